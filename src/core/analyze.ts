@@ -1,0 +1,90 @@
+import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
+import { KerasRuntime } from './frameworks/keras/runtime';
+import { defaultLimits, Interpreter, InterpreterLimits } from './python/interpreter';
+import { PythonSource } from './python/parse';
+
+export interface AnalyzeOptions {
+	limits?: Partial<InterpreterLimits>;
+}
+
+/**
+ * Analyses one Python program: parses it (error-tolerantly), interprets the model-building code
+ * and returns every model found with per-layer shapes and counts. Never throws: an internal
+ * failure becomes an `internal-error` diagnostic.
+ */
+export function analyzePython(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+	const diagnostics: AnalysisDiagnostic[] = [];
+	try {
+		const source = new PythonSource(text);
+		for (const range of source.syntaxErrors()) {
+			diagnostics.push({
+				range,
+				severity: 'error',
+				code: 'syntax-error',
+				message: `Syntax error at line ${range.start.line + 1}: NormLens analyses the statements that parse and leaves this one out.`,
+			});
+		}
+		const keras = new KerasRuntime();
+		const interpreter = new Interpreter(source, [keras], { ...defaultLimits, ...options.limits });
+		interpreter.run();
+		keras.finish();
+		if (interpreter.truncated) {
+			diagnostics.push({
+				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+				severity: 'info',
+				code: 'analysis-truncated',
+				message: `NormLens stopped interpreting this file after ${interpreter.steps} steps; models after that point are not shown.`,
+			});
+		}
+		diagnostics.push(...keras.diagnostics);
+		return { models: keras.summaries(), diagnostics, steps: interpreter.steps, truncated: interpreter.truncated };
+	} catch (e) {
+		diagnostics.push({
+			range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+			severity: 'error',
+			code: 'internal-error',
+			message: `NormLens could not analyse this file: ${(e as Error).message}`,
+		});
+		return { models: [], diagnostics, steps: 0, truncated: false };
+	}
+}
+
+function contains(range: LayerSummary['range'], pos: TextPosition): boolean {
+	const after = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+	const before = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+	return after && before;
+}
+
+/** The layer whose constructor call contains `pos` (innermost), or the first layer on its line. */
+export function layerAt(result: AnalysisResult, pos: TextPosition): { model: ModelSummary; layer: LayerSummary } | undefined {
+	let best: { model: ModelSummary; layer: LayerSummary } | undefined;
+	for (const model of result.models) {
+		for (const layer of model.layers) {
+			if (layer.type === 'InputLayer' && model.kind !== 'functional') {
+				continue;
+			}
+			if (contains(layer.range, pos)) {
+				if (!best || rangeSize(layer.range) < rangeSize(best.layer.range)) {
+					best = { model, layer };
+				}
+			}
+		}
+	}
+	return best;
+}
+
+/** The first layer constructed on a 0-based line, preferring normalization layers' callers' order. */
+export function layerOnLine(result: AnalysisResult, line: number): { model: ModelSummary; layer: LayerSummary } | undefined {
+	for (const model of result.models) {
+		for (const layer of model.layers) {
+			if (layer.range.start.line === line) {
+				return { model, layer };
+			}
+		}
+	}
+	return undefined;
+}
+
+function rangeSize(r: LayerSummary['range']): number {
+	return (r.end.line - r.start.line) * 100000 + (r.end.character - r.start.character);
+}

@@ -1,0 +1,60 @@
+import type { AnalysisResult, Shape, TextRange } from '../protocol/analysis';
+import { locateLine, NotebookProgram } from './notebook/nbformat';
+
+interface Located {
+	line: number;
+	cell?: number;
+	cellLine?: number;
+}
+
+/** The JSON printed by `normlens summary --json` (DESIGN.md, "Contracts"). */
+export interface SummaryContract {
+	file: string;
+	models: (Located & {
+		name: string;
+		framework: string;
+		layers: (Located & {
+			name: string;
+			type: string;
+			outputShape: Shape | null;
+			params: number | null;
+			trainable: number | null;
+			nonTrainable: number | null;
+			buffers: number | null;
+		})[];
+		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+	})[];
+	diagnostics: (Located & { severity: string; code: string; message: string })[];
+}
+
+/** Builds the contract; lines are 1-based, and notebook entries also carry `cell` and `cellLine`. */
+export function toContract(file: string, result: AnalysisResult, program?: NotebookProgram): SummaryContract {
+	const at = (range: TextRange): Located => {
+		const line = range.start.line;
+		if (!program) {
+			return { line: line + 1 };
+		}
+		const loc = locateLine(program, line);
+		return loc ? { line: line + 1, cell: loc.cell, cellLine: loc.cellLine + 1 } : { line: line + 1 };
+	};
+	return {
+		file,
+		models: result.models.map((m) => ({
+			name: m.name,
+			framework: m.framework,
+			...at(m.range),
+			layers: m.layers.map((l) => ({
+				name: l.name,
+				type: l.type,
+				...at(l.range),
+				outputShape: l.outputShape,
+				params: l.params?.total ?? null,
+				trainable: l.params?.trainable ?? null,
+				nonTrainable: l.params?.nonTrainable ?? null,
+				buffers: l.params?.buffers ?? null,
+			})),
+			totals: m.totals,
+		})),
+		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message })),
+	};
+}

@@ -1,0 +1,69 @@
+import type { LayerSummary, ModelSummary, Shape } from '../../protocol/analysis';
+
+/** `(None, 100, 200, 30)` as Keras prints shapes; `?` when unknown. */
+export function formatShape(shape: Shape | null): string {
+	if (!shape) {
+		return '?';
+	}
+	return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** `6,001,600` */
+export function formatCount(n: number | null): string {
+	return n === null ? '?' : n.toLocaleString('en-US');
+}
+
+/** Bytes of float32 weights, in Keras's binary units. */
+export function formatBytes(count: number | null): string {
+	if (count === null) {
+		return '?';
+	}
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let v = count * 4;
+	let u = 0;
+	while (v >= 1024 && u < units.length - 1) {
+		v /= 1024;
+		u++;
+	}
+	return `${v.toFixed(2)} ${units[u]}`;
+}
+
+function layerParams(l: LayerSummary): string {
+	return l.params ? formatCount(l.params.total) : '?';
+}
+
+/** A table in the style of Keras `model.summary()` (plain text). */
+export function summaryText(model: ModelSummary): string {
+	const rows = model.layers.map((l) => [`${l.name} (${l.type})`, formatShape(l.outputShape), layerParams(l)]);
+	const head = ['Layer (type)', 'Output Shape', 'Param #'];
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' ').trimEnd();
+	const width = widths.reduce((a, b) => a + b + 1, -1);
+	const out = [`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`, '_'.repeat(width), line(head), '='.repeat(width)];
+	rows.forEach((r, i) => {
+		out.push(line(r));
+		out.push(i === rows.length - 1 ? '='.repeat(width) : '_'.repeat(width));
+	});
+	if (rows.length === 0) {
+		out.push('='.repeat(width));
+	}
+	const t = model.totals;
+	out.push(` Total params: ${formatCount(t.total)} (${formatBytes(t.total)})`);
+	out.push(` Trainable params: ${formatCount(t.trainable)} (${formatBytes(t.trainable)})`);
+	out.push(` Non-trainable params: ${formatCount(t.nonTrainable)} (${formatBytes(t.nonTrainable)})`);
+	if (model.framework === 'torch') {
+		out.push(` Buffers: ${formatCount(t.buffers)}`);
+	}
+	return out.join('\n');
+}
+
+/** The same summary as a Markdown table. */
+export function summaryMarkdown(model: ModelSummary): string {
+	const out = [`### ${model.name} (${model.framework}, ${model.kind})`, '', '| Layer (type) | Output Shape | Param # |', '| --- | --- | ---: |'];
+	for (const l of model.layers) {
+		out.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${layerParams(l)} |`);
+	}
+	const t = model.totals;
+	out.push('', `Total params: ${formatCount(t.total)} · Trainable: ${formatCount(t.trainable)} · Non-trainable: ${formatCount(t.nonTrainable)}`);
+	return out.join('\n');
+}

@@ -1,0 +1,169 @@
+/**
+ * Keras layer knowledge as data: constructor arguments in positional order with their defaults,
+ * and the names of the shape and weight rules that apply (see `rules.ts`). Defaults follow
+ * keras-team/keras `keras/src/layers/**` (Keras 3); where tf.keras 2 differs, the note says so.
+ */
+
+/** Marks an argument without a default. */
+export const REQUIRED = Symbol('required');
+
+export type ArgDefault = number | string | boolean | null | number[] | typeof REQUIRED;
+
+export type KerasShapeRule =
+	| 'identity'
+	| 'dense'
+	| 'conv'
+	| 'depthwiseConv'
+	| 'separableConv'
+	| 'convTranspose'
+	| 'pool'
+	| 'globalPool'
+	| 'flatten'
+	| 'reshape'
+	| 'zeroPadding'
+	| 'upSampling'
+	| 'merge'
+	| 'concatenate';
+
+export type KerasWeightRule =
+	| 'none'
+	| 'dense'
+	| 'conv'
+	| 'depthwiseConv'
+	| 'separableConv'
+	| 'convTranspose'
+	| 'batchNorm'
+	| 'layerNorm'
+	| 'prelu';
+
+export interface KerasLayerSpec {
+	name: string;
+	category: 'input' | 'core' | 'convolution' | 'pooling' | 'normalization' | 'reshaping' | 'regularization' | 'activation' | 'merging';
+	/** Constructor arguments in positional order. */
+	args: [string, ArgDefault][];
+	shape: KerasShapeRule;
+	weights: KerasWeightRule;
+	/** Spatial rank for convolution / pooling layers. */
+	rank?: 1 | 2 | 3;
+	/** Pooling reduction for pooling layers. */
+	reduce?: 'max' | 'average';
+	doc: string;
+}
+
+const convArgs = (extra: [string, ArgDefault][] = []): [string, ArgDefault][] => [
+	['filters', REQUIRED],
+	['kernel_size', REQUIRED],
+	['strides', 1],
+	['padding', 'valid'],
+	['data_format', null],
+	['dilation_rate', 1],
+	['groups', 1],
+	['activation', null],
+	['use_bias', true],
+	...extra,
+];
+
+const poolArgs = (rank: number): [string, ArgDefault][] => [
+	['pool_size', rank === 1 ? 2 : Array(rank).fill(2)],
+	['strides', null],
+	['padding', 'valid'],
+	['data_format', null],
+];
+
+const activation = (name: string, doc: string, args: [string, ArgDefault][] = []): KerasLayerSpec => ({
+	name,
+	category: 'activation',
+	args,
+	shape: 'identity',
+	weights: 'none',
+	doc,
+});
+
+export const kerasLayers: KerasLayerSpec[] = [
+	{ name: 'InputLayer', category: 'input', args: [['shape', null], ['batch_size', null], ['dtype', null]], shape: 'identity', weights: 'none', doc: 'Entry point of a functional model.' },
+	{
+		name: 'Dense',
+		category: 'core',
+		args: [['units', REQUIRED], ['activation', null], ['use_bias', true]],
+		shape: 'dense',
+		weights: 'dense',
+		doc: 'Densely connected layer: `y = activation(x · kernel + bias)` on the last axis.',
+	},
+	{
+		name: 'BatchNormalization',
+		category: 'normalization',
+		args: [['axis', -1], ['momentum', 0.99], ['epsilon', 0.001], ['center', true], ['scale', true]],
+		shape: 'identity',
+		weights: 'batchNorm',
+		doc: 'Normalizes each feature over the batch (and spatial axes) with batch statistics in training and moving statistics in inference.',
+	},
+	{
+		name: 'LayerNormalization',
+		category: 'normalization',
+		args: [['axis', -1], ['epsilon', 0.001], ['center', true], ['scale', true]],
+		shape: 'identity',
+		weights: 'layerNorm',
+		doc: 'Normalizes each sample over the given axes; the same in training and inference.',
+	},
+	{ name: 'Conv1D', category: 'convolution', rank: 1, args: convArgs(), shape: 'conv', weights: 'conv', doc: '1-D convolution (temporal).' },
+	{ name: 'Conv2D', category: 'convolution', rank: 2, args: convArgs(), shape: 'conv', weights: 'conv', doc: '2-D convolution (spatial).' },
+	{ name: 'Conv3D', category: 'convolution', rank: 3, args: convArgs(), shape: 'conv', weights: 'conv', doc: '3-D convolution (volumetric).' },
+	{
+		name: 'DepthwiseConv2D',
+		category: 'convolution',
+		rank: 2,
+		args: [['kernel_size', REQUIRED], ['strides', 1], ['padding', 'valid'], ['depth_multiplier', 1], ['data_format', null], ['dilation_rate', 1], ['activation', null], ['use_bias', true]],
+		shape: 'depthwiseConv',
+		weights: 'depthwiseConv',
+		doc: 'Depthwise 2-D convolution: one filter per input channel (times `depth_multiplier`).',
+	},
+	{ name: 'MaxPooling1D', category: 'pooling', rank: 1, reduce: 'max', args: poolArgs(1), shape: 'pool', weights: 'none', doc: 'Max pooling over the temporal axis.' },
+	{ name: 'MaxPooling2D', category: 'pooling', rank: 2, reduce: 'max', args: poolArgs(2), shape: 'pool', weights: 'none', doc: 'Max pooling over the spatial axes.' },
+	{ name: 'MaxPooling3D', category: 'pooling', rank: 3, reduce: 'max', args: poolArgs(3), shape: 'pool', weights: 'none', doc: 'Max pooling over the volumetric axes.' },
+	{ name: 'AveragePooling1D', category: 'pooling', rank: 1, reduce: 'average', args: poolArgs(1), shape: 'pool', weights: 'none', doc: 'Average pooling over the temporal axis.' },
+	{ name: 'AveragePooling2D', category: 'pooling', rank: 2, reduce: 'average', args: poolArgs(2), shape: 'pool', weights: 'none', doc: 'Average pooling over the spatial axes.' },
+	{ name: 'AveragePooling3D', category: 'pooling', rank: 3, reduce: 'average', args: poolArgs(3), shape: 'pool', weights: 'none', doc: 'Average pooling over the volumetric axes.' },
+	{ name: 'GlobalAveragePooling1D', category: 'pooling', rank: 1, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Averages over the temporal axis.' },
+	{ name: 'GlobalAveragePooling2D', category: 'pooling', rank: 2, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Averages over the spatial axes.' },
+	{ name: 'GlobalMaxPooling2D', category: 'pooling', rank: 2, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Maximum over the spatial axes.' },
+	{ name: 'Flatten', category: 'reshaping', args: [['data_format', null]], shape: 'flatten', weights: 'none', doc: 'Flattens every axis but the batch.' },
+	{ name: 'Reshape', category: 'reshaping', args: [['target_shape', REQUIRED]], shape: 'reshape', weights: 'none', doc: 'Reshapes every axis but the batch to `target_shape`.' },
+	{ name: 'ZeroPadding2D', category: 'reshaping', rank: 2, args: [['padding', 1], ['data_format', null]], shape: 'zeroPadding', weights: 'none', doc: 'Pads the spatial axes with zeros.' },
+	{ name: 'UpSampling2D', category: 'reshaping', rank: 2, args: [['size', [2, 2]], ['data_format', null], ['interpolation', 'nearest']], shape: 'upSampling', weights: 'none', doc: 'Repeats rows and columns.' },
+	{ name: 'Dropout', category: 'regularization', args: [['rate', REQUIRED], ['noise_shape', null], ['seed', null]], shape: 'identity', weights: 'none', doc: 'Zeroes a fraction `rate` of inputs in training; identity in inference.' },
+	{ name: 'SpatialDropout2D', category: 'regularization', args: [['rate', REQUIRED], ['data_format', null]], shape: 'identity', weights: 'none', doc: 'Drops whole feature maps in training.' },
+	{ name: 'GaussianNoise', category: 'regularization', args: [['stddev', REQUIRED], ['seed', null]], shape: 'identity', weights: 'none', doc: 'Adds zero-mean Gaussian noise in training.' },
+	activation('Activation', 'Applies an activation function.', [['activation', REQUIRED]]),
+	activation('ReLU', 'Rectified linear unit.', [['max_value', null], ['negative_slope', 0], ['threshold', 0]]),
+	activation('LeakyReLU', 'Leaky rectified linear unit.', [['negative_slope', 0.3]]),
+	activation('ELU', 'Exponential linear unit.', [['alpha', 1]]),
+	activation('Softmax', 'Softmax over an axis.', [['axis', -1]]),
+	{ name: 'PReLU', category: 'activation', args: [['alpha_initializer', 'Zeros'], ['alpha_regularizer', null], ['alpha_constraint', null], ['shared_axes', null]], shape: 'identity', weights: 'prelu', doc: 'Parametric ReLU: one learned slope per input position (unless `shared_axes`).' },
+	{ name: 'Add', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise sum of its inputs.' },
+	{ name: 'Multiply', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise product of its inputs.' },
+	{ name: 'Average', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise mean of its inputs.' },
+	{ name: 'Concatenate', category: 'merging', args: [['axis', -1]], shape: 'concatenate', weights: 'none', doc: 'Concatenates its inputs along `axis`.' },
+];
+
+const byName = new Map(kerasLayers.map((l) => [l.name, l]));
+
+/** Aliases Keras exports under other names. */
+const aliases: Record<string, string> = {
+	Convolution1D: 'Conv1D',
+	Convolution2D: 'Conv2D',
+	Convolution3D: 'Conv3D',
+	MaxPool1D: 'MaxPooling1D',
+	MaxPool2D: 'MaxPooling2D',
+	MaxPool3D: 'MaxPooling3D',
+	AvgPool1D: 'AveragePooling1D',
+	AvgPool2D: 'AveragePooling2D',
+	AvgPool3D: 'AveragePooling3D',
+	GlobalAvgPool2D: 'GlobalAveragePooling2D',
+	GlobalMaxPool2D: 'GlobalMaxPooling2D',
+	GlobalAvgPool1D: 'GlobalAveragePooling1D',
+};
+
+/** The catalogue entry for a class name, or `undefined` for a layer NormLens does not know. */
+export function kerasLayerSpec(name: string): KerasLayerSpec | undefined {
+	return byName.get(aliases[name] ?? name);
+}

@@ -1,0 +1,380 @@
+import type { Shape, WeightInfo } from '../../../protocol/analysis';
+import { asInt, asSequence, asString, Value } from '../../python/values';
+import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from './catalogue';
+
+/** A layer's resolved constructor arguments. */
+export type LayerConfig = Map<string, Value>;
+
+/** A shape the framework itself would reject; the message names both sizes. */
+export class ShapeError extends Error {}
+
+function int(cfg: LayerConfig, name: string): number | undefined {
+	return asInt(cfg.get(name));
+}
+
+/** An int or a tuple of `rank` ints, as Keras accepts for kernel sizes, strides, … */
+function ints(cfg: LayerConfig, name: string, rank: number): number[] | undefined {
+	const v = cfg.get(name);
+	const n = asInt(v);
+	if (n !== undefined) {
+		return Array(rank).fill(n);
+	}
+	const items = asSequence(v)?.map(asInt);
+	if (items && items.length === rank && items.every((x) => x !== undefined)) {
+		return items as number[];
+	}
+	return undefined;
+}
+
+function bool(cfg: LayerConfig, name: string): boolean | undefined {
+	const v = cfg.get(name);
+	return v?.k === 'bool' ? v.v : v?.k === 'num' ? v.v !== 0 : undefined;
+}
+
+function channelsFirst(cfg: LayerConfig): boolean | undefined {
+	const v = cfg.get('data_format');
+	if (!v || v.k === 'none') {
+		return false;
+	}
+	const s = asString(v);
+	return s === undefined ? undefined : s === 'channels_first';
+}
+
+/** Index of the channel axis of an input of `rank`, given the layer's data format. */
+export function channelAxis(cfg: LayerConfig, rank: number): number | undefined {
+	const first = channelsFirst(cfg);
+	return first === undefined ? undefined : first ? 1 : rank - 1;
+}
+
+function normalizeAxis(axis: number, rank: number): number | undefined {
+	const a = axis < 0 ? rank + axis : axis;
+	return a >= 0 && a < rank ? a : undefined;
+}
+
+/** Axes named by an `axis` argument (int or list), normalised to non-negative indices. */
+export function axesOf(cfg: LayerConfig, rank: number, name = 'axis'): number[] | undefined {
+	const v = cfg.get(name);
+	const single = asInt(v);
+	const list = single !== undefined ? [single] : asSequence(v)?.map(asInt);
+	if (!list || list.some((x) => x === undefined)) {
+		return undefined;
+	}
+	const out = (list as number[]).map((a) => normalizeAxis(a, rank));
+	return out.some((a) => a === undefined) ? undefined : (out as number[]);
+}
+
+function convOut(size: number | null, k: number, s: number, d: number, padding: string): number | null {
+	if (size === null) {
+		return null;
+	}
+	const eff = (k - 1) * d + 1;
+	if (padding === 'same') {
+		return Math.ceil(size / s);
+	}
+	if (padding === 'valid') {
+		const out = Math.floor((size - eff) / s) + 1;
+		if (out <= 0) {
+			throw new ShapeError(`the kernel (${eff} after dilation) is larger than the input size ${size}`);
+		}
+		return out;
+	}
+	if (padding === 'causal') {
+		return Math.ceil(size / s);
+	}
+	throw new ShapeError(`unknown padding "${padding}"`);
+}
+
+function spatial(cfg: LayerConfig, input: Shape, rank: number): { axes: number[]; channel: number } | undefined {
+	const first = channelsFirst(cfg);
+	if (first === undefined) {
+		return undefined;
+	}
+	if (input.length !== rank + 2) {
+		throw new ShapeError(`expects a ${rank + 2}-D input (batch, ${rank} spatial, channels) but got ${input.length}-D ${fmt(input)}`);
+	}
+	const axes = Array.from({ length: rank }, (_, i) => (first ? 2 + i : 1 + i));
+	return { axes, channel: first ? 1 : rank + 1 };
+}
+
+function fmt(s: Shape): string {
+	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+}
+
+function product(dims: (number | null)[]): number | null {
+	let p = 1;
+	for (const d of dims) {
+		if (d === null) {
+			return null;
+		}
+		p *= d;
+	}
+	return p;
+}
+
+type ShapeFn = (spec: KerasLayerSpec, cfg: LayerConfig, inputs: Shape[]) => Shape | null;
+type WeightFn = (spec: KerasLayerSpec, cfg: LayerConfig, input: Shape) => WeightInfo[] | null;
+
+const w = (name: string, shape: number[], trainable = true): WeightInfo => ({ name, shape, kind: 'param', trainable });
+
+function convLike(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, outChannels: number | null, transpose = false): Shape | null {
+	const rank = spec.rank ?? 2;
+	const sp = spatial(cfg, input, rank);
+	const k = ints(cfg, 'kernel_size', rank);
+	const s = ints(cfg, 'strides', rank);
+	const d = ints(cfg, 'dilation_rate', rank) ?? Array(rank).fill(1);
+	const padding = asString(cfg.get('padding'))?.toLowerCase();
+	if (!sp || !k || !s || !padding) {
+		return null;
+	}
+	const out = [...input];
+	sp.axes.forEach((axis, i) => {
+		const n = input[axis];
+		if (transpose) {
+			out[axis] = n === null ? null : padding === 'same' ? n * s[i] : (n - 1) * s[i] + (k[i] - 1) * d[i] + 1;
+		} else {
+			out[axis] = convOut(n, k[i], s[i], d[i], padding);
+		}
+	});
+	out[sp.channel] = outChannels;
+	return out;
+}
+
+const shapeRules: Record<KerasShapeRule, ShapeFn> = {
+	identity: (_spec, _cfg, [input]) => input,
+	dense: (_spec, cfg, [input]) => {
+		const units = int(cfg, 'units');
+		if (input.length < 2) {
+			throw new ShapeError(`expects an input of rank ≥ 2 but got ${fmt(input)}`);
+		}
+		return units === undefined ? null : [...input.slice(0, -1), units];
+	},
+	conv: (spec, cfg, [input]) => convLike(spec, cfg, input, int(cfg, 'filters') ?? null),
+	convTranspose: (spec, cfg, [input]) => convLike(spec, cfg, input, int(cfg, 'filters') ?? null, true),
+	depthwiseConv: (spec, cfg, [input]) => {
+		const axis = channelAxis(cfg, input.length);
+		const c = axis === undefined ? null : input[axis];
+		const m = int(cfg, 'depth_multiplier');
+		return convLike(spec, cfg, input, c === null || m === undefined ? null : c * m);
+	},
+	separableConv: (spec, cfg, [input]) => convLike(spec, cfg, input, int(cfg, 'filters') ?? null),
+	pool: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		const sp = spatial(cfg, input, rank);
+		const k = ints(cfg, 'pool_size', rank);
+		const strides = cfg.get('strides');
+		const s = strides === undefined || strides.k === 'none' ? k : ints(cfg, 'strides', rank);
+		const padding = asString(cfg.get('padding'))?.toLowerCase();
+		if (!sp || !k || !s || !padding) {
+			return null;
+		}
+		const out = [...input];
+		sp.axes.forEach((axis, i) => {
+			out[axis] = convOut(input[axis], k[i], s[i], 1, padding);
+		});
+		return out;
+	},
+	globalPool: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		const sp = spatial(cfg, input, rank);
+		if (!sp) {
+			return null;
+		}
+		if (bool(cfg, 'keepdims')) {
+			return input.map((d, i) => (sp.axes.includes(i) ? 1 : d));
+		}
+		return [input[0], input[sp.channel]];
+	},
+	flatten: (_spec, _cfg, [input]) => [input[0], product(input.slice(1))],
+	reshape: (_spec, cfg, [input]) => {
+		const target = asSequence(cfg.get('target_shape'))?.map(asInt);
+		if (!target || target.some((x) => x === undefined)) {
+			return null;
+		}
+		const dims = target as number[];
+		const total = product(input.slice(1));
+		const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+		if (dims.includes(-1)) {
+			return [input[0], ...dims.map((d) => (d === -1 ? (total === null ? null : total / known) : d))];
+		}
+		if (total !== null && total !== known) {
+			throw new ShapeError(`cannot reshape ${total} values into ${fmt(dims)} (${known} values)`);
+		}
+		return [input[0], ...dims];
+	},
+	zeroPadding: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		const sp = spatial(cfg, input, rank);
+		const v = cfg.get('padding');
+		const single = asInt(v);
+		const pairs: number[][] | undefined =
+			single !== undefined
+				? Array(rank).fill([single, single])
+				: asSequence(v)?.map((p) => {
+						const n = asInt(p);
+						return n !== undefined ? [n, n] : (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
+					});
+		if (!sp || !pairs || pairs.flat().some((x) => Number.isNaN(x))) {
+			return null;
+		}
+		const out = [...input];
+		sp.axes.forEach((axis, i) => {
+			const n = input[axis];
+			out[axis] = n === null ? null : n + pairs[i][0] + pairs[i][1];
+		});
+		return out;
+	},
+	upSampling: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		const sp = spatial(cfg, input, rank);
+		const size = ints(cfg, 'size', rank);
+		if (!sp || !size) {
+			return null;
+		}
+		const out = [...input];
+		sp.axes.forEach((axis, i) => {
+			const n = input[axis];
+			out[axis] = n === null ? null : n * size[i];
+		});
+		return out;
+	},
+	merge: (_spec, _cfg, inputs) => {
+		const [first, ...rest] = inputs;
+		for (const s of rest) {
+			if (s.length !== first.length || s.some((d, i) => d !== null && first[i] !== null && d !== first[i])) {
+				throw new ShapeError(`inputs with incompatible shapes ${fmt(first)} and ${fmt(s)}`);
+			}
+		}
+		return first.map((d, i) => d ?? rest.find((s) => s[i] !== null)?.[i] ?? null);
+	},
+	concatenate: (_spec, cfg, inputs) => {
+		const rank = inputs[0].length;
+		const axis = axesOf(cfg, rank)?.[0];
+		if (axis === undefined) {
+			return null;
+		}
+		const out = [...inputs[0]];
+		let sum: number | null = 0;
+		for (const s of inputs) {
+			if (s.length !== rank) {
+				throw new ShapeError(`inputs of different ranks ${fmt(inputs[0])} and ${fmt(s)}`);
+			}
+			sum = sum === null || s[axis] === null ? null : sum + (s[axis] as number);
+		}
+		out[axis] = sum;
+		return out;
+	},
+};
+
+function convKernel(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape): { k: number[]; cin: number } | null {
+	const rank = spec.rank ?? 2;
+	const axis = channelAxis(cfg, input.length);
+	const k = ints(cfg, 'kernel_size', rank);
+	const cin = axis === undefined ? null : input[axis];
+	return k && cin !== null && cin !== undefined ? { k, cin } : null;
+}
+
+const weightRules: Record<KerasWeightRule, WeightFn> = {
+	none: () => [],
+	dense: (_spec, cfg, input) => {
+		const units = int(cfg, 'units');
+		const fin = input[input.length - 1];
+		const bias = bool(cfg, 'use_bias');
+		if (units === undefined || fin === null || bias === undefined) {
+			return null;
+		}
+		return [w('kernel', [fin, units]), ...(bias ? [w('bias', [units])] : [])];
+	},
+	conv: (spec, cfg, input) => {
+		const kc = convKernel(spec, cfg, input);
+		const filters = int(cfg, 'filters');
+		const groups = int(cfg, 'groups') ?? 1;
+		const bias = bool(cfg, 'use_bias');
+		if (!kc || filters === undefined || bias === undefined) {
+			return null;
+		}
+		if (kc.cin % groups !== 0) {
+			throw new ShapeError(`input channels ${kc.cin} are not divisible by groups=${groups}`);
+		}
+		return [w('kernel', [...kc.k, kc.cin / groups, filters]), ...(bias ? [w('bias', [filters])] : [])];
+	},
+	convTranspose: (spec, cfg, input) => {
+		const kc = convKernel(spec, cfg, input);
+		const filters = int(cfg, 'filters');
+		const bias = bool(cfg, 'use_bias');
+		if (!kc || filters === undefined || bias === undefined) {
+			return null;
+		}
+		return [w('kernel', [...kc.k, filters, kc.cin]), ...(bias ? [w('bias', [filters])] : [])];
+	},
+	depthwiseConv: (spec, cfg, input) => {
+		const kc = convKernel(spec, cfg, input);
+		const m = int(cfg, 'depth_multiplier');
+		const bias = bool(cfg, 'use_bias');
+		if (!kc || m === undefined || bias === undefined) {
+			return null;
+		}
+		return [w('kernel', [...kc.k, kc.cin, m]), ...(bias ? [w('bias', [kc.cin * m])] : [])];
+	},
+	separableConv: (spec, cfg, input) => {
+		const kc = convKernel(spec, cfg, input);
+		const m = int(cfg, 'depth_multiplier') ?? 1;
+		const filters = int(cfg, 'filters');
+		const bias = bool(cfg, 'use_bias');
+		if (!kc || filters === undefined || bias === undefined) {
+			return null;
+		}
+		return [
+			w('depthwise_kernel', [...kc.k, kc.cin, m]),
+			w('pointwise_kernel', [...Array(kc.k.length).fill(1), kc.cin * m, filters]),
+			...(bias ? [w('bias', [filters])] : []),
+		];
+	},
+	batchNorm: (_spec, cfg, input) => {
+		const axes = axesOf(cfg, input.length);
+		const center = bool(cfg, 'center');
+		const scale = bool(cfg, 'scale');
+		if (!axes || center === undefined || scale === undefined) {
+			return null;
+		}
+		const shape = axes.map((a) => input[a]);
+		if (shape.some((d) => d === null)) {
+			return null;
+		}
+		const s = shape as number[];
+		return [
+			...(scale ? [w('gamma', s)] : []),
+			...(center ? [w('beta', s)] : []),
+			w('moving_mean', s, false),
+			w('moving_variance', s, false),
+		];
+	},
+	layerNorm: (_spec, cfg, input) => {
+		const axes = axesOf(cfg, input.length);
+		const center = bool(cfg, 'center');
+		const scale = bool(cfg, 'scale');
+		if (!axes || center === undefined || scale === undefined) {
+			return null;
+		}
+		const shape = axes.map((a) => input[a]);
+		if (shape.some((d) => d === null)) {
+			return null;
+		}
+		const s = shape as number[];
+		return [...(scale ? [w('gamma', s)] : []), ...(center ? [w('beta', s)] : [])];
+	},
+	prelu: (_spec, cfg, input) => {
+		const shared = axesOf(cfg, input.length, 'shared_axes') ?? [];
+		const shape = input.slice(1).map((d, i) => (shared.includes(i + 1) ? 1 : d));
+		return shape.some((d) => d === null) ? null : [w('alpha', shape as number[])];
+	},
+};
+
+/** Output shape of a Keras layer on these input shapes; `null` when it cannot be known. */
+export function kerasOutputShape(spec: KerasLayerSpec, cfg: LayerConfig, inputs: Shape[]): Shape | null {
+	return shapeRules[spec.shape](spec, cfg, inputs);
+}
+
+/** The weights a Keras layer creates when built on `input`; `null` when they cannot be known. */
+export function kerasWeights(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape): WeightInfo[] | null {
+	return weightRules[spec.weights](spec, cfg, input);
+}

@@ -1,0 +1,594 @@
+import type { SyntaxNode } from '@lezer/common';
+import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
+import { children } from '../../python/parse';
+import { asInt, asSequence, asString, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
+import { kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
+
+/** Where a call's arguments sit in the source, for quick fixes that edit them. */
+interface ArgSites {
+	/** Position just before the closing parenthesis. */
+	end: TextRange['start'];
+	hasArgs: boolean;
+	keywords: Map<string, TextRange>;
+}
+
+export class KerasLayer implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'layer';
+	trainable = true;
+	built = false;
+	inputShapes: Shape[] | null = null;
+	outputShape: Shape | null = null;
+	weights: WeightInfo[] | null = null;
+	inbound: KerasLayer[] = [];
+	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
+	declaredInput: Shape | undefined;
+
+	constructor(
+		readonly type: string,
+		readonly name: string,
+		readonly spec: KerasLayerSpec | undefined,
+		readonly config: LayerConfig,
+		readonly range: TextRange,
+		readonly sites: ArgSites,
+	) {}
+
+	setAttr(name: string, value: Value): void {
+		if (name === 'trainable' && value.k === 'bool') {
+			this.trainable = value.v;
+		}
+	}
+}
+
+export class KerasTensor implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'tensor';
+	constructor(
+		readonly id: number,
+		readonly shape: Shape | null,
+		readonly producer: KerasLayer,
+		readonly inputs: KerasTensor[],
+	) {}
+}
+
+export class KerasModel implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'model';
+	trainable = true;
+	layers: KerasLayer[] = [];
+	inputShape: Shape | undefined;
+	inputs: KerasTensor[] = [];
+	outputs: KerasTensor[] = [];
+
+	constructor(
+		readonly modelKind: 'sequential' | 'functional',
+		readonly name: string,
+		readonly varName: string | undefined,
+		readonly range: TextRange,
+	) {}
+
+	setAttr(name: string, value: Value): void {
+		if (name === 'trainable' && value.k === 'bool') {
+			this.trainable = value.v;
+		}
+	}
+}
+
+/** Keras's `to_snake_case`, which names layers `batch_normalization`, `conv2d`, `re_lu`. */
+export function toSnakeCase(name: string): string {
+	return name
+		.replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+		.replace(/([a-z])([A-Z])/g, '$1_$2')
+		.toLowerCase();
+}
+
+/**
+ * The part of an import path below `keras` (`tensorflow.keras.layers.Dense` → `layers.Dense`), or
+ * `undefined` when the path is not Keras.
+ */
+export function kerasSubpath(path: string): string[] | undefined {
+	const parts = path.split('.');
+	const skip = (...names: string[]) => {
+		if (names.includes(parts[0])) {
+			parts.shift();
+			return true;
+		}
+		return false;
+	};
+	if (skip('tensorflow', 'tf')) {
+		skip('python');
+	}
+	if (!skip('keras', 'tf_keras')) {
+		return undefined;
+	}
+	skip('src');
+	return parts;
+}
+
+function isLayerNamespace(module: string[]): boolean {
+	return module[0] === 'layers';
+}
+
+/** Everything the Keras side of the interpreter knows about calls into `keras`. */
+export class KerasRuntime implements Runtime {
+	readonly layers: KerasLayer[] = [];
+	readonly models: KerasModel[] = [];
+	readonly diagnostics: AnalysisDiagnostic[] = [];
+	private readonly counters = new Map<string, number>();
+	private tensorIds = 0;
+
+	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const sub = kerasSubpath(path);
+		if (!sub || sub.length === 0) {
+			return undefined;
+		}
+		const name = sub[sub.length - 1];
+		const module = sub.slice(0, -1);
+		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module))) {
+			return this.input(args, ctx);
+		}
+		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models')) {
+			return this.sequential(args, ctx);
+		}
+		if (name === 'Model' && (module.length === 0 || module[0] === 'models')) {
+			return this.functional(args, ctx);
+		}
+		if (module.length === 0 || isLayerNamespace(module)) {
+			const spec = kerasLayerSpec(name);
+			if (spec) {
+				return { k: 'obj', obj: this.createLayer(name, spec, args, ctx) };
+			}
+			if (/^[A-Z]/.test(name) && isLayerNamespace(module)) {
+				const layer = this.createLayer(name, undefined, args, ctx);
+				this.diagnostics.push({
+					range: layer.range,
+					severity: 'info',
+					code: 'unknown-layer',
+					message: `NormLens does not know the Keras layer \`${name}\` yet: its output shape and parameters are shown as unknown.`,
+				});
+				return { k: 'obj', obj: layer };
+			}
+		}
+		return undefined;
+	}
+
+	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (obj instanceof KerasLayer) {
+			return this.callLayer(obj, args, ctx);
+		}
+		return undefined;
+	}
+
+	callMethod(obj: FrameworkObject, name: string, args: CallArgs): Value | undefined {
+		if (obj instanceof KerasModel) {
+			if (name === 'add' && obj.modelKind === 'sequential') {
+				const v = args.positional[0];
+				if (v) {
+					this.addToSequential(obj, v);
+				}
+				return NONE;
+			}
+			if (name === 'count_params') {
+				return UNKNOWN;
+			}
+			return NONE;
+		}
+		return undefined;
+	}
+
+	getAttr(obj: FrameworkObject, name: string): Value | undefined {
+		if (obj instanceof KerasTensor && name === 'shape') {
+			return obj.shape ? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d }))) : UNKNOWN;
+		}
+		if ((obj instanceof KerasLayer || obj instanceof KerasModel) && name === 'name') {
+			return { k: 'str', v: obj.name };
+		}
+		if (obj instanceof KerasLayer && name === 'output' && obj.outputShape) {
+			return UNKNOWN;
+		}
+		return undefined;
+	}
+
+	//#region construction
+
+	private uniqueName(base: string): string {
+		const n = this.counters.get(base) ?? 0;
+		this.counters.set(base, n + 1);
+		return n === 0 ? base : `${base}_${n}`;
+	}
+
+	private sites(node: SyntaxNode, ctx: CallContext): ArgSites {
+		const list = node.getChild('ArgList');
+		const keywords = new Map<string, TextRange>();
+		let hasArgs = false;
+		let end = ctx.range(node).end;
+		if (list) {
+			const parts = children(list);
+			const close = parts[parts.length - 1];
+			end = ctx.range(close && close.name === ')' ? close : list).start;
+			for (let i = 0; i < parts.length; i++) {
+				const p = parts[i];
+				if (!['(', ')', ','].includes(p.name)) {
+					hasArgs = true;
+				}
+				if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+					keywords.set(ctx.source.slice(p), ctx.range(parts[i + 2]));
+				}
+			}
+		}
+		return { end, hasArgs, keywords };
+	}
+
+	private bind(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
+		const cfg: LayerConfig = new Map();
+		const specArgs = spec?.args ?? [];
+		args.positional.forEach((v, i) => {
+			const a = specArgs[i];
+			cfg.set(a ? a[0] : `arg${i}`, v);
+		});
+		for (const [k, v] of args.keywords) {
+			cfg.set(k, v);
+		}
+		for (const [name, def] of specArgs) {
+			if (cfg.has(name)) {
+				continue;
+			}
+			if (def === REQUIRED) {
+				this.diagnostics.push({
+					range,
+					severity: 'error',
+					code: 'missing-argument',
+					message: `${type}() is missing its required argument \`${name}\`.`,
+				});
+				cfg.set(name, UNKNOWN);
+			} else {
+				cfg.set(name, fromDefault(def));
+			}
+		}
+		return cfg;
+	}
+
+	private createLayer(type: string, spec: KerasLayerSpec | undefined, args: CallArgs, ctx: CallContext): KerasLayer {
+		const range = ctx.range(args.node);
+		const cfg = this.bind(spec, args, range, type);
+		const explicit = asString(cfg.get('name'));
+		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
+		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, this.sites(args.node, ctx));
+		const trainable = cfg.get('trainable');
+		if (trainable?.k === 'bool') {
+			layer.trainable = trainable.v;
+		}
+		layer.declaredInput = declaredInput(cfg);
+		this.layers.push(layer);
+		return layer;
+	}
+
+	private input(args: CallArgs, ctx: CallContext): Value {
+		const shapeArg = args.positional[0] ?? args.keywords.get('shape');
+		const batchShape = args.keywords.get('batch_shape');
+		const batch = asInt(args.keywords.get('batch_size')) ?? null;
+		let shape: Shape | null = null;
+		const dims = asSequence(batchShape) ?? asSequence(shapeArg);
+		if (dims) {
+			const d = dims.map((v) => (v.k === 'none' ? null : (asInt(v) ?? undefined)));
+			if (d.every((x) => x !== undefined)) {
+				shape = batchShape ? (d as Shape) : [batch, ...(d as Shape)];
+			}
+		}
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input_layer');
+		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), this.sites(args.node, ctx));
+		layer.built = true;
+		layer.outputShape = shape;
+		layer.inputShapes = shape ? [shape] : null;
+		layer.weights = [];
+		this.layers.push(layer);
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, layer, []) };
+	}
+
+	private sequential(args: CallArgs, ctx: CallContext): Value {
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
+		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node));
+		const list = args.positional[0] ?? args.keywords.get('layers');
+		for (const v of asSequence(list) ?? []) {
+			this.addToSequential(model, v);
+		}
+		const trainable = args.keywords.get('trainable');
+		if (trainable?.k === 'bool') {
+			model.trainable = trainable.v;
+		}
+		this.models.push(model);
+		return { k: 'obj', obj: model };
+	}
+
+	private addToSequential(model: KerasModel, v: Value): void {
+		if (v.k !== 'obj') {
+			return;
+		}
+		if (v.obj instanceof KerasTensor && v.obj.producer.type === 'InputLayer') {
+			model.inputShape = v.obj.shape ?? undefined;
+		} else if (v.obj instanceof KerasLayer) {
+			if (v.obj.type === 'InputLayer') {
+				model.inputShape = v.obj.outputShape ?? undefined;
+			} else {
+				model.layers.push(v.obj);
+			}
+		}
+	}
+
+	private functional(args: CallArgs, ctx: CallContext): Value {
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
+		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node));
+		const tensors = (v: Value | undefined): KerasTensor[] => {
+			if (!v) {
+				return [];
+			}
+			if (v.k === 'obj' && v.obj instanceof KerasTensor) {
+				return [v.obj];
+			}
+			const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : []);
+			return items.flatMap((x) => tensors(x));
+		};
+		model.inputs = tensors(args.positional[0] ?? args.keywords.get('inputs'));
+		model.outputs = tensors(args.positional[1] ?? args.keywords.get('outputs'));
+		model.layers = this.graphLayers(model.inputs, model.outputs);
+		this.models.push(model);
+		return { k: 'obj', obj: model };
+	}
+
+	/** Layers between the inputs and outputs of a functional model, in call order. */
+	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): KerasLayer[] {
+		const seen = new Set<KerasTensor>();
+		const stack = [...outputs];
+		while (stack.length > 0) {
+			const t = stack.pop() as KerasTensor;
+			if (seen.has(t)) {
+				continue;
+			}
+			seen.add(t);
+			if (!inputs.includes(t)) {
+				stack.push(...t.inputs);
+			}
+		}
+		const ordered = [...seen].sort((a, b) => a.id - b.id);
+		const layers: KerasLayer[] = [];
+		for (const t of ordered) {
+			if (!layers.includes(t.producer)) {
+				layers.push(t.producer);
+			}
+		}
+		return layers;
+	}
+
+	//#endregion
+
+	//#region calls
+
+	private callLayer(layer: KerasLayer, args: CallArgs, ctx: CallContext): Value {
+		const arg = args.positional[0] ?? args.keywords.get('inputs');
+		const inputs: KerasTensor[] = [];
+		const collect = (v: Value | undefined): boolean => {
+			if (v?.k === 'obj' && v.obj instanceof KerasTensor) {
+				inputs.push(v.obj);
+				return true;
+			}
+			const items = asSequence(v);
+			return items ? items.every(collect) : false;
+		};
+		if (!collect(arg) || inputs.length === 0) {
+			return UNKNOWN;
+		}
+		const shapes = inputs.map((t) => t.shape);
+		const known = shapes.every((s): s is Shape => s !== null);
+		const out = this.apply(layer, known ? shapes : null, ctx.range(args.node));
+		for (const t of inputs) {
+			if (!layer.inbound.includes(t.producer)) {
+				layer.inbound.push(t.producer);
+			}
+		}
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, inputs) };
+	}
+
+	/** Builds the layer on its first input (creating its weights) and returns its output shape. */
+	apply(layer: KerasLayer, inputs: Shape[] | null, callRange: TextRange): Shape | null {
+		if (!layer.spec) {
+			layer.built = true;
+			return null;
+		}
+		if (!inputs) {
+			return null;
+		}
+		try {
+			const out = kerasOutputShape(layer.spec, layer.config, inputs);
+			if (!layer.built) {
+				layer.built = true;
+				layer.inputShapes = inputs;
+				layer.outputShape = out;
+				layer.weights = kerasWeights(layer.spec, layer.config, inputs[0]);
+			}
+			return out;
+		} catch (e) {
+			if (e instanceof ShapeError) {
+				this.diagnostics.push({
+					range: callRange,
+					severity: 'error',
+					code: 'shape-mismatch',
+					message: `${layer.type} \`${layer.name}\` ${e.message}.`,
+				});
+				layer.built = true;
+				layer.inputShapes = inputs;
+				return null;
+			}
+			throw e;
+		}
+	}
+
+	//#endregion
+
+	//#region results
+
+	/** Builds Sequential models (their layers get shapes in order) once the program has run. */
+	finish(): void {
+		for (const model of this.models) {
+			if (model.modelKind !== 'sequential') {
+				continue;
+			}
+			let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
+			for (const layer of model.layers) {
+				if (layer.built) {
+					shape = layer.outputShape;
+					continue;
+				}
+				shape = this.apply(layer, shape ? [shape] : null, layer.range);
+			}
+			model.layers.forEach((layer, i) => {
+				const prev = model.layers[i - 1];
+				if (prev && !layer.inbound.includes(prev)) {
+					layer.inbound.push(prev);
+				}
+			});
+		}
+		this.checkRedundantBias();
+	}
+
+	private checkRedundantBias(): void {
+		for (const layer of this.layers) {
+			if (layer.type !== 'BatchNormalization' || layer.inbound.length !== 1) {
+				continue;
+			}
+			const prev = layer.inbound[0];
+			const useBias = prev.config.get('use_bias');
+			const center = layer.config.get('center');
+			if (!prev.spec || !prev.spec.args.some(([n]) => n === 'use_bias') || useBias?.k !== 'bool' || !useBias.v) {
+				continue;
+			}
+			if (center?.k !== 'bool' || !center.v) {
+				continue;
+			}
+			const activation = prev.config.get('activation');
+			if (activation && activation.k !== 'none' && !(activation.k === 'str' && activation.v === 'linear')) {
+				continue;
+			}
+			const explicit = prev.sites.keywords.get('use_bias');
+			const edit = explicit
+				? { range: explicit, newText: 'False' }
+				: { range: { start: prev.sites.end, end: prev.sites.end }, newText: prev.sites.hasArgs ? ', use_bias=False' : 'use_bias=False' };
+			this.diagnostics.push({
+				range: prev.range,
+				severity: 'warning',
+				code: 'redundant-bias',
+				message: `The bias of ${prev.type} \`${prev.name}\` is redundant: the next layer, BatchNormalization \`${layer.name}\`, subtracts the batch mean and adds its own β. Set use_bias=False to save ${countOf(prev.weights, 'bias')} parameters.`,
+				fix: { title: 'Set use_bias=False', edits: [edit] },
+			});
+		}
+	}
+
+	summaries(): ModelSummary[] {
+		return this.models.map((m) => {
+			const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
+			return {
+				name: m.varName ?? m.name,
+				frameworkName: m.name,
+				framework: 'keras',
+				kind: m.modelKind,
+				range: m.range,
+				layers,
+				totals: totals(layers),
+			};
+		});
+	}
+
+	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
+		const weights = l.weights?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ?? null;
+		const config: Record<string, unknown> = {};
+		for (const [k, v] of l.config) {
+			config[k] = toJson(v);
+		}
+		return {
+			name: l.name,
+			type: l.type,
+			framework: 'keras',
+			range: l.range,
+			inputShape: l.inputShapes?.[0] ?? null,
+			outputShape: l.outputShape,
+			params: weights ? counts(weights) : null,
+			weights,
+			config,
+			known: l.spec !== undefined,
+			inbound: l.inbound.map((x) => x.name),
+		};
+	}
+
+	//#endregion
+}
+
+function countOf(weights: WeightInfo[] | null, name: string): number {
+	const w = weights?.find((x) => x.name === name);
+	return w ? w.shape.reduce((a, b) => a * b, 1) : 0;
+}
+
+function counts(weights: WeightInfo[]): LayerSummary['params'] {
+	let total = 0;
+	let trainable = 0;
+	let buffers = 0;
+	for (const w of weights) {
+		const n = w.shape.reduce((a, b) => a * b, 1);
+		if (w.kind === 'buffer') {
+			buffers += n;
+			continue;
+		}
+		total += n;
+		if (w.trainable) {
+			trainable += n;
+		}
+	}
+	return { total, trainable, nonTrainable: total - trainable, buffers };
+}
+
+/** Model totals; a field is `null` as soon as one layer's count is unknown. */
+export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
+	if (layers.some((l) => l.params === null)) {
+		return { total: null, trainable: null, nonTrainable: null, buffers: null };
+	}
+	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) => layers.reduce((s, l) => s + f(l.params as NonNullable<LayerSummary['params']>), 0);
+	return { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) };
+}
+
+function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
+	if (def === null) {
+		return NONE;
+	}
+	if (typeof def === 'number') {
+		return { k: 'num', v: def };
+	}
+	if (typeof def === 'string') {
+		return { k: 'str', v: def };
+	}
+	if (typeof def === 'boolean') {
+		return { k: 'bool', v: def };
+	}
+	return tuple(def.map((v) => ({ k: 'num', v }) as Value));
+}
+
+/** `input_shape=(…)`, `batch_input_shape=(…)` or `input_dim=n` on a layer's constructor. */
+function declaredInput(cfg: LayerConfig): Shape | undefined {
+	const dims = (v: Value | undefined): Shape | undefined => {
+		const items = asSequence(v);
+		if (!items) {
+			return undefined;
+		}
+		const d = items.map((x) => (x.k === 'none' ? null : asInt(x)));
+		return d.every((x) => x !== undefined) ? (d as Shape) : undefined;
+	};
+	const inputShape = dims(cfg.get('input_shape'));
+	if (inputShape) {
+		return [null, ...inputShape];
+	}
+	const batchShape = dims(cfg.get('batch_input_shape'));
+	if (batchShape) {
+		return batchShape;
+	}
+	const dim = asInt(cfg.get('input_dim'));
+	return dim !== undefined ? [null, dim] : undefined;
+}

@@ -1,0 +1,12 @@
+/**
+ * The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
+ * only from here; nothing in core may import `vscode` or Node built-ins.
+ */
+export { analyzePython, layerAt, layerOnLine } from './analyze';
+export type { AnalyzeOptions } from './analyze';
+export { explainLayer, isNormalization, axisNames } from './explain/explain';
+export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebook/nbformat';
+export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
+export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText } from './format/summaryText';
+export { toContract } from './contract';
+export type { SummaryContract } from './contract';

@@ -1,0 +1,1323 @@
+import type { SyntaxNode } from '@lezer/common';
+import type { TextRange } from '../../protocol/analysis';
+import { children, PythonSource } from './parse';
+import {
+	asInt,
+	asNumber,
+	asSequence,
+	FrameworkObject,
+	FunctionValue,
+	NONE,
+	num,
+	ParamSpec,
+	Scope,
+	truthy,
+	tuple,
+	UNKNOWN,
+	Value,
+} from './values';
+
+/** Arguments of one call, evaluated. */
+export interface CallArgs {
+	positional: Value[];
+	keywords: Map<string, Value>;
+	/** The call expression. */
+	node: SyntaxNode;
+}
+
+/** What a framework runtime sees about the call it is asked to evaluate. */
+export interface CallContext {
+	source: PythonSource;
+	range(node: SyntaxNode): TextRange;
+	/** The name on the left of `name = <this call>`, when the call is the whole right-hand side. */
+	assignedTo: string | undefined;
+}
+
+/**
+ * A framework's meaning for calls and attributes. The interpreter knows Python; runtimes know
+ * Keras or torch. Each hook returns `undefined` for "not mine".
+ */
+export interface Runtime {
+	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
+	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	getAttr(obj: FrameworkObject, name: string): Value | undefined;
+}
+
+/** Bounds that keep analysis interactive on any input. */
+export interface InterpreterLimits {
+	maxSteps: number;
+	maxMillis: number;
+	maxCallDepth: number;
+	/** Longest list or tuple the interpreter materialises. */
+	maxSequence: number;
+}
+
+export const defaultLimits: InterpreterLimits = {
+	maxSteps: 2_000_000,
+	maxMillis: 1500,
+	maxCallDepth: 64,
+	maxSequence: 100_000,
+};
+
+class StopInterpretation extends Error {}
+
+type Completion = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
+
+const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> = {
+	'+': (a, b) => a + b,
+	'-': (a, b) => a - b,
+	'*': (a, b) => a * b,
+	'/': (a, b) => (b === 0 ? undefined : a / b),
+	'//': (a, b) => (b === 0 ? undefined : Math.floor(a / b)),
+	'%': (a, b) => (b === 0 ? undefined : a - b * Math.floor(a / b)),
+	'**': (a, b) => a ** b,
+	'<<': (a, b) => a << b,
+	'>>': (a, b) => a >> b,
+	'&': (a, b) => a & b,
+	'|': (a, b) => a | b,
+	'^': (a, b) => a ^ b,
+};
+
+const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
+	'==': (a, b) => a === b,
+	'!=': (a, b) => a !== b,
+	'<': (a, b) => a < b,
+	'<=': (a, b) => a <= b,
+	'>': (a, b) => a > b,
+	'>=': (a, b) => a >= b,
+};
+
+/**
+ * Interprets the model-building subset of Python over Lezer's tree: imports, assignments,
+ * arithmetic, containers, calls, user functions, `for`/`if`/`while` where decidable. It never runs
+ * anything outside that subset, is bounded in steps and time, and never throws to its caller.
+ */
+export class Interpreter {
+	readonly globals = new Scope(null);
+	steps = 0;
+	truncated = false;
+	private depth = 0;
+	private readonly deadline: number;
+	private assignTarget: string | undefined;
+
+	constructor(
+		readonly source: PythonSource,
+		private readonly runtimes: Runtime[],
+		private readonly limits: InterpreterLimits = defaultLimits,
+	) {
+		this.deadline = Date.now() + limits.maxMillis;
+	}
+
+	run(): void {
+		try {
+			this.execBlock(this.source.tree.topNode, this.globals);
+		} catch (e) {
+			if (e instanceof StopInterpretation) {
+				this.truncated = true;
+			} else {
+				throw e;
+			}
+		}
+	}
+
+	private tick(): void {
+		this.steps++;
+		if (this.steps > this.limits.maxSteps || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+			throw new StopInterpretation();
+		}
+	}
+
+	private ctx(): CallContext {
+		return { source: this.source, range: (n) => this.source.rangeOf(n), assignedTo: this.assignTarget };
+	}
+
+	//#region statements
+
+	private execBlock(block: SyntaxNode, scope: Scope): Completion {
+		for (let s = block.firstChild; s; s = s.nextSibling) {
+			const c = this.execStatement(s, scope);
+			if (c) {
+				return c;
+			}
+		}
+		return undefined;
+	}
+
+	private execStatement(node: SyntaxNode, scope: Scope): Completion {
+		this.tick();
+		try {
+			return this.execStatementInner(node, scope);
+		} catch (e) {
+			if (e instanceof StopInterpretation) {
+				throw e;
+			}
+			// A statement the interpreter cannot follow leaves its targets unknown, nothing more.
+			return undefined;
+		}
+	}
+
+	private execStatementInner(node: SyntaxNode, scope: Scope): Completion {
+		switch (node.name) {
+			case 'ImportStatement':
+				this.execImport(node, scope);
+				return undefined;
+			case 'AssignStatement':
+				this.execAssign(node, scope);
+				return undefined;
+			case 'UpdateStatement':
+				this.execUpdate(node, scope);
+				return undefined;
+			case 'ExpressionStatement':
+				if (node.firstChild) {
+					this.eval(node.firstChild, scope);
+				}
+				return undefined;
+			case 'FunctionDefinition':
+				this.defineFunction(node, scope);
+				return undefined;
+			case 'DecoratedStatement': {
+				const inner = node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition');
+				return inner ? this.execStatement(inner, scope) : undefined;
+			}
+			case 'ClassDefinition': {
+				const name = node.getChild('VariableName');
+				if (name) {
+					scope.set(this.source.slice(name), { k: 'unknown', why: 'class' });
+				}
+				return undefined;
+			}
+			case 'ReturnStatement': {
+				const expr = node.lastChild && node.lastChild.name !== 'return' ? node.lastChild : null;
+				return { type: 'return', value: expr ? this.eval(expr, scope) : NONE };
+			}
+			case 'IfStatement':
+				return this.execIf(node, scope);
+			case 'ForStatement':
+				return this.execFor(node, scope);
+			case 'WhileStatement':
+				return this.execWhile(node, scope);
+			case 'WithStatement': {
+				const body = node.getChild('Body');
+				return body ? this.execBlock(body, scope) : undefined;
+			}
+			case 'TryStatement': {
+				const body = node.getChild('Body');
+				return body ? this.execBlock(body, scope) : undefined;
+			}
+			case 'BreakStatement':
+				return { type: 'break' };
+			case 'ContinueStatement':
+				return { type: 'continue' };
+			case 'StatementGroup':
+				return this.execBlock(node, scope);
+			default:
+				return undefined;
+		}
+	}
+
+	private execImport(node: SyntaxNode, scope: Scope): void {
+		const parts = children(node);
+		if (parts[0]?.name === 'from') {
+			// from a.b import c as d, e
+			let i = 1;
+			let module = '';
+			while (i < parts.length && parts[i].name !== 'import') {
+				module += this.source.slice(parts[i]);
+				i++;
+			}
+			i++;
+			if (module.startsWith('.')) {
+				module = module.replace(/^\.+/, '');
+			}
+			for (; i < parts.length; i++) {
+				const p = parts[i];
+				if (p.name === '*') {
+					scope.set(`*${module}`, { k: 'ref', path: module });
+				} else if (p.name === 'VariableName') {
+					const name = this.source.slice(p);
+					let bound = name;
+					if (parts[i + 1]?.name === 'as' && parts[i + 2]) {
+						bound = this.source.slice(parts[i + 2]);
+						i += 2;
+					}
+					scope.set(bound, { k: 'ref', path: `${module}.${name}` });
+				}
+			}
+			return;
+		}
+		// import a.b.c [as d], e
+		let dotted: string[] = [];
+		const flush = (alias: string | undefined) => {
+			if (dotted.length === 0) {
+				return;
+			}
+			if (alias) {
+				scope.set(alias, { k: 'ref', path: dotted.join('.') });
+			} else {
+				scope.set(dotted[0], { k: 'ref', path: dotted[0] });
+			}
+			dotted = [];
+		};
+		for (let i = 1; i < parts.length; i++) {
+			const p = parts[i];
+			if (p.name === 'VariableName') {
+				dotted.push(this.source.slice(p));
+			} else if (p.name === 'as') {
+				flush(parts[i + 1] ? this.source.slice(parts[i + 1]) : undefined);
+				i++;
+			} else if (p.name === ',') {
+				flush(undefined);
+			}
+		}
+		flush(undefined);
+	}
+
+	private execAssign(node: SyntaxNode, scope: Scope): void {
+		// a = b = value ; a, b = value ; x: int = value
+		const parts = children(node).filter((c) => c.name !== 'TypeDef');
+		const groups: SyntaxNode[][] = [[]];
+		for (const p of parts) {
+			if (p.name === 'AssignOp') {
+				groups.push([]);
+			} else {
+				groups[groups.length - 1].push(p);
+			}
+		}
+		const valueParts = groups.pop() ?? [];
+		const targets = groups;
+		if (valueParts.length === 0) {
+			return;
+		}
+		const simpleTarget =
+			targets.length === 1 && targets[0].length === 1 && targets[0][0].name === 'VariableName'
+				? this.source.slice(targets[0][0])
+				: targets.length === 1 && targets[0].length === 1 && targets[0][0].name === 'MemberExpression'
+					? this.source.slice(targets[0][0])
+					: undefined;
+		let value: Value;
+		const saved = this.assignTarget;
+		this.assignTarget = simpleTarget;
+		try {
+			value = this.evalSequence(valueParts, scope);
+		} finally {
+			this.assignTarget = saved;
+		}
+		for (const target of targets) {
+			this.assignTargets(target, value, scope);
+		}
+	}
+
+	/** `a, b` without brackets is a tuple; a single expression is itself. */
+	private evalSequence(nodes: SyntaxNode[], scope: Scope): Value {
+		const exprs = nodes.filter((n) => n.name !== ',');
+		if (exprs.length === 1 && !nodes.some((n) => n.name === ',')) {
+			return this.eval(exprs[0], scope);
+		}
+		return tuple(exprs.map((e) => this.eval(e, scope)));
+	}
+
+	private assignTargets(target: SyntaxNode[], value: Value, scope: Scope): void {
+		const exprs = target.filter((n) => n.name !== ',');
+		if (exprs.length === 1 && !target.some((n) => n.name === ',')) {
+			this.assignTo(exprs[0], value, scope);
+			return;
+		}
+		this.unpack(exprs, value, scope);
+	}
+
+	private unpack(exprs: SyntaxNode[], value: Value, scope: Scope): void {
+		const items = asSequence(value) ?? (value.k === 'obj' ? this.iterate(value) : undefined);
+		exprs.forEach((e, i) => this.assignTo(e, items && items.length === exprs.length ? items[i] : UNKNOWN, scope));
+	}
+
+	private assignTo(target: SyntaxNode, value: Value, scope: Scope): void {
+		switch (target.name) {
+			case 'VariableName':
+				scope.set(this.source.slice(target), value);
+				return;
+			case 'TupleExpression':
+			case 'ArrayExpression':
+			case 'ParenthesizedExpression':
+				this.unpack(
+					children(target).filter((c) => !['(', ')', '[', ']', ','].includes(c.name)),
+					value,
+					scope,
+				);
+				return;
+			case 'MemberExpression': {
+				// obj.attr = value / obj[i] = value: record on framework objects through setattr.
+				const obj = target.firstChild ? this.eval(target.firstChild, scope) : UNKNOWN;
+				const prop = target.getChild('PropertyName');
+				if (prop && obj.k === 'obj') {
+					this.setAttr(obj.obj, this.source.slice(prop), value);
+				} else if (!prop && (obj.k === 'list' || obj.k === 'dict')) {
+					const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
+					if (index) {
+						const key = this.eval(index, scope);
+						if (obj.k === 'list' && key.k === 'num' && Number.isInteger(key.v)) {
+							const i = key.v < 0 ? obj.items.length + key.v : key.v;
+							if (i >= 0 && i < obj.items.length) {
+								obj.items[i] = value;
+							}
+						} else if (obj.k === 'dict' && key.k === 'str') {
+							obj.entries.set(key.v, value);
+						}
+					}
+				}
+				return;
+			}
+			default:
+				return;
+		}
+	}
+
+	private setAttr(obj: FrameworkObject, name: string, value: Value): void {
+		const target = obj as unknown as { setAttr?: (name: string, value: Value) => void };
+		target.setAttr?.(name, value);
+	}
+
+	private execUpdate(node: SyntaxNode, scope: Scope): void {
+		// x += 1
+		const parts = children(node);
+		const target = parts[0];
+		const op = parts[1] ? this.source.slice(parts[1]).replace('=', '') : '';
+		const rhs = parts[2];
+		if (!target || !rhs) {
+			return;
+		}
+		const left = this.eval(target, scope);
+		const right = this.eval(rhs, scope);
+		this.assignTo(target, this.binary(op, left, right), scope);
+	}
+
+	private defineFunction(node: SyntaxNode, scope: Scope): void {
+		const nameNode = node.getChild('VariableName');
+		const paramList = node.getChild('ParamList');
+		if (!nameNode) {
+			return;
+		}
+		const def: FunctionValue = {
+			name: this.source.slice(nameNode),
+			node,
+			params: paramList ? this.params(paramList, scope) : [],
+			body: node.getChild('Body'),
+			expression: null,
+			closure: scope,
+		};
+		scope.set(def.name, { k: 'func', def });
+	}
+
+	private params(list: SyntaxNode, scope: Scope): ParamSpec[] {
+		const out: ParamSpec[] = [];
+		const parts = children(list);
+		let star: ParamSpec['star'] = '';
+		for (let i = 0; i < parts.length; i++) {
+			const p = parts[i];
+			if (p.name === '*' || p.name === '**') {
+				star = p.name;
+			} else if (p.name === 'VariableName') {
+				const spec: ParamSpec = { name: this.source.slice(p), default: undefined, star };
+				star = '';
+				if (parts[i + 1]?.name === 'TypeDef') {
+					i++;
+				}
+				if (parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+					spec.default = this.eval(parts[i + 2], scope);
+					i += 2;
+				}
+				out.push(spec);
+			}
+		}
+		return out;
+	}
+
+	private execIf(node: SyntaxNode, scope: Scope): Completion {
+		const parts = children(node);
+		for (let i = 0; i < parts.length; i++) {
+			const p = parts[i];
+			if (p.name === 'if' || p.name === 'elif') {
+				const cond = parts[i + 1];
+				const body = parts[i + 2];
+				const t = cond ? truthy(this.eval(cond, scope)) : undefined;
+				if (t === undefined) {
+					// Undecidable condition: follow neither branch rather than guess.
+					return undefined;
+				}
+				if (t) {
+					return body ? this.execBlock(body, scope) : undefined;
+				}
+				i += 2;
+			} else if (p.name === 'else') {
+				const body = parts[i + 1];
+				return body ? this.execBlock(body, scope) : undefined;
+			}
+		}
+		return undefined;
+	}
+
+	private execFor(node: SyntaxNode, scope: Scope): Completion {
+		const parts = children(node);
+		const inIndex = parts.findIndex((p) => p.name === 'in');
+		const body = node.getChild('Body');
+		if (inIndex < 0 || !body) {
+			return undefined;
+		}
+		const targets = parts.slice(1, inIndex);
+		const iterable = this.evalSequence(parts.slice(inIndex + 1, parts.indexOf(body)), scope);
+		const items = this.iterate(iterable);
+		if (!items) {
+			return undefined;
+		}
+		for (const item of items) {
+			this.assignTargets(targets, item, scope);
+			const c = this.execBlock(body, scope);
+			if (c?.type === 'break') {
+				break;
+			}
+			if (c?.type === 'return') {
+				return c;
+			}
+		}
+		return undefined;
+	}
+
+	private execWhile(node: SyntaxNode, scope: Scope): Completion {
+		const parts = children(node);
+		const cond = parts[1];
+		const body = node.getChild('Body');
+		if (!cond || !body) {
+			return undefined;
+		}
+		for (;;) {
+			this.tick();
+			if (truthy(this.eval(cond, scope)) !== true) {
+				return undefined;
+			}
+			const c = this.execBlock(body, scope);
+			if (c?.type === 'break') {
+				return undefined;
+			}
+			if (c?.type === 'return') {
+				return c;
+			}
+		}
+	}
+
+	//#endregion
+
+	//#region expressions
+
+	eval(node: SyntaxNode, scope: Scope): Value {
+		this.tick();
+		try {
+			return this.evalInner(node, scope);
+		} catch (e) {
+			if (e instanceof StopInterpretation) {
+				throw e;
+			}
+			return UNKNOWN;
+		}
+	}
+
+	private evalInner(node: SyntaxNode, scope: Scope): Value {
+		switch (node.name) {
+			case 'Number':
+				return this.number(this.source.slice(node));
+			case 'String':
+				return { k: 'str', v: this.string(this.source.slice(node)) };
+			case 'FormatString':
+				return { k: 'unknown', why: 'f-string' };
+			case 'ContinuedString': {
+				const parts = children(node).map((c) => this.eval(c, scope));
+				return parts.every((p) => p.k === 'str')
+					? { k: 'str', v: parts.map((p) => (p as { v: string }).v).join('') }
+					: UNKNOWN;
+			}
+			case 'Boolean':
+				return { k: 'bool', v: this.source.slice(node) === 'True' };
+			case 'None':
+				return NONE;
+			case 'VariableName':
+				return this.lookup(this.source.slice(node), scope);
+			case 'ParenthesizedExpression': {
+				const inner = children(node).filter((c) => c.name !== '(' && c.name !== ')');
+				return inner.length === 1 ? this.eval(inner[0], scope) : UNKNOWN;
+			}
+			case 'TupleExpression':
+				return tuple(this.elements(node, scope));
+			case 'ArrayExpression':
+				return { k: 'list', items: this.elements(node, scope) };
+			case 'DictionaryExpression':
+				return this.dict(node, scope);
+			case 'ArrayComprehensionExpression':
+			case 'GeneratorExpression':
+				return this.comprehension(node, scope);
+			case 'UnaryExpression':
+				return this.unary(node, scope);
+			case 'BinaryExpression':
+				return this.binaryExpression(node, scope);
+			case 'ConditionalExpression': {
+				const [a, , cond, , b] = children(node);
+				const t = cond ? truthy(this.eval(cond, scope)) : undefined;
+				if (t === undefined || !a || !b) {
+					return UNKNOWN;
+				}
+				return this.eval(t ? a : b, scope);
+			}
+			case 'MemberExpression':
+				return this.member(node, scope);
+			case 'CallExpression':
+				return this.callExpression(node, scope);
+			case 'LambdaExpression': {
+				const paramList = node.getChild('ParamList');
+				const body = node.lastChild;
+				return {
+					k: 'func',
+					def: {
+						name: '<lambda>',
+						node,
+						params: paramList ? this.params(paramList, scope) : [],
+						body: null,
+						expression: body,
+						closure: scope,
+					},
+				};
+			}
+			default:
+				return UNKNOWN;
+		}
+	}
+
+	private lookup(name: string, scope: Scope): Value {
+		const v = scope.get(name);
+		if (v !== undefined) {
+			return v;
+		}
+		if (BUILTINS.has(name)) {
+			return { k: 'builtin', name };
+		}
+		// Names brought in by `from module import *` resolve to that module's attribute.
+		for (const [key, value] of this.globals.entries()) {
+			if (key.startsWith('*') && value.k === 'ref') {
+				return { k: 'ref', path: `${value.path}.${name}` };
+			}
+		}
+		return { k: 'unknown', why: `name ${name}` };
+	}
+
+	private number(text: string): Value {
+		const t = text.replace(/_/g, '').toLowerCase();
+		if (t.endsWith('j')) {
+			return UNKNOWN;
+		}
+		if (t.startsWith('0x')) {
+			return num(parseInt(t.slice(2), 16));
+		}
+		if (t.startsWith('0o')) {
+			return num(parseInt(t.slice(2), 8));
+		}
+		if (t.startsWith('0b')) {
+			return num(parseInt(t.slice(2), 2));
+		}
+		const v = Number(t);
+		return Number.isNaN(v) ? UNKNOWN : num(v);
+	}
+
+	private string(text: string): string {
+		const m = /^([rRbBuU]*)('''|"""|'|")([\s\S]*)\2$/.exec(text);
+		if (!m) {
+			return text;
+		}
+		const raw = /r/i.test(m[1]);
+		const body = m[3];
+		return raw ? body : body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`);
+	}
+
+	private elements(node: SyntaxNode, scope: Scope): Value[] {
+		const out: Value[] = [];
+		const parts = children(node);
+		for (let i = 0; i < parts.length; i++) {
+			const c = parts[i];
+			if (['(', ')', '[', ']', ','].includes(c.name)) {
+				continue;
+			}
+			if (c.name === '*' && parts[i + 1]) {
+				const spread = this.iterate(this.eval(parts[i + 1], scope));
+				if (spread) {
+					out.push(...spread);
+				} else {
+					out.push(UNKNOWN);
+				}
+				i++;
+				continue;
+			}
+			out.push(this.eval(c, scope));
+			if (out.length > this.limits.maxSequence) {
+				throw new StopInterpretation();
+			}
+		}
+		return out;
+	}
+
+	private dict(node: SyntaxNode, scope: Scope): Value {
+		const entries = new Map<string, Value>();
+		const parts = children(node).filter((c) => !['{', '}', ','].includes(c.name));
+		for (let i = 0; i + 2 < parts.length + 1; i += 3) {
+			if (parts[i + 1]?.name !== ':') {
+				break;
+			}
+			const key = this.eval(parts[i], scope);
+			const value = parts[i + 2] ? this.eval(parts[i + 2], scope) : UNKNOWN;
+			if (key.k === 'str' || key.k === 'num') {
+				entries.set(String(key.v), value);
+			}
+		}
+		return { k: 'dict', entries };
+	}
+
+	private comprehension(node: SyntaxNode, scope: Scope): Value {
+		// [expr for target in iterable if cond ...]
+		const parts = children(node).filter((c) => c.name !== '[' && c.name !== ']' && c.name !== '(' && c.name !== ')');
+		const expr = parts[0];
+		const list: ({ kind: 'for'; targets: SyntaxNode[]; iter: SyntaxNode } | { kind: 'if'; cond: SyntaxNode })[] = [];
+		for (let i = 1; i < parts.length; i++) {
+			if (parts[i].name === 'for') {
+				const inIdx = parts.findIndex((p, j) => j > i && p.name === 'in');
+				if (inIdx < 0 || !parts[inIdx + 1]) {
+					return UNKNOWN;
+				}
+				list.push({ kind: 'for', targets: parts.slice(i + 1, inIdx), iter: parts[inIdx + 1] });
+				i = inIdx + 1;
+			} else if (parts[i].name === 'if' && parts[i + 1]) {
+				list.push({ kind: 'if', cond: parts[i + 1] });
+				i++;
+			}
+		}
+		if (!expr || list.length === 0) {
+			return UNKNOWN;
+		}
+		const out: Value[] = [];
+		const inner = new Scope(scope);
+		const walk = (k: number): boolean => {
+			if (k === list.length) {
+				out.push(this.eval(expr, inner));
+				return out.length <= this.limits.maxSequence;
+			}
+			const clause = list[k];
+			if (clause.kind === 'if') {
+				const t = truthy(this.eval(clause.cond, inner));
+				if (t === undefined) {
+					return false;
+				}
+				return t ? walk(k + 1) : true;
+			}
+			const items = this.iterate(this.eval(clause.iter, inner));
+			if (!items) {
+				return false;
+			}
+			for (const item of items) {
+				this.assignTargets(clause.targets, item, inner);
+				if (!walk(k + 1)) {
+					return false;
+				}
+			}
+			return true;
+		};
+		return walk(0) ? { k: 'list', items: out } : UNKNOWN;
+	}
+
+	private unary(node: SyntaxNode, scope: Scope): Value {
+		const [op, operand] = children(node);
+		if (!op || !operand) {
+			return UNKNOWN;
+		}
+		const v = this.eval(operand, scope);
+		const o = this.source.slice(op);
+		if (o === 'not') {
+			const t = truthy(v);
+			return t === undefined ? UNKNOWN : { k: 'bool', v: !t };
+		}
+		const n = asNumber(v);
+		if (n === undefined) {
+			return UNKNOWN;
+		}
+		return o === '-' ? num(-n) : o === '+' ? num(n) : o === '~' ? num(~n) : UNKNOWN;
+	}
+
+	private binaryExpression(node: SyntaxNode, scope: Scope): Value {
+		const parts = children(node);
+		const [left, opNode, right] = [parts[0], parts[1], parts[parts.length - 1]];
+		if (!left || !opNode || !right) {
+			return UNKNOWN;
+		}
+		const op = parts
+			.slice(1, parts.length - 1)
+			.map((p) => this.source.slice(p))
+			.join(' ');
+		if (op === 'and' || op === 'or') {
+			const a = this.eval(left, scope);
+			const t = truthy(a);
+			if (t === undefined) {
+				return UNKNOWN;
+			}
+			if (op === 'and') {
+				return t ? this.eval(right, scope) : a;
+			}
+			return t ? a : this.eval(right, scope);
+		}
+		return this.binary(op, this.eval(left, scope), this.eval(right, scope));
+	}
+
+	binary(op: string, a: Value, b: Value): Value {
+		if (op === 'in' || op === 'not in') {
+			const items = asSequence(b);
+			if (!items || a.k === 'unknown') {
+				if (b.k === 'dict' && (a.k === 'str' || a.k === 'num')) {
+					const has = b.entries.has(String(a.v));
+					return { k: 'bool', v: op === 'in' ? has : !has };
+				}
+				return UNKNOWN;
+			}
+			const has = items.some((x) => equal(x, a) === true);
+			return { k: 'bool', v: op === 'in' ? has : !has };
+		}
+		if (op === 'is' || op === 'is not' || op === '==' || op === '!=') {
+			const eq = op === 'is' || op === 'is not' ? identical(a, b) : equal(a, b);
+			if (eq === undefined) {
+				return UNKNOWN;
+			}
+			return { k: 'bool', v: op === 'is' || op === '==' ? eq : !eq };
+		}
+		const x = asNumber(a);
+		const y = asNumber(b);
+		if (x !== undefined && y !== undefined) {
+			const cmp = COMPARE_OPS[op];
+			if (cmp) {
+				return { k: 'bool', v: cmp(x, y) };
+			}
+			const f = BINARY_OPS[op];
+			const r = f ? f(x, y) : undefined;
+			return r === undefined || !Number.isFinite(r) ? UNKNOWN : num(r);
+		}
+		if (op === '+') {
+			if (a.k === 'str' && b.k === 'str') {
+				return { k: 'str', v: a.v + b.v };
+			}
+			if ((a.k === 'tuple' || a.k === 'list') && a.k === b.k) {
+				return { k: a.k, items: [...a.items, ...b.items] };
+			}
+		}
+		if (op === '*') {
+			const [seq, times] = asSequence(a) ? [a, y] : [b, x];
+			if ((seq.k === 'tuple' || seq.k === 'list') && times !== undefined && Number.isInteger(times)) {
+				if (seq.items.length * times > this.limits.maxSequence) {
+					throw new StopInterpretation();
+				}
+				const items: Value[] = [];
+				for (let i = 0; i < times; i++) {
+					items.push(...seq.items);
+				}
+				return { k: seq.k, items };
+			}
+			if (a.k === 'str' && y !== undefined) {
+				return { k: 'str', v: a.v.repeat(Math.max(0, Math.min(y, 10_000))) };
+			}
+		}
+		if (op === '%' && a.k === 'str') {
+			return { k: 'unknown', why: 'formatted string' };
+		}
+		return UNKNOWN;
+	}
+
+	private member(node: SyntaxNode, scope: Scope): Value {
+		const parts = children(node);
+		const objNode = parts[0];
+		if (!objNode) {
+			return UNKNOWN;
+		}
+		const obj = this.eval(objNode, scope);
+		const prop = node.getChild('PropertyName');
+		if (prop) {
+			return this.getAttr(obj, this.source.slice(prop));
+		}
+		// Subscript: obj[index] or obj[a:b]
+		const inner = parts.slice(1).filter((c) => c.name !== '[' && c.name !== ']');
+		if (inner.some((c) => c.name === ':')) {
+			return this.slice(obj, inner, scope);
+		}
+		if (inner.length !== 1) {
+			return UNKNOWN;
+		}
+		return this.subscript(obj, this.eval(inner[0], scope));
+	}
+
+	getAttr(obj: Value, name: string): Value {
+		switch (obj.k) {
+			case 'ref':
+				return { k: 'ref', path: `${obj.path}.${name}` };
+			case 'obj': {
+				for (const r of this.runtimes) {
+					const v = r.getAttr(obj.obj, name);
+					if (v !== undefined) {
+						return v;
+					}
+				}
+				return { k: 'bound', self: obj, name };
+			}
+			case 'unknown':
+				return UNKNOWN;
+			default:
+				return { k: 'bound', self: obj, name };
+		}
+	}
+
+	subscript(obj: Value, key: Value): Value {
+		const items = asSequence(obj);
+		if (items) {
+			const i = asInt(key);
+			if (i === undefined) {
+				return UNKNOWN;
+			}
+			const j = i < 0 ? items.length + i : i;
+			return j >= 0 && j < items.length ? items[j] : UNKNOWN;
+		}
+		if (obj.k === 'dict' && (key.k === 'str' || key.k === 'num')) {
+			return obj.entries.get(String(key.v)) ?? UNKNOWN;
+		}
+		if (obj.k === 'str') {
+			const i = asInt(key);
+			return i === undefined ? UNKNOWN : { k: 'str', v: obj.v.at(i) ?? '' };
+		}
+		if (obj.k === 'obj') {
+			return this.callMethodOn(obj, '__getitem__', [key], undefined);
+		}
+		return UNKNOWN;
+	}
+
+	private slice(obj: Value, inner: SyntaxNode[], scope: Scope): Value {
+		const bounds: (number | undefined)[] = [];
+		let current: number | undefined;
+		let seenValue = false;
+		for (const c of inner) {
+			if (c.name === ':') {
+				bounds.push(seenValue ? current : undefined);
+				current = undefined;
+				seenValue = false;
+			} else {
+				const v = asInt(this.eval(c, scope));
+				if (v === undefined) {
+					return UNKNOWN;
+				}
+				current = v;
+				seenValue = true;
+			}
+		}
+		bounds.push(seenValue ? current : undefined);
+		const items = asSequence(obj);
+		if (!items && obj.k !== 'str') {
+			return UNKNOWN;
+		}
+		const arr: unknown[] = items ?? [...(obj as { v: string }).v];
+		const [start, stop, step] = bounds;
+		const out = pySlice(arr, start, stop, step ?? 1);
+		if (!out) {
+			return UNKNOWN;
+		}
+		if (obj.k === 'str') {
+			return { k: 'str', v: (out as string[]).join('') };
+		}
+		return { k: obj.k as 'tuple' | 'list', items: out as Value[] };
+	}
+
+	private callExpression(node: SyntaxNode, scope: Scope): Value {
+		const calleeNode = node.firstChild;
+		const argList = node.getChild('ArgList');
+		if (!calleeNode) {
+			return UNKNOWN;
+		}
+		const saved = this.assignTarget;
+		let callee: Value;
+		let args: CallArgs;
+		// The assignment target belongs to this call only, not to calls nested in its arguments.
+		this.assignTarget = undefined;
+		try {
+			callee = this.eval(calleeNode, scope);
+			args = this.args(argList, node, scope);
+		} finally {
+			this.assignTarget = saved;
+		}
+		return this.call(callee, args);
+	}
+
+	private args(list: SyntaxNode | null, node: SyntaxNode, scope: Scope): CallArgs {
+		const positional: Value[] = [];
+		const keywords = new Map<string, Value>();
+		if (list) {
+			const parts = children(list).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
+			for (let i = 0; i < parts.length; i++) {
+				const p = parts[i];
+				if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+					keywords.set(this.source.slice(p), this.eval(parts[i + 2], scope));
+					i += 2;
+				} else if (p.name === '*' && parts[i + 1]) {
+					const items = this.iterate(this.eval(parts[i + 1], scope));
+					positional.push(...(items ?? [UNKNOWN]));
+					i++;
+				} else if (p.name === '**' && parts[i + 1]) {
+					const d = this.eval(parts[i + 1], scope);
+					if (d.k === 'dict') {
+						for (const [k, v] of d.entries) {
+							keywords.set(k, v);
+						}
+					}
+					i++;
+				} else if (p.name === 'for') {
+					// f(x for x in xs): a generator argument
+					return { positional: [this.comprehension(list, scope)], keywords, node };
+				} else {
+					positional.push(this.eval(p, scope));
+				}
+			}
+		}
+		return { positional, keywords, node };
+	}
+
+	call(callee: Value, args: CallArgs): Value {
+		const ctx = this.ctx();
+		switch (callee.k) {
+			case 'ref':
+				for (const r of this.runtimes) {
+					const v = r.callRef(callee.path, args, ctx);
+					if (v !== undefined) {
+						return v;
+					}
+				}
+				return { k: 'unknown', why: `call ${callee.path}` };
+			case 'func':
+				return this.callFunction(callee.def, args);
+			case 'builtin':
+				return this.callBuiltin(callee.name, args);
+			case 'obj':
+				for (const r of this.runtimes) {
+					const v = r.callObject(callee.obj, args, ctx);
+					if (v !== undefined) {
+						return v;
+					}
+				}
+				return UNKNOWN;
+			case 'bound':
+				return this.callMethodOn(callee.self, callee.name, args.positional, args);
+			default:
+				return UNKNOWN;
+		}
+	}
+
+	private callMethodOn(self: Value, name: string, positional: Value[], args: CallArgs | undefined): Value {
+		const full: CallArgs = args ?? { positional, keywords: new Map(), node: this.source.tree.topNode };
+		if (self.k === 'obj') {
+			for (const r of this.runtimes) {
+				const v = r.callMethod(self.obj, name, full, this.ctx());
+				if (v !== undefined) {
+					return v;
+				}
+			}
+			return UNKNOWN;
+		}
+		if (self.k === 'list') {
+			if (name === 'append' && positional.length === 1) {
+				self.items.push(positional[0]);
+				return NONE;
+			}
+			if (name === 'extend' && positional.length === 1) {
+				self.items.push(...(this.iterate(positional[0]) ?? []));
+				return NONE;
+			}
+			if (name === 'insert' && positional.length === 2) {
+				const i = asInt(positional[0]);
+				if (i !== undefined) {
+					self.items.splice(i, 0, positional[1]);
+				}
+				return NONE;
+			}
+			if (name === 'pop') {
+				return self.items.pop() ?? UNKNOWN;
+			}
+		}
+		if (self.k === 'dict') {
+			if (name === 'items') {
+				return { k: 'list', items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])) };
+			}
+			if (name === 'keys') {
+				return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
+			}
+			if (name === 'values') {
+				return { k: 'list', items: [...self.entries.values()] };
+			}
+			if (name === 'get') {
+				const key = positional[0];
+				if (key && (key.k === 'str' || key.k === 'num')) {
+					return self.entries.get(String(key.v)) ?? positional[1] ?? NONE;
+				}
+			}
+			if (name === 'update' && positional[0]?.k === 'dict') {
+				for (const [k, v] of positional[0].entries) {
+					self.entries.set(k, v);
+				}
+				return NONE;
+			}
+		}
+		if (self.k === 'str') {
+			if (name === 'upper') {
+				return { k: 'str', v: self.v.toUpperCase() };
+			}
+			if (name === 'lower') {
+				return { k: 'str', v: self.v.toLowerCase() };
+			}
+		}
+		return UNKNOWN;
+	}
+
+	callFunction(def: FunctionValue, args: CallArgs): Value {
+		if (this.depth >= this.limits.maxCallDepth) {
+			return { k: 'unknown', why: 'recursion' };
+		}
+		const scope = new Scope(def.closure);
+		const positional = [...args.positional];
+		const keywords = new Map(args.keywords);
+		for (const p of def.params) {
+			if (p.star === '*') {
+				scope.set(p.name, tuple(positional.splice(0)));
+			} else if (p.star === '**') {
+				scope.set(p.name, { k: 'dict', entries: keywords });
+			} else if (positional.length > 0) {
+				scope.set(p.name, positional.shift() as Value);
+			} else if (keywords.has(p.name)) {
+				scope.set(p.name, keywords.get(p.name) as Value);
+				keywords.delete(p.name);
+			} else {
+				scope.set(p.name, p.default ?? { k: 'unknown', why: `missing argument ${p.name}` });
+			}
+		}
+		this.depth++;
+		try {
+			if (def.expression) {
+				return this.eval(def.expression, scope);
+			}
+			const c = def.body ? this.execBlock(def.body, scope) : undefined;
+			return c?.type === 'return' ? c.value : NONE;
+		} finally {
+			this.depth--;
+		}
+	}
+
+	/** The items of an iterable, when they can be known. */
+	iterate(v: Value): Value[] | undefined {
+		switch (v.k) {
+			case 'tuple':
+			case 'list':
+				return v.items;
+			case 'str':
+				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
+			case 'dict':
+				return [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
+			case 'obj': {
+				const r = this.callMethodOn(v, '__iter__', [], undefined);
+				return asSequence(r);
+			}
+			default:
+				return undefined;
+		}
+	}
+
+	private callBuiltin(name: string, args: CallArgs): Value {
+		const a = args.positional;
+		switch (name) {
+			case 'range': {
+				const nums = a.map(asInt);
+				if (nums.some((n) => n === undefined) || nums.length === 0 || nums.length > 3) {
+					return UNKNOWN;
+				}
+				const [start, stop, step] =
+					nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
+				if (step === 0) {
+					return UNKNOWN;
+				}
+				const count = Math.max(0, Math.ceil((stop - start) / step));
+				if (count > this.limits.maxSequence) {
+					throw new StopInterpretation();
+				}
+				const items: Value[] = [];
+				for (let i = 0; i < count; i++) {
+					items.push(num(start + i * step));
+				}
+				return { k: 'list', items };
+			}
+			case 'len': {
+				const items = a[0] && (asSequence(a[0]) ?? this.iterate(a[0]));
+				if (items) {
+					return num(items.length);
+				}
+				return a[0]?.k === 'str' ? num(a[0].v.length) : UNKNOWN;
+			}
+			case 'int': {
+				const n = asNumber(a[0]);
+				if (n !== undefined) {
+					return num(Math.trunc(n));
+				}
+				const s = a[0]?.k === 'str' ? Number(a[0].v) : NaN;
+				return Number.isInteger(s) ? num(s) : UNKNOWN;
+			}
+			case 'float': {
+				const n = asNumber(a[0]);
+				return n !== undefined ? num(n) : UNKNOWN;
+			}
+			case 'bool': {
+				const t = a[0] ? truthy(a[0]) : false;
+				return t === undefined ? UNKNOWN : { k: 'bool', v: t };
+			}
+			case 'str':
+				return a[0]?.k === 'str' ? a[0] : a[0]?.k === 'num' ? { k: 'str', v: String(a[0].v) } : UNKNOWN;
+			case 'abs': {
+				const n = asNumber(a[0]);
+				return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
+			}
+			case 'round': {
+				const n = asNumber(a[0]);
+				const d = asInt(a[1]) ?? 0;
+				if (n === undefined) {
+					return UNKNOWN;
+				}
+				// Python rounds half to even.
+				const f = 10 ** d;
+				const x = n * f;
+				const r = Math.round(x);
+				const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+				return num(even / f);
+			}
+			case 'min':
+			case 'max': {
+				const items = a.length === 1 ? this.iterate(a[0]) : a;
+				const nums = items?.map(asNumber);
+				if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
+					return UNKNOWN;
+				}
+				return num(name === 'min' ? Math.min(...(nums as number[])) : Math.max(...(nums as number[])));
+			}
+			case 'sum': {
+				const nums = (a[0] ? this.iterate(a[0]) : undefined)?.map(asNumber);
+				if (!nums || nums.some((n) => n === undefined)) {
+					return UNKNOWN;
+				}
+				return num((nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0));
+			}
+			case 'list':
+			case 'tuple': {
+				const items = a.length === 0 ? [] : a[0] ? this.iterate(a[0]) : undefined;
+				return items ? { k: name, items: [...items] } : UNKNOWN;
+			}
+			case 'dict': {
+				const entries = new Map<string, Value>(args.keywords);
+				return { k: 'dict', entries };
+			}
+			case 'zip': {
+				const lists = a.map((v) => this.iterate(v));
+				if (lists.some((l) => !l)) {
+					return UNKNOWN;
+				}
+				const n = Math.min(...lists.map((l) => (l as Value[]).length));
+				return { k: 'list', items: Array.from({ length: n }, (_, i) => tuple(lists.map((l) => (l as Value[])[i]))) };
+			}
+			case 'enumerate': {
+				const items = a[0] ? this.iterate(a[0]) : undefined;
+				const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
+				return items ? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) } : UNKNOWN;
+			}
+			case 'reversed': {
+				const items = a[0] ? this.iterate(a[0]) : undefined;
+				return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
+			}
+			case 'print':
+				return NONE;
+			default:
+				return UNKNOWN;
+		}
+	}
+
+	//#endregion
+}
+
+const BUILTINS = new Set([
+	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
+	'zip', 'enumerate', 'reversed', 'print',
+]);
+
+function pySlice<T>(arr: T[], start: number | undefined, stop: number | undefined, step: number): T[] | undefined {
+	if (step === 0) {
+		return undefined;
+	}
+	const n = arr.length;
+	const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(n, i));
+	const out: T[] = [];
+	if (step > 0) {
+		for (let i = start === undefined ? 0 : norm(start); i < (stop === undefined ? n : norm(stop)); i += step) {
+			out.push(arr[i]);
+		}
+	} else {
+		const s = start === undefined ? n - 1 : start < 0 ? n + start : Math.min(start, n - 1);
+		const e = stop === undefined ? -1 : stop < 0 ? n + stop : stop;
+		for (let i = s; i > e; i += step) {
+			out.push(arr[i]);
+		}
+	}
+	return out;
+}
+
+function equal(a: Value, b: Value): boolean | undefined {
+	if (a.k === 'unknown' || b.k === 'unknown') {
+		return undefined;
+	}
+	const x = asNumber(a);
+	const y = asNumber(b);
+	if (x !== undefined && y !== undefined) {
+		return x === y;
+	}
+	if (a.k === 'str' && b.k === 'str') {
+		return a.v === b.v;
+	}
+	if (a.k === 'none' || b.k === 'none') {
+		return a.k === b.k;
+	}
+	const sa = asSequence(a);
+	const sb = asSequence(b);
+	if (sa && sb) {
+		if (sa.length !== sb.length) {
+			return false;
+		}
+		let all: boolean | undefined = true;
+		for (let i = 0; i < sa.length; i++) {
+			const e = equal(sa[i], sb[i]);
+			if (e === false) {
+				return false;
+			}
+			if (e === undefined) {
+				all = undefined;
+			}
+		}
+		return all;
+	}
+	if (a.k === 'obj' && b.k === 'obj') {
+		return a.obj === b.obj;
+	}
+	return a.k !== b.k ? false : undefined;
+}
+
+function identical(a: Value, b: Value): boolean | undefined {
+	if (a.k === 'none' || b.k === 'none') {
+		return a.k === 'unknown' || b.k === 'unknown' ? undefined : a.k === b.k;
+	}
+	if (a.k === 'bool' && b.k === 'bool') {
+		return a.v === b.v;
+	}
+	return equal(a, b);
+}

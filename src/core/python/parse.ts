@@ -1,0 +1,93 @@
+import { parser } from '@lezer/python';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import type { TextPosition, TextRange } from '../../protocol/analysis';
+
+/**
+ * A parsed Python source. Lezer's parser is error-tolerant: a file in the middle of an edit still
+ * yields a tree, with error nodes (`⚠`) where the text does not parse.
+ */
+export class PythonSource {
+	readonly tree: Tree;
+	private readonly lineStarts: number[];
+
+	constructor(readonly text: string) {
+		this.tree = parser.parse(text);
+		this.lineStarts = [0];
+		for (let i = 0; i < text.length; i++) {
+			if (text.charCodeAt(i) === 10) {
+				this.lineStarts.push(i + 1);
+			}
+		}
+	}
+
+	get lineCount(): number {
+		return this.lineStarts.length;
+	}
+
+	positionAt(offset: number): TextPosition {
+		let lo = 0;
+		let hi = this.lineStarts.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (this.lineStarts[mid] <= offset) {
+				lo = mid;
+			} else {
+				hi = mid - 1;
+			}
+		}
+		return { line: lo, character: offset - this.lineStarts[lo] };
+	}
+
+	offsetAt(pos: TextPosition): number {
+		const line = Math.max(0, Math.min(pos.line, this.lineStarts.length - 1));
+		return Math.min(this.lineStarts[line] + pos.character, this.text.length);
+	}
+
+	rangeOf(node: { from: number; to: number }): TextRange {
+		return { start: this.positionAt(node.from), end: this.positionAt(node.to) };
+	}
+
+	slice(node: { from: number; to: number }): string {
+		return this.text.slice(node.from, node.to);
+	}
+
+	/** Ranges of the parse errors, first one per statement. */
+	syntaxErrors(): TextRange[] {
+		const errors: TextRange[] = [];
+		let lastLine = -1;
+		this.tree.iterate({
+			enter: (n) => {
+				if (n.type.isError) {
+					const range = this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) });
+					if (range.start.line !== lastLine) {
+						errors.push(range);
+						lastLine = range.start.line;
+					}
+				}
+			},
+		});
+		return errors;
+	}
+}
+
+/** Children of a node, including anonymous tokens such as `,` and `=`. */
+export function children(node: SyntaxNode): SyntaxNode[] {
+	const out: SyntaxNode[] = [];
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		out.push(c);
+	}
+	return out;
+}
+
+/** Whether the node (or anything below it) failed to parse. */
+export function containsError(node: SyntaxNode): boolean {
+	if (node.type.isError) {
+		return true;
+	}
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		if (containsError(c)) {
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,136 @@
+/**
+ * The results of static analysis, shared by every layer of NormLens (core produces them; the
+ * extension, the webview and the CLI consume them). Plain, structured-cloneable data only.
+ */
+
+/** A tensor shape; `null` at a position whose size cannot be known statically (e.g. the batch). */
+export type Shape = (number | null)[];
+
+/** Which framework built a model or layer. */
+export type Framework = 'keras' | 'torch';
+
+/** A 0-based position in a text (core never sees `vscode.Position`). */
+export interface TextPosition {
+	line: number;
+	character: number;
+}
+
+/** A 0-based half-open range in a text. */
+export interface TextRange {
+	start: TextPosition;
+	end: TextPosition;
+}
+
+/** One weight (Keras) or parameter / buffer (PyTorch) owned by a layer. */
+export interface WeightInfo {
+	name: string;
+	shape: number[];
+	/** `param` counts toward the framework's parameter total; `buffer` only toward buffers (PyTorch). */
+	kind: 'param' | 'buffer';
+	trainable: boolean;
+}
+
+/** Parameter counts of one layer or model, in the framework's own convention (see DESIGN.md). */
+export interface ParamCounts {
+	total: number;
+	trainable: number;
+	nonTrainable: number;
+	buffers: number;
+}
+
+/** One layer row of a model summary. */
+export interface LayerSummary {
+	/** The layer's name as the framework assigns it (`dense_1`) or the module path (`features.0`). */
+	name: string;
+	/** Class name as written in the framework (`BatchNormalization`, `BatchNorm2d`). */
+	type: string;
+	framework: Framework;
+	/** Where the layer is constructed. */
+	range: TextRange;
+	/** Input shape of the layer's (first) call; `null` when unknown. */
+	inputShape: Shape | null;
+	/** Output shape; `null` when unknown. */
+	outputShape: Shape | null;
+	/** Counts; `null` when they cannot be known (never a guess). */
+	params: ParamCounts | null;
+	weights: WeightInfo[] | null;
+	/** Resolved constructor arguments (JSON values; `"<unknown>"` where not decidable). */
+	config: Record<string, unknown>;
+	/** True when the catalogue knows the layer type. */
+	known: boolean;
+	/** Names of the layers whose outputs feed this one (functional graphs). */
+	inbound: string[];
+}
+
+/** One model found in a file. */
+export interface ModelSummary {
+	/** The variable (or function/class) name the model is bound to in the source. */
+	name: string;
+	/** The framework's own name for it (`sequential`, `functional`), where one exists. */
+	frameworkName: string | null;
+	framework: Framework;
+	kind: 'sequential' | 'functional' | 'module';
+	range: TextRange;
+	layers: LayerSummary[];
+	/** Totals; a field is `null` when any contributing layer's count is unknown. */
+	totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A finding about the source, with an optional machine-applicable fix. */
+export interface AnalysisDiagnostic {
+	range: TextRange;
+	severity: Severity;
+	/** Stable identifier, e.g. `syntax-error`, `unknown-layer`, `redundant-bias`. */
+	code: string;
+	message: string;
+	fix?: { title: string; edits: { range: TextRange; newText: string }[] };
+}
+
+/** Everything the analysis of one program yields. */
+export interface AnalysisResult {
+	models: ModelSummary[];
+	diagnostics: AnalysisDiagnostic[];
+	/** Interpreter steps spent; useful for benchmarks and the step bound. */
+	steps: number;
+	/** Set when the interpreter stopped at its step or time bound. */
+	truncated: boolean;
+}
+
+/** What one normalization layer computes, for hovers, the panel and `normlens explain`. */
+export interface LayerExplanation {
+	type: string;
+	name: string;
+	framework: Framework;
+	/** `batch` | `layer` | `group` | `instance` … */
+	family: string;
+	inputShape: Shape | null;
+	outputShape: Shape | null;
+	/** A name per input axis, e.g. `["batch", "height", "width", "channels"]`. */
+	axisNames: string[] | null;
+	/** Index letters per axis used by the formula, e.g. `["n", "h", "w", "c"]`. */
+	axisIndices: string[] | null;
+	/** Axes that μ and σ² are computed over (each μ is shared along these). */
+	reducedAxes: number[] | null;
+	/** Axes that keep one μ, σ², γ, β per position. */
+	featureAxes: number[] | null;
+	/** Shape of μ and σ² for one call. */
+	statShape: Shape | null;
+	/** Number of values averaged into each μ (per call, with the batch size left symbolic as `N`). */
+	reductionSize: string | null;
+	paramShapes: Record<string, number[]>;
+	params: { trainable: number; nonTrainable: number; buffers: number } | null;
+	epsilon: number;
+	momentum: number | null;
+	/** How the running statistics move, in the framework's own convention. */
+	momentumRule: string | null;
+	/** Which variance estimator feeds the running / moving variance. */
+	runningVariance: string | null;
+	trainEval: string;
+	/** The formula as plain text, with this layer's index names and sizes. */
+	formula: string;
+	/** The same as TeX (for typesetting). */
+	formulaTex: string;
+	notes: string[];
+}

@@ -1,0 +1,54 @@
+/**
+ * Tasks the extension host (or CLI) sends to the engine worker pool, and what comes back.
+ * Kernel names are PascalCase constants, as in tfjs `kernel_names.ts`.
+ */
+
+/** Kernel names. */
+export const NormalizeKernel = 'Normalize';
+
+export type Distribution = 'normal' | 'uniform';
+
+/** Run one normalization layer on a seeded sample tensor, generated in the worker. */
+export interface NormalizeTask {
+	kernel: typeof NormalizeKernel;
+	/** Full input shape, batch included. */
+	shape: number[];
+	/** Axes over which μ and σ² are computed (each kept position gets its own statistics). */
+	reducedAxes: number[];
+	epsilon: number;
+	/** Per-feature γ and β (length = product of the kept axes); omitted = 1 and 0. */
+	gamma?: number[];
+	beta?: number[];
+	seed: number;
+	distribution: Distribution;
+	/** Framework convention for the running-statistics update after one training step. */
+	momentum: { convention: 'keras' | 'torch'; value: number | null } | null;
+	/** Element cap: tasks above it are refused with a clear message. */
+	maxElements: number;
+}
+
+/** Per-feature statistics of a tensor. */
+export interface FeatureStats {
+	mean: Float64Array;
+	std: Float64Array;
+	min: Float64Array;
+	max: Float64Array;
+}
+
+export interface NormalizeResult {
+	kernel: typeof NormalizeKernel;
+	shape: number[];
+	features: number;
+	/** Elements reduced into each statistic. */
+	groupSize: number;
+	before: FeatureStats;
+	after: FeatureStats;
+	/** Running statistics after one training step from their initial values (0 and 1). */
+	running: { mean: Float64Array; variance: Float64Array } | null;
+	/** max |mean(y_c)| and max |std(y_c) − 1| over features (γ = 1, β = 0). */
+	maxMeanDeviation: number;
+	maxStdDeviation: number;
+	/** Which kernel ran (`js` now; `wasm-simd` when the SIMD engine lands). */
+	backend: string;
+	elapsedMs: number;
+}
