@@ -7,6 +7,7 @@ export type { AnalyzeOptions } from './analyze';
 export { explainLayer, isNormalization, axisNames } from './explain/explain';
 export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
+export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText } from './format/summaryText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';

@@ -1,0 +1,234 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+	analyzePython,
+	buildProgram,
+	explainLayer,
+	layerOnLine,
+	NotebookError,
+	NotebookProgram,
+	parseNotebook,
+	summaryText,
+	toContract,
+} from '../core';
+import { EnginePool } from '../host/enginePool';
+import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
+import { NormalizeKernel } from '../protocol/engineProtocol';
+
+/**
+ * `normlens`: the analysis engine headless. Exit codes: 0 success, 1 a specific failure (message
+ * on stderr), 2 usage.
+ */
+
+const usage = `Usage:
+  normlens summary FILE [--json]          models, per-layer shapes and parameter counts
+  normlens explain FILE:LINE [--json]     what the normalization layer on LINE computes
+  normlens run FILE:LINE [--json] [--batch N] [--seed S]
+                                          run that layer on a seeded sample tensor
+FILE is a .py file or a .ipynb notebook (LINE counts the notebook's code cells joined in order).`;
+
+class CliError extends Error {
+	constructor(
+		message: string,
+		readonly code = 1,
+	) {
+		super(message);
+	}
+}
+
+interface Loaded {
+	file: string;
+	result: AnalysisResult;
+	program?: NotebookProgram;
+}
+
+function load(file: string): Loaded {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (e) {
+		throw new CliError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+	}
+	if (file.endsWith('.ipynb')) {
+		try {
+			const cells = parseNotebook(text).filter((c) => c.kind === 'code');
+			const program = buildProgram(cells);
+			return { file, result: analyzePython(program.text), program };
+		} catch (e) {
+			if (e instanceof NotebookError) {
+				throw new CliError(`${file}: ${e.message}`);
+			}
+			throw e;
+		}
+	}
+	return { file, result: analyzePython(text) };
+}
+
+function parseTarget(arg: string | undefined): { file: string; line: number } {
+	const m = arg ? /^(.*):(\d+)$/.exec(arg) : null;
+	if (!m) {
+		throw new CliError(`Expected FILE:LINE, got ${arg ?? 'nothing'}.\n\n${usage}`, 2);
+	}
+	return { file: m[1], line: Number(m[2]) };
+}
+
+function option(args: string[], name: string): string | undefined {
+	const i = args.indexOf(name);
+	return i >= 0 ? args[i + 1] : undefined;
+}
+
+function explanationAt(loaded: Loaded, line: number): LayerExplanation {
+	const hit = layerOnLine(loaded.result, line - 1);
+	if (!hit) {
+		throw new CliError(`${loaded.file}:${line}: no layer is constructed on this line.`);
+	}
+	const e = explainLayer(hit.layer);
+	if (!e) {
+		throw new CliError(`${loaded.file}:${line}: ${hit.layer.type} \`${hit.layer.name}\` is not a normalization layer (NormLens explains BatchNormalization and LayerNormalization).`);
+	}
+	return e;
+}
+
+function explainText(e: LayerExplanation): string {
+	const names = e.axisNames ?? [];
+	const list = (axes: number[] | null) => (axes ? axes.map((a) => `${names[a]} (${a})`).join(', ') : '?');
+	const shape = (s: (number | null)[] | null) => (s ? `(${s.map((d) => d ?? 'None').join(', ')})` : '?');
+	const lines = [
+		`${e.name} (${e.type}, ${e.framework})`,
+		`  input ${shape(e.inputShape)} → output ${shape(e.outputShape)}`,
+		`  axes: ${names.join(', ')}`,
+		`  normalized over: ${list(e.reducedAxes)}; one μ, σ² per ${list(e.featureAxes)}`,
+		`  μ, σ² shape: ${shape(e.statShape)}`,
+		...Object.entries(e.paramShapes).map(([k, s]) => `  ${k}: (${s.join(', ')})`),
+		e.params ? `  parameters: ${e.params.trainable} trainable, ${e.params.nonTrainable} non-trainable, ${e.params.buffers} buffers` : '  parameters: unknown',
+		`  epsilon ${e.epsilon}${e.momentum !== null ? `, momentum ${e.momentum}` : ''}`,
+		'',
+		...e.formula.split('\n').map((l) => `  ${l}`),
+		'',
+		...(e.momentumRule ? [`  running statistics: ${e.momentumRule}`] : []),
+		...(e.runningVariance ? [`  running variance: ${e.runningVariance}`] : []),
+		`  ${e.trainEval}`,
+	];
+	return lines.join('\n');
+}
+
+async function run(args: string[], out: (s: string) => void): Promise<void> {
+	const [command, target] = args;
+	const json = args.includes('--json');
+	switch (command) {
+		case 'summary': {
+			if (!target) {
+				throw new CliError(usage, 2);
+			}
+			const loaded = load(target);
+			if (json) {
+				out(JSON.stringify(toContract(path.basename(target), loaded.result, loaded.program), null, 2));
+				return;
+			}
+			if (loaded.result.models.length === 0) {
+				out(`${target}: no Keras model found.`);
+			}
+			for (const m of loaded.result.models) {
+				out(summaryText(m));
+				out('');
+			}
+			const contract = toContract(path.basename(target), loaded.result, loaded.program);
+			for (const d of contract.diagnostics) {
+				out(`${target}:${d.line}: ${d.severity} [${d.code}] ${d.message}`);
+			}
+			return;
+		}
+		case 'explain': {
+			const t = parseTarget(target);
+			const e = explanationAt(load(t.file), t.line);
+			out(json ? JSON.stringify(e, null, 2) : explainText(e));
+			return;
+		}
+		case 'run': {
+			const t = parseTarget(target);
+			const e = explanationAt(load(t.file), t.line);
+			const batch = Number(option(args, '--batch') ?? 32);
+			const seed = Number(option(args, '--seed') ?? 42);
+			if (!Number.isInteger(batch) || batch < 1) {
+				throw new CliError(`--batch must be a positive integer, got ${option(args, '--batch')}.`, 2);
+			}
+			if (!e.inputShape || !e.reducedAxes) {
+				throw new CliError(`The input shape of ${e.name} is not known statically.`);
+			}
+			const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? batch : d));
+			if (shape.some((d) => d === null)) {
+				throw new CliError(`The input shape of ${e.name} has unknown sizes besides the batch.`);
+			}
+			const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
+			try {
+				const r = await pool.normalize({
+					kernel: NormalizeKernel,
+					shape: shape as number[],
+					reducedAxes: e.reducedAxes,
+					epsilon: e.epsilon,
+					seed,
+					distribution: 'normal',
+					momentum: e.momentum !== null ? { convention: e.framework === 'keras' ? 'keras' : 'torch', value: e.momentum } : null,
+					maxElements: Math.floor((512 * 2 ** 20) / 8),
+				});
+				if (json) {
+					out(
+						JSON.stringify(
+							{
+								layer: e.name,
+								shape: r.shape,
+								features: r.features,
+								groupSize: r.groupSize,
+								before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
+								after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
+								running: r.running ? { mean: Array.from(r.running.mean), variance: Array.from(r.running.variance) } : null,
+								maxMeanDeviation: r.maxMeanDeviation,
+								maxStdDeviation: r.maxStdDeviation,
+								backend: r.backend,
+								elapsedMs: r.elapsedMs,
+							},
+							null,
+							2,
+						),
+					);
+				} else {
+					out(`${e.name} on a seeded normal tensor (${r.shape.join('×')}), seed ${seed}: ${r.features} features × ${r.groupSize} values, ${r.elapsedMs.toFixed(1)} ms`);
+					out('feature   mean before   std before   mean after   std after');
+					for (let c = 0; c < Math.min(r.features, 16); c++) {
+						out(`${String(c).padStart(7)}   ${r.before.mean[c].toFixed(4).padStart(11)}   ${r.before.std[c].toFixed(4).padStart(10)}   ${r.after.mean[c].toFixed(4).padStart(10)}   ${r.after.std[c].toFixed(4).padStart(9)}`);
+					}
+					if (r.features > 16) {
+						out(`    … ${r.features - 16} more`);
+					}
+					out(`max |mean after| = ${r.maxMeanDeviation.toExponential(2)}, max |std after − 1| = ${r.maxStdDeviation.toExponential(2)}`);
+				}
+			} finally {
+				await pool.dispose();
+			}
+			return;
+		}
+		case undefined:
+		case '--help':
+		case '-h':
+		case 'help':
+			out(usage);
+			return;
+		default:
+			throw new CliError(`Unknown command "${command}".\n\n${usage}`, 2);
+	}
+}
+
+/** Entry used by `bin/normlens.js`; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+	try {
+		await run(argv, (s) => process.stdout.write(`${s}\n`));
+		return 0;
+	} catch (e) {
+		if (e instanceof CliError) {
+			process.stderr.write(`normlens: ${e.message}\n`);
+			return e.code;
+		}
+		process.stderr.write(`normlens: internal error: ${(e as Error).stack ?? String(e)}\n`);
+		return 1;
+	}
+}

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import { analyzePython, buildProgram, layerAt } from '../core';
+import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
+
+/**
+ * The analysis of one editor document. For a notebook cell, the program is the whole notebook
+ * (code cells in order) and `lineOffset` is where this cell starts in it.
+ */
+export class DocumentAnalysis {
+	constructor(
+		readonly result: AnalysisResult,
+		readonly lineOffset: number,
+		readonly lineCount: number,
+		readonly fileName: string,
+	) {}
+
+	/** A program range in this document's coordinates, or `undefined` when it lies in another cell. */
+	toDocument(range: TextRange): vscode.Range | undefined {
+		const start = range.start.line - this.lineOffset;
+		const end = range.end.line - this.lineOffset;
+		if (start < 0 || start >= this.lineCount) {
+			return undefined;
+		}
+		return new vscode.Range(start, range.start.character, Math.min(end, this.lineCount - 1), range.end.character);
+	}
+
+	toProgram(pos: vscode.Position): TextPosition {
+		return { line: pos.line + this.lineOffset, character: pos.character };
+	}
+
+	layerAt(pos: vscode.Position): { model: ModelSummary; layer: LayerSummary } | undefined {
+		return layerAt(this.result, this.toProgram(pos));
+	}
+
+	/** Models whose construction is in this document. */
+	modelsHere(): ModelSummary[] {
+		return this.result.models.filter((m) => this.toDocument(m.range) !== undefined);
+	}
+
+	/** The model to show for a cursor: the one owning the layer there, else the nearest above. */
+	modelAt(pos: vscode.Position | undefined): ModelSummary | undefined {
+		const models = this.result.models;
+		if (pos) {
+			const hit = this.layerAt(pos);
+			if (hit) {
+				return hit.model;
+			}
+			const line = pos.line + this.lineOffset;
+			const above = models.filter((m) => m.range.start.line <= line).pop();
+			if (above) {
+				return above;
+			}
+		}
+		return this.modelsHere()[0] ?? models[0];
+	}
+}
+
+function isNotebookCell(doc: vscode.TextDocument): boolean {
+	return doc.uri.scheme === 'vscode-notebook-cell';
+}
+
+/**
+ * Analyses documents on demand and caches the result per document version (per notebook, per
+ * cell versions), so that hovers, lenses and hints on one version share one analysis.
+ */
+export class AnalysisService implements vscode.Disposable {
+	private readonly cache = new Map<string, { key: string; result: AnalysisResult }>();
+	private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
+	readonly onDidChange = this.onDidChangeEmitter.event;
+	private readonly subscription: vscode.Disposable;
+
+	constructor() {
+		this.subscription = vscode.workspace.onDidCloseTextDocument((doc) => {
+			this.cache.delete(doc.uri.toString());
+		});
+	}
+
+	/** Whether NormLens analyses this document. */
+	static accepts(doc: vscode.TextDocument): boolean {
+		return doc.languageId === 'python';
+	}
+
+	analyze(doc: vscode.TextDocument): DocumentAnalysis | undefined {
+		if (!AnalysisService.accepts(doc)) {
+			return undefined;
+		}
+		if (isNotebookCell(doc)) {
+			const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+			if (notebook) {
+				return this.analyzeNotebookCell(notebook, doc);
+			}
+		}
+		const uri = doc.uri.toString();
+		const key = `${doc.version}`;
+		let entry = this.cache.get(uri);
+		if (!entry || entry.key !== key) {
+			entry = { key, result: analyzePython(doc.getText()) };
+			this.cache.set(uri, entry);
+		}
+		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName);
+	}
+
+	private analyzeNotebookCell(notebook: vscode.NotebookDocument, doc: vscode.TextDocument): DocumentAnalysis | undefined {
+		const cells = notebook
+			.getCells()
+			.filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
+		const uri = notebook.uri.toString();
+		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
+		let entry = this.cache.get(uri);
+		if (!entry || entry.key !== key) {
+			entry = { key, result: analyzePython(program.text) };
+			this.cache.set(uri, entry);
+		}
+		const cell = cells.find((c) => c.document === doc);
+		const segment = program.segments.find((s) => s.cell === cell?.index);
+		if (!segment) {
+			return undefined;
+		}
+		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath);
+	}
+
+	/** Tell listeners (lenses, hints) that analyses may have changed. */
+	fireChanged(): void {
+		this.onDidChangeEmitter.fire();
+	}
+
+	dispose(): void {
+		this.subscription.dispose();
+		this.onDidChangeEmitter.dispose();
+		this.cache.clear();
+	}
+}

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+
+/** Mirror of `contributes.configuration` (package.json); read in one place. */
+export interface ExtensionConfig {
+	/** Show model totals and "Inspect" above each model. */
+	codeLensEnabled: boolean;
+	/** Show output shape · params after each layer call. */
+	inlayHintsEnabled: boolean;
+	/** Batch size of the sample tensor for "Run Normalization on Sample Tensor". */
+	sampleBatchSize: number;
+	/** Seed of the sample tensor generator. */
+	sampleSeed: number;
+	/** Worker threads of the engine pool (0 = one per core). */
+	engineMaxThreads: number;
+	/** Largest sample run, in MiB of input + output. */
+	engineMemoryLimitMiB: number;
+}
+
+export const configSection = 'normlens';
+
+export function readConfig(): ExtensionConfig {
+	const c = vscode.workspace.getConfiguration(configSection);
+	return {
+		codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+		inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', true),
+		sampleBatchSize: c.get<number>('sample.batchSize', 32),
+		sampleSeed: c.get<number>('sample.seed', 42),
+		engineMaxThreads: c.get<number>('engine.maxThreads', 0),
+		engineMemoryLimitMiB: c.get<number>('engine.memoryLimitMiB', 512),
+	};
+}

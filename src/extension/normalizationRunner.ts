@@ -1,0 +1,87 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { explainLayer } from '../core';
+import { EnginePool } from '../host/enginePool';
+import type { NormalizeTask } from '../protocol/engineProtocol';
+import { NormalizeKernel } from '../protocol/engineProtocol';
+import type { LayerSummary } from '../protocol/analysis';
+import type { PanelRunResult } from '../protocol/webviewProtocol';
+import type { ExtensionConfig } from './config';
+
+/** Builds engine tasks for normalization layers and runs them in the pool, with progress. */
+export class NormalizationRunner implements vscode.Disposable {
+	private readonly pool: EnginePool;
+
+	constructor(extensionUri: vscode.Uri, config: () => ExtensionConfig) {
+		this.config = config;
+		this.pool = new EnginePool(path.join(extensionUri.fsPath, 'dist', 'engineWorker.js'), config().engineMaxThreads);
+	}
+
+	private readonly config: () => ExtensionConfig;
+
+	/** The task for a layer, or a message saying why it cannot run. */
+	taskFor(layer: LayerSummary): { task: NormalizeTask } | { error: string } {
+		const e = explainLayer(layer);
+		if (!e) {
+			return { error: `${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.` };
+		}
+		if (!e.inputShape || !e.reducedAxes) {
+			return { error: `The input shape of \`${layer.name}\` is not known statically, so there is no sample tensor to run it on.` };
+		}
+		const cfg = this.config();
+		const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? cfg.sampleBatchSize : d));
+		if (shape.some((d) => d === null)) {
+			return { error: `The input shape of \`${layer.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
+		}
+		return {
+			task: {
+				kernel: NormalizeKernel,
+				shape: shape as number[],
+				reducedAxes: e.reducedAxes,
+				epsilon: e.epsilon,
+				seed: cfg.sampleSeed,
+				distribution: 'normal',
+				momentum: e.momentum !== null ? { convention: layer.framework === 'keras' ? 'keras' : 'torch', value: e.momentum } : null,
+				maxElements: Math.floor((cfg.engineMemoryLimitMiB * 2 ** 20) / 8),
+			},
+		};
+	}
+
+	async run(layer: LayerSummary, task: NormalizeTask): Promise<PanelRunResult> {
+		return vscode.window.withProgress(
+			{
+				location: vscode.ProgressLocation.Notification,
+				title: `NormLens: running ${layer.name} on a sample tensor (${task.shape.join('×')})`,
+				cancellable: true,
+			},
+			async (_progress, token) => {
+				const abort = new AbortController();
+				const sub = token.onCancellationRequested(() => abort.abort());
+				try {
+					const r = await this.pool.normalize(task, abort.signal);
+					return {
+						layerName: layer.name,
+						shape: r.shape,
+						features: r.features,
+						groupSize: r.groupSize,
+						before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
+						after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
+						runningMean: r.running ? Array.from(r.running.mean) : null,
+						runningVariance: r.running ? Array.from(r.running.variance) : null,
+						maxMeanDeviation: r.maxMeanDeviation,
+						maxStdDeviation: r.maxStdDeviation,
+						elapsedMs: r.elapsedMs,
+						seed: task.seed,
+						backend: r.backend,
+					};
+				} finally {
+					sub.dispose();
+				}
+			},
+		);
+	}
+
+	dispose(): void {
+		void this.pool.dispose();
+	}
+}

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import type { FromPanel, ToPanel } from '../../protocol/webviewProtocol';
+import { isFromPanel } from '../../protocol/webviewProtocol';
+import { Disposable } from '../util/dispose';
+import { panelHtml, panelOptions } from './html';
+
+/** What the panel last rendered (its visible text), for tests and accessibility checks. */
+export interface PanelRender {
+	kind: ToPanel['type'];
+	text: string;
+}
+
+/**
+ * The inspection panel: one webview, created on demand and revealed again afterwards. Messages
+ * posted before the webview's script says `ready` are queued, then delivered in order.
+ */
+export class InspectionPanel extends Disposable {
+	static readonly viewType = 'normlens.inspection';
+	private panel: vscode.WebviewPanel | undefined;
+	private ready = false;
+	private queue: ToPanel[] = [];
+	private lastState: ToPanel | undefined;
+	private readonly renders: PanelRender[] = [];
+	private readonly renderEmitter = this.register(new vscode.EventEmitter<PanelRender>());
+	readonly onDidRender = this.renderEmitter.event;
+
+	constructor(
+		private readonly extensionUri: vscode.Uri,
+		private readonly onMessage: (m: FromPanel) => void,
+	) {
+		super();
+	}
+
+	show(): void {
+		if (this.panel) {
+			this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+			return;
+		}
+		const panel = vscode.window.createWebviewPanel(
+			InspectionPanel.viewType,
+			'NormLens',
+			{ viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+			panelOptions(this.extensionUri),
+		);
+		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+		this.attach(panel);
+	}
+
+	private attach(panel: vscode.WebviewPanel): void {
+		this.panel = panel;
+		this.ready = false;
+		const subs: vscode.Disposable[] = [];
+		subs.push(
+			panel.webview.onDidReceiveMessage((m: unknown) => {
+				if (!isFromPanel(m)) {
+					return;
+				}
+				if (m.type === 'ready') {
+					this.ready = true;
+					const pending = this.queue;
+					this.queue = [];
+					if (pending.length === 0 && this.lastState) {
+						pending.push(this.lastState);
+					}
+					pending.forEach((p) => void panel.webview.postMessage(p));
+				} else if (m.type === 'rendered') {
+					const r = { kind: m.kind, text: m.text };
+					this.renders.push(r);
+					this.renderEmitter.fire(r);
+				} else {
+					this.onMessage(m);
+				}
+			}),
+		);
+		subs.push(
+			panel.onDidDispose(() => {
+				subs.forEach((s) => s.dispose());
+				this.panel = undefined;
+				this.ready = false;
+			}),
+		);
+		panel.webview.html = panelHtml(panel.webview, this.extensionUri);
+	}
+
+	post(message: ToPanel): void {
+		if (message.type === 'model' || message.type === 'empty') {
+			this.lastState = message;
+		}
+		if (this.panel && this.ready) {
+			void this.panel.webview.postMessage(message);
+		} else {
+			this.queue.push(message);
+		}
+	}
+
+	get isOpen(): boolean {
+		return this.panel !== undefined;
+	}
+
+	lastRender(kind?: ToPanel['type']): PanelRender | undefined {
+		for (let i = this.renders.length - 1; i >= 0; i--) {
+			if (!kind || this.renders[i].kind === kind) {
+				return this.renders[i];
+			}
+		}
+		return undefined;
+	}
+
+	override dispose(): void {
+		this.panel?.dispose();
+		super.dispose();
+	}
+}

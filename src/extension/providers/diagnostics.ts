@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { AnalysisDiagnostic } from '../../protocol/analysis';
+import { AnalysisService } from '../analysisService';
+import { Disposable } from '../util/dispose';
+
+const severity: Record<AnalysisDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+	error: vscode.DiagnosticSeverity.Error,
+	warning: vscode.DiagnosticSeverity.Warning,
+	info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Publishes the analyser's findings as diagnostics, debounced after edits. */
+export class DiagnosticsPublisher extends Disposable {
+	private readonly collection = this.register(vscode.languages.createDiagnosticCollection('normlens'));
+	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+	constructor(private readonly analysis: AnalysisService) {
+		super();
+		this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+		this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)));
+		this.register(
+			vscode.workspace.onDidCloseTextDocument((d) => {
+				this.collection.delete(d.uri);
+			}),
+		);
+		this.register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
+		for (const d of vscode.workspace.textDocuments) {
+			this.schedule(d, 0);
+		}
+	}
+
+	private schedule(doc: vscode.TextDocument, delay: number): void {
+		if (!AnalysisService.accepts(doc)) {
+			return;
+		}
+		const key = doc.uri.toString();
+		clearTimeout(this.timers.get(key));
+		this.timers.set(
+			key,
+			setTimeout(() => {
+				this.timers.delete(key);
+				this.publish(doc);
+			}, delay),
+		);
+	}
+
+	publish(doc: vscode.TextDocument): void {
+		if (this.isDisposed || doc.isClosed) {
+			return;
+		}
+		const a = this.analysis.analyze(doc);
+		if (!a) {
+			return;
+		}
+		const out: vscode.Diagnostic[] = [];
+		for (const d of a.result.diagnostics) {
+			const range = a.toDocument(d.range);
+			if (!range) {
+				continue;
+			}
+			const diag = new vscode.Diagnostic(range, d.message, severity[d.severity]);
+			diag.source = 'NormLens';
+			diag.code = d.code;
+			out.push(diag);
+		}
+		this.collection.set(doc.uri, out);
+		this.analysis.fireChanged();
+	}
+}
+
+/** Quick fixes carried by the analyser's diagnostics (e.g. `use_bias=False`). */
+export class DiagnosticFixProvider implements vscode.CodeActionProvider {
+	static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+	constructor(private readonly analysis: AnalysisService) {}
+
+	provideCodeActions(doc: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
+		const a = this.analysis.analyze(doc);
+		if (!a) {
+			return [];
+		}
+		const actions: vscode.CodeAction[] = [];
+		for (const d of a.result.diagnostics) {
+			const r = a.toDocument(d.range);
+			if (!d.fix || !r || !r.intersection(range)) {
+				continue;
+			}
+			const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
+			action.edit = new vscode.WorkspaceEdit();
+			for (const e of d.fix.edits) {
+				const er = a.toDocument(e.range);
+				if (er) {
+					action.edit.replace(doc.uri, er, e.newText);
+				}
+			}
+			action.isPreferred = true;
+			actions.push(action);
+		}
+		return actions;
+	}
+}

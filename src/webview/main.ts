@@ -1,0 +1,210 @@
+import type { LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
+import type { FromPanel, PanelRunResult, ToPanel } from '../protocol/webviewProtocol';
+import { isToPanel } from '../protocol/webviewProtocol';
+
+/**
+ * The inspection panel. It renders what the extension posts and never computes models. Every
+ * render reports its visible text back (`rendered`), which the integration tests read.
+ */
+
+const vscode = acquireVsCodeApi<{ model?: ToPanel }>();
+const app = document.getElementById('app') as HTMLElement;
+
+let current: Extract<ToPanel, { type: 'model' }> | undefined;
+let selected: string | null = null;
+let lastRun: PanelRunResult | undefined;
+
+function post(m: FromPanel): void {
+	vscode.postMessage(m);
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+	const e = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs)) {
+		e.setAttribute(k, v);
+	}
+	e.append(...kids);
+	return e;
+}
+
+const shape = (s: Shape | null) => (s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?');
+const count = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en-US'));
+const fixed = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+function summaryTable(model: ModelSummary): HTMLElement {
+	const table = el('table', { class: 'summary', 'aria-label': `Summary of ${model.name}` });
+	table.append(
+		el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Layer (type)'), el('th', { scope: 'col' }, 'Output Shape'), el('th', { scope: 'col', class: 'num' }, 'Param #'), el('th', { scope: 'col' }, 'Connected to'))),
+	);
+	const body = el('tbody');
+	for (const l of model.layers) {
+		const row = el(
+			'tr',
+			{ tabindex: '0', 'data-layer': l.name, class: l.name === selected ? 'selected' : '' },
+			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
+			el('td', { class: 'mono' }, shape(l.outputShape)),
+			el('td', { class: 'num mono' }, count(l.params?.total)),
+			el('td', { class: 'muted' }, l.inbound.join(', ')),
+		);
+		const choose = () => {
+			selected = l.name;
+			render();
+			post({ type: 'revealLayer', layerName: l.name });
+		};
+		row.addEventListener('click', choose);
+		row.addEventListener('keydown', (ev) => {
+			if (ev.key === 'Enter' || ev.key === ' ') {
+				ev.preventDefault();
+				choose();
+			}
+		});
+		body.append(row);
+	}
+	table.append(body);
+	const t = model.totals;
+	const foot = el(
+		'div',
+		{ class: 'totals' },
+		el('div', {}, `Total params: ${count(t.total)}`),
+		el('div', {}, `Trainable params: ${count(t.trainable)}`),
+		el('div', {}, `Non-trainable params: ${count(t.nonTrainable)}`),
+		...(model.framework === 'torch' ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
+	);
+	return el('section', {}, table, foot);
+}
+
+function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLElement {
+	const s = el('section', { class: 'detail', 'aria-label': `Layer ${layer.name}` });
+	s.append(el('h2', {}, `${layer.name} (${layer.type})`));
+	s.append(el('p', {}, `Input ${shape(layer.inputShape)} → output ${shape(layer.outputShape)}`));
+	if (layer.params) {
+		s.append(el('p', {}, `Parameters: ${count(layer.params.total)} (${count(layer.params.trainable)} trainable, ${count(layer.params.nonTrainable)} non-trainable)`));
+	}
+	if (!e) {
+		return s;
+	}
+	const names = e.axisNames ?? [];
+	const reduced = (e.reducedAxes ?? []).map((a) => names[a]).join(', ');
+	const kept = (e.featureAxes ?? []).map((a) => names[a]).join(', ');
+	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', kept || '?'));
+	const axes = el('div', { class: 'axes', role: 'img', 'aria-label': `Input axes; reduced: ${reduced}` });
+	names.forEach((n, i) => {
+		const isReduced = e.reducedAxes?.includes(i) ?? false;
+		axes.append(el('span', { class: isReduced ? 'axis reduced' : 'axis kept' }, `${n} ${e.inputShape?.[i] ?? 'N'}`));
+	});
+	s.append(axes);
+	s.append(el('pre', { class: 'formula' }, e.formula));
+	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, `(${v.join(', ')})`)));
+	if (e.statShape) {
+		rows.unshift(el('tr', {}, el('td', {}, 'μ, σ² (per call)'), el('td', { class: 'mono' }, shape(e.statShape))));
+	}
+	s.append(el('table', { class: 'shapes', 'aria-label': 'Statistic and parameter shapes' }, el('tbody', {}, ...rows)));
+	s.append(el('p', {}, `ε = ${e.epsilon}${e.momentum !== null ? `, momentum = ${e.momentum}` : ''}`));
+	if (e.momentumRule) {
+		s.append(el('p', { class: 'mono' }, e.momentumRule));
+	}
+	s.append(el('p', { class: 'muted' }, e.trainEval));
+	const button = el('button', { type: 'button' }, 'Run on sample tensor');
+	button.addEventListener('click', () => post({ type: 'runLayer', layerName: layer.name }));
+	s.append(button);
+	return s;
+}
+
+function runSection(r: PanelRunResult): HTMLElement {
+	const s = el('section', { class: 'run', 'aria-label': 'Sample tensor run' });
+	s.append(el('h2', {}, `Sample run: ${r.layerName} on (${r.shape.join(', ')})`));
+	s.append(
+		el(
+			'p',
+			{},
+			`${r.features} features × ${r.groupSize.toLocaleString('en-US')} values each, seed ${r.seed}, ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms. ` +
+				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)}.`,
+		),
+	);
+	const table = el('table', { class: 'stats', 'aria-label': 'Per-feature mean and standard deviation before and after' });
+	table.append(el('thead', {}, el('tr', {}, el('th', {}, 'feature'), el('th', { class: 'num' }, 'mean before'), el('th', { class: 'num' }, 'std before'), el('th', { class: 'num' }, 'mean after'), el('th', { class: 'num' }, 'std after'))));
+	const body = el('tbody');
+	const limit = Math.min(r.features, 64);
+	for (let c = 0; c < limit; c++) {
+		body.append(
+			el('tr', {}, el('td', {}, String(c)), el('td', { class: 'num mono' }, fixed(r.before.mean[c])), el('td', { class: 'num mono' }, fixed(r.before.std[c])), el('td', { class: 'num mono' }, fixed(r.after.mean[c], 4)), el('td', { class: 'num mono' }, fixed(r.after.std[c], 4))),
+		);
+	}
+	table.append(body);
+	s.append(table);
+	if (r.features > limit) {
+		s.append(el('p', { class: 'muted' }, `… ${r.features - limit} more features`));
+	}
+	return s;
+}
+
+function render(): void {
+	if (!current) {
+		return;
+	}
+	const m = current.model;
+	app.replaceChildren();
+	app.append(el('h1', {}, `${m.name} `, el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`)));
+	app.append(summaryTable(m));
+	const layer = m.layers.find((l) => l.name === selected);
+	if (layer) {
+		app.append(detail(layer, current.explanations[layer.name]));
+	}
+	if (lastRun && lastRun.layerName === selected) {
+		app.append(runSection(lastRun));
+	}
+}
+
+function report(kind: ToPanel['type']): void {
+	post({ type: 'rendered', kind, text: app.innerText });
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+	const m = ev.data;
+	if (!isToPanel(m)) {
+		return;
+	}
+	switch (m.type) {
+		case 'model':
+			current = m;
+			selected = m.selected;
+			lastRun = undefined;
+			vscode.setState({ model: m });
+			render();
+			break;
+		case 'select':
+			selected = m.layerName;
+			render();
+			break;
+		case 'runStarted':
+			render();
+			app.append(el('p', { class: 'muted', role: 'status' }, `Running ${m.layerName} on (${m.shape.join(', ')})…`));
+			break;
+		case 'runResult':
+			lastRun = m.result;
+			selected = m.result.layerName;
+			render();
+			break;
+		case 'runError':
+			render();
+			app.append(el('p', { class: 'error', role: 'alert' }, m.message));
+			break;
+		case 'empty':
+			current = undefined;
+			app.replaceChildren(el('p', { class: 'muted' }, m.message));
+			break;
+		default: {
+			const never: never = m;
+			void never;
+		}
+	}
+	report(m.type);
+});
+
+const saved = vscode.getState();
+if (saved?.model && saved.model.type === 'model') {
+	current = saved.model;
+	selected = saved.model.selected;
+	render();
+}
+post({ type: 'ready' });

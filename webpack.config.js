@@ -1,0 +1,59 @@
+// @ts-check
+'use strict';
+const path = require('path');
+
+/**
+ * One config per runtime target (extension host, engine worker, CLI, webview), from shared
+ * defaults. Piscina stays external: its bootstrap file is looked up next to its own module
+ * (shared/reference/pitfalls.md), so it ships in node_modules inside the .vsix.
+ * @param {import('webpack').Configuration} config
+ * @returns {import('webpack').Configuration}
+ */
+function withDefaults(config) {
+	return {
+		mode: 'none',
+		devtool: 'source-map',
+		resolve: { extensions: ['.ts', '.js'] },
+		module: {
+			rules: [
+				{
+					test: /\.ts$/,
+					exclude: /node_modules/,
+					use: [{ loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { sourceMap: true } } }],
+				},
+			],
+		},
+		output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+		infrastructureLogging: { level: 'warn' },
+		...config,
+	};
+}
+
+module.exports = [
+	withDefaults({
+		name: 'extension',
+		target: 'node',
+		entry: { extension: './src/extension/extension.ts' },
+		externals: { vscode: 'commonjs vscode', piscina: 'commonjs piscina' },
+		node: { __dirname: false },
+	}),
+	withDefaults({
+		name: 'engineWorker',
+		target: 'node',
+		entry: { engineWorker: './src/engine/engineWorker.ts' },
+		node: { __dirname: false },
+	}),
+	withDefaults({
+		name: 'cli',
+		target: 'node',
+		entry: { cli: './src/cli/main.ts' },
+		externals: { piscina: 'commonjs piscina' },
+		node: { __dirname: false },
+	}),
+	withDefaults({
+		name: 'webview',
+		target: 'web',
+		entry: { panel: './src/webview/main.ts' },
+		output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js' },
+	}),
+];
