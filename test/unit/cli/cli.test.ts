@@ -1,0 +1,112 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { examples, repoRoot } from '../paths';
+
+/** Runs the built CLI (dist/cli.js through bin/normlens.js), as a user would. */
+function normlens(...args: string[]) {
+	const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), ...args], { encoding: 'utf8', cwd: repoRoot });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('normlens CLI', function () {
+	this.timeout(30_000);
+
+	it('summary --json prints the DESIGN.md contract for the tabular example', () => {
+		const r = normlens('summary', path.join(examples, 'tabular_bn.py'), '--json');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout);
+		assert.strictEqual(j.file, 'tabular_bn.py');
+		assert.strictEqual(j.models.length, 1);
+		const m = j.models[0];
+		assert.deepStrictEqual({ name: m.name, framework: m.framework, line: m.line }, { name: 'model', framework: 'keras', line: 13 });
+		assert.deepStrictEqual(m.totals, { total: 2005, trainable: 1905, nonTrainable: 100, buffers: 0 });
+		assert.deepStrictEqual(m.layers[2], {
+			name: 'batch_normalization',
+			type: 'BatchNormalization',
+			line: 10,
+			outputShape: [null, 50],
+			params: 200,
+			trainable: 100,
+			nonTrainable: 100,
+			buffers: 0,
+		});
+		assert.deepStrictEqual(
+			j.diagnostics.map((d: { code: string; line: number; severity: string }) => [d.code, d.line, d.severity]),
+			[['redundant-bias', 9, 'warning']],
+		);
+	});
+
+	it('summary --json on the notebook carries cell and cellLine, totals 6,001,600 / 6,001,540 / 60', () => {
+		const r = normlens('summary', path.join(examples, 'conv_bn.ipynb'), '--json');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const m = JSON.parse(r.stdout).models[0];
+		assert.deepStrictEqual(m.totals, { total: 6001600, trainable: 6001540, nonTrainable: 60, buffers: 0 });
+		assert.deepStrictEqual([m.cell, m.cellLine], [3, 3]);
+		assert.deepStrictEqual(m.layers.map((l: { outputShape: unknown }) => l.outputShape)[3], [null, 600000]);
+	});
+
+	it('summary without --json prints a Keras-style table', () => {
+		const r = normlens('summary', path.join(examples, 'conv_bn.ipynb'));
+		assert.strictEqual(r.code, 0, r.stderr);
+		assert.match(r.stdout, /Layer \(type\)\s+Output Shape\s+Param #/);
+		assert.match(r.stdout, /dense \(Dense\)\s+\(None, 10\)\s+6,000,010/);
+		assert.match(r.stdout, / Total params: 6,001,600/);
+	});
+
+	it('explain FILE:LINE --json has the fields of the contract', () => {
+		const r = normlens('explain', `${path.join(examples, 'conv_bn.ipynb')}:4`, '--json');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const e = JSON.parse(r.stdout);
+		assert.strictEqual(e.type, 'BatchNormalization');
+		assert.strictEqual(e.framework, 'keras');
+		assert.deepStrictEqual(e.inputShape, [null, 100, 200, 30]);
+		assert.deepStrictEqual(e.outputShape, [null, 100, 200, 30]);
+		assert.deepStrictEqual(e.axisNames, ['batch', 'height', 'width', 'channels']);
+		assert.deepStrictEqual(e.reducedAxes, [0, 1, 2]);
+		assert.deepStrictEqual(e.featureAxes, [3]);
+		assert.deepStrictEqual(e.statShape, [30]);
+		assert.deepStrictEqual(e.paramShapes, { gamma: [30], beta: [30], moving_mean: [30], moving_variance: [30] });
+		assert.deepStrictEqual(e.params, { trainable: 60, nonTrainable: 60, buffers: 0 });
+		assert.strictEqual(e.epsilon, 0.001);
+		assert.strictEqual(e.momentum, 0.99);
+		assert.match(e.formula, /μ\[c\]/);
+	});
+
+	it('explain without --json prints the same for a person', () => {
+		const r = normlens('explain', `${path.join(examples, 'tabular_bn.py')}:10`);
+		assert.strictEqual(r.code, 0, r.stderr);
+		assert.match(r.stdout, /normalized over: batch \(0\); one μ, σ² per features \(1\)/);
+		assert.match(r.stdout, /gamma: \(50\)/);
+	});
+
+	it('run FILE:LINE --json runs the layer in the worker pool: after ≈ 0 mean, std σ/√(σ²+ε)', () => {
+		const r = normlens('run', `${path.join(examples, 'tabular_bn.py')}:10`, '--json', '--batch', '64');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout);
+		assert.deepStrictEqual(j.shape, [64, 50]);
+		assert.strictEqual(j.features, 50);
+		j.after.mean.forEach((m: number) => assert.ok(Math.abs(m) < 1e-5));
+		j.before.std.forEach((s: number, c: number) => assert.ok(Math.abs(j.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5));
+	});
+
+	it('bad input: missing file, broken notebook JSON, non-normalization line, usage', () => {
+		const missing = normlens('summary', 'nope.py');
+		assert.strictEqual(missing.code, 1);
+		assert.match(missing.stderr, /Cannot read nope\.py: no such file/);
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-'));
+		const broken = path.join(dir, 'broken.ipynb');
+		fs.writeFileSync(broken, '{"cells": [');
+		const b = normlens('summary', broken);
+		assert.strictEqual(b.code, 1);
+		assert.match(b.stderr, /broken\.ipynb: The notebook is not valid JSON/);
+		const dense = normlens('explain', `${path.join(examples, 'tabular_bn.py')}:9`);
+		assert.strictEqual(dense.code, 1);
+		assert.match(dense.stderr, /Dense `dense` is not a normalization layer/);
+		const usage = normlens('frobnicate');
+		assert.strictEqual(usage.code, 2);
+		assert.match(usage.stderr, /Usage:/);
+	});
+});

@@ -1,0 +1,192 @@
+import * as assert from 'assert';
+import { analyzePython, explainLayer } from '../../../src/core';
+
+function only(src: string) {
+	const r = analyzePython(src);
+	assert.strictEqual(r.models.length, 1, `expected one model, got ${r.models.length}: ${JSON.stringify(r.diagnostics)}`);
+	return r.models[0];
+}
+
+describe('Python subset and Keras models', () => {
+	it('Sequential from a list with input_shape, aliases via from-imports', () => {
+		const m = only(`
+from tensorflow.keras import layers, models
+model = models.Sequential([
+    layers.Flatten(input_shape=[28, 28]),
+    layers.BatchNormalization(),
+    layers.Dense(300, activation="relu"),
+])
+`);
+		assert.strictEqual(m.kind, 'sequential');
+		assert.deepStrictEqual(
+			m.layers.map((l) => [l.name, l.outputShape, l.params?.total]),
+			[
+				['flatten', [null, 784], 0],
+				['batch_normalization', [null, 784], 3136],
+				['dense', [null, 300], 235500],
+			],
+		);
+		assert.deepStrictEqual(m.totals, { total: 238636, trainable: 237068, nonTrainable: 1568, buffers: 0 });
+	});
+
+	it('Sequential built with .add in a for loop over range, with a helper function and keyword defaults', () => {
+		const m = only(`
+import keras
+def block(model, units, bn=True):
+    model.add(keras.layers.Dense(units, use_bias=not bn))
+    if bn:
+        model.add(keras.layers.BatchNormalization())
+model = keras.Sequential()
+model.add(keras.Input(shape=(16,)))
+for i in range(3):
+    block(model, 2 ** (i + 3))
+`);
+		assert.deepStrictEqual(
+			m.layers.map((l) => [l.type, l.outputShape, l.params?.total]),
+			[
+				['Dense', [null, 8], 128],
+				['BatchNormalization', [null, 8], 32],
+				['Dense', [null, 16], 128],
+				['BatchNormalization', [null, 16], 64],
+				['Dense', [null, 32], 512],
+				['BatchNormalization', [null, 32], 128],
+			],
+		);
+	});
+
+	it('BatchNormalization(center=False, scale=False) keeps only the 2·C moving statistics, all non-trainable', () => {
+		const m = only(`
+import tensorflow as tf
+x = tf.keras.Input((10,))
+y = tf.keras.layers.BatchNormalization(center=False, scale=False)(x)
+model = tf.keras.Model(x, y)
+`);
+		assert.deepStrictEqual(m.layers[1].params, { total: 20, trainable: 0, nonTrainable: 20, buffers: 0 });
+	});
+
+	it('axis=1 on channels_first conv output keeps the channel axis', () => {
+		const m = only(`
+from keras import layers, Input, Model
+x = Input((3, 32, 32))
+c = layers.Conv2D(8, 3, padding="same", data_format="channels_first")(x)
+b = layers.BatchNormalization(axis=1)(c)
+model = Model(x, b)
+`);
+		assert.deepStrictEqual(m.layers[1].outputShape, [null, 8, 32, 32]);
+		assert.strictEqual(m.layers[1].params?.total, 3 * 3 * 3 * 8 + 8);
+		const e = explainLayer(m.layers[2]);
+		assert.deepStrictEqual(e?.axisNames, ['batch', 'channels', 'height', 'width']);
+		assert.deepStrictEqual(e?.reducedAxes, [0, 2, 3]);
+		assert.deepStrictEqual(e?.statShape, [8]);
+	});
+
+	it('trainable = False freezes a layer: its weights count as non-trainable', () => {
+		const m = only(`
+import tensorflow as tf
+inp = tf.keras.Input((4,))
+d = tf.keras.layers.Dense(3)
+d.trainable = False
+out = d(inp)
+model = tf.keras.Model(inp, out)
+`);
+		assert.deepStrictEqual(m.totals, { total: 15, trainable: 0, nonTrainable: 15, buffers: 0 });
+	});
+
+	it('an unknown input size gives null counts, never a guess', () => {
+		const m = only(`
+import tensorflow as tf
+n = load_width()
+inp = tf.keras.Input((n,))
+out = tf.keras.layers.Dense(5)(inp)
+model = tf.keras.Model(inp, out)
+`);
+		assert.strictEqual(m.layers[1].params, null);
+		assert.deepStrictEqual(m.totals, { total: null, trainable: null, nonTrainable: null, buffers: null });
+	});
+
+	it('arithmetic, tuples, comprehensions and conditionals evaluate as Python does', () => {
+		const m = only(`
+import tensorflow as tf
+sizes = [2 ** k for k in range(4) if k % 2 == 1]   # [2, 8]
+h, w = (64 // 2, 10 if len(sizes) == 2 else 99)
+inp = tf.keras.Input((h, w, 3))
+x = tf.keras.layers.Conv2D(sizes[-1], kernel_size=(3, 3), strides=2)(inp)
+x = tf.keras.layers.MaxPooling2D()(x)
+model = tf.keras.Model(inp, x)
+`);
+		assert.deepStrictEqual(m.layers[1].outputShape, [null, 15, 4, 8]);
+		assert.deepStrictEqual(m.layers[2].outputShape, [null, 7, 2, 8]);
+	});
+
+	it('redundant bias before BatchNormalization: a warning naming both layers, with a use_bias=False fix', () => {
+		const src = `import tensorflow as tf
+inp = tf.keras.Input((30,))
+x = tf.keras.layers.Dense(50)(inp)
+y = tf.keras.layers.BatchNormalization()(x)
+model = tf.keras.Model(inp, y)
+`;
+		const r = analyzePython(src);
+		const d = r.diagnostics.find((x) => x.code === 'redundant-bias');
+		assert.ok(d);
+		assert.match(d.message, /Dense `dense`.*BatchNormalization `batch_normalization`/);
+		assert.match(d.message, /save 50 parameters/);
+		assert.strictEqual(d.range.start.line, 2);
+		const edit = d.fix?.edits[0];
+		assert.deepStrictEqual(edit?.range.start, { line: 2, character: 28 });
+		assert.strictEqual(edit?.newText, ', use_bias=False');
+		const fixed = analyzePython(src.replace('Dense(50)', 'Dense(50, use_bias=False)'));
+		assert.ok(!fixed.diagnostics.some((x) => x.code === 'redundant-bias'));
+	});
+});
+
+describe('bad input', () => {
+	it('a syntax error mid-file: a diagnostic on its line, and the model that parses is still reported', () => {
+		const r = analyzePython(`import tensorflow as tf
+inp = tf.keras.Input((30,))
+x = tf.keras.layers.Dense(50)(inp)
+model = tf.keras.Model(inp, x)
+y = tf.keras.layers.Dense(5)(x
+`);
+		const err = r.diagnostics.find((d) => d.code === 'syntax-error');
+		assert.ok(err);
+		assert.ok(err.range.start.line >= 4);
+		assert.strictEqual(r.models[0].totals.total, 1550);
+	});
+
+	it('an empty file gives no models and no errors', () => {
+		const r = analyzePython('');
+		assert.deepStrictEqual(r.models, []);
+		assert.deepStrictEqual(r.diagnostics, []);
+	});
+
+	it('an unknown layer: info diagnostic, null shape and counts downstream, never a guess', () => {
+		const r = analyzePython(`import tensorflow as tf
+inp = tf.keras.Input((30,))
+x = tf.keras.layers.FancyNewLayer(7)(inp)
+y = tf.keras.layers.Dense(5)(x)
+model = tf.keras.Model(inp, y)
+`);
+		const d = r.diagnostics.find((x) => x.code === 'unknown-layer');
+		assert.ok(d);
+		assert.match(d.message, /FancyNewLayer/);
+		const m = r.models[0];
+		assert.strictEqual(m.layers[1].known, false);
+		assert.strictEqual(m.layers[1].outputShape, null);
+		assert.strictEqual(m.layers[2].params, null);
+		assert.strictEqual(m.totals.total, null);
+	});
+
+	it('an endless loop stops at the step bound with a diagnostic instead of hanging', () => {
+		const started = Date.now();
+		const r = analyzePython('x = 0\nwhile True:\n    x += 1\n', { limits: { maxSteps: 50_000 } });
+		assert.ok(r.truncated);
+		assert.ok(r.diagnostics.some((d) => d.code === 'analysis-truncated'));
+		assert.ok(Date.now() - started < 5000);
+	});
+
+	it('huge literals and deep nesting do not throw', () => {
+		const deep = `${'['.repeat(300)}1${']'.repeat(300)}`;
+		const r = analyzePython(`x = ${deep}\ny = [0] * 10**12\nz = 1e400 * 10\n`);
+		assert.ok(Array.isArray(r.models));
+	});
+});

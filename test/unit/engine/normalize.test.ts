@@ -1,0 +1,160 @@
+import * as assert from 'assert';
+import { normalize as runTask } from '../../../src/engine/engineWorker';
+import { reductionLayout } from '../../../src/engine/kernels/layout';
+import { moments, normalize } from '../../../src/engine/kernels/normalizeJs';
+import { SeededRandom } from '../../../src/engine/random';
+import { NormalizeKernel, NormalizeTask } from '../../../src/protocol/engineProtocol';
+
+/** Float64 reference from the formula: two passes over the elements of each group. */
+function reference(x: Float32Array, shape: number[], reduced: number[]) {
+	const rank = shape.length;
+	const kept = [...Array(rank).keys()].filter((a) => !reduced.includes(a));
+	const groups = new Map<number, number[]>();
+	const coord = new Array<number>(rank).fill(0);
+	for (let i = 0; i < x.length; i++) {
+		let g = 0;
+		for (const a of kept) {
+			g = g * shape[a] + coord[a];
+		}
+		const list = groups.get(g) ?? [];
+		list.push(x[i]);
+		groups.set(g, list);
+		for (let a = rank - 1; a >= 0; a--) {
+			if (++coord[a] < shape[a]) {
+				break;
+			}
+			coord[a] = 0;
+		}
+	}
+	const keys = [...groups.keys()].sort((a, b) => a - b);
+	const mean = keys.map((k) => {
+		const v = groups.get(k) as number[];
+		return v.reduce((s, t) => s + t, 0) / v.length;
+	});
+	const variance = keys.map((k, i) => {
+		const v = groups.get(k) as number[];
+		return v.reduce((s, t) => s + (t - mean[i]) ** 2, 0) / v.length;
+	});
+	return { mean, variance };
+}
+
+function sample(shape: number[], offset: number, scale: number, seed: number): Float32Array {
+	const rng = new SeededRandom(seed);
+	const n = shape.reduce((p, d) => p * d, 1);
+	const x = new Float32Array(n);
+	for (let i = 0; i < n; i++) {
+		x[i] = offset + scale * rng.normal() + (i % 7);
+	}
+	return x;
+}
+
+const cases: { name: string; shape: number[]; reduced: number[] }[] = [
+	{ name: 'BN dense (N, C)', shape: [64, 50], reduced: [0] },
+	{ name: 'BN NHWC', shape: [4, 6, 5, 8], reduced: [0, 1, 2] },
+	{ name: 'BN NCHW', shape: [4, 8, 6, 5], reduced: [0, 2, 3] },
+	{ name: 'LN over the last axis', shape: [6, 10, 12], reduced: [2] },
+	{ name: 'IN over spatial axes (non-contiguous kept axes N, C)', shape: [3, 4, 5, 6], reduced: [2, 3] },
+];
+
+describe('normalization kernel (js backend) against a float64 reference', () => {
+	for (const c of cases) {
+		for (const [label, offset, scale] of [
+			['standard data', 0.5, 1],
+			['large offset, tiny spread (mean 1e4, std 1e-2)', 1e4, 1e-2],
+		] as const) {
+			it(`${c.name}, ${label}: mean and variance within 1e-6 relative`, () => {
+				const x = sample(c.shape, offset, scale, 7);
+				const layout = reductionLayout(c.shape, c.reduced);
+				const m = moments(x, layout);
+				const ref = reference(x, c.shape, c.reduced);
+				assert.strictEqual(m.mean.length, ref.mean.length);
+				for (let g = 0; g < ref.mean.length; g++) {
+					const tolMean = 1e-6 * Math.max(Math.abs(ref.mean[g]), Math.sqrt(ref.variance[g]));
+					assert.ok(Math.abs(m.mean[g] - ref.mean[g]) <= tolMean, `mean[${g}] ${m.mean[g]} vs ${ref.mean[g]}`);
+					assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `var[${g}] ${m.variance[g]} vs ${ref.variance[g]}`);
+				}
+				// y = γ(x − μ)/√(σ² + ε) + β, within float32 rounding of the folded form.
+				const y = new Float32Array(x.length);
+				const gamma = Array.from({ length: layout.groups }, (_, i) => 1 + i / 10);
+				const beta = Array.from({ length: layout.groups }, (_, i) => -i / 5);
+				normalize(x, y, layout, m.mean, m.variance, 1e-3, gamma, beta);
+				const layoutIdx = reductionLayout(c.shape, c.reduced);
+				const after = moments(y, layoutIdx);
+				for (let g = 0; g < layout.groups; g++) {
+					const expectStd = gamma[g] * Math.sqrt(ref.variance[g] / (ref.variance[g] + 1e-3));
+					// Bound: float32 quantisation of x relative to σ (ulp(|x|)/σ), plus f32 output rounding.
+					const ulp = (Math.abs(ref.mean[g]) + 4 * Math.sqrt(ref.variance[g])) * 2 ** -23;
+					const bound = 4 * (ulp / Math.sqrt(ref.variance[g] + 1e-3)) * gamma[g] + 1e-5;
+					assert.ok(Math.abs(after.mean[g] - beta[g]) <= bound, `mean after ${after.mean[g]} vs β ${beta[g]} (bound ${bound})`);
+					assert.ok(Math.abs(Math.sqrt(after.variance[g]) - expectStd) <= bound, `std after ${Math.sqrt(after.variance[g])} vs ${expectStd}`);
+				}
+			});
+		}
+	}
+
+	it('constant channels give variance 0 and NaN/Inf are counted per channel', () => {
+		const x = new Float32Array([1, 5, NaN, 1, 6, 2, 1, 7, 3]);
+		const m = moments(x, reductionLayout([3, 3], [0]));
+		assert.strictEqual(m.variance[0], 0);
+		assert.strictEqual(m.mean[0], 1);
+		assert.deepStrictEqual(Array.from(m.nonFinite), [0, 0, 1]);
+		assert.ok(Number.isNaN(m.mean[2]));
+	});
+});
+
+describe('engine task: sample tensor and running statistics', () => {
+	const base: NormalizeTask = {
+		kernel: NormalizeKernel,
+		shape: [32, 6, 7, 5],
+		reducedAxes: [0, 1, 2],
+		epsilon: 1e-3,
+		seed: 42,
+		distribution: 'normal',
+		momentum: { convention: 'keras', value: 0.99 },
+		maxElements: 1 << 24,
+	};
+
+	it('is reproducible from its seed and normalizes each channel to mean 0, std σ/√(σ²+ε)', async () => {
+		const a = await runTask(base);
+		const b = await runTask(base);
+		assert.deepStrictEqual(Array.from(a.before.mean), Array.from(b.before.mean));
+		assert.strictEqual(a.features, 5);
+		assert.strictEqual(a.groupSize, 32 * 6 * 7);
+		for (let c = 0; c < 5; c++) {
+			const s = a.before.std[c];
+			assert.ok(Math.abs(a.after.mean[c]) < 1e-5);
+			assert.ok(Math.abs(a.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5);
+		}
+		// The sample has visibly different channels before normalization.
+		assert.ok(Math.max(...a.before.std) / Math.min(...a.before.std) > 1.2);
+	});
+
+	it('Keras running statistics: moving = moving·m + batch·(1 − m), biased variance', async () => {
+		const r = await runTask(base);
+		assert.ok(r.running);
+		for (let c = 0; c < 5; c++) {
+			const v = r.before.std[c] ** 2;
+			assert.ok(Math.abs(r.running.mean[c] - 0.01 * r.before.mean[c]) < 1e-12);
+			assert.ok(Math.abs(r.running.variance[c] - (0.99 + 0.01 * v)) < 1e-12);
+		}
+	});
+
+	it('PyTorch running statistics: (1 − m)·running + m·batch with the unbiased variance', async () => {
+		const r = await runTask({ ...base, momentum: { convention: 'torch', value: 0.1 } });
+		const n = r.groupSize;
+		assert.ok(r.running);
+		for (let c = 0; c < 5; c++) {
+			const v = r.before.std[c] ** 2;
+			assert.ok(Math.abs(r.running.mean[c] - 0.1 * r.before.mean[c]) < 1e-12);
+			assert.ok(Math.abs(r.running.variance[c] - (0.9 + (0.1 * v * n) / (n - 1))) < 1e-12);
+		}
+	});
+
+	it('refuses a tensor over the memory cap, up front, with the sizes in the message', async () => {
+		await assert.rejects(runTask({ ...base, shape: [4096, 512, 512], maxElements: 1 << 20 }), /needs 8192 MiB.*limit of 8 MiB/);
+	});
+
+	it('rejects a shape with unknown or non-positive sizes', async () => {
+		await assert.rejects(runTask({ ...base, shape: [0, 3] }), /positive integers/);
+	});
+});
