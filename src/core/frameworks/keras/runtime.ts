@@ -394,6 +394,7 @@ export class KerasRuntime implements Runtime {
 	apply(layer: KerasLayer, inputs: Shape[] | null, callRange: TextRange): Shape | null {
 		if (!layer.spec) {
 			layer.built = true;
+			layer.inputShapes ??= inputs;
 			return null;
 		}
 		if (!inputs) {

@@ -1,0 +1,197 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activate, codeLensTitles, hoverText, inlayHintLabels, NormLensApi, positionOf, repoRoot, until } from './helpers';
+
+const examples = path.join(repoRoot, 'examples');
+
+describe('NormLens in a real VS Code extension host', () => {
+	let api: NormLensApi;
+
+	before(async () => {
+		api = await activate();
+	});
+
+	describe('tabular example (.py)', () => {
+		let doc: vscode.TextDocument;
+		before(async () => {
+			doc = await vscode.workspace.openTextDocument(path.join(examples, 'tabular_bn.py'));
+			await vscode.window.showTextDocument(doc);
+		});
+
+		it('hover on BatchNormalization explains what is normalized, with this layer’s sizes', async () => {
+			const text = await hoverText(doc, 'BatchNormalization()');
+			assert.match(text, /\*\*BatchNormalization\*\* `batch_normalization`/);
+			assert.match(text, /Input \(None, 50\) → output \(None, 50\)/);
+			assert.match(text, /Normalized over:\*\* batch \(axis 0, N\) — one μ and σ² per features \(axis 1, 50\)/);
+			assert.match(text, /y\[n,j\] = γ\[j\] · \(x\[n,j\] − μ\[j\]\) \/ √\(σ²\[j\] \+ ε\) \+ β\[j\]/);
+			assert.match(text, /μ, σ²: \(50,\) · γ \(gamma\): \(50,\) · β \(beta\): \(50,\) · moving_mean: \(50,\) · moving_variance: \(50,\)/);
+			assert.match(text, /100 trainable \(gamma, beta\) · 100 non-trainable \(moving_mean, moving_variance\)/);
+			assert.match(text, /ε \(epsilon\)\*\* = 0\.001 · \*\*momentum\*\* = 0\.99/);
+			assert.match(text, /command:normlens\.runNormalization/);
+		});
+
+		it('hover on a Dense layer shows its shapes and parameters', async () => {
+			const text = await hoverText(doc, 'Dense(5)');
+			assert.match(text, /\*\*Dense\*\* `dense_1`/);
+			assert.match(text, /Input \(None, 50\) → output \(None, 5\)/);
+			assert.match(text, /255 parameters · 255 trainable · 0 non-trainable/);
+		});
+
+		it('CodeLens above the model shows the totals', async () => {
+			const titles = await until(() => codeLensTitles(doc), (t) => t.length > 0, 'code lenses');
+			assert.ok(titles.includes('model: 2,005 params (1,905 trainable, 100 non-trainable)'), JSON.stringify(titles));
+			assert.ok(titles.includes('Inspect'));
+		});
+
+		it('inlay hints show output shape and params after each layer call', async () => {
+			const labels = await until(() => inlayHintLabels(doc), (l) => l.length >= 4, 'inlay hints');
+			for (const expected of ['→ (None, 30) · 0 params', '→ (None, 50) · 1,550 params', '→ (None, 50) · 200 params', '→ (None, 5) · 255 params']) {
+				assert.ok(labels.includes(expected), `${expected} in ${JSON.stringify(labels)}`);
+			}
+		});
+
+		it('diagnostics flag the redundant Dense bias, and the quick fix edits the source', async () => {
+			const diags = await until(
+				async () => vscode.languages.getDiagnostics(doc.uri),
+				(d) => d.some((x) => x.code === 'redundant-bias'),
+				'redundant-bias diagnostic',
+			);
+			const d = diags.find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			assert.strictEqual(d.range.start.line, 8);
+			assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Warning);
+			// Apply the fix on an untitled copy, so the example on disk stays as it is.
+			const copy = await vscode.workspace.openTextDocument({ language: 'python', content: doc.getText() });
+			const actions = await until(
+				() => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', copy.uri, d.range),
+				(a) => a.some((x) => x.title === 'Set use_bias=False'),
+				'quick fix',
+			);
+			const fix = actions.find((x) => x.title === 'Set use_bias=False') as vscode.CodeAction;
+			assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+			assert.strictEqual(copy.lineAt(8).text, 'x = tf.keras.layers.Dense(50, use_bias=False)(inp)');
+		});
+
+		it('"Show Model Summary" opens the panel with the summary table and the BatchNormalization detail', async () => {
+			const rendered = api.nextPanelRender('model');
+			const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+			editor.selection = new vscode.Selection(positionOf(doc, 'BatchNormalization()'), positionOf(doc, 'BatchNormalization()'));
+			await vscode.commands.executeCommand('normlens.showModelSummary');
+			const r = await rendered;
+			assert.match(r.text, /batch_normalization \(BatchNormalization\)/);
+			assert.match(r.text, /Total params: 2,005/);
+			assert.match(r.text, /Trainable params: 1,905/);
+			assert.match(r.text, /Non-trainable params: 100/);
+			assert.match(r.text, /Normalized over: batch — one μ, σ² per features/);
+			assert.match(r.text, /moving_variance/);
+		});
+
+		it('"Run Normalization on Sample Tensor" runs in the pool: per-channel mean ≈ 0 and std σ/√(σ²+ε) after', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			const rendered = api.nextPanelRender('runResult');
+			const result = await vscode.commands.executeCommand<{
+				shape: number[];
+				features: number;
+				before: { mean: number[]; std: number[] };
+				after: { mean: number[]; std: number[] };
+				backend: string;
+			}>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.ok(result, 'the command returns the run result');
+			assert.deepStrictEqual(result.shape, [32, 50]);
+			assert.strictEqual(result.features, 50);
+			for (let c = 0; c < 50; c++) {
+				const s = result.before.std[c];
+				assert.ok(Math.abs(result.after.mean[c]) < 1e-5, `mean after [${c}] = ${result.after.mean[c]}`);
+				assert.ok(Math.abs(result.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5, `std after [${c}]`);
+			}
+			const r = await rendered;
+			assert.match(r.text, /Sample run: batch_normalization on \(32, 50\)/);
+			assert.match(r.text, /mean before\s+std before\s+mean after\s+std after/);
+		});
+	});
+
+	describe('image example (.ipynb opened as a notebook)', () => {
+		let notebook: vscode.NotebookDocument;
+		let modelCell: vscode.TextDocument;
+		let bnCell: vscode.TextDocument;
+
+		before(async () => {
+			notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(path.join(examples, 'conv_bn.ipynb')));
+			await vscode.window.showNotebookDocument(notebook);
+			assert.strictEqual(notebook.notebookType, 'jupyter-notebook');
+			bnCell = notebook.cellAt(2).document;
+			modelCell = notebook.cellAt(3).document;
+			assert.strictEqual(bnCell.languageId, 'python');
+		});
+
+		it('hover on BatchNormalization in a cell: reduced over batch, height, width; per-channel (30,)', async () => {
+			const text = await hoverText(bnCell, 'BatchNormalization()');
+			assert.match(text, /Input \(None, 100, 200, 30\) → output \(None, 100, 200, 30\)/);
+			assert.match(text, /Normalized over:\*\* batch \(axis 0, N\), height \(axis 1, 100\), width \(axis 2, 200\) — one μ and σ² per channels \(axis 3, 30\)/);
+			assert.match(text, /M = N·100·200/);
+			assert.match(text, /γ \(gamma\): \(30,\)/);
+			assert.match(text, /60 trainable \(gamma, beta\) · 60 non-trainable/);
+		});
+
+		it('the model built across cells gets its totals above the cell line that builds it', async () => {
+			const titles = await until(() => codeLensTitles(modelCell), (t) => t.length > 0, 'code lenses in the model cell');
+			assert.ok(titles.includes('model: 6,001,600 params (6,001,540 trainable, 60 non-trainable)'), JSON.stringify(titles));
+			assert.deepStrictEqual(await codeLensTitles(bnCell), []);
+		});
+
+		it('each cell shows inlay hints for its own layer lines', async () => {
+			const labels = await until(() => inlayHintLabels(bnCell), (l) => l.length >= 3, 'inlay hints in the BN cell');
+			assert.deepStrictEqual(labels, ['→ (None, 100, 200, 3) · 0 params', '→ (None, 100, 200, 30) · 1,470 params', '→ (None, 100, 200, 30) · 120 params']);
+			const modelLabels = await inlayHintLabels(modelCell);
+			assert.deepStrictEqual(modelLabels, ['→ (None, 600000) · 0 params', '→ (None, 10) · 6,000,010 params']);
+		});
+
+		it('"Show Model Summary" from a cell shows the model assembled across cells', async () => {
+			const rendered = api.nextPanelRender('model');
+			const pos = positionOf(bnCell, 'BatchNormalization()');
+			await vscode.commands.executeCommand('normlens.showModelSummary', bnCell.uri.toString(), pos.line, pos.character);
+			const r = await rendered;
+			assert.match(r.text, /flatten \(Flatten\)\s+\(None, 600000\)/);
+			assert.match(r.text, /Total params: 6,001,600/);
+			assert.match(r.text, /Normalized over: batch, height, width — one μ, σ² per channels/);
+		});
+	});
+
+	describe('bad input never breaks the extension host', () => {
+		it('a syntax error mid-edit: a diagnostic, and hovers still work on the statements that parse', async () => {
+			const doc = await vscode.workspace.openTextDocument({
+				language: 'python',
+				content: 'import tensorflow as tf\ninp = tf.keras.Input((8,))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\ny = tf.keras.layers.Dense(3)(x\n',
+			});
+			await vscode.window.showTextDocument(doc);
+			const diags = await until(async () => vscode.languages.getDiagnostics(doc.uri), (d) => d.some((x) => x.code === 'syntax-error'), 'syntax error diagnostic');
+			assert.ok(diags.some((d) => d.code === 'syntax-error' && d.range.start.line >= 4));
+			assert.match(await hoverText(doc, 'BatchNormalization'), /one μ and σ² per features \(axis 1, 8\)/);
+		});
+
+		it('an unknown layer: an information diagnostic and a hover that says the shape is unknown', async () => {
+			const doc = await vscode.workspace.openTextDocument({
+				language: 'python',
+				content: 'import tensorflow as tf\ninp = tf.keras.Input((8,))\nx = tf.keras.layers.Mystery(4)(inp)\nmodel = tf.keras.Model(inp, x)\n',
+			});
+			await vscode.window.showTextDocument(doc);
+			await until(async () => vscode.languages.getDiagnostics(doc.uri), (d) => d.some((x) => x.code === 'unknown-layer'), 'unknown-layer diagnostic');
+			const text = await hoverText(doc, 'Mystery');
+			assert.match(text, /Input \(None, 8\) → output \?/);
+			assert.match(text, /does not know this layer type/);
+		});
+
+		it('an empty file: no lenses, no hints, no errors', async () => {
+			const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
+			assert.deepStrictEqual(await codeLensTitles(doc), []);
+			assert.deepStrictEqual(await inlayHintLabels(doc), []);
+		});
+
+		it('running a non-normalization layer is refused with a message, not an exception', async () => {
+			const doc = await vscode.workspace.openTextDocument(path.join(examples, 'tabular_bn.py'));
+			const pos = positionOf(doc, 'Dense(5)');
+			const r = await vscode.commands.executeCommand('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.strictEqual(r, undefined);
+		});
+	});
+});

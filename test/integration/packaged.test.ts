@@ -1,0 +1,26 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activate, hoverText, positionOf, repoRoot } from './helpers';
+
+// Runs against the extension unpacked from the .vsix (extensionDevelopmentPath points there), to
+// prove that the packaged extension loads and that Piscina finds its worker inside it.
+describe('the packaged .vsix', () => {
+	it('is the unpacked package, not the repository', () => {
+		const ext = vscode.extensions.getExtension('normlens.normlens');
+		assert.ok(ext);
+		assert.ok(!ext.extensionPath.startsWith(repoRoot + path.sep) || ext.extensionPath.includes('.normlens-tmp'), ext.extensionPath);
+	});
+
+	it('hovers and runs a BatchNormalization on a sample tensor in its worker pool', async () => {
+		await activate();
+		const doc = await vscode.workspace.openTextDocument(path.join(repoRoot, 'examples', 'tabular_bn.py'));
+		await vscode.window.showTextDocument(doc);
+		assert.match(await hoverText(doc, 'BatchNormalization()'), /one μ and σ² per features \(axis 1, 50\)/);
+		const pos = positionOf(doc, 'BatchNormalization()');
+		const r = await vscode.commands.executeCommand<{ features: number; after: { mean: number[] } }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+		assert.ok(r, 'the run returned a result (the pool started from inside the package)');
+		assert.strictEqual(r.features, 50);
+		assert.ok(r.after.mean.every((m) => Math.abs(m) < 1e-5));
+	});
+});
