@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { setup } from './setup.mjs';
+import { runUiChecks } from './uiChecks.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +56,9 @@ function listTests(dir) {
 async function integration(suite, extensionPath) {
 	const results = path.join(resultsDir, `integration-${suite}.json`);
 	fs.rmSync(results, { force: true });
-	const server = await startServer({ dataDir: path.join(tmp, `vscode-${suite}`), env: { NORMLENS_SUITE: suite, NORMLENS_RESULTS: results } });
+	const dataDir = path.join(tmp, `vscode-${suite}`);
+	fs.rmSync(dataDir, { recursive: true, force: true });
+	const server = await startServer({ dataDir, env: { NORMLENS_SUITE: suite, NORMLENS_RESULTS: results, NORMLENS_EXTENSION_PATH: extensionPath } });
 	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage();
@@ -97,6 +101,10 @@ async function integration(suite, extensionPath) {
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
 fs.mkdirSync(tmp, { recursive: true });
+
+await step('setup (Debian packages, npm ci, test VS Code)', async () => {
+	setup();
+});
 
 await step('build', async () => {
 	const ok = npx(['webpack', '--mode', 'production']);
@@ -161,6 +169,17 @@ if (!only || only === 'integration') {
 		const size = fs.statSync(vsix).size;
 		console.log(`  packaged ${path.relative(repoRoot, vsix)}: ${(size / 1024).toFixed(0)} KiB`);
 		await integration('packaged', path.join(unpacked, 'extension'));
+	});
+}
+
+if (!only || only === 'ui') {
+	await step('workbench UI in headless Chromium (playwright-core)', async () => {
+		const r = await runUiChecks({ outDir: path.join(resultsDir, 'screenshots') });
+		if (r.length === 0) {
+			throw new Error('no UI checks ran');
+		}
+		r.filter((x) => !x.ok).forEach((x) => console.log(`  ✗ ${x.title}: ${x.error}`));
+		record('workbench UI', r.filter((x) => x.ok).length, r.filter((x) => !x.ok).length, `screenshots in ${path.relative(repoRoot, path.join(resultsDir, 'screenshots'))}`);
 	});
 }
 

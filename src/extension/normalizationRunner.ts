@@ -72,6 +72,7 @@ export class NormalizationRunner implements vscode.Disposable {
 						maxStdDeviation: r.maxStdDeviation,
 						elapsedMs: r.elapsedMs,
 						seed: task.seed,
+						epsilon: task.epsilon,
 						backend: r.backend,
 					};
 				} finally {

@@ -20,6 +20,8 @@ export interface PanelRunResult {
 	maxStdDeviation: number;
 	elapsedMs: number;
 	seed: number;
+	/** ε of the layer: the std after normalization is σ/√(σ² + ε), just under 1. */
+	epsilon: number;
 	backend: string;
 }
 

@@ -94,7 +94,7 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	});
 	s.append(axes);
 	s.append(el('pre', { class: 'formula' }, e.formula));
-	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, `(${v.join(', ')})`)));
+	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))));
 	if (e.statShape) {
 		rows.unshift(el('tr', {}, el('td', {}, 'μ, σ² (per call)'), el('td', { class: 'mono' }, shape(e.statShape))));
 	}
@@ -118,7 +118,8 @@ function runSection(r: PanelRunResult): HTMLElement {
 			'p',
 			{},
 			`${r.features} features × ${r.groupSize.toLocaleString('en-US')} values each, seed ${r.seed}, ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms. ` +
-				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)}.`,
+				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)} ` +
+				`(each std after is σ/√(σ² + ε) with ε = ${r.epsilon}: just under 1 for small σ).`,
 		),
 	);
 	const table = el('table', { class: 'stats', 'aria-label': 'Per-feature mean and standard deviation before and after' });

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activate, hoverText, positionOf, repoRoot } from './helpers';
@@ -9,7 +10,11 @@ describe('the packaged .vsix', () => {
 	it('is the unpacked package, not the repository', () => {
 		const ext = vscode.extensions.getExtension('normlens.normlens');
 		assert.ok(ext);
-		assert.ok(!ext.extensionPath.startsWith(repoRoot + path.sep) || ext.extensionPath.includes('.normlens-tmp'), ext.extensionPath);
+		const expected = process.env.NORMLENS_EXTENSION_PATH;
+		assert.ok(expected, 'the test command names the unpacked package');
+		assert.strictEqual(fs.realpathSync(ext.extensionPath), fs.realpathSync(expected));
+		assert.ok(fs.existsSync(path.join(ext.extensionPath, 'node_modules', 'piscina', 'dist', 'worker.js')), 'Piscina ships inside the package');
+		assert.ok(!fs.existsSync(path.join(ext.extensionPath, 'src')), 'sources stay out of the package');
 	});
 
 	it('hovers and runs a BatchNormalization on a sample tensor in its worker pool', async () => {
