@@ -65,6 +65,6 @@ export default tseslint.config(
 	},
 	{
 		files: ['scripts/**/*.mjs'],
-		languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly' } },
+		languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly', document: 'readonly' } },
 	},
 );
