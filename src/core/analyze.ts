@@ -1,5 +1,6 @@
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
+import { TorchRuntime } from './frameworks/torch/runtime';
 import { defaultLimits, Interpreter, InterpreterLimits } from './python/interpreter';
 import { PythonSource } from './python/parse';
 
@@ -25,8 +26,10 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 			});
 		}
 		const keras = new KerasRuntime();
-		const interpreter = new Interpreter(source, [keras], { ...defaultLimits, ...options.limits });
+		const torch = new TorchRuntime();
+		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits });
 		interpreter.run();
+		interpreter.runUncalledDefinitions();
 		keras.finish();
 		if (interpreter.truncated) {
 			diagnostics.push({
@@ -36,8 +39,9 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 				message: `NormLens stopped interpreting this file after ${interpreter.steps} steps; models after that point are not shown.`,
 			});
 		}
-		diagnostics.push(...keras.diagnostics);
-		return { models: keras.summaries(), diagnostics, steps: interpreter.steps, truncated: interpreter.truncated };
+		diagnostics.push(...keras.diagnostics, ...torch.diagnostics);
+		const models = [...keras.summaries(), ...torch.summaries()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+		return { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated };
 	} catch (e) {
 		diagnostics.push({
 			range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

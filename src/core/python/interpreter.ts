@@ -3,6 +3,9 @@ import type { TextRange } from '../../protocol/analysis';
 import { children, PythonSource } from './parse';
 import {
 	asInt,
+	basePaths,
+	ClassValue,
+	findMethod,
 	asNumber,
 	asSequence,
 	FrameworkObject,
@@ -31,6 +34,14 @@ export interface CallContext {
 	range(node: SyntaxNode): TextRange;
 	/** The name on the left of `name = <this call>`, when the call is the whole right-hand side. */
 	assignedTo: string | undefined;
+	/** Calls a source-defined function (e.g. a module's `forward`), with `self` bound when given. */
+	callFunction(fn: FunctionValue, args: CallArgs, self?: Value): Value;
+	/** `obj.name(...)` through the interpreter, source methods included. */
+	callMethod(self: Value, name: string, args: CallArgs): Value;
+	/** Iterates a value the way `for` does. */
+	iterate(v: Value): Value[] | undefined;
+	/** Depth of source function calls (0 at module level). */
+	depth: number;
 }
 
 /**
@@ -42,6 +53,14 @@ export interface Runtime {
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
 	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
+	/** Creates the object for an instance of a source class whose bases include a framework class. */
+	instantiate?(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined;
+	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
+	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
+	/** `a op b` where an operand is a framework object (tensor arithmetic). */
+	binaryOp?(op: string, a: Value, b: Value): Value | undefined;
+	/** A module-level name was bound to `value` (models take the name they are known by). */
+	bind?(name: string, value: Value): void;
 }
 
 /** Bounds that keep analysis interactive on any input. */
@@ -95,6 +114,8 @@ const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
  */
 export class Interpreter {
 	readonly globals = new Scope(null);
+	/** Source functions and classes that were called at least once. */
+	readonly called = new Set<FunctionValue | ClassValue>();
 	steps = 0;
 	truncated = false;
 	private depth = 0;
@@ -121,6 +142,41 @@ export class Interpreter {
 		}
 	}
 
+	/**
+	 * Library files define models without building them (`def resnet18(pretrained=False)`,
+	 * `class Net(nn.Module)`): a module-level function or class that was never called and whose
+	 * parameters all have defaults is called once, in source order, so that its model is reported
+	 * under its own name.
+	 */
+	runUncalledDefinitions(): void {
+		if (this.truncated) {
+			return;
+		}
+		const candidates = [...this.globals.entries()].filter(([, v]) => (v.k === 'func' && !this.called.has(v.def)) || (v.k === 'class' && !this.called.has(v.cls)));
+		for (const [name, v] of candidates) {
+			const fn = v.k === 'func' ? v.def : v.k === 'class' ? findMethod(v.cls, '__init__')?.fn : undefined;
+			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
+			if (params.some((p) => p.star === '' && p.default === undefined)) {
+				continue;
+			}
+			if (v.k === 'class' && basePaths(v.cls).length === 0) {
+				continue;
+			}
+			try {
+				const result = this.call(v, { positional: [], keywords: new Map(), node: fn?.node ?? this.source.tree.topNode });
+				if (result.k === 'obj') {
+					this.runtimes.forEach((r) => r.bind?.(name, result));
+				}
+			} catch (e) {
+				if (e instanceof StopInterpretation) {
+					this.truncated = true;
+					return;
+				}
+				throw e;
+			}
+		}
+	}
+
 	private tick(): void {
 		this.steps++;
 		if (this.steps > this.limits.maxSteps || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
@@ -128,8 +184,20 @@ export class Interpreter {
 		}
 	}
 
+	private readonly methodStack: { self: Value; cls: ClassValue }[] = [];
+	/** Plain attributes of framework objects that their runtime did not take (e.g. `self.n = 3`). */
+	private readonly objectAttrs = new WeakMap<FrameworkObject, Map<string, Value>>();
+
 	private ctx(): CallContext {
-		return { source: this.source, range: (n) => this.source.rangeOf(n), assignedTo: this.assignTarget };
+		return {
+			source: this.source,
+			range: (n) => this.source.rangeOf(n),
+			assignedTo: this.assignTarget,
+			callFunction: (fn, args, self) => this.callFunction(fn, args, self),
+			callMethod: (self, name, args) => this.call(this.getAttr(self, name), args),
+			iterate: (v) => this.iterate(v),
+			depth: this.depth,
+		};
 	}
 
 	//#region statements
@@ -180,13 +248,9 @@ export class Interpreter {
 				const inner = node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition');
 				return inner ? this.execStatement(inner, scope) : undefined;
 			}
-			case 'ClassDefinition': {
-				const name = node.getChild('VariableName');
-				if (name) {
-					scope.set(this.source.slice(name), { k: 'unknown', why: 'class' });
-				}
+			case 'ClassDefinition':
+				this.defineClass(node, scope);
 				return undefined;
-			}
 			case 'ReturnStatement': {
 				const expr = node.lastChild && node.lastChild.name !== 'return' ? node.lastChild : null;
 				return { type: 'return', value: expr ? this.eval(expr, scope) : NONE };
@@ -333,9 +397,14 @@ export class Interpreter {
 
 	private assignTo(target: SyntaxNode, value: Value, scope: Scope): void {
 		switch (target.name) {
-			case 'VariableName':
-				scope.set(this.source.slice(target), value);
+			case 'VariableName': {
+				const name = this.source.slice(target);
+				scope.set(name, value);
+				if (scope === this.globals && value.k === 'obj') {
+					this.runtimes.forEach((r) => r.bind?.(name, value));
+				}
 				return;
+			}
 			case 'TupleExpression':
 			case 'ArrayExpression':
 			case 'ParenthesizedExpression':
@@ -351,6 +420,8 @@ export class Interpreter {
 				const prop = target.getChild('PropertyName');
 				if (prop && obj.k === 'obj') {
 					this.setAttr(obj.obj, this.source.slice(prop), value);
+				} else if (prop && obj.k === 'instance') {
+					obj.inst.attrs.set(this.source.slice(prop), value);
 				} else if (!prop && (obj.k === 'list' || obj.k === 'dict')) {
 					const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
 					if (index) {
@@ -373,8 +444,19 @@ export class Interpreter {
 	}
 
 	private setAttr(obj: FrameworkObject, name: string, value: Value): void {
+		for (const r of this.runtimes) {
+			if (r.setAttr?.(obj, name, value)) {
+				return;
+			}
+		}
 		const target = obj as unknown as { setAttr?: (name: string, value: Value) => void };
 		target.setAttr?.(name, value);
+		let attrs = this.objectAttrs.get(obj);
+		if (!attrs) {
+			attrs = new Map();
+			this.objectAttrs.set(obj, attrs);
+		}
+		attrs.set(name, value);
 	}
 
 	private execUpdate(node: SyntaxNode, scope: Scope): void {
@@ -406,6 +488,50 @@ export class Interpreter {
 			closure: scope,
 		};
 		scope.set(def.name, { k: 'func', def });
+	}
+
+	private defineClass(node: SyntaxNode, scope: Scope): void {
+		const nameNode = node.getChild('VariableName');
+		if (!nameNode) {
+			return;
+		}
+		const argList = node.getChild('ArgList');
+		const bases = argList ? this.args(argList, node, scope).positional : [];
+		const cls: ClassValue = { name: this.source.slice(nameNode), node, bases, methods: new Map(), attrs: new Map() };
+		const body = node.getChild('Body');
+		if (body) {
+			const classScope = new Scope(scope);
+			this.execBlock(body, classScope);
+			for (const [k, v] of classScope.entries()) {
+				if (v.k === 'func') {
+					// Methods close over the enclosing scope, not the class body (as in Python).
+					cls.methods.set(k, { ...v.def, closure: scope });
+				} else {
+					cls.attrs.set(k, v);
+				}
+			}
+		}
+		scope.set(cls.name, { k: 'class', cls });
+	}
+
+	instantiate(cls: ClassValue, args: CallArgs): Value {
+		this.called.add(cls);
+		const bases = basePaths(cls);
+		let self: Value | undefined;
+		for (const r of this.runtimes) {
+			const obj = r.instantiate?.(cls, bases, args, this.ctx());
+			if (obj) {
+				obj.pyClass = cls;
+				self = { k: 'obj', obj };
+				break;
+			}
+		}
+		self ??= { k: 'instance', inst: { cls, attrs: new Map() } };
+		const init = findMethod(cls, '__init__');
+		if (init) {
+			this.callFunction(init.fn, args, self, init.owner);
+		}
+		return self;
 	}
 
 	private params(list: SyntaxNode, scope: Scope): ParamSpec[] {
@@ -770,6 +896,15 @@ export class Interpreter {
 	}
 
 	binary(op: string, a: Value, b: Value): Value {
+		if (a.k === 'obj' || b.k === 'obj') {
+			for (const r of this.runtimes) {
+				const v = r.binaryOp?.(op, a, b);
+				if (v !== undefined) {
+					return v;
+				}
+			}
+			return UNKNOWN;
+		}
 		if (op === 'in' || op === 'not in') {
 			const items = asSequence(b);
 			if (!items || a.k === 'unknown') {
@@ -863,7 +998,44 @@ export class Interpreter {
 						return v;
 					}
 				}
-				return { k: 'bound', self: obj, name };
+				const own = this.objectAttrs.get(obj.obj)?.get(name);
+				if (own) {
+					return own;
+				}
+				const cls = obj.obj.pyClass;
+				const m = cls ? findMethod(cls, name) : undefined;
+				if (m) {
+					return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+				}
+				const classAttr = cls ? classAttribute(cls, name) : undefined;
+				return classAttr ?? { k: 'bound', self: obj, name };
+			}
+			case 'instance': {
+				const own = obj.inst.attrs.get(name);
+				if (own) {
+					return own;
+				}
+				const m = findMethod(obj.inst.cls, name);
+				if (m) {
+					return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+				}
+				return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
+			}
+			case 'class': {
+				const m = findMethod(obj.cls, name);
+				return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
+			}
+			case 'super': {
+				for (const b of obj.cls.bases) {
+					if (b.k === 'class') {
+						const m = findMethod(b.cls, name);
+						if (m) {
+							return { k: 'method', fn: m.fn, self: obj.self, cls: m.owner };
+						}
+					}
+				}
+				// A framework base (nn.Module.__init__, nn.Sequential.__init__): its runtime decides.
+				return obj.self.k === 'obj' ? { k: 'bound', self: obj.self, name: `__super_${name}__` } : { k: 'builtin', name: 'noop' };
 			}
 			case 'unknown':
 				return UNKNOWN;
@@ -996,6 +1168,14 @@ export class Interpreter {
 				return { k: 'unknown', why: `call ${callee.path}` };
 			case 'func':
 				return this.callFunction(callee.def, args);
+			case 'class':
+				return this.instantiate(callee.cls, args);
+			case 'method':
+				return this.callFunction(callee.fn, args, callee.self, callee.cls);
+			case 'instance': {
+				const m = findMethod(callee.inst.cls, '__call__');
+				return m ? this.callFunction(m.fn, args, callee, m.owner) : UNKNOWN;
+			}
 			case 'builtin':
 				return this.callBuiltin(callee.name, args);
 			case 'obj':
@@ -1023,6 +1203,9 @@ export class Interpreter {
 				}
 			}
 			return UNKNOWN;
+		}
+		if (self.k === 'instance' || self.k === 'class') {
+			return this.call(this.getAttr(self, name), full);
 		}
 		if (self.k === 'list') {
 			if (name === 'append' && positional.length === 1) {
@@ -1078,12 +1261,13 @@ export class Interpreter {
 		return UNKNOWN;
 	}
 
-	callFunction(def: FunctionValue, args: CallArgs): Value {
+	callFunction(def: FunctionValue, args: CallArgs, self?: Value, cls?: ClassValue): Value {
 		if (this.depth >= this.limits.maxCallDepth) {
 			return { k: 'unknown', why: 'recursion' };
 		}
+		this.called.add(def);
 		const scope = new Scope(def.closure);
-		const positional = [...args.positional];
+		const positional = self ? [self, ...args.positional] : [...args.positional];
 		const keywords = new Map(args.keywords);
 		for (const p of def.params) {
 			if (p.star === '*') {
@@ -1099,6 +1283,10 @@ export class Interpreter {
 				scope.set(p.name, p.default ?? { k: 'unknown', why: `missing argument ${p.name}` });
 			}
 		}
+		const owner = cls ?? (self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
+		if (self && owner) {
+			this.methodStack.push({ self, cls: owner });
+		}
 		this.depth++;
 		try {
 			if (def.expression) {
@@ -1108,6 +1296,9 @@ export class Interpreter {
 			return c?.type === 'return' ? c.value : NONE;
 		} finally {
 			this.depth--;
+			if (self && owner) {
+				this.methodStack.pop();
+			}
 		}
 	}
 
@@ -1238,7 +1429,29 @@ export class Interpreter {
 				return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
 			}
 			case 'print':
+			case 'noop':
 				return NONE;
+			case 'super': {
+				const top = this.methodStack[this.methodStack.length - 1];
+				return top ? { k: 'super', self: top.self, cls: top.cls } : UNKNOWN;
+			}
+			case 'getattr': {
+				const name = a[1]?.k === 'str' ? a[1].v : undefined;
+				if (!a[0] || name === undefined) {
+					return UNKNOWN;
+				}
+				const v = this.getAttr(a[0], name);
+				return v.k === 'unknown' || v.k === 'bound' ? (a[2] ?? v) : v;
+			}
+			case 'setattr': {
+				const name = a[1]?.k === 'str' ? a[1].v : undefined;
+				if (a[0]?.k === 'obj' && name !== undefined && a[2]) {
+					this.setAttr(a[0].obj, name, a[2]);
+				} else if (a[0]?.k === 'instance' && name !== undefined && a[2]) {
+					a[0].inst.attrs.set(name, a[2]);
+				}
+				return NONE;
+			}
 			default:
 				return UNKNOWN;
 		}
@@ -1249,8 +1462,29 @@ export class Interpreter {
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print',
+	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr',
 ]);
+
+/** A class-level attribute (e.g. `expansion = 4`), through source bases. */
+function classAttribute(cls: ClassValue, name: string, seen = new Set<ClassValue>()): Value | undefined {
+	if (seen.has(cls)) {
+		return undefined;
+	}
+	seen.add(cls);
+	const own = cls.attrs.get(name);
+	if (own) {
+		return own;
+	}
+	for (const b of cls.bases) {
+		if (b.k === 'class') {
+			const v = classAttribute(b.cls, name, seen);
+			if (v) {
+				return v;
+			}
+		}
+	}
+	return undefined;
+}
 
 function pySlice<T>(arr: T[], start: number | undefined, stop: number | undefined, step: number): T[] | undefined {
 	if (step === 0) {

@@ -20,12 +20,73 @@ export type Value =
 	/** A method bound to a value, e.g. `model.add`. */
 	| { k: 'bound'; self: Value; name: string }
 	/** A framework object (layer, tensor, model); the framework runtime owns its meaning. */
-	| { k: 'obj'; obj: FrameworkObject };
+	| { k: 'obj'; obj: FrameworkObject }
+	/** A class defined in the analysed source. */
+	| { k: 'class'; cls: ClassValue }
+	/** An instance of a source class that no framework claims. */
+	| { k: 'instance'; inst: Instance }
+	/** A source-defined method bound to its receiver. */
+	| { k: 'method'; fn: FunctionValue; self: Value; cls: ClassValue }
+	/** `super()` inside a method of `cls`. */
+	| { k: 'super'; self: Value; cls: ClassValue };
 
 /** Objects owned by a framework runtime; `kind` lets the runtime dispatch. */
 export interface FrameworkObject {
 	readonly framework: string;
 	readonly kind: string;
+	/** The source class this object is an instance of (e.g. a user `nn.Module` subclass). */
+	pyClass?: ClassValue;
+}
+
+export interface ClassValue {
+	name: string;
+	node: SyntaxNode;
+	bases: Value[];
+	methods: Map<string, FunctionValue>;
+	attrs: Map<string, Value>;
+}
+
+export interface Instance {
+	cls: ClassValue;
+	attrs: Map<string, Value>;
+}
+
+/** Finds a method along a class's bases (depth-first, as Python's MRO does for simple trees). */
+export function findMethod(cls: ClassValue, name: string, seen = new Set<ClassValue>()): { fn: FunctionValue; owner: ClassValue } | undefined {
+	if (seen.has(cls)) {
+		return undefined;
+	}
+	seen.add(cls);
+	const own = cls.methods.get(name);
+	if (own) {
+		return { fn: own, owner: cls };
+	}
+	for (const b of cls.bases) {
+		if (b.k === 'class') {
+			const found = findMethod(b.cls, name, seen);
+			if (found) {
+				return found;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** Dotted import paths of a class's non-source bases, through source bases too. */
+export function basePaths(cls: ClassValue, seen = new Set<ClassValue>()): string[] {
+	if (seen.has(cls)) {
+		return [];
+	}
+	seen.add(cls);
+	const out: string[] = [];
+	for (const b of cls.bases) {
+		if (b.k === 'ref') {
+			out.push(b.path);
+		} else if (b.k === 'class') {
+			out.push(...basePaths(b.cls, seen));
+		}
+	}
+	return out;
 }
 
 export interface FunctionValue {

@@ -65,8 +65,10 @@ export class KerasModel implements FrameworkObject {
 	constructor(
 		readonly modelKind: 'sequential' | 'functional',
 		readonly name: string,
-		readonly varName: string | undefined,
+		public varName: string | undefined,
 		readonly range: TextRange,
+		/** Built at module level (not inside a function that returns it). */
+		readonly createdAtTop: boolean,
 	) {}
 
 	setAttr(name: string, value: Value): void {
@@ -154,6 +156,13 @@ export class KerasRuntime implements Runtime {
 		return undefined;
 	}
 
+	/** `model = build_model()` at module level names a model built inside the function. */
+	bind(name: string, value: Value): void {
+		if (value.k === 'obj' && value.obj instanceof KerasModel && !value.obj.createdAtTop) {
+			value.obj.varName = name;
+		}
+	}
+
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (obj instanceof KerasLayer) {
 			return this.callLayer(obj, args, ctx);
@@ -221,7 +230,7 @@ export class KerasRuntime implements Runtime {
 		return { end, hasArgs, keywords };
 	}
 
-	private bind(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
+	private bindArgs(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
 		const cfg: LayerConfig = new Map();
 		const specArgs = spec?.args ?? [];
 		args.positional.forEach((v, i) => {
@@ -252,7 +261,7 @@ export class KerasRuntime implements Runtime {
 
 	private createLayer(type: string, spec: KerasLayerSpec | undefined, args: CallArgs, ctx: CallContext): KerasLayer {
 		const range = ctx.range(args.node);
-		const cfg = this.bind(spec, args, range, type);
+		const cfg = this.bindArgs(spec, args, range, type);
 		const explicit = asString(cfg.get('name'));
 		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
 		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, this.sites(args.node, ctx));
@@ -289,7 +298,7 @@ export class KerasRuntime implements Runtime {
 
 	private sequential(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
-		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node));
+		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		const list = args.positional[0] ?? args.keywords.get('layers');
 		for (const v of asSequence(list) ?? []) {
 			this.addToSequential(model, v);
@@ -319,7 +328,7 @@ export class KerasRuntime implements Runtime {
 
 	private functional(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
-		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node));
+		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		const tensors = (v: Value | undefined): KerasTensor[] => {
 			if (!v) {
 				return [];

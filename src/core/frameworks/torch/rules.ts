@@ -1,0 +1,465 @@
+import type { Shape, WeightInfo } from '../../../protocol/analysis';
+import { asInt, asNumber, asSequence, asString, Value } from '../../python/values';
+import { ShapeError } from '../keras/rules';
+import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from './catalogue';
+
+export type ModuleConfig = Map<string, Value>;
+
+const int = (cfg: ModuleConfig, name: string) => asInt(cfg.get(name));
+
+function bool(cfg: ModuleConfig, name: string): boolean | undefined {
+	const v = cfg.get(name);
+	return v?.k === 'bool' ? v.v : v?.k === 'num' ? v.v !== 0 : undefined;
+}
+
+/** An int or a tuple of `rank` ints (kernel sizes, strides, padding…). */
+function ints(cfg: ModuleConfig, name: string, rank: number): number[] | undefined {
+	const v = cfg.get(name);
+	const n = asInt(v);
+	if (n !== undefined) {
+		return Array(rank).fill(n);
+	}
+	const items = asSequence(v)?.map(asInt);
+	return items && items.length === rank && items.every((x) => x !== undefined) ? (items as number[]) : undefined;
+}
+
+/** A shape argument: an int or a sequence of ints (`normalized_shape`). */
+function dims(v: Value | undefined): number[] | undefined {
+	const n = asInt(v);
+	if (n !== undefined) {
+		return [n];
+	}
+	const items = asSequence(v)?.map(asInt);
+	return items && items.every((x) => x !== undefined) ? (items as number[]) : undefined;
+}
+
+function fmt(s: Shape): string {
+	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+}
+
+const p = (name: string, shape: number[]): WeightInfo => ({ name, shape, kind: 'param', trainable: true });
+const b = (name: string, shape: number[]): WeightInfo => ({ name, shape, kind: 'buffer', trainable: false });
+
+type ParamFn = (spec: TorchModuleSpec, cfg: ModuleConfig) => WeightInfo[] | null;
+type ShapeFn = (spec: TorchModuleSpec, cfg: ModuleConfig, inputs: Shape[], name: string) => Shape | null;
+
+function runningStats(c: number): WeightInfo[] {
+	return [b('running_mean', [c]), b('running_var', [c]), b('num_batches_tracked', [])];
+}
+
+const paramRules: Record<TorchParamRule, ParamFn> = {
+	none: () => [],
+	lazy: () => null,
+	linear: (_s, cfg) => {
+		const i = int(cfg, 'in_features');
+		const o = int(cfg, 'out_features');
+		const bias = bool(cfg, 'bias');
+		return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];
+	},
+	bilinear: (_s, cfg) => {
+		const [i1, i2, o] = ['in1_features', 'in2_features', 'out_features'].map((n) => int(cfg, n));
+		const bias = bool(cfg, 'bias');
+		return i1 === undefined || i2 === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i1, i2]), ...(bias ? [p('bias', [o])] : [])];
+	},
+	conv: (s, cfg) => {
+		const i = int(cfg, 'in_channels');
+		const o = int(cfg, 'out_channels');
+		const g = int(cfg, 'groups');
+		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const bias = bool(cfg, 'bias');
+		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
+			return null;
+		}
+		if (i % g !== 0 || o % g !== 0) {
+			throw new ShapeError(`in_channels ${i} and out_channels ${o} must both be divisible by groups=${g}`);
+		}
+		return [p('weight', [o, i / g, ...k]), ...(bias ? [p('bias', [o])] : [])];
+	},
+	convTranspose: (s, cfg) => {
+		const i = int(cfg, 'in_channels');
+		const o = int(cfg, 'out_channels');
+		const g = int(cfg, 'groups');
+		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const bias = bool(cfg, 'bias');
+		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
+			return null;
+		}
+		return [p('weight', [i, o / g, ...k]), ...(bias ? [p('bias', [o])] : [])];
+	},
+	batchNorm: (_s, cfg) => {
+		const c = int(cfg, 'num_features');
+		const affine = bool(cfg, 'affine');
+		const track = bool(cfg, 'track_running_stats');
+		if (c === undefined || affine === undefined || track === undefined) {
+			return null;
+		}
+		return [...(affine ? [p('weight', [c]), p('bias', [c])] : []), ...(track ? runningStats(c) : [])];
+	},
+	instanceNorm: (_s, cfg) => paramRules.batchNorm(_s, cfg),
+	layerNorm: (_s, cfg) => {
+		const shape = dims(cfg.get('normalized_shape'));
+		const affine = bool(cfg, 'elementwise_affine');
+		const bias = bool(cfg, 'bias');
+		if (!shape || affine === undefined || bias === undefined) {
+			return null;
+		}
+		return affine ? [p('weight', shape), ...(bias ? [p('bias', shape)] : [])] : [];
+	},
+	rmsNorm: (_s, cfg) => {
+		const shape = dims(cfg.get('normalized_shape'));
+		const affine = bool(cfg, 'elementwise_affine');
+		return !shape || affine === undefined ? null : affine ? [p('weight', shape)] : [];
+	},
+	groupNorm: (_s, cfg) => {
+		const g = int(cfg, 'num_groups');
+		const c = int(cfg, 'num_channels');
+		const affine = bool(cfg, 'affine');
+		if (g === undefined || c === undefined || affine === undefined) {
+			return null;
+		}
+		if (c % g !== 0) {
+			throw new ShapeError(`num_channels ${c} must be divisible by num_groups ${g}`);
+		}
+		return affine ? [p('weight', [c]), p('bias', [c])] : [];
+	},
+	embedding: (_s, cfg) => {
+		const n = int(cfg, 'num_embeddings');
+		const d = int(cfg, 'embedding_dim');
+		return n === undefined || d === undefined ? null : [p('weight', [n, d])];
+	},
+	rnn: (s, cfg) => {
+		const input = int(cfg, 'input_size');
+		const hidden = int(cfg, 'hidden_size');
+		const layers = int(cfg, 'num_layers');
+		const bias = bool(cfg, 'bias');
+		const bi = bool(cfg, 'bidirectional');
+		const proj = int(cfg, 'proj_size') ?? 0;
+		if (input === undefined || hidden === undefined || layers === undefined || bias === undefined || bi === undefined) {
+			return null;
+		}
+		const gates = (s.gates ?? 1) * hidden;
+		const out = proj > 0 ? proj : hidden;
+		const dirs = bi ? 2 : 1;
+		const w: WeightInfo[] = [];
+		for (let l = 0; l < layers; l++) {
+			const inL = l === 0 ? input : out * dirs;
+			for (let d = 0; d < dirs; d++) {
+				const sfx = `l${l}${d === 1 ? '_reverse' : ''}`;
+				w.push(p(`weight_ih_${sfx}`, [gates, inL]), p(`weight_hh_${sfx}`, [gates, out]));
+				if (bias) {
+					w.push(p(`bias_ih_${sfx}`, [gates]), p(`bias_hh_${sfx}`, [gates]));
+				}
+				if (proj > 0) {
+					w.push(p(`weight_hr_${sfx}`, [proj, hidden]));
+				}
+			}
+		}
+		return w;
+	},
+	multiheadAttention: (_s, cfg) => {
+		const e = int(cfg, 'embed_dim');
+		const heads = int(cfg, 'num_heads');
+		const bias = bool(cfg, 'bias');
+		const kv = bool(cfg, 'add_bias_kv');
+		const kdim = cfg.get('kdim')?.k === 'none' ? e : int(cfg, 'kdim');
+		const vdim = cfg.get('vdim')?.k === 'none' ? e : int(cfg, 'vdim');
+		if (e === undefined || heads === undefined || bias === undefined || kv === undefined || kdim === undefined || vdim === undefined) {
+			return null;
+		}
+		if (e % heads !== 0) {
+			throw new ShapeError(`embed_dim ${e} must be divisible by num_heads ${heads}`);
+		}
+		const same = kdim === e && vdim === e;
+		return [
+			...(same ? [p('in_proj_weight', [3 * e, e])] : [p('q_proj_weight', [e, e]), p('k_proj_weight', [e, kdim]), p('v_proj_weight', [e, vdim])]),
+			...(bias ? [p('in_proj_bias', [3 * e])] : []),
+			...(kv ? [p('bias_k', [1, 1, e]), p('bias_v', [1, 1, e])] : []),
+			p('out_proj.weight', [e, e]),
+			...(bias ? [p('out_proj.bias', [e])] : []),
+		];
+	},
+	transformerEncoderLayer: (_s, cfg) => {
+		const d = int(cfg, 'd_model');
+		const ff = int(cfg, 'dim_feedforward');
+		const bias = bool(cfg, 'bias');
+		if (d === undefined || ff === undefined || bias === undefined) {
+			return null;
+		}
+		const lin = (name: string, o: number, i: number) => [p(`${name}.weight`, [o, i]), ...(bias ? [p(`${name}.bias`, [o])] : [])];
+		return [
+			p('self_attn.in_proj_weight', [3 * d, d]),
+			...(bias ? [p('self_attn.in_proj_bias', [3 * d])] : []),
+			...lin('self_attn.out_proj', d, d),
+			...lin('linear1', ff, d),
+			...lin('linear2', d, ff),
+			p('norm1.weight', [d]),
+			...(bias ? [p('norm1.bias', [d])] : []),
+			p('norm2.weight', [d]),
+			...(bias ? [p('norm2.bias', [d])] : []),
+		];
+	},
+	prelu: (_s, cfg) => {
+		const n = int(cfg, 'num_parameters');
+		return n === undefined ? null : [p('weight', [n])];
+	},
+};
+
+function convOut(n: number | null, k: number, s: number, pad: number, d: number, ceil = false): number | null {
+	if (n === null) {
+		return null;
+	}
+	const v = (n + 2 * pad - d * (k - 1) - 1) / s + 1;
+	const out = ceil ? Math.ceil(v) : Math.floor(v);
+	// PyTorch: with ceil_mode the last window must start inside the input or left padding.
+	const fixed = ceil && (out - 1) * s >= n + pad ? out - 1 : out;
+	if (fixed <= 0) {
+		throw new ShapeError(`the window (${d * (k - 1) + 1}) is larger than the padded input (${n + 2 * pad})`);
+	}
+	return fixed;
+}
+
+/** Splits an input into (batch-ish prefix, channels, spatial) for a module of spatial `rank`. */
+function spatialInput(input: Shape, rank: number, name: string): { channelAxis: number; spatial: number[] } {
+	if (input.length === rank + 2) {
+		return { channelAxis: 1, spatial: Array.from({ length: rank }, (_, i) => i + 2) };
+	}
+	if (input.length === rank + 1) {
+		return { channelAxis: 0, spatial: Array.from({ length: rank }, (_, i) => i + 1) };
+	}
+	throw new ShapeError(`${name} expects a ${rank + 1}-D or ${rank + 2}-D input but got ${input.length}-D ${fmt(input)}`);
+}
+
+function checkChannels(input: Shape, axis: number, expected: number | undefined, what: string, name: string): void {
+	const got = input[axis];
+	if (expected !== undefined && got !== null && got !== expected) {
+		throw new ShapeError(`${name} expects ${expected} ${what} but the input has ${got} (input ${fmt(input)})`);
+	}
+}
+
+function poolShape(spec: TorchModuleSpec, cfg: ModuleConfig, input: Shape, name: string, dilated: boolean): Shape | null {
+	const rank = spec.rank ?? 2;
+	const { spatial } = spatialInput(input, rank, name);
+	const k = ints(cfg, 'kernel_size', rank);
+	const strideV = cfg.get('stride');
+	const s = !strideV || strideV.k === 'none' ? k : ints(cfg, 'stride', rank);
+	const pad = ints(cfg, 'padding', rank);
+	const d = dilated ? ints(cfg, 'dilation', rank) : Array(rank).fill(1);
+	const ceil = bool(cfg, 'ceil_mode') ?? false;
+	if (!k || !s || !pad || !d) {
+		return null;
+	}
+	const out = [...input];
+	spatial.forEach((a, i) => {
+		out[a] = convOut(input[a], k[i], s[i], pad[i], d[i], ceil);
+	});
+	return out;
+}
+
+const shapeRules: Record<TorchShapeRule, ShapeFn> = {
+	identity: (_s, _c, [x]) => x,
+	lazy: () => null,
+	linear: (_s, cfg, [x], name) => {
+		checkChannels(x, x.length - 1, int(cfg, 'in_features'), 'input features (in_features)', name);
+		const o = int(cfg, 'out_features');
+		return o === undefined ? null : [...x.slice(0, -1), o];
+	},
+	bilinear: (_s, cfg, [x]) => {
+		const o = int(cfg, 'out_features');
+		return o === undefined ? null : [...x.slice(0, -1), o];
+	},
+	conv: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { channelAxis, spatial } = spatialInput(x, rank, name);
+		checkChannels(x, channelAxis, int(cfg, 'in_channels'), 'input channels (in_channels)', name);
+		const k = ints(cfg, 'kernel_size', rank);
+		const s = ints(cfg, 'stride', rank);
+		const d = ints(cfg, 'dilation', rank);
+		const padMode = asString(cfg.get('padding'));
+		const pad = padMode === 'valid' ? Array(rank).fill(0) : ints(cfg, 'padding', rank);
+		const o = int(cfg, 'out_channels');
+		if (!k || !s || !d || o === undefined || (!pad && padMode !== 'same')) {
+			return null;
+		}
+		const out = [...x];
+		out[channelAxis] = o;
+		spatial.forEach((a, i) => {
+			out[a] = padMode === 'same' ? x[a] : convOut(x[a], k[i], s[i], (pad as number[])[i], d[i]);
+		});
+		return out;
+	},
+	convTranspose: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { channelAxis, spatial } = spatialInput(x, rank, name);
+		checkChannels(x, channelAxis, int(cfg, 'in_channels'), 'input channels (in_channels)', name);
+		const k = ints(cfg, 'kernel_size', rank);
+		const s = ints(cfg, 'stride', rank);
+		const d = ints(cfg, 'dilation', rank);
+		const pad = ints(cfg, 'padding', rank);
+		const op = ints(cfg, 'output_padding', rank);
+		const o = int(cfg, 'out_channels');
+		if (!k || !s || !d || !pad || !op || o === undefined) {
+			return null;
+		}
+		const out = [...x];
+		out[channelAxis] = o;
+		spatial.forEach((a, i) => {
+			const n = x[a];
+			out[a] = n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;
+		});
+		return out;
+	},
+	maxPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, true),
+	avgPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, false),
+	adaptivePool: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { spatial } = spatialInput(x, rank, name);
+		const v = cfg.get('output_size');
+		const single = asInt(v);
+		const items = single !== undefined ? Array(rank).fill({ k: 'num', v: single }) : asSequence(v);
+		if (!items || items.length !== rank) {
+			return null;
+		}
+		const out = [...x];
+		spatial.forEach((a, i) => {
+			const it = items[i] as Value;
+			out[a] = it.k === 'none' ? x[a] : (asInt(it) ?? null);
+		});
+		return out;
+	},
+	batchNorm: (spec, cfg, [x], name) => {
+		if (spec.rank !== undefined) {
+			const ok = spec.rank === 1 ? x.length === 2 || x.length === 3 : x.length === spec.rank + 2;
+			if (!ok) {
+				throw new ShapeError(`${name} expects a ${spec.rank === 1 ? '2-D or 3-D' : `${spec.rank + 2}-D`} input but got ${x.length}-D ${fmt(x)}`);
+			}
+		}
+		checkChannels(x, 1, int(cfg, 'num_features'), 'channels (num_features) on dim 1', name);
+		return x;
+	},
+	instanceNorm: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { channelAxis } = spatialInput(x, rank, name);
+		checkChannels(x, channelAxis, int(cfg, 'num_features'), 'channels (num_features)', name);
+		return x;
+	},
+	channelNorm: (_s, cfg, [x], name) => {
+		checkChannels(x, 1, int(cfg, 'num_channels'), 'channels (num_channels) on dim 1', name);
+		return x;
+	},
+	lastDimsNorm: (_s, cfg, [x], name) => {
+		const shape = dims(cfg.get('normalized_shape'));
+		if (shape) {
+			const tail = x.slice(x.length - shape.length);
+			if (tail.length !== shape.length || tail.some((d, i) => d !== null && d !== shape[i])) {
+				throw new ShapeError(`${name} normalizes the last dims ${fmt(shape)} but the input ends in ${fmt(tail)} (input ${fmt(x)})`);
+			}
+		}
+		return x;
+	},
+	flatten: (_s, cfg, [x]) => {
+		const r = x.length;
+		const start = int(cfg, 'start_dim');
+		const end = int(cfg, 'end_dim');
+		if (start === undefined || end === undefined) {
+			return null;
+		}
+		return flattenShape(x, start < 0 ? r + start : start, end < 0 ? r + end : end);
+	},
+	unflatten: (_s, cfg, [x]) => {
+		const dim = int(cfg, 'dim');
+		const sizes = dims(cfg.get('unflattened_size'));
+		if (dim === undefined || !sizes) {
+			return null;
+		}
+		const a = dim < 0 ? x.length + dim : dim;
+		return [...x.slice(0, a), ...sizes, ...x.slice(a + 1)];
+	},
+	embedding: (_s, cfg, [x]) => {
+		const d = int(cfg, 'embedding_dim');
+		return d === undefined ? null : [...x, d];
+	},
+	embeddingBag: (_s, cfg, [x]) => {
+		const d = int(cfg, 'embedding_dim');
+		return d === undefined ? null : [x.length === 2 ? x[0] : null, d];
+	},
+	rnn: (_s, cfg, [x], name) => {
+		const hidden = int(cfg, 'hidden_size');
+		const proj = int(cfg, 'proj_size') ?? 0;
+		const bi = bool(cfg, 'bidirectional');
+		checkChannels(x, x.length - 1, int(cfg, 'input_size'), 'input features (input_size)', name);
+		if (hidden === undefined || bi === undefined) {
+			return null;
+		}
+		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
+	},
+	multiheadAttention: (_s, cfg, [q]) => {
+		const e = int(cfg, 'embed_dim');
+		return e === undefined ? null : [...q.slice(0, -1), e];
+	},
+	upsample: (_s, cfg, [x]) => {
+		const size = cfg.get('size');
+		const scale = cfg.get('scale_factor');
+		const spatial = x.length - 2;
+		if (size && size.k !== 'none') {
+			const s = asInt(size);
+			const list = s !== undefined ? Array(spatial).fill(s) : asSequence(size)?.map(asInt);
+			return list && list.every((v) => v !== undefined) ? [x[0], x[1], ...(list as number[])] : null;
+		}
+		const f = asNumber(scale);
+		const fs = f !== undefined ? Array(spatial).fill(f) : asSequence(scale)?.map(asNumber);
+		if (!fs || fs.some((v) => v === undefined)) {
+			return null;
+		}
+		return [x[0], x[1], ...x.slice(2).map((d, i) => (d === null ? null : Math.floor(d * (fs[i] as number))))];
+	},
+	pixelShuffle: (_s, cfg, [x], name) => {
+		const r = int(cfg, 'upscale_factor');
+		if (r === undefined) {
+			return null;
+		}
+		const c = x[x.length - 3];
+		if (c !== null && c % (r * r) !== 0) {
+			throw new ShapeError(`${name} needs channels divisible by ${r * r} but the input has ${c}`);
+		}
+		const out = [...x];
+		out[x.length - 3] = c === null ? null : c / (r * r);
+		out[x.length - 2] = x[x.length - 2] === null ? null : (x[x.length - 2] as number) * r;
+		out[x.length - 1] = x[x.length - 1] === null ? null : (x[x.length - 1] as number) * r;
+		return out;
+	},
+	pad: (_s, cfg, [x]) => {
+		const v = cfg.get('padding');
+		const n = asInt(v);
+		const pads = n !== undefined ? [n, n, n, n] : asSequence(v)?.map(asInt);
+		if (!pads || pads.length !== 4 || pads.some((q) => q === undefined)) {
+			return null;
+		}
+		const [l, r, t, bt] = pads as number[];
+		const out = [...x];
+		const h = x.length - 2;
+		const w = x.length - 1;
+		out[h] = x[h] === null ? null : (x[h] as number) + t + bt;
+		out[w] = x[w] === null ? null : (x[w] as number) + l + r;
+		return out;
+	},
+};
+
+/** torch.flatten(x, start, end). */
+export function flattenShape(x: Shape, start: number, end: number): Shape {
+	if (start > end) {
+		return x;
+	}
+	let prod: number | null = 1;
+	for (let i = start; i <= end; i++) {
+		prod = prod === null || x[i] === null ? null : prod * (x[i] as number);
+	}
+	return [...x.slice(0, start), prod, ...x.slice(end + 1)];
+}
+
+export function torchParams(spec: TorchModuleSpec, cfg: ModuleConfig): WeightInfo[] | null {
+	return paramRules[spec.params](spec, cfg);
+}
+
+export function torchOutputShape(spec: TorchModuleSpec, cfg: ModuleConfig, inputs: Shape[], name: string): Shape | null {
+	return shapeRules[spec.shape](spec, cfg, inputs, name);
+}

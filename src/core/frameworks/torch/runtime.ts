@@ -1,0 +1,964 @@
+import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
+import { asInt, asSequence, asString, ClassValue, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { ArgDefault, REQUIRED } from '../keras/catalogue';
+import { totals } from '../keras/runtime';
+import { ShapeError } from '../keras/rules';
+import { TorchModuleSpec, torchModuleSpec } from './catalogue';
+import { flattenShape, torchOutputShape, torchParams } from './rules';
+
+/** A parameter or buffer tensor owned by a module. */
+export class TorchParam implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'param';
+	constructor(
+		readonly shape: number[] | null,
+		readonly isBuffer: boolean,
+		public requiresGrad = !isBuffer,
+	) {}
+}
+
+export class TorchTensor implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'tensor';
+	constructor(
+		readonly shape: Shape | null,
+		/** The module whose output this is, for "bias before BatchNorm" checks. */
+		readonly producer: TorchModule | null = null,
+	) {}
+}
+
+export class TorchModule implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'module';
+	pyClass?: ClassValue;
+	readonly children = new Map<string, TorchModule>();
+	readonly params = new Map<string, TorchParam>();
+	readonly buffers = new Map<string, TorchParam>();
+	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
+	paramsKnown = true;
+	inputShape: Shape | null = null;
+	outputShape: Shape | null = null;
+	called = false;
+	varName: string | undefined;
+	attached = false;
+
+	constructor(
+		readonly type: string,
+		readonly spec: TorchModuleSpec | undefined,
+		readonly config: Map<string, Value>,
+		readonly range: TextRange,
+		readonly known: boolean,
+		readonly createdAtTop: boolean,
+		readonly argsEnd: { end: TextRange['start']; hasArgs: boolean; keywords: Map<string, TextRange> },
+	) {}
+
+	get isContainer(): boolean {
+		return this.spec?.container !== undefined;
+	}
+}
+
+function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
+	if (def === null) {
+		return NONE;
+	}
+	if (typeof def === 'number') {
+		return { k: 'num', v: def };
+	}
+	if (typeof def === 'string') {
+		return { k: 'str', v: def };
+	}
+	if (typeof def === 'boolean') {
+		return { k: 'bool', v: def };
+	}
+	return tuple(def.map((v) => ({ k: 'num', v }) as Value));
+}
+
+/** `torch.nn.modules.conv.Conv2d` and `torch.nn.Conv2d` both name `Conv2d`. */
+function torchSubpath(path: string): { area: 'nn' | 'functional' | 'torch' | 'init'; name: string } | undefined {
+	const parts = path.split('.');
+	if (parts[0] !== 'torch') {
+		return parts.length === 2 && parts[0] === 'collections' && parts[1] === 'OrderedDict' ? { area: 'torch', name: 'OrderedDict' } : undefined;
+	}
+	const name = parts[parts.length - 1];
+	if (parts[1] === 'nn') {
+		if (parts[2] === 'functional') {
+			return { area: 'functional', name };
+		}
+		if (parts[2] === 'init') {
+			return { area: 'init', name };
+		}
+		return { area: 'nn', name };
+	}
+	return { area: 'torch', name };
+}
+
+const shapeValue = (s: Shape) => tuple(s.map((d) => (d === null ? UNKNOWN : ({ k: 'num', v: d } as Value))));
+
+/** Functional ops that keep their input's shape. */
+const elementwise = new Set([
+	'relu', 'relu_', 'relu6', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'softplus',
+	'dropout', 'dropout2d', 'softmax', 'log_softmax', 'normalize', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'abs', 'exp', 'log',
+	'sqrt', 'clamp', 'clone', 'detach', 'contiguous', 'float', 'double', 'half', 'to', 'cuda', 'cpu', 'neg', 'sin', 'cos',
+]);
+
+/** F.xxx → the module rule it shares. */
+const functionalModules: Record<string, string> = {
+	max_pool1d: 'MaxPool1d',
+	max_pool2d: 'MaxPool2d',
+	max_pool3d: 'MaxPool3d',
+	avg_pool1d: 'AvgPool1d',
+	avg_pool2d: 'AvgPool2d',
+	avg_pool3d: 'AvgPool3d',
+	adaptive_avg_pool1d: 'AdaptiveAvgPool1d',
+	adaptive_avg_pool2d: 'AdaptiveAvgPool2d',
+	adaptive_avg_pool3d: 'AdaptiveAvgPool3d',
+	adaptive_max_pool2d: 'AdaptiveMaxPool2d',
+	interpolate: 'Upsample',
+	upsample: 'Upsample',
+	pixel_shuffle: 'PixelShuffle',
+};
+
+/** Everything the torch side of the interpreter knows about `torch`, `torch.nn` and tensors. */
+export class TorchRuntime implements Runtime {
+	readonly modules: TorchModule[] = [];
+	readonly diagnostics: AnalysisDiagnostic[] = [];
+	private readonly reported = new Set<string>();
+
+	//#region construction
+
+	private bindArgs(spec: TorchModuleSpec | undefined, args: CallArgs, range: TextRange, type: string): Map<string, Value> {
+		const cfg = new Map<string, Value>();
+		const specArgs = spec?.args ?? [];
+		if (!spec?.container) {
+			args.positional.forEach((v, i) => cfg.set(specArgs[i]?.[0] ?? `arg${i}`, v));
+		}
+		for (const [k, v] of args.keywords) {
+			cfg.set(k, v);
+		}
+		for (const [name, def] of specArgs) {
+			if (cfg.has(name)) {
+				continue;
+			}
+			if (def === REQUIRED) {
+				this.report({ range, severity: 'error', code: 'missing-argument', message: `nn.${type}() is missing its required argument \`${name}\`.` });
+				cfg.set(name, UNKNOWN);
+			} else {
+				cfg.set(name, fromDefault(def));
+			}
+		}
+		return cfg;
+	}
+
+	private sites(args: CallArgs, ctx: CallContext): TorchModule['argsEnd'] {
+		const list = args.node.getChild('ArgList');
+		const keywords = new Map<string, TextRange>();
+		let hasArgs = false;
+		let end = ctx.range(args.node).end;
+		if (list) {
+			const parts: { name: string; from: number; to: number }[] = [];
+			for (let c = list.firstChild; c; c = c.nextSibling) {
+				parts.push(c);
+			}
+			const close = parts[parts.length - 1];
+			end = ctx.source.positionAt(close && close.name === ')' ? close.from : list.to);
+			for (let i = 0; i < parts.length; i++) {
+				if (!['(', ')', ','].includes(parts[i].name)) {
+					hasArgs = true;
+				}
+				if (parts[i].name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+					keywords.set(ctx.source.slice(parts[i]), ctx.source.rangeOf(parts[i + 2]));
+				}
+			}
+		}
+		return { end, hasArgs, keywords };
+	}
+
+	private report(d: AnalysisDiagnostic): void {
+		const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
+		if (!this.reported.has(key)) {
+			this.reported.add(key);
+			this.diagnostics.push(d);
+		}
+	}
+
+	private createModule(type: string, spec: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext, known: boolean): TorchModule {
+		const range = ctx.range(args.node);
+		const cfg = this.bindArgs(spec, args, range, type);
+		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, this.sites(args, ctx));
+		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+		if (spec && !spec.container) {
+			try {
+				const weights = torchParams(spec, cfg);
+				if (weights === null) {
+					m.paramsKnown = false;
+				} else {
+					for (const w of weights) {
+						(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, new TorchParam(w.shape, w.kind === 'buffer'));
+					}
+				}
+			} catch (e) {
+				if (!(e instanceof ShapeError)) {
+					throw e;
+				}
+				m.paramsKnown = false;
+				this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
+			}
+		}
+		if (spec?.container) {
+			this.fillContainer(m, args.positional[0] && spec.container !== 'sequential' ? [args.positional[0]] : args.positional, ctx);
+		}
+		this.modules.push(m);
+		return m;
+	}
+
+	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext): void {
+		const add = (key: string, v: Value) => {
+			if (v.k === 'obj' && v.obj instanceof TorchModule) {
+				this.attach(m, key, v.obj);
+			}
+		};
+		if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
+			const d = items[0];
+			if (d?.k === 'dict') {
+				for (const [k, v] of d.entries) {
+					add(k, v);
+				}
+			}
+			return;
+		}
+		const flat = m.spec?.container === 'list' ? (items[0] ? (ctx.iterate(items[0]) ?? []) : []) : items;
+		flat.forEach((v) => add(String(m.children.size), v));
+	}
+
+	private attach(parent: TorchModule, name: string, child: TorchModule): void {
+		parent.children.set(name, child);
+		child.attached = true;
+	}
+
+	//#endregion
+
+	//#region Runtime hooks
+
+	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const sub = torchSubpath(path);
+		if (!sub) {
+			return undefined;
+		}
+		const { area, name } = sub;
+		if (area === 'nn') {
+			if (name === 'Parameter') {
+				const t = args.positional[0];
+				const shape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
+				const known = shape && shape.every((d) => d !== null) ? (shape as number[]) : null;
+				const rg = args.keywords.get('requires_grad');
+				return { k: 'obj', obj: new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true) };
+			}
+			const spec = torchModuleSpec(name);
+			if (spec) {
+				return { k: 'obj', obj: this.createModule(name, spec, args, ctx, true) };
+			}
+			if (/^[A-Z]/.test(name) && name !== 'Module') {
+				const m = this.createModule(name, undefined, args, ctx, false);
+				m.paramsKnown = false;
+				this.report({
+					range: m.range,
+					severity: 'info',
+					code: 'unknown-layer',
+					message: `NormLens does not know torch.nn.${name} yet: its parameters and output shape are shown as unknown.`,
+				});
+				return { k: 'obj', obj: m };
+			}
+			return undefined;
+		}
+		if (area === 'functional') {
+			return this.functional(name, args, ctx);
+		}
+		if (area === 'init') {
+			return NONE;
+		}
+		if (name === 'OrderedDict') {
+			const entries = new Map<string, Value>();
+			for (const item of ctx.iterate(args.positional[0] ?? { k: 'list', items: [] }) ?? []) {
+				const pair = asSequence(item);
+				const key = asString(pair?.[0]);
+				if (pair && key !== undefined && pair[1]) {
+					entries.set(key, pair[1]);
+				}
+			}
+			return { k: 'dict', entries };
+		}
+		return this.torchFunction(name, args, ctx);
+	}
+
+	instantiate(_cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): TorchModule | undefined {
+		for (const base of bases) {
+			const sub = torchSubpath(base);
+			if (sub?.area !== 'nn') {
+				continue;
+			}
+			if (sub.name === 'Module') {
+				return this.userModule(_cls, undefined, args, ctx);
+			}
+			const spec = torchModuleSpec(sub.name);
+			if (spec?.container) {
+				return this.userModule(_cls, spec, args, ctx);
+			}
+		}
+		return undefined;
+	}
+
+	private userModule(cls: ClassValue, container: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext): TorchModule {
+		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, this.sites(args, ctx));
+		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+		this.modules.push(m);
+		return m;
+	}
+
+	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
+		if (obj instanceof TorchParam && name === 'requires_grad' && value.k === 'bool') {
+			obj.requiresGrad = value.v;
+			return true;
+		}
+		if (!(obj instanceof TorchModule)) {
+			return false;
+		}
+		if (value.k === 'obj' && value.obj instanceof TorchModule) {
+			this.attach(obj, name, value.obj);
+			return true;
+		}
+		if (value.k === 'obj' && value.obj instanceof TorchParam) {
+			obj.params.set(name, value.obj);
+			return true;
+		}
+		return false;
+	}
+
+	bind(name: string, value: Value): void {
+		if (value.k === 'obj' && value.obj instanceof TorchModule && !value.obj.attached) {
+			value.obj.varName ??= name;
+			if (!value.obj.createdAtTop) {
+				value.obj.varName = name;
+			}
+		}
+	}
+
+	getAttr(obj: FrameworkObject, name: string): Value | undefined {
+		if (obj instanceof TorchTensor) {
+			if (name === 'shape') {
+				return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
+			}
+			if (name === 'T' && obj.shape) {
+				return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()) };
+			}
+			if (name === 'ndim' && obj.shape) {
+				return { k: 'num', v: obj.shape.length };
+			}
+			return undefined;
+		}
+		if (obj instanceof TorchParam) {
+			if (name === 'shape') {
+				return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
+			}
+			if (name === 'requires_grad') {
+				return { k: 'bool', v: obj.requiresGrad };
+			}
+			return undefined;
+		}
+		if (!(obj instanceof TorchModule)) {
+			return undefined;
+		}
+		const child = obj.children.get(name);
+		if (child) {
+			return { k: 'obj', obj: child };
+		}
+		const param = obj.params.get(name) ?? obj.buffers.get(name);
+		if (param) {
+			return { k: 'obj', obj: param };
+		}
+		if (obj.spec && !obj.spec.container && obj.config.has(name)) {
+			return obj.config.get(name);
+		}
+		if (name === 'training') {
+			return { k: 'bool', v: true };
+		}
+		return undefined;
+	}
+
+	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (obj instanceof TorchModule) {
+			return this.callModule(obj, args, ctx);
+		}
+		return undefined;
+	}
+
+	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (obj instanceof TorchTensor) {
+			return this.tensorMethod(obj, name, args);
+		}
+		if (obj instanceof TorchParam) {
+			if (name === 'requires_grad_') {
+				const flag = args.positional[0] ?? args.keywords.get('requires_grad');
+				obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
+				return { k: 'obj', obj };
+			}
+			if (name === 'numel' && obj.shape) {
+				return { k: 'num', v: obj.shape.reduce((a, b) => a * b, 1) };
+			}
+			if (name === 'size' && obj.shape) {
+				return shapeValue(obj.shape);
+			}
+			return UNKNOWN;
+		}
+		if (obj instanceof TorchModule) {
+			return this.moduleMethod(obj, name, args, ctx);
+		}
+		return undefined;
+	}
+
+	binaryOp(op: string, a: Value, b: Value): Value | undefined {
+		const shapeOf = (v: Value): Shape | null | undefined =>
+			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : v.k === 'num' || v.k === 'bool' ? [] : undefined;
+		const sa = shapeOf(a);
+		const sb = shapeOf(b);
+		if (sa === undefined || sb === undefined || !['+', '-', '*', '/', '@', '//', '**'].includes(op)) {
+			return undefined;
+		}
+		if (sa === null || sb === null) {
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		if (op === '@') {
+			if (sa.length >= 2 && sb.length >= 2) {
+				return { k: 'obj', obj: new TorchTensor([...sa.slice(0, -1), sb[sb.length - 1]]) };
+			}
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		return { k: 'obj', obj: new TorchTensor(broadcast(sa, sb)) };
+	}
+
+	//#endregion
+
+	//#region calls
+
+	private record(m: TorchModule, input: Shape | null, output: Shape | null): void {
+		if (!m.called) {
+			m.called = true;
+			m.inputShape = input;
+			m.outputShape = output;
+		}
+	}
+
+	private callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		const first = args.positional[0];
+		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
+		const forward = m.pyClass ? ctx.callMethod({ k: 'obj', obj: m }, 'forward', args) : undefined;
+		if (forward !== undefined) {
+			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
+			this.record(m, inputShape, out);
+			return forward;
+		}
+		if (m.spec?.container === 'sequential') {
+			let x: Value = first ?? UNKNOWN;
+			for (const child of m.children.values()) {
+				x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
+			}
+			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
+			this.record(m, inputShape, out);
+			return x;
+		}
+		if (!m.spec || m.spec.container) {
+			this.record(m, inputShape, null);
+			return UNKNOWN;
+		}
+		const inputs = args.positional.map((v) => (v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null));
+		let out: Shape | null = null;
+		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
+			try {
+				out = torchOutputShape(m.spec, m.config, inputs, `${m.type}`);
+			} catch (e) {
+				if (!(e instanceof ShapeError)) {
+					throw e;
+				}
+				this.report({ range: m.range, severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+			}
+		}
+		this.record(m, inputs[0] ?? null, out);
+		if (first?.k === 'obj' && first.obj instanceof TorchTensor) {
+			this.checkBiasBeforeNorm(first.obj.producer, m);
+		}
+		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
+		if (m.spec.shape === 'rnn') {
+			return tuple([tensor, UNKNOWN]);
+		}
+		if (m.spec.shape === 'multiheadAttention') {
+			return tuple([tensor, UNKNOWN]);
+		}
+		return tensor;
+	}
+
+	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
+		if (!prev || !m.type.startsWith('BatchNorm') || !['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)) {
+			return;
+		}
+		const bias = prev.config.get('bias');
+		const affine = m.config.get('affine');
+		if (bias?.k !== 'bool' || !bias.v || affine?.k !== 'bool' || !affine.v) {
+			return;
+		}
+		const explicit = prev.argsEnd.keywords.get('bias');
+		const edit = explicit
+			? { range: explicit, newText: 'False' }
+			: { range: { start: prev.argsEnd.end, end: prev.argsEnd.end }, newText: prev.argsEnd.hasArgs ? ', bias=False' : 'bias=False' };
+		const n = prev.params.get('bias')?.shape?.[0];
+		this.report({
+			range: prev.range,
+			severity: 'warning',
+			code: 'redundant-bias',
+			message: `The bias of this ${prev.type} is redundant: the ${m.type} that follows subtracts the batch mean and adds its own β. Set bias=False${n !== undefined ? ` to save ${n} parameters` : ''}.`,
+			fix: { title: 'Set bias=False', edits: [edit] },
+		});
+	}
+
+	private moduleMethod(m: TorchModule, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const a = args.positional;
+		const self: Value = { k: 'obj', obj: m };
+		switch (name) {
+			case 'add_module':
+			case 'register_module': {
+				const key = asString(a[0]);
+				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchModule) {
+					this.attach(m, key, a[1].obj);
+				}
+				return NONE;
+			}
+			case 'register_buffer': {
+				const key = asString(a[0]);
+				const t = a[1];
+				if (key !== undefined && t?.k === 'obj' && t.obj instanceof TorchTensor) {
+					const shape = t.obj.shape && t.obj.shape.every((d) => d !== null) ? (t.obj.shape as number[]) : null;
+					m.buffers.set(key, new TorchParam(shape, true));
+				}
+				return NONE;
+			}
+			case 'register_parameter': {
+				const key = asString(a[0]);
+				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
+					m.params.set(key, a[1].obj);
+				}
+				return NONE;
+			}
+			case 'parameters':
+				return { k: 'list', items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value) };
+			case 'named_parameters':
+				return { k: 'list', items: uniqueParams(m).map((p) => tuple([{ k: 'str', v: '' }, { k: 'obj', obj: p }])) };
+			case 'children':
+				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
+			case 'modules':
+				return { k: 'list', items: walk(m).map((c) => ({ k: 'obj', obj: c }) as Value) };
+			case 'requires_grad_': {
+				const flag = a[0] ?? args.keywords.get('requires_grad');
+				const v = flag?.k === 'bool' ? flag.v : true;
+				uniqueParams(m).forEach((p) => (p.requiresGrad = v));
+				return self;
+			}
+			case 'eval':
+			case 'train':
+			case 'to':
+			case 'cuda':
+			case 'cpu':
+			case 'float':
+			case 'double':
+			case 'half':
+			case 'apply':
+				return self;
+			case 'forward':
+				return this.callModule(m, args, ctx);
+			case 'append':
+				if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
+					this.attach(m, String(m.children.size), a[0].obj);
+				}
+				return self;
+			case 'extend':
+				for (const v of ctx.iterate(a[0] ?? UNKNOWN) ?? []) {
+					if (v.k === 'obj' && v.obj instanceof TorchModule) {
+						this.attach(m, String(m.children.size), v.obj);
+					}
+				}
+				return self;
+			case '__getitem__': {
+				const i = asInt(a[0]);
+				const key = asString(a[0]);
+				const kids = [...m.children.values()];
+				const child = key !== undefined ? m.children.get(key) : i !== undefined ? kids[i < 0 ? kids.length + i : i] : undefined;
+				return child ? { k: 'obj', obj: child } : UNKNOWN;
+			}
+			case '__iter__':
+				return { k: 'list', items: [...(m.spec?.container === 'dict' ? m.children.keys() : [])].map((k) => ({ k: 'str', v: k }) as Value).concat(m.spec?.container === 'dict' ? [] : [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value)) };
+			case 'items':
+				return { k: 'list', items: [...m.children].map(([k, c]) => tuple([{ k: 'str', v: k }, { k: 'obj', obj: c }])) };
+			case 'keys':
+				return { k: 'list', items: [...m.children.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
+			case 'values':
+				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
+			default:
+				if (name.startsWith('__super_') && name === '__super___init____') {
+					if (m.spec?.container) {
+						this.fillContainer(m, m.spec.container === 'sequential' ? a : a.slice(0, 1), ctx);
+					}
+					return NONE;
+				}
+				return undefined;
+		}
+	}
+
+	private tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
+		const s = t.shape;
+		const a = args.positional;
+		const out = (shape: Shape | null): Value => ({ k: 'obj', obj: new TorchTensor(shape, t.producer) });
+		if (elementwise.has(name)) {
+			return out(s);
+		}
+		if (!s) {
+			return name === 'size' || name === 'dim' ? UNKNOWN : out(null);
+		}
+		const axis = (v: Value | undefined) => {
+			const n = asInt(v);
+			return n === undefined ? undefined : n < 0 ? s.length + n : n;
+		};
+		const dimsArg = (): number[] | undefined => {
+			const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+			const d = list.map(asInt);
+			return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+		};
+		switch (name) {
+			case 'size': {
+				if (a.length === 0) {
+					return shapeValue(s);
+				}
+				const d = axis(a[0]);
+				const v = d === undefined ? null : s[d];
+				return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
+			}
+			case 'dim':
+				return { k: 'num', v: s.length };
+			case 'numel': {
+				const n = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+				return n === null ? UNKNOWN : { k: 'num', v: n };
+			}
+			case 'view':
+			case 'reshape': {
+				const d = dimsArg();
+				return out(d ? reshape(s, d) : null);
+			}
+			case 'flatten': {
+				const start = axis(a[0] ?? args.keywords.get('start_dim') ?? { k: 'num', v: 0 });
+				const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
+				return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
+			}
+			case 'permute': {
+				const d = dimsArg();
+				return out(d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null);
+			}
+			case 'transpose': {
+				const i = axis(a[0]);
+				const j = axis(a[1]);
+				if (i === undefined || j === undefined) {
+					return out(null);
+				}
+				const r = [...s];
+				[r[i], r[j]] = [r[j], r[i]];
+				return out(r);
+			}
+			case 'unsqueeze': {
+				const n = asInt(a[0]);
+				if (n === undefined) {
+					return out(null);
+				}
+				const i = n < 0 ? s.length + 1 + n : n;
+				return out([...s.slice(0, i), 1, ...s.slice(i)]);
+			}
+			case 'squeeze': {
+				const i = a.length ? axis(a[0]) : undefined;
+				return out(a.length ? (i !== undefined && s[i] === 1 ? s.filter((_, k) => k !== i) : s) : s.filter((d) => d !== 1));
+			}
+			case 'mean':
+			case 'sum':
+			case 'amax':
+			case 'amin': {
+				const dimV = a[0] ?? args.keywords.get('dim');
+				const keep = args.keywords.get('keepdim');
+				if (!dimV) {
+					return out([]);
+				}
+				const list = asSequence(dimV) ?? [dimV];
+				const ds = list.map(axis);
+				if (ds.some((d) => d === undefined)) {
+					return out(null);
+				}
+				const keepdim = keep?.k === 'bool' && keep.v;
+				return out(keepdim ? s.map((d, i) => (ds.includes(i) ? 1 : d)) : s.filter((_, i) => !ds.includes(i)));
+			}
+			case 'expand_as':
+			case 'type_as':
+			case 'view_as': {
+				const o = a[0];
+				return out(o?.k === 'obj' && o.obj instanceof TorchTensor ? o.obj.shape : null);
+			}
+			default:
+				return out(null);
+		}
+	}
+
+	private functional(name: string, args: CallArgs, ctx: CallContext): Value {
+		const x = args.positional[0];
+		const t = x?.k === 'obj' && x.obj instanceof TorchTensor ? x.obj : undefined;
+		if (elementwise.has(name)) {
+			return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
+		}
+		const moduleName = functionalModules[name];
+		const spec = moduleName ? torchModuleSpec(moduleName) : undefined;
+		if (spec && t?.shape) {
+			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+			const cfg = this.bindArgs(spec, rest, ctx.range(args.node), moduleName);
+			try {
+				return { k: 'obj', obj: new TorchTensor(torchOutputShape(spec, cfg, [t.shape], `F.${name}`)) };
+			} catch (e) {
+				if (!(e instanceof ShapeError)) {
+					throw e;
+				}
+				this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+			}
+		}
+		if (name === 'pad' && t?.shape) {
+			const pads = asSequence(args.positional[1])?.map(asInt);
+			if (pads && pads.every((p) => p !== undefined)) {
+				const s = [...t.shape];
+				for (let i = 0; i < pads.length / 2; i++) {
+					const axis = s.length - 1 - i;
+					const d = s[axis];
+					s[axis] = d === null ? null : d + (pads[2 * i] as number) + (pads[2 * i + 1] as number);
+				}
+				return { k: 'obj', obj: new TorchTensor(s) };
+			}
+		}
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+
+	private torchFunction(name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const a = args.positional;
+		const tensorArg = (v: Value | undefined) => (v?.k === 'obj' && v.obj instanceof TorchTensor ? v.obj : undefined);
+		switch (name) {
+			case 'randn':
+			case 'rand':
+			case 'zeros':
+			case 'ones':
+			case 'empty':
+			case 'full': {
+				const list = name === 'full' ? [a[0]] : a;
+				const dims = (list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list).map(asInt);
+				return { k: 'obj', obj: new TorchTensor(dims.length > 0 && dims.every((d) => d !== undefined) ? (dims as number[]) : null) };
+			}
+			case 'randint': {
+				const size = asSequence(a[a.length - 1] ?? args.keywords.get('size'))?.map(asInt);
+				return { k: 'obj', obj: new TorchTensor(size && size.every((d) => d !== undefined) ? (size as number[]) : null) };
+			}
+			case 'tensor':
+				return { k: 'obj', obj: new TorchTensor(null) };
+			case 'cat':
+			case 'concat':
+			case 'stack': {
+				const items = ctx.iterate(a[0] ?? UNKNOWN)?.map(tensorArg);
+				const dimV = a[1] ?? args.keywords.get('dim') ?? { k: 'num', v: 0 };
+				const shapes = items?.map((t) => t?.shape ?? null);
+				if (!shapes || shapes.length === 0 || shapes.some((s) => !s)) {
+					return { k: 'obj', obj: new TorchTensor(null) };
+				}
+				const ss = shapes as Shape[];
+				const rank = ss[0].length + (name === 'stack' ? 1 : 0);
+				const d0 = asInt(dimV);
+				if (d0 === undefined) {
+					return { k: 'obj', obj: new TorchTensor(null) };
+				}
+				const d = d0 < 0 ? rank + d0 : d0;
+				if (name === 'stack') {
+					return { k: 'obj', obj: new TorchTensor([...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)]) };
+				}
+				const out = [...ss[0]];
+				out[d] = ss.reduce<number | null>((sum, s) => (sum === null || s[d] === null ? null : sum + (s[d] as number)), 0);
+				for (const s of ss.slice(1)) {
+					if (s.length !== out.length || s.some((v, i) => i !== d && v !== null && out[i] !== null && v !== out[i])) {
+						this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.` });
+						return { k: 'obj', obj: new TorchTensor(null) };
+					}
+				}
+				return { k: 'obj', obj: new TorchTensor(out) };
+			}
+			case 'flatten': {
+				const t = tensorArg(a[0]);
+				if (!t?.shape) {
+					return { k: 'obj', obj: new TorchTensor(null) };
+				}
+				return this.tensorMethod(t, 'flatten', { ...args, positional: a.slice(1) });
+			}
+			case 'relu':
+			case 'sigmoid':
+			case 'tanh':
+			case 'softmax':
+			case 'log_softmax':
+			case 'dropout':
+			case 'exp':
+			case 'abs': {
+				const t = tensorArg(a[0]);
+				return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
+			}
+			case 'no_grad':
+			case 'manual_seed':
+			case 'device':
+				return NONE;
+			default:
+				return undefined;
+		}
+	}
+
+	//#endregion
+
+	//#region results
+
+	/** Top-level models: unattached user modules and containers, by the name they were bound to. */
+	roots(): TorchModule[] {
+		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && m.children.size > 0)));
+	}
+
+	summaries(): ModelSummary[] {
+		return this.roots().map((root) => {
+			const rows: LayerSummary[] = [];
+			const seen = new Set<TorchModule>();
+			const visit = (m: TorchModule, path: string) => {
+				if (seen.has(m)) {
+					return;
+				}
+				seen.add(m);
+				const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
+				if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
+					rows.push(this.row(m, path || root.varName || m.type));
+				}
+				for (const [k, c] of m.children) {
+					visit(c, path ? `${path}.${k}` : k);
+				}
+			};
+			visit(root, '');
+			return {
+				name: root.varName ?? root.type,
+				frameworkName: root.type,
+				framework: 'torch',
+				kind: 'module',
+				range: root.range,
+				layers: rows,
+				totals: moduleTotals(root, rows),
+			};
+		});
+	}
+
+	private row(m: TorchModule, name: string): LayerSummary {
+		const weights: WeightInfo[] | null = m.paramsKnown
+			? [
+					...[...m.params].map(([n, p]) => ({ name: n, shape: p.shape ?? [], kind: 'param' as const, trainable: p.requiresGrad })),
+					...[...m.buffers].map(([n, p]) => ({ name: n, shape: p.shape ?? [], kind: 'buffer' as const, trainable: false })),
+				]
+			: null;
+		const unknownShape = [...m.params.values(), ...m.buffers.values()].some((p) => p.shape === null);
+		const config: Record<string, unknown> = {};
+		for (const [k, v] of m.config) {
+			config[k] = toJson(v);
+		}
+		let params: LayerSummary['params'] = null;
+		if (weights && !unknownShape) {
+			const n = (w: WeightInfo) => w.shape.reduce((x, y) => x * y, 1);
+			const total = weights.filter((w) => w.kind === 'param').reduce((s, w) => s + n(w), 0);
+			const trainable = weights.filter((w) => w.kind === 'param' && w.trainable).reduce((s, w) => s + n(w), 0);
+			const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
+			params = { total, trainable, nonTrainable: total - trainable, buffers };
+		}
+		return {
+			name,
+			type: m.type,
+			framework: 'torch',
+			range: m.range,
+			inputShape: m.inputShape,
+			outputShape: m.outputShape,
+			params,
+			weights,
+			config,
+			known: m.known,
+			inbound: [],
+		};
+	}
+
+	//#endregion
+}
+
+function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
+}
+
+function uniqueParams(m: TorchModule): TorchParam[] {
+	const out = new Set<TorchParam>();
+	for (const x of walk(m)) {
+		x.params.forEach((p) => out.add(p));
+	}
+	return [...out];
+}
+
+/** PyTorch's own totals: unique parameters (tied weights once) and buffers of the whole tree. */
+function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['totals'] {
+	const all = walk(root);
+	if (all.some((m) => !m.paramsKnown) || rows.some((r) => r.params === null)) {
+		return totals(rows.map((r) => ({ ...r, params: r.params })));
+	}
+	const params = uniqueParams(root);
+	const buffers = new Set<TorchParam>();
+	all.forEach((m) => m.buffers.forEach((b) => buffers.add(b)));
+	if ([...params, ...buffers].some((p) => p.shape === null)) {
+		return { total: null, trainable: null, nonTrainable: null, buffers: null };
+	}
+	const n = (p: TorchParam) => (p.shape as number[]).reduce((x, y) => x * y, 1);
+	const total = params.reduce((s, p) => s + n(p), 0);
+	const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0);
+	return { total, trainable, nonTrainable: total - trainable, buffers: [...buffers].reduce((s, p) => s + n(p), 0) };
+}
+
+function broadcast(a: Shape, b: Shape): Shape | null {
+	const r = Math.max(a.length, b.length);
+	const out: Shape = [];
+	for (let i = 0; i < r; i++) {
+		const x = a[a.length - r + i] ?? 1;
+		const y = b[b.length - r + i] ?? 1;
+		if (x === null || y === null) {
+			out.push(x === 1 ? y : y === 1 ? x : (x ?? y));
+		} else if (x === y || y === 1) {
+			out.push(x);
+		} else if (x === 1) {
+			out.push(y);
+		} else {
+			return null;
+		}
+	}
+	return out;
+}
+
+function reshape(s: Shape, dims: number[]): Shape | null {
+	const total = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+	const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+	if (!dims.includes(-1)) {
+		return dims;
+	}
+	return dims.map((d) => (d === -1 ? (total === null || known === 0 ? null : total / known) : d));
+}
+
+function fmtShape(s: Shape): string {
+	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+}
