@@ -1,11 +1,29 @@
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
-import { TorchRuntime } from './frameworks/torch/runtime';
+import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
 import { defaultLimits, Interpreter, InterpreterLimits } from './python/interpreter';
 import { PythonSource } from './python/parse';
 
 export interface AnalyzeOptions {
 	limits?: Partial<InterpreterLimits>;
+	/** Example input for PyTorch models that the source never calls (a setting in the editor). */
+	torchInput?: number[];
+}
+
+/** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
+const inputComment = /^\s*#\s*normlens:\s*input\s*[([]([\d\s,]+)[)\]]/m;
+
+export function declaredInput(text: string): number[] | undefined {
+	const m = inputComment.exec(text);
+	if (!m) {
+		return undefined;
+	}
+	const dims = m[1]
+		.split(',')
+		.map((d) => d.trim())
+		.filter((d) => d.length > 0)
+		.map(Number);
+	return dims.length > 0 && dims.every((d) => Number.isInteger(d) && d > 0) ? dims : undefined;
 }
 
 /**
@@ -30,6 +48,14 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits });
 		interpreter.run();
 		interpreter.runUncalledDefinitions();
+		const input = declaredInput(text) ?? options.torchInput;
+		if (input) {
+			for (const root of torch.roots()) {
+				if (!root.called) {
+					interpreter.call({ k: 'obj', obj: root }, { positional: [{ k: 'obj', obj: new TorchTensor(input) }], keywords: new Map(), node: source.tree.topNode });
+				}
+			}
+		}
 		keras.finish();
 		if (interpreter.truncated) {
 			diagnostics.push({

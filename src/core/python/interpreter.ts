@@ -903,7 +903,9 @@ export class Interpreter {
 					return v;
 				}
 			}
-			return UNKNOWN;
+			if (!['is', 'is not', '==', '!=', 'in', 'not in'].includes(op)) {
+				return UNKNOWN;
+			}
 		}
 		if (op === 'in' || op === 'not in') {
 			const items = asSequence(b);

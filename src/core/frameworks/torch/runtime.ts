@@ -1,6 +1,6 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { asInt, asSequence, asString, ClassValue, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, REQUIRED } from '../keras/catalogue';
 import { totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
@@ -418,7 +418,7 @@ export class TorchRuntime implements Runtime {
 
 	binaryOp(op: string, a: Value, b: Value): Value | undefined {
 		const shapeOf = (v: Value): Shape | null | undefined =>
-			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : v.k === 'num' || v.k === 'bool' ? [] : undefined;
+			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam) ? v.obj.shape : v.k === 'num' || v.k === 'bool' ? [] : undefined;
 		const sa = shapeOf(a);
 		const sb = shapeOf(b);
 		if (sa === undefined || sb === undefined || !['+', '-', '*', '/', '@', '//', '**'].includes(op)) {
@@ -451,7 +451,8 @@ export class TorchRuntime implements Runtime {
 	private callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
 		const first = args.positional[0];
 		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
-		const forward = m.pyClass ? ctx.callMethod({ k: 'obj', obj: m }, 'forward', args) : undefined;
+		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
+		const forward = source ? ctx.callFunction(source.fn, args, { k: 'obj', obj: m }) : undefined;
 		if (forward !== undefined) {
 			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
 			this.record(m, inputShape, out);

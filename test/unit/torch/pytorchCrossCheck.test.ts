@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzePython } from '../../../src/core';
+import type { ModelSummary } from '../../../src/protocol/analysis';
+import { fixtures, repoRoot } from '../paths';
+
+/**
+ * Every PyTorch fixture is also run by real PyTorch (Debian's python3-torch) through
+ * tools/torch_reference.py; NormLens's counts and shapes must match per module and in total.
+ */
+
+interface Reference {
+	total: number;
+	trainable: number;
+	buffers: number;
+	modules: Record<string, { type: string; params: number; buffers: number; outputShape: number[] | null; leaf: boolean }>;
+}
+
+function reference(file: string, names: string[]): Record<string, Reference> {
+	const r = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tools', 'torch_reference.py'), file, ...names], { encoding: 'utf8', maxBuffer: 64 << 20 });
+	assert.strictEqual(r.status, 0, `PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+	return JSON.parse(r.stdout);
+}
+
+function compare(model: ModelSummary, ref: Reference): void {
+	assert.deepStrictEqual(
+		{ total: model.totals.total, trainable: model.totals.trainable, buffers: model.totals.buffers },
+		{ total: ref.total, trainable: ref.trainable, buffers: ref.buffers },
+		`${model.name}: totals`,
+	);
+	const names = model.layers.map((l) => l.name);
+	for (const layer of model.layers) {
+		const mod = ref.modules[layer.name];
+		assert.ok(mod, `${model.name}: PyTorch has a module ${layer.name}`);
+		assert.strictEqual(layer.type, mod.type, `${layer.name}: type`);
+		// A NormLens row that stands for a whole PyTorch subtree (MultiheadAttention's out_proj…)
+		// counts the subtree; a container row counts its own parameters.
+		const isContainerRow = names.some((n) => n.startsWith(`${layer.name}.`));
+		const subtree = Object.entries(ref.modules).filter(([k]) => k === layer.name || k.startsWith(`${layer.name}.`));
+		const expected = isContainerRow
+			? { params: mod.params, buffers: mod.buffers }
+			: { params: subtree.reduce((s, [, m]) => s + m.params, 0), buffers: subtree.reduce((s, [, m]) => s + m.buffers, 0) };
+		assert.deepStrictEqual({ params: layer.params?.total, buffers: layer.params?.buffers }, expected, `${model.name}.${layer.name}: params`);
+		assert.deepStrictEqual(layer.outputShape, mod.outputShape, `${model.name}.${layer.name}: output shape`);
+	}
+	const leaves = Object.entries(ref.modules).filter(([k, m]) => m.leaf && !names.some((n) => k === n || k.startsWith(`${n}.`)));
+	assert.deepStrictEqual(leaves.map(([k]) => k), [], `${model.name}: PyTorch leaf modules missing from NormLens`);
+}
+
+const cases: { file: string; models: string[]; published?: Record<string, number> }[] = [
+	// Published counts: pytorch.org/vision model docs (num_params).
+	{ file: 'resnet.py', models: ['resnet18', 'resnet50'], published: { resnet18: 11_689_512, resnet50: 25_557_032 } },
+	{ file: 'mobilenet_v2.py', models: ['mobilenet_v2', 'MobileNetV2'], published: { mobilenet_v2: 3_504_872 } },
+	{ file: 'zoo.py', models: ['autoencoder', 'tagger', 'mlp'] },
+];
+
+describe('PyTorch fixtures against real PyTorch', function () {
+	this.timeout(120_000);
+	for (const c of cases) {
+		it(`${c.file}: ${c.models.join(', ')} — parameters, buffers and output shapes per module`, () => {
+			const file = path.join(fixtures, 'torch', c.file);
+			const result = analyzePython(fs.readFileSync(file, 'utf8'));
+			assert.deepStrictEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+			const refs = reference(file, c.models);
+			for (const name of c.models) {
+				const model = result.models.find((m) => m.name === name);
+				assert.ok(model, `NormLens reports ${name} (got ${result.models.map((m) => m.name).join(', ')})`);
+				compare(model, refs[name]);
+				if (c.published?.[name] !== undefined) {
+					assert.strictEqual(model.totals.total, c.published[name], `${name}: published parameter count`);
+				}
+			}
+		});
+	}
+
+	it('resnet50 at 224×224 ends in (1, 1000) with 53 BatchNorm2d layers (53,120 running statistics + 53 counters)', () => {
+		const result = analyzePython(fs.readFileSync(path.join(fixtures, 'torch', 'resnet.py'), 'utf8'));
+		const m = result.models.find((x) => x.name === 'resnet50') as ModelSummary;
+		assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [1, 1000]);
+		assert.strictEqual(m.layers.filter((l) => l.type === 'BatchNorm2d').length, 53);
+		assert.strictEqual(m.totals.buffers, 53_120 + 53);
+	});
+});
