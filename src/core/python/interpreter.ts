@@ -653,7 +653,7 @@ export class Interpreter {
 			case 'String':
 				return { k: 'str', v: this.string(this.source.slice(node)) };
 			case 'FormatString':
-				return { k: 'unknown', why: 'f-string' };
+				return this.formatString(node, scope);
 			case 'ContinuedString': {
 				const parts = children(node).map((c) => this.eval(c, scope));
 				return parts.every((p) => p.k === 'str')
@@ -713,6 +713,40 @@ export class Interpreter {
 			default:
 				return UNKNOWN;
 		}
+	}
+
+	/** f-strings with plain replacements (`f"conv{i}"`) are evaluated; format specs make them unknown. */
+	private formatString(node: SyntaxNode, scope: Scope): Value {
+		const text = this.source.slice(node);
+		const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(text);
+		if (!m) {
+			return UNKNOWN;
+		}
+		const start = node.from + m[0].length;
+		const end = node.to - m[2].length;
+		let out = '';
+		let at = start;
+		for (let r = node.firstChild; r; r = r.nextSibling) {
+			if (r.name !== 'FormatReplacement') {
+				continue;
+			}
+			out += this.source.text.slice(at, r.from);
+			const parts = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+			if (parts.length !== 1) {
+				return { k: 'unknown', why: 'f-string' };
+			}
+			const v = this.eval(parts[0], scope);
+			if (v.k === 'str' || v.k === 'num') {
+				out += String(v.v);
+			} else if (v.k === 'bool') {
+				out += v.v ? 'True' : 'False';
+			} else {
+				return { k: 'unknown', why: 'f-string' };
+			}
+			at = r.to;
+		}
+		out += this.source.text.slice(at, end);
+		return { k: 'str', v: out.replace(/\{\{/g, '{').replace(/\}\}/g, '}') };
 	}
 
 	private lookup(name: string, scope: Scope): Value {
@@ -1253,6 +1287,26 @@ export class Interpreter {
 			}
 		}
 		if (self.k === 'str') {
+			if (name === 'format') {
+				let auto = 0;
+				let ok = true;
+				const out = self.v.replace(/\{\{|\}\}|\{([^{}:!]*)\}/g, (whole, key: string | undefined) => {
+					if (whole === '{{') {
+						return '{';
+					}
+					if (whole === '}}') {
+						return '}';
+					}
+					const k = key ?? '';
+					const v = k === '' ? positional[auto++] : /^\d+$/.test(k) ? positional[Number(k)] : args?.keywords.get(k);
+					if (v?.k === 'str' || v?.k === 'num') {
+						return String(v.v);
+					}
+					ok = false;
+					return '';
+				});
+				return ok && !/\{[^}]*[:!][^}]*\}/.test(self.v) ? { k: 'str', v: out } : UNKNOWN;
+			}
 			if (name === 'upper') {
 				return { k: 'str', v: self.v.toUpperCase() };
 			}

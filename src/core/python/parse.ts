@@ -11,7 +11,7 @@ export class PythonSource {
 	private readonly lineStarts: number[];
 
 	constructor(readonly text: string) {
-		this.tree = parser.parse(text);
+		this.tree = parseTolerant(text);
 		this.lineStarts = [0];
 		for (let i = 0; i < text.length; i++) {
 			if (text.charCodeAt(i) === 10) {
@@ -70,11 +70,43 @@ export class PythonSource {
 	}
 }
 
+/**
+ * Lezer's Python grammar has no float literal with a trailing dot (`255.`, `2. * n`): it parses a
+ * member access with a missing name. Such dots are blanked (same offsets) and the text re-parsed, so
+ * `x / 255.` reads as `x / 255` — the same number.
+ */
+function parseTolerant(text: string): Tree {
+	const tree = parser.parse(text);
+	const dots: number[] = [];
+	tree.iterate({
+		enter: (n) => {
+			if (n.name === 'MemberExpression') {
+				const obj = n.node.firstChild;
+				const dot = obj?.nextSibling;
+				if (obj?.name === 'Number' && dot?.name === '.' && !/[eEjJ.]/.test(text.slice(obj.from, obj.to)) && (!dot.nextSibling || dot.nextSibling.type.isError)) {
+					dots.push(dot.from);
+				}
+			}
+		},
+	});
+	if (dots.length === 0) {
+		return tree;
+	}
+	const chars = text.split('');
+	for (const d of dots) {
+		chars[d] = ' ';
+	}
+	return parser.parse(chars.join(''));
+}
+
 /** Children of a node, including anonymous tokens such as `,` and `=`. */
 export function children(node: SyntaxNode): SyntaxNode[] {
 	const out: SyntaxNode[] = [];
 	for (let c = node.firstChild; c; c = c.nextSibling) {
-		out.push(c);
+		// Comments can sit anywhere inside brackets (`f(a,  # note`); they are not operands.
+		if (c.name !== 'Comment') {
+			out.push(c);
+		}
 	}
 	return out;
 }

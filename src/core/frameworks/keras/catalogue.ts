@@ -23,7 +23,15 @@ export type KerasShapeRule =
 	| 'zeroPadding'
 	| 'upSampling'
 	| 'merge'
-	| 'concatenate';
+	| 'concatenate'
+	| 'permute'
+	| 'repeatVector'
+	| 'cropping'
+	| 'embedding'
+	| 'rnn'
+	| 'bidirectional'
+	| 'attention'
+	| 'unknown';
 
 export type KerasWeightRule =
 	| 'none'
@@ -34,11 +42,18 @@ export type KerasWeightRule =
 	| 'convTranspose'
 	| 'batchNorm'
 	| 'layerNorm'
+	| 'groupNorm'
+	| 'rmsNorm'
+	| 'normalization'
+	| 'embedding'
+	| 'rnn'
+	| 'bidirectional'
+	| 'attention'
 	| 'prelu';
 
 export interface KerasLayerSpec {
 	name: string;
-	category: 'input' | 'core' | 'convolution' | 'pooling' | 'normalization' | 'reshaping' | 'regularization' | 'activation' | 'merging';
+	category: 'input' | 'core' | 'convolution' | 'pooling' | 'normalization' | 'reshaping' | 'regularization' | 'activation' | 'merging' | 'recurrent' | 'attention' | 'preprocessing';
 	/** Constructor arguments in positional order. */
 	args: [string, ArgDefault][];
 	shape: KerasShapeRule;
@@ -47,6 +62,8 @@ export interface KerasLayerSpec {
 	rank?: 1 | 2 | 3;
 	/** Pooling reduction for pooling layers. */
 	reduce?: 'max' | 'average';
+	/** Recurrent cells: gates per unit (SimpleRNN 1, GRU 3, LSTM 4). */
+	gates?: 1 | 3 | 4;
 	doc: string;
 }
 
@@ -69,6 +86,19 @@ const poolArgs = (rank: number): [string, ArgDefault][] => [
 	['padding', 'valid'],
 	['data_format', null],
 ];
+
+const rnn = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => ({
+	name,
+	category: 'recurrent' as KerasLayerSpec['category'],
+	gates,
+	args: [['units', REQUIRED], ['activation', 'tanh'], ...(gates === 1 ? [] : ([['recurrent_activation', 'sigmoid']] as [string, ArgDefault][])), ['use_bias', true], ['return_sequences', false], ['return_state', false], ...(gates === 3 ? ([['reset_after', true]] as [string, ArgDefault][]) : [])],
+	shape: 'rnn',
+	weights: 'rnn',
+	doc: `${name} recurrent layer (${gates === 1 ? 'fully connected' : gates === 3 ? 'gated recurrent unit' : 'long short-term memory'}).`,
+});
+
+const separableArgs: [string, ArgDefault][] = [['filters', REQUIRED], ['kernel_size', REQUIRED], ['strides', 1], ['padding', 'valid'], ['data_format', null], ['dilation_rate', 1], ['depth_multiplier', 1], ['activation', null], ['use_bias', true]];
+const transposeArgs: [string, ArgDefault][] = [['filters', REQUIRED], ['kernel_size', REQUIRED], ['strides', 1], ['padding', 'valid'], ['data_format', null], ['dilation_rate', 1], ['activation', null], ['use_bias', true]];
 
 const activation = (name: string, doc: string, args: [string, ArgDefault][] = []): KerasLayerSpec => ({
 	name,
@@ -143,6 +173,62 @@ export const kerasLayers: KerasLayerSpec[] = [
 	{ name: 'Multiply', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise product of its inputs.' },
 	{ name: 'Average', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise mean of its inputs.' },
 	{ name: 'Concatenate', category: 'merging', args: [['axis', -1]], shape: 'concatenate', weights: 'none', doc: 'Concatenates its inputs along `axis`.' },
+	{ name: 'Subtract', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Difference of its two inputs.' },
+	{ name: 'Maximum', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise maximum of its inputs.' },
+	{ name: 'Minimum', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise minimum of its inputs.' },
+	{ name: 'Conv1DTranspose', category: 'convolution', rank: 1, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 1-D convolution.' },
+	{ name: 'Conv2DTranspose', category: 'convolution', rank: 2, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 2-D convolution (deconvolution).' },
+	{ name: 'Conv3DTranspose', category: 'convolution', rank: 3, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 3-D convolution.' },
+	{ name: 'SeparableConv1D', category: 'convolution', rank: 1, args: separableArgs, shape: 'separableConv', weights: 'separableConv', doc: 'Depthwise then pointwise 1-D convolution.' },
+	{ name: 'SeparableConv2D', category: 'convolution', rank: 2, args: separableArgs, shape: 'separableConv', weights: 'separableConv', doc: 'Depthwise then pointwise 2-D convolution.' },
+	{
+		name: 'DepthwiseConv1D',
+		category: 'convolution',
+		rank: 1,
+		args: [['kernel_size', REQUIRED], ['strides', 1], ['padding', 'valid'], ['depth_multiplier', 1], ['data_format', null], ['dilation_rate', 1], ['activation', null], ['use_bias', true]],
+		shape: 'depthwiseConv',
+		weights: 'depthwiseConv',
+		doc: 'Depthwise 1-D convolution.',
+	},
+	{ name: 'GlobalAveragePooling3D', category: 'pooling', rank: 3, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Averages over the volumetric axes.' },
+	{ name: 'GlobalMaxPooling1D', category: 'pooling', rank: 1, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Maximum over the temporal axis.' },
+	{ name: 'GlobalMaxPooling3D', category: 'pooling', rank: 3, args: [['data_format', null], ['keepdims', false]], shape: 'globalPool', weights: 'none', doc: 'Maximum over the volumetric axes.' },
+	{ name: 'Permute', category: 'reshaping', args: [['dims', REQUIRED]], shape: 'permute', weights: 'none', doc: 'Permutes the non-batch axes (1-based `dims`).' },
+	{ name: 'RepeatVector', category: 'reshaping', args: [['n', REQUIRED]], shape: 'repeatVector', weights: 'none', doc: 'Repeats a (batch, features) input `n` times.' },
+	{ name: 'Cropping1D', category: 'reshaping', rank: 1, args: [['cropping', [1, 1]]], shape: 'cropping', weights: 'none', doc: 'Crops the temporal axis.' },
+	{ name: 'Cropping2D', category: 'reshaping', rank: 2, args: [['cropping', [0, 0]], ['data_format', null]], shape: 'cropping', weights: 'none', doc: 'Crops the spatial axes.' },
+	{ name: 'Cropping3D', category: 'reshaping', rank: 3, args: [['cropping', [1, 1, 1]], ['data_format', null]], shape: 'cropping', weights: 'none', doc: 'Crops the volumetric axes.' },
+	{ name: 'ZeroPadding1D', category: 'reshaping', rank: 1, args: [['padding', 1]], shape: 'zeroPadding', weights: 'none', doc: 'Pads the temporal axis with zeros.' },
+	{ name: 'ZeroPadding3D', category: 'reshaping', rank: 3, args: [['padding', 1], ['data_format', null]], shape: 'zeroPadding', weights: 'none', doc: 'Pads the volumetric axes with zeros.' },
+	{ name: 'UpSampling1D', category: 'reshaping', rank: 1, args: [['size', 2]], shape: 'upSampling', weights: 'none', doc: 'Repeats each step `size` times.' },
+	{ name: 'UpSampling3D', category: 'reshaping', rank: 3, args: [['size', [2, 2, 2]], ['data_format', null]], shape: 'upSampling', weights: 'none', doc: 'Repeats along the volumetric axes.' },
+	{ name: 'Embedding', category: 'core', args: [['input_dim', REQUIRED], ['output_dim', REQUIRED]], shape: 'embedding', weights: 'embedding', doc: 'Turns integer indices into dense vectors of size `output_dim`.' },
+	rnn('SimpleRNN', 1),
+	rnn('GRU', 3),
+	rnn('LSTM', 4),
+	{ name: 'Bidirectional', category: 'recurrent', args: [['layer', REQUIRED], ['merge_mode', 'concat']], shape: 'bidirectional', weights: 'bidirectional', doc: 'Runs a recurrent layer forwards and backwards and merges the two.' },
+	{
+		name: 'MultiHeadAttention',
+		category: 'attention',
+		args: [['num_heads', REQUIRED], ['key_dim', REQUIRED], ['value_dim', null], ['dropout', 0], ['use_bias', true], ['output_shape', null]],
+		shape: 'attention',
+		weights: 'attention',
+		doc: 'Multi-head attention: called as `mha(query, value[, key])`.',
+	},
+	{ name: 'GroupNormalization', category: 'normalization', args: [['groups', 32], ['axis', -1], ['epsilon', 0.001], ['center', true], ['scale', true]], shape: 'identity', weights: 'groupNorm', doc: 'Normalizes each sample over groups of channels; `groups=-1` is instance normalization.' },
+	{ name: 'UnitNormalization', category: 'normalization', args: [['axis', -1]], shape: 'identity', weights: 'none', doc: 'Scales each sample to unit L2 norm along `axis`.' },
+	{ name: 'RMSNormalization', category: 'normalization', args: [['axis', -1], ['epsilon', 1e-6]], shape: 'identity', weights: 'rmsNorm', doc: 'Divides by the root mean square along `axis` and scales.' },
+	{ name: 'Normalization', category: 'preprocessing', args: [['axis', -1], ['mean', null], ['variance', null], ['invert', false]], shape: 'identity', weights: 'normalization', doc: 'Standardizes inputs with a mean and variance given or learned by `adapt()`.' },
+	{ name: 'Rescaling', category: 'preprocessing', args: [['scale', REQUIRED], ['offset', 0]], shape: 'identity', weights: 'none', doc: 'Multiplies by `scale` and adds `offset`.' },
+	{ name: 'AlphaDropout', category: 'regularization', args: [['rate', REQUIRED], ['noise_shape', null], ['seed', null]], shape: 'identity', weights: 'none', doc: 'Dropout that keeps SELU self-normalization.' },
+	{ name: 'GaussianDropout', category: 'regularization', args: [['rate', REQUIRED], ['seed', null]], shape: 'identity', weights: 'none', doc: 'Multiplies by 1-centred Gaussian noise in training.' },
+	{ name: 'SpatialDropout1D', category: 'regularization', args: [['rate', REQUIRED]], shape: 'identity', weights: 'none', doc: 'Drops whole feature maps in training.' },
+	{ name: 'SpatialDropout3D', category: 'regularization', args: [['rate', REQUIRED], ['data_format', null]], shape: 'identity', weights: 'none', doc: 'Drops whole feature maps in training.' },
+	{ name: 'ActivityRegularization', category: 'regularization', args: [['l1', 0], ['l2', 0]], shape: 'identity', weights: 'none', doc: 'Adds an activity penalty to the loss; identity otherwise.' },
+	{ name: 'Identity', category: 'core', args: [], shape: 'identity', weights: 'none', doc: 'Returns its input.' },
+	{ name: 'Masking', category: 'core', args: [['mask_value', 0]], shape: 'identity', weights: 'none', doc: 'Masks time steps equal to `mask_value`.' },
+	{ name: 'Lambda', category: 'core', args: [['function', REQUIRED], ['output_shape', null]], shape: 'unknown', weights: 'none', doc: 'Wraps an arbitrary function: its output shape is not known statically.' },
+	activation('ThresholdedReLU', 'ReLU with a threshold.', [['theta', 1]]),
 ];
 
 const byName = new Map(kerasLayers.map((l) => [l.name, l]));

@@ -139,7 +139,88 @@ function convLike(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, outChann
 	return out;
 }
 
+/** A wrapped layer (Bidirectional's argument), seen structurally to avoid an import cycle. */
+interface InnerLayer {
+	spec?: KerasLayerSpec;
+	config: LayerConfig;
+}
+
+function inner(cfg: LayerConfig): InnerLayer | undefined {
+	const v = cfg.get('layer');
+	return v?.k === 'obj' && 'config' in v.obj ? (v.obj as unknown as InnerLayer) : undefined;
+}
+
 const shapeRules: Record<KerasShapeRule, ShapeFn> = {
+	unknown: () => null,
+	permute: (_spec, cfg, [input]) => {
+		const d = asSequence(cfg.get('dims'))?.map(asInt);
+		if (!d || d.some((x) => x === undefined) || d.length !== input.length - 1) {
+			return null;
+		}
+		return [input[0], ...(d as number[]).map((i) => input[i])];
+	},
+	repeatVector: (_spec, cfg, [input]) => {
+		const n = int(cfg, 'n');
+		return n === undefined ? null : [input[0], n, ...input.slice(1)];
+	},
+	cropping: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		const sp = spatial(cfg, input, rank);
+		const v = cfg.get('cropping');
+		const single = asInt(v);
+		const list = asSequence(v);
+		const pairs: number[][] | undefined =
+			single !== undefined
+				? Array(rank).fill([single, single])
+				: rank === 1 && list && list.length === 2 && list.every((x) => asInt(x) !== undefined)
+					? [list.map((x) => asInt(x) as number)]
+					: list?.map((p) => {
+							const n = asInt(p);
+							return n !== undefined ? [n, n] : (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
+						});
+		if (!sp || !pairs || pairs.length !== rank || pairs.flat().some((x) => Number.isNaN(x))) {
+			return null;
+		}
+		const out = [...input];
+		sp.axes.forEach((axis, i) => {
+			const n = input[axis];
+			out[axis] = n === null ? null : n - pairs[i][0] - pairs[i][1];
+		});
+		return out;
+	},
+	embedding: (_spec, cfg, [input]) => {
+		const d = int(cfg, 'output_dim');
+		return d === undefined ? null : [...input, d];
+	},
+	rnn: (_spec, cfg, [input]) => {
+		const units = int(cfg, 'units');
+		const seq = bool(cfg, 'return_sequences');
+		if (input.length !== 3) {
+			throw new ShapeError(`expects a 3-D input (batch, timesteps, features) but got ${input.length}-D ${fmt(input)}`);
+		}
+		if (units === undefined || seq === undefined) {
+			return null;
+		}
+		return seq ? [input[0], input[1], units] : [input[0], units];
+	},
+	bidirectional: (_spec, cfg, inputs) => {
+		const layer = inner(cfg);
+		if (!layer?.spec) {
+			return null;
+		}
+		const out = kerasOutputShape(layer.spec, layer.config, inputs);
+		const mode = asString(cfg.get('merge_mode'));
+		if (!out || mode === undefined) {
+			return null;
+		}
+		const last = out[out.length - 1];
+		return mode === 'concat' ? [...out.slice(0, -1), last === null ? null : last * 2] : out;
+	},
+	attention: (_spec, cfg, [query]) => {
+		const os = cfg.get('output_shape');
+		const n = asInt(os);
+		return n !== undefined ? [...query.slice(0, -1), n] : query;
+	},
 	identity: (_spec, _cfg, [input]) => input,
 	dense: (_spec, cfg, [input]) => {
 		const units = int(cfg, 'units');
@@ -361,6 +442,87 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		}
 		const s = shape as number[];
 		return [...(scale ? [w('gamma', s)] : []), ...(center ? [w('beta', s)] : [])];
+	},
+	groupNorm: (_spec, cfg, input) => {
+		const axes = axesOf(cfg, input.length);
+		const groups = int(cfg, 'groups');
+		const c = axes && axes.length === 1 ? input[axes[0]] : null;
+		const center = bool(cfg, 'center');
+		const scale = bool(cfg, 'scale');
+		if (c === null || groups === undefined || center === undefined || scale === undefined) {
+			return null;
+		}
+		if (groups !== -1 && c % groups !== 0) {
+			throw new ShapeError(`needs channels divisible by groups=${groups} but the input has ${c}`);
+		}
+		return [...(scale ? [w('gamma', [c])] : []), ...(center ? [w('beta', [c])] : [])];
+	},
+	rmsNorm: (_spec, cfg, input) => {
+		const axes = axesOf(cfg, input.length);
+		const shape = axes?.map((a) => input[a]);
+		return !shape || shape.some((d) => d === null) ? null : [w('scale', shape as number[])];
+	},
+	normalization: (_spec, cfg, input) => {
+		// Keras 3 creates adapt() state only when no mean and variance are given.
+		const given = cfg.get('mean')?.k !== 'none' && cfg.get('variance')?.k !== 'none';
+		if (given) {
+			return [];
+		}
+		const axes = axesOf(cfg, input.length);
+		const shape = axes?.map((a) => input[a]);
+		if (!shape || shape.some((d) => d === null)) {
+			return null;
+		}
+		return [w('mean', shape as number[], false), w('variance', shape as number[], false), w('count', [], false)];
+	},
+	embedding: (_spec, cfg) => {
+		const n = int(cfg, 'input_dim');
+		const d = int(cfg, 'output_dim');
+		return n === undefined || d === undefined ? null : [w('embeddings', [n, d])];
+	},
+	rnn: (spec, cfg, input) => {
+		const units = int(cfg, 'units');
+		const bias = bool(cfg, 'use_bias');
+		const f = input[input.length - 1];
+		const g = spec.gates ?? 1;
+		if (units === undefined || bias === undefined || f === null) {
+			return null;
+		}
+		const resetAfter = g === 3 && bool(cfg, 'reset_after') !== false;
+		return [
+			w('kernel', [f, g * units]),
+			w('recurrent_kernel', [units, g * units]),
+			...(bias ? [w('bias', resetAfter ? [2, g * units] : [g * units])] : []),
+		];
+	},
+	bidirectional: (_spec, cfg, input) => {
+		const layer = inner(cfg);
+		if (!layer?.spec) {
+			return null;
+		}
+		const one = kerasWeights(layer.spec, layer.config, input);
+		return one ? [...one.map((x) => ({ ...x, name: `forward_${x.name}` })), ...one.map((x) => ({ ...x, name: `backward_${x.name}` }))] : null;
+	},
+	attention: (_spec, cfg, input) => {
+		// Built from the query only when value/key have the same last dim (the common case).
+		const heads = int(cfg, 'num_heads');
+		const key = int(cfg, 'key_dim');
+		const valueV = cfg.get('value_dim');
+		const value = valueV?.k === 'none' ? key : asInt(valueV);
+		const bias = bool(cfg, 'use_bias');
+		const d = input[input.length - 1];
+		const os = asInt(cfg.get('output_shape')) ?? d;
+		if (heads === undefined || key === undefined || value === undefined || bias === undefined || d === null || os === null) {
+			return null;
+		}
+		const dense = (name: string, i: number, h: number, o: number) => [w(`${name}/kernel`, [i, h, o]), ...(bias ? [w(`${name}/bias`, [h, o])] : [])];
+		return [
+			...dense('query', d, heads, key),
+			...dense('key', d, heads, key),
+			...dense('value', d, heads, value),
+			w('attention_output/kernel', [heads, value, os]),
+			...(bias ? [w('attention_output/bias', [os])] : []),
+		];
 	},
 	prelu: (_spec, cfg, input) => {
 		const shared = axesOf(cfg, input.length, 'shared_axes') ?? [];

@@ -375,7 +375,10 @@ export class KerasRuntime implements Runtime {
 	//#region calls
 
 	private callLayer(layer: KerasLayer, args: CallArgs, ctx: CallContext): Value {
-		const arg = args.positional[0] ?? args.keywords.get('inputs');
+		const arg =
+			args.positional.length > 1
+				? tuple(args.positional)
+				: (args.positional[0] ?? args.keywords.get('inputs') ?? (args.keywords.has('query') ? tuple([args.keywords.get('query') as Value, args.keywords.get('value') ?? UNKNOWN]) : undefined));
 		const inputs: KerasTensor[] = [];
 		const collect = (v: Value | undefined): boolean => {
 			if (v?.k === 'obj' && v.obj instanceof KerasTensor) {

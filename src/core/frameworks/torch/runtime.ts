@@ -42,6 +42,8 @@ export class TorchModule implements FrameworkObject {
 	called = false;
 	varName: string | undefined;
 	attached = false;
+	/** Position of the first call among all module calls: summaries list modules in call order. */
+	callOrder = Infinity;
 
 	constructor(
 		readonly type: string,
@@ -93,13 +95,20 @@ function torchSubpath(path: string): { area: 'nn' | 'functional' | 'torch' | 'in
 	return { area: 'torch', name };
 }
 
-const shapeValue = (s: Shape) => tuple(s.map((d) => (d === null ? UNKNOWN : ({ k: 'num', v: d } as Value))));
+/** An unknown batch size read from a tensor (`x.size(0)`), kept distinguishable so that
+ * `x.view(x.size(0), -1)` still flattens the other dims. */
+const BATCH: Value = { k: 'unknown', why: 'batch size' };
+
+const shapeValue = (s: Shape) => tuple(s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))));
 
 /** Functional ops that keep their input's shape. */
 const elementwise = new Set([
 	'relu', 'relu_', 'relu6', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'softplus',
 	'dropout', 'dropout2d', 'softmax', 'log_softmax', 'normalize', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'abs', 'exp', 'log',
 	'sqrt', 'clamp', 'clone', 'detach', 'contiguous', 'float', 'double', 'half', 'to', 'cuda', 'cpu', 'neg', 'sin', 'cos',
+	// in-place initialisers and casts keep the shape too
+	'uniform_', 'normal_', 'fill_', 'zero_', 'clamp_', 'mul_', 'add_', 'sub_', 'div_', 'bernoulli_', 'requires_grad_', 'long', 'int', 'bool', 'type',
+	'sigmoid_', 'tanh_', 'exp_', 'pow', 'square', 'rsqrt',
 ]);
 
 /** F.xxx → the module rule it shares. */
@@ -124,6 +133,7 @@ export class TorchRuntime implements Runtime {
 	readonly modules: TorchModule[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly reported = new Set<string>();
+	private calls = 0;
 
 	//#region construction
 
@@ -241,6 +251,9 @@ export class TorchRuntime implements Runtime {
 	//#region Runtime hooks
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
+			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
+		}
 		const sub = torchSubpath(path);
 		if (!sub) {
 			return undefined;
@@ -441,7 +454,11 @@ export class TorchRuntime implements Runtime {
 	//#region calls
 
 	private record(m: TorchModule, input: Shape | null, output: Shape | null): void {
-		if (!m.called) {
+		// The first call with a known output wins; an earlier call on an unknown tensor does not.
+		if (!m.called || (m.outputShape === null && output !== null)) {
+			if (!m.called) {
+				m.callOrder = this.calls++;
+			}
 			m.called = true;
 			m.inputShape = input;
 			m.outputShape = output;
@@ -495,6 +512,40 @@ export class TorchRuntime implements Runtime {
 			return tuple([tensor, UNKNOWN]);
 		}
 		return tensor;
+	}
+
+	/**
+	 * `summary(model, input_size=…)` from torchsummary (sizes without the batch, which it prints as
+	 * -1) or torchinfo (sizes with the batch, or `input_data=`): the example input of the model.
+	 */
+	private summaryCall(withoutBatch: boolean, args: CallArgs, ctx: CallContext): Value {
+		const model = args.positional[0] ?? args.keywords.get('model');
+		if (model?.k !== 'obj' || !(model.obj instanceof TorchModule)) {
+			return NONE;
+		}
+		const sizeArg = args.positional[1] ?? args.keywords.get('input_size');
+		const data = args.keywords.get('input_data');
+		const toShape = (v: Value): Shape | undefined => {
+			const d = asSequence(v)?.map(asInt);
+			return d && d.length > 0 && d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+		};
+		let inputs: Value[] = [];
+		if (data) {
+			inputs = (ctx.iterate(data) ?? [data]).filter((v) => v.k === 'obj' && v.obj instanceof TorchTensor);
+			if (data.k === 'obj' && data.obj instanceof TorchTensor) {
+				inputs = [data];
+			}
+		} else if (sizeArg) {
+			const single = toShape(sizeArg);
+			const shapes = single ? [single] : (asSequence(sizeArg)?.map(toShape) ?? []);
+			if (shapes.every((x) => x !== undefined)) {
+				inputs = (shapes as Shape[]).map((s) => ({ k: 'obj', obj: new TorchTensor(withoutBatch ? [null, ...s] : s) }) as Value);
+			}
+		}
+		if (inputs.length > 0 && !model.obj.called) {
+			this.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
+		}
+		return NONE;
 	}
 
 	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
@@ -638,6 +689,9 @@ export class TorchRuntime implements Runtime {
 				}
 				const d = axis(a[0]);
 				const v = d === undefined ? null : s[d];
+				if (v === null && d === 0) {
+					return BATCH;
+				}
 				return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
 			}
 			case 'dim':
@@ -648,6 +702,16 @@ export class TorchRuntime implements Runtime {
 			}
 			case 'view':
 			case 'reshape': {
+				const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+				// `x.view(x.size(0), -1)` keeps an unknown batch as the batch.
+				if (s[0] === null && list[0] === BATCH) {
+					const rest = list.slice(1).map(asInt);
+					if (rest.every((x) => x !== undefined)) {
+						const r = reshape(s.slice(1), rest as number[]);
+						return out(r ? [null, ...r] : null);
+					}
+					return out(null);
+				}
 				const d = dimsArg();
 				return out(d ? reshape(s, d) : null);
 			}
@@ -830,8 +894,11 @@ export class TorchRuntime implements Runtime {
 		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && m.children.size > 0)));
 	}
 
+	private readonly rowModules = new Map<TorchModule, LayerSummary>();
+
 	summaries(): ModelSummary[] {
 		return this.roots().map((root) => {
+			this.rowModules.clear();
 			const rows: LayerSummary[] = [];
 			const seen = new Set<TorchModule>();
 			const visit = (m: TorchModule, path: string) => {
@@ -841,13 +908,23 @@ export class TorchRuntime implements Runtime {
 				seen.add(m);
 				const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
 				if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
-					rows.push(this.row(m, path || root.varName || m.type));
+					const r = this.row(m, path || root.varName || m.type);
+					this.rowModules.set(m, r);
+					rows.push(r);
 				}
 				for (const [k, c] of m.children) {
 					visit(c, path ? `${path}.${k}` : k);
 				}
 			};
 			visit(root, '');
+			// Call order, as torchsummary and torchinfo print them; modules never called keep their
+			// registration order, after the called ones (a stable sort).
+			const order = new Map(rows.map((r, i) => [r, i]));
+			const callOrder = new Map<LayerSummary, number>();
+			for (const [m, r] of this.rowModules) {
+				callOrder.set(r, m.callOrder);
+			}
+			rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
 			return {
 				name: root.varName ?? root.type,
 				frameworkName: root.type,
