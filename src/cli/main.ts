@@ -84,7 +84,7 @@ function explanationAt(loaded: Loaded, line: number): LayerExplanation {
 	}
 	const e = explainLayer(hit.layer);
 	if (!e) {
-		throw new CliError(`${loaded.file}:${line}: ${hit.layer.type} \`${hit.layer.name}\` is not a normalization layer (NormLens explains BatchNormalization and LayerNormalization).`);
+		throw new CliError(`${loaded.file}:${line}: ${hit.layer.type} \`${hit.layer.name}\` is not a normalization layer NormLens explains (BatchNorm, LayerNorm, GroupNorm, InstanceNorm, RMSNorm).`);
 	}
 	return e;
 }
@@ -165,10 +165,11 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 					kernel: NormalizeKernel,
 					shape: shape as number[],
 					reducedAxes: e.reducedAxes,
+					channelGroups: e.groups ?? undefined,
 					epsilon: e.epsilon,
 					seed,
 					distribution: 'normal',
-					momentum: e.momentum !== null ? { convention: e.framework === 'keras' ? 'keras' : 'torch', value: e.momentum } : null,
+					momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
 					maxElements: Math.floor((512 * 2 ** 20) / 8),
 				});
 				if (json) {

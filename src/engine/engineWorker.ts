@@ -52,8 +52,8 @@ function stats(m: ReturnType<typeof moments>) {
 export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const started = performance.now();
 	const total = validate(task);
-	const layout = reductionLayout(task.shape, task.reducedAxes);
-	const featureAxis = layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
+	const featureAxis = task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
 	const x = new Float32Array(new SharedArrayBuffer(total * 4));
 	const y = new Float32Array(new SharedArrayBuffer(total * 4));
 	fill(x, task.shape, featureAxis, task.distribution, task.seed);

@@ -38,10 +38,11 @@ export class NormalizationRunner implements vscode.Disposable {
 				kernel: NormalizeKernel,
 				shape: shape as number[],
 				reducedAxes: e.reducedAxes,
+				channelGroups: e.groups ?? undefined,
 				epsilon: e.epsilon,
 				seed: cfg.sampleSeed,
 				distribution: 'normal',
-				momentum: e.momentum !== null ? { convention: layer.framework === 'keras' ? 'keras' : 'torch', value: e.momentum } : null,
+				momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
 				maxElements: Math.floor((cfg.engineMemoryLimitMiB * 2 ** 20) / 8),
 			},
 		};

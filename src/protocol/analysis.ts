@@ -117,12 +117,16 @@ export interface LayerExplanation {
 	featureAxes: number[] | null;
 	/** Shape of μ and σ² for one call. */
 	statShape: Shape | null;
+	/** Group normalization: the channel axis split into `count` groups that share μ and σ². */
+	groups: { axis: number; count: number } | null;
 	/** Number of values averaged into each μ (per call, with the batch size left symbolic as `N`). */
 	reductionSize: string | null;
 	paramShapes: Record<string, number[]>;
 	params: { trainable: number; nonTrainable: number; buffers: number } | null;
 	epsilon: number;
 	momentum: number | null;
+	/** Which way momentum points: Keras weights the old value, PyTorch the new one. */
+	momentumConvention: 'keras' | 'torch' | null;
 	/** How the running statistics move, in the framework's own convention. */
 	momentumRule: string | null;
 	/** Which variance estimator feeds the running / moving variance. */

@@ -15,6 +15,8 @@ export interface NormalizeTask {
 	shape: number[];
 	/** Axes over which μ and σ² are computed (each kept position gets its own statistics). */
 	reducedAxes: number[];
+	/** Group normalization: this kept axis is split into `count` groups sharing statistics. */
+	channelGroups?: { axis: number; count: number };
 	epsilon: number;
 	/** Per-feature γ and β (length = product of the kept axes); omitted = 1 and 0. */
 	gamma?: number[];

@@ -2,13 +2,29 @@ import type { LayerExplanation, LayerSummary, Shape } from '../../protocol/analy
 
 /**
  * What each normalization layer computes, as data. Sources: keras-team/keras
- * `keras/src/layers/normalization/*.py`, the PyTorch docs, and `shared/reference/normalization.md`.
+ * `keras/src/layers/normalization/*.py`, the PyTorch documentation of each module, and
+ * `shared/reference/normalization.md`.
  */
+type Reduction =
+	/** Keras BatchNormalization: `axis` names the kept (feature) axes; all others are reduced. */
+	| 'keras-kept'
+	/** Keras LayerNormalization / RMSNormalization: `axis` names the reduced axes, per sample. */
+	| 'keras-reduced'
+	/** Keras GroupNormalization: per sample and group of channels along `axis`. */
+	| 'keras-group'
+	/** torch BatchNorm*d: dim 1 kept, every other dim reduced. */
+	| 'torch-batch'
+	/** torch LayerNorm / RMSNorm: the last len(normalized_shape) dims, per sample. */
+	| 'torch-last'
+	/** torch GroupNorm: per sample and group of channels (dim 1) with the spatial dims. */
+	| 'torch-group'
+	/** torch InstanceNorm*d: per sample and channel, over the spatial dims. */
+	| 'torch-instance';
+
 interface NormalizationFacts {
-	family: 'batch' | 'layer';
-	/** `kept`: the `axis` argument names the axes that keep their own statistics (Keras BN);
-	 * `reduced`: it names the axes the statistics are computed over (Keras LN). */
-	axisMeaning: 'kept' | 'reduced';
+	family: 'batch' | 'layer' | 'group' | 'instance' | 'rms';
+	reduction: Reduction;
+	epsilonArg: string;
 	defaultEpsilon: number;
 	momentumConvention: 'keras' | 'torch' | null;
 	runningVariance: string | null;
@@ -16,27 +32,62 @@ interface NormalizationFacts {
 	notes: string[];
 	/** Weight names for γ, β and the running statistics. */
 	names: { gamma: string; beta: string; mean?: string; variance?: string };
+	/** RMS layers divide by the root mean square and do not subtract a mean. */
+	rms?: boolean;
 }
 
+const kerasBn: NormalizationFacts = {
+	family: 'batch',
+	reduction: 'keras-kept',
+	epsilonArg: 'epsilon',
+	defaultEpsilon: 1e-3,
+	momentumConvention: 'keras',
+	runningVariance:
+		'biased (divides by M) in Keras 3; tf.keras 2 stores the unbiased M/(M−1) estimate on its fused path (4-D inputs), the biased one otherwise',
+	trainEval:
+		'Training (fit, or training=True) normalizes with this batch’s μ and σ² and updates moving_mean / moving_variance; inference (predict, evaluate, training=False) uses the moving statistics. Setting trainable=False also switches the layer to inference mode.',
+	notes: [
+		'`axis` is the axis that is kept (one μ, σ², γ, β per position along it); every other axis is reduced.',
+		'Keras counts 4 weights per feature: γ and β are trainable, moving_mean and moving_variance are not. PyTorch counts the same layer as 2 parameters per feature plus buffers.',
+	],
+	names: { gamma: 'gamma', beta: 'beta', mean: 'moving_mean', variance: 'moving_variance' },
+};
+
+const torchBn: NormalizationFacts = {
+	family: 'batch',
+	reduction: 'torch-batch',
+	epsilonArg: 'eps',
+	defaultEpsilon: 1e-5,
+	momentumConvention: 'torch',
+	runningVariance: 'unbiased (multiplied by M/(M−1), Bessel’s correction), while the batch itself is normalized with the biased variance',
+	trainEval:
+		'model.train(): normalizes with this batch’s μ and σ² and updates running_mean / running_var (and num_batches_tracked); model.eval(): uses the running statistics. With track_running_stats=False the batch statistics are used in both modes.',
+	notes: [
+		'PyTorch always normalizes over every dim but dim 1: sequence data shaped (N, L, C) must be permuted to (N, C, L) first.',
+		'PyTorch counts 2 parameters per channel (weight γ, bias β); running_mean, running_var and num_batches_tracked are buffers. Keras counts the same layer as 4 weights per channel.',
+		'PyTorch’s momentum weights the new value (0.1 here is Keras’s momentum=0.9).',
+	],
+	names: { gamma: 'weight', beta: 'bias', mean: 'running_mean', variance: 'running_var' },
+};
+
+const torchLn: NormalizationFacts = {
+	family: 'layer',
+	reduction: 'torch-last',
+	epsilonArg: 'eps',
+	defaultEpsilon: 1e-5,
+	momentumConvention: null,
+	runningVariance: null,
+	trainEval: 'Identical in training and evaluation: every sample is normalized with its own statistics; there are no running statistics.',
+	notes: ['γ and β have the full normalized_shape: one per element, not per channel (LayerNorm([C, H, W]) has 2·C·H·W parameters).'],
+	names: { gamma: 'weight', beta: 'bias' },
+};
+
 const facts: Record<string, NormalizationFacts> = {
-	'keras:BatchNormalization': {
-		family: 'batch',
-		axisMeaning: 'kept',
-		defaultEpsilon: 1e-3,
-		momentumConvention: 'keras',
-		runningVariance:
-			'biased (divides by M) in Keras 3; tf.keras 2 stores the unbiased M/(M−1) estimate on its fused path (4-D inputs), the biased one otherwise',
-		trainEval:
-			'Training (fit, or training=True) normalizes with this batch’s μ and σ² and updates moving_mean / moving_variance; inference (predict, evaluate, training=False) uses the moving statistics. Setting trainable=False also switches the layer to inference mode.',
-		notes: [
-			'`axis` is the axis that is kept (one μ, σ², γ, β per position along it); every other axis is reduced.',
-			'Keras counts 4 weights per feature: γ and β are trainable, moving_mean and moving_variance are not. PyTorch counts the same layer as 2 parameters per feature plus buffers.',
-		],
-		names: { gamma: 'gamma', beta: 'beta', mean: 'moving_mean', variance: 'moving_variance' },
-	},
+	'keras:BatchNormalization': kerasBn,
 	'keras:LayerNormalization': {
 		family: 'layer',
-		axisMeaning: 'reduced',
+		reduction: 'keras-reduced',
+		epsilonArg: 'epsilon',
 		defaultEpsilon: 1e-3,
 		momentumConvention: null,
 		runningVariance: null,
@@ -44,6 +95,50 @@ const facts: Record<string, NormalizationFacts> = {
 		notes: ['`axis` names the axes that are normalized — the opposite meaning to BatchNormalization’s `axis`.'],
 		names: { gamma: 'gamma', beta: 'beta' },
 	},
+	'keras:GroupNormalization': {
+		family: 'group',
+		reduction: 'keras-group',
+		epsilonArg: 'epsilon',
+		defaultEpsilon: 1e-3,
+		momentumConvention: null,
+		runningVariance: null,
+		trainEval: 'Identical in training and inference: statistics per sample and group.',
+		notes: ['groups=-1 makes one group per channel (instance normalization); groups=1 normalizes each sample over all channels and positions.'],
+		names: { gamma: 'gamma', beta: 'beta' },
+	},
+	'torch:BatchNorm1d': torchBn,
+	'torch:BatchNorm2d': torchBn,
+	'torch:BatchNorm3d': torchBn,
+	'torch:SyncBatchNorm': torchBn,
+	'torch:LayerNorm': torchLn,
+	'torch:RMSNorm': { ...torchLn, family: 'rms', rms: true, names: { gamma: 'weight', beta: 'bias' }, notes: ['RMSNorm divides by the root mean square; it subtracts no mean and has no β.'] },
+	'torch:GroupNorm': {
+		family: 'group',
+		reduction: 'torch-group',
+		epsilonArg: 'eps',
+		defaultEpsilon: 1e-5,
+		momentumConvention: null,
+		runningVariance: null,
+		trainEval: 'Identical in training and evaluation: statistics per sample and group.',
+		notes: ['γ and β are per channel, although μ and σ² are per group. GroupNorm(C, C) is InstanceNorm; GroupNorm(1, C) is LayerNorm over (C, H, W) with per-channel γ, β.'],
+		names: { gamma: 'weight', beta: 'bias' },
+	},
+	...Object.fromEntries(
+		['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((t) => [
+			`torch:${t}`,
+			{
+				family: 'instance',
+				reduction: 'torch-instance',
+				epsilonArg: 'eps',
+				defaultEpsilon: 1e-5,
+				momentumConvention: null,
+				runningVariance: null,
+				trainEval: 'By default (track_running_stats=False) every sample and channel is normalized with its own statistics in both modes; with track_running_stats=True, eval() uses running statistics.',
+				notes: ['affine=False by default: no γ, β unless affine=True.'],
+				names: { gamma: 'weight', beta: 'bias' },
+			} satisfies NormalizationFacts,
+		]),
+	),
 };
 
 /** Whether NormLens can explain this layer type. */
@@ -58,11 +153,20 @@ const channelsLastNames: Record<number, string[]> = {
 	5: ['batch', 'depth', 'height', 'width', 'channels'],
 };
 
+const channelsFirstNames: Record<number, string[]> = {
+	2: ['batch', 'features'],
+	3: ['batch', 'channels', 'length'],
+	4: ['batch', 'channels', 'height', 'width'],
+	5: ['batch', 'channels', 'depth', 'height', 'width'],
+};
+
 const indexLetter: Record<string, string> = {
 	batch: 'n',
 	features: 'j',
 	channels: 'c',
 	steps: 't',
+	length: 'l',
+	sequence: 't',
 	height: 'h',
 	width: 'w',
 	depth: 'd',
@@ -74,9 +178,8 @@ export function axisNames(rank: number, featureAxis: number | undefined): string
 	if (last && (featureAxis === undefined || featureAxis === rank - 1)) {
 		return last;
 	}
-	if (last && featureAxis === 1 && rank > 2) {
-		// channels_first: (batch, channels, spatial…)
-		return ['batch', 'channels', ...last.slice(1, -1)];
+	if (channelsFirstNames[rank] && featureAxis === 1) {
+		return channelsFirstNames[rank];
 	}
 	return Array.from({ length: rank }, (_, i) => (i === 0 ? 'batch' : `axis${i}`));
 }
@@ -102,6 +205,64 @@ function fmtNumber(x: number): string {
 	return Number.isInteger(x) ? String(x) : String(+x.toPrecision(6));
 }
 
+interface Axes {
+	reduced: number[];
+	/** Axes along which γ and β vary. */
+	param: number[];
+	/** Axes that index μ and σ² (the batch included for per-sample layers). */
+	stat: number[];
+	names: string[];
+	/** Channel groups (group norm): μ is indexed by group instead of channel. */
+	groups?: { axis: number; count: number };
+}
+
+function axesFor(f: NormalizationFacts, cfg: Record<string, unknown>, input: Shape): Axes | null {
+	const rank = input.length;
+	const all = [...Array(rank).keys()];
+	switch (f.reduction) {
+		case 'keras-kept': {
+			const kept = normalizeAxes(cfg.axis, rank);
+			return kept ? { reduced: all.filter((a) => !kept.includes(a)), param: kept, stat: kept, names: axisNames(rank, kept.length === 1 ? kept[0] : rank - 1) } : null;
+		}
+		case 'keras-reduced': {
+			const red = normalizeAxes(cfg.axis, rank);
+			return red ? { reduced: red, param: red, stat: all.filter((a) => !red.includes(a)), names: axisNames(rank, rank - 1) } : null;
+		}
+		case 'keras-group': {
+			const ax = normalizeAxes(cfg.axis, rank);
+			const c = ax && ax.length === 1 ? input[ax[0]] : null;
+			const g = typeof cfg.groups === 'number' ? (cfg.groups === -1 ? c : cfg.groups) : null;
+			if (!ax || c === null || g === null) {
+				return null;
+			}
+			return { reduced: all.filter((a) => a !== 0), param: ax, stat: [0, ax[0]], names: axisNames(rank, ax[0]), groups: { axis: ax[0], count: g } };
+		}
+		case 'torch-batch':
+			return rank >= 2 ? { reduced: all.filter((a) => a !== 1), param: [1], stat: [1], names: axisNames(rank, 1) } : null;
+		case 'torch-last': {
+			const ns = cfg.normalized_shape;
+			const d = typeof ns === 'number' ? 1 : Array.isArray(ns) ? ns.length : null;
+			if (d === null || d > rank) {
+				return null;
+			}
+			const reduced = all.slice(rank - d);
+			const names = rank === 3 ? ['batch', 'sequence', 'features'] : axisNames(rank, rank === 2 ? 1 : 1);
+			return { reduced, param: reduced, stat: all.slice(0, rank - d), names };
+		}
+		case 'torch-group': {
+			const g = typeof cfg.num_groups === 'number' ? cfg.num_groups : null;
+			return g === null || rank < 2 ? null : { reduced: all.filter((a) => a !== 0), param: [1], stat: [0, 1], names: axisNames(rank, 1), groups: { axis: 1, count: g } };
+		}
+		case 'torch-instance': {
+			// (N, C, spatial…) or unbatched (C, spatial…)
+			const batched = rank >= 3 && (rank === 5 || rank === 4 || rank === 3);
+			const cAxis = batched ? 1 : 0;
+			const stat = batched ? [0, 1] : [0];
+			return { reduced: all.filter((a) => !stat.includes(a)), param: [cAxis], stat, names: axisNames(rank, 1) };
+		}
+	}
+}
+
 /** The explanation of one normalization layer, or `null` for other layers. */
 export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	const f = facts[`${layer.framework}:${layer.type}`];
@@ -110,74 +271,66 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	}
 	const input: Shape | null = layer.inputShape;
 	const cfg = layer.config;
-	const epsilon = typeof cfg.epsilon === 'number' ? cfg.epsilon : f.defaultEpsilon;
+	const epsRaw = cfg[f.epsilonArg];
+	const epsilon = typeof epsRaw === 'number' ? epsRaw : f.defaultEpsilon;
 	const momentum = f.momentumConvention ? (typeof cfg.momentum === 'number' ? cfg.momentum : null) : null;
-	const center = cfg.center !== false;
-	const scale = cfg.scale !== false;
-
-	let featureAxes: number[] | null = null;
-	let reducedAxes: number[] | null = null;
-	let names: string[] | null = null;
-	if (input) {
-		const rank = input.length;
-		const axes = normalizeAxes(cfg.axis, rank);
-		if (axes) {
-			if (f.axisMeaning === 'kept') {
-				featureAxes = axes;
-				reducedAxes = [...Array(rank).keys()].filter((a) => !axes.includes(a));
-			} else {
-				reducedAxes = axes;
-				featureAxes = axes;
-			}
-			names = axisNames(rank, f.axisMeaning === 'kept' && axes.length === 1 ? axes[0] : rank - 1);
-		}
-	}
-	const idx = names ? letters(names) : null;
 	const paramShapes: Record<string, number[]> = {};
 	for (const w of layer.weights ?? []) {
 		paramShapes[w.name] = w.shape;
 	}
+	const hasGamma = f.names.gamma in paramShapes;
+	const hasBeta = f.names.beta in paramShapes && !f.rms;
 
-	// Shape of μ and σ² for one call: batch-type layers keep only the feature axes, per-sample
-	// layers keep every axis that is not reduced (the batch included).
+	const axes = input ? axesFor(f, cfg, input) : null;
+	const names = axes?.names ?? null;
+	const idx = names ? letters(names) : null;
 	let statShape: Shape | null = null;
 	let reductionSize: string | null = null;
-	if (input && reducedAxes && featureAxes) {
-		const reduced = reducedAxes;
-		statShape = f.family === 'batch' ? featureAxes.map((a) => input[a]) : input.filter((_, i) => !reduced.includes(i));
-		reductionSize = reduced.map((a) => dim(input[a])).join('·') || '1';
-	}
-
 	let formula = '';
 	let formulaTex = '';
-	if (input && idx && reducedAxes && featureAxes && names) {
+	if (input && axes && idx) {
+		const g = axes.groups;
+		const statIdx = axes.stat.map((a) => (g && a === g.axis ? 'g' : idx[a]));
+		statShape = axes.stat.map((a) => (g && a === g.axis ? g.count : input[a]));
+		const reducedSizes = axes.reduced.map((a) => (g && a === g.axis ? (input[a] === null ? 'C/G' : String((input[a] as number) / g.count)) : dim(input[a])));
+		reductionSize = reducedSizes.join('·') || '1';
 		const all = idx.join(',');
-		const statIdx = f.family === 'batch' ? featureAxes.map((a) => idx[a]) : idx.filter((_, i) => !(reducedAxes as number[]).includes(i));
-		const paramIdx = featureAxes.map((a) => idx[a]).join(',');
 		const s = statIdx.join(',');
-		const sumOver = reducedAxes.map((a) => idx[a]).join(',');
-		const g = scale ? `γ[${paramIdx}] · ` : '';
-		const b = center ? ` + β[${paramIdx}]` : '';
-		const ranges = featureAxes.map((a) => `${idx[a]} = 1…${dim(input[a])}`).join(', ');
-		formula = [
-			`y[${all}] = ${g}(x[${all}] − μ[${s}]) / √(σ²[${s}] + ε)${b}`,
-			`μ[${s}] = (1/M) Σ_{${sumOver}} x[${all}]`,
-			`σ²[${s}] = (1/M) Σ_{${sumOver}} (x[${all}] − μ[${s}])²`,
-			`M = ${reductionSize}${input[0] === null && reducedAxes.includes(0) ? ' (N = batch size)' : ''}, ${ranges}, ε = ${fmtNumber(epsilon)}`,
-		].join('\n');
+		const p = axes.param.map((a) => idx[a]).join(',');
+		const sumOver = axes.reduced.map((a) => (g && a === g.axis ? `${idx[a]}∈g` : idx[a])).join(',');
+		const gm = hasGamma ? `γ[${p}] · ` : '';
+		const bt = hasBeta ? ` + β[${p}]` : '';
+		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a])}`)).filter((x) => x);
+		const batchNote = input[0] === null && axes.reduced.includes(0) ? ' (N = batch size)' : '';
+		if (f.rms) {
+			formula = [`y[${all}] = ${gm}x[${all}] / √(mean_{${sumOver}} x[${all}]² + ε)`, `M = ${reductionSize}, ε = ${fmtNumber(epsilon)}`].join('\n');
+		} else {
+			formula = [
+				`y[${all}] = ${gm}(x[${all}] − μ[${s}]) / √(σ²[${s}] + ε)${bt}`,
+				`μ[${s}] = (1/M) Σ_{${sumOver}} x[${all}]`,
+				`σ²[${s}] = (1/M) Σ_{${sumOver}} (x[${all}] − μ[${s}])²`,
+				`M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${fmtNumber(epsilon)}`,
+			].join('\n');
+		}
 		const sub = (list: string[]) => `{${list.join('')}}`;
-		const gt = scale ? `\\gamma_${sub(featureAxes.map((a) => idx[a]))}\\,` : '';
-		const bt = center ? ` + \\beta_${sub(featureAxes.map((a) => idx[a]))}` : '';
+		const gt = hasGamma ? `\\gamma_${sub(axes.param.map((a) => idx[a]))}\\,` : '';
+		const btt = hasBeta ? ` + \\beta_${sub(axes.param.map((a) => idx[a]))}` : '';
 		formulaTex =
-			`y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)} - \\mu_${sub(statIdx)}}{\\sqrt{\\sigma^2_${sub(statIdx)} + \\epsilon}}${bt},\\quad ` +
-			`\\mu_${sub(statIdx)} = \\frac{1}{M}\\sum_${sub(reducedAxes.map((a) => idx[a]))} x_${sub(idx)},\\quad M = ${(reductionSize ?? '').replace(/·/g, '\\cdot ')}`;
+			`y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)} - \\mu_${sub(statIdx)}}{\\sqrt{\\sigma^2_${sub(statIdx)} + \\epsilon}}${btt},\\quad ` +
+			`\\mu_${sub(statIdx)} = \\frac{1}{M}\\sum_${sub(axes.reduced.map((a) => idx[a]))} x_${sub(idx)},\\quad M = ${reductionSize.replace(/·/g, '\\cdot ')}`;
 	}
 
 	let momentumRule: string | null = null;
 	if (f.momentumConvention === 'keras' && momentum !== null && f.names.mean) {
-		momentumRule = `${f.names.mean} ← ${fmtNumber(momentum)} · ${f.names.mean} + ${fmtNumber(+(1 - momentum).toFixed(10))} · μ_batch (Keras: momentum weights the old value; PyTorch's momentum=${fmtNumber(+(1 - momentum).toFixed(10))} is the same update)`;
-	} else if (f.momentumConvention === 'torch' && momentum !== null && f.names.mean) {
-		momentumRule = `${f.names.mean} ← ${fmtNumber(+(1 - momentum).toFixed(10))} · ${f.names.mean} + ${fmtNumber(momentum)} · μ_batch (PyTorch: momentum weights the new value)`;
+		const rest = fmtNumber(+(1 - momentum).toFixed(10));
+		momentumRule = `${f.names.mean} ← ${fmtNumber(momentum)} · ${f.names.mean} + ${rest} · μ_batch (Keras: momentum weights the old value; PyTorch's momentum=${rest} is the same update)`;
+	} else if (f.momentumConvention === 'torch' && f.names.mean) {
+		if (momentum === null) {
+			momentumRule = `${f.names.mean} ← cumulative average of μ_batch over num_batches_tracked (momentum=None)`;
+		} else {
+			const rest = fmtNumber(+(1 - momentum).toFixed(10));
+			momentumRule = `${f.names.mean} ← ${rest} · ${f.names.mean} + ${fmtNumber(momentum)} · μ_batch (PyTorch: momentum weights the new value; Keras's momentum=${rest} is the same update)`;
+		}
 	}
 
 	return {
@@ -189,14 +342,16 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		outputShape: layer.outputShape,
 		axisNames: names,
 		axisIndices: idx,
-		reducedAxes,
-		featureAxes,
+		reducedAxes: axes?.reduced ?? null,
+		featureAxes: axes?.param ?? null,
 		statShape,
+		groups: axes?.groups ?? null,
 		reductionSize,
 		paramShapes,
 		params: layer.params ? { trainable: layer.params.trainable, nonTrainable: layer.params.nonTrainable, buffers: layer.params.buffers } : null,
 		epsilon,
 		momentum,
+		momentumConvention: f.momentumConvention,
 		momentumRule,
 		runningVariance: f.runningVariance,
 		trainEval: f.trainEval,

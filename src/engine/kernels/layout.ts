@@ -12,11 +12,20 @@ export interface ReductionLayout {
 	groupSize: number;
 	/** Set when the kept axes are contiguous: group = floor(i / inner) % groups. */
 	block: { inner: number } | null;
+	channelGroups?: { axis: number; count: number };
 }
 
-export function reductionLayout(shape: number[], reducedAxes: number[]): ReductionLayout {
+export function reductionLayout(shape: number[], reducedAxes: number[], channelGroups?: { axis: number; count: number }): ReductionLayout {
 	const rank = shape.length;
 	const reduced = new Set(reducedAxes.map((a) => (a < 0 ? rank + a : a)));
+	if (channelGroups) {
+		// Group norm: the channel axis is reduced within each of its groups.
+		reduced.delete(channelGroups.axis);
+		const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
+		const total = shape.reduce((p, d) => p * d, 1);
+		const groups = keptAxes.reduce((p, a) => p * (a === channelGroups.axis ? channelGroups.count : shape[a]), 1);
+		return { shape, keptAxes, groups, groupSize: total / groups, block: null, channelGroups };
+	}
 	const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
 	const groups = keptAxes.reduce((p, a) => p * shape[a], 1);
 	const total = shape.reduce((p, d) => p * d, 1);
@@ -31,23 +40,27 @@ export function groupIndex(layout: ReductionLayout): Uint32Array {
 	const total = shape.reduce((p, d) => p * d, 1);
 	const out = new Uint32Array(total);
 	const rank = shape.length;
+	const cg = layout.channelGroups;
+	// Each kept axis contributes coord·weight; a grouped channel axis contributes floor(coord / size)·weight.
+	const size = (a: number) => (cg && a === cg.axis ? cg.count : shape[a]);
+	const per = cg ? shape[cg.axis] / cg.count : 1;
 	const weight = new Array<number>(rank).fill(0);
 	let w = 1;
 	for (let k = keptAxes.length - 1; k >= 0; k--) {
 		weight[keptAxes[k]] = w;
-		w *= shape[keptAxes[k]];
+		w *= size(keptAxes[k]);
 	}
 	const coord = new Array<number>(rank).fill(0);
-	let g = 0;
 	for (let i = 0; i < total; i++) {
+		let g = 0;
+		for (const a of keptAxes) {
+			g += (cg && a === cg.axis ? Math.floor(coord[a] / per) : coord[a]) * weight[a];
+		}
 		out[i] = g;
 		for (let a = rank - 1; a >= 0; a--) {
-			coord[a]++;
-			g += weight[a];
-			if (coord[a] < shape[a]) {
+			if (++coord[a] < shape[a]) {
 				break;
 			}
-			g -= weight[a] * coord[a];
 			coord[a] = 0;
 		}
 	}

@@ -158,3 +158,20 @@ describe('engine task: sample tensor and running statistics', () => {
 		await assert.rejects(runTask({ ...base, shape: [0, 3] }), /positive integers/);
 	});
 });
+
+describe('group normalization layout', () => {
+	it('GroupNorm(4 groups of 4 channels) on (2, 16, 3, 5): statistics per (sample, group) equal a float64 reference', () => {
+		const shape = [2, 16, 3, 5];
+		const x = sample(shape, 2, 1.5, 11);
+		const layout = reductionLayout(shape, [1, 2, 3], { axis: 1, count: 4 });
+		assert.strictEqual(layout.groups, 8);
+		assert.strictEqual(layout.groupSize, 4 * 3 * 5);
+		const m = moments(x, layout);
+		// Reference: view as (2, 4, 4·3·5) and reduce the last axis.
+		const ref = reference(x, [2, 4, 60], [2]);
+		for (let g = 0; g < 8; g++) {
+			assert.ok(Math.abs(m.mean[g] - ref.mean[g]) <= 1e-9 * Math.max(1, Math.abs(ref.mean[g])));
+			assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g]);
+		}
+	});
+});

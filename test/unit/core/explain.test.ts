@@ -1,0 +1,87 @@
+import * as assert from 'assert';
+import { analyzePython, explainLayer } from '../../../src/core';
+import type { LayerSummary } from '../../../src/protocol/analysis';
+
+function layers(src: string): LayerSummary[] {
+	const r = analyzePython(src);
+	assert.strictEqual(r.models.length, 1, JSON.stringify(r.diagnostics));
+	return r.models[0].layers;
+}
+
+const torchModel = (body: string, input: string) => `import torch
+import torch.nn as nn
+model = nn.Sequential(${body})
+y = model(torch.randn(${input}))
+`;
+
+describe('normalization explanations (shared/reference/normalization.md §4.2)', () => {
+	it('torch BatchNorm2d: dim 1 kept, N, H, W reduced; PyTorch momentum weights the new value; unbiased running_var', () => {
+		const [, bn] = layers(torchModel('nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16, momentum=0.1)', '8, 3, 10, 12'));
+		const e = explainLayer(bn);
+		assert.ok(e);
+		assert.deepStrictEqual(e.axisNames, ['batch', 'channels', 'height', 'width']);
+		assert.deepStrictEqual(e.reducedAxes, [0, 2, 3]);
+		assert.deepStrictEqual(e.statShape, [16]);
+		assert.deepStrictEqual(e.paramShapes, { weight: [16], bias: [16], running_mean: [16], running_var: [16], num_batches_tracked: [] });
+		assert.deepStrictEqual(e.params, { trainable: 32, nonTrainable: 0, buffers: 33 });
+		assert.strictEqual(e.epsilon, 1e-5);
+		assert.strictEqual(e.momentumConvention, 'torch');
+		assert.match(e.momentumRule ?? '', /running_mean ← 0\.9 · running_mean \+ 0\.1 · μ_batch/);
+		assert.match(e.runningVariance ?? '', /unbiased/);
+		assert.match(e.formula, /M = 8·10·12/);
+	});
+
+	it('torch BatchNorm1d with momentum=None: a cumulative average', () => {
+		const [, bn] = layers(torchModel('nn.Linear(4, 6), nn.BatchNorm1d(6, momentum=None)', '5, 4'));
+		assert.match(explainLayer(bn)?.momentumRule ?? '', /cumulative average/);
+	});
+
+	it('torch LayerNorm([C, H, W]): per sample, γ and β per element', () => {
+		const [, ln] = layers(torchModel('nn.Conv2d(3, 4, 1), nn.LayerNorm([4, 5, 6])', '2, 3, 5, 6'));
+		const e = explainLayer(ln);
+		assert.deepStrictEqual(e?.reducedAxes, [1, 2, 3]);
+		assert.deepStrictEqual(e?.statShape, [2]);
+		assert.deepStrictEqual(e?.paramShapes, { weight: [4, 5, 6], bias: [4, 5, 6] });
+		assert.deepStrictEqual(ln.params?.total, 2 * 4 * 5 * 6);
+	});
+
+	it('torch GroupNorm(4, 16): μ per (sample, group), γ per channel', () => {
+		const [, gn] = layers(torchModel('nn.Conv2d(3, 16, 1), nn.GroupNorm(4, 16)', '2, 3, 5, 6'));
+		const e = explainLayer(gn);
+		assert.deepStrictEqual(e?.statShape, [2, 4]);
+		assert.deepStrictEqual(e?.groups, { axis: 1, count: 4 });
+		assert.deepStrictEqual(e?.paramShapes, { weight: [16], bias: [16] });
+		assert.match(e?.formula ?? '', /M = 4·5·6/);
+	});
+
+	it('torch InstanceNorm2d: per sample and channel over H, W; no parameters by default', () => {
+		const [, inorm] = layers(torchModel('nn.Conv2d(3, 8, 1), nn.InstanceNorm2d(8)', '2, 3, 5, 6'));
+		const e = explainLayer(inorm);
+		assert.deepStrictEqual(e?.reducedAxes, [2, 3]);
+		assert.deepStrictEqual(e?.statShape, [2, 8]);
+		assert.deepStrictEqual(inorm.params, { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 });
+	});
+
+	it('Keras LayerNormalization(axis=[1, 2, 3]) on (5, 20, 30, 40): γ of shape (20, 30, 40)', () => {
+		const [, ln] = layers(`import keras
+x = keras.Input((20, 30, 40), batch_size=5)
+y = keras.layers.LayerNormalization(axis=[1, 2, 3])(x)
+m = keras.Model(x, y)
+`);
+		const e = explainLayer(ln);
+		assert.deepStrictEqual(e?.reducedAxes, [1, 2, 3]);
+		assert.deepStrictEqual(e?.statShape, [5]);
+		assert.deepStrictEqual(e?.paramShapes, { gamma: [20, 30, 40], beta: [20, 30, 40] });
+	});
+
+	it('Keras GroupNormalization(groups=4) on (None, 8, 8, 16)', () => {
+		const [, gn] = layers(`import keras
+x = keras.Input((8, 8, 16))
+y = keras.layers.GroupNormalization(groups=4)(x)
+m = keras.Model(x, y)
+`);
+		const e = explainLayer(gn);
+		assert.deepStrictEqual(e?.statShape, [null, 4]);
+		assert.deepStrictEqual(gn.params?.total, 32);
+	});
+});
