@@ -1487,6 +1487,25 @@ export class Interpreter {
 			case 'print':
 			case 'noop':
 				return NONE;
+			case 'isinstance': {
+				const v = a[0];
+				const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
+				if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
+					return UNKNOWN;
+				}
+				const kinds: Record<string, Value['k'][]> = { int: ['num'], float: ['num'], bool: ['bool'], str: ['str'], tuple: ['tuple'], list: ['list'], dict: ['dict'] };
+				if (v.k === 'unknown') {
+					return UNKNOWN;
+				}
+				const hit = types.some((t) => {
+					const name = (t as { name: string }).name;
+					if (name === 'int') {
+						return (v.k === 'num' && Number.isInteger(v.v)) || v.k === 'bool';
+					}
+					return kinds[name]?.includes(v.k) ?? false;
+				});
+				return { k: 'bool', v: hit };
+			}
 			case 'super': {
 				const top = this.methodStack[this.methodStack.length - 1];
 				return top ? { k: 'super', self: top.self, cls: top.cls } : UNKNOWN;
@@ -1518,7 +1537,7 @@ export class Interpreter {
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr',
+	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'isinstance',
 ]);
 
 /** A class-level attribute (e.g. `expansion = 4`), through source bases. */

@@ -25,6 +25,8 @@ export class KerasLayer implements FrameworkObject {
 	inbound: KerasLayer[] = [];
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
+	/** A model used as a layer (`base(inputs)`): its weights are the nested model's. */
+	nested: KerasModel | undefined;
 
 	constructor(
 		readonly type: string,
@@ -109,6 +111,16 @@ export function kerasSubpath(path: string): string[] | undefined {
 	return parts;
 }
 
+const mergeFunctions: Record<string, string> = {
+	add: 'Add',
+	subtract: 'Subtract',
+	multiply: 'Multiply',
+	average: 'Average',
+	maximum: 'Maximum',
+	minimum: 'Minimum',
+	concatenate: 'Concatenate',
+};
+
 function isLayerNamespace(module: string[]): boolean {
 	return module[0] === 'layers';
 }
@@ -119,6 +131,7 @@ export class KerasRuntime implements Runtime {
 	readonly models: KerasModel[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly counters = new Map<string, number>();
+	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
@@ -136,6 +149,26 @@ export class KerasRuntime implements Runtime {
 		}
 		if (name === 'Model' && (module.length === 0 || module[0] === 'models')) {
 			return this.functional(args, ctx);
+		}
+		if (module[0] === 'backend' || module.join('.') === 'config') {
+			// keras.backend.image_data_format() and friends: the defaults of a fresh Keras.
+			if (name === 'image_data_format') {
+				return { k: 'str', v: 'channels_last' };
+			}
+			if (name === 'int_shape') {
+				const t = args.positional[0];
+				return t?.k === 'obj' && t.obj instanceof KerasTensor && t.obj.shape ? tuple(t.obj.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value)))) : UNKNOWN;
+			}
+			return undefined;
+		}
+		// keras.layers.add([a, b]) and friends: build the merge layer and call it at once.
+		const merge = isLayerNamespace(module) || module.length === 0 ? mergeFunctions[name] : undefined;
+		if (merge) {
+			const spec = kerasLayerSpec(merge);
+			const list = args.positional[0];
+			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+			const layer = this.createLayer(merge, spec, rest, ctx);
+			return list ? this.callLayer(layer, { ...args, positional: [list], keywords: new Map() }, ctx) : UNKNOWN;
 		}
 		if (module.length === 0 || isLayerNamespace(module)) {
 			const spec = kerasLayerSpec(name);
@@ -167,7 +200,41 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasLayer) {
 			return this.callLayer(obj, args, ctx);
 		}
+		if (obj instanceof KerasModel) {
+			return this.callModel(obj, args, ctx);
+		}
 		return undefined;
+	}
+
+	/** A model called on a tensor becomes one layer of the calling model, as in Keras. */
+	private callModel(model: KerasModel, args: CallArgs, ctx: CallContext): Value {
+		let layer = this.modelLayers.get(model);
+		if (!layer) {
+			layer = new KerasLayer(model.modelKind === 'sequential' ? 'Sequential' : 'Functional', model.name, undefined, new Map(), model.range, this.sites(args.node, ctx));
+			layer.nested = model;
+			this.modelLayers.set(model, layer);
+		}
+		const x = args.positional[0];
+		const input = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+		if (!input) {
+			return UNKNOWN;
+		}
+		let out: Shape | null = null;
+		if (model.modelKind === 'sequential') {
+			model.inputShape ??= input.shape ?? undefined;
+			out = this.buildSequential(model);
+		} else if (model.outputs.length === 1) {
+			out = model.outputs[0].shape;
+		}
+		if (!layer.built) {
+			layer.built = true;
+			layer.inputShapes = input.shape ? [input.shape] : null;
+			layer.outputShape = out;
+		}
+		if (!layer.inbound.includes(input.producer)) {
+			layer.inbound.push(input.producer);
+		}
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, [input]) };
 	}
 
 	callMethod(obj: FrameworkObject, name: string, args: CallArgs): Value | undefined {
@@ -317,6 +384,23 @@ export class KerasRuntime implements Runtime {
 		}
 		if (v.obj instanceof KerasTensor && v.obj.producer.type === 'InputLayer') {
 			model.inputShape = v.obj.shape ?? undefined;
+		} else if (v.obj instanceof KerasModel) {
+			// A model added to a Sequential is one layer of it.
+			const nested = v.obj;
+			let layer = this.modelLayers.get(nested);
+			if (!layer) {
+				layer = new KerasLayer(nested.modelKind === 'sequential' ? 'Sequential' : 'Functional', nested.name, undefined, new Map(), nested.range, { end: nested.range.end, hasArgs: true, keywords: new Map() });
+				layer.nested = nested;
+				this.modelLayers.set(nested, layer);
+			}
+			layer.built = true;
+			const inShape = nested.modelKind === 'functional' ? (nested.inputs[0]?.shape ?? null) : (nested.inputShape ?? null);
+			layer.inputShapes = inShape ? [inShape] : null;
+			layer.outputShape = nested.modelKind === 'functional' && nested.outputs.length === 1 ? nested.outputs[0].shape : null;
+			if (model.layers.length === 0 && inShape) {
+				model.inputShape ??= inShape;
+			}
+			model.layers.push(layer);
 		} else if (v.obj instanceof KerasLayer) {
 			if (v.obj.type === 'InputLayer') {
 				model.inputShape = v.obj.outputShape ?? undefined;
@@ -444,25 +528,30 @@ export class KerasRuntime implements Runtime {
 	/** Builds Sequential models (their layers get shapes in order) once the program has run. */
 	finish(): void {
 		for (const model of this.models) {
-			if (model.modelKind !== 'sequential') {
-				continue;
+			if (model.modelKind === 'sequential') {
+				this.buildSequential(model);
 			}
-			let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
-			for (const layer of model.layers) {
-				if (layer.built) {
-					shape = layer.outputShape;
-					continue;
-				}
-				shape = this.apply(layer, shape ? [shape] : null, layer.range);
-			}
-			model.layers.forEach((layer, i) => {
-				const prev = model.layers[i - 1];
-				if (prev && !layer.inbound.includes(prev)) {
-					layer.inbound.push(prev);
-				}
-			});
 		}
 		this.checkRedundantBias();
+	}
+
+	/** Builds a Sequential model's layers in order; returns its output shape. */
+	private buildSequential(model: KerasModel): Shape | null {
+		let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
+		for (const layer of model.layers) {
+			if (layer.built) {
+				shape = layer.outputShape;
+				continue;
+			}
+			shape = layer.nested ? layer.outputShape : this.apply(layer, shape ? [shape] : null, layer.range);
+		}
+		model.layers.forEach((layer, i) => {
+			const prev = model.layers[i - 1];
+			if (prev && !layer.inbound.includes(prev)) {
+				layer.inbound.push(prev);
+			}
+		});
+		return shape;
 	}
 
 	private checkRedundantBias(): void {
@@ -512,8 +601,26 @@ export class KerasRuntime implements Runtime {
 		});
 	}
 
+	private nestedWeights(model: KerasModel, seen = new Set<KerasModel>()): WeightInfo[] | null {
+		if (seen.has(model)) {
+			return [];
+		}
+		seen.add(model);
+		const out: WeightInfo[] = [];
+		const layers = model.modelKind === 'functional' ? model.layers : model.layers;
+		for (const l of new Set(layers)) {
+			const ws = l.nested ? this.nestedWeights(l.nested, seen) : l.weights;
+			if (ws === null) {
+				return null;
+			}
+			out.push(...ws.map((w) => ({ ...w, name: `${l.name}/${w.name}`, trainable: w.trainable && l.trainable && model.trainable })));
+		}
+		return out;
+	}
+
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
-		const weights = l.weights?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ?? null;
+		const own = l.nested ? this.nestedWeights(l.nested) : l.weights;
+		const weights = own?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ?? null;
 		const config: Record<string, unknown> = {};
 		for (const [k, v] of l.config) {
 			config[k] = toJson(v);
@@ -528,7 +635,7 @@ export class KerasRuntime implements Runtime {
 			params: weights ? counts(weights) : null,
 			weights,
 			config,
-			known: l.spec !== undefined,
+			known: l.spec !== undefined || l.nested !== undefined,
 			inbound: l.inbound.map((x) => x.name),
 		};
 	}
