@@ -32,9 +32,29 @@ export function declaredInput(text: string): number[] | undefined {
  * failure becomes an `internal-error` diagnostic.
  */
 export function analyzePython(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+	return analyzeSource(text, options, undefined).result;
+}
+
+/**
+ * Analyses successive versions of one document, re-using the previous parse where the text did
+ * not change. The editor keeps one per open document.
+ */
+export class IncrementalAnalyzer {
+	private previous: PythonSource | undefined;
+
+	analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+		const { result, source } = analyzeSource(text, options, this.previous);
+		this.previous = source;
+		return result;
+	}
+}
+
+function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSource | undefined): { result: AnalysisResult; source: PythonSource | undefined } {
 	const diagnostics: AnalysisDiagnostic[] = [];
+	let source: PythonSource | undefined;
 	try {
-		const source = new PythonSource(text);
+		source = new PythonSource(text, previous);
+		const src = source;
 		for (const range of source.syntaxErrors()) {
 			diagnostics.push({
 				range,
@@ -52,7 +72,7 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 		if (input) {
 			for (const root of torch.roots()) {
 				if (!root.called) {
-					interpreter.call({ k: 'obj', obj: root }, { positional: [{ k: 'obj', obj: new TorchTensor(input) }], keywords: new Map(), node: source.tree.topNode });
+					interpreter.call({ k: 'obj', obj: root }, { positional: [{ k: 'obj', obj: new TorchTensor(input) }], keywords: new Map(), node: src.tree.topNode });
 				}
 			}
 		}
@@ -67,7 +87,7 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 		}
 		diagnostics.push(...keras.diagnostics, ...torch.diagnostics);
 		const models = [...keras.summaries(), ...torch.summaries()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-		return { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated };
+		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {
 		diagnostics.push({
 			range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -75,7 +95,7 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
 			code: 'internal-error',
 			message: `NormLens could not analyse this file: ${(e as Error).message}`,
 		});
-		return { models: [], diagnostics, steps: 0, truncated: false };
+		return { result: { models: [], diagnostics, steps: 0, truncated: false }, source: undefined };
 	}
 }
 

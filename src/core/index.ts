@@ -2,7 +2,7 @@
  * The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
  * only from here; nothing in core may import `vscode` or Node built-ins.
  */
-export { analyzePython, layerAt, layerOnLine } from './analyze';
+export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine } from './analyze';
 export type { AnalyzeOptions } from './analyze';
 export { explainLayer, isNormalization, axisNames } from './explain/explain';
 export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebook/nbformat';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzePython, buildProgram, layerAt } from '../core';
+import { buildProgram, IncrementalAnalyzer, layerAt } from '../core';
 import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
 
 /**
@@ -64,12 +64,12 @@ function isNotebookCell(doc: vscode.TextDocument): boolean {
  * cell versions), so that hovers, lenses and hints on one version share one analysis.
  */
 export class AnalysisService implements vscode.Disposable {
-	private readonly cache = new Map<string, { key: string; result: AnalysisResult }>();
+	private readonly cache = new Map<string, { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer }>();
 	private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.onDidChangeEmitter.event;
 	private readonly subscription: vscode.Disposable;
 
-	constructor() {
+	constructor(private readonly torchInput: () => number[] | undefined = () => undefined) {
 		this.subscription = vscode.workspace.onDidCloseTextDocument((doc) => {
 			this.cache.delete(doc.uri.toString());
 		});
@@ -92,11 +92,7 @@ export class AnalysisService implements vscode.Disposable {
 		}
 		const uri = doc.uri.toString();
 		const key = `${doc.version}`;
-		let entry = this.cache.get(uri);
-		if (!entry || entry.key !== key) {
-			entry = { key, result: analyzePython(doc.getText()) };
-			this.cache.set(uri, entry);
-		}
+		const entry = this.entry(uri, key, () => doc.getText());
 		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName);
 	}
 
@@ -107,11 +103,7 @@ export class AnalysisService implements vscode.Disposable {
 		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
 		const uri = notebook.uri.toString();
 		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
-		let entry = this.cache.get(uri);
-		if (!entry || entry.key !== key) {
-			entry = { key, result: analyzePython(program.text) };
-			this.cache.set(uri, entry);
-		}
+		const entry = this.entry(uri, key, () => program.text);
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
@@ -120,8 +112,26 @@ export class AnalysisService implements vscode.Disposable {
 		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath);
 	}
 
+	/** The analysis of one version, re-using the previous version's parse where the text is unchanged. */
+	private entry(uri: string, key: string, text: () => string): { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer } {
+		let entry = this.cache.get(uri);
+		if (entry?.key === key) {
+			return entry;
+		}
+		const analyzer = entry?.analyzer ?? new IncrementalAnalyzer();
+		entry = { key, result: analyzer.analyze(text(), { torchInput: this.torchInput() }), analyzer };
+		this.cache.set(uri, entry);
+		return entry;
+	}
+
 	/** Tell listeners (lenses, hints) that analyses may have changed. */
 	fireChanged(): void {
+		this.onDidChangeEmitter.fire();
+	}
+
+	/** Forget every analysis (a setting that changes results was edited). */
+	invalidate(): void {
+		this.cache.clear();
 		this.onDidChangeEmitter.fire();
 	}
 

@@ -14,6 +14,8 @@ export interface ExtensionConfig {
 	engineMaxThreads: number;
 	/** Largest sample run, in MiB of input + output. */
 	engineMemoryLimitMiB: number;
+	/** Example input shape for PyTorch models the source never calls (batch first). */
+	torchInputShape: number[] | undefined;
 }
 
 export const configSection = 'normlens';
@@ -27,5 +29,10 @@ export function readConfig(): ExtensionConfig {
 		sampleSeed: c.get<number>('sample.seed', 42),
 		engineMaxThreads: c.get<number>('engine.maxThreads', 0),
 		engineMemoryLimitMiB: c.get<number>('engine.memoryLimitMiB', 512),
+		torchInputShape: validShape(c.get<unknown>('torch.inputShape', null)),
 	};
+}
+
+function validShape(v: unknown): number[] | undefined {
+	return Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0) ? (v as number[]) : undefined;
 }

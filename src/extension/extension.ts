@@ -34,7 +34,7 @@ interface Target {
 
 export function activate(context: vscode.ExtensionContext): NormLensApi {
 	let config: ExtensionConfig = readConfig();
-	const analysis = new AnalysisService();
+	const analysis = new AnalysisService(() => config.torchInputShape);
 	const runner = new NormalizationRunner(context.extensionUri, () => config);
 	let shown: { doc: vscode.TextDocument; model: ModelSummary; analysis: DocumentAnalysis } | undefined;
 
@@ -67,8 +67,13 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		}),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration(configSection)) {
+				const before = JSON.stringify(config.torchInputShape);
 				config = readConfig();
-				analysis.fireChanged();
+				if (JSON.stringify(config.torchInputShape) !== before) {
+					analysis.invalidate();
+				} else {
+					analysis.fireChanged();
+				}
 			}
 		}),
 		vscode.window.onDidChangeTextEditorSelection((e) => {
@@ -98,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		}
 		const a = doc ? analysis.analyze(doc) : undefined;
 		if (!doc || !a) {
-			void vscode.window.showInformationMessage('NormLens: open a Python file or notebook with a Keras model first.');
+			void vscode.window.showInformationMessage('NormLens: open a Python file or notebook with a Keras or PyTorch model first.');
 			return undefined;
 		}
 		return { doc, pos, analysis: a };
@@ -149,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			const model = t?.analysis.modelAt(t.pos);
 			if (!t || !model) {
 				if (t) {
-					void vscode.window.showInformationMessage('NormLens: no Keras model found in this file.');
+					void vscode.window.showInformationMessage('NormLens: no Keras or PyTorch model found in this file.');
 				}
 				return undefined;
 			}

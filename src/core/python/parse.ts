@@ -1,4 +1,5 @@
 import { parser } from '@lezer/python';
+import { TreeFragment } from '@lezer/common';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { TextPosition, TextRange } from '../../protocol/analysis';
 
@@ -10,8 +11,15 @@ export class PythonSource {
 	readonly tree: Tree;
 	private readonly lineStarts: number[];
 
-	constructor(readonly text: string) {
-		this.tree = parseTolerant(text);
+	/**
+	 * @param previous the source this text was edited from: its tree is reused where the text did
+	 * not change (Lezer's incremental parsing), which makes re-analysis after an edit cheap.
+	 */
+	constructor(
+		readonly text: string,
+		previous?: PythonSource,
+	) {
+		this.tree = parseTolerant(text, previous ? reusableFragments(previous, text) : undefined);
 		this.lineStarts = [0];
 		for (let i = 0; i < text.length; i++) {
 			if (text.charCodeAt(i) === 10) {
@@ -75,8 +83,8 @@ export class PythonSource {
  * member access with a missing name. Such dots are blanked (same offsets) and the text re-parsed, so
  * `x / 255.` reads as `x / 255` — the same number.
  */
-function parseTolerant(text: string): Tree {
-	const tree = parser.parse(text);
+function parseTolerant(text: string, fragments?: readonly TreeFragment[]): Tree {
+	const tree = parser.parse(text, fragments);
 	const dots: number[] = [];
 	tree.iterate({
 		enter: (n) => {
@@ -96,7 +104,24 @@ function parseTolerant(text: string): Tree {
 	for (const d of dots) {
 		chars[d] = ' ';
 	}
-	return parser.parse(chars.join(''));
+	return parser.parse(chars.join(''), fragments);
+}
+
+/** Fragments of the previous tree outside the one region where the texts differ. */
+function reusableFragments(previous: PythonSource, text: string): readonly TreeFragment[] {
+	const old = previous.text;
+	let start = 0;
+	const max = Math.min(old.length, text.length);
+	while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) {
+		start++;
+	}
+	let endOld = old.length;
+	let endNew = text.length;
+	while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)) {
+		endOld--;
+		endNew--;
+	}
+	return TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [{ fromA: start, toA: endOld, fromB: start, toB: endNew }]);
 }
 
 /** Children of a node, including anonymous tokens such as `,` and `=`. */

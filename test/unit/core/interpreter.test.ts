@@ -190,3 +190,21 @@ model = tf.keras.Model(inp, y)
 		assert.ok(Array.isArray(r.models));
 	});
 });
+
+describe('incremental re-analysis', () => {
+	it('gives the same result as a fresh analysis after each edit', async () => {
+		const { IncrementalAnalyzer } = await import('../../../src/core');
+		const inc = new IncrementalAnalyzer();
+		const versions = [
+			'import tensorflow as tf\ninp = tf.keras.Input((30,))\nx = tf.keras.layers.Dense(50)(inp)\nmodel = tf.keras.Model(inp, x)\n',
+			'import tensorflow as tf\ninp = tf.keras.Input((30,))\nx = tf.keras.layers.Dense(64)(inp)\nmodel = tf.keras.Model(inp, x)\n',
+			'import tensorflow as tf\ninp = tf.keras.Input((30,))\nx = tf.keras.layers.Dense(64)(inp)\nx = tf.keras.layers.BatchNormalization()(x)\nmodel = tf.keras.Model(inp, x)\n',
+			'import tensorflow as tf\ninp = tf.keras.Input((30,))\nx = tf.keras.layers.Dense(64)(inp\nx = tf.keras.layers.BatchNormalization()(x)\nmodel = tf.keras.Model(inp, x)\n',
+			'',
+			'import tensorflow as tf\ninp = tf.keras.Input((30,))\nmodel = tf.keras.Model(inp, tf.keras.layers.Dense(2)(inp))\n',
+		];
+		for (const v of versions) {
+			assert.deepStrictEqual(inc.analyze(v), analyzePython(v));
+		}
+	});
+});

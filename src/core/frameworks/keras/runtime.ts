@@ -445,13 +445,11 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const ordered = [...seen].sort((a, b) => a.id - b.id);
-		const layers: KerasLayer[] = [];
+		const layers = new Set<KerasLayer>();
 		for (const t of ordered) {
-			if (!layers.includes(t.producer)) {
-				layers.push(t.producer);
-			}
+			layers.add(t.producer);
 		}
-		return layers;
+		return [...layers];
 	}
 
 	//#endregion

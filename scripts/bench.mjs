@@ -1,0 +1,116 @@
+// `npm run bench`: analysis speed on large inputs (a 5,000-line model file, a 300-cell notebook),
+// re-analysis after a one-line edit, and the engine's sample run, each as the median of repeated
+// runs. `--json` prints one JSON object. Results are recorded in BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const json = process.argv.includes('--json');
+const log = (...a) => {
+	if (!json) {
+		console.log(...a);
+	}
+};
+
+if (spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', '.bin', 'tsc'), '-p', 'test/unit'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) {
+	throw new Error('tsc failed');
+}
+const core = require(path.join(repoRoot, 'out', 'src', 'core', 'index.js'));
+const { normalize } = require(path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js'));
+
+function median(xs) {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.floor(s.length / 2)];
+}
+
+function time(fn, runs) {
+	fn(); // warm-up: JIT
+	const t = [];
+	for (let i = 0; i < runs; i++) {
+		const s = process.hrtime.bigint();
+		fn();
+		t.push(Number(process.hrtime.bigint() - s) / 1e6);
+	}
+	return { median: median(t), min: Math.min(...t), max: Math.max(...t) };
+}
+
+/** A 5,000-line Keras functional model: 1,000 residual blocks of five lines. */
+function bigKerasFile() {
+	const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((32, 32, 16))'];
+	for (let i = 0; lines.length < 4995; i++) {
+		lines.push(
+			`y = layers.Conv2D(16, 3, padding="same", use_bias=False)(x)`,
+			`y = layers.BatchNormalization()(y)`,
+			`y = layers.ReLU()(y)`,
+			`x = layers.Add()([x, y])`,
+			`# block ${i}`,
+		);
+	}
+	lines.push('model = tf.keras.Model(inp, x)');
+	return lines.join('\n');
+}
+
+/** A 300-cell notebook program: a PyTorch model assembled cell by cell. */
+function bigNotebook() {
+	const cells = [{ index: 0, source: 'import torch\nimport torch.nn as nn\nlayers = []' }];
+	for (let i = 1; i < 299; i++) {
+		cells.push({ index: i, source: `layers.append(nn.Conv2d(8, 8, 3, padding=1, bias=False))\nlayers.append(nn.BatchNorm2d(8))\nlayers.append(nn.ReLU())` });
+	}
+	cells.push({ index: 299, source: 'model = nn.Sequential(nn.Conv2d(3, 8, 1), *layers)\ny = model(torch.randn(2, 3, 16, 16))' });
+	return core.buildProgram(cells).text;
+}
+
+const results = { machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`, analysis: [], engine: [] };
+
+const big = bigKerasFile();
+const nb = bigNotebook();
+const edited = big.replace('# block 500', 'y = layers.Dropout(0.1)(y)');
+for (const [name, text] of [
+	['5,000-line Keras file (1,000 residual blocks, 4,000 layers)', big],
+	['one-line edit of that file (re-analysis)', edited],
+	['300-cell notebook (PyTorch, 897 modules)', nb],
+	['examples/tabular_bn.py', require('node:fs').readFileSync(path.join(repoRoot, 'examples', 'tabular_bn.py'), 'utf8')],
+]) {
+	let r;
+	const t = time(() => {
+		r = core.analyzePython(text);
+	}, 9);
+	const layers = r.models.reduce((s, m) => s + m.layers.length, 0);
+	results.analysis.push({ name, lines: text.split('\n').length, layers, steps: r.steps, truncated: r.truncated, ms: t });
+	log(`${name}: ${text.split('\n').length} lines, ${layers} layers, ${r.steps} steps — median ${t.median.toFixed(1)} ms (min ${t.min.toFixed(1)}, max ${t.max.toFixed(1)})`);
+}
+
+{
+	// Re-analysis after a one-line edit, as the editor does it: the previous parse is reused.
+	const inc = new core.IncrementalAnalyzer();
+	const variants = [big, edited];
+	let k = 0;
+	inc.analyze(big);
+	const t = time(() => {
+		k++;
+		inc.analyze(variants[k % 2]);
+	}, 10);
+	results.analysis.push({ name: 'one-line edit, incremental (IncrementalAnalyzer, as the editor runs it)', lines: 4999, ms: t });
+	log(`one-line edit, incremental re-analysis (as the editor runs it): median ${t.median.toFixed(1)} ms (min ${t.min.toFixed(1)}, max ${t.max.toFixed(1)})`);
+}
+
+for (const shape of [
+	[32, 50],
+	[32, 100, 200, 30],
+]) {
+	const task = { kernel: 'Normalize', shape, reducedAxes: shape.map((_, i) => i).filter((i) => i !== shape.length - 1), epsilon: 1e-3, seed: 42, distribution: 'normal', momentum: { convention: 'keras', value: 0.99 }, maxElements: 1 << 28 };
+	const ts = [];
+	for (let i = 0; i < 5; i++) {
+		ts.push((await normalize(task)).elapsedMs);
+	}
+	results.engine.push({ shape, backend: 'js', ms: median(ts) });
+	log(`engine (js kernel, in-thread) BatchNorm train on [${shape.join(', ')}]: median ${median(ts).toFixed(1)} ms (generation + stats + normalize + stats)`);
+}
+
+if (json) {
+	console.log(JSON.stringify(results, null, 2));
+}
