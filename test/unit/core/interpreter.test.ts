@@ -208,3 +208,64 @@ describe('incremental re-analysis', () => {
 		}
 	});
 });
+
+describe('normalization diagnostics', () => {
+	it('Keras BatchNormalization(axis=1) after a channels_last Conv2D: warning naming both axes, fix axis=-1', () => {
+		const r = analyzePython(`import tensorflow as tf
+x = tf.keras.Input((100, 200, 3))
+c = tf.keras.layers.Conv2D(30, 3, use_bias=False)(x)
+a = tf.keras.layers.ReLU()(c)
+b = tf.keras.layers.BatchNormalization(axis=1)(a)
+m = tf.keras.Model(x, b)
+`);
+		const d = r.diagnostics.find((x) => x.code === 'bn-axis');
+		assert.ok(d, JSON.stringify(r.diagnostics));
+		assert.match(d.message, /keeps axis 1 \(size 98\) but the Conv2D `conv2d` before it puts its 30 channels on axis 3/);
+		assert.deepStrictEqual(d.fix?.edits[0].newText, '-1');
+		assert.strictEqual(d.range.start.line, 4);
+	});
+
+	it('PyTorch BatchNorm1d on (N, L, C) data: a specific error that says to permute', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(16, 64, bias=False)
+        self.bn = nn.BatchNorm1d(64)
+    def forward(self, x):
+        return self.bn(self.proj(x))
+net = Net()
+y = net(torch.randn(8, 20, 16))
+`);
+		const d = r.diagnostics.find((x) => x.code === 'bn-channels-last');
+		assert.ok(d, JSON.stringify(r.diagnostics));
+		assert.match(d.message, /BatchNorm1d\(64\) normalizes dim 1, but this \(N, L, C\)-shaped input \(8, 20, 64\)/);
+		assert.match(d.message, /transpose\(1, 2\)/);
+	});
+
+	it('PyTorch shape mismatches name both sizes (Linear in_features, Conv in_channels, BatchNorm num_features)', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+a = nn.Sequential(nn.Conv2d(3, 16, 3), nn.BatchNorm2d(32))
+b = nn.Sequential(nn.Flatten(), nn.Linear(100, 10))
+c = nn.Sequential(nn.Conv2d(4, 8, 3))
+ya = a(torch.randn(2, 3, 8, 8))
+yb = b(torch.randn(2, 3, 8, 8))
+yc = c(torch.randn(2, 3, 8, 8))
+`);
+		const msgs = r.diagnostics.filter((d) => d.code === 'shape-mismatch').map((d) => d.message);
+		assert.ok(msgs.some((m) => /BatchNorm2d expects 32 channels \(num_features\) on dim 1 but the input has 16/.test(m)), msgs.join('\n'));
+		assert.ok(msgs.some((m) => /Linear expects 100 input features \(in_features\) but the input has 192/.test(m)), msgs.join('\n'));
+		assert.ok(msgs.some((m) => /Conv2d expects 4 input channels \(in_channels\) but the input has 3/.test(m)), msgs.join('\n'));
+	});
+
+	it('PyTorch BatchNorm1d on a batch of one: a warning (PyTorch raises in training)', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+m = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8))
+y = m(torch.randn(1, 4))
+`);
+		assert.ok(r.diagnostics.some((d) => d.code === 'batch-size-one' && d.severity === 'warning'));
+	});
+});

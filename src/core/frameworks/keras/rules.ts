@@ -6,7 +6,15 @@ import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from './catalogu
 export type LayerConfig = Map<string, Value>;
 
 /** A shape the framework itself would reject; the message names both sizes. */
-export class ShapeError extends Error {}
+export class ShapeError extends Error {
+	constructor(
+		message: string,
+		/** A more specific diagnostic code than `shape-mismatch`. */
+		readonly code = 'shape-mismatch',
+	) {
+		super(message);
+	}
+}
 
 function int(cfg: LayerConfig, name: string): number | undefined {
 	return asInt(cfg.get(name));

@@ -4,7 +4,7 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { children } from '../../python/parse';
 import { asInt, asSequence, asString, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
-import { kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
+import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
 
 /** Where a call's arguments sit in the source, for quick fixes that edit them. */
 interface ArgSites {
@@ -508,7 +508,7 @@ export class KerasRuntime implements Runtime {
 				this.diagnostics.push({
 					range: callRange,
 					severity: 'error',
-					code: 'shape-mismatch',
+					code: e.code,
 					message: `${layer.type} \`${layer.name}\` ${e.message}.`,
 				});
 				layer.built = true;
@@ -531,6 +531,41 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		this.checkRedundantBias();
+		this.checkBatchNormAxis();
+	}
+
+	/** A BatchNormalization whose kept axis is not the channel axis of the convolution feeding it. */
+	private checkBatchNormAxis(): void {
+		for (const bn of this.layers) {
+			const input = bn.inputShapes?.[0];
+			if (bn.type !== 'BatchNormalization' || !input || input.length < 3) {
+				continue;
+			}
+			let src = bn.inbound[0];
+			while (src && src.spec && (src.spec.shape === 'identity' && src.spec.category !== 'normalization') && src.inbound.length === 1) {
+				src = src.inbound[0];
+			}
+			if (!src?.spec || !['convolution', 'pooling'].includes(src.spec.category)) {
+				continue;
+			}
+			const channel = channelAxis(src.config, input.length);
+			const kept = axesOf(bn.config, input.length);
+			if (channel === undefined || !kept || kept.length !== 1 || kept[0] === channel) {
+				continue;
+			}
+			const explicit = bn.sites.keywords.get('axis');
+			const want = channel === input.length - 1 ? '-1' : String(channel);
+			const edit = explicit
+				? { range: explicit, newText: want }
+				: { range: { start: bn.sites.end, end: bn.sites.end }, newText: bn.sites.hasArgs ? `, axis=${want}` : `axis=${want}` };
+			this.diagnostics.push({
+				range: bn.range,
+				severity: 'warning',
+				code: 'bn-axis',
+				message: `BatchNormalization \`${bn.name}\` keeps axis ${kept[0]} (size ${input[kept[0]] ?? 'None'}) but the ${src.type} \`${src.name}\` before it puts its ${input[channel] ?? '?'} channels on axis ${channel}: the statistics would be per ${kept[0] === 0 ? 'sample' : `position along axis ${kept[0]}`}, not per channel. Use axis=${want}.`,
+				fix: { title: `Set axis=${want}`, edits: [edit] },
+			});
+		}
 	}
 
 	/** Builds a Sequential model's layers in order; returns its output shape. */

@@ -333,7 +333,17 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 				throw new ShapeError(`${name} expects a ${spec.rank === 1 ? '2-D or 3-D' : `${spec.rank + 2}-D`} input but got ${x.length}-D ${fmt(x)}`);
 			}
 		}
-		checkChannels(x, 1, int(cfg, 'num_features'), 'channels (num_features) on dim 1', name);
+		const c = int(cfg, 'num_features');
+		if (spec.rank === 1 && x.length === 3 && c !== undefined && x[1] !== c && x[2] === c) {
+			throw new ShapeError(
+				`${name}(${c}) normalizes dim 1, but this (N, L, C)-shaped input ${fmt(x)} has its ${c} features on the last dim: permute it to (N, C, L) first, e.g. x.transpose(1, 2)`,
+				'bn-channels-last',
+			);
+		}
+		checkChannels(x, 1, c, 'channels (num_features) on dim 1', name);
+		if (x[0] === 1 && x.slice(2).every((d) => d === 1)) {
+			throw new ShapeError(`${name} gets one value per channel ${fmt(x)}: in training PyTorch raises "Expected more than 1 value per channel when training" — use a batch larger than 1 or call model.eval()`, 'batch-size-one');
+		}
 		return x;
 	},
 	instanceNorm: (spec, cfg, [x], name) => {

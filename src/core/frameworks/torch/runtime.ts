@@ -497,7 +497,11 @@ export class TorchRuntime implements Runtime {
 				if (!(e instanceof ShapeError)) {
 					throw e;
 				}
-				this.report({ range: m.range, severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+				const batchOne = e.code === 'batch-size-one';
+				this.report({ range: m.range, severity: batchOne ? 'warning' : 'error', code: e.code, message: `${e.message}.` });
+				if (batchOne && inputs[0]) {
+					out = inputs[0];
+				}
 			}
 		}
 		this.record(m, inputs[0] ?? null, out);
