@@ -69,7 +69,7 @@ export interface ModelSummary {
 	/** The framework's own name for it (`sequential`, `functional`), where one exists. */
 	frameworkName: string | null;
 	framework: Framework;
-	kind: 'sequential' | 'functional' | 'module';
+	kind: 'sequential' | 'functional' | 'subclass' | 'module';
 	range: TextRange;
 	layers: LayerSummary[];
 	/** Totals; a field is `null` when any contributing layer's count is unknown. */

@@ -75,3 +75,29 @@ classifier = models.Model(inputs, outputs)
 		assert.deepStrictEqual(m.totals, { total: 2_257_984 + 1280 * 5 + 5, trainable: 1280 * 5 + 5, nonTrainable: 2_257_984, buffers: 0 });
 	});
 });
+
+describe('subclassed Keras models', () => {
+	it('keras.Model subclass with a custom Layer in a list, built with model.build((None, 16))', () => {
+		const r = analyzePython(fs.readFileSync(path.join(fixtures, 'keras', 'subclassed.py'), 'utf8'));
+		assert.strictEqual(r.models.length, 1);
+		const m = r.models[0];
+		assert.strictEqual(m.kind, 'subclass');
+		// stem Dense(16→32) 544 · 2 × [Dense(32→32, no bias) 1,024 + BatchNormalization(32) 128] · head Dense(32→10) 330
+		assert.deepStrictEqual(
+			m.layers.map((l) => [l.name, l.type, l.outputShape, l.params?.total]),
+			[
+				['dense', 'Dense', [null, 32], 544],
+				['residual_block', 'ResidualBlock', [null, 32], 1152],
+				['residual_block_1', 'ResidualBlock', [null, 32], 1152],
+				['dense_3', 'Dense', [null, 10], 330],
+			],
+		);
+		assert.deepStrictEqual(m.totals, { total: 3178, trainable: 3050, nonTrainable: 128, buffers: 0 });
+	});
+
+	it('an unbuilt subclassed model has unknown counts, not guessed ones', () => {
+		const src = fs.readFileSync(path.join(fixtures, 'keras', 'subclassed.py'), 'utf8').replace('model.build((None, 16))', '');
+		const m = analyzePython(src).models[0];
+		assert.strictEqual(m.totals.total, null);
+	});
+});

@@ -2,7 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { children } from '../../python/parse';
-import { asInt, asSequence, asString, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
 
@@ -50,7 +50,8 @@ export class KerasTensor implements FrameworkObject {
 	constructor(
 		readonly id: number,
 		readonly shape: Shape | null,
-		readonly producer: KerasLayer,
+		/** The layer that made it; `null` for concrete tensors (`tf.zeros(…)`). */
+		readonly producer: KerasLayer | null,
 		readonly inputs: KerasTensor[],
 	) {}
 }
@@ -61,11 +62,17 @@ export class KerasModel implements FrameworkObject {
 	trainable = true;
 	layers: KerasLayer[] = [];
 	inputShape: Shape | undefined;
+	/** Subclassed models: built by a call; a keras.layers.Layer subclass is not a model of its own. */
+	built = false;
+	isLayer = false;
+	outputShape: Shape | null = null;
 	inputs: KerasTensor[] = [];
 	outputs: KerasTensor[] = [];
 
+	pyClass?: ClassValue;
+
 	constructor(
-		readonly modelKind: 'sequential' | 'functional',
+		readonly modelKind: 'sequential' | 'functional' | 'subclass',
 		readonly name: string,
 		public varName: string | undefined,
 		readonly range: TextRange,
@@ -135,6 +142,15 @@ export class KerasRuntime implements Runtime {
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const concrete = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/.exec(path);
+		if (concrete && !path.startsWith('torch')) {
+			const arg = args.positional[0] ?? args.keywords.get('shape');
+			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
+			if (dims.length > 0 && dims.every((d) => d !== undefined)) {
+				return { k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) };
+			}
+			return UNKNOWN;
+		}
 		const sub = kerasSubpath(path);
 		if (!sub || sub.length === 0) {
 			return undefined;
@@ -189,6 +205,84 @@ export class KerasRuntime implements Runtime {
 		return undefined;
 	}
 
+	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
+	binaryOp(op: string, a: Value, b: Value): Value | undefined {
+		const t = (v: Value) => (v.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined);
+		const ta = t(a);
+		const tb = t(b);
+		if ((!ta && !tb) || !['+', '-', '*', '/'].includes(op)) {
+			return undefined;
+		}
+		const sa = ta ? ta.shape : [];
+		const sb = tb ? tb.shape : [];
+		let shape: Shape | null = null;
+		if (sa && sb) {
+			const r = Math.max(sa.length, sb.length);
+			shape = [];
+			for (let i = 0; i < r; i++) {
+				const x = i < r - sa.length ? 1 : sa[sa.length - r + i];
+				const y = i < r - sb.length ? 1 : sb[sb.length - r + i];
+				shape.push(x === 1 ? y : y === 1 ? x : (x ?? y));
+			}
+		}
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, null, [ta, tb].filter((x): x is KerasTensor => x !== undefined)) };
+	}
+
+	/** A source subclass of keras.Model or keras.layers.Layer: a model whose layers are its attributes. */
+	instantiate(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined {
+		const base = bases.map(kerasSubpath).find((p) => p && (p[p.length - 1] === 'Model' || p[p.length - 1] === 'Layer'));
+		if (!base) {
+			return undefined;
+		}
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName(toSnakeCase(cls.name));
+		const model = new KerasModel('subclass', name, ctx.depth === 0 ? ctx.assignedTo : undefined, ctx.range(args.node), ctx.depth === 0);
+		model.isLayer = base[base.length - 1] === 'Layer';
+		if (!model.isLayer) {
+			this.models.push(model);
+		}
+		return model;
+	}
+
+	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
+		if (!(obj instanceof KerasModel) || obj.modelKind !== 'subclass') {
+			return false;
+		}
+		if (name === 'trainable' && value.k === 'bool') {
+			obj.trainable = value.v;
+			return true;
+		}
+		const add = (v: Value): boolean => {
+			if (v.k === 'obj' && v.obj instanceof KerasLayer) {
+				obj.layers.push(v.obj);
+				return true;
+			}
+			if (v.k === 'obj' && v.obj instanceof KerasModel) {
+				obj.layers.push(this.modelLayer(v.obj));
+				return true;
+			}
+			return false;
+		};
+		// Tracked as layers, and still stored as plain attributes for `call` to read (hence false).
+		const items = asSequence(value);
+		if (items) {
+			items.forEach(add);
+		} else {
+			add(value);
+		}
+		return false;
+	}
+
+	private modelLayer(model: KerasModel): KerasLayer {
+		let layer = this.modelLayers.get(model);
+		if (!layer) {
+			const type = model.modelKind === 'sequential' ? 'Sequential' : model.modelKind === 'functional' ? 'Functional' : (model.pyClass?.name ?? 'Model');
+			layer = new KerasLayer(type, model.name, undefined, new Map(), model.range, { end: model.range.end, hasArgs: true, keywords: new Map() });
+			layer.nested = model;
+			this.modelLayers.set(model, layer);
+		}
+		return layer;
+	}
+
 	/** `model = build_model()` at module level names a model built inside the function. */
 	bind(name: string, value: Value): void {
 		if (value.k === 'obj' && value.obj instanceof KerasModel && !value.obj.createdAtTop) {
@@ -208,19 +302,28 @@ export class KerasRuntime implements Runtime {
 
 	/** A model called on a tensor becomes one layer of the calling model, as in Keras. */
 	private callModel(model: KerasModel, args: CallArgs, ctx: CallContext): Value {
-		let layer = this.modelLayers.get(model);
-		if (!layer) {
-			layer = new KerasLayer(model.modelKind === 'sequential' ? 'Sequential' : 'Functional', model.name, undefined, new Map(), model.range, this.sites(args.node, ctx));
-			layer.nested = model;
-			this.modelLayers.set(model, layer);
-		}
+		const layer = this.modelLayer(model);
 		const x = args.positional[0];
 		const input = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
 		if (!input) {
 			return UNKNOWN;
 		}
 		let out: Shape | null = null;
-		if (model.modelKind === 'sequential') {
+		if (model.modelKind === 'subclass') {
+			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
+			const result = call ? ctx.callFunction(call.fn, args, { k: 'obj', obj: model }) : UNKNOWN;
+			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+			model.built = true;
+			model.inputShape ??= input.shape ?? undefined;
+			model.outputShape ??= out;
+			if (!layer.built) {
+				layer.built = true;
+				layer.inputShapes = input.shape ? [input.shape] : null;
+				layer.outputShape = out;
+			}
+			// Called directly (model(x)), the subclass is the model; inside another model, one layer.
+			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, [input]) };
+		} else if (model.modelKind === 'sequential') {
 			model.inputShape ??= input.shape ?? undefined;
 			out = this.buildSequential(model);
 		} else if (model.outputs.length === 1) {
@@ -231,14 +334,21 @@ export class KerasRuntime implements Runtime {
 			layer.inputShapes = input.shape ? [input.shape] : null;
 			layer.outputShape = out;
 		}
-		if (!layer.inbound.includes(input.producer)) {
+		if (input.producer && !layer.inbound.includes(input.producer)) {
 			layer.inbound.push(input.producer);
 		}
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, [input]) };
 	}
 
-	callMethod(obj: FrameworkObject, name: string, args: CallArgs): Value | undefined {
+	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (obj instanceof KerasModel) {
+			if (name === 'build' && obj.modelKind === 'subclass') {
+				const dims = asSequence(args.positional[0] ?? args.keywords.get('input_shape'))?.map((v) => (v.k === 'none' ? null : asInt(v)));
+				if (dims && dims.every((d) => d !== undefined)) {
+					this.callModel(obj, { ...args, positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }], keywords: new Map() }, ctx);
+				}
+				return NONE;
+			}
 			if (name === 'add' && obj.modelKind === 'sequential') {
 				const v = args.positional[0];
 				if (v) {
@@ -382,7 +492,7 @@ export class KerasRuntime implements Runtime {
 		if (v.k !== 'obj') {
 			return;
 		}
-		if (v.obj instanceof KerasTensor && v.obj.producer.type === 'InputLayer') {
+		if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
 			model.inputShape = v.obj.shape ?? undefined;
 		} else if (v.obj instanceof KerasModel) {
 			// A model added to a Sequential is one layer of it.
@@ -447,7 +557,9 @@ export class KerasRuntime implements Runtime {
 		const ordered = [...seen].sort((a, b) => a.id - b.id);
 		const layers = new Set<KerasLayer>();
 		for (const t of ordered) {
-			layers.add(t.producer);
+			if (t.producer) {
+				layers.add(t.producer);
+			}
 		}
 		return [...layers];
 	}
@@ -477,7 +589,7 @@ export class KerasRuntime implements Runtime {
 		const known = shapes.every((s): s is Shape => s !== null);
 		const out = this.apply(layer, known ? shapes : null, ctx.range(args.node));
 		for (const t of inputs) {
-			if (!layer.inbound.includes(t.producer)) {
+			if (t.producer && !layer.inbound.includes(t.producer)) {
 				layer.inbound.push(t.producer);
 			}
 		}

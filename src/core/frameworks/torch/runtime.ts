@@ -1017,8 +1017,8 @@ function broadcast(a: Shape, b: Shape): Shape | null {
 	const r = Math.max(a.length, b.length);
 	const out: Shape = [];
 	for (let i = 0; i < r; i++) {
-		const x = a[a.length - r + i] ?? 1;
-		const y = b[b.length - r + i] ?? 1;
+		const x = i < r - a.length ? 1 : a[a.length - r + i];
+		const y = i < r - b.length ? 1 : b[b.length - r + i];
 		if (x === null || y === null) {
 			out.push(x === 1 ? y : y === 1 ? x : (x ?? y));
 		} else if (x === y || y === 1) {
