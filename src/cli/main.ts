@@ -12,6 +12,7 @@ import {
 	toContract,
 } from '../core';
 import { EnginePool } from '../host/enginePool';
+import { localModuleReader } from '../host/localModules';
 import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 
@@ -53,7 +54,7 @@ function load(file: string): Loaded {
 		try {
 			const cells = parseNotebook(text).filter((c) => c.kind === 'code');
 			const program = buildProgram(cells);
-			return { file, result: analyzePython(program.text), program };
+			return { file, result: analyzePython(program.text, { readModule: localModuleReader(path.dirname(path.resolve(file))) }), program };
 		} catch (e) {
 			if (e instanceof NotebookError) {
 				throw new CliError(`${file}: ${e.message}`);
@@ -61,7 +62,7 @@ function load(file: string): Loaded {
 			throw e;
 		}
 	}
-	return { file, result: analyzePython(text) };
+	return { file, result: analyzePython(text, { readModule: localModuleReader(path.dirname(path.resolve(file))) }) };
 }
 
 function parseTarget(arg: string | undefined): { file: string; line: number } {
@@ -126,7 +127,7 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 				return;
 			}
 			if (loaded.result.models.length === 0) {
-				out(`${target}: no Keras model found.`);
+				out(`${target}: no Keras or PyTorch model found.`);
 			}
 			for (const m of loaded.result.models) {
 				out(summaryText(m));

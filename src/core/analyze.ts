@@ -8,6 +8,11 @@ export interface AnalyzeOptions {
 	limits?: Partial<InterpreterLimits>;
 	/** Example input for PyTorch models that the source never calls (a setting in the editor). */
 	torchInput?: number[];
+	/**
+	 * Text of a local module imported by the file (`from model import Net` → model.py beside it),
+	 * or undefined. Core reads no files: the host (extension, CLI) resolves them.
+	 */
+	readModule?: (name: string) => string | undefined;
 }
 
 /** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
@@ -65,7 +70,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		const keras = new KerasRuntime();
 		const torch = new TorchRuntime();
-		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits });
+		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);
 		interpreter.run();
 		interpreter.runUncalledDefinitions();
 		const input = declaredInput(text) ?? options.torchInput;

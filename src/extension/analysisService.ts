@@ -1,4 +1,6 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { localModuleReader } from '../host/localModules';
 import { buildProgram, IncrementalAnalyzer, layerAt } from '../core';
 import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
 
@@ -92,7 +94,7 @@ export class AnalysisService implements vscode.Disposable {
 		}
 		const uri = doc.uri.toString();
 		const key = `${doc.version}`;
-		const entry = this.entry(uri, key, () => doc.getText());
+		const entry = this.entry(uri, key, () => doc.getText(), doc.uri);
 		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName);
 	}
 
@@ -103,7 +105,7 @@ export class AnalysisService implements vscode.Disposable {
 		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
 		const uri = notebook.uri.toString();
 		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
-		const entry = this.entry(uri, key, () => program.text);
+		const entry = this.entry(uri, key, () => program.text, notebook.uri);
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
@@ -113,13 +115,15 @@ export class AnalysisService implements vscode.Disposable {
 	}
 
 	/** The analysis of one version, re-using the previous version's parse where the text is unchanged. */
-	private entry(uri: string, key: string, text: () => string): { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer } {
+	private entry(uri: string, key: string, text: () => string, location: vscode.Uri): { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer } {
 		let entry = this.cache.get(uri);
 		if (entry?.key === key) {
 			return entry;
 		}
 		const analyzer = entry?.analyzer ?? new IncrementalAnalyzer();
-		entry = { key, result: analyzer.analyze(text(), { torchInput: this.torchInput() }), analyzer };
+		// Local imports resolve next to files on disk; untitled documents have none.
+		const readModule = location.scheme === 'file' ? localModuleReader(path.dirname(location.fsPath)) : undefined;
+		entry = { key, result: analyzer.analyze(text(), { torchInput: this.torchInput(), readModule }), analyzer };
 		this.cache.set(uri, entry);
 		return entry;
 	}

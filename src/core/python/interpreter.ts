@@ -122,12 +122,67 @@ export class Interpreter {
 	private readonly deadline: number;
 	private assignTarget: string | undefined;
 
+	/** The source being executed: the analysed file, or a local module while its code runs. */
+	source: PythonSource;
+	/** Innermost call in the analysed file: where objects built by a local module's code are shown. */
+	private mainCallSite: SyntaxNode | undefined;
+	private importDepth = 0;
+	private readonly modules = new Map<string, Value>();
+
 	constructor(
-		readonly source: PythonSource,
+		readonly mainSource: PythonSource,
 		private readonly runtimes: Runtime[],
 		private readonly limits: InterpreterLimits = defaultLimits,
+		/** Text of a local module (`model` → model.py next to the file), or undefined. */
+		private readonly readModule: (name: string) => string | undefined = () => undefined,
 	) {
+		this.source = mainSource;
 		this.deadline = Date.now() + limits.maxMillis;
+	}
+
+	/** Runs `fn` with `source` as the current source. */
+	private within<T>(source: PythonSource, fn: () => T): T {
+		const saved = this.source;
+		this.source = source;
+		try {
+			return fn();
+		} finally {
+			this.source = saved;
+		}
+	}
+
+	/** A range in the analysed file: nodes of local modules map to the call in the file that ran them. */
+	private rangeOf(node: SyntaxNode): TextRange {
+		if (this.source === this.mainSource) {
+			return this.source.rangeOf(node);
+		}
+		return this.mainCallSite ? this.mainSource.rangeOf(this.mainCallSite) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+	}
+
+	/** Imports a local module once; `undefined` when there is no such file. */
+	private importModule(name: string): Value | undefined {
+		if (LIBRARIES.has(name.split('.')[0])) {
+			return undefined;
+		}
+		const cached = this.modules.get(name);
+		if (cached) {
+			return cached;
+		}
+		const text = this.readModule(name);
+		if (text === undefined) {
+			return undefined;
+		}
+		const scope = new Scope(null);
+		const value: Value = { k: 'module', name, scope };
+		this.modules.set(name, value);
+		const source = new PythonSource(text);
+		this.importDepth++;
+		try {
+			this.within(source, () => this.execBlock(source.tree.topNode, scope));
+		} finally {
+			this.importDepth--;
+		}
+		return value;
 	}
 
 	run(): void {
@@ -191,12 +246,12 @@ export class Interpreter {
 	private ctx(): CallContext {
 		return {
 			source: this.source,
-			range: (n) => this.source.rangeOf(n),
-			assignedTo: this.assignTarget,
+			range: (n) => this.rangeOf(n),
+			assignedTo: this.source === this.mainSource ? this.assignTarget : undefined,
 			callFunction: (fn, args, self) => this.callFunction(fn, args, self),
 			callMethod: (self, name, args) => this.call(this.getAttr(self, name), args),
 			iterate: (v) => this.iterate(v),
-			depth: this.depth,
+			depth: this.depth + this.importDepth,
 		};
 	}
 
@@ -294,10 +349,17 @@ export class Interpreter {
 			if (module.startsWith('.')) {
 				module = module.replace(/^\.+/, '');
 			}
+			const local = this.importModule(module);
 			for (; i < parts.length; i++) {
 				const p = parts[i];
 				if (p.name === '*') {
-					scope.set(`*${module}`, { k: 'ref', path: module });
+					if (local?.k === 'module') {
+						for (const [k, v] of local.scope.entries()) {
+							scope.set(k, v);
+						}
+					} else {
+						scope.set(`*${module}`, { k: 'ref', path: module });
+					}
 				} else if (p.name === 'VariableName') {
 					const name = this.source.slice(p);
 					let bound = name;
@@ -305,7 +367,8 @@ export class Interpreter {
 						bound = this.source.slice(parts[i + 2]);
 						i += 2;
 					}
-					scope.set(bound, { k: 'ref', path: `${module}.${name}` });
+					const fromLocal = local?.k === 'module' ? local.scope.get(name) : undefined;
+					scope.set(bound, fromLocal ?? this.importModule(`${module}.${name}`) ?? { k: 'ref', path: `${module}.${name}` });
 				}
 			}
 			return;
@@ -316,10 +379,11 @@ export class Interpreter {
 			if (dotted.length === 0) {
 				return;
 			}
+			const local = this.importModule(dotted.join('.'));
 			if (alias) {
-				scope.set(alias, { k: 'ref', path: dotted.join('.') });
+				scope.set(alias, local ?? { k: 'ref', path: dotted.join('.') });
 			} else {
-				scope.set(dotted[0], { k: 'ref', path: dotted[0] });
+				scope.set(dotted[0], (dotted.length === 1 ? local : undefined) ?? { k: 'ref', path: dotted[0] });
 			}
 			dotted = [];
 		};
@@ -482,6 +546,7 @@ export class Interpreter {
 		const def: FunctionValue = {
 			name: this.source.slice(nameNode),
 			node,
+			source: this.source,
 			params: paramList ? this.params(paramList, scope) : [],
 			body: node.getChild('Body'),
 			expression: null,
@@ -497,7 +562,7 @@ export class Interpreter {
 		}
 		const argList = node.getChild('ArgList');
 		const bases = argList ? this.args(argList, node, scope).positional : [];
-		const cls: ClassValue = { name: this.source.slice(nameNode), node, bases, methods: new Map(), attrs: new Map() };
+		const cls: ClassValue = { name: this.source.slice(nameNode), node, source: this.source, bases, methods: new Map(), attrs: new Map() };
 		const body = node.getChild('Body');
 		if (body) {
 			const classScope = new Scope(scope);
@@ -1057,6 +1122,8 @@ export class Interpreter {
 				}
 				return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
 			}
+			case 'module':
+				return obj.scope.get(name) ?? this.importModule(`${obj.name}.${name}`) ?? UNKNOWN;
 			case 'class': {
 				const m = findMethod(obj.cls, name);
 				return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
@@ -1139,6 +1206,19 @@ export class Interpreter {
 	}
 
 	private callExpression(node: SyntaxNode, scope: Scope): Value {
+		if (this.source === this.mainSource) {
+			const savedSite = this.mainCallSite;
+			this.mainCallSite = node;
+			try {
+				return this.callExpressionInner(node, scope);
+			} finally {
+				this.mainCallSite = savedSite;
+			}
+		}
+		return this.callExpressionInner(node, scope);
+	}
+
+	private callExpressionInner(node: SyntaxNode, scope: Scope): Value {
 		const calleeNode = node.firstChild;
 		const argList = node.getChild('ArgList');
 		if (!calleeNode) {
@@ -1344,6 +1424,10 @@ export class Interpreter {
 			this.methodStack.push({ self, cls: owner });
 		}
 		this.depth++;
+		const saved = this.source;
+		if (def.source instanceof PythonSource) {
+			this.source = def.source;
+		}
 		try {
 			if (def.expression) {
 				return this.eval(def.expression, scope);
@@ -1351,6 +1435,7 @@ export class Interpreter {
 			const c = def.body ? this.execBlock(def.body, scope) : undefined;
 			return c?.type === 'return' ? c.value : NONE;
 		} finally {
+			this.source = saved;
 			this.depth--;
 			if (self && owner) {
 				this.methodStack.pop();
@@ -1534,6 +1619,13 @@ export class Interpreter {
 
 	//#endregion
 }
+
+/** Packages that are never local modules: no file lookup for them. */
+const LIBRARIES = new Set([
+	'torch', 'torchvision', 'torchsummary', 'torchinfo', 'tensorflow', 'tf_keras', 'keras', 'numpy', 'pandas', 'sklearn', 'scipy', 'matplotlib',
+	'seaborn', 'collections', 'typing', 'math', 'os', 'sys', 'json', 're', 'functools', 'itertools', 'dataclasses', 'abc', 'enum', 'random', 'time',
+	'pathlib', 'logging', 'warnings', 'copy', 'tqdm', 'PIL', 'cv2', 'jax', 'flax', '__future__', 'argparse', 'datetime', 'pickle', 'glob', 'shutil',
+]);
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',

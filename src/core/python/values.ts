@@ -28,7 +28,9 @@ export type Value =
 	/** A source-defined method bound to its receiver. */
 	| { k: 'method'; fn: FunctionValue; self: Value; cls: ClassValue }
 	/** `super()` inside a method of `cls`. */
-	| { k: 'super'; self: Value; cls: ClassValue };
+	| { k: 'super'; self: Value; cls: ClassValue }
+	/** A local module imported from the analysed file's folder (`import utils as U`). */
+	| { k: 'module'; name: string; scope: Scope };
 
 /** Objects owned by a framework runtime; `kind` lets the runtime dispatch. */
 export interface FrameworkObject {
@@ -41,6 +43,7 @@ export interface FrameworkObject {
 export interface ClassValue {
 	name: string;
 	node: SyntaxNode;
+	source?: unknown;
 	bases: Value[];
 	methods: Map<string, FunctionValue>;
 	attrs: Map<string, Value>;
@@ -92,6 +95,8 @@ export function basePaths(cls: ClassValue, seen = new Set<ClassValue>()): string
 export interface FunctionValue {
 	name: string;
 	node: SyntaxNode;
+	/** The source the function was defined in (a local module may differ from the analysed file). */
+	source?: unknown;
 	params: ParamSpec[];
 	body: SyntaxNode | null;
 	/** Lambda bodies are a single expression. */

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { examples, repoRoot } from '../paths';
+import { examples, fixtures, repoRoot } from '../paths';
 
 /** Runs the built CLI (dist/cli.js through bin/normlens.js), as a user would. */
 function normlens(...args: string[]) {
@@ -90,6 +90,19 @@ describe('normlens CLI', function () {
 		assert.strictEqual(j.features, 50);
 		j.after.mean.forEach((m: number) => assert.ok(Math.abs(m) < 1e-5));
 		j.before.std.forEach((s: number, c: number) => assert.ok(Math.abs(j.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5));
+	});
+
+	it('local imports: from blocks import Net and import blocks as B resolve next to the file', () => {
+		const r = normlens('summary', path.join(fixtures, 'local', 'train.py'), '--json');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout);
+		const model = j.models.find((m: { name: string }) => m.name === 'model');
+		// conv 3→32 (864) + BN (64) + conv 32→64 (18,432) + BN (128) + Linear 64→5 (325)
+		assert.deepStrictEqual(model.totals, { total: 19813, trainable: 19813, nonTrainable: 0, buffers: 194 });
+		// Layers built by the imported code are shown at the line of this file that built them.
+		assert.ok(model.layers.every((l: { line: number }) => l.line === 5));
+		assert.deepStrictEqual(model.layers[model.layers.length - 1].outputShape, [4, 5]);
+		assert.deepStrictEqual(j.models.find((m: { name: string }) => m.name === 'head').totals.total, 32 * 8 * 9 + 16);
 	});
 
 	it('bad input: missing file, broken notebook JSON, non-normalization line, usage', () => {
