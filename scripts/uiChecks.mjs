@@ -70,7 +70,10 @@ async function webviewText(page, re) {
 export async function runUiChecks({ outDir }) {
 	fs.mkdirSync(outDir, { recursive: true });
 	const results = [];
-	const server = await startServer({ dataDir: path.join(repoRoot, '.normlens-tmp', 'vscode-ui') });
+	// A fresh profile each run: a restored workbench (open editors, panel) would change the layout.
+	const dataDir = path.join(repoRoot, '.normlens-tmp', 'vscode-ui');
+	fs.rmSync(dataDir, { recursive: true, force: true });
+	const server = await startServer({ dataDir });
 	const browser = await launchChromium();
 	const check = async (title, fn) => {
 		try {

@@ -157,6 +157,51 @@ describe('NormLens in a real VS Code extension host', () => {
 		});
 	});
 
+	describe('PyTorch example (.py)', () => {
+		let doc: vscode.TextDocument;
+		before(async () => {
+			doc = await vscode.workspace.openTextDocument(path.join(examples, 'torch_bn.py'));
+			await vscode.window.showTextDocument(doc);
+		});
+
+		it('hover on BatchNorm2d: dim 1 kept, N, H, W reduced; weight and bias trainable, running statistics buffers', async () => {
+			const text = await hoverText(doc, 'nn.BatchNorm2d(16)');
+			assert.match(text, /\*\*BatchNorm2d\*\* `bn1` · PyTorch/);
+			assert.match(text, /Input \(8, 16, 32, 32\) → output \(8, 16, 32, 32\)/);
+			assert.match(text, /Normalized over:\*\* batch \(axis 0, 8\), height \(axis 2, 32\), width \(axis 3, 32\) — one μ and σ² per channels \(axis 1, 16\)/);
+			assert.match(text, /32 trainable \(weight, bias\) · 33 non-trainable \(running_mean, running_var, num_batches_tracked\)/);
+			assert.match(text, /running_mean ← 0\.9 · running_mean \+ 0\.1 · μ_batch/);
+		});
+
+		it('CodeLens counts parameters as PyTorch does, with buffers apart', async () => {
+			const titles = await until(() => codeLensTitles(doc), (t) => t.length > 0, 'code lenses');
+			assert.ok(titles.includes('model: 25,642 params (25,642 trainable, 0 non-trainable, 98 in buffers)'), JSON.stringify(titles));
+		});
+
+		it('quick fix bias=False on the Conv2d before BatchNorm2d', async () => {
+			const diags = await until(async () => vscode.languages.getDiagnostics(doc.uri), (d) => d.some((x) => x.code === 'redundant-bias'), 'redundant-bias');
+			const d = diags.find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			const copy = await vscode.workspace.openTextDocument({ language: 'python', content: doc.getText() });
+			const actions = await until(
+				() => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', copy.uri, d.range),
+				(a) => a.some((x) => x.title === 'Set bias=False'),
+				'quick fix',
+			);
+			const fix = actions.find((x) => x.title === 'Set bias=False') as vscode.CodeAction;
+			assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+			assert.strictEqual(copy.lineAt(d.range.start.line).text.trim(), 'self.conv1 = nn.Conv2d(3, 16, kernel_size=3, padding=1, bias=False)');
+		});
+
+		it('runs BatchNorm2d on a sample tensor of its input shape: per-channel mean 0 after', async () => {
+			const pos = positionOf(doc, 'nn.BatchNorm2d(16)');
+			const r = await vscode.commands.executeCommand<{ shape: number[]; features: number; after: { mean: number[] } }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.ok(r);
+			assert.deepStrictEqual(r.shape, [8, 16, 32, 32]);
+			assert.strictEqual(r.features, 16);
+			assert.ok(r.after.mean.every((m) => Math.abs(m) < 1e-5));
+		});
+	});
+
 	describe('bad input never breaks the extension host', () => {
 		it('a syntax error mid-edit: a diagnostic, and hovers still work on the statements that parse', async () => {
 			const doc = await vscode.workspace.openTextDocument({
