@@ -84,6 +84,41 @@ export class PythonSource {
  * `x / 255.` reads as `x / 255` — the same number.
  */
 function parseTolerant(text: string, fragments?: readonly TreeFragment[]): Tree {
+	return reparseSpuriousErrors(text, parseWithFloatFix(text, fragments));
+}
+
+/**
+ * Lezer's Python parser (1.1.19 on @lezer/lr 1.4.12) occasionally fails on valid code in long
+ * files — a blank line followed by an assignment, every ~43k characters in a test file. Parsing
+ * again, re-using the tree everywhere but around each error, starts the parse at another point and
+ * does not fail there; a real syntax error is still an error after the second parse.
+ */
+function reparseSpuriousErrors(text: string, tree: Tree): Tree {
+	const errors: number[] = [];
+	tree.iterate({
+		enter: (n) => {
+			if (n.type.isError && errors.length < 64) {
+				errors.push(n.from);
+			}
+		},
+	});
+	if (errors.length === 0) {
+		return tree;
+	}
+	const changes = errors.map((p) => ({ fromA: Math.max(0, p - 200), toA: Math.min(text.length, p + 200), fromB: Math.max(0, p - 200), toB: Math.min(text.length, p + 200) }));
+	const again = parser.parse(text, TreeFragment.applyChanges(TreeFragment.addTree(tree), changes));
+	let remaining = 0;
+	again.iterate({
+		enter: (n) => {
+			if (n.type.isError) {
+				remaining++;
+			}
+		},
+	});
+	return remaining < errors.length ? again : tree;
+}
+
+function parseWithFloatFix(text: string, fragments?: readonly TreeFragment[]): Tree {
 	const tree = parser.parse(text, fragments);
 	const dots: number[] = [];
 	tree.iterate({

@@ -7,7 +7,7 @@ import { examples, fixtures, repoRoot } from '../paths';
 
 /** Runs the built CLI (dist/cli.js through bin/normlens.js), as a user would. */
 function normlens(...args: string[]) {
-	const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), ...args], { encoding: 'utf8', cwd: repoRoot });
+	const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), ...args], { encoding: 'utf8', cwd: repoRoot, maxBuffer: 256 << 20 });
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -103,6 +103,35 @@ describe('normlens CLI', function () {
 		assert.ok(model.layers.every((l: { line: number }) => l.line === 5));
 		assert.deepStrictEqual(model.layers[model.layers.length - 1].outputShape, [4, 5]);
 		assert.deepStrictEqual(j.models.find((m: { name: string }) => m.name === 'head').totals.total, 32 * 8 * 9 + 16);
+	});
+
+	it('summary --json on a 5,000-line model file and on a 300-cell notebook finishes with every layer', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-big-'));
+		const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((32, 32, 16))'];
+		let blocks = 0;
+		for (; lines.length < 4995; blocks++) {
+			lines.push('y = layers.Conv2D(16, 3, padding="same", use_bias=False)(x)', 'y = layers.BatchNormalization()(y)', 'y = layers.ReLU()(y)', 'x = layers.Add()([x, y])', `# block ${blocks}`);
+		}
+		lines.push('model = tf.keras.Model(inp, x)');
+		fs.writeFileSync(path.join(dir, 'big.py'), lines.join('\n'));
+		const r = normlens('summary', path.join(dir, 'big.py'), '--json');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const m = JSON.parse(r.stdout).models[0];
+		assert.strictEqual(lines.length, 4999);
+		assert.strictEqual(m.layers.length, 1 + blocks * 4);
+		assert.strictEqual(m.totals.total, blocks * (16 * 16 * 9 + 4 * 16));
+		const cells = [{ cell_type: 'code', source: 'import torch\nimport torch.nn as nn\nlayers = []' }];
+		for (let i = 0; i < 298; i++) {
+			cells.push({ cell_type: 'code', source: 'layers.append(nn.Conv2d(8, 8, 3, padding=1, bias=False))\nlayers.append(nn.BatchNorm2d(8))' });
+		}
+		cells.push({ cell_type: 'code', source: 'model = nn.Sequential(*layers)\ny = model(torch.randn(2, 8, 16, 16))' });
+		fs.writeFileSync(path.join(dir, 'big.ipynb'), JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+		const n = normlens('summary', path.join(dir, 'big.ipynb'), '--json');
+		assert.strictEqual(n.code, 0, n.stderr);
+		const nm = JSON.parse(n.stdout).models[0];
+		assert.strictEqual(nm.layers.length, 596);
+		assert.strictEqual(nm.cell, 299);
+		assert.deepStrictEqual(nm.totals, { total: 298 * (8 * 8 * 9 + 16), trainable: 298 * (8 * 8 * 9 + 16), nonTrainable: 0, buffers: 298 * 17 });
 	});
 
 	it('bad input: missing file, broken notebook JSON, non-normalization line, usage', () => {

@@ -139,6 +139,44 @@ model = tf.keras.Model(inp, y)
 	});
 });
 
+describe('functional graphs', () => {
+	it('two inputs, a Concatenate merge and two outputs', () => {
+		const m = only(`from tensorflow import keras
+from tensorflow.keras import layers
+a = keras.Input((8,), name="a")
+b = keras.Input((4,), name="b")
+x = layers.concatenate([layers.Dense(16)(a), layers.Dense(16)(b)])
+y1 = layers.Dense(1, name="score")(x)
+y2 = layers.Dense(3, name="label")(x)
+model = keras.Model(inputs=[a, b], outputs=[y1, y2])
+`);
+		assert.deepStrictEqual(
+			m.layers.map((l) => [l.name, l.outputShape, l.params?.total]),
+			[
+				['a', [null, 8], 0],
+				['b', [null, 4], 0],
+				['dense', [null, 16], 144],
+				['dense_1', [null, 16], 80],
+				['concatenate', [null, 32], 0],
+				['score', [null, 1], 33],
+				['label', [null, 3], 99],
+			],
+		);
+	});
+
+	it('an Add of incompatible shapes is an error naming both shapes', () => {
+		const r = analyzePython(`from tensorflow import keras
+from tensorflow.keras import layers
+a = keras.Input((8,))
+y = layers.Add()([layers.Dense(16)(a), layers.Dense(12)(a)])
+m = keras.Model(a, y)
+`);
+		const d = r.diagnostics.find((x) => x.code === 'shape-mismatch');
+		assert.ok(d);
+		assert.match(d.message, /incompatible shapes \(None, 16\) and \(None, 12\)/);
+	});
+});
+
 describe('bad input', () => {
 	it('a syntax error mid-file: a diagnostic on its line, and the model that parses is still reported', () => {
 		const r = analyzePython(`import tensorflow as tf
@@ -151,6 +189,17 @@ y = tf.keras.layers.Dense(5)(x
 		assert.ok(err);
 		assert.ok(err.range.start.line >= 4);
 		assert.strictEqual(r.models[0].totals.total, 1550);
+	});
+
+	it('a long valid file parses without spurious syntax errors (Lezer fails every ~43k characters without the re-parse)', () => {
+		const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((8,))'];
+		for (let i = 0; i < 1200; i++) {
+			lines.push('y = layers.Dense(8, use_bias=False)(x)', 'y = layers.BatchNormalization()(y)', 'x = layers.Add()([x, y])', '');
+		}
+		lines.push('model = tf.keras.Model(inp, x)');
+		const r = analyzePython(lines.join('\n'));
+		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'syntax-error'), []);
+		assert.strictEqual(r.models[0].layers.length, 1 + 1200 * 3);
 	});
 
 	it('an empty file gives no models and no errors', () => {
