@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'util', 'stream', 'events', 'net', 'http', 'https', 'zlib', 'module'];
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'out/**', 'node_modules/**', 'tools/**', '.normlens-tmp/**', '.vscode-test/**', 'webpack.config.js', 'eslint.config.mjs'] },
+	{ ignores: ['src/**/*.as.ts', 'dist/**', 'out/**', 'node_modules/**', 'tools/**', '.normlens-tmp/**', '.vscode-test/**', 'webpack.config.js', 'eslint.config.mjs'] },
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{

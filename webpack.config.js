@@ -29,6 +29,19 @@ function withDefaults(config) {
 	};
 }
 
+/** Copies the committed WebAssembly kernels beside the engine bundle (dist/kernels/). */
+class CopyKernelsPlugin {
+	/** @param {import('webpack').Compiler} compiler */
+	apply(compiler) {
+		compiler.hooks.afterEmit.tap('CopyKernelsPlugin', () => {
+			const fs = require('fs');
+			const out = path.join(__dirname, 'dist', 'kernels');
+			fs.mkdirSync(out, { recursive: true });
+			fs.copyFileSync(path.join(__dirname, 'src', 'engine', 'wasm', 'normalize.wasm'), path.join(out, 'normalize.wasm'));
+		});
+	}
+}
+
 module.exports = [
 	withDefaults({
 		name: 'extension',
@@ -42,6 +55,7 @@ module.exports = [
 		target: 'node',
 		entry: { engineWorker: './src/engine/engineWorker.ts' },
 		node: { __dirname: false },
+		plugins: [new CopyKernelsPlugin()],
 	}),
 	withDefaults({
 		name: 'cli',

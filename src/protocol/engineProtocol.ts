@@ -27,6 +27,17 @@ export interface NormalizeTask {
 	momentum: { convention: 'keras' | 'torch'; value: number | null } | null;
 	/** Element cap: tasks above it are refused with a clear message. */
 	maxElements: number;
+	/** Kernel backend; `auto` picks WebAssembly SIMD where the layout and the runtime allow it. */
+	backend?: 'auto' | 'js' | 'wasm-simd';
+	/** Cooperative cancellation: the task stops when element 0 of this Int32Array becomes 1. */
+	cancel?: SharedArrayBuffer;
+}
+
+/** A histogram of values: `counts[i]` values fall in [lo + i·w, lo + (i+1)·w), w = (hi − lo) / bins. */
+export interface Histogram {
+	lo: number;
+	hi: number;
+	counts: number[];
 }
 
 /** Per-feature statistics of a tensor. */
@@ -45,12 +56,17 @@ export interface NormalizeResult {
 	groupSize: number;
 	before: FeatureStats;
 	after: FeatureStats;
+	/** Histograms of all values before and after (on up to 2^20 evenly strided samples). */
+	histogramBefore: Histogram;
+	histogramAfter: Histogram;
+	/** Values that were NaN or ±Inf, per feature (those features' statistics are NaN). */
+	nonFinite: number[];
 	/** Running statistics after one training step from their initial values (0 and 1). */
 	running: { mean: Float64Array; variance: Float64Array } | null;
 	/** max |mean(y_c)| and max |std(y_c) − 1| over features (γ = 1, β = 0). */
 	maxMeanDeviation: number;
 	maxStdDeviation: number;
-	/** Which kernel ran (`js` now; `wasm-simd` when the SIMD engine lands). */
+	/** Which kernel ran: `wasm-simd` or `js`. */
 	backend: string;
 	elapsedMs: number;
 }

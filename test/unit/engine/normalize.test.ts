@@ -175,3 +175,96 @@ describe('group normalization layout', () => {
 		}
 	});
 });
+
+describe('WebAssembly SIMD kernels against the float64 reference and the js kernels', () => {
+	let kernels: import('../../../src/engine/kernels/normalizeWasm').WasmKernels;
+	let arena: import('../../../src/engine/kernels/arena').Arena;
+
+	before(async () => {
+		const { WasmKernels, simdSupported } = await import('../../../src/engine/kernels/normalizeWasm');
+		const { Arena } = await import('../../../src/engine/kernels/arena');
+		assert.ok(simdSupported(), 'this Node supports WebAssembly SIMD');
+		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+		kernels = await WasmKernels.create(memory);
+		arena = new Arena(memory);
+	});
+
+	const wasmCases = [
+		...cases.filter((c) => c.name !== 'IN over spatial axes (non-contiguous kept axes N, C)'),
+		{ name: 'BN NHWC, C not a multiple of 4 (scalar tail)', shape: [3, 5, 7, 6], reduced: [0, 1, 2] },
+		{ name: 'BN dense, 1 feature', shape: [100, 1], reduced: [0] },
+		{ name: 'BN NCHW, odd plane size', shape: [2, 3, 5, 7], reduced: [0, 2, 3] },
+		{ name: 'dense [256, 1024] (few rows per block flush)', shape: [256, 1024], reduced: [0] },
+	];
+	for (const c of wasmCases) {
+		for (const [label, offset, scale] of [
+			['standard data', 0.5, 1],
+			['mean 1e4, std 1e-2', 1e4, 1e-2],
+		] as const) {
+			it(`${c.name}, ${label}: variance within 1e-6 relative, y within the float32 floor`, () => {
+				arena.reset();
+				const src = sample(c.shape, offset, scale, 5);
+				const x = arena.f32(src.length);
+				x.set(src);
+				const y = arena.f32(src.length);
+				const layout = reductionLayout(c.shape, c.reduced);
+				const m = kernels.moments(x, layout, arena);
+				const ref = reference(src, c.shape, c.reduced);
+				for (let g = 0; g < ref.mean.length; g++) {
+					const sd = Math.sqrt(ref.variance[g]);
+					assert.ok(Math.abs(m.mean[g] - ref.mean[g]) <= 1e-6 * Math.max(sd, 1e-30) + 1e-12 * Math.abs(ref.mean[g]), `mean[${g}] ${m.mean[g]} vs ${ref.mean[g]}`);
+					assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `var[${g}] rel err ${Math.abs(m.variance[g] - ref.variance[g]) / ref.variance[g]}`);
+				}
+				kernels.normalize(x, y, layout, m.mean, m.variance, 1e-3, arena);
+				// y = (x − μ)/√(σ² + ε) in float64 from the reference; the f32 folded form x·a + b is
+				// bounded by the input's own quantisation: a few ulp(|x|) / σ.
+				const yRef = new Float32Array(src.length);
+				normalize(src, yRef, layout, new Float64Array(ref.mean), new Float64Array(ref.variance), 1e-3, undefined, undefined);
+				let worst = 0;
+				let bound = 0;
+				const groupOf = (i: number) => Math.floor(i / (layout.block as { inner: number }).inner) % layout.groups;
+				for (let i = 0; i < src.length; i++) {
+					const g = groupOf(i);
+					const sd = Math.sqrt(ref.variance[g] + 1e-3);
+					const b = (8 * (Math.abs(src[i]) + Math.abs(ref.mean[g])) * 2 ** -24) / sd + 4 * 2 ** -24 * Math.abs(yRef[i]) + 1e-6;
+					const d = Math.abs(y[i] - (src[i] - ref.mean[g]) / sd);
+					worst = Math.max(worst, d / b);
+					bound = Math.max(bound, b);
+				}
+				assert.ok(worst <= 1, `worst |Δy| / bound = ${worst.toFixed(3)} (bound up to ${bound.toExponential(2)})`);
+				const mjs = momentsJsOf(src, layout);
+				for (let g = 0; g < layout.groups; g++) {
+					assert.strictEqual(m.min[g], mjs.min[g]);
+					assert.strictEqual(m.max[g], mjs.max[g]);
+				}
+			});
+		}
+	}
+
+	it('a whole task gives the same statistics with backend wasm-simd and js', async () => {
+		const task: NormalizeTask = { kernel: NormalizeKernel, shape: [16, 9, 9, 12], reducedAxes: [0, 1, 2], epsilon: 1e-3, seed: 3, distribution: 'normal', momentum: null, maxElements: 1 << 24 };
+		const w = await runTask({ ...task, backend: 'wasm-simd' });
+		const j = await runTask({ ...task, backend: 'js' });
+		assert.strictEqual(w.backend, 'wasm-simd');
+		assert.strictEqual(j.backend, 'js');
+		for (let c = 0; c < 12; c++) {
+			assert.ok(Math.abs(w.before.mean[c] - j.before.mean[c]) <= 1e-6 * j.before.std[c]);
+			assert.ok(Math.abs(w.before.std[c] - j.before.std[c]) <= 1e-6 * j.before.std[c]);
+			assert.ok(Math.abs(w.after.mean[c]) < 1e-5 && Math.abs(w.after.std[c] - j.after.std[c]) < 1e-5);
+		}
+		assert.strictEqual(w.histogramBefore.counts.reduce((a, b) => a + b, 0), 16 * 9 * 9 * 12);
+	});
+
+	it('cancellation: a task whose flag is set stops with "cancelled"', async () => {
+		const cancel = new SharedArrayBuffer(4);
+		Atomics.store(new Int32Array(cancel), 0, 1);
+		await assert.rejects(
+			runTask({ kernel: NormalizeKernel, shape: [64, 64, 64, 16], reducedAxes: [0, 1, 2], epsilon: 1e-3, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 26, cancel }),
+			/cancelled/,
+		);
+	});
+});
+
+function momentsJsOf(x: Float32Array, layout: ReturnType<typeof reductionLayout>) {
+	return moments(x, layout);
+}

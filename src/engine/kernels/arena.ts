@@ -1,0 +1,41 @@
+/// <reference path="../wasm/webassembly.d.ts" />
+/**
+ * Bump allocation inside one WebAssembly.Memory, so that JS typed arrays and wasm kernels see the
+ * same bytes without copies. Blocks are 64-byte aligned and padded so that two large blocks are
+ * never an exact power of two apart (a slow case for V8 copies on shared memory, see
+ * shared/reference/pitfalls.md).
+ */
+export class Arena {
+	private top = 64;
+
+	constructor(readonly memory: WebAssembly.Memory) {}
+
+	reset(): void {
+		this.top = 64;
+	}
+
+	private ensure(bytes: number): void {
+		const need = this.top + bytes;
+		const have = this.memory.buffer.byteLength;
+		if (need > have) {
+			this.memory.grow(Math.ceil((need - have) / 65536));
+		}
+	}
+
+	private take(bytes: number): number {
+		const at = this.top;
+		this.ensure(bytes);
+		this.top = Math.ceil((at + bytes + 4160) / 64) * 64;
+		return at;
+	}
+
+	f32(n: number): Float32Array {
+		const at = this.take(n * 4);
+		return new Float32Array(this.memory.buffer, at, n);
+	}
+
+	f64(n: number): Float64Array {
+		const at = this.take(n * 8);
+		return new Float64Array(this.memory.buffer, at, n);
+	}
+}

@@ -1,0 +1,155 @@
+/// <reference path="../wasm/webassembly.d.ts" />
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ReductionLayout } from './layout';
+import type { Moments } from './normalizeJs';
+import { Arena } from './arena';
+
+/** The exports of normalize.wasm (see ../wasm/normalize.as.ts); pointers are byte offsets. */
+interface Exports {
+	statsRows(x: number, rows: number, C: number, K: number, S: number, Q: number, mn: number, mx: number, scratch: number): void;
+	statsPlanes(x: number, planes: number, P: number, S: number, Q: number, mn: number, mx: number): void;
+	normalizeRows(x: number, y: number, rows: number, C: number, a: number, b: number): void;
+	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, a: number, b: number): void;
+	copy(x: number, y: number, n: number): void;
+}
+
+/** A tiny module using SIMD (i8x16.popcnt): valid only where WebAssembly SIMD is supported. */
+const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+export function simdSupported(): boolean {
+	try {
+		return typeof WebAssembly === 'object' && WebAssembly.validate(simdProbe);
+	} catch {
+		return false;
+	}
+}
+
+function wasmFile(): string {
+	// dist/kernels/ beside the bundle; src/engine/wasm/ when running from out/ (tests, bench).
+	const candidates = [path.join(__dirname, 'kernels', 'normalize.wasm'), path.join(__dirname, 'wasm', 'normalize.wasm'), path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'wasm', 'normalize.wasm'), path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'wasm', 'normalize.wasm')];
+	const found = candidates.find((f) => fs.existsSync(f));
+	if (!found) {
+		throw new Error(`normalize.wasm not found (looked in ${candidates.join(', ')})`);
+	}
+	return found;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The SIMD kernels instantiated on `memory` (a shared WebAssembly.Memory). */
+export class WasmKernels {
+	readonly name = 'wasm-simd';
+	private readonly k: Exports;
+
+	private constructor(
+		readonly memory: WebAssembly.Memory,
+		instance: WebAssembly.Instance,
+	) {
+		this.k = instance.exports as unknown as Exports;
+	}
+
+	static async create(memory: WebAssembly.Memory): Promise<WasmKernels> {
+		compiled ??= await WebAssembly.compile(fs.readFileSync(wasmFile()));
+		const instance = await WebAssembly.instantiate(compiled, { env: { memory, abort: () => undefined } });
+		return new WasmKernels(memory, instance);
+	}
+
+	/**
+	 * Tensors must be views of this memory. Growing a shared memory gives `memory.buffer` a new
+	 * SharedArrayBuffer object over the same bytes, so identity cannot be checked; the view must at
+	 * least be shared and inside the memory's bounds.
+	 */
+	private own(a: Float32Array): void {
+		if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset + a.byteLength > this.memory.buffer.byteLength || a.buffer.byteLength > this.memory.buffer.byteLength) {
+			throw new Error('wasm kernels need their tensors inside the shared memory');
+		}
+	}
+
+	/** Whether these kernels handle a layout (one contiguous block of kept axes). */
+	static supports(layout: ReductionLayout): boolean {
+		return layout.block !== null && layout.groups > 0;
+	}
+
+	moments(x: Float32Array, layout: ReductionLayout, arena: Arena): Moments {
+		this.own(x);
+		const g = layout.groups;
+		const inner = (layout.block as { inner: number }).inner;
+		const mean = new Float64Array(g);
+		const variance = new Float64Array(g);
+		const min = new Float64Array(g);
+		const max = new Float64Array(g);
+		if (inner === 1) {
+			// Channels last: rows of g channels.
+			const rows = x.length / g;
+			const K = arena.f32(g);
+			K.set(x.subarray(0, g));
+			// The arena re-uses memory: the accumulators must start at zero.
+			const S = arena.f64(g).fill(0);
+			const Q = arena.f64(g).fill(0);
+			const mn = arena.f32(g).fill(Infinity);
+			const mx = arena.f32(g).fill(-Infinity);
+			const scratch = arena.f32(2 * g);
+			this.k.statsRows(x.byteOffset, rows, g, K.byteOffset, S.byteOffset, Q.byteOffset, mn.byteOffset, mx.byteOffset, scratch.byteOffset);
+			for (let c = 0; c < g; c++) {
+				const ds = S[c] / rows;
+				mean[c] = K[c] + ds;
+				variance[c] = Math.max(0, Q[c] / rows - ds * ds);
+				min[c] = mn[c];
+				max[c] = mx[c];
+			}
+		} else {
+			// Planes of `inner` values; plane p belongs to group p % g. Planes merge by Chan's formula.
+			const planes = x.length / inner;
+			const S = arena.f64(planes);
+			const Q = arena.f64(planes);
+			const mn = arena.f32(planes);
+			const mx = arena.f32(planes);
+			this.k.statsPlanes(x.byteOffset, planes, inner, S.byteOffset, Q.byteOffset, mn.byteOffset, mx.byteOffset);
+			const n = new Float64Array(g);
+			const m2 = new Float64Array(g);
+			min.fill(Infinity);
+			max.fill(-Infinity);
+			for (let p = 0; p < planes; p++) {
+				const c = p % g;
+				const k = x[p * inner];
+				const ds = S[p] / inner;
+				const pm = k + ds;
+				const pM2 = Math.max(0, Q[p] - S[p] * ds);
+				const nb = n[c] + inner;
+				const delta = pm - mean[c];
+				mean[c] += (delta * inner) / nb;
+				m2[c] += pM2 + (delta * delta * n[c] * inner) / nb;
+				n[c] = nb;
+				min[c] = Math.min(min[c], mn[p]);
+				max[c] = Math.max(max[c], mx[p]);
+			}
+			for (let c = 0; c < g; c++) {
+				variance[c] = m2[c] / n[c];
+			}
+		}
+		return { count: layout.groupSize, mean, variance, min, max, nonFinite: new Uint32Array(g) };
+	}
+
+	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena): void {
+		this.own(x);
+		this.own(y);
+		const g = layout.groups;
+		const a = arena.f32(g);
+		const b = arena.f32(g);
+		for (let c = 0; c < g; c++) {
+			a[c] = 1 / Math.sqrt(variance[c] + epsilon);
+			b[c] = -mean[c] * a[c];
+		}
+		const inner = (layout.block as { inner: number }).inner;
+		if (inner === 1) {
+			this.k.normalizeRows(x.byteOffset, y.byteOffset, x.length / g, g, a.byteOffset, b.byteOffset);
+		} else {
+			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, 0, g, a.byteOffset, b.byteOffset);
+		}
+	}
+
+	copy(x: Float32Array, y: Float32Array): void {
+		this.k.copy(x.byteOffset, y.byteOffset, x.length);
+	}
+}
