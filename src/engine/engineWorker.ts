@@ -1,6 +1,8 @@
 /// <reference path="./wasm/webassembly.d.ts" />
 import type { Distribution, Histogram, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
+import * as fs from 'fs';
+import { decodeNpy, npyHeader, NpyError } from './npy';
 import { Arena } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
@@ -111,6 +113,14 @@ function histogram(x: Float32Array, bins = 64): Histogram {
 	return { lo, hi, counts };
 }
 
+function wrapNpy<T>(fn: () => T): T {
+	try {
+		return fn();
+	} catch (e) {
+		throw e instanceof NpyError ? new Error(e.message) : e;
+	}
+}
+
 interface Backend {
 	name: string;
 	moments(x: Float32Array, layout: ReductionLayout): Moments;
@@ -120,6 +130,19 @@ interface Backend {
 /** Runs one normalization layer on a seeded sample tensor held in shared memory. */
 export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const started = performance.now();
+	let npy: Uint8Array | undefined;
+	if (task.npyPath) {
+		try {
+			npy = fs.readFileSync(task.npyPath);
+		} catch (e) {
+			throw new Error(`Cannot read ${task.npyPath}: ${(e as Error).message}`);
+		}
+		const header = wrapNpy(() => npyHeader(npy as Uint8Array));
+		if (header.shape.length !== task.shape.length || header.shape.some((d, i) => i > 0 && d !== task.shape[i])) {
+			throw new Error(`${task.npyPath} holds an array of shape (${header.shape.join(', ')}), but this layer's input is (N, ${task.shape.slice(1).join(', ')}).`);
+		}
+		task = { ...task, shape: header.shape };
+	}
 	const total = validate(task);
 	const check = checker(task);
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
@@ -140,7 +163,12 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const backend: Backend = useWasm
 		? { name: k.name, moments: (t, l) => k.moments(t, l, arena), normalize: (a, b, l, m, v, e) => k.normalize(a, b, l, m, v, e, arena) }
 		: js;
-	fill(x, task.shape, featureAxis, task.distribution, task.seed, check);
+	if (npy) {
+		const data = npy;
+		wrapNpy(() => decodeNpy(data, x));
+	} else {
+		fill(x, task.shape, featureAxis, task.distribution, task.seed, check);
+	}
 	check();
 	let before = backend.moments(x, layout);
 	// NaN / Inf make SIMD sums NaN: recount those exactly with the JS kernel.

@@ -27,6 +27,11 @@ export interface NormalizeTask {
 	momentum: { convention: 'keras' | 'torch'; value: number | null } | null;
 	/** Element cap: tasks above it are refused with a clear message. */
 	maxElements: number;
+	/**
+	 * Real activations instead of a generated tensor: a `.npy` file read by the worker. Its shape must
+	 * match `shape` except on axis 0 (the batch), which the file decides.
+	 */
+	npyPath?: string;
 	/** Kernel backend; `auto` picks WebAssembly SIMD where the layout and the runtime allow it. */
 	backend?: 'auto' | 'js' | 'wasm-simd';
 	/** Cooperative cancellation: the task stops when element 0 of this Int32Array becomes 1. */
