@@ -24,8 +24,9 @@ import { NormalizeKernel } from '../protocol/engineProtocol';
 const usage = `Usage:
   normlens summary FILE [--json]          models, per-layer shapes and parameter counts
   normlens explain FILE:LINE [--json]     what the normalization layer on LINE computes
-  normlens run FILE:LINE [--json] [--batch N] [--seed S]
+  normlens run FILE:LINE [--json] [--batch N] [--seed S] [--npy X.npy]
                                           run that layer on a seeded sample tensor
+                                          (or on real activations from a .npy file)
 FILE is a .py file or a .ipynb notebook (LINE counts the notebook's code cells joined in order).`;
 
 class CliError extends Error {
@@ -162,7 +163,8 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			}
 			const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
 			try {
-				const r = await pool.normalize({
+				const r = await pool
+					.normalize({
 					kernel: NormalizeKernel,
 					shape: shape as number[],
 					reducedAxes: e.reducedAxes,
@@ -172,7 +174,12 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 					distribution: 'normal',
 					momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
 					maxElements: Math.floor((512 * 2 ** 20) / 8),
-				});
+						npyPath: option(args, '--npy'),
+					})
+					.catch((e: Error) => {
+						// The engine's messages are written for users (sizes, files, limits).
+						throw new CliError(e.message);
+					});
 				if (json) {
 					out(
 						JSON.stringify(
@@ -186,6 +193,9 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 								running: r.running ? { mean: Array.from(r.running.mean), variance: Array.from(r.running.variance) } : null,
 								maxMeanDeviation: r.maxMeanDeviation,
 								maxStdDeviation: r.maxStdDeviation,
+								histogramBefore: r.histogramBefore,
+								histogramAfter: r.histogramAfter,
+								nonFinite: r.nonFinite,
 								backend: r.backend,
 								elapsedMs: r.elapsedMs,
 							},
@@ -194,7 +204,8 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 						),
 					);
 				} else {
-					out(`${e.name} on a seeded normal tensor (${r.shape.join('×')}), seed ${seed}: ${r.features} features × ${r.groupSize} values, ${r.elapsedMs.toFixed(1)} ms`);
+					const source = option(args, '--npy') ? `${option(args, '--npy')}` : `a seeded normal tensor, seed ${seed}`;
+					out(`${e.name} on ${source} (${r.shape.join('×')}): ${r.features} features × ${r.groupSize} values, ${r.backend} kernels, ${r.elapsedMs.toFixed(1)} ms`);
 					out('feature   mean before   std before   mean after   std after');
 					for (let c = 0; c < Math.min(r.features, 16); c++) {
 						out(`${String(c).padStart(7)}   ${r.before.mean[c].toFixed(4).padStart(11)}   ${r.before.std[c].toFixed(4).padStart(10)}   ${r.after.mean[c].toFixed(4).padStart(10)}   ${r.after.std[c].toFixed(4).padStart(9)}`);

@@ -23,17 +23,35 @@ export class EnginePool {
 		return this.pool;
 	}
 
-	/** Runs a normalization task; a worker that dies fails this task only, the next gets a new one. */
+	/**
+	 * Runs a normalization task. Cancelling stops a queued task at once (Piscina's signal) and a
+	 * running one cooperatively: the worker polls a shared flag between chunks, so it stops within
+	 * tens of milliseconds without killing its thread. A worker that dies fails this task only;
+	 * Piscina starts a new thread for the next one.
+	 */
 	async normalize(task: NormalizeTask, signal?: AbortSignal): Promise<NormalizeResult> {
+		const cancel = new SharedArrayBuffer(4);
+		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
+		signal?.addEventListener('abort', onAbort, { once: true });
 		try {
-			return (await this.piscina.run(task, { name: 'normalize', signal })) as NormalizeResult;
+			return (await this.piscina.run({ ...task, cancel }, { name: 'normalize' })) as NormalizeResult;
 		} catch (e) {
 			const err = e as Error;
-			if (err.name === 'AbortError') {
+			if (err.name === 'AbortError' || signal?.aborted) {
 				throw new Error('The run was cancelled.');
 			}
+			if (/terminated|exited|worker/i.test(err.message) && !/Cannot|shape|limit|npy/i.test(err.message)) {
+				throw new Error(`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`);
+			}
 			throw new Error(err.message.replace(/^Error: /, ''));
+		} finally {
+			signal?.removeEventListener('abort', onAbort);
 		}
+	}
+
+	/** The pool's threads (for diagnostics and the pool's own tests). */
+	get threads(): readonly { terminate(): Promise<number> }[] {
+		return this.pool?.threads ?? [];
 	}
 
 	get started(): boolean {
