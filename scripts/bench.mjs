@@ -98,6 +98,12 @@ for (const [name, text] of [
 	log(`one-line edit, incremental re-analysis (as the editor runs it): median ${t.median.toFixed(1)} ms (min ${t.min.toFixed(1)}, max ${t.max.toFixed(1)})`);
 }
 
+const { benchEngine } = await import('./benchEngine.mjs');
+const engine = await benchEngine(repoRoot, log);
+results.cases = engine.cases;
+results.poolOverheadMs = engine.poolOverheadMs;
+results.cancelLatencyMs = engine.cancelLatencyMs;
+
 for (const shape of [
 	[32, 50],
 	[32, 100, 200, 30],
@@ -107,8 +113,8 @@ for (const shape of [
 	for (let i = 0; i < 5; i++) {
 		ts.push((await normalize(task)).elapsedMs);
 	}
-	results.engine.push({ shape, backend: 'js', ms: median(ts) });
-	log(`engine (js kernel, in-thread) BatchNorm train on [${shape.join(', ')}]: median ${median(ts).toFixed(1)} ms (generation + stats + normalize + stats)`);
+	results.engine.push({ shape, ms: median(ts) });
+	log(`sample run (seeded generation + stats + normalize + stats) on [${shape.join(', ')}]: median ${median(ts).toFixed(1)} ms`);
 }
 
 if (json) {

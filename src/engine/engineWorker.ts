@@ -163,6 +163,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const backend: Backend = useWasm
 		? { name: k.name, moments: (t, l) => k.moments(t, l, arena), normalize: (a, b, l, m, v, e) => k.normalize(a, b, l, m, v, e, arena) }
 		: js;
+	const t0 = performance.now();
 	if (npy) {
 		const data = npy;
 		wrapNpy(() => decodeNpy(data, x));
@@ -170,19 +171,24 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 		fill(x, task.shape, featureAxis, task.distribution, task.seed, check);
 	}
 	check();
+	const t1 = performance.now();
 	let before = backend.moments(x, layout);
 	// NaN / Inf make SIMD sums NaN: recount those exactly with the JS kernel.
 	if (backend !== js && before.mean.some((m) => !Number.isFinite(m))) {
 		before = js.moments(x, layout);
 	}
 	check();
+	const t2 = performance.now();
 	backend.normalize(x, y, layout, before.mean, before.variance, task.epsilon);
+	const t3 = performance.now();
 	if (task.gamma || task.beta) {
 		// γ and β are per feature: fold them in with the JS kernel on the normalized values.
 		normalizeJs(y, y, layout, new Float64Array(layout.groups), new Float64Array(layout.groups).fill(1 - task.epsilon), task.epsilon, task.gamma, task.beta);
 	}
 	check();
+	const t4 = performance.now();
 	const after = backend.moments(y, layout);
+	const t5 = performance.now();
 
 	let running: NormalizeResult['running'] = null;
 	if (task.momentum) {
@@ -227,6 +233,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 		maxStdDeviation,
 		backend: backend.name,
 		elapsedMs: performance.now() - started,
+		phases: { input: t1 - t0, stats: t2 - t1, normalize: t3 - t2, statsAfter: t5 - t4 },
 	};
 	arena.reset();
 	return result;

@@ -74,4 +74,6 @@ export interface NormalizeResult {
 	/** Which kernel ran: `wasm-simd` or `js`. */
 	backend: string;
 	elapsedMs: number;
+	/** Time per phase in the worker (ms): making the input, statistics, normalize, statistics of y. */
+	phases: { input: number; stats: number; normalize: number; statsAfter: number };
 }
