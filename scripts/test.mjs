@@ -128,6 +128,10 @@ if (!only || only === 'static') {
 		}
 		record('type check', passed, failed);
 	});
+	await step('committed WebAssembly kernels match their source', async () => {
+		const ok = sh(process.execPath, [path.join(repoRoot, 'scripts', 'build-wasm.mjs'), '--check']);
+		record('wasm freshness', ok ? 1 : 0, ok ? 0 : 1);
+	});
 	await step('lint', async () => {
 		const ok = npx(['eslint', 'src', 'test', 'scripts']);
 		record('lint', ok ? 1 : 0, ok ? 0 : 1);

@@ -23,9 +23,10 @@ describe('the packaged .vsix', () => {
 		await vscode.window.showTextDocument(doc);
 		assert.match(await hoverText(doc, 'BatchNormalization()'), /one μ and σ² per features \(axis 1, 50\)/);
 		const pos = positionOf(doc, 'BatchNormalization()');
-		const r = await vscode.commands.executeCommand<{ features: number; after: { mean: number[] } }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+		const r = await vscode.commands.executeCommand<{ features: number; backend: string; after: { mean: number[] } }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
 		assert.ok(r, 'the run returned a result (the pool started from inside the package)');
 		assert.strictEqual(r.features, 50);
+		assert.strictEqual(r.backend, 'wasm-simd', 'the SIMD kernels were found inside the package (dist/kernels/normalize.wasm)');
 		assert.ok(r.after.mean.every((m) => Math.abs(m) < 1e-5));
 	});
 });
