@@ -10,6 +10,8 @@ const BLOCK: i32 = 16;
 /**
  * Channels-last statistics: `rows` rows of `C` floats at `x`. Adds Σ(x−K[c]) to S[c] and
  * Σ(x−K[c])² to Q[c] (f64), and folds min / max (f32). `scratch` holds 2·C f32 partials.
+ * Four rows per step: the partials of a channel group are loaded and stored once per four rows,
+ * which halves the scratch traffic and breaks the store-to-load dependency between rows.
  */
 export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, mn: usize, mx: usize, scratch: usize): void {
 	const C4 = C >> 2;
@@ -22,7 +24,35 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 			v128.store(ps + (<usize>j << 4), f32x4.splat(0));
 			v128.store(pq + (<usize>j << 4), f32x4.splat(0));
 		}
-		for (let r = r0; r < r1; r++) {
+		let r = r0;
+		for (; r + 4 <= r1; r += 4) {
+			const row0 = x + <usize>r * rowBytes;
+			const row1 = row0 + rowBytes;
+			const row2 = row1 + rowBytes;
+			const row3 = row2 + rowBytes;
+			for (let j = 0; j < C4; j++) {
+				const o = <usize>j << 4;
+				const k = v128.load(K + o);
+				const a0 = v128.load(row0 + o);
+				const a1 = v128.load(row1 + o);
+				const a2 = v128.load(row2 + o);
+				const a3 = v128.load(row3 + o);
+				const v0 = f32x4.sub(a0, k);
+				const v1 = f32x4.sub(a1, k);
+				const v2 = f32x4.sub(a2, k);
+				const v3 = f32x4.sub(a3, k);
+				const sum = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
+				const sq = f32x4.add(f32x4.add(f32x4.mul(v0, v0), f32x4.mul(v1, v1)), f32x4.add(f32x4.mul(v2, v2), f32x4.mul(v3, v3)));
+				v128.store(ps + o, f32x4.add(v128.load(ps + o), sum));
+				v128.store(pq + o, f32x4.add(v128.load(pq + o), sq));
+				v128.store(mn + o, f32x4.pmin(v128.load(mn + o), f32x4.pmin(f32x4.pmin(a0, a1), f32x4.pmin(a2, a3))));
+				v128.store(mx + o, f32x4.pmax(v128.load(mx + o), f32x4.pmax(f32x4.pmax(a0, a1), f32x4.pmax(a2, a3))));
+			}
+			for (let rr = r; rr < r + 4; rr++) {
+				statsTail(x + <usize>rr * rowBytes, C4 << 2, C, K, S, Q, mn, mx);
+			}
+		}
+		for (; r < r1; r++) {
 			const row = x + <usize>r * rowBytes;
 			for (let j = 0; j < C4; j++) {
 				const o = <usize>j << 4;
@@ -30,18 +60,10 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 				const v = f32x4.sub(raw, v128.load(K + o));
 				v128.store(ps + o, f32x4.add(v128.load(ps + o), v));
 				v128.store(pq + o, f32x4.add(v128.load(pq + o), f32x4.mul(v, v)));
-				v128.store(mn + o, f32x4.min(v128.load(mn + o), raw));
-				v128.store(mx + o, f32x4.max(v128.load(mx + o), raw));
+				v128.store(mn + o, f32x4.pmin(v128.load(mn + o), raw));
+				v128.store(mx + o, f32x4.pmax(v128.load(mx + o), raw));
 			}
-			for (let c = C4 << 2; c < C; c++) {
-				const o = <usize>c << 2;
-				const raw = load<f32>(row + o);
-				const v = <f64>raw - <f64>load<f32>(K + o);
-				store<f64>(S + (<usize>c << 3), load<f64>(S + (<usize>c << 3)) + v);
-				store<f64>(Q + (<usize>c << 3), load<f64>(Q + (<usize>c << 3)) + v * v);
-				store<f32>(mn + o, min(load<f32>(mn + o), raw));
-				store<f32>(mx + o, max(load<f32>(mx + o), raw));
-			}
+			statsTail(row, C4 << 2, C, K, S, Q, mn, mx);
 		}
 		for (let c = 0; c < C4 << 2; c++) {
 			const s = <f64>load<f32>(ps + (<usize>c << 2));
@@ -52,39 +74,82 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 	}
 }
 
+/** The channels of one row past the last multiple of 4, in f64. */
+// @ts-ignore: decorator
+@inline
+function statsTail(row: usize, from: i32, C: i32, K: usize, S: usize, Q: usize, mn: usize, mx: usize): void {
+	for (let c = from; c < C; c++) {
+		const o = <usize>c << 2;
+		const raw = load<f32>(row + o);
+		const v = <f64>raw - <f64>load<f32>(K + o);
+		store<f64>(S + (<usize>c << 3), load<f64>(S + (<usize>c << 3)) + v);
+		store<f64>(Q + (<usize>c << 3), load<f64>(Q + (<usize>c << 3)) + v * v);
+		store<f32>(mn + o, min(load<f32>(mn + o), raw));
+		store<f32>(mx + o, max(load<f32>(mx + o), raw));
+	}
+}
+
 /**
  * Plane statistics: `planes` contiguous planes of `P` floats (NCHW: one plane per sample and
  * channel; LayerNorm: one per sample). Writes per plane S, Q (f64, shift = the plane's first value)
- * and min / max (f32).
+ * and min / max (f32). Four independent accumulators hide the latency of the additions.
  */
 export function statsPlanes(x: usize, planes: i32, P: i32, S: usize, Q: usize, mn: usize, mx: usize): void {
 	const P4 = P >> 2;
+	const P16 = P4 & ~3;
 	for (let p = 0; p < planes; p++) {
 		const base = x + <usize>p * (<usize>P << 2);
 		const k = load<f32>(base);
 		const kv = f32x4.splat(k);
 		let s: f64 = 0;
 		let q: f64 = 0;
-		let vmn = f32x4.splat(k);
-		let vmx = f32x4.splat(k);
-		for (let i0 = 0; i0 < P4; i0 += BLOCK * 4) {
-			const i1 = min(P4, i0 + BLOCK * 4);
-			let s4 = f32x4.splat(0);
-			let q4 = f32x4.splat(0);
-			for (let i = i0; i < i1; i++) {
-				const raw = v128.load(base + (<usize>i << 4));
-				const v = f32x4.sub(raw, kv);
-				s4 = f32x4.add(s4, v);
-				q4 = f32x4.add(q4, f32x4.mul(v, v));
-				vmn = f32x4.min(vmn, raw);
-				vmx = f32x4.max(vmx, raw);
+		let mn0 = kv;
+		let mn1 = kv;
+		let mx0 = kv;
+		let mx1 = kv;
+		for (let i0 = 0; i0 < P16; i0 += BLOCK * 4) {
+			const i1 = min(P16, i0 + BLOCK * 4);
+			let s0 = f32x4.splat(0);
+			let s1 = f32x4.splat(0);
+			let s2 = f32x4.splat(0);
+			let s3 = f32x4.splat(0);
+			let q0 = f32x4.splat(0);
+			let q1 = f32x4.splat(0);
+			let q2 = f32x4.splat(0);
+			let q3 = f32x4.splat(0);
+			for (let i = i0; i < i1; i += 4) {
+				const at = base + (<usize>i << 4);
+				const a0 = v128.load(at);
+				const a1 = v128.load(at, 16);
+				const a2 = v128.load(at, 32);
+				const a3 = v128.load(at, 48);
+				const v0 = f32x4.sub(a0, kv);
+				const v1 = f32x4.sub(a1, kv);
+				const v2 = f32x4.sub(a2, kv);
+				const v3 = f32x4.sub(a3, kv);
+				s0 = f32x4.add(s0, v0);
+				s1 = f32x4.add(s1, v1);
+				s2 = f32x4.add(s2, v2);
+				s3 = f32x4.add(s3, v3);
+				q0 = f32x4.add(q0, f32x4.mul(v0, v0));
+				q1 = f32x4.add(q1, f32x4.mul(v1, v1));
+				q2 = f32x4.add(q2, f32x4.mul(v2, v2));
+				q3 = f32x4.add(q3, f32x4.mul(v3, v3));
+				mn0 = f32x4.pmin(mn0, f32x4.pmin(a0, a1));
+				mn1 = f32x4.pmin(mn1, f32x4.pmin(a2, a3));
+				mx0 = f32x4.pmax(mx0, f32x4.pmax(a0, a1));
+				mx1 = f32x4.pmax(mx1, f32x4.pmax(a2, a3));
 			}
+			const s4 = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+			const q4 = f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3));
 			s += <f64>f32x4.extract_lane(s4, 0) + <f64>f32x4.extract_lane(s4, 1) + <f64>f32x4.extract_lane(s4, 2) + <f64>f32x4.extract_lane(s4, 3);
 			q += <f64>f32x4.extract_lane(q4, 0) + <f64>f32x4.extract_lane(q4, 1) + <f64>f32x4.extract_lane(q4, 2) + <f64>f32x4.extract_lane(q4, 3);
 		}
+		const vmn = f32x4.pmin(mn0, mn1);
+		const vmx = f32x4.pmax(mx0, mx1);
 		let m = min(min(f32x4.extract_lane(vmn, 0), f32x4.extract_lane(vmn, 1)), min(f32x4.extract_lane(vmn, 2), f32x4.extract_lane(vmn, 3)));
 		let M = max(max(f32x4.extract_lane(vmx, 0), f32x4.extract_lane(vmx, 1)), max(f32x4.extract_lane(vmx, 2), f32x4.extract_lane(vmx, 3)));
-		for (let i = P4 << 2; i < P; i++) {
+		for (let i = P16 << 2; i < P; i++) {
 			const raw = load<f32>(base + (<usize>i << 2));
 			const v = <f64>raw - <f64>k;
 			s += v;
