@@ -43,7 +43,7 @@ export default tseslint.config(
 	},
 	{
 		// The engine references the ambient WebAssembly declarations it needs (no DOM lib in a worker).
-		files: ['src/engine/**/*.ts'],
+		files: ['src/engine/**/*.ts', 'src/host/**/*.ts'],
 		rules: { '@typescript-eslint/triple-slash-reference': 'off' },
 	},
 	{

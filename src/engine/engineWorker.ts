@@ -1,13 +1,15 @@
 /// <reference path="./wasm/webassembly.d.ts" />
-import type { Distribution, Histogram, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 import * as fs from 'fs';
+import { workerData } from 'worker_threads';
 import { decodeNpy, npyHeader, NpyError } from './npy';
 import { Arena } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
+import { deviations, histogram, runningUpdate } from './result';
 
 /**
  * The Piscina task module (bundled to `dist/engineWorker.js`; not named `worker.js`, which is
@@ -45,20 +47,38 @@ function checker(task: NormalizeTask): () => void {
 	};
 }
 
-function fill(x: Float32Array, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void): void {
+/** Values per generation chunk: each chunk has its own seed, so any slab can be generated alone. */
+const CHUNK = 1 << 16;
+
+/** Per-feature offsets and scales, so that normalization has something to undo. */
+function featureShifts(features: number, seed: number): { offset: number[]; scale: number[] } {
 	const rng = new SeededRandom(seed);
+	return {
+		offset: Array.from({ length: features }, () => -3 + 6 * rng.next()),
+		scale: Array.from({ length: features }, () => 0.5 + 2.5 * rng.next()),
+	};
+}
+
+/**
+ * Fills elements [from, to) of the sample tensor (x holds exactly those elements). The values depend
+ * only on the seed and the element index, not on how the tensor is split among workers.
+ */
+export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void): void {
+	const to = from + x.length;
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
-	// Per-feature offsets and scales, so that normalization has something to undo.
-	const offset = Array.from({ length: features }, () => -3 + 6 * rng.next());
-	const scale = Array.from({ length: features }, () => 0.5 + 2.5 * rng.next());
-	for (let i = 0; i < x.length; i++) {
-		if ((i & 0xfffff) === 0) {
-			check();
+	const { offset, scale } = featureShifts(features, seed);
+	for (let c0 = Math.floor(from / CHUNK) * CHUNK; c0 < to; c0 += CHUNK) {
+		check();
+		const rng = new SeededRandom((seed ^ Math.imul(c0 / CHUNK + 1, 0x9e3779b1)) >>> 0);
+		const end = Math.min(to, c0 + CHUNK);
+		for (let i = c0; i < end; i++) {
+			const z = distribution === 'normal' ? rng.normal() : Math.sqrt(12) * (rng.next() - 0.5);
+			if (i >= from) {
+				const c = Math.floor(i / inner) % features;
+				x[i - from] = offset[c] + scale[c] * z;
+			}
 		}
-		const c = Math.floor(i / inner) % features;
-		const z = distribution === 'normal' ? rng.normal() : Math.sqrt(12) * (rng.next() - 0.5);
-		x[i] = offset[c] + scale[c] * z;
 	}
 }
 
@@ -84,33 +104,6 @@ function validate(task: NormalizeTask): number {
 
 function stats(m: Moments) {
 	return { mean: m.mean, std: m.variance.map(Math.sqrt), min: m.min, max: m.max };
-}
-
-function histogram(x: Float32Array, bins = 64): Histogram {
-	const stride = Math.max(1, Math.floor(x.length / (1 << 20)));
-	let lo = Infinity;
-	let hi = -Infinity;
-	for (let i = 0; i < x.length; i += stride) {
-		const v = x[i];
-		if (v < lo) {
-			lo = v;
-		}
-		if (v > hi) {
-			hi = v;
-		}
-	}
-	const counts = new Array<number>(bins).fill(0);
-	if (!(hi > lo)) {
-		return { lo: Number.isFinite(lo) ? lo : 0, hi: Number.isFinite(hi) ? hi : 0, counts };
-	}
-	const w = (hi - lo) / bins;
-	for (let i = 0; i < x.length; i += stride) {
-		const v = x[i];
-		if (v >= lo && v <= hi) {
-			counts[Math.min(bins - 1, Math.floor((v - lo) / w))]++;
-		}
-	}
-	return { lo, hi, counts };
 }
 
 function wrapNpy<T>(fn: () => T): T {
@@ -168,7 +161,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 		const data = npy;
 		wrapNpy(() => decodeNpy(data, x));
 	} else {
-		fill(x, task.shape, featureAxis, task.distribution, task.seed, check);
+		fillRange(x, 0, task.shape, featureAxis, task.distribution, task.seed, check);
 	}
 	check();
 	const t1 = performance.now();
@@ -190,34 +183,9 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const after = backend.moments(y, layout);
 	const t5 = performance.now();
 
-	let running: NormalizeResult['running'] = null;
-	if (task.momentum) {
-		const n = layout.groupSize;
-		const m = task.momentum.value;
-		if (task.momentum.convention === 'keras' && m !== null) {
-			// Keras 3: moving = moving·m + batch·(1 − m), biased variance.
-			running = {
-				mean: before.mean.map((mu) => 0 * m + mu * (1 - m)),
-				variance: before.variance.map((v) => 1 * m + v * (1 - m)),
-			};
-		} else if (task.momentum.convention === 'torch') {
-			// PyTorch: running = (1 − m)·running + m·batch, unbiased variance; momentum=None is a
-			// cumulative average, which after one step is the batch statistic itself.
-			const w = m ?? 1;
-			const unbiased = n > 1 ? n / (n - 1) : NaN;
-			running = {
-				mean: before.mean.map((mu) => (1 - w) * 0 + w * mu),
-				variance: before.variance.map((v) => (1 - w) * 1 + w * v * unbiased),
-			};
-		}
-	}
-	let maxMeanDeviation = 0;
-	let maxStdDeviation = 0;
+	const running = runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
 	const afterStats = stats(after);
-	for (let c = 0; c < layout.groups; c++) {
-		maxMeanDeviation = Math.max(maxMeanDeviation, Math.abs(afterStats.mean[c]));
-		maxStdDeviation = Math.max(maxStdDeviation, Math.abs(afterStats.std[c] - 1));
-	}
+	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
 	const result: NormalizeResult = {
 		kernel: NormalizeKernel,
 		shape: task.shape,
@@ -238,3 +206,94 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	arena.reset();
 	return result;
 }
+
+
+//#region slabs: one large tensor split among the pool's workers, in a pool-wide shared memory
+
+/** One worker's share of a tensor that lives in the pool-wide memory (see src/host/enginePool.ts). */
+export interface SlabTask {
+	shape: number[];
+	reducedAxes: number[];
+	/** Byte offsets of x and y in the pool memory, and of this slab's private work area. */
+	x: number;
+	y: number;
+	work: number;
+	/** The slab: elements [from, to) of the tensor, on whole rows or whole planes. */
+	from: number;
+	to: number;
+	seed: number;
+	distribution: Distribution;
+	/** Normalize pass only: per-group scale and shift (y = x·a + b). */
+	a?: number[];
+	b?: number[];
+	epsilon: number;
+	cancel?: SharedArrayBuffer;
+}
+
+/** Per-group partial statistics of a slab, merged on the host with Chan's formula. */
+export interface SlabStats {
+	counts: Float64Array;
+	mean: Float64Array;
+	m2: Float64Array;
+	min: Float64Array;
+	max: Float64Array;
+	finite: boolean;
+	ms: number;
+}
+
+function poolMemory(): WebAssembly.Memory {
+	const m = (workerData as { memory?: WebAssembly.Memory } | undefined)?.memory;
+	if (!m) {
+		throw new Error('This pool has no shared memory for slab tasks.');
+	}
+	return m;
+}
+
+let poolKernels: Promise<WasmKernels> | undefined;
+
+async function slabSetup(task: SlabTask) {
+	const memory = poolMemory();
+	poolKernels ??= WasmKernels.create(memory);
+	const k = await poolKernels;
+	const layout = reductionLayout(task.shape, task.reducedAxes);
+	const inner = layout.block?.inner ?? 1;
+	const firstPlane = inner > 1 ? task.from / inner : 0;
+	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
+	return { k, layout, firstPlane, x: view(task.x), y: view(task.y), arena: new Arena(memory, task.work) };
+}
+
+function slabStats(m: Moments & { counts: Float64Array }, ms: number): SlabStats {
+	return {
+		counts: m.counts,
+		mean: m.mean,
+		m2: m.variance.map((v, i) => v * m.counts[i]),
+		min: m.min,
+		max: m.max,
+		finite: m.mean.every((v) => Number.isFinite(v)) && m.variance.every((v) => Number.isFinite(v)),
+		ms,
+	};
+}
+
+/** Round 1: generate this slab of the sample tensor and return its statistics. */
+export async function slabGenerateStats(task: SlabTask): Promise<SlabStats> {
+	const { k, layout, firstPlane, x, arena } = await slabSetup(task);
+	const check = checker({ cancel: task.cancel } as NormalizeTask);
+	const featureAxis = layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+	fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check);
+	check();
+	const t = performance.now();
+	const m = k.moments(x, layout, arena, firstPlane);
+	return slabStats(m, performance.now() - t);
+}
+
+/** Round 2: y = x·a + b on this slab, and the statistics of y. */
+export async function slabNormalizeStats(task: SlabTask): Promise<SlabStats> {
+	const { k, layout, firstPlane, x, y, arena } = await slabSetup(task);
+	const t = performance.now();
+	k.normalizeFolded(x, y, layout, task.a as number[], task.b as number[], arena, firstPlane);
+	const normalizeMs = performance.now() - t;
+	const m = k.moments(y, layout, arena, firstPlane);
+	return { ...slabStats(m, normalizeMs), ms: normalizeMs };
+}
+
+//#endregion

@@ -6,12 +6,23 @@
  * shared/reference/pitfalls.md).
  */
 export class Arena {
-	private top = 64;
+	private top: number;
 
-	constructor(readonly memory: WebAssembly.Memory) {}
+	/** @param base first byte this arena may use (a worker's share of a pool-wide memory). */
+	constructor(
+		readonly memory: WebAssembly.Memory,
+		private readonly base = 64,
+	) {
+		this.top = base;
+	}
 
 	reset(): void {
-		this.top = 64;
+		this.top = this.base;
+	}
+
+	/** Byte offset of the next allocation. */
+	get used(): number {
+		return this.top;
 	}
 
 	private ensure(bytes: number): void {

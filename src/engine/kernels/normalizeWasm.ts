@@ -71,7 +71,12 @@ export class WasmKernels {
 		return layout.block !== null && layout.groups > 0;
 	}
 
-	moments(x: Float32Array, layout: ReductionLayout, arena: Arena): Moments {
+	/**
+	 * Moments of `x`, a whole tensor or a slab of it: whole rows (channels last) or whole planes,
+	 * the first plane of the slab being plane `firstPlane` of the tensor. `count` in the result is
+	 * the number of values per group in this slab (`counts` per group for planes).
+	 */
+	moments(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0): Moments & { counts: Float64Array } {
 		this.own(x);
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
@@ -111,7 +116,7 @@ export class WasmKernels {
 			min.fill(Infinity);
 			max.fill(-Infinity);
 			for (let p = 0; p < planes; p++) {
-				const c = p % g;
+				const c = (p + firstPlane) % g;
 				const k = x[p * inner];
 				const ds = S[p] / inner;
 				const pm = k + ds;
@@ -125,27 +130,42 @@ export class WasmKernels {
 				max[c] = Math.max(max[c], mx[p]);
 			}
 			for (let c = 0; c < g; c++) {
-				variance[c] = m2[c] / n[c];
+				variance[c] = n[c] > 0 ? m2[c] / n[c] : 0;
 			}
+			return { count: layout.groupSize, counts: n, mean, variance, min, max, nonFinite: new Uint32Array(g) };
 		}
-		return { count: layout.groupSize, mean, variance, min, max, nonFinite: new Uint32Array(g) };
+		return { count: layout.groupSize, counts: new Float64Array(g).fill(x.length / g), mean, variance, min, max, nonFinite: new Uint32Array(g) };
 	}
 
-	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena): void {
+	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena, firstPlane = 0): void {
+		this.own(x);
+		this.own(y);
+		const g = layout.groups;
+		const a = new Float64Array(g);
+		const b = new Float64Array(g);
+		for (let c = 0; c < g; c++) {
+			a[c] = 1 / Math.sqrt(variance[c] + epsilon);
+			b[c] = -mean[c] * a[c];
+		}
+		this.normalizeFolded(x, y, layout, a, b, arena, firstPlane);
+	}
+
+	/** y = x·a[g] + b[g], the folded form of (x − μ)/√(σ² + ε) (computed in f64 by the caller). */
+	normalizeFolded(x: Float32Array, y: Float32Array, layout: ReductionLayout, a64: ArrayLike<number>, b64: ArrayLike<number>, arena: Arena, firstPlane = 0): void {
 		this.own(x);
 		this.own(y);
 		const g = layout.groups;
 		const a = arena.f32(g);
 		const b = arena.f32(g);
 		for (let c = 0; c < g; c++) {
-			a[c] = 1 / Math.sqrt(variance[c] + epsilon);
-			b[c] = -mean[c] * a[c];
+			a[c] = a64[c];
+			b[c] = b64[c];
 		}
 		const inner = (layout.block as { inner: number }).inner;
 		if (inner === 1) {
 			this.k.normalizeRows(x.byteOffset, y.byteOffset, x.length / g, g, a.byteOffset, b.byteOffset);
 		} else {
-			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, 0, g, a.byteOffset, b.byteOffset);
+			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, firstPlane % g, g, a.byteOffset, b.byteOffset);
 		}
 	}
 

@@ -26,6 +26,29 @@ describe('engine pool (Piscina)', function () {
 		assert.strictEqual(r.features, 50);
 	});
 
+	it('splits a large tensor between the two workers: same statistics as one worker, exactly merged (Chan)', async () => {
+		const shape = [16, 32, 32, 64];
+		const split = await pool.normalize({ ...task, shape, reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 } });
+		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
+		const single = await pool.normalize({ ...task, shape, reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 }, backend: 'js' });
+		assert.strictEqual(single.backend, 'js');
+		for (let c = 0; c < 64; c++) {
+			assert.ok(Math.abs(split.before.mean[c] - single.before.mean[c]) <= 1e-6 * single.before.std[c], `mean ${c}`);
+			assert.ok(Math.abs(split.before.std[c] - single.before.std[c]) <= 1e-6 * single.before.std[c], `std ${c}`);
+			assert.strictEqual(split.before.min[c], single.before.min[c]);
+			assert.ok(Math.abs(split.after.mean[c]) < 1e-5);
+			assert.ok(Math.abs((split.running as { variance: Float64Array }).variance[c] - (single.running as { variance: Float64Array }).variance[c]) < 1e-6);
+		}
+		// NCHW planes split too.
+		const planes = await pool.normalize({ ...task, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] });
+		assert.strictEqual(planes.backend, 'wasm-simd ×2 workers');
+		const planes1 = await pool.normalize({ ...task, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3], backend: 'js' });
+		for (let c = 0; c < 64; c++) {
+			assert.ok(Math.abs(planes.before.mean[c] - planes1.before.mean[c]) <= 1e-6 * planes1.before.std[c]);
+			assert.ok(Math.abs(planes.before.std[c] - planes1.before.std[c]) <= 1e-6 * planes1.before.std[c]);
+		}
+	});
+
 	it('cancels a running task (its latency is measured by npm run bench, not here)', async () => {
 		const controller = new AbortController();
 		const run = pool.normalize(big, controller.signal);
