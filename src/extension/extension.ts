@@ -87,6 +87,10 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		}),
 	);
 
+	// Warm the engine pool up once activation is over (threads started, kernels tiered up).
+	const warmUp = setTimeout(() => void runner.warmUp(), 3000);
+	context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
+
 	async function target(uri?: unknown, line?: unknown, character?: unknown): Promise<Target | undefined> {
 		let doc: vscode.TextDocument | undefined;
 		let pos: vscode.Position | undefined;
