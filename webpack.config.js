@@ -42,6 +42,25 @@ class CopyKernelsPlugin {
 	}
 }
 
+/** KaTeX's stylesheet and its woff2 fonts beside the panel bundle (no CDN: the CSP allows none). */
+class CopyKatexPlugin {
+	/** @param {import('webpack').Compiler} compiler */
+	apply(compiler) {
+		compiler.hooks.afterEmit.tap('CopyKatexPlugin', () => {
+			const fs = require('fs');
+			const from = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
+			const out = path.join(__dirname, 'dist', 'webview', 'katex');
+			fs.mkdirSync(path.join(out, 'fonts'), { recursive: true });
+			fs.copyFileSync(path.join(from, 'katex.min.css'), path.join(out, 'katex.min.css'));
+			for (const f of fs.readdirSync(path.join(from, 'fonts'))) {
+				if (f.endsWith('.woff2')) {
+					fs.copyFileSync(path.join(from, 'fonts', f), path.join(out, 'fonts', f));
+				}
+			}
+		});
+	}
+}
+
 module.exports = [
 	withDefaults({
 		name: 'extension',
@@ -69,5 +88,7 @@ module.exports = [
 		target: 'web',
 		entry: { panel: './src/webview/main.ts' },
 		output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js' },
+		plugins: [new CopyKatexPlugin()],
+		performance: { hints: false },
 	}),
 ];

@@ -25,11 +25,20 @@ async function runCommand(page, title) {
 
 /** Moves the mouse onto `word` in the editor line containing `lineText`; clicks first if asked. */
 async function pointAt(page, lineText, word, click = false) {
-	const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-	await line.waitFor({ timeout });
-	const span = line.locator('span span', { hasText: word }).first();
-	const text = await span.innerText();
-	const box = await span.boundingBox();
+	// View lines are re-rendered when lenses and inlay hints arrive: retry until the span is stable.
+	let span;
+	let text;
+	let box;
+	for (let attempt = 0; attempt < 20 && !box; attempt++) {
+		const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
+		await line.waitFor({ timeout });
+		span = line.locator('span span', { hasText: word }).first();
+		text = await span.innerText().catch(() => '');
+		box = text ? await span.boundingBox().catch(() => null) : null;
+		if (!box) {
+			await page.waitForTimeout(250);
+		}
+	}
 	if (!box) {
 		throw new Error(`"${word}" is not visible`);
 	}
@@ -75,24 +84,29 @@ export async function runUiChecks({ outDir }) {
 	fs.rmSync(dataDir, { recursive: true, force: true });
 	const server = await startServer({ dataDir });
 	const browser = await launchChromium();
+	let pageRef;
 	const check = async (title, fn) => {
 		try {
 			await fn();
 			results.push({ title, ok: true });
 			console.log(`  ✔ ${title}`);
 		} catch (e) {
+			await pageRef?.screenshot({ path: path.join(outDir, `failed-${results.length}.png`) }).catch(() => undefined);
 			results.push({ title, ok: false, error: e instanceof Error ? e.message : String(e) });
 			console.log(`  ✗ ${title}\n      ${e instanceof Error ? e.message : e}`);
 		}
 	};
 	try {
 		const page = await browser.newPage();
+		pageRef = page;
 		await page.goto(server.url(path.join(repoRoot, 'examples'), [['extensionDevelopmentPath', repoRoot]]));
 		await page.locator('.monaco-workbench').waitFor({ timeout });
 		await page.waitForTimeout(1500);
 
 		await check('hovering BatchNormalization shows what it normalizes', async () => {
 			await openFile(page, 'tabular_bn.py');
+			// Wait for NormLens's lens so that the layout no longer moves under the mouse.
+			await page.locator('.codelens-decoration', { hasText: '2,005 params' }).first().waitFor({ timeout });
 			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
 			await page.waitForTimeout(1000);
 			await page.mouse.move(5, 500);
@@ -111,7 +125,10 @@ export async function runUiChecks({ outDir }) {
 		await check('"NormLens: Show Model Summary" shows the summary table in the webview', async () => {
 			await page.mouse.move(5, 500);
 			await runCommand(page, 'NormLens: Show Model Summary');
-			const { text } = await webviewText(page, /Total params: 2,005/);
+			const { frame, text } = await webviewText(page, /Total params: 2,005/);
+			if ((await frame.evaluate(() => document.querySelectorAll('.katex').length)) !== 1) {
+				throw new Error('the formula is not typeset');
+			}
 			for (const expected of ['batch_normalization (BatchNormalization)', 'Trainable params: 1,905', 'Non-trainable params: 100', 'Normalized over: batch']) {
 				if (!text.includes(expected)) {
 					throw new Error(`panel lacks "${expected}"`);
@@ -127,6 +144,10 @@ export async function runUiChecks({ outDir }) {
 			const { frame, text } = await webviewText(page, /Sample run: batch_normalization/);
 			if (!/mean before\s+std before\s+mean after\s+std after/.test(text)) {
 				throw new Error('no statistics table');
+			}
+			const drawn = await frame.evaluate(() => [...document.querySelectorAll('canvas')].filter((c) => c.width > 0 && c.height > 0).length);
+			if (drawn !== 3) {
+				throw new Error(`expected 3 drawn charts, found ${drawn}`);
 			}
 			await frame.evaluate(() => document.querySelector('section.run')?.scrollIntoView());
 			// Let the progress notification close before the picture.

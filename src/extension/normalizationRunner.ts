@@ -75,6 +75,8 @@ export class NormalizationRunner implements vscode.Disposable {
 						seed: task.seed,
 						epsilon: task.epsilon,
 						backend: r.backend,
+						histogramBefore: r.histogramBefore,
+						histogramAfter: r.histogramAfter,
 					};
 				} finally {
 					sub.dispose();

@@ -23,6 +23,15 @@ export interface PanelRunResult {
 	/** ε of the layer: the std after normalization is σ/√(σ² + ε), just under 1. */
 	epsilon: number;
 	backend: string;
+	histogramBefore: PanelHistogram;
+	histogramAfter: PanelHistogram;
+}
+
+/** Counts of values in equal-width bins between lo and hi. */
+export interface PanelHistogram {
+	lo: number;
+	hi: number;
+	counts: number[];
 }
 
 //#region extension → panel
@@ -47,8 +56,9 @@ export type FromPanel =
 	| { type: 'revealLayer'; layerName: string }
 	/** The user asked to run a layer on a sample tensor. */
 	| { type: 'runLayer'; layerName: string }
-	/** The panel rendered a message; its visible text, for tests and accessibility checks. */
-	| { type: 'rendered'; kind: ToPanel['type']; text: string };
+	/** The panel rendered a message; its visible text and how many typeset formulas and charts it
+	 * shows, for tests and accessibility checks. */
+	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
 //#endregion
 
 const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runResult', 'runError', 'empty']);
@@ -69,7 +79,7 @@ export function isFromPanel(m: unknown): m is FromPanel {
 		case 'runLayer':
 			return typeof msg.layerName === 'string';
 		case 'rendered':
-			return typeof msg.text === 'string' && typeof msg.kind === 'string';
+			return typeof msg.text === 'string' && typeof msg.kind === 'string' && typeof msg.formulas === 'number' && typeof msg.charts === 'number';
 		default:
 			return true;
 	}

@@ -1,6 +1,68 @@
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import katex from 'katex';
 import type { LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
-import type { FromPanel, PanelRunResult, ToPanel } from '../protocol/webviewProtocol';
+import type { FromPanel, PanelHistogram, PanelRunResult, ToPanel } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+/** Charts drawn in the current render, destroyed before the next one. */
+let charts: Chart[] = [];
+
+function themeColor(name: string, fallback: string): string {
+	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+function chartDefaults() {
+	const fg = themeColor('--vscode-foreground', '#888');
+	const grid = themeColor('--vscode-panel-border', 'rgba(128,128,128,0.3)');
+	return {
+		animation: false as const,
+		responsive: true,
+		maintainAspectRatio: false,
+		plugins: { legend: { labels: { color: fg } }, tooltip: { enabled: true } },
+		scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
+	};
+}
+
+function histogramChart(title: string, h: PanelHistogram, color: string): HTMLElement {
+	const box = el('figure', { class: 'chart' }, el('figcaption', {}, title));
+	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${h.counts.length} bins from ${fixed(h.lo)} to ${fixed(h.hi)}` });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const w = (h.hi - h.lo) / h.counts.length;
+	charts.push(
+		new Chart(canvas, {
+			type: 'bar',
+			data: { labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)), datasets: [{ label: 'values', data: h.counts, backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }] },
+			options: { ...chartDefaults(), plugins: { ...chartDefaults().plugins, legend: { display: false } } },
+		}),
+	);
+	return box;
+}
+
+function channelChart(r: PanelRunResult): HTMLElement {
+	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, 'Per-feature mean and standard deviation, before and after'));
+	const canvas = el('canvas', { role: 'img', 'aria-label': 'Per-feature mean and standard deviation before and after; the numbers are in the table below' });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const labels = r.before.mean.map((_, i) => String(i));
+	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data, borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 1.5, borderWidth: 1.5 });
+	charts.push(
+		new Chart(canvas, {
+			type: 'line',
+			data: {
+				labels,
+				datasets: [
+					line('mean before', r.before.mean, themeColor('--vscode-charts-orange', '#d18616')),
+					line('std before', r.before.std, themeColor('--vscode-charts-orange', '#d18616'), [4, 3]),
+					line('mean after', r.after.mean, themeColor('--vscode-charts-blue', '#3794ff')),
+					line('std after', r.after.std, themeColor('--vscode-charts-blue', '#3794ff'), [4, 3]),
+				],
+			},
+			options: chartDefaults(),
+		}),
+	);
+	return box;
+}
 
 /**
  * The inspection panel. It renders what the extension posts and never computes models. Every
@@ -93,7 +155,14 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 		axes.append(el('span', { class: isReduced ? 'axis reduced' : 'axis kept' }, `${n} ${e.inputShape?.[i] ?? 'N'}`));
 	});
 	s.append(axes);
-	s.append(el('pre', { class: 'formula' }, e.formula));
+	if (e.formulaTex) {
+		// Typeset with KaTeX (bundled; it styles through the CSSOM, which the CSP allows). MathML is
+		// included for screen readers; the plain-text formula stays available below.
+		const math = el('div', { class: 'math' });
+		katex.render(e.formulaTex, math, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' });
+		s.append(math);
+	}
+	s.append(el('details', {}, el('summary', {}, 'Formula as text'), el('pre', { class: 'formula' }, e.formula)));
 	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))));
 	if (e.statShape) {
 		rows.unshift(el('tr', {}, el('td', {}, 'μ, σ² (per call)'), el('td', { class: 'mono' }, shape(e.statShape))));
@@ -122,6 +191,15 @@ function runSection(r: PanelRunResult): HTMLElement {
 				`(each std after is σ/√(σ² + ε) with ε = ${r.epsilon}: just under 1 for small σ).`,
 		),
 	);
+	s.append(
+		el(
+			'div',
+			{ class: 'charts' },
+			histogramChart('Values before', r.histogramBefore, themeColor('--vscode-charts-orange', '#d18616')),
+			histogramChart('Values after', r.histogramAfter, themeColor('--vscode-charts-blue', '#3794ff')),
+		),
+	);
+	s.append(channelChart(r));
 	const table = el('table', { class: 'stats', 'aria-label': 'Per-feature mean and standard deviation before and after' });
 	table.append(el('thead', {}, el('tr', {}, el('th', {}, 'feature'), el('th', { class: 'num' }, 'mean before'), el('th', { class: 'num' }, 'std before'), el('th', { class: 'num' }, 'mean after'), el('th', { class: 'num' }, 'std after'))));
 	const body = el('tbody');
@@ -143,6 +221,8 @@ function render(): void {
 	if (!current) {
 		return;
 	}
+	charts.forEach((c) => c.destroy());
+	charts = [];
 	const m = current.model;
 	app.replaceChildren();
 	app.append(el('h1', {}, `${m.name} `, el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`)));
@@ -157,7 +237,7 @@ function render(): void {
 }
 
 function report(kind: ToPanel['type']): void {
-	post({ type: 'rendered', kind, text: app.innerText });
+	post({ type: 'rendered', kind, text: app.innerText, formulas: app.querySelectorAll('.katex').length, charts: app.querySelectorAll('canvas').length });
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {

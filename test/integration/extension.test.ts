@@ -84,6 +84,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(r.text, /Non-trainable params: 100/);
 			assert.match(r.text, /Normalized over: batch — one μ, σ² per features/);
 			assert.match(r.text, /moving_variance/);
+			assert.strictEqual(r.formulas, 1, 'the formula is typeset with KaTeX');
 		});
 
 		it('"Run Normalization on Sample Tensor" runs in the pool: per-channel mean ≈ 0 and std σ/√(σ²+ε) after', async () => {
@@ -107,6 +108,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			const r = await rendered;
 			assert.match(r.text, /Sample run: batch_normalization on \(32, 50\)/);
 			assert.match(r.text, /mean before\s+std before\s+mean after\s+std after/);
+			assert.strictEqual(r.charts, 3, 'histograms before and after, and the per-feature chart');
 		});
 	});
 

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export interface NormLensApi {
-	lastPanelRender(kind?: string): { kind: string; text: string } | undefined;
-	nextPanelRender(kind: string): Promise<{ kind: string; text: string }>;
+	lastPanelRender(kind?: string): { kind: string; text: string; formulas: number; charts: number } | undefined;
+	nextPanelRender(kind: string): Promise<{ kind: string; text: string; formulas: number; charts: number }>;
 }
 
 export async function activate(): Promise<NormLensApi> {

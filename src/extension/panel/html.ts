@@ -6,6 +6,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 	const nonce = crypto.randomBytes(16).toString('base64');
 	const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'));
 	const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
+	const katexStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'katex', 'katex.min.css'));
 	const csp = [
 		"default-src 'none'",
 		`script-src 'nonce-${nonce}'`,
@@ -19,6 +20,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${katexStyle.toString()}" rel="stylesheet">
 <link href="${style.toString()}" rel="stylesheet">
 <title>NormLens</title>
 </head>

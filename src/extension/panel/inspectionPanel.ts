@@ -8,6 +8,8 @@ import { panelHtml, panelOptions } from './html';
 export interface PanelRender {
 	kind: ToPanel['type'];
 	text: string;
+	formulas: number;
+	charts: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export class InspectionPanel extends Disposable {
 					}
 					pending.forEach((p) => void panel.webview.postMessage(p));
 				} else if (m.type === 'rendered') {
-					const r = { kind: m.kind, text: m.text };
+					const r = { kind: m.kind, text: m.text, formulas: m.formulas, charts: m.charts };
 					this.renders.push(r);
 					this.renderEmitter.fire(r);
 				} else {
