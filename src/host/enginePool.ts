@@ -5,19 +5,9 @@ import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, histogram, runningUpdate } from '../engine/result';
+import type { SlabStats } from '../engine/engineWorker';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
-
-/** Per-group partial statistics from one slab (see slabGenerateStats in the engine worker). */
-interface SlabStats {
-	counts: Float64Array;
-	mean: Float64Array;
-	m2: Float64Array;
-	min: Float64Array;
-	max: Float64Array;
-	finite: boolean;
-	ms: number;
-}
 
 /** Tensors from this size up are split among the workers (below it one task is faster). */
 const SPLIT_ELEMENTS = 1 << 20;

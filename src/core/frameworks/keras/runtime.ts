@@ -820,7 +820,8 @@ export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
 	return { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) };
 }
 
-function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
+/** A catalogue default as an interpreter value (shared with the torch runtime). */
+export function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
 	if (def === null) {
 		return NONE;
 	}

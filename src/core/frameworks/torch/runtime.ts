@@ -1,8 +1,8 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
-import { ArgDefault, REQUIRED } from '../keras/catalogue';
-import { totals } from '../keras/runtime';
+import { REQUIRED } from '../keras/catalogue';
+import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
 import { flattenShape, torchOutputShape, torchParams } from './rules';
@@ -58,22 +58,6 @@ export class TorchModule implements FrameworkObject {
 	get isContainer(): boolean {
 		return this.spec?.container !== undefined;
 	}
-}
-
-function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
-	if (def === null) {
-		return NONE;
-	}
-	if (typeof def === 'number') {
-		return { k: 'num', v: def };
-	}
-	if (typeof def === 'string') {
-		return { k: 'str', v: def };
-	}
-	if (typeof def === 'boolean') {
-		return { k: 'bool', v: def };
-	}
-	return tuple(def.map((v) => ({ k: 'num', v }) as Value));
 }
 
 /** `torch.nn.modules.conv.Conv2d` and `torch.nn.Conv2d` both name `Conv2d`. */
