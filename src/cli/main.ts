@@ -12,9 +12,9 @@ import {
 	toContract,
 } from '../core';
 import { EnginePool } from '../host/enginePool';
+import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
 import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
-import { NormalizeKernel } from '../protocol/engineProtocol';
 
 /**
  * `normlens`: the analysis engine headless. Exit codes: 0 success, 1 a specific failure (message
@@ -154,28 +154,14 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			if (!Number.isInteger(batch) || batch < 1) {
 				throw new CliError(`--batch must be a positive integer, got ${option(args, '--batch')}.`, 2);
 			}
-			if (!e.inputShape || !e.reducedAxes) {
-				throw new CliError(`The input shape of ${e.name} is not known statically.`);
-			}
-			const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? batch : d));
-			if (shape.some((d) => d === null)) {
-				throw new CliError(`The input shape of ${e.name} has unknown sizes besides the batch.`);
+			const built = sampleTaskFor(e, { batchSize: batch, seed, memoryLimitMiB: 512, npyPath: option(args, '--npy') });
+			if ('error' in built) {
+				throw new CliError(built.error);
 			}
 			const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
 			try {
 				const r = await pool
-					.normalize({
-					kernel: NormalizeKernel,
-					shape: shape as number[],
-					reducedAxes: e.reducedAxes,
-					channelGroups: e.groups ?? undefined,
-					epsilon: e.epsilon,
-					seed,
-					distribution: 'normal',
-					momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
-					maxElements: Math.floor((512 * 2 ** 20) / 8),
-						npyPath: option(args, '--npy'),
-					})
+					.normalize(built.task)
 					.catch((e: Error) => {
 						// The engine's messages are written for users (sizes, files, limits).
 						throw new CliError(e.message);

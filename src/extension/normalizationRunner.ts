@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { explainLayer } from '../core';
 import { EnginePool } from '../host/enginePool';
+import { sampleTaskFor } from '../host/sampleTask';
 import type { NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 import type { LayerSummary } from '../protocol/analysis';
@@ -25,27 +26,8 @@ export class NormalizationRunner implements vscode.Disposable {
 		if (!e) {
 			return { error: `${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.` };
 		}
-		if (!e.inputShape || !e.reducedAxes) {
-			return { error: `The input shape of \`${layer.name}\` is not known statically, so there is no sample tensor to run it on.` };
-		}
 		const cfg = this.config();
-		const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? cfg.sampleBatchSize : d));
-		if (shape.some((d) => d === null)) {
-			return { error: `The input shape of \`${layer.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
-		}
-		return {
-			task: {
-				kernel: NormalizeKernel,
-				shape: shape as number[],
-				reducedAxes: e.reducedAxes,
-				channelGroups: e.groups ?? undefined,
-				epsilon: e.epsilon,
-				seed: cfg.sampleSeed,
-				distribution: 'normal',
-				momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
-				maxElements: Math.floor((cfg.engineMemoryLimitMiB * 2 ** 20) / 8),
-			},
-		};
+		return sampleTaskFor(e, { batchSize: cfg.sampleBatchSize, seed: cfg.sampleSeed, memoryLimitMiB: cfg.engineMemoryLimitMiB });
 	}
 
 	async run(layer: LayerSummary, task: NormalizeTask): Promise<PanelRunResult> {

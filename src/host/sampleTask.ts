@@ -1,0 +1,36 @@
+import type { LayerExplanation } from '../protocol/analysis';
+import type { NormalizeTask } from '../protocol/engineProtocol';
+import { NormalizeKernel } from '../protocol/engineProtocol';
+
+/** What a sample run needs besides the layer: the same for the extension and the CLI. */
+export interface SampleOptions {
+	batchSize: number;
+	seed: number;
+	memoryLimitMiB: number;
+	npyPath?: string;
+}
+
+/** The engine task that runs a normalization layer on a sample tensor, or why it cannot run. */
+export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: NormalizeTask } | { error: string } {
+	if (!e.inputShape || !e.reducedAxes) {
+		return { error: `The input shape of \`${e.name}\` is not known statically, so there is no sample tensor to run it on.` };
+	}
+	const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? o.batchSize : d));
+	if (shape.some((d) => d === null)) {
+		return { error: `The input shape of \`${e.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
+	}
+	return {
+		task: {
+			kernel: NormalizeKernel,
+			shape: shape as number[],
+			reducedAxes: e.reducedAxes,
+			channelGroups: e.groups ?? undefined,
+			epsilon: e.epsilon,
+			seed: o.seed,
+			distribution: 'normal',
+			momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
+			maxElements: Math.floor((o.memoryLimitMiB * 2 ** 20) / 8),
+			npyPath: o.npyPath,
+		},
+	};
+}
