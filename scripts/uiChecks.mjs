@@ -7,20 +7,52 @@ import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 const timeout = 60_000;
 
+/**
+ * Quick Open can be pressed before the file index is ready (a fresh profile on a busy machine):
+ * wait for the file's row before Enter, and retry the whole gesture instead of failing at once.
+ */
 async function openFile(page, name) {
-	await page.keyboard.press('Control+P');
-	await page.locator('.quick-input-widget input').fill(name);
-	await page.waitForTimeout(500);
-	await page.keyboard.press('Enter');
+	const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+	for (let attempt = 0; ; attempt++) {
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Control+P');
+		const input = page.locator('.quick-input-widget input');
+		try {
+			await input.waitFor({ timeout: 10_000 });
+			await input.fill(name);
+			await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+			await page.keyboard.press('Enter');
+			await tab.first().waitFor({ timeout: 15_000 });
+			break;
+		} catch (e) {
+			if (attempt >= 3) {
+				throw e;
+			}
+			await page.waitForTimeout(1000);
+		}
+	}
 	await page.locator('.monaco-editor .view-line').first().waitFor({ timeout });
 }
 
 async function runCommand(page, title) {
-	await page.keyboard.press('F1');
-	const input = page.locator('.quick-input-widget input');
-	await input.fill(`>${title}`);
-	await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
-	await page.keyboard.press('Enter');
+	const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+	for (let attempt = 0; ; attempt++) {
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('F1');
+		const input = page.locator('.quick-input-widget input');
+		try {
+			await input.waitFor({ timeout: 10_000 });
+			await input.fill(`>${title}`);
+			await row.waitFor({ timeout: 15_000 });
+			await page.keyboard.press('Enter');
+			return;
+		} catch (e) {
+			if (attempt >= 3) {
+				throw e;
+			}
+			await page.waitForTimeout(1000);
+		}
+	}
 }
 
 /** Moves the mouse onto `word` in the editor line containing `lineText`; clicks first if asked. */
@@ -101,6 +133,8 @@ export async function runUiChecks({ outDir }) {
 		pageRef = page;
 		await page.goto(server.url(path.join(repoRoot, 'examples'), [['extensionDevelopmentPath', repoRoot]]));
 		await page.locator('.monaco-workbench').waitFor({ timeout });
+		// The workspace is usable once the explorer lists the examples.
+		await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'tabular_bn.py' }).first().waitFor({ timeout }).catch(() => undefined);
 		await page.waitForTimeout(1500);
 
 		await check('hovering BatchNormalization shows what it normalizes', async () => {
