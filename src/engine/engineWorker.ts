@@ -1,6 +1,6 @@
 /// <reference path="./wasm/webassembly.d.ts" />
 import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
-import { NormalizeKernel } from '../protocol/engineProtocol';
+import { distributions, NormalizeKernel } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
 import { decodeNpy, npyHeader, NpyError } from './npy';
@@ -9,7 +9,7 @@ import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
-import { deviations, histogram, runningUpdate } from './result';
+import { deviations, evalMode, histogram, runningUpdate, statisticsFor } from './result';
 
 /**
  * The Piscina task module (bundled to `dist/engineWorker.js`; not named `worker.js`, which is
@@ -73,7 +73,7 @@ export function fillRange(x: Float32Array, from: number, shape: number[], featur
 		const rng = new SeededRandom((seed ^ Math.imul(c0 / CHUNK + 1, 0x9e3779b1)) >>> 0);
 		const end = Math.min(to, c0 + CHUNK);
 		for (let i = c0; i < end; i++) {
-			const z = distribution === 'normal' ? rng.normal() : Math.sqrt(12) * (rng.next() - 0.5);
+			const z = distribution === 'normal' ? rng.normal() : distribution === 'uniform' ? Math.sqrt(12) * (rng.next() - 0.5) : Math.exp(0.75 * rng.normal());
 			if (i >= from) {
 				const c = Math.floor(i / inner) % features;
 				x[i - from] = offset[c] + scale[c] * z;
@@ -95,6 +95,9 @@ function validate(task: NormalizeTask): number {
 	}
 	if (task.reducedAxes.some((a) => !Number.isInteger(a) || a < -task.shape.length || a >= task.shape.length)) {
 		throw new Error(`Reduced axes [${task.reducedAxes.join(', ')}] do not fit a rank-${task.shape.length} tensor.`);
+	}
+	if (task.distribution !== undefined && !distributions.includes(task.distribution)) {
+		throw new Error(`Unknown distribution "${String(task.distribution)}"; use one of ${distributions.join(', ')}.`);
 	}
 	if (!(task.epsilon >= 0)) {
 		throw new Error(`epsilon must be ≥ 0, got ${task.epsilon}.`);
@@ -172,7 +175,8 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	}
 	check();
 	const t2 = performance.now();
-	backend.normalize(x, y, layout, before.mean, before.variance, task.epsilon);
+	const used = statisticsFor(task, before);
+	backend.normalize(x, y, layout, used.mean, used.variance, task.epsilon);
 	const t3 = performance.now();
 	if (task.gamma || task.beta) {
 		// γ and β are per feature: fold them in with the JS kernel on the normalized values.
@@ -183,7 +187,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const after = backend.moments(y, layout);
 	const t5 = performance.now();
 
-	const running = runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
+	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
 	const afterStats = stats(after);
 	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
 	const result: NormalizeResult = {

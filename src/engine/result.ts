@@ -61,3 +61,13 @@ export function histogram(x: Float32Array, bins = 64): Histogram {
 	}
 	return { lo, hi, counts };
 }
+
+/** Whether the task normalizes with running statistics (inference of a layer that keeps them). */
+export function evalMode(task: Pick<NormalizeTask, 'mode' | 'momentum'>): boolean {
+	return task.mode === 'eval' && task.momentum !== null;
+}
+
+/** The μ and σ² the output is normalized with: the batch's, or a fresh layer's running 0 and 1. */
+export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, batch: { mean: Float64Array; variance: Float64Array }): { mean: Float64Array; variance: Float64Array } {
+	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
+}

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, histogram, runningUpdate } from '../engine/result';
+import { deviations, evalMode, histogram, runningUpdate, statisticsFor } from '../engine/result';
 import type { SlabStats } from '../engine/engineWorker';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
@@ -146,8 +146,9 @@ export class EnginePool {
 			return undefined;
 		}
 		const before = mergeSlabs(round1, layout.groups);
-		const a = Array.from(before.variance, (v) => 1 / Math.sqrt(v + task.epsilon));
-		const b = Array.from(before.mean, (m, c) => -m * a[c]);
+		const used = statisticsFor(task, before);
+		const a = Array.from(used.variance, (v) => 1 / Math.sqrt(v + task.epsilon));
+		const b = Array.from(used.mean, (m, c) => -m * a[c]);
 		const t1 = performance.now();
 		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b }, { name: 'slabNormalizeStats' })))) as SlabStats[];
 		const after = mergeSlabs(round2, layout.groups);
@@ -164,7 +165,7 @@ export class EnginePool {
 			histogramBefore: histogram(x),
 			histogramAfter: histogram(y),
 			nonFinite: new Array<number>(layout.groups).fill(0),
-			running: runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
+			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
 			...deviations(after.mean, afterStd),
 			backend: `wasm-simd ×${workers} workers`,
 			elapsedMs: performance.now() - started,

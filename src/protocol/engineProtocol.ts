@@ -6,7 +6,18 @@
 /** Kernel names. */
 export const NormalizeKernel = 'Normalize';
 
-export type Distribution = 'normal' | 'uniform';
+/** Sample distributions: standard normal, uniform with unit variance, and a right-skewed log-normal
+ * (exp of a normal with σ = 0.75), each shifted and scaled per feature. */
+export type Distribution = 'normal' | 'uniform' | 'lognormal';
+
+export const distributions: readonly Distribution[] = ['normal', 'uniform', 'lognormal'];
+
+/**
+ * `train` normalizes with this batch's statistics (and reports the running statistics after the
+ * step); `eval` normalizes layers that keep running statistics with those of a freshly built layer
+ * (mean 0, variance 1), as `model.eval()` / `training=False` would before any training.
+ */
+export type RunMode = 'train' | 'eval';
 
 /** Run one normalization layer on a seeded sample tensor, generated in the worker. */
 export interface NormalizeTask {
@@ -23,6 +34,8 @@ export interface NormalizeTask {
 	beta?: number[];
 	seed: number;
 	distribution: Distribution;
+	/** Training (batch statistics) or inference (running statistics); default `train`. */
+	mode?: RunMode;
 	/** Framework convention for the running-statistics update after one training step. */
 	momentum: { convention: 'keras' | 'torch'; value: number | null } | null;
 	/** Element cap: tasks above it are refused with a clear message. */

@@ -150,6 +150,38 @@ describe('engine task: sample tensor and running statistics', () => {
 		}
 	});
 
+	it('eval mode normalizes with a fresh layer\'s running statistics (0 and 1): y = x/√(1 + ε), no update', async () => {
+		const r = await runTask({ ...base, mode: 'eval' });
+		assert.strictEqual(r.running, null);
+		const k = 1 / Math.sqrt(1 + 1e-3);
+		for (let c = 0; c < 5; c++) {
+			assert.ok(Math.abs(r.after.mean[c] - k * r.before.mean[c]) < 1e-5 * (1 + Math.abs(r.before.mean[c])), `mean ${c}`);
+			assert.ok(Math.abs(r.after.std[c] - k * r.before.std[c]) < 1e-5 * r.before.std[c], `std ${c}`);
+		}
+		// A layer without running statistics (momentum null) behaves the same in both modes.
+		const ln = { ...base, momentum: null, reducedAxes: [1, 2, 3] };
+		assert.deepStrictEqual(Array.from((await runTask({ ...ln, mode: 'eval' })).after.mean), Array.from((await runTask(ln)).after.mean));
+	});
+
+	it('draws uniform and right-skewed log-normal samples on request, and rejects unknown distributions', async () => {
+		const skew = (h: { lo: number; hi: number; counts: number[] }) => {
+			const w = (h.hi - h.lo) / h.counts.length;
+			const n = h.counts.reduce((a, b) => a + b, 0);
+			const mid = h.counts.map((_, i) => h.lo + (i + 0.5) * w);
+			const m = mid.reduce((a, x, i) => a + x * h.counts[i], 0) / n;
+			const v = mid.reduce((a, x, i) => a + (x - m) ** 2 * h.counts[i], 0) / n;
+			return mid.reduce((a, x, i) => a + (x - m) ** 3 * h.counts[i], 0) / n / v ** 1.5;
+		};
+		const one = { ...base, shape: [20000, 1], reducedAxes: [0] };
+		const logn = await runTask({ ...one, distribution: 'lognormal' });
+		const unif = await runTask({ ...one, distribution: 'uniform' });
+		assert.ok(skew(logn.histogramBefore) > 1, `log-normal skew ${skew(logn.histogramBefore)}`);
+		assert.ok(Math.abs(skew(unif.histogramBefore)) < 0.1, `uniform skew ${skew(unif.histogramBefore)}`);
+		// A uniform sample has no tails: its range is √12·σ wide.
+		assert.ok(Math.abs((unif.before.max[0] - unif.before.min[0]) / unif.before.std[0] - Math.sqrt(12)) < 0.05);
+		await assert.rejects(runTask({ ...one, distribution: 'cauchy' as never }), /Unknown distribution "cauchy"/);
+	});
+
 	it('refuses a tensor over the memory cap, up front, with the sizes in the message', async () => {
 		await assert.rejects(runTask({ ...base, shape: [4096, 512, 512], maxElements: 1 << 20 }), /needs 8192 MiB.*limit of 8 MiB/);
 	});

@@ -49,6 +49,18 @@ describe('engine pool (Piscina)', function () {
 		}
 	});
 
+	it('the split path honours eval mode and the distribution like one worker does', async () => {
+		const t = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 } as const, mode: 'eval' as const, distribution: 'lognormal' as const };
+		const split = await pool.normalize(t);
+		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
+		const single = await pool.normalize({ ...t, backend: 'js' });
+		assert.strictEqual(split.running, null);
+		for (let c = 0; c < 64; c++) {
+			assert.ok(Math.abs(split.after.mean[c] - single.after.mean[c]) <= 1e-5 * (1 + Math.abs(single.after.mean[c])), `mean ${c}`);
+			assert.ok(Math.abs(split.after.std[c] - single.after.std[c]) <= 1e-5 * single.after.std[c], `std ${c}`);
+		}
+	});
+
 	it('cancels a running task (its latency is measured by npm run bench, not here)', async () => {
 		const controller = new AbortController();
 		const run = pool.normalize(big, controller.signal);
