@@ -93,6 +93,9 @@ function validate(task: NormalizeTask): number {
 			`A sample tensor of shape [${task.shape.join(', ')}] needs ${mib.toFixed(0)} MiB (input and output), above the limit of ${((task.maxElements * 8) / 2 ** 20).toFixed(0)} MiB; lower the batch size or raise normlens.engine.memoryLimitMiB.`,
 		);
 	}
+	if (task.sampleFeatureAxis !== undefined && !(Number.isInteger(task.sampleFeatureAxis) && task.sampleFeatureAxis >= 0 && task.sampleFeatureAxis < task.shape.length)) {
+		throw new Error(`The sample's feature axis ${task.sampleFeatureAxis} does not fit a rank-${task.shape.length} tensor.`);
+	}
 	if (task.reducedAxes.some((a) => !Number.isInteger(a) || a < -task.shape.length || a >= task.shape.length)) {
 		throw new Error(`Reduced axes [${task.reducedAxes.join(', ')}] do not fit a rank-${task.shape.length} tensor.`);
 	}
@@ -142,7 +145,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const total = validate(task);
 	const check = checker(task);
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-	const featureAxis = task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+	const featureAxis = task.sampleFeatureAxis ?? task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
 	const k = task.backend === 'js' ? undefined : await wasm();
 	if (task.backend === 'wasm-simd' && !k) {
 		throw new Error('WebAssembly SIMD is not available in this runtime.');
@@ -227,6 +230,7 @@ export interface SlabTask {
 	to: number;
 	seed: number;
 	distribution: Distribution;
+	sampleFeatureAxis?: number;
 	/** Normalize pass only: per-group scale and shift (y = x·a + b). */
 	a?: number[];
 	b?: number[];
@@ -282,7 +286,7 @@ function slabStats(m: Moments & { counts: Float64Array }, ms: number): SlabStats
 export async function slabGenerateStats(task: SlabTask): Promise<SlabStats> {
 	const { k, layout, firstPlane, x, arena } = await slabSetup(task);
 	const check = checker({ cancel: task.cancel } as NormalizeTask);
-	const featureAxis = layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+	const featureAxis = task.sampleFeatureAxis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
 	fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check);
 	check();
 	const t = performance.now();

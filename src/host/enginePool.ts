@@ -139,7 +139,7 @@ export class EnginePool {
 			const work = arena.f32(65536 + 16 * (layout.groups + planes)).byteOffset;
 			return { from, to, work };
 		});
-		const base = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, epsilon: task.epsilon, cancel: task.cancel };
+		const base = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, epsilon: task.epsilon, cancel: task.cancel };
 		const t0 = performance.now();
 		const round1 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s }, { name: 'slabGenerateStats' })))) as SlabStats[];
 		if (round1.some((p) => !p.finite)) {

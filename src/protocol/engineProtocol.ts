@@ -34,6 +34,11 @@ export interface NormalizeTask {
 	beta?: number[];
 	seed: number;
 	distribution: Distribution;
+	/**
+	 * The axis along which the sample's per-feature offsets and scales vary. Defaults to the last
+	 * kept axis; the compare view pins it to the channel axis so that every layer sees one tensor.
+	 */
+	sampleFeatureAxis?: number;
 	/** Training (batch statistics) or inference (running statistics); default `train`. */
 	mode?: RunMode;
 	/** Framework convention for the running-statistics update after one training step. */
