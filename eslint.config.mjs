@@ -70,6 +70,6 @@ export default tseslint.config(
 	},
 	{
 		files: ['scripts/**/*.mjs'],
-		languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly', document: 'readonly', WebAssembly: 'readonly', AbortController: 'readonly' } },
+		languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URLSearchParams: 'readonly', document: 'readonly', window: 'readonly', getComputedStyle: 'readonly', WebAssembly: 'readonly', AbortController: 'readonly' } },
 	},
 );

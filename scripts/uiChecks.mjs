@@ -35,7 +35,7 @@ async function openFile(page, name) {
 }
 
 async function runCommand(page, title) {
-	const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+	const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }) }).first();
 	for (let attempt = 0; ; attempt++) {
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('F1');
@@ -44,7 +44,8 @@ async function runCommand(page, title) {
 			await input.waitFor({ timeout: 10_000 });
 			await input.fill(`>${title}`);
 			await row.waitFor({ timeout: 15_000 });
-			await page.keyboard.press('Enter');
+			// Click our row: Enter would run whichever row the palette ranks first.
+			await row.click();
 			return;
 		} catch (e) {
 			if (attempt >= 3) {
@@ -81,6 +82,36 @@ async function pointAt(page, lineText, word, click = false) {
 		await page.mouse.click(x, y);
 	}
 	await page.mouse.move(x, y);
+}
+
+/** Switches the color theme through the palette, as a user would. */
+async function setTheme(page, name) {
+	await runCommand(page, 'Preferences: Color Theme');
+	const input = page.locator('.quick-input-widget input');
+	await input.fill(name);
+	const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+	await row.waitFor({ timeout });
+	await row.click();
+	await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+	await page.waitForTimeout(1500);
+}
+
+/** WCAG contrast ratio of the webview's body text on its background, and the background's luminance. */
+async function webviewContrast(frame) {
+	return frame.evaluate(() => {
+		const rgb = (s) => (s.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map(Number);
+		const lum = ([r, g, b]) => {
+			const f = (c) => {
+				c /= 255;
+				return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+			};
+			return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+		};
+		const style = getComputedStyle(document.body);
+		const fg = lum(rgb(style.color));
+		const bg = lum(rgb(style.backgroundColor));
+		return { ratio: (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05), background: bg, fg: style.color, bg: style.backgroundColor };
+	});
 }
 
 /** The frame of our webview whose text matches `re` (webviews are nested iframes). */
@@ -172,6 +203,18 @@ export async function runUiChecks({ outDir }) {
 			await page.screenshot({ path: path.join(outDir, 'panel.png') });
 		});
 
+		await check('the counting toggle shows the Keras model as PyTorch counts it, and back', async () => {
+			let { frame } = await webviewText(page, /Total params: 2,005/);
+			await frame.click('label[for="count-torch"]');
+			({ frame } = await webviewText(page, /Buffers: 100/));
+			const text = await frame.evaluate(() => document.getElementById('app')?.innerText ?? '');
+			if (!/Total params: 1,905/.test(text) || !/PyTorch convention/.test(text)) {
+				throw new Error(`PyTorch-style counts missing: ${text.slice(0, 400)}`);
+			}
+			await frame.click('label[for="count-keras"]');
+			await webviewText(page, /Total params: 2,005/);
+		});
+
 		await check('"Run Normalization on Sample Tensor" shows per-channel statistics before and after', async () => {
 			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
 			await runCommand(page, 'NormLens: Run Normalization on Sample Tensor');
@@ -190,13 +233,72 @@ export async function runUiChecks({ outDir }) {
 			await page.screenshot({ path: path.join(outDir, 'run.png') });
 		});
 
-		await check('the notebook example shows inlay hints and lenses in its cells', async () => {
+		await check('the notebook example shows inlay hints, lenses and the cell status bar totals', async () => {
 			await openFile(page, 'conv_bn.ipynb');
 			const hint = page.locator('.monaco-editor', { hasText: '6,000,010 params' }).first();
 			await hint.waitFor({ timeout });
 			const lens = page.locator('.codelens-decoration', { hasText: '6,001,600 params' }).first();
 			await lens.waitFor({ timeout });
+			const status = page.locator('.cell-statusbar-container', { hasText: 'model: 6,001,600 params' }).first();
+			await status.waitFor({ timeout });
 			await page.screenshot({ path: path.join(outDir, 'notebook.png') });
+		});
+
+		await check('"Compare Normalizations" draws BN, LN, IN and GN of one tensor side by side', async () => {
+			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
+			await runCommand(page, 'NormLens: Compare Normalizations');
+			const { frame } = await webviewText(page, /Compare normalizations on \(32, 100, 200, 30\)/);
+			// One histogram of the input and one per normalization, once all four have run.
+			const end = Date.now() + timeout;
+			let drawn = 0;
+			while (Date.now() < end && drawn !== 5) {
+				await page.waitForTimeout(250);
+				drawn = await frame.evaluate(() => [...document.querySelectorAll('section.compare canvas')].filter((c) => c.width > 0 && c.height > 0).length);
+			}
+			if (drawn !== 5) {
+				throw new Error(`expected 5 drawn charts in the compare view, found ${drawn}`);
+			}
+			const text = await frame.evaluate(() => document.querySelector('section.compare')?.innerText ?? '');
+			for (const expected of ['layers.GroupNormalization(groups=-1)', 'layers.GroupNormalization(groups=15)', 'layers.LayerNormalization(axis=[1, 2, 3])', 'μ, σ² (32, 15)']) {
+				if (!text.includes(expected)) {
+					throw new Error(`compare view lacks "${expected}"`);
+				}
+			}
+			const drawings = await frame.evaluate(() => document.querySelectorAll('section.compare svg.tensor').length);
+			if (drawings !== 4) {
+				throw new Error(`expected 4 tensor drawings, found ${drawings}`);
+			}
+			await frame.evaluate(() => document.querySelector('section.compare')?.scrollIntoView());
+			await page.locator('.notifications-toasts .monaco-progress-container.active').waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+			await page.waitForTimeout(1000);
+			await page.screenshot({ path: path.join(outDir, 'compare.png') });
+		});
+
+		for (const [theme, file, light] of [
+			['Light Modern', 'panel-light.png', true],
+			['Dark High Contrast', 'panel-high-contrast.png', false],
+		]) {
+			await check(`the panel is readable in ${theme}`, async () => {
+				await setTheme(page, theme);
+				const { frame } = await webviewText(page, /Compare normalizations/);
+				await frame.evaluate(() => window.scrollTo(0, 0));
+				await page.waitForTimeout(500);
+				const c = await webviewContrast(frame);
+				if (c.ratio < 4.5 || (light ? c.background < 0.7 : c.background > 0.05)) {
+					throw new Error(`${theme}: text ${c.fg} on ${c.bg}, contrast ${c.ratio.toFixed(1)}`);
+				}
+				await page.screenshot({ path: path.join(outDir, file) });
+			});
+		}
+
+		await check('after a window reload the panel is restored (WebviewPanelSerializer)', async () => {
+			await setTheme(page, 'Dark Modern');
+			await page.reload();
+			await page.locator('.monaco-workbench').waitFor({ timeout });
+			const { text } = await webviewText(page, /Total params: 6,001,600/);
+			if (!text.includes('batch_normalization (BatchNormalization)')) {
+				throw new Error('the restored panel lacks its table');
+			}
 		});
 	} finally {
 		await browser.close();

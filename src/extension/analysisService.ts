@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { localModuleReader } from '../host/localModules';
-import { buildProgram, IncrementalAnalyzer, layerAt } from '../core';
+import { buildProgram, IncrementalAnalyzer, layerAt, toContract } from '../core';
+import type { NotebookProgram, SummaryContract } from '../core';
 import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
 
 /**
@@ -14,7 +15,14 @@ export class DocumentAnalysis {
 		readonly lineOffset: number,
 		readonly lineCount: number,
 		readonly fileName: string,
+		/** The notebook program this cell is part of (for cell-relative locations). */
+		readonly program?: NotebookProgram,
 	) {}
+
+	/** The JSON contract of the whole file or notebook, as `normlens summary --json` prints it. */
+	contract(): SummaryContract {
+		return toContract(path.basename(this.fileName), this.result, this.program);
+	}
 
 	/** A program range in this document's coordinates, or `undefined` when it lies in another cell. */
 	toDocument(range: TextRange): vscode.Range | undefined {
@@ -111,7 +119,7 @@ export class AnalysisService implements vscode.Disposable {
 		if (!segment) {
 			return undefined;
 		}
-		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath);
+		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath, program);
 	}
 
 	/** The analysis of one version, re-using the previous version's parse where the text is unchanged. */

@@ -6,6 +6,14 @@ export const enum CommandId {
 	InspectLayerAtCursor = 'normlens.inspectLayerAtCursor',
 	/** Runs the normalization layer at the cursor on a seeded sample tensor in the engine pool. */
 	RunNormalization = 'normlens.runNormalization',
+	/** Batch, layer, instance and group norm on the input of the layer at the cursor, side by side. */
+	CompareNormalizations = 'normlens.compareNormalizations',
+	/** Chooses a .npy file as the sample tensor of later runs. */
+	LoadNpy = 'normlens.loadNpy',
 	/** Copies the summary of the model at the cursor as a Markdown table. */
 	CopySummaryMarkdown = 'normlens.copySummaryMarkdown',
+	/** Saves the file's summary as the JSON contract (`normlens summary --json`). */
+	ExportSummaryJson = 'normlens.exportSummaryJson',
+	/** Opens one of the bundled examples (the getting-started walkthrough). */
+	OpenExample = 'normlens.openExample',
 }

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { explainLayer, summaryMarkdown } from '../core';
-import type { LayerExplanation, ModelSummary } from '../protocol/analysis';
-import type { FromPanel, PanelRunResult } from '../protocol/webviewProtocol';
-import { AnalysisService, DocumentAnalysis } from './analysisService';
+import type { SummaryContract } from '../core';
+import type { FromPanel } from '../protocol/webviewProtocol';
+import { AnalysisService } from './analysisService';
 import { CommandId } from './commands';
 import { configSection, ExtensionConfig, readConfig } from './config';
+import { Inspector, Target } from './inspector';
 import { NormalizationRunner } from './normalizationRunner';
 import { InspectionPanel, PanelRender } from './panel/inspectionPanel';
+import { ModelCellStatusBarProvider } from './providers/cellStatusBar';
 import { LayerHoverProvider } from './providers/hoverProvider';
 import { ModelCodeLensProvider } from './providers/codeLensProvider';
 import { DiagnosticFixProvider, DiagnosticsPublisher } from './providers/diagnostics';
@@ -18,6 +20,8 @@ export interface NormLensApi {
 	lastPanelRender(kind?: string): PanelRender | undefined;
 	/** Resolves with the next panel render of `kind`. */
 	nextPanelRender(kind: string): Promise<PanelRender>;
+	/** Sends a message as if the panel had sent it (validated like one): the panel's buttons, for tests. */
+	panelMessage(m: unknown): Promise<void>;
 }
 
 const selector: vscode.DocumentSelector = [
@@ -26,44 +30,40 @@ const selector: vscode.DocumentSelector = [
 	{ language: 'python', scheme: 'vscode-notebook-cell' },
 ];
 
-interface Target {
-	doc: vscode.TextDocument;
-	pos: vscode.Position | undefined;
-	analysis: DocumentAnalysis;
-}
+/** The bundled examples the walkthrough opens. */
+const examples = new Set(['tabular_bn.py', 'conv_bn.ipynb', 'torch_bn.py']);
 
 export function activate(context: vscode.ExtensionContext): NormLensApi {
 	let config: ExtensionConfig = readConfig();
 	const analysis = new AnalysisService(() => config.torchInputShape);
 	const runner = new NormalizationRunner(context.extensionUri, () => config);
-	let shown: { doc: vscode.TextDocument; model: ModelSummary; analysis: DocumentAnalysis } | undefined;
-
-	const panel = new InspectionPanel(context.extensionUri, (m: FromPanel) => {
-		if (!shown) {
-			return;
+	const onPanelMessage = async (m: FromPanel): Promise<void> => {
+		if (m.type !== 'ready' && m.type !== 'rendered') {
+			await inspector.onPanelMessage(m);
 		}
-		const layer = shown.model.layers.find((l) => l.name === (m as { layerName?: string }).layerName);
-		if (!layer) {
-			return;
-		}
-		const range = shown.analysis.toDocument(layer.range);
-		if (m.type === 'revealLayer' && range) {
-			void vscode.window.showTextDocument(shown.doc, { selection: range, viewColumn: vscode.ViewColumn.One });
-		} else if (m.type === 'runLayer' && range) {
-			void runAt(shown.doc, range.start);
-		}
-	});
+	};
+	const panel = new InspectionPanel(context.extensionUri, onPanelMessage);
+	const inspector = new Inspector(panel, analysis, runner);
+	const cellStatusBar = new ModelCellStatusBarProvider(analysis);
 
 	context.subscriptions.push(
 		analysis,
 		runner,
 		panel,
+		cellStatusBar,
 		new DiagnosticsPublisher(analysis),
 		vscode.languages.registerHoverProvider(selector, new LayerHoverProvider(analysis)),
 		vscode.languages.registerCodeLensProvider(selector, new ModelCodeLensProvider(analysis, () => config.codeLensEnabled)),
 		vscode.languages.registerInlayHintsProvider(selector, new LayerInlayHintsProvider(analysis, () => config.inlayHintsEnabled)),
 		vscode.languages.registerCodeActionsProvider(selector, new DiagnosticFixProvider(analysis), {
 			providedCodeActionKinds: DiagnosticFixProvider.kinds,
+		}),
+		vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', cellStatusBar),
+		vscode.window.registerWebviewPanelSerializer(InspectionPanel.viewType, {
+			deserializeWebviewPanel: async (restored, state: unknown) => {
+				panel.restore(restored);
+				await inspector.restore(state);
+			},
 		}),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration(configSection)) {
@@ -76,21 +76,17 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 				}
 			}
 		}),
-		vscode.window.onDidChangeTextEditorSelection((e) => {
-			if (!shown || !panel.isOpen || e.textEditor.document !== shown.doc) {
-				return;
-			}
-			const hit = shown.analysis.layerAt(e.selections[0].active);
-			if (hit && hit.model === shown.model) {
-				panel.post({ type: 'select', layerName: hit.layer.name });
-			}
-		}),
+		vscode.window.onDidChangeTextEditorSelection((e) => inspector.select(e.textEditor.document, e.selections[0].active)),
 	);
 
 	// Warm the engine pool up once activation is over (threads started, kernels tiered up).
 	const warmUp = setTimeout(() => void runner.warmUp(), 3000);
 	context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
 
+	/**
+	 * The document and position a command acts on: explicit arguments (CodeLens, hover links,
+	 * tests) or the active editor.
+	 */
 	async function target(uri?: unknown, line?: unknown, character?: unknown): Promise<Target | undefined> {
 		let doc: vscode.TextDocument | undefined;
 		let pos: vscode.Position | undefined;
@@ -104,6 +100,12 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			const editor = vscode.window.activeTextEditor;
 			doc = editor?.document;
 			pos = editor?.selection.active;
+			// A notebook with a selected cell but no cell editor focused: act on that cell.
+			const notebook = vscode.window.activeNotebookEditor;
+			if (!doc && notebook) {
+				const cell = notebook.notebook.cellAt(notebook.selection.start);
+				doc = cell.kind === vscode.NotebookCellKind.Code ? cell.document : undefined;
+			}
 		}
 		const a = doc ? analysis.analyze(doc) : undefined;
 		if (!doc || !a) {
@@ -113,43 +115,13 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		return { doc, pos, analysis: a };
 	}
 
-	function showModel(t: Target, model: ModelSummary, selected: string | null): void {
-		const explanations: Record<string, LayerExplanation> = {};
-		for (const l of model.layers) {
-			const e = explainLayer(l);
-			if (e) {
-				explanations[l.name] = e;
-			}
-		}
-		shown = { doc: t.doc, model, analysis: t.analysis };
-		panel.show();
-		panel.post({ type: 'model', fileName: vscode.workspace.asRelativePath(t.analysis.fileName), model, explanations, selected });
-	}
-
-	async function runAt(doc: vscode.TextDocument, pos: vscode.Position): Promise<PanelRunResult | undefined> {
-		const t = await target(doc.uri.toString(), pos.line, pos.character);
+	/** The layer at the target's position, or a message saying what to do. */
+	function layerAtTarget(t: Target | undefined, what: string) {
 		const hit = t?.pos ? t.analysis.layerAt(t.pos) : undefined;
-		if (!t || !hit) {
-			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer (e.g. BatchNormalization) to run it.');
-			return undefined;
+		if (t && !hit) {
+			void vscode.window.showInformationMessage(`NormLens: place the cursor on a layer call to ${what}.`);
 		}
-		const built = runner.taskFor(hit.layer);
-		if ('error' in built) {
-			void vscode.window.showWarningMessage(`NormLens: ${built.error}`);
-			return undefined;
-		}
-		showModel(t, hit.model, hit.layer.name);
-		panel.post({ type: 'runStarted', layerName: hit.layer.name, shape: built.task.shape });
-		try {
-			const result = await runner.run(hit.layer, built.task);
-			panel.post({ type: 'runResult', result });
-			return result;
-		} catch (e) {
-			const message = (e as Error).message;
-			panel.post({ type: 'runError', layerName: hit.layer.name, message });
-			void vscode.window.showErrorMessage(`NormLens: ${message}`);
-			return undefined;
-		}
+		return t && hit ? { t, ...hit } : undefined;
 	}
 
 	context.subscriptions.push(
@@ -164,27 +136,43 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			}
 			const hit = t.pos ? t.analysis.layerAt(t.pos) : undefined;
 			const firstNorm = model.layers.find((l) => explainLayer(l) !== null);
-			showModel(t, model, hit?.layer.name ?? firstNorm?.name ?? null);
+			inspector.showModel(t, model, hit?.layer.name ?? firstNorm?.name ?? null);
 			return { model: model.name, layers: model.layers.length };
 		}),
 		vscode.commands.registerCommand(CommandId.InspectLayerAtCursor, async (uri?: unknown, line?: unknown, character?: unknown) => {
-			const t = await target(uri, line, character);
-			const hit = t?.pos ? t.analysis.layerAt(t.pos) : undefined;
-			if (!t || !hit) {
-				if (t) {
-					void vscode.window.showInformationMessage('NormLens: place the cursor on a layer call to inspect it.');
-				}
+			const hit = layerAtTarget(await target(uri, line, character), 'inspect it');
+			if (!hit) {
 				return undefined;
 			}
-			showModel(t, hit.model, hit.layer.name);
+			inspector.showModel(hit.t, hit.model, hit.layer.name);
 			return { model: hit.model.name, layer: hit.layer.name };
 		}),
 		vscode.commands.registerCommand(CommandId.RunNormalization, async (uri?: unknown, line?: unknown, character?: unknown) => {
+			const hit = layerAtTarget(await target(uri, line, character), 'run it (e.g. on BatchNormalization)');
+			return hit ? inspector.run(hit.t, hit.model, hit.layer, { ...runner.defaults(), useNpy: inspector.npySource !== undefined }) : undefined;
+		}),
+		vscode.commands.registerCommand(CommandId.CompareNormalizations, async (uri?: unknown, line?: unknown, character?: unknown) => {
 			const t = await target(uri, line, character);
-			if (!t || !t.pos) {
+			const model = t?.analysis.modelAt(t.pos);
+			if (!t || !model) {
 				return undefined;
 			}
-			return runAt(t.doc, t.pos);
+			const hit = t.pos ? t.analysis.layerAt(t.pos) : undefined;
+			const layer = hit?.layer ?? model.layers.find((l) => explainLayer(l) !== null) ?? model.layers[0];
+			return layer ? inspector.compare(t, hit?.model ?? model, layer, { ...runner.defaults(), useNpy: inspector.npySource !== undefined }) : undefined;
+		}),
+		vscode.commands.registerCommand(CommandId.LoadNpy, async (file?: unknown) => {
+			const source = await inspector.loadNpy(typeof file === 'string' ? file : undefined);
+			// With the cursor on a normalization layer, run it on the file straight away.
+			const editor = vscode.window.activeTextEditor;
+			const hit = source && editor ? analysis.analyze(editor.document)?.layerAt(editor.selection.active) : undefined;
+			if (source && editor && hit && explainLayer(hit.layer)) {
+				const a = analysis.analyze(editor.document);
+				if (a) {
+					await inspector.run({ doc: editor.document, pos: editor.selection.active, analysis: a }, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });
+				}
+			}
+			return source ? { name: source.name, shape: source.shape } : undefined;
 		}),
 		vscode.commands.registerCommand(CommandId.CopySummaryMarkdown, async () => {
 			const t = await target();
@@ -197,7 +185,48 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			void vscode.window.showInformationMessage(`NormLens: copied the summary of ${model.name}.`);
 			return md;
 		}),
+		vscode.commands.registerCommand(CommandId.ExportSummaryJson, async (uri?: unknown, destination?: unknown) => exportSummary(await target(uri), destination)),
+		vscode.commands.registerCommand(CommandId.OpenExample, async (name?: unknown) => {
+			const file = typeof name === 'string' && examples.has(name) ? name : 'tabular_bn.py';
+			const uri = vscode.Uri.joinPath(context.extensionUri, 'examples', file);
+			if (file.endsWith('.ipynb')) {
+				await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(uri));
+			} else {
+				await vscode.window.showTextDocument(uri);
+			}
+		}),
 	);
+
+	/** Saves the JSON contract of the target's file (a save dialog unless `destination` is given). */
+	async function exportSummary(t: Target | undefined, destination: unknown): Promise<SummaryContract | undefined> {
+		if (!t) {
+			return undefined;
+		}
+		const contract = t.analysis.contract();
+		if (contract.models.length === 0) {
+			void vscode.window.showInformationMessage('NormLens: no Keras or PyTorch model found in this file.');
+			return undefined;
+		}
+		let out: vscode.Uri | undefined;
+		if (typeof destination === 'string') {
+			out = vscode.Uri.parse(destination);
+		} else {
+			const base = t.analysis.fileName.replace(/\.(py|ipynb)$/, '');
+			out = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.normlens.json`), filters: { JSON: ['json'] }, title: 'NormLens: Export Summary as JSON' });
+		}
+		if (!out) {
+			return undefined;
+		}
+		await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(`${JSON.stringify(contract, null, 2)}\n`));
+		if (typeof destination !== 'string') {
+			void vscode.window.showInformationMessage(`NormLens: saved the summary of ${contract.models.length} model(s) to ${vscode.workspace.asRelativePath(out)}.`, 'Open').then((choice) => {
+				if (choice === 'Open') {
+					void vscode.window.showTextDocument(out);
+				}
+			});
+		}
+		return contract;
+	}
 
 	return {
 		lastPanelRender: (kind) => panel.lastRender(kind as never),
@@ -210,6 +239,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 					}
 				});
 			}),
+		panelMessage: (m) => panel.receive(m),
 	};
 }
 

@@ -1,70 +1,112 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { explainLayer } from '../core';
 import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
-import type { NormalizeTask } from '../protocol/engineProtocol';
+import type { LayerExplanation } from '../protocol/analysis';
+import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
-import type { LayerSummary } from '../protocol/analysis';
-import type { PanelRunResult } from '../protocol/webviewProtocol';
+import type { PanelRunResult, RunOptions } from '../protocol/webviewProtocol';
 import type { ExtensionConfig } from './config';
 
-/** Builds engine tasks for normalization layers and runs them in the pool, with progress. */
+/** A .npy file chosen as the sample source. */
+export interface NpySource {
+	path: string;
+	name: string;
+	shape: number[];
+}
+
+/**
+ * Builds engine tasks for normalization layers and runs them in the pool, one run (or one
+ * comparison) at a time, with progress and cancellation from the notification or the panel.
+ */
 export class NormalizationRunner implements vscode.Disposable {
 	private readonly pool: EnginePool;
+	private current: AbortController | undefined;
 
-	constructor(extensionUri: vscode.Uri, config: () => ExtensionConfig) {
-		this.config = config;
+	constructor(
+		extensionUri: vscode.Uri,
+		private readonly config: () => ExtensionConfig,
+	) {
 		this.pool = new EnginePool(path.join(extensionUri.fsPath, 'dist', 'engineWorker.js'), config().engineMaxThreads);
 	}
 
-	private readonly config: () => ExtensionConfig;
-
-	/** The task for a layer, or a message saying why it cannot run. */
-	taskFor(layer: LayerSummary): { task: NormalizeTask } | { error: string } {
-		const e = explainLayer(layer);
-		if (!e) {
-			return { error: `${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.` };
-		}
+	/** Run controls' initial values, from the settings. */
+	defaults(): RunOptions {
 		const cfg = this.config();
-		return sampleTaskFor(e, { batchSize: cfg.sampleBatchSize, seed: cfg.sampleSeed, memoryLimitMiB: cfg.engineMemoryLimitMiB });
+		return { batchSize: cfg.sampleBatchSize, seed: cfg.sampleSeed, distribution: 'normal', mode: 'train', useNpy: false };
 	}
 
-	async run(layer: LayerSummary, task: NormalizeTask): Promise<PanelRunResult> {
-		return vscode.window.withProgress(
-			{
-				location: vscode.ProgressLocation.Notification,
-				title: `NormLens: running ${layer.name} on a sample tensor (${task.shape.join('×')})`,
-				cancellable: true,
-			},
-			async (_progress, token) => {
-				const abort = new AbortController();
+	/** The task for a normalization layer, or a message saying why it cannot run. */
+	taskFor(e: LayerExplanation, options: RunOptions, npy: NpySource | undefined, sampleFeatureAxis?: number): { task: NormalizeTask } | { error: string } {
+		if (options.useNpy && !npy) {
+			return { error: 'No .npy file is loaded: run "NormLens: Load .npy as Sample Tensor" first.' };
+		}
+		return sampleTaskFor(e, {
+			batchSize: options.batchSize,
+			seed: options.seed,
+			distribution: options.distribution,
+			mode: options.mode,
+			memoryLimitMiB: this.config().engineMemoryLimitMiB,
+			npyPath: options.useNpy ? npy?.path : undefined,
+			sampleFeatureAxis,
+		});
+	}
+
+	/** Runs one task with a cancellable progress notification; a newer run or `cancel()` stops it. */
+	async run(title: string, task: NormalizeTask): Promise<NormalizeResult> {
+		const [r] = await this.runAll(title, [{ label: title, task }]);
+		if (r instanceof Error) {
+			throw r;
+		}
+		return r;
+	}
+
+	/**
+	 * Runs tasks one after another under one cancellable progress notification (the compare view's
+	 * four layers). Each outcome is reported as it arrives; after a cancel the rest are not started.
+	 */
+	async runAll(title: string, tasks: { label: string; task: NormalizeTask }[], onEach?: (index: number, outcome: NormalizeResult | Error) => void): Promise<(NormalizeResult | Error)[]> {
+		this.cancel();
+		const abort = new AbortController();
+		this.current = abort;
+		try {
+			return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NormLens: ${title}`, cancellable: true }, async (progress, token) => {
 				const sub = token.onCancellationRequested(() => abort.abort());
+				const out: (NormalizeResult | Error)[] = [];
 				try {
-					const r = await this.pool.normalize(task, abort.signal);
-					return {
-						layerName: layer.name,
-						shape: r.shape,
-						features: r.features,
-						groupSize: r.groupSize,
-						before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
-						after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
-						runningMean: r.running ? Array.from(r.running.mean) : null,
-						runningVariance: r.running ? Array.from(r.running.variance) : null,
-						maxMeanDeviation: r.maxMeanDeviation,
-						maxStdDeviation: r.maxStdDeviation,
-						elapsedMs: r.elapsedMs,
-						seed: task.seed,
-						epsilon: task.epsilon,
-						backend: r.backend,
-						histogramBefore: r.histogramBefore,
-						histogramAfter: r.histogramAfter,
-					};
+					for (const [i, t] of tasks.entries()) {
+						if (tasks.length > 1) {
+							progress.report({ message: `${t.label} (${i + 1}/${tasks.length})`, increment: i === 0 ? 0 : 100 / tasks.length });
+						}
+						let outcome: NormalizeResult | Error;
+						if (abort.signal.aborted) {
+							outcome = new Error('The run was cancelled.');
+						} else {
+							try {
+								outcome = await this.pool.normalize(t.task, abort.signal);
+							} catch (e) {
+								outcome = e instanceof Error ? e : new Error(String(e));
+							}
+						}
+						out.push(outcome);
+						onEach?.(i, outcome);
+					}
+					return out;
 				} finally {
 					sub.dispose();
 				}
-			},
-		);
+			});
+		} finally {
+			if (this.current === abort) {
+				this.current = undefined;
+			}
+		}
+	}
+
+	/** Stops the run in progress, if any (it fails with "cancelled"). */
+	cancel(): void {
+		this.current?.abort();
+		this.current = undefined;
 	}
 
 	/**
@@ -83,6 +125,33 @@ export class NormalizationRunner implements vscode.Disposable {
 	}
 
 	dispose(): void {
+		this.cancel();
 		void this.pool.dispose();
 	}
+}
+
+/** What the panel shows of one run (plain arrays: the message is serialised). */
+export function panelResult(layerName: string, task: NormalizeTask, r: NormalizeResult, source: string): PanelRunResult {
+	return {
+		layerName,
+		shape: r.shape,
+		features: r.features,
+		groupSize: r.groupSize,
+		before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
+		after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
+		runningMean: r.running ? Array.from(r.running.mean) : null,
+		runningVariance: r.running ? Array.from(r.running.variance) : null,
+		maxMeanDeviation: r.maxMeanDeviation,
+		maxStdDeviation: r.maxStdDeviation,
+		elapsedMs: r.elapsedMs,
+		seed: task.seed,
+		epsilon: task.epsilon,
+		backend: r.backend,
+		histogramBefore: r.histogramBefore,
+		histogramAfter: r.histogramAfter,
+		mode: task.mode ?? 'train',
+		distribution: task.distribution,
+		source,
+		nonFinite: r.nonFinite.reduce((a, b) => a + b, 0),
+	};
 }

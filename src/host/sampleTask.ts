@@ -1,5 +1,5 @@
 import type { LayerExplanation } from '../protocol/analysis';
-import type { NormalizeTask } from '../protocol/engineProtocol';
+import type { Distribution, NormalizeTask, RunMode } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 
 /** What a sample run needs besides the layer: the same for the extension and the CLI. */
@@ -8,6 +8,10 @@ export interface SampleOptions {
 	seed: number;
 	memoryLimitMiB: number;
 	npyPath?: string;
+	distribution?: Distribution;
+	mode?: RunMode;
+	/** See NormalizeTask.sampleFeatureAxis. */
+	sampleFeatureAxis?: number;
 }
 
 /** The engine task that runs a normalization layer on a sample tensor, or why it cannot run. */
@@ -27,7 +31,9 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 			channelGroups: e.groups ?? undefined,
 			epsilon: e.epsilon,
 			seed: o.seed,
-			distribution: 'normal',
+			distribution: o.distribution ?? 'normal',
+			mode: o.mode ?? 'train',
+			sampleFeatureAxis: o.sampleFeatureAxis,
 			momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
 			maxElements: Math.floor((o.memoryLimitMiB * 2 ** 20) / 8),
 			npyPath: o.npyPath,

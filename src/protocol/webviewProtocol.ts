@@ -1,4 +1,33 @@
-import type { LayerExplanation, ModelSummary } from './analysis';
+import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
+import type { Distribution, RunMode } from './engineProtocol';
+import { distributions } from './engineProtocol';
+
+/** The panel's run controls. */
+export interface RunOptions {
+	batchSize: number;
+	seed: number;
+	distribution: Distribution;
+	mode: RunMode;
+	/** Run on the loaded .npy file instead of a generated sample. */
+	useNpy: boolean;
+}
+
+/** A model's counts in one framework's convention (core's `countingView`). */
+export interface PanelCounting {
+	convention: Framework;
+	layers: Record<string, ParamCounts | null>;
+	totals: ModelSummary['totals'];
+	note: string;
+}
+
+/** One column of the compare view. */
+export interface PanelCompareEntry {
+	family: 'batch' | 'layer' | 'instance' | 'group';
+	title: string;
+	code: string;
+	explanation: LayerExplanation | null;
+	unavailable?: string;
+}
 
 /** Per-feature statistics as the panel receives them (plain arrays: C-sized, and serialised anyway
  * when the extension host is remote). */
@@ -25,6 +54,12 @@ export interface PanelRunResult {
 	backend: string;
 	histogramBefore: PanelHistogram;
 	histogramAfter: PanelHistogram;
+	mode: RunMode;
+	distribution: Distribution;
+	/** `generated sample` or the .npy file's name. */
+	source: string;
+	/** Values that were NaN or ±Inf (their features' statistics are NaN). */
+	nonFinite: number;
 }
 
 /** Counts of values in equal-width bins between lo and hi. */
@@ -37,11 +72,30 @@ export interface PanelHistogram {
 //#region extension → panel
 export type ToPanel =
 	/** Show a model: its summary table and the explanation of each normalization layer. */
-	| { type: 'model'; fileName: string; model: ModelSummary; explanations: Record<string, LayerExplanation>; selected: string | null }
+	| {
+			type: 'model';
+			/** The document's URI, so that a restored panel can find its document again. */
+			uri: string;
+			fileName: string;
+			model: ModelSummary;
+			explanations: Record<string, LayerExplanation>;
+			selected: string | null;
+			counting: Record<Framework, PanelCounting>;
+			/** Run controls' initial values (from the settings). */
+			defaults: RunOptions;
+			/** The loaded .npy file, if any. */
+			npy: { name: string; shape: number[] } | null;
+	  }
 	/** Select a layer row (the editor cursor moved). */
 	| { type: 'select'; layerName: string }
 	/** A sample-tensor run started / finished / failed. */
 	| { type: 'runStarted'; layerName: string; shape: number[] }
+	/** A .npy file was loaded as the sample source (or cleared: `null`). */
+	| { type: 'npy'; name: string | null; shape: number[] | null }
+	/** The compare view: four normalizations of one input, then each one's run. */
+	| { type: 'compare'; layerName: string; framework: Framework; shape: number[]; channelAxis: number; entries: PanelCompareEntry[]; options: RunOptions }
+	| { type: 'compareResult'; family: PanelCompareEntry['family']; result: PanelRunResult }
+	| { type: 'compareError'; family: PanelCompareEntry['family']; message: string }
 	| { type: 'runResult'; result: PanelRunResult }
 	| { type: 'runError'; layerName: string; message: string }
 	/** Nothing to show (no model in the active editor). */
@@ -55,14 +109,41 @@ export type FromPanel =
 	/** The user picked a row; reveal the layer in the editor. */
 	| { type: 'revealLayer'; layerName: string }
 	/** The user asked to run a layer on a sample tensor. */
-	| { type: 'runLayer'; layerName: string }
+	| { type: 'runLayer'; layerName: string; options: RunOptions }
+	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
+	| { type: 'compareLayer'; layerName: string; options: RunOptions }
+	/** Stop the running sample run or comparison. */
+	| { type: 'cancelRun' }
+	/** Choose a .npy file as the sample source, or drop it. */
+	| { type: 'pickNpy' }
+	| { type: 'clearNpy' }
 	/** The panel rendered a message; its visible text and how many typeset formulas and charts it
 	 * shows, for tests and accessibility checks. */
 	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
 //#endregion
 
-const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runResult', 'runError', 'empty']);
-const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'runLayer', 'rendered']);
+const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runResult', 'runError', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
+const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'runLayer', 'compareLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
+
+/** Run options as the panel sends them: every field checked, sizes bounded (the panel is untrusted). */
+export function isRunOptions(o: unknown): o is RunOptions {
+	if (typeof o !== 'object' || o === null) {
+		return false;
+	}
+	const r = o as Record<string, unknown>;
+	return (
+		typeof r.batchSize === 'number' &&
+		Number.isInteger(r.batchSize) &&
+		r.batchSize >= 1 &&
+		r.batchSize <= 65536 &&
+		typeof r.seed === 'number' &&
+		Number.isInteger(r.seed) &&
+		Math.abs(r.seed) <= 2 ** 31 &&
+		distributions.includes(r.distribution as Distribution) &&
+		(r.mode === 'train' || r.mode === 'eval') &&
+		typeof r.useNpy === 'boolean'
+	);
+}
 
 /** Validates an untrusted message before it is handled (both directions). */
 export function isToPanel(m: unknown): m is ToPanel {
@@ -76,8 +157,10 @@ export function isFromPanel(m: unknown): m is FromPanel {
 	const msg = m as Record<string, unknown>;
 	switch (msg.type) {
 		case 'revealLayer':
-		case 'runLayer':
 			return typeof msg.layerName === 'string';
+		case 'runLayer':
+		case 'compareLayer':
+			return typeof msg.layerName === 'string' && isRunOptions(msg.options);
 		case 'rendered':
 			return typeof msg.text === 'string' && typeof msg.kind === 'string' && typeof msg.formulas === 'number' && typeof msg.charts === 'number';
 		default:

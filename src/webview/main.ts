@@ -1,83 +1,56 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import katex from 'katex';
-import type { LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
-import type { FromPanel, PanelHistogram, PanelRunResult, ToPanel } from '../protocol/webviewProtocol';
+import type { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape } from '../protocol/analysis';
+import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
+import { tensorDrawing } from './tensorDrawing';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+/**
+ * The inspection panel. It renders what the extension posts and never computes models. Every
+ * render reports its visible text back (`rendered`), which the integration tests read. Everything
+ * it shows is kept in the webview state, so that a reloaded window restores the panel as it was.
+ */
+
+type ModelMessage = Extract<ToPanel, { type: 'model' }>;
+type CompareMessage = Extract<ToPanel, { type: 'compare' }>;
+
+interface PanelState {
+	model?: ModelMessage;
+	selected?: string | null;
+	lastRun?: PanelRunResult;
+	compare?: CompareMessage;
+	compareResults?: Record<string, PanelRunResult | string>;
+	convention?: Framework;
+	options?: RunOptions;
+	npy?: { name: string; shape: number[] } | null;
+}
+
+const vscode = acquireVsCodeApi<PanelState>();
+const app = document.getElementById('app') as HTMLElement;
+
+let current: ModelMessage | undefined;
+let selected: string | null = null;
+let lastRun: PanelRunResult | undefined;
+let compare: CompareMessage | undefined;
+let compareResults: Record<string, PanelRunResult | string> = {};
+let convention: Framework = 'keras';
+let options: RunOptions = { batchSize: 32, seed: 42, distribution: 'normal', mode: 'train', useNpy: false };
+let npy: { name: string; shape: number[] } | null = null;
+/** A run or comparison is in progress (shows progress and Cancel). */
+let running: string | null = null;
+let runError: string | null = null;
 
 /** Charts drawn in the current render, destroyed before the next one. */
 let charts: Chart[] = [];
 
-function themeColor(name: string, fallback: string): string {
-	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
-
-function chartDefaults() {
-	const fg = themeColor('--vscode-foreground', '#888');
-	const grid = themeColor('--vscode-panel-border', 'rgba(128,128,128,0.3)');
-	return {
-		animation: false as const,
-		responsive: true,
-		maintainAspectRatio: false,
-		plugins: { legend: { labels: { color: fg } }, tooltip: { enabled: true } },
-		scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
-	};
-}
-
-function histogramChart(title: string, h: PanelHistogram, color: string): HTMLElement {
-	const box = el('figure', { class: 'chart' }, el('figcaption', {}, title));
-	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${h.counts.length} bins from ${fixed(h.lo)} to ${fixed(h.hi)}` });
-	box.append(el('div', { class: 'canvas-box' }, canvas));
-	const w = (h.hi - h.lo) / h.counts.length;
-	charts.push(
-		new Chart(canvas, {
-			type: 'bar',
-			data: { labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)), datasets: [{ label: 'values', data: h.counts, backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }] },
-			options: { ...chartDefaults(), plugins: { ...chartDefaults().plugins, legend: { display: false } } },
-		}),
-	);
-	return box;
-}
-
-function channelChart(r: PanelRunResult): HTMLElement {
-	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, 'Per-feature mean and standard deviation, before and after'));
-	const canvas = el('canvas', { role: 'img', 'aria-label': 'Per-feature mean and standard deviation before and after; the numbers are in the table below' });
-	box.append(el('div', { class: 'canvas-box' }, canvas));
-	const labels = r.before.mean.map((_, i) => String(i));
-	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data, borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 1.5, borderWidth: 1.5 });
-	charts.push(
-		new Chart(canvas, {
-			type: 'line',
-			data: {
-				labels,
-				datasets: [
-					line('mean before', r.before.mean, themeColor('--vscode-charts-orange', '#d18616')),
-					line('std before', r.before.std, themeColor('--vscode-charts-orange', '#d18616'), [4, 3]),
-					line('mean after', r.after.mean, themeColor('--vscode-charts-blue', '#3794ff')),
-					line('std after', r.after.std, themeColor('--vscode-charts-blue', '#3794ff'), [4, 3]),
-				],
-			},
-			options: chartDefaults(),
-		}),
-	);
-	return box;
-}
-
-/**
- * The inspection panel. It renders what the extension posts and never computes models. Every
- * render reports its visible text back (`rendered`), which the integration tests read.
- */
-
-const vscode = acquireVsCodeApi<{ model?: ToPanel }>();
-const app = document.getElementById('app') as HTMLElement;
-
-let current: Extract<ToPanel, { type: 'model' }> | undefined;
-let selected: string | null = null;
-let lastRun: PanelRunResult | undefined;
-
 function post(m: FromPanel): void {
 	vscode.postMessage(m);
+}
+
+function save(): void {
+	vscode.setState({ model: current, selected, lastRun, compare, compareResults, convention, options, npy });
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -93,24 +66,134 @@ const shape = (s: Shape | null) => (s ? `(${s.map((d) => (d === null ? 'None' : 
 const count = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en-US'));
 const fixed = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
-function summaryTable(model: ModelSummary): HTMLElement {
-	const table = el('table', { class: 'summary', 'aria-label': `Summary of ${model.name}` });
+function themeColor(name: string, fallback: string): string {
+	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+const beforeColor = () => themeColor('--vscode-charts-orange', '#d18616');
+const afterColor = () => themeColor('--vscode-charts-blue', '#3794ff');
+
+//#region charts (Chart.js; colours from the theme)
+function chartDefaults() {
+	const fg = themeColor('--vscode-foreground', '#888');
+	const grid = themeColor('--vscode-panel-border', 'rgba(128,128,128,0.3)');
+	return {
+		animation: false as const,
+		responsive: true,
+		maintainAspectRatio: false,
+		plugins: { legend: { labels: { color: fg } }, tooltip: { enabled: true } },
+		scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
+	};
+}
+
+function histogramChart(title: string, h: PanelHistogram, color: string, small = false): HTMLElement {
+	const box = el('figure', { class: small ? 'chart small' : 'chart' }, el('figcaption', {}, title));
+	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${h.counts.length} bins from ${fixed(h.lo)} to ${fixed(h.hi)}` });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const w = (h.hi - h.lo) / h.counts.length;
+	const defaults = chartDefaults();
+	charts.push(
+		new Chart(canvas, {
+			type: 'bar',
+			data: { labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)), datasets: [{ label: 'values', data: h.counts, backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }] },
+			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
+		}),
+	);
+	return box;
+}
+
+function channelChart(r: PanelRunResult): HTMLElement {
+	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, `Per-${statNoun(r)} mean and standard deviation, before and after`));
+	const canvas = el('canvas', { role: 'img', 'aria-label': 'Mean and standard deviation of each statistic group before and after; the numbers are in the table below' });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const labels = r.before.mean.map((_, i) => String(i));
+	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data, borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 1.5, borderWidth: 1.5 });
+	charts.push(
+		new Chart(canvas, {
+			type: 'line',
+			data: {
+				labels,
+				datasets: [
+					line('mean before', r.before.mean, beforeColor()),
+					line('std before', r.before.std, beforeColor(), [4, 3]),
+					line('mean after', r.after.mean, afterColor()),
+					line('std after', r.after.std, afterColor(), [4, 3]),
+				],
+			},
+			options: chartDefaults(),
+		}),
+	);
+	return box;
+}
+//#endregion
+
+/** What one statistic group is called in the result (feature for BN, group for the others). */
+function statNoun(r: PanelRunResult): string {
+	const e = current?.explanations[r.layerName];
+	return !e || e.family === 'batch' ? 'feature' : 'statistic';
+}
+
+//#region summary table with the counting toggle
+function countingToggle(): HTMLElement {
+	const box = el('div', { class: 'toggle', role: 'radiogroup', 'aria-label': 'Count parameters as' });
+	box.append(el('span', { class: 'muted' }, 'Count as: '));
+	for (const [value, label] of [
+		['keras', 'Keras'],
+		['torch', 'PyTorch'],
+	] as const) {
+		const id = `count-${value}`;
+		const input = el('input', { type: 'radio', name: 'counting', id, value });
+		input.checked = convention === value;
+		input.addEventListener('change', () => {
+			convention = value;
+			save();
+			render();
+			report('model');
+		});
+		box.append(el('label', { for: id }, input, ` ${label}`));
+	}
+	return box;
+}
+
+function summaryTable(): HTMLElement {
+	const m = (current as ModelMessage).model;
+	const view = (current as ModelMessage).counting[convention];
+	const table = el('table', { class: 'summary', 'aria-label': `Summary of ${m.name}` });
+	const torchStyle = convention === 'torch';
 	table.append(
-		el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Layer (type)'), el('th', { scope: 'col' }, 'Output Shape'), el('th', { scope: 'col', class: 'num' }, 'Param #'), el('th', { scope: 'col' }, 'Connected to'))),
+		el(
+			'thead',
+			{},
+			el(
+				'tr',
+				{},
+				el('th', { scope: 'col' }, 'Layer (type)'),
+				el('th', { scope: 'col' }, 'Output Shape'),
+				el('th', { scope: 'col', class: 'num' }, 'Param #'),
+				...(torchStyle ? [el('th', { scope: 'col', class: 'num' }, 'Buffers')] : []),
+				el('th', { scope: 'col' }, m.framework === 'torch' ? 'Module path' : 'Connected to'),
+			),
+		),
 	);
 	const body = el('tbody');
-	for (const l of model.layers) {
+	for (const l of m.layers) {
+		const c: ParamCounts | null = view.layers[l.name] ?? null;
 		const row = el(
 			'tr',
-			{ tabindex: '0', 'data-layer': l.name, class: l.name === selected ? 'selected' : '' },
+			{ tabindex: '0', 'data-layer': l.name, class: l.name === selected ? 'selected' : '', 'aria-selected': String(l.name === selected) },
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
 			el('td', { class: 'mono' }, shape(l.outputShape)),
-			el('td', { class: 'num mono' }, count(l.params?.total)),
-			el('td', { class: 'muted' }, l.inbound.join(', ')),
+			el('td', { class: 'num mono' }, count(c?.total)),
+			...(torchStyle ? [el('td', { class: 'num mono' }, count(c?.buffers))] : []),
+			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
 		);
 		const choose = () => {
 			selected = l.name;
+			runError = null;
+			save();
 			render();
+			report('select');
+			document.querySelector<HTMLElement>(`tr[data-layer="${CSS.escape(l.name)}"]`)?.focus();
 			post({ type: 'revealLayer', layerName: l.name });
 		};
 		row.addEventListener('click', choose);
@@ -118,29 +201,59 @@ function summaryTable(model: ModelSummary): HTMLElement {
 			if (ev.key === 'Enter' || ev.key === ' ') {
 				ev.preventDefault();
 				choose();
+			} else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+				ev.preventDefault();
+				const next = (ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+				next?.focus();
 			}
 		});
 		body.append(row);
 	}
 	table.append(body);
-	const t = model.totals;
+	const t = view.totals;
 	const foot = el(
 		'div',
 		{ class: 'totals' },
 		el('div', {}, `Total params: ${count(t.total)}`),
 		el('div', {}, `Trainable params: ${count(t.trainable)}`),
 		el('div', {}, `Non-trainable params: ${count(t.nonTrainable)}`),
-		...(model.framework === 'torch' ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
+		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
+		el('p', { class: 'muted note' }, view.note),
 	);
-	return el('section', {}, table, foot);
+	return el('section', {}, countingToggle(), table, foot);
+}
+//#endregion
+
+//#region layer detail: formula, drawing, shapes, run controls
+function axesPicture(e: LayerExplanation): HTMLElement {
+	const fig = el('figure', { class: 'tensor-figure' });
+	const picture = tensorDrawing(e);
+	if (picture) {
+		fig.append(picture.element, el('figcaption', { class: 'muted' }, picture.description));
+	}
+	return fig;
+}
+
+function formula(e: LayerExplanation): HTMLElement {
+	const box = el('div', {});
+	if (e.formulaTex) {
+		// Typeset with KaTeX (bundled; it styles through the CSSOM, which the CSP allows). MathML is
+		// included for screen readers; the plain-text formula stays available below.
+		const math = el('div', { class: 'math' });
+		katex.render(e.formulaTex, math, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' });
+		box.append(math);
+	}
+	box.append(el('details', {}, el('summary', {}, 'Formula as text'), el('pre', { class: 'formula' }, e.formula)));
+	return box;
 }
 
 function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLElement {
 	const s = el('section', { class: 'detail', 'aria-label': `Layer ${layer.name}` });
 	s.append(el('h2', {}, `${layer.name} (${layer.type})`));
 	s.append(el('p', {}, `Input ${shape(layer.inputShape)} → output ${shape(layer.outputShape)}`));
-	if (layer.params) {
-		s.append(el('p', {}, `Parameters: ${count(layer.params.total)} (${count(layer.params.trainable)} trainable, ${count(layer.params.nonTrainable)} non-trainable)`));
+	const c = current?.counting[convention].layers[layer.name];
+	if (c) {
+		s.append(el('p', {}, `Parameters: ${count(c.total)} (${count(c.trainable)} trainable, ${count(c.nonTrainable)} non-trainable${convention === 'torch' ? `; ${count(c.buffers)} in buffers` : ''})`));
 	}
 	if (!e) {
 		return s;
@@ -148,21 +261,9 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	const names = e.axisNames ?? [];
 	const reduced = (e.reducedAxes ?? []).map((a) => names[a]).join(', ');
 	const kept = (e.featureAxes ?? []).map((a) => names[a]).join(', ');
-	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', kept || '?'));
-	const axes = el('div', { class: 'axes', role: 'img', 'aria-label': `Input axes; reduced: ${reduced}` });
-	names.forEach((n, i) => {
-		const isReduced = e.reducedAxes?.includes(i) ?? false;
-		axes.append(el('span', { class: isReduced ? 'axis reduced' : 'axis kept' }, `${n} ${e.inputShape?.[i] ?? 'N'}`));
-	});
-	s.append(axes);
-	if (e.formulaTex) {
-		// Typeset with KaTeX (bundled; it styles through the CSSOM, which the CSP allows). MathML is
-		// included for screen readers; the plain-text formula stays available below.
-		const math = el('div', { class: 'math' });
-		katex.render(e.formulaTex, math, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' });
-		s.append(math);
-	}
-	s.append(el('details', {}, el('summary', {}, 'Formula as text'), el('pre', { class: 'formula' }, e.formula)));
+	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', e.groups ? `sample and group of ${names[e.groups.axis]}` : kept || '?'));
+	s.append(axesPicture(e));
+	s.append(formula(e));
 	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))));
 	if (e.statShape) {
 		rows.unshift(el('tr', {}, el('td', {}, 'μ, σ² (per call)'), el('td', { class: 'mono' }, shape(e.statShape))));
@@ -172,67 +273,247 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	if (e.momentumRule) {
 		s.append(el('p', { class: 'mono' }, e.momentumRule));
 	}
+	if (e.runningVariance) {
+		s.append(el('p', {}, `Running variance: ${e.runningVariance}.`));
+	}
 	s.append(el('p', { class: 'muted' }, e.trainEval));
-	const button = el('button', { type: 'button' }, 'Run on sample tensor');
-	button.addEventListener('click', () => post({ type: 'runLayer', layerName: layer.name }));
-	s.append(button);
+	s.append(runControls(layer, e));
 	return s;
 }
 
+function field(label: string, control: HTMLElement, id: string): HTMLElement {
+	control.id = id;
+	return el('div', { class: 'field' }, el('label', { for: id }, label), control);
+}
+
+function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
+	const form = el('form', { class: 'controls', 'aria-label': 'Sample run' });
+	const batch = el('input', { type: 'number', min: '1', max: '65536', step: '1', value: String(options.batchSize) });
+	const batchKnown = e.inputShape?.[0] !== null && e.inputShape?.[0] !== undefined;
+	batch.disabled = options.useNpy || batchKnown;
+	batch.title = batchKnown ? 'The model fixes the batch size of this input.' : options.useNpy ? 'The .npy file decides the batch size.' : '';
+	const seed = el('input', { type: 'number', step: '1', value: String(options.seed) });
+	seed.disabled = options.useNpy;
+	const dist = el('select', {}, ...(['normal', 'uniform', 'lognormal'] as const).map((d) => el('option', { value: d }, d === 'lognormal' ? 'log-normal' : d)));
+	dist.value = options.distribution;
+	dist.disabled = options.useNpy;
+	const mode = el('select', {}, el('option', { value: 'train' }, 'training (batch statistics)'), el('option', { value: 'eval' }, 'inference (running statistics)'));
+	mode.value = options.mode;
+	if (!e.momentumConvention) {
+		mode.title = 'This layer keeps no running statistics: both modes normalize with the batch’s own statistics.';
+	}
+	const source = el('select', {}, el('option', { value: 'sample' }, 'generated sample'), el('option', { value: 'npy' }, npy ? `.npy: ${npy.name} (${npy.shape.join('×')})` : '.npy file…'));
+	source.value = options.useNpy && npy ? 'npy' : 'sample';
+	const read = (): RunOptions => ({
+		batchSize: Math.max(1, Math.min(65536, Math.floor(Number(batch.value) || options.batchSize))),
+		seed: Math.floor(Number(seed.value) || 0),
+		distribution: dist.value as RunOptions['distribution'],
+		mode: mode.value as RunOptions['mode'],
+		useNpy: source.value === 'npy' && npy !== null,
+	});
+	for (const c of [batch, seed, dist, mode]) {
+		c.addEventListener('change', () => {
+			options = read();
+			save();
+		});
+	}
+	source.addEventListener('change', () => {
+		if (source.value === 'npy' && !npy) {
+			post({ type: 'pickNpy' });
+			source.value = 'sample';
+			return;
+		}
+		options = read();
+		save();
+		render();
+		document.getElementById('run-source')?.focus();
+	});
+	form.append(
+		el(
+			'div',
+			{ class: 'fields' },
+			field('Source', source, 'run-source'),
+			field('Batch', batch, 'run-batch'),
+			field('Distribution', dist, 'run-distribution'),
+			field('Seed', seed, 'run-seed'),
+			field('Mode', mode, 'run-mode'),
+		),
+	);
+	const buttons = el('div', { class: 'buttons' });
+	const run = el('button', { type: 'submit', id: 'run-button' }, 'Run on sample tensor');
+	const cmp = el('button', { type: 'button', class: 'secondary', id: 'compare-button' }, 'Compare BN / LN / IN / GN');
+	const pick = el('button', { type: 'button', class: 'secondary', id: 'npy-button' }, npy ? 'Choose another .npy…' : 'Load .npy…');
+	pick.addEventListener('click', () => post({ type: 'pickNpy' }));
+	cmp.addEventListener('click', () => {
+		options = read();
+		save();
+		post({ type: 'compareLayer', layerName: layer.name, options });
+	});
+	form.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		options = read();
+		save();
+		post({ type: 'runLayer', layerName: layer.name, options });
+	});
+	buttons.append(run, cmp, pick);
+	if (npy) {
+		const clear = el('button', { type: 'button', class: 'secondary', id: 'npy-clear' }, 'Forget .npy');
+		clear.addEventListener('click', () => post({ type: 'clearNpy' }));
+		buttons.append(clear);
+	}
+	if (running) {
+		run.disabled = true;
+		cmp.disabled = true;
+		const cancel = el('button', { type: 'button', class: 'secondary', id: 'cancel-button' }, 'Cancel');
+		cancel.addEventListener('click', () => post({ type: 'cancelRun' }));
+		buttons.append(cancel);
+		form.append(buttons, el('div', { class: 'progress', role: 'status' }, el('progress', { 'aria-label': running }), ` ${running}`));
+	} else {
+		form.append(buttons);
+	}
+	if (runError) {
+		form.append(el('p', { class: 'error', role: 'alert' }, runError));
+	}
+	return form;
+}
+//#endregion
+
+//#region results
 function runSection(r: PanelRunResult): HTMLElement {
 	const s = el('section', { class: 'run', 'aria-label': 'Sample tensor run' });
 	s.append(el('h2', {}, `Sample run: ${r.layerName} on (${r.shape.join(', ')})`));
+	const mode = r.mode === 'eval' ? 'inference mode (running statistics of a freshly built layer: mean 0, variance 1)' : 'training mode (this batch’s statistics)';
+	const source = r.source === 'generated sample' ? `${r.distribution === 'lognormal' ? 'log-normal' : r.distribution} sample, seed ${r.seed}` : r.source;
 	s.append(
 		el(
 			'p',
 			{},
-			`${r.features} features × ${r.groupSize.toLocaleString('en-US')} values each, seed ${r.seed}, ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms. ` +
-				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)} ` +
-				`(each std after is σ/√(σ² + ε) with ε = ${r.epsilon}: just under 1 for small σ).`,
+			`${r.features.toLocaleString('en-US')} ${statNoun(r)}s × ${r.groupSize.toLocaleString('en-US')} values each; ${source}; ${mode}; ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms. ` +
+				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)}` +
+				(r.mode === 'eval' ? '.' : ` (each std after is σ/√(σ² + ε) with ε = ${r.epsilon}: just under 1 for small σ).`),
 		),
 	);
-	s.append(
-		el(
-			'div',
-			{ class: 'charts' },
-			histogramChart('Values before', r.histogramBefore, themeColor('--vscode-charts-orange', '#d18616')),
-			histogramChart('Values after', r.histogramAfter, themeColor('--vscode-charts-blue', '#3794ff')),
-		),
-	);
+	if (r.nonFinite > 0) {
+		s.append(el('p', { class: 'error', role: 'alert' }, `${r.nonFinite.toLocaleString('en-US')} values are NaN or ±Inf; the statistics of their groups are NaN.`));
+	}
+	s.append(el('div', { class: 'charts' }, histogramChart('Values before', r.histogramBefore, beforeColor()), histogramChart('Values after', r.histogramAfter, afterColor())));
 	s.append(channelChart(r));
-	const table = el('table', { class: 'stats', 'aria-label': 'Per-feature mean and standard deviation before and after' });
-	table.append(el('thead', {}, el('tr', {}, el('th', {}, 'feature'), el('th', { class: 'num' }, 'mean before'), el('th', { class: 'num' }, 'std before'), el('th', { class: 'num' }, 'mean after'), el('th', { class: 'num' }, 'std after'))));
+	const table = el('table', { class: 'stats', 'aria-label': 'Mean and standard deviation of each statistic group before and after' });
+	const head = [statNoun(r), 'mean before', 'std before', 'mean after', 'std after', ...(r.runningMean ? ['running mean', 'running var'] : [])];
+	table.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { class: i ? 'num' : '', scope: 'col' }, h)))));
 	const body = el('tbody');
 	const limit = Math.min(r.features, 64);
 	for (let c = 0; c < limit; c++) {
-		body.append(
-			el('tr', {}, el('td', {}, String(c)), el('td', { class: 'num mono' }, fixed(r.before.mean[c])), el('td', { class: 'num mono' }, fixed(r.before.std[c])), el('td', { class: 'num mono' }, fixed(r.after.mean[c], 4)), el('td', { class: 'num mono' }, fixed(r.after.std[c], 4))),
-		);
+		const cells = [fixed(r.before.mean[c]), fixed(r.before.std[c]), fixed(r.after.mean[c], 4), fixed(r.after.std[c], 4)];
+		if (r.runningMean && r.runningVariance) {
+			cells.push(fixed(r.runningMean[c], 4), fixed(r.runningVariance[c], 4));
+		}
+		body.append(el('tr', {}, el('td', {}, String(c)), ...cells.map((v) => el('td', { class: 'num mono' }, v))));
 	}
 	table.append(body);
 	s.append(table);
 	if (r.features > limit) {
-		s.append(el('p', { class: 'muted' }, `… ${r.features - limit} more features`));
+		s.append(el('p', { class: 'muted' }, `… ${r.features - limit} more`));
 	}
 	return s;
 }
+
+function compareSection(c: CompareMessage): HTMLElement {
+	const s = el('section', { class: 'compare', 'aria-label': 'Compare normalizations' });
+	s.append(el('h2', {}, `Compare normalizations on (${c.shape.join(', ')})`));
+	s.append(
+		el(
+			'p',
+			{ class: 'muted' },
+			`The same tensor for all four (${c.options.useNpy ? 'the loaded .npy' : `${c.options.distribution} sample, seed ${c.options.seed}`}, ${c.options.mode === 'eval' ? 'inference' : 'training'} mode). Shaded: the values that share one μ and σ².`,
+		),
+	);
+	const first = Object.values(compareResults).find((r): r is PanelRunResult => typeof r !== 'string');
+	if (first) {
+		s.append(histogramChart('The input: values before', first.histogramBefore, beforeColor()));
+	}
+	const grid = el('div', { class: 'compare-grid' });
+	for (const entry of c.entries) {
+		grid.append(compareCard(entry));
+	}
+	s.append(grid);
+	s.append(compareTable(c.entries));
+	return s;
+}
+
+function compareCard(entry: PanelCompareEntry): HTMLElement {
+	const card = el('article', { class: 'card', 'aria-label': entry.title });
+	card.append(el('h3', {}, entry.title));
+	const e = entry.explanation;
+	if (!e) {
+		card.append(el('p', { class: 'muted' }, entry.unavailable ?? 'Not available for this input.'));
+		return card;
+	}
+	card.append(el('pre', { class: 'code' }, entry.code));
+	card.append(axesPicture(e));
+	const names = e.axisNames ?? [];
+	card.append(el('p', {}, `Averages over ${(e.reducedAxes ?? []).map((a) => names[a]).join(', ')}${e.groups ? ` (groups of ${names[e.groups.axis]})` : ''}: μ, σ² ${shape(e.statShape)}, M = ${e.reductionSize ?? '?'}.`));
+	const params = e.params ? `${count(e.params.trainable + e.params.nonTrainable)} params${e.params.buffers ? ` + ${count(e.params.buffers)} buffers` : ''}` : '';
+	card.append(el('p', { class: 'muted' }, `${Object.entries(e.paramShapes).map(([k, v]) => `${k} ${shape(v)}`).join(', ') || 'no γ, β'}${params ? ` — ${params}` : ''}`));
+	const r = compareResults[entry.family];
+	if (typeof r === 'string') {
+		card.append(el('p', { class: 'error', role: 'alert' }, r));
+	} else if (r) {
+		card.append(histogramChart(`${entry.title}: values after`, r.histogramAfter, afterColor(), true));
+		card.append(el('p', {}, `${count(r.features)} statistics of ${count(r.groupSize)} values; max |mean| ${r.maxMeanDeviation.toExponential(1)}, max |std − 1| ${r.maxStdDeviation.toExponential(1)}`));
+	} else {
+		card.append(el('p', { class: 'muted', role: 'status' }, 'Running…'));
+	}
+	return card;
+}
+
+function compareTable(entries: PanelCompareEntry[]): HTMLElement {
+	const table = el('table', { class: 'stats', 'aria-label': 'Normalizations compared' });
+	table.append(el('thead', {}, el('tr', {}, ...['normalization', 'μ, σ² shape', 'values per μ', 'max |mean after|', 'max |std after − 1|'].map((h, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col' }, h)))));
+	const body = el('tbody');
+	for (const entry of entries) {
+		const r = compareResults[entry.family];
+		const done = r && typeof r !== 'string' ? r : null;
+		body.append(
+			el(
+				'tr',
+				{},
+				el('td', {}, entry.title),
+				el('td', { class: 'mono' }, entry.explanation ? shape(entry.explanation.statShape) : '—'),
+				el('td', { class: 'num mono' }, done ? count(done.groupSize) : '—'),
+				el('td', { class: 'num mono' }, done ? done.maxMeanDeviation.toExponential(2) : '—'),
+				el('td', { class: 'num mono' }, done ? done.maxStdDeviation.toExponential(2) : '—'),
+			),
+		);
+	}
+	table.append(body);
+	return table;
+}
+//#endregion
 
 function render(): void {
 	if (!current) {
 		return;
 	}
+	// Keep keyboard focus on the control that had it (every render rebuilds the DOM).
+	const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
 	charts.forEach((c) => c.destroy());
 	charts = [];
 	const m = current.model;
 	app.replaceChildren();
 	app.append(el('h1', {}, `${m.name} `, el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`)));
-	app.append(summaryTable(m));
+	app.append(summaryTable());
 	const layer = m.layers.find((l) => l.name === selected);
 	if (layer) {
 		app.append(detail(layer, current.explanations[layer.name]));
 	}
-	if (lastRun && lastRun.layerName === selected) {
+	if (compare && compare.layerName === selected) {
+		app.append(compareSection(compare));
+	} else if (lastRun && lastRun.layerName === selected) {
 		app.append(runSection(lastRun));
+	}
+	if (focusedId) {
+		document.getElementById(focusedId)?.focus();
 	}
 }
 
@@ -246,29 +527,64 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 		return;
 	}
 	switch (m.type) {
-		case 'model':
+		case 'model': {
+			const sameModel = current?.uri === m.uri && current.model.name === m.model.name;
+			if (!sameModel) {
+				convention = m.model.framework;
+				lastRun = undefined;
+				compare = undefined;
+				compareResults = {};
+				options = { ...m.defaults, useNpy: options.useNpy && m.npy !== null };
+			}
 			current = m;
 			selected = m.selected;
-			lastRun = undefined;
-			vscode.setState({ model: m });
+			npy = m.npy;
+			runError = null;
 			render();
 			break;
+		}
 		case 'select':
 			selected = m.layerName;
 			render();
 			break;
-		case 'runStarted':
+		case 'npy':
+			npy = m.name && m.shape ? { name: m.name, shape: m.shape } : null;
+			options = { ...options, useNpy: npy !== null };
 			render();
-			app.append(el('p', { class: 'muted', role: 'status' }, `Running ${m.layerName} on (${m.shape.join(', ')})…`));
+			break;
+		case 'runStarted':
+			running = `Running ${m.layerName} on (${m.shape.join(', ')})…`;
+			runError = null;
+			selected = m.layerName;
+			render();
 			break;
 		case 'runResult':
+			running = null;
 			lastRun = m.result;
+			compare = undefined;
 			selected = m.result.layerName;
 			render();
 			break;
 		case 'runError':
+			running = null;
+			runError = m.message;
 			render();
-			app.append(el('p', { class: 'error', role: 'alert' }, m.message));
+			break;
+		case 'compare':
+			compare = m;
+			compareResults = {};
+			selected = m.layerName;
+			running = `Comparing normalizations on (${m.shape.join(', ')})…`;
+			runError = null;
+			render();
+			break;
+		case 'compareResult':
+		case 'compareError':
+			compareResults[m.family] = m.type === 'compareResult' ? m.result : m.message;
+			if (compare && compare.entries.every((e) => !e.explanation || compareResults[e.family] !== undefined)) {
+				running = null;
+			}
+			render();
 			break;
 		case 'empty':
 			current = undefined;
@@ -279,13 +595,20 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			void never;
 		}
 	}
+	save();
 	report(m.type);
 });
 
 const saved = vscode.getState();
 if (saved?.model && saved.model.type === 'model') {
 	current = saved.model;
-	selected = saved.model.selected;
+	selected = saved.selected ?? saved.model.selected;
+	lastRun = saved.lastRun;
+	compare = saved.compare;
+	compareResults = saved.compareResults ?? {};
+	convention = saved.convention ?? saved.model.model.framework;
+	options = saved.options ?? saved.model.defaults;
+	npy = saved.npy ?? null;
 	render();
 }
 post({ type: 'ready' });

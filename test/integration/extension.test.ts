@@ -1,7 +1,9 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activate, codeLensTitles, hoverText, inlayHintLabels, NormLensApi, positionOf, repoRoot, until } from './helpers';
+import { activate, codeLensTitles, hoverText, inlayHintLabels, NormLensApi, npyBytes, positionOf, repoRoot, until } from './helpers';
 
 const examples = path.join(repoRoot, 'examples');
 
@@ -109,6 +111,121 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(r.text, /Sample run: batch_normalization on \(32, 50\)/);
 			assert.match(r.text, /mean before\s+std before\s+mean after\s+std after/);
 			assert.strictEqual(r.charts, 3, 'histograms before and after, and the per-feature chart');
+		});
+	});
+
+	describe('inspection panel: run controls, compare view, .npy source, export', () => {
+		let doc: vscode.TextDocument;
+		const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-it-'));
+		interface Outcome {
+			shape: number[];
+			entries: { family: string; code: string; result: { features: number; groupSize: number; histogramBefore: { counts: number[] }; after: { mean: number[]; std: number[] } } | null; error: string | null }[];
+		}
+		before(async () => {
+			doc = await vscode.workspace.openTextDocument(path.join(examples, 'tabular_bn.py'));
+			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+		});
+
+		it('the panel\'s Run button with its controls: batch, seed, log-normal, inference mode', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			const rendered = api.nextPanelRender('runResult');
+			await api.panelMessage({ type: 'runLayer', layerName: 'batch_normalization', options: { batchSize: 16, seed: 7, distribution: 'lognormal', mode: 'eval', useNpy: false } });
+			const r = await rendered;
+			assert.match(r.text, /Sample run: batch_normalization on \(16, 50\)/);
+			assert.match(r.text, /log-normal sample, seed 7; inference mode \(running statistics of a freshly built layer/);
+			// Inference with fresh running statistics (0, 1) barely changes the values: no "running mean" columns either.
+			assert.doesNotMatch(r.text, /running mean/);
+			// An option out of range is refused by the message validator: no run starts.
+			const before = api.lastPanelRender('runStarted');
+			await api.panelMessage({ type: 'runLayer', layerName: 'batch_normalization', options: { batchSize: -1, seed: 7, distribution: 'normal', mode: 'train', useNpy: false } });
+			assert.strictEqual(api.lastPanelRender('runStarted'), before);
+		});
+
+		it('"Compare Normalizations": BN, LN and GN on one tensor (no IN on (N, C)), each run in the pool', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			const done = api.nextPanelRender('compareResult');
+			const out = await vscode.commands.executeCommand<Outcome>('normlens.compareNormalizations', doc.uri.toString(), pos.line, pos.character);
+			assert.ok(out);
+			assert.deepStrictEqual(out.shape, [32, 50]);
+			const by = Object.fromEntries(out.entries.map((e) => [e.family, e]));
+			assert.match(by.instance.error ?? '', /spatial/);
+			assert.strictEqual(by.layer.code, 'layers.LayerNormalization(axis=[1])');
+			assert.strictEqual(by.group.code, 'layers.GroupNormalization(groups=25)');
+			const bn = by.batch.result;
+			const ln = by.layer.result;
+			const gn = by.group.result;
+			assert.ok(bn && ln && gn);
+			// BN: one statistic per feature over 32 samples; LN: one per sample over 50 features; GN: per sample and group of 2.
+			assert.deepStrictEqual([bn.features, bn.groupSize], [50, 32]);
+			assert.deepStrictEqual([ln.features, ln.groupSize], [32, 50]);
+			assert.deepStrictEqual([gn.features, gn.groupSize], [32 * 25, 2]);
+			// The same input tensor for all three.
+			assert.deepStrictEqual(ln.histogramBefore, bn.histogramBefore);
+			assert.deepStrictEqual(gn.histogramBefore, bn.histogramBefore);
+			for (const r of [bn, ln, gn]) {
+				assert.ok(r.after.mean.every((m) => Math.abs(m) < 1e-4));
+			}
+			await done;
+			const last = await until(async () => api.lastPanelRender('compareResult'), (x) => x !== undefined && x.charts === 4, 'the compare view with 1 + 3 histograms');
+			assert.ok(last);
+			assert.match(last.text, /Compare normalizations on \(32, 50\)/);
+			assert.match(last.text, /Instance norm needs spatial/);
+			assert.match(last.text, /Group norm\s+\(32, 25\)\s+2/);
+		});
+
+		it('"Load .npy as Sample Tensor" runs the layer at the cursor on the file; a wrong shape is a clear error', async () => {
+			const values = new Float32Array(8 * 50).map((_, i) => 100 + (i % 50) + Math.sin(i));
+			const good = path.join(tmp, 'activations.npy');
+			fs.writeFileSync(good, npyBytes([8, 50], values));
+			const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+			const pos = positionOf(doc, 'BatchNormalization()');
+			editor.selection = new vscode.Selection(pos, pos);
+			const rendered = api.nextPanelRender('runResult');
+			const loaded = await vscode.commands.executeCommand<{ name: string; shape: number[] }>('normlens.loadNpy', good);
+			assert.deepStrictEqual(loaded, { name: 'activations.npy', shape: [8, 50] });
+			const r = await rendered;
+			assert.match(r.text, /Sample run: batch_normalization on \(8, 50\)/);
+			assert.match(r.text, /activations\.npy/);
+			// Feature 3 of the file: 103 + sin(50n + 3) over n = 0..7, computed here in float64.
+			const col = Array.from({ length: 8 }, (_, n) => Math.fround(100 + 3 + Math.sin(50 * n + 3)));
+			const mean = col.reduce((a, b) => a + b, 0) / 8;
+			const run = await vscode.commands.executeCommand<{ before: { mean: number[] }; shape: number[] }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.ok(run);
+			assert.deepStrictEqual(run.shape, [8, 50]);
+			assert.ok(Math.abs(run.before.mean[3] - mean) < 1e-9 * 103, `${run.before.mean[3]} vs ${mean}`);
+
+			const bad = path.join(tmp, 'wrong.npy');
+			fs.writeFileSync(bad, npyBytes([8, 49], new Float32Array(8 * 49)));
+			const failed = api.nextPanelRender('runError');
+			await vscode.commands.executeCommand('normlens.loadNpy', bad);
+			assert.match((await failed).text, /wrong\.npy holds an array of shape \(8, 49\), but this layer's input is \(N, 50\)/);
+			await api.panelMessage({ type: 'clearNpy' });
+			const again = await vscode.commands.executeCommand<{ shape: number[] }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.deepStrictEqual(again?.shape, [32, 50], 'after "Forget .npy" runs use the generated sample again');
+		});
+
+		it('"Export Summary as JSON" writes the DESIGN.md contract, the same as normlens summary --json', async () => {
+			const dest = vscode.Uri.file(path.join(tmp, 'summary.json'));
+			const contract = await vscode.commands.executeCommand<{ models: { name: string }[] }>('normlens.exportSummaryJson', doc.uri.toString(), dest.toString());
+			assert.ok(contract);
+			const written = JSON.parse(fs.readFileSync(dest.fsPath, 'utf8')) as { file: string; models: { layers: { name: string; type: string; params: number }[] }[] };
+			assert.deepStrictEqual(written, JSON.parse(JSON.stringify(contract)));
+			assert.strictEqual(written.file, 'tabular_bn.py');
+			const bn = written.models[0].layers.find((l) => l.type === 'BatchNormalization');
+			assert.strictEqual(bn?.params, 200);
+		});
+
+		it('the walkthrough\'s steps have their media in the package, and "Open Example Model" opens a bundled example', async () => {
+			const ext = vscode.extensions.getExtension('normlens.normlens');
+			assert.ok(ext);
+			const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { steps: { media: { markdown?: string } }[] }[] } }).contributes.walkthroughs;
+			assert.strictEqual(walkthroughs[0].steps.length, 5);
+			for (const step of walkthroughs[0].steps) {
+				assert.ok(step.media.markdown && fs.existsSync(path.join(ext.extensionPath, step.media.markdown)), step.media.markdown);
+			}
+			await vscode.commands.executeCommand('normlens.openExample', 'torch_bn.py');
+			assert.strictEqual(path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), 'torch_bn.py');
 		});
 	});
 

@@ -8,6 +8,17 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export interface NormLensApi {
 	lastPanelRender(kind?: string): { kind: string; text: string; formulas: number; charts: number } | undefined;
 	nextPanelRender(kind: string): Promise<{ kind: string; text: string; formulas: number; charts: number }>;
+	panelMessage(m: unknown): Promise<void>;
+}
+
+/** A version-1 .npy file of float32 values (C order), written here so the test needs no NumPy. */
+export function npyBytes(shape: number[], values: Float32Array): Buffer {
+	let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+	header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+	const head = Buffer.alloc(10);
+	Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+	head.writeUInt16LE(header.length, 8);
+	return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
 }
 
 export async function activate(): Promise<NormLensApi> {

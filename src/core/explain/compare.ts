@@ -121,9 +121,10 @@ export function compareNormalizations(framework: Framework, shape: number[], cha
 			return { family: f.family, title: f.title, code: '', explanation: null, unavailable: `${f.title} ${src.unavailable}` };
 		}
 		const layer = models.find((m) => m.name === `${f.family}_norm`)?.layers[0];
-		const e = layer ? explainLayer({ ...layer, name: `${f.family}_norm` }) : null;
-		// Keras's input has batch None: the comparison runs on this concrete batch.
-		const explanation = e && e.inputShape ? { ...e, inputShape: e.inputShape.map((d, i) => d ?? shape[i]) as Shape } : e;
+		// Keras's input has batch None: the comparison runs on this concrete batch, and its shapes
+		// (μ per sample, M) say so.
+		const concrete = (s: Shape | null) => (s ? s.map((d, i) => d ?? shape[i]) : s);
+		const explanation = layer ? explainLayer({ ...layer, name: `${f.family}_norm`, inputShape: concrete(layer.inputShape), outputShape: concrete(layer.outputShape) }) : null;
 		return { family: f.family, title: f.title, code: src, explanation };
 	});
 	return { framework, shape, channelAxis, entries };

@@ -28,7 +28,7 @@ export class InspectionPanel extends Disposable {
 
 	constructor(
 		private readonly extensionUri: vscode.Uri,
-		private readonly onMessage: (m: FromPanel) => void,
+		private readonly onMessage: (m: FromPanel) => Promise<void>,
 	) {
 		super();
 	}
@@ -44,6 +44,17 @@ export class InspectionPanel extends Disposable {
 			{ viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
 			panelOptions(this.extensionUri),
 		);
+		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+		this.attach(panel);
+	}
+
+	/**
+	 * Adopts a panel that VS Code restored after a reload (WebviewPanelSerializer): the webview
+	 * re-renders from its saved state at once; the extension then re-posts a fresh analysis.
+	 */
+	restore(panel: vscode.WebviewPanel): void {
+		this.panel?.dispose();
+		panel.webview.options = panelOptions(this.extensionUri);
 		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
 		this.attach(panel);
 	}
@@ -70,7 +81,7 @@ export class InspectionPanel extends Disposable {
 					this.renders.push(r);
 					this.renderEmitter.fire(r);
 				} else {
-					this.onMessage(m);
+					this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`NormLens: ${e instanceof Error ? e.message : String(e)}`));
 				}
 			}),
 		);
@@ -92,6 +103,13 @@ export class InspectionPanel extends Disposable {
 			void this.panel.webview.postMessage(message);
 		} else {
 			this.queue.push(message);
+		}
+	}
+
+	/** Handles a message as if the webview had posted it (validated the same way); for tests. */
+	async receive(m: unknown): Promise<void> {
+		if (isFromPanel(m) && m.type !== 'ready' && m.type !== 'rendered') {
+			await this.onMessage(m);
 		}
 	}
 

@@ -19,9 +19,10 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 		md.appendMarkdown(`\n\n[Inspect](command:${CommandId.InspectLayerAtCursor}?${args} "Open the NormLens panel on this layer")`);
 		if (explanation) {
 			md.appendMarkdown(` · [Run on sample tensor](command:${CommandId.RunNormalization}?${args} "Run this layer on a seeded sample tensor")`);
+			md.appendMarkdown(` · [Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
 		}
 		// Only our own commands may run from the hover's links.
-		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization] };
+		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations] };
 		return new vscode.Hover(md, a.toDocument(hit.layer.range));
 	}
 }

@@ -1,0 +1,261 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
+import { readNpyInfo } from '../host/npyInfo';
+import type { LayerExplanation, LayerSummary, ModelSummary } from '../protocol/analysis';
+import type { FromPanel, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
+import type { AnalysisService, DocumentAnalysis } from './analysisService';
+import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
+import type { InspectionPanel } from './panel/inspectionPanel';
+
+/** A document, a position in it and its analysis: what every command acts on. */
+export interface Target {
+	doc: vscode.TextDocument;
+	pos: vscode.Position | undefined;
+	analysis: DocumentAnalysis;
+}
+
+/** The compare view's outcome, for the command's caller (tests, other extensions). */
+export interface CompareOutcome {
+	shape: number[];
+	entries: { family: string; code: string; result: PanelRunResult | null; error: string | null }[];
+}
+
+const cancelled = /cancelled/;
+
+/**
+ * What the inspection panel shows and the actions behind it: showing a model, running a layer or
+ * the four-way comparison on a sample tensor, the .npy source. Commands and panel messages both
+ * come here, so the two always agree.
+ */
+export class Inspector {
+	/** The model on the panel (by document and name: re-read from the analysis when used). */
+	private shown: { doc: vscode.TextDocument; modelName: string } | undefined;
+	private npy: NpySource | undefined;
+
+	constructor(
+		private readonly panel: InspectionPanel,
+		private readonly analysis: AnalysisService,
+		private readonly runner: NormalizationRunner,
+	) {}
+
+	/** The document the panel shows, for the cursor → row sync. */
+	get shownDocument(): vscode.TextDocument | undefined {
+		return this.panel.isOpen ? this.shown?.doc : undefined;
+	}
+
+	showModel(t: Target, model: ModelSummary, selected: string | null): void {
+		const explanations: Record<string, LayerExplanation> = {};
+		for (const l of model.layers) {
+			const e = explainLayer(l);
+			if (e) {
+				explanations[l.name] = e;
+			}
+		}
+		this.shown = { doc: t.doc, modelName: model.name };
+		this.panel.show();
+		this.panel.post({
+			type: 'model',
+			uri: t.doc.uri.toString(),
+			fileName: vscode.workspace.asRelativePath(t.analysis.fileName),
+			model,
+			explanations,
+			selected,
+			counting: { keras: countingView(model, 'keras'), torch: countingView(model, 'torch') },
+			defaults: this.runner.defaults(),
+			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape } : null,
+		});
+	}
+
+	/** The cursor moved in the shown document: select the layer there. */
+	select(doc: vscode.TextDocument, pos: vscode.Position): void {
+		if (this.shownDocument !== doc) {
+			return;
+		}
+		const hit = this.analysis.analyze(doc)?.layerAt(pos);
+		if (hit && hit.model.name === this.shown?.modelName) {
+			this.panel.post({ type: 'select', layerName: hit.layer.name });
+		}
+	}
+
+	/** Handles a validated message from the panel. */
+	async onPanelMessage(m: Exclude<FromPanel, { type: 'ready' | 'rendered' }>): Promise<void> {
+		switch (m.type) {
+			case 'cancelRun':
+				this.runner.cancel();
+				return;
+			case 'pickNpy':
+				await this.loadNpy();
+				return;
+			case 'clearNpy':
+				this.npy = undefined;
+				this.panel.post({ type: 'npy', name: null, shape: null });
+				return;
+		}
+		const found = this.shownLayer(m.layerName);
+		if (!found) {
+			return;
+		}
+		const { target, model, layer } = found;
+		if (m.type === 'revealLayer') {
+			const range = target.analysis.toDocument(layer.range);
+			if (range) {
+				await vscode.window.showTextDocument(target.doc, { selection: range, viewColumn: vscode.ViewColumn.One });
+			}
+		} else if (m.type === 'runLayer') {
+			await this.run(target, model, layer, m.options);
+		} else {
+			await this.compare(target, model, layer, m.options);
+		}
+	}
+
+	private shownLayer(name: string): { target: Target; model: ModelSummary; layer: LayerSummary } | undefined {
+		const doc = this.shown?.doc;
+		const a = doc && !doc.isClosed ? this.analysis.analyze(doc) : undefined;
+		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
+		const layer = model?.layers.find((l) => l.name === name);
+		return doc && a && model && layer ? { target: { doc, pos: undefined, analysis: a }, model, layer } : undefined;
+	}
+
+	/** Runs a normalization layer on a sample tensor (or the loaded .npy) and shows the result. */
+	async run(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults()): Promise<PanelRunResult | undefined> {
+		const e = explainLayer(layer);
+		if (!e) {
+			void vscode.window.showInformationMessage(`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`);
+			return undefined;
+		}
+		const built = this.runner.taskFor(e, options, this.npy);
+		if ('error' in built) {
+			void vscode.window.showWarningMessage(`NormLens: ${built.error}`);
+			return undefined;
+		}
+		this.ensureShown(t, model, layer.name);
+		const task = built.task;
+		this.panel.post({ type: 'runStarted', layerName: layer.name, shape: task.shape });
+		try {
+			const r = await this.runner.run(`running ${layer.name} on a sample tensor (${task.shape.join('×')})`, task);
+			const result = panelResult(layer.name, task, r, task.npyPath ? (this.npy?.name ?? path.basename(task.npyPath)) : 'generated sample');
+			this.panel.post({ type: 'runResult', result });
+			return result;
+		} catch (err) {
+			const message = (err as Error).message;
+			this.panel.post({ type: 'runError', layerName: layer.name, message });
+			if (!cancelled.test(message)) {
+				void vscode.window.showErrorMessage(`NormLens: ${message}`);
+			}
+			return undefined;
+		}
+	}
+
+	/**
+	 * Batch, layer, instance and group norm on this layer's input (the same tensor for all four:
+	 * one seed, the sample's shifts pinned to the channel axis), each run in the pool.
+	 */
+	async compare(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults()): Promise<CompareOutcome | undefined> {
+		const e = explainLayer(layer) ?? model.layers.map(explainLayer).find((x) => x?.inputShape) ?? null;
+		if (!e?.inputShape) {
+			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer whose input shape is known to compare normalizations on its input.');
+			return undefined;
+		}
+		if (options.useNpy && !this.npy) {
+			void vscode.window.showWarningMessage('NormLens: no .npy file is loaded: run "NormLens: Load .npy as Sample Tensor" first.');
+			return undefined;
+		}
+		const batch = options.useNpy && this.npy ? this.npy.shape[0] : options.batchSize;
+		const shape = e.inputShape.map((d, i) => (i === 0 ? (d ?? batch) : d));
+		if (shape.some((d) => d === null)) {
+			void vscode.window.showWarningMessage(`NormLens: the input of \`${e.name}\` has unknown sizes: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).`);
+			return undefined;
+		}
+		const c = compareNormalizations(e.framework, shape as number[], channelAxisOf(e));
+		if ('error' in c) {
+			void vscode.window.showWarningMessage(`NormLens: ${c.error}`);
+			return undefined;
+		}
+		this.ensureShown(t, model, e.name);
+		this.panel.post({ type: 'compare', layerName: e.name, framework: c.framework, shape: c.shape, channelAxis: c.channelAxis, entries: c.entries, options });
+		const outcome: CompareOutcome = { shape: c.shape, entries: c.entries.map((x) => ({ family: x.family, code: x.code, result: null, error: x.unavailable ?? null })) };
+		const runs: { index: number; label: string; task: Parameters<NormalizationRunner['run']>[1] }[] = [];
+		c.entries.forEach((entry, index) => {
+			if (!entry.explanation) {
+				return;
+			}
+			const built = this.runner.taskFor(entry.explanation, { ...options, batchSize: c.shape[0] }, this.npy, c.channelAxis);
+			if ('error' in built) {
+				outcome.entries[index].error = built.error;
+				this.panel.post({ type: 'compareError', family: entry.family, message: built.error });
+			} else {
+				runs.push({ index, label: entry.title, task: built.task });
+			}
+		});
+		await this.runner.runAll(`comparing normalizations on (${c.shape.join(', ')})`, runs, (i, r) => {
+			const { index, task } = runs[i];
+			const family = c.entries[index].family;
+			if (r instanceof Error) {
+				outcome.entries[index].error = r.message;
+				this.panel.post({ type: 'compareError', family, message: r.message });
+			} else {
+				const result = panelResult(`${family}_norm`, task, r, task.npyPath ? (this.npy?.name ?? 'npy') : 'generated sample');
+				outcome.entries[index].result = result;
+				this.panel.post({ type: 'compareResult', family, result });
+			}
+		});
+		return outcome;
+	}
+
+	/**
+	 * Chooses a .npy file as the sample source (a dialog unless `file` is given) and checks its
+	 * header. Later runs with "use .npy" read it in the worker.
+	 */
+	async loadNpy(file?: string): Promise<NpySource | undefined> {
+		if (!file) {
+			const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'NumPy array': ['npy'] }, title: 'NormLens: Load .npy as Sample Tensor', openLabel: 'Load' });
+			file = picked?.[0]?.fsPath;
+			if (!file) {
+				return undefined;
+			}
+		}
+		try {
+			const info = readNpyInfo(file);
+			this.npy = { path: file, name: path.basename(file), shape: info.shape };
+		} catch (e) {
+			void vscode.window.showErrorMessage(`NormLens: ${path.basename(file)}: ${(e as Error).message}`);
+			return undefined;
+		}
+		this.panel.post({ type: 'npy', name: this.npy.name, shape: this.npy.shape });
+		void vscode.window.showInformationMessage(`NormLens: ${this.npy.name} (${this.npy.shape.join(' × ')}) is the sample tensor for the next runs.`);
+		return this.npy;
+	}
+
+	get npySource(): NpySource | undefined {
+		return this.npy;
+	}
+
+	/** Shows the model unless the panel already shows it (keeps the panel's controls and state). */
+	private ensureShown(t: Target, model: ModelSummary, selected: string): void {
+		if (!this.panel.isOpen || this.shown?.doc !== t.doc || this.shown.modelName !== model.name) {
+			this.showModel(t, model, selected);
+		} else {
+			this.panel.show();
+			this.panel.post({ type: 'select', layerName: selected });
+		}
+	}
+
+	/** Re-shows the model of a restored panel (after a window reload). */
+	async restore(state: unknown): Promise<void> {
+		const saved = (state as { model?: Partial<Extract<ToPanel, { type: 'model' }>> } | undefined)?.model;
+		if (typeof saved?.uri !== 'string' || typeof saved.model?.name !== 'string') {
+			return;
+		}
+		try {
+			const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri));
+			const a = this.analysis.analyze(doc);
+			const model = a?.result.models.find((m) => m.name === saved.model?.name);
+			if (a && model) {
+				this.showModel({ doc, pos: undefined, analysis: a }, model, typeof saved.selected === 'string' ? saved.selected : null);
+			}
+		} catch {
+			// The file is gone: the panel keeps what it restored from its own state.
+		}
+	}
+}
