@@ -3,6 +3,8 @@ import * as path from 'path';
 import {
 	analyzePython,
 	buildProgram,
+	channelAxisOf,
+	compareNormalizations,
 	explainLayer,
 	layerOnLine,
 	NotebookError,
@@ -15,6 +17,8 @@ import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
 import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
+import { distributions } from '../protocol/engineProtocol';
+import type { Distribution, NormalizeResult, RunMode } from '../protocol/engineProtocol';
 
 /**
  * `normlens`: the analysis engine headless. Exit codes: 0 success, 1 a specific failure (message
@@ -25,8 +29,12 @@ const usage = `Usage:
   normlens summary FILE [--json]          models, per-layer shapes and parameter counts
   normlens explain FILE:LINE [--json]     what the normalization layer on LINE computes
   normlens run FILE:LINE [--json] [--batch N] [--seed S] [--npy X.npy]
+                 [--distribution normal|uniform|lognormal] [--mode train|eval]
                                           run that layer on a seeded sample tensor
                                           (or on real activations from a .npy file)
+  normlens compare FILE:LINE [--json] [--batch N] [--seed S] [--distribution D] [--mode M]
+                                          batch, layer, instance and group norm on that
+                                          layer's input, one tensor for all four
 FILE is a .py file or a .ipynb notebook (LINE counts the notebook's code cells joined in order).`;
 
 class CliError extends Error {
@@ -149,60 +157,79 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 		case 'run': {
 			const t = parseTarget(target);
 			const e = explanationAt(load(t.file), t.line);
-			const batch = Number(option(args, '--batch') ?? 32);
-			const seed = Number(option(args, '--seed') ?? 42);
-			if (!Number.isInteger(batch) || batch < 1) {
-				throw new CliError(`--batch must be a positive integer, got ${option(args, '--batch')}.`, 2);
-			}
-			const built = sampleTaskFor(e, { batchSize: batch, seed, memoryLimitMiB: 512, npyPath: option(args, '--npy') });
+			const o = runOptions(args);
+			const built = sampleTaskFor(e, { ...o, memoryLimitMiB: 512, npyPath: option(args, '--npy') });
 			if ('error' in built) {
 				throw new CliError(built.error);
 			}
-			const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
-			try {
-				const r = await pool
-					.normalize(built.task)
-					.catch((e: Error) => {
-						// The engine's messages are written for users (sizes, files, limits).
-						throw new CliError(e.message);
-					});
-				if (json) {
-					out(
-						JSON.stringify(
-							{
-								layer: e.name,
-								shape: r.shape,
-								features: r.features,
-								groupSize: r.groupSize,
-								before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
-								after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
-								running: r.running ? { mean: Array.from(r.running.mean), variance: Array.from(r.running.variance) } : null,
-								maxMeanDeviation: r.maxMeanDeviation,
-								maxStdDeviation: r.maxStdDeviation,
-								histogramBefore: r.histogramBefore,
-								histogramAfter: r.histogramAfter,
-								nonFinite: r.nonFinite,
-								backend: r.backend,
-								elapsedMs: r.elapsedMs,
-							},
-							null,
-							2,
-						),
-					);
-				} else {
-					const source = option(args, '--npy') ? `${option(args, '--npy')}` : `a seeded normal tensor, seed ${seed}`;
-					out(`${e.name} on ${source} (${r.shape.join('×')}): ${r.features} features × ${r.groupSize} values, ${r.backend} kernels, ${r.elapsedMs.toFixed(1)} ms`);
-					out('feature   mean before   std before   mean after   std after');
-					for (let c = 0; c < Math.min(r.features, 16); c++) {
-						out(`${String(c).padStart(7)}   ${r.before.mean[c].toFixed(4).padStart(11)}   ${r.before.std[c].toFixed(4).padStart(10)}   ${r.after.mean[c].toFixed(4).padStart(10)}   ${r.after.std[c].toFixed(4).padStart(9)}`);
-					}
-					if (r.features > 16) {
-						out(`    … ${r.features - 16} more`);
-					}
-					out(`max |mean after| = ${r.maxMeanDeviation.toExponential(2)}, max |std after − 1| = ${r.maxStdDeviation.toExponential(2)}`);
+			const [r] = await runTasks([built.task]);
+			if (json) {
+				out(JSON.stringify({ layer: e.name, mode: built.task.mode, distribution: built.task.distribution, ...resultJson(r) }, null, 2));
+			} else {
+				const source = option(args, '--npy') ? `${option(args, '--npy')}` : `a seeded ${o.distribution} tensor, seed ${o.seed}`;
+				out(`${e.name} on ${source} (${r.shape.join('×')}), ${o.mode === 'eval' ? 'inference' : 'training'} mode: ${r.features} features × ${r.groupSize} values, ${r.backend} kernels, ${r.elapsedMs.toFixed(1)} ms`);
+				out('feature   mean before   std before   mean after   std after');
+				for (let c = 0; c < Math.min(r.features, 16); c++) {
+					out(`${String(c).padStart(7)}   ${r.before.mean[c].toFixed(4).padStart(11)}   ${r.before.std[c].toFixed(4).padStart(10)}   ${r.after.mean[c].toFixed(4).padStart(10)}   ${r.after.std[c].toFixed(4).padStart(9)}`);
 				}
-			} finally {
-				await pool.dispose();
+				if (r.features > 16) {
+					out(`    … ${r.features - 16} more`);
+				}
+				out(`max |mean after| = ${r.maxMeanDeviation.toExponential(2)}, max |std after − 1| = ${r.maxStdDeviation.toExponential(2)}`);
+			}
+			return;
+		}
+		case 'compare': {
+			const t = parseTarget(target);
+			const e = explanationAt(load(t.file), t.line);
+			const o = runOptions(args);
+			const shape = (e.inputShape ?? []).map((d, i) => (i === 0 ? (d ?? o.batchSize) : d));
+			if (!e.inputShape || shape.some((d) => d === null)) {
+				throw new CliError(`The input shape of \`${e.name}\` is not known statically, so there is no tensor to compare on.`);
+			}
+			const c = compareNormalizations(e.framework, shape as number[], channelAxisOf(e));
+			if ('error' in c) {
+				throw new CliError(c.error);
+			}
+			const runnable = c.entries.filter((x) => x.explanation);
+			const tasks = runnable.map((x) => {
+				const built = sampleTaskFor(x.explanation as LayerExplanation, { ...o, batchSize: c.shape[0], memoryLimitMiB: 512, sampleFeatureAxis: c.channelAxis });
+				if ('error' in built) {
+					throw new CliError(built.error);
+				}
+				return built.task;
+			});
+			const results = await runTasks(tasks);
+			const byFamily = new Map(runnable.map((x, i) => [x.family, results[i]]));
+			if (json) {
+				out(
+					JSON.stringify(
+						{
+							layer: e.name,
+							shape: c.shape,
+							channelAxis: c.channelAxis,
+							entries: c.entries.map((x) => {
+								const r = byFamily.get(x.family);
+								return { family: x.family, code: x.code, unavailable: x.unavailable ?? null, reducedAxes: x.explanation?.reducedAxes ?? null, statShape: x.explanation?.statShape ?? null, result: r ? resultJson(r) : null };
+							}),
+						},
+						null,
+						2,
+					),
+				);
+			} else {
+				out(`Normalizations of the input of ${e.name}, (${c.shape.join(', ')}), one ${o.distribution} tensor (seed ${o.seed}), ${o.mode === 'eval' ? 'inference' : 'training'} mode:`);
+				for (const x of c.entries) {
+					const r = byFamily.get(x.family);
+					if (!r || !x.explanation) {
+						out(`  ${x.title.padEnd(14)} ${x.unavailable ?? ''}`);
+						continue;
+					}
+					const names = x.explanation.axisNames ?? [];
+					const g = x.explanation.groups;
+					const over = (x.explanation.reducedAxes ?? []).map((a) => (g && a === g.axis ? `${names[a]} (groups of ${c.shape[a] / g.count})` : names[a])).join(', ');
+					out(`  ${x.title.padEnd(14)} ${x.code.padEnd(42)} over ${over.padEnd(30)} ${String(r.features).padStart(6)} statistics × ${String(r.groupSize).padStart(8)} values   max |mean after| ${r.maxMeanDeviation.toExponential(1)}`);
+				}
 			}
 			return;
 		}
@@ -215,6 +242,63 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 		default:
 			throw new CliError(`Unknown command "${command}".\n\n${usage}`, 2);
 	}
+}
+
+/** --batch, --seed, --distribution and --mode, checked. */
+function runOptions(args: string[]): { batchSize: number; seed: number; distribution: Distribution; mode: RunMode } {
+	const batchSize = Number(option(args, '--batch') ?? 32);
+	const seed = Number(option(args, '--seed') ?? 42);
+	const distribution = (option(args, '--distribution') ?? 'normal') as Distribution;
+	const mode = (option(args, '--mode') ?? 'train') as RunMode;
+	if (!Number.isInteger(batchSize) || batchSize < 1) {
+		throw new CliError(`--batch must be a positive integer, got ${option(args, '--batch')}.`, 2);
+	}
+	if (!Number.isInteger(seed)) {
+		throw new CliError(`--seed must be an integer, got ${option(args, '--seed')}.`, 2);
+	}
+	if (!distributions.includes(distribution)) {
+		throw new CliError(`--distribution must be one of ${distributions.join(', ')}, got ${distribution}.`, 2);
+	}
+	if (mode !== 'train' && mode !== 'eval') {
+		throw new CliError(`--mode must be train or eval, got ${String(mode)}.`, 2);
+	}
+	return { batchSize, seed, distribution, mode };
+}
+
+/** Runs tasks one after another in a pool of its own; the engine's messages are written for users. */
+async function runTasks(tasks: Parameters<EnginePool['normalize']>[0][]): Promise<NormalizeResult[]> {
+	const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
+	try {
+		const out: NormalizeResult[] = [];
+		for (const t of tasks) {
+			out.push(
+				await pool.normalize(t).catch((e: Error) => {
+					throw new CliError(e.message);
+				}),
+			);
+		}
+		return out;
+	} finally {
+		await pool.dispose();
+	}
+}
+
+function resultJson(r: NormalizeResult) {
+	return {
+		shape: r.shape,
+		features: r.features,
+		groupSize: r.groupSize,
+		before: { mean: Array.from(r.before.mean), std: Array.from(r.before.std) },
+		after: { mean: Array.from(r.after.mean), std: Array.from(r.after.std) },
+		running: r.running ? { mean: Array.from(r.running.mean), variance: Array.from(r.running.variance) } : null,
+		maxMeanDeviation: r.maxMeanDeviation,
+		maxStdDeviation: r.maxStdDeviation,
+		histogramBefore: r.histogramBefore,
+		histogramAfter: r.histogramAfter,
+		nonFinite: r.nonFinite,
+		backend: r.backend,
+		elapsedMs: r.elapsedMs,
+	};
 }
 
 /** Entry used by `bin/normlens.js`; resolves to the exit code. */

@@ -92,6 +92,38 @@ describe('normlens CLI', function () {
 		j.before.std.forEach((s: number, c: number) => assert.ok(Math.abs(j.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5));
 	});
 
+	it('compare FILE:LINE --json: BN, LN, IN and GN of one tensor, each normalizing its own groups to mean 0', () => {
+		const r = normlens('compare', `${path.join(examples, 'torch_bn.py')}:16`, '--json', '--distribution', 'uniform');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout) as { shape: number[]; entries: { family: string; code: string; reducedAxes: number[]; result: { features: number; groupSize: number; histogramBefore: unknown; after: { mean: number[] } } }[] };
+		assert.deepStrictEqual(j.shape, [8, 16, 32, 32]);
+		assert.deepStrictEqual(
+			j.entries.map((e) => [e.family, e.code, e.reducedAxes, e.result.features, e.result.groupSize]),
+			[
+				['batch', 'nn.BatchNorm2d(16)', [0, 2, 3], 16, 8 * 32 * 32],
+				['layer', 'nn.LayerNorm([16, 32, 32])', [1, 2, 3], 8, 16 * 32 * 32],
+				['instance', 'nn.InstanceNorm2d(16, affine=True)', [2, 3], 8 * 16, 32 * 32],
+				['group', 'nn.GroupNorm(8, 16)', [1, 2, 3], 8 * 8, 2 * 32 * 32],
+			],
+		);
+		for (const e of j.entries) {
+			assert.deepStrictEqual(e.result.histogramBefore, j.entries[0].result.histogramBefore, 'one input tensor for all four');
+			assert.ok(e.result.after.mean.every((m) => Math.abs(m) < 1e-5), e.family);
+		}
+	});
+
+	it('run --mode eval normalizes with fresh running statistics; unknown options are usage errors', () => {
+		const r = normlens('run', `${path.join(examples, 'tabular_bn.py')}:10`, '--json', '--mode', 'eval', '--distribution', 'lognormal');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout) as { mode: string; distribution: string; running: unknown; before: { mean: number[] }; after: { mean: number[] } };
+		assert.deepStrictEqual([j.mode, j.distribution, j.running], ['eval', 'lognormal', null]);
+		// y = x / √(1 + ε) with Keras's ε = 1e-3.
+		j.before.mean.forEach((m, c) => assert.ok(Math.abs(j.after.mean[c] - m / Math.sqrt(1.001)) < 1e-5 * (1 + Math.abs(m))));
+		const bad = normlens('run', `${path.join(examples, 'tabular_bn.py')}:10`, '--mode', 'predict');
+		assert.strictEqual(bad.code, 2);
+		assert.match(bad.stderr, /--mode must be train or eval/);
+	});
+
 	it('local imports: from blocks import Net and import blocks as B resolve next to the file', () => {
 		const r = normlens('summary', path.join(fixtures, 'local', 'train.py'), '--json');
 		assert.strictEqual(r.code, 0, r.stderr);
