@@ -274,6 +274,30 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(r.text, /Total params: 6,001,600/);
 			assert.match(r.text, /Normalized over: batch, height, width — one μ, σ² per channels/);
 		});
+
+		it('the quick fix works inside a notebook cell: Conv2D bias=False, and the model\'s totals follow the edit', async () => {
+			const original = bnCell.getText();
+			const diags = await until(async () => vscode.languages.getDiagnostics(bnCell.uri), (d) => d.some((x) => x.code === 'redundant-bias'), 'redundant-bias in the cell');
+			const d = diags.find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			assert.strictEqual(bnCell.lineAt(d.range.start.line).text.includes('Conv2D'), true);
+			const actions = await until(
+				() => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', bnCell.uri, d.range),
+				(a) => a.some((x) => x.title === 'Set use_bias=False'),
+				'quick fix in the cell',
+			);
+			const fix = actions.find((x) => x.title === 'Set use_bias=False') as vscode.CodeAction;
+			assert.ok(fix.edit && (await vscode.workspace.applyEdit(fix.edit)));
+			try {
+				assert.match(bnCell.getText(), /Conv2D\(30, \(4, 4\), padding='same', use_bias=False\)\(inp\)/);
+				// The model is built in the next cell; its lens drops the 30 biases.
+				await until(() => codeLensTitles(modelCell), (t) => t.some((x) => x.startsWith('model: 6,001,570 params')), 'the totals after the fix');
+			} finally {
+				const restore = new vscode.WorkspaceEdit();
+				restore.replace(bnCell.uri, new vscode.Range(0, 0, bnCell.lineCount, 0), original);
+				await vscode.workspace.applyEdit(restore);
+			}
+			assert.strictEqual(bnCell.getText(), original);
+		});
 	});
 
 	describe('PyTorch example (.py)', () => {
