@@ -142,6 +142,34 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.strictEqual(api.lastPanelRender('runStarted'), before);
 		});
 
+		it('a click on a row reveals the layer in the editor; moving the cursor selects the row', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			await api.panelMessage({ type: 'revealLayer', layerName: 'dense_1' });
+			const editor = await until(async () => vscode.window.activeTextEditor, (e) => e?.document === doc && e.selection.active.line === positionOf(doc, 'Dense(5)').line, 'the editor on dense_1');
+			assert.ok(editor);
+			editor.selection = new vscode.Selection(pos, pos);
+			await until(async () => api.lastPanelRender('select'), (r) => r !== undefined && /batch_normalization \(BatchNormalization\)\s+Input \(None, 50\)/.test(r.text), 'the BatchNormalization row selected');
+		});
+
+		it('Cancel in the panel stops a comparison: the runs not yet done end as cancelled, the next run works', async () => {
+			const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(path.join(examples, 'conv_bn.ipynb')));
+			const cell = nb.cellAt(2).document;
+			const pos = positionOf(cell, 'BatchNormalization()');
+			await vscode.commands.executeCommand('normlens.showModelSummary', cell.uri.toString(), pos.line, pos.character);
+			const started = api.nextPanelRender('compare');
+			const pending = api.panelMessage({ type: 'compareLayer', layerName: 'batch_normalization', options: { batchSize: 48, seed: 1, distribution: 'normal', mode: 'train', useNpy: false } });
+			await started;
+			await api.panelMessage({ type: 'cancelRun' });
+			await pending;
+			const last = await until(async () => api.lastPanelRender(), (x) => x?.kind === 'compareError' || x?.kind === 'compareResult', 'the end of the comparison');
+			assert.ok(last);
+			assert.match(last.text, /cancelled/);
+			assert.doesNotMatch(last.text, /Cancel\b(?!led)/, 'no Cancel button once the comparison has ended');
+			const r = await vscode.commands.executeCommand<{ features: number }>('normlens.runNormalization', cell.uri.toString(), pos.line, pos.character);
+			assert.strictEqual(r?.features, 30);
+		});
+
 		it('"Compare Normalizations": BN, LN and GN on one tensor (no IN on (N, C)), each run in the pool', async () => {
 			const pos = positionOf(doc, 'BatchNormalization()');
 			const done = api.nextPanelRender('compareResult');
