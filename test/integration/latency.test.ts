@@ -1,0 +1,232 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { repoRoot } from './helpers';
+
+// Editor latency, measured in the real extension host (issue #5). Not part of `npm test` (no timed
+// tests there): `npm run bench` runs this suite with NORMLENS_SUITE=latency, writes the large
+// inputs (NORMLENS_LATENCY_FILES: JSON { keras, torch } of paths) and reads the figures this suite
+// writes to NORMLENS_LATENCY_OUT. Every request goes through `vscode.commands.executeCommand`, so
+// each figure includes VS Code's RPC from the extension host to the workbench (headless Chromium,
+// over the VS Code server's WebSocket) and back to NormLens's provider in the extension host.
+
+interface Stats {
+	n: number;
+	p50: number;
+	p95: number;
+	p99: number;
+	min: number;
+	max: number;
+	mean: number;
+}
+
+interface FileFigures {
+	name: string;
+	lines: number;
+	firstHoverMs: number;
+	hover: Stats & { empty: number };
+	codeLens: Stats & { lenses: number };
+	inlayWholeFile: Stats & { hints: number };
+	inlayViewport: Stats & { hints: number; lines: number };
+}
+
+const figures: {
+	extensionId: string;
+	activation?: { ms: number; activeBefore: boolean; pythonDocumentsOpenBefore: number };
+	firstHover?: { file: string; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats; secondFile: { file: string; openMs: number; hoverMs: number } };
+	rpcBaseline?: Stats & { firstMs: number };
+	files: FileFigures[];
+} = { extensionId: 'normlens.normlens', files: [] };
+
+function save(): void {
+	const out = process.env.NORMLENS_LATENCY_OUT;
+	if (out) {
+		fs.mkdirSync(path.dirname(out), { recursive: true });
+		fs.writeFileSync(out, JSON.stringify(figures, null, 2));
+	}
+}
+
+/** Nearest-rank percentiles. */
+function stats(ms: number[]): Stats {
+	const s = [...ms].sort((a, b) => a - b);
+	const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+	const round = (x: number) => Math.round(x * 100) / 100;
+	return { n: s.length, p50: round(rank(50)), p95: round(rank(95)), p99: round(rank(99)), min: round(s[0]), max: round(s[s.length - 1]), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+}
+
+async function timed<T>(fn: () => Thenable<T>): Promise<{ ms: number; value: T }> {
+	const start = performance.now();
+	const value = await fn();
+	return { ms: performance.now() - start, value };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function hover(doc: vscode.TextDocument, pos: vscode.Position): Thenable<vscode.Hover[]> {
+	return vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+}
+
+function codeLenses(doc: vscode.TextDocument): Thenable<vscode.CodeLens[]> {
+	return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+}
+
+function inlayHints(doc: vscode.TextDocument, range: vscode.Range): Thenable<vscode.InlayHint[]> {
+	return vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, range);
+}
+
+/** `count` positions spread evenly over the layer calls (`pattern` matches the layer's name). */
+function layerPositions(doc: vscode.TextDocument, pattern: RegExp, count: number): vscode.Position[] {
+	const all: vscode.Position[] = [];
+	for (let line = 0; line < doc.lineCount; line++) {
+		const m = pattern.exec(doc.lineAt(line).text);
+		if (m) {
+			all.push(new vscode.Position(line, m.index + 1));
+		}
+	}
+	assert.ok(all.length >= count, `${all.length} layer calls found`);
+	return Array.from({ length: count }, (_, i) => all[Math.floor((i * all.length) / count)]);
+}
+
+async function measureFile(name: string, file: string, layerCall: RegExp): Promise<void> {
+	const start = performance.now();
+	const doc = await vscode.workspace.openTextDocument(file);
+	// The first hover after opening: NormLens analyses the document once per version (on open for
+	// the diagnostics, or on this request, whichever comes first: the extension host runs one at a
+	// time), so this includes the analysis.
+	const positions = layerPositions(doc, layerCall, 200);
+	const first = await hover(doc, positions[0]);
+	const firstHoverMs = performance.now() - start;
+	assert.ok(first.length > 0, 'the first hover answers');
+	await vscode.window.showTextDocument(doc);
+	// Let the workbench's own requests for the visible editor (lenses, hints, after the
+	// diagnostics) settle before timing.
+	await sleep(1500);
+
+	const hoverMs: number[] = [];
+	let empty = 0;
+	for (const pos of positions) {
+		const r = await timed(() => hover(doc, pos));
+		hoverMs.push(r.ms);
+		empty += r.value.length === 0 ? 1 : 0;
+	}
+	const lensMs: number[] = [];
+	let lenses = 0;
+	for (let i = 0; i < 50; i++) {
+		const r = await timed(() => codeLenses(doc));
+		lensMs.push(r.ms);
+		lenses = r.value.length;
+	}
+	const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+	const inlayMs: number[] = [];
+	let hints = 0;
+	for (let i = 0; i < 50; i++) {
+		const r = await timed(() => inlayHints(doc, whole));
+		inlayMs.push(r.ms);
+		hints = r.value.length;
+	}
+	// What the editor asks for: the visible lines (60 here), at 50 places over the file.
+	const viewport = 60;
+	const viewMs: number[] = [];
+	let viewHints = 0;
+	for (let i = 0; i < 50; i++) {
+		const top = Math.floor((i * (doc.lineCount - viewport)) / 50);
+		const r = await timed(() => inlayHints(doc, new vscode.Range(top, 0, top + viewport, 0)));
+		viewMs.push(r.ms);
+		viewHints += r.value.length;
+	}
+	figures.files.push({
+		name,
+		lines: doc.lineCount,
+		firstHoverMs: Math.round(firstHoverMs * 10) / 10,
+		hover: { ...stats(hoverMs), empty },
+		codeLens: { ...stats(lensMs), lenses },
+		inlayWholeFile: { ...stats(inlayMs), hints },
+		inlayViewport: { ...stats(viewMs), hints: Math.round(viewHints / 50), lines: viewport },
+	});
+	save();
+	assert.strictEqual(empty, 0, 'every hover position is on a layer call');
+	assert.ok(lenses > 0 && hints > 1000, `${lenses} lenses, ${hints} hints`);
+	await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+}
+
+describe('editor latency (npm run bench)', function () {
+	this.timeout(5 * 60_000);
+	const inputs = JSON.parse(process.env.NORMLENS_LATENCY_FILES ?? '{}') as { keras?: string; torch?: string };
+
+	after(save);
+
+	it('activation, in a fresh extension host before any Python document is open', async () => {
+		const ext = vscode.extensions.getExtension(figures.extensionId);
+		assert.ok(ext, 'NormLens is loaded');
+		const activeBefore = ext.isActive;
+		const pythonDocumentsOpenBefore = vscode.workspace.textDocuments.filter((d) => d.languageId === 'python').length;
+		const r = await timed(() => ext.activate());
+		figures.activation = { ms: Math.round(r.ms * 100) / 100, activeBefore, pythonDocumentsOpenBefore };
+		save();
+		assert.ok(!activeBefore, 'NormLens was not active yet');
+	});
+
+	it('RPC baseline: a hover request on a plain-text document (no provider answers)', async () => {
+		// Let the workbench finish starting, and NormLens's engine-pool warm-up (3 s after activation,
+		// worker threads on the same cores) pass, before anything is timed.
+		await sleep(5000);
+		const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'nothing to see here\n'.repeat(10) });
+		const firstMs = (await timed(() => hover(doc, new vscode.Position(0, 3)))).ms;
+		const ms: number[] = [];
+		for (let i = 0; i < 200; i++) {
+			ms.push((await timed(() => hover(doc, new vscode.Position(i % 10, 3)))).ms);
+		}
+		figures.rpcBaseline = { ...stats(ms), firstMs: Math.round(firstMs * 10) / 10 };
+		save();
+	});
+
+	it('time to the first hover on examples/tabular_bn.py', async () => {
+		const file = path.join(repoRoot, 'examples', 'tabular_bn.py');
+		const start = performance.now();
+		const doc = await vscode.workspace.openTextDocument(file);
+		await vscode.window.showTextDocument(doc);
+		const opened = performance.now();
+		const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization()') + 1);
+		const first = await hover(doc, pos);
+		const done = performance.now();
+		assert.ok(first.length > 0, 'the hover answers');
+		// Then the same hover again, 20 times in a row, with the editor still settling.
+		const warm: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			warm.push((await timed(() => hover(doc, pos))).ms);
+		}
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+		// The same text again as a new (untitled) document, the same way: NormLens's code is warm
+		// now, so the difference to the first is the cold start of the analysis in a fresh host.
+		const start2 = performance.now();
+		const doc2 = await vscode.workspace.openTextDocument({ language: 'python', content: `${doc.getText()}\n# a copy\n` });
+		await vscode.window.showTextDocument(doc2);
+		const opened2 = performance.now();
+		const second = await hover(doc2, pos);
+		const done2 = performance.now();
+		assert.ok(second.length > 0, 'the hover on the copy answers');
+		const r1 = (x: number) => Math.round(x * 10) / 10;
+		figures.firstHover = {
+			file: 'examples/tabular_bn.py',
+			openMs: r1(opened - start),
+			hoverMs: r1(done - opened),
+			totalMs: r1(done - start),
+			warmHover: stats(warm),
+			secondFile: { file: 'an untitled copy of examples/tabular_bn.py', openMs: r1(opened2 - start2), hoverMs: r1(done2 - opened2) },
+		};
+		save();
+		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+	});
+
+	it('5,000-line Keras file: hovers, CodeLens, inlay hints', async () => {
+		assert.ok(inputs.keras, 'NORMLENS_LATENCY_FILES names the Keras file');
+		await measureFile('5,000-line Keras file (1,000 residual blocks, 3,997 layers)', inputs.keras, /layers\.(Conv2D|BatchNormalization|ReLU|Add)\(/);
+	});
+
+	it('5,000-line PyTorch file: hovers, CodeLens, inlay hints', async () => {
+		assert.ok(inputs.torch, 'NORMLENS_LATENCY_FILES names the PyTorch file');
+		await measureFile('5,000-line PyTorch file (830 residual blocks, 2,491 modules)', inputs.torch, /nn\.(Conv2d|BatchNorm2d|ReLU)\(/);
+	});
+});
