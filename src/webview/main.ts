@@ -260,7 +260,8 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	}
 	const names = e.axisNames ?? [];
 	const reduced = (e.reducedAxes ?? []).map((a) => names[a]).join(', ');
-	const kept = (e.featureAxes ?? []).map((a) => names[a]).join(', ');
+	const singular = (n: string) => n.replace(/(channel|feature)s$/, '$1');
+	const kept = (e.featureAxes ?? []).map((a) => singular(names[a])).join(' × ');
 	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', e.groups ? `sample and group of ${names[e.groups.axis]}` : kept || '?'));
 	s.append(axesPicture(e));
 	s.append(formula(e));
