@@ -77,7 +77,7 @@ export async function startServer(opts) {
 	fs.mkdirSync(userSettings, { recursive: true });
 	fs.writeFileSync(
 		path.join(userSettings, 'settings.json'),
-		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.inlayHints.enabled': 'on', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true }),
+		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.inlayHints.enabled': 'on', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true, 'files.autoSave': 'off' }),
 	);
 	const logFile = opts.log ?? path.join(opts.dataDir, 'server.log');
 	const out = fs.openSync(logFile, 'w');
