@@ -215,6 +215,20 @@ export async function runUiChecks({ outDir }) {
 			await webviewText(page, /Total params: 2,005/);
 		});
 
+		await check('the panel works by keyboard: arrows move between rows, Enter selects one and reveals it', async () => {
+			const { frame } = await webviewText(page, /Total params: 2,005/);
+			await frame.focus('tr[data-layer="batch_normalization"]');
+			await page.keyboard.press('ArrowDown');
+			await page.keyboard.press('Enter');
+			await webviewText(page, /dense_1 \(Dense\)\s+Input \(None, 50\) → output \(None, 5\)/);
+			const selected = await frame.evaluate(() => document.querySelector('tr[aria-selected="true"]')?.getAttribute('data-layer'));
+			if (selected !== 'dense_1') {
+				throw new Error(`selected row: ${selected}`);
+			}
+			// The editor revealed the layer: the status bar's cursor position is on its line (11).
+			await page.locator('#status\\.editor\\.selection', { hasText: /Ln 11,/ }).first().waitFor({ timeout: 15_000 });
+		});
+
 		await check('"Run Normalization on Sample Tensor" shows per-channel statistics before and after', async () => {
 			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
 			await runCommand(page, 'NormLens: Run Normalization on Sample Tensor');
