@@ -62,7 +62,7 @@ export class EnginePool {
 		if (!this.pool) {
 			this.threadCount = this.maxThreads > 0 ? this.maxThreads : Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 			this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-			this.pool = new Piscina({ filename: this.workerFile, minThreads: 1, maxThreads: this.threadCount, idleTimeout: 60_000, workerData: { memory: this.memory } });
+			this.pool = new Piscina({ filename: this.workerFile, minThreads: this.threadCount, maxThreads: this.threadCount, idleTimeout: 60_000, workerData: { memory: this.memory } });
 		}
 		return this.pool;
 	}

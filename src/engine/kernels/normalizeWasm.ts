@@ -17,12 +17,18 @@ interface Exports {
 /** A tiny module using SIMD (i8x16.popcnt): valid only where WebAssembly SIMD is supported. */
 const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+let simd: boolean | undefined;
+
+/** Whether this runtime validates WebAssembly SIMD (checked once: the host asks on every task). */
 export function simdSupported(): boolean {
-	try {
-		return typeof WebAssembly === 'object' && WebAssembly.validate(simdProbe);
-	} catch {
-		return false;
+	if (simd === undefined) {
+		try {
+			simd = typeof WebAssembly === 'object' && WebAssembly.validate(simdProbe);
+		} catch {
+			simd = false;
+		}
 	}
+	return simd;
 }
 
 function wasmFile(): string {
