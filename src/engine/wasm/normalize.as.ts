@@ -10,10 +10,12 @@ const BLOCK: i32 = 16;
 /**
  * Channels-last statistics: `rows` rows of `C` floats at `x`. Adds Σ(x−K[c]) to S[c] and
  * Σ(x−K[c])² to Q[c] (f64), and folds min / max (f32). `scratch` holds 2·C f32 partials.
- * Four rows per step: the partials of a channel group are loaded and stored once per four rows,
- * which halves the scratch traffic and breaks the store-to-load dependency between rows.
+ * With `fourRows`, four rows per step: the partials of a channel group are loaded and stored once
+ * per four rows, which halves the scratch traffic and breaks the store-to-load dependency between
+ * rows — the faster variant up to C = 64 and from C = 1024; in between, one row per step is
+ * (shared/reference/performance.md, "NHWC stats kernel variant"; the host picks).
  */
-export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, mn: usize, mx: usize, scratch: usize): void {
+export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, mn: usize, mx: usize, scratch: usize, fourRows: bool): void {
 	const C4 = C >> 2;
 	const ps = scratch;
 	const pq = scratch + (<usize>C << 2);
@@ -25,7 +27,7 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 			v128.store(pq + (<usize>j << 4), f32x4.splat(0));
 		}
 		let r = r0;
-		for (; r + 4 <= r1; r += 4) {
+		for (; fourRows && r + 4 <= r1; r += 4) {
 			const row0 = x + <usize>r * rowBytes;
 			const row1 = row0 + rowBytes;
 			const row2 = row1 + rowBytes;

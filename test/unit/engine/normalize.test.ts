@@ -227,6 +227,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		{ name: 'BN dense, 1 feature', shape: [100, 1], reduced: [0] },
 		{ name: 'BN NCHW, odd plane size', shape: [2, 3, 5, 7], reduced: [0, 2, 3] },
 		{ name: 'dense [256, 1024] (few rows per block flush)', shape: [256, 1024], reduced: [0] },
+		// One row per step between C = 64 and 1024 (fourRowsFor): both variants against the reference.
+		{ name: 'BN NHWC, C = 130 (one-row variant, scalar tail)', shape: [4, 5, 3, 130], reduced: [0, 1, 2] },
 	];
 	for (const c of wasmCases) {
 		for (const [label, offset, scale] of [
