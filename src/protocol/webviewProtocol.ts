@@ -145,9 +145,36 @@ export function isRunOptions(o: unknown): o is RunOptions {
 	);
 }
 
-/** Validates an untrusted message before it is handled (both directions). */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => typeof d === 'number');
+
+/** Validates a message before the panel renders it: its type and the fields that type needs. */
 export function isToPanel(m: unknown): m is ToPanel {
-	return typeof m === 'object' && m !== null && toPanelTypes.has((m as { type?: unknown }).type as string);
+	if (!isObject(m) || !toPanelTypes.has(m.type as string)) {
+		return false;
+	}
+	switch (m.type) {
+		case 'model':
+			return typeof m.uri === 'string' && typeof m.fileName === 'string' && isObject(m.model) && Array.isArray(m.model.layers) && isObject(m.explanations) && isObject(m.counting) && isRunOptions(m.defaults);
+		case 'select':
+			return typeof m.layerName === 'string';
+		case 'runStarted':
+			return typeof m.layerName === 'string' && isShape(m.shape);
+		case 'runResult':
+			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.before) && isObject(m.result.after);
+		case 'runError':
+			return typeof m.layerName === 'string' && typeof m.message === 'string';
+		case 'npy':
+			return (m.name === null && m.shape === null) || (typeof m.name === 'string' && isShape(m.shape));
+		case 'compare':
+			return typeof m.layerName === 'string' && isShape(m.shape) && Array.isArray(m.entries) && isRunOptions(m.options);
+		case 'compareResult':
+			return typeof m.family === 'string' && isObject(m.result);
+		case 'compareError':
+			return typeof m.family === 'string' && typeof m.message === 'string';
+		default:
+			return typeof m.message === 'string';
+	}
 }
 
 export function isFromPanel(m: unknown): m is FromPanel {

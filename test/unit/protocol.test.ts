@@ -1,0 +1,31 @@
+import * as assert from 'assert';
+import { isFromPanel, isRunOptions, isToPanel } from '../../src/protocol/webviewProtocol';
+
+const options = { batchSize: 32, seed: 42, distribution: 'normal', mode: 'train', useNpy: false };
+
+describe('panel messages are validated on both sides', () => {
+	it('from the panel: known types with well-formed, bounded fields only', () => {
+		assert.ok(isFromPanel({ type: 'ready' }));
+		assert.ok(isFromPanel({ type: 'runLayer', layerName: 'bn', options }));
+		assert.ok(isFromPanel({ type: 'cancelRun' }));
+		assert.ok(!isFromPanel({ type: 'runLayer', layerName: 'bn' }), 'no options');
+		assert.ok(!isFromPanel({ type: 'runLayer', layerName: 'bn', options: { ...options, batchSize: 1e9 } }), 'absurd batch');
+		assert.ok(!isFromPanel({ type: 'compareLayer', layerName: 'bn', options: { ...options, distribution: 'cauchy' } }));
+		assert.ok(!isFromPanel({ type: 'revealLayer', layerName: 3 }));
+		assert.ok(!isFromPanel({ type: 'eval', code: 'x' }));
+		assert.ok(!isFromPanel(null));
+		assert.ok(!isRunOptions({ ...options, seed: 0.5 }));
+		assert.ok(!isRunOptions({ ...options, mode: 'predict' }));
+	});
+
+	it('to the panel: the fields each type renders are present', () => {
+		assert.ok(isToPanel({ type: 'select', layerName: 'bn' }));
+		assert.ok(isToPanel({ type: 'npy', name: null, shape: null }));
+		assert.ok(isToPanel({ type: 'empty', message: 'nothing' }));
+		assert.ok(!isToPanel({ type: 'select' }));
+		assert.ok(!isToPanel({ type: 'runStarted', layerName: 'bn', shape: 'big' }));
+		assert.ok(!isToPanel({ type: 'model', uri: 'file:///a.py', fileName: 'a.py', model: {}, explanations: {}, counting: {}, defaults: options }), 'a model without layers');
+		assert.ok(!isToPanel({ type: 'compare', layerName: 'bn', shape: [2, 3], entries: [], options: {} }));
+		assert.ok(!isToPanel({ type: 'unknown' }));
+	});
+});
