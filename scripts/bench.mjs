@@ -93,9 +93,12 @@ if (part('analysis')) {
 if (part('engine')) {
 	const { benchEngine } = await import('./benchEngine.mjs');
 	const engine = await benchEngine(repoRoot, log);
-	results.cases = engine.cases;
-	results.poolOverheadMs = engine.poolOverheadMs;
-	results.cancelLatencyMs = engine.cancelLatencyMs;
+	// Everything the engine part measured (cases, peers, pool round trips, first run, checks).
+	for (const [key, value] of Object.entries(engine)) {
+		if (key !== 'machine') {
+			results[key] = value;
+		}
+	}
 
 	for (const shape of [
 		[32, 50],
