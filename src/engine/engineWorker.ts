@@ -61,24 +61,50 @@ function featureShifts(features: number, seed: number): { offset: number[]; scal
 
 /**
  * Fills elements [from, to) of the sample tensor (x holds exactly those elements). The values depend
- * only on the seed and the element index, not on how the tensor is split among workers.
+ * only on the seed and the element index, not on how the tensor is split among workers: each chunk
+ * of CHUNK elements has its own generator. The feature of an element is tracked incrementally (a
+ * division and a modulo per element cost more than drawing the value).
  */
 export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void): void {
 	const to = from + x.length;
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
-	const { offset, scale } = featureShifts(features, seed);
+	const shifts = featureShifts(features, seed);
+	const offset = Float64Array.from(shifts.offset);
+	const scale = Float64Array.from(shifts.scale);
+	const draw = sampler(distribution);
 	for (let c0 = Math.floor(from / CHUNK) * CHUNK; c0 < to; c0 += CHUNK) {
 		check();
 		const rng = new SeededRandom((seed ^ Math.imul(c0 / CHUNK + 1, 0x9e3779b1)) >>> 0);
 		const end = Math.min(to, c0 + CHUNK);
-		for (let i = c0; i < end; i++) {
-			const z = distribution === 'normal' ? rng.normal() : distribution === 'uniform' ? Math.sqrt(12) * (rng.next() - 0.5) : Math.exp(0.75 * rng.normal());
-			if (i >= from) {
-				const c = Math.floor(i / inner) % features;
-				x[i - from] = offset[c] + scale[c] * z;
+		// Draws before `from` keep the chunk's stream aligned with the element index.
+		for (let i = c0; i < from; i++) {
+			draw(rng);
+		}
+		const start = Math.max(from, c0);
+		let c = Math.floor(start / inner) % features;
+		let k = start % inner;
+		for (let i = start; i < end; i++) {
+			x[i - from] = offset[c] + scale[c] * draw(rng);
+			if (++k === inner) {
+				k = 0;
+				if (++c === features) {
+					c = 0;
+				}
 			}
 		}
+	}
+}
+
+/** One draw of a distribution, scaled to mean 0 and variance 1 except for the log-normal. */
+function sampler(distribution: Distribution): (rng: SeededRandom) => number {
+	switch (distribution) {
+		case 'uniform':
+			return (rng) => Math.sqrt(12) * (rng.next() - 0.5);
+		case 'lognormal':
+			return (rng) => Math.exp(0.75 * rng.ziggurat());
+		default:
+			return (rng) => rng.ziggurat();
 	}
 }
 
