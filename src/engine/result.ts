@@ -34,32 +34,28 @@ export function deviations(mean: Float64Array, std: Float64Array): { maxMeanDevi
 	return { maxMeanDeviation, maxStdDeviation };
 }
 
-/** A histogram of all values on up to 2^20 evenly strided samples. */
-export function histogram(x: Float32Array, bins = 64): Histogram {
-	const stride = Math.max(1, Math.floor(x.length / (1 << 20)));
-	let lo = Infinity;
-	let hi = -Infinity;
-	for (let i = 0; i < x.length; i += stride) {
-		const v = x[i];
-		if (v < lo) {
-			lo = v;
-		}
-		if (v > hi) {
-			hi = v;
-		}
-	}
-	const counts = new Array<number>(bins).fill(0);
-	if (!(hi > lo)) {
-		return { lo: Number.isFinite(lo) ? lo : 0, hi: Number.isFinite(hi) ? hi : 0, counts };
-	}
+/** Values sampled for a histogram: every `stride`-th, so that at most 2^20 are binned. */
+export function histogramStride(total: number): number {
+	return Math.max(1, Math.floor(total / (1 << 20)));
+}
+
+/**
+ * Counts of the sampled values of a slab in `bins` equal bins over [lo, hi]; the slab's first
+ * element is element `from` of the tensor, and the samples are the tensor's every `stride`-th
+ * element, so the slabs' counts add up to the whole tensor's. Values just outside [lo, hi] (float32
+ * rounding of a range computed from the statistics) go to the edge bins.
+ */
+export function binCounts(x: Float32Array, from: number, stride: number, lo: number, hi: number, bins: number): Float64Array {
+	const counts = new Float64Array(bins);
 	const w = (hi - lo) / bins;
-	for (let i = 0; i < x.length; i += stride) {
+	const slack = (hi - lo) * 1e-6;
+	for (let i = (stride - (from % stride)) % stride; i < x.length; i += stride) {
 		const v = x[i];
-		if (v >= lo && v <= hi) {
-			counts[Math.min(bins - 1, Math.floor((v - lo) / w))]++;
+		if (v >= lo - slack && v <= hi + slack) {
+			counts[Math.max(0, Math.min(bins - 1, Math.floor((v - lo) / w)))]++;
 		}
 	}
-	return { lo, hi, counts };
+	return counts;
 }
 
 /** Whether the task normalizes with running statistics (inference of a layer that keeps them). */
@@ -70,4 +66,24 @@ export function evalMode(task: Pick<NormalizeTask, 'mode' | 'momentum'>): boolea
 /** The μ and σ² the output is normalized with: the batch's, or a fresh layer's running 0 and 1. */
 export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, batch: { mean: Float64Array; variance: Float64Array }): { mean: Float64Array; variance: Float64Array } {
 	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
+}
+
+/** The smallest finite minimum and the largest finite maximum over groups ([0, 0] if none). */
+export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [number, number] {
+	let lo = Infinity;
+	let hi = -Infinity;
+	for (let i = 0; i < min.length; i++) {
+		if (Number.isFinite(min[i]) && min[i] < lo) {
+			lo = min[i];
+		}
+		if (Number.isFinite(max[i]) && max[i] > hi) {
+			hi = max[i];
+		}
+	}
+	return lo <= hi ? [lo, hi] : [0, 0];
+}
+
+/** A histogram over a known range (the groups' extremes), binned like the slabs of a split run. */
+export function histogramIn(x: Float32Array, [lo, hi]: [number, number], bins = 64): Histogram {
+	return { lo, hi, counts: hi > lo ? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins)) : new Array<number>(bins).fill(0) };
 }

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, histogram, runningUpdate, statisticsFor } from '../engine/result';
+import { deviations, evalMode, finiteRange, histogramStride, runningUpdate, statisticsFor } from '../engine/result';
 import type { SlabStats } from '../engine/engineWorker';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
@@ -37,6 +37,17 @@ export function mergeSlabs(parts: SlabStats[], groups: number) {
 	}
 	const variance = m2.map((v, c) => (n[c] > 0 ? v / n[c] : NaN));
 	return { n, mean, variance, min, max };
+}
+
+/** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
+function mergedHistogram(parts: SlabStats[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
+	const counts = new Array<number>(bins).fill(0);
+	if (hi > lo) {
+		for (const p of parts) {
+			p[key]?.forEach((n, i) => (counts[i] += n));
+		}
+	}
+	return { lo, hi, counts };
 }
 
 /**
@@ -149,8 +160,17 @@ export class EnginePool {
 		const used = statisticsFor(task, before);
 		const a = Array.from(used.variance, (v) => 1 / Math.sqrt(v + task.epsilon));
 		const b = Array.from(used.mean, (m, c) => -m * a[c]);
+		// The histograms are binned in the workers during round 2: x's range is known from round 1,
+		// and y = x·a + b (a > 0) maps each group's [min, max] onto y's.
+		const bins = 64;
+		const xRange = finiteRange(before.min, before.max);
+		const yRange = finiteRange(
+			before.min.map((v, c) => v * a[c] + b[c]),
+			before.max.map((v, c) => v * a[c] + b[c]),
+		);
+		const hist = { stride: histogramStride(total), bins, x: xRange, y: yRange };
 		const t1 = performance.now();
-		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b }, { name: 'slabNormalizeStats' })))) as SlabStats[];
+		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b, hist }, { name: 'slabNormalizeStats' })))) as SlabStats[];
 		const after = mergeSlabs(round2, layout.groups);
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
@@ -162,8 +182,8 @@ export class EnginePool {
 			groupSize: layout.groupSize,
 			before: { mean: before.mean, std: std(before.variance), min: before.min, max: before.max },
 			after: { mean: after.mean, std: afterStd, min: after.min, max: after.max },
-			histogramBefore: histogram(x),
-			histogramAfter: histogram(y),
+			histogramBefore: mergedHistogram(round2, 'histX', xRange, bins),
+			histogramAfter: mergedHistogram(round2, 'histY', yRange, bins),
 			nonFinite: new Array<number>(layout.groups).fill(0),
 			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
 			...deviations(after.mean, afterStd),

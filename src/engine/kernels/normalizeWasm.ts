@@ -12,6 +12,8 @@ interface Exports {
 	normalizeRows(x: number, y: number, rows: number, C: number, a: number, b: number): void;
 	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, a: number, b: number): void;
 	copy(x: number, y: number, n: number): void;
+	fillStandard(x: number, from: number, n: number, seed: number, kind: number): void;
+	shiftScale(x: number, n: number, c0: number, k0: number, inner: number, features: number, offset: number, scale: number): void;
 }
 
 /** A tiny module using SIMD (i8x16.popcnt): valid only where WebAssembly SIMD is supported. */
@@ -74,6 +76,29 @@ export class WasmKernels {
 	private own(a: Float32Array): void {
 		if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset + a.byteLength > this.memory.buffer.byteLength || a.buffer.byteLength > this.memory.buffer.byteLength) {
 			throw new Error('wasm kernels need their tensors inside the shared memory');
+		}
+	}
+
+	/**
+	 * The seeded sample for elements [from, from + x.length) of a tensor: standard draws (normal or
+	 * uniform, counter-based: element i's value depends only on the seed and i), then each feature's
+	 * offset and scale. `check` runs between chunks (cancellation).
+	 */
+	fillSample(x: Float32Array, from: number, seed: number, kind: 'normal' | 'uniform', features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number): void {
+		this.own(x);
+		const offset = arena.f32(features);
+		const scale = arena.f32(features);
+		for (let c = 0; c < features; c++) {
+			offset[c] = shifts.offset[c];
+			scale[c] = shifts.scale[c];
+		}
+		for (let i = 0; i < x.length; i += chunk) {
+			check();
+			const n = Math.min(chunk, x.length - i);
+			const at = x.byteOffset + 4 * i;
+			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : 1);
+			const first = from + i;
+			this.k.shiftScale(at, n, Math.floor(first / inner) % features, first % inner, inner, features, offset.byteOffset, scale.byteOffset);
 		}
 	}
 

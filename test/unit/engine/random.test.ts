@@ -39,3 +39,42 @@ describe('seeded sample generator', () => {
 		}
 	});
 });
+
+describe('the WebAssembly SIMD sample generator', () => {
+	it('draws N(0, 1) per element (KS within the 1 % critical value), the same values for a slab as for the whole tensor', async () => {
+		const { WasmKernels } = await import('../../../src/engine/kernels/normalizeWasm');
+		const { Arena } = await import('../../../src/engine/kernels/arena');
+		const { fillRange } = await import('../../../src/engine/engineWorker');
+		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+		const kernels = await WasmKernels.create(memory);
+		const arena = new Arena(memory);
+		const shape = [100_003, 4];
+		const n = shape[0] * shape[1];
+		const whole = arena.f32(n);
+		fillRange(whole, 0, shape, 1, 'normal', 11, () => undefined, { kernels, arena });
+		// A slab starting mid-row and mid-chunk gives the same values as the whole tensor there.
+		const from = 70_001;
+		const slab = arena.f32(150_002);
+		fillRange(slab, from, shape, 1, 'normal', 11, () => undefined, { kernels, arena });
+		assert.deepStrictEqual(Array.from(slab.subarray(0, 1000)), Array.from(whole.subarray(from, from + 1000)));
+		assert.deepStrictEqual(Array.from(slab.subarray(slab.length - 1000)), Array.from(whole.subarray(from + slab.length - 1000, from + slab.length)));
+		// Per feature, the values are offset + scale·z: standardize feature 2 and compare with Φ.
+		const z = Array.from({ length: shape[0] }, (_, r) => whole[r * 4 + 2]);
+		const mean = z.reduce((a, b) => a + b, 0) / z.length;
+		const sd = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length);
+		const sorted = Float64Array.from(z, (v) => (v - mean) / sd).sort();
+		let d = 0;
+		for (let i = 0; i < sorted.length; i++) {
+			d = Math.max(d, Math.abs(phi(sorted[i]) - i / sorted.length), Math.abs(phi(sorted[i]) - (i + 1) / sorted.length));
+		}
+		assert.ok(d < 1.63 / Math.sqrt(sorted.length), `KS distance ${d}`);
+		const tail = sorted.filter((v) => Math.abs(v) > 3).length / sorted.length;
+		assert.ok(Math.abs(tail - 2 * (1 - phi(3))) < 1e-3, `mass beyond 3σ ${tail}`);
+		// Uniform: flat between ±√3 (after standardizing).
+		fillRange(whole, 0, shape, 1, 'uniform', 11, () => undefined, { kernels, arena });
+		const u = Array.from({ length: shape[0] }, (_, r) => whole[r * 4]);
+		const range = Math.max(...u) - Math.min(...u);
+		const usd = Math.sqrt(u.reduce((a, b) => a + b * b, 0) / u.length - (u.reduce((a, b) => a + b, 0) / u.length) ** 2);
+		assert.ok(Math.abs(range / usd - Math.sqrt(12)) < 0.01, `uniform range / σ = ${range / usd}`);
+	});
+});
