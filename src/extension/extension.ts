@@ -45,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 	const panel = new InspectionPanel(context.extensionUri, onPanelMessage);
 	const inspector = new Inspector(panel, analysis, runner);
 	const cellStatusBar = new ModelCellStatusBarProvider(analysis);
+	let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
 	context.subscriptions.push(
 		analysis,
@@ -77,6 +78,15 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			}
 		}),
 		vscode.window.onDidChangeTextEditorSelection((e) => inspector.select(e.textEditor.document, e.selections[0].active)),
+		vscode.workspace.onDidChangeTextDocument((e) => {
+			// The panel follows edits of the shown model, once typing pauses.
+			if (e.contentChanges.length === 0 || !inspector.shownDocument) {
+				return;
+			}
+			clearTimeout(refreshTimer);
+			refreshTimer = setTimeout(() => inspector.refresh(e.document), 300);
+		}),
+		{ dispose: () => clearTimeout(refreshTimer) },
 	);
 
 	// Warm the engine pool up once activation is over (threads started, kernels tiered up).

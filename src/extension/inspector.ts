@@ -23,6 +23,14 @@ export interface CompareOutcome {
 
 const cancelled = /cancelled/;
 
+/** Whether an edit of `changed` can change the analysis of `doc` (the same file, or cells of one notebook). */
+function sameSource(doc: vscode.TextDocument, changed: vscode.TextDocument): boolean {
+	if (doc === changed) {
+		return true;
+	}
+	return doc.uri.scheme === 'vscode-notebook-cell' && changed.uri.scheme === 'vscode-notebook-cell' && doc.uri.path === changed.uri.path;
+}
+
 /**
  * What the inspection panel shows and the actions behind it: showing a model, running a layer or
  * the four-way comparison on a sample tensor, the .npy source. Commands and panel messages both
@@ -44,7 +52,7 @@ export class Inspector {
 		return this.panel.isOpen ? this.shown?.doc : undefined;
 	}
 
-	showModel(t: Target, model: ModelSummary, selected: string | null): void {
+	showModel(t: Target, model: ModelSummary, selected: string | null, reveal = true): void {
 		const explanations: Record<string, LayerExplanation> = {};
 		for (const l of model.layers) {
 			const e = explainLayer(l);
@@ -53,7 +61,9 @@ export class Inspector {
 			}
 		}
 		this.shown = { doc: t.doc, modelName: model.name };
-		this.panel.show();
+		if (reveal) {
+			this.panel.show();
+		}
 		this.panel.post({
 			type: 'model',
 			uri: t.doc.uri.toString(),
@@ -65,6 +75,22 @@ export class Inspector {
 			defaults: this.runner.defaults(),
 			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape } : null,
 		});
+	}
+
+	/**
+	 * The shown document (or a cell of the shown notebook) was edited: re-show its model from the
+	 * fresh analysis, keeping the selection; the panel keeps its run results for the same model.
+	 */
+	refresh(changed: vscode.TextDocument): void {
+		const doc = this.shownDocument;
+		if (!doc || !this.shown || !sameSource(doc, changed)) {
+			return;
+		}
+		const a = this.analysis.analyze(doc);
+		const model = a?.result.models.find((m) => m.name === this.shown?.modelName);
+		if (a && model) {
+			this.showModel({ doc, pos: undefined, analysis: a }, model, this.panel.selectedLayer ?? null, false);
+		}
 	}
 
 	/** The cursor moved in the shown document: select the layer there. */

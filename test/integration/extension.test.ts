@@ -244,6 +244,30 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.strictEqual(bn?.params, 200);
 		});
 
+		it('the panel follows edits of the shown model, keeping the selected layer', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			const shown = api.nextPanelRender('model');
+			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			await shown;
+			const original = doc.getText();
+			const edit = new vscode.WorkspaceEdit();
+			const at = positionOf(doc, 'Dense(5)');
+			edit.replace(doc.uri, new vscode.Range(at.line, at.character - 1, at.line, at.character + 7), 'Dense(7)');
+			const rendered = api.nextPanelRender('model');
+			assert.ok(await vscode.workspace.applyEdit(edit));
+			try {
+				const r = await rendered;
+				// Dense(50 → 7) has 357 parameters instead of 255.
+				assert.match(r.text, /Total params: 2,107/);
+				assert.match(r.text, /dense_1 \(Dense\)\s+\(None, 7\)\s+357/);
+				assert.match(r.text, /batch_normalization \(BatchNormalization\)\s+Input \(None, 50\)/, 'the selected layer stays in detail');
+			} finally {
+				const restore = new vscode.WorkspaceEdit();
+				restore.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+				await vscode.workspace.applyEdit(restore);
+			}
+		});
+
 		it('the walkthrough\'s steps have their media in the package, and "Open Example Model" opens a bundled example', async () => {
 			const ext = vscode.extensions.getExtension('normlens.normlens');
 			assert.ok(ext);

@@ -22,6 +22,7 @@ export class InspectionPanel extends Disposable {
 	private ready = false;
 	private queue: ToPanel[] = [];
 	private lastState: ToPanel | undefined;
+	private selected: string | null | undefined;
 	private readonly renders: PanelRender[] = [];
 	private readonly renderEmitter = this.register(new vscode.EventEmitter<PanelRender>());
 	readonly onDidRender = this.renderEmitter.event;
@@ -81,6 +82,7 @@ export class InspectionPanel extends Disposable {
 					this.renders.push(r);
 					this.renderEmitter.fire(r);
 				} else {
+					this.noteSelection(m);
 					this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`NormLens: ${e instanceof Error ? e.message : String(e)}`));
 				}
 			}),
@@ -95,9 +97,25 @@ export class InspectionPanel extends Disposable {
 		panel.webview.html = panelHtml(panel.webview, this.extensionUri);
 	}
 
+	private noteSelection(m: FromPanel): void {
+		if (m.type === 'revealLayer' || m.type === 'runLayer' || m.type === 'compareLayer') {
+			this.selected = m.layerName;
+		}
+	}
+
+	/** The layer the panel shows in detail (the last model's selection, then the last `select`). */
+	get selectedLayer(): string | null | undefined {
+		return this.selected;
+	}
+
 	post(message: ToPanel): void {
 		if (message.type === 'model' || message.type === 'empty') {
 			this.lastState = message;
+		}
+		if (message.type === 'model') {
+			this.selected = message.selected;
+		} else if (message.type === 'select') {
+			this.selected = message.layerName;
 		}
 		if (this.panel && this.ready) {
 			void this.panel.webview.postMessage(message);
@@ -109,6 +127,7 @@ export class InspectionPanel extends Disposable {
 	/** Handles a message as if the webview had posted it (validated the same way); for tests. */
 	async receive(m: unknown): Promise<void> {
 		if (isFromPanel(m) && m.type !== 'ready' && m.type !== 'rendered') {
+			this.noteSelection(m);
 			await this.onMessage(m);
 		}
 	}
