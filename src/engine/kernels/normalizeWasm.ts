@@ -1,6 +1,7 @@
 /// <reference path="../wasm/webassembly.d.ts" />
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Distribution } from '../../protocol/engineProtocol';
 import type { ReductionLayout } from './layout';
 import type { Moments } from './normalizeJs';
 import { Arena } from './arena';
@@ -80,11 +81,11 @@ export class WasmKernels {
 	}
 
 	/**
-	 * The seeded sample for elements [from, from + x.length) of a tensor: standard draws (normal or
-	 * uniform, counter-based: element i's value depends only on the seed and i), then each feature's
+	 * The seeded sample for elements [from, from + x.length) of a tensor: standard draws (normal,
+	 * uniform or log-normal, counter-based: element i's value depends only on the seed and i), then each feature's
 	 * offset and scale. `check` runs between chunks (cancellation).
 	 */
-	fillSample(x: Float32Array, from: number, seed: number, kind: 'normal' | 'uniform', features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number): void {
+	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number): void {
 		this.own(x);
 		const offset = arena.f32(features);
 		const scale = arena.f32(features);
@@ -96,7 +97,7 @@ export class WasmKernels {
 			check();
 			const n = Math.min(chunk, x.length - i);
 			const at = x.byteOffset + 4 * i;
-			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : 1);
+			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
 			const first = from + i;
 			this.k.shiftScale(at, n, Math.floor(first / inner) % features, first % inner, inner, features, offset.byteOffset, scale.byteOffset);
 		}

@@ -268,9 +268,29 @@ function cos4(phi: v128): v128 {
 	return f32x4.sub(f32x4.splat(1), f32x4.mul(x2, p));
 }
 
+/** e^x for |x| < 80: 2^n · 2^f with n = round(x·log₂e), f ∈ [−½, ½], 2^f by its Taylor series to f⁷. */
+// @ts-ignore: decorator
+@inline
+function exp4(x: v128): v128 {
+	const t = f32x4.mul(x, f32x4.splat(1.4426950408889634));
+	const n = f32x4.nearest(t);
+	const f = f32x4.mul(f32x4.sub(t, n), f32x4.splat(0.6931471805599453));
+	let p = f32x4.splat(1.0 / 5040.0);
+	p = f32x4.add(f32x4.splat(1.0 / 720.0), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(1.0 / 120.0), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(1.0 / 24.0), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(1.0 / 6.0), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(0.5), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(1), f32x4.mul(f, p));
+	p = f32x4.add(f32x4.splat(1), f32x4.mul(f, p));
+	const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+	return f32x4.mul(p, scale);
+}
+
 /**
- * Standard draws for elements from, …, from + n − 1 into x (f32): normal (`kind` 0) or uniform with
- * unit variance (`kind` 1). Lanes past n are computed and not stored.
+ * Standard draws for elements from, …, from + n − 1 into x (f32): normal (`kind` 0), uniform with
+ * unit variance (`kind` 1), or log-normal e^(0.75·z) (`kind` 2). Lanes past n are computed and not
+ * stored.
  */
 export function fillStandard(x: usize, from: u32, n: i32, seed: u32, kind: i32): void {
 	const k1 = i32x4.splat(<i32>(seed * 0x9e3779b9 + 0x632be5ab));
@@ -283,10 +303,13 @@ export function fillStandard(x: usize, from: u32, n: i32, seed: u32, kind: i32):
 		const h2 = lowbias(v128.xor(h1, k2));
 		const u2 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(h2, 8)), scale24);
 		let z: v128;
-		if (kind === 0) {
+		if (kind !== 1) {
 			const u1 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.add(i32x4.shr_u(h1, 8), i32x4.splat(1))), scale24);
 			const r = f32x4.sqrt(f32x4.mul(f32x4.splat(-2), ln4(u1)));
 			z = f32x4.mul(r, cos4(f32x4.sub(f32x4.mul(u2, f32x4.splat(6.283185307179586)), f32x4.splat(3.141592653589793))));
+			if (kind === 2) {
+				z = exp4(f32x4.mul(z, f32x4.splat(0.75)));
+			}
 		} else {
 			z = f32x4.mul(f32x4.sub(u2, f32x4.splat(0.5)), f32x4.splat(3.4641016151377544));
 		}

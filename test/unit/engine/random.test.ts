@@ -70,6 +70,17 @@ describe('the WebAssembly SIMD sample generator', () => {
 		assert.ok(d < 1.63 / Math.sqrt(sorted.length), `KS distance ${d}`);
 		const tail = sorted.filter((v) => Math.abs(v) > 3).length / sorted.length;
 		assert.ok(Math.abs(tail - 2 * (1 - phi(3))) < 1e-3, `mass beyond 3σ ${tail}`);
+		// Log-normal: e^(0.75·z) of the very same z (the same seed and index), within float32 rounding.
+		const unit = { offset: [0], scale: [1] };
+		const zs = arena.f32(50_000);
+		const ls = arena.f32(50_000);
+		kernels.fillSample(zs, 123, 5, 'normal', 1, 1, unit, arena, () => undefined, 1 << 16);
+		kernels.fillSample(ls, 123, 5, 'lognormal', 1, 1, unit, arena, () => undefined, 1 << 16);
+		let worst = 0;
+		for (let i = 0; i < zs.length; i++) {
+			worst = Math.max(worst, Math.abs(ls[i] / Math.exp(0.75 * zs[i]) - 1));
+		}
+		assert.ok(worst < 1e-6, `log-normal relative error ${worst}`);
 		// Uniform: flat between ±√3 (after standardizing).
 		fillRange(whole, 0, shape, 1, 'uniform', 11, () => undefined, { kernels, arena });
 		const u = Array.from({ length: shape[0] }, (_, r) => whole[r * 4]);
