@@ -149,6 +149,8 @@ export async function benchEditor(repoRoot, log) {
 	const fr = editor.firstRun;
 	if (fr) {
 		log(`  first sample run after activation, ${fr.megabytes} MB (${fr.shape.join('×')}): engine ${f(fr.engineMs)} ms (${fr.backend}), whole command ${f(fr.commandMs)} ms (progress notification and panel included); second run: engine ${f(fr.secondEngineMs)} ms, command ${f(fr.secondCommandMs)} ms`);
+		const ph = (p) => (p ? Object.entries(p).map(([k, v]) => `${k} ${f(v)}`).join(', ') : '–');
+		log(`    engine phases, first run: ${ph(fr.phases)}; second: ${ph(fr.secondPhases)}`);
 	}
 	log('  | file | request | n | p50 ms | p95 ms | p99 ms | max ms | p99 < 50 ms |');
 	for (const file of editor.files) {

@@ -153,5 +153,6 @@ export function panelResult(layerName: string, task: NormalizeTask, r: Normalize
 		distribution: task.distribution,
 		source,
 		nonFinite: r.nonFinite.reduce((a, b) => a + b, 0),
+		phases: r.phases,
 	};
 }

@@ -389,7 +389,7 @@ function runSection(r: PanelRunResult): HTMLElement {
 		el(
 			'p',
 			{},
-			`${r.features.toLocaleString('en-US')} ${statNoun(r)}s × ${r.groupSize.toLocaleString('en-US')} values each; ${source}; ${mode}; ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms. ` +
+			`${r.features.toLocaleString('en-US')} ${statNoun(r)}s × ${r.groupSize.toLocaleString('en-US')} values each; ${source}; ${mode}; ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms (input ${fixed(r.phases.input, 1)}, statistics ${fixed(r.phases.stats, 1)}, normalize ${fixed(r.phases.normalize, 1)}). ` +
 				`After normalization: max |mean| = ${r.maxMeanDeviation.toExponential(2)}, max |std − 1| = ${r.maxStdDeviation.toExponential(2)}` +
 				(r.mode === 'eval' ? '.' : ` (each std after is σ/√(σ² + ε) with ε = ${r.epsilon}: just under 1 for small σ).`),
 		),

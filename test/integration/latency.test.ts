@@ -37,7 +37,7 @@ const figures: {
 	activation?: { ms: number; activeBefore: boolean; pythonDocumentsOpenBefore: number };
 	firstHover?: { file: string; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats; secondFile: { file: string; openMs: number; hoverMs: number } };
 	rpcBaseline?: Stats & { firstMs: number };
-	firstRun?: { shape: number[]; megabytes: number; commandMs: number; engineMs: number; backend: string; secondCommandMs: number; secondEngineMs: number };
+	firstRun?: { shape: number[]; megabytes: number; commandMs: number; engineMs: number; backend: string; secondCommandMs: number; secondEngineMs: number; phases: unknown; secondPhases: unknown };
 	files: FileFigures[];
 } = { extensionId: 'normlens.normlens', files: [] };
 
@@ -191,7 +191,7 @@ describe('editor latency (npm run bench)', function () {
 		});
 		await vscode.window.showTextDocument(doc);
 		const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization') + 1);
-		type Run = { shape: number[]; elapsedMs: number; backend: string };
+		type Run = { shape: number[]; elapsedMs: number; backend: string; phases: unknown };
 		const run = () => vscode.commands.executeCommand<Run>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
 		const first = await timed(run);
 		const second = await timed(run);
@@ -205,6 +205,8 @@ describe('editor latency (npm run bench)', function () {
 			backend: first.value.backend,
 			secondCommandMs: r1(second.ms),
 			secondEngineMs: r1(second.value.elapsedMs),
+			phases: first.value.phases,
+			secondPhases: second.value.phases,
 		};
 		save();
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
