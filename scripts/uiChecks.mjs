@@ -261,7 +261,7 @@ export async function runUiChecks({ outDir }) {
 		await check('"Compare Normalizations" draws BN, LN, IN and GN of one tensor side by side', async () => {
 			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
 			await runCommand(page, 'NormLens: Compare Normalizations');
-			const { frame } = await webviewText(page, /Compare normalizations on \(32, 100, 200, 30\)/);
+			const { frame } = await webviewText(page, /Compare normalizations on the input of batch_normalization \(32, 100, 200, 30\)/);
 			// One histogram of the input and one per normalization, once all four have run.
 			const end = Date.now() + timeout;
 			let drawn = 0;

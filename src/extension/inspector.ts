@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
 import { readNpyInfo } from '../host/npyInfo';
-import type { LayerExplanation, LayerSummary, ModelSummary } from '../protocol/analysis';
+import type { Framework, LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
 import type { FromPanel, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
@@ -22,6 +22,24 @@ export interface CompareOutcome {
 }
 
 const cancelled = /cancelled/;
+
+/**
+ * What the compare view normalizes: a normalization layer's input, else the output of the layer at
+ * the cursor ("what would each normalization do here?"), else the model's first normalization layer.
+ */
+function compareSource(model: ModelSummary, layer: LayerSummary): { name: string; what: string; framework: Framework; shape: Shape; channelAxis: number } | undefined {
+	const e = explainLayer(layer);
+	if (e?.inputShape) {
+		return { name: e.name, what: 'input', framework: e.framework, shape: e.inputShape, channelAxis: channelAxisOf(e) };
+	}
+	const out = layer.outputShape;
+	if (!e && out && out.length >= 2 && out.length <= 5) {
+		const channelsFirst = layer.framework === 'torch' || layer.config.data_format === 'channels_first';
+		return { name: layer.name, what: 'output', framework: layer.framework, shape: out, channelAxis: channelsFirst ? 1 : out.length - 1 };
+	}
+	const first = model.layers.map(explainLayer).find((x) => x?.inputShape);
+	return first?.inputShape ? { name: first.name, what: 'input', framework: first.framework, shape: first.inputShape, channelAxis: channelAxisOf(first) } : undefined;
+}
 
 /** Whether an edit of `changed` can change the analysis of `doc` (the same file, or cells of one notebook). */
 function sameSource(doc: vscode.TextDocument, changed: vscode.TextDocument): boolean {
@@ -178,9 +196,9 @@ export class Inspector {
 	 * one seed, the sample's shifts pinned to the channel axis), each run in the pool.
 	 */
 	async compare(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults()): Promise<CompareOutcome | undefined> {
-		const e = explainLayer(layer) ?? model.layers.map(explainLayer).find((x) => x?.inputShape) ?? null;
-		if (!e?.inputShape) {
-			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer whose input shape is known to compare normalizations on its input.');
+		const source = compareSource(model, layer);
+		if (!source) {
+			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer, or on a layer whose output shape is known, to compare normalizations there.');
 			return undefined;
 		}
 		if (options.useNpy && !this.npy) {
@@ -188,18 +206,18 @@ export class Inspector {
 			return undefined;
 		}
 		const batch = options.useNpy && this.npy ? this.npy.shape[0] : options.batchSize;
-		const shape = e.inputShape.map((d, i) => (i === 0 ? (d ?? batch) : d));
+		const shape = source.shape.map((d, i) => (i === 0 ? (d ?? batch) : d));
 		if (shape.some((d) => d === null)) {
-			void vscode.window.showWarningMessage(`NormLens: the input of \`${e.name}\` has unknown sizes: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).`);
+			void vscode.window.showWarningMessage(`NormLens: the ${source.what} of \`${source.name}\` has unknown sizes: (${source.shape.map((d) => d ?? 'None').join(', ')}).`);
 			return undefined;
 		}
-		const c = compareNormalizations(e.framework, shape as number[], channelAxisOf(e));
+		const c = compareNormalizations(source.framework, shape as number[], source.channelAxis);
 		if ('error' in c) {
 			void vscode.window.showWarningMessage(`NormLens: ${c.error}`);
 			return undefined;
 		}
-		this.ensureShown(t, model, e.name);
-		this.panel.post({ type: 'compare', layerName: e.name, framework: c.framework, shape: c.shape, channelAxis: c.channelAxis, entries: c.entries, options });
+		this.ensureShown(t, model, source.name);
+		this.panel.post({ type: 'compare', layerName: source.name, of: `the ${source.what} of ${source.name}`, framework: c.framework, shape: c.shape, channelAxis: c.channelAxis, entries: c.entries, options });
 		const outcome: CompareOutcome = { shape: c.shape, entries: c.entries.map((x) => ({ family: x.family, code: x.code, result: null, error: x.unavailable ?? null })) };
 		const runs: { index: number; label: string; task: Parameters<NormalizationRunner['run']>[1] }[] = [];
 		c.entries.forEach((entry, index) => {

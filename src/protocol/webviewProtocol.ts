@@ -95,7 +95,7 @@ export type ToPanel =
 	/** A .npy file was loaded as the sample source (or cleared: `null`). */
 	| { type: 'npy'; name: string | null; shape: number[] | null }
 	/** The compare view: four normalizations of one input, then each one's run. */
-	| { type: 'compare'; layerName: string; framework: Framework; shape: number[]; channelAxis: number; entries: PanelCompareEntry[]; options: RunOptions }
+	| { type: 'compare'; layerName: string; /** e.g. "the input of batch_normalization" */ of: string; framework: Framework; shape: number[]; channelAxis: number; entries: PanelCompareEntry[]; options: RunOptions }
 	| { type: 'compareResult'; family: PanelCompareEntry['family']; result: PanelRunResult }
 	| { type: 'compareError'; family: PanelCompareEntry['family']; message: string }
 	| { type: 'runResult'; result: PanelRunResult }

@@ -421,7 +421,7 @@ function runSection(r: PanelRunResult): HTMLElement {
 
 function compareSection(c: CompareMessage): HTMLElement {
 	const s = el('section', { class: 'compare', 'aria-label': 'Compare normalizations' });
-	s.append(el('h2', {}, `Compare normalizations on (${c.shape.join(', ')})`));
+	s.append(el('h2', {}, `Compare normalizations on ${c.of} (${c.shape.join(', ')})`));
 	s.append(
 		el(
 			'p',

@@ -197,9 +197,29 @@ describe('NormLens in a real VS Code extension host', () => {
 			await done;
 			const last = await until(async () => api.lastPanelRender('compareResult'), (x) => x !== undefined && x.charts === 4, 'the compare view with 1 + 3 histograms');
 			assert.ok(last);
-			assert.match(last.text, /Compare normalizations on \(32, 50\)/);
+			assert.match(last.text, /Compare normalizations on the input of batch_normalization \(32, 50\)/);
 			assert.match(last.text, /Instance norm needs spatial/);
 			assert.match(last.text, /Group norm\s+\(32, 25\)\s+2/);
+		});
+
+		it('"Compare Normalizations" on a layer that is not a normalization compares them on its output', async () => {
+			const torchDoc = await vscode.workspace.openTextDocument(path.join(examples, 'torch_bn.py'));
+			const pos = positionOf(torchDoc, 'nn.Conv2d(3, 16');
+			const out = await vscode.commands.executeCommand<Outcome>('normlens.compareNormalizations', torchDoc.uri.toString(), pos.line, pos.character);
+			assert.ok(out);
+			// conv1's output, (8, 16, 32, 32): all four apply, GroupNorm with 8 groups of 2 channels.
+			assert.deepStrictEqual(out.shape, [8, 16, 32, 32]);
+			assert.deepStrictEqual(
+				out.entries.map((e) => [e.code, e.result?.features, e.result?.groupSize]),
+				[
+					['nn.BatchNorm2d(16)', 16, 8 * 32 * 32],
+					['nn.LayerNorm([16, 32, 32])', 8, 16 * 32 * 32],
+					['nn.InstanceNorm2d(16, affine=True)', 8 * 16, 32 * 32],
+					['nn.GroupNorm(8, 16)', 8 * 8, 2 * 32 * 32],
+				],
+			);
+			const last = await until(async () => api.lastPanelRender(), (x) => x !== undefined && /Compare normalizations on the output of conv1/.test(x.text) && x.charts === 5, 'the compare view on conv1');
+			assert.ok(last);
 		});
 
 		it('"Load .npy as Sample Tensor" runs the layer at the cursor on the file; a wrong shape is a clear error', async () => {
