@@ -84,6 +84,14 @@ async function pointAt(page, lineText, word, click = false) {
 	await page.mouse.move(x, y);
 }
 
+/** A screenshot with a panel section in view, once the progress notification has closed. */
+async function picture(page, frame, section, file) {
+	await frame.evaluate((selector) => document.querySelector(selector)?.scrollIntoView(), section);
+	await page.locator('.notifications-toasts .monaco-progress-container.active').waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+	await page.waitForTimeout(1500);
+	await page.screenshot({ path: file });
+}
+
 /** Switches the color theme through the palette, as a user would. */
 async function setTheme(page, name) {
 	await runCommand(page, 'Preferences: Color Theme');
@@ -240,11 +248,7 @@ export async function runUiChecks({ outDir }) {
 			if (drawn !== 3) {
 				throw new Error(`expected 3 drawn charts, found ${drawn}`);
 			}
-			await frame.evaluate(() => document.querySelector('section.run')?.scrollIntoView());
-			// Let the progress notification close before the picture.
-			await page.locator('.notifications-toasts .monaco-progress-container.active').waitFor({ state: 'hidden', timeout }).catch(() => undefined);
-			await page.waitForTimeout(1500);
-			await page.screenshot({ path: path.join(outDir, 'run.png') });
+			await picture(page, frame, 'section.run', path.join(outDir, 'run.png'));
 		});
 
 		await check('the notebook example shows inlay hints, lenses and the cell status bar totals', async () => {
@@ -282,10 +286,7 @@ export async function runUiChecks({ outDir }) {
 			if (drawings !== 4) {
 				throw new Error(`expected 4 tensor drawings, found ${drawings}`);
 			}
-			await frame.evaluate(() => document.querySelector('section.compare')?.scrollIntoView());
-			await page.locator('.notifications-toasts .monaco-progress-container.active').waitFor({ state: 'hidden', timeout }).catch(() => undefined);
-			await page.waitForTimeout(1000);
-			await page.screenshot({ path: path.join(outDir, 'compare.png') });
+			await picture(page, frame, 'section.compare', path.join(outDir, 'compare.png'));
 		});
 
 		for (const [theme, file, light] of [

@@ -175,12 +175,10 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			const source = await inspector.loadNpy(typeof file === 'string' ? file : undefined);
 			// With the cursor on a normalization layer, run it on the file straight away.
 			const editor = vscode.window.activeTextEditor;
-			const hit = source && editor ? analysis.analyze(editor.document)?.layerAt(editor.selection.active) : undefined;
-			if (source && editor && hit && explainLayer(hit.layer)) {
-				const a = analysis.analyze(editor.document);
-				if (a) {
-					await inspector.run({ doc: editor.document, pos: editor.selection.active, analysis: a }, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });
-				}
+			const a = source && editor ? analysis.analyze(editor.document) : undefined;
+			const hit = editor && a?.layerAt(editor.selection.active);
+			if (editor && a && hit && explainLayer(hit.layer)) {
+				await inspector.run({ doc: editor.document, pos: editor.selection.active, analysis: a }, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });
 			}
 			return source ? { name: source.name, shape: source.shape } : undefined;
 		}),

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
 import { readNpyInfo } from '../host/npyInfo';
 import type { Framework, LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
+import type { NormalizeTask } from '../protocol/engineProtocol';
 import type { FromPanel, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
@@ -219,7 +220,7 @@ export class Inspector {
 		this.ensureShown(t, model, source.name);
 		this.panel.post({ type: 'compare', layerName: source.name, of: `the ${source.what} of ${source.name}`, framework: c.framework, shape: c.shape, channelAxis: c.channelAxis, entries: c.entries, options });
 		const outcome: CompareOutcome = { shape: c.shape, entries: c.entries.map((x) => ({ family: x.family, code: x.code, result: null, error: x.unavailable ?? null })) };
-		const runs: { index: number; label: string; task: Parameters<NormalizationRunner['run']>[1] }[] = [];
+		const runs: { index: number; label: string; task: NormalizeTask }[] = [];
 		c.entries.forEach((entry, index) => {
 			if (!entry.explanation) {
 				return;
