@@ -162,7 +162,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			await started;
 			await api.panelMessage({ type: 'cancelRun' });
 			await pending;
-			const last = await until(async () => api.lastPanelRender(), (x) => x?.kind === 'compareError' || x?.kind === 'compareResult', 'the end of the comparison');
+			const last = await until(async () => api.lastPanelRender(), (x) => (x?.kind === 'compareError' || x?.kind === 'compareResult') && !/Running…/.test(x.text), 'the end of the comparison (no card still running)');
 			assert.ok(last);
 			assert.match(last.text, /cancelled/);
 			assert.doesNotMatch(last.text, /Cancel\b(?!led)/, 'no Cancel button once the comparison has ended');
