@@ -537,7 +537,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			},
 			oneThreadTrain() {
 				scratch.reset();
-				const m = k.moments(x, l, scratch);
+				// The forward's statistics pass, as the product's round 1: no extremes (see slabStats).
+				const m = k.moments(x, l, scratch, 0, false);
 				k.normalize(x, y, l, m.mean, m.variance, EPS, scratch);
 				return m;
 			},
@@ -767,12 +768,15 @@ export function ping() {
 	return 0;
 }
 
-/** Round 1 of a split run: this slab's partial statistics (as slabGenerateStats returns them). */
+/**
+ * Round 1 of a split run: this slab's partial statistics, as slabGenerateStats computes them (the
+ * product's round 1 keeps no extremes either: its round 2 finds x's min / max for the panel).
+ */
 export async function slabStats(task) {
 	const { memory, repoRoot, kernels, x } = workerSetup(task);
 	const k = await kernels;
 	const { layout, firstPlane, arena } = slabLayout(repoRoot, memory, task);
-	const m = k.moments(x, layout, arena, firstPlane);
+	const m = k.moments(x, layout, arena, firstPlane, false);
 	return { counts: m.counts, mean: m.mean, m2: m.variance.map((v, i) => v * m.counts[i]), min: m.min, max: m.max, finite: true, ms: 0 };
 }
 
@@ -790,7 +794,7 @@ export async function whole(task) {
 	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
 	const k = await kernels;
 	const { layout, arena } = slabLayout(repoRoot, memory, task);
-	const m = task.mean ? { mean: task.mean, variance: task.variance } : k.moments(x, layout, arena);
+	const m = task.mean ? { mean: task.mean, variance: task.variance } : k.moments(x, layout, arena, 0, false);
 	k.normalize(x, y, layout, m.mean, m.variance, EPS, arena);
 	return task.mean ? 0 : { mean: m.mean, variance: m.variance };
 }

@@ -267,7 +267,7 @@ export interface SlabTask {
 	/** Normalize pass only: per-group scale and shift (y = x·a + b). */
 	a?: number[];
 	b?: number[];
-	/** Normalize pass only: the histograms' sampling stride and ranges (known from round 1). */
+	/** Histogram round only: the sampling stride and the ranges of x and y (known from round 2). */
 	hist?: { stride: number; bins: number; x: [number, number]; y: [number, number] };
 	epsilon: number;
 	cancel?: SharedArrayBuffer;
@@ -282,9 +282,15 @@ export interface SlabStats {
 	max: Float64Array;
 	finite: boolean;
 	ms: number;
-	/** Normalize pass: this slab's histogram counts of x and y. */
-	histX?: Float64Array;
-	histY?: Float64Array;
+	/** Normalize round: the per-group extremes of x (the statistics round does not compute them). */
+	xMin?: Float64Array;
+	xMax?: Float64Array;
+}
+
+/** Histogram round: this slab's counts of its sampled values of x and y. */
+export interface SlabHistograms {
+	histX: Float64Array;
+	histY: Float64Array;
 }
 
 function poolMemory(): WebAssembly.Memory {
@@ -320,7 +326,10 @@ function slabStats(m: Moments & { counts: Float64Array }, ms: number): SlabStats
 	};
 }
 
-/** Round 1: generate this slab of the sample tensor and return its statistics. */
+/**
+ * Round 1: generate this slab of the sample tensor and return its statistics (S, Q only: the
+ * BatchNorm forward's statistics pass, without extremes).
+ */
 export async function slabGenerateStats(task: SlabTask): Promise<SlabStats> {
 	const { k, layout, firstPlane, x, arena } = await slabSetup(task);
 	const check = checker({ cancel: task.cancel } as NormalizeTask);
@@ -328,20 +337,31 @@ export async function slabGenerateStats(task: SlabTask): Promise<SlabStats> {
 	fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena });
 	check();
 	const t = performance.now();
-	const m = k.moments(x, layout, arena, firstPlane);
+	const m = k.moments(x, layout, arena, firstPlane, false);
 	return slabStats(m, performance.now() - t);
 }
 
-/** Round 2: y = x·a + b on this slab, and the statistics of y. */
+/**
+ * Round 2: y = x·a + b on this slab (the forward's normalize pass, timed as `ms`), then what the
+ * panel shows beyond the forward: x's per-group extremes and the statistics of y. y's extremes
+ * follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
+ */
 export async function slabNormalizeStats(task: SlabTask): Promise<SlabStats> {
 	const { k, layout, firstPlane, x, y, arena } = await slabSetup(task);
 	const t = performance.now();
 	k.normalizeFolded(x, y, layout, task.a as number[], task.b as number[], arena, firstPlane);
 	const normalizeMs = performance.now() - t;
-	const m = k.moments(y, layout, arena, firstPlane);
-	const h = task.hist;
-	const hists = h ? { histX: binCounts(x, task.from, h.stride, h.x[0], h.x[1], h.bins), histY: binCounts(y, task.from, h.stride, h.y[0], h.y[1], h.bins) } : {};
-	return { ...slabStats(m, normalizeMs), ms: normalizeMs, ...hists };
+	const xRange = k.extremes(x, layout, arena, firstPlane);
+	const m = k.moments(y, layout, arena, firstPlane, false);
+	return { ...slabStats(m, normalizeMs), xMin: xRange.min, xMax: xRange.max };
+}
+
+/** Round 3: this slab's histogram counts of x and y over ranges known from round 2. */
+export function slabHistograms(task: SlabTask): SlabHistograms {
+	const memory = poolMemory();
+	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
+	const h = task.hist as NonNullable<SlabTask['hist']>;
+	return { histX: binCounts(view(task.x), task.from, h.stride, h.x[0], h.x[1], h.bins), histY: binCounts(view(task.y), task.from, h.stride, h.y[0], h.y[1], h.bins) };
 }
 
 //#endregion

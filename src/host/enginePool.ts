@@ -5,7 +5,7 @@ import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, finiteRange, histogramStride, runningUpdate, statisticsFor } from '../engine/result';
-import type { SlabStats } from '../engine/engineWorker';
+import type { SlabHistograms, SlabStats } from '../engine/engineWorker';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 
@@ -40,11 +40,11 @@ export function mergeSlabs(parts: SlabStats[], groups: number) {
 }
 
 /** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
-function mergedHistogram(parts: SlabStats[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
+function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
 	const counts = new Array<number>(bins).fill(0);
 	if (hi > lo) {
 		for (const p of parts) {
-			p[key]?.forEach((n, i) => (counts[i] += n));
+			p[key].forEach((n, i) => (counts[i] += n));
 		}
 	}
 	return { lo, hi, counts };
@@ -160,19 +160,27 @@ export class EnginePool {
 		const used = statisticsFor(task, before);
 		const a = Array.from(used.variance, (v) => 1 / Math.sqrt(v + task.epsilon));
 		const b = Array.from(used.mean, (m, c) => -m * a[c]);
-		// The histograms are binned in the workers during round 2: x's range is known from round 1,
-		// and y = x·a + b (a > 0) maps each group's [min, max] onto y's.
+		const t1 = performance.now();
+		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b }, { name: 'slabNormalizeStats' })))) as SlabStats[];
+		const after = mergeSlabs(round2, layout.groups);
+		// Round 1 is the bare statistics pass: x's extremes come from round 2, and y's follow from
+		// them exactly, since the kernel's y = fl(fl(x·a) + b) (a, b in float32) is monotonic in x.
+		before.min.fill(Infinity);
+		before.max.fill(-Infinity);
+		for (const p of round2) {
+			p.xMin?.forEach((v, c) => (before.min[c] = Math.min(before.min[c], v)));
+			p.xMax?.forEach((v, c) => (before.max[c] = Math.max(before.max[c], v)));
+		}
+		const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
+		after.min = before.min.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(before.max[c], c)));
+		after.max = before.max.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(before.min[c], c)));
+		// Round 3 bins the histograms in the workers, over the ranges now known.
 		const bins = 64;
 		const xRange = finiteRange(before.min, before.max);
-		const yRange = finiteRange(
-			before.min.map((v, c) => v * a[c] + b[c]),
-			before.max.map((v, c) => v * a[c] + b[c]),
-		);
+		const yRange = finiteRange(after.min, after.max);
 		const hist = { stride: histogramStride(total), bins, x: xRange, y: yRange };
-		const t1 = performance.now();
-		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b, hist }, { name: 'slabNormalizeStats' })))) as SlabStats[];
-		const after = mergeSlabs(round2, layout.groups);
-		const t2 = performance.now();
+		const round3 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, hist }, { name: 'slabHistograms' })))) as SlabHistograms[];
+		const t3 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
 		const result: NormalizeResult = {
@@ -182,14 +190,14 @@ export class EnginePool {
 			groupSize: layout.groupSize,
 			before: { mean: before.mean, std: std(before.variance), min: before.min, max: before.max },
 			after: { mean: after.mean, std: afterStd, min: after.min, max: after.max },
-			histogramBefore: mergedHistogram(round2, 'histX', xRange, bins),
-			histogramAfter: mergedHistogram(round2, 'histY', yRange, bins),
+			histogramBefore: mergedHistogram(round3, 'histX', xRange, bins),
+			histogramAfter: mergedHistogram(round3, 'histY', yRange, bins),
 			nonFinite: new Array<number>(layout.groups).fill(0),
 			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
 			...deviations(after.mean, afterStd),
 			backend: `wasm-simd ×${workers} workers`,
 			elapsedMs: performance.now() - started,
-			phases: { input: t1 - t0 - Math.max(...round1.map((p) => p.ms)), stats: Math.max(...round1.map((p) => p.ms)), normalize: Math.max(...round2.map((p) => p.ms)), statsAfter: t2 - t1 - Math.max(...round2.map((p) => p.ms)) },
+			phases: { input: t1 - t0 - Math.max(...round1.map((p) => p.ms)), stats: Math.max(...round1.map((p) => p.ms)), normalize: Math.max(...round2.map((p) => p.ms)), statsAfter: t3 - t1 - Math.max(...round2.map((p) => p.ms)) },
 		};
 		return result;
 	}

@@ -8,8 +8,10 @@ import { Arena } from './arena';
 
 /** The exports of normalize.wasm (see ../wasm/normalize.as.ts); pointers are byte offsets. */
 interface Exports {
-	statsRows(x: number, rows: number, C: number, K: number, S: number, Q: number, mn: number, mx: number, scratch: number, fourRows: boolean): void;
-	statsPlanes(x: number, planes: number, P: number, S: number, Q: number, mn: number, mx: number): void;
+	statsRows(x: number, rows: number, C: number, K: number, S: number, Q: number, scratch: number, variant: number): void;
+	statsPlanes(x: number, planes: number, P: number, M: number, M2: number): void;
+	extremesRows(x: number, rows: number, C: number, mn: number, mx: number): void;
+	extremesPlanes(x: number, planes: number, P: number, mn: number, mx: number): void;
 	normalizeRows(x: number, y: number, rows: number, C: number, a: number, b: number): void;
 	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, a: number, b: number): void;
 	copy(x: number, y: number, n: number): void;
@@ -46,9 +48,24 @@ function wasmFile(): string {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** Which channels-last statistics variant is faster for C channels (measured on the target CPU). */
-export function fourRowsFor(C: number): boolean {
-	return C <= 64 || C >= 1024;
+/** statsRows's ways of walking channels-last rows (ROWS_ONE, ROWS_FOUR, ROWS_TILES in normalize.as.ts). */
+export const enum RowsVariant {
+	One = 0,
+	Four = 1,
+	Tiles = 2,
+}
+
+/**
+ * Which channels-last statistics variant is fastest for C channels, as measured on the target CPU
+ * (2-vCPU Zen 4, single thread, 25.7 MB; BENCHMARKS.md "statistics kernels"): register tiles up to
+ * C = 32 (28 GB/s), four rows per step to C = 96 and from C = 1024 (19–25 GB/s), one row per step in
+ * between (13–18 GB/s, where four interleaved rows fall to 7–9 GB/s).
+ */
+export function rowsVariantFor(C: number): RowsVariant {
+	if (C >= 8 && C <= 32) {
+		return RowsVariant.Tiles;
+	}
+	return C <= 96 || C >= 1024 ? RowsVariant.Four : RowsVariant.One;
 }
 
 /** The SIMD kernels instantiated on `memory` (a shared WebAssembly.Memory). */
@@ -111,67 +128,90 @@ export class WasmKernels {
 	/**
 	 * Moments of `x`, a whole tensor or a slab of it: whole rows (channels last) or whole planes,
 	 * the first plane of the slab being plane `firstPlane` of the tensor. `count` in the result is
-	 * the number of values per group in this slab (`counts` per group for planes).
+	 * the number of values per group in this slab (`counts` per group for planes). With `extremes`
+	 * false, min and max are NaN: the BatchNorm forward does not need them, and a second kernel
+	 * (extremes) costs a read of x that the statistics pass should not pay. `variant` overrides the
+	 * channels-last walk (tests run every variant).
 	 */
-	moments(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0): Moments & { counts: Float64Array } {
+	moments(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0, extremes = true, variant = rowsVariantFor(layout.groups)): Moments & { counts: Float64Array } {
 		this.own(x);
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
 		const mean = new Float64Array(g);
 		const variance = new Float64Array(g);
-		const min = new Float64Array(g);
-		const max = new Float64Array(g);
+		const range = extremes ? this.extremes(x, layout, arena, firstPlane) : { min: new Float64Array(g).fill(NaN), max: new Float64Array(g).fill(NaN) };
+		const nonFinite = new Uint32Array(g);
 		if (inner === 1) {
 			// Channels last: rows of g channels.
 			const rows = x.length / g;
+			// The shift: each channel's mean over up to 16 rows spread through x, so that |μ − K| is a
+			// fraction of σ and Q/n − (S/n)² does not cancel (with K = the first row, a first value 2σ
+			// from the mean multiplies the float32 partials' error by 5).
 			const K = arena.f32(g);
-			K.set(x.subarray(0, g));
+			const picks = Math.min(rows, 16);
+			for (let c = 0; c < g; c++) {
+				let sum = 0;
+				for (let i = 0; i < picks; i++) {
+					sum += x[Math.floor((i * rows) / picks) * g + c];
+				}
+				K[c] = sum / picks;
+			}
 			// The arena re-uses memory: the accumulators must start at zero.
 			const S = arena.f64(g).fill(0);
 			const Q = arena.f64(g).fill(0);
-			const mn = arena.f32(g).fill(Infinity);
-			const mx = arena.f32(g).fill(-Infinity);
-			const scratch = arena.f32(2 * g);
-			this.k.statsRows(x.byteOffset, rows, g, K.byteOffset, S.byteOffset, Q.byteOffset, mn.byteOffset, mx.byteOffset, scratch.byteOffset, fourRowsFor(g));
+			const scratch = arena.f32(2 * g + 8);
+			this.k.statsRows(x.byteOffset, rows, g, K.byteOffset, S.byteOffset, Q.byteOffset, scratch.byteOffset, variant);
 			for (let c = 0; c < g; c++) {
 				const ds = S[c] / rows;
 				mean[c] = K[c] + ds;
 				variance[c] = Math.max(0, Q[c] / rows - ds * ds);
-				min[c] = mn[c];
-				max[c] = mx[c];
 			}
-		} else {
-			// Planes of `inner` values; plane p belongs to group p % g. Planes merge by Chan's formula.
-			const planes = x.length / inner;
-			const S = arena.f64(planes);
-			const Q = arena.f64(planes);
-			const mn = arena.f32(planes);
-			const mx = arena.f32(planes);
-			this.k.statsPlanes(x.byteOffset, planes, inner, S.byteOffset, Q.byteOffset, mn.byteOffset, mx.byteOffset);
-			const n = new Float64Array(g);
-			const m2 = new Float64Array(g);
-			min.fill(Infinity);
-			max.fill(-Infinity);
-			for (let p = 0; p < planes; p++) {
-				const c = (p + firstPlane) % g;
-				const k = x[p * inner];
-				const ds = S[p] / inner;
-				const pm = k + ds;
-				const pM2 = Math.max(0, Q[p] - S[p] * ds);
-				const nb = n[c] + inner;
-				const delta = pm - mean[c];
-				mean[c] += (delta * inner) / nb;
-				m2[c] += pM2 + (delta * delta * n[c] * inner) / nb;
-				n[c] = nb;
-				min[c] = Math.min(min[c], mn[p]);
-				max[c] = Math.max(max[c], mx[p]);
-			}
-			for (let c = 0; c < g; c++) {
-				variance[c] = n[c] > 0 ? m2[c] / n[c] : 0;
-			}
-			return { count: layout.groupSize, counts: n, mean, variance, min, max, nonFinite: new Uint32Array(g) };
+			return { count: layout.groupSize, counts: new Float64Array(g).fill(rows), mean, variance, ...range, nonFinite };
 		}
-		return { count: layout.groupSize, counts: new Float64Array(g).fill(x.length / g), mean, variance, min, max, nonFinite: new Uint32Array(g) };
+		// Planes of `inner` values; plane p belongs to group (p + firstPlane) % g. Planes merge by Chan's formula.
+		const planes = x.length / inner;
+		const M = arena.f64(planes);
+		const M2 = arena.f64(planes);
+		this.k.statsPlanes(x.byteOffset, planes, inner, M.byteOffset, M2.byteOffset);
+		const n = new Float64Array(g);
+		const m2 = new Float64Array(g);
+		for (let p = 0; p < planes; p++) {
+			const c = (p + firstPlane) % g;
+			const nb = n[c] + inner;
+			const delta = M[p] - mean[c];
+			mean[c] += (delta * inner) / nb;
+			m2[c] += M2[p] + (delta * delta * n[c] * inner) / nb;
+			n[c] = nb;
+		}
+		for (let c = 0; c < g; c++) {
+			variance[c] = n[c] > 0 ? m2[c] / n[c] : 0;
+		}
+		return { count: layout.groupSize, counts: n, mean, variance, ...range, nonFinite };
+	}
+
+	/** Per-group min and max of `x` (whole rows or planes, as in moments), for finite data. */
+	extremes(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0): { min: Float64Array; max: Float64Array } {
+		this.own(x);
+		const g = layout.groups;
+		const inner = (layout.block as { inner: number }).inner;
+		if (inner === 1) {
+			const mn = arena.f32(g).fill(Infinity);
+			const mx = arena.f32(g).fill(-Infinity);
+			this.k.extremesRows(x.byteOffset, x.length / g, g, mn.byteOffset, mx.byteOffset);
+			return { min: Float64Array.from(mn), max: Float64Array.from(mx) };
+		}
+		const planes = x.length / inner;
+		const mn = arena.f32(planes);
+		const mx = arena.f32(planes);
+		this.k.extremesPlanes(x.byteOffset, planes, inner, mn.byteOffset, mx.byteOffset);
+		const min = new Float64Array(g).fill(Infinity);
+		const max = new Float64Array(g).fill(-Infinity);
+		for (let p = 0; p < planes; p++) {
+			const c = (p + firstPlane) % g;
+			min[c] = Math.min(min[c], mn[p]);
+			max[c] = Math.max(max[c], mx[p]);
+		}
+		return { min, max };
 	}
 
 	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena, firstPlane = 0): void {

@@ -227,8 +227,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		{ name: 'BN dense, 1 feature', shape: [100, 1], reduced: [0] },
 		{ name: 'BN NCHW, odd plane size', shape: [2, 3, 5, 7], reduced: [0, 2, 3] },
 		{ name: 'dense [256, 1024] (few rows per block flush)', shape: [256, 1024], reduced: [0] },
-		// One row per step between C = 64 and 1024 (fourRowsFor): both variants against the reference.
 		{ name: 'BN NHWC, C = 130 (one-row variant, scalar tail)', shape: [4, 5, 3, 130], reduced: [0, 1, 2] },
+		{ name: 'BN NHWC, C = 12 (register tiles, odd vector count)', shape: [3, 7, 5, 12], reduced: [0, 1, 2] },
 	];
 	for (const c of wasmCases) {
 		for (const [label, offset, scale] of [
@@ -270,6 +270,34 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 				for (let g = 0; g < layout.groups; g++) {
 					assert.strictEqual(m.min[g], mjs.min[g]);
 					assert.strictEqual(m.max[g], mjs.max[g]);
+				}
+			});
+		}
+	}
+
+	// Every channels-last walk of statsRows (rowsVariantFor picks one per C) on shapes that reach its
+	// edge cases: odd row counts (tiles step two rows), C4 odd (tiles reuse the previous vector), a
+	// scalar channel tail, flush blocks of 32 / 64 rows not dividing the row count.
+	for (const shape of [[67, 12], [33, 8], [131, 20], [70, 64], [45, 130], [9, 1030], [5, 6]]) {
+		for (const [label, offset, scale] of [
+			['standard data', 0.5, 1],
+			['mean 1e4, std 1e-2', 1e4, 1e-2],
+		] as const) {
+			it(`statsRows variants one / four / tiles on [${shape.join(', ')}], ${label}: mean and variance within 1e-6 of float64`, async () => {
+				const { RowsVariant } = await import('../../../src/engine/kernels/normalizeWasm');
+				const src = sample(shape, offset, scale, 11);
+				const ref = reference(src, shape, [0]);
+				for (const variant of [RowsVariant.One, RowsVariant.Four, RowsVariant.Tiles]) {
+					arena.reset();
+					const x = arena.f32(src.length);
+					x.set(src);
+					const m = kernels.moments(x, reductionLayout(shape, [0]), arena, 0, false, variant);
+					for (let g = 0; g < ref.mean.length; g++) {
+						const sd = Math.sqrt(ref.variance[g]);
+						assert.ok(Math.abs(m.mean[g] - ref.mean[g]) <= 1e-6 * sd + 1e-12 * Math.abs(ref.mean[g]), `variant ${variant} mean[${g}] ${m.mean[g]} vs ${ref.mean[g]}`);
+						assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `variant ${variant} var[${g}] rel err ${Math.abs(m.variance[g] - ref.variance[g]) / ref.variance[g]}`);
+						assert.ok(Number.isNaN(m.min[g]) && Number.isNaN(m.max[g]), 'no extremes asked for');
+					}
 				}
 			});
 		}
