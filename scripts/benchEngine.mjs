@@ -470,7 +470,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { WasmKernels } = compiled(repoRoot, 'engine', 'kernels', 'normalizeWasm.js');
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
-	const { EnginePool, mergeSlabs } = compiled(repoRoot, 'host', 'enginePool.js');
+	const { EnginePool } = compiled(repoRoot, 'host', 'enginePool.js');
+	const { controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	const maxN = Math.max(...cases.map(([, s]) => s.reduce((a, b) => a * b, 1)));
 	const peers = ensurePeers(repoRoot, log);
@@ -481,6 +482,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const xAll = arena.f32(maxN);
 	const yAll = arena.f32(maxN);
 	const workAreas = Array.from({ length: POOL_THREADS }, () => arena.f32(65536 + 16 * 16384).byteOffset);
+	// The split forward's meeting point (src/engine/slabs.ts), zeroed before every run as the product does.
+	const controlBlock = arena.f32(controlBytes(POOL_THREADS, 16384) / 4);
 	const scratch = new Arena(memory, arena.f32(1 << 20).byteOffset);
 	const k = await WasmKernels.create(memory);
 	const pool = new Piscina({ filename: fileURLToPath(import.meta.url), minThreads: POOL_THREADS, maxThreads: POOL_THREADS, idleTimeout: 60_000, workerData: { memory, repoRoot } });
@@ -529,15 +532,15 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				if (!split) {
 					return pool.run({ ...base, from: 0, to: n, work: workAreas[0] }, { name: 'whole' });
 				}
-				const parts = await Promise.all(slabs.map((s) => pool.run({ ...base, ...s }, { name: 'slabStats' })));
-				const m = mergeSlabs(parts, l.groups);
-				const ab = folded(m);
-				await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, ...ab }, { name: 'slabNormalize' })));
-				return m;
+				// One round, as the product's slabForward: statistics, barrier, merge, normalize in each worker.
+				controlBlock.subarray(0, 4).fill(0);
+				const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
+				const parts = await Promise.all(slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' })));
+				return parts[0].merged;
 			},
 			oneThreadTrain() {
 				scratch.reset();
-				// The forward's statistics pass, as the product's round 1: no extremes (see slabStats).
+				// The forward's statistics pass, as in the product's slabForward: no extremes.
 				const m = k.moments(x, l, scratch, 0, false);
 				k.normalize(x, y, l, m.mean, m.variance, EPS, scratch);
 				return m;
@@ -769,18 +772,24 @@ export function ping() {
 }
 
 /**
- * Round 1 of a split run: this slab's partial statistics, as slabGenerateStats computes them (the
- * product's round 1 keeps no extremes either: its round 2 finds x's min / max for the panel).
+ * A split run's one round: the product's BatchNorm forward on this slab (forwardSlab, shared with
+ * src/engine/engineWorker.ts's slabForward, which also generates the slab first and computes the
+ * panel's extras after it).
  */
-export async function slabStats(task) {
-	const { memory, repoRoot, kernels, x } = workerSetup(task);
+export async function slabForward(task) {
+	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
 	const k = await kernels;
+	const { forwardSlab } = compiled(repoRoot, 'engine', 'slabs.js');
 	const { layout, firstPlane, arena } = slabLayout(repoRoot, memory, task);
-	const m = k.moments(x, layout, arena, firstPlane, false);
-	return { counts: m.counts, mean: m.mean, m2: m.variance.map((v, i) => v * m.counts[i]), min: m.min, max: m.max, finite: true, ms: 0 };
+	const fold = (m) => {
+		const a = m.variance.map((v) => 1 / Math.sqrt(v + EPS));
+		return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
+	};
+	const f = forwardSlab(k, layout, x, y, arena, firstPlane, task.control, fold, () => undefined);
+	return { merged: f.merged };
 }
 
-/** Round 2 of a split run: y = x·a + b on this slab. */
+/** Inference on a split run: y = x·a + b on this slab. */
 export async function slabNormalize(task) {
 	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
 	const k = await kernels;

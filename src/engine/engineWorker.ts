@@ -9,7 +9,8 @@ import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
-import { binCounts, deviations, evalMode, finiteRange, histogramIn, runningUpdate, statisticsFor } from './result';
+import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
+import { abortSlabs, forwardSlab, Partial, SlabControl } from './slabs';
 
 /**
  * The Piscina task module (bundled to `dist/engineWorker.js`; not named `worker.js`, which is
@@ -264,27 +265,30 @@ export interface SlabTask {
 	seed: number;
 	distribution: Distribution;
 	sampleFeatureAxis?: number;
-	/** Normalize pass only: per-group scale and shift (y = x·a + b). */
-	a?: number[];
-	b?: number[];
-	/** Histogram round only: the sampling stride and the ranges of x and y (known from round 2). */
-	hist?: { stride: number; bins: number; x: [number, number]; y: [number, number] };
+	mode?: NormalizeTask['mode'];
+	momentum: NormalizeTask['momentum'];
 	epsilon: number;
 	cancel?: SharedArrayBuffer;
+	/** Forward round: where the run's workers meet (src/engine/slabs.ts). */
+	control?: SlabControl;
+	/** Histogram round: the sampling stride and the ranges of x and y (known from the forward round). */
+	hist?: { stride: number; bins: number; x: [number, number]; y: [number, number] };
 }
 
-/** Per-group partial statistics of a slab, merged on the host with Chan's formula. */
-export interface SlabStats {
-	counts: Float64Array;
-	mean: Float64Array;
-	m2: Float64Array;
-	min: Float64Array;
-	max: Float64Array;
+/** What the forward round returns of one slab (merged on the host for the result). */
+export interface SlabForward {
 	finite: boolean;
-	ms: number;
-	/** Normalize round: the per-group extremes of x (the statistics round does not compute them). */
+	/** This slab's partial statistics of x (the host merges them in slot order, as the workers did). */
+	before: Partial;
+	/** y = x·a + b's a and b, as every worker computed them from the merged statistics. */
+	a: Float64Array;
+	b: Float64Array;
+	/** This slab's partial statistics of y, and x's per-group extremes. */
+	after?: Partial;
 	xMin?: Float64Array;
 	xMax?: Float64Array;
+	/** Kernel times in this worker: generating the sample, statistics, normalize, the panel's extras. */
+	ms: { input: number; stats: number; normalize: number; extras: number };
 }
 
 /** Histogram round: this slab's counts of its sampled values of x and y. */
@@ -314,49 +318,40 @@ async function slabSetup(task: SlabTask) {
 	return { k, layout, firstPlane, x: view(task.x), y: view(task.y), arena: new Arena(memory, task.work) };
 }
 
-function slabStats(m: Moments & { counts: Float64Array }, ms: number): SlabStats {
-	return {
-		counts: m.counts,
-		mean: m.mean,
-		m2: m.variance.map((v, i) => v * m.counts[i]),
-		min: m.min,
-		max: m.max,
-		finite: m.mean.every((v) => Number.isFinite(v)) && m.variance.every((v) => Number.isFinite(v)),
-		ms,
-	};
-}
-
 /**
- * Round 1: generate this slab of the sample tensor and return its statistics (S, Q only: the
- * BatchNorm forward's statistics pass, without extremes).
+ * The forward round of a split run: generate this slab of the sample tensor, then the BatchNorm
+ * forward on it (statistics, barrier with the other workers, merge, normalize: src/engine/slabs.ts),
+ * then what the panel shows beyond the forward: x's per-group extremes and the statistics of y.
+ * y's extremes follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
  */
-export async function slabGenerateStats(task: SlabTask): Promise<SlabStats> {
-	const { k, layout, firstPlane, x, arena } = await slabSetup(task);
-	const check = checker({ cancel: task.cancel } as NormalizeTask);
-	const featureAxis = task.sampleFeatureAxis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
-	fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena });
-	check();
-	const t = performance.now();
-	const m = k.moments(x, layout, arena, firstPlane, false);
-	return slabStats(m, performance.now() - t);
-}
-
-/**
- * Round 2: y = x·a + b on this slab (the forward's normalize pass, timed as `ms`), then what the
- * panel shows beyond the forward: x's per-group extremes and the statistics of y. y's extremes
- * follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
- */
-export async function slabNormalizeStats(task: SlabTask): Promise<SlabStats> {
+export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	const { k, layout, firstPlane, x, y, arena } = await slabSetup(task);
-	const t = performance.now();
-	k.normalizeFolded(x, y, layout, task.a as number[], task.b as number[], arena, firstPlane);
-	const normalizeMs = performance.now() - t;
+	const check = checker({ cancel: task.cancel } as NormalizeTask);
+	const control = task.control as SlabControl;
+	const t0 = performance.now();
+	try {
+		const featureAxis = task.sampleFeatureAxis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+		fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena });
+		check();
+	} catch (e) {
+		abortSlabs(k.memory, control);
+		throw e;
+	}
+	const input = performance.now() - t0;
+	const f = forwardSlab(k, layout, x, y, arena, firstPlane, control, (merged) => foldedFor(task, merged), check);
+	const a = Float64Array.from(f.a);
+	const b = Float64Array.from(f.b);
+	if (!f.finite) {
+		return { finite: false, before: f.partial, a, b, ms: { input, stats: f.statsMs, normalize: 0, extras: 0 } };
+	}
+	const t1 = performance.now();
 	const xRange = k.extremes(x, layout, arena, firstPlane);
 	const m = k.moments(y, layout, arena, firstPlane, false);
-	return { ...slabStats(m, normalizeMs), xMin: xRange.min, xMax: xRange.max };
+	const after = { counts: m.counts, mean: m.mean, m2: m.variance.map((v, c) => v * m.counts[c]) };
+	return { finite: true, before: f.partial, a, b, after, xMin: xRange.min, xMax: xRange.max, ms: { input, stats: f.statsMs, normalize: f.normalizeMs, extras: performance.now() - t1 } };
 }
 
-/** Round 3: this slab's histogram counts of x and y over ranges known from round 2. */
+/** The histogram round: this slab's histogram counts of x and y over ranges known from the forward round. */
 export function slabHistograms(task: SlabTask): SlabHistograms {
 	const memory = poolMemory();
 	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);

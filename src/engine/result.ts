@@ -68,6 +68,13 @@ export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, ba
 	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
 }
 
+/** y = x·a + b's per-group a and b: the folded (x − μ)/√(σ² + ε) with the statistics the task normalizes with. */
+export function foldedFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon'>, batch: { mean: Float64Array; variance: Float64Array }): { a: Float64Array; b: Float64Array } {
+	const used = statisticsFor(task, batch);
+	const a = used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon));
+	return { a, b: used.mean.map((m, c) => -m * a[c]) };
+}
+
 /** The smallest finite minimum and the largest finite maximum over groups ([0, 0] if none). */
 export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [number, number] {
 	let lo = Infinity;

@@ -4,40 +4,14 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, finiteRange, histogramStride, runningUpdate, statisticsFor } from '../engine/result';
-import type { SlabHistograms, SlabStats } from '../engine/engineWorker';
+import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
+import type { SlabForward, SlabHistograms, SlabTask } from '../engine/engineWorker';
+import { abortSlabs, controlBytes, mergePartials } from '../engine/slabs';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 
 /** Tensors from this size up are split among the workers (below it one task is faster). */
 const SPLIT_ELEMENTS = 1 << 20;
-
-/** Chan's parallel merge of per-group (count, mean, M2, min, max) partials, in float64. */
-export function mergeSlabs(parts: SlabStats[], groups: number) {
-	const n = new Float64Array(groups);
-	const mean = new Float64Array(groups);
-	const m2 = new Float64Array(groups);
-	const min = new Float64Array(groups).fill(Infinity);
-	const max = new Float64Array(groups).fill(-Infinity);
-	for (const p of parts) {
-		for (let c = 0; c < groups; c++) {
-			const nb = p.counts[c];
-			if (nb === 0) {
-				continue;
-			}
-			const na = n[c];
-			const total = na + nb;
-			const delta = p.mean[c] - mean[c];
-			mean[c] += (delta * nb) / total;
-			m2[c] += p.m2[c] + (delta * delta * na * nb) / total;
-			n[c] = total;
-			min[c] = Math.min(min[c], p.min[c]);
-			max[c] = Math.max(max[c], p.max[c]);
-		}
-	}
-	const variance = m2.map((v, c) => (n[c] > 0 ? v / n[c] : NaN));
-	return { n, mean, variance, min, max };
-}
 
 /** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
 function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
@@ -129,14 +103,20 @@ export class EnginePool {
 		return layout.block !== null && layout.groups > 0;
 	}
 
-	/** The two-round slab run; `undefined` when the data has NaN / Inf (the single task counts them exactly). */
+	/**
+	 * The split run; `undefined` when the data has NaN / Inf (the single task counts them exactly).
+	 * Round 1 is the forward itself: every worker generates and reduces its slab, the workers meet
+	 * at a barrier in shared memory, each merges all partials and normalizes its slab
+	 * (src/engine/slabs.ts). Round 2 bins the histograms, whose ranges round 1 found.
+	 */
 	private async runSplit(task: NormalizeTask, pool: Piscina): Promise<NormalizeResult | undefined> {
 		const started = performance.now();
 		const memory = this.memory as WebAssembly.Memory;
 		const total = task.shape.reduce((p, d) => p * d, 1);
 		const layout = reductionLayout(task.shape, task.reducedAxes);
+		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
-		const unit = inner === 1 ? layout.groups : inner;
+		const unit = inner === 1 ? g : inner;
 		const units = total / unit;
 		const workers = Math.min(this.threadCount, units);
 		const arena = new Arena(memory);
@@ -147,57 +127,76 @@ export class EnginePool {
 			const to = Math.floor((units * (w + 1)) / workers) * unit;
 			const planes = inner === 1 ? 0 : (to - from) / inner;
 			// A private work area per slab for the kernels' accumulators (sized generously).
-			const work = arena.f32(65536 + 16 * (layout.groups + planes)).byteOffset;
+			const work = arena.f32(65536 + 16 * (g + planes)).byteOffset;
 			return { from, to, work };
 		});
-		const base = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, epsilon: task.epsilon, cancel: task.cancel };
-		const t0 = performance.now();
-		const round1 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s }, { name: 'slabGenerateStats' })))) as SlabStats[];
-		if (round1.some((p) => !p.finite)) {
+		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
+		const controlBlock = arena.f32(controlBytes(workers, g) / 4).fill(0);
+		const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
+		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel };
+		const runs = slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' }) as Promise<SlabForward>);
+		let forward: SlabForward[];
+		try {
+			forward = await Promise.all(runs);
+		} catch (e) {
+			// A worker that failed or died must not leave the others waiting at the barrier, nor let
+			// them write into memory that the next run re-uses: release and stop them, and wait.
+			abortSlabs(memory, control);
+			if (task.cancel) {
+				Atomics.store(new Int32Array(task.cancel), 0, 1);
+			}
+			await Promise.allSettled(runs);
+			throw e;
+		}
+		if (forward.some((p) => !p.finite)) {
 			return undefined;
 		}
-		const before = mergeSlabs(round1, layout.groups);
-		const used = statisticsFor(task, before);
-		const a = Array.from(used.variance, (v) => 1 / Math.sqrt(v + task.epsilon));
-		const b = Array.from(used.mean, (m, c) => -m * a[c]);
 		const t1 = performance.now();
-		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, a, b }, { name: 'slabNormalizeStats' })))) as SlabStats[];
-		const after = mergeSlabs(round2, layout.groups);
-		// Round 1 is the bare statistics pass: x's extremes come from round 2, and y's follow from
-		// them exactly, since the kernel's y = fl(fl(x·a) + b) (a, b in float32) is monotonic in x.
-		before.min.fill(Infinity);
-		before.max.fill(-Infinity);
-		for (const p of round2) {
-			p.xMin?.forEach((v, c) => (before.min[c] = Math.min(before.min[c], v)));
-			p.xMax?.forEach((v, c) => (before.max[c] = Math.max(before.max[c], v)));
+		// The host merges the partials in slot order, as the workers did: the same μ and σ².
+		const before = mergePartials(
+			forward.map((p) => p.before),
+			g,
+		);
+		const after = mergePartials(
+			forward.map((p) => p.after as NonNullable<SlabForward['after']>),
+			g,
+		);
+		const xMin = new Float64Array(g).fill(Infinity);
+		const xMax = new Float64Array(g).fill(-Infinity);
+		for (const p of forward) {
+			p.xMin?.forEach((v, c) => (xMin[c] = Math.min(xMin[c], v)));
+			p.xMax?.forEach((v, c) => (xMax[c] = Math.max(xMax[c], v)));
 		}
+		// y's extremes from x's: the kernel's y = fl(fl(x·a) + b) (a, b in float32) is monotonic in x.
+		const { a, b } = forward[0];
 		const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
-		after.min = before.min.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(before.max[c], c)));
-		after.max = before.max.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(before.min[c], c)));
-		// Round 3 bins the histograms in the workers, over the ranges now known.
+		const yMin = xMin.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(xMax[c], c)));
+		const yMax = xMax.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(xMin[c], c)));
+		// Round 2 bins the histograms in the workers, over the ranges now known.
 		const bins = 64;
-		const xRange = finiteRange(before.min, before.max);
-		const yRange = finiteRange(after.min, after.max);
+		const xRange = finiteRange(xMin, xMax);
+		const yRange = finiteRange(yMin, yMax);
 		const hist = { stride: histogramStride(total), bins, x: xRange, y: yRange };
-		const round3 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, hist }, { name: 'slabHistograms' })))) as SlabHistograms[];
-		const t3 = performance.now();
+		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, hist }, { name: 'slabHistograms' })))) as SlabHistograms[];
+		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
+		const slowest = (key: keyof SlabForward['ms']) => Math.max(...forward.map((p) => p.ms[key]));
 		const result: NormalizeResult = {
 			kernel: NormalizeKernel,
 			shape: task.shape,
-			features: layout.groups,
+			features: g,
 			groupSize: layout.groupSize,
-			before: { mean: before.mean, std: std(before.variance), min: before.min, max: before.max },
-			after: { mean: after.mean, std: afterStd, min: after.min, max: after.max },
-			histogramBefore: mergedHistogram(round3, 'histX', xRange, bins),
-			histogramAfter: mergedHistogram(round3, 'histY', yRange, bins),
-			nonFinite: new Array<number>(layout.groups).fill(0),
+			before: { mean: before.mean, std: std(before.variance), min: xMin, max: xMax },
+			after: { mean: after.mean, std: afterStd, min: yMin, max: yMax },
+			histogramBefore: mergedHistogram(round2, 'histX', xRange, bins),
+			histogramAfter: mergedHistogram(round2, 'histY', yRange, bins),
+			nonFinite: new Array<number>(g).fill(0),
 			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
 			...deviations(after.mean, afterStd),
 			backend: `wasm-simd ×${workers} workers`,
 			elapsedMs: performance.now() - started,
-			phases: { input: t1 - t0 - Math.max(...round1.map((p) => p.ms)), stats: Math.max(...round1.map((p) => p.ms)), normalize: Math.max(...round2.map((p) => p.ms)), statsAfter: t3 - t1 - Math.max(...round2.map((p) => p.ms)) },
+			phases: { input: slowest('input'), stats: slowest('stats'), normalize: slowest('normalize'), statsAfter: slowest('extras') + (t2 - t1) },
 		};
 		return result;
 	}

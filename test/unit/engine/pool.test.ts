@@ -70,11 +70,50 @@ describe('engine pool (Piscina)', function () {
 	it('cancels a running task (its latency is measured by npm run bench, not here)', async () => {
 		const controller = new AbortController();
 		const run = pool.normalize(big, controller.signal);
+		run.catch(() => undefined);
 		await new Promise((r) => setTimeout(r, 300));
 		controller.abort();
 		await assert.rejects(run, /cancelled/);
 		// The worker is still alive and usable: cancellation is cooperative.
 		assert.strictEqual((await pool.normalize(task)).features, 50);
+	});
+
+	/** A split run (WebAssembly, two workers) that lasts a while: 33.5 M generated values. */
+	const bigSplit: NormalizeTask = { ...task, shape: [64, 128, 128, 32], reducedAxes: [0, 1, 2], distribution: 'lognormal' };
+
+	it('cancels a split run whose workers meet at a barrier; the next split run is right', async () => {
+		const controller = new AbortController();
+		const run = pool.normalize(bigSplit, controller.signal);
+		run.catch(() => undefined);
+		await new Promise((r) => setTimeout(r, 30));
+		controller.abort();
+		await assert.rejects(run, /cancelled/);
+		const next = await pool.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
+		// std(y) = σ/√(σ² + ε) per channel, from the run's own σ.
+		const expected = Math.max(...Array.from(next.before.std, (s) => Math.abs(s / Math.sqrt(s * s + 1e-3) - 1)));
+		assert.ok(next.maxMeanDeviation < 1e-5 && Math.abs(next.maxStdDeviation - expected) < 1e-6, `after: ${next.maxMeanDeviation}, ${next.maxStdDeviation} vs ${expected}`);
+	});
+
+	it('a worker that dies during a split run fails the run without leaving the other at the barrier; the next split run succeeds', async () => {
+		const run = pool.normalize(bigSplit);
+		run.catch(() => undefined);
+		await new Promise((r) => setTimeout(r, 30));
+		await pool.threads[0].terminate();
+		await assert.rejects(run, /engine worker stopped unexpectedly|Another engine worker/);
+		const next = await pool.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
+		assert.ok(next.maxMeanDeviation < 1e-5);
+	});
+
+	it('split runs and single tasks started together all finish (no barrier deadlock)', async () => {
+		const split = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] };
+		const results = await Promise.all([pool.normalize(split), pool.normalize(task), pool.normalize({ ...split, seed: 2 }), pool.normalize({ ...task, seed: 3 }), pool.normalize({ ...split, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] })]);
+		assert.deepStrictEqual(
+			results.map((r) => r.backend),
+			['wasm-simd ×2 workers', 'wasm-simd', 'wasm-simd ×2 workers', 'wasm-simd', 'wasm-simd ×2 workers'],
+		);
+		assert.ok(results.every((r) => r.maxMeanDeviation < 1e-5));
 	});
 
 	it('refuses a tensor over the memory cap up front, naming the sizes', async () => {
@@ -83,6 +122,7 @@ describe('engine pool (Piscina)', function () {
 
 	it('a worker that dies mid-task fails that task with a clear error, and the next task succeeds', async () => {
 		const run = pool.normalize(big);
+		run.catch(() => undefined);
 		await new Promise((r) => setTimeout(r, 200));
 		await Promise.all(pool.threads.map((t) => t.terminate()));
 		await assert.rejects(run, /engine worker stopped unexpectedly/);
