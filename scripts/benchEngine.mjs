@@ -47,9 +47,9 @@ function median(xs) {
 
 function reps(n) {
 	if (n <= 2e6) {
-		return { warm: 3, runs: 15 };
+		return { warm: 3, runs: 21 };
 	}
-	return n <= 2e7 ? { warm: 2, runs: 9 } : { warm: 1, runs: 5 };
+	return n <= 2e7 ? { warm: 2, runs: 15 } : { warm: 1, runs: 7 };
 }
 
 function timeSync(fn, { warm, runs }) {
@@ -76,6 +76,31 @@ async function timeAsync(fn, { warm, runs }) {
 		t.push(Number(process.hrtime.bigint() - s) / 1e6);
 	}
 	return median(t);
+}
+
+/**
+ * Times several functions (sync or async) on the same tensor in interleaved rounds — each round
+ * runs every function once, in an order rotated from round to round — and returns each one's
+ * median. This VM's speed drifts within seconds (two-thread bandwidth is bimodal), so the engine
+ * and the copy it is compared with are measured under the same conditions, not one after the other.
+ */
+async function timeInterleaved(fns, { warm, runs }) {
+	const names = Object.keys(fns);
+	for (let i = 0; i < warm; i++) {
+		for (const name of names) {
+			await fns[name]();
+		}
+	}
+	const t = Object.fromEntries(names.map((n) => [n, []]));
+	for (let i = 0; i < runs; i++) {
+		for (let j = 0; j < names.length; j++) {
+			const name = names[(i + j) % names.length];
+			const s = process.hrtime.bigint();
+			await fns[name]();
+			t[name].push(Number(process.hrtime.bigint() - s) / 1e6);
+		}
+	}
+	return Object.fromEntries(names.map((n) => [n, median(t[n])]));
 }
 
 //#endregion
@@ -588,20 +613,33 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const r = reps(n);
 		const name = `${label ? `${label}: ` : ''}${layout} [${shape.join(', ')}]`;
 
-		const engineTrainMs = await timeAsync(() => o.engineTrain(), r);
 		const pooled = await o.engineTrain();
-		const trainOneThreadMs = timeSync(() => o.oneThreadTrain(), r);
 		const stats = o.oneThreadTrain();
 		const yEngine = Float32Array.from(y);
 		// The split merge must agree with one thread.
 		checks.push({ case: name, check: 'pool vs one thread: mean / variance max relative difference', value: Math.max(relErr(pooled.mean, stats.mean), relErr(pooled.variance, stats.variance)) });
-		const engineInferMs = await timeAsync(o.engineInfer(stats), r);
-		const inferOneThreadMs = timeSync(o.oneThreadInfer(stats), r);
-
-		// The physical limit: the same bytes copied once, best of a wasm SIMD loop and TypedArray.set,
-		// on this thread and with every pool worker copying its share (through the pool, as the engine).
-		const copyOneThread = Math.min(timeSync(o.copyOneThread.wasm, r), timeSync(o.copyOneThread.set, r));
-		const copyWorkersMs = Math.min(await timeAsync(o.copyWorkers.wasm, r), await timeAsync(o.copyWorkers.set, r));
+		// The engine, one thread, and the physical limit — the same bytes copied once, by a wasm SIMD
+		// loop and by TypedArray.set, on this thread and with every pool worker copying its share
+		// (through the pool, as the engine) — interleaved (timeInterleaved).
+		const t = await timeInterleaved(
+			{
+				engineTrain: () => o.engineTrain(),
+				oneThreadTrain: () => o.oneThreadTrain(),
+				engineInfer: o.engineInfer(stats),
+				oneThreadInfer: o.oneThreadInfer(stats),
+				copyWasm: o.copyOneThread.wasm,
+				copySet: o.copyOneThread.set,
+				copyWorkersWasm: o.copyWorkers.wasm,
+				copyWorkersSet: o.copyWorkers.set,
+			},
+			r,
+		);
+		const engineTrainMs = t.engineTrain;
+		const trainOneThreadMs = t.oneThreadTrain;
+		const engineInferMs = t.engineInfer;
+		const inferOneThreadMs = t.oneThreadInfer;
+		const copyOneThread = Math.min(t.copyWasm, t.copySet);
+		const copyWorkersMs = Math.min(t.copyWorkersWasm, t.copyWorkersSet);
 		const copyMs = Math.min(copyOneThread, copyWorkersMs);
 
 		const naiveTrainMs = timeSync(() => naiveForward(x, y, shape, channelAxis), n > 2e7 ? { warm: 1, runs: 3 } : r);
@@ -673,7 +711,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				copyMs: { oneThread: copyOneThread, workers: copyWorkersMs },
 				percentOfCopy,
 				gbPerS: { engine: ((train ? 12 : 8) * n) / ms.engine / 1e6, copy: (8 * n) / copyMs / 1e6 },
-				dispatch: split ? `${o.dispatch}, ${train ? 'two rounds' : 'one round'}` : o.dispatch,
+				dispatch: split ? `${o.dispatch}, ${train ? 'one round (statistics, barrier, normalize)' : 'one round'}` : o.dispatch,
 				onnxruntimeConfig: (train ? ortTrain : ortInfer)?.config ?? null,
 				onnxruntimeTried: (train ? ortTrain : ortInfer)?.tried ?? null,
 			};
@@ -686,6 +724,10 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		}
 	}
 
+	// The kernels alone on one thread, 25.7 MB (what rowsVariantFor's table is based on): statistics
+	// per channels-last walk and C, planes, extremes, normalize, against a pure read and the copy.
+	const kernels = benchKernels(k, xAll, yAll, scratch, reductionLayout, log);
+
 	// Pool overhead: a bare Piscina round trip, one 2-slab dispatch of empty tasks, and the product's
 	// whole run on an 8-element tensor (EnginePool.normalize: generation, statistics, histograms).
 	const bareRoundTripMs = await timeAsync(() => pool.run({}, { name: 'ping' }), { warm: 50, runs: 1000 });
@@ -696,6 +738,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const task = (shape) => ({ kernel: 'Normalize', shape, reducedAxes: shape.map((_, i) => i).slice(0, -1), epsilon: EPS, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 28 });
 	const product = new EnginePool(workerFile, POOL_THREADS);
 	const productTinyMs = await timeAsync(() => product.normalize(task([2, 4])), { warm: 50, runs: 500 });
+	// What the pool adds to a task: the product's tiny run's wall time minus its time in the worker.
+	const overheads = [];
+	for (let i = 0; i < 500; i++) {
+		const s = performance.now();
+		const r = await product.normalize(task([2, 4]));
+		overheads.push(performance.now() - s - r.elapsedMs);
+	}
+	const poolTaskOverheadMs = median(overheads);
 	const cancelMs = [];
 	for (let i = 0; i < 3; i++) {
 		const c = new AbortController();
@@ -715,7 +765,9 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		for (const kind of ['cold', 'warmedUp']) {
 			const p = new EnginePool(workerFile, POOL_THREADS);
 			if (kind === 'warmedUp') {
+				// As NormalizationRunner.warmUp: a channels-last and a planes run of 2^20, then a tiny one.
 				await p.normalize({ ...task([256, 4096]), seed: 0, maxElements: 1 << 24 });
+				await p.normalize({ ...task([16, 64, 32, 32]), reducedAxes: [0, 2, 3], seed: 0, maxElements: 1 << 24 });
 				await p.normalize({ ...task([4, 16]), seed: 0 });
 			}
 			const s = performance.now();
@@ -733,18 +785,61 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		loadAverage: { before: loadBefore, after: os.loadavg() },
 		cases: rows,
 		poolOverheadMs: productTinyMs,
+		poolTaskOverheadMs,
+		kernels,
 		poolRoundTripMs: { bare: bareRoundTripMs, twoTasks: twoTaskRoundTripMs },
 		cancelLatencyMs: median(cancelMs),
 		firstRunAfterActivation: { cold: summarize(firstRuns.cold), warmedUp: summarize(firstRuns.warmedUp) },
 		checks,
 	};
-	log(`pool: bare round trip ${(bareRoundTripMs * 1000).toFixed(0)} µs, 2-task dispatch ${(twoTaskRoundTripMs * 1000).toFixed(0)} µs, product 8-element run ${(productTinyMs * 1000).toFixed(0)} µs · cancel → settled ${median(cancelMs).toFixed(1)} ms`);
+	log(`pool: bare round trip ${(bareRoundTripMs * 1000).toFixed(0)} µs, 2-task dispatch ${(twoTaskRoundTripMs * 1000).toFixed(0)} µs, product 8-element run ${(productTinyMs * 1000).toFixed(0)} µs (pool overhead: wall − time in the worker ${(poolTaskOverheadMs * 1000).toFixed(0)} µs) · cancel → settled ${median(cancelMs).toFixed(1)} ms`);
 	log(`first 25.7 MB run: cold ${result.firstRunAfterActivation.cold.ms.toFixed(1)} ms, after the warm-up ${result.firstRunAfterActivation.warmedUp.ms.toFixed(1)} ms (of which generating the sample ${result.firstRunAfterActivation.warmedUp.generateMs.toFixed(1)} ms, statistics + normalize ${result.firstRunAfterActivation.warmedUp.statsAndNormalizeMs.toFixed(1)} ms)`);
 	log(`load average (1/5/15 min) before the cases ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${result.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`);
 	for (const c of checks) {
 		log(`check ${c.case}: ${c.check}: ${[].concat(c.value).map((v) => v.toExponential(1)).join(', ')}`);
 	}
 	return result;
+}
+
+/** Single-thread GB/s of each kernel (bytes read, or read + written for normalize and the copy). */
+function benchKernels(k, xAll, yAll, scratch, reductionLayout, log) {
+	const n = 32 * 56 * 56 * 64;
+	const x = xAll.subarray(0, n);
+	const y = yAll.subarray(0, n);
+	fill(x, [n / 64, 64], 1);
+	const gb = (bytes, ms) => bytes / ms / 1e6;
+	const r = { warm: 5, runs: 15 };
+	const out = { bytes: n * 4, copy: gb(8 * n, timeSync(() => k.copy(x, y), r)), rows: {}, planes: {} };
+	const variants = { one: 0, four: 1, tiles: 2 };
+	for (const C of [16, 32, 64, 96, 128, 256, 512, 1024]) {
+		const l = reductionLayout([n / C, C], [0]);
+		const row = {};
+		for (const [name, v] of Object.entries(variants)) {
+			row[name] = gb(4 * n, timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false, v)), r));
+		}
+		row.extremes = gb(4 * n, timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r));
+		const m = k.moments(x, l, scratch, 0, false);
+		row.normalize = gb(8 * n, timeSync(() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)), r));
+		out.rows[C] = row;
+	}
+	for (const P of [1024, 3136]) {
+		const l = reductionLayout([n / P / 64, 64, P], [0, 2]);
+		const m = k.moments(x, l, scratch, 0, false);
+		out.planes[P] = {
+			stats: gb(4 * n, timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false)), r)),
+			extremes: gb(4 * n, timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r)),
+			normalize: gb(8 * n, timeSync(() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)), r)),
+		};
+	}
+	const f = (v) => v.toFixed(1).padStart(5);
+	log(`kernels, one thread, 25.7 MB, GB/s (copy ${f(out.copy)}): channels-last statistics one / four / tiles · extremes · normalize`);
+	for (const [C, row] of Object.entries(out.rows)) {
+		log(`  C = ${String(C).padEnd(5)} ${f(row.one)} / ${f(row.four)} / ${f(row.tiles)} · ${f(row.extremes)} · ${f(row.normalize)}`);
+	}
+	for (const [P, row] of Object.entries(out.planes)) {
+		log(`  planes of ${P}: statistics ${f(row.stats)} · extremes ${f(row.extremes)} · normalize ${f(row.normalize)}`);
+	}
+	return out;
 }
 
 //#region the bench pool's task functions (run in its workers)
