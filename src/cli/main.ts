@@ -268,17 +268,29 @@ function runOptions(args: string[]): { batchSize: number; seed: number; distribu
 /** Runs tasks one after another in a pool of its own; the engine's messages are written for users. */
 async function runTasks(tasks: Parameters<EnginePool['normalize']>[0][]): Promise<NormalizeResult[]> {
 	const pool = new EnginePool(path.join(__dirname, 'engineWorker.js'));
+	// On a terminal, long runs show their progress on stderr (stdout stays the result alone).
+	const tty = process.stderr.isTTY === true;
+	let shown = false;
+	const onProgress = tty
+		? (i: number) => (f: number) => {
+				shown = true;
+				process.stderr.write(`\rnormlens: running${tasks.length > 1 ? ` ${i + 1}/${tasks.length}` : ''} … ${Math.round(f * 100)}%`);
+			}
+		: undefined;
 	try {
 		const out: NormalizeResult[] = [];
-		for (const t of tasks) {
+		for (const [i, t] of tasks.entries()) {
 			out.push(
-				await pool.normalize(t).catch((e: Error) => {
+				await pool.normalize(t, undefined, onProgress?.(i)).catch((e: Error) => {
 					throw new CliError(e.message);
 				}),
 			);
 		}
 		return out;
 	} finally {
+		if (shown) {
+			process.stderr.write('\r\x1b[K');
+		}
 		await pool.dispose();
 	}
 }

@@ -11,6 +11,7 @@ import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
 import { abortSlabs, forwardSlab, Partial, SlabControl } from './slabs';
+import { progressCounter } from './progress';
 
 /**
  * The Piscina task module (bundled to `dist/engineWorker.js`; not named `worker.js`, which is
@@ -66,7 +67,7 @@ function featureShifts(features: number, seed: number): { offset: number[]; scal
  * of CHUNK elements has its own generator. The feature of an element is tracked incrementally (a
  * division and a modulo per element cost more than drawing the value).
  */
-export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void, simd?: { kernels: WasmKernels; arena: Arena }): void {
+export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void, simd?: { kernels: WasmKernels; arena: Arena }, advance: (elements: number) => void = () => undefined): void {
 	const to = from + x.length;
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
@@ -74,7 +75,7 @@ export function fillRange(x: Float32Array, from: number, shape: number[], featur
 	if (simd) {
 		// The sample in WebAssembly SIMD (several times faster than the JS draws below; a runtime
 		// without SIMD draws the same distributions with other values for a seed).
-		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK);
+		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance);
 		return;
 	}
 	const offset = Float64Array.from(shifts.offset);
@@ -100,6 +101,7 @@ export function fillRange(x: Float32Array, from: number, shape: number[], featur
 				}
 			}
 		}
+		advance(end - start);
 	}
 }
 
@@ -177,6 +179,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	}
 	const total = validate(task);
 	const check = checker(task);
+	const advance = progressCounter(task.progress);
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const featureAxis = task.sampleFeatureAxis ?? task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
 	const k = task.backend === 'js' ? undefined : await wasm();
@@ -199,9 +202,10 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	if (npy) {
 		const data = npy;
 		wrapNpy(() => decodeNpy(data, x));
+		advance(total);
 	} else {
 		const generator = await wasm();
-		fillRange(x, 0, task.shape, featureAxis, task.distribution, task.seed, check, generator && { kernels: generator, arena });
+		fillRange(x, 0, task.shape, featureAxis, task.distribution, task.seed, check, generator && { kernels: generator, arena }, advance);
 	}
 	check();
 	const t1 = performance.now();
@@ -211,9 +215,11 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 		before = js.moments(x, layout);
 	}
 	check();
+	advance(total);
 	const t2 = performance.now();
 	const used = statisticsFor(task, before);
 	backend.normalize(x, y, layout, used.mean, used.variance, task.epsilon);
+	advance(total);
 	const t3 = performance.now();
 	if (task.gamma || task.beta) {
 		// γ and β are per feature: fold them in with the JS kernel on the normalized values.
@@ -222,6 +228,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	check();
 	const t4 = performance.now();
 	const after = backend.moments(y, layout);
+	advance(total);
 	const t5 = performance.now();
 
 	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
@@ -269,6 +276,7 @@ export interface SlabTask {
 	momentum: NormalizeTask['momentum'];
 	epsilon: number;
 	cancel?: SharedArrayBuffer;
+	progress?: SharedArrayBuffer;
 	/** Forward round: where the run's workers meet (src/engine/slabs.ts). */
 	control?: SlabControl;
 	/** Histogram round: the sampling stride and the ranges of x and y (known from the forward round). */
@@ -327,11 +335,12 @@ async function slabSetup(task: SlabTask) {
 export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	const { k, layout, firstPlane, x, y, arena } = await slabSetup(task);
 	const check = checker({ cancel: task.cancel } as NormalizeTask);
+	const advance = progressCounter(task.progress);
 	const control = task.control as SlabControl;
 	const t0 = performance.now();
 	try {
 		const featureAxis = task.sampleFeatureAxis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
-		fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena });
+		fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
 		check();
 	} catch (e) {
 		abortSlabs(k.memory, control);
@@ -339,15 +348,18 @@ export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	}
 	const input = performance.now() - t0;
 	const f = forwardSlab(k, layout, x, y, arena, firstPlane, control, (merged) => foldedFor(task, merged), check);
+	advance(2 * x.length);
 	const a = Float64Array.from(f.a);
 	const b = Float64Array.from(f.b);
 	if (!f.finite) {
 		return { finite: false, before: f.partial, a, b, ms: { input, stats: f.statsMs, normalize: 0, extras: 0 } };
 	}
+	check();
 	const t1 = performance.now();
 	const xRange = k.extremes(x, layout, arena, firstPlane);
 	const m = k.moments(y, layout, arena, firstPlane, false);
 	const after = { counts: m.counts, mean: m.mean, m2: m.variance.map((v, c) => v * m.counts[c]) };
+	advance(x.length);
 	return { finite: true, before: f.partial, a, b, after, xMin: xRange.min, xMax: xRange.max, ms: { input, stats: f.statsMs, normalize: f.normalizeMs, extras: performance.now() - t1 } };
 }
 

@@ -70,6 +70,9 @@ export function abortSlabs(memory: WebAssembly.Memory, control: Pick<SlabControl
 	Atomics.notify(b, 0);
 }
 
+/** How often a worker waiting at the barrier looks at the cancel and abort flags. */
+const BARRIER_POLL_MS = 5;
+
 /** How long a worker waits at the barrier for a peer that never comes (a lost worker). */
 const BARRIER_TIMEOUT_MS = 30_000;
 
@@ -131,9 +134,10 @@ export function forwardSlab(
 				abortSlabs(memory, control);
 				throw new Error(`An engine worker waited ${BARRIER_TIMEOUT_MS / 1000} s for the others of its run.`);
 			}
-			Atomics.wait(barrier, 0, arrived, 20);
+			Atomics.wait(barrier, 0, arrived, BARRIER_POLL_MS);
 		}
 	}
+	check();
 	const slots = new Float64Array(memory.buffer, control.partials, 3 * g * control.workers);
 	const parts = Array.from({ length: control.workers }, (_, w) => ({
 		counts: slots.subarray(3 * g * w, 3 * g * w + g),

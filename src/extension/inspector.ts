@@ -178,7 +178,7 @@ export class Inspector {
 		const task = built.task;
 		this.panel.post({ type: 'runStarted', layerName: layer.name, shape: task.shape });
 		try {
-			const r = await this.runner.run(`running ${layer.name} on a sample tensor (${task.shape.join('×')})`, task);
+			const r = await this.runner.run(`running ${layer.name} on a sample tensor (${task.shape.join('×')})`, task, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
 			const result = panelResult(layer.name, task, r, task.npyPath ? (this.npy?.name ?? path.basename(task.npyPath)) : 'generated sample');
 			this.panel.post({ type: 'runResult', result });
 			return result;
@@ -244,7 +244,7 @@ export class Inspector {
 				outcome.entries[index].result = result;
 				this.panel.post({ type: 'compareResult', family, result });
 			}
-		});
+		}, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
 		return outcome;
 	}
 

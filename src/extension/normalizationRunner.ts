@@ -53,8 +53,8 @@ export class NormalizationRunner implements vscode.Disposable {
 	}
 
 	/** Runs one task with a cancellable progress notification; a newer run or `cancel()` stops it. */
-	async run(title: string, task: NormalizeTask): Promise<NormalizeResult> {
-		const [r] = await this.runAll(title, [{ label: title, task }]);
+	async run(title: string, task: NormalizeTask, onProgress?: (fraction: number) => void): Promise<NormalizeResult> {
+		const [r] = await this.runAll(title, [{ label: title, task }], undefined, onProgress);
 		if (r instanceof Error) {
 			throw r;
 		}
@@ -64,8 +64,9 @@ export class NormalizationRunner implements vscode.Disposable {
 	/**
 	 * Runs tasks one after another under one cancellable progress notification (the compare view's
 	 * four layers). Each outcome is reported as it arrives; after a cancel the rest are not started.
+	 * `onProgress` gets the whole batch's fraction done (the panel's bar).
 	 */
-	async runAll(title: string, tasks: { label: string; task: NormalizeTask }[], onEach?: (index: number, outcome: NormalizeResult | Error) => void): Promise<(NormalizeResult | Error)[]> {
+	async runAll(title: string, tasks: { label: string; task: NormalizeTask }[], onEach?: (index: number, outcome: NormalizeResult | Error) => void, onProgress?: (fraction: number) => void): Promise<(NormalizeResult | Error)[]> {
 		this.cancel();
 		const abort = new AbortController();
 		this.current = abort;
@@ -73,17 +74,28 @@ export class NormalizationRunner implements vscode.Disposable {
 			return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NormLens: ${title}`, cancellable: true }, async (progress, token) => {
 				const sub = token.onCancellationRequested(() => abort.abort());
 				const out: (NormalizeResult | Error)[] = [];
+				// The notification's bar: task i at fraction f of its work is (i + f) / n of the whole
+				// (VS Code takes increments, so only the difference to what was reported is sent).
+				let reported = 0;
+				const advanceTo = (percent: number, message?: string) => {
+					onProgress?.(Math.min(1, percent / 100));
+					if (percent > reported || message) {
+						const increment = Math.max(0, percent - reported);
+						progress.report(message === undefined ? { increment } : { message, increment });
+						reported = Math.max(reported, percent);
+					}
+				};
 				try {
 					for (const [i, t] of tasks.entries()) {
 						if (tasks.length > 1) {
-							progress.report({ message: `${t.label} (${i + 1}/${tasks.length})`, increment: i === 0 ? 0 : 100 / tasks.length });
+							advanceTo((100 * i) / tasks.length, `${t.label} (${i + 1}/${tasks.length})`);
 						}
 						let outcome: NormalizeResult | Error;
 						if (abort.signal.aborted) {
 							outcome = new Error('The run was cancelled.');
 						} else {
 							try {
-								outcome = await this.pool.normalize(t.task, abort.signal);
+								outcome = await this.pool.normalize(t.task, abort.signal, (f) => advanceTo((100 * (i + f)) / tasks.length));
 							} catch (e) {
 								outcome = e instanceof Error ? e : new Error(String(e));
 							}

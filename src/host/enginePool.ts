@@ -7,8 +7,12 @@ import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
 import type { SlabForward, SlabHistograms, SlabTask } from '../engine/engineWorker';
 import { abortSlabs, controlBytes, mergePartials } from '../engine/slabs';
+import { progressUnits } from '../engine/progress';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
+
+/** How often a run's progress counter is read (the notification needs no finer steps). */
+const PROGRESS_POLL_MS = 100;
 
 /** Tensors from this size up are split among the workers (below it one task is faster). */
 const SPLIT_ELEMENTS = 1 << 20;
@@ -58,22 +62,42 @@ export class EnginePool {
 	 * milliseconds without killing its thread. A worker that dies fails this task only; Piscina starts
 	 * a new thread for the next one.
 	 */
-	async normalize(task: NormalizeTask, signal?: AbortSignal): Promise<NormalizeResult> {
+	async normalize(task: NormalizeTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<NormalizeResult> {
 		const cancel = new SharedArrayBuffer(4);
 		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
 		signal?.addEventListener('abort', onAbort, { once: true });
+		// Progress: the workers count finished work in a shared Int32; polled here, so a busy worker
+		// sends nothing (src/engine/progress.ts).
+		const progress = onProgress ? new SharedArrayBuffer(4) : undefined;
+		let poll: ReturnType<typeof setInterval> | undefined;
+		if (progress && onProgress) {
+			const counter = new Int32Array(progress);
+			const units = Array.isArray(task.shape) ? progressUnits(task.shape.reduce((p, d) => p * d, 1)) : 1;
+			let last = -1;
+			poll = setInterval(() => {
+				const fraction = Math.min(1, Atomics.load(counter, 0) / units);
+				if (fraction !== last) {
+					last = fraction;
+					onProgress(fraction);
+				}
+			}, PROGRESS_POLL_MS);
+		}
 		try {
 			const pool = this.piscina;
 			const split = this.splittable(task);
 			if (split) {
-				const run = this.splitQueue.then(() => this.runSplit({ ...task, cancel }, pool));
+				const run = this.splitQueue.then(() => this.runSplit({ ...task, cancel, progress }, pool));
 				this.splitQueue = run.catch(() => undefined);
 				const r = await run;
 				if (r) {
 					return r;
 				}
+				if (progress) {
+					// The split run gave way to one task (NaN / Inf): count afresh.
+					Atomics.store(new Int32Array(progress), 0, 0);
+				}
 			}
-			return (await pool.run({ ...task, cancel }, { name: 'normalize' })) as NormalizeResult;
+			return (await pool.run({ ...task, cancel, progress }, { name: 'normalize' })) as NormalizeResult;
 		} catch (e) {
 			const err = e as Error;
 			if (err.name === 'AbortError' || signal?.aborted) {
@@ -85,6 +109,9 @@ export class EnginePool {
 			throw new Error(err.message.replace(/^Error: /, ''));
 		} finally {
 			signal?.removeEventListener('abort', onAbort);
+			if (poll) {
+				clearInterval(poll);
+			}
 		}
 	}
 
@@ -133,7 +160,7 @@ export class EnginePool {
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const controlBlock = arena.f32(controlBytes(workers, g) / 4).fill(0);
 		const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
-		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel };
+		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress };
 		const runs = slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' }) as Promise<SlabForward>);
 		let forward: SlabForward[];
 		try {

@@ -54,6 +54,11 @@ export interface NormalizeTask {
 	backend?: 'auto' | 'js' | 'wasm-simd';
 	/** Cooperative cancellation: the task stops when element 0 of this Int32Array becomes 1. */
 	cancel?: SharedArrayBuffer;
+	/**
+	 * Progress: the workers add the work they finish to element 0 of this Int32Array, in units of
+	 * PROGRESS_UNIT elements of one pass; a whole run is `progressUnits(shape)` (src/engine/progress.ts).
+	 */
+	progress?: SharedArrayBuffer;
 }
 
 /** A histogram of values: `counts[i]` values fall in [lo + i·w, lo + (i+1)·w), w = (hi − lo) / bins. */

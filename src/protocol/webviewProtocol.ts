@@ -92,6 +92,8 @@ export type ToPanel =
 	| { type: 'select'; layerName: string }
 	/** A sample-tensor run started / finished / failed. */
 	| { type: 'runStarted'; layerName: string; shape: number[] }
+	/** How far the run or comparison in progress is, 0 – 1 (polled from the engine's workers). */
+	| { type: 'runProgress'; fraction: number }
 	/** A .npy file was loaded as the sample source (or cleared: `null`). */
 	| { type: 'npy'; name: string | null; shape: number[] | null }
 	/** The compare view: four normalizations of one input, then each one's run. */
@@ -124,7 +126,7 @@ export type FromPanel =
 	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
 //#endregion
 
-const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runResult', 'runError', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
+const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runProgress', 'runResult', 'runError', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
 const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'runLayer', 'compareLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
 
 /** Run options as the panel sends them: every field checked, sizes bounded (the panel is untrusted). */
@@ -162,6 +164,8 @@ export function isToPanel(m: unknown): m is ToPanel {
 			return typeof m.layerName === 'string';
 		case 'runStarted':
 			return typeof m.layerName === 'string' && isShape(m.shape);
+		case 'runProgress':
+			return typeof m.fraction === 'number' && m.fraction >= 0 && m.fraction <= 1;
 		case 'runResult':
 			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.before) && isObject(m.result.after);
 		case 'runError':

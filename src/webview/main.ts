@@ -40,6 +40,17 @@ let options: RunOptions = { batchSize: 32, seed: 42, distribution: 'normal', mod
 let npy: { name: string; shape: number[] } | null = null;
 /** A run or comparison is in progress (shows progress and Cancel). */
 let running: string | null = null;
+/** How far it is (0 – 1), once the engine has reported; indeterminate before. */
+let runFraction: number | null = null;
+
+/** The bar shows runFraction; without one it stays indeterminate (no value attribute). */
+function showProgress(bar: HTMLProgressElement): void {
+	if (runFraction !== null) {
+		bar.max = 1;
+		bar.value = runFraction;
+		bar.setAttribute('aria-valuetext', `${Math.round(runFraction * 100)} %`);
+	}
+}
 let runError: string | null = null;
 
 /** Charts drawn in the current render, destroyed before the next one. */
@@ -368,7 +379,9 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		const cancel = el('button', { type: 'button', class: 'secondary', id: 'cancel-button' }, 'Cancel');
 		cancel.addEventListener('click', () => post({ type: 'cancelRun' }));
 		buttons.append(cancel);
-		form.append(buttons, el('div', { class: 'progress', role: 'status' }, el('progress', { 'aria-label': running }), ` ${running}`));
+		const bar = el('progress', { 'aria-label': running, id: 'run-progress' }) as HTMLProgressElement;
+		showProgress(bar);
+		form.append(buttons, el('div', { class: 'progress', role: 'status' }, bar, ` ${running}`));
 	} else {
 		form.append(buttons);
 	}
@@ -553,7 +566,17 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			options = { ...options, useNpy: npy !== null };
 			render();
 			break;
+		case 'runProgress': {
+			// Updated in place: a re-render every 100 ms would move the keyboard focus.
+			runFraction = m.fraction;
+			const bar = document.getElementById('run-progress');
+			if (bar instanceof HTMLProgressElement) {
+				showProgress(bar);
+			}
+			break;
+		}
 		case 'runStarted':
+			runFraction = null;
 			running = `Running ${m.layerName} on (${m.shape.join(', ')})…`;
 			runError = null;
 			selected = m.layerName;
@@ -575,6 +598,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			compare = m;
 			compareResults = {};
 			selected = m.layerName;
+			runFraction = null;
 			running = `Comparing normalizations on (${m.shape.join(', ')})…`;
 			runError = null;
 			render();

@@ -27,5 +27,9 @@ describe('panel messages are validated on both sides', () => {
 		assert.ok(!isToPanel({ type: 'model', uri: 'file:///a.py', fileName: 'a.py', model: {}, explanations: {}, counting: {}, defaults: options }), 'a model without layers');
 		assert.ok(!isToPanel({ type: 'compare', layerName: 'bn', shape: [2, 3], entries: [], options: {} }));
 		assert.ok(!isToPanel({ type: 'unknown' }));
+		assert.ok(isToPanel({ type: 'runProgress', fraction: 0.25 }));
+		assert.ok(!isToPanel({ type: 'runProgress', fraction: 1.5 }));
+		assert.ok(!isToPanel({ type: 'runProgress', fraction: Number.NaN }));
+		assert.ok(!isToPanel({ type: 'runProgress', fraction: '50%' }));
 	});
 });

@@ -101,9 +101,9 @@ export class WasmKernels {
 	/**
 	 * The seeded sample for elements [from, from + x.length) of a tensor: standard draws (normal,
 	 * uniform or log-normal, counter-based: element i's value depends only on the seed and i), then each feature's
-	 * offset and scale. `check` runs between chunks (cancellation).
+	 * offset and scale. `check` runs before each chunk (cancellation), `advance` after it (progress).
 	 */
-	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number): void {
+	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number, advance: (elements: number) => void = () => undefined): void {
 		this.own(x);
 		const offset = arena.f32(features);
 		const scale = arena.f32(features);
@@ -118,6 +118,7 @@ export class WasmKernels {
 			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
 			const first = from + i;
 			this.k.shiftScale(at, n, Math.floor(first / inner) % features, first % inner, inner, features, offset.byteOffset, scale.byteOffset);
+			advance(n);
 		}
 	}
 

@@ -303,6 +303,15 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		}
 	}
 
+	it('a task counts its work in the shared progress counter: four passes of its elements', async () => {
+		const { progressUnits } = await import('../../../src/engine/progress');
+		for (const backend of ['wasm-simd', 'js'] as const) {
+			const progress = new SharedArrayBuffer(4);
+			await runTask({ kernel: NormalizeKernel, shape: [64, 4096], reducedAxes: [0], epsilon: 1e-3, seed: 3, distribution: 'normal', momentum: null, maxElements: 1 << 24, backend, progress });
+			assert.strictEqual(Atomics.load(new Int32Array(progress), 0), progressUnits(64 * 4096), backend);
+		}
+	});
+
 	it('a whole task gives the same statistics with backend wasm-simd and js', async () => {
 		const task: NormalizeTask = { kernel: NormalizeKernel, shape: [16, 9, 9, 12], reducedAxes: [0, 1, 2], epsilon: 1e-3, seed: 3, distribution: 'normal', momentum: null, maxElements: 1 << 24 };
 		const w = await runTask({ ...task, backend: 'wasm-simd' });

@@ -116,6 +116,18 @@ describe('engine pool (Piscina)', function () {
 		assert.ok(results.every((r) => r.maxMeanDeviation < 1e-5));
 	});
 
+	it('reports the progress of a long run, rising to the end (one task and a split run)', async () => {
+		for (const t of [big, bigSplit]) {
+			const seen: number[] = [];
+			const r = await pool.normalize(t, undefined, (f) => seen.push(f));
+			assert.ok(seen.length >= 2, `${r.backend}: ${seen.length} progress reports`);
+			assert.ok(
+				seen.every((f, i) => f > 0 && f <= 1 && (i === 0 || f > seen[i - 1])),
+				`${r.backend}: ${seen.map((f) => f.toFixed(3)).join(' ')}`,
+			);
+		}
+	});
+
 	it('refuses a tensor over the memory cap up front, naming the sizes', async () => {
 		await assert.rejects(pool.normalize({ ...task, shape: [1024, 1024, 1024], maxElements: 1 << 24 }), /needs 8192 MiB \(input and output\), above the limit of 128 MiB/);
 	});
