@@ -42,9 +42,11 @@ export class EnginePool {
 	/** Split runs share one memory layout: they run one after another. */
 	private splitQueue: Promise<unknown> = Promise.resolve();
 
+	/** @param progressPollMs how often a run's progress counter is read (tests read it more often). */
 	constructor(
 		private readonly workerFile: string,
 		private readonly maxThreads = 0,
+		private readonly progressPollMs = PROGRESS_POLL_MS,
 	) {}
 
 	private get piscina(): Piscina {
@@ -80,7 +82,7 @@ export class EnginePool {
 					last = fraction;
 					onProgress(fraction);
 				}
-			}, PROGRESS_POLL_MS);
+			}, this.progressPollMs);
 		}
 		try {
 			const pool = this.piscina;
