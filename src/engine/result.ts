@@ -34,9 +34,13 @@ export function deviations(mean: Float64Array, std: Float64Array): { maxMeanDevi
 	return { maxMeanDeviation, maxStdDeviation };
 }
 
-/** Values sampled for a histogram: every `stride`-th, so that at most 2^20 are binned. */
+/**
+ * Values sampled for a histogram: every `stride`-th, so that at most about 2^18 are binned — some
+ * 4,000 per bin of 64 on average, a 1.5 % noise the drawing cannot show, for a quarter of the time
+ * 2^20 took (binning is a JS loop: 2.3 ms per array and worker on 25.7 MB at 2^20).
+ */
 export function histogramStride(total: number): number {
-	return Math.max(1, Math.floor(total / (1 << 20)));
+	return Math.max(1, Math.floor(total / (1 << 18)));
 }
 
 /**

@@ -84,7 +84,7 @@ export interface NormalizeResult {
 	groupSize: number;
 	before: FeatureStats;
 	after: FeatureStats;
-	/** Histograms of all values before and after (on up to 2^20 evenly strided samples). */
+	/** Histograms of all values before and after (on up to about 2^18 evenly strided samples). */
 	histogramBefore: Histogram;
 	histogramAfter: Histogram;
 	/** Values that were NaN or ±Inf, per feature (those features' statistics are NaN). */

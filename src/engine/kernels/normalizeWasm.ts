@@ -57,16 +57,16 @@ export const enum RowsVariant {
 
 /**
  * Which channels-last statistics variant is fastest for C channels, as measured on the target CPU
- * (2-vCPU Zen 4, one thread, 25.7 MB: `npm run bench -- --only engine` prints the table,
- * BENCHMARKS.md keeps it): register tiles for C = 8 – 32 (27–28 GB/s), four rows per step to C = 64
- * and from C = 1024 (16–25 GB/s), one row per step in between (13–19 GB/s, where four interleaved
- * rows fall to 6–12 GB/s).
+ * (2-vCPU Zen 4, one thread, 25.7 MB; `npm run bench -- --only engine` prints the table and
+ * BENCHMARKS.md keeps four runs' medians): register tiles for C = 8 – 32 (24–26 GB/s), four rows
+ * per step up to C = 64 (23 GB/s), one row per step above (14–17 GB/s, where four interleaved rows
+ * fall to 6–14 GB/s and the tiles' strided walk to 7–13).
  */
 export function rowsVariantFor(C: number): RowsVariant {
 	if (C >= 8 && C <= 32) {
 		return RowsVariant.Tiles;
 	}
-	return C <= 64 || C >= 1024 ? RowsVariant.Four : RowsVariant.One;
+	return C <= 64 ? RowsVariant.Four : RowsVariant.One;
 }
 
 /** The SIMD kernels instantiated on `memory` (a shared WebAssembly.Memory). */

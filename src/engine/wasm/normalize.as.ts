@@ -30,10 +30,10 @@ export const ROWS_TILES = 2;
  * them. Three ways to walk the rows, none best for every C on this CPU
  * (shared/reference/performance.md and BENCHMARKS.md, "statistics kernels"):
  * - ROWS_ONE: one row per step, f32 partials in `scratch` (2·C floats), flushed every 32 rows;
- *   reads strictly in order, the only variant that stays fast at C = 128 – 512.
+ *   reads strictly in order, the only variant that stays fast from C = 96 up.
  * - ROWS_FOUR: four rows per step, so the partials are loaded and stored once per four rows;
- *   fastest for C = 48 – 96 and C ≥ 1024, but four interleaved row streams 512 B – 1 KiB apart read
- *   at a third of the speed (C = 128, 256).
+ *   fastest for C = 33 – 64, but four interleaved row streams 512 B – 1 KiB apart read at a third
+ *   of the speed (C = 128, 256).
  * - ROWS_TILES: eight channels at a time in registers over a tile of 16 rows; fastest up to C = 32.
  */
 export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, scratch: usize, variant: i32): void {
