@@ -453,50 +453,143 @@ function exp4(x: v128): v128 {
 	return f32x4.mul(p, scale);
 }
 
+/** Box–Muller's radius √(−2 ln u1) from a hash, u1 = (h >> 8 + 1) / 2^24 ∈ (0, 1]. */
+// @ts-ignore: decorator
+@inline
+function radius(h1: v128): v128 {
+	const u1 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.add(i32x4.shr_u(h1, 8), i32x4.splat(1))), f32x4.splat(1.0 / 16777216.0));
+	return f32x4.sqrt(f32x4.mul(f32x4.splat(-2), ln4(u1)));
+}
+
+/** Box–Muller's angle θ = 2π u2 − π from a hash, u2 = (h >> 8) / 2^24 ∈ [0, 1). */
+// @ts-ignore: decorator
+@inline
+function angle(h2: v128): v128 {
+	const u2 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(h2, 8)), f32x4.splat(1.0 / 16777216.0));
+	return f32x4.sub(f32x4.mul(u2, f32x4.splat(6.283185307179586)), f32x4.splat(3.141592653589793));
+}
+
+/** A uniform draw with mean 0 and variance 1 from a hash. */
+// @ts-ignore: decorator
+@inline
+function uniformOf(h: v128): v128 {
+	const u = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(h, 8)), f32x4.splat(1.0 / 16777216.0));
+	return f32x4.mul(f32x4.sub(u, f32x4.splat(0.5)), f32x4.splat(3.4641016151377544));
+}
+
+/** Log-normal e^(0.75·z) of a standard normal z. */
+// @ts-ignore: decorator
+@inline
+function logNormalOf(z: v128): v128 {
+	return exp4(f32x4.mul(z, f32x4.splat(0.75)));
+}
+
 /**
  * Standard draws for elements from, …, from + n − 1 into x (f32): normal (`kind` 0), uniform with
  * unit variance (`kind` 1), or log-normal e^(0.75·z) (`kind` 2). Blocks of 8 elements aligned in the
- * tensor's index space; the two blocks at the ends store only their elements inside the range.
+ * tensor's index space; the blocks at the ends store only their elements inside the range. Whole
+ * blocks go two at a time, their steps interleaved: each block is one long dependency chain (hashes,
+ * ln, sqrt, the cos and sin polynomials), and two side by side run 1.3× faster.
  */
 export function fillStandard(x: usize, from: u32, n: i32, seed: u32, kind: i32): void {
+	// One copy of the loop per kind (constant-folded), so that no branch sits inside it.
+	if (kind === 0) {
+		fillLoop(x, from, n, seed, 0);
+	} else if (kind === 1) {
+		fillLoop(x, from, n, seed, 1);
+	} else {
+		fillLoop(x, from, n, seed, 2);
+	}
+}
+
+// @ts-ignore: decorator
+@inline
+function fillLoop(x: usize, from: u32, n: i32, seed: u32, kind: i32): void {
 	const k1 = i32x4.splat(<i32>(seed * 0x9e3779b9 + 0x632be5ab));
 	const k2 = i32x4.splat(<i32>(seed * 0x85ebca6b + 0x7f4a7c15));
 	const step = i32x4(0, 1, 2, 3);
-	const scale24 = f32x4.splat(1.0 / 16777216.0);
+	const step4 = i32x4(4, 5, 6, 7);
 	const end = from + <u32>n;
-	for (let b = from & ~7; b < end; b += 8) {
-		const pairs = i32x4.add(i32x4.splat(<i32>(b >> 1)), step);
-		const h1 = lowbias(v128.xor(pairs, k1));
-		const h2 = lowbias(v128.xor(h1, k2));
-		const u2 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(h2, 8)), scale24);
-		let z0: v128;
-		let z1: v128;
+	let b = from & ~7;
+	if (b < from) {
+		fillBlock(x, from, end, b, k1, k2, kind);
+		b += 8;
+	}
+	for (; b + 16 <= end; b += 16) {
+		const pa = i32x4.add(i32x4.splat(<i32>(b >> 1)), step);
+		const pb = i32x4.add(i32x4.splat(<i32>(b >> 1)), step4);
+		const ha1 = lowbias(v128.xor(pa, k1));
+		const hb1 = lowbias(v128.xor(pb, k1));
+		const ha2 = lowbias(v128.xor(ha1, k2));
+		const hb2 = lowbias(v128.xor(hb1, k2));
+		let za0: v128;
+		let za1: v128;
+		let zb0: v128;
+		let zb1: v128;
 		if (kind !== 1) {
-			const u1 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.add(i32x4.shr_u(h1, 8), i32x4.splat(1))), scale24);
-			const r = f32x4.sqrt(f32x4.mul(f32x4.splat(-2), ln4(u1)));
-			const theta = f32x4.sub(f32x4.mul(u2, f32x4.splat(6.283185307179586)), f32x4.splat(3.141592653589793));
-			z0 = f32x4.mul(r, cos4(theta));
-			z1 = f32x4.mul(r, sin4(theta));
+			const ra = radius(ha1);
+			const rb = radius(hb1);
+			const ta = angle(ha2);
+			const tb = angle(hb2);
+			za0 = f32x4.mul(ra, cos4(ta));
+			zb0 = f32x4.mul(rb, cos4(tb));
+			za1 = f32x4.mul(ra, sin4(ta));
+			zb1 = f32x4.mul(rb, sin4(tb));
 			if (kind === 2) {
-				z0 = exp4(f32x4.mul(z0, f32x4.splat(0.75)));
-				z1 = exp4(f32x4.mul(z1, f32x4.splat(0.75)));
+				za0 = logNormalOf(za0);
+				zb0 = logNormalOf(zb0);
+				za1 = logNormalOf(za1);
+				zb1 = logNormalOf(zb1);
 			}
 		} else {
-			const u1 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(h1, 8)), scale24);
-			z0 = f32x4.mul(f32x4.sub(u1, f32x4.splat(0.5)), f32x4.splat(3.4641016151377544));
-			z1 = f32x4.mul(f32x4.sub(u2, f32x4.splat(0.5)), f32x4.splat(3.4641016151377544));
+			za0 = uniformOf(ha1);
+			zb0 = uniformOf(hb1);
+			za1 = uniformOf(ha2);
+			zb1 = uniformOf(hb2);
 		}
 		// Pair p gives elements 2p (z0) and 2p + 1 (z1).
-		const lo = v128.shuffle<f32>(z0, z1, 0, 4, 1, 5);
-		const hi = v128.shuffle<f32>(z0, z1, 2, 6, 3, 7);
-		if (b >= from && b + 8 <= end) {
-			const at = x + (<usize>(b - from) << 2);
-			v128.store(at, lo);
-			v128.store(at, hi, 16);
-		} else {
-			storeInside(x, from, end, b, lo);
-			storeInside(x, from, end, b + 4, hi);
+		const at = x + (<usize>(b - from) << 2);
+		v128.store(at, v128.shuffle<f32>(za0, za1, 0, 4, 1, 5));
+		v128.store(at, v128.shuffle<f32>(za0, za1, 2, 6, 3, 7), 16);
+		v128.store(at, v128.shuffle<f32>(zb0, zb1, 0, 4, 1, 5), 32);
+		v128.store(at, v128.shuffle<f32>(zb0, zb1, 2, 6, 3, 7), 48);
+	}
+	for (; b < end; b += 8) {
+		fillBlock(x, from, end, b, k1, k2, kind);
+	}
+}
+
+/** One block of 8 elements b … b + 7 (4 pairs): the values inside [from, end) are stored. */
+// @ts-ignore: decorator
+@inline
+function fillBlock(x: usize, from: u32, end: u32, b: u32, k1: v128, k2: v128, kind: i32): void {
+	const pairs = i32x4.add(i32x4.splat(<i32>(b >> 1)), i32x4(0, 1, 2, 3));
+	const h1 = lowbias(v128.xor(pairs, k1));
+	const h2 = lowbias(v128.xor(h1, k2));
+	let z0: v128;
+	let z1: v128;
+	if (kind !== 1) {
+		const r = radius(h1);
+		const theta = angle(h2);
+		z0 = f32x4.mul(r, cos4(theta));
+		z1 = f32x4.mul(r, sin4(theta));
+		if (kind === 2) {
+			z0 = logNormalOf(z0);
+			z1 = logNormalOf(z1);
 		}
+	} else {
+		z0 = uniformOf(h1);
+		z1 = uniformOf(h2);
+	}
+	const lo = v128.shuffle<f32>(z0, z1, 0, 4, 1, 5);
+	const hi = v128.shuffle<f32>(z0, z1, 2, 6, 3, 7);
+	if (b >= from && b + 8 <= end) {
+		const at = x + (<usize>(b - from) << 2);
+		v128.store(at, lo);
+		v128.store(at, hi, 16);
+	} else {
+		storeInside(x, from, end, b, lo);
+		storeInside(x, from, end, b + 4, hi);
 	}
 }
 
