@@ -4,7 +4,6 @@ import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
 import type { LayerExplanation } from '../protocol/analysis';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
-import { NormalizeKernel } from '../protocol/engineProtocol';
 import type { PanelRunResult, RunOptions } from '../protocol/webviewProtocol';
 import type { ExtensionConfig } from './config';
 
@@ -121,21 +120,9 @@ export class NormalizationRunner implements vscode.Disposable {
 		this.current = undefined;
 	}
 
-	/**
-	 * Starts the pool's threads and lets V8 tier up the kernels (a 2^20-element run channels-last and
-	 * one over planes: V8 optimises each wasm function once it has run a while), so that the first
-	 * real run is fast. Called a few seconds after activation, off its critical path; failures
-	 * are ignored here (a real run reports them).
-	 */
+	/** Warms the engine up (EnginePool.warmUp), a few seconds after activation, off its critical path. */
 	async warmUp(): Promise<void> {
-		const base = { kernel: NormalizeKernel, epsilon: 1e-3, seed: 0, distribution: 'normal', momentum: null, maxElements: 1 << 24 } as const;
-		try {
-			await this.pool.normalize({ ...base, shape: [256, 4096], reducedAxes: [0] });
-			await this.pool.normalize({ ...base, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] });
-			await this.pool.normalize({ ...base, shape: [4, 16], reducedAxes: [0] });
-		} catch {
-			// reported by the first real run instead
-		}
+		await this.pool.warmUp();
 	}
 
 	dispose(): void {
