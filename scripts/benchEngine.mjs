@@ -32,8 +32,6 @@ const require = createRequire(import.meta.url);
 const scriptRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = (root, ...p) => require(path.join(root, 'out', 'src', ...p));
 const EPS = 1e-3;
-/** The pool splits tensors from this size up (SPLIT_ELEMENTS in src/host/enginePool.ts). */
-const SPLIT_ELEMENTS = 1 << 20;
 /** The product's default pool size (setting 0): the cores, at most 8. */
 const POOL_THREADS = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 
@@ -495,7 +493,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { WasmKernels } = compiled(repoRoot, 'engine', 'kernels', 'normalizeWasm.js');
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
-	const { EnginePool } = compiled(repoRoot, 'host', 'enginePool.js');
+	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
 	const { controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	const maxN = Math.max(...cases.map(([, s]) => s.reduce((a, b) => a * b, 1)));

@@ -15,7 +15,7 @@ import { NormalizeKernel } from '../protocol/engineProtocol';
 const PROGRESS_POLL_MS = 100;
 
 /** Tensors from this size up are split among the workers (below it one task is faster). */
-const SPLIT_ELEMENTS = 1 << 20;
+export const SPLIT_ELEMENTS = 1 << 20;
 
 /** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
 function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
