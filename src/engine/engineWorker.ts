@@ -9,6 +9,7 @@ import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
+import { fillStandardJs } from './sampleJs';
 import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
 import { abortSlabs, forwardSlab, Partial, SlabControl } from './slabs';
 import { progressCounter } from './progress';
@@ -49,7 +50,7 @@ function checker(task: NormalizeTask): () => void {
 	};
 }
 
-/** Values per generation chunk: each chunk has its own seed, so any slab can be generated alone. */
+/** Values per generation chunk: cancellation and progress are looked at between chunks. */
 const CHUNK = 1 << 16;
 
 /** Per-feature offsets and scales, so that normalization has something to undo. */
@@ -63,37 +64,29 @@ function featureShifts(features: number, seed: number): { offset: number[]; scal
 
 /**
  * Fills elements [from, to) of the sample tensor (x holds exactly those elements). The values depend
- * only on the seed and the element index, not on how the tensor is split among workers: each chunk
- * of CHUNK elements has its own generator. The feature of an element is tracked incrementally (a
- * division and a modulo per element cost more than drawing the value).
+ * only on the seed and the element index, not on how the tensor is split among workers: a
+ * counter-based generator (normalize.as.ts's fillStandard), then each feature's offset and scale in
+ * float32. Without WebAssembly SIMD, its scalar replica (sampleJs.ts) gives the same values bit for
+ * bit. `check` runs before each chunk (cancellation), `advance` after it (progress).
  */
 export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void, simd?: { kernels: WasmKernels; arena: Arena }, advance: (elements: number) => void = () => undefined): void {
-	const to = from + x.length;
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
 	const shifts = featureShifts(features, seed);
 	if (simd) {
-		// The sample in WebAssembly SIMD (several times faster than the JS draws below; a runtime
-		// without SIMD draws the same distributions with other values for a seed).
 		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance);
 		return;
 	}
-	const offset = Float64Array.from(shifts.offset);
-	const scale = Float64Array.from(shifts.scale);
-	const draw = sampler(distribution);
-	for (let c0 = Math.floor(from / CHUNK) * CHUNK; c0 < to; c0 += CHUNK) {
+	const offset = Float32Array.from(shifts.offset);
+	const scale = Float32Array.from(shifts.scale);
+	for (let i0 = 0; i0 < x.length; i0 += CHUNK) {
 		check();
-		const rng = new SeededRandom((seed ^ Math.imul(c0 / CHUNK + 1, 0x9e3779b1)) >>> 0);
-		const end = Math.min(to, c0 + CHUNK);
-		// Draws before `from` keep the chunk's stream aligned with the element index.
-		for (let i = c0; i < from; i++) {
-			draw(rng);
-		}
-		const start = Math.max(from, c0);
-		let c = Math.floor(start / inner) % features;
-		let k = start % inner;
-		for (let i = start; i < end; i++) {
-			x[i - from] = offset[c] + scale[c] * draw(rng);
+		const i1 = Math.min(x.length, i0 + CHUNK);
+		fillStandardJs(x.subarray(i0, i1), from + i0, seed >>> 0, distribution);
+		let c = Math.floor((from + i0) / inner) % features;
+		let k = (from + i0) % inner;
+		for (let i = i0; i < i1; i++) {
+			x[i] = Math.fround(offset[c] + Math.fround(scale[c] * x[i]));
 			if (++k === inner) {
 				k = 0;
 				if (++c === features) {
@@ -101,19 +94,7 @@ export function fillRange(x: Float32Array, from: number, shape: number[], featur
 				}
 			}
 		}
-		advance(end - start);
-	}
-}
-
-/** One draw of a distribution, scaled to mean 0 and variance 1 except for the log-normal. */
-function sampler(distribution: Distribution): (rng: SeededRandom) => number {
-	switch (distribution) {
-		case 'uniform':
-			return (rng) => Math.sqrt(12) * (rng.next() - 0.5);
-		case 'lognormal':
-			return (rng) => Math.exp(0.75 * rng.ziggurat());
-		default:
-			return (rng) => rng.ziggurat();
+		advance(i1 - i0);
 	}
 }
 

@@ -90,4 +90,32 @@ describe('the WebAssembly SIMD sample generator', () => {
 		// (kurtosis κ = 1.8), so ±0.02 is four standard errors around √12 (a normal sample gives ≈ 9).
 		assert.ok(Math.abs(range / usd - Math.sqrt(12)) < 0.02, `uniform range / σ = ${range / usd}`);
 	});
+
+	it('without SIMD, the scalar replica draws the very same values, bit for bit (every distribution, slabs starting mid-pair)', async () => {
+		const { WasmKernels } = await import('../../../src/engine/kernels/normalizeWasm');
+		const { Arena } = await import('../../../src/engine/kernels/arena');
+		const { fillRange } = await import('../../../src/engine/engineWorker');
+		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+		const kernels = await WasmKernels.create(memory);
+		const arena = new Arena(memory);
+		for (const [shape, axis] of [
+			[[20_001, 4], 1],
+			[[3, 5, 7, 11], 1],
+		] as const) {
+			const n = shape.reduce((a, b) => a * b, 1);
+			for (const distribution of ['normal', 'uniform', 'lognormal'] as const) {
+				for (const from of [0, 7, 1001]) {
+					const simd = arena.f32(n - from);
+					fillRange(simd, from, [...shape], axis, distribution, 9, () => undefined, { kernels, arena });
+					const js = new Float32Array(n - from);
+					fillRange(js, from, [...shape], axis, distribution, 9, () => undefined);
+					let differ = 0;
+					for (let i = 0; i < js.length; i++) {
+						differ += Object.is(js[i], simd[i]) ? 0 : 1;
+					}
+					assert.strictEqual(differ, 0, `${distribution} [${shape.join(', ')}] from ${from}: ${differ} of ${js.length} values differ (first: ${js.find((v, i) => !Object.is(v, simd[i]))})`);
+				}
+			}
+		}
+	});
 });
