@@ -98,6 +98,11 @@ export function fillRange(x: Float32Array, from: number, shape: number[], featur
 	}
 }
 
+/** The axis whose features get their own offset and scale in the sample (the same for one task and its slabs). */
+function sampleAxis(task: Pick<NormalizeTask, 'sampleFeatureAxis' | 'channelGroups' | 'shape'>, layout: ReductionLayout): number {
+	return task.sampleFeatureAxis ?? task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+}
+
 function validate(task: NormalizeTask): number {
 	if (!Array.isArray(task.shape) || task.shape.length < 1 || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
 		throw new Error(`The sample tensor needs a concrete shape of positive integers, got [${String(task.shape)}].`);
@@ -162,7 +167,7 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const check = checker(task);
 	const advance = progressCounter(task.progress);
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-	const featureAxis = task.sampleFeatureAxis ?? task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+	const featureAxis = sampleAxis(task, layout);
 	const k = task.backend === 'js' ? undefined : await wasm();
 	if (task.backend === 'wasm-simd' && !k) {
 		throw new Error('WebAssembly SIMD is not available in this runtime.');
@@ -253,6 +258,7 @@ export interface SlabTask {
 	seed: number;
 	distribution: Distribution;
 	sampleFeatureAxis?: number;
+	channelGroups?: NormalizeTask['channelGroups'];
 	mode?: NormalizeTask['mode'];
 	momentum: NormalizeTask['momentum'];
 	epsilon: number;
@@ -300,7 +306,7 @@ async function slabSetup(task: SlabTask) {
 	const memory = poolMemory();
 	poolKernels ??= WasmKernels.create(memory);
 	const k = await poolKernels;
-	const layout = reductionLayout(task.shape, task.reducedAxes);
+	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const inner = layout.block?.inner ?? 1;
 	const firstPlane = inner > 1 ? task.from / inner : 0;
 	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
@@ -320,7 +326,7 @@ export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	const control = task.control as SlabControl;
 	const t0 = performance.now();
 	try {
-		const featureAxis = task.sampleFeatureAxis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+		const featureAxis = sampleAxis(task, layout);
 		fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
 		check();
 	} catch (e) {

@@ -118,7 +118,7 @@ export class EnginePool {
 	}
 
 	private splittable(task: NormalizeTask): boolean {
-		if (this.threadCount < 2 || task.backend === 'js' || task.npyPath || task.channelGroups || task.gamma || task.beta || !simdSupported()) {
+		if (this.threadCount < 2 || task.backend === 'js' || task.npyPath || task.gamma || task.beta || !simdSupported()) {
 			return false;
 		}
 		if (!Array.isArray(task.shape) || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
@@ -128,7 +128,7 @@ export class EnginePool {
 		if (total < SPLIT_ELEMENTS || total > task.maxElements) {
 			return false;
 		}
-		const layout = reductionLayout(task.shape, task.reducedAxes);
+		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 		return layout.block !== null && layout.groups > 0;
 	}
 
@@ -142,7 +142,7 @@ export class EnginePool {
 		const started = performance.now();
 		const memory = this.memory as WebAssembly.Memory;
 		const total = task.shape.reduce((p, d) => p * d, 1);
-		const layout = reductionLayout(task.shape, task.reducedAxes);
+		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
 		const unit = inner === 1 ? g : inner;
@@ -162,7 +162,7 @@ export class EnginePool {
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const controlBlock = arena.f32(controlBytes(workers, g) / 4).fill(0);
 		const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
-		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress };
+		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress };
 		const runs = slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' }) as Promise<SlabForward>);
 		let forward: SlabForward[];
 		try {

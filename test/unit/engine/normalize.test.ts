@@ -206,6 +206,16 @@ describe('group normalization layout', () => {
 			assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g]);
 		}
 	});
+
+	it('channels first, GroupNorm is one contiguous block per (sample, group): floor(i / inner) is the group the odometer finds; channels last is not', async () => {
+		const { groupIndex } = await import('../../../src/engine/kernels/layout');
+		const layout = reductionLayout([2, 16, 3, 5], [1, 2, 3], { axis: 1, count: 4 });
+		assert.deepStrictEqual(layout.block, { inner: 4 * 3 * 5 });
+		const odometer = groupIndex({ ...layout, block: null });
+		odometer.forEach((g, i) => assert.strictEqual(Math.floor(i / 60) % layout.groups, g, `element ${i}`));
+		assert.strictEqual(reductionLayout([2, 3, 5, 16], [1, 2, 3], { axis: 3, count: 4 }).block, null);
+		assert.strictEqual(reductionLayout([2, 15, 3, 5], [1, 2, 3], { axis: 1, count: 4 }).block, null, '15 channels do not split into 4 groups');
+	});
 });
 
 describe('WebAssembly SIMD kernels against the float64 reference and the js kernels', () => {

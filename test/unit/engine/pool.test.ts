@@ -55,6 +55,20 @@ describe('engine pool (Piscina)', function () {
 		}
 	});
 
+	it('splits a channels-first GroupNorm too: the same per-(sample, group) statistics as the js kernels in one task', async () => {
+		const t = { ...task, shape: [16, 64, 32, 32], reducedAxes: [1, 2, 3], channelGroups: { axis: 1, count: 8 } };
+		const split = await pool.normalize(t);
+		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
+		const single = await pool.normalize({ ...t, backend: 'js' });
+		assert.strictEqual(split.features, 16 * 8);
+		for (let g = 0; g < 16 * 8; g++) {
+			assert.ok(Math.abs(split.before.mean[g] - single.before.mean[g]) <= 1e-6 * single.before.std[g], `mean ${g}`);
+			assert.ok(Math.abs(split.before.std[g] - single.before.std[g]) <= 1e-6 * single.before.std[g], `std ${g}`);
+			assert.strictEqual(split.before.min[g], single.before.min[g]);
+			assert.ok(Math.abs(split.after.mean[g]) < 1e-5);
+		}
+	});
+
 	it('the split path honours eval mode and the distribution like one worker does', async () => {
 		const t = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 } as const, mode: 'eval' as const, distribution: 'lognormal' as const };
 		const split = await pool.normalize(t);
