@@ -40,14 +40,18 @@ describe('seeded sample generator', () => {
 	});
 });
 
+/** The SIMD kernels on a fresh shared memory, an arena in it, and the engine's fillRange. */
+async function simdGenerator() {
+	const { WasmKernels } = await import('../../../src/engine/kernels/normalizeWasm');
+	const { Arena } = await import('../../../src/engine/kernels/arena');
+	const { fillRange } = await import('../../../src/engine/engineWorker');
+	const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+	return { kernels: await WasmKernels.create(memory), arena: new Arena(memory), fillRange };
+}
+
 describe('the WebAssembly SIMD sample generator', () => {
 	it('draws N(0, 1) per element (KS within the 1 % critical value), the same values for a slab as for the whole tensor', async () => {
-		const { WasmKernels } = await import('../../../src/engine/kernels/normalizeWasm');
-		const { Arena } = await import('../../../src/engine/kernels/arena');
-		const { fillRange } = await import('../../../src/engine/engineWorker');
-		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-		const kernels = await WasmKernels.create(memory);
-		const arena = new Arena(memory);
+		const { kernels, arena, fillRange } = await simdGenerator();
 		const shape = [100_003, 4];
 		const n = shape[0] * shape[1];
 		const whole = arena.f32(n);
@@ -92,12 +96,7 @@ describe('the WebAssembly SIMD sample generator', () => {
 	});
 
 	it('without SIMD, the scalar replica draws the very same values, bit for bit (every distribution, slabs starting mid-pair)', async () => {
-		const { WasmKernels } = await import('../../../src/engine/kernels/normalizeWasm');
-		const { Arena } = await import('../../../src/engine/kernels/arena');
-		const { fillRange } = await import('../../../src/engine/engineWorker');
-		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-		const kernels = await WasmKernels.create(memory);
-		const arena = new Arena(memory);
+		const { kernels, arena, fillRange } = await simdGenerator();
 		for (const [shape, axis] of [
 			[[20_001, 4], 1],
 			[[3, 5, 7, 11], 1],
