@@ -3,7 +3,7 @@ import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/e
 import { distributions, NormalizeKernel } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
-import { decodeNpy, npyHeader, NpyError } from './npy';
+import { decodeNpy, decodeValues, npyHeader, NpyError } from './npy';
 import { Arena } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
@@ -264,6 +264,8 @@ export interface SlabTask {
 	epsilon: number;
 	cancel?: SharedArrayBuffer;
 	progress?: SharedArrayBuffer;
+	/** A .npy run: each worker reads its slab's values from the file (C order, checked by the host). */
+	npy?: { path: string; descr: string; dataOffset: number; itemBytes: number };
 	/** Forward round: where the run's workers meet (src/engine/slabs.ts). */
 	control?: SlabControl;
 	/** Histogram round: the sampling stride and the ranges of x and y (known from the forward round). */
@@ -326,8 +328,11 @@ export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	const control = task.control as SlabControl;
 	const t0 = performance.now();
 	try {
-		const featureAxis = sampleAxis(task, layout);
-		fillRange(x, task.from, task.shape, featureAxis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
+		if (task.npy) {
+			readSlab(task.npy, task.from, x, check, advance);
+		} else {
+			fillRange(x, task.from, task.shape, sampleAxis(task, layout), task.distribution, task.seed, check, { kernels: k, arena }, advance);
+		}
 		check();
 	} catch (e) {
 		abortSlabs(k.memory, control);
@@ -348,6 +353,28 @@ export async function slabForward(task: SlabTask): Promise<SlabForward> {
 	const after = { counts: m.counts, mean: m.mean, m2: m.variance.map((v, c) => v * m.counts[c]) };
 	advance(x.length);
 	return { finite: true, before: f.partial, a, b, after, xMin: xRange.min, xMax: xRange.max, ms: { input, stats: f.statsMs, normalize: f.normalizeMs, extras: performance.now() - t1 } };
+}
+
+/** Reads elements [from, from + x.length) of a C-order .npy file's data into x, chunk by chunk. */
+function readSlab(npy: NonNullable<SlabTask['npy']>, from: number, x: Float32Array, check: () => void, advance: (elements: number) => void): void {
+	let fd: number;
+	try {
+		fd = fs.openSync(npy.path, 'r');
+	} catch (e) {
+		throw new Error(`Cannot read ${npy.path}: ${(e as Error).message}`);
+	}
+	try {
+		const buffer = new Uint8Array(CHUNK * npy.itemBytes);
+		for (let i0 = 0; i0 < x.length; i0 += CHUNK) {
+			check();
+			const n = Math.min(CHUNK, x.length - i0);
+			const got = fs.readSync(fd, buffer, 0, n * npy.itemBytes, npy.dataOffset + (from + i0) * npy.itemBytes);
+			wrapNpy(() => decodeValues(buffer.subarray(0, got), npy.descr, x.subarray(i0, i0 + n)));
+			advance(n);
+		}
+	} finally {
+		fs.closeSync(fd);
+	}
 }
 
 /** The histogram round: this slab's histogram counts of x and y over ranges known from the forward round. */

@@ -57,18 +57,36 @@ export function npyHeader(bytes: Uint8Array): NpyArray & { fortran: boolean; dat
 	return { descr, shape, fortran: fortran === 'True', dataOffset: start + headerLen };
 }
 
-/** Decodes the values into `out` (float32, C order); `out.length` must be the element count. */
-export function decodeNpy(bytes: Uint8Array, out: Float32Array): NpyArray {
-	const h = npyHeader(bytes);
-	const order = h.descr[0];
-	const kind = h.descr.slice(1);
+/** How to read one value of a dtype (little-endian or single-byte), or a clear error. */
+export function npyReader(descr: string): { bytes: number; get: (v: DataView, at: number) => number } {
+	const order = descr[0];
+	const kind = descr.slice(1);
 	if (order === '>' && kind !== 'i1' && kind !== 'u1' && kind !== 'b1') {
-		throw new NpyError(`Big-endian arrays (${h.descr}) are not supported; save with .astype('<f4').`);
+		throw new NpyError(`Big-endian arrays (${descr}) are not supported; save with .astype('<f4').`);
 	}
 	const reader = readers[kind];
 	if (!reader) {
-		throw new NpyError(`The .npy dtype ${h.descr} is not supported: use float32, float64 or an integer type.`);
+		throw new NpyError(`The .npy dtype ${descr} is not supported: use float32, float64 or an integer type.`);
 	}
+	return reader;
+}
+
+/** Decodes raw C-order values of `descr` (one slab of a file's data) into `out`, one per element. */
+export function decodeValues(bytes: Uint8Array, descr: string, out: Float32Array): void {
+	const reader = npyReader(descr);
+	if (bytes.length < out.length * reader.bytes) {
+		throw new NpyError(`The .npy file is truncated: ${out.length * reader.bytes} bytes were expected, ${bytes.length} are there.`);
+	}
+	const view = new DataView(bytes.buffer, bytes.byteOffset, out.length * reader.bytes);
+	for (let i = 0; i < out.length; i++) {
+		out[i] = reader.get(view, i * reader.bytes);
+	}
+}
+
+/** Decodes the values into `out` (float32, C order); `out.length` must be the element count. */
+export function decodeNpy(bytes: Uint8Array, out: Float32Array): NpyArray {
+	const h = npyHeader(bytes);
+	const reader = npyReader(h.descr);
 	const n = h.shape.reduce((p, d) => p * d, 1);
 	if (out.length !== n) {
 		throw new NpyError(`Internal: buffer of ${out.length} for ${n} values.`);
@@ -78,9 +96,7 @@ export function decodeNpy(bytes: Uint8Array, out: Float32Array): NpyArray {
 	}
 	const view = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, n * reader.bytes);
 	if (!h.fortran || h.shape.length < 2) {
-		for (let i = 0; i < n; i++) {
-			out[i] = reader.get(view, i * reader.bytes);
-		}
+		decodeValues(bytes.subarray(h.dataOffset), h.descr, out);
 	} else {
 		// Fortran order: the first index varies fastest. Walk the C-order output and compute each
 		// element's Fortran offset.

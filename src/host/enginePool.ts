@@ -8,6 +8,7 @@ import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } fro
 import type { SlabForward, SlabHistograms, SlabTask } from '../engine/engineWorker';
 import { abortSlabs, controlBytes, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
+import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
 
@@ -86,9 +87,9 @@ export class EnginePool {
 		}
 		try {
 			const pool = this.piscina;
-			const split = this.splittable(task);
-			if (split) {
-				const run = this.splitQueue.then(() => this.runSplit({ ...task, cancel, progress }, pool));
+			const plan = this.splitPlan(task);
+			if (plan) {
+				const run = this.splitQueue.then(() => this.runSplit({ ...plan.task, cancel, progress }, pool, plan.npy));
 				this.splitQueue = run.catch(() => undefined);
 				const r = await run;
 				if (r) {
@@ -117,19 +118,41 @@ export class EnginePool {
 		}
 	}
 
-	private splittable(task: NormalizeTask): boolean {
-		if (this.threadCount < 2 || task.backend === 'js' || task.npyPath || task.gamma || task.beta || !simdSupported()) {
-			return false;
+	/**
+	 * The task as a split run would do it, or `undefined` when one task is the way: below the split
+	 * size, the JS backend, γ / β, layouts the SIMD kernels do not cover, and .npy files that are not
+	 * plain C-order arrays of this layer's shape (the single task reads those, or says what is wrong).
+	 * A .npy run takes the file's shape (its batch) and lets each worker read its own slab.
+	 */
+	private splitPlan(task: NormalizeTask): { task: NormalizeTask; npy?: SlabTask['npy'] } | undefined {
+		if (this.threadCount < 2 || task.backend === 'js' || task.gamma || task.beta || !simdSupported()) {
+			return undefined;
+		}
+		let npy: SlabTask['npy'];
+		if (task.npyPath) {
+			try {
+				const info = readNpyInfo(task.npyPath);
+				const itemBytes = Number(info.descr.slice(2));
+				const n = info.shape.reduce((p, d) => p * d, 1);
+				const sameLayer = info.shape.length === task.shape.length && info.shape.every((d, i) => i === 0 || d === task.shape[i]);
+				if ((info.fortran && info.shape.length > 1) || !sameLayer || info.fileBytes < info.dataOffset + n * itemBytes) {
+					return undefined;
+				}
+				npy = { path: task.npyPath, descr: info.descr, dataOffset: info.dataOffset, itemBytes };
+				task = { ...task, shape: info.shape };
+			} catch {
+				return undefined;
+			}
 		}
 		if (!Array.isArray(task.shape) || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
-			return false;
+			return undefined;
 		}
 		const total = task.shape.reduce((p, d) => p * d, 1);
 		if (total < SPLIT_ELEMENTS || total > task.maxElements) {
-			return false;
+			return undefined;
 		}
 		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-		return layout.block !== null && layout.groups > 0;
+		return layout.block !== null && layout.groups > 0 ? { task, npy } : undefined;
 	}
 
 	/**
@@ -138,7 +161,7 @@ export class EnginePool {
 	 * at a barrier in shared memory, each merges all partials and normalizes its slab
 	 * (src/engine/slabs.ts). Round 2 bins the histograms, whose ranges round 1 found.
 	 */
-	private async runSplit(task: NormalizeTask, pool: Piscina): Promise<NormalizeResult | undefined> {
+	private async runSplit(task: NormalizeTask, pool: Piscina, npy?: SlabTask['npy']): Promise<NormalizeResult | undefined> {
 		const started = performance.now();
 		const memory = this.memory as WebAssembly.Memory;
 		const total = task.shape.reduce((p, d) => p * d, 1);
@@ -162,7 +185,7 @@ export class EnginePool {
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const controlBlock = arena.f32(controlBytes(workers, g) / 4).fill(0);
 		const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
-		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress };
+		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy };
 		const runs = slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' }) as Promise<SlabForward>);
 		let forward: SlabForward[];
 		try {

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { EnginePool } from '../../../src/host/enginePool';
 import { NormalizeKernel, NormalizeTask } from '../../../src/protocol/engineProtocol';
@@ -66,6 +68,54 @@ describe('engine pool (Piscina)', function () {
 			assert.ok(Math.abs(split.before.std[g] - single.before.std[g]) <= 1e-6 * single.before.std[g], `std ${g}`);
 			assert.strictEqual(split.before.min[g], single.before.min[g]);
 			assert.ok(Math.abs(split.after.mean[g]) < 1e-5);
+		}
+	});
+
+	it('splits a large .npy run too (C order: each worker reads its own slab of the file); Fortran order stays one task; both match the js kernels', async () => {
+		/** A float64 .npy of `shape` (C or Fortran order) with per-channel offsets, values from a formula. */
+		const write = (shape: number[], fortran: boolean) => {
+			const n = shape.reduce((a, b) => a * b, 1);
+			const header = `{'descr': '<f8', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}), }`;
+			const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+			const values = new Float64Array(n);
+			const [N, C, HW] = [shape[0], shape[1], shape[2] * shape[3]];
+			for (let i = 0; i < n; i++) {
+				// element i of the C-order tensor, stored at its own order's position
+				const c = Math.floor(i / HW) % C;
+				const v = 3 * c + Math.sin(i * 0.37) * (1 + c / C);
+				if (fortran) {
+					const nIdx = Math.floor(i / (C * HW));
+					const hw = i % HW;
+					const [h, w] = [Math.floor(hw / shape[3]), hw % shape[3]];
+					values[nIdx + N * (c + C * (h + shape[2] * w))] = v;
+				} else {
+					values[i] = v;
+				}
+			}
+			const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-npy-')), fortran ? 'f.npy' : 'c.npy');
+			const bytes = new Uint8Array(10 + padded.length + n * 8);
+			bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+			new DataView(bytes.buffer).setUint16(8, padded.length, true);
+			bytes.set(new TextEncoder().encode(padded), 10);
+			bytes.set(new Uint8Array(values.buffer), 10 + padded.length);
+			fs.writeFileSync(file, bytes);
+			return file;
+		};
+		const shape = [64, 64, 16, 16];
+		const t = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3] };
+		const c = write(shape, false);
+		const split = await pool.normalize({ ...t, npyPath: c });
+		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
+		assert.deepStrictEqual(split.shape, shape);
+		const js = await pool.normalize({ ...t, npyPath: c, backend: 'js' });
+		const f = await pool.normalize({ ...t, npyPath: write(shape, true) });
+		assert.strictEqual(f.backend, 'wasm-simd');
+		for (const r of [split, f]) {
+			for (let ch = 0; ch < 64; ch++) {
+				assert.ok(Math.abs(r.before.mean[ch] - js.before.mean[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} mean ${ch}`);
+				assert.ok(Math.abs(r.before.std[ch] - js.before.std[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} std ${ch}`);
+				assert.strictEqual(r.before.max[ch], js.before.max[ch]);
+			}
 		}
 	});
 
