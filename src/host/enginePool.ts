@@ -18,6 +18,15 @@ const PROGRESS_POLL_MS = 100;
 /** Tensors from this size up are split among the workers (below it one task is faster). */
 export const SPLIT_ELEMENTS = 1 << 20;
 
+/** The shape in a .npy file's header, or `undefined` if it cannot be read (the run will say why). */
+function npyShape(file: string): number[] | undefined {
+	try {
+		return readNpyInfo(file).shape;
+	} catch {
+		return undefined;
+	}
+}
+
 /** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
 function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
 	const counts = new Array<number>(bins).fill(0);
@@ -73,21 +82,23 @@ export class EnginePool {
 		// sends nothing (src/engine/progress.ts).
 		const progress = onProgress ? new SharedArrayBuffer(4) : undefined;
 		let poll: ReturnType<typeof setInterval> | undefined;
-		if (progress && onProgress) {
-			const counter = new Int32Array(progress);
-			const units = Array.isArray(task.shape) ? progressUnits(task.shape.reduce((p, d) => p * d, 1)) : 1;
-			let last = -1;
-			poll = setInterval(() => {
-				const fraction = Math.min(1, Atomics.load(counter, 0) / units);
-				if (fraction !== last) {
-					last = fraction;
-					onProgress(fraction);
-				}
-			}, this.progressPollMs);
-		}
 		try {
 			const pool = this.piscina;
 			const plan = this.splitPlan(task);
+			if (progress && onProgress) {
+				// A .npy run's batch is the file's: the split plan has read it, a single task does.
+				const shape = plan?.task.shape ?? (task.npyPath ? npyShape(task.npyPath) : undefined) ?? task.shape;
+				const units = Array.isArray(shape) ? progressUnits(shape.reduce((p, d) => p * d, 1)) : 1;
+				const counter = new Int32Array(progress);
+				let last = -1;
+				poll = setInterval(() => {
+					const fraction = Math.min(1, Atomics.load(counter, 0) / units);
+					if (fraction !== last) {
+						last = fraction;
+						onProgress(fraction);
+					}
+				}, this.progressPollMs);
+			}
 			if (plan) {
 				const run = this.splitQueue.then(() => this.runSplit({ ...plan.task, cancel, progress }, pool, plan.npy));
 				this.splitQueue = run.catch(() => undefined);
