@@ -147,13 +147,15 @@ describe('engine pool (Piscina)', function () {
 	const bigSplit: NormalizeTask = { ...task, shape: [64, 128, 128, 32], reducedAxes: [0, 1, 2], distribution: 'lognormal' };
 
 	it('cancels a split run whose workers meet at a barrier; the next split run is right', async () => {
+		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
+		const polled = new EnginePool(worker, 2, 1);
+		after(() => polled.dispose());
 		const controller = new AbortController();
-		const run = pool.normalize(bigSplit, controller.signal);
-		run.catch(() => undefined);
-		await new Promise((r) => setTimeout(r, 30));
-		controller.abort();
-		await assert.rejects(run, /cancelled/);
-		const next = await pool.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		await assert.rejects(
+			polled.normalize(bigSplit, controller.signal, (f) => f > 0 && controller.abort()),
+			/cancelled/,
+		);
+		const next = await polled.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
 		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
 		// std(y) = σ/√(σ² + ε) per channel, from the run's own σ.
 		const expected = Math.max(...Array.from(next.before.std, (s) => Math.abs(s / Math.sqrt(s * s + 1e-3) - 1)));
@@ -161,12 +163,18 @@ describe('engine pool (Piscina)', function () {
 	});
 
 	it('a worker that dies during a split run fails the run without leaving the other at the barrier; the next split run succeeds', async () => {
-		const run = pool.normalize(bigSplit);
-		run.catch(() => undefined);
-		await new Promise((r) => setTimeout(r, 30));
-		await pool.threads[0].terminate();
+		// A worker is stopped as soon as the run reports progress: mid-generation, whatever the machine's speed.
+		const polled = new EnginePool(worker, 2, 1);
+		after(() => polled.dispose());
+		let stopping: Promise<number> | undefined;
+		const run = polled.normalize(bigSplit, undefined, (f) => {
+			if (f > 0 && !stopping) {
+				stopping = polled.threads[0].terminate();
+			}
+		});
 		await assert.rejects(run, /engine worker stopped unexpectedly|Another engine worker/);
-		const next = await pool.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		await stopping;
+		const next = await polled.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
 		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
 		assert.ok(next.maxMeanDeviation < 1e-5);
 	});
