@@ -49,8 +49,12 @@ describe('engine pool (Piscina)', function () {
 		pool = new EnginePool(worker, 2);
 	});
 
+	/** Pools a test makes for itself (another progress poll interval), disposed after it. */
+	const extraPools: EnginePool[] = [];
+
 	afterEach(async () => {
 		await pool.dispose();
+		await Promise.all(extraPools.splice(0).map((p) => p.dispose()));
 	});
 
 	it('runs tasks in worker threads with the SIMD kernels', async () => {
@@ -149,7 +153,7 @@ describe('engine pool (Piscina)', function () {
 	it('cancels a split run whose workers meet at a barrier; the next split run is right', async () => {
 		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
-		after(() => polled.dispose());
+		extraPools.push(polled);
 		const controller = new AbortController();
 		await assert.rejects(
 			polled.normalize(bigSplit, controller.signal, (f) => f > 0 && controller.abort()),
@@ -165,7 +169,7 @@ describe('engine pool (Piscina)', function () {
 	it('a worker that dies during a split run fails the run without leaving the other at the barrier; the next split run succeeds', async () => {
 		// A worker is stopped as soon as the run reports progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
-		after(() => polled.dispose());
+		extraPools.push(polled);
 		let stopping: Promise<number> | undefined;
 		const run = polled.normalize(bigSplit, undefined, (f) => {
 			if (f > 0 && !stopping) {
@@ -193,7 +197,7 @@ describe('engine pool (Piscina)', function () {
 		// Read every 2 ms (the extension reads every 100 ms). What each run must show depends on how
 		// long it lasts: the JS run takes seconds, the split run about 0.1 s, the split .npy run less.
 		const polled = new EnginePool(worker, 2, 2);
-		after(() => polled.dispose());
+		extraPools.push(polled);
 		// A .npy run counts the file's batch (64), not the layer's (1), which would put the first pass at 100 %.
 		const npyRun: NormalizeTask = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3], npyPath: writeNpy([64, 64, 16, 16], false), backend: 'js' };
 		const runs: [NormalizeTask, (seen: number[]) => boolean][] = [
