@@ -11,7 +11,7 @@ import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
 import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
-import { abortSlabs, forwardSlab, Partial, SlabControl } from './slabs';
+import { abortSlabs, forwardSlab, SlabPartial, SlabControl } from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -276,12 +276,12 @@ export interface SlabTask {
 export interface SlabForward {
 	finite: boolean;
 	/** This slab's partial statistics of x (the host merges them in slot order, as the workers did). */
-	before: Partial;
+	before: SlabPartial;
 	/** y = x·a + b's a and b, as every worker computed them from the merged statistics. */
 	a: Float64Array;
 	b: Float64Array;
 	/** This slab's partial statistics of y, and x's per-group extremes. */
-	after?: Partial;
+	after?: SlabPartial;
 	xMin?: Float64Array;
 	xMax?: Float64Array;
 	/** Kernel times in this worker: generating the sample, statistics, normalize, the panel's extras. */

@@ -12,14 +12,14 @@ import type { WasmKernels } from './kernels/normalizeWasm';
  */
 
 /** Per-group partial statistics of one slab: counts, means and sums of squared deviations. */
-export interface Partial {
+export interface SlabPartial {
 	counts: Float64Array;
 	mean: Float64Array;
 	m2: Float64Array;
 }
 
 /** Chan's parallel merge of per-group partials, in float64 and in the order given. */
-export function mergePartials(parts: readonly Partial[], groups: number): { n: Float64Array; mean: Float64Array; variance: Float64Array } {
+export function mergePartials(parts: readonly SlabPartial[], groups: number): { n: Float64Array; mean: Float64Array; variance: Float64Array } {
 	const n = new Float64Array(groups);
 	const mean = new Float64Array(groups);
 	const m2 = new Float64Array(groups);
@@ -92,11 +92,11 @@ export function forwardSlab(
 	control: SlabControl,
 	fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> },
 	check: () => void,
-): { partial: Partial; merged: ReturnType<typeof mergePartials>; a: ArrayLike<number>; b: ArrayLike<number>; finite: boolean; statsMs: number; normalizeMs: number } {
+): { partial: SlabPartial; merged: ReturnType<typeof mergePartials>; a: ArrayLike<number>; b: ArrayLike<number>; finite: boolean; statsMs: number; normalizeMs: number } {
 	const memory = k.memory;
 	const g = layout.groups;
 	const barrier = new Int32Array(memory.buffer, control.barrier, 2);
-	let partial: Partial;
+	let partial: SlabPartial;
 	const t0 = performance.now();
 	try {
 		const m = k.moments(x, layout, arena, firstPlane, false);

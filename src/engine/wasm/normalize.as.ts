@@ -19,9 +19,9 @@ function flush4(S: usize, Q: usize, c: usize, s: v128, q: v128): void {
 }
 
 /** Channels-last variants of statsRows (the host picks one per C: see rowsVariantFor). */
-export const ROWS_ONE = 0;
-export const ROWS_FOUR = 1;
-export const ROWS_TILES = 2;
+const ROWS_ONE = 0;
+const ROWS_FOUR = 1;
+const ROWS_TILES = 2;
 
 /**
  * Channels-last statistics: `rows` rows of `C` floats at `x`. Adds Σ(x−K[c]) to S[c] and
