@@ -2,9 +2,10 @@
 // but the channel + normalize) and inference forward (given mean / variance), float32, on the
 // shapes of the issue and a size sweep 1e4–1e8. On the same tensors, in one run:
 //   engine           the product's dispatch (src/host/enginePool.ts): one pool task below 2^20
-//                    elements, above that one slab per worker in two rounds (statistics, Chan merge on
-//                    the host, normalize), Piscina round trips included, tensors already in the pool's
-//                    shared WebAssembly.Memory (zero copies);
+//                    elements, above that one slab per worker in one round (statistics, barrier in
+//                    shared memory, Chan merge in every worker, normalize: src/engine/slabs.ts),
+//                    Piscina round trips included, tensors already in the pool's shared
+//                    WebAssembly.Memory (zero copies);
 //   engineOneThread  the same SIMD kernels on the calling thread;
 //   copy             the physical limit: copying the same bytes once, best of a wasm SIMD loop and
 //                    TypedArray.set, on one thread and with every pool worker copying its share;
@@ -15,7 +16,7 @@
 //   naive            a plain two-pass JS loop.
 // The peers are installed in tools/bench-peers (on first use, without install scripts).
 //
-// `node scripts/benchEngine.mjs [--json] [--filter TEXT]` runs this part alone (after a build of
+// `node scripts/benchEngine.mjs [--json] [--filter TEXT] [--no-peers]` runs this part alone (after a build of
 // out/, e.g. `npx tsc -p test/unit`). This module is also the bench pool's worker file: Piscina
 // loads it in each worker and calls the task functions exported at the end.
 import { spawnSync } from 'node:child_process';
@@ -497,7 +498,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	const maxN = Math.max(...cases.map(([, s]) => s.reduce((a, b) => a * b, 1)));
-	const peers = ensurePeers(repoRoot, log);
+	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
 
 	// One shared memory for everything: the pool's workers and this thread see the same tensors.
 	const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
@@ -806,8 +807,8 @@ function benchKernels(k, xAll, yAll, scratch, reductionLayout, log) {
 	const gb = (bytes, ms) => bytes / ms / 1e6;
 	const r = { warm: 5, runs: 15 };
 	const out = { bytes: n * 4, copy: gb(8 * n, timeSync(() => k.copy(x, y), r)), rows: {}, planes: {} };
-	const variants = { one: 0, four: 1, tiles: 2 };
-	for (const C of [16, 32, 64, 96, 128, 256, 512, 1024]) {
+	const variants = { one: 0, four: 1, tiles: 2, staged: 3 };
+	for (const C of [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024]) {
 		const l = reductionLayout([n / C, C], [0]);
 		const row = {};
 		for (const [name, v] of Object.entries(variants)) {
@@ -828,9 +829,9 @@ function benchKernels(k, xAll, yAll, scratch, reductionLayout, log) {
 		};
 	}
 	const f = (v) => v.toFixed(1).padStart(5);
-	log(`kernels, one thread, 25.7 MB, GB/s (copy ${f(out.copy)}): channels-last statistics one / four / tiles · extremes · normalize`);
+	log(`kernels, one thread, 25.7 MB, GB/s (copy ${f(out.copy)}): channels-last statistics one / four / tiles / staged · extremes · normalize`);
 	for (const [C, row] of Object.entries(out.rows)) {
-		log(`  C = ${String(C).padEnd(5)} ${f(row.one)} / ${f(row.four)} / ${f(row.tiles)} · ${f(row.extremes)} · ${f(row.normalize)}`);
+		log(`  C = ${String(C).padEnd(5)} ${f(row.one)} / ${f(row.four)} / ${f(row.tiles)} / ${f(row.staged)} · ${f(row.extremes)} · ${f(row.normalize)}`);
 	}
 	for (const [P, row] of Object.entries(out.planes)) {
 		log(`  planes of ${P}: statistics ${f(row.stats)} · extremes ${f(row.extremes)} · normalize ${f(row.normalize)}`);
@@ -914,7 +915,7 @@ export async function copy(task) {
 if (isMainThread && process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	const json = process.argv.includes('--json');
 	const at = process.argv.indexOf('--filter');
-	const result = await benchEngine(scriptRoot, json ? () => undefined : console.log, { filter: at > 0 ? process.argv[at + 1] : undefined });
+	const result = await benchEngine(scriptRoot, json ? () => undefined : console.log, { filter: at > 0 ? process.argv[at + 1] : undefined, peers: !process.argv.includes('--no-peers') });
 	if (json) {
 		console.log(JSON.stringify(result, null, 2));
 	}

@@ -48,25 +48,30 @@ function wasmFile(): string {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** statsRows's ways of walking channels-last rows (ROWS_ONE, ROWS_FOUR, ROWS_TILES in normalize.as.ts). */
+/** statsRows's ways of walking channels-last rows (ROWS_ONE, ROWS_FOUR, ROWS_TILES, ROWS_STAGED in normalize.as.ts). */
 export const enum RowsVariant {
 	One = 0,
 	Four = 1,
 	Tiles = 2,
+	Staged = 3,
 }
 
 /**
  * Which channels-last statistics variant is fastest for C channels, as measured on the target CPU
  * (2-vCPU Zen 4, one thread, 25.7 MB; `npm run bench -- --only engine` prints the table and
- * BENCHMARKS.md keeps four runs' medians): register tiles for C = 8 – 32 (24–26 GB/s), four rows
- * per step up to C = 64 (23 GB/s), one row per step above (14–17 GB/s, where four interleaved rows
- * fall to 6–14 GB/s and the tiles' strided walk to 7–13).
+ * BENCHMARKS.md keeps the runs' medians): register tiles for C = 8 – 32 (24–27 GB/s), four rows
+ * per step up to C = 64 (23–24 GB/s), staged blocks up to C = 384 (18–23 GB/s, where one row per
+ * step gives 12–18 and four interleaved rows or the tiles' strided walk from memory 7–14), one row
+ * per step above (15–18).
  */
 export function rowsVariantFor(C: number): RowsVariant {
 	if (C >= 8 && C <= 32) {
 		return RowsVariant.Tiles;
 	}
-	return C <= 64 ? RowsVariant.Four : RowsVariant.One;
+	if (C <= 64) {
+		return RowsVariant.Four;
+	}
+	return C <= 384 ? RowsVariant.Staged : RowsVariant.One;
 }
 
 /** The SIMD kernels instantiated on `memory` (a shared WebAssembly.Memory). */

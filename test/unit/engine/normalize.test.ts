@@ -286,18 +286,20 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 	}
 
 	// Every channels-last walk of statsRows (rowsVariantFor picks one per C) on shapes that reach its
-	// edge cases: odd row counts (tiles step two rows), C4 odd (tiles reuse the previous vector), a
-	// scalar channel tail, flush blocks of 32 / 64 rows not dividing the row count.
-	for (const shape of [[67, 12], [33, 8], [131, 20], [70, 64], [45, 130], [9, 1030], [5, 6]]) {
+	// edge cases: odd row counts (tiles step two rows), C4 odd (tiles reuse the previous vector; staged
+	// takes the last vector alone), a scalar channel tail, flush blocks of 32 / 64 / ~128 rows and
+	// staged blocks of 6–14 rows not dividing the row count, and long columns (f32 partials flushed
+	// to f64 many times).
+	for (const shape of [[67, 12], [33, 8], [131, 20], [70, 64], [45, 130], [9, 1030], [5, 6], [300, 68], [257, 100], [4001, 96], [1000, 258]]) {
 		for (const [label, offset, scale] of [
 			['standard data', 0.5, 1],
 			['mean 1e4, std 1e-2', 1e4, 1e-2],
 		] as const) {
-			it(`statsRows variants one / four / tiles on [${shape.join(', ')}], ${label}: mean and variance within 1e-6 of float64`, async () => {
+			it(`statsRows variants one / four / tiles / staged on [${shape.join(', ')}], ${label}: mean and variance within 1e-6 of float64`, async () => {
 				const { RowsVariant } = await import('../../../src/engine/kernels/normalizeWasm');
 				const src = sample(shape, offset, scale, 11);
 				const ref = reference(src, shape, [0]);
-				for (const variant of [RowsVariant.One, RowsVariant.Four, RowsVariant.Tiles]) {
+				for (const variant of [RowsVariant.One, RowsVariant.Four, RowsVariant.Tiles, RowsVariant.Staged]) {
 					arena.reset();
 					const x = arena.f32(src.length);
 					x.set(src);
