@@ -2,8 +2,8 @@
 // but the channel + normalize) and inference forward (given mean / variance), float32, on the
 // shapes of the issue and a size sweep 1e4–1e8. On the same tensors, in one run:
 //   engine           the product's dispatch (src/host/enginePool.ts): one pool task below 2^20
-//                    elements, above that one slab per worker in one round (statistics, barrier in
-//                    shared memory, Chan merge in every worker, normalize: src/engine/slabs.ts),
+//                    elements, above that one task per worker in one round (chunks claimed from shared
+//                    counters: statistics, Chan merge in every worker, normalize: src/engine/slabs.ts),
 //                    Piscina round trips included, tensors already in the pool's shared
 //                    WebAssembly.Memory (zero copies);
 //   engineOneThread  the same SIMD kernels on the calling thread;
@@ -495,7 +495,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
 	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
-	const { controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
+	const { chunkPlan, controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	const maxN = Math.max(...cases.map(([, s]) => s.reduce((a, b) => a * b, 1)));
 	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
@@ -507,7 +507,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const yAll = arena.f32(maxN);
 	const workAreas = Array.from({ length: POOL_THREADS }, () => arena.f32(65536 + 16 * 16384).byteOffset);
 	// The split forward's meeting point (src/engine/slabs.ts), zeroed before every run as the product does.
-	const controlBlock = arena.f32(controlBytes(POOL_THREADS, 16384) / 4);
+	const controlBlock = arena.f32((4 << 20) / 4 + 1024);
 	const scratch = new Arena(memory, arena.f32(1 << 20).byteOffset);
 	const k = await WasmKernels.create(memory);
 	const pool = new Piscina({ filename: fileURLToPath(import.meta.url), minThreads: POOL_THREADS, maxThreads: POOL_THREADS, idleTimeout: 60_000, workerData: { memory, repoRoot } });
@@ -536,7 +536,6 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const unit = inner === 1 ? l.groups : inner;
 		const units = n / unit;
 		const workers = Math.min(POOL_THREADS, units);
-		const slabs = Array.from({ length: workers }, (_, w) => ({ from: Math.floor((units * w) / workers) * unit, to: Math.floor((units * (w + 1)) / workers) * unit, work: workAreas[w] }));
 		const base = { shape, reducedAxes, x: x.byteOffset, y: y.byteOffset };
 		const split = POOL_THREADS >= 2 && n >= SPLIT_ELEMENTS;
 		const folded = (m) => {
@@ -551,15 +550,17 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			x,
 			y,
 			split,
-			dispatch: split ? `${workers} slabs` : 'one pool task',
+			dispatch: split ? `${workers} workers claiming chunks` : 'one pool task',
 			async engineTrain() {
 				if (!split) {
 					return pool.run({ ...base, from: 0, to: n, work: workAreas[0] }, { name: 'whole' });
 				}
-				// One round, as the product's slabForward: statistics, barrier, merge, normalize in each worker.
-				controlBlock.subarray(0, 4).fill(0);
-				const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
-				const parts = await Promise.all(slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' })));
+				// One round, as the product's splitForward: the workers claim chunks to reduce, merge
+				// every chunk's partials, and claim chunks to normalize.
+				const plan = chunkPlan(n, unit, l.groups, workers);
+				controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
+				const control = { at: controlBlock.byteOffset };
+				const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control }, { name: 'splitForward' })));
 				return parts[0].merged;
 			},
 			oneThreadTrain() {
@@ -573,8 +574,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				if (!split) {
 					return () => pool.run({ ...base, from: 0, to: n, work: workAreas[0], mean: stats.mean, variance: stats.variance }, { name: 'whole' });
 				}
+				// The second phase of the product's split run alone: chunks claimed and normalized.
 				const ab = folded(stats);
-				return () => Promise.all(slabs.map((s) => pool.run({ ...base, ...s, ...ab }, { name: 'slabNormalize' })));
+				const plan = chunkPlan(n, unit, l.groups, workers);
+				return () => {
+					controlBlock.subarray(0, 8).fill(0);
+					const control = { at: controlBlock.byteOffset };
+					return Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, ...ab }, { name: 'splitNormalize' })));
+				};
 			},
 			oneThreadInfer(stats) {
 				return () => {
@@ -710,7 +717,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				copyMs: { oneThread: copyOneThread, workers: copyWorkersMs },
 				percentOfCopy,
 				gbPerS: { engine: ((train ? 12 : 8) * n) / ms.engine / 1e6, copy: (8 * n) / copyMs / 1e6 },
-				dispatch: split ? `${o.dispatch}, ${train ? 'one round (statistics, barrier, normalize)' : 'one round'}` : o.dispatch,
+				dispatch: split ? `${o.dispatch}, ${train ? 'one round (statistics, merge, normalize)' : 'one round'}` : o.dispatch,
 				onnxruntimeConfig: (train ? ortTrain : ortInfer)?.config ?? null,
 				onnxruntimeTried: (train ? ortTrain : ortInfer)?.tried ?? null,
 			};
@@ -864,29 +871,36 @@ export function ping() {
 }
 
 /**
- * A split run's one round: the product's BatchNorm forward on this slab (forwardSlab, shared with
- * src/engine/engineWorker.ts's slabForward, which also generates the slab first and computes the
- * panel's extras after it).
+ * A split run's one round: the product's BatchNorm forward (forwardChunks, shared with
+ * src/engine/engineWorker.ts's splitForward, which also generates each chunk first and computes the
+ * panel's extras after normalizing it).
  */
-export async function slabForward(task) {
-	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
+export async function splitForward(task) {
+	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
 	const k = await kernels;
-	const { forwardSlab } = compiled(repoRoot, 'engine', 'slabs.js');
-	const { layout, firstPlane, arena } = slabLayout(repoRoot, memory, task);
+	const { forwardChunks } = compiled(repoRoot, 'engine', 'slabs.js');
+	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
+	const n = task.plan.units * task.plan.unit;
+	const x = new Float32Array(memory.buffer, task.x, n);
+	const y = new Float32Array(memory.buffer, task.y, n);
 	const fold = (m) => {
 		const a = m.variance.map((v) => 1 / Math.sqrt(v + EPS));
 		return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
 	};
-	const f = forwardSlab(k, layout, x, y, arena, firstPlane, task.control, fold, () => undefined);
+	const f = forwardChunks(k, layout, x, y, arena, task.plan, task.control, { fold, check: () => undefined, extras: false });
 	return { merged: f.merged };
 }
 
-/** Inference on a split run: y = x·a + b on this slab. */
-export async function slabNormalize(task) {
-	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
+/** Inference on a split run: y = x·a + b on the chunks this worker claims (normalizeChunks). */
+export async function splitNormalize(task) {
+	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
 	const k = await kernels;
-	const { layout, firstPlane, arena } = slabLayout(repoRoot, memory, task);
-	k.normalizeFolded(x, y, layout, task.a, task.b, arena, firstPlane);
+	const { normalizeChunks } = compiled(repoRoot, 'engine', 'slabs.js');
+	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
+	const n = task.plan.units * task.plan.unit;
+	const x = new Float32Array(memory.buffer, task.x, n);
+	const y = new Float32Array(memory.buffer, task.y, n);
+	normalizeChunks(k, layout, x, y, arena, task.plan, task.control, task.a, task.b, { check: () => undefined, extras: false });
 	return 0;
 }
 

@@ -11,7 +11,7 @@ import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
 import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
-import { abortSlabs, forwardSlab, SlabPartial, SlabControl } from './slabs';
+import { ChunkControl, ChunkPlan, forwardChunks } from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -244,17 +244,14 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 
 //#region slabs: one large tensor split among the pool's workers, in a pool-wide shared memory
 
-/** One worker's share of a tensor that lives in the pool-wide memory (see src/host/enginePool.ts). */
-export interface SlabTask {
+/** A split run's task for one worker: the whole tensor, which lives in the pool-wide memory (see src/host/enginePool.ts). */
+export interface SplitTask {
 	shape: number[];
 	reducedAxes: number[];
-	/** Byte offsets of x and y in the pool memory, and of this slab's private work area. */
+	/** Byte offsets of x and y in the pool memory, and of this task's private work area. */
 	x: number;
 	y: number;
 	work: number;
-	/** The slab: elements [from, to) of the tensor, on whole rows or whole planes. */
-	from: number;
-	to: number;
 	seed: number;
 	distribution: Distribution;
 	sampleFeatureAxis?: number;
@@ -264,28 +261,32 @@ export interface SlabTask {
 	epsilon: number;
 	cancel?: SharedArrayBuffer;
 	progress?: SharedArrayBuffer;
-	/** A .npy run: each worker reads its slab's values from the file (C order, checked by the host). */
+	/** A .npy run: each worker reads the chunks it claims from the file (C order, checked by the host). */
 	npy?: { path: string; descr: string; dataOffset: number; itemBytes: number };
-	/** Forward round: where the run's workers meet (src/engine/slabs.ts). */
-	control?: SlabControl;
-	/** Histogram round: the sampling stride and the ranges of x and y (known from the forward round). */
-	hist?: { stride: number; bins: number; x: [number, number]; y: [number, number] };
+	/** The chunks the workers claim, and where they meet (src/engine/slabs.ts). */
+	plan: ChunkPlan;
+	control: ChunkControl;
 }
 
-/** What the forward round returns of one slab (merged on the host for the result). */
-export interface SlabForward {
+/** What one worker returns of a split run's forward (the statistics stay in shared memory). */
+export interface SplitForward {
 	finite: boolean;
-	/** This slab's partial statistics of x (the host merges them in slot order, as the workers did). */
-	before: SlabPartial;
 	/** y = x·a + b's a and b, as every worker computed them from the merged statistics. */
 	a: Float64Array;
 	b: Float64Array;
-	/** This slab's partial statistics of y, and x's per-group extremes. */
-	after?: SlabPartial;
-	xMin?: Float64Array;
-	xMax?: Float64Array;
+	/** Chunks this worker reduced and normalized (the others' share is the rest). */
+	chunks: { stats: number; normalize: number };
 	/** Kernel times in this worker: generating the sample, statistics, normalize, the panel's extras. */
 	ms: { input: number; stats: number; normalize: number; extras: number };
+}
+
+/** The histogram round: a slab [from, to) of the tensor, the sampling stride and the ranges of x and y. */
+export interface HistogramTask {
+	x: number;
+	y: number;
+	from: number;
+	to: number;
+	hist: { stride: number; bins: number; x: [number, number]; y: [number, number] };
 }
 
 /** Histogram round: this slab's counts of its sampled values of x and y. */
@@ -297,66 +298,41 @@ export interface SlabHistograms {
 function poolMemory(): WebAssembly.Memory {
 	const m = (workerData as { memory?: WebAssembly.Memory } | undefined)?.memory;
 	if (!m) {
-		throw new Error('This pool has no shared memory for slab tasks.');
+		throw new Error('This pool has no shared memory for split runs.');
 	}
 	return m;
 }
 
 let poolKernels: Promise<WasmKernels> | undefined;
 
-async function slabSetup(task: SlabTask) {
+/**
+ * A split run's one round in this worker: claim chunks, generate (or read) and reduce each, then,
+ * once every chunk is reduced, merge and normalize claimed chunks, with what the panel shows beyond
+ * the forward: x's per-group extremes and the statistics of y (src/engine/slabs.ts). y's extremes
+ * follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
+ */
+export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const memory = poolMemory();
 	poolKernels ??= WasmKernels.create(memory);
 	const k = await poolKernels;
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-	const inner = layout.block?.inner ?? 1;
-	const firstPlane = inner > 1 ? task.from / inner : 0;
-	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
-	return { k, layout, firstPlane, x: view(task.x), y: view(task.y), arena: new Arena(memory, task.work) };
-}
-
-/**
- * The forward round of a split run: generate this slab of the sample tensor, then the BatchNorm
- * forward on it (statistics, barrier with the other workers, merge, normalize: src/engine/slabs.ts),
- * then what the panel shows beyond the forward: x's per-group extremes and the statistics of y.
- * y's extremes follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
- */
-export async function slabForward(task: SlabTask): Promise<SlabForward> {
-	const { k, layout, firstPlane, x, y, arena } = await slabSetup(task);
+	const total = task.plan.units * task.plan.unit;
+	const x = new Float32Array(memory.buffer, task.x, total);
+	const y = new Float32Array(memory.buffer, task.y, total);
+	const arena = new Arena(memory, task.work);
 	const check = checker({ cancel: task.cancel } as NormalizeTask);
 	const advance = progressCounter(task.progress);
-	const control = task.control as SlabControl;
-	const t0 = performance.now();
-	try {
-		if (task.npy) {
-			readSlab(task.npy, task.from, x, check, advance);
-		} else {
-			fillRange(x, task.from, task.shape, sampleAxis(task, layout), task.distribution, task.seed, check, { kernels: k, arena }, advance);
-		}
-		check();
-	} catch (e) {
-		abortSlabs(k.memory, control);
-		throw e;
-	}
-	const input = performance.now() - t0;
-	const f = forwardSlab(k, layout, x, y, arena, firstPlane, control, (merged) => foldedFor(task, merged), check);
-	advance(2 * x.length);
-	const a = Float64Array.from(f.a);
-	const b = Float64Array.from(f.b);
-	if (!f.finite) {
-		return { finite: false, before: f.partial, a, b, ms: { input, stats: f.statsMs, normalize: 0, extras: 0 } };
-	}
-	check();
-	const t1 = performance.now();
-	const xRange = k.extremes(x, layout, arena, firstPlane);
-	const m = k.moments(y, layout, arena, firstPlane, false);
-	const after = { counts: m.counts, mean: m.mean, m2: m.variance.map((v, c) => v * m.counts[c]) };
-	advance(x.length);
-	return { finite: true, before: f.partial, a, b, after, xMin: xRange.min, xMax: xRange.max, ms: { input, stats: f.statsMs, normalize: f.normalizeMs, extras: performance.now() - t1 } };
+	const axis = sampleAxis(task, layout);
+	const npy = task.npy;
+	const produce = npy
+		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
+		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
+	const f = forwardChunks(k, layout, x, y, arena, task.plan, task.control, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, advance });
+	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms };
 }
 
-/** Reads elements [from, from + x.length) of a C-order .npy file's data into x, chunk by chunk. */
-function readSlab(npy: NonNullable<SlabTask['npy']>, from: number, x: Float32Array, check: () => void, advance: (elements: number) => void): void {
+/** Reads elements [from, from + x.length) of a C-order .npy file's data into x, piece by piece. */
+function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32Array, check: () => void, advance: (elements: number) => void): void {
 	let fd: number;
 	try {
 		fd = fs.openSync(npy.path, 'r');
@@ -378,10 +354,10 @@ function readSlab(npy: NonNullable<SlabTask['npy']>, from: number, x: Float32Arr
 }
 
 /** The histogram round: this slab's histogram counts of x and y over ranges known from the forward round. */
-export function slabHistograms(task: SlabTask): SlabHistograms {
+export function slabHistograms(task: HistogramTask): SlabHistograms {
 	const memory = poolMemory();
 	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
-	const h = task.hist as NonNullable<SlabTask['hist']>;
+	const h = task.hist;
 	return { histX: binCounts(view(task.x), task.from, h.stride, h.x[0], h.x[1], h.bins), histY: binCounts(view(task.y), task.from, h.stride, h.y[0], h.y[1], h.bins) };
 }
 

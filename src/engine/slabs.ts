@@ -5,10 +5,17 @@ import type { WasmKernels } from './kernels/normalizeWasm';
 
 /**
  * One large tensor split among the pool's workers (shared by the engine worker and the benchmark's
- * replay of it). The BatchNorm forward is one pool round: every worker reduces its slab, publishes
- * its partial statistics in shared memory, waits at a barrier for the others, merges all partials
- * itself (Chan, in slot order, so every worker gets bit-identical μ, σ²) and normalizes its slab.
- * A second round through the host would cost a round trip of 0.2–0.8 ms here (BENCHMARKS.md).
+ * replay of it). The BatchNorm forward is one pool round, one task per worker, over chunks of whole
+ * rows or planes that the workers claim from shared counters: each worker generates (or reads) and
+ * reduces the chunks it claims and publishes each chunk's partial statistics; once every chunk is
+ * reduced, each worker merges all partials itself (Chan, in chunk order, so every worker gets
+ * bit-identical μ, σ² whoever reduced what) and claims chunks to normalize.
+ *
+ * Why claim rather than give each worker a fixed half: on this 2-vCPU VM the scheduler now and then
+ * wakes both workers on the same CPU, and the second starts 1–5 ms late (measured: BENCHMARKS.md);
+ * with fixed halves the whole run waited for it at the barrier, while with claimed chunks the worker
+ * that runs takes what the other has not started. A worker that never starts cannot block a run.
+ * Why not a round trip through the host between the passes: 0.2–0.8 ms here.
  */
 
 /** Per-group partial statistics of one slab: counts, means and sums of squared deviations. */
@@ -41,116 +48,284 @@ export function mergePartials(parts: readonly SlabPartial[], groups: number): { 
 	return { n, mean, variance };
 }
 
-/** Where a split run's workers meet: byte offsets in the pool memory, laid out by `controlBytes`. */
-export interface SlabControl {
-	/** Int32 [arrived, abort]. */
-	barrier: number;
-	/** Float64 [workers][3][groups]: each slot's counts, means and M2. */
-	partials: number;
-	workers: number;
-	slot: number;
+/** A tensor cut into `chunks` runs of whole units (rows or planes) for the workers to claim. */
+export interface ChunkPlan {
+	chunks: number;
+	/** Elements per unit: a row (channels last) or a plane. */
+	unit: number;
+	units: number;
 }
 
-/** Bytes a split run's control block needs (the barrier, then the partials, 8-aligned). */
-export function controlBytes(workers: number, groups: number): number {
-	return 16 + 24 * workers * groups;
+/** Elements [from, to) of chunk c: units ⌊units·c/chunks⌋ up to ⌊units·(c+1)/chunks⌋. */
+export function chunkRange(plan: ChunkPlan, c: number): [number, number] {
+	return [Math.floor((plan.units * c) / plan.chunks) * plan.unit, Math.floor((plan.units * (c + 1)) / plan.chunks) * plan.unit];
 }
 
-/** Thrown in a worker whose peer failed before the barrier (the host reports the peer's error). */
+/** About 2 MiB of float32 per chunk: small enough to even out a late worker, large enough that a chunk's fixed costs (a few µs) vanish. */
+const CHUNK_ELEMENTS = 1 << 19;
+
+/** The partials of all chunks together stay under this (LayerNorm-like layouts have a group per sample). */
+const PARTIALS_BYTES = 4 << 20;
+
+/** Float64 values a chunk publishes per group: x's count, mean, M2; y's count, mean, M2; x's min, max. */
+const PER_GROUP = 8;
+
+/** How a split run of `total` elements in units of `unit` (`groups` groups) is cut for `workers` workers. */
+export function chunkPlan(total: number, unit: number, groups: number, workers: number): ChunkPlan {
+	const units = total / unit;
+	const byMemory = Math.floor(PARTIALS_BYTES / (8 * PER_GROUP * groups));
+	const chunks = Math.max(1, Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))));
+	return { chunks, unit, units };
+}
+
+/** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
+export interface ChunkControl {
+	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT), then Float64 partials. */
+	at: number;
+}
+
+const CLAIM_STATS = 0;
+const DONE_STATS = 1;
+const CLAIM_NORMALIZE = 2;
+const ABORT = 3;
+const COUNTER_BYTES = 32;
+
+/** Bytes a split run's control block needs (zeroed by the host before the run). */
+export function controlBytes(plan: ChunkPlan, groups: number): number {
+	return COUNTER_BYTES + 8 * PER_GROUP * groups * plan.chunks;
+}
+
+/** Chunk c's published values: [x count, mean, M2, y count, mean, M2, x min, x max] × groups. */
+function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, groups: number, c: number) {
+	const at = control.at + COUNTER_BYTES + 8 * PER_GROUP * groups * c;
+	const v = (i: number) => new Float64Array(memory.buffer, at + 8 * i * groups, groups);
+	return { before: { counts: v(0), mean: v(1), m2: v(2) }, after: { counts: v(3), mean: v(4), m2: v(5) }, min: v(6), max: v(7) };
+}
+
+/** Thrown in a worker whose peer failed (the host reports the peer's error). */
 export class PeerFailed extends Error {
 	constructor() {
 		super('Another engine worker of this run failed.');
 	}
 }
 
-/** The host's side of the barrier: a failed or lost worker must release the others. */
-export function abortSlabs(memory: WebAssembly.Memory, control: Pick<SlabControl, 'barrier'>): void {
-	const b = new Int32Array(memory.buffer, control.barrier, 2);
-	Atomics.store(b, 1, 1);
-	Atomics.notify(b, 0);
+/** The host's side: a failed or lost worker must release the others waiting for its chunks. */
+export function abortRun(memory: WebAssembly.Memory, control: ChunkControl): void {
+	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	Atomics.store(counters, ABORT, 1);
+	Atomics.notify(counters, DONE_STATS);
 }
 
-/** How often a worker waiting at the barrier looks at the cancel and abort flags. */
-const BARRIER_POLL_MS = 5;
+/** How often a worker waiting for the others' chunks looks at the cancel and abort flags. */
+const WAIT_POLL_MS = 5;
 
-/** How long a worker waits at the barrier for a peer that never comes (a lost worker). */
-const BARRIER_TIMEOUT_MS = 30_000;
+/** How long a worker waits for chunks that another worker claimed and never finished (a lost worker). */
+const WAIT_TIMEOUT_MS = 30_000;
+
+/** What one worker did in a split run's forward. */
+export interface ChunkedForward {
+	merged: ReturnType<typeof mergePartials>;
+	a: ArrayLike<number>;
+	b: ArrayLike<number>;
+	/** false when the data has NaN / Inf: nothing was normalized. */
+	finite: boolean;
+	/** Chunks this worker reduced and normalized. */
+	chunks: { stats: number; normalize: number };
+	/** Milliseconds this worker spent producing its chunks, reducing, normalizing, on the extras. */
+	ms: { input: number; stats: number; normalize: number; extras: number };
+}
 
 /**
- * The forward on one slab: statistics, barrier, merge, normalize. `fold` turns the merged
- * statistics into y = x·a + b's per-group a and b (batch statistics or running ones); `check`
- * throws when the run is cancelled. Returns this slab's partial, the merged statistics and a, b
- * — or `finite: false` (nothing normalized) when the data has NaN / Inf.
+ * One worker's part of a split run's forward. `x`, `y` are the whole tensor; `produce` fills a
+ * claimed chunk of x first (the seeded sample or a .npy read; omitted when x is already there);
+ * `fold` turns the merged statistics into y = x·a + b's per-group a, b; `check` throws when the run
+ * is cancelled. With `extras`, each normalized chunk also publishes x's extremes and y's
+ * statistics, read while the chunk is still in cache (the panel shows them; the forward does not
+ * need them). Every pass over a chunk is counted with `advance`.
  */
-export function forwardSlab(
+export function forwardChunks(
 	k: WasmKernels,
 	layout: ReductionLayout,
 	x: Float32Array,
 	y: Float32Array,
 	arena: Arena,
-	firstPlane: number,
-	control: SlabControl,
-	fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> },
-	check: () => void,
-): { partial: SlabPartial; merged: ReturnType<typeof mergePartials>; a: ArrayLike<number>; b: ArrayLike<number>; finite: boolean; statsMs: number; normalizeMs: number } {
+	plan: ChunkPlan,
+	control: ChunkControl,
+	opts: {
+		produce?: (from: number, chunk: Float32Array) => void;
+		fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> };
+		check: () => void;
+		extras: boolean;
+		advance?: (elements: number) => void;
+	},
+): ChunkedForward {
 	const memory = k.memory;
 	const g = layout.groups;
-	const barrier = new Int32Array(memory.buffer, control.barrier, 2);
-	let partial: SlabPartial;
-	const t0 = performance.now();
-	try {
-		const m = k.moments(x, layout, arena, firstPlane, false);
-		partial = { counts: m.counts, mean: m.mean, m2: m.variance.map((v, c) => v * m.counts[c]) };
-		const slots = new Float64Array(memory.buffer, control.partials, 3 * g * control.workers);
-		const at = 3 * g * control.slot;
-		slots.set(partial.counts, at);
-		slots.set(partial.mean, at + g);
-		slots.set(partial.m2, at + 2 * g);
-	} catch (e) {
-		abortSlabs(memory, control);
-		throw e;
-	}
-	const statsMs = performance.now() - t0;
-	// The barrier: the last to arrive wakes the others; waiters poll cancellation and abort.
-	if (Atomics.add(barrier, 0, 1) + 1 === control.workers) {
-		Atomics.notify(barrier, 0);
-	} else {
-		const deadline = performance.now() + BARRIER_TIMEOUT_MS;
-		for (;;) {
-			const arrived = Atomics.load(barrier, 0);
-			if (arrived >= control.workers) {
-				break;
-			}
-			if (Atomics.load(barrier, 1) !== 0) {
+	const inner = (layout.block as { inner: number }).inner;
+	const planeOf = (from: number) => (inner > 1 ? from / inner : 0);
+	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	const advance = opts.advance ?? (() => undefined);
+	const ms = { input: 0, stats: 0, normalize: 0, extras: 0 };
+	const mine = { stats: 0, normalize: 0 };
+	// Phase 1: produce and reduce claimed chunks.
+	for (;;) {
+		const c = Atomics.add(counters, CLAIM_STATS, 1);
+		if (c >= plan.chunks) {
+			break;
+		}
+		try {
+			if (Atomics.load(counters, ABORT) !== 0) {
 				throw new PeerFailed();
 			}
-			try {
-				check();
-			} catch (e) {
-				abortSlabs(memory, control);
-				throw e;
+			opts.check();
+			const [from, to] = chunkRange(plan, c);
+			const xc = x.subarray(from, to);
+			const t0 = performance.now();
+			if (opts.produce) {
+				arena.reset();
+				opts.produce(from, xc);
 			}
-			if (performance.now() > deadline) {
-				abortSlabs(memory, control);
-				throw new Error(`An engine worker waited ${BARRIER_TIMEOUT_MS / 1000} s for the others of its run.`);
+			const t1 = performance.now();
+			arena.reset();
+			const m = k.moments(xc, layout, arena, planeOf(from), false);
+			const slot = chunkSlots(memory, control, g, c).before;
+			slot.counts.set(m.counts);
+			slot.mean.set(m.mean);
+			for (let j = 0; j < g; j++) {
+				slot.m2[j] = m.variance[j] * m.counts[j];
 			}
-			Atomics.wait(barrier, 0, arrived, BARRIER_POLL_MS);
+			ms.input += t1 - t0;
+			ms.stats += performance.now() - t1;
+			advance(to - from);
+			mine.stats++;
+		} catch (e) {
+			if (!(e instanceof PeerFailed)) {
+				abortRun(memory, control);
+			}
+			throw e;
+		}
+		if (Atomics.add(counters, DONE_STATS, 1) + 1 === plan.chunks) {
+			Atomics.notify(counters, DONE_STATS);
 		}
 	}
-	check();
-	const slots = new Float64Array(memory.buffer, control.partials, 3 * g * control.workers);
-	const parts = Array.from({ length: control.workers }, (_, w) => ({
-		counts: slots.subarray(3 * g * w, 3 * g * w + g),
-		mean: slots.subarray(3 * g * w + g, 3 * g * w + 2 * g),
-		m2: slots.subarray(3 * g * w + 2 * g, 3 * g * (w + 1)),
-	}));
-	const merged = mergePartials(parts, g);
+	// Every chunk must be reduced before anyone merges; the others' last chunks are at most a chunk away.
+	const deadline = performance.now() + WAIT_TIMEOUT_MS;
+	for (;;) {
+		const done = Atomics.load(counters, DONE_STATS);
+		if (done >= plan.chunks) {
+			break;
+		}
+		if (Atomics.load(counters, ABORT) !== 0) {
+			throw new PeerFailed();
+		}
+		try {
+			opts.check();
+		} catch (e) {
+			abortRun(memory, control);
+			throw e;
+		}
+		if (performance.now() > deadline) {
+			abortRun(memory, control);
+			throw new Error(`An engine worker waited ${WAIT_TIMEOUT_MS / 1000} s for the other workers of its run.`);
+		}
+		Atomics.wait(counters, DONE_STATS, done, WAIT_POLL_MS);
+	}
+	opts.check();
+	const merged = mergePartials(
+		Array.from({ length: plan.chunks }, (_, c) => chunkSlots(memory, control, g, c).before),
+		g,
+	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { partial, merged, a: [], b: [], finite, statsMs, normalizeMs: 0 };
+		return { merged, a: [], b: [], finite, chunks: mine, ms };
 	}
-	const { a, b } = fold(merged);
-	const t1 = performance.now();
-	k.normalizeFolded(x, y, layout, a, b, arena, firstPlane);
-	return { partial, merged, a, b, finite, statsMs, normalizeMs: performance.now() - t1 };
+	const { a, b } = opts.fold(merged);
+	const done = normalizeChunks(k, layout, x, y, arena, plan, control, a, b, opts);
+	return { merged, a, b, finite, chunks: { stats: mine.stats, normalize: done.chunks }, ms: { ...ms, normalize: done.ms.normalize, extras: done.ms.extras } };
+}
+
+/**
+ * Phase 2 of a split run (and the whole of an inference run with given a, b): claim chunks, the
+ * last reduced first (the likeliest still in cache), and normalize them; with `extras`, publish x's
+ * extremes and y's statistics of each (see forwardChunks).
+ */
+export function normalizeChunks(
+	k: WasmKernels,
+	layout: ReductionLayout,
+	x: Float32Array,
+	y: Float32Array,
+	arena: Arena,
+	plan: ChunkPlan,
+	control: ChunkControl,
+	a: ArrayLike<number>,
+	b: ArrayLike<number>,
+	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void },
+): { chunks: number; ms: { normalize: number; extras: number } } {
+	const memory = k.memory;
+	const g = layout.groups;
+	const inner = (layout.block as { inner: number }).inner;
+	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	const advance = opts.advance ?? (() => undefined);
+	const ms = { normalize: 0, extras: 0 };
+	let chunks = 0;
+	for (;;) {
+		const claim = Atomics.add(counters, CLAIM_NORMALIZE, 1);
+		if (claim >= plan.chunks) {
+			break;
+		}
+		if (Atomics.load(counters, ABORT) !== 0) {
+			throw new PeerFailed();
+		}
+		opts.check();
+		const c = plan.chunks - 1 - claim;
+		const [from, to] = chunkRange(plan, c);
+		const plane = inner > 1 ? from / inner : 0;
+		const xc = x.subarray(from, to);
+		const yc = y.subarray(from, to);
+		const t0 = performance.now();
+		arena.reset();
+		k.normalizeFolded(xc, yc, layout, a, b, arena, plane);
+		const t1 = performance.now();
+		ms.normalize += t1 - t0;
+		advance(to - from);
+		if (opts.extras) {
+			const slot = chunkSlots(memory, control, g, c);
+			arena.reset();
+			const range = k.extremes(xc, layout, arena, plane);
+			slot.min.set(range.min);
+			slot.max.set(range.max);
+			arena.reset();
+			const m = k.moments(yc, layout, arena, plane, false);
+			slot.after.counts.set(m.counts);
+			slot.after.mean.set(m.mean);
+			for (let j = 0; j < g; j++) {
+				slot.after.m2[j] = m.variance[j] * m.counts[j];
+			}
+			ms.extras += performance.now() - t1;
+			advance(to - from);
+		}
+		chunks++;
+	}
+	return { chunks, ms };
+}
+
+/** The host's reading of a finished run's chunks: partial statistics of x and y and x's extremes, in chunk order. */
+export function chunkResults(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number): { before: SlabPartial[]; after: SlabPartial[]; min: Float64Array; max: Float64Array } {
+	const before: SlabPartial[] = [];
+	const after: SlabPartial[] = [];
+	const min = new Float64Array(groups).fill(Infinity);
+	const max = new Float64Array(groups).fill(-Infinity);
+	for (let c = 0; c < plan.chunks; c++) {
+		const s = chunkSlots(memory, control, groups, c);
+		before.push(s.before);
+		after.push(s.after);
+		for (let j = 0; j < groups; j++) {
+			// A chunk has no values of a group it does not cover (planes): its count says so.
+			if (s.before.counts[j] > 0) {
+				min[j] = Math.min(min[j], s.min[j]);
+				max[j] = Math.max(max[j], s.max[j]);
+			}
+		}
+	}
+	return { before, after, min, max };
 }

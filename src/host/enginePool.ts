@@ -5,8 +5,8 @@ import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
-import type { SlabForward, SlabHistograms, SlabTask } from '../engine/engineWorker';
-import { abortSlabs, controlBytes, mergePartials } from '../engine/slabs';
+import type { HistogramTask, SlabHistograms, SplitForward, SplitTask } from '../engine/engineWorker';
+import { abortRun, chunkPlan, chunkResults, controlBytes, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
@@ -27,6 +27,11 @@ function npyShape(file: string): number[] | undefined {
 	}
 }
 
+/** Where the w-th of `workers` equal slabs of whole units starts (the histogram round's split). */
+function slabStart(w: number, workers: number, plan: { units: number; unit: number }): number {
+	return Math.floor((plan.units * w) / workers) * plan.unit;
+}
+
 /** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
 function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
 	const counts = new Array<number>(bins).fill(0);
@@ -42,8 +47,8 @@ function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, h
  * Host side of the engine, shared by the extension and the CLI: owns the Piscina pool, started
  * lazily on first use. Piscina's defaults (idle timeout "immediate", 1.5 × cores) would let workers
  * die between uses, so both are set explicitly. Large tensors live in one shared WebAssembly.Memory
- * handed to every worker, and are processed in slabs by all workers at once: round 1 generates and
- * reduces each slab, the host merges the partial statistics (Chan), round 2 normalizes each slab.
+ * handed to every worker, and are processed by all workers at once in chunks they claim: round 1
+ * generates, reduces and normalizes (src/engine/slabs.ts), round 2 bins the histograms.
  */
 export class EnginePool {
 	private pool: Piscina | undefined;
@@ -133,13 +138,13 @@ export class EnginePool {
 	 * The task as a split run would do it, or `undefined` when one task is the way: below the split
 	 * size, the JS backend, γ / β, layouts the SIMD kernels do not cover, and .npy files that are not
 	 * plain C-order arrays of this layer's shape (the single task reads those, or says what is wrong).
-	 * A .npy run takes the file's shape (its batch) and lets each worker read its own slab.
+	 * A .npy run takes the file's shape (its batch) and lets each worker read the chunks it claims.
 	 */
-	private splitPlan(task: NormalizeTask): { task: NormalizeTask; npy?: SlabTask['npy'] } | undefined {
+	private splitPlan(task: NormalizeTask): { task: NormalizeTask; npy?: SplitTask['npy'] } | undefined {
 		if (this.threadCount < 2 || task.backend === 'js' || task.gamma || task.beta || !simdSupported()) {
 			return undefined;
 		}
-		let npy: SlabTask['npy'];
+		let npy: SplitTask['npy'];
 		if (task.npyPath) {
 			try {
 				const info = readNpyInfo(task.npyPath);
@@ -168,11 +173,11 @@ export class EnginePool {
 
 	/**
 	 * The split run; `undefined` when the data has NaN / Inf (the single task counts them exactly).
-	 * Round 1 is the forward itself: every worker generates and reduces its slab, the workers meet
-	 * at a barrier in shared memory, each merges all partials and normalizes its slab
+	 * Round 1 is the forward itself: one task per worker; the workers claim chunks to generate and
+	 * reduce, merge every chunk's partials once all are reduced, and claim chunks to normalize
 	 * (src/engine/slabs.ts). Round 2 bins the histograms, whose ranges round 1 found.
 	 */
-	private async runSplit(task: NormalizeTask, pool: Piscina, npy?: SlabTask['npy']): Promise<NormalizeResult | undefined> {
+	private async runSplit(task: NormalizeTask, pool: Piscina, npy?: SplitTask['npy']): Promise<NormalizeResult | undefined> {
 		const started = performance.now();
 		const memory = this.memory as WebAssembly.Memory;
 		const total = task.shape.reduce((p, d) => p * d, 1);
@@ -180,31 +185,25 @@ export class EnginePool {
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
 		const unit = inner === 1 ? g : inner;
-		const units = total / unit;
-		const workers = Math.min(this.threadCount, units);
+		const workers = Math.min(this.threadCount, total / unit);
+		const plan = chunkPlan(total, unit, g, workers);
 		const arena = new Arena(memory);
 		const x = arena.f32(total);
 		const y = arena.f32(total);
-		const slabs = Array.from({ length: workers }, (_, w) => {
-			const from = Math.floor((units * w) / workers) * unit;
-			const to = Math.floor((units * (w + 1)) / workers) * unit;
-			const planes = inner === 1 ? 0 : (to - from) / inner;
-			// A private work area per slab for the kernels' accumulators (sized generously).
-			const work = arena.f32(65536 + 16 * (g + planes)).byteOffset;
-			return { from, to, work };
-		});
+		// A private work area per task for the kernels' accumulators (sized for the largest chunk).
+		const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
+		const work = Array.from({ length: workers }, () => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset);
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
-		const controlBlock = arena.f32(controlBytes(workers, g) / 4).fill(0);
-		const control = { barrier: controlBlock.byteOffset, partials: controlBlock.byteOffset + 16, workers };
-		const base: Omit<SlabTask, 'from' | 'to' | 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy };
-		const runs = slabs.map((s, slot) => pool.run({ ...base, ...s, control: { ...control, slot } }, { name: 'slabForward' }) as Promise<SlabForward>);
-		let forward: SlabForward[];
+		const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
+		const base: Omit<SplitTask, 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy, plan, control };
+		const runs = work.map((w) => pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>);
+		let forward: SplitForward[];
 		try {
 			forward = await Promise.all(runs);
 		} catch (e) {
-			// A worker that failed or died must not leave the others waiting at the barrier, nor let
+			// A worker that failed or died must not leave the others waiting for its chunks, nor let
 			// them write into memory that the next run re-uses: release and stop them, and wait.
-			abortSlabs(memory, control);
+			abortRun(memory, control);
 			if (task.cancel) {
 				Atomics.store(new Int32Array(task.cancel), 0, 1);
 			}
@@ -215,21 +214,12 @@ export class EnginePool {
 			return undefined;
 		}
 		const t1 = performance.now();
-		// The host merges the partials in slot order, as the workers did: the same μ and σ².
-		const before = mergePartials(
-			forward.map((p) => p.before),
-			g,
-		);
-		const after = mergePartials(
-			forward.map((p) => p.after as NonNullable<SlabForward['after']>),
-			g,
-		);
-		const xMin = new Float64Array(g).fill(Infinity);
-		const xMax = new Float64Array(g).fill(-Infinity);
-		for (const p of forward) {
-			p.xMin?.forEach((v, c) => (xMin[c] = Math.min(xMin[c], v)));
-			p.xMax?.forEach((v, c) => (xMax[c] = Math.max(xMax[c], v)));
-		}
+		// The host merges the chunks' partials in chunk order, as the workers did: the same μ and σ².
+		const chunks = chunkResults(memory, control, plan, g);
+		const before = mergePartials(chunks.before, g);
+		const after = mergePartials(chunks.after, g);
+		const xMin = chunks.min;
+		const xMax = chunks.max;
 		// y's extremes from x's: the kernel's y = fl(fl(x·a) + b) (a, b in float32) is monotonic in x.
 		const { a, b } = forward[0];
 		const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
@@ -240,11 +230,12 @@ export class EnginePool {
 		const xRange = finiteRange(xMin, xMax);
 		const yRange = finiteRange(yMin, yMax);
 		const hist = { stride: histogramStride(total), bins, x: xRange, y: yRange };
-		const round2 = (await Promise.all(slabs.map((s) => pool.run({ ...base, ...s, hist }, { name: 'slabHistograms' })))) as SlabHistograms[];
+		const slabs = work.map((_, w): HistogramTask => ({ x: x.byteOffset, y: y.byteOffset, from: slabStart(w, workers, plan), to: slabStart(w + 1, workers, plan), hist }));
+		const round2 = (await Promise.all(slabs.map((s) => pool.run(s, { name: 'slabHistograms' })))) as SlabHistograms[];
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
-		const slowest = (key: keyof SlabForward['ms']) => Math.max(...forward.map((p) => p.ms[key]));
+		const slowest = (key: keyof SplitForward['ms']) => Math.max(...forward.map((p) => p.ms[key]));
 		const result: NormalizeResult = {
 			kernel: NormalizeKernel,
 			shape: task.shape,

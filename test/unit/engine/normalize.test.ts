@@ -315,6 +315,62 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		}
 	}
 
+	// The split run's chunk claiming (src/engine/slabs.ts), on this thread: one participant that finds
+	// no peer must do every chunk itself (a worker that never starts cannot block a run), a second
+	// that arrives after it must find nothing left and get the same merge, and the result must be the
+	// float64 reference whatever the chunking.
+	for (const [label, shape, reduced] of [
+		['channels last [300, 68]', [300, 68], [0]],
+		['planes NCHW [6, 5, 7, 9]', [6, 5, 7, 9], [0, 2, 3]],
+	] as const) {
+		it(`chunked forward on ${label}: a lone worker does every chunk; a late one finds none; statistics and y as float64`, async () => {
+			const { chunkPlan, controlBytes, forwardChunks, chunkResults, mergePartials } = await import('../../../src/engine/slabs');
+			const { Arena } = await import('../../../src/engine/kernels/arena');
+			const shp = [...shape];
+			const src = sample(shp, 1e4, 1e-2, 5);
+			const ref = reference(src, shp, [...reduced]);
+			const layout = reductionLayout(shp, [...reduced]);
+			const inner = (layout.block as { inner: number }).inner;
+			const unit = inner === 1 ? layout.groups : inner;
+			arena.reset();
+			const x = arena.f32(src.length);
+			const y = arena.f32(src.length);
+			x.set(src);
+			const plan = { ...chunkPlan(src.length, unit, layout.groups, 2), chunks: 7 };
+			const control = { at: arena.f32(controlBytes(plan, layout.groups) / 4).fill(0).byteOffset };
+			const work = new Arena(kernels.memory, arena.f32(1 << 16).byteOffset);
+			const fold = (m: { mean: Float64Array; variance: Float64Array }) => {
+				const a = m.variance.map((v) => 1 / Math.sqrt(v + 1e-3));
+				return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
+			};
+			const first = forwardChunks(kernels, layout, x, y, work, plan, control, { fold, check: () => undefined, extras: true });
+			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
+			const late = forwardChunks(kernels, layout, x, y, work, plan, control, { fold, check: () => undefined, extras: true });
+			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
+			assert.deepStrictEqual(Array.from(late.merged.mean), Array.from(first.merged.mean));
+			assert.deepStrictEqual(Array.from(late.merged.variance), Array.from(first.merged.variance));
+			const results = chunkResults(kernels.memory, control, plan, layout.groups);
+			const after = mergePartials(results.after, layout.groups);
+			for (let g = 0; g < ref.mean.length; g++) {
+				const sd = Math.sqrt(ref.variance[g]);
+				assert.ok(Math.abs(first.merged.mean[g] - ref.mean[g]) <= 1e-6 * sd + 1e-12 * Math.abs(ref.mean[g]), `mean[${g}]`);
+				assert.ok(Math.abs(first.merged.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `var[${g}]`);
+				// y = (x − μ)/√(σ² + ε): mean ≈ 0 and variance σ²/(σ² + ε), to the input's quantisation (ulp(1e4)/σ ≈ 0.1).
+				assert.ok(Math.abs(after.mean[g]) < 0.1 && Math.abs(after.variance[g] - ref.variance[g] / (ref.variance[g] + 1e-3)) < 0.05, `y[${g}]`);
+			}
+			// x's extremes, as published per chunk.
+			const lo = new Float64Array(layout.groups).fill(Infinity);
+			const hi = new Float64Array(layout.groups).fill(-Infinity);
+			src.forEach((v, i) => {
+				const gi = inner === 1 ? i % layout.groups : Math.floor(i / inner) % layout.groups;
+				lo[gi] = Math.min(lo[gi], v);
+				hi[gi] = Math.max(hi[gi], v);
+			});
+			assert.deepStrictEqual(Array.from(results.min), Array.from(lo));
+			assert.deepStrictEqual(Array.from(results.max), Array.from(hi));
+		});
+	}
+
 	it('a task counts its work in the shared progress counter: four passes of its elements', async () => {
 		const { progressUnits } = await import('../../../src/engine/progress');
 		for (const backend of ['wasm-simd', 'js'] as const) {

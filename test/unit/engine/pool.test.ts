@@ -150,7 +150,7 @@ describe('engine pool (Piscina)', function () {
 	/** A split run (WebAssembly, two workers) that lasts a while: 33.5 M generated values. */
 	const bigSplit: NormalizeTask = { ...task, shape: [64, 128, 128, 32], reducedAxes: [0, 1, 2], distribution: 'lognormal' };
 
-	it('cancels a split run whose workers meet at a barrier; the next split run is right', async () => {
+	it('cancels a split run whose workers claim chunks from shared counters; the next split run is right', async () => {
 		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
 		extraPools.push(polled);
@@ -166,7 +166,7 @@ describe('engine pool (Piscina)', function () {
 		assert.ok(next.maxMeanDeviation < 1e-5 && Math.abs(next.maxStdDeviation - expected) < 1e-6, `after: ${next.maxMeanDeviation}, ${next.maxStdDeviation} vs ${expected}`);
 	});
 
-	it('a worker that dies during a split run fails the run without leaving the other at the barrier; the next split run succeeds', async () => {
+	it('a worker that dies during a split run fails the run without leaving the other waiting for its chunks; the next split run succeeds', async () => {
 		// A worker is stopped as soon as the run reports progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
 		extraPools.push(polled);
@@ -183,7 +183,7 @@ describe('engine pool (Piscina)', function () {
 		assert.ok(next.maxMeanDeviation < 1e-5);
 	});
 
-	it('split runs and single tasks started together all finish (no barrier deadlock)', async () => {
+	it('split runs and single tasks started together all finish (no worker waits forever for another)', async () => {
 		const split = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] };
 		const results = await Promise.all([pool.normalize(split), pool.normalize(task), pool.normalize({ ...split, seed: 2 }), pool.normalize({ ...task, seed: 3 }), pool.normalize({ ...split, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] })]);
 		assert.deepStrictEqual(
