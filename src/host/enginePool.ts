@@ -18,6 +18,13 @@ const PROGRESS_POLL_MS = 100;
 /** Tensors from this size up are split among the workers (below it one task is faster). */
 export const SPLIT_ELEMENTS = 1 << 20;
 
+/**
+ * Layouts with more groups than this stay one task: every chunk of a split run publishes 8 float64
+ * per group (src/engine/slabs.ts), 8 MiB for two chunks at this count (LayerNorm over a few features
+ * of many samples has a group per sample).
+ */
+const SPLIT_MAX_GROUPS = 1 << 16;
+
 /** The shape in a .npy file's header, or `undefined` if it cannot be read (the run will say why). */
 function npyShape(file: string): number[] | undefined {
 	try {
@@ -168,7 +175,7 @@ export class EnginePool {
 			return undefined;
 		}
 		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-		return layout.block !== null && layout.groups > 0 ? { task, npy } : undefined;
+		return layout.block !== null && layout.groups > 0 && layout.groups <= SPLIT_MAX_GROUPS ? { task, npy } : undefined;
 	}
 
 	/**

@@ -105,7 +105,7 @@ describe('engine pool (Piscina)', function () {
 		}
 	});
 
-	it('splits a large .npy run too (C order: each worker reads its own slab of the file); Fortran order stays one task; both match the js kernels', async () => {
+	it('splits a large .npy run too (C order: each worker reads the chunks it claims from the file); Fortran order stays one task; both match the js kernels', async () => {
 		const shape = [64, 64, 16, 16];
 		const t = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3] };
 		const c = writeNpy(shape, false);
@@ -181,6 +181,15 @@ describe('engine pool (Piscina)', function () {
 		const next = await polled.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
 		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
 		assert.ok(next.maxMeanDeviation < 1e-5);
+	});
+
+	it('a layout with a group per sample beyond 65,536 groups stays one task (the split run publishes 8 values per group and chunk)', async () => {
+		const manyGroups = await pool.normalize({ ...task, shape: [70_000, 16], reducedAxes: [1] });
+		assert.strictEqual(manyGroups.backend, 'wasm-simd');
+		assert.strictEqual(manyGroups.features, 70_000);
+		const split = await pool.normalize({ ...task, shape: [65_536, 16], reducedAxes: [1] });
+		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
+		assert.ok(manyGroups.maxMeanDeviation < 1e-4 && split.maxMeanDeviation < 1e-4, `${manyGroups.maxMeanDeviation}, ${split.maxMeanDeviation}`);
 	});
 
 	it('split runs and single tasks started together all finish (no worker waits forever for another)', async () => {
