@@ -61,8 +61,12 @@ export function chunkRange(plan: ChunkPlan, c: number): [number, number] {
 	return [Math.floor((plan.units * c) / plan.chunks) * plan.unit, Math.floor((plan.units * (c + 1)) / plan.chunks) * plan.unit];
 }
 
-/** About 2 MiB of float32 per chunk: small enough to even out a late worker, large enough that a chunk's fixed costs (a few µs) vanish. */
-const CHUNK_ELEMENTS = 1 << 19;
+/**
+ * About 4 MiB of float32 per chunk (6 chunks for a 25 MB tensor): small enough to even out a late
+ * worker, large enough that the per-chunk work in JS stays small — with 2 MiB chunks the first run
+ * after the warm-up took 19–23 ms instead of 15–17 (25.7 MB, BENCHMARKS.md).
+ */
+const CHUNK_ELEMENTS = 1 << 20;
 
 /** The partials of all chunks together stay under this (LayerNorm-like layouts have a group per sample). */
 const PARTIALS_BYTES = 4 << 20;
