@@ -106,11 +106,23 @@ function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, groups: n
 	return { before: { counts: v(0), mean: v(1), m2: v(2) }, after: { counts: v(3), mean: v(4), m2: v(5) }, min: v(6), max: v(7) };
 }
 
+const PEER_FAILED = 'Another engine worker of this run failed.';
+
 /** Thrown in a worker whose peer failed (the host reports the peer's error). */
 export class PeerFailed extends Error {
 	constructor() {
-		super('Another engine worker of this run failed.');
+		super(PEER_FAILED);
 	}
+}
+
+/**
+ * Why a split run failed, from all its tasks' outcomes: the first error that is not a worker
+ * reporting that a peer failed (errors cross the thread boundary as plain errors, so by message),
+ * else `first` (the rejection that ended the wait).
+ */
+export function failureCause(outcomes: readonly PromiseSettledResult<unknown>[], first: unknown): unknown {
+	const cause = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof Error && o.reason.message.includes(PEER_FAILED)));
+	return cause ? cause.reason : first;
 }
 
 /** The host's side: a failed or lost worker must release the others waiting for its chunks. */

@@ -6,7 +6,7 @@ import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
 import type { HistogramTask, SlabHistograms, SplitForward, SplitTask } from '../engine/engineWorker';
-import { abortRun, chunkPlan, chunkResults, controlBytes, mergePartials } from '../engine/slabs';
+import { abortRun, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
@@ -214,8 +214,8 @@ export class EnginePool {
 			if (task.cancel) {
 				Atomics.store(new Int32Array(task.cancel), 0, 1);
 			}
-			await Promise.allSettled(runs);
-			throw e;
+			// The worker that failed first says why; its peers only say that a peer failed.
+			throw failureCause(await Promise.allSettled(runs), e);
 		}
 		if (forward.some((p) => !p.finite)) {
 			return undefined;

@@ -371,6 +371,14 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		});
 	}
 
+	it('a failed split run reports the first real error, not a peer saying that another worker failed', async () => {
+		const { failureCause, PeerFailed } = await import('../../../src/engine/slabs');
+		const disk = new Error('Cannot read /tmp/x.npy: EIO');
+		const peer = new Error(new PeerFailed().message);
+		assert.strictEqual(failureCause([{ status: 'rejected', reason: peer }, { status: 'rejected', reason: disk }], peer), disk);
+		assert.strictEqual(failureCause([{ status: 'fulfilled', value: 1 }, { status: 'rejected', reason: peer }], peer), peer);
+	});
+
 	it('a task counts its work in the shared progress counter: four passes of its elements', async () => {
 		const { progressUnits } = await import('../../../src/engine/progress');
 		for (const backend of ['wasm-simd', 'js'] as const) {
