@@ -887,7 +887,7 @@ export async function splitForward(task) {
 		const a = m.variance.map((v) => 1 / Math.sqrt(v + EPS));
 		return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
 	};
-	const f = forwardChunks(k, layout, x, y, arena, task.plan, task.control, { fold, check: () => undefined, extras: false });
+	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { fold, check: () => undefined, extras: false });
 	return { merged: f.merged };
 }
 
@@ -900,7 +900,7 @@ export async function splitNormalize(task) {
 	const n = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, n);
 	const y = new Float32Array(memory.buffer, task.y, n);
-	normalizeChunks(k, layout, x, y, arena, task.plan, task.control, task.a, task.b, { check: () => undefined, extras: false });
+	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.a, task.b, { check: () => undefined, extras: false });
 	return 0;
 }
 

@@ -11,7 +11,7 @@ import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
 import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
-import { ChunkControl, ChunkPlan, forwardChunks } from './slabs';
+import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -268,17 +268,11 @@ export interface SplitTask {
 	control: ChunkControl;
 }
 
-/** What one worker returns of a split run's forward (the statistics stay in shared memory). */
-export interface SplitForward {
-	finite: boolean;
-	/** y = x·a + b's a and b, as every worker computed them from the merged statistics. */
-	a: Float64Array;
-	b: Float64Array;
-	/** Chunks this worker reduced and normalized (the others' share is the rest). */
-	chunks: { stats: number; normalize: number };
-	/** Kernel times in this worker: generating the sample, statistics, normalize, the panel's extras. */
-	ms: { input: number; stats: number; normalize: number; extras: number };
-}
+/**
+ * What one worker returns of a split run's forward: the statistics stay in shared memory; a and b
+ * (as every worker computed them from the merged statistics) travel as Float64Arrays.
+ */
+export type SplitForward = Omit<ChunkedForward, 'merged' | 'a' | 'b'> & { a: Float64Array; b: Float64Array };
 
 /** The histogram round: a slab [from, to) of the tensor, the sampling stride and the ranges of x and y. */
 export interface HistogramTask {
@@ -327,7 +321,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const produce = npy
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
-	const f = forwardChunks(k, layout, x, y, arena, task.plan, task.control, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, advance });
+	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, advance });
 	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms };
 }
 

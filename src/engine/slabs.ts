@@ -151,6 +151,17 @@ export interface ChunkedForward {
 	ms: { input: number; stats: number; normalize: number; extras: number };
 }
 
+/** One worker's view of a split run: its kernels, the layout, the whole x and y, its work area, the chunks and where they meet. */
+export interface ChunkRun {
+	k: WasmKernels;
+	layout: ReductionLayout;
+	x: Float32Array;
+	y: Float32Array;
+	arena: Arena;
+	plan: ChunkPlan;
+	control: ChunkControl;
+}
+
 /**
  * One worker's part of a split run's forward. `x`, `y` are the whole tensor; `produce` fills a
  * claimed chunk of x first (the seeded sample or a .npy read; omitted when x is already there);
@@ -160,13 +171,7 @@ export interface ChunkedForward {
  * need them). Every pass over a chunk is counted with `advance`.
  */
 export function forwardChunks(
-	k: WasmKernels,
-	layout: ReductionLayout,
-	x: Float32Array,
-	y: Float32Array,
-	arena: Arena,
-	plan: ChunkPlan,
-	control: ChunkControl,
+	run: ChunkRun,
 	opts: {
 		produce?: (from: number, chunk: Float32Array) => void;
 		fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> };
@@ -175,6 +180,7 @@ export function forwardChunks(
 		advance?: (elements: number) => void;
 	},
 ): ChunkedForward {
+	const { k, layout, x, arena, plan, control } = run;
 	const memory = k.memory;
 	const g = layout.groups;
 	const inner = (layout.block as { inner: number }).inner;
@@ -256,7 +262,7 @@ export function forwardChunks(
 		return { merged, a: [], b: [], finite, chunks: mine, ms };
 	}
 	const { a, b } = opts.fold(merged);
-	const done = normalizeChunks(k, layout, x, y, arena, plan, control, a, b, opts);
+	const done = normalizeChunks(run, a, b, opts);
 	return { merged, a, b, finite, chunks: { stats: mine.stats, normalize: done.chunks }, ms: { ...ms, normalize: done.ms.normalize, extras: done.ms.extras } };
 }
 
@@ -266,17 +272,12 @@ export function forwardChunks(
  * extremes and y's statistics of each (see forwardChunks).
  */
 export function normalizeChunks(
-	k: WasmKernels,
-	layout: ReductionLayout,
-	x: Float32Array,
-	y: Float32Array,
-	arena: Arena,
-	plan: ChunkPlan,
-	control: ChunkControl,
+	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
 	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void },
 ): { chunks: number; ms: { normalize: number; extras: number } } {
+	const { k, layout, x, y, arena, plan, control } = run;
 	const memory = k.memory;
 	const g = layout.groups;
 	const inner = (layout.block as { inner: number }).inner;

@@ -343,9 +343,10 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 				const a = m.variance.map((v) => 1 / Math.sqrt(v + 1e-3));
 				return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
 			};
-			const first = forwardChunks(kernels, layout, x, y, work, plan, control, { fold, check: () => undefined, extras: true });
+			const run = { k: kernels, layout, x, y, arena: work, plan, control };
+			const first = forwardChunks(run, { fold, check: () => undefined, extras: true });
 			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
-			const late = forwardChunks(kernels, layout, x, y, work, plan, control, { fold, check: () => undefined, extras: true });
+			const late = forwardChunks(run, { fold, check: () => undefined, extras: true });
 			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
 			assert.deepStrictEqual(Array.from(late.merged.mean), Array.from(first.merged.mean));
 			assert.deepStrictEqual(Array.from(late.merged.variance), Array.from(first.merged.variance));
