@@ -18,7 +18,7 @@ import type { WasmKernels } from './kernels/normalizeWasm';
  * Why not a round trip through the host between the passes: 0.2–0.8 ms here.
  */
 
-/** Per-group partial statistics of one slab: counts, means and sums of squared deviations. */
+/** Per-group partial statistics of one chunk of a tensor: counts, means and sums of squared deviations. */
 export interface SlabPartial {
 	counts: Float64Array;
 	mean: Float64Array;

@@ -12,7 +12,7 @@ const task: NormalizeTask = { kernel: NormalizeKernel, shape: [32, 50], reducedA
 const big: NormalizeTask = { ...task, shape: [64, 128, 128, 32], backend: 'js', distribution: 'lognormal' };
 
 /** A float64 .npy of `shape` (C or Fortran order) with per-channel offsets, values from a formula. */
-function writeNpy(shape: number[], fortran: boolean): string {
+function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<number, number> = new Map()): string {
 	const n = shape.reduce((a, b) => a * b, 1);
 	const header = `{'descr': '<f8', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}), }`;
 	const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
@@ -21,7 +21,8 @@ function writeNpy(shape: number[], fortran: boolean): string {
 	for (let i = 0; i < n; i++) {
 		// element i of the C-order tensor, stored at its own order's position
 		const c = Math.floor(i / HW) % C;
-		const v = 3 * c + Math.sin(i * 0.37) * (1 + c / C);
+		const v0 = 3 * c + Math.sin(i * 0.37) * (1 + c / C);
+		const v = nonFinite.get(i) ?? v0;
 		if (fortran) {
 			const nIdx = Math.floor(i / (C * HW));
 			const hw = i % HW;
@@ -121,6 +122,24 @@ describe('engine pool (Piscina)', function () {
 				assert.ok(Math.abs(r.before.std[ch] - js.before.std[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} std ${ch}`);
 				assert.strictEqual(r.before.max[ch], js.before.max[ch]);
 			}
+		}
+	});
+
+	it('a large .npy with NaN / Inf in a split run gives way to one task, which counts them per channel exactly', async () => {
+		const shape = [64, 64, 16, 16];
+		// Element i is in channel ⌊i / 256⌋ mod 64: a NaN in channel 3 of sample 0, an Inf in channel 10 of sample 63.
+		const file = writeNpy(shape, false, new Map([[3 * 256 + 5, NaN], [63 * 64 * 256 + 10 * 256 + 7, Infinity]]));
+		const t = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3] };
+		const r = await pool.normalize({ ...t, npyPath: file });
+		assert.ok(!r.backend.includes('workers'), r.backend);
+		assert.deepStrictEqual(
+			Array.from(r.nonFinite).map((v, c) => (v ? `${c}:${v}` : '')).filter(Boolean),
+			['3:1', '10:1'],
+		);
+		const clean = await pool.normalize({ ...t, npyPath: writeNpy(shape, false) });
+		assert.strictEqual(clean.backend, 'wasm-simd ×2 workers');
+		for (const ch of [0, 20, 63]) {
+			assert.ok(Math.abs(r.before.mean[ch] - clean.before.mean[ch]) <= 1e-6 * clean.before.std[ch], `mean ${ch}`);
 		}
 	});
 
