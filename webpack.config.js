@@ -37,7 +37,9 @@ class CopyKernelsPlugin {
 			const fs = require('fs');
 			const out = path.join(__dirname, 'dist', 'kernels');
 			fs.mkdirSync(out, { recursive: true });
-			fs.copyFileSync(path.join(__dirname, 'src', 'engine', 'wasm', 'normalize.wasm'), path.join(out, 'normalize.wasm'));
+			for (const name of ['normalize.wasm', 'normalize-relaxed.wasm']) {
+				fs.copyFileSync(path.join(__dirname, 'src', 'engine', 'wasm', name), path.join(out, name));
+			}
 		});
 	}
 }

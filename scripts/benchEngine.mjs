@@ -497,7 +497,9 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
 	const { chunkPlan, controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
-	const maxN = Math.max(...cases.map(([, s]) => s.reduce((a, b) => a * b, 1)));
+	// The warm-up's tensors (below) and the kernel table's 25.7 MB must fit too, whatever --filter keeps.
+	const WARM_UP = [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]];
+	const maxN = Math.max(32 * 56 * 56 * 64, ...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)));
 	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
 
 	// One shared memory for everything: the pool's workers and this thread see the same tensors.
@@ -596,7 +598,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 
 	// Warm-up: V8 runs wasm in its baseline compiler first and optimises a function once it has run
 	// a while, separately in every worker; every kernel and path is run here before any timing.
-	for (const [layout, shape] of [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]]) {
+	for (const [layout, shape] of WARM_UP) {
 		const o = ours(layout, shape);
 		fill(o.x, shape, o.channelAxis);
 		const w = { warm: 10, runs: 1 };
@@ -785,6 +787,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const result = {
 		machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 		peers: { onnxruntimeNode: peers.ortVersion ?? null, tfjs: peers.tfVersion ?? null, tfjsWasmSimd },
+		// normalize-relaxed.wasm where this runtime validates relaxed SIMD (not Node 20 without its flag).
+		kernelsBinary: k.fusedMultiplyAdd ? 'normalize-relaxed.wasm (fused multiply-add)' : 'normalize.wasm',
 		// The machine is shared: its 1/5/15-minute load averages before and after the cases.
 		loadAverage: { before: loadBefore, after: os.loadavg() },
 		cases: rows,
@@ -796,6 +800,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		firstRunAfterActivation: { cold: summarize(firstRuns.cold), warmedUp: summarize(firstRuns.warmedUp) },
 		checks,
 	};
+	log(`kernels: ${result.kernelsBinary}`);
 	log(`pool: bare round trip ${(bareRoundTripMs * 1000).toFixed(0)} µs, 2-task dispatch ${(twoTaskRoundTripMs * 1000).toFixed(0)} µs, product 8-element run ${(productTinyMs * 1000).toFixed(0)} µs (pool overhead: wall − time in the worker ${(poolTaskOverheadMs * 1000).toFixed(0)} µs) · cancel → settled ${median(cancelMs).toFixed(1)} ms`);
 	log(`first 25.7 MB run: cold ${result.firstRunAfterActivation.cold.ms.toFixed(1)} ms, after the warm-up ${result.firstRunAfterActivation.warmedUp.ms.toFixed(1)} ms (of which generating the sample ${result.firstRunAfterActivation.warmedUp.generateMs.toFixed(1)} ms, statistics + normalize ${result.firstRunAfterActivation.warmedUp.statsAndNormalizeMs.toFixed(1)} ms)`);
 	log(`load average (1/5/15 min) before the cases ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${result.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`);

@@ -24,6 +24,29 @@ const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1
 
 let simd: boolean | undefined;
 
+/** A tiny module using relaxed SIMD (f32x4.relaxed_madd of three zero vectors). */
+const v128Zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const relaxedBody = [0, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x0b];
+const relaxedProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, relaxedBody.length + 2, 1, relaxedBody.length, ...relaxedBody]);
+
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this runtime validates relaxed SIMD (V8 from 11.4: VS Code desktop's Electron; Node 20
+ * only with --experimental-wasm-relaxed-simd). Where it does, the kernels come from
+ * normalize-relaxed.wasm, whose statistics use fused multiply-add.
+ */
+export function relaxedSimdSupported(): boolean {
+	if (relaxed === undefined) {
+		try {
+			relaxed = simdSupported() && WebAssembly.validate(relaxedProbe);
+		} catch {
+			relaxed = false;
+		}
+	}
+	return relaxed;
+}
+
 /** Whether this runtime validates WebAssembly SIMD (checked once: the host asks on every task). */
 export function simdSupported(): boolean {
 	if (simd === undefined) {
@@ -36,17 +59,17 @@ export function simdSupported(): boolean {
 	return simd;
 }
 
-function wasmFile(): string {
+function wasmFile(name: string): string {
 	// dist/kernels/ beside the bundle; src/engine/wasm/ when running from out/ (tests, bench).
-	const candidates = [path.join(__dirname, 'kernels', 'normalize.wasm'), path.join(__dirname, 'wasm', 'normalize.wasm'), path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'wasm', 'normalize.wasm'), path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'wasm', 'normalize.wasm')];
+	const candidates = [path.join(__dirname, 'kernels', name), path.join(__dirname, 'wasm', name), path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'wasm', name), path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'wasm', name)];
 	const found = candidates.find((f) => fs.existsSync(f));
 	if (!found) {
-		throw new Error(`normalize.wasm not found (looked in ${candidates.join(', ')})`);
+		throw new Error(`${name} not found (looked in ${candidates.join(', ')})`);
 	}
 	return found;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<string, WebAssembly.Module>();
 
 /** statsRows's ways of walking channels-last rows (ROWS_ONE, ROWS_FOUR, ROWS_TILES, ROWS_STAGED in normalize.as.ts). */
 export const enum RowsVariant {
@@ -82,14 +105,21 @@ export class WasmKernels {
 	private constructor(
 		readonly memory: WebAssembly.Memory,
 		instance: WebAssembly.Instance,
+		/** Whether the statistics use fused multiply-add (normalize-relaxed.wasm). */
+		readonly fusedMultiplyAdd: boolean,
 	) {
 		this.k = instance.exports as unknown as Exports;
 	}
 
-	static async create(memory: WebAssembly.Memory): Promise<WasmKernels> {
-		compiled ??= await WebAssembly.compile(fs.readFileSync(wasmFile()));
-		const instance = await WebAssembly.instantiate(compiled, { env: { memory, abort: () => undefined } });
-		return new WasmKernels(memory, instance);
+	static async create(memory: WebAssembly.Memory, fused = relaxedSimdSupported()): Promise<WasmKernels> {
+		const name = fused ? 'normalize-relaxed.wasm' : 'normalize.wasm';
+		let module = compiled.get(name);
+		if (!module) {
+			module = await WebAssembly.compile(fs.readFileSync(wasmFile(name)));
+			compiled.set(name, module);
+		}
+		const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => undefined } });
+		return new WasmKernels(memory, instance, fused);
 	}
 
 	/**

@@ -7,6 +7,20 @@
 
 const BLOCK: i32 = 16;
 
+/**
+ * q + v·v for the statistics' sums of squares: one fused multiply-add in the relaxed-SIMD build
+ * (normalize-relaxed.wasm, loaded where the runtime validates relaxed SIMD: a float addition fewer
+ * per vector in kernels bound by additions), a multiplication and an addition in the plain one.
+ * Only these sums use it: the generator must match its JS replica bit for bit, and the host derives
+ * y's extremes from y = fl(fl(x·a) + b).
+ */
+// @ts-ignore: decorator
+@inline
+function addSquare(q: v128, v: v128): v128 {
+	// @ts-ignore: compile-time constant of asc's --enable relaxed-simd
+	return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(v, v, q) : f32x4.add(q, f32x4.mul(v, v));
+}
+
 /** Adds four f32 partials (channels c … c + 3) to S and Q in f64. */
 // @ts-ignore: decorator
 @inline
@@ -73,7 +87,8 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 					const v2 = f32x4.sub(v128.load(row2 + o), k);
 					const v3 = f32x4.sub(v128.load(row3 + o), k);
 					const sum = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
-					const sq = f32x4.add(f32x4.add(f32x4.mul(v0, v0), f32x4.mul(v1, v1)), f32x4.add(f32x4.mul(v2, v2), f32x4.mul(v3, v3)));
+					// @ts-ignore: compile-time constant
+					const sq = ASC_FEATURE_RELAXED_SIMD ? addSquare(addSquare(addSquare(f32x4.mul(v0, v0), v1), v2), v3) : f32x4.add(f32x4.add(f32x4.mul(v0, v0), f32x4.mul(v1, v1)), f32x4.add(f32x4.mul(v2, v2), f32x4.mul(v3, v3)));
 					v128.store(ps + o, f32x4.add(v128.load(ps + o), sum));
 					v128.store(pq + o, f32x4.add(v128.load(pq + o), sq));
 				}
@@ -88,14 +103,14 @@ export function statsRows(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: us
 					const v1 = f32x4.sub(v128.load(row + o, 16), v128.load(K + o, 16));
 					v128.store(ps + o, f32x4.add(v128.load(ps + o), v0));
 					v128.store(ps + o, f32x4.add(v128.load(ps + o, 16), v1), 16);
-					v128.store(pq + o, f32x4.add(v128.load(pq + o), f32x4.mul(v0, v0)));
-					v128.store(pq + o, f32x4.add(v128.load(pq + o, 16), f32x4.mul(v1, v1)), 16);
+					v128.store(pq + o, addSquare(v128.load(pq + o), v0));
+					v128.store(pq + o, addSquare(v128.load(pq + o, 16), v1), 16);
 				}
 				if (j < C4) {
 					const o = <usize>j << 4;
 					const v = f32x4.sub(v128.load(row + o), v128.load(K + o));
 					v128.store(ps + o, f32x4.add(v128.load(ps + o), v));
-					v128.store(pq + o, f32x4.add(v128.load(pq + o), f32x4.mul(v, v)));
+					v128.store(pq + o, addSquare(v128.load(pq + o), v));
 				}
 			}
 			for (let j = 0; j < C4; j++) {
@@ -151,10 +166,10 @@ function statsTiles(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize): 
 				s1 = f32x4.add(s1, v1);
 				s2 = f32x4.add(s2, v2);
 				s3 = f32x4.add(s3, v3);
-				q0 = f32x4.add(q0, f32x4.mul(v0, v0));
-				q1 = f32x4.add(q1, f32x4.mul(v1, v1));
-				q2 = f32x4.add(q2, f32x4.mul(v2, v2));
-				q3 = f32x4.add(q3, f32x4.mul(v3, v3));
+				q0 = addSquare(q0, v0);
+				q1 = addSquare(q1, v1);
+				q2 = addSquare(q2, v2);
+				q3 = addSquare(q3, v3);
 				p += rowBytes << 1;
 			}
 			if (r < r1) {
@@ -162,8 +177,8 @@ function statsTiles(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize): 
 				const v1 = f32x4.sub(v128.load(p, 16), k1);
 				s0 = f32x4.add(s0, v0);
 				s1 = f32x4.add(s1, v1);
-				q0 = f32x4.add(q0, f32x4.mul(v0, v0));
-				q1 = f32x4.add(q1, f32x4.mul(v1, v1));
+				q0 = addSquare(q0, v0);
+				q1 = addSquare(q1, v1);
 			}
 			const c = <usize>jj << 2;
 			if (jj === j) {
@@ -241,10 +256,10 @@ function statsStaged(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, 
 					s1 = f32x4.add(s1, v1);
 					s2 = f32x4.add(s2, v2);
 					s3 = f32x4.add(s3, v3);
-					q0 = f32x4.add(q0, f32x4.mul(v0, v0));
-					q1 = f32x4.add(q1, f32x4.mul(v1, v1));
-					q2 = f32x4.add(q2, f32x4.mul(v2, v2));
-					q3 = f32x4.add(q3, f32x4.mul(v3, v3));
+					q0 = addSquare(q0, v0);
+					q1 = addSquare(q1, v1);
+					q2 = addSquare(q2, v2);
+					q3 = addSquare(q3, v3);
 					p += rowBytes << 1;
 				}
 				if (r < r1) {
@@ -252,8 +267,8 @@ function statsStaged(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, 
 					const v1 = f32x4.sub(v128.load(p, 16), k1);
 					s0 = f32x4.add(s0, v0);
 					s1 = f32x4.add(s1, v1);
-					q0 = f32x4.add(q0, f32x4.mul(v0, v0));
-					q1 = f32x4.add(q1, f32x4.mul(v1, v1));
+					q0 = addSquare(q0, v0);
+					q1 = addSquare(q1, v1);
 				}
 				v128.store(ps + o, f32x4.add(s0, s2));
 				v128.store(ps + o, f32x4.add(s1, s3), 16);
@@ -270,7 +285,7 @@ function statsStaged(x: usize, rows: i32, C: i32, K: usize, S: usize, Q: usize, 
 				for (let r = r0; r < r1; r++) {
 					const v0 = f32x4.sub(v128.load(p), k0);
 					s0 = f32x4.add(s0, v0);
-					q0 = f32x4.add(q0, f32x4.mul(v0, v0));
+					q0 = addSquare(q0, v0);
 					p += rowBytes;
 				}
 				v128.store(ps + o, s0);
@@ -351,10 +366,10 @@ export function statsPlanes(x: usize, planes: i32, P: i32, M: usize, M2: usize):
 				s1 = f32x4.add(s1, v1);
 				s2 = f32x4.add(s2, v2);
 				s3 = f32x4.add(s3, v3);
-				q0 = f32x4.add(q0, f32x4.mul(v0, v0));
-				q1 = f32x4.add(q1, f32x4.mul(v1, v1));
-				q2 = f32x4.add(q2, f32x4.mul(v2, v2));
-				q3 = f32x4.add(q3, f32x4.mul(v3, v3));
+				q0 = addSquare(q0, v0);
+				q1 = addSquare(q1, v1);
+				q2 = addSquare(q2, v2);
+				q3 = addSquare(q3, v3);
 			}
 			const s4 = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
 			const q4 = f32x4.add(f32x4.add(q0, q1), f32x4.add(q2, q3));

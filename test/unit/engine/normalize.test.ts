@@ -229,6 +229,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
 		kernels = await WasmKernels.create(memory);
 		arena = new Arena(memory);
+		// The relaxed-SIMD run of this suite (relaxed.test.ts) must really use normalize-relaxed.wasm.
+		assert.strictEqual(kernels.fusedMultiplyAdd, process.env.NORMLENS_EXPECT_FMA === '1', 'which binary the kernels came from');
 	});
 
 	const wasmCases = [
