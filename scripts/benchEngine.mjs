@@ -580,7 +580,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				const ab = folded(stats);
 				const plan = chunkPlan(n, unit, l.groups, workers);
 				return () => {
-					controlBlock.subarray(0, 8).fill(0);
+					controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
 					const control = { at: controlBlock.byteOffset };
 					return Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, ...ab }, { name: 'splitNormalize' })));
 				};

@@ -106,6 +106,13 @@ function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, groups: n
 	return { before: { counts: v(0), mean: v(1), m2: v(2) }, after: { counts: v(3), mean: v(4), m2: v(5) }, min: v(6), max: v(7) };
 }
 
+/** Writes a chunk's moments into its published slot as count, mean and M2 (= variance · count). */
+function publish(slot: SlabPartial, m: { counts: Float64Array; mean: Float64Array; variance: Float64Array }): void {
+	slot.counts.set(m.counts);
+	slot.mean.set(m.mean);
+	m.variance.forEach((v, j) => (slot.m2[j] = v * m.counts[j]));
+}
+
 const PEER_FAILED = 'Another engine worker of this run failed.';
 
 /** Thrown in a worker whose peer failed (the host reports the peer's error). */
@@ -187,8 +194,8 @@ export function forwardChunks(
 	const planeOf = (from: number) => (inner > 1 ? from / inner : 0);
 	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
 	const advance = opts.advance ?? (() => undefined);
-	const ms = { input: 0, stats: 0, normalize: 0, extras: 0 };
-	const mine = { stats: 0, normalize: 0 };
+	const ms = { input: 0, stats: 0 };
+	let reduced = 0;
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
 		const c = Atomics.add(counters, CLAIM_STATS, 1);
@@ -210,16 +217,11 @@ export function forwardChunks(
 			const t1 = performance.now();
 			arena.reset();
 			const m = k.moments(xc, layout, arena, planeOf(from), false);
-			const slot = chunkSlots(memory, control, g, c).before;
-			slot.counts.set(m.counts);
-			slot.mean.set(m.mean);
-			for (let j = 0; j < g; j++) {
-				slot.m2[j] = m.variance[j] * m.counts[j];
-			}
+			publish(chunkSlots(memory, control, g, c).before, m);
 			ms.input += t1 - t0;
 			ms.stats += performance.now() - t1;
 			advance(to - from);
-			mine.stats++;
+			reduced++;
 		} catch (e) {
 			if (!(e instanceof PeerFailed)) {
 				abortRun(memory, control);
@@ -259,11 +261,11 @@ export function forwardChunks(
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, a: [], b: [], finite, chunks: mine, ms };
+		return { merged, a: [], b: [], finite, chunks: { stats: reduced, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 } };
 	}
 	const { a, b } = opts.fold(merged);
 	const done = normalizeChunks(run, a, b, opts);
-	return { merged, a, b, finite, chunks: { stats: mine.stats, normalize: done.chunks }, ms: { ...ms, normalize: done.ms.normalize, extras: done.ms.extras } };
+	return { merged, a, b, finite, chunks: { stats: reduced, normalize: done.chunks }, ms: { ...ms, ...done.ms } };
 }
 
 /**
@@ -312,12 +314,7 @@ export function normalizeChunks(
 			slot.min.set(range.min);
 			slot.max.set(range.max);
 			arena.reset();
-			const m = k.moments(yc, layout, arena, plane, false);
-			slot.after.counts.set(m.counts);
-			slot.after.mean.set(m.mean);
-			for (let j = 0; j < g; j++) {
-				slot.after.m2[j] = m.variance[j] * m.counts[j];
-			}
+			publish(slot.after, k.moments(yc, layout, arena, plane, false));
 			ms.extras += performance.now() - t1;
 			advance(to - from);
 		}
