@@ -51,6 +51,8 @@ export function mergePartials(parts: readonly SlabPartial[], groups: number): { 
 /** A tensor cut into `chunks` runs of whole units (rows or planes) for the workers to claim. */
 export interface ChunkPlan {
 	chunks: number;
+	/** Tasks (workers) the run is dispatched to. */
+	workers: number;
 	/** Elements per unit: a row (channels last) or a plane. */
 	unit: number;
 	units: number;
@@ -79,7 +81,7 @@ export function chunkPlan(total: number, unit: number, groups: number, workers: 
 	const units = total / unit;
 	const byMemory = Math.floor(PARTIALS_BYTES / (8 * PER_GROUP * groups));
 	const chunks = Math.max(1, Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))));
-	return { chunks, unit, units };
+	return { chunks, workers, unit, units };
 }
 
 /** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
@@ -92,6 +94,9 @@ const CLAIM_STATS = 0;
 const DONE_STATS = 1;
 const CLAIM_NORMALIZE = 2;
 const ABORT = 3;
+const ARRIVED = 4;
+/** A counter nobody notifies: waiting on it is a plain timed sleep. */
+const NEVER_NOTIFIED = 5;
 const COUNTER_BYTES = 32;
 
 /** Bytes a split run's control block needs (zeroed by the host before the run). */
@@ -142,8 +147,44 @@ export function abortRun(memory: WebAssembly.Memory, control: ChunkControl): voi
 /** How often a worker waiting for the others' chunks looks at the cancel and abort flags. */
 const WAIT_POLL_MS = 5;
 
+/**
+ * How long a worker waiting for the others' last chunks polls before it sleeps. The wait is
+ * normally at most one chunk's reduction (~0.2 ms). A worker that sleeps in Atomics.wait is woken
+ * by the peer that finishes the last chunk, and on this kind of VM the kernel often queues the
+ * woken thread on the waker's busy CPU: measured, the sleeper woke 2–5 ms later, after its peer had
+ * normalized every chunk alone. Polling keeps it on its own CPU.
+ */
+const SPIN_MS = 1;
+
 /** How long a worker waits for chunks that another worker claimed and never finished (a lost worker). */
 const WAIT_TIMEOUT_MS = 30_000;
+
+/** How long a worker sleeps to hand its CPU to a peer that has not started (see joinRun). */
+const YIELD_MS = 0.02;
+
+/**
+ * Counts this worker in to a split run and returns what it calls after each chunk it processes.
+ * The host wakes every worker of a run at once, and on this kind of VM the kernel often queues one
+ * of them on the CPU that another is already running on, while the other CPU idles: that worker
+ * then starts 1–4 ms late, when the whole run takes 2–3 ms (measured: 7 late starts in 18 runs).
+ * So the first time a worker finishes a chunk and finds a peer still missing, it sleeps once for a
+ * few microseconds: a peer queued behind it runs in its place, and the sleeper's timer wakes it on
+ * the CPU that is idle. A peer that is merely slow, or never comes, costs one short sleep.
+ */
+export function joinRun(run: Pick<ChunkRun, 'k' | 'plan' | 'control'>): () => void {
+	const counters = new Int32Array(run.k.memory.buffer, run.control.at, COUNTER_BYTES / 4);
+	Atomics.add(counters, ARRIVED, 1);
+	let looked = false;
+	return () => {
+		if (looked) {
+			return;
+		}
+		looked = true;
+		if (Atomics.load(counters, ARRIVED) < run.plan.workers) {
+			Atomics.wait(counters, NEVER_NOTIFIED, 0, YIELD_MS);
+		}
+	};
+}
 
 /** What one worker did in a split run's forward. */
 export interface ChunkedForward {
@@ -195,6 +236,7 @@ export function forwardChunks(
 	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
+	const afterChunk = joinRun(run);
 	let reduced = 0;
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
@@ -231,9 +273,12 @@ export function forwardChunks(
 		if (Atomics.add(counters, DONE_STATS, 1) + 1 === plan.chunks) {
 			Atomics.notify(counters, DONE_STATS);
 		}
+		afterChunk();
 	}
 	// Every chunk must be reduced before anyone merges; the others' last chunks are at most a chunk away.
-	const deadline = performance.now() + WAIT_TIMEOUT_MS;
+	const waitFrom = performance.now();
+	const spinUntil = waitFrom + SPIN_MS;
+	const deadline = waitFrom + WAIT_TIMEOUT_MS;
 	for (;;) {
 		const done = Atomics.load(counters, DONE_STATS);
 		if (done >= plan.chunks) {
@@ -252,7 +297,9 @@ export function forwardChunks(
 			abortRun(memory, control);
 			throw new Error(`An engine worker waited ${WAIT_TIMEOUT_MS / 1000} s for the other workers of its run.`);
 		}
-		Atomics.wait(counters, DONE_STATS, done, WAIT_POLL_MS);
+		if (performance.now() > spinUntil) {
+			Atomics.wait(counters, DONE_STATS, done, WAIT_POLL_MS);
+		}
 	}
 	opts.check();
 	const merged = mergePartials(
@@ -277,7 +324,7 @@ export function normalizeChunks(
 	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
-	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void },
+	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void; afterChunk?: () => void },
 ): { chunks: number; ms: { normalize: number; extras: number } } {
 	const { k, layout, x, y, arena, plan, control } = run;
 	const memory = k.memory;
@@ -319,6 +366,7 @@ export function normalizeChunks(
 			advance(to - from);
 		}
 		chunks++;
+		opts.afterChunk?.();
 	}
 	return { chunks, ms };
 }
