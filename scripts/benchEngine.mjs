@@ -900,13 +900,12 @@ export async function splitForward(task) {
 export async function splitNormalize(task) {
 	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
 	const k = await kernels;
-	const { joinRun, normalizeChunks } = compiled(repoRoot, 'engine', 'slabs.js');
+	const { normalizeChunks } = compiled(repoRoot, 'engine', 'slabs.js');
 	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
 	const n = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, n);
 	const y = new Float32Array(memory.buffer, task.y, n);
-	const run = { k, layout, x, y, arena, plan: task.plan, control: task.control };
-	normalizeChunks(run, task.a, task.b, { check: () => undefined, extras: false, afterChunk: joinRun(run) });
+	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.a, task.b, { check: () => undefined, extras: false });
 	return 0;
 }
 

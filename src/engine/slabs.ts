@@ -51,8 +51,6 @@ export function mergePartials(parts: readonly SlabPartial[], groups: number): { 
 /** A tensor cut into `chunks` runs of whole units (rows or planes) for the workers to claim. */
 export interface ChunkPlan {
 	chunks: number;
-	/** Tasks (workers) the run is dispatched to. */
-	workers: number;
 	/** Elements per unit: a row (channels last) or a plane. */
 	unit: number;
 	units: number;
@@ -81,7 +79,7 @@ export function chunkPlan(total: number, unit: number, groups: number, workers: 
 	const units = total / unit;
 	const byMemory = Math.floor(PARTIALS_BYTES / (8 * PER_GROUP * groups));
 	const chunks = Math.max(1, Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))));
-	return { chunks, workers, unit, units };
+	return { chunks, unit, units };
 }
 
 /** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
@@ -94,9 +92,6 @@ const CLAIM_STATS = 0;
 const DONE_STATS = 1;
 const CLAIM_NORMALIZE = 2;
 const ABORT = 3;
-const ARRIVED = 4;
-/** A counter nobody notifies: waiting on it is a plain timed sleep. */
-const NEVER_NOTIFIED = 5;
 const COUNTER_BYTES = 32;
 
 /** Bytes a split run's control block needs (zeroed by the host before the run). */
@@ -159,33 +154,6 @@ const SPIN_MS = 1;
 /** How long a worker waits for chunks that another worker claimed and never finished (a lost worker). */
 const WAIT_TIMEOUT_MS = 30_000;
 
-/** How long a worker sleeps to hand its CPU to a peer that has not started (see joinRun). */
-const YIELD_MS = 0.02;
-
-/**
- * Counts this worker in to a split run and returns what it calls after each chunk it processes.
- * The host wakes every worker of a run at once, and on this kind of VM the kernel often queues one
- * of them on the CPU that another is already running on, while the other CPU idles: that worker
- * then starts 1–4 ms late, when the whole run takes 2–3 ms (measured: 7 late starts in 18 runs).
- * So the first time a worker finishes a chunk and finds a peer still missing, it sleeps once for a
- * few microseconds: a peer queued behind it runs in its place, and the sleeper's timer wakes it on
- * the CPU that is idle. A peer that is merely slow, or never comes, costs one short sleep.
- */
-export function joinRun(run: Pick<ChunkRun, 'k' | 'plan' | 'control'>): () => void {
-	const counters = new Int32Array(run.k.memory.buffer, run.control.at, COUNTER_BYTES / 4);
-	Atomics.add(counters, ARRIVED, 1);
-	let looked = false;
-	return () => {
-		if (looked) {
-			return;
-		}
-		looked = true;
-		if (Atomics.load(counters, ARRIVED) < run.plan.workers) {
-			Atomics.wait(counters, NEVER_NOTIFIED, 0, YIELD_MS);
-		}
-	};
-}
-
 /** What one worker did in a split run's forward. */
 export interface ChunkedForward {
 	merged: ReturnType<typeof mergePartials>;
@@ -236,7 +204,6 @@ export function forwardChunks(
 	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
-	const afterChunk = joinRun(run);
 	let reduced = 0;
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
@@ -273,7 +240,6 @@ export function forwardChunks(
 		if (Atomics.add(counters, DONE_STATS, 1) + 1 === plan.chunks) {
 			Atomics.notify(counters, DONE_STATS);
 		}
-		afterChunk();
 	}
 	// Every chunk must be reduced before anyone merges; the others' last chunks are at most a chunk away.
 	const waitFrom = performance.now();
@@ -324,7 +290,7 @@ export function normalizeChunks(
 	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
-	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void; afterChunk?: () => void },
+	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void },
 ): { chunks: number; ms: { normalize: number; extras: number } } {
 	const { k, layout, x, y, arena, plan, control } = run;
 	const memory = k.memory;
@@ -366,7 +332,6 @@ export function normalizeChunks(
 			advance(to - from);
 		}
 		chunks++;
-		opts.afterChunk?.();
 	}
 	return { chunks, ms };
 }
