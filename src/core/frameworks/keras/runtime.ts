@@ -87,19 +87,28 @@ export class KerasModel implements FrameworkObject {
 	}
 }
 
-/** Keras's `to_snake_case`, which names layers `batch_normalization`, `conv2d`, `re_lu`. */
+const snakeCases = new Map<string, string>();
+
+/** Keras's `to_snake_case`, which names layers `batch_normalization`, `conv2d`, `re_lu` (memoised: a few class names, thousands of layers). */
 export function toSnakeCase(name: string): string {
-	return name
-		.replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-		.replace(/([a-z])([A-Z])/g, '$1_$2')
-		.toLowerCase();
+	let snake = snakeCases.get(name);
+	if (snake === undefined) {
+		snake = name
+			.replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+			.replace(/([a-z])([A-Z])/g, '$1_$2')
+			.toLowerCase();
+		if (snakeCases.size < 4096) {
+			snakeCases.set(name, snake);
+		}
+	}
+	return snake;
 }
 
 /**
  * The part of an import path below `keras` (`tensorflow.keras.layers.Dense` → `layers.Dense`), or
  * `undefined` when the path is not Keras.
  */
-export function kerasSubpath(path: string): string[] | undefined {
+export function kerasSubpath(path: string): readonly string[] | undefined {
 	const parts = path.split('.');
 	const skip = (...names: string[]) => {
 		if (names.includes(parts[0])) {
@@ -118,6 +127,23 @@ export function kerasSubpath(path: string): string[] | undefined {
 	return parts;
 }
 
+/** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
+const concreteTensor = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
+
+/** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
+const callPaths = new Map<string, { concrete: boolean; sub: readonly string[] | undefined }>();
+
+function callPath(path: string): { concrete: boolean; sub: readonly string[] | undefined } {
+	let info = callPaths.get(path);
+	if (info === undefined) {
+		info = { concrete: concreteTensor.test(path), sub: kerasSubpath(path) };
+		if (callPaths.size < 4096) {
+			callPaths.set(path, info);
+		}
+	}
+	return info;
+}
+
 const mergeFunctions: Record<string, string> = {
 	add: 'Add',
 	subtract: 'Subtract',
@@ -128,7 +154,7 @@ const mergeFunctions: Record<string, string> = {
 	concatenate: 'Concatenate',
 };
 
-function isLayerNamespace(module: string[]): boolean {
+function isLayerNamespace(module: readonly string[]): boolean {
 	return module[0] === 'layers';
 }
 
@@ -142,8 +168,8 @@ export class KerasRuntime implements Runtime {
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const concrete = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/.exec(path);
-		if (concrete && !path.startsWith('torch')) {
+		const { concrete, sub } = callPath(path);
+		if (concrete) {
 			const arg = args.positional[0] ?? args.keywords.get('shape');
 			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
 			if (dims.length > 0 && dims.every((d) => d !== undefined)) {
@@ -151,7 +177,6 @@ export class KerasRuntime implements Runtime {
 			}
 			return UNKNOWN;
 		}
-		const sub = kerasSubpath(path);
 		if (!sub || sub.length === 0) {
 			return undefined;
 		}
