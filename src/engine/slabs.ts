@@ -99,6 +99,17 @@ export function controlBytes(plan: ChunkPlan, groups: number): number {
 	return COUNTER_BYTES + 8 * PER_GROUP * groups * plan.chunks;
 }
 
+/** The run's Int32 counters at the start of its control block. */
+function countersOf(memory: WebAssembly.Memory, control: ChunkControl): Int32Array {
+	return new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+}
+
+/** The plane a chunk starting at element `from` starts with (0 for channels-last rows, which have no planes). */
+function planeAt(layout: ReductionLayout, from: number): number {
+	const inner = (layout.block as { inner: number }).inner;
+	return inner > 1 ? from / inner : 0;
+}
+
 /** Chunk c's published values: [x count, mean, M2, y count, mean, M2, x min, x max] × groups. */
 function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, groups: number, c: number) {
 	const at = control.at + COUNTER_BYTES + 8 * PER_GROUP * groups * c;
@@ -134,7 +145,7 @@ export function failureCause(outcomes: readonly PromiseSettledResult<unknown>[],
 
 /** The host's side: a failed or lost worker must release the others waiting for its chunks. */
 export function abortRun(memory: WebAssembly.Memory, control: ChunkControl): void {
-	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	const counters = countersOf(memory, control);
 	Atomics.store(counters, ABORT, 1);
 	Atomics.notify(counters, DONE_STATS);
 }
@@ -199,9 +210,7 @@ export function forwardChunks(
 	const { k, layout, x, arena, plan, control } = run;
 	const memory = k.memory;
 	const g = layout.groups;
-	const inner = (layout.block as { inner: number }).inner;
-	const planeOf = (from: number) => (inner > 1 ? from / inner : 0);
-	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	const counters = countersOf(memory, control);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
 	let reduced = 0;
@@ -225,7 +234,7 @@ export function forwardChunks(
 			}
 			const t1 = performance.now();
 			arena.reset();
-			const m = k.moments(xc, layout, arena, planeOf(from), false);
+			const m = k.moments(xc, layout, arena, planeAt(layout, from), false);
 			publish(chunkSlots(memory, control, g, c).before, m);
 			ms.input += t1 - t0;
 			ms.stats += performance.now() - t1;
@@ -295,8 +304,7 @@ export function normalizeChunks(
 	const { k, layout, x, y, arena, plan, control } = run;
 	const memory = k.memory;
 	const g = layout.groups;
-	const inner = (layout.block as { inner: number }).inner;
-	const counters = new Int32Array(memory.buffer, control.at, COUNTER_BYTES / 4);
+	const counters = countersOf(memory, control);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { normalize: 0, extras: 0 };
 	let chunks = 0;
@@ -311,7 +319,7 @@ export function normalizeChunks(
 		opts.check();
 		const c = plan.chunks - 1 - claim;
 		const [from, to] = chunkRange(plan, c);
-		const plane = inner > 1 ? from / inner : 0;
+		const plane = planeAt(layout, from);
 		const xc = x.subarray(from, to);
 		const yc = y.subarray(from, to);
 		const t0 = performance.now();
