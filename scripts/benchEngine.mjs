@@ -553,7 +553,9 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			y,
 			split,
 			dispatch: split ? `${workers} workers claiming chunks` : 'one pool task',
-			async engineTrain() {
+			// Split runs normalize x in place, as the product's; `outOfPlace` writes y elsewhere instead
+			// (the comparison that shows what in place saves).
+			async engineTrain(outOfPlace = false) {
 				if (!split) {
 					return pool.run({ ...base, from: 0, to: n, work: workAreas[0] }, { name: 'whole' });
 				}
@@ -562,17 +564,17 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				const plan = chunkPlan(n, unit, l.groups, workers);
 				controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
 				const control = { at: controlBlock.byteOffset };
-				const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control }, { name: 'splitForward' })));
+				const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace }, { name: 'splitForward' })));
 				return parts[0].merged;
 			},
 			oneThreadTrain() {
 				scratch.reset();
 				// The forward's statistics pass, as in the product's slabForward: no extremes.
 				const m = k.moments(x, l, scratch, 0, false);
-				k.normalize(x, y, l, m.mean, m.variance, EPS, scratch);
+				k.normalize(x, split ? x : y, l, m.mean, m.variance, EPS, scratch);
 				return m;
 			},
-			engineInfer(stats) {
+			engineInfer(stats, outOfPlace = false) {
 				if (!split) {
 					return () => pool.run({ ...base, from: 0, to: n, work: workAreas[0], mean: stats.mean, variance: stats.variance }, { name: 'whole' });
 				}
@@ -582,13 +584,13 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				return () => {
 					controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
 					const control = { at: controlBlock.byteOffset };
-					return Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, ...ab }, { name: 'splitNormalize' })));
+					return Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace, ...ab }, { name: 'splitNormalize' })));
 				};
 			},
 			oneThreadInfer(stats) {
 				return () => {
 					scratch.reset();
-					k.normalize(x, y, l, stats.mean, stats.variance, EPS, scratch);
+					k.normalize(x, split ? x : y, l, stats.mean, stats.variance, EPS, scratch);
 				};
 			},
 			copyOneThread: { wasm: () => k.copy(x, y), set: () => y.set(x) },
@@ -603,9 +605,11 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		fill(o.x, shape, o.channelAxis);
 		const w = { warm: 10, runs: 1 };
 		await timeAsync(() => o.engineTrain(), w);
+		await timeAsync(() => o.engineTrain(true), w);
 		const stats = o.oneThreadTrain();
 		timeSync(() => o.oneThreadTrain(), w);
 		await timeAsync(o.engineInfer(stats), w);
+		await timeAsync(o.engineInfer(stats, true), w);
 		timeSync(o.oneThreadInfer(stats), w);
 		for (const how of ['wasm', 'set']) {
 			timeSync(o.copyOneThread[how], w);
@@ -621,9 +625,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const r = reps(n);
 		const name = `${label ? `${label}: ` : ''}${layout} [${shape.join(', ')}]`;
 
+		// Split runs overwrite x (in place): every user of the data below gets the original back.
+		const xOriginal = split ? Float32Array.from(x) : undefined;
+		const restore = () => xOriginal && x.set(xOriginal);
 		const pooled = await o.engineTrain();
+		const yEngine = Float32Array.from(split ? x : y);
+		restore();
 		const stats = o.oneThreadTrain();
-		const yEngine = Float32Array.from(y);
+		restore();
 		// The split merge must agree with one thread.
 		checks.push({ case: name, check: 'pool vs one thread: mean / variance max relative difference', value: Math.max(relErr(pooled.mean, stats.mean), relErr(pooled.variance, stats.variance)) });
 		// The engine, one thread, and the physical limit — the same bytes copied once, by a wasm SIMD
@@ -635,6 +644,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				oneThreadTrain: () => o.oneThreadTrain(),
 				engineInfer: o.engineInfer(stats),
 				oneThreadInfer: o.oneThreadInfer(stats),
+				...(split ? { engineTrainOutOfPlace: () => o.engineTrain(true), engineInferOutOfPlace: o.engineInfer(stats, true) } : {}),
 				copyWasm: o.copyOneThread.wasm,
 				copySet: o.copyOneThread.set,
 				copyWorkersWasm: o.copyWorkers.wasm,
@@ -649,6 +659,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const copyOneThread = Math.min(t.copyWasm, t.copySet);
 		const copyWorkersMs = Math.min(t.copyWorkersWasm, t.copyWorkersSet);
 		const copyMs = Math.min(copyOneThread, copyWorkersMs);
+		restore();
 
 		const naiveTrainMs = timeSync(() => naiveForward(x, y, shape, channelAxis), n > 2e7 ? { warm: 1, runs: 3 } : r);
 		const naiveInferMs = timeSync(() => naiveForward(x, y, shape, channelAxis, stats), n > 2e7 ? { warm: 1, runs: 3 } : r);
@@ -701,6 +712,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const ms = {
 				engine: train ? engineTrainMs : engineInferMs,
 				engineOneThread: train ? trainOneThreadMs : inferOneThreadMs,
+				engineOutOfPlace: (train ? t.engineTrainOutOfPlace : t.engineInferOutOfPlace) ?? null,
 				copy: copyMs,
 				onnxruntime: (train ? ortTrain : ortInfer)?.ms ?? null,
 				tfjsWasm: tfjsWasm[mode],
@@ -727,7 +739,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const f = (v) => (v === null ? '–' : v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
 			const peer = (v) => (v === null ? '–' : `${f(v)} (${(v / ms.engine).toFixed(1)}×)`);
 			log(
-				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
+				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · out of place ${ms.engineOutOfPlace === null ? '–' : `${f(ms.engineOutOfPlace)} (${(((train ? 1.5 : 1) * copyMs * 100) / ms.engineOutOfPlace).toFixed(0)}%)`} · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
 			);
 		}
 	}
@@ -876,9 +888,9 @@ export function ping() {
 }
 
 /**
- * A split run's one round: the product's BatchNorm forward (forwardChunks, shared with
+ * A split run's one round: the product's BatchNorm forward, in place (forwardChunks, shared with
  * src/engine/engineWorker.ts's splitForward, which also generates each chunk first and computes the
- * panel's extras after normalizing it).
+ * panel's extras around normalizing it).
  */
 export async function splitForward(task) {
 	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
@@ -887,7 +899,8 @@ export async function splitForward(task) {
 	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
 	const n = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, n);
-	const y = new Float32Array(memory.buffer, task.y, n);
+	// In place, as the product runs; out of place only for the comparison (engineOutOfPlace).
+	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
 	const fold = (m) => {
 		const a = m.variance.map((v) => 1 / Math.sqrt(v + EPS));
 		return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
@@ -896,7 +909,7 @@ export async function splitForward(task) {
 	return { merged: f.merged };
 }
 
-/** Inference on a split run: y = x·a + b on the chunks this worker claims (normalizeChunks). */
+/** Inference on a split run: x ← x·a + b on the chunks this worker claims (normalizeChunks). */
 export async function splitNormalize(task) {
 	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
 	const k = await kernels;
@@ -904,7 +917,7 @@ export async function splitNormalize(task) {
 	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
 	const n = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, n);
-	const y = new Float32Array(memory.buffer, task.y, n);
+	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
 	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.a, task.b, { check: () => undefined, extras: false });
 	return 0;
 }

@@ -248,9 +248,9 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 export interface SplitTask {
 	shape: number[];
 	reducedAxes: number[];
-	/** Byte offsets of x and y in the pool memory, and of this task's private work area. */
+	/** Byte offsets in the pool memory of the tensor (x, normalized in place), of x's histogram samples and of this task's private work area. */
 	x: number;
-	y: number;
+	samples: { at: number; stride: number };
 	work: number;
 	seed: number;
 	distribution: Distribution;
@@ -274,10 +274,13 @@ export interface SplitTask {
  */
 export type SplitForward = Omit<ChunkedForward, 'merged' | 'a' | 'b'> & { a: Float64Array; b: Float64Array };
 
-/** The histogram round: a slab [from, to) of the tensor, the sampling stride and the ranges of x and y. */
+/**
+ * The histogram round: a slab [from, to) of the tensor (now y), x's samples taken before the forward
+ * overwrote it (SplitTask['samples']), the sampling stride and the ranges of x and y.
+ */
 export interface HistogramTask {
-	x: number;
 	y: number;
+	samples: number;
 	from: number;
 	to: number;
 	hist: { stride: number; bins: number; x: [number, number]; y: [number, number] };
@@ -312,7 +315,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const total = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, total);
-	const y = new Float32Array(memory.buffer, task.y, total);
+	const samples = { stride: task.samples.stride, into: new Float32Array(memory.buffer, task.samples.at, Math.ceil(total / task.samples.stride)) };
 	const arena = new Arena(memory, task.work);
 	const check = checker({ cancel: task.cancel } as NormalizeTask);
 	const advance = progressCounter(task.progress);
@@ -321,7 +324,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const produce = npy
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
-	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, advance });
+	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, samples, advance });
 	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms };
 }
 
@@ -350,9 +353,12 @@ function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32A
 /** The histogram round: this slab's histogram counts of x and y over ranges known from the forward round. */
 export function slabHistograms(task: HistogramTask): SlabHistograms {
 	const memory = poolMemory();
-	const view = (off: number) => new Float32Array(memory.buffer, off + task.from * 4, task.to - task.from);
 	const h = task.hist;
-	return { histX: binCounts(view(task.x), task.from, h.stride, h.x[0], h.x[1], h.bins), histY: binCounts(view(task.y), task.from, h.stride, h.y[0], h.y[1], h.bins) };
+	// x's samples of this slab: the tensor's elements i = j·stride with from ≤ i < to.
+	const first = Math.ceil(task.from / h.stride);
+	const xSamples = new Float32Array(memory.buffer, task.samples + first * 4, Math.ceil(task.to / h.stride) - first);
+	const y = new Float32Array(memory.buffer, task.y + task.from * 4, task.to - task.from);
+	return { histX: binCounts(xSamples, 0, 1, h.x[0], h.x[1], h.bins), histY: binCounts(y, task.from, h.stride, h.y[0], h.y[1], h.bins) };
 }
 
 //#endregion

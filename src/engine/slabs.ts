@@ -16,6 +16,13 @@ import type { WasmKernels } from './kernels/normalizeWasm';
  * with fixed halves the whole run waited for it at the barrier, while with claimed chunks the worker
  * that runs takes what the other has not started. A worker that never starts cannot block a run.
  * Why not a round trip through the host between the passes: 0.2–0.8 ms here.
+ *
+ * Why in place (y overwrites x): writing y to other memory costs a read of every destination line
+ * before it is written (the CPU's read-for-ownership), a third stream next to reading x and writing
+ * y. In place, each line is read once and written back: on this VM the normalize pass of 25.7 MB
+ * took 1.1 ms on two threads against 1.8 out of place (BENCHMARKS.md), and a run needs half the
+ * memory. What the panel shows of x after the forward (its histogram) is sampled from each chunk
+ * before the chunk is overwritten.
  */
 
 /** Per-group partial statistics of one chunk of a tensor: counts, means and sums of squared deviations. */
@@ -178,32 +185,41 @@ export interface ChunkedForward {
 	ms: { input: number; stats: number; normalize: number; extras: number };
 }
 
-/** One worker's view of a split run: its kernels, the layout, the whole x and y, its work area, the chunks and where they meet. */
+/** One worker's view of a split run: its kernels, the layout, the whole tensor (x, normalized in place into y), its work area, the chunks and where they meet. */
 export interface ChunkRun {
 	k: WasmKernels;
 	layout: ReductionLayout;
 	x: Float32Array;
-	y: Float32Array;
+	/** Where y goes when not into x: only the benchmark's out-of-place comparison. */
+	y?: Float32Array;
 	arena: Arena;
 	plan: ChunkPlan;
 	control: ChunkControl;
 }
 
 /**
- * One worker's part of a split run's forward. `x`, `y` are the whole tensor; `produce` fills a
+ * What the panel shows beyond the forward: with `extras`, each chunk publishes x's extremes and y's
+ * statistics, read while the chunk is still in cache; with `samples`, x's every `stride`-th element
+ * (of the whole tensor) is kept in `into` (element i at i / stride) for its histogram, since y
+ * overwrites x.
+ */
+export interface ChunkExtras {
+	extras: boolean;
+	samples?: { stride: number; into: Float32Array };
+}
+
+/**
+ * One worker's part of a split run's forward, in place. `x` is the whole tensor; `produce` fills a
  * claimed chunk of x first (the seeded sample or a .npy read; omitted when x is already there);
  * `fold` turns the merged statistics into y = x·a + b's per-group a, b; `check` throws when the run
- * is cancelled. With `extras`, each normalized chunk also publishes x's extremes and y's
- * statistics, read while the chunk is still in cache (the panel shows them; the forward does not
- * need them). Every pass over a chunk is counted with `advance`.
+ * is cancelled. Every pass over a chunk is counted with `advance`.
  */
 export function forwardChunks(
 	run: ChunkRun,
-	opts: {
+	opts: ChunkExtras & {
 		produce?: (from: number, chunk: Float32Array) => void;
 		fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> };
 		check: () => void;
-		extras: boolean;
 		advance?: (elements: number) => void;
 	},
 ): ChunkedForward {
@@ -292,16 +308,17 @@ export function forwardChunks(
 
 /**
  * Phase 2 of a split run (and the whole of an inference run with given a, b): claim chunks, the
- * last reduced first (the likeliest still in cache), and normalize them; with `extras`, publish x's
- * extremes and y's statistics of each (see forwardChunks).
+ * last reduced first (the likeliest still in cache), and normalize them in place; what the panel
+ * needs of x (ChunkExtras) is read from a chunk before it is overwritten, y's statistics after.
  */
 export function normalizeChunks(
 	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
-	opts: { check: () => void; extras: boolean; advance?: (elements: number) => void },
+	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void },
 ): { chunks: number; ms: { normalize: number; extras: number } } {
-	const { k, layout, x, y, arena, plan, control } = run;
+	const { k, layout, x, arena, plan, control } = run;
+	const y = run.y ?? x;
 	const memory = k.memory;
 	const g = layout.groups;
 	const counters = countersOf(memory, control);
@@ -322,23 +339,32 @@ export function normalizeChunks(
 		const plane = planeAt(layout, from);
 		const xc = x.subarray(from, to);
 		const yc = y.subarray(from, to);
+		const slot = chunkSlots(memory, control, g, c);
 		const t0 = performance.now();
-		arena.reset();
-		k.normalizeFolded(xc, yc, layout, a, b, arena, plane);
-		const t1 = performance.now();
-		ms.normalize += t1 - t0;
-		advance(to - from);
 		if (opts.extras) {
-			const slot = chunkSlots(memory, control, g, c);
 			arena.reset();
 			const range = k.extremes(xc, layout, arena, plane);
 			slot.min.set(range.min);
 			slot.max.set(range.max);
-			arena.reset();
-			publish(slot.after, k.moments(yc, layout, arena, plane, false));
-			ms.extras += performance.now() - t1;
 			advance(to - from);
 		}
+		if (opts.samples) {
+			const { stride, into } = opts.samples;
+			for (let i = Math.ceil(from / stride) * stride; i < to; i += stride) {
+				into[i / stride] = x[i];
+			}
+		}
+		const t1 = performance.now();
+		arena.reset();
+		k.normalizeFolded(xc, yc, layout, a, b, arena, plane);
+		const t2 = performance.now();
+		ms.normalize += t2 - t1;
+		advance(to - from);
+		if (opts.extras) {
+			arena.reset();
+			publish(slot.after, k.moments(yc, layout, arena, plane, false));
+		}
+		ms.extras += t1 - t0 + performance.now() - t2;
 		chunks++;
 	}
 	return { chunks, ms };

@@ -195,14 +195,16 @@ export class EnginePool {
 		const workers = Math.min(this.threadCount, total / unit);
 		const plan = chunkPlan(total, unit, g, workers);
 		const arena = new Arena(memory);
+		// The tensor, normalized in place (src/engine/slabs.ts), and x's histogram samples.
 		const x = arena.f32(total);
-		const y = arena.f32(total);
+		const stride = histogramStride(total);
+		const samples = arena.f32(Math.ceil(total / stride));
 		// A private work area per task for the kernels' accumulators (sized for the largest chunk).
 		const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
 		const work = Array.from({ length: workers }, () => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset);
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
-		const base: Omit<SplitTask, 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, y: y.byteOffset, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy, plan, control };
+		const base: Omit<SplitTask, 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, samples: { at: samples.byteOffset, stride }, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy, plan, control };
 		const runs = work.map((w) => pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>);
 		let forward: SplitForward[];
 		try {
@@ -236,8 +238,8 @@ export class EnginePool {
 		const bins = 64;
 		const xRange = finiteRange(xMin, xMax);
 		const yRange = finiteRange(yMin, yMax);
-		const hist = { stride: histogramStride(total), bins, x: xRange, y: yRange };
-		const slabs = work.map((_, w): HistogramTask => ({ x: x.byteOffset, y: y.byteOffset, from: slabStart(w, workers, plan), to: slabStart(w + 1, workers, plan), hist }));
+		const hist = { stride, bins, x: xRange, y: yRange };
+		const slabs = work.map((_, w): HistogramTask => ({ y: x.byteOffset, samples: samples.byteOffset, from: slabStart(w, workers, plan), to: slabStart(w + 1, workers, plan), hist }));
 		const round2 = (await Promise.all(slabs.map((s) => pool.run(s, { name: 'slabHistograms' })))) as SlabHistograms[];
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);

@@ -325,7 +325,7 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		['channels last [300, 68]', [300, 68], [0]],
 		['planes NCHW [6, 5, 7, 9]', [6, 5, 7, 9], [0, 2, 3]],
 	] as const) {
-		it(`chunked forward on ${label}: a lone worker does every chunk; a late one finds none; statistics and y as float64`, async () => {
+		it(`chunked forward on ${label}: a lone worker does every chunk in place; a late one finds none; statistics, y and x's histogram samples as float64`, async () => {
 			const { chunkPlan, controlBytes, forwardChunks, chunkResults, mergePartials } = await import('../../../src/engine/slabs');
 			const { Arena } = await import('../../../src/engine/kernels/arena');
 			const shp = [...shape];
@@ -336,8 +336,9 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			const unit = inner === 1 ? layout.groups : inner;
 			arena.reset();
 			const x = arena.f32(src.length);
-			const y = arena.f32(src.length);
 			x.set(src);
+			const stride = 5;
+			const samples = { stride, into: arena.f32(Math.ceil(src.length / stride)).fill(NaN) };
 			const plan = { ...chunkPlan(src.length, unit, layout.groups, 2), chunks: 7 };
 			const control = { at: arena.f32(controlBytes(plan, layout.groups) / 4).fill(0).byteOffset };
 			const work = new Arena(kernels.memory, arena.f32(1 << 16).byteOffset);
@@ -345,8 +346,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 				const a = m.variance.map((v) => 1 / Math.sqrt(v + 1e-3));
 				return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
 			};
-			const run = { k: kernels, layout, x, y, arena: work, plan, control };
-			const first = forwardChunks(run, { fold, check: () => undefined, extras: true });
+			const run = { k: kernels, layout, x, arena: work, plan, control };
+			const first = forwardChunks(run, { fold, check: () => undefined, extras: true, samples });
 			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
 			const late = forwardChunks(run, { fold, check: () => undefined, extras: true });
 			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
@@ -371,6 +372,16 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			});
 			assert.deepStrictEqual(Array.from(results.min), Array.from(lo));
 			assert.deepStrictEqual(Array.from(results.max), Array.from(hi));
+			// x's every 5th element, kept before its chunk was overwritten; x now holds y = x·a + b.
+			assert.deepStrictEqual(Array.from(samples.into), Array.from(src.filter((_, i) => i % stride === 0)));
+			const { a, b } = fold(first.merged);
+			src.forEach((v, i) => {
+				const gi = inner === 1 ? i % layout.groups : Math.floor(i / inner) % layout.groups;
+				// float32 x·a + b, rounded once (fused) or twice: within 2^-23 of |x·a| + |b|.
+				const xa = v * Math.fround(a[gi]);
+				const bg = Math.fround(b[gi]);
+				assert.ok(Math.abs(x[i] - (xa + bg)) <= 2 ** -23 * (Math.abs(xa) + Math.abs(bg)), `y[${i}]`);
+			});
 		});
 	}
 
