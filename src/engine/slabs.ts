@@ -9,7 +9,8 @@ import type { WasmKernels } from './kernels/normalizeWasm';
  * rows or planes that the workers claim from shared counters: each worker generates (or reads) and
  * reduces the chunks it claims and publishes each chunk's partial statistics; once every chunk is
  * reduced, each worker merges all partials itself (Chan, in chunk order, so every worker gets
- * bit-identical μ, σ² whoever reduced what) and claims chunks to normalize.
+ * bit-identical μ, σ² whoever reduced what) and normalizes the chunks it reduced, then any that a
+ * slower peer has not taken yet.
  *
  * Why claim rather than give each worker a fixed half: on this 2-vCPU VM the scheduler now and then
  * wakes both workers on the same CPU, and the second starts 1–5 ms late (measured: BENCHMARKS.md);
@@ -91,7 +92,7 @@ export function chunkPlan(total: number, unit: number, groups: number, workers: 
 
 /** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
 export interface ChunkControl {
-	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT), then Float64 partials. */
+	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT), an Int32 flag per chunk (taken to normalize), then Float64 partials. */
 	at: number;
 }
 
@@ -101,9 +102,14 @@ const CLAIM_NORMALIZE = 2;
 const ABORT = 3;
 const COUNTER_BYTES = 32;
 
+/** Bytes of the per-chunk flags, kept a multiple of 8 so that the Float64 partials after them stay aligned. */
+function flagBytes(plan: ChunkPlan): number {
+	return 8 * Math.ceil(plan.chunks / 2);
+}
+
 /** Bytes a split run's control block needs (zeroed by the host before the run). */
 export function controlBytes(plan: ChunkPlan, groups: number): number {
-	return COUNTER_BYTES + 8 * PER_GROUP * groups * plan.chunks;
+	return COUNTER_BYTES + flagBytes(plan) + 8 * PER_GROUP * groups * plan.chunks;
 }
 
 /** The run's Int32 counters at the start of its control block. */
@@ -118,8 +124,8 @@ function planeAt(layout: ReductionLayout, from: number): number {
 }
 
 /** Chunk c's published values: [x count, mean, M2, y count, mean, M2, x min, x max] × groups. */
-function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, groups: number, c: number) {
-	const at = control.at + COUNTER_BYTES + 8 * PER_GROUP * groups * c;
+function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number, c: number) {
+	const at = control.at + COUNTER_BYTES + flagBytes(plan) + 8 * PER_GROUP * groups * c;
 	const v = (i: number) => new Float64Array(memory.buffer, at + 8 * i * groups, groups);
 	return { before: { counts: v(0), mean: v(1), m2: v(2) }, after: { counts: v(3), mean: v(4), m2: v(5) }, min: v(6), max: v(7) };
 }
@@ -229,7 +235,7 @@ export function forwardChunks(
 	const counters = countersOf(memory, control);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
-	let reduced = 0;
+	const reduced: number[] = [];
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
 		const c = Atomics.add(counters, CLAIM_STATS, 1);
@@ -251,11 +257,11 @@ export function forwardChunks(
 			const t1 = performance.now();
 			arena.reset();
 			const m = k.moments(xc, layout, arena, planeAt(layout, from), false);
-			publish(chunkSlots(memory, control, g, c).before, m);
+			publish(chunkSlots(memory, control, plan, g, c).before, m);
 			ms.input += t1 - t0;
 			ms.stats += performance.now() - t1;
 			advance(to - from);
-			reduced++;
+			reduced.push(c);
 		} catch (e) {
 			if (!(e instanceof PeerFailed)) {
 				abortRun(memory, control);
@@ -294,52 +300,69 @@ export function forwardChunks(
 	}
 	opts.check();
 	const merged = mergePartials(
-		Array.from({ length: plan.chunks }, (_, c) => chunkSlots(memory, control, g, c).before),
+		Array.from({ length: plan.chunks }, (_, c) => chunkSlots(memory, control, plan, g, c).before),
 		g,
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, a: [], b: [], finite, chunks: { stats: reduced, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 } };
+		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 } };
 	}
 	const { a, b } = opts.fold(merged);
-	const done = normalizeChunks(run, a, b, opts);
-	return { merged, a, b, finite, chunks: { stats: reduced, normalize: done.chunks }, ms: { ...ms, ...done.ms } };
+	const done = normalizeChunks(run, a, b, opts, reduced);
+	return { merged, a, b, finite, chunks: { stats: reduced.length, normalize: done.chunks }, ms: { ...ms, ...done.ms } };
 }
 
 /**
- * Phase 2 of a split run (and the whole of an inference run with given a, b): claim chunks, the
- * last reduced first (the likeliest still in cache), and normalize them in place; what the panel
- * needs of x (ChunkExtras) is read from a chunk before it is overwritten, y's statistics after.
+ * Phase 2 of a split run (and the whole of an inference run with given a, b): normalize chunks in
+ * place, first the ones this worker reduced (`own`), the last reduced first, then any chunk no
+ * worker has taken yet, oldest first (those of a peer that is behind; a flag per chunk says who took
+ * it). What the panel needs of x (ChunkExtras) is read from a chunk before it is overwritten, y's
+ * statistics after.
+ *
+ * Why a worker keeps its own chunks: their lines are in its caches. Overwriting lines that the other
+ * core read makes it invalidate them there first: with each worker normalizing the other's chunks
+ * (what taking them last-reduced-first from one counter did when the workers ran in step), the
+ * in-place pass took 4.5 ms instead of 0.4 in some processes here (BENCHMARKS.md).
  */
 export function normalizeChunks(
 	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
 	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void },
+	own: readonly number[] = [],
 ): { chunks: number; ms: { normalize: number; extras: number } } {
 	const { k, layout, x, arena, plan, control } = run;
 	const y = run.y ?? x;
 	const memory = k.memory;
 	const g = layout.groups;
 	const counters = countersOf(memory, control);
+	const taken = new Int32Array(memory.buffer, control.at + COUNTER_BYTES, plan.chunks);
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { normalize: 0, extras: 0 };
 	let chunks = 0;
+	let mine = own.length;
 	for (;;) {
-		const claim = Atomics.add(counters, CLAIM_NORMALIZE, 1);
-		if (claim >= plan.chunks) {
-			break;
+		let c: number;
+		if (mine > 0) {
+			c = own[--mine];
+		} else {
+			c = Atomics.add(counters, CLAIM_NORMALIZE, 1);
+			if (c >= plan.chunks) {
+				break;
+			}
+		}
+		if (Atomics.compareExchange(taken, c, 0, 1) !== 0) {
+			continue;
 		}
 		if (Atomics.load(counters, ABORT) !== 0) {
 			throw new PeerFailed();
 		}
 		opts.check();
-		const c = plan.chunks - 1 - claim;
 		const [from, to] = chunkRange(plan, c);
 		const plane = planeAt(layout, from);
 		const xc = x.subarray(from, to);
 		const yc = y.subarray(from, to);
-		const slot = chunkSlots(memory, control, g, c);
+		const slot = chunkSlots(memory, control, plan, g, c);
 		const t0 = performance.now();
 		if (opts.extras) {
 			arena.reset();
@@ -377,7 +400,7 @@ export function chunkResults(memory: WebAssembly.Memory, control: ChunkControl, 
 	const min = new Float64Array(groups).fill(Infinity);
 	const max = new Float64Array(groups).fill(-Infinity);
 	for (let c = 0; c < plan.chunks; c++) {
-		const s = chunkSlots(memory, control, groups, c);
+		const s = chunkSlots(memory, control, plan, groups, c);
 		before.push(s.before);
 		after.push(s.after);
 		for (let j = 0; j < groups; j++) {

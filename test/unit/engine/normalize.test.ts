@@ -385,6 +385,27 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		});
 	}
 
+	it('normalizing chunks: a worker takes its own chunks, then every chunk nobody has taken, each exactly once', async () => {
+		const { chunkPlan, controlBytes, normalizeChunks } = await import('../../../src/engine/slabs');
+		const { Arena } = await import('../../../src/engine/kernels/arena');
+		const shape = [240, 8];
+		const layout = reductionLayout(shape, [0]);
+		arena.reset();
+		const x = arena.f32(240 * 8).fill(1);
+		const plan = { ...chunkPlan(x.length, 8, 8, 2), chunks: 6 };
+		const controlAt = arena.f32(controlBytes(plan, 8) / 4).fill(0).byteOffset;
+		// A peer already took chunk 0 (its flag follows the 8 Int32 counters).
+		new Int32Array(kernels.memory.buffer, controlAt + 32, plan.chunks)[0] = 1;
+		const run = { k: kernels, layout, x, arena: new Arena(kernels.memory, arena.f32(1 << 16).byteOffset), plan, control: { at: controlAt } };
+		const a = new Array<number>(8).fill(2);
+		const b = new Array<number>(8).fill(1);
+		const done = normalizeChunks(run, a, b, { check: () => undefined, extras: false }, [2, 5]);
+		assert.strictEqual(done.chunks, 5);
+		// y = 2·1 + 1 = 3 once everywhere but in chunk 0 (rows 0–39), which stays x; a second pass would give 7.
+		x.forEach((v, i) => assert.strictEqual(v, i < 40 * 8 ? 1 : 3, `x[${i}]`));
+		assert.strictEqual(normalizeChunks(run, a, b, { check: () => undefined, extras: false }, [3]).chunks, 0);
+	});
+
 	it('a failed split run reports the first real error, not a peer saying that another worker failed', async () => {
 		const { failureCause, PeerFailed } = await import('../../../src/engine/slabs');
 		const disk = new Error('Cannot read /tmp/x.npy: EIO');
