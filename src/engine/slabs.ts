@@ -371,10 +371,11 @@ export function normalizeChunks(
 			slot.max.set(range.max);
 			advance(to - from);
 		}
-		if (opts.samples) {
+		if (opts.samples && to > from) {
 			const { stride, into } = opts.samples;
-			for (let i = Math.ceil(from / stride) * stride; i < to; i += stride) {
-				into[i / stride] = x[i];
+			const first = Math.ceil(from / stride);
+			if (first * stride < to) {
+				k.gather(x.subarray(first * stride, to), stride, into.subarray(first));
 			}
 		}
 		const t1 = performance.now();

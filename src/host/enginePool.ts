@@ -55,7 +55,7 @@ function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, h
  * lazily on first use. Piscina's defaults (idle timeout "immediate", 1.5 × cores) would let workers
  * die between uses, so both are set explicitly. Large tensors live in one shared WebAssembly.Memory
  * handed to every worker, and are processed by all workers at once in chunks they claim: round 1
- * generates, reduces and normalizes (src/engine/slabs.ts), round 2 bins the histograms.
+ * generates, reduces and normalizes in place (src/engine/slabs.ts), round 2 bins the histograms.
  */
 export class EnginePool {
 	private pool: Piscina | undefined;

@@ -15,6 +15,7 @@ interface Exports {
 	normalizeRows(x: number, y: number, rows: number, C: number, a: number, b: number): void;
 	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, a: number, b: number): void;
 	copy(x: number, y: number, n: number): void;
+	gather(x: number, n: number, stride: number, into: number): void;
 	fillStandard(x: number, from: number, n: number, seed: number, kind: number): void;
 	shiftScale(x: number, n: number, c0: number, k0: number, inner: number, features: number, offset: number, scale: number): void;
 }
@@ -285,5 +286,16 @@ export class WasmKernels {
 
 	copy(x: Float32Array, y: Float32Array): void {
 		this.k.copy(x.byteOffset, y.byteOffset, x.length);
+	}
+
+	/** into[j] = x[j·stride] for every j with j·stride < x.length (into holds at least that many). */
+	gather(x: Float32Array, stride: number, into: Float32Array): void {
+		this.own(x);
+		this.own(into);
+		const n = Math.ceil(x.length / stride);
+		if (into.length < n) {
+			throw new RangeError(`gather: ${n} samples do not fit in ${into.length}`);
+		}
+		this.k.gather(x.byteOffset, n, stride, into.byteOffset);
 	}
 }
