@@ -319,10 +319,10 @@ export function forwardChunks(
  * it). What the panel needs of x (ChunkExtras) is read from a chunk before it is overwritten, y's
  * statistics after.
  *
- * Why a worker keeps its own chunks: their lines are in its caches. Overwriting lines that the other
- * core read makes it invalidate them there first: with each worker normalizing the other's chunks
- * (what taking them last-reduced-first from one counter did when the workers ran in step), the
- * in-place pass took 4.5 ms instead of 0.4 in some processes here (BENCHMARKS.md).
+ * Why a worker keeps its own chunks: their lines are in its own caches, the last reduced most. One
+ * counter taken last-reduced-first, as before, handed two workers running in step each other's
+ * chunks. (It was meant to cure an in-place pass that now and then takes 4.5 ms instead of 0.4;
+ * it did not — that slowness comes and goes with the machine, see BENCHMARKS.md.)
  */
 export function normalizeChunks(
 	run: ChunkRun,
