@@ -720,7 +720,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				naive: train ? naiveTrainMs : naiveInferMs,
 			};
 			// Effective bandwidth counts 12 B per element in training, 8 in inference and for the copy.
-			const percentOfCopy = ((train ? 1.5 : 1) * copyMs * 100) / ms.engine;
+			const ofCopy = (v) => ((train ? 1.5 : 1) * copyMs * 100) / v;
+			const percentOfCopy = ofCopy(ms.engine);
 			const row = {
 				name,
 				mode,
@@ -739,7 +740,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const f = (v) => (v === null ? '–' : v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
 			const peer = (v) => (v === null ? '–' : `${f(v)} (${(v / ms.engine).toFixed(1)}×)`);
 			log(
-				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · out of place ${ms.engineOutOfPlace === null ? '–' : `${f(ms.engineOutOfPlace)} (${(((train ? 1.5 : 1) * copyMs * 100) / ms.engineOutOfPlace).toFixed(0)}%)`} · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
+				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · out of place ${ms.engineOutOfPlace === null ? '–' : `${f(ms.engineOutOfPlace)} (${ofCopy(ms.engineOutOfPlace).toFixed(0)}%)`} · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
 			);
 		}
 	}

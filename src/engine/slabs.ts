@@ -371,7 +371,7 @@ export function normalizeChunks(
 			slot.max.set(range.max);
 			advance(to - from);
 		}
-		if (opts.samples && to > from) {
+		if (opts.samples) {
 			const { stride, into } = opts.samples;
 			const first = Math.ceil(from / stride);
 			if (first * stride < to) {
