@@ -59,6 +59,8 @@ export function mergePartials(parts: readonly SlabPartial[], groups: number): { 
 /** A tensor cut into `chunks` runs of whole units (rows or planes) for the workers to claim. */
 export interface ChunkPlan {
 	chunks: number;
+	/** Tasks that take part (one per worker). */
+	workers: number;
 	/** Elements per unit: a row (channels last) or a plane. */
 	unit: number;
 	units: number;
@@ -87,12 +89,12 @@ export function chunkPlan(total: number, unit: number, groups: number, workers: 
 	const units = total / unit;
 	const byMemory = Math.floor(PARTIALS_BYTES / (8 * PER_GROUP * groups));
 	const chunks = Math.max(1, Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))));
-	return { chunks, unit, units };
+	return { chunks, workers, unit, units };
 }
 
 /** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
 export interface ChunkControl {
-	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT), an Int32 flag per chunk (taken to normalize), then Float64 partials. */
+	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT, ARRIVED), an Int32 flag per chunk (taken to normalize), then Float64 partials. */
 	at: number;
 }
 
@@ -100,6 +102,7 @@ const CLAIM_STATS = 0;
 const DONE_STATS = 1;
 const CLAIM_NORMALIZE = 2;
 const ABORT = 3;
+const ARRIVED = 4;
 const COUNTER_BYTES = 32;
 
 /** Bytes of the per-chunk flags, kept a multiple of 8 so that the Float64 partials after them stay aligned. */
@@ -175,6 +178,16 @@ const WAIT_POLL_MS = 5;
  */
 const SPIN_MS = 1;
 
+/**
+ * How long a worker that has reduced its first chunk without seeing its peers arrive gives up its
+ * CPU for. On this 2-vCPU VM the kernel now and then queues the second woken worker behind the
+ * first on one vCPU while the other sits idle, and it stays there until the first has done every
+ * chunk alone (measured: 2 ms late on 25.7 MB, BENCHMARKS.md). Blocking briefly lets the queued
+ * peer run where it waits, and the kernel wakes the blocked worker on the idle vCPU. The peer's
+ * arrival ends the wait early; a peer that is merely busy elsewhere costs this much once.
+ */
+const PEER_YIELD_MS = 0.1;
+
 /** How long a worker waits for chunks that another worker claimed and never finished (a lost worker). */
 const WAIT_TIMEOUT_MS = 30_000;
 
@@ -236,8 +249,14 @@ export function forwardChunks(
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
 	const reduced: number[] = [];
+	if (Atomics.add(counters, ARRIVED, 1) + 1 === plan.workers) {
+		Atomics.notify(counters, ARRIVED);
+	}
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
+		if (reduced.length === 1) {
+			yieldToLatePeer(counters, plan);
+		}
 		const c = Atomics.add(counters, CLAIM_STATS, 1);
 		if (c >= plan.chunks) {
 			break;
@@ -310,6 +329,14 @@ export function forwardChunks(
 	const { a, b } = opts.fold(merged);
 	const done = normalizeChunks(run, a, b, opts, reduced);
 	return { merged, a, b, finite, chunks: { stats: reduced.length, normalize: done.chunks }, ms: { ...ms, ...done.ms } };
+}
+
+/** PEER_YIELD_MS: wait once for peers that have not arrived while chunks remain for them to take. */
+function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan): void {
+	const arrived = Atomics.load(counters, ARRIVED);
+	if (arrived < plan.workers && Atomics.load(counters, CLAIM_STATS) < plan.chunks) {
+		Atomics.wait(counters, ARRIVED, arrived, PEER_YIELD_MS);
+	}
 }
 
 /**
