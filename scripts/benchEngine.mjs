@@ -495,7 +495,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
 	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
-	const { chunkPlan, controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
+	const { answerLatePeers, chunkPlan, controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	// The warm-up's tensors (below) and the kernel table's 25.7 MB must fit too, whatever --filter keeps.
 	const WARM_UP = [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]];
@@ -564,8 +564,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				const plan = chunkPlan(n, unit, l.groups, workers);
 				controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
 				const control = { at: controlBlock.byteOffset };
-				const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace }, { name: 'splitForward' })));
-				return parts[0].merged;
+				// The host answers a worker whose peer is late (src/engine/slabs.ts), as the product's.
+				const endAnswers = answerLatePeers(memory, control);
+				try {
+					const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace }, { name: 'splitForward' })));
+					return parts[0].merged;
+				} finally {
+					endAnswers();
+				}
 			},
 			oneThreadTrain() {
 				scratch.reset();

@@ -94,7 +94,7 @@ export function chunkPlan(total: number, unit: number, groups: number, workers: 
 
 /** Where a split run's workers meet: the byte offset of its control block in the pool memory. */
 export interface ChunkControl {
-	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT, ARRIVED), an Int32 flag per chunk (taken to normalize), then Float64 partials. */
+	/** Int32 counters (CLAIM_STATS, DONE_STATS, CLAIM_NORMALIZE, ABORT, ARRIVED, HELP, HELPED), an Int32 flag per chunk (taken to normalize), then Float64 partials. */
 	at: number;
 }
 
@@ -103,6 +103,8 @@ const DONE_STATS = 1;
 const CLAIM_NORMALIZE = 2;
 const ABORT = 3;
 const ARRIVED = 4;
+const HELP = 5;
+const HELPED = 6;
 const COUNTER_BYTES = 32;
 
 /** Bytes of the per-chunk flags, kept a multiple of 8 so that the Float64 partials after them stay aligned. */
@@ -179,14 +181,16 @@ const WAIT_POLL_MS = 5;
 const SPIN_MS = 1;
 
 /**
- * How long a worker that has reduced its first chunk without seeing its peers arrive gives up its
- * CPU for. On this 2-vCPU VM the kernel now and then queues the second woken worker behind the
- * first on one vCPU while the other sits idle, and it stays there until the first has done every
- * chunk alone (measured: 2 ms late on 25.7 MB, BENCHMARKS.md). Blocking briefly lets the queued
- * peer run where it waits, and the kernel wakes the blocked worker on the idle vCPU. The peer's
- * arrival ends the wait early; a peer that is merely busy elsewhere costs this much once.
+ * A late peer. On this 2-vCPU VM the kernel now and then queues the second worker the host wakes
+ * behind the first on one vCPU while the other idles, and it stays there until the first has done
+ * every chunk alone (2 ms on 25.7 MB; BENCHMARKS.md has the scheduler trace). A worker that has
+ * reduced its first chunk while a peer has not arrived therefore asks the host to wake it (HELP)
+ * and sleeps: the queued peer runs where it waited, and the host's wake-up, sent from the idle
+ * vCPU, usually places the sleeper there. A wake-up from the busy vCPU — the peer's, or the
+ * sleeper's own timeout — places it behind the peer again (traced), so the peer does not wake it.
+ * If the host does not answer (busy), the worker goes on after this long.
  */
-const PEER_YIELD_MS = 0.1;
+const PEER_YIELD_MS = 0.5;
 
 /** How long a worker waits for chunks that another worker claimed and never finished (a lost worker). */
 const WAIT_TIMEOUT_MS = 30_000;
@@ -202,6 +206,8 @@ export interface ChunkedForward {
 	chunks: { stats: number; normalize: number };
 	/** Milliseconds this worker spent producing its chunks, reducing, normalizing, on the extras. */
 	ms: { input: number; stats: number; normalize: number; extras: number };
+	/** Whether this worker found a peer missing after its first chunk and slept until the host woke it (PEER_YIELD_MS). */
+	latePeer?: 'answered' | 'not answered';
 }
 
 /** One worker's view of a split run: its kernels, the layout, the whole tensor (x, normalized in place into y), its work area, the chunks and where they meet. */
@@ -240,6 +246,8 @@ export function forwardChunks(
 		fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> };
 		check: () => void;
 		advance?: (elements: number) => void;
+		/** How long to wait for the host's wake-up when a peer is late (tests); PEER_YIELD_MS by default. */
+		latePeerWaitMs?: number;
 	},
 ): ChunkedForward {
 	const { k, layout, x, arena, plan, control } = run;
@@ -249,13 +257,12 @@ export function forwardChunks(
 	const advance = opts.advance ?? (() => undefined);
 	const ms = { input: 0, stats: 0 };
 	const reduced: number[] = [];
-	if (Atomics.add(counters, ARRIVED, 1) + 1 === plan.workers) {
-		Atomics.notify(counters, ARRIVED);
-	}
+	let latePeer: ChunkedForward['latePeer'];
+	Atomics.add(counters, ARRIVED, 1);
 	// Phase 1: produce and reduce claimed chunks.
 	for (;;) {
 		if (reduced.length === 1) {
-			yieldToLatePeer(counters, plan);
+			latePeer = yieldToLatePeer(counters, plan, opts.latePeerWaitMs ?? PEER_YIELD_MS);
 		}
 		const c = Atomics.add(counters, CLAIM_STATS, 1);
 		if (c >= plan.chunks) {
@@ -324,19 +331,44 @@ export function forwardChunks(
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 } };
+		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 }, latePeer };
 	}
 	const { a, b } = opts.fold(merged);
 	const done = normalizeChunks(run, a, b, opts, reduced);
-	return { merged, a, b, finite, chunks: { stats: reduced.length, normalize: done.chunks }, ms: { ...ms, ...done.ms } };
+	return { merged, a, b, finite, chunks: { stats: reduced.length, normalize: done.chunks }, ms: { ...ms, ...done.ms }, latePeer };
 }
 
-/** PEER_YIELD_MS: wait once for peers that have not arrived while chunks remain for them to take. */
-function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan): void {
-	const arrived = Atomics.load(counters, ARRIVED);
-	if (arrived < plan.workers && Atomics.load(counters, CLAIM_STATS) < plan.chunks) {
-		Atomics.wait(counters, ARRIVED, arrived, PEER_YIELD_MS);
+/** PEER_YIELD_MS: once, while a peer has not arrived and chunks remain for it, sleep until the host wakes this worker. */
+function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan, waitMs: number): ChunkedForward['latePeer'] {
+	if (Atomics.load(counters, ARRIVED) < plan.workers && Atomics.load(counters, CLAIM_STATS) < plan.chunks && Atomics.compareExchange(counters, HELP, 0, 1) === 0) {
+		Atomics.notify(counters, HELP);
+		return Atomics.wait(counters, HELPED, 0, waitMs) === 'timed-out' ? 'not answered' : 'answered';
 	}
+	return undefined;
+}
+
+/**
+ * The host's side of a late peer (PEER_YIELD_MS), from the dispatch of a split run until it ends
+ * (call the returned function): when a worker asks, wake it from this thread, which is idle on
+ * the other vCPU while the workers run.
+ */
+export function answerLatePeers(memory: WebAssembly.Memory, control: ChunkControl): () => void {
+	const counters = countersOf(memory, control);
+	let open = true;
+	const waiting = Atomics.waitAsync(counters, HELP, 0);
+	if (waiting.async) {
+		void waiting.value.then(() => {
+			if (open) {
+				Atomics.store(counters, HELPED, 1);
+				Atomics.notify(counters, HELPED);
+			}
+		});
+	}
+	return () => {
+		open = false;
+		// Settles the host's wait when no worker asked.
+		Atomics.notify(counters, HELP);
+	};
 }
 
 /**

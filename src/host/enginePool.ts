@@ -6,7 +6,7 @@ import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
 import type { HistogramTask, SlabHistograms, SplitForward, SplitTask } from '../engine/engineWorker';
-import { abortRun, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
+import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
@@ -205,6 +205,7 @@ export class EnginePool {
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
 		const base: Omit<SplitTask, 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, samples: { at: samples.byteOffset, stride }, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy, plan, control };
+		const endAnswers = answerLatePeers(memory, control);
 		const runs = work.map((w) => pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>);
 		let forward: SplitForward[];
 		try {
@@ -218,6 +219,8 @@ export class EnginePool {
 			}
 			// The worker that failed first says why; its peers only say that a peer failed.
 			throw failureCause(await Promise.allSettled(runs), e);
+		} finally {
+			endAnswers();
 		}
 		if (forward.some((p) => !p.finite)) {
 			return undefined;

@@ -349,8 +349,11 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			const run = { k: kernels, layout, x, arena: work, plan, control };
 			const first = forwardChunks(run, { fold, check: () => undefined, extras: true, samples });
 			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
+			// Alone after its first chunk, it asked the host to wake it; no host answers here.
+			assert.strictEqual(first.latePeer, 'not answered');
 			const late = forwardChunks(run, { fold, check: () => undefined, extras: true });
 			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
+			assert.strictEqual(late.latePeer, undefined);
 			assert.deepStrictEqual(Array.from(late.merged.mean), Array.from(first.merged.mean));
 			assert.deepStrictEqual(Array.from(late.merged.variance), Array.from(first.merged.variance));
 			const results = chunkResults(kernels.memory, control, plan, layout.groups);
@@ -404,6 +407,36 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		// y = 2·1 + 1 = 3 once everywhere but in chunk 0 (rows 0–39), which stays x; a second pass would give 7.
 		x.forEach((v, i) => assert.strictEqual(v, i < 40 * 8 ? 1 : 3, `x[${i}]`));
 		assert.strictEqual(normalizeChunks(run, a, b, { check: () => undefined, extras: false }, [3]).chunks, 0);
+	});
+
+	it('a worker whose peer has not arrived after its first chunk sleeps until the host (another thread) wakes it', async () => {
+		const { chunkPlan, controlBytes, forwardChunks } = await import('../../../src/engine/slabs');
+		const { Arena } = await import('../../../src/engine/kernels/arena');
+		const { Worker } = await import('node:worker_threads');
+		const path = await import('node:path');
+		const shape = [4096, 8];
+		const layout = reductionLayout(shape, [0]);
+		arena.reset();
+		const x = arena.f32(4096 * 8).fill(1);
+		const plan = { ...chunkPlan(x.length, 8, 8, 2), chunks: 4 };
+		const control = { at: arena.f32(controlBytes(plan, 8) / 4).fill(0).byteOffset };
+		const run = { k: kernels, layout, x, arena: new Arena(kernels.memory, arena.f32(1 << 16).byteOffset), plan, control };
+		// The host's side runs on its own thread, as the extension host's does while the workers run.
+		const host = new Worker(
+			`const { workerData, parentPort } = require('node:worker_threads');
+			const end = require(workerData.slabs).answerLatePeers(workerData.memory, workerData.control);
+			parentPort.postMessage('listening');
+			parentPort.once('message', () => { end(); parentPort.close(); });`,
+			{ eval: true, workerData: { slabs: path.join(__dirname, '../../../src/engine/slabs.js'), memory: kernels.memory, control } },
+		);
+		await new Promise((resolve) => host.once('message', resolve));
+		const fold = () => ({ a: new Array<number>(8).fill(1), b: new Array<number>(8).fill(0) });
+		// Waiting up to 2 s rather than the product's 0.5 ms: this checks the hand-shake, not how fast a cold thread answers.
+		const alone = forwardChunks(run, { fold, check: () => undefined, extras: false, latePeerWaitMs: 2000 });
+		host.postMessage('end');
+		await new Promise((resolve) => host.once('exit', resolve));
+		assert.strictEqual(alone.latePeer, 'answered');
+		assert.deepStrictEqual(alone.chunks, { stats: 4, normalize: 4 });
 	});
 
 	it('a failed split run reports the first real error, not a peer saying that another worker failed', async () => {
