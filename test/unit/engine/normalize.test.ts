@@ -431,10 +431,14 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		);
 		await new Promise((resolve) => host.once('message', resolve));
 		const fold = () => ({ a: new Array<number>(8).fill(1), b: new Array<number>(8).fill(0) });
-		// Waiting up to 2 s rather than the product's 0.5 ms: this checks the hand-shake, not how fast a cold thread answers.
-		const alone = forwardChunks(run, { fold, check: () => undefined, extras: false, latePeerWaitMs: 2000 });
-		host.postMessage('end');
-		await new Promise((resolve) => host.once('exit', resolve));
+		let alone: ReturnType<typeof forwardChunks>;
+		try {
+			// Waiting up to 2 s rather than the product's 0.5 ms: this checks the hand-shake, not how fast a cold thread answers.
+			alone = forwardChunks(run, { fold, check: () => undefined, extras: false, latePeerWaitMs: 2000 });
+		} finally {
+			host.postMessage('end');
+			await new Promise((resolve) => host.once('exit', resolve));
+		}
 		assert.strictEqual(alone.latePeer, 'answered');
 		assert.deepStrictEqual(alone.chunks, { stats: 4, normalize: 4 });
 	});
