@@ -10,7 +10,7 @@ import { Moments, moments as momentsJs, normalize as normalizeJs } from './kerne
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
-import { binCounts, deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
+import { deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
 import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
 import { progressCounter } from './progress';
 
@@ -274,24 +274,6 @@ export interface SplitTask {
  */
 export type SplitForward = Omit<ChunkedForward, 'merged' | 'a' | 'b'> & { a: Float64Array; b: Float64Array };
 
-/**
- * The histogram round: a slab [from, to) of the tensor (now y), x's samples taken before the forward
- * overwrote it (SplitTask['samples']), the sampling stride and the ranges of x and y.
- */
-export interface HistogramTask {
-	y: number;
-	samples: number;
-	from: number;
-	to: number;
-	hist: { stride: number; bins: number; x: [number, number]; y: [number, number] };
-}
-
-/** Histogram round: this slab's counts of its sampled values of x and y. */
-export interface SlabHistograms {
-	histX: Float64Array;
-	histY: Float64Array;
-}
-
 function poolMemory(): WebAssembly.Memory {
 	const m = (workerData as { memory?: WebAssembly.Memory } | undefined)?.memory;
 	if (!m) {
@@ -325,7 +307,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
 	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, samples, advance });
-	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms };
+	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms, histograms: f.histograms };
 }
 
 /** Reads elements [from, from + x.length) of a C-order .npy file's data into x, piece by piece. */
@@ -348,17 +330,6 @@ function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32A
 	} finally {
 		fs.closeSync(fd);
 	}
-}
-
-/** The histogram round: this slab's histogram counts of x and y over ranges known from the forward round. */
-export function slabHistograms(task: HistogramTask): SlabHistograms {
-	const memory = poolMemory();
-	const h = task.hist;
-	// x's samples of this slab: the tensor's elements i = j·stride with from ≤ i < to.
-	const first = Math.ceil(task.from / h.stride);
-	const xSamples = new Float32Array(memory.buffer, task.samples + first * 4, Math.ceil(task.to / h.stride) - first);
-	const y = new Float32Array(memory.buffer, task.y + task.from * 4, task.to - task.from);
-	return { histX: binCounts(xSamples, 0, 1, h.x[0], h.x[1], h.bins), histY: binCounts(y, task.from, h.stride, h.y[0], h.y[1], h.bins) };
 }
 
 //#endregion

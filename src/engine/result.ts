@@ -79,6 +79,24 @@ export function foldedFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsil
 	return { a, b: used.mean.map((m, c) => -m * a[c]) };
 }
 
+/** Bins of the histograms of x and y that a run returns. */
+export const HISTOGRAM_BINS = 64;
+
+/**
+ * y's per-group extremes from x's: the kernels' y = fl(fl(x·a) + b), with a and b rounded to
+ * float32, is monotonic in x, so these are y's exact extremes without a pass over y.
+ */
+export function foldedExtremes(xMin: ArrayLike<number>, xMax: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): { min: Float64Array; max: Float64Array } {
+	const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
+	const min = new Float64Array(xMin.length);
+	const max = new Float64Array(xMin.length);
+	for (let c = 0; c < xMin.length; c++) {
+		min[c] = a[c] >= 0 ? yAt(xMin[c], c) : yAt(xMax[c], c);
+		max[c] = a[c] >= 0 ? yAt(xMax[c], c) : yAt(xMin[c], c);
+	}
+	return { min, max };
+}
+
 /** The smallest finite minimum and the largest finite maximum over groups ([0, 0] if none). */
 export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [number, number] {
 	let lo = Infinity;
@@ -95,6 +113,6 @@ export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [nu
 }
 
 /** A histogram over a known range (the groups' extremes), binned like the slabs of a split run. */
-export function histogramIn(x: Float32Array, [lo, hi]: [number, number], bins = 64): Histogram {
+export function histogramIn(x: Float32Array, [lo, hi]: [number, number], bins = HISTOGRAM_BINS): Histogram {
 	return { lo, hi, counts: hi > lo ? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins)) : new Array<number>(bins).fill(0) };
 }

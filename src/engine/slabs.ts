@@ -2,6 +2,7 @@
 import type { Arena } from './kernels/arena';
 import type { ReductionLayout } from './kernels/layout';
 import type { WasmKernels } from './kernels/normalizeWasm';
+import { binCounts, finiteRange, foldedExtremes, HISTOGRAM_BINS } from './result';
 
 /**
  * One large tensor split among the pool's workers (shared by the engine worker and the benchmark's
@@ -208,6 +209,16 @@ export interface ChunkedForward {
 	ms: { input: number; stats: number; normalize: number; extras: number };
 	/** Whether this worker found a peer missing after its first chunk and slept until the host woke it (PEER_YIELD_MS). */
 	latePeer?: 'answered' | 'not answered';
+	/** With `extras` and `samples`: this worker's histogram counts of x's samples and of y's every stride-th element, in the chunks it normalized (HISTOGRAM_BINS bins over the whole tensor's ranges, histogramRanges). */
+	histograms?: { x: Float64Array; y: Float64Array };
+}
+
+/** Histogram counts that a worker adds to while it normalizes, over ranges known at the barrier. */
+interface ChunkHistograms {
+	x: [number, number];
+	y: [number, number];
+	countsX: Float64Array;
+	countsY: Float64Array;
 }
 
 /** One worker's view of a split run: its kernels, the layout, the whole tensor (x, normalized in place into y), its work area, the chunks and where they meet. */
@@ -223,10 +234,16 @@ export interface ChunkRun {
 }
 
 /**
- * What the panel shows beyond the forward: with `extras`, each chunk publishes x's extremes and y's
- * statistics, read while the chunk is still in cache; with `samples`, x's every `stride`-th element
- * (of the whole tensor) is kept in `into` (element i at i / stride) for its histogram, since y
- * overwrites x.
+ * What the panel shows beyond the forward: with `extras`, each chunk publishes x's extremes (with its
+ * statistics) and y's statistics, read while the chunk is still in cache; with `samples`, x's every
+ * `stride`-th element (of the whole tensor) is kept in `into` (element i at i / stride), since y
+ * overwrites x; with both, each worker also bins those samples of x and y's every `stride`-th
+ * element of the chunks it normalizes, over the ranges that x's extremes give at the barrier.
+ *
+ * Why the histograms are binned in the forward rather than in a second round over the finished
+ * tensor: that round's two tasks cost 4–29 ms in the extension host (its thread and the workbench
+ * busy with the run's notification and panel; BENCHMARKS.md), against well under a millisecond of
+ * binning.
  */
 export interface ChunkExtras {
 	extras: boolean;
@@ -255,7 +272,7 @@ export function forwardChunks(
 	const g = layout.groups;
 	const counters = countersOf(memory, control);
 	const advance = opts.advance ?? (() => undefined);
-	const ms = { input: 0, stats: 0 };
+	const ms = { input: 0, stats: 0, extras: 0 };
 	const reduced: number[] = [];
 	let latePeer: ChunkedForward['latePeer'];
 	Atomics.add(counters, ARRIVED, 1);
@@ -282,11 +299,21 @@ export function forwardChunks(
 			}
 			const t1 = performance.now();
 			arena.reset();
+			const slot = chunkSlots(memory, control, plan, g, c);
 			const m = k.moments(xc, layout, arena, planeAt(layout, from), false);
-			publish(chunkSlots(memory, control, plan, g, c).before, m);
-			ms.input += t1 - t0;
-			ms.stats += performance.now() - t1;
+			publish(slot.before, m);
+			const t2 = performance.now();
 			advance(to - from);
+			if (opts.extras) {
+				arena.reset();
+				const range = k.extremes(xc, layout, arena, planeAt(layout, from));
+				slot.min.set(range.min);
+				slot.max.set(range.max);
+				advance(to - from);
+			}
+			ms.input += t1 - t0;
+			ms.stats += t2 - t1;
+			ms.extras += performance.now() - t2;
 			reduced.push(c);
 		} catch (e) {
 			if (!(e instanceof PeerFailed)) {
@@ -331,11 +358,32 @@ export function forwardChunks(
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0, extras: 0 }, latePeer };
+		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0 }, latePeer };
 	}
 	const { a, b } = opts.fold(merged);
-	const done = normalizeChunks(run, a, b, opts, reduced);
-	return { merged, a, b, finite, chunks: { stats: reduced.length, normalize: done.chunks }, ms: { ...ms, ...done.ms }, latePeer };
+	const histograms = opts.extras && opts.samples ? { ...histogramRanges(memory, control, plan, g, a, b), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) } : undefined;
+	const done = normalizeChunks(run, a, b, { ...opts, histograms }, reduced);
+	return {
+		merged,
+		a,
+		b,
+		finite,
+		chunks: { stats: reduced.length, normalize: done.chunks },
+		ms: { ...ms, normalize: done.ms.normalize, extras: ms.extras + done.ms.extras },
+		latePeer,
+		histograms: histograms && { x: histograms.countsX, y: histograms.countsY },
+	};
+}
+
+/**
+ * The ranges of a split run's histograms, from every chunk's published extremes of x (all reduced
+ * by now): x's over all groups, and y's from x's through a and b (foldedExtremes). Every worker and
+ * the host get the same.
+ */
+export function histogramRanges(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number, a: ArrayLike<number>, b: ArrayLike<number>): { x: [number, number]; y: [number, number] } {
+	const { min, max } = chunkResults(memory, control, plan, groups);
+	const y = foldedExtremes(min, max, a, b);
+	return { x: finiteRange(min, max), y: finiteRange(y.min, y.max) };
 }
 
 /** PEER_YIELD_MS: once, while a peer has not arrived and chunks remain for it, sleep until the host wakes this worker. */
@@ -387,7 +435,7 @@ export function normalizeChunks(
 	run: ChunkRun,
 	a: ArrayLike<number>,
 	b: ArrayLike<number>,
-	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void },
+	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void; histograms?: ChunkHistograms },
 	own: readonly number[] = [],
 ): { chunks: number; ms: { normalize: number; extras: number } } {
 	const { k, layout, x, arena, plan, control } = run;
@@ -423,18 +471,16 @@ export function normalizeChunks(
 		const yc = y.subarray(from, to);
 		const slot = chunkSlots(memory, control, plan, g, c);
 		const t0 = performance.now();
-		if (opts.extras) {
-			arena.reset();
-			const range = k.extremes(xc, layout, arena, plane);
-			slot.min.set(range.min);
-			slot.max.set(range.max);
-			advance(to - from);
-		}
+		const hist = opts.histograms;
 		if (opts.samples) {
 			const { stride, into } = opts.samples;
 			const first = Math.ceil(from / stride);
-			if (first * stride < to) {
+			const end = Math.ceil(to / stride);
+			if (first < end) {
 				k.gather(x.subarray(first * stride, to), stride, into.subarray(first));
+				if (hist) {
+					addTo(hist.countsX, binCounts(into.subarray(first, end), 0, 1, hist.x[0], hist.x[1], HISTOGRAM_BINS));
+				}
 			}
 		}
 		const t1 = performance.now();
@@ -447,10 +493,17 @@ export function normalizeChunks(
 			arena.reset();
 			publish(slot.after, k.moments(yc, layout, arena, plane, false));
 		}
+		if (hist && opts.samples) {
+			addTo(hist.countsY, binCounts(yc, from, opts.samples.stride, hist.y[0], hist.y[1], HISTOGRAM_BINS));
+		}
 		ms.extras += t1 - t0 + performance.now() - t2;
 		chunks++;
 	}
 	return { chunks, ms };
+}
+
+function addTo(sum: Float64Array, counts: Float64Array): void {
+	counts.forEach((n, i) => (sum[i] += n));
 }
 
 /** The host's reading of a finished run's chunks: partial statistics of x and y and x's extremes, in chunk order. */

@@ -4,9 +4,9 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, finiteRange, histogramStride, runningUpdate } from '../engine/result';
-import type { HistogramTask, SlabHistograms, SplitForward, SplitTask } from '../engine/engineWorker';
-import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
+import { deviations, evalMode, foldedExtremes, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
+import type { SplitForward, SplitTask } from '../engine/engineWorker';
+import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, histogramRanges, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
@@ -34,17 +34,12 @@ function npyShape(file: string): number[] | undefined {
 	}
 }
 
-/** Where the w-th of `workers` equal slabs of whole units starts (the histogram round's split). */
-function slabStart(w: number, workers: number, plan: { units: number; unit: number }): number {
-	return Math.floor((plan.units * w) / workers) * plan.unit;
-}
-
-/** The slabs' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
-function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, hi]: [number, number], bins: number): NormalizeResult['histogramBefore'] {
-	const counts = new Array<number>(bins).fill(0);
+/** The workers' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
+function mergedHistogram(parts: SplitForward[], key: 'x' | 'y', [lo, hi]: [number, number]): NormalizeResult['histogramBefore'] {
+	const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
 	if (hi > lo) {
 		for (const p of parts) {
-			p[key].forEach((n, i) => (counts[i] += n));
+			p.histograms?.[key].forEach((n, i) => (counts[i] += n));
 		}
 	}
 	return { lo, hi, counts };
@@ -54,8 +49,8 @@ function mergedHistogram(parts: SlabHistograms[], key: 'histX' | 'histY', [lo, h
  * Host side of the engine, shared by the extension and the CLI: owns the Piscina pool, started
  * lazily on first use. Piscina's defaults (idle timeout "immediate", 1.5 × cores) would let workers
  * die between uses, so both are set explicitly. Large tensors live in one shared WebAssembly.Memory
- * handed to every worker, and are processed by all workers at once in chunks they claim: round 1
- * generates, reduces and normalizes in place (src/engine/slabs.ts), round 2 bins the histograms.
+ * handed to every worker, and are processed by all workers at once in chunks they claim, in one
+ * round that generates, reduces, normalizes in place and bins the histograms (src/engine/slabs.ts).
  */
 export class EnginePool {
 	private pool: Piscina | undefined;
@@ -180,9 +175,9 @@ export class EnginePool {
 
 	/**
 	 * The split run; `undefined` when the data has NaN / Inf (the single task counts them exactly).
-	 * Round 1 is the forward itself: one task per worker; the workers claim chunks to generate and
-	 * reduce, merge every chunk's partials once all are reduced, and claim chunks to normalize
-	 * (src/engine/slabs.ts). Round 2 bins the histograms, whose ranges round 1 found.
+	 * One round, one task per worker: the workers claim chunks to generate and reduce, merge every
+	 * chunk's partials once all are reduced, and normalize chunks, binning the histograms as they go
+	 * (src/engine/slabs.ts).
 	 */
 	private async runSplit(task: NormalizeTask, pool: Piscina, npy?: SplitTask['npy']): Promise<NormalizeResult | undefined> {
 		const started = performance.now();
@@ -232,18 +227,10 @@ export class EnginePool {
 		const after = mergePartials(chunks.after, g);
 		const xMin = chunks.min;
 		const xMax = chunks.max;
-		// y's extremes from x's: the kernel's y = fl(fl(x·a) + b) (a, b in float32) is monotonic in x.
 		const { a, b } = forward[0];
-		const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
-		const yMin = xMin.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(xMax[c], c)));
-		const yMax = xMax.map((v, c) => (a[c] >= 0 ? yAt(v, c) : yAt(xMin[c], c)));
-		// Round 2 bins the histograms in the workers, over the ranges now known.
-		const bins = 64;
-		const xRange = finiteRange(xMin, xMax);
-		const yRange = finiteRange(yMin, yMax);
-		const hist = { stride, bins, x: xRange, y: yRange };
-		const slabs = work.map((_, w): HistogramTask => ({ y: x.byteOffset, samples: samples.byteOffset, from: slabStart(w, workers, plan), to: slabStart(w + 1, workers, plan), hist }));
-		const round2 = (await Promise.all(slabs.map((s) => pool.run(s, { name: 'slabHistograms' })))) as SlabHistograms[];
+		const { min: yMin, max: yMax } = foldedExtremes(xMin, xMax, a, b);
+		// The ranges the workers binned over, found as they found them.
+		const ranges = histogramRanges(memory, control, plan, g, a, b);
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
@@ -255,8 +242,8 @@ export class EnginePool {
 			groupSize: layout.groupSize,
 			before: { mean: before.mean, std: std(before.variance), min: xMin, max: xMax },
 			after: { mean: after.mean, std: afterStd, min: yMin, max: yMax },
-			histogramBefore: mergedHistogram(round2, 'histX', xRange, bins),
-			histogramAfter: mergedHistogram(round2, 'histY', yRange, bins),
+			histogramBefore: mergedHistogram(forward, 'x', ranges.x),
+			histogramAfter: mergedHistogram(forward, 'y', ranges.y),
 			nonFinite: new Array<number>(g).fill(0),
 			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
 			...deviations(after.mean, afterStd),

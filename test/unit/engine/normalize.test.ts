@@ -351,7 +351,7 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
 			// Alone after its first chunk, it asked the host to wake it; no host answers here.
 			assert.strictEqual(first.latePeer, 'not answered');
-			const late = forwardChunks(run, { fold, check: () => undefined, extras: true });
+			const late = forwardChunks(run, { fold, check: () => undefined, extras: true, samples });
 			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
 			assert.strictEqual(late.latePeer, undefined);
 			assert.deepStrictEqual(Array.from(late.merged.mean), Array.from(first.merged.mean));
@@ -385,6 +385,20 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 				const bg = Math.fround(b[gi]);
 				assert.ok(Math.abs(x[i] - (xa + bg)) <= 2 ** -23 * (Math.abs(xa) + Math.abs(bg)), `y[${i}]`);
 			});
+			// The worker binned x's samples and y's every 5th element as it went, over the whole
+			// tensor's ranges: 64 equal bins from the smallest to the largest value of each.
+			const binned = (all: ArrayLike<number>) => {
+				const values = Array.from(all);
+				const lo = Math.min(...values);
+				const w = (Math.max(...values) - lo) / 64;
+				const counts = new Array<number>(64).fill(0);
+				values.filter((_, i) => i % stride === 0).forEach((v) => counts[Math.min(63, Math.floor((v - lo) / w))]++);
+				return counts;
+			};
+			assert.deepStrictEqual(Array.from(first.histograms?.x ?? []), binned(src));
+			assert.deepStrictEqual(Array.from(first.histograms?.y ?? []), binned(x));
+			// The late worker normalized nothing, so binned nothing.
+			assert.deepStrictEqual([late.histograms?.x.reduce((p, n) => p + n, 0), late.histograms?.y.reduce((p, n) => p + n, 0)], [0, 0]);
 		});
 	}
 
