@@ -112,6 +112,11 @@ export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [nu
 	return lo <= hi ? [lo, hi] : [0, 0];
 }
 
+/** A run's histogram ranges: x's and y's over all groups, from the groups' extremes (a split run's workers and host alike). */
+export function histogramRanges(x: { min: ArrayLike<number>; max: ArrayLike<number> }, y: { min: ArrayLike<number>; max: ArrayLike<number> }): { x: [number, number]; y: [number, number] } {
+	return { x: finiteRange(x.min, x.max), y: finiteRange(y.min, y.max) };
+}
+
 /** A histogram over a known range (the groups' extremes), binned like the slabs of a split run. */
 export function histogramIn(x: Float32Array, [lo, hi]: [number, number], bins = HISTOGRAM_BINS): Histogram {
 	return { lo, hi, counts: hi > lo ? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins)) : new Array<number>(bins).fill(0) };

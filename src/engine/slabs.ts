@@ -2,7 +2,7 @@
 import type { Arena } from './kernels/arena';
 import type { ReductionLayout } from './kernels/layout';
 import type { WasmKernels } from './kernels/normalizeWasm';
-import { binCounts, finiteRange, foldedExtremes, HISTOGRAM_BINS } from './result';
+import { binCounts, foldedExtremes, HISTOGRAM_BINS, histogramRanges } from './result';
 
 /**
  * One large tensor split among the pool's workers (shared by the engine worker and the benchmark's
@@ -209,7 +209,7 @@ export interface ChunkedForward {
 	ms: { input: number; stats: number; normalize: number; extras: number };
 	/** Whether this worker found a peer missing after its first chunk and slept until the host woke it (PEER_YIELD_MS). */
 	latePeer?: 'answered' | 'not answered';
-	/** With `extras` and `samples`: this worker's histogram counts of x's samples and of y's every stride-th element, in the chunks it normalized (HISTOGRAM_BINS bins over the whole tensor's ranges, histogramRanges). */
+	/** With `extras` and `samples`: this worker's histogram counts of x's samples and of y's every stride-th element, in the chunks it normalized (HISTOGRAM_BINS bins over the whole tensor's ranges). */
 	histograms?: { x: Float64Array; y: Float64Array };
 }
 
@@ -361,7 +361,9 @@ export function forwardChunks(
 		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0 }, latePeer };
 	}
 	const { a, b } = opts.fold(merged);
-	const histograms = opts.extras && opts.samples ? { ...histogramRanges(memory, control, plan, g, a, b), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) } : undefined;
+	// Every chunk's extremes of x are published by now: the whole tensor's ranges, as the host will find them.
+	const xRange = opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
+	const histograms = xRange && { ...histogramRanges(xRange, foldedExtremes(xRange.min, xRange.max, a, b)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
 	const done = normalizeChunks(run, a, b, { ...opts, histograms }, reduced);
 	return {
 		merged,
@@ -375,16 +377,6 @@ export function forwardChunks(
 	};
 }
 
-/**
- * The ranges of a split run's histograms, from every chunk's published extremes of x (all reduced
- * by now): x's over all groups, and y's from x's through a and b (foldedExtremes). Every worker and
- * the host get the same.
- */
-export function histogramRanges(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number, a: ArrayLike<number>, b: ArrayLike<number>): { x: [number, number]; y: [number, number] } {
-	const { min, max } = chunkResults(memory, control, plan, groups);
-	const y = foldedExtremes(min, max, a, b);
-	return { x: finiteRange(min, max), y: finiteRange(y.min, y.max) };
-}
 
 /** PEER_YIELD_MS: once, while a peer has not arrived and chunks remain for it, sleep until the host wakes this worker. */
 function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan, waitMs: number): ChunkedForward['latePeer'] {

@@ -4,9 +4,9 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, foldedExtremes, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
+import { deviations, evalMode, foldedExtremes, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
 import type { SplitForward, SplitTask } from '../engine/engineWorker';
-import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, histogramRanges, mergePartials } from '../engine/slabs';
+import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
@@ -229,8 +229,8 @@ export class EnginePool {
 		const xMax = chunks.max;
 		const { a, b } = forward[0];
 		const { min: yMin, max: yMax } = foldedExtremes(xMin, xMax, a, b);
-		// The ranges the workers binned over, found as they found them.
-		const ranges = histogramRanges(memory, control, plan, g, a, b);
+		// The ranges the workers binned over, found from the same extremes as they found them.
+		const ranges = histogramRanges({ min: xMin, max: xMax }, { min: yMin, max: yMax });
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
