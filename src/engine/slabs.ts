@@ -362,8 +362,8 @@ export function forwardChunks(
 	}
 	const { a, b } = opts.fold(merged);
 	// Every chunk's extremes of x are published by now: the whole tensor's ranges, as the host will find them.
-	const xRange = opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
-	const histograms = xRange && { ...histogramRanges(xRange, foldedExtremes(xRange.min, xRange.max, a, b)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
+	const published = opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
+	const histograms = published && { ...histogramRanges(published, foldedExtremes(published.min, published.max, a, b)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
 	const done = normalizeChunks(run, a, b, { ...opts, histograms }, reduced);
 	return {
 		merged,
@@ -376,7 +376,6 @@ export function forwardChunks(
 		histograms: histograms && { x: histograms.countsX, y: histograms.countsY },
 	};
 }
-
 
 /** PEER_YIELD_MS: once, while a peer has not arrived and chunks remain for it, sleep until the host wakes this worker. */
 function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan, waitMs: number): ChunkedForward['latePeer'] {

@@ -230,7 +230,7 @@ export class EnginePool {
 		const { a, b } = forward[0];
 		const { min: yMin, max: yMax } = foldedExtremes(xMin, xMax, a, b);
 		// The ranges the workers binned over, found from the same extremes as they found them.
-		const ranges = histogramRanges({ min: xMin, max: xMax }, { min: yMin, max: yMax });
+		const ranges = histogramRanges(chunks, { min: yMin, max: yMax });
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
