@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
-import { children, PythonSource } from './parse';
+import { childNamed, children, PythonSource } from './parse';
 import {
 	asInt,
 	basePaths,
@@ -31,6 +31,7 @@ export interface CallArgs {
 /** What a framework runtime sees about the call it is asked to evaluate. */
 export interface CallContext {
 	source: PythonSource;
+	/** Maps a node to a range in the analysed file; a pure function (a runtime may keep it and call it later). */
 	range(node: SyntaxNode): TextRange;
 	/** The name on the left of `name = <this call>`, when the call is the whole right-hand side. */
 	assignedTo: string | undefined;
@@ -151,12 +152,10 @@ export class Interpreter {
 		}
 	}
 
-	/** A range in the analysed file: nodes of local modules map to the call in the file that ran them. */
-	private rangeOf(node: SyntaxNode): TextRange {
-		if (this.source === this.mainSource) {
-			return this.source.rangeOf(node);
-		}
-		return this.mainCallSite ? this.mainSource.rangeOf(this.mainCallSite) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+	/** A range in the analysed file, while a local module's code runs: every node maps to the call in the file that ran it. */
+	private callSiteRange(): (node: SyntaxNode) => TextRange {
+		const site: TextRange = this.mainCallSite ? this.mainSource.rangeOf(this.mainCallSite) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+		return () => site;
 	}
 
 	/** Imports a local module once; `undefined` when there is no such file. */
@@ -243,14 +242,21 @@ export class Interpreter {
 	/** Plain attributes of framework objects that their runtime did not take (e.g. `self.n = 3`). */
 	private readonly objectAttrs = new WeakMap<FrameworkObject, Map<string, Value>>();
 
+	// One of each of the context's functions serves every call.
+	private readonly mainRange = (n: SyntaxNode): TextRange => this.mainSource.rangeOf(n);
+	private readonly ctxCallFunction = (fn: FunctionValue, args: CallArgs, self?: Value): Value => this.callFunction(fn, args, self);
+	private readonly ctxCallMethod = (self: Value, name: string, args: CallArgs): Value => this.call(this.getAttr(self, name), args);
+	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
+
 	private ctx(): CallContext {
 		return {
 			source: this.source,
-			range: (n) => this.rangeOf(n),
+			// A pure function, so that a runtime may keep it (e.g. for quick-fix positions found later).
+			range: this.source === this.mainSource ? this.mainRange : this.callSiteRange(),
 			assignedTo: this.source === this.mainSource ? this.assignTarget : undefined,
-			callFunction: (fn, args, self) => this.callFunction(fn, args, self),
-			callMethod: (self, name, args) => this.call(this.getAttr(self, name), args),
-			iterate: (v) => this.iterate(v),
+			callFunction: this.ctxCallFunction,
+			callMethod: this.ctxCallMethod,
+			iterate: this.ctxIterate,
 			depth: this.depth + this.importDepth,
 		};
 	}
@@ -300,7 +306,7 @@ export class Interpreter {
 				this.defineFunction(node, scope);
 				return undefined;
 			case 'DecoratedStatement': {
-				const inner = node.getChild('FunctionDefinition') ?? node.getChild('ClassDefinition');
+				const inner = childNamed(node, 'FunctionDefinition') ?? childNamed(node, 'ClassDefinition');
 				return inner ? this.execStatement(inner, scope) : undefined;
 			}
 			case 'ClassDefinition':
@@ -317,11 +323,11 @@ export class Interpreter {
 			case 'WhileStatement':
 				return this.execWhile(node, scope);
 			case 'WithStatement': {
-				const body = node.getChild('Body');
+				const body = childNamed(node, 'Body');
 				return body ? this.execBlock(body, scope) : undefined;
 			}
 			case 'TryStatement': {
-				const body = node.getChild('Body');
+				const body = childNamed(node, 'Body');
 				return body ? this.execBlock(body, scope) : undefined;
 			}
 			case 'BreakStatement':
@@ -402,27 +408,24 @@ export class Interpreter {
 	}
 
 	private execAssign(node: SyntaxNode, scope: Scope): void {
-		// a = b = value ; a, b = value ; x: int = value
-		const parts = children(node).filter((c) => c.name !== 'TypeDef');
+		// a = b = value ; a, b = value ; x: int = value — the parts between `=` signs, each a list
+		// of expressions and commas.
 		const groups: SyntaxNode[][] = [[]];
-		for (const p of parts) {
-			if (p.name === 'AssignOp') {
+		for (let c = node.firstChild; c; c = c.nextSibling) {
+			const name = c.name;
+			if (name === 'AssignOp') {
 				groups.push([]);
-			} else {
-				groups[groups.length - 1].push(p);
+			} else if (name !== 'TypeDef' && name !== 'Comment') {
+				groups[groups.length - 1].push(c);
 			}
 		}
-		const valueParts = groups.pop() ?? [];
+		const valueParts = groups.pop() as SyntaxNode[];
 		const targets = groups;
 		if (valueParts.length === 0) {
 			return;
 		}
-		const simpleTarget =
-			targets.length === 1 && targets[0].length === 1 && targets[0][0].name === 'VariableName'
-				? this.source.slice(targets[0][0])
-				: targets.length === 1 && targets[0].length === 1 && targets[0][0].name === 'MemberExpression'
-					? this.source.slice(targets[0][0])
-					: undefined;
+		const single = targets.length === 1 && targets[0].length === 1 ? targets[0][0] : undefined;
+		const simpleTarget = single && (single.name === 'VariableName' || single.name === 'MemberExpression') ? this.source.slice(single) : undefined;
 		let value: Value;
 		const saved = this.assignTarget;
 		this.assignTarget = simpleTarget;
@@ -438,20 +441,22 @@ export class Interpreter {
 
 	/** `a, b` without brackets is a tuple; a single expression is itself. */
 	private evalSequence(nodes: SyntaxNode[], scope: Scope): Value {
-		const exprs = nodes.filter((n) => n.name !== ',');
-		if (exprs.length === 1 && !nodes.some((n) => n.name === ',')) {
-			return this.eval(exprs[0], scope);
+		if (nodes.length === 1 && nodes[0].name !== ',') {
+			return this.eval(nodes[0], scope);
 		}
-		return tuple(exprs.map((e) => this.eval(e, scope)));
+		return tuple(nodes.filter((n) => n.name !== ',').map((e) => this.eval(e, scope)));
 	}
 
 	private assignTargets(target: SyntaxNode[], value: Value, scope: Scope): void {
-		const exprs = target.filter((n) => n.name !== ',');
-		if (exprs.length === 1 && !target.some((n) => n.name === ',')) {
-			this.assignTo(exprs[0], value, scope);
+		if (target.length === 1 && target[0].name !== ',') {
+			this.assignTo(target[0], value, scope);
 			return;
 		}
-		this.unpack(exprs, value, scope);
+		this.unpack(
+			target.filter((n) => n.name !== ','),
+			value,
+			scope,
+		);
 	}
 
 	private unpack(exprs: SyntaxNode[], value: Value, scope: Scope): void {
@@ -481,7 +486,7 @@ export class Interpreter {
 			case 'MemberExpression': {
 				// obj.attr = value / obj[i] = value: record on framework objects through setattr.
 				const obj = target.firstChild ? this.eval(target.firstChild, scope) : UNKNOWN;
-				const prop = target.getChild('PropertyName');
+				const prop = childNamed(target, 'PropertyName');
 				if (prop && obj.k === 'obj') {
 					this.setAttr(obj.obj, this.source.slice(prop), value);
 				} else if (prop && obj.k === 'instance') {
@@ -538,8 +543,8 @@ export class Interpreter {
 	}
 
 	private defineFunction(node: SyntaxNode, scope: Scope): void {
-		const nameNode = node.getChild('VariableName');
-		const paramList = node.getChild('ParamList');
+		const nameNode = childNamed(node, 'VariableName');
+		const paramList = childNamed(node, 'ParamList');
 		if (!nameNode) {
 			return;
 		}
@@ -548,7 +553,7 @@ export class Interpreter {
 			node,
 			source: this.source,
 			params: paramList ? this.params(paramList, scope) : [],
-			body: node.getChild('Body'),
+			body: childNamed(node, 'Body'),
 			expression: null,
 			closure: scope,
 		};
@@ -556,14 +561,14 @@ export class Interpreter {
 	}
 
 	private defineClass(node: SyntaxNode, scope: Scope): void {
-		const nameNode = node.getChild('VariableName');
+		const nameNode = childNamed(node, 'VariableName');
 		if (!nameNode) {
 			return;
 		}
-		const argList = node.getChild('ArgList');
+		const argList = childNamed(node, 'ArgList');
 		const bases = argList ? this.args(argList, node, scope).positional : [];
 		const cls: ClassValue = { name: this.source.slice(nameNode), node, source: this.source, bases, methods: new Map(), attrs: new Map() };
-		const body = node.getChild('Body');
+		const body = childNamed(node, 'Body');
 		if (body) {
 			const classScope = new Scope(scope);
 			this.execBlock(body, classScope);
@@ -650,7 +655,7 @@ export class Interpreter {
 	private execFor(node: SyntaxNode, scope: Scope): Completion {
 		const parts = children(node);
 		const inIndex = parts.findIndex((p) => p.name === 'in');
-		const body = node.getChild('Body');
+		const body = childNamed(node, 'Body');
 		if (inIndex < 0 || !body) {
 			return undefined;
 		}
@@ -676,7 +681,7 @@ export class Interpreter {
 	private execWhile(node: SyntaxNode, scope: Scope): Completion {
 		const parts = children(node);
 		const cond = parts[1];
-		const body = node.getChild('Body');
+		const body = childNamed(node, 'Body');
 		if (!cond || !body) {
 			return undefined;
 		}
@@ -761,7 +766,7 @@ export class Interpreter {
 			case 'CallExpression':
 				return this.callExpression(node, scope);
 			case 'LambdaExpression': {
-				const paramList = node.getChild('ParamList');
+				const paramList = childNamed(node, 'ParamList');
 				const body = node.lastChild;
 				return {
 					k: 'func',
@@ -1067,18 +1072,21 @@ export class Interpreter {
 	}
 
 	private member(node: SyntaxNode, scope: Scope): Value {
-		const parts = children(node);
-		const objNode = parts[0];
+		const objNode = node.firstChild;
 		if (!objNode) {
 			return UNKNOWN;
 		}
 		const obj = this.eval(objNode, scope);
-		const prop = node.getChild('PropertyName');
+		// obj.name: the property is the last child (unless the text is broken after it).
+		const last = node.lastChild;
+		const prop = last?.name === 'PropertyName' ? last : childNamed(node, 'PropertyName');
 		if (prop) {
 			return this.getAttr(obj, this.source.slice(prop));
 		}
 		// Subscript: obj[index] or obj[a:b]
-		const inner = parts.slice(1).filter((c) => c.name !== '[' && c.name !== ']');
+		const inner = children(node)
+			.slice(1)
+			.filter((c) => c.name !== '[' && c.name !== ']');
 		if (inner.some((c) => c.name === ':')) {
 			return this.slice(obj, inner, scope);
 		}
@@ -1220,7 +1228,7 @@ export class Interpreter {
 
 	private callExpressionInner(node: SyntaxNode, scope: Scope): Value {
 		const calleeNode = node.firstChild;
-		const argList = node.getChild('ArgList');
+		const argList = childNamed(node, 'ArgList');
 		if (!calleeNode) {
 			return UNKNOWN;
 		}
@@ -1242,7 +1250,13 @@ export class Interpreter {
 		const positional: Value[] = [];
 		const keywords = new Map<string, Value>();
 		if (list) {
-			const parts = children(list).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
+			const parts: SyntaxNode[] = [];
+			for (let c = list.firstChild; c; c = c.nextSibling) {
+				const name = c.name;
+				if (name !== '(' && name !== ')' && name !== ',' && name !== 'Comment') {
+					parts.push(c);
+				}
+			}
 			for (let i = 0; i < parts.length; i++) {
 				const p = parts[i];
 				if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {

@@ -173,6 +173,86 @@ export function children(node: SyntaxNode): SyntaxNode[] {
 	return out;
 }
 
+/**
+ * The first child named `name`. Lezer's own `getChild` builds a cursor and an array of every match
+ * on each call; the interpreter asks this for every call and member expression it evaluates.
+ */
+export function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		if (c.name === name) {
+			return c;
+		}
+	}
+	return null;
+}
+
+/** Where a call's arguments are, for quick fixes that add or change a keyword argument. */
+export interface ArgSites {
+	/** Position just before the closing parenthesis. */
+	readonly end: TextPosition;
+	readonly hasArgs: boolean;
+	/** Keyword name → range of its value. */
+	readonly keywords: Map<string, TextRange>;
+}
+
+/**
+ * The argument sites of a call expression. Every layer keeps one but few are ever read (a fix is
+ * offered on a handful of layers), so the positions are found on first use; `range` must map a
+ * node the same way then as when the call ran.
+ */
+export class CallSites implements ArgSites {
+	private found: { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } | undefined;
+
+	constructor(
+		private readonly call: SyntaxNode,
+		private readonly source: PythonSource,
+		private readonly range: (node: SyntaxNode) => TextRange,
+	) {}
+
+	/** Position just before the closing parenthesis. */
+	get end(): TextPosition {
+		return this.find().end;
+	}
+
+	get hasArgs(): boolean {
+		return this.find().hasArgs;
+	}
+
+	/** Keyword name → range of its value. */
+	get keywords(): Map<string, TextRange> {
+		return this.find().keywords;
+	}
+
+	private find(): { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } {
+		if (this.found) {
+			return this.found;
+		}
+		const list = childNamed(this.call, 'ArgList');
+		const keywords = new Map<string, TextRange>();
+		let hasArgs = false;
+		if (!list) {
+			return (this.found = { end: this.range(this.call).end, hasArgs, keywords });
+		}
+		let close: SyntaxNode | null = null;
+		for (let c = list.firstChild; c; c = c.nextSibling) {
+			const name = c.name;
+			close = c;
+			if (name === '(' || name === ')' || name === ',' || name === 'Comment') {
+				continue;
+			}
+			hasArgs = true;
+			if (name === 'VariableName') {
+				const op = c.nextSibling;
+				const value = op?.name === 'AssignOp' ? op.nextSibling : null;
+				if (value) {
+					keywords.set(this.source.slice(c), this.range(value));
+				}
+			}
+		}
+		return (this.found = { end: close && close.name === ')' ? this.range(close).start : this.range(list).end, hasArgs, keywords });
+	}
+}
+
 /** Whether the node (or anything below it) failed to parse. */
 export function containsError(node: SyntaxNode): boolean {
 	if (node.type.isError) {

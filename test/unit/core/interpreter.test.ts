@@ -137,6 +137,26 @@ model = tf.keras.Model(inp, y)
 		const fixed = analyzePython(src.replace('Dense(50)', 'Dense(50, use_bias=False)'));
 		assert.ok(!fixed.diagnostics.some((x) => x.code === 'redundant-bias'));
 	});
+
+	it('the bias fix replaces the value of an explicit use_bias=True / bias=True (Keras and PyTorch)', () => {
+		const fixOf = (src: string) => analyzePython(src).diagnostics.find((x) => x.code === 'redundant-bias')?.fix?.edits[0];
+		// Keras: `use_bias=True  # note` → the value True is replaced, wherever the keyword sits.
+		const keras = fixOf(`import tensorflow as tf
+inp = tf.keras.Input((8, 8, 3))
+x = tf.keras.layers.Conv2D(4, 3, use_bias=True,  # keep
+    padding="same")(inp)
+y = tf.keras.layers.BatchNormalization()(x)
+model = tf.keras.Model(inp, y)
+`);
+		assert.deepStrictEqual(keras, { range: { start: { line: 2, character: 42 }, end: { line: 2, character: 46 } }, newText: 'False' });
+		// PyTorch: `bias=True` replaced.
+		const torch = fixOf(`import torch
+import torch.nn as nn
+model = nn.Sequential(nn.Linear(4, 8, bias=True), nn.BatchNorm1d(8))
+y = model(torch.randn(2, 4))
+`);
+		assert.deepStrictEqual(torch, { range: { start: { line: 2, character: 43 }, end: { line: 2, character: 47 } }, newText: 'False' });
+	});
 });
 
 describe('functional graphs', () => {

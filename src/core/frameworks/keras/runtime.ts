@@ -1,18 +1,11 @@
-import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { children } from '../../python/parse';
+import { ArgSites, CallSites } from '../../python/parse';
 import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
 
 /** Where a call's arguments sit in the source, for quick fixes that edit them. */
-interface ArgSites {
-	/** Position just before the closing parenthesis. */
-	end: TextRange['start'];
-	hasArgs: boolean;
-	keywords: Map<string, TextRange>;
-}
 
 export class KerasLayer implements FrameworkObject {
 	readonly framework = 'keras';
@@ -410,28 +403,6 @@ export class KerasRuntime implements Runtime {
 		return n === 0 ? base : `${base}_${n}`;
 	}
 
-	private sites(node: SyntaxNode, ctx: CallContext): ArgSites {
-		const list = node.getChild('ArgList');
-		const keywords = new Map<string, TextRange>();
-		let hasArgs = false;
-		let end = ctx.range(node).end;
-		if (list) {
-			const parts = children(list);
-			const close = parts[parts.length - 1];
-			end = ctx.range(close && close.name === ')' ? close : list).start;
-			for (let i = 0; i < parts.length; i++) {
-				const p = parts[i];
-				if (!['(', ')', ','].includes(p.name)) {
-					hasArgs = true;
-				}
-				if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
-					keywords.set(ctx.source.slice(p), ctx.range(parts[i + 2]));
-				}
-			}
-		}
-		return { end, hasArgs, keywords };
-	}
-
 	private bindArgs(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
 		const cfg: LayerConfig = new Map();
 		const specArgs = spec?.args ?? [];
@@ -466,7 +437,7 @@ export class KerasRuntime implements Runtime {
 		const cfg = this.bindArgs(spec, args, range, type);
 		const explicit = asString(cfg.get('name'));
 		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
-		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, this.sites(args.node, ctx));
+		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, new CallSites(args.node, ctx.source, ctx.range));
 		const trainable = cfg.get('trainable');
 		if (trainable?.k === 'bool') {
 			layer.trainable = trainable.v;
@@ -489,7 +460,7 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input_layer');
-		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), this.sites(args.node, ctx));
+		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), new CallSites(args.node, ctx.source, ctx.range));
 		layer.built = true;
 		layer.outputShape = shape;
 		layer.inputShapes = shape ? [shape] : null;
@@ -567,22 +538,24 @@ export class KerasRuntime implements Runtime {
 
 	/** Layers between the inputs and outputs of a functional model, in call order. */
 	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): KerasLayer[] {
-		const seen = new Set<KerasTensor>();
+		// Tensor ids grow in call order, so the reached tensors indexed by id are in call order.
+		const reached = new Array<KerasTensor | undefined>(this.tensorIds);
 		const stack = [...outputs];
 		while (stack.length > 0) {
 			const t = stack.pop() as KerasTensor;
-			if (seen.has(t)) {
+			if (reached[t.id]) {
 				continue;
 			}
-			seen.add(t);
+			reached[t.id] = t;
 			if (!inputs.includes(t)) {
-				stack.push(...t.inputs);
+				for (const i of t.inputs) {
+					stack.push(i);
+				}
 			}
 		}
-		const ordered = [...seen].sort((a, b) => a.id - b.id);
 		const layers = new Set<KerasLayer>();
-		for (const t of ordered) {
-			if (t.producer) {
+		for (const t of reached) {
+			if (t?.producer) {
 				layers.add(t.producer);
 			}
 		}
@@ -845,22 +818,38 @@ export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
 	return { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) };
 }
 
-/** A catalogue default as an interpreter value (shared with the torch runtime). */
+/**
+ * A catalogue default as an interpreter value (shared with the torch runtime). Defaults are
+ * numbers, strings, booleans, None or tuples — values the interpreter never mutates — so each is
+ * built once and shared by every layer that takes it (thousands in a large model).
+ */
 export function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
 	if (def === null) {
 		return NONE;
 	}
-	if (typeof def === 'number') {
-		return { k: 'num', v: def };
-	}
-	if (typeof def === 'string') {
-		return { k: 'str', v: def };
+	if (typeof def === 'object') {
+		let v = tupleDefaults.get(def);
+		if (!v) {
+			v = tuple(def.map((d) => ({ k: 'num', v: d }) as Value));
+			tupleDefaults.set(def, v);
+		}
+		return v;
 	}
 	if (typeof def === 'boolean') {
-		return { k: 'bool', v: def };
+		return def ? TRUE : FALSE;
 	}
-	return tuple(def.map((v) => ({ k: 'num', v }) as Value));
+	let v = scalarDefaults.get(def);
+	if (!v) {
+		v = typeof def === 'number' ? { k: 'num', v: def } : { k: 'str', v: def };
+		scalarDefaults.set(def, v);
+	}
+	return v;
 }
+
+const TRUE: Value = { k: 'bool', v: true };
+const FALSE: Value = { k: 'bool', v: false };
+const scalarDefaults = new Map<number | string, Value>();
+const tupleDefaults = new WeakMap<readonly number[], Value>();
 
 /** `input_shape=(…)`, `batch_input_shape=(…)` or `input_dim=n` on a layer's constructor. */
 function declaredInput(cfg: LayerConfig): Shape | undefined {

@@ -1,6 +1,7 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { ArgSites, CallSites } from '../../python/parse';
 import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
@@ -52,7 +53,7 @@ export class TorchModule implements FrameworkObject {
 		readonly range: TextRange,
 		readonly known: boolean,
 		readonly createdAtTop: boolean,
-		readonly argsEnd: { end: TextRange['start']; hasArgs: boolean; keywords: Map<string, TextRange> },
+		readonly argsEnd: ArgSites,
 	) {}
 
 	get isContainer(): boolean {
@@ -144,30 +145,6 @@ export class TorchRuntime implements Runtime {
 		return cfg;
 	}
 
-	private sites(args: CallArgs, ctx: CallContext): TorchModule['argsEnd'] {
-		const list = args.node.getChild('ArgList');
-		const keywords = new Map<string, TextRange>();
-		let hasArgs = false;
-		let end = ctx.range(args.node).end;
-		if (list) {
-			const parts: { name: string; from: number; to: number }[] = [];
-			for (let c = list.firstChild; c; c = c.nextSibling) {
-				parts.push(c);
-			}
-			const close = parts[parts.length - 1];
-			end = ctx.source.positionAt(close && close.name === ')' ? close.from : list.to);
-			for (let i = 0; i < parts.length; i++) {
-				if (!['(', ')', ','].includes(parts[i].name)) {
-					hasArgs = true;
-				}
-				if (parts[i].name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
-					keywords.set(ctx.source.slice(parts[i]), ctx.source.rangeOf(parts[i + 2]));
-				}
-			}
-		}
-		return { end, hasArgs, keywords };
-	}
-
 	private report(d: AnalysisDiagnostic): void {
 		const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
 		if (!this.reported.has(key)) {
@@ -179,7 +156,7 @@ export class TorchRuntime implements Runtime {
 	private createModule(type: string, spec: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext, known: boolean): TorchModule {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
-		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, this.sites(args, ctx));
+		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, new CallSites(args.node, ctx.source, (n) => ctx.source.rangeOf(n)));
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		if (spec && !spec.container) {
 			try {
@@ -306,7 +283,7 @@ export class TorchRuntime implements Runtime {
 	}
 
 	private userModule(cls: ClassValue, container: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext): TorchModule {
-		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, this.sites(args, ctx));
+		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, new CallSites(args.node, ctx.source, (n) => ctx.source.rangeOf(n)));
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		this.modules.push(m);
 		return m;
