@@ -187,7 +187,7 @@ export async function runUiChecks({ outDir }) {
 			const hover = page.locator('.monaco-hover', { hasText: 'Normalized over' }).first();
 			await hover.waitFor({ timeout });
 			const text = await hover.innerText();
-			for (const expected of ['batch (axis 0, N)', 'features (axis 1, 50)', 'moving_variance: (50,)', 'momentum']) {
+			for (const expected of ['batch (axis 0, N)', 'one μ and σ² per feature', 'moving_variance: (50,)', 'momentum']) {
 				if (!text.includes(expected)) {
 					throw new Error(`hover lacks "${expected}": ${text}`);
 				}

@@ -6,6 +6,7 @@ import {
 	channelAxisOf,
 	compareNormalizations,
 	explainLayer,
+	isNormalization,
 	layerOnLine,
 	NotebookError,
 	NotebookProgram,
@@ -16,7 +17,7 @@ import {
 import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
-import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
+import { AnalysisResult, LayerExplanation, statisticsPer } from '../protocol/analysis';
 import { distributions } from '../protocol/engineProtocol';
 import type { Distribution, NormalizeResult, RunMode } from '../protocol/engineProtocol';
 
@@ -88,7 +89,7 @@ function option(args: string[], name: string): string | undefined {
 }
 
 function explanationAt(loaded: Loaded, line: number): LayerExplanation {
-	const hit = layerOnLine(loaded.result, line - 1);
+	const hit = layerOnLine(loaded.result, line - 1, isNormalization);
 	if (!hit) {
 		throw new CliError(`${loaded.file}:${line}: no layer is constructed on this line.`);
 	}
@@ -107,7 +108,7 @@ function explainText(e: LayerExplanation): string {
 		`${e.name} (${e.type}, ${e.framework})`,
 		`  input ${shape(e.inputShape)} → output ${shape(e.outputShape)}`,
 		`  axes: ${names.join(', ')}`,
-		`  normalized over: ${list(e.reducedAxes)}; one μ, σ² per ${list(e.featureAxes)}`,
+		`  normalized over: ${list(e.reducedAxes)}; one μ, σ² per ${statisticsPer(e) ?? '?'}`,
 		`  μ, σ² shape: ${shape(e.statShape)}`,
 		...Object.entries(e.paramShapes).map(([k, s]) => `  ${k}: (${s.join(', ')})`),
 		e.params ? `  parameters: ${e.params.trainable} trainable, ${e.params.nonTrainable} non-trainable, ${e.params.buffers} buffers` : '  parameters: unknown',

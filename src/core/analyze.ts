@@ -128,16 +128,23 @@ export function layerAt(result: AnalysisResult, pos: TextPosition): { model: Mod
 	return best;
 }
 
-/** The first layer constructed on a 0-based line, preferring normalization layers' callers' order. */
-export function layerOnLine(result: AnalysisResult, line: number): { model: ModelSummary; layer: LayerSummary } | undefined {
+/**
+ * The first layer constructed on a 0-based line; with `prefer`, the first one on the line that it
+ * accepts if any (`nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16))`: the LayerNorm to explain).
+ */
+export function layerOnLine(result: AnalysisResult, line: number, prefer?: (layer: LayerSummary) => boolean): { model: ModelSummary; layer: LayerSummary } | undefined {
+	let first: { model: ModelSummary; layer: LayerSummary } | undefined;
 	for (const model of result.models) {
 		for (const layer of model.layers) {
 			if (layer.range.start.line === line) {
-				return { model, layer };
+				if (!prefer || prefer(layer)) {
+					return { model, layer };
+				}
+				first ??= { model, layer };
 			}
 		}
 	}
-	return undefined;
+	return first;
 }
 
 function rangeSize(r: LayerSummary['range']): number {

@@ -113,7 +113,10 @@ export interface LayerExplanation {
 	axisIndices: string[] | null;
 	/** Axes that μ and σ² are computed over (each μ is shared along these). */
 	reducedAxes: number[] | null;
-	/** Axes that keep one μ, σ², γ, β per position. */
+	/**
+	 * Axes along which γ and β vary: the channel (feature) axis for batch, group and instance norm,
+	 * the normalized axes for layer norm. μ and σ² vary along every axis not in `reducedAxes`.
+	 */
 	featureAxes: number[] | null;
 	/** Shape of μ and σ² for one call. */
 	statShape: Shape | null;
@@ -137,4 +140,38 @@ export interface LayerExplanation {
 	/** The same as TeX (for typesetting). */
 	formulaTex: string;
 	notes: string[];
+}
+
+/** One index along an axis, in words: the axis names of `LayerExplanation.axisNames` are plural or collective. */
+const AXIS_UNIT: Record<string, string> = {
+	batch: 'sample',
+	features: 'feature',
+	channels: 'channel',
+	steps: 'step',
+	sequence: 'position',
+	length: 'position',
+	depth: 'slice',
+	height: 'row',
+	width: 'column',
+};
+
+/**
+ * What one μ, σ² belongs to, in words, from the axes that are not reduced: `channel` (batch norm
+ * on images), `sample and position` (layer norm on (N, L, C)), `sample and group of 4 channels`
+ * (group norm). The hover, the CLI and the panel say it the same way.
+ */
+export function statisticsPer(e: Pick<LayerExplanation, 'axisNames' | 'reducedAxes' | 'groups' | 'inputShape'>): string | null {
+	if (!e.axisNames || !e.reducedAxes) {
+		return null;
+	}
+	const names = e.axisNames;
+	const reduced = e.reducedAxes;
+	const units = names.map((n, a) => (reduced.includes(a) ? undefined : (AXIS_UNIT[n] ?? n))).filter((u): u is string => u !== undefined);
+	if (e.groups) {
+		const name = names[e.groups.axis] ?? 'channels';
+		const channels = e.inputShape?.[e.groups.axis];
+		const size = typeof channels === 'number' && channels % e.groups.count === 0 ? channels / e.groups.count : undefined;
+		units.push(size === undefined ? `group of ${name}` : `group of ${size} ${size === 1 ? (AXIS_UNIT[name] ?? name) : name}`);
+	}
+	return units.length > 0 ? units.join(' and ') : 'call (one for the whole tensor)';
 }

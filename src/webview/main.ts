@@ -1,6 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import katex from 'katex';
-import type { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape } from '../protocol/analysis';
+import { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape, statisticsPer } from '../protocol/analysis';
 import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
 import { tensorDrawing } from './tensorDrawing';
@@ -271,9 +271,7 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	}
 	const names = e.axisNames ?? [];
 	const reduced = (e.reducedAxes ?? []).map((a) => names[a]).join(', ');
-	const singular = (n: string) => n.replace(/(channel|feature)s$/, '$1');
-	const kept = (e.featureAxes ?? []).map((a) => singular(names[a])).join(' × ');
-	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', e.groups ? `sample and group of ${names[e.groups.axis]}` : kept || '?'));
+	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ' — one μ, σ² per ', statisticsPer(e) ?? '?'));
 	s.append(axesPicture(e));
 	s.append(formula(e));
 	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))));

@@ -1,4 +1,4 @@
-import type { LayerExplanation, LayerSummary } from '../../protocol/analysis';
+import { LayerExplanation, LayerSummary, statisticsPer } from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
 
 function axisList(e: LayerExplanation, axes: number[] | null): string {
@@ -44,7 +44,7 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	}
 	const e = explanation;
 	out.push('', '---', '');
-	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — one μ and σ² per ${axisList(e, e.featureAxes)}`);
+	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — one μ and σ² per ${statisticsPer(e) ?? '?'}`);
 	out.push('');
 	out.push('```text', e.formula || '(formula needs the input shape)', '```');
 	const shapes: string[] = [];

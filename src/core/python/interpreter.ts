@@ -837,6 +837,12 @@ export class Interpreter {
 	}
 
 	private number(text: string): Value {
+		// JavaScript reads Python's decimal, float and 0x / 0o / 0b literals alike; only
+		// underscores and imaginary literals need the slow path.
+		const plain = Number(text);
+		if (!Number.isNaN(plain)) {
+			return num(plain);
+		}
 		const t = text.replace(/_/g, '').toLowerCase();
 		if (t.endsWith('j')) {
 			return UNKNOWN;

@@ -78,8 +78,20 @@ describe('normlens CLI', function () {
 	it('explain without --json prints the same for a person', () => {
 		const r = normlens('explain', `${path.join(examples, 'tabular_bn.py')}:10`);
 		assert.strictEqual(r.code, 0, r.stderr);
-		assert.match(r.stdout, /normalized over: batch \(0\); one μ, σ² per features \(1\)/);
+		assert.match(r.stdout, /normalized over: batch \(0\); one μ, σ² per feature$/m);
 		assert.match(r.stdout, /gamma: \(50\)/);
+	});
+
+	it('explain picks the normalization layer of a line that builds several, and says per what μ, σ² are', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-cli-'));
+		const file = path.join(dir, 'ln.py');
+		fs.writeFileSync(file, 'import torch\nimport torch.nn as nn\nm = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16))\ny = m(torch.randn(4, 10, 8))\n');
+		const r = normlens('explain', `${file}:3`);
+		assert.strictEqual(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^1 \(LayerNorm, torch\)$/m);
+		// LayerNorm on (4, 10, 16): one statistic per sample and position, 4 × 10 of them.
+		assert.match(r.stdout, /normalized over: features \(2\); one μ, σ² per sample and position$/m);
+		assert.match(r.stdout, /μ, σ² shape: \(4, 10\)/);
 	});
 
 	it('run FILE:LINE --json runs the layer in the worker pool: after ≈ 0 mean, std σ/√(σ²+ε)', () => {

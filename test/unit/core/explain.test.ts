@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { analyzePython, explainLayer } from '../../../src/core';
-import type { LayerSummary } from '../../../src/protocol/analysis';
+import { LayerSummary, statisticsPer } from '../../../src/protocol/analysis';
 
 function layers(src: string): LayerSummary[] {
 	const r = analyzePython(src);
@@ -34,6 +34,30 @@ describe('normalization explanations (shared/reference/normalization.md §4.2)',
 	it('torch BatchNorm1d with momentum=None: a cumulative average', () => {
 		const [, bn] = layers(torchModel('nn.Linear(4, 6), nn.BatchNorm1d(6, momentum=None)', '5, 4'));
 		assert.match(explainLayer(bn)?.momentumRule ?? '', /cumulative average/);
+	});
+
+	it('what one μ, σ² belongs to, in words: the axes that are not reduced (hover, CLI and panel)', () => {
+		// Each statShape is the shape of μ for one call; the words name its axes.
+		const per = (body: string, input: string, at = 1) => {
+			const e = explainLayer(layers(torchModel(body, input))[at]);
+			return [statisticsPer(e ?? { axisNames: null, reducedAxes: null, groups: null, inputShape: null }), e?.statShape];
+		};
+		assert.deepStrictEqual(per('nn.Linear(4, 6), nn.BatchNorm1d(6)', '5, 4'), ['feature', [6]]);
+		assert.deepStrictEqual(per('nn.Conv2d(3, 16, 1), nn.BatchNorm2d(16)', '2, 3, 5, 6'), ['channel', [16]]);
+		assert.deepStrictEqual(per('nn.Linear(8, 16), nn.LayerNorm(16)', '4, 10, 8'), ['sample and position', [4, 10]]);
+		assert.deepStrictEqual(per('nn.Conv2d(3, 4, 1), nn.LayerNorm([4, 5, 6])', '2, 3, 5, 6'), ['sample', [2]]);
+		assert.deepStrictEqual(per('nn.Conv2d(3, 16, 1), nn.GroupNorm(4, 16)', '2, 3, 5, 6'), ['sample and group of 4 channels', [2, 4]]);
+		assert.deepStrictEqual(per('nn.Conv2d(3, 16, 1), nn.GroupNorm(16, 16)', '2, 3, 5, 6'), ['sample and group of 1 channel', [2, 16]]);
+		assert.deepStrictEqual(per('nn.Conv2d(3, 8, 1), nn.InstanceNorm2d(8)', '2, 3, 5, 6'), ['sample and channel', [2, 8]]);
+		const bn = layers(`import tensorflow as tf
+inp = tf.keras.Input((10, 12, 3))
+x = tf.keras.layers.BatchNormalization()(tf.keras.layers.Conv2D(30, 3)(inp))
+model = tf.keras.Model(inp, x)
+`).find((l) => l.type === 'BatchNormalization');
+		const e = bn && explainLayer(bn);
+		assert.ok(e);
+		assert.strictEqual(statisticsPer(e), 'channel');
+		assert.deepStrictEqual(e.statShape, [30]);
 	});
 
 	it('torch LayerNorm([C, H, W]): per sample, γ and β per element', () => {
