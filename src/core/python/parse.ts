@@ -201,7 +201,7 @@ export interface ArgSites {
  * node the same way then as when the call ran.
  */
 export class CallSites implements ArgSites {
-	private found: { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } | undefined;
+	private found: ArgSites | undefined;
 
 	constructor(
 		private readonly call: SyntaxNode,
@@ -223,7 +223,7 @@ export class CallSites implements ArgSites {
 		return this.find().keywords;
 	}
 
-	private find(): { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } {
+	private find(): ArgSites {
 		if (this.found) {
 			return this.found;
 		}
