@@ -60,12 +60,14 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 	try {
 		source = new PythonSource(text, previous);
 		const src = source;
-		for (const range of source.syntaxErrors()) {
+		for (const { range, unclosed } of source.syntaxErrors()) {
 			diagnostics.push({
 				range,
 				severity: 'error',
 				code: 'syntax-error',
-				message: `Syntax error at line ${range.start.line + 1}: NormLens analyses the statements that parse and leaves this one out.`,
+				message: unclosed
+					? `\`${unclosed}\` at line ${range.start.line + 1} is never closed: NormLens analyses the statements that parse and leaves this one out.`
+					: `Syntax error at line ${range.start.line + 1}: NormLens analyses the statements that parse and leaves this one out.`,
 			});
 		}
 		const keras = new KerasRuntime();

@@ -11,7 +11,7 @@ export class PythonSource {
 	readonly tree: Tree;
 	private readonly lineStarts: number[];
 	/** The tree's error nodes, found by the one walk that parsing makes anyway. */
-	private readonly errorNodes: readonly { from: number; to: number }[];
+	private readonly errorNodes: readonly ErrorNode[];
 
 	/**
 	 * @param previous the source this text was edited from: its tree is reused where the text did
@@ -63,14 +63,26 @@ export class PythonSource {
 		return this.text.slice(node.from, node.to);
 	}
 
-	/** Ranges of the parse errors, first one per statement. */
-	syntaxErrors(): TextRange[] {
-		const errors: TextRange[] = [];
+	/**
+	 * The parse errors, first one per line. A bracket left open — the usual state of a line being
+	 * typed, `Dense(50` — is reported at the bracket, as Python does ("'(' was never closed"), not
+	 * where the parser found out (the next line), and the errors that follow from it at the same
+	 * place are not reported again.
+	 */
+	syntaxErrors(): { range: TextRange; unclosed?: string }[] {
+		const errors: { range: TextRange; unclosed?: string }[] = [];
 		let lastLine = -1;
+		let explained = -1;
 		for (const n of this.errorNodes) {
-			const range = this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) });
+			if (n.from === explained) {
+				continue;
+			}
+			const range = n.unclosed ? this.rangeOf({ from: n.unclosed.at, to: n.unclosed.at + 1 }) : this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) });
+			if (n.unclosed) {
+				explained = n.from;
+			}
 			if (range.start.line !== lastLine) {
-				errors.push(range);
+				errors.push(n.unclosed ? { range, unclosed: n.unclosed.bracket } : { range });
 				lastLine = range.start.line;
 			}
 		}
@@ -80,22 +92,48 @@ export class PythonSource {
 
 const MEMBER_EXPRESSION = parser.nodeSet.types.find((t) => t.name === 'MemberExpression')?.id;
 
+/** An error node; `unclosed` when it ends a bracketed construct that has no closing bracket. */
+interface ErrorNode {
+	from: number;
+	to: number;
+	unclosed?: { bracket: string; at: number };
+}
+
 /** A parse and what one walk over its tree found: the error nodes in document order, and the dots of `255.`-style floats (see parseWithFloatFix). */
 interface Parsed {
 	tree: Tree;
-	errors: { from: number; to: number }[];
+	errors: ErrorNode[];
 	floatDots: number[];
+}
+
+const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** The opening bracket of the construct that `error` ends, when that construct is never closed. */
+function unclosedBracket(error: SyntaxNode): { bracket: string; at: number } | undefined {
+	const parent = error.parent;
+	const open = parent?.firstChild;
+	const close = open ? CLOSING[open.name] : undefined;
+	if (!parent || !open || !close || error.nextSibling) {
+		return undefined;
+	}
+	for (let c = parent.lastChild; c; c = c.prevSibling) {
+		if (c.name === close) {
+			return undefined;
+		}
+	}
+	return { bracket: open.name, at: open.from };
 }
 
 /** Parses and walks the tree once (a walk costs about 1.5 ms on a 5,000-line file). */
 function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed {
 	const tree = parser.parse(text, fragments);
-	const errors: { from: number; to: number }[] = [];
+	const errors: ErrorNode[] = [];
 	const floatDots: number[] = [];
 	tree.iterate({
 		enter: (n) => {
 			if (n.type.isError) {
-				errors.push({ from: n.from, to: n.to });
+				const unclosed = unclosedBracket(n.node);
+				errors.push(unclosed ? { from: n.from, to: n.to, unclosed } : { from: n.from, to: n.to });
 			} else if (n.type.id === MEMBER_EXPRESSION) {
 				const obj = n.node.firstChild;
 				const dot = obj?.nextSibling;

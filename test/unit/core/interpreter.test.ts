@@ -211,6 +211,31 @@ y = tf.keras.layers.Dense(5)(x
 		assert.strictEqual(r.models[0].totals.total, 1550);
 	});
 
+	it('a bracket left open is reported at the bracket, once, and the statements before it still count', () => {
+		const src = `import tensorflow as tf
+inp = tf.keras.Input((30,))
+x = tf.keras.layers.Dense(50)(inp)
+model = tf.keras.Model(inp, x)
+y = tf.keras.layers.Dense(5
+z = 3
+w = [1, 2
+`;
+		const errs = analyzePython(src).diagnostics.filter((d) => d.code === 'syntax-error');
+		// Line 4 (0-based): the '(' after Dense at character 25; line 6: the '[' at character 4.
+		assert.deepStrictEqual(
+			errs.map((d) => [d.range.start, d.message.split(':')[0]]),
+			[
+				[{ line: 4, character: 25 }, '`(` at line 5 is never closed'],
+				[{ line: 6, character: 4 }, '`[` at line 7 is never closed'],
+			],
+		);
+		assert.strictEqual(analyzePython(src).models[0].totals.total, 1550);
+		// A bracket that is closed, with an error inside: the generic message where the parser stopped.
+		const inside = analyzePython('x = f(1 2)\n').diagnostics.filter((d) => d.code === 'syntax-error');
+		assert.strictEqual(inside.length, 1);
+		assert.match(inside[0].message, /^Syntax error at line 1:/);
+	});
+
 	it('a long valid file parses without spurious syntax errors (Lezer fails every ~43k characters without the re-parse)', () => {
 		const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((8,))'];
 		for (let i = 0; i < 1200; i++) {
