@@ -1089,17 +1089,57 @@ export class Interpreter {
 		if (prop) {
 			return this.getAttr(obj, this.source.slice(prop));
 		}
-		// Subscript: obj[index] or obj[a:b]
-		const inner = children(node)
-			.slice(1)
-			.filter((c) => c.name !== '[' && c.name !== ']');
-		if (inner.some((c) => c.name === ':')) {
-			return this.slice(obj, inner, scope);
+		// Subscript: obj[index], obj[a:b], obj[:, -1, ...] — items between commas, each an
+		// expression, a slice or `...`; several items make a tuple key, as in Python.
+		const items: SyntaxNode[][] = [[]];
+		let commas = 0;
+		for (let c = objNode.nextSibling; c; c = c.nextSibling) {
+			if (c.name === ',') {
+				items.push([]);
+				commas++;
+			} else if (c.name !== '[' && c.name !== ']' && c.name !== 'Comment') {
+				items[items.length - 1].push(c);
+			}
 		}
-		if (inner.length !== 1) {
+		if (items[items.length - 1].length === 0 && commas > 0) {
+			items.pop(); // x[a, b,]
+		}
+		if (items.length === 1 && commas === 0) {
+			const only = items[0];
+			if (only.some((c) => c.name === ':')) {
+				return asSequence(obj) || obj.k === 'str' ? this.slice(obj, only, scope) : this.subscript(obj, this.sliceValue(only, scope), node);
+			}
+			return only.length === 1 ? this.subscript(obj, this.indexItem(only, scope), node) : UNKNOWN;
+		}
+		return this.subscript(obj, tuple(items.map((item) => this.indexItem(item, scope))), node);
+	}
+
+	/** One item of a subscript: `...`, a slice `a:b:c`, or an expression. */
+	private indexItem(item: SyntaxNode[], scope: Scope): Value {
+		if (item.some((c) => c.name === ':')) {
+			return this.sliceValue(item, scope);
+		}
+		if (item.length !== 1) {
 			return UNKNOWN;
 		}
-		return this.subscript(obj, this.eval(inner[0], scope));
+		return item[0].name === 'Ellipsis' ? { k: 'ellipsis' } : this.eval(item[0], scope);
+	}
+
+	/** `a:b:c` as a slice value (a bound that is not a known int is `null`). */
+	private sliceValue(item: SyntaxNode[], scope: Scope): Value {
+		const bounds: (number | null | undefined)[] = [];
+		let current: number | null | undefined;
+		for (const c of item) {
+			if (c.name === ':') {
+				bounds.push(current);
+				current = undefined;
+			} else {
+				const v = this.eval(c, scope);
+				current = v.k === 'none' ? undefined : (asInt(v) ?? null);
+			}
+		}
+		bounds.push(current);
+		return { k: 'slice', start: bounds[0], stop: bounds[1], step: bounds[2] };
 	}
 
 	getAttr(obj: Value, name: string): Value {
@@ -1161,7 +1201,8 @@ export class Interpreter {
 		}
 	}
 
-	subscript(obj: Value, key: Value): Value {
+	/** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
+	subscript(obj: Value, key: Value, node?: SyntaxNode): Value {
 		const items = asSequence(obj);
 		if (items) {
 			const i = asInt(key);
@@ -1179,7 +1220,7 @@ export class Interpreter {
 			return i === undefined ? UNKNOWN : { k: 'str', v: obj.v.at(i) ?? '' };
 		}
 		if (obj.k === 'obj') {
-			return this.callMethodOn(obj, '__getitem__', [key], undefined);
+			return this.callMethodOn(obj, '__getitem__', [key], node ? { positional: [key], keywords: new Map(), node } : undefined);
 		}
 		return UNKNOWN;
 	}

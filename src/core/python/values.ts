@@ -30,7 +30,11 @@ export type Value =
 	/** `super()` inside a method of `cls`. */
 	| { k: 'super'; self: Value; cls: ClassValue }
 	/** A local module imported from the analysed file's folder (`import utils as U`). */
-	| { k: 'module'; name: string; scope: Scope };
+	| { k: 'module'; name: string; scope: Scope }
+	/** `a:b:c` inside a subscript; a bound is `undefined` when left out and `null` when not an int the interpreter knows. */
+	| { k: 'slice'; start: number | null | undefined; stop: number | null | undefined; step: number | null | undefined }
+	/** `...` inside a subscript. */
+	| { k: 'ellipsis' };
 
 /** Objects owned by a framework runtime; `kind` lets the runtime dispatch. */
 export interface FrameworkObject {

@@ -363,3 +363,42 @@ y = m(torch.randn(1, 4))
 		assert.ok(r.diagnostics.some((d) => d.code === 'batch-size-one' && d.severity === 'warning'));
 	});
 });
+
+describe('tensor indexing in forward', () => {
+	const shapes = (body: string) => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 2)
+    def forward(self, x, n):
+        return self.fc(${body})
+m = M()
+y = m(torch.randn(4, 10, 16), 3)
+`);
+		return { shape: r.models[0]?.layers.find((l) => l.name === 'fc')?.outputShape, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+	};
+
+	it('follows ints, slices, None and ... (shapes as PyTorch gives them)', () => {
+		// Expected shapes as real PyTorch printed them for x = torch.randn(4, 10, 16), n = 3 (then fc: 16 → 2); zoo.py's SequenceHeads is cross-checked in the suite.
+		assert.deepStrictEqual(shapes('x[:, -1]').shape, [4, 2]);
+		assert.deepStrictEqual(shapes('x[0]').shape, [10, 2]);
+		assert.deepStrictEqual(shapes('x[1:3, ::3]').shape, [2, 4, 2]);
+		assert.deepStrictEqual(shapes('x[:, -20:]').shape, [4, 10, 2]);
+		assert.deepStrictEqual(shapes('x[:, 7:2]').shape, [4, 0, 2]);
+		assert.deepStrictEqual(shapes('x[None, ..., 0:1, :]').shape, [1, 4, 1, 2]);
+		assert.deepStrictEqual(shapes('x[:, n:]').shape, [4, 7, 2]);
+	});
+
+	it('leaves unknown what it cannot follow, and reports what PyTorch refuses, naming the shape', () => {
+		assert.deepStrictEqual(shapes('x[:, torch.tensor([0, 2])]').shape, null);
+		const bad = shapes('x[:, :, :, 0]');
+		assert.strictEqual(bad.shape, null);
+		assert.deepStrictEqual(
+			bad.diagnostics.map((d) => [d.code, d.message]),
+			[['index-error', 'Indexing a tensor of shape (4, 10, 16): too many indices: 4 for 3 dimensions.']],
+		);
+		assert.match(shapes('x[:, 10]').diagnostics[0]?.message ?? '', /index 10 is out of bounds for dimension 1 with size 10/);
+	});
+});

@@ -53,7 +53,7 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// Published counts: pytorch.org/vision model docs (num_params).
 	{ file: 'resnet.py', models: ['resnet18', 'resnet50'], published: { resnet18: 11_689_512, resnet50: 25_557_032 } },
 	{ file: 'mobilenet_v2.py', models: ['mobilenet_v2', 'MobileNetV2'], published: { mobilenet_v2: 3_504_872 } },
-	{ file: 'zoo.py', models: ['autoencoder', 'tagger', 'mlp'] },
+	{ file: 'zoo.py', models: ['autoencoder', 'tagger', 'mlp', 'heads'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {

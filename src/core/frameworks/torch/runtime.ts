@@ -6,7 +6,7 @@ import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, torchOutputShape, torchParams } from './rules';
+import { flattenShape, indexShape, torchOutputShape, torchParams } from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -367,6 +367,9 @@ export class TorchRuntime implements Runtime {
 	}
 
 	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (name === '__getitem__' && (obj instanceof TorchTensor || obj instanceof TorchParam)) {
+			return this.index(obj.shape, args, ctx);
+		}
 		if (obj instanceof TorchTensor) {
 			return this.tensorMethod(obj, name, args);
 		}
@@ -625,6 +628,23 @@ export class TorchRuntime implements Runtime {
 					return NONE;
 				}
 				return undefined;
+		}
+	}
+
+	/** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter of this shape. */
+	private index(shape: Shape | null, args: CallArgs, ctx: CallContext): Value {
+		const key = args.positional[0];
+		if (!shape || !key) {
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		try {
+			return { k: 'obj', obj: new TorchTensor(indexShape(shape, key)) };
+		} catch (e) {
+			if (!(e instanceof ShapeError)) {
+				throw e;
+			}
+			this.report({ range: ctx.range(args.node), severity: 'error', code: e.code, message: `Indexing a tensor of shape ${fmtShape(shape)}: ${e.message}.` });
+			return { k: 'obj', obj: new TorchTensor(null) };
 		}
 	}
 
