@@ -313,8 +313,14 @@ export class Interpreter {
 				this.defineClass(node, scope);
 				return undefined;
 			case 'ReturnStatement': {
-				const expr = node.lastChild && node.lastChild.name !== 'return' ? node.lastChild : null;
-				return { type: 'return', value: expr ? this.eval(expr, scope) : NONE };
+				// `return`, `return x`, or `return a, b` (a tuple without brackets).
+				const parts: SyntaxNode[] = [];
+				for (let c = node.firstChild?.nextSibling; c; c = c.nextSibling) {
+					if (c.name !== 'Comment') {
+						parts.push(c);
+					}
+				}
+				return { type: 'return', value: parts.length > 0 ? this.evalSequence(parts, scope) : NONE };
 			}
 			case 'IfStatement':
 				return this.execIf(node, scope);

@@ -402,3 +402,29 @@ y = m(torch.randn(4, 10, 16), 3)
 		assert.match(shapes('x[:, 10]').diagnostics[0]?.message ?? '', /index 10 is out of bounds for dimension 1 with size 10/);
 	});
 });
+
+describe('return statements', () => {
+	it('`return a, b` evaluates both (a forward returning two outputs runs both heads)', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(3, 4, 1)
+        self.d = nn.Conv2d(4, 2, 1)
+    def forward(self, x):
+        y = self.c(x)
+        return self.d(y), y
+def pair():
+    return 1, 2
+a = A()
+o = a(torch.randn(2, 3, 8, 8))
+n = 10 * pair()[1]
+m = nn.Sequential(nn.Linear(n, 3))
+`);
+		const shapes = Object.fromEntries(r.models.flatMap((m) => m.layers.map((l) => [l.name, l.outputShape])));
+		// torch: Conv2d(4, 2, 1) on (2, 4, 8, 8) gives (2, 2, 8, 8).
+		assert.deepStrictEqual(shapes.d, [2, 2, 8, 8]);
+		assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 20 * 3 + 3);
+	});
+});
