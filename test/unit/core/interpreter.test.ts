@@ -428,3 +428,30 @@ m = nn.Sequential(nn.Linear(n, 3))
 		assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 20 * 3 + 3);
 	});
 });
+
+describe('Keras inputs declared on the first layer or by build()', () => {
+	it("an Embedding's input_dim is its vocabulary, not its input; Sequential.build((None, 100)) gives the input", () => {
+		const r = analyzePython(`import keras
+from keras import layers
+seq = keras.Sequential([layers.Embedding(5000, 64), layers.GRU(16), layers.Dense(1)])
+seq.build((None, 100))
+legacy = keras.Sequential([layers.Embedding(1000, 8, input_length=20), layers.Flatten(), layers.Dense(1)])
+dense = keras.Sequential([layers.Dense(4, input_dim=3)])
+`);
+		const shapes = (name: string) => r.models.find((m) => m.name === name)?.layers.map((l) => l.outputShape);
+		// Keras: Embedding on (None, T) gives (None, T, output_dim); GRU(16) keeps the last step.
+		assert.deepStrictEqual(shapes('seq'), [
+			[null, 100, 64],
+			[null, 16],
+			[null, 1],
+		]);
+		assert.deepStrictEqual(shapes('legacy'), [
+			[null, 20, 8],
+			[null, 160],
+			[null, 1],
+		]);
+		assert.deepStrictEqual(shapes('dense'), [[null, 4]]);
+		// Embedding 5000·64; GRU (reset_after) 3·(16·(64 + 16) + 2·16); Dense 16 + 1.
+		assert.strictEqual(r.models.find((m) => m.name === 'seq')?.totals.total, 5000 * 64 + 3 * (16 * 80 + 32) + 17);
+	});
+});

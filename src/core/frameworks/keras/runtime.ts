@@ -360,10 +360,15 @@ export class KerasRuntime implements Runtime {
 
 	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (obj instanceof KerasModel) {
-			if (name === 'build' && obj.modelKind === 'subclass') {
+			if (name === 'build' && (obj.modelKind === 'subclass' || obj.modelKind === 'sequential')) {
 				const dims = asSequence(args.positional[0] ?? args.keywords.get('input_shape'))?.map((v) => (v.k === 'none' ? null : asInt(v)));
 				if (dims && dims.every((d) => d !== undefined)) {
-					this.callModel(obj, { ...args, positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }], keywords: new Map() }, ctx);
+					if (obj.modelKind === 'sequential') {
+						// model.build((None, 100)): the Sequential's input, batch axis included.
+						obj.inputShape ??= dims as Shape;
+					} else {
+						this.callModel(obj, { ...args, positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }], keywords: new Map() }, ctx);
+					}
 				}
 				return NONE;
 			}
@@ -442,7 +447,7 @@ export class KerasRuntime implements Runtime {
 		if (trainable?.k === 'bool') {
 			layer.trainable = trainable.v;
 		}
-		layer.declaredInput = declaredInput(cfg);
+		layer.declaredInput = declaredInput(cfg, spec);
 		this.layers.push(layer);
 		return layer;
 	}
@@ -851,8 +856,12 @@ const FALSE: Value = { k: 'bool', v: false };
 const scalarDefaults = new Map<number | string, Value>();
 const tupleDefaults = new WeakMap<readonly number[], Value>();
 
-/** `input_shape=(…)`, `batch_input_shape=(…)` or `input_dim=n` on a layer's constructor. */
-function declaredInput(cfg: LayerConfig): Shape | undefined {
+/**
+ * `input_shape=(…)`, `batch_input_shape=(…)` or the legacy `input_dim=n` on a layer's constructor.
+ * An Embedding's `input_dim` is its vocabulary, not its input: its input is `(None, input_length)`
+ * where tf.keras 2's `input_length` is given.
+ */
+function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shape | undefined {
 	const dims = (v: Value | undefined): Shape | undefined => {
 		const items = asSequence(v);
 		if (!items) {
@@ -868,6 +877,10 @@ function declaredInput(cfg: LayerConfig): Shape | undefined {
 	const batchShape = dims(cfg.get('batch_input_shape'));
 	if (batchShape) {
 		return batchShape;
+	}
+	if (spec?.args.some(([name]) => name === 'input_dim')) {
+		const length = asInt(cfg.get('input_length'));
+		return length !== undefined ? [null, length] : undefined;
 	}
 	const dim = asInt(cfg.get('input_dim'));
 	return dim !== undefined ? [null, dim] : undefined;
