@@ -455,3 +455,30 @@ dense = keras.Sequential([layers.Dense(4, input_dim=3)])
 		assert.strictEqual(r.models.find((m) => m.name === 'seq')?.totals.total, 5000 * 64 + 3 * (16 * 80 + 32) + 17);
 	});
 });
+
+describe('TensorFlow and Keras functions inside call()', () => {
+	it('tf.nn.relu / keras.ops / keras.activations keep the shape, so the layers after them are built and counted', () => {
+		const src = (relu: string) => `import tensorflow as tf
+import keras
+from keras import layers
+class Block(layers.Layer):
+    def __init__(self, filters):
+        super().__init__()
+        self.conv1 = layers.Conv2D(filters, 3, padding="same", use_bias=False)
+        self.bn1 = layers.BatchNormalization()
+        self.conv2 = layers.Conv2D(filters, 3, padding="same", use_bias=False)
+    def call(self, x):
+        y = ${relu}(self.bn1(self.conv1(x)))
+        return x + self.conv2(y)
+inp = keras.Input((16, 16, 8))
+out = Block(8)(inp)
+model = keras.Model(inp, out)
+`;
+		// Block(8) on (None, 16, 16, 8): two 3×3 convolutions 8 → 8 without bias, one BatchNormalization of 8.
+		for (const relu of ['tf.nn.relu', 'tf.math.sigmoid', 'keras.ops.relu', 'keras.activations.gelu']) {
+			const m = analyzePython(src(relu)).models[0];
+			assert.deepStrictEqual(m.totals, { total: 2 * 3 * 3 * 8 * 8 + 4 * 8, trainable: 2 * 3 * 3 * 8 * 8 + 2 * 8, nonTrainable: 2 * 8, buffers: 0 }, relu);
+			assert.deepStrictEqual(m.layers[1].outputShape, [null, 16, 16, 8], relu);
+		}
+	});
+});

@@ -123,13 +123,41 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 /** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
 const concreteTensor = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
 
-/** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
-const callPaths = new Map<string, { concrete: boolean; sub: readonly string[] | undefined }>();
+/**
+ * Functions that keep their first argument's shape, by namespace: `tf.nn.relu(x)` and
+ * `keras.ops.relu(x)` inside a layer's `call`, or between layers. Like `x + y`, they make no layer
+ * (no row, no weights); the tensor they return carries the shape on.
+ */
+const shapeKeeping: Record<string, ReadonlySet<string>> = {
+	nn: new Set(['relu', 'relu6', 'crelu', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'softmax', 'log_softmax', 'dropout', 'l2_normalize']),
+	math: new Set(['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'negative', 'sigmoid', 'tanh', 'softplus', 'reciprocal', 'sign', 'round', 'floor', 'ceil', 'l2_normalize']),
+	tf: new Set(['identity', 'stop_gradient', 'abs', 'exp', 'sqrt', 'square', 'tanh', 'sigmoid', 'negative', 'cast', 'clip_by_value']),
+	activations: new Set(['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'mish', 'softmax', 'log_softmax', 'linear', 'exponential']),
+	ops: new Set(['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'hard_sigmoid', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'softmax', 'log_softmax', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'negative', 'cast', 'clip', 'stop_gradient']),
+};
 
-function callPath(path: string): { concrete: boolean; sub: readonly string[] | undefined } {
+/** Whether a call path names a shape-keeping function (`tensorflow.nn.relu`, `keras.ops.relu`). */
+function shapeKeepingCall(path: string): boolean {
+	const parts = path.split('.');
+	if (parts[0] === 'tensorflow' || parts[0] === 'tf') {
+		if (parts.length === 2) {
+			return shapeKeeping.tf.has(parts[1]);
+		}
+		if (parts.length === 3 && (parts[1] === 'nn' || parts[1] === 'math')) {
+			return shapeKeeping[parts[1]].has(parts[2]);
+		}
+	}
+	const sub = kerasSubpath(path);
+	return sub?.length === 2 && (sub[0] === 'activations' || sub[0] === 'ops') && shapeKeeping[sub[0]].has(sub[1]);
+}
+
+/** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
+const callPaths = new Map<string, { concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }>();
+
+function callPath(path: string): { concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined } {
 	let info = callPaths.get(path);
 	if (info === undefined) {
-		info = { concrete: concreteTensor.test(path), sub: kerasSubpath(path) };
+		info = { concrete: concreteTensor.test(path), keepsShape: shapeKeepingCall(path), sub: kerasSubpath(path) };
 		if (callPaths.size < 4096) {
 			callPaths.set(path, info);
 		}
@@ -161,7 +189,11 @@ export class KerasRuntime implements Runtime {
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const { concrete, sub } = callPath(path);
+		const { concrete, keepsShape, sub } = callPath(path);
+		const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
+		if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
+			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, first.obj.shape, null, [first.obj]) };
+		}
 		if (concrete) {
 			const arg = args.positional[0] ?? args.keywords.get('shape');
 			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
