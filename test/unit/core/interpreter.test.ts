@@ -482,3 +482,33 @@ model = keras.Model(inp, out)
 		}
 	});
 });
+
+describe('matrix products in forward', () => {
+	it('a @ b, torch.matmul / bmm and x.matmul follow PyTorch (1-D operands, broadcast batch axes)', () => {
+		// Shapes as real PyTorch printed them for torch.randn(*a) @ torch.randn(*b).
+		const cases: [number[], number[], number[]][] = [
+			[[2, 3], [3], [2]],
+			[[3], [3, 4], [4]],
+			[[5, 2, 3], [3, 4], [5, 2, 4]],
+			[[5, 2, 3], [5, 3, 4], [5, 2, 4]],
+			[[1, 2, 3], [6, 3, 4], [6, 2, 4]],
+			[[2, 3], [3, 4], [2, 4]],
+		];
+		for (const [a, b, want] of cases) {
+			for (const expr of ['x @ y', 'torch.matmul(x, y)', 'x.matmul(y)']) {
+				const r = analyzePython(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.id = nn.Identity()
+    def forward(self, x, y):
+        return self.id(${expr})
+m = M()
+o = m(torch.randn(${a.join(', ')}), torch.randn(${b.join(', ')}))
+`);
+				assert.deepStrictEqual(r.models[0].layers[0].outputShape, want, `${expr} on ${a} and ${b}`);
+			}
+		}
+	});
+});

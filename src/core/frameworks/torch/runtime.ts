@@ -405,10 +405,7 @@ export class TorchRuntime implements Runtime {
 			return { k: 'obj', obj: new TorchTensor(null) };
 		}
 		if (op === '@') {
-			if (sa.length >= 2 && sb.length >= 2) {
-				return { k: 'obj', obj: new TorchTensor([...sa.slice(0, -1), sb[sb.length - 1]]) };
-			}
-			return { k: 'obj', obj: new TorchTensor(null) };
+			return { k: 'obj', obj: new TorchTensor(matmulShape(sa, sb)) };
 		}
 		return { k: 'obj', obj: new TorchTensor(broadcast(sa, sb)) };
 	}
@@ -705,6 +702,12 @@ export class TorchRuntime implements Runtime {
 				const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
 				return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
 			}
+			case 'matmul':
+			case 'mm':
+			case 'bmm': {
+				const other = a[0]?.k === 'obj' && (a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam) ? a[0].obj.shape : null;
+				return out(other ? matmulShape(s, other) : null);
+			}
 			case 'permute': {
 				const d = dimsArg();
 				return out(d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null);
@@ -849,6 +852,12 @@ export class TorchRuntime implements Runtime {
 					return { k: 'obj', obj: new TorchTensor(null) };
 				}
 				return this.tensorMethod(t, 'flatten', { ...args, positional: a.slice(1) });
+			}
+			case 'matmul':
+			case 'mm':
+			case 'bmm': {
+				const [x, y] = [tensorArg(a[0])?.shape, tensorArg(a[1])?.shape];
+				return { k: 'obj', obj: new TorchTensor(x && y ? matmulShape(x, y) : null) };
 			}
 			case 'relu':
 			case 'sigmoid':
@@ -1011,6 +1020,28 @@ function broadcast(a: Shape, b: Shape): Shape | null {
 		}
 	}
 	return out;
+}
+
+/**
+ * `a @ b`, torch.matmul: 1-D operands get an axis of 1 in front (a) or behind (b) that the result
+ * drops; the batch axes of the rest broadcast. `null` when the inner sizes are known and differ
+ * (PyTorch raises) or the batch axes do not broadcast.
+ */
+function matmulShape(a: Shape, b: Shape): Shape | null {
+	if (a.length === 0 || b.length === 0) {
+		return null;
+	}
+	const x = a.length === 1 ? [1, a[0]] : a;
+	const y = b.length === 1 ? [b[0], 1] : b;
+	const inner = [x[x.length - 1], y[y.length - 2]];
+	if (inner[0] !== null && inner[1] !== null && inner[0] !== inner[1]) {
+		return null;
+	}
+	const batch = broadcast(x.slice(0, -2), y.slice(0, -2));
+	if (!batch) {
+		return null;
+	}
+	return [...batch, ...(a.length === 1 ? [] : [x[x.length - 2]]), ...(b.length === 1 ? [] : [y[y.length - 1]])];
 }
 
 function reshape(s: Shape, dims: number[]): Shape | null {
