@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
-import { childNamed, children, PythonSource } from './parse';
+import { CallSites, childNamed, children, PythonSource } from './parse';
 import {
 	asInt,
 	basePaths,
@@ -41,6 +41,11 @@ export interface CallContext {
 	callMethod(self: Value, name: string, args: CallArgs): Value;
 	/** Iterates a value the way `for` does. */
 	iterate(v: Value): Value[] | undefined;
+	/**
+	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
+	 * whose text is another file than the one the diagnostics are shown in.
+	 */
+	sites(call: SyntaxNode): CallSites | undefined;
 	/** Depth of source function calls (0 at module level). */
 	depth: number;
 }
@@ -247,6 +252,8 @@ export class Interpreter {
 	private readonly ctxCallFunction = (fn: FunctionValue, args: CallArgs, self?: Value): Value => this.callFunction(fn, args, self);
 	private readonly ctxCallMethod = (self: Value, name: string, args: CallArgs): Value => this.call(this.getAttr(self, name), args);
 	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
+	private readonly mainSites = (call: SyntaxNode): CallSites => new CallSites(call, this.mainSource, this.mainRange);
+	private readonly noSites = (): undefined => undefined;
 
 	private ctx(): CallContext {
 		return {
@@ -257,6 +264,7 @@ export class Interpreter {
 			callFunction: this.ctxCallFunction,
 			callMethod: this.ctxCallMethod,
 			iterate: this.ctxIterate,
+			sites: this.source === this.mainSource ? this.mainSites : this.noSites,
 			depth: this.depth + this.importDepth,
 		};
 	}

@@ -224,22 +224,13 @@ export function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
 	return null;
 }
 
-/** Where a call's arguments are, for quick fixes that add or change a keyword argument. */
-export interface ArgSites {
-	/** Position just before the closing parenthesis. */
-	readonly end: TextPosition;
-	readonly hasArgs: boolean;
-	/** Keyword name → range of its value. */
-	readonly keywords: Map<string, TextRange>;
-}
-
 /**
- * The argument sites of a call expression. Every layer keeps one but few are ever read (a fix is
- * offered on a handful of layers), so the positions are found on first use; `range` must map a
- * node the same way then as when the call ran.
+ * Where a call's arguments are, for quick fixes that set a keyword argument. Every layer keeps one
+ * but few are ever read (a fix is offered on a handful of layers), so the positions are found on
+ * first use; `range` must map a node the same way then as when the call ran.
  */
-export class CallSites implements ArgSites {
-	private found: ArgSites | undefined;
+export class CallSites {
+	private found: { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } | undefined;
 
 	constructor(
 		private readonly call: SyntaxNode,
@@ -247,21 +238,14 @@ export class CallSites implements ArgSites {
 		private readonly range: (node: SyntaxNode) => TextRange,
 	) {}
 
-	/** Position just before the closing parenthesis. */
-	get end(): TextPosition {
-		return this.find().end;
+	/** The edit that makes the call pass `name=value`: the value replaced where the keyword is written, else the keyword added before `)`. */
+	setKeyword(name: string, value: string): { range: TextRange; newText: string } {
+		const { end, hasArgs, keywords } = this.find();
+		const written = keywords.get(name);
+		return written ? { range: written, newText: value } : { range: { start: end, end }, newText: `${hasArgs ? ', ' : ''}${name}=${value}` };
 	}
 
-	get hasArgs(): boolean {
-		return this.find().hasArgs;
-	}
-
-	/** Keyword name → range of its value. */
-	get keywords(): Map<string, TextRange> {
-		return this.find().keywords;
-	}
-
-	private find(): ArgSites {
+	private find(): { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } {
 		if (this.found) {
 			return this.found;
 		}

@@ -512,3 +512,34 @@ o = m(torch.randn(${a.join(', ')}), torch.randn(${b.join(', ')}))
 		}
 	});
 });
+
+describe('quick fixes and local modules', () => {
+	it('a layer built by a local module gets its diagnostic at the calling line but no edit (its text is another file)', () => {
+		const blocks = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(3, 8, 3)
+        self.bn = nn.BatchNorm2d(8)
+    def forward(self, x):
+        return self.bn(self.c(x))
+`;
+		const main = `import torch
+from blocks import Net
+net = Net()
+y = net(torch.randn(1, 3, 8, 8))
+local = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8))
+z = local(torch.randn(1, 3, 8, 8))
+`;
+		const r = analyzePython(main, { readModule: (name) => (name === 'blocks' ? blocks : undefined) });
+		const bias = r.diagnostics.filter((d) => d.code === 'redundant-bias').sort((a, b) => a.range.start.line - b.range.start.line);
+		assert.deepStrictEqual(
+			bias.map((d) => [d.range.start.line, d.fix?.edits]),
+			[
+				// Before, this edit inserted ", bias=False" at blocks.py's position (line 4, character 34) into this file.
+				[2, undefined],
+				[4, [{ range: { start: { line: 4, character: 51 }, end: { line: 4, character: 51 } }, newText: ', bias=False' }]],
+			],
+		);
+	});
+});

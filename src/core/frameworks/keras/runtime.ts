@@ -1,6 +1,6 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { ArgSites, CallSites } from '../../python/parse';
+import type { CallSites } from '../../python/parse';
 import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
@@ -27,7 +27,8 @@ export class KerasLayer implements FrameworkObject {
 		readonly spec: KerasLayerSpec | undefined,
 		readonly config: LayerConfig,
 		readonly range: TextRange,
-		readonly sites: ArgSites,
+		/** Where a quick fix edits the constructor call; undefined for layers built by a local module's code. */
+		readonly sites: CallSites | undefined,
 	) {}
 
 	setAttr(name: string, value: Value): void {
@@ -326,7 +327,7 @@ export class KerasRuntime implements Runtime {
 		let layer = this.modelLayers.get(model);
 		if (!layer) {
 			const type = model.modelKind === 'sequential' ? 'Sequential' : model.modelKind === 'functional' ? 'Functional' : (model.pyClass?.name ?? 'Model');
-			layer = new KerasLayer(type, model.name, undefined, new Map(), model.range, { end: model.range.end, hasArgs: true, keywords: new Map() });
+			layer = new KerasLayer(type, model.name, undefined, new Map(), model.range, undefined);
 			layer.nested = model;
 			this.modelLayers.set(model, layer);
 		}
@@ -474,7 +475,7 @@ export class KerasRuntime implements Runtime {
 		const cfg = this.bindArgs(spec, args, range, type);
 		const explicit = asString(cfg.get('name'));
 		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
-		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, new CallSites(args.node, ctx.source, ctx.range));
+		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
 		const trainable = cfg.get('trainable');
 		if (trainable?.k === 'bool') {
 			layer.trainable = trainable.v;
@@ -497,7 +498,7 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input_layer');
-		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), new CallSites(args.node, ctx.source, ctx.range));
+		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), ctx.sites(args.node));
 		layer.built = true;
 		layer.outputShape = shape;
 		layer.inputShapes = shape ? [shape] : null;
@@ -532,7 +533,7 @@ export class KerasRuntime implements Runtime {
 			const nested = v.obj;
 			let layer = this.modelLayers.get(nested);
 			if (!layer) {
-				layer = new KerasLayer(nested.modelKind === 'sequential' ? 'Sequential' : 'Functional', nested.name, undefined, new Map(), nested.range, { end: nested.range.end, hasArgs: true, keywords: new Map() });
+				layer = new KerasLayer(nested.modelKind === 'sequential' ? 'Sequential' : 'Functional', nested.name, undefined, new Map(), nested.range, undefined);
 				layer.nested = nested;
 				this.modelLayers.set(nested, layer);
 			}
@@ -700,17 +701,13 @@ export class KerasRuntime implements Runtime {
 			if (channel === undefined || !kept || kept.length !== 1 || kept[0] === channel) {
 				continue;
 			}
-			const explicit = bn.sites.keywords.get('axis');
 			const want = channel === input.length - 1 ? '-1' : String(channel);
-			const edit = explicit
-				? { range: explicit, newText: want }
-				: { range: { start: bn.sites.end, end: bn.sites.end }, newText: bn.sites.hasArgs ? `, axis=${want}` : `axis=${want}` };
 			this.diagnostics.push({
 				range: bn.range,
 				severity: 'warning',
 				code: 'bn-axis',
 				message: `BatchNormalization \`${bn.name}\` keeps axis ${kept[0]} (size ${input[kept[0]] ?? 'None'}) but the ${src.type} \`${src.name}\` before it puts its ${input[channel] ?? '?'} channels on axis ${channel}: the statistics would be per ${kept[0] === 0 ? 'sample' : `position along axis ${kept[0]}`}, not per channel. Use axis=${want}.`,
-				fix: { title: `Set axis=${want}`, edits: [edit] },
+				fix: bn.sites && { title: `Set axis=${want}`, edits: [bn.sites.setKeyword('axis', want)] },
 			});
 		}
 	}
@@ -752,16 +749,12 @@ export class KerasRuntime implements Runtime {
 			if (activation && activation.k !== 'none' && !(activation.k === 'str' && activation.v === 'linear')) {
 				continue;
 			}
-			const explicit = prev.sites.keywords.get('use_bias');
-			const edit = explicit
-				? { range: explicit, newText: 'False' }
-				: { range: { start: prev.sites.end, end: prev.sites.end }, newText: prev.sites.hasArgs ? ', use_bias=False' : 'use_bias=False' };
 			this.diagnostics.push({
 				range: prev.range,
 				severity: 'warning',
 				code: 'redundant-bias',
 				message: `The bias of ${prev.type} \`${prev.name}\` is redundant: the next layer, BatchNormalization \`${layer.name}\`, subtracts the batch mean and adds its own β. Set use_bias=False to save ${countOf(prev.weights, 'bias')} parameters.`,
-				fix: { title: 'Set use_bias=False', edits: [edit] },
+				fix: prev.sites && { title: 'Set use_bias=False', edits: [prev.sites.setKeyword('use_bias', 'False')] },
 			});
 		}
 	}

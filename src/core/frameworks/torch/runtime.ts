@@ -1,7 +1,7 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
-import { ArgSites, CallSites } from '../../python/parse';
+import type { CallSites } from '../../python/parse';
 import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
@@ -53,7 +53,8 @@ export class TorchModule implements FrameworkObject {
 		readonly range: TextRange,
 		readonly known: boolean,
 		readonly createdAtTop: boolean,
-		readonly argsEnd: ArgSites,
+		/** Where a quick fix edits the constructor call; undefined for modules built by a local module's code. */
+		readonly sites: CallSites | undefined,
 	) {}
 
 	get isContainer(): boolean {
@@ -156,7 +157,7 @@ export class TorchRuntime implements Runtime {
 	private createModule(type: string, spec: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext, known: boolean): TorchModule {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
-		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, new CallSites(args.node, ctx.source, (n) => ctx.source.rangeOf(n)));
+		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		if (spec && !spec.container) {
 			try {
@@ -283,7 +284,7 @@ export class TorchRuntime implements Runtime {
 	}
 
 	private userModule(cls: ClassValue, container: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext): TorchModule {
-		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, new CallSites(args.node, ctx.source, (n) => ctx.source.rangeOf(n)));
+		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, ctx.sites(args.node));
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		this.modules.push(m);
 		return m;
@@ -522,17 +523,13 @@ export class TorchRuntime implements Runtime {
 		if (bias?.k !== 'bool' || !bias.v || affine?.k !== 'bool' || !affine.v) {
 			return;
 		}
-		const explicit = prev.argsEnd.keywords.get('bias');
-		const edit = explicit
-			? { range: explicit, newText: 'False' }
-			: { range: { start: prev.argsEnd.end, end: prev.argsEnd.end }, newText: prev.argsEnd.hasArgs ? ', bias=False' : 'bias=False' };
 		const n = prev.params.get('bias')?.shape?.[0];
 		this.report({
 			range: prev.range,
 			severity: 'warning',
 			code: 'redundant-bias',
 			message: `The bias of this ${prev.type} is redundant: the ${m.type} that follows subtracts the batch mean and adds its own β. Set bias=False${n !== undefined ? ` to save ${n} parameters` : ''}.`,
-			fix: { title: 'Set bias=False', edits: [edit] },
+			fix: prev.sites && { title: 'Set bias=False', edits: [prev.sites.setKeyword('bias', 'False')] },
 		});
 	}
 
