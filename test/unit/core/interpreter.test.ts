@@ -543,3 +543,28 @@ z = local(torch.randn(1, 3, 8, 8))
 		);
 	});
 });
+
+describe('Keras wrappers and Lambda', () => {
+	it('TimeDistributed applies its layer per step; a Lambda has the shape its function gives (or output_shape)', () => {
+		const r = analyzePython(`import keras
+from keras import layers
+inp = keras.Input((10, 16))
+t = layers.TimeDistributed(layers.Dense(4))(inp)
+l = layers.Lambda(lambda z: keras.ops.relu(z) * 2)(t)
+s = layers.Lambda(lambda z: z[:, 0], output_shape=(4,))(t)
+model = keras.Model(inp, [l, s])
+`);
+		const rows = Object.fromEntries(r.models[0].layers.map((x) => [x.name, [x.outputShape, x.params?.total]]));
+		// Dense(4) on 16 features per step: 16·4 + 4; Lambda keeps (None, 10, 4); output_shape=(4,) → (None, 4).
+		assert.deepStrictEqual(rows.time_distributed, [[null, 10, 4], 68]);
+		assert.deepStrictEqual(rows.lambda, [[null, 10, 4], 0]);
+		assert.deepStrictEqual(rows.lambda_1, [[null, 4], 0]);
+		// Conv2D(2, 3) per step on (8, 8, 3): 3·3·3·2 + 2 weights, (6, 6, 2) per step.
+		const conv = analyzePython(`import keras
+from keras import layers
+inp = keras.Input((5, 8, 8, 3))
+m = keras.Model(inp, layers.TimeDistributed(layers.Conv2D(2, 3))(inp))
+`).models[0].layers[1];
+		assert.deepStrictEqual([conv.outputShape, conv.params?.total], [[null, 5, 6, 6, 2], 3 * 3 * 3 * 2 + 2]);
+	});
+});

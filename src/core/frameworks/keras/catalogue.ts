@@ -30,6 +30,8 @@ export type KerasShapeRule =
 	| 'embedding'
 	| 'rnn'
 	| 'bidirectional'
+	| 'timeDistributed'
+	| 'lambda'
 	| 'attention'
 	| 'unknown';
 
@@ -48,6 +50,7 @@ export type KerasWeightRule =
 	| 'embedding'
 	| 'rnn'
 	| 'bidirectional'
+	| 'timeDistributed'
 	| 'attention'
 	| 'prelu';
 
@@ -206,6 +209,7 @@ export const kerasLayers: KerasLayerSpec[] = [
 	rnn('SimpleRNN', 1),
 	rnn('GRU', 3),
 	rnn('LSTM', 4),
+	{ name: 'TimeDistributed', category: 'recurrent', args: [['layer', REQUIRED]], shape: 'timeDistributed', weights: 'timeDistributed', doc: 'Applies a layer to every time step (axis 1) of its input: one set of weights for all steps.' },
 	{ name: 'Bidirectional', category: 'recurrent', args: [['layer', REQUIRED], ['merge_mode', 'concat']], shape: 'bidirectional', weights: 'bidirectional', doc: 'Runs a recurrent layer forwards and backwards and merges the two.' },
 	{
 		name: 'MultiHeadAttention',
@@ -227,7 +231,7 @@ export const kerasLayers: KerasLayerSpec[] = [
 	{ name: 'ActivityRegularization', category: 'regularization', args: [['l1', 0], ['l2', 0]], shape: 'identity', weights: 'none', doc: 'Adds an activity penalty to the loss; identity otherwise.' },
 	{ name: 'Identity', category: 'core', args: [], shape: 'identity', weights: 'none', doc: 'Returns its input.' },
 	{ name: 'Masking', category: 'core', args: [['mask_value', 0]], shape: 'identity', weights: 'none', doc: 'Masks time steps equal to `mask_value`.' },
-	{ name: 'Lambda', category: 'core', args: [['function', REQUIRED], ['output_shape', null]], shape: 'unknown', weights: 'none', doc: 'Wraps an arbitrary function: its output shape is not known statically.' },
+	{ name: 'Lambda', category: 'core', args: [['function', REQUIRED], ['output_shape', null]], shape: 'lambda', weights: 'none', doc: 'Wraps a function: its output shape is `output_shape` when given, else what the function gives on a symbolic tensor.' },
 	activation('ThresholdedReLU', 'ReLU with a threshold.', [['theta', 1]]),
 ];
 

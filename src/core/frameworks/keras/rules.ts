@@ -224,6 +224,20 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const last = out[out.length - 1];
 		return mode === 'concat' ? [...out.slice(0, -1), last === null ? null : last * 2] : out;
 	},
+	lambda: (_spec, cfg, [input]) => {
+		// output_shape counts from the first axis after the batch (Keras's Lambda docs).
+		const dims = asSequence(cfg.get('output_shape'))?.map((v) => (v.k === 'none' ? null : asInt(v)));
+		return dims && dims.every((d) => d !== undefined) ? [input[0], ...(dims as (number | null)[])] : null;
+	},
+	timeDistributed: (_spec, cfg, [input]) => {
+		// The wrapped layer sees (batch, *rest) for each of the input's steps (axis 1).
+		const layer = inner(cfg);
+		if (!layer?.spec || input.length < 3) {
+			return null;
+		}
+		const out = kerasOutputShape(layer.spec, layer.config, [[input[0], ...input.slice(2)]]);
+		return out ? [out[0], input[1], ...out.slice(1)] : null;
+	},
 	attention: (_spec, cfg, [query]) => {
 		const os = cfg.get('output_shape');
 		const n = asInt(os);
@@ -510,6 +524,10 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		}
 		const one = kerasWeights(layer.spec, layer.config, input);
 		return one ? [...one.map((x) => ({ ...x, name: `forward_${x.name}` })), ...one.map((x) => ({ ...x, name: `backward_${x.name}` }))] : null;
+	},
+	timeDistributed: (_spec, cfg, input) => {
+		const layer = inner(cfg);
+		return layer?.spec && input.length >= 3 ? kerasWeights(layer.spec, layer.config, [input[0], ...input.slice(2)]) : null;
 	},
 	attention: (_spec, cfg, input) => {
 		// Built from the query only when value/key have the same last dim (the common case).

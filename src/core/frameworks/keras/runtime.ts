@@ -623,13 +623,30 @@ export class KerasRuntime implements Runtime {
 		}
 		const shapes = inputs.map((t) => t.shape);
 		const known = shapes.every((s): s is Shape => s !== null);
-		const out = this.apply(layer, known ? shapes : null, ctx.range(args.node));
+		const out = layer.type === 'Lambda' && known ? this.traceLambda(layer, shapes, ctx) : this.apply(layer, known ? shapes : null, ctx.range(args.node));
 		for (const t of inputs) {
 			if (t.producer && !layer.inbound.includes(t.producer)) {
 				layer.inbound.push(t.producer);
 			}
 		}
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, inputs) };
+	}
+
+	/**
+	 * A Lambda's output shape, as Keras finds it: its function called on a symbolic tensor of the
+	 * input's shape (`lambda z: z * 2`, `tf.nn.relu`); `output_shape=` when given wins, as in Keras.
+	 */
+	private traceLambda(layer: KerasLayer, inputs: Shape[], ctx: CallContext): Shape | null {
+		const declared = this.apply(layer, inputs, layer.range);
+		const fn = layer.config.get('function');
+		if (declared || fn?.k !== 'func' || inputs.length !== 1) {
+			return declared;
+		}
+		const symbolic: Value = { k: 'obj', obj: new KerasTensor(this.tensorIds++, inputs[0], null, []) };
+		const result = ctx.callFunction(fn.def, { positional: [symbolic], keywords: new Map(), node: fn.def.node });
+		const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+		layer.outputShape = shape;
+		return shape;
 	}
 
 	/** Builds the layer on its first input (creating its weights) and returns its output shape. */
