@@ -65,6 +65,13 @@ export interface Runtime {
 	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic). */
 	binaryOp?(op: string, a: Value, b: Value): Value | undefined;
+	/**
+	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
+	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments
+	 * returns one that records that the graph goes through something unknown, so that a model built
+	 * through it is not counted as if that part had no weights.
+	 */
+	opaqueCall?(what: string, args: CallArgs, ctx: CallContext): Value | undefined;
 	/** A module-level name was bound to `value` (models take the name they are known by). */
 	bind?(name: string, value: Value): void;
 }
@@ -1356,7 +1363,9 @@ export class Interpreter {
 						return v;
 					}
 				}
-				return { k: 'unknown', why: `call ${callee.path}` };
+				return this.opaqueCall(args, ctx) ?? { k: 'unknown', why: `call ${callee.path}` };
+			case 'unknown':
+				return this.opaqueCall(args, ctx) ?? UNKNOWN;
 			case 'func':
 				return this.callFunction(callee.def, args);
 			case 'class':
@@ -1382,6 +1391,21 @@ export class Interpreter {
 			default:
 				return UNKNOWN;
 		}
+	}
+
+	/** A call nobody can follow, offered to the runtimes whose tensors it takes (see Runtime.opaqueCall). */
+	private opaqueCall(args: CallArgs, ctx: CallContext): Value | undefined {
+		if (args.positional.length === 0 || args.node.name !== 'CallExpression' || !args.node.firstChild) {
+			return undefined;
+		}
+		const what = this.source.slice(args.node.firstChild);
+		for (const r of this.runtimes) {
+			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx);
+			if (v !== undefined) {
+				return v;
+			}
+		}
+		return undefined;
 	}
 
 	private callMethodOn(self: Value, name: string, positional: Value[], args: CallArgs | undefined): Value {

@@ -568,3 +568,33 @@ m = keras.Model(inp, layers.TimeDistributed(layers.Conv2D(2, 3))(inp))
 		assert.deepStrictEqual([conv.outputShape, conv.params?.total], [[null, 5, 6, 6, 2], 3 * 3 * 3 * 2 + 2]);
 	});
 });
+
+describe('models built through calls NormLens cannot follow', () => {
+	it('a functional model through an unknown object has unknown totals and says which call, never 0', () => {
+		const r = analyzePython(`import tensorflow as tf
+base = tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights="imagenet")
+base.trainable = False
+inputs = tf.keras.Input(shape=(160, 160, 3))
+x = tf.keras.applications.mobilenet_v2.preprocess_input(inputs)
+x = base(x, training=False)
+x = tf.keras.layers.GlobalAveragePooling2D()(x)
+outputs = tf.keras.layers.Dense(1)(x)
+model = tf.keras.Model(inputs, outputs)
+`);
+		const m = r.models[0];
+		assert.deepStrictEqual(m.totals, { total: null, trainable: null, nonTrainable: null, buffers: null });
+		assert.deepStrictEqual(
+			m.layers.map((l) => l.type),
+			['InputLayer', 'GlobalAveragePooling2D', 'Dense'],
+		);
+		const d = r.diagnostics.find((x) => x.code === 'unfollowed-call');
+		assert.strictEqual(d?.range.start.line, 5);
+		assert.match(d?.message ?? '', /cannot follow `base`, which model `model` goes through/);
+		// Outputs that are not tensors at all: unknown too, not an empty model of 0 parameters.
+		const empty = analyzePython(`import tensorflow as tf
+inputs = tf.keras.Input((4,))
+model = tf.keras.Model(inputs, some_function(inputs, 3))
+`).models[0];
+		assert.strictEqual(empty.totals.total, null);
+	});
+});

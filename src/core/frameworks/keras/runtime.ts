@@ -47,6 +47,8 @@ export class KerasTensor implements FrameworkObject {
 		/** The layer that made it; `null` for concrete tensors (`tf.zeros(…)`). */
 		readonly producer: KerasLayer | null,
 		readonly inputs: KerasTensor[],
+		/** Made by a call NormLens cannot follow (`base(x)` with `base` unknown): what was called, and where. */
+		readonly opaque?: { what: string; range: TextRange },
 	) {}
 }
 
@@ -62,6 +64,8 @@ export class KerasModel implements FrameworkObject {
 	outputShape: Shape | null = null;
 	inputs: KerasTensor[] = [];
 	outputs: KerasTensor[] = [];
+	/** Why the layers found between inputs and outputs may not be all of the model (its totals are then unknown). */
+	unfollowed: { what: string; range: TextRange } | undefined;
 
 	pyClass?: ClassValue;
 
@@ -149,6 +153,9 @@ function shapeKeepingCall(path: string): boolean {
 		}
 	}
 	const sub = kerasSubpath(path);
+	if (sub?.[0] === 'applications' && sub[sub.length - 1] === 'preprocess_input') {
+		return true; // keras.applications.<model>.preprocess_input scales pixel values
+	}
 	return sub?.length === 2 && (sub[0] === 'activations' || sub[0] === 'ops') && shapeKeeping[sub[0]].has(sub[1]);
 }
 
@@ -557,6 +564,7 @@ export class KerasRuntime implements Runtime {
 	private functional(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
 		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
+		let unknownOutput = false;
 		const tensors = (v: Value | undefined): KerasTensor[] => {
 			if (!v) {
 				return [];
@@ -564,18 +572,31 @@ export class KerasRuntime implements Runtime {
 			if (v.k === 'obj' && v.obj instanceof KerasTensor) {
 				return [v.obj];
 			}
-			const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : []);
+			const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : undefined);
+			if (!items) {
+				unknownOutput = true;
+				return [];
+			}
 			return items.flatMap((x) => tensors(x));
 		};
 		model.inputs = tensors(args.positional[0] ?? args.keywords.get('inputs'));
+		unknownOutput = false;
 		model.outputs = tensors(args.positional[1] ?? args.keywords.get('outputs'));
-		model.layers = this.graphLayers(model.inputs, model.outputs);
+		const { layers, opaque } = this.graphLayers(model.inputs, model.outputs);
+		model.layers = layers;
+		model.unfollowed = opaque ?? (unknownOutput ? { what: 'the outputs passed to Model', range: model.range } : undefined);
 		this.models.push(model);
 		return { k: 'obj', obj: model };
 	}
 
+	/** `base(x)`, `tf.reduce_mean(x)`, … on symbolic tensors: a tensor of unknown shape that marks the graph as not followed there. */
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
+		return inputs.length > 0 ? { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, { what, range: ctx.range(args.node) }) } : undefined;
+	}
+
 	/** Layers between the inputs and outputs of a functional model, in call order. */
-	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): KerasLayer[] {
+	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
 		// Tensor ids grow in call order, so the reached tensors indexed by id are in call order.
 		const reached = new Array<KerasTensor | undefined>(this.tensorIds);
 		const stack = [...outputs];
@@ -592,12 +613,14 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const layers = new Set<KerasLayer>();
+		let opaque: KerasTensor['opaque'];
 		for (const t of reached) {
 			if (t?.producer) {
 				layers.add(t.producer);
 			}
+			opaque ??= t?.opaque;
 		}
-		return [...layers];
+		return { layers: [...layers], opaque };
 	}
 
 	//#endregion
@@ -697,6 +720,16 @@ export class KerasRuntime implements Runtime {
 		}
 		this.checkRedundantBias();
 		this.checkBatchNormAxis();
+		for (const model of this.models) {
+			if (model.unfollowed) {
+				this.diagnostics.push({
+					range: model.unfollowed.range,
+					severity: 'info',
+					code: 'unfollowed-call',
+					message: `NormLens cannot follow \`${model.unfollowed.what}\`, which model \`${model.varName ?? model.name}\` goes through: its output shape and weights are unknown, and so are the model's totals.`,
+				});
+			}
+		}
 	}
 
 	/** A BatchNormalization whose kept axis is not the channel axis of the convolution feeding it. */
@@ -786,7 +819,7 @@ export class KerasRuntime implements Runtime {
 				kind: m.modelKind,
 				range: m.range,
 				layers,
-				totals: totals(layers),
+				totals: m.unfollowed ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
 			};
 		});
 	}
