@@ -598,3 +598,60 @@ model = tf.keras.Model(inputs, some_function(inputs, 3))
 		assert.strictEqual(empty.totals.total, null);
 	});
 });
+
+describe('PyTorch models holding what NormLens cannot read', () => {
+	it('a torchvision / timm model, or a self.<attr> built by unknown code and called in forward: unknown totals, not a partial sum', () => {
+		const external = analyzePython(`import torch
+import torch.nn as nn
+import torchvision
+import timm
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.backbone = torchvision.models.resnet18(weights=None)
+        self.enc = timm.create_model("efficientnet_b0", pretrained=False)
+        self.head = nn.Linear(512, 3)
+    def forward(self, x):
+        return self.head(self.backbone(x))
+model = Classifier()
+`);
+		assert.strictEqual(external.models[0].totals.total, null);
+		assert.deepStrictEqual(
+			external.diagnostics.filter((d) => d.code === 'external-model').map((d) => d.range.start.line),
+			[7, 8],
+		);
+		const unread = analyzePython(`import torch
+import torch.nn as nn
+from mylib import build_encoder
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = build_encoder("resnet")
+        self.act = torch.relu
+        self.head = nn.Linear(512, 3)
+    def helper(self, x):
+        return self.act(x)
+    def forward(self, x):
+        return self.head(self.helper(self.encoder(x)))
+net = Net()
+y = net(torch.randn(2, 3, 32, 32))
+`);
+		assert.strictEqual(unread.models[0].totals.total, null);
+		const d = unread.diagnostics.filter((x) => x.code === 'unfollowed-call');
+		assert.deepStrictEqual(d.map((x) => [x.range.start.line, /`self\.encoder`/.test(x.message)]), [[12, true]]);
+		// A model whose forward calls only what NormLens reads keeps its exact count.
+		const plain = analyzePython(`import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.act = torch.relu
+        self.head = nn.Linear(4, 3)
+    def forward(self, x):
+        return self.act(self.head(x))
+net = Net()
+y = net(torch.randn(2, 4))
+`);
+		assert.strictEqual(plain.models[0].totals.total, 4 * 3 + 3);
+	});
+});

@@ -81,6 +81,19 @@ function torchSubpath(path: string): { area: 'nn' | 'functional' | 'torch' | 'in
 	return { area: 'torch', name };
 }
 
+/**
+ * Calls that build a whole model from another library, whose source NormLens does not have:
+ * torchvision and timm constructors, Hugging Face `from_pretrained`, `torch.hub.load`. What they
+ * build is a module of unknown parameters, so that a model holding one has unknown totals.
+ */
+const externalModelFactories: readonly RegExp[] = [
+	/^torchvision\.models\.(?:[a-z_]+\.)?[a-z][a-z0-9_]*$/,
+	/^timm\.(?:models\.)?create_model$/,
+	/^transformers\.(?:[A-Za-z0-9_]+\.)*from_pretrained$/,
+	/^torch\.hub\.load$/,
+	/^segmentation_models_pytorch\.[A-Z][A-Za-z0-9]*$/,
+];
+
 /** An unknown batch size read from a tensor (`x.size(0)`), kept distinguishable so that
  * `x.view(x.size(0), -1)` still flattens the other dims. */
 const BATCH: Value = { k: 'unknown', why: 'batch size' };
@@ -119,6 +132,8 @@ export class TorchRuntime implements Runtime {
 	readonly modules: TorchModule[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly reported = new Set<string>();
+	/** The modules whose `forward` is running, innermost last. */
+	private readonly forwards: TorchModule[] = [];
 	private calls = 0;
 
 	//#region construction
@@ -212,9 +227,42 @@ export class TorchRuntime implements Runtime {
 
 	//#region Runtime hooks
 
+	/**
+	 * A call NormLens cannot follow on tensors. In a `forward`, `self.encoder(x)` with an `encoder`
+	 * it could not read (built by code it does not have) holds parameters it cannot count: the
+	 * module's own count, and the totals of any model holding it, become unknown.
+	 */
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (!args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchTensor)) {
+			return undefined;
+		}
+		const m = this.forwards[this.forwards.length - 1];
+		if (m && what.startsWith('self.') && m.paramsKnown) {
+			m.paramsKnown = false;
+			this.report({
+				range: ctx.range(args.node),
+				severity: 'info',
+				code: 'unfollowed-call',
+				message: `NormLens cannot follow \`${what}\` (not a module it can read): the parameters of ${m.type} and the totals of a model holding it are unknown.`,
+			});
+		}
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
+		}
+		if (externalModelFactories.some((re) => re.test(path))) {
+			const m = this.createModule(path, undefined, args, ctx, false);
+			m.paramsKnown = false;
+			this.report({
+				range: m.range,
+				severity: 'info',
+				code: 'external-model',
+				message: `NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`,
+			});
+			return { k: 'obj', obj: m };
 		}
 		const sub = torchSubpath(path);
 		if (!sub) {
@@ -431,7 +479,15 @@ export class TorchRuntime implements Runtime {
 		const first = args.positional[0];
 		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
 		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
-		const forward = source ? ctx.callFunction(source.fn, args, { k: 'obj', obj: m }) : undefined;
+		let forward: Value | undefined;
+		if (source) {
+			this.forwards.push(m);
+			try {
+				forward = ctx.callFunction(source.fn, args, { k: 'obj', obj: m });
+			} finally {
+				this.forwards.pop();
+			}
+		}
 		if (forward !== undefined) {
 			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
 			this.record(m, inputShape, out);
