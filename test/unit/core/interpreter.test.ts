@@ -590,6 +590,22 @@ model = tf.keras.Model(inputs, outputs)
 		const d = r.diagnostics.find((x) => x.code === 'unfollowed-call');
 		assert.strictEqual(d?.range.start.line, 5);
 		assert.match(d?.message ?? '', /cannot follow `base`, which model `model` goes through/);
+		// A subclass whose call goes through an attribute built by code NormLens does not have.
+		const sub = analyzePython(`import keras
+from keras import layers
+from mylib import make_backbone
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.proj = layers.Dense(8)
+        self.backbone = make_backbone()
+    def call(self, x):
+        return self.backbone(self.proj(x))
+model = Net()
+model.build((None, 4))
+`);
+		assert.strictEqual(sub.models[0].totals.total, null);
+		assert.match(sub.diagnostics.find((x) => x.code === 'unfollowed-call')?.message ?? '', /`self\.backbone`/);
 		// Outputs that are not tensors at all: unknown too, not an empty model of 0 parameters.
 		const empty = analyzePython(`import tensorflow as tf
 inputs = tf.keras.Input((4,))

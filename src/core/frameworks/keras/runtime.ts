@@ -193,6 +193,8 @@ export class KerasRuntime implements Runtime {
 	readonly models: KerasModel[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly counters = new Map<string, number>();
+	/** The subclassed models whose `call` is running, innermost last. */
+	private readonly calls: KerasModel[] = [];
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
 	private tensorIds = 0;
 
@@ -369,7 +371,15 @@ export class KerasRuntime implements Runtime {
 		let out: Shape | null = null;
 		if (model.modelKind === 'subclass') {
 			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
-			const result = call ? ctx.callFunction(call.fn, args, { k: 'obj', obj: model }) : UNKNOWN;
+			let result: Value = UNKNOWN;
+			if (call) {
+				this.calls.push(model);
+				try {
+					result = ctx.callFunction(call.fn, args, { k: 'obj', obj: model });
+				} finally {
+					this.calls.pop();
+				}
+			}
 			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 			model.built = true;
 			model.inputShape ??= input.shape ?? undefined;
@@ -589,10 +599,22 @@ export class KerasRuntime implements Runtime {
 		return { k: 'obj', obj: model };
 	}
 
-	/** `base(x)`, `tf.reduce_mean(x)`, … on symbolic tensors: a tensor of unknown shape that marks the graph as not followed there. */
+	/**
+	 * `base(x)`, `tf.reduce_mean(x)`, … on symbolic tensors: a tensor of unknown shape that marks the
+	 * graph as not followed there. In a subclass's `call`, `self.backbone(x)` with a `backbone` it
+	 * could not read marks that model: it holds weights NormLens cannot count.
+	 */
 	opaqueCall(what: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
-		return inputs.length > 0 ? { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, { what, range: ctx.range(args.node) }) } : undefined;
+		if (inputs.length === 0) {
+			return undefined;
+		}
+		const opaque = { what, range: ctx.range(args.node) };
+		const caller = this.calls[this.calls.length - 1];
+		if (caller && what.startsWith('self.')) {
+			caller.unfollowed ??= opaque;
+		}
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, opaque) };
 	}
 
 	/** Layers between the inputs and outputs of a functional model, in call order. */
@@ -827,6 +849,9 @@ export class KerasRuntime implements Runtime {
 	private nestedWeights(model: KerasModel, seen = new Set<KerasModel>()): WeightInfo[] | null {
 		if (seen.has(model)) {
 			return [];
+		}
+		if (model.unfollowed) {
+			return null;
 		}
 		seen.add(model);
 		const out: WeightInfo[] = [];
