@@ -69,9 +69,11 @@ export interface Runtime {
 	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
 	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments
 	 * returns one that records that the graph goes through something unknown, so that a model built
-	 * through it is not counted as if that part had no weights.
+	 * through it is not counted as if that part had no weights. `holder` is the object whose method
+	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
+	 * holds something NormLens could not read.
 	 */
-	opaqueCall?(what: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	opaqueCall?(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined;
 	/** A module-level name was bound to `value` (models take the name they are known by). */
 	bind?(name: string, value: Value): void;
 }
@@ -1399,8 +1401,10 @@ export class Interpreter {
 			return undefined;
 		}
 		const what = this.source.slice(args.node.firstChild);
+		const method = this.methodStack[this.methodStack.length - 1];
+		const holder = what.startsWith('self.') && method?.self.k === 'obj' ? method.self.obj : undefined;
 		for (const r of this.runtimes) {
-			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx);
+			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx, holder);
 			if (v !== undefined) {
 				return v;
 			}

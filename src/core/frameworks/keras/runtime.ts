@@ -193,8 +193,6 @@ export class KerasRuntime implements Runtime {
 	readonly models: KerasModel[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly counters = new Map<string, number>();
-	/** The subclassed models whose `call` is running, innermost last. */
-	private readonly calls: KerasModel[] = [];
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
 	private tensorIds = 0;
 
@@ -371,15 +369,7 @@ export class KerasRuntime implements Runtime {
 		let out: Shape | null = null;
 		if (model.modelKind === 'subclass') {
 			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
-			let result: Value = UNKNOWN;
-			if (call) {
-				this.calls.push(model);
-				try {
-					result = ctx.callFunction(call.fn, args, { k: 'obj', obj: model });
-				} finally {
-					this.calls.pop();
-				}
-			}
+			const result = call ? ctx.callFunction(call.fn, args, { k: 'obj', obj: model }) : UNKNOWN;
 			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 			model.built = true;
 			model.inputShape ??= input.shape ?? undefined;
@@ -604,15 +594,14 @@ export class KerasRuntime implements Runtime {
 	 * graph as not followed there. In a subclass's `call`, `self.backbone(x)` with a `backbone` it
 	 * could not read marks that model: it holds weights NormLens cannot count.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined {
 		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
 		if (inputs.length === 0) {
 			return undefined;
 		}
 		const opaque = { what, range: ctx.range(args.node) };
-		const caller = this.calls[this.calls.length - 1];
-		if (caller && what.startsWith('self.')) {
-			caller.unfollowed ??= opaque;
+		if (holder instanceof KerasModel) {
+			holder.unfollowed ??= opaque;
 		}
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, opaque) };
 	}

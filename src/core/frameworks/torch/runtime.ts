@@ -132,8 +132,6 @@ export class TorchRuntime implements Runtime {
 	readonly modules: TorchModule[] = [];
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly reported = new Set<string>();
-	/** The modules whose `forward` is running, innermost last. */
-	private readonly forwards: TorchModule[] = [];
 	private calls = 0;
 
 	//#region construction
@@ -159,6 +157,14 @@ export class TorchRuntime implements Runtime {
 			}
 		}
 		return cfg;
+	}
+
+	/** A module NormLens cannot count (its parameters unknown), with an info saying why. */
+	private unknownModule(type: string, args: CallArgs, ctx: CallContext, code: string, message: string): Value {
+		const m = this.createModule(type, undefined, args, ctx, false);
+		m.paramsKnown = false;
+		this.report({ range: m.range, severity: 'info', code, message });
+		return { k: 'obj', obj: m };
 	}
 
 	private report(d: AnalysisDiagnostic): void {
@@ -232,12 +238,12 @@ export class TorchRuntime implements Runtime {
 	 * it could not read (built by code it does not have) holds parameters it cannot count: the
 	 * module's own count, and the totals of any model holding it, become unknown.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined {
 		if (!args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchTensor)) {
 			return undefined;
 		}
-		const m = this.forwards[this.forwards.length - 1];
-		if (m && what.startsWith('self.') && m.paramsKnown) {
+		const m = holder instanceof TorchModule ? holder : undefined;
+		if (m?.paramsKnown) {
 			m.paramsKnown = false;
 			this.report({
 				range: ctx.range(args.node),
@@ -254,15 +260,7 @@ export class TorchRuntime implements Runtime {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
 		if (externalModelFactories.some((re) => re.test(path))) {
-			const m = this.createModule(path, undefined, args, ctx, false);
-			m.paramsKnown = false;
-			this.report({
-				range: m.range,
-				severity: 'info',
-				code: 'external-model',
-				message: `NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`,
-			});
-			return { k: 'obj', obj: m };
+			return this.unknownModule(path, args, ctx, 'external-model', `NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`);
 		}
 		const sub = torchSubpath(path);
 		if (!sub) {
@@ -282,15 +280,7 @@ export class TorchRuntime implements Runtime {
 				return { k: 'obj', obj: this.createModule(name, spec, args, ctx, true) };
 			}
 			if (/^[A-Z]/.test(name) && name !== 'Module') {
-				const m = this.createModule(name, undefined, args, ctx, false);
-				m.paramsKnown = false;
-				this.report({
-					range: m.range,
-					severity: 'info',
-					code: 'unknown-layer',
-					message: `NormLens does not know torch.nn.${name} yet: its parameters and output shape are shown as unknown.`,
-				});
-				return { k: 'obj', obj: m };
+				return this.unknownModule(name, args, ctx, 'unknown-layer', `NormLens does not know torch.nn.${name} yet: its parameters and output shape are shown as unknown.`);
 			}
 			return undefined;
 		}
@@ -479,15 +469,7 @@ export class TorchRuntime implements Runtime {
 		const first = args.positional[0];
 		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
 		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
-		let forward: Value | undefined;
-		if (source) {
-			this.forwards.push(m);
-			try {
-				forward = ctx.callFunction(source.fn, args, { k: 'obj', obj: m });
-			} finally {
-				this.forwards.pop();
-			}
-		}
+		const forward = source ? ctx.callFunction(source.fn, args, { k: 'obj', obj: m }) : undefined;
 		if (forward !== undefined) {
 			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
 			this.record(m, inputShape, out);
