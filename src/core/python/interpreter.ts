@@ -1127,14 +1127,8 @@ export class Interpreter {
 		if (items[items.length - 1].length === 0 && commas > 0) {
 			items.pop(); // x[a, b,]
 		}
-		if (items.length === 1 && commas === 0) {
-			const only = items[0];
-			if (only.some((c) => c.name === ':')) {
-				return asSequence(obj) || obj.k === 'str' ? this.slice(obj, only, scope) : this.subscript(obj, this.sliceValue(only, scope), node);
-			}
-			return only.length === 1 ? this.subscript(obj, this.indexItem(only, scope), node) : UNKNOWN;
-		}
-		return this.subscript(obj, tuple(items.map((item) => this.indexItem(item, scope))), node);
+		const key = items.length === 1 && commas === 0 ? this.indexItem(items[0], scope) : tuple(items.map((item) => this.indexItem(item, scope)));
+		return this.subscript(obj, key, node);
 	}
 
 	/** One item of a subscript: `...`, a slice `a:b:c`, or an expression. */
@@ -1226,6 +1220,9 @@ export class Interpreter {
 
 	/** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
 	subscript(obj: Value, key: Value, node?: SyntaxNode): Value {
+		if (key.k === 'slice' && (asSequence(obj) || obj.k === 'str')) {
+			return this.sliceSequence(obj, key);
+		}
 		const items = asSequence(obj);
 		if (items) {
 			const i = asInt(key);
@@ -1248,32 +1245,14 @@ export class Interpreter {
 		return UNKNOWN;
 	}
 
-	private slice(obj: Value, inner: SyntaxNode[], scope: Scope): Value {
-		const bounds: (number | undefined)[] = [];
-		let current: number | undefined;
-		let seenValue = false;
-		for (const c of inner) {
-			if (c.name === ':') {
-				bounds.push(seenValue ? current : undefined);
-				current = undefined;
-				seenValue = false;
-			} else {
-				const v = asInt(this.eval(c, scope));
-				if (v === undefined) {
-					return UNKNOWN;
-				}
-				current = v;
-				seenValue = true;
-			}
-		}
-		bounds.push(seenValue ? current : undefined);
+	/** `seq[a:b:c]` on a list, tuple or string; unknown when a bound is not a known int. */
+	private sliceSequence(obj: Value, key: Extract<Value, { k: 'slice' }>): Value {
 		const items = asSequence(obj);
-		if (!items && obj.k !== 'str') {
+		if ((!items && obj.k !== 'str') || key.start === null || key.stop === null || key.step === null) {
 			return UNKNOWN;
 		}
 		const arr: unknown[] = items ?? [...(obj as { v: string }).v];
-		const [start, stop, step] = bounds;
-		const out = pySlice(arr, start, stop, step ?? 1);
+		const out = pySlice(arr, key.start, key.stop, key.step ?? 1);
 		if (!out) {
 			return UNKNOWN;
 		}

@@ -564,27 +564,11 @@ export class KerasRuntime implements Runtime {
 	private functional(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
 		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
-		let unknownOutput = false;
-		const tensors = (v: Value | undefined): KerasTensor[] => {
-			if (!v) {
-				return [];
-			}
-			if (v.k === 'obj' && v.obj instanceof KerasTensor) {
-				return [v.obj];
-			}
-			const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : undefined);
-			if (!items) {
-				unknownOutput = true;
-				return [];
-			}
-			return items.flatMap((x) => tensors(x));
-		};
-		model.inputs = tensors(args.positional[0] ?? args.keywords.get('inputs'));
-		unknownOutput = false;
-		model.outputs = tensors(args.positional[1] ?? args.keywords.get('outputs'));
+		collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
+		const outputsKnown = collectTensors(args.positional[1] ?? args.keywords.get('outputs'), model.outputs);
 		const { layers, opaque } = this.graphLayers(model.inputs, model.outputs);
 		model.layers = layers;
-		model.unfollowed = opaque ?? (unknownOutput ? { what: 'the outputs passed to Model', range: model.range } : undefined);
+		model.unfollowed = opaque ?? (outputsKnown ? undefined : { what: 'the outputs passed to Model', range: model.range });
 		this.models.push(model);
 		return { k: 'obj', obj: model };
 	}
@@ -644,15 +628,7 @@ export class KerasRuntime implements Runtime {
 				? tuple(args.positional)
 				: (args.positional[0] ?? args.keywords.get('inputs') ?? (args.keywords.has('query') ? tuple([args.keywords.get('query') as Value, args.keywords.get('value') ?? UNKNOWN]) : undefined));
 		const inputs: KerasTensor[] = [];
-		const collect = (v: Value | undefined): boolean => {
-			if (v?.k === 'obj' && v.obj instanceof KerasTensor) {
-				inputs.push(v.obj);
-				return true;
-			}
-			const items = asSequence(v);
-			return items ? items.every(collect) : false;
-		};
-		if (!collect(arg) || inputs.length === 0) {
+		if (!arg || !collectTensors(arg, inputs) || inputs.length === 0) {
 			return UNKNOWN;
 		}
 		const shapes = inputs.map((t) => t.shape);
@@ -944,6 +920,23 @@ const TRUE: Value = { k: 'bool', v: true };
 const FALSE: Value = { k: 'bool', v: false };
 const scalarDefaults = new Map<number | string, Value>();
 const tupleDefaults = new WeakMap<readonly number[], Value>();
+
+/**
+ * Adds the tensors of a (nested) list, tuple or dict of symbolic tensors to `into`; false when some
+ * part is not a tensor (then what was found is still added). Nothing at all is an empty structure.
+ */
+function collectTensors(v: Value | undefined, into: KerasTensor[]): boolean {
+	if (!v) {
+		return true;
+	}
+	if (v.k === 'obj' && v.obj instanceof KerasTensor) {
+		into.push(v.obj);
+		return true;
+	}
+	const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : undefined);
+	// Every part is collected, even after an unknown one.
+	return items ? items.map((x) => collectTensors(x, into)).every(Boolean) : false;
+}
 
 /**
  * `input_shape=(…)`, `batch_input_shape=(…)` or the legacy `input_dim=n` on a layer's constructor.
