@@ -8,6 +8,7 @@ import {
 	explainLayer,
 	isNormalization,
 	layerOnLine,
+	locateLine,
 	NotebookError,
 	NotebookProgram,
 	parseNotebook,
@@ -17,7 +18,7 @@ import {
 import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
-import { AnalysisResult, LayerExplanation, statisticsPer } from '../protocol/analysis';
+import { AnalysisResult, LayerExplanation, statisticsPer, TextRange } from '../protocol/analysis';
 import { distributions } from '../protocol/engineProtocol';
 import type { Distribution, NormalizeResult, RunMode } from '../protocol/engineProtocol';
 
@@ -139,8 +140,13 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			if (loaded.result.models.length === 0) {
 				out(`${target}: no Keras or PyTorch model found.`);
 			}
+			const program = loaded.program;
+			const locate = (r: TextRange): string => {
+				const loc = program ? locateLine(program, r.start.line) : undefined;
+				return loc ? `cell ${loc.cell}, line ${loc.cellLine + 1}` : `line ${r.start.line + 1}`;
+			};
 			for (const m of loaded.result.models) {
-				out(summaryText(m));
+				out(summaryText(m, locate));
 				out('');
 			}
 			const contract = toContract(path.basename(target), loaded.result, loaded.program);

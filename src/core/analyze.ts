@@ -94,6 +94,15 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		diagnostics.push(...keras.diagnostics, ...torch.diagnostics);
 		const models = [...keras.summaries(), ...torch.summaries()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+		if (interpreter.truncated) {
+			// What the program did after the bound is unknown: so are the totals of what it built.
+			const cause = { reason: `NormLens stopped interpreting this file at its step bound (${interpreter.steps} steps)`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+			for (const m of models) {
+				m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };
+				m.unknown ??= cause;
+			}
+		}
+		diagnostics.push(...unknownDiagnostics(models));
 		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {
 		diagnostics.push({
@@ -104,6 +113,32 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		});
 		return { result: { models: [], diagnostics, steps: 0, truncated: false }, source: undefined };
 	}
+}
+
+/**
+ * One information diagnostic per cause of unknown totals, at the construct NormLens could not
+ * follow, naming every model it makes unknown (not one per affected layer).
+ */
+function unknownDiagnostics(models: ModelSummary[]): AnalysisDiagnostic[] {
+	const byCause = new Map<string, { cause: NonNullable<ModelSummary['unknown']>; models: string[] }>();
+	for (const m of models) {
+		if (m.totals.total !== null || !m.unknown) {
+			continue;
+		}
+		const r = m.unknown.range;
+		const key = `${r.start.line}:${r.start.character}:${m.unknown.reason}`;
+		const entry = byCause.get(key) ?? { cause: m.unknown, models: [] };
+		if (!entry.models.includes(m.name)) {
+			entry.models.push(m.name);
+		}
+		byCause.set(key, entry);
+	}
+	return [...byCause.values()].map(({ cause, models: names }) => ({
+		range: cause.range,
+		severity: 'info' as const,
+		code: 'unknown-count',
+		message: `${cause.reason}, so the parameter totals of ${names.map((n) => `\`${n}\``).join(', ')} are unknown.`,
+	}));
 }
 
 function contains(range: LayerSummary['range'], pos: TextPosition): boolean {

@@ -7,6 +7,9 @@ interface Located {
 	cellLine?: number;
 }
 
+/** The first cause of a null: what NormLens could not follow, and where (1-based line; cell and line in it for notebooks). */
+export type UnknownLocated = Located & { reason: string };
+
 /** The JSON printed by `normlens summary --json` (DESIGN.md, "Contracts"). */
 export interface SummaryContract {
 	file: string;
@@ -21,8 +24,10 @@ export interface SummaryContract {
 			trainable: number | null;
 			nonTrainable: number | null;
 			buffers: number | null;
+			/** Why a count or the shape is null. */
+			unknown?: UnknownLocated;
 		})[];
-		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null; unknown?: UnknownLocated };
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string })[];
 }
@@ -52,8 +57,9 @@ export function toContract(file: string, result: AnalysisResult, program?: Noteb
 				trainable: l.params?.trainable ?? null,
 				nonTrainable: l.params?.nonTrainable ?? null,
 				buffers: l.params?.buffers ?? null,
+				...(l.unknown ? { unknown: { reason: l.unknown.reason, ...at(l.unknown.range) } } : {}),
 			})),
-			totals: m.totals,
+			totals: { ...m.totals, ...(m.totals.total === null && m.unknown ? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } } : {}) },
 		})),
 		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message })),
 	};

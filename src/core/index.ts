@@ -12,6 +12,6 @@ export type { CountingView } from './format/counting';
 export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
-export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText } from './format/summaryText';
+export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';

@@ -21,6 +21,15 @@ export interface TextRange {
 	end: TextPosition;
 }
 
+/**
+ * Why a count or shape is unknown: the first construct NormLens could not follow that it depends
+ * on, and where that construct is (in the analysed file). Every `null` count carries one.
+ */
+export interface UnknownCause {
+	reason: string;
+	range: TextRange;
+}
+
 /** One weight (Keras) or parameter / buffer (PyTorch) owned by a layer. */
 export interface WeightInfo {
 	name: string;
@@ -58,6 +67,8 @@ export interface LayerSummary {
 	config: Record<string, unknown>;
 	/** True when the catalogue knows the layer type. */
 	known: boolean;
+	/** Why `params` (or the output shape) is unknown, when it is. */
+	unknown?: UnknownCause;
 	/** Names of the layers whose outputs feed this one (functional graphs). */
 	inbound: string[];
 }
@@ -74,6 +85,8 @@ export interface ModelSummary {
 	layers: LayerSummary[];
 	/** Totals; a field is `null` when any contributing layer's count is unknown. */
 	totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+	/** Why the totals are unknown (the first cause), when they are. */
+	unknown?: UnknownCause;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

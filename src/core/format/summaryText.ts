@@ -1,4 +1,35 @@
-import type { LayerSummary, ModelSummary, Shape } from '../../protocol/analysis';
+import type { LayerSummary, ModelSummary, Shape, TextRange, UnknownCause } from '../../protocol/analysis';
+
+/** Where a range is, in words (`line 12`, `cell 3, line 4`): the caller knows whether the text is a notebook. */
+export type Locate = (range: TextRange) => string;
+
+const plainLines: Locate = (r) => `line ${r.start.line + 1}`;
+
+/**
+ * The reasons behind the `?` of a summary, one line each: the totals' first cause, then each other
+ * distinct cause of a row's unknown count or shape (with the first row it affects).
+ */
+export function unknownReasons(model: ModelSummary, locate: Locate = plainLines): string[] {
+	const seen = new Set<string>();
+	const out: string[] = [];
+	const add = (c: UnknownCause, what: string) => {
+		const key = c.reason;
+		if (seen.has(key)) {
+			return;
+		}
+		seen.add(key);
+		out.push(`${what}: ${c.reason} (${locate(c.range)})`);
+	};
+	if (model.totals.total === null && model.unknown) {
+		add(model.unknown, 'totals unknown');
+	}
+	for (const l of model.layers) {
+		if (l.unknown) {
+			add(l.unknown, `${l.name} ${l.params === null ? 'params' : 'shape'} unknown`);
+		}
+	}
+	return out;
+}
 
 /** `(None, 100, 200, 30)` as Keras prints shapes; `?` when unknown. */
 export function formatShape(shape: Shape | null): string {
@@ -33,7 +64,7 @@ function layerParams(l: LayerSummary): string {
 }
 
 /** A table in the style of Keras `model.summary()` (plain text). */
-export function summaryText(model: ModelSummary): string {
+export function summaryText(model: ModelSummary, locate: Locate = plainLines): string {
 	const rows = model.layers.map((l) => [`${l.name} (${l.type})`, formatShape(l.outputShape), layerParams(l)]);
 	const head = ['Layer (type)', 'Output Shape', 'Param #'];
 	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
@@ -53,6 +84,9 @@ export function summaryText(model: ModelSummary): string {
 	out.push(` Non-trainable params: ${formatCount(t.nonTrainable)} (${formatBytes(t.nonTrainable)})`);
 	if (model.framework === 'torch') {
 		out.push(` Buffers: ${formatCount(t.buffers)}`);
+	}
+	for (const reason of unknownReasons(model, locate)) {
+		out.push(` ? ${reason}`);
 	}
 	return out.join('\n');
 }

@@ -1,9 +1,12 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
+import { READING_SEQUENCE_METHODS, reportingName, TRUSTED_BUILTINS, TRUSTED_METHODS, trustedCall } from './trusted';
 import {
 	asInt,
 	basePaths,
+	Cause,
+	causeOf,
 	ClassValue,
 	findMethod,
 	asNumber,
@@ -16,6 +19,7 @@ import {
 	Scope,
 	truthy,
 	tuple,
+	unknown,
 	UNKNOWN,
 	Value,
 } from './values';
@@ -26,6 +30,12 @@ export interface CallArgs {
 	keywords: Map<string, Value>;
 	/** The call expression. */
 	node: SyntaxNode;
+	/**
+	 * Set when the arguments are not all known: a `*xs` or `**kw` spread of something NormLens
+	 * cannot list. Positional arguments after such a spread are left out; parameters not bound
+	 * explicitly are then unknown for this reason, not their defaults.
+	 */
+	cause?: Cause;
 }
 
 /** What a framework runtime sees about the call it is asked to evaluate. */
@@ -41,6 +51,8 @@ export interface CallContext {
 	callMethod(self: Value, name: string, args: CallArgs): Value;
 	/** Iterates a value the way `for` does. */
 	iterate(v: Value): Value[] | undefined;
+	/** Calls any value the way Python does (a source function, a lambda, a partial, a layer). */
+	call(callee: Value, args: CallArgs): Value;
 	/**
 	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
 	 * whose text is another file than the one the diagnostics are shown in.
@@ -73,9 +85,13 @@ export interface Runtime {
 	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
 	 * holds something NormLens could not read.
 	 */
-	opaqueCall?(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined;
+	opaqueCall?(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, cause: Cause): Value | undefined;
 	/** A module-level name was bound to `value` (models take the name they are known by). */
 	bind?(name: string, value: Value): void;
+	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
+	methodTable?(obj: FrameworkObject): string | undefined;
+	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
+	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
 }
 
 /** Bounds that keep analysis interactive on any input. */
@@ -96,7 +112,17 @@ export const defaultLimits: InterpreterLimits = {
 
 class StopInterpretation extends Error {}
 
-type Completion = { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' } | undefined;
+/**
+ * How a statement ended. `maybe` is a `return` / `break` / `continue` inside code whose condition
+ * NormLens could not decide: what follows it in the enclosing blocks may or may not run, so it is
+ * treated as unknown code (havocked) up to the loop or function it leaves.
+ */
+type Completion =
+	| { type: 'return'; value: Value }
+	| { type: 'break' }
+	| { type: 'continue' }
+	| { type: 'maybe'; leaves: 'return' | 'break' | 'continue'; cause: Cause }
+	| undefined;
 
 const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> = {
 	'+': (a, b) => a + b,
@@ -153,6 +179,79 @@ export class Interpreter {
 	) {
 		this.source = mainSource;
 		this.deadline = Date.now() + limits.maxMillis;
+		// The analysed file runs as a script: `if __name__ == "__main__":` blocks run.
+		this.globals.set('__name__', { k: 'str', v: '__main__' });
+	}
+
+	/** Where `node` is, in the analysed file (a local module's code maps to the call that ran it). */
+	private here(node: SyntaxNode): TextRange {
+		return this.source === this.mainSource ? this.mainSource.rangeOf(node) : this.callSiteRange()(node);
+	}
+
+	/** Source text of a node, shortened for messages. */
+	private snippet(node: SyntaxNode | null | undefined): string {
+		if (!node) {
+			return '…';
+		}
+		const text = this.source.slice(node).replace(/\s+/g, ' ');
+		return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+	}
+
+	/**
+	 * Marks a mutable value as possibly changed by something NormLens cannot follow: a list or dict
+	 * no longer lists trusted items, an object's attributes and counts become unknown, recursively
+	 * for what they hold. Tensors are not marked (nothing NormLens counts lives in them).
+	 */
+	taint(v: Value, cause: Cause, depth = 0): void {
+		if (depth > 8) {
+			return;
+		}
+		switch (v.k) {
+			case 'list':
+			case 'dict':
+				if (v.cause) {
+					return;
+				}
+				v.cause = cause;
+				for (const item of v.k === 'list' ? v.items : v.entries.values()) {
+					this.taint(item, cause, depth + 1);
+				}
+				return;
+			case 'tuple':
+				v.items.forEach((item) => this.taint(item, cause, depth + 1));
+				return;
+			case 'obj':
+				if (v.obj.kind === 'tensor' || v.obj.taint) {
+					return;
+				}
+				v.obj.taint = cause;
+				v.obj.unknownCause ??= cause;
+				return;
+			case 'instance':
+				if (v.inst.unknownCause) {
+					return;
+				}
+				v.inst.unknownCause = cause;
+				for (const a of v.inst.attrs.values()) {
+					this.taint(a, cause, depth + 1);
+				}
+				return;
+			case 'partial':
+				v.positional.forEach((a) => this.taint(a, cause, depth + 1));
+				v.keywords.forEach((a) => this.taint(a, cause, depth + 1));
+				return;
+			case 'method':
+			case 'bound':
+				return;
+			default:
+				return;
+		}
+	}
+
+	/** Taints every mutable value among a call's arguments. */
+	private taintArgs(args: CallArgs, cause: Cause): void {
+		args.positional.forEach((v) => this.taint(v, cause));
+		args.keywords.forEach((v) => this.taint(v, cause));
 	}
 
 	/** Runs `fn` with `source` as the current source. */
@@ -186,6 +285,7 @@ export class Interpreter {
 			return undefined;
 		}
 		const scope = new Scope(null);
+		scope.set('__name__', { k: 'str', v: name });
 		const value: Value = { k: 'module', name, scope };
 		this.modules.set(name, value);
 		const source = new PythonSource(text);
@@ -261,6 +361,7 @@ export class Interpreter {
 	private readonly ctxCallFunction = (fn: FunctionValue, args: CallArgs, self?: Value): Value => this.callFunction(fn, args, self);
 	private readonly ctxCallMethod = (self: Value, name: string, args: CallArgs): Value => this.call(this.getAttr(self, name), args);
 	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
+	private readonly ctxCall = (callee: Value, args: CallArgs): Value => this.call(callee, args);
 	private readonly mainSites = (call: SyntaxNode): CallSites => new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
 
@@ -273,6 +374,7 @@ export class Interpreter {
 			callFunction: this.ctxCallFunction,
 			callMethod: this.ctxCallMethod,
 			iterate: this.ctxIterate,
+			call: this.ctxCall,
 			sites: this.source === this.mainSource ? this.mainSites : this.noSites,
 			depth: this.depth + this.importDepth,
 		};
@@ -283,6 +385,13 @@ export class Interpreter {
 	private execBlock(block: SyntaxNode, scope: Scope): Completion {
 		for (let s = block.firstChild; s; s = s.nextSibling) {
 			const c = this.execStatement(s, scope);
+			if (c?.type === 'maybe') {
+				// What follows may or may not run: its effects are unknown, for the same reason.
+				for (let rest = s.nextSibling; rest; rest = rest.nextSibling) {
+					this.havoc(rest, scope, c.cause);
+				}
+				return c;
+			}
 			if (c) {
 				return c;
 			}
@@ -298,7 +407,8 @@ export class Interpreter {
 			if (e instanceof StopInterpretation) {
 				throw e;
 			}
-			// A statement the interpreter cannot follow leaves its targets unknown, nothing more.
+			// A statement the interpreter cannot follow: whatever it may change becomes unknown.
+			this.havoc(node, scope, { reason: `NormLens could not follow the statement \`${this.snippet(node)}\``, range: this.here(node) });
 			return undefined;
 		}
 	}
@@ -359,10 +469,416 @@ export class Interpreter {
 				return { type: 'continue' };
 			case 'StatementGroup':
 				return this.execBlock(node, scope);
+			case 'ScopeStatement':
+				this.declareScope(node, scope);
+				return undefined;
+			case 'DeleteStatement':
+				this.execDelete(node, scope);
+				return undefined;
+			case 'RaiseStatement':
+				// The code after a `raise` that runs does not run; the caller gets no value it can know.
+				return { type: 'return', value: unknown({ reason: `\`${this.snippet(node)}\` raises an exception here`, range: this.here(node) }) };
+			case 'PassStatement':
+			case 'AssertStatement':
+			case 'PrintStatement':
+			case 'Comment':
+				return undefined;
 			default:
+				// A statement the interpreter does not model (`match`, `yield`, …): its effects are unknown.
+				this.havoc(node, scope, { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) });
 				return undefined;
 		}
 	}
+
+	/** `global x` / `nonlocal x`: later assignments in this scope bind the outer variable. */
+	private declareScope(node: SyntaxNode, scope: Scope): void {
+		const parts = children(node);
+		const kind = parts[0] ? this.source.slice(parts[0]) : '';
+		for (const p of parts.slice(1)) {
+			if (p.name === 'VariableName') {
+				scope.declare(this.source.slice(p), kind === 'nonlocal' ? 'nonlocal' : 'global');
+			}
+		}
+	}
+
+	/** `del x`, `del xs[i]`, `del d[k]`, `del obj.attr`. */
+	private execDelete(node: SyntaxNode, scope: Scope): void {
+		const cause: Cause = { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) };
+		for (const target of children(node).slice(1)) {
+			if (target.name === ',') {
+				continue;
+			}
+			if (target.name === 'MemberExpression' && !childNamed(target, 'PropertyName') && target.firstChild) {
+				const obj = this.eval(target.firstChild, scope);
+				const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
+				const key = index ? this.eval(index, scope) : UNKNOWN;
+				if (obj.k === 'list' && !obj.cause && asInt(key) !== undefined) {
+					const i = asInt(key) as number;
+					const j = i < 0 ? obj.items.length + i : i;
+					if (j >= 0 && j < obj.items.length) {
+						obj.items.splice(j, 1);
+						continue;
+					}
+				}
+				if (obj.k === 'dict' && !obj.cause && (key.k === 'str' || key.k === 'num')) {
+					obj.entries.delete(String(key.v));
+					continue;
+				}
+			}
+			this.havocTarget(target, scope, cause);
+		}
+	}
+
+	//#region unknown control flow
+
+	/**
+	 * Code that may or may not run (a branch on a condition NormLens cannot decide, a loop over an
+	 * unknown iterable, the rest of a block after a `return` that may happen): nothing is run, and
+	 * everything it could change becomes unknown for `cause` — the variables it assigns, the objects
+	 * whose attributes or items it sets, and the mutable values it passes to calls or calls methods
+	 * of (unless the call is trusted not to change them).
+	 */
+	private havoc(node: SyntaxNode, scope: Scope, cause: Cause): void {
+		const visit = (n: SyntaxNode): void => {
+			this.tick();
+			switch (n.name) {
+				case 'AssignStatement': {
+					// Groups between `=` signs: every group but the last is a target, the last the value.
+					const groups: SyntaxNode[][] = [[]];
+					for (let c = n.firstChild; c; c = c.nextSibling) {
+						if (c.name === 'AssignOp') {
+							groups.push([]);
+						} else if (c.name !== 'TypeDef' && c.name !== ',' && c.name !== 'Comment') {
+							groups[groups.length - 1].push(c);
+						}
+					}
+					const value = groups.length > 1 ? (groups.pop() as SyntaxNode[]) : [];
+					groups.flat().forEach((t) => this.havocTarget(t, scope, cause));
+					value.forEach(visit);
+					return;
+				}
+				case 'UpdateStatement': {
+					const target = n.firstChild;
+					if (target) {
+						this.havocTarget(target, scope, cause);
+					}
+					for (let c = target?.nextSibling; c; c = c.nextSibling) {
+						visit(c);
+					}
+					return;
+				}
+				case 'ForStatement': {
+					const parts = children(n);
+					const inIndex = parts.findIndex((p) => p.name === 'in');
+					parts.slice(1, Math.max(1, inIndex)).forEach((t) => this.havocTarget(t, scope, cause));
+					parts.slice(inIndex + 1).forEach(visit);
+					return;
+				}
+				case 'FunctionDefinition':
+				case 'ClassDefinition': {
+					const name = childNamed(n, 'VariableName');
+					if (name) {
+						this.bindName(this.source.slice(name), unknown(cause), scope);
+					}
+					return;
+				}
+				case 'LambdaExpression':
+					return;
+				case 'ScopeStatement':
+					this.declareScope(n, scope);
+					return;
+				case 'ImportStatement':
+					for (const c of children(n)) {
+						if (c.name === 'VariableName') {
+							this.bindName(this.source.slice(c), unknown(cause), scope);
+						}
+					}
+					return;
+				case 'DeleteStatement':
+					children(n)
+						.slice(1)
+						.forEach((t) => this.havocTarget(t, scope, cause));
+					return;
+				case 'CallExpression':
+					this.havocCall(n, scope, cause);
+					break;
+				default:
+					break;
+			}
+			for (let c = n.firstChild; c; c = c.nextSibling) {
+				visit(c);
+			}
+		};
+		visit(node);
+	}
+
+	/** A call inside code that may or may not run: the mutable values it could change become unknown. */
+	private havocCall(node: SyntaxNode, scope: Scope, cause: Cause): void {
+		const callee = node.firstChild;
+		const argList = childNamed(node, 'ArgList');
+		let trusted = false;
+		const target = callee ? this.evalPath(callee, scope) : undefined;
+		if (target && (target.k === 'func' || target.k === 'method' || target.k === 'class')) {
+			// Source code: what it may change is what its own body may change, with these arguments.
+			this.havocSourceCall(target, argList, scope, cause);
+			return;
+		}
+		if (callee?.name === 'VariableName') {
+			const name = this.source.slice(callee);
+			const v = scope.get(name);
+			trusted =
+				(v === undefined && TRUSTED_BUILTINS.has(name)) ||
+				(v?.k === 'ref' && trustedCall(v.path)) ||
+				(v?.k === 'obj' && v.obj.kind === 'module') ||
+				((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
+		} else if (callee?.name === 'MemberExpression') {
+			const prop = childNamed(callee, 'PropertyName');
+			const receiver = callee.firstChild ? this.evalPath(callee.firstChild, scope) : undefined;
+			const method = prop ? this.source.slice(prop) : '';
+			if (receiver?.k === 'ref') {
+				trusted = trustedCall(`${receiver.path}.${method}`) || reportingName(method);
+			} else if (receiver) {
+				const callable = receiver.k === 'obj' ? this.getAttr(receiver, method) : undefined;
+				// Calling a module on tensors changes no count; a method NormLens does not trust may.
+				const callsModule = callable?.k === 'obj' && callable.obj.kind === 'module';
+				if (!callsModule && !this.trustedMethod(receiver, method)) {
+					this.taint(receiver, cause);
+				}
+				trusted = callsModule || this.trustedMethod(receiver, method);
+			}
+		}
+		if (trusted || !argList) {
+			return;
+		}
+		for (let a = argList.firstChild; a; a = a.nextSibling) {
+			const v = this.evalPath(a, scope);
+			if (v) {
+				this.taint(v, cause);
+			}
+		}
+	}
+
+	/**
+	 * A source function, method or class called from code that may or may not run: its body is
+	 * havocked in a scope where its parameters are bound to the arguments' plain paths (so that
+	 * `self.generator(z)` inside a method called in a training loop changes nothing, while
+	 * `self.layers.append(…)` taints). Bounded in depth; recursion havocs nothing more.
+	 */
+	private havocSourceCall(target: Extract<Value, { k: 'func' | 'method' | 'class' }>, argList: SyntaxNode | null, scope: Scope, cause: Cause): void {
+		const found = target.k === 'class' ? findMethod(target.cls, '__init__') : { fn: target.k === 'func' ? target.def : target.fn };
+		const def = found?.fn;
+		const args: (Value | undefined)[] = [];
+		const keywords = new Map<string, Value | undefined>();
+		const parts = argList ? children(argList).filter((c) => !['(', ')', ',', 'Comment'].includes(c.name)) : [];
+		let spread = false;
+		for (let i = 0; i < parts.length; i++) {
+			const p = parts[i];
+			if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+				keywords.set(this.source.slice(p), this.evalPath(parts[i + 2], scope));
+				this.havoc(parts[i + 2], scope, cause);
+				i += 2;
+			} else if (p.name === '*' || p.name === '**') {
+				spread = true;
+			} else {
+				args.push(this.evalPath(p, scope));
+				this.havoc(p, scope, cause);
+			}
+		}
+		if (!def?.body || this.havocStack.includes(def) || this.havocStack.length >= 6 || spread) {
+			// Too deep, recursive or not readable: whatever it receives may change.
+			[...args, ...keywords.values()].forEach((v) => v && this.taint(v, cause));
+			if (target.k === 'method') {
+				this.taint(target.self, cause);
+			}
+			return;
+		}
+		const inner = new Scope(def.closure);
+		const self = target.k === 'method' ? target.self : target.k === 'class' ? unknown(cause) : undefined;
+		const positional = self ? [self, ...args] : args;
+		def.params.forEach((p, i) => {
+			const v = p.star === '' ? (positional[i] ?? keywords.get(p.name)) : undefined;
+			inner.set(p.name, v ?? unknown(cause));
+		});
+		this.havocStack.push(def);
+		try {
+			const saved = this.source;
+			if (def.source instanceof PythonSource) {
+				this.source = def.source;
+			}
+			try {
+				this.havoc(def.body, inner, cause);
+			} finally {
+				this.source = saved;
+			}
+		} finally {
+			this.havocStack.pop();
+		}
+	}
+
+	private readonly havocStack: FunctionValue[] = [];
+
+	/** A target that code which may or may not run assigns: a name becomes unknown, an object or container is tainted. */
+	private havocTarget(target: SyntaxNode, scope: Scope, cause: Cause): void {
+		switch (target.name) {
+			case 'VariableName':
+				this.bindName(this.source.slice(target), unknown(cause), scope);
+				return;
+			case 'TupleExpression':
+			case 'ArrayExpression':
+			case 'ParenthesizedExpression':
+				children(target).forEach((c) => this.havocTarget(c, scope, cause));
+				return;
+			case 'MemberExpression': {
+				const base = target.firstChild ? this.evalPath(target.firstChild, scope) : undefined;
+				if (base) {
+					this.taint(base, cause);
+				}
+				return;
+			}
+			default:
+				return;
+		}
+	}
+
+	/**
+	 * The value of a plain path (`x`, `self.layers`, `cfg["a"]`) without running any call: what
+	 * code that may not run could reach. `undefined` for anything else.
+	 */
+	private evalPath(node: SyntaxNode, scope: Scope): Value | undefined {
+		if (node.name === 'VariableName') {
+			return scope.get(this.source.slice(node));
+		}
+		if (node.name === 'MemberExpression' && node.firstChild) {
+			const base = this.evalPath(node.firstChild, scope);
+			if (!base) {
+				return undefined;
+			}
+			const prop = childNamed(node, 'PropertyName');
+			if (prop) {
+				return this.getAttr(base, this.source.slice(prop));
+			}
+			const index = children(node).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
+			if (index && (index.name === 'Number' || index.name === 'String')) {
+				return this.subscript(base, this.eval(index, scope));
+			}
+			return base.k === 'list' || base.k === 'dict' || base.k === 'obj' ? base : undefined;
+		}
+		return undefined;
+	}
+
+	/**
+	 * Taints what the items of an iterable NormLens cannot list may be parts of: the plain paths it
+	 * is read from (`model.layers`, `base.layers[:-4]`, `model.modules()`), also through
+	 * `enumerate` / `zip` / `reversed` / `list` / `sorted`. The result of another call is not
+	 * followed (that call, if untrusted, already tainted what it received).
+	 */
+	private taintPaths(node: SyntaxNode, scope: Scope, cause: Cause): void {
+		if (node.name === 'VariableName' || node.name === 'MemberExpression') {
+			for (let n: SyntaxNode | null = node; n && (n.name === 'VariableName' || n.name === 'MemberExpression'); n = n.name === 'MemberExpression' ? n.firstChild : null) {
+				const v = this.evalPath(n, scope);
+				if (v) {
+					this.taint(v, cause);
+				}
+			}
+			return;
+		}
+		if (node.name === 'CallExpression' && node.firstChild) {
+			const callee = node.firstChild;
+			if (callee.name === 'VariableName' && ['enumerate', 'zip', 'reversed', 'list', 'tuple', 'sorted', 'iter', 'filter', 'map'].includes(this.source.slice(callee))) {
+				const argList = childNamed(node, 'ArgList');
+				for (let a = argList?.firstChild ?? null; a; a = a.nextSibling) {
+					this.taintPaths(a, scope, cause);
+				}
+			} else if (callee.name === 'MemberExpression' && callee.firstChild) {
+				this.taintPaths(callee.firstChild, scope, cause);
+			}
+		}
+	}
+
+	/** Whether `receiver.method(...)` is known to leave the receiver's counts alone. */
+	private trustedMethod(receiver: Value, method: string): boolean {
+		if (receiver.k === 'list' || receiver.k === 'dict') {
+			return READING_SEQUENCE_METHODS.has(method);
+		}
+		if (receiver.k === 'obj') {
+			if (receiver.obj.kind === 'tensor') {
+				return true;
+			}
+			for (const r of this.runtimes) {
+				const table = r.methodTable?.(receiver.obj);
+				if (table) {
+					return TRUSTED_METHODS[table]?.has(method) ?? false;
+				}
+			}
+			return false;
+		}
+		return receiver.k !== 'instance';
+	}
+
+	/** Which of return / break / continue a piece of code can leave by (not counting nested loops, functions and classes for the last two). */
+	private exits(node: SyntaxNode): 'return' | 'break' | 'continue' | undefined {
+		let found: 'return' | 'break' | 'continue' | undefined;
+		const visit = (n: SyntaxNode, inLoop: boolean): void => {
+			for (let c = n.firstChild; c; c = c.nextSibling) {
+				switch (c.name) {
+					case 'FunctionDefinition':
+					case 'ClassDefinition':
+					case 'LambdaExpression':
+						continue;
+					case 'ReturnStatement':
+						found = 'return';
+						return;
+					case 'BreakStatement':
+						if (!inLoop) {
+							found ??= 'break';
+						}
+						continue;
+					case 'ContinueStatement':
+						if (!inLoop) {
+							found ??= 'continue';
+						}
+						continue;
+					default:
+						visit(c, inLoop || c.name === 'ForStatement' || c.name === 'WhileStatement');
+						if (found === 'return') {
+							return;
+						}
+				}
+			}
+		};
+		visit(node, false);
+		return found;
+	}
+
+	/** A block whose last statement is `raise`: a run that enters it stops there. */
+	private alwaysRaises(body: SyntaxNode): boolean {
+		let last: SyntaxNode | null = body.lastChild;
+		while (last && (last.name === 'Comment' || last.name === ':' || last.name === 'newline')) {
+			last = last.prevSibling;
+		}
+		return last?.name === 'RaiseStatement';
+	}
+
+	/** Havocs code that may or may not run and says how it may leave its block. */
+	private maybeRun(node: SyntaxNode, scope: Scope, cause: Cause, loopBody = false): Completion {
+		this.havoc(node, scope, cause);
+		const exit = this.exits(node);
+		if (!exit || (loopBody && exit !== 'return')) {
+			return undefined;
+		}
+		return { type: 'maybe', leaves: exit, cause };
+	}
+
+	/** Binds a name in `scope`, or in the scope a `global` / `nonlocal` declaration points to. */
+	private bindName(name: string, value: Value, scope: Scope): void {
+		const target = scope.resolveBinding(name);
+		target.set(name, value);
+		if (target === this.globals && value.k === 'obj') {
+			this.runtimes.forEach((r) => r.bind?.(name, value));
+		}
+	}
+
+	//#endregion
 
 	private execImport(node: SyntaxNode, scope: Scope): void {
 		const parts = children(node);
@@ -489,14 +1005,9 @@ export class Interpreter {
 
 	private assignTo(target: SyntaxNode, value: Value, scope: Scope): void {
 		switch (target.name) {
-			case 'VariableName': {
-				const name = this.source.slice(target);
-				scope.set(name, value);
-				if (scope === this.globals && value.k === 'obj') {
-					this.runtimes.forEach((r) => r.bind?.(name, value));
-				}
+			case 'VariableName':
+				this.bindName(this.source.slice(target), value, scope);
 				return;
-			}
 			case 'TupleExpression':
 			case 'ArrayExpression':
 			case 'ParenthesizedExpression':
@@ -510,28 +1021,63 @@ export class Interpreter {
 				// obj.attr = value / obj[i] = value: record on framework objects through setattr.
 				const obj = target.firstChild ? this.eval(target.firstChild, scope) : UNKNOWN;
 				const prop = childNamed(target, 'PropertyName');
+				const cause = (): Cause => causeOf(value) ?? { reason: `\`${this.snippet(target)}\` is set to a value NormLens cannot determine`, range: this.here(target) };
 				if (prop && obj.k === 'obj') {
 					this.setAttr(obj.obj, this.source.slice(prop), value);
+					if (value.k === 'unknown' && obj.obj.kind !== 'tensor' && obj.obj.kind !== 'param') {
+						// It may be a submodule or a layer: what holds it has unknown counts.
+						obj.obj.unknownCause ??= cause();
+					}
 				} else if (prop && obj.k === 'instance') {
 					obj.inst.attrs.set(this.source.slice(prop), value);
-				} else if (!prop && (obj.k === 'list' || obj.k === 'dict')) {
+				} else if (!prop) {
 					const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
-					if (index) {
-						const key = this.eval(index, scope);
-						if (obj.k === 'list' && key.k === 'num' && Number.isInteger(key.v)) {
-							const i = key.v < 0 ? obj.items.length + key.v : key.v;
-							if (i >= 0 && i < obj.items.length) {
-								obj.items[i] = value;
-							}
-						} else if (obj.k === 'dict' && key.k === 'str') {
-							obj.entries.set(key.v, value);
-						}
-					}
+					const key = index ? this.indexItem([index], scope) : UNKNOWN;
+					this.setItem(obj, key, value, target);
 				}
 				return;
 			}
 			default:
 				return;
+		}
+	}
+
+	/** `obj[key] = value`: lists and dicts as Python does; framework containers through `__setitem__`; anything else taints. */
+	private setItem(obj: Value, key: Value, value: Value, target: SyntaxNode): void {
+		const cause = (): Cause => causeOf(key) ?? { reason: `NormLens cannot follow \`${this.snippet(target)} = …\``, range: this.here(target) };
+		if (obj.k === 'list' && !obj.cause) {
+			const i = asInt(key);
+			const j = i === undefined ? undefined : i < 0 ? obj.items.length + i : i;
+			if (j !== undefined && j >= 0 && j < obj.items.length) {
+				obj.items[j] = value;
+				return;
+			}
+			if (key.k === 'slice' && key.start !== null && key.stop !== null && key.step === undefined) {
+				const items = this.iterate(value);
+				const n = obj.items.length;
+				const norm = (x: number | undefined, d: number) => (x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x));
+				const a = norm(key.start, 0);
+				if (items) {
+					obj.items.splice(a, Math.max(0, norm(key.stop, n) - a), ...items);
+					return;
+				}
+			}
+			this.taint(obj, cause());
+			return;
+		}
+		if (obj.k === 'dict' && !obj.cause) {
+			if (key.k === 'str' || key.k === 'num') {
+				obj.entries.set(String(key.v), value);
+				return;
+			}
+			this.taint(obj, cause());
+			return;
+		}
+		if (obj.k === 'obj' && obj.obj.kind !== 'tensor') {
+			const r = this.callMethodOn(obj, '__setitem__', [key, value], { positional: [key, value], keywords: new Map(), node: target });
+			if (r.k === 'unknown') {
+				this.taint(obj, cause());
+			}
 		}
 	}
 
@@ -562,6 +1108,16 @@ export class Interpreter {
 		}
 		const left = this.eval(target, scope);
 		const right = this.eval(rhs, scope);
+		// `xs += ys` extends a list in place, as Python does (other names bound to it see it too).
+		if (op === '+' && left.k === 'list') {
+			const items = this.iterate(right);
+			if (items && !left.cause) {
+				left.items.push(...items);
+			} else {
+				this.taint(left, causeOf(right) ?? { reason: `NormLens cannot follow \`${this.snippet(node)}\``, range: this.here(node) });
+			}
+			return;
+		}
 		this.assignTo(target, this.binary(op, left, right), scope);
 	}
 
@@ -658,10 +1214,23 @@ export class Interpreter {
 			if (p.name === 'if' || p.name === 'elif') {
 				const cond = parts[i + 1];
 				const body = parts[i + 2];
-				const t = cond ? truthy(this.eval(cond, scope)) : undefined;
+				const c = cond ? this.eval(cond, scope) : UNKNOWN;
+				const t = truthy(c);
 				if (t === undefined) {
-					// Undecidable condition: follow neither branch rather than guess.
-					return undefined;
+					// Undecidable condition: run no branch, and whatever this or a later branch could change is unknown.
+					const cause = this.conditionCause(cond, c, 'if');
+					let exit: Completion;
+					for (let j = i + 2; j < parts.length; j++) {
+						if (parts[j].name === 'Body' && !this.alwaysRaises(parts[j])) {
+							// (A branch that ends in `raise` is not the run in which the model gets built.)
+							const e = this.maybeRun(parts[j], scope, cause);
+							exit ??= e;
+						} else if (parts[j].name === 'if' || parts[j].name === 'elif') {
+							// A later condition is not evaluated: calls in it may have effects too.
+							this.havoc(parts[j + 1], scope, cause);
+						}
+					}
+					return exit;
 				}
 				if (t) {
 					return body ? this.execBlock(body, scope) : undefined;
@@ -683,10 +1252,16 @@ export class Interpreter {
 			return undefined;
 		}
 		const targets = parts.slice(1, inIndex);
-		const iterable = this.evalSequence(parts.slice(inIndex + 1, parts.indexOf(body)), scope);
+		const iterNodes = parts.slice(inIndex + 1, parts.indexOf(body));
+		const iterable = this.evalSequence(iterNodes, scope);
 		const items = this.iterate(iterable);
 		if (!items) {
-			return undefined;
+			// The loop runs an unknown number of times: its effects are unknown.
+			const cause = this.conditionCause(iterNodes[0], iterable, 'for');
+			targets.forEach((t) => this.havocTarget(t, scope, cause));
+			// The loop variable may be a part of what the iterable came from (`for l in model.layers`).
+			iterNodes.forEach((n) => this.taintPaths(n, scope, cause));
+			return this.maybeRun(body, scope, cause, true);
 		}
 		for (const item of items) {
 			this.assignTargets(targets, item, scope);
@@ -697,8 +1272,27 @@ export class Interpreter {
 			if (c?.type === 'return') {
 				return c;
 			}
+			if (c?.type === 'maybe') {
+				if (c.leaves === 'continue') {
+					continue;
+				}
+				// A break or return that may happen: the remaining iterations may or may not run.
+				this.havoc(body, scope, c.cause);
+				return c.leaves === 'return' ? c : undefined;
+			}
 		}
 		return undefined;
+	}
+
+	/** Why a condition or iterable is unknown, pointing at it. */
+	private conditionCause(node: SyntaxNode | undefined, value: Value, kind: 'if' | 'for' | 'while'): Cause {
+		const inner = causeOf(value);
+		const text = this.snippet(node);
+		const what = kind === 'for' ? `what \`for … in ${text}\` iterates over` : `whether \`${kind} ${text}\` holds`;
+		return {
+			reason: `NormLens cannot tell ${what}${inner ? ` (${inner.reason})` : ''}, so the code it guards may or may not run`,
+			range: node ? this.here(node) : (inner?.range ?? this.here(this.source.tree.topNode)),
+		};
 	}
 
 	private execWhile(node: SyntaxNode, scope: Scope): Completion {
@@ -710,8 +1304,13 @@ export class Interpreter {
 		}
 		for (;;) {
 			this.tick();
-			if (truthy(this.eval(cond, scope)) !== true) {
+			const v = this.eval(cond, scope);
+			const t = truthy(v);
+			if (t === false) {
 				return undefined;
+			}
+			if (t === undefined) {
+				return this.maybeRun(body, scope, this.conditionCause(cond, v, 'while'), true);
 			}
 			const c = this.execBlock(body, scope);
 			if (c?.type === 'break') {
@@ -719,6 +1318,13 @@ export class Interpreter {
 			}
 			if (c?.type === 'return') {
 				return c;
+			}
+			if (c?.type === 'maybe') {
+				if (c.leaves === 'continue') {
+					continue;
+				}
+				this.havoc(body, scope, c.cause);
+				return c.leaves === 'return' ? c : undefined;
 			}
 		}
 	}
@@ -735,7 +1341,7 @@ export class Interpreter {
 			if (e instanceof StopInterpretation) {
 				throw e;
 			}
-			return UNKNOWN;
+			return unknown({ reason: `NormLens could not evaluate \`${this.snippet(node)}\``, range: this.here(node) });
 		}
 	}
 
@@ -757,16 +1363,23 @@ export class Interpreter {
 				return { k: 'bool', v: this.source.slice(node) === 'True' };
 			case 'None':
 				return NONE;
-			case 'VariableName':
-				return this.lookup(this.source.slice(node), scope);
+			case 'VariableName': {
+				const name = this.source.slice(node);
+				const v = this.lookup(name, scope);
+				if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
+					return unknown({ reason: `\`${name}\` is not defined in the code NormLens read`, range: this.here(node) });
+				}
+				return v;
+			}
 			case 'ParenthesizedExpression': {
 				const inner = children(node).filter((c) => c.name !== '(' && c.name !== ')');
 				return inner.length === 1 ? this.eval(inner[0], scope) : UNKNOWN;
 			}
 			case 'TupleExpression':
-				return tuple(this.elements(node, scope));
-			case 'ArrayExpression':
-				return { k: 'list', items: this.elements(node, scope) };
+			case 'ArrayExpression': {
+				const { items, cause } = this.elements(node, scope);
+				return node.name === 'TupleExpression' ? { k: 'tuple', items, cause } : { k: 'list', items, cause };
+			}
 			case 'DictionaryExpression':
 				return this.dict(node, scope);
 			case 'ArrayComprehensionExpression':
@@ -778,9 +1391,13 @@ export class Interpreter {
 				return this.binaryExpression(node, scope);
 			case 'ConditionalExpression': {
 				const [a, , cond, , b] = children(node);
-				const t = cond ? truthy(this.eval(cond, scope)) : undefined;
+				const c = cond ? this.eval(cond, scope) : UNKNOWN;
+				const t = truthy(c);
 				if (t === undefined || !a || !b) {
-					return UNKNOWN;
+					const cause = this.conditionCause(cond, c, 'if');
+					// Neither branch is evaluated; calls in them may change what they receive.
+					[a, b].forEach((x) => x && this.havoc(x, scope, cause));
+					return unknown(cause);
 				}
 				return this.eval(t ? a : b, scope);
 			}
@@ -834,7 +1451,7 @@ export class Interpreter {
 			} else if (v.k === 'bool') {
 				out += v.v ? 'True' : 'False';
 			} else {
-				return { k: 'unknown', why: 'f-string' };
+				return unknown(causeOf(v) ?? { reason: `NormLens cannot format \`${this.snippet(parts[0])}\` in an f-string`, range: this.here(parts[0]) });
 			}
 			at = r.to;
 		}
@@ -847,7 +1464,7 @@ export class Interpreter {
 		if (v !== undefined) {
 			return v;
 		}
-		if (BUILTINS.has(name)) {
+		if (BUILTINS.has(name) || TRUSTED_BUILTINS.has(name)) {
 			return { k: 'builtin', name };
 		}
 		// Names brought in by `from module import *` resolve to that module's attribute.
@@ -893,8 +1510,10 @@ export class Interpreter {
 		return raw ? body : body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`);
 	}
 
-	private elements(node: SyntaxNode, scope: Scope): Value[] {
+	/** The items of a list or tuple display; `cause` when a `*spread` of unknown length is among them. */
+	private elements(node: SyntaxNode, scope: Scope): { items: Value[]; cause?: Cause } {
 		const out: Value[] = [];
+		let cause: Cause | undefined;
 		const parts = children(node);
 		for (let i = 0; i < parts.length; i++) {
 			const c = parts[i];
@@ -902,11 +1521,14 @@ export class Interpreter {
 				continue;
 			}
 			if (c.name === '*' && parts[i + 1]) {
-				const spread = this.iterate(this.eval(parts[i + 1], scope));
+				const v = this.eval(parts[i + 1], scope);
+				const spread = this.iterate(v);
 				if (spread) {
 					out.push(...spread);
 				} else {
-					out.push(UNKNOWN);
+					// An unknown number of items: the container's length and positions are unknown.
+					cause ??= causeOf(v) ?? { reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+					out.push(unknown(cause));
 				}
 				i++;
 				continue;
@@ -916,7 +1538,7 @@ export class Interpreter {
 				throw new StopInterpretation();
 			}
 		}
-		return out;
+		return { items: out, cause };
 	}
 
 	private dict(node: SyntaxNode, scope: Scope): Value {
@@ -930,7 +1552,13 @@ export class Interpreter {
 			const value = parts[i + 2] ? this.eval(parts[i + 2], scope) : UNKNOWN;
 			if (key.k === 'str' || key.k === 'num') {
 				entries.set(String(key.v), value);
+			} else {
+				return { k: 'dict', entries, cause: causeOf(key) ?? { reason: `NormLens cannot evaluate the key \`${this.snippet(parts[i])}\``, range: this.here(parts[i]) } };
 			}
+		}
+		if (parts.some((p) => p.name === '**')) {
+			// `{**a, 'k': v}`: not followed, so the dict's entries are unknown.
+			return { k: 'dict', entries, cause: { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) } };
 		}
 		return { k: 'dict', entries };
 	}
@@ -958,6 +1586,7 @@ export class Interpreter {
 		}
 		const out: Value[] = [];
 		const inner = new Scope(scope);
+		let failure: Cause | undefined;
 		const walk = (k: number): boolean => {
 			if (k === list.length) {
 				out.push(this.eval(expr, inner));
@@ -965,14 +1594,18 @@ export class Interpreter {
 			}
 			const clause = list[k];
 			if (clause.kind === 'if') {
-				const t = truthy(this.eval(clause.cond, inner));
+				const c = this.eval(clause.cond, inner);
+				const t = truthy(c);
 				if (t === undefined) {
+					failure ??= this.conditionCause(clause.cond, c, 'if');
 					return false;
 				}
 				return t ? walk(k + 1) : true;
 			}
-			const items = this.iterate(this.eval(clause.iter, inner));
+			const iterable = this.eval(clause.iter, inner);
+			const items = this.iterate(iterable);
 			if (!items) {
+				failure ??= this.conditionCause(clause.iter, iterable, 'for');
 				return false;
 			}
 			for (const item of items) {
@@ -983,7 +1616,13 @@ export class Interpreter {
 			}
 			return true;
 		};
-		return walk(0) ? { k: 'list', items: out } : UNKNOWN;
+		if (walk(0)) {
+			return { k: 'list', items: out };
+		}
+		// The element expression may have effects (`[layers.append(l) for l in xs]`) that did not all run.
+		const cause = failure ?? { reason: `NormLens cannot evaluate \`${this.snippet(node)}\``, range: this.here(node) };
+		this.havoc(expr, inner, cause);
+		return unknown(cause);
 	}
 
 	private unary(node: SyntaxNode, scope: Scope): Value {
@@ -995,11 +1634,11 @@ export class Interpreter {
 		const o = this.source.slice(op);
 		if (o === 'not') {
 			const t = truthy(v);
-			return t === undefined ? UNKNOWN : { k: 'bool', v: !t };
+			return t === undefined ? unknown(causeOf(v)) : { k: 'bool', v: !t };
 		}
 		const n = asNumber(v);
 		if (n === undefined) {
-			return UNKNOWN;
+			return unknown(causeOf(v));
 		}
 		return o === '-' ? num(-n) : o === '+' ? num(n) : o === '~' ? num(~n) : UNKNOWN;
 	}
@@ -1018,7 +1657,7 @@ export class Interpreter {
 			const a = this.eval(left, scope);
 			const t = truthy(a);
 			if (t === undefined) {
-				return UNKNOWN;
+				return unknown(causeOf(a));
 			}
 			if (op === 'and') {
 				return t ? this.eval(right, scope) : a;
@@ -1029,6 +1668,11 @@ export class Interpreter {
 	}
 
 	binary(op: string, a: Value, b: Value): Value {
+		const r = this.binaryInner(op, a, b);
+		return r.k === 'unknown' && !r.cause ? unknown(causeOf(a) ?? causeOf(b)) : r;
+	}
+
+	private binaryInner(op: string, a: Value, b: Value): Value {
 		if (a.k === 'obj' || b.k === 'obj') {
 			for (const r of this.runtimes) {
 				const v = r.binaryOp?.(op, a, b);
@@ -1095,7 +1739,7 @@ export class Interpreter {
 			}
 		}
 		if (op === '%' && a.k === 'str') {
-			return { k: 'unknown', why: 'formatted string' };
+			return percentFormat(a.v, b);
 		}
 		return UNKNOWN;
 	}
@@ -1164,6 +1808,9 @@ export class Interpreter {
 			case 'ref':
 				return { k: 'ref', path: `${obj.path}.${name}` };
 			case 'obj': {
+				if (obj.obj.taint) {
+					return unknown(obj.obj.taint);
+				}
 				for (const r of this.runtimes) {
 					const v = r.getAttr(obj.obj, name);
 					if (v !== undefined) {
@@ -1183,6 +1830,9 @@ export class Interpreter {
 				return classAttr ?? { k: 'bound', self: obj, name };
 			}
 			case 'instance': {
+				if (obj.inst.unknownCause) {
+					return unknown(obj.inst.unknownCause);
+				}
 				const own = obj.inst.attrs.get(name);
 				if (own) {
 					return own;
@@ -1212,7 +1862,7 @@ export class Interpreter {
 				return obj.self.k === 'obj' ? { k: 'bound', self: obj.self, name: `__super_${name}__` } : { k: 'builtin', name: 'noop' };
 			}
 			case 'unknown':
-				return UNKNOWN;
+				return obj;
 			default:
 				return { k: 'bound', self: obj, name };
 		}
@@ -1220,6 +1870,13 @@ export class Interpreter {
 
 	/** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
 	subscript(obj: Value, key: Value, node?: SyntaxNode): Value {
+		const untrusted = obj.k === 'list' || obj.k === 'dict' || obj.k === 'tuple' ? obj.cause : obj.k === 'unknown' ? obj.cause : undefined;
+		if (untrusted || obj.k === 'unknown') {
+			return unknown(untrusted);
+		}
+		if (key.k === 'unknown') {
+			return unknown(key.cause);
+		}
 		if (key.k === 'slice' && (asSequence(obj) || obj.k === 'str')) {
 			return this.sliceSequence(obj, key);
 		}
@@ -1298,6 +1955,7 @@ export class Interpreter {
 	private args(list: SyntaxNode | null, node: SyntaxNode, scope: Scope): CallArgs {
 		const positional: Value[] = [];
 		const keywords = new Map<string, Value>();
+		let cause: Cause | undefined;
 		if (list) {
 			const parts: SyntaxNode[] = [];
 			for (let c = list.firstChild; c; c = c.nextSibling) {
@@ -1312,41 +1970,84 @@ export class Interpreter {
 					keywords.set(this.source.slice(p), this.eval(parts[i + 2], scope));
 					i += 2;
 				} else if (p.name === '*' && parts[i + 1]) {
-					const items = this.iterate(this.eval(parts[i + 1], scope));
-					positional.push(...(items ?? [UNKNOWN]));
+					const v = this.eval(parts[i + 1], scope);
+					const items = cause ? undefined : this.iterate(v);
+					if (items) {
+						positional.push(...items);
+					} else {
+						cause ??= causeOf(v) ?? { reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+					}
 					i++;
 				} else if (p.name === '**' && parts[i + 1]) {
 					const d = this.eval(parts[i + 1], scope);
-					if (d.k === 'dict') {
+					if (d.k === 'dict' && !d.cause) {
 						for (const [k, v] of d.entries) {
 							keywords.set(k, v);
+						}
+					} else {
+						cause ??= causeOf(d) ?? { reason: `NormLens cannot list the keywords in \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+						// The spread dict itself reaches the callee, which may change it.
+						if (d.k === 'dict') {
+							for (const [k, v] of d.entries) {
+								keywords.set(k, v);
+							}
 						}
 					}
 					i++;
 				} else if (p.name === 'for') {
 					// f(x for x in xs): a generator argument
 					return { positional: [this.comprehension(list, scope)], keywords, node };
+				} else if (cause) {
+					// After a spread of unknown length, positions are unknown: evaluated for effects only.
+					this.eval(p, scope);
 				} else {
 					positional.push(this.eval(p, scope));
 				}
 			}
 		}
-		return { positional, keywords, node };
+		return { positional, keywords, node, cause };
 	}
 
 	call(callee: Value, args: CallArgs): Value {
+		const r = this.callInner(callee, args);
+		if (r.k !== 'unknown' || r.cause) {
+			return r;
+		}
+		// An unknown result carries the first cause among what made it.
+		let cause = causeOf(callee) ?? args.cause;
+		for (const a of args.positional) {
+			cause ??= causeOf(a);
+		}
+		for (const a of args.keywords.values()) {
+			cause ??= causeOf(a);
+		}
+		return cause ? { ...r, cause } : r;
+	}
+
+	private callInner(callee: Value, args: CallArgs): Value {
 		const ctx = this.ctx();
 		switch (callee.k) {
 			case 'ref':
+				if (callee.path === 'functools.partial') {
+					const [fn, ...positional] = args.positional;
+					return fn ? { k: 'partial', fn, positional, keywords: new Map(args.keywords) } : UNKNOWN;
+				}
 				for (const r of this.runtimes) {
 					const v = r.callRef(callee.path, args, ctx);
 					if (v !== undefined) {
 						return v;
 					}
 				}
-				return this.opaqueCall(args, ctx) ?? { k: 'unknown', why: `call ${callee.path}` };
+				return this.opaque(callee, args, ctx);
 			case 'unknown':
-				return this.opaqueCall(args, ctx) ?? UNKNOWN;
+				return this.opaque(callee, args, ctx);
+			case 'partial':
+				return this.call(callee.fn, {
+					positional: [...callee.positional, ...args.positional],
+					keywords: new Map([...callee.keywords, ...args.keywords]),
+					node: args.node,
+					cause: args.cause,
+				});
 			case 'func':
 				return this.callFunction(callee.def, args);
 			case 'class':
@@ -1355,7 +2056,7 @@ export class Interpreter {
 				return this.callFunction(callee.fn, args, callee.self, callee.cls);
 			case 'instance': {
 				const m = findMethod(callee.inst.cls, '__call__');
-				return m ? this.callFunction(m.fn, args, callee, m.owner) : UNKNOWN;
+				return m ? this.callFunction(m.fn, args, callee, m.owner) : this.opaque(callee, args, ctx);
 			}
 			case 'builtin':
 				return this.callBuiltin(callee.name, args);
@@ -1366,7 +2067,7 @@ export class Interpreter {
 						return v;
 					}
 				}
-				return UNKNOWN;
+				return this.opaque(callee, args, ctx);
 			case 'bound':
 				return this.callMethodOn(callee.self, callee.name, args.positional, args);
 			default:
@@ -1374,8 +2075,30 @@ export class Interpreter {
 		}
 	}
 
+	/**
+	 * A call NormLens cannot follow. Its result is unknown for a cause that names the call; unless the
+	 * callee is trusted (trusted.ts), every mutable value it receives may have been changed by it and
+	 * is tainted for the same cause. Runtimes whose tensors it takes make the graph go through it.
+	 */
+	private opaque(callee: Value, args: CallArgs, ctx: CallContext): Value {
+		const what = this.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node);
+		const inner = causeOf(callee);
+		const detail =
+			callee.k === 'ref'
+				? `\`${callee.path}\` is not code NormLens can read`
+				: inner
+					? inner.reason
+					: `NormLens cannot tell what \`${what}\` is`;
+		const cause: Cause = { reason: `\`${what}(…)\` cannot be followed: ${detail}`, range: ctx.range(args.node) };
+		const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(what)?.[1] ?? '';
+		if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
+			this.taintArgs(args, cause);
+		}
+		return this.opaqueCall(args, ctx, cause) ?? unknown(cause);
+	}
+
 	/** A call nobody can follow, offered to the runtimes whose tensors it takes (see Runtime.opaqueCall). */
-	private opaqueCall(args: CallArgs, ctx: CallContext): Value | undefined {
+	private opaqueCall(args: CallArgs, ctx: CallContext, cause: Cause): Value | undefined {
 		if (args.positional.length === 0 || args.node.name !== 'CallExpression' || !args.node.firstChild) {
 			return undefined;
 		}
@@ -1383,7 +2106,7 @@ export class Interpreter {
 		const method = this.methodStack[this.methodStack.length - 1];
 		const holder = what.startsWith('self.') && method?.self.k === 'obj' ? method.self.obj : undefined;
 		for (const r of this.runtimes) {
-			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx, holder);
+			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx, holder, cause);
 			if (v !== undefined) {
 				return v;
 			}
@@ -1393,6 +2116,10 @@ export class Interpreter {
 
 	private callMethodOn(self: Value, name: string, positional: Value[], args: CallArgs | undefined): Value {
 		const full: CallArgs = args ?? { positional, keywords: new Map(), node: this.source.tree.topNode };
+		const untracked = (): Cause => ({
+			reason: `\`${this.snippet(full.node.name === 'CallExpression' ? full.node.firstChild : full.node)}(…)\` is a method NormLens does not model`,
+			range: this.here(full.node),
+		});
 		if (self.k === 'obj') {
 			for (const r of this.runtimes) {
 				const v = r.callMethod(self.obj, name, full, this.ctx());
@@ -1400,53 +2127,41 @@ export class Interpreter {
 					return v;
 				}
 			}
-			return UNKNOWN;
+			// A method no runtime models: it may change the object (and what it receives) unless trusted.
+			const cause = self.obj.taint ?? untracked();
+			if (!this.trustedMethod(self, name)) {
+				this.taint(self, cause);
+				this.taintArgs(full, cause);
+			}
+			return unknown(cause);
 		}
 		if (self.k === 'instance' || self.k === 'class') {
 			return this.call(this.getAttr(self, name), full);
 		}
+		if ((self.k === 'list' || self.k === 'dict') && self.cause) {
+			// Already untrusted: what it receives may end up in it.
+			if (!READING_SEQUENCE_METHODS.has(name)) {
+				this.taintArgs(full, self.cause);
+			}
+			return unknown(self.cause);
+		}
 		if (self.k === 'list') {
-			if (name === 'append' && positional.length === 1) {
-				self.items.push(positional[0]);
-				return NONE;
+			const v = this.listMethod(self, name, positional, full);
+			if (v !== undefined) {
+				return v;
 			}
-			if (name === 'extend' && positional.length === 1) {
-				self.items.push(...(this.iterate(positional[0]) ?? []));
-				return NONE;
-			}
-			if (name === 'insert' && positional.length === 2) {
-				const i = asInt(positional[0]);
-				if (i !== undefined) {
-					self.items.splice(i, 0, positional[1]);
-				}
-				return NONE;
-			}
-			if (name === 'pop') {
-				return self.items.pop() ?? UNKNOWN;
-			}
+			const cause = untracked();
+			this.taint(self, cause);
+			return unknown(cause);
 		}
 		if (self.k === 'dict') {
-			if (name === 'items') {
-				return { k: 'list', items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])) };
+			const v = this.dictMethod(self, name, positional, full);
+			if (v !== undefined) {
+				return v;
 			}
-			if (name === 'keys') {
-				return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
-			}
-			if (name === 'values') {
-				return { k: 'list', items: [...self.entries.values()] };
-			}
-			if (name === 'get') {
-				const key = positional[0];
-				if (key && (key.k === 'str' || key.k === 'num')) {
-					return self.entries.get(String(key.v)) ?? positional[1] ?? NONE;
-				}
-			}
-			if (name === 'update' && positional[0]?.k === 'dict') {
-				for (const [k, v] of positional[0].entries) {
-					self.entries.set(k, v);
-				}
-				return NONE;
-			}
+			const cause = untracked();
+			this.taint(self, cause);
+			return unknown(cause);
 		}
 		if (self.k === 'str') {
 			if (name === 'format') {
@@ -1479,6 +2194,126 @@ export class Interpreter {
 		return UNKNOWN;
 	}
 
+	/** A list method as Python runs it; `undefined` when it cannot be followed (the caller taints the list). */
+	private listMethod(self: Extract<Value, { k: 'list' }>, name: string, a: Value[], args: CallArgs): Value | undefined {
+		switch (name) {
+			case 'append':
+				if (a.length === 1) {
+					self.items.push(a[0]);
+					return NONE;
+				}
+				return undefined;
+			case 'extend': {
+				const items = a.length === 1 ? this.iterate(a[0]) : undefined;
+				if (!items) {
+					return undefined;
+				}
+				self.items.push(...items);
+				return NONE;
+			}
+			case 'insert': {
+				const i = asInt(a[0]);
+				if (i === undefined || a.length !== 2) {
+					return undefined;
+				}
+				self.items.splice(i < 0 ? Math.max(0, self.items.length + i) : i, 0, a[1]);
+				return NONE;
+			}
+			case 'pop': {
+				const i = a.length === 0 ? -1 : asInt(a[0]);
+				const j = i === undefined ? undefined : i < 0 ? self.items.length + i : i;
+				if (j === undefined || j < 0 || j >= self.items.length) {
+					return undefined;
+				}
+				return self.items.splice(j, 1)[0];
+			}
+			case 'remove': {
+				const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
+				const first = eq.findIndex((e) => e !== false);
+				if (first < 0 || eq[first] === undefined) {
+					return undefined;
+				}
+				self.items.splice(first, 1);
+				return NONE;
+			}
+			case 'clear':
+				self.items.length = 0;
+				return NONE;
+			case 'reverse':
+				self.items.reverse();
+				return NONE;
+			case 'copy':
+				return { k: 'list', items: [...self.items] };
+			case 'index': {
+				const i = self.items.findIndex((x) => (a[0] ? equal(x, a[0]) === true : false));
+				return i >= 0 ? num(i) : undefined;
+			}
+			case 'count': {
+				const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
+				return eq.some((e) => e === undefined) ? unknown(undefined) : num(eq.filter((e) => e).length);
+			}
+			default:
+				void args;
+				return undefined;
+		}
+	}
+
+	/** A dict method as Python runs it; `undefined` when it cannot be followed (the caller taints the dict). */
+	private dictMethod(self: Extract<Value, { k: 'dict' }>, name: string, a: Value[], args: CallArgs): Value | undefined {
+		const key = (v: Value | undefined) => (v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined);
+		switch (name) {
+			case 'items':
+				return { k: 'list', items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])) };
+			case 'keys':
+				return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
+			case 'values':
+				return { k: 'list', items: [...self.entries.values()] };
+			case 'copy':
+				return { k: 'dict', entries: new Map(self.entries) };
+			case 'get': {
+				const k = key(a[0]);
+				return k === undefined ? unknown(causeOf(a[0])) : (self.entries.get(k) ?? a[1] ?? NONE);
+			}
+			case 'pop': {
+				const k = key(a[0]);
+				if (k === undefined) {
+					return undefined;
+				}
+				const v = self.entries.get(k) ?? a[1];
+				self.entries.delete(k);
+				return v ?? unknown(undefined);
+			}
+			case 'setdefault': {
+				const k = key(a[0]);
+				if (k === undefined) {
+					return undefined;
+				}
+				if (!self.entries.has(k)) {
+					self.entries.set(k, a[1] ?? NONE);
+				}
+				return self.entries.get(k) as Value;
+			}
+			case 'update': {
+				const other = a[0];
+				if (other && (other.k !== 'dict' || other.cause)) {
+					return undefined;
+				}
+				for (const [k, v] of other?.k === 'dict' ? other.entries : []) {
+					self.entries.set(k, v);
+				}
+				for (const [k, v] of args.keywords) {
+					self.entries.set(k, v);
+				}
+				return NONE;
+			}
+			case 'clear':
+				self.entries.clear();
+				return NONE;
+			default:
+				return undefined;
+		}
+	}
+
 	callFunction(def: FunctionValue, args: CallArgs, self?: Value, cls?: ClassValue): Value {
 		if (this.depth >= this.limits.maxCallDepth) {
 			return { k: 'unknown', why: 'recursion' };
@@ -1487,18 +2322,22 @@ export class Interpreter {
 		const scope = new Scope(def.closure);
 		const positional = self ? [self, ...args.positional] : [...args.positional];
 		const keywords = new Map(args.keywords);
+		const incomplete = args.cause;
 		for (const p of def.params) {
 			if (p.star === '*') {
-				scope.set(p.name, tuple(positional.splice(0)));
+				scope.set(p.name, { k: 'tuple', items: positional.splice(0), cause: incomplete });
 			} else if (p.star === '**') {
-				scope.set(p.name, { k: 'dict', entries: keywords });
+				scope.set(p.name, { k: 'dict', entries: keywords, cause: incomplete });
 			} else if (positional.length > 0) {
 				scope.set(p.name, positional.shift() as Value);
 			} else if (keywords.has(p.name)) {
 				scope.set(p.name, keywords.get(p.name) as Value);
 				keywords.delete(p.name);
+			} else if (incomplete) {
+				// A spread NormLens could not list may bind this parameter: not its default.
+				scope.set(p.name, unknown(incomplete));
 			} else {
-				scope.set(p.name, p.default ?? { k: 'unknown', why: `missing argument ${p.name}` });
+				scope.set(p.name, p.default ?? unknown({ reason: `\`${def.name}\` is called without its argument \`${p.name}\``, range: this.here(args.node) }));
 			}
 		}
 		const owner = cls ?? (self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
@@ -1515,6 +2354,10 @@ export class Interpreter {
 				return this.eval(def.expression, scope);
 			}
 			const c = def.body ? this.execBlock(def.body, scope) : undefined;
+			if (c?.type === 'maybe') {
+				// It may have returned early: what it returns is unknown.
+				return unknown(c.cause);
+			}
 			return c?.type === 'return' ? c.value : NONE;
 		} finally {
 			this.source = saved;
@@ -1530,12 +2373,15 @@ export class Interpreter {
 		switch (v.k) {
 			case 'tuple':
 			case 'list':
-				return v.items;
+				return v.cause ? undefined : v.items;
 			case 'str':
 				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
 			case 'dict':
-				return [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
+				return v.cause ? undefined : [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
 			case 'obj': {
+				if (v.obj.taint) {
+					return undefined;
+				}
 				const r = this.callMethodOn(v, '__iter__', [], undefined);
 				return asSequence(r);
 			}
@@ -1657,6 +2503,23 @@ export class Interpreter {
 			case 'isinstance': {
 				const v = a[0];
 				const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
+				if (v?.k === 'obj' && types.length > 0 && types.every((t) => t.k === 'ref' || t.k === 'class')) {
+					let all: boolean | undefined = false;
+					for (const t of types) {
+						const hit = t.k === 'class' ? classChain(v.obj.pyClass).includes(t.cls) : this.runtimes.map((r) => r.isInstance?.(v.obj, t.path)).find((x) => x !== undefined);
+						if (hit === true) {
+							return { k: 'bool', v: true };
+						}
+						if (hit === undefined) {
+							all = undefined;
+						}
+					}
+					return all === undefined ? UNKNOWN : { k: 'bool', v: false };
+				}
+				if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
+					const chain = classChain(v.inst.cls);
+					return { k: 'bool', v: types.some((t) => t.k === 'class' && chain.includes(t.cls)) };
+				}
 				if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
 					return UNKNOWN;
 				}
@@ -1683,19 +2546,35 @@ export class Interpreter {
 					return UNKNOWN;
 				}
 				const v = this.getAttr(a[0], name);
-				return v.k === 'unknown' || v.k === 'bound' ? (a[2] ?? v) : v;
+				return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
 			}
 			case 'setattr': {
 				const name = a[1]?.k === 'str' ? a[1].v : undefined;
-				if (a[0]?.k === 'obj' && name !== undefined && a[2]) {
-					this.setAttr(a[0].obj, name, a[2]);
-				} else if (a[0]?.k === 'instance' && name !== undefined && a[2]) {
-					a[0].inst.attrs.set(name, a[2]);
+				const target = a[0];
+				if (!target || !a[2]) {
+					return UNKNOWN;
+				}
+				if (name === undefined) {
+					// An attribute NormLens cannot name: the object may have gained anything.
+					this.taint(target, causeOf(a[1]) ?? { reason: `NormLens cannot tell which attribute \`${this.snippet(args.node)}\` sets`, range: this.here(args.node) });
+				} else if (target.k === 'obj') {
+					this.setAttr(target.obj, name, a[2]);
+					if (a[2].k === 'unknown' && target.obj.kind !== 'tensor' && target.obj.kind !== 'param') {
+						target.obj.unknownCause ??= causeOf(a[2]) ?? { reason: `\`${this.snippet(args.node)}\` sets a value NormLens cannot determine`, range: this.here(args.node) };
+					}
+				} else if (target.k === 'instance') {
+					target.inst.attrs.set(name, a[2]);
 				}
 				return NONE;
 			}
+			case 'delattr':
+				if (a[0]) {
+					this.taint(a[0], { reason: `NormLens does not follow \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				}
+				return NONE;
 			default:
-				return UNKNOWN;
+				// A builtin NormLens does not evaluate (`sorted`, `map`, …): it changes none of its arguments.
+				return unknown({ reason: `NormLens does not evaluate \`${name}(…)\``, range: this.here(args.node) });
 		}
 	}
 
@@ -1711,8 +2590,48 @@ const LIBRARIES = new Set([
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'isinstance',
+	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance',
 ]);
+
+/** A class and its source bases (Python's MRO for simple trees). */
+function classChain(cls: ClassValue | undefined, seen = new Set<ClassValue>()): ClassValue[] {
+	if (!cls || seen.has(cls)) {
+		return [];
+	}
+	seen.add(cls);
+	return [cls, ...cls.bases.flatMap((b) => (b.k === 'class' ? classChain(b.cls, seen) : []))];
+}
+
+/** `"%s_%d" % (a, b)`: printf-style formatting of strings and numbers; unknown for anything else. */
+function percentFormat(format: string, arg: Value): Value {
+	const values = arg.k === 'tuple' ? arg.items : [arg];
+	let i = 0;
+	let ok = true;
+	const out = format.replace(/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g, (_m, key: string | undefined, flags: string, width: string, precision: string | undefined, conv: string) => {
+		if (conv === '%') {
+			return '%';
+		}
+		const v = key !== undefined ? (arg.k === 'dict' ? arg.entries.get(key) : undefined) : values[i++];
+		const n = asNumber(v);
+		let text: string | undefined;
+		if (conv === 's' || conv === 'r') {
+			text = v?.k === 'str' ? (conv === 'r' ? `'${v.v}'` : v.v) : n !== undefined && v?.k === 'num' ? String(n) : v?.k === 'bool' ? (v.v ? 'True' : 'False') : undefined;
+		} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
+			text = String(Math.trunc(n));
+		} else if (conv === 'f' && n !== undefined) {
+			text = n.toFixed(precision === undefined ? 6 : Number(precision));
+		} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
+			text = n.toString(16);
+		}
+		if (text === undefined) {
+			ok = false;
+			return '';
+		}
+		const w = Number(width || 0);
+		return text.length >= w ? text : flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+	});
+	return ok && i === (arg.k === 'tuple' ? values.length : i) ? { k: 'str', v: out } : UNKNOWN;
+}
 
 /** A class-level attribute (e.g. `expansion = 4`), through source bases. */
 function classAttribute(cls: ClassValue, name: string, seen = new Set<ClassValue>()): Value | undefined {

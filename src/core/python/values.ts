@@ -1,4 +1,8 @@
 import type { SyntaxNode } from '@lezer/common';
+import type { UnknownCause } from '../../protocol/analysis';
+
+/** Why a value is unknown: the first construct NormLens could not follow, and where it is. */
+export type Cause = UnknownCause;
 
 /**
  * Values of the model-building subset of Python that the interpreter tracks. Anything it cannot
@@ -9,10 +13,14 @@ export type Value =
 	| { k: 'str'; v: string }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
-	| { k: 'tuple'; items: Value[] }
-	| { k: 'list'; items: Value[] }
-	| { k: 'dict'; entries: Map<string, Value> }
-	| { k: 'unknown'; why?: string }
+	| { k: 'tuple'; items: Value[]; cause?: Cause }
+	/** `cause`: something NormLens could not follow may have changed the list (its items are then not trusted). */
+	| { k: 'list'; items: Value[]; cause?: Cause }
+	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
+	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
+	| { k: 'unknown'; why?: string; cause?: Cause }
+	/** `functools.partial(fn, *args, **kwargs)`. */
+	| { k: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
 	/** A dotted path reached through imports, e.g. `tensorflow.keras.layers.Dense`. */
 	| { k: 'ref'; path: string }
 	| { k: 'func'; def: FunctionValue }
@@ -42,6 +50,16 @@ export interface FrameworkObject {
 	readonly kind: string;
 	/** The source class this object is an instance of (e.g. a user `nn.Module` subclass). */
 	pyClass?: ClassValue;
+	/**
+	 * Why the object's counts are unknown, when they are: it holds or was built from something
+	 * NormLens cannot read (an unknown size, an unknown element, an unknown attribute value).
+	 */
+	unknownCause?: Cause;
+	/**
+	 * Set when something NormLens could not follow may have changed the object (it was passed to an
+	 * unknown function, an untrusted method ran on it): its attributes are no longer trusted either.
+	 */
+	taint?: Cause;
 }
 
 export interface ClassValue {
@@ -56,6 +74,7 @@ export interface ClassValue {
 export interface Instance {
 	cls: ClassValue;
 	attrs: Map<string, Value>;
+	unknownCause?: Cause;
 }
 
 /** Finds a method along a class's bases (depth-first, as Python's MRO does for simple trees). */
@@ -115,6 +134,47 @@ export interface ParamSpec {
 }
 
 export const UNKNOWN: Value = { k: 'unknown' };
+
+/** An unknown value with its cause (plain `UNKNOWN` when there is none to give). */
+export function unknown(cause: Cause | undefined): Value {
+	return cause ? { k: 'unknown', cause } : UNKNOWN;
+}
+
+/**
+ * The cause that makes `v` untrusted, if any: an unknown's cause, or the taint of a container or
+ * object. Looks into tuples (a tuple of sizes with one unknown size is unknown for that reason).
+ */
+export function causeOf(v: Value | undefined, depth = 0): Cause | undefined {
+	if (!v || depth > 8) {
+		return undefined;
+	}
+	switch (v.k) {
+		case 'unknown':
+			return v.cause;
+		case 'list':
+		case 'dict':
+		case 'tuple':
+			if (v.cause) {
+				return v.cause;
+			}
+			break;
+		case 'obj':
+			return v.obj.unknownCause;
+		case 'instance':
+			return v.inst.unknownCause;
+		default:
+			break;
+	}
+	if (v.k === 'tuple' || v.k === 'list') {
+		for (const item of v.items) {
+			const c = causeOf(item, depth + 1);
+			if (c) {
+				return c;
+			}
+		}
+	}
+	return undefined;
+}
 export const NONE: Value = { k: 'none' };
 
 export function num(v: number): Value {
@@ -128,7 +188,33 @@ export function tuple(items: Value[]): Value {
 /** Variable bindings with lexical parents (module globals at the root). */
 export class Scope {
 	private readonly vars = new Map<string, Value>();
+	/** Names declared `global` or `nonlocal` in this scope. */
+	private declared: Map<string, 'global' | 'nonlocal'> | undefined;
 	constructor(readonly parent: Scope | null) {}
+
+	declare(name: string, kind: 'global' | 'nonlocal'): void {
+		(this.declared ??= new Map()).set(name, kind);
+	}
+
+	/** The scope an assignment to `name` here binds: this one, the module's (`global`) or an enclosing one (`nonlocal`). */
+	resolveBinding(name: string): Scope {
+		const kind = this.declared?.get(name);
+		if (kind === 'global') {
+			let root: Scope = this;
+			while (root.parent) {
+				root = root.parent;
+			}
+			return root;
+		}
+		if (kind === 'nonlocal') {
+			for (let s = this.parent; s; s = s.parent) {
+				if (s.vars.has(name) && s.parent) {
+					return s;
+				}
+			}
+		}
+		return this;
+	}
 
 	get(name: string): Value | undefined {
 		const v = this.vars.get(name);
@@ -145,6 +231,17 @@ export class Scope {
 	entries(): IterableIterator<[string, Value]> {
 		return this.vars.entries();
 	}
+}
+
+/** The first cause among some values (a layer's arguments, a call's arguments). */
+export function firstCause(values: Iterable<Value>): Cause | undefined {
+	for (const v of values) {
+		const c = causeOf(v);
+		if (c) {
+			return c;
+		}
+	}
+	return undefined;
 }
 
 /** Python truthiness where it can be decided; `undefined` when it cannot. */

@@ -1,7 +1,7 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { CallSites } from '../../python/parse';
-import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
 
@@ -10,6 +10,8 @@ import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, Shape
 export class KerasLayer implements FrameworkObject {
 	readonly framework = 'keras';
 	readonly kind = 'layer';
+	unknownCause?: Cause;
+	taint?: Cause;
 	trainable = true;
 	built = false;
 	inputShapes: Shape[] | null = null;
@@ -55,6 +57,8 @@ export class KerasTensor implements FrameworkObject {
 export class KerasModel implements FrameworkObject {
 	readonly framework = 'keras';
 	readonly kind = 'model';
+	unknownCause?: Cause;
+	taint?: Cause;
 	trainable = true;
 	layers: KerasLayer[] = [];
 	inputShape: Shape | undefined;
@@ -194,6 +198,11 @@ export class KerasRuntime implements Runtime {
 	readonly diagnostics: AnalysisDiagnostic[] = [];
 	private readonly counters = new Map<string, number>();
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
+	/**
+	 * Keras's global image data format, which layers built with `data_format=None` take at
+	 * construction (`keras.backend.set_image_data_format`); `channels_last` in a fresh Keras.
+	 */
+	private imageDataFormat: Value = { k: 'str', v: 'channels_last' };
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
@@ -225,9 +234,17 @@ export class KerasRuntime implements Runtime {
 			return this.functional(args, ctx);
 		}
 		if (module[0] === 'backend' || module.join('.') === 'config') {
-			// keras.backend.image_data_format() and friends: the defaults of a fresh Keras.
+			// keras.backend.image_data_format() and friends: the global format, as set by the program.
 			if (name === 'image_data_format') {
-				return { k: 'str', v: 'channels_last' };
+				return this.imageDataFormat;
+			}
+			if (name === 'set_image_data_format') {
+				const v = args.positional[0] ?? args.keywords.get('data_format');
+				this.imageDataFormat = v && (asString(v) === 'channels_first' || asString(v) === 'channels_last') ? v : { k: 'unknown', cause: causeOf(v) ?? { reason: 'NormLens cannot tell which image data format this sets', range: ctx.range(args.node) } };
+				return NONE;
+			}
+			if (name === 'clear_session' || name === 'set_floatx' || name === 'floatx' || name === 'set_learning_phase' || name === 'epsilon') {
+				return name === 'floatx' ? { k: 'str', v: 'float32' } : name === 'epsilon' ? { k: 'num', v: 1e-7 } : NONE;
 			}
 			if (name === 'int_shape') {
 				const t = args.positional[0];
@@ -323,7 +340,14 @@ export class KerasRuntime implements Runtime {
 		// Tracked as layers, and still stored as plain attributes for `call` to read (hence false).
 		const items = asSequence(value);
 		if (items) {
-			items.forEach(add);
+			items.forEach((v) => {
+				if (!add(v) && v.k === 'unknown') {
+					obj.unknownCause ??= causeOf(v) ?? { reason: `an item of \`self.${name}\` is not a layer NormLens can read`, range: obj.range };
+				}
+			});
+			if ((value.k === 'tuple' || value.k === 'list') && value.cause) {
+				obj.unknownCause ??= value.cause;
+			}
 		} else {
 			add(value);
 		}
@@ -419,12 +443,56 @@ export class KerasRuntime implements Runtime {
 				}
 				return NONE;
 			}
-			if (name === 'count_params') {
-				return UNKNOWN;
+			if (name === 'pop' && obj.modelKind === 'sequential' && args.positional.length === 0) {
+				const layer = obj.layers.pop();
+				return layer ? { k: 'obj', obj: layer } : UNKNOWN;
 			}
+			if (name === 'get_layer') {
+				const key = args.positional[0] ?? args.keywords.get('name') ?? args.keywords.get('index');
+				const layers = this.visibleLayers(obj);
+				const i = asInt(key);
+				const found = asString(key) !== undefined ? layers.find((l) => l.name === asString(key)) : i !== undefined ? layers[i] : undefined;
+				return found ? { k: 'obj', obj: found } : UNKNOWN;
+			}
+			if (name === '__super___init____') {
+				return NONE;
+			}
+			// Anything else: the interpreter decides (trusted, or it may change the model).
+			return undefined;
+		}
+		if (obj instanceof KerasLayer && name === '__super___init____') {
 			return NONE;
 		}
 		return undefined;
+	}
+
+	/** `model.layers` as Keras lists it: a Sequential's without its InputLayer, a functional model's with them. */
+	private visibleLayers(model: KerasModel): KerasLayer[] {
+		const layers = model.layers.filter((l) => model.modelKind === 'functional' || l.type !== 'InputLayer');
+		if (model.modelKind === 'functional') {
+			const inputs = model.inputs.map((t) => t.producer).filter((l): l is KerasLayer => l !== null && !layers.includes(l));
+			return [...inputs, ...layers];
+		}
+		return layers;
+	}
+
+	methodTable(obj: FrameworkObject): string | undefined {
+		return obj instanceof KerasModel ? 'keras.model' : obj instanceof KerasLayer ? 'keras.layer' : undefined;
+	}
+
+	isInstance(obj: FrameworkObject, path: string): boolean | undefined {
+		const sub = kerasSubpath(path);
+		if (!sub || !(obj instanceof KerasLayer || obj instanceof KerasModel)) {
+			return undefined;
+		}
+		const name = sub[sub.length - 1];
+		if (name === 'Layer') {
+			return true;
+		}
+		if (name === 'Model') {
+			return obj instanceof KerasModel || obj.nested !== undefined;
+		}
+		return obj instanceof KerasLayer && obj.type === name;
 	}
 
 	getAttr(obj: FrameworkObject, name: string): Value | undefined {
@@ -433,6 +501,17 @@ export class KerasRuntime implements Runtime {
 		}
 		if ((obj instanceof KerasLayer || obj instanceof KerasModel) && name === 'name') {
 			return { k: 'str', v: obj.name };
+		}
+		if ((obj instanceof KerasLayer || obj instanceof KerasModel) && name === 'trainable') {
+			return { k: 'bool', v: obj.trainable };
+		}
+		if (obj instanceof KerasModel && name === 'layers' && obj.modelKind !== 'subclass') {
+			// A fresh list of the model's layers (editing it does not change the model, as in Keras).
+			return { k: 'list', items: this.visibleLayers(obj).map((l) => ({ k: 'obj', obj: l }) as Value), cause: obj.unknownCause };
+		}
+		if (obj instanceof KerasModel && obj.modelKind === 'functional' && (name === 'output' || name === 'input') && !obj.unknownCause && !obj.unfollowed) {
+			const ts = name === 'output' ? obj.outputs : obj.inputs;
+			return ts.length === 1 ? { k: 'obj', obj: ts[0] } : tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
 		}
 		if (obj instanceof KerasLayer && name === 'output' && obj.outputShape) {
 			return UNKNOWN;
@@ -462,7 +541,10 @@ export class KerasRuntime implements Runtime {
 			if (cfg.has(name)) {
 				continue;
 			}
-			if (def === REQUIRED) {
+			if (args.cause) {
+				// A spread NormLens could not list may set it.
+				cfg.set(name, { k: 'unknown', cause: args.cause });
+			} else if (def === REQUIRED) {
 				this.diagnostics.push({
 					range,
 					severity: 'error',
@@ -470,6 +552,8 @@ export class KerasRuntime implements Runtime {
 					message: `${type}() is missing its required argument \`${name}\`.`,
 				});
 				cfg.set(name, UNKNOWN);
+			} else if (name === 'data_format' && def === null) {
+				cfg.set(name, this.imageDataFormat);
 			} else {
 				cfg.set(name, fromDefault(def));
 			}
@@ -488,6 +572,9 @@ export class KerasRuntime implements Runtime {
 			layer.trainable = trainable.v;
 		}
 		layer.declaredInput = declaredInput(cfg, spec);
+		if (args.cause) {
+			layer.unknownCause = args.cause;
+		}
 		this.layers.push(layer);
 		return layer;
 	}
@@ -518,7 +605,11 @@ export class KerasRuntime implements Runtime {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
 		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		const list = args.positional[0] ?? args.keywords.get('layers');
-		for (const v of asSequence(list) ?? []) {
+		const items = list && list.k !== 'none' ? ctx.iterate(list) : [];
+		if (!items) {
+			model.unknownCause = causeOf(list) ?? args.cause ?? { reason: 'NormLens cannot list the layers given to this Sequential', range: model.range };
+		}
+		for (const v of items ?? []) {
 			this.addToSequential(model, v);
 		}
 		const trainable = args.keywords.get('trainable');
@@ -530,7 +621,9 @@ export class KerasRuntime implements Runtime {
 	}
 
 	private addToSequential(model: KerasModel, v: Value): void {
-		if (v.k !== 'obj') {
+		if (v.k !== 'obj' || !(v.obj instanceof KerasTensor || v.obj instanceof KerasModel || v.obj instanceof KerasLayer)) {
+			// Not a layer NormLens can read: the model holds something it cannot count.
+			model.unknownCause ??= causeOf(v) ?? { reason: 'a layer added to this Sequential is not one NormLens can read', range: model.range };
 			return;
 		}
 		if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
@@ -578,7 +671,7 @@ export class KerasRuntime implements Runtime {
 	 * graph as not followed there. In a subclass's `call`, `self.backbone(x)` with a `backbone` it
 	 * could not read marks that model: it holds weights NormLens cannot count.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined {
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, _cause?: Cause): Value | undefined {
 		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
 		if (inputs.length === 0) {
 			return undefined;
@@ -630,6 +723,9 @@ export class KerasRuntime implements Runtime {
 		const inputs: KerasTensor[] = [];
 		if (!arg || !collectTensors(arg, inputs) || inputs.length === 0) {
 			return UNKNOWN;
+		}
+		if (layer.taint) {
+			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, { what: layer.name, range: layer.taint.range }) };
 		}
 		const shapes = inputs.map((t) => t.shape);
 		const known = shapes.every((s): s is Shape => s !== null);
@@ -707,16 +803,51 @@ export class KerasRuntime implements Runtime {
 		}
 		this.checkRedundantBias();
 		this.checkBatchNormAxis();
-		for (const model of this.models) {
-			if (model.unfollowed) {
-				this.diagnostics.push({
-					range: model.unfollowed.range,
-					severity: 'info',
-					code: 'unfollowed-call',
-					message: `NormLens cannot follow \`${model.unfollowed.what}\`, which model \`${model.varName ?? model.name}\` goes through: its output shape and weights are unknown, and so are the model's totals.`,
-				});
+	}
+
+	/** Why a model's totals are unknown, or undefined when they are known. */
+	private modelCause(m: KerasModel, seen = new Set<KerasModel>()): Cause | undefined {
+		if (seen.has(m)) {
+			return undefined;
+		}
+		seen.add(m);
+		if (m.unknownCause) {
+			return m.unknownCause;
+		}
+		if (m.unfollowed) {
+			return { reason: `\`${m.unfollowed.what}\`, which the model goes through, cannot be followed`, range: m.unfollowed.range };
+		}
+		for (const l of m.layers) {
+			const c = l.nested ? this.modelCause(l.nested, seen) : this.layerCause(l);
+			if (c) {
+				return c;
 			}
 		}
+		return undefined;
+	}
+
+	/** Why a layer's weights are unknown, or undefined when they are known. */
+	private layerCause(l: KerasLayer): Cause | undefined {
+		if (l.unknownCause) {
+			return l.unknownCause;
+		}
+		if (l.nested) {
+			return this.modelCause(l.nested);
+		}
+		if (l.weights !== null) {
+			return undefined;
+		}
+		if (!l.spec) {
+			return { reason: `NormLens does not know the Keras layer \`${l.type}\``, range: l.range };
+		}
+		const fromArgs = firstCause(l.config.values());
+		if (fromArgs) {
+			return fromArgs;
+		}
+		return {
+			reason: l.built ? `NormLens cannot compute the weights of ${l.type} \`${l.name}\` from its input` : `${l.type} \`${l.name}\` is never built on an input NormLens can follow, so its weights do not exist yet`,
+			range: l.range,
+		};
 	}
 
 	/** A BatchNormalization whose kept axis is not the channel axis of the convolution feeding it. */
@@ -799,6 +930,7 @@ export class KerasRuntime implements Runtime {
 	summaries(): ModelSummary[] {
 		return this.models.map((m) => {
 			const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
+			const cause = this.modelCause(m);
 			return {
 				name: m.varName ?? m.name,
 				frameworkName: m.name,
@@ -806,7 +938,8 @@ export class KerasRuntime implements Runtime {
 				kind: m.modelKind,
 				range: m.range,
 				layers,
-				totals: m.unfollowed ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
+				totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
+				unknown: cause,
 			};
 		});
 	}
@@ -815,7 +948,7 @@ export class KerasRuntime implements Runtime {
 		if (seen.has(model)) {
 			return [];
 		}
-		if (model.unfollowed) {
+		if (model.unfollowed || model.unknownCause) {
 			return null;
 		}
 		seen.add(model);
@@ -832,7 +965,7 @@ export class KerasRuntime implements Runtime {
 	}
 
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
-		const own = l.nested ? this.nestedWeights(l.nested) : l.weights;
+		const own = l.unknownCause ? null : l.nested ? this.nestedWeights(l.nested) : l.weights;
 		const weights = own?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ?? null;
 		const config: Record<string, unknown> = {};
 		for (const [k, v] of l.config) {
@@ -850,7 +983,17 @@ export class KerasRuntime implements Runtime {
 			config,
 			known: l.spec !== undefined || l.nested !== undefined,
 			inbound: l.inbound.map((x) => x.name),
+			unknown: weights === null ? this.layerCause(l) : l.outputShape === null && l.type !== 'InputLayer' ? this.layerShapeCause(l) : undefined,
 		};
+	}
+
+	private layerShapeCause(l: KerasLayer): Cause {
+		return (
+			l.taint ??
+			(l.built
+				? { reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``, range: l.range }
+				: { reason: `${l.type} \`${l.name}\` is never called on an input NormLens can follow`, range: l.range })
+		);
 	}
 
 	//#endregion

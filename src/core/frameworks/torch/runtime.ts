@@ -1,6 +1,6 @@
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { asInt, asSequence, asString, ClassValue, findMethod, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites } from '../../python/parse';
 import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
@@ -12,6 +12,8 @@ import { flattenShape, indexShape, torchOutputShape, torchParams } from './rules
 export class TorchParam implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'param';
+	unknownCause?: Cause;
+	taint?: Cause;
 	constructor(
 		readonly shape: number[] | null,
 		readonly isBuffer: boolean,
@@ -33,6 +35,8 @@ export class TorchModule implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'module';
 	pyClass?: ClassValue;
+	unknownCause?: Cause;
+	taint?: Cause;
 	readonly children = new Map<string, TorchModule>();
 	readonly params = new Map<string, TorchParam>();
 	readonly buffers = new Map<string, TorchParam>();
@@ -93,6 +97,25 @@ const externalModelFactories: readonly RegExp[] = [
 	/^torch\.hub\.load$/,
 	/^segmentation_models_pytorch\.[A-Z][A-Za-z0-9]*$/,
 ];
+
+/**
+ * Functions that take a module and return it, as PyTorch documents them: compiled or scripted
+ * modules keep their parameters; the weight and spectral normalisations re-parametrise one
+ * parameter (`name`, `weight` by default) into others and may add buffers (checked against
+ * PyTorch in the unit tests). Keys are the path below `torch.nn.utils`, or the full path.
+ */
+type ModuleWrapper = 'identity' | 'spectral' | 'spectralParametrization' | 'weightNorm' | 'weightNormParametrization' | 'orthogonal';
+const moduleWrappers: Record<string, ModuleWrapper> = {
+	'torch.jit.script': 'identity',
+	'torch.jit.trace': 'identity',
+	'torch.jit.trace_module': 'identity',
+	'torch.compile': 'identity',
+	spectral_norm: 'spectral',
+	weight_norm: 'weightNorm',
+	'parametrizations.spectral_norm': 'spectralParametrization',
+	'parametrizations.weight_norm': 'weightNormParametrization',
+	'parametrizations.orthogonal': 'orthogonal',
+};
 
 /** An unknown batch size read from a tensor (`x.size(0)`), kept distinguishable so that
  * `x.view(x.size(0), -1)` still flattens the other dims. */
@@ -163,6 +186,7 @@ export class TorchRuntime implements Runtime {
 	private unknownModule(type: string, args: CallArgs, ctx: CallContext, code: string, message: string): Value {
 		const m = this.createModule(type, undefined, args, ctx, false);
 		m.paramsKnown = false;
+		m.unknownCause ??= { reason: message.replace(/:.*$/, ''), range: m.range };
 		this.report({ range: m.range, severity: 'info', code, message });
 		return { k: 'obj', obj: m };
 	}
@@ -180,11 +204,16 @@ export class TorchRuntime implements Runtime {
 		const cfg = this.bindArgs(spec, args, range, type);
 		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
-		if (spec && !spec.container) {
+		if (args.cause) {
+			// Arguments NormLens could not list (`nn.Conv2d(*cfg)`): not the defaults.
+			m.paramsKnown = false;
+			m.unknownCause = args.cause;
+		} else if (spec && !spec.container) {
 			try {
 				const weights = torchParams(spec, cfg);
 				if (weights === null) {
 					m.paramsKnown = false;
+					m.unknownCause = firstCause(cfg.values()) ?? { reason: `NormLens cannot determine a size of this ${type} from its arguments`, range };
 				} else {
 					for (const w of weights) {
 						(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, new TorchParam(w.shape, w.kind === 'buffer'));
@@ -195,33 +224,57 @@ export class TorchRuntime implements Runtime {
 					throw e;
 				}
 				m.paramsKnown = false;
+				m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
 				this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
 			}
 		}
 		if (spec?.container) {
-			this.fillContainer(m, args.positional[0] && spec.container !== 'sequential' ? [args.positional[0]] : args.positional, ctx);
+			this.fillContainer(m, args.positional[0] && spec.container !== 'sequential' ? [args.positional[0]] : args.positional, ctx, args);
 		}
 		this.modules.push(m);
 		return m;
 	}
 
-	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext): void {
+	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext, args?: CallArgs): void {
+		if (args?.cause) {
+			m.unknownCause ??= args.cause;
+		}
 		const add = (key: string, v: Value) => {
 			if (v.k === 'obj' && v.obj instanceof TorchModule) {
 				this.attach(m, key, v.obj);
+			} else {
+				this.holdsUnknown(m, v, `element \`${key}\` of this ${m.type} is not a module NormLens can read`, ctx, args);
 			}
 		};
 		if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
 			const d = items[0];
-			if (d?.k === 'dict') {
+			if (d?.k === 'dict' && !d.cause) {
 				for (const [k, v] of d.entries) {
 					add(k, v);
 				}
+			} else if (d) {
+				this.holdsUnknown(m, d, `NormLens cannot list the modules given to this ${m.type}`, ctx, args);
 			}
 			return;
 		}
-		const flat = m.spec?.container === 'list' ? (items[0] ? (ctx.iterate(items[0]) ?? []) : []) : items;
-		flat.forEach((v) => add(String(m.children.size), v));
+		if (m.spec?.container === 'list' && items[0]) {
+			const listed = ctx.iterate(items[0]);
+			if (!listed) {
+				this.holdsUnknown(m, items[0], `NormLens cannot list the modules given to this ${m.type}`, ctx, args);
+				return;
+			}
+			listed.forEach((v) => add(String(m.children.size), v));
+			return;
+		}
+		items.forEach((v) => add(String(m.children.size), v));
+	}
+
+	/** `m` holds a value that is not a module NormLens can read: its counts are unknown, for that value's cause if it has one. */
+	private holdsUnknown(m: TorchModule, v: Value, reason: string, ctx: CallContext, args: CallArgs | undefined): void {
+		if (v.k === 'none') {
+			return;
+		}
+		m.unknownCause ??= causeOf(v) ?? { reason, range: args ? ctx.range(args.node) : m.range };
 	}
 
 	private attach(parent: TorchModule, name: string, child: TorchModule): void {
@@ -238,26 +291,40 @@ export class TorchRuntime implements Runtime {
 	 * it could not read (built by code it does not have) holds parameters it cannot count: the
 	 * module's own count, and the totals of any model holding it, become unknown.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined): Value | undefined {
+	opaqueCall(what: string, args: CallArgs, _ctx: CallContext, holder: FrameworkObject | undefined, cause: Cause): Value | undefined {
 		if (!args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchTensor)) {
 			return undefined;
 		}
 		const m = holder instanceof TorchModule ? holder : undefined;
-		if (m?.paramsKnown) {
+		if (m && m.paramsKnown) {
 			m.paramsKnown = false;
-			this.report({
-				range: ctx.range(args.node),
-				severity: 'info',
-				code: 'unfollowed-call',
-				message: `NormLens cannot follow \`${what}\` (not a module it can read): the parameters of ${m.type} and the totals of a model holding it are unknown.`,
-			});
+			m.unknownCause ??= { reason: `\`${what}\` is not a module NormLens can read, so what it holds is unknown`, range: cause.range };
 		}
 		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+
+	methodTable(obj: FrameworkObject): string | undefined {
+		return obj instanceof TorchModule ? 'torch.module' : undefined;
+	}
+
+	isInstance(obj: FrameworkObject, path: string): boolean | undefined {
+		const sub = torchSubpath(path);
+		if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
+			return undefined;
+		}
+		if (sub.name === 'Module') {
+			return true;
+		}
+		return obj.type === sub.name || (obj.pyClass ? basePaths(obj.pyClass).some((b) => torchSubpath(b)?.name === sub.name) : false);
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
+		}
+		const wrapper = moduleWrappers[path.replace(/^torch\.nn\.utils\.(parametrizations\.)?/, (_m, p?: string) => (p ? 'parametrizations.' : ''))];
+		if (wrapper && /^torch\.(jit|compile$|nn\.utils\.)/.test(path)) {
+			return this.wrapModule(wrapper, args, ctx);
 		}
 		if (externalModelFactories.some((re) => re.test(path))) {
 			return this.unknownModule(path, args, ctx, 'external-model', `NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`);
@@ -269,11 +336,15 @@ export class TorchRuntime implements Runtime {
 		const { area, name } = sub;
 		if (area === 'nn') {
 			if (name === 'Parameter') {
-				const t = args.positional[0];
+				const t = args.positional[0] ?? args.keywords.get('data');
 				const shape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
 				const known = shape && shape.every((d) => d !== null) ? (shape as number[]) : null;
-				const rg = args.keywords.get('requires_grad');
-				return { k: 'obj', obj: new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true) };
+				const rg = args.positional[1] ?? args.keywords.get('requires_grad');
+				const p = new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true);
+				if (!known || (rg && rg.k !== 'bool')) {
+					p.unknownCause = causeOf(t) ?? causeOf(rg) ?? { reason: 'NormLens cannot determine the shape of this nn.Parameter', range: ctx.range(args.node) };
+				}
+				return { k: 'obj', obj: p };
 			}
 			const spec = torchModuleSpec(name);
 			if (spec) {
@@ -302,6 +373,80 @@ export class TorchRuntime implements Runtime {
 			return { k: 'dict', entries };
 		}
 		return this.torchFunction(name, args, ctx);
+	}
+
+	/** `torch.compile(m)`, `spectral_norm(m)`, … (see moduleWrappers): the same module, its parameters changed as PyTorch does. */
+	private wrapModule(kind: ModuleWrapper, args: CallArgs, ctx: CallContext): Value {
+		const target = args.positional[0] ?? args.keywords.get('module') ?? args.keywords.get('model') ?? args.keywords.get('obj') ?? UNKNOWN;
+		if (kind === 'identity' || target.k !== 'obj' || !(target.obj instanceof TorchModule)) {
+			return target;
+		}
+		const m = target.obj;
+		const nameArg = args.positional[1] ?? args.keywords.get('name');
+		const name = nameArg === undefined ? 'weight' : asString(nameArg);
+		const p = name === undefined ? undefined : m.params.get(name);
+		const unknownHere = (reason: string): Value => {
+			m.paramsKnown = false;
+			m.unknownCause ??= { reason, range: ctx.range(args.node) };
+			return target;
+		};
+		if (name === undefined || !p?.shape) {
+			return unknownHere(`NormLens cannot tell which parameter of ${m.type} this re-parametrises`);
+		}
+		const shape = p.shape;
+		const numel = shape.reduce((a, b) => a * b, 1);
+		const dimArg = args.keywords.get('dim');
+		const axis = (fallback: number): number | undefined => {
+			if (dimArg === undefined || dimArg.k === 'none') {
+				return fallback;
+			}
+			const d = asInt(dimArg);
+			return d === undefined ? undefined : d < 0 ? shape.length + d : d;
+		};
+		const param = (s: number[]) => new TorchParam(s, false, p.requiresGrad);
+		m.params.delete(name);
+		switch (kind) {
+			case 'spectral':
+			case 'spectralParametrization': {
+				// The power iteration keeps u (size of `dim`) and v (the rest) as buffers; ConvTranspose's dim is 1.
+				const d = axis(m.type.startsWith('ConvTranspose') ? 1 : 0);
+				if (d === undefined || shape.length < 2 || !shape[d]) {
+					return unknownHere(`NormLens cannot follow this spectral_norm's dim`);
+				}
+				const [u, v] = [[shape[d]], [numel / shape[d]]];
+				const prefix = kind === 'spectral' ? `${name}_` : `parametrizations.${name}.0._`;
+				m.params.set(kind === 'spectral' ? `${name}_orig` : `parametrizations.${name}.original`, param(shape));
+				m.buffers.set(`${prefix}u`, new TorchParam(u, true));
+				m.buffers.set(`${prefix}v`, new TorchParam(v, true));
+				return target;
+			}
+			case 'weightNorm':
+			case 'weightNormParametrization': {
+				// g keeps the size of `dim` (1 elsewhere), or is one scalar with dim=None; v is the weight's shape.
+				const none = dimArg?.k === 'none';
+				const d = none ? -1 : axis(0);
+				if (d === undefined) {
+					return unknownHere(`NormLens cannot follow this weight_norm's dim`);
+				}
+				const g = none ? [] : shape.map((x, i) => (i === d ? x : 1));
+				m.params.set(kind === 'weightNorm' ? `${name}_g` : `parametrizations.${name}.original0`, param(g));
+				m.params.set(kind === 'weightNorm' ? `${name}_v` : `parametrizations.${name}.original1`, param(shape));
+				return target;
+			}
+			case 'orthogonal': {
+				m.params.set(`parametrizations.${name}.original`, param(shape));
+				const trivial = args.keywords.get('use_trivialization');
+				if (trivial === undefined || (trivial.k === 'bool' && trivial.v)) {
+					const n = Math.max(...shape);
+					m.buffers.set(`parametrizations.${name}.0.base`, new TorchParam(shape.length === 2 ? [n, n] : shape, true));
+				} else if (trivial.k !== 'bool') {
+					return unknownHere('NormLens cannot tell whether this orthogonal parametrisation keeps a base');
+				}
+				return target;
+			}
+			default:
+				return target;
+		}
 	}
 
 	instantiate(_cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): TorchModule | undefined {
@@ -468,6 +613,11 @@ export class TorchRuntime implements Runtime {
 	private callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
 		const first = args.positional[0];
 		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
+		if (m.taint) {
+			// Changed by code NormLens could not follow: what it computes is unknown.
+			this.record(m, inputShape, null);
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
 		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
 		const forward = source ? ctx.callFunction(source.fn, args, { k: 'obj', obj: m }) : undefined;
 		if (forward !== undefined) {
@@ -580,15 +730,25 @@ export class TorchRuntime implements Runtime {
 				const key = asString(a[0]);
 				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchModule) {
 					this.attach(m, key, a[1].obj);
+				} else if (a[1]?.k !== 'none') {
+					this.holdsUnknown(m, a[1] ?? UNKNOWN, key === undefined ? `NormLens cannot tell the name this ${name} registers` : `\`${key}\` is not a module NormLens can read`, ctx, args);
 				}
 				return NONE;
 			}
 			case 'register_buffer': {
 				const key = asString(a[0]);
-				const t = a[1];
+				const t = a[1] ?? args.keywords.get('tensor');
+				const persistent = args.keywords.get('persistent') ?? a[2];
 				if (key !== undefined && t?.k === 'obj' && t.obj instanceof TorchTensor) {
 					const shape = t.obj.shape && t.obj.shape.every((d) => d !== null) ? (t.obj.shape as number[]) : null;
-					m.buffers.set(key, new TorchParam(shape, true));
+					const b = new TorchParam(shape, true);
+					if (!shape) {
+						b.unknownCause = { reason: `NormLens cannot determine the shape of buffer \`${key}\``, range: ctx.range(args.node) };
+					}
+					m.buffers.set(key, b);
+					void persistent;
+				} else if (t?.k !== 'none') {
+					this.holdsUnknown(m, t ?? UNKNOWN, `NormLens cannot read the buffer this register_buffer adds`, ctx, args);
 				}
 				return NONE;
 			}
@@ -596,6 +756,8 @@ export class TorchRuntime implements Runtime {
 				const key = asString(a[0]);
 				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
 					m.params.set(key, a[1].obj);
+				} else if (a[1]?.k !== 'none') {
+					this.holdsUnknown(m, a[1] ?? UNKNOWN, `NormLens cannot read the parameter this register_parameter adds`, ctx, args);
 				}
 				return NONE;
 			}
@@ -621,22 +783,58 @@ export class TorchRuntime implements Runtime {
 			case 'float':
 			case 'double':
 			case 'half':
-			case 'apply':
 				return self;
+			case 'apply': {
+				// PyTorch's order: every child's subtree first, then the module itself.
+				const fn = a[0] ?? args.keywords.get('fn');
+				if (!fn) {
+					return self;
+				}
+				for (const x of postOrder(m)) {
+					ctx.call(fn, { positional: [{ k: 'obj', obj: x }], keywords: new Map(), node: args.node });
+				}
+				return self;
+			}
 			case 'forward':
 				return this.callModule(m, args, ctx);
 			case 'append':
 				if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
 					this.attach(m, String(m.children.size), a[0].obj);
+				} else {
+					this.holdsUnknown(m, a[0] ?? UNKNOWN, `what this append adds is not a module NormLens can read`, ctx, args);
 				}
 				return self;
-			case 'extend':
-				for (const v of ctx.iterate(a[0] ?? UNKNOWN) ?? []) {
+			case 'extend': {
+				const items = ctx.iterate(a[0] ?? UNKNOWN);
+				if (!items) {
+					this.holdsUnknown(m, a[0] ?? UNKNOWN, `NormLens cannot list what this extend adds`, ctx, args);
+					return self;
+				}
+				for (const v of items) {
 					if (v.k === 'obj' && v.obj instanceof TorchModule) {
 						this.attach(m, String(m.children.size), v.obj);
+					} else {
+						this.holdsUnknown(m, v, `what this extend adds is not a module NormLens can read`, ctx, args);
 					}
 				}
 				return self;
+			}
+			case '__setitem__': {
+				// seq[i] = module / md["k"] = module: replaces (or adds) that child.
+				const i = asInt(a[0]);
+				const key = asString(a[0]);
+				const kids = [...m.children.keys()];
+				const at = key !== undefined ? key : i !== undefined ? kids[i < 0 ? kids.length + i : i] : undefined;
+				if (!m.spec?.container || at === undefined || !(a[1]?.k === 'obj' && a[1].obj instanceof TorchModule)) {
+					return undefined;
+				}
+				const old = m.children.get(at);
+				if (old) {
+					old.attached = false;
+				}
+				this.attach(m, at, a[1].obj);
+				return NONE;
+			}
 			case '__getitem__': {
 				const i = asInt(a[0]);
 				const key = asString(a[0]);
@@ -954,6 +1152,7 @@ export class TorchRuntime implements Runtime {
 				callOrder.set(r, m.callOrder);
 			}
 			rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
+			const totals = moduleTotals(root, rows);
 			return {
 				name: root.varName ?? root.type,
 				frameworkName: root.type,
@@ -961,9 +1160,21 @@ export class TorchRuntime implements Runtime {
 				kind: 'module',
 				range: root.range,
 				layers: rows,
-				totals: moduleTotals(root, rows),
+				totals,
+				unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
 			};
 		});
+	}
+
+	/** The first cause, in module order, of a model's unknown totals. */
+	private totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
+		for (const m of walk(root)) {
+			const c = m.unknownCause ?? [...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+			if (c) {
+				return c;
+			}
+		}
+		return rows.find((r) => r.unknown)?.unknown ?? { reason: `NormLens cannot determine every parameter of ${root.varName ?? root.type}`, range: root.range };
 	}
 
 	private row(m: TorchModule, name: string): LayerSummary {
@@ -986,6 +1197,13 @@ export class TorchRuntime implements Runtime {
 			const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
 			params = { total, trainable, nonTrainable: total - trainable, buffers };
 		}
+		const paramCause = [...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+		const unknownCause =
+			params === null
+				? (m.unknownCause ?? paramCause ?? firstCause(m.config.values()) ?? { reason: `NormLens cannot determine the parameters of this ${m.type}`, range: m.range })
+				: m.outputShape === null && !m.isContainer
+					? this.shapeCause(m)
+					: undefined;
 		return {
 			name,
 			type: m.type,
@@ -998,7 +1216,22 @@ export class TorchRuntime implements Runtime {
 			config,
 			known: m.known,
 			inbound: [],
+			unknown: unknownCause,
 		};
+	}
+
+	/** Why a module's output shape is unknown. */
+	private shapeCause(m: TorchModule): Cause {
+		if (m.taint) {
+			return m.taint;
+		}
+		if (!m.called) {
+			return { reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)', range: m.range };
+		}
+		if (m.inputShape === null) {
+			return { reason: 'the shape of its input is unknown', range: m.range };
+		}
+		return m.unknownCause ?? { reason: `NormLens cannot compute the output shape of this ${m.type}`, range: m.range };
 	}
 
 	//#endregion
@@ -1012,6 +1245,15 @@ function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
 	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
 }
 
+/** Children's subtrees first, then the module (the order of `Module.apply`). */
+function postOrder(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [...[...m.children.values()].flatMap((c) => postOrder(c, seen)), m];
+}
+
 function uniqueParams(m: TorchModule): TorchParam[] {
 	const out = new Set<TorchParam>();
 	for (const x of walk(m)) {
@@ -1023,6 +1265,10 @@ function uniqueParams(m: TorchModule): TorchParam[] {
 /** PyTorch's own totals: unique parameters (tied weights once) and buffers of the whole tree. */
 function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['totals'] {
 	const all = walk(root);
+	const unknownTotals = { total: null, trainable: null, nonTrainable: null, buffers: null };
+	if (all.some((m) => m.unknownCause || [...m.params.values(), ...m.buffers.values()].some((p) => p.unknownCause))) {
+		return unknownTotals;
+	}
 	if (all.some((m) => !m.paramsKnown) || rows.some((r) => r.params === null)) {
 		return totals(rows.map((r) => ({ ...r, params: r.params })));
 	}
@@ -1085,7 +1331,9 @@ function reshape(s: Shape, dims: number[]): Shape | null {
 	if (!dims.includes(-1)) {
 		return dims;
 	}
-	return dims.map((d) => (d === -1 ? (total === null || known === 0 ? null : total / known) : d));
+	// -1 takes what is left; when the other sizes do not divide the total, PyTorch raises: unknown here, never a fraction.
+	const rest = total === null || known === 0 || total % known !== 0 ? null : total / known;
+	return dims.map((d) => (d === -1 ? rest : d));
 }
 
 function fmtShape(s: Shape): string {

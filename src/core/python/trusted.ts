@@ -1,0 +1,72 @@
+/**
+ * What NormLens trusts not to change a model, as data. A call the interpreter cannot follow is
+ * assumed to change every mutable value it receives (a list, a dict, a module, a model) — unless it
+ * is listed here. Keep these lists to calls whose documented behaviour leaves layers, parameters
+ * and their trainability alone; the README lists them for users.
+ */
+
+/**
+ * Library functions and classes, by import path: a call to one of these that NormLens does not
+ * model returns an unknown value but taints none of its arguments.
+ */
+export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
+	// Python's standard library and the scientific stack: data, plots, files, logging.
+	/^(numpy|pandas|matplotlib|seaborn|scipy|sklearn|math|os|sys|time|json|logging|random|warnings|pathlib|datetime|glob|shutil|pickle|csv|re|itertools|collections|typing|tqdm|PIL|cv2|IPython|wandb|mlflow|tensorboard|argparse|copy|string|textwrap|pprint|statistics|gc|platform|subprocess|urllib|requests|zipfile|tarfile|h5py|yaml|inspect)(\.|$)/,
+	// PyTorch: optimisers, schedulers, data loading, saving, devices, seeds, gradients, init.
+	/^torch\.(optim|utils\.data|utils\.tensorboard|cuda|backends|distributed|autograd|amp|multiprocessing)(\.|$)/,
+	/^torch\.(save|load|manual_seed|seed|set_grad_enabled|no_grad|enable_grad|inference_mode|device|set_default_dtype|set_default_device|set_num_threads|set_printoptions|is_tensor|numel|get_default_dtype)$/,
+	/^torch\.nn\.init\./,
+	/^torchvision\.(transforms|datasets|utils|io)(\.|$)/,
+	/^(torchsummary|torchinfo|torch_summary|torchviz|thop|fvcore|ptflops)(\.|$)/,
+	// Keras / TensorFlow: training configuration, data, callbacks, plots, seeds.
+	/^(tensorflow\.|tf\.)?(keras\.)?(optimizers|losses|metrics|callbacks|datasets|preprocessing\.image|preprocessing\.sequence|preprocessing\.text|regularizers|initializers|constraints|schedules)(\.|$)/,
+	/^(tensorflow\.|tf\.)?keras\.utils\.(plot_model|to_categorical|set_random_seed|image_dataset_from_directory|text_dataset_from_directory|timeseries_dataset_from_array|load_img|img_to_array|array_to_img|get_file|model_to_dot|print_summary|normalize|pad_sequences)$/,
+	/^(tensorflow|tf)\.(data|random|config|summary|io|image|test|distribute|debugging|print|device|function|GradientTape|constant|convert_to_tensor|cast|reduce_mean|reduce_sum|argmax|one_hot)(\.|$)/,
+];
+
+/**
+ * Methods of framework objects that read a model or train it but never add, remove or resize a
+ * layer nor change trainability, by framework and object kind. An unlisted method NormLens does
+ * not model taints its receiver.
+ */
+export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+	'torch.module': new Set([
+		'parameters', 'named_parameters', 'buffers', 'named_buffers', 'state_dict', 'load_state_dict', 'zero_grad', 'named_modules', 'named_children',
+		'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', 'extra_repr', 'share_memory',
+		'type', 'bfloat16', 'get_submodule', 'get_parameter', 'get_buffer', 'xpu', 'ipu', '__repr__', 'compile',
+	]),
+	'keras.model': new Set([
+		'compile', 'fit', 'evaluate', 'predict', 'summary', 'save', 'save_weights', 'load_weights', 'get_weights', 'set_weights', 'get_config', 'to_json',
+		'fit_generator', 'evaluate_generator', 'predict_generator', 'train_on_batch', 'test_on_batch', 'predict_on_batch', 'reset_states', 'reset_metrics',
+		'export', 'make_predict_function', 'make_train_function', 'count_params',
+	]),
+	'keras.layer': new Set(['get_weights', 'set_weights', 'get_config', 'count_params', 'compute_output_shape']),
+};
+
+/** Python builtins that never change their arguments. */
+export const TRUSTED_BUILTINS: ReadonlySet<string> = new Set([
+	'print', 'len', 'isinstance', 'issubclass', 'repr', 'str', 'int', 'float', 'bool', 'type', 'id', 'hash', 'abs', 'round', 'min', 'max', 'sum', 'sorted',
+	'any', 'all', 'hasattr', 'format', 'callable', 'open', 'input', 'range', 'enumerate', 'zip', 'reversed', 'list', 'tuple', 'dict', 'set', 'frozenset',
+	'map', 'filter', 'iter', 'next', 'divmod', 'pow', 'chr', 'ord', 'hex', 'bin', 'oct', 'vars', 'dir', 'help', 'display',
+]);
+
+/** Methods of lists and dicts that only read them. */
+export const READING_SEQUENCE_METHODS: ReadonlySet<string> = new Set(['index', 'count', 'copy', 'get', 'keys', 'values', 'items', '__len__', '__contains__']);
+
+/** True when a call to `path` is known to leave its arguments alone. */
+export function trustedCall(path: string): boolean {
+	return TRUSTED_CALL_PATHS.some((re) => re.test(path));
+}
+
+/**
+ * Names of functions NormLens cannot read (`from test_utils import summary`, `utils.plot_model`)
+ * that, by the universal convention of their name, report on a model rather than change it. A
+ * call to one taints none of its arguments. Training (`train`, `fit`) is not here: NormLens trusts
+ * only training code it can read.
+ */
+export const REPORTING_NAMES = /^(summary|model_summary|print_summary|print_model|print_network|print_params|plot_model|plot|plot_.*|show|show_.*|display|display_.*|visualize|visualise|visualize_.*|describe|count_params|count_parameters|num_params|n_params|get_n_params|get_num_params|param_count|comparator|save|save_model|save_checkpoint|log|log_.*|info|debug|warning|print)$/;
+
+/** True when a call to something NormLens cannot read named `name` is trusted to report only. */
+export function reportingName(name: string): boolean {
+	return REPORTING_NAMES.test(name);
+}
