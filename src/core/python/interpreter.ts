@@ -1286,13 +1286,14 @@ export class Interpreter {
 
 	/** Why a condition or iterable is unknown, pointing at it. */
 	private conditionCause(node: SyntaxNode | undefined, value: Value, kind: 'if' | 'for' | 'while'): Cause {
+		// The first cause wins: the construct that made the condition unknown, when there is one.
 		const inner = causeOf(value);
+		if (inner) {
+			return inner;
+		}
 		const text = this.snippet(node);
 		const what = kind === 'for' ? `what \`for … in ${text}\` iterates over` : `whether \`${kind} ${text}\` holds`;
-		return {
-			reason: `NormLens cannot tell ${what}${inner ? ` (${inner.reason})` : ''}, so the code it guards may or may not run`,
-			range: node ? this.here(node) : (inner?.range ?? this.here(this.source.tree.topNode)),
-		};
+		return { reason: `NormLens cannot tell ${what}, so the code it guards may or may not run`, range: node ? this.here(node) : this.here(this.source.tree.topNode) };
 	}
 
 	private execWhile(node: SyntaxNode, scope: Scope): Completion {
@@ -2085,11 +2086,12 @@ export class Interpreter {
 		const inner = causeOf(callee);
 		const detail =
 			callee.k === 'ref'
-				? `\`${callee.path}\` is not code NormLens can read`
+				? `it calls code NormLens cannot read (\`${callee.path}\`)`
 				: inner
 					? inner.reason
 					: `NormLens cannot tell what \`${what}\` is`;
-		const cause: Cause = { reason: `\`${what}(…)\` cannot be followed: ${detail}`, range: ctx.range(args.node) };
+		// The first cause wins: an unknown callee's own cause (`mystery` undefined, `base` built by unreadable code).
+		const cause: Cause = inner ?? { reason: `NormLens cannot follow \`${what}(…)\`: ${detail}`, range: ctx.range(args.node) };
 		const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(what)?.[1] ?? '';
 		if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
 			this.taintArgs(args, cause);

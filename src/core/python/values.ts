@@ -196,15 +196,16 @@ export class Scope {
 		(this.declared ??= new Map()).set(name, kind);
 	}
 
+	/** The module's scope. */
+	root(): Scope {
+		return this.parent ? this.parent.root() : this;
+	}
+
 	/** The scope an assignment to `name` here binds: this one, the module's (`global`) or an enclosing one (`nonlocal`). */
 	resolveBinding(name: string): Scope {
 		const kind = this.declared?.get(name);
 		if (kind === 'global') {
-			let root: Scope = this;
-			while (root.parent) {
-				root = root.parent;
-			}
-			return root;
+			return this.root();
 		}
 		if (kind === 'nonlocal') {
 			for (let s = this.parent; s; s = s.parent) {

@@ -50,7 +50,7 @@ export class KerasTensor implements FrameworkObject {
 		readonly producer: KerasLayer | null,
 		readonly inputs: KerasTensor[],
 		/** Made by a call NormLens cannot follow (`base(x)` with `base` unknown): what was called, and where. */
-		readonly opaque?: { what: string; range: TextRange },
+		readonly opaque?: { what: string; range: TextRange; cause?: Cause },
 	) {}
 }
 
@@ -69,7 +69,7 @@ export class KerasModel implements FrameworkObject {
 	inputs: KerasTensor[] = [];
 	outputs: KerasTensor[] = [];
 	/** Why the layers found between inputs and outputs may not be all of the model (its totals are then unknown). */
-	unfollowed: { what: string; range: TextRange } | undefined;
+	unfollowed: { what: string; range: TextRange; cause?: Cause } | undefined;
 
 	pyClass?: ClassValue;
 
@@ -671,12 +671,12 @@ export class KerasRuntime implements Runtime {
 	 * graph as not followed there. In a subclass's `call`, `self.backbone(x)` with a `backbone` it
 	 * could not read marks that model: it holds weights NormLens cannot count.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, _cause?: Cause): Value | undefined {
+	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, cause?: Cause): Value | undefined {
 		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
 		if (inputs.length === 0) {
 			return undefined;
 		}
-		const opaque = { what, range: ctx.range(args.node) };
+		const opaque = { what, range: ctx.range(args.node), cause };
 		if (holder instanceof KerasModel) {
 			holder.unfollowed ??= opaque;
 		}
@@ -815,7 +815,7 @@ export class KerasRuntime implements Runtime {
 			return m.unknownCause;
 		}
 		if (m.unfollowed) {
-			return { reason: `\`${m.unfollowed.what}\`, which the model goes through, cannot be followed`, range: m.unfollowed.range };
+			return m.unfollowed.cause ?? { reason: `\`${m.unfollowed.what}\`, which the model goes through, cannot be followed`, range: m.unfollowed.range };
 		}
 		for (const l of m.layers) {
 			const c = l.nested ? this.modelCause(l.nested, seen) : this.layerCause(l);
