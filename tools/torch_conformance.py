@@ -18,8 +18,13 @@ Deterministic: the same PyTorch gives the same file.
 import inspect
 import itertools
 import json
+import os
 import sys
 import warnings
+
+if os.environ.get("PYTHONHASHSEED") != "0":
+    # Error messages that print sets must read the same on every run.
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 import torch
 import torch.nn as nn
@@ -50,6 +55,10 @@ def F(*shape):
 
 def L(high, *shape):
     return ("long", list(shape), high)
+
+
+def OFFSETS(n, step):
+    return ("offsets", [n], step)
 
 
 # --- linear ---------------------------------------------------------------------------------
@@ -113,7 +122,7 @@ grid("LocalResponseNorm", dict(size=2), dict(alpha=[1e-4, 1e-2], k=[1, 2]), [[F(
 
 # --- embeddings -------------------------------------------------------------------------------
 grid("Embedding", dict(num_embeddings=10, embedding_dim=4), dict(padding_idx=[None, 0, -1, 9, 10, -11], max_norm=[None, 1.0]), [[L(10, 2, 5)], [L(10, 5)], [L(10, 2, 3, 4)]])
-grid("EmbeddingBag", dict(num_embeddings=10, embedding_dim=4), dict(mode=["mean", "sum", "max"], max_norm=[None, 1.0]), [[L(10, 2, 5)], [L(10, 7), L(7, 3)], [L(10, 7)], [L(10, 2, 3, 4)]])
+grid("EmbeddingBag", dict(num_embeddings=10, embedding_dim=4), dict(mode=["mean", "sum", "max"], max_norm=[None, 1.0]), [[L(10, 2, 5)], [L(10, 7), OFFSETS(3, 2)], [L(10, 7)], [L(10, 2, 3, 4)]])
 
 # --- recurrent --------------------------------------------------------------------------------
 RNN_INPUTS = [[F(5, 2, 3)], [F(5, 3)], [F(5, 2, 4)], [F(2, 5, 2, 3)]]
@@ -185,9 +194,12 @@ grid("ModuleDict", {}, {}, [[F(2, 3)]])
 
 def make_input(t):
     if isinstance(t, tuple):
-        _, shape, high = t
-        return torch.randint(0, high, shape)
-    return torch.randn(*t)
+        kind, shape, high = t
+        # offsets of an EmbeddingBag: increasing, from 0
+        return torch.arange(shape[0]) * high if kind == "offsets" else torch.randint(0, high, shape)
+    # As an activation inside a model in training: it requires grad (PyTorch picks other kernels
+    # without grad, e.g. max_pool1d then returns empty outputs where it otherwise raises).
+    return torch.randn(*t, requires_grad=True) * 1  # not a leaf: in-place modules may write to it
 
 
 def jsonable(v):
@@ -203,23 +215,23 @@ def run_case(cls, args, kwargs, inputs):
     try:
         m = cls(*args, **kwargs)
     except Exception as e:  # noqa: BLE001 — the error is the answer
-        out["ctorError"] = f"{type(e).__name__}: {e}".split("\n")[0][:200]
+        out["ctorError"] = f"{type(e).__name__}: {e}".split("\n")[0][:160]
         return out
     try:
-        with torch.no_grad():
-            m(*[make_input(t) for t in inputs])  # materialise lazy modules
+        m(*[make_input(t) for t in inputs])  # materialise lazy modules
     except Exception:  # noqa: BLE001
         pass
     out["params"] = numel(p for p in m.parameters() if not isinstance(p, nn.parameter.UninitializedParameter))
     out["buffers"] = numel(b for b in m.buffers() if not isinstance(b, nn.parameter.UninitializedBuffer))
     try:
-        with torch.no_grad():
-            y = m(*[make_input(t) for t in inputs])
+        y = m(*[make_input(t) for t in inputs])
         if isinstance(y, tuple):
             y = y[0]
         out["outputShape"] = list(y.shape)
     except Exception as e:  # noqa: BLE001
-        out["forwardError"] = f"{type(e).__name__}: {e}".split("\n")[0][:200]
+        msg = f"{type(e).__name__}: {e}".split("\n")[0][:160]
+        # SyncBatchNorm runs on GPUs only: no shape to compare on this machine.
+        out["forwardSkipped" if "expected input tensor to be on GPU" in msg else "forwardError"] = msg
     return out
 
 
@@ -273,7 +285,7 @@ def main():
                         "type": name,
                         "args": [jsonable(a) for a in args],
                         "kwargs": {k: jsonable(v) for k, v in kwargs.items()},
-                        "inputs": [{"shape": t[1], "dtype": "long"} if isinstance(t, tuple) else {"shape": t} for t in inp],
+                        "inputs": [{"shape": t[1], "dtype": t[0]} if isinstance(t, tuple) else {"shape": t} for t in inp],
                     }
                     case.update(run_case(cls, args, kwargs, inp))
                     cases.append(case)
