@@ -67,6 +67,10 @@ export interface KerasLayerSpec {
 	reduce?: 'max' | 'average';
 	/** Recurrent cells: gates per unit (SimpleRNN 1, GRU 3, LSTM 4). */
 	gates?: 1 | 3 | 4;
+	/** Takes padding='causal' besides 'valid' and 'same' (Conv1D only: base_conv.py `allow_causal=rank == 1`). */
+	causal?: true;
+	/** Refuses strides > 1 together with dilation_rate > 1 (Conv*D and Conv*DTranspose). */
+	noStridedDilation?: true;
 	doc: string;
 }
 
@@ -138,9 +142,9 @@ export const kerasLayers: KerasLayerSpec[] = [
 		weights: 'layerNorm',
 		doc: 'Normalizes each sample over the given axes; the same in training and inference.',
 	},
-	{ name: 'Conv1D', category: 'convolution', rank: 1, args: convArgs(), shape: 'conv', weights: 'conv', doc: '1-D convolution (temporal).' },
-	{ name: 'Conv2D', category: 'convolution', rank: 2, args: convArgs(), shape: 'conv', weights: 'conv', doc: '2-D convolution (spatial).' },
-	{ name: 'Conv3D', category: 'convolution', rank: 3, args: convArgs(), shape: 'conv', weights: 'conv', doc: '3-D convolution (volumetric).' },
+	{ name: 'Conv1D', category: 'convolution', rank: 1, args: convArgs(), shape: 'conv', weights: 'conv', causal: true, noStridedDilation: true, doc: '1-D convolution (temporal).' },
+	{ name: 'Conv2D', category: 'convolution', rank: 2, args: convArgs(), shape: 'conv', weights: 'conv', noStridedDilation: true, doc: '2-D convolution (spatial).' },
+	{ name: 'Conv3D', category: 'convolution', rank: 3, args: convArgs(), shape: 'conv', weights: 'conv', noStridedDilation: true, doc: '3-D convolution (volumetric).' },
 	{
 		name: 'DepthwiseConv2D',
 		category: 'convolution',
@@ -179,9 +183,9 @@ export const kerasLayers: KerasLayerSpec[] = [
 	{ name: 'Subtract', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Difference of its two inputs.' },
 	{ name: 'Maximum', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise maximum of its inputs.' },
 	{ name: 'Minimum', category: 'merging', args: [], shape: 'merge', weights: 'none', doc: 'Element-wise minimum of its inputs.' },
-	{ name: 'Conv1DTranspose', category: 'convolution', rank: 1, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 1-D convolution.' },
-	{ name: 'Conv2DTranspose', category: 'convolution', rank: 2, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 2-D convolution (deconvolution).' },
-	{ name: 'Conv3DTranspose', category: 'convolution', rank: 3, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', doc: 'Transposed 3-D convolution.' },
+	{ name: 'Conv1DTranspose', category: 'convolution', rank: 1, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', noStridedDilation: true, doc: 'Transposed 1-D convolution.' },
+	{ name: 'Conv2DTranspose', category: 'convolution', rank: 2, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', noStridedDilation: true, doc: 'Transposed 2-D convolution (deconvolution).' },
+	{ name: 'Conv3DTranspose', category: 'convolution', rank: 3, args: transposeArgs, shape: 'convTranspose', weights: 'convTranspose', noStridedDilation: true, doc: 'Transposed 3-D convolution.' },
 	{ name: 'SeparableConv1D', category: 'convolution', rank: 1, args: separableArgs, shape: 'separableConv', weights: 'separableConv', doc: 'Depthwise then pointwise 1-D convolution.' },
 	{ name: 'SeparableConv2D', category: 'convolution', rank: 2, args: separableArgs, shape: 'separableConv', weights: 'separableConv', doc: 'Depthwise then pointwise 2-D convolution.' },
 	{

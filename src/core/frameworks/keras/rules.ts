@@ -87,9 +87,17 @@ function convOut(size: number | null, k: number, s: number, d: number, padding: 
 		return out;
 	}
 	if (padding === 'causal') {
+		// Left padding of (k − 1)·d, then 'valid'.
 		return Math.ceil(size / s);
 	}
 	throw new ShapeError(`unknown padding "${padding}"`);
+}
+
+/** 'valid' or 'same'; 'causal' only where the catalogue says the layer takes it. */
+function checkPadding(spec: KerasLayerSpec, padding: string): void {
+	if (padding !== 'valid' && padding !== 'same' && !(padding === 'causal' && spec.causal)) {
+		throw new ShapeError(`padding "${padding}" is not one of ${spec.causal ? "'valid', 'same', 'causal'" : "'valid', 'same'"}`);
+	}
 }
 
 function spatial(cfg: LayerConfig, input: Shape, rank: number): { axes: number[]; channel: number } | undefined {
@@ -120,7 +128,7 @@ function product(dims: (number | null)[]): number | null {
 }
 
 type ShapeFn = (spec: KerasLayerSpec, cfg: LayerConfig, inputs: Shape[]) => Shape | null;
-type WeightFn = (spec: KerasLayerSpec, cfg: LayerConfig, input: Shape) => WeightInfo[] | null;
+type WeightFn = (spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, inputs: Shape[]) => WeightInfo[] | null;
 
 const w = (name: string, shape: number[], trainable = true): WeightInfo => ({ name, shape, kind: 'param', trainable });
 
@@ -134,11 +142,16 @@ function convLike(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, outChann
 	if (!sp || !k || !s || !padding) {
 		return null;
 	}
+	checkPadding(spec, padding);
+	if (spec.noStridedDilation && Math.max(...s) > 1 && Math.max(...d) > 1) {
+		throw new ShapeError(`strides ${fmt(s)} > 1 do not go with dilation_rate ${fmt(d)} > 1`);
+	}
 	const out = [...input];
 	sp.axes.forEach((axis, i) => {
 		const n = input[axis];
 		if (transpose) {
-			out[axis] = n === null ? null : padding === 'same' ? n * s[i] : (n - 1) * s[i] + (k[i] - 1) * d[i] + 1;
+			// 'valid': (n − 1)·s + max(k', s) with k' = (k − 1)·d + 1 (Keras's deconv output length).
+			out[axis] = n === null ? null : padding === 'same' ? n * s[i] : (n - 1) * s[i] + Math.max((k[i] - 1) * d[i] + 1, s[i]);
 		} else {
 			out[axis] = convOut(n, k[i], s[i], d[i], padding);
 		}
@@ -270,6 +283,7 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		if (!sp || !k || !s || !padding) {
 			return null;
 		}
+		checkPadding(spec, padding);
 		const out = [...input];
 		sp.axes.forEach((axis, i) => {
 			out[axis] = convOut(input[axis], k[i], s[i], 1, padding);
@@ -297,6 +311,9 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const total = product(input.slice(1));
 		const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
 		if (dims.includes(-1)) {
+			if (total !== null && (known === 0 || total % known !== 0)) {
+				throw new ShapeError(`cannot reshape ${total} values into ${fmt(dims)}: ${known} does not divide ${total}`);
+			}
 			return [input[0], ...dims.map((d) => (d === -1 ? (total === null ? null : total / known) : d))];
 		}
 		if (total !== null && total !== known) {
@@ -309,10 +326,14 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const sp = spatial(cfg, input, rank);
 		const v = cfg.get('padding');
 		const single = asInt(v);
+		const list = asSequence(v);
+		// ZeroPadding1D's (left, right) is one pair, as Cropping1D's is.
 		const pairs: number[][] | undefined =
 			single !== undefined
 				? Array(rank).fill([single, single])
-				: asSequence(v)?.map((p) => {
+				: rank === 1 && list && list.length === 2 && list.every((x) => asInt(x) !== undefined)
+					? [list.map((x) => asInt(x) as number)]
+					: list?.map((p) => {
 						const n = asInt(p);
 						return n !== undefined ? [n, n] : (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
 					});
@@ -395,8 +416,8 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		if (!kc || filters === undefined || bias === undefined) {
 			return null;
 		}
-		if (kc.cin % groups !== 0) {
-			throw new ShapeError(`input channels ${kc.cin} are not divisible by groups=${groups}`);
+		if (kc.cin % groups !== 0 || filters % groups !== 0) {
+			throw new ShapeError(`input channels ${kc.cin} and filters ${filters} must both be divisible by groups=${groups}`);
 		}
 		return [w('kernel', [...kc.k, kc.cin / groups, filters]), ...(bias ? [w('bias', [filters])] : [])];
 	},
@@ -485,9 +506,12 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		return !shape || shape.some((d) => d === null) ? null : [w('scale', shape as number[])];
 	},
 	normalization: (_spec, cfg, input) => {
-		// Keras 3 creates adapt() state only when no mean and variance are given.
-		const given = cfg.get('mean')?.k !== 'none' && cfg.get('variance')?.k !== 'none';
-		if (given) {
+		// Keras 3 creates adapt() state only when no mean and variance are given; one without the other is an error.
+		const mean = cfg.get('mean')?.k !== 'none';
+		if (mean !== (cfg.get('variance')?.k !== 'none')) {
+			throw new ShapeError('mean and variance must be given together');
+		}
+		if (mean) {
 			return [];
 		}
 		const axes = axesOf(cfg, input.length);
@@ -529,8 +553,10 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		const layer = inner(cfg);
 		return layer?.spec && input.length >= 3 ? kerasWeights(layer.spec, layer.config, [input[0], ...input.slice(2)]) : null;
 	},
-	attention: (_spec, cfg, input) => {
-		// Built from the query only when value/key have the same last dim (the common case).
+	attention: (_spec, cfg, input, inputs) => {
+		// Called as mha(query, value[, key]): the key defaults to the value.
+		const [vIn, kIn] = [inputs[1] ?? input, inputs[2] ?? inputs[1] ?? input];
+		const [dv, dk] = [vIn[vIn.length - 1], kIn[kIn.length - 1]];
 		const heads = int(cfg, 'num_heads');
 		const key = int(cfg, 'key_dim');
 		const valueV = cfg.get('value_dim');
@@ -538,14 +564,14 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		const bias = bool(cfg, 'use_bias');
 		const d = input[input.length - 1];
 		const os = asInt(cfg.get('output_shape')) ?? d;
-		if (heads === undefined || key === undefined || value === undefined || bias === undefined || d === null || os === null) {
+		if (heads === undefined || key === undefined || value === undefined || bias === undefined || d === null || os === null || dv === null || dk === null) {
 			return null;
 		}
 		const dense = (name: string, i: number, h: number, o: number) => [w(`${name}/kernel`, [i, h, o]), ...(bias ? [w(`${name}/bias`, [h, o])] : [])];
 		return [
 			...dense('query', d, heads, key),
-			...dense('key', d, heads, key),
-			...dense('value', d, heads, value),
+			...dense('key', dk, heads, key),
+			...dense('value', dv, heads, value),
 			w('attention_output/kernel', [heads, value, os]),
 			...(bias ? [w('attention_output/bias', [os])] : []),
 		];
@@ -562,7 +588,10 @@ export function kerasOutputShape(spec: KerasLayerSpec, cfg: LayerConfig, inputs:
 	return shapeRules[spec.shape](spec, cfg, inputs);
 }
 
-/** The weights a Keras layer creates when built on `input`; `null` when they cannot be known. */
-export function kerasWeights(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape): WeightInfo[] | null {
-	return weightRules[spec.weights](spec, cfg, input);
+/**
+ * The weights a Keras layer creates when built on `input` (its first input; `inputs` all of them,
+ * which MultiHeadAttention's key and value projections need); `null` when they cannot be known.
+ */
+export function kerasWeights(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, inputs: Shape[] = [input]): WeightInfo[] | null {
+	return weightRules[spec.weights](spec, cfg, input, inputs);
 }

@@ -1,7 +1,7 @@
 import type { Shape, WeightInfo } from '../../../protocol/analysis';
 import { asInt, asNumber, asSequence, asString, Value } from '../../python/values';
 import { ShapeError } from '../keras/rules';
-import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from './catalogue';
+import { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule, upsampleModeRanks } from './catalogue';
 
 export type ModuleConfig = Map<string, Value>;
 
@@ -70,8 +70,10 @@ const paramRules: Record<TorchParamRule, ParamFn> = {
 		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
 			return null;
 		}
-		if (i % g !== 0 || o % g !== 0) {
-			throw new ShapeError(`in_channels ${i} and out_channels ${o} must both be divisible by groups=${g}`);
+		// padding='same' pads for stride 1 only (PyTorch refuses it with strides).
+		const st = ints(cfg, 'stride', s.rank ?? 2);
+		if (asString(cfg.get('padding')) === 'same' && st?.some((x) => x !== 1)) {
+			throw new ShapeError(`padding='same' is not supported for strided convolutions (stride ${fmt(st)})`);
 		}
 		return [p('weight', [o, i / g, ...k]), ...(bias ? [p('bias', [o])] : [])];
 	},
@@ -116,9 +118,6 @@ const paramRules: Record<TorchParamRule, ParamFn> = {
 		const affine = bool(cfg, 'affine');
 		if (g === undefined || c === undefined || affine === undefined) {
 			return null;
-		}
-		if (c % g !== 0) {
-			throw new ShapeError(`num_channels ${c} must be divisible by num_groups ${g}`);
 		}
 		return affine ? [p('weight', [c]), p('bias', [c])] : [];
 	},
@@ -165,9 +164,6 @@ const paramRules: Record<TorchParamRule, ParamFn> = {
 		const vdim = cfg.get('vdim')?.k === 'none' ? e : int(cfg, 'vdim');
 		if (e === undefined || heads === undefined || bias === undefined || kv === undefined || kdim === undefined || vdim === undefined) {
 			return null;
-		}
-		if (e % heads !== 0) {
-			throw new ShapeError(`embed_dim ${e} must be divisible by num_heads ${heads}`);
 		}
 		const same = kdim === e && vdim === e;
 		return [
@@ -248,6 +244,12 @@ function poolShape(spec: TorchModuleSpec, cfg: ModuleConfig, input: Shape, name:
 	if (!k || !s || !pad || !d) {
 		return null;
 	}
+	if (pad.some((q, i) => q > k[i] / 2)) {
+		throw new ShapeError(`${name}: padding ${fmt(pad)} must be at most half of the kernel size ${fmt(k)}`);
+	}
+	if (spec.windowFitsInput && spatial.some((a, i) => input[a] !== null && (input[a] as number) < k[i])) {
+		throw new ShapeError(`${name}: the input ${fmt(input)} is smaller than the kernel ${fmt(k)}`);
+	}
 	const out = [...input];
 	spatial.forEach((a, i) => {
 		out[a] = convOut(input[a], k[i], s[i], pad[i], d[i], ceil);
@@ -257,13 +259,19 @@ function poolShape(spec: TorchModuleSpec, cfg: ModuleConfig, input: Shape, name:
 
 const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 	identity: (_s, _c, [x]) => x,
-	lazy: () => null,
 	linear: (_s, cfg, [x], name) => {
 		checkChannels(x, x.length - 1, int(cfg, 'in_features'), 'input features (in_features)', name);
 		const o = int(cfg, 'out_features');
 		return o === undefined ? null : [...x.slice(0, -1), o];
 	},
-	bilinear: (_s, cfg, [x]) => {
+	bilinear: (_s, cfg, [x, y], name) => {
+		checkChannels(x, x.length - 1, int(cfg, 'in1_features'), 'features in its first input (in1_features)', name);
+		if (y) {
+			checkChannels(y, y.length - 1, int(cfg, 'in2_features'), 'features in its second input (in2_features)', name);
+			if (y.length !== x.length || y.slice(0, -1).some((d, i) => d !== null && x[i] !== null && d !== x[i])) {
+				throw new ShapeError(`${name} needs inputs with the same leading dims, got ${fmt(x)} and ${fmt(y)}`);
+			}
+		}
 		const o = int(cfg, 'out_features');
 		return o === undefined ? null : [...x.slice(0, -1), o];
 	},
@@ -300,11 +308,18 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		if (!k || !s || !d || !pad || !op || o === undefined) {
 			return null;
 		}
+		if (op.some((q, i) => q >= s[i] && q >= d[i])) {
+			throw new ShapeError(`${name}: output_padding ${fmt(op)} must be smaller than either the stride ${fmt(s)} or the dilation ${fmt(d)}`);
+		}
 		const out = [...x];
 		out[channelAxis] = o;
 		spatial.forEach((a, i) => {
 			const n = x[a];
-			out[a] = n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;
+			const size = n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;
+			if (size !== null && size <= 0) {
+				throw new ShapeError(`${name}: the output size ${size} of input size ${n} is too small`);
+			}
+			out[a] = size;
 		});
 		return out;
 	},
@@ -312,12 +327,17 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 	avgPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, false),
 	adaptivePool: (spec, cfg, [x], name) => {
 		const rank = spec.rank ?? 2;
-		const { spatial } = spatialInput(x, rank, name);
 		const v = cfg.get('output_size');
 		const single = asInt(v);
 		const items = single !== undefined ? Array(rank).fill({ k: 'num', v: single }) : asSequence(v);
+		const global = items?.every((it: Value) => asInt(it) === 1);
+		const { spatial } =
+			spec.globalMeanAnyRank && global && x.length > rank + 2 ? { spatial: Array.from({ length: rank }, (_, i) => x.length - rank + i) } : spatialInput(x, rank, name);
 		if (!items || items.length !== rank) {
 			return null;
+		}
+		if (rank === 1 && items[0].k === 'none') {
+			throw new ShapeError(`${name}: output_size must be an int for a 1-d pool`);
 		}
 		const out = [...x];
 		spatial.forEach((a, i) => {
@@ -333,7 +353,9 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 				throw new ShapeError(`${name} expects a ${spec.rank === 1 ? '2-D or 3-D' : `${spec.rank + 2}-D`} input but got ${x.length}-D ${fmt(x)}`);
 			}
 		}
-		const c = int(cfg, 'num_features');
+		// Without weights or running statistics nothing in PyTorch has the size num_features.
+		const perChannel = bool(cfg, 'affine') !== false || bool(cfg, 'track_running_stats') !== false;
+		const c = perChannel ? int(cfg, 'num_features') : undefined;
 		if (spec.rank === 1 && x.length === 3 && c !== undefined && x[1] !== c && x[2] === c) {
 			throw new ShapeError(
 				`${name}(${c}) normalizes dim 1, but this (N, L, C)-shaped input ${fmt(x)} has its ${c} features on the last dim: permute it to (N, C, L) first, e.g. x.transpose(1, 2)`,
@@ -349,11 +371,20 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 	instanceNorm: (spec, cfg, [x], name) => {
 		const rank = spec.rank ?? 2;
 		const { channelAxis } = spatialInput(x, rank, name);
-		checkChannels(x, channelAxis, int(cfg, 'num_features'), 'channels (num_features)', name);
+		// PyTorch only warns about other channel counts when the norm has no per-channel state.
+		if (bool(cfg, 'affine') !== false || bool(cfg, 'track_running_stats') !== false) {
+			checkChannels(x, channelAxis, int(cfg, 'num_features'), 'channels (num_features)', name);
+		}
 		return x;
 	},
 	channelNorm: (_s, cfg, [x], name) => {
-		checkChannels(x, 1, int(cfg, 'num_channels'), 'channels (num_channels) on dim 1', name);
+		if (bool(cfg, 'affine') !== false) {
+			checkChannels(x, 1, int(cfg, 'num_channels'), 'channels (num_channels) on dim 1', name);
+		}
+		const g = int(cfg, 'num_groups');
+		if (g !== undefined && x[1] !== null && x[1] !== undefined && x[1] % g !== 0) {
+			throw new ShapeError(`${name} needs input channels divisible by num_groups=${g} but the input has ${x[1]} (input ${fmt(x)})`);
+		}
 		return x;
 	},
 	lastDimsNorm: (_s, cfg, [x], name) => {
@@ -366,31 +397,38 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		}
 		return x;
 	},
-	flatten: (_s, cfg, [x]) => {
-		const r = x.length;
+	flatten: (_s, cfg, [x], name) => {
 		const start = int(cfg, 'start_dim');
 		const end = int(cfg, 'end_dim');
 		if (start === undefined || end === undefined) {
 			return null;
 		}
-		return flattenShape(x, start < 0 ? r + start : start, end < 0 ? r + end : end);
+		const [a, b] = [dimIndex(start, x, name), dimIndex(end, x, name)];
+		if (a > b) {
+			throw new ShapeError(`${name}: start_dim ${start} comes after end_dim ${end} on a ${x.length}-D input`);
+		}
+		return flattenShape(x, a, b);
 	},
-	unflatten: (_s, cfg, [x]) => {
+	unflatten: (_s, cfg, [x], name) => {
 		const dim = int(cfg, 'dim');
 		const sizes = dims(cfg.get('unflattened_size'));
 		if (dim === undefined || !sizes) {
 			return null;
 		}
-		const a = dim < 0 ? x.length + dim : dim;
-		return [...x.slice(0, a), ...sizes, ...x.slice(a + 1)];
+		const a = dimIndex(dim, x, name);
+		return [...x.slice(0, a), ...reshapeShape([x[a]], sizes, name), ...x.slice(a + 1)];
 	},
 	embedding: (_s, cfg, [x]) => {
 		const d = int(cfg, 'embedding_dim');
 		return d === undefined ? null : [...x, d];
 	},
-	embeddingBag: (_s, cfg, [x]) => {
+	embeddingBag: (_s, cfg, [x, offsets], name) => {
+		// A 2-D input holds one bag per row; a 1-D one needs the offsets where each bag starts.
+		if (x.length === 1 && !offsets) {
+			throw new ShapeError(`${name} on a 1-D input needs the offsets of its bags`);
+		}
 		const d = int(cfg, 'embedding_dim');
-		return d === undefined ? null : [x.length === 2 ? x[0] : null, d];
+		return d === undefined ? null : [x.length === 2 ? x[0] : offsets[0], d];
 	},
 	rnn: (_s, cfg, [x], name) => {
 		const hidden = int(cfg, 'hidden_size');
@@ -402,21 +440,65 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		}
 		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
 	},
-	multiheadAttention: (_s, cfg, [q]) => {
+	multiheadAttention: (_s, cfg, [q, k, v], name) => {
 		const e = int(cfg, 'embed_dim');
+		const kdim = cfg.get('kdim')?.k === 'none' ? e : int(cfg, 'kdim');
+		const vdim = cfg.get('vdim')?.k === 'none' ? e : int(cfg, 'vdim');
+		checkChannels(q, q.length - 1, e, 'query features (embed_dim)', name);
+		if (k && v) {
+			checkChannels(k, k.length - 1, kdim, 'key features (kdim)', name);
+			checkChannels(v, v.length - 1, vdim, 'value features (vdim)', name);
+			// Keys and values: the same (batch, source length); the query: the same batch.
+			const batchAxis = q.length === 3 ? (bool(cfg, 'batch_first') ? 0 : 1) : -1;
+			const same = (a: Shape, b: Shape, axes: number[]) => a.length === b.length && axes.every((i) => a[i] === null || b[i] === null || a[i] === b[i]);
+			if (!same(k, v, k.map((_, i) => i).slice(0, -1)) || (batchAxis >= 0 && !same(q, k, [batchAxis]))) {
+				throw new ShapeError(`${name}: query ${fmt(q)}, key ${fmt(k)} and value ${fmt(v)} do not fit together`);
+			}
+		}
 		return e === undefined ? null : [...q.slice(0, -1), e];
 	},
-	upsample: (_s, cfg, [x]) => {
+	transformerEncoderLayer: (_s, cfg, [x], name) => {
+		checkChannels(x, x.length - 1, int(cfg, 'd_model'), 'features (d_model) on the last dim', name);
+		return x;
+	},
+	softmax: (_s, cfg, [x], name) => {
+		const dim = int(cfg, 'dim');
+		if (dim !== undefined) {
+			dimIndex(dim, x, name);
+		}
+		return x;
+	},
+	prelu: (_s, cfg, [x], name) => {
+		// One slope, or one per channel (dim 1; a 1-D input has one channel).
+		const n = int(cfg, 'num_parameters');
+		const c = x.length >= 2 ? x[1] : 1;
+		if (n !== undefined && n !== 1 && c !== null && c !== n) {
+			throw new ShapeError(`${name} has ${n} slopes but the input has ${c} channels (input ${fmt(x)})`);
+		}
+		return x;
+	},
+	upsample: (_s, cfg, [x], name) => {
 		const size = cfg.get('size');
 		const scale = cfg.get('scale_factor');
 		const spatial = x.length - 2;
+		const mode = asString(cfg.get('mode'));
+		const modeRank = mode === undefined ? undefined : upsampleModeRanks[mode];
+		if (modeRank && modeRank !== x.length) {
+			throw new ShapeError(`${name}: mode '${mode}' needs a ${modeRank}-D input but got ${x.length}-D ${fmt(x)}`);
+		}
+		const perAxis = <T>(list: T[] | undefined, what: string) => {
+			if (list && list.length !== spatial) {
+				throw new ShapeError(`${name}: ${what} ${list.length === 1 ? 'has' : 'have'} ${list.length} values for the ${spatial} spatial dims of ${fmt(x)}`);
+			}
+			return list;
+		};
 		if (size && size.k !== 'none') {
 			const s = asInt(size);
-			const list = s !== undefined ? Array(spatial).fill(s) : asSequence(size)?.map(asInt);
+			const list = perAxis(s !== undefined ? Array(spatial).fill(s) : asSequence(size)?.map(asInt), 'size');
 			return list && list.every((v) => v !== undefined) ? [x[0], x[1], ...(list as number[])] : null;
 		}
 		const f = asNumber(scale);
-		const fs = f !== undefined ? Array(spatial).fill(f) : asSequence(scale)?.map(asNumber);
+		const fs = perAxis(f !== undefined ? Array(spatial).fill(f) : asSequence(scale)?.map(asNumber), 'scale_factor');
 		if (!fs || fs.some((v) => v === undefined)) {
 			return null;
 		}
@@ -437,7 +519,7 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		out[x.length - 1] = x[x.length - 1] === null ? null : (x[x.length - 1] as number) * r;
 		return out;
 	},
-	pad: (_s, cfg, [x]) => {
+	pad: (spec, cfg, [x], name) => {
 		const v = cfg.get('padding');
 		const n = asInt(v);
 		const pads = n !== undefined ? [n, n, n, n] : asSequence(v)?.map(asInt);
@@ -448,6 +530,10 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		const out = [...x];
 		const h = x.length - 2;
 		const w = x.length - 1;
+		const tooWide = (n: number | null, a: number, c: number) => n !== null && (a >= n || c >= n);
+		if (spec.reflect && (tooWide(x[h], t, bt) || tooWide(x[w], l, r))) {
+			throw new ShapeError(`${name}: reflection padding ${fmt(pads as number[])} must be smaller than the padded dims of ${fmt(x)}`);
+		}
 		out[h] = x[h] === null ? null : (x[h] as number) + t + bt;
 		out[w] = x[w] === null ? null : (x[w] as number) + l + r;
 		return out;
@@ -528,10 +614,104 @@ export function indexShape(x: Shape, key: Value): Shape | null {
 	return out;
 }
 
+/** Index of `dim` (negative from the end) in `x`; a ShapeError when out of range, as in PyTorch. */
+function dimIndex(dim: number, x: Shape, name: string): number {
+	const r = Math.max(x.length, 1);
+	if (dim < -r || dim >= r) {
+		throw new ShapeError(`${name}: dim ${dim} is out of range for a ${x.length}-D input ${fmt(x)}`);
+	}
+	return dim < 0 ? dim + r : dim;
+}
+
+/**
+ * `x.view(dims)` / `x.reshape(dims)` / Unflatten's sizes: at most one -1, inferred from the
+ * known sizes; a ShapeError when the sizes do not fit the input (never a fractional size).
+ */
+export function reshapeShape(x: Shape, dims: number[], name = 'reshape'): Shape {
+	const total = x.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+	const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+	const free = dims.filter((d) => d === -1).length;
+	if (free > 1 || dims.some((d) => d < -1)) {
+		throw new ShapeError(`${name}: invalid shape ${fmt(dims)}`);
+	}
+	if (total !== null && (free === 0 ? total !== known : known === 0 || total % known !== 0)) {
+		throw new ShapeError(`${name}: shape ${fmt(dims)} does not fit an input of ${total} elements ${fmt(x)}`);
+	}
+	return dims.map((d) => (d !== -1 ? d : total === null ? null : total / known));
+}
+
+function checkArg(c: ArgCheck, cfg: ModuleConfig, name: string): void {
+	if ('exactlyOne' in c) {
+		const given = c.exactlyOne.filter((a) => cfg.get(a) !== undefined && cfg.get(a)?.k !== 'none' && cfg.get(a)?.k !== 'unknown');
+		const unknown = c.exactlyOne.some((a) => cfg.get(a)?.k === 'unknown');
+		if (!unknown && given.length !== 1) {
+			throw new ShapeError(`${name}: give exactly one of ${c.exactlyOne.join(' and ')}`);
+		}
+		return;
+	}
+	const v = cfg.get(c.arg);
+	if (!v || v.k === 'unknown') {
+		return;
+	}
+	const bad = (why: string) => new ShapeError(`${name}: ${c.arg}=${show(v)} ${why}`);
+	if ('oneOf' in c) {
+		const plain = v.k === 'none' ? null : v.k === 'num' || v.k === 'str' || v.k === 'bool' ? v.v : undefined;
+		if (plain !== undefined && !c.oneOf.includes(plain)) {
+			throw bad(`must be one of ${c.oneOf.map((o) => JSON.stringify(o)).join(', ')}`);
+		}
+	} else if ('strings' in c) {
+		if (v.k === 'str' && !c.strings.includes(v.v)) {
+			throw bad(c.strings.length ? `must be one of ${c.strings.map((o) => `'${o}'`).join(', ')}` : 'must be a number');
+		}
+	} else if ('below' in c) {
+		const [a, b] = [asNumber(v), asNumber(cfg.get(c.below))];
+		if (a !== undefined && b !== undefined && a >= b) {
+			throw bad(`must be smaller than ${c.below}=${b}`);
+		}
+	} else if ('divides' in c) {
+		const [a, b] = [asInt(v), int(cfg, c.divides)];
+		if (a !== undefined && b !== undefined && a > 0 && b % a !== 0) {
+			throw bad(`must divide ${c.divides}=${b}`);
+		}
+	} else if ('indexInto' in c) {
+		const [a, n] = [asInt(v), int(cfg, c.indexInto)];
+		if (a !== undefined && n !== undefined && (a < -n || a >= n)) {
+			throw bad(`must index into ${c.indexInto}=${n}`);
+		}
+	} else {
+		const nums = (asSequence(v) ?? [v]).map(asNumber);
+		if (nums.some((x) => x !== undefined && ((c.min !== undefined && x < c.min) || (c.max !== undefined && x > c.max)))) {
+			throw bad(c.max === undefined ? `must be at least ${c.min}` : `must lie in [${c.min}, ${c.max}]`);
+		}
+	}
+}
+
+function show(v: Value): string {
+	return v.k === 'str' ? `'${v.v}'` : v.k === 'num' || v.k === 'bool' ? String(v.v) : v.k === 'none' ? 'None' : v.k === 'tuple' || v.k === 'list' ? `(${v.items.map(show).join(', ')})` : '…';
+}
+
+function checkArgs(spec: TorchModuleSpec, cfg: ModuleConfig, stage: 'init' | 'call'): void {
+	for (const c of spec.checks ?? []) {
+		if ((c.stage ?? 'init') === stage) {
+			checkArg(c, cfg, spec.name);
+		}
+	}
+}
+
+/** The weights and buffers a module creates; `null` when unknown; a ShapeError for arguments PyTorch refuses. */
 export function torchParams(spec: TorchModuleSpec, cfg: ModuleConfig): WeightInfo[] | null {
+	checkArgs(spec, cfg, 'init');
 	return paramRules[spec.params](spec, cfg);
 }
 
+/** The output shape of a call on `inputs`; `null` when unknown; a ShapeError for what PyTorch refuses. */
 export function torchOutputShape(spec: TorchModuleSpec, cfg: ModuleConfig, inputs: Shape[], name: string): Shape | null {
+	checkArgs(spec, cfg, 'call');
+	const x = inputs[0];
+	if (spec.ranks && x && (x.length < spec.ranks[0] || x.length > spec.ranks[1])) {
+		const [lo, hi] = spec.ranks;
+		const want = lo === hi ? `${lo}-D` : hi === Infinity ? `at least ${lo}-D` : `${lo}-D to ${hi}-D`;
+		throw new ShapeError(`${name} expects a ${want} input but got ${x.length}-D ${fmt(x)}`);
+	}
 	return shapeRules[spec.shape](spec, cfg, inputs, name);
 }
