@@ -2681,6 +2681,10 @@ function equal(a: Value, b: Value): boolean | undefined {
 	if (a.k === 'unknown' || b.k === 'unknown') {
 		return undefined;
 	}
+	if (a.k === 'ref' || b.k === 'ref') {
+		// Attributes of imported modules: the same path is the same object; anything else is not known.
+		return a.k === 'ref' && b.k === 'ref' && a.path === b.path ? true : undefined;
+	}
 	const x = asNumber(a);
 	const y = asNumber(b);
 	if (x !== undefined && y !== undefined) {

@@ -258,10 +258,12 @@ export function truthy(v: Value): boolean | undefined {
 			return false;
 		case 'tuple':
 		case 'list':
-			return v.items.length > 0;
+			return v.cause ? undefined : v.items.length > 0;
 		case 'dict':
-			return v.entries.size > 0;
+			return v.cause ? undefined : v.entries.size > 0;
+		// An attribute of an imported module (`cfg.flag`) is not known either.
 		case 'unknown':
+		case 'ref':
 			return undefined;
 		default:
 			return true;
