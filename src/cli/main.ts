@@ -113,7 +113,7 @@ function explainText(e: LayerExplanation): string {
 		`  μ, σ² shape: ${shape(e.statShape)}`,
 		...Object.entries(e.paramShapes).map(([k, s]) => `  ${k}: (${s.join(', ')})`),
 		e.params ? `  parameters: ${e.params.trainable} trainable, ${e.params.nonTrainable} non-trainable, ${e.params.buffers} buffers` : '  parameters: unknown',
-		`  epsilon ${e.epsilon}${e.momentum !== null ? `, momentum ${e.momentum}` : ''}`,
+		`  epsilon ${e.epsilon ?? '?'}${e.momentum !== null ? `, momentum ${e.momentum}` : ''}`,
 		'',
 		...e.formula.split('\n').map((l) => `  ${l}`),
 		'',

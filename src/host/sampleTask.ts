@@ -23,6 +23,9 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 	if (shape.some((d) => d === null)) {
 		return { error: `The input shape of \`${e.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
 	}
+	if (e.epsilon === null) {
+		return { error: `The ε of \`${e.name}\` is an expression NormLens cannot evaluate, so it cannot run the layer on a sample.` };
+	}
 	return {
 		task: {
 			kernel: NormalizeKernel,

@@ -139,7 +139,8 @@ export interface LayerExplanation {
 	reductionSize: string | null;
 	paramShapes: Record<string, number[]>;
 	params: { trainable: number; nonTrainable: number; buffers: number } | null;
-	epsilon: number;
+	/** `null` when the layer's ε is an expression NormLens cannot evaluate. */
+	epsilon: number | null;
 	momentum: number | null;
 	/** Which way momentum points: Keras weights the old value, PyTorch the new one. */
 	momentumConvention: 'keras' | 'torch' | null;

@@ -279,7 +279,7 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 		rows.unshift(el('tr', {}, el('td', {}, 'μ, σ² (per call)'), el('td', { class: 'mono' }, shape(e.statShape))));
 	}
 	s.append(el('table', { class: 'shapes', 'aria-label': 'Statistic and parameter shapes' }, el('tbody', {}, ...rows)));
-	s.append(el('p', {}, `ε = ${e.epsilon}${e.momentum !== null ? `, momentum = ${e.momentum}` : ''}`));
+	s.append(el('p', {}, `ε = ${e.epsilon ?? '?'}${e.momentum !== null ? `, momentum = ${e.momentum}` : ''}`));
 	if (e.momentumRule) {
 		s.append(el('p', { class: 'mono' }, e.momentumRule));
 	}

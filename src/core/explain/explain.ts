@@ -271,8 +271,10 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	}
 	const input: Shape | null = layer.inputShape;
 	const cfg = layer.config;
+	// An argument NormLens could not evaluate is unknown (`null`, shown as ?), never its default.
 	const epsRaw = cfg[f.epsilonArg];
-	const epsilon = typeof epsRaw === 'number' ? epsRaw : f.defaultEpsilon;
+	const epsilon = typeof epsRaw === 'number' ? epsRaw : epsRaw === undefined || epsRaw === null ? f.defaultEpsilon : null;
+	const momentumUnknown = f.momentumConvention !== null && cfg.momentum !== undefined && cfg.momentum !== null && typeof cfg.momentum !== 'number';
 	const momentum = f.momentumConvention ? (typeof cfg.momentum === 'number' ? cfg.momentum : null) : null;
 	const paramShapes: Record<string, number[]> = {};
 	for (const w of layer.weights ?? []) {
@@ -303,13 +305,13 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a])}`)).filter((x) => x);
 		const batchNote = input[0] === null && axes.reduced.includes(0) ? ' (N = batch size)' : '';
 		if (f.rms) {
-			formula = [`y[${all}] = ${gm}x[${all}] / √(mean_{${sumOver}} x[${all}]² + ε)`, `M = ${reductionSize}, ε = ${fmtNumber(epsilon)}`].join('\n');
+			formula = [`y[${all}] = ${gm}x[${all}] / √(mean_{${sumOver}} x[${all}]² + ε)`, `M = ${reductionSize}, ε = ${epsilon === null ? '?' : fmtNumber(epsilon)}`].join('\n');
 		} else {
 			formula = [
 				`y[${all}] = ${gm}(x[${all}] − μ[${s}]) / √(σ²[${s}] + ε)${bt}`,
 				`μ[${s}] = (1/M) Σ_{${sumOver}} x[${all}]`,
 				`σ²[${s}] = (1/M) Σ_{${sumOver}} (x[${all}] − μ[${s}])²`,
-				`M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${fmtNumber(epsilon)}`,
+				`M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${epsilon === null ? '?' : fmtNumber(epsilon)}`,
 			].join('\n');
 		}
 		const sub = (list: string[]) => `{${list.join('')}}`;
@@ -321,7 +323,9 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	}
 
 	let momentumRule: string | null = null;
-	if (f.momentumConvention === 'keras' && momentum !== null && f.names.mean) {
+	if (momentumUnknown && f.names.mean) {
+		momentumRule = `${f.names.mean} moves with a momentum NormLens cannot evaluate (momentum=?)`;
+	} else if (f.momentumConvention === 'keras' && momentum !== null && f.names.mean) {
 		const rest = fmtNumber(+(1 - momentum).toFixed(10));
 		momentumRule = `${f.names.mean} ← ${fmtNumber(momentum)} · ${f.names.mean} + ${rest} · μ_batch (Keras: momentum weights the old value; PyTorch's momentum=${rest} is the same update)`;
 	} else if (f.momentumConvention === 'torch' && f.names.mean) {

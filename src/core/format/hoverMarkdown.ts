@@ -65,7 +65,7 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 		);
 		out.push('');
 	}
-	out.push(`**ε (epsilon)** = ${e.epsilon}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}`);
+	out.push(`**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}`);
 	if (e.momentumRule) {
 		out.push('', `Running statistics: \`${e.momentumRule}\``);
 	}

@@ -86,8 +86,11 @@ export interface Runtime {
 	 * holds something NormLens could not read.
 	 */
 	opaqueCall?(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, cause: Cause): Value | undefined;
-	/** A module-level name was bound to `value` (models take the name they are known by). */
-	bind?(name: string, value: Value): void;
+	/**
+	 * A module-level name was bound to `value` (models take the name they are known by); `definedAt`
+	 * when the name is a builder function or class NormLens called itself (library files).
+	 */
+	bind?(name: string, value: Value, definedAt?: TextRange): void;
 	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
 	methodTable?(obj: FrameworkObject): string | undefined;
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
@@ -333,7 +336,9 @@ export class Interpreter {
 			try {
 				const result = this.call(v, { positional: [], keywords: new Map(), node: fn?.node ?? this.source.tree.topNode });
 				if (result.k === 'obj') {
-					this.runtimes.forEach((r) => r.bind?.(name, result));
+					// Shown where the builder is defined (`def resnet50`), not where its helper builds it.
+					const at = this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.k === 'class' ? v.cls.node : this.source.tree.topNode);
+					this.runtimes.forEach((r) => r.bind?.(name, result, at));
 				}
 			} catch (e) {
 				if (e instanceof StopInterpretation) {

@@ -68,6 +68,8 @@ export class KerasModel implements FrameworkObject {
 	outputShape: Shape | null = null;
 	inputs: KerasTensor[] = [];
 	outputs: KerasTensor[] = [];
+	/** The builder function or class a library file defines this model with, when NormLens called it. */
+	definedAt: TextRange | undefined;
 	/** Why the layers found between inputs and outputs may not be all of the model (its totals are then unknown). */
 	unfollowed: { what: string; range: TextRange; cause?: Cause } | undefined;
 
@@ -366,9 +368,10 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `model = build_model()` at module level names a model built inside the function. */
-	bind(name: string, value: Value): void {
+	bind(name: string, value: Value, definedAt?: TextRange): void {
 		if (value.k === 'obj' && value.obj instanceof KerasModel && !value.obj.createdAtTop) {
 			value.obj.varName = name;
+			value.obj.definedAt = definedAt ?? value.obj.definedAt;
 		}
 	}
 
@@ -771,7 +774,7 @@ export class KerasRuntime implements Runtime {
 				layer.built = true;
 				layer.inputShapes = inputs;
 				layer.outputShape = out;
-				layer.weights = kerasWeights(layer.spec, layer.config, inputs[0]);
+				layer.weights = kerasWeights(layer.spec, layer.config, inputs[0], inputs);
 			}
 			return out;
 		} catch (e) {
@@ -936,7 +939,7 @@ export class KerasRuntime implements Runtime {
 				frameworkName: m.name,
 				framework: 'keras',
 				kind: m.modelKind,
-				range: m.range,
+				range: m.definedAt ?? m.range,
 				layers,
 				totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
 				unknown: cause,

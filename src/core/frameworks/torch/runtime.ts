@@ -6,7 +6,7 @@ import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, indexShape, torchOutputShape, torchParams } from './rules';
+import { flattenShape, indexShape, reshapeShape, torchOutputShape, torchParams } from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -49,6 +49,8 @@ export class TorchModule implements FrameworkObject {
 	attached = false;
 	/** Position of the first call among all module calls: summaries list modules in call order. */
 	callOrder = Infinity;
+	/** The builder function or class that a library file defines this model with (`def resnet50`), when NormLens called it. */
+	definedAt: TextRange | undefined;
 
 	constructor(
 		readonly type: string,
@@ -492,11 +494,12 @@ export class TorchRuntime implements Runtime {
 		return false;
 	}
 
-	bind(name: string, value: Value): void {
+	bind(name: string, value: Value, definedAt?: TextRange): void {
 		if (value.k === 'obj' && value.obj instanceof TorchModule && !value.obj.attached) {
 			value.obj.varName ??= name;
 			if (!value.obj.createdAtTop) {
 				value.obj.varName = name;
+				value.obj.definedAt = definedAt ?? value.obj.definedAt;
 			}
 		}
 	}
@@ -1118,7 +1121,7 @@ export class TorchRuntime implements Runtime {
 
 	/** Top-level models: unattached user modules and containers, by the name they were bound to. */
 	roots(): TorchModule[] {
-		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && m.children.size > 0)));
+		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))));
 	}
 
 	private readonly rowModules = new Map<TorchModule, LayerSummary>();
@@ -1158,7 +1161,7 @@ export class TorchRuntime implements Runtime {
 				frameworkName: root.type,
 				framework: 'torch',
 				kind: 'module',
-				range: root.range,
+				range: root.definedAt ?? root.range,
 				layers: rows,
 				totals,
 				unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
@@ -1325,15 +1328,16 @@ function matmulShape(a: Shape, b: Shape): Shape | null {
 	return [...batch, ...(a.length === 1 ? [] : [x[x.length - 2]]), ...(b.length === 1 ? [] : [y[y.length - 1]])];
 }
 
+/** `x.view(dims)`: PyTorch's rule (reshapeShape); dims that do not fit the input raise there, so the shape is unknown here. */
 function reshape(s: Shape, dims: number[]): Shape | null {
-	const total = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
-	const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
-	if (!dims.includes(-1)) {
-		return dims;
+	try {
+		return reshapeShape(s, dims, 'view');
+	} catch (e) {
+		if (e instanceof ShapeError) {
+			return null;
+		}
+		throw e;
 	}
-	// -1 takes what is left; when the other sizes do not divide the total, PyTorch raises: unknown here, never a fraction.
-	const rest = total === null || known === 0 || total % known !== 0 ? null : total / known;
-	return dims.map((d) => (d === -1 ? rest : d));
 }
 
 function fmtShape(s: Shape): string {

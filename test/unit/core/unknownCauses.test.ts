@@ -1,0 +1,127 @@
+import * as assert from 'assert';
+import { analyzePython, buildProgram, explainLayer, parseNotebook, toContract } from '../../../src/core';
+import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
+
+/**
+ * The value model behind "exact, or unknown with its reason": what the interpreter cannot follow
+ * becomes an unknown that records its first cause and spreads to what depends on it. Expected
+ * counts are written from the frameworks' rules (Linear(i, o): i·o + o).
+ */
+
+function model(r: AnalysisResult, name: string): ModelSummary {
+	const m = r.models.find((x) => x.name === name);
+	assert.ok(m, `model ${name} among ${r.models.map((x) => x.name).join(', ')}`);
+	return m;
+}
+
+const torchHead = 'import torch\nimport torch.nn as nn\n';
+
+describe('unknowns carry their first cause', () => {
+	it('a module passed to a function NormLens cannot read: unknown totals, the cause names the call and its line', () => {
+		const r = analyzePython(`${torchHead}net = nn.Sequential(nn.Linear(3, 4))\nhelper(net)\n`);
+		const m = model(r, 'net');
+		assert.strictEqual(m.totals.total, null);
+		assert.strictEqual(m.unknown?.range.start.line, 3);
+		assert.match(m.unknown?.reason ?? '', /`helper` is not defined/);
+		const d = r.diagnostics.filter((x) => x.code === 'unknown-count');
+		assert.deepStrictEqual(
+			d.map((x) => x.range.start.line),
+			[3],
+		);
+		assert.match(d[0].message, /`net`/);
+	});
+
+	it('calls trusted not to change a model keep it exact (print, summaries, optimizers, losses, eval, to)', () => {
+		const r = analyzePython(
+			`${torchHead}from torchinfo import summary\nnet = nn.Sequential(nn.Linear(3, 4))\nprint(net)\nsummary(net)\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)\nloss_fn = nn.MSELoss()\nnet.eval()\nnet.to("cpu")\nmystery(3)\n`,
+		);
+		assert.strictEqual(model(r, 'net').totals.total, 16);
+	});
+
+	it('a branch on a condition NormLens cannot decide: what it could change is unknown, for that reason', () => {
+		const r = analyzePython(`${torchHead}import argparse\nargs = argparse.ArgumentParser().parse_args()\nnet = nn.Sequential(nn.Linear(3, 4))\nif args.bn:\n    net.append(nn.BatchNorm1d(4))\nother = nn.Sequential(nn.Linear(2, 2))\n`);
+		assert.strictEqual(model(r, 'net').totals.total, null);
+		assert.strictEqual(model(r, 'other').totals.total, 6, 'a model the branch does not touch stays exact');
+	});
+
+	it('a branch that ends in raise is not the run in which the model gets built', () => {
+		const r = analyzePython(`${torchHead}import os\nmode = os.environ.get("MODE")\nif mode not in ("a", "b"):\n    raise ValueError(mode)\nnet = nn.Sequential(nn.Linear(3, 4))\n`);
+		assert.strictEqual(model(r, 'net').totals.total, 16);
+	});
+
+	it('a loop over something NormLens cannot list: the layers it may add make the model unknown', () => {
+		const r = analyzePython(`${torchHead}import json\ncfg = json.load(open("c.json"))\nlayers = [nn.Linear(3, 4)]\nfor w in cfg["widths"]:\n    layers.append(nn.Linear(4, w))\nnet = nn.Sequential(*layers)\n`);
+		assert.strictEqual(model(r, 'net').totals.total, null);
+	});
+
+	it('a training loop NormLens cannot iterate (a DataLoader) does not make the model unknown', () => {
+		const r = analyzePython(
+			`${torchHead}from torch.utils.data import DataLoader\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n        return self.fc(x)\n    def step(self, x):\n        return self.forward(x)\nnet = Net()\nloader = DataLoader(data, batch_size=8)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\nfor x, y in loader:\n    out = net.step(x)\n    loss = ((out - y) ** 2).mean()\n    opt.zero_grad()\n    loss.backward()\n    opt.step()\n`,
+		);
+		assert.strictEqual(model(r, 'net').totals.total, 16);
+	});
+
+	it('an unknown element in a container and an unknown **kwargs: unknown, not dropped and not the defaults', () => {
+		const r = analyzePython(`${torchHead}seq = nn.Sequential(nn.Linear(3, 4), make_block(4))\nkw = dict(bias=False)\ntweak(kw)\nlin = nn.Sequential(nn.Linear(3, 4, **kw))\n`);
+		assert.strictEqual(model(r, 'seq').totals.total, null);
+		assert.match(model(r, 'seq').unknown?.reason ?? '', /make_block/);
+		assert.strictEqual(model(r, 'lin').totals.total, null);
+		assert.match(model(r, 'lin').unknown?.reason ?? '', /tweak/);
+	});
+
+	it('global, del, %-formatting, isinstance, Module.apply and seq[i] = module are followed', () => {
+		const r = analyzePython(
+			`${torchHead}WIDTH = 4\ndef widen():\n    global WIDTH\n    WIDTH = 8\nwiden()\nlayers = [nn.Linear(3, WIDTH), nn.ReLU(), nn.Dropout()]\ndel layers[-1]\nnet = nn.Sequential(*layers)\nnet[1] = nn.Linear(WIDTH, 2)\nname = "fc%d_%s" % (1, "x")\nnet.add_module(name, nn.Linear(2, 2))\ncount = []\ndef visit(m):\n    if isinstance(m, nn.Linear):\n        count.append(m)\nnet.apply(visit)\nn = len(count)\nfinal = nn.Sequential(nn.Linear(n, 1))\n`,
+		);
+		// Linear(3, 8) + Linear(8, 2) + Linear(2, 2) = 32 + 18 + 6
+		assert.strictEqual(model(r, 'net').totals.total, 56);
+		assert.deepStrictEqual(
+			model(r, 'net').layers.map((l) => l.name),
+			['0', '1', 'fc1_x'],
+		);
+		// three Linear modules visited: Linear(3, 1) = 4
+		assert.strictEqual(model(r, 'final').totals.total, 4);
+	});
+
+	it('functools.partial of a layer builds the layer with the bound arguments', () => {
+		const r = analyzePython(`import functools\nimport torch.nn as nn\nL = functools.partial(nn.Linear, bias=False)\nnet = nn.Sequential(L(3, 4), L(4, 2))\n`);
+		assert.strictEqual(model(r, 'net').totals.total, 3 * 4 + 4 * 2);
+	});
+
+	it('a library builder function is reported where it is defined (its lens and cursor), not inside its helper', () => {
+		const r = analyzePython(`${torchHead}def _make(width):\n    return nn.Sequential(nn.Linear(3, width))\ndef small():\n    return _make(4)\ndef large():\n    return _make(8)\n`);
+		assert.deepStrictEqual(
+			[model(r, 'small').range.start.line, model(r, 'large').range.start.line],
+			[4, 6],
+		);
+	});
+
+	it('ε or momentum that cannot be evaluated are unknown in the explanation, never the defaults', () => {
+		const r = analyzePython(`${torchHead}import os\neps = float(os.environ["EPS"])\nnet = nn.Sequential(nn.BatchNorm1d(4, eps=eps, momentum=get_m()))\n`);
+		const layer = model(r, 'net').layers[0];
+		const e = explainLayer(layer);
+		assert.ok(e);
+		assert.strictEqual(e.epsilon, null);
+		assert.match(e.momentumRule ?? '', /cannot evaluate/);
+		assert.doesNotMatch(e.momentumRule ?? '', /cumulative/);
+	});
+
+	it('the JSON contract gives every null total its reason with line, cell and line in the cell', () => {
+		const nb = JSON.stringify({
+			nbformat: 4,
+			nbformat_minor: 5,
+			metadata: {},
+			cells: [
+				{ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: ['import torch.nn as nn\n', 'net = nn.Sequential(nn.Linear(3, 4))\n'] },
+				{ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: ['x = 1\n', 'patch(net)\n'] },
+			],
+		});
+		const program = buildProgram(parseNotebook(nb).filter((c) => c.kind === 'code'));
+		const contract = toContract('n.ipynb', analyzePython(program.text), program);
+		const totals = contract.models[0].totals;
+		assert.strictEqual(totals.total, null);
+		assert.strictEqual(totals.unknown?.cell, 1, "0-based among all cells, as the contract says");
+		assert.strictEqual(totals.unknown?.cellLine, 2);
+		assert.match(totals.unknown?.reason ?? '', /patch/);
+	});
+});
