@@ -93,6 +93,12 @@ export interface Runtime {
 	bind?(name: string, value: Value, definedAt?: TextRange): void;
 	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
 	methodTable?(obj: FrameworkObject): string | undefined;
+	/**
+	 * Whether a call to `path`, which this runtime models, may change the arguments it receives
+	 * (`spectral_norm(m)` does; `nn.Linear(…)`, `F.relu(x)`, `nn.Sequential(m)` do not). Used for
+	 * calls in code that may or may not run, where NormLens does not run them. `undefined`: not mine.
+	 */
+	callEffect?(path: string): 'pure' | 'mutates' | undefined;
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
 }
@@ -558,8 +564,9 @@ export class Interpreter {
 						}
 					}
 					const value = groups.length > 1 ? (groups.pop() as SyntaxNode[]) : [];
-					groups.flat().forEach((t) => this.havocTarget(t, scope, cause));
+					// The value first: it reads the targets' old values (`model = wrap(model)`).
 					value.forEach(visit);
+					groups.flat().forEach((t) => this.havocTarget(t, scope, cause));
 					return;
 				}
 				case 'UpdateStatement': {
@@ -617,6 +624,11 @@ export class Interpreter {
 		visit(node);
 	}
 
+	/** A library call that a runtime models and knows leaves its arguments alone. */
+	private pureLibraryCall(path: string): boolean {
+		return this.runtimes.some((r) => r.callEffect?.(path) === 'pure');
+	}
+
 	/** A call inside code that may or may not run: the mutable values it could change become unknown. */
 	private havocCall(node: SyntaxNode, scope: Scope, cause: Cause): void {
 		const callee = node.firstChild;
@@ -633,7 +645,7 @@ export class Interpreter {
 			const v = scope.get(name);
 			trusted =
 				(v === undefined && TRUSTED_BUILTINS.has(name)) ||
-				(v?.k === 'ref' && trustedCall(v.path)) ||
+				(v?.k === 'ref' && (trustedCall(v.path) || this.pureLibraryCall(v.path))) ||
 				(v?.k === 'obj' && v.obj.kind === 'module') ||
 				((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
 		} else if (callee?.name === 'MemberExpression') {
@@ -641,7 +653,7 @@ export class Interpreter {
 			const receiver = callee.firstChild ? this.evalPath(callee.firstChild, scope) : undefined;
 			const method = prop ? this.source.slice(prop) : '';
 			if (receiver?.k === 'ref') {
-				trusted = trustedCall(`${receiver.path}.${method}`) || reportingName(method);
+				trusted = trustedCall(`${receiver.path}.${method}`) || this.pureLibraryCall(`${receiver.path}.${method}`) || reportingName(method);
 			} else if (receiver) {
 				const callable = receiver.k === 'obj' ? this.getAttr(receiver, method) : undefined;
 				// Calling a module on tensors changes no count; a method NormLens does not trust may.

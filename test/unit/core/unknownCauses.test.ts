@@ -125,3 +125,13 @@ describe('unknowns carry their first cause', () => {
 		assert.match(totals.unknown?.reason ?? '', /patch/);
 	});
 });
+
+describe('code that may not run, with library calls NormLens models', () => {
+	it('`if cuda: model = nn.DataParallel(model)` keeps the model exact; a spectral_norm there makes it unknown', () => {
+		const head = `${torchHead}net = nn.Sequential(nn.Linear(3, 4))\n`;
+		const parallel = analyzePython(`${head}if torch.cuda.device_count() > 1:\n    net = nn.DataParallel(net)\n`);
+		assert.strictEqual(parallel.models.find((m) => m.frameworkName === 'Sequential')?.totals.total, 16);
+		const sn = analyzePython(`${head}if torch.cuda.device_count() > 1:\n    nn.utils.spectral_norm(net[0])\n`);
+		assert.strictEqual(sn.models.find((m) => m.frameworkName === 'Sequential')?.totals.total, null);
+	});
+});

@@ -479,6 +479,15 @@ export class KerasRuntime implements Runtime {
 		return layers;
 	}
 
+	callEffect(path: string): 'pure' | 'mutates' | undefined {
+		const sub = kerasSubpath(path);
+		if (!sub) {
+			return undefined;
+		}
+		// Layers, models, Input, merges and ops build new objects; setting the global format changes later layers.
+		return sub[sub.length - 1] === 'set_image_data_format' ? 'mutates' : 'pure';
+	}
+
 	methodTable(obj: FrameworkObject): string | undefined {
 		return obj instanceof KerasModel ? 'keras.model' : obj instanceof KerasLayer ? 'keras.layer' : undefined;
 	}

@@ -112,6 +112,10 @@ const moduleWrappers: Record<string, ModuleWrapper> = {
 	'torch.jit.trace': 'identity',
 	'torch.jit.trace_module': 'identity',
 	'torch.compile': 'identity',
+	// Data-parallel wrappers hold the model as `module`: the same parameters.
+	'torch.nn.DataParallel': 'identity',
+	'torch.nn.parallel.DataParallel': 'identity',
+	'torch.nn.parallel.DistributedDataParallel': 'identity',
 	spectral_norm: 'spectral',
 	weight_norm: 'weightNorm',
 	'parametrizations.spectral_norm': 'spectralParametrization',
@@ -309,6 +313,18 @@ export class TorchRuntime implements Runtime {
 		return obj instanceof TorchModule ? 'torch.module' : undefined;
 	}
 
+	callEffect(path: string): 'pure' | 'mutates' | undefined {
+		const sub = torchSubpath(path);
+		if (!sub || sub.name === 'OrderedDict') {
+			return undefined;
+		}
+		// Re-parametrisations, pruning and in-place parametrisation change the module they receive.
+		if (/^torch\.nn\.utils\.(spectral_norm|weight_norm|remove_spectral_norm|remove_weight_norm|parametrizations|parametrize|prune)/.test(path) || /^torch\.(quantization|ao|fx)\./.test(path)) {
+			return 'mutates';
+		}
+		return 'pure';
+	}
+
 	isInstance(obj: FrameworkObject, path: string): boolean | undefined {
 		const sub = torchSubpath(path);
 		if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
@@ -325,7 +341,7 @@ export class TorchRuntime implements Runtime {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
 		const wrapper = moduleWrappers[path.replace(/^torch\.nn\.utils\.(parametrizations\.)?/, (_m, p?: string) => (p ? 'parametrizations.' : ''))];
-		if (wrapper && /^torch\.(jit|compile$|nn\.utils\.)/.test(path)) {
+		if (wrapper && /^torch\.(jit\.|compile$|nn\.utils\.|nn\.DataParallel$|nn\.parallel\.)/.test(path)) {
 			return this.wrapModule(wrapper, args, ctx);
 		}
 		if (externalModelFactories.some((re) => re.test(path))) {
