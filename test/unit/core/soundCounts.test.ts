@@ -157,6 +157,49 @@ describe('Sound counts: functools.partial', () => {
 		assert.deepStrictEqual(m.layers.map((l) => l.params?.total), [0, 235_500, 3_010]);
 	});
 
+	it('Hands-On ML 2 ch. 14: DefaultConv2D = partial(keras.layers.Conv2D, kernel_size=3, …), a call overriding kernel_size', () => {
+		const text = [
+			'from functools import partial',
+			'from tensorflow import keras',
+			'',
+			'DefaultConv2D = partial(keras.layers.Conv2D, kernel_size=3, activation="relu", padding="SAME")',
+			'model = keras.models.Sequential([',
+			'    DefaultConv2D(filters=64, kernel_size=7, input_shape=[28, 28, 1]),',
+			'    keras.layers.MaxPooling2D(pool_size=2),',
+			'    DefaultConv2D(filters=128),',
+			'    DefaultConv2D(filters=128),',
+			'    keras.layers.MaxPooling2D(pool_size=2),',
+			'    keras.layers.Flatten(),',
+			'    keras.layers.Dense(units=64, activation="relu"),',
+			'    keras.layers.Dense(units=10, activation="softmax"),',
+			'])',
+		].join('\n');
+		// Keras formulas: Conv2D k·k·in·out+out, "same" keeps 28 → pool 14 → pool 7; Dense in·out+out.
+		const conv1 = 7 * 7 * 1 * 64 + 64;
+		const conv2 = 3 * 3 * 64 * 128 + 128;
+		const conv3 = 3 * 3 * 128 * 128 + 128;
+		const dense1 = 7 * 7 * 128 * 64 + 64;
+		const dense2 = 64 * 10 + 10;
+		const m = modelOf(analyze(text), 'model');
+		assert.deepStrictEqual(m.layers.map((l) => l.params?.total), [conv1, 0, conv2, conv3, 0, 0, dense1, dense2]);
+		assert.strictEqual(m.totals.total, conv1 + conv2 + conv3 + dense1 + dense2);
+	});
+
+	it('torch: a partial of a partial, and a partial with a positional argument — against real PyTorch', function () {
+		this.timeout(60_000);
+		const text = [
+			'from functools import partial',
+			'import torch.nn as nn',
+			'',
+			'Conv = partial(nn.Conv2d, kernel_size=3, padding=1)',
+			'ConvNB = partial(Conv, bias=False)',
+			'Lin = partial(nn.Linear, 16)',
+			't = nn.Sequential(Conv(3, 16), ConvNB(16, 16), nn.BatchNorm2d(16), nn.AdaptiveAvgPool2d(1), nn.Flatten(), Lin(10))',
+			'',
+		].join('\n');
+		assertMatchesTorch(analyze(text), torchReference(text, ['t']));
+	});
+
 	it('torch: L = partial(nn.Linear, bias=False), a call overriding bias=True — against real PyTorch', function () {
 		this.timeout(60_000);
 		const text = [
@@ -555,6 +598,19 @@ describe('Sound counts: freezing', () => {
 		const total = frozen + 64 + 401_440 + 330;
 		const nonTrainable = frozen + 32;
 		assert.deepStrictEqual(totalsOf(modelOf(analyze(text), 'base')), { total, trainable: total - nonTrainable, nonTrainable, buffers: 0 });
+	});
+
+	it('torch: model.requires_grad_(False), then seq[2] = a new nn.Linear — against real PyTorch', function () {
+		this.timeout(60_000);
+		const text = [
+			'import torch.nn as nn',
+			'',
+			'f = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))',
+			'f.requires_grad_(False)',
+			'f[2] = nn.Linear(16, 3)',
+			'',
+		].join('\n');
+		assertMatchesTorch(analyze(text), torchReference(text, ['f']));
 	});
 
 	it('torch: for p in model.parameters(): p.requires_grad = False, then a new head — against real PyTorch', function () {
