@@ -134,9 +134,9 @@ describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative 
 // 2. functools.partial
 
 describe('Sound counts: functools.partial', () => {
-	it('Hands-On ML 2 ch. 11: DefaultDense = partial(keras.layers.Dense, …) → 238,510 (Keras printed)', () => {
-		// ageron/handson-ml2 11_training_deep_neural_networks.ipynb; Keras printed Total params: 238,510.
-		// = Flatten 0 + Dense(300) 784·300+300 + Dense(10) 300·10+10.
+	it('Hands-On ML 2 ch. 11: DefaultDense = partial(keras.layers.Dense, …) → 238,510', () => {
+		// The issue's example (Hands-On ML 2, ch. 11): 238,510 = Flatten 0 + Dense(300) 784·300+300 +
+		// Dense(10) 300·10+10, Keras's Dense formula.
 		const text = [
 			'from functools import partial',
 			'from tensorflow import keras',
@@ -155,6 +155,21 @@ describe('Sound counts: functools.partial', () => {
 		assert.strictEqual(784 * 300 + 300 + 300 * 10 + 10, 238_510);
 		assert.deepStrictEqual(totalsOf(m), { total: 238_510, trainable: 238_510, nonTrainable: 0, buffers: 0 });
 		assert.deepStrictEqual(m.layers.map((l) => l.params?.total), [0, 235_500, 3_010]);
+	});
+
+	it('Hands-On ML 2 ch. 11, the notebook\'s own cells: RegularizedDense / MaxNormDense = partial(keras.layers.Dense, …)', () => {
+		// Cells 156 (In [103]) and 184 (In [126]) of the corpus copy of ageron/handson-ml2
+		// 11_training_deep_neural_networks.ipynb, run after `from tensorflow import keras` (its cell 3).
+		// The notebook prints no summary for them: Keras's Dense formula gives 784·300+300 + 300·100+100 + 100·10+10.
+		const nb = JSON.parse(fs.readFileSync(path.join(fixtures, 'corpus', 'keras_handson2_dense_bn', '11_training_deep_neural_networks.ipynb'), 'utf8')) as { cells: { source: string[] }[] };
+		const expected = 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10;
+		// Cell 184 uses the `partial` that cell 156 imported.
+		for (const cells of [[156], [156, 184]]) {
+			const text = ['from tensorflow import keras', ...cells.map((i) => nb.cells[i].source.join(''))].join('\n');
+			assert.ok(nb.cells[cells[cells.length - 1]].source.join('').includes('= partial(keras.layers.Dense,'), `cell ${cells.join('+')} is a partial of Dense`);
+			const m = modelOf(analyze(`${text}\n`), 'model');
+			assert.deepStrictEqual(totalsOf(m), { total: expected, trainable: expected, nonTrainable: 0, buffers: 0 }, `cells ${cells.join(' + ')}`);
+		}
 	});
 
 	it('Hands-On ML 2 ch. 14: DefaultConv2D = partial(keras.layers.Conv2D, kernel_size=3, …), a call overriding kernel_size', () => {
