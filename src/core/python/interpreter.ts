@@ -630,14 +630,16 @@ export class Interpreter {
 	}
 
 	/** A call inside code that may or may not run: the mutable values it could change become unknown. */
-	private havocCall(node: SyntaxNode, scope: Scope, cause: Cause): void {
+	private havocCall(node: SyntaxNode, scope: Scope, outer: Cause): void {
 		const callee = node.firstChild;
+		// What may change is changed by this call, if it runs: the cause names it, with why it may not.
+		const cause: Cause = { reason: `\`${this.snippet(callee)}(…)\` may change what it receives, and NormLens cannot tell whether it runs: ${outer.reason}`, range: this.here(node) };
 		const argList = childNamed(node, 'ArgList');
 		let trusted = false;
 		const target = callee ? this.evalPath(callee, scope) : undefined;
 		if (target && (target.k === 'func' || target.k === 'method' || target.k === 'class')) {
 			// Source code: what it may change is what its own body may change, with these arguments.
-			this.havocSourceCall(target, argList, scope, cause);
+			this.havocSourceCall(target, argList, scope, outer);
 			return;
 		}
 		if (callee?.name === 'VariableName') {

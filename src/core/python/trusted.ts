@@ -64,7 +64,7 @@ export function trustedCall(path: string): boolean {
  * call to one taints none of its arguments. Training (`train`, `fit`) is not here: NormLens trusts
  * only training code it can read.
  */
-export const REPORTING_NAMES = /^(summary|model_summary|print_summary|print_model|print_network|print_params|plot_model|plot|plot_.*|show|show_.*|display|display_.*|visualize|visualise|visualize_.*|describe|count_params|count_parameters|num_params|n_params|get_n_params|get_num_params|param_count|comparator|save|save_model|save_checkpoint|log|log_.*|info|debug|warning|print)$/;
+export const REPORTING_NAMES = /^_*(summary|model_summary|print_summary|print_model|print_network|print_params|plot_model|plot|plot_.*|show|show_.*|display|display_.*|visualize|visualise|visualize_.*|describe|count_params|count_parameters|num_params|n_params|get_n_params|get_num_params|param_count|comparator|save|save_model|save_checkpoint|log|log_.*|info|debug|warning|print|log_api_usage_once)$/;
 
 /** True when a call to something NormLens cannot read named `name` is trusted to report only. */
 export function reportingName(name: string): boolean {

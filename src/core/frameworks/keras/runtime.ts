@@ -634,8 +634,14 @@ export class KerasRuntime implements Runtime {
 
 	private addToSequential(model: KerasModel, v: Value): void {
 		if (v.k !== 'obj' || !(v.obj instanceof KerasTensor || v.obj instanceof KerasModel || v.obj instanceof KerasLayer)) {
-			// Not a layer NormLens can read: the model holds something it cannot count.
-			model.unknownCause ??= causeOf(v) ?? { reason: 'a layer added to this Sequential is not one NormLens can read', range: model.range };
+			// Not a layer NormLens can read: the model holds something it cannot count. A row of unknown
+			// type stands in its place, so that the layers after it get no guessed input.
+			const cause = causeOf(v) ?? { reason: 'a layer added to this Sequential is not one NormLens can read', range: model.range };
+			model.unknownCause ??= cause;
+			const stand = new KerasLayer('?', this.uniqueName('unknown'), undefined, new Map(), cause.range, undefined);
+			stand.unknownCause = cause;
+			stand.built = true;
+			model.layers.push(stand);
 			return;
 		}
 		if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {

@@ -249,7 +249,7 @@ export class TorchRuntime implements Runtime {
 			if (v.k === 'obj' && v.obj instanceof TorchModule) {
 				this.attach(m, key, v.obj);
 			} else {
-				this.holdsUnknown(m, v, `element \`${key}\` of this ${m.type} is not a module NormLens can read`, ctx, args);
+				this.holdsUnknown(m, v, `element \`${key}\` of this ${m.type} is not a module NormLens can read`, ctx, args, key);
 			}
 		};
 		if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
@@ -275,12 +275,24 @@ export class TorchRuntime implements Runtime {
 		items.forEach((v) => add(String(m.children.size), v));
 	}
 
-	/** `m` holds a value that is not a module NormLens can read: its counts are unknown, for that value's cause if it has one. */
-	private holdsUnknown(m: TorchModule, v: Value, reason: string, ctx: CallContext, args: CallArgs | undefined): void {
+	/**
+	 * `m` holds a value that is not a module NormLens can read: its counts are unknown, for that
+	 * value's cause if it has one. Given the key it is held under (`seq[1]`), a row of unknown type
+	 * stands in its place, so that the rows after it keep PyTorch's names and get no input shape.
+	 */
+	private holdsUnknown(m: TorchModule, v: Value, reason: string, ctx: CallContext, args: CallArgs | undefined, key?: string): void {
 		if (v.k === 'none') {
 			return;
 		}
-		m.unknownCause ??= causeOf(v) ?? { reason, range: args ? ctx.range(args.node) : m.range };
+		const cause = causeOf(v) ?? { reason, range: args ? ctx.range(args.node) : m.range };
+		m.unknownCause ??= cause;
+		if (key !== undefined) {
+			const stand = new TorchModule('?', undefined, new Map(), cause.range, false, false, undefined);
+			stand.paramsKnown = false;
+			stand.unknownCause = cause;
+			this.modules.push(stand);
+			this.attach(m, key, stand);
+		}
 	}
 
 	private attach(parent: TorchModule, name: string, child: TorchModule): void {
@@ -750,7 +762,7 @@ export class TorchRuntime implements Runtime {
 				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchModule) {
 					this.attach(m, key, a[1].obj);
 				} else if (a[1]?.k !== 'none') {
-					this.holdsUnknown(m, a[1] ?? UNKNOWN, key === undefined ? `NormLens cannot tell the name this ${name} registers` : `\`${key}\` is not a module NormLens can read`, ctx, args);
+					this.holdsUnknown(m, a[1] ?? UNKNOWN, key === undefined ? `NormLens cannot tell the name this ${name} registers` : `\`${key}\` is not a module NormLens can read`, ctx, args, key);
 				}
 				return NONE;
 			}
@@ -820,7 +832,7 @@ export class TorchRuntime implements Runtime {
 				if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
 					this.attach(m, String(m.children.size), a[0].obj);
 				} else {
-					this.holdsUnknown(m, a[0] ?? UNKNOWN, `what this append adds is not a module NormLens can read`, ctx, args);
+					this.holdsUnknown(m, a[0] ?? UNKNOWN, `what this append adds is not a module NormLens can read`, ctx, args, String(m.children.size));
 				}
 				return self;
 			case 'extend': {
@@ -833,7 +845,7 @@ export class TorchRuntime implements Runtime {
 					if (v.k === 'obj' && v.obj instanceof TorchModule) {
 						this.attach(m, String(m.children.size), v.obj);
 					} else {
-						this.holdsUnknown(m, v, `what this extend adds is not a module NormLens can read`, ctx, args);
+						this.holdsUnknown(m, v, `what this extend adds is not a module NormLens can read`, ctx, args, String(m.children.size));
 					}
 				}
 				return self;
