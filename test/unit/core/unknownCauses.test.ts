@@ -135,3 +135,24 @@ describe('code that may not run, with library calls NormLens models', () => {
 		assert.strictEqual(sn.models.find((m) => m.frameworkName === 'Sequential')?.totals.total, null);
 	});
 });
+
+describe('freezing, as transfer-learning notebooks write it', () => {
+	it('torch: `for p in net[:2].parameters(): p.requires_grad = False` freezes the first Linear (PyTorch: 16 of 46)', () => {
+		const r = analyzePython(`${torchHead}net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 4), nn.Linear(4, 2))\nfor p in net[:2].parameters():\n    p.requires_grad = False\n`);
+		assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total, m.totals.trainable]), [['net', 46, 30]]);
+	});
+
+	it('Keras: `for layer in model.layers[:-1]: layer.trainable = False` and `model.layers[0].trainable = False`', () => {
+		const r = analyzePython(
+			`from tensorflow import keras\nm = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16), keras.layers.Dense(4)])\nfor layer in m.layers[:-1]:\n    layer.trainable = False\nn = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16), keras.layers.Dense(4)])\nn.layers[1].trainable = False\n`,
+		);
+		// Dense(16) on 8: 144; Dense(4) on 16: 68.
+		assert.deepStrictEqual(
+			r.models.map((m) => [m.totals.total, m.totals.trainable]),
+			[
+				[212, 68],
+				[212, 144],
+			],
+		);
+	});
+});

@@ -867,6 +867,30 @@ export class TorchRuntime implements Runtime {
 				return NONE;
 			}
 			case '__getitem__': {
+				if (a[0]?.k === 'slice' && (m.spec?.container === 'sequential' || m.spec?.container === 'list')) {
+					// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
+					const { start, stop, step } = a[0];
+					if (start === null || stop === null || step === null) {
+						return undefined;
+					}
+					const entries = [...m.children];
+					const n = entries.length;
+					const st = step ?? 1;
+					const norm = (x: number | undefined, d: number) => (x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x));
+					const picked: [string, TorchModule][] = [];
+					if (st > 0) {
+						for (let k = norm(start, 0); k < norm(stop, n); k += st) {
+							picked.push(entries[k]);
+						}
+					} else {
+						return undefined;
+					}
+					const out = new TorchModule(m.type, m.spec, new Map(), ctx.range(args.node), true, false, undefined);
+					picked.forEach(([k, c], idx) => out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c));
+					out.unknownCause = m.unknownCause;
+					this.modules.push(out);
+					return { k: 'obj', obj: out };
+				}
 				const i = asInt(a[0]);
 				const key = asString(a[0]);
 				const kids = [...m.children.values()];
