@@ -2337,7 +2337,13 @@ export class Interpreter {
 
 	callFunction(def: FunctionValue, args: CallArgs, self?: Value, cls?: ClassValue): Value {
 		if (this.depth >= this.limits.maxCallDepth) {
-			return { k: 'unknown', why: 'recursion' };
+			// Not followed: whatever it receives may change, and what it returns is unknown.
+			const cause: Cause = { reason: `NormLens stops following calls ${this.limits.maxCallDepth} deep (\`${def.name}\` here)`, range: this.here(args.node) };
+			this.taintArgs(args, cause);
+			if (self) {
+				this.taint(self, cause);
+			}
+			return unknown(cause);
 		}
 		this.called.add(def);
 		const scope = new Scope(def.closure);

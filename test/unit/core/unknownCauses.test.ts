@@ -156,3 +156,12 @@ describe('freezing, as transfer-learning notebooks write it', () => {
 		);
 	});
 });
+
+describe('the interpreter’s bounds', () => {
+	it('a call chain deeper than NormLens follows: what it receives is unknown (it may have appended more)', () => {
+		const r = analyzePython(`${torchHead}def grow(n, layers):\n    layers.append(nn.Linear(2, 2))\n    if n < 100:\n        grow(n + 1, layers)\nlayers = []\ngrow(0, layers)\nnet = nn.Sequential(*layers)\n`);
+		const m = r.models.find((x) => x.name === 'net');
+		assert.strictEqual(m?.totals.total, null);
+		assert.match(m?.unknown?.reason ?? '', /stops following calls 64 deep/);
+	});
+});
