@@ -199,7 +199,7 @@ function summaryTable(): HTMLElement {
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
 			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
 			el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.total)),
-			...(torchStyle ? [el('td', { class: 'num mono' }, count(c?.buffers))] : []),
+			...(torchStyle ? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))] : []),
 			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
 		);
 		const choose = () => {
@@ -263,8 +263,6 @@ function causeList(causes: PanelUnknownCause[]): HTMLElement {
 		const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 		const button = el('button', { type: 'button', class: 'link', id: `cause-${i++}`, 'aria-label': `Show ${first.where} in the editor: ${first.reason}` }, first.where);
 		button.addEventListener('click', () => post({ type: 'revealCause', layerName: first.layerName }));
-		// Enter on the button must not also reach a row's key handler.
-		button.addEventListener('keydown', (ev) => ev.stopPropagation());
 		list.append(el('li', {}, `${shown} unknown: `, ...reasonNodes(first.reason), ' — ', button));
 	}
 	return el('section', { class: 'causes', 'aria-label': 'Why some values are unknown' }, el('p', { class: 'muted' }, 'Why “?”: NormLens shows an exact value or none, never a guess.'), list);
