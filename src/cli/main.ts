@@ -143,7 +143,8 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			const program = loaded.program;
 			const locate = (r: TextRange): string => {
 				const loc = program ? locateLine(program, r.start.line) : undefined;
-				return loc ? `cell ${loc.cell}, line ${loc.cellLine + 1}` : `line ${r.start.line + 1}`;
+				// Cells counted from 1 in text, as the editor counts them (the JSON keeps the 0-based index).
+				return loc ? `cell ${loc.cell + 1}, line ${loc.cellLine + 1}` : `line ${r.start.line + 1}`;
 			};
 			for (const m of loaded.result.models) {
 				out(summaryText(m, locate));

@@ -1,9 +1,20 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { localModuleReader } from '../host/localModules';
-import { buildProgram, IncrementalAnalyzer, layerAt, toContract } from '../core';
+import { buildProgram, causeLocation, IncrementalAnalyzer, layerAt, toContract } from '../core';
 import type { NotebookProgram, SummaryContract } from '../core';
-import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
+import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange, UnknownCause } from '../protocol/analysis';
+
+/** An unknown's cause as the editor shows it: the document it is in (a cell, in notebooks), where, and why. */
+export interface CauseTarget {
+	/** The file, or the notebook cell, that holds the cause. */
+	uri: vscode.Uri;
+	/** The cause's range in that document. */
+	range: vscode.Range;
+	/** `line 3`, or `cell 2, line 3` when the cause is in another cell than the one analysed. */
+	label: string;
+	reason: string;
+}
 
 /**
  * The analysis of one editor document. For a notebook cell, the program is the whole notebook
@@ -15,9 +26,28 @@ export class DocumentAnalysis {
 		readonly lineOffset: number,
 		readonly lineCount: number,
 		readonly fileName: string,
+		/** The analysed document (for a notebook, this cell). */
+		readonly uri: vscode.Uri,
 		/** The notebook program this cell is part of (for cell-relative locations). */
 		readonly program?: NotebookProgram,
+		/** The notebook and this cell's index in it, for causes that lie in other cells. */
+		readonly notebook?: { document: vscode.NotebookDocument; cell: number },
 	) {}
+
+	/** Where a cause is, in the document that holds it (another cell of the notebook, maybe). */
+	causeTarget(cause: UnknownCause): CauseTarget {
+		const where = causeLocation(cause.range, this.program, this.notebook?.cell);
+		let uri = this.uri;
+		let offset = this.lineOffset;
+		const segment = where.cell === undefined ? undefined : this.program?.segments.find((s) => s.cell === where.cell);
+		if (this.notebook && segment && segment.cell < this.notebook.document.cellCount) {
+			uri = this.notebook.document.cellAt(segment.cell).document.uri;
+			offset = segment.startLine;
+		}
+		const { start, end } = cause.range;
+		const range = new vscode.Range(Math.max(0, start.line - offset), start.character, Math.max(0, end.line - offset), end.character);
+		return { uri, range, label: where.label, reason: cause.reason };
+	}
 
 	/** The JSON contract of the whole file or notebook, as `normlens summary --json` prints it. */
 	contract(): SummaryContract {
@@ -103,7 +133,7 @@ export class AnalysisService implements vscode.Disposable {
 		const uri = doc.uri.toString();
 		const key = `${doc.version}`;
 		const entry = this.entry(uri, key, () => doc.getText(), doc.uri);
-		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName);
+		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName, doc.uri);
 	}
 
 	private analyzeNotebookCell(notebook: vscode.NotebookDocument, doc: vscode.TextDocument): DocumentAnalysis | undefined {
@@ -119,7 +149,7 @@ export class AnalysisService implements vscode.Disposable {
 		if (!segment) {
 			return undefined;
 		}
-		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath, program);
+		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
 	/** The analysis of one version, re-using the previous version's parse where the text is unchanged. */

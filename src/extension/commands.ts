@@ -14,6 +14,8 @@ export const enum CommandId {
 	CopySummaryMarkdown = 'normlens.copySummaryMarkdown',
 	/** Saves the file's summary as the JSON contract (`normlens summary --json`). */
 	ExportSummaryJson = 'normlens.exportSummaryJson',
+	/** Selects the construct behind a `?` (an unknown count's cause) in its file or notebook cell. Arguments: `RevealArgs`, made by NormLens. */
+	RevealUnknownCause = 'normlens.revealUnknownCause',
 	/** Opens one of the bundled examples (the getting-started walkthrough). */
 	OpenExample = 'normlens.openExample',
 }

@@ -13,6 +13,7 @@ import { LayerHoverProvider } from './providers/hoverProvider';
 import { ModelCodeLensProvider } from './providers/codeLensProvider';
 import { DiagnosticFixProvider, DiagnosticsPublisher } from './providers/diagnostics';
 import { LayerInlayHintsProvider } from './providers/inlayHintsProvider';
+import { parseRevealArgs, revealRange } from './reveal';
 
 /** What the extension exports to other extensions and to its integration tests. */
 export interface NormLensApi {
@@ -194,6 +195,10 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			return md;
 		}),
 		vscode.commands.registerCommand(CommandId.ExportSummaryJson, async (uri?: unknown, destination?: unknown) => exportSummary(await target(uri), destination)),
+		vscode.commands.registerCommand(CommandId.RevealUnknownCause, async (...args: unknown[]) => {
+			const parsed = parseRevealArgs(args);
+			return parsed ? revealRange(parsed) : undefined;
+		}),
 		vscode.commands.registerCommand(CommandId.OpenExample, async (name?: unknown) => {
 			const file = typeof name === 'string' && examples.has(name) ? name : 'tabular_bn.py';
 			const uri = vscode.Uri.joinPath(context.extensionUri, 'examples', file);

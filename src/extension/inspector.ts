@@ -4,10 +4,11 @@ import { channelAxisOf, compareNormalizations, countingView, explainLayer } from
 import { readNpyInfo } from '../host/npyInfo';
 import type { Framework, LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
 import type { NormalizeTask } from '../protocol/engineProtocol';
-import type { FromPanel, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
+import type { FromPanel, PanelRunResult, PanelUnknownCause, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
+import { revealArgs, revealRange } from './reveal';
 
 /** A document, a position in it and its analysis: what every command acts on. */
 export interface Target {
@@ -40,6 +41,20 @@ function compareSource(model: ModelSummary, layer: LayerSummary): { name: string
 	}
 	const first = model.layers.map(explainLayer).find((x) => x?.inputShape);
 	return first?.inputShape ? { name: first.name, what: 'input', framework: first.framework, shape: first.inputShape, channelAxis: channelAxisOf(first) } : undefined;
+}
+
+/** Why each `?` of a model is there, worded for the panel: the totals' cause first, then each layer's. */
+function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnknownCause[] {
+	const out: PanelUnknownCause[] = [];
+	if (model.totals.total === null && model.unknown) {
+		out.push({ layerName: null, what: 'totals', reason: model.unknown.reason, where: a.causeTarget(model.unknown).label });
+	}
+	for (const l of model.layers) {
+		if (l.unknown && (l.params === null || l.outputShape === null)) {
+			out.push({ layerName: l.name, what: l.params === null ? 'params' : 'output shape', reason: l.unknown.reason, where: a.causeTarget(l.unknown).label });
+		}
+	}
+	return out;
 }
 
 /** Whether an edit of `changed` can change the analysis of `doc` (the same file, or cells of one notebook). */
@@ -93,6 +108,7 @@ export class Inspector {
 			counting: { keras: countingView(model, 'keras'), torch: countingView(model, 'torch') },
 			defaults: this.runner.defaults(),
 			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape } : null,
+			causes: panelCauses(t.analysis, model),
 		});
 	}
 
@@ -136,6 +152,9 @@ export class Inspector {
 				this.npy = undefined;
 				this.panel.post({ type: 'npy', name: null, shape: null });
 				return;
+			case 'revealCause':
+				await this.revealCause(m.layerName);
+				return;
 		}
 		const found = this.shownLayer(m.layerName);
 		if (!found) {
@@ -151,6 +170,17 @@ export class Inspector {
 			await this.run(target, model, layer, m.options);
 		} else {
 			await this.compare(target, model, layer, m.options);
+		}
+	}
+
+	/** Selects, in the editor, the cause of the shown model's unknown totals (`null`) or of a layer's `?`. */
+	private async revealCause(layerName: string | null): Promise<void> {
+		const doc = this.shown?.doc;
+		const a = doc && !doc.isClosed ? this.analysis.analyze(doc) : undefined;
+		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
+		const cause = layerName === null ? model?.unknown : model?.layers.find((l) => l.name === layerName)?.unknown;
+		if (a && cause) {
+			await revealRange(revealArgs(a.causeTarget(cause)), vscode.ViewColumn.One);
 		}
 	}
 

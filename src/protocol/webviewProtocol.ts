@@ -64,6 +64,18 @@ export interface PanelRunResult {
 	phases: { input: number; stats: number; normalize: number; statsAfter: number };
 }
 
+/** One reason behind a `?` in the summary, worded by the extension (the panel only shows it). */
+export interface PanelUnknownCause {
+	/** The layer whose count or shape is unknown; `null` for the model's totals. */
+	layerName: string | null;
+	/** What is unknown: `totals`, `params`, `output shape`. */
+	what: 'totals' | 'params' | 'output shape';
+	/** Why, as the analysis says it (may quote source in backticks). */
+	reason: string;
+	/** Where the cause is: `line 3`, or `cell 2, line 3` in a notebook. */
+	where: string;
+}
+
 /** Counts of values in equal-width bins between lo and hi. */
 export interface PanelHistogram {
 	lo: number;
@@ -87,6 +99,8 @@ export type ToPanel =
 			defaults: RunOptions;
 			/** The loaded .npy file, if any. */
 			npy: { name: string; shape: number[] } | null;
+			/** Why each `?` is there: the totals' cause first, then each layer's (absent in states saved before causes existed). */
+			causes?: PanelUnknownCause[];
 	  }
 	/** Select a layer row (the editor cursor moved). */
 	| { type: 'select'; layerName: string }
@@ -112,6 +126,8 @@ export type FromPanel =
 	| { type: 'ready' }
 	/** The user picked a row; reveal the layer in the editor. */
 	| { type: 'revealLayer'; layerName: string }
+	/** The user clicked a cause of a `?`: select the construct behind it in the editor (`layerName` null: the totals' cause). */
+	| { type: 'revealCause'; layerName: string | null }
 	/** The user asked to run a layer on a sample tensor. */
 	| { type: 'runLayer'; layerName: string; options: RunOptions }
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
@@ -127,7 +143,7 @@ export type FromPanel =
 //#endregion
 
 const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runProgress', 'runResult', 'runError', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
-const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'runLayer', 'compareLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
+const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'revealCause', 'runLayer', 'compareLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
 
 /** Run options as the panel sends them: every field checked, sizes bounded (the panel is untrusted). */
 export function isRunOptions(o: unknown): o is RunOptions {
@@ -152,6 +168,9 @@ export function isRunOptions(o: unknown): o is RunOptions {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => typeof d === 'number');
 
+const isCause = (c: unknown): boolean =>
+	isObject(c) && (typeof c.layerName === 'string' || c.layerName === null) && typeof c.what === 'string' && typeof c.reason === 'string' && typeof c.where === 'string';
+
 /** Validates a message before the panel renders it: its type and the fields that type needs. */
 export function isToPanel(m: unknown): m is ToPanel {
 	if (!isObject(m) || !toPanelTypes.has(m.type as string)) {
@@ -159,7 +178,16 @@ export function isToPanel(m: unknown): m is ToPanel {
 	}
 	switch (m.type) {
 		case 'model':
-			return typeof m.uri === 'string' && typeof m.fileName === 'string' && isObject(m.model) && Array.isArray(m.model.layers) && isObject(m.explanations) && isObject(m.counting) && isRunOptions(m.defaults);
+			return (
+				typeof m.uri === 'string' &&
+				typeof m.fileName === 'string' &&
+				isObject(m.model) &&
+				Array.isArray(m.model.layers) &&
+				isObject(m.explanations) &&
+				isObject(m.counting) &&
+				isRunOptions(m.defaults) &&
+				(m.causes === undefined || (Array.isArray(m.causes) && m.causes.every(isCause)))
+			);
 		case 'select':
 			return typeof m.layerName === 'string';
 		case 'runStarted':
@@ -191,6 +219,8 @@ export function isFromPanel(m: unknown): m is FromPanel {
 	switch (msg.type) {
 		case 'revealLayer':
 			return typeof msg.layerName === 'string';
+		case 'revealCause':
+			return typeof msg.layerName === 'string' || msg.layerName === null;
 		case 'runLayer':
 		case 'compareLayer':
 			return typeof msg.layerName === 'string' && isRunOptions(msg.options);

@@ -1,7 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import katex from 'katex';
 import { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape, statisticsPer } from '../protocol/analysis';
-import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, RunOptions, ToPanel } from '../protocol/webviewProtocol';
+import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, PanelUnknownCause, RunOptions, ToPanel } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
 import { tensorDrawing } from './tensorDrawing';
 
@@ -187,15 +187,19 @@ function summaryTable(): HTMLElement {
 		),
 	);
 	const body = el('tbody');
+	const causes = (current as ModelMessage).causes ?? [];
 	for (const l of m.layers) {
 		const c: ParamCounts | null = view.layers[l.name] ?? null;
+		// A `?` cell says why in its tooltip; the list under the totals links to the cause.
+		const cause = causes.find((x) => x.layerName === l.name);
+		const why: Record<string, string> = cause ? { title: `Unknown: ${cause.reason} (${cause.where})` } : {};
 		const row = el(
 			'tr',
 			{ tabindex: '0', 'data-layer': l.name, class: l.name === selected ? 'selected' : '', 'aria-selected': String(l.name === selected) },
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
-			el('td', { class: 'mono' }, shape(l.outputShape)),
-			el('td', { class: 'num mono' }, count(c?.total)),
-			...(torchStyle ? [el('td', { class: 'num mono' }, count(c?.buffers))] : []),
+			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
+			el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.total)),
+			...(torchStyle ? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))] : []),
 			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
 		);
 		const choose = () => {
@@ -222,16 +226,46 @@ function summaryTable(): HTMLElement {
 	}
 	table.append(body);
 	const t = view.totals;
+	const totalsCause = t.total === null ? (causes.find((x) => x.layerName === null) ?? causes.find((x) => x.layerName !== null && !view.layers[x.layerName])) : undefined;
+	const totalsWhy: Record<string, string> = totalsCause ? { title: `Unknown: ${totalsCause.reason} (${totalsCause.where})` } : {};
 	const foot = el(
 		'div',
-		{ class: 'totals' },
+		{ class: 'totals', ...totalsWhy },
 		el('div', {}, `Total params: ${count(t.total)}`),
 		el('div', {}, `Trainable params: ${count(t.trainable)}`),
 		el('div', {}, `Non-trainable params: ${count(t.nonTrainable)}`),
 		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
 		el('p', { class: 'muted note' }, view.note),
 	);
-	return el('section', {}, countingToggle(), table, foot);
+	return el('section', {}, countingToggle(), table, foot, ...(causes.length > 0 ? [causeList(causes)] : []));
+}
+
+/** A reason with the source it quotes in backticks set as code (text nodes only: nothing is parsed as HTML). */
+function reasonNodes(reason: string): (Node | string)[] {
+	return reason.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part));
+}
+
+/**
+ * Why each `?` is there, as the CLI lists it under its table: one item per distinct cause, naming
+ * what it leaves unknown; its location is a button that selects the cause in the editor.
+ */
+function causeList(causes: PanelUnknownCause[]): HTMLElement {
+	const groups = new Map<string, { first: PanelUnknownCause; names: string[] }>();
+	for (const c of causes) {
+		const key = `${c.reason}\u0000${c.where}`;
+		const g = groups.get(key) ?? { first: c, names: [] };
+		g.names.push(c.layerName === null ? 'totals' : `${c.layerName} ${c.what}`);
+		groups.set(key, g);
+	}
+	const list = el('ul', {});
+	let i = 0;
+	for (const { first, names } of groups.values()) {
+		const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+		const button = el('button', { type: 'button', class: 'link', id: `cause-${i++}`, 'aria-label': `Show ${first.where} in the editor: ${first.reason}` }, first.where);
+		button.addEventListener('click', () => post({ type: 'revealCause', layerName: first.layerName }));
+		list.append(el('li', {}, `${shown} unknown: `, ...reasonNodes(first.reason), ' — ', button));
+	}
+	return el('section', { class: 'causes', 'aria-label': 'Why some values are unknown' }, el('p', { class: 'muted' }, 'Why “?”: NormLens shows an exact value or none, never a guess.'), list);
 }
 //#endregion
 

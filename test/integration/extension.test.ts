@@ -417,6 +417,132 @@ describe('NormLens in a real VS Code extension host', () => {
 		});
 	});
 
+	describe('a ? says why and where (unknown counts carry their cause)', () => {
+		const fixture = path.join(repoRoot, 'test', 'fixtures', 'unknown', 'unknown_cause.py');
+		const reason = '`load_width` is not defined in the code NormLens read';
+		/** The cause: `load_width` on line 4 (0-based 3), characters 8–18. */
+		const causeLine = 3;
+		let doc: vscode.TextDocument;
+
+		before(async () => {
+			doc = await vscode.workspace.openTextDocument(fixture);
+			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+		});
+
+		/** Puts the cursor on line 0 so that only a reveal can put it on the cause's line. */
+		async function moveAway(d: vscode.TextDocument): Promise<void> {
+			const editor = await vscode.window.showTextDocument(d, vscode.ViewColumn.One);
+			editor.selection = new vscode.Selection(0, 0, 0, 0);
+		}
+
+		async function selectedCause(): Promise<vscode.TextEditor> {
+			const editor = await until(async () => vscode.window.activeTextEditor, (e) => e?.document.uri.toString() === doc.uri.toString() && e.selection.start.line === causeLine, 'the cause selected in the editor');
+			assert.ok(editor);
+			return editor;
+		}
+
+		it('the unknown-count diagnostic is on the cause', async () => {
+			const diags = await until(async () => vscode.languages.getDiagnostics(doc.uri), (d) => d.some((x) => x.code === 'unknown-count'), 'unknown-count diagnostic');
+			const d = diags.find((x) => x.code === 'unknown-count') as vscode.Diagnostic;
+			assert.strictEqual(d.range.start.line, causeLine);
+			assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Information);
+			assert.ok(d.message.startsWith(reason), d.message);
+		});
+
+		it('CodeLens: "? params — unknown: <reason>", the full reason and line in its tooltip; its command selects the cause', async () => {
+			const lenses = await until(
+				() => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100),
+				(l) => l.length > 0,
+				'code lenses',
+			);
+			const lens = lenses.find((l) => l.command?.title.startsWith('net: ? params'));
+			assert.ok(lens?.command, JSON.stringify(lenses.map((l) => l.command?.title)));
+			assert.strictEqual(lens.command.title, `net: ? params — unknown: ${reason}`);
+			assert.strictEqual(lens.range.start.line, 6, 'above the line that builds the model');
+			assert.strictEqual(lens.command.tooltip, `Unknown: ${reason} (line 4). Click to show it.`);
+			assert.ok(lenses.some((l) => l.command?.title === 'Inspect'));
+			await moveAway(doc);
+			await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+			const editor = await selectedCause();
+			assert.strictEqual(editor.document.getText(editor.selection), 'load_width');
+		});
+
+		it('hover on the layer with "?": "Unknown: <reason> — line 4", snippets in code spans, and the link selects the cause', async () => {
+			const text = await hoverText(doc, 'nn.Linear(16, width)');
+			assert.match(text, /Input \(2, 16\) → output \?/);
+			assert.match(text, /^Parameters: unknown$/m, 'the generic guess at a reason is gone');
+			const line = text.split('\n').find((l) => l.startsWith('**Unknown:**'));
+			assert.ok(line, text);
+			assert.ok(line.startsWith(`**Unknown:** ${reason} — [line 4](command:normlens.revealUnknownCause?`), line);
+			const link = /\(command:normlens\.revealUnknownCause\?([^ )]+)/.exec(line);
+			assert.ok(link);
+			const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+			assert.deepStrictEqual(args, [doc.uri.toString(), causeLine, 8, causeLine, 18]);
+			await moveAway(doc);
+			await vscode.commands.executeCommand('normlens.revealUnknownCause', ...args);
+			await selectedCause();
+			// A layer whose counts are known gets no "Unknown" line.
+			assert.doesNotMatch(await hoverText(doc, 'nn.Linear(8, 16)'), /Unknown:/);
+		});
+
+		it('the reveal command refuses arguments NormLens did not make', async () => {
+			await moveAway(doc);
+			assert.strictEqual(await vscode.commands.executeCommand('normlens.revealUnknownCause', doc.uri.toString(), 'three', 0, 3, 1), undefined);
+			assert.strictEqual(await vscode.commands.executeCommand('normlens.revealUnknownCause', doc.uri.toString(), -1, 0, 3, 1), undefined);
+			assert.strictEqual(vscode.window.activeTextEditor?.selection.start.line, 0);
+		});
+
+		it('inlay hint: the label stays "→ ? · ? params"; its tooltip gives the reason and line', async () => {
+			const range = new vscode.Range(0, 0, doc.lineCount, 0);
+			const hints = await until(() => vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, range), (h) => h.length >= 3, 'inlay hints');
+			const hint = hints.find((h) => h.label === '→ ? · ? params');
+			assert.ok(hint, JSON.stringify(hints.map((h) => h.label)));
+			assert.strictEqual(hint.tooltip, `2 (Linear) — unknown: ${reason} (line 4)`);
+		});
+
+		it('panel: totals say why (title and the list of causes); a click on the cause selects it in the editor', async () => {
+			const rendered = api.nextPanelRender('model');
+			const pos = positionOf(doc, 'nn.Sequential');
+			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			const r = await rendered;
+			assert.match(r.text, /Total params: \?/);
+			assert.match(r.text, /totals, 2 params unknown: load_width is not defined in the code NormLens read — line 4/);
+			await moveAway(doc);
+			await api.panelMessage({ type: 'revealCause', layerName: null });
+			await selectedCause();
+			await moveAway(doc);
+			await api.panelMessage({ type: 'revealCause', layerName: '2' });
+			await selectedCause();
+		});
+
+		it('in a notebook the cause may lie in another cell: "cell 1, line 2", and the reveal opens that cell', async () => {
+			const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-unknown-'));
+			const file = path.join(tmp, 'unknown.ipynb');
+			const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+			const nbJson = {
+				cells: [cell('import torch.nn as nn\nwidth = load_width()'), cell('# normlens: input (2, 8)\nnet = nn.Sequential(nn.Linear(8, 16), nn.Linear(16, width))')],
+				metadata: { language_info: { name: 'python' } },
+				nbformat: 4,
+				nbformat_minor: 5,
+			};
+			fs.writeFileSync(file, JSON.stringify(nbJson));
+			const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+			await vscode.window.showNotebookDocument(nb);
+			const first = nb.cellAt(0).document;
+			const second = nb.cellAt(1).document;
+			const lenses = await until(() => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', second.uri, 100), (l) => l.length > 0, 'lenses in the model cell');
+			const lens = lenses.find((l) => l.command?.title.startsWith('net: ? params'));
+			assert.ok(lens?.command);
+			assert.strictEqual(lens.command.title, `net: ? params — unknown: ${reason}`);
+			assert.deepStrictEqual(lens.command.arguments, [first.uri.toString(), 1, 8, 1, 18]);
+			const text = await hoverText(second, 'nn.Linear(16, width)');
+			assert.ok(text.includes(`**Unknown:** ${reason} — [cell 1, line 2](command:normlens.revealUnknownCause?`), text);
+			await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+			const editor = await until(async () => vscode.window.activeTextEditor, (e) => e?.document.uri.toString() === first.uri.toString() && e.selection.start.line === 1, 'the first cell with the cause selected');
+			assert.strictEqual(editor?.document.getText(editor.selection), 'load_width');
+		});
+	});
+
 	describe('bad input never breaks the extension host', () => {
 		it('a syntax error mid-edit: a diagnostic, and hovers still work on the statements that parse', async () => {
 			const doc = await vscode.workspace.openTextDocument({

@@ -12,6 +12,10 @@ describe('panel messages are validated on both sides', () => {
 		assert.ok(!isFromPanel({ type: 'runLayer', layerName: 'bn', options: { ...options, batchSize: 1e9 } }), 'absurd batch');
 		assert.ok(!isFromPanel({ type: 'compareLayer', layerName: 'bn', options: { ...options, distribution: 'cauchy' } }));
 		assert.ok(!isFromPanel({ type: 'revealLayer', layerName: 3 }));
+		assert.ok(isFromPanel({ type: 'revealCause', layerName: null }), 'the totals\' cause');
+		assert.ok(isFromPanel({ type: 'revealCause', layerName: 'dense' }));
+		assert.ok(!isFromPanel({ type: 'revealCause' }), 'which cause is required');
+		assert.ok(!isFromPanel({ type: 'revealCause', layerName: 7 }));
 		assert.ok(!isFromPanel({ type: 'eval', code: 'x' }));
 		assert.ok(!isFromPanel(null));
 		assert.ok(!isRunOptions({ ...options, seed: 0.5 }));
@@ -27,6 +31,11 @@ describe('panel messages are validated on both sides', () => {
 		assert.ok(!isToPanel({ type: 'model', uri: 'file:///a.py', fileName: 'a.py', model: {}, explanations: {}, counting: {}, defaults: options }), 'a model without layers');
 		assert.ok(!isToPanel({ type: 'compare', layerName: 'bn', shape: [2, 3], entries: [], options: {} }));
 		assert.ok(!isToPanel({ type: 'unknown' }));
+		const model = { type: 'model', uri: 'file:///a.py', fileName: 'a.py', model: { layers: [] }, explanations: {}, counting: {}, defaults: options, selected: null, npy: null };
+		assert.ok(isToPanel(model), 'a state saved before causes existed');
+		assert.ok(isToPanel({ ...model, causes: [{ layerName: null, what: 'totals', reason: '`x` is not defined', where: 'line 2' }] }));
+		assert.ok(!isToPanel({ ...model, causes: [{ layerName: null, what: 'totals', reason: 3, where: 'line 2' }] }), 'a cause without its reason');
+		assert.ok(!isToPanel({ ...model, causes: 'none' }));
 		assert.ok(isToPanel({ type: 'runProgress', fraction: 0.25 }));
 		assert.ok(!isToPanel({ type: 'runProgress', fraction: 1.5 }));
 		assert.ok(!isToPanel({ type: 'runProgress', fraction: Number.NaN }));

@@ -16,7 +16,8 @@ function fmtShape(s: number[]): string {
 export function paramsLine(layer: LayerSummary): string {
 	const p = layer.params;
 	if (!p) {
-		return 'Parameters: unknown (the input shape or an argument could not be determined statically)';
+		// With a cause, the hover's "Unknown:" line says exactly why; without one, the general reason.
+		return layer.unknown ? 'Parameters: unknown' : 'Parameters: unknown (the input shape or an argument could not be determined statically)';
 	}
 	const parts = [`${formatCount(p.total)} parameters`, `${formatCount(p.trainable)} trainable`, `${formatCount(p.nonTrainable)} non-trainable`];
 	if (layer.framework === 'torch') {
@@ -27,15 +28,20 @@ export function paramsLine(layer: LayerSummary): string {
 
 /**
  * Hover text for a layer (Markdown). Normalization layers also get what they normalize, over which
- * axes, with which statistics. Command links are appended by the caller (they are VS Code's).
+ * axes, with which statistics. Command links are appended by the caller (they are VS Code's);
+ * `unknownLine`, the caller's Markdown line on why a count or shape is unknown (with its link),
+ * goes right under the counts.
  */
-export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null): string {
+export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null, unknownLine?: string): string {
 	const out: string[] = [];
 	out.push(`**${layer.type}** \`${layer.name}\` · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`);
 	out.push('');
 	out.push(`Input ${formatShape(layer.inputShape)} → output ${formatShape(layer.outputShape)}`);
 	out.push('');
 	out.push(paramsLine(layer));
+	if (unknownLine) {
+		out.push('', unknownLine);
+	}
 	if (!layer.known) {
 		out.push('', '_NormLens does not know this layer type; its shape and parameters are unknown._');
 	}

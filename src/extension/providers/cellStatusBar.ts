@@ -34,7 +34,10 @@ export class ModelCellStatusBarProvider implements vscode.NotebookCellStatusBarI
 			const t = model.totals;
 			const range = a.toDocument(model.range);
 			const item = new vscode.NotebookCellStatusBarItem(`$(layers) ${model.name}: ${formatCount(t.total)} params`, vscode.NotebookCellStatusBarAlignment.Right);
-			item.tooltip = `${model.name} (${model.framework}): ${formatCount(t.total)} params, ${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable${model.framework === 'torch' ? `, ${formatCount(t.buffers)} in buffers` : ''} — show the summary`;
+			const cause = t.total === null && model.unknown ? a.causeTarget(model.unknown) : undefined;
+			item.tooltip = cause
+				? `${model.name} (${model.framework}): ? params — unknown: ${cause.reason} (${cause.label}) — show the summary`
+				: `${model.name} (${model.framework}): ${formatCount(t.total)} params, ${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable${model.framework === 'torch' ? `, ${formatCount(t.buffers)} in buffers` : ''} — show the summary`;
 			item.command = { title: 'Show Model Summary', command: CommandId.ShowModelSummary, arguments: [cell.document.uri.toString(), range?.start.line ?? 0, range?.start.character ?? 0] };
 			item.accessibilityInformation = { label: item.tooltip };
 			return item;

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { formatCount } from '../../core';
+import { briefReason, formatCount } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import { CommandId } from '../commands';
+import { revealArgs } from '../reveal';
 
-/** Above each model: its totals (opens the summary) and "Inspect". */
+/**
+ * Above each model: its totals (opens the summary) and "Inspect". Unknown totals say why, briefly,
+ * and the lens selects the construct NormLens could not follow.
+ */
 export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 	readonly onDidChangeCodeLenses: vscode.Event<void>;
 
@@ -28,15 +32,27 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 			const t = model.totals;
 			const line = new vscode.Range(range.start.line, 0, range.start.line, 0);
 			const args = [doc.uri.toString(), range.start.line, range.start.character];
-			lenses.push(
-				new vscode.CodeLens(line, {
-					title: `${model.name}: ${formatCount(t.total)} params (${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable${model.framework === 'torch' ? `, ${formatCount(t.buffers)} in buffers` : ''})`,
-					command: CommandId.ShowModelSummary,
-					arguments: args,
-					tooltip: 'Show the model summary',
-				}),
-				new vscode.CodeLens(line, { title: 'Inspect', command: CommandId.ShowModelSummary, arguments: args }),
-			);
+			if (t.total === null && model.unknown) {
+				const cause = a.causeTarget(model.unknown);
+				lenses.push(
+					new vscode.CodeLens(line, {
+						title: `${model.name}: ? params — unknown: ${briefReason(model.unknown.reason)}`,
+						command: CommandId.RevealUnknownCause,
+						arguments: revealArgs(cause),
+						tooltip: `Unknown: ${cause.reason} (${cause.label}). Click to show it.`,
+					}),
+				);
+			} else {
+				lenses.push(
+					new vscode.CodeLens(line, {
+						title: `${model.name}: ${formatCount(t.total)} params (${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable${model.framework === 'torch' ? `, ${formatCount(t.buffers)} in buffers` : ''})`,
+						command: CommandId.ShowModelSummary,
+						arguments: args,
+						tooltip: 'Show the model summary',
+					}),
+				);
+			}
+			lenses.push(new vscode.CodeLens(line, { title: 'Inspect', command: CommandId.ShowModelSummary, arguments: args }));
 		}
 		return lenses;
 	}

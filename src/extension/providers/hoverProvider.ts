@@ -1,7 +1,19 @@
 import * as vscode from 'vscode';
-import { explainLayer, layerHoverMarkdown } from '../../core';
-import type { AnalysisService } from '../analysisService';
+import { explainLayer, layerHoverMarkdown, reasonMarkdown } from '../../core';
+import type { AnalysisService, DocumentAnalysis } from '../analysisService';
 import { CommandId } from '../commands';
+import { revealArgs } from '../reveal';
+import type { LayerSummary } from '../../protocol/analysis';
+
+/** `Unknown: <reason> — [line N](reveal)` for a layer with a `?`, else undefined. */
+function unknownLine(a: DocumentAnalysis, layer: LayerSummary): string | undefined {
+	if (!layer.unknown || (layer.params !== null && layer.outputShape !== null)) {
+		return undefined;
+	}
+	const cause = a.causeTarget(layer.unknown);
+	const args = encodeURIComponent(JSON.stringify(revealArgs(cause)));
+	return `**Unknown:** ${reasonMarkdown(cause.reason)} — [${cause.label}](command:${CommandId.RevealUnknownCause}?${args} "Show what NormLens could not follow")`;
+}
 
 /** Hover on a layer call: shapes, parameters and, for normalization layers, what they compute. */
 export class LayerHoverProvider implements vscode.HoverProvider {
@@ -14,7 +26,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 			return undefined;
 		}
 		const explanation = explainLayer(hit.layer);
-		const md = new vscode.MarkdownString(layerHoverMarkdown(hit.layer, explanation));
+		const md = new vscode.MarkdownString(layerHoverMarkdown(hit.layer, explanation, unknownLine(a, hit.layer)));
 		const args = encodeURIComponent(JSON.stringify([doc.uri.toString(), pos.line, pos.character]));
 		md.appendMarkdown(`\n\n[Inspect](command:${CommandId.InspectLayerAtCursor}?${args} "Open the NormLens panel on this layer")`);
 		if (explanation) {
@@ -22,7 +34,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 			md.appendMarkdown(` · [Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
 		}
 		// Only our own commands may run from the hover's links.
-		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations] };
+		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.RevealUnknownCause] };
 		return new vscode.Hover(md, a.toDocument(hit.layer.range));
 	}
 }

@@ -35,7 +35,9 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 				const params = layer.params ? `${formatCount(layer.params.total)} params` : '? params';
 				const hint = new vscode.InlayHint(end, `→ ${formatShape(layer.outputShape)} · ${params}`, vscode.InlayHintKind.Type);
 				hint.paddingLeft = true;
-				hint.tooltip = `${layer.name} (${layer.type})`;
+				// The label stays short; the tooltip says why a `?` is there and where.
+				const cause = layer.unknown && (layer.params === null || layer.outputShape === null) ? a.causeTarget(layer.unknown) : undefined;
+				hint.tooltip = cause ? `${layer.name} (${layer.type}) — unknown: ${cause.reason} (${cause.label})` : `${layer.name} (${layer.type})`;
 				hints.push(hint);
 			}
 		}
