@@ -137,7 +137,14 @@ async function webviewText(page, re) {
 			}
 		}
 		if (Date.now() > end) {
-			throw new Error(`no webview frame shows ${re}`);
+			const seen = [];
+			for (const f of page.frames()) {
+				const t = await f.evaluate(() => document.getElementById('app')?.innerText ?? null).catch(() => null);
+				if (t !== null) {
+					seen.push(JSON.stringify(t.slice(0, 160)));
+				}
+			}
+			throw new Error(`no webview frame shows ${re} (webview frames: ${seen.join(' | ') || 'none'})`);
 		}
 		await page.waitForTimeout(250);
 	}
@@ -308,8 +315,17 @@ export async function runUiChecks({ outDir }) {
 
 		await check('after a window reload the panel is restored (WebviewPanelSerializer)', async () => {
 			await setTheme(page, 'Dark Modern');
-			await page.reload();
+			// Let the theme change and the panel's last state reach the workbench before it shuts down.
+			await webviewText(page, /Total params: 6,001,600/);
+			await page.waitForTimeout(1000);
+			// Reload as a user does (Developer: Reload Window): the workbench shuts down gracefully and
+			// stores the open editors and the webview's state first. A bare browser reload skips that
+			// shutdown and loses what VS Code had not flushed yet (1 run in ~10 failed that way).
+			const navigated = page.waitForNavigation({ timeout }).catch(() => undefined);
+			await runCommand(page, 'Developer: Reload Window');
+			await navigated;
 			await page.locator('.monaco-workbench').waitFor({ timeout });
+			await page.screenshot({ path: path.join(outDir, 'after-reload.png') }).catch(() => undefined);
 			const { text } = await webviewText(page, /Total params: 6,001,600/);
 			if (!text.includes('batch_normalization (BatchNormalization)')) {
 				throw new Error('the restored panel lacks its table');

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { kerasLayers, kerasLayerSpec, KerasLayerSpec, REQUIRED } from '../../../src/core/frameworks/keras/catalogue';
+import { kerasLayers, kerasLayerSpec, KerasLayerSpec } from '../../../src/core/frameworks/keras/catalogue';
 import { kerasOutputShape, kerasWeights, ShapeError } from '../../../src/core/frameworks/keras/rules';
-import { fromDefault } from '../../../src/core/frameworks/keras/runtime';
 import type { Value } from '../../../src/core/python/values';
+import { attempt, bindCatalogueArgs, Outcome } from '../ruleHarness';
 import type { Shape } from '../../../src/protocol/analysis';
 
 /**
@@ -549,33 +549,9 @@ function toValue(j: Json): Value {
 	return typeof j === 'number' ? { k: 'num', v: j } : typeof j === 'string' ? { k: 'str', v: j } : { k: 'bool', v: j };
 }
 
-/** Binds arguments as the Keras runtime's `bindArgs` does: positionally in catalogue order, keywords by name, defaults for the rest. */
+/** Binds a call's arguments as the runtime's `bindArgs` does (see ruleHarness). */
 function bindKerasArgs(spec: KerasLayerSpec, args: Value[], kwargs: [string, Value][]): Map<string, Value> {
-	const cfg = new Map<string, Value>();
-	args.forEach((v, i) => cfg.set(spec.args[i]?.[0] ?? `arg${i}`, v));
-	for (const [k, v] of kwargs) {
-		cfg.set(k, v);
-	}
-	for (const [name, def] of spec.args) {
-		if (!cfg.has(name)) {
-			cfg.set(name, def === REQUIRED ? { k: 'unknown' } : fromDefault(def));
-		}
-	}
-	return cfg;
-}
-
-type Outcome<T> = { ok: T } | { unknown: true } | { error: string };
-
-function attempt<T>(f: () => T | null): Outcome<T> {
-	try {
-		const v = f();
-		return v === null ? { unknown: true } : { ok: v };
-	} catch (e) {
-		if (e instanceof ShapeError) {
-			return { error: e.message };
-		}
-		throw e;
-	}
+	return bindCatalogueArgs(spec.args, args, kwargs, true);
 }
 
 const show = (o: Outcome<unknown>) => ('ok' in o ? JSON.stringify(o.ok) : 'error' in o ? `ShapeError(${o.error})` : 'unknown');

@@ -3,11 +3,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REQUIRED, torchModules, torchModuleSpec, TorchModuleSpec } from '../../../src/core/frameworks/torch/catalogue';
+import { torchModules, torchModuleSpec, TorchModuleSpec } from '../../../src/core/frameworks/torch/catalogue';
 import { torchOutputShape, torchParams } from '../../../src/core/frameworks/torch/rules';
-import { ShapeError } from '../../../src/core/frameworks/keras/rules';
-import { fromDefault } from '../../../src/core/frameworks/keras/runtime';
 import type { Value } from '../../../src/core/python/values';
+import { attempt, bindCatalogueArgs, Outcome } from '../ruleHarness';
 import type { Shape } from '../../../src/protocol/analysis';
 import { repoRoot } from '../paths';
 
@@ -64,35 +63,9 @@ function toValue(j: Json): Value {
 	}
 }
 
-/** Binds a call's arguments as the torch runtime's `bindArgs` does: positionally in catalogue order, keywords by name, defaults for the rest. */
+/** Binds a call's arguments as the runtime's `bindArgs` does (see ruleHarness). */
 function bindTorchArgs(spec: TorchModuleSpec, args: Value[], kwargs: [string, Value][]): Map<string, Value> {
-	const cfg = new Map<string, Value>();
-	if (!spec.container) {
-		args.forEach((v, i) => cfg.set(spec.args[i]?.[0] ?? `arg${i}`, v));
-	}
-	for (const [k, v] of kwargs) {
-		cfg.set(k, v);
-	}
-	for (const [name, def] of spec.args) {
-		if (!cfg.has(name)) {
-			cfg.set(name, def === REQUIRED ? { k: 'unknown' } : fromDefault(def));
-		}
-	}
-	return cfg;
-}
-
-type Outcome<T> = { ok: T } | { unknown: true } | { error: string };
-
-function attempt<T>(f: () => T | null): Outcome<T> {
-	try {
-		const v = f();
-		return v === null ? { unknown: true } : { ok: v };
-	} catch (e) {
-		if (e instanceof ShapeError) {
-			return { error: e.message };
-		}
-		throw e;
-	}
+	return bindCatalogueArgs(spec.args, args, kwargs, !spec.container);
 }
 
 /** What NormLens says about one case: its counts and its output shape. */
