@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { analyzePython, buildProgram, explainLayer, parseNotebook, toContract } from '../../../src/core';
+import { sampleTaskFor } from '../../../src/host/sampleTask';
 import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
 
 /**
@@ -163,5 +164,22 @@ describe('the interpreter’s bounds', () => {
 		const m = r.models.find((x) => x.name === 'net');
 		assert.strictEqual(m?.totals.total, null);
 		assert.match(m?.unknown?.reason ?? '', /stops following calls 64 deep/);
+	});
+});
+
+describe('a sample run is exact or refused with its reason', () => {
+	const opts = { batchSize: 4, seed: 1, memoryLimitMiB: 64 };
+	it('nn.RMSNorm is refused (the engine’s kernels centre on the mean), LayerNorm and BatchNorm run', () => {
+		const r = analyzePython(`${torchHead}net = nn.Sequential(nn.Linear(3, 8), nn.RMSNorm(8), nn.LayerNorm(8))\ny = net(torch.randn(2, 3))\n`);
+		const [rms, ln] = [r.models[0].layers[1], r.models[0].layers[2]];
+		const rmsTask = sampleTaskFor(explainLayer(rms) as NonNullable<ReturnType<typeof explainLayer>>, opts);
+		assert.ok('error' in rmsTask && /subtract the mean/.test(rmsTask.error), JSON.stringify(rmsTask));
+		assert.ok('task' in sampleTaskFor(explainLayer(ln) as NonNullable<ReturnType<typeof explainLayer>>, opts));
+	});
+
+	it('an ε NormLens cannot evaluate is refused, not run with the default', () => {
+		const r = analyzePython(`${torchHead}import os\nnet = nn.Sequential(nn.BatchNorm1d(4, eps=float(os.environ["EPS"])))\ny = net(torch.randn(2, 4))\n`);
+		const t = sampleTaskFor(explainLayer(r.models[0].layers[0]) as NonNullable<ReturnType<typeof explainLayer>>, opts);
+		assert.ok('error' in t && /ε/.test(t.error), JSON.stringify(t));
 	});
 });
