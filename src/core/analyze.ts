@@ -16,7 +16,8 @@ export interface AnalyzeOptions {
 }
 
 /** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
-const inputComment = /^\s*#\s*normlens:\s*input\s*[([]([\d\s,]+)[)\]]/m;
+// Horizontal space only: `\s*` at a line start also spans newlines, which made runs of blank lines quadratic.
+const inputComment = /^[ \t]*#[ \t]*normlens:[ \t]*input[ \t]*[([]([\d \t,]+)[)\]]/m;
 
 export function declaredInput(text: string): number[] | undefined {
 	const m = inputComment.exec(text);
@@ -102,6 +103,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				m.unknown ??= cause;
 			}
 		}
+		diagnostics.push(...checkSizes(models));
 		diagnostics.push(...unknownDiagnostics(models));
 		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {
@@ -113,6 +115,42 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		});
 		return { result: { models: [], diagnostics, steps: 0, truncated: false }, source: undefined };
 	}
+}
+
+/**
+ * Counts a user can trust: a weight with a negative or fractional size (`Dense(-5)`) is what the
+ * framework refuses — an error, and the layer's count unknown; a count beyond 2^53 has no exact
+ * float — unknown, never a rounded number.
+ */
+function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
+	const out: AnalysisDiagnostic[] = [];
+	const reported = new Set<LayerSummary>();
+	const tooLarge = (n: number | null) => n !== null && !(Number.isSafeInteger(n) && n >= 0);
+	for (const m of models) {
+		for (const l of m.layers) {
+			const bad = l.weights?.find((w) => w.shape.some((d) => !Number.isInteger(d) || d < 0));
+			if (bad) {
+				const cause = { reason: `${l.type} \`${l.name}\` would have a weight \`${bad.name}\` of shape (${bad.shape.join(', ')}): the framework refuses that size`, range: l.range };
+				if (!reported.has(l)) {
+					reported.add(l);
+					out.push({ range: l.range, severity: 'error', code: 'invalid-size', message: `${cause.reason}.` });
+				}
+				l.params = null;
+				l.weights = null;
+				l.unknown = cause;
+			} else if (l.params && [l.params.total, l.params.trainable, l.params.buffers].some(tooLarge)) {
+				l.unknown = { reason: `the count of ${l.type} \`${l.name}\` is beyond 2^53, where NormLens cannot count exactly`, range: l.range };
+				l.params = null;
+			}
+		}
+		const t = m.totals;
+		const layerCause = m.layers.find((l) => l.params === null && l.unknown)?.unknown;
+		if (t.total !== null && (m.layers.some((l) => l.params === null && l.unknown) || [t.total, t.trainable, t.nonTrainable, t.buffers].some(tooLarge))) {
+			m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };
+			m.unknown = layerCause ?? { reason: 'the totals are beyond 2^53, where NormLens cannot count exactly', range: m.range };
+		}
+	}
+	return out;
 }
 
 /**

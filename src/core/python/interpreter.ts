@@ -133,6 +133,15 @@ type Completion =
 	| { type: 'maybe'; leaves: 'return' | 'break' | 'continue'; cause: Cause }
 	| undefined;
 
+/** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
+const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
+	'<<': (a, b) => (b < 0n || b > 4096n ? undefined : a << b),
+	'>>': (a, b) => (b < 0n ? undefined : a >> b),
+	'&': (a, b) => a & b,
+	'|': (a, b) => a | b,
+	'^': (a, b) => a ^ b,
+};
+
 const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> = {
 	'+': (a, b) => a + b,
 	'-': (a, b) => a - b,
@@ -141,12 +150,10 @@ const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> =
 	'//': (a, b) => (b === 0 ? undefined : Math.floor(a / b)),
 	'%': (a, b) => (b === 0 ? undefined : a - b * Math.floor(a / b)),
 	'**': (a, b) => a ** b,
-	'<<': (a, b) => a << b,
-	'>>': (a, b) => a >> b,
-	'&': (a, b) => a & b,
-	'|': (a, b) => a | b,
-	'^': (a, b) => a ^ b,
 };
+
+/** Longest string the interpreter builds (names and messages are short; a runaway `s = s + s` is not). */
+const MAX_STRING = 1_000_000;
 
 const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
 	'==': (a, b) => a === b,
@@ -1501,7 +1508,8 @@ export class Interpreter {
 		// underscores and imaginary literals need the slow path.
 		const plain = Number(text);
 		if (!Number.isNaN(plain)) {
-			return num(plain);
+			// An integer literal beyond 2^53 has no exact float: unknown rather than a rounded count.
+			return Number.isInteger(plain) && !Number.isSafeInteger(plain) && !/[.eE]/.test(text) ? UNKNOWN : num(plain);
 		}
 		const t = text.replace(/_/g, '').toLowerCase();
 		if (t.endsWith('j')) {
@@ -1730,16 +1738,29 @@ export class Interpreter {
 			if (cmp) {
 				return { k: 'bool', v: cmp(x, y) };
 			}
+			const intOp = INTEGER_OPS[op];
+			if (intOp) {
+				if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
+					return UNKNOWN;
+				}
+				const r = intOp(BigInt(x), BigInt(y));
+				return r === undefined || r > BigInt(Number.MAX_SAFE_INTEGER) || r < -BigInt(Number.MAX_SAFE_INTEGER) ? UNKNOWN : num(Number(r));
+			}
 			const f = BINARY_OPS[op];
 			const r = f ? f(x, y) : undefined;
-			return r === undefined || !Number.isFinite(r) ? UNKNOWN : num(r);
+			// An integer result beyond 2^53 would be a rounded float shown as exact: unknown instead.
+			const exact = r !== undefined && Number.isFinite(r) && (!Number.isInteger(x) || !Number.isInteger(y) || op === '/' || Math.abs(r) <= Number.MAX_SAFE_INTEGER);
+			return exact ? num(r) : UNKNOWN;
 		}
 		if (op === '+') {
 			if (a.k === 'str' && b.k === 'str') {
-				return { k: 'str', v: a.v + b.v };
+				return a.v.length + b.v.length > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v + b.v };
 			}
 			if ((a.k === 'tuple' || a.k === 'list') && a.k === b.k) {
-				return { k: a.k, items: [...a.items, ...b.items] };
+				if (a.items.length + b.items.length > this.limits.maxSequence) {
+					throw new StopInterpretation();
+				}
+				return { k: a.k, items: [...a.items, ...b.items], cause: a.cause ?? b.cause };
 			}
 		}
 		if (op === '*') {
@@ -1754,8 +1775,8 @@ export class Interpreter {
 				}
 				return { k: seq.k, items };
 			}
-			if (a.k === 'str' && y !== undefined) {
-				return { k: 'str', v: a.v.repeat(Math.max(0, Math.min(y, 10_000))) };
+			if (a.k === 'str' && y !== undefined && Number.isInteger(y)) {
+				return a.v.length * Math.max(0, y) > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v.repeat(Math.max(0, y)) };
 			}
 		}
 		if (op === '%' && a.k === 'str') {

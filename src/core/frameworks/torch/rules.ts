@@ -3,6 +3,12 @@ import { asInt, asNumber, asSequence, asString, Value } from '../../python/value
 import { ShapeError } from '../keras/rules';
 import { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule, upsampleModeRanks } from './catalogue';
 
+/** Rules build one weight list per stacked layer: a bound keeps them O(1) in an absurd argument. */
+export const MAX_STACKED_LAYERS = 10_000;
+
+/** An argument beyond what NormLens builds (not an error of the framework's): the count is unknown for this reason. */
+export class SizeBoundError extends Error {}
+
 export type ModuleConfig = Map<string, Value>;
 
 const int = (cfg: ModuleConfig, name: string) => asInt(cfg.get(name));
@@ -135,6 +141,9 @@ const paramRules: Record<TorchParamRule, ParamFn> = {
 		const proj = int(cfg, 'proj_size') ?? 0;
 		if (input === undefined || hidden === undefined || layers === undefined || bias === undefined || bi === undefined) {
 			return null;
+		}
+		if (layers > MAX_STACKED_LAYERS) {
+			throw new SizeBoundError(`num_layers=${layers} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds, so its parameters are not counted`);
 		}
 		const gates = (s.gates ?? 1) * hidden;
 		const out = proj > 0 ? proj : hidden;

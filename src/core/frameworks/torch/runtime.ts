@@ -6,7 +6,7 @@ import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, indexShape, reshapeShape, torchOutputShape, torchParams } from './rules';
+import { flattenShape, indexShape, reshapeShape, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -226,6 +226,12 @@ export class TorchRuntime implements Runtime {
 					}
 				}
 			} catch (e) {
+				if (e instanceof SizeBoundError) {
+					m.paramsKnown = false;
+					m.unknownCause = { reason: `nn.${type}: ${e.message}`, range };
+					this.modules.push(m);
+					return m;
+				}
 				if (!(e instanceof ShapeError)) {
 					throw e;
 				}
