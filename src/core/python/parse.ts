@@ -21,7 +21,13 @@ export class PythonSource {
 		readonly text: string,
 		previous?: PythonSource,
 	) {
-		const parsed = parseTolerant(text, previous ? reusableFragments(previous, text) : undefined);
+		let parsed = parseTolerant(text, previous ? reusableFragments(previous, text) : undefined);
+		if (previous && parsed.errors.length > 0) {
+			// Lezer's error recovery depends on where a parse starts: a text with errors re-parsed
+			// from the old tree can get other error nodes (and so other statements) than a fresh
+			// parse. The editor must show what the CLI shows, so such a text is parsed fresh.
+			parsed = parseTolerant(text, undefined);
+		}
 		this.tree = parsed.tree;
 		this.errorNodes = parsed.errors;
 		this.lineStarts = [0];
@@ -179,7 +185,8 @@ function parseWithFloatFix(text: string, fragments?: readonly TreeFragment[]): P
 	for (const d of first.floatDots) {
 		chars[d] = ' ';
 	}
-	return parseAndScan(chars.join(''), fragments);
+	// Fresh: the old tree's fragments describe the text with its dots, not this one.
+	return parseAndScan(chars.join(''), undefined);
 }
 
 /** Fragments of the previous tree outside the one region where the texts differ. */
