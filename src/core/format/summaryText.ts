@@ -67,7 +67,8 @@ function layerParams(l: LayerSummary): string {
 export function summaryText(model: ModelSummary, locate: Locate = plainLines): string {
 	const rows = model.layers.map((l) => [`${l.name} (${l.type})`, formatShape(l.outputShape), layerParams(l)]);
 	const head = ['Layer (type)', 'Output Shape', 'Param #'];
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+	// A loop, not Math.max(...rows): a spread of 182k rows overflowed the stack.
+	const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 2);
 	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' ').trimEnd();
 	const width = widths.reduce((a, b) => a + b + 1, -1);
 	const out = [`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`, '_'.repeat(width), line(head), '='.repeat(width)];

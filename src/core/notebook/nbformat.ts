@@ -27,13 +27,21 @@ export function parseNotebook(json: string): NotebookCell[] {
 	} catch (e) {
 		throw new NotebookError(`The notebook is not valid JSON (${(e as Error).message}).`);
 	}
-	if (!data || typeof data !== 'object' || !Array.isArray((data as { cells?: unknown }).cells)) {
-		throw new NotebookError('The notebook has no "cells" list (is it nbformat 4?).');
+	const nb = (data ?? {}) as { cells?: unknown; worksheets?: unknown; nbformat?: unknown };
+	// nbformat 3 keeps its cells in worksheets, and a code cell's text in `input`.
+	const v3 = Array.isArray(nb.worksheets) ? (nb.worksheets as { cells?: unknown }[]).flatMap((w) => (Array.isArray(w?.cells) ? (w.cells as unknown[]) : [])) : undefined;
+	if (!data || typeof data !== 'object' || (!Array.isArray(nb.cells) && !v3)) {
+		throw new NotebookError(
+			typeof nb.nbformat === 'number' && nb.nbformat < 3
+				? `The notebook is nbformat ${nb.nbformat}: NormLens reads nbformat 3 and 4 (open and save it in Jupyter to upgrade it).`
+				: 'The notebook has no "cells" list (nbformat 4) nor "worksheets" (nbformat 3).',
+		);
 	}
-	const cells = (data as { cells: unknown[] }).cells;
+	const cells = Array.isArray(nb.cells) ? (nb.cells as unknown[]) : (v3 as unknown[]);
 	return cells.map((c, index) => {
-		const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown };
-		const src = Array.isArray(cell.source) ? cell.source.join('') : typeof cell.source === 'string' ? cell.source : '';
+		const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown; input?: unknown };
+		const text = cell.source ?? cell.input;
+		const src = Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
 		const kind = cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' ? 'markdown' : 'raw';
 		return { index, kind, source: src };
 	});

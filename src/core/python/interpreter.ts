@@ -2510,7 +2510,7 @@ export class Interpreter {
 				if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
 					return UNKNOWN;
 				}
-				return num(name === 'min' ? Math.min(...(nums as number[])) : Math.max(...(nums as number[])));
+				return num((nums as number[]).reduce((m, x) => (name === 'min' ? Math.min(m, x) : Math.max(m, x))));
 			}
 			case 'sum': {
 				const nums = (a[0] ? this.iterate(a[0]) : undefined)?.map(asNumber);

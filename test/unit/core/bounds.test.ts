@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyzePython, declaredInput } from '../../../src/core';
+import { analyzePython, buildProgram, declaredInput, parseNotebook, summaryText } from '../../../src/core';
 
 /**
  * Absurd inputs get a bounded analysis and honest numbers: never a crash of the host, never a
@@ -50,5 +50,23 @@ describe('bounded analysis, honest numbers', () => {
 		const text = `${'\n'.repeat(150_000)}x = 1\n`;
 		assert.strictEqual(declaredInput(text), undefined);
 		assert.deepStrictEqual(declaredInput(`${'\n'.repeat(150_000)}# normlens: input (1, 3, 8, 8)\n`), [1, 3, 8, 8]);
+	});
+});
+
+describe('inputs at the edges', () => {
+	it('a summary of 200,000 layers prints (Math.max over a spread of rows overflowed the stack)', () => {
+		const model = { name: 'm', frameworkName: 'm', framework: 'torch' as const, kind: 'module' as const, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, totals: { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 }, layers: [] as never[] };
+		const row = { name: 'x', type: 'ReLU', framework: 'torch' as const, range: model.range, inputShape: null, outputShape: [null, 4], params: { total: 0, trainable: 0, nonTrainable: 0, buffers: 0 }, weights: [], config: {}, known: true, inbound: [] };
+		const text = summaryText({ ...model, layers: Array.from({ length: 200_000 }, () => row) as never[] });
+		assert.match(text, /Total params: 0/);
+	});
+
+	it('an nbformat 3 notebook (cells in worksheets, code in `input`) is read', () => {
+		const nb = JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [{ cells: [{ cell_type: 'markdown', source: ['# t'] }, { cell_type: 'code', input: ['import torch.nn as nn\n', 'net = nn.Sequential(nn.Linear(3, 4))\n'], outputs: [] }] }] });
+		const cells = parseNotebook(nb);
+		assert.deepStrictEqual(cells.map((c) => [c.index, c.kind]), [[0, 'markdown'], [1, 'code']]);
+		const r = analyzePython(buildProgram(cells.filter((c) => c.kind === 'code')).text);
+		assert.strictEqual(r.models[0].totals.total, 16);
+		assert.throws(() => parseNotebook('{"nbformat": 2, "worksheets": null}'), /nbformat 2: NormLens reads nbformat 3 and 4/);
 	});
 });
