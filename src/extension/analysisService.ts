@@ -110,9 +110,11 @@ export class AnalysisService implements vscode.Disposable {
 	private readonly subscription: vscode.Disposable;
 
 	constructor(private readonly torchInput: () => number[] | undefined = () => undefined) {
-		this.subscription = vscode.workspace.onDidCloseTextDocument((doc) => {
-			this.cache.delete(doc.uri.toString());
-		});
+		// Notebooks are cached under the notebook's URI: closing one frees its entry too.
+		this.subscription = vscode.Disposable.from(
+			vscode.workspace.onDidCloseTextDocument((doc) => this.cache.delete(doc.uri.toString())),
+			vscode.workspace.onDidCloseNotebookDocument((nb) => this.cache.delete(nb.uri.toString())),
+		);
 	}
 
 	/** Whether NormLens analyses this document. */
