@@ -3,7 +3,7 @@
 const path = require('path');
 
 /**
- * One config per runtime target (extension host, engine worker, CLI, webview), from shared
+ * One config per runtime target (extension host, analysis worker, engine worker, CLI, webview), from shared
  * defaults. Piscina stays external: its bootstrap file is looked up next to its own module
  * (shared/reference/pitfalls.md), so it ships in node_modules inside the .vsix.
  * @param {import('webpack').Configuration} config
@@ -69,6 +69,12 @@ module.exports = [
 		target: 'node',
 		entry: { extension: './src/extension/extension.ts' },
 		externals: { vscode: 'commonjs vscode', piscina: 'commonjs piscina' },
+		node: { __dirname: false },
+	}),
+	withDefaults({
+		name: 'analysisWorker',
+		target: 'node',
+		entry: { analysisWorker: './src/host/analysisWorker.ts' },
 		node: { __dirname: false },
 	}),
 	withDefaults({

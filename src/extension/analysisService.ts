@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { localModuleReader } from '../host/localModules';
-import { buildProgram, causeLocation, IncrementalAnalyzer, layerAt, toContract } from '../core';
+import { AnalysisHost } from '../host/analysisHost';
+import { buildProgram, causeLocation, layerAt, toContract } from '../core';
 import type { NotebookProgram, SummaryContract } from '../core';
 import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange, UnknownCause } from '../protocol/analysis';
 
@@ -101,19 +101,28 @@ function isNotebookCell(doc: vscode.TextDocument): boolean {
 
 /**
  * Analyses documents on demand and caches the result per document version (per notebook, per
- * cell versions), so that hovers, lenses and hints on one version share one analysis.
+ * cell versions), so that hovers, lenses and hints on one version share one analysis. The analysis
+ * itself runs in a worker thread with a time and memory budget (AnalysisHost): no file can block
+ * or crash the extension host.
  */
 export class AnalysisService implements vscode.Disposable {
-	private readonly cache = new Map<string, { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer }>();
+	private readonly cache = new Map<string, { key: string; result: Promise<AnalysisResult> }>();
 	private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.onDidChangeEmitter.event;
 	private readonly subscription: vscode.Disposable;
 
-	constructor(private readonly torchInput: () => number[] | undefined = () => undefined) {
+	constructor(
+		private readonly host: AnalysisHost,
+		private readonly torchInput: () => number[] | undefined = () => undefined,
+	) {
 		// Notebooks are cached under the notebook's URI: closing one frees its entry too.
+		const forget = (uri: vscode.Uri) => {
+			this.cache.delete(uri.toString());
+			this.host.forget(uri.toString());
+		};
 		this.subscription = vscode.Disposable.from(
-			vscode.workspace.onDidCloseTextDocument((doc) => this.cache.delete(doc.uri.toString())),
-			vscode.workspace.onDidCloseNotebookDocument((nb) => this.cache.delete(nb.uri.toString())),
+			vscode.workspace.onDidCloseTextDocument((doc) => forget(doc.uri)),
+			vscode.workspace.onDidCloseNotebookDocument((nb) => forget(nb.uri)),
 		);
 	}
 
@@ -122,7 +131,7 @@ export class AnalysisService implements vscode.Disposable {
 		return doc.languageId === 'python';
 	}
 
-	analyze(doc: vscode.TextDocument): DocumentAnalysis | undefined {
+	async analyze(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
 		if (!AnalysisService.accepts(doc)) {
 			return undefined;
 		}
@@ -134,38 +143,41 @@ export class AnalysisService implements vscode.Disposable {
 		}
 		const uri = doc.uri.toString();
 		const key = `${doc.version}`;
-		const entry = this.entry(uri, key, () => doc.getText(), doc.uri);
-		return new DocumentAnalysis(entry.result, 0, doc.lineCount, doc.fileName, doc.uri);
+		const lineCount = doc.lineCount;
+		const result = await this.entry(uri, key, doc.getText(), doc.uri);
+		return new DocumentAnalysis(result, 0, lineCount, doc.fileName, doc.uri);
 	}
 
-	private analyzeNotebookCell(notebook: vscode.NotebookDocument, doc: vscode.TextDocument): DocumentAnalysis | undefined {
+	private async analyzeNotebookCell(notebook: vscode.NotebookDocument, doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
 		const cells = notebook
 			.getCells()
 			.filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
 		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
 		const uri = notebook.uri.toString();
 		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
-		const entry = this.entry(uri, key, () => program.text, notebook.uri);
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
 			return undefined;
 		}
-		return new DocumentAnalysis(entry.result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
+		const result = await this.entry(uri, key, program.text, notebook.uri);
+		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
-	/** The analysis of one version, re-using the previous version's parse where the text is unchanged. */
-	private entry(uri: string, key: string, text: () => string, location: vscode.Uri): { key: string; result: AnalysisResult; analyzer: IncrementalAnalyzer } {
-		let entry = this.cache.get(uri);
+	/**
+	 * The analysis of one version (one request per version, shared by every caller), in the worker,
+	 * which re-uses the previous version's parse where the text is unchanged.
+	 */
+	private entry(uri: string, key: string, text: string, location: vscode.Uri): Promise<AnalysisResult> {
+		const entry = this.cache.get(uri);
 		if (entry?.key === key) {
-			return entry;
+			return entry.result;
 		}
-		const analyzer = entry?.analyzer ?? new IncrementalAnalyzer();
 		// Local imports resolve next to files on disk; untitled documents have none.
-		const readModule = location.scheme === 'file' ? localModuleReader(path.dirname(location.fsPath)) : undefined;
-		entry = { key, result: analyzer.analyze(text(), { torchInput: this.torchInput(), readModule }), analyzer };
-		this.cache.set(uri, entry);
-		return entry;
+		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir });
+		this.cache.set(uri, { key, result });
+		return result;
 	}
 
 	/** Tell listeners (lenses, hints) that analyses may have changed. */
@@ -183,5 +195,6 @@ export class AnalysisService implements vscode.Disposable {
 		this.subscription.dispose();
 		this.onDidChangeEmitter.dispose();
 		this.cache.clear();
+		this.host.dispose();
 	}
 }

@@ -1,7 +1,9 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { explainLayer, summaryMarkdown } from '../core';
 import type { SummaryContract } from '../core';
 import type { FromPanel } from '../protocol/webviewProtocol';
+import { AnalysisHost } from '../host/analysisHost';
 import { AnalysisService } from './analysisService';
 import { CommandId } from './commands';
 import { configSection, ExtensionConfig, readConfig } from './config';
@@ -36,7 +38,8 @@ const examples = new Set(['tabular_bn.py', 'conv_bn.ipynb', 'torch_bn.py']);
 
 export function activate(context: vscode.ExtensionContext): NormLensApi {
 	let config: ExtensionConfig = readConfig();
-	const analysis = new AnalysisService(() => config.torchInputShape);
+	// The analysis runs in a worker with a time and memory budget: no file can block or crash this host.
+	const analysis = new AnalysisService(new AnalysisHost(path.join(context.extensionUri.fsPath, 'dist', 'analysisWorker.js')), () => config.torchInputShape);
 	const runner = new NormalizationRunner(context.extensionUri, () => config);
 	const onPanelMessage = async (m: FromPanel): Promise<void> => {
 		if (m.type !== 'ready' && m.type !== 'rendered') {
@@ -78,14 +81,14 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 				}
 			}
 		}),
-		vscode.window.onDidChangeTextEditorSelection((e) => inspector.select(e.textEditor.document, e.selections[0].active)),
+		vscode.window.onDidChangeTextEditorSelection((e) => void inspector.select(e.textEditor.document, e.selections[0].active)),
 		vscode.workspace.onDidChangeTextDocument((e) => {
 			// The panel follows edits of the shown model, once typing pauses.
 			if (e.contentChanges.length === 0 || !inspector.shownDocument) {
 				return;
 			}
 			clearTimeout(refreshTimer);
-			refreshTimer = setTimeout(() => inspector.refresh(e.document), 300);
+			refreshTimer = setTimeout(() => void inspector.refresh(e.document), 300);
 		}),
 		{ dispose: () => clearTimeout(refreshTimer) },
 	);
@@ -118,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 				doc = cell.kind === vscode.NotebookCellKind.Code ? cell.document : undefined;
 			}
 		}
-		const a = doc ? analysis.analyze(doc) : undefined;
+		const a = doc ? await analysis.analyze(doc) : undefined;
 		if (!doc || !a) {
 			void vscode.window.showInformationMessage('NormLens: open a Python file or notebook with a Keras or PyTorch model first.');
 			return undefined;
@@ -176,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			const source = await inspector.loadNpy(typeof file === 'string' ? file : undefined);
 			// With the cursor on a normalization layer, run it on the file straight away.
 			const editor = vscode.window.activeTextEditor;
-			const a = source && editor ? analysis.analyze(editor.document) : undefined;
+			const a = source && editor ? await analysis.analyze(editor.document) : undefined;
 			const hit = editor && a?.layerAt(editor.selection.active);
 			if (editor && a && hit && explainLayer(hit.layer)) {
 				await inspector.run({ doc: editor.document, pos: editor.selection.active, analysis: a }, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });

@@ -116,12 +116,12 @@ export class Inspector {
 	 * The shown document (or a cell of the shown notebook) was edited: re-show its model from the
 	 * fresh analysis, keeping the selection; the panel keeps its run results for the same model.
 	 */
-	refresh(changed: vscode.TextDocument): void {
+	async refresh(changed: vscode.TextDocument): Promise<void> {
 		const doc = this.shownDocument;
 		if (!doc || !this.shown || !sameSource(doc, changed)) {
 			return;
 		}
-		const a = this.analysis.analyze(doc);
+		const a = await this.analysis.analyze(doc);
 		const model = a?.result.models.find((m) => m.name === this.shown?.modelName);
 		if (a && model) {
 			this.showModel({ doc, pos: undefined, analysis: a }, model, this.panel.selectedLayer ?? null, false);
@@ -129,11 +129,11 @@ export class Inspector {
 	}
 
 	/** The cursor moved in the shown document: select the layer there. */
-	select(doc: vscode.TextDocument, pos: vscode.Position): void {
+	async select(doc: vscode.TextDocument, pos: vscode.Position): Promise<void> {
 		if (this.shownDocument !== doc) {
 			return;
 		}
-		const hit = this.analysis.analyze(doc)?.layerAt(pos);
+		const hit = (await this.analysis.analyze(doc))?.layerAt(pos);
 		if (hit && hit.model.name === this.shown?.modelName) {
 			this.panel.post({ type: 'select', layerName: hit.layer.name });
 		}
@@ -156,7 +156,7 @@ export class Inspector {
 				await this.revealCause(m.layerName);
 				return;
 		}
-		const found = this.shownLayer(m.layerName);
+		const found = await this.shownLayer(m.layerName);
 		if (!found) {
 			return;
 		}
@@ -176,7 +176,7 @@ export class Inspector {
 	/** Selects, in the editor, the cause of the shown model's unknown totals (`null`) or of a layer's `?`. */
 	private async revealCause(layerName: string | null): Promise<void> {
 		const doc = this.shown?.doc;
-		const a = doc && !doc.isClosed ? this.analysis.analyze(doc) : undefined;
+		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
 		const cause = layerName === null ? model?.unknown : model?.layers.find((l) => l.name === layerName)?.unknown;
 		if (a && cause) {
@@ -184,9 +184,9 @@ export class Inspector {
 		}
 	}
 
-	private shownLayer(name: string): { target: Target; model: ModelSummary; layer: LayerSummary } | undefined {
+	private async shownLayer(name: string): Promise<{ target: Target; model: ModelSummary; layer: LayerSummary } | undefined> {
 		const doc = this.shown?.doc;
-		const a = doc && !doc.isClosed ? this.analysis.analyze(doc) : undefined;
+		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
 		const layer = model?.layers.find((l) => l.name === name);
 		return doc && a && model && layer ? { target: { doc, pos: undefined, analysis: a }, model, layer } : undefined;
@@ -324,7 +324,7 @@ export class Inspector {
 		}
 		try {
 			const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri));
-			const a = this.analysis.analyze(doc);
+			const a = await this.analysis.analyze(doc);
 			const model = a?.result.models.find((m) => m.name === saved.model?.name);
 			if (a && model) {
 				this.showModel({ doc, pos: undefined, analysis: a }, model, typeof saved.selected === 'string' ? saved.selected : null);

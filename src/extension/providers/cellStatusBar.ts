@@ -22,12 +22,12 @@ export class ModelCellStatusBarProvider implements vscode.NotebookCellStatusBarI
 		this.subscriptions = [vscode.workspace.onDidChangeNotebookDocument(refresh), analysis.onDidChange(refresh)];
 	}
 
-	provideCellStatusBarItems(cell: vscode.NotebookCell, token: vscode.CancellationToken): vscode.NotebookCellStatusBarItem[] {
+	async provideCellStatusBarItems(cell: vscode.NotebookCell, token: vscode.CancellationToken): Promise<vscode.NotebookCellStatusBarItem[]> {
 		if (cell.kind !== vscode.NotebookCellKind.Code || token.isCancellationRequested) {
 			return [];
 		}
-		const a = this.analysis.analyze(cell.document);
-		if (!a) {
+		const a = await this.analysis.analyze(cell.document);
+		if (!a || token.isCancellationRequested) {
 			return [];
 		}
 		return a.modelsHere().map((model) => {

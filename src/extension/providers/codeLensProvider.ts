@@ -18,8 +18,8 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 		this.onDidChangeCodeLenses = analysis.onDidChange;
 	}
 
-	provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
-		const a = this.enabled() ? this.analysis.analyze(doc) : undefined;
+	async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+		const a = this.enabled() ? await this.analysis.analyze(doc) : undefined;
 		if (!a || token.isCancellationRequested) {
 			return [];
 		}

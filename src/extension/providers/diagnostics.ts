@@ -39,17 +39,17 @@ export class DiagnosticsPublisher extends Disposable {
 			key,
 			setTimeout(() => {
 				this.timers.delete(key);
-				this.publish(doc);
+				void this.publish(doc);
 			}, delay),
 		);
 	}
 
-	publish(doc: vscode.TextDocument): void {
+	async publish(doc: vscode.TextDocument): Promise<void> {
 		if (this.isDisposed || doc.isClosed) {
 			return;
 		}
-		const a = this.analysis.analyze(doc);
-		if (!a) {
+		const a = await this.analysis.analyze(doc);
+		if (!a || this.isDisposed || doc.isClosed) {
 			return;
 		}
 		const out: vscode.Diagnostic[] = [];
@@ -74,8 +74,8 @@ export class DiagnosticFixProvider implements vscode.CodeActionProvider {
 
 	constructor(private readonly analysis: AnalysisService) {}
 
-	provideCodeActions(doc: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
-		const a = this.analysis.analyze(doc);
+	async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+		const a = await this.analysis.analyze(doc);
 		if (!a) {
 			return [];
 		}

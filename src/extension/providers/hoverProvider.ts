@@ -19,8 +19,8 @@ function unknownLine(a: DocumentAnalysis, layer: LayerSummary): string | undefin
 export class LayerHoverProvider implements vscode.HoverProvider {
 	constructor(private readonly analysis: AnalysisService) {}
 
-	provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): vscode.Hover | undefined {
-		const a = this.analysis.analyze(doc);
+	async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+		const a = await this.analysis.analyze(doc);
 		const hit = a?.layerAt(pos);
 		if (!a || !hit || token.isCancellationRequested) {
 			return undefined;

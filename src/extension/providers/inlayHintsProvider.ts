@@ -13,8 +13,8 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 		this.onDidChangeInlayHints = analysis.onDidChange;
 	}
 
-	provideInlayHints(doc: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): vscode.InlayHint[] {
-		const a = this.enabled() ? this.analysis.analyze(doc) : undefined;
+	async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.InlayHint[]> {
+		const a = this.enabled() ? await this.analysis.analyze(doc) : undefined;
 		if (!a || token.isCancellationRequested) {
 			return [];
 		}

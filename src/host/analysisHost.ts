@@ -1,0 +1,114 @@
+import { Worker } from 'worker_threads';
+import type { AnalysisResult } from '../protocol/analysis';
+import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
+
+/** Budgets of one analysis: past them the worker is stopped and the result says why. */
+export interface AnalysisBudget {
+	/** Wall time of one analysis, every phase included (parse, interpretation, formatting). */
+	timeoutMs: number;
+	/** The worker's V8 heap (old generation), MiB. */
+	heapMiB: number;
+}
+
+export const defaultAnalysisBudget: AnalysisBudget = { timeoutMs: 10_000, heapMiB: 1024 };
+
+type Request = Extract<ToAnalysisWorker, { type: 'analyze' }>;
+
+/**
+ * Runs analyses in one worker thread so that no input can take the extension host down: the
+ * worker has a heap limit (running out ends the worker, not the host) and a time budget per
+ * analysis (past it the host terminates the worker). Either way the document gets a result with
+ * one `analysis-stopped` diagnostic, and the next request starts a fresh worker. Requests run one
+ * at a time, in order.
+ */
+export class AnalysisHost {
+	private worker: Worker | undefined;
+	private nextId = 1;
+	private queue: Promise<unknown> = Promise.resolve();
+	private disposed = false;
+
+	constructor(
+		private readonly workerPath: string,
+		private readonly budget: AnalysisBudget = defaultAnalysisBudget,
+	) {}
+
+	analyze(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
+		const run = this.queue.then(() => this.run(req));
+		this.queue = run.catch(() => undefined);
+		return run;
+	}
+
+	forget(key: string): void {
+		this.worker?.postMessage({ type: 'forget', key } satisfies ToAnalysisWorker);
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		void this.worker?.terminate();
+		this.worker = undefined;
+	}
+
+	private start(): Worker {
+		const w = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: this.budget.heapMiB } });
+		w.unref();
+		this.worker = w;
+		return w;
+	}
+
+	private run(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
+		if (this.disposed) {
+			return Promise.resolve(stopped('NormLens is shutting down.'));
+		}
+		let w: Worker;
+		try {
+			w = this.worker ?? this.start();
+		} catch (e) {
+			return Promise.resolve(stopped(`NormLens could not start its analysis worker (${(e as Error).message}).`));
+		}
+		const id = this.nextId++;
+		return new Promise<AnalysisResult>((resolve) => {
+			let settled = false;
+			const finish = (r: AnalysisResult, restart: boolean) => {
+				if (settled) {
+					return;
+				}
+				settled = true;
+				clearTimeout(timer);
+				w.off('message', onMessage);
+				w.off('error', onError);
+				w.off('exit', onExit);
+				if (restart && this.worker === w) {
+					this.worker = undefined;
+					void w.terminate();
+				}
+				resolve(r);
+			};
+			const onMessage = (m: FromAnalysisWorker) => {
+				if (m.id !== id) {
+					return;
+				}
+				finish(m.type === 'result' ? m.result : stopped(`NormLens could not analyse this file: ${m.message}`), false);
+			};
+			const onError = (e: Error & { code?: string }) => {
+				const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message);
+				finish(stopped(memory ? `NormLens stopped analysing this file: it needed more than its ${this.budget.heapMiB} MiB memory budget.` : `NormLens's analysis stopped on this file (${e.message}).`), true);
+			};
+			const onExit = () => finish(stopped('NormLens\'s analysis stopped on this file (its worker ended).'), true);
+			const timer = setTimeout(() => finish(stopped(`NormLens stopped analysing this file after ${this.budget.timeoutMs / 1000} s, its time budget.`), true), this.budget.timeoutMs);
+			w.on('message', onMessage);
+			w.on('error', onError);
+			w.on('exit', onExit);
+			w.postMessage({ type: 'analyze', id, ...req } satisfies ToAnalysisWorker);
+		});
+	}
+}
+
+/** A result without models, with the reason the analysis stopped (the file's text is untouched). */
+function stopped(message: string): AnalysisResult {
+	return {
+		models: [],
+		diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning', code: 'analysis-stopped', message }],
+		steps: 0,
+		truncated: true,
+	};
+}

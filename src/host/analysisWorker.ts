@@ -1,0 +1,40 @@
+import { parentPort } from 'worker_threads';
+import { IncrementalAnalyzer } from '../core';
+import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
+import { localModuleReader } from './localModules';
+
+/**
+ * The analyser in a worker thread (see AnalysisHost). One incremental analyser per document, the
+ * most recently used kept (an edit re-uses the previous parse of its document).
+ */
+const analyzers = new Map<string, IncrementalAnalyzer>();
+const KEEP = 32;
+
+function analyzerFor(key: string): IncrementalAnalyzer {
+	let a = analyzers.get(key);
+	if (a) {
+		analyzers.delete(key);
+	} else {
+		a = new IncrementalAnalyzer();
+	}
+	analyzers.set(key, a);
+	while (analyzers.size > KEEP) {
+		analyzers.delete(analyzers.keys().next().value as string);
+	}
+	return a;
+}
+
+parentPort?.on('message', (m: ToAnalysisWorker) => {
+	if (m.type === 'forget') {
+		analyzers.delete(m.key);
+		return;
+	}
+	let reply: FromAnalysisWorker;
+	try {
+		const readModule = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
+		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule }) };
+	} catch (e) {
+		reply = { type: 'failed', id: m.id, message: (e as Error).message };
+	}
+	parentPort?.postMessage(reply);
+});

@@ -1,0 +1,21 @@
+import type { AnalysisResult } from './analysis';
+
+/**
+ * Messages between the extension host and the analysis worker (src/host/analysisWorker.ts), which
+ * runs the analyser where a runaway input can be stopped: a worker thread with a heap limit, that
+ * the host terminates past its time budget and restarts on the next request.
+ */
+export type ToAnalysisWorker =
+	| {
+			type: 'analyze';
+			id: number;
+			/** The document (or notebook) the text belongs to: its incremental parse state is kept under it. */
+			key: string;
+			text: string;
+			torchInput?: number[];
+			/** The folder that local imports resolve in (`from model import Net`), when the document is a file. */
+			moduleDir?: string;
+	  }
+	| { type: 'forget'; key: string };
+
+export type FromAnalysisWorker = { type: 'result'; id: number; result: AnalysisResult } | { type: 'failed'; id: number; message: string };

@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AnalysisHost } from '../../../src/host/analysisHost';
+import { examples, repoRoot } from '../paths';
+
+/**
+ * The editor's analyses run in a worker with a time and memory budget (the bundle `npm run build`
+ * makes): past a budget the document gets an `analysis-stopped` result and the next analysis
+ * starts a fresh worker — the extension host itself never blocks or dies.
+ */
+describe('analysis in a worker with a time and memory budget', function () {
+	this.timeout(60_000);
+	const worker = path.join(repoRoot, 'dist', 'analysisWorker.js');
+	const text = fs.readFileSync(path.join(examples, 'tabular_bn.py'), 'utf8');
+
+	before(() => {
+		assert.ok(fs.existsSync(worker), 'dist/analysisWorker.js is built (npm run build)');
+	});
+
+	it('analyses in the worker, re-using the document’s parse between versions', async () => {
+		const host = new AnalysisHost(worker);
+		try {
+			const a = await host.analyze({ key: 'file:///a.py', text });
+			assert.strictEqual(a.models[0]?.totals.total, 2005);
+			const b = await host.analyze({ key: 'file:///a.py', text: text.replace('Dense(50', 'Dense(51') });
+			assert.notStrictEqual(b.models[0]?.totals.total, 2005);
+		} finally {
+			host.dispose();
+		}
+	});
+
+	it('past its time budget the worker is stopped, the result says so, and the next analysis works', async () => {
+		const host = new AnalysisHost(worker, { timeoutMs: 1, heapMiB: 512 });
+		try {
+			const stopped = await host.analyze({ key: 'k', text });
+			assert.deepStrictEqual(stopped.models, []);
+			assert.match(stopped.diagnostics[0]?.message ?? '', /after 0\.001 s, its time budget/);
+		} finally {
+			host.dispose();
+		}
+		const again = new AnalysisHost(worker, { timeoutMs: 30_000, heapMiB: 512 });
+		try {
+			assert.strictEqual((await again.analyze({ key: 'k', text })).models[0]?.totals.total, 2005);
+		} finally {
+			again.dispose();
+		}
+	});
+
+	it('past its memory budget the worker ends, not the host; the result names the budget', async () => {
+		const host = new AnalysisHost(worker, { timeoutMs: 30_000, heapMiB: 8 });
+		try {
+			const big = `import torch.nn as nn\nlayers = []\n${'layers.append(nn.Linear(64, 64))\n'.repeat(40_000)}net = nn.Sequential(*layers)\n`;
+			const r = await host.analyze({ key: 'big', text: big });
+			assert.deepStrictEqual(r.models, []);
+			assert.match(r.diagnostics[0]?.message ?? '', /8 MiB memory budget|analysis stopped/);
+			assert.strictEqual(r.diagnostics[0]?.code, 'analysis-stopped');
+		} finally {
+			host.dispose();
+		}
+	});
+});
