@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import {
 	analyzePython,
@@ -18,6 +17,8 @@ import {
 import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
+import { readNpyInfo } from '../host/npyInfo';
+import { readTextFile, UserFileError } from '../engine/userFiles';
 import { AnalysisResult, LayerExplanation, statisticsPer, TextRange } from '../protocol/analysis';
 import { distributions } from '../protocol/engineProtocol';
 import type { Distribution, NormalizeResult, RunMode } from '../protocol/engineProtocol';
@@ -39,6 +40,9 @@ const usage = `Usage:
                                           layer's input, one tensor for all four
 FILE is a .py file or a .ipynb notebook (LINE counts the notebook's code cells joined in order).`;
 
+/** The engine's memory limit for `run` (the extension's normlens.engine.memoryLimitMiB default). */
+const CLI_MEMORY_LIMIT_MIB = 512;
+
 class CliError extends Error {
 	constructor(
 		message: string,
@@ -57,9 +61,10 @@ interface Loaded {
 function load(file: string): Loaded {
 	let text: string;
 	try {
-		text = fs.readFileSync(file, 'utf8');
+		// A regular file of at most MAX_SOURCE_BYTES, checked before it is read (src/engine/userFiles.ts).
+		text = readTextFile(file);
 	} catch (e) {
-		throw new CliError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+		throw new CliError(e instanceof UserFileError ? e.message : `Cannot read ${file}: ${(e as Error).message}`);
 	}
 	if (file.endsWith('.ipynb')) {
 		try {
@@ -166,7 +171,17 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			const t = parseTarget(target);
 			const e = explanationAt(load(t.file), t.line);
 			const o = runOptions(args);
-			const built = sampleTaskFor(e, { ...o, memoryLimitMiB: 512, npyPath: option(args, '--npy') });
+			const npyPath = option(args, '--npy');
+			if (npyPath) {
+				// Its header only, before any worker starts: not a regular file, truncated, or above the limit.
+				try {
+					readNpyInfo(npyPath, CLI_MEMORY_LIMIT_MIB);
+				} catch (err) {
+					const message = (err as Error).message;
+					throw new CliError(message.includes(npyPath) ? message : `${npyPath}: ${message}`);
+				}
+			}
+			const built = sampleTaskFor(e, { ...o, memoryLimitMiB: CLI_MEMORY_LIMIT_MIB, npyPath });
 			if ('error' in built) {
 				throw new CliError(built.error);
 			}
@@ -201,7 +216,7 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			}
 			const runnable = c.entries.filter((x) => x.explanation);
 			const tasks = runnable.map((x) => {
-				const built = sampleTaskFor(x.explanation as LayerExplanation, { ...o, batchSize: c.shape[0], memoryLimitMiB: 512, sampleFeatureAxis: c.channelAxis });
+				const built = sampleTaskFor(x.explanation as LayerExplanation, { ...o, batchSize: c.shape[0], memoryLimitMiB: CLI_MEMORY_LIMIT_MIB, sampleFeatureAxis: c.channelAxis });
 				if ('error' in built) {
 					throw new CliError(built.error);
 				}

@@ -3,7 +3,9 @@ import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/e
 import { distributions, NormalizeKernel } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
-import { decodeNpy, decodeValues, npyHeader, NpyError } from './npy';
+import { decodeNpy, decodeValues, NpyError } from './npy';
+import { npyOverLimit, npyTruncation, readNpyData, readNpyHead } from './npyFile';
+import { openRegularFile } from './userFiles';
 import { Arena } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
@@ -152,15 +154,22 @@ export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
 	const started = performance.now();
 	let npy: Uint8Array | undefined;
 	if (task.npyPath) {
-		try {
-			npy = fs.readFileSync(task.npyPath);
-		} catch (e) {
-			throw new Error(`Cannot read ${task.npyPath}: ${(e as Error).message}`);
-		}
-		const header = wrapNpy(() => npyHeader(npy as Uint8Array));
+		// The header first (a regular file only, its few bytes only): the shape, the memory limit
+		// and the file's size are checked before a value is read.
+		const file = task.npyPath;
+		const header = wrapNpy(() => readNpyHead(file));
 		if (header.shape.length !== task.shape.length || header.shape.some((d, i) => i > 0 && d !== task.shape[i])) {
-			throw new Error(`${task.npyPath} holds an array of shape (${header.shape.join(', ')}), but this layer's input is (N, ${task.shape.slice(1).join(', ')}).`);
+			throw new Error(`${file} holds an array of shape (${header.shape.join(', ')}), but this layer's input is (N, ${task.shape.slice(1).join(', ')}).`);
 		}
+		const over = npyOverLimit(file, header, task.maxElements);
+		if (over) {
+			throw new Error(over);
+		}
+		const truncated = npyTruncation(file, header);
+		if (truncated) {
+			throw new Error(truncated);
+		}
+		npy = wrapNpy(() => readNpyData(file, header));
 		task = { ...task, shape: header.shape };
 	}
 	const total = validate(task);
@@ -314,9 +323,9 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32Array, check: () => void, advance: (elements: number) => void): void {
 	let fd: number;
 	try {
-		fd = fs.openSync(npy.path, 'r');
+		fd = openRegularFile(npy.path).fd;
 	} catch (e) {
-		throw new Error(`Cannot read ${npy.path}: ${(e as Error).message}`);
+		throw new Error((e as Error).message);
 	}
 	try {
 		const buffer = new Uint8Array(CHUNK * npy.itemBytes);

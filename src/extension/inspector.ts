@@ -291,7 +291,7 @@ export class Inspector {
 			}
 		}
 		try {
-			const info = readNpyInfo(file);
+			const info = readNpyInfo(file, this.runner.memoryLimitMiB);
 			this.npy = { path: file, name: path.basename(file), shape: info.shape };
 		} catch (e) {
 			void vscode.window.showErrorMessage(`NormLens: ${path.basename(file)}: ${(e as Error).message}`);

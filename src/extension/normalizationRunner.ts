@@ -35,6 +35,11 @@ export class NormalizationRunner implements vscode.Disposable {
 		return { batchSize: cfg.sampleBatchSize, seed: cfg.sampleSeed, distribution: 'normal', mode: 'train', useNpy: false };
 	}
 
+	/** normlens.engine.memoryLimitMiB, for checking a .npy file's header when it is chosen. */
+	get memoryLimitMiB(): number {
+		return this.config().engineMemoryLimitMiB;
+	}
+
 	/** The task for a normalization layer, or a message saying why it cannot run. */
 	taskFor(e: LayerExplanation, options: RunOptions, npy: NpySource | undefined, sampleFeatureAxis?: number): { task: NormalizeTask } | { error: string } {
 		if (options.useNpy && !npy) {

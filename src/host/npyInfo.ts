@@ -1,22 +1,18 @@
-import * as fs from 'fs';
-import { npyHeader, NpyError } from '../engine/npy';
+import { npyOverLimit, npyTruncation, readNpyHead } from '../engine/npyFile';
 
 /**
- * Shape and dtype of a `.npy` file from its header alone (the first 64 KiB), so that choosing a
- * file answers at once whatever its size; the values are read by the worker that runs on them.
+ * Shape and dtype of a `.npy` file from its header alone (a regular file only; its header's bytes
+ * only), so that choosing a file answers at once whatever its size; the values are read by the worker
+ * that runs on them, after it checked them against the memory limit. With `memoryLimitMiB`, a file
+ * that holds fewer bytes than its header declares, or an array above that limit, is refused here.
  */
-export function readNpyInfo(file: string): { shape: number[]; descr: string; fortran: boolean; dataOffset: number; fileBytes: number } {
-	const fd = fs.openSync(file, 'r');
-	try {
-		const head = new Uint8Array(65536);
-		const n = fs.readSync(fd, head, 0, head.length, 0);
-		const h = npyHeader(head.subarray(0, n));
-		const kind = h.descr.slice(1);
-		if (!/^(f4|f8|[iu][1248]|b1)$/.test(kind)) {
-			throw new NpyError(`The .npy dtype ${h.descr} is not supported: use float32, float64 or an integer type.`);
+export function readNpyInfo(file: string, memoryLimitMiB?: number): { shape: number[]; descr: string; fortran: boolean; dataOffset: number; fileBytes: number } {
+	const h = readNpyHead(file);
+	if (memoryLimitMiB !== undefined) {
+		const problem = npyOverLimit(file, h, Math.floor((memoryLimitMiB * 2 ** 20) / 8)) ?? npyTruncation(file, h);
+		if (problem) {
+			throw new Error(problem);
 		}
-		return { shape: h.shape, descr: h.descr, fortran: h.fortran, dataOffset: h.dataOffset, fileBytes: fs.fstatSync(fd).size };
-	} finally {
-		fs.closeSync(fd);
 	}
+	return { shape: h.shape, descr: h.descr, fortran: h.fortran, dataOffset: h.dataOffset, fileBytes: h.fileBytes };
 }
