@@ -13,7 +13,7 @@ export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebo
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
-export { briefReason, causeLocation, codeSpan, escapeMarkdown, reasonMarkdown } from './format/unknownText';
+export { briefReason, causeLocation, codeBlock, codeSpan, escapeMarkdown, reasonMarkdown } from './format/unknownText';
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';

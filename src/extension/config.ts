@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clampMaxThreads, clampMemoryLimitMiB } from '../host/engineLimits';
 
 /** Mirror of `contributes.configuration` (package.json); read in one place. */
 export interface ExtensionConfig {
@@ -10,9 +11,9 @@ export interface ExtensionConfig {
 	sampleBatchSize: number;
 	/** Seed of the sample tensor generator. */
 	sampleSeed: number;
-	/** Worker threads of the engine pool (0 = one per core). */
+	/** Worker threads of the engine pool (0 = one per core), at most the machine's cores. */
 	engineMaxThreads: number;
-	/** Largest sample run, in MiB of input + output. */
+	/** Largest sample run, in MiB of input + output, in [16, 4096]. */
 	engineMemoryLimitMiB: number;
 	/** Example input shape for PyTorch models the source never calls (batch first). */
 	torchInputShape: number[] | undefined;
@@ -27,8 +28,10 @@ export function readConfig(): ExtensionConfig {
 		inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', true),
 		sampleBatchSize: c.get<number>('sample.batchSize', 32),
 		sampleSeed: c.get<number>('sample.seed', 42),
-		engineMaxThreads: c.get<number>('engine.maxThreads', 0),
-		engineMemoryLimitMiB: c.get<number>('engine.memoryLimitMiB', 512),
+		// Clamped: a workspace's settings are the file author's (package.json also restricts these two
+		// in untrusted workspaces, where VS Code then reads the user's or the default value).
+		engineMaxThreads: clampMaxThreads(c.get<unknown>('engine.maxThreads', 0)),
+		engineMemoryLimitMiB: clampMemoryLimitMiB(c.get<unknown>('engine.memoryLimitMiB', 512)),
 		torchInputShape: validShape(c.get<unknown>('torch.inputShape', null)),
 	};
 }

@@ -8,6 +8,7 @@ import { deviations, evalMode, foldedExtremes, histogramRanges, histogramStride,
 import type { SplitForward, SplitTask } from '../engine/engineWorker';
 import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
+import { clampMaxThreads } from './engineLimits';
 import { readNpyInfo } from './npyInfo';
 import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { NormalizeKernel } from '../protocol/engineProtocol';
@@ -24,6 +25,99 @@ export const SPLIT_ELEMENTS = 1 << 20;
  * of many samples has a group per sample).
  */
 const SPLIT_MAX_GROUPS = 1 << 16;
+
+/** Idle workers are retired after this long (their memory is returned); the next run starts new ones. */
+export const IDLE_TIMEOUT_MS = 5_000;
+
+/** The error of a cancelled run, as Piscina names it: an `AbortError`. */
+function cancelled(): Error {
+	const e = new Error('The run was cancelled.');
+	e.name = 'AbortError';
+	return e;
+}
+
+interface Waiter {
+	n: number;
+	grant: () => void;
+	fail: (e: Error) => void;
+	signal?: AbortSignal;
+	onAbort?: () => void;
+}
+
+/**
+ * The pool's workers as slots, handed out in order of request. A task reaches Piscina only once it
+ * holds a slot, so Piscina's own queue stays empty and a queued task is one waiting here: aborting
+ * it removes it at once (Piscina's semantics), without waiting for a free worker, and without the
+ * worker termination that Piscina's abort of a running task would bring (a running task stops
+ * cooperatively instead).
+ */
+class WorkerSlots {
+	private free: number;
+	private readonly waiting: Waiter[] = [];
+
+	constructor(private readonly capacity: number) {
+		this.free = capacity;
+	}
+
+	/** Tasks waiting for a slot. */
+	get queued(): number {
+		return this.waiting.length;
+	}
+
+	/** Waits for `n` slots (at most all); resolves to their release. Rejects with an AbortError at once if `signal` is or becomes aborted first. */
+	acquire(n: number, signal?: AbortSignal): Promise<() => void> {
+		n = Math.min(n, this.capacity);
+		if (signal?.aborted) {
+			return Promise.reject(cancelled());
+		}
+		return new Promise((resolve, reject) => {
+			let released = false;
+			const release = () => {
+				if (!released) {
+					released = true;
+					this.free += n;
+					this.pump();
+				}
+			};
+			const w: Waiter = { n, signal, grant: () => resolve(release), fail: reject };
+			if (signal) {
+				w.onAbort = () => {
+					const i = this.waiting.indexOf(w);
+					if (i >= 0) {
+						this.waiting.splice(i, 1);
+						reject(cancelled());
+						// A large request at the head may have held back smaller ones behind it.
+						this.pump();
+					}
+				};
+				signal.addEventListener('abort', w.onAbort, { once: true });
+			}
+			this.waiting.push(w);
+			this.pump();
+		});
+	}
+
+	/** Fails every waiting task (the pool is closing). */
+	close(): void {
+		for (const w of this.waiting.splice(0)) {
+			if (w.onAbort) {
+				w.signal?.removeEventListener('abort', w.onAbort);
+			}
+			w.fail(new Error('The engine pool was closed.'));
+		}
+	}
+
+	private pump(): void {
+		while (this.waiting.length > 0 && this.free >= this.waiting[0].n) {
+			const w = this.waiting.shift() as Waiter;
+			this.free -= w.n;
+			if (w.onAbort) {
+				w.signal?.removeEventListener('abort', w.onAbort);
+			}
+			w.grant();
+		}
+	}
+}
 
 /** The shape in a .npy file's header, or `undefined` if it cannot be read (the run will say why). */
 function npyShape(file: string): number[] | undefined {
@@ -47,8 +141,8 @@ function mergedHistogram(parts: SplitForward[], key: 'x' | 'y', [lo, hi]: [numbe
 
 /**
  * Host side of the engine, shared by the extension and the CLI: owns the Piscina pool, started
- * lazily on first use. Piscina's defaults (idle timeout "immediate", 1.5 × cores) would let workers
- * die between uses, so both are set explicitly. Large tensors live in one shared WebAssembly.Memory
+ * lazily on first use, with at most one thread per core (a setting asking for more is clamped).
+ * Workers start on demand and retire after `IDLE_TIMEOUT_MS` idle, returning their memory. Large tensors live in one shared WebAssembly.Memory
  * handed to every worker, and are processed by all workers at once in chunks they claim, in one
  * round that generates, reduces, normalizes in place and bins the histograms (src/engine/slabs.ts).
  */
@@ -56,32 +150,43 @@ export class EnginePool {
 	private pool: Piscina | undefined;
 	private memory: WebAssembly.Memory | undefined;
 	private threadCount = 1;
-	/** Split runs share one memory layout: they run one after another. */
-	private splitQueue: Promise<unknown> = Promise.resolve();
+	/** Who runs next: single tasks take one slot; split runs take them all (they share one memory layout). */
+	private slots: WorkerSlots | undefined;
 
-	/** @param progressPollMs how often a run's progress counter is read (tests read it more often). */
+	/**
+	 * @param maxThreads worker threads; 0: one per core up to 8; more than the cores: the cores.
+	 * @param progressPollMs how often a run's progress counter is read (tests read it more often).
+	 * @param idleTimeoutMs how long an idle worker lives.
+	 */
 	constructor(
 		private readonly workerFile: string,
 		private readonly maxThreads = 0,
 		private readonly progressPollMs = PROGRESS_POLL_MS,
+		private readonly idleTimeoutMs = IDLE_TIMEOUT_MS,
 	) {}
 
 	private get piscina(): Piscina {
 		if (!this.pool) {
-			this.threadCount = this.maxThreads > 0 ? this.maxThreads : Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+			const threads = clampMaxThreads(this.maxThreads);
+			this.threadCount = threads > 0 ? threads : Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 			this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-			this.pool = new Piscina({ filename: this.workerFile, minThreads: this.threadCount, maxThreads: this.threadCount, idleTimeout: 60_000, workerData: { memory: this.memory } });
+			this.slots = new WorkerSlots(this.threadCount);
+			this.pool = new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: this.threadCount, idleTimeout: this.idleTimeoutMs, workerData: { memory: this.memory } });
 		}
 		return this.pool;
 	}
 
 	/**
-	 * Runs a normalization task. Cancelling stops a queued task at once and a running one
-	 * cooperatively: the worker polls a shared flag between chunks, so it stops within tens of
-	 * milliseconds without killing its thread. A worker that dies fails this task only; Piscina starts
-	 * a new thread for the next one.
+	 * Runs a normalization task. As in Piscina, a signal already aborted rejects at once with an
+	 * AbortError (the task reaches no worker), and aborting a queued task rejects it at once and
+	 * takes it out of the queue. A running one stops cooperatively: the worker polls a shared flag
+	 * between chunks, so it stops within tens of milliseconds without killing its thread. A worker
+	 * that dies fails this task only; Piscina starts a new thread for the next one.
 	 */
 	async normalize(task: NormalizeTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<NormalizeResult> {
+		if (signal?.aborted) {
+			throw cancelled();
+		}
 		const cancel = new SharedArrayBuffer(4);
 		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
 		signal?.addEventListener('abort', onAbort, { once: true });
@@ -89,9 +194,11 @@ export class EnginePool {
 		// sends nothing (src/engine/progress.ts).
 		const progress = onProgress ? new SharedArrayBuffer(4) : undefined;
 		let poll: ReturnType<typeof setInterval> | undefined;
+		let release: (() => void) | undefined;
 		try {
 			const pool = this.piscina;
 			const plan = this.splitPlan(task);
+			release = await (this.slots as WorkerSlots).acquire(plan ? this.threadCount : 1, signal);
 			if (progress && onProgress) {
 				// A .npy run's batch is the file's: the split plan has read it, a single task does.
 				const shape = plan?.task.shape ?? (task.npyPath ? npyShape(task.npyPath) : undefined) ?? task.shape;
@@ -107,9 +214,7 @@ export class EnginePool {
 				}, this.progressPollMs);
 			}
 			if (plan) {
-				const run = this.splitQueue.then(() => this.runSplit({ ...plan.task, cancel, progress }, pool, plan.npy));
-				this.splitQueue = run.catch(() => undefined);
-				const r = await run;
+				const r = await this.runSplit({ ...plan.task, cancel, progress }, pool, plan.npy);
 				if (r) {
 					return r;
 				}
@@ -122,13 +227,14 @@ export class EnginePool {
 		} catch (e) {
 			const err = e as Error;
 			if (err.name === 'AbortError' || signal?.aborted) {
-				throw new Error('The run was cancelled.');
+				throw cancelled();
 			}
 			if (/terminated|exited|worker/i.test(err.message) && !/Cannot|shape|limit|npy/i.test(err.message)) {
 				throw new Error(`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`);
 			}
 			throw new Error(err.message.replace(/^Error: /, ''));
 		} finally {
+			release?.();
 			signal?.removeEventListener('abort', onAbort);
 			if (poll) {
 				clearInterval(poll);
@@ -279,6 +385,16 @@ export class EnginePool {
 		return this.pool !== undefined;
 	}
 
+	/** Tasks waiting for a worker (for the pool's own tests). */
+	get queued(): number {
+		return this.slots?.queued ?? 0;
+	}
+
+	/** Tasks the workers have finished, failed ones included (for the pool's own tests). */
+	get completed(): number {
+		return this.pool?.completed ?? 0;
+	}
+
 	/** The pool's threads (for diagnostics and the pool's own tests). */
 	get threads(): readonly { terminate(): Promise<number> }[] {
 		return this.pool?.threads ?? [];
@@ -287,6 +403,8 @@ export class EnginePool {
 	async dispose(): Promise<void> {
 		const p = this.pool;
 		this.pool = undefined;
+		this.slots?.close();
+		this.slots = undefined;
 		await p?.destroy();
 	}
 }

@@ -1,11 +1,12 @@
 import { LayerExplanation, LayerSummary, statisticsPer } from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
+import { codeBlock, codeSpan, escapeMarkdown } from './unknownText';
 
 function axisList(e: LayerExplanation, axes: number[] | null): string {
 	if (!axes || !e.axisNames) {
 		return '?';
 	}
-	return axes.map((a) => `${e.axisNames?.[a]} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? 'N' : e.inputShape[a]}` : ''})`).join(', ');
+	return axes.map((a) => `${escapeMarkdown(e.axisNames?.[a] ?? '?')} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? 'N' : e.inputShape[a]}` : ''})`).join(', ');
 }
 
 function fmtShape(s: number[]): string {
@@ -27,14 +28,17 @@ export function paramsLine(layer: LayerSummary): string {
 }
 
 /**
- * Hover text for a layer (Markdown). Normalization layers also get what they normalize, over which
+ * Hover text for a layer (Markdown). Everything that can come from the user's file (the layer's
+ * name and type, axis and weight names, the formula built from them) is a code span, a fenced block
+ * or escaped text: no link, image or HTML can come out of it (a hover renders Markdown, and its
+ * command links are trusted). The remaining prose is NormLens's own. Normalization layers also get what they normalize, over which
  * axes, with which statistics. Command links are appended by the caller (they are VS Code's);
  * `unknownLine`, the caller's Markdown line on why a count or shape is unknown (with its link),
  * goes right under the counts.
  */
 export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null, unknownLine?: string): string {
 	const out: string[] = [];
-	out.push(`**${layer.type}** \`${layer.name}\` · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`);
+	out.push(`**${escapeMarkdown(layer.type)}** ${codeSpan(layer.name)} · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`);
 	out.push('');
 	out.push(`Input ${formatShape(layer.inputShape)} → output ${formatShape(layer.outputShape)}`);
 	out.push('');
@@ -50,22 +54,22 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	}
 	const e = explanation;
 	out.push('', '---', '');
-	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — one μ and σ² per ${statisticsPer(e) ?? '?'}`);
+	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — one μ and σ² per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
 	out.push('');
-	out.push('```text', e.formula || '(formula needs the input shape)', '```');
+	out.push(codeBlock(e.formula || '(formula needs the input shape)'));
 	const shapes: string[] = [];
 	if (e.statShape) {
 		shapes.push(`μ, σ²: ${formatShape(e.statShape)}`);
 	}
 	const names: Record<string, string> = { gamma: 'γ (gamma)', beta: 'β (beta)', weight: 'γ (weight)', bias: 'β (bias)' };
 	for (const [k, s] of Object.entries(e.paramShapes)) {
-		shapes.push(`${names[k] ?? k}: ${fmtShape(s)}`);
+		shapes.push(`${names[k] ?? escapeMarkdown(k)}: ${fmtShape(s)}`);
 	}
 	out.push(`**Shapes:** ${shapes.join(' · ')}`);
 	out.push('');
 	if (layer.params && layer.weights) {
-		const trainable = layer.weights.filter((w) => w.trainable && w.kind === 'param').map((w) => w.name);
-		const fixed = layer.weights.filter((w) => !w.trainable || w.kind === 'buffer').map((w) => w.name);
+		const trainable = layer.weights.filter((w) => w.trainable && w.kind === 'param').map((w) => escapeMarkdown(w.name));
+		const fixed = layer.weights.filter((w) => !w.trainable || w.kind === 'buffer').map((w) => escapeMarkdown(w.name));
 		out.push(
 			`**Parameters:** ${formatCount(layer.params.trainable)} trainable (${trainable.join(', ') || 'none'}) · ${formatCount(layer.params.nonTrainable + layer.params.buffers)} non-trainable (${fixed.join(', ') || 'none'})`,
 		);
@@ -73,7 +77,7 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	}
 	out.push(`**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}`);
 	if (e.momentumRule) {
-		out.push('', `Running statistics: \`${e.momentumRule}\``);
+		out.push('', `Running statistics: ${codeSpan(e.momentumRule)}`);
 	}
 	if (e.runningVariance) {
 		out.push('', `Running variance: ${e.runningVariance}.`);

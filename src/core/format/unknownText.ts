@@ -60,15 +60,32 @@ export function briefReason(reason: string, max = 60): string {
 	return (s.match(/`/g) ?? []).length % 2 === 1 ? `${s}\`` : s;
 }
 
-/** Plain text made literal in Markdown: every character that could start markup is backslash-escaped. */
+/**
+ * Plain text made literal in Markdown: every character that could start markup is backslash-escaped
+ * (so no link, image, autolink, HTML, code span or emphasis can come out of it), except `_` inside a
+ * word (`moving_mean`), which CommonMark never reads as emphasis. Line breaks become spaces: text
+ * from the user's file must not start a block (a heading, a list, a fence) on a line of its own.
+ */
 export function escapeMarkdown(text: string): string {
-	return text.replace(/[\\`*_{}[\]()#+\-!|<>&~$]/g, '\\$&');
+	return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-!|<>&~$:]/g, (c, i: number, s: string) => (c === '_' && /[\p{L}\p{N}]/u.test(s[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(s[i + 1] ?? '') ? c : `\\${c}`));
+}
+
+/**
+ * A fenced code block that shows `code` literally: its fence is longer than any backtick run in it
+ * (CommonMark's rule), so no line of `code` can close it early.
+ */
+export function codeBlock(code: string, info = 'text'): string {
+	const runs = code.match(/`{3,}/g) ?? [];
+	const fence = '`'.repeat(Math.max(2, ...runs.map((r) => r.length)) + 1);
+	return `${fence}${info}\n${code}\n${fence}`;
 }
 
 /** A code span that shows `code` literally, whatever backticks it holds (CommonMark's fence rule). */
 export function codeSpan(code: string): string {
 	const runs = code.match(/`+/g) ?? [];
 	const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+	// A code span is one line: a line break in it would let the next line start a block.
+	code = code.replace(/[\r\n]+/g, ' ');
 	const pad = code.startsWith('`') || code.endsWith('`') || (code.startsWith(' ') && code.endsWith(' ')) ? ' ' : '';
 	return `${fence}${pad}${code}${pad}${fence}`;
 }

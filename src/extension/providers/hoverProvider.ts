@@ -33,7 +33,11 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 			md.appendMarkdown(` · [Run on sample tensor](command:${CommandId.RunNormalization}?${args} "Run this layer on a seeded sample tensor")`);
 			md.appendMarkdown(` · [Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
 		}
-		// Only our own commands may run from the hover's links.
+		// Only our own commands may run from the hover's links, with the arguments computed here (the
+		// document's URI and a position); the file's text reaches the hover only escaped or in code
+		// spans (layerHoverMarkdown, reasonMarkdown), and never as HTML or theme icons.
+		md.supportHtml = false;
+		md.supportThemeIcons = false;
 		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.RevealUnknownCause] };
 		return new vscode.Hover(md, a.toDocument(hit.layer.range));
 	}

@@ -41,7 +41,7 @@ describe('unknown causes as the editor words them', () => {
 		});
 
 		it('escapes markup in the text parts: no link, HTML, emphasis or entity can come out', () => {
-			assert.strictEqual(reasonMarkdown('a [link](command:x) <b>bold</b> *em* &amp;'), 'a \\[link\\]\\(command:x\\) \\<b\\>bold\\</b\\> \\*em\\* \\&amp;');
+			assert.strictEqual(reasonMarkdown('a [link](command:x) <b>bold</b> *em* &amp;'), 'a \\[link\\]\\(command\\:x\\) \\<b\\>bold\\</b\\> \\*em\\* \\&amp;');
 		});
 
 		it('an unpaired backtick (a snippet that holds one) stays literal and cannot open a code span', () => {

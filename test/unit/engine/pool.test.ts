@@ -169,6 +169,78 @@ describe('engine pool (Piscina)', function () {
 	/** A split run (WebAssembly, two workers) that lasts a while: 33.5 M generated values. */
 	const bigSplit: NormalizeTask = { ...task, shape: [64, 128, 128, 32], reducedAxes: [0, 1, 2], distribution: 'lognormal' };
 
+	it('an already-aborted signal rejects at once with an AbortError; the task reaches no worker (Piscina semantics)', async () => {
+		const controller = new AbortController();
+		controller.abort();
+		const t0 = performance.now();
+		await assert.rejects(pool.normalize(task, controller.signal), (e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message));
+		assert.ok(performance.now() - t0 < 50, 'rejected without waiting for a worker');
+		assert.strictEqual(pool.started, false, 'no pool (no thread) was started for it');
+		// Also with the pool running: the worker count of finished tasks does not move.
+		await pool.normalize(task);
+		assert.strictEqual(pool.completed, 1);
+		await assert.rejects(pool.normalize(big, controller.signal), { name: 'AbortError' });
+		await assert.rejects(pool.normalize(bigSplit, controller.signal), { name: 'AbortError' });
+		assert.strictEqual(pool.completed, 1, 'no worker ran the aborted tasks');
+		assert.strictEqual(pool.queued, 0);
+	});
+
+	it('aborting a queued task rejects it at once and takes it out of the queue, while a long task holds the only worker', async () => {
+		const one = new EnginePool(worker, 1);
+		extraPools.push(one);
+		const long = new AbortController();
+		const running = one.normalize(big, long.signal);
+		running.catch(() => undefined);
+		let runningSettled = false;
+		void running.finally(() => (runningSettled = true)).catch(() => undefined);
+		const queued = new AbortController();
+		const waiting = one.normalize(task, queued.signal);
+		waiting.catch(() => undefined);
+		await new Promise((r) => setTimeout(r, 200));
+		assert.strictEqual(one.queued, 1, 'the second task waits for the only worker');
+		const t0 = performance.now();
+		queued.abort();
+		await assert.rejects(waiting, (e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message));
+		const ms = performance.now() - t0;
+		assert.ok(ms < 100, `rejected in ${ms.toFixed(0)} ms, not after the long task`);
+		assert.strictEqual(runningSettled, false, 'the long task is still running');
+		assert.strictEqual(one.queued, 0, 'removed from the queue');
+		long.abort();
+		await assert.rejects(running, /cancelled/);
+		// The queued task never ran: the worker finished only the long one, and it is usable.
+		assert.strictEqual(one.completed, 1);
+		assert.strictEqual((await one.normalize(task)).features, 50);
+		assert.strictEqual(one.completed, 2);
+	});
+
+	it('a task queued behind a split run (which takes every worker) aborts at once too', async () => {
+		const queued = new AbortController();
+		const split = pool.normalize(bigSplit);
+		const waiting = pool.normalize(task, queued.signal);
+		waiting.catch(() => undefined);
+		await new Promise((r) => setTimeout(r, 50));
+		assert.strictEqual(pool.queued, 1);
+		const t0 = performance.now();
+		queued.abort();
+		await assert.rejects(waiting, { name: 'AbortError' });
+		assert.ok(performance.now() - t0 < 100);
+		assert.strictEqual((await split).backend, 'wasm-simd ×2 workers');
+	});
+
+	it('idle workers retire after the idle timeout; the next run starts new ones', async () => {
+		const brief = new EnginePool(worker, 2, undefined, 200);
+		extraPools.push(brief);
+		await brief.normalize(task);
+		assert.ok(brief.threads.length >= 1);
+		const deadline = performance.now() + 5_000;
+		while (brief.threads.length > 0 && performance.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		assert.strictEqual(brief.threads.length, 0, 'no thread left after 200 ms idle');
+		assert.strictEqual((await brief.normalize(task)).features, 50);
+	});
+
+
 	it('cancels a split run whose workers claim chunks from shared counters; the next split run is right', async () => {
 		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
