@@ -32,6 +32,8 @@ describe('notebooks', () => {
 
 	it('invalid JSON gives a specific error', () => {
 		assert.throws(() => parseNotebook('{"cells": [ '), (e: unknown) => e instanceof NotebookError && /not valid JSON/.test(e.message));
-		assert.throws(() => parseNotebook('{"worksheets": []}'), /no "cells" list/);
+		assert.throws(() => parseNotebook('{"metadata": {}}'), /no "cells" list \(nbformat 4\) nor "worksheets" \(nbformat 3\)/);
+		// nbformat 3 keeps its cells in worksheets: an empty one is an empty notebook, not an error.
+		assert.deepStrictEqual(parseNotebook('{"nbformat": 3, "worksheets": []}'), []);
 	});
 });
