@@ -137,10 +137,17 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
 				}
 				l.params = null;
 				l.weights = null;
+				l.outputShape = null;
 				l.unknown = cause;
 			} else if (l.params && [l.params.total, l.params.trainable, l.params.buffers].some(tooLarge)) {
 				l.unknown = { reason: `the count of ${l.type} \`${l.name}\` is beyond 2^53, where NormLens cannot count exactly`, range: l.range };
 				l.params = null;
+			}
+		}
+		for (const l of m.layers) {
+			if (l.outputShape?.some((d) => d !== null && !(Number.isSafeInteger(d) && d >= 0))) {
+				l.unknown ??= { reason: `${l.type} \`${l.name}\` would output shape (${l.outputShape.map((d) => d ?? 'None').join(', ')}), which the framework refuses`, range: l.range };
+				l.outputShape = null;
 			}
 		}
 		const t = m.totals;

@@ -567,6 +567,25 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(text, /does not know this layer type/);
 		});
 
+		it('files that crashed or froze the extension host leave it working: hovers on another file still answer', async () => {
+			const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-hostile-'));
+			const hostile: Record<string, string> = {
+				'doubling.py': 'import torch.nn as nn\nnet = nn.Sequential(nn.Linear(3, 4))\nl = [1]\nfor i in range(64):\n    l = l + l\n',
+				'lstm.py': 'import torch.nn as nn\nnet = nn.Sequential(nn.LSTM(300, 512, num_layers=10**8))\n',
+				'blank.py': `${'\n'.repeat(150_000)}import torch.nn as nn\nnet = nn.Sequential(nn.Linear(3, 4))\n`,
+			};
+			for (const [name, text] of Object.entries(hostile)) {
+				fs.writeFileSync(path.join(tmp, name), text);
+				await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(tmp, name)));
+			}
+			const lstm = await vscode.workspace.openTextDocument(path.join(tmp, 'lstm.py'));
+			const d = await until(async () => vscode.languages.getDiagnostics(lstm.uri), (x) => x.some((y) => y.code === 'unknown-count'), 'the LSTM file analysed');
+			assert.match(d.find((y) => y.code === 'unknown-count')?.message ?? '', /num_layers=100000000 is more than/);
+			const other = await vscode.workspace.openTextDocument(path.join(examples, 'tabular_bn.py'));
+			await vscode.window.showTextDocument(other);
+			assert.match(await hoverText(other, 'Dense(5)'), /255 parameters/);
+		});
+
 		it('an empty file: no lenses, no hints, no errors', async () => {
 			const doc = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
 			assert.deepStrictEqual(await codeLensTitles(doc), []);
