@@ -4,6 +4,7 @@ import * as path from 'path';
 import { analyzePython, IncrementalAnalyzer } from '../../../src/core';
 import type { AnalysisResult } from '../../../src/protocol/analysis';
 import { examples, fixtures } from '../paths';
+import { rng } from '../seeded';
 
 /**
  * The editor re-analyses a document incrementally (re-using the previous parse where the text did
@@ -11,18 +12,6 @@ import { examples, fixtures } from '../paths';
  * models or diagnostics in the editor than `normlens summary` prints. Random edit sequences on real
  * files, in the way people type: characters, deleted and duplicated lines, pasted blocks, undo.
  */
-
-/** A seeded generator (mulberry32), so that a failure replays. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const snippets = ['(', ')', '[', ']', ':', ',', '.', '0.5', '1.', 'x', ' ', '\n', '    ', '#', '"', "'", '=', 'nn.', 'layers.', 'Dense(', 'def f(', 'if x:\n    ', 'return ', '\\', '1e-3'];
 

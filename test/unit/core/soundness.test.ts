@@ -4,6 +4,7 @@ import * as path from 'path';
 import { analyzePython, buildProgram, parseNotebook } from '../../../src/core';
 import type { ModelSummary } from '../../../src/protocol/analysis';
 import { examples, fixtures } from '../paths';
+import { rng } from '../seeded';
 
 /**
  * Soundness property: every count is EXACT or UNKNOWN, never another number.
@@ -631,18 +632,6 @@ function keysOf(models: ModelSummary[], oldLine: (line: number) => number | unde
 		out.set(key, m);
 	}
 	return out;
-}
-
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 type Outcome = 'exact' | 'unknown' | 'wrong' | 'absent';
