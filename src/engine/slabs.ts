@@ -158,8 +158,12 @@ export class PeerFailed extends Error {
  * else `first` (the rejection that ended the wait).
  */
 export function failureCause(outcomes: readonly PromiseSettledResult<unknown>[], first: unknown): unknown {
-	const cause = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !(o.reason instanceof Error && o.reason.message.includes(PEER_FAILED)));
-	return cause ? cause.reason : first;
+	const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+	const peer = (r: unknown) => r instanceof Error && r.message.includes(PEER_FAILED);
+	// A peer that saw the run's cancel flag (which the host raises when a worker fails) says it was
+	// cancelled: that is an effect too. The cause is a rejection that is neither, when there is one.
+	const cancelledByHost = (r: unknown) => r instanceof Error && (r.name === 'AbortError' || /cancel/i.test(r.message));
+	return rejected.find((r) => !peer(r) && !cancelledByHost(r)) ?? rejected.find((r) => !peer(r)) ?? first;
 }
 
 /** The host's side: a failed or lost worker must release the others waiting for its chunks. */
