@@ -666,11 +666,10 @@ export class Interpreter {
 			} else if (receiver) {
 				const callable = receiver.k === 'obj' ? this.getAttr(receiver, method) : undefined;
 				// Calling a module on tensors changes no count; a method NormLens does not trust may.
-				const callsModule = callable?.k === 'obj' && callable.obj.kind === 'module';
-				if (!callsModule && !this.trustedMethod(receiver, method)) {
+				trusted = (callable?.k === 'obj' && callable.obj.kind === 'module') || this.trustedMethod(receiver, method);
+				if (!trusted) {
 					this.taint(receiver, cause);
 				}
-				trusted = callsModule || this.trustedMethod(receiver, method);
 			}
 		}
 		if (trusted || !argList) {
@@ -727,15 +726,8 @@ export class Interpreter {
 		});
 		this.havocStack.push(def);
 		try {
-			const saved = this.source;
-			if (def.source instanceof PythonSource) {
-				this.source = def.source;
-			}
-			try {
-				this.havoc(def.body, inner, cause);
-			} finally {
-				this.source = saved;
-			}
+			const body = def.body;
+			this.within(def.source instanceof PythonSource ? def.source : this.source, () => this.havoc(body, inner, cause));
 		} finally {
 			this.havocStack.pop();
 		}
@@ -1047,13 +1039,8 @@ export class Interpreter {
 				// obj.attr = value / obj[i] = value: record on framework objects through setattr.
 				const obj = target.firstChild ? this.eval(target.firstChild, scope) : UNKNOWN;
 				const prop = childNamed(target, 'PropertyName');
-				const cause = (): Cause => causeOf(value) ?? { reason: `\`${this.snippet(target)}\` is set to a value NormLens cannot determine`, range: this.here(target) };
 				if (prop && obj.k === 'obj') {
-					this.setAttr(obj.obj, this.source.slice(prop), value);
-					if (value.k === 'unknown' && obj.obj.kind !== 'tensor' && obj.obj.kind !== 'param') {
-						// It may be a submodule or a layer: what holds it has unknown counts.
-						obj.obj.unknownCause ??= cause();
-					}
+					this.setAttr(obj.obj, this.source.slice(prop), value, target);
 				} else if (prop && obj.k === 'instance') {
 					obj.inst.attrs.set(this.source.slice(prop), value);
 				} else if (!prop) {
@@ -1107,7 +1094,12 @@ export class Interpreter {
 		}
 	}
 
-	private setAttr(obj: FrameworkObject, name: string, value: Value): void {
+	/** `obj.name = value` (or `setattr`), at `where` in the source. */
+	private setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void {
+		if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
+			// It may be a submodule or a layer: what holds it has unknown counts.
+			obj.unknownCause ??= causeOf(value) ?? { reason: `the attribute set at \`${this.snippet(where)}\` has a value NormLens cannot determine`, range: this.here(where) };
+		}
 		for (const r of this.runtimes) {
 			if (r.setAttr?.(obj, name, value)) {
 				return;
@@ -2187,20 +2179,12 @@ export class Interpreter {
 			}
 			return unknown(self.cause);
 		}
-		if (self.k === 'list') {
-			const v = this.listMethod(self, name, positional, full);
+		if (self.k === 'list' || self.k === 'dict') {
+			const v = self.k === 'list' ? this.listMethod(self, name, positional, full) : this.dictMethod(self, name, positional, full);
 			if (v !== undefined) {
 				return v;
 			}
-			const cause = untracked();
-			this.taint(self, cause);
-			return unknown(cause);
-		}
-		if (self.k === 'dict') {
-			const v = this.dictMethod(self, name, positional, full);
-			if (v !== undefined) {
-				return v;
-			}
+			// A method Python has but NormLens does not follow: the container may have changed.
 			const cause = untracked();
 			this.taint(self, cause);
 			return unknown(cause);
@@ -2606,10 +2590,7 @@ export class Interpreter {
 					// An attribute NormLens cannot name: the object may have gained anything.
 					this.taint(target, causeOf(a[1]) ?? { reason: `NormLens cannot tell which attribute \`${this.snippet(args.node)}\` sets`, range: this.here(args.node) });
 				} else if (target.k === 'obj') {
-					this.setAttr(target.obj, name, a[2]);
-					if (a[2].k === 'unknown' && target.obj.kind !== 'tensor' && target.obj.kind !== 'param') {
-						target.obj.unknownCause ??= causeOf(a[2]) ?? { reason: `\`${this.snippet(args.node)}\` sets a value NormLens cannot determine`, range: this.here(args.node) };
-					}
+					this.setAttr(target.obj, name, a[2], args.node);
 				} else if (target.k === 'instance') {
 					target.inst.attrs.set(name, a[2]);
 				}
