@@ -543,10 +543,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const workers = Math.min(POOL_THREADS, units);
 		const base = { shape, reducedAxes, x: x.byteOffset, y: y.byteOffset };
 		const split = POOL_THREADS >= 2 && n >= SPLIT_ELEMENTS;
-		const folded = (m) => {
-			const a = Array.from(m.variance, (v) => 1 / Math.sqrt(v + EPS));
-			return { a, b: Array.from(m.mean, (mu, c) => -mu * a[c]) };
-		};
+		const centred = (m) => ({ m: Array.from(m.mean), a: Array.from(m.variance, (v) => 1 / Math.sqrt(v + EPS)), b: new Array(m.mean.length).fill(0) });
 		const halves = Array.from({ length: POOL_THREADS }, (_, w) => ({ from: Math.floor((n * w) / POOL_THREADS / 16) * 16, to: w === POOL_THREADS - 1 ? n : Math.floor((n * (w + 1)) / POOL_THREADS / 16) * 16 }));
 		return {
 			n,
@@ -588,7 +585,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 					return () => pool.run({ ...base, from: 0, to: n, work: workAreas[0], mean: stats.mean, variance: stats.variance }, { name: 'whole' });
 				}
 				// The second phase of the product's split run alone: chunks claimed and normalized.
-				const ab = folded(stats);
+				const ab = { centred: centred(stats) };
 				const plan = chunkPlan(n, unit, l.groups, workers);
 				return () => {
 					controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
@@ -919,15 +916,12 @@ export async function splitForward(task) {
 	const x = new Float32Array(memory.buffer, task.x, n);
 	// In place, as the product runs; out of place only for the comparison (engineOutOfPlace).
 	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
-	const fold = (m) => {
-		const a = m.variance.map((v) => 1 / Math.sqrt(v + EPS));
-		return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
-	};
-	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { fold, check: () => undefined, extras: false });
+	const centre = (m) => ({ m: m.mean, a: m.variance.map((v) => 1 / Math.sqrt(v + EPS)), b: new Float64Array(m.mean.length) });
+	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { centre, check: () => undefined, extras: false });
 	return { merged: f.merged };
 }
 
-/** Inference on a split run: x ← x·a + b on the chunks this worker claims (normalizeChunks). */
+/** Inference on a split run: x ← (x − m)·a + b on the chunks this worker claims (normalizeChunks). */
 export async function splitNormalize(task) {
 	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
 	const k = await kernels;
@@ -936,7 +930,7 @@ export async function splitNormalize(task) {
 	const n = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, n);
 	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
-	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.a, task.b, { check: () => undefined, extras: false });
+	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.centred, { check: () => undefined, extras: false });
 	return 0;
 }
 

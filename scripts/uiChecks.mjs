@@ -326,7 +326,17 @@ export async function runUiChecks({ outDir }) {
 			await navigated;
 			await page.locator('.monaco-workbench').waitFor({ timeout });
 			await page.screenshot({ path: path.join(outDir, 'after-reload.png') }).catch(() => undefined);
-			const { text } = await webviewText(page, /Total params: 6,001,600/);
+			const { text } = await webviewText(page, /Total params: 6,001,600/).catch(async (e) => {
+				// Say what the restored workbench shows: which tabs came back, in which group, which is active.
+				const groups = await page
+					.locator('.editor-group-container')
+					.evaluateAll((els) =>
+						els.map((g) => [...g.querySelectorAll('.tabs-container .tab')].map((t) => `${t.classList.contains('active') ? '*' : ''}${t.getAttribute('aria-label') ?? t.textContent}`).join(', ')),
+					)
+					.catch(() => []);
+				const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => []);
+				throw new Error(`${e.message}; editor groups after the reload: ${groups.map((g) => `[${g}]`).join(' ') || 'none'}; notifications: ${toasts.join(' | ') || 'none'}`);
+			});
 			if (!text.includes('batch_normalization (BatchNormalization)')) {
 				throw new Error('the restored panel lacks its table');
 			}

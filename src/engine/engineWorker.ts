@@ -12,7 +12,7 @@ import { Moments, moments as momentsJs, normalize as normalizeJs } from './kerne
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
-import { deviations, evalMode, finiteRange, foldedFor, histogramIn, runningUpdate, statisticsFor } from './result';
+import { deviations, evalMode, finiteRange, centredFor, histogramIn, runningUpdate, statisticsFor } from './result';
 import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
 import { progressCounter } from './progress';
 
@@ -281,7 +281,7 @@ export interface SplitTask {
  * What one worker returns of a split run's forward: the statistics stay in shared memory; a and b
  * (as every worker computed them from the merged statistics) travel as Float64Arrays.
  */
-export type SplitForward = Omit<ChunkedForward, 'merged' | 'a' | 'b'> & { a: Float64Array; b: Float64Array };
+export type SplitForward = Omit<ChunkedForward, 'merged' | 'centred'> & { centred: { m: Float64Array; a: Float64Array; b: Float64Array } };
 
 function poolMemory(): WebAssembly.Memory {
 	const m = (workerData as { memory?: WebAssembly.Memory } | undefined)?.memory;
@@ -297,7 +297,7 @@ let poolKernels: Promise<WasmKernels> | undefined;
  * A split run's one round in this worker: claim chunks, generate (or read) and reduce each, then,
  * once every chunk is reduced, merge and normalize claimed chunks, with what the panel shows beyond
  * the forward: x's per-group extremes and the statistics of y (src/engine/slabs.ts). y's extremes
- * follow exactly from x's on the host (y = x·a + b in float32 is monotonic in x).
+ * follow exactly from x's on the host (y = (x − m)·a + b in float32 is monotonic in x).
  */
 export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const memory = poolMemory();
@@ -315,8 +315,8 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const produce = npy
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
-	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, fold: (merged) => foldedFor(task, merged), check, extras: true, samples, advance });
-	return { finite: f.finite, a: Float64Array.from(f.a), b: Float64Array.from(f.b), chunks: f.chunks, ms: f.ms, histograms: f.histograms };
+	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, centre: (merged) => centredFor(task, merged), check, extras: true, samples, advance });
+	return { finite: f.finite, centred: { m: Float64Array.from(f.centred.m), a: Float64Array.from(f.centred.a), b: Float64Array.from(f.centred.b) }, chunks: f.chunks, ms: f.ms, histograms: f.histograms };
 }
 
 /** Reads elements [from, from + x.length) of a C-order .npy file's data into x, piece by piece. */

@@ -1,4 +1,5 @@
 import type { Histogram, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type { Centred } from './kernels/normalizeJs';
 
 /**
  * Running statistics after one training step from their initial values (mean 0, variance 1), in
@@ -72,27 +73,26 @@ export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, ba
 	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
 }
 
-/** y = x·a + b's per-group a and b: the folded (x − μ)/√(σ² + ε) with the statistics the task normalizes with. */
-export function foldedFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon'>, batch: { mean: Float64Array; variance: Float64Array }): { a: Float64Array; b: Float64Array } {
+/** The per-group y = (x − m)·a + b of (x − μ)/√(σ² + ε), with the statistics the task normalizes with. */
+export function centredFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon'>, batch: { mean: Float64Array; variance: Float64Array }): Centred {
 	const used = statisticsFor(task, batch);
-	const a = used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon));
-	return { a, b: used.mean.map((m, c) => -m * a[c]) };
+	return { m: used.mean, a: used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon)), b: new Float64Array(used.mean.length) };
 }
 
 /** Bins of the histograms of x and y that a run returns. */
 export const HISTOGRAM_BINS = 64;
 
 /**
- * y's per-group extremes from x's: the kernels' y = fl(fl(x·a) + b), with a and b rounded to
- * float32, is monotonic in x, so these are y's exact extremes without a pass over y.
+ * y's per-group extremes from x's: the kernels' y = fl(fl(fl(x − m)·a) + b), with m, a and b
+ * rounded to float32, is monotonic in x, so these are y's exact extremes without a pass over y.
  */
-export function foldedExtremes(xMin: ArrayLike<number>, xMax: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): { min: Float64Array; max: Float64Array } {
-	const yAt = (v: number, c: number) => Math.fround(Math.fround(v * Math.fround(a[c])) + Math.fround(b[c]));
+export function centredExtremes(xMin: ArrayLike<number>, xMax: ArrayLike<number>, f: Centred): { min: Float64Array; max: Float64Array } {
+	const yAt = (v: number, c: number) => Math.fround(Math.fround(Math.fround(v - Math.fround(f.m[c])) * Math.fround(f.a[c])) + Math.fround(f.b[c]));
 	const min = new Float64Array(xMin.length);
 	const max = new Float64Array(xMin.length);
 	for (let c = 0; c < xMin.length; c++) {
-		min[c] = a[c] >= 0 ? yAt(xMin[c], c) : yAt(xMax[c], c);
-		max[c] = a[c] >= 0 ? yAt(xMax[c], c) : yAt(xMin[c], c);
+		min[c] = f.a[c] >= 0 ? yAt(xMin[c], c) : yAt(xMax[c], c);
+		max[c] = f.a[c] >= 0 ? yAt(xMax[c], c) : yAt(xMin[c], c);
 	}
 	return { min, max };
 }

@@ -1,8 +1,9 @@
 /// <reference path="./wasm/webassembly.d.ts" />
 import type { Arena } from './kernels/arena';
 import type { ReductionLayout } from './kernels/layout';
+import type { Centred } from './kernels/normalizeJs';
 import type { WasmKernels } from './kernels/normalizeWasm';
-import { binCounts, foldedExtremes, HISTOGRAM_BINS, histogramRanges } from './result';
+import { binCounts, centredExtremes, HISTOGRAM_BINS, histogramRanges } from './result';
 
 /**
  * One large tensor split among the pool's workers (shared by the engine worker and the benchmark's
@@ -203,8 +204,8 @@ const WAIT_TIMEOUT_MS = 30_000;
 /** What one worker did in a split run's forward. */
 export interface ChunkedForward {
 	merged: ReturnType<typeof mergePartials>;
-	a: ArrayLike<number>;
-	b: ArrayLike<number>;
+	/** y = (x − m)·a + b per group, as the chunks were normalized (empty when not finite). */
+	centred: Centred;
 	/** false when the data has NaN / Inf: nothing was normalized. */
 	finite: boolean;
 	/** Chunks this worker reduced and normalized. */
@@ -257,14 +258,14 @@ export interface ChunkExtras {
 /**
  * One worker's part of a split run's forward, in place. `x` is the whole tensor; `produce` fills a
  * claimed chunk of x first (the seeded sample or a .npy read; omitted when x is already there);
- * `fold` turns the merged statistics into y = x·a + b's per-group a, b; `check` throws when the run
+ * `centre` turns the merged statistics into y = (x − m)·a + b's per-group m, a, b; `check` throws when the run
  * is cancelled. Every pass over a chunk is counted with `advance`.
  */
 export function forwardChunks(
 	run: ChunkRun,
 	opts: ChunkExtras & {
 		produce?: (from: number, chunk: Float32Array) => void;
-		fold: (merged: { mean: Float64Array; variance: Float64Array }) => { a: ArrayLike<number>; b: ArrayLike<number> };
+		centre: (merged: { mean: Float64Array; variance: Float64Array }) => Centred;
 		check: () => void;
 		advance?: (elements: number) => void;
 		/** How long to wait for the host's wake-up when a peer is late (tests); PEER_YIELD_MS by default. */
@@ -362,17 +363,16 @@ export function forwardChunks(
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, a: [], b: [], finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0 }, latePeer };
+		return { merged, centred: { m: [], a: [], b: [] }, finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0 }, latePeer };
 	}
-	const { a, b } = opts.fold(merged);
+	const centred = opts.centre(merged);
 	// Every chunk's extremes of x are published by now: the whole tensor's ranges, as the host will find them.
 	const published = opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
-	const histograms = published && { ...histogramRanges(published, foldedExtremes(published.min, published.max, a, b)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
-	const done = normalizeChunks(run, a, b, { ...opts, histograms }, reduced);
+	const histograms = published && { ...histogramRanges(published, centredExtremes(published.min, published.max, centred)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
+	const done = normalizeChunks(run, centred, { ...opts, histograms }, reduced);
 	return {
 		merged,
-		a,
-		b,
+		centred,
 		finite,
 		chunks: { stats: reduced.length, normalize: done.chunks },
 		ms: { ...ms, normalize: done.ms.normalize, extras: ms.extras + done.ms.extras },
@@ -415,7 +415,7 @@ export function answerLatePeers(memory: WebAssembly.Memory, control: ChunkContro
 }
 
 /**
- * Phase 2 of a split run (and the whole of an inference run with given a, b): normalize chunks in
+ * Phase 2 of a split run (and the whole of an inference run with given m, a, b): normalize chunks in
  * place, first the ones this worker reduced (`own`), the last reduced first, then any chunk no
  * worker has taken yet, oldest first (those of a peer that is behind; a flag per chunk says who took
  * it). What the panel needs of x (ChunkExtras) is read from a chunk before it is overwritten, y's
@@ -428,8 +428,7 @@ export function answerLatePeers(memory: WebAssembly.Memory, control: ChunkContro
  */
 export function normalizeChunks(
 	run: ChunkRun,
-	a: ArrayLike<number>,
-	b: ArrayLike<number>,
+	centred: Centred,
 	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void; histograms?: ChunkHistograms },
 	own: readonly number[] = [],
 ): { chunks: number; ms: { normalize: number; extras: number } } {
@@ -480,7 +479,7 @@ export function normalizeChunks(
 		}
 		const t1 = performance.now();
 		arena.reset();
-		k.normalizeFolded(xc, yc, layout, a, b, arena, plane);
+		k.normalizeCentred(xc, yc, layout, centred, arena, plane);
 		const t2 = performance.now();
 		ms.normalize += t2 - t1;
 		advance(to - from);

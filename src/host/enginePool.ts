@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { Arena } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, foldedExtremes, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
+import { deviations, evalMode, centredExtremes, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
 import type { SplitForward, SplitTask } from '../engine/engineWorker';
 import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
@@ -333,8 +333,7 @@ export class EnginePool {
 		const after = mergePartials(chunks.after, g);
 		const xMin = chunks.min;
 		const xMax = chunks.max;
-		const { a, b } = forward[0];
-		const { min: yMin, max: yMax } = foldedExtremes(xMin, xMax, a, b);
+		const { min: yMin, max: yMax } = centredExtremes(xMin, xMax, forward[0].centred);
 		// The ranges the workers binned over, found from the same extremes as they found them.
 		const ranges = histogramRanges(chunks, { min: yMin, max: yMax });
 		const t2 = performance.now();

@@ -12,6 +12,13 @@ export interface Moments {
 	nonFinite: Uint32Array;
 }
 
+/** A group's y = (x − m)·a + b: m = μ, a = γ/√(σ² + ε), b = β (subtracting first keeps a constant input at β). */
+export interface Centred {
+	m: ArrayLike<number>;
+	a: ArrayLike<number>;
+	b: ArrayLike<number>;
+}
+
 type GroupOf = (i: number) => number;
 
 function groupFn(layout: ReductionLayout): GroupOf {
@@ -80,7 +87,7 @@ export function moments(x: Float32Array, layout: ReductionLayout, shouldStop: ()
 	return { count, mean, variance, min, max, nonFinite };
 }
 
-/** y = γ·(x − μ)/√(σ² + ε) + β, folded per group to y = x·a + b. */
+/** y = γ·(x − μ)/√(σ² + ε) + β, computed in f64 per value. */
 export function normalize(
 	x: Float32Array,
 	y: Float32Array,
@@ -98,13 +105,12 @@ export function normalize(
 	// group count, so they are indexed modulo their own length.
 	for (let c = 0; c < g; c++) {
 		const gm = gamma ? gamma[c % gamma.length] : 1;
-		const bt = beta ? beta[c % beta.length] : 0;
 		a[c] = gm / Math.sqrt(variance[c] + epsilon);
-		b[c] = bt - mean[c] * a[c];
+		b[c] = beta ? beta[c % beta.length] : 0;
 	}
 	const groupOf = groupFn(layout);
 	for (let i = 0; i < x.length; i++) {
 		const c = groupOf(i);
-		y[i] = x[i] * a[c] + b[c];
+		y[i] = (x[i] - mean[c]) * a[c] + b[c];
 	}
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Distribution } from '../../protocol/engineProtocol';
 import type { ReductionLayout } from './layout';
-import type { Moments } from './normalizeJs';
+import type { Centred, Moments } from './normalizeJs';
 import { Arena } from './arena';
 
 /** The exports of normalize.wasm (see ../wasm/normalize.as.ts); pointers are byte offsets. */
@@ -12,8 +12,8 @@ interface Exports {
 	statsPlanes(x: number, planes: number, P: number, M: number, M2: number): void;
 	extremesRows(x: number, rows: number, C: number, mn: number, mx: number): void;
 	extremesPlanes(x: number, planes: number, P: number, mn: number, mx: number): void;
-	normalizeRows(x: number, y: number, rows: number, C: number, a: number, b: number): void;
-	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, a: number, b: number): void;
+	normalizeRows(x: number, y: number, rows: number, C: number, m: number, a: number, b: number): void;
+	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, m: number, a: number, b: number): void;
 	copy(x: number, y: number, n: number): void;
 	gather(x: number, n: number, stride: number, into: number): void;
 	fillStandard(x: number, from: number, n: number, seed: number, kind: number): void;
@@ -253,34 +253,28 @@ export class WasmKernels {
 	}
 
 	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena, firstPlane = 0): void {
-		this.own(x);
-		this.own(y);
-		const g = layout.groups;
-		const a = new Float64Array(g);
-		const b = new Float64Array(g);
-		for (let c = 0; c < g; c++) {
-			a[c] = 1 / Math.sqrt(variance[c] + epsilon);
-			b[c] = -mean[c] * a[c];
-		}
-		this.normalizeFolded(x, y, layout, a, b, arena, firstPlane);
+		const a = variance.map((v) => 1 / Math.sqrt(v + epsilon));
+		this.normalizeCentred(x, y, layout, { m: mean, a, b: new Float64Array(layout.groups) }, arena, firstPlane);
 	}
 
-	/** y = x·a[g] + b[g], the folded form of (x − μ)/√(σ² + ε) (computed in f64 by the caller). */
-	normalizeFolded(x: Float32Array, y: Float32Array, layout: ReductionLayout, a64: ArrayLike<number>, b64: ArrayLike<number>, arena: Arena, firstPlane = 0): void {
+	/** y = (x − m[g])·a[g] + b[g] (computed in f64 by the caller, applied in f32). */
+	normalizeCentred(x: Float32Array, y: Float32Array, layout: ReductionLayout, f: Centred, arena: Arena, firstPlane = 0): void {
 		this.own(x);
 		this.own(y);
 		const g = layout.groups;
+		const m = arena.f32(g);
 		const a = arena.f32(g);
 		const b = arena.f32(g);
 		for (let c = 0; c < g; c++) {
-			a[c] = a64[c];
-			b[c] = b64[c];
+			m[c] = f.m[c];
+			a[c] = f.a[c];
+			b[c] = f.b[c];
 		}
 		const inner = (layout.block as { inner: number }).inner;
 		if (inner === 1) {
-			this.k.normalizeRows(x.byteOffset, y.byteOffset, x.length / g, g, a.byteOffset, b.byteOffset);
+			this.k.normalizeRows(x.byteOffset, y.byteOffset, x.length / g, g, m.byteOffset, a.byteOffset, b.byteOffset);
 		} else {
-			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, firstPlane % g, g, a.byteOffset, b.byteOffset);
+			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, firstPlane % g, g, m.byteOffset, a.byteOffset, b.byteOffset);
 		}
 	}
 

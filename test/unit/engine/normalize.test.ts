@@ -73,7 +73,7 @@ describe('normalization kernel (js backend) against a float64 reference', () => 
 					assert.ok(Math.abs(m.mean[g] - ref.mean[g]) <= tolMean, `mean[${g}] ${m.mean[g]} vs ${ref.mean[g]}`);
 					assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `var[${g}] ${m.variance[g]} vs ${ref.variance[g]}`);
 				}
-				// y = γ(x − μ)/√(σ² + ε) + β, within float32 rounding of the folded form.
+				// y = γ(x − μ)/√(σ² + ε) + β, within float32 rounding of the f64 result.
 				const y = new Float32Array(x.length);
 				const gamma = Array.from({ length: layout.groups }, (_, i) => 1 + i / 10);
 				const beta = Array.from({ length: layout.groups }, (_, i) => -i / 5);
@@ -262,7 +262,7 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 					assert.ok(Math.abs(m.variance[g] - ref.variance[g]) <= 1e-6 * ref.variance[g], `var[${g}] rel err ${Math.abs(m.variance[g] - ref.variance[g]) / ref.variance[g]}`);
 				}
 				kernels.normalize(x, y, layout, m.mean, m.variance, 1e-3, arena);
-				// y = (x − μ)/√(σ² + ε) in float64 from the reference; the f32 folded form x·a + b is
+				// y = (x − μ)/√(σ² + ε) in float64 from the reference; the f32 form (x − m)·a + b is
 				// bounded by the input's own quantisation: a few ulp(|x|) / σ.
 				const yRef = new Float32Array(src.length);
 				normalize(src, yRef, layout, new Float64Array(ref.mean), new Float64Array(ref.variance), 1e-3, undefined, undefined);
@@ -342,16 +342,13 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			const plan = { ...chunkPlan(src.length, unit, layout.groups, 2), chunks: 7 };
 			const control = { at: arena.f32(controlBytes(plan, layout.groups) / 4).fill(0).byteOffset };
 			const work = new Arena(kernels.memory, arena.f32(1 << 16).byteOffset);
-			const fold = (m: { mean: Float64Array; variance: Float64Array }) => {
-				const a = m.variance.map((v) => 1 / Math.sqrt(v + 1e-3));
-				return { a, b: m.mean.map((mu, c) => -mu * a[c]) };
-			};
+			const centre = (m: { mean: Float64Array; variance: Float64Array }) => ({ m: m.mean, a: m.variance.map((v) => 1 / Math.sqrt(v + 1e-3)), b: new Float64Array(m.mean.length) });
 			const run = { k: kernels, layout, x, arena: work, plan, control };
-			const first = forwardChunks(run, { fold, check: () => undefined, extras: true, samples });
+			const first = forwardChunks(run, { centre, check: () => undefined, extras: true, samples });
 			assert.deepStrictEqual(first.chunks, { stats: 7, normalize: 7 });
 			// Alone after its first chunk, it asked the host to wake it; no host answers here.
 			assert.strictEqual(first.latePeer, 'not answered');
-			const late = forwardChunks(run, { fold, check: () => undefined, extras: true, samples });
+			const late = forwardChunks(run, { centre, check: () => undefined, extras: true, samples });
 			assert.deepStrictEqual(late.chunks, { stats: 0, normalize: 0 });
 			assert.strictEqual(late.latePeer, undefined);
 			assert.deepStrictEqual(Array.from(late.merged.mean), Array.from(first.merged.mean));
@@ -375,15 +372,14 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			});
 			assert.deepStrictEqual(Array.from(results.min), Array.from(lo));
 			assert.deepStrictEqual(Array.from(results.max), Array.from(hi));
-			// x's every 5th element, kept before its chunk was overwritten; x now holds y = x·a + b.
+			// x's every 5th element, kept before its chunk was overwritten; x now holds y = (x − m)·a + b.
 			assert.deepStrictEqual(Array.from(samples.into), Array.from(src.filter((_, i) => i % stride === 0)));
-			const { a, b } = fold(first.merged);
+			const { m, a, b } = centre(first.merged);
 			src.forEach((v, i) => {
 				const gi = inner === 1 ? i % layout.groups : Math.floor(i / inner) % layout.groups;
-				// float32 x·a + b, rounded once (fused) or twice: within 2^-23 of |x·a| + |b|.
-				const xa = v * Math.fround(a[gi]);
-				const bg = Math.fround(b[gi]);
-				assert.ok(Math.abs(x[i] - (xa + bg)) <= 2 ** -23 * (Math.abs(xa) + Math.abs(bg)), `y[${i}]`);
+				// float32 (x − m)·a + b, each operation rounded once (no fused multiply-add here): bit for bit.
+				const f = Math.fround;
+				assert.strictEqual(x[i], f(f(f(v - f(m[gi])) * f(a[gi])) + f(b[gi])), `y[${i}]`);
 			});
 			// The worker binned x's samples and y's every 5th element as it went, over the whole
 			// tensor's ranges: 64 equal bins from the smallest to the largest value of each.
@@ -414,13 +410,12 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		// A peer already took chunk 0 (its flag follows the 8 Int32 counters).
 		new Int32Array(kernels.memory.buffer, controlAt + 32, plan.chunks)[0] = 1;
 		const run = { k: kernels, layout, x, arena: new Arena(kernels.memory, arena.f32(1 << 16).byteOffset), plan, control: { at: controlAt } };
-		const a = new Array<number>(8).fill(2);
-		const b = new Array<number>(8).fill(1);
-		const done = normalizeChunks(run, a, b, { check: () => undefined, extras: false }, [2, 5]);
+		const centred = { m: new Array<number>(8).fill(0), a: new Array<number>(8).fill(2), b: new Array<number>(8).fill(1) };
+		const done = normalizeChunks(run, centred, { check: () => undefined, extras: false }, [2, 5]);
 		assert.strictEqual(done.chunks, 5);
-		// y = 2·1 + 1 = 3 once everywhere but in chunk 0 (rows 0–39), which stays x; a second pass would give 7.
+		// y = (1 − 0)·2 + 1 = 3 once everywhere but in chunk 0 (rows 0–39), which stays x; a second pass would give 7.
 		x.forEach((v, i) => assert.strictEqual(v, i < 40 * 8 ? 1 : 3, `x[${i}]`));
-		assert.strictEqual(normalizeChunks(run, a, b, { check: () => undefined, extras: false }, [3]).chunks, 0);
+		assert.strictEqual(normalizeChunks(run, centred, { check: () => undefined, extras: false }, [3]).chunks, 0);
 	});
 
 	it('a worker whose peer has not arrived after its first chunk sleeps until the host (another thread) wakes it', async () => {
@@ -444,11 +439,11 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 			{ eval: true, workerData: { slabs: path.join(__dirname, '../../../src/engine/slabs.js'), memory: kernels.memory, control } },
 		);
 		await new Promise((resolve) => host.once('message', resolve));
-		const fold = () => ({ a: new Array<number>(8).fill(1), b: new Array<number>(8).fill(0) });
+		const centre = () => ({ m: new Array<number>(8).fill(0), a: new Array<number>(8).fill(1), b: new Array<number>(8).fill(0) });
 		let alone: ReturnType<typeof forwardChunks>;
 		try {
 			// Waiting up to 2 s rather than the product's 0.5 ms: this checks the hand-shake, not how fast a cold thread answers.
-			alone = forwardChunks(run, { fold, check: () => undefined, extras: false, latePeerWaitMs: 2000 });
+			alone = forwardChunks(run, { centre, check: () => undefined, extras: false, latePeerWaitMs: 2000 });
 		} finally {
 			host.postMessage('end');
 			await new Promise((resolve) => host.once('exit', resolve));

@@ -12,7 +12,7 @@ const task: NormalizeTask = { kernel: NormalizeKernel, shape: [32, 50], reducedA
 const big: NormalizeTask = { ...task, shape: [64, 128, 128, 32], backend: 'js', distribution: 'lognormal' };
 
 /** A float64 .npy of `shape` (C or Fortran order) with per-channel offsets, values from a formula. */
-function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<number, number> = new Map()): string {
+function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<number, number> = new Map(), valueAt?: (i: number, c: number) => number): string {
 	const n = shape.reduce((a, b) => a * b, 1);
 	const header = `{'descr': '<f8', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}), }`;
 	const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
@@ -21,7 +21,7 @@ function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<numb
 	for (let i = 0; i < n; i++) {
 		// element i of the C-order tensor, stored at its own order's position
 		const c = Math.floor(i / HW) % C;
-		const v0 = 3 * c + Math.sin(i * 0.37) * (1 + c / C);
+		const v0 = valueAt ? valueAt(i, c) : 3 * c + Math.sin(i * 0.37) * (1 + c / C);
 		const v = nonFinite.get(i) ?? v0;
 		if (fortran) {
 			const nIdx = Math.floor(i / (C * HW));
@@ -121,6 +121,29 @@ describe('engine pool (Piscina)', function () {
 				assert.ok(Math.abs(r.before.mean[ch] - js.before.mean[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} mean ${ch}`);
 				assert.ok(Math.abs(r.before.std[ch] - js.before.std[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} std ${ch}`);
 				assert.strictEqual(r.before.max[ch], js.before.max[ch]);
+			}
+		}
+	});
+
+	it('a constant input at ±float32 max normalizes to 0, as the frameworks give ((x − μ) first), in one task, a split run and the js kernels', async () => {
+		const F32_MAX = 3.4028234663852886e38;
+		// Channel c is constant: +max, −max, 1e30, or an ordinary value; (x − μ)·a is 0 in each.
+		const constant = (_i: number, c: number) => [F32_MAX, -F32_MAX, 1e30, 7.5][c % 4];
+		for (const shape of [[2, 8, 4, 4], [64, 64, 16, 16]]) {
+			const file = writeNpy(shape, false, new Map(), constant);
+			const t = { ...task, shape: [1, shape[1], shape[2], shape[3]], reducedAxes: [0, 2, 3] };
+			for (const backend of ['wasm-simd', 'js'] as const) {
+				const r = await pool.normalize({ ...t, npyPath: file, backend });
+				const label = `${shape.join('×')} ${r.backend}`;
+				for (let ch = 0; ch < shape[1]; ch++) {
+					assert.strictEqual(r.before.mean[ch], Math.fround(constant(0, ch)), `${label} μ ${ch}`);
+					assert.strictEqual(r.before.std[ch], 0, `${label} σ ${ch}`);
+					assert.strictEqual(r.after.mean[ch], 0, `${label} mean after ${ch}`);
+					assert.strictEqual(r.after.std[ch], 0, `${label} std after ${ch}`);
+					assert.strictEqual(r.after.min[ch], 0, `${label} min after ${ch}`);
+					assert.strictEqual(r.after.max[ch], 0, `${label} max after ${ch}`);
+				}
+				assert.strictEqual(r.nonFinite.reduce((a, b) => a + b, 0), 0, label);
 			}
 		}
 	});
