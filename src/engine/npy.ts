@@ -46,13 +46,19 @@ export function npyHeader(bytes: Uint8Array): NpyArray & { fortran: boolean; dat
 	if (descr === undefined || fortran === undefined || shapeText === undefined) {
 		throw new NpyError(`The .npy header is not understood: ${header.trim()}`);
 	}
+	// numpy writes the shape as Python's repr of a tuple of ints: decimal digits, a trailing comma
+	// for one dimension, an `L` suffix from Python 2. Anything else (`32.0`, `0x20`, `1e2`, `2,,3`)
+	// is not a file numpy wrote, and Number() would have read some of it as a size.
+	if (!/^\s*(?:\d+L?\s*,\s*)*(?:\d+L?\s*,?\s*)?$/.test(shapeText)) {
+		throw new NpyError(`The .npy shape (${shapeText}) is not a tuple of sizes.`);
+	}
 	const shape = shapeText
 		.split(',')
-		.map((s) => s.trim())
+		.map((s) => s.trim().replace(/L$/, ''))
 		.filter((s) => s.length > 0)
 		.map(Number);
-	if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-		throw new NpyError(`The .npy shape (${shapeText}) is not a tuple of sizes.`);
+	if (shape.some((d) => !Number.isSafeInteger(d))) {
+		throw new NpyError(`The .npy shape (${shapeText}) has a size beyond 2^53.`);
 	}
 	return { descr, shape, fortran: fortran === 'True', dataOffset: start + headerLen };
 }

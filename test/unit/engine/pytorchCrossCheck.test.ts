@@ -92,6 +92,23 @@ describe('.npy input', () => {
 		const complex = bytes.slice();
 		complex.set(new TextEncoder().encode("{'descr': '<c8'"), 10);
 		assert.throws(() => decodeNpy(complex, out), /dtype <c8 is not supported/);
+		// The shape is Python's repr of a tuple of ints; what numpy never writes is refused, not read as a size.
+		const withShape = (shape: string) => {
+			const h = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape}), }`;
+			const p = h + ' '.repeat(64 - ((10 + h.length + 1) % 64)) + '\n';
+			const b = new Uint8Array(10 + p.length);
+			b.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+			new DataView(b.buffer).setUint16(8, p.length, true);
+			b.set(new TextEncoder().encode(p), 10);
+			return b;
+		};
+		for (const [text, shape] of [['32, 3', [32, 3]], ['7,', [7]], ['', []], ['2L, 5L', [2, 5]], [' 4 , 6 ', [4, 6]]] as const) {
+			assert.deepStrictEqual(npyHeader(withShape(text)).shape, shape, text);
+		}
+		for (const text of ['32.0', '32.0, 3', '0x20', '1e2', '2,,3', '-1', '3, -2', 'None', '2; 3']) {
+			assert.throws(() => npyHeader(withShape(text)), /The \.npy shape \(.*\) is not a tuple of sizes\./, text);
+		}
+		assert.throws(() => npyHeader(withShape('99999999999999999999')), /beyond 2\^53/);
 		await assert.rejects(
 			runTask({ ...base, shape: [2, 99], reducedAxes: [0], momentum: null, npyPath: writeSample([4, 5], 3) }),
 			/holds an array of shape \(4, 5\), but this layer's input is \(N, 99\)/,
