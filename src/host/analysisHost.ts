@@ -25,6 +25,8 @@ export class AnalysisHost {
 	private worker: Worker | undefined;
 	private nextId = 1;
 	private queue: Promise<unknown> = Promise.resolve();
+	/** Per document, the request still waiting for its turn: a newer version replaces its text. */
+	private readonly waiting = new Map<string, { req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> }>();
 	private disposed = false;
 
 	constructor(
@@ -32,10 +34,32 @@ export class AnalysisHost {
 		private readonly budget: AnalysisBudget = defaultAnalysisBudget,
 	) {}
 
+	/**
+	 * Queues an analysis. While typing, versions arrive faster than they are analysed: a version
+	 * that is still waiting when a newer one of the same document arrives is not analysed at all —
+	 * its callers get the newer version's result (the one their editor shows by then).
+	 */
 	analyze(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
-		const run = this.queue.then(() => this.run(req));
-		this.queue = run.catch(() => undefined);
-		return run;
+		const queued = this.waiting.get(req.key);
+		if (queued) {
+			queued.req = req;
+			return queued.result;
+		}
+		const slot: { req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> } = { req, result: Promise.resolve(stopped('')) };
+		slot.result = this.queue.then(() => {
+			if (this.waiting.get(req.key) === slot) {
+				this.waiting.delete(req.key);
+			}
+			return this.run(slot.req);
+		});
+		this.waiting.set(req.key, slot);
+		this.queue = slot.result.catch(() => undefined);
+		return slot.result;
+	}
+
+	/** Analyses run so far (one per version that reached the worker; superseded ones are not counted). */
+	get analysesStarted(): number {
+		return this.nextId - 1;
 	}
 
 	forget(key: string): void {

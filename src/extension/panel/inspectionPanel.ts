@@ -23,7 +23,9 @@ export class InspectionPanel extends Disposable {
 	private queue: ToPanel[] = [];
 	private lastState: ToPanel | undefined;
 	private selected: string | null | undefined;
-	private readonly renders: PanelRender[] = [];
+	/** The last render of each kind, and the last of all: bounded by the kinds, however long the panel lives. */
+	private readonly renders = new Map<ToPanel['type'], PanelRender>();
+	private latestRender: PanelRender | undefined;
 	private readonly renderEmitter = this.register(new vscode.EventEmitter<PanelRender>());
 	readonly onDidRender = this.renderEmitter.event;
 
@@ -79,7 +81,8 @@ export class InspectionPanel extends Disposable {
 					pending.forEach((p) => void panel.webview.postMessage(p));
 				} else if (m.type === 'rendered') {
 					const r = { kind: m.kind, text: m.text, formulas: m.formulas, charts: m.charts };
-					this.renders.push(r);
+					this.renders.set(r.kind, r);
+					this.latestRender = r;
 					this.renderEmitter.fire(r);
 				} else {
 					this.noteSelection(m);
@@ -120,8 +123,20 @@ export class InspectionPanel extends Disposable {
 		if (this.panel && this.ready) {
 			void this.panel.webview.postMessage(message);
 		} else {
-			this.queue.push(message);
+			this.enqueue(message);
 		}
+	}
+
+	/**
+	 * Queues a message for a webview that is still loading, without growing for as long as it
+	 * loads: a new model (or empty state) supersedes the queued state and selections, a progress
+	 * report the queued one.
+	 */
+	private enqueue(message: ToPanel): void {
+		const superseded: ReadonlySet<ToPanel['type']> =
+			message.type === 'model' || message.type === 'empty' ? new Set(['model', 'empty', 'select']) : message.type === 'runProgress' || message.type === 'select' ? new Set([message.type]) : new Set();
+		this.queue = this.queue.filter((q) => !superseded.has(q.type));
+		this.queue.push(message);
 	}
 
 	/** Handles a message as if the webview had posted it (validated the same way); for tests. */
@@ -137,12 +152,7 @@ export class InspectionPanel extends Disposable {
 	}
 
 	lastRender(kind?: ToPanel['type']): PanelRender | undefined {
-		for (let i = this.renders.length - 1; i >= 0; i--) {
-			if (!kind || this.renders[i].kind === kind) {
-				return this.renders[i];
-			}
-		}
-		return undefined;
+		return kind ? this.renders.get(kind) : this.latestRender;
 	}
 
 	override dispose(): void {

@@ -30,6 +30,26 @@ describe('analysis in a worker with a time and memory budget', function () {
 		}
 	});
 
+	it('a version still waiting when a newer one of the same document arrives is not analysed: its callers get the newer result', async () => {
+		const host = new AnalysisHost(worker);
+		try {
+			// The first request occupies the worker; five versions of a.py then arrive while it runs.
+			const busy = host.analyze({ key: 'file:///b.py', text });
+			const versions = [51, 52, 53, 54, 55].map((units) => host.analyze({ key: 'file:///a.py', text: text.replace('Dense(50', `Dense(${units}`) }));
+			const other = host.analyze({ key: 'file:///c.py', text });
+			const results = await Promise.all(versions);
+			assert.strictEqual((await busy).models[0]?.totals.total, 2005);
+			assert.strictEqual((await other).models[0]?.totals.total, 2005);
+			const last = (await host.analyze({ key: 'file:///d.py', text: text.replace('Dense(50', 'Dense(55') })).models[0]?.totals.total;
+			assert.ok(last !== undefined && last !== 2005);
+			// Every caller of a.py sees the last version's model; the worker ran b, a (once), c and d.
+			assert.deepStrictEqual(results.map((r) => r.models[0]?.totals.total), [last, last, last, last, last]);
+			assert.strictEqual(host.analysesStarted, 4);
+		} finally {
+			host.dispose();
+		}
+	});
+
 	it('past its time budget the worker is stopped, the result says so, and the next analysis works', async () => {
 		const host = new AnalysisHost(worker, { timeoutMs: 1, heapMiB: 512 });
 		try {
