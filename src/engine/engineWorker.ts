@@ -6,7 +6,7 @@ import { workerData } from 'worker_threads';
 import { decodeNpy, decodeValues, NpyError } from './npy';
 import { npyOverLimit, npyTruncation, readNpyData, readNpyHead } from './npyFile';
 import { openRegularFile } from './userFiles';
-import { Arena } from './kernels/arena';
+import { Arena, RETAINED_MEMORY_BYTES } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
@@ -25,6 +25,19 @@ import { progressCounter } from './progress';
 
 let memory: WebAssembly.Memory | undefined;
 let kernels: Promise<WasmKernels | undefined> | undefined;
+
+/** Drops this worker's memory (and the kernels bound to it) when a run grew it past RETAINED_MEMORY_BYTES. */
+function releaseOversizedMemory(): void {
+	if (memory && memory.buffer.byteLength > RETAINED_MEMORY_BYTES) {
+		memory = undefined;
+		kernels = undefined;
+	}
+}
+
+/** This worker's memory's size in bytes, 0 when it has none (for the pool's own tests). */
+export function memoryBytes(): number {
+	return memory?.buffer.byteLength ?? 0;
+}
 
 function sharedMemory(): WebAssembly.Memory {
 	memory ??= new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
@@ -151,6 +164,14 @@ interface Backend {
 
 /** Runs one normalization layer on a seeded sample tensor held in shared memory. */
 export async function normalize(task: NormalizeTask): Promise<NormalizeResult> {
+	try {
+		return await normalizeInWorker(task);
+	} finally {
+		releaseOversizedMemory();
+	}
+}
+
+async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> {
 	const started = performance.now();
 	let npy: Uint8Array | undefined;
 	if (task.npyPath) {

@@ -1,7 +1,7 @@
 /// <reference path="../engine/wasm/webassembly.d.ts" />
 import * as os from 'os';
 import { Piscina } from 'piscina';
-import { Arena } from '../engine/kernels/arena';
+import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { deviations, evalMode, centredExtremes, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
@@ -152,6 +152,9 @@ export class EnginePool {
 	private threadCount = 1;
 	/** Who runs next: single tasks take one slot; split runs take them all (they share one memory layout). */
 	private slots: WorkerSlots | undefined;
+	/** Runs between their start and their end; the pool memory is only dropped when none is. */
+	private inFlight = 0;
+	private recycleTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
 	 * @param maxThreads worker threads; 0: one per core up to 8; more than the cores: the cores.
@@ -187,6 +190,8 @@ export class EnginePool {
 		if (signal?.aborted) {
 			throw cancelled();
 		}
+		this.inFlight++;
+		clearTimeout(this.recycleTimer);
 		const cancel = new SharedArrayBuffer(4);
 		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
 		signal?.addEventListener('abort', onAbort, { once: true });
@@ -239,7 +244,43 @@ export class EnginePool {
 			if (poll) {
 				clearInterval(poll);
 			}
+			if (--this.inFlight === 0) {
+				this.scheduleRecycle();
+			}
 		}
+	}
+
+	/**
+	 * A pool memory that a split run grew past RETAINED_MEMORY_BYTES is dropped once the pool has
+	 * been idle for as long as its workers live (WebAssembly memory cannot shrink): the pool and its
+	 * memory are let go, and the next run starts fresh ones.
+	 */
+	private scheduleRecycle(): void {
+		if ((this.memory?.buffer.byteLength ?? 0) <= RETAINED_MEMORY_BYTES) {
+			return;
+		}
+		this.recycleTimer = setTimeout(() => {
+			if (this.inFlight > 0 || !this.pool) {
+				return;
+			}
+			const p = this.pool;
+			this.pool = undefined;
+			this.memory = undefined;
+			this.slots?.close();
+			this.slots = undefined;
+			p.destroy().catch(() => undefined);
+		}, this.idleTimeoutMs);
+		this.recycleTimer.unref?.();
+	}
+
+	/** Bytes of the pool-wide memory, 0 when the pool holds none (for the pool's own tests). */
+	get poolMemoryBytes(): number {
+		return this.memory?.buffer.byteLength ?? 0;
+	}
+
+	/** Bytes of one worker's own memory (single tasks); a fresh worker has none (for the pool's own tests). */
+	async workerMemoryBytes(): Promise<number> {
+		return (await this.piscina.run({}, { name: 'memoryBytes' })) as number;
 	}
 
 	/**
@@ -400,6 +441,7 @@ export class EnginePool {
 	}
 
 	async dispose(): Promise<void> {
+		clearTimeout(this.recycleTimer);
 		const p = this.pool;
 		this.pool = undefined;
 		this.slots?.close();

@@ -5,6 +5,14 @@
  * never an exact power of two apart (a slow case for V8 copies on shared memory, see
  * shared/reference/pitfalls.md).
  */
+/**
+ * A WebAssembly.Memory never shrinks: one kept past a run that grew it beyond this size is
+ * dropped (a worker's, after the run; the pool's, once the pool is idle) and a fresh one starts
+ * at the next run. Below it, a memory is kept: re-committing pages costs a page fault per 4 KiB
+ * (10–20 ms for a 25 MB run), and the warm-up commits 32 MiB on purpose.
+ */
+export const RETAINED_MEMORY_BYTES = 64 << 20;
+
 export class Arena {
 	private top: number;
 

@@ -264,6 +264,29 @@ describe('engine pool (Piscina)', function () {
 	});
 
 
+	it('memory a large run grew is given back: a worker drops its own after the run, the pool drops its shared memory once idle', async () => {
+		// One worker, so that the memory asked about is the one that ran; the pool's memory is checked with two.
+		const one = new EnginePool(worker, 1, undefined, 300);
+		extraPools.push(one);
+		await one.normalize({ ...task, shape: [1 << 24] , reducedAxes: [0] });
+		assert.strictEqual(await one.workerMemoryBytes(), 0, 'the worker kept 128 MiB after a 2^24-value run');
+		await one.normalize(task);
+		const small = await one.workerMemoryBytes();
+		assert.ok(small > 0 && small <= 64 << 20, `a small run's memory is kept (${small} bytes)`);
+		const two = new EnginePool(worker, 2, undefined, 300);
+		extraPools.push(two);
+		const r = await two.normalize({ ...task, shape: [256, 256, 16, 32], reducedAxes: [0, 1, 2] });
+		assert.strictEqual(r.backend, 'wasm-simd ×2 workers');
+		assert.ok(two.poolMemoryBytes > 128 << 20, `the split run's pool memory: ${two.poolMemoryBytes}`);
+		const deadline = performance.now() + 5_000;
+		while (two.poolMemoryBytes > 0 && performance.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		assert.strictEqual(two.poolMemoryBytes, 0, 'the pool memory is dropped 300 ms after the pool went idle');
+		assert.strictEqual((await two.normalize({ ...task, shape: [64, 64, 16, 32], reducedAxes: [0, 1, 2] })).backend, 'wasm-simd ×2 workers', 'the next split run starts a fresh memory');
+		assert.ok(two.poolMemoryBytes > 0 && two.poolMemoryBytes <= 64 << 20);
+	});
+
 	it('cancels a split run whose workers claim chunks from shared counters; the next split run is right', async () => {
 		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
 		const polled = new EnginePool(worker, 2, 1);
