@@ -2,6 +2,7 @@ import * as path from 'path';
 import {
 	analyzePython,
 	buildProgram,
+	notebookModuleReader,
 	channelAxisOf,
 	compareNormalizations,
 	explainLayer,
@@ -19,7 +20,7 @@ import { sampleTaskFor } from '../host/sampleTask';
 import { localModuleReader } from '../host/localModules';
 import { readNpyInfo } from '../host/npyInfo';
 import { readTextFile, UserFileError } from '../engine/userFiles';
-import { AnalysisResult, LayerExplanation, statisticsPer, TextRange } from '../protocol/analysis';
+import { AnalysisResult, LayerExplanation, STATISTICS_OF, statisticsPer, TextRange } from '../protocol/analysis';
 import { distributions } from '../protocol/engineProtocol';
 import type { Distribution, NormalizeResult, RunMode } from '../protocol/engineProtocol';
 
@@ -70,7 +71,7 @@ function load(file: string): Loaded {
 		try {
 			const cells = parseNotebook(text).filter((c) => c.kind === 'code');
 			const program = buildProgram(cells);
-			return { file, result: analyzePython(program.text, { readModule: localModuleReader(path.dirname(path.resolve(file))) }), program };
+			return { file, result: analyzePython(program.text, { readModule: notebookModuleReader(program.files, localModuleReader(path.dirname(path.resolve(file)))) }), program };
 		} catch (e) {
 			if (e instanceof NotebookError) {
 				throw new CliError(`${file}: ${e.message}`);
@@ -114,8 +115,8 @@ function explainText(e: LayerExplanation): string {
 		`${e.name} (${e.type}, ${e.framework})`,
 		`  input ${shape(e.inputShape)} → output ${shape(e.outputShape)}`,
 		`  axes: ${names.join(', ')}`,
-		`  normalized over: ${list(e.reducedAxes)}; one μ, σ² per ${statisticsPer(e) ?? '?'}`,
-		`  μ, σ² shape: ${shape(e.statShape)}`,
+		`  normalized over: ${list(e.reducedAxes)}; ${STATISTICS_OF[e.form].one} per ${statisticsPer(e) ?? '?'}`,
+		`  ${STATISTICS_OF[e.form].short} shape: ${shape(e.statShape)}`,
 		...Object.entries(e.paramShapes).map(([k, s]) => `  ${k}: (${s.join(', ')})`),
 		e.params ? `  parameters: ${e.params.trainable} trainable, ${e.params.nonTrainable} non-trainable, ${e.params.buffers} buffers` : '  parameters: unknown',
 		`  epsilon ${e.epsilon ?? '?'}${e.momentum !== null ? `, momentum ${e.momentum}` : ''}`,
@@ -198,7 +199,7 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 				if (r.features > 16) {
 					out(`    … ${r.features - 16} more`);
 				}
-				out(`max |mean after| = ${r.maxMeanDeviation.toExponential(2)}, max |std after − 1| = ${r.maxStdDeviation.toExponential(2)}`);
+				out(`after (γ = 1, β = 0): ${r.guarantees.map((g) => `${g.property} within ${g.worst.toExponential(2)}`).join(', ')}`);
 			}
 			return;
 		}
@@ -328,6 +329,8 @@ function resultJson(r: NormalizeResult) {
 		running: r.running ? { mean: Array.from(r.running.mean), variance: Array.from(r.running.variance) } : null,
 		maxMeanDeviation: r.maxMeanDeviation,
 		maxStdDeviation: r.maxStdDeviation,
+		form: r.form,
+		guarantees: r.guarantees,
 		histogramBefore: r.histogramBefore,
 		histogramAfter: r.histogramAfter,
 		nonFinite: r.nonFinite,

@@ -4,12 +4,12 @@
  */
 export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine } from './analyze';
 export type { AnalyzeOptions } from './analyze';
-export { explainLayer, isNormalization, axisNames } from './explain/explain';
+export { explainLayer, isNormalization, axisNames, normalizationKinds } from './explain/explain';
 export { channelAxisOf, compareNormalizations, comparisonGroups } from './explain/compare';
 export type { CompareEntry, CompareFamily, Comparison } from './explain/compare';
 export { countingView } from './format/counting';
 export type { CountingView } from './format/counting';
-export { buildProgram, locateLine, parseNotebook, NotebookError } from './notebook/nbformat';
+export { buildProgram, locateLine, notebookModuleReader, parseNotebook, NotebookError } from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';

@@ -1,6 +1,6 @@
 /// <reference path="./wasm/webassembly.d.ts" />
 import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
-import { distributions, NormalizeKernel } from '../protocol/engineProtocol';
+import { distributions, NormalizeKernel, normalizeForms } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
 import { decodeNpy, decodeValues, NpyError } from './npy';
@@ -8,11 +8,11 @@ import { npyOverLimit, npyTruncation, readNpyData, readNpyHead } from './npyFile
 import { openRegularFile } from './userFiles';
 import { Arena, RETAINED_MEMORY_BYTES } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
-import { Moments, moments as momentsJs, normalize as normalizeJs } from './kernels/normalizeJs';
+import { Centred, Moments, moments as momentsJs, normalize as normalizeJs, normalizeCentred as normalizeCentredJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { SeededRandom } from './random';
 import { fillStandardJs } from './sampleJs';
-import { deviations, evalMode, finiteRange, centredFor, histogramIn, runningUpdate, statisticsFor } from './result';
+import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
 import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
 import { progressCounter } from './progress';
 
@@ -138,6 +138,9 @@ function validate(task: NormalizeTask): number {
 	if (task.distribution !== undefined && !distributions.includes(task.distribution)) {
 		throw new Error(`Unknown distribution "${String(task.distribution)}"; use one of ${distributions.join(', ')}.`);
 	}
+	if (task.form !== undefined && !normalizeForms.includes(task.form)) {
+		throw new Error(`Unknown normalization form "${String(task.form)}"; use one of ${normalizeForms.join(', ')}.`);
+	}
 	if (!(task.epsilon >= 0)) {
 		throw new Error(`epsilon must be ≥ 0, got ${task.epsilon}.`);
 	}
@@ -159,7 +162,7 @@ function wrapNpy<T>(fn: () => T): T {
 interface Backend {
 	name: string;
 	moments(x: Float32Array, layout: ReductionLayout): Moments;
-	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number): void;
+	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, f: Centred): void;
 }
 
 /** Runs one normalization layer on a seeded sample tensor held in shared memory. */
@@ -208,11 +211,11 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	const js: Backend = {
 		name: 'js',
 		moments: (t, l) => momentsJs(t, l),
-		normalize: (a, b, l, m, v, e) => normalizeJs(a, b, l, m, v, e, undefined, undefined),
+		normalize: (a, b, l, f) => normalizeCentredJs(a, b, l, f),
 	};
 	const useWasm = k !== undefined && WasmKernels.supports(layout);
 	const backend: Backend = useWasm
-		? { name: k.name, moments: (t, l) => k.moments(t, l, arena), normalize: (a, b, l, m, v, e) => k.normalize(a, b, l, m, v, e, arena) }
+		? { name: k.name, moments: (t, l) => k.moments(t, l, arena), normalize: (a, b, l, f) => k.normalizeCentred(a, b, l, f, arena) }
 		: js;
 	const t0 = performance.now();
 	if (npy) {
@@ -233,8 +236,7 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	check();
 	advance(total);
 	const t2 = performance.now();
-	const used = statisticsFor(task, before);
-	backend.normalize(x, y, layout, used.mean, used.variance, task.epsilon);
+	backend.normalize(x, y, layout, centredFor(task, before, layout.groupSize));
 	advance(total);
 	const t3 = performance.now();
 	if (task.gamma || task.beta) {
@@ -250,6 +252,7 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
 	const afterStats = stats(after);
 	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
+	const form = task.form ?? 'standardize';
 	const result: NormalizeResult = {
 		kernel: NormalizeKernel,
 		shape: task.shape,
@@ -261,8 +264,10 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 		histogramAfter: histogramIn(y, finiteRange(after.min, after.max)),
 		nonFinite: Array.from(before.nonFinite),
 		running,
+		form,
 		maxMeanDeviation,
 		maxStdDeviation,
+		guarantees: guarantees(form, afterStats.mean, afterStats.std, layout.groupSize),
 		backend: backend.name,
 		elapsedMs: performance.now() - started,
 		phases: { input: t1 - t0, stats: t2 - t1, normalize: t3 - t2, statsAfter: t5 - t4 },
@@ -336,7 +341,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const produce = npy
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
-	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, centre: (merged) => centredFor(task, merged), check, extras: true, samples, advance });
+	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, centre: (merged) => centredFor(task, merged, layout.groupSize), check, extras: true, samples, advance });
 	return { finite: f.finite, centred: { m: Float64Array.from(f.centred.m), a: Float64Array.from(f.centred.a), b: Float64Array.from(f.centred.b) }, chunks: f.chunks, ms: f.ms, histograms: f.histograms };
 }
 

@@ -1,4 +1,4 @@
-import type { Histogram, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type { Histogram, NormalizeForm, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import type { Centred } from './kernels/normalizeJs';
 
 /**
@@ -73,10 +73,49 @@ export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, ba
 	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
 }
 
-/** The per-group y = (x − m)·a + b of (x − μ)/√(σ² + ε), with the statistics the task normalizes with. */
-export function centredFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon'>, batch: { mean: Float64Array; variance: Float64Array }): Centred {
+/**
+ * The per-group y = (x − m)·a + b of the task's form (NormalizeForm) with the statistics it
+ * normalizes with; `groupSize` is M, the values per group. The root mean square and the L2 norm
+ * come from the same shifted moments: mean(x²) = σ² + μ², ‖x‖₂ = √(M·mean(x²)).
+ */
+export function centredFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon' | 'form'>, batch: { mean: Float64Array; variance: Float64Array }, groupSize: number): Centred {
 	const used = statisticsFor(task, batch);
-	return { m: used.mean, a: used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon)), b: new Float64Array(used.mean.length) };
+	const g = used.mean.length;
+	const b = new Float64Array(g);
+	switch (task.form ?? 'standardize') {
+		case 'standardize':
+			return { m: used.mean, a: used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon)), b };
+		case 'rms':
+			return { m: b, a: used.variance.map((v, c) => 1 / Math.sqrt(v + used.mean[c] ** 2 + task.epsilon)), b };
+		case 'unit':
+			return { m: b, a: used.variance.map((v, c) => 1 / Math.max(Math.sqrt(groupSize * (v + used.mean[c] ** 2)), task.epsilon)), b };
+	}
+}
+
+/**
+ * What the task's form guarantees of y (γ = 1, β = 0), from y's per-group mean and std over M
+ * values, and the worst distance from it over the groups.
+ */
+export function guarantees(form: NormalizeForm, mean: ArrayLike<number>, std: ArrayLike<number>, groupSize: number): { property: string; worst: number }[] {
+	const worst = (f: (c: number) => number) => {
+		let w = 0;
+		for (let c = 0; c < mean.length; c++) {
+			w = Math.max(w, Math.abs(f(c)));
+		}
+		return w;
+	};
+	const rms = (c: number) => Math.sqrt(std[c] ** 2 + mean[c] ** 2);
+	switch (form) {
+		case 'standardize':
+			return [
+				{ property: 'mean 0', worst: worst((c) => mean[c]) },
+				{ property: 'std 1', worst: worst((c) => std[c] - 1) },
+			];
+		case 'rms':
+			return [{ property: 'rms 1', worst: worst((c) => rms(c) - 1) }];
+		case 'unit':
+			return [{ property: '‖y‖₂ 1', worst: worst((c) => Math.sqrt(groupSize) * rms(c) - 1) }];
+	}
 }
 
 /** Bins of the histograms of x and y that a run returns. */

@@ -160,7 +160,7 @@ export class AnalysisService implements vscode.Disposable {
 		if (!segment) {
 			return undefined;
 		}
-		const result = await this.entry(uri, key, program.text, notebook.uri);
+		const result = await this.entry(uri, key, program.text, notebook.uri, program.files);
 		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
@@ -168,14 +168,14 @@ export class AnalysisService implements vscode.Disposable {
 	 * The analysis of one version (one request per version, shared by every caller), in the worker,
 	 * which re-uses the previous version's parse where the text is unchanged.
 	 */
-	private entry(uri: string, key: string, text: string, location: vscode.Uri): Promise<AnalysisResult> {
+	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>): Promise<AnalysisResult> {
 		const entry = this.cache.get(uri);
 		if (entry?.key === key) {
 			return entry.result;
 		}
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir });
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules });
 		this.cache.set(uri, { key, result });
 		return result;
 	}

@@ -149,6 +149,7 @@ export function panelResult(layerName: string, task: NormalizeTask, r: Normalize
 		runningVariance: r.running ? Array.from(r.running.variance) : null,
 		maxMeanDeviation: r.maxMeanDeviation,
 		maxStdDeviation: r.maxStdDeviation,
+		guarantees: r.guarantees,
 		elapsedMs: r.elapsedMs,
 		seed: task.seed,
 		epsilon: task.epsilon,

@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import { IncrementalAnalyzer } from '../core';
+import { IncrementalAnalyzer, notebookModuleReader } from '../core';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
 import { localModuleReader } from './localModules';
 
@@ -31,7 +31,8 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 	}
 	let reply: FromAnalysisWorker;
 	try {
-		const readModule = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
+		const local = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
+		const readModule = m.modules ? notebookModuleReader(m.modules, local) : local;
 		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule }) };
 	} catch (e) {
 		reply = { type: 'failed', id: m.id, message: (e as Error).message };

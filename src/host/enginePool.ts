@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
-import { deviations, evalMode, centredExtremes, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
+import { centredExtremes, deviations, evalMode, guarantees, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
 import type { SplitForward, SplitTask } from '../engine/engineWorker';
 import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { progressUnits } from '../engine/progress';
@@ -392,7 +392,9 @@ export class EnginePool {
 			histogramAfter: mergedHistogram(forward, 'y', ranges.y),
 			nonFinite: new Array<number>(g).fill(0),
 			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
+			form: task.form ?? 'standardize',
 			...deviations(after.mean, afterStd),
+			guarantees: guarantees(task.form ?? 'standardize', after.mean, afterStd, layout.groupSize),
 			backend: `wasm-simd ×${workers} workers`,
 			elapsedMs: performance.now() - started,
 			phases: { input: slowest('input'), stats: slowest('stats'), normalize: slowest('normalize'), statsAfter: slowest('extras') + (t2 - t1) },

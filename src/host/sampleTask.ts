@@ -23,11 +23,6 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 	if (shape.some((d) => d === null)) {
 		return { error: `The input shape of \`${e.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
 	}
-	if (e.family === 'rms') {
-		// The engine's kernels centre on the mean; an RMS norm divides by the root mean square only.
-		// Until the engine has that kernel, no run rather than LayerNorm's numbers under RMSNorm's name.
-		return { error: `The engine cannot run ${e.type} yet: its kernels subtract the mean, which ${e.type} does not. The explanation above is exact; the sample run is not available for it.` };
-	}
 	if (e.epsilon === null) {
 		return { error: `The ε of \`${e.name}\` is an expression NormLens cannot evaluate, so it cannot run the layer on a sample.` };
 	}
@@ -37,6 +32,7 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 			shape: shape as number[],
 			reducedAxes: e.reducedAxes,
 			channelGroups: e.groups ?? undefined,
+			form: e.form,
 			epsilon: e.epsilon,
 			seed: o.seed,
 			distribution: o.distribution ?? 'normal',

@@ -1,3 +1,5 @@
+import type { NormalizeForm } from './engineProtocol';
+
 /**
  * The results of static analysis, shared by every layer of NormLens (core produces them; the
  * extension, the webview and the CLI consume them). Plain, structured-cloneable data only.
@@ -116,8 +118,10 @@ export interface LayerExplanation {
 	type: string;
 	name: string;
 	framework: Framework;
-	/** `batch` | `layer` | `group` | `instance` … */
+	/** `batch` | `layer` | `group` | `instance` | `rms` | `unit` */
 	family: string;
+	/** What the engine computes from the statistics: the layer kind's one kernel form. */
+	form: NormalizeForm;
 	inputShape: Shape | null;
 	outputShape: Shape | null;
 	/** A name per input axis, e.g. `["batch", "height", "width", "channels"]`. */
@@ -167,6 +171,16 @@ const AXIS_UNIT: Record<string, string> = {
 	depth: 'slice',
 	height: 'row',
 	width: 'column',
+};
+
+/**
+ * The statistics a form computes per group, in words: `one` for sentences ("one μ and σ² per
+ * channel"), `short` for labels ("μ, σ²: (64)"). The hover, the CLI and the panel say it the same way.
+ */
+export const STATISTICS_OF: Record<NormalizeForm, { one: string; short: string }> = {
+	standardize: { one: 'one μ and σ²', short: 'μ, σ²' },
+	rms: { one: 'one root mean square', short: 'rms' },
+	unit: { one: 'one L2 norm', short: '‖x‖₂' },
 };
 
 /**

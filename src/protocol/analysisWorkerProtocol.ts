@@ -15,6 +15,8 @@ export type ToAnalysisWorker =
 			torchInput?: number[];
 			/** The folder that local imports resolve in (`from model import Net`), when the document is a file. */
 			moduleDir?: string;
+			/** A notebook's `%%writefile` modules (NotebookProgram.files), found before those in `moduleDir`. */
+			modules?: Record<string, string>;
 	  }
 	| { type: 'forget'; key: string };
 

@@ -19,6 +19,17 @@ export const distributions: readonly Distribution[] = ['normal', 'uniform', 'log
  */
 export type RunMode = 'train' | 'eval';
 
+/**
+ * What a normalization computes per group of M values, once its statistics are known:
+ * - `standardize`: y = (x − μ)/√(σ² + ε) — batch, layer, group and instance norms;
+ * - `rms`: y = x/√(mean(x²) + ε) — RMSNorm / RMSNormalization (no mean subtracted);
+ * - `unit`: y = x/max(‖x‖₂, ε) — Keras UnitNormalization (ε = 1e-12).
+ * γ and β, where a layer has them, are applied after.
+ */
+export type NormalizeForm = 'standardize' | 'rms' | 'unit';
+
+export const normalizeForms: readonly NormalizeForm[] = ['standardize', 'rms', 'unit'];
+
 /** Run one normalization layer on a seeded sample tensor, generated in the worker. */
 export interface NormalizeTask {
 	kernel: typeof NormalizeKernel;
@@ -28,6 +39,8 @@ export interface NormalizeTask {
 	reducedAxes: number[];
 	/** Group normalization: this kept axis is split into `count` groups sharing statistics. */
 	channelGroups?: { axis: number; count: number };
+	/** What is computed from the statistics; `standardize` when omitted. */
+	form?: NormalizeForm;
 	epsilon: number;
 	/** Per-feature γ and β (length = product of the kept axes); omitted = 1 and 0. */
 	gamma?: number[];
@@ -91,9 +104,17 @@ export interface NormalizeResult {
 	nonFinite: number[];
 	/** Running statistics after one training step from their initial values (0 and 1). */
 	running: { mean: Float64Array; variance: Float64Array } | null;
+	/** The form that ran (NormalizeForm). */
+	form: NormalizeForm;
 	/** max |mean(y_c)| and max |std(y_c) − 1| over features (γ = 1, β = 0). */
 	maxMeanDeviation: number;
 	maxStdDeviation: number;
+	/**
+	 * What the form guarantees of y, and how far the run is from it at worst over the groups:
+	 * `mean 0` and `std 1` for standardize, `rms 1` for rms, `‖y‖₂ 1` for unit (γ = 1, β = 0; ε
+	 * makes them approximate). Each entry is one check a display can print as is.
+	 */
+	guarantees: { property: string; worst: number }[];
 	/** Which kernel ran: `wasm-simd` or `js`. */
 	backend: string;
 	elapsedMs: number;

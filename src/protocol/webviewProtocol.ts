@@ -47,6 +47,8 @@ export interface PanelRunResult {
 	runningVariance: number[] | null;
 	maxMeanDeviation: number;
 	maxStdDeviation: number;
+	/** What the layer's form guarantees of y and how far the run is from it (NormalizeResult.guarantees). */
+	guarantees: { property: string; worst: number }[];
 	elapsedMs: number;
 	seed: number;
 	/** ε of the layer: the std after normalization is σ/√(σ² + ε), just under 1. */

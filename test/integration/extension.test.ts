@@ -84,7 +84,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(r.text, /Total params: 2,005/);
 			assert.match(r.text, /Trainable params: 1,905/);
 			assert.match(r.text, /Non-trainable params: 100/);
-			assert.match(r.text, /Normalized over: batch — one μ, σ² per feature\b/);
+			assert.match(r.text, /Normalized over: batch — one μ and σ² per feature\b/);
 			assert.match(r.text, /moving_variance/);
 			assert.strictEqual(r.formulas, 1, 'the formula is typeset with KaTeX');
 		});
@@ -344,7 +344,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			const r = await rendered;
 			assert.match(r.text, /flatten \(Flatten\)\s+\(None, 600000\)/);
 			assert.match(r.text, /Total params: 6,001,600/);
-			assert.match(r.text, /Normalized over: batch, height, width — one μ, σ² per channel\b/);
+			assert.match(r.text, /Normalized over: batch, height, width — one μ and σ² per channel\b/);
 		});
 
 		it('the quick fix works inside a notebook cell: Conv2D bias=False, and the model\'s totals follow the edit', async () => {

@@ -1,4 +1,5 @@
 import type { LayerExplanation, LayerSummary, Shape } from '../../protocol/analysis';
+import type { NormalizeForm } from '../../protocol/engineProtocol';
 
 /**
  * What each normalization layer computes, as data. Sources: keras-team/keras
@@ -22,23 +23,26 @@ type Reduction =
 	| 'torch-instance';
 
 interface NormalizationFacts {
-	family: 'batch' | 'layer' | 'group' | 'instance' | 'rms';
+	family: 'batch' | 'layer' | 'group' | 'instance' | 'rms' | 'unit';
 	reduction: Reduction;
+	/** What the engine computes from the statistics (one kernel form per kind). */
+	form: NormalizeForm;
 	epsilonArg: string;
 	defaultEpsilon: number;
 	momentumConvention: 'keras' | 'torch' | null;
 	runningVariance: string | null;
 	trainEval: string;
 	notes: string[];
-	/** Weight names for γ, β and the running statistics. */
+	/** Weight names for γ, β and the running statistics (`beta: ''` where the layer has none). */
 	names: { gamma: string; beta: string; mean?: string; variance?: string };
-	/** RMS layers divide by the root mean square and do not subtract a mean. */
-	rms?: boolean;
+	/** How ε is shown where its default is not a plain number of the layer's own (torch RMSNorm's eps=None). */
+	epsilonNote?: string;
 }
 
 const kerasBn: NormalizationFacts = {
 	family: 'batch',
 	reduction: 'keras-kept',
+	form: 'standardize',
 	epsilonArg: 'epsilon',
 	defaultEpsilon: 1e-3,
 	momentumConvention: 'keras',
@@ -56,6 +60,7 @@ const kerasBn: NormalizationFacts = {
 const torchBn: NormalizationFacts = {
 	family: 'batch',
 	reduction: 'torch-batch',
+	form: 'standardize',
 	epsilonArg: 'eps',
 	defaultEpsilon: 1e-5,
 	momentumConvention: 'torch',
@@ -73,6 +78,7 @@ const torchBn: NormalizationFacts = {
 const torchLn: NormalizationFacts = {
 	family: 'layer',
 	reduction: 'torch-last',
+	form: 'standardize',
 	epsilonArg: 'eps',
 	defaultEpsilon: 1e-5,
 	momentumConvention: null,
@@ -87,6 +93,7 @@ const facts: Record<string, NormalizationFacts> = {
 	'keras:LayerNormalization': {
 		family: 'layer',
 		reduction: 'keras-reduced',
+		form: 'standardize',
 		epsilonArg: 'epsilon',
 		defaultEpsilon: 1e-3,
 		momentumConvention: null,
@@ -98,6 +105,7 @@ const facts: Record<string, NormalizationFacts> = {
 	'keras:GroupNormalization': {
 		family: 'group',
 		reduction: 'keras-group',
+		form: 'standardize',
 		epsilonArg: 'epsilon',
 		defaultEpsilon: 1e-3,
 		momentumConvention: null,
@@ -106,15 +114,50 @@ const facts: Record<string, NormalizationFacts> = {
 		notes: ['groups=-1 makes one group per channel (instance normalization); groups=1 normalizes each sample over all channels and positions.'],
 		names: { gamma: 'gamma', beta: 'beta' },
 	},
+	'keras:RMSNormalization': {
+		family: 'rms',
+		reduction: 'keras-reduced',
+		form: 'rms',
+		epsilonArg: 'epsilon',
+		defaultEpsilon: 1e-6,
+		momentumConvention: null,
+		runningVariance: null,
+		trainEval: 'Identical in training and inference: every sample is divided by its own root mean square; there are no running statistics.',
+		notes: ['RMSNormalization divides by the root mean square over `axis`; it subtracts no mean and has a `scale` (γ) but no β.'],
+		names: { gamma: 'scale', beta: '' },
+	},
+	'keras:UnitNormalization': {
+		family: 'unit',
+		reduction: 'keras-reduced',
+		form: 'unit',
+		// Keras 3 calls ops.normalize(x, axis, order=2, epsilon=1e-12): a floor on the norm, not an argument of the layer.
+		epsilonArg: '',
+		defaultEpsilon: 1e-12,
+		momentumConvention: null,
+		runningVariance: null,
+		trainEval: 'Identical in training and inference: every sample is scaled to unit L2 norm over `axis`; no weights, no statistics kept.',
+		notes: ['UnitNormalization divides by the L2 norm (a sum of squares, not a mean): the output has norm 1, not variance 1. ε = 1e-12 is a floor on the norm (Keras 3; tf.keras 2 floors the squared sum at 1e-12 instead).'],
+		names: { gamma: '', beta: '' },
+	},
 	'torch:BatchNorm1d': torchBn,
 	'torch:BatchNorm2d': torchBn,
 	'torch:BatchNorm3d': torchBn,
 	'torch:SyncBatchNorm': torchBn,
 	'torch:LayerNorm': torchLn,
-	'torch:RMSNorm': { ...torchLn, family: 'rms', rms: true, names: { gamma: 'weight', beta: 'bias' }, notes: ['RMSNorm divides by the root mean square; it subtracts no mean and has no β.'] },
+	'torch:RMSNorm': {
+		...torchLn,
+		family: 'rms',
+		form: 'rms',
+		// eps=None (the default) is torch.finfo(x.dtype).eps: 2^-23 for the float32 inputs NormLens runs.
+		defaultEpsilon: 2 ** -23,
+		epsilonNote: 'eps=None: torch.finfo(float32).eps',
+		names: { gamma: 'weight', beta: '' },
+		notes: ['RMSNorm divides by the root mean square; it subtracts no mean and has no β.', 'eps=None (the default) means torch.finfo(x.dtype).eps: 1.19e-7 for float32, 9.77e-4 for float16.'],
+	},
 	'torch:GroupNorm': {
 		family: 'group',
 		reduction: 'torch-group',
+		form: 'standardize',
 		epsilonArg: 'eps',
 		defaultEpsilon: 1e-5,
 		momentumConvention: null,
@@ -129,6 +172,7 @@ const facts: Record<string, NormalizationFacts> = {
 			{
 				family: 'instance',
 				reduction: 'torch-instance',
+				form: 'standardize',
 				epsilonArg: 'eps',
 				defaultEpsilon: 1e-5,
 				momentumConvention: null,
@@ -140,6 +184,11 @@ const facts: Record<string, NormalizationFacts> = {
 		]),
 	),
 };
+
+/** Every normalization kind NormLens explains and runs, as `framework:Type` (the kernel table's rows). */
+export function normalizationKinds(): { kind: string; family: string; form: NormalizeForm }[] {
+	return Object.entries(facts).map(([kind, f]) => ({ kind, family: f.family, form: f.form }));
+}
 
 /** Whether NormLens can explain this layer type. */
 export function isNormalization(layer: Pick<LayerSummary, 'framework' | 'type'>): boolean {
@@ -280,8 +329,8 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	for (const w of layer.weights ?? []) {
 		paramShapes[w.name] = w.shape;
 	}
-	const hasGamma = f.names.gamma in paramShapes;
-	const hasBeta = f.names.beta in paramShapes && !f.rms;
+	const hasGamma = f.names.gamma !== '' && f.names.gamma in paramShapes;
+	const hasBeta = f.names.beta !== '' && f.names.beta in paramShapes;
 
 	const axes = input ? axesFor(f, cfg, input) : null;
 	const names = axes?.names ?? null;
@@ -304,22 +353,34 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		const bt = hasBeta ? ` + β[${p}]` : '';
 		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a])}`)).filter((x) => x);
 		const batchNote = input[0] === null && axes.reduced.includes(0) ? ' (N = batch size)' : '';
-		if (f.rms) {
-			formula = [`y[${all}] = ${gm}x[${all}] / √(mean_{${sumOver}} x[${all}]² + ε)`, `M = ${reductionSize}, ε = ${epsilon === null ? '?' : fmtNumber(epsilon)}`].join('\n');
-		} else {
-			formula = [
-				`y[${all}] = ${gm}(x[${all}] − μ[${s}]) / √(σ²[${s}] + ε)${bt}`,
-				`μ[${s}] = (1/M) Σ_{${sumOver}} x[${all}]`,
-				`σ²[${s}] = (1/M) Σ_{${sumOver}} (x[${all}] − μ[${s}])²`,
-				`M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${epsilon === null ? '?' : fmtNumber(epsilon)}`,
-			].join('\n');
-		}
+		const epsText = epsilon === null ? '?' : `${fmtNumber(epsilon)}${f.epsilonNote && (epsRaw === undefined || epsRaw === null) ? ` (${f.epsilonNote})` : ''}`;
+		const sizes = `M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${epsText}`;
 		const sub = (list: string[]) => `{${list.join('')}}`;
 		const gt = hasGamma ? `\\gamma_${sub(axes.param.map((a) => idx[a]))}\\,` : '';
 		const btt = hasBeta ? ` + \\beta_${sub(axes.param.map((a) => idx[a]))}` : '';
-		formulaTex =
-			`y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)} - \\mu_${sub(statIdx)}}{\\sqrt{\\sigma^2_${sub(statIdx)} + \\epsilon}}${btt},\\quad ` +
-			`\\mu_${sub(statIdx)} = \\frac{1}{M}\\sum_${sub(axes.reduced.map((a) => idx[a]))} x_${sub(idx)},\\quad M = ${reductionSize.replace(/·/g, '\\cdot ')}`;
+		const red = sub(axes.reduced.map((a) => idx[a]));
+		const mTex = `M = ${reductionSize.replace(/·/g, '\\cdot ')}`;
+		switch (f.form) {
+			case 'standardize':
+				formula = [
+					`y[${all}] = ${gm}(x[${all}] − μ[${s}]) / √(σ²[${s}] + ε)${bt}`,
+					`μ[${s}] = (1/M) Σ_{${sumOver}} x[${all}]`,
+					`σ²[${s}] = (1/M) Σ_{${sumOver}} (x[${all}] − μ[${s}])²`,
+					sizes,
+				].join('\n');
+				formulaTex =
+					`y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)} - \\mu_${sub(statIdx)}}{\\sqrt{\\sigma^2_${sub(statIdx)} + \\epsilon}}${btt},\\quad ` +
+					`\\mu_${sub(statIdx)} = \\frac{1}{M}\\sum_${red} x_${sub(idx)},\\quad ${mTex}`;
+				break;
+			case 'rms':
+				formula = [`y[${all}] = ${gm}x[${all}] / √(ms[${s}] + ε)`, `ms[${s}] = (1/M) Σ_{${sumOver}} x[${all}]²`, sizes].join('\n');
+				formulaTex = `y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)}}{\\sqrt{\\frac{1}{M}\\sum_${red} x_${sub(idx)}^2 + \\epsilon}},\\quad ${mTex}`;
+				break;
+			case 'unit':
+				formula = [`y[${all}] = x[${all}] / max(‖x‖[${s}], ε)`, `‖x‖[${s}] = √(Σ_{${sumOver}} x[${all}]²)`, sizes].join('\n');
+				formulaTex = `y_${sub(idx)} = \\frac{x_${sub(idx)}}{\\max\\left(\\sqrt{\\sum_${red} x_${sub(idx)}^2},\\ \\epsilon\\right)},\\quad ${mTex}`;
+				break;
+		}
 	}
 
 	let momentumRule: string | null = null;
@@ -342,6 +403,7 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		name: layer.name,
 		framework: layer.framework,
 		family: f.family,
+		form: f.form,
 		inputShape: input,
 		outputShape: layer.outputShape,
 		axisNames: names,

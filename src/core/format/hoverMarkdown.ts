@@ -1,4 +1,4 @@
-import { LayerExplanation, LayerSummary, statisticsPer } from '../../protocol/analysis';
+import { LayerExplanation, LayerSummary, STATISTICS_OF, statisticsPer } from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
 import { codeBlock, codeSpan, escapeMarkdown } from './unknownText';
 
@@ -54,12 +54,12 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	}
 	const e = explanation;
 	out.push('', '---', '');
-	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — one μ and σ² per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
+	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
 	out.push('');
 	out.push(codeBlock(e.formula || '(formula needs the input shape)'));
 	const shapes: string[] = [];
 	if (e.statShape) {
-		shapes.push(`μ, σ²: ${formatShape(e.statShape)}`);
+		shapes.push(`${STATISTICS_OF[e.form].short}: ${formatShape(e.statShape)}`);
 	}
 	const names: Record<string, string> = { gamma: 'γ (gamma)', beta: 'β (beta)', weight: 'γ (weight)', bias: 'β (bias)' };
 	for (const [k, s] of Object.entries(e.paramShapes)) {

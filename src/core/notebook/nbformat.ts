@@ -15,6 +15,8 @@ export interface NotebookProgram {
 	text: string;
 	/** One segment per code cell, in order. */
 	segments: { cell: number; startLine: number; lineCount: number }[];
+	/** Files that `%%writefile` cells wrote, by the path they name (the last write wins; `-a` appends). */
+	files: Record<string, string>;
 }
 
 export class NotebookError extends Error {}
@@ -47,28 +49,152 @@ export function parseNotebook(json: string): NotebookCell[] {
 	});
 }
 
-/** Whether a line is IPython syntax rather than Python (`%magic`, `!shell`, `?help`). */
-function isIPythonLine(line: string): boolean {
-	const t = line.trimStart();
-	return t.startsWith('%') || t.startsWith('!') || t.startsWith('?');
+/**
+ * Cell magics whose body is Python that runs in the notebook's namespace (the first line is
+ * IPython's; the rest is code). Every other cell magic (%%bash, %%html, %%javascript, %%latex…)
+ * makes its cell something else than Python.
+ */
+const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'python', 'python3', 'memit', 'debug', 'pypy']);
+
+/** Cell magics that write their body to a file: `%%writefile [-a] path`. */
+const FILE_CELL_MAGICS = new Set(['writefile', 'file']);
+
+/** What a line scan carries to the next line of a cell: open brackets, an open triple-quoted string, a `\` continuation. */
+interface ScanState {
+	depth: number;
+	string: "'''" | '"""' | null;
+	continued: boolean;
 }
 
-/** Joins code cells (given as index + source) into one program. */
+/** Advances `state` over one line of Python (strings, comments, brackets, a trailing backslash). */
+function scanLine(line: string, state: ScanState): void {
+	let i = 0;
+	state.continued = false;
+	while (i < line.length) {
+		if (state.string) {
+			const end = line.indexOf(state.string, i);
+			if (end < 0) {
+				return;
+			}
+			i = end + 3;
+			state.string = null;
+			continue;
+		}
+		const ch = line[i];
+		if (ch === '#') {
+			return;
+		}
+		if (ch === '"' || ch === "'") {
+			if (line.startsWith(ch.repeat(3), i)) {
+				state.string = ch === '"' ? '"""' : "'''";
+				i += 3;
+				continue;
+			}
+			// A one-line string: to its closing quote (escapes skipped) or the end of the line.
+			i++;
+			while (i < line.length && line[i] !== ch) {
+				i += line[i] === '\\' ? 2 : 1;
+			}
+			i++;
+			continue;
+		}
+		if (ch === '(' || ch === '[' || ch === '{') {
+			state.depth++;
+		} else if (ch === ')' || ch === ']' || ch === '}') {
+			state.depth = Math.max(0, state.depth - 1);
+		} else if (ch === '\\' && i === line.length - 1) {
+			state.continued = true;
+		}
+		i++;
+	}
+}
+
+/**
+ * What IPython would run instead of a line that starts a statement, or `undefined` for Python.
+ * Lines keep their indentation and their number, so blocks stay blocks (a magic as the only line of
+ * an `if` body becomes `pass`, as IPython's own transform keeps it a statement) and positions stay
+ * those of the cell. An assignment from a shell or magic (`files = !ls`) gets a value NormLens
+ * cannot know — an unresolved call — rather than a guess.
+ */
+function ipythonLine(line: string): string | undefined {
+	const indent = /^\s*/.exec(line)?.[0] ?? '';
+	const t = line.slice(indent.length);
+	if (t.startsWith('%') || t.startsWith('!') || t.startsWith('?')) {
+		return `${indent}pass`;
+	}
+	// Automagic: IPython runs `pip install x` as %pip (and conda / mamba likewise).
+	if (/^(pip|conda|mamba)\s+(install|uninstall|list|show|freeze|download|update|remove)\b/.test(t)) {
+		return `${indent}pass`;
+	}
+	// Help: `model?`, `model.summary??` (a name with attributes, calls or indexing; then ? or ??).
+	if (/^[A-Za-z_][\w.[\]()'", ]*\?\??\s*$/.test(t)) {
+		return `${indent}pass`;
+	}
+	const assigned = /^([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*[!%]/.exec(t);
+	if (assigned) {
+		return `${indent}${assigned[1]} = get_ipython()`;
+	}
+	return undefined;
+}
+
+/**
+ * Joins code cells (given as index + source) into one program that Python can parse, the way
+ * IPython runs them: line magics, shell escapes, help and automagic lines become no-ops in place,
+ * Python cell magics (%%time, %%capture…) keep their body, other cell magics are left out, and
+ * `%%writefile name.py` cells become modules the later cells can import (`files`).
+ */
 export function buildProgram(cells: { index: number; source: string }[]): NotebookProgram {
 	const parts: string[] = [];
 	const segments: NotebookProgram['segments'] = [];
+	const files: Record<string, string> = {};
 	let line = 0;
-	let inCellMagic = false;
 	for (const cell of cells) {
 		const lines = cell.source.replace(/\r\n?/g, '\n').split('\n');
-		inCellMagic = lines[0]?.startsWith('%%') ?? false;
-		// A cell magic (%%bash, %%timeit…) makes the whole cell non-Python.
-		const cleaned = lines.map((l) => (inCellMagic || isIPythonLine(l) ? '' : l));
+		const magic = /^%%(\w+)\s*(.*)$/.exec(lines[0] ?? '');
+		let cleaned: string[];
+		if (magic && !PYTHON_CELL_MAGICS.has(magic[1])) {
+			if (FILE_CELL_MAGICS.has(magic[1])) {
+				const args = magic[2].trim().split(/\s+/);
+				const append = args[0] === '-a' || args[0] === '--append';
+				const name = (append ? args[1] : args[0])?.replace(/^['"]|['"]$/g, '');
+				if (name) {
+					const body = lines.slice(1).join('\n');
+					files[name] = append && files[name] !== undefined ? `${files[name]}\n${body}` : body;
+				}
+			}
+			cleaned = lines.map(() => '');
+		} else {
+			const state: ScanState = { depth: 0, string: null, continued: false };
+			cleaned = lines.map((l, i) => {
+				if (i === 0 && magic) {
+					return '';
+				}
+				const startsStatement = state.depth === 0 && state.string === null && !state.continued;
+				const replaced = startsStatement ? ipythonLine(l) : undefined;
+				scanLine(replaced ?? l, state);
+				return replaced ?? l;
+			});
+		}
 		segments.push({ cell: cell.index, startLine: line, lineCount: cleaned.length });
 		parts.push(cleaned.join('\n'));
 		line += cleaned.length;
 	}
-	return { text: parts.join('\n'), segments };
+	return { text: parts.join('\n'), segments, files };
+}
+
+/**
+ * Local imports for a notebook: the modules its `%%writefile` cells wrote (`model.py` for `import
+ * model`, `pkg/sub.py` for `pkg.sub`), then `fallback` (the files next to the notebook).
+ */
+export function notebookModuleReader(files: Readonly<Record<string, string>>, fallback?: (name: string) => string | undefined): (name: string) => string | undefined {
+	const byModule = new Map<string, string>();
+	for (const [file, text] of Object.entries(files)) {
+		const m = /^(?:\.\/)?([A-Za-z_][\w/]*?)(?:\/__init__)?\.py$/.exec(file);
+		if (m) {
+			byModule.set(m[1].replace(/\//g, '.'), text);
+		}
+	}
+	return (name) => byModule.get(name) ?? fallback?.(name);
 }
 
 /** Maps a 0-based program line to its cell and line within the cell. */

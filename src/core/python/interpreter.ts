@@ -169,6 +169,14 @@ const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
  * arithmetic, containers, calls, user functions, `for`/`if`/`while` where decidable. It never runs
  * anything outside that subset, is bounded in steps and time, and never throws to its caller.
  */
+
+/**
+ * Why a name that no code defines is unknown, where the name says more than "not defined": a
+ * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
+ */
+const UNDEFINED_NAME_REASONS: Readonly<Record<string, string>> = {
+	get_ipython: 'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
+};
 export class Interpreter {
 	readonly globals = new Scope(null);
 	/** Source functions and classes that were called at least once. */
@@ -1386,7 +1394,7 @@ export class Interpreter {
 				const name = this.source.slice(node);
 				const v = this.lookup(name, scope);
 				if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
-					return unknown({ reason: `\`${name}\` is not defined in the code NormLens read`, range: this.here(node) });
+					return unknown({ reason: UNDEFINED_NAME_REASONS[name] ?? `\`${name}\` is not defined in the code NormLens read`, range: this.here(node) });
 				}
 				return v;
 			}

@@ -87,6 +87,15 @@ export function moments(x: Float32Array, layout: ReductionLayout, shouldStop: ()
 	return { count, mean, variance, min, max, nonFinite };
 }
 
+/** y = (x − m[g])·a[g] + b[g], computed in f64 per value (the form's centring from centredFor). */
+export function normalizeCentred(x: Float32Array, y: Float32Array, layout: ReductionLayout, f: Centred): void {
+	const groupOf = groupFn(layout);
+	for (let i = 0; i < x.length; i++) {
+		const c = groupOf(i);
+		y[i] = (x[i] - f.m[c]) * f.a[c] + f.b[c];
+	}
+}
+
 /** y = γ·(x − μ)/√(σ² + ε) + β, computed in f64 per value. */
 export function normalize(
 	x: Float32Array,

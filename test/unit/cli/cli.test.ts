@@ -78,7 +78,7 @@ describe('normlens CLI', function () {
 	it('explain without --json prints the same for a person', () => {
 		const r = normlens('explain', `${path.join(examples, 'tabular_bn.py')}:10`);
 		assert.strictEqual(r.code, 0, r.stderr);
-		assert.match(r.stdout, /normalized over: batch \(0\); one μ, σ² per feature$/m);
+		assert.match(r.stdout, /normalized over: batch \(0\); one μ and σ² per feature$/m);
 		assert.match(r.stdout, /gamma: \(50\)/);
 	});
 
@@ -90,7 +90,7 @@ describe('normlens CLI', function () {
 		assert.strictEqual(r.code, 0, r.stderr);
 		assert.match(r.stdout, /^1 \(LayerNorm, torch\)$/m);
 		// LayerNorm on (4, 10, 16): one statistic per sample and position, 4 × 10 of them.
-		assert.match(r.stdout, /normalized over: features \(2\); one μ, σ² per sample and position$/m);
+		assert.match(r.stdout, /normalized over: features \(2\); one μ and σ² per sample and position$/m);
 		assert.match(r.stdout, /μ, σ² shape: \(4, 10\)/);
 	});
 

@@ -169,12 +169,15 @@ describe('the interpreter’s bounds', () => {
 
 describe('a sample run is exact or refused with its reason', () => {
 	const opts = { batchSize: 4, seed: 1, memoryLimitMiB: 64 };
-	it('nn.RMSNorm is refused (the engine’s kernels centre on the mean), LayerNorm and BatchNorm run', () => {
+	it('nn.RMSNorm runs as an RMS norm (no mean subtracted), with eps=None as torch.finfo(float32).eps; LayerNorm standardizes', () => {
 		const r = analyzePython(`${torchHead}net = nn.Sequential(nn.Linear(3, 8), nn.RMSNorm(8), nn.LayerNorm(8))\ny = net(torch.randn(2, 3))\n`);
 		const [rms, ln] = [r.models[0].layers[1], r.models[0].layers[2]];
 		const rmsTask = sampleTaskFor(explainLayer(rms) as NonNullable<ReturnType<typeof explainLayer>>, opts);
-		assert.ok('error' in rmsTask && /subtract the mean/.test(rmsTask.error), JSON.stringify(rmsTask));
-		assert.ok('task' in sampleTaskFor(explainLayer(ln) as NonNullable<ReturnType<typeof explainLayer>>, opts));
+		assert.ok('task' in rmsTask, JSON.stringify(rmsTask));
+		assert.strictEqual(rmsTask.task.form, 'rms');
+		assert.strictEqual(rmsTask.task.epsilon, 2 ** -23);
+		const lnTask = sampleTaskFor(explainLayer(ln) as NonNullable<ReturnType<typeof explainLayer>>, opts);
+		assert.ok('task' in lnTask && lnTask.task.form === 'standardize' && lnTask.task.epsilon === 1e-5, JSON.stringify(lnTask));
 	});
 
 	it('an ε NormLens cannot evaluate is refused, not run with the default', () => {
