@@ -45,6 +45,18 @@ describe('unknowns carry their first cause', () => {
 		assert.strictEqual(model(r, 'other').totals.total, 6, 'a model the branch does not touch stays exact');
 	});
 
+	it('copies: nn.TransformerEncoder of an unknown num_layers, or a deepcopy of a user class, is unknown with its reason; of catalogue layers, exact', () => {
+		const r = analyzePython(
+			`${torchHead}import copy, os\nlayer = nn.TransformerEncoderLayer(8, 2, 16)\nn = int(os.environ["N"])\nenc = nn.Sequential(nn.TransformerEncoder(layer, n))\nclass Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.blocks = nn.ModuleList([copy.deepcopy(Block()) for _ in range(3)])\nnet = Net()\nok = nn.Sequential(nn.TransformerEncoder(layer, 2), copy.deepcopy(nn.Linear(8, 2)))\n`,
+		);
+		assert.strictEqual(model(r, 'enc').totals.total, null);
+		assert.match(model(r, 'enc').unknown?.reason ?? '', /os\.environ|num_layers/);
+		assert.strictEqual(model(r, 'net').totals.total, null);
+		assert.match(model(r, 'net').unknown?.reason ?? '', /deepcopy/);
+		// TransformerEncoderLayer(8, 2, 16): in_proj 3·8·8 + 24, out_proj 72, linear1 144, linear2 136, two norms 32 = 600; ×2, + Linear(8, 2) 18.
+		assert.strictEqual(model(r, 'ok').totals.total, 2 * 600 + 18);
+	});
+
 	it('a branch that ends in raise is not the run in which the model gets built', () => {
 		const r = analyzePython(`${torchHead}import os\nmode = os.environ.get("MODE")\nif mode not in ("a", "b"):\n    raise ValueError(mode)\nnet = nn.Sequential(nn.Linear(3, 4))\n`);
 		assert.strictEqual(model(r, 'net').totals.total, 16);

@@ -54,6 +54,8 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	{ file: 'resnet.py', models: ['resnet18', 'resnet50'], published: { resnet18: 11_689_512, resnet50: 25_557_032 } },
 	{ file: 'mobilenet_v2.py', models: ['mobilenet_v2', 'MobileNetV2'], published: { mobilenet_v2: 3_504_872 } },
 	{ file: 'zoo.py', models: ['autoencoder', 'tagger', 'mlp', 'heads'] },
+	// nn.TransformerEncoder's copies of its layer and copy.deepcopy of catalogue modules.
+	{ file: 'stacked.py', models: ['encoder', 'Blocks', 'Classifier'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {

@@ -665,7 +665,11 @@ export class KerasRuntime implements Runtime {
 			model.layers.push(layer);
 		} else if (v.obj instanceof KerasLayer) {
 			if (v.obj.type === 'InputLayer') {
-				model.inputShape = v.obj.outputShape ?? undefined;
+				// Keras 3's InputLayer(shape=…) / batch_shape=…, tf.keras 2's input_shape= / batch_input_shape=.
+				const shape = asSequence(v.obj.config.get('shape'))?.map((x) => (x.k === 'none' ? null : asInt(x)));
+				const batchShape = asSequence(v.obj.config.get('batch_shape'))?.map((x) => (x.k === 'none' ? null : asInt(x)));
+				const fromArgs = shape?.every((d) => d !== undefined) ? [null, ...(shape as Shape)] : batchShape?.every((d) => d !== undefined) ? (batchShape as Shape) : undefined;
+				model.inputShape = v.obj.outputShape ?? v.obj.declaredInput ?? fromArgs;
 			} else {
 				model.layers.push(v.obj);
 			}

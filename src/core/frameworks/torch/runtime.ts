@@ -6,7 +6,7 @@ import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, indexShape, reshapeShape, SizeBoundError, torchOutputShape, torchParams } from './rules';
+import { flattenShape, indexShape, MAX_STACKED_LAYERS, reshapeShape, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -64,7 +64,7 @@ export class TorchModule implements FrameworkObject {
 	) {}
 
 	get isContainer(): boolean {
-		return this.spec?.container !== undefined;
+		return this.spec?.container !== undefined || (this.spec === undefined && this.known && this.type in stackedModules);
 	}
 }
 
@@ -121,6 +121,17 @@ const moduleWrappers: Record<string, ModuleWrapper> = {
 	'parametrizations.spectral_norm': 'spectralParametrization',
 	'parametrizations.weight_norm': 'weightNormParametrization',
 	'parametrizations.orthogonal': 'orthogonal',
+};
+
+/**
+ * Modules that hold `num_layers` deep copies of the layer they are given, then an optional final
+ * norm (the same object, not a copy), as PyTorch builds them: children `layers` (a ModuleList of
+ * the copies) and `norm`; the forward runs the copies in order, then the norm. `layer` names the
+ * argument that gives the layer.
+ */
+const stackedModules: Record<string, { layer: string }> = {
+	TransformerEncoder: { layer: 'encoder_layer' },
+	TransformerDecoder: { layer: 'decoder_layer' },
 };
 
 /** An unknown batch size read from a tensor (`x.size(0)`), kept distinguishable so that
@@ -301,6 +312,70 @@ export class TorchRuntime implements Runtime {
 		}
 	}
 
+	/** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
+	private cloneModule(m: TorchModule): TorchModule | undefined {
+		if (m.pyClass) {
+			return undefined;
+		}
+		const copy = new TorchModule(m.type, m.spec, new Map(m.config), m.range, m.known, false, undefined);
+		copy.unknownCause = m.unknownCause;
+		copy.taint = m.taint;
+		copy.paramsKnown = m.paramsKnown;
+		for (const [from, to] of [[m.params, copy.params], [m.buffers, copy.buffers]] as const) {
+			for (const [name, p] of from) {
+				const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
+				q.unknownCause = p.unknownCause;
+				to.set(name, q);
+			}
+		}
+		for (const [name, child] of m.children) {
+			const c = this.cloneModule(child);
+			if (!c) {
+				return undefined;
+			}
+			this.attach(copy, name, c);
+		}
+		this.modules.push(copy);
+		return copy;
+	}
+
+	/** `nn.TransformerEncoder(layer, num_layers, norm)` and its decoder twin (stackedModules). */
+	private stackedModule(type: string, args: CallArgs, ctx: CallContext): TorchModule {
+		const { layer: layerArg } = stackedModules[type];
+		const layer = args.positional[0] ?? args.keywords.get(layerArg);
+		const count = args.positional[1] ?? args.keywords.get('num_layers');
+		const norm = args.positional[2] ?? args.keywords.get('norm');
+		const m = this.createModule(type, undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
+		const list = new TorchModule('ModuleList', torchModuleSpec('ModuleList'), new Map(), m.range, true, false, undefined);
+		this.modules.push(list);
+		this.attach(m, 'layers', list);
+		if (norm?.k === 'obj' && norm.obj instanceof TorchModule) {
+			this.attach(m, 'norm', norm.obj);
+		} else if (norm && norm.k !== 'none') {
+			m.paramsKnown = false;
+			m.unknownCause = causeOf(norm) ?? { reason: `the norm of this nn.${type} is not a module NormLens can read`, range: m.range };
+		}
+		const n = count?.k === 'num' && Number.isInteger(count.v) && count.v >= 0 ? count.v : undefined;
+		if (n === undefined || n > MAX_STACKED_LAYERS) {
+			m.paramsKnown = false;
+			m.unknownCause ??=
+				n === undefined
+					? (causeOf(count) ?? { reason: `NormLens cannot determine num_layers of this nn.${type}`, range: m.range })
+					: { reason: `nn.${type}: num_layers=${n} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds`, range: m.range };
+			return m;
+		}
+		for (let i = 0; i < n; i++) {
+			const copy = layer?.k === 'obj' && layer.obj instanceof TorchModule ? this.cloneModule(layer.obj) : undefined;
+			if (!copy) {
+				m.paramsKnown = false;
+				m.unknownCause ??= causeOf(layer) ?? { reason: `the ${layerArg} of this nn.${type} is not a module NormLens can copy (a copy of a user class is not followed)`, range: m.range };
+				break;
+			}
+			this.attach(list, String(i), copy);
+		}
+		return m;
+	}
+
 	private attach(parent: TorchModule, name: string, child: TorchModule): void {
 		parent.children.set(name, child);
 		child.attached = true;
@@ -355,6 +430,14 @@ export class TorchRuntime implements Runtime {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (path === 'copy.deepcopy') {
+			// A copy of a module built from the catalogue alone (its layers, Sequential, ModuleList):
+			// the same weights, new objects. A user class's instance is not copied (its attributes
+			// live in the interpreter), so that call stays one NormLens cannot follow.
+			const m = args.positional[0];
+			const copy = m?.k === 'obj' && m.obj instanceof TorchModule ? this.cloneModule(m.obj) : undefined;
+			return copy && { k: 'obj', obj: copy };
+		}
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
@@ -371,6 +454,9 @@ export class TorchRuntime implements Runtime {
 		}
 		const { area, name } = sub;
 		if (area === 'nn') {
+			if (name in stackedModules) {
+				return { k: 'obj', obj: this.stackedModule(name, args, ctx) };
+			}
 			if (name === 'Parameter') {
 				const t = args.positional[0] ?? args.keywords.get('data');
 				const shape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
@@ -661,6 +747,21 @@ export class TorchRuntime implements Runtime {
 			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
 			this.record(m, inputShape, out);
 			return forward;
+		}
+		if (m.type in stackedModules && !m.spec) {
+			// The copies in order (a decoder's also take the memory and masks), then the norm.
+			let x: Value = first ?? UNKNOWN;
+			const rest = args.positional.slice(1);
+			for (const layer of m.children.get('layers')?.children.values() ?? []) {
+				x = this.callModule(layer, { ...args, positional: [x, ...rest], keywords: new Map() }, ctx);
+			}
+			const norm = m.children.get('norm');
+			if (norm) {
+				x = this.callModule(norm, { ...args, positional: [x], keywords: new Map() }, ctx);
+			}
+			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
+			this.record(m, inputShape, out);
+			return x;
 		}
 		if (m.spec?.container === 'sequential') {
 			let x: Value = first ?? UNKNOWN;
