@@ -8,7 +8,7 @@ import { ensureTestVSCode, repoRoot } from './vscodeServer.mjs';
 
 /** Debian packages: native-module headers for the VS Code server, ripgrep, Chromium, PyTorch
  * (independent reference values for tests). */
-const debianPackages = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'ripgrep', 'chromium', 'python3-torch', 'python3-numpy'];
+const debianPackages = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'ripgrep', 'chromium', 'python3-torch', 'python3-torchvision', 'python3-numpy'];
 
 function run(cmd, args, opts = {}) {
 	const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: repoRoot, ...opts });

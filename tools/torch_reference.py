@@ -20,6 +20,18 @@ import torch
 import torch.nn as nn
 
 
+def no_weight_downloads():
+    """Offline: `weights=` / `pretrained=True` build the model with its fresh weights, as NormLens
+    counts it (the counts do not depend on the values), instead of downloading a checkpoint."""
+    torch.hub.load_state_dict_from_url = lambda *args, **kwargs: None
+    load = nn.Module.load_state_dict
+
+    def load_state_dict(self, state_dict, *args, **kwargs):
+        return None if state_dict is None else load(self, state_dict, *args, **kwargs)
+
+    nn.Module.load_state_dict = load_state_dict
+
+
 def main():
     path, names = sys.argv[1], sys.argv[2:]
     source = open(path).read()
@@ -34,6 +46,7 @@ def main():
         if isinstance(output, torch.Tensor) and id(mod) not in first_output:
             first_output[id(mod)] = list(output.shape)
 
+    no_weight_downloads()
     handle = nn.modules.module.register_module_forward_hook(hook)
     ns = runpy.run_path(path, run_name="normlens_reference")
     out = {}

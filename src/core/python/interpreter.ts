@@ -2,6 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
 import { READING_SEQUENCE_METHODS, reportingName, TRUSTED_BUILTINS, TRUSTED_METHODS, trustedCall } from './trusted';
+import { BUNDLED_MODULES, bundledTarget } from '../zoo';
 import {
 	asInt,
 	basePaths,
@@ -170,6 +171,74 @@ const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
  * anything outside that subset, is bounded in steps and time, and never throws to its caller.
  */
 
+const PY_WHITESPACE = ' \t\n\r\v\f';
+
+/**
+ * str methods as Python computes them, for ASCII text and the argument forms listed; anything
+ * else is `undefined` (unknown), never an approximation. Freezing code reads parameter names
+ * with these (`if not name.startswith("fc")`).
+ */
+function strMethod(v: string, name: string, a: Value[]): Value | undefined {
+	const str = (x: Value | undefined) => (x?.k === 'str' ? x.v : undefined);
+	const strs = (x: Value | undefined): string[] | undefined => (x?.k === 'str' ? [x.v] : x?.k === 'tuple' && x.items.every((i) => i.k === 'str') ? x.items.map((i) => (i as { v: string }).v) : undefined);
+	if (!/^[\x00-\x7f]*$/.test(v)) {
+		return undefined;
+	}
+	const bool = (b: boolean): Value => ({ k: 'bool', v: b });
+	const strip = (chars: string, left: boolean, right: boolean) => {
+		let i = 0;
+		let j = v.length;
+		while (left && i < j && chars.includes(v[i])) {
+			i++;
+		}
+		while (right && j > i && chars.includes(v[j - 1])) {
+			j--;
+		}
+		return { k: 'str', v: v.slice(i, j) } as Value;
+	};
+	switch (name) {
+		case 'startswith':
+		case 'endswith': {
+			const options = a.length === 1 ? strs(a[0]) : undefined;
+			return options && bool(options.some((o) => (name === 'startswith' ? v.startsWith(o) : v.endsWith(o))));
+		}
+		case 'strip':
+		case 'lstrip':
+		case 'rstrip': {
+			const chars = a.length === 0 || a[0].k === 'none' ? PY_WHITESPACE : str(a[0]);
+			return chars === undefined || a.length > 1 ? undefined : strip(chars, name !== 'rstrip', name !== 'lstrip');
+		}
+		case 'split': {
+			if (a.length > 1) {
+				return undefined;
+			}
+			const sep = a.length === 0 || a[0].k === 'none' ? null : str(a[0]);
+			if (sep === undefined || sep === '') {
+				return undefined;
+			}
+			const parts = sep === null ? v.split(/[ \t\n\r\v\f]+/).filter((x) => x !== '') : v.split(sep);
+			return { k: 'list', items: parts.map((x) => ({ k: 'str', v: x }) as Value) };
+		}
+		case 'replace': {
+			const [from, to] = [str(a[0]), str(a[1])];
+			return a.length === 2 && from !== undefined && from !== '' && to !== undefined ? { k: 'str', v: v.split(from).join(to) } : undefined;
+		}
+		case 'find':
+			return a.length === 1 && str(a[0]) !== undefined ? { k: 'num', v: v.indexOf(str(a[0]) as string) } : undefined;
+		case 'count': {
+			const sub = a.length === 1 ? str(a[0]) : undefined;
+			return sub !== undefined && sub !== '' ? { k: 'num', v: v.split(sub).length - 1 } : undefined;
+		}
+		case 'isdigit':
+			return a.length === 0 ? bool(/^[0-9]+$/.test(v)) : undefined;
+		case 'join': {
+			const items = a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple') ? a[0].items : undefined;
+			return items?.every((i) => i.k === 'str') ? { k: 'str', v: items.map((i) => (i as { v: string }).v).join(v) } : undefined;
+		}
+	}
+	return undefined;
+}
+
 /**
  * Why a name that no code defines is unknown, where the name says more than "not defined": a
  * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
@@ -297,14 +366,15 @@ export class Interpreter {
 
 	/** Imports a local module once; `undefined` when there is no such file. */
 	private importModule(name: string): Value | undefined {
-		if (LIBRARIES.has(name.split('.')[0])) {
+		const bundled = BUNDLED_MODULES[name];
+		if (bundled === undefined && LIBRARIES.has(name.split('.')[0])) {
 			return undefined;
 		}
 		const cached = this.modules.get(name);
 		if (cached) {
 			return cached;
 		}
-		const text = this.readModule(name);
+		const text = bundled ?? this.readModule(name);
 		if (text === undefined) {
 			return undefined;
 		}
@@ -344,7 +414,9 @@ export class Interpreter {
 		if (this.truncated) {
 			return;
 		}
-		const candidates = [...this.globals.entries()].filter(([, v]) => (v.k === 'func' && !this.called.has(v.def)) || (v.k === 'class' && !this.called.has(v.cls)));
+		// Only what the analysed file defines: a star import brings a module's builders, which it does not call.
+		const own = (source: unknown) => source === undefined || source === this.mainSource;
+		const candidates = [...this.globals.entries()].filter(([, v]) => (v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) || (v.k === 'class' && !this.called.has(v.cls) && own(v.cls.source)));
 		for (const [name, v] of candidates) {
 			const fn = v.k === 'func' ? v.def : v.k === 'class' ? findMethod(v.cls, '__init__')?.fn : undefined;
 			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
@@ -1885,7 +1957,8 @@ export class Interpreter {
 				return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
 			}
 			case 'module':
-				return obj.scope.get(name) ?? this.importModule(`${obj.name}.${name}`) ?? UNKNOWN;
+				// A name a bundled zoo module does not define is still the library's (a weights enum, a builder it lacks): a reference, not an unknown value.
+				return obj.scope.get(name) ?? this.importModule(`${obj.name}.${name}`) ?? (BUNDLED_MODULES[obj.name] !== undefined ? { k: 'ref', path: `${obj.name}.${name}` } : UNKNOWN);
 			case 'class': {
 				const m = findMethod(obj.cls, name);
 				return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
@@ -2068,10 +2141,17 @@ export class Interpreter {
 	private callInner(callee: Value, args: CallArgs): Value {
 		const ctx = this.ctx();
 		switch (callee.k) {
-			case 'ref':
+			case 'ref': {
 				if (callee.path === 'functools.partial') {
 					const [fn, ...positional] = args.positional;
 					return fn ? { k: 'partial', fn, positional, keywords: new Map(args.keywords) } : UNKNOWN;
+				}
+				// A model zoo builder NormLens has the architecture of (src/core/zoo).
+				const target = bundledTarget(callee.path);
+				const bundled = target && this.importModule(target.module);
+				const builder = target && bundled?.k === 'module' ? bundled.scope.get(target.name) : undefined;
+				if (builder && (builder.k === 'func' || builder.k === 'class')) {
+					return this.call(builder, args);
 				}
 				for (const r of this.runtimes) {
 					const v = r.callRef(callee.path, args, ctx);
@@ -2080,6 +2160,7 @@ export class Interpreter {
 					}
 				}
 				return this.opaque(callee, args, ctx);
+			}
 			case 'unknown':
 				return this.opaque(callee, args, ctx);
 			case 'partial':
@@ -2224,6 +2305,7 @@ export class Interpreter {
 			if (name === 'lower') {
 				return { k: 'str', v: self.v.toLowerCase() };
 			}
+			return strMethod(self.v, name, positional) ?? UNKNOWN;
 		}
 		return UNKNOWN;
 	}

@@ -626,7 +626,7 @@ import timm
 class Classifier(nn.Module):
     def __init__(self):
         super().__init__()
-        self.backbone = torchvision.models.resnet18(weights=None)
+        self.backbone = torchvision.models.swin_t(weights=None)
         self.enc = timm.create_model("efficientnet_b0", pretrained=False)
         self.head = nn.Linear(512, 3)
     def forward(self, x):

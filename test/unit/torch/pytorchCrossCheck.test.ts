@@ -56,6 +56,9 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	{ file: 'zoo.py', models: ['autoencoder', 'tagger', 'mlp', 'heads'] },
 	// nn.TransformerEncoder's copies of its layer and copy.deepcopy of catalogue modules.
 	{ file: 'stacked.py', models: ['encoder', 'Blocks', 'Classifier'] },
+	// torchvision's builders as NormLens reads them (src/core/zoo) against real torchvision, with the
+	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
+	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {

@@ -902,7 +902,12 @@ export class TorchRuntime implements Runtime {
 			case 'parameters':
 				return { k: 'list', items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value) };
 			case 'named_parameters':
-				return { k: 'list', items: uniqueParams(m).map((p) => tuple([{ k: 'str', v: '' }, { k: 'obj', obj: p }])) };
+				// The dotted names PyTorch gives (`layer1.0.conv1.weight`): code that freezes by name reads them.
+				return { k: 'list', items: namedModules(m).flatMap(([prefix, x]) => [...x.params].map(([name, p]) => [`${prefix}${prefix ? '.' : ''}${name}`, p] as const)).filter(([, p], i, all) => all.findIndex(([, q]) => q === p) === i).map(([name, p]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: p }])) };
+			case 'named_modules':
+				return { k: 'list', items: namedModules(m).map(([name, x]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: x }])) };
+			case 'named_children':
+				return { k: 'list', items: [...m.children].map(([name, c]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: c }])) };
 			case 'children':
 				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
 			case 'modules':
@@ -1405,6 +1410,15 @@ function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
 	}
 	seen.add(m);
 	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
+}
+
+/** `named_modules()`: each module once, pre-order, with its dotted path from `m` ('' for `m`). */
+function namedModules(m: TorchModule, prefix = '', seen = new Set<TorchModule>()): [string, TorchModule][] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [[prefix, m], ...[...m.children].flatMap(([name, c]) => namedModules(c, prefix ? `${prefix}.${name}` : name, seen))];
 }
 
 /** Children's subtrees first, then the module (the order of `Module.apply`). */
