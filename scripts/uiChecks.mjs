@@ -350,7 +350,12 @@ export async function runUiChecks({ outDir }) {
 					console.log(`    (the restored panel stayed blank until its tab was clicked: ${first.message})`);
 					return again;
 				}
-				throw first;
+				// Seen 2 runs in ~10: the workbench came back with every editor in one group and the
+				// NormLens tab as an unrevived preview — VS Code web restored an older layout. One more
+				// reload, reported; a panel the serializer cannot restore fails both.
+				console.log(`    (the panel tab came back unrevived in an older layout; reloading once more: ${first.message})`);
+				await reload();
+				return restored();
 			}).catch(async (e) => {
 				// Say what the restored workbench shows: which tabs came back, in which group, which is active.
 				const groups = await page

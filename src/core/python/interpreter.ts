@@ -59,6 +59,8 @@ export interface CallContext {
 	 * whose text is another file than the one the diagnostics are shown in.
 	 */
 	sites(call: SyntaxNode): CallSites | undefined;
+	/** True while a bundled model zoo's code runs (src/core/zoo): findings about it are not the user's to fix. */
+	library: boolean;
 	/** Depth of source function calls (0 at module level). */
 	depth: number;
 }
@@ -181,7 +183,7 @@ const PY_WHITESPACE = ' \t\n\r\v\f';
 function strMethod(v: string, name: string, a: Value[]): Value | undefined {
 	const str = (x: Value | undefined) => (x?.k === 'str' ? x.v : undefined);
 	const strs = (x: Value | undefined): string[] | undefined => (x?.k === 'str' ? [x.v] : x?.k === 'tuple' && x.items.every((i) => i.k === 'str') ? x.items.map((i) => (i as { v: string }).v) : undefined);
-	if (!/^[\x00-\x7f]*$/.test(v)) {
+	if ([...v].some((ch) => ch.charCodeAt(0) > 0x7f)) {
 		return undefined;
 	}
 	const bool = (b: boolean): Value => ({ k: 'bool', v: b });
@@ -383,6 +385,9 @@ export class Interpreter {
 		const value: Value = { k: 'module', name, scope };
 		this.modules.set(name, value);
 		const source = new PythonSource(text);
+		if (bundled !== undefined) {
+			this.librarySources.add(source);
+		}
 		this.importDepth++;
 		try {
 			this.within(source, () => this.execBlock(source.tree.topNode, scope));
@@ -463,6 +468,9 @@ export class Interpreter {
 	private readonly mainSites = (call: SyntaxNode): CallSites => new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
 
+	/** Sources of the bundled model zoos that were loaded (src/core/zoo). */
+	private readonly librarySources = new Set<PythonSource>();
+
 	private ctx(): CallContext {
 		return {
 			source: this.source,
@@ -474,6 +482,7 @@ export class Interpreter {
 			iterate: this.ctxIterate,
 			call: this.ctxCall,
 			sites: this.source === this.mainSource ? this.mainSites : this.noSites,
+			library: this.librarySources.has(this.source),
 			depth: this.depth + this.importDepth,
 		};
 	}
@@ -2564,6 +2573,14 @@ export class Interpreter {
 				const n = asNumber(a[0]);
 				return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
 			}
+			case 'chr': {
+				const n = asInt(a[0]);
+				return n !== undefined && n >= 0 && n < 0x110000 ? { k: 'str', v: String.fromCodePoint(n) } : UNKNOWN;
+			}
+			case 'ord': {
+				const c = a[0]?.k === 'str' ? [...a[0].v] : undefined;
+				return c?.length === 1 ? num(c[0].codePointAt(0) as number) : UNKNOWN;
+			}
 			case 'round': {
 				const n = asNumber(a[0]);
 				const d = asInt(a[1]) ?? 0;
@@ -2708,7 +2725,7 @@ const LIBRARIES = new Set([
 ]);
 
 const BUILTINS = new Set([
-	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
+	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
 	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance',
 ]);
 

@@ -1,3 +1,4 @@
+import { kerasApplications } from './kerasApplications';
 import { torchvisionModels } from './torchvision';
 
 /**
@@ -9,6 +10,9 @@ import { torchvisionModels } from './torchvision';
  */
 export const BUNDLED_MODULES: Readonly<Record<string, string>> = {
 	'torchvision.models': torchvisionModels,
+	'keras.applications': kerasApplications,
+	'tensorflow.keras.applications': kerasApplications,
+	'tf_keras.applications': kerasApplications,
 };
 
 /**
@@ -16,6 +20,12 @@ export const BUNDLED_MODULES: Readonly<Record<string, string>> = {
  * and `torchvision.models.resnet.resnet50` both name `resnet50` of `torchvision.models`.
  */
 export function bundledTarget(path: string): { module: string; name: string } | undefined {
-	const m = /^(torchvision\.models)\.(?:[a-z_0-9]+\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
-	return m && !/^(detection|segmentation|video|quantization|optical_flow)$/.test(m[2]) && !/^torchvision\.models\.(detection|segmentation|video|quantization|optical_flow)\./.test(path) ? { module: m[1], name: m[2] } : undefined;
+	const torchvision = /^(torchvision\.models)\.(?:([a-z_0-9]+)\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+	if (torchvision) {
+		// Detection, segmentation, video and quantized models are other builders than the classifiers here.
+		return /^(detection|segmentation|video|quantization|optical_flow)$/.test(torchvision[2] ?? torchvision[3]) ? undefined : { module: torchvision[1], name: torchvision[3] };
+	}
+	// keras.applications.VGG16, tf.keras.applications.vgg16.VGG16, tf_keras.applications.ResNet50…
+	const keras = /^((?:tensorflow\.)?keras|tf_keras)\.applications\.(?:[a-z_0-9]+\.)?([A-Z][A-Za-z0-9_]*|preprocess_input)$/.exec(path);
+	return keras ? { module: `${keras[1]}.applications`, name: keras[2] } : undefined;
 }

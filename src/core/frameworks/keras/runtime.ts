@@ -20,6 +20,11 @@ export class KerasLayer implements FrameworkObject {
 	inbound: KerasLayer[] = [];
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
+	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */
+	library = false;
+	/** How often the layer was called on tensors, and its first output (`layer.output`). */
+	calls = 0;
+	firstOutput: KerasTensor | undefined;
 	/** A model used as a layer (`base(inputs)`): its weights are the nested model's. */
 	nested: KerasModel | undefined;
 
@@ -525,8 +530,10 @@ export class KerasRuntime implements Runtime {
 			const ts = name === 'output' ? obj.outputs : obj.inputs;
 			return ts.length === 1 ? { k: 'obj', obj: ts[0] } : tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
 		}
-		if (obj instanceof KerasLayer && name === 'output' && obj.outputShape) {
-			return UNKNOWN;
+		if (obj instanceof KerasLayer && name === 'output') {
+			// The tensor of the layer's one call (a functional model cut at `get_layer('mixed7').output`);
+			// Keras refuses `.output` of a layer called several times.
+			return obj.calls === 1 && obj.firstOutput ? { k: 'obj', obj: obj.firstOutput } : UNKNOWN;
 		}
 		return undefined;
 	}
@@ -579,6 +586,7 @@ export class KerasRuntime implements Runtime {
 		const explicit = asString(cfg.get('name'));
 		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
 		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
+		layer.library = ctx.library;
 		const trainable = cfg.get('trainable');
 		if (trainable?.k === 'bool') {
 			layer.trainable = trainable.v;
@@ -757,7 +765,10 @@ export class KerasRuntime implements Runtime {
 				layer.inbound.push(t.producer);
 			}
 		}
-		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, inputs) };
+		const tensor = new KerasTensor(this.tensorIds++, out, layer, inputs);
+		layer.calls++;
+		layer.firstOutput ??= tensor;
+		return { k: 'obj', obj: tensor };
 	}
 
 	/**
@@ -927,6 +938,10 @@ export class KerasRuntime implements Runtime {
 				continue;
 			}
 			const prev = layer.inbound[0];
+			if (prev.library) {
+				// keras.applications as NormLens has it: the user cannot change that code.
+				continue;
+			}
 			const useBias = prev.config.get('use_bias');
 			const center = layer.config.get('center');
 			if (!prev.spec || !prev.spec.args.some(([n]) => n === 'use_bias') || useBias?.k !== 'bool' || !useBias.v) {

@@ -49,6 +49,8 @@ export class TorchModule implements FrameworkObject {
 	attached = false;
 	/** Position of the first call among all module calls: summaries list modules in call order. */
 	callOrder = Infinity;
+	/** Built by a bundled model zoo's code (torchvision): its findings are not the user's to fix. */
+	library = false;
 	/** The builder function or class that a library file defines this model with (`def resnet50`), when NormLens called it. */
 	definedAt: TextRange | undefined;
 
@@ -220,6 +222,7 @@ export class TorchRuntime implements Runtime {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
 		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
+		m.library = ctx.library;
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		if (args.cause) {
 			// Arguments NormLens could not list (`nn.Conv2d(*cfg)`): not the defaults.
@@ -841,7 +844,8 @@ export class TorchRuntime implements Runtime {
 	}
 
 	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
-		if (!prev || !m.type.startsWith('BatchNorm') || !['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)) {
+		// A module built by torchvision's code as NormLens has it is not the user's to fix.
+		if (!prev || prev.library || !m.type.startsWith('BatchNorm') || !['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)) {
 			return;
 		}
 		const bias = prev.config.get('bias');

@@ -1,0 +1,79 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzePython } from '../../../src/core';
+import { fixtures } from '../paths';
+
+/**
+ * keras.applications as NormLens reads them (src/core/zoo): every summary that public notebooks
+ * printed for an application model or a transfer-learning model on one (test/fixtures/keras_applications,
+ * sources in its README) is what NormLens counts — total, trainable and non-trainable — and an
+ * application NormLens has no architecture for is unknown, never another number.
+ */
+interface Printed {
+	application: string;
+	code: string;
+	total: number;
+	trainable: number;
+	nonTrainable: number;
+	source: string;
+}
+
+const printed: Printed[] = JSON.parse(fs.readFileSync(path.join(fixtures, 'keras_applications', 'printed.json'), 'utf8'));
+/** Applications NormLens does not define: their models are from another library. */
+const notBundled = new Set(['InceptionResNetV2', 'NASNetMobile']);
+
+describe('keras.applications against the summaries notebooks printed', () => {
+	printed.forEach((p, i) => {
+		const shown = [...p.code.matchAll(/(\w+)\.summary\(\)/g)].pop()?.[1];
+		it(`#${i + 1} ${p.application}${shown ? ` (${shown}.summary())` : ''}: ${notBundled.has(p.application) ? 'unknown' : `${p.total.toLocaleString('en-US')} / ${p.trainable.toLocaleString('en-US')} / ${p.nonTrainable.toLocaleString('en-US')}`}`, () => {
+			const r = analyzePython(p.code);
+			const model = shown ? r.models.filter((m) => m.name === shown).pop() : r.models[r.models.length - 1];
+			if (notBundled.has(p.application)) {
+				assert.ok(!model || model.totals.total === null, `${p.application}: unknown, not ${model?.totals.total}`);
+				return;
+			}
+			assert.ok(model, `a model ${shown ?? ''} (found ${r.models.map((m) => m.name).join(', ')})`);
+			assert.deepStrictEqual(
+				{ total: model.totals.total, trainable: model.totals.trainable, nonTrainable: model.totals.nonTrainable },
+				{ total: p.total, trainable: p.trainable, nonTrainable: p.nonTrainable },
+				p.source,
+			);
+			assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'redundant-bias'), [], 'no finding about keras.applications code');
+		});
+	});
+});
+
+/**
+ * Variants by Keras's own formulas: the default total F (as printed, above), the classifier it drops
+ * with include_top=False (a Dense of `features` inputs to 1,000 classes; VGG's fc1, fc2 and
+ * predictions), another `classes=`, and a frozen base with pooling="avg" under a new Dense(1) head.
+ */
+const families: { app: string; total: number; nonTrainable: number; features: number; head?: number }[] = [
+	{ app: 'VGG16', total: 138_357_544, nonTrainable: 0, features: 4096, head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000 },
+	{ app: 'VGG19', total: 143_667_240, nonTrainable: 0, features: 4096, head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000 },
+	{ app: 'ResNet50', total: 25_636_712, nonTrainable: 53_120, features: 2048 },
+	{ app: 'ResNet101', total: 44_707_176, nonTrainable: 105_344, features: 2048 },
+	{ app: 'MobileNetV2', total: 3_538_984, nonTrainable: 34_112, features: 1280 },
+	{ app: 'InceptionV3', total: 23_851_784, nonTrainable: 34_432, features: 2048 },
+	{ app: 'Xception', total: 22_910_480, nonTrainable: 54_528, features: 2048 },
+	{ app: 'DenseNet121', total: 8_062_504, nonTrainable: 83_648, features: 1024 },
+	{ app: 'EfficientNetB0', total: 5_330_571, nonTrainable: 42_023, features: 1280 },
+];
+
+describe('keras.applications variants by Keras’s formulas', () => {
+	for (const f of families) {
+		it(`${f.app}: include_top=False, classes=10, and a frozen base under a new head`, () => {
+			const head = f.head ?? f.features * 1000 + 1000;
+			const base = f.total - head;
+			const count = (code: string, name = 'model') => analyzePython(`import tensorflow as tf\n${code}`).models.filter((m) => m.name === name).pop()?.totals;
+			assert.deepStrictEqual(count(`model = tf.keras.applications.${f.app}(include_top=False, weights="imagenet")`), { total: base, trainable: base - f.nonTrainable, nonTrainable: f.nonTrainable, buffers: 0 });
+			const tenHead = f.head === undefined ? f.features * 10 + 10 : head - (4096 * 1000 + 1000) + 4096 * 10 + 10;
+			assert.strictEqual(count(`model = tf.keras.applications.${f.app}(weights=None, classes=10)`)?.total, base + tenHead);
+			assert.deepStrictEqual(
+				count(`base = tf.keras.applications.${f.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`),
+				{ total: base + f.features * 0 + (f.head === undefined ? f.features : 512) + 1, trainable: (f.head === undefined ? f.features : 512) + 1, nonTrainable: base, buffers: 0 },
+			);
+		});
+	}
+});
