@@ -13,6 +13,14 @@ def _bn_axis():
     return 3 if backend.image_data_format() == "channels_last" else 1
 
 
+def _check_classes(weights, include_top, classes):
+    # The value is used, so that the raise makes the counts unknown (a raise in a call whose value
+    # is dropped does not stop the caller in NormLens's interpreter).
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError("If using weights='imagenet' with include_top=True, classes should be 1000.")
+    return classes
+
+
 def _input(input_tensor, input_shape, default_size, include_top):
     if input_shape is None:
         if include_top:
@@ -87,10 +95,12 @@ def _vgg(convs, name, include_top, input_tensor, input_shape, pooling, classes, 
 
 
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _vgg([2, 2, 3, 3, 3], "vgg16", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _vgg([2, 2, 4, 4, 4], "vgg19", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
@@ -177,32 +187,39 @@ def _resnet(depths, preact, name, include_top, input_tensor, input_shape, poolin
 
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 4, 6, 3], False, "resnet50", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 4, 23, 3], False, "resnet101", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 8, 36, 3], False, "resnet152", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 4, 6, 3], True, "resnet50v2", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 4, 23, 3], True, "resnet101v2", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _resnet([3, 8, 36, 3], True, "resnet152v2", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 # MobileNet (Howard et al. 2017)
 
 def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     bn_axis = _bn_axis()
     img_input = _input(input_tensor, input_shape, 224, include_top)
     x = layers.Conv2D(int(32 * alpha), (3, 3), padding="same", use_bias=False, strides=(2, 2), name="conv1")(img_input)
@@ -259,6 +276,7 @@ def _inverted_res_block(inputs, in_channels, expansion, stride, alpha, filters, 
 
 
 def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     bn_axis = _bn_axis()
     img_input = _input(input_tensor, input_shape, 224, include_top)
     first_block_filters = _make_divisible(32 * alpha, 8)
@@ -318,14 +336,17 @@ def _densenet(blocks, name, include_top, input_tensor, input_shape, pooling, cla
 
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _densenet([6, 12, 24, 16], "densenet121", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _densenet([6, 12, 32, 32], "densenet169", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _densenet([6, 12, 48, 32], "densenet201", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
@@ -340,6 +361,7 @@ def _conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), nam
 
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     channel_axis = _bn_axis()
     img_input = _input(input_tensor, input_shape, 299, include_top)
     x = _conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")
@@ -391,6 +413,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
 # Xception (Chollet 2016)
 
 def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     channel_axis = _bn_axis()
     img_input = _input(input_tensor, input_shape, 299, include_top)
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)
@@ -526,33 +549,41 @@ def _efficientnet(width, depth, default_size, dropout_rate, name, include_top, i
 
 
 def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.0, 1.0, 224, 0.2, "efficientnetb0", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.0, 1.1, 240, 0.2, "efficientnetb1", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.1, 1.2, 260, 0.3, "efficientnetb2", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.2, 1.4, 300, 0.3, "efficientnetb3", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.4, 1.8, 380, 0.4, "efficientnetb4", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.6, 2.2, 456, 0.4, "efficientnetb5", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(1.8, 2.6, 528, 0.5, "efficientnetb6", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 
 
 def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
     return _efficientnet(2.0, 3.1, 600, 0.5, "efficientnetb7", include_top, input_tensor, input_shape, pooling, classes, classifier_activation)
 `;

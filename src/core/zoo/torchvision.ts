@@ -62,8 +62,10 @@ class StochasticDepth(nn.Module):
 
 
 def _weights_classes(weights, pretrained, kwargs):
-    # With weights, torchvision builds the 1000-class ImageNet model (num_classes must agree).
-    if (weights is not None or pretrained) and "num_classes" not in kwargs:
+    # With weights, torchvision builds the 1000-class ImageNet model: another num_classes raises.
+    if weights is not None or pretrained:
+        if "num_classes" in kwargs and kwargs["num_classes"] != 1000:
+            raise ValueError("The parameter 'num_classes' expected value 1000 but got another value instead.")
         kwargs["num_classes"] = 1000
     return kwargs
 
