@@ -29,7 +29,7 @@ export interface SummaryContract {
 		})[];
 		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null; unknown?: UnknownLocated };
 	})[];
-	diagnostics: (Located & { severity: string; code: string; message: string })[];
+	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 }
 
 /** Builds the contract; lines are 1-based, and notebook entries also carry `cell` and `cellLine`. */
@@ -61,6 +61,6 @@ export function toContract(file: string, result: AnalysisResult, program?: Noteb
 			})),
 			totals: { ...m.totals, ...(m.totals.total === null && m.unknown ? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } } : {}) },
 		})),
-		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message })),
+		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message, ...(d.calls ? { calls: d.calls } : {}) })),
 	};
 }

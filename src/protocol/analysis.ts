@@ -101,6 +101,8 @@ export interface AnalysisDiagnostic {
 	code: string;
 	message: string;
 	fix?: { title: string; edits: { range: TextRange; newText: string }[] };
+	/** How many calls of this line the finding stands for (a helper called 12 times reports once); 1 when absent. */
+	calls?: number;
 }
 
 /** Everything the analysis of one program yields. */

@@ -1,4 +1,5 @@
-import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type { Finding } from '../../diagnostics/group';
+import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { CallSites } from '../../python/parse';
 import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
@@ -202,7 +203,7 @@ function isLayerNamespace(module: readonly string[]): boolean {
 export class KerasRuntime implements Runtime {
 	readonly layers: KerasLayer[] = [];
 	readonly models: KerasModel[] = [];
-	readonly diagnostics: AnalysisDiagnostic[] = [];
+	readonly diagnostics: Finding[] = [];
 	private readonly counters = new Map<string, number>();
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
 	/**
@@ -958,6 +959,8 @@ export class KerasRuntime implements Runtime {
 				range: prev.range,
 				severity: 'warning',
 				code: 'redundant-bias',
+				subject: prev.name,
+				saves: countOf(prev.weights, 'bias'),
 				message: `The bias of ${prev.type} \`${prev.name}\` is redundant: the next layer, BatchNormalization \`${layer.name}\`, subtracts the batch mean and adds its own β. Set use_bias=False to save ${countOf(prev.weights, 'bias')} parameters.`,
 				fix: prev.sites && { title: 'Set use_bias=False', edits: [prev.sites.setKeyword('use_bias', 'False')] },
 			});

@@ -1,3 +1,4 @@
+import type { Finding } from '../../diagnostics/group';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
@@ -172,7 +173,7 @@ const functionalModules: Record<string, string> = {
 /** Everything the torch side of the interpreter knows about `torch`, `torch.nn` and tensors. */
 export class TorchRuntime implements Runtime {
 	readonly modules: TorchModule[] = [];
-	readonly diagnostics: AnalysisDiagnostic[] = [];
+	readonly diagnostics: Finding[] = [];
 	private readonly reported = new Set<string>();
 	private calls = 0;
 
