@@ -37,7 +37,7 @@ export function groupByLine(findings: readonly Finding[]): AnalysisDiagnostic[] 
 	}
 	return [...groups.values()].map((list) => {
 		const [first] = list;
-		const { subject: _subject, saves: _saves, ...plain } = first;
+		const plain: AnalysisDiagnostic = { range: first.range, severity: first.severity, code: first.code, message: first.message, ...(first.fix ? { fix: first.fix } : {}) };
 		const distinct = new Set(list.map((f) => f.message));
 		if (list.length === 1 || distinct.size === 1) {
 			return list.length === 1 ? plain : { ...plain, calls: list.length };
