@@ -52,8 +52,15 @@ const notebooks: { file: string; printed: Printed[] }[] = [
 		],
 	},
 	{ file: 'tsai_eva4_codingdrill_9947.ipynb', printed: [{ cell: 12, name: 'model', printed: 9_962 }] },
-	// The notebook printed the generator (344,208) and the discriminator (4,025) apart.
-	{ file: 'rasbt_gan_conv.ipynb', printed: [{ cell: 10, name: 'model', printed: 344_208 + 4_025 }] },
+	// The notebook printed the generator (344,208) and the discriminator (4,025) apart, with torchsummary.
+	{
+		file: 'rasbt_gan_conv.ipynb',
+		printed: [
+			{ cell: 10, name: 'model', printed: 344_208 + 4_025 },
+			{ cell: 20, name: 'model.generator', printed: 344_208 },
+			{ cell: 20, name: 'model.discriminator', printed: 4_025 },
+		],
+	},
 ];
 
 describe('real notebooks with IPython syntax (test/fixtures/magics)', () => {

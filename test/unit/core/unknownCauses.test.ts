@@ -57,6 +57,15 @@ describe('unknowns carry their first cause', () => {
 		assert.strictEqual(model(r, 'ok').totals.total, 2 * 600 + 18);
 	});
 
+	it('the model the user means: a summary call on a sub-module reports it as a model; the summary input wins over another call', () => {
+		const r = analyzePython(
+			`${torchHead}from torchinfo import summary\nclass GAN(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.generator = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))\n        self.discriminator = nn.Sequential(nn.Linear(4, 1))\ngan = GAN()\nnet = nn.Sequential(nn.Flatten(), nn.Linear(12, 4))\ny = net(torch.randn(1, 3, 4))\nsummary(net, input_size=(128, 3, 4))\nsummary(gan.generator, input_size=(32, 8))\n`,
+		);
+		assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total]), [['gan', 144 + 68 + 5], ['net', 52], ['gan.generator', 144 + 68]]);
+		assert.deepStrictEqual(model(r, 'net').layers.map((l) => l.outputShape), [[128, 12], [128, 4]]);
+		assert.deepStrictEqual(model(r, 'gan.generator').layers.map((l) => l.outputShape), [[32, 16], [32, 16], [32, 4]]);
+	});
+
 	it('a branch that ends in raise is not the run in which the model gets built', () => {
 		const r = analyzePython(`${torchHead}import os\nmode = os.environ.get("MODE")\nif mode not in ("a", "b"):\n    raise ValueError(mode)\nnet = nn.Sequential(nn.Linear(3, 4))\n`);
 		assert.strictEqual(model(r, 'net').totals.total, 16);

@@ -3,6 +3,7 @@ import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, 
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites } from '../../python/parse';
+import { childNamed, children } from '../../python/parse';
 import { REQUIRED } from '../keras/catalogue';
 import { fromDefault, totals } from '../keras/runtime';
 import { ShapeError } from '../keras/rules';
@@ -838,11 +839,33 @@ export class TorchRuntime implements Runtime {
 				inputs = (shapes as Shape[]).map((s) => ({ k: 'obj', obj: new TorchTensor(withoutBatch ? [null, ...s] : s) }) as Value);
 			}
 		}
-		if (inputs.length > 0 && !model.obj.called) {
+		if (inputs.length > 0) {
+			// The summary's input wins over another call: its rows are the ones the notebook printed
+			// (torchinfo's batch 128, not the batch 1 of an earlier `vit(image)`).
+			if (model.obj.called) {
+				for (const m of walk(model.obj)) {
+					m.called = false;
+					m.inputShape = null;
+					m.outputShape = null;
+					m.callOrder = Infinity;
+				}
+			}
 			this.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
+		}
+		if (model.obj.attached && ctx.sites(args.node) !== undefined) {
+			// `summary(model.generator, …)`: the part the user asked about is a model of its own, named as written.
+			const list = childNamed(args.node, 'ArgList');
+			const first = list ? children(list).find((c) => !['(', ')', ','].includes(c.name)) : undefined;
+			const label = first ? ctx.source.slice(first) : undefined;
+			if (label && /^[A-Za-z_][\w.[\]'"]*$/.test(label) && !this.summarizedParts.some((p) => p.module === model.obj)) {
+				this.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
+			}
 		}
 		return NONE;
 	}
+
+	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
+	private readonly summarizedParts: { module: TorchModule; label: string; range: TextRange }[] = [];
 
 	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
 		// A module built by torchvision's code as NormLens has it is not the user's to fix.
@@ -1296,7 +1319,8 @@ export class TorchRuntime implements Runtime {
 	private readonly rowModules = new Map<TorchModule, LayerSummary>();
 
 	summaries(): ModelSummary[] {
-		return this.roots().map((root) => {
+		const parts = this.summarizedParts.map((p) => ({ root: p.module, name: p.label, range: p.range }));
+		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => {
 			this.rowModules.clear();
 			const rows: LayerSummary[] = [];
 			const seen = new Set<TorchModule>();
@@ -1326,11 +1350,11 @@ export class TorchRuntime implements Runtime {
 			rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
 			const totals = moduleTotals(root, rows);
 			return {
-				name: root.varName ?? root.type,
+				name,
 				frameworkName: root.type,
 				framework: 'torch',
 				kind: 'module',
-				range: root.definedAt ?? root.range,
+				range,
 				layers: rows,
 				totals,
 				unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
