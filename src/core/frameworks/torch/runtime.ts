@@ -1,7 +1,7 @@
 import type { Finding } from '../../diagnostics/group';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { asInt, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites } from '../../python/parse';
 import { childNamed, children } from '../../python/parse';
 import { REQUIRED } from '../keras/catalogue';
@@ -697,7 +697,8 @@ export class TorchRuntime implements Runtime {
 			if (name === 'size' && obj.shape) {
 				return shapeValue(obj.shape);
 			}
-			return UNKNOWN;
+			// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
+			return obj.shape ? this.tensorMethod(new TorchTensor(obj.shape), name, args) : UNKNOWN;
 		}
 		if (obj instanceof TorchModule) {
 			return this.moduleMethod(obj, name, args, ctx);
@@ -1179,6 +1180,31 @@ export class TorchRuntime implements Runtime {
 				const keepdim = keep?.k === 'bool' && keep.v;
 				return out(keepdim ? s.map((d, i) => (ds.includes(i) ? 1 : d)) : s.filter((_, i) => !ds.includes(i)));
 			}
+			case 'expand': {
+				// New sizes, aligned right; -1 keeps the size; leading new dims may be added.
+				const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+				if (list.length < s.length) {
+					return out(null);
+				}
+				const offset = list.length - s.length;
+				return out(list.map((v, i) => (asInt(v) === -1 && i >= offset ? s[i - offset] : v === BATCH ? null : (asInt(v) ?? null))));
+			}
+			case 'repeat': {
+				const reps = dimsArg();
+				if (!reps || reps.length < s.length) {
+					return out(null);
+				}
+				const padded = [...new Array<number>(reps.length - s.length).fill(1), ...s];
+				return out(reps.map((r, i) => (padded[i] === null ? null : (padded[i] as number) * r)));
+			}
+			case 't':
+				return out(s.length < 2 ? s : [s[1], s[0]]);
+			case 'chunk':
+			case 'split':
+			case 'unbind': {
+				const parts = splitShapes(s, name, a[0] ?? args.keywords.get(name === 'chunk' ? 'chunks' : name === 'split' ? 'split_size_or_sections' : 'dim'), name === 'unbind' ? undefined : (a[1] ?? args.keywords.get('dim')));
+				return parts ? tuple(parts.map((p) => out(p))) : UNKNOWN;
+			}
 			case 'expand_as':
 			case 'type_as':
 			case 'view_as': {
@@ -1274,12 +1300,43 @@ export class TorchRuntime implements Runtime {
 				}
 				return { k: 'obj', obj: new TorchTensor(out) };
 			}
-			case 'flatten': {
-				const t = tensorArg(a[0]);
+			case 'flatten':
+			case 'squeeze':
+			case 'unsqueeze':
+			case 'permute':
+			case 'transpose':
+			case 'reshape':
+			case 'split':
+			case 'chunk':
+			case 'unbind':
+			case 't': {
+				// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
+				const t = tensorArg(a[0]) ?? (a[0]?.k === 'obj' && a[0].obj instanceof TorchParam && a[0].obj.shape ? new TorchTensor(a[0].obj.shape) : undefined);
 				if (!t?.shape) {
+					return ['split', 'chunk', 'unbind'].includes(name) ? UNKNOWN : { k: 'obj', obj: new TorchTensor(null) };
+				}
+				const rest = new Map([...args.keywords].filter(([k]) => k !== 'input'));
+				return this.tensorMethod(t, name, { ...args, positional: a.slice(1), keywords: rest });
+			}
+			case 'arange': {
+				// arange(end), arange(start, end[, step]): ⌈(end − start) / step⌉ values.
+				const [x, y, z] = [a[0] ?? args.keywords.get('start') ?? args.keywords.get('end'), a[1] ?? args.keywords.get('end'), a[2] ?? args.keywords.get('step')];
+				const nums = [x, y, z].map((v) => (v === undefined ? undefined : asNumber(v)));
+				const [start, end, step] = y === undefined ? [0, nums[0], 1] : [nums[0], nums[1], z === undefined ? 1 : nums[2]];
+				if (start === undefined || end === undefined || step === undefined || step === 0) {
 					return { k: 'obj', obj: new TorchTensor(null) };
 				}
-				return this.tensorMethod(t, 'flatten', { ...args, positional: a.slice(1) });
+				const n = Math.max(0, Math.ceil((end - start) / step));
+				return { k: 'obj', obj: new TorchTensor(Number.isSafeInteger(n) ? [n] : null) };
+			}
+			case 'zeros_like':
+			case 'ones_like':
+			case 'empty_like':
+			case 'rand_like':
+			case 'randn_like':
+			case 'full_like': {
+				const t = tensorArg(a[0]);
+				return { k: 'obj', obj: new TorchTensor(t?.shape ?? null) };
 			}
 			case 'matmul':
 			case 'mm':
@@ -1439,6 +1496,48 @@ function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
 	}
 	seen.add(m);
 	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
+}
+
+/**
+ * The shapes `chunk`, `split` and `unbind` return, as PyTorch splits: chunk(n) into pieces of
+ * ⌈size/n⌉ (the last smaller, fewer pieces when they run out), split(k) into pieces of k (the last
+ * smaller) or split([a, b, …]) into those sizes, unbind into the slices along the dim. `undefined`
+ * when a size or the dim is unknown, or the pieces would be more than the interpreter lists.
+ */
+function splitShapes(s: Shape, kind: 'chunk' | 'split' | 'unbind' | string, amount: Value | undefined, dimArg: Value | undefined): Shape[] | undefined {
+	const dimV = kind === 'unbind' ? amount : dimArg;
+	const d0 = dimV === undefined ? 0 : asInt(dimV);
+	if (d0 === undefined) {
+		return undefined;
+	}
+	const d = d0 < 0 ? s.length + d0 : d0;
+	const n = s[d];
+	if (d < 0 || d >= s.length || n === null || n === undefined) {
+		return undefined;
+	}
+	const withSize = (k: number): Shape => s.map((v, i) => (i === d ? k : v));
+	let sizes: number[];
+	if (kind === 'unbind') {
+		return n <= 10_000 ? Array.from({ length: n }, () => s.filter((_, i) => i !== d)) : undefined;
+	} else if (kind === 'chunk') {
+		const chunks = asInt(amount);
+		if (chunks === undefined || chunks < 1) {
+			return undefined;
+		}
+		const size = Math.ceil(n / chunks);
+		sizes = size === 0 ? [0] : Array.from({ length: Math.ceil(n / size) }, (_, i) => Math.min(size, n - i * size));
+	} else {
+		const each = asInt(amount);
+		const list = asSequence(amount)?.map(asInt);
+		if (each !== undefined && each > 0) {
+			sizes = Array.from({ length: Math.max(1, Math.ceil(n / each)) }, (_, i) => Math.min(each, n - i * each));
+		} else if (list && list.every((x) => x !== undefined && x >= 0) && (list as number[]).reduce((p, q) => p + q, 0) === n) {
+			sizes = list as number[];
+		} else {
+			return undefined;
+		}
+	}
+	return sizes.length <= 10_000 ? sizes.map(withSize) : undefined;
 }
 
 /** `named_modules()`: each module once, pre-order, with its dotted path from `m` ('' for `m`). */

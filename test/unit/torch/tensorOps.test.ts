@@ -1,0 +1,52 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * Tensor code around the layers, cross-checked with real PyTorch (Debian's python3-torch): each
+ * expression's shape as NormLens follows it (it is the input of an nn.Identity) equals the shape
+ * PyTorch computes for it.
+ */
+const cases: Record<string, string> = {
+	'parameter used as a tensor, cat': 'c = nn.Parameter(torch.randn(1, 1, 8))\nx = torch.randn(2, 5, 8)\ny = torch.cat((c.expand(2, -1, -1), x), dim=1)',
+	'expand with a new leading dim': 'y = torch.randn(3, 1).expand(4, 3, 6)',
+	'repeat': 'y = torch.randn(2, 3).repeat(2, 1, 4)',
+	'torch.squeeze(x, d)': 'y = torch.squeeze(torch.randn(2, 1, 5), 1)',
+	'torch.unsqueeze / permute / transpose': 'y = torch.transpose(torch.permute(torch.unsqueeze(torch.randn(2, 5), 0), (2, 0, 1)), 0, 2)',
+	'arange(end)': 'y = torch.arange(10)',
+	'arange(start, end, step)': 'y = torch.arange(1, 10, 4)',
+	'arange of floats': 'y = torch.arange(0, 1, 0.3)',
+	'split by size, last smaller': 'y = torch.split(torch.randn(2, 10), 4, dim=1)[2]',
+	'split into sections': 'y = torch.randn(2, 10).split([3, 7], dim=1)[1]',
+	'chunk, the last piece smaller': 'y = torch.randn(5, 2).chunk(4)[2]',
+	'chunk, fewer pieces than asked': 'y = torch.zeros(len(torch.randn(5, 2).chunk(4)))',
+	'chunk on the last dim': 'a, b = torch.randn(2, 10).chunk(2, dim=-1)\ny = b',
+	'unbind': 'a, b, c = torch.randn(3, 4, 5).unbind(0)\ny = c',
+	'unbind dim 1': 'y = torch.unbind(torch.randn(3, 4, 5), dim=1)[0]',
+	'zeros_like': 'y = torch.zeros_like(torch.randn(2, 7))',
+	't()': 'y = torch.randn(3, 4).t()',
+};
+
+describe('tensor operations against real PyTorch', function () {
+	this.timeout(60_000);
+	let torchShapes: Record<string, number[]>;
+
+	before(() => {
+		const script = ['import json, torch', 'import torch.nn as nn', 'out = {}'];
+		for (const [name, code] of Object.entries(cases)) {
+			script.push(`def case():\n${code.split('\n').map((l) => `    ${l}`).join('\n')}\n    return list(y.shape)`, `out[${JSON.stringify(name)}] = case()`);
+		}
+		script.push('print(json.dumps(out))');
+		const r = spawnSync('/usr/bin/python3', ['-c', script.join('\n')], { encoding: 'utf8' });
+		assert.strictEqual(r.status, 0, `PyTorch failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+		torchShapes = JSON.parse(r.stdout);
+	});
+
+	for (const [name, code] of Object.entries(cases)) {
+		it(`${name}: the shape PyTorch gives`, () => {
+			const result = analyzePython(`import torch\nimport torch.nn as nn\n${code}\nnet = nn.Sequential(nn.Identity())\nz = net(y)\n`);
+			const net = result.models.find((m) => m.name === 'net');
+			assert.deepStrictEqual(net?.layers[0]?.inputShape, torchShapes[name], code);
+		});
+	}
+});
