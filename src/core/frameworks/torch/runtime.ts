@@ -1,3 +1,4 @@
+import { einopsShape } from '../common/einops';
 import type { Finding } from '../../diagnostics/group';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
@@ -317,6 +318,19 @@ export class TorchRuntime implements Runtime {
 		}
 	}
 
+	/** The shape an einops pattern gives (src/core/frameworks/common/einops.ts); `null` when unknown. */
+	private einops(kind: 'rearrange' | 'reduce' | 'repeat', pattern: Value | undefined, input: Shape, keywords: ReadonlyMap<string, Value>): Shape | null {
+		const text = asString(pattern);
+		const sizes = new Map<string, number>();
+		for (const [k, v] of keywords) {
+			const n = asInt(v);
+			if (n !== undefined && k !== 'pattern' && k !== 'reduction') {
+				sizes.set(k, n);
+			}
+		}
+		return text === undefined ? null : (einopsShape(kind, text, input, sizes) ?? null);
+	}
+
 	/** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
 	private cloneModule(m: TorchModule): TorchModule | undefined {
 		if (m.pyClass) {
@@ -442,6 +456,22 @@ export class TorchRuntime implements Runtime {
 			const m = args.positional[0];
 			const copy = m?.k === 'obj' && m.obj instanceof TorchModule ? this.cloneModule(m.obj) : undefined;
 			return copy && { k: 'obj', obj: copy };
+		}
+		const einops = /^einops\.(rearrange|reduce|repeat)$/.exec(path);
+		if (einops) {
+			const x = args.positional[0] ?? args.keywords.get('tensor');
+			const shape = x?.k === 'obj' && (x.obj instanceof TorchTensor || x.obj instanceof TorchParam) ? x.obj.shape : null;
+			return { k: 'obj', obj: new TorchTensor(shape ? this.einops(einops[1] as 'rearrange', args.positional[1] ?? args.keywords.get('pattern'), shape, args.keywords) : null) };
+		}
+		const einopsLayer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
+		if (einopsLayer) {
+			// A module without parameters that applies its pattern in forward.
+			const m = this.createModule(einopsLayer[1], undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
+			m.config.set('pattern', args.positional[0] ?? args.keywords.get('pattern') ?? UNKNOWN);
+			for (const [k, v] of args.keywords) {
+				m.config.set(k, v);
+			}
+			return { k: 'obj', obj: m };
 		}
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
@@ -753,6 +783,11 @@ export class TorchRuntime implements Runtime {
 			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
 			this.record(m, inputShape, out);
 			return forward;
+		}
+		if ((m.type === 'Rearrange' || m.type === 'Reduce') && !m.spec) {
+			const out = inputShape ? this.einops(m.type === 'Rearrange' ? 'rearrange' : 'reduce', m.config.get('pattern'), inputShape, m.config) : null;
+			this.record(m, inputShape, out);
+			return { k: 'obj', obj: new TorchTensor(out, m) };
 		}
 		if (m.type in stackedModules && !m.spec) {
 			// The copies in order (a decoder's also take the memory and masks), then the norm.
