@@ -1,3 +1,4 @@
+import { writtenForKeras1 } from './frameworks/keras/legacy';
 import { groupByLine } from './diagnostics/group';
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
@@ -72,7 +73,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 					: `Syntax error at line ${range.start.line + 1}: NormLens analyses the statements that parse and leaves this one out.`,
 			});
 		}
-		const keras = new KerasRuntime();
+		const keras = new KerasRuntime(writtenForKeras1(text));
 		const torch = new TorchRuntime();
 		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);
 		interpreter.run();

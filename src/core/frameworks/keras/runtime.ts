@@ -1,3 +1,4 @@
+import { LEGACY_LAYERS, legacyValue } from './legacy';
 import type { Finding } from '../../diagnostics/group';
 import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
@@ -211,6 +212,11 @@ export class KerasRuntime implements Runtime {
 	 * construction (`keras.backend.set_image_data_format`); `channels_last` in a fresh Keras.
 	 */
 	private imageDataFormat: Value = { k: 'str', v: 'channels_last' };
+	/** Set by `K.set_image_dim_ordering(…)`: Keras 1's global ordering, unknown (keras.json) until the code sets it. */
+	private keras1Ordering: Value | undefined;
+
+	/** @param keras1 the analysed source is written for Keras 1 (`writtenForKeras1`). */
+	constructor(private readonly keras1 = false) {}
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
@@ -251,6 +257,16 @@ export class KerasRuntime implements Runtime {
 				this.imageDataFormat = v && (asString(v) === 'channels_first' || asString(v) === 'channels_last') ? v : { k: 'unknown', cause: causeOf(v) ?? { reason: 'NormLens cannot tell which image data format this sets', range: ctx.range(args.node) } };
 				return NONE;
 			}
+			if (name === 'set_image_dim_ordering' || name === 'image_dim_ordering') {
+				// Keras 1: 'th' is channels first, 'tf' channels last.
+				if (name === 'image_dim_ordering') {
+					return this.keras1Ordering?.k === 'str' ? { k: 'str', v: this.keras1Ordering.v === 'channels_first' ? 'th' : 'tf' } : UNKNOWN;
+				}
+				const v = asString(args.positional[0] ?? args.keywords.get('dim_ordering'));
+				this.keras1Ordering = v === 'th' || v === 'tf' ? { k: 'str', v: v === 'th' ? 'channels_first' : 'channels_last' } : { k: 'unknown', cause: { reason: 'NormLens cannot tell which dimension ordering this sets', range: ctx.range(args.node) } };
+				this.imageDataFormat = this.keras1Ordering;
+				return NONE;
+			}
 			if (name === 'clear_session' || name === 'set_floatx' || name === 'floatx' || name === 'set_learning_phase' || name === 'epsilon') {
 				return name === 'floatx' ? { k: 'str', v: 'float32' } : name === 'epsilon' ? { k: 'num', v: 1e-7 } : NONE;
 			}
@@ -272,7 +288,14 @@ export class KerasRuntime implements Runtime {
 		if (module.length === 0 || isLayerNamespace(module)) {
 			const spec = kerasLayerSpec(name);
 			if (spec) {
-				return { k: 'obj', obj: this.createLayer(name, spec, args, ctx) };
+				const legacy = this.legacyArgs(path, spec, args, ctx);
+				if ('reason' in legacy) {
+					const layer = this.createLayer(name, undefined, args, ctx);
+					layer.unknownCause = { reason: legacy.reason, range: layer.range };
+					this.diagnostics.push({ range: layer.range, severity: 'warning', code: 'keras1-api', message: `${legacy.reason}.` });
+					return { k: 'obj', obj: layer };
+				}
+				return { k: 'obj', obj: this.createLayer(name, spec, legacy.args, ctx) };
 			}
 			if (/^[A-Z]/.test(name) && isLayerNamespace(module)) {
 				const layer = this.createLayer(name, undefined, args, ctx);
@@ -579,6 +602,70 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		return cfg;
+	}
+
+	/**
+	 * A layer call in Keras 1's API (LEGACY_LAYERS) read with Keras 1's meaning, where that is
+	 * certain: a Keras-1-only keyword (`border_mode=`), or Keras 1's positional kernel
+	 * (`Convolution2D(32, 3, 3)`) in a file written for Keras 1. tf.keras refuses those keywords;
+	 * the positional form alone, in a file with no other sign, is 3×3 in Keras 1–2.3 and strides 3 in
+	 * Keras 3 — both are a reason, not a guess. Keras 1 convolutions and pools without
+	 * `dim_ordering` take it from keras.json unless the code sets it.
+	 */
+	private legacyArgs(path: string, spec: KerasLayerSpec, args: CallArgs, ctx: CallContext): { args: CallArgs } | { reason: string } {
+		const table = LEGACY_LAYERS[spec.name];
+		if (!table) {
+			return { args };
+		}
+		const a = args.positional;
+		const keywords = [...args.keywords.keys()];
+		const k1Keyword = keywords.find((k) => table.only.includes(k));
+		const kernelParts = table.positional.filter((p) => p.startsWith('kernel:')).length;
+		const k1Positional = kernelParts > 1 && a.length >= 1 + kernelParts && a.slice(1, 1 + kernelParts).every((v) => asInt(v) !== undefined);
+		const tf = /^(tensorflow|tf_keras)\./.test(path);
+		const shown = `${spec.name}(${[...a.map((v) => (v.k === 'num' ? String(v.v) : '…')), ...keywords.map((k) => `${k}=…`)].join(', ')})`;
+		if (k1Keyword && tf) {
+			return { reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there` };
+		}
+		if (!k1Keyword && !(k1Positional && this.keras1)) {
+			if (k1Positional && !tf) {
+				return { reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it` };
+			}
+			return { args };
+		}
+		if (spec.name === 'BatchNormalization' && (asInt(args.keywords.get('mode')) ?? 0) !== 0) {
+			return { reason: `Keras 1's BatchNormalization(mode=${asInt(args.keywords.get('mode')) ?? '?'}) normalizes per sample; NormLens reads mode=0 only` };
+		}
+		if (asString(args.keywords.get('border_mode')) === 'full') {
+			return { reason: `Keras 1's border_mode='full' (Theano only) has no Keras 2 equivalent NormLens reads` };
+		}
+		const keywordsOut = new Map<string, Value>();
+		const kernel: Value[] = [];
+		a.forEach((v, i) => {
+			const p = table.positional[i];
+			if (p?.startsWith('kernel:')) {
+				kernel.push(v);
+			} else if (p) {
+				keywordsOut.set(p, v);
+			}
+		});
+		for (const [k, v] of args.keywords) {
+			if (k === 'nb_row' || k === 'nb_col' || k.startsWith('kernel_dim')) {
+				kernel.push(v);
+			} else if (k !== 'mode') {
+				keywordsOut.set(table.renames[k] ?? k, legacyValue(k, v));
+			}
+		}
+		if (kernel.length > 0) {
+			keywordsOut.set('kernel_size', tuple(kernel));
+		}
+		if (['Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(spec.name) && !keywordsOut.has('data_format')) {
+			keywordsOut.set(
+				'data_format',
+				this.keras1Ordering ?? { k: 'unknown', cause: { reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`, range: ctx.range(args.node) } },
+			);
+		}
+		return { args: { ...args, positional: [], keywords: keywordsOut } };
 	}
 
 	private createLayer(type: string, spec: KerasLayerSpec | undefined, args: CallArgs, ctx: CallContext): KerasLayer {
