@@ -1,5 +1,6 @@
 import { writtenForKeras1 } from './frameworks/keras/legacy';
 import { groupByLine } from './diagnostics/group';
+import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
@@ -15,6 +16,8 @@ export interface AnalyzeOptions {
 	 * or undefined. Core reads no files: the host (extension, CLI) resolves them.
 	 */
 	readModule?: (name: string) => string | undefined;
+	/** A notebook's stored cell outputs (NotebookProgram.outputs): printed summaries are checked against the counts. */
+	printed?: readonly CellOutput[];
 }
 
 /** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
@@ -106,6 +109,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 			}
 		}
 		diagnostics.push(...checkSizes(models));
+		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
 		diagnostics.push(...unknownDiagnostics(models));
 		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {

@@ -99,6 +99,15 @@ function isNotebookCell(doc: vscode.TextDocument): boolean {
 	return doc.uri.scheme === 'vscode-notebook-cell';
 }
 
+/** A cell's stored output as text: its stdout streams and text/plain results (where a printed summary is). */
+function outputText(cell: vscode.NotebookCell): string | undefined {
+	const decoder = new TextDecoder();
+	const text = cell.outputs
+		.flatMap((o) => o.items.filter((i) => i.mime === 'application/vnd.code.notebook.stdout' || i.mime === 'text/plain').map((i) => decoder.decode(i.data)))
+		.join('');
+	return text.length > 0 ? text.slice(0, 1_000_000) : undefined;
+}
+
 /**
  * Analyses documents on demand and caches the result per document version (per notebook, per
  * cell versions), so that hovers, lenses and hints on one version share one analysis. The analysis
@@ -154,13 +163,13 @@ export class AnalysisService implements vscode.Disposable {
 			.filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
 		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
 		const uri = notebook.uri.toString();
-		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
+		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText(), outputs: outputText(c) })));
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
 			return undefined;
 		}
-		const result = await this.entry(uri, key, program.text, notebook.uri, program.files);
+		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, program.outputs);
 		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
@@ -168,14 +177,14 @@ export class AnalysisService implements vscode.Disposable {
 	 * The analysis of one version (one request per version, shared by every caller), in the worker,
 	 * which re-uses the previous version's parse where the text is unchanged.
 	 */
-	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>): Promise<AnalysisResult> {
+	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>, printed?: { startLine: number; lineCount: number; text: string }[]): Promise<AnalysisResult> {
 		const entry = this.cache.get(uri);
 		if (entry?.key === key) {
 			return entry.result;
 		}
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules });
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed });
 		this.cache.set(uri, { key, result });
 		return result;
 	}

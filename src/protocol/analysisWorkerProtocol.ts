@@ -17,6 +17,8 @@ export type ToAnalysisWorker =
 			moduleDir?: string;
 			/** A notebook's `%%writefile` modules (NotebookProgram.files), found before those in `moduleDir`. */
 			modules?: Record<string, string>;
+			/** A notebook's stored cell outputs (NotebookProgram.outputs), for the printed-summary check. */
+			printed?: { startLine: number; lineCount: number; text: string }[];
 	  }
 	| { type: 'forget'; key: string };
 

@@ -1,3 +1,5 @@
+import type { CellOutput } from './printedSummary';
+
 /**
  * Jupyter notebooks (nbformat 4) as one Python program: code cells concatenated in order, with a
  * map back from program lines to (cell, line in cell). IPython magics and shell escapes are
@@ -9,6 +11,8 @@ export interface NotebookCell {
 	index: number;
 	kind: 'code' | 'markdown' | 'raw';
 	source: string;
+	/** The text of its stored outputs (streams and text/plain results), joined. */
+	outputs?: string;
 }
 
 export interface NotebookProgram {
@@ -17,6 +21,8 @@ export interface NotebookProgram {
 	segments: { cell: number; startLine: number; lineCount: number }[];
 	/** Files that `%%writefile` cells wrote, by the path they name (the last write wins; `-a` appends). */
 	files: Record<string, string>;
+	/** The cells' stored outputs, by their lines in the program (printed summaries are checked against them). */
+	outputs: CellOutput[];
 }
 
 export class NotebookError extends Error {}
@@ -41,11 +47,11 @@ export function parseNotebook(json: string): NotebookCell[] {
 	}
 	const cells = Array.isArray(nb.cells) ? (nb.cells as unknown[]) : (v3 as unknown[]);
 	return cells.map((c, index) => {
-		const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown; input?: unknown };
+		const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown; input?: unknown; outputs?: unknown };
 		const text = cell.source ?? cell.input;
 		const src = Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
 		const kind = cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' ? 'markdown' : 'raw';
-		return { index, kind, source: src };
+		return { index, kind, source: src, outputs: outputText(cell.outputs) };
 	});
 }
 
@@ -137,16 +143,30 @@ function ipythonLine(line: string): string | undefined {
 	return undefined;
 }
 
+/** The text of stored outputs: streams and text/plain results (nbformat 3 keeps a stream's text in `text` too). */
+function outputText(outputs: unknown): string | undefined {
+	if (!Array.isArray(outputs)) {
+		return undefined;
+	}
+	const join = (t: unknown) => (Array.isArray(t) ? t.join('') : typeof t === 'string' ? t : '');
+	const text = outputs.map((o) => {
+		const out = (o ?? {}) as { text?: unknown; data?: Record<string, unknown> };
+		return join(out.text ?? out.data?.['text/plain']);
+	}).join('');
+	return text.length > 0 ? text.slice(0, 1_000_000) : undefined;
+}
+
 /**
  * Joins code cells (given as index + source) into one program that Python can parse, the way
  * IPython runs them: line magics, shell escapes, help and automagic lines become no-ops in place,
  * Python cell magics (%%time, %%capture…) keep their body, other cell magics are left out, and
  * `%%writefile name.py` cells become modules the later cells can import (`files`).
  */
-export function buildProgram(cells: { index: number; source: string }[]): NotebookProgram {
+export function buildProgram(cells: { index: number; source: string; outputs?: string }[]): NotebookProgram {
 	const parts: string[] = [];
 	const segments: NotebookProgram['segments'] = [];
 	const files: Record<string, string> = {};
+	const outputs: CellOutput[] = [];
 	let line = 0;
 	for (const cell of cells) {
 		const lines = cell.source.replace(/\r\n?/g, '\n').split('\n');
@@ -176,10 +196,13 @@ export function buildProgram(cells: { index: number; source: string }[]): Notebo
 			});
 		}
 		segments.push({ cell: cell.index, startLine: line, lineCount: cleaned.length });
+		if (cell.outputs) {
+			outputs.push({ startLine: line, lineCount: cleaned.length, text: cell.outputs });
+		}
 		parts.push(cleaned.join('\n'));
 		line += cleaned.length;
 	}
-	return { text: parts.join('\n'), segments, files };
+	return { text: parts.join('\n'), segments, files, outputs };
 }
 
 /**

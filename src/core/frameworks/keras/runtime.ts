@@ -1,3 +1,4 @@
+import type { SummarySnapshot } from '../../notebook/printedSummary';
 import { LEGACY_LAYERS, legacyValue } from './legacy';
 import type { Finding } from '../../diagnostics/group';
 import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
@@ -487,6 +488,15 @@ export class KerasRuntime implements Runtime {
 				return found ? { k: 'obj', obj: found } : UNKNOWN;
 			}
 			if (name === '__super___init____') {
+				return NONE;
+			}
+			if (name === 'summary') {
+				// What Keras prints here: the model as built at this call (checked against a notebook's stored output).
+				if (obj.modelKind === 'sequential') {
+					this.buildSequential(obj);
+				}
+				const s = this.modelSummary(obj);
+				this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown });
 				return NONE;
 			}
 			// Anything else: the interpreter decides (trusted, or it may change the model).
@@ -1054,8 +1064,15 @@ export class KerasRuntime implements Runtime {
 		}
 	}
 
+	/** The models `model.summary()` printed, as they were at each call. */
+	readonly summarySnapshots: SummarySnapshot[] = [];
+
 	summaries(): ModelSummary[] {
-		return this.models.map((m) => {
+		return this.models.map((m) => this.modelSummary(m));
+	}
+
+	private modelSummary(m: KerasModel): ModelSummary {
+		{
 			const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
 			const cause = this.modelCause(m);
 			return {
@@ -1068,7 +1085,7 @@ export class KerasRuntime implements Runtime {
 				totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
 				unknown: cause,
 			};
-		});
+		}
 	}
 
 	private nestedWeights(model: KerasModel, seen = new Set<KerasModel>()): WeightInfo[] | null {

@@ -1,3 +1,4 @@
+import type { SummarySnapshot } from '../../notebook/printedSummary';
 import { einopsShape } from '../common/einops';
 import type { Finding } from '../../diagnostics/group';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
@@ -888,17 +889,30 @@ export class TorchRuntime implements Runtime {
 			}
 			this.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
 		}
-		if (model.obj.attached && ctx.sites(args.node) !== undefined) {
-			// `summary(model.generator, …)`: the part the user asked about is a model of its own, named as written.
+		// The model argument as written: the first positional one, or `model=…` (keyword arguments are flat in the parse tree).
+		const parts = (() => {
 			const list = childNamed(args.node, 'ArgList');
-			const first = list ? children(list).find((c) => !['(', ')', ','].includes(c.name)) : undefined;
-			const label = first ? ctx.source.slice(first) : undefined;
-			if (label && /^[A-Za-z_][\w.[\]'"]*$/.test(label) && !this.summarizedParts.some((p) => p.module === model.obj)) {
-				this.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
-			}
+			return list ? children(list).filter((c) => !['(', ')', ','].includes(c.name)) : [];
+		})();
+		const keywordAt = parts.findIndex((c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model');
+		const first = keywordAt >= 0 ? parts[keywordAt + 2] : parts[1]?.name === 'AssignOp' ? undefined : parts[0];
+		const written = first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
+		const label = written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
+		if (model.obj.attached && label && !this.summarizedParts.some((p) => p.module === model.obj)) {
+			// `summary(model.generator, …)`: the part the user asked about is a model of its own, named as written.
+			this.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
 		}
+		// What the summary prints here, as the model is at this call (checked against a notebook's stored output).
+		const rowsBefore = new Map(this.rowModules);
+		const s = this.summarize(model.obj, label ?? model.obj.varName ?? model.obj.type, ctx.range(args.node));
+		this.rowModules.clear();
+		rowsBefore.forEach((v, k) => this.rowModules.set(k, v));
+		this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown });
 		return NONE;
 	}
+
+	/** The models a torchsummary / torchinfo call printed, as they were at each call. */
+	readonly summarySnapshots: SummarySnapshot[] = [];
 
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	private readonly summarizedParts: { module: TorchModule; label: string; range: TextRange }[] = [];
@@ -1412,46 +1426,48 @@ export class TorchRuntime implements Runtime {
 
 	summaries(): ModelSummary[] {
 		const parts = this.summarizedParts.map((p) => ({ root: p.module, name: p.label, range: p.range }));
-		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => {
-			this.rowModules.clear();
-			const rows: LayerSummary[] = [];
-			const seen = new Set<TorchModule>();
-			const visit = (m: TorchModule, path: string) => {
-				if (seen.has(m)) {
-					return;
-				}
-				seen.add(m);
-				const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
-				if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
-					const r = this.row(m, path || root.varName || m.type);
-					this.rowModules.set(m, r);
-					rows.push(r);
-				}
-				for (const [k, c] of m.children) {
-					visit(c, path ? `${path}.${k}` : k);
-				}
-			};
-			visit(root, '');
-			// Call order, as torchsummary and torchinfo print them; modules never called keep their
-			// registration order, after the called ones (a stable sort).
-			const order = new Map(rows.map((r, i) => [r, i]));
-			const callOrder = new Map<LayerSummary, number>();
-			for (const [m, r] of this.rowModules) {
-				callOrder.set(r, m.callOrder);
+		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => this.summarize(root, name, range));
+	}
+
+	private summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
+		this.rowModules.clear();
+		const rows: LayerSummary[] = [];
+		const seen = new Set<TorchModule>();
+		const visit = (m: TorchModule, path: string) => {
+			if (seen.has(m)) {
+				return;
 			}
-			rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
-			const totals = moduleTotals(root, rows);
-			return {
-				name,
-				frameworkName: root.type,
-				framework: 'torch',
-				kind: 'module',
-				range,
-				layers: rows,
-				totals,
-				unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
-			};
-		});
+			seen.add(m);
+			const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
+			if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
+				const r = this.row(m, path || root.varName || m.type);
+				this.rowModules.set(m, r);
+				rows.push(r);
+			}
+			for (const [k, c] of m.children) {
+				visit(c, path ? `${path}.${k}` : k);
+			}
+		};
+		visit(root, '');
+		// Call order, as torchsummary and torchinfo print them; modules never called keep their
+		// registration order, after the called ones (a stable sort).
+		const order = new Map(rows.map((r, i) => [r, i]));
+		const callOrder = new Map<LayerSummary, number>();
+		for (const [m, r] of this.rowModules) {
+			callOrder.set(r, m.callOrder);
+		}
+		rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
+		const totals = moduleTotals(root, rows);
+		return {
+			name,
+			frameworkName: root.type,
+			framework: 'torch',
+			kind: 'module',
+			range,
+			layers: rows,
+			totals,
+			unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
+		};
 	}
 
 	/** The first cause, in module order, of a model's unknown totals. */

@@ -1,0 +1,77 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzePython, buildProgram, locateLine, notebookModuleReader, parseNotebook } from '../../../src/core';
+import { parsePrintedSummaries } from '../../../src/core/notebook/printedSummary';
+import { fixtures } from '../paths';
+
+/**
+ * A notebook's stored outputs hold the summaries its frameworks printed. NormLens reads them and says,
+ * at each summary call, that its count matches the printed one, or that it cannot count the model
+ * (with why) — or, a warning, that they differ. Over every real notebook in the fixtures: no
+ * difference at all, and the matches listed below.
+ */
+describe('printed summaries in notebook outputs', () => {
+	it('reads the totals of Keras 2 and 3, torchsummary, torchinfo and Keras 1 layouts, in order', () => {
+		const text = [
+			'Model: "sequential"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\ndense (Dense)                (None, 10)                110       \n=================================================================\nTotal params: 110\nTrainable params: 110\nNon-trainable params: 0\n',
+			' Total params: 2,005 (7.83 KB)\n Trainable params: 1,905 (7.44 KB)\n Non-trainable params: 100 (400.00 B)\n',
+			'        Linear-1                   [-1, 4]              44\n================================================================\nTotal params: 44\nTrainable params: 44\nNon-trainable params: 0\n----------------------------------------------------------------\nParams size (MB): 0.00\n',
+			'Layer (type:depth-idx)                   Output Shape              Param #\n==========================================================================================\nTotal params: 7,087,872\nTrainable params: 7,087,872\nNon-trainable params: 0\nTotal mult-adds (M): 7.09\n',
+			'Total params: 812770\n',
+		].join('\n');
+		assert.deepStrictEqual(parsePrintedSummaries(text), [
+			{ tool: 'keras', total: 110, trainable: 110, nonTrainable: 0 },
+			{ tool: 'unknown', total: 2005, trainable: 1905, nonTrainable: 100 },
+			{ tool: 'torchsummary', total: 44, trainable: 44, nonTrainable: 0 },
+			{ tool: 'torchinfo', total: 7087872, trainable: 7087872, nonTrainable: 0 },
+			{ tool: 'unknown', total: 812770, trainable: null, nonTrainable: null },
+		]);
+	});
+
+	it('a summary that differs from what the code builds now is a warning naming both', () => {
+		const program = buildProgram([
+			{ index: 0, source: 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input((10,)), keras.layers.Dense(20)])\nmodel.summary()', outputs: 'Total params: 110\nTrainable params: 110\nNon-trainable params: 0\n' },
+		]);
+		const d = analyzePython(program.text, { printed: program.outputs }).diagnostics.filter((x) => x.code === 'printed-summary');
+		assert.strictEqual(d.length, 1);
+		assert.strictEqual(d[0].severity, 'warning');
+		assert.match(d[0].message, /printed Total params 110 .* NormLens counts Total params 220/);
+		assert.strictEqual(d[0].range.start.line, 2);
+	});
+
+	const expected: Record<string, string[]> = {
+		'Convolution_model_Application_2024.ipynb': ['18 happy_model 37,633', '36 conv_model 1,310'],
+		'11_training_deep_neural_networks.ipynb': ['57 model 271,346', '86 model_B 275,801'],
+		'08-mobilenet.ipynb': ['24 mobilenet 3,994,568'],
+		'gan-conv.ipynb': ['20 model.generator 344,208', '20 model.discriminator 4,025'],
+		'Assignment_8_Network_with_Layer_Normalization.ipynb': ['6 model 236,448'],
+		'handson_ml2_10_neural_nets_with_keras.ipynb': ['45 model 266,610'],
+		'handson_ml3_10_neural_nets_with_keras.ipynb': ['52 model 266,610'],
+		'pytorch_dl_08_paper_replicating_solutions.ipynb': ['21 transformer_encoder_layer 7,087,872', '28 ViT 85,800,963', '36 imported_vit 86,567,656'],
+		'rasbt_gan_conv.ipynb': ['20 model.generator 344,208', '20 model.discriminator 4,025'],
+		't81_558_class_06_2_cnn.ipynb': ['18 model 125,999,937'],
+		'tsai_eva4_codingdrill_9947.ipynb': ['12 model 9,962'],
+	};
+	const notebooks = ['corpus', 'real', 'magics', 'keras1'].flatMap((dir) => {
+		const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ipynb') ? [path.join(d, e.name)] : []));
+		return walk(path.join(fixtures, dir));
+	});
+
+	it(`over ${notebooks.length} real notebooks: no printed summary differs from what NormLens counts; the matches are the expected ones`, () => {
+		assert.ok(notebooks.length >= 15, `${notebooks.length} notebooks`);
+		const matches: Record<string, string[]> = {};
+		for (const file of notebooks) {
+			const cells = parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code');
+			const program = buildProgram(cells);
+			const r = analyzePython(program.text, { readModule: notebookModuleReader(program.files), printed: program.outputs });
+			const found = r.diagnostics.filter((d) => d.code === 'printed-summary');
+			assert.deepStrictEqual(found.filter((d) => d.severity === 'warning').map((d) => d.message), [], path.basename(file));
+			const ok = found.filter((d) => d.message.startsWith('Matches'));
+			if (ok.length > 0) {
+				matches[path.basename(file)] = ok.map((d) => `${locateLine(program, d.range.start.line)?.cell} ${/for `([^`]+)`/.exec(d.message)?.[1]} ${/Total params ([\d,]+)/.exec(d.message)?.[1]}`);
+			}
+		}
+		assert.deepStrictEqual(matches, expected);
+	});
+});
