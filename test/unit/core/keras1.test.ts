@@ -50,3 +50,16 @@ describe('Keras 1 code', () => {
 		assert.ok(codes.includes('keras1-api'));
 	});
 });
+
+describe('Keras 1 notebooks against the summaries they printed (test/fixtures/keras1)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const printed: { notebook: string; code: string; total: number; source: string }[] = require('../../../../test/fixtures/keras1/printed.json');
+	printed.forEach((p, i) => {
+		it(`#${i + 1} ${p.notebook}: the printed ${p.total.toLocaleString('en-US')}, or unknown with a reason — never another number`, () => {
+			const r = analyzePython(p.code);
+			const model = r.models[r.models.length - 1];
+			assert.ok(model, 'a model');
+			assert.ok(model.totals.total === p.total || (model.totals.total === null && model.unknown?.reason), `${p.source}: ${model.totals.total} (${model.unknown?.reason ?? ''})`);
+		});
+	});
+});

@@ -58,10 +58,11 @@ export function legacyValue(keyword: string, v: Value): Value {
 }
 
 /**
- * Whether a source is written for Keras 1: its signals are Keras-1-only names — `border_mode=`,
- * `nb_epoch=`, `image_dim_ordering`, `subsample=`, `output_dim=`, `W_regularizer=`, `dim_ordering=`,
- * the `keras.layers.convolutional` / `core` / `normalization` modules.
+ * Whether a source is written for Keras 1: its signals are names only Keras 1 has — `border_mode=`,
+ * `nb_epoch=`, `subsample=`, `W_regularizer=`, `dim_ordering=`, `nb_filter=`, `image_dim_ordering()`.
+ * (`keras.layers.normalization` / `convolutional` and `output_dim=`, an Embedding argument, exist in
+ * Keras 2 too.)
  */
 export function writtenForKeras1(text: string): boolean {
-	return /\b(border_mode|nb_epoch|subsample|output_dim|W_regularizer|dim_ordering|nb_filter|nb_row|nb_col)\s*=|image_dim_ordering\s*\(|\bkeras\.layers\.(convolutional|core|normalization)\b/.test(text);
+	return /\b(border_mode|nb_epoch|subsample|W_regularizer|dim_ordering|nb_filter|nb_row|nb_col)\s*=|image_dim_ordering\s*\(/.test(text);
 }

@@ -293,7 +293,7 @@ export class KerasRuntime implements Runtime {
 				if ('reason' in legacy) {
 					const layer = this.createLayer(name, undefined, args, ctx);
 					layer.unknownCause = { reason: legacy.reason, range: layer.range };
-					this.diagnostics.push({ range: layer.range, severity: 'warning', code: 'keras1-api', message: `${legacy.reason}.` });
+					this.diagnostics.push({ range: layer.range, severity: legacy.severity ?? 'warning', code: 'keras1-api', message: `${legacy.reason}.` });
 					return { k: 'obj', obj: layer };
 				}
 				return { k: 'obj', obj: this.createLayer(name, spec, legacy.args, ctx) };
@@ -622,7 +622,7 @@ export class KerasRuntime implements Runtime {
 	 * Keras 3 — both are a reason, not a guess. Keras 1 convolutions and pools without
 	 * `dim_ordering` take it from keras.json unless the code sets it.
 	 */
-	private legacyArgs(path: string, spec: KerasLayerSpec, args: CallArgs, ctx: CallContext): { args: CallArgs } | { reason: string } {
+	private legacyArgs(path: string, spec: KerasLayerSpec, args: CallArgs, ctx: CallContext): { args: CallArgs } | { reason: string; severity?: 'info' } {
 		const table = LEGACY_LAYERS[spec.name];
 		if (!table) {
 			return { args };
@@ -636,6 +636,10 @@ export class KerasRuntime implements Runtime {
 		const shown = `${spec.name}(${[...a.map((v) => (v.k === 'num' ? String(v.v) : '…')), ...keywords.map((k) => `${k}=…`)].join(', ')})`;
 		if (k1Keyword && tf) {
 			return { reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there` };
+		}
+		if (spec.name === 'BatchNormalization' && (this.keras1 || k1Keyword)) {
+			// Keras 1.0–1.1 printed 2 parameters per feature (γ, β), Keras 1.2 and 2 print 4 (with the moving statistics).
+			return { reason: 'Keras 1.0–1.1 counts 2 parameters per feature of a BatchNormalization (γ, β), Keras 1.2 and later 4 (with the moving statistics), and this code is written for Keras 1', severity: 'info' };
 		}
 		if (!k1Keyword && !(k1Positional && this.keras1)) {
 			if (k1Positional && !tf) {
