@@ -246,8 +246,27 @@ function normalizeAxes(value: unknown, rank: number): number[] | null {
 	return out.every((a) => a >= 0 && a < rank) ? [...new Set(out)].sort((a, b) => a - b) : null;
 }
 
-function dim(d: number | null): string {
-	return d === null ? 'N' : String(d);
+/** A size, or the axis's letter where it is unknown (N, H, W, L…): `M = N·H·W`, not `N·N·N`. */
+function dim(d: number | null, letter = 'n'): string {
+	return d === null ? letter.toUpperCase() : String(d);
+}
+
+/**
+ * Kinds whose input rank the layer itself fixes: without an example input, their axes are still
+ * known — (N, C, H, W) for BatchNorm2d(C) — and shown with letters for the unknown sizes.
+ */
+const FIXED_RANK: Record<string, number> = {
+	'torch:BatchNorm2d': 4,
+	'torch:BatchNorm3d': 5,
+	'torch:InstanceNorm1d': 3,
+	'torch:InstanceNorm2d': 4,
+	'torch:InstanceNorm3d': 5,
+};
+
+function symbolicInput(layer: LayerSummary): Shape | null {
+	const rank = FIXED_RANK[`${layer.framework}:${layer.type}`];
+	const c = layer.config.num_features;
+	return rank && typeof c === 'number' ? [null, c, ...new Array<null>(rank - 2).fill(null)] : null;
 }
 
 function fmtNumber(x: number): string {
@@ -318,7 +337,7 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	if (!f) {
 		return null;
 	}
-	const input: Shape | null = layer.inputShape;
+	const input: Shape | null = layer.inputShape ?? symbolicInput(layer);
 	const cfg = layer.config;
 	// An argument NormLens could not evaluate is unknown (`null`, shown as ?), never its default.
 	const epsRaw = cfg[f.epsilonArg];
@@ -343,7 +362,7 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		const g = axes.groups;
 		const statIdx = axes.stat.map((a) => (g && a === g.axis ? 'g' : idx[a]));
 		statShape = axes.stat.map((a) => (g && a === g.axis ? g.count : input[a]));
-		const reducedSizes = axes.reduced.map((a) => (g && a === g.axis ? (input[a] === null ? 'C/G' : String((input[a] as number) / g.count)) : dim(input[a])));
+		const reducedSizes = axes.reduced.map((a) => (g && a === g.axis ? (input[a] === null ? 'C/G' : String((input[a] as number) / g.count)) : dim(input[a], idx[a])));
 		reductionSize = reducedSizes.join('·') || '1';
 		const all = idx.join(',');
 		const s = statIdx.join(',');
@@ -351,7 +370,7 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		const sumOver = axes.reduced.map((a) => (g && a === g.axis ? `${idx[a]}∈g` : idx[a])).join(',');
 		const gm = hasGamma ? `γ[${p}] · ` : '';
 		const bt = hasBeta ? ` + β[${p}]` : '';
-		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a])}`)).filter((x) => x);
+		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a], idx[a])}`)).filter((x) => x);
 		const batchNote = input[0] === null && axes.reduced.includes(0) ? ' (N = batch size)' : '';
 		const epsText = epsilon === null ? '?' : `${fmtNumber(epsilon)}${f.epsilonNote && (epsRaw === undefined || epsRaw === null) ? ` (${f.epsilonNote})` : ''}`;
 		const sizes = `M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${epsText}`;

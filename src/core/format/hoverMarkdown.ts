@@ -6,7 +6,7 @@ function axisList(e: LayerExplanation, axes: number[] | null): string {
 	if (!axes || !e.axisNames) {
 		return '?';
 	}
-	return axes.map((a) => `${escapeMarkdown(e.axisNames?.[a] ?? '?')} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? 'N' : e.inputShape[a]}` : ''})`).join(', ');
+	return axes.map((a) => `${escapeMarkdown(e.axisNames?.[a] ?? '?')} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? (e.axisIndices?.[a] ?? 'n').toUpperCase() : e.inputShape[a]}` : ''})`).join(', ');
 }
 
 function fmtShape(s: number[]): string {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { analyzePython, explainLayer } from '../../../src/core';
+import { layerHoverMarkdown } from '../../../src/core/format/hoverMarkdown';
 import { LayerSummary, statisticsPer } from '../../../src/protocol/analysis';
 
 function layers(src: string): LayerSummary[] {
@@ -107,5 +108,19 @@ m = keras.Model(x, y)
 		const e = explainLayer(gn);
 		assert.deepStrictEqual(e?.statShape, [null, 4]);
 		assert.deepStrictEqual(gn.params?.total, 32);
+	});
+});
+
+describe('what is normalized, without an example input (the layer fixes the rank)', () => {
+	it('BatchNorm2d(64) and InstanceNorm2d(16) in a class never called: axes by name, μ / σ² shapes, M with letters', () => {
+		const r = analyzePython('import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.bn = nn.BatchNorm2d(64)\n        self.inorm = nn.InstanceNorm2d(16)\n        self.ln = nn.LayerNorm(768)\n');
+		const [bn, inorm, ln] = r.models[0].layers.map((l) => explainLayer(l));
+		assert.deepStrictEqual([bn?.axisNames, bn?.reducedAxes, bn?.statShape, bn?.reductionSize], [['batch', 'channels', 'height', 'width'], [0, 2, 3], [64], 'N·H·W']);
+		assert.match(bn?.formula ?? '', /M = N·H·W \(N = batch size\), c = 1…64/);
+		assert.deepStrictEqual([inorm?.reducedAxes, inorm?.reductionSize], [[2, 3], 'H·W']);
+		// LayerNorm(768) could follow any number of leading dims: no rank is made up.
+		assert.strictEqual(ln?.reducedAxes, null);
+		const hover = layerHoverMarkdown(r.models[0].layers[0], bn ?? null);
+		assert.match(hover, /Normalized over:\*\* batch \(axis 0, N\), height \(axis 2, H\), width \(axis 3, W\) — one μ and σ² per channel/);
 	});
 });
