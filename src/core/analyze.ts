@@ -98,7 +98,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				message: `NormLens stopped interpreting this file after ${interpreter.steps} steps; models after that point are not shown.`,
 			});
 		}
-		diagnostics.push(...groupByLine([...keras.diagnostics, ...torch.diagnostics]));
+		diagnostics.push(...groupByLine([...keras.diagnostics, ...torch.diagnostics, ...interpreter.diagnostics]));
 		const models = [...keras.summaries(), ...torch.summaries()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 		if (interpreter.truncated) {
 			// What the program did after the bound is unknown: so are the totals of what it built.

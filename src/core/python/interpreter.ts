@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import type { TextRange } from '../../protocol/analysis';
+import type { AnalysisDiagnostic, TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
 import { READING_SEQUENCE_METHODS, reportingName, TRUSTED_BUILTINS, TRUSTED_METHODS, trustedCall } from './trusted';
 import { BUNDLED_MODULES, bundledTarget } from '../zoo';
@@ -467,6 +467,10 @@ export class Interpreter {
 	private readonly ctxCall = (callee: Value, args: CallArgs): Value => this.call(callee, args);
 	private readonly mainSites = (call: SyntaxNode): CallSites => new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
+
+	/** Findings of the interpreter itself (a class whose base it cannot read). */
+	readonly diagnostics: AnalysisDiagnostic[] = [];
+	private readonly notedBases = new Set<string>();
 
 	/** Sources of the bundled model zoos that were loaded (src/core/zoo). */
 	private readonly librarySources = new Set<PythonSource>();
@@ -1287,7 +1291,36 @@ export class Interpreter {
 		if (init) {
 			this.callFunction(init.fn, args, self, init.owner);
 		}
+		if (self.k === 'instance') {
+			this.noteUnreadableBase(cls, self.inst.attrs, args);
+		}
 		return self;
+	}
+
+	/**
+	 * A class that no runtime took for a model, whose base NormLens cannot read (`class Net(mylib.Base)`,
+	 * `class Net(pl.LightningModule)`), yet that looks like one — it holds layers or modules, or
+	 * defines `forward` / `call`: no model is shown for it, and a diagnostic says why rather than silence.
+	 */
+	private noteUnreadableBase(cls: ClassValue, attrs: ReadonlyMap<string, Value>, args: CallArgs): void {
+		const chain = classChain(cls);
+		const unreadable = chain.flatMap((c) => c.bases).find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
+		if (!unreadable) {
+			return;
+		}
+		const modelLike = [...attrs.values()].some((v) => v.k === 'obj') || chain.some((c) => c.methods.has('forward') || c.methods.has('call'));
+		const key = `${cls.name}:${this.here(args.node).start.line}`;
+		if (!modelLike || this.notedBases.has(key)) {
+			return;
+		}
+		this.notedBases.add(key);
+		const base = unreadable.k === 'ref' ? `\`${unreadable.path}\`` : 'a base class NormLens cannot evaluate';
+		this.diagnostics.push({
+			range: this.here(args.node),
+			severity: 'info',
+			code: 'unknown-base',
+			message: `\`${cls.name}\` derives from ${base}, which NormLens cannot read: it is not shown as a model, and what it holds is not counted.`,
+		});
 	}
 
 	private params(list: SyntaxNode, scope: Scope): ParamSpec[] {
@@ -2723,6 +2756,9 @@ const LIBRARIES = new Set([
 	'seaborn', 'collections', 'typing', 'math', 'os', 'sys', 'json', 're', 'functools', 'itertools', 'dataclasses', 'abc', 'enum', 'random', 'time',
 	'pathlib', 'logging', 'warnings', 'copy', 'tqdm', 'PIL', 'cv2', 'jax', 'flax', '__future__', 'argparse', 'datetime', 'pickle', 'glob', 'shutil',
 ]);
+
+/** Bases that make a plain Python class, not a model: builtins and the standard library's. */
+const PLAIN_BASES = new Set(['object', 'Exception', 'ValueError', 'RuntimeError', 'abc.ABC', 'ABC', 'enum.Enum', 'Enum', 'typing.NamedTuple', 'NamedTuple', 'typing.Generic', 'Generic', 'dict', 'list', 'tuple', 'str', 'int', 'float', 'collections.OrderedDict', 'OrderedDict', 'typing.Protocol', 'Protocol', 'dataclasses.dataclass']);
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',

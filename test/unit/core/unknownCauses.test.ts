@@ -207,3 +207,16 @@ describe('a sample run is exact or refused with its reason', () => {
 		assert.ok('error' in t && /ε/.test(t.error), JSON.stringify(t));
 	});
 });
+
+describe('never silence: a class whose base NormLens cannot read', () => {
+	it('class Net(mylib.Base) holding layers, or defining forward: no model, and an unknown-base diagnostic at the call; a plain class: nothing', () => {
+		const held = analyzePython(`${torchHead}import mylib\nclass Net(mylib.Base):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\nnet = Net()\n`);
+		assert.deepStrictEqual(held.models, []);
+		assert.deepStrictEqual(held.diagnostics.map((d) => [d.code, d.range.start.line]), [['unknown-base', 7]]);
+		assert.match(held.diagnostics[0].message, /`Net` derives from `mylib\.Base`, which NormLens cannot read/);
+		const forward = analyzePython(`${torchHead}from lightning import LightningModule\nclass Lit(LightningModule):\n    def forward(self, x):\n        return x\nm = Lit()\n`);
+		assert.deepStrictEqual(forward.diagnostics.map((d) => d.code), ['unknown-base']);
+		const plain = analyzePython('class Cfg(object):\n    def __init__(self):\n        self.n = 3\nc = Cfg()\n');
+		assert.deepStrictEqual(plain.diagnostics, []);
+	});
+});
