@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { formatCount, formatShape } from '../../core';
+import { lineHint } from '../../core';
+import type { LayerSummary } from '../../protocol/analysis';
 import type { AnalysisService } from '../analysisService';
 
-/** After each layer call: `→ (None, 50) · 200 params`. */
+/** At the end of each line that builds layers: `→ (None, 50) · 200 params`, one hint per line. */
 export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 	readonly onDidChangeInlayHints: vscode.Event<void>;
 
@@ -18,7 +19,8 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 		if (!a || token.isCancellationRequested) {
 			return [];
 		}
-		const hints: vscode.InlayHint[] = [];
+		// One hint per line: the layers a line builds (a helper's line runs once per call) are told together.
+		const byLine = new Map<number, { layers: LayerSummary[]; cause: string | undefined }>();
 		const seen = new Set<string>();
 		for (const model of a.result.models) {
 			for (const layer of model.layers) {
@@ -31,15 +33,21 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 					continue;
 				}
 				seen.add(key);
-				const end = doc.lineAt(r.end.line).range.end;
-				const params = layer.params ? `${formatCount(layer.params.total)} params` : '? params';
-				const hint = new vscode.InlayHint(end, `→ ${formatShape(layer.outputShape)} · ${params}`, vscode.InlayHintKind.Type);
-				hint.paddingLeft = true;
-				// The label stays short; the tooltip says why a `?` is there and where.
+				const entry = byLine.get(r.end.line) ?? { layers: [], cause: undefined };
+				entry.layers.push(layer);
+				// The tooltip says why a `?` is there and where (the first cause on the line).
 				const cause = layer.unknown && (layer.params === null || layer.outputShape === null) ? a.causeTarget(layer.unknown) : undefined;
-				hint.tooltip = cause ? `${layer.name} (${layer.type}) — unknown: ${cause.reason} (${cause.label})` : `${layer.name} (${layer.type})`;
-				hints.push(hint);
+				entry.cause ??= cause ? `unknown: ${cause.reason} (${cause.label})` : undefined;
+				byLine.set(r.end.line, entry);
 			}
+		}
+		const hints: vscode.InlayHint[] = [];
+		for (const [line, { layers, cause }] of byLine) {
+			const { label, tooltip } = lineHint(layers);
+			const hint = new vscode.InlayHint(doc.lineAt(line).range.end, label, vscode.InlayHintKind.Type);
+			hint.paddingLeft = true;
+			hint.tooltip = cause ? (layers.length === 1 ? `${tooltip} — ${cause}` : `${tooltip}\n${cause}`) : tooltip;
+			hints.push(hint);
 		}
 		return hints;
 	}
