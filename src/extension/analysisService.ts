@@ -161,7 +161,8 @@ export class AnalysisService implements vscode.Disposable {
 		const cells = notebook
 			.getCells()
 			.filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
-		const key = cells.map((c) => `${c.index}:${c.document.version}`).join(',');
+		// Outputs count too: a cell run again prints another summary to check (printed-summary diagnostics).
+		const key = cells.map((c) => `${c.index}:${c.document.version}:${c.executionSummary?.executionOrder ?? ''}:${c.outputs.length}`).join(',');
 		const uri = notebook.uri.toString();
 		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText(), outputs: outputText(c) })));
 		const cell = cells.find((c) => c.document === doc);

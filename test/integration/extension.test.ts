@@ -515,6 +515,29 @@ describe('NormLens in a real VS Code extension host', () => {
 			await selectedCause();
 		});
 
+		it('a notebook whose stored output holds the printed summary: "Matches the summary this cell printed", or a warning when it differs', async () => {
+			const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-printed-'));
+			const write = (name: string, total: string) => {
+				const file = path.join(tmp, name);
+				const source = 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input((10,)), keras.layers.Dense(20)])\nmodel.summary()';
+				const output = { output_type: 'stream', name: 'stdout', text: `Model: "sequential"\n_________________________________________________________________\nTotal params: ${total}\nTrainable params: ${total}\nNon-trainable params: 0\n` };
+				fs.writeFileSync(file, JSON.stringify({ cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, outputs: [output], source }], metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 }));
+				return file;
+			};
+			for (const [name, total, severity, message] of [
+				['same.ipynb', '220', vscode.DiagnosticSeverity.Information, /^Matches the summary this cell printed for `model`: Total params 220/],
+				['other.ipynb', '110', vscode.DiagnosticSeverity.Warning, /printed Total params 110 .* NormLens counts Total params 220/],
+			] as const) {
+				const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(write(name, total)));
+				const cell = nb.cellAt(0).document;
+				const diags = await until(async () => vscode.languages.getDiagnostics(cell.uri), (d) => d.some((x) => x.code === 'printed-summary'), `printed-summary in ${name}`);
+				const d = diags.find((x) => x.code === 'printed-summary') as vscode.Diagnostic;
+				assert.strictEqual(d.severity, severity, name);
+				assert.match(d.message, message);
+				assert.strictEqual(d.range.start.line, 2);
+			}
+		});
+
 		it('in a notebook the cause may lie in another cell: "cell 1, line 2", and the reveal opens that cell', async () => {
 			const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-unknown-'));
 			const file = path.join(tmp, 'unknown.ipynb');

@@ -18,6 +18,14 @@ export class DiagnosticsPublisher extends Disposable {
 		super();
 		this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
 		this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)));
+		// A cell run again has new outputs: the summaries it printed are checked anew.
+		this.register(
+			vscode.workspace.onDidChangeNotebookDocument((e) => {
+				if (e.cellChanges.some((c) => c.outputs !== undefined || c.executionSummary !== undefined)) {
+					e.notebook.getCells().forEach((c) => this.schedule(c.document, 300));
+				}
+			}),
+		);
 		this.register(
 			vscode.workspace.onDidCloseTextDocument((d) => {
 				this.collection.delete(d.uri);
