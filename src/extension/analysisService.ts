@@ -164,13 +164,19 @@ export class AnalysisService implements vscode.Disposable {
 		// Outputs count too: a cell run again prints another summary to check (printed-summary diagnostics).
 		const key = cells.map((c) => `${c.index}:${c.document.version}:${c.executionSummary?.executionOrder ?? ''}:${c.outputs.length}`).join(',');
 		const uri = notebook.uri.toString();
-		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText(), outputs: outputText(c) })));
+		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
 			return undefined;
 		}
-		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, program.outputs);
+		// The outputs are read only when this version is analysed, not on every hover or hint.
+		const printed = () =>
+			program.segments.flatMap((s) => {
+				const text = outputText(notebook.cellAt(s.cell));
+				return text ? [{ startLine: s.startLine, lineCount: s.lineCount, text }] : [];
+			});
+		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, printed);
 		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
@@ -178,14 +184,14 @@ export class AnalysisService implements vscode.Disposable {
 	 * The analysis of one version (one request per version, shared by every caller), in the worker,
 	 * which re-uses the previous version's parse where the text is unchanged.
 	 */
-	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>, printed?: { startLine: number; lineCount: number; text: string }[]): Promise<AnalysisResult> {
+	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>, printed?: () => { startLine: number; lineCount: number; text: string }[]): Promise<AnalysisResult> {
 		const entry = this.cache.get(uri);
 		if (entry?.key === key) {
 			return entry.result;
 		}
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed });
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed: printed?.() });
 		this.cache.set(uri, { key, result });
 		return result;
 	}

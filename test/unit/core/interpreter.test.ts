@@ -571,17 +571,19 @@ m = keras.Model(inp, layers.TimeDistributed(layers.Conv2D(2, 3))(inp))
 
 describe('models built through calls NormLens cannot follow', () => {
 	it('a functional model through an unknown object has unknown totals and says which call, never 0', () => {
-		// NASNetMobile is an application NormLens has no architecture for (src/core/zoo).
-		const r = analyzePython(`import tensorflow as tf
-base = tf.keras.applications.NASNetMobile(input_shape=(160, 160, 3), include_top=False, weights="imagenet")
+		// Coursera's alpaca model (a frozen application base under a new head) on an application.
+		const alpaca = (app: string, module: string, head: string) => `import tensorflow as tf
+base = tf.keras.applications.${app}(input_shape=(160, 160, 3), include_top=False, weights="imagenet")
 base.trainable = False
 inputs = tf.keras.Input(shape=(160, 160, 3))
-x = tf.keras.applications.nasnet.preprocess_input(inputs)
+x = tf.keras.applications.${module}.preprocess_input(inputs)
 x = base(x, training=False)
 x = tf.keras.layers.GlobalAveragePooling2D()(x)
-outputs = tf.keras.layers.Dense(1)(x)
+${head}outputs = tf.keras.layers.Dense(1)(x)
 model = tf.keras.Model(inputs, outputs)
-`);
+`;
+		// NASNetMobile is an application NormLens has no architecture for (src/core/zoo).
+		const r = analyzePython(alpaca('NASNetMobile', 'nasnet', ''));
 		const m = r.models[0];
 		assert.deepStrictEqual(m.totals, { total: null, trainable: null, nonTrainable: null, buffers: null });
 		assert.deepStrictEqual(
@@ -594,17 +596,7 @@ model = tf.keras.Model(inputs, outputs)
 		assert.match(d[0].message, /`tensorflow\.keras\.applications\.NASNetMobile`.*the parameter totals of `model` are unknown/);
 		assert.deepStrictEqual(m.unknown?.range.start.line, 1);
 		// The same notebook on MobileNetV2, which NormLens knows: exact, as Coursera's alpaca_model summary printed it.
-		const known = analyzePython(`import tensorflow as tf
-base = tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights="imagenet")
-base.trainable = False
-inputs = tf.keras.Input(shape=(160, 160, 3))
-x = tf.keras.applications.mobilenet_v2.preprocess_input(inputs)
-x = base(x, training=False)
-x = tf.keras.layers.GlobalAveragePooling2D()(x)
-x = tf.keras.layers.Dropout(0.2)(x)
-outputs = tf.keras.layers.Dense(1)(x)
-model = tf.keras.Model(inputs, outputs)
-`).models.find((x) => x.name === 'model');
+		const known = analyzePython(alpaca('MobileNetV2', 'mobilenet_v2', 'x = tf.keras.layers.Dropout(0.2)(x)\n')).models.find((x) => x.name === 'model');
 		assert.deepStrictEqual(known?.totals, { total: 2_259_265, trainable: 1_281, nonTrainable: 2_257_984, buffers: 0 });
 		assert.deepStrictEqual(known?.layers.map((l) => `${l.name} (${l.type})`), ['input_layer_1 (InputLayer)', 'mobilenetv2_1.00_160 (Functional)', 'global_average_pooling2d (GlobalAveragePooling2D)', 'dropout (Dropout)', 'dense (Dense)']);
 		// A subclass whose call goes through an attribute built by code NormLens does not have.

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { analyzePython, buildProgram, parseNotebook } from '../../../src/core';
 import type { AnalysisResult, LayerSummary, ModelSummary } from '../../../src/protocol/analysis';
 import { fixtures, repoRoot } from '../paths';
+import { torchvisionNumParams } from '../torch/published';
 
 /**
  * Every example of the issue "Sound counts": a count is EXACT or UNKNOWN (null, with a reason),
@@ -80,18 +81,7 @@ function layerNamed(m: ModelSummary, name: string): LayerSummary {
 
 describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative imports)', () => {
 	// Documented num_params (the weight tables of this very file, and pytorch.org/vision).
-	const published: Record<string, number> = {
-		resnet18: 11_689_512,
-		resnet34: 21_797_672,
-		resnet50: 25_557_032,
-		resnet101: 44_549_160,
-		resnet152: 60_192_808,
-		resnext50_32x4d: 25_028_904,
-		resnext101_32x8d: 88_791_336,
-		resnext101_64x4d: 83_455_272,
-		wide_resnet50_2: 68_883_240,
-		wide_resnet101_2: 126_886_696,
-	};
+	const published = Object.fromEntries(Object.entries(torchvisionNumParams).filter(([name]) => /^(resnet|resnext|wide_resnet)/.test(name)));
 	let result: AnalysisResult;
 	before(function () {
 		this.timeout(60_000);

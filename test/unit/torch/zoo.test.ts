@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
 import { repoRoot } from '../paths';
+import { torchvisionNumParams as published } from './published';
 
 /**
  * torchvision's model builders as NormLens reads them (src/core/zoo): every default total equals the
@@ -10,52 +11,6 @@ import { repoRoot } from '../paths';
  * real torchvision (Debian's python3-torchvision) builds the same count. Variants with replaced heads
  * and frozen parameters are compared module by module in pytorchCrossCheck.test.ts.
  */
-const published: Record<string, number> = {
-	resnet18: 11_689_512,
-	resnet34: 21_797_672,
-	resnet50: 25_557_032,
-	resnet101: 44_549_160,
-	resnet152: 60_192_808,
-	resnext50_32x4d: 25_028_904,
-	resnext101_32x8d: 88_791_336,
-	resnext101_64x4d: 83_455_272,
-	wide_resnet50_2: 68_883_240,
-	wide_resnet101_2: 126_886_696,
-	vgg11: 132_863_336,
-	vgg11_bn: 132_868_840,
-	vgg13: 133_047_848,
-	vgg13_bn: 133_053_736,
-	vgg16: 138_357_544,
-	vgg16_bn: 138_365_992,
-	vgg19: 143_667_240,
-	vgg19_bn: 143_678_248,
-	alexnet: 61_100_840,
-	squeezenet1_0: 1_248_424,
-	squeezenet1_1: 1_235_496,
-	densenet121: 7_978_856,
-	densenet161: 28_681_000,
-	densenet169: 14_149_480,
-	densenet201: 20_013_928,
-	mobilenet_v2: 3_504_872,
-	mobilenet_v3_large: 5_483_032,
-	mobilenet_v3_small: 2_542_856,
-	efficientnet_b0: 5_288_548,
-	efficientnet_b1: 7_794_184,
-	efficientnet_b2: 9_109_994,
-	efficientnet_b3: 12_233_232,
-	efficientnet_b4: 19_341_616,
-	efficientnet_b5: 30_389_784,
-	efficientnet_b6: 43_040_704,
-	efficientnet_b7: 66_347_960,
-	shufflenet_v2_x0_5: 1_366_792,
-	shufflenet_v2_x1_0: 2_278_604,
-	shufflenet_v2_x1_5: 3_503_624,
-	shufflenet_v2_x2_0: 7_393_996,
-	vit_b_16: 86_567_656,
-	vit_b_32: 88_224_232,
-	vit_l_16: 304_326_632,
-	vit_l_32: 306_535_400,
-};
 
 describe('torchvision model builders (src/core/zoo)', function () {
 	this.timeout(120_000);

@@ -775,11 +775,7 @@ export class KerasRuntime implements Runtime {
 			model.layers.push(layer);
 		} else if (v.obj instanceof KerasLayer) {
 			if (v.obj.type === 'InputLayer') {
-				// Keras 3's InputLayer(shape=…) / batch_shape=…, tf.keras 2's input_shape= / batch_input_shape=.
-				const shape = asSequence(v.obj.config.get('shape'))?.map((x) => (x.k === 'none' ? null : asInt(x)));
-				const batchShape = asSequence(v.obj.config.get('batch_shape'))?.map((x) => (x.k === 'none' ? null : asInt(x)));
-				const fromArgs = shape?.every((d) => d !== undefined) ? [null, ...(shape as Shape)] : batchShape?.every((d) => d !== undefined) ? (batchShape as Shape) : undefined;
-				model.inputShape = v.obj.outputShape ?? v.obj.declaredInput ?? fromArgs;
+				model.inputShape = v.obj.outputShape ?? v.obj.declaredInput;
 			} else {
 				model.layers.push(v.obj);
 			}
@@ -1076,20 +1072,18 @@ export class KerasRuntime implements Runtime {
 	}
 
 	private modelSummary(m: KerasModel): ModelSummary {
-		{
-			const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
-			const cause = this.modelCause(m);
-			return {
-				name: m.varName ?? m.name,
-				frameworkName: m.name,
-				framework: 'keras',
-				kind: m.modelKind,
-				range: m.definedAt ?? m.range,
-				layers,
-				totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
-				unknown: cause,
-			};
-		}
+		const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
+		const cause = this.modelCause(m);
+		return {
+			name: m.varName ?? m.name,
+			frameworkName: m.name,
+			framework: 'keras',
+			kind: m.modelKind,
+			range: m.definedAt ?? m.range,
+			layers,
+			totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
+			unknown: cause,
+		};
 	}
 
 	private nestedWeights(model: KerasModel, seen = new Set<KerasModel>()): WeightInfo[] | null {
@@ -1243,11 +1237,13 @@ function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shap
 		const d = items.map((x) => (x.k === 'none' ? null : asInt(x)));
 		return d.every((x) => x !== undefined) ? (d as Shape) : undefined;
 	};
-	const inputShape = dims(cfg.get('input_shape'));
+	// An InputLayer also takes Keras 3's `shape=` / `batch_shape=`.
+	const inputLayer = spec?.name === 'InputLayer';
+	const inputShape = dims(cfg.get('input_shape')) ?? (inputLayer ? dims(cfg.get('shape')) : undefined);
 	if (inputShape) {
 		return [null, ...inputShape];
 	}
-	const batchShape = dims(cfg.get('batch_input_shape'));
+	const batchShape = dims(cfg.get('batch_input_shape')) ?? (inputLayer ? dims(cfg.get('batch_shape')) : undefined);
 	if (batchShape) {
 		return batchShape;
 	}

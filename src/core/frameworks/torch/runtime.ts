@@ -903,10 +903,7 @@ export class TorchRuntime implements Runtime {
 			this.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
 		}
 		// What the summary prints here, as the model is at this call (checked against a notebook's stored output).
-		const rowsBefore = new Map(this.rowModules);
 		const s = this.summarize(model.obj, label ?? model.obj.varName ?? model.obj.type, ctx.range(args.node));
-		this.rowModules.clear();
-		rowsBefore.forEach((v, k) => this.rowModules.set(k, v));
 		this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown });
 		return NONE;
 	}
@@ -980,8 +977,8 @@ export class TorchRuntime implements Runtime {
 			case 'parameters':
 				return { k: 'list', items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value) };
 			case 'named_parameters':
-				// The dotted names PyTorch gives (`layer1.0.conv1.weight`): code that freezes by name reads them.
-				return { k: 'list', items: namedModules(m).flatMap(([prefix, x]) => [...x.params].map(([name, p]) => [`${prefix}${prefix ? '.' : ''}${name}`, p] as const)).filter(([, p], i, all) => all.findIndex(([, q]) => q === p) === i).map(([name, p]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: p }])) };
+				// The dotted names PyTorch gives (`layer1.0.conv1.weight`), a shared parameter once: code that freezes by name reads them.
+				return { k: 'list', items: namedParameters(m).map(([name, p]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: p }])) };
 			case 'named_modules':
 				return { k: 'list', items: namedModules(m).map(([name, x]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: x }])) };
 			case 'named_children':
@@ -1302,7 +1299,8 @@ export class TorchRuntime implements Runtime {
 
 	private torchFunction(name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const a = args.positional;
-		const tensorArg = (v: Value | undefined) => (v?.k === 'obj' && v.obj instanceof TorchTensor ? v.obj : undefined);
+		// A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`).
+		const tensorArg = (v: Value | undefined) => (v?.k === 'obj' ? (v.obj instanceof TorchTensor ? v.obj : v.obj instanceof TorchParam && v.obj.shape ? new TorchTensor(v.obj.shape) : undefined) : undefined);
 		switch (name) {
 			case 'randn':
 			case 'rand':
@@ -1360,7 +1358,7 @@ export class TorchRuntime implements Runtime {
 			case 'unbind':
 			case 't': {
 				// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
-				const t = tensorArg(a[0]) ?? (a[0]?.k === 'obj' && a[0].obj instanceof TorchParam && a[0].obj.shape ? new TorchTensor(a[0].obj.shape) : undefined);
+				const t = tensorArg(a[0]);
 				if (!t?.shape) {
 					return ['split', 'chunk', 'unbind'].includes(name) ? UNKNOWN : { k: 'obj', obj: new TorchTensor(null) };
 				}
@@ -1422,15 +1420,13 @@ export class TorchRuntime implements Runtime {
 		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))));
 	}
 
-	private readonly rowModules = new Map<TorchModule, LayerSummary>();
-
 	summaries(): ModelSummary[] {
 		const parts = this.summarizedParts.map((p) => ({ root: p.module, name: p.label, range: p.range }));
 		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => this.summarize(root, name, range));
 	}
 
 	private summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
-		this.rowModules.clear();
+		const rowModules = new Map<TorchModule, LayerSummary>();
 		const rows: LayerSummary[] = [];
 		const seen = new Set<TorchModule>();
 		const visit = (m: TorchModule, path: string) => {
@@ -1441,7 +1437,7 @@ export class TorchRuntime implements Runtime {
 			const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
 			if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
 				const r = this.row(m, path || root.varName || m.type);
-				this.rowModules.set(m, r);
+				rowModules.set(m, r);
 				rows.push(r);
 			}
 			for (const [k, c] of m.children) {
@@ -1453,7 +1449,7 @@ export class TorchRuntime implements Runtime {
 		// registration order, after the called ones (a stable sort).
 		const order = new Map(rows.map((r, i) => [r, i]));
 		const callOrder = new Map<LayerSummary, number>();
-		for (const [m, r] of this.rowModules) {
+		for (const [m, r] of rowModules) {
 			callOrder.set(r, m.callOrder);
 		}
 		rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
@@ -1555,7 +1551,7 @@ function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
  * smaller) or split([a, b, …]) into those sizes, unbind into the slices along the dim. `undefined`
  * when a size or the dim is unknown, or the pieces would be more than the interpreter lists.
  */
-function splitShapes(s: Shape, kind: 'chunk' | 'split' | 'unbind' | string, amount: Value | undefined, dimArg: Value | undefined): Shape[] | undefined {
+function splitShapes(s: Shape, kind: string, amount: Value | undefined, dimArg: Value | undefined): Shape[] | undefined {
 	const dimV = kind === 'unbind' ? amount : dimArg;
 	const d0 = dimV === undefined ? 0 : asInt(dimV);
 	if (d0 === undefined) {
@@ -1589,6 +1585,21 @@ function splitShapes(s: Shape, kind: 'chunk' | 'split' | 'unbind' | string, amou
 		}
 	}
 	return sizes.length <= 10_000 ? sizes.map(withSize) : undefined;
+}
+
+/** `named_parameters()`: each parameter once, under the first module path that reaches it. */
+function namedParameters(m: TorchModule): [string, TorchParam][] {
+	const seen = new Set<TorchParam>();
+	const out: [string, TorchParam][] = [];
+	for (const [prefix, x] of namedModules(m)) {
+		for (const [name, p] of x.params) {
+			if (!seen.has(p)) {
+				seen.add(p);
+				out.push([prefix ? `${prefix}.${name}` : name, p]);
+			}
+		}
+	}
+	return out;
 }
 
 /** `named_modules()`: each module once, pre-order, with its dotted path from `m` ('' for `m`). */
