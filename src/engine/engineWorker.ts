@@ -1,5 +1,5 @@
 /// <reference path="./wasm/webassembly.d.ts" />
-import type { Distribution, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type { Distribution, Drift, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import { distributions, NormalizeKernel, normalizeForms } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
@@ -10,7 +10,7 @@ import { Arena, RETAINED_MEMORY_BYTES } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Centred, Moments, moments as momentsJs, normalize as normalizeJs, normalizeCentred as normalizeCentredJs } from './kernels/normalizeJs';
 import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
-import { SeededRandom } from './random';
+import { driftedShifts, featureShifts, FeatureShifts, stepSeed } from './simulation';
 import { fillStandardJs } from './sampleJs';
 import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
 import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
@@ -56,7 +56,7 @@ class Cancelled extends Error {
 	}
 }
 
-function checker(task: NormalizeTask): () => void {
+function checker(task: Pick<NormalizeTask, 'cancel'>): () => void {
 	const flag = task.cancel ? new Int32Array(task.cancel) : undefined;
 	return () => {
 		if (flag && Atomics.load(flag, 0) !== 0) {
@@ -68,26 +68,28 @@ function checker(task: NormalizeTask): () => void {
 /** Values per generation chunk: cancellation and progress are looked at between chunks. */
 const CHUNK = 1 << 16;
 
-/** Per-feature offsets and scales, so that normalization has something to undo. */
-function featureShifts(features: number, seed: number): { offset: number[]; scale: number[] } {
-	const rng = new SeededRandom(seed);
-	return {
-		offset: Array.from({ length: features }, () => -3 + 6 * rng.next()),
-		scale: Array.from({ length: features }, () => 0.5 + 2.5 * rng.next()),
-	};
-}
-
 /**
  * Fills elements [from, to) of the sample tensor (x holds exactly those elements). The values depend
  * only on the seed and the element index, not on how the tensor is split among workers: a
  * counter-based generator (normalize.as.ts's fillStandard), then each feature's offset and scale in
  * float32. Without WebAssembly SIMD, its scalar replica (sampleJs.ts) gives the same values bit for
- * bit. `check` runs before each chunk (cancellation), `advance` after it (progress).
+ * bit. `check` runs before each chunk (cancellation), `advance` after it (progress). `shifts`
+ * defaults to the seed's population (a simulation's steps share one population, each its own seed).
  */
-export function fillRange(x: Float32Array, from: number, shape: number[], featureAxis: number, distribution: Distribution, seed: number, check: () => void, simd?: { kernels: WasmKernels; arena: Arena }, advance: (elements: number) => void = () => undefined): void {
+export function fillRange(
+	x: Float32Array,
+	from: number,
+	shape: number[],
+	featureAxis: number,
+	distribution: Distribution,
+	seed: number,
+	check: () => void,
+	simd?: { kernels: WasmKernels; arena: Arena },
+	advance: (elements: number) => void = () => undefined,
+	shifts: FeatureShifts = featureShifts(shape[featureAxis] ?? 1, seed),
+): void {
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
-	const shifts = featureShifts(features, seed);
 	if (simd) {
 		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance);
 		return;
@@ -277,6 +279,177 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 }
 
 
+//#region training steps: batch statistics of many independent seeded batches
+
+/** One worker's share of a simulation's steps (SimulateTask): the steps it claims from a shared counter. */
+export interface StepsTask {
+	shape: number[];
+	reducedAxes: number[];
+	channelGroups?: NormalizeTask['channelGroups'];
+	sampleFeatureAxis?: number;
+	distribution: Distribution;
+	/** The population's seed (features' offsets and scales) and the seed the steps' streams derive from. */
+	seed: number;
+	streamSeed: number;
+	drift: Drift;
+	/** Steps 0 … steps − 1, claimed one at a time: element 0 of `claim` (Int32) is the next unclaimed step. */
+	steps: number;
+	claim: SharedArrayBuffer;
+	maxElements: number;
+	backend?: NormalizeTask['backend'];
+	cancel?: SharedArrayBuffer;
+	progress?: SharedArrayBuffer;
+}
+
+/** The statistics of the steps one worker did: step `steps[i]`'s group c at i·groups + c. */
+export interface StepsResult {
+	steps: number[];
+	groups: number;
+	groupSize: number;
+	mean: Float64Array;
+	variance: Float64Array;
+	backend: string;
+}
+
+/**
+ * Values generated and reduced at a time: a block of whole rows or planes small enough to stay in
+ * the core's cache (256 KiB of float32), so that a batch is never written to memory whole — only
+ * its statistics are needed. A unit larger than this (a LayerNorm group of 150k values) is one block.
+ */
+const STEP_BLOCK = 1 << 16;
+
+/** Claims steps until none is left and returns their batch statistics (biased variance). */
+export async function batchStatistics(task: StepsTask): Promise<StepsResult> {
+	try {
+		return await batchStatisticsInWorker(task);
+	} finally {
+		releaseOversizedMemory();
+	}
+}
+
+async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
+	const total = validate({ ...task, kernel: NormalizeKernel, epsilon: 0, momentum: null });
+	const check = checker(task);
+	const advance = progressCounter(task.progress);
+	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
+	const g = layout.groups;
+	const axis = sampleAxis(task, layout);
+	const population = featureShifts(task.shape[axis] ?? 1, task.seed);
+	const k = task.backend === 'js' ? undefined : await wasm();
+	if (task.backend === 'wasm-simd' && !k) {
+		throw new Error('WebAssembly SIMD is not available in this runtime.');
+	}
+	const blocks = k !== undefined && WasmKernels.supports(layout);
+	const inner = layout.block?.inner ?? total;
+	const unit = inner === 1 ? g : inner;
+	const blockUnits = blocks ? Math.max(1, Math.floor(STEP_BLOCK / unit)) : total / unit;
+	const arena = new Arena(sharedMemory());
+	const x = arena.f32(Math.min(total, blockUnits * unit));
+	// The kernels' temporaries live above the block, in an arena emptied after every block.
+	const temp = new Arena(sharedMemory(), arena.used);
+	// When every group is one feature of the sample (BatchNorm with the sample's features on its
+	// channel axis), a group's values are o + s·z with one offset o and scale s: its statistics are
+	// o + s·mean(z) and s²·var(z), so only the standard draws z are generated and reduced — a pass
+	// less over every block. Otherwise the block holds the sample itself.
+	const features = task.shape[axis] ?? 1;
+	const featureInner = task.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+	const affine = blocks && features === g && (inner === 1 ? featureInner === 1 : featureInner === inner);
+	const claim = new Int32Array(task.claim);
+	const done: number[] = [];
+	const means: Float64Array[] = [];
+	const variances: Float64Array[] = [];
+	for (let t = Atomics.add(claim, 0, 1); t < task.steps; t = Atomics.add(claim, 0, 1)) {
+		check();
+		const shifts = driftedShifts(population, task.drift, t, task.steps);
+		const seed = stepSeed(task.streamSeed, t);
+		const n = new Float64Array(g);
+		const mean = new Float64Array(g);
+		const m2 = new Float64Array(g);
+		if (!blocks) {
+			fillRange(x, 0, task.shape, axis, task.distribution, seed, check, k && { kernels: k, arena: temp }, advance, shifts);
+			const m = momentsJs(x, layout);
+			temp.reset();
+			done.push(t);
+			means.push(m.mean);
+			variances.push(m.variance);
+			continue;
+		}
+		if (affine && inner > 1) {
+			// Planes of one feature each: the draws' moments per plane straight from the generator.
+			const planesPerBlock = Math.max(1, Math.floor(STEP_BLOCK / inner));
+			for (let p0 = 0; p0 < total / inner; p0 += planesPerBlock) {
+				check();
+				const planes = Math.min(planesPerBlock, total / inner - p0);
+				const { M, M2 } = k.standardPlaneMoments(p0 * inner, planes, inner, seed, task.distribution, temp);
+				for (let p = 0; p < planes; p++) {
+					const c = (p0 + p) % g;
+					const nt = n[c] + inner;
+					const delta = M[p] - mean[c];
+					mean[c] += (delta * inner) / nt;
+					m2[c] += M2[p] + (delta * delta * n[c] * inner) / nt;
+					n[c] = nt;
+				}
+				temp.reset();
+				advance(planes * inner);
+			}
+		}
+		for (let from = 0; from < total && !(affine && inner > 1); from += x.length) {
+			const block = x.subarray(0, Math.min(x.length, total - from));
+			if (affine) {
+				check();
+				k.fillStandard(block, from, seed, task.distribution);
+				advance(block.length);
+			} else {
+				fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts);
+			}
+			const part = k.moments(block, layout, temp, inner === 1 ? 0 : from / inner, false);
+			temp.reset();
+			// Chan's merge of the block's per-group moments into the step's.
+			for (let c = 0; c < g; c++) {
+				const nb = part.counts[c];
+				if (nb === 0) {
+					continue;
+				}
+				const na = n[c];
+				const nt = na + nb;
+				const delta = part.mean[c] - mean[c];
+				mean[c] += (delta * nb) / nt;
+				m2[c] += part.variance[c] * nb + (delta * delta * na * nb) / nt;
+				n[c] = nt;
+			}
+		}
+		const variance = m2.map((v, c) => v / n[c]);
+		if (affine) {
+			for (let c = 0; c < g; c++) {
+				mean[c] = shifts.offset[c] + shifts.scale[c] * mean[c];
+				variance[c] *= shifts.scale[c] ** 2;
+			}
+		}
+		done.push(t);
+		means.push(mean);
+		variances.push(variance);
+	}
+	const flat = (parts: Float64Array[]) => {
+		const out = new Float64Array(parts.length * g);
+		parts.forEach((p, i) => out.set(p, i * g));
+		return out;
+	};
+	arena.reset();
+	return { steps: done, groups: g, groupSize: layout.groupSize, mean: flat(means), variance: flat(variances), backend: blocks ? 'wasm-simd' : 'js' };
+}
+
+/** Step t's batch of a simulation, whole (for the tests' exchange with PyTorch: the same values the workers reduce). */
+export function simulationBatch(task: Omit<StepsTask, 'claim' | 'maxElements' | 'steps'>, step: number, steps: number): Float32Array {
+	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
+	const axis = sampleAxis(task, layout);
+	const x = new Float32Array(task.shape.reduce((p, d) => p * d, 1));
+	const shifts = driftedShifts(featureShifts(task.shape[axis] ?? 1, task.seed), task.drift, step, steps);
+	fillRange(x, 0, task.shape, axis, task.distribution, stepSeed(task.streamSeed, step), () => undefined, undefined, undefined, shifts);
+	return x;
+}
+
+//#endregion
+
 //#region slabs: one large tensor split among the pool's workers, in a pool-wide shared memory
 
 /** A split run's task for one worker: the whole tensor, which lives in the pool-wide memory (see src/host/enginePool.ts). */
@@ -334,7 +507,7 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const x = new Float32Array(memory.buffer, task.x, total);
 	const samples = { stride: task.samples.stride, into: new Float32Array(memory.buffer, task.samples.at, Math.ceil(total / task.samples.stride)) };
 	const arena = new Arena(memory, task.work);
-	const check = checker({ cancel: task.cancel } as NormalizeTask);
+	const check = checker(task);
 	const advance = progressCounter(task.progress);
 	const axis = sampleAxis(task, layout);
 	const npy = task.npy;

@@ -5,13 +5,14 @@ import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported } from '../engine/kernels/normalizeWasm';
 import { centredExtremes, deviations, evalMode, guarantees, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
-import type { SplitForward, SplitTask } from '../engine/engineWorker';
+import type { SplitForward, SplitTask, StepsResult, StepsTask } from '../engine/engineWorker';
+import { batchNoise, NO_DRIFT, noiseSeed, StepStatistics, trainingSteps } from '../engine/simulation';
 import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
-import { progressUnits } from '../engine/progress';
+import { PROGRESS_UNIT, progressUnits } from '../engine/progress';
 import { clampMaxThreads } from './engineLimits';
 import { readNpyInfo } from './npyInfo';
-import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
-import { NormalizeKernel } from '../protocol/engineProtocol';
+import type { BatchNoise, Drift, NormalizeResult, NormalizeTask, SimulateResult, SimulateTask } from '../protocol/engineProtocol';
+import { NOISE_BATCH_SIZES, NormalizeKernel, SimulateKernel } from '../protocol/engineProtocol';
 
 /** How often a run's progress counter is read (the notification needs no finer steps). */
 const PROGRESS_POLL_MS = 100;
@@ -139,6 +140,45 @@ function mergedHistogram(parts: SplitForward[], key: 'x' | 'y', [lo, hi]: [numbe
 	return { lo, hi, counts };
 }
 
+/** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the worker's own message. */
+function poolError(err: Error, signal?: AbortSignal): Error {
+	if (err.name === 'AbortError' || signal?.aborted) {
+		return cancelled();
+	}
+	if (/terminated|exited|worker/i.test(err.message) && !/Cannot|shape|limit|npy/i.test(err.message)) {
+		return new Error(`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`);
+	}
+	return new Error(err.message.replace(/^Error: /, ''));
+}
+
+/** Why a simulation task cannot run, before any worker starts; undefined when it can. */
+export function simulateProblem(task: SimulateTask): string | undefined {
+	if (!Array.isArray(task.shape) || task.shape.length < 2 || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
+		return `The simulation needs a concrete input shape with a batch axis, got [${String(task.shape)}].`;
+	}
+	if (!Number.isInteger(task.steps) || task.steps < 1 || task.steps > MAX_SIMULATED_STEPS) {
+		return `The number of steps must be an integer from 1 to ${MAX_SIMULATED_STEPS}, got ${task.steps}.`;
+	}
+	const drift = task.drift ?? NO_DRIFT;
+	if (!Number.isFinite(drift.shift) || !(drift.scale > 0) || !Number.isFinite(drift.scale)) {
+		return `The drift needs a finite shift and a positive scale, got shift ${drift.shift}, scale ${drift.scale}.`;
+	}
+	for (const b of task.noiseBatchSizes ?? []) {
+		if (!Number.isInteger(b) || b < 1) {
+			return `Batch sizes of the noise study must be positive integers, got ${b}.`;
+		}
+	}
+	const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
+	const largest = Math.max(task.shape[0], ...(task.noiseBatchSizes ?? NOISE_BATCH_SIZES)) * perBatch;
+	if (largest > task.maxElements) {
+		return `A batch of ${largest.toLocaleString('en-US')} values is above the engine's limit of ${task.maxElements.toLocaleString('en-US')}; lower the batch size or raise normlens.engine.memoryLimitMiB.`;
+	}
+	return undefined;
+}
+
+/** The most steps one simulation runs (200 is the default; this keeps a typo from running for hours). */
+export const MAX_SIMULATED_STEPS = 100_000;
+
 /**
  * Host side of the engine, shared by the extension and the CLI: owns the Piscina pool, started
  * lazily on first use, with at most one thread per core (a setting asking for more is clamped).
@@ -230,14 +270,100 @@ export class EnginePool {
 			}
 			return (await pool.run({ ...task, cancel, progress }, { name: 'normalize' })) as NormalizeResult;
 		} catch (e) {
-			const err = e as Error;
-			if (err.name === 'AbortError' || signal?.aborted) {
-				throw cancelled();
+			throw poolError(e as Error, signal);
+		} finally {
+			release?.();
+			signal?.removeEventListener('abort', onAbort);
+			if (poll) {
+				clearInterval(poll);
 			}
-			if (/terminated|exited|worker/i.test(err.message) && !/Cannot|shape|limit|npy/i.test(err.message)) {
-				throw new Error(`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`);
+			if (--this.inFlight === 0) {
+				this.scheduleRecycle();
 			}
-			throw new Error(err.message.replace(/^Error: /, ''));
+		}
+	}
+
+	/**
+	 * Simulates K training steps of a normalization layer (SimulateTask): the steps' batches are
+	 * independent, so every worker claims steps and reduces their batches (block by block, in
+	 * cache); the running statistics' recurrence, which is sequential, runs here on the steps'
+	 * statistics. Then the batch-noise study, the same way at each of its batch sizes. Cancels and
+	 * reports progress as `normalize` does.
+	 */
+	async simulate(task: SimulateTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<SimulateResult> {
+		if (signal?.aborted) {
+			throw cancelled();
+		}
+		const problem = simulateProblem(task);
+		if (problem) {
+			throw new Error(problem);
+		}
+		this.inFlight++;
+		clearTimeout(this.recycleTimer);
+		const cancel = task.cancel ?? new SharedArrayBuffer(4);
+		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
+		signal?.addEventListener('abort', onAbort, { once: true });
+		const progress = onProgress ? new SharedArrayBuffer(4) : undefined;
+		let poll: ReturnType<typeof setInterval> | undefined;
+		let release: (() => void) | undefined;
+		try {
+			const started = performance.now();
+			const pool = this.piscina;
+			const workers = Math.max(1, Math.min(task.workers ?? this.threadCount, this.threadCount, task.steps));
+			release = await (this.slots as WorkerSlots).acquire(workers, signal);
+			const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
+			const noiseSizes = task.noiseBatchSizes ?? NOISE_BATCH_SIZES;
+			const noiseSteps = task.noiseSteps ?? Math.min(task.steps, 64);
+			if (progress && onProgress) {
+				// Progress counts generated values: the K steps' batches, then the noise study's.
+				const units = Math.ceil((task.steps * task.shape[0] * perBatch + noiseSteps * noiseSizes.reduce((p, b) => p + b, 0) * perBatch) / PROGRESS_UNIT);
+				const counter = new Int32Array(progress);
+				poll = setInterval(() => onProgress(Math.min(1, Atomics.load(counter, 0) / Math.max(1, units))), this.progressPollMs);
+			}
+			const drift = task.drift ?? NO_DRIFT;
+			const runSteps = async (shape: number[], streamSeed: number, steps: number, stepDrift: Drift): Promise<StepStatistics & { groupSize: number; backend: string }> => {
+				const claim = new SharedArrayBuffer(4);
+				const base: StepsTask = { shape, reducedAxes: task.reducedAxes, channelGroups: task.channelGroups, sampleFeatureAxis: task.sampleFeatureAxis, distribution: task.distribution, seed: task.seed, streamSeed, drift: stepDrift, steps, claim, maxElements: task.maxElements, backend: task.backend, cancel, progress };
+				const parts = (await Promise.all(Array.from({ length: Math.min(workers, steps) }, () => pool.run(base, { name: 'batchStatistics' })))) as StepsResult[];
+				const g = parts[0].groups;
+				const mean = new Float64Array(steps * g);
+				const variance = new Float64Array(steps * g);
+				for (const p of parts) {
+					p.steps.forEach((t, i) => {
+						mean.set(p.mean.subarray(i * g, (i + 1) * g), t * g);
+						variance.set(p.variance.subarray(i * g, (i + 1) * g), t * g);
+					});
+				}
+				return { steps, groups: g, mean, variance, groupSize: parts[0].groupSize, backend: parts.every((p) => p.backend === parts[0].backend) ? parts[0].backend : 'mixed' };
+			};
+			const main = await runSteps(task.shape, task.seed, task.steps, drift);
+			const stepsMs = performance.now() - started;
+			const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
+			const perSample = layout.keptAxes.includes(0);
+			const layer = { shape: task.shape, groups: main.groups, groupSize: main.groupSize, perSample, momentum: task.momentum, epsilon: task.epsilon, standardize: (task.form ?? 'standardize') === 'standardize' };
+			const noise: BatchNoise[] = [];
+			for (const b of noiseSizes) {
+				const shape = [b, ...task.shape.slice(1)];
+				noise.push(batchNoise(b, await runSteps(shape, noiseSeed(task.seed, b), noiseSteps, NO_DRIFT)));
+			}
+			return {
+				kernel: SimulateKernel,
+				shape: task.shape,
+				steps: task.steps,
+				groups: main.groups,
+				groupSize: main.groupSize,
+				perSample,
+				momentum: task.momentum,
+				...trainingSteps(layer, main),
+				noise,
+				drift,
+				backend: `${main.backend} ×${Math.min(workers, task.steps)} worker${workers > 1 ? 's' : ''}`,
+				workers: Math.min(workers, task.steps),
+				elapsedMs: performance.now() - started,
+				stepsMs,
+			};
+		} catch (e) {
+			throw poolError(e as Error, signal);
 		} finally {
 			release?.();
 			signal?.removeEventListener('abort', onAbort);

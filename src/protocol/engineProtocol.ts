@@ -121,3 +121,97 @@ export interface NormalizeResult {
 	/** Time per phase in the worker (ms): making the input, statistics, normalize, statistics of y. */
 	phases: { input: number; stats: number; normalize: number; statsAfter: number };
 }
+
+/** Kernel name of the training-steps simulation. */
+export const SimulateKernel = 'SimulateSteps';
+
+/**
+ * A drifting input distribution: by the last step, every feature's mean has moved by `shift` of its
+ * standard deviation and its standard deviation has been multiplied by `scale` (linearly in the
+ * step for the shift, geometrically for the scale). `{ shift: 0, scale: 1 }` is no drift.
+ */
+export interface Drift {
+	shift: number;
+	scale: number;
+}
+
+/** Batch sizes of the batch-noise study when a task names none. */
+export const NOISE_BATCH_SIZES: readonly number[] = [2, 8, 32];
+
+/**
+ * Simulate K training steps of one normalization layer: K independent seeded batches (step t's batch
+ * is the sample tensor of seed `stepSeed(seed, t)`, all from one population of per-feature offsets
+ * and scales), their batch statistics, and the running statistics' recurrence in the framework's
+ * momentum convention. Only statistics are kept of a batch; no batch is ever held whole.
+ */
+export interface SimulateTask {
+	kernel: typeof SimulateKernel;
+	/** The layer's input shape, batch included (axis 0 is the batch). */
+	shape: number[];
+	reducedAxes: number[];
+	channelGroups?: { axis: number; count: number };
+	form?: NormalizeForm;
+	epsilon: number;
+	seed: number;
+	distribution: Distribution;
+	sampleFeatureAxis?: number;
+	momentum: NormalizeTask['momentum'];
+	/** K, the number of training steps. */
+	steps: number;
+	drift?: Drift;
+	/** Batch sizes of the batch-noise study (default NOISE_BATCH_SIZES); empty for none. */
+	noiseBatchSizes?: number[];
+	/** Steps per batch size of the noise study (default min(K, 64)). */
+	noiseSteps?: number;
+	/** Element cap of one batch (the same limit as a run's). */
+	maxElements: number;
+	backend?: NormalizeTask['backend'];
+	/** Workers to use (1 for the benchmark's one-worker figure); default all. */
+	workers?: number;
+	cancel?: SharedArrayBuffer;
+	progress?: SharedArrayBuffer;
+}
+
+/** How far batch statistics scatter at one batch size (the batch-noise study). */
+export interface BatchNoise {
+	batchSize: number;
+	/** RMS over steps and groups of (batch mean − the groups' mean over steps), in units of the group's std. */
+	meanSpread: number;
+	/** The same for the variance, relative to the mean variance. */
+	varianceSpread: number;
+}
+
+export interface SimulateResult {
+	kernel: typeof SimulateKernel;
+	shape: number[];
+	steps: number;
+	/** Groups per batch (one μ and σ² each) and values per group. */
+	groups: number;
+	groupSize: number;
+	/** Whether each sample has its own statistics (the batch axis is kept): batch size does not change them. */
+	perSample: boolean;
+	/** The running statistics' update, or null for layers that keep none (train and eval compute the same). */
+	momentum: NormalizeTask['momentum'];
+	/** Running statistics per channel (groups / batch when per sample, as InstanceNorm's track_running_stats). */
+	runningGroups: number;
+	/** The groups followed step by step in `trace` (the first few). */
+	tracked: number[];
+	/** Per step (index = step), for the tracked groups: batch μ and σ² and the running values after the step. */
+	trace: { batchMean: number[][]; batchVariance: number[][]; runningMean: number[][] | null; runningVariance: number[][] | null };
+	/**
+	 * Per step: the RMS difference between the training-mode output (batch statistics) and the
+	 * inference-mode output (running statistics after the step) on that step's batch, averaged over
+	 * the groups (γ = 1, β = 0), and its largest value over the groups. Null without running statistics.
+	 */
+	gap: { mean: number[]; max: number[] } | null;
+	/** Running statistics after the last step (null for layers that keep none). */
+	/** `batchesTracked` is PyTorch's num_batches_tracked buffer (null for Keras, which keeps no counter). */
+	final: { mean: number[]; variance: number[]; batchesTracked: number | null } | null;
+	noise: BatchNoise[];
+	drift: Drift;
+	backend: string;
+	workers: number;
+	elapsedMs: number;
+	/** Milliseconds of the K steps' statistics alone (what the benchmark reports). */
+	stepsMs: number;
+}

@@ -17,6 +17,7 @@ interface Exports {
 	copy(x: number, y: number, n: number): void;
 	gather(x: number, n: number, stride: number, into: number): void;
 	fillStandard(x: number, from: number, n: number, seed: number, kind: number): void;
+	sumsPlanes(from: number, planes: number, P: number, seed: number, kind: number, M: number, M2: number, scratch: number): void;
 	shiftScale(x: number, n: number, c0: number, k0: number, inner: number, features: number, offset: number, scale: number): void;
 }
 
@@ -156,6 +157,25 @@ export class WasmKernels {
 			this.k.shiftScale(at, n, Math.floor(first / inner) % features, first % inner, inner, features, offset.byteOffset, scale.byteOffset);
 			advance(n);
 		}
+	}
+
+	/** Standard draws only (fillSample without the features' offsets and scales), for elements [from, from + x.length). */
+	fillStandard(x: Float32Array, from: number, seed: number, kind: Distribution): void {
+		this.own(x);
+		this.k.fillStandard(x.byteOffset, from, x.length, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
+	}
+
+	/**
+	 * Per run of `P` elements (`planes` runs from element `from` on): the mean and the sum of squared
+	 * deviations of the standard draws fillStandard would give there, generated and summed in
+	 * registers, never stored (the simulation's batches).
+	 */
+	standardPlaneMoments(from: number, planes: number, P: number, seed: number, kind: Distribution, arena: Arena): { M: Float64Array; M2: Float64Array } {
+		const M = arena.f64(planes);
+		const M2 = arena.f64(planes);
+		const scratch = arena.f32(16);
+		this.k.sumsPlanes(from, planes, P, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2, M.byteOffset, M2.byteOffset, scratch.byteOffset);
+		return { M, M2 };
 	}
 
 	/** Whether these kernels handle a layout (one contiguous block of kept axes). */

@@ -816,3 +816,124 @@ export function shiftScale(x: usize, n: i32, c0: i32, k0: i32, inner: i32, featu
 		}
 	}
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generation and reduction fused, for the training-steps simulation: only the statistics of a
+// batch are needed, so each block of standard draws is summed in registers and never stored.
+
+/** Sums of the draws of block b (elements b … b + 7) that fall inside [from, end), shifted by k, into acc[0] (Σ) and acc[1] (Σ²). */
+// @ts-ignore: decorator
+@inline
+function sumBlockInside(scratch: usize, from: u32, end: u32, b: u32, k1: v128, k2: v128, kind: i32, k: f64, acc: usize): void {
+	// fillBlock stores the block's elements inside [lo, hi) from scratch on.
+	const lo = max(b, from);
+	const hi = min(b + 8, end);
+	fillBlock(scratch, lo, hi, b, k1, k2, kind);
+	let s: f64 = 0;
+	let q: f64 = 0;
+	for (let i: u32 = 0; i < hi - lo; i++) {
+		const v = <f64>load<f32>(scratch + (<usize>i << 2)) - k;
+		s += v;
+		q += v * v;
+	}
+	store<f64>(acc, load<f64>(acc) + s);
+	store<f64>(acc, load<f64>(acc, 8) + q, 8);
+}
+
+/**
+ * For `planes` runs of P elements, the first starting at element `from`: the mean (M) and the sum of
+ * squared deviations (M2) of the standard draws that fillStandard would store there, computed
+ * without storing them. `scratch` is 64 bytes for the draws at the runs' unaligned ends. The same
+ * draws as fillStandard, summed in f32x4 partials of 64 values per lane flushed to f64, around a
+ * shift (the log-normal's mean) so that the sums of squares do not cancel.
+ */
+export function sumsPlanes(from: u32, planes: i32, P: i32, seed: u32, kind: i32, M: usize, M2: usize, scratch: usize): void {
+	if (kind === 0) {
+		sumsLoop(from, planes, P, seed, 0, M, M2, scratch);
+	} else if (kind === 1) {
+		sumsLoop(from, planes, P, seed, 1, M, M2, scratch);
+	} else {
+		sumsLoop(from, planes, P, seed, 2, M, M2, scratch);
+	}
+}
+
+// @ts-ignore: decorator
+@inline
+function sumsLoop(from: u32, planes: i32, P: i32, seed: u32, kind: i32, M: usize, M2: usize, scratch: usize): void {
+	const k1 = i32x4.splat(<i32>(seed * 0x9e3779b9 + 0x632be5ab));
+	const k2 = i32x4.splat(<i32>(seed * 0x85ebca6b + 0x7f4a7c15));
+	const step = i32x4(0, 1, 2, 3);
+	const step4 = i32x4(4, 5, 6, 7);
+	// e^(0.75²/2): the log-normal's mean; the others are centred.
+	const k: f64 = kind === 2 ? 1.3247847587288346 : 0;
+	const kv = f32x4.splat(<f32>k);
+	const acc = scratch + 32;
+	for (let p = 0; p < planes; p++) {
+		const start = from + <u32>p * <u32>P;
+		const end = start + <u32>P;
+		store<f64>(acc, 0);
+		store<f64>(acc, 0, 8);
+		let b = start & ~7;
+		if (b < start) {
+			sumBlockInside(scratch, start, end, b, k1, k2, kind, k, acc);
+			b += 8;
+		}
+		let s: f64 = 0;
+		let q: f64 = 0;
+		while (b + 16 <= end) {
+			let sa = f32x4.splat(0);
+			let qa = f32x4.splat(0);
+			// Up to 16 double blocks (256 values, 64 per lane) per flush to f64.
+			const stop = min(end - 15, b + 256);
+			for (; b < stop; b += 16) {
+				const pa = i32x4.add(i32x4.splat(<i32>(b >> 1)), step);
+				const pb = i32x4.add(i32x4.splat(<i32>(b >> 1)), step4);
+				const ha1 = lowbias(v128.xor(pa, k1));
+				const hb1 = lowbias(v128.xor(pb, k1));
+				const ha2 = lowbias(v128.xor(ha1, k2));
+				const hb2 = lowbias(v128.xor(hb1, k2));
+				let za0: v128;
+				let za1: v128;
+				let zb0: v128;
+				let zb1: v128;
+				if (kind !== 1) {
+					const ra = radius(ha1);
+					const rb = radius(hb1);
+					const ta = angle(ha2);
+					const tb = angle(hb2);
+					za0 = f32x4.mul(ra, cos4(ta));
+					zb0 = f32x4.mul(rb, cos4(tb));
+					za1 = f32x4.mul(ra, sin4(ta));
+					zb1 = f32x4.mul(rb, sin4(tb));
+					if (kind === 2) {
+						za0 = f32x4.sub(logNormalOf(za0), kv);
+						zb0 = f32x4.sub(logNormalOf(zb0), kv);
+						za1 = f32x4.sub(logNormalOf(za1), kv);
+						zb1 = f32x4.sub(logNormalOf(zb1), kv);
+					}
+				} else {
+					za0 = uniformOf(ha1);
+					zb0 = uniformOf(hb1);
+					za1 = uniformOf(ha2);
+					zb1 = uniformOf(hb2);
+				}
+				sa = f32x4.add(sa, f32x4.add(f32x4.add(za0, za1), f32x4.add(zb0, zb1)));
+				qa = f32x4.add(qa, f32x4.add(addSquare(f32x4.mul(za0, za0), za1), addSquare(f32x4.mul(zb0, zb0), zb1)));
+			}
+			const s4 = sa;
+			const q4 = qa;
+			const sd = f64x2.add(f64x2.promote_low_f32x4(s4), f64x2.promote_low_f32x4(v128.shuffle<f32>(s4, s4, 2, 3, 2, 3)));
+			const qd = f64x2.add(f64x2.promote_low_f32x4(q4), f64x2.promote_low_f32x4(v128.shuffle<f32>(q4, q4, 2, 3, 2, 3)));
+			s += f64x2.extract_lane(sd, 0) + f64x2.extract_lane(sd, 1);
+			q += f64x2.extract_lane(qd, 0) + f64x2.extract_lane(qd, 1);
+		}
+		for (; b < end; b += 8) {
+			sumBlockInside(scratch, start, end, b, k1, k2, kind, k, acc);
+		}
+		s += load<f64>(acc);
+		q += load<f64>(acc, 8);
+		const ds = s / <f64>P;
+		store<f64>(M + (<usize>p << 3), k + ds);
+		store<f64>(M2 + (<usize>p << 3), max(0, q - s * ds));
+	}
+}
