@@ -251,7 +251,7 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	advance(total);
 	const t5 = performance.now();
 
-	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize);
+	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize, layout.keptAxes.includes(0) ? task.shape[0] : 1);
 	const afterStats = stats(after);
 	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
 	const form = task.form ?? 'standardize';

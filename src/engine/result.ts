@@ -1,27 +1,30 @@
 import type { Histogram, NormalizeForm, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
 import type { Centred } from './kernels/normalizeJs';
+import { runningRule } from './simulation';
 
 /**
  * Running statistics after one training step from their initial values (mean 0, variance 1), in
- * each framework's convention (shared/reference/normalization.md §4.3).
+ * each framework's convention (simulation.ts's runningRule, shared/reference/normalization.md §4.3).
+ * `samples` > 1: per-sample statistics (sample-major) that update per-channel running statistics
+ * with their mean over the batch, as PyTorch's InstanceNorm with track_running_stats does.
  */
-export function runningUpdate(momentum: NormalizeTask['momentum'], mean: Float64Array, variance: Float64Array, n: number): NormalizeResult['running'] {
-	if (!momentum) {
+export function runningUpdate(momentum: NormalizeTask['momentum'], mean: Float64Array, variance: Float64Array, n: number, samples = 1): NormalizeResult['running'] {
+	const rule = runningRule({ momentum, groupSize: n });
+	if (!rule) {
 		return null;
 	}
-	const m = momentum.value;
-	if (momentum.convention === 'keras') {
-		if (m === null) {
-			return null;
+	const channels = mean.length / samples;
+	const out = { mean: new Float64Array(channels), variance: new Float64Array(channels) };
+	for (let c = 0; c < channels; c++) {
+		let m = 0;
+		let v = 0;
+		for (let s = 0; s < samples; s++) {
+			m += mean[s * channels + c];
+			v += variance[s * channels + c];
 		}
-		// Keras 3: moving = moving·m + batch·(1 − m), biased variance.
-		return { mean: mean.map((mu) => 0 * m + mu * (1 - m)), variance: variance.map((v) => 1 * m + v * (1 - m)) };
+		[out.mean[c], out.variance[c]] = rule(0, 1, m / samples, v / samples, 0);
 	}
-	// PyTorch: running = (1 − m)·running + m·batch with the unbiased variance; momentum=None is a
-	// cumulative average, which after one step is the batch statistic itself.
-	const w = m ?? 1;
-	const unbiased = n > 1 ? n / (n - 1) : NaN;
-	return { mean: mean.map((mu) => (1 - w) * 0 + w * mu), variance: variance.map((v) => (1 - w) * 1 + w * v * unbiased) };
+	return out;
 }
 
 /** max |mean(y)| and max |std(y) − 1| over groups. */

@@ -80,7 +80,7 @@ const TRACKED = 4;
  * each channel with the mean over the batch of its samples' statistics, as PyTorch does.
  * Returns null for layers that keep none.
  */
-export function runningRule(layer: SimulatedLayer): ((runningMean: number, runningVariance: number, batchMean: number, batchVariance: number, step: number) => [number, number]) | null {
+export function runningRule(layer: Pick<SimulatedLayer, 'momentum' | 'groupSize'>): ((runningMean: number, runningVariance: number, batchMean: number, batchVariance: number, step: number) => [number, number]) | null {
 	const momentum = layer.momentum;
 	if (!momentum || (momentum.convention === 'keras' && momentum.value === null)) {
 		return null;
@@ -174,8 +174,8 @@ export function trainingSteps(layer: SimulatedLayer, s: StepStatistics): Pick<Si
 
 /**
  * How far batch statistics scatter from step to step at one batch size: per group, the std over
- * steps of its batch mean in units of its mean std, and the std of its batch variance relative to
- * its mean; both as an RMS over the groups. BatchNorm's fall as 1/√batch; a per-sample layer's
+ * steps of its batch mean in units of the group's std σ, and the std of its batch variance in units
+ * of σ²; both as an RMS over the groups. BatchNorm's fall as 1/√batch; a per-sample layer's
  * (GroupNorm, LayerNorm, InstanceNorm) do not depend on the batch at all.
  */
 export function batchNoise(batchSize: number, s: StepStatistics): BatchNoise {
@@ -198,8 +198,11 @@ export function batchNoise(batchSize: number, s: StepStatistics): BatchNoise {
 			dv += (s.variance[t * s.groups + c] - v) ** 2;
 		}
 		const div = T > 1 ? T - 1 : NaN;
-		meanSum += v > 0 ? dm / div / v : 0;
-		varSum += v > 0 ? dv / div / (v * v) : 0;
+		// The group's own variance σ² by the law of total variance: the mean batch variance (biased:
+		// σ²·(n − 1)/n) plus the variance of the batch means (σ²/n) — exact in expectation at any n.
+		const total = v + dm / div;
+		meanSum += total > 0 ? dm / div / total : 0;
+		varSum += total > 0 ? dv / div / (total * total) : 0;
 	}
 	return { batchSize, meanSpread: Math.sqrt(meanSum / s.groups), varianceSpread: Math.sqrt(varSum / s.groups) };
 }

@@ -517,7 +517,7 @@ export class EnginePool {
 			histogramBefore: mergedHistogram(forward, 'x', ranges.x),
 			histogramAfter: mergedHistogram(forward, 'y', ranges.y),
 			nonFinite: new Array<number>(g).fill(0),
-			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize),
+			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize, layout.keptAxes.includes(0) ? task.shape[0] : 1),
 			form: task.form ?? 'standardize',
 			...deviations(after.mean, afterStd),
 			guarantees: guarantees(task.form ?? 'standardize', after.mean, afterStd, layout.groupSize),

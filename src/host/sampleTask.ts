@@ -1,6 +1,6 @@
 import type { LayerExplanation } from '../protocol/analysis';
-import type { Distribution, NormalizeTask, RunMode } from '../protocol/engineProtocol';
-import { NormalizeKernel } from '../protocol/engineProtocol';
+import type { Distribution, Drift, NormalizeTask, RunMode, SimulateTask } from '../protocol/engineProtocol';
+import { NormalizeKernel, SimulateKernel } from '../protocol/engineProtocol';
 
 /** What a sample run needs besides the layer: the same for the extension and the CLI. */
 export interface SampleOptions {
@@ -41,6 +41,50 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 			momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
 			maxElements: Math.floor((o.memoryLimitMiB * 2 ** 20) / 8),
 			npyPath: o.npyPath,
+		},
+	};
+}
+
+/** What a training-steps simulation needs besides the layer (the extension and the CLI alike). */
+export interface SimulateOptions {
+	batchSize: number;
+	seed: number;
+	steps: number;
+	memoryLimitMiB: number;
+	distribution?: Distribution;
+	drift?: Drift;
+	noiseBatchSizes?: number[];
+}
+
+/**
+ * The simulation task of a normalization layer, or why it cannot run. A layer without running
+ * statistics still simulates: its batch statistics and their noise, with no running values and no
+ * train/eval gap (the result says so).
+ */
+export function simulateTaskFor(e: LayerExplanation, o: SimulateOptions): { task: SimulateTask } | { error: string } {
+	const built = sampleTaskFor(e, { batchSize: o.batchSize, seed: o.seed, memoryLimitMiB: o.memoryLimitMiB, distribution: o.distribution });
+	if ('error' in built) {
+		return built;
+	}
+	const t = built.task;
+	if (e.runningStatistics === null) {
+		return { error: `\`${e.name}\`: ${e.momentumRule ?? 'whether it keeps running statistics is unknown'}, so NormLens cannot simulate its running statistics.` };
+	}
+	return {
+		task: {
+			kernel: SimulateKernel,
+			shape: t.shape,
+			reducedAxes: t.reducedAxes,
+			channelGroups: t.channelGroups,
+			form: t.form,
+			epsilon: t.epsilon,
+			seed: t.seed,
+			distribution: t.distribution,
+			momentum: t.momentum,
+			steps: o.steps,
+			drift: o.drift,
+			noiseBatchSizes: o.noiseBatchSizes,
+			maxElements: t.maxElements,
 		},
 	};
 }

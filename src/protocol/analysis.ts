@@ -148,8 +148,14 @@ export interface LayerExplanation {
 	/** `null` when the layer's ε is an expression NormLens cannot evaluate. */
 	epsilon: number | null;
 	momentum: number | null;
-	/** Which way momentum points: Keras weights the old value, PyTorch the new one. */
+	/** Which way momentum points: Keras weights the old value, PyTorch the new one; null for a layer that keeps no running statistics. */
 	momentumConvention: 'keras' | 'torch' | null;
+	/**
+	 * Whether the layer keeps running statistics: `kept`, `none` (LayerNorm, or PyTorch's
+	 * track_running_stats=False), or null when an argument that decides it (track_running_stats,
+	 * momentum) is an expression NormLens cannot evaluate.
+	 */
+	runningStatistics: 'kept' | 'none' | null;
 	/** How the running statistics move, in the framework's own convention. */
 	momentumRule: string | null;
 	/** Which variance estimator feeds the running / moving variance. */

@@ -175,9 +175,9 @@ export interface SimulateTask {
 /** How far batch statistics scatter at one batch size (the batch-noise study). */
 export interface BatchNoise {
 	batchSize: number;
-	/** RMS over steps and groups of (batch mean − the groups' mean over steps), in units of the group's std. */
+	/** The std over steps of a group's batch mean, in units of the group's std σ (RMS over the groups). */
 	meanSpread: number;
-	/** The same for the variance, relative to the mean variance. */
+	/** The std over steps of a group's batch variance, in units of σ² (RMS over the groups). */
 	varianceSpread: number;
 }
 

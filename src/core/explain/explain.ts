@@ -37,6 +37,8 @@ interface NormalizationFacts {
 	names: { gamma: string; beta: string; mean?: string; variance?: string };
 	/** How ε is shown where its default is not a plain number of the layer's own (torch RMSNorm's eps=None). */
 	epsilonNote?: string;
+	/** PyTorch's track_running_stats: the argument, and whether running statistics are kept without it. */
+	tracking?: { arg: string; byDefault: boolean };
 }
 
 const kerasBn: NormalizationFacts = {
@@ -64,6 +66,7 @@ const torchBn: NormalizationFacts = {
 	epsilonArg: 'eps',
 	defaultEpsilon: 1e-5,
 	momentumConvention: 'torch',
+	tracking: { arg: 'track_running_stats', byDefault: true },
 	runningVariance: 'unbiased (multiplied by M/(M−1), Bessel’s correction), while the batch itself is normalized with the biased variance',
 	trainEval:
 		'model.train(): normalizes with this batch’s μ and σ² and updates running_mean / running_var (and num_batches_tracked); model.eval(): uses the running statistics. With track_running_stats=False the batch statistics are used in both modes.',
@@ -175,11 +178,12 @@ const facts: Record<string, NormalizationFacts> = {
 				form: 'standardize',
 				epsilonArg: 'eps',
 				defaultEpsilon: 1e-5,
-				momentumConvention: null,
-				runningVariance: null,
+				momentumConvention: 'torch',
+				tracking: { arg: 'track_running_stats', byDefault: false },
+				runningVariance: 'unbiased (multiplied by M/(M−1), Bessel’s correction) and averaged over the samples, while each sample is normalized with its biased variance',
 				trainEval: 'By default (track_running_stats=False) every sample and channel is normalized with its own statistics in both modes; with track_running_stats=True, eval() uses running statistics.',
 				notes: ['affine=False by default: no γ, β unless affine=True.'],
-				names: { gamma: 'weight', beta: 'bias' },
+				names: { gamma: 'weight', beta: 'bias', mean: 'running_mean', variance: 'running_var' },
 			} satisfies NormalizationFacts,
 		]),
 	),
@@ -342,8 +346,14 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	// An argument NormLens could not evaluate is unknown (`null`, shown as ?), never its default.
 	const epsRaw = cfg[f.epsilonArg];
 	const epsilon = typeof epsRaw === 'number' ? epsRaw : epsRaw === undefined || epsRaw === null ? f.defaultEpsilon : null;
-	const momentumUnknown = f.momentumConvention !== null && cfg.momentum !== undefined && cfg.momentum !== null && typeof cfg.momentum !== 'number';
-	const momentum = f.momentumConvention ? (typeof cfg.momentum === 'number' ? cfg.momentum : null) : null;
+	// Running statistics are kept by layers with a momentum convention, unless PyTorch's
+	// track_running_stats says otherwise; an argument NormLens cannot evaluate leaves it unknown.
+	const tracked = f.tracking ? (cfg[f.tracking.arg] === undefined ? f.tracking.byDefault : cfg[f.tracking.arg]) : f.momentumConvention !== null;
+	const trackingUnknown = typeof tracked !== 'boolean';
+	const convention = tracked === true ? f.momentumConvention : null;
+	const momentumUnknown = convention !== null && cfg.momentum !== undefined && cfg.momentum !== null && typeof cfg.momentum !== 'number';
+	const momentum = convention ? (typeof cfg.momentum === 'number' ? cfg.momentum : null) : null;
+	const runningStatistics = trackingUnknown || momentumUnknown ? null : convention ? 'kept' : 'none';
 	const paramShapes: Record<string, number[]> = {};
 	for (const w of layer.weights ?? []) {
 		paramShapes[w.name] = w.shape;
@@ -403,12 +413,14 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	}
 
 	let momentumRule: string | null = null;
-	if (momentumUnknown && f.names.mean) {
+	if (trackingUnknown && f.tracking) {
+		momentumRule = `whether running statistics are kept is an expression NormLens cannot evaluate (${f.tracking.arg}=?)`;
+	} else if (momentumUnknown && f.names.mean) {
 		momentumRule = `${f.names.mean} moves with a momentum NormLens cannot evaluate (momentum=?)`;
-	} else if (f.momentumConvention === 'keras' && momentum !== null && f.names.mean) {
+	} else if (convention === 'keras' && momentum !== null && f.names.mean) {
 		const rest = fmtNumber(+(1 - momentum).toFixed(10));
 		momentumRule = `${f.names.mean} ← ${fmtNumber(momentum)} · ${f.names.mean} + ${rest} · μ_batch (Keras: momentum weights the old value; PyTorch's momentum=${rest} is the same update)`;
-	} else if (f.momentumConvention === 'torch' && f.names.mean) {
+	} else if (convention === 'torch' && f.names.mean) {
 		if (momentum === null) {
 			momentumRule = `${f.names.mean} ← cumulative average of μ_batch over num_batches_tracked (momentum=None)`;
 		} else {
@@ -436,9 +448,10 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		params: layer.params ? { trainable: layer.params.trainable, nonTrainable: layer.params.nonTrainable, buffers: layer.params.buffers } : null,
 		epsilon,
 		momentum,
-		momentumConvention: f.momentumConvention,
+		momentumConvention: convention,
+		runningStatistics,
 		momentumRule,
-		runningVariance: f.runningVariance,
+		runningVariance: convention ? f.runningVariance : null,
 		trainEval: f.trainEval,
 		formula,
 		formulaTex,

@@ -136,6 +136,37 @@ describe('normlens CLI', function () {
 		assert.match(bad.stderr, /--mode must be train or eval/);
 	});
 
+	it("simulate FILE:LINE --json: K steps under Keras's momentum (0.99 on the old value), batch noise falling as 1/√batch; text, drift and bad options", () => {
+		const r = normlens('simulate', `${path.join(examples, 'tabular_bn.py')}:10`, '--json', '--steps', '40', '--batch', '16', '--seed', '5');
+		assert.strictEqual(r.code, 0, r.stderr);
+		const j = JSON.parse(r.stdout) as { steps: number; shape: number[]; momentum: { convention: string; value: number }; final: { mean: number[]; variance: number[]; batchesTracked: number | null }; trace: { batchMean: number[][]; runningMean: number[][] }; gap: { mean: number[] }; noise: { batchSize: number; meanSpread: number }[]; stepsMs: number };
+		assert.deepStrictEqual([j.steps, j.shape, j.momentum], [40, [16, 50], { convention: 'keras', value: 0.99 }]);
+		assert.strictEqual(j.final.mean.length, 50);
+		assert.strictEqual(j.final.batchesTracked, null);
+		// Keras's recurrence on the traced batch means: moving = 0.99·moving + 0.01·batch, from 0.
+		let m = 0;
+		j.trace.batchMean.forEach((b) => (m = 0.99 * m + 0.01 * b[0]));
+		assert.ok(Math.abs(j.final.mean[0] - m) < 1e-12);
+		assert.ok(Math.abs(j.trace.runningMean[39][0] - m) < 1e-12);
+		// After 40 steps at 0.99 the moving mean has covered 1 − 0.99^40 ≈ 33 % of the way: the gap is still large.
+		assert.ok(j.gap.mean[39] > 0.1 && j.gap.mean[39] < j.gap.mean[0]);
+		assert.deepStrictEqual(j.noise.map((n) => n.batchSize), [2, 8, 32]);
+		// One value per feature and batch: the spread of a batch mean is 1/√batch of the feature's std.
+		j.noise.forEach((n) => assert.ok(Math.abs(n.meanSpread * Math.sqrt(n.batchSize) - 1) < 0.3, `batch ${n.batchSize}: ${n.meanSpread}`));
+		const text = normlens('simulate', `${path.join(examples, 'torch_bn.py')}:16`, '--steps', '30', '--drift', 'shift=2,scale=1.5');
+		assert.strictEqual(text.code, 0, text.stderr);
+		assert.match(text.stdout, /bn1: 30 training steps on seeded normal batches of \(8, 16, 32, 32\)/);
+		assert.match(text.stdout, /drifting \(means \+2 σ, std ×1\.5 by the last step\)/);
+		assert.match(text.stdout, /running_mean ← 0\.9 · running_mean \+ 0\.1 · μ_batch/);
+		assert.match(text.stdout, /train\/eval gap .* step 1: /);
+		const bad = normlens('simulate', `${path.join(examples, 'torch_bn.py')}:16`, '--drift', 'scale=0');
+		assert.strictEqual(bad.code, 2);
+		assert.match(bad.stderr, /--drift takes shift=S,scale=F/);
+		const steps = normlens('simulate', `${path.join(examples, 'torch_bn.py')}:16`, '--steps', '0');
+		assert.strictEqual(steps.code, 2);
+		assert.match(steps.stderr, /--steps must be a positive integer/);
+	});
+
 	it('local imports: from blocks import Net and import blocks as B resolve next to the file', () => {
 		const r = normlens('summary', path.join(fixtures, 'local', 'train.py'), '--json');
 		assert.strictEqual(r.code, 0, r.stderr);

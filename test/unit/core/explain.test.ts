@@ -37,6 +37,29 @@ describe('normalization explanations (shared/reference/normalization.md §4.2)',
 		assert.match(explainLayer(bn)?.momentumRule ?? '', /cumulative average/);
 	});
 
+	it("PyTorch's track_running_stats decides whether running statistics are kept: BatchNorm without, InstanceNorm with, and an argument NormLens cannot evaluate", () => {
+		const ls = layers(
+			torchModel(
+				'nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8, track_running_stats=False), nn.InstanceNorm2d(8, track_running_stats=True, momentum=0.2), nn.InstanceNorm2d(8), nn.BatchNorm2d(8, track_running_stats=flag), nn.BatchNorm2d(8, momentum=m), nn.LayerNorm(4)',
+				'2, 3, 6, 6',
+			).replace('import torch.nn as nn', 'import torch.nn as nn\nimport config\nflag = config.flag\nm = config.m'),
+		);
+		const [bnOff, inOn, inOff, bnFlag, bnM, ln] = ls.slice(1).map((l) => explainLayer(l));
+		assert.strictEqual(bnOff?.runningStatistics, 'none');
+		assert.strictEqual(bnOff?.momentumConvention, null);
+		assert.strictEqual(bnOff?.momentumRule, null);
+		assert.strictEqual(inOn?.runningStatistics, 'kept');
+		assert.strictEqual(inOn?.momentumConvention, 'torch');
+		assert.strictEqual(inOn?.momentum, 0.2);
+		assert.match(inOn?.momentumRule ?? '', /running_mean ← 0\.8 · running_mean \+ 0\.2 · μ_batch/);
+		assert.strictEqual(inOff?.runningStatistics, 'none');
+		assert.strictEqual(bnFlag?.runningStatistics, null);
+		assert.match(bnFlag?.momentumRule ?? '', /track_running_stats=\?/);
+		assert.strictEqual(bnM?.runningStatistics, null);
+		assert.match(bnM?.momentumRule ?? '', /momentum=\?/);
+		assert.strictEqual(ln?.runningStatistics, 'none');
+	});
+
 	it('what one μ, σ² belongs to, in words: the axes that are not reduced (hover, CLI and panel)', () => {
 		// Each statShape is the shape of μ for one call; the words name its axes.
 		const per = (body: string, input: string, at = 1) => {
