@@ -313,6 +313,22 @@ export async function runUiChecks({ outDir }) {
 			});
 		}
 
+		await check('"Simulate Training Steps" draws the running statistics, the train/eval gap and the batch noise', async () => {
+			await pointAt(page, 'bn = tf.keras', 'BatchNormalization', true);
+			await runCommand(page, 'NormLens: Simulate Training Steps');
+			const { frame, text } = await webviewText(page, /Training steps: batch_normalization on \(32, 100, 200, 30\), 200 steps/);
+			for (const expected of ['moving_mean ← 0.99 · moving_mean + 0.01 · μ_batch', 'their outputs differ by', 'noise falls as 1/√batch', 'running variance']) {
+				if (!text.includes(expected)) {
+					throw new Error(`simulation lacks "${expected}"`);
+				}
+			}
+			const drawn = await frame.evaluate(() => [...document.querySelectorAll('section.simulation canvas')].filter((c) => c.width > 0 && c.height > 0).length);
+			if (drawn !== 4) {
+				throw new Error(`expected 4 drawn charts in the simulation, found ${drawn}`);
+			}
+			await picture(page, frame, 'section.simulation', path.join(outDir, 'simulate.png'));
+		});
+
 		await check('after a window reload the panel is restored (WebviewPanelSerializer)', async () => {
 			await setTheme(page, 'Dark Modern');
 			// Let the theme change and the panel's last state reach the workbench before it shuts down.

@@ -8,6 +8,8 @@ export const enum CommandId {
 	RunNormalization = 'normlens.runNormalization',
 	/** Batch, layer, instance and group norm on the input of the layer at the cursor, side by side. */
 	CompareNormalizations = 'normlens.compareNormalizations',
+	/** Simulates K training steps of the normalization layer at the cursor: running statistics, train/eval gap, batch noise. */
+	SimulateTraining = 'normlens.simulateTraining',
 	/** Chooses a .npy file as the sample tensor of later runs. */
 	LoadNpy = 'normlens.loadNpy',
 	/** Copies the summary of the model at the cursor as a Markdown table. */

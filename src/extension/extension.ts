@@ -165,6 +165,11 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			const hit = layerAtTarget(await target(uri, line, character), 'run it (e.g. on BatchNormalization)');
 			return hit ? inspector.run(hit.t, hit.model, hit.layer, { ...runner.defaults(), useNpy: inspector.npySource !== undefined }) : undefined;
 		}),
+		vscode.commands.registerCommand(CommandId.SimulateTraining, async (uri?: unknown, line?: unknown, character?: unknown, steps?: unknown) => {
+			const hit = layerAtTarget(await target(uri, line, character), 'simulate its training steps (e.g. on BatchNormalization)');
+			const simulation = { steps: typeof steps === 'number' && Number.isInteger(steps) && steps >= 1 && steps <= 10_000 ? steps : 200, drift: { shift: 0, scale: 1 } };
+			return hit ? inspector.simulate(hit.t, hit.model, hit.layer, runner.defaults(), simulation) : undefined;
+		}),
 		vscode.commands.registerCommand(CommandId.CompareNormalizations, async (uri?: unknown, line?: unknown, character?: unknown) => {
 			const t = await target(uri, line, character);
 			const model = t?.analysis.modelAt(t.pos);

@@ -4,7 +4,7 @@ import { channelAxisOf, compareNormalizations, countingView, explainLayer } from
 import { readNpyInfo } from '../host/npyInfo';
 import type { Framework, LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
 import type { NormalizeTask } from '../protocol/engineProtocol';
-import type { FromPanel, PanelRunResult, PanelUnknownCause, RunOptions, ToPanel } from '../protocol/webviewProtocol';
+import type { FromPanel, PanelRunResult, PanelSimulation, PanelUnknownCause, RunOptions, SimulationOptions, ToPanel } from '../protocol/webviewProtocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
@@ -168,6 +168,8 @@ export class Inspector {
 			}
 		} else if (m.type === 'runLayer') {
 			await this.run(target, model, layer, m.options);
+		} else if (m.type === 'simulateLayer') {
+			await this.simulate(target, model, layer, m.options, m.simulation);
 		} else {
 			await this.compare(target, model, layer, m.options);
 		}
@@ -211,6 +213,40 @@ export class Inspector {
 			const r = await this.runner.run(`running ${layer.name} on a sample tensor (${task.shape.join('×')})`, task, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
 			const result = panelResult(layer.name, task, r, task.npyPath ? (this.npy?.name ?? path.basename(task.npyPath)) : 'generated sample');
 			this.panel.post({ type: 'runResult', result });
+			return result;
+		} catch (err) {
+			const message = (err as Error).message;
+			this.panel.post({ type: 'runError', layerName: layer.name, message });
+			if (!cancelled.test(message)) {
+				void vscode.window.showErrorMessage(`NormLens: ${message}`);
+			}
+			return undefined;
+		}
+	}
+
+	/**
+	 * Simulates K training steps of a normalization layer (the loaded .npy is not used: every step
+	 * needs a batch of its own) and shows the running statistics, the train/eval gap and the batch
+	 * noise in the panel.
+	 */
+	async simulate(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults(), simulation: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } }): Promise<PanelSimulation | undefined> {
+		const e = explainLayer(layer);
+		if (!e) {
+			void vscode.window.showInformationMessage(`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can simulate.`);
+			return undefined;
+		}
+		const built = this.runner.simulationFor(e, options, simulation);
+		if ('error' in built) {
+			void vscode.window.showWarningMessage(`NormLens: ${built.error}`);
+			return undefined;
+		}
+		this.ensureShown(t, model, layer.name);
+		const task = built.task;
+		this.panel.post({ type: 'simulateStarted', layerName: layer.name, shape: task.shape, steps: task.steps });
+		try {
+			const r = await this.runner.simulate(`simulating ${task.steps} training steps of ${layer.name} (${task.shape.join('×')})`, task, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
+			const result: PanelSimulation = { layerName: layer.name, type: layer.type, seed: task.seed, distribution: task.distribution, momentumRule: e.momentumRule, result: r };
+			this.panel.post({ type: 'simulateResult', result });
 			return result;
 		} catch (err) {
 			const message = (err as Error).message;

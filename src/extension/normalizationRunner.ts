@@ -1,10 +1,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EnginePool } from '../host/enginePool';
-import { sampleTaskFor } from '../host/sampleTask';
+import { sampleTaskFor, simulateTaskFor } from '../host/sampleTask';
 import type { LayerExplanation } from '../protocol/analysis';
-import type { NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
-import type { PanelRunResult, RunOptions } from '../protocol/webviewProtocol';
+import type { NormalizeResult, NormalizeTask, SimulateResult, SimulateTask } from '../protocol/engineProtocol';
+import type { PanelRunResult, RunOptions, SimulationOptions } from '../protocol/webviewProtocol';
 import type { ExtensionConfig } from './config';
 
 /** A .npy file chosen as the sample source. */
@@ -54,6 +54,40 @@ export class NormalizationRunner implements vscode.Disposable {
 			npyPath: options.useNpy ? npy?.path : undefined,
 			sampleFeatureAxis,
 		});
+	}
+
+	/** The simulation task for a normalization layer, or a message saying why it cannot run. */
+	simulationFor(e: LayerExplanation, options: RunOptions, simulation: SimulationOptions): { task: SimulateTask } | { error: string } {
+		return simulateTaskFor(e, { batchSize: options.batchSize, seed: options.seed, distribution: options.distribution, steps: simulation.steps, drift: simulation.drift, memoryLimitMiB: this.config().engineMemoryLimitMiB });
+	}
+
+	/** Simulates training steps with a cancellable progress notification; a newer run or `cancel()` stops it. */
+	async simulate(title: string, task: SimulateTask, onProgress?: (fraction: number) => void): Promise<SimulateResult> {
+		this.cancel();
+		const abort = new AbortController();
+		this.current = abort;
+		try {
+			return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `NormLens: ${title}`, cancellable: true }, async (progress, token) => {
+				const sub = token.onCancellationRequested(() => abort.abort());
+				let reported = 0;
+				try {
+					return await this.pool.simulate(task, abort.signal, (f) => {
+						onProgress?.(f);
+						const percent = Math.round(100 * f);
+						if (percent > reported) {
+							progress.report({ increment: percent - reported });
+							reported = percent;
+						}
+					});
+				} finally {
+					sub.dispose();
+				}
+			});
+		} finally {
+			if (this.current === abort) {
+				this.current = undefined;
+			}
+		}
 	}
 
 	/** Runs one task with a cancellable progress notification; a newer run or `cancel()` stops it. */

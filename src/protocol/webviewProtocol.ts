@@ -1,5 +1,5 @@
 import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
-import type { Distribution, RunMode } from './engineProtocol';
+import type { Distribution, Drift, RunMode, SimulateResult } from './engineProtocol';
 import { distributions } from './engineProtocol';
 
 /** The panel's run controls. */
@@ -78,6 +78,23 @@ export interface PanelUnknownCause {
 	where: string;
 }
 
+/** The panel's simulation controls: K steps and the input's drift. */
+export interface SimulationOptions {
+	steps: number;
+	drift: Drift;
+}
+
+/** What the panel shows of a training-steps simulation (all plain data: the message is serialised). */
+export interface PanelSimulation {
+	layerName: string;
+	type: string;
+	seed: number;
+	distribution: Distribution;
+	/** The running statistics' update in the framework's words (null: the layer keeps none). */
+	momentumRule: string | null;
+	result: SimulateResult;
+}
+
 /** Counts of values in equal-width bins between lo and hi. */
 export interface PanelHistogram {
 	lo: number;
@@ -117,6 +134,9 @@ export type ToPanel =
 	| { type: 'compareResult'; family: PanelCompareEntry['family']; result: PanelRunResult }
 	| { type: 'compareError'; family: PanelCompareEntry['family']; message: string }
 	| { type: 'runResult'; result: PanelRunResult }
+	/** Simulate Training Steps started on a layer (its progress comes as runProgress, a failure as runError). */
+	| { type: 'simulateStarted'; layerName: string; shape: number[]; steps: number }
+	| { type: 'simulateResult'; result: PanelSimulation }
 	| { type: 'runError'; layerName: string; message: string }
 	/** Nothing to show (no model in the active editor). */
 	| { type: 'empty'; message: string };
@@ -134,6 +154,8 @@ export type FromPanel =
 	| { type: 'runLayer'; layerName: string; options: RunOptions }
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
 	| { type: 'compareLayer'; layerName: string; options: RunOptions }
+	/** The user asked to simulate K training steps of this layer. */
+	| { type: 'simulateLayer'; layerName: string; options: RunOptions; simulation: SimulationOptions }
 	/** Stop the running sample run or comparison. */
 	| { type: 'cancelRun' }
 	/** Choose a .npy file as the sample source, or drop it. */
@@ -144,8 +166,8 @@ export type FromPanel =
 	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
 //#endregion
 
-const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runProgress', 'runResult', 'runError', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
-const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'revealCause', 'runLayer', 'compareLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
+const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runProgress', 'runResult', 'runError', 'simulateStarted', 'simulateResult', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
+const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'revealCause', 'runLayer', 'compareLayer', 'simulateLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
 
 /** Run options as the panel sends them: every field checked, sizes bounded (the panel is untrusted). */
 export function isRunOptions(o: unknown): o is RunOptions {
@@ -165,6 +187,15 @@ export function isRunOptions(o: unknown): o is RunOptions {
 		(r.mode === 'train' || r.mode === 'eval') &&
 		typeof r.useNpy === 'boolean'
 	);
+}
+
+/** Simulation options as the panel sends them: steps bounded, drift finite with a positive scale. */
+export function isSimulationOptions(o: unknown): o is SimulationOptions {
+	if (!isObject(o) || !isObject(o.drift)) {
+		return false;
+	}
+	const { shift, scale } = o.drift;
+	return typeof o.steps === 'number' && Number.isInteger(o.steps) && o.steps >= 1 && o.steps <= 10_000 && typeof shift === 'number' && Number.isFinite(shift) && Math.abs(shift) <= 100 && typeof scale === 'number' && scale > 0 && scale <= 100;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -200,6 +231,10 @@ export function isToPanel(m: unknown): m is ToPanel {
 			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.before) && isObject(m.result.after);
 		case 'runError':
 			return typeof m.layerName === 'string' && typeof m.message === 'string';
+		case 'simulateStarted':
+			return typeof m.layerName === 'string' && isShape(m.shape) && typeof m.steps === 'number';
+		case 'simulateResult':
+			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.result) && Array.isArray(m.result.result.noise) && isObject(m.result.result.trace);
 		case 'npy':
 			return (m.name === null && m.shape === null) || (typeof m.name === 'string' && isShape(m.shape));
 		case 'compare':
@@ -226,6 +261,8 @@ export function isFromPanel(m: unknown): m is FromPanel {
 		case 'runLayer':
 		case 'compareLayer':
 			return typeof msg.layerName === 'string' && isRunOptions(msg.options);
+		case 'simulateLayer':
+			return typeof msg.layerName === 'string' && isRunOptions(msg.options) && isSimulationOptions(msg.simulation);
 		case 'rendered':
 			return typeof msg.text === 'string' && typeof msg.kind === 'string' && typeof msg.formulas === 'number' && typeof msg.charts === 'number';
 		default:

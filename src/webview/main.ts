@@ -1,11 +1,11 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import katex from 'katex';
 import { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape, STATISTICS_OF, statisticsPer } from '../protocol/analysis';
-import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, PanelUnknownCause, RunOptions, ToPanel } from '../protocol/webviewProtocol';
+import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, PanelSimulation, PanelUnknownCause, RunOptions, SimulationOptions, ToPanel } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
 import { tensorDrawing } from './tensorDrawing';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 /**
  * The inspection panel. It renders what the extension posts and never computes models. Every
@@ -25,7 +25,13 @@ interface PanelState {
 	convention?: Framework;
 	options?: RunOptions;
 	npy?: { name: string; shape: number[] } | null;
+	simulation?: PanelSimulation;
+	simulationOptions?: SimulationOptions;
+	latest?: Latest;
 }
+
+/** Which result of the selected layer is shown: its last run, comparison or simulation, whichever came last. */
+type Latest = 'run' | 'compare' | 'simulate';
 
 const vscode = acquireVsCodeApi<PanelState>();
 const app = document.getElementById('app') as HTMLElement;
@@ -38,6 +44,9 @@ let compareResults: Record<string, PanelRunResult | string> = {};
 let convention: Framework = 'keras';
 let options: RunOptions = { batchSize: 32, seed: 42, distribution: 'normal', mode: 'train', useNpy: false };
 let npy: { name: string; shape: number[] } | null = null;
+let simulation: PanelSimulation | undefined;
+let simulationOptions: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } };
+let latest: Latest | undefined;
 /** A run or comparison is in progress (shows progress and Cancel). */
 let running: string | null = null;
 /** How far it is (0 – 1), once the engine has reported; indeterminate before. */
@@ -61,7 +70,7 @@ function post(m: FromPanel): void {
 }
 
 function save(): void {
-	vscode.setState({ model: current, selected, lastRun, compare, compareResults, convention, options, npy });
+	vscode.setState({ model: current, selected, lastRun, compare, compareResults, convention, options, npy, simulation, simulationOptions, latest });
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -335,6 +344,13 @@ function field(label: string, control: HTMLElement, id: string): HTMLElement {
 	return el('div', { class: 'field' }, el('label', { for: id }, label), control);
 }
 
+/** The panel's drift choices (the CLI takes any --drift shift=S,scale=F). */
+const DRIFTS: { label: string; drift: SimulationOptions['drift'] }[] = [
+	{ label: 'none', drift: { shift: 0, scale: 1 } },
+	{ label: 'means move 2σ', drift: { shift: 2, scale: 1 } },
+	{ label: 'means move 2σ, std ×1.5', drift: { shift: 2, scale: 1.5 } },
+];
+
 function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	const form = el('form', { class: 'controls', 'aria-label': 'Sample run' });
 	const batch = el('input', { type: 'number', min: '1', max: '65536', step: '1', value: String(options.batchSize) });
@@ -405,6 +421,26 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		post({ type: 'runLayer', layerName: layer.name, options });
 	});
 	buttons.append(run, cmp, pick);
+	const stepsInput = el('input', { type: 'number', min: '1', max: '10000', step: '1', value: String(simulationOptions.steps) });
+	const drift = el('select', {}, ...DRIFTS.map((d, i) => el('option', { value: String(i) }, d.label)));
+	drift.value = String(Math.max(0, DRIFTS.findIndex((d) => d.drift.shift === simulationOptions.drift.shift && d.drift.scale === simulationOptions.drift.scale)));
+	const readSimulation = (): SimulationOptions => ({ steps: Math.max(1, Math.min(10_000, Math.floor(Number(stepsInput.value) || 200))), drift: DRIFTS[Number(drift.value)]?.drift ?? DRIFTS[0].drift });
+	for (const c of [stepsInput, drift]) {
+		c.addEventListener('change', () => {
+			simulationOptions = readSimulation();
+			save();
+		});
+	}
+	const simulate = el('button', { type: 'button', class: 'secondary', id: 'simulate-button' }, 'Simulate training steps');
+	simulate.title = 'K training steps on K seeded batches: the running statistics, the gap between training and inference outputs, and how noisy batch statistics are at batch sizes 2, 8, 32.';
+	simulate.addEventListener('click', () => {
+		options = read();
+		simulationOptions = readSimulation();
+		save();
+		post({ type: 'simulateLayer', layerName: layer.name, options: { ...options, useNpy: false }, simulation: simulationOptions });
+	});
+	buttons.append(simulate);
+	form.append(el('div', { class: 'fields' }, field('Steps', stepsInput, 'simulate-steps'), field('Input drift', drift, 'simulate-drift')));
 	if (npy) {
 		const clear = el('button', { type: 'button', class: 'secondary', id: 'npy-clear' }, 'Forget .npy');
 		clear.addEventListener('click', () => post({ type: 'clearNpy' }));
@@ -413,6 +449,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	if (running) {
 		run.disabled = true;
 		cmp.disabled = true;
+		simulate.disabled = true;
 		const cancel = el('button', { type: 'button', class: 'secondary', id: 'cancel-button' }, 'Cancel');
 		cancel.addEventListener('click', () => post({ type: 'cancelRun' }));
 		buttons.append(cancel);
@@ -465,6 +502,106 @@ function runSection(r: PanelRunResult): HTMLElement {
 	s.append(table);
 	if (r.features > limit) {
 		s.append(el('p', { class: 'muted' }, `… ${r.features - limit} more`));
+	}
+	return s;
+}
+
+/** Colours of the traced channels (the theme's chart palette). */
+const traceColors = () => ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple'].map((v, i) => themeColor(v, ['#3794ff', '#d18616', '#89d185', '#b180d7'][i]));
+
+/** Running values (lines) against the batch values they follow (dots), step by step, for the traced channels. */
+function traceChart(title: string, label: string, sim: PanelSimulation, batch: number[][], running: number[][] | null): HTMLElement {
+	const r = sim.result;
+	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, title));
+	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}, steps 1 to ${r.steps}; the final values are in the table below` });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const colors = traceColors();
+	const datasets = r.tracked.flatMap((c, i) => [
+		{ type: 'line' as const, label: `batch ${label} ${c}`, data: batch.map((b) => b[i]), borderColor: colors[i], backgroundColor: colors[i], showLine: false, pointRadius: 1.2, borderWidth: 0 },
+		...(running ? [{ type: 'line' as const, label: `running ${label} ${c}`, data: running.map((b) => b[i]), borderColor: colors[i], backgroundColor: colors[i], pointRadius: 0, borderWidth: 2 }] : []),
+	]);
+	charts.push(new Chart(canvas, { type: 'line', data: { labels: batch.map((_, t) => String(t + 1)), datasets }, options: chartDefaults() }));
+	return box;
+}
+
+function gapChart(sim: PanelSimulation): HTMLElement {
+	const gap = sim.result.gap as { mean: number[]; max: number[] };
+	const title = 'Train/eval gap: RMS of y_train − y_eval on each step’s batch (log scale)';
+	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, title));
+	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: from ${fixed(gap.mean[0], 4)} at step 1 to ${fixed(gap.mean[gap.mean.length - 1], 4)} at step ${gap.mean.length}` });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const defaults = chartDefaults();
+	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data: data.map((v) => Math.max(v, 1e-9)), borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 0, borderWidth: 1.5 });
+	charts.push(
+		new Chart(canvas, {
+			type: 'line',
+			data: { labels: gap.mean.map((_, t) => String(t + 1)), datasets: [line('mean over channels', gap.mean, afterColor()), line('worst channel', gap.max, beforeColor(), [4, 3])] },
+			options: { ...defaults, scales: { ...defaults.scales, y: { ...defaults.scales.y, type: 'logarithmic' as const } } },
+		}),
+	);
+	return box;
+}
+
+function noiseChart(sim: PanelSimulation): HTMLElement {
+	const noise = sim.result.noise;
+	const title = 'How far a batch mean scatters from step to step, in units of σ';
+	const box = el('figure', { class: 'chart' }, el('figcaption', {}, title));
+	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${noise.map((n) => `batch ${n.batchSize}: ${fixed(n.meanSpread, 4)}`).join(', ')}` });
+	box.append(el('div', { class: 'canvas-box' }, canvas));
+	const defaults = chartDefaults();
+	charts.push(
+		new Chart(canvas, {
+			type: 'bar',
+			data: { labels: noise.map((n) => `batch ${n.batchSize}`), datasets: [{ label: 'spread of the batch mean', data: noise.map((n) => n.meanSpread), backgroundColor: afterColor() }] },
+			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
+		}),
+	);
+	return box;
+}
+
+function simulationSection(sim: PanelSimulation): HTMLElement {
+	const r = sim.result;
+	const s = el('section', { class: 'simulation', 'aria-label': 'Training steps' });
+	s.append(el('h2', {}, `Training steps: ${sim.layerName} on (${r.shape.join(', ')}), ${r.steps} steps`));
+	const drift = r.drift.shift !== 0 || r.drift.scale !== 1 ? `, the input drifting (means +${r.drift.shift}σ, std ×${r.drift.scale} by the last step)` : '';
+	s.append(el('p', {}, `${r.steps} independent ${sim.distribution === 'lognormal' ? 'log-normal' : sim.distribution} batches (seed ${sim.seed}${drift}); ${r.groups.toLocaleString('en-US')} statistics of ${r.groupSize.toLocaleString('en-US')} values per batch; ${r.backend}, ${fixed(r.elapsedMs, 0)} ms.`));
+	if (r.gap && r.final) {
+		const last = r.gap.mean.length - 1;
+		s.append(el('p', {}, `Running statistics: ${sim.momentumRule ?? ''}. In inference mode the layer normalizes with them instead of the batch’s own: their outputs differ by ${fixed(r.gap.mean[0], 4)} (RMS, mean over channels) after step 1 and ${fixed(r.gap.mean[last], 4)} after step ${last + 1}.`));
+	} else {
+		s.append(el('p', {}, `${sim.type} keeps no running statistics: training and inference both normalize each batch with its own statistics, so there is no train/eval gap to watch.`));
+	}
+	const names = r.tracked.join(', ');
+	s.append(traceChart(`Mean of ${r.perSample ? 'groups' : 'channels'} ${names}${r.perSample ? ' (each averaged over the batch’s samples)' : ''}: batch (dots)${r.final ? ' and running (lines)' : ''}`, 'mean', sim, r.trace.batchMean, r.trace.runningMean));
+	s.append(traceChart(`Variance of ${r.perSample ? 'groups' : 'channels'} ${names}: batch (dots)${r.final ? ' and running (lines)' : ''}`, 'var', sim, r.trace.batchVariance, r.trace.runningVariance));
+	if (r.gap) {
+		s.append(gapChart(sim));
+	}
+	if (r.noise.length > 0) {
+		s.append(noiseChart(sim));
+		s.append(
+			el(
+				'p',
+				{},
+				r.perSample
+					? `Each sample has its own statistics, so the batch size does not change them: ${sim.type} behaves the same at batch 2 as at 32.`
+					: `The statistics pool the batch: their noise falls as 1/√batch (${r.noise.map((n) => `${fixed(n.meanSpread, 4)} at ${n.batchSize}`).join(', ')}), which is why small batches make BatchNorm’s training and inference disagree.`,
+			),
+		);
+	}
+	if (r.final) {
+		const table = el('table', { class: 'stats', 'aria-label': 'Running statistics after the last step' });
+		table.append(el('thead', {}, el('tr', {}, ...['channel', 'running mean', 'running variance'].map((h, i) => el('th', { class: i ? 'num' : '', scope: 'col' }, h)))));
+		const body = el('tbody');
+		const limit = Math.min(r.final.mean.length, 64);
+		for (let c = 0; c < limit; c++) {
+			body.append(el('tr', {}, el('td', {}, String(c)), el('td', { class: 'num mono' }, fixed(r.final.mean[c], 4)), el('td', { class: 'num mono' }, fixed(r.final.variance[c], 4))));
+		}
+		table.append(body);
+		s.append(table);
+		if (r.final.mean.length > limit) {
+			s.append(el('p', { class: 'muted' }, `… ${r.final.mean.length - limit} more`));
+		}
 	}
 	return s;
 }
@@ -558,7 +695,9 @@ function render(): void {
 	if (layer) {
 		app.append(detail(layer, current.explanations[layer.name]));
 	}
-	if (compare && compare.layerName === selected) {
+	if (latest === 'simulate' && simulation && simulation.layerName === selected) {
+		app.append(simulationSection(simulation));
+	} else if (compare && compare.layerName === selected) {
 		app.append(compareSection(compare));
 	} else if (lastRun && lastRun.layerName === selected) {
 		app.append(runSection(lastRun));
@@ -584,6 +723,8 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 				convention = m.model.framework;
 				lastRun = undefined;
 				compare = undefined;
+				simulation = undefined;
+				latest = undefined;
 				compareResults = {};
 				options = { ...m.defaults, useNpy: options.useNpy && m.npy !== null };
 			}
@@ -623,6 +764,21 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			running = null;
 			lastRun = m.result;
 			compare = undefined;
+			latest = 'run';
+			selected = m.result.layerName;
+			render();
+			break;
+		case 'simulateStarted':
+			runFraction = null;
+			running = `Simulating ${m.steps} training steps of ${m.layerName} on (${m.shape.join(', ')})…`;
+			runError = null;
+			selected = m.layerName;
+			render();
+			break;
+		case 'simulateResult':
+			running = null;
+			simulation = m.result;
+			latest = 'simulate';
 			selected = m.result.layerName;
 			render();
 			break;
@@ -633,6 +789,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			break;
 		case 'compare':
 			compare = m;
+			latest = 'compare';
 			compareResults = {};
 			selected = m.layerName;
 			runFraction = null;
@@ -671,6 +828,9 @@ if (saved?.model && saved.model.type === 'model') {
 	convention = saved.convention ?? saved.model.model.framework;
 	options = saved.options ?? saved.model.defaults;
 	npy = saved.npy ?? null;
+	simulation = saved.simulation;
+	simulationOptions = saved.simulationOptions ?? simulationOptions;
+	latest = saved.latest ?? (saved.compare ? 'compare' : saved.lastRun ? 'run' : undefined);
 	render();
 }
 post({ type: 'ready' });

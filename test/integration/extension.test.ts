@@ -126,6 +126,38 @@ describe('NormLens in a real VS Code extension host', () => {
 			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 		});
 
+		it('"Simulate Training Steps": the command and the panel\'s button run K steps in the pool and draw the running statistics, the train/eval gap and the batch noise', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			const rendered = api.nextPanelRender('simulateResult');
+			const sim = await vscode.commands.executeCommand<{ layerName: string; result: { steps: number; shape: number[]; final: { mean: number[]; variance: number[] } | null; gap: { mean: number[] } | null; noise: { batchSize: number; meanSpread: number }[]; trace: { batchMean: number[][] } } }>(
+				'normlens.simulateTraining',
+				doc.uri.toString(),
+				pos.line,
+				pos.character,
+				60,
+			);
+			assert.ok(sim, 'the command returns the simulation');
+			assert.deepStrictEqual([sim.result.steps, sim.result.shape], [60, [32, 50]]);
+			assert.ok(sim.result.final && sim.result.gap);
+			// Keras: moving = 0.99·moving + 0.01·batch from 0, on the traced batch means.
+			let m = 0;
+			sim.result.trace.batchMean.forEach((b) => (m = 0.99 * m + 0.01 * b[0]));
+			assert.ok(Math.abs(sim.result.final.mean[0] - m) < 1e-12);
+			assert.deepStrictEqual(sim.result.noise.map((n) => n.batchSize), [2, 8, 32]);
+			const r = await rendered;
+			assert.match(r.text, /Training steps: batch_normalization on \(32, 50\), 60 steps/);
+			assert.match(r.text, /moving_mean ← 0\.99 · moving_mean \+ 0\.01 · μ_batch/);
+			assert.match(r.text, /their outputs differ by [0-9.]+ \(RMS, mean over channels\) after step 1/);
+			assert.match(r.text, /noise falls as 1\/√batch/);
+			assert.strictEqual(r.charts, 4, 'mean and variance traces, the gap, the batch noise');
+			// The panel's own button, with a drifting input and fewer steps.
+			const again = api.nextPanelRender('simulateResult');
+			await api.panelMessage({ type: 'simulateLayer', layerName: 'batch_normalization', options: { batchSize: 8, seed: 3, distribution: 'normal', mode: 'train', useNpy: false }, simulation: { steps: 20, drift: { shift: 2, scale: 1.5 } } });
+			const d = await again;
+			assert.match(d.text, /Training steps: batch_normalization on \(8, 50\), 20 steps/);
+			assert.match(d.text, /the input drifting \(means \+2σ, std ×1\.5 by the last step\)/);
+		});
+
 		it('the panel\'s Run button with its controls: batch, seed, log-normal, inference mode', async () => {
 			const pos = positionOf(doc, 'BatchNormalization()');
 			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);

@@ -101,7 +101,7 @@ export class InspectionPanel extends Disposable {
 	}
 
 	private noteSelection(m: FromPanel): void {
-		if (m.type === 'revealLayer' || m.type === 'runLayer' || m.type === 'compareLayer') {
+		if (m.type === 'revealLayer' || m.type === 'runLayer' || m.type === 'compareLayer' || m.type === 'simulateLayer') {
 			this.selected = m.layerName;
 		}
 	}
