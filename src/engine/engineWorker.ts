@@ -13,7 +13,7 @@ import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { driftedShifts, featureShifts, FeatureShifts, stepSeed } from './simulation';
 import { fillStandardJs } from './sampleJs';
 import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
-import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks } from './slabs';
+import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks, normalizeChunks } from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -516,6 +516,50 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
 	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, centre: (merged) => centredFor(task, merged, layout.groupSize), check, extras: true, samples, advance });
 	return { finite: f.finite, centred: { m: Float64Array.from(f.centred.m), a: Float64Array.from(f.centred.a), b: Float64Array.from(f.centred.b) }, chunks: f.chunks, ms: f.ms, histograms: f.histograms };
+}
+
+/**
+ * A forward on a tensor that already lives in the pool-wide memory (EnginePool.forward): in place,
+ * with this batch's statistics (training) or given ones (inference), as one task or as this worker's
+ * part of a split round (`plan`, `control`: the same chunks and meeting point as a split run's). No
+ * input is produced and nothing beyond the forward is computed (no extremes, histograms or statistics
+ * of y): this is the BatchNorm forward itself, what `npm run bench` compares with a copy of the bytes.
+ */
+export interface ResidentTask {
+	shape: number[];
+	reducedAxes: number[];
+	channelGroups?: NormalizeTask['channelGroups'];
+	epsilon: number;
+	/** Byte offsets in the pool memory of the tensor and of this task's private work area. */
+	x: number;
+	work: number;
+	statistics?: { mean: Float64Array; variance: Float64Array };
+	plan?: ChunkPlan;
+	control?: ChunkControl;
+	cancel?: SharedArrayBuffer;
+}
+
+export async function residentForward(task: ResidentTask): Promise<{ mean: Float64Array; variance: Float64Array; finite: boolean } | null> {
+	const memory = poolMemory();
+	poolKernels ??= WasmKernels.create(memory);
+	const k = await poolKernels;
+	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
+	const x = new Float32Array(memory.buffer, task.x, task.shape.reduce((p, d) => p * d, 1));
+	const arena = new Arena(memory, task.work);
+	const check = checker(task);
+	const centre = (m: { mean: Float64Array; variance: Float64Array }) => centredFor({ epsilon: task.epsilon, mode: 'train', momentum: null }, m, layout.groupSize);
+	if (task.plan && task.control) {
+		const run = { k, layout, x, arena, plan: task.plan, control: task.control };
+		if (task.statistics) {
+			normalizeChunks(run, centre(task.statistics), { check, extras: false });
+			return null;
+		}
+		const f = forwardChunks(run, { centre, check, extras: false });
+		return { mean: f.merged.mean, variance: f.merged.variance, finite: f.finite };
+	}
+	const m = task.statistics ?? k.moments(x, layout, arena, 0, false);
+	k.normalizeCentred(x, x, layout, centre(m), arena);
+	return task.statistics ? null : { mean: m.mean, variance: m.variance, finite: m.mean.every(Number.isFinite) };
 }
 
 /** Reads elements [from, from + x.length) of a C-order .npy file's data into x, piece by piece. */

@@ -3,9 +3,9 @@ import * as os from 'os';
 import { Piscina } from 'piscina';
 import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
-import { simdSupported } from '../engine/kernels/normalizeWasm';
+import { simdSupported, WasmKernels } from '../engine/kernels/normalizeWasm';
 import { centredExtremes, deviations, evalMode, guarantees, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
-import type { SplitForward, SplitTask, StepsResult, StepsTask } from '../engine/engineWorker';
+import type { ResidentTask, SplitForward, SplitTask, StepsResult, StepsTask } from '../engine/engineWorker';
 import { batchNoise, NO_DRIFT, noiseSeed, StepStatistics, trainingSteps } from '../engine/simulation';
 import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
 import { PROGRESS_UNIT, progressUnits } from '../engine/progress';
@@ -140,6 +140,23 @@ function mergedHistogram(parts: SplitForward[], key: 'x' | 'y', [lo, hi]: [numbe
 	return { lo, hi, counts };
 }
 
+/** A tensor in the pool's shared memory (EnginePool.allocate). */
+export interface PoolTensor {
+	data: Float32Array;
+	release(): void;
+}
+
+/** What EnginePool.forward normalizes: the layout, ε, and the statistics of an inference forward. */
+export interface ForwardSpec {
+	shape: number[];
+	reducedAxes: number[];
+	channelGroups?: { axis: number; count: number };
+	epsilon: number;
+	statistics?: { mean: Float64Array; variance: Float64Array };
+	/** `one` task or a `split` round; `auto` (default) is the product's rule (SPLIT_ELEMENTS). */
+	dispatch?: 'auto' | 'one' | 'split';
+}
+
 /** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the worker's own message. */
 function poolError(err: Error, signal?: AbortSignal): Error {
 	if (err.name === 'AbortError' || signal?.aborted) {
@@ -194,6 +211,10 @@ export class EnginePool {
 	private slots: WorkerSlots | undefined;
 	/** Runs between their start and their end; the pool memory is only dropped when none is. */
 	private inFlight = 0;
+	/** Pool tensors not yet released (allocate): the memory is kept while any is held. */
+	private held = 0;
+	/** First byte the runs' arenas may use: the pool tensors lie below it. */
+	private reservedTop = 64;
 	private recycleTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/**
@@ -377,16 +398,128 @@ export class EnginePool {
 	}
 
 	/**
+	 * A tensor of `n` float32 in the pool's shared memory, which `forward` normalizes in place with no
+	 * copy (the host writes it, the workers read it). The pool keeps its memory while a tensor is held;
+	 * `release` gives the bytes back once every tensor is released.
+	 */
+	allocate(n: number): PoolTensor {
+		if (!Number.isInteger(n) || n < 1) {
+			throw new Error(`A pool tensor needs a positive integer size, got ${n}.`);
+		}
+		void this.piscina;
+		const memory = this.memory as WebAssembly.Memory;
+		const at = this.reservedTop;
+		const arena = new Arena(memory, at);
+		const data = arena.f32(n);
+		this.reservedTop = arena.used;
+		this.held++;
+		clearTimeout(this.recycleTimer);
+		let released = false;
+		return {
+			data,
+			release: () => {
+				if (!released) {
+					released = true;
+					if (--this.held === 0) {
+						this.reservedTop = 64;
+						if (this.inFlight === 0) {
+							this.scheduleRecycle();
+						}
+					}
+				}
+			},
+		};
+	}
+
+	/**
+	 * The BatchNorm-style forward of a pool tensor, in place: with this batch's statistics (training;
+	 * returns them) or with `spec.statistics` (inference). Dispatched as a run is: one task below
+	 * SPLIT_ELEMENTS, else one round of every worker over claimed chunks (`dispatch` overrides it, for
+	 * the benchmark's one-thread-versus-pool measurement). Nothing beyond the forward is computed.
+	 */
+	async forward(t: PoolTensor, spec: ForwardSpec, signal?: AbortSignal): Promise<{ mean: Float64Array; variance: Float64Array } | null> {
+		if (signal?.aborted) {
+			throw cancelled();
+		}
+		const total = spec.shape.reduce((p, d) => p * d, 1);
+		if (total !== t.data.length) {
+			throw new Error(`The tensor holds ${t.data.length} values, the shape (${spec.shape.join(', ')}) ${total}.`);
+		}
+		const layout = reductionLayout(spec.shape, spec.reducedAxes, spec.channelGroups);
+		if (!WasmKernels.supports(layout) || !simdSupported()) {
+			throw new Error('forward needs the SIMD kernels and one contiguous block of kept axes.');
+		}
+		this.inFlight++;
+		clearTimeout(this.recycleTimer);
+		const cancel = new SharedArrayBuffer(4);
+		const onAbort = () => Atomics.store(new Int32Array(cancel), 0, 1);
+		signal?.addEventListener('abort', onAbort, { once: true });
+		let release: (() => void) | undefined;
+		try {
+			const pool = this.piscina;
+			const memory = this.memory as WebAssembly.Memory;
+			const g = layout.groups;
+			const inner = (layout.block as { inner: number }).inner;
+			const unit = inner === 1 ? g : inner;
+			const splitWanted = spec.dispatch === 'split' || (spec.dispatch !== 'one' && total >= SPLIT_ELEMENTS && g <= SPLIT_MAX_GROUPS);
+			const workers = splitWanted ? Math.min(this.threadCount, total / unit) : 1;
+			release = await (this.slots as WorkerSlots).acquire(workers, signal);
+			const arena = new Arena(memory, this.reservedTop);
+			const base: Omit<ResidentTask, 'work'> = { shape: spec.shape, reducedAxes: spec.reducedAxes, channelGroups: spec.channelGroups, epsilon: spec.epsilon, x: t.data.byteOffset, statistics: spec.statistics, cancel };
+			if (workers < 2) {
+				const work = arena.f32(65536 + 16 * (g + (inner === 1 ? 0 : total / inner))).byteOffset;
+				const r = (await pool.run({ ...base, work }, { name: 'residentForward' })) as { mean: Float64Array; variance: Float64Array } | null;
+				return r && { mean: r.mean, variance: r.variance };
+			}
+			const plan = chunkPlan(total, unit, g, workers);
+			const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
+			const work = Array.from({ length: workers }, () => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset);
+			const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
+			const endAnswers = answerLatePeers(memory, control);
+			const runs = work.map((w) => pool.run({ ...base, work: w, plan, control }, { name: 'residentForward' }) as Promise<{ mean: Float64Array; variance: Float64Array } | null>);
+			try {
+				const parts = await Promise.all(runs);
+				return parts[0] && { mean: parts[0].mean, variance: parts[0].variance };
+			} catch (e) {
+				abortRun(memory, control);
+				Atomics.store(new Int32Array(cancel), 0, 1);
+				throw failureCause(await Promise.allSettled(runs), e);
+			} finally {
+				endAnswers();
+			}
+		} catch (e) {
+			throw poolError(e as Error, signal);
+		} finally {
+			release?.();
+			signal?.removeEventListener('abort', onAbort);
+			if (--this.inFlight === 0) {
+				this.scheduleRecycle();
+			}
+		}
+	}
+
+	/** The pool's shared memory (started on first use), for the benchmark's copy baseline on the same bytes. */
+	get sharedMemory(): WebAssembly.Memory {
+		void this.piscina;
+		return this.memory as WebAssembly.Memory;
+	}
+
+	/** The pool's threads when started (0: not yet). */
+	get threadTotal(): number {
+		return this.pool ? this.threadCount : 0;
+	}
+
+	/**
 	 * A pool memory that a split run grew past RETAINED_MEMORY_BYTES is dropped once the pool has
 	 * been idle for as long as its workers live (WebAssembly memory cannot shrink): the pool and its
 	 * memory are let go, and the next run starts fresh ones.
 	 */
 	private scheduleRecycle(): void {
-		if ((this.memory?.buffer.byteLength ?? 0) <= RETAINED_MEMORY_BYTES) {
+		if (this.held > 0 || (this.memory?.buffer.byteLength ?? 0) <= RETAINED_MEMORY_BYTES) {
 			return;
 		}
 		this.recycleTimer = setTimeout(() => {
-			if (this.inFlight > 0 || !this.pool) {
+			if (this.inFlight > 0 || this.held > 0 || !this.pool) {
 				return;
 			}
 			const p = this.pool;
@@ -462,7 +595,7 @@ export class EnginePool {
 		const unit = inner === 1 ? g : inner;
 		const workers = Math.min(this.threadCount, total / unit);
 		const plan = chunkPlan(total, unit, g, workers);
-		const arena = new Arena(memory);
+		const arena = new Arena(memory, this.reservedTop);
 		// The tensor, normalized in place (src/engine/slabs.ts), and x's histogram samples.
 		const x = arena.f32(total);
 		const stride = histogramStride(total);

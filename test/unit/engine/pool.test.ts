@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { reductionLayout } from '../../../src/engine/kernels/layout';
+import { moments } from '../../../src/engine/kernels/normalizeJs';
 import { EnginePool } from '../../../src/host/enginePool';
 import { NormalizeKernel, NormalizeTask } from '../../../src/protocol/engineProtocol';
 import { repoRoot } from '../paths';
@@ -377,4 +379,54 @@ describe('engine pool (Piscina)', function () {
 		const next = await pool.normalize(task);
 		assert.strictEqual(next.features, 50);
 	});
+});
+
+describe('EnginePool.forward on a pool tensor (the benchmark\'s engine rows)', function () {
+	this.timeout(60_000);
+
+	for (const [title, shape, reducedAxes] of [
+		['NCHW planes', [8, 16, 96, 96], [0, 2, 3]],
+		['channels last', [4096, 288], [0]],
+	] as const) {
+		for (const dispatch of ['one', 'split'] as const) {
+			it(`${title}, ${dispatch === 'one' ? 'one task' : 'a split round'}: training returns the batch statistics and normalizes in place; inference with given statistics`, async () => {
+				const pool = new EnginePool(worker, 2);
+				try {
+					const n = shape.reduce((p, d) => p * d, 1);
+					const t = pool.allocate(n);
+					let s = 7;
+					for (let i = 0; i < n; i++) {
+						s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+						t.data[i] = 3 + 2 * (s / 2 ** 32) + (i % 7) * 0.25;
+					}
+					const original = Float32Array.from(t.data);
+					const layout = reductionLayout([...shape], [...reducedAxes]);
+					const ref = moments(original, layout);
+					const r = await pool.forward(t, { shape: [...shape], reducedAxes: [...reducedAxes], epsilon: 1e-3, dispatch });
+					assert.ok(r);
+					for (let c = 0; c < layout.groups; c++) {
+						assert.ok(Math.abs(r.mean[c] - ref.mean[c]) < 1e-6 * Math.abs(ref.mean[c]), `mean ${c}`);
+						assert.ok(Math.abs(r.variance[c] - ref.variance[c]) < 1e-5 * ref.variance[c], `variance ${c}`);
+					}
+					const groupOf = (i: number) => (layout.block?.inner === 1 ? i % layout.groups : Math.floor(i / (layout.block?.inner ?? 1)) % layout.groups);
+					for (let i = 0; i < n; i += 997) {
+						const c = groupOf(i);
+						const y = (original[i] - ref.mean[c]) / Math.sqrt(ref.variance[c] + 1e-3);
+						assert.ok(Math.abs(t.data[i] - y) < 1e-4, `y[${i}] = ${t.data[i]}, expected ${y}`);
+					}
+					// Inference: the given statistics, no statistics returned.
+					t.data.set(original);
+					const stats = { mean: new Float64Array(layout.groups).fill(1), variance: new Float64Array(layout.groups).fill(4) };
+					assert.strictEqual(await pool.forward(t, { shape: [...shape], reducedAxes: [...reducedAxes], epsilon: 0, statistics: stats, dispatch }), null);
+					for (let i = 0; i < n; i += 991) {
+						assert.ok(Math.abs(t.data[i] - (original[i] - 1) / 2) < 1e-5, `inference y[${i}]`);
+					}
+					t.release();
+					await assert.rejects(pool.forward(pool.allocate(10), { shape: [3, 4], reducedAxes: [0], epsilon: 0 }), /holds 10 values, the shape \(3, 4\) 12/);
+				} finally {
+					await pool.dispose();
+				}
+			});
+		}
+	}
 });
