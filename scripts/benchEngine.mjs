@@ -36,9 +36,6 @@ const EPS = 1e-3;
 /** The product's default pool size (setting 0): the cores, at most 8. */
 const POOL_THREADS = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 
-/** In-place engine time over the out-of-place run's, in the same rounds, above which a case is flagged as in the slow in-place state. */
-const SLOW_IN_PLACE = 1.3;
-
 //#region timing
 
 function median(xs) {
@@ -498,23 +495,27 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
 	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
-	const { answerLatePeers, chunkPlan, controlBytes } = compiled(repoRoot, 'engine', 'slabs.js');
+	const workerFile = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	// The warm-up's tensors (below) and the kernel table's 25.7 MB must fit too, whatever --filter keeps.
 	const WARM_UP = [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]];
 	const maxN = Math.max(32 * 56 * 56 * 64, ...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)));
 	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
 
-	// One shared memory for everything: the pool's workers and this thread see the same tensors.
-	const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-	const arena = new Arena(memory);
-	const xAll = arena.f32(maxN);
-	const yAll = arena.f32(maxN);
-	const workAreas = Array.from({ length: POOL_THREADS }, () => arena.f32(65536 + 16 * 16384).byteOffset);
-	// The split forward's meeting point (src/engine/slabs.ts), zeroed before every run as the product does.
-	const controlBlock = arena.f32((4 << 20) / 4 + 1024);
-	const scratch = new Arena(memory, arena.f32(1 << 20).byteOffset);
+	// The product's pool, as the extension and the CLI create it: the engine rows are its
+	// EnginePool.forward on a tensor in its shared memory (allocate), end to end (dispatch, Piscina
+	// round trips, the workers' merge). The copy baseline and the one-thread kernels use the same
+	// memory, so every row reads the same bytes.
+	const product = new EnginePool(workerFile, POOL_THREADS);
+	const memory = product.sharedMemory;
+	const xTensor = product.allocate(maxN);
+	const yTensor = product.allocate(maxN);
+	const scratchTensor = product.allocate(1 << 22);
+	const xAll = xTensor.data;
+	const yAll = yTensor.data;
+	const scratch = new Arena(memory, scratchTensor.data.byteOffset);
 	const k = await WasmKernels.create(memory);
+	// A pool of the bench's own for the copy baseline (every worker copying its share) and round trips.
 	const pool = new Piscina({ filename: fileURLToPath(import.meta.url), minThreads: POOL_THREADS, maxThreads: POOL_THREADS, idleTimeout: 60_000, workerData: { memory, repoRoot } });
 	await Promise.all(Array.from({ length: POOL_THREADS }, () => pool.run({}, { name: 'ping' })));
 
@@ -525,11 +526,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	}
 	const checks = [];
 	const rows = [];
-	/**
-	 * Our side of one case. `engine*` mirror the product's dispatch on data already in memory (the
-	 * product's own slab tasks generate their input): same kernels, same split rule, same Chan merge,
-	 * same Piscina settings.
-	 */
+	/** Our side of one case: the product's pool (EnginePool.forward, in place), its kernels on this thread, and the copy. */
 	const ours = (layout, shape) => {
 		const n = shape.reduce((a, b) => a * b, 1);
 		const channelAxis = layout === 'NCHW' ? 1 : shape.length - 1;
@@ -537,14 +534,11 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const l = reductionLayout(shape, reducedAxes);
 		const x = xAll.subarray(0, n);
 		const y = yAll.subarray(0, n);
-		const inner = l.block.inner;
-		const unit = inner === 1 ? l.groups : inner;
-		const units = n / unit;
-		const workers = Math.min(POOL_THREADS, units);
-		const base = { shape, reducedAxes, x: x.byteOffset, y: y.byteOffset };
+		const tensor = { data: x, release: () => undefined };
 		const split = POOL_THREADS >= 2 && n >= SPLIT_ELEMENTS;
-		const centred = (m) => ({ m: Array.from(m.mean), a: Array.from(m.variance, (v) => 1 / Math.sqrt(v + EPS)), b: new Array(m.mean.length).fill(0) });
+		const workers = Math.min(POOL_THREADS, n / (l.block.inner === 1 ? l.groups : l.block.inner));
 		const halves = Array.from({ length: POOL_THREADS }, (_, w) => ({ from: Math.floor((n * w) / POOL_THREADS / 16) * 16, to: w === POOL_THREADS - 1 ? n : Math.floor((n * (w + 1)) / POOL_THREADS / 16) * 16 }));
+		const spec = { shape, reducedAxes, epsilon: EPS };
 		return {
 			n,
 			channelAxis,
@@ -552,51 +546,21 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			x,
 			y,
 			split,
-			dispatch: split ? `${workers} workers claiming chunks` : 'one pool task',
-			// Split runs normalize x in place, as the product's; `outOfPlace` writes y elsewhere instead
-			// (the comparison that shows what in place saves).
-			async engineTrain(outOfPlace = false) {
-				if (!split) {
-					return pool.run({ ...base, from: 0, to: n, work: workAreas[0] }, { name: 'whole' });
-				}
-				// One round, as the product's splitForward: the workers claim chunks to reduce, merge
-				// every chunk's partials, and claim chunks to normalize.
-				const plan = chunkPlan(n, unit, l.groups, workers);
-				controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
-				const control = { at: controlBlock.byteOffset };
-				// The host answers a worker whose peer is late (src/engine/slabs.ts), as the product's.
-				const endAnswers = answerLatePeers(memory, control);
-				try {
-					const parts = await Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace }, { name: 'splitForward' })));
-					return parts[0].merged;
-				} finally {
-					endAnswers();
-				}
-			},
+			dispatch: split ? `EnginePool.forward: ${workers} workers claiming chunks` : 'EnginePool.forward: one pool task',
+			/** Training forward in place: this batch's statistics, then normalize (returns the statistics). */
+			engineTrain: (dispatch = 'auto') => product.forward(tensor, { ...spec, dispatch }),
 			oneThreadTrain() {
 				scratch.reset();
-				// The forward's statistics pass, as in the product's slabForward: no extremes.
+				// The forward's statistics pass, as the pool's: no extremes.
 				const m = k.moments(x, l, scratch, 0, false);
-				k.normalize(x, split ? x : y, l, m.mean, m.variance, EPS, scratch);
+				k.normalize(x, x, l, m.mean, m.variance, EPS, scratch);
 				return m;
 			},
-			engineInfer(stats, outOfPlace = false) {
-				if (!split) {
-					return () => pool.run({ ...base, from: 0, to: n, work: workAreas[0], mean: stats.mean, variance: stats.variance }, { name: 'whole' });
-				}
-				// The second phase of the product's split run alone: chunks claimed and normalized.
-				const ab = { centred: centred(stats) };
-				const plan = chunkPlan(n, unit, l.groups, workers);
-				return () => {
-					controlBlock.subarray(0, controlBytes(plan, l.groups) / 4).fill(0);
-					const control = { at: controlBlock.byteOffset };
-					return Promise.all(workAreas.slice(0, workers).map((work) => pool.run({ ...base, work, plan, control, outOfPlace, ...ab }, { name: 'splitNormalize' })));
-				};
-			},
+			engineInfer: (stats) => () => product.forward(tensor, { ...spec, statistics: stats }),
 			oneThreadInfer(stats) {
 				return () => {
 					scratch.reset();
-					k.normalize(x, split ? x : y, l, stats.mean, stats.variance, EPS, scratch);
+					k.normalize(x, x, l, stats.mean, stats.variance, EPS, scratch);
 				};
 			},
 			copyOneThread: { wasm: () => k.copy(x, y), set: () => y.set(x) },
@@ -611,11 +575,10 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		fill(o.x, shape, o.channelAxis);
 		const w = { warm: 10, runs: 1 };
 		await timeAsync(() => o.engineTrain(), w);
-		await timeAsync(() => o.engineTrain(true), w);
+		await timeAsync(() => o.engineTrain('split'), w);
 		const stats = o.oneThreadTrain();
 		timeSync(() => o.oneThreadTrain(), w);
 		await timeAsync(o.engineInfer(stats), w);
-		await timeAsync(o.engineInfer(stats, true), w);
 		timeSync(o.oneThreadInfer(stats), w);
 		for (const how of ['wasm', 'set']) {
 			timeSync(o.copyOneThread[how], w);
@@ -631,11 +594,11 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const r = reps(n);
 		const name = `${label ? `${label}: ` : ''}${layout} [${shape.join(', ')}]`;
 
-		// Split runs overwrite x (in place): every user of the data below gets the original back.
-		const xOriginal = split ? Float32Array.from(x) : undefined;
-		const restore = () => xOriginal && x.set(xOriginal);
+		// The forward normalizes x in place: every user of the data below gets the original back.
+		const xOriginal = Float32Array.from(x);
+		const restore = () => x.set(xOriginal);
 		const pooled = await o.engineTrain();
-		const yEngine = Float32Array.from(split ? x : y);
+		const yEngine = Float32Array.from(x);
 		restore();
 		const stats = o.oneThreadTrain();
 		restore();
@@ -650,7 +613,6 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				oneThreadTrain: () => o.oneThreadTrain(),
 				engineInfer: o.engineInfer(stats),
 				oneThreadInfer: o.oneThreadInfer(stats),
-				...(split ? { engineTrainOutOfPlace: () => o.engineTrain(true), engineInferOutOfPlace: o.engineInfer(stats, true) } : {}),
 				copyWasm: o.copyOneThread.wasm,
 				copySet: o.copyOneThread.set,
 				copyWorkersWasm: o.copyWorkers.wasm,
@@ -718,7 +680,6 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const ms = {
 				engine: train ? engineTrainMs : engineInferMs,
 				engineOneThread: train ? trainOneThreadMs : inferOneThreadMs,
-				engineOutOfPlace: (train ? t.engineTrainOutOfPlace : t.engineInferOutOfPlace) ?? null,
 				copy: copyMs,
 				onnxruntime: (train ? ortTrain : ortInfer)?.ms ?? null,
 				tfjsWasm: tfjsWasm[mode],
@@ -728,13 +689,6 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			// Effective bandwidth counts 12 B per element in training, 8 in inference and for the copy.
 			const ofCopy = (v) => ((train ? 1.5 : 1) * copyMs * 100) / v;
 			const percentOfCopy = ofCopy(ms.engine);
-			// The slow in-place state (BENCHMARKS.md, "Since runs E2–H2"): this replay re-normalizes in place
-			// lines another core wrote, which the product never does, and whole processes then run the
-			// in-place engine at a third of its speed while the out-of-place run beside it, in the same
-			// rounds, is normal. Otherwise in place is the faster of the two, or at most 1.16× the other
-			// (119 of the 128 split rows of runs M2–T2); in that state it was 1.44–3.49× (the other 9).
-			// Flagged, not hidden: the engine column keeps the time.
-			const inPlaceSlowState = ms.engineOutOfPlace !== null && ms.engine > SLOW_IN_PLACE * ms.engineOutOfPlace;
 			const row = {
 				name,
 				mode,
@@ -744,7 +698,6 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				ms,
 				copyMs: { oneThread: copyOneThread, workers: copyWorkersMs },
 				percentOfCopy,
-				inPlaceSlowState,
 				gbPerS: { engine: ((train ? 12 : 8) * n) / ms.engine / 1e6, copy: (8 * n) / copyMs / 1e6 },
 				dispatch: split ? `${o.dispatch}, ${train ? 'one round (statistics, merge, normalize)' : 'one round'}` : o.dispatch,
 				onnxruntimeConfig: (train ? ortTrain : ortInfer)?.config ?? null,
@@ -754,14 +707,54 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const f = (v) => (v === null ? '–' : v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
 			const peer = (v) => (v === null ? '–' : `${f(v)} (${(v / ms.engine).toFixed(1)}×)`);
 			log(
-				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · out of place ${ms.engineOutOfPlace === null ? '–' : `${f(ms.engineOutOfPlace)} (${ofCopy(ms.engineOutOfPlace).toFixed(0)}%)`} · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}${inPlaceSlowState ? ` · in place ${(ms.engine / ms.engineOutOfPlace).toFixed(1)}× its out-of-place run: the slow in-place state (BENCHMARKS.md)` : ''}`,
+				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
 			);
 		}
 	}
 
+	// The dispatch rule: one task against one split round of every worker, per size, through the
+	// product's own EnginePool.forward (training forward, NC with 64 features and NCHW planes). The
+	// product splits from SPLIT_ELEMENTS on; the crossover below is where splitting starts to pay.
+	const dispatchSizes = [1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23];
+	const dispatch = { splitElements: SPLIT_ELEMENTS, threads: POOL_THREADS, sizes: [] };
+	if (POOL_THREADS >= 2 && !options.filter) {
+		for (const n of dispatchSizes) {
+			for (const [layout, shape] of [['NC', [n / 64, 64]], ['NCHW', [n / (64 * 1024), 64, 32, 32]]]) {
+				if (!Number.isInteger(shape[0]) || shape[0] < 1) {
+					continue;
+				}
+				const o = ours(layout, shape);
+				fill(o.x, shape, o.channelAxis);
+				const r = reps(n);
+				const t = await timeInterleaved({ one: () => o.engineTrain('one'), split: () => o.engineTrain('split') }, { warm: r.warm + 2, runs: r.runs });
+				dispatch.sizes.push({ elements: n, layout, shape, oneMs: t.one, splitMs: t.split, speedup: t.one / t.split });
+				log(`dispatch ${layout.padEnd(4)} ${String(n).padStart(8)} elements: one task ${t.one.toFixed(3)} ms · split round ${t.split.toFixed(3)} ms · split ${(t.one / t.split).toFixed(2)}×`);
+			}
+		}
+		// The smallest size from which the split round is faster for every size above, in both layouts.
+		const pays = (n) => dispatch.sizes.filter((d) => d.elements >= n).every((d) => d.speedup > 1);
+		dispatch.crossoverElements = dispatchSizes.find(pays) ?? null;
+		log(`dispatch: the split round is faster from ${dispatch.crossoverElements ?? '(no size)'} elements on; the product splits from ${SPLIT_ELEMENTS}`);
+	}
+
+	// Simulate Training Steps (EnginePool.simulate, the product's path): 200 steps at batch 32 of a
+	// (64, 56, 56) input, 1.28 billion values, on every worker and on one.
+	let simulation = null;
+	if (!options.filter || 'simulation'.includes(options.filter)) {
+		const simTask = { kernel: 'SimulateSteps', shape: [32, 64, 56, 56], reducedAxes: [0, 2, 3], epsilon: 1e-5, seed: 1, distribution: 'normal', momentum: { convention: 'torch', value: 0.1 }, steps: 200, noiseBatchSizes: [], maxElements: 1 << 28 };
+		await product.simulate({ ...simTask, steps: 20 });
+		const t = await timeInterleaved({ all: async () => (await product.simulate(simTask)).stepsMs, one: async () => (await product.simulate({ ...simTask, workers: 1 })).stepsMs }, { warm: 0, runs: 3 });
+		simulation = { steps: simTask.steps, shape: simTask.shape, values: 200 * 32 * 64 * 56 * 56, ms: t.all, msOneWorker: t.one, workers: POOL_THREADS };
+		log(`simulation: ${simulation.steps} steps of (${simulation.shape.join(', ')}) = ${(simulation.values / 1e9).toFixed(2)} billion values: ${t.all.toFixed(0)} ms on ${POOL_THREADS} workers, ${t.one.toFixed(0)} ms on one (${(t.one / t.all).toFixed(2)}×)`);
+	}
+	xTensor.release();
+	yTensor.release();
+	scratchTensor.release();
+
 	// The kernels alone on one thread, 25.7 MB (what rowsVariantFor's table is based on): statistics
 	// per channels-last walk and C, planes, extremes, normalize, against a pure read and the copy.
 	const kernels = benchKernels(k, xAll, yAll, scratch, reductionLayout, log);
+	await product.dispose();
 
 	// Pool overhead: a bare Piscina round trip, one 2-slab dispatch of empty tasks, and the product's
 	// whole run on an 8-element tensor (EnginePool.normalize: generation, statistics, histograms).
@@ -769,29 +762,28 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const twoTaskRoundTripMs = await timeAsync(() => Promise.all([pool.run({}, { name: 'ping' }), pool.run({}, { name: 'ping' })]), { warm: 50, runs: 1000 });
 	await pool.destroy();
 
-	const workerFile = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
 	const task = (shape) => ({ kernel: 'Normalize', shape, reducedAxes: shape.map((_, i) => i).slice(0, -1), epsilon: EPS, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 28 });
-	const product = new EnginePool(workerFile, POOL_THREADS);
-	const productTinyMs = await timeAsync(() => product.normalize(task([2, 4])), { warm: 50, runs: 500 });
+	const tiny = new EnginePool(workerFile, POOL_THREADS);
+	const productTinyMs = await timeAsync(() => tiny.normalize(task([2, 4])), { warm: 50, runs: 500 });
 	// What the pool adds to a task: the product's tiny run's wall time minus its time in the worker.
 	const overheads = [];
 	for (let i = 0; i < 500; i++) {
 		const s = performance.now();
-		const r = await product.normalize(task([2, 4]));
+		const r = await tiny.normalize(task([2, 4]));
 		overheads.push(performance.now() - s - r.elapsedMs);
 	}
 	const poolTaskOverheadMs = median(overheads);
 	const cancelMs = [];
 	for (let i = 0; i < 3; i++) {
 		const c = new AbortController();
-		const run = product.normalize(task([64, 128, 128, 32]), c.signal).catch(() => undefined);
+		const run = tiny.normalize(task([64, 128, 128, 32]), c.signal).catch(() => undefined);
 		await new Promise((res) => setTimeout(res, 150));
 		const s = performance.now();
 		c.abort();
 		await run;
 		cancelMs.push(performance.now() - s);
 	}
-	await product.dispose();
+	await tiny.dispose();
 
 	// First run after activation on a 25 MB tensor ([32, 56, 56, 64], 25.7 MB), through the product's
 	// pool: cold (pool started by the run), and after the extension's warm-up (NormalizationRunner.warmUp).
@@ -819,6 +811,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		// The machine is shared: its 1/5/15-minute load averages before and after the cases.
 		loadAverage: { before: loadBefore, after: os.loadavg() },
 		cases: rows,
+		dispatch,
+		simulation,
 		poolOverheadMs: productTinyMs,
 		poolTaskOverheadMs,
 		kernels,
@@ -890,58 +884,8 @@ function workerSetup(task) {
 	return { memory, repoRoot, kernels: workerKernels, x: view(task.x), y: view(task.y) };
 }
 
-function slabLayout(repoRoot, memory, task) {
-	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
-	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
-	const layout = reductionLayout(task.shape, task.reducedAxes);
-	const inner = layout.block.inner;
-	return { layout, firstPlane: inner > 1 ? task.from / inner : 0, arena: new Arena(memory, task.work) };
-}
-
 export function ping() {
 	return 0;
-}
-
-/**
- * A split run's one round: the product's BatchNorm forward, in place (forwardChunks, shared with
- * src/engine/engineWorker.ts's splitForward, which also generates each chunk first and computes the
- * panel's extras around normalizing it).
- */
-export async function splitForward(task) {
-	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
-	const k = await kernels;
-	const { forwardChunks } = compiled(repoRoot, 'engine', 'slabs.js');
-	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
-	const n = task.plan.units * task.plan.unit;
-	const x = new Float32Array(memory.buffer, task.x, n);
-	// In place, as the product runs; out of place only for the comparison (engineOutOfPlace).
-	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
-	const centre = (m) => ({ m: m.mean, a: m.variance.map((v) => 1 / Math.sqrt(v + EPS)), b: new Float64Array(m.mean.length) });
-	const f = forwardChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, { centre, check: () => undefined, extras: false });
-	return { merged: f.merged };
-}
-
-/** Inference on a split run: x ← (x − m)·a + b on the chunks this worker claims (normalizeChunks). */
-export async function splitNormalize(task) {
-	const { memory, repoRoot, kernels } = workerSetup({ ...task, from: 0, to: 0 });
-	const k = await kernels;
-	const { normalizeChunks } = compiled(repoRoot, 'engine', 'slabs.js');
-	const { layout, arena } = slabLayout(repoRoot, memory, { ...task, from: 0 });
-	const n = task.plan.units * task.plan.unit;
-	const x = new Float32Array(memory.buffer, task.x, n);
-	const y = task.outOfPlace ? new Float32Array(memory.buffer, task.y, n) : undefined;
-	normalizeChunks({ k, layout, x, y, arena, plan: task.plan, control: task.control }, task.centred, { check: () => undefined, extras: false });
-	return 0;
-}
-
-/** A tensor below the split size: statistics (unless given) and normalize in one task. */
-export async function whole(task) {
-	const { memory, repoRoot, kernels, x, y } = workerSetup(task);
-	const k = await kernels;
-	const { layout, arena } = slabLayout(repoRoot, memory, task);
-	const m = task.mean ? { mean: task.mean, variance: task.variance } : k.moments(x, layout, arena, 0, false);
-	k.normalize(x, y, layout, m.mean, m.variance, EPS, arena);
-	return task.mean ? 0 : { mean: m.mean, variance: m.variance };
 }
 
 export async function copy(task) {
