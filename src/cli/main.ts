@@ -226,7 +226,7 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 				if ('error' in built) {
 					throw new CliError(built.error);
 				}
-				return built.task;
+				return { ...built.task, views: true };
 			});
 			const results = await runTasks(tasks);
 			const byFamily = new Map(runnable.map((x, i) => [x.family, results[i]]));
@@ -257,8 +257,11 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 					const names = x.explanation.axisNames ?? [];
 					const g = x.explanation.groups;
 					const over = (x.explanation.reducedAxes ?? []).map((a) => (g && a === g.axis ? `${names[a]} (groups of ${c.shape[a] / g.count})` : names[a])).join(', ');
-					out(`  ${x.title.padEnd(14)} ${x.code.padEnd(42)} over ${over.padEnd(30)} ${String(r.features).padStart(6)} statistics × ${String(r.groupSize).padStart(8)} values   max |mean after| ${r.maxMeanDeviation.toExponential(1)}`);
+					const v = r.views;
+					const leaves = v ? `   after: samples' means spread ${v.perSample.meanSpread.toFixed(3)}, channels' means spread ${v.perFeature.meanSpread.toFixed(3)}` : '';
+					out(`  ${x.title.padEnd(14)} ${x.code.padEnd(42)} over ${over.padEnd(30)} ${String(r.features).padStart(6)} statistics × ${String(r.groupSize).padStart(8)} values${leaves}`);
 				}
+				out("  (spread: the standard deviation across samples or channels after normalization; 0 = the method removed those differences, as the input's samples and channels each have their own offset and scale)");
 			}
 			return;
 		}
@@ -432,6 +435,7 @@ function resultJson(r: NormalizeResult) {
 		histogramBefore: r.histogramBefore,
 		histogramAfter: r.histogramAfter,
 		nonFinite: r.nonFinite,
+		views: r.views ?? null,
 		backend: r.backend,
 		elapsedMs: r.elapsedMs,
 	};

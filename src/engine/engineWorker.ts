@@ -9,8 +9,8 @@ import { openRegularFile } from './userFiles';
 import { Arena, RETAINED_MEMORY_BYTES } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
 import { Centred, Moments, moments as momentsJs, normalize as normalizeJs, normalizeCentred as normalizeCentredJs } from './kernels/normalizeJs';
-import { simdSupported, WasmKernels } from './kernels/normalizeWasm';
-import { driftedShifts, featureShifts, FeatureShifts, stepSeed } from './simulation';
+import { SampleShifts, simdSupported, WasmKernels } from './kernels/normalizeWasm';
+import { driftedShifts, featureShifts, FeatureShifts, sampleShifts, stepSeed } from './simulation';
 import { fillStandardJs } from './sampleJs';
 import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
 import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks, normalizeChunks } from './slabs';
@@ -72,7 +72,7 @@ const CHUNK = 1 << 16;
  * Fills elements [from, to) of the sample tensor (x holds exactly those elements). The values depend
  * only on the seed and the element index, not on how the tensor is split among workers: a
  * counter-based generator (normalize.as.ts's fillStandard), then each feature's offset and scale in
- * float32. Without WebAssembly SIMD, its scalar replica (sampleJs.ts) gives the same values bit for
+ * float32, then each sample's (sampleShifts; `null` for none, as a simulation's stationary batches). Without WebAssembly SIMD, its scalar replica (sampleJs.ts) gives the same values bit for
  * bit. `check` runs before each chunk (cancellation), `advance` after it (progress). `shifts`
  * defaults to the seed's population (a simulation's steps share one population, each its own seed).
  */
@@ -87,27 +87,32 @@ export function fillRange(
 	simd?: { kernels: WasmKernels; arena: Arena },
 	advance: (elements: number) => void = () => undefined,
 	shifts: FeatureShifts = featureShifts(shape[featureAxis] ?? 1, seed),
+	perSample: SampleShifts | null = sampleShifts(shape, seed) ?? null,
 ): void {
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
 	if (simd) {
-		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance);
+		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance, perSample ?? undefined);
 		return;
 	}
-	const offset = Float32Array.from(shifts.offset);
-	const scale = Float32Array.from(shifts.scale);
+	const layers = [{ features, inner, offset: Float32Array.from(shifts.offset), scale: Float32Array.from(shifts.scale) }];
+	if (perSample) {
+		layers.push({ features: perSample.offset.length, inner: perSample.size, offset: Float32Array.from(perSample.offset), scale: Float32Array.from(perSample.scale) });
+	}
 	for (let i0 = 0; i0 < x.length; i0 += CHUNK) {
 		check();
 		const i1 = Math.min(x.length, i0 + CHUNK);
 		fillStandardJs(x.subarray(i0, i1), from + i0, seed >>> 0, distribution);
-		let c = Math.floor((from + i0) / inner) % features;
-		let k = (from + i0) % inner;
-		for (let i = i0; i < i1; i++) {
-			x[i] = Math.fround(offset[c] + Math.fround(scale[c] * x[i]));
-			if (++k === inner) {
-				k = 0;
-				if (++c === features) {
-					c = 0;
+		for (const l of layers) {
+			let c = Math.floor((from + i0) / l.inner) % l.features;
+			let k = (from + i0) % l.inner;
+			for (let i = i0; i < i1; i++) {
+				x[i] = Math.fround(l.offset[c] + Math.fround(l.scale[c] * x[i]));
+				if (++k === l.inner) {
+					k = 0;
+					if (++c === l.features) {
+						c = 0;
+					}
 				}
 			}
 		}
@@ -147,6 +152,12 @@ function validate(task: NormalizeTask): number {
 		throw new Error(`epsilon must be ≥ 0, got ${task.epsilon}.`);
 	}
 	return total;
+}
+
+/** The population std of a list of values (0 for one value). */
+function spread(v: number[]): number {
+	const mu = v.reduce((a, b) => a + b, 0) / v.length;
+	return Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / v.length);
 }
 
 function stats(m: Moments) {
@@ -251,6 +262,19 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	advance(total);
 	const t5 = performance.now();
 
+	// What the compare view reports: y per sample and per feature (the same kernels, two more passes).
+	let views: NormalizeResult['views'];
+	if (task.views && task.shape.length >= 2) {
+		const all = task.shape.map((_, i) => i);
+		const of = (kept: number) => {
+			const l = reductionLayout(task.shape, all.filter((a) => a !== kept));
+			const m = k && WasmKernels.supports(l) ? k.moments(y, l, arena) : momentsJs(y, l);
+			const mean = Array.from(m.mean);
+			const std = Array.from(m.variance, Math.sqrt);
+			return { mean, std, meanSpread: spread(mean), stdSpread: spread(std) };
+		};
+		views = { perSample: of(0), perFeature: of(featureAxis) };
+	}
 	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize, layout.keptAxes.includes(0) ? task.shape[0] : 1);
 	const afterStats = stats(after);
 	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
@@ -270,6 +294,7 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 		maxMeanDeviation,
 		maxStdDeviation,
 		guarantees: guarantees(form, afterStats.mean, afterStats.std, layout.groupSize),
+		...(views ? { views } : {}),
 		backend: backend.name,
 		elapsedMs: performance.now() - started,
 		phases: { input: t1 - t0, stats: t2 - t1, normalize: t3 - t2, statsAfter: t5 - t4 },
@@ -366,7 +391,7 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 		const mean = new Float64Array(g);
 		const m2 = new Float64Array(g);
 		if (!blocks) {
-			fillRange(x, 0, task.shape, axis, task.distribution, seed, check, k && { kernels: k, arena: temp }, advance, shifts);
+			fillRange(x, 0, task.shape, axis, task.distribution, seed, check, k && { kernels: k, arena: temp }, advance, shifts, null);
 			const m = momentsJs(x, layout);
 			temp.reset();
 			done.push(t);
@@ -400,7 +425,7 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 				k.fillStandard(block, from, seed, task.distribution);
 				advance(block.length);
 			} else {
-				fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts);
+				fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts, null);
 			}
 			const part = k.moments(block, layout, temp, inner === 1 ? 0 : from / inner, false);
 			temp.reset();
@@ -444,7 +469,7 @@ export function simulationBatch(task: Omit<StepsTask, 'claim' | 'maxElements' | 
 	const axis = sampleAxis(task, layout);
 	const x = new Float32Array(task.shape.reduce((p, d) => p * d, 1));
 	const shifts = driftedShifts(featureShifts(task.shape[axis] ?? 1, task.seed), task.drift, step, steps);
-	fillRange(x, 0, task.shape, axis, task.distribution, stepSeed(task.streamSeed, step), () => undefined, undefined, undefined, shifts);
+	fillRange(x, 0, task.shape, axis, task.distribution, stepSeed(task.streamSeed, step), () => undefined, undefined, undefined, shifts, null);
 	return x;
 }
 

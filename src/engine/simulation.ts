@@ -23,6 +23,21 @@ export function featureShifts(features: number, seed: number): FeatureShifts {
 	};
 }
 
+/**
+ * Each sample's own offset and scale (applied after the features'): samples that differ, as real
+ * batches do, so that a comparison shows what each normalization removes — LayerNorm and
+ * InstanceNorm take a sample's offset and scale out, BatchNorm keeps them. None for a batch of one
+ * or a tensor without a batch axis.
+ */
+export function sampleShifts(shape: readonly number[], seed: number): { offset: number[]; scale: number[]; size: number } | undefined {
+	const n = shape[0] ?? 1;
+	if (shape.length < 2 || n < 2) {
+		return undefined;
+	}
+	const rng = new SeededRandom((seed ^ 0x5bd1e995) >>> 0);
+	return { offset: Array.from({ length: n }, () => -1.5 + 3 * rng.next()), scale: Array.from({ length: n }, () => 0.5 + 1.5 * rng.next()), size: shape.slice(1).reduce((p, d) => p * d, 1) };
+}
+
 /** Step t's generator seed: a different counter-based stream for every step of one simulation. */
 export function stepSeed(seed: number, step: number): number {
 	return (Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) + Math.imul(step + 1, 0xc2b2ae35)) >>> 0;

@@ -15,7 +15,7 @@ import { binCounts, centredExtremes, HISTOGRAM_BINS, histogramRanges } from './r
  * slower peer has not taken yet.
  *
  * Why claim rather than give each worker a fixed half: on this 2-vCPU VM the scheduler now and then
- * wakes both workers on the same CPU, and the second starts 1–5 ms late (measured: BENCHMARKS.md);
+ * wakes both workers on the same CPU, and the second starts 1–5 ms late (measured: docs/benchmarks-journal.md);
  * with fixed halves the whole run waited for it at the barrier, while with claimed chunks the worker
  * that runs takes what the other has not started. A worker that never starts cannot block a run.
  * Why not a round trip through the host between the passes: 0.2–0.8 ms here.
@@ -23,7 +23,7 @@ import { binCounts, centredExtremes, HISTOGRAM_BINS, histogramRanges } from './r
  * Why in place (y overwrites x): writing y to other memory costs a read of every destination line
  * before it is written (the CPU's read-for-ownership), a third stream next to reading x and writing
  * y. In place, each line is read once and written back: on this VM the normalize pass of 25.7 MB
- * took 1.1 ms on two threads against 1.8 out of place (BENCHMARKS.md), and a run needs half the
+ * took 1.1 ms on two threads against 1.8 out of place (docs/benchmarks-journal.md), and a run needs half the
  * memory. What the panel shows of x after the forward (its histogram) is sampled from each chunk
  * before the chunk is overwritten.
  */
@@ -76,7 +76,7 @@ export function chunkRange(plan: ChunkPlan, c: number): [number, number] {
 /**
  * About 4 MiB of float32 per chunk (6 chunks for a 25 MB tensor): small enough to even out a late
  * worker, large enough that the per-chunk work in JS stays small — with 2 MiB chunks the first run
- * after the warm-up took 19–23 ms instead of 15–17 (25.7 MB, BENCHMARKS.md).
+ * after the warm-up took 19–23 ms instead of 15–17 (25.7 MB, docs/benchmarks-journal.md).
  */
 const CHUNK_ELEMENTS = 1 << 20;
 
@@ -189,7 +189,7 @@ const SPIN_MS = 1;
 /**
  * A late peer. On this 2-vCPU VM the kernel now and then queues the second worker the host wakes
  * behind the first on one vCPU while the other idles, and it stays there until the first has done
- * every chunk alone (2 ms on 25.7 MB; BENCHMARKS.md has the scheduler trace). A worker that has
+ * every chunk alone (2 ms on 25.7 MB; docs/benchmarks-journal.md has the scheduler trace). A worker that has
  * reduced its first chunk while a peer has not arrived therefore asks the host to wake it (HELP)
  * and sleeps: the queued peer runs where it waited, and the host's wake-up, sent from the idle
  * vCPU, usually places the sleeper there. A wake-up from the busy vCPU — the peer's, or the
@@ -247,7 +247,7 @@ export interface ChunkRun {
  *
  * Why the histograms are binned in the forward rather than in a second round over the finished
  * tensor: that round's two tasks cost 4–29 ms in the extension host (its thread and the workbench
- * busy with the run's notification and panel; BENCHMARKS.md), against well under a millisecond of
+ * busy with the run's notification and panel; docs/benchmarks-journal.md), against well under a millisecond of
  * binning.
  */
 export interface ChunkExtras {
@@ -424,7 +424,7 @@ export function answerLatePeers(memory: WebAssembly.Memory, control: ChunkContro
  * Why a worker keeps its own chunks: their lines are in its own caches, the last reduced most. One
  * counter taken last-reduced-first, as before, handed two workers running in step each other's
  * chunks. (It was meant to cure an in-place pass that now and then takes 4.5 ms instead of 0.4;
- * it did not — that slowness comes and goes with the machine, see BENCHMARKS.md.)
+ * it did not — that slowness comes and goes with the machine, see docs/benchmarks-journal.md.)
  */
 export function normalizeChunks(
 	run: ChunkRun,

@@ -296,7 +296,8 @@ export class Inspector {
 				outcome.entries[index].error = built.error;
 				this.panel.post({ type: 'compareError', family: entry.family, message: built.error });
 			} else {
-				runs.push({ index, label: entry.title, task: built.task });
+				// Each method's y per sample and per channel: what the comparison reports.
+				runs.push({ index, label: entry.title, task: { ...built.task, views: true } });
 			}
 		});
 		await this.runner.runAll(`comparing normalizations on (${c.shape.join(', ')})`, runs, (i, r) => {

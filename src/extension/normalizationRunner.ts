@@ -195,5 +195,6 @@ export function panelResult(layerName: string, task: NormalizeTask, r: Normalize
 		source,
 		nonFinite: r.nonFinite.reduce((a, b) => a + b, 0),
 		phases: r.phases,
+		...(r.views ? { views: r.views } : {}),
 	};
 }

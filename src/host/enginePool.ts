@@ -549,7 +549,7 @@ export class EnginePool {
 	 * A .npy run takes the file's shape (its batch) and lets each worker read the chunks it claims.
 	 */
 	private splitPlan(task: NormalizeTask): { task: NormalizeTask; npy?: SplitTask['npy'] } | undefined {
-		if (this.threadCount < 2 || task.backend === 'js' || task.gamma || task.beta || !simdSupported()) {
+		if (this.threadCount < 2 || task.backend === 'js' || task.gamma || task.beta || task.views || !simdSupported()) {
 			return undefined;
 		}
 		let npy: SplitTask['npy'];

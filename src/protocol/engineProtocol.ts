@@ -63,6 +63,11 @@ export interface NormalizeTask {
 	 * match `shape` except on axis 0 (the batch), which the file decides.
 	 */
 	npyPath?: string;
+	/**
+	 * Also measure y per sample and per feature (NormalizeResult.views): what the compare view
+	 * reports. Runs as one task (the split run does not compute them).
+	 */
+	views?: boolean;
 	/** Kernel backend; `auto` picks WebAssembly SIMD where the layout and the runtime allow it. */
 	backend?: 'auto' | 'js' | 'wasm-simd';
 	/** Cooperative cancellation: the task stops when element 0 of this Int32Array becomes 1. */
@@ -79,6 +84,14 @@ export interface Histogram {
 	lo: number;
 	hi: number;
 	counts: number[];
+}
+
+/** y's mean and std per sample (or per feature), and how far they spread across samples (features): their std. */
+export interface ViewStats {
+	mean: number[];
+	std: number[];
+	meanSpread: number;
+	stdSpread: number;
 }
 
 /** Per-feature statistics of a tensor. */
@@ -115,6 +128,12 @@ export interface NormalizeResult {
 	 * makes them approximate). Each entry is one check a display can print as is.
 	 */
 	guarantees: { property: string; worst: number }[];
+	/**
+	 * With `views`: the mean and std of y per sample (axis 0) and per feature (the sample's feature
+	 * axis, the channel axis in the compare view) — what a method leaves of the sample's and the
+	 * channels' differences. Absent otherwise.
+	 */
+	views?: { perSample: ViewStats; perFeature: ViewStats };
 	/** Which kernel ran: `wasm-simd` or `js`. */
 	backend: string;
 	elapsedMs: number;

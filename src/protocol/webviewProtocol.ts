@@ -1,5 +1,5 @@
 import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
-import type { Distribution, Drift, RunMode, SimulateResult } from './engineProtocol';
+import type { Distribution, Drift, NormalizeResult, RunMode, SimulateResult } from './engineProtocol';
 import { distributions } from './engineProtocol';
 
 /** The panel's run controls. */
@@ -64,6 +64,8 @@ export interface PanelRunResult {
 	nonFinite: number;
 	/** Engine time per phase (ms): making the input, statistics, normalize, statistics of y. */
 	phases: { input: number; stats: number; normalize: number; statsAfter: number };
+	/** The compare view's measure of what a method leaves: y per sample and per channel (NormalizeResult.views). */
+	views?: NormalizeResult['views'];
 }
 
 /** One reason behind a `?` in the summary, worded by the extension (the panel only shows it). */

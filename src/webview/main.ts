@@ -655,13 +655,22 @@ function compareCard(entry: PanelCompareEntry): HTMLElement {
 	return card;
 }
 
+/**
+ * What differs between the methods (not what each guarantees: every one gives its groups mean 0
+ * and std 1 by construction): how far y's per-sample and per-channel means still spread. The input's
+ * samples and channels each have their own offset and scale, so a spread near 0 is a difference
+ * the method took out.
+ */
 function compareTable(entries: PanelCompareEntry[]): HTMLElement {
-	const table = el('table', { class: 'stats', 'aria-label': 'Normalizations compared' });
-	table.append(el('thead', {}, el('tr', {}, ...['normalization', 'μ, σ² shape', 'values per μ', 'max |mean after|', 'max |std after − 1|'].map((h, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col' }, h)))));
+	const wrap = el('div', {});
+	const table = el('table', { class: 'stats', 'aria-label': 'Normalizations compared: what each leaves of the samples’ and the channels’ differences' });
+	table.append(el('thead', {}, el('tr', {}, ...['normalization', 'μ, σ² shape', 'values per μ', 'samples’ means after: spread', 'samples’ std after: spread', 'channels’ means after: spread'].map((h, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col' }, h)))));
 	const body = el('tbody');
+	const num = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(3));
 	for (const entry of entries) {
 		const r = compareResults[entry.family];
 		const done = r && typeof r !== 'string' ? r : null;
+		const v = done?.views;
 		body.append(
 			el(
 				'tr',
@@ -669,13 +678,16 @@ function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 				el('td', {}, entry.title),
 				el('td', { class: 'mono' }, entry.explanation ? shape(entry.explanation.statShape) : '—'),
 				el('td', { class: 'num mono' }, done ? count(done.groupSize) : '—'),
-				el('td', { class: 'num mono' }, done ? done.maxMeanDeviation.toExponential(2) : '—'),
-				el('td', { class: 'num mono' }, done ? done.maxStdDeviation.toExponential(2) : '—'),
+				el('td', { class: 'num mono' }, num(v?.perSample.meanSpread)),
+				el('td', { class: 'num mono' }, num(v?.perSample.stdSpread)),
+				el('td', { class: 'num mono' }, num(v?.perFeature.meanSpread)),
 			),
 		);
 	}
 	table.append(body);
-	return table;
+	wrap.append(table);
+	wrap.append(el('p', { class: 'muted' }, 'Spread: the standard deviation across the batch’s samples (or across channels) after normalization. Each sample and each channel of the input has its own offset and scale, so 0 means the method took those differences out: layer, instance and group norm give every sample mean 0 while batch norm keeps the samples apart; batch and instance norm give every channel mean 0 while layer and group norm keep the channels apart.'));
+	return wrap;
 }
 //#endregion
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { repoRoot } from './helpers';
+import { NormLensApi, repoRoot } from './helpers';
 
 // Editor latency, measured in the real extension host (issue #5). Not part of `npm test` (no timed
 // tests there): `npm run bench` runs this suite with NORMLENS_SUITE=latency, writes the large
@@ -38,6 +38,8 @@ const figures: {
 	firstHover?: { file: string; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats; secondFile: { file: string; openMs: number; hoverMs: number } };
 	rpcBaseline?: Stats & { firstMs: number };
 	firstRun?: { shape: number[]; megabytes: number; commandMs: number; engineMs: number; backend: string; secondCommandMs: number; secondEngineMs: number; phases: unknown; secondPhases: unknown };
+	/** From the Run command to the panel's render of the result with its charts, the panel already open. */
+	runToChart?: (Stats & { name: string; firstMs: number })[];
 	files: FileFigures[];
 } = { extensionId: 'normlens.normlens', files: [] };
 
@@ -210,6 +212,37 @@ describe('editor latency (npm run bench)', function () {
 		};
 		save();
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+	});
+
+	it('from the Run command to the first chart drawn in the panel (panel already open): the tabular example and a 25 MB conv input', async () => {
+		const api = vscode.extensions.getExtension<NormLensApi>(figures.extensionId)?.exports as NormLensApi;
+		const cases: [string, vscode.TextDocument][] = [
+			['examples/tabular_bn.py, (32, 50)', await vscode.workspace.openTextDocument(path.join(repoRoot, 'examples', 'tabular_bn.py'))],
+			[
+				'a conv input (32, 56, 56, 64), 25.7 MB',
+				await vscode.workspace.openTextDocument({ language: 'python', content: 'import tensorflow as tf\ninp = tf.keras.Input((56, 56, 64))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\n' }),
+			],
+		];
+		figures.runToChart = [];
+		for (const [name, doc] of cases) {
+			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+			const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization') + 1);
+			const shown = api.nextPanelRender('model');
+			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			await shown;
+			const ms: number[] = [];
+			for (let i = 0; i < 8; i++) {
+				const drawn = api.nextPanelRender('runResult');
+				const start = performance.now();
+				void vscode.commands.executeCommand('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+				const r = await drawn;
+				ms.push(performance.now() - start);
+				assert.strictEqual(r.charts, 3, 'histograms before and after, and the per-feature chart');
+			}
+			// The first run pays the warm-up of the panel's chart code; the figure is the median of the rest.
+			figures.runToChart.push({ name, firstMs: Math.round(ms[0] * 10) / 10, ...stats(ms.slice(1)) });
+			save();
+		}
 	});
 
 	it('time to the first hover on examples/tabular_bn.py', async () => {

@@ -84,7 +84,7 @@ export const enum RowsVariant {
 /**
  * Which channels-last statistics variant is fastest for C channels, as measured on the target CPU
  * (2-vCPU Zen 4, one thread, 25.7 MB; `npm run bench -- --only engine` prints the table and
- * BENCHMARKS.md keeps the runs' medians): register tiles for C = 8 – 32 (24–27 GB/s), four rows
+ * docs/benchmarks-journal.md keeps the runs' medians): register tiles for C = 8 – 32 (24–27 GB/s), four rows
  * per step up to C = 64 (23–24 GB/s), staged blocks up to C = 384 (18–23 GB/s, where one row per
  * step gives 12–18 and four interleaved rows or the tiles' strided walk from memory 7–14), one row
  * per step above (15–18).
@@ -97,6 +97,13 @@ export function rowsVariantFor(C: number): RowsVariant {
 		return RowsVariant.Four;
 	}
 	return C <= 384 ? RowsVariant.Staged : RowsVariant.One;
+}
+
+/** Each sample's offset and scale (`size` values per sample), applied after the features' own. */
+export interface SampleShifts {
+	offset: ArrayLike<number>;
+	scale: ArrayLike<number>;
+	size: number;
 }
 
 /** The SIMD kernels instantiated on `memory` (a shared WebAssembly.Memory). */
@@ -137,24 +144,30 @@ export class WasmKernels {
 
 	/**
 	 * The seeded sample for elements [from, from + x.length) of a tensor: standard draws (normal,
-	 * uniform or log-normal, counter-based: element i's value depends only on the seed and i), then each feature's
-	 * offset and scale. `check` runs before each chunk (cancellation), `advance` after it (progress).
+	 * uniform or log-normal, counter-based: element i's value depends only on the seed and i), then
+	 * each feature's offset and scale, then (`perSample`) each sample's. `check` runs before each
+	 * chunk (cancellation), `advance` after it (progress).
 	 */
-	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number, advance: (elements: number) => void = () => undefined): void {
+	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number, advance: (elements: number) => void = () => undefined, perSample?: SampleShifts): void {
 		this.own(x);
-		const offset = arena.f32(features);
-		const scale = arena.f32(features);
-		for (let c = 0; c < features; c++) {
-			offset[c] = shifts.offset[c];
-			scale[c] = shifts.scale[c];
-		}
+		const layers = [{ features, inner, ...shifts }, ...(perSample ? [{ features: perSample.offset.length, inner: perSample.size, offset: perSample.offset, scale: perSample.scale }] : [])].map((l) => {
+			const offset = arena.f32(l.features);
+			const scale = arena.f32(l.features);
+			for (let c = 0; c < l.features; c++) {
+				offset[c] = l.offset[c];
+				scale[c] = l.scale[c];
+			}
+			return { features: l.features, inner: l.inner, offset, scale };
+		});
 		for (let i = 0; i < x.length; i += chunk) {
 			check();
 			const n = Math.min(chunk, x.length - i);
 			const at = x.byteOffset + 4 * i;
 			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
 			const first = from + i;
-			this.k.shiftScale(at, n, Math.floor(first / inner) % features, first % inner, inner, features, offset.byteOffset, scale.byteOffset);
+			for (const l of layers) {
+				this.k.shiftScale(at, n, Math.floor(first / l.inner) % l.features, first % l.inner, l.inner, l.features, l.offset.byteOffset, l.scale.byteOffset);
+			}
 			advance(n);
 		}
 	}

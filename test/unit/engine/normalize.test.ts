@@ -172,7 +172,8 @@ describe('engine task: sample tensor and running statistics', () => {
 			const v = mid.reduce((a, x, i) => a + (x - m) ** 2 * h.counts[i], 0) / n;
 			return mid.reduce((a, x, i) => a + (x - m) ** 3 * h.counts[i], 0) / n / v ** 1.5;
 		};
-		const one = { ...base, shape: [20000, 1], reducedAxes: [0] };
+		// One sample of 20,000 values: the draws' own distribution (a batch would mix in each sample's offset and scale).
+		const one = { ...base, shape: [1, 20000], reducedAxes: [1] };
 		const logn = await runTask({ ...one, distribution: 'lognormal' });
 		const unif = await runTask({ ...one, distribution: 'uniform' });
 		assert.ok(skew(logn.histogramBefore) > 1, `log-normal skew ${skew(logn.histogramBefore)}`);
@@ -496,3 +497,53 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 function momentsJsOf(x: Float32Array, layout: ReturnType<typeof reductionLayout>) {
 	return moments(x, layout);
 }
+
+describe('a sample that shows the difference, and a comparison that reports it', () => {
+	const base = { kernel: NormalizeKernel, epsilon: 1e-5, seed: 4, distribution: 'normal', momentum: null, maxElements: 1 << 24, sampleFeatureAxis: 1, views: true } as const;
+	const shape = [8, 12, 10, 10];
+	const methods: [string, Partial<NormalizeTask>][] = [
+		['batch', { reducedAxes: [0, 2, 3] }],
+		['layer', { reducedAxes: [1, 2, 3] }],
+		['instance', { reducedAxes: [2, 3] }],
+		['group', { reducedAxes: [1, 2, 3], channelGroups: { axis: 1, count: 3 } }],
+	];
+
+	for (const backend of ['wasm-simd', 'js'] as const) {
+		it(`[${backend}] each sample has its own offset and scale, each channel too; views measure y per sample and per channel against a float64 reference`, async () => {
+			const results = new Map<string, Awaited<ReturnType<typeof runTask>>>();
+			for (const [name, extra] of methods) {
+				results.set(name, await runTask({ ...base, shape, reducedAxes: [], backend, ...extra }));
+			}
+			// The input: per-sample means spread (sample offsets in [−1.5, 1.5], scales in [0.5, 2]).
+			const bn = results.get('batch');
+			assert.ok(bn?.views);
+			// BatchNorm: every channel mean 0 over the batch, the samples stay apart.
+			assert.ok(bn.views.perFeature.meanSpread < 1e-5, `BN channels ${bn.views.perFeature.meanSpread}`);
+			assert.ok(bn.views.perSample.meanSpread > 0.2, `BN samples ${bn.views.perSample.meanSpread}`);
+			// LayerNorm: every sample mean 0, std 1; the channels stay apart.
+			const ln = results.get('layer')?.views;
+			assert.ok(ln && ln.perSample.meanSpread < 1e-5 && ln.perSample.stdSpread < 1e-4);
+			assert.ok(ln.perFeature.meanSpread > 0.2, `LN channels ${ln.perFeature.meanSpread}`);
+			// InstanceNorm: both taken out.
+			const inn = results.get('instance')?.views;
+			assert.ok(inn && inn.perSample.meanSpread < 1e-5 && inn.perFeature.meanSpread < 1e-5);
+			// GroupNorm: samples even, channels within a group still apart (their offsets differ).
+			const gn = results.get('group')?.views;
+			assert.ok(gn && gn.perSample.meanSpread < 1e-5 && gn.perFeature.meanSpread > 0.1, `GN channels ${gn?.perFeature.meanSpread}`);
+			// The views against a float64 reference: regenerate the tensor (the same seed gives the
+			// same values), normalize per sample (LayerNorm) in float64, and average per channel.
+			const { fillRange } = await import('../../../src/engine/engineWorker');
+			const x = new Float32Array(shape.reduce((p, d) => p * d, 1));
+			fillRange(x, 0, shape, 1, 'normal', base.seed, () => undefined);
+			const per = 1200;
+			const chan = new Float64Array(12);
+			for (let n = 0; n < 8; n++) {
+				const v = Array.from(x.subarray(n * per, (n + 1) * per));
+				const mu = v.reduce((a, b) => a + b, 0) / per;
+				const sd = Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / per + 1e-5);
+				v.forEach((val, i) => (chan[Math.floor(i / 100)] += (val - mu) / sd / (8 * 100)));
+			}
+			chan.forEach((m, c) => assert.ok(Math.abs(ln.perFeature.mean[c] - m) < 1e-5, `LN channel ${c}: ${ln.perFeature.mean[c]} vs ${m}`));
+		});
+	}
+});

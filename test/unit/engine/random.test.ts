@@ -55,11 +55,11 @@ describe('the WebAssembly SIMD sample generator', () => {
 		const shape = [100_003, 4];
 		const n = shape[0] * shape[1];
 		const whole = arena.f32(n);
-		fillRange(whole, 0, shape, 1, 'normal', 11, () => undefined, { kernels, arena });
+		fillRange(whole, 0, shape, 1, 'normal', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
 		// A slab starting mid-row and mid-chunk gives the same values as the whole tensor there.
 		const from = 70_001;
 		const slab = arena.f32(150_002);
-		fillRange(slab, from, shape, 1, 'normal', 11, () => undefined, { kernels, arena });
+		fillRange(slab, from, shape, 1, 'normal', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
 		assert.deepStrictEqual(Array.from(slab.subarray(0, 1000)), Array.from(whole.subarray(from, from + 1000)));
 		assert.deepStrictEqual(Array.from(slab.subarray(slab.length - 1000)), Array.from(whole.subarray(from + slab.length - 1000, from + slab.length)));
 		// Per feature, the values are offset + scale·z: standardize feature 2 and compare with Φ.
@@ -86,7 +86,7 @@ describe('the WebAssembly SIMD sample generator', () => {
 		}
 		assert.ok(worst < 1e-6, `log-normal relative error ${worst}`);
 		// Uniform: flat between ±√3 (after standardizing).
-		fillRange(whole, 0, shape, 1, 'uniform', 11, () => undefined, { kernels, arena });
+		fillRange(whole, 0, shape, 1, 'uniform', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
 		const u = Array.from({ length: shape[0] }, (_, r) => whole[r * 4]);
 		const range = Math.max(...u) - Math.min(...u);
 		const usd = Math.sqrt(u.reduce((a, b) => a + b * b, 0) / u.length - (u.reduce((a, b) => a + b, 0) / u.length) ** 2);
