@@ -494,12 +494,12 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { WasmKernels } = compiled(repoRoot, 'engine', 'kernels', 'normalizeWasm.js');
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
-	const { EnginePool, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
+	const { EnginePool, FORWARD_SPLIT_ELEMENTS, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
 	const workerFile = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
 	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
 	// The warm-up's tensors (below) and the kernel table's 25.7 MB must fit too, whatever --filter keeps.
 	const WARM_UP = [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]];
-	const maxN = Math.max(32 * 56 * 56 * 64, ...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)));
+	const maxN = Math.max(1 << 23, 32 * 56 * 56 * 64, ...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)));
 	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
 
 	// The product's pool, as the extension and the CLI create it: the engine rows are its
@@ -535,7 +535,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const x = xAll.subarray(0, n);
 		const y = yAll.subarray(0, n);
 		const tensor = { data: x, release: () => undefined };
-		const split = POOL_THREADS >= 2 && n >= SPLIT_ELEMENTS;
+		const split = POOL_THREADS >= 2 && n >= FORWARD_SPLIT_ELEMENTS;
 		const workers = Math.min(POOL_THREADS, n / (l.block.inner === 1 ? l.groups : l.block.inner));
 		const halves = Array.from({ length: POOL_THREADS }, (_, w) => ({ from: Math.floor((n * w) / POOL_THREADS / 16) * 16, to: w === POOL_THREADS - 1 ? n : Math.floor((n * (w + 1)) / POOL_THREADS / 16) * 16 }));
 		const spec = { shape, reducedAxes, epsilon: EPS };
@@ -716,8 +716,8 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	// product's own EnginePool.forward (training forward, NC with 64 features and NCHW planes). The
 	// product splits from SPLIT_ELEMENTS on; the crossover below is where splitting starts to pay.
 	const dispatchSizes = [1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23];
-	const dispatch = { splitElements: SPLIT_ELEMENTS, threads: POOL_THREADS, sizes: [] };
-	if (POOL_THREADS >= 2 && !options.filter) {
+	const dispatch = { splitElements: SPLIT_ELEMENTS, forwardSplitElements: FORWARD_SPLIT_ELEMENTS, threads: POOL_THREADS, sizes: [] };
+	if (POOL_THREADS >= 2 && (!options.filter || 'dispatch'.includes(options.filter))) {
 		for (const n of dispatchSizes) {
 			for (const [layout, shape] of [['NC', [n / 64, 64]], ['NCHW', [n / (64 * 1024), 64, 32, 32]]]) {
 				if (!Number.isInteger(shape[0]) || shape[0] < 1) {
@@ -732,9 +732,26 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			}
 		}
 		// The smallest size from which the split round is faster for every size above, in both layouts.
-		const pays = (n) => dispatch.sizes.filter((d) => d.elements >= n).every((d) => d.speedup > 1);
-		dispatch.crossoverElements = dispatchSizes.find(pays) ?? null;
-		log(`dispatch: the split round is faster from ${dispatch.crossoverElements ?? '(no size)'} elements on; the product splits from ${SPLIT_ELEMENTS}`);
+		const pays = (list) => (n) => list.filter((d) => d.elements >= n).every((d) => d.speedup > 1);
+		dispatch.crossoverElements = dispatchSizes.find(pays(dispatch.sizes)) ?? null;
+		log(`dispatch of a forward on a pool tensor: the split round is faster from ${dispatch.crossoverElements ?? '(no size)'} elements on; EnginePool.forward splits from ${FORWARD_SPLIT_ELEMENTS}`);
+		// Sample runs (EnginePool.normalize: generate, statistics, normalize, the panel's extras): a
+		// pool of one worker (one task) against the product's pool (a split run from SPLIT_ELEMENTS).
+		const one = new EnginePool(workerFile, 1);
+		// Split at every size measured (the product splits from SPLIT_ELEMENTS), to compare both ways everywhere.
+		const all = new EnginePool(workerFile, POOL_THREADS, undefined, undefined, dispatchSizes[0]);
+		dispatch.sampleRuns = [];
+		for (const n of dispatchSizes) {
+			const run = { kernel: 'Normalize', shape: [n / 64, 64], reducedAxes: [0], epsilon: EPS, seed: 3, distribution: 'normal', momentum: null, maxElements: 1 << 28 };
+			const r = reps(n);
+			const t = await timeInterleaved({ one: () => one.normalize(run), all: () => all.normalize(run) }, { warm: r.warm + 2, runs: Math.min(r.runs, 11) });
+			dispatch.sampleRuns.push({ elements: n, oneWorkerMs: t.one, poolMs: t.all, speedup: t.one / t.all });
+			log(`sample run ${String(n).padStart(8)} elements: one worker ${t.one.toFixed(2)} ms · split among the pool ${t.all.toFixed(2)} ms · ${(t.one / t.all).toFixed(2)}×`);
+		}
+		await one.dispose();
+		await all.dispose();
+		dispatch.sampleRunCrossoverElements = dispatchSizes.find(pays(dispatch.sampleRuns)) ?? null;
+		log(`dispatch of a sample run: the pool is faster from ${dispatch.sampleRunCrossoverElements ?? '(no size)'} elements on; EnginePool.normalize splits from ${SPLIT_ELEMENTS}`);
 	}
 
 	// Simulate Training Steps (EnginePool.simulate, the product's path): 200 steps at batch 32 of a

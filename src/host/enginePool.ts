@@ -17,8 +17,21 @@ import { NOISE_BATCH_SIZES, NormalizeKernel, SimulateKernel } from '../protocol/
 /** How often a run's progress counter is read (the notification needs no finer steps). */
 const PROGRESS_POLL_MS = 100;
 
-/** Tensors from this size up are split among the workers (below it one task is faster). */
-export const SPLIT_ELEMENTS = 1 << 20;
+/**
+ * Sample runs from this size up are split among the workers. Measured with `npm run bench`
+ * (BENCHMARKS.md, "Dispatch"): a pool of one worker against the split run, per size, in two runs —
+ * the split run was 5–33 % slower at 1–2 Mi elements (where it used to start), even at 4 Mi, and
+ * 6.6–7.6× faster at 8 Mi, where one task outgrows the memory a worker keeps between runs.
+ */
+export const SPLIT_ELEMENTS = 1 << 22;
+
+/**
+ * A forward on a pool tensor (EnginePool.forward) is split from this size up. Its input is already
+ * in memory, written by another thread, and only statistics and the normalize pass remain: the split
+ * round was slower than one task up to 4 Mi elements in half the measurements and faster from
+ * 8 Mi in every one (BENCHMARKS.md, "Dispatch").
+ */
+export const FORWARD_SPLIT_ELEMENTS = 1 << 23;
 
 /**
  * Layouts with more groups than this stay one task: every chunk of a split run publishes 8 float64
@@ -227,6 +240,8 @@ export class EnginePool {
 		private readonly maxThreads = 0,
 		private readonly progressPollMs = PROGRESS_POLL_MS,
 		private readonly idleTimeoutMs = IDLE_TIMEOUT_MS,
+		/** Sample runs from this size up are split (SPLIT_ELEMENTS; the pool's own tests lower it to split small tensors). */
+		private readonly splitElements = SPLIT_ELEMENTS,
 	) {}
 
 	private get piscina(): Piscina {
@@ -433,8 +448,8 @@ export class EnginePool {
 
 	/**
 	 * The BatchNorm-style forward of a pool tensor, in place: with this batch's statistics (training;
-	 * returns them) or with `spec.statistics` (inference). Dispatched as a run is: one task below
-	 * SPLIT_ELEMENTS, else one round of every worker over claimed chunks (`dispatch` overrides it, for
+	 * returns them) or with `spec.statistics` (inference). One task below
+	 * FORWARD_SPLIT_ELEMENTS, else one round of every worker over claimed chunks (`dispatch` overrides it, for
 	 * the benchmark's one-thread-versus-pool measurement). Nothing beyond the forward is computed.
 	 */
 	async forward(t: PoolTensor, spec: ForwardSpec, signal?: AbortSignal): Promise<{ mean: Float64Array; variance: Float64Array } | null> {
@@ -461,7 +476,7 @@ export class EnginePool {
 			const g = layout.groups;
 			const inner = (layout.block as { inner: number }).inner;
 			const unit = inner === 1 ? g : inner;
-			const splitWanted = spec.dispatch === 'split' || (spec.dispatch !== 'one' && total >= SPLIT_ELEMENTS && g <= SPLIT_MAX_GROUPS);
+			const splitWanted = spec.dispatch === 'split' || (spec.dispatch !== 'one' && total >= FORWARD_SPLIT_ELEMENTS && g <= SPLIT_MAX_GROUPS);
 			const workers = splitWanted ? Math.min(this.threadCount, total / unit) : 1;
 			release = await (this.slots as WorkerSlots).acquire(workers, signal);
 			const arena = new Arena(memory, this.reservedTop);
@@ -572,7 +587,7 @@ export class EnginePool {
 			return undefined;
 		}
 		const total = task.shape.reduce((p, d) => p * d, 1);
-		if (total < SPLIT_ELEMENTS || total > task.maxElements) {
+		if (total < this.splitElements || total > task.maxElements) {
 			return undefined;
 		}
 		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);

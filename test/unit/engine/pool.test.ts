@@ -9,6 +9,8 @@ import { NormalizeKernel, NormalizeTask } from '../../../src/protocol/engineProt
 import { repoRoot } from '../paths';
 
 const worker = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
+/** The split path from 2^20 elements on, as it was before the benchmark moved the product's threshold: the tests split small tensors. */
+const SPLIT = 1 << 20;
 const task: NormalizeTask = { kernel: NormalizeKernel, shape: [32, 50], reducedAxes: [0], epsilon: 1e-3, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 28 };
 /** A task that runs for seconds whatever the machine: JS draws and JS kernels on 33.5 M values. */
 const big: NormalizeTask = { ...task, shape: [64, 128, 128, 32], backend: 'js', distribution: 'lognormal' };
@@ -49,7 +51,7 @@ describe('engine pool (Piscina)', function () {
 	let pool: EnginePool;
 
 	beforeEach(() => {
-		pool = new EnginePool(worker, 2);
+		pool = new EnginePool(worker, 2, undefined, undefined, SPLIT);
 	});
 
 	/** Pools a test makes for itself (another progress poll interval), disposed after it. */
@@ -253,7 +255,7 @@ describe('engine pool (Piscina)', function () {
 	});
 
 	it('idle workers retire after the idle timeout; the next run starts new ones', async () => {
-		const brief = new EnginePool(worker, 2, undefined, 200);
+		const brief = new EnginePool(worker, 2, undefined, 200, SPLIT);
 		extraPools.push(brief);
 		await brief.normalize(task);
 		assert.ok(brief.threads.length >= 1);
@@ -275,7 +277,7 @@ describe('engine pool (Piscina)', function () {
 		await one.normalize(task);
 		const small = await one.workerMemoryBytes();
 		assert.ok(small > 0 && small <= 64 << 20, `a small run's memory is kept (${small} bytes)`);
-		const two = new EnginePool(worker, 2, undefined, 300);
+		const two = new EnginePool(worker, 2, undefined, 300, SPLIT);
 		extraPools.push(two);
 		const r = await two.normalize({ ...task, shape: [256, 256, 16, 32], reducedAxes: [0, 1, 2] });
 		assert.strictEqual(r.backend, 'wasm-simd ×2 workers');
@@ -291,7 +293,7 @@ describe('engine pool (Piscina)', function () {
 
 	it('cancels a split run whose workers claim chunks from shared counters; the next split run is right', async () => {
 		// Cancelled as soon as the workers report progress: mid-generation, whatever the machine's speed.
-		const polled = new EnginePool(worker, 2, 1);
+		const polled = new EnginePool(worker, 2, 1, undefined, SPLIT);
 		extraPools.push(polled);
 		const controller = new AbortController();
 		await assert.rejects(
@@ -307,7 +309,7 @@ describe('engine pool (Piscina)', function () {
 
 	it('a worker that dies during a split run fails the run without leaving the other waiting for its chunks; the next split run succeeds', async () => {
 		// A worker is stopped as soon as the run reports progress: mid-generation, whatever the machine's speed.
-		const polled = new EnginePool(worker, 2, 1);
+		const polled = new EnginePool(worker, 2, 1, undefined, SPLIT);
 		extraPools.push(polled);
 		let stopping: Promise<number> | undefined;
 		const run = polled.normalize(bigSplit, undefined, (f) => {
@@ -344,7 +346,7 @@ describe('engine pool (Piscina)', function () {
 	it('reports the progress of a run, rising: one long task, a split run, and .npy runs counted by the file', async () => {
 		// Read every 2 ms (the extension reads every 100 ms). What each run must show depends on how
 		// long it lasts: the JS run takes seconds, the split run about 0.1 s, the split .npy run less.
-		const polled = new EnginePool(worker, 2, 2);
+		const polled = new EnginePool(worker, 2, 2, undefined, SPLIT);
 		extraPools.push(polled);
 		// A .npy run counts the file's batch (64), not the layer's (1), which would put the first pass at 100 %.
 		const npyRun: NormalizeTask = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3], npyPath: writeNpy([64, 64, 16, 16], false), backend: 'js' };
@@ -390,7 +392,7 @@ describe('EnginePool.forward on a pool tensor (the benchmark\'s engine rows)', f
 	] as const) {
 		for (const dispatch of ['one', 'split'] as const) {
 			it(`${title}, ${dispatch === 'one' ? 'one task' : 'a split round'}: training returns the batch statistics and normalizes in place; inference with given statistics`, async () => {
-				const pool = new EnginePool(worker, 2);
+				const pool = new EnginePool(worker, 2, undefined, undefined, SPLIT);
 				try {
 					const n = shape.reduce((p, d) => p * d, 1);
 					const t = pool.allocate(n);
