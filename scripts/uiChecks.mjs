@@ -194,10 +194,22 @@ export async function runUiChecks({ outDir }) {
 			const hover = page.locator('.monaco-hover', { hasText: 'Normalized over' }).first();
 			await hover.waitFor({ timeout });
 			const text = await hover.innerText();
-			for (const expected of ['batch (axis 0, N)', 'one μ and σ² per feature', 'moving_variance: (50,)', 'momentum']) {
+			for (const expected of ['Each of the 50 features gets its own mean and variance', 'batch (axis 0, N)', 'one μ and σ² per feature', 'moving_variance: (50,)', 'momentum']) {
 				if (!text.includes(expected)) {
 					throw new Error(`hover lacks "${expected}": ${text}`);
 				}
+			}
+			// The plain sentence first, the actions next, the details after them — all in view without scrolling.
+			if (!(text.indexOf('Each of the 50 features') < text.indexOf('Run on sample tensor') && text.indexOf('Run on sample tensor') < text.indexOf('Input (None, 50)'))) {
+				throw new Error(`hover order: ${text}`);
+			}
+			const scroll = await hover.evaluate((h) => {
+				const box = h.querySelector('.monaco-scrollable-element') ?? h;
+				const content = h.querySelector('.hover-contents, .monaco-hover-content') ?? h;
+				return { box: box.clientHeight, content: content.scrollHeight };
+			});
+			if (scroll.content > scroll.box + 4) {
+				throw new Error(`the hover needs scrolling: ${scroll.content} px of content in ${scroll.box} px`);
 			}
 			await page.screenshot({ path: path.join(outDir, 'hover.png') });
 		});

@@ -64,7 +64,7 @@ export function freePort() {
 
 /**
  * Starts the server on loopback with fresh data and extension folders.
- * @param {{ env?: Record<string, string>, dataDir: string, port?: number, log?: string }} opts
+ * @param {{ env?: Record<string, string>, dataDir: string, port?: number, log?: string, settings?: Record<string, unknown> }} opts
  */
 export async function startServer(opts) {
 	ensureTestVSCode();
@@ -77,7 +77,7 @@ export async function startServer(opts) {
 	fs.mkdirSync(userSettings, { recursive: true });
 	fs.writeFileSync(
 		path.join(userSettings, 'settings.json'),
-		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.inlayHints.enabled': 'on', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true, 'files.autoSave': 'off' }),
+		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.inlayHints.enabled': 'on', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true, 'files.autoSave': 'off', ...opts.settings }),
 	);
 	const logFile = opts.log ?? path.join(opts.dataDir, 'server.log');
 	const out = fs.openSync(logFile, 'w');

@@ -1,7 +1,7 @@
 import { writtenForKeras1 } from './frameworks/keras/legacy';
 import { groupByLine } from './diagnostics/group';
 import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
-import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition } from '../protocol/analysis';
+import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
 import { defaultLimits, Interpreter, InterpreterLimits } from './python/interpreter';
@@ -196,6 +196,15 @@ function contains(range: LayerSummary['range'], pos: TextPosition): boolean {
 	const after = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
 	const before = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
 	return after && before;
+}
+
+/**
+ * Every layer the same constructor call built in `model` — a helper's `Conv2D(...)` called 12 times
+ * builds 12 layers at one source range — in the model's order (the layer itself when it is the only one).
+ */
+export function layersOfCall(model: ModelSummary, layer: LayerSummary): LayerSummary[] {
+	const same = (a: TextRange, b: TextRange) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+	return model.layers.filter((l) => l === layer || (l.type === layer.type && same(l.range, layer.range)));
 }
 
 /** The layer whose constructor call contains `pos` (innermost), or the first layer on its line. */

@@ -2,7 +2,7 @@
  * The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
  * only from here; nothing in core may import `vscode` or Node built-ins.
  */
-export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine } from './analyze';
+export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine, layersOfCall } from './analyze';
 export type { AnalyzeOptions } from './analyze';
 export { explainLayer, isNormalization, axisNames, normalizationKinds } from './explain/explain';
 export { channelAxisOf, compareNormalizations, comparisonGroups } from './explain/compare';

@@ -181,15 +181,16 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			return layer ? inspector.compare(t, hit?.model ?? model, layer, { ...runner.defaults(), useNpy: inspector.npySource !== undefined }) : undefined;
 		}),
 		vscode.commands.registerCommand(CommandId.LoadNpy, async (file?: unknown) => {
-			const source = await inspector.loadNpy(typeof file === 'string' ? file : undefined);
-			// With the cursor on a normalization layer, run it on the file straight away.
+			// The file is the input of the normalization layer at the cursor; it runs at once.
 			const editor = vscode.window.activeTextEditor;
-			const a = source && editor ? await analysis.analyze(editor.document) : undefined;
+			const a = editor ? await analysis.analyze(editor.document) : undefined;
 			const hit = editor && a?.layerAt(editor.selection.active);
-			if (editor && a && hit && explainLayer(hit.layer)) {
-				await inspector.run({ doc: editor.document, pos: editor.selection.active, analysis: a }, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });
+			const t = editor && a ? { doc: editor.document, pos: editor.selection.active, analysis: a } : undefined;
+			const source = await inspector.loadNpy(typeof file === 'string' ? file : undefined, t && hit ? { t, model: hit.model, layer: hit.layer } : undefined);
+			if (source && t && hit) {
+				await inspector.run(t, hit.model, hit.layer, { ...runner.defaults(), useNpy: true });
 			}
-			return source ? { name: source.name, shape: source.shape } : undefined;
+			return source ? { name: source.name, shape: source.shape, layer: source.layer.name } : undefined;
 		}),
 		vscode.commands.registerCommand(CommandId.CopySummaryMarkdown, async () => {
 			const t = await target();

@@ -107,7 +107,7 @@ export class Inspector {
 			selected,
 			counting: { keras: countingView(model, 'keras'), torch: countingView(model, 'torch') },
 			defaults: this.runner.defaults(),
-			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape } : null,
+			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape, layerName: this.npyFor(t.doc, model) } : null,
 			causes: panelCauses(t.analysis, model),
 		});
 	}
@@ -145,12 +145,15 @@ export class Inspector {
 			case 'cancelRun':
 				this.runner.cancel();
 				return;
-			case 'pickNpy':
-				await this.loadNpy();
+			case 'pickNpy': {
+				// For the layer the panel shows (its input is what the file must hold).
+				const found = this.panel.selectedLayer ? await this.shownLayer(this.panel.selectedLayer) : undefined;
+				await this.loadNpy(undefined, found && { t: found.target, model: found.model, layer: found.layer });
 				return;
+			}
 			case 'clearNpy':
 				this.npy = undefined;
-				this.panel.post({ type: 'npy', name: null, shape: null });
+				this.panel.post({ type: 'npy', name: null, shape: null, layerName: null });
 				return;
 			case 'revealCause':
 				await this.revealCause(m.layerName);
@@ -201,7 +204,7 @@ export class Inspector {
 			void vscode.window.showInformationMessage(`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`);
 			return undefined;
 		}
-		const built = this.runner.taskFor(e, options, this.npy);
+		const built = this.runner.taskFor(e, { ...options, useNpy: options.useNpy && this.npyBelongsTo(t.doc, model, layer) }, this.npy);
 		if ('error' in built) {
 			void vscode.window.showWarningMessage(`NormLens: ${built.error}`);
 			return undefined;
@@ -268,10 +271,8 @@ export class Inspector {
 			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer, or on a layer whose output shape is known, to compare normalizations there.');
 			return undefined;
 		}
-		if (options.useNpy && !this.npy) {
-			void vscode.window.showWarningMessage('NormLens: no .npy file is loaded: run "NormLens: Load .npy as Sample Tensor" first.');
-			return undefined;
-		}
+		// The loaded .npy is the input of the layer it was loaded for: the comparison on that input uses it.
+		options = { ...options, useNpy: options.useNpy && source.what === 'input' && this.npyBelongsTo(t.doc, model, layer) };
 		const batch = options.useNpy && this.npy ? this.npy.shape[0] : options.batchSize;
 		const shape = source.shape.map((d, i) => (i === 0 ? (d ?? batch) : d));
 		if (shape.some((d) => d === null)) {
@@ -316,27 +317,58 @@ export class Inspector {
 	}
 
 	/**
-	 * Chooses a .npy file as the sample source (a dialog unless `file` is given) and checks its
-	 * header. Later runs with "use .npy" read it in the worker.
+	 * Chooses a .npy file (a dialog unless `file` is given) as the input of one layer — `target`, the
+	 * layer at the cursor or on the panel — and checks its header: its shape must be that layer's
+	 * input shape (any batch). A file that does not fit is refused with both shapes and how to pick
+	 * another, and is not kept; runs of other layers keep using the generated sample.
 	 */
-	async loadNpy(file?: string): Promise<NpySource | undefined> {
+	async loadNpy(file: string | undefined, target: { t: Target; model: ModelSummary; layer: LayerSummary } | undefined): Promise<NpySource | undefined> {
+		const e = target && explainLayer(target.layer);
+		if (!target || !e) {
+			void vscode.window.showInformationMessage('NormLens: a .npy file holds the input of one normalization layer: put the cursor on that layer (or select it in the panel), then load the file.');
+			return undefined;
+		}
 		if (!file) {
-			const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'NumPy array': ['npy'] }, title: 'NormLens: Load .npy as Sample Tensor', openLabel: 'Load' });
+			const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'NumPy array': ['npy'] }, title: `NormLens: Load .npy as the input of ${target.layer.name}`, openLabel: 'Load' });
 			file = picked?.[0]?.fsPath;
 			if (!file) {
 				return undefined;
 			}
 		}
+		const name = path.basename(file);
+		let shape: number[];
 		try {
-			const info = readNpyInfo(file, this.runner.memoryLimitMiB);
-			this.npy = { path: file, name: path.basename(file), shape: info.shape };
-		} catch (e) {
-			void vscode.window.showErrorMessage(`NormLens: ${path.basename(file)}: ${(e as Error).message}`);
+			shape = readNpyInfo(file, this.runner.memoryLimitMiB).shape;
+		} catch (err) {
+			void vscode.window.showErrorMessage(`NormLens: ${name}: ${(err as Error).message} It was not loaded.`);
 			return undefined;
 		}
-		this.panel.post({ type: 'npy', name: this.npy.name, shape: this.npy.shape });
-		void vscode.window.showInformationMessage(`NormLens: ${this.npy.name} (${this.npy.shape.join(' × ')}) is the sample tensor for the next runs.`);
+		const input = e.inputShape;
+		const fits = input !== null && shape.length === input.length && input.every((d, i) => i === 0 || d === null || d === shape[i]);
+		if (!fits) {
+			const expected = input ? `(any batch, ${input.slice(1).map((d) => d ?? '?').join(', ')})` : 'unknown';
+			const message = `${name} holds an array of shape (${shape.join(', ')}), but this layer's input is (N, ${(input ?? []).slice(1).map((d) => d ?? '?').join(', ')}): it was not loaded. Save the input of \`${target.layer.name}\` with shape ${expected} and load that file ("NormLens: Load .npy as Sample Tensor").`;
+			this.ensureShown(target.t, target.model, target.layer.name);
+			this.panel.post({ type: 'runError', layerName: target.layer.name, message });
+			void vscode.window.showErrorMessage(`NormLens: ${message}`);
+			return undefined;
+		}
+		this.npy = { path: file, name, shape, layer: { uri: target.t.doc.uri.toString(), model: target.model.name, name: target.layer.name } };
+		this.panel.post({ type: 'npy', name, shape, layerName: target.layer.name });
+		void vscode.window.showInformationMessage(`NormLens: ${name} (${shape.join(' × ')}) is the input of ${target.layer.name} for its next runs.`);
 		return this.npy;
+	}
+
+	/** Whether the loaded .npy is the input of this layer. */
+	private npyBelongsTo(doc: vscode.TextDocument, model: ModelSummary, layer: LayerSummary): boolean {
+		const l = this.npy?.layer;
+		return l !== undefined && l.uri === doc.uri.toString() && l.model === model.name && l.name === layer.name;
+	}
+
+	/** The layer of this model the loaded .npy belongs to, or null (another model or document). */
+	private npyFor(doc: vscode.TextDocument, model: ModelSummary): string | null {
+		const l = this.npy?.layer;
+		return l && l.uri === doc.uri.toString() && l.model === model.name ? l.name : null;
 	}
 
 	get npySource(): NpySource | undefined {

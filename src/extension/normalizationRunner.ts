@@ -7,11 +7,13 @@ import type { NormalizeResult, NormalizeTask, SimulateResult, SimulateTask } fro
 import type { PanelRunResult, RunOptions, SimulationOptions } from '../protocol/webviewProtocol';
 import type { ExtensionConfig } from './config';
 
-/** A .npy file chosen as the sample source. */
+/** A .npy file chosen as the sample source: real activations of one layer's input. */
 export interface NpySource {
 	path: string;
 	name: string;
 	shape: number[];
+	/** The layer it was loaded for (its document, model and name): runs of other layers use the generated sample. */
+	layer: { uri: string; model: string; name: string };
 }
 
 /**

@@ -169,7 +169,7 @@ export interface LayerExplanation {
 }
 
 /** One index along an axis, in words: the axis names of `LayerExplanation.axisNames` are plural or collective. */
-const AXIS_UNIT: Record<string, string> = {
+export const AXIS_UNIT: Record<string, string> = {
 	batch: 'sample',
 	features: 'feature',
 	channels: 'channel',

@@ -118,8 +118,8 @@ export type ToPanel =
 			counting: Record<Framework, PanelCounting>;
 			/** Run controls' initial values (from the settings). */
 			defaults: RunOptions;
-			/** The loaded .npy file, if any. */
-			npy: { name: string; shape: number[] } | null;
+			/** The loaded .npy file, if any, and the layer of this model it is the input of (null: another model's). */
+			npy: { name: string; shape: number[]; layerName: string | null } | null;
 			/** Why each `?` is there: the totals' cause first, then each layer's (absent in states saved before causes existed). */
 			causes?: PanelUnknownCause[];
 	  }
@@ -129,8 +129,8 @@ export type ToPanel =
 	| { type: 'runStarted'; layerName: string; shape: number[] }
 	/** How far the run or comparison in progress is, 0 – 1 (polled from the engine's workers). */
 	| { type: 'runProgress'; fraction: number }
-	/** A .npy file was loaded as the sample source (or cleared: `null`). */
-	| { type: 'npy'; name: string | null; shape: number[] | null }
+	/** A .npy file was loaded as the input of `layerName` (or cleared: all `null`). */
+	| { type: 'npy'; name: string | null; shape: number[] | null; layerName: string | null }
 	/** The compare view: four normalizations of one input, then each one's run. */
 	| { type: 'compare'; layerName: string; /** e.g. "the input of batch_normalization" */ of: string; framework: Framework; shape: number[]; channelAxis: number; entries: PanelCompareEntry[]; options: RunOptions }
 	| { type: 'compareResult'; family: PanelCompareEntry['family']; result: PanelRunResult }
@@ -238,7 +238,7 @@ export function isToPanel(m: unknown): m is ToPanel {
 		case 'simulateResult':
 			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.result) && Array.isArray(m.result.result.noise) && isObject(m.result.result.trace);
 		case 'npy':
-			return (m.name === null && m.shape === null) || (typeof m.name === 'string' && isShape(m.shape));
+			return (m.name === null && m.shape === null && m.layerName === null) || (typeof m.name === 'string' && isShape(m.shape) && (typeof m.layerName === 'string' || m.layerName === null));
 		case 'compare':
 			return typeof m.layerName === 'string' && isShape(m.shape) && Array.isArray(m.entries) && isRunOptions(m.options);
 		case 'compareResult':

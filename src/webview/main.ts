@@ -24,7 +24,7 @@ interface PanelState {
 	compareResults?: Record<string, PanelRunResult | string>;
 	convention?: Framework;
 	options?: RunOptions;
-	npy?: { name: string; shape: number[] } | null;
+	npy?: NpyState | null;
 	simulation?: PanelSimulation;
 	simulationOptions?: SimulationOptions;
 	latest?: Latest;
@@ -43,7 +43,9 @@ let compare: CompareMessage | undefined;
 let compareResults: Record<string, PanelRunResult | string> = {};
 let convention: Framework = 'keras';
 let options: RunOptions = { batchSize: 32, seed: 42, distribution: 'normal', mode: 'train', useNpy: false };
-let npy: { name: string; shape: number[] } | null = null;
+/** The loaded .npy and the layer whose input it is (null: a layer of another model). */
+type NpyState = { name: string; shape: number[]; layerName?: string | null };
+let npy: NpyState | null = null;
 let simulation: PanelSimulation | undefined;
 let simulationOptions: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } };
 let latest: Latest | undefined;
@@ -353,28 +355,31 @@ const DRIFTS: { label: string; drift: SimulationOptions['drift'] }[] = [
 
 function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	const form = el('form', { class: 'controls', 'aria-label': 'Sample run' });
+	// The .npy is the input of the layer it was loaded for; other layers offer to load one of their own.
+	const npyHere = npy !== null && npy.layerName === layer.name ? npy : null;
+	const usingNpy = options.useNpy && npyHere !== null;
 	const batch = el('input', { type: 'number', min: '1', max: '65536', step: '1', value: String(options.batchSize) });
 	const batchKnown = e.inputShape?.[0] !== null && e.inputShape?.[0] !== undefined;
-	batch.disabled = options.useNpy || batchKnown;
-	batch.title = batchKnown ? 'The model fixes the batch size of this input.' : options.useNpy ? 'The .npy file decides the batch size.' : '';
+	batch.disabled = usingNpy || batchKnown;
+	batch.title = batchKnown ? 'The model fixes the batch size of this input.' : usingNpy ? 'The .npy file decides the batch size.' : '';
 	const seed = el('input', { type: 'number', step: '1', value: String(options.seed) });
-	seed.disabled = options.useNpy;
+	seed.disabled = usingNpy;
 	const dist = el('select', {}, ...(['normal', 'uniform', 'lognormal'] as const).map((d) => el('option', { value: d }, d === 'lognormal' ? 'log-normal' : d)));
 	dist.value = options.distribution;
-	dist.disabled = options.useNpy;
+	dist.disabled = usingNpy;
 	const mode = el('select', {}, el('option', { value: 'train' }, 'training (batch statistics)'), el('option', { value: 'eval' }, 'inference (running statistics)'));
 	mode.value = options.mode;
 	if (!e.momentumConvention) {
 		mode.title = 'This layer keeps no running statistics: both modes normalize with the batch’s own statistics.';
 	}
-	const source = el('select', {}, el('option', { value: 'sample' }, 'generated sample'), el('option', { value: 'npy' }, npy ? `.npy: ${npy.name} (${npy.shape.join('×')})` : '.npy file…'));
-	source.value = options.useNpy && npy ? 'npy' : 'sample';
+	const source = el('select', {}, el('option', { value: 'sample' }, 'generated sample'), el('option', { value: 'npy' }, npyHere ? `.npy: ${npyHere.name} (${npyHere.shape.join('×')})` : '.npy file…'));
+	source.value = usingNpy ? 'npy' : 'sample';
 	const read = (): RunOptions => ({
 		batchSize: Math.max(1, Math.min(65536, Math.floor(Number(batch.value) || options.batchSize))),
 		seed: Math.floor(Number(seed.value) || 0),
 		distribution: dist.value as RunOptions['distribution'],
 		mode: mode.value as RunOptions['mode'],
-		useNpy: source.value === 'npy' && npy !== null,
+		useNpy: source.value === 'npy' && npyHere !== null,
 	});
 	for (const c of [batch, seed, dist, mode]) {
 		c.addEventListener('change', () => {
@@ -383,7 +388,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		});
 	}
 	source.addEventListener('change', () => {
-		if (source.value === 'npy' && !npy) {
+		if (source.value === 'npy' && !npyHere) {
 			post({ type: 'pickNpy' });
 			source.value = 'sample';
 			return;
@@ -407,7 +412,8 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	const buttons = el('div', { class: 'buttons' });
 	const run = el('button', { type: 'submit', id: 'run-button' }, 'Run on sample tensor');
 	const cmp = el('button', { type: 'button', class: 'secondary', id: 'compare-button' }, 'Compare BN / LN / IN / GN');
-	const pick = el('button', { type: 'button', class: 'secondary', id: 'npy-button' }, npy ? 'Choose another .npy…' : 'Load .npy…');
+	const pick = el('button', { type: 'button', class: 'secondary', id: 'npy-button' }, npyHere ? 'Choose another .npy…' : 'Load .npy…');
+	pick.title = `A .npy file with the input of ${layer.name} (any batch)`;
 	pick.addEventListener('click', () => post({ type: 'pickNpy' }));
 	cmp.addEventListener('click', () => {
 		options = read();
@@ -441,7 +447,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	});
 	buttons.append(simulate);
 	form.append(el('div', { class: 'fields' }, field('Steps', stepsInput, 'simulate-steps'), field('Input drift', drift, 'simulate-drift')));
-	if (npy) {
+	if (npyHere) {
 		const clear = el('button', { type: 'button', class: 'secondary', id: 'npy-clear' }, 'Forget .npy');
 		clear.addEventListener('click', () => post({ type: 'clearNpy' }));
 		buttons.append(clear);
@@ -752,7 +758,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			render();
 			break;
 		case 'npy':
-			npy = m.name && m.shape ? { name: m.name, shape: m.shape } : null;
+			npy = m.name && m.shape ? { name: m.name, shape: m.shape, layerName: m.layerName } : null;
 			options = { ...options, useNpy: npy !== null };
 			render();
 			break;

@@ -26,7 +26,9 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(text, /\*\*BatchNormalization\*\* `batch_normalization`/);
 			assert.match(text, /Input \(None, 50\) → output \(None, 50\)/);
 			assert.match(text, /Normalized over:\*\* batch \(axis 0, N\) — one μ and σ² per feature$/m);
-			assert.match(text, /y\[n,j\] = γ\[j\] · \(x\[n,j\] − μ\[j\]\) \/ √\(σ²\[j\] \+ ε\) \+ β\[j\]/);
+			// One plain sentence first, then the actions, then the short lines (the formula is in the panel).
+			assert.match(text, /^Each of the 50 features gets its own mean and variance, computed over the N values of that feature in the batch; γ and β then rescale and shift each feature with learned values\.$/m);
+			assert.ok(text.indexOf('command:normlens.runNormalization') < text.indexOf('Input (None, 50)'), 'the actions come before the details');
 			assert.match(text, /μ, σ²: \(50,\) · γ \(gamma\): \(50,\) · β \(beta\): \(50,\) · moving_mean: \(50,\) · moving_variance: \(50,\)/);
 			assert.match(text, /100 trainable \(gamma, beta\) · 100 non-trainable \(moving_mean, moving_variance\)/);
 			assert.match(text, /ε \(epsilon\)\*\* = 0\.001 · \*\*momentum\*\* = 0\.99/);
@@ -279,7 +281,10 @@ describe('NormLens in a real VS Code extension host', () => {
 			fs.writeFileSync(bad, npyBytes([8, 49], new Float32Array(8 * 49)));
 			const failed = api.nextPanelRender('runError');
 			await vscode.commands.executeCommand('normlens.loadNpy', bad);
-			assert.match((await failed).text, /wrong\.npy holds an array of shape \(8, 49\), but this layer's input is \(N, 50\)/);
+			assert.match((await failed).text, /wrong\.npy holds an array of shape \(8, 49\), but this layer's input is \(N, 50\): it was not loaded\. Save the input of `batch_normalization` with shape \(any batch, 50\)/);
+			// A refused file is not kept: the layer still runs on the file it had.
+			const kept = await vscode.commands.executeCommand<{ shape: number[]; source: string }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+			assert.deepStrictEqual([kept?.shape, kept?.source], [[8, 50], 'activations.npy']);
 			await api.panelMessage({ type: 'clearNpy' });
 			const again = await vscode.commands.executeCommand<{ shape: number[] }>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
 			assert.deepStrictEqual(again?.shape, [32, 50], 'after "Forget .npy" runs use the generated sample again');
@@ -351,7 +356,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			const text = await hoverText(bnCell, 'BatchNormalization()');
 			assert.match(text, /Input \(None, 100, 200, 30\) → output \(None, 100, 200, 30\)/);
 			assert.match(text, /Normalized over:\*\* batch \(axis 0, N\), height \(axis 1, 100\), width \(axis 2, 200\) — one μ and σ² per channel$/m);
-			assert.match(text, /M = N·100·200/);
+			assert.match(text, /Each of the 30 channels gets its own mean and variance, computed over the N×100×200 values of that channel in the batch/);
 			assert.match(text, /γ \(gamma\): \(30,\)/);
 			assert.match(text, /60 trainable \(gamma, beta\) · 60 non-trainable/);
 		});
@@ -416,8 +421,27 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(text, /\*\*BatchNorm2d\*\* `bn1` · PyTorch/);
 			assert.match(text, /Input \(8, 16, 32, 32\) → output \(8, 16, 32, 32\)/);
 			assert.match(text, /Normalized over:\*\* batch \(axis 0, 8\), height \(axis 2, 32\), width \(axis 3, 32\) — one μ and σ² per channel$/m);
-			assert.match(text, /32 trainable \(weight, bias\) · 33 non-trainable \(running_mean, running_var, num_batches_tracked\)/);
+			// PyTorch's own split: parameters and buffers, no "non-trainable" beside "in buffers".
+			assert.match(text, /32 trainable \(weight, bias\) · 33 in buffers \(running_mean, running_var, num_batches_tracked\)/);
+			assert.doesNotMatch(text, /non-trainable/);
 			assert.match(text, /running_mean ← 0\.9 · running_mean \+ 0\.1 · μ_batch/);
+		});
+
+		it('a .npy belongs to the layer it was loaded for: bn1 runs on it, bn2 on the generated sample', async () => {
+			const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-npy-'));
+			const file = path.join(tmp, 'bn1_input.npy');
+			fs.writeFileSync(file, npyBytes([4, 16, 32, 32], new Float32Array(4 * 16 * 32 * 32).map((_, i) => Math.cos(i))));
+			const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+			const bn1 = positionOf(doc, 'nn.BatchNorm2d(16)');
+			editor.selection = new vscode.Selection(bn1, bn1);
+			const loaded = await vscode.commands.executeCommand<{ name: string; shape: number[]; layer: string }>('normlens.loadNpy', file);
+			assert.deepStrictEqual(loaded, { name: 'bn1_input.npy', shape: [4, 16, 32, 32], layer: 'bn1' });
+			const bn2 = positionOf(doc, 'nn.BatchNorm2d(32)');
+			const other = await vscode.commands.executeCommand<{ shape: number[]; source: string }>('normlens.runNormalization', doc.uri.toString(), bn2.line, bn2.character);
+			assert.deepStrictEqual([other?.shape, other?.source], [[8, 32, 16, 16], 'generated sample']);
+			const own = await vscode.commands.executeCommand<{ shape: number[]; source: string }>('normlens.runNormalization', doc.uri.toString(), bn1.line, bn1.character);
+			assert.deepStrictEqual([own?.shape, own?.source], [[4, 16, 32, 32], 'bn1_input.npy']);
+			await api.panelMessage({ type: 'clearNpy' });
 		});
 
 		it('CodeLens counts parameters as PyTorch does, with buffers apart', async () => {

@@ -1,6 +1,7 @@
 import { LayerExplanation, LayerSummary, STATISTICS_OF, statisticsPer } from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
-import { codeBlock, codeSpan, escapeMarkdown } from './unknownText';
+import { codeSpan, escapeMarkdown } from './unknownText';
+import { plainSentence } from '../explain/sentence';
 
 function axisList(e: LayerExplanation, axes: number[] | null): string {
 	if (!axes || !e.axisNames) {
@@ -27,64 +28,110 @@ export function paramsLine(layer: LayerSummary): string {
 	return parts.join(' · ');
 }
 
+/** Layers of one call named in its hover; the rest are counted. */
+const CALLS_LISTED = 6;
+
 /**
- * Hover text for a layer (Markdown). Everything that can come from the user's file (the layer's
- * name and type, axis and weight names, the formula built from them) is a code span, a fenced block
- * or escaped text: no link, image or HTML can come out of it (a hover renders Markdown, and its
- * command links are trusted). The remaining prose is NormLens's own. Normalization layers also get what they normalize, over which
- * axes, with which statistics. Command links are appended by the caller (they are VS Code's);
- * `unknownLine`, the caller's Markdown line on why a count or shape is unknown (with its link),
- * goes right under the counts.
+ * A call that ran several times (a helper called 12 times): "12 calls · 64–512 channels · 128–1,024
+ * params: `bn2a` … `bn5c`" — the hover below describes this call's first layer.
  */
-export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null, unknownLine?: string): string {
+function callsLine(layer: LayerSummary, e: LayerExplanation | null, calls: readonly LayerSummary[]): string {
+	const range = (values: (number | null)[], unit: string) => {
+		const known = values.filter((v): v is number => v !== null);
+		if (known.length !== values.length || known.length === 0) {
+			return `? ${unit}`;
+		}
+		const lo = Math.min(...known);
+		const hi = Math.max(...known);
+		return lo === hi ? `${formatCount(lo)} ${unit}${lo === 1 ? '' : 's'} each` : `${formatCount(lo)}–${formatCount(hi)} ${unit}s`;
+	};
+	const parts = [`**${calls.length} calls**`];
+	const axis = e?.featureAxes?.length === 1 ? e.featureAxes[0] : undefined;
+	const unit = axis !== undefined ? e?.axisNames?.[axis] : undefined;
+	if (axis !== undefined && unit) {
+		parts.push(range(calls.map((l) => l.inputShape?.[axis] ?? null), unit.replace(/s$/, '')));
+	}
+	parts.push(range(calls.map((l) => l.params?.total ?? null), 'param'));
+	const names = calls.slice(0, CALLS_LISTED).map((l) => codeSpan(l.name)).join(', ');
+	const more = calls.length > CALLS_LISTED ? ` … ${codeSpan(calls[calls.length - 1].name)} (${calls.length - CALLS_LISTED} more)` : '';
+	return `${parts.join(' · ')}: ${names}${more}. Below: ${codeSpan(layer.name)}.`;
+}
+
+/** A shape in the layer's framework's notation: PyTorch names an unknown batch `N`, Keras prints `None`. */
+function frameworkShape(layer: LayerSummary, shape: LayerSummary['outputShape']): string {
+	if (!shape || layer.framework !== 'torch') {
+		return formatShape(shape);
+	}
+	return `(${shape.map((d, i) => (d === null ? (i === 0 ? 'N' : '?') : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * Hover text for a layer (Markdown), short enough to read without scrolling: for a normalization
+ * layer, one plain sentence of what it does with this layer's sizes, then the `actions` (the
+ * caller's command links), then at most eight short lines — shapes, axes, the statistics' and
+ * weights' shapes, the parameter split and ε / momentum in the framework's own terms; the formula,
+ * train / eval and the notes are in the panel (Inspect). Everything that can come from the user's
+ * file (the layer's name and type, axis and weight names) is a code span, a fenced block or
+ * escaped text: no link, image or HTML can come out of it (a hover renders Markdown, and its
+ * command links are trusted). `unknownLine`, the caller's Markdown line on why a count or shape is
+ * unknown (with its link), goes right under the counts.
+ */
+export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null, unknownLine?: string, actions?: string, calls: readonly LayerSummary[] = [layer]): string {
 	const out: string[] = [];
 	out.push(`**${escapeMarkdown(layer.type)}** ${codeSpan(layer.name)} · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`);
-	out.push('');
-	out.push(`Input ${formatShape(layer.inputShape)} → output ${formatShape(layer.outputShape)}`);
-	out.push('');
-	out.push(paramsLine(layer));
+	const e = explanation;
+	if (e) {
+		out.push('', escapeMarkdown(plainSentence(e)));
+	}
+	if (calls.length > 1) {
+		out.push('', callsLine(layer, e, calls));
+	}
+	if (actions) {
+		out.push('', actions);
+	}
+	out.push('', `Input ${frameworkShape(layer, layer.inputShape)} → output ${frameworkShape(layer, layer.outputShape)}`);
+	if (!e) {
+		out.push('', paramsLine(layer));
+		if (unknownLine) {
+			out.push('', unknownLine);
+		}
+		if (!layer.known) {
+			out.push('', '_NormLens does not know this layer type; its shape and parameters are unknown._');
+		}
+		return out.join('\n');
+	}
+	out.push('', `**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
+	const shapes: string[] = [];
+	if (e.statShape) {
+		shapes.push(`${STATISTICS_OF[e.form].short}: ${frameworkShape(layer, e.statShape)}`);
+	}
+	const names: Record<string, string> = { gamma: 'γ (gamma)', beta: 'β (beta)', weight: 'γ (weight)', bias: 'β (bias)' };
+	for (const [k, sh] of Object.entries(e.paramShapes)) {
+		shapes.push(`${names[k] ?? escapeMarkdown(k)}: ${fmtShape(sh)}`);
+	}
+	out.push('', `**Shapes:** ${shapes.join(' · ')}`);
+	if (layer.params && layer.weights) {
+		const list = (ws: NonNullable<LayerSummary['weights']>) => ws.map((w) => escapeMarkdown(w.name)).join(', ') || 'none';
+		const trainable = layer.weights.filter((w) => w.trainable && w.kind === 'param');
+		const frozen = layer.weights.filter((w) => !w.trainable && w.kind === 'param');
+		const buffers = layer.weights.filter((w) => w.kind === 'buffer');
+		// Each framework's own split: Keras's non-trainable weights; PyTorch's parameters (frozen or not) and buffers.
+		const parts = [`${formatCount(layer.params.trainable)} trainable (${list(trainable)})`];
+		if (layer.params.nonTrainable > 0 || layer.framework === 'keras') {
+			parts.push(`${formatCount(layer.params.nonTrainable)} non-trainable (${list(layer.framework === 'keras' ? [...frozen, ...buffers] : frozen)})`);
+		}
+		if (layer.framework === 'torch') {
+			parts.push(`${formatCount(layer.params.buffers)} in buffers (${list(buffers)})`);
+		}
+		out.push('', `**Parameters:** ${parts.join(' · ')}`);
+	} else {
+		out.push('', paramsLine(layer));
+	}
 	if (unknownLine) {
 		out.push('', unknownLine);
 	}
-	if (!layer.known) {
-		out.push('', '_NormLens does not know this layer type; its shape and parameters are unknown._');
-	}
-	if (!explanation) {
-		return out.join('\n');
-	}
-	const e = explanation;
-	out.push('', '---', '');
-	out.push(`**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
-	out.push('');
-	out.push(codeBlock(e.formula || '(formula needs the input shape)'));
-	const shapes: string[] = [];
-	if (e.statShape) {
-		shapes.push(`${STATISTICS_OF[e.form].short}: ${formatShape(e.statShape)}`);
-	}
-	const names: Record<string, string> = { gamma: 'γ (gamma)', beta: 'β (beta)', weight: 'γ (weight)', bias: 'β (bias)' };
-	for (const [k, s] of Object.entries(e.paramShapes)) {
-		shapes.push(`${names[k] ?? escapeMarkdown(k)}: ${fmtShape(s)}`);
-	}
-	out.push(`**Shapes:** ${shapes.join(' · ')}`);
-	out.push('');
-	if (layer.params && layer.weights) {
-		const trainable = layer.weights.filter((w) => w.trainable && w.kind === 'param').map((w) => escapeMarkdown(w.name));
-		const fixed = layer.weights.filter((w) => !w.trainable || w.kind === 'buffer').map((w) => escapeMarkdown(w.name));
-		out.push(
-			`**Parameters:** ${formatCount(layer.params.trainable)} trainable (${trainable.join(', ') || 'none'}) · ${formatCount(layer.params.nonTrainable + layer.params.buffers)} non-trainable (${fixed.join(', ') || 'none'})`,
-		);
-		out.push('');
-	}
-	out.push(`**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}`);
-	if (e.momentumRule) {
-		out.push('', `Running statistics: ${codeSpan(e.momentumRule)}`);
-	}
-	if (e.runningVariance) {
-		out.push('', `Running variance: ${e.runningVariance}.`);
-	}
-	out.push('', e.trainEval);
-	for (const n of e.notes) {
-		out.push('', `_${n}_`);
-	}
+	// ε and momentum in the framework's terms, the running statistics' update once (its formula, without the cross-framework note).
+	const rule = e.momentumRule?.replace(/ \((Keras|PyTorch): .*\)$/, '');
+	out.push('', `**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}${rule ? ` · ${codeSpan(rule)}` : ''}`);
 	return out.join('\n');
 }

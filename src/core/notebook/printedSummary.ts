@@ -14,6 +14,37 @@ export interface PrintedSummary {
 	total: number;
 	trainable: number | null;
 	nonTrainable: number | null;
+	/**
+	 * A Keras summary's rows (name, type, params), when every row could be read on its own line
+	 * and they add up to the total; null otherwise (wrapped rows, other tools).
+	 */
+	rows: PrintedRow[] | null;
+}
+
+/** One row of a printed Keras summary. */
+export interface PrintedRow {
+	name: string;
+	type: string;
+	params: number;
+}
+
+/**
+ * A Keras summary row on one line: `name (Type)` (Keras 2 cuts a long type: `(BatchNo`), the output
+ * shape, the parameter count, and (functional models) what it is connected to; Keras 3's
+ * box-drawing borders are taken off first.
+ */
+const KERAS_ROW = /^\s*([A-Za-z_][\w.\-/]*) \(([A-Za-z_][\w.]*)\)?\s+(?:\(.*?\)|\[.*?\]|multiple|\S+)?\s+([\d,]+)(?:\s+\S.*)?$/;
+
+function kerasRows(block: string, total: number): PrintedRow[] | null {
+	const rows: PrintedRow[] = [];
+	for (const raw of block.split('\n')) {
+		const line = raw.replace(/[│┃|]/g, ' ').trimEnd();
+		const m = KERAS_ROW.exec(line);
+		if (m) {
+			rows.push({ name: m[1], type: m[2], params: Number(m[3].replace(/,/g, '')) });
+		}
+	}
+	return rows.length > 0 && rows.reduce((a, r) => a + r.params, 0) === total ? rows : null;
 }
 
 const count = (s: string | undefined) => (s === undefined ? null : Number(s.replace(/[,_]/g, '')));
@@ -44,6 +75,7 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 			total: count(m[1]) as number,
 			trainable: count(/Trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			nonTrainable: count(/Non-trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
+			rows: tool === 'keras' ? kerasRows(block, count(m[1]) as number) : null,
 		});
 		from = at + tail.length;
 	});
@@ -56,6 +88,32 @@ export interface SummarySnapshot {
 	name: string;
 	totals: ModelSummary['totals'];
 	unknown?: ModelSummary['unknown'];
+	/** The model's rows at that moment (Keras: the layers a summary prints), for the row-by-row comparison. */
+	rows?: { name: string; type: string; params: number | null }[];
+}
+
+/**
+ * The printed rows against NormLens's at the call, by position (Keras's automatic names depend on
+ * what the session built before, so names are shown, not matched): "row by row (12 rows)", the
+ * first row whose count differs, or how the row counts differ. Undefined when either side has no rows.
+ * Said only where it helps: with matching totals only when the rows match too (a nested model is one
+ * printed row but may be several of NormLens's), with differing totals to point at the first difference.
+ */
+function rowComparison(printed: PrintedRow[] | null, ours: SummarySnapshot['rows']): { same: boolean; text: string } | undefined {
+	if (!printed || !ours) {
+		return undefined;
+	}
+	const n = Math.min(printed.length, ours.length);
+	for (let i = 0; i < n; i++) {
+		if (printed[i].params !== ours[i].params) {
+			const o = ours[i];
+			return { same: false, text: `The first row that differs is row ${i + 1}: printed \`${printed[i].name}\` (${printed[i].type}) ${formatCount(printed[i].params)} params, NormLens \`${o.name}\` (${o.type}) ${o.params === null ? '?' : formatCount(o.params)}.` };
+		}
+	}
+	if (printed.length !== ours.length) {
+		return { same: false, text: `The printed summary has ${printed.length} rows, NormLens ${ours.length}; the first ${n} agree.` };
+	}
+	return { same: true, text: `row by row (${n} rows)` };
 }
 
 /** A cell's stored output, by its lines in the program. */
@@ -84,8 +142,9 @@ export function checkPrintedSummaries(snapshots: readonly SummarySnapshot[], out
 				return;
 			}
 			const same = t.total === p.total && (p.trainable === null || t.trainable === p.trainable) && (p.nonTrainable === null || t.nonTrainable === p.nonTrainable);
+			const rows = rowComparison(p.rows, s.rows);
 			if (same) {
-				out.push({ range: s.range, severity: 'info', code: 'printed-summary', message: `Matches the summary this cell printed for \`${s.name}\`: ${said}.` });
+				out.push({ range: s.range, severity: 'info', code: 'printed-summary', message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.` });
 				return;
 			}
 			const ours = `Total params ${formatCount(t.total)} (trainable ${formatCount(t.trainable ?? 0)}, non-trainable ${formatCount(t.nonTrainable ?? 0)})`;
@@ -94,7 +153,7 @@ export function checkPrintedSummaries(snapshots: readonly SummarySnapshot[], out
 				severity: p.tool === 'torchsummary' ? 'info' : 'warning',
 				code: 'printed-summary',
 				message:
-					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.` +
+					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.${rows && !rows.same ? ` ${rows.text}` : ''}` +
 					(p.tool === 'torchsummary' ? ' torchsummary counts a module once per call, so a module called twice is counted twice in its total.' : ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
 			});
 		});

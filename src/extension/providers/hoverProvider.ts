@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { explainLayer, layerHoverMarkdown, reasonMarkdown } from '../../core';
+import { explainLayer, layerHoverMarkdown, layersOfCall, reasonMarkdown } from '../../core';
 import type { AnalysisService, DocumentAnalysis } from '../analysisService';
 import { CommandId } from '../commands';
 import { revealArgs } from '../reveal';
@@ -26,19 +26,20 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 			return undefined;
 		}
 		const explanation = explainLayer(hit.layer);
-		const md = new vscode.MarkdownString(layerHoverMarkdown(hit.layer, explanation, unknownLine(a, hit.layer)));
 		const args = encodeURIComponent(JSON.stringify([doc.uri.toString(), pos.line, pos.character]));
-		md.appendMarkdown(`\n\n[Inspect](command:${CommandId.InspectLayerAtCursor}?${args} "Open the NormLens panel on this layer")`);
+		const actions = [`[Inspect](command:${CommandId.InspectLayerAtCursor}?${args} "Open the NormLens panel on this layer: the formula, training vs inference, the framework's notes")`];
 		if (explanation) {
-			md.appendMarkdown(` · [Run on sample tensor](command:${CommandId.RunNormalization}?${args} "Run this layer on a seeded sample tensor")`);
-			md.appendMarkdown(` · [Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
+			actions.push(`[Run on sample tensor](command:${CommandId.RunNormalization}?${args} "Run this layer on a seeded sample tensor")`);
+			actions.push(`[Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
+			actions.push(`[Simulate training](command:${CommandId.SimulateTraining}?${args} "200 training steps: running statistics, train/eval gap, batch noise")`);
 		}
+		const md = new vscode.MarkdownString(layerHoverMarkdown(hit.layer, explanation, unknownLine(a, hit.layer), actions.join(' · '), layersOfCall(hit.model, hit.layer)));
 		// Only our own commands may run from the hover's links, with the arguments computed here (the
 		// document's URI and a position); the file's text reaches the hover only escaped or in code
 		// spans (layerHoverMarkdown, reasonMarkdown), and never as HTML or theme icons.
 		md.supportHtml = false;
 		md.supportThemeIcons = false;
-		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.RevealUnknownCause] };
+		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.SimulateTraining, CommandId.RevealUnknownCause] };
 		return new vscode.Hover(md, a.toDocument(hit.layer.range));
 	}
 }

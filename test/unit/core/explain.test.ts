@@ -1,6 +1,10 @@
 import * as assert from 'assert';
-import { analyzePython, explainLayer } from '../../../src/core';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzePython, explainLayer, layerAt, layersOfCall } from '../../../src/core';
+import { fixtures } from '../paths';
 import { layerHoverMarkdown } from '../../../src/core/format/hoverMarkdown';
+import { plainSentence } from '../../../src/core/explain/sentence';
 import { LayerSummary, statisticsPer } from '../../../src/protocol/analysis';
 
 function layers(src: string): LayerSummary[] {
@@ -145,5 +149,55 @@ describe('what is normalized, without an example input (the layer fixes the rank
 		assert.strictEqual(ln?.reducedAxes, null);
 		const hover = layerHoverMarkdown(r.models[0].layers[0], bn ?? null);
 		assert.match(hover, /Normalized over:\*\* batch \(axis 0, N\), height \(axis 2, H\), width \(axis 3, W\) — one μ and σ² per channel/);
+	});
+});
+
+describe('the hover\'s plain sentence: what the layer does, with its sizes, in its own words', () => {
+	const sentences = (src: string) => {
+		const r = analyzePython(src);
+		return r.models.flatMap((m) => m.layers).map((l) => explainLayer(l)).filter((e): e is NonNullable<typeof e> => e !== null).map(plainSentence);
+	};
+
+	it('Keras on images, channels last; PyTorch with and without an example input', () => {
+		const keras = sentences('import tensorflow as tf\nfrom tensorflow.keras import layers\ninp = tf.keras.Input((15, 15, 64))\nx = layers.BatchNormalization()(inp)\nx = layers.LayerNormalization()(x)\nx = layers.GroupNormalization(groups=8)(x)\nx = layers.BatchNormalization(center=False, scale=False)(x)\nm = tf.keras.Model(inp, x)\n');
+		assert.deepStrictEqual(keras, [
+			'Each of the 64 channels gets its own mean and variance, computed over the N×15×15 values of that channel in the batch; γ and β then rescale and shift each channel with learned values.',
+			'Each (sample, row, column) gets its own mean and variance, computed over its 64 values; γ and β then rescale and shift each channel with learned values.',
+			'Each sample and group of 8 channels gets its own mean and variance, computed over its 15×15×8 values; γ and β then rescale and shift each channel with learned values.',
+			'Each of the 64 channels gets its own mean and variance, computed over the N×15×15 values of that channel in the batch; nothing is learned on top (no γ, β).',
+		]);
+		const torch = sentences('import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.bn = nn.BatchNorm2d(64)\n        self.inorm = nn.InstanceNorm2d(16)\n        self.rms = nn.RMSNorm(32, elementwise_affine=False)\n');
+		assert.strictEqual(torch[0], 'Each of the 64 channels gets its own mean and variance, computed over the N×H×W values of that channel in the batch; γ and β then rescale and shift each channel with learned values.');
+		assert.strictEqual(torch[1], 'Each sample and channel gets its own mean and variance, computed over its H×W values; nothing is learned on top (no γ, β).');
+		// RMSNorm(32) may follow any rank: no sizes are made up.
+		assert.match(torch[2], /^NormLens cannot tell over which values this layer computes its statistics/);
+	});
+
+	it('RMSNorm divides by the root mean square (no mean subtracted); UnitNormalization by the L2 norm', () => {
+		const s = sentences('import torch\nimport torch.nn as nn\nmodel = nn.Sequential(nn.Linear(8, 32), nn.RMSNorm(32))\ny = model(torch.randn(4, 8))\n');
+		assert.deepStrictEqual(s, ['Each sample gets its own mean and variance, computed over its 32 values; γ then rescales each feature with a learned value.'.replace('gets its own mean and variance, computed over', 'is divided by the root mean square of').replace(' values;', ' values (no mean is subtracted);')]);
+		const u = sentences('import tensorflow as tf\nfrom tensorflow.keras import layers\ninp = tf.keras.Input((16,))\nx = layers.UnitNormalization()(inp)\nm = tf.keras.Model(inp, x)\n');
+		assert.deepStrictEqual(u, ['Each sample is divided by the L2 norm of its 16 values, so that it has length 1; nothing is learned on top (no γ, β).']);
+	});
+});
+
+describe('the hover of a call that runs several times', () => {
+	it("Keras's ResNet50 written with identity_block: \"12 calls · 64–512 channels\" with the layers, then the first call's details", () => {
+		const text = fs.readFileSync(path.join(fixtures, 'keras', 'resnet50.py'), 'utf8');
+		const r = analyzePython(text);
+		const lines = text.split('\n');
+		const line = lines.findIndex((l) => l.includes('BatchNormalization('));
+		const hit = layerAt(r, { line, character: lines[line].indexOf('BatchNormalization') + 2 });
+		assert.ok(hit);
+		const calls = layersOfCall(hit.model, hit.layer);
+		assert.strictEqual(calls.length, 12);
+		const md = layerHoverMarkdown(hit.layer, explainLayer(hit.layer), undefined, '[Inspect](x)', calls);
+		assert.match(md, /^\*\*12 calls\*\* · 64–512 channels · 256–2,048 params: `bn2b_branch2a`, `bn2c_branch2a`, .* … `bn5c_branch2a` \(6 more\)\. Below: `bn2b_branch2a`\.$/m);
+		// The order: header, sentence, calls, actions, then the details (at most eight blocks in all).
+		const blocks = md.split('\n\n');
+		assert.ok(blocks[1].startsWith('Each of the 64 channels'));
+		assert.ok(blocks[2].startsWith('**12 calls**'));
+		assert.strictEqual(blocks[3], '[Inspect](x)');
+		assert.ok(blocks.length <= 9, `${blocks.length} blocks`);
 	});
 });

@@ -21,11 +21,11 @@ describe('printed summaries in notebook outputs', () => {
 			'Total params: 812770\n',
 		].join('\n');
 		assert.deepStrictEqual(parsePrintedSummaries(text), [
-			{ tool: 'keras', total: 110, trainable: 110, nonTrainable: 0 },
-			{ tool: 'unknown', total: 2005, trainable: 1905, nonTrainable: 100 },
-			{ tool: 'torchsummary', total: 44, trainable: 44, nonTrainable: 0 },
-			{ tool: 'torchinfo', total: 7087872, trainable: 7087872, nonTrainable: 0 },
-			{ tool: 'unknown', total: 812770, trainable: null, nonTrainable: null },
+			{ tool: 'keras', total: 110, trainable: 110, nonTrainable: 0, rows: [{ name: 'dense', type: 'Dense', params: 110 }] },
+			{ tool: 'unknown', total: 2005, trainable: 1905, nonTrainable: 100, rows: null },
+			{ tool: 'torchsummary', total: 44, trainable: 44, nonTrainable: 0, rows: null },
+			{ tool: 'torchinfo', total: 7087872, trainable: 7087872, nonTrainable: 0, rows: null },
+			{ tool: 'unknown', total: 812770, trainable: null, nonTrainable: null, rows: null },
 		]);
 	});
 
@@ -38,6 +38,39 @@ describe('printed summaries in notebook outputs', () => {
 		assert.strictEqual(d[0].severity, 'warning');
 		assert.match(d[0].message, /printed Total params 110 .* NormLens counts Total params 220/);
 		assert.strictEqual(d[0].range.start.line, 2);
+	});
+
+	it('Keras rows, Keras 2 and Keras 3 (box-drawn, functional with "Connected to"): a differing total names the first row that differs; a match says "row by row"', () => {
+		const keras3 = [
+			'Model: "functional"',
+			'┏━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┓',
+			'┃ Layer (type)              ┃ Output Shape           ┃        Param # ┃ Connected to           ┃',
+			'┡━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩',
+			'│ input_layer (InputLayer)  │ (None, 8)              │              0 │ -                      │',
+			'├───────────────────────────┼────────────────────────┼────────────────┼────────────────────────┤',
+			'│ dense (Dense)             │ (None, 16)             │            144 │ input_layer[0][0]      │',
+			'├───────────────────────────┼────────────────────────┼────────────────┼────────────────────────┤',
+			'│ dense_1 (Dense)           │ (None, 4)              │             68 │ dense[0][0]            │',
+			'└───────────────────────────┴────────────────────────┴────────────────┴────────────────────────┘',
+			' Total params: 212 (848.00 B)',
+			' Trainable params: 212 (848.00 B)',
+			' Non-trainable params: 0 (0.00 B)',
+		].join('\n');
+		assert.deepStrictEqual(parsePrintedSummaries(keras3)[0].rows, [
+			{ name: 'input_layer', type: 'InputLayer', params: 0 },
+			{ name: 'dense', type: 'Dense', params: 144 },
+			{ name: 'dense_1', type: 'Dense', params: 68 },
+		]);
+		const source = 'from tensorflow import keras\ninp = keras.Input((8,))\nx = keras.layers.Dense(16)(inp)\nout = keras.layers.Dense(WIDTH)(x)\nmodel = keras.Model(inp, out)\nmodel.summary()';
+		const check = (width: number) => {
+			const program = buildProgram([{ index: 0, source: source.replace('WIDTH', String(width)), outputs: keras3 }]);
+			return analyzePython(program.text, { printed: program.outputs }).diagnostics.filter((x) => x.code === 'printed-summary');
+		};
+		const [same] = check(4);
+		assert.match(same.message, /^Matches the summary this cell printed for `model`: Total params 212 \(trainable 212, non-trainable 0\), row by row \(3 rows\)\.$/);
+		const [differs] = check(5);
+		assert.strictEqual(differs.severity, 'warning');
+		assert.match(differs.message, /The first row that differs is row 3: printed `dense_1` \(Dense\) 68 params, NormLens `dense_1` \(Dense\) 85\./);
 	});
 
 	const expected: Record<string, string[]> = {
@@ -61,6 +94,7 @@ describe('printed summaries in notebook outputs', () => {
 	it(`over ${notebooks.length} real notebooks: no printed summary differs from what NormLens counts; the matches are the expected ones`, () => {
 		assert.ok(notebooks.length >= 15, `${notebooks.length} notebooks`);
 		const matches: Record<string, string[]> = {};
+		const rowByRow: string[] = [];
 		for (const file of notebooks) {
 			const cells = parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code');
 			const program = buildProgram(cells);
@@ -68,10 +102,26 @@ describe('printed summaries in notebook outputs', () => {
 			const found = r.diagnostics.filter((d) => d.code === 'printed-summary');
 			assert.deepStrictEqual(found.filter((d) => d.severity === 'warning').map((d) => d.message), [], path.basename(file));
 			const ok = found.filter((d) => d.message.startsWith('Matches'));
+			for (const d of ok) {
+				const rows = /row by row \((\d+) rows\)/.exec(d.message);
+				if (rows) {
+					rowByRow.push(`${path.basename(file)} ${/for `([^`]+)`/.exec(d.message)?.[1]} ${rows[1]}`);
+				}
+			}
 			if (ok.length > 0) {
 				matches[path.basename(file)] = ok.map((d) => `${locateLine(program, d.range.start.line)?.cell} ${/for `([^`]+)`/.exec(d.message)?.[1]} ${/Total params ([\d,]+)/.exec(d.message)?.[1]}`);
 			}
 		}
 		assert.deepStrictEqual(matches, expected);
+		// Keras summaries whose rows could be read: every row's count agrees too.
+		assert.deepStrictEqual(rowByRow.sort(), [
+			'11_training_deep_neural_networks.ipynb model 7',
+			'11_training_deep_neural_networks.ipynb model_B 7',
+			'Convolution_model_Application_2024.ipynb conv_model 9',
+			'Convolution_model_Application_2024.ipynb happy_model 7',
+			'handson_ml2_10_neural_nets_with_keras.ipynb model 4',
+			'handson_ml3_10_neural_nets_with_keras.ipynb model 4',
+			't81_558_class_06_2_cnn.ipynb model 7',
+		]);
 	});
 });

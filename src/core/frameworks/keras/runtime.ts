@@ -496,7 +496,9 @@ export class KerasRuntime implements Runtime {
 					this.buildSequential(obj);
 				}
 				const s = this.modelSummary(obj);
-				this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown });
+				// The rows Keras prints: a Sequential model's summary has no InputLayer row.
+				const printedLayers = s.layers.filter((l) => s.kind === 'functional' || l.type !== 'InputLayer');
+				this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown, rows: printedLayers.map((l) => ({ name: l.name, type: l.type, params: l.params?.total ?? null })) });
 				return NONE;
 			}
 			// Anything else: the interpreter decides (trusted, or it may change the model).
