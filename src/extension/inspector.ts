@@ -381,7 +381,9 @@ export class Inspector {
 			this.showModel(t, model, selected);
 		} else {
 			this.panel.show();
-			this.panel.post({ type: 'select', layerName: selected });
+			if (this.panel.selectedLayer !== selected) {
+				this.panel.post({ type: 'select', layerName: selected });
+			}
 		}
 	}
 

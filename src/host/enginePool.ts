@@ -19,17 +19,18 @@ const PROGRESS_POLL_MS = 100;
 
 /**
  * Sample runs from this size up are split among the workers. Measured with `npm run bench`
- * (BENCHMARKS.md, "Dispatch"): a pool of one worker against the split run, per size, in two runs —
- * the split run was 5–33 % slower at 1–2 Mi elements (where it used to start), even at 4 Mi, and
- * 6.6–7.6× faster at 8 Mi, where one task outgrows the memory a worker keeps between runs.
+ * (BENCHMARKS.md, "Dispatch"): a pool of one worker against the split run, per size, in five runs —
+ * at 1 Mi elements (where it used to start) the split run was 0.67–1.12× one worker (median 0.75×),
+ * at 4 Mi 0.96–1.61× (median 1.15×), at 8 Mi 5.4–9.3× (one task outgrows the memory a worker keeps
+ * between runs and re-commits it every run).
  */
 export const SPLIT_ELEMENTS = 1 << 22;
 
 /**
  * A forward on a pool tensor (EnginePool.forward) is split from this size up. Its input is already
  * in memory, written by another thread, and only statistics and the normalize pass remain: the split
- * round was slower than one task up to 4 Mi elements in half the measurements and faster from
- * 8 Mi in every one (BENCHMARKS.md, "Dispatch").
+ * round was slower than one task up to 512 Ki elements in every run, mixed from 1 to 4 Mi, and
+ * faster at 8 Mi in 13 of 14 measurements (BENCHMARKS.md, "Dispatch").
  */
 export const FORWARD_SPLIT_ELEMENTS = 1 << 23;
 

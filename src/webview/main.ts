@@ -337,7 +337,7 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 		s.append(el('p', {}, `Running variance: ${e.runningVariance}.`));
 	}
 	s.append(el('p', { class: 'muted' }, e.trainEval));
-	s.append(runControls(layer, e));
+	s.append(el('div', { id: 'run-area', 'data-layer': layer.name }, runControls(layer, e)));
 	return s;
 }
 
@@ -713,16 +713,49 @@ function render(): void {
 	if (layer) {
 		app.append(detail(layer, current.explanations[layer.name]));
 	}
-	if (latest === 'simulate' && simulation && simulation.layerName === selected) {
-		app.append(simulationSection(simulation));
-	} else if (compare && compare.layerName === selected) {
-		app.append(compareSection(compare));
-	} else if (lastRun && lastRun.layerName === selected) {
-		app.append(runSection(lastRun));
-	}
+	app.append(el('div', { id: 'results' }, ...resultSections()));
 	if (focusedId) {
 		document.getElementById(focusedId)?.focus();
 	}
+}
+
+/** The selected layer's latest result: its simulation, comparison or run, whichever came last. */
+function resultSections(): HTMLElement[] {
+	if (latest === 'simulate' && simulation && simulation.layerName === selected) {
+		return [simulationSection(simulation)];
+	}
+	if (compare && compare.layerName === selected) {
+		return [compareSection(compare)];
+	}
+	if (lastRun && lastRun.layerName === selected) {
+		return [runSection(lastRun)];
+	}
+	return [];
+}
+
+/**
+ * Re-renders only the run controls and the results (a run started, progressed or finished) when the
+ * panel already shows the selected layer: the summary table, the tensor drawing and the typeset
+ * formula stay as they are, so a result is drawn in a fraction of a full render. False when a full
+ * render is needed (another layer is selected).
+ */
+function renderResults(): boolean {
+	const area = document.getElementById('run-area');
+	const results = document.getElementById('results');
+	const layer = current?.model.layers.find((l) => l.name === selected);
+	const e = layer ? current?.explanations[layer.name] : undefined;
+	if (!area || !results || !layer || !e || area.dataset.layer !== layer.name) {
+		return false;
+	}
+	const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+	charts.forEach((c) => c.destroy());
+	charts = [];
+	area.replaceChildren(runControls(layer, e));
+	results.replaceChildren(...resultSections());
+	if (focusedId) {
+		document.getElementById(focusedId)?.focus();
+	}
+	return true;
 }
 
 function report(kind: ToPanel['type']): void {
@@ -754,8 +787,11 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			break;
 		}
 		case 'select':
-			selected = m.layerName;
-			render();
+			// The same row again (the cursor moved within its layer) changes nothing on screen.
+			if (selected !== m.layerName) {
+				selected = m.layerName;
+				render();
+			}
 			break;
 		case 'npy':
 			npy = m.name && m.shape ? { name: m.name, shape: m.shape, layerName: m.layerName } : null;
@@ -776,7 +812,9 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			running = `Running ${m.layerName} on (${m.shape.join(', ')})…`;
 			runError = null;
 			selected = m.layerName;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'runResult':
 			running = null;
@@ -784,26 +822,34 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			compare = undefined;
 			latest = 'run';
 			selected = m.result.layerName;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'simulateStarted':
 			runFraction = null;
 			running = `Simulating ${m.steps} training steps of ${m.layerName} on (${m.shape.join(', ')})…`;
 			runError = null;
 			selected = m.layerName;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'simulateResult':
 			running = null;
 			simulation = m.result;
 			latest = 'simulate';
 			selected = m.result.layerName;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'runError':
 			running = null;
 			runError = m.message;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'compare':
 			compare = m;
@@ -813,7 +859,9 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			runFraction = null;
 			running = `Comparing normalizations on (${m.shape.join(', ')})…`;
 			runError = null;
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'compareResult':
 		case 'compareError':
@@ -821,7 +869,9 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			if (compare && compare.entries.every((e) => !e.explanation || compareResults[e.family] !== undefined)) {
 				running = null;
 			}
-			render();
+			if (!renderResults()) {
+				render();
+			}
 			break;
 		case 'empty':
 			current = undefined;

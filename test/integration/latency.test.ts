@@ -226,16 +226,19 @@ describe('editor latency (npm run bench)', function () {
 		figures.runToChart = [];
 		for (const [name, doc] of cases) {
 			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-			const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization') + 1);
+			const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization()') + 1);
+			// Each wait is bounded, so that a render that never comes names its step.
+			const within = <T>(p: Promise<T>, what: string) => Promise.race([p, sleep(30_000).then(() => Promise.reject(new Error(`${name}: no ${what} within 30 s`)))]);
 			const shown = api.nextPanelRender('model');
 			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
-			await shown;
+			await within(shown, 'model render');
 			const ms: number[] = [];
 			for (let i = 0; i < 8; i++) {
 				const drawn = api.nextPanelRender('runResult');
 				const start = performance.now();
-				void vscode.commands.executeCommand('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
-				const r = await drawn;
+				const command = vscode.commands.executeCommand<unknown>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+				const r = await within(drawn, `runResult render (run ${i + 1})`);
+				await command;
 				ms.push(performance.now() - start);
 				assert.strictEqual(r.charts, 3, 'histograms before and after, and the per-feature chart');
 			}
