@@ -264,8 +264,8 @@ describe('NormLens in a real VS Code extension host', () => {
 			const pos = positionOf(doc, 'BatchNormalization()');
 			editor.selection = new vscode.Selection(pos, pos);
 			const rendered = api.nextPanelRender('runResult');
-			const loaded = await vscode.commands.executeCommand<{ name: string; shape: number[] }>('normlens.loadNpy', good);
-			assert.deepStrictEqual(loaded, { name: 'activations.npy', shape: [8, 50] });
+			const loaded = await vscode.commands.executeCommand<{ name: string; shape: number[]; layer: string }>('normlens.loadNpy', good);
+			assert.deepStrictEqual(loaded, { name: 'activations.npy', shape: [8, 50], layer: 'batch_normalization' });
 			const r = await rendered;
 			assert.match(r.text, /Sample run: batch_normalization on \(8, 50\)/);
 			assert.match(r.text, /activations\.npy/);

@@ -24,7 +24,14 @@ describe('panel messages are validated on both sides', () => {
 
 	it('to the panel: the fields each type renders are present', () => {
 		assert.ok(isToPanel({ type: 'select', layerName: 'bn' }));
-		assert.ok(isToPanel({ type: 'npy', name: null, shape: null }));
+		assert.ok(isToPanel({ type: 'npy', name: null, shape: null, layerName: null }));
+		assert.ok(isToPanel({ type: 'npy', name: 'x.npy', shape: [8, 50], layerName: 'bn' }), 'a .npy and the layer whose input it is');
+		assert.ok(!isToPanel({ type: 'npy', name: 'x.npy', shape: [8, 50], layerName: 3 }));
+		assert.ok(isToPanel({ type: 'simulateStarted', layerName: 'bn', shape: [32, 50], steps: 200 }));
+		assert.ok(!isToPanel({ type: 'simulateResult', result: { layerName: 'bn' } }), 'a simulation without its result');
+		assert.ok(isFromPanel({ type: 'simulateLayer', layerName: 'bn', options, simulation: { steps: 200, drift: { shift: 2, scale: 1.5 } } }));
+		assert.ok(!isFromPanel({ type: 'simulateLayer', layerName: 'bn', options, simulation: { steps: 0, drift: { shift: 0, scale: 1 } } }), 'steps out of range');
+		assert.ok(!isFromPanel({ type: 'simulateLayer', layerName: 'bn', options, simulation: { steps: 20, drift: { shift: 0, scale: 0 } } }), 'a scale that is not positive');
 		assert.ok(isToPanel({ type: 'empty', message: 'nothing' }));
 		assert.ok(!isToPanel({ type: 'select' }));
 		assert.ok(!isToPanel({ type: 'runStarted', layerName: 'bn', shape: 'big' }));
