@@ -18,3 +18,4 @@ export { briefReason, causeLocation, codeBlock, codeSpan, escapeMarkdown, reason
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';
+export { ADVISORY_CODES, isReferenceCode } from './diagnostics/advice';

@@ -18,6 +18,8 @@ export const enum CommandId {
 	ExportSummaryJson = 'normlens.exportSummaryJson',
 	/** Selects the construct behind a `?` (an unknown count's cause) in its file or notebook cell. Arguments: `RevealArgs`, made by NormLens. */
 	RevealUnknownCause = 'normlens.revealUnknownCause',
+	/** Adds a diagnostic code to normlens.diagnostics.ignore in this workspace (the quick fix "Don't show …"). */
+	IgnoreDiagnosticCode = 'normlens.ignoreDiagnosticCode',
 	/** Opens one of the bundled examples (the getting-started walkthrough). */
 	OpenExample = 'normlens.openExample',
 }

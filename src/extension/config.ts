@@ -17,6 +17,8 @@ export interface ExtensionConfig {
 	engineMemoryLimitMiB: number;
 	/** Example input shape for PyTorch models the source never calls (batch first). */
 	torchInputShape: number[] | undefined;
+	/** Diagnostic codes not shown (normlens.diagnostics.ignore, per workspace). */
+	diagnosticsIgnore: ReadonlySet<string>;
 }
 
 export const configSection = 'normlens';
@@ -33,9 +35,14 @@ export function readConfig(): ExtensionConfig {
 		engineMaxThreads: clampMaxThreads(c.get<unknown>('engine.maxThreads', 0)),
 		engineMemoryLimitMiB: clampMemoryLimitMiB(c.get<unknown>('engine.memoryLimitMiB', 512)),
 		torchInputShape: validShape(c.get<unknown>('torch.inputShape', null)),
+		diagnosticsIgnore: codes(c.get<unknown>('diagnostics.ignore', [])),
 	};
 }
 
 function validShape(v: unknown): number[] | undefined {
 	return Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0) ? (v as number[]) : undefined;
+}
+
+function codes(v: unknown): ReadonlySet<string> {
+	return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 }

@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		runner,
 		panel,
 		cellStatusBar,
-		new DiagnosticsPublisher(analysis),
+		new DiagnosticsPublisher(analysis, () => config),
 		vscode.languages.registerHoverProvider(selector, new LayerHoverProvider(analysis)),
 		vscode.languages.registerCodeLensProvider(selector, new ModelCodeLensProvider(analysis, () => config.codeLensEnabled)),
 		vscode.languages.registerInlayHintsProvider(selector, new LayerInlayHintsProvider(analysis, () => config.inlayHintsEnabled)),
@@ -207,6 +207,18 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		vscode.commands.registerCommand(CommandId.RevealUnknownCause, async (...args: unknown[]) => {
 			const parsed = parseRevealArgs(args);
 			return parsed ? revealRange(parsed) : undefined;
+		}),
+		vscode.commands.registerCommand(CommandId.IgnoreDiagnosticCode, async (code?: unknown) => {
+			if (typeof code !== 'string' || !/^[a-z0-9-]{1,64}$/.test(code)) {
+				return undefined;
+			}
+			// In the workspace's settings when a folder is open (the code is silenced for this project only), else the user's.
+			const c = vscode.workspace.getConfiguration(configSection);
+			const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+			const ignore = [...new Set([...config.diagnosticsIgnore, code])];
+			await c.update('diagnostics.ignore', ignore, target);
+			void vscode.window.showInformationMessage(`NormLens: "${code}" is no longer shown${target === vscode.ConfigurationTarget.Workspace ? ' in this workspace' : ''} (setting normlens.diagnostics.ignore).`);
+			return ignore;
 		}),
 		vscode.commands.registerCommand(CommandId.OpenExample, async (name?: unknown) => {
 			const file = typeof name === 'string' && examples.has(name) ? name : 'tabular_bn.py';

@@ -76,6 +76,35 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.strictEqual(copy.lineAt(8).text, 'x = tf.keras.layers.Dense(50, use_bias=False)(inp)');
 		});
 
+		it('a code can be silenced per workspace (quick fix → normlens.diagnostics.ignore), and advice in graded course code is information', async () => {
+			const d = (await until(async () => vscode.languages.getDiagnostics(doc.uri), (x) => x.some((y) => y.code === 'redundant-bias'), 'redundant-bias')).find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+			const silence = actions.find((a) => a.title === 'Don\'t show NormLens\'s "redundant-bias" in this workspace');
+			assert.ok(silence?.command, actions.map((a) => a.title).join(' | '));
+			const c = () => vscode.workspace.getConfiguration('normlens');
+			const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+			// The workspace's settings file is VS Code's to create: removed again if it was not there (the examples stay as shipped).
+			const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+			const settingsDir = folder ? path.join(folder, '.vscode') : undefined;
+			const hadSettings = settingsDir !== undefined && fs.existsSync(settingsDir);
+			try {
+				await vscode.commands.executeCommand(silence.command.command, ...(silence.command.arguments ?? []));
+				assert.deepStrictEqual(c().get('diagnostics.ignore'), ['redundant-bias']);
+				await until(async () => vscode.languages.getDiagnostics(doc.uri), (x) => !x.some((y) => y.code === 'redundant-bias'), 'the warning gone');
+			} finally {
+				await c().update('diagnostics.ignore', undefined, target);
+				if (settingsDir && !hadSettings) {
+					fs.rmSync(settingsDir, { recursive: true, force: true });
+				}
+			}
+			await until(async () => vscode.languages.getDiagnostics(doc.uri), (x) => x.some((y) => y.code === 'redundant-bias'), 'the warning back');
+			// A graded notebook's skeleton (Coursera's markers): the same advice as information, saying why.
+			const course = await vscode.workspace.openTextDocument({ language: 'python', content: `### START CODE HERE ###\n${doc.getText()}\n### END CODE HERE ###\n` });
+			const info = (await until(async () => vscode.languages.getDiagnostics(course.uri), (x) => x.some((y) => y.code === 'redundant-bias'), 'course diagnostics')).find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			assert.strictEqual(info.severity, vscode.DiagnosticSeverity.Information);
+			assert.match(info.message, /Shown as information: this looks like course or reference code/);
+		});
+
 		it('"Show Model Summary" opens the panel with the summary table and the BatchNormalization detail', async () => {
 			const rendered = api.nextPanelRender('model');
 			const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { AnalysisDiagnostic } from '../../protocol/analysis';
+import { ADVISORY_CODES, isReferenceCode } from '../../core';
 import { AnalysisService } from '../analysisService';
+import { CommandId } from '../commands';
+import type { ExtensionConfig } from '../config';
 import { Disposable } from '../util/dispose';
 
 const severity: Record<AnalysisDiagnostic['severity'], vscode.DiagnosticSeverity> = {
@@ -14,8 +17,19 @@ export class DiagnosticsPublisher extends Disposable {
 	private readonly collection = this.register(vscode.languages.createDiagnosticCollection('normlens'));
 	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-	constructor(private readonly analysis: AnalysisService) {
+	constructor(
+		private readonly analysis: AnalysisService,
+		private readonly config: () => ExtensionConfig,
+	) {
 		super();
+		// A code silenced or shown again (normlens.diagnostics.ignore): every open document anew.
+		this.register(
+			vscode.workspace.onDidChangeConfiguration((e) => {
+				if (e.affectsConfiguration('normlens.diagnostics')) {
+					vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
+				}
+			}),
+		);
 		this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
 		this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)));
 		// A cell run again has new outputs: the summaries it printed are checked anew.
@@ -61,12 +75,16 @@ export class DiagnosticsPublisher extends Disposable {
 			return;
 		}
 		const out: vscode.Diagnostic[] = [];
+		const ignore = this.config().diagnosticsIgnore;
+		const reference = isReferenceCode(doc.uri.path, sourceText(doc));
 		for (const d of a.result.diagnostics) {
 			const range = a.toDocument(d.range);
-			if (!range) {
+			if (!range || ignore.has(d.code)) {
 				continue;
 			}
-			const diag = new vscode.Diagnostic(range, d.message, severity[d.severity]);
+			// Advice in code the user is not meant to change (a graded course skeleton, an installed package) is information.
+			const level = reference && d.severity === 'warning' && ADVISORY_CODES.has(d.code) ? vscode.DiagnosticSeverity.Information : severity[d.severity];
+			const diag = new vscode.Diagnostic(range, reference && level !== severity[d.severity] ? `${d.message} (Shown as information: this looks like course or reference code.)` : d.message, level);
 			diag.source = 'NormLens';
 			diag.code = d.code;
 			out.push(diag);
@@ -76,7 +94,13 @@ export class DiagnosticsPublisher extends Disposable {
 	}
 }
 
-/** Quick fixes carried by the analyser's diagnostics (e.g. `use_bias=False`). */
+/** The text a document's analysis reads: the whole notebook for a cell (its markers may be in another cell). */
+function sourceText(doc: vscode.TextDocument): string {
+	const nb = doc.uri.scheme === 'vscode-notebook-cell' ? vscode.workspace.notebookDocuments.find((n) => n.uri.path === doc.uri.path) : undefined;
+	return nb ? nb.getCells().map((c) => c.document.getText()).join('\n') : doc.getText();
+}
+
+/** Quick fixes carried by the analyser's diagnostics (e.g. `use_bias=False`), and one to silence a code in this workspace. */
 export class DiagnosticFixProvider implements vscode.CodeActionProvider {
 	static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
@@ -103,6 +127,12 @@ export class DiagnosticFixProvider implements vscode.CodeActionProvider {
 			}
 			action.isPreferred = true;
 			actions.push(action);
+		}
+		const codes = new Set(a.result.diagnostics.filter((d) => a.toDocument(d.range)?.intersection(range)).map((d) => d.code));
+		for (const code of codes) {
+			const silence = new vscode.CodeAction(`Don't show NormLens's "${code}" in this workspace`, vscode.CodeActionKind.QuickFix);
+			silence.command = { command: CommandId.IgnoreDiagnosticCode, title: silence.title, arguments: [code] };
+			actions.push(silence);
 		}
 		return actions;
 	}

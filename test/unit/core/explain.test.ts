@@ -201,3 +201,15 @@ describe('the hover of a call that runs several times', () => {
 		assert.ok(blocks.length <= 9, `${blocks.length} blocks`);
 	});
 });
+
+describe('advice in reference and course code', () => {
+	it('graded notebooks (START CODE HERE, GRADED FUNCTION, UNQ_C1) and installed packages are reference code; ordinary files are not', async () => {
+		const { isReferenceCode, ADVISORY_CODES } = await import('../../../src/core');
+		assert.ok(isReferenceCode('/home/u/hw/Residual_Networks.ipynb', '# GRADED FUNCTION: identity_block\ndef identity_block(X): ...'));
+		assert.ok(isReferenceCode('/home/u/a.ipynb', 'x = 1\n### START CODE HERE ###\ny = 2'));
+		assert.ok(isReferenceCode('/home/u/a.ipynb', '# UNQ_C3\ndef f(): ...'));
+		assert.ok(isReferenceCode('/usr/lib/python3/dist-packages/torchvision/models/resnet.py', 'import torch'));
+		assert.ok(!isReferenceCode('/home/u/project/model.py', 'import torch\n# start here'));
+		assert.ok(ADVISORY_CODES.has('redundant-bias') && !ADVISORY_CODES.has('shape-mismatch'));
+	});
+});
