@@ -199,7 +199,7 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 				out(`${e.name} on ${source} (${r.shape.join('×')}), ${o.mode === 'eval' ? 'inference' : 'training'} mode: ${r.features} features × ${r.groupSize} values, ${r.backend} kernels, ${r.elapsedMs.toFixed(1)} ms`);
 				out('feature   mean before   std before   mean after   std after');
 				for (let c = 0; c < Math.min(r.features, 16); c++) {
-					out(`${String(c).padStart(7)}   ${r.before.mean[c].toFixed(4).padStart(11)}   ${r.before.std[c].toFixed(4).padStart(10)}   ${r.after.mean[c].toFixed(4).padStart(10)}   ${r.after.std[c].toFixed(4).padStart(9)}`);
+					out(`${String(c).padStart(7)}   ${fixed4(r.before.mean[c]).padStart(11)}   ${fixed4(r.before.std[c]).padStart(10)}   ${fixed4(r.after.mean[c]).padStart(10)}   ${fixed4(r.after.std[c]).padStart(9)}`);
 				}
 				if (r.features > 16) {
 					out(`    … ${r.features - 16} more`);
@@ -316,6 +316,12 @@ function runOptions(args: string[]): { batchSize: number; seed: number; distribu
 		throw new CliError(`--mode must be train or eval, got ${String(mode)}.`, 2);
 	}
 	return { batchSize, seed, distribution, mode };
+}
+
+/** Four decimals, without the sign of a value that rounds to zero ("-0.0000" reads as a real negative). */
+function fixed4(v: number): string {
+	const t = v.toFixed(4);
+	return /^-0\.0+$/.test(t) ? t.slice(1) : t;
 }
 
 /** --drift shift=S,scale=F (either part may be left out), checked. */

@@ -86,7 +86,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 
 const shape = (s: Shape | null) => (s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?');
 const count = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en-US'));
-const fixed = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+/** d decimals; a value that rounds to zero shows no sign ("-0.0000" reads as a real negative). */
+const fixed = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d).replace(/^-(0\.?0*)$/, '$1') : String(x));
 
 function themeColor(name: string, fallback: string): string {
 	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;

@@ -104,6 +104,14 @@ describe('normlens CLI', function () {
 		j.before.std.forEach((s: number, c: number) => assert.ok(Math.abs(j.after.std[c] - s / Math.sqrt(s * s + 1e-3)) < 1e-5));
 	});
 
+	it('run FILE:LINE as text: a table of the features, with no "-0.0000" for a mean that rounds to zero', () => {
+		const r = normlens('run', `${path.join(examples, 'tabular_bn.py')}:10`);
+		assert.strictEqual(r.code, 0, r.stderr);
+		assert.match(r.stdout, /feature {3}mean before {3}std before {3}mean after {3}std after/);
+		assert.match(r.stdout, /^\s+0\s+-?\d+\.\d{4}\s+\d+\.\d{4}\s+0\.0000\s+\d\.\d{4}$/m);
+		assert.doesNotMatch(r.stdout, /-0\.0000/);
+	});
+
 	it('compare FILE:LINE --json: BN, LN, IN and GN of one tensor, each normalizing its own groups to mean 0', () => {
 		const r = normlens('compare', `${path.join(examples, 'torch_bn.py')}:16`, '--json', '--distribution', 'uniform');
 		assert.strictEqual(r.code, 0, r.stderr);
