@@ -146,6 +146,10 @@ export async function benchEditor(repoRoot, log) {
 	log(`  RPC baseline (hover on plain text, no provider answers): first ${f(b?.firstMs)} ms, then p50 ${f(b?.p50)} / p95 ${f(b?.p95)} / p99 ${f(b?.p99)} ms`);
 	log(`  examples/tabular_bn.py: open + show ${f(h?.openMs)} ms, then first hover ${f(h?.hoverMs)} ms (open → hover ${f(h?.totalMs)} ms); the next 20 hovers p50 ${f(h?.warmHover.p50)} / max ${f(h?.warmHover.max)} ms`);
 	log(`  then ${h?.secondFile.file} (NormLens's code warm): open + show ${f(h?.secondFile.openMs)} ms, then first hover ${f(h?.secondFile.hoverMs)} ms`);
+	const nb = editor.notebookFirstHover;
+	if (nb) {
+		log(`  a ${nb.cells}-cell notebook: open + show ${f(nb.openMs)} ms, then the first hover in its last cells ${f(nb.hoverMs)} ms (open → hover ${f(nb.totalMs)} ms); the next 20 hovers p50 ${f(nb.warmHover.p50)} / max ${f(nb.warmHover.max)} ms`);
+	}
 	for (const r of editor.runToChart ?? []) {
 		log(`  Run command → first chart drawn (panel open), ${r.name}: median ${f(r.p50)} ms (min ${f(r.min)}, max ${f(r.max)}, ${r.n} runs; the first ${f(r.firstMs)} ms)`);
 	}

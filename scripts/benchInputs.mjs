@@ -41,7 +41,23 @@ export function writeLatencyInputs(dir) {
 	fs.mkdirSync(dir, { recursive: true });
 	const keras = path.join(dir, 'big_keras.py');
 	const torch = path.join(dir, 'big_torch.py');
+	const notebook = path.join(dir, 'notebook_150_cells.ipynb');
 	fs.writeFileSync(keras, bigKerasFile());
 	fs.writeFileSync(torch, bigTorchFile());
-	return { keras, torch };
+	fs.writeFileSync(notebook, JSON.stringify(notebook150()));
+	return { keras, torch, notebook };
+}
+
+/**
+ * A 150-cell Keras notebook as people write them: imports, a markdown note every ten cells, a
+ * model grown a few layers a cell (Conv2D / BatchNormalization / ReLU), the summary at the end.
+ */
+function notebook150() {
+	const code = (source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+	const cells = [code('import tensorflow as tf\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential([tf.keras.Input((32, 32, 3))])')];
+	for (let i = 1; i < 149; i++) {
+		cells.push(i % 10 === 0 ? { cell_type: 'markdown', metadata: {}, source: `## Block ${i / 10}` } : code(`model.add(layers.Conv2D(16, 3, padding="same", use_bias=False))\nmodel.add(layers.BatchNormalization())\nmodel.add(layers.ReLU())`));
+	}
+	cells.push(code('model.add(layers.GlobalAveragePooling2D())\nmodel.add(layers.Dense(10))\nmodel.summary()'));
+	return { cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 };
 }

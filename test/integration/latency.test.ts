@@ -40,6 +40,8 @@ const figures: {
 	firstRun?: { shape: number[]; megabytes: number; commandMs: number; engineMs: number; backend: string; secondCommandMs: number; secondEngineMs: number; phases: unknown; secondPhases: unknown };
 	/** From the Run command to the panel's render of the result with its charts, the panel already open. */
 	runToChart?: (Stats & { name: string; firstMs: number })[];
+	/** A 150-cell notebook: open, then the first hover in its last code cells (the analysis of every cell included). */
+	notebookFirstHover?: { cells: number; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats };
 	files: FileFigures[];
 } = { extensionId: 'normlens.normlens', files: [] };
 
@@ -156,7 +158,7 @@ async function measureFile(name: string, file: string, layerCall: RegExp): Promi
 
 describe('editor latency (npm run bench)', function () {
 	this.timeout(5 * 60_000);
-	const inputs = JSON.parse(process.env.NORMLENS_LATENCY_FILES ?? '{}') as { keras?: string; torch?: string };
+	const inputs = JSON.parse(process.env.NORMLENS_LATENCY_FILES ?? '{}') as { keras?: string; torch?: string; notebook?: string };
 
 	after(save);
 
@@ -284,6 +286,27 @@ describe('editor latency (npm run bench)', function () {
 		};
 		save();
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+	});
+
+	it('a 150-cell notebook: open → the first hover on a layer in its last code cell (incl. the analysis of all cells)', async () => {
+		assert.ok(inputs.notebook, 'NORMLENS_LATENCY_FILES names the notebook');
+		const start = performance.now();
+		const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(inputs.notebook));
+		await vscode.window.showNotebookDocument(nb);
+		const opened = performance.now();
+		const cell = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).slice(-2)[0].document;
+		const pos = cell.positionAt(cell.getText().indexOf('BatchNormalization') + 2);
+		const first = await hover(cell, pos);
+		const done = performance.now();
+		assert.ok(first.length > 0, 'the hover answers');
+		const warm: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			warm.push((await timed(() => hover(cell, pos))).ms);
+		}
+		const r1 = (x: number) => Math.round(x * 10) / 10;
+		figures.notebookFirstHover = { cells: nb.cellCount, openMs: r1(opened - start), hoverMs: r1(done - opened), totalMs: r1(done - start), warmHover: stats(warm) };
+		save();
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 	});
 
 	it('5,000-line Keras file: hovers, CodeLens, inlay hints', async () => {
