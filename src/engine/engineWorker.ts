@@ -13,7 +13,7 @@ import { SampleShifts, simdSupported, WasmKernels } from './kernels/normalizeWas
 import { driftedShifts, featureShifts, FeatureShifts, sampleShifts, stepSeed } from './simulation';
 import { fillStandardJs } from './sampleJs';
 import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
-import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks, normalizeChunks } from './slabs';
+import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks, mergeInto, normalizeChunks } from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -387,9 +387,6 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 		check();
 		const shifts = driftedShifts(population, task.drift, t, task.steps);
 		const seed = stepSeed(task.streamSeed, t);
-		const n = new Float64Array(g);
-		const mean = new Float64Array(g);
-		const m2 = new Float64Array(g);
 		if (!blocks) {
 			fillRange(x, 0, task.shape, axis, task.distribution, seed, check, k && { kernels: k, arena: temp }, advance, shifts, null);
 			const m = momentsJs(x, layout);
@@ -399,6 +396,7 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 			variances.push(m.variance);
 			continue;
 		}
+		const acc = { n: new Float64Array(g), mean: new Float64Array(g), m2: new Float64Array(g) };
 		if (affine && inner > 1) {
 			// Planes of one feature each: the draws' moments per plane straight from the generator.
 			const planesPerBlock = Math.max(1, Math.floor(STEP_BLOCK / inner));
@@ -407,43 +405,30 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 				const planes = Math.min(planesPerBlock, total / inner - p0);
 				const { M, M2 } = k.standardPlaneMoments(p0 * inner, planes, inner, seed, task.distribution, temp);
 				for (let p = 0; p < planes; p++) {
-					const c = (p0 + p) % g;
-					const nt = n[c] + inner;
-					const delta = M[p] - mean[c];
-					mean[c] += (delta * inner) / nt;
-					m2[c] += M2[p] + (delta * delta * n[c] * inner) / nt;
-					n[c] = nt;
+					mergeInto(acc, (p0 + p) % g, inner, M[p], M2[p]);
 				}
 				temp.reset();
 				advance(planes * inner);
 			}
-		}
-		for (let from = 0; from < total && !(affine && inner > 1); from += x.length) {
-			const block = x.subarray(0, Math.min(x.length, total - from));
-			if (affine) {
-				check();
-				k.fillStandard(block, from, seed, task.distribution);
-				advance(block.length);
-			} else {
-				fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts, null);
-			}
-			const part = k.moments(block, layout, temp, inner === 1 ? 0 : from / inner, false);
-			temp.reset();
-			// Chan's merge of the block's per-group moments into the step's.
-			for (let c = 0; c < g; c++) {
-				const nb = part.counts[c];
-				if (nb === 0) {
-					continue;
+		} else {
+			for (let from = 0; from < total; from += x.length) {
+				const block = x.subarray(0, Math.min(x.length, total - from));
+				if (affine) {
+					check();
+					k.fillStandard(block, from, seed, task.distribution);
+					advance(block.length);
+				} else {
+					fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts, null);
 				}
-				const na = n[c];
-				const nt = na + nb;
-				const delta = part.mean[c] - mean[c];
-				mean[c] += (delta * nb) / nt;
-				m2[c] += part.variance[c] * nb + (delta * delta * na * nb) / nt;
-				n[c] = nt;
+				const part = k.moments(block, layout, temp, inner === 1 ? 0 : from / inner, false);
+				temp.reset();
+				for (let c = 0; c < g; c++) {
+					mergeInto(acc, c, part.counts[c], part.mean[c], part.variance[c] * part.counts[c]);
+				}
 			}
 		}
-		const variance = m2.map((v, c) => v / n[c]);
+		const mean = acc.mean;
+		const variance = acc.m2.map((v, c) => v / acc.n[c]);
 		if (affine) {
 			for (let c = 0; c < g; c++) {
 				mean[c] = shifts.offset[c] + shifts.scale[c] * mean[c];

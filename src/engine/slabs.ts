@@ -35,25 +35,35 @@ export interface SlabPartial {
 	m2: Float64Array;
 }
 
+/** Running per-group moments: counts, means and sums of squared deviations (float64). */
+export interface GroupMoments {
+	n: Float64Array;
+	mean: Float64Array;
+	m2: Float64Array;
+}
+
+/** Chan's merge of one partial (nb values, mean, sum of squared deviations) into group c of `acc`. */
+export function mergeInto(acc: GroupMoments, c: number, nb: number, mean: number, m2: number): void {
+	if (nb === 0) {
+		return;
+	}
+	const na = acc.n[c];
+	const total = na + nb;
+	const delta = mean - acc.mean[c];
+	acc.mean[c] += (delta * nb) / total;
+	acc.m2[c] += m2 + (delta * delta * na * nb) / total;
+	acc.n[c] = total;
+}
+
 /** Chan's parallel merge of per-group partials, in float64 and in the order given. */
 export function mergePartials(parts: readonly SlabPartial[], groups: number): { n: Float64Array; mean: Float64Array; variance: Float64Array } {
-	const n = new Float64Array(groups);
-	const mean = new Float64Array(groups);
-	const m2 = new Float64Array(groups);
+	const acc = { n: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups) };
 	for (const p of parts) {
 		for (let c = 0; c < groups; c++) {
-			const nb = p.counts[c];
-			if (nb === 0) {
-				continue;
-			}
-			const na = n[c];
-			const total = na + nb;
-			const delta = p.mean[c] - mean[c];
-			mean[c] += (delta * nb) / total;
-			m2[c] += p.m2[c] + (delta * delta * na * nb) / total;
-			n[c] = total;
+			mergeInto(acc, c, p.counts[c], p.mean[c], p.m2[c]);
 		}
 	}
+	const { n, mean, m2 } = acc;
 	const variance = m2.map((v, c) => (n[c] > 0 ? v / n[c] : NaN));
 	return { n, mean, variance };
 }

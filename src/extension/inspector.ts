@@ -218,12 +218,17 @@ export class Inspector {
 			this.panel.post({ type: 'runResult', result });
 			return result;
 		} catch (err) {
-			const message = (err as Error).message;
-			this.panel.post({ type: 'runError', layerName: layer.name, message });
-			if (!cancelled.test(message)) {
-				void vscode.window.showErrorMessage(`NormLens: ${message}`);
-			}
+			this.runFailed(layer.name, err);
 			return undefined;
+		}
+	}
+
+	/** A run or simulation failed: the panel says so, and so does a notification unless the user cancelled it. */
+	private runFailed(layerName: string, err: unknown): void {
+		const message = (err as Error).message;
+		this.panel.post({ type: 'runError', layerName, message });
+		if (!cancelled.test(message)) {
+			void vscode.window.showErrorMessage(`NormLens: ${message}`);
 		}
 	}
 
@@ -252,11 +257,7 @@ export class Inspector {
 			this.panel.post({ type: 'simulateResult', result });
 			return result;
 		} catch (err) {
-			const message = (err as Error).message;
-			this.panel.post({ type: 'runError', layerName: layer.name, message });
-			if (!cancelled.test(message)) {
-				void vscode.window.showErrorMessage(`NormLens: ${message}`);
-			}
+			this.runFailed(layer.name, err);
 			return undefined;
 		}
 	}

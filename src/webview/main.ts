@@ -734,6 +734,13 @@ function resultSections(): HTMLElement[] {
 	return [];
 }
 
+/** After a run's message: the run controls and results alone where they can be, else the whole panel. */
+function renderRunArea(): void {
+	if (!renderResults()) {
+		render();
+	}
+}
+
 /**
  * Re-renders only the run controls and the results (a run started, progressed or finished) when the
  * panel already shows the selected layer: the summary table, the tensor drawing and the typeset
@@ -813,9 +820,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			running = `Running ${m.layerName} on (${m.shape.join(', ')})…`;
 			runError = null;
 			selected = m.layerName;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'runResult':
 			running = null;
@@ -823,34 +828,26 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			compare = undefined;
 			latest = 'run';
 			selected = m.result.layerName;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'simulateStarted':
 			runFraction = null;
 			running = `Simulating ${m.steps} training steps of ${m.layerName} on (${m.shape.join(', ')})…`;
 			runError = null;
 			selected = m.layerName;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'simulateResult':
 			running = null;
 			simulation = m.result;
 			latest = 'simulate';
 			selected = m.result.layerName;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'runError':
 			running = null;
 			runError = m.message;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'compare':
 			compare = m;
@@ -860,9 +857,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			runFraction = null;
 			running = `Comparing normalizations on (${m.shape.join(', ')})…`;
 			runError = null;
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'compareResult':
 		case 'compareError':
@@ -870,9 +865,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			if (compare && compare.entries.every((e) => !e.explanation || compareResults[e.family] !== undefined)) {
 				running = null;
 			}
-			if (!renderResults()) {
-				render();
-			}
+			renderRunArea();
 			break;
 		case 'empty':
 			current = undefined;
