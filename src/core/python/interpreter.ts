@@ -2,12 +2,14 @@ import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
 import { READING_SEQUENCE_METHODS, reportingName, TRUSTED_BUILTINS, TRUSTED_METHODS, trustedCall } from './trusted';
+import { callMath, isMathFunction } from './stdlib';
 import { BUNDLED_MODULES, bundledTarget } from '../zoo';
 import {
 	asInt,
 	basePaths,
 	Cause,
 	causeOf,
+	firstCause,
 	ClassValue,
 	findMethod,
 	asNumber,
@@ -2187,6 +2189,12 @@ export class Interpreter {
 				if (callee.path === 'functools.partial') {
 					const [fn, ...positional] = args.positional;
 					return fn ? { k: 'partial', fn, positional, keywords: new Map(args.keywords) } : UNKNOWN;
+				}
+				if (isMathFunction(callee.path)) {
+					return (
+						callMath(callee.path, args.positional) ??
+						unknown(firstCause(args.positional) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) })
+					);
 				}
 				// A model zoo builder NormLens has the architecture of (src/core/zoo).
 				const target = bundledTarget(callee.path);

@@ -220,3 +220,26 @@ describe('never silence: a class whose base NormLens cannot read', () => {
 		assert.deepStrictEqual(plain.diagnostics, []);
 	});
 });
+
+describe('subclasses of torch.nn layers', () => {
+	it('weights follow the arguments super().__init__ receives; without it they are unknown, saying so', () => {
+		const r = analyzePython(
+			`${torchHead}class Wide(nn.Linear):\n    def __init__(self, n):\n        super().__init__(n, 2 * n)\nclass Lost(nn.Linear):\n    def __init__(self, n):\n        self.n = n\nclass Plain(nn.Linear):\n    pass\na = nn.Sequential(Wide(3), nn.ReLU())\nb = nn.Sequential(Lost(3), nn.ReLU())\nc = nn.Sequential(Plain(3, 5), nn.ReLU())\nd = nn.Sequential(Wide(size), nn.ReLU())\n`,
+		);
+		// Linear(3, 6): 3·6 + 6; Linear(3, 5): 3·5 + 5.
+		assert.strictEqual(model(r, 'a').totals.total, 24);
+		assert.deepStrictEqual(model(r, 'a').layers.map((l) => l.type), ['Wide', 'ReLU']);
+		assert.strictEqual(model(r, 'b').totals.total, null);
+		assert.match(model(r, 'b').unknown?.reason ?? '', /`Lost.__init__` does not call `nn.Linear.__init__`/);
+		assert.strictEqual(model(r, 'c').totals.total, 20);
+		assert.strictEqual(model(r, 'd').totals.total, null);
+		assert.match(model(r, 'd').unknown?.reason ?? '', /`size`/);
+	});
+
+	it('a subclass with a forward of its own is not explained as its base (its normalization may differ)', () => {
+		const r = analyzePython(`${torchHead}class LayerNorm2d(nn.LayerNorm):\n    def forward(self, x):\n        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), LayerNorm2d(8))\ny = net(torch.randn(1, 3, 10, 10))\n`);
+		const ln = model(r, 'net').layers[1];
+		assert.deepStrictEqual([ln.type, ln.outputShape, ln.params?.total], ['LayerNorm2d', [1, 8, 8, 8], 16]);
+		assert.strictEqual(explainLayer(ln), null);
+	});
+});

@@ -58,6 +58,8 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	{ file: 'stacked.py', models: ['encoder', 'Blocks', 'Classifier'] },
 	// torchvision's builders as NormLens reads them (src/core/zoo) against real torchvision, with the
 	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
+	// Subclasses of torch.nn's layers (LayerNorm2d, CLIP's LayerNorm, timm's Conv2dSame, an empty BatchNorm subclass).
+	{ file: 'subclass.py', models: ['net'] },
 	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3'] },
 ];
 

@@ -25,6 +25,10 @@ const cases: Record<string, string> = {
 	'unbind dim 1': 'y = torch.unbind(torch.randn(3, 4, 5), dim=1)[0]',
 	'zeros_like': 'y = torch.zeros_like(torch.randn(2, 7))',
 	't()': 'y = torch.randn(3, 4).t()',
+	'F.conv2d with a weight, stride, padding and groups': 'w = torch.randn(8, 2, 3, 3)\ny = torch.nn.functional.conv2d(torch.randn(1, 4, 9, 9), w, None, 2, 1, 1, 2)',
+	'F.conv1d with keywords': 'y = torch.nn.functional.conv1d(torch.randn(2, 3, 20), torch.randn(5, 3, 4), stride=3, dilation=2)',
+	"'same' padding from math.ceil (timm's Conv2dSame)": 'import math\nc = nn.Conv2d(3, 8, 3, stride=2)\nx = torch.randn(1, 3, 31, 31)\nih = x.size()[-1]\np = max((math.ceil(ih / c.stride[0]) - 1) * c.stride[0] + (c.kernel_size[0] - 1) * c.dilation[0] + 1 - ih, 0)\ny = c(torch.nn.functional.pad(x, [p // 2, p - p // 2, p // 2, p - p // 2]))',
+	'math.floor / sqrt / prod / gcd / log2 as sizes': 'import math\ny = torch.zeros(math.floor(7 / 2), int(math.sqrt(49)), math.prod([2, 3]), math.gcd(12, 18), int(math.log2(8)))',
 };
 
 describe('tensor operations against real PyTorch', function () {

@@ -146,6 +146,9 @@ const BATCH: Value = { k: 'unknown', why: 'batch size' };
 
 const shapeValue = (s: Shape) => tuple(s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))));
 
+/** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
+const tupleSizes = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
+
 /** Functional ops that keep their input's shape. */
 const elementwise = new Set([
 	'relu', 'relu_', 'relu6', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'softplus',
@@ -233,36 +236,43 @@ export class TorchRuntime implements Runtime {
 			m.paramsKnown = false;
 			m.unknownCause = args.cause;
 		} else if (spec && !spec.container) {
-			try {
-				const weights = torchParams(spec, cfg);
-				if (weights === null) {
-					m.paramsKnown = false;
-					m.unknownCause = firstCause(cfg.values()) ?? { reason: `NormLens cannot determine a size of this ${type} from its arguments`, range };
-				} else {
-					for (const w of weights) {
-						(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, new TorchParam(w.shape, w.kind === 'buffer'));
-					}
-				}
-			} catch (e) {
-				if (e instanceof SizeBoundError) {
-					m.paramsKnown = false;
-					m.unknownCause = { reason: `nn.${type}: ${e.message}`, range };
-					this.modules.push(m);
-					return m;
-				}
-				if (!(e instanceof ShapeError)) {
-					throw e;
-				}
-				m.paramsKnown = false;
-				m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
-				this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
-			}
+			this.initWeights(m, spec, cfg, range, type);
 		}
 		if (spec?.container) {
 			this.fillContainer(m, args.positional[0] && spec.container !== 'sequential' ? [args.positional[0]] : args.positional, ctx, args);
 		}
 		this.modules.push(m);
 		return m;
+	}
+
+	/**
+	 * The parameters and buffers of a catalogue module from its bound arguments; a size NormLens
+	 * cannot decide leaves them unknown with that cause, and arguments PyTorch refuses are an error.
+	 */
+	private initWeights(m: TorchModule, spec: TorchModuleSpec, cfg: Map<string, Value>, range: TextRange, type: string): void {
+		try {
+			const weights = torchParams(spec, cfg);
+			if (weights === null) {
+				m.paramsKnown = false;
+				m.unknownCause = firstCause(cfg.values()) ?? { reason: `NormLens cannot determine a size of this ${type} from its arguments`, range };
+			} else {
+				for (const w of weights) {
+					(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, new TorchParam(w.shape, w.kind === 'buffer'));
+				}
+			}
+		} catch (e) {
+			if (e instanceof SizeBoundError) {
+				m.paramsKnown = false;
+				m.unknownCause = { reason: `nn.${type}: ${e.message}`, range };
+				return;
+			}
+			if (!(e instanceof ShapeError)) {
+				throw e;
+			}
+			m.paramsKnown = false;
+			m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
+			this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
+		}
 	}
 
 	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext, args?: CallArgs): void {
@@ -620,8 +630,51 @@ export class TorchRuntime implements Runtime {
 			if (spec?.container) {
 				return this.userModule(_cls, spec, args, ctx);
 			}
+			if (spec) {
+				return this.leafSubclass(_cls, spec, args, ctx);
+			}
 		}
 		return undefined;
+	}
+
+	/**
+	 * `class LayerNorm2d(nn.LayerNorm)`, `class Conv2dSame(nn.Conv2d)`: a catalogue module under the
+	 * class's own name (as PyTorch and torchinfo name it). Its weights are the catalogue's for the
+	 * arguments its `super().__init__(…)` receives — or the instantiation's, when no class in the chain
+	 * defines `__init__`; a `forward` of its own is interpreted, otherwise the catalogue's shape rule
+	 * applies. Until the base `__init__` runs, the weights are unknown with that reason.
+	 */
+	private leafSubclass(cls: ClassValue, spec: TorchModuleSpec, args: CallArgs, ctx: CallContext): TorchModule {
+		const range = ctx.range(args.node);
+		const m = new TorchModule(cls.name, spec, new Map(), range, true, ctx.depth === 0, ctx.sites(args.node));
+		m.library = ctx.library;
+		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+		if (findMethod(cls, '__init__')) {
+			m.paramsKnown = false;
+			m.unknownCause = { reason: `\`${cls.name}.__init__\` does not call \`nn.${spec.name}.__init__\` in a way NormLens can follow`, range };
+		} else {
+			this.initLeaf(m, spec, args, range);
+		}
+		this.modules.push(m);
+		return m;
+	}
+
+	/** The catalogue base's `__init__` of a leaf subclass, with the arguments it receives. */
+	private initLeaf(m: TorchModule, spec: TorchModuleSpec, args: CallArgs, range: TextRange): void {
+		m.config.clear();
+		m.params.clear();
+		m.buffers.clear();
+		m.paramsKnown = true;
+		m.unknownCause = undefined;
+		for (const [k, v] of this.bindArgs(spec, args, range, spec.name)) {
+			m.config.set(k, v);
+		}
+		if (args.cause) {
+			m.paramsKnown = false;
+			m.unknownCause = args.cause;
+			return;
+		}
+		this.initWeights(m, spec, m.config, range, spec.name);
 	}
 
 	private userModule(cls: ClassValue, container: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext): TorchModule {
@@ -694,7 +747,10 @@ export class TorchRuntime implements Runtime {
 			return { k: 'obj', obj: param };
 		}
 		if (obj.spec && !obj.spec.container && obj.config.has(name)) {
-			return obj.config.get(name);
+			const v = obj.config.get(name) as Value;
+			// Convolutions keep their sizes as tuples of their rank (`self.stride[0]`), as PyTorch's `_pair` makes them.
+			const n = asInt(v);
+			return obj.spec.category === 'convolution' && obj.spec.rank && tupleSizes.has(name) && n !== undefined ? tuple(Array.from({ length: obj.spec.rank }, () => ({ k: 'num', v: n }) as Value)) : v;
 		}
 		if (name === 'training') {
 			return { k: 'bool', v: true };
@@ -818,11 +874,17 @@ export class TorchRuntime implements Runtime {
 			this.record(m, inputShape, null);
 			return UNKNOWN;
 		}
+		return this.catalogueForward(m, m.spec, args);
+	}
+
+	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
+	private catalogueForward(m: TorchModule, spec: TorchModuleSpec, args: CallArgs, asModuleCall = true): Value {
+		const first = args.positional[0];
 		const inputs = args.positional.map((v) => (v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null));
 		let out: Shape | null = null;
 		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {
-				out = torchOutputShape(m.spec, m.config, inputs, `${m.type}`);
+				out = torchOutputShape(spec, m.config, inputs, `${m.type}`);
 			} catch (e) {
 				if (!(e instanceof ShapeError)) {
 					throw e;
@@ -834,15 +896,17 @@ export class TorchRuntime implements Runtime {
 				}
 			}
 		}
-		this.record(m, inputs[0] ?? null, out);
+		if (asModuleCall) {
+			this.record(m, inputs[0] ?? null, out);
+		}
 		if (first?.k === 'obj' && first.obj instanceof TorchTensor) {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
 		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
-		if (m.spec.shape === 'rnn') {
+		if (spec.shape === 'rnn') {
 			return tuple([tensor, UNKNOWN]);
 		}
-		if (m.spec.shape === 'multiheadAttention') {
+		if (spec.shape === 'multiheadAttention') {
 			return tuple([tensor, UNKNOWN]);
 		}
 		return tensor;
@@ -1096,8 +1160,14 @@ export class TorchRuntime implements Runtime {
 				if (name.startsWith('__super_') && name === '__super___init____') {
 					if (m.spec?.container) {
 						this.fillContainer(m, m.spec.container === 'sequential' ? a : a.slice(0, 1), ctx);
+					} else if (m.spec) {
+						this.initLeaf(m, m.spec, args, m.range);
 					}
 					return NONE;
+				}
+				if (name === '__super_forward__' && m.spec && !m.spec.container) {
+					// `super().forward(x)` in a leaf subclass: the catalogue module's own computation.
+					return this.catalogueForward(m, m.spec, args, false);
 				}
 				return undefined;
 		}
@@ -1280,6 +1350,40 @@ export class TorchRuntime implements Runtime {
 					throw e;
 				}
 				this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+			}
+		}
+		const conv = /^conv([123])d$/.exec(name);
+		if (conv && t?.shape) {
+			// F.conv2d(x, weight, bias, stride, padding, dilation, groups): Conv2d's rule, with the sizes read from the weight.
+			const w = args.positional[1] ?? args.keywords.get('weight');
+			const wShape = w?.k === 'obj' && (w.obj instanceof TorchTensor || w.obj instanceof TorchParam) ? w.obj.shape : null;
+			const groups = asInt(args.positional[6] ?? args.keywords.get('groups') ?? { k: 'num', v: 1 });
+			if (!wShape || wShape.some((d) => d === null) || groups === undefined) {
+				return { k: 'obj', obj: new TorchTensor(null) };
+			}
+			const spec = torchModuleSpec(`Conv${conv[1]}d`) as TorchModuleSpec;
+			const ws = wShape as number[];
+			const keywords = new Map<string, Value>([
+				['in_channels', { k: 'num', v: ws[1] * groups }],
+				['out_channels', { k: 'num', v: ws[0] }],
+				['kernel_size', tuple(ws.slice(2).map((v) => ({ k: 'num', v }) as Value))],
+				['groups', { k: 'num', v: groups }],
+			]);
+			['stride', 'padding', 'dilation'].forEach((key, i) => {
+				const v = args.positional[3 + i] ?? args.keywords.get(key);
+				if (v) {
+					keywords.set(key, v);
+				}
+			});
+			const cfg = this.bindArgs(spec, { ...args, positional: [], keywords }, ctx.range(args.node), spec.name);
+			try {
+				return { k: 'obj', obj: new TorchTensor(torchOutputShape(spec, cfg, [t.shape], `F.${name}`)) };
+			} catch (e) {
+				if (!(e instanceof ShapeError)) {
+					throw e;
+				}
+				this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+				return { k: 'obj', obj: new TorchTensor(null) };
 			}
 		}
 		if (name === 'pad' && t?.shape) {

@@ -1,0 +1,58 @@
+import type { Value } from './values';
+
+/**
+ * The pure functions of Python's `math` module that model code uses for sizes (`math.ceil(h / s)`,
+ * `int(math.sqrt(n))`, `math.prod(shape)`), evaluated on numbers. A function not listed here, or an
+ * argument that is not a number, stays an unknown with its cause (the caller decides).
+ */
+const MATH: Readonly<Record<string, (xs: number[]) => number | undefined>> = {
+	ceil: ([x]) => Math.ceil(x),
+	floor: ([x]) => Math.floor(x),
+	trunc: ([x]) => Math.trunc(x),
+	sqrt: ([x]) => (x >= 0 ? Math.sqrt(x) : undefined),
+	isqrt: ([x]) => (x >= 0 && Number.isInteger(x) ? Math.floor(Math.sqrt(x)) : undefined),
+	exp: ([x]) => Math.exp(x),
+	log: ([x, base]) => (x > 0 ? (base === undefined ? Math.log(x) : base > 0 && base !== 1 ? Math.log(x) / Math.log(base) : undefined) : undefined),
+	log2: ([x]) => (x > 0 ? Math.log2(x) : undefined),
+	log10: ([x]) => (x > 0 ? Math.log10(x) : undefined),
+	pow: ([x, y]) => (y === undefined ? undefined : x ** y),
+	fabs: ([x]) => Math.abs(x),
+	gcd: (xs) => (xs.every(Number.isInteger) ? xs.reduce((a, b) => gcd(a, b), 0) : undefined),
+	prod: (xs) => xs.reduce((a, b) => a * b, 1),
+};
+
+function gcd(a: number, b: number): number {
+	let [x, y] = [Math.abs(a), Math.abs(b)];
+	while (y) {
+		[x, y] = [y, x % y];
+	}
+	return x;
+}
+
+/** Whether a path names one of the `math` functions NormLens evaluates. */
+export function isMathFunction(path: string): boolean {
+	const m = /^math\.([a-z0-9]+)$/.exec(path);
+	return m !== null && m[1] in MATH;
+}
+
+/**
+ * `math.<name>(…)` on numbers (a list or tuple for `prod`); undefined when the path is not one of
+ * these functions, the arguments are not numbers, or Python would raise (a domain error).
+ */
+export function callMath(path: string, positional: readonly Value[]): Value | undefined {
+	const m = /^math\.([a-z0-9]+)$/.exec(path);
+	const fn = m ? MATH[m[1]] : undefined;
+	if (!fn) {
+		return undefined;
+	}
+	const args = m?.[1] === 'prod' && positional.length === 1 && (positional[0].k === 'list' || positional[0].k === 'tuple') ? positional[0].items : positional;
+	const xs = args.map((a) => (a.k === 'num' ? a.v : a.k === 'bool' ? Number(a.v) : undefined));
+	if (xs.length === 0 && m?.[1] !== 'prod' && m?.[1] !== 'gcd') {
+		return undefined;
+	}
+	if (xs.some((x) => x === undefined)) {
+		return undefined;
+	}
+	const v = fn(xs as number[]);
+	return v === undefined || !Number.isFinite(v) ? undefined : { k: 'num', v };
+}
