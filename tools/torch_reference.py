@@ -8,7 +8,7 @@ and, when FILE declares `# normlens: input (...)`, of one more call with that in
 
 Runs FILE, builds each NAME (a module bound at module level, or a function / class called with its
 defaults), and prints JSON: PyTorch's own parameter and buffer totals, and per module (dotted path)
-its type, own parameter and buffer counts, and — when FILE declares `# normlens: input (...)` — the
+its type, own parameter and buffer counts, ε and momentum where it has them, and — when FILE declares `# normlens: input (...)` — the
 output shape recorded by a forward hook.
 """
 import json
@@ -66,6 +66,11 @@ def main():
                 "outputShape": first_output.get(id(mod)),
                 "leaf": len(list(mod.children())) == 0,
             }
+            # The ε and momentum a normalization layer runs with (hovers and the panel show them).
+            for attr in ("eps", "momentum"):
+                value = getattr(mod, attr, False)
+                if value is None or isinstance(value, float):
+                    modules[mod_name][attr] = value
         out[name] = {
             "total": sum(p.numel() for p in model.parameters()),
             "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),

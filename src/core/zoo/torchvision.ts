@@ -6,10 +6,13 @@ export const torchvisionModels = String.raw`# torchvision.models as NormLens rea
 # torchvision's module names, so that model.fc = nn.Linear(...), model.classifier[1] and
 # freezing loops address the same modules. Weights are never loaded: weights= / pretrained=
 # only fix num_classes at 1000 as torchvision does. Not torchvision's source.
+import math
+from collections import OrderedDict
 from functools import partial
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 def _make_divisible(v, divisor, min_value=None):
@@ -692,35 +695,50 @@ class MBConv(nn.Module):
         return result
 
 
+class FusedMBConv(nn.Module):
+    def __init__(self, expand_ratio, kernel, stride, input_channels, out_channels, stochastic_depth_prob, norm_layer):
+        super().__init__()
+        self.use_res_connect = stride == 1 and input_channels == out_channels
+        layers = []
+        expanded_channels = _make_divisible(input_channels * expand_ratio, 8)
+        if expanded_channels != input_channels:
+            layers.append(Conv2dNormActivation(input_channels, expanded_channels, kernel_size=kernel, stride=stride, norm_layer=norm_layer, activation_layer=nn.SiLU))
+            layers.append(Conv2dNormActivation(expanded_channels, out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=None))
+        else:
+            layers.append(Conv2dNormActivation(input_channels, out_channels, kernel_size=kernel, stride=stride, norm_layer=norm_layer, activation_layer=nn.SiLU))
+        self.block = nn.Sequential(*layers)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+        self.out_channels = out_channels
+
+    def forward(self, x):
+        result = self.block(x)
+        if self.use_res_connect:
+            result = self.stochastic_depth(result)
+            result = result + x
+        return result
+
+
 class EfficientNet(nn.Module):
-    def __init__(self, width_mult, depth_mult, dropout, stochastic_depth_prob=0.2, num_classes=1000, norm_layer=None):
+    # stages: [block class, expand ratio, kernel, stride, input channels, output channels, layers]
+    def __init__(self, stages, dropout, stochastic_depth_prob=0.2, num_classes=1000, norm_layer=None, last_channel=None):
         super().__init__()
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
-        # expand ratio, kernel, stride, input channels, output channels, layers (EfficientNet-B0)
-        setting = [[1, 3, 1, 32, 16, 1], [6, 3, 2, 16, 24, 2], [6, 5, 2, 24, 40, 2], [6, 3, 2, 40, 80, 3], [6, 5, 1, 80, 112, 3], [6, 5, 2, 112, 192, 4], [6, 3, 1, 192, 320, 1]]
-        stages = []
-        for e, k, s, i, o, n in setting:
-            layers_f = n * depth_mult
-            layers_n = int(layers_f)
-            if layers_n < layers_f:
-                layers_n += 1
-            stages.append([e, k, s, _make_divisible(i * width_mult, 8), _make_divisible(o * width_mult, 8), layers_n])
-        layers = [Conv2dNormActivation(3, stages[0][3], kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.SiLU)]
-        total_stage_blocks = sum([st[5] for st in stages])
+        layers = [Conv2dNormActivation(3, stages[0][4], kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.SiLU)]
+        total_stage_blocks = sum([st[6] for st in stages])
         stage_block_id = 0
-        for e, k, s, i, o, n in stages:
+        for block, e, k, s, i, o, n in stages:
             stage = []
             for j in range(n):
                 sd_prob = stochastic_depth_prob * float(stage_block_id) / total_stage_blocks
                 if j == 0:
-                    stage.append(MBConv(e, k, s, i, o, sd_prob, norm_layer))
+                    stage.append(block(e, k, s, i, o, sd_prob, norm_layer))
                 else:
-                    stage.append(MBConv(e, k, 1, o, o, sd_prob, norm_layer))
+                    stage.append(block(e, k, 1, o, o, sd_prob, norm_layer))
                 stage_block_id += 1
             layers.append(nn.Sequential(*stage))
-        lastconv_input_channels = stages[-1][4]
-        lastconv_output_channels = 4 * lastconv_input_channels
+        lastconv_input_channels = stages[-1][5]
+        lastconv_output_channels = last_channel if last_channel is not None else 4 * lastconv_input_channels
         layers.append(Conv2dNormActivation(lastconv_input_channels, lastconv_output_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.SiLU))
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
@@ -731,8 +749,17 @@ class EfficientNet(nn.Module):
         return self.classifier(x)
 
 
-def _efficientnet(width_mult, depth_mult, dropout, weights, pretrained, kwargs):
-    return EfficientNet(width_mult, depth_mult, dropout, **_weights_classes(weights, pretrained, kwargs))
+def _efficientnet(width_mult, depth_mult, dropout, weights, pretrained, kwargs, norm_layer=None):
+    # EfficientNet-B0's stages, scaled: channels by width_mult (to multiples of 8), layers by depth_mult (rounded up).
+    b0 = [[1, 3, 1, 32, 16, 1], [6, 3, 2, 16, 24, 2], [6, 5, 2, 24, 40, 2], [6, 3, 2, 40, 80, 3], [6, 5, 1, 80, 112, 3], [6, 5, 2, 112, 192, 4], [6, 3, 1, 192, 320, 1]]
+    stages = []
+    for e, k, s, i, o, n in b0:
+        layers_f = n * depth_mult
+        layers_n = int(layers_f)
+        if layers_n < layers_f:
+            layers_n += 1
+        stages.append([MBConv, e, k, s, _make_divisible(i * width_mult, 8), _make_divisible(o * width_mult, 8), layers_n])
+    return EfficientNet(stages, dropout, norm_layer=norm_layer, **_weights_classes(weights, pretrained, kwargs))
 
 
 def efficientnet_b0(pretrained=False, progress=True, weights=None, **kwargs):
@@ -756,15 +783,540 @@ def efficientnet_b4(pretrained=False, progress=True, weights=None, **kwargs):
 
 
 def efficientnet_b5(pretrained=False, progress=True, weights=None, **kwargs):
-    return _efficientnet(1.6, 2.2, 0.4, weights, pretrained, kwargs)
+    return _efficientnet(1.6, 2.2, 0.4, weights, pretrained, kwargs, partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
 
 
 def efficientnet_b6(pretrained=False, progress=True, weights=None, **kwargs):
-    return _efficientnet(1.8, 2.6, 0.5, weights, pretrained, kwargs)
+    return _efficientnet(1.8, 2.6, 0.5, weights, pretrained, kwargs, partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
 
 
 def efficientnet_b7(pretrained=False, progress=True, weights=None, **kwargs):
-    return _efficientnet(2.0, 3.1, 0.5, weights, pretrained, kwargs)
+    return _efficientnet(2.0, 3.1, 0.5, weights, pretrained, kwargs, partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
+
+
+# EfficientNetV2 S / M / L (Tan & Le 2021): Fused-MBConv early stages, BatchNorm with eps 1e-3, a 1280-channel head
+
+def _efficientnet_v2(stages, dropout, weights, pretrained, kwargs):
+    kwargs = _weights_classes(weights, pretrained, kwargs)
+    return EfficientNet(stages, dropout, norm_layer=partial(nn.BatchNorm2d, eps=1e-03), last_channel=1280, **kwargs)
+
+
+def efficientnet_v2_s(pretrained=False, progress=True, weights=None, **kwargs):
+    stages = [
+        [FusedMBConv, 1, 3, 1, 24, 24, 2], [FusedMBConv, 4, 3, 2, 24, 48, 4], [FusedMBConv, 4, 3, 2, 48, 64, 4],
+        [MBConv, 4, 3, 2, 64, 128, 6], [MBConv, 6, 3, 1, 128, 160, 9], [MBConv, 6, 3, 2, 160, 256, 15],
+    ]
+    return _efficientnet_v2(stages, 0.2, weights, pretrained, kwargs)
+
+
+def efficientnet_v2_m(pretrained=False, progress=True, weights=None, **kwargs):
+    stages = [
+        [FusedMBConv, 1, 3, 1, 24, 24, 3], [FusedMBConv, 4, 3, 2, 24, 48, 5], [FusedMBConv, 4, 3, 2, 48, 80, 5],
+        [MBConv, 4, 3, 2, 80, 160, 7], [MBConv, 6, 3, 1, 160, 176, 14], [MBConv, 6, 3, 2, 176, 304, 18], [MBConv, 6, 3, 1, 304, 512, 5],
+    ]
+    return _efficientnet_v2(stages, 0.3, weights, pretrained, kwargs)
+
+
+def efficientnet_v2_l(pretrained=False, progress=True, weights=None, **kwargs):
+    stages = [
+        [FusedMBConv, 1, 3, 1, 32, 32, 4], [FusedMBConv, 4, 3, 2, 32, 64, 7], [FusedMBConv, 4, 3, 2, 64, 96, 7],
+        [MBConv, 4, 3, 2, 96, 192, 10], [MBConv, 6, 3, 1, 192, 224, 19], [MBConv, 6, 3, 2, 224, 384, 25], [MBConv, 6, 3, 1, 384, 640, 7],
+    ]
+    return _efficientnet_v2(stages, 0.4, weights, pretrained, kwargs)
+
+
+def _aux_heads(weights, pretrained, kwargs, default):
+    # Pretrained GoogLeNet / Inception v3 weights come with their auxiliary heads: aux_logits=False then
+    # raises, and without the keyword the heads are kept (Inception) or dropped after loading (GoogLeNet).
+    if weights is not None or pretrained:
+        if "aux_logits" in kwargs and kwargs["aux_logits"] != True:
+            raise ValueError("The parameter 'aux_logits' expected value True but got False instead.")
+        keep = "aux_logits" in kwargs or default
+        kwargs = _weights_classes(weights, pretrained, kwargs)
+        kwargs["aux_logits"] = keep
+    return kwargs
+
+
+# GoogLeNet (Szegedy et al. 2014), with BatchNorm after every convolution as torchvision builds it
+
+class BasicConv2d(nn.Module):
+    def __init__(self, in_channels, out_channels, **kwargs):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, bias=False, **kwargs)
+        self.bn = nn.BatchNorm2d(out_channels, eps=0.001)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)), inplace=True)
+
+
+class Inception(nn.Module):
+    def __init__(self, in_channels, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+        super().__init__()
+        self.branch1 = BasicConv2d(in_channels, ch1x1, kernel_size=1)
+        self.branch2 = nn.Sequential(BasicConv2d(in_channels, ch3x3red, kernel_size=1), BasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1))
+        # torchvision's "5x5" branch uses a 3x3 kernel (its published weights were trained so).
+        self.branch3 = nn.Sequential(BasicConv2d(in_channels, ch5x5red, kernel_size=1), BasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1))
+        self.branch4 = nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=True), BasicConv2d(in_channels, pool_proj, kernel_size=1))
+
+    def forward(self, x):
+        return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
+
+
+class InceptionAux(nn.Module):
+    def __init__(self, in_channels, num_classes, dropout=0.7):
+        super().__init__()
+        self.conv = BasicConv2d(in_channels, 128, kernel_size=1)
+        self.fc1 = nn.Linear(2048, 1024)
+        self.fc2 = nn.Linear(1024, num_classes)
+        self.dropout = nn.Dropout(p=dropout)
+
+    def forward(self, x):
+        x = torch.flatten(self.conv(F.adaptive_avg_pool2d(x, (4, 4))), 1)
+        return self.fc2(self.dropout(F.relu(self.fc1(x), inplace=True)))
+
+
+class GoogLeNet(nn.Module):
+    def __init__(self, num_classes=1000, aux_logits=True, transform_input=False, init_weights=None, blocks=None, dropout=0.2, dropout_aux=0.7):
+        super().__init__()
+        self.aux_logits = aux_logits
+        self.transform_input = transform_input
+        self.conv1 = BasicConv2d(3, 64, kernel_size=7, stride=2, padding=3)
+        self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.conv2 = BasicConv2d(64, 64, kernel_size=1)
+        self.conv3 = BasicConv2d(64, 192, kernel_size=3, padding=1)
+        self.maxpool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception3a = Inception(192, 64, 96, 128, 16, 32, 32)
+        self.inception3b = Inception(256, 128, 128, 192, 32, 96, 64)
+        self.maxpool3 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception4a = Inception(480, 192, 96, 208, 16, 48, 64)
+        self.inception4b = Inception(512, 160, 112, 224, 24, 64, 64)
+        self.inception4c = Inception(512, 128, 128, 256, 24, 64, 64)
+        self.inception4d = Inception(512, 112, 144, 288, 32, 64, 64)
+        self.inception4e = Inception(528, 256, 160, 320, 32, 128, 128)
+        self.maxpool4 = nn.MaxPool2d(2, stride=2, ceil_mode=True)
+        self.inception5a = Inception(832, 256, 160, 320, 32, 128, 128)
+        self.inception5b = Inception(832, 384, 192, 384, 48, 128, 128)
+        if aux_logits:
+            self.aux1 = InceptionAux(512, num_classes, dropout=dropout_aux)
+            self.aux2 = InceptionAux(528, num_classes, dropout=dropout_aux)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.dropout = nn.Dropout(p=dropout)
+        self.fc = nn.Linear(1024, num_classes)
+
+    def forward(self, x):
+        # The inference path: the auxiliary heads run only in training (their rows have no output shape),
+        # and transform_input rescales the channels without changing the shape.
+        x = self.maxpool2(self.conv3(self.conv2(self.maxpool1(self.conv1(x)))))
+        x = self.maxpool3(self.inception3b(self.inception3a(x)))
+        x = self.inception4e(self.inception4d(self.inception4c(self.inception4b(self.inception4a(x)))))
+        x = self.inception5b(self.inception5a(self.maxpool4(x)))
+        x = torch.flatten(self.avgpool(x), 1)
+        return self.fc(self.dropout(x))
+
+
+def googlenet(pretrained=False, progress=True, weights=None, **kwargs):
+    return GoogLeNet(**_aux_heads(weights, pretrained, kwargs, False))
+
+
+# Inception v3 (Szegedy et al. 2015)
+
+class InceptionA(nn.Module):
+    def __init__(self, in_channels, pool_features):
+        super().__init__()
+        self.branch1x1 = BasicConv2d(in_channels, 64, kernel_size=1)
+        self.branch5x5_1 = BasicConv2d(in_channels, 48, kernel_size=1)
+        self.branch5x5_2 = BasicConv2d(48, 64, kernel_size=5, padding=2)
+        self.branch3x3dbl_1 = BasicConv2d(in_channels, 64, kernel_size=1)
+        self.branch3x3dbl_2 = BasicConv2d(64, 96, kernel_size=3, padding=1)
+        self.branch3x3dbl_3 = BasicConv2d(96, 96, kernel_size=3, padding=1)
+        self.branch_pool = BasicConv2d(in_channels, pool_features, kernel_size=1)
+
+    def forward(self, x):
+        a = self.branch1x1(x)
+        b = self.branch5x5_2(self.branch5x5_1(x))
+        c = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
+        d = self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))
+        return torch.cat([a, b, c, d], 1)
+
+
+class InceptionB(nn.Module):
+    def __init__(self, in_channels):
+        super().__init__()
+        self.branch3x3 = BasicConv2d(in_channels, 384, kernel_size=3, stride=2)
+        self.branch3x3dbl_1 = BasicConv2d(in_channels, 64, kernel_size=1)
+        self.branch3x3dbl_2 = BasicConv2d(64, 96, kernel_size=3, padding=1)
+        self.branch3x3dbl_3 = BasicConv2d(96, 96, kernel_size=3, stride=2)
+
+    def forward(self, x):
+        a = self.branch3x3(x)
+        b = self.branch3x3dbl_3(self.branch3x3dbl_2(self.branch3x3dbl_1(x)))
+        return torch.cat([a, b, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
+
+
+class InceptionC(nn.Module):
+    def __init__(self, in_channels, channels_7x7):
+        super().__init__()
+        c7 = channels_7x7
+        self.branch1x1 = BasicConv2d(in_channels, 192, kernel_size=1)
+        self.branch7x7_1 = BasicConv2d(in_channels, c7, kernel_size=1)
+        self.branch7x7_2 = BasicConv2d(c7, c7, kernel_size=(1, 7), padding=(0, 3))
+        self.branch7x7_3 = BasicConv2d(c7, 192, kernel_size=(7, 1), padding=(3, 0))
+        self.branch7x7dbl_1 = BasicConv2d(in_channels, c7, kernel_size=1)
+        self.branch7x7dbl_2 = BasicConv2d(c7, c7, kernel_size=(7, 1), padding=(3, 0))
+        self.branch7x7dbl_3 = BasicConv2d(c7, c7, kernel_size=(1, 7), padding=(0, 3))
+        self.branch7x7dbl_4 = BasicConv2d(c7, c7, kernel_size=(7, 1), padding=(3, 0))
+        self.branch7x7dbl_5 = BasicConv2d(c7, 192, kernel_size=(1, 7), padding=(0, 3))
+        self.branch_pool = BasicConv2d(in_channels, 192, kernel_size=1)
+
+    def forward(self, x):
+        a = self.branch1x1(x)
+        b = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
+        c = self.branch7x7dbl_5(self.branch7x7dbl_4(self.branch7x7dbl_3(self.branch7x7dbl_2(self.branch7x7dbl_1(x)))))
+        d = self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))
+        return torch.cat([a, b, c, d], 1)
+
+
+class InceptionD(nn.Module):
+    def __init__(self, in_channels):
+        super().__init__()
+        self.branch3x3_1 = BasicConv2d(in_channels, 192, kernel_size=1)
+        self.branch3x3_2 = BasicConv2d(192, 320, kernel_size=3, stride=2)
+        self.branch7x7x3_1 = BasicConv2d(in_channels, 192, kernel_size=1)
+        self.branch7x7x3_2 = BasicConv2d(192, 192, kernel_size=(1, 7), padding=(0, 3))
+        self.branch7x7x3_3 = BasicConv2d(192, 192, kernel_size=(7, 1), padding=(3, 0))
+        self.branch7x7x3_4 = BasicConv2d(192, 192, kernel_size=3, stride=2)
+
+    def forward(self, x):
+        a = self.branch3x3_2(self.branch3x3_1(x))
+        b = self.branch7x7x3_4(self.branch7x7x3_3(self.branch7x7x3_2(self.branch7x7x3_1(x))))
+        return torch.cat([a, b, F.max_pool2d(x, kernel_size=3, stride=2)], 1)
+
+
+class InceptionE(nn.Module):
+    def __init__(self, in_channels):
+        super().__init__()
+        self.branch1x1 = BasicConv2d(in_channels, 320, kernel_size=1)
+        self.branch3x3_1 = BasicConv2d(in_channels, 384, kernel_size=1)
+        self.branch3x3_2a = BasicConv2d(384, 384, kernel_size=(1, 3), padding=(0, 1))
+        self.branch3x3_2b = BasicConv2d(384, 384, kernel_size=(3, 1), padding=(1, 0))
+        self.branch3x3dbl_1 = BasicConv2d(in_channels, 448, kernel_size=1)
+        self.branch3x3dbl_2 = BasicConv2d(448, 384, kernel_size=3, padding=1)
+        self.branch3x3dbl_3a = BasicConv2d(384, 384, kernel_size=(1, 3), padding=(0, 1))
+        self.branch3x3dbl_3b = BasicConv2d(384, 384, kernel_size=(3, 1), padding=(1, 0))
+        self.branch_pool = BasicConv2d(in_channels, 192, kernel_size=1)
+
+    def forward(self, x):
+        a = self.branch1x1(x)
+        b = self.branch3x3_1(x)
+        b = torch.cat([self.branch3x3_2a(b), self.branch3x3_2b(b)], 1)
+        c = self.branch3x3dbl_2(self.branch3x3dbl_1(x))
+        c = torch.cat([self.branch3x3dbl_3a(c), self.branch3x3dbl_3b(c)], 1)
+        d = self.branch_pool(F.avg_pool2d(x, kernel_size=3, stride=1, padding=1))
+        return torch.cat([a, b, c, d], 1)
+
+
+class InceptionAuxV3(nn.Module):
+    def __init__(self, in_channels, num_classes):
+        super().__init__()
+        self.conv0 = BasicConv2d(in_channels, 128, kernel_size=1)
+        self.conv1 = BasicConv2d(128, 768, kernel_size=5)
+        self.fc = nn.Linear(768, num_classes)
+
+    def forward(self, x):
+        x = self.conv1(self.conv0(F.avg_pool2d(x, kernel_size=5, stride=3)))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, (1, 1)), 1))
+
+
+class Inception3(nn.Module):
+    def __init__(self, num_classes=1000, aux_logits=True, transform_input=False, inception_blocks=None, init_weights=None, dropout=0.5):
+        super().__init__()
+        self.aux_logits = aux_logits
+        self.transform_input = transform_input
+        self.Conv2d_1a_3x3 = BasicConv2d(3, 32, kernel_size=3, stride=2)
+        self.Conv2d_2a_3x3 = BasicConv2d(32, 32, kernel_size=3)
+        self.Conv2d_2b_3x3 = BasicConv2d(32, 64, kernel_size=3, padding=1)
+        self.maxpool1 = nn.MaxPool2d(kernel_size=3, stride=2)
+        self.Conv2d_3b_1x1 = BasicConv2d(64, 80, kernel_size=1)
+        self.Conv2d_4a_3x3 = BasicConv2d(80, 192, kernel_size=3)
+        self.maxpool2 = nn.MaxPool2d(kernel_size=3, stride=2)
+        self.Mixed_5b = InceptionA(192, pool_features=32)
+        self.Mixed_5c = InceptionA(256, pool_features=64)
+        self.Mixed_5d = InceptionA(288, pool_features=64)
+        self.Mixed_6a = InceptionB(288)
+        self.Mixed_6b = InceptionC(768, channels_7x7=128)
+        self.Mixed_6c = InceptionC(768, channels_7x7=160)
+        self.Mixed_6d = InceptionC(768, channels_7x7=160)
+        self.Mixed_6e = InceptionC(768, channels_7x7=192)
+        if aux_logits:
+            self.AuxLogits = InceptionAuxV3(768, num_classes)
+        self.Mixed_7a = InceptionD(768)
+        self.Mixed_7b = InceptionE(1280)
+        self.Mixed_7c = InceptionE(2048)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.dropout = nn.Dropout(p=dropout)
+        self.fc = nn.Linear(2048, num_classes)
+
+    def forward(self, x):
+        # The inference path (the auxiliary head runs only in training); inputs are 299×299 for ImageNet.
+        x = self.maxpool1(self.Conv2d_2b_3x3(self.Conv2d_2a_3x3(self.Conv2d_1a_3x3(x))))
+        x = self.maxpool2(self.Conv2d_4a_3x3(self.Conv2d_3b_1x1(x)))
+        x = self.Mixed_6a(self.Mixed_5d(self.Mixed_5c(self.Mixed_5b(x))))
+        x = self.Mixed_6e(self.Mixed_6d(self.Mixed_6c(self.Mixed_6b(x))))
+        x = self.dropout(self.avgpool(self.Mixed_7c(self.Mixed_7b(self.Mixed_7a(x)))))
+        return self.fc(torch.flatten(x, 1))
+
+
+def inception_v3(pretrained=False, progress=True, weights=None, **kwargs):
+    return Inception3(**_aux_heads(weights, pretrained, kwargs, True))
+
+
+# ConvNeXt (Liu et al. 2022)
+
+class LayerNorm2d(nn.LayerNorm):
+    def forward(self, x):
+        x = F.layer_norm(x.permute(0, 2, 3, 1), self.normalized_shape, self.weight, self.bias, self.eps)
+        return x.permute(0, 3, 1, 2)
+
+
+class Permute(nn.Module):
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+
+    def forward(self, x):
+        return torch.permute(x, self.dims)
+
+
+class CNBlock(nn.Module):
+    def __init__(self, dim, layer_scale, stochastic_depth_prob, norm_layer=None):
+        super().__init__()
+        if norm_layer is None:
+            norm_layer = partial(nn.LayerNorm, eps=1e-6)
+        self.block = nn.Sequential(
+            nn.Conv2d(dim, dim, kernel_size=7, padding=3, groups=dim, bias=True),
+            Permute([0, 2, 3, 1]),
+            norm_layer(dim),
+            nn.Linear(in_features=dim, out_features=4 * dim, bias=True),
+            nn.GELU(),
+            nn.Linear(in_features=4 * dim, out_features=dim, bias=True),
+            Permute([0, 3, 1, 2]),
+        )
+        self.layer_scale = nn.Parameter(torch.ones(dim, 1, 1) * layer_scale)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+
+    def forward(self, input):
+        result = self.stochastic_depth(self.layer_scale * self.block(input))
+        return result + input
+
+
+class ConvNeXt(nn.Module):
+    # block_setting: [input channels, output channels (None for the last stage), blocks]
+    def __init__(self, block_setting, stochastic_depth_prob=0.0, layer_scale=1e-6, num_classes=1000, block=None, norm_layer=None):
+        super().__init__()
+        if block is None:
+            block = CNBlock
+        if norm_layer is None:
+            norm_layer = partial(LayerNorm2d, eps=1e-6)
+        layers = []
+        firstconv_output_channels = block_setting[0][0]
+        layers.append(Conv2dNormActivation(3, firstconv_output_channels, kernel_size=4, stride=4, padding=0, norm_layer=norm_layer, activation_layer=None, bias=True))
+        total_stage_blocks = sum([cnf[2] for cnf in block_setting])
+        stage_block_id = 0
+        for input_channels, out_channels, num_layers in block_setting:
+            stage = []
+            for _ in range(num_layers):
+                sd_prob = stochastic_depth_prob * stage_block_id / (total_stage_blocks - 1.0)
+                stage.append(block(input_channels, layer_scale, sd_prob))
+                stage_block_id += 1
+            layers.append(nn.Sequential(*stage))
+            if out_channels is not None:
+                layers.append(nn.Sequential(norm_layer(input_channels), nn.Conv2d(input_channels, out_channels, kernel_size=2, stride=2)))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        lastblock = block_setting[-1]
+        lastconv_output_channels = lastblock[1] if lastblock[1] is not None else lastblock[0]
+        self.classifier = nn.Sequential(norm_layer(lastconv_output_channels), nn.Flatten(1), nn.Linear(lastconv_output_channels, num_classes))
+
+    def forward(self, x):
+        return self.classifier(self.avgpool(self.features(x)))
+
+
+def _convnext(block_setting, stochastic_depth_prob, weights, pretrained, kwargs):
+    return ConvNeXt(block_setting, stochastic_depth_prob=stochastic_depth_prob, **_weights_classes(weights, pretrained, kwargs))
+
+
+def convnext_tiny(pretrained=False, progress=True, weights=None, **kwargs):
+    return _convnext([[96, 192, 3], [192, 384, 3], [384, 768, 9], [768, None, 3]], kwargs.pop("stochastic_depth_prob", 0.1), weights, pretrained, kwargs)
+
+
+def convnext_small(pretrained=False, progress=True, weights=None, **kwargs):
+    return _convnext([[96, 192, 3], [192, 384, 3], [384, 768, 27], [768, None, 3]], kwargs.pop("stochastic_depth_prob", 0.4), weights, pretrained, kwargs)
+
+
+def convnext_base(pretrained=False, progress=True, weights=None, **kwargs):
+    return _convnext([[128, 256, 3], [256, 512, 3], [512, 1024, 27], [1024, None, 3]], kwargs.pop("stochastic_depth_prob", 0.5), weights, pretrained, kwargs)
+
+
+def convnext_large(pretrained=False, progress=True, weights=None, **kwargs):
+    return _convnext([[192, 384, 3], [384, 768, 3], [768, 1536, 27], [1536, None, 3]], kwargs.pop("stochastic_depth_prob", 0.5), weights, pretrained, kwargs)
+
+
+# RegNet X / Y (Radosavovic et al. 2020): stage widths and depths from the linear rule w_j = w_0 + w_a·j,
+# quantised to powers of w_m and multiples of 8
+
+class SimpleStemIN(Conv2dNormActivation):
+    def __init__(self, width_in, width_out, norm_layer, activation_layer):
+        super().__init__(width_in, width_out, kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=activation_layer)
+
+
+class BottleneckTransform(nn.Sequential):
+    def __init__(self, width_in, width_out, stride, norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio):
+        w_b = int(round(width_out * bottleneck_multiplier))
+        g = w_b // group_width
+        layers = OrderedDict()
+        layers["a"] = Conv2dNormActivation(width_in, w_b, kernel_size=1, stride=1, norm_layer=norm_layer, activation_layer=activation_layer)
+        layers["b"] = Conv2dNormActivation(w_b, w_b, kernel_size=3, stride=stride, groups=g, norm_layer=norm_layer, activation_layer=activation_layer)
+        if se_ratio:
+            layers["se"] = SqueezeExcitation(w_b, int(round(se_ratio * width_in)), activation=activation_layer)
+        layers["c"] = Conv2dNormActivation(w_b, width_out, kernel_size=1, stride=1, norm_layer=norm_layer, activation_layer=None)
+        super().__init__(layers)
+
+
+class AnyStage(nn.Sequential):
+    def __init__(self, width_in, width_out, stride, depth, norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio, stage_index):
+        super().__init__()
+        for i in range(depth):
+            block = ResBottleneckBlock(width_in if i == 0 else width_out, width_out, stride if i == 0 else 1, norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio)
+            self.add_module("block%d-%d" % (stage_index, i), block)
+
+
+class ResBottleneckBlock(nn.Module):
+    def __init__(self, width_in, width_out, stride, norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio):
+        super().__init__()
+        if width_in != width_out or stride != 1:
+            self.proj = Conv2dNormActivation(width_in, width_out, kernel_size=1, stride=stride, norm_layer=norm_layer, activation_layer=None)
+        else:
+            self.proj = None
+        self.f = BottleneckTransform(width_in, width_out, stride, norm_layer, activation_layer, group_width, bottleneck_multiplier, se_ratio)
+        self.activation = activation_layer(inplace=True)
+
+    def forward(self, x):
+        if self.proj is not None:
+            x = self.proj(x) + self.f(x)
+        else:
+            x = x + self.f(x)
+        return self.activation(x)
+
+
+def _regnet_stages(depth, w_0, w_a, w_m, group_width, bottleneck_multiplier=1.0):
+    block_widths = []
+    for j in range(depth):
+        capacity = round(math.log((j * w_a + w_0) / w_0) / math.log(w_m))
+        block_widths.append(int(round(w_0 * math.pow(w_m, capacity) / 8) * 8))
+    stage_widths = []
+    stage_depths = []
+    for w in block_widths:
+        if len(stage_widths) > 0 and stage_widths[-1] == w:
+            stage_depths[-1] += 1
+        else:
+            stage_widths.append(w)
+            stage_depths.append(1)
+    # Bottleneck widths a multiple of the group width (never below it), the stage width following them.
+    widths = []
+    groups = []
+    for w in stage_widths:
+        w_bot = int(w * bottleneck_multiplier)
+        g = min(group_width, w_bot)
+        widths.append(int(_make_divisible(w_bot, g) / bottleneck_multiplier))
+        groups.append(g)
+    return widths, stage_depths, groups
+
+
+class RegNet(nn.Module):
+    def __init__(self, depth, w_0, w_a, w_m, group_width, se_ratio=None, num_classes=1000, stem_width=32, norm_layer=None, activation=None):
+        super().__init__()
+        if norm_layer is None:
+            norm_layer = partial(nn.BatchNorm2d, eps=1e-05, momentum=0.1)
+        if activation is None:
+            activation = nn.ReLU
+        self.stem = SimpleStemIN(3, stem_width, norm_layer, activation)
+        widths, depths, groups = _regnet_stages(depth, w_0, w_a, w_m, group_width)
+        current_width = stem_width
+        stages = OrderedDict()
+        for i in range(len(widths)):
+            stages["block%d" % (i + 1)] = AnyStage(current_width, widths[i], 2, depths[i], norm_layer, activation, groups[i], 1.0, se_ratio, i + 1)
+            current_width = widths[i]
+        self.trunk_output = nn.Sequential(stages)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(current_width, num_classes)
+
+    def forward(self, x):
+        x = self.avgpool(self.trunk_output(self.stem(x)))
+        return self.fc(torch.flatten(x, start_dim=1))
+
+
+def _regnet(depth, w_0, w_a, w_m, group_width, se_ratio, weights, pretrained, kwargs):
+    return RegNet(depth, w_0, w_a, w_m, group_width, se_ratio, **_weights_classes(weights, pretrained, kwargs))
+
+
+def regnet_y_400mf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(16, 48, 27.89, 2.09, 8, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_800mf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(14, 56, 38.84, 2.4, 16, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_1_6gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(27, 48, 20.71, 2.65, 24, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_3_2gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(21, 80, 42.63, 2.66, 24, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_8gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(17, 192, 76.82, 2.19, 56, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_16gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(18, 200, 106.23, 2.48, 112, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_32gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(20, 232, 115.89, 2.53, 232, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_y_128gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(27, 456, 160.83, 2.52, 264, 0.25, weights, pretrained, kwargs)
+
+
+def regnet_x_400mf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(22, 24, 24.48, 2.54, 16, None, weights, pretrained, kwargs)
+
+
+def regnet_x_800mf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(16, 56, 35.73, 2.28, 16, None, weights, pretrained, kwargs)
+
+
+def regnet_x_1_6gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(18, 80, 34.01, 2.25, 24, None, weights, pretrained, kwargs)
+
+
+def regnet_x_3_2gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(25, 88, 26.31, 2.25, 48, None, weights, pretrained, kwargs)
+
+
+def regnet_x_8gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(23, 80, 49.56, 2.88, 120, None, weights, pretrained, kwargs)
+
+
+def regnet_x_16gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(22, 216, 55.59, 2.1, 128, None, weights, pretrained, kwargs)
+
+
+def regnet_x_32gf(pretrained=False, progress=True, weights=None, **kwargs):
+    return _regnet(23, 320, 69.86, 2.0, 168, None, weights, pretrained, kwargs)
 
 
 # ShuffleNet V2 (Ma et al. 2018)

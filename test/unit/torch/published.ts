@@ -1,7 +1,8 @@
 /**
  * The `num_params` torchvision documents for its classification builders
  * (pytorch.org/vision/stable/models.html), shared by the tests that check them; real torchvision
- * builds the same counts (zoo.test.ts asserts it).
+ * builds the same counts (zoo.test.ts asserts it). They are the counts of the models the published
+ * weights load into: GoogLeNet's default build keeps two auxiliary heads that its weights drop.
  */
 export const torchvisionNumParams: Readonly<Record<string, number>> = {
 	resnet18: 11_689_512,
@@ -48,4 +49,28 @@ export const torchvisionNumParams: Readonly<Record<string, number>> = {
 	vit_b_32: 88_224_232,
 	vit_l_16: 304_326_632,
 	vit_l_32: 306_535_400,
+	googlenet: 6_624_904,
+	inception_v3: 27_161_264,
+	convnext_tiny: 28_589_128,
+	convnext_small: 50_223_688,
+	convnext_base: 88_591_464,
+	convnext_large: 197_767_336,
+	regnet_y_400mf: 4_344_144,
+	regnet_y_800mf: 6_432_512,
+	regnet_y_1_6gf: 11_202_430,
+	regnet_y_3_2gf: 19_436_338,
+	regnet_y_8gf: 39_381_472,
+	regnet_y_16gf: 83_590_140,
+	regnet_y_32gf: 145_046_770,
+	regnet_y_128gf: 644_812_894,
+	regnet_x_400mf: 5_495_976,
+	regnet_x_800mf: 7_259_656,
+	regnet_x_1_6gf: 9_190_136,
+	regnet_x_3_2gf: 15_296_552,
+	regnet_x_8gf: 39_572_648,
+	regnet_x_16gf: 54_278_536,
+	regnet_x_32gf: 107_811_560,
+	efficientnet_v2_s: 21_458_488,
+	efficientnet_v2_m: 54_139_356,
+	efficientnet_v2_l: 118_515_272,
 };

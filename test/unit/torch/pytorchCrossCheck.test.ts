@@ -15,7 +15,7 @@ interface Reference {
 	total: number;
 	trainable: number;
 	buffers: number;
-	modules: Record<string, { type: string; params: number; buffers: number; outputShape: number[] | null; leaf: boolean }>;
+	modules: Record<string, { type: string; params: number; buffers: number; outputShape: number[] | null; leaf: boolean; eps?: number; momentum?: number | null }>;
 }
 
 function reference(file: string, names: string[]): Record<string, Reference> {
@@ -44,6 +44,13 @@ function compare(model: ModelSummary, ref: Reference): void {
 			: { params: subtree.reduce((s, [, m]) => s + m.params, 0), buffers: subtree.reduce((s, [, m]) => s + m.buffers, 0) };
 		assert.deepStrictEqual({ params: layer.params?.total, buffers: layer.params?.buffers }, expected, `${model.name}.${layer.name}: params`);
 		assert.deepStrictEqual(layer.outputShape, mod.outputShape, `${model.name}.${layer.name}: output shape`);
+		// ε and momentum as the layer runs with them (a zoo that forgets torchvision's eps=1e-3 shows a wrong ε).
+		for (const key of ['eps', 'momentum'] as const) {
+			if (mod[key] !== undefined) {
+				const own = layer.config[key];
+				assert.ok(typeof own === 'number' ? Math.abs(own - (mod[key] as number)) <= 1e-9 * Math.abs(own) : own === mod[key], `${model.name}.${layer.name}: ${key} ${String(own)}, PyTorch ${String(mod[key])}`);
+			}
+		}
 	}
 	const leaves = Object.entries(ref.modules).filter(([k, m]) => m.leaf && !names.some((n) => k === n || k.startsWith(`${n}.`)));
 	assert.deepStrictEqual(leaves.map(([k]) => k), [], `${model.name}: PyTorch leaf modules missing from NormLens`);
@@ -60,7 +67,7 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
 	// Subclasses of torch.nn's layers (LayerNorm2d, CLIP's LayerNorm, timm's Conv2dSame, an empty BatchNorm subclass).
 	{ file: 'subclass.py', models: ['net'] },
-	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3'] },
+	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {
