@@ -73,4 +73,7 @@ export const torchvisionNumParams: Readonly<Record<string, number>> = {
 	efficientnet_v2_s: 21_458_488,
 	efficientnet_v2_m: 54_139_356,
 	efficientnet_v2_l: 118_515_272,
+	swin_t: 28_288_354,
+	swin_s: 49_606_258,
+	swin_b: 87_768_224,
 };

@@ -67,7 +67,7 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
 	// Subclasses of torch.nn's layers (LayerNorm2d, CLIP's LayerNorm, timm's Conv2dSame, an empty BatchNorm subclass).
 	{ file: 'subclass.py', models: ['net'] },
-	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2'] },
+	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {
