@@ -163,7 +163,9 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 			}
 			const contract = toContract(path.basename(target), loaded.result, loaded.program);
 			for (const d of contract.diagnostics) {
-				out(`${target}:${d.line}: ${d.severity} [${d.code}] ${d.message}`);
+				// In a notebook, the cell and the line in it (as the editor numbers them), not the joined program's line.
+				const where = d.cell !== undefined && d.cellLine !== undefined ? ` cell ${d.cell + 1}, line ${d.cellLine}:` : `${d.line}:`;
+				out(`${target}:${where} ${d.severity} [${d.code}] ${d.message}`);
 			}
 			return;
 		}

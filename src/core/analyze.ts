@@ -66,14 +66,12 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 	try {
 		source = new PythonSource(text, previous);
 		const src = source;
-		for (const { range, unclosed } of source.syntaxErrors()) {
+		for (const problem of source.syntaxErrors()) {
 			diagnostics.push({
-				range,
+				range: problem.range,
 				severity: 'error',
 				code: 'syntax-error',
-				message: unclosed
-					? `\`${unclosed}\` at line ${range.start.line + 1} is never closed: NormLens analyses the statements that parse and leaves this one out.`
-					: `Syntax error at line ${range.start.line + 1}: NormLens analyses the statements that parse and leaves this one out.`,
+				message: `${problem.unclosed ? `\`${problem.unclosed}\` was never closed` : `Syntax error: ${problem.message}`}. NormLens leaves this statement out and analyses the rest.`,
 			});
 		}
 		const keras = new KerasRuntime(writtenForKeras1(text));
@@ -110,7 +108,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		diagnostics.push(...checkSizes(models));
 		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
-		diagnostics.push(...unknownDiagnostics(models));
+		diagnostics.push(...withCosts(diagnostics, unknownDiagnostics(models)));
 		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {
 		diagnostics.push({
@@ -190,6 +188,25 @@ function unknownDiagnostics(models: ModelSummary[]): AnalysisDiagnostic[] {
 		code: 'unknown-count',
 		message: `${cause.reason}, so the parameter totals of ${names.map((n) => `\`${n}\``).join(', ')} are unknown.`,
 	}));
+}
+
+/**
+ * A syntax error says what it costs: the models left unknown because its statement is left out are
+ * named in its own message ("… so `unet` is unknown"), instead of in a second diagnostic on the
+ * same statement.
+ */
+function withCosts(diagnostics: AnalysisDiagnostic[], unknowns: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
+	const syntax = diagnostics.filter((d) => d.code === 'syntax-error');
+	return unknowns.filter((u) => {
+		const names = / is left out: Python reports .*, so the parameter totals of (.*) are unknown\.$/.exec(u.message)?.[1];
+		const error = names ? syntax.find((d) => contains(u.range, d.range.start)) : undefined;
+		if (!error || !names) {
+			return true;
+		}
+		const plural = names.includes(', ');
+		error.message = error.message.replace(/ NormLens leaves this statement out and analyses the rest\.$/, ` NormLens leaves \`${/^`(.*?)` is left out/.exec(u.message)?.[1] ?? 'this statement'}\` out, so ${names} ${plural ? 'are' : 'is'} unknown.`);
+		return false;
+	});
 }
 
 function contains(range: LayerSummary['range'], pos: TextPosition): boolean {

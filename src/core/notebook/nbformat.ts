@@ -125,6 +125,14 @@ function scanLine(line: string, state: ScanState): void {
 function ipythonLine(line: string): string | undefined {
 	const indent = /^\s*/.exec(line)?.[0] ?? '';
 	const t = line.slice(indent.length);
+	// `%run script.py` runs the script and puts its names in the notebook's namespace: read as
+	// `from script import *` (the file next to the notebook, or one a %%writefile cell wrote); a
+	// script NormLens cannot name as a module (a path with `..`, a notebook) runs code it cannot see.
+	const run = /^%run\s+(?:-[a-z]\s+)*['"]?([^\s'"]+?)(\.py)?['"]?(?:\s.*)?$/.exec(t);
+	if (run) {
+		const module = /^(?:\.\/)?([A-Za-z_]\w*(?:\/[A-Za-z_]\w*)*)$/.exec(run[1]);
+		return module && (run[2] || !run[1].includes('.')) ? `${indent}from ${module[1].replace(/\//g, '.')} import *` : `${indent}__normlens_run__ = get_ipython()`;
+	}
 	if (t.startsWith('%') || t.startsWith('!') || t.startsWith('?')) {
 		return `${indent}pass`;
 	}

@@ -15,6 +15,11 @@ export interface PrintedSummary {
 	trainable: number | null;
 	nonTrainable: number | null;
 	/**
+	 * Keras 3, after `fit`: "Optimizer params: N", which its "Total params" includes; `total` is the
+	 * model's own (the printed total less these), as NormLens counts it.
+	 */
+	optimizer?: number;
+	/**
 	 * A Keras summary's rows (name, type, params), when every row could be read on its own line
 	 * and they add up to the total; null otherwise (wrapped rows, other tools).
 	 */
@@ -70,12 +75,15 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 				: /Model: "|Layer \(type\)\s+Output Shape\s+Param #/.test(block)
 					? 'keras'
 					: 'unknown';
+		const optimizer = count(/Optimizer params:\s*([\d,]+)/.exec(tail)?.[1]) ?? undefined;
+		const total = (count(m[1]) as number) - (optimizer ?? 0);
 		out.push({
 			tool,
-			total: count(m[1]) as number,
+			total,
 			trainable: count(/Trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			nonTrainable: count(/Non-trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
-			rows: tool === 'keras' ? kerasRows(block, count(m[1]) as number) : null,
+			...(optimizer !== undefined ? { optimizer } : {}),
+			rows: tool === 'keras' ? kerasRows(block, total) : null,
 		});
 		from = at + tail.length;
 	});
@@ -135,7 +143,7 @@ export function checkPrintedSummaries(snapshots: readonly SummarySnapshot[], out
 		const calls = snapshots.filter((s) => s.range.start.line >= cell.startLine && s.range.start.line < cell.startLine + cell.lineCount);
 		calls.slice(0, printed.length).forEach((s, i) => {
 			const p = printed[i];
-			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}`;
+			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;
 			const t = s.totals;
 			if (t.total === null) {
 				out.push({ range: s.range, severity: 'info', code: 'printed-summary', message: `This cell printed ${said} for \`${s.name}\`; NormLens cannot count it here: ${s.unknown?.reason ?? 'its counts are unknown'}.` });

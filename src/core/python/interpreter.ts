@@ -514,6 +514,12 @@ export class Interpreter {
 
 	private execStatement(node: SyntaxNode, scope: Scope): Completion {
 		this.tick();
+		const problem = this.source.problemIn(node.from, headerEnd(node));
+		if (problem) {
+			// Python would not run it: what it assigns or changes is unknown, for that reason.
+			this.havoc(node, scope, { reason: `\`${this.snippet(node)}\` is left out: Python reports "${problem.message}" there`, range: this.here(node) });
+			return undefined;
+		}
 		try {
 			return this.execStatementInner(node, scope);
 		} catch (e) {
@@ -1808,7 +1814,46 @@ export class Interpreter {
 			}
 			return t ? a : this.eval(right, scope);
 		}
+		if (COMPARISONS.has(op) && left.name === 'BinaryExpression') {
+			return this.comparisonChain(node, scope);
+		}
 		return this.binary(op, this.eval(left, scope), this.eval(right, scope));
+	}
+
+	/**
+	 * `0 < a <= 1` is `0 < a and a <= 1` (each operand evaluated once), not `(0 < a) <= 1`: Lezer
+	 * nests a chain of comparisons as left-nested binary expressions.
+	 */
+	private comparisonChain(node: SyntaxNode, scope: Scope): Value {
+		const operands: SyntaxNode[] = [];
+		const ops: string[] = [];
+		let n: SyntaxNode = node;
+		for (;;) {
+			const parts = children(n);
+			const op = parts.slice(1, parts.length - 1).map((p) => this.source.slice(p)).join(' ');
+			if (n !== node && !COMPARISONS.has(op)) {
+				break;
+			}
+			operands.unshift(parts[parts.length - 1]);
+			ops.unshift(op);
+			n = parts[0];
+			if (n.name !== 'BinaryExpression') {
+				break;
+			}
+		}
+		operands.unshift(n);
+		let a = this.eval(operands[0], scope);
+		let result: Value = { k: 'bool', v: true };
+		for (let i = 0; i < ops.length; i++) {
+			const b = this.eval(operands[i + 1], scope);
+			result = this.binary(ops[i], a, b);
+			const t = truthy(result);
+			if (t !== true) {
+				return result;
+			}
+			a = b;
+		}
+		return result;
 	}
 
 	binary(op: string, a: Value, b: Value): Value {
@@ -2758,6 +2803,9 @@ export class Interpreter {
 	//#endregion
 }
 
+/** Python's comparison operators: a run of them is a chain (`a < b < c`). */
+const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
+
 /** Packages that are never local modules: no file lookup for them. */
 const LIBRARIES = new Set([
 	'torch', 'torchvision', 'torchsummary', 'torchinfo', 'tensorflow', 'tf_keras', 'keras', 'numpy', 'pandas', 'sklearn', 'scipy', 'matplotlib',
@@ -2772,6 +2820,22 @@ const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
 	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance',
 ]);
+
+/**
+ * Where a statement's own text ends: a compound statement's header ends at its first block (the
+ * statements inside are checked one by one); a simple statement is all its own.
+ */
+function headerEnd(node: SyntaxNode): number {
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		if (c.name === 'Body') {
+			return c.from;
+		}
+		if (c.name === 'FunctionDefinition' || c.name === 'ClassDefinition') {
+			return headerEnd(c);
+		}
+	}
+	return node.to;
+}
 
 /** A class and its source bases (Python's MRO for simple trees). */
 function classChain(cls: ClassValue | undefined, seen = new Set<ClassValue>()): ClassValue[] {

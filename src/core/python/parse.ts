@@ -70,30 +70,131 @@ export class PythonSource {
 	}
 
 	/**
-	 * The parse errors, first one per line. A bracket left open — the usual state of a line being
-	 * typed, `Dense(50` — is reported at the bracket, as Python does ("'(' was never closed"), not
-	 * where the parser found out (the next line), and the errors that follow from it at the same
-	 * place are not reported again.
+	 * The syntax errors Python would raise, first one per line, each with Python's own message. A
+	 * bracket left open — the usual state of a line being typed, `Dense(50` — is reported at the
+	 * bracket ("'(' was never closed"), not where the parser found out (the next line), and the
+	 * errors that follow from it are not reported again. Indentation that Lezer's parser accepts but
+	 * Python refuses ("unexpected indent", "unindent does not match any outer indentation level") is
+	 * found from the statements' columns.
 	 */
-	syntaxErrors(): { range: TextRange; unclosed?: string }[] {
-		const errors: { range: TextRange; unclosed?: string }[] = [];
-		let lastLine = -1;
+	syntaxErrors(): SyntaxProblem[] {
+		return (this.problems ??= this.findProblems());
+	}
+
+	/** The first syntax error inside [from, to), which makes the statement there one Python cannot run. */
+	problemIn(from: number, to: number): SyntaxProblem | undefined {
+		return this.syntaxErrors().find((p) => p.at >= from && p.at < to);
+	}
+
+	private problems: SyntaxProblem[] | undefined;
+
+	private findProblems(): SyntaxProblem[] {
+		const found: SyntaxProblem[] = [];
 		let explained = -1;
 		for (const n of this.errorNodes) {
 			if (n.from === explained) {
 				continue;
 			}
-			const range = n.unclosed ? this.rangeOf({ from: n.unclosed.at, to: n.unclosed.at + 1 }) : this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) });
 			if (n.unclosed) {
 				explained = n.from;
-			}
-			if (range.start.line !== lastLine) {
-				errors.push(n.unclosed ? { range, unclosed: n.unclosed.bracket } : { range });
-				lastLine = range.start.line;
+				found.push({ at: n.unclosed.at, range: this.rangeOf({ from: n.unclosed.at, to: n.unclosed.at + 1 }), message: `'${n.unclosed.bracket}' was never closed`, unclosed: n.unclosed.bracket });
+			} else {
+				found.push({ at: n.from, range: this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) }), message: this.errorMessage(n) });
 			}
 		}
-		return errors;
+		found.push(...this.indentationProblems());
+		found.sort((a, b) => a.at - b.at);
+		const out: SyntaxProblem[] = [];
+		for (const p of found) {
+			if (out.length === 0 || out[out.length - 1].range.start.line !== p.range.start.line) {
+				out.push(p);
+			}
+		}
+		return out;
 	}
+
+	/** Python's wording for an error node: a block with no statement, or plain invalid syntax. */
+	private errorMessage(n: ErrorNode): string {
+		const node = n.node;
+		const body = node.parent;
+		if (body?.name === 'Body' && node.prevSibling?.name === ':' && !node.prevSibling.prevSibling) {
+			const owner = body.parent;
+			// The clause this block belongs to: `elif` / `else` / `except` name their own line, as Python does.
+			let clause = body.prevSibling;
+			while (clause && !/^(if|elif|else|for|while|try|except|finally|with)$/.test(clause.name)) {
+				clause = clause.prevSibling;
+			}
+			const what = owner?.name === 'FunctionDefinition' ? 'function definition' : owner?.name === 'ClassDefinition' ? 'class definition' : clause ? `'${clause.name}' statement` : 'statement';
+			return `expected an indented block after ${what} on line ${this.positionAt((clause ?? owner)?.from ?? n.from).line + 1}`;
+		}
+		return 'invalid syntax';
+	}
+
+	/**
+	 * Statements that start a line at a column their block does not have. Lezer's grammar reads
+	 * `  x = f(y)` after a statement at column 0 as one more statement; Python raises before running
+	 * anything.
+	 */
+	private indentationProblems(): SyntaxProblem[] {
+		const out: SyntaxProblem[] = [];
+		const indentOf = (line: number) => {
+			const start = this.lineStarts[line];
+			let i = start;
+			while (i < this.text.length && (this.text[i] === ' ' || this.text[i] === '\t')) {
+				i++;
+			}
+			return i - start;
+		};
+		// The last statement that started a line, in document order (blocks included).
+		let previous = { line: -1, column: 0 };
+		const errorLines = new Set(this.errorNodes.flatMap((n) => [this.positionAt(n.from).line, this.positionAt(n.to).line]));
+		const check = (block: SyntaxNode, expectedAtTop: number | undefined) => {
+			let expected = expectedAtTop;
+			for (let c = block.firstChild; c; c = c.nextSibling) {
+				if (c.type.isError || c.name === ':' || c.name === 'Comment') {
+					continue;
+				}
+				const pos = this.positionAt(c.from);
+				const startsLine = indentOf(pos.line) === pos.character;
+				if (startsLine) {
+					expected ??= pos.character;
+					if (pos.character !== expected) {
+						// Deeper than the statement before it (Python's previous logical line) is an indent no `:` opened.
+						const deeper = pos.character > previous.column;
+						// Where the parser already failed just before, the block's shape is its guess: no second error.
+						if (!errorLines.has(previous.line) && !errorLines.has(pos.line - 1)) {
+							out.push({ at: c.from, range: this.rangeOf({ from: c.from, to: c.from + 1 }), message: deeper ? 'unexpected indent' : 'unindent does not match any outer indentation level' });
+						}
+						// The rest of the block is measured against the column it started with.
+					}
+					previous = { line: pos.line, column: pos.character };
+				}
+				bodies(c);
+			}
+		};
+		// The blocks of a statement: if / elif / else, try / except, loops, and a decorated definition's.
+		const bodies = (n: SyntaxNode) => {
+			for (let b = n.firstChild; b; b = b.nextSibling) {
+				if (b.name === 'Body') {
+					check(b, undefined);
+				} else if (b.firstChild) {
+					bodies(b);
+				}
+			}
+		};
+		check(this.tree.topNode, 0);
+		return out;
+	}
+}
+
+/** A syntax error as Python reports it: where, and Python's message ("unexpected indent"). */
+export interface SyntaxProblem {
+	/** Offset of the error in the text. */
+	at: number;
+	range: TextRange;
+	message: string;
+	/** The bracket left open, when that is the error. */
+	unclosed?: string;
 }
 
 const MEMBER_EXPRESSION = parser.nodeSet.types.find((t) => t.name === 'MemberExpression')?.id;
@@ -103,6 +204,8 @@ interface ErrorNode {
 	from: number;
 	to: number;
 	unclosed?: { bracket: string; at: number };
+	/** The error node in the tree (an empty one has no position `resolveInner` finds). */
+	node: SyntaxNode;
 }
 
 /** A parse and what one walk over its tree found: the error nodes in document order, and the dots of `255.`-style floats (see parseWithFloatFix). */
@@ -139,7 +242,7 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 		enter: (n) => {
 			if (n.type.isError) {
 				const unclosed = unclosedBracket(n.node);
-				errors.push(unclosed ? { from: n.from, to: n.to, unclosed } : { from: n.from, to: n.to });
+				errors.push(unclosed ? { from: n.from, to: n.to, unclosed, node: n.node } : { from: n.from, to: n.to, node: n.node });
 			} else if (n.type.id === MEMBER_EXPRESSION) {
 				const obj = n.node.firstChild;
 				const dot = obj?.nextSibling;

@@ -197,6 +197,19 @@ m = keras.Model(a, y)
 	});
 });
 
+describe('comparison chains', () => {
+	it('`0 < a <= 1` is `0 < a and a <= 1` (Python), not `(0 < a) <= 1`', () => {
+		// Keras's EfficientNetV2 writes `if 0 < se_ratio <= 1:`; read as (0 < 0) <= 1 it added
+		// squeeze-excitation layers to every fused block (1,637 parameters too many).
+		const count = (cond: string) => analyzePython(`import torch.nn as nn\na, b, c = 0, 2, 5\nn = 5 if ${cond} else 3\nm = nn.Sequential(nn.Linear(n, 1), nn.ReLU())\n`).models[0].totals.total;
+		assert.deepStrictEqual(
+			['0 < a <= 1', '1 < b < 3', '1 < c < 3', '0 <= a < b < c', 'a < b > c', 'a == 0 != b', '1 < b in [2, 3]'].map(count),
+			// Linear(5, 1) = 6 parameters when the chain holds, Linear(3, 1) = 4 when it does not.
+			[4, 6, 4, 6, 4, 6, 6],
+		);
+	});
+});
+
 describe('bad input', () => {
 	it('a syntax error mid-file: a diagnostic on its line, and the model that parses is still reported', () => {
 		const r = analyzePython(`import tensorflow as tf
@@ -223,17 +236,78 @@ w = [1, 2
 		const errs = analyzePython(src).diagnostics.filter((d) => d.code === 'syntax-error');
 		// Line 4 (0-based): the '(' after Dense at character 25; line 6: the '[' at character 4.
 		assert.deepStrictEqual(
-			errs.map((d) => [d.range.start, d.message.split(':')[0]]),
+			errs.map((d) => [d.range.start, d.message.split('.')[0]]),
 			[
-				[{ line: 4, character: 25 }, '`(` at line 5 is never closed'],
-				[{ line: 6, character: 4 }, '`[` at line 7 is never closed'],
+				[{ line: 4, character: 25 }, '`(` was never closed'],
+				[{ line: 6, character: 4 }, '`[` was never closed'],
 			],
 		);
 		assert.strictEqual(analyzePython(src).models[0].totals.total, 1550);
-		// A bracket that is closed, with an error inside: the generic message where the parser stopped.
+		// A bracket that is closed, with an error inside: Python's generic message where the parser stopped.
 		const inside = analyzePython('x = f(1 2)\n').diagnostics.filter((d) => d.code === 'syntax-error');
 		assert.strictEqual(inside.length, 1);
-		assert.match(inside[0].message, /^Syntax error at line 1:/);
+		assert.match(inside[0].message, /^Syntax error: invalid syntax\. NormLens leaves this statement out/);
+	});
+
+	it('indentation Python refuses (Lezer accepts it): Python\'s message, the statement left out, and what that costs', () => {
+		const src = `import tensorflow as tf
+from tensorflow.keras import layers
+inputs = layers.Input((32, 32, 3))
+  x = layers.Conv2D(8, 3)(inputs)
+x = layers.Flatten()(x)
+unet = tf.keras.Model(inputs, layers.Dense(2)(x))
+other = tf.keras.Sequential([layers.Dense(4, input_shape=(3,))])
+`;
+		const r = analyzePython(src);
+		const errs = r.diagnostics.filter((d) => d.code === 'syntax-error');
+		assert.deepStrictEqual(errs.map((d) => [d.range.start.line, d.message]), [[3, 'Syntax error: unexpected indent. NormLens leaves `x = layers.Conv2D(8, 3)(inputs)` out, so `unet` is unknown.']]);
+		const unet = r.models.find((m) => m.name === 'unet');
+		assert.strictEqual(unet?.totals.total, null);
+		assert.match(unet?.unknown?.reason ?? '', /is left out: Python reports "unexpected indent"/);
+		// One message for the one problem: no second "unknown" diagnostic on that statement.
+		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'unknown-count' && d.range.start.line === 3), []);
+		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total, 16);
+	});
+
+	it('a dedent to no outer level, and a block with no statement, as Python words them', () => {
+		const dedent = analyzePython('def f():\n    a = 1\n  b = 2\n').diagnostics.filter((d) => d.code === 'syntax-error');
+		assert.deepStrictEqual(dedent.map((d) => [d.range.start.line, d.message.split('.')[0]]), [[2, 'Syntax error: unindent does not match any outer indentation level']]);
+		const empty = analyzePython('x = 1\nif x:\ny = 2\n').diagnostics.filter((d) => d.code === 'syntax-error');
+		assert.deepStrictEqual(empty.map((d) => d.message.split('.')[0]), ["Syntax error: expected an indented block after 'if' statement on line 2"]);
+	});
+
+	it('valid indentation is never an error: nested blocks, decorators, continuations, comments and strings at any column', () => {
+		const src = `import torch.nn as nn
+class Net(nn.Module):
+    """Doc
+  at column 2
+    """
+    @staticmethod
+    def make(n,
+             m=2):
+        if n > 1:
+            return [nn.Linear(n, m)
+        for _ in range(2)]
+        elif n == 0:
+                pass
+        else:
+          try:
+              pass
+          except Exception:
+              raise
+# a comment at column 0
+      # and one at column 6
+        x = (1 +
+    2)
+        y = 3 \
+  + 4
+        with open("f") as fh:
+            pass
+        return x
+    def forward(self, x): return x
+net = nn.Sequential(*Net.make(3))
+`;
+		assert.deepStrictEqual(analyzePython(src).diagnostics.filter((d) => d.code === 'syntax-error'), []);
 	});
 
 	it('a long valid file parses without spurious syntax errors (Lezer fails every ~43k characters without the re-parse)', () => {
@@ -633,7 +707,7 @@ import timm
 class Classifier(nn.Module):
     def __init__(self):
         super().__init__()
-        self.backbone = torchvision.models.swin_t(weights=None)
+        self.backbone = torchvision.models.maxvit_t(weights=None)
         self.enc = timm.create_model("efficientnet_b0", pretrained=False)
         self.head = nn.Linear(512, 3)
     def forward(self, x):

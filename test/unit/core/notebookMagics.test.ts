@@ -82,6 +82,19 @@ describe('notebooks as IPython runs them', () => {
 		assert.match(net.unknown?.reason ?? '', /shell escape or magic .* only known when the notebook runs/);
 	});
 
+	it('%run script.py brings the script\'s names into the notebook; a script NormLens cannot see leaves them unknown', () => {
+		const script = 'import torch.nn as nn\n\ndef build(n):\n    return nn.Sequential(nn.Linear(n, 4), nn.ReLU(), nn.Linear(4, 2))\n\nbase = build(3)\n';
+		const files: Record<string, string> = { 'models/small.py': script, 'helpers.py': script };
+		const program = buildProgram(['%run models/small.py', "%run -i './helpers.py'", 'net = build(5)\nagain = base', '%run ../shared/other.py\nlost = make_model()'].map((source, index) => ({ index, source })));
+		const result = analyzePython(program.text, { readModule: notebookModuleReader({}, (name) => files[`${name.replace(/\./g, '/')}.py`]) });
+		assert.deepStrictEqual(result.diagnostics.filter((d) => d.code === 'syntax-error'), []);
+		const totals = Object.fromEntries(result.models.map((m) => [m.name, m.totals.total]));
+		// Linear(5, 4) + Linear(4, 2) = 24 + 10; base is build(3): 16 + 10.
+		assert.strictEqual(totals.net, 34);
+		assert.strictEqual(totals.again, 26);
+		assert.ok(!('lost' in totals) || totals.lost === null, JSON.stringify(totals));
+	});
+
 	it('a real syntax error in a notebook is still reported, at its cell and line', () => {
 		const { syntax } = analyze([head, 'x = 1\ndef f(:\n    pass']);
 		assert.strictEqual(syntax.length, 1);

@@ -29,6 +29,17 @@ describe('printed summaries in notebook outputs', () => {
 		]);
 	});
 
+	it('Keras 3 after fit: "Optimizer params" are part of its printed total, not of the model (no false difference)', () => {
+		// The tail Keras 3 printed for a compiled and fitted model (a real notebook: EfficientNetV2B3 under a new head).
+		const tail = ' Total params: 35,537,650 (135.57 MB)\n Trainable params: 11,292,756 (43.08 MB)\n Non-trainable params: 1,659,380 (6.33 MB)\n Optimizer params: 22,585,514 (86.16 MB)\n';
+		assert.deepStrictEqual(parsePrintedSummaries(tail), [{ tool: 'unknown', total: 12_952_136, trainable: 11_292_756, nonTrainable: 1_659_380, optimizer: 22_585_514, rows: null }]);
+		const program = buildProgram([
+			{ index: 0, source: 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input((10,)), keras.layers.Dense(20)])\nmodel.summary()', outputs: ' Total params: 880 (3.44 KB)\n Trainable params: 220 (880.00 B)\n Non-trainable params: 0 (0.00 B)\n Optimizer params: 660 (2.58 KB)\n' },
+		]);
+		const d = analyzePython(program.text, { printed: program.outputs }).diagnostics.filter((x) => x.code === 'printed-summary');
+		assert.deepStrictEqual(d.map((x) => [x.severity, x.message]), [['info', 'Matches the summary this cell printed for `model`: Total params 220 (trainable 220, non-trainable 0), not counting the 660 optimizer params its total includes.']]);
+	});
+
 	it('a summary that differs from what the code builds now is a warning naming both', () => {
 		const program = buildProgram([
 			{ index: 0, source: 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input((10,)), keras.layers.Dense(20)])\nmodel.summary()', outputs: 'Total params: 110\nTrainable params: 110\nNon-trainable params: 0\n' },

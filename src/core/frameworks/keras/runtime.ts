@@ -788,10 +788,12 @@ export class KerasRuntime implements Runtime {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
 		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
-		const outputsKnown = collectTensors(args.positional[1] ?? args.keywords.get('outputs'), model.outputs);
+		const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
+		const outputsKnown = collectTensors(outputsValue, model.outputs);
 		const { layers, opaque } = this.graphLayers(model.inputs, model.outputs);
 		model.layers = layers;
-		model.unfollowed = opaque ?? (outputsKnown ? undefined : { what: 'the outputs passed to Model', range: model.range });
+		// Outputs NormLens could not compute keep the first cause of that (a statement left out, an unknown call).
+		model.unfollowed = opaque ?? (outputsKnown ? undefined : { what: 'the outputs passed to Model', range: model.range, cause: causeOf(outputsValue) });
 		this.models.push(model);
 		return { k: 'obj', obj: model };
 	}
@@ -1017,6 +1019,13 @@ export class KerasRuntime implements Runtime {
 	private buildSequential(model: KerasModel): Shape | null {
 		let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
 		for (const layer of model.layers) {
+			const nested = layer.nested;
+			if (nested?.modelKind === 'sequential' && nested.inputShape === undefined && layer.outputShape === null && shape) {
+				// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
+				nested.inputShape = shape;
+				layer.inputShapes = [shape];
+				layer.outputShape = this.buildSequential(nested);
+			}
 			if (layer.built) {
 				shape = layer.outputShape;
 				continue;
