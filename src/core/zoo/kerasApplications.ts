@@ -709,4 +709,185 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
 def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True, **kwargs):
     classes = _check_classes(weights, include_top, classes)
     return _efficientnetv2(1.0, 1.0, 480, 0.4, _EFFICIENTNETV2_BLOCKS["l"], "efficientnetv2-l", include_top, input_tensor, input_shape, pooling, classes, classifier_activation, include_preprocessing)
+
+
+# ConvNeXt Tiny / Small / Base / Large / XLarge (Liu et al. 2022)
+
+class LayerScale(layers.Layer):
+    def __init__(self, init_values, projection_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.init_values = init_values
+        self.projection_dim = projection_dim
+
+    def build(self, input_shape):
+        self.gamma = self.add_weight(shape=(self.projection_dim,), initializer=keras.initializers.Constant(self.init_values), trainable=True, name="gamma")
+
+    def call(self, x):
+        return x * self.gamma
+
+
+def _convnext_block(x, projection_dim, layer_scale_init_value, name):
+    inputs = x
+    x = layers.Conv2D(filters=projection_dim, kernel_size=7, padding="same", groups=projection_dim, name=name + "_depthwise_conv")(x)
+    x = layers.LayerNormalization(epsilon=1e-6, name=name + "_layernorm")(x)
+    x = layers.Dense(4 * projection_dim, name=name + "_pointwise_conv_1")(x)
+    x = layers.Activation("gelu", name=name + "_gelu")(x)
+    x = layers.Dense(projection_dim, name=name + "_pointwise_conv_2")(x)
+    x = LayerScale(layer_scale_init_value, projection_dim, name=name + "_layer_scale")(x)
+    x = layers.Activation("linear", name=name + "_identity")(x)
+    return inputs + x
+
+
+def _convnext(depths, projection_dims, default_size, name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation):
+    img_input = _input(input_tensor, input_shape, default_size, include_top)
+    x = img_input
+    if include_preprocessing:
+        x = layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255], variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2], name=name + "_prestem_normalization")(x)
+    # The stem and each downsampling step are Sequential models of their own (one row each in the summary).
+    stem = keras.Sequential([layers.Conv2D(projection_dims[0], kernel_size=4, strides=4, name=name + "_stem_conv"), layers.LayerNormalization(epsilon=1e-6, name=name + "_stem_layernorm")], name=name + "_stem")
+    downsampling = [stem]
+    for i in range(3):
+        downsampling.append(keras.Sequential([layers.LayerNormalization(epsilon=1e-6, name=name + "_downsampling_layernorm_" + str(i)), layers.Conv2D(projection_dims[i + 1], kernel_size=2, strides=2, name=name + "_downsampling_conv_" + str(i))], name=name + "_downsampling_block_" + str(i)))
+    for i in range(4):
+        x = downsampling[i](x)
+        for j in range(depths[i]):
+            x = _convnext_block(x, projection_dims[i], 1e-6, name + "_stage_" + str(i) + "_block_" + str(j))
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name=name + "_head_gap")(x)
+        x = layers.LayerNormalization(epsilon=1e-6, name=name + "_head_layernorm")(x)
+        x = layers.Dense(classes, activation=classifier_activation, name=name + "_head_dense")(x)
+    else:
+        if pooling == "avg":
+            x = layers.GlobalAveragePooling2D()(x)
+        elif pooling == "max":
+            x = layers.GlobalMaxPooling2D()(x)
+        x = layers.LayerNormalization(epsilon=1e-6)(x)
+    return keras.Model(img_input, x, name=name)
+
+
+def ConvNeXtTiny(model_name="convnext_tiny", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _convnext([3, 3, 9, 3], [96, 192, 384, 768], 224, model_name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation)
+
+
+def ConvNeXtSmall(model_name="convnext_small", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _convnext([3, 3, 27, 3], [96, 192, 384, 768], 224, model_name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation)
+
+
+def ConvNeXtBase(model_name="convnext_base", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _convnext([3, 3, 27, 3], [128, 256, 512, 1024], 224, model_name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation)
+
+
+def ConvNeXtLarge(model_name="convnext_large", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _convnext([3, 3, 27, 3], [192, 384, 768, 1536], 224, model_name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation)
+
+
+def ConvNeXtXLarge(model_name="convnext_xlarge", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _convnext([3, 3, 27, 3], [256, 512, 1024, 2048], 224, model_name, include_top, include_preprocessing, input_tensor, input_shape, pooling, classes, classifier_activation)
+
+
+# MobileNetV3 Small / Large (Howard et al. 2019), with tf.keras 2's layer names
+
+def _v3_relu(x):
+    return layers.ReLU()(x)
+
+
+def _v3_hard_sigmoid(x):
+    return layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+
+
+def _v3_hard_swish(x):
+    return layers.Multiply()([x, _v3_hard_sigmoid(x)])
+
+
+def _v3_block(x, expansion, filters, kernel_size, stride, se_ratio, activation, block_id):
+    channel_axis = -1 if backend.image_data_format() == "channels_last" else 1
+    shortcut = x
+    prefix = "expanded_conv/"
+    infilters = backend.int_shape(x)[channel_axis]
+    if block_id:
+        prefix = "expanded_conv_{}/".format(block_id)
+        x = layers.Conv2D(_make_divisible(infilters * expansion, 8), kernel_size=1, padding="same", use_bias=False, name=prefix + "expand")(x)
+        x = layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name=prefix + "expand/BatchNorm")(x)
+        x = activation(x)
+    if stride == 2:
+        x = layers.ZeroPadding2D(padding=_correct_pad(x, kernel_size), name=prefix + "depthwise/pad")(x)
+    x = layers.DepthwiseConv2D(kernel_size, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False, name=prefix + "depthwise")(x)
+    x = layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name=prefix + "depthwise/BatchNorm")(x)
+    x = activation(x)
+    if se_ratio:
+        filters_se = _make_divisible(infilters * expansion, 8)
+        se = layers.GlobalAveragePooling2D(keepdims=True, name=prefix + "squeeze_excite/AvgPool")(x)
+        se = layers.Conv2D(_make_divisible(filters_se * se_ratio, 8), kernel_size=1, padding="same", name=prefix + "squeeze_excite/Conv")(se)
+        se = layers.ReLU(name=prefix + "squeeze_excite/Relu")(se)
+        se = layers.Conv2D(filters_se, kernel_size=1, padding="same", name=prefix + "squeeze_excite/Conv_1")(se)
+        se = _v3_hard_sigmoid(se)
+        x = layers.Multiply(name=prefix + "squeeze_excite/Mul")([x, se])
+    x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=prefix + "project")(x)
+    x = layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name=prefix + "project/BatchNorm")(x)
+    if stride == 1 and infilters == filters:
+        x = layers.Add(name=prefix + "Add")([shortcut, x])
+    return x
+
+
+# expansion, filters, kernel (None: the model's kernel), stride, squeeze-excite, hard-swish (else ReLU)
+_MOBILENETV3_BLOCKS = {
+    "large": [(1, 16, 3, 1, False, False), (4, 24, 3, 2, False, False), (3, 24, 3, 1, False, False), (3, 40, None, 2, True, False), (3, 40, None, 1, True, False), (3, 40, None, 1, True, False), (6, 80, 3, 2, False, True), (2.5, 80, 3, 1, False, True), (2.3, 80, 3, 1, False, True), (2.3, 80, 3, 1, False, True), (6, 112, 3, 1, True, True), (6, 112, 3, 1, True, True), (6, 160, None, 2, True, True), (6, 160, None, 1, True, True), (6, 160, None, 1, True, True)],
+    "small": [(1, 16, 3, 2, True, False), (72.0 / 16, 24, 3, 2, False, False), (88.0 / 24, 24, 3, 1, False, False), (4, 40, None, 2, True, True), (6, 40, None, 1, True, True), (6, 40, None, 1, True, True), (3, 48, None, 1, True, True), (3, 48, None, 1, True, True), (6, 96, None, 2, True, True), (6, 96, None, 1, True, True), (6, 96, None, 1, True, True)],
+}
+
+
+def _mobilenetv3(model_type, last_point_ch, input_shape, alpha, minimalistic, include_top, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing):
+    channel_axis = -1 if backend.image_data_format() == "channels_last" else 1
+    img_input = _input(input_tensor, input_shape, 224, include_top)
+    if minimalistic:
+        kernel = 3
+        activation = _v3_relu
+        se_ratio = None
+    else:
+        kernel = 5
+        activation = _v3_hard_swish
+        se_ratio = 0.25
+    x = img_input
+    if include_preprocessing:
+        x = layers.Rescaling(scale=1.0 / 127.5, offset=-1.0)(x)
+    x = layers.Conv2D(16, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv")(x)
+    x = layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name="Conv/BatchNorm")(x)
+    x = activation(x)
+    for i, (expansion, filters, k, stride, se, swish) in enumerate(_MOBILENETV3_BLOCKS[model_type]):
+        x = _v3_block(x, expansion, _make_divisible(filters * alpha, 8), kernel if k is None else k, stride, se_ratio if se else None, activation if swish else _v3_relu, i)
+    last_conv_ch = _make_divisible(backend.int_shape(x)[channel_axis] * 6, 8)
+    if alpha > 1.0:
+        last_point_ch = _make_divisible(last_point_ch * alpha, 8)
+    x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False, name="Conv_1")(x)
+    x = layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name="Conv_1/BatchNorm")(x)
+    x = activation(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(keepdims=True)(x)
+        x = layers.Conv2D(last_point_ch, kernel_size=1, padding="same", use_bias=True, name="Conv_2")(x)
+        x = activation(x)
+        if dropout_rate > 0:
+            x = layers.Dropout(dropout_rate)(x)
+        x = layers.Conv2D(classes, kernel_size=1, padding="same", name="Logits")(x)
+        x = layers.Flatten()(x)
+        x = layers.Activation(activation=classifier_activation, name="Predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    return keras.Model(img_input, x, name="MobilenetV3" + model_type)
+
+
+def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _mobilenetv3("small", 1024, input_shape, alpha, minimalistic, include_top, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing)
+
+
+def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    return _mobilenetv3("large", 1280, input_shape, alpha, minimalistic, include_top, input_tensor, classes, pooling, dropout_rate, classifier_activation, include_preprocessing)
 `;

@@ -23,7 +23,7 @@ interface Printed {
 
 const printed: Printed[] = JSON.parse(fs.readFileSync(path.join(fixtures, 'keras_applications', 'printed.json'), 'utf8'));
 /** Applications NormLens does not define: their models are from another library. */
-const notBundled = new Set(['InceptionResNetV2', 'NASNetMobile', 'MobileNetV3Large', 'MobileNetV3Small', 'ConvNeXtTiny']);
+const notBundled = new Set(['InceptionResNetV2', 'NASNetMobile']);
 
 describe('keras.applications against the summaries notebooks printed', () => {
 	printed.forEach((p, i) => {
@@ -63,6 +63,8 @@ const families: { app: string; total: number; nonTrainable: number; features: nu
 	{ app: 'EfficientNetB0', total: 5_330_571, nonTrainable: 42_023, features: 1280 },
 	// 5,919,312 printed for include_top=False, pooling="avg" (fixture #36) plus the 1280 → 1000 classifier.
 	{ app: 'EfficientNetV2B0', total: 7_200_312, nonTrainable: 60_608, features: 1280 },
+	// 27,820,128 printed for a frozen include_top=False base (fixtures #33, #34) plus the 768 → 1000 classifier.
+	{ app: 'ConvNeXtTiny', total: 28_589_128, nonTrainable: 0, features: 768 },
 ];
 
 describe('keras.applications variants by Keras’s formulas', () => {

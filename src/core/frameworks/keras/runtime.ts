@@ -4,7 +4,7 @@ import type { Finding } from '../../diagnostics/group';
 import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { CallSites } from '../../python/parse';
-import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, unknown, UNKNOWN, Value } from '../../python/values';
 import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
 
@@ -62,6 +62,30 @@ export class KerasTensor implements FrameworkObject {
 	) {}
 }
 
+/** An initializer object (`tf.random_normal_initializer()`): calling it with a shape makes a tensor of that shape. */
+export class KerasInitializer implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'initializer';
+}
+
+/**
+ * A variable a custom layer or model holds: `tf.Variable(…)` / `keras.Variable(…)`, or what
+ * `add_weight` returns. Keras tracks it as a weight of the layer it is assigned to; a shape NormLens
+ * cannot determine makes that layer's weights unknown.
+ */
+export class KerasVariable implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'variable';
+	/** Registered by add_weight already (an attribute assignment does not count it twice). */
+	registered = false;
+	constructor(
+		readonly shape: Shape | null,
+		readonly trainable: boolean,
+		readonly range: TextRange,
+		readonly cause?: Cause,
+	) {}
+}
+
 export class KerasModel implements FrameworkObject {
 	readonly framework = 'keras';
 	readonly kind = 'model';
@@ -82,6 +106,12 @@ export class KerasModel implements FrameworkObject {
 	unfollowed: { what: string; range: TextRange; cause?: Cause } | undefined;
 
 	pyClass?: ClassValue;
+	/** Weights a subclass creates itself (`self.add_weight(…)`, `self.w = tf.Variable(…)`), besides its layers'. */
+	readonly ownWeights: WeightInfo[] = [];
+	/** Built by a bundled model zoo's code (keras.applications). */
+	library = false;
+	/** Whether `build(input_shape)` ran (Keras calls it once, on the first call). */
+	buildRan = false;
 
 	constructor(
 		readonly modelKind: 'sequential' | 'functional' | 'subclass',
@@ -94,7 +124,23 @@ export class KerasModel implements FrameworkObject {
 
 	setAttr(name: string, value: Value): void {
 		if (name === 'trainable' && value.k === 'bool') {
-			this.trainable = value.v;
+			this.setTrainable(value.v);
+		}
+	}
+
+	/**
+	 * Keras's `trainable` setter: the model and every layer in it, nested models too. A layer in a
+	 * frozen model stays frozen when another model is built from the same tensors.
+	 */
+	setTrainable(v: boolean, seen = new Set<KerasModel>()): void {
+		if (seen.has(this)) {
+			return;
+		}
+		seen.add(this);
+		this.trainable = v;
+		for (const l of this.layers) {
+			l.trainable = v;
+			l.nested?.setTrainable(v, seen);
 		}
 	}
 }
@@ -234,11 +280,21 @@ export class KerasRuntime implements Runtime {
 			}
 			return UNKNOWN;
 		}
-		if (!sub || sub.length === 0) {
+		// tf.Variable and tf's initializers live beside keras, not in it.
+		const tfRoot = /^(?:tensorflow|tf)\.(Variable|[a-z_]+_initializer)$/.exec(path)?.[1];
+		const parts = tfRoot ? [tfRoot] : sub;
+		if (!parts || parts.length === 0) {
 			return undefined;
 		}
-		const name = sub[sub.length - 1];
-		const module = sub.slice(0, -1);
+		const name = parts[parts.length - 1];
+		const module = parts.slice(0, -1);
+		if ((name.endsWith('_initializer') && module.length === 0) || (module.length === 1 && module[0] === 'initializers' && /^[A-Z]/.test(name))) {
+			// `tf.random_normal_initializer()`, `keras.initializers.GlorotUniform()`: called with a shape, a tensor of that shape.
+			return { k: 'obj', obj: new KerasInitializer() };
+		}
+		if (name === 'Variable' && module.length === 0) {
+			return this.variable(args.positional[0] ?? args.keywords.get('initial_value'), args.keywords.get('trainable'), args, ctx, 'tf.Variable');
+		}
 		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module))) {
 			return this.input(args, ctx);
 		}
@@ -314,7 +370,8 @@ export class KerasRuntime implements Runtime {
 
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
 	binaryOp(op: string, a: Value, b: Value): Value | undefined {
-		const t = (v: Value) => (v.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined);
+		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
+		const t = (v: Value) => (v.k === 'obj' ? (v.obj instanceof KerasTensor ? v.obj : v.obj instanceof KerasVariable ? new KerasTensor(this.tensorIds++, v.obj.shape, null, []) : undefined) : undefined);
 		const ta = t(a);
 		const tb = t(b);
 		if ((!ta && !tb) || !['+', '-', '*', '/'].includes(op)) {
@@ -355,8 +412,13 @@ export class KerasRuntime implements Runtime {
 			return false;
 		}
 		if (name === 'trainable' && value.k === 'bool') {
-			obj.trainable = value.v;
+			obj.setTrainable(value.v);
 			return true;
+		}
+		if (value.k === 'obj' && value.obj instanceof KerasVariable) {
+			// Still stored as a plain attribute for `call` to read (hence false).
+			this.holdVariable(obj, name, value.obj);
+			return false;
 		}
 		const add = (v: Value): boolean => {
 			if (v.k === 'obj' && v.obj instanceof KerasLayer) {
@@ -386,6 +448,35 @@ export class KerasRuntime implements Runtime {
 		return false;
 	}
 
+	/** A variable from its initial value (a concrete tensor of known shape) or a shape; unknown otherwise, saying why. */
+	private variable(init: Value | undefined, trainable: Value | undefined, args: CallArgs, ctx: CallContext, what: string, shapeArg?: Value): Value {
+		const range = ctx.range(args.node);
+		let shape: Shape | null = null;
+		if (shapeArg !== undefined) {
+			const dims = (asSequence(shapeArg) ?? [shapeArg]).map(asInt);
+			shape = shapeArg.k === 'none' ? [] : dims.every((d) => d !== undefined) ? (dims as number[]) : null;
+		} else if (init?.k === 'obj' && init.obj instanceof KerasTensor && init.obj.shape?.every((d) => d !== null)) {
+			shape = init.obj.shape;
+		} else if (init?.k === 'num' || init?.k === 'bool') {
+			shape = [];
+		}
+		const cause = shape === null ? (causeOf(shapeArg ?? init) ?? { reason: `NormLens cannot determine the shape of the weight \`${what}(…)\` creates`, range }) : undefined;
+		return { k: 'obj', obj: new KerasVariable(shape, trainable?.k === 'bool' ? trainable.v : true, range, cause) };
+	}
+
+	/** Counts a variable as a weight of the layer or model that holds it (Keras's automatic tracking). */
+	private holdVariable(model: KerasModel, name: string, v: KerasVariable): void {
+		if (v.registered) {
+			return;
+		}
+		v.registered = true;
+		if (v.shape === null) {
+			model.unknownCause ??= v.cause;
+			return;
+		}
+		model.ownWeights.push({ name, shape: v.shape as number[], kind: 'param', trainable: v.trainable });
+	}
+
 	private modelLayer(model: KerasModel): KerasLayer {
 		let layer = this.modelLayers.get(model);
 		if (!layer) {
@@ -406,6 +497,11 @@ export class KerasRuntime implements Runtime {
 	}
 
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (obj instanceof KerasInitializer) {
+			const arg = args.keywords.get('shape') ?? args.positional[0];
+			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
+			return dims.every((d) => d !== undefined) && arg ? { k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) } : unknown(causeOf(arg));
+		}
 		if (obj instanceof KerasLayer) {
 			return this.callLayer(obj, args, ctx);
 		}
@@ -425,6 +521,13 @@ export class KerasRuntime implements Runtime {
 		}
 		let out: Shape | null = null;
 		if (model.modelKind === 'subclass') {
+			const build = model.pyClass ? findMethod(model.pyClass, 'build') : undefined;
+			if (build && !model.buildRan) {
+				// Keras builds a layer on its first call, with the input's shape: weights made there count.
+				model.buildRan = true;
+				const shape: Value = input.shape ? tuple(input.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value)))) : UNKNOWN;
+				ctx.callFunction(build.fn, { positional: [shape], keywords: new Map(), node: args.node }, { k: 'obj', obj: model });
+			}
 			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
 			const result = call ? ctx.callFunction(call.fn, args, { k: 'obj', obj: model }) : UNKNOWN;
 			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
@@ -489,6 +592,18 @@ export class KerasRuntime implements Runtime {
 			}
 			if (name === '__super___init____') {
 				return NONE;
+			}
+			if ((name === 'add_weight' || name === 'add_variable') && obj.modelKind === 'subclass') {
+				// Keras 2: add_weight(name, shape, …); Keras 3: add_weight(shape, initializer, …): a string is the name.
+				const [p0, p1] = args.positional;
+				const named = p0?.k === 'str';
+				const shape = args.keywords.get('shape') ?? (named ? p1 : p0) ?? NONE;
+				const weightName = asString(args.keywords.get('name') ?? (named ? p0 : undefined)) ?? `weight_${obj.ownWeights.length}`;
+				const v = this.variable(undefined, args.keywords.get('trainable'), args, ctx, `${name}`, shape);
+				if (v.k === 'obj' && v.obj instanceof KerasVariable) {
+					this.holdVariable(obj, weightName, v.obj);
+				}
+				return v;
 			}
 			if (name === 'summary') {
 				// What Keras prints here: the model as built at this call (checked against a notebook's stored output).
@@ -728,6 +843,7 @@ export class KerasRuntime implements Runtime {
 	private sequential(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
 		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
+		model.library = ctx.library;
 		const list = args.positional[0] ?? args.keywords.get('layers');
 		const items = list && list.k !== 'none' ? ctx.iterate(list) : [];
 		if (!items) {
@@ -787,6 +903,7 @@ export class KerasRuntime implements Runtime {
 	private functional(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
 		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
+		model.library = ctx.library;
 		collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
 		const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
 		const outputsKnown = collectTensors(outputsValue, model.outputs);
@@ -1079,7 +1196,8 @@ export class KerasRuntime implements Runtime {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 
 	summaries(): ModelSummary[] {
-		return this.models.map((m) => this.modelSummary(m));
+		// Parts a bundled application builds for itself (ConvNeXt's stem Sequential) are rows of it, not the user's models.
+		return this.models.filter((m) => !m.library || m.varName !== undefined).map((m) => this.modelSummary(m));
 	}
 
 	private modelSummary(m: KerasModel): ModelSummary {
@@ -1092,7 +1210,7 @@ export class KerasRuntime implements Runtime {
 			kind: m.modelKind,
 			range: m.definedAt ?? m.range,
 			layers,
-			totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : totals(layers),
+			totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : withOwnWeights(totals(layers), m),
 			unknown: cause,
 		};
 	}
@@ -1114,6 +1232,7 @@ export class KerasRuntime implements Runtime {
 			}
 			out.push(...ws.map((w) => ({ ...w, name: `${l.name}/${w.name}`, trainable: w.trainable && l.trainable && model.trainable })));
 		}
+		out.push(...model.ownWeights.map((w) => ({ ...w, trainable: w.trainable && model.trainable })));
 		return out;
 	}
 
@@ -1176,6 +1295,18 @@ function counts(weights: WeightInfo[]): LayerSummary['params'] {
 }
 
 /** Model totals; a field is `null` as soon as one layer's count is unknown. */
+/** A subclassed model's totals with the weights it holds itself (in no layer's row, as in Keras's summary). */
+function withOwnWeights(t: ModelSummary['totals'], m: KerasModel): ModelSummary['totals'] {
+	if (t.total === null || m.ownWeights.length === 0) {
+		return t;
+	}
+	const own = counts(m.ownWeights.map((w) => ({ ...w, trainable: w.trainable && m.trainable })));
+	if (!own) {
+		return { total: null, trainable: null, nonTrainable: null, buffers: null };
+	}
+	return { total: t.total + own.total, trainable: (t.trainable ?? 0) + own.trainable, nonTrainable: (t.nonTrainable ?? 0) + own.nonTrainable, buffers: t.buffers };
+}
+
 export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
 	if (layers.some((l) => l.params === null)) {
 		return { total: null, trainable: null, nonTrainable: null, buffers: null };
