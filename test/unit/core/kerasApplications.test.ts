@@ -99,3 +99,26 @@ describe('keras.applications arguments Keras refuses, and torchvision likewise',
 		assert.strictEqual(r.models.find((x) => x.name === 'ok')?.totals.total, 11_689_512 - (512 * 1000 + 1000) + (512 * 10 + 10));
 	});
 });
+
+/**
+ * MobileNetV3's head is two 1×1 convolutions after the pooling (Conv_2 to 1,280 / 1,024 channels with
+ * a bias, then Logits to the classes), which include_top=False drops with the pooling: the variants
+ * from the printed defaults (fixtures #31, #32) by those layers' formulas.
+ */
+describe('keras.applications MobileNetV3 variants by Keras’s formulas', () => {
+	for (const v of [
+		{ app: 'MobileNetV3Large', total: 5_507_432, lastConv: 960, lastPoint: 1280 },
+		{ app: 'MobileNetV3Small', total: 2_554_968, lastConv: 576, lastPoint: 1024 },
+	]) {
+		it(`${v.app}: include_top=False, classes=10, and a frozen base under a new head`, () => {
+			const conv2 = v.lastConv * v.lastPoint + v.lastPoint;
+			const logits = (classes: number) => v.lastPoint * classes + classes;
+			const base = v.total - conv2 - logits(1000);
+			const count = (code: string, name = 'model') => analyzePython(`import tensorflow as tf\n${code}`).models.filter((m) => m.name === name).pop()?.totals;
+			assert.strictEqual(count(`model = tf.keras.applications.${v.app}(include_top=False, input_shape=(224, 224, 3))`)?.total, base);
+			assert.strictEqual(count(`model = tf.keras.applications.${v.app}(weights=None, classes=10)`)?.total, base + conv2 + logits(10));
+			const frozen = count(`base = tf.keras.applications.${v.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`);
+			assert.deepStrictEqual(frozen, { total: base + v.lastConv + 1, trainable: v.lastConv + 1, nonTrainable: base, buffers: 0 });
+		});
+	}
+});

@@ -116,6 +116,28 @@ b = keras.Model(inp, Holder()(layers.Dense(4)(inp)))
 		assert.match(model(r, 'b').unknown?.reason ?? '', /load_initial_values/);
 	});
 
+	it('model.build(shape), then a call: build runs once (its weights are counted once)', () => {
+		const r = analyzePython(`${head}
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(3)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(3,), initializer="zeros", name="bias")
+        super().build(input_shape)
+
+    def call(self, x):
+        return self.dense(x) + self.bias
+
+net = Net()
+net.build((None, 5))
+y = net(tf.zeros((2, 5)))
+`);
+		// Dense(5 → 3): 18; bias: 3.
+		assert.strictEqual(model(r, 'net').totals.total, 21);
+	});
+
 	it('a subclassed Model with a weight of its own: in its totals, as Keras counts it', () => {
 		const r = analyzePython(`${head}
 class Net(keras.Model):

@@ -67,7 +67,7 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
 	// Subclasses of torch.nn's layers (LayerNorm2d, CLIP's LayerNorm, timm's Conv2dSame, an empty BatchNorm subclass).
 	{ file: 'subclass.py', models: ['net'] },
-	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin'] },
+	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin', 'goog_notop', 'incep_small', 'incep_notop', 'convnext_notop', 'regnet_small', 'regnet_frozen', 'effv2_frozen', 'effv2_notop', 'swin_small', 'swin_notop'] },
 ];
 
 describe('PyTorch fixtures against real PyTorch', function () {

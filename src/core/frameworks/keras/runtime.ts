@@ -590,7 +590,7 @@ export class KerasRuntime implements Runtime {
 				const found = asString(key) !== undefined ? layers.find((l) => l.name === asString(key)) : i !== undefined ? layers[i] : undefined;
 				return found ? { k: 'obj', obj: found } : UNKNOWN;
 			}
-			if (name === '__super___init____') {
+			if (name === '__super___init____' || name === '__super_build__') {
 				return NONE;
 			}
 			if ((name === 'add_weight' || name === 'add_variable') && obj.modelKind === 'subclass') {
@@ -664,6 +664,10 @@ export class KerasRuntime implements Runtime {
 	}
 
 	getAttr(obj: FrameworkObject, name: string): Value | undefined {
+		if (obj instanceof KerasModel && obj.modelKind === 'subclass' && name === 'build') {
+			// `model.build(shape)` runs the class's own build once, as Keras does (callMethod), never twice.
+			return { k: 'bound', self: { k: 'obj', obj }, name };
+		}
 		if (obj instanceof KerasTensor && name === 'shape') {
 			return obj.shape ? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d }))) : UNKNOWN;
 		}
