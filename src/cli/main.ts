@@ -76,7 +76,7 @@ function load(file: string): Loaded {
 		try {
 			const cells = parseNotebook(text).filter((c) => c.kind === 'code');
 			const program = buildProgram(cells);
-			return { file, result: analyzePython(program.text, { readModule: notebookModuleReader(program.files, localModuleReader(path.dirname(path.resolve(file)))), printed: program.outputs }), program };
+			return { file, result: analyzePython(program.text, { readModule: notebookModuleReader(program.files, localModuleReader(path.dirname(path.resolve(file)))), printed: program.outputs, cells: program.segments }), program };
 		} catch (e) {
 			if (e instanceof NotebookError) {
 				throw new CliError(`${file}: ${e.message}`);

@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
 	readModule?: (name: string) => string | undefined;
 	/** A notebook's stored cell outputs (NotebookProgram.outputs): printed summaries are checked against the counts. */
 	printed?: readonly CellOutput[];
+	/** A notebook's code cells as program lines (NotebookProgram.segments): models also get their totals as their cell leaves them. */
+	cells?: readonly { startLine: number; lineCount: number }[];
 }
 
 /** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
@@ -77,7 +79,9 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		const keras = new KerasRuntime(writtenForKeras1(text));
 		const torch = new TorchRuntime();
 		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);
+		const atCellEnd = options.cells ? cellSnapshots(src, interpreter, options.cells, [keras, torch]) : undefined;
 		interpreter.run();
+		atCellEnd?.finish();
 		interpreter.runUncalledDefinitions();
 		const input = declaredInput(text) ?? options.torchInput;
 		if (input) {
@@ -106,6 +110,15 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				m.unknown ??= cause;
 			}
 		}
+		if (atCellEnd) {
+			for (const m of models) {
+				const then = atCellEnd.totals.get(`${m.name}@${m.range.start.line}:${m.range.start.character}`);
+				// Only known totals that differ: an unknown then says nothing the final totals do not.
+				if (then && then.total !== null && then.trainable !== null && m.totals.total !== null && (then.total !== m.totals.total || then.trainable !== m.totals.trainable || then.buffers !== m.totals.buffers)) {
+					m.cellTotals = then;
+				}
+			}
+		}
 		diagnostics.push(...checkSizes(models));
 		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
 		diagnostics.push(...withCosts(diagnostics, unknownDiagnostics(models)));
@@ -119,6 +132,50 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		});
 		return { result: { models: [], diagnostics, steps: 0, truncated: false }, source: undefined };
 	}
+}
+
+/**
+ * The totals of each model when the cell that builds it has run: before the first top-level
+ * statement of a later cell (and at the end), the models whose lens lies in the cell that ended.
+ */
+function cellSnapshots(
+	source: PythonSource,
+	interpreter: Interpreter,
+	cells: readonly { startLine: number; lineCount: number }[],
+	runtimes: { totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] }[],
+): { totals: Map<string, ModelSummary['totals']>; finish(): void } {
+	const totals = new Map<string, ModelSummary['totals']>();
+	let current = -1;
+	const cellOf = (line: number) => cells.findIndex((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+	const snapshot = (i: number) => {
+		const c = cells[i];
+		if (!c) {
+			return;
+		}
+		for (const r of runtimes) {
+			for (const m of r.totalsNow(c.startLine, c.startLine + c.lineCount - 1)) {
+				totals.set(`${m.name}@${m.range.start.line}:${m.range.start.character}`, m.totals);
+			}
+		}
+	};
+	interpreter.beforeTopStatement = (statement) => {
+		const i = cellOf(source.positionAt(statement.from).line);
+		if (i > current) {
+			for (let c = Math.max(current, 0); c < i && current >= 0; c++) {
+				snapshot(c);
+			}
+			current = i;
+		}
+	};
+	return {
+		totals,
+		finish: () => {
+			interpreter.beforeTopStatement = undefined;
+			if (current >= 0 && !interpreter.truncated) {
+				snapshot(current);
+			}
+		},
+	};
 }
 
 /**

@@ -28,6 +28,8 @@ export interface SummaryContract {
 			unknown?: UnknownLocated;
 		})[];
 		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null; unknown?: UnknownLocated };
+		/** In a notebook, the totals when the model's own cell has run, where later cells change them. */
+		cellTotals?: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 }
@@ -60,6 +62,7 @@ export function toContract(file: string, result: AnalysisResult, program?: Noteb
 				...(l.unknown ? { unknown: { reason: l.unknown.reason, ...at(l.unknown.range) } } : {}),
 			})),
 			totals: { ...m.totals, ...(m.totals.total === null && m.unknown ? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } } : {}) },
+			...(m.cellTotals ? { cellTotals: m.cellTotals } : {}),
 		})),
 		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message, ...(d.calls ? { calls: d.calls } : {}) })),
 	};

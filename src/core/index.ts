@@ -14,6 +14,7 @@ export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
 export { lineHint } from './format/lineHint';
+export { modelLensTitle } from './format/lensTitle';
 export { briefReason, causeLocation, codeBlock, codeSpan, escapeMarkdown, reasonMarkdown } from './format/unknownText';
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';

@@ -176,7 +176,7 @@ export class AnalysisService implements vscode.Disposable {
 				const text = outputText(notebook.cellAt(s.cell));
 				return text ? [{ startLine: s.startLine, lineCount: s.lineCount, text }] : [];
 			});
-		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, printed);
+		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, printed, program.segments.map((s) => ({ startLine: s.startLine, lineCount: s.lineCount })));
 		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
 	}
 
@@ -184,14 +184,22 @@ export class AnalysisService implements vscode.Disposable {
 	 * The analysis of one version (one request per version, shared by every caller), in the worker,
 	 * which re-uses the previous version's parse where the text is unchanged.
 	 */
-	private entry(uri: string, key: string, text: string, location: vscode.Uri, modules?: Record<string, string>, printed?: () => { startLine: number; lineCount: number; text: string }[]): Promise<AnalysisResult> {
+	private entry(
+		uri: string,
+		key: string,
+		text: string,
+		location: vscode.Uri,
+		modules?: Record<string, string>,
+		printed?: () => { startLine: number; lineCount: number; text: string }[],
+		cells?: { startLine: number; lineCount: number }[],
+	): Promise<AnalysisResult> {
 		const entry = this.cache.get(uri);
 		if (entry?.key === key) {
 			return entry.result;
 		}
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed: printed?.() });
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed: printed?.(), cells });
 		this.cache.set(uri, { key, result });
 		return result;
 	}

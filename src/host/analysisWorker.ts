@@ -33,7 +33,7 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 	try {
 		const local = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
 		const readModule = m.modules ? notebookModuleReader(m.modules, local) : local;
-		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule, printed: m.printed }) };
+		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule, printed: m.printed, cells: m.cells }) };
 	} catch (e) {
 		reply = { type: 'failed', id: m.id, message: (e as Error).message };
 	}

@@ -89,6 +89,11 @@ export interface ModelSummary {
 	totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
 	/** Why the totals are unknown (the first cause), when they are. */
 	unknown?: UnknownCause;
+	/**
+	 * In a notebook: the totals when the cell that builds the model has run, where later cells change
+	 * them (a base frozen in cell 9 is fully trainable in cell 7, as a summary printed there shows).
+	 */
+	cellTotals?: ModelSummary['totals'];
 }
 
 export type Severity = 'error' | 'warning' | 'info';

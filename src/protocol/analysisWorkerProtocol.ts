@@ -19,6 +19,8 @@ export type ToAnalysisWorker =
 			modules?: Record<string, string>;
 			/** A notebook's stored cell outputs (NotebookProgram.outputs), for the printed-summary check. */
 			printed?: { startLine: number; lineCount: number; text: string }[];
+			/** A notebook's code cells as program lines (NotebookProgram.segments): totals as each model's cell leaves them. */
+			cells?: { startLine: number; lineCount: number }[];
 	  }
 	| { type: 'forget'; key: string };
 

@@ -86,6 +86,11 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	if (model.framework === 'torch') {
 		out.push(` Buffers: ${formatCount(t.buffers)}`);
 	}
+	const c = model.cellTotals;
+	if (c) {
+		// A notebook's later cells change the model: what a summary printed in its own cell shows.
+		out.push(` After its own cell: ${formatCount(c.total)} params (${formatCount(c.trainable)} trainable, ${formatCount(c.nonTrainable)} non-trainable); later cells change it`);
+	}
 	for (const reason of unknownReasons(model, locate)) {
 		out.push(` ? ${reason}`);
 	}

@@ -495,8 +495,13 @@ export class Interpreter {
 
 	//#region statements
 
+	/** Called before each statement of the analysed file's top level (a notebook's cells end between them). */
+	beforeTopStatement: ((statement: SyntaxNode) => void) | undefined;
+
 	private execBlock(block: SyntaxNode, scope: Scope): Completion {
+		const top = block.parent === null && this.source === this.mainSource ? this.beforeTopStatement : undefined;
 		for (let s = block.firstChild; s; s = s.nextSibling) {
+			top?.(s);
 			const c = this.execStatement(s, scope);
 			if (c?.type === 'maybe') {
 				// What follows may or may not run: its effects are unknown, for the same reason.

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { briefReason, formatCount } from '../../core';
+import { briefReason, modelLensTitle } from '../../core';
 import type { AnalysisService } from '../analysisService';
 import { CommandId } from '../commands';
 import { revealArgs } from '../reveal';
@@ -43,14 +43,8 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 					}),
 				);
 			} else {
-				lenses.push(
-					new vscode.CodeLens(line, {
-						title: `${model.name}: ${formatCount(t.total)} params (${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable${model.framework === 'torch' ? `, ${formatCount(t.buffers)} in buffers` : ''})`,
-						command: CommandId.ShowModelSummary,
-						arguments: args,
-						tooltip: 'Show the model summary',
-					}),
-				);
+				const { title, tooltip } = modelLensTitle(model);
+				lenses.push(new vscode.CodeLens(line, { title, command: CommandId.ShowModelSummary, arguments: args, tooltip }));
 			}
 			lenses.push(new vscode.CodeLens(line, { title: 'Inspect', command: CommandId.ShowModelSummary, arguments: args }));
 		}

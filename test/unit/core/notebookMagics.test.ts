@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyzePython, buildProgram, locateLine, notebookModuleReader } from '../../../src/core';
+import { analyzePython, buildProgram, locateLine, modelLensTitle, notebookModuleReader } from '../../../src/core';
 
 /**
  * Notebooks as IPython runs them: magics, shell escapes, help and automagic lines are no syntax
@@ -93,6 +93,35 @@ describe('notebooks as IPython runs them', () => {
 		assert.strictEqual(totals.net, 34);
 		assert.strictEqual(totals.again, 26);
 		assert.ok(!('lost' in totals) || totals.lost === null, JSON.stringify(totals));
+	});
+
+	it('the counts as a model\'s own cell leaves them: a base frozen in a later cell is fully trainable in its cell\'s lens', () => {
+		const cells = [
+			head,
+			'net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))',
+			'x = 1',
+			'for p in net[0].parameters():\n    p.requires_grad = False',
+			'import tensorflow as tf\nbase = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4), tf.keras.layers.BatchNormalization()])',
+			'base.trainable = False',
+			'same = nn.Sequential(nn.Linear(2, 2), nn.ReLU())',
+		];
+		const program = buildProgram(cells.map((source, index) => ({ index, source })));
+		const result = analyzePython(program.text, { cells: program.segments });
+		const byName = Object.fromEntries(result.models.map((m) => [m.name, m]));
+		// Linear(4, 8) + Linear(8, 2) = 40 + 18; the first Linear frozen two cells later.
+		assert.deepStrictEqual(byName.net.totals, { total: 58, trainable: 18, nonTrainable: 40, buffers: 0 });
+		assert.deepStrictEqual(byName.net.cellTotals, { total: 58, trainable: 58, nonTrainable: 0, buffers: 0 });
+		// Dense(3 → 4) = 16, BatchNormalization(4) = 16 with 8 non-trainable; the whole base frozen in the next cell.
+		assert.deepStrictEqual(byName.base.cellTotals, { total: 32, trainable: 24, nonTrainable: 8, buffers: 0 });
+		assert.strictEqual(byName.base.totals.trainable, 0);
+		// A model no later cell changes has no second set of counts.
+		assert.strictEqual(byName.same.cellTotals, undefined);
+		assert.deepStrictEqual(modelLensTitle(byName.net), {
+			title: 'net: 58 params (58 trainable, 0 non-trainable, 0 in buffers) after this cell',
+			tooltip: 'As this cell leaves it. After the later cells: 58 params (18 trainable, 40 non-trainable, 0 in buffers). Click to show the model summary.',
+		});
+		// A .py file (no cells) has none either.
+		assert.ok(analyzePython(program.text).models.every((m) => m.cellTotals === undefined));
 	});
 
 	it('a real syntax error in a notebook is still reported, at its cell and line', () => {

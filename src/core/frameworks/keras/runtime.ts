@@ -1199,6 +1199,19 @@ export class KerasRuntime implements Runtime {
 	/** The models `model.summary()` printed, as they were at each call. */
 	readonly summarySnapshots: SummarySnapshot[] = [];
 
+	/** The totals now of the models whose lens is on lines [from, to] (a notebook cell that just ran). */
+	totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
+		return this.models
+			.filter((m) => (!m.library || m.varName !== undefined) && (m.definedAt ?? m.range).start.line >= from && (m.definedAt ?? m.range).start.line <= to)
+			.map((m) => {
+				if (m.modelKind === 'sequential') {
+					this.buildSequential(m);
+				}
+				const s = this.modelSummary(m);
+				return { name: s.name, range: s.range, totals: s.totals };
+			});
+	}
+
 	summaries(): ModelSummary[] {
 		// Parts a bundled application builds for itself (ConvNeXt's stem Sequential) are rows of it, not the user's models.
 		return this.models.filter((m) => !m.library || m.varName !== undefined).map((m) => this.modelSummary(m));

@@ -1524,6 +1524,16 @@ export class TorchRuntime implements Runtime {
 		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))));
 	}
 
+	/** The totals now of the models whose lens is on lines [from, to] (a notebook cell that just ran). */
+	totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
+		return this.roots()
+			.filter((root) => (root.definedAt ?? root.range).start.line >= from && (root.definedAt ?? root.range).start.line <= to)
+			.map((root) => {
+				const s = this.summarize(root, root.varName ?? root.type, root.definedAt ?? root.range);
+				return { name: s.name, range: s.range, totals: s.totals };
+			});
+	}
+
 	summaries(): ModelSummary[] {
 		const parts = this.summarizedParts.map((p) => ({ root: p.module, name: p.label, range: p.range }));
 		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => this.summarize(root, name, range));
