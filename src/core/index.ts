@@ -15,6 +15,7 @@ export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
 export { lineHint } from './format/lineHint';
 export { modelLensTitle } from './format/lensTitle';
+export { exampleInputComment, parseShapeText, suggestExampleInput } from './exampleInput';
 export { briefReason, causeLocation, codeBlock, codeSpan, escapeMarkdown, reasonMarkdown } from './format/unknownText';
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';

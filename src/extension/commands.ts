@@ -20,6 +20,8 @@ export const enum CommandId {
 	RevealUnknownCause = 'normlens.revealUnknownCause',
 	/** Adds a diagnostic code to normlens.diagnostics.ignore in this workspace (the quick fix "Don't show …"). */
 	IgnoreDiagnosticCode = 'normlens.ignoreDiagnosticCode',
+	/** Writes a `# normlens: input (…)` comment for the PyTorch models of the file at the cursor (prompting for the shape). */
+	SetExampleInput = 'normlens.setExampleInput',
 	/** Opens one of the bundled examples (the getting-started walkthrough). */
 	OpenExample = 'normlens.openExample',
 }

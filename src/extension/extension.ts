@@ -6,6 +6,7 @@ import type { FromPanel } from '../protocol/webviewProtocol';
 import { AnalysisHost } from '../host/analysisHost';
 import { AnalysisService } from './analysisService';
 import { CommandId } from './commands';
+import { setExampleInput } from './exampleInput';
 import { configSection, ExtensionConfig, readConfig } from './config';
 import { Inspector, Target } from './inspector';
 import { NormalizationRunner } from './normalizationRunner';
@@ -219,6 +220,10 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			await c.update('diagnostics.ignore', ignore, target);
 			void vscode.window.showInformationMessage(`NormLens: "${code}" is no longer shown${target === vscode.ConfigurationTarget.Workspace ? ' in this workspace' : ''} (setting normlens.diagnostics.ignore).`);
 			return ignore;
+		}),
+		vscode.commands.registerCommand(CommandId.SetExampleInput, async (uri?: unknown, line?: unknown, character?: unknown, shape?: unknown) => {
+			const t = await target(uri, line, character);
+			return t ? setExampleInput(t, shape) : undefined;
 		}),
 		vscode.commands.registerCommand(CommandId.OpenExample, async (name?: unknown) => {
 			const file = typeof name === 'string' && examples.has(name) ? name : 'tabular_bn.py';

@@ -502,6 +502,27 @@ describe('NormLens in a real VS Code extension host', () => {
 		});
 	});
 
+	describe('Set Example Input…', () => {
+		it('a PyTorch model the file never calls: the hover offers it; the command writes the comment above the model, and every layer gets its shape', async () => {
+			const doc = await vscode.workspace.openTextDocument({
+				language: 'python',
+				content: 'import torch.nn as nn\n\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())\n',
+			});
+			await vscode.window.showTextDocument(doc);
+			const text = await hoverText(doc, 'nn.BatchNorm2d(8)');
+			assert.match(text, /\[Set example input…\]\(command:normlens\.setExampleInput\?/);
+			const at = positionOf(doc, 'nn.BatchNorm2d(8)');
+			const shape = await vscode.commands.executeCommand<number[]>('normlens.setExampleInput', doc.uri.toString(), at.line, at.character, [2, 3, 32, 32]);
+			assert.deepStrictEqual(shape, [2, 3, 32, 32]);
+			assert.strictEqual(doc.getText(), 'import torch.nn as nn\n\n# normlens: input (2, 3, 32, 32)\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())\n');
+			assert.match(await hoverText(doc, 'nn.BatchNorm2d(8)'), /Input \(2, 8, 30, 30\) → output \(2, 8, 30, 30\)/);
+			// Set again: the comment is replaced, not repeated.
+			await vscode.commands.executeCommand('normlens.setExampleInput', doc.uri.toString(), at.line + 1, at.character, [1, 3, 10, 10]);
+			assert.strictEqual(doc.getText().match(/# normlens: input/g)?.length, 1);
+			assert.match(doc.getText(), /# normlens: input \(1, 3, 10, 10\)/);
+		});
+	});
+
 	describe('a ? says why and where (unknown counts carry their cause)', () => {
 		const fixture = path.join(repoRoot, 'test', 'fixtures', 'unknown', 'unknown_cause.py');
 		const reason = '`load_width` is not defined in the code NormLens read';

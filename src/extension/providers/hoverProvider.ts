@@ -28,6 +28,10 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 		const explanation = explainLayer(hit.layer);
 		const args = encodeURIComponent(JSON.stringify([doc.uri.toString(), pos.line, pos.character]));
 		const actions = [`[Inspect](command:${CommandId.InspectLayerAtCursor}?${args} "Open the NormLens panel on this layer: the formula, training vs inference, the framework's notes")`];
+		if (hit.layer.framework === 'torch' && hit.layer.inputShape === null && hit.layer.outputShape === null) {
+			// No call NormLens could follow gave this PyTorch model an input: offer to give it one.
+			actions.push(`[Set example input…](command:${CommandId.SetExampleInput}?${args} "Give the models of this file an input shape (a # normlens: input comment) to see every layer's shapes")`);
+		}
 		if (explanation) {
 			actions.push(`[Run on sample tensor](command:${CommandId.RunNormalization}?${args} "Run this layer on a seeded sample tensor")`);
 			actions.push(`[Compare BN / LN / IN / GN](command:${CommandId.CompareNormalizations}?${args} "Batch, layer, instance and group norm on this layer's input")`);
@@ -39,7 +43,7 @@ export class LayerHoverProvider implements vscode.HoverProvider {
 		// spans (layerHoverMarkdown, reasonMarkdown), and never as HTML or theme icons.
 		md.supportHtml = false;
 		md.supportThemeIcons = false;
-		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.SimulateTraining, CommandId.RevealUnknownCause] };
+		md.isTrusted = { enabledCommands: [CommandId.InspectLayerAtCursor, CommandId.RunNormalization, CommandId.CompareNormalizations, CommandId.SimulateTraining, CommandId.RevealUnknownCause, CommandId.SetExampleInput] };
 		return new vscode.Hover(md, a.toDocument(hit.layer.range));
 	}
 }
