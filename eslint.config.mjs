@@ -4,6 +4,18 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'util', 'stream', 'events', 'net', 'http', 'https', 'zlib', 'module'];
 
+/** The core's import rules (pure: no VS Code, no Node built-ins, no outer layer), with an extra pattern for a zone inside it. */
+function coreImports(extra) {
+	return {
+		paths: [{ name: 'vscode', message: 'src/core and src/protocol must not depend on VS Code.' }, 'piscina'],
+		patterns: [
+			{ group: [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)], message: 'src/core is pure: no Node built-ins.' },
+			{ group: ['**/extension/**', '**/engine/**', '**/webview/**', '**/cli/**', '**/host/**'], message: 'src/core depends only on src/protocol.' },
+			...(extra ? [extra] : []),
+		],
+	};
+}
+
 export default tseslint.config(
 	{ ignores: ['src/**/*.as.ts', 'dist/**', 'out/**', 'node_modules/**', 'tools/**', '.normlens-tmp/**', '.vscode-test/**', 'webpack.config.js', 'eslint.config.mjs'] },
 	js.configs.recommended,
@@ -28,18 +40,16 @@ export default tseslint.config(
 	{
 		// The core is pure: it runs in the extension host, the CLI, workers and tests alike.
 		files: ['src/core/**/*.ts', 'src/protocol/**/*.ts'],
-		rules: {
-			'no-restricted-imports': [
-				'error',
-				{
-					paths: [{ name: 'vscode', message: 'src/core and src/protocol must not depend on VS Code.' }, 'piscina'],
-					patterns: [
-						{ group: [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)], message: 'src/core is pure: no Node built-ins.' },
-						{ group: ['**/extension/**', '**/engine/**', '**/webview/**', '**/cli/**', '**/host/**'], message: 'src/core depends only on src/protocol.' },
-					],
-				},
-			],
-		},
+		rules: { 'no-restricted-imports': ['error', coreImports()] },
+	},
+	{
+		// Each framework is its own room: what both need lives in frameworks/common.
+		files: ['src/core/frameworks/torch/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', coreImports({ group: ['**/frameworks/keras/**', '../keras/**'], message: 'The torch side does not import the Keras side: shared code goes in frameworks/common.' })] },
+	},
+	{
+		files: ['src/core/frameworks/keras/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', coreImports({ group: ['**/frameworks/torch/**', '../torch/**'], message: 'The Keras side does not import the torch side: shared code goes in frameworks/common.' })] },
 	},
 	{
 		// The engine references the ambient WebAssembly declarations it needs (no DOM lib in a worker).

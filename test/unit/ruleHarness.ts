@@ -1,6 +1,4 @@
-import { ArgDefault, REQUIRED } from '../../src/core/frameworks/keras/catalogue';
-import { ShapeError } from '../../src/core/frameworks/keras/rules';
-import { fromDefault } from '../../src/core/frameworks/keras/runtime';
+import { ArgDefault, fromDefault, REQUIRED, ShapeError } from '../../src/core/frameworks/common/spec';
 import type { Value } from '../../src/core/python/values';
 
 /**

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { kerasLayers, kerasLayerSpec, KerasLayerSpec } from '../../../src/core/frameworks/keras/catalogue';
-import { kerasOutputShape, kerasWeights, ShapeError } from '../../../src/core/frameworks/keras/rules';
+import { ShapeError } from '../../../src/core/frameworks/common/spec';
+import { kerasOutputShape, kerasWeights } from '../../../src/core/frameworks/keras/rules';
 import type { Value } from '../../../src/core/python/values';
 import { attempt, bindCatalogueArgs, Outcome } from '../ruleHarness';
 import type { Shape } from '../../../src/protocol/analysis';

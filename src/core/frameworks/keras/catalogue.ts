@@ -3,11 +3,7 @@
  * and the names of the shape and weight rules that apply (see `rules.ts`). Defaults follow
  * keras-team/keras `keras/src/layers/**` (Keras 3); where tf.keras 2 differs, the note says so.
  */
-
-/** Marks an argument without a default. */
-export const REQUIRED = Symbol('required');
-
-export type ArgDefault = number | string | boolean | null | number[] | typeof REQUIRED;
+import { ArgDefault, REQUIRED } from '../common/spec';
 
 export type KerasShapeRule =
 	| 'identity'

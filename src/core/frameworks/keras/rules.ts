@@ -1,20 +1,10 @@
 import type { Shape, WeightInfo } from '../../../protocol/analysis';
 import { asInt, asSequence, asString, Value } from '../../python/values';
+import { ShapeError } from '../common/spec';
 import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from './catalogue';
 
 /** A layer's resolved constructor arguments. */
 export type LayerConfig = Map<string, Value>;
-
-/** A shape the framework itself would reject; the message names both sizes. */
-export class ShapeError extends Error {
-	constructor(
-		message: string,
-		/** A more specific diagnostic code than `shape-mismatch`. */
-		readonly code = 'shape-mismatch',
-	) {
-		super(message);
-	}
-}
 
 function int(cfg: LayerConfig, name: string): number | undefined {
 	return asInt(cfg.get(name));

@@ -5,8 +5,9 @@ import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '.
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { CallSites } from '../../python/parse';
 import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, unknown, UNKNOWN, Value } from '../../python/values';
-import { ArgDefault, KerasLayerSpec, kerasLayerSpec, REQUIRED } from './catalogue';
-import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig, ShapeError } from './rules';
+import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
+import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
+import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig } from './rules';
 
 /** Where a call's arguments sit in the source, for quick fixes that edit them. */
 
@@ -1323,47 +1324,6 @@ function withOwnWeights(t: ModelSummary['totals'], m: KerasModel): ModelSummary[
 	}
 	return { total: t.total + own.total, trainable: (t.trainable ?? 0) + own.trainable, nonTrainable: (t.nonTrainable ?? 0) + own.nonTrainable, buffers: t.buffers };
 }
-
-export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
-	if (layers.some((l) => l.params === null)) {
-		return { total: null, trainable: null, nonTrainable: null, buffers: null };
-	}
-	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) => layers.reduce((s, l) => s + f(l.params as NonNullable<LayerSummary['params']>), 0);
-	return { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) };
-}
-
-/**
- * A catalogue default as an interpreter value (shared with the torch runtime). Defaults are
- * numbers, strings, booleans, None or tuples — values the interpreter never mutates — so each is
- * built once and shared by every layer that takes it (thousands in a large model).
- */
-export function fromDefault(def: Exclude<ArgDefault, typeof REQUIRED>): Value {
-	if (def === null) {
-		return NONE;
-	}
-	if (typeof def === 'object') {
-		let v = tupleDefaults.get(def);
-		if (!v) {
-			v = tuple(def.map((d) => ({ k: 'num', v: d }) as Value));
-			tupleDefaults.set(def, v);
-		}
-		return v;
-	}
-	if (typeof def === 'boolean') {
-		return def ? TRUE : FALSE;
-	}
-	let v = scalarDefaults.get(def);
-	if (!v) {
-		v = typeof def === 'number' ? { k: 'num', v: def } : { k: 'str', v: def };
-		scalarDefaults.set(def, v);
-	}
-	return v;
-}
-
-const TRUE: Value = { k: 'bool', v: true };
-const FALSE: Value = { k: 'bool', v: false };
-const scalarDefaults = new Map<number | string, Value>();
-const tupleDefaults = new WeakMap<readonly number[], Value>();
 
 /**
  * Adds the tensors of a (nested) list, tuple or dict of symbolic tensors to `into`; false when some

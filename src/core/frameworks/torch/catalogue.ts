@@ -2,7 +2,7 @@
  * torch.nn modules as data: constructor arguments in positional order with their defaults (from
  * the PyTorch documentation), and the names of the parameter and shape rules in `rules.ts`.
  */
-import { ArgDefault, REQUIRED } from '../keras/catalogue';
+import { ArgDefault, REQUIRED } from '../common/spec';
 
 export { REQUIRED };
 

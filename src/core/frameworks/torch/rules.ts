@@ -1,6 +1,6 @@
 import type { Shape, WeightInfo } from '../../../protocol/analysis';
 import { asInt, asNumber, asSequence, asString, Value } from '../../python/values';
-import { ShapeError } from '../keras/rules';
+import { ShapeError } from '../common/spec';
 import { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule, upsampleModeRanks } from './catalogue';
 
 /** Rules build one weight list per stacked layer: a bound keeps them O(1) in an absurd argument. */

@@ -6,9 +6,7 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites } from '../../python/parse';
 import { childNamed, children } from '../../python/parse';
-import { REQUIRED } from '../keras/catalogue';
-import { fromDefault, totals } from '../keras/runtime';
-import { ShapeError } from '../keras/rules';
+import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
 import { flattenShape, indexShape, MAX_STACKED_LAYERS, reshapeShape, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
