@@ -352,10 +352,22 @@ model = tf.keras.Model(inp, y)
 		assert.ok(Date.now() - started < 5000);
 	});
 
-	it('huge literals and deep nesting do not throw', () => {
+	it('huge literals and deep nesting: no internal error; the model after them is counted, or the analysis stops at its bound saying so', () => {
 		const deep = `${'['.repeat(300)}1${']'.repeat(300)}`;
-		const r = analyzePython(`x = ${deep}\ny = [0] * 10**12\nz = 1e400 * 10\n`);
-		assert.ok(Array.isArray(r.models));
+		const after = 'net = nn.Sequential(nn.Linear(3, 4), nn.ReLU())\n';
+		for (const [line, counted] of [[`x = ${deep}`, true], ['z = 1e400 * 10', true], ['y = [0] * 10**12', false]] as const) {
+			const r = analyzePython(`import torch.nn as nn\n${line}\n${after}`);
+			assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'internal-error'), [], line);
+			if (counted) {
+				// Linear(3, 4): 3·4 + 4.
+				assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total]), [['net', 16]], line);
+			} else {
+				// A list of 10^12 items is beyond the interpreter's sequence bound: it stops there and says so.
+				assert.strictEqual(r.truncated, true, line);
+				assert.ok(r.diagnostics.some((d) => d.code === 'analysis-truncated'), line);
+				assert.ok(r.models.every((m) => m.totals.total === null), line);
+			}
+		}
 	});
 });
 
