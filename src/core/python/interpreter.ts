@@ -75,6 +75,11 @@ export interface Runtime {
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined;
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
 	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	/**
+	 * `super().name(…)` inside a class whose base is this runtime's (`nn.Module.__init__`,
+	 * `nn.LayerNorm.forward`, `keras.layers.Layer.build`); undefined when the runtime does not model it.
+	 */
+	callBaseMethod?(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
 	/** Creates the object for an instance of a source class whose bases include a framework class. */
 	instantiate?(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined;
@@ -2067,7 +2072,7 @@ export class Interpreter {
 					}
 				}
 				// A framework base (nn.Module.__init__, nn.Sequential.__init__): its runtime decides.
-				return obj.self.k === 'obj' ? { k: 'bound', self: obj.self, name: `__super_${name}__` } : { k: 'builtin', name: 'noop' };
+				return obj.self.k === 'obj' ? { k: 'bound', self: obj.self, name, base: true } : { k: 'builtin', name: 'noop' };
 			}
 			case 'unknown':
 				return obj;
@@ -2291,6 +2296,16 @@ export class Interpreter {
 				}
 				return this.opaque(callee, args, ctx);
 			case 'bound':
+				if (callee.base && callee.self.k === 'obj') {
+					// super().name(…) on a framework base: its runtime decides; another base method is one NormLens does not model.
+					for (const r of this.runtimes) {
+						const v = r.callBaseMethod?.(callee.self.obj, callee.name, args, ctx);
+						if (v !== undefined) {
+							return v;
+						}
+					}
+					return this.untrackedMethod(callee.self, callee.self.obj, `super().${callee.name}`, args);
+				}
 				return this.callMethodOn(callee.self, callee.name, args.positional, args);
 			default:
 				return UNKNOWN;
@@ -2337,6 +2352,19 @@ export class Interpreter {
 		return undefined;
 	}
 
+	/** A method no runtime models: it may change the object (and what it receives) unless trusted. */
+	private untrackedMethod(self: Value, obj: FrameworkObject, name: string, args: CallArgs): Value {
+		const cause = obj.taint ?? {
+			reason: `\`${this.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node)}(…)\` is a method NormLens does not model`,
+			range: this.here(args.node),
+		};
+		if (!this.trustedMethod(self, name)) {
+			this.taint(self, cause);
+			this.taintArgs(args, cause);
+		}
+		return unknown(cause);
+	}
+
 	private callMethodOn(self: Value, name: string, positional: Value[], args: CallArgs | undefined): Value {
 		const full: CallArgs = args ?? { positional, keywords: new Map(), node: this.source.tree.topNode };
 		const untracked = (): Cause => ({
@@ -2350,13 +2378,7 @@ export class Interpreter {
 					return v;
 				}
 			}
-			// A method no runtime models: it may change the object (and what it receives) unless trusted.
-			const cause = self.obj.taint ?? untracked();
-			if (!this.trustedMethod(self, name)) {
-				this.taint(self, cause);
-				this.taintArgs(full, cause);
-			}
-			return unknown(cause);
+			return this.untrackedMethod(self, self.obj, name, full);
 		}
 		if (self.k === 'instance' || self.k === 'class') {
 			return this.call(this.getAttr(self, name), full);

@@ -26,7 +26,8 @@ export type Value =
 	| { k: 'func'; def: FunctionValue }
 	| { k: 'builtin'; name: string }
 	/** A method bound to a value, e.g. `model.add`. */
-	| { k: 'bound'; self: Value; name: string }
+	/** `obj.name` as a callable; `base`: `super().name` where the base class is the framework's (nn.Module, keras.Layer). */
+	| { k: 'bound'; self: Value; name: string; base?: true }
 	/** A framework object (layer, tensor, model); the framework runtime owns its meaning. */
 	| { k: 'obj'; obj: FrameworkObject }
 	/** A class defined in the analysed source. */

@@ -591,9 +591,6 @@ export class KerasRuntime implements Runtime {
 				const found = asString(key) !== undefined ? layers.find((l) => l.name === asString(key)) : i !== undefined ? layers[i] : undefined;
 				return found ? { k: 'obj', obj: found } : UNKNOWN;
 			}
-			if (name === '__super___init____' || name === '__super_build__') {
-				return NONE;
-			}
 			if ((name === 'add_weight' || name === 'add_variable') && obj.modelKind === 'subclass') {
 				// Keras 2: add_weight(name, shape, …); Keras 3: add_weight(shape, initializer, …): a string is the name.
 				const [p0, p1] = args.positional;
@@ -620,7 +617,12 @@ export class KerasRuntime implements Runtime {
 			// Anything else: the interpreter decides (trusted, or it may change the model).
 			return undefined;
 		}
-		if (obj instanceof KerasLayer && name === '__super___init____') {
+		return undefined;
+	}
+
+	/** `super().__init__(…)` and `super().build(…)` of a Keras Layer or Model subclass: nothing NormLens counts happens there. */
+	callBaseMethod(obj: FrameworkObject, name: string): Value | undefined {
+		if ((obj instanceof KerasModel || obj instanceof KerasLayer) && (name === '__init__' || (name === 'build' && obj instanceof KerasModel))) {
 			return NONE;
 		}
 		return undefined;

@@ -1155,20 +1155,31 @@ export class TorchRuntime implements Runtime {
 			case 'values':
 				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
 			default:
-				if (name.startsWith('__super_') && name === '__super___init____') {
-					if (m.spec?.container) {
-						this.fillContainer(m, m.spec.container === 'sequential' ? a : a.slice(0, 1), ctx);
-					} else if (m.spec) {
-						this.initLeaf(m, m.spec, args, m.range);
-					}
-					return NONE;
-				}
-				if (name === '__super_forward__' && m.spec && !m.spec.container) {
-					// `super().forward(x)` in a leaf subclass: the catalogue module's own computation.
-					return this.catalogueForward(m, m.spec, args, false);
-				}
 				return undefined;
 		}
+	}
+
+	/**
+	 * `super().__init__(…)` of a module class: a container base (nn.Sequential) takes its children, a
+	 * layer base (nn.LayerNorm) its arguments; `super().forward(x)` of a layer subclass is the layer's own
+	 * computation (its shape rule).
+	 */
+	callBaseMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		if (!(obj instanceof TorchModule)) {
+			return undefined;
+		}
+		if (name === '__init__') {
+			if (obj.spec?.container) {
+				this.fillContainer(obj, obj.spec.container === 'sequential' ? args.positional : args.positional.slice(0, 1), ctx);
+			} else if (obj.spec) {
+				this.initLeaf(obj, obj.spec, args, obj.range);
+			}
+			return NONE;
+		}
+		if (name === 'forward' && obj.spec && !obj.spec.container) {
+			return this.catalogueForward(obj, obj.spec, args, false);
+		}
+		return undefined;
 	}
 
 	/** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter of this shape. */
