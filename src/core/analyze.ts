@@ -67,6 +67,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 	let source: PythonSource | undefined;
 	try {
 		source = new PythonSource(text, previous);
+		source.cells = options.cells;
 		const src = source;
 		for (const problem of source.syntaxErrors()) {
 			diagnostics.push({

@@ -88,6 +88,13 @@ export class PythonSource {
 
 	private problems: SyntaxProblem[] | undefined;
 
+	/**
+	 * A notebook's code cells (their program lines). IPython strips a cell's leading indentation (the
+	 * first line's) from its lines before running it, so a cell written indented is not an indentation
+	 * error. Set before the syntax errors are first asked for.
+	 */
+	cells: readonly { startLine: number; lineCount: number }[] | undefined;
+
 	private findProblems(): SyntaxProblem[] {
 		const found: SyntaxProblem[] = [];
 		let explained = -1;
@@ -145,6 +152,11 @@ export class PythonSource {
 			}
 			return i - start;
 		};
+		// The indentation IPython strips from a cell: its first line's.
+		const cellIndent = (line: number) => {
+			const cell = this.cells?.find((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+			return cell ? indentOf(cell.startLine) : 0;
+		};
 		// The last statement that started a line, in document order (blocks included).
 		let previous = { line: -1, column: 0 };
 		const errorLines = new Set(this.errorNodes.flatMap((n) => [this.positionAt(n.from).line, this.positionAt(n.to).line]));
@@ -158,7 +170,7 @@ export class PythonSource {
 				const startsLine = indentOf(pos.line) === pos.character;
 				if (startsLine) {
 					expected ??= pos.character;
-					if (pos.character !== expected) {
+					if (pos.character !== expected && !(block.parent === null && pos.character === cellIndent(pos.line))) {
 						// Deeper than the statement before it (Python's previous logical line) is an indent no `:` opened.
 						const deeper = pos.character > previous.column;
 						// Where the parser already failed just before, the block's shape is its guess: no second error.

@@ -124,6 +124,14 @@ describe('notebooks as IPython runs them', () => {
 		assert.ok(analyzePython(program.text).models.every((m) => m.cellTotals === undefined));
 	});
 
+	it('a cell written indented runs in IPython (it strips the first line\'s indentation): no "unexpected indent"', () => {
+		const program = buildProgram([head, '    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU())\n    if True:\n        small = nn.Sequential(nn.Linear(2, 2))', 'x = 1\n  y = 2'].map((source, index) => ({ index, source })));
+		const r = analyzePython(program.text, { cells: program.segments });
+		// Only the third cell's second line is an error: IPython strips nothing there (its first line is not indented).
+		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'syntax-error').map((d) => [locateLine(program, d.range.start.line), d.message.split('.')[0]]), [[{ cell: 2, cellLine: 1 }, 'Syntax error: unexpected indent']]);
+		assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total]), [['net', 16], ['small', 6]]);
+	});
+
 	it('a real syntax error in a notebook is still reported, at its cell and line', () => {
 		const { syntax } = analyze([head, 'x = 1\ndef f(:\n    pass']);
 		assert.strictEqual(syntax.length, 1);
