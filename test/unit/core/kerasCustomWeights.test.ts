@@ -138,6 +138,31 @@ y = net(tf.zeros((2, 5)))
 		assert.strictEqual(model(r, 'net').totals.total, 21);
 	});
 
+	it('a custom layer inside a Sequential is built on the shape that reaches it (its build, then its call); without one, unknown', () => {
+		const r = analyzePython(`${head}
+class Scale(layers.Layer):
+    def build(self, input_shape):
+        self.s = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+    def call(self, x):
+        return x * self.s
+
+a = keras.Sequential([keras.Input((4,)), layers.Dense(8), Scale(), layers.Dense(2)])
+b = keras.Sequential([keras.Input((4,)), layers.Dense(8), Scale()])
+c = keras.Sequential([Scale(), layers.Dense(2)])
+`);
+		// Dense(4 → 8): 40; Scale: 8; Dense(8 → 2): 18.
+		assert.deepStrictEqual(model(r, 'a').layers.map((l) => [l.type, l.params?.total, l.outputShape]), [
+			['Dense', 40, [null, 8]],
+			['Scale', 8, [null, 8]],
+			['Dense', 18, [null, 2]],
+		]);
+		assert.strictEqual(model(r, 'a').totals.total, 66);
+		assert.strictEqual(model(r, 'b').totals.total, 48);
+		assert.strictEqual(model(r, 'c').totals.total, null);
+		assert.match(model(r, 'c').unknown?.reason ?? '', /never built on an input NormLens can follow/);
+	});
+
 	it('a subclassed Model with a weight of its own: in its totals, as Keras counts it', () => {
 		const r = analyzePython(`${head}
 class Net(keras.Model):

@@ -111,6 +111,8 @@ export class KerasModel implements FrameworkObject {
 	readonly ownWeights: WeightInfo[] = [];
 	/** Built by a bundled model zoo's code (keras.applications). */
 	library = false;
+	/** Where a Sequential was made: its custom layers are built (their `build` and `call` run) with this context. */
+	buildContext: { ctx: CallContext; node: CallArgs['node'] } | undefined;
 	/** Whether `build(input_shape)` ran (Keras calls it once, on the first call). */
 	buildRan = false;
 
@@ -851,6 +853,7 @@ export class KerasRuntime implements Runtime {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
 		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		model.library = ctx.library;
+		model.buildContext = { ctx, node: args.node };
 		const list = args.positional[0] ?? args.keywords.get('layers');
 		const items = list && list.k !== 'none' ? ctx.iterate(list) : [];
 		if (!items) {
@@ -882,13 +885,13 @@ export class KerasRuntime implements Runtime {
 		if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
 			model.inputShape = v.obj.shape ?? undefined;
 		} else if (v.obj instanceof KerasModel) {
-			// A model added to a Sequential is one layer of it.
+			// A model added to a Sequential is one layer of it (a custom Layer subclass too, under its class's name).
 			const nested = v.obj;
-			let layer = this.modelLayers.get(nested);
-			if (!layer) {
-				layer = new KerasLayer(nested.modelKind === 'sequential' ? 'Sequential' : 'Functional', nested.name, undefined, new Map(), nested.range, undefined);
-				layer.nested = nested;
-				this.modelLayers.set(nested, layer);
+			const layer = this.modelLayer(nested);
+			if (nested.modelKind === 'subclass' && !layer.built) {
+				// Built when the Sequential is (buildSequential), on the shape that reaches it.
+				model.layers.push(layer);
+				return;
 			}
 			layer.built = true;
 			const inShape = nested.modelKind === 'functional' ? (nested.inputs[0]?.shape ?? null) : (nested.inputShape ?? null);
@@ -1144,6 +1147,18 @@ export class KerasRuntime implements Runtime {
 		let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
 		for (const layer of model.layers) {
 			const nested = layer.nested;
+			if (nested?.modelKind === 'subclass' && !layer.built) {
+				// A custom layer: Keras builds it on the first input (its build, then its call); without one its weights are unknown.
+				const bc = model.buildContext;
+				if (shape && bc) {
+					const out = this.callModel(nested, { positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, null, []) }], keywords: new Map(), node: bc.node }, bc.ctx);
+					shape = out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
+				} else {
+					nested.unknownCause ??= { reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`, range: layer.range };
+					shape = null;
+				}
+				continue;
+			}
 			if (nested?.modelKind === 'sequential' && nested.inputShape === undefined && layer.outputShape === null && shape) {
 				// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
 				nested.inputShape = shape;
