@@ -67,6 +67,8 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// transfer-learning edits notebooks make: weights, a replaced head, frozen parameters.
 	// Subclasses of torch.nn's layers (LayerNorm2d, CLIP's LayerNorm, timm's Conv2dSame, an empty BatchNorm subclass).
 	{ file: 'subclass.py', models: ['net'] },
+	// nn.ParameterList / nn.ParameterDict: parameters named by index or key, one frozen, one appended.
+	{ file: 'parameter_containers.py', models: ['mixture'] },
 	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin', 'goog_notop', 'incep_small', 'incep_notop', 'convnext_notop', 'regnet_small', 'regnet_frozen', 'effv2_frozen', 'effv2_notop', 'swin_small', 'swin_notop'] },
 ];
 

@@ -68,7 +68,7 @@ export class TorchModule implements FrameworkObject {
 	) {}
 
 	get isContainer(): boolean {
-		return this.spec?.container !== undefined || (this.spec === undefined && this.known && this.type in stackedModules);
+		return this.spec?.container !== undefined || (this.spec === undefined && this.known && (this.type in stackedModules || this.type === 'ParameterList' || this.type === 'ParameterDict'));
 	}
 }
 
@@ -271,6 +271,38 @@ export class TorchRuntime implements Runtime {
 			m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
 			this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
 		}
+	}
+
+	/**
+	 * `nn.ParameterList([...])` / `nn.ParameterDict({...})`: a module whose own parameters are its
+	 * items ("0", "1"… or the keys), as `named_parameters()` lists them; an item that is not a
+	 * parameter NormLens can read makes its count unknown.
+	 */
+	private parameterContainer(type: 'ParameterList' | 'ParameterDict', args: CallArgs, ctx: CallContext): TorchModule {
+		const m = this.createModule(type, undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
+		const arg = args.positional[0] ?? args.keywords.get(type === 'ParameterList' ? 'values' : 'parameters');
+		if (!arg || arg.k === 'none') {
+			return m;
+		}
+		const entries: [string, Value][] | undefined =
+			type === 'ParameterDict' ? (arg.k === 'dict' && !arg.cause ? [...arg.entries] : undefined) : ctx.iterate(arg)?.map((v, i) => [String(i), v] as [string, Value]);
+		for (const [key, v] of entries ?? []) {
+			this.addParameter(m, key, v, ctx, args);
+		}
+		if (!entries) {
+			m.paramsKnown = false;
+			m.unknownCause ??= causeOf(arg) ?? { reason: `NormLens cannot list what this nn.${type} holds`, range: m.range };
+		}
+		return m;
+	}
+
+	private addParameter(m: TorchModule, key: string, v: Value, ctx: CallContext, args: CallArgs): void {
+		if (v.k === 'obj' && v.obj instanceof TorchParam) {
+			m.params.set(key, v.obj);
+			return;
+		}
+		m.paramsKnown = false;
+		m.unknownCause ??= causeOf(v) ?? { reason: `item \`${key}\` of this nn.${m.type} is not a parameter NormLens can read`, range: ctx.range(args.node) };
 	}
 
 	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext, args?: CallArgs): void {
@@ -511,6 +543,9 @@ export class TorchRuntime implements Runtime {
 					p.unknownCause = causeOf(t) ?? causeOf(rg) ?? { reason: 'NormLens cannot determine the shape of this nn.Parameter', range: ctx.range(args.node) };
 				}
 				return { k: 'obj', obj: p };
+			}
+			if (name === 'ParameterList' || name === 'ParameterDict') {
+				return { k: 'obj', obj: this.parameterContainer(name, args, ctx) };
 			}
 			const spec = torchModuleSpec(name);
 			if (spec) {
@@ -999,6 +1034,12 @@ export class TorchRuntime implements Runtime {
 	private moduleMethod(m: TorchModule, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const a = args.positional;
 		const self: Value = { k: 'obj', obj: m };
+		if ((m.type === 'ParameterList' || m.type === 'ParameterDict') && !m.spec) {
+			const held = this.parameterMethod(m, name, args, ctx);
+			if (held !== undefined) {
+				return held;
+			}
+		}
 		switch (name) {
 			case 'add_module':
 			case 'register_module': {
@@ -1154,6 +1195,47 @@ export class TorchRuntime implements Runtime {
 				return { k: 'list', items: [...m.children.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
 			case 'values':
 				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
+			default:
+				return undefined;
+		}
+	}
+
+	/** What a ParameterList / ParameterDict does with its parameters (undefined: a module method, or one NormLens does not model). */
+	private parameterMethod(m: TorchModule, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const a = args.positional;
+		const items = [...m.params];
+		switch (name) {
+			case '__getitem__': {
+				const key = asString(a[0]);
+				const i = asInt(a[0]);
+				const p = key !== undefined ? m.params.get(key) : i !== undefined ? items[i < 0 ? items.length + i : i]?.[1] : undefined;
+				return p && m.paramsKnown ? { k: 'obj', obj: p } : UNKNOWN;
+			}
+			case '__iter__':
+				return m.paramsKnown ? { k: 'list', items: items.map(([k, p]) => (m.type === 'ParameterDict' ? { k: 'str', v: k } : { k: 'obj', obj: p }) as Value) } : undefined;
+			case '__len__':
+				return m.paramsKnown ? { k: 'num', v: items.length } : UNKNOWN;
+			case 'values':
+				return m.paramsKnown ? { k: 'list', items: items.map(([, p]) => ({ k: 'obj', obj: p }) as Value) } : UNKNOWN;
+			case 'keys':
+				return m.paramsKnown ? { k: 'list', items: items.map(([k]) => ({ k: 'str', v: k }) as Value) } : UNKNOWN;
+			case 'items':
+				return m.paramsKnown ? { k: 'list', items: items.map(([k, p]) => tuple([{ k: 'str', v: k }, { k: 'obj', obj: p }])) } : UNKNOWN;
+			case 'append':
+				if (m.type === 'ParameterList' && a[0]) {
+					this.addParameter(m, String(m.params.size), a[0], ctx, args);
+					return NONE;
+				}
+				return undefined;
+			case 'extend':
+				if (m.type === 'ParameterList' && a[0]) {
+					const more = ctx.iterate(a[0]);
+					for (const v of more ?? [UNKNOWN]) {
+						this.addParameter(m, String(m.params.size), v, ctx, args);
+					}
+					return NONE;
+				}
+				return undefined;
 			default:
 				return undefined;
 		}
