@@ -16,6 +16,7 @@ import {
 	asSequence,
 	FrameworkObject,
 	FunctionValue,
+	Instance,
 	NONE,
 	num,
 	ParamSpec,
@@ -561,10 +562,8 @@ export class Interpreter {
 			case 'FunctionDefinition':
 				this.defineFunction(node, scope);
 				return undefined;
-			case 'DecoratedStatement': {
-				const inner = childNamed(node, 'FunctionDefinition') ?? childNamed(node, 'ClassDefinition');
-				return inner ? this.execStatement(inner, scope) : undefined;
-			}
+			case 'DecoratedStatement':
+				return this.execDecorated(node, scope);
 			case 'ClassDefinition':
 				this.defineClass(node, scope);
 				return undefined;
@@ -588,10 +587,8 @@ export class Interpreter {
 				const body = childNamed(node, 'Body');
 				return body ? this.execBlock(body, scope) : undefined;
 			}
-			case 'TryStatement': {
-				const body = childNamed(node, 'Body');
-				return body ? this.execBlock(body, scope) : undefined;
-			}
+			case 'TryStatement':
+				return this.execTry(node, scope);
 			case 'BreakStatement':
 				return { type: 'break' };
 			case 'ContinueStatement':
@@ -1268,6 +1265,59 @@ export class Interpreter {
 		scope.set(def.name, { k: 'func', def });
 	}
 
+	/**
+	 * A decorated definition. `@staticmethod`, `@classmethod` and `@property` change how a method binds;
+	 * `@dataclass` gives a class the `__init__` of its annotated fields; `@attr.s`-style decorators make
+	 * another class, which NormLens does not build (the name is unknown). Other decorators (registries,
+	 * `torch.no_grad()`, `functools.wraps`, caches) return what they decorate.
+	 */
+	private execDecorated(node: SyntaxNode, scope: Scope): Completion {
+		const decorators = children(node)
+			.filter((c) => c.name === 'Decorator')
+			.map((d) => this.source.slice(d).replace(/^@\s*/, '').replace(/\s+/g, ''));
+		const fn = childNamed(node, 'FunctionDefinition');
+		const cls = childNamed(node, 'ClassDefinition');
+		if (fn) {
+			const name = childNamed(fn, 'VariableName');
+			if (name && decorators.some((d) => /\.(setter|deleter)$/.test(d))) {
+				// `@x.setter def x(…)` adds to the property `x`: the getter stays what `x` reads.
+				return undefined;
+			}
+			this.defineFunction(fn, scope);
+			const bound = name ? scope.get(this.source.slice(name)) : undefined;
+			const binding = decorators.includes('staticmethod') ? 'static' : decorators.includes('classmethod') ? 'class' : decorators.includes('property') || decorators.includes('functools.cached_property') || decorators.includes('cached_property') ? 'property' : undefined;
+			if (bound?.k === 'func' && binding) {
+				bound.def.binding = binding;
+			}
+			return undefined;
+		}
+		if (cls) {
+			this.defineClass(cls, scope);
+			const name = childNamed(cls, 'VariableName');
+			const v = name ? scope.get(this.source.slice(name)) : undefined;
+			if (v?.k === 'class' && decorators.some((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d))) {
+				v.cls.fields = this.dataclassFields(cls, v.cls);
+			} else if (name && decorators.some((d) => /^(attr\.(s|attrs|define|frozen|mutable)|attrs\.(define|frozen|mutable)|define|frozen)(\(.*\))?$/.test(d))) {
+				this.bindName(this.source.slice(name), unknown({ reason: `\`@${decorators[0]}\` makes another class from \`${this.source.slice(name)}\`, which NormLens does not build`, range: this.here(node) }), scope);
+			}
+		}
+		return undefined;
+	}
+
+	/** A dataclass's fields: its annotated class attributes in order, each with its default if it has one. */
+	private dataclassFields(node: SyntaxNode, cls: ClassValue): { name: string; default: Value | undefined }[] {
+		const fields: { name: string; default: Value | undefined }[] = [];
+		const body = childNamed(node, 'Body');
+		for (let st = body?.firstChild; st; st = st.nextSibling) {
+			const parts = st.name === 'AssignStatement' ? children(st) : [];
+			if (parts[0]?.name === 'VariableName' && parts[1]?.name === 'TypeDef') {
+				const name = this.source.slice(parts[0]);
+				fields.push({ name, default: parts.some((p) => p.name === 'AssignOp') ? (cls.attrs.get(name) ?? UNKNOWN) : undefined });
+			}
+		}
+		return fields;
+	}
+
 	private defineClass(node: SyntaxNode, scope: Scope): void {
 		const nameNode = childNamed(node, 'VariableName');
 		if (!nameNode) {
@@ -1308,11 +1358,42 @@ export class Interpreter {
 		const init = findMethod(cls, '__init__');
 		if (init) {
 			this.callFunction(init.fn, args, self, init.owner);
+		} else if (self.k === 'instance') {
+			this.dataclassInit(cls, self.inst, args);
 		}
 		if (self.k === 'instance') {
 			this.noteUnreadableBase(cls, self.inst.attrs, args);
 		}
 		return self;
+	}
+
+	/** The generated `__init__` of a dataclass (its own fields after its bases'): arguments by position, then by name, then defaults. */
+	private dataclassInit(cls: ClassValue, inst: Instance, args: CallArgs): void {
+		const fields = classChain(cls)
+			.reverse()
+			.flatMap((c) => c.fields ?? []);
+		if (fields.length === 0 || !classChain(cls).some((c) => c.fields)) {
+			return;
+		}
+		const seen = new Map<string, Value | undefined>();
+		for (const f of fields) {
+			seen.set(f.name, f.default);
+		}
+		const names = [...seen.keys()];
+		args.positional.forEach((v, i) => {
+			if (names[i] !== undefined) {
+				seen.set(names[i], v);
+			}
+		});
+		for (const [k, v] of args.keywords) {
+			if (seen.has(k)) {
+				seen.set(k, v);
+			}
+		}
+		const cause = args.cause ?? { reason: `\`${cls.name}(…)\` leaves a field without a value (Python raises here)`, range: this.here(args.node) };
+		for (const [k, v] of seen) {
+			inst.attrs.set(k, v ?? unknown(cause));
+		}
 	}
 
 	/**
@@ -1402,7 +1483,50 @@ export class Interpreter {
 		return undefined;
 	}
 
+	/** Whether a loop body has a `break` of its own (not one of a loop nested in it). */
+	private breaks(body: SyntaxNode): boolean {
+		const visit = (n: SyntaxNode): boolean => {
+			for (let c = n.firstChild; c; c = c.nextSibling) {
+				if (c.name === 'BreakStatement') {
+					return true;
+				}
+				if (!['ForStatement', 'WhileStatement', 'FunctionDefinition', 'ClassDefinition', 'LambdaExpression'].includes(c.name) && visit(c)) {
+					return true;
+				}
+			}
+			return false;
+		};
+		return visit(body);
+	}
+
+	/** The `else:` block of a loop (it runs when the loop ends without `break`), if any. */
+	private loopElse(node: SyntaxNode): SyntaxNode | undefined {
+		const parts = children(node);
+		const at = parts.findIndex((p) => p.name === 'else');
+		return at >= 0 && parts[at + 1]?.name === 'Body' ? parts[at + 1] : undefined;
+	}
+
+	/** After a loop that ended without `break`: its `else` block; after one that may have broken out, that block may run. */
+	private runLoopElse(node: SyntaxNode, scope: Scope, maybeBroke: Cause | undefined): Completion {
+		const otherwise = this.loopElse(node);
+		if (!otherwise) {
+			return undefined;
+		}
+		return maybeBroke ? this.maybeRun(otherwise, scope, maybeBroke) : this.execBlock(otherwise, scope);
+	}
+
 	private execFor(node: SyntaxNode, scope: Scope): Completion {
+		const c = this.execForLoop(node, scope);
+		if (c === 'broke') {
+			return undefined;
+		}
+		if (c && typeof c === 'object' && 'maybeBroke' in c) {
+			return this.runLoopElse(node, scope, c.maybeBroke) ?? c.completion;
+		}
+		return c ?? this.runLoopElse(node, scope, undefined);
+	}
+
+	private execForLoop(node: SyntaxNode, scope: Scope): Completion | 'broke' | { maybeBroke: Cause; completion: Completion } {
 		const parts = children(node);
 		const inIndex = parts.findIndex((p) => p.name === 'in');
 		const body = childNamed(node, 'Body');
@@ -1410,7 +1534,8 @@ export class Interpreter {
 			return undefined;
 		}
 		const targets = parts.slice(1, inIndex);
-		const iterNodes = parts.slice(inIndex + 1, parts.indexOf(body));
+		// By position: children() and childNamed() give distinct node objects for the same node.
+		const iterNodes = parts.slice(inIndex + 1, parts.findIndex((p) => p.name === 'Body'));
 		const iterable = this.evalSequence(iterNodes, scope);
 		const items = this.iterate(iterable);
 		if (!items) {
@@ -1419,13 +1544,14 @@ export class Interpreter {
 			targets.forEach((t) => this.havocTarget(t, scope, cause));
 			// The loop variable may be a part of what the iterable came from (`for l in model.layers`).
 			iterNodes.forEach((n) => this.taintPaths(n, scope, cause));
-			return this.maybeRun(body, scope, cause, true);
+			const completion = this.maybeRun(body, scope, cause, true);
+			return this.breaks(body) ? { maybeBroke: cause, completion } : completion;
 		}
 		for (const item of items) {
 			this.assignTargets(targets, item, scope);
 			const c = this.execBlock(body, scope);
 			if (c?.type === 'break') {
-				break;
+				return 'broke';
 			}
 			if (c?.type === 'return') {
 				return c;
@@ -1436,10 +1562,72 @@ export class Interpreter {
 				}
 				// A break or return that may happen: the remaining iterations may or may not run.
 				this.havoc(body, scope, c.cause);
-				return c.leaves === 'return' ? c : undefined;
+				return c.leaves === 'return' ? c : { maybeBroke: c.cause, completion: undefined };
 			}
 		}
 		return undefined;
+	}
+
+	/**
+	 * `try` / `except` / `else` / `finally`. The `try` block runs; NormLens cannot tell whether it
+	 * raises, so each `except` block may run: what it would bind or change is unknown (an import of what
+	 * is already bound, `pass`, `raise` and printing change nothing). `else` runs on the path where the
+	 * `try` block did not raise, and `finally` always runs (a return there wins).
+	 */
+	private execTry(node: SyntaxNode, scope: Scope): Completion {
+		const clauses: { kind: string; head: SyntaxNode[]; body: SyntaxNode }[] = [];
+		let kind = 'try';
+		let head: SyntaxNode[] = [];
+		for (const p of children(node)) {
+			if (p.name === 'try' || p.name === 'except' || p.name === 'else' || p.name === 'finally') {
+				kind = p.name;
+				head = [p];
+			} else if (p.name === 'Body') {
+				clauses.push({ kind, head, body: p });
+			} else {
+				head.push(p);
+			}
+		}
+		const body = clauses.find((c) => c.kind === 'try');
+		let c = body ? this.execBlock(body.body, scope) : undefined;
+		for (const handler of clauses.filter((x) => x.kind === 'except')) {
+			const text = head.length > 0 ? this.source.text.slice(handler.head[0].from, handler.head[handler.head.length - 1].to) : 'except';
+			this.mayRunHandler(handler.body, scope, { reason: `NormLens cannot tell whether the \`try\` block raises, so \`${text.replace(/\s+/g, ' ')}:\` may run`, range: this.here(handler.head[0]) });
+		}
+		const otherwise = clauses.find((x) => x.kind === 'else');
+		if (!c && otherwise) {
+			c = this.execBlock(otherwise.body, scope);
+		}
+		const last = clauses.find((x) => x.kind === 'finally');
+		if (last) {
+			c = this.execBlock(last.body, scope) ?? c;
+		}
+		return c;
+	}
+
+	/** An `except` block that may run: its imports are compared with what is bound, the rest havocked. */
+	private mayRunHandler(body: SyntaxNode, scope: Scope, cause: Cause): void {
+		for (let st = body.firstChild; st; st = st.nextSibling) {
+			if (st.name === ':' || st.name === 'PassStatement' || st.name === 'RaiseStatement' || st.name === 'Comment') {
+				continue;
+			}
+			if (st.name === 'ImportStatement') {
+				// The fallback import of the same name is the same binding; another one makes it unknown.
+				const trial = new Scope(scope);
+				this.execImport(st, trial);
+				for (const [name, v] of trial.entries()) {
+					const now = scope.get(name);
+					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && v.path !== now.path) || (v.k !== 'ref' && now !== v)) {
+						this.bindName(name, unknown(cause), scope);
+					}
+				}
+				continue;
+			}
+			if (st.name === 'ExpressionStatement' && st.firstChild?.name === 'CallExpression' && /^(print|logging\.\w+|logger\.\w+|warnings\.warn)$/.test(this.source.slice(st.firstChild.firstChild ?? st.firstChild))) {
+				continue;
+			}
+			this.havoc(st, scope, cause);
+		}
 	}
 
 	/** Why a condition or iterable is unknown, pointing at it. */
@@ -1466,10 +1654,12 @@ export class Interpreter {
 			const v = this.eval(cond, scope);
 			const t = truthy(v);
 			if (t === false) {
-				return undefined;
+				return this.runLoopElse(node, scope, undefined);
 			}
 			if (t === undefined) {
-				return this.maybeRun(body, scope, this.conditionCause(cond, v, 'while'), true);
+				const cause = this.conditionCause(cond, v, 'while');
+				const completion = this.maybeRun(body, scope, cause, true);
+				return this.runLoopElse(node, scope, this.breaks(body) ? cause : undefined) ?? completion;
 			}
 			const c = this.execBlock(body, scope);
 			if (c?.type === 'break') {
@@ -1483,7 +1673,7 @@ export class Interpreter {
 					continue;
 				}
 				this.havoc(body, scope, c.cause);
-				return c.leaves === 'return' ? c : undefined;
+				return c.leaves === 'return' ? c : this.runLoopElse(node, scope, c.cause);
 			}
 		}
 	}
@@ -1543,6 +1733,7 @@ export class Interpreter {
 				return this.dict(node, scope);
 			case 'ArrayComprehensionExpression':
 			case 'GeneratorExpression':
+			case 'DictionaryComprehensionExpression':
 				return this.comprehension(node, scope);
 			case 'UnaryExpression':
 				return this.unary(node, scope);
@@ -1724,11 +1915,13 @@ export class Interpreter {
 	}
 
 	private comprehension(node: SyntaxNode, scope: Scope): Value {
-		// [expr for target in iterable if cond ...]
-		const parts = children(node).filter((c) => c.name !== '[' && c.name !== ']' && c.name !== '(' && c.name !== ')');
+		// [expr for target in iterable if cond ...], or {key: value for …}
+		const parts = children(node).filter((c) => !['[', ']', '(', ')', '{', '}'].includes(c.name));
+		const isDict = node.name === 'DictionaryComprehensionExpression';
 		const expr = parts[0];
+		const valueExpr = isDict ? parts[2] : undefined;
 		const list: ({ kind: 'for'; targets: SyntaxNode[]; iter: SyntaxNode } | { kind: 'if'; cond: SyntaxNode })[] = [];
-		for (let i = 1; i < parts.length; i++) {
+		for (let i = isDict ? 3 : 1; i < parts.length; i++) {
 			if (parts[i].name === 'for') {
 				const inIdx = parts.findIndex((p, j) => j > i && p.name === 'in');
 				if (inIdx < 0 || !parts[inIdx + 1]) {
@@ -1744,11 +1937,24 @@ export class Interpreter {
 		if (!expr || list.length === 0) {
 			return UNKNOWN;
 		}
+		if (isDict && !valueExpr) {
+			return UNKNOWN;
+		}
 		const out: Value[] = [];
+		const entries = new Map<string, Value>();
 		const inner = new Scope(scope);
 		let failure: Cause | undefined;
 		const walk = (k: number): boolean => {
 			if (k === list.length) {
+				if (valueExpr) {
+					const key = this.eval(expr, inner);
+					if (key.k !== 'str' && key.k !== 'num') {
+						failure ??= causeOf(key) ?? { reason: `NormLens cannot tell the keys of \`${this.snippet(node)}\``, range: this.here(expr) };
+						return false;
+					}
+					entries.set(String(key.v), this.eval(valueExpr, inner));
+					return entries.size <= this.limits.maxSequence;
+				}
 				out.push(this.eval(expr, inner));
 				return out.length <= this.limits.maxSequence;
 			}
@@ -1777,11 +1983,14 @@ export class Interpreter {
 			return true;
 		};
 		if (walk(0)) {
-			return { k: 'list', items: out };
+			return isDict ? { k: 'dict', entries } : { k: 'list', items: out };
 		}
 		// The element expression may have effects (`[layers.append(l) for l in xs]`) that did not all run.
 		const cause = failure ?? { reason: `NormLens cannot evaluate \`${this.snippet(node)}\``, range: this.here(node) };
 		this.havoc(expr, inner, cause);
+		if (valueExpr) {
+			this.havoc(valueExpr, inner, cause);
+		}
 		return unknown(cause);
 	}
 
@@ -1884,6 +2093,9 @@ export class Interpreter {
 			}
 		}
 		if (op === 'in' || op === 'not in') {
+			if (a.k === 'str' && b.k === 'str') {
+				return { k: 'bool', v: op === 'in' ? b.v.includes(a.v) : !b.v.includes(a.v) };
+			}
 			const items = asSequence(b);
 			if (!items || a.k === 'unknown') {
 				if (b.k === 'dict' && (a.k === 'str' || a.k === 'num')) {
@@ -2015,6 +2227,20 @@ export class Interpreter {
 		return { k: 'slice', start: bounds[0], stop: bounds[1], step: bounds[2] };
 	}
 
+	/** A method found on an instance's class, bound as its decorator says: a property's value, a static function, a class method. */
+	private bindMethod(m: { fn: FunctionValue; owner: ClassValue }, self: Value, cls: ClassValue): Value {
+		switch (m.fn.binding) {
+			case 'static':
+				return { k: 'func', def: m.fn };
+			case 'class':
+				return { k: 'method', fn: m.fn, self: { k: 'class', cls }, cls: m.owner };
+			case 'property':
+				return this.callFunction(m.fn, { positional: [], keywords: new Map(), node: m.fn.node }, self, m.owner);
+			default:
+				return { k: 'method', fn: m.fn, self, cls: m.owner };
+		}
+	}
+
 	getAttr(obj: Value, name: string): Value {
 		switch (obj.k) {
 			case 'ref':
@@ -2036,7 +2262,7 @@ export class Interpreter {
 				const cls = obj.obj.pyClass;
 				const m = cls ? findMethod(cls, name) : undefined;
 				if (m) {
-					return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+					return this.bindMethod(m, obj, cls as ClassValue);
 				}
 				const classAttr = cls ? classAttribute(cls, name) : undefined;
 				return classAttr ?? { k: 'bound', self: obj, name };
@@ -2051,7 +2277,7 @@ export class Interpreter {
 				}
 				const m = findMethod(obj.inst.cls, name);
 				if (m) {
-					return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+					return this.bindMethod(m, obj, obj.inst.cls);
 				}
 				return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
 			}
@@ -2060,6 +2286,9 @@ export class Interpreter {
 				return obj.scope.get(name) ?? this.importModule(`${obj.name}.${name}`) ?? (BUNDLED_MODULES[obj.name] !== undefined ? { k: 'ref', path: `${obj.name}.${name}` } : UNKNOWN);
 			case 'class': {
 				const m = findMethod(obj.cls, name);
+				if (m?.fn.binding === 'class') {
+					return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+				}
 				return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
 			}
 			case 'super': {
@@ -2745,6 +2974,40 @@ export class Interpreter {
 				const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
 				return items ? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) } : UNKNOWN;
 			}
+			case 'sorted': {
+				// Numbers or strings, in Python's order; a `key=` function is not followed.
+				const items = a[0] ? this.iterate(a[0]) : undefined;
+				const reverse = args.keywords.get('reverse');
+				if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
+					return unknown(causeOf(a[0]) ?? { reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				}
+				const nums = items.every((v) => v.k === 'num' || v.k === 'bool');
+				const strs = items.every((v) => v.k === 'str');
+				if (!nums && !strs) {
+					return unknown({ reason: `NormLens sorts only numbers or strings (\`${this.snippet(args.node)}\`)`, range: this.here(args.node) });
+				}
+				const key = (v: Value) => (v.k === 'num' ? v.v : v.k === 'bool' ? Number(v.v) : v.k === 'str' ? v.v : 0);
+				const sorted = [...items].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+				return { k: 'list', items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted };
+			}
+			case 'any':
+			case 'all': {
+				const items = a[0] ? this.iterate(a[0]) : undefined;
+				const truths = items?.map(truthy);
+				if (!truths || truths.some((t) => t === undefined)) {
+					return unknown(causeOf(a[0]) ?? firstCause(items ?? []) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				}
+				return { k: 'bool', v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t) };
+			}
+			case 'divmod': {
+				const [x, y] = [asNumber(a[0]), asNumber(a[1])];
+				if (x === undefined || y === undefined || y === 0) {
+					return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				}
+				// Python's floor division and a remainder with the divisor's sign.
+				const q = Math.floor(x / y);
+				return tuple([num(q), num(x - q * y)]);
+			}
 			case 'reversed': {
 				const items = a[0] ? this.iterate(a[0]) : undefined;
 				return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
@@ -2845,7 +3108,7 @@ const PLAIN_BASES = new Set(['object', 'Exception', 'ValueError', 'RuntimeError'
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance',
+	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance', 'sorted', 'any', 'all', 'divmod',
 ]);
 
 /**

@@ -70,6 +70,8 @@ export interface ClassValue {
 	bases: Value[];
 	methods: Map<string, FunctionValue>;
 	attrs: Map<string, Value>;
+	/** A `@dataclass`: its fields in order, with their defaults (the generated `__init__` takes them). */
+	fields?: { name: string; default: Value | undefined }[];
 }
 
 export interface Instance {
@@ -126,6 +128,8 @@ export interface FunctionValue {
 	/** Lambda bodies are a single expression. */
 	expression: SyntaxNode | null;
 	closure: Scope;
+	/** A method's decorator that changes how it binds: `@staticmethod`, `@classmethod`, `@property`. */
+	binding?: 'static' | 'class' | 'property';
 }
 
 export interface ParamSpec {
