@@ -616,6 +616,20 @@ export class Interpreter {
 		}
 	}
 
+	/** `functools.reduce(f, xs[, initial])`, folding from the left. */
+	private reduce(args: CallArgs): Value {
+		const [fn, xs, initial] = args.positional;
+		const items = xs ? this.iterate(xs) : undefined;
+		if (!fn || !items || (items.length === 0 && !initial)) {
+			return unknown(firstCause(args.positional) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+		}
+		let acc = initial ?? items[0];
+		for (const x of initial ? items : items.slice(1)) {
+			acc = this.call(fn, { positional: [acc, x], keywords: new Map(), node: args.node });
+		}
+		return acc;
+	}
+
 	/** `global x` / `nonlocal x`: later assignments in this scope bind the outer variable. */
 	private declareScope(node: SyntaxNode, scope: Scope): void {
 		const parts = children(node);
@@ -648,6 +662,10 @@ export class Interpreter {
 				}
 				if (obj.k === 'dict' && !obj.cause && (key.k === 'str' || key.k === 'num')) {
 					obj.entries.delete(String(key.v));
+					continue;
+				}
+				if (obj.k === 'obj' && this.runtimes.some((r) => r.callMethod(obj.obj, '__delitem__', { positional: [key], keywords: new Map(), node: target }, this.ctx()) !== undefined)) {
+					// `del model[1]` on a container module: its runtime removed it.
 					continue;
 				}
 			}
@@ -1735,6 +1753,15 @@ export class Interpreter {
 			case 'GeneratorExpression':
 			case 'DictionaryComprehensionExpression':
 				return this.comprehension(node, scope);
+			case 'NamedExpression': {
+				// `(n := 6)`: binds and gives the value.
+				const [target, , value] = children(node);
+				const v = value ? this.eval(value, scope) : UNKNOWN;
+				if (target?.name === 'VariableName') {
+					this.bindName(this.source.slice(target), v, scope);
+				}
+				return v;
+			}
 			case 'UnaryExpression':
 				return this.unary(node, scope);
 			case 'BinaryExpression':
@@ -1791,12 +1818,20 @@ export class Interpreter {
 				continue;
 			}
 			out += this.source.text.slice(at, r.from);
-			const parts = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+			const all = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+			const spec = all.find((c) => c.name === 'FormatSpec');
+			const parts = all.filter((c) => c !== spec);
 			if (parts.length !== 1) {
 				return { k: 'unknown', why: 'f-string' };
 			}
 			const v = this.eval(parts[0], scope);
-			if (v.k === 'str' || v.k === 'num') {
+			if (spec) {
+				const formatted = formatSpec(v, this.source.slice(spec).slice(1));
+				if (formatted === undefined) {
+					return unknown(causeOf(v) ?? { reason: `NormLens cannot format \`${this.snippet(r)}\``, range: this.here(r) });
+				}
+				out += formatted;
+			} else if (v.k === 'str' || v.k === 'num') {
 				out += String(v.v);
 			} else if (v.k === 'bool') {
 				out += v.v ? 'True' : 'False';
@@ -2249,6 +2284,9 @@ export class Interpreter {
 				if (obj.obj.taint) {
 					return unknown(obj.obj.taint);
 				}
+				if (name === '__class__' && obj.obj.pyClass) {
+					return { k: 'class', cls: obj.obj.pyClass };
+				}
 				for (const r of this.runtimes) {
 					const v = r.getAttr(obj.obj, name);
 					if (v !== undefined) {
@@ -2274,6 +2312,9 @@ export class Interpreter {
 				const own = obj.inst.attrs.get(name);
 				if (own) {
 					return own;
+				}
+				if (name === '__class__') {
+					return { k: 'class', cls: obj.inst.cls };
 				}
 				const m = findMethod(obj.inst.cls, name);
 				if (m) {
@@ -2473,6 +2514,19 @@ export class Interpreter {
 				if (callee.path === 'functools.partial') {
 					const [fn, ...positional] = args.positional;
 					return fn ? { k: 'partial', fn, positional, keywords: new Map(args.keywords) } : UNKNOWN;
+				}
+				if (callee.path === 'functools.reduce') {
+					return this.reduce(args);
+				}
+				const baseInit = /\.__init__$/.test(callee.path) ? args.positional[0] : undefined;
+				if (baseInit?.k === 'obj') {
+					// `nn.Module.__init__(self)`: the base class's __init__ called by name, as super().__init__() does.
+					for (const r of this.runtimes) {
+						const v = r.callBaseMethod?.(baseInit.obj, '__init__', { ...args, positional: args.positional.slice(1) }, ctx);
+						if (v !== undefined) {
+							return v;
+						}
+					}
 				}
 				if (isMathFunction(callee.path)) {
 					return (
@@ -2936,8 +2990,62 @@ export class Interpreter {
 				const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
 				return num(even / f);
 			}
+			case 'map':
+			case 'filter': {
+				// map(f, xs…) / filter(f, xs), as lists (they are iterated once where NormLens meets them).
+				const fn = a[0];
+				const lists = a.slice(1).map((x) => this.iterate(x));
+				if (!fn || lists.length === 0 || lists.some((l) => !l) || (name === 'filter' && lists.length !== 1)) {
+					return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				}
+				const n = Math.min(...lists.map((l) => (l as Value[]).length));
+				const out: Value[] = [];
+				for (let i = 0; i < n; i++) {
+					const xs = lists.map((l) => (l as Value[])[i]);
+					const r = fn.k === 'none' ? xs[0] : this.call(fn, { positional: xs, keywords: new Map(), node: args.node });
+					if (name === 'map') {
+						out.push(r);
+						continue;
+					}
+					const t = truthy(r);
+					if (t === undefined) {
+						return unknown(causeOf(r) ?? { reason: `NormLens cannot tell what \`${this.snippet(args.node)}\` keeps`, range: this.here(args.node) });
+					}
+					if (t) {
+						out.push(xs[0]);
+					}
+				}
+				return { k: 'list', items: out };
+			}
+			case 'type': {
+				// type(x) of an instance is its class (`type(self).HIDDEN`).
+				const v = a[0];
+				if (a.length === 1 && v?.k === 'instance') {
+					return { k: 'class', cls: v.inst.cls };
+				}
+				if (a.length === 1 && v?.k === 'obj' && v.obj.pyClass) {
+					return { k: 'class', cls: v.obj.pyClass };
+				}
+				return unknown({ reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+			}
 			case 'min':
 			case 'max': {
+				const keyFn = args.keywords.get('key');
+				if (keyFn) {
+					// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
+					const items = a.length === 1 ? this.iterate(a[0]) : a;
+					const keys = items?.map((x) => asNumber(this.call(keyFn, { positional: [x], keywords: new Map(), node: args.node })));
+					if (!items || items.length === 0 || !keys || keys.some((k) => k === undefined)) {
+						return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					}
+					let best = 0;
+					(keys as number[]).forEach((k, i) => {
+						if (name === 'min' ? k < (keys as number[])[best] : k > (keys as number[])[best]) {
+							best = i;
+						}
+					});
+					return items[best];
+				}
 				const items = a.length === 1 ? this.iterate(a[0]) : a;
 				const nums = items?.map(asNumber);
 				if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
@@ -2981,13 +3089,27 @@ export class Interpreter {
 				if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
 					return unknown(causeOf(a[0]) ?? { reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
 				}
-				const nums = items.every((v) => v.k === 'num' || v.k === 'bool');
-				const strs = items.every((v) => v.k === 'str');
-				if (!nums && !strs) {
-					return unknown({ reason: `NormLens sorts only numbers or strings (\`${this.snippet(args.node)}\`)`, range: this.here(args.node) });
+				// Numbers and strings, or tuples of them compared item by item (`sorted(d.items())`).
+				const scalar = (v: Value): number | string | undefined => (v.k === 'num' ? v.v : v.k === 'bool' ? Number(v.v) : v.k === 'str' ? v.v : undefined);
+				const keyOf = (v: Value): (number | string)[] | undefined => {
+					const parts = v.k === 'tuple' ? v.items.map(scalar) : [scalar(v)];
+					return parts.every((x) => x !== undefined) ? (parts as (number | string)[]) : undefined;
+				};
+				const keys = items.map(keyOf);
+				const kinds = new Set(keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])));
+				if (keys.some((k) => !k) || kinds.size > 1) {
+					return unknown({ reason: `NormLens sorts only numbers, strings or tuples of them (\`${this.snippet(args.node)}\`)`, range: this.here(args.node) });
 				}
-				const key = (v: Value) => (v.k === 'num' ? v.v : v.k === 'bool' ? Number(v.v) : v.k === 'str' ? v.v : 0);
-				const sorted = [...items].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+				const cmp = (x: (number | string)[], y: (number | string)[]): number => {
+					for (let i = 0; i < Math.min(x.length, y.length); i++) {
+						if (x[i] !== y[i]) {
+							return x[i] < y[i] ? -1 : 1;
+						}
+					}
+					return x.length - y.length;
+				};
+				const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
+				const sorted = order.sort((x, y) => cmp(x.k, y.k)).map((x) => x.v);
 				return { k: 'list', items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted };
 			}
 			case 'any':
@@ -3093,6 +3215,36 @@ export class Interpreter {
 	//#endregion
 }
 
+/** A value under a format spec NormLens knows (`{i:02d}`, `{i:3}`, `{s:>8}`, `{x:.2f}`); undefined otherwise. */
+function formatSpec(v: Value, spec: string): string | undefined {
+	const m = /^([<>^]?)(0?)(\d*)(?:\.(\d+))?([dsfx]?)$/.exec(spec);
+	if (!m) {
+		return undefined;
+	}
+	const [, align, zero, width, precision, type] = m;
+	let text: string;
+	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v)) {
+		text = type === 'x' ? v.v.toString(16) : String(v.v);
+	} else if (v.k === 'num' && type === 'f') {
+		text = v.v.toFixed(precision ? Number(precision) : 6);
+	} else if (v.k === 'num' && type === '' && precision === undefined) {
+		text = String(v.v);
+	} else if (v.k === 'str' && (type === 's' || type === '') && precision === undefined) {
+		text = v.v;
+	} else {
+		return undefined;
+	}
+	const w = width ? Number(width) : 0;
+	if (text.length >= w) {
+		return text;
+	}
+	if (zero && v.k === 'num') {
+		return text.startsWith('-') ? `-${text.slice(1).padStart(w - 1, '0')}` : text.padStart(w, '0');
+	}
+	const right = align === '>' || (align === '' && v.k === 'num');
+	return align === '^' ? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w) : right ? text.padStart(w) : text.padEnd(w);
+}
+
 /** Python's comparison operators: a run of them is a chain (`a < b < c`). */
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
@@ -3108,7 +3260,7 @@ const PLAIN_BASES = new Set(['object', 'Exception', 'ValueError', 'RuntimeError'
 
 const BUILTINS = new Set([
 	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance', 'sorted', 'any', 'all', 'divmod',
+	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance', 'sorted', 'any', 'all', 'divmod', 'map', 'filter', 'type',
 ]);
 
 /**

@@ -5,7 +5,8 @@ import { analyzePython } from '../../../src/core';
 /**
  * Python as people write model code — dataclass and dict configs, class and static methods,
  * properties, closures, comprehensions, loops with `else`, `try` / `except`, `global` /
- * `nonlocal`, builtins — each program run by real PyTorch (Debian's python3-torch), which gives
+ * `nonlocal`, f-string format specs, walrus, map / filter / reduce, builtins — each program run as
+ * a script (`__name__ == "__main__"`) by real PyTorch (Debian's python3-torch), which gives
  * the expected parameter count, trainable count and buffers of `model`. NormLens's count must be
  * that, or unknown with its reason; never another number. The ones still unknown are listed, so
  * that a change that makes them exact (or wrong) is seen.
@@ -59,6 +60,36 @@ const programs: Record<string, string> = {
 	"staticmethod and classmethod through an instance": "class Net(nn.Module):\n    base = 4\n    def __init__(self):\n        super().__init__()\n        self.a = self.make(3)\n        self.b = self.wide()\n    @staticmethod\n    def make(d):\n        return nn.Linear(d, d)\n    @classmethod\n    def wide(cls):\n        return nn.Linear(cls.base, cls.base * 2)\nmodel = Net()\n",
 	"dataclass with field order, defaults and a subclass": "from dataclasses import dataclass\n@dataclass\nclass A:\n    d_in: int\n    d_out: int = 4\n@dataclass\nclass B(A):\n    depth: int = 2\ncfg = B(6, depth=3)\nmodel = nn.Sequential(*[nn.Linear(cfg.d_in, cfg.d_in) for _ in range(cfg.depth)], nn.Linear(cfg.d_in, cfg.d_out))\n",
 	"except that changes a model": "model = nn.Sequential(nn.Linear(3, 4))\ntry:\n    import some_optional_pkg\nexcept ImportError:\n    model.append(nn.Linear(4, 4))\n",
+	"fstring format spec names": "model = nn.Sequential()\nfor i in range(2):\n    model.add_module(f\"block_{i:02d}\", nn.Linear(3, 3))\n",
+	"map filter zip star": "pairs = [(2, 4), (4, 8)]\nins, outs = zip(*pairs)\ndims = list(map(int, [\"3\", \"5\"]))\nevens = list(filter(lambda x: x % 2 == 0, [1, 2, 3, 4]))\nmodel = nn.Sequential(nn.Linear(sum(ins), sum(outs)), nn.Linear(sum(outs), dims[1] + len(evens)))\n",
+	"negative steps and reverse slices": "ch = [3, 8, 16, 32][::-1]\nmodel = nn.Sequential(*[nn.Conv2d(a, b, 1) for a, b in zip(ch[:-1], ch[1:])], nn.Conv2d(3, len(range(10, 0, -3)), 1))\n",
+	"integer ops": "a = -7 // 2\nb = -7 % 3\nc = int(2 ** 0.5 * 10)\nmodel = nn.Sequential(nn.Linear(abs(a) + b, c))\n",
+	"nested comprehension with condition": "grid = [[i * j for j in range(1, 4) if j != 2] for i in range(1, 3)]\nflat = [x for row in grid for x in row]\nmodel = nn.Sequential(*[nn.Linear(x, x) for x in flat if x > 2])\n",
+	"dict items update setdefault": "cfg = {\"a\": 3}\ncfg.update({\"b\": 5}, c=7)\ncfg.setdefault(\"d\", 9)\ncfg.setdefault(\"a\", 100)\nmodel = nn.Sequential(*[nn.Linear(v, 1) for k, v in sorted(cfg.items())])\n",
+	"keyword-only args and star args": "def build(*dims, bias=True, act=nn.ReLU):\n    layers = []\n    for a, b in zip(dims, dims[1:]):\n        layers += [nn.Linear(a, b, bias=bias), act()]\n    return nn.Sequential(*layers)\nmodel = build(4, 8, 2, bias=False)\n",
+	"recursive builder": "def tree(depth, d):\n    if depth == 0:\n        return nn.Linear(d, d)\n    return nn.Sequential(tree(depth - 1, d), tree(depth - 1, d))\nmodel = tree(2, 3)\n",
+	"class constant via type(self)": "class Net(nn.Module):\n    HIDDEN = 12\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, type(self).HIDDEN)\n        self.out = nn.Linear(self.__class__.HIDDEN, 1)\nmodel = Net()\n",
+	"mixin multiple inheritance": "class InitMixin:\n    def extra(self):\n        return nn.Linear(2, 2)\nclass Net(nn.Module, InitMixin):\n    def __init__(self):\n        super().__init__()\n        self.x = self.extra()\nmodel = Net()\n",
+	"factory object __call__": "class Factory:\n    def __init__(self, d):\n        self.d = d\n    def __call__(self, o):\n        return nn.Linear(self.d, o)\nf = Factory(5)\nmodel = nn.Sequential(f(3), f(5))\n",
+	"OrderedDict sequential": "from collections import OrderedDict\nmodel = nn.Sequential(OrderedDict([(\"fc1\", nn.Linear(4, 6)), (\"act\", nn.ReLU()), (\"fc2\", nn.Linear(6, 1))]))\n",
+	"blocks from a class in Sequential": "class Block(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n        self.norm = nn.LayerNorm(d)\n        self.ff = nn.Linear(d, d)\nclass Net(nn.Module):\n    def __init__(self, d=8, n=3):\n        super().__init__()\n        self.layers = nn.Sequential(*[Block(d) for _ in range(n)])\nmodel = Net()\n",
+	"functools reduce": "import functools\nd = functools.reduce(lambda a, b: a * b, [2, 3, 2])\nmodel = nn.Sequential(nn.Linear(d, 2))\n",
+	"max with key": "opts = [(3, \"a\"), (9, \"b\"), (5, \"c\")]\nbest = max(opts, key=lambda t: t[0])\nmodel = nn.Sequential(nn.Linear(best[0], 1))\n",
+	"name main guard": "def build():\n    return nn.Sequential(nn.Linear(3, 3))\nif __name__ == \"__main__\":\n    model = build()\nelse:\n    model = nn.Sequential(nn.Linear(3, 30))\n",
+	"walrus": "if (n := 6) > 5:\n    model = nn.Sequential(nn.Linear(n, 2))\n",
+	"dynamic getattr setattr": "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        for i in range(3):\n            setattr(self, f\"layer{i}\", nn.Linear(4, 4))\n        self.head = getattr(self, \"layer2\")\nmodel = Net()\n",
+	"freeze by enumerate": "model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 4), nn.Linear(4, 5))\nfor i, layer in enumerate(model):\n    if i < 2:\n        for p in layer.parameters():\n            p.requires_grad = False\n",
+	"no_grad context": "model = nn.Sequential(nn.Linear(3, 3))\nwith torch.no_grad():\n    model[0].weight.fill_(1.0)\n    model.append(nn.Linear(3, 1))\n",
+	"explicit Module.__init__": "class Net(nn.Module):\n    def __init__(self):\n        nn.Module.__init__(self)\n        self.fc = nn.Linear(5, 5)\nmodel = Net()\n",
+	"register_module": "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_module(\"enc\", nn.Linear(3, 6))\nmodel = Net()\n",
+	"dtype conversions": "model = nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3))\nmodel = model.half().float()\nmodel.to(torch.float64)\n",
+	"del and replace head": "model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 10))\ndel model[1]\nmodel.append(nn.Linear(4, 2))\n",
+	"string join and split widths": "widths = \",\".join(str(w) for w in [4, 8]).split(\",\")\nmodel = nn.Sequential(nn.Linear(int(widths[0]), int(widths[1])))\n",
+	"chained assignment and augmented": "a = b = 3\na += 2\nb *= 4\nmodel = nn.Sequential(nn.Linear(a, b))\n",
+	"list of lists config": "cfg = [[3, 16, 2], [16, 32, 1]]\nlayers = []\nfor cin, cout, n in cfg:\n    for k in range(n):\n        layers.append(nn.Conv2d(cin if k == 0 else cout, cout, 3))\nmodel = nn.Sequential(*layers)\n",
+	"tuple default param": "def make(sizes=(4, 6, 2)):\n    return nn.Sequential(*[nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])])\nmodel = make()\n",
+	"module in dict config": "acts = {\"relu\": nn.ReLU, \"gelu\": nn.GELU}\nmodel = nn.Sequential(nn.Linear(3, 3), acts[\"gelu\"](), nn.Linear(3, 1))\n",
+	"bool arithmetic": "bidir = True\nmodel = nn.Sequential(nn.LSTM(4, 5, bidirectional=bidir), )\nhead = nn.Linear(5 * (1 + bidir), 2)\nmodel.append(head)\n",
 };
 
 /** Exact would need what NormLens does not follow yet (said by the reason). */
@@ -82,7 +113,7 @@ describe('model code as people write it, against real PyTorch', function () {
 			`programs = json.loads(${JSON.stringify(JSON.stringify(programs))})`,
 			'out = {}',
 			'for name, code in programs.items():',
-			'    ns = {"torch": torch, "nn": nn}',
+			'    ns = {"torch": torch, "nn": nn, "__name__": "__main__"}',
 			'    exec(code, ns)',
 			'    m = ns["model"]',
 			'    out[name] = [sum(p.numel() for p in m.parameters()), sum(p.numel() for p in m.parameters() if p.requires_grad), sum(b.numel() for b in m.buffers())]',

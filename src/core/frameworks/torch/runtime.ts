@@ -1041,6 +1041,22 @@ export class TorchRuntime implements Runtime {
 			}
 		}
 		switch (name) {
+			case '__delitem__': {
+				// `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does.
+				const kids = [...m.children.entries()];
+				const i = asInt(a[0]);
+				const key = asString(a[0]) ?? (i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
+				if (!m.spec?.container || key === undefined || !m.children.has(key)) {
+					return undefined;
+				}
+				m.children.delete(key);
+				if (m.spec.container !== 'dict') {
+					const rest = [...m.children.values()];
+					m.children.clear();
+					rest.forEach((c, j) => m.children.set(String(j), c));
+				}
+				return NONE;
+			}
 			case 'add_module':
 			case 'register_module': {
 				const key = asString(a[0]);
