@@ -69,6 +69,8 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	{ file: 'subclass.py', models: ['net'] },
 	// nn.ParameterList / nn.ParameterDict: parameters named by index or key, one frozen, one appended.
 	{ file: 'parameter_containers.py', models: ['mixture'] },
+	// Tensor code in forward: flatten / transpose / matmul / einsum / reductions / cat / interpolate / view and slicing.
+	{ file: 'forward_ops.py', models: ['ops'] },
 	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin', 'goog_notop', 'incep_small', 'incep_notop', 'convnext_notop', 'regnet_small', 'regnet_frozen', 'effv2_frozen', 'effv2_notop', 'swin_small', 'swin_notop'] },
 ];
 

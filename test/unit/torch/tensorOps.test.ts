@@ -28,6 +28,10 @@ const cases: Record<string, string> = {
 	'F.conv2d with a weight, stride, padding and groups': 'w = torch.randn(8, 2, 3, 3)\ny = torch.nn.functional.conv2d(torch.randn(1, 4, 9, 9), w, None, 2, 1, 1, 2)',
 	'F.conv1d with keywords': 'y = torch.nn.functional.conv1d(torch.randn(2, 3, 20), torch.randn(5, 3, 4), stride=3, dilation=2)',
 	"'same' padding from math.ceil (timm's Conv2dSame)": 'import math\nc = nn.Conv2d(3, 8, 3, stride=2)\nx = torch.randn(1, 3, 31, 31)\nih = x.size()[-1]\np = max((math.ceil(ih / c.stride[0]) - 1) * c.stride[0] + (c.kernel_size[0] - 1) * c.dilation[0] + 1 - ih, 0)\ny = c(torch.nn.functional.pad(x, [p // 2, p - p // 2, p // 2, p - p // 2]))',
+	'einsum attention scores': 'y = torch.einsum("bnd,bmd->bnm", torch.randn(2, 5, 8), torch.randn(2, 7, 8))',
+	'einsum implicit output (letters used once, sorted)': 'y = torch.einsum("kj,ji", torch.randn(4, 3), torch.randn(3, 2))',
+	'einsum with a list of operands and a size-1 broadcast': 'y = torch.einsum("bij,bjk->bik", [torch.randn(1, 2, 3), torch.randn(6, 3, 4)])',
+	'einsum to a scalar': 'y = torch.einsum("ii->", torch.randn(3, 3))',
 	'math.floor / sqrt / prod / gcd / log2 as sizes': 'import math\ny = torch.zeros(math.floor(7 / 2), int(math.sqrt(49)), math.prod([2, 3]), math.gcd(12, 18), int(math.log2(8)))',
 };
 

@@ -144,6 +144,44 @@ const BATCH: Value = { k: 'unknown', why: 'batch size' };
 
 const shapeValue = (s: Shape) => tuple(s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))));
 
+/**
+ * The output shape of an einsum equation (`"bnd,bmd->bnm"`, or implicit: the letters used once, in
+ * order); null where NormLens cannot tell (an ellipsis, a size that differs, a letter missing).
+ */
+export function einsumShape(equation: string, operands: readonly Shape[]): Shape | null {
+	const [lhs, rhs] = equation.split('->');
+	const inputs = lhs.split(',');
+	if (inputs.length !== operands.length || equation.includes('.') || !/^[a-zA-Z,]*(->[a-zA-Z]*)?$/.test(equation)) {
+		return null;
+	}
+	const size = new Map<string, number | null>();
+	const count = new Map<string, number>();
+	for (let i = 0; i < inputs.length; i++) {
+		const letters = inputs[i];
+		if (letters.length !== operands[i].length) {
+			return null;
+		}
+		for (let j = 0; j < letters.length; j++) {
+			const l = letters[j];
+			const d = operands[i][j];
+			count.set(l, (count.get(l) ?? 0) + 1);
+			const known = size.get(l);
+			if (!size.has(l) || known === 1) {
+				size.set(l, d);
+			} else if (d !== 1 && d !== null && known !== null && known !== d) {
+				return null;
+			} else if (known === null && d !== 1) {
+				size.set(l, d);
+			}
+		}
+	}
+	const out = rhs ?? [...count.keys()].filter((l) => count.get(l) === 1).sort().join('');
+	if ([...out].some((l) => !size.has(l)) || new Set(out).size !== out.length) {
+		return null;
+	}
+	return [...out].map((l) => size.get(l) ?? null);
+}
+
 /** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
 const tupleSizes = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
 
@@ -1513,6 +1551,13 @@ export class TorchRuntime implements Runtime {
 		// A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`).
 		const tensorArg = (v: Value | undefined) => (v?.k === 'obj' ? (v.obj instanceof TorchTensor ? v.obj : v.obj instanceof TorchParam && v.obj.shape ? new TorchTensor(v.obj.shape) : undefined) : undefined);
 		switch (name) {
+			case 'einsum': {
+				// torch.einsum("bnd,bmd->bnm", a, b): each letter's size from the operands (equal where repeated, 1 broadcasts).
+				const eq = asString(a[0])?.replace(/\s+/g, '');
+				const ops = (a.length === 2 && asSequence(a[1]) ? (asSequence(a[1]) as Value[]) : a.slice(1)).map((v) => tensorArg(v)?.shape ?? null);
+				const out = eq && ops.every((o): o is Shape => o !== null) ? einsumShape(eq, ops) : null;
+				return { k: 'obj', obj: new TorchTensor(out) };
+			}
 			case 'randn':
 			case 'rand':
 			case 'zeros':
