@@ -869,7 +869,7 @@ export class TorchRuntime implements Runtime {
 			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam) ? v.obj.shape : v.k === 'num' || v.k === 'bool' ? [] : undefined;
 		const sa = shapeOf(a);
 		const sb = shapeOf(b);
-		if (sa === undefined || sb === undefined || !['+', '-', '*', '/', '@', '//', '**'].includes(op)) {
+		if (sa === undefined || sb === undefined || !['+', '-', '*', '/', '@', '//', '**', '%', '&', '|', '^', '<', '>', '<=', '>=', '==', '!='].includes(op)) {
 			return undefined;
 		}
 		if (sa === null || sb === null) {
@@ -948,6 +948,26 @@ export class TorchRuntime implements Runtime {
 		return this.catalogueForward(m, m.spec, args);
 	}
 
+	/**
+	 * An RNN's final hidden state, as PyTorch returns it beside the output: `h_n` of shape
+	 * (layers × directions, N, H_out) — batch_first does not reorder it — and for an LSTM the tuple
+	 * (h_n, c_n), c_n with the hidden size (h_n with proj_size when set); unbatched input drops N.
+	 */
+	private rnnHidden(m: TorchModule, spec: TorchModuleSpec, input: Shape | null): Value {
+		const layers = asInt(m.config.get('num_layers'));
+		const hidden = asInt(m.config.get('hidden_size'));
+		const bi = m.config.get('bidirectional');
+		const proj = asInt(m.config.get('proj_size')) ?? 0;
+		const batchFirst = m.config.get('batch_first');
+		if (!input || layers === undefined || hidden === undefined || bi?.k !== 'bool' || batchFirst?.k !== 'bool' || (input.length !== 2 && input.length !== 3)) {
+			return UNKNOWN;
+		}
+		const lead = layers * (bi.v ? 2 : 1);
+		const n = input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
+		const t = (size: number): Value => ({ k: 'obj', obj: new TorchTensor([lead, ...n, size], m) });
+		return spec.gates === 4 ? tuple([t(proj > 0 ? proj : hidden), t(hidden)]) : t(hidden);
+	}
+
 	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
 	private catalogueForward(m: TorchModule, spec: TorchModuleSpec, args: CallArgs, asModuleCall = true): Value {
 		const first = args.positional[0];
@@ -975,7 +995,7 @@ export class TorchRuntime implements Runtime {
 		}
 		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
 		if (spec.shape === 'rnn') {
-			return tuple([tensor, UNKNOWN]);
+			return tuple([tensor, this.rnnHidden(m, spec, inputs[0] ?? null)]);
 		}
 		if (spec.shape === 'multiheadAttention') {
 			return tuple([tensor, UNKNOWN]);
@@ -1424,12 +1444,39 @@ export class TorchRuntime implements Runtime {
 				const i = a.length ? axis(a[0]) : undefined;
 				return out(a.length ? (i !== undefined && s[i] === 1 ? s.filter((_, k) => k !== i) : s) : s.filter((d) => d !== 1));
 			}
+			case 'max':
+			case 'min':
+			case 'median': {
+				// With a dim: the tuple (values, indices); with another tensor: elementwise; alone: a scalar.
+				const dimV = a[0] ?? args.keywords.get('dim');
+				if (!dimV) {
+					return out([]);
+				}
+				if (dimV.k === 'obj') {
+					const other = dimV.obj instanceof TorchTensor || dimV.obj instanceof TorchParam ? dimV.obj.shape : null;
+					return out(other ? broadcast(s, other) : null);
+				}
+				const d = axis(dimV);
+				const keep = a[1] ?? args.keywords.get('keepdim');
+				if (d === undefined || (keep && keep.k !== 'bool')) {
+					return out(null);
+				}
+				const reduced = keep?.k === 'bool' && keep.v ? s.map((x, i) => (i === d ? 1 : x)) : s.filter((_, i) => i !== d);
+				return tuple([out(reduced), out(reduced)]);
+			}
 			case 'mean':
 			case 'sum':
 			case 'amax':
-			case 'amin': {
+			case 'amin':
+			case 'std':
+			case 'var':
+			case 'prod':
+			case 'logsumexp':
+			case 'argmax':
+			case 'argmin': {
 				const dimV = a[0] ?? args.keywords.get('dim');
-				const keep = args.keywords.get('keepdim');
+				// keepdim may come second (`x.sum(1, True)`); std / var take `unbiased` there.
+				const keep = args.keywords.get('keepdim') ?? (a[1]?.k === 'bool' && name !== 'std' && name !== 'var' ? a[1] : a[2]?.k === 'bool' ? a[2] : undefined);
 				if (!dimV) {
 					return out([]);
 				}
