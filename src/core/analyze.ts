@@ -79,6 +79,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		const keras = new KerasRuntime(writtenForKeras1(text));
 		const torch = new TorchRuntime();
+		torch.mainSource = src;
 		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);
 		const atCellEnd = options.cells ? cellSnapshots(src, interpreter, options.cells, [keras, torch]) : undefined;
 		interpreter.run();

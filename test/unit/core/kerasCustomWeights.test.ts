@@ -163,6 +163,33 @@ c = keras.Sequential([Scale(), layers.Dense(2)])
 		assert.match(model(r, 'c').unknown?.reason ?? '', /never built on an input NormLens can follow/);
 	});
 
+	it('layers a subclass keeps in a list, a dict or a list appended to later are its layers (Keras tracks the containers)', () => {
+		const r = analyzePython(`${head}
+class MLP(keras.Model):
+    def __init__(self, widths=(8, 8), classes=3):
+        super().__init__()
+        self.blocks = [layers.Dense(w, activation="relu") for w in widths]
+        self.norms = {"a": layers.LayerNormalization(), "b": layers.BatchNormalization()}
+        self.extra = []
+        self.extra.append(layers.Dense(8))
+        self.out = layers.Dense(classes)
+
+    def call(self, x, training=False):
+        for b in self.blocks:
+            x = b(x)
+        x = self.norms["a"](x)
+        x = self.norms["b"](x, training=training)
+        x = self.extra[0](x)
+        return self.out(x)
+
+m = MLP()
+m.build((None, 5))
+`);
+		// Dense(5→8) 48, Dense(8→8) 72, LayerNormalization(8) 16, BatchNormalization(8) 32 (16 non-trainable),
+		// Dense(8→8) 72, Dense(8→3) 27.
+		assert.deepStrictEqual(model(r, 'm').totals, { total: 267, trainable: 251, nonTrainable: 16, buffers: 0 });
+	});
+
 	it('a subclassed Model with a weight of its own: in its totals, as Keras counts it', () => {
 		const r = analyzePython(`${head}
 class Net(keras.Model):

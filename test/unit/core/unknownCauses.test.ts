@@ -243,3 +243,22 @@ describe('subclasses of torch.nn layers', () => {
 		assert.strictEqual(explainLayer(ln), null);
 	});
 });
+
+describe('modules PyTorch does not register', () => {
+	it('modules in a plain list, dict or tuple attribute: not counted (as PyTorch), and a warning where each is assigned', () => {
+		const src = `${torchHead}class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [nn.Linear(4, 4) for _ in range(3)]\n        self.d = {"a": nn.Linear(4, 4)}\n        self.ok = nn.ModuleList([nn.Linear(4, 4)])\n        self.head = nn.Linear(4, 1)\nnet = Net()\n`;
+		const r = analyzePython(src);
+		// PyTorch's parameters(): the ModuleList's Linear(4, 4) 20 and the head 5.
+		assert.strictEqual(model(r, 'net').totals.total, 25);
+		const d = r.diagnostics.filter((x) => x.code === 'unregistered-modules');
+		assert.deepStrictEqual(
+			d.map((x) => [x.range.start.line, x.severity, x.message.split(':')[0]]),
+			[
+				[5, 'warning', '`self.blocks` holds 3 modules in a plain list'],
+				[6, 'warning', '`self.d` holds 1 module in a plain dict'],
+			],
+		);
+		assert.match(d[0].message, /Use nn\.ModuleList\.$/);
+		assert.match(d[1].message, /Use nn\.ModuleDict\.$/);
+	});
+});

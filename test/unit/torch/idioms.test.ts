@@ -90,6 +90,7 @@ const programs: Record<string, string> = {
 	"tuple default param": "def make(sizes=(4, 6, 2)):\n    return nn.Sequential(*[nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])])\nmodel = make()\n",
 	"module in dict config": "acts = {\"relu\": nn.ReLU, \"gelu\": nn.GELU}\nmodel = nn.Sequential(nn.Linear(3, 3), acts[\"gelu\"](), nn.Linear(3, 1))\n",
 	"bool arithmetic": "bidir = True\nmodel = nn.Sequential(nn.LSTM(4, 5, bidirectional=bidir), )\nhead = nn.Linear(5 * (1 + bidir), 2)\nmodel.append(head)\n",
+	"modules in a plain list are not registered": "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [nn.Linear(4, 4) for _ in range(3)]\n        self.head = nn.Linear(4, 1)\nmodel = Net()\n",
 };
 
 /** Exact would need what NormLens does not follow yet (said by the reason). */

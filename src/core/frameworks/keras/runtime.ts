@@ -111,6 +111,8 @@ export class KerasModel implements FrameworkObject {
 	readonly ownWeights: WeightInfo[] = [];
 	/** Built by a bundled model zoo's code (keras.applications). */
 	library = false;
+	/** The lists, tuples and dicts a subclass holds as attributes: Keras tracks the layers in them (trackContainers). */
+	readonly tracked: { name: string; value: Value }[] = [];
 	/** Where a Sequential was made: its custom layers are built (their `build` and `call` run) with this context. */
 	buildContext: { ctx: CallContext; node: CallArgs['node'] } | undefined;
 	/** Whether `build(input_shape)` ran (Keras calls it once, on the first call). */
@@ -435,20 +437,55 @@ export class KerasRuntime implements Runtime {
 			return false;
 		};
 		// Tracked as layers, and still stored as plain attributes for `call` to read (hence false).
-		const items = asSequence(value);
-		if (items) {
-			items.forEach((v) => {
-				if (!add(v) && v.k === 'unknown') {
-					obj.unknownCause ??= causeOf(v) ?? { reason: `an item of \`self.${name}\` is not a layer NormLens can read`, range: obj.range };
-				}
-			});
-			if ((value.k === 'tuple' || value.k === 'list') && value.cause) {
-				obj.unknownCause ??= value.cause;
-			}
+		if (value.k === 'list' || value.k === 'tuple' || value.k === 'dict') {
+			// Keras tracks the container itself: layers appended to it later are the model's too (trackContainers).
+			obj.tracked.push({ name, value });
+			this.trackContainers(obj);
 		} else {
 			add(value);
 		}
 		return false;
+	}
+
+	/**
+	 * The layers in the lists, tuples and dicts a subclass holds as attributes (nested ones too), as
+	 * Keras's tracking wrappers see them — also those appended after the assignment. Runs before
+	 * anything reads the model's layers; an item NormLens cannot read makes the model unknown.
+	 */
+	private trackContainers(obj: KerasModel): void {
+		if (obj.tracked.length === 0) {
+			return;
+		}
+		const have = new Set<KerasLayer>(obj.layers);
+		const visit = (v: Value, name: string, depth: number): void => {
+			if (depth > 8) {
+				return;
+			}
+			if (v.k === 'obj' && v.obj instanceof KerasLayer) {
+				if (!have.has(v.obj)) {
+					have.add(v.obj);
+					obj.layers.push(v.obj);
+				}
+			} else if (v.k === 'obj' && v.obj instanceof KerasModel) {
+				const layer = this.modelLayer(v.obj);
+				if (!have.has(layer)) {
+					have.add(layer);
+					obj.layers.push(layer);
+				}
+			} else if (v.k === 'list' || v.k === 'tuple' || v.k === 'dict') {
+				if (v.cause) {
+					obj.unknownCause ??= v.cause;
+				}
+				for (const item of v.k === 'dict' ? v.entries.values() : v.items) {
+					visit(item, name, depth + 1);
+				}
+			} else if (v.k === 'unknown') {
+				obj.unknownCause ??= causeOf(v) ?? { reason: `an item of \`self.${name}\` is not a layer NormLens can read`, range: obj.range };
+			}
+		};
+		for (const { name, value } of obj.tracked) {
+			visit(value, name, 0);
+		}
 	}
 
 	/** A variable from its initial value (a concrete tensor of known shape) or a shape; unknown otherwise, saying why. */
@@ -1073,6 +1110,7 @@ export class KerasRuntime implements Runtime {
 			return undefined;
 		}
 		seen.add(m);
+		this.trackContainers(m);
 		if (m.unknownCause) {
 			return m.unknownCause;
 		}
@@ -1236,6 +1274,7 @@ export class KerasRuntime implements Runtime {
 	}
 
 	private modelSummary(m: KerasModel): ModelSummary {
+		this.trackContainers(m);
 		const layers = m.layers.map((l) => this.layerSummary(l, m.trainable));
 		const cause = this.modelCause(m);
 		return {
@@ -1254,6 +1293,7 @@ export class KerasRuntime implements Runtime {
 		if (seen.has(model)) {
 			return [];
 		}
+		this.trackContainers(model);
 		if (model.unfollowed || model.unknownCause) {
 			return null;
 		}

@@ -4,7 +4,7 @@ import type { Finding } from '../../diagnostics/group';
 import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
-import type { CallSites } from '../../python/parse';
+import type { CallSites, PythonSource } from '../../python/parse';
 import { childNamed, children } from '../../python/parse';
 import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
@@ -214,6 +214,8 @@ const functionalModules: Record<string, string> = {
 
 /** Everything the torch side of the interpreter knows about `torch`, `torch.nn` and tensors. */
 export class TorchRuntime implements Runtime {
+	/** The analysed file (findings go there, not into the local modules it imports). */
+	mainSource: PythonSource | undefined;
 	readonly modules: TorchModule[] = [];
 	readonly diagnostics: Finding[] = [];
 	private readonly reported = new Set<string>();
@@ -771,7 +773,36 @@ export class TorchRuntime implements Runtime {
 			obj.params.set(name, value.obj);
 			return true;
 		}
+		this.noteUnregistered(obj, name, value);
 		return false;
+	}
+
+	/**
+	 * `self.blocks = [nn.Linear(…), …]`: PyTorch registers no module held in a plain list, tuple or
+	 * dict — its parameters are not in `parameters()`, `.to(device)` or the optimizer, and NormLens does
+	 * not count them either. Said once per attribute, where it is assigned, with the fix.
+	 */
+	private noteUnregistered(obj: TorchModule, name: string, value: Value): void {
+		const items = value.k === 'list' || value.k === 'tuple' ? value.items : value.k === 'dict' ? [...value.entries.values()] : [];
+		const held = items.filter((v) => v.k === 'obj' && v.obj instanceof TorchModule).length;
+		const cls = obj.pyClass;
+		const source = cls?.source as PythonSource | undefined;
+		if (held === 0 || !cls || !source || obj.library || source !== this.mainSource) {
+			return;
+		}
+		const text = source.text.slice(cls.node.from, cls.node.to);
+		const at = new RegExp(`self\\.${name}\\s*=`).exec(text);
+		if (!at) {
+			return;
+		}
+		const from = cls.node.from + at.index;
+		const kind = value.k === 'dict' ? 'dict' : value.k === 'tuple' ? 'tuple' : 'list';
+		this.report({
+			range: source.rangeOf({ from, to: from + at[0].length - 1 }),
+			severity: 'warning',
+			code: 'unregistered-modules',
+			message: `\`self.${name}\` holds ${held} module${held === 1 ? '' : 's'} in a plain ${kind}: PyTorch does not register ${held === 1 ? 'it' : 'them'}, so ${held === 1 ? 'its' : 'their'} parameters are not in \`parameters()\`, \`.to(device)\` or the optimizer, and are not counted. Use nn.${kind === 'dict' ? 'ModuleDict' : 'ModuleList'}.`,
+		});
 	}
 
 	bind(name: string, value: Value, definedAt?: TextRange): void {
