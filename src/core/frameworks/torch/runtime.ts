@@ -1555,6 +1555,19 @@ export class TorchRuntime implements Runtime {
 		}
 	}
 
+	/** A functional op's output by its module's shape rule; a shape PyTorch refuses is an error and the output unknown. */
+	private ruleOutput(spec: TorchModuleSpec, cfg: Map<string, Value>, input: Shape, name: string, range: TextRange): TorchTensor {
+		try {
+			return new TorchTensor(torchOutputShape(spec, cfg, [input], `F.${name}`));
+		} catch (e) {
+			if (!(e instanceof ShapeError)) {
+				throw e;
+			}
+			this.report({ range, severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+			return new TorchTensor(null);
+		}
+	}
+
 	private functional(name: string, args: CallArgs, ctx: CallContext): Value {
 		const x = args.positional[0];
 		const t = x?.k === 'obj' && x.obj instanceof TorchTensor ? x.obj : undefined;
@@ -1566,14 +1579,7 @@ export class TorchRuntime implements Runtime {
 		if (spec && t?.shape) {
 			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
 			const cfg = this.bindArgs(spec, rest, ctx.range(args.node), moduleName);
-			try {
-				return { k: 'obj', obj: new TorchTensor(torchOutputShape(spec, cfg, [t.shape], `F.${name}`)) };
-			} catch (e) {
-				if (!(e instanceof ShapeError)) {
-					throw e;
-				}
-				this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
-			}
+			return { k: 'obj', obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)) };
 		}
 		const conv = /^conv([123])d$/.exec(name);
 		if (conv && t?.shape) {
@@ -1599,15 +1605,7 @@ export class TorchRuntime implements Runtime {
 				}
 			});
 			const cfg = this.bindArgs(spec, { ...args, positional: [], keywords }, ctx.range(args.node), spec.name);
-			try {
-				return { k: 'obj', obj: new TorchTensor(torchOutputShape(spec, cfg, [t.shape], `F.${name}`)) };
-			} catch (e) {
-				if (!(e instanceof ShapeError)) {
-					throw e;
-				}
-				this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
-				return { k: 'obj', obj: new TorchTensor(null) };
-			}
+			return { k: 'obj', obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)) };
 		}
 		if (name === 'pad' && t?.shape) {
 			const pads = asSequence(args.positional[1])?.map(asInt);
