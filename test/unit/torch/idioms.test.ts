@@ -91,6 +91,20 @@ const programs: Record<string, string> = {
 	"module in dict config": "acts = {\"relu\": nn.ReLU, \"gelu\": nn.GELU}\nmodel = nn.Sequential(nn.Linear(3, 3), acts[\"gelu\"](), nn.Linear(3, 1))\n",
 	"bool arithmetic": "bidir = True\nmodel = nn.Sequential(nn.LSTM(4, 5, bidirectional=bidir), )\nhead = nn.Linear(5 * (1 + bidir), 2)\nmodel.append(head)\n",
 	"modules in a plain list are not registered": "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.blocks = [nn.Linear(4, 4) for _ in range(3)]\n        self.head = nn.Linear(4, 1)\nmodel = Net()\n",
+	"torchvision by name via getattr": "import torchvision.models as models\narch = \"resnet18\"\nmodel = getattr(models, arch)(num_classes=10)\n",
+	"torchvision children into Sequential": "import torchvision\nbase = torchvision.models.resnet18()\nmodel = nn.Sequential(*list(base.children())[:-1], nn.Flatten(), nn.Linear(512, 4))\n",
+	"freeze all then unfreeze head": "import torchvision\nmodel = torchvision.models.resnet18()\nmodel.requires_grad_(False)\nmodel.fc.requires_grad_(True)\n",
+	"freeze BN weights by isinstance over named_modules": "model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.Conv2d(8, 8, 3), nn.BatchNorm2d(8))\nfor name, module in model.named_modules():\n    if isinstance(module, nn.BatchNorm2d):\n        module.eval()\n        module.weight.requires_grad = False\n        module.bias.requires_grad = False\n",
+	"DataParallel wrapper": "model = nn.DataParallel(nn.Sequential(nn.Linear(4, 4), nn.ReLU()))\n",
+	"basic block with optional downsample": "class Block(nn.Module):\n    def __init__(self, cin, cout, stride=1):\n        super().__init__()\n        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)\n        self.bn1 = nn.BatchNorm2d(cout)\n        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)\n        self.bn2 = nn.BatchNorm2d(cout)\n        self.downsample = None\n        if stride != 1 or cin != cout:\n            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layer1 = nn.Sequential(Block(16, 16), Block(16, 16))\n        self.layer2 = nn.Sequential(Block(16, 32, 2), Block(32, 32))\nmodel = Net()\n",
+	"kernel size isinstance normalisation": "def conv(cin, cout, k):\n    if isinstance(k, int):\n        k = (k, k)\n    pad = tuple(x // 2 for x in k)\n    return nn.Conv2d(cin, cout, k, padding=pad)\nmodel = nn.Sequential(conv(3, 4, 3), conv(4, 4, (1, 5)))\n",
+	"Sequential subclass with unpacked list": "class MLP(nn.Sequential):\n    def __init__(self, dims):\n        layers = []\n        for a, b in zip(dims[:-1], dims[1:]):\n            layers.extend([nn.Linear(a, b), nn.ReLU()])\n        super().__init__(*layers[:-1])\nmodel = MLP([3, 5, 2])\n",
+	"nested dict config": "cfg = {\"model\": {\"enc\": {\"dims\": [4, 8]}, \"head\": {\"out\": 3}}}\nclass Net(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        d = cfg[\"model\"][\"enc\"][\"dims\"]\n        self.enc = nn.Linear(d[0], d[1])\n        self.head = nn.Linear(d[-1], cfg[\"model\"][\"head\"][\"out\"])\nmodel = Net(cfg)\n",
+	"load_state_dict and eval keep counts": "model = nn.Sequential(nn.Linear(3, 3))\nstate = model.state_dict()\nmodel.load_state_dict(state)\nmodel.eval()\nmodel.zero_grad()\n",
+	"param count printed with requires_grad filter": "model = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1))\nmodel[0].weight.requires_grad = False\nn = sum(p.numel() for p in model.parameters() if p.requires_grad)\nprint(n)\n",
+	"transformer encoder layer stack": "layer = nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, batch_first=True)\nmodel = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(16))\n",
+	"module list of module lists": "model = nn.ModuleList([nn.ModuleList([nn.Linear(2, 2) for _ in range(2)]) for _ in range(3)])\n",
+	"tuple returned from builder": "def build():\n    enc = nn.Linear(4, 2)\n    dec = nn.Linear(2, 4)\n    return enc, dec\nenc, dec = build()\nmodel = nn.Sequential(enc, nn.ReLU(), dec)\n",
 };
 
 /** Exact would need what NormLens does not follow yet (said by the reason). */
@@ -108,14 +122,15 @@ describe('model code as people write it, against real PyTorch', function () {
 
 	before(() => {
 		const script = [
-			'import json, warnings',
+			'import contextlib, io, json, warnings',
 			'warnings.filterwarnings("ignore")',
 			'import torch, torch.nn as nn',
 			`programs = json.loads(${JSON.stringify(JSON.stringify(programs))})`,
 			'out = {}',
 			'for name, code in programs.items():',
 			'    ns = {"torch": torch, "nn": nn, "__name__": "__main__"}',
-			'    exec(code, ns)',
+			'    with contextlib.redirect_stdout(io.StringIO()):',
+			'        exec(code, ns)',
 			'    m = ns["model"]',
 			'    out[name] = [sum(p.numel() for p in m.parameters()), sum(p.numel() for p in m.parameters() if p.requires_grad), sum(b.numel() for b in m.buffers())]',
 			'print(json.dumps(out))',
