@@ -262,3 +262,12 @@ describe('modules PyTorch does not register', () => {
 		assert.match(d[1].message, /Use nn\.ModuleDict\.$/);
 	});
 });
+
+describe('Keras calls that make a new model from one', () => {
+	it('clone_model leaves the original exact (its clone is a new model NormLens does not count)', () => {
+		const r = analyzePython('from tensorflow import keras\nfrom tensorflow.keras import layers\nbase = keras.Sequential([keras.Input((4,)), layers.Dense(3)])\nclone = keras.models.clone_model(base)\n');
+		// Dense(4 → 3): 15.
+		assert.strictEqual(model(r, 'base').totals.total, 15);
+		assert.ok(!r.models.some((m) => m.name === 'clone' && m.totals.total !== null));
+	});
+});
