@@ -74,6 +74,7 @@ const cases: { file: string; models: string[]; published?: Record<string, number
 	// Tensor code in forward: flatten / transpose / matmul / einsum / reductions / cat / interpolate / view and slicing.
 	{ file: 'forward_ops.py', models: ['ops'] },
 	{ file: 'forward_ops2.py', models: ['mixed'] },
+	{ file: 'forward_ops3.py', models: ['classic'] },
 	{ file: 'zoo_torchvision.py', models: ['resnet', 'mobilenet', 'effnet', 'vgg', 'alex', 'squeeze', 'mnv3', 'goog', 'goog_small', 'incep', 'convnext', 'convnext_small', 'regnet', 'regnet_backbone', 'effv2', 'swin', 'goog_notop', 'incep_small', 'incep_notop', 'convnext_notop', 'regnet_small', 'regnet_frozen', 'effv2_frozen', 'effv2_notop', 'swin_small', 'swin_notop'] },
 ];
 

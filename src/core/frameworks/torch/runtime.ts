@@ -193,6 +193,10 @@ const elementwise = new Set([
 	// in-place initialisers and casts keep the shape too
 	'uniform_', 'normal_', 'fill_', 'zero_', 'clamp_', 'mul_', 'add_', 'sub_', 'div_', 'bernoulli_', 'requires_grad_', 'long', 'int', 'bool', 'type',
 	'sigmoid_', 'tanh_', 'exp_', 'pow', 'square', 'rsqrt',
+	// masking, triangles and more pointwise ops
+	'masked_fill', 'masked_fill_', 'tril', 'triu', 'tril_', 'triu_', 'clip', 'clamp_min', 'clamp_max', 'sign', 'floor', 'ceil', 'round', 'trunc',
+	'reciprocal', 'nan_to_num', 'erf', 'expm1', 'log1p', 'log2', 'log10', 'logsigmoid', 'softsign', 'softmin', 'hardtanh', 'logical_not', 'abs_',
+	'neg_', 'sqrt_', 'relu6_', 'leaky_relu_', 'elu_', 'silu_', 'gelu_', 'alpha_dropout', 'feature_alpha_dropout', 'dropout1d', 'dropout3d', 'tan', 'atan',
 ]);
 
 /** F.xxx → the module rule it shares. */
