@@ -1,5 +1,6 @@
 import type { Shape, WeightInfo } from '../../../protocol/analysis';
 import { asInt, asNumber, asSequence, asString, Value } from '../../python/values';
+import { reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 import { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule, upsampleModeRanks } from './catalogue';
 
@@ -630,23 +631,6 @@ function dimIndex(dim: number, x: Shape, name: string): number {
 		throw new ShapeError(`${name}: dim ${dim} is out of range for a ${x.length}-D input ${fmt(x)}`);
 	}
 	return dim < 0 ? dim + r : dim;
-}
-
-/**
- * `x.view(dims)` / `x.reshape(dims)` / Unflatten's sizes: at most one -1, inferred from the
- * known sizes; a ShapeError when the sizes do not fit the input (never a fractional size).
- */
-export function reshapeShape(x: Shape, dims: number[], name = 'reshape'): Shape {
-	const total = x.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
-	const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
-	const free = dims.filter((d) => d === -1).length;
-	if (free > 1 || dims.some((d) => d < -1)) {
-		throw new ShapeError(`${name}: invalid shape ${fmt(dims)}`);
-	}
-	if (total !== null && (free === 0 ? total !== known : known === 0 || total % known !== 0)) {
-		throw new ShapeError(`${name}: shape ${fmt(dims)} does not fit an input of ${total} elements ${fmt(x)}`);
-	}
-	return dims.map((d) => (d !== -1 ? d : total === null ? null : total / known));
 }
 
 function checkArg(c: ArgCheck, cfg: ModuleConfig, name: string): void {

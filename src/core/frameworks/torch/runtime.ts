@@ -6,9 +6,10 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites, PythonSource } from '../../python/parse';
 import { childNamed, children } from '../../python/parse';
+import { broadcast, matmulShape, reshapeShape } from '../common/shapes';
 import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, indexShape, MAX_STACKED_LAYERS, reshapeShape, SizeBoundError, torchOutputShape, torchParams } from './rules';
+import { flattenShape, indexShape, MAX_STACKED_LAYERS, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -1994,47 +1995,6 @@ function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['to
 	const total = params.reduce((s, p) => s + n(p), 0);
 	const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0);
 	return { total, trainable, nonTrainable: total - trainable, buffers: [...buffers].reduce((s, p) => s + n(p), 0) };
-}
-
-function broadcast(a: Shape, b: Shape): Shape | null {
-	const r = Math.max(a.length, b.length);
-	const out: Shape = [];
-	for (let i = 0; i < r; i++) {
-		const x = i < r - a.length ? 1 : a[a.length - r + i];
-		const y = i < r - b.length ? 1 : b[b.length - r + i];
-		if (x === null || y === null) {
-			out.push(x === 1 ? y : y === 1 ? x : (x ?? y));
-		} else if (x === y || y === 1) {
-			out.push(x);
-		} else if (x === 1) {
-			out.push(y);
-		} else {
-			return null;
-		}
-	}
-	return out;
-}
-
-/**
- * `a @ b`, torch.matmul: 1-D operands get an axis of 1 in front (a) or behind (b) that the result
- * drops; the batch axes of the rest broadcast. `null` when the inner sizes are known and differ
- * (PyTorch raises) or the batch axes do not broadcast.
- */
-function matmulShape(a: Shape, b: Shape): Shape | null {
-	if (a.length === 0 || b.length === 0) {
-		return null;
-	}
-	const x = a.length === 1 ? [1, a[0]] : a;
-	const y = b.length === 1 ? [b[0], 1] : b;
-	const inner = [x[x.length - 1], y[y.length - 2]];
-	if (inner[0] !== null && inner[1] !== null && inner[0] !== inner[1]) {
-		return null;
-	}
-	const batch = broadcast(x.slice(0, -2), y.slice(0, -2));
-	if (!batch) {
-		return null;
-	}
-	return [...batch, ...(a.length === 1 ? [] : [x[x.length - 2]]), ...(b.length === 1 ? [] : [y[y.length - 1]])];
 }
 
 /** `x.view(dims)`: PyTorch's rule (reshapeShape); dims that do not fit the input raise there, so the shape is unknown here. */

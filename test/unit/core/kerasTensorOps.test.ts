@@ -1,0 +1,41 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * TensorFlow and keras.ops functions between Keras layers (`tf.concat`, `tf.reshape`,
+ * `tf.reduce_mean`, `tf.expand_dims`, `tf.squeeze`, `tf.transpose`, `tf.matmul`): the shape each
+ * gives, by TensorFlow's documented semantics, read at the Dense layer after it (a Dense of `i`
+ * inputs and `o` units has i·o + o parameters). Before, such a call made the model unknown.
+ */
+function denseAfter(expr: string, input = '(8, 4)'): number | null {
+	const r = analyzePython(`import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\ninp = layers.Input(${input})\nx = ${expr}\nout = layers.Dense(1)(layers.Flatten()(x))\nmodel = keras.Model(inp, out)\n`);
+	const m = r.models.find((x) => x.name === 'model');
+	const dense = m?.layers.filter((l) => l.type === 'Dense').pop();
+	return dense?.params?.total === undefined ? null : (dense.params.total - 1);
+}
+
+describe('TensorFlow ops between Keras layers', () => {
+	it('each op gives the shape TensorFlow gives (read as the flattened size the Dense after it sees)', () => {
+		const cases: [string, number][] = [
+			['tf.concat([inp, layers.Dense(6)(inp)], axis=-1)', 8 * 10],
+			['tf.concat([inp, inp], 1)', 16 * 4],
+			['keras.ops.concatenate([inp, inp], axis=2)', 8 * 8],
+			['tf.reshape(inp, (-1, 4, 8))', 32],
+			['tf.reduce_mean(inp, axis=1)', 4],
+			['tf.reduce_sum(inp, axis=[1, 2], keepdims=True)', 1],
+			['tf.reduce_max(inp, 2, True)', 8],
+			['tf.expand_dims(inp, axis=-1)', 32],
+			['tf.squeeze(tf.expand_dims(inp, 1), axis=1)', 32],
+			['tf.transpose(inp, perm=[0, 2, 1])', 32],
+			['tf.matmul(inp, tf.transpose(inp, perm=[0, 2, 1]))', 64],
+		];
+		assert.deepStrictEqual(cases.map(([e]) => [e, denseAfter(e)]), cases);
+	});
+
+	it('a -1 that absorbs the unknown batch is unknown-sized as in TensorFlow; an op TensorFlow refuses leaves the shape unknown', () => {
+		// (None, 8, 4) → (-1, 5): TensorFlow's static shape is (None, 5).
+		assert.strictEqual(denseAfter('tf.reshape(inp, (-1, 5))'), 5);
+		// Squeezing an axis of size 8 raises in TensorFlow: no shape, never a guess.
+		assert.strictEqual(denseAfter('tf.squeeze(inp, axis=1)'), null);
+	});
+});
