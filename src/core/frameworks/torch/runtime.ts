@@ -562,6 +562,10 @@ export class TorchRuntime implements Runtime {
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
+		const prune = /^torch\.nn\.utils\.prune\.(\w+)$/.exec(path)?.[1];
+		if (prune) {
+			return this.prune(prune, args, ctx);
+		}
 		const wrapper = moduleWrappers[path.replace(/^torch\.nn\.utils\.(parametrizations\.)?/, (_m, p?: string) => (p ? 'parametrizations.' : ''))];
 		if (wrapper && /^torch\.(jit\.|compile$|nn\.utils\.|nn\.DataParallel$|nn\.parallel\.)/.test(path)) {
 			return this.wrapModule(wrapper, args, ctx);
@@ -693,6 +697,66 @@ export class TorchRuntime implements Runtime {
 			default:
 				return target;
 		}
+	}
+
+	/**
+	 * `torch.nn.utils.prune`: a pruning method turns parameter `name` into `name_orig` (a parameter)
+	 * and `name_mask` (a buffer of the same shape) — pruning it again keeps one of each; `prune.remove`
+	 * makes it a plain parameter again; `global_unstructured` prunes each (module, name) pair. Other
+	 * functions of the module, or a module or name NormLens cannot read, are left to the interpreter
+	 * as calls it cannot follow (what they receive is unknown).
+	 */
+	private prune(fn: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const methods = new Set(['l1_unstructured', 'random_unstructured', 'ln_structured', 'random_structured', 'identity', 'custom_from_mask']);
+		const readable = (target: Value | undefined, nameArg: Value | undefined): boolean => {
+			const name = nameArg ? asString(nameArg) : undefined;
+			return target?.k === 'obj' && target.obj instanceof TorchModule && name !== undefined && (target.obj.params.has(name) || target.obj.params.has(`${name}_orig`));
+		};
+		const one = (target: Value | undefined, nameArg: Value | undefined, remove: boolean): boolean => {
+			const name = nameArg ? asString(nameArg) : undefined;
+			if (target?.k !== 'obj' || !(target.obj instanceof TorchModule) || name === undefined) {
+				return false;
+			}
+			const m = target.obj;
+			const orig = m.params.get(`${name}_orig`);
+			if (remove) {
+				if (!orig) {
+					return false;
+				}
+				m.params.delete(`${name}_orig`);
+				m.buffers.delete(`${name}_mask`);
+				m.params.set(name, orig);
+				return true;
+			}
+			if (orig) {
+				return true;
+			}
+			const p = m.params.get(name);
+			if (!p?.shape) {
+				return false;
+			}
+			m.params.delete(name);
+			m.params.set(`${name}_orig`, p);
+			m.buffers.set(`${name}_mask`, new TorchParam(p.shape, true));
+			return true;
+		};
+		const a = args.positional;
+		// What NormLens cannot read here goes back to the interpreter, which treats it as a call it
+		// cannot follow: the modules it receives are unknown.
+		if (methods.has(fn) || fn === 'remove') {
+			const target = a[0] ?? args.keywords.get('module');
+			const nameArg = a[1] ?? args.keywords.get('name');
+			return readable(target, nameArg) && one(target, nameArg, fn === 'remove') ? (target as Value) : undefined;
+		}
+		if (fn === 'global_unstructured') {
+			const pairs = ctx.iterate(a[0] ?? args.keywords.get('parameters') ?? UNKNOWN)?.map((pair) => asSequence(pair) ?? []);
+			if (!pairs || !pairs.every(([mod, name]) => readable(mod, name))) {
+				return undefined;
+			}
+			pairs.forEach(([mod, name]) => one(mod, name, false));
+			return NONE;
+		}
+		return undefined;
 	}
 
 	instantiate(_cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): TorchModule | undefined {
