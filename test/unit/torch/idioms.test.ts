@@ -107,6 +107,7 @@ const programs: Record<string, string> = {
 	"tuple returned from builder": "def build():\n    enc = nn.Linear(4, 2)\n    dec = nn.Linear(2, 4)\n    return enc, dec\nenc, dec = build()\nmodel = nn.Sequential(enc, nn.ReLU(), dec)\n",
 	"pruning: masks are buffers, the weight becomes weight_orig": "import torch.nn.utils.prune as prune\nmodel = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 2))\nprune.l1_unstructured(model[0], name=\"weight\", amount=0.5)\nprune.random_unstructured(model[1], \"bias\", amount=0.5)\nprune.l1_unstructured(model[0], name=\"weight\", amount=0.2)\n",
 	"global pruning, then remove": "from torch.nn.utils import prune\nmodel = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Linear(4, 2))\nprune.global_unstructured([(model[0], \"weight\"), (model[1], \"weight\")], pruning_method=prune.L1Unstructured, amount=0.3)\nprune.remove(model[1], \"weight\")\n",
+	"convert_sync_batchnorm": "model = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Sequential(nn.BatchNorm1d(4))))\n",
 };
 
 /** Exact would need what NormLens does not follow yet (said by the reason). */

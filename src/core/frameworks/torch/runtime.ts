@@ -562,6 +562,9 @@ export class TorchRuntime implements Runtime {
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
+		if (/^torch\.nn\.(?:modules\.batchnorm\.)?SyncBatchNorm\.convert_sync_batchnorm$/.test(path)) {
+			return this.convertSyncBatchNorm(args.positional[0] ?? args.keywords.get('module'));
+		}
 		const prune = /^torch\.nn\.utils\.prune\.(\w+)$/.exec(path)?.[1];
 		if (prune) {
 			return this.prune(prune, args, ctx);
@@ -697,6 +700,37 @@ export class TorchRuntime implements Runtime {
 			default:
 				return target;
 		}
+	}
+
+	/**
+	 * `nn.SyncBatchNorm.convert_sync_batchnorm(model)`: every BatchNorm1d/2d/3d in the model (the model
+	 * itself too) becomes a SyncBatchNorm with the same arguments, parameters and buffers, as PyTorch
+	 * makes it; the counts do not change, the layer type does.
+	 */
+	private convertSyncBatchNorm(target: Value | undefined): Value | undefined {
+		if (target?.k !== 'obj' || !(target.obj instanceof TorchModule)) {
+			return undefined;
+		}
+		const spec = torchModuleSpec('SyncBatchNorm');
+		const convert = (m: TorchModule): TorchModule => {
+			if (!spec || !/^BatchNorm[123]d$/.test(m.type) || m.pyClass) {
+				for (const [key, child] of [...m.children]) {
+					m.children.set(key, convert(child));
+				}
+				return m;
+			}
+			const sync = new TorchModule('SyncBatchNorm', spec, new Map(m.config), m.range, m.known, m.createdAtTop, m.sites);
+			sync.paramsKnown = m.paramsKnown;
+			sync.unknownCause = m.unknownCause;
+			sync.attached = m.attached;
+			sync.library = m.library;
+			sync.varName = m.varName;
+			m.params.forEach((p, k) => sync.params.set(k, p));
+			m.buffers.forEach((b, k) => sync.buffers.set(k, b));
+			this.modules[this.modules.indexOf(m)] = sync;
+			return sync;
+		};
+		return { k: 'obj', obj: convert(target.obj) };
 	}
 
 	/**
