@@ -1635,7 +1635,7 @@ export class Interpreter {
 				this.execImport(st, trial);
 				for (const [name, v] of trial.entries()) {
 					const now = scope.get(name);
-					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && v.path !== now.path) || (v.k !== 'ref' && now !== v)) {
+					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && sameLibrary(v.path) !== sameLibrary(now.path)) || (v.k !== 'ref' && now !== v)) {
 						this.bindName(name, unknown(cause), scope);
 					}
 				}
@@ -3243,6 +3243,19 @@ function formatSpec(v: Value, spec: string): string | undefined {
 	}
 	const right = align === '>' || (align === '' && v.k === 'num');
 	return align === '^' ? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w) : right ? text.padStart(w) : text.padEnd(w);
+}
+
+/**
+ * A library path with the aliases of one library made one: `tensorflow.keras.layers.Dense`,
+ * `tf.keras.layers.Dense`, `tf_keras.layers.Dense` and `keras.layers.Dense` are the Keras layer
+ * NormLens reads the same way (the `try: from tensorflow import keras / except ImportError: import
+ * keras` fallback binds the same thing).
+ */
+function sameLibrary(path: string): string {
+	return path
+		.replace(/^(?:tensorflow|tf)\.(?:python\.)?(?=keras(?:\.|$))/, '')
+		.replace(/^tf_keras(?=\.|$)/, 'keras')
+		.replace(/^keras\.src\./, 'keras.');
 }
 
 /** Python's comparison operators: a run of them is a chain (`a < b < c`). */

@@ -271,3 +271,22 @@ describe('Keras calls that make a new model from one', () => {
 		assert.ok(!r.models.some((m) => m.name === 'clone' && m.totals.total !== null));
 	});
 });
+
+describe('try / except around imports', () => {
+	it('a fallback import of the same library under another name (tf.keras / keras / tf_keras) keeps the names exact', () => {
+		for (const src of [
+			'try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n',
+			'try:\n    from keras.layers import Dense, Input\n    from keras.models import Sequential\nexcept ImportError:\n    from tensorflow.keras.layers import Dense, Input\n    from tensorflow.keras.models import Sequential\nmodel = Sequential([Input((3,)), Dense(2)])\n',
+			'try:\n    import tensorflow.keras as keras\nexcept:\n    import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])\n',
+		]) {
+			// Dense(3 → 2): 8.
+			assert.deepStrictEqual(analyzePython(src).models.map((m) => [m.name, m.totals.total]), [['model', 8]], src);
+		}
+	});
+
+	it('a value the except block sets otherwise is unknown, saying why', () => {
+		const r = analyzePython(`try:\n    import torch_xla\n    width = 1\nexcept ImportError:\n    width = 2\n${torchHead}net = nn.Sequential(nn.Linear(width, 1))\n`);
+		assert.strictEqual(model(r, 'net').totals.total, null);
+		assert.match(model(r, 'net').unknown?.reason ?? '', /cannot tell whether the `try` block raises, so `except ImportError:` may run/);
+	});
+});
