@@ -124,6 +124,14 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		diagnostics.push(...checkSizes(models));
 		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
 		diagnostics.push(...withCosts(diagnostics, unknownDiagnostics(models)));
+		// A model the code builds only where NormLens cannot tell whether it runs: none is shown, and this says why.
+		const said = new Set<string>();
+		for (const u of interpreter.unbuilt) {
+			if (!models.some((m) => m.name === u.name) && !said.has(u.name)) {
+				said.add(u.name);
+				diagnostics.push({ range: u.range, severity: 'info', code: 'unknown-count', message: `\`${u.name}\` is built only in code NormLens cannot tell runs (${u.cause.reason}), so it is not shown.` });
+			}
+		}
 		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
 	} catch (e) {
 		diagnostics.push({

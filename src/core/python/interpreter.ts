@@ -700,6 +700,7 @@ export class Interpreter {
 					// The value first: it reads the targets' old values (`model = wrap(model)`).
 					value.forEach(visit);
 					groups.flat().forEach((t) => this.havocTarget(t, scope, cause));
+					this.noteUnbuiltModel(groups.flat(), value, scope, cause, n);
 					return;
 				}
 				case 'UpdateStatement': {
@@ -881,6 +882,37 @@ export class Interpreter {
 			}
 			default:
 				return;
+		}
+	}
+
+	/** Models whose construction NormLens could not run (`if cuda: model = Net().cuda()`), by name: said, not silent. */
+	readonly unbuilt: { name: string; range: TextRange; cause: Cause }[] = [];
+
+	/**
+	 * A module-level `model = Net(…)` / `nn.Sequential(…)` / `keras.Model(…)` in code that may or may
+	 * not run: no model is built, so none is shown; it is noted, so that the analysis can say why.
+	 */
+	private noteUnbuiltModel(targets: SyntaxNode[], value: SyntaxNode[], scope: Scope, cause: Cause, statement: SyntaxNode): void {
+		if (scope !== this.globals || this.source !== this.mainSource || value.length !== 1 || value[0].name !== 'CallExpression' || !value[0].firstChild) {
+			return;
+		}
+		// The call's callee, through method chains (`Net().to(device)`, `build().cuda()`).
+		let call: SyntaxNode | null = value[0];
+		while (call?.name === 'CallExpression' && call.firstChild?.name === 'MemberExpression' && call.firstChild.firstChild?.name === 'CallExpression') {
+			call = call.firstChild.firstChild;
+		}
+		const callee = call?.firstChild ? this.evalPath(call.firstChild, scope) : undefined;
+		const framework = /^(torch\.nn\.|torchvision\.models\.|(tensorflow\.|tf\.)?keras\.|tf_keras\.)/;
+		const buildsModel =
+			(callee?.k === 'class' && basePaths(callee.cls).some((b) => framework.test(b) || /^(nn\.Module|Module|keras\.Model|Model)$/.test(b))) ||
+			(callee?.k === 'ref' && framework.test(callee.path) && (/\.(Sequential|Model|ModuleList|ModuleDict)$/.test(callee.path) || bundledTarget(callee.path) !== undefined));
+		if (!buildsModel) {
+			return;
+		}
+		for (const t of targets) {
+			if (t.name === 'VariableName') {
+				this.unbuilt.push({ name: this.source.slice(t), range: this.here(statement), cause });
+			}
 		}
 	}
 

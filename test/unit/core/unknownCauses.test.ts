@@ -290,3 +290,22 @@ describe('try / except around imports', () => {
 		assert.match(model(r, 'net').unknown?.reason ?? '', /cannot tell whether the `try` block raises, so `except ImportError:` may run/);
 	});
 });
+
+describe('a model built only where NormLens cannot tell the code runs', () => {
+	it('is not shown, and an information says why at the statement (no silence); other assignments there say nothing', () => {
+		const r = analyzePython(
+			`${torchHead}import torchvision\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 3)\nif torch.cuda.is_available():\n    model = Net().cuda()\nelse:\n    model = Net()\nif args.pretrained:\n    backbone = torchvision.models.resnet18(weights="DEFAULT")\n    data = load_data()\n`,
+		);
+		assert.ok(!r.models.some((m) => m.name === 'model' || m.name === 'backbone'));
+		const said = r.diagnostics.filter((d) => d.code === 'unknown-count' && /is built only in code NormLens cannot tell runs/.test(d.message));
+		assert.deepStrictEqual(
+			said.map((d) => [d.range.start.line, d.message.split(' ')[0]]),
+			[
+				[8, '`model`'],
+				[12, '`backbone`'],
+			],
+		);
+		assert.match(said[0].message, /torch\.cuda\.is_available/);
+		assert.match(said[1].message, /`args` is not defined/);
+	});
+});
