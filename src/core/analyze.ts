@@ -4,7 +4,7 @@ import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
-import { defaultLimits, Interpreter, InterpreterLimits } from './python/interpreter';
+import { defaultLimits, Interpreter, InterpreterLimits, leftOutStatement } from './python/interpreter';
 import { PythonSource } from './python/parse';
 
 export interface AnalyzeOptions {
@@ -123,7 +123,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		diagnostics.push(...checkSizes(models));
 		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
-		diagnostics.push(...withCosts(diagnostics, unknownDiagnostics(models)));
+		diagnostics.push(...unknownDiagnostics(models, diagnostics.filter((d) => d.code === 'syntax-error')));
 		// A model the code builds only where NormLens cannot tell whether it runs: none is shown, and this says why.
 		const said = new Set<string>();
 		for (const u of interpreter.unbuilt) {
@@ -156,7 +156,14 @@ function cellSnapshots(
 ): { totals: Map<string, ModelSummary['totals']>; finish(): void } {
 	const totals = new Map<string, ModelSummary['totals']>();
 	let current = -1;
-	const cellOf = (line: number) => cells.findIndex((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+	// Top-level statements come in order: the search for a statement's cell goes on from the last one's.
+	const cellOf = (line: number) => {
+		let i = Math.max(current, 0);
+		while (i < cells.length && line >= cells[i].startLine + cells[i].lineCount) {
+			i++;
+		}
+		return i < cells.length && line >= cells[i].startLine ? i : -1;
+	};
 	const snapshot = (i: number) => {
 		const c = cells[i];
 		if (!c) {
@@ -171,7 +178,8 @@ function cellSnapshots(
 	interpreter.beforeTopStatement = (statement) => {
 		const i = cellOf(source.positionAt(statement.from).line);
 		if (i > current) {
-			for (let c = Math.max(current, 0); c < i && current >= 0; c++) {
+			// The cells from the last statement's up to this one's have ended.
+			for (let c = current; c >= 0 && c < i; c++) {
 				snapshot(c);
 			}
 			current = i;
@@ -235,7 +243,7 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
  * One information diagnostic per cause of unknown totals, at the construct NormLens could not
  * follow, naming every model it makes unknown (not one per affected layer).
  */
-function unknownDiagnostics(models: ModelSummary[]): AnalysisDiagnostic[] {
+function unknownDiagnostics(models: ModelSummary[], syntaxErrors: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
 	const byCause = new Map<string, { cause: NonNullable<ModelSummary['unknown']>; models: string[] }>();
 	for (const m of models) {
 		if (m.totals.total !== null || !m.unknown) {
@@ -249,31 +257,20 @@ function unknownDiagnostics(models: ModelSummary[]): AnalysisDiagnostic[] {
 		}
 		byCause.set(key, entry);
 	}
-	return [...byCause.values()].map(({ cause, models: names }) => ({
-		range: cause.range,
-		severity: 'info' as const,
-		code: 'unknown-count',
-		message: `${cause.reason}, so the parameter totals of ${names.map((n) => `\`${n}\``).join(', ')} are unknown.`,
-	}));
-}
-
-/**
- * A syntax error says what it costs: the models left unknown because its statement is left out are
- * named in its own message ("… so `unet` is unknown"), instead of in a second diagnostic on the
- * same statement.
- */
-function withCosts(diagnostics: AnalysisDiagnostic[], unknowns: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
-	const syntax = diagnostics.filter((d) => d.code === 'syntax-error');
-	return unknowns.filter((u) => {
-		const names = / is left out: Python reports .*, so the parameter totals of (.*) are unknown\.$/.exec(u.message)?.[1];
-		const error = names ? syntax.find((d) => contains(u.range, d.range.start)) : undefined;
-		if (!error || !names) {
-			return true;
+	const out: AnalysisDiagnostic[] = [];
+	for (const { cause, models: names } of byCause.values()) {
+		const list = names.map((n) => `\`${n}\``).join(', ');
+		// A statement left out for a syntax error: its cost goes into that error's message ("… so `unet`
+		// is unknown"), not into a second diagnostic on the same statement.
+		const statement = leftOutStatement(cause.reason);
+		const error = statement === undefined ? undefined : syntaxErrors.find((d) => contains(cause.range, d.range.start));
+		if (error) {
+			error.message = error.message.replace(/ NormLens leaves this statement out and analyses the rest\.$/, ` NormLens leaves \`${statement}\` out, so ${list} ${names.length > 1 ? 'are' : 'is'} unknown.`);
+			continue;
 		}
-		const plural = names.includes(', ');
-		error.message = error.message.replace(/ NormLens leaves this statement out and analyses the rest\.$/, ` NormLens leaves \`${/^`(.*?)` is left out/.exec(u.message)?.[1] ?? 'this statement'}\` out, so ${names} ${plural ? 'are' : 'is'} unknown.`);
-		return false;
-	});
+		out.push({ range: cause.range, severity: 'info', code: 'unknown-count', message: `${cause.reason}, so the parameter totals of ${list} are unknown.` });
+	}
+	return out;
 }
 
 function contains(range: LayerSummary['range'], pos: TextPosition): boolean {

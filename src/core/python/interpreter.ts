@@ -110,6 +110,12 @@ export interface Runtime {
 	 * calls in code that may or may not run, where NormLens does not run them. `undefined`: not mine.
 	 */
 	callEffect?(path: string): 'pure' | 'mutates' | undefined;
+	/**
+	 * One name for the aliases of a path this runtime reads the same way (`tf.keras.layers.Dense`,
+	 * `tf_keras.layers.Dense`, `keras.layers.Dense`), so that a fallback import of the same thing under
+	 * another name is seen as the same binding; undefined for paths that are not this runtime's.
+	 */
+	canonicalPath?(path: string): string | undefined;
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
 }
@@ -528,7 +534,7 @@ export class Interpreter {
 		const problem = this.source.problemIn(node.from, headerEnd(node));
 		if (problem) {
 			// Python would not run it: what it assigns or changes is unknown, for that reason.
-			this.havoc(node, scope, { reason: `\`${this.snippet(node)}\` is left out: Python reports "${problem.message}" there`, range: this.here(node) });
+			this.havoc(node, scope, { reason: leftOutReason(this.snippet(node), problem.message), range: this.here(node) });
 			return undefined;
 		}
 		try {
@@ -1655,6 +1661,17 @@ export class Interpreter {
 		return c;
 	}
 
+	/** A library path as its runtime names it (`tensorflow.keras.layers.Dense` and `keras.layers.Dense` are one). */
+	private canonicalPath(path: string): string {
+		for (const r of this.runtimes) {
+			const c = r.canonicalPath?.(path);
+			if (c !== undefined) {
+				return c;
+			}
+		}
+		return path;
+	}
+
 	/** An `except` block that may run: its imports are compared with what is bound, the rest havocked. */
 	private mayRunHandler(body: SyntaxNode, scope: Scope, cause: Cause): void {
 		for (let st = body.firstChild; st; st = st.nextSibling) {
@@ -1667,7 +1684,7 @@ export class Interpreter {
 				this.execImport(st, trial);
 				for (const [name, v] of trial.entries()) {
 					const now = scope.get(name);
-					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && sameLibrary(v.path) !== sameLibrary(now.path)) || (v.k !== 'ref' && now !== v)) {
+					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && this.canonicalPath(v.path) !== this.canonicalPath(now.path)) || (v.k !== 'ref' && now !== v)) {
 						this.bindName(name, unknown(cause), scope);
 					}
 				}
@@ -3277,17 +3294,14 @@ function formatSpec(v: Value, spec: string): string | undefined {
 	return align === '^' ? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w) : right ? text.padStart(w) : text.padEnd(w);
 }
 
-/**
- * A library path with the aliases of one library made one: `tensorflow.keras.layers.Dense`,
- * `tf.keras.layers.Dense`, `tf_keras.layers.Dense` and `keras.layers.Dense` are the Keras layer
- * NormLens reads the same way (the `try: from tensorflow import keras / except ImportError: import
- * keras` fallback binds the same thing).
- */
-function sameLibrary(path: string): string {
-	return path
-		.replace(/^(?:tensorflow|tf)\.(?:python\.)?(?=keras(?:\.|$))/, '')
-		.replace(/^tf_keras(?=\.|$)/, 'keras')
-		.replace(/^keras\.src\./, 'keras.');
+/** The cause of what a statement Python cannot parse would have done: the statement is left out. */
+function leftOutReason(statement: string, pythonMessage: string): string {
+	return `\`${statement}\` is left out: Python reports "${pythonMessage}" there`;
+}
+
+/** The statement a cause made by `leftOutReason` names, or undefined for another cause. */
+export function leftOutStatement(reason: string): string | undefined {
+	return /^`(.*?)` is left out: Python reports "/.exec(reason)?.[1];
 }
 
 /** Python's comparison operators: a run of them is a chain (`a < b < c`). */

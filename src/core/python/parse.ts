@@ -189,7 +189,8 @@ export class PythonSource {
 			for (let b = n.firstChild; b; b = b.nextSibling) {
 				if (b.name === 'Body') {
 					check(b, undefined);
-				} else if (b.firstChild) {
+				} else if (b.firstChild && /(Statement|Definition)$/.test(b.name)) {
+					// Only statements hold blocks (a decorated definition's is one level down): expressions are not walked.
 					bodies(b);
 				}
 			}

@@ -801,6 +801,11 @@ export class KerasRuntime implements Runtime {
 		return layers;
 	}
 
+	canonicalPath(path: string): string | undefined {
+		const sub = kerasSubpath(path);
+		return sub ? ['keras', ...sub].join('.') : undefined;
+	}
+
 	callEffect(path: string): 'pure' | 'mutates' | undefined {
 		const sub = kerasSubpath(path);
 		if (!sub) {
