@@ -9,7 +9,10 @@ and, when FILE declares `# normlens: input (...)`, of one more call with that in
 Runs FILE, builds each NAME (a module bound at module level, or a function / class called with its
 defaults), and prints JSON: PyTorch's own parameter and buffer totals, and per module (dotted path)
 its type, own parameter and buffer counts, ε and momentum where it has them, and — when FILE declares `# normlens: input (...)` — the
-output shape recorded by a forward hook.
+output shape recorded by a forward hook; and "calls", the model's first forward call by call as
+torchinfo lists it (name, type, depth, output shape), from global pre- and post-forward hooks.
+Calls inside torch.nn's own layers (a TransformerEncoderLayer's linear1) are left out: NormLens
+computes those layers by rule, as one call.
 """
 import json
 import re
@@ -46,8 +49,52 @@ def main():
         if isinstance(output, torch.Tensor) and id(mod) not in first_output:
             first_output[id(mod)] = list(output.shape)
 
+    # The call trees: each module call with the calls made inside it, in order.
+    top_calls, stack = [], []
+    # Containers, and the stacks whose copies of a layer are called one by one.
+    containers = (nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.TransformerEncoder, nn.TransformerDecoder)
+
+    def enter(mod, _inputs):
+        node = {"mod": mod, "children": [], "output": None}
+        (stack[-1]["children"] if stack else top_calls).append(node)
+        stack.append(node)
+
+    def leave(mod, _inputs, output):
+        while stack and stack[-1]["mod"] is not mod:
+            stack.pop()
+        if stack:
+            node = stack.pop()
+            out = output[0] if isinstance(output, tuple) and output else output
+            node["output"] = list(out.shape) if isinstance(out, torch.Tensor) else None
+
+    def first_call(model):
+        pending = list(top_calls)
+        while pending:
+            node = pending.pop(0)
+            if node["mod"] is model:
+                return node
+            pending = node["children"] + pending
+        return None
+
+    def call_rows(model, node):
+        names = {id(m): n for n, m in reversed(list(model.named_modules()))}
+        rows = [[type(model).__name__, type(model).__name__, 0, node["output"]]]
+
+        def visit(n, depth):
+            for c in n["children"]:
+                mod = c["mod"]
+                rows.append([names.get(id(mod), type(mod).__name__), type(mod).__name__, depth, c["output"]])
+                builtin = type(mod).__module__.startswith("torch.nn.modules") and not isinstance(mod, containers)
+                if not builtin:
+                    visit(c, depth + 1)
+
+        visit(node, 1)
+        return rows
+
     no_weight_downloads()
     handle = nn.modules.module.register_module_forward_hook(hook)
+    pre = nn.modules.module.register_module_forward_pre_hook(enter)
+    post = nn.modules.module.register_module_forward_hook(leave)
     ns = runpy.run_path(path, run_name="normlens_reference")
     out = {}
     for name in names:
@@ -71,13 +118,17 @@ def main():
                 value = getattr(mod, attr, False)
                 if value is None or isinstance(value, float):
                     modules[mod_name][attr] = value
+        node = first_call(model)
         out[name] = {
+            "calls": call_rows(model, node) if node else None,
             "total": sum(p.numel() for p in model.parameters()),
             "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
             "buffers": sum(b.numel() for b in model.buffers()),
             "modules": modules,
         }
     handle.remove()
+    pre.remove()
+    post.remove()
     json.dump(out, sys.stdout)
 
 

@@ -13,6 +13,7 @@ import {
 	NotebookProgram,
 	parseNotebook,
 	summaryText,
+	callsText,
 	toContract,
 } from '../core';
 import { EnginePool } from '../host/enginePool';
@@ -30,7 +31,9 @@ import type { Distribution, Drift, NormalizeResult, RunMode, SimulateResult } fr
  */
 
 const usage = `Usage:
-  normlens summary FILE [--json]          models, per-layer shapes and parameter counts
+  normlens summary FILE [--json] [--calls]
+                                          models, per-layer shapes and parameter counts;
+                                          --calls: a PyTorch forward call by call (torchinfo's rows)
   normlens explain FILE:LINE [--json]     what the normalization layer on LINE computes
   normlens run FILE:LINE [--json] [--batch N] [--seed S] [--npy X.npy]
                  [--distribution normal|uniform|lognormal] [--mode train|eval]
@@ -157,9 +160,15 @@ async function run(args: string[], out: (s: string) => void): Promise<void> {
 				// Cells counted from 1 in text, as the editor counts them (the JSON keeps the 0-based index).
 				return loc ? `cell ${loc.cell + 1}, line ${loc.cellLine + 1}` : `line ${r.start.line + 1}`;
 			};
+			const byCall = args.includes('--calls');
 			for (const m of loaded.result.models) {
 				out(summaryText(m, locate));
 				out('');
+				const calls = byCall ? callsText(m) : undefined;
+				if (calls) {
+					out(calls);
+					out('');
+				}
 			}
 			const contract = toContract(path.basename(target), loaded.result, loaded.program);
 			for (const d of contract.diagnostics) {

@@ -30,6 +30,9 @@ export interface SummaryContract {
 		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null; unknown?: UnknownLocated };
 		/** In a notebook, the totals when the model's own cell has run, where later cells change them. */
 		cellTotals?: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+		/** PyTorch: one entry per module call of the forward, in call order, with torchinfo's depth. */
+		calls?: { name: string; type: string; depth: number; outputShape: Shape | null; params: number | null; repeat: boolean }[];
+		callsOmitted?: number;
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 }
@@ -63,6 +66,8 @@ export function toContract(file: string, result: AnalysisResult, program?: Noteb
 			})),
 			totals: { ...m.totals, ...(m.totals.total === null && m.unknown ? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } } : {}) },
 			...(m.cellTotals ? { cellTotals: m.cellTotals } : {}),
+			...(m.calls ? { calls: m.calls.map((c) => ({ name: c.name, type: c.type, depth: c.depth, outputShape: c.outputShape, params: c.params, repeat: c.repeat })) } : {}),
+			...(m.callsOmitted ? { callsOmitted: m.callsOmitted } : {}),
 		})),
 		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message, ...(d.calls ? { calls: d.calls } : {}) })),
 	};

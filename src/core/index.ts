@@ -12,7 +12,7 @@ export type { CountingView } from './format/counting';
 export { buildProgram, locateLine, notebookModuleReader, parseNotebook, NotebookError } from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
-export { formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
+export { callsText, formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
 export { lineHint } from './format/lineHint';
 export { modelLensTitle } from './format/lensTitle';
 export { exampleInputComment, parseShapeText, suggestExampleInput } from './exampleInput';

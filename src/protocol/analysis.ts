@@ -75,6 +75,24 @@ export interface LayerSummary {
 	inbound: string[];
 }
 
+/**
+ * One call of a module in a model's forward, as torchinfo prints its rows (PyTorch): a module called
+ * three times has three calls; counts stay per module (`repeat` marks the later calls).
+ */
+export interface ModuleCall {
+	/** The module's path in the model (`layer1.0.conv1`), or its class name for a module outside the model. */
+	name: string;
+	type: string;
+	/** Nesting in the call stack, as torchinfo's depth: the model's own call is at 0, its submodules' at 1. */
+	depth: number;
+	inputShape: Shape | null;
+	outputShape: Shape | null;
+	/** Parameters of the module with its submodules; `null` when unknown. */
+	params: number | null;
+	/** The module already ran in this forward, so its parameters are counted once (torchinfo's "(recursive)"). */
+	repeat: boolean;
+}
+
 /** One model found in a file. */
 export interface ModelSummary {
 	/** The variable (or function/class) name the model is bound to in the source. */
@@ -94,6 +112,12 @@ export interface ModelSummary {
 	 * them (a base frozen in cell 9 is fully trainable in cell 7, as a summary printed there shows).
 	 */
 	cellTotals?: ModelSummary['totals'];
+	/**
+	 * PyTorch: the model's call, then every module call of its forward in call order, with its depth —
+	 * torchinfo's rows — when NormLens followed a forward; `callsOmitted` counts calls past the recording bound.
+	 */
+	calls?: ModuleCall[];
+	callsOmitted?: number;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

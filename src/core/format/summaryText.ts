@@ -97,6 +97,40 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	return out.join('\n');
 }
 
+/** `[2, 8, 128, 128]` as torchinfo prints shapes (the batch as given); `--` when unknown. */
+function torchShape(shape: Shape | null): string {
+	return shape ? `[${shape.map((d) => (d === null ? -1 : d)).join(', ')}]` : '--';
+}
+
+/**
+ * A PyTorch model's forward call by call, as torchinfo prints it: one row per module call, nested by
+ * depth; a module's later calls show `(recursive)` because its parameters are counted once.
+ */
+export function callsText(model: ModelSummary): string | undefined {
+	const calls = model.calls;
+	if (!calls) {
+		return undefined;
+	}
+	const rows = calls.map((c, i) => {
+		const tree = c.depth === 0 ? '' : c.depth === 1 ? '├─' : `${'│    '.repeat(c.depth - 1)}└─`;
+		const parent = (calls[i + 1]?.depth ?? 0) > c.depth;
+		const params = c.repeat ? '(recursive)' : parent ? '--' : formatCount(c.params);
+		return [`${tree}${c.type} (${c.name})${c.depth > 0 ? `: ${c.depth}` : ''}`, torchShape(c.outputShape), params];
+	});
+	const head = ['Layer (type (name):depth)', 'Output Shape', 'Param #'];
+	const all = rows;
+	const widths = head.map((h, i) => all.reduce((w, r) => Math.max(w, r[i].length), h.length) + 4);
+	const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('').trimEnd();
+	const width = widths.reduce((a, b) => a + b, 0);
+	const out = ['='.repeat(width), line(head), '='.repeat(width), ...all.map(line), '='.repeat(width)];
+	if (model.callsOmitted) {
+		out.push(`${formatCount(model.callsOmitted)} more calls not listed (NormLens records ${formatCount(calls.length)} per forward).`);
+	}
+	const t = model.totals;
+	out.push(`Total params: ${formatCount(t.total)}`, `Trainable params: ${formatCount(t.trainable)}`, `Non-trainable params: ${formatCount(t.nonTrainable)}`);
+	return out.join('\n');
+}
+
 /** The same summary as a Markdown table. */
 export function summaryMarkdown(model: ModelSummary): string {
 	const out = [`### ${model.name} (${model.framework}, ${model.kind})`, '', '| Layer (type) | Output Shape | Param # |', '| --- | --- | ---: |'];

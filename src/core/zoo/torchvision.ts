@@ -531,7 +531,7 @@ class MobileNetV2(nn.Module):
     def __init__(self, num_classes=1000, width_mult=1.0, inverted_residual_setting=None, round_nearest=8, block=None, norm_layer=None, dropout=0.2):
         super().__init__()
         if block is None:
-            block = InvertedResidual
+            block = _V2InvertedResidual
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
         input_channel = 32
@@ -561,9 +561,13 @@ def mobilenet_v2(pretrained=False, progress=True, weights=None, **kwargs):
     return MobileNetV2(**_weights_classes(weights, pretrained, kwargs))
 
 
+# Both torchvision files name their block InvertedResidual: V2 keeps its own under another name.
+_V2InvertedResidual = InvertedResidual
+
+
 # MobileNetV3 Large and Small (Howard et al. 2019)
 
-class _V3Block(nn.Module):
+class InvertedResidual(nn.Module):
     def __init__(self, input_channels, kernel, expanded_channels, out_channels, use_se, activation, stride, dilation, norm_layer):
         super().__init__()
         self.use_res_connect = stride == 1 and input_channels == out_channels
@@ -595,7 +599,7 @@ class MobileNetV3(nn.Module):
         first = inverted_residual_setting[0][0]
         layers = [Conv2dNormActivation(3, first, kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.Hardswish)]
         for c in inverted_residual_setting:
-            layers.append(_V3Block(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], norm_layer))
+            layers.append(InvertedResidual(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], norm_layer))
         lastconv_input_channels = inverted_residual_setting[-1][3]
         lastconv_output_channels = 6 * lastconv_input_channels
         layers.append(Conv2dNormActivation(lastconv_input_channels, lastconv_output_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.Hardswish))

@@ -16,6 +16,8 @@ interface Reference {
 	trainable: number;
 	buffers: number;
 	modules: Record<string, { type: string; params: number; buffers: number; outputShape: number[] | null; leaf: boolean; eps?: number; momentum?: number | null }>;
+	/** The model's first forward, call by call: [name, type, depth, output shape] (torchinfo's rows). */
+	calls: [string, string, number, number[] | null][] | null;
 }
 
 function reference(file: string, names: string[]): Record<string, Reference> {
@@ -52,6 +54,17 @@ function compare(model: ModelSummary, ref: Reference): void {
 				const own = layer.config[key];
 				assert.ok(typeof own === 'number' ? Math.abs(own - (mod[key] as number)) <= 1e-9 * Math.abs(own) : own === mod[key], `${model.name}.${layer.name}: ${key} ${String(own)}, PyTorch ${String(mod[key])}`);
 			}
+		}
+	}
+	// One row per call, in call order and at its depth, as torchinfo lists the forward.
+	if (ref.calls) {
+		assert.ok(model.calls, `${model.name}: NormLens follows the forward PyTorch ran`);
+		const ours = model.calls.map((c, i) => [i === 0 ? ref.calls?.[0][0] : c.name, c.type, c.depth, c.outputShape]);
+		assert.deepStrictEqual(ours, ref.calls, `${model.name}: calls`);
+		const seen = new Set<string>();
+		for (const c of model.calls) {
+			assert.strictEqual(c.repeat, seen.has(c.name), `${model.name}: ${c.name} repeat`);
+			seen.add(c.name);
 		}
 	}
 	const leaves = Object.entries(ref.modules).filter(([k, m]) => m.leaf && !names.some((n) => k === n || k.startsWith(`${n}.`)));

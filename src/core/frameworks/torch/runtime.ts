@@ -1,7 +1,7 @@
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import { einopsShape } from '../common/einops';
 import type { Finding } from '../../diagnostics/group';
-import type { AnalysisDiagnostic, LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type { AnalysisDiagnostic, LayerSummary, ModelSummary, ModuleCall, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
 import type { CallSites, PythonSource } from '../../python/parse';
@@ -34,6 +34,19 @@ export class TorchTensor implements FrameworkObject {
 	) {}
 }
 
+/** One module call and the module calls made inside it (a forward's call tree). */
+interface CallRecord {
+	module: TorchModule;
+	input: Shape | null;
+	output: Shape | null;
+	children: CallRecord[];
+	/** Calls inside this one past the recording bound. */
+	omitted?: number;
+}
+
+/** Module calls recorded per top-level call: a loop over a cell 10⁶ times is not a 10⁶-row table. */
+const MAX_CALL_RECORDS = 20_000;
+
 export class TorchModule implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'module';
@@ -52,6 +65,8 @@ export class TorchModule implements FrameworkObject {
 	attached = false;
 	/** Position of the first call among all module calls: summaries list modules in call order. */
 	callOrder = Infinity;
+	/** The call whose shapes the module reports (its first with a known output), with the calls made inside it. */
+	callRecord: CallRecord | undefined;
 	/** Built by a bundled model zoo's code (torchvision): its findings are not the user's to fix. */
 	library = false;
 	/** The builder function or class that a library file defines this model with (`def resnet50`), when NormLens called it. */
@@ -225,6 +240,9 @@ export class TorchRuntime implements Runtime {
 	readonly diagnostics: Finding[] = [];
 	private readonly reported = new Set<string>();
 	private calls = 0;
+	/** The module calls under way, innermost last, and how many a top-level call has recorded. */
+	private readonly callStack: CallRecord[] = [];
+	private callRecords = 0;
 
 	//#region construction
 
@@ -1031,7 +1049,39 @@ export class TorchRuntime implements Runtime {
 		}
 	}
 
+	/**
+	 * A module call, recorded in the call tree (torchinfo's rows: one per call, nested by the call
+	 * stack) before it runs by the module's own rules.
+	 */
 	private callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		const first = args.positional[0];
+		const rec: CallRecord = { module: m, input: first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null, output: null, children: [] };
+		const parent = this.callStack[this.callStack.length - 1];
+		if (parent) {
+			if (this.callRecords < MAX_CALL_RECORDS) {
+				this.callRecords++;
+				parent.children.push(rec);
+			} else {
+				parent.omitted = (parent.omitted ?? 0) + 1;
+			}
+		} else {
+			this.callRecords = 0;
+		}
+		this.callStack.push(rec);
+		try {
+			const out = this.runModule(m, args, ctx);
+			const tensor = out.k === 'tuple' ? out.items[0] : out;
+			rec.output = tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
+			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
+				m.callRecord = rec;
+			}
+			return out;
+		} finally {
+			this.callStack.pop();
+		}
+	}
+
+	private runModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
 		const first = args.positional[0];
 		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
 		if (m.taint) {
@@ -1174,6 +1224,7 @@ export class TorchRuntime implements Runtime {
 					m.inputShape = null;
 					m.outputShape = null;
 					m.callOrder = Infinity;
+					m.callRecord = undefined;
 				}
 			}
 			this.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
@@ -1908,7 +1959,58 @@ export class TorchRuntime implements Runtime {
 			layers: rows,
 			totals,
 			unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
+			...this.callRows(root),
 		};
+	}
+
+	/**
+	 * The model's forward as torchinfo lists it: the model's own call at depth 0, then every module
+	 * call inside it, depth-first in call order; a module that ran before in it is a repeat, so counts stay per module.
+	 */
+	private callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'callsOmitted'> {
+		const top = root.callRecord;
+		if (!top) {
+			return {};
+		}
+		const paths = new Map<TorchModule, string>();
+		const name = (m: TorchModule, path: string) => {
+			if (paths.has(m)) {
+				return;
+			}
+			paths.set(m, path);
+			for (const [k, c] of m.children) {
+				name(c, path ? `${path}.${k}` : k);
+			}
+		};
+		name(root, '');
+		const params = new Map<TorchModule, number | null>();
+		const subtreeParams = (m: TorchModule): number | null => {
+			if (!params.has(m)) {
+				let n: number | null = 0;
+				for (const x of walk(m)) {
+					const own = x.paramsKnown ? [...x.params.values()].reduce<number | null>((s, p) => (s === null || p.shape === null ? null : s + p.shape.reduce((a, b) => a * b, 1)), 0) : null;
+					n = n === null || own === null ? null : n + own;
+				}
+				params.set(m, n);
+			}
+			return params.get(m) as number | null;
+		};
+		const calls: ModuleCall[] = [];
+		const ran = new Set<TorchModule>();
+		let omitted = top.omitted ?? 0;
+		const visit = (rec: CallRecord, depth: number) => {
+			for (const c of rec.children) {
+				const m = c.module;
+				calls.push({ name: paths.get(m) || m.type, type: m.type, depth, inputShape: c.input, outputShape: c.output, params: subtreeParams(m), repeat: ran.has(m) });
+				ran.add(m);
+				omitted += c.omitted ?? 0;
+				visit(c, depth + 1);
+			}
+		};
+		calls.push({ name: root.varName ?? root.type, type: root.type, depth: 0, inputShape: top.input, outputShape: top.output, params: subtreeParams(root), repeat: false });
+		ran.add(root);
+		visit(top, 1);
+		return omitted > 0 ? { calls, callsOmitted: omitted } : { calls };
 	}
 
 	/** The first cause, in module order, of a model's unknown totals. */
