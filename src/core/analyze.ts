@@ -1,4 +1,4 @@
-import { writtenForKeras1 } from './frameworks/keras/legacy';
+import { kerasDialect } from './frameworks/keras/dialect';
 import { groupByLine } from './diagnostics/group';
 import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
 import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
@@ -77,7 +77,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				message: `${problem.unclosed ? `\`${problem.unclosed}\` was never closed` : `Syntax error: ${problem.message}`}. NormLens leaves this statement out and analyses the rest.`,
 			});
 		}
-		const keras = new KerasRuntime(writtenForKeras1(text));
+		const keras = new KerasRuntime(kerasDialect(text, (options.printed ?? []).map((o) => o.text)));
 		const torch = new TorchRuntime();
 		torch.mainSource = src;
 		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);

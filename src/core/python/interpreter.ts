@@ -86,8 +86,8 @@ export interface Runtime {
 	instantiate?(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined;
 	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
 	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
-	/** `a op b` where an operand is a framework object (tensor arithmetic). */
-	binaryOp?(op: string, a: Value, b: Value): Value | undefined;
+	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
+	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
 	/**
 	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
 	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments
@@ -1300,7 +1300,7 @@ export class Interpreter {
 			}
 			return;
 		}
-		this.assignTo(target, this.binary(op, left, right), scope);
+		this.assignTo(target, this.binary(op, left, right, node), scope);
 	}
 
 	private defineFunction(node: SyntaxNode, scope: Scope): void {
@@ -2120,7 +2120,7 @@ export class Interpreter {
 		if (COMPARISONS.has(op) && left.name === 'BinaryExpression') {
 			return this.comparisonChain(node, scope);
 		}
-		return this.binary(op, this.eval(left, scope), this.eval(right, scope));
+		return this.binary(op, this.eval(left, scope), this.eval(right, scope), node);
 	}
 
 	/**
@@ -2149,7 +2149,7 @@ export class Interpreter {
 		let result: Value = { k: 'bool', v: true };
 		for (let i = 0; i < ops.length; i++) {
 			const b = this.eval(operands[i + 1], scope);
-			result = this.binary(ops[i], a, b);
+			result = this.binary(ops[i], a, b, node);
 			const t = truthy(result);
 			if (t !== true) {
 				return result;
@@ -2159,15 +2159,16 @@ export class Interpreter {
 		return result;
 	}
 
-	binary(op: string, a: Value, b: Value): Value {
-		const r = this.binaryInner(op, a, b);
+	binary(op: string, a: Value, b: Value, node?: SyntaxNode): Value {
+		const r = this.binaryInner(op, a, b, node);
 		return r.k === 'unknown' && !r.cause ? unknown(causeOf(a) ?? causeOf(b)) : r;
 	}
 
-	private binaryInner(op: string, a: Value, b: Value): Value {
+	private binaryInner(op: string, a: Value, b: Value, node: SyntaxNode | undefined): Value {
 		if (a.k === 'obj' || b.k === 'obj') {
+			const range = node ? this.here(node) : undefined;
 			for (const r of this.runtimes) {
-				const v = r.binaryOp?.(op, a, b);
+				const v = r.binaryOp?.(op, a, b, range);
 				if (v !== undefined) {
 					return v;
 				}

@@ -114,6 +114,10 @@ const activation = (name: string, doc: string, args: [string, ArgDefault][] = []
 
 export const kerasLayers: KerasLayerSpec[] = [
 	{ name: 'InputLayer', category: 'input', args: [['shape', null], ['batch_size', null], ['dtype', null]], shape: 'identity', weights: 'none', doc: 'Entry point of a functional model.' },
+	// Made by tf.keras 2 itself, never by user code: TFOpLambda's output shape is the wrapped function's
+	// (KerasRuntime.tensorOp); AddLoss is what `model.add_loss(tensor)` adds (KerasRuntime.addLoss).
+	{ name: 'AddLoss', category: 'core', args: [], shape: 'identity', weights: 'none', doc: 'The loss a functional model was given with `model.add_loss(tensor)` (tf.keras 2 makes it a layer): no weights.' },
+	{ name: 'TFOpLambda', category: 'core', args: [], shape: 'identity', weights: 'none', doc: 'A TensorFlow function or operator called on symbolic tensors between layers (tf.keras 2 makes it a layer): no weights.' },
 	{
 		name: 'Dense',
 		category: 'core',

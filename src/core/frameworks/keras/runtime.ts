@@ -1,4 +1,6 @@
 import type { SummarySnapshot } from '../../notebook/printedSummary';
+import { KerasDialect, kerasDialect } from './dialect';
+import { kerasLayerOrder } from './graphOrder';
 import { LEGACY_LAYERS, legacyValue } from './legacy';
 import type { Finding } from '../../diagnostics/group';
 import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
@@ -225,6 +227,23 @@ function shapeKeepingCall(path: string): boolean {
 	return sub?.length === 2 && (sub[0] === 'activations' || sub[0] === 'ops') && shapeKeeping[sub[0]].has(sub[1]);
 }
 
+/**
+ * tf.keras 2's TFOpLambda name for a shape-keeping TensorFlow function: its canonical API name —
+ * `tf.square` and `tf.nn.sigmoid` are `tf.math.square` and `tf.math.sigmoid`, `tf.nn.relu` stays.
+ * Keras's own functions (`keras.activations.relu`) have none: undefined.
+ */
+function shapeKeepingLayerName(path: string): string | undefined {
+	const parts = path.split('.');
+	if (parts[0] !== 'tensorflow' && parts[0] !== 'tf') {
+		return undefined;
+	}
+	const name = parts[parts.length - 1];
+	if (parts.length === 2) {
+		return shapeKeeping.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
+	}
+	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name) ? `tf.nn.${name}` : `tf.math.${name}`;
+}
+
 /** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
 const callPaths = new Map<string, { concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }>();
 
@@ -278,6 +297,34 @@ const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'ops.matmul': 'matmul',
 };
 
+/**
+ * The name tf.keras 2 gives the TFOpLambda layer of each TensorFlow function: the function's
+ * canonical API name (`tf.reduce_mean` is `tf.math.reduce_mean`). keras.ops has no such layer.
+ */
+const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
+	'tf.concat': 'tf.concat',
+	'tf.reshape': 'tf.reshape',
+	'tf.reduce_mean': 'tf.math.reduce_mean',
+	'tf.reduce_sum': 'tf.math.reduce_sum',
+	'tf.reduce_max': 'tf.math.reduce_max',
+	'tf.reduce_min': 'tf.math.reduce_min',
+	'tf.math.reduce_mean': 'tf.math.reduce_mean',
+	'tf.math.reduce_sum': 'tf.math.reduce_sum',
+	'tf.expand_dims': 'tf.expand_dims',
+	'tf.squeeze': 'tf.compat.v1.squeeze',
+	'tf.transpose': 'tf.compat.v1.transpose',
+	'tf.matmul': 'tf.linalg.matmul',
+	'tf.linalg.matmul': 'tf.linalg.matmul',
+};
+
+/** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
+const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {
+	'+': 'tf.__operators__.add',
+	'-': 'tf.math.subtract',
+	'*': 'tf.math.multiply',
+	'/': 'tf.math.truediv',
+};
+
 function isLayerNamespace(module: readonly string[]): boolean {
 	return module[0] === 'layers';
 }
@@ -297,15 +344,20 @@ export class KerasRuntime implements Runtime {
 	/** Set by `K.set_image_dim_ordering(…)`: Keras 1's global ordering, unknown (keras.json) until the code sets it. */
 	private keras1Ordering: Value | undefined;
 
-	/** @param keras1 the analysed source is written for Keras 1 (`writtenForKeras1`). */
-	constructor(private readonly keras1 = false) {}
+	private readonly keras1: boolean;
+
+	/** @param dialect which Keras the analysed source is written for (automatic names, Keras 1 arguments). */
+	constructor(readonly dialect: KerasDialect = kerasDialect('')) {
+		this.keras1 = dialect.keras1;
+	}
 	private tensorIds = 0;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const { concrete, keepsShape, sub } = callPath(path);
 		const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
 		if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
-			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, first.obj.shape, null, [first.obj]) };
+			const layer = this.opLayer(shapeKeepingLayerName(path), [first.obj], first.obj.shape, ctx.range(args.node));
+			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, first.obj.shape, layer, [first.obj]) };
 		}
 		if (concrete) {
 			const arg = args.positional[0] ?? args.keywords.get('shape');
@@ -315,9 +367,10 @@ export class KerasRuntime implements Runtime {
 			}
 			return UNKNOWN;
 		}
-		const op = TF_OPS[path.replace(/^(?:tensorflow|tf)\./, 'tf.').replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')];
+		const opPath = path.replace(/^(?:tensorflow|tf)\./, 'tf.').replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
+		const op = TF_OPS[opPath];
 		if (op) {
-			const v = this.tensorOp(op, args);
+			const v = this.tensorOp(op, args, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
 			if (v) {
 				return v;
 			}
@@ -411,7 +464,7 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
-	binaryOp(op: string, a: Value, b: Value): Value | undefined {
+	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
 		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
 		const t = (v: Value) => (v.k === 'obj' ? (v.obj instanceof KerasTensor ? v.obj : v.obj instanceof KerasVariable ? new KerasTensor(this.tensorIds++, v.obj.shape, null, []) : undefined) : undefined);
 		const ta = t(a);
@@ -431,7 +484,9 @@ export class KerasRuntime implements Runtime {
 				shape.push(x === 1 ? y : y === 1 ? x : (x ?? y));
 			}
 		}
-		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, null, [ta, tb].filter((x): x is KerasTensor => x !== undefined)) };
+		const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
+		const layer = range ? this.opLayer(TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range) : null;
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, layer, inputs) };
 	}
 
 	/** A source subclass of keras.Model or keras.layers.Layer: a model whose layers are its attributes. */
@@ -526,11 +581,47 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/**
+	 * tf.keras 2 wraps a TensorFlow function or operator called on symbolic tensors in a layer of no
+	 * weights, a `TFOpLambda` row named after the function (`tf.concat`, `tf.__operators__.add`);
+	 * Keras 3 makes no layer of it (null).
+	 */
+	/** Code run as a layer's own `call` or a Lambda's function: its TensorFlow functions are the layer's, not layers. */
+	private insideLayer<T>(run: () => T): T {
+		this.layerCallDepth++;
+		try {
+			return run();
+		} finally {
+			this.layerCallDepth--;
+		}
+	}
+
+	private layerCallDepth = 0;
+
+	private opLayer(apiName: string | undefined, inputs: KerasTensor[], shape: Shape | null, range: TextRange): KerasLayer | null {
+		if (this.dialect.naming !== 'tf.keras' || apiName === undefined || this.layerCallDepth > 0) {
+			return null;
+		}
+		const layer = new KerasLayer('TFOpLambda', this.uniqueName(apiName), kerasLayerSpec('TFOpLambda'), new Map(), range, undefined);
+		layer.built = true;
+		layer.weights = [];
+		layer.outputShape = shape;
+		layer.inputShapes = inputs.every((t) => t.shape !== null) ? inputs.map((t) => t.shape as Shape) : null;
+		layer.calls = 1;
+		for (const t of inputs) {
+			if (t.producer && !layer.inbound.includes(t.producer)) {
+				layer.inbound.push(t.producer);
+			}
+		}
+		this.layers.push(layer);
+		return layer;
+	}
+
+	/**
 	 * TensorFlow / keras.ops functions on symbolic tensors (`tf.concat`, `tf.reshape`, `tf.reduce_mean`…):
 	 * a tensor of the shape TensorFlow gives, made by no layer of weights (tf.keras prints a TFOpLambda
 	 * row), so that the layers after it are built. Undefined when the first argument is no symbolic tensor.
 	 */
-	private tensorOp(op: TensorOp, args: CallArgs): Value | undefined {
+	private tensorOp(op: TensorOp, args: CallArgs, layerName: string | undefined, range: TextRange): Value | undefined {
 		const a = args.positional;
 		const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
 		const tensor = (v: Value | undefined) => (v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined);
@@ -538,7 +629,7 @@ export class KerasRuntime implements Runtime {
 			const n = asInt(v);
 			return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
 		};
-		const made = (shape: Shape | null, inputs: KerasTensor[]): Value => ({ k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, null, inputs) });
+		const made = (shape: Shape | null, inputs: KerasTensor[]): Value => ({ k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, this.opLayer(layerName, inputs, shape, range), inputs) });
 		if (op === 'concat') {
 			const items = asSequence(kw('values', 0) ?? kw('xs', 0))?.map(tensor);
 			if (!items || items.length === 0 || items.some((t) => !t)) {
@@ -693,7 +784,7 @@ export class KerasRuntime implements Runtime {
 				ctx.callFunction(build.fn, { positional: [shape], keywords: new Map(), node: args.node }, { k: 'obj', obj: model });
 			}
 			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
-			const result = call ? ctx.callFunction(call.fn, args, { k: 'obj', obj: model }) : UNKNOWN;
+			const result = call ? this.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model })) : UNKNOWN;
 			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 			model.built = true;
 			model.inputShape ??= input.shape ?? undefined;
@@ -734,6 +825,10 @@ export class KerasRuntime implements Runtime {
 						this.callModel(obj, { ...args, positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }], keywords: new Map() }, ctx);
 					}
 				}
+				return NONE;
+			}
+			if (name === 'add_loss' && obj.modelKind === 'functional') {
+				this.addLoss(obj, args.positional[0] ?? args.keywords.get('losses'), ctx.range(args.node));
 				return NONE;
 			}
 			if (name === 'add' && obj.modelKind === 'sequential') {
@@ -866,10 +961,18 @@ export class KerasRuntime implements Runtime {
 
 	//#region construction
 
-	private uniqueName(base: string): string {
-		const n = this.counters.get(base) ?? 0;
-		this.counters.set(base, n + 1);
-		return n === 0 ? base : `${base}_${n}`;
+	/**
+	 * A name Keras would give: `dense`, `dense_1` (Keras 3, tf.keras); numbered from 1 where that
+	 * Keras does (inputs in tf.keras; everything in Keras 1 and standalone Keras up to 2.3). Inputs
+	 * and functional models are named by the dialect (`input_layer` / `input_1`, `functional` / `model`).
+	 */
+	private uniqueName(base: string, what: 'layer' | 'input' | 'model' = 'layer'): string {
+		const naming = this.dialect.naming;
+		const stem = what === 'input' ? (naming === 'keras3' ? 'input_layer' : 'input') : what === 'model' ? (naming === 'keras3' ? 'functional' : 'model') : base;
+		const oneBased = naming === 'legacy' || (what === 'input' && naming === 'tf.keras');
+		const n = this.counters.get(stem) ?? 0;
+		this.counters.set(stem, n + 1);
+		return oneBased ? `${stem}_${n + 1}` : n === 0 ? stem : `${stem}_${n}`;
 	}
 
 	private bindArgs(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
@@ -978,7 +1081,8 @@ export class KerasRuntime implements Runtime {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
 		const explicit = asString(cfg.get('name'));
-		const name = explicit ?? this.uniqueName(toSnakeCase(spec?.name ?? type));
+		// Keras 1 named a layer by its class in lower case (`convolution2d_1`); later Keras in snake case.
+		const name = explicit ?? this.uniqueName(this.keras1 ? type.toLowerCase() : toSnakeCase(spec?.name ?? type));
 		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
 		layer.library = ctx.library;
 		const trainable = cfg.get('trainable');
@@ -1005,7 +1109,7 @@ export class KerasRuntime implements Runtime {
 				shape = batchShape ? (d as Shape) : [batch, ...(d as Shape)];
 			}
 		}
-		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input_layer');
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input', 'input');
 		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), ctx.sites(args.node));
 		layer.built = true;
 		layer.outputShape = shape;
@@ -1077,7 +1181,7 @@ export class KerasRuntime implements Runtime {
 	}
 
 	private functional(args: CallArgs, ctx: CallContext): Value {
-		const name = asString(args.keywords.get('name')) ?? this.uniqueName('functional');
+		const name = asString(args.keywords.get('name')) ?? this.uniqueName('model', 'model');
 		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
 		model.library = ctx.library;
 		collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
@@ -1108,9 +1212,49 @@ export class KerasRuntime implements Runtime {
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, opaque) };
 	}
 
-	/** Layers between the inputs and outputs of a functional model, in call order. */
+	/**
+	 * `model.add_loss(tensor)` on a functional model. tf.keras 2 adds the layers the loss is computed
+	 * with (its TFOpLambda rows, in their depth order) and an `AddLoss` layer after the model's own;
+	 * a layer of weights among them is then the model's too. Keras 3 and Keras up to 2.3 add no
+	 * layer: their counts stay, unless the loss goes through weights NormLens would have to place.
+	 */
+	private addLoss(model: KerasModel, loss: Value | undefined, range: TextRange): void {
+		const losses: KerasTensor[] = [];
+		if (!loss || !collectTensors(loss, losses) || losses.length === 0) {
+			// A constant or a tensor NormLens did not follow: no layer for Keras to add.
+			return;
+		}
+		const { layers: reached, opaque } = this.graphLayers(model.inputs, losses);
+		const fresh = reached.filter((l) => !model.layers.includes(l));
+		if (opaque) {
+			model.unfollowed ??= opaque;
+			return;
+		}
+		if (this.dialect.naming !== 'tf.keras') {
+			if (fresh.some((l) => l.weights === null || l.weights.length > 0 || l.nested)) {
+				model.unfollowed ??= { what: 'a loss added with layers of weights of its own', range };
+			}
+			return;
+		}
+		const addLoss = new KerasLayer('AddLoss', this.uniqueName('add_loss'), kerasLayerSpec('AddLoss'), new Map(), range, undefined);
+		addLoss.built = true;
+		addLoss.weights = [];
+		addLoss.inputShapes = losses[0].shape ? [losses[0].shape] : null;
+		addLoss.outputShape = losses[0].shape;
+		addLoss.calls = 1;
+		for (const t of losses) {
+			if (t.producer && !addLoss.inbound.includes(t.producer)) {
+				addLoss.inbound.push(t.producer);
+			}
+		}
+		this.layers.push(addLoss);
+		model.layers = [...model.layers, ...fresh, addLoss];
+	}
+
+	/** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
 	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
-		// Tensor ids grow in call order, so the reached tensors indexed by id are in call order.
+		// Tensor ids grow in call order, so the reached tensors indexed by id are in call order: the
+		// first unfollowed call in the code is the one reported.
 		const reached = new Array<KerasTensor | undefined>(this.tensorIds);
 		const stack = [...outputs];
 		while (stack.length > 0) {
@@ -1125,15 +1269,11 @@ export class KerasRuntime implements Runtime {
 				}
 			}
 		}
-		const layers = new Set<KerasLayer>();
 		let opaque: KerasTensor['opaque'];
 		for (const t of reached) {
-			if (t?.producer) {
-				layers.add(t.producer);
-			}
 			opaque ??= t?.opaque;
 		}
-		return { layers: [...layers], opaque };
+		return { layers: kerasLayerOrder(inputs, outputs), opaque };
 	}
 
 	//#endregion
@@ -1177,7 +1317,7 @@ export class KerasRuntime implements Runtime {
 			return declared;
 		}
 		const symbolic: Value = { k: 'obj', obj: new KerasTensor(this.tensorIds++, inputs[0], null, []) };
-		const result = ctx.callFunction(fn.def, { positional: [symbolic], keywords: new Map(), node: fn.def.node });
+		const result = this.insideLayer(() => ctx.callFunction(fn.def, { positional: [symbolic], keywords: new Map(), node: fn.def.node }));
 		const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 		layer.outputShape = shape;
 		return shape;

@@ -1,0 +1,74 @@
+/**
+ * Which Keras a source is written for, as far as it shows: the automatic names of layers, inputs
+ * and models, and whether TensorFlow functions between layers are layers of their own, differ.
+ */
+import { writtenForKeras1 } from './legacy';
+
+/**
+ * - `keras3`: Keras 3 (also `tf.keras` from TensorFlow 2.16): `dense`, `dense_1`; `input_layer`;
+ *   `functional`; TensorFlow functions cannot take symbolic tensors, `keras.ops` make no rows.
+ * - `tf.keras`: Keras 2.4–2.15 (`tf.keras`, and `keras` 2.6+): `dense`, `dense_1`; `input_1`;
+ *   `model`; a TensorFlow function or operator on a symbolic tensor is a `TFOpLambda` layer.
+ * - `legacy`: Keras 1 and standalone Keras 2.0–2.3: every name numbered from 1 (`dense_1`, `input_1`,
+ *   `model_1`).
+ */
+export type KerasNaming = 'keras3' | 'tf.keras' | 'legacy';
+
+export interface KerasDialect {
+	naming: KerasNaming;
+	/** Keras 1's argument meanings apply (`writtenForKeras1`). */
+	keras1: boolean;
+	/** What decided it, in words (shown where a name is explained). */
+	evidence: string;
+}
+
+/** Signals in the code, strongest first; the first that matches decides. */
+const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
+	{ pattern: /\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[ \t]+[^\n]*\bops\b|\bkeras_core\b|\bkeras\.src\b|\bkeras_hub\b|\bkeras\.config\.|\bkeras\.random\.|\bKERAS_BACKEND\b/m, naming: 'keras3', evidence: 'the code uses an API only Keras 3 has (keras.ops, keras.config, keras_core, keras_hub)' },
+	{
+		pattern: /\btf_keras\b|\btensorflow\.python\.keras\b|\btf\.compat\.v1\b|%tensorflow_version|\blayers\.experimental\b|\.fit_generator\s*\(|\bTFOpLambda\b/,
+		naming: 'tf.keras',
+		evidence: 'the code uses an API Keras 3 removed (tf.compat.v1, layers.experimental, fit_generator, tf_keras)',
+	},
+	{
+		pattern: /^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b/m,
+		naming: 'legacy',
+		evidence: 'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils)',
+	},
+];
+
+/**
+ * The dialect of `text`. A `# normlens: keras 2` comment decides; after it, a notebook's stored outputs are the strongest evidence: a summary printed
+ * in Keras 3's box layout, or in Keras 2's underscored one, says which Keras ran it. Otherwise the
+ * code's own signals; otherwise Keras 3, which is what the code prints when run today.
+ */
+export function kerasDialect(text: string, printedOutputs: readonly string[] = []): KerasDialect {
+	// The user's own word: `# normlens: keras 2` (tf.keras 2.x), `keras 3`, `keras 1`.
+	const declared = /^[ \t]*#[ \t]*normlens:[ \t]*keras[ \t]*([123])\b/m.exec(text)?.[1];
+	if (declared) {
+		const naming: KerasNaming = declared === '3' ? 'keras3' : declared === '2' ? 'tf.keras' : 'legacy';
+		return { naming, keras1: declared === '1' || writtenForKeras1(text), evidence: `the file says \`# normlens: keras ${declared}\`` };
+	}
+	const keras1 = writtenForKeras1(text);
+	if (keras1) {
+		return { naming: 'legacy', keras1, evidence: 'the code is written for Keras 1' };
+	}
+	for (const out of printedOutputs) {
+		if (/Layer \(type\)/.test(out) && /Total params:/.test(out)) {
+			if (/[┏┃━]/.test(out)) {
+				return { naming: 'keras3', keras1, evidence: 'a summary stored in this notebook is in Keras 3’s layout' };
+			}
+			if (/^[ \t]*_{20,}[ \t]*$/m.test(out)) {
+				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise.
+				const legacy = CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(text) === true;
+				return { naming: legacy ? 'legacy' : 'tf.keras', keras1, evidence: 'a summary stored in this notebook is in Keras 2’s layout' };
+			}
+		}
+	}
+	for (const s of CODE_SIGNALS) {
+		if (s.pattern.test(text)) {
+			return { naming: s.naming, keras1, evidence: s.evidence };
+		}
+	}
+	return { naming: 'keras3', keras1, evidence: 'nothing in the code says which Keras runs it; Keras 3 is what it runs on today' };
+}

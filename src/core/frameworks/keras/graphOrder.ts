@@ -1,0 +1,78 @@
+/**
+ * The order in which Keras lists a functional model's layers (`model.layers`, and so the rows of
+ * `model.summary()`), as tf.keras 2's `_map_graph_network` and Keras 3's `map_graph` compute it.
+ */
+
+/** A symbolic tensor as far as the order needs it: the layer whose call made it, and that call's inputs. */
+export interface GraphTensor<L> {
+	readonly producer: L | null;
+	readonly inputs: readonly GraphTensor<L>[];
+}
+
+/**
+ * Layers by depth from the outputs, deepest first; layers of one depth in the order a depth-first
+ * walk from the outputs first meets them. A branch called first in the code can so come later:
+ * Keras's ResNet50 computes the shortcut `conv2_block1_0_conv` before the main path, and prints it
+ * after `conv2_block1_2_relu`. Tensors made by no layer (a TensorFlow op in Keras 3) take part in
+ * the depths; a layer called several times takes its greatest depth; an input no output depends
+ * on is at depth 0, before the output layers — all as Keras does.
+ */
+export function kerasLayerOrder<L>(inputs: readonly GraphTensor<L>[], outputs: readonly GraphTensor<L>[]): L[] {
+	const isInput = (t: GraphTensor<L>) => inputs.includes(t);
+	const depsOf = (t: GraphTensor<L>) => (isInput(t) ? [] : t.inputs);
+	// Post-order of the calls (Keras's nodes_in_decreasing_depth) and the pre-order index of each
+	// layer (its layer_indices), by an explicit stack: a 1,000-layer chain is 1,000 frames deep.
+	const finished = new Set<GraphTensor<L>>();
+	const inProgress = new Set<GraphTensor<L>>();
+	const postOrder: GraphTensor<L>[] = [];
+	const layerIndex = new Map<L, number>();
+	for (const out of outputs) {
+		const stack: { t: GraphTensor<L>; next: number }[] = [];
+		const enter = (t: GraphTensor<L>) => {
+			if (finished.has(t) || inProgress.has(t)) {
+				return;
+			}
+			if (t.producer !== null && !layerIndex.has(t.producer)) {
+				layerIndex.set(t.producer, layerIndex.size);
+			}
+			inProgress.add(t);
+			stack.push({ t, next: 0 });
+		};
+		enter(out);
+		while (stack.length > 0) {
+			const top = stack[stack.length - 1];
+			const deps = depsOf(top.t);
+			if (top.next < deps.length) {
+				enter(deps[top.next++]);
+				continue;
+			}
+			stack.pop();
+			inProgress.delete(top.t);
+			finished.add(top.t);
+			postOrder.push(top.t);
+		}
+	}
+	const tensorDepth = new Map<GraphTensor<L>, number>();
+	const layerDepth = new Map<L, number>();
+	for (let k = postOrder.length - 1; k >= 0; k--) {
+		const t = postOrder[k];
+		let depth = tensorDepth.get(t) ?? 0;
+		if (t.producer !== null) {
+			depth = Math.max(depth, layerDepth.get(t.producer) ?? 0);
+			layerDepth.set(t.producer, depth);
+		}
+		tensorDepth.set(t, depth);
+		for (const dep of depsOf(t)) {
+			tensorDepth.set(dep, Math.max(depth + 1, tensorDepth.get(dep) ?? 0));
+		}
+	}
+	for (const t of inputs) {
+		if (t.producer !== null && !layerDepth.has(t.producer)) {
+			layerDepth.set(t.producer, 0);
+			layerIndex.set(t.producer, -1);
+		}
+	}
+	const byDepth = [...layerDepth.entries()];
+	byDepth.sort(([a, da], [b, db]) => db - da || (layerIndex.get(a) as number) - (layerIndex.get(b) as number));
+	return byDepth.map(([layer]) => layer);
+}
