@@ -25,7 +25,7 @@ function notebook(file: string): AnalysisResult {
 
 /** Row names of a printed Keras summary, as far as each row's name is on its own line. */
 function printedNames(text: string): string[] {
-	return [...text.matchAll(/^[ │]*([A-Za-z_][\w.\-]*) \(/gm)].map((m) => m[1]).filter((n) => n !== 'Layer');
+	return [...text.matchAll(/^[ │]*([A-Za-z_][\w.-]*) \(/gm)].map((m) => m[1]).filter((n) => n !== 'Layer');
 }
 
 function model(result: AnalysisResult, name: string): ModelSummary {
