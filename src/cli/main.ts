@@ -18,7 +18,7 @@ import {
 } from '../core';
 import { EnginePool } from '../host/enginePool';
 import { sampleTaskFor, simulateTaskFor } from '../host/sampleTask';
-import { localModuleReader } from '../host/localModules';
+import { localCallers, localModuleReader } from '../host/localModules';
 import { readNpyInfo } from '../host/npyInfo';
 import { readTextFile, UserFileError } from '../engine/userFiles';
 import { AnalysisResult, LayerExplanation, STATISTICS_OF, statisticsPer, TextRange } from '../protocol/analysis';
@@ -87,7 +87,11 @@ function load(file: string): Loaded {
 			throw e;
 		}
 	}
-	return { file, result: analyzePython(text, { readModule: localModuleReader(path.dirname(path.resolve(file))) }) };
+	const dir = path.dirname(path.resolve(file));
+	const base = path.basename(file);
+	// A model class that needs arguments is built as the files beside it call it.
+	const callers = base.endsWith('.py') ? { moduleName: base.slice(0, -3), callers: localCallers(dir, base) } : {};
+	return { file, result: analyzePython(text, { readModule: localModuleReader(dir), ...callers }) };
 }
 
 function parseTarget(arg: string | undefined): { file: string; line: number } {

@@ -6,6 +6,7 @@ import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
 import { defaultLimits, Interpreter, InterpreterLimits, leftOutStatement } from './python/interpreter';
 import { PythonSource } from './python/parse';
+import { buildFromCallers, CallerFile } from './callers';
 
 export interface AnalyzeOptions {
 	limits?: Partial<InterpreterLimits>;
@@ -20,6 +21,10 @@ export interface AnalyzeOptions {
 	printed?: readonly CellOutput[];
 	/** A notebook's code cells as program lines (NotebookProgram.segments): models also get their totals as their cell leaves them. */
 	cells?: readonly { startLine: number; lineCount: number }[];
+	/** How files beside this one import it (`model` for model.py): a definition they call with arguments is built with those. */
+	moduleName?: string;
+	/** The files beside this one, read only when a definition here needs arguments (the host reads them). */
+	callers?: () => readonly CallerFile[];
 }
 
 /** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
@@ -85,6 +90,7 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		interpreter.run();
 		atCellEnd?.finish();
 		interpreter.runUncalledDefinitions();
+		diagnostics.push(...buildFromCallers(interpreter, options.moduleName, text, options.callers, options.readModule, options.limits));
 		const input = declaredInput(text) ?? options.torchInput;
 		if (input) {
 			for (const root of torch.roots()) {

@@ -4,6 +4,7 @@
  */
 export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine, layersOfCall } from './analyze';
 export type { AnalyzeOptions } from './analyze';
+export type { CallerFile } from './callers';
 export { explainLayer, isNormalization, axisNames, normalizationKinds } from './explain/explain';
 export { channelAxisOf, compareNormalizations, comparisonGroups } from './explain/compare';
 export type { CompareEntry, CompareFamily, Comparison } from './explain/compare';

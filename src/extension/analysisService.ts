@@ -199,7 +199,8 @@ export class AnalysisService implements vscode.Disposable {
 		}
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, modules, printed: printed?.(), cells });
+		const fileName = location.scheme === 'file' ? path.basename(location.fsPath) : undefined;
+		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, fileName, modules, printed: printed?.(), cells });
 		this.cache.set(uri, { key, result });
 		return result;
 	}

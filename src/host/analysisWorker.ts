@@ -1,7 +1,7 @@
 import { parentPort } from 'worker_threads';
 import { IncrementalAnalyzer, notebookModuleReader } from '../core';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
-import { localModuleReader } from './localModules';
+import { localCallers, localModuleReader } from './localModules';
 
 /**
  * The analyser in a worker thread (see AnalysisHost). One incremental analyser per document, the
@@ -33,7 +33,9 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 	try {
 		const local = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
 		const readModule = m.modules ? notebookModuleReader(m.modules, local) : local;
-		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule, printed: m.printed, cells: m.cells }) };
+		// A .py file can be imported by the files beside it; a notebook cannot.
+		const callers = m.moduleDir && m.fileName?.endsWith('.py') ? { moduleName: m.fileName.slice(0, -3), callers: localCallers(m.moduleDir, m.fileName) } : {};
+		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule, printed: m.printed, cells: m.cells, ...callers }) };
 	} catch (e) {
 		reply = { type: 'failed', id: m.id, message: (e as Error).message };
 	}

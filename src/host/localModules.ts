@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { buildProgram, parseNotebook } from '../core';
+import type { CallerFile } from '../core';
 import { readTextFile } from '../engine/userFiles';
 
 /** Local modules larger than this are not read (not model code). */
@@ -47,5 +49,41 @@ export function localModuleReader(dir: string): (name: string) => string | undef
 			}
 		}
 		return undefined;
+	};
+}
+
+/** Files beside a module that are read to find how they build its models (bounded: a folder of data is not read). */
+const MAX_CALLERS = 64;
+
+/**
+ * The Python files and notebooks in `dir` other than `own`, as the analyser's callers (a notebook as
+ * its code cells joined): read on first use, regular files within `dir` of at most MAX_MODULE_BYTES.
+ */
+export function localCallers(dir: string, own: string): () => CallerFile[] {
+	let read: CallerFile[] | undefined;
+	return () => {
+		if (read) {
+			return read;
+		}
+		read = [];
+		let names: string[];
+		try {
+			names = fs
+				.readdirSync(dir)
+				.filter((n) => (n.endsWith('.py') || n.endsWith('.ipynb')) && n !== own)
+				.sort()
+				.slice(0, MAX_CALLERS);
+		} catch {
+			return read;
+		}
+		for (const name of names) {
+			try {
+				const text = readTextFile(path.join(dir, name), MAX_MODULE_BYTES, 'files beside the module');
+				read.push({ file: name, text: name.endsWith('.ipynb') ? buildProgram(parseNotebook(text).filter((c) => c.kind === 'code')).text : text });
+			} catch {
+				// not a regular file, too large, unreadable or not a notebook: not a caller
+			}
+		}
+		return read;
 	};
 }

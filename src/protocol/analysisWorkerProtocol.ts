@@ -15,6 +15,8 @@ export type ToAnalysisWorker =
 			torchInput?: number[];
 			/** The folder that local imports resolve in (`from model import Net`), when the document is a file. */
 			moduleDir?: string;
+			/** The document's file name in `moduleDir`: a model class there that needs arguments is built as the files beside it call it. */
+			fileName?: string;
 			/** A notebook's `%%writefile` modules (NotebookProgram.files), found before those in `moduleDir`. */
 			modules?: Record<string, string>;
 			/** A notebook's stored cell outputs (NotebookProgram.outputs), for the printed-summary check. */

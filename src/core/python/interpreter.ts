@@ -401,6 +401,8 @@ export class Interpreter {
 		const source = new PythonSource(text);
 		if (bundled !== undefined) {
 			this.librarySources.add(source);
+		} else {
+			this.moduleNames.set(source, name);
 		}
 		this.importDepth++;
 		try {
@@ -430,35 +432,91 @@ export class Interpreter {
 	 * under its own name.
 	 */
 	runUncalledDefinitions(): void {
+		for (const d of this.uncalledDefinitions()) {
+			if (!d.required.length && !this.build(d.name, d.value, { positional: [], keywords: new Map() })) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * What the analysed file defines at module level and never calls: functions, and classes whose
+	 * bases include a framework class, with the parameters that have no default.
+	 */
+	uncalledDefinitions(): { name: string; value: Value; required: string[]; range: TextRange }[] {
 		if (this.truncated) {
-			return;
+			return [];
 		}
 		// Only what the analysed file defines: a star import brings a module's builders, which it does not call.
 		const own = (source: unknown) => source === undefined || source === this.mainSource;
-		const candidates = [...this.globals.entries()].filter(([, v]) => (v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) || (v.k === 'class' && !this.called.has(v.cls) && own(v.cls.source)));
-		for (const [name, v] of candidates) {
-			const fn = v.k === 'func' ? v.def : v.k === 'class' ? findMethod(v.cls, '__init__')?.fn : undefined;
+		const out: { name: string; value: Value; required: string[]; range: TextRange }[] = [];
+		// A class other classes derive from is built through them (`super().__init__(64)`).
+		const bases = new Set<ClassValue>();
+		for (const [, v] of this.globals.entries()) {
+			if (v.k === 'class') {
+				v.cls.bases.forEach((b: Value) => b.k === 'class' && bases.add(b.cls));
+			}
+		}
+		for (const [name, v] of this.globals.entries()) {
+			if (v.k === 'class' && bases.has(v.cls)) {
+				continue;
+			}
+			if (!((v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) || (v.k === 'class' && !this.called.has(v.cls) && own(v.cls.source) && basePaths(v.cls).length > 0))) {
+				continue;
+			}
+			const fn = v.k === 'func' ? v.def : findMethod(v.cls, '__init__')?.fn;
 			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
-			if (params.some((p) => p.star === '' && p.default === undefined)) {
-				continue;
+			out.push({ name, value: v, required: params.filter((p) => p.star === '' && p.default === undefined).map((p) => p.name), range: this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.cls.node) });
+		}
+		return out;
+	}
+
+	/**
+	 * Calls a definition of the analysed file with `args` (none for a library's builders; those a file
+	 * beside it calls it with), and binds what it returns to its name, shown where it is defined
+	 * (`def resnet50`), not where its helper builds it. False when the analysis ran out of its bounds.
+	 */
+	build(name: string, v: Value, args: { positional: Value[]; keywords: Map<string, Value> }): boolean {
+		if (this.truncated || (v.k !== 'func' && v.k !== 'class')) {
+			return !this.truncated;
+		}
+		const node = v.k === 'func' ? v.def.node : v.cls.node;
+		const init = v.k === 'class' ? findMethod(v.cls, '__init__')?.fn : undefined;
+		try {
+			const result = this.call(v, { ...args, node: init?.node ?? node });
+			if (result.k === 'obj') {
+				const at = this.mainSource.rangeOf(node);
+				this.runtimes.forEach((r) => r.bind?.(name, result, at));
 			}
-			if (v.k === 'class' && basePaths(v.cls).length === 0) {
-				continue;
+			return true;
+		} catch (e) {
+			if (e instanceof StopInterpretation) {
+				this.truncated = true;
+				return false;
 			}
-			try {
-				const result = this.call(v, { positional: [], keywords: new Map(), node: fn?.node ?? this.source.tree.topNode });
-				if (result.k === 'obj') {
-					// Shown where the builder is defined (`def resnet50`), not where its helper builds it.
-					const at = this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.k === 'class' ? v.cls.node : this.source.tree.topNode);
-					this.runtimes.forEach((r) => r.bind?.(name, result, at));
-				}
-			} catch (e) {
-				if (e instanceof StopInterpretation) {
-					this.truncated = true;
-					return;
-				}
-				throw e;
-			}
+			throw e;
+		}
+	}
+
+	/**
+	 * The first call the analysed program itself makes of each class or function of a local module
+	 * it imports (`model = Net(classes=5)` in train.py, for blocks.Net): by module, then name.
+	 */
+	readonly moduleCalls = new Map<string, Map<string, { positional: Value[]; keywords: Map<string, Value>; range: TextRange }>>();
+	private readonly moduleNames = new Map<unknown, string>();
+
+	private recordModuleCall(source: unknown, name: string, args: CallArgs): void {
+		const module = source === undefined ? undefined : this.moduleNames.get(source);
+		if (module === undefined || this.source !== this.mainSource) {
+			return;
+		}
+		let calls = this.moduleCalls.get(module);
+		if (!calls) {
+			calls = new Map();
+			this.moduleCalls.set(module, calls);
+		}
+		if (!calls.has(name)) {
+			calls.set(name, { positional: args.positional, keywords: args.keywords, range: this.mainSource.rangeOf(args.node) });
 		}
 	}
 
@@ -1400,6 +1458,7 @@ export class Interpreter {
 
 	instantiate(cls: ClassValue, args: CallArgs): Value {
 		this.called.add(cls);
+		this.recordModuleCall(cls.source, cls.name, args);
 		const bases = basePaths(cls);
 		let self: Value | undefined;
 		for (const r of this.runtimes) {
@@ -2896,6 +2955,7 @@ export class Interpreter {
 			return unknown(cause);
 		}
 		this.called.add(def);
+		this.recordModuleCall(def.source, def.name, args);
 		const scope = new Scope(def.closure);
 		const positional = self ? [self, ...args.positional] : [...args.positional];
 		const keywords = new Map(args.keywords);
