@@ -154,6 +154,11 @@ export interface LayerExplanation {
 	/** What the engine computes from the statistics: the layer kind's one kernel form. */
 	form: NormalizeForm;
 	inputShape: Shape | null;
+	/**
+	 * Where no example input reaches a layer that takes inputs of several ranks, which input its axes
+	 * are shown for, in words (LayerNorm(768): "shown for a (N, L, 768) input …"); null otherwise.
+	 */
+	inputNote?: string | null;
 	outputShape: Shape | null;
 	/** A name per input axis, e.g. `["batch", "height", "width", "channels"]`. */
 	axisNames: string[] | null;

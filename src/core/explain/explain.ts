@@ -256,21 +256,58 @@ function dim(d: number | null, letter = 'n'): string {
 }
 
 /**
- * Kinds whose input rank the layer itself fixes: without an example input, their axes are still
- * known — (N, C, H, W) for BatchNorm2d(C) — and shown with letters for the unknown sizes.
+ * Without an example input, the input a layer's own arguments describe, sizes it does not fix left
+ * as letters: BatchNorm2d(64) is (N, 64, H, W) whatever reaches it. Where the layer takes inputs of
+ * several ranks, one common rank stands in and `note` says so (LayerNorm(768) normalizes the last
+ * axis of (N, L, 768) as of (N, 768)).
  */
-const FIXED_RANK: Record<string, number> = {
-	'torch:BatchNorm2d': 4,
-	'torch:BatchNorm3d': 5,
-	'torch:InstanceNorm1d': 3,
-	'torch:InstanceNorm2d': 4,
-	'torch:InstanceNorm3d': 5,
+type SymbolicInput = (cfg: Record<string, unknown>) => { shape: Shape; note?: string } | null;
+
+const channels = (rank: number, note?: string): SymbolicInput => (cfg) =>
+	typeof cfg.num_features === 'number' || typeof cfg.num_channels === 'number'
+		? { shape: [null, (cfg.num_features ?? cfg.num_channels) as number, ...new Array<null>(rank - 2).fill(null)], note }
+		: null;
+
+const lastAxes: SymbolicInput = (cfg) => {
+	const ns = cfg.normalized_shape;
+	const dims = typeof ns === 'number' ? [ns] : Array.isArray(ns) && ns.every((d) => typeof d === 'number') ? (ns as number[]) : null;
+	if (!dims || dims.length === 0) {
+		return null;
+	}
+	const shown = dims.length === 1 ? `(N, L, ${dims[0]})` : `(N, ${dims.join(', ')})`;
+	return { shape: dims.length === 1 ? [null, null, dims[0]] : [null, ...dims], note: `No example input reaches this layer: shown for a ${shown} input. It normalizes the last ${dims.length === 1 ? 'axis' : `${dims.length} axes`} of any input, each sample (and each position before ${dims.length === 1 ? 'it' : 'them'}) with its own μ and σ².` };
 };
 
-function symbolicInput(layer: LayerSummary): Shape | null {
-	const rank = FIXED_RANK[`${layer.framework}:${layer.type}`];
-	const c = layer.config.num_features;
-	return rank && typeof c === 'number' ? [null, c, ...new Array<null>(rank - 2).fill(null)] : null;
+/** Keras layers take their sizes from the input: letters for every size, at the rank their `axis` suggests. */
+const kerasAxis =
+	(rank: number, what: string): SymbolicInput =>
+	(cfg) => {
+		const axis = cfg.axis;
+		if (axis !== -1 && axis !== rank - 1 && !(rank === 4 && axis === 1)) {
+			return null;
+		}
+		return { shape: new Array<null>(rank).fill(null), note: `No example input reaches this layer: shown for a rank-${rank} input (${what}); axis=${String(axis)} means the same axis of any input.` };
+	};
+
+const SYMBOLIC_INPUT: Record<string, SymbolicInput> = {
+	'torch:BatchNorm1d': channels(2, 'No example input reaches this layer: shown for an (N, C) input; on (N, C, L) the length axis L is averaged over too.'),
+	'torch:BatchNorm2d': channels(4),
+	'torch:BatchNorm3d': channels(5),
+	'torch:SyncBatchNorm': channels(4, 'No example input reaches this layer: shown for an image batch (N, C, H, W); every axis but C is averaged over, whatever the rank.'),
+	'torch:InstanceNorm1d': channels(3),
+	'torch:InstanceNorm2d': channels(4),
+	'torch:InstanceNorm3d': channels(5),
+	'torch:GroupNorm': channels(4, 'No example input reaches this layer: shown for an image batch (N, C, H, W); with other spatial axes, they are averaged over the same way.'),
+	'torch:LayerNorm': lastAxes,
+	'torch:RMSNorm': lastAxes,
+	'keras:BatchNormalization': kerasAxis(4, 'an image batch'),
+	'keras:LayerNormalization': kerasAxis(3, 'a sequence batch (N, L, D)'),
+	'keras:RMSNormalization': kerasAxis(3, 'a sequence batch (N, L, D)'),
+	'keras:UnitNormalization': kerasAxis(2, 'a batch of vectors (N, D)'),
+};
+
+function symbolicInput(layer: LayerSummary): { shape: Shape; note?: string } | null {
+	return SYMBOLIC_INPUT[`${layer.framework}:${layer.type}`]?.(layer.config) ?? null;
 }
 
 function fmtNumber(x: number): string {
@@ -341,7 +378,8 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	if (!f) {
 		return null;
 	}
-	const input: Shape | null = layer.inputShape ?? symbolicInput(layer);
+	const symbolic = layer.inputShape ? null : symbolicInput(layer);
+	const input: Shape | null = layer.inputShape ?? symbolic?.shape ?? null;
 	const cfg = layer.config;
 	// An argument NormLens could not evaluate is unknown (`null`, shown as ?), never its default.
 	const epsRaw = cfg[f.epsilonArg];
@@ -436,6 +474,7 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		family: f.family,
 		form: f.form,
 		inputShape: input,
+		inputNote: symbolic?.note ?? null,
 		outputShape: layer.outputShape,
 		axisNames: names,
 		axisIndices: idx,
@@ -455,6 +494,6 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		trainEval: f.trainEval,
 		formula,
 		formulaTex,
-		notes: f.notes,
+		notes: symbolic?.note ? [symbolic.note, ...f.notes] : f.notes,
 	};
 }

@@ -101,6 +101,10 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 		return out.join('\n');
 	}
 	out.push('', `**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
+	if (e.inputNote) {
+		// The axes above are a stand-in rank's: say so where they are read.
+		out.push('', `_${escapeMarkdown(e.inputNote)}_`);
+	}
 	const shapes: string[] = [];
 	if (e.statShape) {
 		shapes.push(`${STATISTICS_OF[e.form].short}: ${frameworkShape(layer, e.statShape)}`);

@@ -145,10 +145,31 @@ describe('what is normalized, without an example input (the layer fixes the rank
 		assert.deepStrictEqual([bn?.axisNames, bn?.reducedAxes, bn?.statShape, bn?.reductionSize], [['batch', 'channels', 'height', 'width'], [0, 2, 3], [64], 'N·H·W']);
 		assert.match(bn?.formula ?? '', /M = N·H·W \(N = batch size\), c = 1…64/);
 		assert.deepStrictEqual([inorm?.reducedAxes, inorm?.reductionSize], [[2, 3], 'H·W']);
-		// LayerNorm(768) could follow any number of leading dims: no rank is made up.
-		assert.strictEqual(ln?.reducedAxes, null);
+		// LayerNorm(768) could follow any number of leading dims: shown on a stand-in rank, which the first note names.
+		assert.deepStrictEqual([ln?.reducedAxes, ln?.reductionSize, ln?.paramShapes.weight], [[2], '768', [768]]);
+		assert.match(ln?.notes[0] ?? '', /^No example input reaches this layer: shown for a \(N, L, 768\) input\. It normalizes the last axis of any input/);
+		assert.strictEqual(bn?.notes[0], 'PyTorch always normalizes over every dim but dim 1: sequence data shaped (N, L, C) must be permuted to (N, C, L) first.');
 		const hover = layerHoverMarkdown(r.models[0].layers[0], bn ?? null);
 		assert.match(hover, /Normalized over:\*\* batch \(axis 0, N\), height \(axis 2, H\), width \(axis 3, W\) — one μ and σ² per channel/);
+	});
+});
+
+describe('what is normalized, without an example input (a layer that takes several ranks)', () => {
+	it('GroupNorm(8, 64), BatchNorm1d(32) and Keras BatchNormalization / LayerNormalization: axes on a stand-in rank the note names', () => {
+		const torch = analyzePython('import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.gn = nn.GroupNorm(8, 64)\n        self.bn1 = nn.BatchNorm1d(32)\n');
+		const [gn, bn1] = torch.models[0].layers.map((l) => explainLayer(l));
+		assert.deepStrictEqual([gn?.reducedAxes, gn?.statShape, gn?.reductionSize], [[1, 2, 3], [null, 8], '8·H·W']);
+		assert.match(gn?.notes[0] ?? '', /shown for an image batch \(N, C, H, W\)/);
+		assert.deepStrictEqual([bn1?.reducedAxes, bn1?.statShape, bn1?.reductionSize], [[0], [32], 'N']);
+		assert.match(bn1?.notes[0] ?? '', /on \(N, C, L\) the length axis L is averaged over too/);
+		const keras = analyzePython('from tensorflow.keras import layers, Sequential\nm = Sequential([layers.BatchNormalization(), layers.LayerNormalization(axis=-1)])\n');
+		const [bn, ln] = keras.models[0].layers.map((l) => explainLayer(l));
+		assert.deepStrictEqual([bn?.axisNames, bn?.reducedAxes, bn?.reductionSize], [['batch', 'height', 'width', 'channels'], [0, 1, 2], 'N·H·W']);
+		assert.match(bn?.notes[0] ?? '', /shown for a rank-4 input \(an image batch\); axis=-1 means the same axis of any input/);
+		assert.deepStrictEqual([ln?.reducedAxes, ln?.featureAxes], [[2], [2]]);
+		// The hover says which input its axes are shown for, under the axes; a layer that fixes its rank says nothing.
+		assert.match(layerHoverMarkdown(torch.models[0].layers[0], gn ?? null), /\*\*Normalized over:\*\*.*\n\n_No example input reaches this layer/);
+		assert.strictEqual(explainLayer(analyzePython('import torch.nn as nn\nm = nn.Sequential(nn.BatchNorm2d(8))\n').models[0].layers[0])?.inputNote, null);
 	});
 });
 
@@ -169,8 +190,8 @@ describe('the hover\'s plain sentence: what the layer does, with its sizes, in i
 		const torch = sentences('import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.bn = nn.BatchNorm2d(64)\n        self.inorm = nn.InstanceNorm2d(16)\n        self.rms = nn.RMSNorm(32, elementwise_affine=False)\n');
 		assert.strictEqual(torch[0], 'Each of the 64 channels gets its own mean and variance, computed over the N×H×W values of that channel in the batch; γ and β then rescale and shift each channel with learned values.');
 		assert.strictEqual(torch[1], 'Each sample and channel gets its own mean and variance, computed over its H×W values; nothing is learned on top (no γ, β).');
-		// RMSNorm(32) may follow any rank: no sizes are made up.
-		assert.match(torch[2], /^NormLens cannot tell over which values this layer computes its statistics/);
+		// RMSNorm(32) may follow any rank: over the last axis of 32 values, whatever comes before.
+		assert.strictEqual(torch[2], 'Each sample and position is divided by the root mean square of its 32 values (no mean is subtracted); nothing is learned on top (no γ, β).');
 	});
 
 	it('RMSNorm divides by the root mean square (no mean subtracted); UnitNormalization by the L2 norm', () => {
