@@ -440,7 +440,7 @@ function naiveForward(x, y, shape, channelAxis, stats) {
 //#endregion
 
 /**
- * Deterministic data, as in shared/reference/performance.md: per-channel mean 0.5–1.4 and std
+ * Deterministic data, as in docs/performance.md: per-channel mean 0.5–1.4 and std
  * 0.5–0.8, roughly normal (sum of four xorshift uniforms).
  */
 function fill(x, shape, channelAxis) {

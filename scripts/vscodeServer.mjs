@@ -1,6 +1,6 @@
 // The VS Code (OSS) server from the npm package code-server, and headless Chromium on its web
 // workbench: how NormLens runs inside a real VS Code on a machine without internet access
-// (shared/vscode-offline-testing.md). Used by `npm test`, `npm start` and `npm run screenshots`.
+// (docs/vscode-offline-testing.md). Used by `npm test`, `npm start` and `npm run screenshots`.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -4,7 +4,7 @@ import { runningRule } from './simulation';
 
 /**
  * Running statistics after one training step from their initial values (mean 0, variance 1), in
- * each framework's convention (simulation.ts's runningRule, shared/reference/normalization.md §4.3).
+ * each framework's convention (simulation.ts's runningRule, docs/normalization.md §4.3).
  * `samples` > 1: per-sample statistics (sample-major) that update per-channel running statistics
  * with their mean over the batch, as PyTorch's InstanceNorm with track_running_stats does.
  */

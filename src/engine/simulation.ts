@@ -87,7 +87,7 @@ const TRACKED = 4;
 
 /**
  * The running statistics a layer keeps, step after step, in its framework's convention
- * (shared/reference/normalization.md §4.3), from mean 0 and variance 1:
+ * (docs/normalization.md §4.3), from mean 0 and variance 1:
  * - PyTorch: running = (1 − m)·running + m·batch, with the unbiased batch variance (× n/(n − 1));
  *   `momentum=None` is a cumulative average (m = 1/t at step t, counted from 1);
  * - Keras: moving = m·moving + (1 − m)·batch, with the biased batch variance.

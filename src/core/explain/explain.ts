@@ -4,7 +4,7 @@ import type { NormalizeForm } from '../../protocol/engineProtocol';
 /**
  * What each normalization layer computes, as data. Sources: keras-team/keras
  * `keras/src/layers/normalization/*.py`, the PyTorch documentation of each module, and
- * `shared/reference/normalization.md`.
+ * `docs/normalization.md`.
  */
 type Reduction =
 	/** Keras BatchNormalization: `axis` names the kept (feature) axes; all others are reduced. */

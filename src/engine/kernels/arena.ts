@@ -3,7 +3,7 @@
  * Bump allocation inside one WebAssembly.Memory, so that JS typed arrays and wasm kernels see the
  * same bytes without copies. Blocks are 64-byte aligned and padded so that two large blocks are
  * never an exact power of two apart (a slow case for V8 copies on shared memory, see
- * shared/reference/pitfalls.md).
+ * docs/pitfalls.md).
  */
 /**
  * A WebAssembly.Memory never shrinks: one kept past a run that grew it beyond this size is

@@ -43,7 +43,7 @@ const ROWS_STAGED = 3;
  * Σ(x−K[c])² to Q[c] (f64). Extremes are not kept here (see extremesRows): per-channel min / max
  * accumulators in memory cost this pass half its speed, and the BatchNorm forward does not need
  * them. Three ways to walk the rows, none best for every C on this CPU
- * (shared/reference/performance.md and docs/benchmarks-journal.md, "statistics kernels"):
+ * (docs/performance.md and docs/benchmarks-journal.md, "statistics kernels"):
  * - ROWS_ONE: one row per step, f32 partials in `scratch` (2·C floats), flushed every 32 rows;
  *   reads strictly in order, the only variant that stays fast from C = 96 up.
  * - ROWS_FOUR: four rows per step, so the partials are loaded and stored once per four rows;

@@ -6,7 +6,7 @@ import type { LayerSummary, ModelSummary, Shape } from '../../../src/protocol/an
 import { fixtures, repoRoot } from '../paths';
 
 /**
- * Real notebooks and files from public repositories (shared/corpus, copied to test/fixtures/corpus
+ * Real notebooks and files from public repositories (the team's shared corpus, copied to test/fixtures/corpus
  * with their attribution), against the summaries their frameworks printed. Scoring follows the
  * corpus README: totals exact (or null where the source cannot tell), per-layer type, output shape
  * and params in order; torchsummary's -1 batch matches any batch.

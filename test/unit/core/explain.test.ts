@@ -19,7 +19,7 @@ model = nn.Sequential(${body})
 y = model(torch.randn(${input}))
 `;
 
-describe('normalization explanations (shared/reference/normalization.md §4.2)', () => {
+describe('normalization explanations (docs/normalization.md §4.2)', () => {
 	it('torch BatchNorm2d: dim 1 kept, N, H, W reduced; PyTorch momentum weights the new value; unbiased running_var', () => {
 		const [, bn] = layers(torchModel('nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16, momentum=0.1)', '8, 3, 10, 12'));
 		const e = explainLayer(bn);

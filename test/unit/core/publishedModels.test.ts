@@ -7,7 +7,7 @@ import { fixtures } from '../paths';
 /**
  * Keras models written as ordinary source, as keras.applications builds them (helper functions,
  * loops, bn_axis from image_data_format()), against the counts Keras publishes and prints
- * (shared/reference/normalization.md §5).
+ * (docs/normalization.md §5).
  */
 const cases = [
 	{ file: 'vgg16.py', model: 'model', total: 138_357_544, trainable: 138_357_544, nonTrainable: 0, output: [null, 1000], rows: 23 },

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { analyzePython, buildProgram, explainLayer, layerOnLine, parseNotebook, summaryText, toContract } from '../../../src/core';
 import { examples } from '../paths';
 
-// Expected values are the summaries Keras itself printed for these two models (shared/DESIGN.md).
+// Expected values are the summaries Keras itself printed for these two models (docs/DESIGN.md).
 
 function loadNotebook(file: string) {
 	const program = buildProgram(parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code'));
