@@ -170,6 +170,9 @@ ACTS = {
     "Softmax": dict(dim=[None, 0, 1, -1, 4]),
     "LogSoftmax": dict(dim=[None, 1, -1, 4]),
     "Softmax2d": {},
+    "Softmin": dict(dim=[None, 1, -1, 4]),
+    "Softsign": {},
+    "Tanhshrink": {},
 }
 for name, axes in ACTS.items():
     grid(name, {}, axes, ACT_INPUTS)
@@ -182,6 +185,7 @@ grid("Upsample", {}, dict(size=[None, 6, (6, 7)], scale_factor=[None, 2, 1.5, (2
 grid("Upsample", dict(scale_factor=2), dict(mode=["bicubic", "trilinear"], align_corners=[None, True]), [[F(2, 3, 5, 4)], [F(2, 3, 2, 2, 2)]])
 grid("UpsamplingNearest2d", {}, dict(size=[None, 6, (6, 7)], scale_factor=[None, 2, 1.5]), [[F(2, 3, 5, 4)], [F(2, 3, 5)]])
 grid("PixelShuffle", {}, dict(upscale_factor=[1, 2, 3]), [[F(2, 8, 3, 4)], [F(2, 18, 2, 2)], [F(8, 3, 4)], [F(2, 4, 2, 3, 4)], [F(8, 3)]])
+grid("PixelUnshuffle", {}, dict(downscale_factor=[1, 2, 3]), [[F(2, 2, 6, 4)], [F(2, 3, 6, 6)], [F(2, 6, 4)], [F(2, 4, 2, 6, 6)], [F(8, 3)]])
 for name in ("ZeroPad2d", "ReflectionPad2d"):
     grid(name, {}, dict(padding=[1, 3, (1, 2, 0, 3), (-1, 0, 2, -2)]), [[F(2, 3, 4, 5)], [F(3, 4, 5)], [F(2, 3, 4)]])
 grid("ConstantPad2d", dict(value=0.5), dict(padding=[1, (1, 2, 0, 3), (-1, 0, 2, -2)]), [[F(2, 3, 4, 5)], [F(3, 4, 5)]])

@@ -45,6 +45,7 @@ export type TorchShapeRule =
 	| 'multiheadAttention'
 	| 'upsample'
 	| 'pixelShuffle'
+	| 'pixelUnshuffle'
 	| 'pad'
 	| 'softmax'
 	| 'prelu'
@@ -292,6 +293,9 @@ export const torchModules: TorchModuleSpec[] = [
 	{ ...act('Softmax', [['dim', null]]), shape: 'softmax' },
 	{ ...act('LogSoftmax', [['dim', null]]), shape: 'softmax' },
 	{ ...act('Softmax2d'), ranks: [3, 4] },
+	{ ...act('Softmin', [['dim', null]]), shape: 'softmax' },
+	act('Softsign'),
+	act('Tanhshrink'),
 	{ name: 'PReLU', category: 'activation', args: [['num_parameters', 1], ['init', 0.25]], params: 'prelu', shape: 'prelu' },
 	{ name: 'Flatten', category: 'reshape', args: [['start_dim', 1], ['end_dim', -1]], params: 'none', shape: 'flatten' },
 	{ name: 'Unflatten', category: 'reshape', args: [['dim', REQUIRED], ['unflattened_size', REQUIRED]], params: 'none', shape: 'unflatten' },
@@ -306,6 +310,7 @@ export const torchModules: TorchModuleSpec[] = [
 	},
 	{ name: 'UpsamplingNearest2d', category: 'reshape', args: [['size', null], ['scale_factor', null]], params: 'none', shape: 'upsample', checks: [{ exactlyOne: ['size', 'scale_factor'], stage: 'call' }], ranks: [3, 5] },
 	{ name: 'PixelShuffle', category: 'reshape', args: [['upscale_factor', REQUIRED]], params: 'none', shape: 'pixelShuffle', ranks: [3, Infinity] },
+	{ name: 'PixelUnshuffle', category: 'reshape', args: [['downscale_factor', REQUIRED]], params: 'none', shape: 'pixelUnshuffle', ranks: [3, Infinity] },
 	{ name: 'ZeroPad2d', category: 'reshape', rank: 2, args: [['padding', REQUIRED]], params: 'none', shape: 'pad', ranks: [3, 4] },
 	{ name: 'ConstantPad2d', category: 'reshape', rank: 2, args: [['padding', REQUIRED], ['value', REQUIRED]], params: 'none', shape: 'pad', ranks: [3, 4] },
 	{ name: 'ReflectionPad2d', category: 'reshape', rank: 2, args: [['padding', REQUIRED]], params: 'none', shape: 'pad', ranks: [3, 4], reflect: true },

@@ -529,6 +529,23 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 		out[x.length - 1] = x[x.length - 1] === null ? null : (x[x.length - 1] as number) * r;
 		return out;
 	},
+	// PixelShuffle's inverse: (*, C, H·r, W·r) → (*, C·r², H, W); H and W must divide by r.
+	pixelUnshuffle: (_s, cfg, [x], name) => {
+		const r = int(cfg, 'downscale_factor');
+		if (r === undefined) {
+			return null;
+		}
+		const [c, h, w] = x.slice(-3);
+		for (const [size, what] of [
+			[h, 'height'],
+			[w, 'width'],
+		] as const) {
+			if (size !== null && size % r !== 0) {
+				throw new ShapeError(`${name} needs a ${what} divisible by ${r} but the input has ${size}`);
+			}
+		}
+		return [...x.slice(0, -3), c === null ? null : c * r * r, h === null ? null : h / r, w === null ? null : w / r];
+	},
 	pad: (spec, cfg, [x], name) => {
 		const v = cfg.get('padding');
 		const n = asInt(v);

@@ -230,6 +230,7 @@ const functionalModules: Record<string, string> = {
 	interpolate: 'Upsample',
 	upsample: 'Upsample',
 	pixel_shuffle: 'PixelShuffle',
+	pixel_unshuffle: 'PixelUnshuffle',
 };
 
 /** Everything the torch side of the interpreter knows about `torch`, `torch.nn` and tensors. */
