@@ -19,11 +19,20 @@ function withDefaults(config) {
 				{
 					test: /\.ts$/,
 					exclude: /node_modules/,
-					use: [{ loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { sourceMap: true } } }],
+					use: [
+						{
+							loader: 'ts-loader',
+							options: { transpileOnly: true, compilerOptions: { sourceMap: true } },
+						},
+					],
 				},
 			],
 		},
-		output: { path: path.join(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+		output: {
+			path: path.join(__dirname, 'dist'),
+			filename: '[name].js',
+			libraryTarget: 'commonjs2',
+		},
 		infrastructureLogging: { level: 'warn' },
 		...config,
 	};
@@ -38,7 +47,10 @@ class CopyKernelsPlugin {
 			const out = path.join(__dirname, 'dist', 'kernels');
 			fs.mkdirSync(out, { recursive: true });
 			for (const name of ['normalize.wasm', 'normalize-relaxed.wasm']) {
-				fs.copyFileSync(path.join(__dirname, 'src', 'engine', 'wasm', name), path.join(out, name));
+				fs.copyFileSync(
+					path.join(__dirname, 'src', 'engine', 'wasm', name),
+					path.join(out, name),
+				);
 			}
 		});
 	}

@@ -26,11 +26,17 @@ const tool = (repoRoot, name) => path.join(repoRoot, 'node_modules', '.bin', nam
 /** Rebuilds dist/ when a source is newer than the extension bundle (or it is missing). */
 function ensureBuilt(repoRoot, log) {
 	const bundle = path.join(repoRoot, 'dist', 'extension.js');
-	if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestMtime(path.join(repoRoot, 'src'))) {
+	if (
+		fs.existsSync(bundle) &&
+		fs.statSync(bundle).mtimeMs >= newestMtime(path.join(repoRoot, 'src'))
+	) {
 		return false;
 	}
 	log('dist/ is older than src/: building (webpack --mode production) …');
-	const r = spawnSync(process.execPath, [tool(repoRoot, 'webpack'), '--mode', 'production'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+	const r = spawnSync(process.execPath, [tool(repoRoot, 'webpack'), '--mode', 'production'], {
+		cwd: repoRoot,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	if (r.status !== 0) {
 		throw new Error('the build failed');
 	}
@@ -46,7 +52,10 @@ async function latency(repoRoot, log) {
 	const figuresFile = path.join(tmp, 'latency.json');
 	// Compile the integration suites (the latency suite among them); tsc emits even on type errors
 	// elsewhere, so only a missing output is fatal.
-	const tsc = spawnSync(process.execPath, [tool(repoRoot, 'tsc'), '-p', 'test/integration'], { cwd: repoRoot, stdio: 'inherit' });
+	const tsc = spawnSync(process.execPath, [tool(repoRoot, 'tsc'), '-p', 'test/integration'], {
+		cwd: repoRoot,
+		stdio: 'inherit',
+	});
 	if (!fs.existsSync(path.join(repoRoot, 'out', 'test', 'integration', 'latency.test.js'))) {
 		throw new Error('test/integration did not compile');
 	}
@@ -55,7 +64,12 @@ async function latency(repoRoot, log) {
 	}
 	const server = await startServer({
 		dataDir: path.join(tmp, 'vscode'),
-		env: { NORMLENS_SUITE: 'latency', NORMLENS_RESULTS: results, NORMLENS_LATENCY_OUT: figuresFile, NORMLENS_LATENCY_FILES: JSON.stringify(files) },
+		env: {
+			NORMLENS_SUITE: 'latency',
+			NORMLENS_RESULTS: results,
+			NORMLENS_LATENCY_OUT: figuresFile,
+			NORMLENS_LATENCY_FILES: JSON.stringify(files),
+		},
 	});
 	const browser = await launchChromium();
 	try {
@@ -72,7 +86,9 @@ async function latency(repoRoot, log) {
 			if (exited) {
 				await new Promise((r) => setTimeout(r, 1000));
 				if (!fs.existsSync(results)) {
-					throw new Error(`the extension host exited (code ${exited[1]}) without results:\n${server.log().slice(-3000)}`);
+					throw new Error(
+						`the extension host exited (code ${exited[1]}) without results:\n${server.log().slice(-3000)}`,
+					);
 				}
 			}
 			if (Date.now() > deadline) {
@@ -87,7 +103,9 @@ async function latency(repoRoot, log) {
 	const r = JSON.parse(fs.readFileSync(results, 'utf8'));
 	const failures = r.results.filter((t) => t.state !== 'passed');
 	if (failures.length > 0 || r.results.length === 0) {
-		throw new Error(`the latency suite failed:\n${failures.map((t) => `${t.title}: ${t.error}`).join('\n')}`);
+		throw new Error(
+			`the latency suite failed:\n${failures.map((t) => `${t.title}: ${t.error}`).join('\n')}`,
+		);
 	}
 	return JSON.parse(fs.readFileSync(figuresFile, 'utf8'));
 }
@@ -97,7 +115,10 @@ function bundleSizes(repoRoot) {
 	const dist = path.join(repoRoot, 'dist');
 	const entry = (name, files) => {
 		const bytes = files.reduce((s, f) => s + fs.statSync(f).size, 0);
-		const gzip = files.reduce((s, f) => s + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+		const gzip = files.reduce(
+			(s, f) => s + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length,
+			0,
+		);
 		return { name, files: files.length, bytes, gzip };
 	};
 	const katexDir = path.join(dist, 'webview', 'katex');
@@ -118,14 +139,41 @@ function bundleSizes(repoRoot) {
 	];
 	const vsix = path.join(repoRoot, '.normlens-tmp', 'bench.vsix');
 	fs.rmSync(vsix, { force: true });
-	const packaged = spawnSync(process.execPath, [tool(repoRoot, 'vsce'), 'package', '--out', vsix, '--skip-license'], { cwd: repoRoot, encoding: 'utf8' });
+	const packaged = spawnSync(
+		process.execPath,
+		[tool(repoRoot, 'vsce'), 'package', '--out', vsix, '--skip-license'],
+		{ cwd: repoRoot, encoding: 'utf8' },
+	);
 	let vsixEntry;
 	if (packaged.status === 0 && fs.existsSync(vsix)) {
-		const listing = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), sum(i.file_size for i in z.infolist()))', vsix], { encoding: 'utf8' });
-		const [count, unpacked] = listing.status === 0 ? listing.stdout.trim().split(' ').map(Number) : [undefined, undefined];
-		vsixEntry = { name: '.vsix (vsce package)', files: count, bytes: fs.statSync(vsix).size, unpacked };
+		const listing = spawnSync(
+			'python3',
+			[
+				'-c',
+				'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(len(z.infolist()), sum(i.file_size for i in z.infolist()))',
+				vsix,
+			],
+			{ encoding: 'utf8' },
+		);
+		const [count, unpacked] =
+			listing.status === 0
+				? listing.stdout.trim().split(' ').map(Number)
+				: [undefined, undefined];
+		vsixEntry = {
+			name: '.vsix (vsce package)',
+			files: count,
+			bytes: fs.statSync(vsix).size,
+			unpacked,
+		};
 	} else {
-		vsixEntry = { name: '.vsix (vsce package)', error: (packaged.stderr || packaged.stdout || '').trim().split('\n').slice(-3).join(' ') };
+		vsixEntry = {
+			name: '.vsix (vsce package)',
+			error: (packaged.stderr || packaged.stdout || '')
+				.trim()
+				.split('\n')
+				.slice(-3)
+				.join(' '),
+		};
 	}
 	return [...sizes, vsixEntry];
 }
@@ -138,42 +186,72 @@ export async function benchEditor(repoRoot, log) {
 	const bundle = bundleSizes(repoRoot);
 	const f = (x) => (x === undefined ? '–' : x.toFixed(1));
 	const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
-	log(`\nEditor latency in the VS Code extension host (executeCommand round trips: extension host → workbench → provider); load average ${load(loadBefore)} before, ${load(loadAfter)} after${rebuilt ? '; dist/ rebuilt first' : ''}:`);
+	log(
+		`\nEditor latency in the VS Code extension host (executeCommand round trips: extension host → workbench → provider); load average ${load(loadBefore)} before, ${load(loadAfter)} after${rebuilt ? '; dist/ rebuilt first' : ''}:`,
+	);
 	const a = editor.activation;
-	log(`  activation (extensions.getExtension('${editor.extensionId}').activate(), no Python document open): ${f(a?.ms)} ms${a?.activeBefore ? ' (WAS ALREADY ACTIVE: not a cold activation)' : ''}`);
+	log(
+		`  activation (extensions.getExtension('${editor.extensionId}').activate(), no Python document open): ${f(a?.ms)} ms${a?.activeBefore ? ' (WAS ALREADY ACTIVE: not a cold activation)' : ''}`,
+	);
 	const h = editor.firstHover;
 	const b = editor.rpcBaseline;
-	log(`  RPC baseline (hover on plain text, no provider answers): first ${f(b?.firstMs)} ms, then p50 ${f(b?.p50)} / p95 ${f(b?.p95)} / p99 ${f(b?.p99)} ms`);
-	log(`  examples/tabular_bn.py: open + show ${f(h?.openMs)} ms, then first hover ${f(h?.hoverMs)} ms (open → hover ${f(h?.totalMs)} ms); the next 20 hovers p50 ${f(h?.warmHover.p50)} / max ${f(h?.warmHover.max)} ms`);
-	log(`  then ${h?.secondFile.file} (NormLens's code warm): open + show ${f(h?.secondFile.openMs)} ms, then first hover ${f(h?.secondFile.hoverMs)} ms`);
+	log(
+		`  RPC baseline (hover on plain text, no provider answers): first ${f(b?.firstMs)} ms, then p50 ${f(b?.p50)} / p95 ${f(b?.p95)} / p99 ${f(b?.p99)} ms`,
+	);
+	log(
+		`  examples/tabular_bn.py: open + show ${f(h?.openMs)} ms, then first hover ${f(h?.hoverMs)} ms (open → hover ${f(h?.totalMs)} ms); the next 20 hovers p50 ${f(h?.warmHover.p50)} / max ${f(h?.warmHover.max)} ms`,
+	);
+	log(
+		`  then ${h?.secondFile.file} (NormLens's code warm): open + show ${f(h?.secondFile.openMs)} ms, then first hover ${f(h?.secondFile.hoverMs)} ms`,
+	);
 	const nb = editor.notebookFirstHover;
 	if (nb) {
-		log(`  a ${nb.cells}-cell notebook: open + show ${f(nb.openMs)} ms, then the first hover in its last cells ${f(nb.hoverMs)} ms (open → hover ${f(nb.totalMs)} ms); the next 20 hovers p50 ${f(nb.warmHover.p50)} / max ${f(nb.warmHover.max)} ms`);
+		log(
+			`  a ${nb.cells}-cell notebook: open + show ${f(nb.openMs)} ms, then the first hover in its last cells ${f(nb.hoverMs)} ms (open → hover ${f(nb.totalMs)} ms); the next 20 hovers p50 ${f(nb.warmHover.p50)} / max ${f(nb.warmHover.max)} ms`,
+		);
 	}
 	for (const r of editor.runToChart ?? []) {
-		log(`  Run command → first chart drawn (panel open), ${r.name}: median ${f(r.p50)} ms (min ${f(r.min)}, max ${f(r.max)}, ${r.n} runs; the first ${f(r.firstMs)} ms)`);
+		log(
+			`  Run command → first chart drawn (panel open), ${r.name}: median ${f(r.p50)} ms (min ${f(r.min)}, max ${f(r.max)}, ${r.n} runs; the first ${f(r.firstMs)} ms)`,
+		);
 	}
 	const fr = editor.firstRun;
 	if (fr) {
-		log(`  first sample run after activation, ${fr.megabytes} MB (${fr.shape.join('×')}): engine ${f(fr.engineMs)} ms (${fr.backend}), whole command ${f(fr.commandMs)} ms (progress notification and panel included); second run: engine ${f(fr.secondEngineMs)} ms, command ${f(fr.secondCommandMs)} ms`);
-		const ph = (p) => (p ? Object.entries(p).map(([k, v]) => `${k} ${f(v)}`).join(', ') : '–');
+		log(
+			`  first sample run after activation, ${fr.megabytes} MB (${fr.shape.join('×')}): engine ${f(fr.engineMs)} ms (${fr.backend}), whole command ${f(fr.commandMs)} ms (progress notification and panel included); second run: engine ${f(fr.secondEngineMs)} ms, command ${f(fr.secondCommandMs)} ms`,
+		);
+		const ph = (p) =>
+			p
+				? Object.entries(p)
+						.map(([k, v]) => `${k} ${f(v)}`)
+						.join(', ')
+				: '–';
 		log(`    engine phases, first run: ${ph(fr.phases)}; second: ${ph(fr.secondPhases)}`);
 	}
 	log('  | file | request | n | p50 ms | p95 ms | p99 ms | max ms | p99 < 50 ms |');
 	for (const file of editor.files) {
-		log(`  ${file.name}, ${file.lines} lines: open → first hover (incl. analysis) ${f(file.firstHoverMs)} ms`);
+		log(
+			`  ${file.name}, ${file.lines} lines: open → first hover (incl. analysis) ${f(file.firstHoverMs)} ms`,
+		);
 		for (const [what, s] of [
 			[`hover (${file.hover.n} layer positions)`, file.hover],
 			[`CodeLens (${file.codeLens.lenses} lenses)`, file.codeLens],
 			[`inlay hints, whole file (${file.inlayWholeFile.hints} hints)`, file.inlayWholeFile],
-			[`inlay hints, ${file.inlayViewport.lines}-line viewport (≈${file.inlayViewport.hints} hints)`, file.inlayViewport],
+			[
+				`inlay hints, ${file.inlayViewport.lines}-line viewport (≈${file.inlayViewport.hints} hints)`,
+				file.inlayViewport,
+			],
 		]) {
-			log(`  | ${file.name.split(' (')[0]} | ${what} | ${s.n} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.p99)} | ${f(s.max)} | ${s.p99 < 50 ? 'yes' : 'NO'} |`);
+			log(
+				`  | ${file.name.split(' (')[0]} | ${what} | ${s.n} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.p99)} | ${f(s.max)} | ${s.p99 < 50 ? 'yes' : 'NO'} |`,
+			);
 		}
 	}
 	log('\nBundle sizes:');
 	for (const e of bundle) {
-		log(`  ${e.name}: ${e.error ? `not measured (${e.error})` : `${(e.bytes / 1024).toFixed(1)} KiB${e.gzip !== undefined ? ` (gzip ${(e.gzip / 1024).toFixed(1)} KiB)` : ''}${e.files > 1 || e.unpacked ? `, ${e.files} files` : ''}${e.unpacked ? `, ${(e.unpacked / 1024).toFixed(0)} KiB unpacked` : ''}`}`);
+		log(
+			`  ${e.name}: ${e.error ? `not measured (${e.error})` : `${(e.bytes / 1024).toFixed(1)} KiB${e.gzip !== undefined ? ` (gzip ${(e.gzip / 1024).toFixed(1)} KiB)` : ''}${e.files > 1 || e.unpacked ? `, ${e.files} files` : ''}${e.unpacked ? `, ${(e.unpacked / 1024).toFixed(0)} KiB unpacked` : ''}`}`,
+		);
 	}
 	return { rebuilt, loadAverage: { before: loadBefore, after: loadAfter }, ...editor, bundle };
 }

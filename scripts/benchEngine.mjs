@@ -108,12 +108,23 @@ async function timeInterleaved(fns, { warm, runs }) {
 
 function ensurePeers(repoRoot, log) {
 	const dir = path.join(repoRoot, 'tools', 'bench-peers');
-	const have = (m) => fs.existsSync(path.join(dir, 'node_modules', ...m.split('/'), 'package.json'));
-	if (!['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'onnxruntime-node'].every(have)) {
+	const have = (m) =>
+		fs.existsSync(path.join(dir, 'node_modules', ...m.split('/'), 'package.json'));
+	if (
+		![
+			'@tensorflow/tfjs-core',
+			'@tensorflow/tfjs-backend-wasm',
+			'@tensorflow/tfjs-backend-cpu',
+			'onnxruntime-node',
+		].every(have)
+	) {
 		// onnxruntime-node's install script downloads optional GPU providers from the internet; the CPU
 		// binary is in the package itself, so the script is not needed.
 		log('installing the benchmark peers in tools/bench-peers (npm install --ignore-scripts)…');
-		spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' });
+		spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: dir,
+			stdio: 'ignore',
+		});
 	}
 	const r = createRequire(path.join(dir, 'package.json'));
 	const peers = {};
@@ -195,7 +206,9 @@ const onnx = {
 		for (const d of dims) {
 			shape.msg(1, new Pb().int(1, d));
 		}
-		return new Pb().str(1, name).msg(2, new Pb().msg(1, new Pb().int(1, onnx.FLOAT).msg(2, shape)));
+		return new Pb()
+			.str(1, name)
+			.msg(2, new Pb().msg(1, new Pb().int(1, onnx.FLOAT).msg(2, shape)));
 	},
 	tensor(name, dims, data) {
 		const t = new Pb();
@@ -224,14 +237,22 @@ const onnx = {
 		initializers.forEach((t) => g.msg(5, t));
 		inputs.forEach((v) => g.msg(11, v));
 		outputs.forEach((v) => g.msg(12, v));
-		return new Pb().int(1, 8).str(2, 'normlens-bench').msg(7, g).msg(8, new Pb().int(2, 15)).finish();
+		return new Pb()
+			.int(1, 8)
+			.str(2, 'normlens-bench')
+			.msg(7, g)
+			.msg(8, new Pb().int(2, 15))
+			.finish();
 	},
 };
 
 /** Shape of the per-channel statistics as broadcast against x (keepdims). */
 const keptShape = (shape, channelAxis) => shape.map((d, i) => (i === channelAxis ? d : 1));
 /** Shape of a per-channel parameter broadcast from the trailing axes (ONNX / numpy broadcasting). */
-const paramShape = (shape, channelAxis) => [shape[channelAxis], ...shape.slice(channelAxis + 1).map(() => 1)];
+const paramShape = (shape, channelAxis) => [
+	shape[channelAxis],
+	...shape.slice(channelAxis + 1).map(() => 1),
+];
 
 /** The ONNX models tried for one case; ORT has no channels-last BatchNormalization. */
 function ortModels(layout, shape, channelAxis, mode, stats) {
@@ -246,15 +267,28 @@ function ortModels(layout, shape, channelAxis, mode, stats) {
 			const tail =
 				variant === 'Div'
 					? [onnx.node('Div', ['d', 'sd'], ['Y'])]
-					: [onnx.node('Reciprocal', ['sd'], ['inv']), onnx.node('Mul', ['d', 'inv'], ['Y'])];
+					: [
+							onnx.node('Reciprocal', ['sd'], ['inv']),
+							onnx.node('Mul', ['d', 'inv'], ['Y']),
+						];
 			models.push({
 				config: `graph ReduceMean/Sub/Mul/ReduceMean/Add/Sqrt/${variant}`,
 				bytes: onnx.model({
 					nodes: [
-						onnx.node('ReduceMean', ['X'], ['mean'], [onnx.attrInts('axes', reduced), onnx.attrInt('keepdims', 1)]),
+						onnx.node(
+							'ReduceMean',
+							['X'],
+							['mean'],
+							[onnx.attrInts('axes', reduced), onnx.attrInt('keepdims', 1)],
+						),
 						onnx.node('Sub', ['X', 'mean'], ['d']),
 						onnx.node('Mul', ['d', 'd'], ['sq']),
-						onnx.node('ReduceMean', ['sq'], ['var'], [onnx.attrInts('axes', reduced), onnx.attrInt('keepdims', 1)]),
+						onnx.node(
+							'ReduceMean',
+							['sq'],
+							['var'],
+							[onnx.attrInts('axes', reduced), onnx.attrInt('keepdims', 1)],
+						),
 						onnx.node('Add', ['var', 'eps'], ['ve']),
 						onnx.node('Sqrt', ['ve'], ['sd']),
 						...tail,
@@ -272,10 +306,30 @@ function ortModels(layout, shape, channelAxis, mode, stats) {
 			models.push({
 				config: 'BatchNormalization training_mode=1',
 				bytes: onnx.model({
-					nodes: [onnx.node('BatchNormalization', ['X', 'scale', 'B', 'input_mean', 'input_var'], ['Y', 'running_mean', 'running_var'], [onnx.attrFloat('epsilon', EPS), onnx.attrFloat('momentum', 0), onnx.attrInt('training_mode', 1)])],
-					initializers: [onnx.tensor('scale', [C], new Float32Array(C).fill(1)), onnx.tensor('B', [C], new Float32Array(C)), onnx.tensor('input_mean', [C], new Float32Array(C)), onnx.tensor('input_var', [C], new Float32Array(C).fill(1))],
+					nodes: [
+						onnx.node(
+							'BatchNormalization',
+							['X', 'scale', 'B', 'input_mean', 'input_var'],
+							['Y', 'running_mean', 'running_var'],
+							[
+								onnx.attrFloat('epsilon', EPS),
+								onnx.attrFloat('momentum', 0),
+								onnx.attrInt('training_mode', 1),
+							],
+						),
+					],
+					initializers: [
+						onnx.tensor('scale', [C], new Float32Array(C).fill(1)),
+						onnx.tensor('B', [C], new Float32Array(C)),
+						onnx.tensor('input_mean', [C], new Float32Array(C)),
+						onnx.tensor('input_var', [C], new Float32Array(C).fill(1)),
+					],
 					inputs: [X],
-					outputs: [Y, onnx.valueInfo('running_mean', [C]), onnx.valueInfo('running_var', [C])],
+					outputs: [
+						Y,
+						onnx.valueInfo('running_mean', [C]),
+						onnx.valueInfo('running_var', [C]),
+					],
 				}),
 				mean: 'running_mean',
 				variance: 'running_var',
@@ -288,8 +342,20 @@ function ortModels(layout, shape, channelAxis, mode, stats) {
 			models.push({
 				config: 'BatchNormalization',
 				bytes: onnx.model({
-					nodes: [onnx.node('BatchNormalization', ['X', 'scale', 'B', 'mean', 'var'], ['Y'], [onnx.attrFloat('epsilon', EPS)])],
-					initializers: [onnx.tensor('scale', [C], new Float32Array(C).fill(1)), onnx.tensor('B', [C], new Float32Array(C)), onnx.tensor('mean', [C], stats.mean), onnx.tensor('var', [C], stats.variance)],
+					nodes: [
+						onnx.node(
+							'BatchNormalization',
+							['X', 'scale', 'B', 'mean', 'var'],
+							['Y'],
+							[onnx.attrFloat('epsilon', EPS)],
+						),
+					],
+					initializers: [
+						onnx.tensor('scale', [C], new Float32Array(C).fill(1)),
+						onnx.tensor('B', [C], new Float32Array(C)),
+						onnx.tensor('mean', [C], stats.mean),
+						onnx.tensor('var', [C], stats.variance),
+					],
 					inputs: [X],
 					outputs: [Y],
 				}),
@@ -316,12 +382,23 @@ async function timeOrt(ort, models, xPlain, shape, r) {
 	const tried = [];
 	for (const m of models) {
 		for (const threads of [1, 2]) {
-			const session = await ort.InferenceSession.create(m.bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+			const session = await ort.InferenceSession.create(m.bytes, {
+				intraOpNumThreads: threads,
+				interOpNumThreads: 1,
+				executionMode: 'sequential',
+				graphOptimizationLevel: 'all',
+			});
 			try {
 				const ms = await timeAsync(() => session.run({ X: input }), r);
-				tried.push({ config: `${m.config}, ${threads} thread${threads > 1 ? 's' : ''}`, ms });
+				tried.push({
+					config: `${m.config}, ${threads} thread${threads > 1 ? 's' : ''}`,
+					ms,
+				});
 				if (!best || ms < best.ms) {
-					best = { config: `${m.config}, ${threads} thread${threads > 1 ? 's' : ''}`, ms };
+					best = {
+						config: `${m.config}, ${threads} thread${threads > 1 ? 's' : ''}`,
+						ms,
+					};
 				}
 			} finally {
 				await session.release();
@@ -359,7 +436,12 @@ function tfjsRun(tf, t, shape, channelAxis, mode, params) {
 						return tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, EPS)));
 					});
 	}
-	return last ? () => tf.batchNorm(t, params.mean, params.variance, undefined, undefined, EPS) : () => tf.tidy(() => tf.mul(tf.sub(t, params.mean), tf.rsqrt(tf.add(params.variance, EPS))));
+	return last
+		? () => tf.batchNorm(t, params.mean, params.variance, undefined, undefined, EPS)
+		: () =>
+				tf.tidy(() =>
+					tf.mul(tf.sub(t, params.mean), tf.rsqrt(tf.add(params.variance, EPS))),
+				);
 }
 
 /**
@@ -375,7 +457,12 @@ async function timeTfjs(tf, backend, xPlain, shape, channelAxis, mode, stats, r)
 	const C = shape[channelAxis];
 	const t = tf.tensor(xPlain, shape);
 	const pshape = channelAxis === shape.length - 1 ? [C] : keptShape(shape, channelAxis);
-	const params = stats ? { mean: tf.tensor(Float32Array.from(stats.mean), pshape), variance: tf.tensor(Float32Array.from(stats.variance), pshape) } : undefined;
+	const params = stats
+		? {
+				mean: tf.tensor(Float32Array.from(stats.mean), pshape),
+				variance: tf.tensor(Float32Array.from(stats.variance), pshape),
+			}
+		: undefined;
 	const run = tfjsRun(tf, t, shape, channelAxis, mode, params);
 	try {
 		return timeSync(() => run().dispose(), r);
@@ -486,7 +573,11 @@ const CASES = [
 	['NCHW', [32, 64, 56, 56]],
 	['NCHW', [64, 128, 32, 32]],
 	['NC', [256, 1024]],
-	...[1e4, 1e5, 1e6, 1e7, 3e7, 1e8].map((n) => ['NC', [Math.round(n / 64), 64], `sweep ${n.toExponential().replace('+', '')}`]),
+	...[1e4, 1e5, 1e6, 1e7, 3e7, 1e8].map((n) => [
+		'NC',
+		[Math.round(n / 64), 64],
+		`sweep ${n.toExponential().replace('+', '')}`,
+	]),
 ];
 
 export async function benchEngine(repoRoot, log, options = {}) {
@@ -494,12 +585,29 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const { WasmKernels } = compiled(repoRoot, 'engine', 'kernels', 'normalizeWasm.js');
 	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
 	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
-	const { EnginePool, FORWARD_SPLIT_ELEMENTS, SPLIT_ELEMENTS } = compiled(repoRoot, 'host', 'enginePool.js');
+	const { EnginePool, FORWARD_SPLIT_ELEMENTS, SPLIT_ELEMENTS } = compiled(
+		repoRoot,
+		'host',
+		'enginePool.js',
+	);
 	const workerFile = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
-	const cases = CASES.filter(([layout, shape, label]) => !options.filter || `${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter));
+	const cases = CASES.filter(
+		([layout, shape, label]) =>
+			!options.filter ||
+			`${label ?? ''} ${layout} [${shape.join(', ')}]`.includes(options.filter),
+	);
 	// The warm-up's tensors (below) and the kernel table's 25.7 MB must fit too, whatever --filter keeps.
-	const WARM_UP = [['NHWC', [16384, 64]], ['NHWC', [8192, 128]], ['NCHW', [16, 64, 32, 32]], ['NC', [256, 1024]]];
-	const maxN = Math.max(1 << 23, 32 * 56 * 56 * 64, ...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)));
+	const WARM_UP = [
+		['NHWC', [16384, 64]],
+		['NHWC', [8192, 128]],
+		['NCHW', [16, 64, 32, 32]],
+		['NC', [256, 1024]],
+	];
+	const maxN = Math.max(
+		1 << 23,
+		32 * 56 * 56 * 64,
+		...[...cases, ...WARM_UP].map(([, s]) => s.reduce((a, b) => a * b, 1)),
+	);
 	const peers = options.peers === false ? {} : ensurePeers(repoRoot, log);
 
 	// The product's pool, as the extension and the CLI create it: the engine rows are its
@@ -516,13 +624,22 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	const scratch = new Arena(memory, scratchTensor.data.byteOffset);
 	const k = await WasmKernels.create(memory);
 	// A pool of the bench's own for the copy baseline (every worker copying its share) and round trips.
-	const pool = new Piscina({ filename: fileURLToPath(import.meta.url), minThreads: POOL_THREADS, maxThreads: POOL_THREADS, idleTimeout: 60_000, workerData: { memory, repoRoot } });
+	const pool = new Piscina({
+		filename: fileURLToPath(import.meta.url),
+		minThreads: POOL_THREADS,
+		maxThreads: POOL_THREADS,
+		idleTimeout: 60_000,
+		workerData: { memory, repoRoot },
+	});
 	await Promise.all(Array.from({ length: POOL_THREADS }, () => pool.run({}, { name: 'ping' })));
 
 	let tfjsWasmSimd = null;
 	if (peers.tf) {
 		await peers.tf.setBackend('wasm');
-		tfjsWasmSimd = peers.tf.getBackend() === 'wasm' ? await peers.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : null;
+		tfjsWasmSimd =
+			peers.tf.getBackend() === 'wasm'
+				? await peers.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
+				: null;
 	}
 	const checks = [];
 	const rows = [];
@@ -536,8 +653,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const y = yAll.subarray(0, n);
 		const tensor = { data: x, release: () => undefined };
 		const split = POOL_THREADS >= 2 && n >= FORWARD_SPLIT_ELEMENTS;
-		const workers = Math.min(POOL_THREADS, n / (l.block.inner === 1 ? l.groups : l.block.inner));
-		const halves = Array.from({ length: POOL_THREADS }, (_, w) => ({ from: Math.floor((n * w) / POOL_THREADS / 16) * 16, to: w === POOL_THREADS - 1 ? n : Math.floor((n * (w + 1)) / POOL_THREADS / 16) * 16 }));
+		const workers = Math.min(
+			POOL_THREADS,
+			n / (l.block.inner === 1 ? l.groups : l.block.inner),
+		);
+		const halves = Array.from({ length: POOL_THREADS }, (_, w) => ({
+			from: Math.floor((n * w) / POOL_THREADS / 16) * 16,
+			to: w === POOL_THREADS - 1 ? n : Math.floor((n * (w + 1)) / POOL_THREADS / 16) * 16,
+		}));
 		const spec = { shape, reducedAxes, epsilon: EPS };
 		return {
 			n,
@@ -546,7 +669,9 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			x,
 			y,
 			split,
-			dispatch: split ? `EnginePool.forward: ${workers} workers claiming chunks` : 'EnginePool.forward: one pool task',
+			dispatch: split
+				? `EnginePool.forward: ${workers} workers claiming chunks`
+				: 'EnginePool.forward: one pool task',
 			/** Training forward in place: this batch's statistics, then normalize (returns the statistics). */
 			engineTrain: (dispatch = 'auto') => product.forward(tensor, { ...spec, dispatch }),
 			oneThreadTrain() {
@@ -564,7 +689,20 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				};
 			},
 			copyOneThread: { wasm: () => k.copy(x, y), set: () => y.set(x) },
-			copyWorkers: Object.fromEntries(['wasm', 'set'].map((how) => [how, () => Promise.all(halves.map((h) => pool.run({ x: x.byteOffset, y: y.byteOffset, ...h, how }, { name: 'copy' })))])),
+			copyWorkers: Object.fromEntries(
+				['wasm', 'set'].map((how) => [
+					how,
+					() =>
+						Promise.all(
+							halves.map((h) =>
+								pool.run(
+									{ x: x.byteOffset, y: y.byteOffset, ...h, how },
+									{ name: 'copy' },
+								),
+							),
+						),
+				]),
+			),
 		};
 	};
 
@@ -603,7 +741,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const stats = o.oneThreadTrain();
 		restore();
 		// The split merge must agree with one thread.
-		checks.push({ case: name, check: 'pool vs one thread: mean / variance max relative difference', value: Math.max(relErr(pooled.mean, stats.mean), relErr(pooled.variance, stats.variance)) });
+		checks.push({
+			case: name,
+			check: 'pool vs one thread: mean / variance max relative difference',
+			value: Math.max(
+				relErr(pooled.mean, stats.mean),
+				relErr(pooled.variance, stats.variance),
+			),
+		});
 		// The engine, one thread, and the physical limit — the same bytes copied once, by a wasm SIMD
 		// loop and by TypedArray.set, on this thread and with every pool worker copying its share
 		// (through the pool, as the engine) — interleaved (timeInterleaved).
@@ -612,8 +757,24 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		// place, and a pool worker reading lines this thread just wrote ran 2–4× slower than on lines a
 		// worker wrote (three runs, 2026-12-05), a cost of the benchmark's alternation, not of the pool.
 		const t = {
-			...(await timeInterleaved({ engineTrain: () => o.engineTrain(), engineInfer: o.engineInfer(stats), copyWorkersWasm: o.copyWorkers.wasm, copyWorkersSet: o.copyWorkers.set }, r)),
-			...(await timeInterleaved({ oneThreadTrain: () => o.oneThreadTrain(), oneThreadInfer: o.oneThreadInfer(stats), copyWasm: o.copyOneThread.wasm, copySet: o.copyOneThread.set }, r)),
+			...(await timeInterleaved(
+				{
+					engineTrain: () => o.engineTrain(),
+					engineInfer: o.engineInfer(stats),
+					copyWorkersWasm: o.copyWorkers.wasm,
+					copyWorkersSet: o.copyWorkers.set,
+				},
+				r,
+			)),
+			...(await timeInterleaved(
+				{
+					oneThreadTrain: () => o.oneThreadTrain(),
+					oneThreadInfer: o.oneThreadInfer(stats),
+					copyWasm: o.copyOneThread.wasm,
+					copySet: o.copyOneThread.set,
+				},
+				r,
+			)),
 		};
 		const engineTrainMs = t.engineTrain;
 		const trainOneThreadMs = t.oneThreadTrain;
@@ -624,8 +785,14 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		const copyMs = Math.min(copyOneThread, copyWorkersMs);
 		restore();
 
-		const naiveTrainMs = timeSync(() => naiveForward(x, y, shape, channelAxis), n > 2e7 ? { warm: 1, runs: 3 } : r);
-		const naiveInferMs = timeSync(() => naiveForward(x, y, shape, channelAxis, stats), n > 2e7 ? { warm: 1, runs: 3 } : r);
+		const naiveTrainMs = timeSync(
+			() => naiveForward(x, y, shape, channelAxis),
+			n > 2e7 ? { warm: 1, runs: 3 } : r,
+		);
+		const naiveInferMs = timeSync(
+			() => naiveForward(x, y, shape, channelAxis, stats),
+			n > 2e7 ? { warm: 1, runs: 3 } : r,
+		);
 
 		// Peers get an ordinary (not shared) copy: both copy their input into their own memory.
 		const xPlain = new Float32Array(x);
@@ -633,13 +800,33 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		let ortInfer = null;
 		if (peers.ort) {
 			const rr = n > 2e7 ? { warm: 1, runs: 3 } : r;
-			ortTrain = await timeOrt(peers.ort, ortModels(layout, shape, channelAxis, 'train'), xPlain, shape, rr);
-			ortInfer = await timeOrt(peers.ort, ortModels(layout, shape, channelAxis, 'infer', stats), xPlain, shape, rr);
+			ortTrain = await timeOrt(
+				peers.ort,
+				ortModels(layout, shape, channelAxis, 'train'),
+				xPlain,
+				shape,
+				rr,
+			);
+			ortInfer = await timeOrt(
+				peers.ort,
+				ortModels(layout, shape, channelAxis, 'infer', stats),
+				xPlain,
+				shape,
+				rr,
+			);
 			if (name === 'NCHW [32, 64, 56, 56]' || name === 'NHWC [32, 56, 56, 64]') {
 				// The peer really computes a BatchNorm: its statistics and output against ours.
 				for (const m of ortModels(layout, shape, channelAxis, 'train')) {
 					const o = await runOrt(peers.ort, m, xPlain, shape);
-					checks.push({ case: name, check: `onnxruntime ${m.config}: mean, variance max relative difference from the engine; y max abs difference`, value: [relErr(o[m.mean], stats.mean), relErr(o[m.variance], stats.variance), maxAbsDiff(o.Y, yEngine)] });
+					checks.push({
+						case: name,
+						check: `onnxruntime ${m.config}: mean, variance max relative difference from the engine; y max abs difference`,
+						value: [
+							relErr(o[m.mean], stats.mean),
+							relErr(o[m.variance], stats.variance),
+							maxAbsDiff(o.Y, yEngine),
+						],
+					});
 				}
 			}
 		}
@@ -649,22 +836,67 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			const tr = n > 2e6 ? { warm: 1, runs: 5 } : r;
 			if (n <= 3e7) {
 				tfjsWasm = {
-					train: await timeTfjs(peers.tf, 'wasm', xPlain, shape, channelAxis, 'train', undefined, tr),
-					infer: await timeTfjs(peers.tf, 'wasm', xPlain, shape, channelAxis, 'infer', stats, tr),
+					train: await timeTfjs(
+						peers.tf,
+						'wasm',
+						xPlain,
+						shape,
+						channelAxis,
+						'train',
+						undefined,
+						tr,
+					),
+					infer: await timeTfjs(
+						peers.tf,
+						'wasm',
+						xPlain,
+						shape,
+						channelAxis,
+						'infer',
+						stats,
+						tr,
+					),
 				};
 			}
 			if (n <= 1e7) {
 				// tfjs-cpu takes seconds per call on the large cases: 1 warm-up and 3 timed runs.
 				const cr = n > 1e5 ? { warm: 1, runs: 3 } : r;
 				tfjsCpu = {
-					train: await timeTfjs(peers.tf, 'cpu', xPlain, shape, channelAxis, 'train', undefined, cr),
-					infer: await timeTfjs(peers.tf, 'cpu', xPlain, shape, channelAxis, 'infer', stats, cr),
+					train: await timeTfjs(
+						peers.tf,
+						'cpu',
+						xPlain,
+						shape,
+						channelAxis,
+						'train',
+						undefined,
+						cr,
+					),
+					infer: await timeTfjs(
+						peers.tf,
+						'cpu',
+						xPlain,
+						shape,
+						channelAxis,
+						'infer',
+						stats,
+						cr,
+					),
 				};
 			}
 			if (name === 'NHWC [32, 56, 56, 64]') {
 				await peers.tf.setBackend('wasm');
-				const m = peers.tf.tidy(() => peers.tf.moments(peers.tf.tensor(xPlain, shape), reducedAxes));
-				checks.push({ case: name, check: 'tfjs-wasm moments: mean, variance max relative difference from the engine', value: [relErr(m.mean.dataSync(), stats.mean), relErr(m.variance.dataSync(), stats.variance)] });
+				const m = peers.tf.tidy(() =>
+					peers.tf.moments(peers.tf.tensor(xPlain, shape), reducedAxes),
+				);
+				checks.push({
+					case: name,
+					check: 'tfjs-wasm moments: mean, variance max relative difference from the engine',
+					value: [
+						relErr(m.mean.dataSync(), stats.mean),
+						relErr(m.variance.dataSync(), stats.variance),
+					],
+				});
 				m.mean.dispose();
 				m.variance.dispose();
 			}
@@ -693,13 +925,19 @@ export async function benchEngine(repoRoot, log, options = {}) {
 				ms,
 				copyMs: { oneThread: copyOneThread, workers: copyWorkersMs },
 				percentOfCopy,
-				gbPerS: { engine: ((train ? 12 : 8) * n) / ms.engine / 1e6, copy: (8 * n) / copyMs / 1e6 },
-				dispatch: split ? `${o.dispatch}, ${train ? 'one round (statistics, merge, normalize)' : 'one round'}` : o.dispatch,
+				gbPerS: {
+					engine: ((train ? 12 : 8) * n) / ms.engine / 1e6,
+					copy: (8 * n) / copyMs / 1e6,
+				},
+				dispatch: split
+					? `${o.dispatch}, ${train ? 'one round (statistics, merge, normalize)' : 'one round'}`
+					: o.dispatch,
 				onnxruntimeConfig: (train ? ortTrain : ortInfer)?.config ?? null,
 				onnxruntimeTried: (train ? ortTrain : ortInfer)?.tried ?? null,
 			};
 			rows.push(row);
-			const f = (v) => (v === null ? '–' : v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
+			const f = (v) =>
+				v === null ? '–' : v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0);
 			const peer = (v) => (v === null ? '–' : `${f(v)} (${(v / ms.engine).toFixed(1)}×)`);
 			log(
 				`${name.padEnd(34)} ${mode.padEnd(5)} engine ${f(ms.engine)} ms (${row.gbPerS.engine.toFixed(1)} GB/s, ${percentOfCopy.toFixed(0)}% of copy) · 1T ${f(ms.engineOneThread)} · copy ${f(copyMs)} (1T ${f(copyOneThread)}, ${POOL_THREADS}w ${f(copyWorkersMs)}) · ORT ${peer(ms.onnxruntime)} · tfjs-wasm ${peer(ms.tfjsWasm)} · tfjs-cpu ${peer(ms.tfjsCpu)} · naive ${peer(ms.naive)}`,
@@ -711,53 +949,129 @@ export async function benchEngine(repoRoot, log, options = {}) {
 	// product's own EnginePool.forward (training forward, NC with 64 features and NCHW planes). The
 	// product splits from SPLIT_ELEMENTS on; the crossover below is where splitting starts to pay.
 	const dispatchSizes = [1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 1 << 23];
-	const dispatch = { splitElements: SPLIT_ELEMENTS, forwardSplitElements: FORWARD_SPLIT_ELEMENTS, threads: POOL_THREADS, sizes: [] };
+	const dispatch = {
+		splitElements: SPLIT_ELEMENTS,
+		forwardSplitElements: FORWARD_SPLIT_ELEMENTS,
+		threads: POOL_THREADS,
+		sizes: [],
+	};
 	if (POOL_THREADS >= 2 && (!options.filter || 'dispatch'.includes(options.filter))) {
 		for (const n of dispatchSizes) {
-			for (const [layout, shape] of [['NC', [n / 64, 64]], ['NCHW', [n / (64 * 1024), 64, 32, 32]]]) {
+			for (const [layout, shape] of [
+				['NC', [n / 64, 64]],
+				['NCHW', [n / (64 * 1024), 64, 32, 32]],
+			]) {
 				if (!Number.isInteger(shape[0]) || shape[0] < 1) {
 					continue;
 				}
 				const o = ours(layout, shape);
 				fill(o.x, shape, o.channelAxis);
 				const r = reps(n);
-				const t = await timeInterleaved({ one: () => o.engineTrain('one'), split: () => o.engineTrain('split') }, { warm: r.warm + 2, runs: r.runs });
-				dispatch.sizes.push({ elements: n, layout, shape, oneMs: t.one, splitMs: t.split, speedup: t.one / t.split });
-				log(`dispatch ${layout.padEnd(4)} ${String(n).padStart(8)} elements: one task ${t.one.toFixed(3)} ms · split round ${t.split.toFixed(3)} ms · split ${(t.one / t.split).toFixed(2)}×`);
+				const t = await timeInterleaved(
+					{ one: () => o.engineTrain('one'), split: () => o.engineTrain('split') },
+					{ warm: r.warm + 2, runs: r.runs },
+				);
+				dispatch.sizes.push({
+					elements: n,
+					layout,
+					shape,
+					oneMs: t.one,
+					splitMs: t.split,
+					speedup: t.one / t.split,
+				});
+				log(
+					`dispatch ${layout.padEnd(4)} ${String(n).padStart(8)} elements: one task ${t.one.toFixed(3)} ms · split round ${t.split.toFixed(3)} ms · split ${(t.one / t.split).toFixed(2)}×`,
+				);
 			}
 		}
 		// The smallest size from which the split round is faster for every size above, in both layouts.
-		const pays = (list) => (n) => list.filter((d) => d.elements >= n).every((d) => d.speedup > 1);
+		const pays = (list) => (n) =>
+			list.filter((d) => d.elements >= n).every((d) => d.speedup > 1);
 		dispatch.crossoverElements = dispatchSizes.find(pays(dispatch.sizes)) ?? null;
-		log(`dispatch of a forward on a pool tensor: the split round is faster from ${dispatch.crossoverElements ?? '(no size)'} elements on; EnginePool.forward splits from ${FORWARD_SPLIT_ELEMENTS}`);
+		log(
+			`dispatch of a forward on a pool tensor: the split round is faster from ${dispatch.crossoverElements ?? '(no size)'} elements on; EnginePool.forward splits from ${FORWARD_SPLIT_ELEMENTS}`,
+		);
 		// Sample runs (EnginePool.normalize: generate, statistics, normalize, the panel's extras): a
 		// pool of one worker (one task) against the product's pool (a split run from SPLIT_ELEMENTS).
 		const one = new EnginePool(workerFile, 1);
 		// Split at every size measured (the product splits from SPLIT_ELEMENTS), to compare both ways everywhere.
-		const all = new EnginePool(workerFile, POOL_THREADS, undefined, undefined, dispatchSizes[0]);
+		const all = new EnginePool(
+			workerFile,
+			POOL_THREADS,
+			undefined,
+			undefined,
+			dispatchSizes[0],
+		);
 		dispatch.sampleRuns = [];
 		for (const n of dispatchSizes) {
-			const run = { kernel: 'Normalize', shape: [n / 64, 64], reducedAxes: [0], epsilon: EPS, seed: 3, distribution: 'normal', momentum: null, maxElements: 1 << 28 };
+			const run = {
+				kernel: 'Normalize',
+				shape: [n / 64, 64],
+				reducedAxes: [0],
+				epsilon: EPS,
+				seed: 3,
+				distribution: 'normal',
+				momentum: null,
+				maxElements: 1 << 28,
+			};
 			const r = reps(n);
-			const t = await timeInterleaved({ one: () => one.normalize(run), all: () => all.normalize(run) }, { warm: r.warm + 2, runs: Math.min(r.runs, 11) });
-			dispatch.sampleRuns.push({ elements: n, oneWorkerMs: t.one, poolMs: t.all, speedup: t.one / t.all });
-			log(`sample run ${String(n).padStart(8)} elements: one worker ${t.one.toFixed(2)} ms · split among the pool ${t.all.toFixed(2)} ms · ${(t.one / t.all).toFixed(2)}×`);
+			const t = await timeInterleaved(
+				{ one: () => one.normalize(run), all: () => all.normalize(run) },
+				{ warm: r.warm + 2, runs: Math.min(r.runs, 11) },
+			);
+			dispatch.sampleRuns.push({
+				elements: n,
+				oneWorkerMs: t.one,
+				poolMs: t.all,
+				speedup: t.one / t.all,
+			});
+			log(
+				`sample run ${String(n).padStart(8)} elements: one worker ${t.one.toFixed(2)} ms · split among the pool ${t.all.toFixed(2)} ms · ${(t.one / t.all).toFixed(2)}×`,
+			);
 		}
 		await one.dispose();
 		await all.dispose();
 		dispatch.sampleRunCrossoverElements = dispatchSizes.find(pays(dispatch.sampleRuns)) ?? null;
-		log(`dispatch of a sample run: the pool is faster from ${dispatch.sampleRunCrossoverElements ?? '(no size)'} elements on; EnginePool.normalize splits from ${SPLIT_ELEMENTS}`);
+		log(
+			`dispatch of a sample run: the pool is faster from ${dispatch.sampleRunCrossoverElements ?? '(no size)'} elements on; EnginePool.normalize splits from ${SPLIT_ELEMENTS}`,
+		);
 	}
 
 	// Simulate Training Steps (EnginePool.simulate, the product's path): 200 steps at batch 32 of a
 	// (64, 56, 56) input, 1.28 billion values, on every worker and on one.
 	let simulation = null;
 	if (!options.filter || 'simulation'.includes(options.filter)) {
-		const simTask = { kernel: 'SimulateSteps', shape: [32, 64, 56, 56], reducedAxes: [0, 2, 3], epsilon: 1e-5, seed: 1, distribution: 'normal', momentum: { convention: 'torch', value: 0.1 }, steps: 200, noiseBatchSizes: [], maxElements: 1 << 28 };
+		const simTask = {
+			kernel: 'SimulateSteps',
+			shape: [32, 64, 56, 56],
+			reducedAxes: [0, 2, 3],
+			epsilon: 1e-5,
+			seed: 1,
+			distribution: 'normal',
+			momentum: { convention: 'torch', value: 0.1 },
+			steps: 200,
+			noiseBatchSizes: [],
+			maxElements: 1 << 28,
+		};
 		await product.simulate({ ...simTask, steps: 20 });
-		const t = await timeInterleaved({ all: async () => (await product.simulate(simTask)).stepsMs, one: async () => (await product.simulate({ ...simTask, workers: 1 })).stepsMs }, { warm: 0, runs: 3 });
-		simulation = { steps: simTask.steps, shape: simTask.shape, values: 200 * 32 * 64 * 56 * 56, ms: t.all, msOneWorker: t.one, workers: POOL_THREADS };
-		log(`simulation: ${simulation.steps} steps of (${simulation.shape.join(', ')}) = ${(simulation.values / 1e9).toFixed(2)} billion values: ${t.all.toFixed(0)} ms on ${POOL_THREADS} workers, ${t.one.toFixed(0)} ms on one (${(t.one / t.all).toFixed(2)}×)`);
+		const t = await timeInterleaved(
+			{
+				all: async () => (await product.simulate(simTask)).stepsMs,
+				one: async () => (await product.simulate({ ...simTask, workers: 1 })).stepsMs,
+			},
+			{ warm: 0, runs: 3 },
+		);
+		simulation = {
+			steps: simTask.steps,
+			shape: simTask.shape,
+			values: 200 * 32 * 64 * 56 * 56,
+			ms: t.all,
+			msOneWorker: t.one,
+			workers: POOL_THREADS,
+		};
+		log(
+			`simulation: ${simulation.steps} steps of (${simulation.shape.join(', ')}) = ${(simulation.values / 1e9).toFixed(2)} billion values: ${t.all.toFixed(0)} ms on ${POOL_THREADS} workers, ${t.one.toFixed(0)} ms on one (${(t.one / t.all).toFixed(2)}×)`,
+		);
 	}
 	xTensor.release();
 	yTensor.release();
@@ -770,13 +1084,31 @@ export async function benchEngine(repoRoot, log, options = {}) {
 
 	// Pool overhead: a bare Piscina round trip, one 2-slab dispatch of empty tasks, and the product's
 	// whole run on an 8-element tensor (EnginePool.normalize: generation, statistics, histograms).
-	const bareRoundTripMs = await timeAsync(() => pool.run({}, { name: 'ping' }), { warm: 50, runs: 1000 });
-	const twoTaskRoundTripMs = await timeAsync(() => Promise.all([pool.run({}, { name: 'ping' }), pool.run({}, { name: 'ping' })]), { warm: 50, runs: 1000 });
+	const bareRoundTripMs = await timeAsync(() => pool.run({}, { name: 'ping' }), {
+		warm: 50,
+		runs: 1000,
+	});
+	const twoTaskRoundTripMs = await timeAsync(
+		() => Promise.all([pool.run({}, { name: 'ping' }), pool.run({}, { name: 'ping' })]),
+		{ warm: 50, runs: 1000 },
+	);
 	await pool.destroy();
 
-	const task = (shape) => ({ kernel: 'Normalize', shape, reducedAxes: shape.map((_, i) => i).slice(0, -1), epsilon: EPS, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 28 });
+	const task = (shape) => ({
+		kernel: 'Normalize',
+		shape,
+		reducedAxes: shape.map((_, i) => i).slice(0, -1),
+		epsilon: EPS,
+		seed: 1,
+		distribution: 'normal',
+		momentum: null,
+		maxElements: 1 << 28,
+	});
 	const tiny = new EnginePool(workerFile, POOL_THREADS);
-	const productTinyMs = await timeAsync(() => tiny.normalize(task([2, 4])), { warm: 50, runs: 500 });
+	const productTinyMs = await timeAsync(() => tiny.normalize(task([2, 4])), {
+		warm: 50,
+		runs: 500,
+	});
 	// What the pool adds to a task: the product's tiny run's wall time minus its time in the worker.
 	const overheads = [];
 	for (let i = 0; i < 500; i++) {
@@ -813,13 +1145,24 @@ export async function benchEngine(repoRoot, log, options = {}) {
 			await p.dispose();
 		}
 	}
-	const summarize = (xs) => ({ ms: median(xs.map((v) => v.ms)), generateMs: median(xs.map((v) => v.phases.input)), statsAndNormalizeMs: median(xs.map((v) => v.phases.stats + v.phases.normalize)), all: xs.map((v) => v.ms) });
+	const summarize = (xs) => ({
+		ms: median(xs.map((v) => v.ms)),
+		generateMs: median(xs.map((v) => v.phases.input)),
+		statsAndNormalizeMs: median(xs.map((v) => v.phases.stats + v.phases.normalize)),
+		all: xs.map((v) => v.ms),
+	});
 
 	const result = {
 		machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-		peers: { onnxruntimeNode: peers.ortVersion ?? null, tfjs: peers.tfVersion ?? null, tfjsWasmSimd },
+		peers: {
+			onnxruntimeNode: peers.ortVersion ?? null,
+			tfjs: peers.tfVersion ?? null,
+			tfjsWasmSimd,
+		},
 		// normalize-relaxed.wasm where this runtime validates relaxed SIMD (not Node 20 without its flag).
-		kernelsBinary: k.fusedMultiplyAdd ? 'normalize-relaxed.wasm (fused multiply-add)' : 'normalize.wasm',
+		kernelsBinary: k.fusedMultiplyAdd
+			? 'normalize-relaxed.wasm (fused multiply-add)'
+			: 'normalize.wasm',
 		// The machine is shared: its 1/5/15-minute load averages before and after the cases.
 		loadAverage: { before: loadBefore, after: os.loadavg() },
 		cases: rows,
@@ -830,15 +1173,29 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		kernels,
 		poolRoundTripMs: { bare: bareRoundTripMs, twoTasks: twoTaskRoundTripMs },
 		cancelLatencyMs: median(cancelMs),
-		firstRunAfterActivation: { cold: summarize(firstRuns.cold), warmedUp: summarize(firstRuns.warmedUp) },
+		firstRunAfterActivation: {
+			cold: summarize(firstRuns.cold),
+			warmedUp: summarize(firstRuns.warmedUp),
+		},
 		checks,
 	};
 	log(`kernels: ${result.kernelsBinary}`);
-	log(`pool: bare round trip ${(bareRoundTripMs * 1000).toFixed(0)} µs, 2-task dispatch ${(twoTaskRoundTripMs * 1000).toFixed(0)} µs, product 8-element run ${(productTinyMs * 1000).toFixed(0)} µs (pool overhead: wall − time in the worker ${(poolTaskOverheadMs * 1000).toFixed(0)} µs) · cancel → settled ${median(cancelMs).toFixed(1)} ms`);
-	log(`first 25.7 MB run: cold ${result.firstRunAfterActivation.cold.ms.toFixed(1)} ms, after the warm-up ${result.firstRunAfterActivation.warmedUp.ms.toFixed(1)} ms (of which generating the sample ${result.firstRunAfterActivation.warmedUp.generateMs.toFixed(1)} ms, statistics + normalize ${result.firstRunAfterActivation.warmedUp.statsAndNormalizeMs.toFixed(1)} ms)`);
-	log(`load average (1/5/15 min) before the cases ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${result.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`);
+	log(
+		`pool: bare round trip ${(bareRoundTripMs * 1000).toFixed(0)} µs, 2-task dispatch ${(twoTaskRoundTripMs * 1000).toFixed(0)} µs, product 8-element run ${(productTinyMs * 1000).toFixed(0)} µs (pool overhead: wall − time in the worker ${(poolTaskOverheadMs * 1000).toFixed(0)} µs) · cancel → settled ${median(cancelMs).toFixed(1)} ms`,
+	);
+	log(
+		`first 25.7 MB run: cold ${result.firstRunAfterActivation.cold.ms.toFixed(1)} ms, after the warm-up ${result.firstRunAfterActivation.warmedUp.ms.toFixed(1)} ms (of which generating the sample ${result.firstRunAfterActivation.warmedUp.generateMs.toFixed(1)} ms, statistics + normalize ${result.firstRunAfterActivation.warmedUp.statsAndNormalizeMs.toFixed(1)} ms)`,
+	);
+	log(
+		`load average (1/5/15 min) before the cases ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${result.loadAverage.after.map((v) => v.toFixed(2)).join(' ')}`,
+	);
 	for (const c of checks) {
-		log(`check ${c.case}: ${c.check}: ${[].concat(c.value).map((v) => v.toExponential(1)).join(', ')}`);
+		log(
+			`check ${c.case}: ${c.check}: ${[]
+				.concat(c.value)
+				.map((v) => v.toExponential(1))
+				.join(', ')}`,
+		);
 	}
 	return result;
 }
@@ -851,35 +1208,73 @@ function benchKernels(k, xAll, yAll, scratch, reductionLayout, log) {
 	fill(x, [n / 64, 64], 1);
 	const gb = (bytes, ms) => bytes / ms / 1e6;
 	const r = { warm: 5, runs: 15 };
-	const out = { bytes: n * 4, copy: gb(8 * n, timeSync(() => k.copy(x, y), r)), rows: {}, planes: {} };
+	const out = {
+		bytes: n * 4,
+		copy: gb(
+			8 * n,
+			timeSync(() => k.copy(x, y), r),
+		),
+		rows: {},
+		planes: {},
+	};
 	const variants = { one: 0, four: 1, tiles: 2, staged: 3 };
 	for (const C of [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024]) {
 		const l = reductionLayout([n / C, C], [0]);
 		const row = {};
 		for (const [name, v] of Object.entries(variants)) {
-			row[name] = gb(4 * n, timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false, v)), r));
+			row[name] = gb(
+				4 * n,
+				timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false, v)), r),
+			);
 		}
-		row.extremes = gb(4 * n, timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r));
+		row.extremes = gb(
+			4 * n,
+			timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r),
+		);
 		const m = k.moments(x, l, scratch, 0, false);
-		row.normalize = gb(8 * n, timeSync(() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)), r));
+		row.normalize = gb(
+			8 * n,
+			timeSync(
+				() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)),
+				r,
+			),
+		);
 		out.rows[C] = row;
 	}
 	for (const P of [1024, 3136]) {
 		const l = reductionLayout([n / P / 64, 64, P], [0, 2]);
 		const m = k.moments(x, l, scratch, 0, false);
 		out.planes[P] = {
-			stats: gb(4 * n, timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false)), r)),
-			extremes: gb(4 * n, timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r)),
-			normalize: gb(8 * n, timeSync(() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)), r)),
+			stats: gb(
+				4 * n,
+				timeSync(() => (scratch.reset(), k.moments(x, l, scratch, 0, false)), r),
+			),
+			extremes: gb(
+				4 * n,
+				timeSync(() => (scratch.reset(), k.extremes(x, l, scratch)), r),
+			),
+			normalize: gb(
+				8 * n,
+				timeSync(
+					() => (scratch.reset(), k.normalize(x, y, l, m.mean, m.variance, EPS, scratch)),
+					r,
+				),
+			),
 		};
 	}
 	const f = (v) => v.toFixed(1).padStart(5);
-	log(`kernels, one thread, 25.7 MB, GB/s (copy ${f(out.copy)}): channels-last statistics one / four / tiles / staged · extremes · normalize`);
+	log(
+		`kernels, one thread, 25.7 MB, GB/s (copy ${f(out.copy)}): channels-last statistics one / four / tiles / staged · extremes · normalize`,
+	);
 	for (const [C, row] of Object.entries(out.rows)) {
-		log(`  C = ${String(C).padEnd(5)} ${f(row.one)} / ${f(row.four)} / ${f(row.tiles)} / ${f(row.staged)} · ${f(row.extremes)} · ${f(row.normalize)}`);
+		log(
+			`  C = ${String(C).padEnd(5)} ${f(row.one)} / ${f(row.four)} / ${f(row.tiles)} / ${f(row.staged)} · ${f(row.extremes)} · ${f(row.normalize)}`,
+		);
 	}
 	for (const [P, row] of Object.entries(out.planes)) {
-		log(`  planes of ${P}: statistics ${f(row.stats)} · extremes ${f(row.extremes)} · normalize ${f(row.normalize)}`);
+		log(
+			`  planes of ${P}: statistics ${f(row.stats)} · extremes ${f(row.extremes)} · normalize ${f(row.normalize)}`,
+		);
 	}
 	return out;
 }
@@ -912,10 +1307,17 @@ export async function copy(task) {
 
 //#endregion
 
-if (isMainThread && process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+	isMainThread &&
+	process.argv[1] &&
+	path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
 	const json = process.argv.includes('--json');
 	const at = process.argv.indexOf('--filter');
-	const result = await benchEngine(scriptRoot, json ? () => undefined : console.log, { filter: at > 0 ? process.argv[at + 1] : undefined, peers: !process.argv.includes('--no-peers') });
+	const result = await benchEngine(scriptRoot, json ? () => undefined : console.log, {
+		filter: at > 0 ? process.argv[at + 1] : undefined,
+		peers: !process.argv.includes('--no-peers'),
+	});
 	if (json) {
 		console.log(JSON.stringify(result, null, 2));
 	}

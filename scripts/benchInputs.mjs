@@ -5,7 +5,11 @@ import path from 'node:path';
 
 /** A 5,000-line Keras functional model: 1,000 residual blocks of five lines. */
 export function bigKerasFile() {
-	const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((32, 32, 16))'];
+	const lines = [
+		'import tensorflow as tf',
+		'from tensorflow.keras import layers',
+		'x = inp = layers.Input((32, 32, 16))',
+	];
 	for (let i = 0; lines.length < 4995; i++) {
 		lines.push(
 			`y = layers.Conv2D(16, 3, padding="same", use_bias=False)(x)`,
@@ -26,13 +30,36 @@ export function bigKerasFile() {
  */
 export function bigTorchFile() {
 	const blocks = 830;
-	const init = ['import torch', 'import torch.nn as nn', '', '', 'class BigNet(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.stem = nn.Conv2d(3, 16, 3, padding=1)'];
+	const init = [
+		'import torch',
+		'import torch.nn as nn',
+		'',
+		'',
+		'class BigNet(nn.Module):',
+		'    def __init__(self):',
+		'        super().__init__()',
+		'        self.stem = nn.Conv2d(3, 16, 3, padding=1)',
+	];
 	const forward = ['', '    def forward(self, x):', '        x = self.stem(x)'];
 	for (let i = 0; i < blocks; i++) {
-		init.push(`        self.conv${i} = nn.Conv2d(16, 16, 3, padding=1, bias=False)`, `        self.bn${i} = nn.BatchNorm2d(16)`, `        self.act${i} = nn.ReLU()`);
-		forward.push(`        y = self.bn${i}(self.conv${i}(x))`, `        x = x + self.act${i}(y)`, `        # block ${i}`);
+		init.push(
+			`        self.conv${i} = nn.Conv2d(16, 16, 3, padding=1, bias=False)`,
+			`        self.bn${i} = nn.BatchNorm2d(16)`,
+			`        self.act${i} = nn.ReLU()`,
+		);
+		forward.push(
+			`        y = self.bn${i}(self.conv${i}(x))`,
+			`        x = x + self.act${i}(y)`,
+			`        # block ${i}`,
+		);
 	}
-	forward.push('        return x', '', '', 'model = BigNet()', 'y = model(torch.randn(1, 3, 32, 32))');
+	forward.push(
+		'        return x',
+		'',
+		'',
+		'model = BigNet()',
+		'y = model(torch.randn(1, 3, 32, 32))',
+	);
 	return [...init, ...forward].join('\n');
 }
 
@@ -53,11 +80,36 @@ export function writeLatencyInputs(dir) {
  * model grown a few layers a cell (Conv2D / BatchNormalization / ReLU), the summary at the end.
  */
 function notebook150() {
-	const code = (source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
-	const cells = [code('import tensorflow as tf\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential([tf.keras.Input((32, 32, 3))])')];
+	const code = (source) => ({
+		cell_type: 'code',
+		execution_count: null,
+		metadata: {},
+		outputs: [],
+		source,
+	});
+	const cells = [
+		code(
+			'import tensorflow as tf\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential([tf.keras.Input((32, 32, 3))])',
+		),
+	];
 	for (let i = 1; i < 149; i++) {
-		cells.push(i % 10 === 0 ? { cell_type: 'markdown', metadata: {}, source: `## Block ${i / 10}` } : code(`model.add(layers.Conv2D(16, 3, padding="same", use_bias=False))\nmodel.add(layers.BatchNormalization())\nmodel.add(layers.ReLU())`));
+		cells.push(
+			i % 10 === 0
+				? { cell_type: 'markdown', metadata: {}, source: `## Block ${i / 10}` }
+				: code(
+						`model.add(layers.Conv2D(16, 3, padding="same", use_bias=False))\nmodel.add(layers.BatchNormalization())\nmodel.add(layers.ReLU())`,
+					),
+		);
 	}
-	cells.push(code('model.add(layers.GlobalAveragePooling2D())\nmodel.add(layers.Dense(10))\nmodel.summary()'));
-	return { cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 };
+	cells.push(
+		code(
+			'model.add(layers.GlobalAveragePooling2D())\nmodel.add(layers.Dense(10))\nmodel.summary()',
+		),
+	);
+	return {
+		cells,
+		metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+		nbformat: 4,
+		nbformat_minor: 5,
+	};
 }

@@ -26,10 +26,19 @@ for (const { file, features } of targets) {
 	const args = [
 		path.join(repoRoot, 'node_modules', 'assemblyscript', 'bin', 'asc.js'),
 		source,
-		'-o', out,
-		'-O3', '--noAssert', '--runtime', 'stub',
+		'-o',
+		out,
+		'-O3',
+		'--noAssert',
+		'--runtime',
+		'stub',
 		...features.flatMap((f) => ['--enable', f]),
-		'--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+		'--importMemory',
+		'--sharedMemory',
+		'--initialMemory',
+		'1',
+		'--maximumMemory',
+		'65536',
 	];
 	const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: repoRoot });
 	if (r.status !== 0) {
@@ -37,7 +46,9 @@ for (const { file, features } of targets) {
 	}
 	if (check) {
 		const same = fs.existsSync(target) && fs.readFileSync(out).equals(fs.readFileSync(target));
-		console.log(same ? `${file} is up to date` : `${file} is out of date: run npm run build:wasm`);
+		console.log(
+			same ? `${file} is up to date` : `${file} is out of date: run npm run build:wasm`,
+		);
 		stale += same ? 0 : 1;
 	} else {
 		console.log(`wrote ${path.relative(repoRoot, target)} (${fs.statSync(target).size} bytes)`);

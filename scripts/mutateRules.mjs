@@ -22,36 +22,159 @@ const tests = {
 
 /** [framework, file, what, from, to]: `from` must occur exactly once in the file. */
 const mutations = [
-	['torch', torchRules, 'conv output: off by one (drops the −1)', 'const v = (n + 2 * pad - d * (k - 1) - 1) / s + 1;', 'const v = (n + 2 * pad - d * (k - 1)) / s + 1;'],
-	['torch', torchRules, 'conv/pool output: ceil for floor', 'const out = ceil ? Math.ceil(v) : Math.floor(v);', 'const out = Math.ceil(v);'],
-	['torch', torchRules, 'pool ceil_mode: no last-window correction', 'const fixed = ceil && (out - 1) * s >= n + pad ? out - 1 : out;', 'const fixed = out;'],
-	['torch', torchRules, 'conv weight: groups dropped', "p('weight', [o, i / g, ...k])", "p('weight', [o, i, ...k])"],
-	['torch', torchRules, 'Linear: bias dropped', "return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];", "return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i])];"],
-	['torch', torchRules, 'ConvTranspose: output_padding dropped', '(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;', '(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + 1;'],
-	['torch', torchRules, 'BatchNorm: num_batches_tracked buffer dropped', "b('running_var', [c]), b('num_batches_tracked', [])", "b('running_var', [c])"],
-	['torch', torchRules, 'LSTM proj_size: deeper layers take hidden, not proj, inputs', 'const inL = l === 0 ? input : out * dirs;', 'const inL = l === 0 ? input : hidden * dirs;'],
-	['torch', torchRules, 'MultiheadAttention: kdim ignored', "p('k_proj_weight', [e, kdim])", "p('k_proj_weight', [e, e])"],
-	['torch', torchRules, 'pool: padding ≤ kernel/2 check removed', 'if (pad.some((q, i) => q > k[i] / 2)) {', 'if (pad.some((q, i) => q > k[i])) {'],
-	['keras', kerasRules, "conv 'same': floor for ceil", "if (padding === 'same') {\n\t\treturn Math.ceil(size / s);", "if (padding === 'same') {\n\t\treturn Math.floor(size / s);"],
-	['keras', kerasRules, "conv 'valid': off by one", 'const out = Math.floor((size - eff) / s) + 1;', 'const out = Math.floor((size - eff) / s);'],
-	['keras', kerasRules, 'conv kernel: groups dropped', "w('kernel', [...kc.k, kc.cin / groups, filters])", "w('kernel', [...kc.k, kc.cin, filters])"],
-	['keras', kerasRules, 'Dense: bias dropped', "return [w('kernel', [fin, units]), ...(bias ? [w('bias', [units])] : [])];", "return [w('kernel', [fin, units])];"],
-	['keras', kerasRules, 'BatchNormalization: moving mean counted trainable', "w('moving_mean', s, false)", "w('moving_mean', s)"],
-	['keras', kerasRules, 'GRU reset_after: second bias dropped', "const resetAfter = g === 3 && bool(cfg, 'reset_after') !== false;", "const resetAfter = g === 4 && bool(cfg, 'reset_after') !== false;"],
-	['keras', kerasRules, 'RNN: recurrent kernel without gates', "w('recurrent_kernel', [units, g * units])", "w('recurrent_kernel', [units, units])"],
-	['keras', kerasRules, "ConvTranspose 'valid': max(k', s) back to k'", 'Math.max((k[i] - 1) * d[i] + 1, s[i])', '(k[i] - 1) * d[i] + 1'],
-	['keras', kerasRules, 'Reshape: -1 divisibility check removed', 'if (total !== null && (known === 0 || total % known !== 0)) {', 'if (total !== null && known === 0) {'],
-	['keras', kerasRules, 'depthwise: bias per input channel instead of per output', "...(bias ? [w('bias', [kc.cin * m])] : [])", "...(bias ? [w('bias', [kc.cin])] : [])"],
+	[
+		'torch',
+		torchRules,
+		'conv output: off by one (drops the −1)',
+		'const v = (n + 2 * pad - d * (k - 1) - 1) / s + 1;',
+		'const v = (n + 2 * pad - d * (k - 1)) / s + 1;',
+	],
+	[
+		'torch',
+		torchRules,
+		'conv/pool output: ceil for floor',
+		'const out = ceil ? Math.ceil(v) : Math.floor(v);',
+		'const out = Math.ceil(v);',
+	],
+	[
+		'torch',
+		torchRules,
+		'pool ceil_mode: no last-window correction',
+		'const fixed = ceil && (out - 1) * s >= n + pad ? out - 1 : out;',
+		'const fixed = out;',
+	],
+	[
+		'torch',
+		torchRules,
+		'conv weight: groups dropped',
+		"p('weight', [o, i / g, ...k])",
+		"p('weight', [o, i, ...k])",
+	],
+	[
+		'torch',
+		torchRules,
+		'Linear: bias dropped',
+		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];",
+		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i])];",
+	],
+	[
+		'torch',
+		torchRules,
+		'ConvTranspose: output_padding dropped',
+		'(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;',
+		'(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + 1;',
+	],
+	[
+		'torch',
+		torchRules,
+		'BatchNorm: num_batches_tracked buffer dropped',
+		"b('running_var', [c]), b('num_batches_tracked', [])",
+		"b('running_var', [c])",
+	],
+	[
+		'torch',
+		torchRules,
+		'LSTM proj_size: deeper layers take hidden, not proj, inputs',
+		'const inL = l === 0 ? input : out * dirs;',
+		'const inL = l === 0 ? input : hidden * dirs;',
+	],
+	[
+		'torch',
+		torchRules,
+		'MultiheadAttention: kdim ignored',
+		"p('k_proj_weight', [e, kdim])",
+		"p('k_proj_weight', [e, e])",
+	],
+	[
+		'torch',
+		torchRules,
+		'pool: padding ≤ kernel/2 check removed',
+		'if (pad.some((q, i) => q > k[i] / 2)) {',
+		'if (pad.some((q, i) => q > k[i])) {',
+	],
+	[
+		'keras',
+		kerasRules,
+		"conv 'same': floor for ceil",
+		"if (padding === 'same') {\n\t\treturn Math.ceil(size / s);",
+		"if (padding === 'same') {\n\t\treturn Math.floor(size / s);",
+	],
+	[
+		'keras',
+		kerasRules,
+		"conv 'valid': off by one",
+		'const out = Math.floor((size - eff) / s) + 1;',
+		'const out = Math.floor((size - eff) / s);',
+	],
+	[
+		'keras',
+		kerasRules,
+		'conv kernel: groups dropped',
+		"w('kernel', [...kc.k, kc.cin / groups, filters])",
+		"w('kernel', [...kc.k, kc.cin, filters])",
+	],
+	[
+		'keras',
+		kerasRules,
+		'Dense: bias dropped',
+		"return [w('kernel', [fin, units]), ...(bias ? [w('bias', [units])] : [])];",
+		"return [w('kernel', [fin, units])];",
+	],
+	[
+		'keras',
+		kerasRules,
+		'BatchNormalization: moving mean counted trainable',
+		"w('moving_mean', s, false)",
+		"w('moving_mean', s)",
+	],
+	[
+		'keras',
+		kerasRules,
+		'GRU reset_after: second bias dropped',
+		"const resetAfter = g === 3 && bool(cfg, 'reset_after') !== false;",
+		"const resetAfter = g === 4 && bool(cfg, 'reset_after') !== false;",
+	],
+	[
+		'keras',
+		kerasRules,
+		'RNN: recurrent kernel without gates',
+		"w('recurrent_kernel', [units, g * units])",
+		"w('recurrent_kernel', [units, units])",
+	],
+	[
+		'keras',
+		kerasRules,
+		"ConvTranspose 'valid': max(k', s) back to k'",
+		'Math.max((k[i] - 1) * d[i] + 1, s[i])',
+		'(k[i] - 1) * d[i] + 1',
+	],
+	[
+		'keras',
+		kerasRules,
+		'Reshape: -1 divisibility check removed',
+		'if (total !== null && (known === 0 || total % known !== 0)) {',
+		'if (total !== null && known === 0) {',
+	],
+	[
+		'keras',
+		kerasRules,
+		'depthwise: bias per input channel instead of per output',
+		"...(bias ? [w('bias', [kc.cin * m])] : [])",
+		"...(bias ? [w('bias', [kc.cin])] : [])",
+	],
 ];
 
-const originals = new Map([torchRules, kerasRules].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
+const originals = new Map(
+	[torchRules, kerasRules].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]),
+);
 const restore = () => originals.forEach((text, f) => fs.writeFileSync(path.join(root, f), text));
 process.on('SIGINT', () => {
 	restore();
 	process.exit(130);
 });
 
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+const run = (cmd, args) =>
+	spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
 const build = () => {
 	const r = run('npx', ['tsc', '-p', 'test/unit']);
 	return r.status === 0 ? null : r.stdout + r.stderr;
@@ -60,7 +183,9 @@ const build = () => {
 const results = [];
 try {
 	const only = process.argv[2];
-	for (const [fw, file, what, from, to] of mutations.filter(([, , what]) => !only || what.includes(only))) {
+	for (const [fw, file, what, from, to] of mutations.filter(
+		([, , what]) => !only || what.includes(only),
+	)) {
 		const text = originals.get(file);
 		const n = text.split(from).length - 1;
 		if (n !== 1) {
@@ -88,5 +213,7 @@ try {
 	build();
 }
 const caught = results.filter((r) => r.caught).length;
-console.log(`\n${results.length} mutations, ${caught} caught (torch ${results.filter((r) => r.fw === 'torch' && r.caught).length}/${results.filter((r) => r.fw === 'torch').length}, keras ${results.filter((r) => r.fw === 'keras' && r.caught).length}/${results.filter((r) => r.fw === 'keras').length})`);
+console.log(
+	`\n${results.length} mutations, ${caught} caught (torch ${results.filter((r) => r.fw === 'torch' && r.caught).length}/${results.filter((r) => r.fw === 'torch').length}, keras ${results.filter((r) => r.fw === 'keras' && r.caught).length}/${results.filter((r) => r.fw === 'keras').length})`,
+);
 process.exit(caught === results.length ? 0 : 1);

@@ -8,7 +8,17 @@ import { ensureTestVSCode, repoRoot } from './vscodeServer.mjs';
 
 /** Debian packages: native-module headers for the VS Code server, ripgrep, Chromium, PyTorch
  * (independent reference values for tests). */
-const debianPackages = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'ripgrep', 'chromium', 'python3-torch', 'python3-torchvision', 'python3-numpy'];
+const debianPackages = [
+	'libkrb5-dev',
+	'libxkbfile-dev',
+	'libsecret-1-dev',
+	'pkg-config',
+	'ripgrep',
+	'chromium',
+	'python3-torch',
+	'python3-torchvision',
+	'python3-numpy',
+];
 
 function run(cmd, args, opts = {}) {
 	const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: repoRoot, ...opts });
@@ -29,7 +39,8 @@ export function setup() {
 		console.log(`Installing Debian packages: ${missing.join(' ')}`);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 		const [cmd, ...pre] = asRoot.length ? asRoot : ['apt-get'];
-		const apt = (args) => run(cmd, [...pre, ...(asRoot.length ? ['apt-get'] : []), ...args], { env });
+		const apt = (args) =>
+			run(cmd, [...pre, ...(asRoot.length ? ['apt-get'] : []), ...args], { env });
 		apt(['update', '-qq']);
 		apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 	}

@@ -12,9 +12,13 @@ import { repoRoot, startServer } from './vscodeServer.mjs';
 const examples = path.join(repoRoot, 'examples');
 const port = Number(process.env.NORMLENS_PORT ?? 8123);
 const folderArg = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const folder = folderArg ? path.resolve(process.env.INIT_CWD ?? process.cwd(), folderArg) : examples;
+const folder = folderArg
+	? path.resolve(process.env.INIT_CWD ?? process.cwd(), folderArg)
+	: examples;
 if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-	console.error(`npm start: ${folder} is not a folder. Usage: npm start [-- FOLDER] (examples/ by default).`);
+	console.error(
+		`npm start: ${folder} is not a folder. Usage: npm start [-- FOLDER] (examples/ by default).`,
+	);
 	process.exit(2);
 }
 
@@ -39,11 +43,32 @@ function run(cmd, args) {
 
 setup();
 // Rebuild only when a source (or the build's configuration) is newer than the bundles; errors and warnings only.
-const bundles = ['extension.js', 'engineWorker.js', 'analysisWorker.js', 'cli.js', path.join('webview', 'panel.js')].map((f) => path.join(repoRoot, 'dist', f));
-const built = bundles.every((f) => fs.existsSync(f)) ? Math.min(...bundles.map((f) => fs.statSync(f).mtimeMs)) : 0;
-if (built < Math.max(newest(path.join(repoRoot, 'src')), fs.statSync(path.join(repoRoot, 'webpack.config.js')).mtimeMs, fs.statSync(path.join(repoRoot, 'package.json')).mtimeMs)) {
+const bundles = [
+	'extension.js',
+	'engineWorker.js',
+	'analysisWorker.js',
+	'cli.js',
+	path.join('webview', 'panel.js'),
+].map((f) => path.join(repoRoot, 'dist', f));
+const built = bundles.every((f) => fs.existsSync(f))
+	? Math.min(...bundles.map((f) => fs.statSync(f).mtimeMs))
+	: 0;
+if (
+	built <
+	Math.max(
+		newest(path.join(repoRoot, 'src')),
+		fs.statSync(path.join(repoRoot, 'webpack.config.js')).mtimeMs,
+		fs.statSync(path.join(repoRoot, 'package.json')).mtimeMs,
+	)
+) {
 	console.log('Building NormLens (webpack --mode production) …');
-	run(process.execPath, [path.join(repoRoot, 'node_modules', '.bin', 'webpack'), '--mode', 'production', '--stats', 'errors-warnings']);
+	run(process.execPath, [
+		path.join(repoRoot, 'node_modules', '.bin', 'webpack'),
+		'--mode',
+		'production',
+		'--stats',
+		'errors-warnings',
+	]);
 } else {
 	console.log('NormLens is built (dist/ is newer than src/).');
 }
@@ -61,11 +86,18 @@ run(process.execPath, [cli, 'run', `${path.join(examples, 'tabular_bn.py')}:10`]
 const desktop = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
 if (desktop && !process.env.NORMLENS_SERVER) {
 	console.log(`\nOpening VS Code with NormLens under development on ${folder}`);
-	spawn(desktop, ['--extensionDevelopmentPath', repoRoot, folder], { stdio: 'inherit', detached: true }).unref();
+	spawn(desktop, ['--extensionDevelopmentPath', repoRoot, folder], {
+		stdio: 'inherit',
+		detached: true,
+	}).unref();
 } else {
 	const dataDir = path.join(repoRoot, '.normlens-tmp', 'vscode-start');
 	const firstStart = !fs.existsSync(dataDir);
-	const server = await startServer({ dataDir, port, settings: firstStart ? { 'workbench.startupEditor': 'welcomePage' } : {} });
+	const server = await startServer({
+		dataDir,
+		port,
+		settings: firstStart ? { 'workbench.startupEditor': 'welcomePage' } : {},
+	});
 	const url = server.url(folder, [['extensionDevelopmentPath', repoRoot]]);
 	const rel = path.relative(process.cwd(), folder) || '.';
 	console.log(`

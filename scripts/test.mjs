@@ -11,7 +11,9 @@ import { runUiChecks } from './uiChecks.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 const require = createRequire(import.meta.url);
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const only = process.argv.includes('--only')
+	? process.argv[process.argv.indexOf('--only') + 1]
+	: undefined;
 const tmp = path.join(repoRoot, '.normlens-tmp');
 const resultsDir = path.join(repoRoot, '.test-results');
 const tally = { passed: 0, failed: 0, lines: [] };
@@ -19,7 +21,9 @@ const tally = { passed: 0, failed: 0, lines: [] };
 function record(name, passed, failed, note = '') {
 	tally.passed += passed;
 	tally.failed += failed;
-	tally.lines.push(`${failed ? '✗' : '✓'} ${name}: ${passed} passed, ${failed} failed${note ? ` — ${note}` : ''}`);
+	tally.lines.push(
+		`${failed ? '✗' : '✓'} ${name}: ${passed} passed, ${failed} failed${note ? ` — ${note}` : ''}`,
+	);
 }
 
 function sh(cmd, args, opts = {}) {
@@ -27,7 +31,12 @@ function sh(cmd, args, opts = {}) {
 	return r.status === 0;
 }
 
-const npx = (args, opts) => sh(process.execPath, [path.join(repoRoot, 'node_modules', '.bin', args[0]), ...args.slice(1)], opts);
+const npx = (args, opts) =>
+	sh(
+		process.execPath,
+		[path.join(repoRoot, 'node_modules', '.bin', args[0]), ...args.slice(1)],
+		opts,
+	);
 
 async function step(name, fn) {
 	console.log(`\n━━ ${name}`);
@@ -49,7 +58,10 @@ function runMocha(files) {
 }
 
 function listTests(dir) {
-	return fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.test.js')).map((f) => path.join(dir, f));
+	return fs
+		.readdirSync(dir, { recursive: true })
+		.filter((f) => f.endsWith('.test.js'))
+		.map((f) => path.join(dir, f));
 }
 
 /** Runs one integration suite in the VS Code server's extension host, driven by headless Chromium. */
@@ -58,7 +70,14 @@ async function integration(suite, extensionPath) {
 	fs.rmSync(results, { force: true });
 	const dataDir = path.join(tmp, `vscode-${suite}`);
 	fs.rmSync(dataDir, { recursive: true, force: true });
-	const server = await startServer({ dataDir, env: { NORMLENS_SUITE: suite, NORMLENS_RESULTS: results, NORMLENS_EXTENSION_PATH: extensionPath } });
+	const server = await startServer({
+		dataDir,
+		env: {
+			NORMLENS_SUITE: suite,
+			NORMLENS_RESULTS: results,
+			NORMLENS_EXTENSION_PATH: extensionPath,
+		},
+	});
 	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage();
@@ -74,7 +93,9 @@ async function integration(suite, extensionPath) {
 			if (exited && !fs.existsSync(results)) {
 				await new Promise((r) => setTimeout(r, 1000));
 				if (!fs.existsSync(results)) {
-					throw new Error(`the extension host exited (code ${exited[1]}) without results:\n${log.slice(-3000)}`);
+					throw new Error(
+						`the extension host exited (code ${exited[1]}) without results:\n${log.slice(-3000)}`,
+					);
 				}
 			}
 			if (Date.now() > deadline) {
@@ -84,9 +105,16 @@ async function integration(suite, extensionPath) {
 		}
 		const r = JSON.parse(fs.readFileSync(results, 'utf8'));
 		for (const t of r.results) {
-			console.log(`  ${t.state === 'passed' ? '✔' : '✗'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}`);
+			console.log(
+				`  ${t.state === 'passed' ? '✔' : '✗'} ${t.title}${t.ms !== undefined ? ` (${t.ms} ms)` : ''}`,
+			);
 			if (t.error) {
-				console.log(t.error.split('\n').map((l) => `      ${l}`).join('\n'));
+				console.log(
+					t.error
+						.split('\n')
+						.map((l) => `      ${l}`)
+						.join('\n'),
+				);
 			}
 		}
 		if (r.results.length === 0) {
@@ -118,7 +146,15 @@ if (!only || only === 'static') {
 	await step('type check (per layer)', async () => {
 		let passed = 0;
 		let failed = 0;
-		for (const p of ['src/protocol', 'src/core', 'src/engine', 'src/host', 'src/extension', 'src/webview', 'src/cli']) {
+		for (const p of [
+			'src/protocol',
+			'src/core',
+			'src/engine',
+			'src/host',
+			'src/extension',
+			'src/webview',
+			'src/cli',
+		]) {
 			if (npx(['tsc', '-p', p])) {
 				passed++;
 			} else {
@@ -129,12 +165,19 @@ if (!only || only === 'static') {
 		record('type check', passed, failed);
 	});
 	await step('committed WebAssembly kernels match their source', async () => {
-		const ok = sh(process.execPath, [path.join(repoRoot, 'scripts', 'build-wasm.mjs'), '--check']);
+		const ok = sh(process.execPath, [
+			path.join(repoRoot, 'scripts', 'build-wasm.mjs'),
+			'--check',
+		]);
 		record('wasm freshness', ok ? 1 : 0, ok ? 0 : 1);
 	});
 	await step('lint', async () => {
 		const ok = npx(['eslint', 'src', 'test', 'scripts']);
 		record('lint', ok ? 1 : 0, ok ? 0 : 1);
+	});
+	await step('format (Prettier, print width 100)', async () => {
+		const ok = npx(['prettier', '--check', 'src', 'test', 'scripts']);
+		record('format', ok ? 1 : 0, ok ? 0 : 1);
 	});
 }
 
@@ -183,7 +226,12 @@ if (!only || only === 'ui') {
 			throw new Error('no UI checks ran');
 		}
 		r.filter((x) => !x.ok).forEach((x) => console.log(`  ✗ ${x.title}: ${x.error}`));
-		record('workbench UI', r.filter((x) => x.ok).length, r.filter((x) => !x.ok).length, `screenshots in ${path.relative(repoRoot, path.join(resultsDir, 'screenshots'))}`);
+		record(
+			'workbench UI',
+			r.filter((x) => x.ok).length,
+			r.filter((x) => !x.ok).length,
+			`screenshots in ${path.relative(repoRoot, path.join(resultsDir, 'screenshots'))}`,
+		);
 	});
 }
 

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { repoRoot } from './vscodeServer.mjs';
 
-const tool = (name, args) => spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', '.bin', name), ...args], { cwd: repoRoot, stdio: 'inherit' }).status === 0;
+const tool = (name, args) =>
+	spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', '.bin', name), ...args], {
+		cwd: repoRoot,
+		stdio: 'inherit',
+	}).status === 0;
 
 if (!tool('webpack', ['--mode', 'production']) || !tool('tsc', ['-p', 'test/integration'])) {
 	console.error('normlens: the build failed');
@@ -24,10 +28,17 @@ try {
 		extensionDevelopmentPath: repoRoot,
 		extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration', 'index'),
 		extensionTestsEnv: { NORMLENS_SUITE: 'extension' },
-		launchArgs: [path.join(repoRoot, 'examples'), '--disable-extensions', '--skip-welcome', '--skip-release-notes'],
+		launchArgs: [
+			path.join(repoRoot, 'examples'),
+			'--disable-extensions',
+			'--skip-welcome',
+			'--skip-release-notes',
+		],
 	});
 	process.exit(code);
 } catch (e) {
-	console.error(`normlens: VS Code ${version} could not run the integration suite: ${e instanceof Error ? e.message : e}`);
+	console.error(
+		`normlens: VS Code ${version} could not run the integration suite: ${e instanceof Error ? e.message : e}`,
+	);
 	process.exit(1);
 }

@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const toolDir = path.join(repoRoot, 'tools', 'test-vscode');
-export const serverMain = path.join(toolDir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+export const serverMain = path.join(
+	toolDir,
+	'node_modules',
+	'code-server',
+	'lib',
+	'vscode',
+	'out',
+	'server-main.js',
+);
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Installs code-server (pinned in tools/test-vscode/package-lock.json) unless it is there. */
@@ -18,12 +26,16 @@ export function ensureTestVSCode() {
 	if (fs.existsSync(serverMain)) {
 		return;
 	}
-	console.log('Installing the test VS Code (code-server 4.100.3, VS Code 1.100.3) into tools/test-vscode …');
+	console.log(
+		'Installing the test VS Code (code-server 4.100.3, VS Code 1.100.3) into tools/test-vscode …',
+	);
 	// @vscode/ripgrep downloads rg from GitHub unless its cache already holds the archive: give it
 	// Debian's rg under the expected name.
 	const rg = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).stdout.trim();
 	if (!rg) {
-		throw new Error('ripgrep (Debian package "ripgrep") is needed to install the test VS Code offline.');
+		throw new Error(
+			'ripgrep (Debian package "ripgrep") is needed to install the test VS Code offline.',
+		);
 	}
 	const tmp = process.env.TMPDIR ?? os.tmpdir();
 	const cache = path.join(tmp, 'vscode-ripgrep-cache-1.15.11');
@@ -77,7 +89,18 @@ export async function startServer(opts) {
 	fs.mkdirSync(userSettings, { recursive: true });
 	fs.writeFileSync(
 		path.join(userSettings, 'settings.json'),
-		JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'editor.inlayHints.enabled': 'on', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'extensions.ignoreRecommendations': true, 'files.autoSave': 'off', ...opts.settings }),
+		JSON.stringify({
+			'workbench.startupEditor': 'none',
+			'security.workspace.trust.enabled': false,
+			'editor.inlayHints.enabled': 'on',
+			'telemetry.telemetryLevel': 'off',
+			'workbench.tips.enabled': false,
+			'git.enabled': false,
+			'git.openRepositoryInParentFolders': 'never',
+			'extensions.ignoreRecommendations': true,
+			'files.autoSave': 'off',
+			...opts.settings,
+		}),
 	);
 	const logFile = opts.log ?? path.join(opts.dataDir, 'server.log');
 	const out = fs.openSync(logFile, 'w');
@@ -85,24 +108,32 @@ export async function startServer(opts) {
 		process.execPath,
 		[
 			serverMain,
-			'--host', '127.0.0.1',
-			'--port', String(port),
+			'--host',
+			'127.0.0.1',
+			'--port',
+			String(port),
 			'--without-connection-token',
 			'--accept-server-license-terms',
 			'--disable-workspace-trust',
 			'--disable-telemetry',
-			'--server-data-dir', serverData,
-			'--extensions-dir', extensions,
+			'--server-data-dir',
+			serverData,
+			'--extensions-dir',
+			extensions,
 		],
 		{ env: { ...process.env, ...opts.env }, stdio: ['ignore', out, out], detached: true },
 	);
 	const started = Date.now();
 	while (!fs.readFileSync(logFile, 'utf8').includes('Extension host agent listening')) {
 		if (child.exitCode !== null) {
-			throw new Error(`The VS Code server exited with ${child.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
+			throw new Error(
+				`The VS Code server exited with ${child.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`,
+			);
 		}
 		if (Date.now() - started > 60_000) {
-			throw new Error(`The VS Code server did not start within 60 s:\n${fs.readFileSync(logFile, 'utf8')}`);
+			throw new Error(
+				`The VS Code server did not start within 60 s:\n${fs.readFileSync(logFile, 'utf8')}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 200));
 	}
@@ -114,7 +145,15 @@ export async function startServer(opts) {
 		url(folder, payload = []) {
 			const q = new URLSearchParams({ folder });
 			if (payload.length) {
-				q.set('payload', JSON.stringify(payload.map(([k, v]) => [k, k.startsWith('extension') ? `vscode-remote://127.0.0.1:${port}${v}` : v])));
+				q.set(
+					'payload',
+					JSON.stringify(
+						payload.map(([k, v]) => [
+							k,
+							k.startsWith('extension') ? `vscode-remote://127.0.0.1:${port}${v}` : v,
+						]),
+					),
+				);
 			}
 			return `http://127.0.0.1:${port}/?${q.toString()}`;
 		},
@@ -142,7 +181,15 @@ export async function launchChromium({ headless = true, profile } = {}) {
 		executablePath: chromiumPath,
 		headless,
 		viewport: { width: 1600, height: 1000 },
-		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+			'--disable-quic',
+		],
 	});
 	return context;
 }

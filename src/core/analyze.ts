@@ -1,10 +1,22 @@
 import { kerasDialect } from './frameworks/keras/dialect';
 import { groupByLine } from './diagnostics/group';
 import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
-import type { AnalysisDiagnostic, AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange } from '../protocol/analysis';
+import type {
+	AnalysisDiagnostic,
+	AnalysisResult,
+	LayerSummary,
+	ModelSummary,
+	TextPosition,
+	TextRange,
+} from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
-import { defaultLimits, Interpreter, InterpreterLimits, leftOutStatement } from './python/interpreter';
+import {
+	defaultLimits,
+	Interpreter,
+	InterpreterLimits,
+	leftOutStatement,
+} from './python/interpreter';
 import { PythonSource } from './python/parse';
 import { buildFromCallers, CallerFile } from './callers';
 
@@ -67,7 +79,11 @@ export class IncrementalAnalyzer {
 	}
 }
 
-function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSource | undefined): { result: AnalysisResult; source: PythonSource | undefined } {
+function analyzeSource(
+	text: string,
+	options: AnalyzeOptions,
+	previous: PythonSource | undefined,
+): { result: AnalysisResult; source: PythonSource | undefined } {
 	const diagnostics: AnalysisDiagnostic[] = [];
 	let source: PythonSource | undefined;
 	try {
@@ -82,20 +98,48 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				message: `${problem.unclosed ? `\`${problem.unclosed}\` was never closed` : `Syntax error: ${problem.message}`}. NormLens leaves this statement out and analyses the rest.`,
 			});
 		}
-		const keras = new KerasRuntime(kerasDialect(text, (options.printed ?? []).map((o) => o.text)));
+		const keras = new KerasRuntime(
+			kerasDialect(
+				text,
+				(options.printed ?? []).map((o) => o.text),
+			),
+		);
 		const torch = new TorchRuntime();
 		torch.mainSource = src;
-		const interpreter = new Interpreter(source, [keras, torch], { ...defaultLimits, ...options.limits }, options.readModule);
-		const atCellEnd = options.cells ? cellSnapshots(src, interpreter, options.cells, [keras, torch]) : undefined;
+		const interpreter = new Interpreter(
+			source,
+			[keras, torch],
+			{ ...defaultLimits, ...options.limits },
+			options.readModule,
+		);
+		const atCellEnd = options.cells
+			? cellSnapshots(src, interpreter, options.cells, [keras, torch])
+			: undefined;
 		interpreter.run();
 		atCellEnd?.finish();
 		interpreter.runUncalledDefinitions();
-		diagnostics.push(...buildFromCallers(interpreter, options.moduleName, text, options.callers, options.readModule, options.limits));
+		diagnostics.push(
+			...buildFromCallers(
+				interpreter,
+				options.moduleName,
+				text,
+				options.callers,
+				options.readModule,
+				options.limits,
+			),
+		);
 		const input = declaredInput(text) ?? options.torchInput;
 		if (input) {
 			for (const root of torch.roots()) {
 				if (!root.called) {
-					interpreter.call({ k: 'obj', obj: root }, { positional: [{ k: 'obj', obj: new TorchTensor(input) }], keywords: new Map(), node: src.tree.topNode });
+					interpreter.call(
+						{ k: 'obj', obj: root },
+						{
+							positional: [{ k: 'obj', obj: new TorchTensor(input) }],
+							keywords: new Map(),
+							node: src.tree.topNode,
+						},
+					);
 				}
 			}
 		}
@@ -108,11 +152,24 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 				message: `NormLens stopped interpreting this file after ${interpreter.steps} steps; models after that point are not shown.`,
 			});
 		}
-		diagnostics.push(...groupByLine([...keras.diagnostics, ...torch.diagnostics, ...interpreter.diagnostics]));
-		const models = [...keras.summaries(), ...torch.summaries()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+		diagnostics.push(
+			...groupByLine([
+				...keras.diagnostics,
+				...torch.diagnostics,
+				...interpreter.diagnostics,
+			]),
+		);
+		const models = [...keras.summaries(), ...torch.summaries()].sort(
+			(a, b) =>
+				a.range.start.line - b.range.start.line ||
+				a.range.start.character - b.range.start.character,
+		);
 		if (interpreter.truncated) {
 			// What the program did after the bound is unknown: so are the totals of what it built.
-			const cause = { reason: `NormLens stopped interpreting this file at its step bound (${interpreter.steps} steps)`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+			const cause = {
+				reason: `NormLens stopped interpreting this file at its step bound (${interpreter.steps} steps)`,
+				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+			};
 			for (const m of models) {
 				m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };
 				m.unknown ??= cause;
@@ -120,25 +177,58 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 		}
 		if (atCellEnd) {
 			for (const m of models) {
-				const then = atCellEnd.totals.get(`${m.name}@${m.range.start.line}:${m.range.start.character}`);
+				const then = atCellEnd.totals.get(
+					`${m.name}@${m.range.start.line}:${m.range.start.character}`,
+				);
 				// Only known totals that differ: an unknown then says nothing the final totals do not.
-				if (then && then.total !== null && then.trainable !== null && m.totals.total !== null && (then.total !== m.totals.total || then.trainable !== m.totals.trainable || then.buffers !== m.totals.buffers)) {
+				if (
+					then &&
+					then.total !== null &&
+					then.trainable !== null &&
+					m.totals.total !== null &&
+					(then.total !== m.totals.total ||
+						then.trainable !== m.totals.trainable ||
+						then.buffers !== m.totals.buffers)
+				) {
 					m.cellTotals = then;
 				}
 			}
 		}
 		diagnostics.push(...checkSizes(models));
-		diagnostics.push(...checkPrintedSummaries([...keras.summarySnapshots, ...torch.summarySnapshots], options.printed ?? []));
-		diagnostics.push(...unknownDiagnostics(models, diagnostics.filter((d) => d.code === 'syntax-error')));
+		diagnostics.push(
+			...checkPrintedSummaries(
+				[...keras.summarySnapshots, ...torch.summarySnapshots],
+				options.printed ?? [],
+			),
+		);
+		diagnostics.push(
+			...unknownDiagnostics(
+				models,
+				diagnostics.filter((d) => d.code === 'syntax-error'),
+			),
+		);
 		// A model the code builds only where NormLens cannot tell whether it runs: none is shown, and this says why.
 		const said = new Set<string>();
 		for (const u of interpreter.unbuilt) {
 			if (!models.some((m) => m.name === u.name) && !said.has(u.name)) {
 				said.add(u.name);
-				diagnostics.push({ range: u.range, severity: 'info', code: 'unknown-count', message: `\`${u.name}\` is built only in code NormLens cannot tell runs (${u.cause.reason}), so it is not shown.` });
+				diagnostics.push({
+					range: u.range,
+					severity: 'info',
+					code: 'unknown-count',
+					message: `\`${u.name}\` is built only in code NormLens cannot tell runs (${u.cause.reason}), so it is not shown.`,
+				});
 			}
 		}
-		return { result: { models, diagnostics, steps: interpreter.steps, truncated: interpreter.truncated }, source };
+		return {
+			result: {
+				models,
+				diagnostics,
+				steps: interpreter.steps,
+				truncated: interpreter.truncated,
+			},
+			source,
+		};
 	} catch (e) {
 		diagnostics.push({
 			range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -146,7 +236,10 @@ function analyzeSource(text: string, options: AnalyzeOptions, previous: PythonSo
 			code: 'internal-error',
 			message: `NormLens could not analyse this file: ${(e as Error).message}`,
 		});
-		return { result: { models: [], diagnostics, steps: 0, truncated: false }, source: undefined };
+		return {
+			result: { models: [], diagnostics, steps: 0, truncated: false },
+			source: undefined,
+		};
 	}
 }
 
@@ -158,7 +251,12 @@ function cellSnapshots(
 	source: PythonSource,
 	interpreter: Interpreter,
 	cells: readonly { startLine: number; lineCount: number }[],
-	runtimes: { totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] }[],
+	runtimes: {
+		totalsNow(
+			from: number,
+			to: number,
+		): { name: string; range: TextRange; totals: ModelSummary['totals'] }[];
+	}[],
 ): { totals: Map<string, ModelSummary['totals']>; finish(): void } {
 	const totals = new Map<string, ModelSummary['totals']>();
 	let current = -1;
@@ -215,31 +313,55 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
 		for (const l of m.layers) {
 			const bad = l.weights?.find((w) => w.shape.some((d) => !Number.isInteger(d) || d < 0));
 			if (bad) {
-				const cause = { reason: `${l.type} \`${l.name}\` would have a weight \`${bad.name}\` of shape (${bad.shape.join(', ')}): the framework refuses that size`, range: l.range };
+				const cause = {
+					reason: `${l.type} \`${l.name}\` would have a weight \`${bad.name}\` of shape (${bad.shape.join(', ')}): the framework refuses that size`,
+					range: l.range,
+				};
 				if (!reported.has(l)) {
 					reported.add(l);
-					out.push({ range: l.range, severity: 'error', code: 'invalid-size', message: `${cause.reason}.` });
+					out.push({
+						range: l.range,
+						severity: 'error',
+						code: 'invalid-size',
+						message: `${cause.reason}.`,
+					});
 				}
 				l.params = null;
 				l.weights = null;
 				l.outputShape = null;
 				l.unknown = cause;
-			} else if (l.params && [l.params.total, l.params.trainable, l.params.buffers].some(tooLarge)) {
-				l.unknown = { reason: `the count of ${l.type} \`${l.name}\` is beyond 2^53, where NormLens cannot count exactly`, range: l.range };
+			} else if (
+				l.params &&
+				[l.params.total, l.params.trainable, l.params.buffers].some(tooLarge)
+			) {
+				l.unknown = {
+					reason: `the count of ${l.type} \`${l.name}\` is beyond 2^53, where NormLens cannot count exactly`,
+					range: l.range,
+				};
 				l.params = null;
 			}
 		}
 		for (const l of m.layers) {
 			if (l.outputShape?.some((d) => d !== null && !(Number.isSafeInteger(d) && d >= 0))) {
-				l.unknown ??= { reason: `${l.type} \`${l.name}\` would output shape (${l.outputShape.map((d) => d ?? 'None').join(', ')}), which the framework refuses`, range: l.range };
+				l.unknown ??= {
+					reason: `${l.type} \`${l.name}\` would output shape (${l.outputShape.map((d) => d ?? 'None').join(', ')}), which the framework refuses`,
+					range: l.range,
+				};
 				l.outputShape = null;
 			}
 		}
 		const t = m.totals;
 		const layerCause = m.layers.find((l) => l.params === null && l.unknown)?.unknown;
-		if (t.total !== null && (m.layers.some((l) => l.params === null && l.unknown) || [t.total, t.trainable, t.nonTrainable, t.buffers].some(tooLarge))) {
+		if (
+			t.total !== null &&
+			(m.layers.some((l) => l.params === null && l.unknown) ||
+				[t.total, t.trainable, t.nonTrainable, t.buffers].some(tooLarge))
+		) {
 			m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };
-			m.unknown = layerCause ?? { reason: 'the totals are beyond 2^53, where NormLens cannot count exactly', range: m.range };
+			m.unknown = layerCause ?? {
+				reason: 'the totals are beyond 2^53, where NormLens cannot count exactly',
+				range: m.range,
+			};
 		}
 	}
 	return out;
@@ -249,8 +371,14 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
  * One information diagnostic per cause of unknown totals, at the construct NormLens could not
  * follow, naming every model it makes unknown (not one per affected layer).
  */
-function unknownDiagnostics(models: ModelSummary[], syntaxErrors: AnalysisDiagnostic[]): AnalysisDiagnostic[] {
-	const byCause = new Map<string, { cause: NonNullable<ModelSummary['unknown']>; models: string[] }>();
+function unknownDiagnostics(
+	models: ModelSummary[],
+	syntaxErrors: AnalysisDiagnostic[],
+): AnalysisDiagnostic[] {
+	const byCause = new Map<
+		string,
+		{ cause: NonNullable<ModelSummary['unknown']>; models: string[] }
+	>();
 	for (const m of models) {
 		if (m.totals.total !== null || !m.unknown) {
 			continue;
@@ -269,19 +397,34 @@ function unknownDiagnostics(models: ModelSummary[], syntaxErrors: AnalysisDiagno
 		// A statement left out for a syntax error: its cost goes into that error's message ("… so `unet`
 		// is unknown"), not into a second diagnostic on the same statement.
 		const statement = leftOutStatement(cause.reason);
-		const error = statement === undefined ? undefined : syntaxErrors.find((d) => contains(cause.range, d.range.start));
+		const error =
+			statement === undefined
+				? undefined
+				: syntaxErrors.find((d) => contains(cause.range, d.range.start));
 		if (error) {
-			error.message = error.message.replace(/ NormLens leaves this statement out and analyses the rest\.$/, ` NormLens leaves \`${statement}\` out, so ${list} ${names.length > 1 ? 'are' : 'is'} unknown.`);
+			error.message = error.message.replace(
+				/ NormLens leaves this statement out and analyses the rest\.$/,
+				` NormLens leaves \`${statement}\` out, so ${list} ${names.length > 1 ? 'are' : 'is'} unknown.`,
+			);
 			continue;
 		}
-		out.push({ range: cause.range, severity: 'info', code: 'unknown-count', message: `${cause.reason}, so the parameter totals of ${list} are unknown.` });
+		out.push({
+			range: cause.range,
+			severity: 'info',
+			code: 'unknown-count',
+			message: `${cause.reason}, so the parameter totals of ${list} are unknown.`,
+		});
 	}
 	return out;
 }
 
 function contains(range: LayerSummary['range'], pos: TextPosition): boolean {
-	const after = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
-	const before = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+	const after =
+		pos.line > range.start.line ||
+		(pos.line === range.start.line && pos.character >= range.start.character);
+	const before =
+		pos.line < range.end.line ||
+		(pos.line === range.end.line && pos.character <= range.end.character);
 	return after && before;
 }
 
@@ -290,12 +433,21 @@ function contains(range: LayerSummary['range'], pos: TextPosition): boolean {
  * builds 12 layers at one source range — in the model's order (the layer itself when it is the only one).
  */
 export function layersOfCall(model: ModelSummary, layer: LayerSummary): LayerSummary[] {
-	const same = (a: TextRange, b: TextRange) => a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-	return model.layers.filter((l) => l === layer || (l.type === layer.type && same(l.range, layer.range)));
+	const same = (a: TextRange, b: TextRange) =>
+		a.start.line === b.start.line &&
+		a.start.character === b.start.character &&
+		a.end.line === b.end.line &&
+		a.end.character === b.end.character;
+	return model.layers.filter(
+		(l) => l === layer || (l.type === layer.type && same(l.range, layer.range)),
+	);
 }
 
 /** The layer whose constructor call contains `pos` (innermost), or the first layer on its line. */
-export function layerAt(result: AnalysisResult, pos: TextPosition): { model: ModelSummary; layer: LayerSummary } | undefined {
+export function layerAt(
+	result: AnalysisResult,
+	pos: TextPosition,
+): { model: ModelSummary; layer: LayerSummary } | undefined {
 	let best: { model: ModelSummary; layer: LayerSummary } | undefined;
 	for (const model of result.models) {
 		for (const layer of model.layers) {
@@ -316,7 +468,11 @@ export function layerAt(result: AnalysisResult, pos: TextPosition): { model: Mod
  * The first layer constructed on a 0-based line; with `prefer`, the first one on the line that it
  * accepts if any (`nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16))`: the LayerNorm to explain).
  */
-export function layerOnLine(result: AnalysisResult, line: number, prefer?: (layer: LayerSummary) => boolean): { model: ModelSummary; layer: LayerSummary } | undefined {
+export function layerOnLine(
+	result: AnalysisResult,
+	line: number,
+	prefer?: (layer: LayerSummary) => boolean,
+): { model: ModelSummary; layer: LayerSummary } | undefined {
 	let first: { model: ModelSummary; layer: LayerSummary } | undefined;
 	for (const model of result.models) {
 		for (const layer of model.layers) {

@@ -37,12 +37,16 @@ function textAt(text: string, r: TextRange): string {
 	if (lines.length === 0) {
 		return '';
 	}
-	lines[lines.length - 1] = lines[lines.length - 1].slice(0, r.end.line === r.start.line ? r.end.character : r.end.character);
+	lines[lines.length - 1] = lines[lines.length - 1].slice(
+		0,
+		r.end.line === r.start.line ? r.end.character : r.end.character,
+	);
 	lines[0] = lines[0].slice(r.start.character);
 	return lines.join('\n');
 }
 
-const plural = (names: string[]) => names.map((n) => `\`${n}\``).join(names.length === 2 ? ' and ' : ', ');
+const plural = (names: string[]) =>
+	names.map((n) => `\`${n}\``).join(names.length === 2 ? ' and ' : ', ');
 
 /**
  * Builds each definition of `interpreter`'s file that needs arguments with those a caller beside it
@@ -62,20 +66,43 @@ export function buildFromCallers(
 	if (waiting.length === 0) {
 		return [];
 	}
-	const found = new Map<string, { file: string; call: string; line: number; args: { positional: Value[]; keywords: Map<string, Value> } }>();
-	const importsMe = moduleName ? new RegExp(`^[ \\t]*(?:from[ \\t]+${moduleName.replace(/\./g, '\\.')}[ \\t]+import\\b|import[ \\t]+(?:[\\w.]+[ \\t]*,[ \\t]*)*${moduleName.replace(/\./g, '\\.')}\\b)`, 'm') : undefined;
+	const found = new Map<
+		string,
+		{
+			file: string;
+			call: string;
+			line: number;
+			args: { positional: Value[]; keywords: Map<string, Value> };
+		}
+	>();
+	const importsMe = moduleName
+		? new RegExp(
+				`^[ \\t]*(?:from[ \\t]+${moduleName.replace(/\./g, '\\.')}[ \\t]+import\\b|import[ \\t]+(?:[\\w.]+[ \\t]*,[ \\t]*)*${moduleName.replace(/\./g, '\\.')}\\b)`,
+				'm',
+			)
+		: undefined;
 	for (const caller of importsMe && callers ? callers() : []) {
 		const wanted = waiting.filter((d) => !found.has(d.name) && caller.text.includes(d.name));
 		if (wanted.length === 0 || !importsMe?.test(caller.text)) {
 			continue;
 		}
-		const run = new Interpreter(new PythonSource(caller.text), [new KerasRuntime(kerasDialect(caller.text)), new TorchRuntime()], { ...defaultLimits, ...limits }, (name) => (name === moduleName ? text : readModule?.(name)));
+		const run = new Interpreter(
+			new PythonSource(caller.text),
+			[new KerasRuntime(kerasDialect(caller.text)), new TorchRuntime()],
+			{ ...defaultLimits, ...limits },
+			(name) => (name === moduleName ? text : readModule?.(name)),
+		);
 		run.run();
 		const calls = run.moduleCalls.get(moduleName as string);
 		for (const d of wanted) {
 			const c = calls?.get(d.name);
 			if (c) {
-				found.set(d.name, { file: caller.file, call: textAt(caller.text, c.range), line: c.range.start.line, args: { positional: c.positional, keywords: c.keywords } });
+				found.set(d.name, {
+					file: caller.file,
+					call: textAt(caller.text, c.range),
+					line: c.range.start.line,
+					args: { positional: c.positional, keywords: c.keywords },
+				});
 			}
 		}
 	}
@@ -85,11 +112,26 @@ export function buildFromCallers(
 		const isModel = d.value.k === 'class';
 		if (f && [...f.args.positional, ...f.args.keywords.values()].every(portable)) {
 			interpreter.build(d.name, d.value, f.args);
-			out.push({ range: d.range, severity: 'info', code: 'built-by-caller', message: `\`${d.name}\` needs ${plural(d.required)}: it is shown as ${f.file} builds it (line ${f.line + 1}): \`${f.call}\`.` });
+			out.push({
+				range: d.range,
+				severity: 'info',
+				code: 'built-by-caller',
+				message: `\`${d.name}\` needs ${plural(d.required)}: it is shown as ${f.file} builds it (line ${f.line + 1}): \`${f.call}\`.`,
+			});
 		} else if (f) {
-			out.push({ range: d.range, severity: 'info', code: 'built-by-caller', message: `\`${d.name}\` needs ${plural(d.required)}: ${f.file} builds it (line ${f.line + 1}, \`${f.call}\`) with values NormLens cannot carry over from there, so it is shown in ${f.file}, not here.` });
+			out.push({
+				range: d.range,
+				severity: 'info',
+				code: 'built-by-caller',
+				message: `\`${d.name}\` needs ${plural(d.required)}: ${f.file} builds it (line ${f.line + 1}, \`${f.call}\`) with values NormLens cannot carry over from there, so it is shown in ${f.file}, not here.`,
+			});
 		} else if (isModel) {
-			out.push({ range: d.range, severity: 'info', code: 'built-by-caller', message: `\`${d.name}\` needs ${plural(d.required)} to be built, and no code here or in a file beside this one that imports it builds it, so it is not shown. A call such as \`${d.name}(…)\` (here, or in a file that imports this one) shows it.` });
+			out.push({
+				range: d.range,
+				severity: 'info',
+				code: 'built-by-caller',
+				message: `\`${d.name}\` needs ${plural(d.required)} to be built, and no code here or in a file beside this one that imports it builds it, so it is not shown. A call such as \`${d.name}(…)\` (here, or in a file that imports this one) shows it.`,
+			});
 		}
 	}
 	return out;

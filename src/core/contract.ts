@@ -27,25 +27,49 @@ export interface SummaryContract {
 			/** Why a count or the shape is null. */
 			unknown?: UnknownLocated;
 		})[];
-		totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null; unknown?: UnknownLocated };
+		totals: {
+			total: number | null;
+			trainable: number | null;
+			nonTrainable: number | null;
+			buffers: number | null;
+			unknown?: UnknownLocated;
+		};
 		/** In a notebook, the totals when the model's own cell has run, where later cells change them. */
-		cellTotals?: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+		cellTotals?: {
+			total: number | null;
+			trainable: number | null;
+			nonTrainable: number | null;
+			buffers: number | null;
+		};
 		/** PyTorch: one entry per module call of the forward, in call order, with torchinfo's depth. */
-		calls?: { name: string; type: string; depth: number; outputShape: Shape | null; params: number | null; repeat: boolean }[];
+		calls?: {
+			name: string;
+			type: string;
+			depth: number;
+			outputShape: Shape | null;
+			params: number | null;
+			repeat: boolean;
+		}[];
 		callsOmitted?: number;
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 }
 
 /** Builds the contract; lines are 1-based, and notebook entries also carry `cell` and `cellLine`. */
-export function toContract(file: string, result: AnalysisResult, program?: NotebookProgram): SummaryContract {
+export function toContract(
+	file: string,
+	result: AnalysisResult,
+	program?: NotebookProgram,
+): SummaryContract {
 	const at = (range: TextRange): Located => {
 		const line = range.start.line;
 		if (!program) {
 			return { line: line + 1 };
 		}
 		const loc = locateLine(program, line);
-		return loc ? { line: line + 1, cell: loc.cell, cellLine: loc.cellLine + 1 } : { line: line + 1 };
+		return loc
+			? { line: line + 1, cell: loc.cell, cellLine: loc.cellLine + 1 }
+			: { line: line + 1 };
 	};
 	return {
 		file,
@@ -62,13 +86,37 @@ export function toContract(file: string, result: AnalysisResult, program?: Noteb
 				trainable: l.params?.trainable ?? null,
 				nonTrainable: l.params?.nonTrainable ?? null,
 				buffers: l.params?.buffers ?? null,
-				...(l.unknown ? { unknown: { reason: l.unknown.reason, ...at(l.unknown.range) } } : {}),
+				...(l.unknown
+					? { unknown: { reason: l.unknown.reason, ...at(l.unknown.range) } }
+					: {}),
 			})),
-			totals: { ...m.totals, ...(m.totals.total === null && m.unknown ? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } } : {}) },
+			totals: {
+				...m.totals,
+				...(m.totals.total === null && m.unknown
+					? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } }
+					: {}),
+			},
 			...(m.cellTotals ? { cellTotals: m.cellTotals } : {}),
-			...(m.calls ? { calls: m.calls.map((c) => ({ name: c.name, type: c.type, depth: c.depth, outputShape: c.outputShape, params: c.params, repeat: c.repeat })) } : {}),
+			...(m.calls
+				? {
+						calls: m.calls.map((c) => ({
+							name: c.name,
+							type: c.type,
+							depth: c.depth,
+							outputShape: c.outputShape,
+							params: c.params,
+							repeat: c.repeat,
+						})),
+					}
+				: {}),
 			...(m.callsOmitted ? { callsOmitted: m.callsOmitted } : {}),
 		})),
-		diagnostics: result.diagnostics.map((d) => ({ ...at(d.range), severity: d.severity, code: d.code, message: d.message, ...(d.calls ? { calls: d.calls } : {}) })),
+		diagnostics: result.diagnostics.map((d) => ({
+			...at(d.range),
+			severity: d.severity,
+			code: d.code,
+			message: d.message,
+			...(d.calls ? { calls: d.calls } : {}),
+		})),
 	};
 }

@@ -15,8 +15,14 @@ export function exampleInputComment(shape: readonly number[]): string {
 
 /** A shape typed by the user — `(1, 3, 224, 224)`, `[8, 100]` or `1, 16` — or a message saying what is wrong. */
 export function parseShapeText(text: string): number[] | { error: string } {
-	const inner = text.trim().replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '');
-	const parts = inner.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+	const inner = text
+		.trim()
+		.replace(/^[([]\s*/, '')
+		.replace(/\s*[)\]]$/, '');
+	const parts = inner
+		.split(',')
+		.map((p) => p.trim())
+		.filter((p) => p.length > 0);
 	if (parts.length === 0) {
 		return { error: 'Give the sizes of the input, batch first: (1, 3, 224, 224).' };
 	}
@@ -31,21 +37,42 @@ export function parseShapeText(text: string): number[] | { error: string } {
 	return dims;
 }
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+const num = (v: unknown): number | undefined =>
+	typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 
 /** Input suggestions by the first layer's type: the batch, then what that layer reads. */
 const BY_FIRST_LAYER: Record<string, (config: Record<string, unknown>) => number[] | undefined> = {
 	Conv1d: (c) => (num(c.in_channels) ? [1, num(c.in_channels) as number, 128] : undefined),
-	Conv2d: (c) => (num(c.in_channels) ? [1, num(c.in_channels) as number, ...(c.in_channels === 3 ? [224, 224] : [32, 32])] : undefined),
+	Conv2d: (c) =>
+		num(c.in_channels)
+			? [1, num(c.in_channels) as number, ...(c.in_channels === 3 ? [224, 224] : [32, 32])]
+			: undefined,
 	Conv3d: (c) => (num(c.in_channels) ? [1, num(c.in_channels) as number, 16, 64, 64] : undefined),
 	Linear: (c) => (num(c.in_features) ? [1, num(c.in_features) as number] : undefined),
 	BatchNorm1d: (c) => (num(c.num_features) ? [8, num(c.num_features) as number] : undefined),
-	BatchNorm2d: (c) => (num(c.num_features) ? [8, num(c.num_features) as number, 32, 32] : undefined),
-	LayerNorm: (c) => (num(c.normalized_shape) ? [1, 16, num(c.normalized_shape) as number] : undefined),
+	BatchNorm2d: (c) =>
+		num(c.num_features) ? [8, num(c.num_features) as number, 32, 32] : undefined,
+	LayerNorm: (c) =>
+		num(c.normalized_shape) ? [1, 16, num(c.normalized_shape) as number] : undefined,
 	Embedding: () => [1, 16],
-	LSTM: (c) => (num(c.input_size) ? (c.batch_first === true ? [1, 16, num(c.input_size) as number] : [16, 1, num(c.input_size) as number]) : undefined),
-	GRU: (c) => (num(c.input_size) ? (c.batch_first === true ? [1, 16, num(c.input_size) as number] : [16, 1, num(c.input_size) as number]) : undefined),
-	RNN: (c) => (num(c.input_size) ? (c.batch_first === true ? [1, 16, num(c.input_size) as number] : [16, 1, num(c.input_size) as number]) : undefined),
+	LSTM: (c) =>
+		num(c.input_size)
+			? c.batch_first === true
+				? [1, 16, num(c.input_size) as number]
+				: [16, 1, num(c.input_size) as number]
+			: undefined,
+	GRU: (c) =>
+		num(c.input_size)
+			? c.batch_first === true
+				? [1, 16, num(c.input_size) as number]
+				: [16, 1, num(c.input_size) as number]
+			: undefined,
+	RNN: (c) =>
+		num(c.input_size)
+			? c.batch_first === true
+				? [1, 16, num(c.input_size) as number]
+				: [16, 1, num(c.input_size) as number]
+			: undefined,
 };
 
 /** A shape to offer for a model's example input, from its first layer that tells one; undefined when none does. */

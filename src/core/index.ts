@@ -2,7 +2,14 @@
  * The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
  * only from here; nothing in core may import `vscode` or Node built-ins.
  */
-export { analyzePython, declaredInput, IncrementalAnalyzer, layerAt, layerOnLine, layersOfCall } from './analyze';
+export {
+	analyzePython,
+	declaredInput,
+	IncrementalAnalyzer,
+	layerAt,
+	layerOnLine,
+	layersOfCall,
+} from './analyze';
 export type { AnalyzeOptions } from './analyze';
 export type { CallerFile } from './callers';
 export { explainLayer, isNormalization, axisNames, normalizationKinds } from './explain/explain';
@@ -10,14 +17,35 @@ export { channelAxisOf, compareNormalizations, comparisonGroups } from './explai
 export type { CompareEntry, CompareFamily, Comparison } from './explain/compare';
 export { countingView } from './format/counting';
 export type { CountingView } from './format/counting';
-export { buildProgram, locateLine, notebookModuleReader, parseNotebook, NotebookError } from './notebook/nbformat';
+export {
+	buildProgram,
+	locateLine,
+	notebookModuleReader,
+	parseNotebook,
+	NotebookError,
+} from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
-export { callsText, formatBytes, formatCount, formatShape, summaryMarkdown, summaryText, unknownReasons } from './format/summaryText';
+export {
+	callsText,
+	formatBytes,
+	formatCount,
+	formatShape,
+	summaryMarkdown,
+	summaryText,
+	unknownReasons,
+} from './format/summaryText';
 export { lineHint } from './format/lineHint';
 export { modelLensTitle } from './format/lensTitle';
 export { exampleInputComment, parseShapeText, suggestExampleInput } from './exampleInput';
-export { briefReason, causeLocation, codeBlock, codeSpan, escapeMarkdown, reasonMarkdown } from './format/unknownText';
+export {
+	briefReason,
+	causeLocation,
+	codeBlock,
+	codeSpan,
+	escapeMarkdown,
+	reasonMarkdown,
+} from './format/unknownText';
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';

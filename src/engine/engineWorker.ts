@@ -1,5 +1,10 @@
 /// <reference path="./wasm/webassembly.d.ts" />
-import type { Distribution, Drift, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type {
+	Distribution,
+	Drift,
+	NormalizeResult,
+	NormalizeTask,
+} from '../protocol/engineProtocol';
 import { distributions, NormalizeKernel, normalizeForms } from '../protocol/engineProtocol';
 import * as fs from 'fs';
 import { workerData } from 'worker_threads';
@@ -8,12 +13,33 @@ import { npyOverLimit, npyTruncation, readNpyData, readNpyHead } from './npyFile
 import { openRegularFile } from './userFiles';
 import { Arena, RETAINED_MEMORY_BYTES } from './kernels/arena';
 import { reductionLayout, ReductionLayout } from './kernels/layout';
-import { Centred, Moments, moments as momentsJs, normalize as normalizeJs, normalizeCentred as normalizeCentredJs } from './kernels/normalizeJs';
+import {
+	Centred,
+	Moments,
+	moments as momentsJs,
+	normalize as normalizeJs,
+	normalizeCentred as normalizeCentredJs,
+} from './kernels/normalizeJs';
 import { SampleShifts, simdSupported, WasmKernels } from './kernels/normalizeWasm';
 import { driftedShifts, featureShifts, FeatureShifts, sampleShifts, stepSeed } from './simulation';
 import { fillStandardJs } from './sampleJs';
-import { centredFor, deviations, evalMode, finiteRange, guarantees, histogramIn, runningUpdate } from './result';
-import { ChunkControl, ChunkedForward, ChunkPlan, forwardChunks, mergeInto, normalizeChunks } from './slabs';
+import {
+	centredFor,
+	deviations,
+	evalMode,
+	finiteRange,
+	guarantees,
+	histogramIn,
+	runningUpdate,
+} from './result';
+import {
+	ChunkControl,
+	ChunkedForward,
+	ChunkPlan,
+	forwardChunks,
+	mergeInto,
+	normalizeChunks,
+} from './slabs';
 import { progressCounter } from './progress';
 
 /**
@@ -46,7 +72,9 @@ function sharedMemory(): WebAssembly.Memory {
 
 /** Instantiated once per worker; `undefined` where WebAssembly SIMD is unavailable (JS fallback). */
 function wasm(): Promise<WasmKernels | undefined> {
-	kernels ??= simdSupported() ? WasmKernels.create(sharedMemory()).catch(() => undefined) : Promise.resolve(undefined);
+	kernels ??= simdSupported()
+		? WasmKernels.create(sharedMemory()).catch(() => undefined)
+		: Promise.resolve(undefined);
 	return kernels;
 }
 
@@ -92,12 +120,37 @@ export function fillRange(
 	const features = shape[featureAxis] ?? 1;
 	const inner = shape.slice(featureAxis + 1).reduce((p, d) => p * d, 1);
 	if (simd) {
-		simd.kernels.fillSample(x, from, seed, distribution, features, inner, shifts, simd.arena, check, CHUNK, advance, perSample ?? undefined);
+		simd.kernels.fillSample(
+			x,
+			from,
+			seed,
+			distribution,
+			features,
+			inner,
+			shifts,
+			simd.arena,
+			check,
+			CHUNK,
+			advance,
+			perSample ?? undefined,
+		);
 		return;
 	}
-	const layers = [{ features, inner, offset: Float32Array.from(shifts.offset), scale: Float32Array.from(shifts.scale) }];
+	const layers = [
+		{
+			features,
+			inner,
+			offset: Float32Array.from(shifts.offset),
+			scale: Float32Array.from(shifts.scale),
+		},
+	];
 	if (perSample) {
-		layers.push({ features: perSample.offset.length, inner: perSample.size, offset: Float32Array.from(perSample.offset), scale: Float32Array.from(perSample.scale) });
+		layers.push({
+			features: perSample.offset.length,
+			inner: perSample.size,
+			offset: Float32Array.from(perSample.offset),
+			scale: Float32Array.from(perSample.scale),
+		});
 	}
 	for (let i0 = 0; i0 < x.length; i0 += CHUNK) {
 		check();
@@ -121,13 +174,27 @@ export function fillRange(
 }
 
 /** The axis whose features get their own offset and scale in the sample (the same for one task and its slabs). */
-function sampleAxis(task: Pick<NormalizeTask, 'sampleFeatureAxis' | 'channelGroups' | 'shape'>, layout: ReductionLayout): number {
-	return task.sampleFeatureAxis ?? task.channelGroups?.axis ?? layout.keptAxes[layout.keptAxes.length - 1] ?? task.shape.length - 1;
+function sampleAxis(
+	task: Pick<NormalizeTask, 'sampleFeatureAxis' | 'channelGroups' | 'shape'>,
+	layout: ReductionLayout,
+): number {
+	return (
+		task.sampleFeatureAxis ??
+		task.channelGroups?.axis ??
+		layout.keptAxes[layout.keptAxes.length - 1] ??
+		task.shape.length - 1
+	);
 }
 
 function validate(task: NormalizeTask): number {
-	if (!Array.isArray(task.shape) || task.shape.length < 1 || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
-		throw new Error(`The sample tensor needs a concrete shape of positive integers, got [${String(task.shape)}].`);
+	if (
+		!Array.isArray(task.shape) ||
+		task.shape.length < 1 ||
+		task.shape.some((d) => !Number.isInteger(d) || d < 1)
+	) {
+		throw new Error(
+			`The sample tensor needs a concrete shape of positive integers, got [${String(task.shape)}].`,
+		);
 	}
 	const total = task.shape.reduce((p, d) => p * d, 1);
 	if (total > task.maxElements) {
@@ -136,17 +203,36 @@ function validate(task: NormalizeTask): number {
 			`A sample tensor of shape [${task.shape.join(', ')}] needs ${mib.toFixed(0)} MiB (input and output), above the limit of ${((task.maxElements * 8) / 2 ** 20).toFixed(0)} MiB; lower the batch size or raise normlens.engine.memoryLimitMiB.`,
 		);
 	}
-	if (task.sampleFeatureAxis !== undefined && !(Number.isInteger(task.sampleFeatureAxis) && task.sampleFeatureAxis >= 0 && task.sampleFeatureAxis < task.shape.length)) {
-		throw new Error(`The sample's feature axis ${task.sampleFeatureAxis} does not fit a rank-${task.shape.length} tensor.`);
+	if (
+		task.sampleFeatureAxis !== undefined &&
+		!(
+			Number.isInteger(task.sampleFeatureAxis) &&
+			task.sampleFeatureAxis >= 0 &&
+			task.sampleFeatureAxis < task.shape.length
+		)
+	) {
+		throw new Error(
+			`The sample's feature axis ${task.sampleFeatureAxis} does not fit a rank-${task.shape.length} tensor.`,
+		);
 	}
-	if (task.reducedAxes.some((a) => !Number.isInteger(a) || a < -task.shape.length || a >= task.shape.length)) {
-		throw new Error(`Reduced axes [${task.reducedAxes.join(', ')}] do not fit a rank-${task.shape.length} tensor.`);
+	if (
+		task.reducedAxes.some(
+			(a) => !Number.isInteger(a) || a < -task.shape.length || a >= task.shape.length,
+		)
+	) {
+		throw new Error(
+			`Reduced axes [${task.reducedAxes.join(', ')}] do not fit a rank-${task.shape.length} tensor.`,
+		);
 	}
 	if (task.distribution !== undefined && !distributions.includes(task.distribution)) {
-		throw new Error(`Unknown distribution "${String(task.distribution)}"; use one of ${distributions.join(', ')}.`);
+		throw new Error(
+			`Unknown distribution "${String(task.distribution)}"; use one of ${distributions.join(', ')}.`,
+		);
 	}
 	if (task.form !== undefined && !normalizeForms.includes(task.form)) {
-		throw new Error(`Unknown normalization form "${String(task.form)}"; use one of ${normalizeForms.join(', ')}.`);
+		throw new Error(
+			`Unknown normalization form "${String(task.form)}"; use one of ${normalizeForms.join(', ')}.`,
+		);
 	}
 	if (!(task.epsilon >= 0)) {
 		throw new Error(`epsilon must be ≥ 0, got ${task.epsilon}.`);
@@ -195,8 +281,13 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 		// and the file's size are checked before a value is read.
 		const file = task.npyPath;
 		const header = wrapNpy(() => readNpyHead(file));
-		if (header.shape.length !== task.shape.length || header.shape.some((d, i) => i > 0 && d !== task.shape[i])) {
-			throw new Error(`${file} holds an array of shape (${header.shape.join(', ')}), but this layer's input is (N, ${task.shape.slice(1).join(', ')}).`);
+		if (
+			header.shape.length !== task.shape.length ||
+			header.shape.some((d, i) => i > 0 && d !== task.shape[i])
+		) {
+			throw new Error(
+				`${file} holds an array of shape (${header.shape.join(', ')}), but this layer's input is (N, ${task.shape.slice(1).join(', ')}).`,
+			);
 		}
 		const over = npyOverLimit(file, header, task.maxElements);
 		if (over) {
@@ -228,7 +319,11 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	};
 	const useWasm = k !== undefined && WasmKernels.supports(layout);
 	const backend: Backend = useWasm
-		? { name: k.name, moments: (t, l) => k.moments(t, l, arena), normalize: (a, b, l, f) => k.normalizeCentred(a, b, l, f, arena) }
+		? {
+				name: k.name,
+				moments: (t, l) => k.moments(t, l, arena),
+				normalize: (a, b, l, f) => k.normalizeCentred(a, b, l, f, arena),
+			}
 		: js;
 	const t0 = performance.now();
 	if (npy) {
@@ -237,7 +332,17 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 		advance(total);
 	} else {
 		const generator = await wasm();
-		fillRange(x, 0, task.shape, featureAxis, task.distribution, task.seed, check, generator && { kernels: generator, arena }, advance);
+		fillRange(
+			x,
+			0,
+			task.shape,
+			featureAxis,
+			task.distribution,
+			task.seed,
+			check,
+			generator && { kernels: generator, arena },
+			advance,
+		);
 	}
 	check();
 	const t1 = performance.now();
@@ -254,7 +359,16 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	const t3 = performance.now();
 	if (task.gamma || task.beta) {
 		// γ and β are per feature: fold them in with the JS kernel on the normalized values.
-		normalizeJs(y, y, layout, new Float64Array(layout.groups), new Float64Array(layout.groups).fill(1 - task.epsilon), task.epsilon, task.gamma, task.beta);
+		normalizeJs(
+			y,
+			y,
+			layout,
+			new Float64Array(layout.groups),
+			new Float64Array(layout.groups).fill(1 - task.epsilon),
+			task.epsilon,
+			task.gamma,
+			task.beta,
+		);
 	}
 	check();
 	const t4 = performance.now();
@@ -267,7 +381,10 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	if (task.views && task.shape.length >= 2) {
 		const all = task.shape.map((_, i) => i);
 		const of = (kept: number) => {
-			const l = reductionLayout(task.shape, all.filter((a) => a !== kept));
+			const l = reductionLayout(
+				task.shape,
+				all.filter((a) => a !== kept),
+			);
 			const m = k && WasmKernels.supports(l) ? k.moments(y, l, arena) : momentsJs(y, l);
 			const mean = Array.from(m.mean);
 			const std = Array.from(m.variance, Math.sqrt);
@@ -275,7 +392,15 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 		};
 		views = { perSample: of(0), perFeature: of(featureAxis) };
 	}
-	const running = evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize, layout.keptAxes.includes(0) ? task.shape[0] : 1);
+	const running = evalMode(task)
+		? null
+		: runningUpdate(
+				task.momentum,
+				before.mean,
+				before.variance,
+				layout.groupSize,
+				layout.keptAxes.includes(0) ? task.shape[0] : 1,
+			);
 	const afterStats = stats(after);
 	const { maxMeanDeviation, maxStdDeviation } = deviations(afterStats.mean, afterStats.std);
 	const form = task.form ?? 'standardize';
@@ -302,7 +427,6 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	arena.reset();
 	return result;
 }
-
 
 //#region training steps: batch statistics of many independent seeded batches
 
@@ -378,7 +502,8 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 	// less over every block. Otherwise the block holds the sample itself.
 	const features = task.shape[axis] ?? 1;
 	const featureInner = task.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
-	const affine = blocks && features === g && (inner === 1 ? featureInner === 1 : featureInner === inner);
+	const affine =
+		blocks && features === g && (inner === 1 ? featureInner === 1 : featureInner === inner);
 	const claim = new Int32Array(task.claim);
 	const done: number[] = [];
 	const means: Float64Array[] = [];
@@ -388,7 +513,19 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 		const shifts = driftedShifts(population, task.drift, t, task.steps);
 		const seed = stepSeed(task.streamSeed, t);
 		if (!blocks) {
-			fillRange(x, 0, task.shape, axis, task.distribution, seed, check, k && { kernels: k, arena: temp }, advance, shifts, null);
+			fillRange(
+				x,
+				0,
+				task.shape,
+				axis,
+				task.distribution,
+				seed,
+				check,
+				k && { kernels: k, arena: temp },
+				advance,
+				shifts,
+				null,
+			);
 			const m = momentsJs(x, layout);
 			temp.reset();
 			done.push(t);
@@ -403,7 +540,14 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 			for (let p0 = 0; p0 < total / inner; p0 += planesPerBlock) {
 				check();
 				const planes = Math.min(planesPerBlock, total / inner - p0);
-				const { M, M2 } = k.standardPlaneMoments(p0 * inner, planes, inner, seed, task.distribution, temp);
+				const { M, M2 } = k.standardPlaneMoments(
+					p0 * inner,
+					planes,
+					inner,
+					seed,
+					task.distribution,
+					temp,
+				);
 				for (let p = 0; p < planes; p++) {
 					mergeInto(acc, (p0 + p) % g, inner, M[p], M2[p]);
 				}
@@ -418,12 +562,30 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 					k.fillStandard(block, from, seed, task.distribution);
 					advance(block.length);
 				} else {
-					fillRange(block, from, task.shape, axis, task.distribution, seed, check, { kernels: k, arena: temp }, advance, shifts, null);
+					fillRange(
+						block,
+						from,
+						task.shape,
+						axis,
+						task.distribution,
+						seed,
+						check,
+						{ kernels: k, arena: temp },
+						advance,
+						shifts,
+						null,
+					);
 				}
 				const part = k.moments(block, layout, temp, inner === 1 ? 0 : from / inner, false);
 				temp.reset();
 				for (let c = 0; c < g; c++) {
-					mergeInto(acc, c, part.counts[c], part.mean[c], part.variance[c] * part.counts[c]);
+					mergeInto(
+						acc,
+						c,
+						part.counts[c],
+						part.mean[c],
+						part.variance[c] * part.counts[c],
+					);
 				}
 			}
 		}
@@ -445,16 +607,44 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 		return out;
 	};
 	arena.reset();
-	return { steps: done, groups: g, groupSize: layout.groupSize, mean: flat(means), variance: flat(variances), backend: blocks ? 'wasm-simd' : 'js' };
+	return {
+		steps: done,
+		groups: g,
+		groupSize: layout.groupSize,
+		mean: flat(means),
+		variance: flat(variances),
+		backend: blocks ? 'wasm-simd' : 'js',
+	};
 }
 
 /** Step t's batch of a simulation, whole (for the tests' exchange with PyTorch: the same values the workers reduce). */
-export function simulationBatch(task: Omit<StepsTask, 'claim' | 'maxElements' | 'steps'>, step: number, steps: number): Float32Array {
+export function simulationBatch(
+	task: Omit<StepsTask, 'claim' | 'maxElements' | 'steps'>,
+	step: number,
+	steps: number,
+): Float32Array {
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const axis = sampleAxis(task, layout);
 	const x = new Float32Array(task.shape.reduce((p, d) => p * d, 1));
-	const shifts = driftedShifts(featureShifts(task.shape[axis] ?? 1, task.seed), task.drift, step, steps);
-	fillRange(x, 0, task.shape, axis, task.distribution, stepSeed(task.streamSeed, step), () => undefined, undefined, undefined, shifts, null);
+	const shifts = driftedShifts(
+		featureShifts(task.shape[axis] ?? 1, task.seed),
+		task.drift,
+		step,
+		steps,
+	);
+	fillRange(
+		x,
+		0,
+		task.shape,
+		axis,
+		task.distribution,
+		stepSeed(task.streamSeed, step),
+		() => undefined,
+		undefined,
+		undefined,
+		shifts,
+		null,
+	);
 	return x;
 }
 
@@ -490,7 +680,9 @@ export interface SplitTask {
  * What one worker returns of a split run's forward: the statistics stay in shared memory; a and b
  * (as every worker computed them from the merged statistics) travel as Float64Arrays.
  */
-export type SplitForward = Omit<ChunkedForward, 'merged' | 'centred'> & { centred: { m: Float64Array; a: Float64Array; b: Float64Array } };
+export type SplitForward = Omit<ChunkedForward, 'merged' | 'centred'> & {
+	centred: { m: Float64Array; a: Float64Array; b: Float64Array };
+};
 
 function poolMemory(): WebAssembly.Memory {
 	const m = (workerData as { memory?: WebAssembly.Memory } | undefined)?.memory;
@@ -515,7 +707,14 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const total = task.plan.units * task.plan.unit;
 	const x = new Float32Array(memory.buffer, task.x, total);
-	const samples = { stride: task.samples.stride, into: new Float32Array(memory.buffer, task.samples.at, Math.ceil(total / task.samples.stride)) };
+	const samples = {
+		stride: task.samples.stride,
+		into: new Float32Array(
+			memory.buffer,
+			task.samples.at,
+			Math.ceil(total / task.samples.stride),
+		),
+	};
 	const arena = new Arena(memory, task.work);
 	const check = checker(task);
 	const advance = progressCounter(task.progress);
@@ -523,9 +722,40 @@ export async function splitForward(task: SplitTask): Promise<SplitForward> {
 	const npy = task.npy;
 	const produce = npy
 		? (from: number, chunk: Float32Array) => readChunk(npy, from, chunk, check, advance)
-		: (from: number, chunk: Float32Array) => fillRange(chunk, from, task.shape, axis, task.distribution, task.seed, check, { kernels: k, arena }, advance);
-	const f = forwardChunks({ k, layout, x, arena, plan: task.plan, control: task.control }, { produce, centre: (merged) => centredFor(task, merged, layout.groupSize), check, extras: true, samples, advance });
-	return { finite: f.finite, centred: { m: Float64Array.from(f.centred.m), a: Float64Array.from(f.centred.a), b: Float64Array.from(f.centred.b) }, chunks: f.chunks, ms: f.ms, histograms: f.histograms };
+		: (from: number, chunk: Float32Array) =>
+				fillRange(
+					chunk,
+					from,
+					task.shape,
+					axis,
+					task.distribution,
+					task.seed,
+					check,
+					{ kernels: k, arena },
+					advance,
+				);
+	const f = forwardChunks(
+		{ k, layout, x, arena, plan: task.plan, control: task.control },
+		{
+			produce,
+			centre: (merged) => centredFor(task, merged, layout.groupSize),
+			check,
+			extras: true,
+			samples,
+			advance,
+		},
+	);
+	return {
+		finite: f.finite,
+		centred: {
+			m: Float64Array.from(f.centred.m),
+			a: Float64Array.from(f.centred.a),
+			b: Float64Array.from(f.centred.b),
+		},
+		chunks: f.chunks,
+		ms: f.ms,
+		histograms: f.histograms,
+	};
 }
 
 /**
@@ -549,15 +779,22 @@ export interface ResidentTask {
 	cancel?: SharedArrayBuffer;
 }
 
-export async function residentForward(task: ResidentTask): Promise<{ mean: Float64Array; variance: Float64Array; finite: boolean } | null> {
+export async function residentForward(
+	task: ResidentTask,
+): Promise<{ mean: Float64Array; variance: Float64Array; finite: boolean } | null> {
 	const memory = poolMemory();
 	poolKernels ??= WasmKernels.create(memory);
 	const k = await poolKernels;
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-	const x = new Float32Array(memory.buffer, task.x, task.shape.reduce((p, d) => p * d, 1));
+	const x = new Float32Array(
+		memory.buffer,
+		task.x,
+		task.shape.reduce((p, d) => p * d, 1),
+	);
 	const arena = new Arena(memory, task.work);
 	const check = checker(task);
-	const centre = (m: { mean: Float64Array; variance: Float64Array }) => centredFor({ epsilon: task.epsilon, mode: 'train', momentum: null }, m, layout.groupSize);
+	const centre = (m: { mean: Float64Array; variance: Float64Array }) =>
+		centredFor({ epsilon: task.epsilon, mode: 'train', momentum: null }, m, layout.groupSize);
 	if (task.plan && task.control) {
 		const run = { k, layout, x, arena, plan: task.plan, control: task.control };
 		if (task.statistics) {
@@ -569,11 +806,19 @@ export async function residentForward(task: ResidentTask): Promise<{ mean: Float
 	}
 	const m = task.statistics ?? k.moments(x, layout, arena, 0, false);
 	k.normalizeCentred(x, x, layout, centre(m), arena);
-	return task.statistics ? null : { mean: m.mean, variance: m.variance, finite: m.mean.every(Number.isFinite) };
+	return task.statistics
+		? null
+		: { mean: m.mean, variance: m.variance, finite: m.mean.every(Number.isFinite) };
 }
 
 /** Reads elements [from, from + x.length) of a C-order .npy file's data into x, piece by piece. */
-function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32Array, check: () => void, advance: (elements: number) => void): void {
+function readChunk(
+	npy: NonNullable<SplitTask['npy']>,
+	from: number,
+	x: Float32Array,
+	check: () => void,
+	advance: (elements: number) => void,
+): void {
 	let fd: number;
 	try {
 		fd = openRegularFile(npy.path).fd;
@@ -585,7 +830,13 @@ function readChunk(npy: NonNullable<SplitTask['npy']>, from: number, x: Float32A
 		for (let i0 = 0; i0 < x.length; i0 += CHUNK) {
 			check();
 			const n = Math.min(CHUNK, x.length - i0);
-			const got = fs.readSync(fd, buffer, 0, n * npy.itemBytes, npy.dataOffset + (from + i0) * npy.itemBytes);
+			const got = fs.readSync(
+				fd,
+				buffer,
+				0,
+				n * npy.itemBytes,
+				npy.dataOffset + (from + i0) * npy.itemBytes,
+			);
 			wrapNpy(() => decodeValues(buffer.subarray(0, got), npy.descr, x.subarray(i0, i0 + n)));
 			advance(n);
 		}

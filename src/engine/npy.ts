@@ -64,15 +64,22 @@ export function npyHeader(bytes: Uint8Array): NpyArray & { fortran: boolean; dat
 }
 
 /** How to read one value of a dtype (little-endian or single-byte), or a clear error. */
-export function npyReader(descr: string): { bytes: number; get: (v: DataView, at: number) => number } {
+export function npyReader(descr: string): {
+	bytes: number;
+	get: (v: DataView, at: number) => number;
+} {
 	const order = descr[0];
 	const kind = descr.slice(1);
 	if (order === '>' && kind !== 'i1' && kind !== 'u1' && kind !== 'b1') {
-		throw new NpyError(`Big-endian arrays (${descr}) are not supported; save with .astype('<f4').`);
+		throw new NpyError(
+			`Big-endian arrays (${descr}) are not supported; save with .astype('<f4').`,
+		);
 	}
 	const reader = readers[kind];
 	if (!reader) {
-		throw new NpyError(`The .npy dtype ${descr} is not supported: use float32, float64 or an integer type.`);
+		throw new NpyError(
+			`The .npy dtype ${descr} is not supported: use float32, float64 or an integer type.`,
+		);
 	}
 	return reader;
 }
@@ -81,7 +88,9 @@ export function npyReader(descr: string): { bytes: number; get: (v: DataView, at
 export function decodeValues(bytes: Uint8Array, descr: string, out: Float32Array): void {
 	const reader = npyReader(descr);
 	if (bytes.length < out.length * reader.bytes) {
-		throw new NpyError(`The .npy file is truncated: ${out.length * reader.bytes} bytes were expected, ${bytes.length} are there.`);
+		throw new NpyError(
+			`The .npy file is truncated: ${out.length * reader.bytes} bytes were expected, ${bytes.length} are there.`,
+		);
 	}
 	const view = new DataView(bytes.buffer, bytes.byteOffset, out.length * reader.bytes);
 	for (let i = 0; i < out.length; i++) {
@@ -98,7 +107,9 @@ export function decodeNpy(bytes: Uint8Array, out: Float32Array): NpyArray {
 		throw new NpyError(`Internal: buffer of ${out.length} for ${n} values.`);
 	}
 	if (h.dataOffset + n * reader.bytes > bytes.length) {
-		throw new NpyError(`The .npy file is truncated: ${n} values of ${reader.bytes} bytes need ${n * reader.bytes} bytes, ${bytes.length - h.dataOffset} are there.`);
+		throw new NpyError(
+			`The .npy file is truncated: ${n} values of ${reader.bytes} bytes need ${n * reader.bytes} bytes, ${bytes.length - h.dataOffset} are there.`,
+		);
 	}
 	const view = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, n * reader.bytes);
 	if (!h.fortran || h.shape.length < 2) {

@@ -38,12 +38,22 @@ export function readNpyHead(file: string): NpyHead {
 		}
 		const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
 		if (start + headerLen > MAX_NPY_HEADER_BYTES) {
-			throw new NpyError(`The .npy header is ${headerLen} bytes long, more than the ${MAX_NPY_HEADER_BYTES} bytes NormLens reads of a header.`);
+			throw new NpyError(
+				`The .npy header is ${headerLen} bytes long, more than the ${MAX_NPY_HEADER_BYTES} bytes NormLens reads of a header.`,
+			);
 		}
 		const h = npyHeader(readAt(fd, start + headerLen, 0));
 		const reader = npyReader(h.descr);
 		const elements = h.shape.reduce((p, d) => p * d, 1);
-		return { shape: h.shape, descr: h.descr, fortran: h.fortran, dataOffset: h.dataOffset, itemBytes: reader.bytes, dataBytes: elements * reader.bytes, fileBytes: size };
+		return {
+			shape: h.shape,
+			descr: h.descr,
+			fortran: h.fortran,
+			dataOffset: h.dataOffset,
+			itemBytes: reader.bytes,
+			dataBytes: elements * reader.bytes,
+			fileBytes: size,
+		};
 	} finally {
 		fs.closeSync(fd);
 	}

@@ -1,4 +1,9 @@
-import type { Histogram, NormalizeForm, NormalizeResult, NormalizeTask } from '../protocol/engineProtocol';
+import type {
+	Histogram,
+	NormalizeForm,
+	NormalizeResult,
+	NormalizeTask,
+} from '../protocol/engineProtocol';
 import type { Centred } from './kernels/normalizeJs';
 import { runningRule } from './simulation';
 
@@ -8,7 +13,13 @@ import { runningRule } from './simulation';
  * `samples` > 1: per-sample statistics (sample-major) that update per-channel running statistics
  * with their mean over the batch, as PyTorch's InstanceNorm with track_running_stats does.
  */
-export function runningUpdate(momentum: NormalizeTask['momentum'], mean: Float64Array, variance: Float64Array, n: number, samples = 1): NormalizeResult['running'] {
+export function runningUpdate(
+	momentum: NormalizeTask['momentum'],
+	mean: Float64Array,
+	variance: Float64Array,
+	n: number,
+	samples = 1,
+): NormalizeResult['running'] {
 	const rule = runningRule({ momentum, groupSize: n });
 	if (!rule) {
 		return null;
@@ -28,7 +39,10 @@ export function runningUpdate(momentum: NormalizeTask['momentum'], mean: Float64
 }
 
 /** max |mean(y)| and max |std(y) − 1| over groups. */
-export function deviations(mean: Float64Array, std: Float64Array): { maxMeanDeviation: number; maxStdDeviation: number } {
+export function deviations(
+	mean: Float64Array,
+	std: Float64Array,
+): { maxMeanDeviation: number; maxStdDeviation: number } {
 	let maxMeanDeviation = 0;
 	let maxStdDeviation = 0;
 	for (let c = 0; c < mean.length; c++) {
@@ -53,7 +67,14 @@ export function histogramStride(total: number): number {
  * element, so the slabs' counts add up to the whole tensor's. Values just outside [lo, hi] (float32
  * rounding of a range computed from the statistics) go to the edge bins.
  */
-export function binCounts(x: Float32Array, from: number, stride: number, lo: number, hi: number, bins: number): Float64Array {
+export function binCounts(
+	x: Float32Array,
+	from: number,
+	stride: number,
+	lo: number,
+	hi: number,
+	bins: number,
+): Float64Array {
 	const counts = new Float64Array(bins);
 	const w = (hi - lo) / bins;
 	const slack = (hi - lo) * 1e-6;
@@ -72,8 +93,16 @@ export function evalMode(task: Pick<NormalizeTask, 'mode' | 'momentum'>): boolea
 }
 
 /** The μ and σ² the output is normalized with: the batch's, or a fresh layer's running 0 and 1. */
-export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, batch: { mean: Float64Array; variance: Float64Array }): { mean: Float64Array; variance: Float64Array } {
-	return evalMode(task) ? { mean: new Float64Array(batch.mean.length), variance: new Float64Array(batch.mean.length).fill(1) } : batch;
+export function statisticsFor(
+	task: Pick<NormalizeTask, 'mode' | 'momentum'>,
+	batch: { mean: Float64Array; variance: Float64Array },
+): { mean: Float64Array; variance: Float64Array } {
+	return evalMode(task)
+		? {
+				mean: new Float64Array(batch.mean.length),
+				variance: new Float64Array(batch.mean.length).fill(1),
+			}
+		: batch;
 }
 
 /**
@@ -81,17 +110,36 @@ export function statisticsFor(task: Pick<NormalizeTask, 'mode' | 'momentum'>, ba
  * normalizes with; `groupSize` is M, the values per group. The root mean square and the L2 norm
  * come from the same shifted moments: mean(x²) = σ² + μ², ‖x‖₂ = √(M·mean(x²)).
  */
-export function centredFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon' | 'form'>, batch: { mean: Float64Array; variance: Float64Array }, groupSize: number): Centred {
+export function centredFor(
+	task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsilon' | 'form'>,
+	batch: { mean: Float64Array; variance: Float64Array },
+	groupSize: number,
+): Centred {
 	const used = statisticsFor(task, batch);
 	const g = used.mean.length;
 	const b = new Float64Array(g);
 	switch (task.form ?? 'standardize') {
 		case 'standardize':
-			return { m: used.mean, a: used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon)), b };
+			return {
+				m: used.mean,
+				a: used.variance.map((v) => 1 / Math.sqrt(v + task.epsilon)),
+				b,
+			};
 		case 'rms':
-			return { m: b, a: used.variance.map((v, c) => 1 / Math.sqrt(v + used.mean[c] ** 2 + task.epsilon)), b };
+			return {
+				m: b,
+				a: used.variance.map((v, c) => 1 / Math.sqrt(v + used.mean[c] ** 2 + task.epsilon)),
+				b,
+			};
 		case 'unit':
-			return { m: b, a: used.variance.map((v, c) => 1 / Math.max(Math.sqrt(groupSize * (v + used.mean[c] ** 2)), task.epsilon)), b };
+			return {
+				m: b,
+				a: used.variance.map(
+					(v, c) =>
+						1 / Math.max(Math.sqrt(groupSize * (v + used.mean[c] ** 2)), task.epsilon),
+				),
+				b,
+			};
 	}
 }
 
@@ -99,7 +147,12 @@ export function centredFor(task: Pick<NormalizeTask, 'mode' | 'momentum' | 'epsi
  * What the task's form guarantees of y (γ = 1, β = 0), from y's per-group mean and std over M
  * values, and the worst distance from it over the groups.
  */
-export function guarantees(form: NormalizeForm, mean: ArrayLike<number>, std: ArrayLike<number>, groupSize: number): { property: string; worst: number }[] {
+export function guarantees(
+	form: NormalizeForm,
+	mean: ArrayLike<number>,
+	std: ArrayLike<number>,
+	groupSize: number,
+): { property: string; worst: number }[] {
 	const worst = (f: (c: number) => number) => {
 		let w = 0;
 		for (let c = 0; c < mean.length; c++) {
@@ -128,8 +181,16 @@ export const HISTOGRAM_BINS = 64;
  * y's per-group extremes from x's: the kernels' y = fl(fl(fl(x − m)·a) + b), with m, a and b
  * rounded to float32, is monotonic in x, so these are y's exact extremes without a pass over y.
  */
-export function centredExtremes(xMin: ArrayLike<number>, xMax: ArrayLike<number>, f: Centred): { min: Float64Array; max: Float64Array } {
-	const yAt = (v: number, c: number) => Math.fround(Math.fround(Math.fround(v - Math.fround(f.m[c])) * Math.fround(f.a[c])) + Math.fround(f.b[c]));
+export function centredExtremes(
+	xMin: ArrayLike<number>,
+	xMax: ArrayLike<number>,
+	f: Centred,
+): { min: Float64Array; max: Float64Array } {
+	const yAt = (v: number, c: number) =>
+		Math.fround(
+			Math.fround(Math.fround(v - Math.fround(f.m[c])) * Math.fround(f.a[c])) +
+				Math.fround(f.b[c]),
+		);
 	const min = new Float64Array(xMin.length);
 	const max = new Float64Array(xMin.length);
 	for (let c = 0; c < xMin.length; c++) {
@@ -155,11 +216,25 @@ export function finiteRange(min: ArrayLike<number>, max: ArrayLike<number>): [nu
 }
 
 /** A run's histogram ranges: x's and y's over all groups, from the groups' extremes (a split run's workers and host alike). */
-export function histogramRanges(x: { min: ArrayLike<number>; max: ArrayLike<number> }, y: { min: ArrayLike<number>; max: ArrayLike<number> }): { x: [number, number]; y: [number, number] } {
+export function histogramRanges(
+	x: { min: ArrayLike<number>; max: ArrayLike<number> },
+	y: { min: ArrayLike<number>; max: ArrayLike<number> },
+): { x: [number, number]; y: [number, number] } {
 	return { x: finiteRange(x.min, x.max), y: finiteRange(y.min, y.max) };
 }
 
 /** A histogram over a known range (the groups' extremes), binned like the slabs of a split run. */
-export function histogramIn(x: Float32Array, [lo, hi]: [number, number], bins = HISTOGRAM_BINS): Histogram {
-	return { lo, hi, counts: hi > lo ? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins)) : new Array<number>(bins).fill(0) };
+export function histogramIn(
+	x: Float32Array,
+	[lo, hi]: [number, number],
+	bins = HISTOGRAM_BINS,
+): Histogram {
+	return {
+		lo,
+		hi,
+		counts:
+			hi > lo
+				? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins))
+				: new Array<number>(bins).fill(0),
+	};
 }

@@ -41,8 +41,26 @@ const C = {
 	twoPi: f(6.283185307179586),
 	pi: f(3.141592653589793),
 	sqrt12: f(3.4641016151377544),
-	cos: [1 / 20922789888000, 1 / 87178291200, 1 / 479001600, 1 / 3628800, 1 / 40320, 1 / 720, 1 / 24, 0.5].map(f),
-	sin: [1 / 355687428096000, 1 / 1307674368000, 1 / 6227020800, 1 / 39916800, 1 / 362880, 1 / 5040, 1 / 120, 1 / 6].map(f),
+	cos: [
+		1 / 20922789888000,
+		1 / 87178291200,
+		1 / 479001600,
+		1 / 3628800,
+		1 / 40320,
+		1 / 720,
+		1 / 24,
+		0.5,
+	].map(f),
+	sin: [
+		1 / 355687428096000,
+		1 / 1307674368000,
+		1 / 6227020800,
+		1 / 39916800,
+		1 / 362880,
+		1 / 5040,
+		1 / 120,
+		1 / 6,
+	].map(f),
 	exp: [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1].map(f),
 };
 
@@ -102,7 +120,12 @@ function exp(x: number): number {
  * Standard draws for elements from, …, from + x.length − 1 into x: normal, uniform with unit
  * variance, or log-normal e^(0.75·z) — pair p gives elements 2p and 2p + 1, as in the kernel.
  */
-export function fillStandardJs(x: Float32Array, from: number, seed: number, distribution: Distribution): void {
+export function fillStandardJs(
+	x: Float32Array,
+	from: number,
+	seed: number,
+	distribution: Distribution,
+): void {
 	const k1 = (Math.imul(seed, 0x9e3779b9) + 0x632be5ab) >>> 0;
 	const k2 = (Math.imul(seed, 0x85ebca6b) + 0x7f4a7c15) >>> 0;
 	const end = from + x.length;

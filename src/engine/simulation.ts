@@ -29,18 +29,27 @@ export function featureShifts(features: number, seed: number): FeatureShifts {
  * InstanceNorm take a sample's offset and scale out, BatchNorm keeps them. None for a batch of one
  * or a tensor without a batch axis.
  */
-export function sampleShifts(shape: readonly number[], seed: number): { offset: number[]; scale: number[]; size: number } | undefined {
+export function sampleShifts(
+	shape: readonly number[],
+	seed: number,
+): { offset: number[]; scale: number[]; size: number } | undefined {
 	const n = shape[0] ?? 1;
 	if (shape.length < 2 || n < 2) {
 		return undefined;
 	}
 	const rng = new SeededRandom((seed ^ 0x5bd1e995) >>> 0);
-	return { offset: Array.from({ length: n }, () => -1.5 + 3 * rng.next()), scale: Array.from({ length: n }, () => 0.5 + 1.5 * rng.next()), size: shape.slice(1).reduce((p, d) => p * d, 1) };
+	return {
+		offset: Array.from({ length: n }, () => -1.5 + 3 * rng.next()),
+		scale: Array.from({ length: n }, () => 0.5 + 1.5 * rng.next()),
+		size: shape.slice(1).reduce((p, d) => p * d, 1),
+	};
 }
 
 /** Step t's generator seed: a different counter-based stream for every step of one simulation. */
 export function stepSeed(seed: number, step: number): number {
-	return (Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) + Math.imul(step + 1, 0xc2b2ae35)) >>> 0;
+	return (
+		(Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) + Math.imul(step + 1, 0xc2b2ae35)) >>> 0
+	);
 }
 
 /** The seed of the noise study at one batch size: its batches are not the simulation's. */
@@ -51,13 +60,21 @@ export function noiseSeed(seed: number, batchSize: number): number {
 export const NO_DRIFT: Drift = { shift: 0, scale: 1 };
 
 /** The population at step t of K: offsets moved by shift·σ and scales multiplied by scale, both a fraction t/(K − 1) of the way. */
-export function driftedShifts(base: FeatureShifts, drift: Drift, step: number, steps: number): FeatureShifts {
+export function driftedShifts(
+	base: FeatureShifts,
+	drift: Drift,
+	step: number,
+	steps: number,
+): FeatureShifts {
 	if (drift.shift === 0 && drift.scale === 1) {
 		return base;
 	}
 	const f = steps > 1 ? step / (steps - 1) : 0;
 	const grow = Math.pow(drift.scale, f);
-	return { offset: base.offset.map((o, c) => o + drift.shift * f * base.scale[c]), scale: base.scale.map((s) => s * grow) };
+	return {
+		offset: base.offset.map((o, c) => o + drift.shift * f * base.scale[c]),
+		scale: base.scale.map((s) => s * grow),
+	};
 }
 
 /** Batch statistics of every step: step t's group c at t·groups + c (biased variance, as the frameworks normalize with). */
@@ -95,7 +112,17 @@ const TRACKED = 4;
  * each channel with the mean over the batch of its samples' statistics, as PyTorch does.
  * Returns null for layers that keep none.
  */
-export function runningRule(layer: Pick<SimulatedLayer, 'momentum' | 'groupSize'>): ((runningMean: number, runningVariance: number, batchMean: number, batchVariance: number, step: number) => [number, number]) | null {
+export function runningRule(
+	layer: Pick<SimulatedLayer, 'momentum' | 'groupSize'>,
+):
+	| ((
+			runningMean: number,
+			runningVariance: number,
+			batchMean: number,
+			batchVariance: number,
+			step: number,
+	  ) => [number, number])
+	| null {
 	const momentum = layer.momentum;
 	if (!momentum || (momentum.convention === 'keras' && momentum.value === null)) {
 		return null;
@@ -120,7 +147,10 @@ export function runningRule(layer: Pick<SimulatedLayer, 'momentum' | 'groupSize'
  * per group by an affine function of x, whose mean over the batch's values is a_r·(μ_r − μ_b) and
  * whose variance is (a_b − a_r)²·σ_b², so the RMS difference is √(a_r²(μ_r − μ_b)² + (a_b − a_r)²σ_b²).
  */
-export function trainingSteps(layer: SimulatedLayer, s: StepStatistics): Pick<SimulateResult, 'runningGroups' | 'tracked' | 'trace' | 'gap' | 'final'> {
+export function trainingSteps(
+	layer: SimulatedLayer,
+	s: StepStatistics,
+): Pick<SimulateResult, 'runningGroups' | 'tracked' | 'trace' | 'gap' | 'final'> {
 	const batch = layer.shape[0];
 	const runningGroups = layer.perSample ? layer.groups / batch : layer.groups;
 	const perChannel = layer.perSample ? batch : 1;
@@ -137,7 +167,12 @@ export function trainingSteps(layer: SimulatedLayer, s: StepStatistics): Pick<Si
 		return [m / perChannel, v / perChannel];
 	};
 	const rule = runningRule(layer);
-	const trace: SimulateResult['trace'] = { batchMean: [], batchVariance: [], runningMean: rule ? [] : null, runningVariance: rule ? [] : null };
+	const trace: SimulateResult['trace'] = {
+		batchMean: [],
+		batchVariance: [],
+		runningMean: rule ? [] : null,
+		runningVariance: rule ? [] : null,
+	};
 	const rm = new Float64Array(runningGroups);
 	const rv = new Float64Array(runningGroups).fill(1);
 	const gap = rule ? { mean: new Array<number>(s.steps), max: new Array<number>(s.steps) } : null;
@@ -183,7 +218,18 @@ export function trainingSteps(layer: SimulatedLayer, s: StepStatistics): Pick<Si
 		trace,
 		gap,
 		// PyTorch's num_batches_tracked: BatchNorm counts its steps; InstanceNorm's functional form never updates it; Keras keeps none.
-		final: rule ? { mean: Array.from(rm), variance: Array.from(rv), batchesTracked: layer.momentum?.convention === 'torch' ? (layer.perSample ? 0 : s.steps) : null } : null,
+		final: rule
+			? {
+					mean: Array.from(rm),
+					variance: Array.from(rv),
+					batchesTracked:
+						layer.momentum?.convention === 'torch'
+							? layer.perSample
+								? 0
+								: s.steps
+							: null,
+				}
+			: null,
 	};
 }
 
@@ -219,5 +265,9 @@ export function batchNoise(batchSize: number, s: StepStatistics): BatchNoise {
 		meanSum += total > 0 ? dm / div / total : 0;
 		varSum += total > 0 ? dv / div / (total * total) : 0;
 	}
-	return { batchSize, meanSpread: Math.sqrt(meanSum / s.groups), varianceSpread: Math.sqrt(varSum / s.groups) };
+	return {
+		batchSize,
+		meanSpread: Math.sqrt(meanSum / s.groups),
+		varianceSpread: Math.sqrt(varSum / s.groups),
+	};
 }

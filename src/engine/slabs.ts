@@ -43,7 +43,13 @@ export interface GroupMoments {
 }
 
 /** Chan's merge of one partial (nb values, mean, sum of squared deviations) into group c of `acc`. */
-export function mergeInto(acc: GroupMoments, c: number, nb: number, mean: number, m2: number): void {
+export function mergeInto(
+	acc: GroupMoments,
+	c: number,
+	nb: number,
+	mean: number,
+	m2: number,
+): void {
 	if (nb === 0) {
 		return;
 	}
@@ -56,8 +62,15 @@ export function mergeInto(acc: GroupMoments, c: number, nb: number, mean: number
 }
 
 /** Chan's parallel merge of per-group partials, in float64 and in the order given. */
-export function mergePartials(parts: readonly SlabPartial[], groups: number): { n: Float64Array; mean: Float64Array; variance: Float64Array } {
-	const acc = { n: new Float64Array(groups), mean: new Float64Array(groups), m2: new Float64Array(groups) };
+export function mergePartials(
+	parts: readonly SlabPartial[],
+	groups: number,
+): { n: Float64Array; mean: Float64Array; variance: Float64Array } {
+	const acc = {
+		n: new Float64Array(groups),
+		mean: new Float64Array(groups),
+		m2: new Float64Array(groups),
+	};
 	for (const p of parts) {
 		for (let c = 0; c < groups; c++) {
 			mergeInto(acc, c, p.counts[c], p.mean[c], p.m2[c]);
@@ -80,7 +93,10 @@ export interface ChunkPlan {
 
 /** Elements [from, to) of chunk c: units ⌊units·c/chunks⌋ up to ⌊units·(c+1)/chunks⌋. */
 export function chunkRange(plan: ChunkPlan, c: number): [number, number] {
-	return [Math.floor((plan.units * c) / plan.chunks) * plan.unit, Math.floor((plan.units * (c + 1)) / plan.chunks) * plan.unit];
+	return [
+		Math.floor((plan.units * c) / plan.chunks) * plan.unit,
+		Math.floor((plan.units * (c + 1)) / plan.chunks) * plan.unit,
+	];
 }
 
 /**
@@ -100,7 +116,10 @@ const PER_GROUP = 8;
 export function chunkPlan(total: number, unit: number, groups: number, workers: number): ChunkPlan {
 	const units = total / unit;
 	const byMemory = Math.floor(PARTIALS_BYTES / (8 * PER_GROUP * groups));
-	const chunks = Math.max(1, Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))));
+	const chunks = Math.max(
+		1,
+		Math.min(units, Math.max(workers, Math.min(Math.round(total / CHUNK_ELEMENTS), byMemory))),
+	);
 	return { chunks, workers, unit, units };
 }
 
@@ -141,14 +160,28 @@ function planeAt(layout: ReductionLayout, from: number): number {
 }
 
 /** Chunk c's published values: [x count, mean, M2, y count, mean, M2, x min, x max] × groups. */
-function chunkSlots(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number, c: number) {
+function chunkSlots(
+	memory: WebAssembly.Memory,
+	control: ChunkControl,
+	plan: ChunkPlan,
+	groups: number,
+	c: number,
+) {
 	const at = control.at + COUNTER_BYTES + flagBytes(plan) + 8 * PER_GROUP * groups * c;
 	const v = (i: number) => new Float64Array(memory.buffer, at + 8 * i * groups, groups);
-	return { before: { counts: v(0), mean: v(1), m2: v(2) }, after: { counts: v(3), mean: v(4), m2: v(5) }, min: v(6), max: v(7) };
+	return {
+		before: { counts: v(0), mean: v(1), m2: v(2) },
+		after: { counts: v(3), mean: v(4), m2: v(5) },
+		min: v(6),
+		max: v(7),
+	};
 }
 
 /** Writes a chunk's moments into its published slot as count, mean and M2 (= variance · count). */
-function publish(slot: SlabPartial, m: { counts: Float64Array; mean: Float64Array; variance: Float64Array }): void {
+function publish(
+	slot: SlabPartial,
+	m: { counts: Float64Array; mean: Float64Array; variance: Float64Array },
+): void {
 	slot.counts.set(m.counts);
 	slot.mean.set(m.mean);
 	m.variance.forEach((v, j) => (slot.m2[j] = v * m.counts[j]));
@@ -168,13 +201,23 @@ export class PeerFailed extends Error {
  * reporting that a peer failed (errors cross the thread boundary as plain errors, so by message),
  * else `first` (the rejection that ended the wait).
  */
-export function failureCause(outcomes: readonly PromiseSettledResult<unknown>[], first: unknown): unknown {
-	const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
+export function failureCause(
+	outcomes: readonly PromiseSettledResult<unknown>[],
+	first: unknown,
+): unknown {
+	const rejected = outcomes
+		.filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+		.map((o) => o.reason as unknown);
 	const peer = (r: unknown) => r instanceof Error && r.message.includes(PEER_FAILED);
 	// A peer that saw the run's cancel flag (which the host raises when a worker fails) says it was
 	// cancelled: that is an effect too. The cause is a rejection that is neither, when there is one.
-	const cancelledByHost = (r: unknown) => r instanceof Error && (r.name === 'AbortError' || /cancel/i.test(r.message));
-	return rejected.find((r) => !peer(r) && !cancelledByHost(r)) ?? rejected.find((r) => !peer(r)) ?? first;
+	const cancelledByHost = (r: unknown) =>
+		r instanceof Error && (r.name === 'AbortError' || /cancel/i.test(r.message));
+	return (
+		rejected.find((r) => !peer(r) && !cancelledByHost(r)) ??
+		rejected.find((r) => !peer(r)) ??
+		first
+	);
 }
 
 /** The host's side: a failed or lost worker must release the others waiting for its chunks. */
@@ -360,7 +403,9 @@ export function forwardChunks(
 		}
 		if (performance.now() > deadline) {
 			abortRun(memory, control);
-			throw new Error(`An engine worker waited ${WAIT_TIMEOUT_MS / 1000} s for the other workers of its run.`);
+			throw new Error(
+				`An engine worker waited ${WAIT_TIMEOUT_MS / 1000} s for the other workers of its run.`,
+			);
 		}
 		if (performance.now() > spinUntil) {
 			Atomics.wait(counters, DONE_STATS, done, WAIT_POLL_MS);
@@ -368,17 +413,32 @@ export function forwardChunks(
 	}
 	opts.check();
 	const merged = mergePartials(
-		Array.from({ length: plan.chunks }, (_, c) => chunkSlots(memory, control, plan, g, c).before),
+		Array.from(
+			{ length: plan.chunks },
+			(_, c) => chunkSlots(memory, control, plan, g, c).before,
+		),
 		g,
 	);
 	const finite = merged.mean.every(Number.isFinite) && merged.variance.every(Number.isFinite);
 	if (!finite) {
-		return { merged, centred: { m: [], a: [], b: [] }, finite, chunks: { stats: reduced.length, normalize: 0 }, ms: { ...ms, normalize: 0 }, latePeer };
+		return {
+			merged,
+			centred: { m: [], a: [], b: [] },
+			finite,
+			chunks: { stats: reduced.length, normalize: 0 },
+			ms: { ...ms, normalize: 0 },
+			latePeer,
+		};
 	}
 	const centred = opts.centre(merged);
 	// Every chunk's extremes of x are published by now: the whole tensor's ranges, as the host will find them.
-	const published = opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
-	const histograms = published && { ...histogramRanges(published, centredExtremes(published.min, published.max, centred)), countsX: new Float64Array(HISTOGRAM_BINS), countsY: new Float64Array(HISTOGRAM_BINS) };
+	const published =
+		opts.extras && opts.samples ? chunkResults(memory, control, plan, g) : undefined;
+	const histograms = published && {
+		...histogramRanges(published, centredExtremes(published.min, published.max, centred)),
+		countsX: new Float64Array(HISTOGRAM_BINS),
+		countsY: new Float64Array(HISTOGRAM_BINS),
+	};
 	const done = normalizeChunks(run, centred, { ...opts, histograms }, reduced);
 	return {
 		merged,
@@ -392,10 +452,20 @@ export function forwardChunks(
 }
 
 /** PEER_YIELD_MS: once, while a peer has not arrived and chunks remain for it, sleep until the host wakes this worker. */
-function yieldToLatePeer(counters: Int32Array, plan: ChunkPlan, waitMs: number): ChunkedForward['latePeer'] {
-	if (Atomics.load(counters, ARRIVED) < plan.workers && Atomics.load(counters, CLAIM_STATS) < plan.chunks && Atomics.compareExchange(counters, HELP, 0, 1) === 0) {
+function yieldToLatePeer(
+	counters: Int32Array,
+	plan: ChunkPlan,
+	waitMs: number,
+): ChunkedForward['latePeer'] {
+	if (
+		Atomics.load(counters, ARRIVED) < plan.workers &&
+		Atomics.load(counters, CLAIM_STATS) < plan.chunks &&
+		Atomics.compareExchange(counters, HELP, 0, 1) === 0
+	) {
 		Atomics.notify(counters, HELP);
-		return Atomics.wait(counters, HELPED, 0, waitMs) === 'timed-out' ? 'not answered' : 'answered';
+		return Atomics.wait(counters, HELPED, 0, waitMs) === 'timed-out'
+			? 'not answered'
+			: 'answered';
 	}
 	return undefined;
 }
@@ -439,7 +509,11 @@ export function answerLatePeers(memory: WebAssembly.Memory, control: ChunkContro
 export function normalizeChunks(
 	run: ChunkRun,
 	centred: Centred,
-	opts: ChunkExtras & { check: () => void; advance?: (elements: number) => void; histograms?: ChunkHistograms },
+	opts: ChunkExtras & {
+		check: () => void;
+		advance?: (elements: number) => void;
+		histograms?: ChunkHistograms;
+	},
 	own: readonly number[] = [],
 ): { chunks: number; ms: { normalize: number; extras: number } } {
 	const { k, layout, x, arena, plan, control } = run;
@@ -483,7 +557,17 @@ export function normalizeChunks(
 			if (first < end) {
 				k.gather(x.subarray(first * stride, to), stride, into.subarray(first));
 				if (hist) {
-					addTo(hist.countsX, binCounts(into.subarray(first, end), 0, 1, hist.x[0], hist.x[1], HISTOGRAM_BINS));
+					addTo(
+						hist.countsX,
+						binCounts(
+							into.subarray(first, end),
+							0,
+							1,
+							hist.x[0],
+							hist.x[1],
+							HISTOGRAM_BINS,
+						),
+					);
 				}
 			}
 		}
@@ -498,7 +582,10 @@ export function normalizeChunks(
 			publish(slot.after, k.moments(yc, layout, arena, plane, false));
 		}
 		if (hist && opts.samples) {
-			addTo(hist.countsY, binCounts(yc, from, opts.samples.stride, hist.y[0], hist.y[1], HISTOGRAM_BINS));
+			addTo(
+				hist.countsY,
+				binCounts(yc, from, opts.samples.stride, hist.y[0], hist.y[1], HISTOGRAM_BINS),
+			);
 		}
 		ms.extras += t1 - t0 + performance.now() - t2;
 		chunks++;
@@ -511,7 +598,12 @@ function addTo(sum: Float64Array, counts: Float64Array): void {
 }
 
 /** The host's reading of a finished run's chunks: partial statistics of x and y and x's extremes, in chunk order. */
-export function chunkResults(memory: WebAssembly.Memory, control: ChunkControl, plan: ChunkPlan, groups: number): { before: SlabPartial[]; after: SlabPartial[]; min: Float64Array; max: Float64Array } {
+export function chunkResults(
+	memory: WebAssembly.Memory,
+	control: ChunkControl,
+	plan: ChunkPlan,
+	groups: number,
+): { before: SlabPartial[]; after: SlabPartial[]; min: Float64Array; max: Float64Array } {
 	const before: SlabPartial[] = [];
 	const after: SlabPartial[] = [];
 	const min = new Float64Array(groups).fill(Infinity);

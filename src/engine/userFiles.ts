@@ -28,7 +28,9 @@ function kindOf(stat: fs.Stats): string {
 }
 
 function notRegular(file: string, stat: fs.Stats): UserFileError {
-	return new UserFileError(`${file} is not a regular file (${kindOf(stat)}): NormLens reads only regular files.`);
+	return new UserFileError(
+		`${file} is not a regular file (${kindOf(stat)}): NormLens reads only regular files.`,
+	);
 }
 
 /** `file`'s stat (through symlinks) if it is a regular file; otherwise a specific UserFileError. */
@@ -38,7 +40,9 @@ export function regularFileStat(file: string): fs.Stats {
 		stat = fs.statSync(file);
 	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code;
-		throw new UserFileError(`Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+		throw new UserFileError(
+			`Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+		);
 	}
 	if (!stat.isFile()) {
 		throw notRegular(file, stat);
@@ -92,11 +96,17 @@ function mib(bytes: number): string {
  * A source file or notebook as text, if it is a regular file of at most `cap` bytes; otherwise a
  * UserFileError that says why (not a regular file, its size and the cap, missing).
  */
-export function readTextFile(file: string, cap = MAX_SOURCE_BYTES, what = 'source files and notebooks'): string {
+export function readTextFile(
+	file: string,
+	cap = MAX_SOURCE_BYTES,
+	what = 'source files and notebooks',
+): string {
 	const { fd, size } = openRegularFile(file);
 	try {
 		if (size > cap) {
-			throw new UserFileError(`${file} is ${mib(size)}, above the ${mib(cap)} NormLens reads of ${what}; it was not read.`);
+			throw new UserFileError(
+				`${file} is ${mib(size)}, above the ${mib(cap)} NormLens reads of ${what}; it was not read.`,
+			);
 		}
 		// One byte more than the stat's size tells a file that grew since (read up to the cap).
 		let bytes = readAt(fd, size + 1, 0);
@@ -104,7 +114,9 @@ export function readTextFile(file: string, cap = MAX_SOURCE_BYTES, what = 'sourc
 			bytes = readAt(fd, cap + 1, 0);
 		}
 		if (bytes.length > cap) {
-			throw new UserFileError(`${file} grew above the ${mib(cap)} NormLens reads of ${what} while it was read.`);
+			throw new UserFileError(
+				`${file} grew above the ${mib(cap)} NormLens reads of ${what} while it was read.`,
+			);
 		}
 		return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 	} finally {

@@ -3,7 +3,14 @@ import * as vscode from 'vscode';
 import { AnalysisHost } from '../host/analysisHost';
 import { buildProgram, causeLocation, layerAt, toContract } from '../core';
 import type { NotebookProgram, SummaryContract } from '../core';
-import type { AnalysisResult, LayerSummary, ModelSummary, TextPosition, TextRange, UnknownCause } from '../protocol/analysis';
+import type {
+	AnalysisResult,
+	LayerSummary,
+	ModelSummary,
+	TextPosition,
+	TextRange,
+	UnknownCause,
+} from '../protocol/analysis';
 
 /** An unknown's cause as the editor shows it: the document it is in (a cell, in notebooks), where, and why. */
 export interface CauseTarget {
@@ -39,13 +46,21 @@ export class DocumentAnalysis {
 		const where = causeLocation(cause.range, this.program, this.notebook?.cell);
 		let uri = this.uri;
 		let offset = this.lineOffset;
-		const segment = where.cell === undefined ? undefined : this.program?.segments.find((s) => s.cell === where.cell);
+		const segment =
+			where.cell === undefined
+				? undefined
+				: this.program?.segments.find((s) => s.cell === where.cell);
 		if (this.notebook && segment && segment.cell < this.notebook.document.cellCount) {
 			uri = this.notebook.document.cellAt(segment.cell).document.uri;
 			offset = segment.startLine;
 		}
 		const { start, end } = cause.range;
-		const range = new vscode.Range(Math.max(0, start.line - offset), start.character, Math.max(0, end.line - offset), end.character);
+		const range = new vscode.Range(
+			Math.max(0, start.line - offset),
+			start.character,
+			Math.max(0, end.line - offset),
+			end.character,
+		);
 		return { uri, range, label: where.label, reason: cause.reason };
 	}
 
@@ -61,7 +76,12 @@ export class DocumentAnalysis {
 		if (start < 0 || start >= this.lineCount) {
 			return undefined;
 		}
-		return new vscode.Range(start, range.start.character, Math.min(end, this.lineCount - 1), range.end.character);
+		return new vscode.Range(
+			start,
+			range.start.character,
+			Math.min(end, this.lineCount - 1),
+			range.end.character,
+		);
 	}
 
 	toProgram(pos: vscode.Position): TextPosition {
@@ -103,7 +123,15 @@ function isNotebookCell(doc: vscode.TextDocument): boolean {
 function outputText(cell: vscode.NotebookCell): string | undefined {
 	const decoder = new TextDecoder();
 	const text = cell.outputs
-		.flatMap((o) => o.items.filter((i) => i.mime === 'application/vnd.code.notebook.stdout' || i.mime === 'text/plain').map((i) => decoder.decode(i.data)))
+		.flatMap((o) =>
+			o.items
+				.filter(
+					(i) =>
+						i.mime === 'application/vnd.code.notebook.stdout' ||
+						i.mime === 'text/plain',
+				)
+				.map((i) => decoder.decode(i.data)),
+		)
 		.join('');
 	return text.length > 0 ? text.slice(0, 1_000_000) : undefined;
 }
@@ -145,7 +173,9 @@ export class AnalysisService implements vscode.Disposable {
 			return undefined;
 		}
 		if (isNotebookCell(doc)) {
-			const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((c) => c.document === doc));
+			const notebook = vscode.workspace.notebookDocuments.find((nb) =>
+				nb.getCells().some((c) => c.document === doc),
+			);
 			if (notebook) {
 				return this.analyzeNotebookCell(notebook, doc);
 			}
@@ -157,14 +187,27 @@ export class AnalysisService implements vscode.Disposable {
 		return new DocumentAnalysis(result, 0, lineCount, doc.fileName, doc.uri);
 	}
 
-	private async analyzeNotebookCell(notebook: vscode.NotebookDocument, doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
+	private async analyzeNotebookCell(
+		notebook: vscode.NotebookDocument,
+		doc: vscode.TextDocument,
+	): Promise<DocumentAnalysis | undefined> {
 		const cells = notebook
 			.getCells()
-			.filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+			.filter(
+				(c) =>
+					c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python',
+			);
 		// Outputs count too: a cell run again prints another summary to check (printed-summary diagnostics).
-		const key = cells.map((c) => `${c.index}:${c.document.version}:${c.executionSummary?.executionOrder ?? ''}:${c.outputs.length}`).join(',');
+		const key = cells
+			.map(
+				(c) =>
+					`${c.index}:${c.document.version}:${c.executionSummary?.executionOrder ?? ''}:${c.outputs.length}`,
+			)
+			.join(',');
 		const uri = notebook.uri.toString();
-		const program = buildProgram(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
+		const program = buildProgram(
+			cells.map((c) => ({ index: c.index, source: c.document.getText() })),
+		);
 		const cell = cells.find((c) => c.document === doc);
 		const segment = program.segments.find((s) => s.cell === cell?.index);
 		if (!segment) {
@@ -176,8 +219,24 @@ export class AnalysisService implements vscode.Disposable {
 				const text = outputText(notebook.cellAt(s.cell));
 				return text ? [{ startLine: s.startLine, lineCount: s.lineCount, text }] : [];
 			});
-		const result = await this.entry(uri, key, program.text, notebook.uri, program.files, printed, program.segments.map((s) => ({ startLine: s.startLine, lineCount: s.lineCount })));
-		return new DocumentAnalysis(result, segment.startLine, segment.lineCount, notebook.uri.fsPath, doc.uri, program, { document: notebook, cell: segment.cell });
+		const result = await this.entry(
+			uri,
+			key,
+			program.text,
+			notebook.uri,
+			program.files,
+			printed,
+			program.segments.map((s) => ({ startLine: s.startLine, lineCount: s.lineCount })),
+		);
+		return new DocumentAnalysis(
+			result,
+			segment.startLine,
+			segment.lineCount,
+			notebook.uri.fsPath,
+			doc.uri,
+			program,
+			{ document: notebook, cell: segment.cell },
+		);
 	}
 
 	/**
@@ -200,7 +259,16 @@ export class AnalysisService implements vscode.Disposable {
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
 		const fileName = location.scheme === 'file' ? path.basename(location.fsPath) : undefined;
-		const result = this.host.analyze({ key: uri, text, torchInput: this.torchInput(), moduleDir, fileName, modules, printed: printed?.(), cells });
+		const result = this.host.analyze({
+			key: uri,
+			text,
+			torchInput: this.torchInput(),
+			moduleDir,
+			fileName,
+			modules,
+			printed: printed?.(),
+			cells,
+		});
 		this.cache.set(uri, { key, result });
 		return result;
 	}

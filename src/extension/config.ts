@@ -40,7 +40,9 @@ export function readConfig(): ExtensionConfig {
 }
 
 function validShape(v: unknown): number[] | undefined {
-	return Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0) ? (v as number[]) : undefined;
+	return Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0)
+		? (v as number[])
+		: undefined;
 }
 
 function codes(v: unknown): ReadonlySet<string> {

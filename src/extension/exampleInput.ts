@@ -37,12 +37,23 @@ export async function setExampleInput(t: Target, given: unknown): Promise<number
 	}
 	const comment = exampleInputComment(shape);
 	// In a notebook the comment may be in any cell; the first one is the one that counts.
-	const docs = t.analysis.notebook ? t.analysis.notebook.document.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document) : [t.doc];
+	const docs = t.analysis.notebook
+		? t.analysis.notebook.document
+				.getCells()
+				.filter((c) => c.kind === vscode.NotebookCellKind.Code)
+				.map((c) => c.document)
+		: [t.doc];
 	const edit = new vscode.WorkspaceEdit();
-	const existing = docs.map((d) => ({ d, m: COMMENT.exec(d.getText()) })).find((x) => x.m !== null);
+	const existing = docs
+		.map((d) => ({ d, m: COMMENT.exec(d.getText()) }))
+		.find((x) => x.m !== null);
 	if (existing?.m) {
 		const start = existing.d.positionAt(existing.m.index);
-		edit.replace(existing.d.uri, new vscode.Range(start, existing.d.positionAt(existing.m.index + existing.m[0].length)), `${/^[ \t]*/.exec(existing.m[0])?.[0] ?? ''}${comment}`);
+		edit.replace(
+			existing.d.uri,
+			new vscode.Range(start, existing.d.positionAt(existing.m.index + existing.m[0].length)),
+			`${/^[ \t]*/.exec(existing.m[0])?.[0] ?? ''}${comment}`,
+		);
 	} else {
 		const at = model ? t.analysis.toDocument(model.range) : undefined;
 		const line = at?.start.line ?? 0;

@@ -2,9 +2,23 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
 import { readNpyInfo } from '../host/npyInfo';
-import type { Framework, LayerExplanation, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
+import type {
+	Framework,
+	LayerExplanation,
+	LayerSummary,
+	ModelSummary,
+	Shape,
+} from '../protocol/analysis';
 import type { NormalizeTask } from '../protocol/engineProtocol';
-import type { FromPanel, PanelRunResult, PanelSimulation, PanelUnknownCause, RunOptions, SimulationOptions, ToPanel } from '../protocol/webviewProtocol';
+import type {
+	FromPanel,
+	PanelRunResult,
+	PanelSimulation,
+	PanelUnknownCause,
+	RunOptions,
+	SimulationOptions,
+	ToPanel,
+} from '../protocol/webviewProtocol';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
@@ -20,7 +34,12 @@ export interface Target {
 /** The compare view's outcome, for the command's caller (tests, other extensions). */
 export interface CompareOutcome {
 	shape: number[];
-	entries: { family: string; code: string; result: PanelRunResult | null; error: string | null }[];
+	entries: {
+		family: string;
+		code: string;
+		result: PanelRunResult | null;
+		error: string | null;
+	}[];
 }
 
 const cancelled = /cancelled/;
@@ -29,29 +48,65 @@ const cancelled = /cancelled/;
  * What the compare view normalizes: a normalization layer's input, else the output of the layer at
  * the cursor ("what would each normalization do here?"), else the model's first normalization layer.
  */
-function compareSource(model: ModelSummary, layer: LayerSummary): { name: string; what: string; framework: Framework; shape: Shape; channelAxis: number } | undefined {
+function compareSource(
+	model: ModelSummary,
+	layer: LayerSummary,
+):
+	| { name: string; what: string; framework: Framework; shape: Shape; channelAxis: number }
+	| undefined {
 	const e = explainLayer(layer);
 	if (e?.inputShape) {
-		return { name: e.name, what: 'input', framework: e.framework, shape: e.inputShape, channelAxis: channelAxisOf(e) };
+		return {
+			name: e.name,
+			what: 'input',
+			framework: e.framework,
+			shape: e.inputShape,
+			channelAxis: channelAxisOf(e),
+		};
 	}
 	const out = layer.outputShape;
 	if (!e && out && out.length >= 2 && out.length <= 5) {
-		const channelsFirst = layer.framework === 'torch' || layer.config.data_format === 'channels_first';
-		return { name: layer.name, what: 'output', framework: layer.framework, shape: out, channelAxis: channelsFirst ? 1 : out.length - 1 };
+		const channelsFirst =
+			layer.framework === 'torch' || layer.config.data_format === 'channels_first';
+		return {
+			name: layer.name,
+			what: 'output',
+			framework: layer.framework,
+			shape: out,
+			channelAxis: channelsFirst ? 1 : out.length - 1,
+		};
 	}
 	const first = model.layers.map(explainLayer).find((x) => x?.inputShape);
-	return first?.inputShape ? { name: first.name, what: 'input', framework: first.framework, shape: first.inputShape, channelAxis: channelAxisOf(first) } : undefined;
+	return first?.inputShape
+		? {
+				name: first.name,
+				what: 'input',
+				framework: first.framework,
+				shape: first.inputShape,
+				channelAxis: channelAxisOf(first),
+			}
+		: undefined;
 }
 
 /** Why each `?` of a model is there, worded for the panel: the totals' cause first, then each layer's. */
 function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnknownCause[] {
 	const out: PanelUnknownCause[] = [];
 	if (model.totals.total === null && model.unknown) {
-		out.push({ layerName: null, what: 'totals', reason: model.unknown.reason, where: a.causeTarget(model.unknown).label });
+		out.push({
+			layerName: null,
+			what: 'totals',
+			reason: model.unknown.reason,
+			where: a.causeTarget(model.unknown).label,
+		});
 	}
 	for (const l of model.layers) {
 		if (l.unknown && (l.params === null || l.outputShape === null)) {
-			out.push({ layerName: l.name, what: l.params === null ? 'params' : 'output shape', reason: l.unknown.reason, where: a.causeTarget(l.unknown).label });
+			out.push({
+				layerName: l.name,
+				what: l.params === null ? 'params' : 'output shape',
+				reason: l.unknown.reason,
+				where: a.causeTarget(l.unknown).label,
+			});
 		}
 	}
 	return out;
@@ -62,7 +117,11 @@ function sameSource(doc: vscode.TextDocument, changed: vscode.TextDocument): boo
 	if (doc === changed) {
 		return true;
 	}
-	return doc.uri.scheme === 'vscode-notebook-cell' && changed.uri.scheme === 'vscode-notebook-cell' && doc.uri.path === changed.uri.path;
+	return (
+		doc.uri.scheme === 'vscode-notebook-cell' &&
+		changed.uri.scheme === 'vscode-notebook-cell' &&
+		doc.uri.path === changed.uri.path
+	);
 }
 
 /**
@@ -107,7 +166,13 @@ export class Inspector {
 			selected,
 			counting: { keras: countingView(model, 'keras'), torch: countingView(model, 'torch') },
 			defaults: this.runner.defaults(),
-			npy: this.npy ? { name: this.npy.name, shape: this.npy.shape, layerName: this.npyFor(t.doc, model) } : null,
+			npy: this.npy
+				? {
+						name: this.npy.name,
+						shape: this.npy.shape,
+						layerName: this.npyFor(t.doc, model),
+					}
+				: null,
 			causes: panelCauses(t.analysis, model),
 		});
 	}
@@ -124,7 +189,12 @@ export class Inspector {
 		const a = await this.analysis.analyze(doc);
 		const model = a?.result.models.find((m) => m.name === this.shown?.modelName);
 		if (a && model) {
-			this.showModel({ doc, pos: undefined, analysis: a }, model, this.panel.selectedLayer ?? null, false);
+			this.showModel(
+				{ doc, pos: undefined, analysis: a },
+				model,
+				this.panel.selectedLayer ?? null,
+				false,
+			);
 		}
 	}
 
@@ -147,8 +217,13 @@ export class Inspector {
 				return;
 			case 'pickNpy': {
 				// For the layer the panel shows (its input is what the file must hold).
-				const found = this.panel.selectedLayer ? await this.shownLayer(this.panel.selectedLayer) : undefined;
-				await this.loadNpy(undefined, found && { t: found.target, model: found.model, layer: found.layer });
+				const found = this.panel.selectedLayer
+					? await this.shownLayer(this.panel.selectedLayer)
+					: undefined;
+				await this.loadNpy(
+					undefined,
+					found && { t: found.target, model: found.model, layer: found.layer },
+				);
 				return;
 			}
 			case 'clearNpy':
@@ -167,7 +242,10 @@ export class Inspector {
 		if (m.type === 'revealLayer') {
 			const range = target.analysis.toDocument(layer.range);
 			if (range) {
-				await vscode.window.showTextDocument(target.doc, { selection: range, viewColumn: vscode.ViewColumn.One });
+				await vscode.window.showTextDocument(target.doc, {
+					selection: range,
+					viewColumn: vscode.ViewColumn.One,
+				});
 			}
 		} else if (m.type === 'runLayer') {
 			await this.run(target, model, layer, m.options);
@@ -183,28 +261,46 @@ export class Inspector {
 		const doc = this.shown?.doc;
 		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
-		const cause = layerName === null ? model?.unknown : model?.layers.find((l) => l.name === layerName)?.unknown;
+		const cause =
+			layerName === null
+				? model?.unknown
+				: model?.layers.find((l) => l.name === layerName)?.unknown;
 		if (a && cause) {
 			await revealRange(revealArgs(a.causeTarget(cause)), vscode.ViewColumn.One);
 		}
 	}
 
-	private async shownLayer(name: string): Promise<{ target: Target; model: ModelSummary; layer: LayerSummary } | undefined> {
+	private async shownLayer(
+		name: string,
+	): Promise<{ target: Target; model: ModelSummary; layer: LayerSummary } | undefined> {
 		const doc = this.shown?.doc;
 		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
 		const layer = model?.layers.find((l) => l.name === name);
-		return doc && a && model && layer ? { target: { doc, pos: undefined, analysis: a }, model, layer } : undefined;
+		return doc && a && model && layer
+			? { target: { doc, pos: undefined, analysis: a }, model, layer }
+			: undefined;
 	}
 
 	/** Runs a normalization layer on a sample tensor (or the loaded .npy) and shows the result. */
-	async run(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults()): Promise<PanelRunResult | undefined> {
+	async run(
+		t: Target,
+		model: ModelSummary,
+		layer: LayerSummary,
+		options: RunOptions = this.runner.defaults(),
+	): Promise<PanelRunResult | undefined> {
 		const e = explainLayer(layer);
 		if (!e) {
-			void vscode.window.showInformationMessage(`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`);
+			void vscode.window.showInformationMessage(
+				`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`,
+			);
 			return undefined;
 		}
-		const built = this.runner.taskFor(e, { ...options, useNpy: options.useNpy && this.npyBelongsTo(t.doc, model, layer) }, this.npy);
+		const built = this.runner.taskFor(
+			e,
+			{ ...options, useNpy: options.useNpy && this.npyBelongsTo(t.doc, model, layer) },
+			this.npy,
+		);
 		if ('error' in built) {
 			void vscode.window.showWarningMessage(`NormLens: ${built.error}`);
 			return undefined;
@@ -213,8 +309,17 @@ export class Inspector {
 		const task = built.task;
 		this.panel.post({ type: 'runStarted', layerName: layer.name, shape: task.shape });
 		try {
-			const r = await this.runner.run(`running ${layer.name} on a sample tensor (${task.shape.join('×')})`, task, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
-			const result = panelResult(layer.name, task, r, task.npyPath ? (this.npy?.name ?? path.basename(task.npyPath)) : 'generated sample');
+			const r = await this.runner.run(
+				`running ${layer.name} on a sample tensor (${task.shape.join('×')})`,
+				task,
+				(fraction) => this.panel.post({ type: 'runProgress', fraction }),
+			);
+			const result = panelResult(
+				layer.name,
+				task,
+				r,
+				task.npyPath ? (this.npy?.name ?? path.basename(task.npyPath)) : 'generated sample',
+			);
 			this.panel.post({ type: 'runResult', result });
 			return result;
 		} catch (err) {
@@ -237,10 +342,18 @@ export class Inspector {
 	 * needs a batch of its own) and shows the running statistics, the train/eval gap and the batch
 	 * noise in the panel.
 	 */
-	async simulate(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults(), simulation: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } }): Promise<PanelSimulation | undefined> {
+	async simulate(
+		t: Target,
+		model: ModelSummary,
+		layer: LayerSummary,
+		options: RunOptions = this.runner.defaults(),
+		simulation: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } },
+	): Promise<PanelSimulation | undefined> {
 		const e = explainLayer(layer);
 		if (!e) {
-			void vscode.window.showInformationMessage(`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can simulate.`);
+			void vscode.window.showInformationMessage(
+				`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can simulate.`,
+			);
 			return undefined;
 		}
 		const built = this.runner.simulationFor(e, options, simulation);
@@ -250,10 +363,26 @@ export class Inspector {
 		}
 		this.ensureShown(t, model, layer.name);
 		const task = built.task;
-		this.panel.post({ type: 'simulateStarted', layerName: layer.name, shape: task.shape, steps: task.steps });
+		this.panel.post({
+			type: 'simulateStarted',
+			layerName: layer.name,
+			shape: task.shape,
+			steps: task.steps,
+		});
 		try {
-			const r = await this.runner.simulate(`simulating ${task.steps} training steps of ${layer.name} (${task.shape.join('×')})`, task, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
-			const result: PanelSimulation = { layerName: layer.name, type: layer.type, seed: task.seed, distribution: task.distribution, momentumRule: e.momentumRule, result: r };
+			const r = await this.runner.simulate(
+				`simulating ${task.steps} training steps of ${layer.name} (${task.shape.join('×')})`,
+				task,
+				(fraction) => this.panel.post({ type: 'runProgress', fraction }),
+			);
+			const result: PanelSimulation = {
+				layerName: layer.name,
+				type: layer.type,
+				seed: task.seed,
+				distribution: task.distribution,
+				momentumRule: e.momentumRule,
+				result: r,
+			};
 			this.panel.post({ type: 'simulateResult', result });
 			return result;
 		} catch (err) {
@@ -266,18 +395,31 @@ export class Inspector {
 	 * Batch, layer, instance and group norm on this layer's input (the same tensor for all four:
 	 * one seed, the sample's shifts pinned to the channel axis), each run in the pool.
 	 */
-	async compare(t: Target, model: ModelSummary, layer: LayerSummary, options: RunOptions = this.runner.defaults()): Promise<CompareOutcome | undefined> {
+	async compare(
+		t: Target,
+		model: ModelSummary,
+		layer: LayerSummary,
+		options: RunOptions = this.runner.defaults(),
+	): Promise<CompareOutcome | undefined> {
 		const source = compareSource(model, layer);
 		if (!source) {
-			void vscode.window.showInformationMessage('NormLens: place the cursor on a normalization layer, or on a layer whose output shape is known, to compare normalizations there.');
+			void vscode.window.showInformationMessage(
+				'NormLens: place the cursor on a normalization layer, or on a layer whose output shape is known, to compare normalizations there.',
+			);
 			return undefined;
 		}
 		// The loaded .npy is the input of the layer it was loaded for: the comparison on that input uses it.
-		options = { ...options, useNpy: options.useNpy && source.what === 'input' && this.npyBelongsTo(t.doc, model, layer) };
+		options = {
+			...options,
+			useNpy:
+				options.useNpy && source.what === 'input' && this.npyBelongsTo(t.doc, model, layer),
+		};
 		const batch = options.useNpy && this.npy ? this.npy.shape[0] : options.batchSize;
 		const shape = source.shape.map((d, i) => (i === 0 ? (d ?? batch) : d));
 		if (shape.some((d) => d === null)) {
-			void vscode.window.showWarningMessage(`NormLens: the ${source.what} of \`${source.name}\` has unknown sizes: (${source.shape.map((d) => d ?? 'None').join(', ')}).`);
+			void vscode.window.showWarningMessage(
+				`NormLens: the ${source.what} of \`${source.name}\` has unknown sizes: (${source.shape.map((d) => d ?? 'None').join(', ')}).`,
+			);
 			return undefined;
 		}
 		const c = compareNormalizations(source.framework, shape as number[], source.channelAxis);
@@ -286,34 +428,70 @@ export class Inspector {
 			return undefined;
 		}
 		this.ensureShown(t, model, source.name);
-		this.panel.post({ type: 'compare', layerName: source.name, of: `the ${source.what} of ${source.name}`, framework: c.framework, shape: c.shape, channelAxis: c.channelAxis, entries: c.entries, options });
-		const outcome: CompareOutcome = { shape: c.shape, entries: c.entries.map((x) => ({ family: x.family, code: x.code, result: null, error: x.unavailable ?? null })) };
+		this.panel.post({
+			type: 'compare',
+			layerName: source.name,
+			of: `the ${source.what} of ${source.name}`,
+			framework: c.framework,
+			shape: c.shape,
+			channelAxis: c.channelAxis,
+			entries: c.entries,
+			options,
+		});
+		const outcome: CompareOutcome = {
+			shape: c.shape,
+			entries: c.entries.map((x) => ({
+				family: x.family,
+				code: x.code,
+				result: null,
+				error: x.unavailable ?? null,
+			})),
+		};
 		const runs: { index: number; label: string; task: NormalizeTask }[] = [];
 		c.entries.forEach((entry, index) => {
 			if (!entry.explanation) {
 				return;
 			}
-			const built = this.runner.taskFor(entry.explanation, { ...options, batchSize: c.shape[0] }, this.npy, c.channelAxis);
+			const built = this.runner.taskFor(
+				entry.explanation,
+				{ ...options, batchSize: c.shape[0] },
+				this.npy,
+				c.channelAxis,
+			);
 			if ('error' in built) {
 				outcome.entries[index].error = built.error;
-				this.panel.post({ type: 'compareError', family: entry.family, message: built.error });
+				this.panel.post({
+					type: 'compareError',
+					family: entry.family,
+					message: built.error,
+				});
 			} else {
 				// Each method's y per sample and per channel: what the comparison reports.
 				runs.push({ index, label: entry.title, task: { ...built.task, views: true } });
 			}
 		});
-		await this.runner.runAll(`comparing normalizations on (${c.shape.join(', ')})`, runs, (i, r) => {
-			const { index, task } = runs[i];
-			const family = c.entries[index].family;
-			if (r instanceof Error) {
-				outcome.entries[index].error = r.message;
-				this.panel.post({ type: 'compareError', family, message: r.message });
-			} else {
-				const result = panelResult(`${family}_norm`, task, r, task.npyPath ? (this.npy?.name ?? 'npy') : 'generated sample');
-				outcome.entries[index].result = result;
-				this.panel.post({ type: 'compareResult', family, result });
-			}
-		}, (fraction) => this.panel.post({ type: 'runProgress', fraction }));
+		await this.runner.runAll(
+			`comparing normalizations on (${c.shape.join(', ')})`,
+			runs,
+			(i, r) => {
+				const { index, task } = runs[i];
+				const family = c.entries[index].family;
+				if (r instanceof Error) {
+					outcome.entries[index].error = r.message;
+					this.panel.post({ type: 'compareError', family, message: r.message });
+				} else {
+					const result = panelResult(
+						`${family}_norm`,
+						task,
+						r,
+						task.npyPath ? (this.npy?.name ?? 'npy') : 'generated sample',
+					);
+					outcome.entries[index].result = result;
+					this.panel.post({ type: 'compareResult', family, result });
+				}
+			},
+			(fraction) => this.panel.post({ type: 'runProgress', fraction }),
+		);
 		return outcome;
 	}
 
@@ -323,14 +501,24 @@ export class Inspector {
 	 * input shape (any batch). A file that does not fit is refused with both shapes and how to pick
 	 * another, and is not kept; runs of other layers keep using the generated sample.
 	 */
-	async loadNpy(file: string | undefined, target: { t: Target; model: ModelSummary; layer: LayerSummary } | undefined): Promise<NpySource | undefined> {
+	async loadNpy(
+		file: string | undefined,
+		target: { t: Target; model: ModelSummary; layer: LayerSummary } | undefined,
+	): Promise<NpySource | undefined> {
 		const e = target && explainLayer(target.layer);
 		if (!target || !e) {
-			void vscode.window.showInformationMessage('NormLens: a .npy file holds the input of one normalization layer: put the cursor on that layer (or select it in the panel), then load the file.');
+			void vscode.window.showInformationMessage(
+				'NormLens: a .npy file holds the input of one normalization layer: put the cursor on that layer (or select it in the panel), then load the file.',
+			);
 			return undefined;
 		}
 		if (!file) {
-			const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'NumPy array': ['npy'] }, title: `NormLens: Load .npy as the input of ${target.layer.name}`, openLabel: 'Load' });
+			const picked = await vscode.window.showOpenDialog({
+				canSelectMany: false,
+				filters: { 'NumPy array': ['npy'] },
+				title: `NormLens: Load .npy as the input of ${target.layer.name}`,
+				openLabel: 'Load',
+			});
 			file = picked?.[0]?.fsPath;
 			if (!file) {
 				return undefined;
@@ -341,29 +529,66 @@ export class Inspector {
 		try {
 			shape = readNpyInfo(file, this.runner.memoryLimitMiB).shape;
 		} catch (err) {
-			void vscode.window.showErrorMessage(`NormLens: ${name}: ${(err as Error).message} It was not loaded.`);
+			void vscode.window.showErrorMessage(
+				`NormLens: ${name}: ${(err as Error).message} It was not loaded.`,
+			);
 			return undefined;
 		}
 		const input = e.inputShape;
-		const fits = input !== null && shape.length === input.length && input.every((d, i) => i === 0 || d === null || d === shape[i]);
+		const fits =
+			input !== null &&
+			shape.length === input.length &&
+			input.every((d, i) => i === 0 || d === null || d === shape[i]);
 		if (!fits) {
-			const expected = input ? `(any batch, ${input.slice(1).map((d) => d ?? '?').join(', ')})` : 'unknown';
-			const message = `${name} holds an array of shape (${shape.join(', ')}), but this layer's input is (N, ${(input ?? []).slice(1).map((d) => d ?? '?').join(', ')}): it was not loaded. Save the input of \`${target.layer.name}\` with shape ${expected} and load that file ("NormLens: Load .npy as Sample Tensor").`;
+			const expected = input
+				? `(any batch, ${input
+						.slice(1)
+						.map((d) => d ?? '?')
+						.join(', ')})`
+				: 'unknown';
+			const message = `${name} holds an array of shape (${shape.join(', ')}), but this layer's input is (N, ${(
+				input ?? []
+			)
+				.slice(1)
+				.map((d) => d ?? '?')
+				.join(
+					', ',
+				)}): it was not loaded. Save the input of \`${target.layer.name}\` with shape ${expected} and load that file ("NormLens: Load .npy as Sample Tensor").`;
 			this.ensureShown(target.t, target.model, target.layer.name);
 			this.panel.post({ type: 'runError', layerName: target.layer.name, message });
 			void vscode.window.showErrorMessage(`NormLens: ${message}`);
 			return undefined;
 		}
-		this.npy = { path: file, name, shape, layer: { uri: target.t.doc.uri.toString(), model: target.model.name, name: target.layer.name } };
+		this.npy = {
+			path: file,
+			name,
+			shape,
+			layer: {
+				uri: target.t.doc.uri.toString(),
+				model: target.model.name,
+				name: target.layer.name,
+			},
+		};
 		this.panel.post({ type: 'npy', name, shape, layerName: target.layer.name });
-		void vscode.window.showInformationMessage(`NormLens: ${name} (${shape.join(' × ')}) is the input of ${target.layer.name} for its next runs.`);
+		void vscode.window.showInformationMessage(
+			`NormLens: ${name} (${shape.join(' × ')}) is the input of ${target.layer.name} for its next runs.`,
+		);
 		return this.npy;
 	}
 
 	/** Whether the loaded .npy is the input of this layer. */
-	private npyBelongsTo(doc: vscode.TextDocument, model: ModelSummary, layer: LayerSummary): boolean {
+	private npyBelongsTo(
+		doc: vscode.TextDocument,
+		model: ModelSummary,
+		layer: LayerSummary,
+	): boolean {
 		const l = this.npy?.layer;
-		return l !== undefined && l.uri === doc.uri.toString() && l.model === model.name && l.name === layer.name;
+		return (
+			l !== undefined &&
+			l.uri === doc.uri.toString() &&
+			l.model === model.name &&
+			l.name === layer.name
+		);
 	}
 
 	/** The layer of this model the loaded .npy belongs to, or null (another model or document). */
@@ -378,7 +603,11 @@ export class Inspector {
 
 	/** Shows the model unless the panel already shows it (keeps the panel's controls and state). */
 	private ensureShown(t: Target, model: ModelSummary, selected: string): void {
-		if (!this.panel.isOpen || this.shown?.doc !== t.doc || this.shown.modelName !== model.name) {
+		if (
+			!this.panel.isOpen ||
+			this.shown?.doc !== t.doc ||
+			this.shown.modelName !== model.name
+		) {
 			this.showModel(t, model, selected);
 		} else {
 			this.panel.show();
@@ -390,7 +619,9 @@ export class Inspector {
 
 	/** Re-shows the model of a restored panel (after a window reload). */
 	async restore(state: unknown): Promise<void> {
-		const saved = (state as { model?: Partial<Extract<ToPanel, { type: 'model' }>> } | undefined)?.model;
+		const saved = (
+			state as { model?: Partial<Extract<ToPanel, { type: 'model' }>> } | undefined
+		)?.model;
 		if (typeof saved?.uri !== 'string' || typeof saved.model?.name !== 'string') {
 			return;
 		}
@@ -399,7 +630,11 @@ export class Inspector {
 			const a = await this.analysis.analyze(doc);
 			const model = a?.result.models.find((m) => m.name === saved.model?.name);
 			if (a && model) {
-				this.showModel({ doc, pos: undefined, analysis: a }, model, typeof saved.selected === 'string' ? saved.selected : null);
+				this.showModel(
+					{ doc, pos: undefined, analysis: a },
+					model,
+					typeof saved.selected === 'string' ? saved.selected : null,
+				);
 			}
 		} catch {
 			// The file is gone: the panel keeps what it restored from its own state.

@@ -26,7 +26,10 @@ export class AnalysisHost {
 	private nextId = 1;
 	private queue: Promise<unknown> = Promise.resolve();
 	/** Per document, the request still waiting for its turn: a newer version replaces its text. */
-	private readonly waiting = new Map<string, { req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> }>();
+	private readonly waiting = new Map<
+		string,
+		{ req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> }
+	>();
 	private disposed = false;
 
 	constructor(
@@ -45,7 +48,10 @@ export class AnalysisHost {
 			queued.req = req;
 			return queued.result;
 		}
-		const slot: { req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> } = { req, result: Promise.resolve(stopped('')) };
+		const slot: { req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> } = {
+			req,
+			result: Promise.resolve(stopped('')),
+		};
 		slot.result = this.queue.then(() => {
 			if (this.waiting.get(req.key) === slot) {
 				this.waiting.delete(req.key);
@@ -73,7 +79,9 @@ export class AnalysisHost {
 	}
 
 	private start(): Worker {
-		const w = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: this.budget.heapMiB } });
+		const w = new Worker(this.workerPath, {
+			resourceLimits: { maxOldGenerationSizeMb: this.budget.heapMiB },
+		});
 		w.unref();
 		this.worker = w;
 		return w;
@@ -87,7 +95,9 @@ export class AnalysisHost {
 		try {
 			w = this.worker ?? this.start();
 		} catch (e) {
-			return Promise.resolve(stopped(`NormLens could not start its analysis worker (${(e as Error).message}).`));
+			return Promise.resolve(
+				stopped(`NormLens could not start its analysis worker (${(e as Error).message}).`),
+			);
 		}
 		const id = this.nextId++;
 		return new Promise<AnalysisResult>((resolve) => {
@@ -111,14 +121,39 @@ export class AnalysisHost {
 				if (m.id !== id) {
 					return;
 				}
-				finish(m.type === 'result' ? m.result : stopped(`NormLens could not analyse this file: ${m.message}`), false);
+				finish(
+					m.type === 'result'
+						? m.result
+						: stopped(`NormLens could not analyse this file: ${m.message}`),
+					false,
+				);
 			};
 			const onError = (e: Error & { code?: string }) => {
 				const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message);
-				finish(stopped(memory ? `NormLens stopped analysing this file: it needed more than its ${this.budget.heapMiB} MiB memory budget.` : `NormLens's analysis stopped on this file (${e.message}).`), true);
+				finish(
+					stopped(
+						memory
+							? `NormLens stopped analysing this file: it needed more than its ${this.budget.heapMiB} MiB memory budget.`
+							: `NormLens's analysis stopped on this file (${e.message}).`,
+					),
+					true,
+				);
 			};
-			const onExit = () => finish(stopped('NormLens\'s analysis stopped on this file (its worker ended).'), true);
-			const timer = setTimeout(() => finish(stopped(`NormLens stopped analysing this file after ${this.budget.timeoutMs / 1000} s, its time budget.`), true), this.budget.timeoutMs);
+			const onExit = () =>
+				finish(
+					stopped("NormLens's analysis stopped on this file (its worker ended)."),
+					true,
+				);
+			const timer = setTimeout(
+				() =>
+					finish(
+						stopped(
+							`NormLens stopped analysing this file after ${this.budget.timeoutMs / 1000} s, its time budget.`,
+						),
+						true,
+					),
+				this.budget.timeoutMs,
+			);
 			w.on('message', onMessage);
 			w.on('error', onError);
 			w.on('exit', onExit);
@@ -131,7 +166,14 @@ export class AnalysisHost {
 function stopped(message: string): AnalysisResult {
 	return {
 		models: [],
-		diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning', code: 'analysis-stopped', message }],
+		diagnostics: [
+			{
+				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+				severity: 'warning',
+				code: 'analysis-stopped',
+				message,
+			},
+		],
 		steps: 0,
 		truncated: true,
 	};

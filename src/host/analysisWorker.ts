@@ -34,8 +34,24 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 		const local = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
 		const readModule = m.modules ? notebookModuleReader(m.modules, local) : local;
 		// A .py file can be imported by the files beside it; a notebook cannot.
-		const callers = m.moduleDir && m.fileName?.endsWith('.py') ? { moduleName: m.fileName.slice(0, -3), callers: localCallers(m.moduleDir, m.fileName) } : {};
-		reply = { type: 'result', id: m.id, result: analyzerFor(m.key).analyze(m.text, { torchInput: m.torchInput, readModule, printed: m.printed, cells: m.cells, ...callers }) };
+		const callers =
+			m.moduleDir && m.fileName?.endsWith('.py')
+				? {
+						moduleName: m.fileName.slice(0, -3),
+						callers: localCallers(m.moduleDir, m.fileName),
+					}
+				: {};
+		reply = {
+			type: 'result',
+			id: m.id,
+			result: analyzerFor(m.key).analyze(m.text, {
+				torchInput: m.torchInput,
+				readModule,
+				printed: m.printed,
+				cells: m.cells,
+				...callers,
+			}),
+		};
 	} catch (e) {
 		reply = { type: 'failed', id: m.id, message: (e as Error).message };
 	}

@@ -4,14 +4,50 @@ import { Piscina } from 'piscina';
 import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported, WasmKernels } from '../engine/kernels/normalizeWasm';
-import { centredExtremes, deviations, evalMode, guarantees, histogramRanges, histogramStride, HISTOGRAM_BINS, runningUpdate } from '../engine/result';
-import type { ResidentTask, SplitForward, SplitTask, StepsResult, StepsTask } from '../engine/engineWorker';
-import { batchNoise, NO_DRIFT, noiseSeed, StepStatistics, trainingSteps } from '../engine/simulation';
-import { abortRun, answerLatePeers, chunkPlan, chunkResults, controlBytes, failureCause, mergePartials } from '../engine/slabs';
+import {
+	centredExtremes,
+	deviations,
+	evalMode,
+	guarantees,
+	histogramRanges,
+	histogramStride,
+	HISTOGRAM_BINS,
+	runningUpdate,
+} from '../engine/result';
+import type {
+	ResidentTask,
+	SplitForward,
+	SplitTask,
+	StepsResult,
+	StepsTask,
+} from '../engine/engineWorker';
+import {
+	batchNoise,
+	NO_DRIFT,
+	noiseSeed,
+	StepStatistics,
+	trainingSteps,
+} from '../engine/simulation';
+import {
+	abortRun,
+	answerLatePeers,
+	chunkPlan,
+	chunkResults,
+	controlBytes,
+	failureCause,
+	mergePartials,
+} from '../engine/slabs';
 import { PROGRESS_UNIT, progressUnits } from '../engine/progress';
 import { clampMaxThreads } from './engineLimits';
 import { readNpyInfo } from './npyInfo';
-import type { BatchNoise, Drift, NormalizeResult, NormalizeTask, SimulateResult, SimulateTask } from '../protocol/engineProtocol';
+import type {
+	BatchNoise,
+	Drift,
+	NormalizeResult,
+	NormalizeTask,
+	SimulateResult,
+	SimulateTask,
+} from '../protocol/engineProtocol';
 import { NOISE_BATCH_SIZES, NormalizeKernel, SimulateKernel } from '../protocol/engineProtocol';
 
 /** How often a run's progress counter is read (the notification needs no finer steps). */
@@ -144,7 +180,11 @@ function npyShape(file: string): number[] | undefined {
 }
 
 /** The workers' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
-function mergedHistogram(parts: SplitForward[], key: 'x' | 'y', [lo, hi]: [number, number]): NormalizeResult['histogramBefore'] {
+function mergedHistogram(
+	parts: SplitForward[],
+	key: 'x' | 'y',
+	[lo, hi]: [number, number],
+): NormalizeResult['histogramBefore'] {
 	const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
 	if (hi > lo) {
 		for (const p of parts) {
@@ -176,15 +216,24 @@ function poolError(err: Error, signal?: AbortSignal): Error {
 	if (err.name === 'AbortError' || signal?.aborted) {
 		return cancelled();
 	}
-	if (/terminated|exited|worker/i.test(err.message) && !/Cannot|shape|limit|npy/i.test(err.message)) {
-		return new Error(`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`);
+	if (
+		/terminated|exited|worker/i.test(err.message) &&
+		!/Cannot|shape|limit|npy/i.test(err.message)
+	) {
+		return new Error(
+			`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`,
+		);
 	}
 	return new Error(err.message.replace(/^Error: /, ''));
 }
 
 /** Why a simulation task cannot run, before any worker starts; undefined when it can. */
 export function simulateProblem(task: SimulateTask): string | undefined {
-	if (!Array.isArray(task.shape) || task.shape.length < 2 || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
+	if (
+		!Array.isArray(task.shape) ||
+		task.shape.length < 2 ||
+		task.shape.some((d) => !Number.isInteger(d) || d < 1)
+	) {
 		return `The simulation needs a concrete input shape with a batch axis, got [${String(task.shape)}].`;
 	}
 	if (!Number.isInteger(task.steps) || task.steps < 1 || task.steps > MAX_SIMULATED_STEPS) {
@@ -200,7 +249,8 @@ export function simulateProblem(task: SimulateTask): string | undefined {
 		}
 	}
 	const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
-	const largest = Math.max(task.shape[0], ...(task.noiseBatchSizes ?? NOISE_BATCH_SIZES)) * perBatch;
+	const largest =
+		Math.max(task.shape[0], ...(task.noiseBatchSizes ?? NOISE_BATCH_SIZES)) * perBatch;
 	if (largest > task.maxElements) {
 		return `A batch of ${largest.toLocaleString('en-US')} values is above the engine's limit of ${task.maxElements.toLocaleString('en-US')}; lower the batch size or raise normlens.engine.memoryLimitMiB.`;
 	}
@@ -248,10 +298,19 @@ export class EnginePool {
 	private get piscina(): Piscina {
 		if (!this.pool) {
 			const threads = clampMaxThreads(this.maxThreads);
-			this.threadCount = threads > 0 ? threads : Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+			this.threadCount =
+				threads > 0
+					? threads
+					: Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 			this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
 			this.slots = new WorkerSlots(this.threadCount);
-			this.pool = new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: this.threadCount, idleTimeout: this.idleTimeoutMs, workerData: { memory: this.memory } });
+			this.pool = new Piscina({
+				filename: this.workerFile,
+				minThreads: 0,
+				maxThreads: this.threadCount,
+				idleTimeout: this.idleTimeoutMs,
+				workerData: { memory: this.memory },
+			});
 		}
 		return this.pool;
 	}
@@ -263,7 +322,11 @@ export class EnginePool {
 	 * between chunks, so it stops within tens of milliseconds without killing its thread. A worker
 	 * that dies fails this task only; Piscina starts a new thread for the next one.
 	 */
-	async normalize(task: NormalizeTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<NormalizeResult> {
+	async normalize(
+		task: NormalizeTask,
+		signal?: AbortSignal,
+		onProgress?: (fraction: number) => void,
+	): Promise<NormalizeResult> {
 		if (signal?.aborted) {
 			throw cancelled();
 		}
@@ -280,11 +343,19 @@ export class EnginePool {
 		try {
 			const pool = this.piscina;
 			const plan = this.splitPlan(task);
-			release = await (this.slots as WorkerSlots).acquire(plan ? this.threadCount : 1, signal);
+			release = await (this.slots as WorkerSlots).acquire(
+				plan ? this.threadCount : 1,
+				signal,
+			);
 			if (progress && onProgress) {
 				// A .npy run's batch is the file's: the split plan has read it, a single task does.
-				const shape = plan?.task.shape ?? (task.npyPath ? npyShape(task.npyPath) : undefined) ?? task.shape;
-				const units = Array.isArray(shape) ? progressUnits(shape.reduce((p, d) => p * d, 1)) : 1;
+				const shape =
+					plan?.task.shape ??
+					(task.npyPath ? npyShape(task.npyPath) : undefined) ??
+					task.shape;
+				const units = Array.isArray(shape)
+					? progressUnits(shape.reduce((p, d) => p * d, 1))
+					: 1;
 				const counter = new Int32Array(progress);
 				let last = -1;
 				poll = setInterval(() => {
@@ -305,7 +376,10 @@ export class EnginePool {
 					Atomics.store(new Int32Array(progress), 0, 0);
 				}
 			}
-			return (await pool.run({ ...task, cancel, progress }, { name: 'normalize' })) as NormalizeResult;
+			return (await pool.run(
+				{ ...task, cancel, progress },
+				{ name: 'normalize' },
+			)) as NormalizeResult;
 		} catch (e) {
 			throw poolError(e as Error, signal);
 		} finally {
@@ -327,7 +401,11 @@ export class EnginePool {
 	 * statistics. Then the batch-noise study, the same way at each of its batch sizes. Cancels and
 	 * reports progress as `normalize` does.
 	 */
-	async simulate(task: SimulateTask, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<SimulateResult> {
+	async simulate(
+		task: SimulateTask,
+		signal?: AbortSignal,
+		onProgress?: (fraction: number) => void,
+	): Promise<SimulateResult> {
 		if (signal?.aborted) {
 			throw cancelled();
 		}
@@ -346,22 +424,56 @@ export class EnginePool {
 		try {
 			const started = performance.now();
 			const pool = this.piscina;
-			const workers = Math.max(1, Math.min(task.workers ?? this.threadCount, this.threadCount, task.steps));
+			const workers = Math.max(
+				1,
+				Math.min(task.workers ?? this.threadCount, this.threadCount, task.steps),
+			);
 			release = await (this.slots as WorkerSlots).acquire(workers, signal);
 			const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
 			const noiseSizes = task.noiseBatchSizes ?? NOISE_BATCH_SIZES;
 			const noiseSteps = task.noiseSteps ?? Math.min(task.steps, 64);
 			if (progress && onProgress) {
 				// Progress counts generated values: the K steps' batches, then the noise study's.
-				const units = Math.ceil((task.steps * task.shape[0] * perBatch + noiseSteps * noiseSizes.reduce((p, b) => p + b, 0) * perBatch) / PROGRESS_UNIT);
+				const units = Math.ceil(
+					(task.steps * task.shape[0] * perBatch +
+						noiseSteps * noiseSizes.reduce((p, b) => p + b, 0) * perBatch) /
+						PROGRESS_UNIT,
+				);
 				const counter = new Int32Array(progress);
-				poll = setInterval(() => onProgress(Math.min(1, Atomics.load(counter, 0) / Math.max(1, units))), this.progressPollMs);
+				poll = setInterval(
+					() => onProgress(Math.min(1, Atomics.load(counter, 0) / Math.max(1, units))),
+					this.progressPollMs,
+				);
 			}
 			const drift = task.drift ?? NO_DRIFT;
-			const runSteps = async (shape: number[], streamSeed: number, steps: number, stepDrift: Drift): Promise<StepStatistics & { groupSize: number; backend: string }> => {
+			const runSteps = async (
+				shape: number[],
+				streamSeed: number,
+				steps: number,
+				stepDrift: Drift,
+			): Promise<StepStatistics & { groupSize: number; backend: string }> => {
 				const claim = new SharedArrayBuffer(4);
-				const base: StepsTask = { shape, reducedAxes: task.reducedAxes, channelGroups: task.channelGroups, sampleFeatureAxis: task.sampleFeatureAxis, distribution: task.distribution, seed: task.seed, streamSeed, drift: stepDrift, steps, claim, maxElements: task.maxElements, backend: task.backend, cancel, progress };
-				const parts = (await Promise.all(Array.from({ length: Math.min(workers, steps) }, () => pool.run(base, { name: 'batchStatistics' })))) as StepsResult[];
+				const base: StepsTask = {
+					shape,
+					reducedAxes: task.reducedAxes,
+					channelGroups: task.channelGroups,
+					sampleFeatureAxis: task.sampleFeatureAxis,
+					distribution: task.distribution,
+					seed: task.seed,
+					streamSeed,
+					drift: stepDrift,
+					steps,
+					claim,
+					maxElements: task.maxElements,
+					backend: task.backend,
+					cancel,
+					progress,
+				};
+				const parts = (await Promise.all(
+					Array.from({ length: Math.min(workers, steps) }, () =>
+						pool.run(base, { name: 'batchStatistics' }),
+					),
+				)) as StepsResult[];
 				const g = parts[0].groups;
 				const mean = new Float64Array(steps * g);
 				const variance = new Float64Array(steps * g);
@@ -371,17 +483,39 @@ export class EnginePool {
 						variance.set(p.variance.subarray(i * g, (i + 1) * g), t * g);
 					});
 				}
-				return { steps, groups: g, mean, variance, groupSize: parts[0].groupSize, backend: parts.every((p) => p.backend === parts[0].backend) ? parts[0].backend : 'mixed' };
+				return {
+					steps,
+					groups: g,
+					mean,
+					variance,
+					groupSize: parts[0].groupSize,
+					backend: parts.every((p) => p.backend === parts[0].backend)
+						? parts[0].backend
+						: 'mixed',
+				};
 			};
 			const main = await runSteps(task.shape, task.seed, task.steps, drift);
 			const stepsMs = performance.now() - started;
 			const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 			const perSample = layout.keptAxes.includes(0);
-			const layer = { shape: task.shape, groups: main.groups, groupSize: main.groupSize, perSample, momentum: task.momentum, epsilon: task.epsilon, standardize: (task.form ?? 'standardize') === 'standardize' };
+			const layer = {
+				shape: task.shape,
+				groups: main.groups,
+				groupSize: main.groupSize,
+				perSample,
+				momentum: task.momentum,
+				epsilon: task.epsilon,
+				standardize: (task.form ?? 'standardize') === 'standardize',
+			};
 			const noise: BatchNoise[] = [];
 			for (const b of noiseSizes) {
 				const shape = [b, ...task.shape.slice(1)];
-				noise.push(batchNoise(b, await runSteps(shape, noiseSeed(task.seed, b), noiseSteps, NO_DRIFT)));
+				noise.push(
+					batchNoise(
+						b,
+						await runSteps(shape, noiseSeed(task.seed, b), noiseSteps, NO_DRIFT),
+					),
+				);
 			}
 			return {
 				kernel: SimulateKernel,
@@ -453,17 +587,25 @@ export class EnginePool {
 	 * FORWARD_SPLIT_ELEMENTS, else one round of every worker over claimed chunks (`dispatch` overrides it, for
 	 * the benchmark's one-thread-versus-pool measurement). Nothing beyond the forward is computed.
 	 */
-	async forward(t: PoolTensor, spec: ForwardSpec, signal?: AbortSignal): Promise<{ mean: Float64Array; variance: Float64Array } | null> {
+	async forward(
+		t: PoolTensor,
+		spec: ForwardSpec,
+		signal?: AbortSignal,
+	): Promise<{ mean: Float64Array; variance: Float64Array } | null> {
 		if (signal?.aborted) {
 			throw cancelled();
 		}
 		const total = spec.shape.reduce((p, d) => p * d, 1);
 		if (total !== t.data.length) {
-			throw new Error(`The tensor holds ${t.data.length} values, the shape (${spec.shape.join(', ')}) ${total}.`);
+			throw new Error(
+				`The tensor holds ${t.data.length} values, the shape (${spec.shape.join(', ')}) ${total}.`,
+			);
 		}
 		const layout = reductionLayout(spec.shape, spec.reducedAxes, spec.channelGroups);
 		if (!WasmKernels.supports(layout) || !simdSupported()) {
-			throw new Error('forward needs the SIMD kernels and one contiguous block of kept axes.');
+			throw new Error(
+				'forward needs the SIMD kernels and one contiguous block of kept axes.',
+			);
 		}
 		this.inFlight++;
 		clearTimeout(this.recycleTimer);
@@ -477,22 +619,48 @@ export class EnginePool {
 			const g = layout.groups;
 			const inner = (layout.block as { inner: number }).inner;
 			const unit = inner === 1 ? g : inner;
-			const splitWanted = spec.dispatch === 'split' || (spec.dispatch !== 'one' && total >= FORWARD_SPLIT_ELEMENTS && g <= SPLIT_MAX_GROUPS);
+			const splitWanted =
+				spec.dispatch === 'split' ||
+				(spec.dispatch !== 'one' &&
+					total >= FORWARD_SPLIT_ELEMENTS &&
+					g <= SPLIT_MAX_GROUPS);
 			const workers = splitWanted ? Math.min(this.threadCount, total / unit) : 1;
 			release = await (this.slots as WorkerSlots).acquire(workers, signal);
 			const arena = new Arena(memory, this.reservedTop);
-			const base: Omit<ResidentTask, 'work'> = { shape: spec.shape, reducedAxes: spec.reducedAxes, channelGroups: spec.channelGroups, epsilon: spec.epsilon, x: t.data.byteOffset, statistics: spec.statistics, cancel };
+			const base: Omit<ResidentTask, 'work'> = {
+				shape: spec.shape,
+				reducedAxes: spec.reducedAxes,
+				channelGroups: spec.channelGroups,
+				epsilon: spec.epsilon,
+				x: t.data.byteOffset,
+				statistics: spec.statistics,
+				cancel,
+			};
 			if (workers < 2) {
-				const work = arena.f32(65536 + 16 * (g + (inner === 1 ? 0 : total / inner))).byteOffset;
-				const r = (await pool.run({ ...base, work }, { name: 'residentForward' })) as { mean: Float64Array; variance: Float64Array } | null;
+				const work = arena.f32(
+					65536 + 16 * (g + (inner === 1 ? 0 : total / inner)),
+				).byteOffset;
+				const r = (await pool.run({ ...base, work }, { name: 'residentForward' })) as {
+					mean: Float64Array;
+					variance: Float64Array;
+				} | null;
 				return r && { mean: r.mean, variance: r.variance };
 			}
 			const plan = chunkPlan(total, unit, g, workers);
 			const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
-			const work = Array.from({ length: workers }, () => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset);
+			const work = Array.from(
+				{ length: workers },
+				() => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset,
+			);
 			const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
 			const endAnswers = answerLatePeers(memory, control);
-			const runs = work.map((w) => pool.run({ ...base, work: w, plan, control }, { name: 'residentForward' }) as Promise<{ mean: Float64Array; variance: Float64Array } | null>);
+			const runs = work.map(
+				(w) =>
+					pool.run(
+						{ ...base, work: w, plan, control },
+						{ name: 'residentForward' },
+					) as Promise<{ mean: Float64Array; variance: Float64Array } | null>,
+			);
 			try {
 				const parts = await Promise.all(runs);
 				return parts[0] && { mean: parts[0].mean, variance: parts[0].variance };
@@ -564,8 +732,17 @@ export class EnginePool {
 	 * plain C-order arrays of this layer's shape (the single task reads those, or says what is wrong).
 	 * A .npy run takes the file's shape (its batch) and lets each worker read the chunks it claims.
 	 */
-	private splitPlan(task: NormalizeTask): { task: NormalizeTask; npy?: SplitTask['npy'] } | undefined {
-		if (this.threadCount < 2 || task.backend === 'js' || task.gamma || task.beta || task.views || !simdSupported()) {
+	private splitPlan(
+		task: NormalizeTask,
+	): { task: NormalizeTask; npy?: SplitTask['npy'] } | undefined {
+		if (
+			this.threadCount < 2 ||
+			task.backend === 'js' ||
+			task.gamma ||
+			task.beta ||
+			task.views ||
+			!simdSupported()
+		) {
 			return undefined;
 		}
 		let npy: SplitTask['npy'];
@@ -574,11 +751,22 @@ export class EnginePool {
 				const info = readNpyInfo(task.npyPath);
 				const itemBytes = Number(info.descr.slice(2));
 				const n = info.shape.reduce((p, d) => p * d, 1);
-				const sameLayer = info.shape.length === task.shape.length && info.shape.every((d, i) => i === 0 || d === task.shape[i]);
-				if ((info.fortran && info.shape.length > 1) || !sameLayer || info.fileBytes < info.dataOffset + n * itemBytes) {
+				const sameLayer =
+					info.shape.length === task.shape.length &&
+					info.shape.every((d, i) => i === 0 || d === task.shape[i]);
+				if (
+					(info.fortran && info.shape.length > 1) ||
+					!sameLayer ||
+					info.fileBytes < info.dataOffset + n * itemBytes
+				) {
 					return undefined;
 				}
-				npy = { path: task.npyPath, descr: info.descr, dataOffset: info.dataOffset, itemBytes };
+				npy = {
+					path: task.npyPath,
+					descr: info.descr,
+					dataOffset: info.dataOffset,
+					itemBytes,
+				};
 				task = { ...task, shape: info.shape };
 			} catch {
 				return undefined;
@@ -592,7 +780,9 @@ export class EnginePool {
 			return undefined;
 		}
 		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-		return layout.block !== null && layout.groups > 0 && layout.groups <= SPLIT_MAX_GROUPS ? { task, npy } : undefined;
+		return layout.block !== null && layout.groups > 0 && layout.groups <= SPLIT_MAX_GROUPS
+			? { task, npy }
+			: undefined;
 	}
 
 	/**
@@ -601,7 +791,11 @@ export class EnginePool {
 	 * chunk's partials once all are reduced, and normalize chunks, binning the histograms as they go
 	 * (src/engine/slabs.ts).
 	 */
-	private async runSplit(task: NormalizeTask, pool: Piscina, npy?: SplitTask['npy']): Promise<NormalizeResult | undefined> {
+	private async runSplit(
+		task: NormalizeTask,
+		pool: Piscina,
+		npy?: SplitTask['npy'],
+	): Promise<NormalizeResult | undefined> {
 		const started = performance.now();
 		const memory = this.memory as WebAssembly.Memory;
 		const total = task.shape.reduce((p, d) => p * d, 1);
@@ -618,12 +812,35 @@ export class EnginePool {
 		const samples = arena.f32(Math.ceil(total / stride));
 		// A private work area per task for the kernels' accumulators (sized for the largest chunk).
 		const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
-		const work = Array.from({ length: workers }, () => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset);
+		const work = Array.from(
+			{ length: workers },
+			() => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset,
+		);
 		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
 		const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
-		const base: Omit<SplitTask, 'work'> = { shape: task.shape, reducedAxes: task.reducedAxes, x: x.byteOffset, samples: { at: samples.byteOffset, stride }, seed: task.seed, distribution: task.distribution, sampleFeatureAxis: task.sampleFeatureAxis, channelGroups: task.channelGroups, mode: task.mode, momentum: task.momentum, epsilon: task.epsilon, cancel: task.cancel, progress: task.progress, npy, plan, control };
+		const base: Omit<SplitTask, 'work'> = {
+			shape: task.shape,
+			reducedAxes: task.reducedAxes,
+			x: x.byteOffset,
+			samples: { at: samples.byteOffset, stride },
+			seed: task.seed,
+			distribution: task.distribution,
+			sampleFeatureAxis: task.sampleFeatureAxis,
+			channelGroups: task.channelGroups,
+			mode: task.mode,
+			momentum: task.momentum,
+			epsilon: task.epsilon,
+			cancel: task.cancel,
+			progress: task.progress,
+			npy,
+			plan,
+			control,
+		};
 		const endAnswers = answerLatePeers(memory, control);
-		const runs = work.map((w) => pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>);
+		const runs = work.map(
+			(w) =>
+				pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>,
+		);
 		let forward: SplitForward[];
 		try {
 			forward = await Promise.all(runs);
@@ -655,7 +872,8 @@ export class EnginePool {
 		const t2 = performance.now();
 		const std = (v: Float64Array) => v.map(Math.sqrt);
 		const afterStd = std(after.variance);
-		const slowest = (key: keyof SplitForward['ms']) => Math.max(...forward.map((p) => p.ms[key]));
+		const slowest = (key: keyof SplitForward['ms']) =>
+			Math.max(...forward.map((p) => p.ms[key]));
 		const result: NormalizeResult = {
 			kernel: NormalizeKernel,
 			shape: task.shape,
@@ -666,13 +884,31 @@ export class EnginePool {
 			histogramBefore: mergedHistogram(forward, 'x', ranges.x),
 			histogramAfter: mergedHistogram(forward, 'y', ranges.y),
 			nonFinite: new Array<number>(g).fill(0),
-			running: evalMode(task) ? null : runningUpdate(task.momentum, before.mean, before.variance, layout.groupSize, layout.keptAxes.includes(0) ? task.shape[0] : 1),
+			running: evalMode(task)
+				? null
+				: runningUpdate(
+						task.momentum,
+						before.mean,
+						before.variance,
+						layout.groupSize,
+						layout.keptAxes.includes(0) ? task.shape[0] : 1,
+					),
 			form: task.form ?? 'standardize',
 			...deviations(after.mean, afterStd),
-			guarantees: guarantees(task.form ?? 'standardize', after.mean, afterStd, layout.groupSize),
+			guarantees: guarantees(
+				task.form ?? 'standardize',
+				after.mean,
+				afterStd,
+				layout.groupSize,
+			),
 			backend: `wasm-simd ×${workers} workers`,
 			elapsedMs: performance.now() - started,
-			phases: { input: slowest('input'), stats: slowest('stats'), normalize: slowest('normalize'), statsAfter: slowest('extras') + (t2 - t1) },
+			phases: {
+				input: slowest('input'),
+				stats: slowest('stats'),
+				normalize: slowest('normalize'),
+				statsAfter: slowest('extras') + (t2 - t1),
+			},
 		};
 		return result;
 	}
@@ -684,7 +920,14 @@ export class EnginePool {
 	 * 4 KiB, 10–20 ms for a 25 MB run. Failures are ignored: a real run reports them.
 	 */
 	async warmUp(): Promise<void> {
-		const base = { kernel: NormalizeKernel, epsilon: 1e-3, seed: 0, distribution: 'normal', momentum: null, maxElements: 1 << 24 } as const;
+		const base = {
+			kernel: NormalizeKernel,
+			epsilon: 1e-3,
+			seed: 0,
+			distribution: 'normal',
+			momentum: null,
+			maxElements: 1 << 24,
+		} as const;
 		for (const task of [
 			{ ...base, shape: [2048, 4096], reducedAxes: [0] },
 			{ ...base, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] },

@@ -10,7 +10,9 @@ export const MAX_MODULE_BYTES = 2_000_000;
 /** Whether `inner` is `root` or lies under it (both real paths). */
 function within(root: string, inner: string): boolean {
 	const rel = path.relative(root, inner);
-	return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+	return (
+		rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+	);
 }
 
 /**
@@ -78,8 +80,17 @@ export function localCallers(dir: string, own: string): () => CallerFile[] {
 		}
 		for (const name of names) {
 			try {
-				const text = readTextFile(path.join(dir, name), MAX_MODULE_BYTES, 'files beside the module');
-				read.push({ file: name, text: name.endsWith('.ipynb') ? buildProgram(parseNotebook(text).filter((c) => c.kind === 'code')).text : text });
+				const text = readTextFile(
+					path.join(dir, name),
+					MAX_MODULE_BYTES,
+					'files beside the module',
+				);
+				read.push({
+					file: name,
+					text: name.endsWith('.ipynb')
+						? buildProgram(parseNotebook(text).filter((c) => c.kind === 'code')).text
+						: text,
+				});
 			} catch {
 				// not a regular file, too large, unreadable or not a notebook: not a caller
 			}

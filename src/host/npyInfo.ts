@@ -6,13 +6,24 @@ import { npyOverLimit, npyTruncation, readNpyHead } from '../engine/npyFile';
  * that runs on them, after it checked them against the memory limit. With `memoryLimitMiB`, a file
  * that holds fewer bytes than its header declares, or an array above that limit, is refused here.
  */
-export function readNpyInfo(file: string, memoryLimitMiB?: number): { shape: number[]; descr: string; fortran: boolean; dataOffset: number; fileBytes: number } {
+export function readNpyInfo(
+	file: string,
+	memoryLimitMiB?: number,
+): { shape: number[]; descr: string; fortran: boolean; dataOffset: number; fileBytes: number } {
 	const h = readNpyHead(file);
 	if (memoryLimitMiB !== undefined) {
-		const problem = npyOverLimit(file, h, Math.floor((memoryLimitMiB * 2 ** 20) / 8)) ?? npyTruncation(file, h);
+		const problem =
+			npyOverLimit(file, h, Math.floor((memoryLimitMiB * 2 ** 20) / 8)) ??
+			npyTruncation(file, h);
 		if (problem) {
 			throw new Error(problem);
 		}
 	}
-	return { shape: h.shape, descr: h.descr, fortran: h.fortran, dataOffset: h.dataOffset, fileBytes: h.fileBytes };
+	return {
+		shape: h.shape,
+		descr: h.descr,
+		fortran: h.fortran,
+		dataOffset: h.dataOffset,
+		fileBytes: h.fileBytes,
+	};
 }

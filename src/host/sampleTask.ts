@@ -1,5 +1,11 @@
 import type { LayerExplanation } from '../protocol/analysis';
-import type { Distribution, Drift, NormalizeTask, RunMode, SimulateTask } from '../protocol/engineProtocol';
+import type {
+	Distribution,
+	Drift,
+	NormalizeTask,
+	RunMode,
+	SimulateTask,
+} from '../protocol/engineProtocol';
 import { NormalizeKernel, SimulateKernel } from '../protocol/engineProtocol';
 
 /** What a sample run needs besides the layer: the same for the extension and the CLI. */
@@ -15,16 +21,25 @@ export interface SampleOptions {
 }
 
 /** The engine task that runs a normalization layer on a sample tensor, or why it cannot run. */
-export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: NormalizeTask } | { error: string } {
+export function sampleTaskFor(
+	e: LayerExplanation,
+	o: SampleOptions,
+): { task: NormalizeTask } | { error: string } {
 	if (!e.inputShape || !e.reducedAxes) {
-		return { error: `The input shape of \`${e.name}\` is not known statically, so there is no sample tensor to run it on.` };
+		return {
+			error: `The input shape of \`${e.name}\` is not known statically, so there is no sample tensor to run it on.`,
+		};
 	}
 	const shape = e.inputShape.map((d, i) => (i === 0 && d === null ? o.batchSize : d));
 	if (shape.some((d) => d === null)) {
-		return { error: `The input shape of \`${e.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).` };
+		return {
+			error: `The input shape of \`${e.name}\` has unknown sizes besides the batch: (${e.inputShape.map((d) => d ?? 'None').join(', ')}).`,
+		};
 	}
 	if (e.epsilon === null) {
-		return { error: `The ε of \`${e.name}\` is an expression NormLens cannot evaluate, so it cannot run the layer on a sample.` };
+		return {
+			error: `The ε of \`${e.name}\` is an expression NormLens cannot evaluate, so it cannot run the layer on a sample.`,
+		};
 	}
 	return {
 		task: {
@@ -38,7 +53,9 @@ export function sampleTaskFor(e: LayerExplanation, o: SampleOptions): { task: No
 			distribution: o.distribution ?? 'normal',
 			mode: o.mode ?? 'train',
 			sampleFeatureAxis: o.sampleFeatureAxis,
-			momentum: e.momentumConvention ? { convention: e.momentumConvention, value: e.momentum } : null,
+			momentum: e.momentumConvention
+				? { convention: e.momentumConvention, value: e.momentum }
+				: null,
 			maxElements: Math.floor((o.memoryLimitMiB * 2 ** 20) / 8),
 			npyPath: o.npyPath,
 		},
@@ -61,14 +78,24 @@ export interface SimulateOptions {
  * statistics still simulates: its batch statistics and their noise, with no running values and no
  * train/eval gap (the result says so).
  */
-export function simulateTaskFor(e: LayerExplanation, o: SimulateOptions): { task: SimulateTask } | { error: string } {
-	const built = sampleTaskFor(e, { batchSize: o.batchSize, seed: o.seed, memoryLimitMiB: o.memoryLimitMiB, distribution: o.distribution });
+export function simulateTaskFor(
+	e: LayerExplanation,
+	o: SimulateOptions,
+): { task: SimulateTask } | { error: string } {
+	const built = sampleTaskFor(e, {
+		batchSize: o.batchSize,
+		seed: o.seed,
+		memoryLimitMiB: o.memoryLimitMiB,
+		distribution: o.distribution,
+	});
 	if ('error' in built) {
 		return built;
 	}
 	const t = built.task;
 	if (e.runningStatistics === null) {
-		return { error: `\`${e.name}\`: ${e.momentumRule ?? 'whether it keeps running statistics is unknown'}, so NormLens cannot simulate its running statistics.` };
+		return {
+			error: `\`${e.name}\`: ${e.momentumRule ?? 'whether it keeps running statistics is unknown'}, so NormLens cannot simulate its running statistics.`,
+		};
 	}
 	return {
 		task: {

@@ -104,7 +104,12 @@ export interface ModelSummary {
 	range: TextRange;
 	layers: LayerSummary[];
 	/** Totals; a field is `null` when any contributing layer's count is unknown. */
-	totals: { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null };
+	totals: {
+		total: number | null;
+		trainable: number | null;
+		nonTrainable: number | null;
+		buffers: number | null;
+	};
 	/** Why the totals are unknown (the first cause), when they are. */
 	unknown?: UnknownCause;
 	/**
@@ -230,18 +235,29 @@ export const STATISTICS_OF: Record<NormalizeForm, { one: string; short: string }
  * on images), `sample and position` (layer norm on (N, L, C)), `sample and group of 4 channels`
  * (group norm). The hover, the CLI and the panel say it the same way.
  */
-export function statisticsPer(e: Pick<LayerExplanation, 'axisNames' | 'reducedAxes' | 'groups' | 'inputShape'>): string | null {
+export function statisticsPer(
+	e: Pick<LayerExplanation, 'axisNames' | 'reducedAxes' | 'groups' | 'inputShape'>,
+): string | null {
 	if (!e.axisNames || !e.reducedAxes) {
 		return null;
 	}
 	const names = e.axisNames;
 	const reduced = e.reducedAxes;
-	const units = names.map((n, a) => (reduced.includes(a) ? undefined : (AXIS_UNIT[n] ?? n))).filter((u): u is string => u !== undefined);
+	const units = names
+		.map((n, a) => (reduced.includes(a) ? undefined : (AXIS_UNIT[n] ?? n)))
+		.filter((u): u is string => u !== undefined);
 	if (e.groups) {
 		const name = names[e.groups.axis] ?? 'channels';
 		const channels = e.inputShape?.[e.groups.axis];
-		const size = typeof channels === 'number' && channels % e.groups.count === 0 ? channels / e.groups.count : undefined;
-		units.push(size === undefined ? `group of ${name}` : `group of ${size} ${size === 1 ? (AXIS_UNIT[name] ?? name) : name}`);
+		const size =
+			typeof channels === 'number' && channels % e.groups.count === 0
+				? channels / e.groups.count
+				: undefined;
+		units.push(
+			size === undefined
+				? `group of ${name}`
+				: `group of ${size} ${size === 1 ? (AXIS_UNIT[name] ?? name) : name}`,
+		);
 	}
 	return units.length > 0 ? units.join(' and ') : 'call (one for the whole tensor)';
 }

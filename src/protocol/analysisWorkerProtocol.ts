@@ -26,4 +26,6 @@ export type ToAnalysisWorker =
 	  }
 	| { type: 'forget'; key: string };
 
-export type FromAnalysisWorker = { type: 'result'; id: number; result: AnalysisResult } | { type: 'failed'; id: number; message: string };
+export type FromAnalysisWorker =
+	| { type: 'result'; id: number; result: AnalysisResult }
+	| { type: 'failed'; id: number; message: string };

@@ -216,7 +216,12 @@ export interface SimulateResult {
 	/** The groups followed step by step in `trace` (the first few). */
 	tracked: number[];
 	/** Per step (index = step), for the tracked groups: batch μ and σ² and the running values after the step. */
-	trace: { batchMean: number[][]; batchVariance: number[][]; runningMean: number[][] | null; runningVariance: number[][] | null };
+	trace: {
+		batchMean: number[][];
+		batchVariance: number[][];
+		runningMean: number[][] | null;
+		runningVariance: number[][] | null;
+	};
 	/**
 	 * Per step: the RMS difference between the training-mode output (batch statistics) and the
 	 * inference-mode output (running statistics after the step) on that step's batch, averaged over

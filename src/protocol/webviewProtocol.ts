@@ -1,5 +1,11 @@
 import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
-import type { Distribution, Drift, NormalizeResult, RunMode, SimulateResult } from './engineProtocol';
+import type {
+	Distribution,
+	Drift,
+	NormalizeResult,
+	RunMode,
+	SimulateResult,
+} from './engineProtocol';
 import { distributions } from './engineProtocol';
 
 /** The panel's run controls. */
@@ -132,7 +138,16 @@ export type ToPanel =
 	/** A .npy file was loaded as the input of `layerName` (or cleared: all `null`). */
 	| { type: 'npy'; name: string | null; shape: number[] | null; layerName: string | null }
 	/** The compare view: four normalizations of one input, then each one's run. */
-	| { type: 'compare'; layerName: string; /** e.g. "the input of batch_normalization" */ of: string; framework: Framework; shape: number[]; channelAxis: number; entries: PanelCompareEntry[]; options: RunOptions }
+	| {
+			type: 'compare';
+			layerName: string;
+			/** e.g. "the input of batch_normalization" */ of: string;
+			framework: Framework;
+			shape: number[];
+			channelAxis: number;
+			entries: PanelCompareEntry[];
+			options: RunOptions;
+	  }
 	| { type: 'compareResult'; family: PanelCompareEntry['family']; result: PanelRunResult }
 	| { type: 'compareError'; family: PanelCompareEntry['family']; message: string }
 	| { type: 'runResult'; result: PanelRunResult }
@@ -157,7 +172,12 @@ export type FromPanel =
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
 	| { type: 'compareLayer'; layerName: string; options: RunOptions }
 	/** The user asked to simulate K training steps of this layer. */
-	| { type: 'simulateLayer'; layerName: string; options: RunOptions; simulation: SimulationOptions }
+	| {
+			type: 'simulateLayer';
+			layerName: string;
+			options: RunOptions;
+			simulation: SimulationOptions;
+	  }
 	/** Stop the running sample run or comparison. */
 	| { type: 'cancelRun' }
 	/** Choose a .npy file as the sample source, or drop it. */
@@ -168,8 +188,33 @@ export type FromPanel =
 	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
 //#endregion
 
-const toPanelTypes: ReadonlySet<string> = new Set(['model', 'select', 'runStarted', 'runProgress', 'runResult', 'runError', 'simulateStarted', 'simulateResult', 'npy', 'compare', 'compareResult', 'compareError', 'empty']);
-const fromPanelTypes: ReadonlySet<string> = new Set(['ready', 'revealLayer', 'revealCause', 'runLayer', 'compareLayer', 'simulateLayer', 'cancelRun', 'pickNpy', 'clearNpy', 'rendered']);
+const toPanelTypes: ReadonlySet<string> = new Set([
+	'model',
+	'select',
+	'runStarted',
+	'runProgress',
+	'runResult',
+	'runError',
+	'simulateStarted',
+	'simulateResult',
+	'npy',
+	'compare',
+	'compareResult',
+	'compareError',
+	'empty',
+]);
+const fromPanelTypes: ReadonlySet<string> = new Set([
+	'ready',
+	'revealLayer',
+	'revealCause',
+	'runLayer',
+	'compareLayer',
+	'simulateLayer',
+	'cancelRun',
+	'pickNpy',
+	'clearNpy',
+	'rendered',
+]);
 
 /** Run options as the panel sends them: every field checked, sizes bounded (the panel is untrusted). */
 export function isRunOptions(o: unknown): o is RunOptions {
@@ -197,14 +242,30 @@ export function isSimulationOptions(o: unknown): o is SimulationOptions {
 		return false;
 	}
 	const { shift, scale } = o.drift;
-	return typeof o.steps === 'number' && Number.isInteger(o.steps) && o.steps >= 1 && o.steps <= 10_000 && typeof shift === 'number' && Number.isFinite(shift) && Math.abs(shift) <= 100 && typeof scale === 'number' && scale > 0 && scale <= 100;
+	return (
+		typeof o.steps === 'number' &&
+		Number.isInteger(o.steps) &&
+		o.steps >= 1 &&
+		o.steps <= 10_000 &&
+		typeof shift === 'number' &&
+		Number.isFinite(shift) &&
+		Math.abs(shift) <= 100 &&
+		typeof scale === 'number' &&
+		scale > 0 &&
+		scale <= 100
+	);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isShape = (v: unknown): v is number[] => Array.isArray(v) && v.every((d) => typeof d === 'number');
+const isShape = (v: unknown): v is number[] =>
+	Array.isArray(v) && v.every((d) => typeof d === 'number');
 
 const isCause = (c: unknown): boolean =>
-	isObject(c) && (typeof c.layerName === 'string' || c.layerName === null) && typeof c.what === 'string' && typeof c.reason === 'string' && typeof c.where === 'string';
+	isObject(c) &&
+	(typeof c.layerName === 'string' || c.layerName === null) &&
+	typeof c.what === 'string' &&
+	typeof c.reason === 'string' &&
+	typeof c.where === 'string';
 
 /** Validates a message before the panel renders it: its type and the fields that type needs. */
 export function isToPanel(m: unknown): m is ToPanel {
@@ -230,17 +291,40 @@ export function isToPanel(m: unknown): m is ToPanel {
 		case 'runProgress':
 			return typeof m.fraction === 'number' && m.fraction >= 0 && m.fraction <= 1;
 		case 'runResult':
-			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.before) && isObject(m.result.after);
+			return (
+				isObject(m.result) &&
+				typeof m.result.layerName === 'string' &&
+				isObject(m.result.before) &&
+				isObject(m.result.after)
+			);
 		case 'runError':
 			return typeof m.layerName === 'string' && typeof m.message === 'string';
 		case 'simulateStarted':
-			return typeof m.layerName === 'string' && isShape(m.shape) && typeof m.steps === 'number';
+			return (
+				typeof m.layerName === 'string' && isShape(m.shape) && typeof m.steps === 'number'
+			);
 		case 'simulateResult':
-			return isObject(m.result) && typeof m.result.layerName === 'string' && isObject(m.result.result) && Array.isArray(m.result.result.noise) && isObject(m.result.result.trace);
+			return (
+				isObject(m.result) &&
+				typeof m.result.layerName === 'string' &&
+				isObject(m.result.result) &&
+				Array.isArray(m.result.result.noise) &&
+				isObject(m.result.result.trace)
+			);
 		case 'npy':
-			return (m.name === null && m.shape === null && m.layerName === null) || (typeof m.name === 'string' && isShape(m.shape) && (typeof m.layerName === 'string' || m.layerName === null));
+			return (
+				(m.name === null && m.shape === null && m.layerName === null) ||
+				(typeof m.name === 'string' &&
+					isShape(m.shape) &&
+					(typeof m.layerName === 'string' || m.layerName === null))
+			);
 		case 'compare':
-			return typeof m.layerName === 'string' && isShape(m.shape) && Array.isArray(m.entries) && isRunOptions(m.options);
+			return (
+				typeof m.layerName === 'string' &&
+				isShape(m.shape) &&
+				Array.isArray(m.entries) &&
+				isRunOptions(m.options)
+			);
 		case 'compareResult':
 			return typeof m.family === 'string' && isObject(m.result);
 		case 'compareError':
@@ -251,7 +335,11 @@ export function isToPanel(m: unknown): m is ToPanel {
 }
 
 export function isFromPanel(m: unknown): m is FromPanel {
-	if (typeof m !== 'object' || m === null || !fromPanelTypes.has((m as { type?: unknown }).type as string)) {
+	if (
+		typeof m !== 'object' ||
+		m === null ||
+		!fromPanelTypes.has((m as { type?: unknown }).type as string)
+	) {
 		return false;
 	}
 	const msg = m as Record<string, unknown>;
@@ -264,9 +352,18 @@ export function isFromPanel(m: unknown): m is FromPanel {
 		case 'compareLayer':
 			return typeof msg.layerName === 'string' && isRunOptions(msg.options);
 		case 'simulateLayer':
-			return typeof msg.layerName === 'string' && isRunOptions(msg.options) && isSimulationOptions(msg.simulation);
+			return (
+				typeof msg.layerName === 'string' &&
+				isRunOptions(msg.options) &&
+				isSimulationOptions(msg.simulation)
+			);
 		case 'rendered':
-			return typeof msg.text === 'string' && typeof msg.kind === 'string' && typeof msg.formulas === 'number' && typeof msg.charts === 'number';
+			return (
+				typeof msg.text === 'string' &&
+				typeof msg.kind === 'string' &&
+				typeof msg.formulas === 'number' &&
+				typeof msg.charts === 'number'
+			);
 		default:
 			return true;
 	}

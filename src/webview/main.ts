@@ -1,11 +1,52 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
+import {
+	BarController,
+	BarElement,
+	CategoryScale,
+	Chart,
+	Legend,
+	LinearScale,
+	LineController,
+	LineElement,
+	LogarithmicScale,
+	PointElement,
+	Tooltip,
+} from 'chart.js';
 import katex from 'katex';
-import { Framework, LayerExplanation, LayerSummary, ParamCounts, Shape, STATISTICS_OF, statisticsPer } from '../protocol/analysis';
-import type { FromPanel, PanelCompareEntry, PanelHistogram, PanelRunResult, PanelSimulation, PanelUnknownCause, RunOptions, SimulationOptions, ToPanel } from '../protocol/webviewProtocol';
+import {
+	Framework,
+	LayerExplanation,
+	LayerSummary,
+	ParamCounts,
+	Shape,
+	STATISTICS_OF,
+	statisticsPer,
+} from '../protocol/analysis';
+import type {
+	FromPanel,
+	PanelCompareEntry,
+	PanelHistogram,
+	PanelRunResult,
+	PanelSimulation,
+	PanelUnknownCause,
+	RunOptions,
+	SimulationOptions,
+	ToPanel,
+} from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
 import { tensorDrawing } from './tensorDrawing';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+	BarController,
+	BarElement,
+	CategoryScale,
+	LinearScale,
+	LogarithmicScale,
+	LineController,
+	LineElement,
+	PointElement,
+	Tooltip,
+	Legend,
+);
 
 /**
  * The inspection panel. It renders what the extension posts and never computes models. Every
@@ -42,7 +83,13 @@ let lastRun: PanelRunResult | undefined;
 let compare: CompareMessage | undefined;
 let compareResults: Record<string, PanelRunResult | string> = {};
 let convention: Framework = 'keras';
-let options: RunOptions = { batchSize: 32, seed: 42, distribution: 'normal', mode: 'train', useNpy: false };
+let options: RunOptions = {
+	batchSize: 32,
+	seed: 42,
+	distribution: 'normal',
+	mode: 'train',
+	useNpy: false,
+};
 /** The loaded .npy and the layer whose input it is (null: a layer of another model). */
 type NpyState = { name: string; shape: number[]; layerName?: string | null };
 let npy: NpyState | null = null;
@@ -72,10 +119,26 @@ function post(m: FromPanel): void {
 }
 
 function save(): void {
-	vscode.setState({ model: current, selected, lastRun, compare, compareResults, convention, options, npy, simulation, simulationOptions, latest });
+	vscode.setState({
+		model: current,
+		selected,
+		lastRun,
+		compare,
+		compareResults,
+		convention,
+		options,
+		npy,
+		simulation,
+		simulationOptions,
+		latest,
+	});
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+	tag: K,
+	attrs: Record<string, string> = {},
+	...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
 	const e = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs)) {
 		e.setAttribute(k, v);
@@ -84,10 +147,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 	return e;
 }
 
-const shape = (s: Shape | null) => (s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?');
-const count = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en-US'));
+const shape = (s: Shape | null) =>
+	s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?';
+const count = (n: number | null | undefined) =>
+	n === null || n === undefined ? '?' : n.toLocaleString('en-US');
 /** d decimals; a value that rounds to zero shows no sign ("-0.0000" reads as a real negative). */
-const fixed = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d).replace(/^-(0\.?0*)$/, '$1') : String(x));
+const fixed = (x: number, d = 3) =>
+	Number.isFinite(x) ? x.toFixed(d).replace(/^-(0\.?0*)$/, '$1') : String(x);
 
 function themeColor(name: string, fallback: string): string {
 	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -105,20 +171,46 @@ function chartDefaults() {
 		responsive: true,
 		maintainAspectRatio: false,
 		plugins: { legend: { labels: { color: fg } }, tooltip: { enabled: true } },
-		scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
+		scales: {
+			x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } },
+			y: { ticks: { color: fg }, grid: { color: grid } },
+		},
 	};
 }
 
-function histogramChart(title: string, h: PanelHistogram, color: string, small = false): HTMLElement {
-	const box = el('figure', { class: small ? 'chart small' : 'chart' }, el('figcaption', {}, title));
-	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${h.counts.length} bins from ${fixed(h.lo)} to ${fixed(h.hi)}` });
+function histogramChart(
+	title: string,
+	h: PanelHistogram,
+	color: string,
+	small = false,
+): HTMLElement {
+	const box = el(
+		'figure',
+		{ class: small ? 'chart small' : 'chart' },
+		el('figcaption', {}, title),
+	);
+	const canvas = el('canvas', {
+		role: 'img',
+		'aria-label': `${title}: ${h.counts.length} bins from ${fixed(h.lo)} to ${fixed(h.hi)}`,
+	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const w = (h.hi - h.lo) / h.counts.length;
 	const defaults = chartDefaults();
 	charts.push(
 		new Chart(canvas, {
 			type: 'bar',
-			data: { labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)), datasets: [{ label: 'values', data: h.counts, backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }] },
+			data: {
+				labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)),
+				datasets: [
+					{
+						label: 'values',
+						data: h.counts,
+						backgroundColor: color,
+						barPercentage: 1,
+						categoryPercentage: 1,
+					},
+				],
+			},
 			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
 		}),
 	);
@@ -126,11 +218,28 @@ function histogramChart(title: string, h: PanelHistogram, color: string, small =
 }
 
 function channelChart(r: PanelRunResult): HTMLElement {
-	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, `Per-${statNoun(r)} mean and standard deviation, before and after`));
-	const canvas = el('canvas', { role: 'img', 'aria-label': 'Mean and standard deviation of each statistic group before and after; the numbers are in the table below' });
+	const box = el(
+		'figure',
+		{ class: 'chart wide' },
+		el('figcaption', {}, `Per-${statNoun(r)} mean and standard deviation, before and after`),
+	);
+	const canvas = el('canvas', {
+		role: 'img',
+		'aria-label':
+			'Mean and standard deviation of each statistic group before and after; the numbers are in the table below',
+	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const labels = r.before.mean.map((_, i) => String(i));
-	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data, borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 1.5, borderWidth: 1.5 });
+	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({
+		type: 'line' as const,
+		label,
+		data,
+		borderColor: color,
+		backgroundColor: color,
+		borderDash: dash,
+		pointRadius: 1.5,
+		borderWidth: 1.5,
+	});
 	charts.push(
 		new Chart(canvas, {
 			type: 'line',
@@ -153,7 +262,9 @@ function channelChart(r: PanelRunResult): HTMLElement {
 /** What one statistic group is called in the result (feature for BN, group for the others). */
 /** "mean 0 within 3.1e-8, std 1 within 4.9e-6": what the run's form guarantees of y, as measured. */
 function guaranteesText(r: PanelRunResult, digits: number): string {
-	return r.guarantees.map((g) => `${g.property} within ${g.worst.toExponential(digits)}`).join(', ');
+	return r.guarantees
+		.map((g) => `${g.property} within ${g.worst.toExponential(digits)}`)
+		.join(', ');
 }
 
 function statNoun(r: PanelRunResult): string {
@@ -163,7 +274,11 @@ function statNoun(r: PanelRunResult): string {
 
 //#region summary table with the counting toggle
 function countingToggle(): HTMLElement {
-	const box = el('div', { class: 'toggle', role: 'radiogroup', 'aria-label': 'Count parameters as' });
+	const box = el('div', {
+		class: 'toggle',
+		role: 'radiogroup',
+		'aria-label': 'Count parameters as',
+	});
 	box.append(el('span', { class: 'muted' }, 'Count as: '));
 	for (const [value, label] of [
 		['keras', 'Keras'],
@@ -199,7 +314,11 @@ function summaryTable(): HTMLElement {
 				el('th', { scope: 'col' }, 'Output Shape'),
 				el('th', { scope: 'col', class: 'num' }, 'Param #'),
 				...(torchStyle ? [el('th', { scope: 'col', class: 'num' }, 'Buffers')] : []),
-				el('th', { scope: 'col' }, m.framework === 'torch' ? 'Module path' : 'Connected to'),
+				el(
+					'th',
+					{ scope: 'col' },
+					m.framework === 'torch' ? 'Module path' : 'Connected to',
+				),
 			),
 		),
 	);
@@ -209,14 +328,23 @@ function summaryTable(): HTMLElement {
 		const c: ParamCounts | null = view.layers[l.name] ?? null;
 		// A `?` cell says why in its tooltip; the list under the totals links to the cause.
 		const cause = causes.find((x) => x.layerName === l.name);
-		const why: Record<string, string> = cause ? { title: `Unknown: ${cause.reason} (${cause.where})` } : {};
+		const why: Record<string, string> = cause
+			? { title: `Unknown: ${cause.reason} (${cause.where})` }
+			: {};
 		const row = el(
 			'tr',
-			{ tabindex: '0', 'data-layer': l.name, class: l.name === selected ? 'selected' : '', 'aria-selected': String(l.name === selected) },
+			{
+				tabindex: '0',
+				'data-layer': l.name,
+				class: l.name === selected ? 'selected' : '',
+				'aria-selected': String(l.name === selected),
+			},
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
 			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
 			el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.total)),
-			...(torchStyle ? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))] : []),
+			...(torchStyle
+				? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))]
+				: []),
 			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
 		);
 		const choose = () => {
@@ -235,7 +363,9 @@ function summaryTable(): HTMLElement {
 				choose();
 			} else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
 				ev.preventDefault();
-				const next = (ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+				const next = (
+					ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling
+				) as HTMLElement | null;
 				next?.focus();
 			}
 		});
@@ -243,8 +373,14 @@ function summaryTable(): HTMLElement {
 	}
 	table.append(body);
 	const t = view.totals;
-	const totalsCause = t.total === null ? (causes.find((x) => x.layerName === null) ?? causes.find((x) => x.layerName !== null && !view.layers[x.layerName])) : undefined;
-	const totalsWhy: Record<string, string> = totalsCause ? { title: `Unknown: ${totalsCause.reason} (${totalsCause.where})` } : {};
+	const totalsCause =
+		t.total === null
+			? (causes.find((x) => x.layerName === null) ??
+				causes.find((x) => x.layerName !== null && !view.layers[x.layerName]))
+			: undefined;
+	const totalsWhy: Record<string, string> = totalsCause
+		? { title: `Unknown: ${totalsCause.reason} (${totalsCause.where})` }
+		: {};
 	const foot = el(
 		'div',
 		{ class: 'totals', ...totalsWhy },
@@ -254,7 +390,14 @@ function summaryTable(): HTMLElement {
 		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
 		el('p', { class: 'muted note' }, view.note),
 	);
-	return el('section', {}, countingToggle(), table, foot, ...(causes.length > 0 ? [causeList(causes)] : []));
+	return el(
+		'section',
+		{},
+		countingToggle(),
+		table,
+		foot,
+		...(causes.length > 0 ? [causeList(causes)] : []),
+	);
 }
 
 /** A reason with the source it quotes in backticks set as code (text nodes only: nothing is parsed as HTML). */
@@ -277,12 +420,37 @@ function causeList(causes: PanelUnknownCause[]): HTMLElement {
 	const list = el('ul', {});
 	let i = 0;
 	for (const { first, names } of groups.values()) {
-		const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-		const button = el('button', { type: 'button', class: 'link', id: `cause-${i++}`, 'aria-label': `Show ${first.where} in the editor: ${first.reason}` }, first.where);
-		button.addEventListener('click', () => post({ type: 'revealCause', layerName: first.layerName }));
-		list.append(el('li', {}, `${shown} unknown: `, ...reasonNodes(first.reason), ' — ', button));
+		const shown =
+			names.length > 3
+				? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+				: names.join(', ');
+		const button = el(
+			'button',
+			{
+				type: 'button',
+				class: 'link',
+				id: `cause-${i++}`,
+				'aria-label': `Show ${first.where} in the editor: ${first.reason}`,
+			},
+			first.where,
+		);
+		button.addEventListener('click', () =>
+			post({ type: 'revealCause', layerName: first.layerName }),
+		);
+		list.append(
+			el('li', {}, `${shown} unknown: `, ...reasonNodes(first.reason), ' — ', button),
+		);
 	}
-	return el('section', { class: 'causes', 'aria-label': 'Why some values are unknown' }, el('p', { class: 'muted' }, 'Why “?”: NormLens shows an exact value or none, never a guess.'), list);
+	return el(
+		'section',
+		{ class: 'causes', 'aria-label': 'Why some values are unknown' },
+		el(
+			'p',
+			{ class: 'muted' },
+			'Why “?”: NormLens shows an exact value or none, never a guess.',
+		),
+		list,
+	);
 }
 //#endregion
 
@@ -302,10 +470,21 @@ function formula(e: LayerExplanation): HTMLElement {
 		// Typeset with KaTeX (bundled; it styles through the CSSOM, which the CSP allows). MathML is
 		// included for screen readers; the plain-text formula stays available below.
 		const math = el('div', { class: 'math' });
-		katex.render(e.formulaTex, math, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' });
+		katex.render(e.formulaTex, math, {
+			throwOnError: false,
+			displayMode: true,
+			output: 'htmlAndMathml',
+		});
 		box.append(math);
 	}
-	box.append(el('details', {}, el('summary', {}, 'Formula as text'), el('pre', { class: 'formula' }, e.formula)));
+	box.append(
+		el(
+			'details',
+			{},
+			el('summary', {}, 'Formula as text'),
+			el('pre', { class: 'formula' }, e.formula),
+		),
+	);
 	return box;
 }
 
@@ -315,22 +494,58 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	s.append(el('p', {}, `Input ${shape(layer.inputShape)} → output ${shape(layer.outputShape)}`));
 	const c = current?.counting[convention].layers[layer.name];
 	if (c) {
-		s.append(el('p', {}, `Parameters: ${count(c.total)} (${count(c.trainable)} trainable, ${count(c.nonTrainable)} non-trainable${convention === 'torch' ? `; ${count(c.buffers)} in buffers` : ''})`));
+		s.append(
+			el(
+				'p',
+				{},
+				`Parameters: ${count(c.total)} (${count(c.trainable)} trainable, ${count(c.nonTrainable)} non-trainable${convention === 'torch' ? `; ${count(c.buffers)} in buffers` : ''})`,
+			),
+		);
 	}
 	if (!e) {
 		return s;
 	}
 	const names = e.axisNames ?? [];
 	const reduced = (e.reducedAxes ?? []).map((a) => names[a]).join(', ');
-	s.append(el('p', {}, el('strong', {}, 'Normalized over: '), reduced || '?', ` — ${STATISTICS_OF[e.form].one} per `, statisticsPer(e) ?? '?'));
+	s.append(
+		el(
+			'p',
+			{},
+			el('strong', {}, 'Normalized over: '),
+			reduced || '?',
+			` — ${STATISTICS_OF[e.form].one} per `,
+			statisticsPer(e) ?? '?',
+		),
+	);
 	s.append(axesPicture(e));
 	s.append(formula(e));
-	const rows = Object.entries(e.paramShapes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))));
+	const rows = Object.entries(e.paramShapes).map(([k, v]) =>
+		el('tr', {}, el('td', {}, k), el('td', { class: 'mono' }, shape(v))),
+	);
 	if (e.statShape) {
-		rows.unshift(el('tr', {}, el('td', {}, `${STATISTICS_OF[e.form].short} (per call)`), el('td', { class: 'mono' }, shape(e.statShape))));
+		rows.unshift(
+			el(
+				'tr',
+				{},
+				el('td', {}, `${STATISTICS_OF[e.form].short} (per call)`),
+				el('td', { class: 'mono' }, shape(e.statShape)),
+			),
+		);
 	}
-	s.append(el('table', { class: 'shapes', 'aria-label': 'Statistic and parameter shapes' }, el('tbody', {}, ...rows)));
-	s.append(el('p', {}, `ε = ${e.epsilon ?? '?'}${e.momentum !== null ? `, momentum = ${e.momentum}` : ''}`));
+	s.append(
+		el(
+			'table',
+			{ class: 'shapes', 'aria-label': 'Statistic and parameter shapes' },
+			el('tbody', {}, ...rows),
+		),
+	);
+	s.append(
+		el(
+			'p',
+			{},
+			`ε = ${e.epsilon ?? '?'}${e.momentum !== null ? `, momentum = ${e.momentum}` : ''}`,
+		),
+	);
 	if (e.momentumRule) {
 		s.append(el('p', { class: 'mono' }, e.momentumRule));
 	}
@@ -359,24 +574,58 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	// The .npy is the input of the layer it was loaded for; other layers offer to load one of their own.
 	const npyHere = npy !== null && npy.layerName === layer.name ? npy : null;
 	const usingNpy = options.useNpy && npyHere !== null;
-	const batch = el('input', { type: 'number', min: '1', max: '65536', step: '1', value: String(options.batchSize) });
+	const batch = el('input', {
+		type: 'number',
+		min: '1',
+		max: '65536',
+		step: '1',
+		value: String(options.batchSize),
+	});
 	const batchKnown = e.inputShape?.[0] !== null && e.inputShape?.[0] !== undefined;
 	batch.disabled = usingNpy || batchKnown;
-	batch.title = batchKnown ? 'The model fixes the batch size of this input.' : usingNpy ? 'The .npy file decides the batch size.' : '';
+	batch.title = batchKnown
+		? 'The model fixes the batch size of this input.'
+		: usingNpy
+			? 'The .npy file decides the batch size.'
+			: '';
 	const seed = el('input', { type: 'number', step: '1', value: String(options.seed) });
 	seed.disabled = usingNpy;
-	const dist = el('select', {}, ...(['normal', 'uniform', 'lognormal'] as const).map((d) => el('option', { value: d }, d === 'lognormal' ? 'log-normal' : d)));
+	const dist = el(
+		'select',
+		{},
+		...(['normal', 'uniform', 'lognormal'] as const).map((d) =>
+			el('option', { value: d }, d === 'lognormal' ? 'log-normal' : d),
+		),
+	);
 	dist.value = options.distribution;
 	dist.disabled = usingNpy;
-	const mode = el('select', {}, el('option', { value: 'train' }, 'training (batch statistics)'), el('option', { value: 'eval' }, 'inference (running statistics)'));
+	const mode = el(
+		'select',
+		{},
+		el('option', { value: 'train' }, 'training (batch statistics)'),
+		el('option', { value: 'eval' }, 'inference (running statistics)'),
+	);
 	mode.value = options.mode;
 	if (!e.momentumConvention) {
-		mode.title = 'This layer keeps no running statistics: both modes normalize with the batch’s own statistics.';
+		mode.title =
+			'This layer keeps no running statistics: both modes normalize with the batch’s own statistics.';
 	}
-	const source = el('select', {}, el('option', { value: 'sample' }, 'generated sample'), el('option', { value: 'npy' }, npyHere ? `.npy: ${npyHere.name} (${npyHere.shape.join('×')})` : '.npy file…'));
+	const source = el(
+		'select',
+		{},
+		el('option', { value: 'sample' }, 'generated sample'),
+		el(
+			'option',
+			{ value: 'npy' },
+			npyHere ? `.npy: ${npyHere.name} (${npyHere.shape.join('×')})` : '.npy file…',
+		),
+	);
 	source.value = usingNpy ? 'npy' : 'sample';
 	const read = (): RunOptions => ({
-		batchSize: Math.max(1, Math.min(65536, Math.floor(Number(batch.value) || options.batchSize))),
+		batchSize: Math.max(
+			1,
+			Math.min(65536, Math.floor(Number(batch.value) || options.batchSize)),
+		),
 		seed: Math.floor(Number(seed.value) || 0),
 		distribution: dist.value as RunOptions['distribution'],
 		mode: mode.value as RunOptions['mode'],
@@ -412,8 +661,16 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	);
 	const buttons = el('div', { class: 'buttons' });
 	const run = el('button', { type: 'submit', id: 'run-button' }, 'Run on sample tensor');
-	const cmp = el('button', { type: 'button', class: 'secondary', id: 'compare-button' }, 'Compare BN / LN / IN / GN');
-	const pick = el('button', { type: 'button', class: 'secondary', id: 'npy-button' }, npyHere ? 'Choose another .npy…' : 'Load .npy…');
+	const cmp = el(
+		'button',
+		{ type: 'button', class: 'secondary', id: 'compare-button' },
+		'Compare BN / LN / IN / GN',
+	);
+	const pick = el(
+		'button',
+		{ type: 'button', class: 'secondary', id: 'npy-button' },
+		npyHere ? 'Choose another .npy…' : 'Load .npy…',
+	);
 	pick.title = `A .npy file with the input of ${layer.name} (any batch)`;
 	pick.addEventListener('click', () => post({ type: 'pickNpy' }));
 	cmp.addEventListener('click', () => {
@@ -428,28 +685,71 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		post({ type: 'runLayer', layerName: layer.name, options });
 	});
 	buttons.append(run, cmp, pick);
-	const stepsInput = el('input', { type: 'number', min: '1', max: '10000', step: '1', value: String(simulationOptions.steps) });
-	const drift = el('select', {}, ...DRIFTS.map((d, i) => el('option', { value: String(i) }, d.label)));
-	drift.value = String(Math.max(0, DRIFTS.findIndex((d) => d.drift.shift === simulationOptions.drift.shift && d.drift.scale === simulationOptions.drift.scale)));
-	const readSimulation = (): SimulationOptions => ({ steps: Math.max(1, Math.min(10_000, Math.floor(Number(stepsInput.value) || 200))), drift: DRIFTS[Number(drift.value)]?.drift ?? DRIFTS[0].drift });
+	const stepsInput = el('input', {
+		type: 'number',
+		min: '1',
+		max: '10000',
+		step: '1',
+		value: String(simulationOptions.steps),
+	});
+	const drift = el(
+		'select',
+		{},
+		...DRIFTS.map((d, i) => el('option', { value: String(i) }, d.label)),
+	);
+	drift.value = String(
+		Math.max(
+			0,
+			DRIFTS.findIndex(
+				(d) =>
+					d.drift.shift === simulationOptions.drift.shift &&
+					d.drift.scale === simulationOptions.drift.scale,
+			),
+		),
+	);
+	const readSimulation = (): SimulationOptions => ({
+		steps: Math.max(1, Math.min(10_000, Math.floor(Number(stepsInput.value) || 200))),
+		drift: DRIFTS[Number(drift.value)]?.drift ?? DRIFTS[0].drift,
+	});
 	for (const c of [stepsInput, drift]) {
 		c.addEventListener('change', () => {
 			simulationOptions = readSimulation();
 			save();
 		});
 	}
-	const simulate = el('button', { type: 'button', class: 'secondary', id: 'simulate-button' }, 'Simulate training steps');
-	simulate.title = 'K training steps on K seeded batches: the running statistics, the gap between training and inference outputs, and how noisy batch statistics are at batch sizes 2, 8, 32.';
+	const simulate = el(
+		'button',
+		{ type: 'button', class: 'secondary', id: 'simulate-button' },
+		'Simulate training steps',
+	);
+	simulate.title =
+		'K training steps on K seeded batches: the running statistics, the gap between training and inference outputs, and how noisy batch statistics are at batch sizes 2, 8, 32.';
 	simulate.addEventListener('click', () => {
 		options = read();
 		simulationOptions = readSimulation();
 		save();
-		post({ type: 'simulateLayer', layerName: layer.name, options: { ...options, useNpy: false }, simulation: simulationOptions });
+		post({
+			type: 'simulateLayer',
+			layerName: layer.name,
+			options: { ...options, useNpy: false },
+			simulation: simulationOptions,
+		});
 	});
 	buttons.append(simulate);
-	form.append(el('div', { class: 'fields' }, field('Steps', stepsInput, 'simulate-steps'), field('Input drift', drift, 'simulate-drift')));
+	form.append(
+		el(
+			'div',
+			{ class: 'fields' },
+			field('Steps', stepsInput, 'simulate-steps'),
+			field('Input drift', drift, 'simulate-drift'),
+		),
+	);
 	if (npyHere) {
-		const clear = el('button', { type: 'button', class: 'secondary', id: 'npy-clear' }, 'Forget .npy');
+		const clear = el(
+			'button',
+			{ type: 'button', class: 'secondary', id: 'npy-clear' },
+			'Forget .npy',
+		);
 		clear.addEventListener('click', () => post({ type: 'clearNpy' }));
 		buttons.append(clear);
 	}
@@ -457,10 +757,17 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		run.disabled = true;
 		cmp.disabled = true;
 		simulate.disabled = true;
-		const cancel = el('button', { type: 'button', class: 'secondary', id: 'cancel-button' }, 'Cancel');
+		const cancel = el(
+			'button',
+			{ type: 'button', class: 'secondary', id: 'cancel-button' },
+			'Cancel',
+		);
 		cancel.addEventListener('click', () => post({ type: 'cancelRun' }));
 		buttons.append(cancel);
-		const bar = el('progress', { 'aria-label': running, id: 'run-progress' }) as HTMLProgressElement;
+		const bar = el('progress', {
+			'aria-label': running,
+			id: 'run-progress',
+		}) as HTMLProgressElement;
 		showProgress(bar);
 		form.append(buttons, el('div', { class: 'progress', role: 'status' }, bar, ` ${running}`));
 	} else {
@@ -477,33 +784,86 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 function runSection(r: PanelRunResult): HTMLElement {
 	const s = el('section', { class: 'run', 'aria-label': 'Sample tensor run' });
 	s.append(el('h2', {}, `Sample run: ${r.layerName} on (${r.shape.join(', ')})`));
-	const mode = r.mode === 'eval' ? 'inference mode (running statistics of a freshly built layer: mean 0, variance 1)' : 'training mode (this batch’s statistics)';
-	const source = r.source === 'generated sample' ? `${r.distribution === 'lognormal' ? 'log-normal' : r.distribution} sample, seed ${r.seed}` : r.source;
+	const mode =
+		r.mode === 'eval'
+			? 'inference mode (running statistics of a freshly built layer: mean 0, variance 1)'
+			: 'training mode (this batch’s statistics)';
+	const source =
+		r.source === 'generated sample'
+			? `${r.distribution === 'lognormal' ? 'log-normal' : r.distribution} sample, seed ${r.seed}`
+			: r.source;
 	s.append(
 		el(
 			'p',
 			{},
 			`${r.features.toLocaleString('en-US')} ${statNoun(r)}s × ${r.groupSize.toLocaleString('en-US')} values each; ${source}; ${mode}; ${r.backend} kernel, ${fixed(r.elapsedMs, 1)} ms (input ${fixed(r.phases.input, 1)}, statistics ${fixed(r.phases.stats, 1)}, normalize ${fixed(r.phases.normalize, 1)}). ` +
 				`After normalization (γ = 1, β = 0): ${guaranteesText(r, 2)}` +
-				(r.mode === 'eval' ? '.' : ` (ε = ${r.epsilon} keeps each just short: σ/√(σ² + ε) is under 1 for small σ).`),
+				(r.mode === 'eval'
+					? '.'
+					: ` (ε = ${r.epsilon} keeps each just short: σ/√(σ² + ε) is under 1 for small σ).`),
 		),
 	);
 	if (r.nonFinite > 0) {
-		s.append(el('p', { class: 'error', role: 'alert' }, `${r.nonFinite.toLocaleString('en-US')} values are NaN or ±Inf; the statistics of their groups are NaN.`));
+		s.append(
+			el(
+				'p',
+				{ class: 'error', role: 'alert' },
+				`${r.nonFinite.toLocaleString('en-US')} values are NaN or ±Inf; the statistics of their groups are NaN.`,
+			),
+		);
 	}
-	s.append(el('div', { class: 'charts' }, histogramChart('Values before', r.histogramBefore, beforeColor()), histogramChart('Values after', r.histogramAfter, afterColor())));
+	s.append(
+		el(
+			'div',
+			{ class: 'charts' },
+			histogramChart('Values before', r.histogramBefore, beforeColor()),
+			histogramChart('Values after', r.histogramAfter, afterColor()),
+		),
+	);
 	s.append(channelChart(r));
-	const table = el('table', { class: 'stats', 'aria-label': 'Mean and standard deviation of each statistic group before and after' });
-	const head = [statNoun(r), 'mean before', 'std before', 'mean after', 'std after', ...(r.runningMean ? ['running mean', 'running var'] : [])];
-	table.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { class: i ? 'num' : '', scope: 'col' }, h)))));
+	const table = el('table', {
+		class: 'stats',
+		'aria-label': 'Mean and standard deviation of each statistic group before and after',
+	});
+	const head = [
+		statNoun(r),
+		'mean before',
+		'std before',
+		'mean after',
+		'std after',
+		...(r.runningMean ? ['running mean', 'running var'] : []),
+	];
+	table.append(
+		el(
+			'thead',
+			{},
+			el(
+				'tr',
+				{},
+				...head.map((h, i) => el('th', { class: i ? 'num' : '', scope: 'col' }, h)),
+			),
+		),
+	);
 	const body = el('tbody');
 	const limit = Math.min(r.features, 64);
 	for (let c = 0; c < limit; c++) {
-		const cells = [fixed(r.before.mean[c]), fixed(r.before.std[c]), fixed(r.after.mean[c], 4), fixed(r.after.std[c], 4)];
+		const cells = [
+			fixed(r.before.mean[c]),
+			fixed(r.before.std[c]),
+			fixed(r.after.mean[c], 4),
+			fixed(r.after.std[c], 4),
+		];
 		if (r.runningMean && r.runningVariance) {
 			cells.push(fixed(r.runningMean[c], 4), fixed(r.runningVariance[c], 4));
 		}
-		body.append(el('tr', {}, el('td', {}, String(c)), ...cells.map((v) => el('td', { class: 'num mono' }, v))));
+		body.append(
+			el(
+				'tr',
+				{},
+				el('td', {}, String(c)),
+				...cells.map((v) => el('td', { class: 'num mono' }, v)),
+			),
+		);
 	}
 	table.append(body);
 	s.append(table);
@@ -514,20 +874,62 @@ function runSection(r: PanelRunResult): HTMLElement {
 }
 
 /** Colours of the traced channels (the theme's chart palette). */
-const traceColors = () => ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple'].map((v, i) => themeColor(v, ['#3794ff', '#d18616', '#89d185', '#b180d7'][i]));
+const traceColors = () =>
+	[
+		'--vscode-charts-blue',
+		'--vscode-charts-orange',
+		'--vscode-charts-green',
+		'--vscode-charts-purple',
+	].map((v, i) => themeColor(v, ['#3794ff', '#d18616', '#89d185', '#b180d7'][i]));
 
 /** Running values (lines) against the batch values they follow (dots), step by step, for the traced channels. */
-function traceChart(title: string, label: string, sim: PanelSimulation, batch: number[][], running: number[][] | null): HTMLElement {
+function traceChart(
+	title: string,
+	label: string,
+	sim: PanelSimulation,
+	batch: number[][],
+	running: number[][] | null,
+): HTMLElement {
 	const r = sim.result;
 	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, title));
-	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}, steps 1 to ${r.steps}; the final values are in the table below` });
+	const canvas = el('canvas', {
+		role: 'img',
+		'aria-label': `${title}, steps 1 to ${r.steps}; the final values are in the table below`,
+	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const colors = traceColors();
 	const datasets = r.tracked.flatMap((c, i) => [
-		{ type: 'line' as const, label: `batch ${label} ${c}`, data: batch.map((b) => b[i]), borderColor: colors[i], backgroundColor: colors[i], showLine: false, pointRadius: 1.2, borderWidth: 0 },
-		...(running ? [{ type: 'line' as const, label: `running ${label} ${c}`, data: running.map((b) => b[i]), borderColor: colors[i], backgroundColor: colors[i], pointRadius: 0, borderWidth: 2 }] : []),
+		{
+			type: 'line' as const,
+			label: `batch ${label} ${c}`,
+			data: batch.map((b) => b[i]),
+			borderColor: colors[i],
+			backgroundColor: colors[i],
+			showLine: false,
+			pointRadius: 1.2,
+			borderWidth: 0,
+		},
+		...(running
+			? [
+					{
+						type: 'line' as const,
+						label: `running ${label} ${c}`,
+						data: running.map((b) => b[i]),
+						borderColor: colors[i],
+						backgroundColor: colors[i],
+						pointRadius: 0,
+						borderWidth: 2,
+					},
+				]
+			: []),
 	]);
-	charts.push(new Chart(canvas, { type: 'line', data: { labels: batch.map((_, t) => String(t + 1)), datasets }, options: chartDefaults() }));
+	charts.push(
+		new Chart(canvas, {
+			type: 'line',
+			data: { labels: batch.map((_, t) => String(t + 1)), datasets },
+			options: chartDefaults(),
+		}),
+	);
 	return box;
 }
 
@@ -535,15 +937,39 @@ function gapChart(sim: PanelSimulation): HTMLElement {
 	const gap = sim.result.gap as { mean: number[]; max: number[] };
 	const title = 'Train/eval gap: RMS of y_train − y_eval on each step’s batch (log scale)';
 	const box = el('figure', { class: 'chart wide' }, el('figcaption', {}, title));
-	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: from ${fixed(gap.mean[0], 4)} at step 1 to ${fixed(gap.mean[gap.mean.length - 1], 4)} at step ${gap.mean.length}` });
+	const canvas = el('canvas', {
+		role: 'img',
+		'aria-label': `${title}: from ${fixed(gap.mean[0], 4)} at step 1 to ${fixed(gap.mean[gap.mean.length - 1], 4)} at step ${gap.mean.length}`,
+	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const defaults = chartDefaults();
-	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({ type: 'line' as const, label, data: data.map((v) => Math.max(v, 1e-9)), borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 0, borderWidth: 1.5 });
+	const line = (label: string, data: number[], color: string, dash: number[] = []) => ({
+		type: 'line' as const,
+		label,
+		data: data.map((v) => Math.max(v, 1e-9)),
+		borderColor: color,
+		backgroundColor: color,
+		borderDash: dash,
+		pointRadius: 0,
+		borderWidth: 1.5,
+	});
 	charts.push(
 		new Chart(canvas, {
 			type: 'line',
-			data: { labels: gap.mean.map((_, t) => String(t + 1)), datasets: [line('mean over channels', gap.mean, afterColor()), line('worst channel', gap.max, beforeColor(), [4, 3])] },
-			options: { ...defaults, scales: { ...defaults.scales, y: { ...defaults.scales.y, type: 'logarithmic' as const } } },
+			data: {
+				labels: gap.mean.map((_, t) => String(t + 1)),
+				datasets: [
+					line('mean over channels', gap.mean, afterColor()),
+					line('worst channel', gap.max, beforeColor(), [4, 3]),
+				],
+			},
+			options: {
+				...defaults,
+				scales: {
+					...defaults.scales,
+					y: { ...defaults.scales.y, type: 'logarithmic' as const },
+				},
+			},
 		}),
 	);
 	return box;
@@ -553,13 +979,25 @@ function noiseChart(sim: PanelSimulation): HTMLElement {
 	const noise = sim.result.noise;
 	const title = 'How far a batch mean scatters from step to step, in units of σ';
 	const box = el('figure', { class: 'chart' }, el('figcaption', {}, title));
-	const canvas = el('canvas', { role: 'img', 'aria-label': `${title}: ${noise.map((n) => `batch ${n.batchSize}: ${fixed(n.meanSpread, 4)}`).join(', ')}` });
+	const canvas = el('canvas', {
+		role: 'img',
+		'aria-label': `${title}: ${noise.map((n) => `batch ${n.batchSize}: ${fixed(n.meanSpread, 4)}`).join(', ')}`,
+	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const defaults = chartDefaults();
 	charts.push(
 		new Chart(canvas, {
 			type: 'bar',
-			data: { labels: noise.map((n) => `batch ${n.batchSize}`), datasets: [{ label: 'spread of the batch mean', data: noise.map((n) => n.meanSpread), backgroundColor: afterColor() }] },
+			data: {
+				labels: noise.map((n) => `batch ${n.batchSize}`),
+				datasets: [
+					{
+						label: 'spread of the batch mean',
+						data: noise.map((n) => n.meanSpread),
+						backgroundColor: afterColor(),
+					},
+				],
+			},
 			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
 		}),
 	);
@@ -569,18 +1007,61 @@ function noiseChart(sim: PanelSimulation): HTMLElement {
 function simulationSection(sim: PanelSimulation): HTMLElement {
 	const r = sim.result;
 	const s = el('section', { class: 'simulation', 'aria-label': 'Training steps' });
-	s.append(el('h2', {}, `Training steps: ${sim.layerName} on (${r.shape.join(', ')}), ${r.steps} steps`));
-	const drift = r.drift.shift !== 0 || r.drift.scale !== 1 ? `, the input drifting (means +${r.drift.shift}σ, std ×${r.drift.scale} by the last step)` : '';
-	s.append(el('p', {}, `${r.steps} independent ${sim.distribution === 'lognormal' ? 'log-normal' : sim.distribution} batches (seed ${sim.seed}${drift}); ${r.groups.toLocaleString('en-US')} statistics of ${r.groupSize.toLocaleString('en-US')} values per batch; ${r.backend}, ${fixed(r.elapsedMs, 0)} ms.`));
+	s.append(
+		el(
+			'h2',
+			{},
+			`Training steps: ${sim.layerName} on (${r.shape.join(', ')}), ${r.steps} steps`,
+		),
+	);
+	const drift =
+		r.drift.shift !== 0 || r.drift.scale !== 1
+			? `, the input drifting (means +${r.drift.shift}σ, std ×${r.drift.scale} by the last step)`
+			: '';
+	s.append(
+		el(
+			'p',
+			{},
+			`${r.steps} independent ${sim.distribution === 'lognormal' ? 'log-normal' : sim.distribution} batches (seed ${sim.seed}${drift}); ${r.groups.toLocaleString('en-US')} statistics of ${r.groupSize.toLocaleString('en-US')} values per batch; ${r.backend}, ${fixed(r.elapsedMs, 0)} ms.`,
+		),
+	);
 	if (r.gap && r.final) {
 		const last = r.gap.mean.length - 1;
-		s.append(el('p', {}, `Running statistics: ${sim.momentumRule ?? ''}. In inference mode the layer normalizes with them instead of the batch’s own: their outputs differ by ${fixed(r.gap.mean[0], 4)} (RMS, mean over channels) after step 1 and ${fixed(r.gap.mean[last], 4)} after step ${last + 1}.`));
+		s.append(
+			el(
+				'p',
+				{},
+				`Running statistics: ${sim.momentumRule ?? ''}. In inference mode the layer normalizes with them instead of the batch’s own: their outputs differ by ${fixed(r.gap.mean[0], 4)} (RMS, mean over channels) after step 1 and ${fixed(r.gap.mean[last], 4)} after step ${last + 1}.`,
+			),
+		);
 	} else {
-		s.append(el('p', {}, `${sim.type} keeps no running statistics: training and inference both normalize each batch with its own statistics, so there is no train/eval gap to watch.`));
+		s.append(
+			el(
+				'p',
+				{},
+				`${sim.type} keeps no running statistics: training and inference both normalize each batch with its own statistics, so there is no train/eval gap to watch.`,
+			),
+		);
 	}
 	const names = r.tracked.join(', ');
-	s.append(traceChart(`Mean of ${r.perSample ? 'groups' : 'channels'} ${names}${r.perSample ? ' (each averaged over the batch’s samples)' : ''}: batch (dots)${r.final ? ' and running (lines)' : ''}`, 'mean', sim, r.trace.batchMean, r.trace.runningMean));
-	s.append(traceChart(`Variance of ${r.perSample ? 'groups' : 'channels'} ${names}: batch (dots)${r.final ? ' and running (lines)' : ''}`, 'var', sim, r.trace.batchVariance, r.trace.runningVariance));
+	s.append(
+		traceChart(
+			`Mean of ${r.perSample ? 'groups' : 'channels'} ${names}${r.perSample ? ' (each averaged over the batch’s samples)' : ''}: batch (dots)${r.final ? ' and running (lines)' : ''}`,
+			'mean',
+			sim,
+			r.trace.batchMean,
+			r.trace.runningMean,
+		),
+	);
+	s.append(
+		traceChart(
+			`Variance of ${r.perSample ? 'groups' : 'channels'} ${names}: batch (dots)${r.final ? ' and running (lines)' : ''}`,
+			'var',
+			sim,
+			r.trace.batchVariance,
+			r.trace.runningVariance,
+		),
+	);
 	if (r.gap) {
 		s.append(gapChart(sim));
 	}
@@ -597,12 +1078,35 @@ function simulationSection(sim: PanelSimulation): HTMLElement {
 		);
 	}
 	if (r.final) {
-		const table = el('table', { class: 'stats', 'aria-label': 'Running statistics after the last step' });
-		table.append(el('thead', {}, el('tr', {}, ...['channel', 'running mean', 'running variance'].map((h, i) => el('th', { class: i ? 'num' : '', scope: 'col' }, h)))));
+		const table = el('table', {
+			class: 'stats',
+			'aria-label': 'Running statistics after the last step',
+		});
+		table.append(
+			el(
+				'thead',
+				{},
+				el(
+					'tr',
+					{},
+					...['channel', 'running mean', 'running variance'].map((h, i) =>
+						el('th', { class: i ? 'num' : '', scope: 'col' }, h),
+					),
+				),
+			),
+		);
 		const body = el('tbody');
 		const limit = Math.min(r.final.mean.length, 64);
 		for (let c = 0; c < limit; c++) {
-			body.append(el('tr', {}, el('td', {}, String(c)), el('td', { class: 'num mono' }, fixed(r.final.mean[c], 4)), el('td', { class: 'num mono' }, fixed(r.final.variance[c], 4))));
+			body.append(
+				el(
+					'tr',
+					{},
+					el('td', {}, String(c)),
+					el('td', { class: 'num mono' }, fixed(r.final.mean[c], 4)),
+					el('td', { class: 'num mono' }, fixed(r.final.variance[c], 4)),
+				),
+			);
 		}
 		table.append(body);
 		s.append(table);
@@ -623,7 +1127,9 @@ function compareSection(c: CompareMessage): HTMLElement {
 			`The same tensor for all four (${c.options.useNpy ? 'the loaded .npy' : `${c.options.distribution} sample, seed ${c.options.seed}`}, ${c.options.mode === 'eval' ? 'inference' : 'training'} mode). Shaded: the values that share one μ and σ².`,
 		),
 	);
-	const first = Object.values(compareResults).find((r): r is PanelRunResult => typeof r !== 'string');
+	const first = Object.values(compareResults).find(
+		(r): r is PanelRunResult => typeof r !== 'string',
+	);
 	if (first) {
 		s.append(histogramChart('The input: values before', first.histogramBefore, beforeColor()));
 	}
@@ -641,21 +1147,49 @@ function compareCard(entry: PanelCompareEntry): HTMLElement {
 	card.append(el('h3', {}, entry.title));
 	const e = entry.explanation;
 	if (!e) {
-		card.append(el('p', { class: 'muted' }, entry.unavailable ?? 'Not available for this input.'));
+		card.append(
+			el('p', { class: 'muted' }, entry.unavailable ?? 'Not available for this input.'),
+		);
 		return card;
 	}
 	card.append(el('pre', { class: 'code' }, entry.code));
 	card.append(axesPicture(e));
 	const names = e.axisNames ?? [];
-	card.append(el('p', {}, `Averages over ${(e.reducedAxes ?? []).map((a) => names[a]).join(', ')}${e.groups ? ` (groups of ${names[e.groups.axis]})` : ''}: μ, σ² ${shape(e.statShape)}, M = ${e.reductionSize ?? '?'}.`));
-	const params = e.params ? `${count(e.params.trainable + e.params.nonTrainable)} params${e.params.buffers ? ` + ${count(e.params.buffers)} buffers` : ''}` : '';
-	card.append(el('p', { class: 'muted' }, `${Object.entries(e.paramShapes).map(([k, v]) => `${k} ${shape(v)}`).join(', ') || 'no γ, β'}${params ? ` — ${params}` : ''}`));
+	card.append(
+		el(
+			'p',
+			{},
+			`Averages over ${(e.reducedAxes ?? []).map((a) => names[a]).join(', ')}${e.groups ? ` (groups of ${names[e.groups.axis]})` : ''}: μ, σ² ${shape(e.statShape)}, M = ${e.reductionSize ?? '?'}.`,
+		),
+	);
+	const params = e.params
+		? `${count(e.params.trainable + e.params.nonTrainable)} params${e.params.buffers ? ` + ${count(e.params.buffers)} buffers` : ''}`
+		: '';
+	card.append(
+		el(
+			'p',
+			{ class: 'muted' },
+			`${
+				Object.entries(e.paramShapes)
+					.map(([k, v]) => `${k} ${shape(v)}`)
+					.join(', ') || 'no γ, β'
+			}${params ? ` — ${params}` : ''}`,
+		),
+	);
 	const r = compareResults[entry.family];
 	if (typeof r === 'string') {
 		card.append(el('p', { class: 'error', role: 'alert' }, r));
 	} else if (r) {
-		card.append(histogramChart(`${entry.title}: values after`, r.histogramAfter, afterColor(), true));
-		card.append(el('p', {}, `${count(r.features)} statistics of ${count(r.groupSize)} values; ${guaranteesText(r, 1)}`));
+		card.append(
+			histogramChart(`${entry.title}: values after`, r.histogramAfter, afterColor(), true),
+		);
+		card.append(
+			el(
+				'p',
+				{},
+				`${count(r.features)} statistics of ${count(r.groupSize)} values; ${guaranteesText(r, 1)}`,
+			),
+		);
 	} else {
 		card.append(el('p', { class: 'muted', role: 'status' }, 'Running…'));
 	}
@@ -670,8 +1204,29 @@ function compareCard(entry: PanelCompareEntry): HTMLElement {
  */
 function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 	const wrap = el('div', {});
-	const table = el('table', { class: 'stats', 'aria-label': 'Normalizations compared: what each leaves of the samples’ and the channels’ differences' });
-	table.append(el('thead', {}, el('tr', {}, ...['normalization', 'μ, σ² shape', 'values per μ', 'samples’ means after: spread', 'samples’ std after: spread', 'channels’ means after: spread'].map((h, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col' }, h)))));
+	const table = el('table', {
+		class: 'stats',
+		'aria-label':
+			'Normalizations compared: what each leaves of the samples’ and the channels’ differences',
+	});
+	table.append(
+		el(
+			'thead',
+			{},
+			el(
+				'tr',
+				{},
+				...[
+					'normalization',
+					'μ, σ² shape',
+					'values per μ',
+					'samples’ means after: spread',
+					'samples’ std after: spread',
+					'channels’ means after: spread',
+				].map((h, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col' }, h)),
+			),
+		),
+	);
 	const body = el('tbody');
 	const num = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(3));
 	for (const entry of entries) {
@@ -683,7 +1238,11 @@ function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 				'tr',
 				{},
 				el('td', {}, entry.title),
-				el('td', { class: 'mono' }, entry.explanation ? shape(entry.explanation.statShape) : '—'),
+				el(
+					'td',
+					{ class: 'mono' },
+					entry.explanation ? shape(entry.explanation.statShape) : '—',
+				),
 				el('td', { class: 'num mono' }, done ? count(done.groupSize) : '—'),
 				el('td', { class: 'num mono' }, num(v?.perSample.meanSpread)),
 				el('td', { class: 'num mono' }, num(v?.perSample.stdSpread)),
@@ -693,7 +1252,13 @@ function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 	}
 	table.append(body);
 	wrap.append(table);
-	wrap.append(el('p', { class: 'muted' }, 'Spread: the standard deviation across the batch’s samples (or across channels) after normalization. Each sample and each channel of the input has its own offset and scale, so 0 means the method took those differences out: layer, instance and group norm give every sample mean 0 while batch norm keeps the samples apart; batch and instance norm give every channel mean 0 while layer and group norm keep the channels apart.'));
+	wrap.append(
+		el(
+			'p',
+			{ class: 'muted' },
+			'Spread: the standard deviation across the batch’s samples (or across channels) after normalization. Each sample and each channel of the input has its own offset and scale, so 0 means the method took those differences out: layer, instance and group norm give every sample mean 0 while batch norm keeps the samples apart; batch and instance norm give every channel mean 0 while layer and group norm keep the channels apart.',
+		),
+	);
 	return wrap;
 }
 //#endregion
@@ -703,12 +1268,20 @@ function render(): void {
 		return;
 	}
 	// Keep keyboard focus on the control that had it (every render rebuilds the DOM).
-	const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+	const focusedId =
+		document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
 	charts.forEach((c) => c.destroy());
 	charts = [];
 	const m = current.model;
 	app.replaceChildren();
-	app.append(el('h1', {}, `${m.name} `, el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`)));
+	app.append(
+		el(
+			'h1',
+			{},
+			`${m.name} `,
+			el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`),
+		),
+	);
 	app.append(summaryTable());
 	const layer = m.layers.find((l) => l.name === selected);
 	if (layer) {
@@ -755,7 +1328,8 @@ function renderResults(): boolean {
 	if (!area || !results || !layer || !e || area.dataset.layer !== layer.name) {
 		return false;
 	}
-	const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+	const focusedId =
+		document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
 	charts.forEach((c) => c.destroy());
 	charts = [];
 	area.replaceChildren(runControls(layer, e));
@@ -767,7 +1341,13 @@ function renderResults(): boolean {
 }
 
 function report(kind: ToPanel['type']): void {
-	post({ type: 'rendered', kind, text: app.innerText, formulas: app.querySelectorAll('.katex').length, charts: app.querySelectorAll('canvas').length });
+	post({
+		type: 'rendered',
+		kind,
+		text: app.innerText,
+		formulas: app.querySelectorAll('.katex').length,
+		charts: app.querySelectorAll('canvas').length,
+	});
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
@@ -802,7 +1382,8 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 			}
 			break;
 		case 'npy':
-			npy = m.name && m.shape ? { name: m.name, shape: m.shape, layerName: m.layerName } : null;
+			npy =
+				m.name && m.shape ? { name: m.name, shape: m.shape, layerName: m.layerName } : null;
 			options = { ...options, useNpy: npy !== null };
 			render();
 			break;
@@ -862,7 +1443,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 		case 'compareResult':
 		case 'compareError':
 			compareResults[m.family] = m.type === 'compareResult' ? m.result : m.message;
-			if (compare && compare.entries.every((e) => !e.explanation || compareResults[e.family] !== undefined)) {
+			if (
+				compare &&
+				compare.entries.every(
+					(e) => !e.explanation || compareResults[e.family] !== undefined,
+				)
+			) {
 				running = null;
 			}
 			renderRunArea();

@@ -22,7 +22,11 @@ interface Extent {
 	label: string;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...kids: (Node | string)[]): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+	tag: K,
+	attrs: Record<string, string | number>,
+	...kids: (Node | string)[]
+): SVGElementTagNameMap[K] {
 	const e = document.createElementNS(SVG, tag);
 	for (const [k, v] of Object.entries(attrs)) {
 		e.setAttribute(k, String(v));
@@ -67,7 +71,11 @@ export function tensorDrawing(e: LayerExplanation): TensorPicture | null {
 
 	// Samples: all shaded when the batch is reduced, else one sample's row.
 	const nDrawn = shape[0] === null ? MAX_ROWS - 1 : Math.min(MAX_ROWS, size(0));
-	const rows: Extent = { drawn: nDrawn, shaded: reduced.includes(0) ? nDrawn : 1, label: `${names[0]} ${sizeLabel(0)}` };
+	const rows: Extent = {
+		drawn: nDrawn,
+		shaded: reduced.includes(0) ? nDrawn : 1,
+		label: `${names[0]} ${sizeLabel(0)}`,
+	};
 
 	// Channels: all, one group, or one channel.
 	const C = size(c);
@@ -87,8 +95,22 @@ export function tensorDrawing(e: LayerExplanation): TensorPicture | null {
 	const restSize = rest.reduce((p, a) => p * size(a), 1);
 	const dDrawn = rest.length === 0 ? 1 : Math.min(MAX_DEPTH, restSize);
 	const restReduced = rest.filter((a) => reduced.includes(a));
-	const dShaded = restReduced.length === rest.length ? dDrawn : restReduced.length === 0 ? 1 : Math.max(1, Math.round((dDrawn * restReduced.reduce((p, a) => p * size(a), 1)) / restSize));
-	const depth: Extent = { drawn: dDrawn, shaded: dShaded, label: rest.length ? rest.map((a) => `${names[a]} ${sizeLabel(a)}`).join(' × ') : '' };
+	const dShaded =
+		restReduced.length === rest.length
+			? dDrawn
+			: restReduced.length === 0
+				? 1
+				: Math.max(
+						1,
+						Math.round(
+							(dDrawn * restReduced.reduce((p, a) => p * size(a), 1)) / restSize,
+						),
+					);
+	const depth: Extent = {
+		drawn: dDrawn,
+		shaded: dShaded,
+		label: rest.length ? rest.map((a) => `${names[a]} ${sizeLabel(a)}`).join(' × ') : '',
+	};
 
 	const padLeft = 78;
 	const padTop = 14 + depth.drawn * DY;
@@ -98,10 +120,18 @@ export function tensorDrawing(e: LayerExplanation): TensorPicture | null {
 	const Y = padTop;
 
 	const described = describe(e, names, c, rest);
-	const root = svg('svg', { class: 'tensor', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': described });
+	const root = svg('svg', {
+		class: 'tensor',
+		viewBox: `0 0 ${width} ${height}`,
+		width,
+		height,
+		role: 'img',
+		'aria-label': described,
+	});
 	root.append(svg('title', {}, described));
 
-	const front = (i: number, j: number, cls: string) => svg('rect', { x: X + j * CELL, y: Y + i * CELL, width: CELL, height: CELL, class: cls });
+	const front = (i: number, j: number, cls: string) =>
+		svg('rect', { x: X + j * CELL, y: Y + i * CELL, width: CELL, height: CELL, class: cls });
 	const top = (j: number, k: number, cls: string) =>
 		svg('polygon', {
 			points: [
@@ -137,25 +167,52 @@ export function tensorDrawing(e: LayerExplanation): TensorPicture | null {
 	}
 	for (let j = 0; j < cols.drawn; j++) {
 		for (let k = 0; k < depth.drawn; k++) {
-			root.append(top(j, k, j < cols.shaded && k < depth.shaded ? 'cell shaded top' : 'cell top'));
+			root.append(
+				top(j, k, j < cols.shaded && k < depth.shaded ? 'cell shaded top' : 'cell top'),
+			);
 		}
 	}
 	for (let i = 0; i < rows.drawn; i++) {
 		for (let k = 0; k < depth.drawn; k++) {
-			root.append(side(i, k, cols.shaded === cols.drawn && i < rows.shaded && k < depth.shaded ? 'cell shaded side' : 'cell side'));
+			root.append(
+				side(
+					i,
+					k,
+					cols.shaded === cols.drawn && i < rows.shaded && k < depth.shaded
+						? 'cell shaded side'
+						: 'cell side',
+				),
+			);
 		}
 	}
 	if (groupCols > 0) {
 		// Group boundaries across the front face.
 		for (let j = groupCols; j < cols.drawn; j += groupCols) {
-			root.append(svg('line', { x1: X + j * CELL, y1: Y, x2: X + j * CELL, y2: Y + rows.drawn * CELL, class: 'group-edge' }));
+			root.append(
+				svg('line', {
+					x1: X + j * CELL,
+					y1: Y,
+					x2: X + j * CELL,
+					y2: Y + rows.drawn * CELL,
+					class: 'group-edge',
+				}),
+			);
 		}
 	}
-	const text = (x: number, y: number, s: string, anchor = 'start') => svg('text', { x, y, 'text-anchor': anchor, class: 'axis-label' }, s);
+	const text = (x: number, y: number, s: string, anchor = 'start') =>
+		svg('text', { x, y, 'text-anchor': anchor, class: 'axis-label' }, s);
 	root.append(text(X - 6, Y + (rows.drawn * CELL) / 2 + 4, rows.label, 'end'));
-	root.append(text(X + (cols.drawn * CELL) / 2, Y + rows.drawn * CELL + 16, cols.label, 'middle'));
+	root.append(
+		text(X + (cols.drawn * CELL) / 2, Y + rows.drawn * CELL + 16, cols.label, 'middle'),
+	);
 	if (depth.label) {
-		root.append(text(X + cols.drawn * CELL + depth.drawn * DX + 6, Y - depth.drawn * DY + 12, depth.label));
+		root.append(
+			text(
+				X + cols.drawn * CELL + depth.drawn * DX + 6,
+				Y - depth.drawn * DY + 12,
+				depth.label,
+			),
+		);
 	}
 	return { element: root, description: described };
 }

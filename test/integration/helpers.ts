@@ -6,8 +6,12 @@ import * as vscode from 'vscode';
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export interface NormLensApi {
-	lastPanelRender(kind?: string): { kind: string; text: string; formulas: number; charts: number } | undefined;
-	nextPanelRender(kind: string): Promise<{ kind: string; text: string; formulas: number; charts: number }>;
+	lastPanelRender(
+		kind?: string,
+	): { kind: string; text: string; formulas: number; charts: number } | undefined;
+	nextPanelRender(
+		kind: string,
+	): Promise<{ kind: string; text: string; formulas: number; charts: number }>;
 	panelMessage(m: unknown): Promise<void>;
 }
 
@@ -18,7 +22,11 @@ export function npyBytes(shape: number[], values: Float32Array): Buffer {
 	const head = Buffer.alloc(10);
 	Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
 	head.writeUInt16LE(header.length, 8);
-	return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
+	return Buffer.concat([
+		head,
+		Buffer.from(header, 'latin1'),
+		Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+	]);
 }
 
 export async function activate(): Promise<NormLensApi> {
@@ -28,9 +36,17 @@ export async function activate(): Promise<NormLensApi> {
 }
 
 /** Hover text at the first occurrence of `needle` (optionally the n-th) in the document. */
-export async function hoverText(doc: vscode.TextDocument, needle: string, nth = 0): Promise<string> {
+export async function hoverText(
+	doc: vscode.TextDocument,
+	needle: string,
+	nth = 0,
+): Promise<string> {
 	const pos = positionOf(doc, needle, nth);
-	const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+	const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+		'vscode.executeHoverProvider',
+		doc.uri,
+		pos,
+	);
 	return hovers
 		.flatMap((h) => h.contents)
 		.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
@@ -48,7 +64,12 @@ export function positionOf(doc: vscode.TextDocument, needle: string, nth = 0): v
 }
 
 /** Polls VS Code's own command until `accept` holds (providers answer after activation). */
-export async function until<T>(fetch: () => Thenable<T>, accept: (t: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+	fetch: () => Thenable<T>,
+	accept: (t: T) => boolean,
+	what: string,
+	timeoutMs = 15_000,
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	let last: T = await fetch();
 	while (!accept(last)) {
@@ -62,12 +83,22 @@ export async function until<T>(fetch: () => Thenable<T>, accept: (t: T) => boole
 }
 
 export async function codeLensTitles(doc: vscode.TextDocument): Promise<string[]> {
-	const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+	const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+		'vscode.executeCodeLensProvider',
+		doc.uri,
+		100,
+	);
 	return lenses.map((l) => l.command?.title ?? '');
 }
 
 export async function inlayHintLabels(doc: vscode.TextDocument): Promise<string[]> {
 	const range = new vscode.Range(0, 0, doc.lineCount, 0);
-	const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, range);
-	return hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+	const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+		'vscode.executeInlayHintProvider',
+		doc.uri,
+		range,
+	);
+	return hints.map((h) =>
+		typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''),
+	);
 }

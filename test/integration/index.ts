@@ -9,7 +9,9 @@ import Mocha from 'mocha';
  */
 export function run(): Promise<void> {
 	const suite = process.env.NORMLENS_SUITE ?? 'extension';
-	const resultsFile = process.env.NORMLENS_RESULTS ?? path.resolve(__dirname, '..', '..', '..', '.test-results', `integration-${suite}.json`);
+	const resultsFile =
+		process.env.NORMLENS_RESULTS ??
+		path.resolve(__dirname, '..', '..', '..', '.test-results', `integration-${suite}.json`);
 	const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
 	mocha.addFile(path.join(__dirname, `${suite}.test.js`));
 	const results: { title: string; state: string; error?: string; ms?: number }[] = [];
@@ -17,18 +19,46 @@ export function run(): Promise<void> {
 		try {
 			const runner = mocha.run((failures) => {
 				fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-				fs.writeFileSync(resultsFile, JSON.stringify({ suite, passed: results.filter((r) => r.state === 'passed').length, failed: failures, results }, null, 2));
+				fs.writeFileSync(
+					resultsFile,
+					JSON.stringify(
+						{
+							suite,
+							passed: results.filter((r) => r.state === 'passed').length,
+							failed: failures,
+							results,
+						},
+						null,
+						2,
+					),
+				);
 				if (failures > 0) {
 					reject(new Error(`${failures} tests failed.`));
 				} else {
 					resolve();
 				}
 			});
-			runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-			runner.on('fail', (t, err: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: err.stack ?? String(err) }));
+			runner.on('pass', (t) =>
+				results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }),
+			);
+			runner.on('fail', (t, err: Error) =>
+				results.push({
+					title: t.fullTitle(),
+					state: 'failed',
+					error: err.stack ?? String(err),
+				}),
+			);
 		} catch (e) {
 			fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-			fs.writeFileSync(resultsFile, JSON.stringify({ suite, passed: 0, failed: 1, results: [{ title: 'suite setup', state: 'failed', error: String(e) }] }));
+			fs.writeFileSync(
+				resultsFile,
+				JSON.stringify({
+					suite,
+					passed: 0,
+					failed: 1,
+					results: [{ title: 'suite setup', state: 'failed', error: String(e) }],
+				}),
+			);
 			reject(e);
 		}
 	});

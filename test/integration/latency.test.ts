@@ -35,13 +35,36 @@ interface FileFigures {
 const figures: {
 	extensionId: string;
 	activation?: { ms: number; activeBefore: boolean; pythonDocumentsOpenBefore: number };
-	firstHover?: { file: string; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats; secondFile: { file: string; openMs: number; hoverMs: number } };
+	firstHover?: {
+		file: string;
+		openMs: number;
+		hoverMs: number;
+		totalMs: number;
+		warmHover: Stats;
+		secondFile: { file: string; openMs: number; hoverMs: number };
+	};
 	rpcBaseline?: Stats & { firstMs: number };
-	firstRun?: { shape: number[]; megabytes: number; commandMs: number; engineMs: number; backend: string; secondCommandMs: number; secondEngineMs: number; phases: unknown; secondPhases: unknown };
+	firstRun?: {
+		shape: number[];
+		megabytes: number;
+		commandMs: number;
+		engineMs: number;
+		backend: string;
+		secondCommandMs: number;
+		secondEngineMs: number;
+		phases: unknown;
+		secondPhases: unknown;
+	};
 	/** From the Run command to the panel's render of the result with its charts, the panel already open. */
 	runToChart?: (Stats & { name: string; firstMs: number })[];
 	/** A 150-cell notebook: open, then the first hover in its last code cells (the analysis of every cell included). */
-	notebookFirstHover?: { cells: number; openMs: number; hoverMs: number; totalMs: number; warmHover: Stats };
+	notebookFirstHover?: {
+		cells: number;
+		openMs: number;
+		hoverMs: number;
+		totalMs: number;
+		warmHover: Stats;
+	};
 	files: FileFigures[];
 } = { extensionId: 'normlens.normlens', files: [] };
 
@@ -56,9 +79,18 @@ function save(): void {
 /** Nearest-rank percentiles. */
 function stats(ms: number[]): Stats {
 	const s = [...ms].sort((a, b) => a - b);
-	const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+	const rank = (p: number) =>
+		s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 	const round = (x: number) => Math.round(x * 100) / 100;
-	return { n: s.length, p50: round(rank(50)), p95: round(rank(95)), p99: round(rank(99)), min: round(s[0]), max: round(s[s.length - 1]), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
+	return {
+		n: s.length,
+		p50: round(rank(50)),
+		p95: round(rank(95)),
+		p99: round(rank(99)),
+		min: round(s[0]),
+		max: round(s[s.length - 1]),
+		mean: round(s.reduce((a, b) => a + b, 0) / s.length),
+	};
 }
 
 async function timed<T>(fn: () => Thenable<T>): Promise<{ ms: number; value: T }> {
@@ -70,19 +102,35 @@ async function timed<T>(fn: () => Thenable<T>): Promise<{ ms: number; value: T }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function hover(doc: vscode.TextDocument, pos: vscode.Position): Thenable<vscode.Hover[]> {
-	return vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+	return vscode.commands.executeCommand<vscode.Hover[]>(
+		'vscode.executeHoverProvider',
+		doc.uri,
+		pos,
+	);
 }
 
 function codeLenses(doc: vscode.TextDocument): Thenable<vscode.CodeLens[]> {
-	return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+	return vscode.commands.executeCommand<vscode.CodeLens[]>(
+		'vscode.executeCodeLensProvider',
+		doc.uri,
+		100,
+	);
 }
 
 function inlayHints(doc: vscode.TextDocument, range: vscode.Range): Thenable<vscode.InlayHint[]> {
-	return vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, range);
+	return vscode.commands.executeCommand<vscode.InlayHint[]>(
+		'vscode.executeInlayHintProvider',
+		doc.uri,
+		range,
+	);
 }
 
 /** `count` positions spread evenly over the layer calls (`pattern` matches the layer's name). */
-function layerPositions(doc: vscode.TextDocument, pattern: RegExp, count: number): vscode.Position[] {
+function layerPositions(
+	doc: vscode.TextDocument,
+	pattern: RegExp,
+	count: number,
+): vscode.Position[] {
 	const all: vscode.Position[] = [];
 	for (let line = 0; line < doc.lineCount; line++) {
 		const m = pattern.exec(doc.lineAt(line).text);
@@ -158,7 +206,11 @@ async function measureFile(name: string, file: string, layerCall: RegExp): Promi
 
 describe('editor latency (npm run bench)', function () {
 	this.timeout(5 * 60_000);
-	const inputs = JSON.parse(process.env.NORMLENS_LATENCY_FILES ?? '{}') as { keras?: string; torch?: string; notebook?: string };
+	const inputs = JSON.parse(process.env.NORMLENS_LATENCY_FILES ?? '{}') as {
+		keras?: string;
+		torch?: string;
+		notebook?: string;
+	};
 
 	after(save);
 
@@ -166,9 +218,15 @@ describe('editor latency (npm run bench)', function () {
 		const ext = vscode.extensions.getExtension(figures.extensionId);
 		assert.ok(ext, 'NormLens is loaded');
 		const activeBefore = ext.isActive;
-		const pythonDocumentsOpenBefore = vscode.workspace.textDocuments.filter((d) => d.languageId === 'python').length;
+		const pythonDocumentsOpenBefore = vscode.workspace.textDocuments.filter(
+			(d) => d.languageId === 'python',
+		).length;
 		const r = await timed(() => ext.activate());
-		figures.activation = { ms: Math.round(r.ms * 100) / 100, activeBefore, pythonDocumentsOpenBefore };
+		figures.activation = {
+			ms: Math.round(r.ms * 100) / 100,
+			activeBefore,
+			pythonDocumentsOpenBefore,
+		};
 		save();
 		assert.ok(!activeBefore, 'NormLens was not active yet');
 	});
@@ -177,7 +235,10 @@ describe('editor latency (npm run bench)', function () {
 		// Let the workbench finish starting, and NormLens's engine-pool warm-up (3 s after activation,
 		// worker threads on the same cores) pass, before anything is timed.
 		await sleep(5000);
-		const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'nothing to see here\n'.repeat(10) });
+		const doc = await vscode.workspace.openTextDocument({
+			language: 'plaintext',
+			content: 'nothing to see here\n'.repeat(10),
+		});
 		const firstMs = (await timed(() => hover(doc, new vscode.Position(0, 3)))).ms;
 		const ms: number[] = [];
 		for (let i = 0; i < 200; i++) {
@@ -191,12 +252,19 @@ describe('editor latency (npm run bench)', function () {
 		// BatchNormalization on (None, 56, 56, 64) with the default batch 32: 6.4 M float32 = 25.7 MB.
 		const doc = await vscode.workspace.openTextDocument({
 			language: 'python',
-			content: 'import tensorflow as tf\ninp = tf.keras.Input((56, 56, 64))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\n',
+			content:
+				'import tensorflow as tf\ninp = tf.keras.Input((56, 56, 64))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\n',
 		});
 		await vscode.window.showTextDocument(doc);
 		const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization') + 1);
 		type Run = { shape: number[]; elapsedMs: number; backend: string; phases: unknown };
-		const run = () => vscode.commands.executeCommand<Run>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+		const run = () =>
+			vscode.commands.executeCommand<Run>(
+				'normlens.runNormalization',
+				doc.uri.toString(),
+				pos.line,
+				pos.character,
+			);
 		const first = await timed(run);
 		const second = await timed(run);
 		assert.ok(first.value && second.value, 'both runs complete');
@@ -217,12 +285,22 @@ describe('editor latency (npm run bench)', function () {
 	});
 
 	it('from the Run command to the first chart drawn in the panel (panel already open): the tabular example and a 25 MB conv input', async () => {
-		const api = vscode.extensions.getExtension<NormLensApi>(figures.extensionId)?.exports as NormLensApi;
+		const api = vscode.extensions.getExtension<NormLensApi>(figures.extensionId)
+			?.exports as NormLensApi;
 		const cases: [string, vscode.TextDocument][] = [
-			['examples/tabular_bn.py, (32, 50)', await vscode.workspace.openTextDocument(path.join(repoRoot, 'examples', 'tabular_bn.py'))],
+			[
+				'examples/tabular_bn.py, (32, 50)',
+				await vscode.workspace.openTextDocument(
+					path.join(repoRoot, 'examples', 'tabular_bn.py'),
+				),
+			],
 			[
 				'a conv input (32, 56, 56, 64), 25.7 MB',
-				await vscode.workspace.openTextDocument({ language: 'python', content: 'import tensorflow as tf\ninp = tf.keras.Input((56, 56, 64))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\n' }),
+				await vscode.workspace.openTextDocument({
+					language: 'python',
+					content:
+						'import tensorflow as tf\ninp = tf.keras.Input((56, 56, 64))\nx = tf.keras.layers.BatchNormalization()(inp)\nmodel = tf.keras.Model(inp, x)\n',
+				}),
 			],
 		];
 		figures.runToChart = [];
@@ -230,22 +308,46 @@ describe('editor latency (npm run bench)', function () {
 			await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 			const pos = doc.positionAt(doc.getText().indexOf('BatchNormalization()') + 1);
 			// Each wait is bounded, so that a render that never comes names its step.
-			const within = <T>(p: Promise<T>, what: string) => Promise.race([p, sleep(30_000).then(() => Promise.reject(new Error(`${name}: no ${what} within 30 s`)))]);
+			const within = <T>(p: Promise<T>, what: string) =>
+				Promise.race([
+					p,
+					sleep(30_000).then(() =>
+						Promise.reject(new Error(`${name}: no ${what} within 30 s`)),
+					),
+				]);
 			const shown = api.nextPanelRender('model');
-			await vscode.commands.executeCommand('normlens.showModelSummary', doc.uri.toString(), pos.line, pos.character);
+			await vscode.commands.executeCommand(
+				'normlens.showModelSummary',
+				doc.uri.toString(),
+				pos.line,
+				pos.character,
+			);
 			await within(shown, 'model render');
 			const ms: number[] = [];
 			for (let i = 0; i < 8; i++) {
 				const drawn = api.nextPanelRender('runResult');
 				const start = performance.now();
-				const command = vscode.commands.executeCommand<unknown>('normlens.runNormalization', doc.uri.toString(), pos.line, pos.character);
+				const command = vscode.commands.executeCommand<unknown>(
+					'normlens.runNormalization',
+					doc.uri.toString(),
+					pos.line,
+					pos.character,
+				);
 				const r = await within(drawn, `runResult render (run ${i + 1})`);
 				await command;
 				ms.push(performance.now() - start);
-				assert.strictEqual(r.charts, 3, 'histograms before and after, and the per-feature chart');
+				assert.strictEqual(
+					r.charts,
+					3,
+					'histograms before and after, and the per-feature chart',
+				);
 			}
 			// The first run pays the warm-up of the panel's chart code; the figure is the median of the rest.
-			figures.runToChart.push({ name, firstMs: Math.round(ms[0] * 10) / 10, ...stats(ms.slice(1)) });
+			figures.runToChart.push({
+				name,
+				firstMs: Math.round(ms[0] * 10) / 10,
+				...stats(ms.slice(1)),
+			});
 			save();
 		}
 	});
@@ -269,7 +371,10 @@ describe('editor latency (npm run bench)', function () {
 		// The same text again as a new (untitled) document, the same way: NormLens's code is warm
 		// now, so the difference to the first is the cold start of the analysis in a fresh host.
 		const start2 = performance.now();
-		const doc2 = await vscode.workspace.openTextDocument({ language: 'python', content: `${doc.getText()}\n# a copy\n` });
+		const doc2 = await vscode.workspace.openTextDocument({
+			language: 'python',
+			content: `${doc.getText()}\n# a copy\n`,
+		});
 		await vscode.window.showTextDocument(doc2);
 		const opened2 = performance.now();
 		const second = await hover(doc2, pos);
@@ -282,7 +387,11 @@ describe('editor latency (npm run bench)', function () {
 			hoverMs: r1(done - opened),
 			totalMs: r1(done - start),
 			warmHover: stats(warm),
-			secondFile: { file: 'an untitled copy of examples/tabular_bn.py', openMs: r1(opened2 - start2), hoverMs: r1(done2 - opened2) },
+			secondFile: {
+				file: 'an untitled copy of examples/tabular_bn.py',
+				openMs: r1(opened2 - start2),
+				hoverMs: r1(done2 - opened2),
+			},
 		};
 		save();
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -294,7 +403,10 @@ describe('editor latency (npm run bench)', function () {
 		const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(inputs.notebook));
 		await vscode.window.showNotebookDocument(nb);
 		const opened = performance.now();
-		const cell = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).slice(-2)[0].document;
+		const cell = nb
+			.getCells()
+			.filter((c) => c.kind === vscode.NotebookCellKind.Code)
+			.slice(-2)[0].document;
 		const pos = cell.positionAt(cell.getText().indexOf('BatchNormalization') + 2);
 		const first = await hover(cell, pos);
 		const done = performance.now();
@@ -304,18 +416,32 @@ describe('editor latency (npm run bench)', function () {
 			warm.push((await timed(() => hover(cell, pos))).ms);
 		}
 		const r1 = (x: number) => Math.round(x * 10) / 10;
-		figures.notebookFirstHover = { cells: nb.cellCount, openMs: r1(opened - start), hoverMs: r1(done - opened), totalMs: r1(done - start), warmHover: stats(warm) };
+		figures.notebookFirstHover = {
+			cells: nb.cellCount,
+			openMs: r1(opened - start),
+			hoverMs: r1(done - opened),
+			totalMs: r1(done - start),
+			warmHover: stats(warm),
+		};
 		save();
 		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 	});
 
 	it('5,000-line Keras file: hovers, CodeLens, inlay hints', async () => {
 		assert.ok(inputs.keras, 'NORMLENS_LATENCY_FILES names the Keras file');
-		await measureFile('5,000-line Keras file (1,000 residual blocks, 3,997 layers)', inputs.keras, /layers\.(Conv2D|BatchNormalization|ReLU|Add)\(/);
+		await measureFile(
+			'5,000-line Keras file (1,000 residual blocks, 3,997 layers)',
+			inputs.keras,
+			/layers\.(Conv2D|BatchNormalization|ReLU|Add)\(/,
+		);
 	});
 
 	it('5,000-line PyTorch file: hovers, CodeLens, inlay hints', async () => {
 		assert.ok(inputs.torch, 'NORMLENS_LATENCY_FILES names the PyTorch file');
-		await measureFile('5,000-line PyTorch file (830 residual blocks, 2,491 modules)', inputs.torch, /nn\.(Conv2d|BatchNorm2d|ReLU)\(/);
+		await measureFile(
+			'5,000-line PyTorch file (830 residual blocks, 2,491 modules)',
+			inputs.torch,
+			/nn\.(Conv2d|BatchNorm2d|ReLU)\(/,
+		);
 	});
 });

@@ -1,4 +1,9 @@
-import { ArgDefault, fromDefault, REQUIRED, ShapeError } from '../../src/core/frameworks/common/spec';
+import {
+	ArgDefault,
+	fromDefault,
+	REQUIRED,
+	ShapeError,
+} from '../../src/core/frameworks/common/spec';
 import type { Value } from '../../src/core/python/values';
 
 /**
@@ -6,7 +11,12 @@ import type { Value } from '../../src/core/python/values';
  * (positionally in catalogue order, keywords by name, defaults for the rest, a required argument
  * left out is unknown), and running a rule into exact / unknown / the framework's error.
  */
-export function bindCatalogueArgs(specArgs: readonly (readonly [string, ArgDefault])[], args: Value[], kwargs: [string, Value][], positional = true): Map<string, Value> {
+export function bindCatalogueArgs(
+	specArgs: readonly (readonly [string, ArgDefault])[],
+	args: Value[],
+	kwargs: [string, Value][],
+	positional = true,
+): Map<string, Value> {
 	const cfg = new Map<string, Value>();
 	if (positional) {
 		args.forEach((v, i) => cfg.set(specArgs[i]?.[0] ?? `arg${i}`, v));

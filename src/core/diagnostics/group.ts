@@ -13,7 +13,10 @@ export interface Finding extends AnalysisDiagnostic {
 const NAMED = 4;
 
 /** How a code tells several calls of one line, given the first finding, the calls, the subjects named and what the fixes save together. */
-const groupedMessages: Record<string, (first: Finding, calls: number, subjects: string, saves: number | undefined) => string> = {
+const groupedMessages: Record<
+	string,
+	(first: Finding, calls: number, subjects: string, saves: number | undefined) => string
+> = {
 	'redundant-bias': (first, calls, subjects, saves) =>
 		`This line runs ${calls} times (${subjects}) and each time its bias is redundant: the BatchNormalization that follows subtracts the batch mean and adds its own β. ${first.fix?.title ?? 'Remove the bias'} once here${saves !== undefined ? ` to save ${saves.toLocaleString('en-US')} parameters in all` : ''}.`,
 };
@@ -27,7 +30,15 @@ export function groupByLine(findings: readonly Finding[]): AnalysisDiagnostic[] 
 	const groups = new Map<string, Finding[]>();
 	for (const f of findings) {
 		const r = f.range;
-		const key = [f.code, f.severity, r.start.line, r.start.character, r.end.line, r.end.character, JSON.stringify(f.fix?.edits ?? null)].join('|');
+		const key = [
+			f.code,
+			f.severity,
+			r.start.line,
+			r.start.character,
+			r.end.line,
+			r.end.character,
+			JSON.stringify(f.fix?.edits ?? null),
+		].join('|');
 		const list = groups.get(key);
 		if (list) {
 			list.push(f);
@@ -37,16 +48,32 @@ export function groupByLine(findings: readonly Finding[]): AnalysisDiagnostic[] 
 	}
 	return [...groups.values()].map((list) => {
 		const [first] = list;
-		const plain: AnalysisDiagnostic = { range: first.range, severity: first.severity, code: first.code, message: first.message, ...(first.fix ? { fix: first.fix } : {}) };
+		const plain: AnalysisDiagnostic = {
+			range: first.range,
+			severity: first.severity,
+			code: first.code,
+			message: first.message,
+			...(first.fix ? { fix: first.fix } : {}),
+		};
 		const distinct = new Set(list.map((f) => f.message));
 		if (list.length === 1 || distinct.size === 1) {
 			return list.length === 1 ? plain : { ...plain, calls: list.length };
 		}
 		const subjects = list.map((f) => f.subject).filter((s): s is string => s !== undefined);
-		const named = subjects.length > NAMED ? `${subjects.slice(0, NAMED - 1).map((s) => `\`${s}\``).join(', ')}, … \`${subjects[subjects.length - 1]}\`` : subjects.map((s) => `\`${s}\``).join(', ');
-		const saves = list.every((f) => f.saves !== undefined) ? list.reduce((sum, f) => sum + (f.saves as number), 0) : undefined;
+		const named =
+			subjects.length > NAMED
+				? `${subjects
+						.slice(0, NAMED - 1)
+						.map((s) => `\`${s}\``)
+						.join(', ')}, … \`${subjects[subjects.length - 1]}\``
+				: subjects.map((s) => `\`${s}\``).join(', ');
+		const saves = list.every((f) => f.saves !== undefined)
+			? list.reduce((sum, f) => sum + (f.saves as number), 0)
+			: undefined;
 		const tell = groupedMessages[first.code];
-		const message = tell ? tell(first, list.length, named || `${list.length} calls`, saves) : `${first.message} (The same in ${list.length - 1} more call${list.length > 2 ? 's' : ''} of this line${named ? `: ${named}` : ''}.)`;
+		const message = tell
+			? tell(first, list.length, named || `${list.length} calls`, saves)
+			: `${first.message} (The same in ${list.length - 1} more call${list.length > 2 ? 's' : ''} of this line${named ? `: ${named}` : ''}.)`;
 		return { ...plain, message, calls: list.length };
 	});
 }

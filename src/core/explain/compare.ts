@@ -43,7 +43,9 @@ interface Family {
 	keras(axis: number, rank: number, g: number): string | { unavailable: string };
 }
 
-const spatialOnly = { unavailable: 'needs spatial (or sequence) axes: on (N, C) each μ would average a single value.' };
+const spatialOnly = {
+	unavailable: 'needs spatial (or sequence) axes: on (N, C) each μ would average a single value.',
+};
 const torchDims: Record<number, string> = { 2: '1d', 3: '1d', 4: '2d', 5: '3d' };
 
 /** The four families as data: each framework's spelling of the same normalization. */
@@ -52,25 +54,36 @@ const families: Family[] = [
 		family: 'batch',
 		title: 'Batch norm',
 		torch: (c, rest) => `nn.BatchNorm${torchDims[rest.length + 2]}(${c})`,
-		keras: (axis, rank) => (axis === rank - 1 ? 'layers.BatchNormalization()' : `layers.BatchNormalization(axis=${axis})`),
+		keras: (axis, rank) =>
+			axis === rank - 1
+				? 'layers.BatchNormalization()'
+				: `layers.BatchNormalization(axis=${axis})`,
 	},
 	{
 		family: 'layer',
 		title: 'Layer norm',
 		torch: (c, rest) => `nn.LayerNorm([${[c, ...rest].join(', ')}])`,
-		keras: (_axis, rank) => `layers.LayerNormalization(axis=[${Array.from({ length: rank - 1 }, (_, i) => i + 1).join(', ')}])`,
+		keras: (_axis, rank) =>
+			`layers.LayerNormalization(axis=[${Array.from({ length: rank - 1 }, (_, i) => i + 1).join(', ')}])`,
 	},
 	{
 		family: 'instance',
 		title: 'Instance norm',
-		torch: (c, rest) => (rest.length === 0 ? spatialOnly : `nn.InstanceNorm${torchDims[rest.length + 2]}(${c}, affine=True)`),
-		keras: (axis, rank) => (rank < 3 ? spatialOnly : `layers.GroupNormalization(groups=-1${axis === rank - 1 ? '' : `, axis=${axis}`})`),
+		torch: (c, rest) =>
+			rest.length === 0
+				? spatialOnly
+				: `nn.InstanceNorm${torchDims[rest.length + 2]}(${c}, affine=True)`,
+		keras: (axis, rank) =>
+			rank < 3
+				? spatialOnly
+				: `layers.GroupNormalization(groups=-1${axis === rank - 1 ? '' : `, axis=${axis}`})`,
 	},
 	{
 		family: 'group',
 		title: 'Group norm',
 		torch: (c, _rest, g) => `nn.GroupNorm(${g}, ${c})`,
-		keras: (axis, rank, g) => `layers.GroupNormalization(groups=${g}${axis === rank - 1 ? '' : `, axis=${axis}`})`,
+		keras: (axis, rank, g) =>
+			`layers.GroupNormalization(groups=${g}${axis === rank - 1 ? '' : `, axis=${axis}`})`,
 	},
 ];
 
@@ -82,10 +95,16 @@ const families: Family[] = [
  *
  * `shape` is the full input shape (batch included), `channelAxis` its channel axis (PyTorch: 1).
  */
-export function compareNormalizations(framework: Framework, shape: number[], channelAxis: number): Comparison | { error: string } {
+export function compareNormalizations(
+	framework: Framework,
+	shape: number[],
+	channelAxis: number,
+): Comparison | { error: string } {
 	const rank = shape.length;
 	if (rank < 2 || rank > 5 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-		return { error: `Comparing normalizations needs a concrete input of rank 2 to 5, got (${shape.join(', ')}).` };
+		return {
+			error: `Comparing normalizations needs a concrete input of rank 2 to 5, got (${shape.join(', ')}).`,
+		};
 	}
 	if (framework === 'torch' && channelAxis !== 1) {
 		return { error: 'PyTorch normalization layers take channels on dim 1.' };
@@ -110,7 +129,9 @@ export function compareNormalizations(framework: Framework, shape: number[], cha
 			const src = f.keras(channelAxis, rank, g);
 			code.set(f.family, src);
 			if (typeof src === 'string') {
-				lines.push(`${f.family}_norm = keras.Sequential([keras.Input((${shape.slice(1).join(', ')}${rank === 2 ? ',' : ''})), ${src}])`);
+				lines.push(
+					`${f.family}_norm = keras.Sequential([keras.Input((${shape.slice(1).join(', ')}${rank === 2 ? ',' : ''})), ${src}])`,
+				);
 			}
 		}
 	}
@@ -118,13 +139,26 @@ export function compareNormalizations(framework: Framework, shape: number[], cha
 	const entries = families.map((f): CompareEntry => {
 		const src = code.get(f.family) as string | { unavailable: string };
 		if (typeof src !== 'string') {
-			return { family: f.family, title: f.title, code: '', explanation: null, unavailable: `${f.title} ${src.unavailable}` };
+			return {
+				family: f.family,
+				title: f.title,
+				code: '',
+				explanation: null,
+				unavailable: `${f.title} ${src.unavailable}`,
+			};
 		}
 		const layer = models.find((m) => m.name === `${f.family}_norm`)?.layers[0];
 		// Keras's input has batch None: the comparison runs on this concrete batch, and its shapes
 		// (μ per sample, M) say so.
 		const concrete = (s: Shape | null) => (s ? s.map((d, i) => d ?? shape[i]) : s);
-		const explanation = layer ? explainLayer({ ...layer, name: `${f.family}_norm`, inputShape: concrete(layer.inputShape), outputShape: concrete(layer.outputShape) }) : null;
+		const explanation = layer
+			? explainLayer({
+					...layer,
+					name: `${f.family}_norm`,
+					inputShape: concrete(layer.inputShape),
+					outputShape: concrete(layer.outputShape),
+				})
+			: null;
 		return { family: f.family, title: f.title, code: src, explanation };
 	});
 	return { framework, shape, channelAxis, entries };

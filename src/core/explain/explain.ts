@@ -67,7 +67,8 @@ const torchBn: NormalizationFacts = {
 	defaultEpsilon: 1e-5,
 	momentumConvention: 'torch',
 	tracking: { arg: 'track_running_stats', byDefault: true },
-	runningVariance: 'unbiased (multiplied by M/(M−1), Bessel’s correction), while the batch itself is normalized with the biased variance',
+	runningVariance:
+		'unbiased (multiplied by M/(M−1), Bessel’s correction), while the batch itself is normalized with the biased variance',
 	trainEval:
 		'model.train(): normalizes with this batch’s μ and σ² and updates running_mean / running_var (and num_batches_tracked); model.eval(): uses the running statistics. With track_running_stats=False the batch statistics are used in both modes.',
 	notes: [
@@ -86,8 +87,11 @@ const torchLn: NormalizationFacts = {
 	defaultEpsilon: 1e-5,
 	momentumConvention: null,
 	runningVariance: null,
-	trainEval: 'Identical in training and evaluation: every sample is normalized with its own statistics; there are no running statistics.',
-	notes: ['γ and β have the full normalized_shape: one per element, not per channel (LayerNorm([C, H, W]) has 2·C·H·W parameters).'],
+	trainEval:
+		'Identical in training and evaluation: every sample is normalized with its own statistics; there are no running statistics.',
+	notes: [
+		'γ and β have the full normalized_shape: one per element, not per channel (LayerNorm([C, H, W]) has 2·C·H·W parameters).',
+	],
 	names: { gamma: 'weight', beta: 'bias' },
 };
 
@@ -101,8 +105,11 @@ const facts: Record<string, NormalizationFacts> = {
 		defaultEpsilon: 1e-3,
 		momentumConvention: null,
 		runningVariance: null,
-		trainEval: 'Identical in training and inference: every sample is normalized with its own statistics; there are no running statistics.',
-		notes: ['`axis` names the axes that are normalized — the opposite meaning to BatchNormalization’s `axis`.'],
+		trainEval:
+			'Identical in training and inference: every sample is normalized with its own statistics; there are no running statistics.',
+		notes: [
+			'`axis` names the axes that are normalized — the opposite meaning to BatchNormalization’s `axis`.',
+		],
 		names: { gamma: 'gamma', beta: 'beta' },
 	},
 	'keras:GroupNormalization': {
@@ -114,7 +121,9 @@ const facts: Record<string, NormalizationFacts> = {
 		momentumConvention: null,
 		runningVariance: null,
 		trainEval: 'Identical in training and inference: statistics per sample and group.',
-		notes: ['groups=-1 makes one group per channel (instance normalization); groups=1 normalizes each sample over all channels and positions.'],
+		notes: [
+			'groups=-1 makes one group per channel (instance normalization); groups=1 normalizes each sample over all channels and positions.',
+		],
 		names: { gamma: 'gamma', beta: 'beta' },
 	},
 	'keras:RMSNormalization': {
@@ -125,8 +134,11 @@ const facts: Record<string, NormalizationFacts> = {
 		defaultEpsilon: 1e-6,
 		momentumConvention: null,
 		runningVariance: null,
-		trainEval: 'Identical in training and inference: every sample is divided by its own root mean square; there are no running statistics.',
-		notes: ['RMSNormalization divides by the root mean square over `axis`; it subtracts no mean and has a `scale` (γ) but no β.'],
+		trainEval:
+			'Identical in training and inference: every sample is divided by its own root mean square; there are no running statistics.',
+		notes: [
+			'RMSNormalization divides by the root mean square over `axis`; it subtracts no mean and has a `scale` (γ) but no β.',
+		],
 		names: { gamma: 'scale', beta: '' },
 	},
 	'keras:UnitNormalization': {
@@ -138,8 +150,11 @@ const facts: Record<string, NormalizationFacts> = {
 		defaultEpsilon: 1e-12,
 		momentumConvention: null,
 		runningVariance: null,
-		trainEval: 'Identical in training and inference: every sample is scaled to unit L2 norm over `axis`; no weights, no statistics kept.',
-		notes: ['UnitNormalization divides by the L2 norm (a sum of squares, not a mean): the output has norm 1, not variance 1. ε = 1e-12 is a floor on the norm (Keras 3; tf.keras 2 floors the squared sum at 1e-12 instead).'],
+		trainEval:
+			'Identical in training and inference: every sample is scaled to unit L2 norm over `axis`; no weights, no statistics kept.',
+		notes: [
+			'UnitNormalization divides by the L2 norm (a sum of squares, not a mean): the output has norm 1, not variance 1. ε = 1e-12 is a floor on the norm (Keras 3; tf.keras 2 floors the squared sum at 1e-12 instead).',
+		],
 		names: { gamma: '', beta: '' },
 	},
 	'torch:BatchNorm1d': torchBn,
@@ -155,7 +170,10 @@ const facts: Record<string, NormalizationFacts> = {
 		defaultEpsilon: 2 ** -23,
 		epsilonNote: 'eps=None: torch.finfo(float32).eps',
 		names: { gamma: 'weight', beta: '' },
-		notes: ['RMSNorm divides by the root mean square; it subtracts no mean and has no β.', 'eps=None (the default) means torch.finfo(x.dtype).eps: 1.19e-7 for float32, 9.77e-4 for float16.'],
+		notes: [
+			'RMSNorm divides by the root mean square; it subtracts no mean and has no β.',
+			'eps=None (the default) means torch.finfo(x.dtype).eps: 1.19e-7 for float32, 9.77e-4 for float16.',
+		],
 	},
 	'torch:GroupNorm': {
 		family: 'group',
@@ -166,7 +184,9 @@ const facts: Record<string, NormalizationFacts> = {
 		momentumConvention: null,
 		runningVariance: null,
 		trainEval: 'Identical in training and evaluation: statistics per sample and group.',
-		notes: ['γ and β are per channel, although μ and σ² are per group. GroupNorm(C, C) is InstanceNorm; GroupNorm(1, C) is LayerNorm over (C, H, W) with per-channel γ, β.'],
+		notes: [
+			'γ and β are per channel, although μ and σ² are per group. GroupNorm(C, C) is InstanceNorm; GroupNorm(1, C) is LayerNorm over (C, H, W) with per-channel γ, β.',
+		],
 		names: { gamma: 'weight', beta: 'bias' },
 	},
 	...Object.fromEntries(
@@ -180,10 +200,17 @@ const facts: Record<string, NormalizationFacts> = {
 				defaultEpsilon: 1e-5,
 				momentumConvention: 'torch',
 				tracking: { arg: 'track_running_stats', byDefault: false },
-				runningVariance: 'unbiased (multiplied by M/(M−1), Bessel’s correction) and averaged over the samples, while each sample is normalized with its biased variance',
-				trainEval: 'By default (track_running_stats=False) every sample and channel is normalized with its own statistics in both modes; with track_running_stats=True, eval() uses running statistics.',
+				runningVariance:
+					'unbiased (multiplied by M/(M−1), Bessel’s correction) and averaged over the samples, while each sample is normalized with its biased variance',
+				trainEval:
+					'By default (track_running_stats=False) every sample and channel is normalized with its own statistics in both modes; with track_running_stats=True, eval() uses running statistics.',
 				notes: ['affine=False by default: no γ, β unless affine=True.'],
-				names: { gamma: 'weight', beta: 'bias', mean: 'running_mean', variance: 'running_var' },
+				names: {
+					gamma: 'weight',
+					beta: 'bias',
+					mean: 'running_mean',
+					variance: 'running_var',
+				},
 			} satisfies NormalizationFacts,
 		]),
 	),
@@ -263,19 +290,36 @@ function dim(d: number | null, letter = 'n'): string {
  */
 type SymbolicInput = (cfg: Record<string, unknown>) => { shape: Shape; note?: string } | null;
 
-const channels = (rank: number, note?: string): SymbolicInput => (cfg) =>
-	typeof cfg.num_features === 'number' || typeof cfg.num_channels === 'number'
-		? { shape: [null, (cfg.num_features ?? cfg.num_channels) as number, ...new Array<null>(rank - 2).fill(null)], note }
-		: null;
+const channels =
+	(rank: number, note?: string): SymbolicInput =>
+	(cfg) =>
+		typeof cfg.num_features === 'number' || typeof cfg.num_channels === 'number'
+			? {
+					shape: [
+						null,
+						(cfg.num_features ?? cfg.num_channels) as number,
+						...new Array<null>(rank - 2).fill(null),
+					],
+					note,
+				}
+			: null;
 
 const lastAxes: SymbolicInput = (cfg) => {
 	const ns = cfg.normalized_shape;
-	const dims = typeof ns === 'number' ? [ns] : Array.isArray(ns) && ns.every((d) => typeof d === 'number') ? (ns as number[]) : null;
+	const dims =
+		typeof ns === 'number'
+			? [ns]
+			: Array.isArray(ns) && ns.every((d) => typeof d === 'number')
+				? (ns as number[])
+				: null;
 	if (!dims || dims.length === 0) {
 		return null;
 	}
 	const shown = dims.length === 1 ? `(N, L, ${dims[0]})` : `(N, ${dims.join(', ')})`;
-	return { shape: dims.length === 1 ? [null, null, dims[0]] : [null, ...dims], note: `No example input reaches this layer: shown for a ${shown} input. It normalizes the last ${dims.length === 1 ? 'axis' : `${dims.length} axes`} of any input, each sample (and each position before ${dims.length === 1 ? 'it' : 'them'}) with its own μ and σ².` };
+	return {
+		shape: dims.length === 1 ? [null, null, dims[0]] : [null, ...dims],
+		note: `No example input reaches this layer: shown for a ${shown} input. It normalizes the last ${dims.length === 1 ? 'axis' : `${dims.length} axes`} of any input, each sample (and each position before ${dims.length === 1 ? 'it' : 'them'}) with its own μ and σ².`,
+	};
 };
 
 /** Keras layers take their sizes from the input: letters for every size, at the rank their `axis` suggests. */
@@ -286,18 +330,30 @@ const kerasAxis =
 		if (axis !== -1 && axis !== rank - 1 && !(rank === 4 && axis === 1)) {
 			return null;
 		}
-		return { shape: new Array<null>(rank).fill(null), note: `No example input reaches this layer: shown for a rank-${rank} input (${what}); axis=${String(axis)} means the same axis of any input.` };
+		return {
+			shape: new Array<null>(rank).fill(null),
+			note: `No example input reaches this layer: shown for a rank-${rank} input (${what}); axis=${String(axis)} means the same axis of any input.`,
+		};
 	};
 
 const SYMBOLIC_INPUT: Record<string, SymbolicInput> = {
-	'torch:BatchNorm1d': channels(2, 'No example input reaches this layer: shown for an (N, C) input; on (N, C, L) the length axis L is averaged over too.'),
+	'torch:BatchNorm1d': channels(
+		2,
+		'No example input reaches this layer: shown for an (N, C) input; on (N, C, L) the length axis L is averaged over too.',
+	),
 	'torch:BatchNorm2d': channels(4),
 	'torch:BatchNorm3d': channels(5),
-	'torch:SyncBatchNorm': channels(4, 'No example input reaches this layer: shown for an image batch (N, C, H, W); every axis but C is averaged over, whatever the rank.'),
+	'torch:SyncBatchNorm': channels(
+		4,
+		'No example input reaches this layer: shown for an image batch (N, C, H, W); every axis but C is averaged over, whatever the rank.',
+	),
 	'torch:InstanceNorm1d': channels(3),
 	'torch:InstanceNorm2d': channels(4),
 	'torch:InstanceNorm3d': channels(5),
-	'torch:GroupNorm': channels(4, 'No example input reaches this layer: shown for an image batch (N, C, H, W); with other spatial axes, they are averaged over the same way.'),
+	'torch:GroupNorm': channels(
+		4,
+		'No example input reaches this layer: shown for an image batch (N, C, H, W); with other spatial axes, they are averaged over the same way.',
+	),
 	'torch:LayerNorm': lastAxes,
 	'torch:RMSNorm': lastAxes,
 	'keras:BatchNormalization': kerasAxis(4, 'an image batch'),
@@ -331,11 +387,25 @@ function axesFor(f: NormalizationFacts, cfg: Record<string, unknown>, input: Sha
 	switch (f.reduction) {
 		case 'keras-kept': {
 			const kept = normalizeAxes(cfg.axis, rank);
-			return kept ? { reduced: all.filter((a) => !kept.includes(a)), param: kept, stat: kept, names: axisNames(rank, kept.length === 1 ? kept[0] : rank - 1) } : null;
+			return kept
+				? {
+						reduced: all.filter((a) => !kept.includes(a)),
+						param: kept,
+						stat: kept,
+						names: axisNames(rank, kept.length === 1 ? kept[0] : rank - 1),
+					}
+				: null;
 		}
 		case 'keras-reduced': {
 			const red = normalizeAxes(cfg.axis, rank);
-			return red ? { reduced: red, param: red, stat: all.filter((a) => !red.includes(a)), names: axisNames(rank, rank - 1) } : null;
+			return red
+				? {
+						reduced: red,
+						param: red,
+						stat: all.filter((a) => !red.includes(a)),
+						names: axisNames(rank, rank - 1),
+					}
+				: null;
 		}
 		case 'keras-group': {
 			const ax = normalizeAxes(cfg.axis, rank);
@@ -344,10 +414,23 @@ function axesFor(f: NormalizationFacts, cfg: Record<string, unknown>, input: Sha
 			if (!ax || c === null || g === null) {
 				return null;
 			}
-			return { reduced: all.filter((a) => a !== 0), param: ax, stat: [0, ax[0]], names: axisNames(rank, ax[0]), groups: { axis: ax[0], count: g } };
+			return {
+				reduced: all.filter((a) => a !== 0),
+				param: ax,
+				stat: [0, ax[0]],
+				names: axisNames(rank, ax[0]),
+				groups: { axis: ax[0], count: g },
+			};
 		}
 		case 'torch-batch':
-			return rank >= 2 ? { reduced: all.filter((a) => a !== 1), param: [1], stat: [1], names: axisNames(rank, 1) } : null;
+			return rank >= 2
+				? {
+						reduced: all.filter((a) => a !== 1),
+						param: [1],
+						stat: [1],
+						names: axisNames(rank, 1),
+					}
+				: null;
 		case 'torch-last': {
 			const ns = cfg.normalized_shape;
 			const d = typeof ns === 'number' ? 1 : Array.isArray(ns) ? ns.length : null;
@@ -355,19 +438,35 @@ function axesFor(f: NormalizationFacts, cfg: Record<string, unknown>, input: Sha
 				return null;
 			}
 			const reduced = all.slice(rank - d);
-			const names = rank === 3 ? ['batch', 'sequence', 'features'] : axisNames(rank, rank === 2 ? 1 : 1);
+			const names =
+				rank === 3
+					? ['batch', 'sequence', 'features']
+					: axisNames(rank, rank === 2 ? 1 : 1);
 			return { reduced, param: reduced, stat: all.slice(0, rank - d), names };
 		}
 		case 'torch-group': {
 			const g = typeof cfg.num_groups === 'number' ? cfg.num_groups : null;
-			return g === null || rank < 2 ? null : { reduced: all.filter((a) => a !== 0), param: [1], stat: [0, 1], names: axisNames(rank, 1), groups: { axis: 1, count: g } };
+			return g === null || rank < 2
+				? null
+				: {
+						reduced: all.filter((a) => a !== 0),
+						param: [1],
+						stat: [0, 1],
+						names: axisNames(rank, 1),
+						groups: { axis: 1, count: g },
+					};
 		}
 		case 'torch-instance': {
 			// (N, C, spatial…) or unbatched (C, spatial…)
 			const batched = rank >= 3 && (rank === 5 || rank === 4 || rank === 3);
 			const cAxis = batched ? 1 : 0;
 			const stat = batched ? [0, 1] : [0];
-			return { reduced: all.filter((a) => !stat.includes(a)), param: [cAxis], stat, names: axisNames(rank, 1) };
+			return {
+				reduced: all.filter((a) => !stat.includes(a)),
+				param: [cAxis],
+				stat,
+				names: axisNames(rank, 1),
+			};
 		}
 	}
 }
@@ -383,15 +482,29 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 	const cfg = layer.config;
 	// An argument NormLens could not evaluate is unknown (`null`, shown as ?), never its default.
 	const epsRaw = cfg[f.epsilonArg];
-	const epsilon = typeof epsRaw === 'number' ? epsRaw : epsRaw === undefined || epsRaw === null ? f.defaultEpsilon : null;
+	const epsilon =
+		typeof epsRaw === 'number'
+			? epsRaw
+			: epsRaw === undefined || epsRaw === null
+				? f.defaultEpsilon
+				: null;
 	// Running statistics are kept by layers with a momentum convention, unless PyTorch's
 	// track_running_stats says otherwise; an argument NormLens cannot evaluate leaves it unknown.
-	const tracked = f.tracking ? (cfg[f.tracking.arg] === undefined ? f.tracking.byDefault : cfg[f.tracking.arg]) : f.momentumConvention !== null;
+	const tracked = f.tracking
+		? cfg[f.tracking.arg] === undefined
+			? f.tracking.byDefault
+			: cfg[f.tracking.arg]
+		: f.momentumConvention !== null;
 	const trackingUnknown = typeof tracked !== 'boolean';
 	const convention = tracked === true ? f.momentumConvention : null;
-	const momentumUnknown = convention !== null && cfg.momentum !== undefined && cfg.momentum !== null && typeof cfg.momentum !== 'number';
+	const momentumUnknown =
+		convention !== null &&
+		cfg.momentum !== undefined &&
+		cfg.momentum !== null &&
+		typeof cfg.momentum !== 'number';
 	const momentum = convention ? (typeof cfg.momentum === 'number' ? cfg.momentum : null) : null;
-	const runningStatistics = trackingUnknown || momentumUnknown ? null : convention ? 'kept' : 'none';
+	const runningStatistics =
+		trackingUnknown || momentumUnknown ? null : convention ? 'kept' : 'none';
 	const paramShapes: Record<string, number[]> = {};
 	for (const w of layer.weights ?? []) {
 		paramShapes[w.name] = w.shape;
@@ -410,17 +523,36 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		const g = axes.groups;
 		const statIdx = axes.stat.map((a) => (g && a === g.axis ? 'g' : idx[a]));
 		statShape = axes.stat.map((a) => (g && a === g.axis ? g.count : input[a]));
-		const reducedSizes = axes.reduced.map((a) => (g && a === g.axis ? (input[a] === null ? 'C/G' : String((input[a] as number) / g.count)) : dim(input[a], idx[a])));
+		const reducedSizes = axes.reduced.map((a) =>
+			g && a === g.axis
+				? input[a] === null
+					? 'C/G'
+					: String((input[a] as number) / g.count)
+				: dim(input[a], idx[a]),
+		);
 		reductionSize = reducedSizes.join('·') || '1';
 		const all = idx.join(',');
 		const s = statIdx.join(',');
 		const p = axes.param.map((a) => idx[a]).join(',');
-		const sumOver = axes.reduced.map((a) => (g && a === g.axis ? `${idx[a]}∈g` : idx[a])).join(',');
+		const sumOver = axes.reduced
+			.map((a) => (g && a === g.axis ? `${idx[a]}∈g` : idx[a]))
+			.join(',');
 		const gm = hasGamma ? `γ[${p}] · ` : '';
 		const bt = hasBeta ? ` + β[${p}]` : '';
-		const ranges = axes.stat.map((a) => (g && a === g.axis ? `g = 1…${g.count}` : a === 0 && f.family !== 'batch' ? '' : `${idx[a]} = 1…${dim(input[a], idx[a])}`)).filter((x) => x);
+		const ranges = axes.stat
+			.map((a) =>
+				g && a === g.axis
+					? `g = 1…${g.count}`
+					: a === 0 && f.family !== 'batch'
+						? ''
+						: `${idx[a]} = 1…${dim(input[a], idx[a])}`,
+			)
+			.filter((x) => x);
 		const batchNote = input[0] === null && axes.reduced.includes(0) ? ' (N = batch size)' : '';
-		const epsText = epsilon === null ? '?' : `${fmtNumber(epsilon)}${f.epsilonNote && (epsRaw === undefined || epsRaw === null) ? ` (${f.epsilonNote})` : ''}`;
+		const epsText =
+			epsilon === null
+				? '?'
+				: `${fmtNumber(epsilon)}${f.epsilonNote && (epsRaw === undefined || epsRaw === null) ? ` (${f.epsilonNote})` : ''}`;
 		const sizes = `M = ${reductionSize}${batchNote}${ranges.length ? `, ${ranges.join(', ')}` : ''}, ε = ${epsText}`;
 		const sub = (list: string[]) => `{${list.join('')}}`;
 		const gt = hasGamma ? `\\gamma_${sub(axes.param.map((a) => idx[a]))}\\,` : '';
@@ -440,11 +572,19 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 					`\\mu_${sub(statIdx)} = \\frac{1}{M}\\sum_${red} x_${sub(idx)},\\quad ${mTex}`;
 				break;
 			case 'rms':
-				formula = [`y[${all}] = ${gm}x[${all}] / √(ms[${s}] + ε)`, `ms[${s}] = (1/M) Σ_{${sumOver}} x[${all}]²`, sizes].join('\n');
+				formula = [
+					`y[${all}] = ${gm}x[${all}] / √(ms[${s}] + ε)`,
+					`ms[${s}] = (1/M) Σ_{${sumOver}} x[${all}]²`,
+					sizes,
+				].join('\n');
 				formulaTex = `y_${sub(idx)} = ${gt}\\frac{x_${sub(idx)}}{\\sqrt{\\frac{1}{M}\\sum_${red} x_${sub(idx)}^2 + \\epsilon}},\\quad ${mTex}`;
 				break;
 			case 'unit':
-				formula = [`y[${all}] = x[${all}] / max(‖x‖[${s}], ε)`, `‖x‖[${s}] = √(Σ_{${sumOver}} x[${all}]²)`, sizes].join('\n');
+				formula = [
+					`y[${all}] = x[${all}] / max(‖x‖[${s}], ε)`,
+					`‖x‖[${s}] = √(Σ_{${sumOver}} x[${all}]²)`,
+					sizes,
+				].join('\n');
 				formulaTex = `y_${sub(idx)} = \\frac{x_${sub(idx)}}{\\max\\left(\\sqrt{\\sum_${red} x_${sub(idx)}^2},\\ \\epsilon\\right)},\\quad ${mTex}`;
 				break;
 		}
@@ -484,7 +624,13 @@ export function explainLayer(layer: LayerSummary): LayerExplanation | null {
 		groups: axes?.groups ?? null,
 		reductionSize,
 		paramShapes,
-		params: layer.params ? { trainable: layer.params.trainable, nonTrainable: layer.params.nonTrainable, buffers: layer.params.buffers } : null,
+		params: layer.params
+			? {
+					trainable: layer.params.trainable,
+					nonTrainable: layer.params.nonTrainable,
+					buffers: layer.params.buffers,
+				}
+			: null,
 		epsilon,
 		momentum,
 		momentumConvention: convention,

@@ -19,7 +19,10 @@ export function plainSentence(e: LayerExplanation): string {
 	const values = m === '1' ? 'its 1 value' : `its ${m} values`;
 	let head: string;
 	if (e.family === 'batch' && e.form === 'standardize') {
-		const n = e.statShape && e.statShape.every((d): d is number => d !== null) ? e.statShape.reduce((p, d) => p * d, 1) : null;
+		const n =
+			e.statShape && e.statShape.every((d): d is number => d !== null)
+				? e.statShape.reduce((p, d) => p * d, 1)
+				: null;
 		head = `${n === null ? `Each ${per}` : n === 1 ? `The one ${per}` : `Each of the ${n.toLocaleString('en-US')} ${plural(per)}`} gets its own mean and variance, computed over the ${m} values of that ${per} in the batch`;
 	} else if (e.form === 'rms') {
 		head = `Each ${per} is divided by the root mean square of ${values} (no mean is subtracted)`;
@@ -32,13 +35,22 @@ export function plainSentence(e: LayerExplanation): string {
 	const gamma = names.includes('gamma') || names.includes('weight');
 	const beta = names.includes('beta') || names.includes('bias');
 	const each = learnedUnit(e);
-	const tail = gamma && beta ? `γ and β then rescale and shift each ${each} with learned values` : gamma ? `γ then rescales each ${each} with a learned value` : beta ? `β then shifts each ${each} by a learned value` : 'nothing is learned on top (no γ, β)';
+	const tail =
+		gamma && beta
+			? `γ and β then rescale and shift each ${each} with learned values`
+			: gamma
+				? `γ then rescales each ${each} with a learned value`
+				: beta
+					? `β then shifts each ${each} by a learned value`
+					: 'nothing is learned on top (no γ, β)';
 	return `${head}; ${tail}.`;
 }
 
 /** What γ and β belong to: the singular names of the parameter axes (channel, feature). */
 function learnedUnit(e: LayerExplanation): string {
-	const names = (e.featureAxes ?? []).map((a) => e.axisNames?.[a]).filter((n): n is string => n !== undefined);
+	const names = (e.featureAxes ?? [])
+		.map((a) => e.axisNames?.[a])
+		.filter((n): n is string => n !== undefined);
 	return names.length > 0 ? names.map((n) => AXIS_UNIT[n] ?? n).join(' and ') : 'feature';
 }
 

@@ -6,7 +6,13 @@ import type { Framework, LayerSummary, ModelSummary, ParamCounts } from '../../p
  * from buffers (running_mean, running_var, num_batches_tracked). These tables say which state
  * tensors move across when a model is shown in the other framework's convention.
  */
-const kerasStateWeights: ReadonlySet<string> = new Set(['moving_mean', 'moving_variance', 'mean', 'variance', 'count']);
+const kerasStateWeights: ReadonlySet<string> = new Set([
+	'moving_mean',
+	'moving_variance',
+	'mean',
+	'variance',
+	'count',
+]);
 /** PyTorch buffers that have no Keras counterpart (an int64 step counter, not a weight). */
 const torchBuffersWithoutKerasWeight: ReadonlySet<string> = new Set(['num_batches_tracked']);
 
@@ -52,7 +58,12 @@ function shiftOf(layer: LayerSummary, to: Framework): Shift | null {
 function apply(p: ParamCounts, s: Shift): ParamCounts {
 	const total = p.total - s.toBuffers + s.toParams;
 	const nonTrainable = p.nonTrainable - s.toBuffers + s.toParams;
-	return { total, trainable: p.trainable, nonTrainable, buffers: p.buffers + s.toBuffers - s.toParams - s.dropped };
+	return {
+		total,
+		trainable: p.trainable,
+		nonTrainable,
+		buffers: p.buffers + s.toBuffers - s.toParams - s.dropped,
+	};
 }
 
 const notes: Record<Framework, string> = {
@@ -88,8 +99,20 @@ export function countingView(model: ModelSummary, convention: Framework): Counti
 	}
 	const t = model.totals;
 	const totals: ModelSummary['totals'] =
-		!known || t.total === null || t.trainable === null || t.nonTrainable === null || t.buffers === null
+		!known ||
+		t.total === null ||
+		t.trainable === null ||
+		t.nonTrainable === null ||
+		t.buffers === null
 			? { total: null, trainable: null, nonTrainable: null, buffers: null }
-			: apply({ total: t.total, trainable: t.trainable, nonTrainable: t.nonTrainable, buffers: t.buffers }, total);
+			: apply(
+					{
+						total: t.total,
+						trainable: t.trainable,
+						nonTrainable: t.nonTrainable,
+						buffers: t.buffers,
+					},
+					total,
+				);
 	return { convention, layers, totals, note: notes[convention] };
 }

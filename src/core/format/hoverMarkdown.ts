@@ -1,4 +1,9 @@
-import { LayerExplanation, LayerSummary, STATISTICS_OF, statisticsPer } from '../../protocol/analysis';
+import {
+	LayerExplanation,
+	LayerSummary,
+	STATISTICS_OF,
+	statisticsPer,
+} from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
 import { codeSpan, escapeMarkdown } from './unknownText';
 import { plainSentence } from '../explain/sentence';
@@ -7,7 +12,12 @@ function axisList(e: LayerExplanation, axes: number[] | null): string {
 	if (!axes || !e.axisNames) {
 		return '?';
 	}
-	return axes.map((a) => `${escapeMarkdown(e.axisNames?.[a] ?? '?')} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? (e.axisIndices?.[a] ?? 'n').toUpperCase() : e.inputShape[a]}` : ''})`).join(', ');
+	return axes
+		.map(
+			(a) =>
+				`${escapeMarkdown(e.axisNames?.[a] ?? '?')} (axis ${a}${e.inputShape ? `, ${e.inputShape[a] === null ? (e.axisIndices?.[a] ?? 'n').toUpperCase() : e.inputShape[a]}` : ''})`,
+		)
+		.join(', ');
 }
 
 function fmtShape(s: number[]): string {
@@ -19,9 +29,15 @@ export function paramsLine(layer: LayerSummary): string {
 	const p = layer.params;
 	if (!p) {
 		// With a cause, the hover's "Unknown:" line says exactly why; without one, the general reason.
-		return layer.unknown ? 'Parameters: unknown' : 'Parameters: unknown (the input shape or an argument could not be determined statically)';
+		return layer.unknown
+			? 'Parameters: unknown'
+			: 'Parameters: unknown (the input shape or an argument could not be determined statically)';
 	}
-	const parts = [`${formatCount(p.total)} parameters`, `${formatCount(p.trainable)} trainable`, `${formatCount(p.nonTrainable)} non-trainable`];
+	const parts = [
+		`${formatCount(p.total)} parameters`,
+		`${formatCount(p.trainable)} trainable`,
+		`${formatCount(p.nonTrainable)} non-trainable`,
+	];
 	if (layer.framework === 'torch') {
 		parts.push(`${formatCount(p.buffers)} in buffers`);
 	}
@@ -35,7 +51,11 @@ const CALLS_LISTED = 6;
  * A call that ran several times (a helper called 12 times): "12 calls · 64–512 channels · 128–1,024
  * params: `bn2a` … `bn5c`" — the hover below describes this call's first layer.
  */
-function callsLine(layer: LayerSummary, e: LayerExplanation | null, calls: readonly LayerSummary[]): string {
+function callsLine(
+	layer: LayerSummary,
+	e: LayerExplanation | null,
+	calls: readonly LayerSummary[],
+): string {
 	const range = (values: (number | null)[], unit: string) => {
 		const known = values.filter((v): v is number => v !== null);
 		if (known.length !== values.length || known.length === 0) {
@@ -43,17 +63,35 @@ function callsLine(layer: LayerSummary, e: LayerExplanation | null, calls: reado
 		}
 		const lo = Math.min(...known);
 		const hi = Math.max(...known);
-		return lo === hi ? `${formatCount(lo)} ${unit}${lo === 1 ? '' : 's'} each` : `${formatCount(lo)}–${formatCount(hi)} ${unit}s`;
+		return lo === hi
+			? `${formatCount(lo)} ${unit}${lo === 1 ? '' : 's'} each`
+			: `${formatCount(lo)}–${formatCount(hi)} ${unit}s`;
 	};
 	const parts = [`**${calls.length} calls**`];
 	const axis = e?.featureAxes?.length === 1 ? e.featureAxes[0] : undefined;
 	const unit = axis !== undefined ? e?.axisNames?.[axis] : undefined;
 	if (axis !== undefined && unit) {
-		parts.push(range(calls.map((l) => l.inputShape?.[axis] ?? null), unit.replace(/s$/, '')));
+		parts.push(
+			range(
+				calls.map((l) => l.inputShape?.[axis] ?? null),
+				unit.replace(/s$/, ''),
+			),
+		);
 	}
-	parts.push(range(calls.map((l) => l.params?.total ?? null), 'param'));
-	const names = calls.slice(0, CALLS_LISTED).map((l) => codeSpan(l.name)).join(', ');
-	const more = calls.length > CALLS_LISTED ? ` … ${codeSpan(calls[calls.length - 1].name)} (${calls.length - CALLS_LISTED} more)` : '';
+	parts.push(
+		range(
+			calls.map((l) => l.params?.total ?? null),
+			'param',
+		),
+	);
+	const names = calls
+		.slice(0, CALLS_LISTED)
+		.map((l) => codeSpan(l.name))
+		.join(', ');
+	const more =
+		calls.length > CALLS_LISTED
+			? ` … ${codeSpan(calls[calls.length - 1].name)} (${calls.length - CALLS_LISTED} more)`
+			: '';
 	return `${parts.join(' · ')}: ${names}${more}. Below: ${codeSpan(layer.name)}.`;
 }
 
@@ -76,9 +114,17 @@ function frameworkShape(layer: LayerSummary, shape: LayerSummary['outputShape'])
  * command links are trusted). `unknownLine`, the caller's Markdown line on why a count or shape is
  * unknown (with its link), goes right under the counts.
  */
-export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplanation | null, unknownLine?: string, actions?: string, calls: readonly LayerSummary[] = [layer]): string {
+export function layerHoverMarkdown(
+	layer: LayerSummary,
+	explanation: LayerExplanation | null,
+	unknownLine?: string,
+	actions?: string,
+	calls: readonly LayerSummary[] = [layer],
+): string {
 	const out: string[] = [];
-	out.push(`**${escapeMarkdown(layer.type)}** ${codeSpan(layer.name)} · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`);
+	out.push(
+		`**${escapeMarkdown(layer.type)}** ${codeSpan(layer.name)} · ${layer.framework === 'keras' ? 'Keras' : 'PyTorch'}`,
+	);
 	const e = explanation;
 	if (e) {
 		out.push('', escapeMarkdown(plainSentence(e)));
@@ -89,18 +135,27 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	if (actions) {
 		out.push('', actions);
 	}
-	out.push('', `Input ${frameworkShape(layer, layer.inputShape)} → output ${frameworkShape(layer, layer.outputShape)}`);
+	out.push(
+		'',
+		`Input ${frameworkShape(layer, layer.inputShape)} → output ${frameworkShape(layer, layer.outputShape)}`,
+	);
 	if (!e) {
 		out.push('', paramsLine(layer));
 		if (unknownLine) {
 			out.push('', unknownLine);
 		}
 		if (!layer.known) {
-			out.push('', '_NormLens does not know this layer type; its shape and parameters are unknown._');
+			out.push(
+				'',
+				'_NormLens does not know this layer type; its shape and parameters are unknown._',
+			);
 		}
 		return out.join('\n');
 	}
-	out.push('', `**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`);
+	out.push(
+		'',
+		`**Normalized over:** ${axisList(e, e.reducedAxes)} — ${STATISTICS_OF[e.form].one} per ${escapeMarkdown(statisticsPer(e) ?? '?')}`,
+	);
 	if (e.inputNote) {
 		// The axes above are a stand-in rank's: say so where they are read.
 		out.push('', `_${escapeMarkdown(e.inputNote)}_`);
@@ -109,20 +164,28 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	if (e.statShape) {
 		shapes.push(`${STATISTICS_OF[e.form].short}: ${frameworkShape(layer, e.statShape)}`);
 	}
-	const names: Record<string, string> = { gamma: 'γ (gamma)', beta: 'β (beta)', weight: 'γ (weight)', bias: 'β (bias)' };
+	const names: Record<string, string> = {
+		gamma: 'γ (gamma)',
+		beta: 'β (beta)',
+		weight: 'γ (weight)',
+		bias: 'β (bias)',
+	};
 	for (const [k, sh] of Object.entries(e.paramShapes)) {
 		shapes.push(`${names[k] ?? escapeMarkdown(k)}: ${fmtShape(sh)}`);
 	}
 	out.push('', `**Shapes:** ${shapes.join(' · ')}`);
 	if (layer.params && layer.weights) {
-		const list = (ws: NonNullable<LayerSummary['weights']>) => ws.map((w) => escapeMarkdown(w.name)).join(', ') || 'none';
+		const list = (ws: NonNullable<LayerSummary['weights']>) =>
+			ws.map((w) => escapeMarkdown(w.name)).join(', ') || 'none';
 		const trainable = layer.weights.filter((w) => w.trainable && w.kind === 'param');
 		const frozen = layer.weights.filter((w) => !w.trainable && w.kind === 'param');
 		const buffers = layer.weights.filter((w) => w.kind === 'buffer');
 		// Each framework's own split: Keras's non-trainable weights; PyTorch's parameters (frozen or not) and buffers.
 		const parts = [`${formatCount(layer.params.trainable)} trainable (${list(trainable)})`];
 		if (layer.params.nonTrainable > 0 || layer.framework === 'keras') {
-			parts.push(`${formatCount(layer.params.nonTrainable)} non-trainable (${list(layer.framework === 'keras' ? [...frozen, ...buffers] : frozen)})`);
+			parts.push(
+				`${formatCount(layer.params.nonTrainable)} non-trainable (${list(layer.framework === 'keras' ? [...frozen, ...buffers] : frozen)})`,
+			);
 		}
 		if (layer.framework === 'torch') {
 			parts.push(`${formatCount(layer.params.buffers)} in buffers (${list(buffers)})`);
@@ -136,6 +199,9 @@ export function layerHoverMarkdown(layer: LayerSummary, explanation: LayerExplan
 	}
 	// ε and momentum in the framework's terms, the running statistics' update once (its formula, without the cross-framework note).
 	const rule = e.momentumRule?.replace(/ \((Keras|PyTorch): .*\)$/, '');
-	out.push('', `**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}${rule ? ` · ${codeSpan(rule)}` : ''}`);
+	out.push(
+		'',
+		`**ε (epsilon)** = ${e.epsilon ?? '?'}${e.momentum !== null ? ` · **momentum** = ${e.momentum}` : ''}${rule ? ` · ${codeSpan(rule)}` : ''}`,
+	);
 	return out.join('\n');
 }

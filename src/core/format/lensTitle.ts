@@ -19,5 +19,8 @@ export function modelLensTitle(model: ModelSummary): { title: string; tooltip: s
 			tooltip: `As this cell leaves it. After the later cells: ${countsText(model.totals, model.framework)}. Click to show the model summary.`,
 		};
 	}
-	return { title: `${model.name}: ${countsText(model.totals, model.framework)}`, tooltip: 'Show the model summary' };
+	return {
+		title: `${model.name}: ${countsText(model.totals, model.framework)}`,
+		tooltip: 'Show the model summary',
+	};
 }

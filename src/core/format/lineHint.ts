@@ -12,10 +12,14 @@ const LISTED = 20;
  * the editor cuts off.
  */
 export function lineHint(layers: readonly LayerSummary[]): { label: string; tooltip: string } {
-	const params = (l: LayerSummary) => (l.params ? `${formatCount(l.params.total)} params` : '? params');
+	const params = (l: LayerSummary) =>
+		l.params ? `${formatCount(l.params.total)} params` : '? params';
 	if (layers.length === 1) {
 		const [l] = layers;
-		return { label: `→ ${formatShape(l.outputShape)} · ${params(l)}`, tooltip: `${l.name} (${l.type})` };
+		return {
+			label: `→ ${formatShape(l.outputShape)} · ${params(l)}`,
+			tooltip: `${l.name} (${l.type})`,
+		};
 	}
 	const shapes = new Set(layers.map((l) => formatShape(l.outputShape)));
 	const counts = layers.map((l) => l.params?.total ?? null);
@@ -23,8 +27,17 @@ export function lineHint(layers: readonly LayerSummary[]): { label: string; tool
 	const allKnown = known.length === counts.length;
 	const same = allKnown && new Set(known).size === 1;
 	const shape = shapes.size === 1 ? ` · ${[...shapes][0]}` : '';
-	const count = same ? `${formatCount(known[0])} params each` : allKnown ? `${formatCount(Math.min(...known))}–${formatCount(Math.max(...known))} params` : '? params';
-	const listed = layers.slice(0, LISTED).map((l) => `${l.name} (${l.type}) → ${formatShape(l.outputShape)} · ${params(l)}`);
+	const count = same
+		? `${formatCount(known[0])} params each`
+		: allKnown
+			? `${formatCount(Math.min(...known))}–${formatCount(Math.max(...known))} params`
+			: '? params';
+	const listed = layers
+		.slice(0, LISTED)
+		.map((l) => `${l.name} (${l.type}) → ${formatShape(l.outputShape)} · ${params(l)}`);
 	const more = layers.length > LISTED ? [`… and ${layers.length - LISTED} more`] : [];
-	return { label: `→ ${layers.length} layers${shape} · ${count}`, tooltip: [`This line builds ${layers.length} layers:`, ...listed, ...more].join('\n') };
+	return {
+		label: `→ ${layers.length} layers${shape} · ${count}`,
+		tooltip: [`This line builds ${layers.length} layers:`, ...listed, ...more].join('\n'),
+	};
 }

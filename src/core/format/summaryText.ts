@@ -1,4 +1,10 @@
-import type { LayerSummary, ModelSummary, Shape, TextRange, UnknownCause } from '../../protocol/analysis';
+import type {
+	LayerSummary,
+	ModelSummary,
+	Shape,
+	TextRange,
+	UnknownCause,
+} from '../../protocol/analysis';
 
 /** Where a range is, in words (`line 12`, `cell 3, line 4`): the caller knows whether the text is a notebook. */
 export type Locate = (range: TextRange) => string;
@@ -65,13 +71,28 @@ function layerParams(l: LayerSummary): string {
 
 /** A table in the style of Keras `model.summary()` (plain text). */
 export function summaryText(model: ModelSummary, locate: Locate = plainLines): string {
-	const rows = model.layers.map((l) => [`${l.name} (${l.type})`, formatShape(l.outputShape), layerParams(l)]);
+	const rows = model.layers.map((l) => [
+		`${l.name} (${l.type})`,
+		formatShape(l.outputShape),
+		layerParams(l),
+	]);
 	const head = ['Layer (type)', 'Output Shape', 'Param #'];
 	// A loop, not Math.max(...rows): a spread of 182k rows overflowed the stack.
-	const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 2);
-	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' ').trimEnd();
+	const widths = head.map(
+		(h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 2,
+	);
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+			.join(' ')
+			.trimEnd();
 	const width = widths.reduce((a, b) => a + b + 1, -1);
-	const out = [`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`, '_'.repeat(width), line(head), '='.repeat(width)];
+	const out = [
+		`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`,
+		'_'.repeat(width),
+		line(head),
+		'='.repeat(width),
+	];
 	rows.forEach((r, i) => {
 		out.push(line(r));
 		out.push(i === rows.length - 1 ? '='.repeat(width) : '_'.repeat(width));
@@ -82,14 +103,18 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	const t = model.totals;
 	out.push(` Total params: ${formatCount(t.total)} (${formatBytes(t.total)})`);
 	out.push(` Trainable params: ${formatCount(t.trainable)} (${formatBytes(t.trainable)})`);
-	out.push(` Non-trainable params: ${formatCount(t.nonTrainable)} (${formatBytes(t.nonTrainable)})`);
+	out.push(
+		` Non-trainable params: ${formatCount(t.nonTrainable)} (${formatBytes(t.nonTrainable)})`,
+	);
 	if (model.framework === 'torch') {
 		out.push(` Buffers: ${formatCount(t.buffers)}`);
 	}
 	const c = model.cellTotals;
 	if (c) {
 		// A notebook's later cells change the model: what a summary printed in its own cell shows.
-		out.push(` After its own cell: ${formatCount(c.total)} params (${formatCount(c.trainable)} trainable, ${formatCount(c.nonTrainable)} non-trainable); later cells change it`);
+		out.push(
+			` After its own cell: ${formatCount(c.total)} params (${formatCount(c.trainable)} trainable, ${formatCount(c.nonTrainable)} non-trainable); later cells change it`,
+		);
 	}
 	for (const reason of unknownReasons(model, locate)) {
 		out.push(` ? ${reason}`);
@@ -115,29 +140,57 @@ export function callsText(model: ModelSummary): string | undefined {
 		const tree = c.depth === 0 ? '' : c.depth === 1 ? '├─' : `${'│    '.repeat(c.depth - 1)}└─`;
 		const parent = (calls[i + 1]?.depth ?? 0) > c.depth;
 		const params = c.repeat ? '(recursive)' : parent ? '--' : formatCount(c.params);
-		return [`${tree}${c.type} (${c.name})${c.depth > 0 ? `: ${c.depth}` : ''}`, torchShape(c.outputShape), params];
+		return [
+			`${tree}${c.type} (${c.name})${c.depth > 0 ? `: ${c.depth}` : ''}`,
+			torchShape(c.outputShape),
+			params,
+		];
 	});
 	const head = ['Layer (type (name):depth)', 'Output Shape', 'Param #'];
 	const all = rows;
 	const widths = head.map((h, i) => all.reduce((w, r) => Math.max(w, r[i].length), h.length) + 4);
-	const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('').trimEnd();
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => c.padEnd(widths[i]))
+			.join('')
+			.trimEnd();
 	const width = widths.reduce((a, b) => a + b, 0);
-	const out = ['='.repeat(width), line(head), '='.repeat(width), ...all.map(line), '='.repeat(width)];
+	const out = [
+		'='.repeat(width),
+		line(head),
+		'='.repeat(width),
+		...all.map(line),
+		'='.repeat(width),
+	];
 	if (model.callsOmitted) {
-		out.push(`${formatCount(model.callsOmitted)} more calls not listed (NormLens records ${formatCount(calls.length)} per forward).`);
+		out.push(
+			`${formatCount(model.callsOmitted)} more calls not listed (NormLens records ${formatCount(calls.length)} per forward).`,
+		);
 	}
 	const t = model.totals;
-	out.push(`Total params: ${formatCount(t.total)}`, `Trainable params: ${formatCount(t.trainable)}`, `Non-trainable params: ${formatCount(t.nonTrainable)}`);
+	out.push(
+		`Total params: ${formatCount(t.total)}`,
+		`Trainable params: ${formatCount(t.trainable)}`,
+		`Non-trainable params: ${formatCount(t.nonTrainable)}`,
+	);
 	return out.join('\n');
 }
 
 /** The same summary as a Markdown table. */
 export function summaryMarkdown(model: ModelSummary): string {
-	const out = [`### ${model.name} (${model.framework}, ${model.kind})`, '', '| Layer (type) | Output Shape | Param # |', '| --- | --- | ---: |'];
+	const out = [
+		`### ${model.name} (${model.framework}, ${model.kind})`,
+		'',
+		'| Layer (type) | Output Shape | Param # |',
+		'| --- | --- | ---: |',
+	];
 	for (const l of model.layers) {
 		out.push(`| ${l.name} (${l.type}) | ${formatShape(l.outputShape)} | ${layerParams(l)} |`);
 	}
 	const t = model.totals;
-	out.push('', `Total params: ${formatCount(t.total)} · Trainable: ${formatCount(t.trainable)} · Non-trainable: ${formatCount(t.nonTrainable)}`);
+	out.push(
+		'',
+		`Total params: ${formatCount(t.total)} · Trainable: ${formatCount(t.trainable)} · Non-trainable: ${formatCount(t.nonTrainable)}`,
+	);
 	return out.join('\n');
 }

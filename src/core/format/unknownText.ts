@@ -67,7 +67,15 @@ export function briefReason(reason: string, max = 60): string {
  * from the user's file must not start a block (a heading, a list, a fence) on a line of its own.
  */
 export function escapeMarkdown(text: string): string {
-	return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-!|<>&~$:]/g, (c, i: number, s: string) => (c === '_' && /[\p{L}\p{N}]/u.test(s[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(s[i + 1] ?? '') ? c : `\\${c}`));
+	return text
+		.replace(/[\r\n]+/g, ' ')
+		.replace(/[\\`*_{}[\]()#+\-!|<>&~$:]/g, (c, i: number, s: string) =>
+			c === '_' &&
+			/[\p{L}\p{N}]/u.test(s[i - 1] ?? '') &&
+			/[\p{L}\p{N}]/u.test(s[i + 1] ?? '')
+				? c
+				: `\\${c}`,
+		);
 }
 
 /**
@@ -86,7 +94,10 @@ export function codeSpan(code: string): string {
 	const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
 	// A code span is one line: a line break in it would let the next line start a block.
 	code = code.replace(/[\r\n]+/g, ' ');
-	const pad = code.startsWith('`') || code.endsWith('`') || (code.startsWith(' ') && code.endsWith(' ')) ? ' ' : '';
+	const pad =
+		code.startsWith('`') || code.endsWith('`') || (code.startsWith(' ') && code.endsWith(' '))
+			? ' '
+			: '';
 	return `${fence}${pad}${code}${pad}${fence}`;
 }
 
@@ -120,12 +131,19 @@ export interface CauseLocation {
  * Locates a program range for display. For a notebook, `program` maps program lines to cells and
  * `hereCell` is the cell the user is in (its own lines need no cell number).
  */
-export function causeLocation(range: TextRange, program?: NotebookProgram, hereCell?: number): CauseLocation {
+export function causeLocation(
+	range: TextRange,
+	program?: NotebookProgram,
+	hereCell?: number,
+): CauseLocation {
 	const line = range.start.line;
 	const loc = program ? locateLine(program, line) : undefined;
 	if (!loc) {
 		return { line, label: `line ${line + 1}` };
 	}
-	const label = loc.cell === hereCell ? `line ${loc.cellLine + 1}` : `cell ${loc.cell + 1}, line ${loc.cellLine + 1}`;
+	const label =
+		loc.cell === hereCell
+			? `line ${loc.cellLine + 1}`
+			: `cell ${loc.cell + 1}, line ${loc.cellLine + 1}`;
 	return { line: loc.cellLine, cell: loc.cell, label };
 }

@@ -37,7 +37,11 @@ export function parseNotebook(json: string): NotebookCell[] {
 	}
 	const nb = (data ?? {}) as { cells?: unknown; worksheets?: unknown; nbformat?: unknown };
 	// nbformat 3 keeps its cells in worksheets, and a code cell's text in `input`.
-	const v3 = Array.isArray(nb.worksheets) ? (nb.worksheets as { cells?: unknown }[]).flatMap((w) => (Array.isArray(w?.cells) ? (w.cells as unknown[]) : [])) : undefined;
+	const v3 = Array.isArray(nb.worksheets)
+		? (nb.worksheets as { cells?: unknown }[]).flatMap((w) =>
+				Array.isArray(w?.cells) ? (w.cells as unknown[]) : [],
+			)
+		: undefined;
 	if (!data || typeof data !== 'object' || (!Array.isArray(nb.cells) && !v3)) {
 		throw new NotebookError(
 			typeof nb.nbformat === 'number' && nb.nbformat < 3
@@ -47,10 +51,16 @@ export function parseNotebook(json: string): NotebookCell[] {
 	}
 	const cells = Array.isArray(nb.cells) ? (nb.cells as unknown[]) : (v3 as unknown[]);
 	return cells.map((c, index) => {
-		const cell = (c ?? {}) as { cell_type?: unknown; source?: unknown; input?: unknown; outputs?: unknown };
+		const cell = (c ?? {}) as {
+			cell_type?: unknown;
+			source?: unknown;
+			input?: unknown;
+			outputs?: unknown;
+		};
 		const text = cell.source ?? cell.input;
 		const src = Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
-		const kind = cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' ? 'markdown' : 'raw';
+		const kind =
+			cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' ? 'markdown' : 'raw';
 		return { index, kind, source: src, outputs: outputText(cell.outputs) };
 	});
 }
@@ -60,7 +70,17 @@ export function parseNotebook(json: string): NotebookCell[] {
  * IPython's; the rest is code). Every other cell magic (%%bash, %%html, %%javascript, %%latex…)
  * makes its cell something else than Python.
  */
-const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'python', 'python3', 'memit', 'debug', 'pypy']);
+const PYTHON_CELL_MAGICS = new Set([
+	'time',
+	'timeit',
+	'capture',
+	'prun',
+	'python',
+	'python3',
+	'memit',
+	'debug',
+	'pypy',
+]);
 
 /** Cell magics that write their body to a file: `%%writefile [-a] path`. */
 const FILE_CELL_MAGICS = new Set(['writefile', 'file']);
@@ -131,13 +151,17 @@ function ipythonLine(line: string): string | undefined {
 	const run = /^%run\s+(?:-[a-z]\s+)*['"]?([^\s'"]+?)(\.py)?['"]?(?:\s.*)?$/.exec(t);
 	if (run) {
 		const module = /^(?:\.\/)?([A-Za-z_]\w*(?:\/[A-Za-z_]\w*)*)$/.exec(run[1]);
-		return module && (run[2] || !run[1].includes('.')) ? `${indent}from ${module[1].replace(/\//g, '.')} import *` : `${indent}__normlens_run__ = get_ipython()`;
+		return module && (run[2] || !run[1].includes('.'))
+			? `${indent}from ${module[1].replace(/\//g, '.')} import *`
+			: `${indent}__normlens_run__ = get_ipython()`;
 	}
 	if (t.startsWith('%') || t.startsWith('!') || t.startsWith('?')) {
 		return `${indent}pass`;
 	}
 	// Automagic: IPython runs `pip install x` as %pip (and conda / mamba likewise).
-	if (/^(pip|conda|mamba)\s+(install|uninstall|list|show|freeze|download|update|remove)\b/.test(t)) {
+	if (
+		/^(pip|conda|mamba)\s+(install|uninstall|list|show|freeze|download|update|remove)\b/.test(t)
+	) {
 		return `${indent}pass`;
 	}
 	// Help: `model?`, `model.summary??` (a name with attributes, calls or indexing; then ? or ??).
@@ -157,10 +181,12 @@ function outputText(outputs: unknown): string | undefined {
 		return undefined;
 	}
 	const join = (t: unknown) => (Array.isArray(t) ? t.join('') : typeof t === 'string' ? t : '');
-	const text = outputs.map((o) => {
-		const out = (o ?? {}) as { text?: unknown; data?: Record<string, unknown> };
-		return join(out.text ?? out.data?.['text/plain']);
-	}).join('');
+	const text = outputs
+		.map((o) => {
+			const out = (o ?? {}) as { text?: unknown; data?: Record<string, unknown> };
+			return join(out.text ?? out.data?.['text/plain']);
+		})
+		.join('');
 	return text.length > 0 ? text.slice(0, 1_000_000) : undefined;
 }
 
@@ -170,7 +196,9 @@ function outputText(outputs: unknown): string | undefined {
  * Python cell magics (%%time, %%capture…) keep their body, other cell magics are left out, and
  * `%%writefile name.py` cells become modules the later cells can import (`files`).
  */
-export function buildProgram(cells: { index: number; source: string; outputs?: string }[]): NotebookProgram {
+export function buildProgram(
+	cells: { index: number; source: string; outputs?: string }[],
+): NotebookProgram {
 	const parts: string[] = [];
 	const segments: NotebookProgram['segments'] = [];
 	const files: Record<string, string> = {};
@@ -187,7 +215,8 @@ export function buildProgram(cells: { index: number; source: string; outputs?: s
 				const name = (append ? args[1] : args[0])?.replace(/^['"]|['"]$/g, '');
 				if (name) {
 					const body = lines.slice(1).join('\n');
-					files[name] = append && files[name] !== undefined ? `${files[name]}\n${body}` : body;
+					files[name] =
+						append && files[name] !== undefined ? `${files[name]}\n${body}` : body;
 				}
 			}
 			cleaned = lines.map(() => '');
@@ -197,7 +226,8 @@ export function buildProgram(cells: { index: number; source: string; outputs?: s
 				if (i === 0 && magic) {
 					return '';
 				}
-				const startsStatement = state.depth === 0 && state.string === null && !state.continued;
+				const startsStatement =
+					state.depth === 0 && state.string === null && !state.continued;
 				const replaced = startsStatement ? ipythonLine(l) : undefined;
 				scanLine(replaced ?? l, state);
 				return replaced ?? l;
@@ -217,7 +247,10 @@ export function buildProgram(cells: { index: number; source: string; outputs?: s
  * Local imports for a notebook: the modules its `%%writefile` cells wrote (`model.py` for `import
  * model`, `pkg/sub.py` for `pkg.sub`), then `fallback` (the files next to the notebook).
  */
-export function notebookModuleReader(files: Readonly<Record<string, string>>, fallback?: (name: string) => string | undefined): (name: string) => string | undefined {
+export function notebookModuleReader(
+	files: Readonly<Record<string, string>>,
+	fallback?: (name: string) => string | undefined,
+): (name: string) => string | undefined {
 	const byModule = new Map<string, string>();
 	for (const [file, text] of Object.entries(files)) {
 		const m = /^(?:\.\/)?([A-Za-z_][\w/]*?)(?:\/__init__)?\.py$/.exec(file);
@@ -229,7 +262,10 @@ export function notebookModuleReader(files: Readonly<Record<string, string>>, fa
 }
 
 /** Maps a 0-based program line to its cell and line within the cell. */
-export function locateLine(program: NotebookProgram, line: number): { cell: number; cellLine: number } | undefined {
+export function locateLine(
+	program: NotebookProgram,
+	line: number,
+): { cell: number; cellLine: number } | undefined {
 	for (const s of program.segments) {
 		if (line >= s.startLine && line < s.startLine + s.lineCount) {
 			return { cell: s.cell, cellLine: line - s.startLine };

@@ -38,7 +38,8 @@ export interface PrintedRow {
  * shape, the parameter count, and (functional models) what it is connected to; Keras 3's
  * box-drawing borders are taken off first.
  */
-const KERAS_ROW = /^\s*([A-Za-z_][\w.\-/]*) \(([A-Za-z_][\w.]*)\)?\s+(?:\(.*?\)|\[.*?\]|multiple|\S+)?\s+([\d,]+)(?:\s+\S.*)?$/;
+const KERAS_ROW =
+	/^\s*([A-Za-z_][\w.\-/]*) \(([A-Za-z_][\w.]*)\)?\s+(?:\(.*?\)|\[.*?\]|multiple|\S+)?\s+([\d,]+)(?:\s+\S.*)?$/;
 
 function kerasRows(block: string, total: number): PrintedRow[] | null {
 	const rows: PrintedRow[] = [];
@@ -68,13 +69,15 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 		const header = rest.search(/Layer \(type|Model: "|={20,}\s*\n\s*Layer/);
 		const tail = text.slice(at, at + m[0].length + (header < 0 ? rest.length : header));
 		const block = text.slice(from, at);
-		const tool: SummaryTool = /Layer \(type:depth-idx\)/.test(block) || /Total mult-adds/.test(tail)
-			? 'torchinfo'
-			: /Params size \(MB\)|Forward\/backward pass size/.test(tail) || /\b[A-Z]\w*-\d+\s+\[/.test(block)
-				? 'torchsummary'
-				: /Model: "|Layer \(type\)\s+Output Shape\s+Param #/.test(block)
-					? 'keras'
-					: 'unknown';
+		const tool: SummaryTool =
+			/Layer \(type:depth-idx\)/.test(block) || /Total mult-adds/.test(tail)
+				? 'torchinfo'
+				: /Params size \(MB\)|Forward\/backward pass size/.test(tail) ||
+					  /\b[A-Z]\w*-\d+\s+\[/.test(block)
+					? 'torchsummary'
+					: /Model: "|Layer \(type\)\s+Output Shape\s+Param #/.test(block)
+						? 'keras'
+						: 'unknown';
 		const optimizer = count(/Optimizer params:\s*([\d,]+)/.exec(tail)?.[1]) ?? undefined;
 		const total = (count(m[1]) as number) - (optimizer ?? 0);
 		out.push({
@@ -107,7 +110,10 @@ export interface SummarySnapshot {
  * Said only where it helps: with matching totals only when the rows match too (a nested model is one
  * printed row but may be several of NormLens's), with differing totals to point at the first difference.
  */
-function rowComparison(printed: PrintedRow[] | null, ours: SummarySnapshot['rows']): { same: boolean; text: string } | undefined {
+function rowComparison(
+	printed: PrintedRow[] | null,
+	ours: SummarySnapshot['rows'],
+): { same: boolean; text: string } | undefined {
 	if (!printed || !ours) {
 		return undefined;
 	}
@@ -115,11 +121,17 @@ function rowComparison(printed: PrintedRow[] | null, ours: SummarySnapshot['rows
 	for (let i = 0; i < n; i++) {
 		if (printed[i].params !== ours[i].params) {
 			const o = ours[i];
-			return { same: false, text: `The first row that differs is row ${i + 1}: printed \`${printed[i].name}\` (${printed[i].type}) ${formatCount(printed[i].params)} params, NormLens \`${o.name}\` (${o.type}) ${o.params === null ? '?' : formatCount(o.params)}.` };
+			return {
+				same: false,
+				text: `The first row that differs is row ${i + 1}: printed \`${printed[i].name}\` (${printed[i].type}) ${formatCount(printed[i].params)} params, NormLens \`${o.name}\` (${o.type}) ${o.params === null ? '?' : formatCount(o.params)}.`,
+			};
 		}
 	}
 	if (printed.length !== ours.length) {
-		return { same: false, text: `The printed summary has ${printed.length} rows, NormLens ${ours.length}; the first ${n} agree.` };
+		return {
+			same: false,
+			text: `The printed summary has ${printed.length} rows, NormLens ${ours.length}; the first ${n} agree.`,
+		};
 	}
 	return { same: true, text: `row by row (${n} rows)` };
 }
@@ -136,23 +148,43 @@ export interface CellOutput {
  * what NormLens counts there (information), or differs (a warning naming both, or information for
  * torchsummary, which counts a module once per call), or NormLens cannot count the model.
  */
-export function checkPrintedSummaries(snapshots: readonly SummarySnapshot[], outputs: readonly CellOutput[]): AnalysisDiagnostic[] {
+export function checkPrintedSummaries(
+	snapshots: readonly SummarySnapshot[],
+	outputs: readonly CellOutput[],
+): AnalysisDiagnostic[] {
 	const out: AnalysisDiagnostic[] = [];
 	for (const cell of outputs) {
 		const printed = parsePrintedSummaries(cell.text);
-		const calls = snapshots.filter((s) => s.range.start.line >= cell.startLine && s.range.start.line < cell.startLine + cell.lineCount);
+		const calls = snapshots.filter(
+			(s) =>
+				s.range.start.line >= cell.startLine &&
+				s.range.start.line < cell.startLine + cell.lineCount,
+		);
 		calls.slice(0, printed.length).forEach((s, i) => {
 			const p = printed[i];
 			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;
 			const t = s.totals;
 			if (t.total === null) {
-				out.push({ range: s.range, severity: 'info', code: 'printed-summary', message: `This cell printed ${said} for \`${s.name}\`; NormLens cannot count it here: ${s.unknown?.reason ?? 'its counts are unknown'}.` });
+				out.push({
+					range: s.range,
+					severity: 'info',
+					code: 'printed-summary',
+					message: `This cell printed ${said} for \`${s.name}\`; NormLens cannot count it here: ${s.unknown?.reason ?? 'its counts are unknown'}.`,
+				});
 				return;
 			}
-			const same = t.total === p.total && (p.trainable === null || t.trainable === p.trainable) && (p.nonTrainable === null || t.nonTrainable === p.nonTrainable);
+			const same =
+				t.total === p.total &&
+				(p.trainable === null || t.trainable === p.trainable) &&
+				(p.nonTrainable === null || t.nonTrainable === p.nonTrainable);
 			const rows = rowComparison(p.rows, s.rows);
 			if (same) {
-				out.push({ range: s.range, severity: 'info', code: 'printed-summary', message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.` });
+				out.push({
+					range: s.range,
+					severity: 'info',
+					code: 'printed-summary',
+					message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.`,
+				});
 				return;
 			}
 			const ours = `Total params ${formatCount(t.total)} (trainable ${formatCount(t.trainable ?? 0)}, non-trainable ${formatCount(t.nonTrainable ?? 0)})`;
@@ -162,7 +194,9 @@ export function checkPrintedSummaries(snapshots: readonly SummarySnapshot[], out
 				code: 'printed-summary',
 				message:
 					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.${rows && !rows.same ? ` ${rows.text}` : ''}` +
-					(p.tool === 'torchsummary' ? ' torchsummary counts a module once per call, so a module called twice is counted twice in its total.' : ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
+					(p.tool === 'torchsummary'
+						? ' torchsummary counts a module once per call, so a module called twice is counted twice in its total.'
+						: ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
 			});
 		});
 	}

@@ -1,7 +1,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
-import { READING_SEQUENCE_METHODS, reportingName, TRUSTED_BUILTINS, TRUSTED_METHODS, trustedCall } from './trusted';
+import {
+	READING_SEQUENCE_METHODS,
+	reportingName,
+	TRUSTED_BUILTINS,
+	TRUSTED_METHODS,
+	trustedCall,
+} from './trusted';
 import { callMath, isMathFunction } from './stdlib';
 import { BUNDLED_MODULES, bundledTarget } from '../zoo';
 import {
@@ -75,15 +81,30 @@ export interface CallContext {
 export interface Runtime {
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined;
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
-	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	callMethod(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined;
 	/**
 	 * `super().name(…)` inside a class whose base is this runtime's (`nn.Module.__init__`,
 	 * `nn.LayerNorm.forward`, `keras.layers.Layer.build`); undefined when the runtime does not model it.
 	 */
-	callBaseMethod?(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	callBaseMethod?(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
 	/** Creates the object for an instance of a source class whose bases include a framework class. */
-	instantiate?(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined;
+	instantiate?(
+		cls: ClassValue,
+		bases: string[],
+		args: CallArgs,
+		ctx: CallContext,
+	): FrameworkObject | undefined;
 	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
 	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
@@ -96,7 +117,13 @@ export interface Runtime {
 	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
 	 * holds something NormLens could not read.
 	 */
-	opaqueCall?(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, cause: Cause): Value | undefined;
+	opaqueCall?(
+		what: string,
+		args: CallArgs,
+		ctx: CallContext,
+		holder: FrameworkObject | undefined,
+		cause: Cause,
+	): Value | undefined;
 	/**
 	 * A module-level name was bound to `value` (models take the name they are known by); `definedAt`
 	 * when the name is a builder function or class NormLens called itself (library files).
@@ -196,7 +223,12 @@ const PY_WHITESPACE = ' \t\n\r\v\f';
  */
 function strMethod(v: string, name: string, a: Value[]): Value | undefined {
 	const str = (x: Value | undefined) => (x?.k === 'str' ? x.v : undefined);
-	const strs = (x: Value | undefined): string[] | undefined => (x?.k === 'str' ? [x.v] : x?.k === 'tuple' && x.items.every((i) => i.k === 'str') ? x.items.map((i) => (i as { v: string }).v) : undefined);
+	const strs = (x: Value | undefined): string[] | undefined =>
+		x?.k === 'str'
+			? [x.v]
+			: x?.k === 'tuple' && x.items.every((i) => i.k === 'str')
+				? x.items.map((i) => (i as { v: string }).v)
+				: undefined;
 	if ([...v].some((ch) => ch.charCodeAt(0) > 0x7f)) {
 		return undefined;
 	}
@@ -216,13 +248,18 @@ function strMethod(v: string, name: string, a: Value[]): Value | undefined {
 		case 'startswith':
 		case 'endswith': {
 			const options = a.length === 1 ? strs(a[0]) : undefined;
-			return options && bool(options.some((o) => (name === 'startswith' ? v.startsWith(o) : v.endsWith(o))));
+			return (
+				options &&
+				bool(options.some((o) => (name === 'startswith' ? v.startsWith(o) : v.endsWith(o))))
+			);
 		}
 		case 'strip':
 		case 'lstrip':
 		case 'rstrip': {
 			const chars = a.length === 0 || a[0].k === 'none' ? PY_WHITESPACE : str(a[0]);
-			return chars === undefined || a.length > 1 ? undefined : strip(chars, name !== 'rstrip', name !== 'lstrip');
+			return chars === undefined || a.length > 1
+				? undefined
+				: strip(chars, name !== 'rstrip', name !== 'lstrip');
 		}
 		case 'split': {
 			if (a.length > 1) {
@@ -232,24 +269,36 @@ function strMethod(v: string, name: string, a: Value[]): Value | undefined {
 			if (sep === undefined || sep === '') {
 				return undefined;
 			}
-			const parts = sep === null ? v.split(/[ \t\n\r\v\f]+/).filter((x) => x !== '') : v.split(sep);
+			const parts =
+				sep === null ? v.split(/[ \t\n\r\v\f]+/).filter((x) => x !== '') : v.split(sep);
 			return { k: 'list', items: parts.map((x) => ({ k: 'str', v: x }) as Value) };
 		}
 		case 'replace': {
 			const [from, to] = [str(a[0]), str(a[1])];
-			return a.length === 2 && from !== undefined && from !== '' && to !== undefined ? { k: 'str', v: v.split(from).join(to) } : undefined;
+			return a.length === 2 && from !== undefined && from !== '' && to !== undefined
+				? { k: 'str', v: v.split(from).join(to) }
+				: undefined;
 		}
 		case 'find':
-			return a.length === 1 && str(a[0]) !== undefined ? { k: 'num', v: v.indexOf(str(a[0]) as string) } : undefined;
+			return a.length === 1 && str(a[0]) !== undefined
+				? { k: 'num', v: v.indexOf(str(a[0]) as string) }
+				: undefined;
 		case 'count': {
 			const sub = a.length === 1 ? str(a[0]) : undefined;
-			return sub !== undefined && sub !== '' ? { k: 'num', v: v.split(sub).length - 1 } : undefined;
+			return sub !== undefined && sub !== ''
+				? { k: 'num', v: v.split(sub).length - 1 }
+				: undefined;
 		}
 		case 'isdigit':
 			return a.length === 0 ? bool(/^[0-9]+$/.test(v)) : undefined;
 		case 'join': {
-			const items = a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple') ? a[0].items : undefined;
-			return items?.every((i) => i.k === 'str') ? { k: 'str', v: items.map((i) => (i as { v: string }).v).join(v) } : undefined;
+			const items =
+				a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple')
+					? a[0].items
+					: undefined;
+			return items?.every((i) => i.k === 'str')
+				? { k: 'str', v: items.map((i) => (i as { v: string }).v).join(v) }
+				: undefined;
 		}
 	}
 	return undefined;
@@ -260,7 +309,8 @@ function strMethod(v: string, name: string, a: Value[]): Value | undefined {
  * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
  */
 const UNDEFINED_NAME_REASONS: Readonly<Record<string, string>> = {
-	get_ipython: 'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
+	get_ipython:
+		'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
 };
 export class Interpreter {
 	readonly globals = new Scope(null);
@@ -294,7 +344,9 @@ export class Interpreter {
 
 	/** Where `node` is, in the analysed file (a local module's code maps to the call that ran it). */
 	private here(node: SyntaxNode): TextRange {
-		return this.source === this.mainSource ? this.mainSource.rangeOf(node) : this.callSiteRange()(node);
+		return this.source === this.mainSource
+			? this.mainSource.rangeOf(node)
+			: this.callSiteRange()(node);
 	}
 
 	/** Source text of a node, shortened for messages. */
@@ -376,7 +428,9 @@ export class Interpreter {
 
 	/** A range in the analysed file, while a local module's code runs: every node maps to the call in the file that ran it. */
 	private callSiteRange(): (node: SyntaxNode) => TextRange {
-		const site: TextRange = this.mainCallSite ? this.mainSource.rangeOf(this.mainCallSite) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+		const site: TextRange = this.mainCallSite
+			? this.mainSource.rangeOf(this.mainCallSite)
+			: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 		return () => site;
 	}
 
@@ -433,7 +487,10 @@ export class Interpreter {
 	 */
 	runUncalledDefinitions(): void {
 		for (const d of this.uncalledDefinitions()) {
-			if (!d.required.length && !this.build(d.name, d.value, { positional: [], keywords: new Map() })) {
+			if (
+				!d.required.length &&
+				!this.build(d.name, d.value, { positional: [], keywords: new Map() })
+			) {
 				return;
 			}
 		}
@@ -461,12 +518,25 @@ export class Interpreter {
 			if (v.k === 'class' && bases.has(v.cls)) {
 				continue;
 			}
-			if (!((v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) || (v.k === 'class' && !this.called.has(v.cls) && own(v.cls.source) && basePaths(v.cls).length > 0))) {
+			if (!(
+				(v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) ||
+				(v.k === 'class' &&
+					!this.called.has(v.cls) &&
+					own(v.cls.source) &&
+					basePaths(v.cls).length > 0)
+			)) {
 				continue;
 			}
 			const fn = v.k === 'func' ? v.def : findMethod(v.cls, '__init__')?.fn;
 			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
-			out.push({ name, value: v, required: params.filter((p) => p.star === '' && p.default === undefined).map((p) => p.name), range: this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.cls.node) });
+			out.push({
+				name,
+				value: v,
+				required: params
+					.filter((p) => p.star === '' && p.default === undefined)
+					.map((p) => p.name),
+				range: this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.cls.node),
+			});
 		}
 		return out;
 	}
@@ -476,7 +546,11 @@ export class Interpreter {
 	 * beside it calls it with), and binds what it returns to its name, shown where it is defined
 	 * (`def resnet50`), not where its helper builds it. False when the analysis ran out of its bounds.
 	 */
-	build(name: string, v: Value, args: { positional: Value[]; keywords: Map<string, Value> }): boolean {
+	build(
+		name: string,
+		v: Value,
+		args: { positional: Value[]; keywords: Map<string, Value> },
+	): boolean {
 		if (this.truncated || (v.k !== 'func' && v.k !== 'class')) {
 			return !this.truncated;
 		}
@@ -502,7 +576,10 @@ export class Interpreter {
 	 * The first call the analysed program itself makes of each class or function of a local module
 	 * it imports (`model = Net(classes=5)` in train.py, for blocks.Net): by module, then name.
 	 */
-	readonly moduleCalls = new Map<string, Map<string, { positional: Value[]; keywords: Map<string, Value>; range: TextRange }>>();
+	readonly moduleCalls = new Map<
+		string,
+		Map<string, { positional: Value[]; keywords: Map<string, Value>; range: TextRange }>
+	>();
 	private readonly moduleNames = new Map<unknown, string>();
 
 	private recordModuleCall(source: unknown, name: string, args: CallArgs): void {
@@ -516,13 +593,20 @@ export class Interpreter {
 			this.moduleCalls.set(module, calls);
 		}
 		if (!calls.has(name)) {
-			calls.set(name, { positional: args.positional, keywords: args.keywords, range: this.mainSource.rangeOf(args.node) });
+			calls.set(name, {
+				positional: args.positional,
+				keywords: args.keywords,
+				range: this.mainSource.rangeOf(args.node),
+			});
 		}
 	}
 
 	private tick(): void {
 		this.steps++;
-		if (this.steps > this.limits.maxSteps || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+		if (
+			this.steps > this.limits.maxSteps ||
+			((this.steps & 1023) === 0 && Date.now() > this.deadline)
+		) {
 			throw new StopInterpretation();
 		}
 	}
@@ -533,11 +617,14 @@ export class Interpreter {
 
 	// One of each of the context's functions serves every call.
 	private readonly mainRange = (n: SyntaxNode): TextRange => this.mainSource.rangeOf(n);
-	private readonly ctxCallFunction = (fn: FunctionValue, args: CallArgs, self?: Value): Value => this.callFunction(fn, args, self);
-	private readonly ctxCallMethod = (self: Value, name: string, args: CallArgs): Value => this.call(this.getAttr(self, name), args);
+	private readonly ctxCallFunction = (fn: FunctionValue, args: CallArgs, self?: Value): Value =>
+		this.callFunction(fn, args, self);
+	private readonly ctxCallMethod = (self: Value, name: string, args: CallArgs): Value =>
+		this.call(this.getAttr(self, name), args);
 	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
 	private readonly ctxCall = (callee: Value, args: CallArgs): Value => this.call(callee, args);
-	private readonly mainSites = (call: SyntaxNode): CallSites => new CallSites(call, this.mainSource, this.mainRange);
+	private readonly mainSites = (call: SyntaxNode): CallSites =>
+		new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
 
 	/** Findings of the interpreter itself (a class whose base it cannot read). */
@@ -569,7 +656,10 @@ export class Interpreter {
 	beforeTopStatement: ((statement: SyntaxNode) => void) | undefined;
 
 	private execBlock(block: SyntaxNode, scope: Scope): Completion {
-		const top = block.parent === null && this.source === this.mainSource ? this.beforeTopStatement : undefined;
+		const top =
+			block.parent === null && this.source === this.mainSource
+				? this.beforeTopStatement
+				: undefined;
 		for (let s = block.firstChild; s; s = s.nextSibling) {
 			top?.(s);
 			const c = this.execStatement(s, scope);
@@ -592,7 +682,10 @@ export class Interpreter {
 		const problem = this.source.problemIn(node.from, headerEnd(node));
 		if (problem) {
 			// Python would not run it: what it assigns or changes is unknown, for that reason.
-			this.havoc(node, scope, { reason: leftOutReason(this.snippet(node), problem.message), range: this.here(node) });
+			this.havoc(node, scope, {
+				reason: leftOutReason(this.snippet(node), problem.message),
+				range: this.here(node),
+			});
 			return undefined;
 		}
 		try {
@@ -602,7 +695,10 @@ export class Interpreter {
 				throw e;
 			}
 			// A statement the interpreter cannot follow: whatever it may change becomes unknown.
-			this.havoc(node, scope, { reason: `NormLens could not follow the statement \`${this.snippet(node)}\``, range: this.here(node) });
+			this.havoc(node, scope, {
+				reason: `NormLens could not follow the statement \`${this.snippet(node)}\``,
+				range: this.here(node),
+			});
 			return undefined;
 		}
 	}
@@ -639,7 +735,10 @@ export class Interpreter {
 						parts.push(c);
 					}
 				}
-				return { type: 'return', value: parts.length > 0 ? this.evalSequence(parts, scope) : NONE };
+				return {
+					type: 'return',
+					value: parts.length > 0 ? this.evalSequence(parts, scope) : NONE,
+				};
 			}
 			case 'IfStatement':
 				return this.execIf(node, scope);
@@ -667,7 +766,13 @@ export class Interpreter {
 				return undefined;
 			case 'RaiseStatement':
 				// The code after a `raise` that runs does not run; the caller gets no value it can know.
-				return { type: 'return', value: unknown({ reason: `\`${this.snippet(node)}\` raises an exception here`, range: this.here(node) }) };
+				return {
+					type: 'return',
+					value: unknown({
+						reason: `\`${this.snippet(node)}\` raises an exception here`,
+						range: this.here(node),
+					}),
+				};
 			case 'PassStatement':
 			case 'AssertStatement':
 			case 'PrintStatement':
@@ -675,7 +780,10 @@ export class Interpreter {
 				return undefined;
 			default:
 				// A statement the interpreter does not model (`match`, `yield`, …): its effects are unknown.
-				this.havoc(node, scope, { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) });
+				this.havoc(node, scope, {
+					reason: `NormLens does not follow \`${this.snippet(node)}\``,
+					range: this.here(node),
+				});
 				return undefined;
 		}
 	}
@@ -685,7 +793,12 @@ export class Interpreter {
 		const [fn, xs, initial] = args.positional;
 		const items = xs ? this.iterate(xs) : undefined;
 		if (!fn || !items || (items.length === 0 && !initial)) {
-			return unknown(firstCause(args.positional) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+			return unknown(
+				firstCause(args.positional) ?? {
+					reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+					range: this.here(args.node),
+				},
+			);
 		}
 		let acc = initial ?? items[0];
 		for (const x of initial ? items : items.slice(1)) {
@@ -707,14 +820,23 @@ export class Interpreter {
 
 	/** `del x`, `del xs[i]`, `del d[k]`, `del obj.attr`. */
 	private execDelete(node: SyntaxNode, scope: Scope): void {
-		const cause: Cause = { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) };
+		const cause: Cause = {
+			reason: `NormLens does not follow \`${this.snippet(node)}\``,
+			range: this.here(node),
+		};
 		for (const target of children(node).slice(1)) {
 			if (target.name === ',') {
 				continue;
 			}
-			if (target.name === 'MemberExpression' && !childNamed(target, 'PropertyName') && target.firstChild) {
+			if (
+				target.name === 'MemberExpression' &&
+				!childNamed(target, 'PropertyName') &&
+				target.firstChild
+			) {
 				const obj = this.eval(target.firstChild, scope);
-				const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
+				const index = children(target).find(
+					(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
+				);
 				const key = index ? this.eval(index, scope) : UNKNOWN;
 				if (obj.k === 'list' && !obj.cause && asInt(key) !== undefined) {
 					const i = asInt(key) as number;
@@ -728,7 +850,18 @@ export class Interpreter {
 					obj.entries.delete(String(key.v));
 					continue;
 				}
-				if (obj.k === 'obj' && this.runtimes.some((r) => r.callMethod(obj.obj, '__delitem__', { positional: [key], keywords: new Map(), node: target }, this.ctx()) !== undefined)) {
+				if (
+					obj.k === 'obj' &&
+					this.runtimes.some(
+						(r) =>
+							r.callMethod(
+								obj.obj,
+								'__delitem__',
+								{ positional: [key], keywords: new Map(), node: target },
+								this.ctx(),
+							) !== undefined,
+					)
+				) {
 					// `del model[1]` on a container module: its runtime removed it.
 					continue;
 				}
@@ -780,7 +913,9 @@ export class Interpreter {
 				case 'ForStatement': {
 					const parts = children(n);
 					const inIndex = parts.findIndex((p) => p.name === 'in');
-					parts.slice(1, Math.max(1, inIndex)).forEach((t) => this.havocTarget(t, scope, cause));
+					parts
+						.slice(1, Math.max(1, inIndex))
+						.forEach((t) => this.havocTarget(t, scope, cause));
 					parts.slice(inIndex + 1).forEach(visit);
 					return;
 				}
@@ -831,7 +966,10 @@ export class Interpreter {
 	private havocCall(node: SyntaxNode, scope: Scope, outer: Cause): void {
 		const callee = node.firstChild;
 		// What may change is changed by this call, if it runs: the cause names it, with why it may not.
-		const cause: Cause = { reason: `\`${this.snippet(callee)}(…)\` may change what it receives, and NormLens cannot tell whether it runs: ${outer.reason}`, range: this.here(node) };
+		const cause: Cause = {
+			reason: `\`${this.snippet(callee)}(…)\` may change what it receives, and NormLens cannot tell whether it runs: ${outer.reason}`,
+			range: this.here(node),
+		};
 		const argList = childNamed(node, 'ArgList');
 		let trusted = false;
 		const target = callee ? this.evalPath(callee, scope) : undefined;
@@ -850,14 +988,21 @@ export class Interpreter {
 				((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
 		} else if (callee?.name === 'MemberExpression') {
 			const prop = childNamed(callee, 'PropertyName');
-			const receiver = callee.firstChild ? this.evalPath(callee.firstChild, scope) : undefined;
+			const receiver = callee.firstChild
+				? this.evalPath(callee.firstChild, scope)
+				: undefined;
 			const method = prop ? this.source.slice(prop) : '';
 			if (receiver?.k === 'ref') {
-				trusted = trustedCall(`${receiver.path}.${method}`) || this.pureLibraryCall(`${receiver.path}.${method}`) || reportingName(method);
+				trusted =
+					trustedCall(`${receiver.path}.${method}`) ||
+					this.pureLibraryCall(`${receiver.path}.${method}`) ||
+					reportingName(method);
 			} else if (receiver) {
 				const callable = receiver.k === 'obj' ? this.getAttr(receiver, method) : undefined;
 				// Calling a module on tensors changes no count; a method NormLens does not trust may.
-				trusted = (callable?.k === 'obj' && callable.obj.kind === 'module') || this.trustedMethod(receiver, method);
+				trusted =
+					(callable?.k === 'obj' && callable.obj.kind === 'module') ||
+					this.trustedMethod(receiver, method);
 				if (!trusted) {
 					this.taint(receiver, cause);
 				}
@@ -880,12 +1025,22 @@ export class Interpreter {
 	 * `self.generator(z)` inside a method called in a training loop changes nothing, while
 	 * `self.layers.append(…)` taints). Bounded in depth; recursion havocs nothing more.
 	 */
-	private havocSourceCall(target: Extract<Value, { k: 'func' | 'method' | 'class' }>, argList: SyntaxNode | null, scope: Scope, cause: Cause): void {
-		const found = target.k === 'class' ? findMethod(target.cls, '__init__') : { fn: target.k === 'func' ? target.def : target.fn };
+	private havocSourceCall(
+		target: Extract<Value, { k: 'func' | 'method' | 'class' }>,
+		argList: SyntaxNode | null,
+		scope: Scope,
+		cause: Cause,
+	): void {
+		const found =
+			target.k === 'class'
+				? findMethod(target.cls, '__init__')
+				: { fn: target.k === 'func' ? target.def : target.fn };
 		const def = found?.fn;
 		const args: (Value | undefined)[] = [];
 		const keywords = new Map<string, Value | undefined>();
-		const parts = argList ? children(argList).filter((c) => !['(', ')', ',', 'Comment'].includes(c.name)) : [];
+		const parts = argList
+			? children(argList).filter((c) => !['(', ')', ',', 'Comment'].includes(c.name))
+			: [];
 		let spread = false;
 		for (let i = 0; i < parts.length; i++) {
 			const p = parts[i];
@@ -909,7 +1064,8 @@ export class Interpreter {
 			return;
 		}
 		const inner = new Scope(def.closure);
-		const self = target.k === 'method' ? target.self : target.k === 'class' ? unknown(cause) : undefined;
+		const self =
+			target.k === 'method' ? target.self : target.k === 'class' ? unknown(cause) : undefined;
 		const positional = self ? [self, ...args] : args;
 		def.params.forEach((p, i) => {
 			const v = p.star === '' ? (positional[i] ?? keywords.get(p.name)) : undefined;
@@ -918,7 +1074,9 @@ export class Interpreter {
 		this.havocStack.push(def);
 		try {
 			const body = def.body;
-			this.within(def.source instanceof PythonSource ? def.source : this.source, () => this.havoc(body, inner, cause));
+			this.within(def.source instanceof PythonSource ? def.source : this.source, () =>
+				this.havoc(body, inner, cause),
+			);
 		} finally {
 			this.havocStack.pop();
 		}
@@ -938,7 +1096,9 @@ export class Interpreter {
 				children(target).forEach((c) => this.havocTarget(c, scope, cause));
 				return;
 			case 'MemberExpression': {
-				const base = target.firstChild ? this.evalPath(target.firstChild, scope) : undefined;
+				const base = target.firstChild
+					? this.evalPath(target.firstChild, scope)
+					: undefined;
 				if (base) {
 					this.taint(base, cause);
 				}
@@ -956,26 +1116,53 @@ export class Interpreter {
 	 * A module-level `model = Net(…)` / `nn.Sequential(…)` / `keras.Model(…)` in code that may or may
 	 * not run: no model is built, so none is shown; it is noted, so that the analysis can say why.
 	 */
-	private noteUnbuiltModel(targets: SyntaxNode[], value: SyntaxNode[], scope: Scope, cause: Cause, statement: SyntaxNode): void {
-		if (scope !== this.globals || this.source !== this.mainSource || value.length !== 1 || value[0].name !== 'CallExpression' || !value[0].firstChild) {
+	private noteUnbuiltModel(
+		targets: SyntaxNode[],
+		value: SyntaxNode[],
+		scope: Scope,
+		cause: Cause,
+		statement: SyntaxNode,
+	): void {
+		if (
+			scope !== this.globals ||
+			this.source !== this.mainSource ||
+			value.length !== 1 ||
+			value[0].name !== 'CallExpression' ||
+			!value[0].firstChild
+		) {
 			return;
 		}
 		// The call's callee, through method chains (`Net().to(device)`, `build().cuda()`).
 		let call: SyntaxNode | null = value[0];
-		while (call?.name === 'CallExpression' && call.firstChild?.name === 'MemberExpression' && call.firstChild.firstChild?.name === 'CallExpression') {
+		while (
+			call?.name === 'CallExpression' &&
+			call.firstChild?.name === 'MemberExpression' &&
+			call.firstChild.firstChild?.name === 'CallExpression'
+		) {
 			call = call.firstChild.firstChild;
 		}
 		const callee = call?.firstChild ? this.evalPath(call.firstChild, scope) : undefined;
-		const framework = /^(torch\.nn\.|torchvision\.models\.|(tensorflow\.|tf\.)?keras\.|tf_keras\.)/;
+		const framework =
+			/^(torch\.nn\.|torchvision\.models\.|(tensorflow\.|tf\.)?keras\.|tf_keras\.)/;
 		const buildsModel =
-			(callee?.k === 'class' && basePaths(callee.cls).some((b) => framework.test(b) || /^(nn\.Module|Module|keras\.Model|Model)$/.test(b))) ||
-			(callee?.k === 'ref' && framework.test(callee.path) && (/\.(Sequential|Model|ModuleList|ModuleDict)$/.test(callee.path) || bundledTarget(callee.path) !== undefined));
+			(callee?.k === 'class' &&
+				basePaths(callee.cls).some(
+					(b) => framework.test(b) || /^(nn\.Module|Module|keras\.Model|Model)$/.test(b),
+				)) ||
+			(callee?.k === 'ref' &&
+				framework.test(callee.path) &&
+				(/\.(Sequential|Model|ModuleList|ModuleDict)$/.test(callee.path) ||
+					bundledTarget(callee.path) !== undefined));
 		if (!buildsModel) {
 			return;
 		}
 		for (const t of targets) {
 			if (t.name === 'VariableName') {
-				this.unbuilt.push({ name: this.source.slice(t), range: this.here(statement), cause });
+				this.unbuilt.push({
+					name: this.source.slice(t),
+					range: this.here(statement),
+					cause,
+				});
 			}
 		}
 	}
@@ -1014,7 +1201,11 @@ export class Interpreter {
 	 */
 	private taintPaths(node: SyntaxNode, scope: Scope, cause: Cause): void {
 		if (node.name === 'VariableName' || node.name === 'MemberExpression') {
-			for (let n: SyntaxNode | null = node; n && (n.name === 'VariableName' || n.name === 'MemberExpression'); n = n.name === 'MemberExpression' ? n.firstChild : null) {
+			for (
+				let n: SyntaxNode | null = node;
+				n && (n.name === 'VariableName' || n.name === 'MemberExpression');
+				n = n.name === 'MemberExpression' ? n.firstChild : null
+			) {
 				const v = this.evalPath(n, scope);
 				if (v) {
 					this.taint(v, cause);
@@ -1024,7 +1215,20 @@ export class Interpreter {
 		}
 		if (node.name === 'CallExpression' && node.firstChild) {
 			const callee = node.firstChild;
-			if (callee.name === 'VariableName' && ['enumerate', 'zip', 'reversed', 'list', 'tuple', 'sorted', 'iter', 'filter', 'map'].includes(this.source.slice(callee))) {
+			if (
+				callee.name === 'VariableName' &&
+				[
+					'enumerate',
+					'zip',
+					'reversed',
+					'list',
+					'tuple',
+					'sorted',
+					'iter',
+					'filter',
+					'map',
+				].includes(this.source.slice(callee))
+			) {
 				const argList = childNamed(node, 'ArgList');
 				for (let a = argList?.firstChild ?? null; a; a = a.nextSibling) {
 					this.taintPaths(a, scope, cause);
@@ -1079,7 +1283,10 @@ export class Interpreter {
 						}
 						continue;
 					default:
-						visit(c, inLoop || c.name === 'ForStatement' || c.name === 'WhileStatement');
+						visit(
+							c,
+							inLoop || c.name === 'ForStatement' || c.name === 'WhileStatement',
+						);
 						if (found === 'return') {
 							return;
 						}
@@ -1153,7 +1360,14 @@ export class Interpreter {
 						i += 2;
 					}
 					const fromLocal = local?.k === 'module' ? local.scope.get(name) : undefined;
-					scope.set(bound, fromLocal ?? this.importModule(`${module}.${name}`) ?? { k: 'ref', path: `${module}.${name}` });
+					scope.set(
+						bound,
+						fromLocal ??
+							this.importModule(`${module}.${name}`) ?? {
+								k: 'ref',
+								path: `${module}.${name}`,
+							},
+					);
 				}
 			}
 			return;
@@ -1168,7 +1382,10 @@ export class Interpreter {
 			if (alias) {
 				scope.set(alias, local ?? { k: 'ref', path: dotted.join('.') });
 			} else {
-				scope.set(dotted[0], (dotted.length === 1 ? local : undefined) ?? { k: 'ref', path: dotted[0] });
+				scope.set(
+					dotted[0],
+					(dotted.length === 1 ? local : undefined) ?? { k: 'ref', path: dotted[0] },
+				);
 			}
 			dotted = [];
 		};
@@ -1204,7 +1421,10 @@ export class Interpreter {
 			return;
 		}
 		const single = targets.length === 1 && targets[0].length === 1 ? targets[0][0] : undefined;
-		const simpleTarget = single && (single.name === 'VariableName' || single.name === 'MemberExpression') ? this.source.slice(single) : undefined;
+		const simpleTarget =
+			single && (single.name === 'VariableName' || single.name === 'MemberExpression')
+				? this.source.slice(single)
+				: undefined;
 		let value: Value;
 		const saved = this.assignTarget;
 		this.assignTarget = simpleTarget;
@@ -1240,7 +1460,9 @@ export class Interpreter {
 
 	private unpack(exprs: SyntaxNode[], value: Value, scope: Scope): void {
 		const items = asSequence(value) ?? (value.k === 'obj' ? this.iterate(value) : undefined);
-		exprs.forEach((e, i) => this.assignTo(e, items && items.length === exprs.length ? items[i] : UNKNOWN, scope));
+		exprs.forEach((e, i) =>
+			this.assignTo(e, items && items.length === exprs.length ? items[i] : UNKNOWN, scope),
+		);
 	}
 
 	private assignTo(target: SyntaxNode, value: Value, scope: Scope): void {
@@ -1266,7 +1488,9 @@ export class Interpreter {
 				} else if (prop && obj.k === 'instance') {
 					obj.inst.attrs.set(this.source.slice(prop), value);
 				} else if (!prop) {
-					const index = children(target).find((c, i) => i > 0 && c.name !== '[' && c.name !== ']');
+					const index = children(target).find(
+						(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
+					);
 					const key = index ? this.indexItem([index], scope) : UNKNOWN;
 					this.setItem(obj, key, value, target);
 				}
@@ -1279,7 +1503,11 @@ export class Interpreter {
 
 	/** `obj[key] = value`: lists and dicts as Python does; framework containers through `__setitem__`; anything else taints. */
 	private setItem(obj: Value, key: Value, value: Value, target: SyntaxNode): void {
-		const cause = (): Cause => causeOf(key) ?? { reason: `NormLens cannot follow \`${this.snippet(target)} = …\``, range: this.here(target) };
+		const cause = (): Cause =>
+			causeOf(key) ?? {
+				reason: `NormLens cannot follow \`${this.snippet(target)} = …\``,
+				range: this.here(target),
+			};
 		if (obj.k === 'list' && !obj.cause) {
 			const i = asInt(key);
 			const j = i === undefined ? undefined : i < 0 ? obj.items.length + i : i;
@@ -1287,10 +1515,16 @@ export class Interpreter {
 				obj.items[j] = value;
 				return;
 			}
-			if (key.k === 'slice' && key.start !== null && key.stop !== null && key.step === undefined) {
+			if (
+				key.k === 'slice' &&
+				key.start !== null &&
+				key.stop !== null &&
+				key.step === undefined
+			) {
 				const items = this.iterate(value);
 				const n = obj.items.length;
-				const norm = (x: number | undefined, d: number) => (x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x));
+				const norm = (x: number | undefined, d: number) =>
+					x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
 				const a = norm(key.start, 0);
 				if (items) {
 					obj.items.splice(a, Math.max(0, norm(key.stop, n) - a), ...items);
@@ -1309,7 +1543,11 @@ export class Interpreter {
 			return;
 		}
 		if (obj.k === 'obj' && obj.obj.kind !== 'tensor') {
-			const r = this.callMethodOn(obj, '__setitem__', [key, value], { positional: [key, value], keywords: new Map(), node: target });
+			const r = this.callMethodOn(obj, '__setitem__', [key, value], {
+				positional: [key, value],
+				keywords: new Map(),
+				node: target,
+			});
 			if (r.k === 'unknown') {
 				this.taint(obj, cause());
 			}
@@ -1320,7 +1558,10 @@ export class Interpreter {
 	private setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void {
 		if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
 			// It may be a submodule or a layer: what holds it has unknown counts.
-			obj.unknownCause ??= causeOf(value) ?? { reason: `the attribute set at \`${this.snippet(where)}\` has a value NormLens cannot determine`, range: this.here(where) };
+			obj.unknownCause ??= causeOf(value) ?? {
+				reason: `the attribute set at \`${this.snippet(where)}\` has a value NormLens cannot determine`,
+				range: this.here(where),
+			};
 		}
 		for (const r of this.runtimes) {
 			if (r.setAttr?.(obj, name, value)) {
@@ -1354,7 +1595,13 @@ export class Interpreter {
 			if (items && !left.cause) {
 				left.items.push(...items);
 			} else {
-				this.taint(left, causeOf(right) ?? { reason: `NormLens cannot follow \`${this.snippet(node)}\``, range: this.here(node) });
+				this.taint(
+					left,
+					causeOf(right) ?? {
+						reason: `NormLens cannot follow \`${this.snippet(node)}\``,
+						range: this.here(node),
+					},
+				);
 			}
 			return;
 		}
@@ -1399,7 +1646,15 @@ export class Interpreter {
 			}
 			this.defineFunction(fn, scope);
 			const bound = name ? scope.get(this.source.slice(name)) : undefined;
-			const binding = decorators.includes('staticmethod') ? 'static' : decorators.includes('classmethod') ? 'class' : decorators.includes('property') || decorators.includes('functools.cached_property') || decorators.includes('cached_property') ? 'property' : undefined;
+			const binding = decorators.includes('staticmethod')
+				? 'static'
+				: decorators.includes('classmethod')
+					? 'class'
+					: decorators.includes('property') ||
+						  decorators.includes('functools.cached_property') ||
+						  decorators.includes('cached_property')
+						? 'property'
+						: undefined;
 			if (bound?.k === 'func' && binding) {
 				bound.def.binding = binding;
 			}
@@ -1409,24 +1664,49 @@ export class Interpreter {
 			this.defineClass(cls, scope);
 			const name = childNamed(cls, 'VariableName');
 			const v = name ? scope.get(this.source.slice(name)) : undefined;
-			if (v?.k === 'class' && decorators.some((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d))) {
+			if (
+				v?.k === 'class' &&
+				decorators.some((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d))
+			) {
 				v.cls.fields = this.dataclassFields(cls, v.cls);
-			} else if (name && decorators.some((d) => /^(attr\.(s|attrs|define|frozen|mutable)|attrs\.(define|frozen|mutable)|define|frozen)(\(.*\))?$/.test(d))) {
-				this.bindName(this.source.slice(name), unknown({ reason: `\`@${decorators[0]}\` makes another class from \`${this.source.slice(name)}\`, which NormLens does not build`, range: this.here(node) }), scope);
+			} else if (
+				name &&
+				decorators.some((d) =>
+					/^(attr\.(s|attrs|define|frozen|mutable)|attrs\.(define|frozen|mutable)|define|frozen)(\(.*\))?$/.test(
+						d,
+					),
+				)
+			) {
+				this.bindName(
+					this.source.slice(name),
+					unknown({
+						reason: `\`@${decorators[0]}\` makes another class from \`${this.source.slice(name)}\`, which NormLens does not build`,
+						range: this.here(node),
+					}),
+					scope,
+				);
 			}
 		}
 		return undefined;
 	}
 
 	/** A dataclass's fields: its annotated class attributes in order, each with its default if it has one. */
-	private dataclassFields(node: SyntaxNode, cls: ClassValue): { name: string; default: Value | undefined }[] {
+	private dataclassFields(
+		node: SyntaxNode,
+		cls: ClassValue,
+	): { name: string; default: Value | undefined }[] {
 		const fields: { name: string; default: Value | undefined }[] = [];
 		const body = childNamed(node, 'Body');
 		for (let st = body?.firstChild; st; st = st.nextSibling) {
 			const parts = st.name === 'AssignStatement' ? children(st) : [];
 			if (parts[0]?.name === 'VariableName' && parts[1]?.name === 'TypeDef') {
 				const name = this.source.slice(parts[0]);
-				fields.push({ name, default: parts.some((p) => p.name === 'AssignOp') ? (cls.attrs.get(name) ?? UNKNOWN) : undefined });
+				fields.push({
+					name,
+					default: parts.some((p) => p.name === 'AssignOp')
+						? (cls.attrs.get(name) ?? UNKNOWN)
+						: undefined,
+				});
 			}
 		}
 		return fields;
@@ -1439,7 +1719,14 @@ export class Interpreter {
 		}
 		const argList = childNamed(node, 'ArgList');
 		const bases = argList ? this.args(argList, node, scope).positional : [];
-		const cls: ClassValue = { name: this.source.slice(nameNode), node, source: this.source, bases, methods: new Map(), attrs: new Map() };
+		const cls: ClassValue = {
+			name: this.source.slice(nameNode),
+			node,
+			source: this.source,
+			bases,
+			methods: new Map(),
+			attrs: new Map(),
+		};
 		const body = childNamed(node, 'Body');
 		if (body) {
 			const classScope = new Scope(scope);
@@ -1505,7 +1792,10 @@ export class Interpreter {
 				seen.set(k, v);
 			}
 		}
-		const cause = args.cause ?? { reason: `\`${cls.name}(…)\` leaves a field without a value (Python raises here)`, range: this.here(args.node) };
+		const cause = args.cause ?? {
+			reason: `\`${cls.name}(…)\` leaves a field without a value (Python raises here)`,
+			range: this.here(args.node),
+		};
 		for (const [k, v] of seen) {
 			inst.attrs.set(k, v ?? unknown(cause));
 		}
@@ -1516,19 +1806,30 @@ export class Interpreter {
 	 * `class Net(pl.LightningModule)`), yet that looks like one — it holds layers or modules, or
 	 * defines `forward` / `call`: no model is shown for it, and a diagnostic says why rather than silence.
 	 */
-	private noteUnreadableBase(cls: ClassValue, attrs: ReadonlyMap<string, Value>, args: CallArgs): void {
+	private noteUnreadableBase(
+		cls: ClassValue,
+		attrs: ReadonlyMap<string, Value>,
+		args: CallArgs,
+	): void {
 		const chain = classChain(cls);
-		const unreadable = chain.flatMap((c) => c.bases).find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
+		const unreadable = chain
+			.flatMap((c) => c.bases)
+			.find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
 		if (!unreadable) {
 			return;
 		}
-		const modelLike = [...attrs.values()].some((v) => v.k === 'obj') || chain.some((c) => c.methods.has('forward') || c.methods.has('call'));
+		const modelLike =
+			[...attrs.values()].some((v) => v.k === 'obj') ||
+			chain.some((c) => c.methods.has('forward') || c.methods.has('call'));
 		const key = `${cls.name}:${this.here(args.node).start.line}`;
 		if (!modelLike || this.notedBases.has(key)) {
 			return;
 		}
 		this.notedBases.add(key);
-		const base = unreadable.k === 'ref' ? `\`${unreadable.path}\`` : 'a base class NormLens cannot evaluate';
+		const base =
+			unreadable.k === 'ref'
+				? `\`${unreadable.path}\``
+				: 'a base class NormLens cannot evaluate';
 		this.diagnostics.push({
 			range: this.here(args.node),
 			severity: 'info',
@@ -1605,7 +1906,16 @@ export class Interpreter {
 				if (c.name === 'BreakStatement') {
 					return true;
 				}
-				if (!['ForStatement', 'WhileStatement', 'FunctionDefinition', 'ClassDefinition', 'LambdaExpression'].includes(c.name) && visit(c)) {
+				if (
+					![
+						'ForStatement',
+						'WhileStatement',
+						'FunctionDefinition',
+						'ClassDefinition',
+						'LambdaExpression',
+					].includes(c.name) &&
+					visit(c)
+				) {
 					return true;
 				}
 			}
@@ -1627,7 +1937,9 @@ export class Interpreter {
 		if (!otherwise) {
 			return undefined;
 		}
-		return maybeBroke ? this.maybeRun(otherwise, scope, maybeBroke) : this.execBlock(otherwise, scope);
+		return maybeBroke
+			? this.maybeRun(otherwise, scope, maybeBroke)
+			: this.execBlock(otherwise, scope);
 	}
 
 	private execFor(node: SyntaxNode, scope: Scope): Completion {
@@ -1641,7 +1953,10 @@ export class Interpreter {
 		return c ?? this.runLoopElse(node, scope, undefined);
 	}
 
-	private execForLoop(node: SyntaxNode, scope: Scope): Completion | 'broke' | { maybeBroke: Cause; completion: Completion } {
+	private execForLoop(
+		node: SyntaxNode,
+		scope: Scope,
+	): Completion | 'broke' | { maybeBroke: Cause; completion: Completion } {
 		const parts = children(node);
 		const inIndex = parts.findIndex((p) => p.name === 'in');
 		const body = childNamed(node, 'Body');
@@ -1650,7 +1965,10 @@ export class Interpreter {
 		}
 		const targets = parts.slice(1, inIndex);
 		// By position: children() and childNamed() give distinct node objects for the same node.
-		const iterNodes = parts.slice(inIndex + 1, parts.findIndex((p) => p.name === 'Body'));
+		const iterNodes = parts.slice(
+			inIndex + 1,
+			parts.findIndex((p) => p.name === 'Body'),
+		);
 		const iterable = this.evalSequence(iterNodes, scope);
 		const items = this.iterate(iterable);
 		if (!items) {
@@ -1694,7 +2012,12 @@ export class Interpreter {
 		let kind = 'try';
 		let head: SyntaxNode[] = [];
 		for (const p of children(node)) {
-			if (p.name === 'try' || p.name === 'except' || p.name === 'else' || p.name === 'finally') {
+			if (
+				p.name === 'try' ||
+				p.name === 'except' ||
+				p.name === 'else' ||
+				p.name === 'finally'
+			) {
 				kind = p.name;
 				head = [p];
 			} else if (p.name === 'Body') {
@@ -1706,8 +2029,17 @@ export class Interpreter {
 		const body = clauses.find((c) => c.kind === 'try');
 		let c = body ? this.execBlock(body.body, scope) : undefined;
 		for (const handler of clauses.filter((x) => x.kind === 'except')) {
-			const text = head.length > 0 ? this.source.text.slice(handler.head[0].from, handler.head[handler.head.length - 1].to) : 'except';
-			this.mayRunHandler(handler.body, scope, { reason: `NormLens cannot tell whether the \`try\` block raises, so \`${text.replace(/\s+/g, ' ')}:\` may run`, range: this.here(handler.head[0]) });
+			const text =
+				head.length > 0
+					? this.source.text.slice(
+							handler.head[0].from,
+							handler.head[handler.head.length - 1].to,
+						)
+					: 'except';
+			this.mayRunHandler(handler.body, scope, {
+				reason: `NormLens cannot tell whether the \`try\` block raises, so \`${text.replace(/\s+/g, ' ')}:\` may run`,
+				range: this.here(handler.head[0]),
+			});
 		}
 		const otherwise = clauses.find((x) => x.kind === 'else');
 		if (!c && otherwise) {
@@ -1734,7 +2066,12 @@ export class Interpreter {
 	/** An `except` block that may run: its imports are compared with what is bound, the rest havocked. */
 	private mayRunHandler(body: SyntaxNode, scope: Scope, cause: Cause): void {
 		for (let st = body.firstChild; st; st = st.nextSibling) {
-			if (st.name === ':' || st.name === 'PassStatement' || st.name === 'RaiseStatement' || st.name === 'Comment') {
+			if (
+				st.name === ':' ||
+				st.name === 'PassStatement' ||
+				st.name === 'RaiseStatement' ||
+				st.name === 'Comment'
+			) {
 				continue;
 			}
 			if (st.name === 'ImportStatement') {
@@ -1743,13 +2080,26 @@ export class Interpreter {
 				this.execImport(st, trial);
 				for (const [name, v] of trial.entries()) {
 					const now = scope.get(name);
-					if (!now || now.k !== v.k || (v.k === 'ref' && now.k === 'ref' && this.canonicalPath(v.path) !== this.canonicalPath(now.path)) || (v.k !== 'ref' && now !== v)) {
+					if (
+						!now ||
+						now.k !== v.k ||
+						(v.k === 'ref' &&
+							now.k === 'ref' &&
+							this.canonicalPath(v.path) !== this.canonicalPath(now.path)) ||
+						(v.k !== 'ref' && now !== v)
+					) {
 						this.bindName(name, unknown(cause), scope);
 					}
 				}
 				continue;
 			}
-			if (st.name === 'ExpressionStatement' && st.firstChild?.name === 'CallExpression' && /^(print|logging\.\w+|logger\.\w+|warnings\.warn)$/.test(this.source.slice(st.firstChild.firstChild ?? st.firstChild))) {
+			if (
+				st.name === 'ExpressionStatement' &&
+				st.firstChild?.name === 'CallExpression' &&
+				/^(print|logging\.\w+|logger\.\w+|warnings\.warn)$/.test(
+					this.source.slice(st.firstChild.firstChild ?? st.firstChild),
+				)
+			) {
 				continue;
 			}
 			this.havoc(st, scope, cause);
@@ -1757,15 +2107,25 @@ export class Interpreter {
 	}
 
 	/** Why a condition or iterable is unknown, pointing at it. */
-	private conditionCause(node: SyntaxNode | undefined, value: Value, kind: 'if' | 'for' | 'while'): Cause {
+	private conditionCause(
+		node: SyntaxNode | undefined,
+		value: Value,
+		kind: 'if' | 'for' | 'while',
+	): Cause {
 		// The first cause wins: the construct that made the condition unknown, when there is one.
 		const inner = causeOf(value);
 		if (inner) {
 			return inner;
 		}
 		const text = this.snippet(node);
-		const what = kind === 'for' ? `what \`for … in ${text}\` iterates over` : `whether \`${kind} ${text}\` holds`;
-		return { reason: `NormLens cannot tell ${what}, so the code it guards may or may not run`, range: node ? this.here(node) : this.here(this.source.tree.topNode) };
+		const what =
+			kind === 'for'
+				? `what \`for … in ${text}\` iterates over`
+				: `whether \`${kind} ${text}\` holds`;
+		return {
+			reason: `NormLens cannot tell ${what}, so the code it guards may or may not run`,
+			range: node ? this.here(node) : this.here(this.source.tree.topNode),
+		};
 	}
 
 	private execWhile(node: SyntaxNode, scope: Scope): Completion {
@@ -1785,7 +2145,10 @@ export class Interpreter {
 			if (t === undefined) {
 				const cause = this.conditionCause(cond, v, 'while');
 				const completion = this.maybeRun(body, scope, cause, true);
-				return this.runLoopElse(node, scope, this.breaks(body) ? cause : undefined) ?? completion;
+				return (
+					this.runLoopElse(node, scope, this.breaks(body) ? cause : undefined) ??
+					completion
+				);
 			}
 			const c = this.execBlock(body, scope);
 			if (c?.type === 'break') {
@@ -1816,7 +2179,10 @@ export class Interpreter {
 			if (e instanceof StopInterpretation) {
 				throw e;
 			}
-			return unknown({ reason: `NormLens could not evaluate \`${this.snippet(node)}\``, range: this.here(node) });
+			return unknown({
+				reason: `NormLens could not evaluate \`${this.snippet(node)}\``,
+				range: this.here(node),
+			});
 		}
 	}
 
@@ -1842,7 +2208,12 @@ export class Interpreter {
 				const name = this.source.slice(node);
 				const v = this.lookup(name, scope);
 				if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
-					return unknown({ reason: UNDEFINED_NAME_REASONS[name] ?? `\`${name}\` is not defined in the code NormLens read`, range: this.here(node) });
+					return unknown({
+						reason:
+							UNDEFINED_NAME_REASONS[name] ??
+							`\`${name}\` is not defined in the code NormLens read`,
+						range: this.here(node),
+					});
 				}
 				return v;
 			}
@@ -1853,7 +2224,9 @@ export class Interpreter {
 			case 'TupleExpression':
 			case 'ArrayExpression': {
 				const { items, cause } = this.elements(node, scope);
-				return node.name === 'TupleExpression' ? { k: 'tuple', items, cause } : { k: 'list', items, cause };
+				return node.name === 'TupleExpression'
+					? { k: 'tuple', items, cause }
+					: { k: 'list', items, cause };
 			}
 			case 'DictionaryExpression':
 				return this.dict(node, scope);
@@ -1936,7 +2309,12 @@ export class Interpreter {
 			if (spec) {
 				const formatted = formatSpec(v, this.source.slice(spec).slice(1));
 				if (formatted === undefined) {
-					return unknown(causeOf(v) ?? { reason: `NormLens cannot format \`${this.snippet(r)}\``, range: this.here(r) });
+					return unknown(
+						causeOf(v) ?? {
+							reason: `NormLens cannot format \`${this.snippet(r)}\``,
+							range: this.here(r),
+						},
+					);
 				}
 				out += formatted;
 			} else if (v.k === 'str' || v.k === 'num') {
@@ -1944,7 +2322,12 @@ export class Interpreter {
 			} else if (v.k === 'bool') {
 				out += v.v ? 'True' : 'False';
 			} else {
-				return unknown(causeOf(v) ?? { reason: `NormLens cannot format \`${this.snippet(parts[0])}\` in an f-string`, range: this.here(parts[0]) });
+				return unknown(
+					causeOf(v) ?? {
+						reason: `NormLens cannot format \`${this.snippet(parts[0])}\` in an f-string`,
+						range: this.here(parts[0]),
+					},
+				);
 			}
 			at = r.to;
 		}
@@ -1975,7 +2358,9 @@ export class Interpreter {
 		const plain = Number(text);
 		if (!Number.isNaN(plain)) {
 			// An integer literal beyond 2^53 has no exact float: unknown rather than a rounded count.
-			return Number.isInteger(plain) && !Number.isSafeInteger(plain) && !/[.eE]/.test(text) ? UNKNOWN : num(plain);
+			return Number.isInteger(plain) && !Number.isSafeInteger(plain) && !/[.eE]/.test(text)
+				? UNKNOWN
+				: num(plain);
 		}
 		const t = text.replace(/_/g, '').toLowerCase();
 		if (t.endsWith('j')) {
@@ -2001,7 +2386,13 @@ export class Interpreter {
 		}
 		const raw = /r/i.test(m[1]);
 		const body = m[3];
-		return raw ? body : body.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`);
+		return raw
+			? body
+			: body.replace(
+					/\\(.)/g,
+					(_, c: string) =>
+						({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`,
+				);
 	}
 
 	/** The items of a list or tuple display; `cause` when a `*spread` of unknown length is among them. */
@@ -2021,7 +2412,10 @@ export class Interpreter {
 					out.push(...spread);
 				} else {
 					// An unknown number of items: the container's length and positions are unknown.
-					cause ??= causeOf(v) ?? { reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+					cause ??= causeOf(v) ?? {
+						reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``,
+						range: this.here(parts[i + 1]),
+					};
 					out.push(unknown(cause));
 				}
 				i++;
@@ -2047,30 +2441,53 @@ export class Interpreter {
 			if (key.k === 'str' || key.k === 'num') {
 				entries.set(String(key.v), value);
 			} else {
-				return { k: 'dict', entries, cause: causeOf(key) ?? { reason: `NormLens cannot evaluate the key \`${this.snippet(parts[i])}\``, range: this.here(parts[i]) } };
+				return {
+					k: 'dict',
+					entries,
+					cause: causeOf(key) ?? {
+						reason: `NormLens cannot evaluate the key \`${this.snippet(parts[i])}\``,
+						range: this.here(parts[i]),
+					},
+				};
 			}
 		}
 		if (parts.some((p) => p.name === '**')) {
 			// `{**a, 'k': v}`: not followed, so the dict's entries are unknown.
-			return { k: 'dict', entries, cause: { reason: `NormLens does not follow \`${this.snippet(node)}\``, range: this.here(node) } };
+			return {
+				k: 'dict',
+				entries,
+				cause: {
+					reason: `NormLens does not follow \`${this.snippet(node)}\``,
+					range: this.here(node),
+				},
+			};
 		}
 		return { k: 'dict', entries };
 	}
 
 	private comprehension(node: SyntaxNode, scope: Scope): Value {
 		// [expr for target in iterable if cond ...], or {key: value for …}
-		const parts = children(node).filter((c) => !['[', ']', '(', ')', '{', '}'].includes(c.name));
+		const parts = children(node).filter(
+			(c) => !['[', ']', '(', ')', '{', '}'].includes(c.name),
+		);
 		const isDict = node.name === 'DictionaryComprehensionExpression';
 		const expr = parts[0];
 		const valueExpr = isDict ? parts[2] : undefined;
-		const list: ({ kind: 'for'; targets: SyntaxNode[]; iter: SyntaxNode } | { kind: 'if'; cond: SyntaxNode })[] = [];
+		const list: (
+			| { kind: 'for'; targets: SyntaxNode[]; iter: SyntaxNode }
+			| { kind: 'if'; cond: SyntaxNode }
+		)[] = [];
 		for (let i = isDict ? 3 : 1; i < parts.length; i++) {
 			if (parts[i].name === 'for') {
 				const inIdx = parts.findIndex((p, j) => j > i && p.name === 'in');
 				if (inIdx < 0 || !parts[inIdx + 1]) {
 					return UNKNOWN;
 				}
-				list.push({ kind: 'for', targets: parts.slice(i + 1, inIdx), iter: parts[inIdx + 1] });
+				list.push({
+					kind: 'for',
+					targets: parts.slice(i + 1, inIdx),
+					iter: parts[inIdx + 1],
+				});
 				i = inIdx + 1;
 			} else if (parts[i].name === 'if' && parts[i + 1]) {
 				list.push({ kind: 'if', cond: parts[i + 1] });
@@ -2092,7 +2509,10 @@ export class Interpreter {
 				if (valueExpr) {
 					const key = this.eval(expr, inner);
 					if (key.k !== 'str' && key.k !== 'num') {
-						failure ??= causeOf(key) ?? { reason: `NormLens cannot tell the keys of \`${this.snippet(node)}\``, range: this.here(expr) };
+						failure ??= causeOf(key) ?? {
+							reason: `NormLens cannot tell the keys of \`${this.snippet(node)}\``,
+							range: this.here(expr),
+						};
 						return false;
 					}
 					entries.set(String(key.v), this.eval(valueExpr, inner));
@@ -2129,7 +2549,10 @@ export class Interpreter {
 			return isDict ? { k: 'dict', entries } : { k: 'list', items: out };
 		}
 		// The element expression may have effects (`[layers.append(l) for l in xs]`) that did not all run.
-		const cause = failure ?? { reason: `NormLens cannot evaluate \`${this.snippet(node)}\``, range: this.here(node) };
+		const cause = failure ?? {
+			reason: `NormLens cannot evaluate \`${this.snippet(node)}\``,
+			range: this.here(node),
+		};
 		this.havoc(expr, inner, cause);
 		if (valueExpr) {
 			this.havoc(valueExpr, inner, cause);
@@ -2192,7 +2615,10 @@ export class Interpreter {
 		let n: SyntaxNode = node;
 		for (;;) {
 			const parts = children(n);
-			const op = parts.slice(1, parts.length - 1).map((p) => this.source.slice(p)).join(' ');
+			const op = parts
+				.slice(1, parts.length - 1)
+				.map((p) => this.source.slice(p))
+				.join(' ');
 			if (n !== node && !COMPARISONS.has(op)) {
 				break;
 			}
@@ -2271,12 +2697,22 @@ export class Interpreter {
 					return UNKNOWN;
 				}
 				const r = intOp(BigInt(x), BigInt(y));
-				return r === undefined || r > BigInt(Number.MAX_SAFE_INTEGER) || r < -BigInt(Number.MAX_SAFE_INTEGER) ? UNKNOWN : num(Number(r));
+				return r === undefined ||
+					r > BigInt(Number.MAX_SAFE_INTEGER) ||
+					r < -BigInt(Number.MAX_SAFE_INTEGER)
+					? UNKNOWN
+					: num(Number(r));
 			}
 			const f = BINARY_OPS[op];
 			const r = f ? f(x, y) : undefined;
 			// An integer result beyond 2^53 would be a rounded float shown as exact: unknown instead.
-			const exact = r !== undefined && Number.isFinite(r) && (!Number.isInteger(x) || !Number.isInteger(y) || op === '/' || Math.abs(r) <= Number.MAX_SAFE_INTEGER);
+			const exact =
+				r !== undefined &&
+				Number.isFinite(r) &&
+				(!Number.isInteger(x) ||
+					!Number.isInteger(y) ||
+					op === '/' ||
+					Math.abs(r) <= Number.MAX_SAFE_INTEGER);
 			return exact ? num(r) : UNKNOWN;
 		}
 		if (op === '+') {
@@ -2292,7 +2728,11 @@ export class Interpreter {
 		}
 		if (op === '*') {
 			const [seq, times] = asSequence(a) ? [a, y] : [b, x];
-			if ((seq.k === 'tuple' || seq.k === 'list') && times !== undefined && Number.isInteger(times)) {
+			if (
+				(seq.k === 'tuple' || seq.k === 'list') &&
+				times !== undefined &&
+				Number.isInteger(times)
+			) {
 				if (seq.items.length * times > this.limits.maxSequence) {
 					throw new StopInterpretation();
 				}
@@ -2303,7 +2743,9 @@ export class Interpreter {
 				return { k: seq.k, items };
 			}
 			if (a.k === 'str' && y !== undefined && Number.isInteger(y)) {
-				return a.v.length * Math.max(0, y) > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v.repeat(Math.max(0, y)) };
+				return a.v.length * Math.max(0, y) > MAX_STRING
+					? UNKNOWN
+					: { k: 'str', v: a.v.repeat(Math.max(0, y)) };
 			}
 		}
 		if (op === '%' && a.k === 'str') {
@@ -2339,7 +2781,10 @@ export class Interpreter {
 		if (items[items.length - 1].length === 0 && commas > 0) {
 			items.pop(); // x[a, b,]
 		}
-		const key = items.length === 1 && commas === 0 ? this.indexItem(items[0], scope) : tuple(items.map((item) => this.indexItem(item, scope)));
+		const key =
+			items.length === 1 && commas === 0
+				? this.indexItem(items[0], scope)
+				: tuple(items.map((item) => this.indexItem(item, scope)));
 		return this.subscript(obj, key, node);
 	}
 
@@ -2372,14 +2817,23 @@ export class Interpreter {
 	}
 
 	/** A method found on an instance's class, bound as its decorator says: a property's value, a static function, a class method. */
-	private bindMethod(m: { fn: FunctionValue; owner: ClassValue }, self: Value, cls: ClassValue): Value {
+	private bindMethod(
+		m: { fn: FunctionValue; owner: ClassValue },
+		self: Value,
+		cls: ClassValue,
+	): Value {
 		switch (m.fn.binding) {
 			case 'static':
 				return { k: 'func', def: m.fn };
 			case 'class':
 				return { k: 'method', fn: m.fn, self: { k: 'class', cls }, cls: m.owner };
 			case 'property':
-				return this.callFunction(m.fn, { positional: [], keywords: new Map(), node: m.fn.node }, self, m.owner);
+				return this.callFunction(
+					m.fn,
+					{ positional: [], keywords: new Map(), node: m.fn.node },
+					self,
+					m.owner,
+				);
 			default:
 				return { k: 'method', fn: m.fn, self, cls: m.owner };
 		}
@@ -2433,7 +2887,13 @@ export class Interpreter {
 			}
 			case 'module':
 				// A name a bundled zoo module does not define is still the library's (a weights enum, a builder it lacks): a reference, not an unknown value.
-				return obj.scope.get(name) ?? this.importModule(`${obj.name}.${name}`) ?? (BUNDLED_MODULES[obj.name] !== undefined ? { k: 'ref', path: `${obj.name}.${name}` } : UNKNOWN);
+				return (
+					obj.scope.get(name) ??
+					this.importModule(`${obj.name}.${name}`) ??
+					(BUNDLED_MODULES[obj.name] !== undefined
+						? { k: 'ref', path: `${obj.name}.${name}` }
+						: UNKNOWN)
+				);
 			case 'class': {
 				const m = findMethod(obj.cls, name);
 				if (m?.fn.binding === 'class') {
@@ -2451,7 +2911,9 @@ export class Interpreter {
 					}
 				}
 				// A framework base (nn.Module.__init__, nn.Sequential.__init__): its runtime decides.
-				return obj.self.k === 'obj' ? { k: 'bound', self: obj.self, name, base: true } : { k: 'builtin', name: 'noop' };
+				return obj.self.k === 'obj'
+					? { k: 'bound', self: obj.self, name, base: true }
+					: { k: 'builtin', name: 'noop' };
 			}
 			case 'unknown':
 				return obj;
@@ -2462,7 +2924,12 @@ export class Interpreter {
 
 	/** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
 	subscript(obj: Value, key: Value, node?: SyntaxNode): Value {
-		const untrusted = obj.k === 'list' || obj.k === 'dict' || obj.k === 'tuple' ? obj.cause : obj.k === 'unknown' ? obj.cause : undefined;
+		const untrusted =
+			obj.k === 'list' || obj.k === 'dict' || obj.k === 'tuple'
+				? obj.cause
+				: obj.k === 'unknown'
+					? obj.cause
+					: undefined;
 		if (untrusted || obj.k === 'unknown') {
 			return unknown(untrusted);
 		}
@@ -2489,7 +2956,12 @@ export class Interpreter {
 			return i === undefined ? UNKNOWN : { k: 'str', v: obj.v.at(i) ?? '' };
 		}
 		if (obj.k === 'obj') {
-			return this.callMethodOn(obj, '__getitem__', [key], node ? { positional: [key], keywords: new Map(), node } : undefined);
+			return this.callMethodOn(
+				obj,
+				'__getitem__',
+				[key],
+				node ? { positional: [key], keywords: new Map(), node } : undefined,
+			);
 		}
 		return UNKNOWN;
 	}
@@ -2497,7 +2969,12 @@ export class Interpreter {
 	/** `seq[a:b:c]` on a list, tuple or string; unknown when a bound is not a known int. */
 	private sliceSequence(obj: Value, key: Extract<Value, { k: 'slice' }>): Value {
 		const items = asSequence(obj);
-		if ((!items && obj.k !== 'str') || key.start === null || key.stop === null || key.step === null) {
+		if (
+			(!items && obj.k !== 'str') ||
+			key.start === null ||
+			key.stop === null ||
+			key.step === null
+		) {
 			return UNKNOWN;
 		}
 		const arr: unknown[] = items ?? [...(obj as { v: string }).v];
@@ -2558,7 +3035,11 @@ export class Interpreter {
 			}
 			for (let i = 0; i < parts.length; i++) {
 				const p = parts[i];
-				if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+				if (
+					p.name === 'VariableName' &&
+					parts[i + 1]?.name === 'AssignOp' &&
+					parts[i + 2]
+				) {
 					keywords.set(this.source.slice(p), this.eval(parts[i + 2], scope));
 					i += 2;
 				} else if (p.name === '*' && parts[i + 1]) {
@@ -2567,7 +3048,10 @@ export class Interpreter {
 					if (items) {
 						positional.push(...items);
 					} else {
-						cause ??= causeOf(v) ?? { reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+						cause ??= causeOf(v) ?? {
+							reason: `NormLens cannot list the items of \`${this.snippet(parts[i + 1])}\``,
+							range: this.here(parts[i + 1]),
+						};
 					}
 					i++;
 				} else if (p.name === '**' && parts[i + 1]) {
@@ -2577,7 +3061,10 @@ export class Interpreter {
 							keywords.set(k, v);
 						}
 					} else {
-						cause ??= causeOf(d) ?? { reason: `NormLens cannot list the keywords in \`${this.snippet(parts[i + 1])}\``, range: this.here(parts[i + 1]) };
+						cause ??= causeOf(d) ?? {
+							reason: `NormLens cannot list the keywords in \`${this.snippet(parts[i + 1])}\``,
+							range: this.here(parts[i + 1]),
+						};
 						// The spread dict itself reaches the callee, which may change it.
 						if (d.k === 'dict') {
 							for (const [k, v] of d.entries) {
@@ -2622,7 +3109,9 @@ export class Interpreter {
 			case 'ref': {
 				if (callee.path === 'functools.partial') {
 					const [fn, ...positional] = args.positional;
-					return fn ? { k: 'partial', fn, positional, keywords: new Map(args.keywords) } : UNKNOWN;
+					return fn
+						? { k: 'partial', fn, positional, keywords: new Map(args.keywords) }
+						: UNKNOWN;
 				}
 				if (callee.path === 'functools.reduce') {
 					return this.reduce(args);
@@ -2631,7 +3120,12 @@ export class Interpreter {
 				if (baseInit?.k === 'obj') {
 					// `nn.Module.__init__(self)`: the base class's __init__ called by name, as super().__init__() does.
 					for (const r of this.runtimes) {
-						const v = r.callBaseMethod?.(baseInit.obj, '__init__', { ...args, positional: args.positional.slice(1) }, ctx);
+						const v = r.callBaseMethod?.(
+							baseInit.obj,
+							'__init__',
+							{ ...args, positional: args.positional.slice(1) },
+							ctx,
+						);
 						if (v !== undefined) {
 							return v;
 						}
@@ -2640,13 +3134,19 @@ export class Interpreter {
 				if (isMathFunction(callee.path)) {
 					return (
 						callMath(callee.path, args.positional) ??
-						unknown(firstCause(args.positional) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) })
+						unknown(
+							firstCause(args.positional) ?? {
+								reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+								range: this.here(args.node),
+							},
+						)
 					);
 				}
 				// A model zoo builder NormLens has the architecture of (src/core/zoo).
 				const target = bundledTarget(callee.path);
 				const bundled = target && this.importModule(target.module);
-				const builder = target && bundled?.k === 'module' ? bundled.scope.get(target.name) : undefined;
+				const builder =
+					target && bundled?.k === 'module' ? bundled.scope.get(target.name) : undefined;
 				if (builder && (builder.k === 'func' || builder.k === 'class')) {
 					return this.call(builder, args);
 				}
@@ -2675,7 +3175,9 @@ export class Interpreter {
 				return this.callFunction(callee.fn, args, callee.self, callee.cls);
 			case 'instance': {
 				const m = findMethod(callee.inst.cls, '__call__');
-				return m ? this.callFunction(m.fn, args, callee, m.owner) : this.opaque(callee, args, ctx);
+				return m
+					? this.callFunction(m.fn, args, callee, m.owner)
+					: this.opaque(callee, args, ctx);
 			}
 			case 'builtin':
 				return this.callBuiltin(callee.name, args);
@@ -2696,7 +3198,12 @@ export class Interpreter {
 							return v;
 						}
 					}
-					return this.untrackedMethod(callee.self, callee.self.obj, `super().${callee.name}`, args);
+					return this.untrackedMethod(
+						callee.self,
+						callee.self.obj,
+						`super().${callee.name}`,
+						args,
+					);
 				}
 				return this.callMethodOn(callee.self, callee.name, args.positional, args);
 			default:
@@ -2710,7 +3217,9 @@ export class Interpreter {
 	 * is tainted for the same cause. Runtimes whose tensors it takes make the graph go through it.
 	 */
 	private opaque(callee: Value, args: CallArgs, ctx: CallContext): Value {
-		const what = this.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node);
+		const what = this.snippet(
+			args.node.name === 'CallExpression' ? args.node.firstChild : args.node,
+		);
 		const inner = causeOf(callee);
 		const detail =
 			callee.k === 'ref'
@@ -2719,7 +3228,10 @@ export class Interpreter {
 					? inner.reason
 					: `NormLens cannot tell what \`${what}\` is`;
 		// The first cause wins: an unknown callee's own cause (`mystery` undefined, `base` built by unreadable code).
-		const cause: Cause = inner ?? { reason: `NormLens cannot follow \`${what}(…)\`: ${detail}`, range: ctx.range(args.node) };
+		const cause: Cause = inner ?? {
+			reason: `NormLens cannot follow \`${what}(…)\`: ${detail}`,
+			range: ctx.range(args.node),
+		};
 		const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(what)?.[1] ?? '';
 		if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
 			this.taintArgs(args, cause);
@@ -2729,14 +3241,25 @@ export class Interpreter {
 
 	/** A call nobody can follow, offered to the runtimes whose tensors it takes (see Runtime.opaqueCall). */
 	private opaqueCall(args: CallArgs, ctx: CallContext, cause: Cause): Value | undefined {
-		if (args.positional.length === 0 || args.node.name !== 'CallExpression' || !args.node.firstChild) {
+		if (
+			args.positional.length === 0 ||
+			args.node.name !== 'CallExpression' ||
+			!args.node.firstChild
+		) {
 			return undefined;
 		}
 		const what = this.source.slice(args.node.firstChild);
 		const method = this.methodStack[this.methodStack.length - 1];
-		const holder = what.startsWith('self.') && method?.self.k === 'obj' ? method.self.obj : undefined;
+		const holder =
+			what.startsWith('self.') && method?.self.k === 'obj' ? method.self.obj : undefined;
 		for (const r of this.runtimes) {
-			const v = r.opaqueCall?.(what.length > 60 ? `${what.slice(0, 57)}…` : what, args, ctx, holder, cause);
+			const v = r.opaqueCall?.(
+				what.length > 60 ? `${what.slice(0, 57)}…` : what,
+				args,
+				ctx,
+				holder,
+				cause,
+			);
 			if (v !== undefined) {
 				return v;
 			}
@@ -2745,7 +3268,12 @@ export class Interpreter {
 	}
 
 	/** A method no runtime models: it may change the object (and what it receives) unless trusted. */
-	private untrackedMethod(self: Value, obj: FrameworkObject, name: string, args: CallArgs): Value {
+	private untrackedMethod(
+		self: Value,
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+	): Value {
 		const cause = obj.taint ?? {
 			reason: `\`${this.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node)}(…)\` is a method NormLens does not model`,
 			range: this.here(args.node),
@@ -2757,8 +3285,17 @@ export class Interpreter {
 		return unknown(cause);
 	}
 
-	private callMethodOn(self: Value, name: string, positional: Value[], args: CallArgs | undefined): Value {
-		const full: CallArgs = args ?? { positional, keywords: new Map(), node: this.source.tree.topNode };
+	private callMethodOn(
+		self: Value,
+		name: string,
+		positional: Value[],
+		args: CallArgs | undefined,
+	): Value {
+		const full: CallArgs = args ?? {
+			positional,
+			keywords: new Map(),
+			node: this.source.tree.topNode,
+		};
 		const untracked = (): Cause => ({
 			reason: `\`${this.snippet(full.node.name === 'CallExpression' ? full.node.firstChild : full.node)}(…)\` is a method NormLens does not model`,
 			range: this.here(full.node),
@@ -2783,7 +3320,10 @@ export class Interpreter {
 			return unknown(self.cause);
 		}
 		if (self.k === 'list' || self.k === 'dict') {
-			const v = self.k === 'list' ? this.listMethod(self, name, positional, full) : this.dictMethod(self, name, positional, full);
+			const v =
+				self.k === 'list'
+					? this.listMethod(self, name, positional, full)
+					: this.dictMethod(self, name, positional, full);
 			if (v !== undefined) {
 				return v;
 			}
@@ -2796,21 +3336,29 @@ export class Interpreter {
 			if (name === 'format') {
 				let auto = 0;
 				let ok = true;
-				const out = self.v.replace(/\{\{|\}\}|\{([^{}:!]*)\}/g, (whole, key: string | undefined) => {
-					if (whole === '{{') {
-						return '{';
-					}
-					if (whole === '}}') {
-						return '}';
-					}
-					const k = key ?? '';
-					const v = k === '' ? positional[auto++] : /^\d+$/.test(k) ? positional[Number(k)] : args?.keywords.get(k);
-					if (v?.k === 'str' || v?.k === 'num') {
-						return String(v.v);
-					}
-					ok = false;
-					return '';
-				});
+				const out = self.v.replace(
+					/\{\{|\}\}|\{([^{}:!]*)\}/g,
+					(whole, key: string | undefined) => {
+						if (whole === '{{') {
+							return '{';
+						}
+						if (whole === '}}') {
+							return '}';
+						}
+						const k = key ?? '';
+						const v =
+							k === ''
+								? positional[auto++]
+								: /^\d+$/.test(k)
+									? positional[Number(k)]
+									: args?.keywords.get(k);
+						if (v?.k === 'str' || v?.k === 'num') {
+							return String(v.v);
+						}
+						ok = false;
+						return '';
+					},
+				);
 				return ok && !/\{[^}]*[:!][^}]*\}/.test(self.v) ? { k: 'str', v: out } : UNKNOWN;
 			}
 			if (name === 'upper') {
@@ -2825,7 +3373,12 @@ export class Interpreter {
 	}
 
 	/** A list method as Python runs it; `undefined` when it cannot be followed (the caller taints the list). */
-	private listMethod(self: Extract<Value, { k: 'list' }>, name: string, a: Value[], args: CallArgs): Value | undefined {
+	private listMethod(
+		self: Extract<Value, { k: 'list' }>,
+		name: string,
+		a: Value[],
+		args: CallArgs,
+	): Value | undefined {
 		switch (name) {
 			case 'append':
 				if (a.length === 1) {
@@ -2880,7 +3433,9 @@ export class Interpreter {
 			}
 			case 'count': {
 				const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
-				return eq.some((e) => e === undefined) ? unknown(undefined) : num(eq.filter((e) => e).length);
+				return eq.some((e) => e === undefined)
+					? unknown(undefined)
+					: num(eq.filter((e) => e).length);
 			}
 			default:
 				void args;
@@ -2889,20 +3444,34 @@ export class Interpreter {
 	}
 
 	/** A dict method as Python runs it; `undefined` when it cannot be followed (the caller taints the dict). */
-	private dictMethod(self: Extract<Value, { k: 'dict' }>, name: string, a: Value[], args: CallArgs): Value | undefined {
-		const key = (v: Value | undefined) => (v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined);
+	private dictMethod(
+		self: Extract<Value, { k: 'dict' }>,
+		name: string,
+		a: Value[],
+		args: CallArgs,
+	): Value | undefined {
+		const key = (v: Value | undefined) =>
+			v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined;
 		switch (name) {
 			case 'items':
-				return { k: 'list', items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])) };
+				return {
+					k: 'list',
+					items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])),
+				};
 			case 'keys':
-				return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
+				return {
+					k: 'list',
+					items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value),
+				};
 			case 'values':
 				return { k: 'list', items: [...self.entries.values()] };
 			case 'copy':
 				return { k: 'dict', entries: new Map(self.entries) };
 			case 'get': {
 				const k = key(a[0]);
-				return k === undefined ? unknown(causeOf(a[0])) : (self.entries.get(k) ?? a[1] ?? NONE);
+				return k === undefined
+					? unknown(causeOf(a[0]))
+					: (self.entries.get(k) ?? a[1] ?? NONE);
 			}
 			case 'pop': {
 				const k = key(a[0]);
@@ -2947,7 +3516,10 @@ export class Interpreter {
 	callFunction(def: FunctionValue, args: CallArgs, self?: Value, cls?: ClassValue): Value {
 		if (this.depth >= this.limits.maxCallDepth) {
 			// Not followed: whatever it receives may change, and what it returns is unknown.
-			const cause: Cause = { reason: `NormLens stops following calls ${this.limits.maxCallDepth} deep (\`${def.name}\` here)`, range: this.here(args.node) };
+			const cause: Cause = {
+				reason: `NormLens stops following calls ${this.limits.maxCallDepth} deep (\`${def.name}\` here)`,
+				range: this.here(args.node),
+			};
 			this.taintArgs(args, cause);
 			if (self) {
 				this.taint(self, cause);
@@ -2974,10 +3546,23 @@ export class Interpreter {
 				// A spread NormLens could not list may bind this parameter: not its default.
 				scope.set(p.name, unknown(incomplete));
 			} else {
-				scope.set(p.name, p.default ?? unknown({ reason: `\`${def.name}\` is called without its argument \`${p.name}\``, range: this.here(args.node) }));
+				scope.set(
+					p.name,
+					p.default ??
+						unknown({
+							reason: `\`${def.name}\` is called without its argument \`${p.name}\``,
+							range: this.here(args.node),
+						}),
+				);
 			}
 		}
-		const owner = cls ?? (self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
+		const owner =
+			cls ??
+			(self?.k === 'obj'
+				? self.obj.pyClass
+				: self?.k === 'instance'
+					? self.inst.cls
+					: undefined);
 		if (self && owner) {
 			this.methodStack.push({ self, cls: owner });
 		}
@@ -3014,7 +3599,9 @@ export class Interpreter {
 			case 'str':
 				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
 			case 'dict':
-				return v.cause ? undefined : [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
+				return v.cause
+					? undefined
+					: [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
 			case 'obj': {
 				if (v.obj.taint) {
 					return undefined;
@@ -3036,7 +3623,9 @@ export class Interpreter {
 					return UNKNOWN;
 				}
 				const [start, stop, step] =
-					nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
+					nums.length === 1
+						? [0, nums[0] as number, 1]
+						: [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
 				if (step === 0) {
 					return UNKNOWN;
 				}
@@ -3074,14 +3663,20 @@ export class Interpreter {
 				return t === undefined ? UNKNOWN : { k: 'bool', v: t };
 			}
 			case 'str':
-				return a[0]?.k === 'str' ? a[0] : a[0]?.k === 'num' ? { k: 'str', v: String(a[0].v) } : UNKNOWN;
+				return a[0]?.k === 'str'
+					? a[0]
+					: a[0]?.k === 'num'
+						? { k: 'str', v: String(a[0].v) }
+						: UNKNOWN;
 			case 'abs': {
 				const n = asNumber(a[0]);
 				return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
 			}
 			case 'chr': {
 				const n = asInt(a[0]);
-				return n !== undefined && n >= 0 && n < 0x110000 ? { k: 'str', v: String.fromCodePoint(n) } : UNKNOWN;
+				return n !== undefined && n >= 0 && n < 0x110000
+					? { k: 'str', v: String.fromCodePoint(n) }
+					: UNKNOWN;
 			}
 			case 'ord': {
 				const c = a[0]?.k === 'str' ? [...a[0].v] : undefined;
@@ -3105,21 +3700,43 @@ export class Interpreter {
 				// map(f, xs…) / filter(f, xs), as lists (they are iterated once where NormLens meets them).
 				const fn = a[0];
 				const lists = a.slice(1).map((x) => this.iterate(x));
-				if (!fn || lists.length === 0 || lists.some((l) => !l) || (name === 'filter' && lists.length !== 1)) {
-					return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				if (
+					!fn ||
+					lists.length === 0 ||
+					lists.some((l) => !l) ||
+					(name === 'filter' && lists.length !== 1)
+				) {
+					return unknown(
+						firstCause(a) ?? {
+							reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+							range: this.here(args.node),
+						},
+					);
 				}
 				const n = Math.min(...lists.map((l) => (l as Value[]).length));
 				const out: Value[] = [];
 				for (let i = 0; i < n; i++) {
 					const xs = lists.map((l) => (l as Value[])[i]);
-					const r = fn.k === 'none' ? xs[0] : this.call(fn, { positional: xs, keywords: new Map(), node: args.node });
+					const r =
+						fn.k === 'none'
+							? xs[0]
+							: this.call(fn, {
+									positional: xs,
+									keywords: new Map(),
+									node: args.node,
+								});
 					if (name === 'map') {
 						out.push(r);
 						continue;
 					}
 					const t = truthy(r);
 					if (t === undefined) {
-						return unknown(causeOf(r) ?? { reason: `NormLens cannot tell what \`${this.snippet(args.node)}\` keeps`, range: this.here(args.node) });
+						return unknown(
+							causeOf(r) ?? {
+								reason: `NormLens cannot tell what \`${this.snippet(args.node)}\` keeps`,
+								range: this.here(args.node),
+							},
+						);
 					}
 					if (t) {
 						out.push(xs[0]);
@@ -3136,7 +3753,10 @@ export class Interpreter {
 				if (a.length === 1 && v?.k === 'obj' && v.obj.pyClass) {
 					return { k: 'class', cls: v.obj.pyClass };
 				}
-				return unknown({ reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+				return unknown({
+					reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``,
+					range: this.here(args.node),
+				});
 			}
 			case 'min':
 			case 'max': {
@@ -3144,13 +3764,35 @@ export class Interpreter {
 				if (keyFn) {
 					// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
 					const items = a.length === 1 ? this.iterate(a[0]) : a;
-					const keys = items?.map((x) => asNumber(this.call(keyFn, { positional: [x], keywords: new Map(), node: args.node })));
-					if (!items || items.length === 0 || !keys || keys.some((k) => k === undefined)) {
-						return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					const keys = items?.map((x) =>
+						asNumber(
+							this.call(keyFn, {
+								positional: [x],
+								keywords: new Map(),
+								node: args.node,
+							}),
+						),
+					);
+					if (
+						!items ||
+						items.length === 0 ||
+						!keys ||
+						keys.some((k) => k === undefined)
+					) {
+						return unknown(
+							firstCause(a) ?? {
+								reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+								range: this.here(args.node),
+							},
+						);
 					}
 					let best = 0;
 					(keys as number[]).forEach((k, i) => {
-						if (name === 'min' ? k < (keys as number[])[best] : k > (keys as number[])[best]) {
+						if (
+							name === 'min'
+								? k < (keys as number[])[best]
+								: k > (keys as number[])[best]
+						) {
 							best = i;
 						}
 					});
@@ -3161,7 +3803,11 @@ export class Interpreter {
 				if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
 					return UNKNOWN;
 				}
-				return num((nums as number[]).reduce((m, x) => (name === 'min' ? Math.min(m, x) : Math.max(m, x))));
+				return num(
+					(nums as number[]).reduce((m, x) =>
+						name === 'min' ? Math.min(m, x) : Math.max(m, x),
+					),
+				);
 			}
 			case 'sum': {
 				const nums = (a[0] ? this.iterate(a[0]) : undefined)?.map(asNumber);
@@ -3185,30 +3831,56 @@ export class Interpreter {
 					return UNKNOWN;
 				}
 				const n = Math.min(...lists.map((l) => (l as Value[]).length));
-				return { k: 'list', items: Array.from({ length: n }, (_, i) => tuple(lists.map((l) => (l as Value[])[i]))) };
+				return {
+					k: 'list',
+					items: Array.from({ length: n }, (_, i) =>
+						tuple(lists.map((l) => (l as Value[])[i])),
+					),
+				};
 			}
 			case 'enumerate': {
 				const items = a[0] ? this.iterate(a[0]) : undefined;
 				const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
-				return items ? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) } : UNKNOWN;
+				return items
+					? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) }
+					: UNKNOWN;
 			}
 			case 'sorted': {
 				// Numbers or strings, in Python's order; a `key=` function is not followed.
 				const items = a[0] ? this.iterate(a[0]) : undefined;
 				const reverse = args.keywords.get('reverse');
 				if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
-					return unknown(causeOf(a[0]) ?? { reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					return unknown(
+						causeOf(a[0]) ?? {
+							reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``,
+							range: this.here(args.node),
+						},
+					);
 				}
 				// Numbers and strings, or tuples of them compared item by item (`sorted(d.items())`).
-				const scalar = (v: Value): number | string | undefined => (v.k === 'num' ? v.v : v.k === 'bool' ? Number(v.v) : v.k === 'str' ? v.v : undefined);
+				const scalar = (v: Value): number | string | undefined =>
+					v.k === 'num'
+						? v.v
+						: v.k === 'bool'
+							? Number(v.v)
+							: v.k === 'str'
+								? v.v
+								: undefined;
 				const keyOf = (v: Value): (number | string)[] | undefined => {
 					const parts = v.k === 'tuple' ? v.items.map(scalar) : [scalar(v)];
-					return parts.every((x) => x !== undefined) ? (parts as (number | string)[]) : undefined;
+					return parts.every((x) => x !== undefined)
+						? (parts as (number | string)[])
+						: undefined;
 				};
 				const keys = items.map(keyOf);
-				const kinds = new Set(keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])));
+				const kinds = new Set(
+					keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])),
+				);
 				if (keys.some((k) => !k) || kinds.size > 1) {
-					return unknown({ reason: `NormLens sorts only numbers, strings or tuples of them (\`${this.snippet(args.node)}\`)`, range: this.here(args.node) });
+					return unknown({
+						reason: `NormLens sorts only numbers, strings or tuples of them (\`${this.snippet(args.node)}\`)`,
+						range: this.here(args.node),
+					});
 				}
 				const cmp = (x: (number | string)[], y: (number | string)[]): number => {
 					for (let i = 0; i < Math.min(x.length, y.length); i++) {
@@ -3220,21 +3892,38 @@ export class Interpreter {
 				};
 				const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
 				const sorted = order.sort((x, y) => cmp(x.k, y.k)).map((x) => x.v);
-				return { k: 'list', items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted };
+				return {
+					k: 'list',
+					items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted,
+				};
 			}
 			case 'any':
 			case 'all': {
 				const items = a[0] ? this.iterate(a[0]) : undefined;
 				const truths = items?.map(truthy);
 				if (!truths || truths.some((t) => t === undefined)) {
-					return unknown(causeOf(a[0]) ?? firstCause(items ?? []) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					return unknown(
+						causeOf(a[0]) ??
+							firstCause(items ?? []) ?? {
+								reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+								range: this.here(args.node),
+							},
+					);
 				}
-				return { k: 'bool', v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t) };
+				return {
+					k: 'bool',
+					v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t),
+				};
 			}
 			case 'divmod': {
 				const [x, y] = [asNumber(a[0]), asNumber(a[1])];
 				if (x === undefined || y === undefined || y === 0) {
-					return unknown(firstCause(a) ?? { reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					return unknown(
+						firstCause(a) ?? {
+							reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
+							range: this.here(args.node),
+						},
+					);
 				}
 				// Python's floor division and a remainder with the divisor's sign.
 				const q = Math.floor(x / y);
@@ -3250,10 +3939,19 @@ export class Interpreter {
 			case 'isinstance': {
 				const v = a[0];
 				const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
-				if (v?.k === 'obj' && types.length > 0 && types.every((t) => t.k === 'ref' || t.k === 'class')) {
+				if (
+					v?.k === 'obj' &&
+					types.length > 0 &&
+					types.every((t) => t.k === 'ref' || t.k === 'class')
+				) {
 					let all: boolean | undefined = false;
 					for (const t of types) {
-						const hit = t.k === 'class' ? classChain(v.obj.pyClass).includes(t.cls) : this.runtimes.map((r) => r.isInstance?.(v.obj, t.path)).find((x) => x !== undefined);
+						const hit =
+							t.k === 'class'
+								? classChain(v.obj.pyClass).includes(t.cls)
+								: this.runtimes
+										.map((r) => r.isInstance?.(v.obj, t.path))
+										.find((x) => x !== undefined);
 						if (hit === true) {
 							return { k: 'bool', v: true };
 						}
@@ -3263,14 +3961,29 @@ export class Interpreter {
 					}
 					return all === undefined ? UNKNOWN : { k: 'bool', v: false };
 				}
-				if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
+				if (
+					v?.k === 'instance' &&
+					types.length > 0 &&
+					types.every((t) => t.k === 'class')
+				) {
 					const chain = classChain(v.inst.cls);
-					return { k: 'bool', v: types.some((t) => t.k === 'class' && chain.includes(t.cls)) };
+					return {
+						k: 'bool',
+						v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
+					};
 				}
 				if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
 					return UNKNOWN;
 				}
-				const kinds: Record<string, Value['k'][]> = { int: ['num'], float: ['num'], bool: ['bool'], str: ['str'], tuple: ['tuple'], list: ['list'], dict: ['dict'] };
+				const kinds: Record<string, Value['k'][]> = {
+					int: ['num'],
+					float: ['num'],
+					bool: ['bool'],
+					str: ['str'],
+					tuple: ['tuple'],
+					list: ['list'],
+					dict: ['dict'],
+				};
 				if (v.k === 'unknown') {
 					return UNKNOWN;
 				}
@@ -3303,7 +4016,13 @@ export class Interpreter {
 				}
 				if (name === undefined) {
 					// An attribute NormLens cannot name: the object may have gained anything.
-					this.taint(target, causeOf(a[1]) ?? { reason: `NormLens cannot tell which attribute \`${this.snippet(args.node)}\` sets`, range: this.here(args.node) });
+					this.taint(
+						target,
+						causeOf(a[1]) ?? {
+							reason: `NormLens cannot tell which attribute \`${this.snippet(args.node)}\` sets`,
+							range: this.here(args.node),
+						},
+					);
 				} else if (target.k === 'obj') {
 					this.setAttr(target.obj, name, a[2], args.node);
 				} else if (target.k === 'instance') {
@@ -3313,12 +4032,18 @@ export class Interpreter {
 			}
 			case 'delattr':
 				if (a[0]) {
-					this.taint(a[0], { reason: `NormLens does not follow \`${this.snippet(args.node)}\``, range: this.here(args.node) });
+					this.taint(a[0], {
+						reason: `NormLens does not follow \`${this.snippet(args.node)}\``,
+						range: this.here(args.node),
+					});
 				}
 				return NONE;
 			default:
 				// A builtin NormLens does not evaluate (`sorted`, `map`, …): it changes none of its arguments.
-				return unknown({ reason: `NormLens does not evaluate \`${name}(…)\``, range: this.here(args.node) });
+				return unknown({
+					reason: `NormLens does not evaluate \`${name}(…)\``,
+					range: this.here(args.node),
+				});
 		}
 	}
 
@@ -3349,10 +4074,16 @@ function formatSpec(v: Value, spec: string): string | undefined {
 		return text;
 	}
 	if (zero && v.k === 'num') {
-		return text.startsWith('-') ? `-${text.slice(1).padStart(w - 1, '0')}` : text.padStart(w, '0');
+		return text.startsWith('-')
+			? `-${text.slice(1).padStart(w - 1, '0')}`
+			: text.padStart(w, '0');
 	}
 	const right = align === '>' || (align === '' && v.k === 'num');
-	return align === '^' ? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w) : right ? text.padStart(w) : text.padEnd(w);
+	return align === '^'
+		? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w)
+		: right
+			? text.padStart(w)
+			: text.padEnd(w);
 }
 
 /** The cause of what a statement Python cannot parse would have done: the statement is left out. */
@@ -3370,17 +4101,110 @@ const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', '
 
 /** Packages that are never local modules: no file lookup for them. */
 const LIBRARIES = new Set([
-	'torch', 'torchvision', 'torchsummary', 'torchinfo', 'tensorflow', 'tf_keras', 'keras', 'numpy', 'pandas', 'sklearn', 'scipy', 'matplotlib',
-	'seaborn', 'collections', 'typing', 'math', 'os', 'sys', 'json', 're', 'functools', 'itertools', 'dataclasses', 'abc', 'enum', 'random', 'time',
-	'pathlib', 'logging', 'warnings', 'copy', 'tqdm', 'PIL', 'cv2', 'jax', 'flax', '__future__', 'argparse', 'datetime', 'pickle', 'glob', 'shutil',
+	'torch',
+	'torchvision',
+	'torchsummary',
+	'torchinfo',
+	'tensorflow',
+	'tf_keras',
+	'keras',
+	'numpy',
+	'pandas',
+	'sklearn',
+	'scipy',
+	'matplotlib',
+	'seaborn',
+	'collections',
+	'typing',
+	'math',
+	'os',
+	'sys',
+	'json',
+	're',
+	'functools',
+	'itertools',
+	'dataclasses',
+	'abc',
+	'enum',
+	'random',
+	'time',
+	'pathlib',
+	'logging',
+	'warnings',
+	'copy',
+	'tqdm',
+	'PIL',
+	'cv2',
+	'jax',
+	'flax',
+	'__future__',
+	'argparse',
+	'datetime',
+	'pickle',
+	'glob',
+	'shutil',
 ]);
 
 /** Bases that make a plain Python class, not a model: builtins and the standard library's. */
-const PLAIN_BASES = new Set(['object', 'Exception', 'ValueError', 'RuntimeError', 'abc.ABC', 'ABC', 'enum.Enum', 'Enum', 'typing.NamedTuple', 'NamedTuple', 'typing.Generic', 'Generic', 'dict', 'list', 'tuple', 'str', 'int', 'float', 'collections.OrderedDict', 'OrderedDict', 'typing.Protocol', 'Protocol', 'dataclasses.dataclass']);
+const PLAIN_BASES = new Set([
+	'object',
+	'Exception',
+	'ValueError',
+	'RuntimeError',
+	'abc.ABC',
+	'ABC',
+	'enum.Enum',
+	'Enum',
+	'typing.NamedTuple',
+	'NamedTuple',
+	'typing.Generic',
+	'Generic',
+	'dict',
+	'list',
+	'tuple',
+	'str',
+	'int',
+	'float',
+	'collections.OrderedDict',
+	'OrderedDict',
+	'typing.Protocol',
+	'Protocol',
+	'dataclasses.dataclass',
+]);
 
 const BUILTINS = new Set([
-	'range', 'len', 'int', 'float', 'bool', 'str', 'abs', 'chr', 'ord', 'round', 'min', 'max', 'sum', 'list', 'tuple', 'dict',
-	'zip', 'enumerate', 'reversed', 'print', 'super', 'getattr', 'setattr', 'delattr', 'isinstance', 'sorted', 'any', 'all', 'divmod', 'map', 'filter', 'type',
+	'range',
+	'len',
+	'int',
+	'float',
+	'bool',
+	'str',
+	'abs',
+	'chr',
+	'ord',
+	'round',
+	'min',
+	'max',
+	'sum',
+	'list',
+	'tuple',
+	'dict',
+	'zip',
+	'enumerate',
+	'reversed',
+	'print',
+	'super',
+	'getattr',
+	'setattr',
+	'delattr',
+	'isinstance',
+	'sorted',
+	'any',
+	'all',
+	'divmod',
+	'map',
+	'filter',
+	'type',
 ]);
 
 /**
@@ -3413,34 +4237,68 @@ function percentFormat(format: string, arg: Value): Value {
 	const values = arg.k === 'tuple' ? arg.items : [arg];
 	let i = 0;
 	let ok = true;
-	const out = format.replace(/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g, (_m, key: string | undefined, flags: string, width: string, precision: string | undefined, conv: string) => {
-		if (conv === '%') {
-			return '%';
-		}
-		const v = key !== undefined ? (arg.k === 'dict' ? arg.entries.get(key) : undefined) : values[i++];
-		const n = asNumber(v);
-		let text: string | undefined;
-		if (conv === 's' || conv === 'r') {
-			text = v?.k === 'str' ? (conv === 'r' ? `'${v.v}'` : v.v) : n !== undefined && v?.k === 'num' ? String(n) : v?.k === 'bool' ? (v.v ? 'True' : 'False') : undefined;
-		} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
-			text = String(Math.trunc(n));
-		} else if (conv === 'f' && n !== undefined) {
-			text = n.toFixed(precision === undefined ? 6 : Number(precision));
-		} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
-			text = n.toString(16);
-		}
-		if (text === undefined) {
-			ok = false;
-			return '';
-		}
-		const w = Number(width || 0);
-		return text.length >= w ? text : flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
-	});
+	const out = format.replace(
+		/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+		(
+			_m,
+			key: string | undefined,
+			flags: string,
+			width: string,
+			precision: string | undefined,
+			conv: string,
+		) => {
+			if (conv === '%') {
+				return '%';
+			}
+			const v =
+				key !== undefined
+					? arg.k === 'dict'
+						? arg.entries.get(key)
+						: undefined
+					: values[i++];
+			const n = asNumber(v);
+			let text: string | undefined;
+			if (conv === 's' || conv === 'r') {
+				text =
+					v?.k === 'str'
+						? conv === 'r'
+							? `'${v.v}'`
+							: v.v
+						: n !== undefined && v?.k === 'num'
+							? String(n)
+							: v?.k === 'bool'
+								? v.v
+									? 'True'
+									: 'False'
+								: undefined;
+			} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
+				text = String(Math.trunc(n));
+			} else if (conv === 'f' && n !== undefined) {
+				text = n.toFixed(precision === undefined ? 6 : Number(precision));
+			} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
+				text = n.toString(16);
+			}
+			if (text === undefined) {
+				ok = false;
+				return '';
+			}
+			const w = Number(width || 0);
+			return text.length >= w
+				? text
+				: flags.includes('-')
+					? text.padEnd(w)
+					: text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+		},
+	);
 	return ok && i === (arg.k === 'tuple' ? values.length : i) ? { k: 'str', v: out } : UNKNOWN;
 }
 
 /** A class-level attribute (e.g. `expansion = 4`), through source bases. */
-function classAttribute(cls: ClassValue, name: string, seen = new Set<ClassValue>()): Value | undefined {
+function classAttribute(
+	cls: ClassValue,
+	name: string,
+	seen = new Set<ClassValue>(),
+): Value | undefined {
 	if (seen.has(cls)) {
 		return undefined;
 	}
@@ -3460,7 +4318,12 @@ function classAttribute(cls: ClassValue, name: string, seen = new Set<ClassValue
 	return undefined;
 }
 
-function pySlice<T>(arr: T[], start: number | undefined, stop: number | undefined, step: number): T[] | undefined {
+function pySlice<T>(
+	arr: T[],
+	start: number | undefined,
+	stop: number | undefined,
+	step: number,
+): T[] | undefined {
 	if (step === 0) {
 		return undefined;
 	}
@@ -3468,7 +4331,11 @@ function pySlice<T>(arr: T[], start: number | undefined, stop: number | undefine
 	const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(n, i));
 	const out: T[] = [];
 	if (step > 0) {
-		for (let i = start === undefined ? 0 : norm(start); i < (stop === undefined ? n : norm(stop)); i += step) {
+		for (
+			let i = start === undefined ? 0 : norm(start);
+			i < (stop === undefined ? n : norm(stop));
+			i += step
+		) {
 			out.push(arr[i]);
 		}
 	} else {

@@ -104,9 +104,18 @@ export class PythonSource {
 			}
 			if (n.unclosed) {
 				explained = n.from;
-				found.push({ at: n.unclosed.at, range: this.rangeOf({ from: n.unclosed.at, to: n.unclosed.at + 1 }), message: `'${n.unclosed.bracket}' was never closed`, unclosed: n.unclosed.bracket });
+				found.push({
+					at: n.unclosed.at,
+					range: this.rangeOf({ from: n.unclosed.at, to: n.unclosed.at + 1 }),
+					message: `'${n.unclosed.bracket}' was never closed`,
+					unclosed: n.unclosed.bracket,
+				});
 			} else {
-				found.push({ at: n.from, range: this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) }), message: this.errorMessage(n) });
+				found.push({
+					at: n.from,
+					range: this.rangeOf({ from: n.from, to: Math.max(n.to, n.from + 1) }),
+					message: this.errorMessage(n),
+				});
 			}
 		}
 		found.push(...this.indentationProblems());
@@ -124,14 +133,28 @@ export class PythonSource {
 	private errorMessage(n: ErrorNode): string {
 		const node = n.node;
 		const body = node.parent;
-		if (body?.name === 'Body' && node.prevSibling?.name === ':' && !node.prevSibling.prevSibling) {
+		if (
+			body?.name === 'Body' &&
+			node.prevSibling?.name === ':' &&
+			!node.prevSibling.prevSibling
+		) {
 			const owner = body.parent;
 			// The clause this block belongs to: `elif` / `else` / `except` name their own line, as Python does.
 			let clause = body.prevSibling;
-			while (clause && !/^(if|elif|else|for|while|try|except|finally|with)$/.test(clause.name)) {
+			while (
+				clause &&
+				!/^(if|elif|else|for|while|try|except|finally|with)$/.test(clause.name)
+			) {
 				clause = clause.prevSibling;
 			}
-			const what = owner?.name === 'FunctionDefinition' ? 'function definition' : owner?.name === 'ClassDefinition' ? 'class definition' : clause ? `'${clause.name}' statement` : 'statement';
+			const what =
+				owner?.name === 'FunctionDefinition'
+					? 'function definition'
+					: owner?.name === 'ClassDefinition'
+						? 'class definition'
+						: clause
+							? `'${clause.name}' statement`
+							: 'statement';
 			return `expected an indented block after ${what} on line ${this.positionAt((clause ?? owner)?.from ?? n.from).line + 1}`;
 		}
 		return 'invalid syntax';
@@ -154,12 +177,19 @@ export class PythonSource {
 		};
 		// The indentation IPython strips from a cell: its first line's.
 		const cellIndent = (line: number) => {
-			const cell = this.cells?.find((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+			const cell = this.cells?.find(
+				(c) => line >= c.startLine && line < c.startLine + c.lineCount,
+			);
 			return cell ? indentOf(cell.startLine) : 0;
 		};
 		// The last statement that started a line, in document order (blocks included).
 		let previous = { line: -1, column: 0 };
-		const errorLines = new Set(this.errorNodes.flatMap((n) => [this.positionAt(n.from).line, this.positionAt(n.to).line]));
+		const errorLines = new Set(
+			this.errorNodes.flatMap((n) => [
+				this.positionAt(n.from).line,
+				this.positionAt(n.to).line,
+			]),
+		);
 		const check = (block: SyntaxNode, expectedAtTop: number | undefined) => {
 			let expected = expectedAtTop;
 			for (let c = block.firstChild; c; c = c.nextSibling) {
@@ -170,12 +200,21 @@ export class PythonSource {
 				const startsLine = indentOf(pos.line) === pos.character;
 				if (startsLine) {
 					expected ??= pos.character;
-					if (pos.character !== expected && !(block.parent === null && pos.character === cellIndent(pos.line))) {
+					if (
+						pos.character !== expected &&
+						!(block.parent === null && pos.character === cellIndent(pos.line))
+					) {
 						// Deeper than the statement before it (Python's previous logical line) is an indent no `:` opened.
 						const deeper = pos.character > previous.column;
 						// Where the parser already failed just before, the block's shape is its guess: no second error.
 						if (!errorLines.has(previous.line) && !errorLines.has(pos.line - 1)) {
-							out.push({ at: c.from, range: this.rangeOf({ from: c.from, to: c.from + 1 }), message: deeper ? 'unexpected indent' : 'unindent does not match any outer indentation level' });
+							out.push({
+								at: c.from,
+								range: this.rangeOf({ from: c.from, to: c.from + 1 }),
+								message: deeper
+									? 'unexpected indent'
+									: 'unindent does not match any outer indentation level',
+							});
 						}
 						// The rest of the block is measured against the column it started with.
 					}
@@ -255,11 +294,20 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 		enter: (n) => {
 			if (n.type.isError) {
 				const unclosed = unclosedBracket(n.node);
-				errors.push(unclosed ? { from: n.from, to: n.to, unclosed, node: n.node } : { from: n.from, to: n.to, node: n.node });
+				errors.push(
+					unclosed
+						? { from: n.from, to: n.to, unclosed, node: n.node }
+						: { from: n.from, to: n.to, node: n.node },
+				);
 			} else if (n.type.id === MEMBER_EXPRESSION) {
 				const obj = n.node.firstChild;
 				const dot = obj?.nextSibling;
-				if (obj?.name === 'Number' && dot?.name === '.' && !/[eEjJ.]/.test(text.slice(obj.from, obj.to)) && (!dot.nextSibling || dot.nextSibling.type.isError)) {
+				if (
+					obj?.name === 'Number' &&
+					dot?.name === '.' &&
+					!/[eEjJ.]/.test(text.slice(obj.from, obj.to)) &&
+					(!dot.nextSibling || dot.nextSibling.type.isError)
+				) {
 					floatDots.push(dot.from);
 				}
 			}
@@ -287,8 +335,16 @@ function reparseSpuriousErrors(text: string, first: Parsed): Parsed {
 	if (first.errors.length === 0) {
 		return first;
 	}
-	const changes = first.errors.slice(0, 64).map(({ from: p }) => ({ fromA: Math.max(0, p - 200), toA: Math.min(text.length, p + 200), fromB: Math.max(0, p - 200), toB: Math.min(text.length, p + 200) }));
-	const again = parseAndScan(text, TreeFragment.applyChanges(TreeFragment.addTree(first.tree), changes));
+	const changes = first.errors.slice(0, 64).map(({ from: p }) => ({
+		fromA: Math.max(0, p - 200),
+		toA: Math.min(text.length, p + 200),
+		fromB: Math.max(0, p - 200),
+		toB: Math.min(text.length, p + 200),
+	}));
+	const again = parseAndScan(
+		text,
+		TreeFragment.applyChanges(TreeFragment.addTree(first.tree), changes),
+	);
 	return again.errors.length < Math.min(first.errors.length, 64) ? again : first;
 }
 
@@ -315,11 +371,17 @@ function reusableFragments(previous: PythonSource, text: string): readonly TreeF
 	}
 	let endOld = old.length;
 	let endNew = text.length;
-	while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)) {
+	while (
+		endOld > start &&
+		endNew > start &&
+		old.charCodeAt(endOld - 1) === text.charCodeAt(endNew - 1)
+	) {
 		endOld--;
 		endNew--;
 	}
-	return TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [{ fromA: start, toA: endOld, fromB: start, toB: endNew }]);
+	return TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [
+		{ fromA: start, toA: endOld, fromB: start, toB: endNew },
+	]);
 }
 
 /** Children of a node, including anonymous tokens such as `,` and `=`. */
@@ -353,7 +415,8 @@ export function childNamed(node: SyntaxNode, name: string): SyntaxNode | null {
  * first use; `range` must map a node the same way then as when the call ran.
  */
 export class CallSites {
-	private found: { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } | undefined;
+	private found:
+		{ end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } | undefined;
 
 	constructor(
 		private readonly call: SyntaxNode,
@@ -365,7 +428,9 @@ export class CallSites {
 	setKeyword(name: string, value: string): { range: TextRange; newText: string } {
 		const { end, hasArgs, keywords } = this.find();
 		const written = keywords.get(name);
-		return written ? { range: written, newText: value } : { range: { start: end, end }, newText: `${hasArgs ? ', ' : ''}${name}=${value}` };
+		return written
+			? { range: written, newText: value }
+			: { range: { start: end, end }, newText: `${hasArgs ? ', ' : ''}${name}=${value}` };
 	}
 
 	private find(): { end: TextPosition; hasArgs: boolean; keywords: Map<string, TextRange> } {
@@ -394,7 +459,11 @@ export class CallSites {
 				}
 			}
 		}
-		return (this.found = { end: close && close.name === ')' ? this.range(close).start : this.range(list).end, hasArgs, keywords });
+		return (this.found = {
+			end: close && close.name === ')' ? this.range(close).start : this.range(list).end,
+			hasArgs,
+			keywords,
+		});
 	}
 }
 

@@ -12,7 +12,14 @@ const MATH: Readonly<Record<string, (xs: number[]) => number | undefined>> = {
 	sqrt: ([x]) => (x >= 0 ? Math.sqrt(x) : undefined),
 	isqrt: ([x]) => (x >= 0 && Number.isInteger(x) ? Math.floor(Math.sqrt(x)) : undefined),
 	exp: ([x]) => Math.exp(x),
-	log: ([x, base]) => (x > 0 ? (base === undefined ? Math.log(x) : base > 0 && base !== 1 ? Math.log(x) / Math.log(base) : undefined) : undefined),
+	log: ([x, base]) =>
+		x > 0
+			? base === undefined
+				? Math.log(x)
+				: base > 0 && base !== 1
+					? Math.log(x) / Math.log(base)
+					: undefined
+			: undefined,
 	log2: ([x]) => (x > 0 ? Math.log2(x) : undefined),
 	log10: ([x]) => (x > 0 ? Math.log10(x) : undefined),
 	pow: ([x, y]) => (y === undefined ? undefined : x ** y),
@@ -45,7 +52,12 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	if (!fn) {
 		return undefined;
 	}
-	const args = m?.[1] === 'prod' && positional.length === 1 && (positional[0].k === 'list' || positional[0].k === 'tuple') ? positional[0].items : positional;
+	const args =
+		m?.[1] === 'prod' &&
+		positional.length === 1 &&
+		(positional[0].k === 'list' || positional[0].k === 'tuple')
+			? positional[0].items
+			: positional;
 	const xs = args.map((a) => (a.k === 'num' ? a.v : a.k === 'bool' ? Number(a.v) : undefined));
 	if (xs.length === 0 && m?.[1] !== 'prod' && m?.[1] !== 'gcd') {
 		return undefined;

@@ -41,7 +41,12 @@ export type Value =
 	/** A local module imported from the analysed file's folder (`import utils as U`). */
 	| { k: 'module'; name: string; scope: Scope }
 	/** `a:b:c` inside a subscript; a bound is `undefined` when left out and `null` when not an int the interpreter knows. */
-	| { k: 'slice'; start: number | null | undefined; stop: number | null | undefined; step: number | null | undefined }
+	| {
+			k: 'slice';
+			start: number | null | undefined;
+			stop: number | null | undefined;
+			step: number | null | undefined;
+	  }
 	/** `...` inside a subscript. */
 	| { k: 'ellipsis' };
 
@@ -81,7 +86,11 @@ export interface Instance {
 }
 
 /** Finds a method along a class's bases (depth-first, as Python's MRO does for simple trees). */
-export function findMethod(cls: ClassValue, name: string, seen = new Set<ClassValue>()): { fn: FunctionValue; owner: ClassValue } | undefined {
+export function findMethod(
+	cls: ClassValue,
+	name: string,
+	seen = new Set<ClassValue>(),
+): { fn: FunctionValue; owner: ClassValue } | undefined {
 	if (seen.has(cls)) {
 		return undefined;
 	}

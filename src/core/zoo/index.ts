@@ -20,12 +20,21 @@ export const BUNDLED_MODULES: Readonly<Record<string, string>> = {
  * and `torchvision.models.resnet.resnet50` both name `resnet50` of `torchvision.models`.
  */
 export function bundledTarget(path: string): { module: string; name: string } | undefined {
-	const torchvision = /^(torchvision\.models)\.(?:([a-z_0-9]+)\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(path);
+	const torchvision = /^(torchvision\.models)\.(?:([a-z_0-9]+)\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(
+		path,
+	);
 	if (torchvision) {
 		// Detection, segmentation, video and quantized models are other builders than the classifiers here.
-		return /^(detection|segmentation|video|quantization|optical_flow)$/.test(torchvision[2] ?? torchvision[3]) ? undefined : { module: torchvision[1], name: torchvision[3] };
+		return /^(detection|segmentation|video|quantization|optical_flow)$/.test(
+			torchvision[2] ?? torchvision[3],
+		)
+			? undefined
+			: { module: torchvision[1], name: torchvision[3] };
 	}
 	// keras.applications.VGG16, tf.keras.applications.vgg16.VGG16, tf_keras.applications.ResNet50…
-	const keras = /^((?:tensorflow\.)?keras|tf_keras)\.applications\.(?:[a-z_0-9]+\.)?([A-Z][A-Za-z0-9_]*|preprocess_input)$/.exec(path);
+	const keras =
+		/^((?:tensorflow\.)?keras|tf_keras)\.applications\.(?:[a-z_0-9]+\.)?([A-Z][A-Za-z0-9_]*|preprocess_input)$/.exec(
+			path,
+		);
 	return keras ? { module: `${keras[1]}.applications`, name: keras[2] } : undefined;
 }

@@ -15,7 +15,11 @@ export interface ReductionLayout {
 	channelGroups?: { axis: number; count: number };
 }
 
-export function reductionLayout(shape: number[], reducedAxes: number[], channelGroups?: { axis: number; count: number }): ReductionLayout {
+export function reductionLayout(
+	shape: number[],
+	reducedAxes: number[],
+	channelGroups?: { axis: number; count: number },
+): ReductionLayout {
 	const rank = shape.length;
 	const reduced = new Set(reducedAxes.map((a) => (a < 0 ? rank + a : a)));
 	if (channelGroups) {
@@ -23,22 +27,37 @@ export function reductionLayout(shape: number[], reducedAxes: number[], channelG
 		reduced.delete(channelGroups.axis);
 		const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
 		const total = shape.reduce((p, d) => p * d, 1);
-		const groups = keptAxes.reduce((p, a) => p * (a === channelGroups.axis ? channelGroups.count : shape[a]), 1);
+		const groups = keptAxes.reduce(
+			(p, a) => p * (a === channelGroups.axis ? channelGroups.count : shape[a]),
+			1,
+		);
 		// Channels first (PyTorch's GroupNorm on N, C, …): when the grouped axis is the last kept one
 		// and the kept axes are contiguous, each group is one contiguous run of C/G channels' values,
 		// so element i's group is floor(i / inner) — the SIMD plane kernels apply.
 		const last = keptAxes[keptAxes.length - 1];
 		const contiguous = keptAxes.every((a, i) => i === 0 || a === keptAxes[i - 1] + 1);
 		const perGroup = shape[channelGroups.axis] / channelGroups.count;
-		const block = last === channelGroups.axis && contiguous && Number.isInteger(perGroup) ? { inner: perGroup * shape.slice(last + 1).reduce((p, d) => p * d, 1) } : null;
+		const block =
+			last === channelGroups.axis && contiguous && Number.isInteger(perGroup)
+				? { inner: perGroup * shape.slice(last + 1).reduce((p, d) => p * d, 1) }
+				: null;
 		return { shape, keptAxes, groups, groupSize: total / groups, block, channelGroups };
 	}
 	const keptAxes = [...Array(rank).keys()].filter((a) => !reduced.has(a));
 	const groups = keptAxes.reduce((p, a) => p * shape[a], 1);
 	const total = shape.reduce((p, d) => p * d, 1);
 	const contiguous = keptAxes.every((a, i) => i === 0 || a === keptAxes[i - 1] + 1);
-	const inner = keptAxes.length === 0 ? total : shape.slice(keptAxes[keptAxes.length - 1] + 1).reduce((p, d) => p * d, 1);
-	return { shape, keptAxes, groups, groupSize: groups === 0 ? 0 : total / groups, block: contiguous ? { inner } : null };
+	const inner =
+		keptAxes.length === 0
+			? total
+			: shape.slice(keptAxes[keptAxes.length - 1] + 1).reduce((p, d) => p * d, 1);
+	return {
+		shape,
+		keptAxes,
+		groups,
+		groupSize: groups === 0 ? 0 : total / groups,
+		block: contiguous ? { inner } : null,
+	};
 }
 
 /** Group index of every element, for layouts that are not one contiguous block. */

@@ -35,7 +35,11 @@ function groupFn(layout: ReductionLayout): GroupOf {
  * Mean and variance per group, from shifted sums S = Σ(x − K), Q = Σ(x − K)² with K the group's
  * first value: one pass, and exact to float64 even for data far from zero (mean 1e4, std 1e-2).
  */
-export function moments(x: Float32Array, layout: ReductionLayout, shouldStop: () => boolean = () => false): Moments {
+export function moments(
+	x: Float32Array,
+	layout: ReductionLayout,
+	shouldStop: () => boolean = () => false,
+): Moments {
 	const g = layout.groups;
 	const shift = new Float64Array(g);
 	const seen = new Uint8Array(g);
@@ -88,7 +92,12 @@ export function moments(x: Float32Array, layout: ReductionLayout, shouldStop: ()
 }
 
 /** y = (x − m[g])·a[g] + b[g], computed in f64 per value (the form's centring from centredFor). */
-export function normalizeCentred(x: Float32Array, y: Float32Array, layout: ReductionLayout, f: Centred): void {
+export function normalizeCentred(
+	x: Float32Array,
+	y: Float32Array,
+	layout: ReductionLayout,
+	f: Centred,
+): void {
 	const groupOf = groupFn(layout);
 	for (let i = 0; i < x.length; i++) {
 		const c = groupOf(i);

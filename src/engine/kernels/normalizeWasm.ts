@@ -8,28 +8,101 @@ import { Arena } from './arena';
 
 /** The exports of normalize.wasm (see ../wasm/normalize.as.ts); pointers are byte offsets. */
 interface Exports {
-	statsRows(x: number, rows: number, C: number, K: number, S: number, Q: number, scratch: number, variant: number): void;
+	statsRows(
+		x: number,
+		rows: number,
+		C: number,
+		K: number,
+		S: number,
+		Q: number,
+		scratch: number,
+		variant: number,
+	): void;
 	statsPlanes(x: number, planes: number, P: number, M: number, M2: number): void;
 	extremesRows(x: number, rows: number, C: number, mn: number, mx: number): void;
 	extremesPlanes(x: number, planes: number, P: number, mn: number, mx: number): void;
-	normalizeRows(x: number, y: number, rows: number, C: number, m: number, a: number, b: number): void;
-	normalizePlanes(x: number, y: number, planes: number, P: number, first: number, groups: number, m: number, a: number, b: number): void;
+	normalizeRows(
+		x: number,
+		y: number,
+		rows: number,
+		C: number,
+		m: number,
+		a: number,
+		b: number,
+	): void;
+	normalizePlanes(
+		x: number,
+		y: number,
+		planes: number,
+		P: number,
+		first: number,
+		groups: number,
+		m: number,
+		a: number,
+		b: number,
+	): void;
 	copy(x: number, y: number, n: number): void;
 	gather(x: number, n: number, stride: number, into: number): void;
 	fillStandard(x: number, from: number, n: number, seed: number, kind: number): void;
-	sumsPlanes(from: number, planes: number, P: number, seed: number, kind: number, M: number, M2: number, scratch: number): void;
-	shiftScale(x: number, n: number, c0: number, k0: number, inner: number, features: number, offset: number, scale: number): void;
+	sumsPlanes(
+		from: number,
+		planes: number,
+		P: number,
+		seed: number,
+		kind: number,
+		M: number,
+		M2: number,
+		scratch: number,
+	): void;
+	shiftScale(
+		x: number,
+		n: number,
+		c0: number,
+		k0: number,
+		inner: number,
+		features: number,
+		offset: number,
+		scale: number,
+	): void;
 }
 
 /** A tiny module using SIMD (i8x16.popcnt): valid only where WebAssembly SIMD is supported. */
-const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const simdProbe = new Uint8Array([
+	0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+	15, 253, 98, 11,
+]);
 
 let simd: boolean | undefined;
 
 /** A tiny module using relaxed SIMD (f32x4.relaxed_madd of three zero vectors). */
 const v128Zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 const relaxedBody = [0, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x0b];
-const relaxedProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, relaxedBody.length + 2, 1, relaxedBody.length, ...relaxedBody]);
+const relaxedProbe = new Uint8Array([
+	0,
+	97,
+	115,
+	109,
+	1,
+	0,
+	0,
+	0,
+	1,
+	5,
+	1,
+	96,
+	0,
+	1,
+	123,
+	3,
+	2,
+	1,
+	0,
+	10,
+	relaxedBody.length + 2,
+	1,
+	relaxedBody.length,
+	...relaxedBody,
+]);
 
 let relaxed: boolean | undefined;
 
@@ -63,7 +136,12 @@ export function simdSupported(): boolean {
 
 function wasmFile(name: string): string {
 	// dist/kernels/ beside the bundle; src/engine/wasm/ when running from out/ (tests, bench).
-	const candidates = [path.join(__dirname, 'kernels', name), path.join(__dirname, 'wasm', name), path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'wasm', name), path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'wasm', name)];
+	const candidates = [
+		path.join(__dirname, 'kernels', name),
+		path.join(__dirname, 'wasm', name),
+		path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'wasm', name),
+		path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'wasm', name),
+	];
 	const found = candidates.find((f) => fs.existsSync(f));
 	if (!found) {
 		throw new Error(`${name} not found (looked in ${candidates.join(', ')})`);
@@ -120,14 +198,19 @@ export class WasmKernels {
 		this.k = instance.exports as unknown as Exports;
 	}
 
-	static async create(memory: WebAssembly.Memory, fused = relaxedSimdSupported()): Promise<WasmKernels> {
+	static async create(
+		memory: WebAssembly.Memory,
+		fused = relaxedSimdSupported(),
+	): Promise<WasmKernels> {
 		const name = fused ? 'normalize-relaxed.wasm' : 'normalize.wasm';
 		let module = compiled.get(name);
 		if (!module) {
 			module = await WebAssembly.compile(fs.readFileSync(wasmFile(name)));
 			compiled.set(name, module);
 		}
-		const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => undefined } });
+		const instance = await WebAssembly.instantiate(module, {
+			env: { memory, abort: () => undefined },
+		});
 		return new WasmKernels(memory, instance, fused);
 	}
 
@@ -137,7 +220,11 @@ export class WasmKernels {
 	 * least be shared and inside the memory's bounds.
 	 */
 	private own(a: Float32Array): void {
-		if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset + a.byteLength > this.memory.buffer.byteLength || a.buffer.byteLength > this.memory.buffer.byteLength) {
+		if (
+			!(a.buffer instanceof SharedArrayBuffer) ||
+			a.byteOffset + a.byteLength > this.memory.buffer.byteLength ||
+			a.buffer.byteLength > this.memory.buffer.byteLength
+		) {
 			throw new Error('wasm kernels need their tensors inside the shared memory');
 		}
 	}
@@ -148,9 +235,34 @@ export class WasmKernels {
 	 * each feature's offset and scale, then (`perSample`) each sample's. `check` runs before each
 	 * chunk (cancellation), `advance` after it (progress).
 	 */
-	fillSample(x: Float32Array, from: number, seed: number, kind: Distribution, features: number, inner: number, shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> }, arena: Arena, check: () => void, chunk: number, advance: (elements: number) => void = () => undefined, perSample?: SampleShifts): void {
+	fillSample(
+		x: Float32Array,
+		from: number,
+		seed: number,
+		kind: Distribution,
+		features: number,
+		inner: number,
+		shifts: { offset: ArrayLike<number>; scale: ArrayLike<number> },
+		arena: Arena,
+		check: () => void,
+		chunk: number,
+		advance: (elements: number) => void = () => undefined,
+		perSample?: SampleShifts,
+	): void {
 		this.own(x);
-		const layers = [{ features, inner, ...shifts }, ...(perSample ? [{ features: perSample.offset.length, inner: perSample.size, offset: perSample.offset, scale: perSample.scale }] : [])].map((l) => {
+		const layers = [
+			{ features, inner, ...shifts },
+			...(perSample
+				? [
+						{
+							features: perSample.offset.length,
+							inner: perSample.size,
+							offset: perSample.offset,
+							scale: perSample.scale,
+						},
+					]
+				: []),
+		].map((l) => {
 			const offset = arena.f32(l.features);
 			const scale = arena.f32(l.features);
 			for (let c = 0; c < l.features; c++) {
@@ -163,10 +275,25 @@ export class WasmKernels {
 			check();
 			const n = Math.min(chunk, x.length - i);
 			const at = x.byteOffset + 4 * i;
-			this.k.fillStandard(at, from + i, n, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
+			this.k.fillStandard(
+				at,
+				from + i,
+				n,
+				seed >>> 0,
+				kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2,
+			);
 			const first = from + i;
 			for (const l of layers) {
-				this.k.shiftScale(at, n, Math.floor(first / l.inner) % l.features, first % l.inner, l.inner, l.features, l.offset.byteOffset, l.scale.byteOffset);
+				this.k.shiftScale(
+					at,
+					n,
+					Math.floor(first / l.inner) % l.features,
+					first % l.inner,
+					l.inner,
+					l.features,
+					l.offset.byteOffset,
+					l.scale.byteOffset,
+				);
 			}
 			advance(n);
 		}
@@ -175,7 +302,13 @@ export class WasmKernels {
 	/** Standard draws only (fillSample without the features' offsets and scales), for elements [from, from + x.length). */
 	fillStandard(x: Float32Array, from: number, seed: number, kind: Distribution): void {
 		this.own(x);
-		this.k.fillStandard(x.byteOffset, from, x.length, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2);
+		this.k.fillStandard(
+			x.byteOffset,
+			from,
+			x.length,
+			seed >>> 0,
+			kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2,
+		);
 	}
 
 	/**
@@ -183,11 +316,27 @@ export class WasmKernels {
 	 * deviations of the standard draws fillStandard would give there, generated and summed in
 	 * registers, never stored (the simulation's batches).
 	 */
-	standardPlaneMoments(from: number, planes: number, P: number, seed: number, kind: Distribution, arena: Arena): { M: Float64Array; M2: Float64Array } {
+	standardPlaneMoments(
+		from: number,
+		planes: number,
+		P: number,
+		seed: number,
+		kind: Distribution,
+		arena: Arena,
+	): { M: Float64Array; M2: Float64Array } {
 		const M = arena.f64(planes);
 		const M2 = arena.f64(planes);
 		const scratch = arena.f32(16);
-		this.k.sumsPlanes(from, planes, P, seed >>> 0, kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2, M.byteOffset, M2.byteOffset, scratch.byteOffset);
+		this.k.sumsPlanes(
+			from,
+			planes,
+			P,
+			seed >>> 0,
+			kind === 'normal' ? 0 : kind === 'uniform' ? 1 : 2,
+			M.byteOffset,
+			M2.byteOffset,
+			scratch.byteOffset,
+		);
 		return { M, M2 };
 	}
 
@@ -204,13 +353,22 @@ export class WasmKernels {
 	 * (extremes) costs a read of x that the statistics pass should not pay. `variant` overrides the
 	 * channels-last walk (tests run every variant).
 	 */
-	moments(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0, extremes = true, variant = rowsVariantFor(layout.groups)): Moments & { counts: Float64Array } {
+	moments(
+		x: Float32Array,
+		layout: ReductionLayout,
+		arena: Arena,
+		firstPlane = 0,
+		extremes = true,
+		variant = rowsVariantFor(layout.groups),
+	): Moments & { counts: Float64Array } {
 		this.own(x);
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
 		const mean = new Float64Array(g);
 		const variance = new Float64Array(g);
-		const range = extremes ? this.extremes(x, layout, arena, firstPlane) : { min: new Float64Array(g).fill(NaN), max: new Float64Array(g).fill(NaN) };
+		const range = extremes
+			? this.extremes(x, layout, arena, firstPlane)
+			: { min: new Float64Array(g).fill(NaN), max: new Float64Array(g).fill(NaN) };
 		const nonFinite = new Uint32Array(g);
 		if (inner === 1) {
 			// Channels last: rows of g channels.
@@ -231,13 +389,29 @@ export class WasmKernels {
 			const S = arena.f64(g).fill(0);
 			const Q = arena.f64(g).fill(0);
 			const scratch = arena.f32(2 * g + 8);
-			this.k.statsRows(x.byteOffset, rows, g, K.byteOffset, S.byteOffset, Q.byteOffset, scratch.byteOffset, variant);
+			this.k.statsRows(
+				x.byteOffset,
+				rows,
+				g,
+				K.byteOffset,
+				S.byteOffset,
+				Q.byteOffset,
+				scratch.byteOffset,
+				variant,
+			);
 			for (let c = 0; c < g; c++) {
 				const ds = S[c] / rows;
 				mean[c] = K[c] + ds;
 				variance[c] = Math.max(0, Q[c] / rows - ds * ds);
 			}
-			return { count: layout.groupSize, counts: new Float64Array(g).fill(rows), mean, variance, ...range, nonFinite };
+			return {
+				count: layout.groupSize,
+				counts: new Float64Array(g).fill(rows),
+				mean,
+				variance,
+				...range,
+				nonFinite,
+			};
 		}
 		// Planes of `inner` values; plane p belongs to group (p + firstPlane) % g. Planes merge by Chan's formula.
 		const planes = x.length / inner;
@@ -261,7 +435,12 @@ export class WasmKernels {
 	}
 
 	/** Per-group min and max of `x` (whole rows or planes, as in moments), for finite data. */
-	extremes(x: Float32Array, layout: ReductionLayout, arena: Arena, firstPlane = 0): { min: Float64Array; max: Float64Array } {
+	extremes(
+		x: Float32Array,
+		layout: ReductionLayout,
+		arena: Arena,
+		firstPlane = 0,
+	): { min: Float64Array; max: Float64Array } {
 		this.own(x);
 		const g = layout.groups;
 		const inner = (layout.block as { inner: number }).inner;
@@ -285,13 +464,36 @@ export class WasmKernels {
 		return { min, max };
 	}
 
-	normalize(x: Float32Array, y: Float32Array, layout: ReductionLayout, mean: Float64Array, variance: Float64Array, epsilon: number, arena: Arena, firstPlane = 0): void {
+	normalize(
+		x: Float32Array,
+		y: Float32Array,
+		layout: ReductionLayout,
+		mean: Float64Array,
+		variance: Float64Array,
+		epsilon: number,
+		arena: Arena,
+		firstPlane = 0,
+	): void {
 		const a = variance.map((v) => 1 / Math.sqrt(v + epsilon));
-		this.normalizeCentred(x, y, layout, { m: mean, a, b: new Float64Array(layout.groups) }, arena, firstPlane);
+		this.normalizeCentred(
+			x,
+			y,
+			layout,
+			{ m: mean, a, b: new Float64Array(layout.groups) },
+			arena,
+			firstPlane,
+		);
 	}
 
 	/** y = (x − m[g])·a[g] + b[g] (computed in f64 by the caller, applied in f32). */
-	normalizeCentred(x: Float32Array, y: Float32Array, layout: ReductionLayout, f: Centred, arena: Arena, firstPlane = 0): void {
+	normalizeCentred(
+		x: Float32Array,
+		y: Float32Array,
+		layout: ReductionLayout,
+		f: Centred,
+		arena: Arena,
+		firstPlane = 0,
+	): void {
 		this.own(x);
 		this.own(y);
 		const g = layout.groups;
@@ -305,9 +507,27 @@ export class WasmKernels {
 		}
 		const inner = (layout.block as { inner: number }).inner;
 		if (inner === 1) {
-			this.k.normalizeRows(x.byteOffset, y.byteOffset, x.length / g, g, m.byteOffset, a.byteOffset, b.byteOffset);
+			this.k.normalizeRows(
+				x.byteOffset,
+				y.byteOffset,
+				x.length / g,
+				g,
+				m.byteOffset,
+				a.byteOffset,
+				b.byteOffset,
+			);
 		} else {
-			this.k.normalizePlanes(x.byteOffset, y.byteOffset, x.length / inner, inner, firstPlane % g, g, m.byteOffset, a.byteOffset, b.byteOffset);
+			this.k.normalizePlanes(
+				x.byteOffset,
+				y.byteOffset,
+				x.length / inner,
+				inner,
+				firstPlane % g,
+				g,
+				m.byteOffset,
+				a.byteOffset,
+				b.byteOffset,
+			);
 		}
 	}
 

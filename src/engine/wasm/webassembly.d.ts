@@ -18,6 +18,9 @@ declare namespace WebAssembly {
 		readonly exports: Record<string, unknown>;
 	}
 	function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
-	function instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Promise<Instance>;
+	function instantiate(
+		module: Module,
+		imports?: Record<string, Record<string, unknown>>,
+	): Promise<Instance>;
 	function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
 }

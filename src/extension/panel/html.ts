@@ -4,9 +4,13 @@ import * as vscode from 'vscode';
 /** The panel's HTML: strict CSP, one nonce'd script, styles from our own files only. */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 	const nonce = crypto.randomBytes(16).toString('base64');
-	const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'));
+	const script = webview.asWebviewUri(
+		vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'),
+	);
 	const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-	const katexStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'katex', 'katex.min.css'));
+	const katexStyle = webview.asWebviewUri(
+		vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'katex', 'katex.min.css'),
+	);
 	const csp = [
 		"default-src 'none'",
 		`script-src 'nonce-${nonce}'`,
@@ -32,10 +36,15 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 }
 
 /** Options that confine the webview to our asset folders. */
-export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+export function panelOptions(
+	extensionUri: vscode.Uri,
+): vscode.WebviewPanelOptions & vscode.WebviewOptions {
 	return {
 		enableScripts: true,
 		retainContextWhenHidden: true,
-		localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+		localResourceRoots: [
+			vscode.Uri.joinPath(extensionUri, 'media'),
+			vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+		],
 	};
 }

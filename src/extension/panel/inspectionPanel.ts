@@ -80,13 +80,23 @@ export class InspectionPanel extends Disposable {
 					}
 					pending.forEach((p) => void panel.webview.postMessage(p));
 				} else if (m.type === 'rendered') {
-					const r = { kind: m.kind, text: m.text, formulas: m.formulas, charts: m.charts };
+					const r = {
+						kind: m.kind,
+						text: m.text,
+						formulas: m.formulas,
+						charts: m.charts,
+					};
 					this.renders.set(r.kind, r);
 					this.latestRender = r;
 					this.renderEmitter.fire(r);
 				} else {
 					this.noteSelection(m);
-					this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`NormLens: ${e instanceof Error ? e.message : String(e)}`));
+					this.onMessage(m).catch(
+						(e: unknown) =>
+							void vscode.window.showErrorMessage(
+								`NormLens: ${e instanceof Error ? e.message : String(e)}`,
+							),
+					);
 				}
 			}),
 		);
@@ -101,7 +111,12 @@ export class InspectionPanel extends Disposable {
 	}
 
 	private noteSelection(m: FromPanel): void {
-		if (m.type === 'revealLayer' || m.type === 'runLayer' || m.type === 'compareLayer' || m.type === 'simulateLayer') {
+		if (
+			m.type === 'revealLayer' ||
+			m.type === 'runLayer' ||
+			m.type === 'compareLayer' ||
+			m.type === 'simulateLayer'
+		) {
 			this.selected = m.layerName;
 		}
 	}
@@ -134,7 +149,11 @@ export class InspectionPanel extends Disposable {
 	 */
 	private enqueue(message: ToPanel): void {
 		const superseded: ReadonlySet<ToPanel['type']> =
-			message.type === 'model' || message.type === 'empty' ? new Set(['model', 'empty', 'select']) : message.type === 'runProgress' || message.type === 'select' ? new Set([message.type]) : new Set();
+			message.type === 'model' || message.type === 'empty'
+				? new Set(['model', 'empty', 'select'])
+				: message.type === 'runProgress' || message.type === 'select'
+					? new Set([message.type])
+					: new Set();
 		this.queue = this.queue.filter((q) => !superseded.has(q.type));
 		this.queue.push(message);
 	}

@@ -18,7 +18,10 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 		this.onDidChangeCodeLenses = analysis.onDidChange;
 	}
 
-	async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+	async provideCodeLenses(
+		doc: vscode.TextDocument,
+		token: vscode.CancellationToken,
+	): Promise<vscode.CodeLens[]> {
 		const a = this.enabled() ? await this.analysis.analyze(doc) : undefined;
 		if (!a || token.isCancellationRequested) {
 			return [];
@@ -44,9 +47,22 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
 				);
 			} else {
 				const { title, tooltip } = modelLensTitle(model);
-				lenses.push(new vscode.CodeLens(line, { title, command: CommandId.ShowModelSummary, arguments: args, tooltip }));
+				lenses.push(
+					new vscode.CodeLens(line, {
+						title,
+						command: CommandId.ShowModelSummary,
+						arguments: args,
+						tooltip,
+					}),
+				);
 			}
-			lenses.push(new vscode.CodeLens(line, { title: 'Inspect', command: CommandId.ShowModelSummary, arguments: args }));
+			lenses.push(
+				new vscode.CodeLens(line, {
+					title: 'Inspect',
+					command: CommandId.ShowModelSummary,
+					arguments: args,
+				}),
+			);
 		}
 		return lenses;
 	}

@@ -14,7 +14,9 @@ const severity: Record<AnalysisDiagnostic['severity'], vscode.DiagnosticSeverity
 
 /** Publishes the analyser's findings as diagnostics, debounced after edits. */
 export class DiagnosticsPublisher extends Disposable {
-	private readonly collection = this.register(vscode.languages.createDiagnosticCollection('normlens'));
+	private readonly collection = this.register(
+		vscode.languages.createDiagnosticCollection('normlens'),
+	);
 	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
 	constructor(
@@ -31,11 +33,17 @@ export class DiagnosticsPublisher extends Disposable {
 			}),
 		);
 		this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
-		this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)));
+		this.register(
+			vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, 300)),
+		);
 		// A cell run again has new outputs: the summaries it printed are checked anew.
 		this.register(
 			vscode.workspace.onDidChangeNotebookDocument((e) => {
-				if (e.cellChanges.some((c) => c.outputs !== undefined || c.executionSummary !== undefined)) {
+				if (
+					e.cellChanges.some(
+						(c) => c.outputs !== undefined || c.executionSummary !== undefined,
+					)
+				) {
 					e.notebook.getCells().forEach((c) => this.schedule(c.document, 300));
 				}
 			}),
@@ -83,8 +91,17 @@ export class DiagnosticsPublisher extends Disposable {
 				continue;
 			}
 			// Advice in code the user is not meant to change (a graded course skeleton, an installed package) is information.
-			const level = reference && d.severity === 'warning' && ADVISORY_CODES.has(d.code) ? vscode.DiagnosticSeverity.Information : severity[d.severity];
-			const diag = new vscode.Diagnostic(range, reference && level !== severity[d.severity] ? `${d.message} (Shown as information: this looks like course or reference code.)` : d.message, level);
+			const level =
+				reference && d.severity === 'warning' && ADVISORY_CODES.has(d.code)
+					? vscode.DiagnosticSeverity.Information
+					: severity[d.severity];
+			const diag = new vscode.Diagnostic(
+				range,
+				reference && level !== severity[d.severity]
+					? `${d.message} (Shown as information: this looks like course or reference code.)`
+					: d.message,
+				level,
+			);
 			diag.source = 'NormLens';
 			diag.code = d.code;
 			out.push(diag);
@@ -96,8 +113,16 @@ export class DiagnosticsPublisher extends Disposable {
 
 /** The text a document's analysis reads: the whole notebook for a cell (its markers may be in another cell). */
 function sourceText(doc: vscode.TextDocument): string {
-	const nb = doc.uri.scheme === 'vscode-notebook-cell' ? vscode.workspace.notebookDocuments.find((n) => n.uri.path === doc.uri.path) : undefined;
-	return nb ? nb.getCells().map((c) => c.document.getText()).join('\n') : doc.getText();
+	const nb =
+		doc.uri.scheme === 'vscode-notebook-cell'
+			? vscode.workspace.notebookDocuments.find((n) => n.uri.path === doc.uri.path)
+			: undefined;
+	return nb
+		? nb
+				.getCells()
+				.map((c) => c.document.getText())
+				.join('\n')
+		: doc.getText();
 }
 
 /** Quick fixes carried by the analyser's diagnostics (e.g. `use_bias=False`), and one to silence a code in this workspace. */
@@ -106,7 +131,10 @@ export class DiagnosticFixProvider implements vscode.CodeActionProvider {
 
 	constructor(private readonly analysis: AnalysisService) {}
 
-	async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+	async provideCodeActions(
+		doc: vscode.TextDocument,
+		range: vscode.Range,
+	): Promise<vscode.CodeAction[]> {
 		const a = await this.analysis.analyze(doc);
 		if (!a) {
 			return [];
@@ -128,10 +156,21 @@ export class DiagnosticFixProvider implements vscode.CodeActionProvider {
 			action.isPreferred = true;
 			actions.push(action);
 		}
-		const codes = new Set(a.result.diagnostics.filter((d) => a.toDocument(d.range)?.intersection(range)).map((d) => d.code));
+		const codes = new Set(
+			a.result.diagnostics
+				.filter((d) => a.toDocument(d.range)?.intersection(range))
+				.map((d) => d.code),
+		);
 		for (const code of codes) {
-			const silence = new vscode.CodeAction(`Don't show NormLens's "${code}" in this workspace`, vscode.CodeActionKind.QuickFix);
-			silence.command = { command: CommandId.IgnoreDiagnosticCode, title: silence.title, arguments: [code] };
+			const silence = new vscode.CodeAction(
+				`Don't show NormLens's "${code}" in this workspace`,
+				vscode.CodeActionKind.QuickFix,
+			);
+			silence.command = {
+				command: CommandId.IgnoreDiagnosticCode,
+				title: silence.title,
+				arguments: [code],
+			};
 			actions.push(silence);
 		}
 		return actions;

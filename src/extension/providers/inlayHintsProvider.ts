@@ -14,7 +14,11 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 		this.onDidChangeInlayHints = analysis.onDidChange;
 	}
 
-	async provideInlayHints(doc: vscode.TextDocument, range: vscode.Range, token: vscode.CancellationToken): Promise<vscode.InlayHint[]> {
+	async provideInlayHints(
+		doc: vscode.TextDocument,
+		range: vscode.Range,
+		token: vscode.CancellationToken,
+	): Promise<vscode.InlayHint[]> {
 		const a = this.enabled() ? await this.analysis.analyze(doc) : undefined;
 		if (!a || token.isCancellationRequested) {
 			return [];
@@ -25,7 +29,11 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 		for (const model of a.result.models) {
 			for (const layer of model.layers) {
 				const r = a.toDocument(layer.range);
-				if (!r || !range.contains(r.end) || (layer.type === 'InputLayer' && model.kind !== 'functional')) {
+				if (
+					!r ||
+					!range.contains(r.end) ||
+					(layer.type === 'InputLayer' && model.kind !== 'functional')
+				) {
 					continue;
 				}
 				const key = `${layer.name}@${r.end.line}`;
@@ -36,7 +44,10 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 				const entry = byLine.get(r.end.line) ?? { layers: [], cause: undefined };
 				entry.layers.push(layer);
 				// The tooltip says why a `?` is there and where (the first cause on the line).
-				const cause = layer.unknown && (layer.params === null || layer.outputShape === null) ? a.causeTarget(layer.unknown) : undefined;
+				const cause =
+					layer.unknown && (layer.params === null || layer.outputShape === null)
+						? a.causeTarget(layer.unknown)
+						: undefined;
 				entry.cause ??= cause ? `unknown: ${cause.reason} (${cause.label})` : undefined;
 				byLine.set(r.end.line, entry);
 			}
@@ -44,9 +55,17 @@ export class LayerInlayHintsProvider implements vscode.InlayHintsProvider {
 		const hints: vscode.InlayHint[] = [];
 		for (const [line, { layers, cause }] of byLine) {
 			const { label, tooltip } = lineHint(layers);
-			const hint = new vscode.InlayHint(doc.lineAt(line).range.end, label, vscode.InlayHintKind.Type);
+			const hint = new vscode.InlayHint(
+				doc.lineAt(line).range.end,
+				label,
+				vscode.InlayHintKind.Type,
+			);
 			hint.paddingLeft = true;
-			hint.tooltip = cause ? (layers.length === 1 ? `${tooltip} — ${cause}` : `${tooltip}\n${cause}`) : tooltip;
+			hint.tooltip = cause
+				? layers.length === 1
+					? `${tooltip} — ${cause}`
+					: `${tooltip}\n${cause}`
+				: tooltip;
 			hints.push(hint);
 		}
 		return hints;

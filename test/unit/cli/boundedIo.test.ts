@@ -23,8 +23,18 @@ const isPosix = process.platform !== 'win32';
 /** Runs the built CLI; a hang fails the test after 20 s instead of hanging the suite. */
 function normlens(...args: string[]) {
 	const started = Date.now();
-	const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 20_000 });
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started, signal: r.signal };
+	const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), ...args], {
+		encoding: 'utf8',
+		cwd: repoRoot,
+		timeout: 20_000,
+	});
+	return {
+		code: r.status,
+		stdout: r.stdout,
+		stderr: r.stderr,
+		ms: Date.now() - started,
+		signal: r.signal,
+	};
 }
 
 /** A .npy header (format 1.0) declaring `shape` of `descr`, padded to 64 bytes as NumPy does. */
@@ -38,7 +48,10 @@ function npyHeaderBytes(shape: number[], descr = '<f4'): Uint8Array {
 	return bytes;
 }
 
-const regularOnly = (file: string, kind: string) => new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a regular file \\(${kind}\\): NormLens reads only regular files`);
+const regularOnly = (file: string, kind: string) =>
+	new RegExp(
+		`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a regular file \\(${kind}\\): NormLens reads only regular files`,
+	);
 
 describe('bounded I/O (issue 21)', function () {
 	this.timeout(60_000);
@@ -95,7 +108,10 @@ describe('bounded I/O (issue 21)', function () {
 			fs.truncateSync(file, 2 ** 30); // sparse: 1 GiB on paper, nothing on disk
 			const r = normlens('summary', file);
 			assert.strictEqual(r.code, 1, r.stderr);
-			assert.match(r.stderr, /huge\.py is 1024\.0 MiB, above the 32\.0 MiB NormLens reads of source files and notebooks; it was not read/);
+			assert.match(
+				r.stderr,
+				/huge\.py is 1024\.0 MiB, above the 32\.0 MiB NormLens reads of source files and notebooks; it was not read/,
+			);
 			assert.throws(() => readTextFile(file), /above the 32\.0 MiB/);
 			assert.strictEqual(MAX_SOURCE_BYTES, 32 * 2 ** 20);
 		});
@@ -129,12 +145,21 @@ describe('bounded I/O (issue 21)', function () {
 			fs.truncateSync(file, header.length + 20_000_000 * 50 * 4);
 			const r = normlens('run', target(), '--npy', file);
 			assert.strictEqual(r.code, 1, r.stderr);
-			assert.match(r.stderr, /sparse\.npy: its header declares an array of shape \(20000000, 50\) <f4; running a layer on it needs 7629 MiB \(input and output\), above the limit of 512 MiB \(normlens\.engine\.memoryLimitMiB\)\. Only its header was read\./);
+			assert.match(
+				r.stderr,
+				/sparse\.npy: its header declares an array of shape \(20000000, 50\) <f4; running a layer on it needs 7629 MiB \(input and output\), above the limit of 512 MiB \(normlens\.engine\.memoryLimitMiB\)\. Only its header was read\./,
+			);
 			const rss = process.memoryUsage().rss;
 			const h = readNpyHead(file);
-			assert.deepStrictEqual([h.shape, h.dataBytes, h.fileBytes], [[20_000_000, 50], 4e9, header.length + 4e9]);
+			assert.deepStrictEqual(
+				[h.shape, h.dataBytes, h.fileBytes],
+				[[20_000_000, 50], 4e9, header.length + 4e9],
+			);
 			assert.throws(() => readNpyInfo(file, 512), /above the limit of 512 MiB/);
-			assert.ok(process.memoryUsage().rss - rss < 100 * 2 ** 20, 'the header check read the data');
+			assert.ok(
+				process.memoryUsage().rss - rss < 100 * 2 ** 20,
+				'the header check read the data',
+			);
 		});
 
 		it('a .npy with fewer bytes than its header declares is refused before its values are read', () => {
@@ -142,31 +167,61 @@ describe('bounded I/O (issue 21)', function () {
 			fs.writeFileSync(file, Buffer.concat([npyHeaderBytes([32, 50]), Buffer.alloc(100)]));
 			const r = normlens('run', target(), '--npy', file);
 			assert.strictEqual(r.code, 1, r.stderr);
-			assert.match(r.stderr, /short\.npy is truncated: its header declares an array of shape \(32, 50\) <f4, 6400 bytes of values, but the file holds 100 bytes after the header/);
+			assert.match(
+				r.stderr,
+				/short\.npy is truncated: its header declares an array of shape \(32, 50\) <f4, 6400 bytes of values, but the file holds 100 bytes after the header/,
+			);
 		});
 
 		it('an absurd header length is refused, not allocated', () => {
 			const file = path.join(dir, 'longheader.npy');
 			const bytes = Buffer.from(npyHeaderBytes([2, 50]));
 			bytes[6] = 2; // format 2.0: a 4-byte header length
-			const v2 = Buffer.concat([bytes.subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0x7f]), bytes.subarray(10)]);
+			const v2 = Buffer.concat([
+				bytes.subarray(0, 8),
+				Buffer.from([0xff, 0xff, 0xff, 0x7f]),
+				bytes.subarray(10),
+			]);
 			fs.writeFileSync(file, v2);
-			assert.throws(() => readNpyHead(file), new RegExp(`more than the ${MAX_NPY_HEADER_BYTES} bytes NormLens reads of a header`));
+			assert.throws(
+				() => readNpyHead(file),
+				new RegExp(
+					`more than the ${MAX_NPY_HEADER_BYTES} bytes NormLens reads of a header`,
+				),
+			);
 		});
 
 		describe('in the engine workers (the extension path)', () => {
 			let pool: EnginePool;
-			const task: NormalizeTask = { kernel: NormalizeKernel, shape: [32, 50], reducedAxes: [0], epsilon: 1e-3, seed: 1, distribution: 'normal', momentum: null, maxElements: (512 * 2 ** 20) / 8 };
+			const task: NormalizeTask = {
+				kernel: NormalizeKernel,
+				shape: [32, 50],
+				reducedAxes: [0],
+				epsilon: 1e-3,
+				seed: 1,
+				distribution: 'normal',
+				momentum: null,
+				maxElements: (512 * 2 ** 20) / 8,
+			};
 			before(() => {
-				pool = new EnginePool(path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js'), 2);
+				pool = new EnginePool(
+					path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js'),
+					2,
+				);
 			});
 			after(async () => {
 				await pool.dispose();
 			});
 
 			it('a FIFO and /dev/zero are refused by the worker, not read', async () => {
-				await assert.rejects(pool.normalize({ ...task, npyPath: fifoNpy }), regularOnly(fifoNpy, 'a FIFO'));
-				await assert.rejects(pool.normalize({ ...task, npyPath: '/dev/zero' }), regularOnly('/dev/zero', 'a character device'));
+				await assert.rejects(
+					pool.normalize({ ...task, npyPath: fifoNpy }),
+					regularOnly(fifoNpy, 'a FIFO'),
+				);
+				await assert.rejects(
+					pool.normalize({ ...task, npyPath: '/dev/zero' }),
+					regularOnly('/dev/zero', 'a character device'),
+				);
 			});
 
 			it('a sparse .npy over the limit is refused from its header; a valid one still runs', async () => {
@@ -174,9 +229,18 @@ describe('bounded I/O (issue 21)', function () {
 				const header = npyHeaderBytes([20_000_000, 50]);
 				fs.writeFileSync(file, header);
 				fs.truncateSync(file, header.length + 4e9);
-				await assert.rejects(pool.normalize({ ...task, npyPath: file }), /shape \(20000000, 50\) <f4; running a layer on it needs 7629 MiB \(input and output\), above the limit of 512 MiB.*Only its header was read/);
+				await assert.rejects(
+					pool.normalize({ ...task, npyPath: file }),
+					/shape \(20000000, 50\) <f4; running a layer on it needs 7629 MiB \(input and output\), above the limit of 512 MiB.*Only its header was read/,
+				);
 				const ok = path.join(dir, 'ok.npy');
-				fs.writeFileSync(ok, Buffer.concat([npyHeaderBytes([4, 50]), Buffer.from(new Float32Array(200).map((_, i) => i % 7).buffer)]));
+				fs.writeFileSync(
+					ok,
+					Buffer.concat([
+						npyHeaderBytes([4, 50]),
+						Buffer.from(new Float32Array(200).map((_, i) => i % 7).buffer),
+					]),
+				);
 				const r = await pool.normalize({ ...task, npyPath: ok });
 				assert.deepStrictEqual(r.shape, [4, 50]);
 			});
@@ -193,7 +257,8 @@ class Net(nn.Module):
     def forward(self, x):
         return self.bn(self.fc(x))
 `;
-		const main = 'import torch\nfrom model import Net\nnet = Net()\ny = net(torch.randn(2, 10))\n';
+		const main =
+			'import torch\nfrom model import Net\nnet = Net()\ny = net(torch.randn(2, 10))\n';
 		let proj: string;
 
 		beforeEach(() => {
@@ -208,7 +273,12 @@ class Net(nn.Module):
 			assert.strictEqual(localModuleReader(proj)('model'), model);
 			const r = normlens('summary', path.join(proj, 'main.py'), '--json');
 			assert.strictEqual(r.code, 0, r.stderr);
-			assert.deepStrictEqual(JSON.parse(r.stdout).models.map((m: { totals: { total: number } }) => m.totals.total), [65]);
+			assert.deepStrictEqual(
+				JSON.parse(r.stdout).models.map(
+					(m: { totals: { total: number } }) => m.totals.total,
+				),
+				[65],
+			);
 		});
 
 		it('a symlink out of the folder is not read: the import is unresolved', () => {

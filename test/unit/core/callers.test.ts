@@ -47,17 +47,28 @@ function analyze(callers: { file: string; text: string }[]) {
 }
 
 describe('a model class built by the files beside it', () => {
-	it("is counted with the arguments a file that imports it passes, and says where they come from", () => {
+	it('is counted with the arguments a file that imports it passes, and says where they come from', () => {
 		const { result } = analyze([
 			{ file: 'notes.py', text: 'Net = None\n' },
-			{ file: 'train.py', text: 'import torch\nfrom model import Net\nCLASSES = 5\nnet = Net(CLASSES * 2, width=64)\n' },
+			{
+				file: 'train.py',
+				text: 'import torch\nfrom model import Net\nCLASSES = 5\nnet = Net(CLASSES * 2, width=64)\n',
+			},
 		]);
 		const net = result.models.find((m) => m.name === 'Net');
-		assert.deepStrictEqual(net?.totals, { total: 670, trainable: 670, nonTrainable: 0, buffers: 21 });
+		assert.deepStrictEqual(net?.totals, {
+			total: 670,
+			trainable: 670,
+			nonTrainable: 0,
+			buffers: 21,
+		});
 		// Shown at its constructor, whose parameters the arguments fill (as a class built with its defaults is).
 		assert.strictEqual(net?.range.start.line, 3);
 		const info = result.diagnostics.find((d) => d.code === 'built-by-caller');
-		assert.strictEqual(info?.message, '`Net` needs `classes` and `width`: it is shown as train.py builds it (line 4): `Net(CLASSES * 2, width=64)`.');
+		assert.strictEqual(
+			info?.message,
+			'`Net` needs `classes` and `width`: it is shown as train.py builds it (line 4): `Net(CLASSES * 2, width=64)`.',
+		);
 		assert.strictEqual(info?.severity, 'info');
 		// Head builds itself (no arguments); Base is built through it and is not reported on its own.
 		assert.ok(result.models.some((m) => m.name === 'Head'));
@@ -65,26 +76,40 @@ describe('a model class built by the files beside it', () => {
 	});
 
 	it('through `import model as M` too; values it cannot carry over are named, not guessed', () => {
-		const { result } = analyze([{ file: 'run.py', text: 'import sys\nimport model as M\nnet = M.Net(int(sys.argv[1]), width=3)\n' }]);
+		const { result } = analyze([
+			{
+				file: 'run.py',
+				text: 'import sys\nimport model as M\nnet = M.Net(int(sys.argv[1]), width=3)\n',
+			},
+		]);
 		assert.ok(!result.models.some((m) => m.name === 'Net'));
-		assert.match(result.diagnostics.find((d) => d.code === 'built-by-caller')?.message ?? '', /^`Net` needs `classes` and `width`: run\.py builds it \(line 3, `M\.Net\(int\(sys\.argv\[1\]\), width=3\)`\) with values NormLens cannot carry over/);
+		assert.match(
+			result.diagnostics.find((d) => d.code === 'built-by-caller')?.message ?? '',
+			/^`Net` needs `classes` and `width`: run\.py builds it \(line 3, `M\.Net\(int\(sys\.argv\[1\]\), width=3\)`\) with values NormLens cannot carry over/,
+		);
 	});
 
 	it('no caller: an information at the class says what it needs and how to show it', () => {
 		const { result } = analyze([{ file: 'other.py', text: 'from model import Net as N\n' }]);
 		assert.strictEqual(result.models.filter((m) => m.name === 'Net').length, 0);
-		assert.match(result.diagnostics.find((d) => d.code === 'built-by-caller')?.message ?? '', /^`Net` needs `classes` and `width` to be built, and no code here or in a file beside this one that imports it builds it, so it is not shown/);
+		assert.match(
+			result.diagnostics.find((d) => d.code === 'built-by-caller')?.message ?? '',
+			/^`Net` needs `classes` and `width` to be built, and no code here or in a file beside this one that imports it builds it, so it is not shown/,
+		);
 	});
 
 	it('the files beside it are read only when a definition needs arguments', () => {
 		const read = { n: 0 };
-		analyzePython('import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, c=3):\n        super().__init__()\n        self.fc = nn.Linear(c, c)\n', {
-			moduleName: 'model',
-			callers: () => {
-				read.n++;
-				return [];
+		analyzePython(
+			'import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self, c=3):\n        super().__init__()\n        self.fc = nn.Linear(c, c)\n',
+			{
+				moduleName: 'model',
+				callers: () => {
+					read.n++;
+					return [];
+				},
 			},
-		});
+		);
 		assert.strictEqual(read.n, 0);
 	});
 
@@ -92,14 +117,43 @@ describe('a model class built by the files beside it', () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-callers-'));
 		try {
 			fs.writeFileSync(path.join(dir, 'model.py'), model);
-			const nb = { cells: [{ cell_type: 'code', source: ['from model import Net\n', 'net = Net(4, 16)\n'], outputs: [], metadata: {} }], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+			const nb = {
+				cells: [
+					{
+						cell_type: 'code',
+						source: ['from model import Net\n', 'net = Net(4, 16)\n'],
+						outputs: [],
+						metadata: {},
+					},
+				],
+				metadata: {},
+				nbformat: 4,
+				nbformat_minor: 5,
+			};
 			fs.writeFileSync(path.join(dir, 'explore.ipynb'), JSON.stringify(nb));
-			const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'normlens.js'), 'summary', path.join(dir, 'model.py'), '--json'], { encoding: 'utf8' });
+			const r = spawnSync(
+				process.execPath,
+				[
+					path.join(repoRoot, 'bin', 'normlens.js'),
+					'summary',
+					path.join(dir, 'model.py'),
+					'--json',
+				],
+				{ encoding: 'utf8' },
+			);
 			assert.strictEqual(r.status, 0, r.stderr);
 			const j = JSON.parse(r.stdout);
 			// nn.Linear(16, 4): 68; nn.BatchNorm1d(4): 8 parameters, 9 buffers.
-			assert.deepStrictEqual(j.models.find((m: { name: string }) => m.name === 'Net')?.totals, { total: 76, trainable: 76, nonTrainable: 0, buffers: 9 });
-			assert.ok(j.diagnostics.some((d: { code: string; message: string }) => d.code === 'built-by-caller' && d.message.includes('explore.ipynb')));
+			assert.deepStrictEqual(
+				j.models.find((m: { name: string }) => m.name === 'Net')?.totals,
+				{ total: 76, trainable: 76, nonTrainable: 0, buffers: 9 },
+			);
+			assert.ok(
+				j.diagnostics.some(
+					(d: { code: string; message: string }) =>
+						d.code === 'built-by-caller' && d.message.includes('explore.ipynb'),
+				),
+			);
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}

@@ -1,7 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePython, buildProgram, locateLine, NotebookProgram, parseNotebook } from '../../../src/core';
+import {
+	analyzePython,
+	buildProgram,
+	locateLine,
+	NotebookProgram,
+	parseNotebook,
+} from '../../../src/core';
 import type { LayerSummary, ModelSummary, Shape } from '../../../src/protocol/analysis';
 import { fixtures, repoRoot } from '../paths';
 
@@ -40,7 +46,9 @@ interface Expected {
 	layers: ExpectedRow[];
 }
 
-const table: CorpusCase[] = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'unit', 'fixtures', 'corpus.json'), 'utf8'));
+const table: CorpusCase[] = JSON.parse(
+	fs.readFileSync(path.join(repoRoot, 'test', 'unit', 'fixtures', 'corpus.json'), 'utf8'),
+);
 
 function parseShape(text: string): Shape | 'any' | undefined {
 	if (text === '--' || text === 'multiple') {
@@ -68,7 +76,10 @@ function kerasSnake(type: string): string {
 /** A name Keras generated from the class (`dense_212`, `input_34`, `input_layer`), as opposed to one the code gave. */
 function generatedKerasName(name: string, type: string): boolean {
 	const base = name.replace(/_\d+$/, '');
-	return base === kerasSnake(type) || (type === 'InputLayer' && (base === 'input' || base === 'input_layer'));
+	return (
+		base === kerasSnake(type) ||
+		(type === 'InputLayer' && (base === 'input' || base === 'input_layer'))
+	);
 }
 
 type RowVerdict = 'exact' | 'unknown';
@@ -81,7 +92,11 @@ type RowVerdict = 'exact' | 'unknown';
  * torchinfo container rows (`--`) are left out: their children are listed. Returns the mismatches
  * (empty when every row matches) and whether any of our values was unknown (null) instead.
  */
-function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): { mismatches: string[]; verdict: RowVerdict } {
+function compareRows(
+	ours: LayerSummary[],
+	expected: Expected,
+	c: CorpusCase,
+): { mismatches: string[]; verdict: RowVerdict } {
 	const torchinfo = /torchinfo|torch-summary/.test(expected.summary_tool);
 	const torchsummary = !torchinfo && /torchsummary/.test(expected.summary_tool);
 	const repeated = new Set(c.repeatedCalls?.rows ?? []);
@@ -90,8 +105,13 @@ function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): {
 	for (const name of repeated) {
 		const at = printed.findIndex((r) => r.name === name);
 		const row = printed[at];
-		if (!row || !printed.slice(0, at).some((r) => r.type === row.type && r.params === row.params)) {
-			mismatches.push(`repeatedCalls names ${name}, which does not repeat an earlier printed row`);
+		if (
+			!row ||
+			!printed.slice(0, at).some((r) => r.type === row.type && r.params === row.params)
+		) {
+			mismatches.push(
+				`repeatedCalls names ${name}, which does not repeat an earlier printed row`,
+			);
 		}
 	}
 	printed = printed.filter((r) => !(r.name !== undefined && repeated.has(r.name)));
@@ -99,12 +119,17 @@ function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): {
 		mismatches.push(`${ours.length} rows, ${printed.length} printed`);
 	}
 	let verdict: RowVerdict = 'exact';
-	const fmt = (l: LayerSummary) => `${l.name} ${l.type} ${JSON.stringify(l.outputShape)} ${l.params?.total ?? null}`;
+	const fmt = (l: LayerSummary) =>
+		`${l.name} ${l.type} ${JSON.stringify(l.outputShape)} ${l.params?.total ?? null}`;
 	for (let i = 0; i < Math.max(ours.length, printed.length); i++) {
 		const o = ours[i];
 		const e = printed[i];
 		if (!o || !e) {
-			mismatches.push(o ? `row ${i}: ours ${fmt(o)} has no printed counterpart` : `row ${i}: printed ${JSON.stringify(e)} has no counterpart in ours`);
+			mismatches.push(
+				o
+					? `row ${i}: ours ${fmt(o)} has no printed counterpart`
+					: `row ${i}: printed ${JSON.stringify(e)} has no counterpart in ours`,
+			);
 			continue;
 		}
 		const type = e.type_full ?? e.type;
@@ -121,7 +146,9 @@ function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): {
 				problems.push(`printed name ${e.name} is not ${e.type}-<call>`);
 			}
 		} else if (e.name !== undefined) {
-			const ok = generatedKerasName(e.name, type) ? generatedKerasName(o.name, o.type) : o.name === e.name;
+			const ok = generatedKerasName(e.name, type)
+				? generatedKerasName(o.name, o.type)
+				: o.name === e.name;
 			if (!ok) {
 				problems.push(`name ${o.name} ≠ ${e.name}`);
 			}
@@ -131,7 +158,10 @@ function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): {
 			verdict = 'unknown';
 		} else if (shape === undefined || shape === 'any') {
 			// not printed (`multiple`): nothing to compare
-		} else if (o.outputShape.length !== shape.length || !o.outputShape.every((d, k) => shape[k] === -1 || d === shape[k])) {
+		} else if (
+			o.outputShape.length !== shape.length ||
+			!o.outputShape.every((d, k) => shape[k] === -1 || d === shape[k])
+		) {
 			problems.push(`output ${JSON.stringify(o.outputShape)} ≠ ${e.output_shape}`);
 		}
 		if (o.params === null) {
@@ -149,26 +179,49 @@ function compareRows(ours: LayerSummary[], expected: Expected, c: CorpusCase): {
 function load(c: CorpusCase): { model: ModelSummary; program?: NotebookProgram } {
 	const file = path.join(fixtures, 'corpus', c.case, c.file);
 	const text = fs.readFileSync(file, 'utf8');
-	const program = c.file.endsWith('.ipynb') ? buildProgram(parseNotebook(text).filter((x) => x.kind === 'code')) : undefined;
+	const program = c.file.endsWith('.ipynb')
+		? buildProgram(parseNotebook(text).filter((x) => x.kind === 'code'))
+		: undefined;
 	const result = analyzePython(program ? program.text : text, { torchInput: c.torchInput });
 	const s = c.select;
 	const model = result.models.find(
 		(m) =>
 			(s.name === undefined || m.name === s.name) &&
 			(s.frameworkName === undefined || m.frameworkName === s.frameworkName) &&
-			(s.cell === undefined || (program && locateLine(program, m.range.start.line)?.cell === s.cell)),
+			(s.cell === undefined ||
+				(program && locateLine(program, m.range.start.line)?.cell === s.cell)),
 	);
-	assert.ok(model, `a model matching ${JSON.stringify(s)} among ${result.models.map((m) => m.name).join(', ')}`);
+	assert.ok(
+		model,
+		`a model matching ${JSON.stringify(s)} among ${result.models.map((m) => m.name).join(', ')}`,
+	);
 	if (!s.prefix) {
 		return { model, program };
 	}
 	const layers = model.layers.filter((l) => l.name.startsWith(`${s.prefix}.`));
-	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) => (layers.some((l) => !l.params) ? null : layers.reduce((t, l) => t + f(l.params as NonNullable<LayerSummary['params']>), 0));
-	return { model: { ...model, layers, totals: { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) } }, program };
+	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) =>
+		layers.some((l) => !l.params)
+			? null
+			: layers.reduce((t, l) => t + f(l.params as NonNullable<LayerSummary['params']>), 0);
+	return {
+		model: {
+			...model,
+			layers,
+			totals: {
+				total: sum((p) => p.total),
+				trainable: sum((p) => p.trainable),
+				nonTrainable: sum((p) => p.nonTrainable),
+				buffers: sum((p) => p.buffers),
+			},
+		},
+		program,
+	};
 }
 
 function readExpected(c: CorpusCase): Expected {
-	return JSON.parse(fs.readFileSync(path.join(fixtures, 'corpus', c.case, 'expected.json'), 'utf8'));
+	return JSON.parse(
+		fs.readFileSync(path.join(fixtures, 'corpus', c.case, 'expected.json'), 'utf8'),
+	);
 }
 
 describe('corpus: real notebooks against the summaries their frameworks printed', () => {
@@ -177,7 +230,9 @@ describe('corpus: real notebooks against the summaries their frameworks printed'
 	const tally = { exact: [] as string[], unknown: [] as string[], wrong: [] as string[] };
 
 	after(() => {
-		console.log(`      corpus tally: ${tally.exact.length} exact, ${tally.unknown.length} unknown, ${tally.wrong.length} wrong of ${table.length}${tally.unknown.length ? ` (unknown: ${tally.unknown.join(', ')})` : ''}${tally.wrong.length ? ` (wrong: ${tally.wrong.join(', ')})` : ''}`);
+		console.log(
+			`      corpus tally: ${tally.exact.length} exact, ${tally.unknown.length} unknown, ${tally.wrong.length} wrong of ${table.length}${tally.unknown.length ? ` (unknown: ${tally.unknown.join(', ')})` : ''}${tally.wrong.length ? ` (wrong: ${tally.wrong.join(', ')})` : ''}`,
+		);
 	});
 
 	for (const c of table) {
@@ -185,12 +240,31 @@ describe('corpus: real notebooks against the summaries their frameworks printed'
 			const expected = readExpected(c);
 			const { model } = load(c);
 			const e = expected.expected;
-			const totals = { total: model.totals.total, trainable: model.totals.trainable, nonTrainable: model.totals.nonTrainable };
-			const printedTotals = { total: e.total, trainable: e.trainable, nonTrainable: e.non_trainable };
-			const totalsWrong = (Object.keys(totals) as (keyof typeof totals)[]).some((k) => totals[k] !== null && printedTotals[k] !== null && totals[k] !== printedTotals[k]);
+			const totals = {
+				total: model.totals.total,
+				trainable: model.totals.trainable,
+				nonTrainable: model.totals.nonTrainable,
+			};
+			const printedTotals = {
+				total: e.total,
+				trainable: e.trainable,
+				nonTrainable: e.non_trainable,
+			};
+			const totalsWrong = (Object.keys(totals) as (keyof typeof totals)[]).some(
+				(k) =>
+					totals[k] !== null &&
+					printedTotals[k] !== null &&
+					totals[k] !== printedTotals[k],
+			);
 			const rows = compareRows(model.layers, expected, c);
-			const unknown = totals.total === null || totals.trainable === null || totals.nonTrainable === null || rows.verdict === 'unknown';
-			tally[totalsWrong || rows.mismatches.length > 0 ? 'wrong' : unknown ? 'unknown' : 'exact'].push(c.case);
+			const unknown =
+				totals.total === null ||
+				totals.trainable === null ||
+				totals.nonTrainable === null ||
+				rows.verdict === 'unknown';
+			tally[
+				totalsWrong || rows.mismatches.length > 0 ? 'wrong' : unknown ? 'unknown' : 'exact'
+			].push(c.case);
 
 			if (c.unknownTotals) {
 				// The source cannot tell: the totals must be unknown, not guessed.
@@ -198,10 +272,19 @@ describe('corpus: real notebooks against the summaries their frameworks printed'
 			} else {
 				assert.deepStrictEqual(totals, printedTotals);
 			}
-			assert.deepStrictEqual(rows.mismatches, [], `rows differ from the printed summary:\n  ${rows.mismatches.join('\n  ')}`);
+			assert.deepStrictEqual(
+				rows.mismatches,
+				[],
+				`rows differ from the printed summary:\n  ${rows.mismatches.join('\n  ')}`,
+			);
 			assert.strictEqual(model.layers.length > 0, true);
-			const known = model.layers.filter((l) => l.params !== null && l.outputShape !== null).length;
-			assert.ok(known >= model.layers.length - 1, `${known} of ${model.layers.length} rows are fully known`);
+			const known = model.layers.filter(
+				(l) => l.params !== null && l.outputShape !== null,
+			).length;
+			assert.ok(
+				known >= model.layers.length - 1,
+				`${known} of ${model.layers.length} rows are fully known`,
+			);
 		});
 	}
 });
@@ -216,14 +299,31 @@ describe('corpus row comparison is strict', () => {
 	});
 
 	it('an extra printed row appended to the summary is a mismatch', () => {
-		const extra: ExpectedRow = { name: 'dense_2', type: 'Dense', output_shape: '(None, 1)', params: 2 };
-		const r = compareRows(model.layers, { ...expected, layers: [...expected.layers, extra] }, c);
-		assert.ok(r.mismatches.some((m) => /rows, .* printed/.test(m)) && r.mismatches.some((m) => m.includes('no counterpart in ours')), r.mismatches.join('\n'));
+		const extra: ExpectedRow = {
+			name: 'dense_2',
+			type: 'Dense',
+			output_shape: '(None, 1)',
+			params: 2,
+		};
+		const r = compareRows(
+			model.layers,
+			{ ...expected, layers: [...expected.layers, extra] },
+			c,
+		);
+		assert.ok(
+			r.mismatches.some((m) => /rows, .* printed/.test(m)) &&
+				r.mismatches.some((m) => m.includes('no counterpart in ours')),
+			r.mismatches.join('\n'),
+		);
 	});
 
 	it('an extra row that repeats the last printed row is a mismatch too', () => {
 		const last = expected.layers[expected.layers.length - 1];
-		const r = compareRows(model.layers, { ...expected, layers: [...expected.layers, { ...last }] }, c);
+		const r = compareRows(
+			model.layers,
+			{ ...expected, layers: [...expected.layers, { ...last }] },
+			c,
+		);
 		assert.notDeepStrictEqual(r.mismatches, []);
 	});
 
@@ -233,12 +333,21 @@ describe('corpus row comparison is strict', () => {
 			['missing row', rows.slice(0, -1)],
 			['swapped rows', [rows[0], rows[2], rows[1], ...rows.slice(3)]],
 			['params', rows.map((r, i) => (i === 4 ? { ...r, params: (r.params ?? 0) + 1 } : r))],
-			['shape', rows.map((r, i) => (i === 4 ? { ...r, output_shape: '(None, 61, 61, 29, 65)' } : r))],
+			[
+				'shape',
+				rows.map((r, i) =>
+					i === 4 ? { ...r, output_shape: '(None, 61, 61, 29, 65)' } : r,
+				),
+			],
 			['type', rows.map((r, i) => (i === 2 ? { ...r, type: 'AveragePooling3D' } : r))],
 			['given name', rows.map((r, i) => (i === 1 ? { ...r, name: 'stem_conv' } : r))],
 		];
 		for (const [what, layers] of variants) {
-			assert.notDeepStrictEqual(compareRows(model.layers, { ...expected, layers }, c).mismatches, [], what);
+			assert.notDeepStrictEqual(
+				compareRows(model.layers, { ...expected, layers }, c).mismatches,
+				[],
+				what,
+			);
 		}
 	});
 });

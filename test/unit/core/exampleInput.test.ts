@@ -1,23 +1,47 @@
 import * as assert from 'assert';
-import { analyzePython, declaredInput, exampleInputComment, parseShapeText, suggestExampleInput } from '../../../src/core';
+import {
+	analyzePython,
+	declaredInput,
+	exampleInputComment,
+	parseShapeText,
+	suggestExampleInput,
+} from '../../../src/core';
 
 /** "Set Example Input…": the shape a user types, the comment written, and the shape offered first. */
 describe('example input for PyTorch models the file never calls', () => {
 	it('reads a shape as typed, or says what is wrong with it', () => {
-		assert.deepStrictEqual(['(1, 3, 224, 224)', '[8, 100]', '1, 16', ' ( 4 ,) '].map(parseShapeText), [[1, 3, 224, 224], [8, 100], [1, 16], [4]]);
-		assert.deepStrictEqual(parseShapeText('(1, -3)'), { error: '`-3` is not a size: each size is a whole number from 1.' });
-		assert.deepStrictEqual(parseShapeText('(0, 3)'), { error: '`0` is not a size: each size is a whole number from 1.' });
-		assert.deepStrictEqual(parseShapeText('(1, 3.5)'), { error: '`3.5` is not a size: each size is a whole number from 1.' });
-		assert.deepStrictEqual(parseShapeText('()'), { error: 'Give the sizes of the input, batch first: (1, 3, 224, 224).' });
+		assert.deepStrictEqual(
+			['(1, 3, 224, 224)', '[8, 100]', '1, 16', ' ( 4 ,) '].map(parseShapeText),
+			[[1, 3, 224, 224], [8, 100], [1, 16], [4]],
+		);
+		assert.deepStrictEqual(parseShapeText('(1, -3)'), {
+			error: '`-3` is not a size: each size is a whole number from 1.',
+		});
+		assert.deepStrictEqual(parseShapeText('(0, 3)'), {
+			error: '`0` is not a size: each size is a whole number from 1.',
+		});
+		assert.deepStrictEqual(parseShapeText('(1, 3.5)'), {
+			error: '`3.5` is not a size: each size is a whole number from 1.',
+		});
+		assert.deepStrictEqual(parseShapeText('()'), {
+			error: 'Give the sizes of the input, batch first: (1, 3, 224, 224).',
+		});
 		assert.ok('error' in (parseShapeText('(1,1,1,1,1,1,1,1,1)') as object));
 	});
 
 	it('the comment it writes is the one the analysis reads', () => {
-		assert.deepStrictEqual(declaredInput(`x = 1\n${exampleInputComment([2, 3, 32, 32])}\n`), [2, 3, 32, 32]);
+		assert.deepStrictEqual(
+			declaredInput(`x = 1\n${exampleInputComment([2, 3, 32, 32])}\n`),
+			[2, 3, 32, 32],
+		);
 	});
 
-	it('offers a shape from the model\'s first layer: channels for a convolution, features for a Linear', () => {
-		const first = (code: string) => suggestExampleInput(analyzePython(`import torch.nn as nn\nnet = nn.Sequential(${code}, nn.ReLU())\n`).models[0]);
+	it("offers a shape from the model's first layer: channels for a convolution, features for a Linear", () => {
+		const first = (code: string) =>
+			suggestExampleInput(
+				analyzePython(`import torch.nn as nn\nnet = nn.Sequential(${code}, nn.ReLU())\n`)
+					.models[0],
+			);
 		assert.deepStrictEqual(first('nn.Conv2d(3, 8, 3)'), [1, 3, 224, 224]);
 		assert.deepStrictEqual(first('nn.Conv2d(1, 8, 3)'), [1, 1, 32, 32]);
 		assert.deepStrictEqual(first('nn.Linear(20, 4)'), [1, 20]);

@@ -20,15 +20,61 @@ const seeds = [
 	path.join(fixtures, 'keras', 'resnet50.py'),
 ].map((f) => fs.readFileSync(f, 'utf8'));
 
-const tokens = ['(', ')', '[', ']', ':', ',', '=', '.', '*', '**', '\n', '    ', 'def ', 'class ', 'for ', 'while True:\n    ', 'if ', 'else:', 'return ', 'lambda x: ', 'nn.', 'layers.', 'self.', 'None', '-1', '0', '1e308', '"', "'''", '#', '\\', 'super().__init__()', 'x = x(x)', 'range(10**9)'];
+const tokens = [
+	'(',
+	')',
+	'[',
+	']',
+	':',
+	',',
+	'=',
+	'.',
+	'*',
+	'**',
+	'\n',
+	'    ',
+	'def ',
+	'class ',
+	'for ',
+	'while True:\n    ',
+	'if ',
+	'else:',
+	'return ',
+	'lambda x: ',
+	'nn.',
+	'layers.',
+	'self.',
+	'None',
+	'-1',
+	'0',
+	'1e308',
+	'"',
+	"'''",
+	'#',
+	'\\',
+	'super().__init__()',
+	'x = x(x)',
+	'range(10**9)',
+];
 
 const mutation = fc.oneof(
 	fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-	fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), token: fc.constantFrom(...tokens) }),
-	fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
+	fc.record({
+		kind: fc.constant('insert' as const),
+		at: fc.nat(),
+		token: fc.constantFrom(...tokens),
+	}),
+	fc.record({
+		kind: fc.constant('delete' as const),
+		at: fc.nat(),
+		length: fc.integer({ min: 1, max: 40 }),
+	}),
 );
 
-type Mutation = { kind: 'cut'; at: number } | { kind: 'insert'; at: number; token: string } | { kind: 'delete'; at: number; length: number };
+type Mutation =
+	| { kind: 'cut'; at: number }
+	| { kind: 'insert'; at: number; token: string }
+	| { kind: 'delete'; at: number; length: number };
 
 function mutate(text: string, ms: Mutation[]): string {
 	let t = text;
@@ -47,16 +93,28 @@ function mutate(text: string, ms: Mutation[]): string {
 
 const generated = fc.oneof(
 	// A real model file with up to 6 random edits, from a random point on (sizes kept small for speed).
-	fc.record({ seed: fc.nat(seeds.length - 1), start: fc.nat(), length: fc.integer({ min: 0, max: 3000 }), edits: fc.array(mutation, { maxLength: 6 }) }).map(({ seed, start, length, edits }) => {
-		const s = seeds[seed];
-		const from = start % Math.max(1, s.length);
-		return mutate(s.slice(from, from + length), edits);
-	}),
+	fc
+		.record({
+			seed: fc.nat(seeds.length - 1),
+			start: fc.nat(),
+			length: fc.integer({ min: 0, max: 3000 }),
+			edits: fc.array(mutation, { maxLength: 6 }),
+		})
+		.map(({ seed, start, length, edits }) => {
+			const s = seeds[seed];
+			const from = start % Math.max(1, s.length);
+			return mutate(s.slice(from, from + length), edits);
+		}),
 	// Deep nesting of brackets and calls.
-	fc.record({ depth: fc.integer({ min: 1, max: 400 }), open: fc.constantFrom('(', '[', 'f(', 'nn.Sequential(', '{"a": ') }).map(({ depth, open }) => {
-		const close = open === '[' ? ']' : open.startsWith('{') ? '}' : ')';
-		return `x = ${open.repeat(depth)}1${close.repeat(depth)}\n`;
-	}),
+	fc
+		.record({
+			depth: fc.integer({ min: 1, max: 400 }),
+			open: fc.constantFrom('(', '[', 'f(', 'nn.Sequential(', '{"a": '),
+		})
+		.map(({ depth, open }) => {
+			const close = open === '[' ? ']' : open.startsWith('{') ? '}' : ')';
+			return `x = ${open.repeat(depth)}1${close.repeat(depth)}\n`;
+		}),
 	// Huge literals and loops that never end.
 	fc.constantFrom(
 		'x = [0] * 10**12\n',
@@ -91,14 +149,38 @@ describe('analyser robustness (fast-check)', function () {
 				const ms = Date.now() - started;
 				slowest = Math.max(slowest, ms);
 				assert.ok(Array.isArray(r.models) && Array.isArray(r.diagnostics));
-				assert.ok(!r.diagnostics.some((d) => d.code === 'internal-error'), `internal error: ${JSON.stringify(r.diagnostics.find((d) => d.code === 'internal-error'))}`);
+				assert.ok(
+					!r.diagnostics.some((d) => d.code === 'internal-error'),
+					`internal error: ${JSON.stringify(r.diagnostics.find((d) => d.code === 'internal-error'))}`,
+				);
 				// No absurd number shown as exact: every count and size is unknown or a non-negative exact integer.
-				const sane = (n: number | null) => n === null || (Number.isSafeInteger(n) && n >= 0);
+				const sane = (n: number | null) =>
+					n === null || (Number.isSafeInteger(n) && n >= 0);
 				for (const m of r.models) {
-					assert.ok([m.totals.total, m.totals.trainable, m.totals.nonTrainable, m.totals.buffers].every(sane), `absurd totals ${JSON.stringify(m.totals)}`);
+					assert.ok(
+						[
+							m.totals.total,
+							m.totals.trainable,
+							m.totals.nonTrainable,
+							m.totals.buffers,
+						].every(sane),
+						`absurd totals ${JSON.stringify(m.totals)}`,
+					);
 					for (const l of m.layers) {
-						assert.ok(!l.params || [l.params.total, l.params.trainable, l.params.nonTrainable, l.params.buffers].every(sane), `absurd count ${JSON.stringify(l.params)} of ${l.name}`);
-						assert.ok(!l.outputShape || l.outputShape.every(sane), `absurd shape ${JSON.stringify(l.outputShape)} of ${l.name}`);
+						assert.ok(
+							!l.params ||
+								[
+									l.params.total,
+									l.params.trainable,
+									l.params.nonTrainable,
+									l.params.buffers,
+								].every(sane),
+							`absurd count ${JSON.stringify(l.params)} of ${l.name}`,
+						);
+						assert.ok(
+							!l.outputShape || l.outputShape.every(sane),
+							`absurd shape ${JSON.stringify(l.outputShape)} of ${l.name}`,
+						);
 					}
 				}
 				// The time bound (1 s) plus slack for one slow statement; a hang would blow far past it.

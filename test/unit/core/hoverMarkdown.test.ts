@@ -1,5 +1,13 @@
 import * as assert from 'assert';
-import { analyzePython, codeBlock, codeSpan, escapeMarkdown, explainLayer, layerHoverMarkdown, reasonMarkdown } from '../../../src/core';
+import {
+	analyzePython,
+	codeBlock,
+	codeSpan,
+	escapeMarkdown,
+	explainLayer,
+	layerHoverMarkdown,
+	reasonMarkdown,
+} from '../../../src/core';
 import type { LayerSummary } from '../../../src/protocol/analysis';
 
 // markdown-it is a CommonMark renderer (installed with vsce); html and linkify on, as permissive as
@@ -11,7 +19,13 @@ const renderer = new MarkdownIt({ html: true, linkify: true });
 /** Tags a hover may render: text formatting only. */
 const PLAIN_TAGS = new Set(['p', 'strong', 'em', 'code', 'pre', 'hr', 'br']);
 
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string) =>
+	s
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&amp;/g, '&');
 
 /** Asserts that `markdown` renders to formatting only (no link, image, HTML), and returns the texts of its code spans. */
 function assertInert(markdown: string): string[] {
@@ -26,7 +40,7 @@ function assertInert(markdown: string): string[] {
 /** The Markdown with its code spans taken out (CommonMark: a run of n backticks up to the next run of exactly n). */
 function outsideCodeSpans(md: string): string {
 	let out = '';
-	for (let i = 0; i < md.length; ) {
+	for (let i = 0; i < md.length;) {
 		const run = /^`+/.exec(md.slice(i));
 		if (md[i] === '\\') {
 			out += md.slice(i, i + 2);
@@ -62,7 +76,9 @@ const HOSTILE = [
 ];
 
 function kerasLayers(type: string, name: string): LayerSummary[] {
-	const r = analyzePython(`import keras\ninp = keras.Input((8, 4))\nx = keras.layers.${type}(name=${JSON.stringify(name)})(inp)\nmodel = keras.Model(inp, x)\n`);
+	const r = analyzePython(
+		`import keras\ninp = keras.Input((8, 4))\nx = keras.layers.${type}(name=${JSON.stringify(name)})(inp)\nmodel = keras.Model(inp, x)\n`,
+	);
 	assert.strictEqual(r.models.length, 1, JSON.stringify(r.diagnostics));
 	return r.models[0].layers;
 }
@@ -70,32 +86,59 @@ function kerasLayers(type: string, name: string): LayerSummary[] {
 describe('hover Markdown with names from the user’s file (issue 21)', () => {
 	for (const name of HOSTILE) {
 		it(`a layer named ${JSON.stringify(name)}: its name is one code span showing it literally, and nothing renders as link, image or HTML`, () => {
-			const layer = kerasLayers('LayerNormalization', name).find((l) => l.type === 'LayerNormalization');
+			const layer = kerasLayers('LayerNormalization', name).find(
+				(l) => l.type === 'LayerNormalization',
+			);
 			assert.ok(layer);
 			assert.strictEqual(layer.name, name, 'the analyser keeps the name as written');
 			const explanation = explainLayer(layer);
 			assert.ok(explanation, 'a normalization layer: the long hover');
 			const md = layerHoverMarkdown(layer, explanation);
 			const codes = assertInert(md);
-			assert.strictEqual(codes[0], name, `the first code span is the name, as written: ${md.split('\n')[0]}`);
+			assert.strictEqual(
+				codes[0],
+				name,
+				`the first code span is the name, as written: ${md.split('\n')[0]}`,
+			);
 			// Outside code spans, no `](` is left unescaped (no inline link or image can start).
-			assert.doesNotMatch(outsideCodeSpans(md.replace(/^```+text\n[\s\S]*?\n```+$/m, '')).replace(/\\./g, ''), /\]\(|<img|!\[/);
+			assert.doesNotMatch(
+				outsideCodeSpans(md.replace(/^```+text\n[\s\S]*?\n```+$/m, '')).replace(/\\./g, ''),
+				/\]\(|<img|!\[/,
+			);
 		});
 	}
 
 	it('a layer type NormLens does not know, with a hostile name: the short hover is inert too', () => {
-		const layer = kerasLayers('Mystery', '![i](http://x/y.png)<b>').find((l) => l.type.includes('Mystery'));
+		const layer = kerasLayers('Mystery', '![i](http://x/y.png)<b>').find((l) =>
+			l.type.includes('Mystery'),
+		);
 		assert.ok(layer);
-		const codes = assertInert(layerHoverMarkdown(layer, null, `**Unknown:** ${reasonMarkdown('`Mystery(name="![i](http://x/y.png)")` is [not](command:normlens.x) known <img src=x>')}`));
+		const codes = assertInert(
+			layerHoverMarkdown(
+				layer,
+				null,
+				`**Unknown:** ${reasonMarkdown('`Mystery(name="![i](http://x/y.png)")` is [not](command:normlens.x) known <img src=x>')}`,
+			),
+		);
 		assert.ok(codes.includes('![i](http://x/y.png)<b>'));
 		assert.ok(codes.includes('Mystery(name="![i](http://x/y.png)")'));
 	});
 
 	it('escapeMarkdown: link, image, HTML and autolink syntax become literal text; `_` inside a word stays as it is', () => {
-		for (const text of ['![img](http://x)', '[x](command:normlens.runNormalization?%5B%5D)', '<img src=http://x>', 'see https://x.example/a.png', 'a\n# heading\n- item']) {
+		for (const text of [
+			'![img](http://x)',
+			'[x](command:normlens.runNormalization?%5B%5D)',
+			'<img src=http://x>',
+			'see https://x.example/a.png',
+			'a\n# heading\n- item',
+		]) {
 			const html = renderer.render(escapeMarkdown(text));
 			assert.doesNotMatch(html, /<a\s|<img|<h1|<li/i, html);
-			assert.strictEqual(decode(html.replace(/<\/?p>/g, '').trim()), text.replace(/\n/g, ' '), 'renders as the text itself');
+			assert.strictEqual(
+				decode(html.replace(/<\/?p>/g, '').trim()),
+				text.replace(/\n/g, ' '),
+				'renders as the text itself',
+			);
 		}
 		assert.strictEqual(escapeMarkdown('moving_mean'), 'moving_mean');
 		assert.strictEqual(escapeMarkdown('_a_'), '\\_a\\_');

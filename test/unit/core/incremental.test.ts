@@ -13,7 +13,33 @@ import { rng } from '../seeded';
  * files, in the way people type: characters, deleted and duplicated lines, pasted blocks, undo.
  */
 
-const snippets = ['(', ')', '[', ']', ':', ',', '.', '0.5', '1.', 'x', ' ', '\n', '    ', '#', '"', "'", '=', 'nn.', 'layers.', 'Dense(', 'def f(', 'if x:\n    ', 'return ', '\\', '1e-3'];
+const snippets = [
+	'(',
+	')',
+	'[',
+	']',
+	':',
+	',',
+	'.',
+	'0.5',
+	'1.',
+	'x',
+	' ',
+	'\n',
+	'    ',
+	'#',
+	'"',
+	"'",
+	'=',
+	'nn.',
+	'layers.',
+	'Dense(',
+	'def f(',
+	'if x:\n    ',
+	'return ',
+	'\\',
+	'1e-3',
+];
 
 function edit(text: string, r: () => number): string {
 	const at = Math.floor(r() * (text.length + 1));
@@ -37,7 +63,20 @@ function edit(text: string, r: () => number): string {
 /** What a user sees, without the step counter (which differs when a parse is re-used). */
 function visible(r: AnalysisResult): unknown {
 	return {
-		models: r.models.map((m) => ({ name: m.name, totals: m.totals, range: m.range, unknown: m.unknown, layers: m.layers.map((l) => [l.name, l.type, l.outputShape, l.params, l.range, l.unknown?.reason]) })),
+		models: r.models.map((m) => ({
+			name: m.name,
+			totals: m.totals,
+			range: m.range,
+			unknown: m.unknown,
+			layers: m.layers.map((l) => [
+				l.name,
+				l.type,
+				l.outputShape,
+				l.params,
+				l.range,
+				l.unknown?.reason,
+			]),
+		})),
 		diagnostics: r.diagnostics.map((d) => [d.code, d.severity, d.message, d.range]),
 		truncated: r.truncated,
 	};

@@ -3,7 +3,11 @@ import { analyzePython, explainLayer } from '../../../src/core';
 
 function only(src: string) {
 	const r = analyzePython(src);
-	assert.strictEqual(r.models.length, 1, `expected one model, got ${r.models.length}: ${JSON.stringify(r.diagnostics)}`);
+	assert.strictEqual(
+		r.models.length,
+		1,
+		`expected one model, got ${r.models.length}: ${JSON.stringify(r.diagnostics)}`,
+	);
 	return r.models[0];
 }
 
@@ -26,7 +30,12 @@ model = models.Sequential([
 				['dense', [null, 300], 235500],
 			],
 		);
-		assert.deepStrictEqual(m.totals, { total: 238636, trainable: 237068, nonTrainable: 1568, buffers: 0 });
+		assert.deepStrictEqual(m.totals, {
+			total: 238636,
+			trainable: 237068,
+			nonTrainable: 1568,
+			buffers: 0,
+		});
 	});
 
 	it('Sequential built with .add in a for loop over range, with a helper function and keyword defaults', () => {
@@ -61,7 +70,12 @@ x = tf.keras.Input((10,))
 y = tf.keras.layers.BatchNormalization(center=False, scale=False)(x)
 model = tf.keras.Model(x, y)
 `);
-		assert.deepStrictEqual(m.layers[1].params, { total: 20, trainable: 0, nonTrainable: 20, buffers: 0 });
+		assert.deepStrictEqual(m.layers[1].params, {
+			total: 20,
+			trainable: 0,
+			nonTrainable: 20,
+			buffers: 0,
+		});
 	});
 
 	it('axis=1 on channels_first conv output keeps the channel axis', () => {
@@ -101,7 +115,12 @@ out = tf.keras.layers.Dense(5)(inp)
 model = tf.keras.Model(inp, out)
 `);
 		assert.strictEqual(m.layers[1].params, null);
-		assert.deepStrictEqual(m.totals, { total: null, trainable: null, nonTrainable: null, buffers: null });
+		assert.deepStrictEqual(m.totals, {
+			total: null,
+			trainable: null,
+			nonTrainable: null,
+			buffers: null,
+		});
 	});
 
 	it('arithmetic, tuples, comprehensions and conditionals evaluate as Python does', () => {
@@ -139,7 +158,8 @@ model = tf.keras.Model(inp, y)
 	});
 
 	it('the bias fix replaces the value of an explicit use_bias=True / bias=True (Keras and PyTorch)', () => {
-		const fixOf = (src: string) => analyzePython(src).diagnostics.find((x) => x.code === 'redundant-bias')?.fix?.edits[0];
+		const fixOf = (src: string) =>
+			analyzePython(src).diagnostics.find((x) => x.code === 'redundant-bias')?.fix?.edits[0];
 		// Keras: `use_bias=True  # note` → the value True is replaced, wherever the keyword sits.
 		const keras = fixOf(`import tensorflow as tf
 inp = tf.keras.Input((8, 8, 3))
@@ -148,14 +168,20 @@ x = tf.keras.layers.Conv2D(4, 3, use_bias=True,  # keep
 y = tf.keras.layers.BatchNormalization()(x)
 model = tf.keras.Model(inp, y)
 `);
-		assert.deepStrictEqual(keras, { range: { start: { line: 2, character: 42 }, end: { line: 2, character: 46 } }, newText: 'False' });
+		assert.deepStrictEqual(keras, {
+			range: { start: { line: 2, character: 42 }, end: { line: 2, character: 46 } },
+			newText: 'False',
+		});
 		// PyTorch: `bias=True` replaced.
 		const torch = fixOf(`import torch
 import torch.nn as nn
 model = nn.Sequential(nn.Linear(4, 8, bias=True), nn.BatchNorm1d(8))
 y = model(torch.randn(2, 4))
 `);
-		assert.deepStrictEqual(torch, { range: { start: { line: 2, character: 43 }, end: { line: 2, character: 47 } }, newText: 'False' });
+		assert.deepStrictEqual(torch, {
+			range: { start: { line: 2, character: 43 }, end: { line: 2, character: 47 } },
+			newText: 'False',
+		});
 	});
 });
 
@@ -201,9 +227,20 @@ describe('comparison chains', () => {
 	it('`0 < a <= 1` is `0 < a and a <= 1` (Python), not `(0 < a) <= 1`', () => {
 		// Keras's EfficientNetV2 writes `if 0 < se_ratio <= 1:`; read as (0 < 0) <= 1 it added
 		// squeeze-excitation layers to every fused block (1,637 parameters too many).
-		const count = (cond: string) => analyzePython(`import torch.nn as nn\na, b, c = 0, 2, 5\nn = 5 if ${cond} else 3\nm = nn.Sequential(nn.Linear(n, 1), nn.ReLU())\n`).models[0].totals.total;
+		const count = (cond: string) =>
+			analyzePython(
+				`import torch.nn as nn\na, b, c = 0, 2, 5\nn = 5 if ${cond} else 3\nm = nn.Sequential(nn.Linear(n, 1), nn.ReLU())\n`,
+			).models[0].totals.total;
 		assert.deepStrictEqual(
-			['0 < a <= 1', '1 < b < 3', '1 < c < 3', '0 <= a < b < c', 'a < b > c', 'a == 0 != b', '1 < b in [2, 3]'].map(count),
+			[
+				'0 < a <= 1',
+				'1 < b < 3',
+				'1 < c < 3',
+				'0 <= a < b < c',
+				'a < b > c',
+				'a == 0 != b',
+				'1 < b in [2, 3]',
+			].map(count),
 			// Linear(5, 1) = 6 parameters when the chain holds, Linear(3, 1) = 4 when it does not.
 			[4, 6, 4, 6, 4, 6, 6],
 		);
@@ -244,12 +281,17 @@ w = [1, 2
 		);
 		assert.strictEqual(analyzePython(src).models[0].totals.total, 1550);
 		// A bracket that is closed, with an error inside: Python's generic message where the parser stopped.
-		const inside = analyzePython('x = f(1 2)\n').diagnostics.filter((d) => d.code === 'syntax-error');
+		const inside = analyzePython('x = f(1 2)\n').diagnostics.filter(
+			(d) => d.code === 'syntax-error',
+		);
 		assert.strictEqual(inside.length, 1);
-		assert.match(inside[0].message, /^Syntax error: invalid syntax\. NormLens leaves this statement out/);
+		assert.match(
+			inside[0].message,
+			/^Syntax error: invalid syntax\. NormLens leaves this statement out/,
+		);
 	});
 
-	it('indentation Python refuses (Lezer accepts it): Python\'s message, the statement left out, and what that costs', () => {
+	it("indentation Python refuses (Lezer accepts it): Python's message, the statement left out, and what that costs", () => {
 		const src = `import tensorflow as tf
 from tensorflow.keras import layers
 inputs = layers.Input((32, 32, 3))
@@ -260,20 +302,44 @@ other = tf.keras.Sequential([layers.Dense(4, input_shape=(3,))])
 `;
 		const r = analyzePython(src);
 		const errs = r.diagnostics.filter((d) => d.code === 'syntax-error');
-		assert.deepStrictEqual(errs.map((d) => [d.range.start.line, d.message]), [[3, 'Syntax error: unexpected indent. NormLens leaves `x = layers.Conv2D(8, 3)(inputs)` out, so `unet` is unknown.']]);
+		assert.deepStrictEqual(
+			errs.map((d) => [d.range.start.line, d.message]),
+			[
+				[
+					3,
+					'Syntax error: unexpected indent. NormLens leaves `x = layers.Conv2D(8, 3)(inputs)` out, so `unet` is unknown.',
+				],
+			],
+		);
 		const unet = r.models.find((m) => m.name === 'unet');
 		assert.strictEqual(unet?.totals.total, null);
-		assert.match(unet?.unknown?.reason ?? '', /is left out: Python reports "unexpected indent"/);
+		assert.match(
+			unet?.unknown?.reason ?? '',
+			/is left out: Python reports "unexpected indent"/,
+		);
 		// One message for the one problem: no second "unknown" diagnostic on that statement.
-		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'unknown-count' && d.range.start.line === 3), []);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.code === 'unknown-count' && d.range.start.line === 3),
+			[],
+		);
 		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total, 16);
 	});
 
 	it('a dedent to no outer level, and a block with no statement, as Python words them', () => {
-		const dedent = analyzePython('def f():\n    a = 1\n  b = 2\n').diagnostics.filter((d) => d.code === 'syntax-error');
-		assert.deepStrictEqual(dedent.map((d) => [d.range.start.line, d.message.split('.')[0]]), [[2, 'Syntax error: unindent does not match any outer indentation level']]);
-		const empty = analyzePython('x = 1\nif x:\ny = 2\n').diagnostics.filter((d) => d.code === 'syntax-error');
-		assert.deepStrictEqual(empty.map((d) => d.message.split('.')[0]), ["Syntax error: expected an indented block after 'if' statement on line 2"]);
+		const dedent = analyzePython('def f():\n    a = 1\n  b = 2\n').diagnostics.filter(
+			(d) => d.code === 'syntax-error',
+		);
+		assert.deepStrictEqual(
+			dedent.map((d) => [d.range.start.line, d.message.split('.')[0]]),
+			[[2, 'Syntax error: unindent does not match any outer indentation level']],
+		);
+		const empty = analyzePython('x = 1\nif x:\ny = 2\n').diagnostics.filter(
+			(d) => d.code === 'syntax-error',
+		);
+		assert.deepStrictEqual(
+			empty.map((d) => d.message.split('.')[0]),
+			["Syntax error: expected an indented block after 'if' statement on line 2"],
+		);
 	});
 
 	it('valid indentation is never an error: nested blocks, decorators, continuations, comments and strings at any column', () => {
@@ -307,17 +373,32 @@ class Net(nn.Module):
     def forward(self, x): return x
 net = nn.Sequential(*Net.make(3))
 `;
-		assert.deepStrictEqual(analyzePython(src).diagnostics.filter((d) => d.code === 'syntax-error'), []);
+		assert.deepStrictEqual(
+			analyzePython(src).diagnostics.filter((d) => d.code === 'syntax-error'),
+			[],
+		);
 	});
 
 	it('a long valid file parses without spurious syntax errors (Lezer fails every ~43k characters without the re-parse)', () => {
-		const lines = ['import tensorflow as tf', 'from tensorflow.keras import layers', 'x = inp = layers.Input((8,))'];
+		const lines = [
+			'import tensorflow as tf',
+			'from tensorflow.keras import layers',
+			'x = inp = layers.Input((8,))',
+		];
 		for (let i = 0; i < 1200; i++) {
-			lines.push('y = layers.Dense(8, use_bias=False)(x)', 'y = layers.BatchNormalization()(y)', 'x = layers.Add()([x, y])', '');
+			lines.push(
+				'y = layers.Dense(8, use_bias=False)(x)',
+				'y = layers.BatchNormalization()(y)',
+				'x = layers.Add()([x, y])',
+				'',
+			);
 		}
 		lines.push('model = tf.keras.Model(inp, x)');
 		const r = analyzePython(lines.join('\n'));
-		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'syntax-error'), []);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.code === 'syntax-error'),
+			[],
+		);
 		assert.strictEqual(r.models[0].layers.length, 1 + 1200 * 3);
 	});
 
@@ -346,7 +427,9 @@ model = tf.keras.Model(inp, y)
 
 	it('an endless loop stops at the step bound with a diagnostic instead of hanging', () => {
 		const started = Date.now();
-		const r = analyzePython('x = 0\nwhile True:\n    x += 1\n', { limits: { maxSteps: 50_000 } });
+		const r = analyzePython('x = 0\nwhile True:\n    x += 1\n', {
+			limits: { maxSteps: 50_000 },
+		});
 		assert.ok(r.truncated);
 		assert.ok(r.diagnostics.some((d) => d.code === 'analysis-truncated'));
 		assert.ok(Date.now() - started < 5000);
@@ -355,17 +438,35 @@ model = tf.keras.Model(inp, y)
 	it('huge literals and deep nesting: no internal error; the model after them is counted, or the analysis stops at its bound saying so', () => {
 		const deep = `${'['.repeat(300)}1${']'.repeat(300)}`;
 		const after = 'net = nn.Sequential(nn.Linear(3, 4), nn.ReLU())\n';
-		for (const [line, counted] of [[`x = ${deep}`, true], ['z = 1e400 * 10', true], ['y = [0] * 10**12', false]] as const) {
+		for (const [line, counted] of [
+			[`x = ${deep}`, true],
+			['z = 1e400 * 10', true],
+			['y = [0] * 10**12', false],
+		] as const) {
 			const r = analyzePython(`import torch.nn as nn\n${line}\n${after}`);
-			assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'internal-error'), [], line);
+			assert.deepStrictEqual(
+				r.diagnostics.filter((d) => d.code === 'internal-error'),
+				[],
+				line,
+			);
 			if (counted) {
 				// Linear(3, 4): 3·4 + 4.
-				assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total]), [['net', 16]], line);
+				assert.deepStrictEqual(
+					r.models.map((m) => [m.name, m.totals.total]),
+					[['net', 16]],
+					line,
+				);
 			} else {
 				// A list of 10^12 items is beyond the interpreter's sequence bound: it stops there and says so.
 				assert.strictEqual(r.truncated, true, line);
-				assert.ok(r.diagnostics.some((d) => d.code === 'analysis-truncated'), line);
-				assert.ok(r.models.every((m) => m.totals.total === null), line);
+				assert.ok(
+					r.diagnostics.some((d) => d.code === 'analysis-truncated'),
+					line,
+				);
+				assert.ok(
+					r.models.every((m) => m.totals.total === null),
+					line,
+				);
 			}
 		}
 	});
@@ -400,7 +501,10 @@ m = tf.keras.Model(x, b)
 `);
 		const d = r.diagnostics.find((x) => x.code === 'bn-axis');
 		assert.ok(d, JSON.stringify(r.diagnostics));
-		assert.match(d.message, /keeps axis 1 \(size 98\) but the Conv2D `conv2d` before it puts its 30 channels on axis 3/);
+		assert.match(
+			d.message,
+			/keeps axis 1 \(size 98\) but the Conv2D `conv2d` before it puts its 30 channels on axis 3/,
+		);
 		assert.deepStrictEqual(d.fix?.edits[0].newText, '-1');
 		assert.strictEqual(d.range.start.line, 4);
 	});
@@ -420,7 +524,10 @@ y = net(torch.randn(8, 20, 16))
 `);
 		const d = r.diagnostics.find((x) => x.code === 'bn-channels-last');
 		assert.ok(d, JSON.stringify(r.diagnostics));
-		assert.match(d.message, /BatchNorm1d\(64\) normalizes dim 1, but this \(N, L, C\)-shaped input \(8, 20, 64\)/);
+		assert.match(
+			d.message,
+			/BatchNorm1d\(64\) normalizes dim 1, but this \(N, L, C\)-shaped input \(8, 20, 64\)/,
+		);
 		assert.match(d.message, /transpose\(1, 2\)/);
 	});
 
@@ -435,9 +542,26 @@ yb = b(torch.randn(2, 3, 8, 8))
 yc = c(torch.randn(2, 3, 8, 8))
 `);
 		const msgs = r.diagnostics.filter((d) => d.code === 'shape-mismatch').map((d) => d.message);
-		assert.ok(msgs.some((m) => /BatchNorm2d expects 32 channels \(num_features\) on dim 1 but the input has 16/.test(m)), msgs.join('\n'));
-		assert.ok(msgs.some((m) => /Linear expects 100 input features \(in_features\) but the input has 192/.test(m)), msgs.join('\n'));
-		assert.ok(msgs.some((m) => /Conv2d expects 4 input channels \(in_channels\) but the input has 3/.test(m)), msgs.join('\n'));
+		assert.ok(
+			msgs.some((m) =>
+				/BatchNorm2d expects 32 channels \(num_features\) on dim 1 but the input has 16/.test(
+					m,
+				),
+			),
+			msgs.join('\n'),
+		);
+		assert.ok(
+			msgs.some((m) =>
+				/Linear expects 100 input features \(in_features\) but the input has 192/.test(m),
+			),
+			msgs.join('\n'),
+		);
+		assert.ok(
+			msgs.some((m) =>
+				/Conv2d expects 4 input channels \(in_channels\) but the input has 3/.test(m),
+			),
+			msgs.join('\n'),
+		);
 	});
 
 	it('PyTorch BatchNorm1d on a batch of one: a warning (PyTorch raises in training)', () => {
@@ -446,7 +570,9 @@ import torch.nn as nn
 m = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8))
 y = m(torch.randn(1, 4))
 `);
-		assert.ok(r.diagnostics.some((d) => d.code === 'batch-size-one' && d.severity === 'warning'));
+		assert.ok(
+			r.diagnostics.some((d) => d.code === 'batch-size-one' && d.severity === 'warning'),
+		);
 	});
 });
 
@@ -463,7 +589,10 @@ class M(nn.Module):
 m = M()
 y = m(torch.randn(4, 10, 16), 3)
 `);
-		return { shape: r.models[0]?.layers.find((l) => l.name === 'fc')?.outputShape, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') };
+		return {
+			shape: r.models[0]?.layers.find((l) => l.name === 'fc')?.outputShape,
+			diagnostics: r.diagnostics.filter((d) => d.severity === 'error'),
+		};
 	};
 
 	it('follows ints, slices, None and ... (shapes as PyTorch gives them)', () => {
@@ -483,9 +612,17 @@ y = m(torch.randn(4, 10, 16), 3)
 		assert.strictEqual(bad.shape, null);
 		assert.deepStrictEqual(
 			bad.diagnostics.map((d) => [d.code, d.message]),
-			[['index-error', 'Indexing a tensor of shape (4, 10, 16): too many indices: 4 for 3 dimensions.']],
+			[
+				[
+					'index-error',
+					'Indexing a tensor of shape (4, 10, 16): too many indices: 4 for 3 dimensions.',
+				],
+			],
 		);
-		assert.match(shapes('x[:, 10]').diagnostics[0]?.message ?? '', /index 10 is out of bounds for dimension 1 with size 10/);
+		assert.match(
+			shapes('x[:, 10]').diagnostics[0]?.message ?? '',
+			/index 10 is out of bounds for dimension 1 with size 10/,
+		);
 	});
 });
 
@@ -508,7 +645,9 @@ o = a(torch.randn(2, 3, 8, 8))
 n = 10 * pair()[1]
 m = nn.Sequential(nn.Linear(n, 3))
 `);
-		const shapes = Object.fromEntries(r.models.flatMap((m) => m.layers.map((l) => [l.name, l.outputShape])));
+		const shapes = Object.fromEntries(
+			r.models.flatMap((m) => m.layers.map((l) => [l.name, l.outputShape])),
+		);
 		// torch: Conv2d(4, 2, 1) on (2, 4, 8, 8) gives (2, 2, 8, 8).
 		assert.deepStrictEqual(shapes.d, [2, 2, 8, 8]);
 		assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 20 * 3 + 3);
@@ -524,7 +663,8 @@ seq.build((None, 100))
 legacy = keras.Sequential([layers.Embedding(1000, 8, input_length=20), layers.Flatten(), layers.Dense(1)])
 dense = keras.Sequential([layers.Dense(4, input_dim=3)])
 `);
-		const shapes = (name: string) => r.models.find((m) => m.name === name)?.layers.map((l) => l.outputShape);
+		const shapes = (name: string) =>
+			r.models.find((m) => m.name === name)?.layers.map((l) => l.outputShape);
 		// Keras: Embedding on (None, T) gives (None, T, output_dim); GRU(16) keeps the last step.
 		assert.deepStrictEqual(shapes('seq'), [
 			[null, 100, 64],
@@ -538,7 +678,10 @@ dense = keras.Sequential([layers.Dense(4, input_dim=3)])
 		]);
 		assert.deepStrictEqual(shapes('dense'), [[null, 4]]);
 		// Embedding 5000·64; GRU (reset_after) 3·(16·(64 + 16) + 2·16); Dense 16 + 1.
-		assert.strictEqual(r.models.find((m) => m.name === 'seq')?.totals.total, 5000 * 64 + 3 * (16 * 80 + 32) + 17);
+		assert.strictEqual(
+			r.models.find((m) => m.name === 'seq')?.totals.total,
+			5000 * 64 + 3 * (16 * 80 + 32) + 17,
+		);
 	});
 });
 
@@ -561,9 +704,23 @@ out = Block(8)(inp)
 model = keras.Model(inp, out)
 `;
 		// Block(8) on (None, 16, 16, 8): two 3×3 convolutions 8 → 8 without bias, one BatchNormalization of 8.
-		for (const relu of ['tf.nn.relu', 'tf.math.sigmoid', 'keras.ops.relu', 'keras.activations.gelu']) {
+		for (const relu of [
+			'tf.nn.relu',
+			'tf.math.sigmoid',
+			'keras.ops.relu',
+			'keras.activations.gelu',
+		]) {
 			const m = analyzePython(src(relu)).models[0];
-			assert.deepStrictEqual(m.totals, { total: 2 * 3 * 3 * 8 * 8 + 4 * 8, trainable: 2 * 3 * 3 * 8 * 8 + 2 * 8, nonTrainable: 2 * 8, buffers: 0 }, relu);
+			assert.deepStrictEqual(
+				m.totals,
+				{
+					total: 2 * 3 * 3 * 8 * 8 + 4 * 8,
+					trainable: 2 * 3 * 3 * 8 * 8 + 2 * 8,
+					nonTrainable: 2 * 8,
+					buffers: 0,
+				},
+				relu,
+			);
 			assert.deepStrictEqual(m.layers[1].outputShape, [null, 16, 16, 8], relu);
 		}
 	});
@@ -575,10 +732,26 @@ describe('matrix products in forward', () => {
 		const cases: [number[], number[], number[]][] = [
 			[[2, 3], [3], [2]],
 			[[3], [3, 4], [4]],
-			[[5, 2, 3], [3, 4], [5, 2, 4]],
-			[[5, 2, 3], [5, 3, 4], [5, 2, 4]],
-			[[1, 2, 3], [6, 3, 4], [6, 2, 4]],
-			[[2, 3], [3, 4], [2, 4]],
+			[
+				[5, 2, 3],
+				[3, 4],
+				[5, 2, 4],
+			],
+			[
+				[5, 2, 3],
+				[5, 3, 4],
+				[5, 2, 4],
+			],
+			[
+				[1, 2, 3],
+				[6, 3, 4],
+				[6, 2, 4],
+			],
+			[
+				[2, 3],
+				[3, 4],
+				[2, 4],
+			],
 		];
 		for (const [a, b, want] of cases) {
 			for (const expr of ['x @ y', 'torch.matmul(x, y)', 'x.matmul(y)']) {
@@ -593,7 +766,11 @@ class M(nn.Module):
 m = M()
 o = m(torch.randn(${a.join(', ')}), torch.randn(${b.join(', ')}))
 `);
-				assert.deepStrictEqual(r.models[0].layers[0].outputShape, want, `${expr} on ${a} and ${b}`);
+				assert.deepStrictEqual(
+					r.models[0].layers[0].outputShape,
+					want,
+					`${expr} on ${a} and ${b}`,
+				);
 			}
 		}
 	});
@@ -617,14 +794,29 @@ y = net(torch.randn(1, 3, 8, 8))
 local = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8))
 z = local(torch.randn(1, 3, 8, 8))
 `;
-		const r = analyzePython(main, { readModule: (name) => (name === 'blocks' ? blocks : undefined) });
-		const bias = r.diagnostics.filter((d) => d.code === 'redundant-bias').sort((a, b) => a.range.start.line - b.range.start.line);
+		const r = analyzePython(main, {
+			readModule: (name) => (name === 'blocks' ? blocks : undefined),
+		});
+		const bias = r.diagnostics
+			.filter((d) => d.code === 'redundant-bias')
+			.sort((a, b) => a.range.start.line - b.range.start.line);
 		assert.deepStrictEqual(
 			bias.map((d) => [d.range.start.line, d.fix?.edits]),
 			[
 				// Before, this edit inserted ", bias=False" at blocks.py's position (line 4, character 34) into this file.
 				[2, undefined],
-				[4, [{ range: { start: { line: 4, character: 51 }, end: { line: 4, character: 51 } }, newText: ', bias=False' }]],
+				[
+					4,
+					[
+						{
+							range: {
+								start: { line: 4, character: 51 },
+								end: { line: 4, character: 51 },
+							},
+							newText: ', bias=False',
+						},
+					],
+				],
 			],
 		);
 	});
@@ -640,7 +832,9 @@ l = layers.Lambda(lambda z: keras.ops.relu(z) * 2)(t)
 s = layers.Lambda(lambda z: z[:, 0], output_shape=(4,))(t)
 model = keras.Model(inp, [l, s])
 `);
-		const rows = Object.fromEntries(r.models[0].layers.map((x) => [x.name, [x.outputShape, x.params?.total]]));
+		const rows = Object.fromEntries(
+			r.models[0].layers.map((x) => [x.name, [x.outputShape, x.params?.total]]),
+		);
 		// Dense(4) on 16 features per step: 16·4 + 4; Lambda keeps (None, 10, 4); output_shape=(4,) → (None, 4).
 		assert.deepStrictEqual(rows.time_distributed, [[null, 10, 4], 68]);
 		assert.deepStrictEqual(rows.lambda, [[null, 10, 4], 0]);
@@ -651,7 +845,10 @@ from keras import layers
 inp = keras.Input((5, 8, 8, 3))
 m = keras.Model(inp, layers.TimeDistributed(layers.Conv2D(2, 3))(inp))
 `).models[0].layers[1];
-		assert.deepStrictEqual([conv.outputShape, conv.params?.total], [[null, 5, 6, 6, 2], 3 * 3 * 3 * 2 + 2]);
+		assert.deepStrictEqual(
+			[conv.outputShape, conv.params?.total],
+			[[null, 5, 6, 6, 2], 3 * 3 * 3 * 2 + 2],
+		);
 	});
 });
 
@@ -671,20 +868,47 @@ model = tf.keras.Model(inputs, outputs)
 		// NASNetMobile is an application NormLens has no architecture for (src/core/zoo).
 		const r = analyzePython(alpaca('NASNetMobile', 'nasnet', ''));
 		const m = r.models[0];
-		assert.deepStrictEqual(m.totals, { total: null, trainable: null, nonTrainable: null, buffers: null });
+		assert.deepStrictEqual(m.totals, {
+			total: null,
+			trainable: null,
+			nonTrainable: null,
+			buffers: null,
+		});
 		assert.deepStrictEqual(
 			m.layers.map((l) => l.type),
 			['InputLayer', 'GlobalAveragePooling2D', 'Dense'],
 		);
 		// The first cause: the applications call that built `base` (line 2), named, with the model it makes unknown.
 		const d = r.diagnostics.filter((x) => x.code === 'unknown-count');
-		assert.deepStrictEqual(d.map((x) => x.range.start.line), [1]);
-		assert.match(d[0].message, /`tensorflow\.keras\.applications\.NASNetMobile`.*the parameter totals of `model` are unknown/);
+		assert.deepStrictEqual(
+			d.map((x) => x.range.start.line),
+			[1],
+		);
+		assert.match(
+			d[0].message,
+			/`tensorflow\.keras\.applications\.NASNetMobile`.*the parameter totals of `model` are unknown/,
+		);
 		assert.deepStrictEqual(m.unknown?.range.start.line, 1);
 		// The same notebook on MobileNetV2, which NormLens knows: exact, as Coursera's alpaca_model summary printed it.
-		const known = analyzePython(alpaca('MobileNetV2', 'mobilenet_v2', 'x = tf.keras.layers.Dropout(0.2)(x)\n')).models.find((x) => x.name === 'model');
-		assert.deepStrictEqual(known?.totals, { total: 2_259_265, trainable: 1_281, nonTrainable: 2_257_984, buffers: 0 });
-		assert.deepStrictEqual(known?.layers.map((l) => `${l.name} (${l.type})`), ['input_layer_1 (InputLayer)', 'mobilenetv2_1.00_160 (Functional)', 'global_average_pooling2d (GlobalAveragePooling2D)', 'dropout (Dropout)', 'dense (Dense)']);
+		const known = analyzePython(
+			alpaca('MobileNetV2', 'mobilenet_v2', 'x = tf.keras.layers.Dropout(0.2)(x)\n'),
+		).models.find((x) => x.name === 'model');
+		assert.deepStrictEqual(known?.totals, {
+			total: 2_259_265,
+			trainable: 1_281,
+			nonTrainable: 2_257_984,
+			buffers: 0,
+		});
+		assert.deepStrictEqual(
+			known?.layers.map((l) => `${l.name} (${l.type})`),
+			[
+				'input_layer_1 (InputLayer)',
+				'mobilenetv2_1.00_160 (Functional)',
+				'global_average_pooling2d (GlobalAveragePooling2D)',
+				'dropout (Dropout)',
+				'dense (Dense)',
+			],
+		);
 		// A subclass whose call goes through an attribute built by code NormLens does not have.
 		const sub = analyzePython(`import keras
 from keras import layers
@@ -700,7 +924,10 @@ model = Net()
 model.build((None, 4))
 `);
 		assert.strictEqual(sub.models[0].totals.total, null);
-		assert.match(sub.diagnostics.find((x) => x.code === 'unknown-count')?.message ?? '', /`mylib\.make_backbone`.*`model`/);
+		assert.match(
+			sub.diagnostics.find((x) => x.code === 'unknown-count')?.message ?? '',
+			/`mylib\.make_backbone`.*`model`/,
+		);
 		// Outputs that are not tensors at all: unknown too, not an empty model of 0 parameters.
 		const empty = analyzePython(`import tensorflow as tf
 inputs = tf.keras.Input((4,))
@@ -728,7 +955,9 @@ model = Classifier()
 `);
 		assert.strictEqual(external.models[0].totals.total, null);
 		assert.deepStrictEqual(
-			external.diagnostics.filter((d) => d.code === 'external-model').map((d) => d.range.start.line),
+			external.diagnostics
+				.filter((d) => d.code === 'external-model')
+				.map((d) => d.range.start.line),
 			[7, 8],
 		);
 		const unread = analyzePython(`import torch
@@ -750,7 +979,10 @@ y = net(torch.randn(2, 3, 32, 32))
 		assert.strictEqual(unread.models[0].totals.total, null);
 		// The first cause is where `self.encoder` got its unknown value: the call to build_encoder.
 		const d = unread.diagnostics.filter((x) => x.code === 'unknown-count');
-		assert.deepStrictEqual(d.map((x) => [x.range.start.line, /`mylib\.build_encoder`/.test(x.message)]), [[6, true]]);
+		assert.deepStrictEqual(
+			d.map((x) => [x.range.start.line, /`mylib\.build_encoder`/.test(x.message)]),
+			[[6, true]],
+		);
 		// A model whose forward calls only what NormLens reads keeps its exact count.
 		const plain = analyzePython(`import torch
 import torch.nn as nn

@@ -21,7 +21,9 @@ interface Printed {
 	source: string;
 }
 
-const printed: Printed[] = JSON.parse(fs.readFileSync(path.join(fixtures, 'keras_applications', 'printed.json'), 'utf8'));
+const printed: Printed[] = JSON.parse(
+	fs.readFileSync(path.join(fixtures, 'keras_applications', 'printed.json'), 'utf8'),
+);
 /** Applications NormLens does not define: their models are from another library. */
 const notBundled = new Set(['InceptionResNetV2', 'NASNetMobile']);
 
@@ -30,18 +32,38 @@ describe('keras.applications against the summaries notebooks printed', () => {
 		const shown = [...p.code.matchAll(/(\w+)\.summary\(\)/g)].pop()?.[1];
 		it(`#${i + 1} ${p.application}${shown ? ` (${shown}.summary())` : ''}: ${notBundled.has(p.application) ? 'unknown' : `${p.total.toLocaleString('en-US')} / ${p.trainable.toLocaleString('en-US')} / ${p.nonTrainable.toLocaleString('en-US')}`}`, () => {
 			const r = analyzePython(p.code);
-			const model = shown ? r.models.filter((m) => m.name === shown).pop() : r.models[r.models.length - 1];
+			const model = shown
+				? r.models.filter((m) => m.name === shown).pop()
+				: r.models[r.models.length - 1];
 			if (notBundled.has(p.application)) {
-				assert.ok(!model || model.totals.total === null, `${p.application}: unknown, not ${model?.totals.total}`);
+				assert.ok(
+					!model || model.totals.total === null,
+					`${p.application}: unknown, not ${model?.totals.total}`,
+				);
 				return;
 			}
-			assert.ok(model, `a model ${shown ?? ''} (found ${r.models.map((m) => m.name).join(', ')})`);
+			assert.ok(
+				model,
+				`a model ${shown ?? ''} (found ${r.models.map((m) => m.name).join(', ')})`,
+			);
 			assert.deepStrictEqual(
-				{ total: model.totals.total, trainable: model.totals.trainable, nonTrainable: model.totals.nonTrainable },
-				{ total: p.total - (p.optimizerParams ?? 0), trainable: p.trainable, nonTrainable: p.nonTrainable },
+				{
+					total: model.totals.total,
+					trainable: model.totals.trainable,
+					nonTrainable: model.totals.nonTrainable,
+				},
+				{
+					total: p.total - (p.optimizerParams ?? 0),
+					trainable: p.trainable,
+					nonTrainable: p.nonTrainable,
+				},
 				p.source,
 			);
-			assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'redundant-bias'), [], 'no finding about keras.applications code');
+			assert.deepStrictEqual(
+				r.diagnostics.filter((d) => d.code === 'redundant-bias'),
+				[],
+				'no finding about keras.applications code',
+			);
 		});
 	});
 });
@@ -51,9 +73,27 @@ describe('keras.applications against the summaries notebooks printed', () => {
  * with include_top=False (a Dense of `features` inputs to 1,000 classes; VGG's fc1, fc2 and
  * predictions), another `classes=`, and a frozen base with pooling="avg" under a new Dense(1) head.
  */
-const families: { app: string; total: number; nonTrainable: number; features: number; head?: number }[] = [
-	{ app: 'VGG16', total: 138_357_544, nonTrainable: 0, features: 4096, head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000 },
-	{ app: 'VGG19', total: 143_667_240, nonTrainable: 0, features: 4096, head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000 },
+const families: {
+	app: string;
+	total: number;
+	nonTrainable: number;
+	features: number;
+	head?: number;
+}[] = [
+	{
+		app: 'VGG16',
+		total: 138_357_544,
+		nonTrainable: 0,
+		features: 4096,
+		head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000,
+	},
+	{
+		app: 'VGG19',
+		total: 143_667_240,
+		nonTrainable: 0,
+		features: 4096,
+		head: 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000,
+	},
 	{ app: 'ResNet50', total: 25_636_712, nonTrainable: 53_120, features: 2048 },
 	{ app: 'ResNet101', total: 44_707_176, nonTrainable: 105_344, features: 2048 },
 	{ app: 'MobileNetV2', total: 3_538_984, nonTrainable: 34_112, features: 1280 },
@@ -72,13 +112,39 @@ describe('keras.applications variants by Keras’s formulas', () => {
 		it(`${f.app}: include_top=False, classes=10, and a frozen base under a new head`, () => {
 			const head = f.head ?? f.features * 1000 + 1000;
 			const base = f.total - head;
-			const count = (code: string, name = 'model') => analyzePython(`import tensorflow as tf\n${code}`).models.filter((m) => m.name === name).pop()?.totals;
-			assert.deepStrictEqual(count(`model = tf.keras.applications.${f.app}(include_top=False, weights="imagenet")`), { total: base, trainable: base - f.nonTrainable, nonTrainable: f.nonTrainable, buffers: 0 });
-			const tenHead = f.head === undefined ? f.features * 10 + 10 : head - (4096 * 1000 + 1000) + 4096 * 10 + 10;
-			assert.strictEqual(count(`model = tf.keras.applications.${f.app}(weights=None, classes=10)`)?.total, base + tenHead);
+			const count = (code: string, name = 'model') =>
+				analyzePython(`import tensorflow as tf\n${code}`)
+					.models.filter((m) => m.name === name)
+					.pop()?.totals;
 			assert.deepStrictEqual(
-				count(`base = tf.keras.applications.${f.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`),
-				{ total: base + f.features * 0 + (f.head === undefined ? f.features : 512) + 1, trainable: (f.head === undefined ? f.features : 512) + 1, nonTrainable: base, buffers: 0 },
+				count(
+					`model = tf.keras.applications.${f.app}(include_top=False, weights="imagenet")`,
+				),
+				{
+					total: base,
+					trainable: base - f.nonTrainable,
+					nonTrainable: f.nonTrainable,
+					buffers: 0,
+				},
+			);
+			const tenHead =
+				f.head === undefined
+					? f.features * 10 + 10
+					: head - (4096 * 1000 + 1000) + 4096 * 10 + 10;
+			assert.strictEqual(
+				count(`model = tf.keras.applications.${f.app}(weights=None, classes=10)`)?.total,
+				base + tenHead,
+			);
+			assert.deepStrictEqual(
+				count(
+					`base = tf.keras.applications.${f.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`,
+				),
+				{
+					total: base + f.features * 0 + (f.head === undefined ? f.features : 512) + 1,
+					trainable: (f.head === undefined ? f.features : 512) + 1,
+					nonTrainable: base,
+					buffers: 0,
+				},
 			);
 		});
 	}
@@ -86,17 +152,30 @@ describe('keras.applications variants by Keras’s formulas', () => {
 
 describe('keras.applications arguments Keras refuses, and torchvision likewise', () => {
 	it('weights="imagenet" with include_top and classes=10 raises in Keras (unknown, with the reason); weights=None does not', () => {
-		const r = analyzePython('import tensorflow as tf\nm = tf.keras.applications.VGG16(classes=10)\nok = tf.keras.applications.VGG16(weights=None, classes=10)\n');
+		const r = analyzePython(
+			'import tensorflow as tf\nm = tf.keras.applications.VGG16(classes=10)\nok = tf.keras.applications.VGG16(weights=None, classes=10)\n',
+		);
 		const m = r.models.find((x) => x.name === 'm');
 		assert.strictEqual(m?.totals.total, null);
-		assert.match(m?.unknown?.reason ?? '', /ValueError.*weights='imagenet'.*raises an exception here/);
-		assert.strictEqual(r.models.find((x) => x.name === 'ok')?.totals.total, 138_357_544 - (4096 * 1000 + 1000) + (4096 * 10 + 10));
+		assert.match(
+			m?.unknown?.reason ?? '',
+			/ValueError.*weights='imagenet'.*raises an exception here/,
+		);
+		assert.strictEqual(
+			r.models.find((x) => x.name === 'ok')?.totals.total,
+			138_357_544 - (4096 * 1000 + 1000) + (4096 * 10 + 10),
+		);
 	});
 
 	it('torchvision with pretrained weights and num_classes=10 raises (unknown); without weights it builds 10 classes', () => {
-		const r = analyzePython('import torchvision\nm = torchvision.models.resnet18(pretrained=True, num_classes=10)\nok = torchvision.models.resnet18(num_classes=10)\n');
+		const r = analyzePython(
+			'import torchvision\nm = torchvision.models.resnet18(pretrained=True, num_classes=10)\nok = torchvision.models.resnet18(num_classes=10)\n',
+		);
 		assert.strictEqual(r.models.find((x) => x.name === 'm')?.totals.total, null);
-		assert.strictEqual(r.models.find((x) => x.name === 'ok')?.totals.total, 11_689_512 - (512 * 1000 + 1000) + (512 * 10 + 10));
+		assert.strictEqual(
+			r.models.find((x) => x.name === 'ok')?.totals.total,
+			11_689_512 - (512 * 1000 + 1000) + (512 * 10 + 10),
+		);
 	});
 });
 
@@ -114,11 +193,29 @@ describe('keras.applications MobileNetV3 variants by Keras’s formulas', () => 
 			const conv2 = v.lastConv * v.lastPoint + v.lastPoint;
 			const logits = (classes: number) => v.lastPoint * classes + classes;
 			const base = v.total - conv2 - logits(1000);
-			const count = (code: string, name = 'model') => analyzePython(`import tensorflow as tf\n${code}`).models.filter((m) => m.name === name).pop()?.totals;
-			assert.strictEqual(count(`model = tf.keras.applications.${v.app}(include_top=False, input_shape=(224, 224, 3))`)?.total, base);
-			assert.strictEqual(count(`model = tf.keras.applications.${v.app}(weights=None, classes=10)`)?.total, base + conv2 + logits(10));
-			const frozen = count(`base = tf.keras.applications.${v.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`);
-			assert.deepStrictEqual(frozen, { total: base + v.lastConv + 1, trainable: v.lastConv + 1, nonTrainable: base, buffers: 0 });
+			const count = (code: string, name = 'model') =>
+				analyzePython(`import tensorflow as tf\n${code}`)
+					.models.filter((m) => m.name === name)
+					.pop()?.totals;
+			assert.strictEqual(
+				count(
+					`model = tf.keras.applications.${v.app}(include_top=False, input_shape=(224, 224, 3))`,
+				)?.total,
+				base,
+			);
+			assert.strictEqual(
+				count(`model = tf.keras.applications.${v.app}(weights=None, classes=10)`)?.total,
+				base + conv2 + logits(10),
+			);
+			const frozen = count(
+				`base = tf.keras.applications.${v.app}(include_top=False, pooling="avg", input_shape=(224, 224, 3))\nbase.trainable = False\nmodel = tf.keras.Sequential([base, tf.keras.layers.Dense(1, activation="sigmoid")])`,
+			);
+			assert.deepStrictEqual(frozen, {
+				total: base + v.lastConv + 1,
+				trainable: v.lastConv + 1,
+				nonTrainable: base,
+				buffers: 0,
+			});
 		});
 	}
 });

@@ -1,6 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { kerasLayers, kerasLayerSpec, KerasLayerSpec } from '../../../src/core/frameworks/keras/catalogue';
+import {
+	kerasLayers,
+	kerasLayerSpec,
+	KerasLayerSpec,
+} from '../../../src/core/frameworks/keras/catalogue';
 import { ShapeError } from '../../../src/core/frameworks/common/spec';
 import { kerasOutputShape, kerasWeights } from '../../../src/core/frameworks/keras/rules';
 import type { Value } from '../../../src/core/python/values';
@@ -16,7 +20,8 @@ import type { Shape } from '../../../src/protocol/analysis';
  * and where Keras raises, NormLens must not give both a count and a shape.
  */
 
-type Json = number | string | boolean | null | Json[] | { layer: string; args: Record<string, Json> };
+type Json =
+	number | string | boolean | null | Json[] | { layer: string; args: Record<string, Json> };
 type Args = Record<string, Json>;
 
 interface Expected {
@@ -34,7 +39,12 @@ const raise = (why: string): never => {
 // ---- the reference formulas --------------------------------------------------------------------
 
 const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
-const arr = (v: Json | undefined, rank: number, dflt: number): number[] => (v === undefined || v === null ? Array(rank).fill(dflt) : Array.isArray(v) ? (v as number[]) : Array(rank).fill(v));
+const arr = (v: Json | undefined, rank: number, dflt: number): number[] =>
+	v === undefined || v === null
+		? Array(rank).fill(dflt)
+		: Array.isArray(v)
+			? (v as number[])
+			: Array(rank).fill(v);
 const known = (s: Shape) => s as number[];
 
 /**
@@ -42,7 +52,13 @@ const known = (s: Shape) => s as number[];
  * `compute_conv_output_shape` / `compute_pooling_output_shape`): 'valid' → floor((n − d·(k−1) − 1)/s) + 1,
  * 'same' → ceil(n/s); Conv1D's 'causal' pads d·(k−1) on the left, so ceil(n/s) too.
  */
-function convLength(n: number | null, k: number, s: number, d: number, padding: string): number | null {
+function convLength(
+	n: number | null,
+	k: number,
+	s: number,
+	d: number,
+	padding: string,
+): number | null {
 	if (n === null) {
 		return null;
 	}
@@ -58,7 +74,13 @@ function convLength(n: number | null, k: number, s: number, d: number, padding: 
  * `_get_output_shape_given_tf_padding` without output_padding): k' = (k−1)·d + 1;
  * 'valid' → (n−1)·s + k' + max(k', s) − k' = n·s + max(k' − s, 0), 'same' → n·s.
  */
-function deconvLength(n: number | null, k: number, s: number, d: number, padding: string): number | null {
+function deconvLength(
+	n: number | null,
+	k: number,
+	s: number,
+	d: number,
+	padding: string,
+): number | null {
 	if (n === null) {
 		return null;
 	}
@@ -84,7 +106,15 @@ interface ConvGeometry {
  * depthwise, separable, transposed convs and pools allow no 'causal'); Conv and ConvTranspose refuse
  * strides > 1 with dilation_rate > 1 (base_conv.py, base_conv_transpose.py).
  */
-function geometry(a: Args, x: Shape, rank: number, kernelArg = 'kernel_size', stridesDefault = 1, causal = false, stridedDilation = true): ConvGeometry {
+function geometry(
+	a: Args,
+	x: Shape,
+	rank: number,
+	kernelArg = 'kernel_size',
+	stridesDefault = 1,
+	causal = false,
+	stridedDilation = true,
+): ConvGeometry {
 	if (x.length !== rank + 2) {
 		raise(`expects a ${rank + 2}-D input`);
 	}
@@ -101,10 +131,25 @@ function geometry(a: Args, x: Shape, rank: number, kernelArg = 'kernel_size', st
 	if (!stridedDilation && Math.max(...s) > 1 && Math.max(...d) > 1) {
 		raise('strides > 1 with dilation_rate > 1');
 	}
-	return { rank, cin: x[channelAxis] as number, channelsFirst, spatialAxes, channelAxis, k, s, d, padding };
+	return {
+		rank,
+		cin: x[channelAxis] as number,
+		channelsFirst,
+		spatialAxes,
+		channelAxis,
+		k,
+		s,
+		d,
+		padding,
+	};
 }
 
-function withChannels(x: Shape, g: ConvGeometry, c: number, length: (n: number | null, i: number) => number | null): Shape {
+function withChannels(
+	x: Shape,
+	g: ConvGeometry,
+	c: number,
+	length: (n: number | null, i: number) => number | null,
+): Shape {
 	const out = [...x];
 	g.spatialAxes.forEach((axis, i) => (out[axis] = length(x[axis], i)));
 	out[g.channelAxis] = c;
@@ -121,7 +166,11 @@ const dense: Ref = (a, [x]) => {
 		raise('rank < 2');
 	}
 	const units = a.units as number;
-	return { weights: (x[x.length - 1] as number) * units + (a.use_bias === false ? 0 : units), nonTrainable: 0, shape: [...x.slice(0, -1), units] };
+	return {
+		weights: (x[x.length - 1] as number) * units + (a.use_bias === false ? 0 : units),
+		nonTrainable: 0,
+		shape: [...x.slice(0, -1), units],
+	};
 };
 
 /** Conv1D/2D/3D (keras.io/api/layers/convolution_layers): kernel = ∏k · (in/groups) · filters, + filters bias; in and filters divisible by groups. */
@@ -135,7 +184,9 @@ const conv: Ref = (a, [x], spec) => {
 	return {
 		weights: prod(g.k) * (g.cin / groups) * filters + (a.use_bias === false ? 0 : filters),
 		nonTrainable: 0,
-		shape: withChannels(x, g, filters, (n, i) => convLength(n, g.k[i], g.s[i], g.d[i], g.padding)),
+		shape: withChannels(x, g, filters, (n, i) =>
+			convLength(n, g.k[i], g.s[i], g.d[i], g.padding),
+		),
 	};
 };
 
@@ -146,7 +197,9 @@ const convTranspose: Ref = (a, [x], spec) => {
 	return {
 		weights: prod(g.k) * filters * g.cin + (a.use_bias === false ? 0 : filters),
 		nonTrainable: 0,
-		shape: withChannels(x, g, filters, (n, i) => deconvLength(n, g.k[i], g.s[i], g.d[i], g.padding)),
+		shape: withChannels(x, g, filters, (n, i) =>
+			deconvLength(n, g.k[i], g.s[i], g.d[i], g.padding),
+		),
 	};
 };
 
@@ -157,7 +210,9 @@ const depthwise: Ref = (a, [x], spec) => {
 	return {
 		weights: prod(g.k) * g.cin * m + (a.use_bias === false ? 0 : g.cin * m),
 		nonTrainable: 0,
-		shape: withChannels(x, g, g.cin * m, (n, i) => convLength(n, g.k[i], g.s[i], g.d[i], g.padding)),
+		shape: withChannels(x, g, g.cin * m, (n, i) =>
+			convLength(n, g.k[i], g.s[i], g.d[i], g.padding),
+		),
 	};
 };
 
@@ -169,21 +224,36 @@ const separable: Ref = (a, [x], spec) => {
 	return {
 		weights: prod(g.k) * g.cin * m + g.cin * m * filters + (a.use_bias === false ? 0 : filters),
 		nonTrainable: 0,
-		shape: withChannels(x, g, filters, (n, i) => convLength(n, g.k[i], g.s[i], g.d[i], g.padding)),
+		shape: withChannels(x, g, filters, (n, i) =>
+			convLength(n, g.k[i], g.s[i], g.d[i], g.padding),
+		),
 	};
 };
 
 /** MaxPooling / AveragePooling (keras.io/api/layers/pooling_layers): strides default to pool_size; 'valid' or 'same'. */
 const pool: Ref = (a, [x], spec) => {
 	const rank = spec.rank as number;
-	const g = geometry({ ...a, kernel_size: a.pool_size ?? 2, strides: a.strides ?? null }, x, rank, 'kernel_size', 1, false);
-	return noWeights(withChannels(x, g, g.cin, (n, i) => convLength(n, g.k[i], g.s[i], 1, g.padding)));
+	const g = geometry(
+		{ ...a, kernel_size: a.pool_size ?? 2, strides: a.strides ?? null },
+		x,
+		rank,
+		'kernel_size',
+		1,
+		false,
+	);
+	return noWeights(
+		withChannels(x, g, g.cin, (n, i) => convLength(n, g.k[i], g.s[i], 1, g.padding)),
+	);
 };
 
 /** Global pooling: (batch, channels), or the spatial axes kept as 1 with keepdims. */
 const globalPool: Ref = (a, [x], spec) => {
 	const g = geometry({ kernel_size: 1, ...a }, x, spec.rank as number);
-	return noWeights(a.keepdims ? x.map((d, i) => (g.spatialAxes.includes(i) ? 1 : d)) : [x[0], x[g.channelAxis]]);
+	return noWeights(
+		a.keepdims
+			? x.map((d, i) => (g.spatialAxes.includes(i) ? 1 : d))
+			: [x[0], x[g.channelAxis]],
+	);
 };
 
 const axisOf = (v: Json | undefined, rank: number, dflt = -1) => {
@@ -197,13 +267,21 @@ const axisOf = (v: Json | undefined, rank: number, dflt = -1) => {
 /** BatchNormalization (keras.io/api/layers/normalization_layers/batch_normalization): γ, β, moving μ, σ² per feature of `axis`: 4·C, 2·C non-trainable; center/scale off drop β/γ. */
 const batchNorm: Ref = (a, [x]) => {
 	const c = prod(axisOf(a.axis, x.length).map((i) => x[i] as number));
-	return { weights: c * (2 + (a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)), nonTrainable: 2 * c, shape: x };
+	return {
+		weights: c * (2 + (a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)),
+		nonTrainable: 2 * c,
+		shape: x,
+	};
 };
 
 /** LayerNormalization: γ and β over the normalized axes (center/scale). */
 const layerNorm: Ref = (a, [x]) => {
 	const c = prod(axisOf(a.axis, x.length).map((i) => x[i] as number));
-	return { weights: c * ((a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)), nonTrainable: 0, shape: x };
+	return {
+		weights: c * ((a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)),
+		nonTrainable: 0,
+		shape: x,
+	};
 };
 
 /** GroupNormalization (keras.io/api/layers/normalization_layers/group_normalization): γ, β per channel; channels divisible by groups (−1: one per channel), groups ≤ channels. */
@@ -213,11 +291,19 @@ const groupNorm: Ref = (a, [x]) => {
 	if (groups !== -1 && (groups > c || c % groups !== 0)) {
 		raise('groups');
 	}
-	return { weights: c * ((a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)), nonTrainable: 0, shape: x };
+	return {
+		weights: c * ((a.center === false ? 0 : 1) + (a.scale === false ? 0 : 1)),
+		nonTrainable: 0,
+		shape: x,
+	};
 };
 
 /** RMSNormalization: one scale per feature of `axis`. */
-const rmsNorm: Ref = (a, [x]) => ({ weights: prod(axisOf(a.axis, x.length).map((i) => x[i] as number)), nonTrainable: 0, shape: x });
+const rmsNorm: Ref = (a, [x]) => ({
+	weights: prod(axisOf(a.axis, x.length).map((i) => x[i] as number)),
+	nonTrainable: 0,
+	shape: x,
+});
 
 /** Normalization (keras.io/api/layers/preprocessing_layers/numerical/normalization): without mean/variance, adapt() state mean, variance (C each) and a count, all non-trainable; mean and variance come together. */
 const normalization: Ref = (a, [x]) => {
@@ -233,7 +319,11 @@ const normalization: Ref = (a, [x]) => {
 };
 
 /** Embedding (keras.io/api/layers/core_layers/embedding): input_dim · output_dim; output adds a last axis. */
-const embedding: Ref = (a, [x]) => ({ weights: (a.input_dim as number) * (a.output_dim as number), nonTrainable: 0, shape: [...x, a.output_dim as number] });
+const embedding: Ref = (a, [x]) => ({
+	weights: (a.input_dim as number) * (a.output_dim as number),
+	nonTrainable: 0,
+	shape: [...x, a.output_dim as number],
+});
 
 /**
  * SimpleRNN: units·(in + units) + units; LSTM: 4·(units·(in + units) + units); GRU: 3·(units·(in + units) + units),
@@ -249,7 +339,11 @@ const recurrent: Ref = (a, [x], spec) => {
 	const bias = a.use_bias === false ? 0 : 1;
 	const gates = spec.name === 'LSTM' ? 4 : spec.name === 'GRU' ? 3 : 1;
 	const biases = spec.name === 'GRU' && a.reset_after !== false ? 2 : 1;
-	return { weights: gates * (u * (f + u) + bias * biases * u), nonTrainable: 0, shape: a.return_sequences ? [x[0], x[1], u] : [x[0], u] };
+	return {
+		weights: gates * (u * (f + u) + bias * biases * u),
+		nonTrainable: 0,
+		shape: a.return_sequences ? [x[0], x[1], u] : [x[0], u],
+	};
 };
 
 /** MultiHeadAttention (keras.io/api/layers/attention_layers/multi_head_attention): query/key/value projections d·h·k (+h·k), output h·v·o (+o), o = output_shape or the query's last dim. */
@@ -261,7 +355,15 @@ const attention: Ref = (a, [q, v, k = v]) => {
 	const b = a.use_bias === false ? 0 : 1;
 	const last = (s: Shape) => s[s.length - 1] as number;
 	return {
-		weights: last(q) * h * kd + b * h * kd + last(k) * h * kd + b * h * kd + last(v) * h * vd + b * h * vd + h * vd * o + b * o,
+		weights:
+			last(q) * h * kd +
+			b * h * kd +
+			last(k) * h * kd +
+			b * h * kd +
+			last(v) * h * vd +
+			b * h * vd +
+			h * vd * o +
+			b * o,
 		nonTrainable: 0,
 		shape: [...q.slice(0, -1), o],
 	};
@@ -269,8 +371,17 @@ const attention: Ref = (a, [q, v, k = v]) => {
 
 /** PReLU (keras.io/api/layers/activation_layers/prelu): one α per input position, 1 along shared_axes. */
 const prelu: Ref = (a, [x]) => {
-	const shared = a.shared_axes === null || a.shared_axes === undefined ? [] : Array.isArray(a.shared_axes) ? (a.shared_axes as number[]) : [a.shared_axes as number];
-	return { weights: prod(known(x.slice(1)).map((d, i) => (shared.includes(i + 1) ? 1 : d))), nonTrainable: 0, shape: x };
+	const shared =
+		a.shared_axes === null || a.shared_axes === undefined
+			? []
+			: Array.isArray(a.shared_axes)
+				? (a.shared_axes as number[])
+				: [a.shared_axes as number];
+	return {
+		weights: prod(known(x.slice(1)).map((d, i) => (shared.includes(i + 1) ? 1 : d))),
+		nonTrainable: 0,
+		shape: x,
+	};
 };
 
 /** Reshape (keras.io/api/layers/reshaping_layers/reshape): one −1 is inferred; the sizes must hold the input exactly. */
@@ -302,7 +413,11 @@ const padCrop =
 		const rank = spec.rank as number;
 		const g = geometry({ kernel_size: 1, data_format: a.data_format }, x, rank);
 		const p = pairs(a[argName], rank, dflt);
-		return noWeights(withChannels(x, g, x[g.channelAxis] as number, (n, i) => (n === null ? null : n + sign * (p[i][0] + p[i][1]))));
+		return noWeights(
+			withChannels(x, g, x[g.channelAxis] as number, (n, i) =>
+				n === null ? null : n + sign * (p[i][0] + p[i][1]),
+			),
+		);
 	};
 
 /** UpSampling (keras.io/api/layers/reshaping_layers/up_sampling2d): each spatial axis times its size. */
@@ -310,7 +425,9 @@ const upSampling: Ref = (a, [x], spec) => {
 	const rank = spec.rank as number;
 	const g = geometry({ kernel_size: 1, data_format: a.data_format }, x, rank);
 	const size = arr(a.size, rank, 2);
-	return noWeights(withChannels(x, g, x[g.channelAxis] as number, (n, i) => (n === null ? null : n * size[i])));
+	return noWeights(
+		withChannels(x, g, x[g.channelAxis] as number, (n, i) => (n === null ? null : n * size[i])),
+	);
 };
 
 /** Merging layers: inputs of one shape give that shape; Concatenate sums its axis. */
@@ -324,7 +441,9 @@ const merge: Ref = (_a, inputs) => {
 };
 const concatenate: Ref = (a, inputs) => {
 	const ax = axisOf(a.axis, inputs[0].length)[0];
-	return noWeights(inputs[0].map((d, i) => (i === ax ? inputs.reduce((s, x) => s + (x[i] as number), 0) : d)));
+	return noWeights(
+		inputs[0].map((d, i) => (i === ax ? inputs.reduce((s, x) => s + (x[i] as number), 0) : d)),
+	);
 };
 
 /** Bidirectional (keras.io/api/layers/recurrent_layers/bidirectional): two copies of the layer; 'concat' doubles the last axis. */
@@ -332,7 +451,14 @@ const bidirectional: Ref = (a, inputs) => {
 	const inner = a.layer as { layer: string; args: Args };
 	const one = reference(inner.layer, inner.args, inputs);
 	const last = one.shape[one.shape.length - 1] as number;
-	return { weights: 2 * one.weights, nonTrainable: 2 * one.nonTrainable, shape: a.merge_mode === 'concat' || a.merge_mode === undefined ? [...one.shape.slice(0, -1), 2 * last] : one.shape };
+	return {
+		weights: 2 * one.weights,
+		nonTrainable: 2 * one.nonTrainable,
+		shape:
+			a.merge_mode === 'concat' || a.merge_mode === undefined
+				? [...one.shape.slice(0, -1), 2 * last]
+				: one.shape,
+	};
 };
 
 /** TimeDistributed: the layer's weights once; its output per step of axis 1. */
@@ -383,10 +509,24 @@ const references: Record<string, Ref> = {
 	TimeDistributed: timeDistributed,
 	Lambda: (a, [x]) => noWeights([x[0], ...(a.output_shape as number[])]),
 };
-for (const name of ['MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D']) {
+for (const name of [
+	'MaxPooling1D',
+	'MaxPooling2D',
+	'MaxPooling3D',
+	'AveragePooling1D',
+	'AveragePooling2D',
+	'AveragePooling3D',
+]) {
 	references[name] = pool;
 }
-for (const name of ['GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalAveragePooling3D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalMaxPooling3D']) {
+for (const name of [
+	'GlobalAveragePooling1D',
+	'GlobalAveragePooling2D',
+	'GlobalAveragePooling3D',
+	'GlobalMaxPooling1D',
+	'GlobalMaxPooling2D',
+	'GlobalMaxPooling3D',
+]) {
 	references[name] = globalPool;
 }
 for (const name of ['Add', 'Multiply', 'Average', 'Subtract', 'Maximum', 'Minimum']) {
@@ -422,37 +562,98 @@ const channelsFirst = (rank: number): Shape[][] => [[[B, 6, ...[11, 9, 5].slice(
 
 const convRows = (rank: number): Row[] => [
 	{ base: { filters: 4 }, axes: geometryAxes(rank), inputs: convInputs[rank] },
-	{ base: { filters: 4, kernel_size: 3 }, axes: { groups: [1, 2, 3, 4], use_bias: [true, false], filters: [4, 6] }, inputs: convInputs[rank] },
-	{ base: { filters: 4, kernel_size: 3, data_format: 'channels_first' }, axes: { padding: ['valid', 'same'] }, inputs: channelsFirst(rank) },
-	{ base: { filters: 4, kernel_size: 5 }, inputs: [[[B, 3, 3, 3, 6].slice(0, rank + 1).concat([6])], [[B, 6]]] },
+	{
+		base: { filters: 4, kernel_size: 3 },
+		axes: { groups: [1, 2, 3, 4], use_bias: [true, false], filters: [4, 6] },
+		inputs: convInputs[rank],
+	},
+	{
+		base: { filters: 4, kernel_size: 3, data_format: 'channels_first' },
+		axes: { padding: ['valid', 'same'] },
+		inputs: channelsFirst(rank),
+	},
+	{
+		base: { filters: 4, kernel_size: 5 },
+		inputs: [[[B, 3, 3, 3, 6].slice(0, rank + 1).concat([6])], [[B, 6]]],
+	},
 ];
 const transposeRows = (rank: number): Row[] => [
-	{ base: { filters: 4 }, axes: { ...geometryAxes(rank), padding: ['valid', 'same'] }, inputs: convInputs[rank] },
+	{
+		base: { filters: 4 },
+		axes: { ...geometryAxes(rank), padding: ['valid', 'same'] },
+		inputs: convInputs[rank],
+	},
 	{ base: { filters: 4 }, axes: { kernel_size: [2], strides: [3, 4] }, inputs: convInputs[rank] },
-	{ base: { filters: 4, kernel_size: 3, data_format: 'channels_first' }, axes: { use_bias: [true, false] }, inputs: channelsFirst(rank) },
+	{
+		base: { filters: 4, kernel_size: 3, data_format: 'channels_first' },
+		axes: { use_bias: [true, false] },
+		inputs: channelsFirst(rank),
+	},
 ];
 const depthwiseRows = (rank: number): Row[] => [
-	{ base: {}, axes: { ...geometryAxes(rank), depth_multiplier: [1, 2] }, inputs: convInputs[rank] },
-	{ base: { kernel_size: 3, data_format: 'channels_first' }, axes: { use_bias: [true, false] }, inputs: channelsFirst(rank) },
+	{
+		base: {},
+		axes: { ...geometryAxes(rank), depth_multiplier: [1, 2] },
+		inputs: convInputs[rank],
+	},
+	{
+		base: { kernel_size: 3, data_format: 'channels_first' },
+		axes: { use_bias: [true, false] },
+		inputs: channelsFirst(rank),
+	},
 ];
 const separableRows = (rank: number): Row[] => [
-	{ base: { filters: 4 }, axes: { ...geometryAxes(rank), depth_multiplier: [1, 2] }, inputs: convInputs[rank] },
-	{ base: { filters: 4, kernel_size: 3 }, axes: { use_bias: [true, false] }, inputs: convInputs[rank] },
+	{
+		base: { filters: 4 },
+		axes: { ...geometryAxes(rank), depth_multiplier: [1, 2] },
+		inputs: convInputs[rank],
+	},
+	{
+		base: { filters: 4, kernel_size: 3 },
+		axes: { use_bias: [true, false] },
+		inputs: convInputs[rank],
+	},
 ];
 const poolRows = (rank: number): Row[] => [
-	{ axes: { pool_size: [2, 3, Array.from({ length: rank }, (_, i) => 3 - (i % 2))], strides: [null, 1, 2], padding: ['valid', 'same', 'causal'] }, inputs: [...convInputs[rank], [[B, 2, 2, 2, 6].slice(0, rank + 1).concat([6])]] },
-	{ base: { data_format: 'channels_first' }, axes: { padding: ['valid', 'same'] }, inputs: channelsFirst(rank) },
+	{
+		axes: {
+			pool_size: [2, 3, Array.from({ length: rank }, (_, i) => 3 - (i % 2))],
+			strides: [null, 1, 2],
+			padding: ['valid', 'same', 'causal'],
+		},
+		inputs: [...convInputs[rank], [[B, 2, 2, 2, 6].slice(0, rank + 1).concat([6])]],
+	},
+	{
+		base: { data_format: 'channels_first' },
+		axes: { padding: ['valid', 'same'] },
+		inputs: channelsFirst(rank),
+	},
 ];
-const globalRows = (rank: number): Row[] => [{ axes: { keepdims: [false, true], data_format: [null, 'channels_first'] }, inputs: convInputs[rank] }];
+const globalRows = (rank: number): Row[] => [
+	{
+		axes: { keepdims: [false, true], data_format: [null, 'channels_first'] },
+		inputs: convInputs[rank],
+	},
+];
 const normInputs: Shape[][] = [[[B, 6]], [[B, 5, 6]], [[B, 4, 5, 6]]];
 const rnnRows = (extra: Record<string, Json[]> = {}): Row[] => [
-	{ base: { units: 4 }, axes: { use_bias: [true, false], return_sequences: [false, true], ...extra }, inputs: [[[B, 7, 3]], [[B, null, 5]], [[B, 3]]] },
+	{
+		base: { units: 4 },
+		axes: { use_bias: [true, false], return_sequences: [false, true], ...extra },
+		inputs: [[[B, 7, 3]], [[B, null, 5]], [[B, 3]]],
+	},
 ];
 const identity: Row[] = [{ inputs: [[[B, 6]], [[B, 4, 5, 6]]] }];
 
 const grids: Record<string, Row[]> = {
 	InputLayer: identity,
-	Dense: [{ base: { units: 5 }, axes: { use_bias: [true, false] }, inputs: [[[B, 7]], [[B, 3, 7]], [[7]]] }],
+	Dense: [
+		{
+			base: { units: 5 },
+			axes: { use_bias: [true, false] },
+			inputs: [[[B, 7]], [[B, 3, 7]], [[7]]],
+		},
+	],
 	Conv1D: convRows(1),
 	Conv2D: convRows(2),
 	Conv3D: convRows(3),
@@ -463,39 +664,196 @@ const grids: Record<string, Row[]> = {
 	DepthwiseConv2D: depthwiseRows(2),
 	SeparableConv1D: separableRows(1),
 	SeparableConv2D: separableRows(2),
-	BatchNormalization: [{ axes: { axis: [-1, 1, [1, 2]], center: [true, false], scale: [true, false] }, inputs: normInputs.slice(1) }],
-	LayerNormalization: [{ axes: { axis: [-1, 1, [1, 2]], center: [true, false], scale: [true, false] }, inputs: normInputs.slice(1) }],
-	GroupNormalization: [{ axes: { groups: [1, 2, 3, 4, 6, 8, -1], center: [true, false], scale: [true, false] }, inputs: normInputs }],
+	BatchNormalization: [
+		{
+			axes: { axis: [-1, 1, [1, 2]], center: [true, false], scale: [true, false] },
+			inputs: normInputs.slice(1),
+		},
+	],
+	LayerNormalization: [
+		{
+			axes: { axis: [-1, 1, [1, 2]], center: [true, false], scale: [true, false] },
+			inputs: normInputs.slice(1),
+		},
+	],
+	GroupNormalization: [
+		{
+			axes: { groups: [1, 2, 3, 4, 6, 8, -1], center: [true, false], scale: [true, false] },
+			inputs: normInputs,
+		},
+	],
 	RMSNormalization: [{ axes: { axis: [-1, 1] }, inputs: normInputs.slice(1) }],
 	UnitNormalization: identity,
-	Normalization: [{ axes: { axis: [-1, 1], mean: [null, 0.5], variance: [null, 2] }, inputs: normInputs.slice(1) }],
+	Normalization: [
+		{
+			axes: { axis: [-1, 1], mean: [null, 0.5], variance: [null, 2] },
+			inputs: normInputs.slice(1),
+		},
+	],
 	Embedding: [{ base: { input_dim: 50, output_dim: 8 }, inputs: [[[B, 10]], [[B, 3, 4]]] }],
 	SimpleRNN: rnnRows(),
 	GRU: rnnRows({ reset_after: [true, false] }),
 	LSTM: rnnRows(),
 	Bidirectional: [
-		{ axes: { layer: [{ layer: 'LSTM', args: { units: 4 } }, { layer: 'GRU', args: { units: 3, reset_after: false, return_sequences: true } }], merge_mode: ['concat', 'sum', 'mul', 'ave'] }, inputs: [[[B, 7, 5]]] },
+		{
+			axes: {
+				layer: [
+					{ layer: 'LSTM', args: { units: 4 } },
+					{
+						layer: 'GRU',
+						args: { units: 3, reset_after: false, return_sequences: true },
+					},
+				],
+				merge_mode: ['concat', 'sum', 'mul', 'ave'],
+			},
+			inputs: [[[B, 7, 5]]],
+		},
 	],
-	TimeDistributed: [{ axes: { layer: [{ layer: 'Dense', args: { units: 3 } }, { layer: 'Conv2D', args: { filters: 4, kernel_size: 3 } }] }, inputs: [[[B, 5, 8, 8, 2]]] }],
+	TimeDistributed: [
+		{
+			axes: {
+				layer: [
+					{ layer: 'Dense', args: { units: 3 } },
+					{ layer: 'Conv2D', args: { filters: 4, kernel_size: 3 } },
+				],
+			},
+			inputs: [[[B, 5, 8, 8, 2]]],
+		},
+	],
 	MultiHeadAttention: [
-		{ base: { num_heads: 2, key_dim: 4 }, axes: { value_dim: [null, 3], use_bias: [true, false], output_shape: [null, 5] }, inputs: [[[B, 6, 8], [B, 7, 8]], [[B, 6, 8], [B, 7, 10]], [[B, 6, 8], [B, 7, 10], [B, 7, 9]]] },
+		{
+			base: { num_heads: 2, key_dim: 4 },
+			axes: { value_dim: [null, 3], use_bias: [true, false], output_shape: [null, 5] },
+			inputs: [
+				[
+					[B, 6, 8],
+					[B, 7, 8],
+				],
+				[
+					[B, 6, 8],
+					[B, 7, 10],
+				],
+				[
+					[B, 6, 8],
+					[B, 7, 10],
+					[B, 7, 9],
+				],
+			],
+		},
 	],
 	PReLU: [{ axes: { shared_axes: [null, 1, [1, 2]] }, inputs: [[[B, 4, 5, 3]]] }],
 	Flatten: [{ inputs: [[[B, 4, 5, 3]], [[B, 7]]] }],
-	Reshape: [{ axes: { target_shape: [[60], [3, 20], [-1, 3], [3, -1, 2], [7, -1], [-1, 9], [6, 11]] }, inputs: [[[B, 4, 5, 3]], [[B, 10, 3]]] }],
-	Permute: [{ axes: { dims: [[2, 1, 3], [3, 1, 2]] }, inputs: [[[B, 4, 5, 3]]] }],
+	Reshape: [
+		{
+			axes: { target_shape: [[60], [3, 20], [-1, 3], [3, -1, 2], [7, -1], [-1, 9], [6, 11]] },
+			inputs: [[[B, 4, 5, 3]], [[B, 10, 3]]],
+		},
+	],
+	Permute: [
+		{
+			axes: {
+				dims: [
+					[2, 1, 3],
+					[3, 1, 2],
+				],
+			},
+			inputs: [[[B, 4, 5, 3]]],
+		},
+	],
 	RepeatVector: [{ base: { n: 3 }, inputs: [[[B, 7]]] }],
 	ZeroPadding1D: [{ axes: { padding: [1, 3, [2, 1]] }, inputs: [[[B, 7, 3]]] }],
-	ZeroPadding2D: [{ axes: { padding: [1, [2, 1], [[1, 2], [3, 0]]], data_format: [null, 'channels_first'] }, inputs: [[[B, 7, 6, 3]]] }],
-	ZeroPadding3D: [{ axes: { padding: [1, [2, 1, 0], [[1, 2], [3, 0], [0, 1]]] }, inputs: [[[B, 7, 6, 5, 3]]] }],
+	ZeroPadding2D: [
+		{
+			axes: {
+				padding: [
+					1,
+					[2, 1],
+					[
+						[1, 2],
+						[3, 0],
+					],
+				],
+				data_format: [null, 'channels_first'],
+			},
+			inputs: [[[B, 7, 6, 3]]],
+		},
+	],
+	ZeroPadding3D: [
+		{
+			axes: {
+				padding: [
+					1,
+					[2, 1, 0],
+					[
+						[1, 2],
+						[3, 0],
+						[0, 1],
+					],
+				],
+			},
+			inputs: [[[B, 7, 6, 5, 3]]],
+		},
+	],
 	Cropping1D: [{ axes: { cropping: [1, [2, 1]] }, inputs: [[[B, 7, 3]]] }],
-	Cropping2D: [{ axes: { cropping: [1, [2, 1], [[1, 2], [3, 0]]], data_format: [null, 'channels_first'] }, inputs: [[[B, 7, 6, 5]]] }],
-	Cropping3D: [{ axes: { cropping: [1, [2, 1, 0], [[1, 2], [3, 0], [0, 1]]] }, inputs: [[[B, 7, 6, 5, 3]]] }],
+	Cropping2D: [
+		{
+			axes: {
+				cropping: [
+					1,
+					[2, 1],
+					[
+						[1, 2],
+						[3, 0],
+					],
+				],
+				data_format: [null, 'channels_first'],
+			},
+			inputs: [[[B, 7, 6, 5]]],
+		},
+	],
+	Cropping3D: [
+		{
+			axes: {
+				cropping: [
+					1,
+					[2, 1, 0],
+					[
+						[1, 2],
+						[3, 0],
+						[0, 1],
+					],
+				],
+			},
+			inputs: [[[B, 7, 6, 5, 3]]],
+		},
+	],
 	UpSampling1D: [{ axes: { size: [2, 3] }, inputs: [[[B, 7, 3]]] }],
-	UpSampling2D: [{ axes: { size: [2, [2, 3]], data_format: [null, 'channels_first'] }, inputs: [[[B, 7, 6, 3]]] }],
+	UpSampling2D: [
+		{
+			axes: { size: [2, [2, 3]], data_format: [null, 'channels_first'] },
+			inputs: [[[B, 7, 6, 3]]],
+		},
+	],
 	UpSampling3D: [{ axes: { size: [2, [1, 2, 3]] }, inputs: [[[B, 4, 3, 2, 3]]] }],
-	Concatenate: [{ axes: { axis: [-1, 1] }, inputs: [[[B, 4, 5], [B, 4, 5]], [[B, 4, 5], [B, 4, 5], [B, 4, 5]]] }],
-	Lambda: [{ base: { function: null }, axes: { output_shape: [[3], [4, 5]] }, inputs: [[[B, 7]]] }],
+	Concatenate: [
+		{
+			axes: { axis: [-1, 1] },
+			inputs: [
+				[
+					[B, 4, 5],
+					[B, 4, 5],
+				],
+				[
+					[B, 4, 5],
+					[B, 4, 5],
+					[B, 4, 5],
+				],
+			],
+		},
+	],
+	Lambda: [
+		{ base: { function: null }, axes: { output_shape: [[3], [4, 5]] }, inputs: [[[B, 7]]] },
+	],
 };
 for (const r of [1, 2, 3] as const) {
 	for (const kind of ['Max', 'Average']) {
@@ -504,10 +862,33 @@ for (const r of [1, 2, 3] as const) {
 	}
 }
 for (const name of ['Add', 'Multiply', 'Average', 'Subtract', 'Maximum', 'Minimum']) {
-	grids[name] = [{ inputs: [[[B, 4, 5], [B, 4, 5]], [[B, 4, 5], [B, 4, 6]]] }];
+	grids[name] = [
+		{
+			inputs: [
+				[
+					[B, 4, 5],
+					[B, 4, 5],
+				],
+				[
+					[B, 4, 5],
+					[B, 4, 6],
+				],
+			],
+		},
+	];
 }
 /** Arguments for the identity-shaped layers whose only required argument is not a shape. */
-const requiredArgs: Record<string, Args> = { Activation: { activation: 'relu' }, Dropout: { rate: 0.3 }, SpatialDropout1D: { rate: 0.3 }, SpatialDropout2D: { rate: 0.3 }, SpatialDropout3D: { rate: 0.3 }, GaussianNoise: { stddev: 0.1 }, GaussianDropout: { rate: 0.3 }, AlphaDropout: { rate: 0.3 }, Rescaling: { scale: 0.5 } };
+const requiredArgs: Record<string, Args> = {
+	Activation: { activation: 'relu' },
+	Dropout: { rate: 0.3 },
+	SpatialDropout1D: { rate: 0.3 },
+	SpatialDropout2D: { rate: 0.3 },
+	SpatialDropout3D: { rate: 0.3 },
+	GaussianNoise: { stddev: 0.1 },
+	GaussianDropout: { rate: 0.3 },
+	AlphaDropout: { rate: 0.3 },
+	Rescaling: { scale: 0.5 },
+};
 
 interface Case {
 	layer: string;
@@ -522,7 +903,9 @@ function cases(layer: string): Case[] {
 		const keys = Object.keys(row.axes ?? {});
 		let combos: Args[] = [{ ...row.base }];
 		for (const k of keys) {
-			combos = combos.flatMap((c) => (row.axes as Record<string, Json[]>)[k].map((v) => ({ ...c, [k]: v })));
+			combos = combos.flatMap((c) =>
+				(row.axes as Record<string, Json[]>)[k].map((v) => ({ ...c, [k]: v })),
+			);
 		}
 		for (const args of combos) {
 			for (const inputs of row.inputs) {
@@ -545,17 +928,38 @@ function toValue(j: Json): Value {
 	if (typeof j === 'object') {
 		// A wrapped layer, as the runtime hands it to Bidirectional and TimeDistributed.
 		const spec = kerasLayerSpec(j.layer) as KerasLayerSpec;
-		return { k: 'obj', obj: { framework: 'keras', kind: 'layer', spec, config: bindKerasArgs(spec, [], Object.entries(j.args).map(([k, v]) => [k, toValue(v)])) } as never };
+		return {
+			k: 'obj',
+			obj: {
+				framework: 'keras',
+				kind: 'layer',
+				spec,
+				config: bindKerasArgs(
+					spec,
+					[],
+					Object.entries(j.args).map(([k, v]) => [k, toValue(v)]),
+				),
+			} as never,
+		};
 	}
-	return typeof j === 'number' ? { k: 'num', v: j } : typeof j === 'string' ? { k: 'str', v: j } : { k: 'bool', v: j };
+	return typeof j === 'number'
+		? { k: 'num', v: j }
+		: typeof j === 'string'
+			? { k: 'str', v: j }
+			: { k: 'bool', v: j };
 }
 
 /** Binds a call's arguments as the runtime's `bindArgs` does (see ruleHarness). */
-function bindKerasArgs(spec: KerasLayerSpec, args: Value[], kwargs: [string, Value][]): Map<string, Value> {
+function bindKerasArgs(
+	spec: KerasLayerSpec,
+	args: Value[],
+	kwargs: [string, Value][],
+): Map<string, Value> {
 	return bindCatalogueArgs(spec.args, args, kwargs, true);
 }
 
-const show = (o: Outcome<unknown>) => ('ok' in o ? JSON.stringify(o.ok) : 'error' in o ? `ShapeError(${o.error})` : 'unknown');
+const show = (o: Outcome<unknown>) =>
+	'ok' in o ? JSON.stringify(o.ok) : 'error' in o ? `ShapeError(${o.error})` : 'unknown';
 
 function normLens(c: Case, positional: number) {
 	const spec = kerasLayerSpec(c.layer) as KerasLayerSpec;
@@ -574,7 +978,12 @@ function normLens(c: Case, positional: number) {
 	);
 	const weights = attempt(() => {
 		const ws = kerasWeights(spec, cfg, c.inputs[0], c.inputs);
-		return ws && { weights: ws.reduce((s, w) => s + prod(w.shape), 0), nonTrainable: ws.filter((w) => !w.trainable).reduce((s, w) => s + prod(w.shape), 0) };
+		return (
+			ws && {
+				weights: ws.reduce((s, w) => s + prod(w.shape), 0),
+				nonTrainable: ws.filter((w) => !w.trainable).reduce((s, w) => s + prod(w.shape), 0),
+			}
+		);
 	});
 	return { weights, shape: attempt(() => kerasOutputShape(spec, cfg, c.inputs)) };
 }
@@ -592,12 +1001,22 @@ function disagreements(c: Case, index: number): string[] {
 	}
 	const nl = normLens(c, index % 2 === 0 ? 0 : 3);
 	if (raises !== undefined) {
-		return 'ok' in nl.weights && 'ok' in nl.shape ? [`Keras raises (${raises}) but NormLens gives ${show(nl.weights)} and ${show(nl.shape)}`] : [];
+		return 'ok' in nl.weights && 'ok' in nl.shape
+			? [
+					`Keras raises (${raises}) but NormLens gives ${show(nl.weights)} and ${show(nl.shape)}`,
+				]
+			: [];
 	}
 	const e = expected as Expected;
 	const out: string[] = [];
-	if (!('ok' in nl.weights) || nl.weights.ok.weights !== e.weights || nl.weights.ok.nonTrainable !== e.nonTrainable) {
-		out.push(`weights: Keras ${JSON.stringify({ weights: e.weights, nonTrainable: e.nonTrainable })}, NormLens ${show(nl.weights)}`);
+	if (
+		!('ok' in nl.weights) ||
+		nl.weights.ok.weights !== e.weights ||
+		nl.weights.ok.nonTrainable !== e.nonTrainable
+	) {
+		out.push(
+			`weights: Keras ${JSON.stringify({ weights: e.weights, nonTrainable: e.nonTrainable })}, NormLens ${show(nl.weights)}`,
+		);
 	}
 	if (!('ok' in nl.shape) || JSON.stringify(nl.shape.ok) !== JSON.stringify(e.shape)) {
 		out.push(`output shape: Keras ${JSON.stringify(e.shape)}, NormLens ${show(nl.shape)}`);
@@ -605,7 +1024,10 @@ function disagreements(c: Case, index: number): string[] {
 	return out;
 }
 
-const describeCase = (c: Case) => `${c.layer}(${Object.entries(c.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}) on ${c.inputs.map((s) => JSON.stringify(s)).join(', ')}`;
+const describeCase = (c: Case) =>
+	`${c.layer}(${Object.entries(c.args)
+		.map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+		.join(', ')}) on ${c.inputs.map((s) => JSON.stringify(s)).join(', ')}`;
 
 describe('Keras catalogue conformance against the documented formulas', () => {
 	it('every catalogue layer has cases', () => {
@@ -618,11 +1040,20 @@ describe('Keras catalogue conformance against the documented formulas', () => {
 	for (const spec of kerasLayers) {
 		it(`${spec.name}: weights and output shapes equal the reference on every case`, () => {
 			const all = cases(spec.name);
-			const failures = all.flatMap((c, i) => disagreements(c, i).map((d) => `${describeCase(c)}: ${d}`));
+			const failures = all.flatMap((c, i) =>
+				disagreements(c, i).map((d) => `${describeCase(c)}: ${d}`),
+			);
 			if (process.env.NORMLENS_CONFORMANCE_LOG) {
-				fs.appendFileSync(process.env.NORMLENS_CONFORMANCE_LOG, failures.map((f) => `${f}\n`).join(''));
+				fs.appendFileSync(
+					process.env.NORMLENS_CONFORMANCE_LOG,
+					failures.map((f) => `${f}\n`).join(''),
+				);
 			}
-			assert.deepStrictEqual(failures.slice(0, 15), [], `${failures.length} of ${all.length} cases disagree`);
+			assert.deepStrictEqual(
+				failures.slice(0, 15),
+				[],
+				`${failures.length} of ${all.length} cases disagree`,
+			);
 		});
 	}
 

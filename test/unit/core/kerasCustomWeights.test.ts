@@ -16,7 +16,8 @@ function model(r: AnalysisResult, name: string): ModelSummary {
 	return m;
 }
 
-const head = 'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
+const head =
+	'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 
 describe('Keras layers that make their own weights', () => {
 	it("ConvNeXt's LayerScale: add_weight in build, a (C,) γ on top of the Dense before it", () => {
@@ -39,12 +40,20 @@ x = LayerScale(1e-6, 16)(x)
 model = keras.Model(inp, x)
 `);
 		// Dense(16 → 16): 16·16 + 16 = 272; γ: 16.
-		assert.deepStrictEqual(model(r, 'model').totals, { total: 288, trainable: 288, nonTrainable: 0, buffers: 0 });
-		assert.deepStrictEqual(model(r, 'model').layers.map((l) => [l.name, l.params?.total, l.outputShape]), [
-			['input_layer', 0, [null, 8, 8, 16]],
-			['dense', 272, [null, 8, 8, 16]],
-			['layer_scale', 16, [null, 8, 8, 16]],
-		]);
+		assert.deepStrictEqual(model(r, 'model').totals, {
+			total: 288,
+			trainable: 288,
+			nonTrainable: 0,
+			buffers: 0,
+		});
+		assert.deepStrictEqual(
+			model(r, 'model').layers.map((l) => [l.name, l.params?.total, l.outputShape]),
+			[
+				['input_layer', 0, [null, 8, 8, 16]],
+				['dense', 272, [null, 8, 8, 16]],
+				['layer_scale', 16, [null, 8, 8, 16]],
+			],
+		);
 	});
 
 	it("the guide's Linear: add_weight in build from input_shape[-1]; a non-trainable counter; Keras 2's positional name", () => {
@@ -67,7 +76,12 @@ outputs = Linear(4)(inputs)
 model = keras.Model(inputs, outputs)
 `);
 		// w: 8·4, b: 4, total: a scalar (1 non-trainable).
-		assert.deepStrictEqual(model(r, 'model').totals, { total: 37, trainable: 36, nonTrainable: 1, buffers: 0 });
+		assert.deepStrictEqual(model(r, 'model').totals, {
+			total: 37,
+			trainable: 36,
+			nonTrainable: 1,
+			buffers: 0,
+		});
 	});
 
 	it("the guide's first Linear: tf.Variable from initializers called with a shape", () => {
@@ -152,15 +166,21 @@ b = keras.Sequential([keras.Input((4,)), layers.Dense(8), Scale()])
 c = keras.Sequential([Scale(), layers.Dense(2)])
 `);
 		// Dense(4 → 8): 40; Scale: 8; Dense(8 → 2): 18.
-		assert.deepStrictEqual(model(r, 'a').layers.map((l) => [l.type, l.params?.total, l.outputShape]), [
-			['Dense', 40, [null, 8]],
-			['Scale', 8, [null, 8]],
-			['Dense', 18, [null, 2]],
-		]);
+		assert.deepStrictEqual(
+			model(r, 'a').layers.map((l) => [l.type, l.params?.total, l.outputShape]),
+			[
+				['Dense', 40, [null, 8]],
+				['Scale', 8, [null, 8]],
+				['Dense', 18, [null, 2]],
+			],
+		);
 		assert.strictEqual(model(r, 'a').totals.total, 66);
 		assert.strictEqual(model(r, 'b').totals.total, 48);
 		assert.strictEqual(model(r, 'c').totals.total, null);
-		assert.match(model(r, 'c').unknown?.reason ?? '', /never built on an input NormLens can follow/);
+		assert.match(
+			model(r, 'c').unknown?.reason ?? '',
+			/never built on an input NormLens can follow/,
+		);
 	});
 
 	it('layers a subclass keeps in a list, a dict or a list appended to later are its layers (Keras tracks the containers)', () => {
@@ -187,7 +207,12 @@ m.build((None, 5))
 `);
 		// Dense(5→8) 48, Dense(8→8) 72, LayerNormalization(8) 16, BatchNormalization(8) 32 (16 non-trainable),
 		// Dense(8→8) 72, Dense(8→3) 27.
-		assert.deepStrictEqual(model(r, 'm').totals, { total: 267, trainable: 251, nonTrainable: 16, buffers: 0 });
+		assert.deepStrictEqual(model(r, 'm').totals, {
+			total: 267,
+			trainable: 251,
+			nonTrainable: 16,
+			buffers: 0,
+		});
 	});
 
 	it('a subclassed Model with a weight of its own: in its totals, as Keras counts it', () => {

@@ -8,10 +8,12 @@ import { analyzePython } from '../../../src/core';
  * inputs and `o` units has i·o + o parameters). Before, such a call made the model unknown.
  */
 function denseAfter(expr: string, input = '(8, 4)'): number | null {
-	const r = analyzePython(`import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\ninp = layers.Input(${input})\nx = ${expr}\nout = layers.Dense(1)(layers.Flatten()(x))\nmodel = keras.Model(inp, out)\n`);
+	const r = analyzePython(
+		`import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\ninp = layers.Input(${input})\nx = ${expr}\nout = layers.Dense(1)(layers.Flatten()(x))\nmodel = keras.Model(inp, out)\n`,
+	);
 	const m = r.models.find((x) => x.name === 'model');
 	const dense = m?.layers.filter((l) => l.type === 'Dense').pop();
-	return dense?.params?.total === undefined ? null : (dense.params.total - 1);
+	return dense?.params?.total === undefined ? null : dense.params.total - 1;
 }
 
 describe('TensorFlow ops between Keras layers', () => {
@@ -29,7 +31,10 @@ describe('TensorFlow ops between Keras layers', () => {
 			['tf.transpose(inp, perm=[0, 2, 1])', 32],
 			['tf.matmul(inp, tf.transpose(inp, perm=[0, 2, 1]))', 64],
 		];
-		assert.deepStrictEqual(cases.map(([e]) => [e, denseAfter(e)]), cases);
+		assert.deepStrictEqual(
+			cases.map(([e]) => [e, denseAfter(e)]),
+			cases,
+		);
 	});
 
 	it('a -1 that absorbs the unknown batch is unknown-sized as in TensorFlow; an op TensorFlow refuses leaves the shape unknown', () => {

@@ -14,7 +14,9 @@ describe('inlay hint of a line', () => {
 	}
 
 	it('a line that builds one layer: its shape and params', () => {
-		const one = [...byLine.values()].find((ls) => ls.length === 1 && ls[0].type === 'Conv2D') as LayerSummary[];
+		const one = [...byLine.values()].find(
+			(ls) => ls.length === 1 && ls[0].type === 'Conv2D',
+		) as LayerSummary[];
 		assert.match(lineHint(one).label, /^→ \(None, \d+, \d+, \d+\) · [\d,]+ params$/);
 	});
 
@@ -23,13 +25,22 @@ describe('inlay hint of a line', () => {
 		assert.strictEqual(line15.length, 12);
 		const { label, tooltip } = lineHint(line15);
 		const counts = line15.map((l) => l.params?.total as number);
-		assert.strictEqual(label, `→ 12 layers · ${Math.min(...counts).toLocaleString('en-US')}–${Math.max(...counts).toLocaleString('en-US')} params`);
+		assert.strictEqual(
+			label,
+			`→ 12 layers · ${Math.min(...counts).toLocaleString('en-US')}–${Math.max(...counts).toLocaleString('en-US')} params`,
+		);
 		assert.strictEqual(tooltip.split('\n').length, 13);
-		assert.match(tooltip, /^This line builds 12 layers:\nres2b_branch2a \(Conv2D\) → \(None, 56, 56, 64\) · 16,448 params/);
+		assert.match(
+			tooltip,
+			/^This line builds 12 layers:\nres2b_branch2a \(Conv2D\) → \(None, 56, 56, 64\) · 16,448 params/,
+		);
 	});
 
 	it('layers that agree are told once: their shape and params each', () => {
 		const conv = r.models[0].layers.find((l) => l.name === 'res2b_branch2a') as LayerSummary;
-		assert.strictEqual(lineHint([conv, { ...conv, name: 'again' }]).label, '→ 2 layers · (None, 56, 56, 64) · 16,448 params each');
+		assert.strictEqual(
+			lineHint([conv, { ...conv, name: 'again' }]).label,
+			'→ 2 layers · (None, 56, 56, 64) · 16,448 params each',
+		);
 	});
 });

@@ -1,7 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePython, buildProgram, locateLine, notebookModuleReader, parseNotebook } from '../../../src/core';
+import {
+	analyzePython,
+	buildProgram,
+	locateLine,
+	notebookModuleReader,
+	parseNotebook,
+} from '../../../src/core';
 import { fixtures } from '../paths';
 
 /**
@@ -33,14 +39,24 @@ const notebooks: { file: string; printed: Printed[] }[] = [
 		printed: [
 			{ cell: 50, name: 'model', printed: 266_610 },
 			{ cell: 51, name: 'model', printed: 266_610 },
-			{ cell: 90, name: 'model', printed: 1_256, runtime: 'normalization_layer.adapt(X_train)' },
+			{
+				cell: 90,
+				name: 'model',
+				printed: 1_256,
+				runtime: 'normalization_layer.adapt(X_train)',
+			},
 		],
 	},
 	{
 		file: 't81_558_class_06_2_cnn.ipynb',
 		printed: [
 			{ cell: 18, name: 'model', printed: 125_999_937 },
-			{ cell: 34, name: 'model', printed: 1_279_139, runtime: 'class_count from the downloaded files' },
+			{
+				cell: 34,
+				name: 'model',
+				printed: 1_279_139,
+				runtime: 'class_count from the downloaded files',
+			},
 		],
 	},
 	{
@@ -51,7 +67,10 @@ const notebooks: { file: string; printed: Printed[] }[] = [
 			{ cell: 36, name: 'imported_vit', printed: 86_567_656 },
 		],
 	},
-	{ file: 'tsai_eva4_codingdrill_9947.ipynb', printed: [{ cell: 12, name: 'model', printed: 9_962 }] },
+	{
+		file: 'tsai_eva4_codingdrill_9947.ipynb',
+		printed: [{ cell: 12, name: 'model', printed: 9_962 }],
+	},
 	// The notebook printed the generator (344,208) and the discriminator (4,025) apart, with torchsummary.
 	{
 		file: 'rasbt_gan_conv.ipynb',
@@ -66,19 +85,40 @@ const notebooks: { file: string; printed: Printed[] }[] = [
 describe('real notebooks with IPython syntax (test/fixtures/magics)', () => {
 	for (const nb of notebooks) {
 		it(`${nb.file}: no false syntax error; ${nb.printed.map((p) => `${p.name} (cell ${p.cell}) ${p.runtime ? 'unknown' : p.printed.toLocaleString('en-US')}`).join(', ')}`, () => {
-			const cells = parseNotebook(fs.readFileSync(path.join(fixtures, 'magics', nb.file), 'utf8')).filter((c) => c.kind === 'code');
+			const cells = parseNotebook(
+				fs.readFileSync(path.join(fixtures, 'magics', nb.file), 'utf8'),
+			).filter((c) => c.kind === 'code');
 			const program = buildProgram(cells);
-			const result = analyzePython(program.text, { readModule: notebookModuleReader(program.files) });
-			const syntax = result.diagnostics.filter((d) => d.code === 'syntax-error').map((d) => `${JSON.stringify(locateLine(program, d.range.start.line))} ${d.message}`);
+			const result = analyzePython(program.text, {
+				readModule: notebookModuleReader(program.files),
+			});
+			const syntax = result.diagnostics
+				.filter((d) => d.code === 'syntax-error')
+				.map(
+					(d) =>
+						`${JSON.stringify(locateLine(program, d.range.start.line))} ${d.message}`,
+				);
 			assert.deepStrictEqual(syntax, []);
 			for (const p of nb.printed) {
-				const m = result.models.find((x) => x.name === p.name && locateLine(program, x.range.start.line)?.cell === p.cell);
+				const m = result.models.find(
+					(x) =>
+						x.name === p.name &&
+						locateLine(program, x.range.start.line)?.cell === p.cell,
+				);
 				assert.ok(m, `NormLens reports ${p.name} in cell ${p.cell}`);
 				if (p.runtime) {
-					assert.strictEqual(m.totals.total, null, `${p.name}: its size comes from ${p.runtime}`);
+					assert.strictEqual(
+						m.totals.total,
+						null,
+						`${p.name}: its size comes from ${p.runtime}`,
+					);
 					assert.ok(m.unknown?.reason, 'and the unknown says why');
 				} else {
-					assert.strictEqual(m.totals.total, p.printed, `${p.name} in cell ${p.cell}: the printed total`);
+					assert.strictEqual(
+						m.totals.total,
+						p.printed,
+						`${p.name} in cell ${p.cell}: the printed total`,
+					);
 				}
 			}
 		});

@@ -1,13 +1,23 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePython, buildProgram, explainLayer, layerOnLine, parseNotebook, summaryText, toContract } from '../../../src/core';
+import {
+	analyzePython,
+	buildProgram,
+	explainLayer,
+	layerOnLine,
+	parseNotebook,
+	summaryText,
+	toContract,
+} from '../../../src/core';
 import { examples } from '../paths';
 
 // Expected values are the summaries Keras itself printed for these two models (docs/DESIGN.md).
 
 function loadNotebook(file: string) {
-	const program = buildProgram(parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code'));
+	const program = buildProgram(
+		parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code'),
+	);
 	return { program, result: analyzePython(program.text) };
 }
 
@@ -26,7 +36,12 @@ describe('seed models (DESIGN.md, printed by Keras)', () => {
 				['Dense', [null, 5], 255],
 			],
 		);
-		assert.deepStrictEqual(m.totals, { total: 2005, trainable: 1905, nonTrainable: 100, buffers: 0 });
+		assert.deepStrictEqual(m.totals, {
+			total: 2005,
+			trainable: 1905,
+			nonTrainable: 100,
+			buffers: 0,
+		});
 		assert.deepStrictEqual(
 			m.layers.map((l) => l.name),
 			['input_layer', 'dense', 'batch_normalization', 'dense_1'],
@@ -46,7 +61,12 @@ describe('seed models (DESIGN.md, printed by Keras)', () => {
 				['Dense', [null, 10], 6000010],
 			],
 		);
-		assert.deepStrictEqual(m.totals, { total: 6001600, trainable: 6001540, nonTrainable: 60, buffers: 0 });
+		assert.deepStrictEqual(m.totals, {
+			total: 6001600,
+			trainable: 6001540,
+			nonTrainable: 60,
+			buffers: 0,
+		});
 	});
 
 	it('the contract carries 1-based lines and, for notebooks, cell and cellLine', () => {
@@ -54,12 +74,25 @@ describe('seed models (DESIGN.md, printed by Keras)', () => {
 		const c = toContract('conv_bn.ipynb', result, program);
 		const bn = c.models[0].layers.find((l) => l.type === 'BatchNormalization');
 		// cell 2 (0-based, after the markdown and import cells), its third line
-		assert.deepStrictEqual({ cell: bn?.cell, cellLine: bn?.cellLine, line: bn?.line }, { cell: 2, cellLine: 3, line: 4 });
 		assert.deepStrictEqual(
-			{ params: bn?.params, trainable: bn?.trainable, nonTrainable: bn?.nonTrainable, buffers: bn?.buffers },
+			{ cell: bn?.cell, cellLine: bn?.cellLine, line: bn?.line },
+			{ cell: 2, cellLine: 3, line: 4 },
+		);
+		assert.deepStrictEqual(
+			{
+				params: bn?.params,
+				trainable: bn?.trainable,
+				nonTrainable: bn?.nonTrainable,
+				buffers: bn?.buffers,
+			},
 			{ params: 120, trainable: 60, nonTrainable: 60, buffers: 0 },
 		);
-		assert.deepStrictEqual(c.models[0].totals, { total: 6001600, trainable: 6001540, nonTrainable: 60, buffers: 0 });
+		assert.deepStrictEqual(c.models[0].totals, {
+			total: 6001600,
+			trainable: 6001540,
+			nonTrainable: 60,
+			buffers: 0,
+		});
 	});
 
 	it('explains the image model BatchNormalization: reduced over batch, height, width; per-channel (30,)', () => {
@@ -72,11 +105,19 @@ describe('seed models (DESIGN.md, printed by Keras)', () => {
 		assert.deepStrictEqual(e.reducedAxes, [0, 1, 2]);
 		assert.deepStrictEqual(e.featureAxes, [3]);
 		assert.deepStrictEqual(e.statShape, [30]);
-		assert.deepStrictEqual(e.paramShapes, { gamma: [30], beta: [30], moving_mean: [30], moving_variance: [30] });
+		assert.deepStrictEqual(e.paramShapes, {
+			gamma: [30],
+			beta: [30],
+			moving_mean: [30],
+			moving_variance: [30],
+		});
 		assert.deepStrictEqual(e.params, { trainable: 60, nonTrainable: 60, buffers: 0 });
 		assert.strictEqual(e.epsilon, 0.001);
 		assert.strictEqual(e.momentum, 0.99);
-		assert.match(e.formula, /y\[n,h,w,c\] = γ\[c\] · \(x\[n,h,w,c\] − μ\[c\]\) \/ √\(σ²\[c\] \+ ε\) \+ β\[c\]/);
+		assert.match(
+			e.formula,
+			/y\[n,h,w,c\] = γ\[c\] · \(x\[n,h,w,c\] − μ\[c\]\) \/ √\(σ²\[c\] \+ ε\) \+ β\[c\]/,
+		);
 		assert.match(e.formula, /M = N·100·200/);
 		assert.match(e.formula, /c = 1…30/);
 	});

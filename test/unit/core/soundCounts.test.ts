@@ -28,16 +28,37 @@ function modelOf(result: AnalysisResult, name: string): ModelSummary {
 	return m;
 }
 
-function totalsOf(m: ModelSummary): { total: number | null; trainable: number | null; nonTrainable: number | null; buffers: number | null } {
-	return { total: m.totals.total, trainable: m.totals.trainable, nonTrainable: m.totals.nonTrainable, buffers: m.totals.buffers };
+function totalsOf(m: ModelSummary): {
+	total: number | null;
+	trainable: number | null;
+	nonTrainable: number | null;
+	buffers: number | null;
+} {
+	return {
+		total: m.totals.total,
+		trainable: m.totals.trainable,
+		nonTrainable: m.totals.nonTrainable,
+		buffers: m.totals.buffers,
+	};
 }
 
 /** Unknown totals, with a reason that names `construct` and points at 0-based `line`. */
 function assertUnknown(m: ModelSummary, construct: string, line: number): void {
-	assert.deepStrictEqual(totalsOf(m), { total: null, trainable: null, nonTrainable: null, buffers: null }, `${m.name}: totals must be unknown`);
+	assert.deepStrictEqual(
+		totalsOf(m),
+		{ total: null, trainable: null, nonTrainable: null, buffers: null },
+		`${m.name}: totals must be unknown`,
+	);
 	assert.ok(m.unknown, `${m.name}: an unknown total carries its reason`);
-	assert.ok(m.unknown.reason.includes(construct), `${m.name}: the reason names ${construct} (got: ${m.unknown.reason})`);
-	assert.strictEqual(m.unknown.range.start.line, line, `${m.name}: the reason points at line ${line + 1} (got: ${m.unknown.reason})`);
+	assert.ok(
+		m.unknown.reason.includes(construct),
+		`${m.name}: the reason names ${construct} (got: ${m.unknown.reason})`,
+	);
+	assert.strictEqual(
+		m.unknown.range.start.line,
+		line,
+		`${m.name}: the reason points at line ${line + 1} (got: ${m.unknown.reason})`,
+	);
 }
 
 interface TorchReference {
@@ -50,13 +71,25 @@ interface TorchReference {
  * Real PyTorch's totals for NAMES bound in TEXT. `prelude` is prepended to the file PyTorch runs
  * (not to what NormLens reads): used only to give torch 1.13 a `torch.compile`.
  */
-function torchReference(text: string, names: string[], prelude = ''): Record<string, TorchReference> {
+function torchReference(
+	text: string,
+	names: string[],
+	prelude = '',
+): Record<string, TorchReference> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-sound-'));
 	try {
 		const file = path.join(dir, 'reference.py');
 		fs.writeFileSync(file, prelude + text);
-		const r = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tools', 'torch_reference.py'), file, ...names], { encoding: 'utf8', maxBuffer: 64 << 20 });
-		assert.strictEqual(r.status, 0, `PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+		const r = spawnSync(
+			'/usr/bin/python3',
+			[path.join(repoRoot, 'tools', 'torch_reference.py'), file, ...names],
+			{ encoding: 'utf8', maxBuffer: 64 << 20 },
+		);
+		assert.strictEqual(
+			r.status,
+			0,
+			`PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`,
+		);
 		// FILE may print; the reference's JSON is the last line.
 		return JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n') + 1));
 	} finally {
@@ -66,13 +99,25 @@ function torchReference(text: string, names: string[], prelude = ''): Record<str
 
 function assertMatchesTorch(result: AnalysisResult, refs: Record<string, TorchReference>): void {
 	for (const [name, ref] of Object.entries(refs)) {
-		assert.deepStrictEqual(totalsOf(modelOf(result, name)), { total: ref.total, trainable: ref.trainable, nonTrainable: ref.total - ref.trainable, buffers: ref.buffers }, `${name}: against real PyTorch`);
+		assert.deepStrictEqual(
+			totalsOf(modelOf(result, name)),
+			{
+				total: ref.total,
+				trainable: ref.trainable,
+				nonTrainable: ref.total - ref.trainable,
+				buffers: ref.buffers,
+			},
+			`${name}: against real PyTorch`,
+		);
 	}
 }
 
 function layerNamed(m: ModelSummary, name: string): LayerSummary {
 	const l = m.layers.find((x) => x.name === name);
-	assert.ok(l, `${m.name} has a row ${name} (rows: ${m.layers.map((x) => `${x.name}:${x.type}`).join(', ')})`);
+	assert.ok(
+		l,
+		`${m.name} has a row ${name} (rows: ${m.layers.map((x) => `${x.name}:${x.type}`).join(', ')})`,
+	);
 	return l;
 }
 
@@ -81,14 +126,18 @@ function layerNamed(m: ModelSummary, name: string): LayerSummary {
 
 describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative imports)', () => {
 	// Documented num_params (the weight tables of this very file, and pytorch.org/vision).
-	const published = Object.fromEntries(Object.entries(torchvisionNumParams).filter(([name]) => /^(resnet|resnext|wide_resnet)/.test(name)));
+	const published = Object.fromEntries(
+		Object.entries(torchvisionNumParams).filter(([name]) =>
+			/^(resnet|resnext|wide_resnet)/.test(name),
+		),
+	);
 	let result: AnalysisResult;
 	before(function () {
 		this.timeout(60_000);
 		result = analyze(fs.readFileSync(path.join(real, 'torchvision', 'resnet.py'), 'utf8'));
 	});
 
-	it('the documented num_params are in the file itself (the expected values are the source\'s own)', () => {
+	it("the documented num_params are in the file itself (the expected values are the source's own)", () => {
 		const text = fs.readFileSync(path.join(real, 'torchvision', 'resnet.py'), 'utf8');
 		for (const n of Object.values(published)) {
 			assert.ok(text.includes(`"num_params": ${n},`), `${n} documented in resnet.py`);
@@ -98,7 +147,10 @@ describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative 
 	it('no builder gets a number other than its published count (exact or unknown)', () => {
 		for (const [name, n] of Object.entries(published)) {
 			const total = modelOf(result, name).totals.total;
-			assert.ok(total === null || total === n, `${name}: ${total} is neither ${n} nor unknown`);
+			assert.ok(
+				total === null || total === n,
+				`${name}: ${total} is neither ${n} nor unknown`,
+			);
 		}
 	});
 
@@ -111,7 +163,10 @@ describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative 
 				assert.strictEqual(m.totals.total, n);
 				return;
 			}
-			assert.ok(m.unknown?.reason.includes('_ovewrite_named_param'), `${name}: reason names _ovewrite_named_param (got: ${m.unknown?.reason})`);
+			assert.ok(
+				m.unknown?.reason.includes('_ovewrite_named_param'),
+				`${name}: reason names _ovewrite_named_param (got: ${m.unknown?.reason})`,
+			);
 		});
 	}
 });
@@ -139,22 +194,52 @@ describe('Sound counts: functools.partial', () => {
 		].join('\n');
 		const m = modelOf(analyze(text), 'model');
 		assert.strictEqual(784 * 300 + 300 + 300 * 10 + 10, 238_510);
-		assert.deepStrictEqual(totalsOf(m), { total: 238_510, trainable: 238_510, nonTrainable: 0, buffers: 0 });
-		assert.deepStrictEqual(m.layers.map((l) => l.params?.total), [0, 235_500, 3_010]);
+		assert.deepStrictEqual(totalsOf(m), {
+			total: 238_510,
+			trainable: 238_510,
+			nonTrainable: 0,
+			buffers: 0,
+		});
+		assert.deepStrictEqual(
+			m.layers.map((l) => l.params?.total),
+			[0, 235_500, 3_010],
+		);
 	});
 
-	it('Hands-On ML 2 ch. 11, the notebook\'s own cells: RegularizedDense / MaxNormDense = partial(keras.layers.Dense, …)', () => {
+	it("Hands-On ML 2 ch. 11, the notebook's own cells: RegularizedDense / MaxNormDense = partial(keras.layers.Dense, …)", () => {
 		// Cells 156 (In [103]) and 184 (In [126]) of the corpus copy of ageron/handson-ml2
 		// 11_training_deep_neural_networks.ipynb, run after `from tensorflow import keras` (its cell 3).
 		// The notebook prints no summary for them: Keras's Dense formula gives 784·300+300 + 300·100+100 + 100·10+10.
-		const nb = JSON.parse(fs.readFileSync(path.join(fixtures, 'corpus', 'keras_handson2_dense_bn', '11_training_deep_neural_networks.ipynb'), 'utf8')) as { cells: { source: string[] }[] };
+		const nb = JSON.parse(
+			fs.readFileSync(
+				path.join(
+					fixtures,
+					'corpus',
+					'keras_handson2_dense_bn',
+					'11_training_deep_neural_networks.ipynb',
+				),
+				'utf8',
+			),
+		) as { cells: { source: string[] }[] };
 		const expected = 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10;
 		// Cell 184 uses the `partial` that cell 156 imported.
 		for (const cells of [[156], [156, 184]]) {
-			const text = ['from tensorflow import keras', ...cells.map((i) => nb.cells[i].source.join(''))].join('\n');
-			assert.ok(nb.cells[cells[cells.length - 1]].source.join('').includes('= partial(keras.layers.Dense,'), `cell ${cells.join('+')} is a partial of Dense`);
+			const text = [
+				'from tensorflow import keras',
+				...cells.map((i) => nb.cells[i].source.join('')),
+			].join('\n');
+			assert.ok(
+				nb.cells[cells[cells.length - 1]].source
+					.join('')
+					.includes('= partial(keras.layers.Dense,'),
+				`cell ${cells.join('+')} is a partial of Dense`,
+			);
 			const m = modelOf(analyze(`${text}\n`), 'model');
-			assert.deepStrictEqual(totalsOf(m), { total: expected, trainable: expected, nonTrainable: 0, buffers: 0 }, `cells ${cells.join(' + ')}`);
+			assert.deepStrictEqual(
+				totalsOf(m),
+				{ total: expected, trainable: expected, nonTrainable: 0, buffers: 0 },
+				`cells ${cells.join(' + ')}`,
+			);
 		}
 	});
 
@@ -182,7 +267,10 @@ describe('Sound counts: functools.partial', () => {
 		const dense1 = 7 * 7 * 128 * 64 + 64;
 		const dense2 = 64 * 10 + 10;
 		const m = modelOf(analyze(text), 'model');
-		assert.deepStrictEqual(m.layers.map((l) => l.params?.total), [conv1, 0, conv2, conv3, 0, 0, dense1, dense2]);
+		assert.deepStrictEqual(
+			m.layers.map((l) => l.params?.total),
+			[conv1, 0, conv2, conv3, 0, 0, dense1, dense2],
+		);
 		assert.strictEqual(m.totals.total, conv1 + conv2 + conv3 + dense1 + dense2);
 	});
 
@@ -235,11 +323,15 @@ describe('Sound counts: torch.jit.script, torch.compile, spectral_norm, weight_n
 	].join('\n');
 	// torch 1.13 has no torch.compile; in torch 2.x it returns an OptimizedModule whose parameters()
 	// and buffers() are the wrapped module's own, which is what this shim reproduces for the reference.
-	const prelude = 'import torch\nif not hasattr(torch, "compile"):\n    torch.compile = lambda m, *a, **k: m\n';
+	const prelude =
+		'import torch\nif not hasattr(torch, "compile"):\n    torch.compile = lambda m, *a, **k: m\n';
 
 	it('parameters, trainable and buffers equal real PyTorch for each wrapper inside nn.Sequential', function () {
 		this.timeout(60_000);
-		assertMatchesTorch(analyze(text), torchReference(text, ['scripted', 'compiled', 'sn', 'wn', 'psn', 'orth'], prelude));
+		assertMatchesTorch(
+			analyze(text),
+			torchReference(text, ['scripted', 'compiled', 'sn', 'wn', 'psn', 'orth'], prelude),
+		);
 	});
 });
 
@@ -270,22 +362,43 @@ describe('Sound counts: an unknown element makes its container unknown, with the
 		assertUnknown(modelOf(r, 'seq'), 'make_block', 3);
 		assertUnknown(modelOf(r, 'mlist'), 'make_block', 4);
 		assertUnknown(modelOf(r, 'net'), 'make_block', 10);
-		assert.strictEqual(r.diagnostics.filter((d) => d.code === 'unknown-count').length, 3, 'one unknown-count diagnostic per cause');
+		assert.strictEqual(
+			r.diagnostics.filter((d) => d.code === 'unknown-count').length,
+			3,
+			'one unknown-count diagnostic per cause',
+		);
 	});
 
 	it('torch: an unknown wrapper around a known layer (wrap(nn.Linear(…))) inside nn.Sequential', () => {
-		const text = ['import torch.nn as nn', 'from mylib import wrap', '', 't = nn.Sequential(wrap(nn.Linear(8, 16)), nn.ReLU(), nn.Linear(16, 4))'].join('\n');
+		const text = [
+			'import torch.nn as nn',
+			'from mylib import wrap',
+			'',
+			't = nn.Sequential(wrap(nn.Linear(8, 16)), nn.ReLU(), nn.Linear(16, 4))',
+		].join('\n');
 		assertUnknown(modelOf(analyze(text), 't'), 'wrap', 3);
 	});
 
 	// The unknown element keeps its place (a row of unknown type): PyTorch names Linear(16, 4) "2" (seq[2]).
 	it('torch: rows after an unknown element keep PyTorch\'s index names (seq[2] is "2")', () => {
-		const text = ['import torch.nn as nn', 'from mylib import make_block', '', 'seq = nn.Sequential(nn.Linear(8, 16), make_block(16), nn.Linear(16, 4))'].join('\n');
+		const text = [
+			'import torch.nn as nn',
+			'from mylib import make_block',
+			'',
+			'seq = nn.Sequential(nn.Linear(8, 16), make_block(16), nn.Linear(16, 4))',
+		].join('\n');
 		const m = modelOf(analyze(text), 'seq');
 		const last = layerNamed(m, '2');
 		assert.strictEqual(last.type, 'Linear');
-		assert.strictEqual(last.params?.total, 16 * 4 + 4, 'Linear(16, 4) has 68 parameters whatever its input');
-		assert.ok(!m.layers.some((l) => l.name === '1' && l.type === 'Linear' && l.params?.total === 68), 'no row "1" standing for seq[2]');
+		assert.strictEqual(
+			last.params?.total,
+			16 * 4 + 4,
+			'Linear(16, 4) has 68 parameters whatever its input',
+		);
+		assert.ok(
+			!m.layers.some((l) => l.name === '1' && l.type === 'Linear' && l.params?.total === 68),
+			'no row "1" standing for seq[2]',
+		);
 	});
 
 	it('Keras: Sequential([…]) and .add(…) with an unknown layer; Sequential([l for l in base.layers]) with base from an unknown call', () => {
@@ -308,7 +421,12 @@ describe('Sound counts: an unknown element makes its container unknown, with the
 	});
 
 	it('Keras: an unknown wrapper around a known layer inside Sequential([…])', () => {
-		const text = ['from tensorflow import keras', 'from mylib import wrap', '', 'k = keras.Sequential([keras.Input((8,)), wrap(keras.layers.Dense(16)), keras.layers.Dense(4)])'].join('\n');
+		const text = [
+			'from tensorflow import keras',
+			'from mylib import wrap',
+			'',
+			'k = keras.Sequential([keras.Input((8,)), wrap(keras.layers.Dense(16)), keras.layers.Dense(4)])',
+		].join('\n');
 		assertUnknown(modelOf(analyze(text), 'k'), 'wrap', 3);
 	});
 
@@ -316,15 +434,37 @@ describe('Sound counts: an unknown element makes its container unknown, with the
 	// Dense's input width is unknown, so its row must be unknown too (make_layer(16) may well return
 	// Dense(32), and Dense(4) then has 132 parameters; wrap(Dense(16)) returning its argument gives 68).
 	it('Keras: the row after an unknown element has unknown parameters, not a count from a guessed input', () => {
-		const r1 = analyze(['from tensorflow import keras', 'from mylib import make_layer', '', 'm1 = keras.Sequential([keras.layers.Dense(16, input_shape=(8,)), make_layer(16), keras.layers.Dense(4)])'].join('\n'));
+		const r1 = analyze(
+			[
+				'from tensorflow import keras',
+				'from mylib import make_layer',
+				'',
+				'm1 = keras.Sequential([keras.layers.Dense(16, input_shape=(8,)), make_layer(16), keras.layers.Dense(4)])',
+			].join('\n'),
+		);
 		const m1 = modelOf(r1, 'm1');
 		assert.strictEqual(layerNamed(m1, 'dense').params?.total, 8 * 16 + 16);
 		for (const l of m1.layers.filter((x) => x.name !== 'dense')) {
-			assert.strictEqual(l.params, null, `m1.${l.name}: ${JSON.stringify(l.params)} is a count from a guessed input`);
+			assert.strictEqual(
+				l.params,
+				null,
+				`m1.${l.name}: ${JSON.stringify(l.params)} is a count from a guessed input`,
+			);
 		}
-		const r2 = analyze(['from tensorflow import keras', 'from mylib import wrap', '', 'k = keras.Sequential([keras.Input((8,)), wrap(keras.layers.Dense(16)), keras.layers.Dense(4)])'].join('\n'));
+		const r2 = analyze(
+			[
+				'from tensorflow import keras',
+				'from mylib import wrap',
+				'',
+				'k = keras.Sequential([keras.Input((8,)), wrap(keras.layers.Dense(16)), keras.layers.Dense(4)])',
+			].join('\n'),
+		);
 		for (const l of modelOf(r2, 'k').layers) {
-			assert.strictEqual(l.params, null, `k.${l.name}: ${JSON.stringify(l.params)} is a count from a guessed input`);
+			assert.strictEqual(
+				l.params,
+				null,
+				`k.${l.name}: ${JSON.stringify(l.params)} is a count from a guessed input`,
+			);
 		}
 	});
 });
@@ -390,7 +530,10 @@ describe('Sound counts: side effects', () => {
 		].join('\n');
 		const r = analyze(text);
 		assertMatchesTorch(r, torchReference(text, ['d']));
-		assert.deepStrictEqual(r.diagnostics.filter((x) => x.code === 'unknown-count'), []);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((x) => x.code === 'unknown-count'),
+			[],
+		);
 	});
 
 	it('Keras: model.summary(), compile, fit, count_params → exact (Keras rules: BN 4·C, 2·C non-trainable)', () => {
@@ -407,20 +550,27 @@ describe('Sound counts: side effects', () => {
 			'print(m.count_params())',
 		].join('\n');
 		// Dense 8·32+32 = 288; BatchNormalization 4·32 = 128 (64 non-trainable); Dense 32·2+2 = 66.
-		assert.deepStrictEqual(totalsOf(modelOf(analyze(text), 'm')), { total: 288 + 128 + 66, trainable: 288 + 64 + 66, nonTrainable: 64, buffers: 0 });
+		assert.deepStrictEqual(totalsOf(modelOf(analyze(text), 'm')), {
+			total: 288 + 128 + 66,
+			trainable: 288 + 64 + 66,
+			nonTrainable: 64,
+			buffers: 0,
+		});
 	});
 });
 
 // ---------------------------------------------------------------------------------------------
 // 6. Keras's global image data format (Coursera FaceNet)
 
-describe('Sound counts: Keras\'s global image data format', () => {
+describe("Sound counts: Keras's global image data format", () => {
 	const dir = path.join(real, 'coursera_facenet');
 	const modules = {
 		inception_blocks_v2: fs.readFileSync(path.join(dir, 'inception_blocks_v2.py'), 'utf8'),
 		fr_utils: fs.readFileSync(path.join(dir, 'fr_utils.py'), 'utf8'),
 	};
-	const cells = parseNotebook(fs.readFileSync(path.join(dir, 'Face_Recognition_v3a.ipynb'), 'utf8')).filter((c) => c.kind === 'code');
+	const cells = parseNotebook(
+		fs.readFileSync(path.join(dir, 'Face_Recognition_v3a.ipynb'), 'utf8'),
+	).filter((c) => c.kind === 'code');
 
 	function notebookUpTo(marker: string): string {
 		const i = cells.findIndex((c) => c.source.includes(marker));
@@ -433,17 +583,35 @@ describe('Sound counts: Keras\'s global image data format', () => {
 		const m = modelOf(r, 'FRmodel');
 		// Printed by the notebook: "Total Params: 3743280". Split: from fr_utils.conv_shape, each
 		// BatchNormalization has its conv's output channels, 2·C of its 4·C non-trainable: 9,312.
-		assert.deepStrictEqual(totalsOf(m), { total: 3_743_280, trainable: 3_733_968, nonTrainable: 9_312, buffers: 0 });
-		assert.deepStrictEqual(r.diagnostics.filter((d) => d.code === 'bn-axis'), [], 'BatchNormalization(axis=1) is right under channels_first');
-		assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+		assert.deepStrictEqual(totalsOf(m), {
+			total: 3_743_280,
+			trainable: 3_733_968,
+			nonTrainable: 9_312,
+			buffers: 0,
+		});
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.code === 'bn-axis'),
+			[],
+			'BatchNormalization(axis=1) is right under channels_first',
+		);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
 		assert.deepStrictEqual(layerNamed(m, 'dense_layer').outputShape, [null, 128]);
-		assert.deepStrictEqual(layerNamed(m, 'conv1').outputShape, [null, 64, 48, 48], 'ZeroPadding2D((3, 3)) without data_format pads H and W: 96+6 → 7×7/2 → 48');
+		assert.deepStrictEqual(
+			layerNamed(m, 'conv1').outputShape,
+			[null, 64, 48, 48],
+			'ZeroPadding2D((3, 3)) without data_format pads H and W: 96+6 → 7×7/2 → 48',
+		);
 	}
 
 	it('the stored output of the notebook says 3743280', () => {
 		const printed = cells.find((c) => c.source.includes('FRmodel.count_params()'));
 		assert.ok(printed);
-		const raw = JSON.parse(fs.readFileSync(path.join(dir, 'Face_Recognition_v3a.ipynb'), 'utf8')) as { cells: { source: string[]; outputs?: { text?: string[] }[] }[] };
+		const raw = JSON.parse(
+			fs.readFileSync(path.join(dir, 'Face_Recognition_v3a.ipynb'), 'utf8'),
+		) as { cells: { source: string[]; outputs?: { text?: string[] }[] }[] };
 		const cell = raw.cells.find((c) => c.source.join('').includes('FRmodel.count_params()'));
 		assert.deepStrictEqual(cell?.outputs?.[0]?.text, ['Total Params: 3743280\n']);
 	});
@@ -467,19 +635,36 @@ describe('Sound counts: Keras\'s global image data format', () => {
 			'out = Dense(10)(x)',
 			'model = Model(inp, out)',
 		];
-		const head = ['from tensorflow.keras import backend as K', 'from tensorflow.keras.layers import Input, Conv2D, BatchNormalization, Flatten, Dense', 'from tensorflow.keras.models import Model'];
-		const first = analyze([...head, "K.set_image_data_format('channels_first')", ...body].join('\n'));
+		const head = [
+			'from tensorflow.keras import backend as K',
+			'from tensorflow.keras.layers import Input, Conv2D, BatchNormalization, Flatten, Dense',
+			'from tensorflow.keras.models import Model',
+		];
+		const first = analyze(
+			[...head, "K.set_image_data_format('channels_first')", ...body].join('\n'),
+		);
 		// channels_first: Conv2D 8·3·3·3+8 = 224 → (8, 30, 30); BN 4·8 = 32 (16 non-trainable);
 		// Flatten 8·30·30 = 7200; Dense 7200·10+10 = 72,010.
 		const m = modelOf(first, 'model');
-		assert.deepStrictEqual(totalsOf(m), { total: 224 + 32 + 72_010, trainable: 224 + 16 + 72_010, nonTrainable: 16, buffers: 0 });
+		assert.deepStrictEqual(totalsOf(m), {
+			total: 224 + 32 + 72_010,
+			trainable: 224 + 16 + 72_010,
+			nonTrainable: 16,
+			buffers: 0,
+		});
 		assert.deepStrictEqual(layerNamed(m, 'conv2d').outputShape, [null, 8, 30, 30]);
-		assert.deepStrictEqual(first.diagnostics.filter((d) => d.code === 'bn-axis'), []);
+		assert.deepStrictEqual(
+			first.diagnostics.filter((d) => d.code === 'bn-axis'),
+			[],
+		);
 		// The same code under the default channels_last reads (3, 32, 32) as H=3, W=32, C=32:
 		// Conv2D 8·32·3·3+8 = 2312 → (1, 30, 8), and BatchNormalization(axis=1) normalizes the height.
 		const last = analyze([...head, ...body].join('\n'));
 		assert.strictEqual(layerNamed(modelOf(last, 'model'), 'conv2d').params?.total, 2312);
-		assert.ok(last.diagnostics.some((d) => d.code === 'bn-axis'), 'control: axis=1 under channels_last is flagged');
+		assert.ok(
+			last.diagnostics.some((d) => d.code === 'bn-axis'),
+			'control: axis=1 under channels_last is flagged',
+		);
 	});
 });
 
@@ -559,9 +744,17 @@ describe('Sound counts: nn.Parameter(data=torch.randn(…), requires_grad=…)',
 		const ref = torchReference(text, ['vit']).vit;
 		const m = modelOf(analyze(text), 'vit');
 		if (m.totals.total !== null) {
-			assert.deepStrictEqual(totalsOf(m), { total: ref.total, trainable: ref.trainable, nonTrainable: ref.total - ref.trainable, buffers: ref.buffers });
+			assert.deepStrictEqual(totalsOf(m), {
+				total: ref.total,
+				trainable: ref.trainable,
+				nonTrainable: ref.total - ref.trainable,
+				buffers: ref.buffers,
+			});
 		} else {
-			assert.ok(m.unknown?.reason.includes('TransformerEncoder'), `reason: ${m.unknown?.reason}`);
+			assert.ok(
+				m.unknown?.reason.includes('TransformerEncoder'),
+				`reason: ${m.unknown?.reason}`,
+			);
 		}
 	});
 });
@@ -595,7 +788,12 @@ describe('Sound counts: freezing', () => {
 		const frozen = 224 + 32 + 1168;
 		const total = frozen + 64 + 401_440 + 330;
 		const nonTrainable = frozen + 32;
-		assert.deepStrictEqual(totalsOf(modelOf(analyze(text), 'base')), { total, trainable: total - nonTrainable, nonTrainable, buffers: 0 });
+		assert.deepStrictEqual(totalsOf(modelOf(analyze(text), 'base')), {
+			total,
+			trainable: total - nonTrainable,
+			nonTrainable,
+			buffers: 0,
+		});
 	});
 
 	it('torch: model.requires_grad_(False), then seq[2] = a new nn.Linear — against real PyTorch', function () {
@@ -649,13 +847,23 @@ describe('Sound counts: a reshape whose -1 does not divide the input size', () =
 	}
 
 	it('Keras Reshape((-1, 3)) of 10 values: no fractional shape; unknown counts downstream or an error', () => {
-		const text = 'from tensorflow import keras\n\nk = keras.Sequential([keras.layers.Dense(10, input_shape=(4,)), keras.layers.Reshape((-1, 3)), keras.layers.Flatten(), keras.layers.Dense(2)])\n';
+		const text =
+			'from tensorflow import keras\n\nk = keras.Sequential([keras.layers.Dense(10, input_shape=(4,)), keras.layers.Reshape((-1, 3)), keras.layers.Flatten(), keras.layers.Dense(2)])\n';
 		const r = analyze(text);
 		const m = modelOf(r, 'k');
-		assert.ok(dims(m).every((d) => d === null || Number.isInteger(d)), `no fractional dimension: ${JSON.stringify(m.layers.map((l) => l.outputShape))}`);
+		assert.ok(
+			dims(m).every((d) => d === null || Number.isInteger(d)),
+			`no fractional dimension: ${JSON.stringify(m.layers.map((l) => l.outputShape))}`,
+		);
 		assert.strictEqual(layerNamed(m, 'reshape').outputShape, null);
-		assert.ok(m.totals.total === null || r.diagnostics.some((d) => d.severity === 'error'), 'unknown total or an error diagnostic');
-		assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'shape-mismatch'), 'Keras raises here: an error diagnostic says so');
+		assert.ok(
+			m.totals.total === null || r.diagnostics.some((d) => d.severity === 'error'),
+			'unknown total or an error diagnostic',
+		);
+		assert.ok(
+			r.diagnostics.some((d) => d.severity === 'error' && d.code === 'shape-mismatch'),
+			'Keras raises here: an error diagnostic says so',
+		);
 	});
 
 	it('torch x.view(-1, 7) of 3·10 values: no fractional shape and no known shape after it; counts stay exact', () => {
@@ -678,10 +886,16 @@ describe('Sound counts: a reshape whose -1 does not divide the input size', () =
 			'y = net(torch.randn(3, 4))',
 		].join('\n');
 		const m = modelOf(analyze(text), 'net');
-		assert.ok(dims(m).every((d) => d === null || Number.isInteger(d)), `no fractional dimension: ${JSON.stringify(m.layers.map((l) => l.outputShape))}`);
+		assert.ok(
+			dims(m).every((d) => d === null || Number.isInteger(d)),
+			`no fractional dimension: ${JSON.stringify(m.layers.map((l) => l.outputShape))}`,
+		);
 		assert.deepStrictEqual(layerNamed(m, 'fc').outputShape, [3, 10]);
 		const out = layerNamed(m, 'out').outputShape;
-		assert.ok(out === null || out.some((d) => d === null), `PyTorch raises on view(-1, 7) of 30 values: no known shape after it (got ${JSON.stringify(out)})`);
+		assert.ok(
+			out === null || out.some((d) => d === null),
+			`PyTorch raises on view(-1, 7) of 30 values: no known shape after it (got ${JSON.stringify(out)})`,
+		);
 		// Linear's parameters do not depend on its input: 4·10+10 + 7·2+2.
 		assert.strictEqual(m.totals.total, 50 + 16);
 	});

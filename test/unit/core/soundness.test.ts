@@ -44,13 +44,31 @@ interface Seed {
 }
 
 function readNotebook(file: string): { text: string; cellEnds: number[] } {
-	const program = buildProgram(parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code'));
-	return { text: program.text, cellEnds: program.segments.filter((s) => s.lineCount > 0).map((s) => s.startLine + s.lineCount - 1) };
+	const program = buildProgram(
+		parseNotebook(fs.readFileSync(file, 'utf8')).filter((c) => c.kind === 'code'),
+	);
+	return {
+		text: program.text,
+		cellEnds: program.segments
+			.filter((s) => s.lineCount > 0)
+			.map((s) => s.startLine + s.lineCount - 1),
+	};
 }
 
 function seedFiles(): Seed[] {
-	const py = (id: string, file: string, quota: number, maxSites?: number, torchInput?: number[]): Seed => ({ id, text: fs.readFileSync(file, 'utf8'), quota, maxSites, torchInput });
-	const nb = (id: string, file: string, quota: number, maxSites?: number): Seed => ({ id, ...readNotebook(file), quota, maxSites });
+	const py = (
+		id: string,
+		file: string,
+		quota: number,
+		maxSites?: number,
+		torchInput?: number[],
+	): Seed => ({ id, text: fs.readFileSync(file, 'utf8'), quota, maxSites, torchInput });
+	const nb = (id: string, file: string, quota: number, maxSites?: number): Seed => ({
+		id,
+		...readNotebook(file),
+		quota,
+		maxSites,
+	});
 	const corpus = path.join(fixtures, 'corpus');
 	return [
 		py('examples/tabular_bn.py', path.join(examples, 'tabular_bn.py'), 1500),
@@ -64,13 +82,53 @@ function seedFiles(): Seed[] {
 		py('torch/resnet.py', path.join(fixtures, 'torch', 'resnet.py'), 80, 24),
 		py('torch/mobilenet_v2.py', path.join(fixtures, 'torch', 'mobilenet_v2.py'), 80, 24),
 		py('local/blocks.py', path.join(fixtures, 'local', 'blocks.py'), 1400),
-		nb('corpus/keras_conv3d_bn_functional', path.join(corpus, 'keras_conv3d_bn_functional', '3D_image_classification.ipynb'), 400),
-		nb('corpus/keras_coursera_happymodel_bn_axis3', path.join(corpus, 'keras_coursera_happymodel_bn_axis3', 'Convolution_model_Application_2024.ipynb'), 120),
-		nb('corpus/keras_handson2_dense_bn', path.join(corpus, 'keras_handson2_dense_bn', '11_training_deep_neural_networks.ipynb'), 40, 24),
-		nb('corpus/keras_mobilenet_v1_from_scratch_depthwise_bn', path.join(corpus, 'keras_mobilenet_v1_from_scratch_depthwise_bn', '08-mobilenet.ipynb'), 1100),
-		nb('corpus/torch_gan_conv_bn1d_bn2d_torchsummary', path.join(corpus, 'torch_gan_conv_bn1d_bn2d_torchsummary', 'gan-conv.ipynb'), 200),
-		nb('corpus/torch_layernorm_chw_torchsummary', path.join(corpus, 'torch_layernorm_chw_torchsummary', 'Assignment_8_Network_with_Layer_Normalization.ipynb'), 200, 16),
-		py('corpus/torch_torchinfo_moduledict_bn2d', path.join(corpus, 'torch_torchinfo_moduledict_bn2d', 'models.py'), 150, 40, [2, 3, 128, 128]),
+		nb(
+			'corpus/keras_conv3d_bn_functional',
+			path.join(corpus, 'keras_conv3d_bn_functional', '3D_image_classification.ipynb'),
+			400,
+		),
+		nb(
+			'corpus/keras_coursera_happymodel_bn_axis3',
+			path.join(
+				corpus,
+				'keras_coursera_happymodel_bn_axis3',
+				'Convolution_model_Application_2024.ipynb',
+			),
+			120,
+		),
+		nb(
+			'corpus/keras_handson2_dense_bn',
+			path.join(corpus, 'keras_handson2_dense_bn', '11_training_deep_neural_networks.ipynb'),
+			40,
+			24,
+		),
+		nb(
+			'corpus/keras_mobilenet_v1_from_scratch_depthwise_bn',
+			path.join(corpus, 'keras_mobilenet_v1_from_scratch_depthwise_bn', '08-mobilenet.ipynb'),
+			1100,
+		),
+		nb(
+			'corpus/torch_gan_conv_bn1d_bn2d_torchsummary',
+			path.join(corpus, 'torch_gan_conv_bn1d_bn2d_torchsummary', 'gan-conv.ipynb'),
+			200,
+		),
+		nb(
+			'corpus/torch_layernorm_chw_torchsummary',
+			path.join(
+				corpus,
+				'torch_layernorm_chw_torchsummary',
+				'Assignment_8_Network_with_Layer_Normalization.ipynb',
+			),
+			200,
+			16,
+		),
+		py(
+			'corpus/torch_torchinfo_moduledict_bn2d',
+			path.join(corpus, 'torch_torchinfo_moduledict_bn2d', 'models.py'),
+			150,
+			40,
+			[2, 3, 128, 128],
+		),
 	];
 }
 
@@ -140,7 +198,8 @@ function logicalStarts(lines: string[]): boolean[] {
 	return starts;
 }
 
-const compoundHead = /^(async\s+)?(if|elif|else|for|while|try|except|finally|with|def|class)\b.*:\s*(#.*)?$/;
+const compoundHead =
+	/^(async\s+)?(if|elif|else|for|while|try|except|finally|with|def|class)\b.*:\s*(#.*)?$/;
 
 function readStatements(text: string): Stmt[] {
 	const lines = text.split('\n');
@@ -156,7 +215,18 @@ function readStatements(text: string): Stmt[] {
 			end++;
 		}
 		const indentText = /^\s*/.exec(lines[i])?.[0] ?? '';
-		out.push({ start: i, end, blockEnd: end, indent: indentText.length, indentText, text: lines.slice(i, end + 1).join('\n').trim(), scopes: [] });
+		out.push({
+			start: i,
+			end,
+			blockEnd: end,
+			indent: indentText.length,
+			indentText,
+			text: lines
+				.slice(i, end + 1)
+				.join('\n')
+				.trim(),
+			scopes: [],
+		});
 	}
 	// Blocks: a compound head owns the following statements that are indented deeper.
 	for (let k = 0; k < out.length; k++) {
@@ -234,7 +304,9 @@ interface Aliases {
 }
 
 function aliases(text: string): Aliases {
-	const a: Aliases = { torchImported: /^import torch\s*$/m.test(text) || /^import torch\s*(#.*)?$/m.test(text) };
+	const a: Aliases = {
+		torchImported: /^import torch\s*$/m.test(text) || /^import torch\s*(#.*)?$/m.test(text),
+	};
 	const nnAs = /^import torch\.nn as (\w+)/m.exec(text);
 	if (nnAs) {
 		a.nn = nnAs[1];
@@ -243,17 +315,29 @@ function aliases(text: string): Aliases {
 	} else if (a.torchImported) {
 		a.nn = 'torch.nn';
 	}
-	const k = /(?<![\w.])((?:tf\.keras\.layers\.|tf\.keras\.|keras\.layers\.|layers\.|tfl\.)?)(Dense|BatchNormalization|Conv2D|Conv3D|Flatten|ZeroPadding2D)\(/.exec(text);
+	const k =
+		/(?<![\w.])((?:tf\.keras\.layers\.|tf\.keras\.|keras\.layers\.|layers\.|tfl\.)?)(Dense|BatchNormalization|Conv2D|Conv3D|Flatten|ZeroPadding2D)\(/.exec(
+			text,
+		);
 	if (k) {
 		const prefix = k[1] === 'tf.keras.' ? 'tf.keras.layers.' : k[1];
-		if (prefix !== '' || (/\bimport\b[^\n]*\bDense\b/.test(text) && /\bimport\b[^\n]*\bBatchNormalization\b/.test(text))) {
+		if (
+			prefix !== '' ||
+			(/\bimport\b[^\n]*\bDense\b/.test(text) &&
+				/\bimport\b[^\n]*\bBatchNormalization\b/.test(text))
+		) {
 			a.keras = prefix;
 		}
 	}
 	return a;
 }
 
-function findSites(seed: Seed, stmts: Stmt[], baseline: Map<string, Baseline>, al: Aliases): Site[] {
+function findSites(
+	seed: Seed,
+	stmts: Stmt[],
+	baseline: Map<string, Baseline>,
+	al: Aliases,
+): Site[] {
 	const sites: Site[] = [];
 	const lines = seed.text.split('\n');
 	const modelNames = new Map<string, 'torch' | 'keras'>();
@@ -289,7 +373,10 @@ function findSites(seed: Seed, stmts: Stmt[], baseline: Map<string, Baseline>, a
 		// A model bound at module level.
 		if (!top && name && modelNames.has(name)) {
 			const framework = modelNames.get(name) as 'torch' | 'keras';
-			const callMatch = s.start === s.end ? /^(\s*\w+\s*=\s*[\w.]+\()(.*)\)\s*$/.exec(lines[s.start]) : null;
+			const callMatch =
+				s.start === s.end
+					? /^(\s*\w+\s*=\s*[\w.]+\()(.*)\)\s*$/.exec(lines[s.start])
+					: null;
 			const balanced = (t: string) => {
 				let d = 0;
 				for (const c of t) {
@@ -300,58 +387,167 @@ function findSites(seed: Seed, stmts: Stmt[], baseline: Map<string, Baseline>, a
 				}
 				return d === 0;
 			};
-			const base: Site = { after, indent: '', target: name, tkind: 'model', framework, where: `module level after line ${s.start + 1}`, moduleLevel: true, sequential: /Sequential\(/.test(s.text) };
+			const base: Site = {
+				after,
+				indent: '',
+				target: name,
+				tkind: 'model',
+				framework,
+				where: `module level after line ${s.start + 1}`,
+				moduleLevel: true,
+				sequential: /Sequential\(/.test(s.text),
+			};
 			// Unknown keyword arguments can change what a constructor or builder defined here builds, or a
 			// container called without arguments (`Sequential(**kw)` may carry `layers=`).
 			const callee = callMatch ? /([\w.]+)\($/.exec(callMatch[1])?.[1] : undefined;
-			const definedHere = callee !== undefined && new RegExp(`^\\s*(def|class)\\s+${callee}\\b`, 'm').test(seed.text);
-			if (callMatch && balanced(callMatch[2]) && !callMatch[2].includes('**') && (definedHere || callMatch[2].trim() === '')) {
+			const definedHere =
+				callee !== undefined &&
+				new RegExp(`^\\s*(def|class)\\s+${callee}\\b`, 'm').test(seed.text);
+			if (
+				callMatch &&
+				balanced(callMatch[2]) &&
+				!callMatch[2].includes('**') &&
+				(definedHere || callMatch[2].trim() === '')
+			) {
 				const signature = definedHere ? signatureOf(seed.text, callee) : '';
-				base.call = { line: s.start, text: `${callMatch[1]}${callMatch[2]}${callMatch[2].trim() === '' ? '' : ', '}**_nl_kw)`, takesKeywords: !definedHere || takesMore(signature, callMatch[2]) };
+				base.call = {
+					line: s.start,
+					text: `${callMatch[1]}${callMatch[2]}${callMatch[2].trim() === '' ? '' : ', '}**_nl_kw)`,
+					takesKeywords: !definedHere || takesMore(signature, callMatch[2]),
+				};
 			}
 			sites.push(base);
 			// In a later notebook cell, while the name still holds this model.
 			if (seed.cellEnds) {
 				const cellEnd = seed.cellEnds.find((e) => e >= s.blockEnd);
-				const next = cellEnd === undefined ? undefined : seed.cellEnds.find((e) => e > cellEnd);
+				const next =
+					cellEnd === undefined ? undefined : seed.cellEnds.find((e) => e > cellEnd);
 				if (cellEnd !== undefined && next !== undefined) {
-					const rebound = stmts.some((o) => o.start > s.end && o.start <= next && o.indent === 0 && bindingOf(o) === name);
+					const rebound = stmts.some(
+						(o) =>
+							o.start > s.end &&
+							o.start <= next &&
+							o.indent === 0 &&
+							bindingOf(o) === name,
+					);
 					if (!rebound) {
-						sites.push({ ...base, call: undefined, after: next, where: `a later cell (after line ${next + 1}) than line ${s.start + 1}` });
+						sites.push({
+							...base,
+							call: undefined,
+							after: next,
+							where: `a later cell (after line ${next + 1}) than line ${s.start + 1}`,
+						});
 					}
 				}
 			}
 		}
 		// A constant at module level.
 		if (!top && name && /^\w+\s*=\s*\d+\s*(#.*)?$/.test(s.text) && only) {
-			sites.push({ after, indent: '', target: name, tkind: 'constant', framework: only, where: `module level after constant line ${s.start + 1}`, moduleLevel: true });
+			sites.push({
+				after,
+				indent: '',
+				target: name,
+				tkind: 'constant',
+				framework: only,
+				where: `module level after constant line ${s.start + 1}`,
+				moduleLevel: true,
+			});
 		}
 		// self in __init__, after super().__init__.
-		if (top && top.kind === 'def' && top.name === '__init__' && s.scopes.length >= 2 && s.scopes[s.scopes.length - 2].kind === 'class') {
+		if (
+			top &&
+			top.kind === 'def' &&
+			top.name === '__init__' &&
+			s.scopes.length >= 2 &&
+			s.scopes[s.scopes.length - 2].kind === 'class'
+		) {
 			const cls = s.scopes[s.scopes.length - 2].name;
-			const superAt = stmts.findIndex((o, m) => m > top.at && m <= k && /super\(.*\)\.__init__\(|\.__init__\(self/.test(o.text));
+			const superAt = stmts.findIndex(
+				(o, m) =>
+					m > top.at && m <= k && /super\(.*\)\.__init__\(|\.__init__\(self/.test(o.text),
+			);
 			if (superAt >= 0 && superAt <= k) {
 				const attrs = stmts
 					.slice(superAt, k + 1)
 					.map((o) => /^self\.(\w+)\s*=/.exec(o.text)?.[1])
 					.filter((x): x is string => x !== undefined);
-				const framework = /\bnn\.|torch/.test(stmts[s.scopes[s.scopes.length - 2].at].text) ? 'torch' : /keras|layers\.|Layer\b|Model\b/.test(stmts[s.scopes[s.scopes.length - 2].at].text) ? 'keras' : only;
+				const framework = /\bnn\.|torch/.test(stmts[s.scopes[s.scopes.length - 2].at].text)
+					? 'torch'
+					: /keras|layers\.|Layer\b|Model\b/.test(
+								stmts[s.scopes[s.scopes.length - 2].at].text,
+						  )
+						? 'keras'
+						: only;
 				if (framework) {
-					sites.push({ after, indent: s.indentText, target: 'self', tkind: 'self', framework, where: `${cls}.__init__ after line ${s.start + 1}`, moduleLevel: false, attrs });
+					sites.push({
+						after,
+						indent: s.indentText,
+						target: 'self',
+						tkind: 'self',
+						framework,
+						where: `${cls}.__init__ after line ${s.start + 1}`,
+						moduleLevel: false,
+						attrs,
+					});
 				}
 			}
 		}
 		// A model built inside a function and returned.
-		if (top && top.kind === 'def' && name && top.name !== '__init__' && new RegExp(`^\\s*return ${name}\\s*$`, 'm').test(scopeText(k)) && /(Sequential|Model)\(|\w+\(\)/.test(s.text) && !/^\w+\s*=\s*\[/.test(s.text) && only) {
-			sites.push({ after, indent: s.indentText, target: name, tkind: 'model', framework: only, where: `${top.name}() after line ${s.start + 1}`, moduleLevel: false, sequential: /Sequential\(/.test(s.text) });
+		if (
+			top &&
+			top.kind === 'def' &&
+			name &&
+			top.name !== '__init__' &&
+			new RegExp(`^\\s*return ${name}\\s*$`, 'm').test(scopeText(k)) &&
+			/(Sequential|Model)\(|\w+\(\)/.test(s.text) &&
+			!/^\w+\s*=\s*\[/.test(s.text) &&
+			only
+		) {
+			sites.push({
+				after,
+				indent: s.indentText,
+				target: name,
+				tkind: 'model',
+				framework: only,
+				where: `${top.name}() after line ${s.start + 1}`,
+				moduleLevel: false,
+				sequential: /Sequential\(/.test(s.text),
+			});
 		}
 		// A list that later builds a container.
-		if (name && /^\w+\s*(?::[^=\n]+)?=\s*\[/.test(s.text) && new RegExp(`(Sequential|ModuleList|Model)\\(\\s*\\*?${name}\\b`).test(scopeText(k)) && only) {
-			sites.push({ after, indent: s.indentText, target: name, tkind: 'list', framework: only, where: `${top ? `${top.name}()` : 'module level'} after list line ${s.start + 1}`, moduleLevel: !top });
+		if (
+			name &&
+			/^\w+\s*(?::[^=\n]+)?=\s*\[/.test(s.text) &&
+			new RegExp(`(Sequential|ModuleList|Model)\\(\\s*\\*?${name}\\b`).test(scopeText(k)) &&
+			only
+		) {
+			sites.push({
+				after,
+				indent: s.indentText,
+				target: name,
+				tkind: 'list',
+				framework: only,
+				where: `${top ? `${top.name}()` : 'module level'} after list line ${s.start + 1}`,
+				moduleLevel: !top,
+			});
 		}
 		// A Keras functional tensor: x = layer(...)(x).
-		if (name && only === 'keras' && (!top || (top.kind === 'def' && !['call', '__init__', 'forward'].includes(top.name))) && s.start === s.end && new RegExp(`^${name}\\s*=\\s*.+\\)\\(${name}\\)\\s*$`).test(s.text)) {
-			sites.push({ after, indent: s.indentText, target: name, tkind: 'tensor', framework: 'keras', where: `${top ? `${top.name}()` : 'module level'} after line ${s.start + 1}`, moduleLevel: !top });
+		if (
+			name &&
+			only === 'keras' &&
+			(!top || (top.kind === 'def' && !['call', '__init__', 'forward'].includes(top.name))) &&
+			s.start === s.end &&
+			new RegExp(`^${name}\\s*=\\s*.+\\)\\(${name}\\)\\s*$`).test(s.text)
+		) {
+			sites.push({
+				after,
+				indent: s.indentText,
+				target: name,
+				tkind: 'tensor',
+				framework: 'keras',
+				where: `${top ? `${top.name}()` : 'module level'} after line ${s.start + 1}`,
+				moduleLevel: !top,
+			});
 		}
 	}
 	void al;
@@ -363,11 +559,23 @@ function probeFor(site: Site, al: Aliases): string[] | undefined {
 	const bn = al.keras !== undefined ? `${al.keras}BatchNormalization()` : undefined;
 	switch (site.tkind) {
 		case 'model':
-			return site.framework === 'torch' ? [`${t}.requires_grad_(False)`] : [`${t}.trainable = False`];
+			return site.framework === 'torch'
+				? [`${t}.requires_grad_(False)`]
+				: [`${t}.trainable = False`];
 		case 'self':
-			return site.framework === 'torch' ? (al.nn ? [`self._nl_probe = ${al.nn}.PReLU()`] : undefined) : ['self.trainable = False'];
+			return site.framework === 'torch'
+				? al.nn
+					? [`self._nl_probe = ${al.nn}.PReLU()`]
+					: undefined
+				: ['self.trainable = False'];
 		case 'list':
-			return site.framework === 'torch' ? (al.nn ? [`${t}.append(${al.nn}.PReLU())`] : undefined) : bn ? [`${t}.append(${bn})`] : undefined;
+			return site.framework === 'torch'
+				? al.nn
+					? [`${t}.append(${al.nn}.PReLU())`]
+					: undefined
+				: bn
+					? [`${t}.append(${bn})`]
+					: undefined;
 		case 'tensor':
 			return bn ? [`${t} = ${bn}(${t})`] : undefined;
 		case 'constant':
@@ -379,14 +587,21 @@ function templates(site: Site, al: Aliases): Insert[] {
 	const t = site.target;
 	const out: Insert[] = [];
 	const ch = (kind: string, ...lines: string[]) => out.push({ kind, changing: true, lines });
-	const ne = (kind: string, ...lines: string[]) => out.push({ kind: `neutral:${kind}`, changing: false, lines });
+	const ne = (kind: string, ...lines: string[]) =>
+		out.push({ kind: `neutral:${kind}`, changing: false, lines });
 	const torch = site.framework === 'torch';
 	const nn = al.nn;
 	const k = al.keras;
 	const dense = (n: number) => (k !== undefined ? `${k}Dense(${n})` : undefined);
 	// An element with parameters, for branches and loops: a layer of known size.
 	const known = torch ? (nn ? `${nn}.Linear(4, 4)` : undefined) : dense(3);
-	const wrapped = torch ? (nn ? `wrap(${nn}.Linear(10, 2))` : undefined) : k !== undefined ? `wrap(${k}Dense(3))` : undefined;
+	const wrapped = torch
+		? nn
+			? `wrap(${nn}.Linear(10, 2))`
+			: undefined
+		: k !== undefined
+			? `wrap(${k}Dense(3))`
+			: undefined;
 
 	// NEUTRAL, for every target
 	ne('print', `print(${t})`);
@@ -399,7 +614,13 @@ function templates(site: Site, al: Aliases): Insert[] {
 	ne('opaque-call-on-scalars', 'from zz_missing_helpers import log', "log('x', 1)");
 	ne('branch-without-mutation', 'if unknown_flag:', `    print(${t})`);
 	ne('loop-without-mutation', 'for _nl_i in mystery():', '    _nl_x = _nl_i');
-	ne('global-unrelated', 'def _nl_g():', '    global _nl_counter', '    _nl_counter = 1', '_nl_g()');
+	ne(
+		'global-unrelated',
+		'def _nl_g():',
+		'    global _nl_counter',
+		'    _nl_counter = 1',
+		'_nl_g()',
+	);
 	if (torch && nn) {
 		ne('loss-object', `loss_fn = ${nn}.CrossEntropyLoss()`);
 	}
@@ -417,7 +638,14 @@ function templates(site: Site, al: Aliases): Insert[] {
 		ch('opaque-call', 'from zz_missing_helpers import tweak', `tweak(${t})`);
 		ch('opaque-call', 'import zz_missing_helpers as zz', `zz.patch(${t}, 3)`);
 		ch('opaque-call', `_nl_r = mystery(${t})`);
-		ch('global-escape', 'def _nl_keep(v):', '    global _nl_held', '    _nl_held = v', `_nl_keep(${t})`, 'mystery(_nl_held)');
+		ch(
+			'global-escape',
+			'def _nl_keep(v):',
+			'    global _nl_held',
+			'    _nl_held = v',
+			`_nl_keep(${t})`,
+			'mystery(_nl_held)',
+		);
 		ch('alias-escape', `_nl_alias = ${t}`, 'mystery(_nl_alias)');
 		ch('container-escape', `_nl_box = {'m': [${t}]}`, 'unknown_fn(_nl_box)');
 	}
@@ -433,7 +661,11 @@ function templates(site: Site, al: Aliases): Insert[] {
 				ne('torch-model-call', `${t}.zero_grad()`);
 				ne('torch-model-call', `_nl_n = sum(p.numel() for p in ${t}.parameters())`);
 				if (!self) {
-					ne('optimizer', ...(al.torchImported ? [] : ['import torch']), `opt = torch.optim.Adam(${t}.parameters(), lr=1e-3)`);
+					ne(
+						'optimizer',
+						...(al.torchImported ? [] : ['import torch']),
+						`opt = torch.optim.Adam(${t}.parameters(), lr=1e-3)`,
+					);
 					if (site.moduleLevel) {
 						ne('torch-model-call', `${t} = ${t}.to('cpu')`);
 					}
@@ -472,12 +704,31 @@ function templates(site: Site, al: Aliases): Insert[] {
 			if (known && (torch || site.sequential)) {
 				const mutate = torch ? `${t}.extra = ${known}` : `${t}.add(${known})`;
 				ch('unknown-branch', 'if unknown_flag:', `    ${mutate}`);
-				ch('unknown-branch', 'import zz_missing_cfg as cfg', 'if cfg.flag:', `    ${mutate}`);
-				ch('unknown-loop', 'for _nl_i in mystery():', `    ${torch ? `${t}.add_module(f'extra{_nl_i}', ${known})` : mutate}`);
-				ch('unknown-loop', 'for _nl_i in range(unknown_n):', `    ${torch ? `${t}.add_module(f'extra{_nl_i}', ${known})` : mutate}`);
+				ch(
+					'unknown-branch',
+					'import zz_missing_cfg as cfg',
+					'if cfg.flag:',
+					`    ${mutate}`,
+				);
+				ch(
+					'unknown-loop',
+					'for _nl_i in mystery():',
+					`    ${torch ? `${t}.add_module(f'extra{_nl_i}', ${known})` : mutate}`,
+				);
+				ch(
+					'unknown-loop',
+					'for _nl_i in range(unknown_n):',
+					`    ${torch ? `${t}.add_module(f'extra{_nl_i}', ${known})` : mutate}`,
+				);
 			}
 			if (site.moduleLevel) {
-				ch('global-rebinding', 'def _nl_g():', `    global ${t}`, `    ${t} = mystery(${t})`, '_nl_g()');
+				ch(
+					'global-rebinding',
+					'def _nl_g():',
+					`    global ${t}`,
+					`    ${t} = mystery(${t})`,
+					'_nl_g()',
+				);
 			}
 			if (site.call) {
 				// Keywords an unknown function may add change the model only where the callee takes some
@@ -485,7 +736,12 @@ function templates(site: Site, al: Aliases): Insert[] {
 				if (site.call.takesKeywords) {
 					ch('kwargs-to-unknown', '_nl_kw = {}', 'unknown_fn(_nl_kw)');
 				} else {
-					out.push({ kind: 'kwargs-to-unknown-no-params', changing: false, lines: ['_nl_kw = {}', 'unknown_fn(_nl_kw)'], exactOrUnknown: true });
+					out.push({
+						kind: 'kwargs-to-unknown-no-params',
+						changing: false,
+						lines: ['_nl_kw = {}', 'unknown_fn(_nl_kw)'],
+						exactOrUnknown: true,
+					});
 				}
 				out[out.length - 1].replace = site.call;
 				ne('kwargs-known', '_nl_kw = {}');
@@ -514,7 +770,13 @@ function templates(site: Site, al: Aliases): Insert[] {
 				ch('unknown-loop', 'for _nl_i in range(unknown_n):', `    ${t}.append(${known})`);
 			}
 			if (site.moduleLevel) {
-				ch('global-rebinding', 'def _nl_g():', `    global ${t}`, `    ${t} = mystery(${t})`, '_nl_g()');
+				ch(
+					'global-rebinding',
+					'def _nl_g():',
+					`    global ${t}`,
+					`    ${t} = mystery(${t})`,
+					'_nl_g()',
+				);
 			}
 			break;
 		}
@@ -529,11 +791,29 @@ function templates(site: Site, al: Aliases): Insert[] {
 			break;
 		}
 		case 'constant': {
-			ch('global-rebinding', 'def _nl_set():', `    global ${t}`, `    ${t} = mystery()`, '_nl_set()');
-			ch('global-rebinding', 'def _nl_set(v):', `    global ${t}`, `    ${t} = v`, '_nl_set(mystery())');
+			ch(
+				'global-rebinding',
+				'def _nl_set():',
+				`    global ${t}`,
+				`    ${t} = mystery()`,
+				'_nl_set()',
+			);
+			ch(
+				'global-rebinding',
+				'def _nl_set(v):',
+				`    global ${t}`,
+				`    ${t} = v`,
+				'_nl_set(mystery())',
+			);
 			ch('opaque-result', `${t} = mystery(${t})`);
 			ch('unknown-branch', 'if unknown_flag:', `    ${t} = ${t} + 1`);
-			ne('global-same-value', 'def _nl_set():', `    global ${t}`, `    ${t} = ${t} + 0`, '_nl_set()');
+			ne(
+				'global-same-value',
+				'def _nl_set():',
+				`    global ${t}`,
+				`    ${t} = ${t} + 0`,
+				'_nl_set()',
+			);
 			break;
 		}
 	}
@@ -567,7 +847,9 @@ function signatureOf(text: string, name: string): string {
 	if (!cls) {
 		return '';
 	}
-	const init = /def\s+__init__\s*\(\s*self\s*,?([^)]*)\)/.exec(text.slice(cls.index + cls[0].length));
+	const init = /def\s+__init__\s*\(\s*self\s*,?([^)]*)\)/.exec(
+		text.slice(cls.index + cls[0].length),
+	);
 	return init ? init[1] : '';
 }
 
@@ -576,7 +858,10 @@ function takesMore(signature: string, argsText: string): boolean {
 	if (signature.includes('**')) {
 		return true;
 	}
-	const params = signature.split(',').map((p) => p.trim()).filter((p) => p.length > 0 && !p.startsWith('*')).length;
+	const params = signature
+		.split(',')
+		.map((p) => p.trim())
+		.filter((p) => p.length > 0 && !p.startsWith('*')).length;
 	let depth = 0;
 	let given = argsText.trim() === '' ? 0 : 1;
 	for (const c of argsText) {
@@ -586,7 +871,10 @@ function takesMore(signature: string, argsText: string): boolean {
 	return params > given;
 }
 
-function place(text: string, placed: Placed[]): { text: string; oldLine: (line: number) => number | undefined } {
+function place(
+	text: string,
+	placed: Placed[],
+): { text: string; oldLine: (line: number) => number | undefined } {
 	const lines = text.split('\n');
 	const added = new Map<number, string[]>();
 	const before = new Map<number, string[]>();
@@ -595,7 +883,10 @@ function place(text: string, placed: Placed[]): { text: string; oldLine: (line: 
 		if (p.insert.replace) {
 			// The inserted lines prepare what the rewritten call uses (`_nl_kw`): they go before it.
 			lines[p.insert.replace.line] = p.insert.replace.text;
-			before.set(p.insert.replace.line, [...(before.get(p.insert.replace.line) ?? []), ...body]);
+			before.set(p.insert.replace.line, [
+				...(before.get(p.insert.replace.line) ?? []),
+				...body,
+			]);
 		} else {
 			added.set(p.site.after, [...(added.get(p.site.after) ?? []), ...body]);
 		}
@@ -617,7 +908,10 @@ function place(text: string, placed: Placed[]): { text: string; oldLine: (line: 
 	return { text: out.join('\n'), oldLine: (line) => back[line] };
 }
 
-function keysOf(models: ModelSummary[], oldLine: (line: number) => number | undefined): Map<string, ModelSummary> {
+function keysOf(
+	models: ModelSummary[],
+	oldLine: (line: number) => number | undefined,
+): Map<string, ModelSummary> {
 	const out = new Map<string, ModelSummary>();
 	for (const m of models) {
 		const line = oldLine(m.range.start.line);
@@ -660,12 +954,27 @@ interface Failure {
 	size: number;
 }
 
-function evaluateAll(): { stats: Map<string, KindStats>; programs: number; collateral: Failure[]; seeds: string[]; skippedSites: number } {
+function evaluateAll(): {
+	stats: Map<string, KindStats>;
+	programs: number;
+	collateral: Failure[];
+	seeds: string[];
+	skippedSites: number;
+} {
 	const stats = new Map<string, KindStats>();
 	const stat = (kind: string, changing: boolean) => {
 		let s = stats.get(kind);
 		if (!s) {
-			s = { changing, programs: 0, single: { programs: 0, exact: 0, unknown: 0, wrong: 0, absent: 0 }, exact: 0, unknown: 0, wrong: 0, absent: 0, failures: [] };
+			s = {
+				changing,
+				programs: 0,
+				single: { programs: 0, exact: 0, unknown: 0, wrong: 0, absent: 0 },
+				exact: 0,
+				unknown: 0,
+				wrong: 0,
+				absent: 0,
+				failures: [],
+			};
 			stats.set(kind, s);
 		}
 		return s;
@@ -682,7 +991,13 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 		const baseline = new Map<string, Baseline>();
 		for (const [key, m] of keysOf(base.models, (l) => l)) {
 			if (m.totals.total !== null) {
-				baseline.set(key, { key, name: m.name, framework: m.framework, total: m.totals.total, trainable: m.totals.trainable });
+				baseline.set(key, {
+					key,
+					name: m.name,
+					framework: m.framework,
+					total: m.totals.total,
+					trainable: m.totals.trainable,
+				});
 			}
 		}
 		assert.ok(baseline.size > 0, `${seed.id}: a model with a known total`);
@@ -705,13 +1020,22 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 				site.ambiguous = true;
 				continue;
 			}
-			const placed = place(seed.text, [{ site, insert: { kind: 'probe', changing: false, lines: probe } }]);
+			const placed = place(seed.text, [
+				{ site, insert: { kind: 'probe', changing: false, lines: probe } },
+			]);
 			const got = keysOf(run(placed.text).models, placed.oldLine);
 			for (const b of baseline.values()) {
 				const m = got.get(b.key);
-				if (!m || m.totals.total === null || (m.totals.trainable === null && b.trainable !== null)) {
+				if (
+					!m ||
+					m.totals.total === null ||
+					(m.totals.trainable === null && b.trainable !== null)
+				) {
 					site.ambiguous = true;
-				} else if ((m.totals.total !== b.total || m.totals.trainable !== b.trainable) && !/^[^@]*\./.test(b.key)) {
+				} else if (
+					(m.totals.total !== b.total || m.totals.trainable !== b.trainable) &&
+					!/^[^@]*\./.test(b.key)
+				) {
 					// A sub-module a summary call reported on its own (`model.generator`) moves with a probe on
 					// its parent (requires_grad_), but an attribute set on the parent does not reach it: such
 					// models are held to "the baseline or null, never another number" below instead.
@@ -732,7 +1056,9 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 			}
 		}
 		const seedLine = seedLines.length;
-		seedLines.push(`${seed.id}: ${baseline.size} models with known totals, ${sites.length} sites${seed.maxSites !== undefined ? ` (a sample)` : ''} (${sites.filter((s) => !s.ambiguous && (s.affected?.size ?? 0) > 0).length} with measured reach), ${candidates.length} single inserts, ${seed.quota} programs`);
+		seedLines.push(
+			`${seed.id}: ${baseline.size} models with known totals, ${sites.length} sites${seed.maxSites !== undefined ? ` (a sample)` : ''} (${sites.filter((s) => !s.ambiguous && (s.affected?.size ?? 0) > 0).length} with measured reach), ${candidates.length} single inserts, ${seed.quota} programs`,
+		);
 		if (candidates.length === 0) {
 			continue;
 		}
@@ -747,7 +1073,9 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 			}),
 		];
 		order.push(...shuffled.filter((o) => !order.includes(o)));
-		const singles = order.slice(0, Math.min(order.length, Math.ceil(seed.quota * 0.6))).map((o) => [o.c]);
+		const singles = order
+			.slice(0, Math.min(order.length, Math.ceil(seed.quota * 0.6)))
+			.map((o) => [o.c]);
 		const multis: Placed[][] = [];
 		while (singles.length + multis.length < seed.quota) {
 			const n = random() < 0.75 ? 2 : 3;
@@ -755,7 +1083,9 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 			for (let tries = 0; pick.length < n && tries < 20; tries++) {
 				const c = candidates[Math.floor(random() * candidates.length)];
 				// one insert per site and per kwargs rewrite
-				if (!pick.some((p) => p.site === c.site || (p.insert.replace && c.insert.replace))) {
+				if (
+					!pick.some((p) => p.site === c.site || (p.insert.replace && c.insert.replace))
+				) {
 					pick.push(c);
 				}
 			}
@@ -768,20 +1098,45 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 			const got = keysOf(result.models, placed.oldLine);
 			const changing = program.filter((p) => p.insert.changing);
 			for (const kind of new Set(program.map((p) => p.insert.kind))) {
-				const s = stat(kind, program.find((p) => p.insert.kind === kind)?.insert.changing ?? false);
+				const s = stat(
+					kind,
+					program.find((p) => p.insert.kind === kind)?.insert.changing ?? false,
+				);
 				s.programs++;
 				s.single.programs += program.length === 1 ? 1 : 0;
 			}
-			const describe = (p: Placed) => `${p.site.where}: ${p.insert.lines.map((l) => p.site.indent + l).join(' ⏎ ')}${p.insert.replace ? ` (and line ${p.insert.replace.line + 1} → ${p.insert.replace.text.trim()})` : ''}`;
+			const describe = (p: Placed) =>
+				`${p.site.where}: ${p.insert.lines.map((l) => p.site.indent + l).join(' ⏎ ')}${p.insert.replace ? ` (and line ${p.insert.replace.line + 1} → ${p.insert.replace.text.trim()})` : ''}`;
 			const inserted = program.map(describe).join(' ‖ ');
 			for (const b of baseline.values()) {
 				const m = got.get(b.key);
 				const total = m ? m.totals.total : undefined;
-				const outcome: Outcome = m === undefined ? 'absent' : total === null ? 'unknown' : total === b.total ? 'exact' : 'wrong';
-				const gotText = m === undefined ? 'absent' : total === null ? 'null' : String(total);
+				const outcome: Outcome =
+					m === undefined
+						? 'absent'
+						: total === null
+							? 'unknown'
+							: total === b.total
+								? 'exact'
+								: 'wrong';
+				const gotText =
+					m === undefined ? 'absent' : total === null ? 'null' : String(total);
 				const reaching = changing.filter((p) => p.site.affected?.has(b.key));
 				const fail = (kind: string, expected: string) =>
-					stat(kind, reaching.length > 0).failures.push({ seed: seed.id, where: program.length === 1 ? program[0].site.where : `${program.length} inserts`, inserted, model: b.key, got: gotText, expected, baseline: String(b.total), inserts: program.length, size: seed.text.length });
+					stat(kind, reaching.length > 0).failures.push({
+						seed: seed.id,
+						where:
+							program.length === 1
+								? program[0].site.where
+								: `${program.length} inserts`,
+						inserted,
+						model: b.key,
+						got: gotText,
+						expected,
+						baseline: String(b.total),
+						inserts: program.length,
+						size: seed.text.length,
+					});
 				if (reaching.length > 0) {
 					for (const kind of new Set(reaching.map((p) => p.insert.kind))) {
 						const s = stat(kind, true);
@@ -796,13 +1151,26 @@ function evaluateAll(): { stats: Map<string, KindStats>; programs: number; colla
 						const s = stat(kind, false);
 						s[outcome]++;
 						s.single[outcome] += program.length === 1 ? 1 : 0;
-						if (outcome !== 'exact' && !(outcome === 'unknown' && program.some((p) => p.insert.exactOrUnknown))) {
+						if (
+							outcome !== 'exact' &&
+							!(outcome === 'unknown' && program.some((p) => p.insert.exactOrUnknown))
+						) {
 							fail(kind, String(b.total));
 						}
 					}
 				} else if (outcome === 'wrong') {
 					// A model the CHANGING inserts do not reach: null or the baseline are both explicable, another number is not.
-					collateral.push({ seed: seed.id, where: `${program.length} inserts`, inserted, model: b.key, got: gotText, expected: `${b.total} or null`, baseline: String(b.total), inserts: program.length, size: seed.text.length });
+					collateral.push({
+						seed: seed.id,
+						where: `${program.length} inserts`,
+						inserted,
+						model: b.key,
+						got: gotText,
+						expected: `${b.total} or null`,
+						baseline: String(b.total),
+						inserts: program.length,
+						size: seed.text.length,
+					});
 				}
 			}
 		}
@@ -817,8 +1185,12 @@ function minimal(failures: Failure[], n: number): Failure[] {
 	// different seeds as possible.
 	const other = (f: Failure) => f.got !== 'null' && f.got !== 'absent' && f.got !== f.baseline;
 	const pick = (from: Failure[], count: number): Failure[] => {
-		const sorted = [...from].sort((a, b) => a.inserts - b.inserts || a.size - b.size || a.inserted.length - b.inserted.length);
-		const text = (f: Failure) => `${f.seed}|${f.inserted.replace(/^[^:]*: /, '').replace(/\s+/g, ' ')}`;
+		const sorted = [...from].sort(
+			(a, b) =>
+				a.inserts - b.inserts || a.size - b.size || a.inserted.length - b.inserted.length,
+		);
+		const text = (f: Failure) =>
+			`${f.seed}|${f.inserted.replace(/^[^:]*: /, '').replace(/\s+/g, ' ')}`;
 		const picked: Failure[] = [];
 		const seen = new Set<string>();
 		for (const pass of [0, 1]) {
@@ -836,10 +1208,17 @@ function minimal(failures: Failure[], n: number): Failure[] {
 		return picked;
 	};
 	// Multi-insert programs only where no single insert of this kind fails that way (their cause is mixed).
-	const cleanest = (from: Failure[]) => (from.some((f) => f.inserts === 1) ? from.filter((f) => f.inserts === 1) : from);
+	const cleanest = (from: Failure[]) =>
+		from.some((f) => f.inserts === 1) ? from.filter((f) => f.inserts === 1) : from;
 	const clean = cleanest(failures);
 	const others = pick(clean.filter(other), Math.ceil(n / 2));
-	return [...others, ...pick(clean.filter((f) => !other(f)), n - others.length)];
+	return [
+		...others,
+		...pick(
+			clean.filter((f) => !other(f)),
+			n - others.length,
+		),
+	];
 }
 
 function formatFailure(f: Failure): string {
@@ -849,30 +1228,54 @@ function formatFailure(f: Failure): string {
 function report(r: ReturnType<typeof evaluateAll>, examplesPerKind: number): string {
 	const lines: string[] = [];
 	lines.push(`Soundness property: ${r.programs} generated programs.`);
-	lines.push('Per insert kind, over (program, model) checks. CHANGING: the model must be null (exact = the unchanged baseline number, wrong = another number); NEUTRAL: the model must equal the baseline.');
+	lines.push(
+		'Per insert kind, over (program, model) checks. CHANGING: the model must be null (exact = the unchanged baseline number, wrong = another number); NEUTRAL: the model must equal the baseline.',
+	);
 	lines.push('');
 	const pad = (s: string | number, n: number) => String(s).padStart(n);
-	lines.push(`${'kind'.padEnd(34)} ${pad('programs', 8)} ${pad('exact', 7)} ${pad('unknown', 7)} ${pad('wrong', 7)} ${pad('absent', 7)}  verdict`);
-	const kinds = [...r.stats.entries()].sort((a, b) => Number(b[1].changing) - Number(a[1].changing) || a[0].localeCompare(b[0]));
+	lines.push(
+		`${'kind'.padEnd(34)} ${pad('programs', 8)} ${pad('exact', 7)} ${pad('unknown', 7)} ${pad('wrong', 7)} ${pad('absent', 7)}  verdict`,
+	);
+	const kinds = [...r.stats.entries()].sort(
+		(a, b) => Number(b[1].changing) - Number(a[1].changing) || a[0].localeCompare(b[0]),
+	);
 	for (const [kind, s] of kinds) {
 		const bad = s.changing ? s.exact + s.wrong : s.unknown + s.wrong + s.absent;
-		lines.push(`${(s.changing ? 'CHANGING ' : 'NEUTRAL  ') + kind.replace(/^neutral:/, '')}`.padEnd(34) + ` ${pad(s.programs, 8)} ${pad(s.exact, 7)} ${pad(s.unknown, 7)} ${pad(s.wrong, 7)} ${pad(s.absent, 7)}  ${bad === 0 ? 'ok' : `${bad} failing checks`}`);
+		lines.push(
+			`${(s.changing ? 'CHANGING ' : 'NEUTRAL  ') + kind.replace(/^neutral:/, '')}`.padEnd(
+				34,
+			) +
+				` ${pad(s.programs, 8)} ${pad(s.exact, 7)} ${pad(s.unknown, 7)} ${pad(s.wrong, 7)} ${pad(s.absent, 7)}  ${bad === 0 ? 'ok' : `${bad} failing checks`}`,
+		);
 	}
 	lines.push('');
-	lines.push('The same over single-insert programs only (each outcome caused by that one insert):');
-	lines.push(`${'kind'.padEnd(34)} ${pad('programs', 8)} ${pad('exact', 7)} ${pad('unknown', 7)} ${pad('wrong', 7)} ${pad('absent', 7)}`);
+	lines.push(
+		'The same over single-insert programs only (each outcome caused by that one insert):',
+	);
+	lines.push(
+		`${'kind'.padEnd(34)} ${pad('programs', 8)} ${pad('exact', 7)} ${pad('unknown', 7)} ${pad('wrong', 7)} ${pad('absent', 7)}`,
+	);
 	for (const [kind, s] of kinds) {
 		const o = s.single;
-		lines.push(`${(s.changing ? 'CHANGING ' : 'NEUTRAL  ') + kind.replace(/^neutral:/, '')}`.padEnd(34) + ` ${pad(o.programs, 8)} ${pad(o.exact, 7)} ${pad(o.unknown, 7)} ${pad(o.wrong, 7)} ${pad(o.absent, 7)}`);
+		lines.push(
+			`${(s.changing ? 'CHANGING ' : 'NEUTRAL  ') + kind.replace(/^neutral:/, '')}`.padEnd(
+				34,
+			) +
+				` ${pad(o.programs, 8)} ${pad(o.exact, 7)} ${pad(o.unknown, 7)} ${pad(o.wrong, 7)} ${pad(o.absent, 7)}`,
+		);
 	}
 	lines.push('');
-	lines.push(`Collateral (a model no CHANGING insert reaches got another number): ${r.collateral.length}`);
+	lines.push(
+		`Collateral (a model no CHANGING insert reaches got another number): ${r.collateral.length}`,
+	);
 	lines.push('');
 	for (const [kind, s] of kinds) {
 		if (s.failures.length === 0) {
 			continue;
 		}
-		lines.push(`--- ${s.changing ? 'CHANGING' : 'NEUTRAL'} ${kind.replace(/^neutral:/, '')}: ${s.failures.length} failing checks; minimal examples:`);
+		lines.push(
+			`--- ${s.changing ? 'CHANGING' : 'NEUTRAL'} ${kind.replace(/^neutral:/, '')}: ${s.failures.length} failing checks; minimal examples:`,
+		);
 		for (const f of minimal(s.failures, examplesPerKind)) {
 			lines.push(formatFailure(f));
 		}
@@ -883,7 +1286,9 @@ function report(r: ReturnType<typeof evaluateAll>, examplesPerKind: number): str
 	lines.push('');
 	lines.push('Seeds:');
 	lines.push(...r.seeds.map((s) => `  ${s}`));
-	lines.push(`Sites whose probe was ambiguous (used only for NEUTRAL inserts): ${r.skippedSites}`);
+	lines.push(
+		`Sites whose probe was ambiguous (used only for NEUTRAL inserts): ${r.skippedSites}`,
+	);
 	return lines.join('\n');
 }
 
@@ -897,7 +1302,10 @@ describe('soundness: inserts into real model files give the exact count or unkno
 		const text = report(result, 4);
 		const file = process.env.NORMLENS_SOUNDNESS_REPORT;
 		if (file) {
-			fs.writeFileSync(file, `${text}\n\nElapsed: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+			fs.writeFileSync(
+				file,
+				`${text}\n\nElapsed: ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+			);
 		}
 	});
 
@@ -907,18 +1315,31 @@ describe('soundness: inserts into real model files give the exact count or unkno
 
 	it('NEUTRAL inserts keep every total exactly', () => {
 		const r = result as ReturnType<typeof evaluateAll>;
-		const failing = [...r.stats.entries()].filter(([, s]) => !s.changing && s.failures.length > 0);
-		assert.ok(failing.length === 0, `\n${failing.map(([kind, s]) => `${kind}: ${s.failures.length} checks not exact\n${minimal(s.failures, 3).map(formatFailure).join('\n')}`).join('\n')}`);
+		const failing = [...r.stats.entries()].filter(
+			([, s]) => !s.changing && s.failures.length > 0,
+		);
+		assert.ok(
+			failing.length === 0,
+			`\n${failing.map(([kind, s]) => `${kind}: ${s.failures.length} checks not exact\n${minimal(s.failures, 3).map(formatFailure).join('\n')}`).join('\n')}`,
+		);
 	});
 
 	it('CHANGING inserts make every model they reach unknown (never the old or another number)', () => {
 		const r = result as ReturnType<typeof evaluateAll>;
-		const failing = [...r.stats.entries()].filter(([, s]) => s.changing && s.failures.length > 0);
-		assert.ok(failing.length === 0, `\n${failing.map(([kind, s]) => `${kind}: ${s.failures.length} checks (${s.exact} kept the old number, ${s.wrong} another number)\n${minimal(s.failures, 3).map(formatFailure).join('\n')}`).join('\n')}`);
+		const failing = [...r.stats.entries()].filter(
+			([, s]) => s.changing && s.failures.length > 0,
+		);
+		assert.ok(
+			failing.length === 0,
+			`\n${failing.map(([kind, s]) => `${kind}: ${s.failures.length} checks (${s.exact} kept the old number, ${s.wrong} another number)\n${minimal(s.failures, 3).map(formatFailure).join('\n')}`).join('\n')}`,
+		);
 	});
 
 	it('models that no CHANGING insert reaches never get another number', () => {
 		const r = result as ReturnType<typeof evaluateAll>;
-		assert.ok(r.collateral.length === 0, `\n${minimal(r.collateral, 5).map(formatFailure).join('\n')}`);
+		assert.ok(
+			r.collateral.length === 0,
+			`\n${minimal(r.collateral, 5).map(formatFailure).join('\n')}`,
+		);
 	});
 });

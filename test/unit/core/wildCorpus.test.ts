@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzePython, buildProgram, notebookModuleReader, parseNotebook } from '../../../src/core';
+import {
+	analyzePython,
+	buildProgram,
+	notebookModuleReader,
+	parseNotebook,
+} from '../../../src/core';
 import { fixtures } from '../paths';
 
 /**
@@ -23,18 +28,33 @@ const notebooks = folders.flatMap((f) =>
 );
 
 function verdicts(file: string): { verdict: Verdict; message: string }[] {
-	const cells = parseNotebook(fs.readFileSync(path.join(fixtures, file), 'utf8')).filter((c) => c.kind === 'code');
+	const cells = parseNotebook(fs.readFileSync(path.join(fixtures, file), 'utf8')).filter(
+		(c) => c.kind === 'code',
+	);
 	const program = buildProgram(cells);
-	const result = analyzePython(program.text, { readModule: notebookModuleReader(program.files), printed: program.outputs, cells: program.segments });
+	const result = analyzePython(program.text, {
+		readModule: notebookModuleReader(program.files),
+		printed: program.outputs,
+		cells: program.segments,
+	});
 	return result.diagnostics
 		.filter((d) => d.code === 'printed-summary')
-		.map((d) => ({ verdict: d.message.startsWith('Matches the summary') ? 'exact' : /NormLens cannot count it here: ./.test(d.message) ? 'unknown' : 'wrong', message: d.message }));
+		.map((d) => ({
+			verdict: d.message.startsWith('Matches the summary')
+				? 'exact'
+				: /NormLens cannot count it here: ./.test(d.message)
+					? 'unknown'
+					: 'wrong',
+			message: d.message,
+		}));
 }
 
 describe('real notebooks beyond the corpus: every printed summary exact or unknown with its reason', () => {
 	const tally: Record<Verdict, number> = { exact: 0, unknown: 0, wrong: 0 };
 	after(() => {
-		console.log(`      printed summaries: ${tally.exact} exact, ${tally.unknown} unknown, ${tally.wrong} wrong, in ${notebooks.length} notebooks`);
+		console.log(
+			`      printed summaries: ${tally.exact} exact, ${tally.unknown} unknown, ${tally.wrong} wrong, in ${notebooks.length} notebooks`,
+		);
 	});
 	for (const file of notebooks) {
 		it(file, () => {

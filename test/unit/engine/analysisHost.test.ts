@@ -23,7 +23,10 @@ describe('analysis in a worker with a time and memory budget', function () {
 		try {
 			const a = await host.analyze({ key: 'file:///a.py', text });
 			assert.strictEqual(a.models[0]?.totals.total, 2005);
-			const b = await host.analyze({ key: 'file:///a.py', text: text.replace('Dense(50', 'Dense(51') });
+			const b = await host.analyze({
+				key: 'file:///a.py',
+				text: text.replace('Dense(50', 'Dense(51'),
+			});
 			assert.notStrictEqual(b.models[0]?.totals.total, 2005);
 		} finally {
 			host.dispose();
@@ -35,15 +38,28 @@ describe('analysis in a worker with a time and memory budget', function () {
 		try {
 			// The first request occupies the worker; five versions of a.py then arrive while it runs.
 			const busy = host.analyze({ key: 'file:///b.py', text });
-			const versions = [51, 52, 53, 54, 55].map((units) => host.analyze({ key: 'file:///a.py', text: text.replace('Dense(50', `Dense(${units}`) }));
+			const versions = [51, 52, 53, 54, 55].map((units) =>
+				host.analyze({
+					key: 'file:///a.py',
+					text: text.replace('Dense(50', `Dense(${units}`),
+				}),
+			);
 			const other = host.analyze({ key: 'file:///c.py', text });
 			const results = await Promise.all(versions);
 			assert.strictEqual((await busy).models[0]?.totals.total, 2005);
 			assert.strictEqual((await other).models[0]?.totals.total, 2005);
-			const last = (await host.analyze({ key: 'file:///d.py', text: text.replace('Dense(50', 'Dense(55') })).models[0]?.totals.total;
+			const last = (
+				await host.analyze({
+					key: 'file:///d.py',
+					text: text.replace('Dense(50', 'Dense(55'),
+				})
+			).models[0]?.totals.total;
 			assert.ok(last !== undefined && last !== 2005);
 			// Every caller of a.py sees the last version's model; the worker ran b, a (once), c and d.
-			assert.deepStrictEqual(results.map((r) => r.models[0]?.totals.total), [last, last, last, last, last]);
+			assert.deepStrictEqual(
+				results.map((r) => r.models[0]?.totals.total),
+				[last, last, last, last, last],
+			);
 			assert.strictEqual(host.analysesStarted, 4);
 		} finally {
 			host.dispose();
@@ -61,7 +77,10 @@ describe('analysis in a worker with a time and memory budget', function () {
 		}
 		const again = new AnalysisHost(worker, { timeoutMs: 30_000, heapMiB: 512 });
 		try {
-			assert.strictEqual((await again.analyze({ key: 'k', text })).models[0]?.totals.total, 2005);
+			assert.strictEqual(
+				(await again.analyze({ key: 'k', text })).models[0]?.totals.total,
+				2005,
+			);
 		} finally {
 			again.dispose();
 		}

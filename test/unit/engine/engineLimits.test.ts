@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { clampMaxThreads, clampMemoryLimitMiB, coreCount, MEMORY_LIMIT_MIB } from '../../../src/host/engineLimits';
+import {
+	clampMaxThreads,
+	clampMemoryLimitMiB,
+	coreCount,
+	MEMORY_LIMIT_MIB,
+} from '../../../src/host/engineLimits';
 import { repoRoot } from '../paths';
 
 describe('engine settings are clamped (issue 21: a workspace may set them)', () => {
@@ -33,11 +38,28 @@ describe('engine settings are clamped (issue 21: a workspace may set them)', () 
 	it('the manifest restricts both in untrusted workspaces and documents the same bounds', () => {
 		const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 		const untrusted = manifest.capabilities.untrustedWorkspaces;
-		assert.strictEqual(untrusted.supported, 'limited', 'restrictedConfigurations only apply to "limited" support');
-		assert.deepStrictEqual([...untrusted.restrictedConfigurations].sort(), ['normlens.engine.maxThreads', 'normlens.engine.memoryLimitMiB']);
-		const props = manifest.contributes.configuration.properties ?? Object.assign({}, ...manifest.contributes.configuration.map((c: { properties: object }) => c.properties));
+		assert.strictEqual(
+			untrusted.supported,
+			'limited',
+			'restrictedConfigurations only apply to "limited" support',
+		);
+		assert.deepStrictEqual([...untrusted.restrictedConfigurations].sort(), [
+			'normlens.engine.maxThreads',
+			'normlens.engine.memoryLimitMiB',
+		]);
+		const props =
+			manifest.contributes.configuration.properties ??
+			Object.assign(
+				{},
+				...manifest.contributes.configuration.map(
+					(c: { properties: object }) => c.properties,
+				),
+			);
 		const mem = props['normlens.engine.memoryLimitMiB'];
-		assert.deepStrictEqual([mem.minimum, mem.maximum, mem.default], [MEMORY_LIMIT_MIB.min, MEMORY_LIMIT_MIB.max, MEMORY_LIMIT_MIB.default]);
+		assert.deepStrictEqual(
+			[mem.minimum, mem.maximum, mem.default],
+			[MEMORY_LIMIT_MIB.min, MEMORY_LIMIT_MIB.max, MEMORY_LIMIT_MIB.default],
+		);
 		assert.strictEqual(props['normlens.engine.maxThreads'].restricted, true);
 		assert.strictEqual(mem.restricted, true);
 	});

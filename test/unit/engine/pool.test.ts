@@ -11,12 +11,31 @@ import { repoRoot } from '../paths';
 const worker = path.join(repoRoot, 'out', 'src', 'engine', 'engineWorker.js');
 /** The split path from 2^20 elements on, as it was before the benchmark moved the product's threshold: the tests split small tensors. */
 const SPLIT = 1 << 20;
-const task: NormalizeTask = { kernel: NormalizeKernel, shape: [32, 50], reducedAxes: [0], epsilon: 1e-3, seed: 1, distribution: 'normal', momentum: null, maxElements: 1 << 28 };
+const task: NormalizeTask = {
+	kernel: NormalizeKernel,
+	shape: [32, 50],
+	reducedAxes: [0],
+	epsilon: 1e-3,
+	seed: 1,
+	distribution: 'normal',
+	momentum: null,
+	maxElements: 1 << 28,
+};
 /** A task that runs for seconds whatever the machine: JS draws and JS kernels on 33.5 M values. */
-const big: NormalizeTask = { ...task, shape: [64, 128, 128, 32], backend: 'js', distribution: 'lognormal' };
+const big: NormalizeTask = {
+	...task,
+	shape: [64, 128, 128, 32],
+	backend: 'js',
+	distribution: 'lognormal',
+};
 
 /** A float64 .npy of `shape` (C or Fortran order) with per-channel offsets, values from a formula. */
-function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<number, number> = new Map(), valueAt?: (i: number, c: number) => number): string {
+function writeNpy(
+	shape: number[],
+	fortran: boolean,
+	nonFinite: ReadonlyMap<number, number> = new Map(),
+	valueAt?: (i: number, c: number) => number,
+): string {
 	const n = shape.reduce((a, b) => a * b, 1);
 	const header = `{'descr': '<f8', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}), }`;
 	const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
@@ -36,7 +55,10 @@ function writeNpy(shape: number[], fortran: boolean, nonFinite: ReadonlyMap<numb
 			values[i] = v;
 		}
 	}
-	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-npy-')), fortran ? 'f.npy' : 'c.npy');
+	const file = path.join(
+		fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-npy-')),
+		fortran ? 'f.npy' : 'c.npy',
+	);
 	const bytes = new Uint8Array(10 + padded.length + n * 8);
 	bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
 	new DataView(bytes.buffer).setUint16(8, padded.length, true);
@@ -70,41 +92,97 @@ describe('engine pool (Piscina)', function () {
 
 	it('splits a large tensor between the two workers: same statistics as one worker, exactly merged (Chan)', async () => {
 		const shape = [16, 32, 32, 64];
-		const split = await pool.normalize({ ...task, shape, reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 } });
+		const split = await pool.normalize({
+			...task,
+			shape,
+			reducedAxes: [0, 1, 2],
+			momentum: { convention: 'torch', value: 0.1 },
+		});
 		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
-		const single = await pool.normalize({ ...task, shape, reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 }, backend: 'js' });
+		const single = await pool.normalize({
+			...task,
+			shape,
+			reducedAxes: [0, 1, 2],
+			momentum: { convention: 'torch', value: 0.1 },
+			backend: 'js',
+		});
 		assert.strictEqual(single.backend, 'js');
 		for (let c = 0; c < 64; c++) {
-			assert.ok(Math.abs(split.before.mean[c] - single.before.mean[c]) <= 1e-6 * single.before.std[c], `mean ${c}`);
-			assert.ok(Math.abs(split.before.std[c] - single.before.std[c]) <= 1e-6 * single.before.std[c], `std ${c}`);
+			assert.ok(
+				Math.abs(split.before.mean[c] - single.before.mean[c]) <=
+					1e-6 * single.before.std[c],
+				`mean ${c}`,
+			);
+			assert.ok(
+				Math.abs(split.before.std[c] - single.before.std[c]) <= 1e-6 * single.before.std[c],
+				`std ${c}`,
+			);
 			assert.strictEqual(split.before.min[c], single.before.min[c]);
 			assert.ok(Math.abs(split.after.mean[c]) < 1e-5);
-			assert.ok(Math.abs((split.running as { variance: Float64Array }).variance[c] - (single.running as { variance: Float64Array }).variance[c]) < 1e-6);
+			assert.ok(
+				Math.abs(
+					(split.running as { variance: Float64Array }).variance[c] -
+						(single.running as { variance: Float64Array }).variance[c],
+				) < 1e-6,
+			);
 		}
 		// The workers' histograms add up to the one-worker histogram of the same tensor.
 		assert.deepStrictEqual(split.histogramBefore, single.histogramBefore);
 		const sampled = single.histogramAfter.counts.reduce((a, b) => a + b, 0);
-		assert.strictEqual(split.histogramAfter.counts.reduce((a, b) => a + b, 0), sampled);
-		assert.ok(Math.abs(split.histogramAfter.lo - single.histogramAfter.lo) < 1e-5 && Math.abs(split.histogramAfter.hi - single.histogramAfter.hi) < 1e-5);
+		assert.strictEqual(
+			split.histogramAfter.counts.reduce((a, b) => a + b, 0),
+			sampled,
+		);
+		assert.ok(
+			Math.abs(split.histogramAfter.lo - single.histogramAfter.lo) < 1e-5 &&
+				Math.abs(split.histogramAfter.hi - single.histogramAfter.hi) < 1e-5,
+		);
 		// NCHW planes split too.
-		const planes = await pool.normalize({ ...task, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] });
+		const planes = await pool.normalize({
+			...task,
+			shape: [16, 64, 32, 32],
+			reducedAxes: [0, 2, 3],
+		});
 		assert.strictEqual(planes.backend, 'wasm-simd ×2 workers');
-		const planes1 = await pool.normalize({ ...task, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3], backend: 'js' });
+		const planes1 = await pool.normalize({
+			...task,
+			shape: [16, 64, 32, 32],
+			reducedAxes: [0, 2, 3],
+			backend: 'js',
+		});
 		for (let c = 0; c < 64; c++) {
-			assert.ok(Math.abs(planes.before.mean[c] - planes1.before.mean[c]) <= 1e-6 * planes1.before.std[c]);
-			assert.ok(Math.abs(planes.before.std[c] - planes1.before.std[c]) <= 1e-6 * planes1.before.std[c]);
+			assert.ok(
+				Math.abs(planes.before.mean[c] - planes1.before.mean[c]) <=
+					1e-6 * planes1.before.std[c],
+			);
+			assert.ok(
+				Math.abs(planes.before.std[c] - planes1.before.std[c]) <=
+					1e-6 * planes1.before.std[c],
+			);
 		}
 	});
 
 	it('splits a channels-first GroupNorm too: the same per-(sample, group) statistics as the js kernels in one task', async () => {
-		const t = { ...task, shape: [16, 64, 32, 32], reducedAxes: [1, 2, 3], channelGroups: { axis: 1, count: 8 } };
+		const t = {
+			...task,
+			shape: [16, 64, 32, 32],
+			reducedAxes: [1, 2, 3],
+			channelGroups: { axis: 1, count: 8 },
+		};
 		const split = await pool.normalize(t);
 		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
 		const single = await pool.normalize({ ...t, backend: 'js' });
 		assert.strictEqual(split.features, 16 * 8);
 		for (let g = 0; g < 16 * 8; g++) {
-			assert.ok(Math.abs(split.before.mean[g] - single.before.mean[g]) <= 1e-6 * single.before.std[g], `mean ${g}`);
-			assert.ok(Math.abs(split.before.std[g] - single.before.std[g]) <= 1e-6 * single.before.std[g], `std ${g}`);
+			assert.ok(
+				Math.abs(split.before.mean[g] - single.before.mean[g]) <=
+					1e-6 * single.before.std[g],
+				`mean ${g}`,
+			);
+			assert.ok(
+				Math.abs(split.before.std[g] - single.before.std[g]) <= 1e-6 * single.before.std[g],
+				`std ${g}`,
+			);
 			assert.strictEqual(split.before.min[g], single.before.min[g]);
 			assert.ok(Math.abs(split.after.mean[g]) < 1e-5);
 		}
@@ -122,8 +200,14 @@ describe('engine pool (Piscina)', function () {
 		assert.strictEqual(f.backend, 'wasm-simd');
 		for (const r of [split, f]) {
 			for (let ch = 0; ch < 64; ch++) {
-				assert.ok(Math.abs(r.before.mean[ch] - js.before.mean[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} mean ${ch}`);
-				assert.ok(Math.abs(r.before.std[ch] - js.before.std[ch]) <= 1e-6 * js.before.std[ch], `${r.backend} std ${ch}`);
+				assert.ok(
+					Math.abs(r.before.mean[ch] - js.before.mean[ch]) <= 1e-6 * js.before.std[ch],
+					`${r.backend} mean ${ch}`,
+				);
+				assert.ok(
+					Math.abs(r.before.std[ch] - js.before.std[ch]) <= 1e-6 * js.before.std[ch],
+					`${r.backend} std ${ch}`,
+				);
 				assert.strictEqual(r.before.max[ch], js.before.max[ch]);
 			}
 		}
@@ -133,21 +217,32 @@ describe('engine pool (Piscina)', function () {
 		const F32_MAX = 3.4028234663852886e38;
 		// Channel c is constant: +max, −max, 1e30, or an ordinary value; (x − μ)·a is 0 in each.
 		const constant = (_i: number, c: number) => [F32_MAX, -F32_MAX, 1e30, 7.5][c % 4];
-		for (const shape of [[2, 8, 4, 4], [64, 64, 16, 16]]) {
+		for (const shape of [
+			[2, 8, 4, 4],
+			[64, 64, 16, 16],
+		]) {
 			const file = writeNpy(shape, false, new Map(), constant);
 			const t = { ...task, shape: [1, shape[1], shape[2], shape[3]], reducedAxes: [0, 2, 3] };
 			for (const backend of ['wasm-simd', 'js'] as const) {
 				const r = await pool.normalize({ ...t, npyPath: file, backend });
 				const label = `${shape.join('×')} ${r.backend}`;
 				for (let ch = 0; ch < shape[1]; ch++) {
-					assert.strictEqual(r.before.mean[ch], Math.fround(constant(0, ch)), `${label} μ ${ch}`);
+					assert.strictEqual(
+						r.before.mean[ch],
+						Math.fround(constant(0, ch)),
+						`${label} μ ${ch}`,
+					);
 					assert.strictEqual(r.before.std[ch], 0, `${label} σ ${ch}`);
 					assert.strictEqual(r.after.mean[ch], 0, `${label} mean after ${ch}`);
 					assert.strictEqual(r.after.std[ch], 0, `${label} std after ${ch}`);
 					assert.strictEqual(r.after.min[ch], 0, `${label} min after ${ch}`);
 					assert.strictEqual(r.after.max[ch], 0, `${label} max after ${ch}`);
 				}
-				assert.strictEqual(r.nonFinite.reduce((a, b) => a + b, 0), 0, label);
+				assert.strictEqual(
+					r.nonFinite.reduce((a, b) => a + b, 0),
+					0,
+					label,
+				);
 			}
 		}
 	});
@@ -155,30 +250,56 @@ describe('engine pool (Piscina)', function () {
 	it('a large .npy with NaN / Inf in a split run gives way to one task, which counts them per channel exactly', async () => {
 		const shape = [64, 64, 16, 16];
 		// Element i is in channel ⌊i / 256⌋ mod 64: a NaN in channel 3 of sample 0, an Inf in channel 10 of sample 63.
-		const file = writeNpy(shape, false, new Map([[3 * 256 + 5, NaN], [63 * 64 * 256 + 10 * 256 + 7, Infinity]]));
+		const file = writeNpy(
+			shape,
+			false,
+			new Map([
+				[3 * 256 + 5, NaN],
+				[63 * 64 * 256 + 10 * 256 + 7, Infinity],
+			]),
+		);
 		const t = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3] };
 		const r = await pool.normalize({ ...t, npyPath: file });
 		assert.ok(!r.backend.includes('workers'), r.backend);
 		assert.deepStrictEqual(
-			Array.from(r.nonFinite).map((v, c) => (v ? `${c}:${v}` : '')).filter(Boolean),
+			Array.from(r.nonFinite)
+				.map((v, c) => (v ? `${c}:${v}` : ''))
+				.filter(Boolean),
 			['3:1', '10:1'],
 		);
 		const clean = await pool.normalize({ ...t, npyPath: writeNpy(shape, false) });
 		assert.strictEqual(clean.backend, 'wasm-simd ×2 workers');
 		for (const ch of [0, 20, 63]) {
-			assert.ok(Math.abs(r.before.mean[ch] - clean.before.mean[ch]) <= 1e-6 * clean.before.std[ch], `mean ${ch}`);
+			assert.ok(
+				Math.abs(r.before.mean[ch] - clean.before.mean[ch]) <= 1e-6 * clean.before.std[ch],
+				`mean ${ch}`,
+			);
 		}
 	});
 
 	it('the split path honours eval mode and the distribution like one worker does', async () => {
-		const t = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2], momentum: { convention: 'torch', value: 0.1 } as const, mode: 'eval' as const, distribution: 'lognormal' as const };
+		const t = {
+			...task,
+			shape: [16, 32, 32, 64],
+			reducedAxes: [0, 1, 2],
+			momentum: { convention: 'torch', value: 0.1 } as const,
+			mode: 'eval' as const,
+			distribution: 'lognormal' as const,
+		};
 		const split = await pool.normalize(t);
 		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
 		const single = await pool.normalize({ ...t, backend: 'js' });
 		assert.strictEqual(split.running, null);
 		for (let c = 0; c < 64; c++) {
-			assert.ok(Math.abs(split.after.mean[c] - single.after.mean[c]) <= 1e-5 * (1 + Math.abs(single.after.mean[c])), `mean ${c}`);
-			assert.ok(Math.abs(split.after.std[c] - single.after.std[c]) <= 1e-5 * single.after.std[c], `std ${c}`);
+			assert.ok(
+				Math.abs(split.after.mean[c] - single.after.mean[c]) <=
+					1e-5 * (1 + Math.abs(single.after.mean[c])),
+				`mean ${c}`,
+			);
+			assert.ok(
+				Math.abs(split.after.std[c] - single.after.std[c]) <= 1e-5 * single.after.std[c],
+				`std ${c}`,
+			);
 		}
 	});
 
@@ -194,13 +315,21 @@ describe('engine pool (Piscina)', function () {
 	});
 
 	/** A split run (WebAssembly, two workers) that lasts a while: 33.5 M generated values. */
-	const bigSplit: NormalizeTask = { ...task, shape: [64, 128, 128, 32], reducedAxes: [0, 1, 2], distribution: 'lognormal' };
+	const bigSplit: NormalizeTask = {
+		...task,
+		shape: [64, 128, 128, 32],
+		reducedAxes: [0, 1, 2],
+		distribution: 'lognormal',
+	};
 
 	it('an already-aborted signal rejects at once with an AbortError; the task reaches no worker (Piscina semantics)', async () => {
 		const controller = new AbortController();
 		controller.abort();
 		const t0 = performance.now();
-		await assert.rejects(pool.normalize(task, controller.signal), (e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message));
+		await assert.rejects(
+			pool.normalize(task, controller.signal),
+			(e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message),
+		);
 		assert.ok(performance.now() - t0 < 50, 'rejected without waiting for a worker');
 		assert.strictEqual(pool.started, false, 'no pool (no thread) was started for it');
 		// Also with the pool running: the worker count of finished tasks does not move.
@@ -227,7 +356,10 @@ describe('engine pool (Piscina)', function () {
 		assert.strictEqual(one.queued, 1, 'the second task waits for the only worker');
 		const t0 = performance.now();
 		queued.abort();
-		await assert.rejects(waiting, (e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message));
+		await assert.rejects(
+			waiting,
+			(e: Error) => e.name === 'AbortError' && /cancelled/.test(e.message),
+		);
 		const ms = performance.now() - t0;
 		assert.ok(ms < 100, `rejected in ${ms.toFixed(0)} ms, not after the long task`);
 		assert.strictEqual(runningSettled, false, 'the long task is still running');
@@ -267,27 +399,46 @@ describe('engine pool (Piscina)', function () {
 		assert.strictEqual((await brief.normalize(task)).features, 50);
 	});
 
-
 	it('memory a large run grew is given back: a worker drops its own after the run, the pool drops its shared memory once idle', async () => {
 		// One worker, so that the memory asked about is the one that ran; the pool's memory is checked with two.
 		const one = new EnginePool(worker, 1, undefined, 300);
 		extraPools.push(one);
-		await one.normalize({ ...task, shape: [1 << 24] , reducedAxes: [0] });
-		assert.strictEqual(await one.workerMemoryBytes(), 0, 'the worker kept 128 MiB after a 2^24-value run');
+		await one.normalize({ ...task, shape: [1 << 24], reducedAxes: [0] });
+		assert.strictEqual(
+			await one.workerMemoryBytes(),
+			0,
+			'the worker kept 128 MiB after a 2^24-value run',
+		);
 		await one.normalize(task);
 		const small = await one.workerMemoryBytes();
 		assert.ok(small > 0 && small <= 64 << 20, `a small run's memory is kept (${small} bytes)`);
 		const two = new EnginePool(worker, 2, undefined, 300, SPLIT);
 		extraPools.push(two);
-		const r = await two.normalize({ ...task, shape: [256, 256, 16, 32], reducedAxes: [0, 1, 2] });
+		const r = await two.normalize({
+			...task,
+			shape: [256, 256, 16, 32],
+			reducedAxes: [0, 1, 2],
+		});
 		assert.strictEqual(r.backend, 'wasm-simd ×2 workers');
-		assert.ok(two.poolMemoryBytes > 128 << 20, `the split run's pool memory: ${two.poolMemoryBytes}`);
+		assert.ok(
+			two.poolMemoryBytes > 128 << 20,
+			`the split run's pool memory: ${two.poolMemoryBytes}`,
+		);
 		const deadline = performance.now() + 5_000;
 		while (two.poolMemoryBytes > 0 && performance.now() < deadline) {
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
-		assert.strictEqual(two.poolMemoryBytes, 0, 'the pool memory is dropped 300 ms after the pool went idle');
-		assert.strictEqual((await two.normalize({ ...task, shape: [64, 64, 16, 32], reducedAxes: [0, 1, 2] })).backend, 'wasm-simd ×2 workers', 'the next split run starts a fresh memory');
+		assert.strictEqual(
+			two.poolMemoryBytes,
+			0,
+			'the pool memory is dropped 300 ms after the pool went idle',
+		);
+		assert.strictEqual(
+			(await two.normalize({ ...task, shape: [64, 64, 16, 32], reducedAxes: [0, 1, 2] }))
+				.backend,
+			'wasm-simd ×2 workers',
+			'the next split run starts a fresh memory',
+		);
 		assert.ok(two.poolMemoryBytes > 0 && two.poolMemoryBytes <= 64 << 20);
 	});
 
@@ -300,11 +451,20 @@ describe('engine pool (Piscina)', function () {
 			polled.normalize(bigSplit, controller.signal, (f) => f > 0 && controller.abort()),
 			/cancelled/,
 		);
-		const next = await polled.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		const next = await polled.normalize({
+			...task,
+			shape: [16, 32, 32, 64],
+			reducedAxes: [0, 1, 2],
+		});
 		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
 		// std(y) = σ/√(σ² + ε) per channel, from the run's own σ.
-		const expected = Math.max(...Array.from(next.before.std, (s) => Math.abs(s / Math.sqrt(s * s + 1e-3) - 1)));
-		assert.ok(next.maxMeanDeviation < 1e-5 && Math.abs(next.maxStdDeviation - expected) < 1e-6, `after: ${next.maxMeanDeviation}, ${next.maxStdDeviation} vs ${expected}`);
+		const expected = Math.max(
+			...Array.from(next.before.std, (s) => Math.abs(s / Math.sqrt(s * s + 1e-3) - 1)),
+		);
+		assert.ok(
+			next.maxMeanDeviation < 1e-5 && Math.abs(next.maxStdDeviation - expected) < 1e-6,
+			`after: ${next.maxMeanDeviation}, ${next.maxStdDeviation} vs ${expected}`,
+		);
 	});
 
 	it('a worker that dies during a split run fails the run without leaving the other waiting for its chunks; the next split run succeeds', async () => {
@@ -319,7 +479,11 @@ describe('engine pool (Piscina)', function () {
 		});
 		await assert.rejects(run, /engine worker stopped unexpectedly|Another engine worker/);
 		await stopping;
-		const next = await polled.normalize({ ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] });
+		const next = await polled.normalize({
+			...task,
+			shape: [16, 32, 32, 64],
+			reducedAxes: [0, 1, 2],
+		});
 		assert.strictEqual(next.backend, 'wasm-simd ×2 workers');
 		assert.ok(next.maxMeanDeviation < 1e-5);
 	});
@@ -330,15 +494,30 @@ describe('engine pool (Piscina)', function () {
 		assert.strictEqual(manyGroups.features, 70_000);
 		const split = await pool.normalize({ ...task, shape: [65_536, 16], reducedAxes: [1] });
 		assert.strictEqual(split.backend, 'wasm-simd ×2 workers');
-		assert.ok(manyGroups.maxMeanDeviation < 1e-4 && split.maxMeanDeviation < 1e-4, `${manyGroups.maxMeanDeviation}, ${split.maxMeanDeviation}`);
+		assert.ok(
+			manyGroups.maxMeanDeviation < 1e-4 && split.maxMeanDeviation < 1e-4,
+			`${manyGroups.maxMeanDeviation}, ${split.maxMeanDeviation}`,
+		);
 	});
 
 	it('split runs and single tasks started together all finish (no worker waits forever for another)', async () => {
 		const split = { ...task, shape: [16, 32, 32, 64], reducedAxes: [0, 1, 2] };
-		const results = await Promise.all([pool.normalize(split), pool.normalize(task), pool.normalize({ ...split, seed: 2 }), pool.normalize({ ...task, seed: 3 }), pool.normalize({ ...split, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] })]);
+		const results = await Promise.all([
+			pool.normalize(split),
+			pool.normalize(task),
+			pool.normalize({ ...split, seed: 2 }),
+			pool.normalize({ ...task, seed: 3 }),
+			pool.normalize({ ...split, shape: [16, 64, 32, 32], reducedAxes: [0, 2, 3] }),
+		]);
 		assert.deepStrictEqual(
 			results.map((r) => r.backend),
-			['wasm-simd ×2 workers', 'wasm-simd', 'wasm-simd ×2 workers', 'wasm-simd', 'wasm-simd ×2 workers'],
+			[
+				'wasm-simd ×2 workers',
+				'wasm-simd',
+				'wasm-simd ×2 workers',
+				'wasm-simd',
+				'wasm-simd ×2 workers',
+			],
 		);
 		assert.ok(results.every((r) => r.maxMeanDeviation < 1e-5));
 	});
@@ -349,7 +528,13 @@ describe('engine pool (Piscina)', function () {
 		const polled = new EnginePool(worker, 2, 2, undefined, SPLIT);
 		extraPools.push(polled);
 		// A .npy run counts the file's batch (64), not the layer's (1), which would put the first pass at 100 %.
-		const npyRun: NormalizeTask = { ...task, shape: [1, 64, 16, 16], reducedAxes: [0, 2, 3], npyPath: writeNpy([64, 64, 16, 16], false), backend: 'js' };
+		const npyRun: NormalizeTask = {
+			...task,
+			shape: [1, 64, 16, 16],
+			reducedAxes: [0, 2, 3],
+			npyPath: writeNpy([64, 64, 16, 16], false),
+			backend: 'js',
+		};
 		const runs: [NormalizeTask, (seen: number[]) => boolean][] = [
 			[big, (seen) => seen.length >= 3 && seen[seen.length - 1] >= 0.5],
 			[bigSplit, (seen) => seen.length >= 2],
@@ -369,7 +554,10 @@ describe('engine pool (Piscina)', function () {
 	});
 
 	it('refuses a tensor over the memory cap up front, naming the sizes', async () => {
-		await assert.rejects(pool.normalize({ ...task, shape: [1024, 1024, 1024], maxElements: 1 << 24 }), /needs 8192 MiB \(input and output\), above the limit of 128 MiB/);
+		await assert.rejects(
+			pool.normalize({ ...task, shape: [1024, 1024, 1024], maxElements: 1 << 24 }),
+			/needs 8192 MiB \(input and output\), above the limit of 128 MiB/,
+		);
 	});
 
 	it('a worker that dies mid-task fails that task with a clear error, and the next task succeeds', async () => {
@@ -383,7 +571,7 @@ describe('engine pool (Piscina)', function () {
 	});
 });
 
-describe('EnginePool.forward on a pool tensor (the benchmark\'s engine rows)', function () {
+describe("EnginePool.forward on a pool tensor (the benchmark's engine rows)", function () {
 	this.timeout(60_000);
 
 	for (const [title, shape, reducedAxes] of [
@@ -404,27 +592,66 @@ describe('EnginePool.forward on a pool tensor (the benchmark\'s engine rows)', f
 					const original = Float32Array.from(t.data);
 					const layout = reductionLayout([...shape], [...reducedAxes]);
 					const ref = moments(original, layout);
-					const r = await pool.forward(t, { shape: [...shape], reducedAxes: [...reducedAxes], epsilon: 1e-3, dispatch });
+					const r = await pool.forward(t, {
+						shape: [...shape],
+						reducedAxes: [...reducedAxes],
+						epsilon: 1e-3,
+						dispatch,
+					});
 					assert.ok(r);
 					for (let c = 0; c < layout.groups; c++) {
-						assert.ok(Math.abs(r.mean[c] - ref.mean[c]) < 1e-6 * Math.abs(ref.mean[c]), `mean ${c}`);
-						assert.ok(Math.abs(r.variance[c] - ref.variance[c]) < 1e-5 * ref.variance[c], `variance ${c}`);
+						assert.ok(
+							Math.abs(r.mean[c] - ref.mean[c]) < 1e-6 * Math.abs(ref.mean[c]),
+							`mean ${c}`,
+						);
+						assert.ok(
+							Math.abs(r.variance[c] - ref.variance[c]) < 1e-5 * ref.variance[c],
+							`variance ${c}`,
+						);
 					}
-					const groupOf = (i: number) => (layout.block?.inner === 1 ? i % layout.groups : Math.floor(i / (layout.block?.inner ?? 1)) % layout.groups);
+					const groupOf = (i: number) =>
+						layout.block?.inner === 1
+							? i % layout.groups
+							: Math.floor(i / (layout.block?.inner ?? 1)) % layout.groups;
 					for (let i = 0; i < n; i += 997) {
 						const c = groupOf(i);
 						const y = (original[i] - ref.mean[c]) / Math.sqrt(ref.variance[c] + 1e-3);
-						assert.ok(Math.abs(t.data[i] - y) < 1e-4, `y[${i}] = ${t.data[i]}, expected ${y}`);
+						assert.ok(
+							Math.abs(t.data[i] - y) < 1e-4,
+							`y[${i}] = ${t.data[i]}, expected ${y}`,
+						);
 					}
 					// Inference: the given statistics, no statistics returned.
 					t.data.set(original);
-					const stats = { mean: new Float64Array(layout.groups).fill(1), variance: new Float64Array(layout.groups).fill(4) };
-					assert.strictEqual(await pool.forward(t, { shape: [...shape], reducedAxes: [...reducedAxes], epsilon: 0, statistics: stats, dispatch }), null);
+					const stats = {
+						mean: new Float64Array(layout.groups).fill(1),
+						variance: new Float64Array(layout.groups).fill(4),
+					};
+					assert.strictEqual(
+						await pool.forward(t, {
+							shape: [...shape],
+							reducedAxes: [...reducedAxes],
+							epsilon: 0,
+							statistics: stats,
+							dispatch,
+						}),
+						null,
+					);
 					for (let i = 0; i < n; i += 991) {
-						assert.ok(Math.abs(t.data[i] - (original[i] - 1) / 2) < 1e-5, `inference y[${i}]`);
+						assert.ok(
+							Math.abs(t.data[i] - (original[i] - 1) / 2) < 1e-5,
+							`inference y[${i}]`,
+						);
 					}
 					t.release();
-					await assert.rejects(pool.forward(pool.allocate(10), { shape: [3, 4], reducedAxes: [0], epsilon: 0 }), /holds 10 values, the shape \(3, 4\) 12/);
+					await assert.rejects(
+						pool.forward(pool.allocate(10), {
+							shape: [3, 4],
+							reducedAxes: [0],
+							epsilon: 0,
+						}),
+						/holds 10 values, the shape \(3, 4\) 12/,
+					);
 				} finally {
 					await pool.dispose();
 				}

@@ -14,9 +14,21 @@ import { repoRoot } from '../paths';
  * F.batch_norm with its running-statistics update, F.layer_norm, F.group_norm, F.instance_norm.
  */
 
-function torchRef(file: string, kind: string, args: object): { mean: number[]; std: number[]; running_mean?: number[]; running_var?: number[] } {
-	const r = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tools', 'torch_norm_reference.py'), file, kind, JSON.stringify(args)], { encoding: 'utf8' });
-	assert.strictEqual(r.status, 0, `PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+function torchRef(
+	file: string,
+	kind: string,
+	args: object,
+): { mean: number[]; std: number[]; running_mean?: number[]; running_var?: number[] } {
+	const r = spawnSync(
+		'/usr/bin/python3',
+		[path.join(repoRoot, 'tools', 'torch_norm_reference.py'), file, kind, JSON.stringify(args)],
+		{ encoding: 'utf8' },
+	);
+	assert.strictEqual(
+		r.status,
+		0,
+		`PyTorch reference failed (is Debian's python3-torch installed?):\n${r.stderr}`,
+	);
 	return JSON.parse(r.stdout);
 }
 
@@ -32,7 +44,13 @@ function writeSample(shape: number[], seed: number): string {
 	return file;
 }
 
-const base = { kernel: NormalizeKernel, epsilon: 1e-5, seed: 0, distribution: 'normal', maxElements: 1 << 26 } as const;
+const base = {
+	kernel: NormalizeKernel,
+	epsilon: 1e-5,
+	seed: 0,
+	distribution: 'normal',
+	maxElements: 1 << 26,
+} as const;
 
 describe('engine against real PyTorch on the same .npy tensor', function () {
 	this.timeout(60_000);
@@ -41,14 +59,33 @@ describe('engine against real PyTorch on the same .npy tensor', function () {
 		it(`[${backend}] BatchNorm2d training step: output statistics and running_mean / running_var (unbiased) match F.batch_norm`, async () => {
 			const shape = [6, 8, 5, 7];
 			const file = writeSample(shape, 1);
-			const task: NormalizeTask = { ...base, shape, reducedAxes: [0, 2, 3], momentum: { convention: 'torch', value: 0.1 }, npyPath: file, backend };
+			const task: NormalizeTask = {
+				...base,
+				shape,
+				reducedAxes: [0, 2, 3],
+				momentum: { convention: 'torch', value: 0.1 },
+				npyPath: file,
+				backend,
+			};
 			const r = await runTask(task);
 			const t = torchRef(file, 'batch', { momentum: 0.1, eps: 1e-5 });
 			for (let c = 0; c < 8; c++) {
 				assert.ok(Math.abs(r.after.mean[c] - t.mean[c]) < 1e-6, `mean ${c}`);
 				assert.ok(Math.abs(r.after.std[c] - t.std[c]) < 1e-5, `std ${c}`);
-				assert.ok(Math.abs((r.running as { mean: Float64Array }).mean[c] - (t.running_mean as number[])[c]) < 1e-5, `running_mean ${c}`);
-				assert.ok(Math.abs((r.running as { variance: Float64Array }).variance[c] - (t.running_var as number[])[c]) < 1e-4, `running_var ${c}`);
+				assert.ok(
+					Math.abs(
+						(r.running as { mean: Float64Array }).mean[c] -
+							(t.running_mean as number[])[c],
+					) < 1e-5,
+					`running_mean ${c}`,
+				);
+				assert.ok(
+					Math.abs(
+						(r.running as { variance: Float64Array }).variance[c] -
+							(t.running_var as number[])[c],
+					) < 1e-4,
+					`running_var ${c}`,
+				);
 			}
 		});
 
@@ -57,16 +94,31 @@ describe('engine against real PyTorch on the same .npy tensor', function () {
 			const file = writeSample(shape, 2);
 			const cases: [Partial<NormalizeTask>, string, object][] = [
 				[{ reducedAxes: [1, 2, 3] }, 'layer', { dims: 3 }],
-				[{ reducedAxes: [1, 2, 3], channelGroups: { axis: 1, count: 4 } }, 'group', { groups: 4 }],
+				[
+					{ reducedAxes: [1, 2, 3], channelGroups: { axis: 1, count: 4 } },
+					'group',
+					{ groups: 4 },
+				],
 				[{ reducedAxes: [2, 3] }, 'instance', {}],
 			];
 			for (const [extra, kind, args] of cases) {
-				const r = await runTask({ ...base, shape, reducedAxes: [], momentum: null, npyPath: file, backend, ...extra });
+				const r = await runTask({
+					...base,
+					shape,
+					reducedAxes: [],
+					momentum: null,
+					npyPath: file,
+					backend,
+					...extra,
+				});
 				const t = torchRef(file, kind, args);
 				assert.strictEqual(r.features, t.mean.length, kind);
 				for (let g = 0; g < t.mean.length; g++) {
 					assert.ok(Math.abs(r.after.mean[g] - t.mean[g]) < 1e-6, `${kind} mean ${g}`);
-					assert.ok(Math.abs(r.after.std[g] - t.std[g]) < 1e-5, `${kind} std ${g}: ${r.after.std[g]} vs ${t.std[g]}`);
+					assert.ok(
+						Math.abs(r.after.std[g] - t.std[g]) < 1e-5,
+						`${kind} std ${g}: ${r.after.std[g]} vs ${t.std[g]}`,
+					);
 				}
 			}
 		});
@@ -88,7 +140,10 @@ describe('.npy input', () => {
 		const out = new Float32Array(6);
 		assert.deepStrictEqual(decodeNpy(bytes, out).shape, [2, 3]);
 		assert.deepStrictEqual(Array.from(out), [0, 1, 2, 3, 4, 5]);
-		assert.throws(() => npyHeader(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), /not a \.npy file/);
+		assert.throws(
+			() => npyHeader(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])),
+			/not a \.npy file/,
+		);
 		const complex = bytes.slice();
 		complex.set(new TextEncoder().encode("{'descr': '<c8'"), 10);
 		assert.throws(() => decodeNpy(complex, out), /dtype <c8 is not supported/);
@@ -102,15 +157,41 @@ describe('.npy input', () => {
 			b.set(new TextEncoder().encode(p), 10);
 			return b;
 		};
-		for (const [text, shape] of [['32, 3', [32, 3]], ['7,', [7]], ['', []], ['2L, 5L', [2, 5]], [' 4 , 6 ', [4, 6]]] as const) {
+		for (const [text, shape] of [
+			['32, 3', [32, 3]],
+			['7,', [7]],
+			['', []],
+			['2L, 5L', [2, 5]],
+			[' 4 , 6 ', [4, 6]],
+		] as const) {
 			assert.deepStrictEqual(npyHeader(withShape(text)).shape, shape, text);
 		}
-		for (const text of ['32.0', '32.0, 3', '0x20', '1e2', '2,,3', '-1', '3, -2', 'None', '2; 3']) {
-			assert.throws(() => npyHeader(withShape(text)), /The \.npy shape \(.*\) is not a tuple of sizes\./, text);
+		for (const text of [
+			'32.0',
+			'32.0, 3',
+			'0x20',
+			'1e2',
+			'2,,3',
+			'-1',
+			'3, -2',
+			'None',
+			'2; 3',
+		]) {
+			assert.throws(
+				() => npyHeader(withShape(text)),
+				/The \.npy shape \(.*\) is not a tuple of sizes\./,
+				text,
+			);
 		}
 		assert.throws(() => npyHeader(withShape('99999999999999999999')), /beyond 2\^53/);
 		await assert.rejects(
-			runTask({ ...base, shape: [2, 99], reducedAxes: [0], momentum: null, npyPath: writeSample([4, 5], 3) }),
+			runTask({
+				...base,
+				shape: [2, 99],
+				reducedAxes: [0],
+				momentum: null,
+				npyPath: writeSample([4, 5], 3),
+			}),
 			/holds an array of shape \(4, 5\), but this layer's input is \(N, 99\)/,
 		);
 	});

@@ -5,7 +5,12 @@ import { SeededRandom } from '../../../src/engine/random';
 function phi(x: number): number {
 	const z = Math.abs(x) / Math.SQRT2;
 	const t = 1 / (1 + 0.3275911 * z);
-	const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+	const erf =
+		1 -
+		((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t +
+			0.254829592) *
+			t *
+			Math.exp(-z * z);
 	return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -28,7 +33,10 @@ describe('seeded sample generator', () => {
 		assert.ok(Math.abs(tail - 2 * (1 - phi(3.442619855899))) < 2e-4, `tail mass ${tail}`);
 		const mean = z.reduce((a, b) => a + b, 0) / n;
 		const variance = z.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
-		assert.ok(Math.abs(mean) < 0.01 && Math.abs(variance - 1) < 0.01, `mean ${mean}, variance ${variance}`);
+		assert.ok(
+			Math.abs(mean) < 0.01 && Math.abs(variance - 1) < 0.01,
+			`mean ${mean}, variance ${variance}`,
+		);
 	});
 
 	it('is reproducible from its seed', () => {
@@ -55,13 +63,43 @@ describe('the WebAssembly SIMD sample generator', () => {
 		const shape = [100_003, 4];
 		const n = shape[0] * shape[1];
 		const whole = arena.f32(n);
-		fillRange(whole, 0, shape, 1, 'normal', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
+		fillRange(
+			whole,
+			0,
+			shape,
+			1,
+			'normal',
+			11,
+			() => undefined,
+			{ kernels, arena },
+			undefined,
+			undefined,
+			null,
+		);
 		// A slab starting mid-row and mid-chunk gives the same values as the whole tensor there.
 		const from = 70_001;
 		const slab = arena.f32(150_002);
-		fillRange(slab, from, shape, 1, 'normal', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
-		assert.deepStrictEqual(Array.from(slab.subarray(0, 1000)), Array.from(whole.subarray(from, from + 1000)));
-		assert.deepStrictEqual(Array.from(slab.subarray(slab.length - 1000)), Array.from(whole.subarray(from + slab.length - 1000, from + slab.length)));
+		fillRange(
+			slab,
+			from,
+			shape,
+			1,
+			'normal',
+			11,
+			() => undefined,
+			{ kernels, arena },
+			undefined,
+			undefined,
+			null,
+		);
+		assert.deepStrictEqual(
+			Array.from(slab.subarray(0, 1000)),
+			Array.from(whole.subarray(from, from + 1000)),
+		);
+		assert.deepStrictEqual(
+			Array.from(slab.subarray(slab.length - 1000)),
+			Array.from(whole.subarray(from + slab.length - 1000, from + slab.length)),
+		);
 		// Per feature, the values are offset + scale·z: standardize feature 2 and compare with Φ.
 		const z = Array.from({ length: shape[0] }, (_, r) => whole[r * 4 + 2]);
 		const mean = z.reduce((a, b) => a + b, 0) / z.length;
@@ -69,7 +107,11 @@ describe('the WebAssembly SIMD sample generator', () => {
 		const sorted = Float64Array.from(z, (v) => (v - mean) / sd).sort();
 		let d = 0;
 		for (let i = 0; i < sorted.length; i++) {
-			d = Math.max(d, Math.abs(phi(sorted[i]) - i / sorted.length), Math.abs(phi(sorted[i]) - (i + 1) / sorted.length));
+			d = Math.max(
+				d,
+				Math.abs(phi(sorted[i]) - i / sorted.length),
+				Math.abs(phi(sorted[i]) - (i + 1) / sorted.length),
+			);
 		}
 		assert.ok(d < 1.63 / Math.sqrt(sorted.length), `KS distance ${d}`);
 		const tail = sorted.filter((v) => Math.abs(v) > 3).length / sorted.length;
@@ -86,13 +128,31 @@ describe('the WebAssembly SIMD sample generator', () => {
 		}
 		assert.ok(worst < 1e-6, `log-normal relative error ${worst}`);
 		// Uniform: flat between ±√3 (after standardizing).
-		fillRange(whole, 0, shape, 1, 'uniform', 11, () => undefined, { kernels, arena }, undefined, undefined, null);
+		fillRange(
+			whole,
+			0,
+			shape,
+			1,
+			'uniform',
+			11,
+			() => undefined,
+			{ kernels, arena },
+			undefined,
+			undefined,
+			null,
+		);
 		const u = Array.from({ length: shape[0] }, (_, r) => whole[r * 4]);
 		const range = Math.max(...u) - Math.min(...u);
-		const usd = Math.sqrt(u.reduce((a, b) => a + b * b, 0) / u.length - (u.reduce((a, b) => a + b, 0) / u.length) ** 2);
+		const usd = Math.sqrt(
+			u.reduce((a, b) => a + b * b, 0) / u.length -
+				(u.reduce((a, b) => a + b, 0) / u.length) ** 2,
+		);
 		// range / σ̂ of 100,003 uniform values: σ̂'s relative standard error is √((κ − 1) / 4n) = 0.0014
 		// (kurtosis κ = 1.8), so ±0.02 is four standard errors around √12 (a normal sample gives ≈ 9).
-		assert.ok(Math.abs(range / usd - Math.sqrt(12)) < 0.02, `uniform range / σ = ${range / usd}`);
+		assert.ok(
+			Math.abs(range / usd - Math.sqrt(12)) < 0.02,
+			`uniform range / σ = ${range / usd}`,
+		);
 	});
 
 	it('without SIMD, the scalar replica draws the very same values, bit for bit (every distribution, slabs starting mid-pair)', async () => {
@@ -105,14 +165,21 @@ describe('the WebAssembly SIMD sample generator', () => {
 			for (const distribution of ['normal', 'uniform', 'lognormal'] as const) {
 				for (const from of [0, 7, 1001]) {
 					const simd = arena.f32(n - from);
-					fillRange(simd, from, [...shape], axis, distribution, 9, () => undefined, { kernels, arena });
+					fillRange(simd, from, [...shape], axis, distribution, 9, () => undefined, {
+						kernels,
+						arena,
+					});
 					const js = new Float32Array(n - from);
 					fillRange(js, from, [...shape], axis, distribution, 9, () => undefined);
 					let differ = 0;
 					for (let i = 0; i < js.length; i++) {
 						differ += Object.is(js[i], simd[i]) ? 0 : 1;
 					}
-					assert.strictEqual(differ, 0, `${distribution} [${shape.join(', ')}] from ${from}: ${differ} of ${js.length} values differ (first: ${js.find((v, i) => !Object.is(v, simd[i]))})`);
+					assert.strictEqual(
+						differ,
+						0,
+						`${distribution} [${shape.join(', ')}] from ${from}: ${differ} of ${js.length} values differ (first: ${js.find((v, i) => !Object.is(v, simd[i]))})`,
+					);
 				}
 			}
 		}

@@ -65,7 +65,10 @@ describe('PyTorch rows per call (torchinfo)', () => {
 	});
 
 	it("a summary call's input wins: its batch, not an earlier call's", () => {
-		const m = model(`${shared}y = net(torch.randn(1, 3, 16, 16))\nfrom torchinfo import summary\nsummary(net, input_size=(128, 3, 16, 16))\n`, 'net');
+		const m = model(
+			`${shared}y = net(torch.randn(1, 3, 16, 16))\nfrom torchinfo import summary\nsummary(net, input_size=(128, 3, 16, 16))\n`,
+			'net',
+		);
 		assert.deepStrictEqual(m.calls?.[1].outputShape, [128, 8, 16, 16]);
 	});
 

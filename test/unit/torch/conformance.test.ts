@@ -3,7 +3,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { torchModules, torchModuleSpec, TorchModuleSpec } from '../../../src/core/frameworks/torch/catalogue';
+import {
+	torchModules,
+	torchModuleSpec,
+	TorchModuleSpec,
+} from '../../../src/core/frameworks/torch/catalogue';
 import { torchOutputShape, torchParams } from '../../../src/core/frameworks/torch/rules';
 import type { Value } from '../../../src/core/python/values';
 import { attempt, bindCatalogueArgs, Outcome } from '../ruleHarness';
@@ -64,12 +68,19 @@ function toValue(j: Json): Value {
 }
 
 /** Binds a call's arguments as the runtime's `bindArgs` does (see ruleHarness). */
-function bindTorchArgs(spec: TorchModuleSpec, args: Value[], kwargs: [string, Value][]): Map<string, Value> {
+function bindTorchArgs(
+	spec: TorchModuleSpec,
+	args: Value[],
+	kwargs: [string, Value][],
+): Map<string, Value> {
 	return bindCatalogueArgs(spec.args, args, kwargs, !spec.container);
 }
 
 /** What NormLens says about one case: its counts and its output shape. */
-function normLens(c: Case): { params: Outcome<{ params: number; buffers: number }>; shape: Outcome<Shape> } {
+function normLens(c: Case): {
+	params: Outcome<{ params: number; buffers: number }>;
+	shape: Outcome<Shape>;
+} {
 	const spec = torchModuleSpec(c.type) as TorchModuleSpec;
 	const cfg = bindTorchArgs(
 		spec,
@@ -80,20 +91,27 @@ function normLens(c: Case): { params: Outcome<{ params: number; buffers: number 
 	if (spec.container) {
 		// Containers hold children: an empty Sequential passes its input through; ModuleList and
 		// ModuleDict have no forward.
-		return { params: { ok: { params: 0, buffers: 0 } }, shape: spec.container === 'sequential' ? { ok: inputs[0] } : { unknown: true } };
+		return {
+			params: { ok: { params: 0, buffers: 0 } },
+			shape: spec.container === 'sequential' ? { ok: inputs[0] } : { unknown: true },
+		};
 	}
 	const params = attempt(() => {
 		const ws = torchParams(spec, cfg);
 		if (!ws) {
 			return null;
 		}
-		const count = (kind: string) => ws.filter((w) => w.kind === kind).reduce((s, w) => s + w.shape.reduce((a, d) => a * d, 1), 0);
+		const count = (kind: string) =>
+			ws
+				.filter((w) => w.kind === kind)
+				.reduce((s, w) => s + w.shape.reduce((a, d) => a * d, 1), 0);
 		return { params: count('param'), buffers: count('buffer') };
 	});
 	return { params, shape: attempt(() => torchOutputShape(spec, cfg, inputs, c.type)) };
 }
 
-const show = (o: Outcome<unknown>) => ('ok' in o ? JSON.stringify(o.ok) : 'error' in o ? `ShapeError(${o.error})` : 'unknown');
+const show = (o: Outcome<unknown>) =>
+	'ok' in o ? JSON.stringify(o.ok) : 'error' in o ? `ShapeError(${o.error})` : 'unknown';
 
 /** Disagreements between NormLens and PyTorch on one case (empty when they agree). */
 function disagreements(c: Case): string[] {
@@ -102,16 +120,24 @@ function disagreements(c: Case): string[] {
 	const out: string[] = [];
 	if (c.ctorError !== undefined) {
 		if ('ok' in nl.params) {
-			out.push(`PyTorch refuses the arguments (${c.ctorError}) but NormLens counts ${show(nl.params)}`);
+			out.push(
+				`PyTorch refuses the arguments (${c.ctorError}) but NormLens counts ${show(nl.params)}`,
+			);
 		}
 		return out;
 	}
 	const counts = { params: c.params as number, buffers: c.buffers as number };
 	if (uncountedParams(spec)) {
 		if (!('unknown' in nl.params)) {
-			out.push(`parameters of a lazy module must be unknown, NormLens says ${show(nl.params)}`);
+			out.push(
+				`parameters of a lazy module must be unknown, NormLens says ${show(nl.params)}`,
+			);
 		}
-	} else if (!('ok' in nl.params) || nl.params.ok.params !== counts.params || nl.params.ok.buffers !== counts.buffers) {
+	} else if (
+		!('ok' in nl.params) ||
+		nl.params.ok.params !== counts.params ||
+		nl.params.ok.buffers !== counts.buffers
+	) {
 		out.push(`counts: PyTorch ${JSON.stringify(counts)}, NormLens ${show(nl.params)}`);
 	}
 	if (c.forwardSkipped !== undefined) {
@@ -119,24 +145,45 @@ function disagreements(c: Case): string[] {
 	}
 	if (c.forwardError !== undefined) {
 		if ('ok' in nl.shape) {
-			out.push(`PyTorch's forward raises (${c.forwardError}) but NormLens gives the shape ${show(nl.shape)}`);
+			out.push(
+				`PyTorch's forward raises (${c.forwardError}) but NormLens gives the shape ${show(nl.shape)}`,
+			);
 		}
-	} else if (!('ok' in nl.shape) || JSON.stringify(nl.shape.ok) !== JSON.stringify(c.outputShape)) {
-		out.push(`output shape: PyTorch ${JSON.stringify(c.outputShape)}, NormLens ${show(nl.shape)}`);
+	} else if (
+		!('ok' in nl.shape) ||
+		JSON.stringify(nl.shape.ok) !== JSON.stringify(c.outputShape)
+	) {
+		out.push(
+			`output shape: PyTorch ${JSON.stringify(c.outputShape)}, NormLens ${show(nl.shape)}`,
+		);
 	}
 	return out;
 }
 
 function describeCase(c: Case): string {
-	const args = [...c.args.map((a) => JSON.stringify(a)), ...Object.entries(c.kwargs).map(([k, v]) => `${k}=${JSON.stringify(v)}`)].join(', ');
+	const args = [
+		...c.args.map((a) => JSON.stringify(a)),
+		...Object.entries(c.kwargs).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+	].join(', ');
 	return `${c.type}(${args}) on ${c.inputs.map((t) => JSON.stringify(t.shape)).join(', ')}`;
 }
 
 /** Runs the PyTorch side now; fails when /usr/bin/python3 or its torch is missing. */
 function runPyTorch(): Conformance {
-	const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-conformance-')), 'torch.json');
-	const r = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tools', 'torch_conformance.py'), out], { encoding: 'utf8' });
-	assert.strictEqual(r.status, 0, `tools/torch_conformance.py failed (is Debian's python3-torch installed?):\n${r.stderr}`);
+	const out = path.join(
+		fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-conformance-')),
+		'torch.json',
+	);
+	const r = spawnSync(
+		'/usr/bin/python3',
+		[path.join(repoRoot, 'tools', 'torch_conformance.py'), out],
+		{ encoding: 'utf8' },
+	);
+	assert.strictEqual(
+		r.status,
+		0,
+		`tools/torch_conformance.py failed (is Debian's python3-torch installed?):\n${r.stderr}`,
+	);
 	const text = fs.readFileSync(out, 'utf8');
 	fs.rmSync(path.dirname(out), { recursive: true, force: true });
 	return JSON.parse(text) as Conformance;
@@ -161,8 +208,12 @@ describe('torch.nn catalogue conformance against real PyTorch', function () {
 
 	it('every catalogue entry has cases (or a stated reason why this PyTorch cannot run it)', () => {
 		const covered = new Set(live.cases.map((c) => c.type));
-		const unavailable = new Set(live.unsupported.filter((u) => u.reason.includes(' has no nn.')).map((u) => u.type));
-		const missing = torchModules.map((m) => m.name).filter((n) => !covered.has(n) && !unavailable.has(n));
+		const unavailable = new Set(
+			live.unsupported.filter((u) => u.reason.includes(' has no nn.')).map((u) => u.type),
+		);
+		const missing = torchModules
+			.map((m) => m.name)
+			.filter((n) => !covered.has(n) && !unavailable.has(n));
 		assert.deepStrictEqual(missing, [], 'catalogue entries without a conformance case');
 		const unknown = [...covered].filter((n) => !torchModuleSpec(n));
 		assert.deepStrictEqual(unknown, [], 'cases for modules the catalogue does not have');
@@ -174,12 +225,21 @@ describe('torch.nn catalogue conformance against real PyTorch', function () {
 			if (cases.length === 0) {
 				this.skip();
 			}
-			const failures = cases.flatMap((c) => disagreements(c).map((d) => `${describeCase(c)}: ${d}`));
+			const failures = cases.flatMap((c) =>
+				disagreements(c).map((d) => `${describeCase(c)}: ${d}`),
+			);
 			if (process.env.NORMLENS_CONFORMANCE_LOG) {
 				// Every disagreement, not only the first few the assertion shows.
-				fs.appendFileSync(process.env.NORMLENS_CONFORMANCE_LOG, failures.map((f) => `${f}\n`).join(''));
+				fs.appendFileSync(
+					process.env.NORMLENS_CONFORMANCE_LOG,
+					failures.map((f) => `${f}\n`).join(''),
+				);
 			}
-			assert.deepStrictEqual(failures.slice(0, 15), [], `${failures.length} of ${cases.length} cases disagree`);
+			assert.deepStrictEqual(
+				failures.slice(0, 15),
+				[],
+				`${failures.length} of ${cases.length} cases disagree`,
+			);
 		});
 	}
 });

@@ -17,13 +17,24 @@ describe('torchvision model builders (src/core/zoo)', function () {
 	let real: Record<string, { default: number; weights: number }>;
 
 	before(() => {
-		const r = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'tools', 'torchvision_counts.py'), ...Object.keys(published)], { encoding: 'utf8', maxBuffer: 16 << 20 });
-		assert.strictEqual(r.status, 0, `torchvision failed (is Debian's python3-torchvision installed?):\n${r.stderr}`);
+		const r = spawnSync(
+			'/usr/bin/python3',
+			[path.join(repoRoot, 'tools', 'torchvision_counts.py'), ...Object.keys(published)],
+			{ encoding: 'utf8', maxBuffer: 16 << 20 },
+		);
+		assert.strictEqual(
+			r.status,
+			0,
+			`torchvision failed (is Debian's python3-torchvision installed?):\n${r.stderr}`,
+		);
 		real = JSON.parse(r.stdout);
 	});
 
 	it('the published counts are what real torchvision builds with weights="DEFAULT"', () => {
-		assert.deepStrictEqual(Object.fromEntries(Object.entries(real).map(([k, v]) => [k, v.weights])), published);
+		assert.deepStrictEqual(
+			Object.fromEntries(Object.entries(real).map(([k, v]) => [k, v.weights])),
+			published,
+		);
 	});
 
 	for (const [name, count] of Object.entries(published)) {
@@ -48,12 +59,18 @@ describe('torchvision model builders (src/core/zoo)', function () {
 			'from torchvision.models import *\nmodel = resnet50()\n',
 		]) {
 			const r = analyzePython(program);
-			assert.deepStrictEqual(r.models.map((m) => [m.name, m.totals.total]), [['model', 25_557_032]], program);
+			assert.deepStrictEqual(
+				r.models.map((m) => [m.name, m.totals.total]),
+				[['model', 25_557_032]],
+				program,
+			);
 		}
 	});
 
 	it('a builder NormLens has no architecture for stays a model from another library: unknown, with its reason', () => {
-		const r = analyzePython(`import torch.nn as nn\nimport torchvision\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.backbone = torchvision.models.maxvit_t(weights=None)\n        self.head = nn.Linear(768, 3)\nnet = Net()\n`);
+		const r = analyzePython(
+			`import torch.nn as nn\nimport torchvision\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.backbone = torchvision.models.maxvit_t(weights=None)\n        self.head = nn.Linear(768, 3)\nnet = Net()\n`,
+		);
 		const net = r.models.find((m) => m.name === 'net');
 		assert.strictEqual(net?.totals.total, null);
 		assert.match(net?.unknown?.reason ?? '', /maxvit_t/);

@@ -41,7 +41,12 @@ function parseSide(side: string): Group[] | undefined {
 	return open ? undefined : groups;
 }
 
-export function einopsShape(kind: 'rearrange' | 'reduce' | 'repeat', pattern: string, input: Shape, given: ReadonlyMap<string, number>): Shape | null | undefined {
+export function einopsShape(
+	kind: 'rearrange' | 'reduce' | 'repeat',
+	pattern: string,
+	input: Shape,
+	given: ReadonlyMap<string, number>,
+): Shape | null | undefined {
 	const sides = pattern.split('->');
 	if (sides.length !== 2) {
 		return undefined;
@@ -72,7 +77,11 @@ export function einopsShape(kind: 'rearrange' | 'reduce' | 'repeat', pattern: st
 		const total = input[d++];
 		const unknownAxes = g.axes.filter((a) => !/^\d+$/.test(a) && !sizes.has(a));
 		const knownProduct = g.axes.reduce<number | null>((p, a) => {
-			const v = /^\d+$/.test(a) ? Number(a) : sizes.has(a) ? (sizes.get(a) as number | null) : 1;
+			const v = /^\d+$/.test(a)
+				? Number(a)
+				: sizes.has(a)
+					? (sizes.get(a) as number | null)
+					: 1;
 			return p === null || v === null ? null : p * v;
 		}, 1);
 		if (unknownAxes.length > 1) {
@@ -101,7 +110,10 @@ export function einopsShape(kind: 'rearrange' | 'reduce' | 'repeat', pattern: st
 		for (const a of g.axes) {
 			let v: number | null | undefined;
 			if (a === '...') {
-				v = ellipsisDims.reduce<number | null>((p, x) => (p === null || x === null ? null : p * x), 1);
+				v = ellipsisDims.reduce<number | null>(
+					(p, x) => (p === null || x === null ? null : p * x),
+					1,
+				);
 			} else if (/^\d+$/.test(a)) {
 				v = Number(a);
 			} else if (!leftAxes.has(a) && kind !== 'repeat') {

@@ -50,7 +50,11 @@ export function matmulShape(a: Shape, b: Shape): Shape | null {
 	if (!batch) {
 		return null;
 	}
-	return [...batch, ...(a.length === 1 ? [] : [x[x.length - 2]]), ...(b.length === 1 ? [] : [y[y.length - 1]])];
+	return [
+		...batch,
+		...(a.length === 1 ? [] : [x[x.length - 2]]),
+		...(b.length === 1 ? [] : [y[y.length - 1]]),
+	];
 }
 
 /**
@@ -65,7 +69,9 @@ export function reshapeShape(x: Shape, dims: number[], name = 'reshape'): Shape 
 		throw new ShapeError(`${name}: invalid shape ${fmt(dims)}`);
 	}
 	if (total !== null && (free === 0 ? total !== known : known === 0 || total % known !== 0)) {
-		throw new ShapeError(`${name}: shape ${fmt(dims)} does not fit an input of ${total} elements ${fmt(x)}`);
+		throw new ShapeError(
+			`${name}: shape ${fmt(dims)} does not fit an input of ${total} elements ${fmt(x)}`,
+		);
 	}
 	return dims.map((d) => (d !== -1 ? d : total === null ? null : total / known));
 }

@@ -29,8 +29,14 @@ export function totals(layers: LayerSummary[]): ModelSummary['totals'] {
 	if (layers.some((l) => l.params === null)) {
 		return { total: null, trainable: null, nonTrainable: null, buffers: null };
 	}
-	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) => layers.reduce((s, l) => s + f(l.params as NonNullable<LayerSummary['params']>), 0);
-	return { total: sum((p) => p.total), trainable: sum((p) => p.trainable), nonTrainable: sum((p) => p.nonTrainable), buffers: sum((p) => p.buffers) };
+	const sum = (f: (p: NonNullable<LayerSummary['params']>) => number) =>
+		layers.reduce((s, l) => s + f(l.params as NonNullable<LayerSummary['params']>), 0);
+	return {
+		total: sum((p) => p.total),
+		trainable: sum((p) => p.trainable),
+		nonTrainable: sum((p) => p.nonTrainable),
+		buffers: sum((p) => p.buffers),
+	};
 }
 
 /**

@@ -24,16 +24,26 @@ export interface KerasDialect {
 
 /** Signals in the code, strongest first; the first that matches decides. */
 const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
-	{ pattern: /\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[ \t]+[^\n]*\bops\b|\bkeras_core\b|\bkeras\.src\b|\bkeras_hub\b|\bkeras\.config\.|\bkeras\.random\.|\bKERAS_BACKEND\b/m, naming: 'keras3', evidence: 'the code uses an API only Keras 3 has (keras.ops, keras.config, keras_core, keras_hub)' },
 	{
-		pattern: /\btf_keras\b|\btensorflow\.python\.keras\b|\btf\.compat\.v1\b|%tensorflow_version|\blayers\.experimental\b|\.fit_generator\s*\(|\bTFOpLambda\b/,
-		naming: 'tf.keras',
-		evidence: 'the code uses an API Keras 3 removed (tf.compat.v1, layers.experimental, fit_generator, tf_keras)',
+		pattern:
+			/\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[ \t]+[^\n]*\bops\b|\bkeras_core\b|\bkeras\.src\b|\bkeras_hub\b|\bkeras\.config\.|\bkeras\.random\.|\bKERAS_BACKEND\b/m,
+		naming: 'keras3',
+		evidence:
+			'the code uses an API only Keras 3 has (keras.ops, keras.config, keras_core, keras_hub)',
 	},
 	{
-		pattern: /^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b/m,
+		pattern:
+			/\btf_keras\b|\btensorflow\.python\.keras\b|\btf\.compat\.v1\b|%tensorflow_version|\blayers\.experimental\b|\.fit_generator\s*\(|\bTFOpLambda\b/,
+		naming: 'tf.keras',
+		evidence:
+			'the code uses an API Keras 3 removed (tf.compat.v1, layers.experimental, fit_generator, tf_keras)',
+	},
+	{
+		pattern:
+			/^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b/m,
 		naming: 'legacy',
-		evidence: 'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils)',
+		evidence:
+			'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils)',
 	},
 ];
 
@@ -46,8 +56,13 @@ export function kerasDialect(text: string, printedOutputs: readonly string[] = [
 	// The user's own word: `# normlens: keras 2` (tf.keras 2.x), `keras 3`, `keras 1`.
 	const declared = /^[ \t]*#[ \t]*normlens:[ \t]*keras[ \t]*([123])\b/m.exec(text)?.[1];
 	if (declared) {
-		const naming: KerasNaming = declared === '3' ? 'keras3' : declared === '2' ? 'tf.keras' : 'legacy';
-		return { naming, keras1: declared === '1' || writtenForKeras1(text), evidence: `the file says \`# normlens: keras ${declared}\`` };
+		const naming: KerasNaming =
+			declared === '3' ? 'keras3' : declared === '2' ? 'tf.keras' : 'legacy';
+		return {
+			naming,
+			keras1: declared === '1' || writtenForKeras1(text),
+			evidence: `the file says \`# normlens: keras ${declared}\``,
+		};
 	}
 	const keras1 = writtenForKeras1(text);
 	if (keras1) {
@@ -56,12 +71,21 @@ export function kerasDialect(text: string, printedOutputs: readonly string[] = [
 	for (const out of printedOutputs) {
 		if (/Layer \(type\)/.test(out) && /Total params:/.test(out)) {
 			if (/[┏┃━]/.test(out)) {
-				return { naming: 'keras3', keras1, evidence: 'a summary stored in this notebook is in Keras 3’s layout' };
+				return {
+					naming: 'keras3',
+					keras1,
+					evidence: 'a summary stored in this notebook is in Keras 3’s layout',
+				};
 			}
 			if (/^[ \t]*_{20,}[ \t]*$/m.test(out)) {
 				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise.
-				const legacy = CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(text) === true;
-				return { naming: legacy ? 'legacy' : 'tf.keras', keras1, evidence: 'a summary stored in this notebook is in Keras 2’s layout' };
+				const legacy =
+					CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(text) === true;
+				return {
+					naming: legacy ? 'legacy' : 'tf.keras',
+					keras1,
+					evidence: 'a summary stored in this notebook is in Keras 2’s layout',
+				};
 			}
 		}
 	}
@@ -70,5 +94,9 @@ export function kerasDialect(text: string, printedOutputs: readonly string[] = [
 			return { naming: s.naming, keras1, evidence: s.evidence };
 		}
 	}
-	return { naming: 'keras3', keras1, evidence: 'nothing in the code says which Keras runs it; Keras 3 is what it runs on today' };
+	return {
+		naming: 'keras3',
+		keras1,
+		evidence: 'nothing in the code says which Keras runs it; Keras 3 is what it runs on today',
+	};
 }

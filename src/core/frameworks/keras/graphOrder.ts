@@ -17,7 +17,10 @@ export interface GraphTensor<L> {
  * the depths; a layer called several times takes its greatest depth; an input no output depends
  * on is at depth 0, before the output layers — all as Keras does.
  */
-export function kerasLayerOrder<L>(inputs: readonly GraphTensor<L>[], outputs: readonly GraphTensor<L>[]): L[] {
+export function kerasLayerOrder<L>(
+	inputs: readonly GraphTensor<L>[],
+	outputs: readonly GraphTensor<L>[],
+): L[] {
 	const isInput = (t: GraphTensor<L>) => inputs.includes(t);
 	const depsOf = (t: GraphTensor<L>) => (isInput(t) ? [] : t.inputs);
 	// Post-order of the calls (Keras's nodes_in_decreasing_depth) and the pre-order index of each
@@ -73,6 +76,9 @@ export function kerasLayerOrder<L>(inputs: readonly GraphTensor<L>[], outputs: r
 		}
 	}
 	const byDepth = [...layerDepth.entries()];
-	byDepth.sort(([a, da], [b, db]) => db - da || (layerIndex.get(a) as number) - (layerIndex.get(b) as number));
+	byDepth.sort(
+		([a, da], [b, db]) =>
+			db - da || (layerIndex.get(a) as number) - (layerIndex.get(b) as number),
+	);
 	return byDepth.map(([layer]) => layer);
 }

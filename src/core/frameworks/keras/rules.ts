@@ -61,7 +61,13 @@ export function axesOf(cfg: LayerConfig, rank: number, name = 'axis'): number[] 
 	return out.some((a) => a === undefined) ? undefined : (out as number[]);
 }
 
-function convOut(size: number | null, k: number, s: number, d: number, padding: string): number | null {
+function convOut(
+	size: number | null,
+	k: number,
+	s: number,
+	d: number,
+	padding: string,
+): number | null {
 	if (size === null) {
 		return null;
 	}
@@ -72,7 +78,9 @@ function convOut(size: number | null, k: number, s: number, d: number, padding: 
 	if (padding === 'valid') {
 		const out = Math.floor((size - eff) / s) + 1;
 		if (out <= 0) {
-			throw new ShapeError(`the kernel (${eff} after dilation) is larger than the input size ${size}`);
+			throw new ShapeError(
+				`the kernel (${eff} after dilation) is larger than the input size ${size}`,
+			);
 		}
 		return out;
 	}
@@ -86,17 +94,25 @@ function convOut(size: number | null, k: number, s: number, d: number, padding: 
 /** 'valid' or 'same'; 'causal' only where the catalogue says the layer takes it. */
 function checkPadding(spec: KerasLayerSpec, padding: string): void {
 	if (padding !== 'valid' && padding !== 'same' && !(padding === 'causal' && spec.causal)) {
-		throw new ShapeError(`padding "${padding}" is not one of ${spec.causal ? "'valid', 'same', 'causal'" : "'valid', 'same'"}`);
+		throw new ShapeError(
+			`padding "${padding}" is not one of ${spec.causal ? "'valid', 'same', 'causal'" : "'valid', 'same'"}`,
+		);
 	}
 }
 
-function spatial(cfg: LayerConfig, input: Shape, rank: number): { axes: number[]; channel: number } | undefined {
+function spatial(
+	cfg: LayerConfig,
+	input: Shape,
+	rank: number,
+): { axes: number[]; channel: number } | undefined {
 	const first = channelsFirst(cfg);
 	if (first === undefined) {
 		return undefined;
 	}
 	if (input.length !== rank + 2) {
-		throw new ShapeError(`expects a ${rank + 2}-D input (batch, ${rank} spatial, channels) but got ${input.length}-D ${fmt(input)}`);
+		throw new ShapeError(
+			`expects a ${rank + 2}-D input (batch, ${rank} spatial, channels) but got ${input.length}-D ${fmt(input)}`,
+		);
 	}
 	const axes = Array.from({ length: rank }, (_, i) => (first ? 2 + i : 1 + i));
 	return { axes, channel: first ? 1 : rank + 1 };
@@ -118,11 +134,27 @@ function product(dims: (number | null)[]): number | null {
 }
 
 type ShapeFn = (spec: KerasLayerSpec, cfg: LayerConfig, inputs: Shape[]) => Shape | null;
-type WeightFn = (spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, inputs: Shape[]) => WeightInfo[] | null;
+type WeightFn = (
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	input: Shape,
+	inputs: Shape[],
+) => WeightInfo[] | null;
 
-const w = (name: string, shape: number[], trainable = true): WeightInfo => ({ name, shape, kind: 'param', trainable });
+const w = (name: string, shape: number[], trainable = true): WeightInfo => ({
+	name,
+	shape,
+	kind: 'param',
+	trainable,
+});
 
-function convLike(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, outChannels: number | null, transpose = false): Shape | null {
+function convLike(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	input: Shape,
+	outChannels: number | null,
+	transpose = false,
+): Shape | null {
 	const rank = spec.rank ?? 2;
 	const sp = spatial(cfg, input, rank);
 	const k = ints(cfg, 'kernel_size', rank);
@@ -141,7 +173,12 @@ function convLike(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, outChann
 		const n = input[axis];
 		if (transpose) {
 			// 'valid': (n − 1)·s + max(k', s) with k' = (k − 1)·d + 1 (Keras's deconv output length).
-			out[axis] = n === null ? null : padding === 'same' ? n * s[i] : (n - 1) * s[i] + Math.max((k[i] - 1) * d[i] + 1, s[i]);
+			out[axis] =
+				n === null
+					? null
+					: padding === 'same'
+						? n * s[i]
+						: (n - 1) * s[i] + Math.max((k[i] - 1) * d[i] + 1, s[i]);
 		} else {
 			out[axis] = convOut(n, k[i], s[i], d[i], padding);
 		}
@@ -183,11 +220,16 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const pairs: number[][] | undefined =
 			single !== undefined
 				? Array(rank).fill([single, single])
-				: rank === 1 && list && list.length === 2 && list.every((x) => asInt(x) !== undefined)
+				: rank === 1 &&
+					  list &&
+					  list.length === 2 &&
+					  list.every((x) => asInt(x) !== undefined)
 					? [list.map((x) => asInt(x) as number)]
 					: list?.map((p) => {
 							const n = asInt(p);
-							return n !== undefined ? [n, n] : (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
+							return n !== undefined
+								? [n, n]
+								: (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
 						});
 		if (!sp || !pairs || pairs.length !== rank || pairs.flat().some((x) => Number.isNaN(x))) {
 			return null;
@@ -207,7 +249,9 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const units = int(cfg, 'units');
 		const seq = bool(cfg, 'return_sequences');
 		if (input.length !== 3) {
-			throw new ShapeError(`expects a 3-D input (batch, timesteps, features) but got ${input.length}-D ${fmt(input)}`);
+			throw new ShapeError(
+				`expects a 3-D input (batch, timesteps, features) but got ${input.length}-D ${fmt(input)}`,
+			);
 		}
 		if (units === undefined || seq === undefined) {
 			return null;
@@ -229,8 +273,12 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 	},
 	lambda: (_spec, cfg, [input]) => {
 		// output_shape counts from the first axis after the batch (Keras's Lambda docs).
-		const dims = asSequence(cfg.get('output_shape'))?.map((v) => (v.k === 'none' ? null : asInt(v)));
-		return dims && dims.every((d) => d !== undefined) ? [input[0], ...(dims as (number | null)[])] : null;
+		const dims = asSequence(cfg.get('output_shape'))?.map((v) =>
+			v.k === 'none' ? null : asInt(v),
+		);
+		return dims && dims.every((d) => d !== undefined)
+			? [input[0], ...(dims as (number | null)[])]
+			: null;
 	},
 	timeDistributed: (_spec, cfg, [input]) => {
 		// The wrapped layer sees (batch, *rest) for each of the input's steps (axis 1).
@@ -255,7 +303,8 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		return units === undefined ? null : [...input.slice(0, -1), units];
 	},
 	conv: (spec, cfg, [input]) => convLike(spec, cfg, input, int(cfg, 'filters') ?? null),
-	convTranspose: (spec, cfg, [input]) => convLike(spec, cfg, input, int(cfg, 'filters') ?? null, true),
+	convTranspose: (spec, cfg, [input]) =>
+		convLike(spec, cfg, input, int(cfg, 'filters') ?? null, true),
 	depthwiseConv: (spec, cfg, [input]) => {
 		const axis = channelAxis(cfg, input.length);
 		const c = axis === undefined ? null : input[axis];
@@ -302,12 +351,19 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
 		if (dims.includes(-1)) {
 			if (total !== null && (known === 0 || total % known !== 0)) {
-				throw new ShapeError(`cannot reshape ${total} values into ${fmt(dims)}: ${known} does not divide ${total}`);
+				throw new ShapeError(
+					`cannot reshape ${total} values into ${fmt(dims)}: ${known} does not divide ${total}`,
+				);
 			}
-			return [input[0], ...dims.map((d) => (d === -1 ? (total === null ? null : total / known) : d))];
+			return [
+				input[0],
+				...dims.map((d) => (d === -1 ? (total === null ? null : total / known) : d)),
+			];
 		}
 		if (total !== null && total !== known) {
-			throw new ShapeError(`cannot reshape ${total} values into ${fmt(dims)} (${known} values)`);
+			throw new ShapeError(
+				`cannot reshape ${total} values into ${fmt(dims)} (${known} values)`,
+			);
 		}
 		return [input[0], ...dims];
 	},
@@ -321,12 +377,17 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const pairs: number[][] | undefined =
 			single !== undefined
 				? Array(rank).fill([single, single])
-				: rank === 1 && list && list.length === 2 && list.every((x) => asInt(x) !== undefined)
+				: rank === 1 &&
+					  list &&
+					  list.length === 2 &&
+					  list.every((x) => asInt(x) !== undefined)
 					? [list.map((x) => asInt(x) as number)]
 					: list?.map((p) => {
-						const n = asInt(p);
-						return n !== undefined ? [n, n] : (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
-					});
+							const n = asInt(p);
+							return n !== undefined
+								? [n, n]
+								: (asSequence(p)?.map((x) => asInt(x) ?? NaN) ?? [NaN, NaN]);
+						});
 		if (!sp || !pairs || pairs.flat().some((x) => Number.isNaN(x))) {
 			return null;
 		}
@@ -359,7 +420,9 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		let out: Shape = first.slice(1);
 		for (const s of rest) {
 			if (s[0] !== null && first[0] !== null && s[0] !== first[0]) {
-				throw new ShapeError(`inputs with incompatible batch sizes ${fmt(first)} and ${fmt(s)}`);
+				throw new ShapeError(
+					`inputs with incompatible batch sizes ${fmt(first)} and ${fmt(s)}`,
+				);
 			}
 			const b = s.slice(1);
 			const [long, short] = out.length >= b.length ? [out, b] : [b, out];
@@ -400,7 +463,11 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 	},
 };
 
-function convKernel(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape): { k: number[]; cin: number } | null {
+function convKernel(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	input: Shape,
+): { k: number[]; cin: number } | null {
 	const rank = spec.rank ?? 2;
 	const axis = channelAxis(cfg, input.length);
 	const k = ints(cfg, 'kernel_size', rank);
@@ -428,9 +495,14 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 			return null;
 		}
 		if (kc.cin % groups !== 0 || filters % groups !== 0) {
-			throw new ShapeError(`input channels ${kc.cin} and filters ${filters} must both be divisible by groups=${groups}`);
+			throw new ShapeError(
+				`input channels ${kc.cin} and filters ${filters} must both be divisible by groups=${groups}`,
+			);
 		}
-		return [w('kernel', [...kc.k, kc.cin / groups, filters]), ...(bias ? [w('bias', [filters])] : [])];
+		return [
+			w('kernel', [...kc.k, kc.cin / groups, filters]),
+			...(bias ? [w('bias', [filters])] : []),
+		];
 	},
 	convTranspose: (spec, cfg, input) => {
 		const kc = convKernel(spec, cfg, input);
@@ -507,7 +579,9 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 			return null;
 		}
 		if (groups !== -1 && c % groups !== 0) {
-			throw new ShapeError(`needs channels divisible by groups=${groups} but the input has ${c}`);
+			throw new ShapeError(
+				`needs channels divisible by groups=${groups} but the input has ${c}`,
+			);
 		}
 		return [...(scale ? [w('gamma', [c])] : []), ...(center ? [w('beta', [c])] : [])];
 	},
@@ -530,7 +604,11 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		if (!shape || shape.some((d) => d === null)) {
 			return null;
 		}
-		return [w('mean', shape as number[], false), w('variance', shape as number[], false), w('count', [], false)];
+		return [
+			w('mean', shape as number[], false),
+			w('variance', shape as number[], false),
+			w('count', [], false),
+		];
 	},
 	embedding: (_spec, cfg) => {
 		const n = int(cfg, 'input_dim');
@@ -558,11 +636,18 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 			return null;
 		}
 		const one = kerasWeights(layer.spec, layer.config, input);
-		return one ? [...one.map((x) => ({ ...x, name: `forward_${x.name}` })), ...one.map((x) => ({ ...x, name: `backward_${x.name}` }))] : null;
+		return one
+			? [
+					...one.map((x) => ({ ...x, name: `forward_${x.name}` })),
+					...one.map((x) => ({ ...x, name: `backward_${x.name}` })),
+				]
+			: null;
 	},
 	timeDistributed: (_spec, cfg, input) => {
 		const layer = inner(cfg);
-		return layer?.spec && input.length >= 3 ? kerasWeights(layer.spec, layer.config, [input[0], ...input.slice(2)]) : null;
+		return layer?.spec && input.length >= 3
+			? kerasWeights(layer.spec, layer.config, [input[0], ...input.slice(2)])
+			: null;
 	},
 	attention: (_spec, cfg, input, inputs) => {
 		// Called as mha(query, value[, key]): the key defaults to the value.
@@ -575,10 +660,22 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 		const bias = bool(cfg, 'use_bias');
 		const d = input[input.length - 1];
 		const os = asInt(cfg.get('output_shape')) ?? d;
-		if (heads === undefined || key === undefined || value === undefined || bias === undefined || d === null || os === null || dv === null || dk === null) {
+		if (
+			heads === undefined ||
+			key === undefined ||
+			value === undefined ||
+			bias === undefined ||
+			d === null ||
+			os === null ||
+			dv === null ||
+			dk === null
+		) {
 			return null;
 		}
-		const dense = (name: string, i: number, h: number, o: number) => [w(`${name}/kernel`, [i, h, o]), ...(bias ? [w(`${name}/bias`, [h, o])] : [])];
+		const dense = (name: string, i: number, h: number, o: number) => [
+			w(`${name}/kernel`, [i, h, o]),
+			...(bias ? [w(`${name}/bias`, [h, o])] : []),
+		];
 		return [
 			...dense('query', d, heads, key),
 			...dense('key', dk, heads, key),
@@ -595,7 +692,11 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 };
 
 /** Output shape of a Keras layer on these input shapes; `null` when it cannot be known. */
-export function kerasOutputShape(spec: KerasLayerSpec, cfg: LayerConfig, inputs: Shape[]): Shape | null {
+export function kerasOutputShape(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	inputs: Shape[],
+): Shape | null {
 	return shapeRules[spec.shape](spec, cfg, inputs);
 }
 
@@ -603,6 +704,11 @@ export function kerasOutputShape(spec: KerasLayerSpec, cfg: LayerConfig, inputs:
  * The weights a Keras layer creates when built on `input` (its first input; `inputs` all of them,
  * which MultiHeadAttention's key and value projections need); `null` when they cannot be known.
  */
-export function kerasWeights(spec: KerasLayerSpec, cfg: LayerConfig, input: Shape, inputs: Shape[] = [input]): WeightInfo[] | null {
+export function kerasWeights(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	input: Shape,
+	inputs: Shape[] = [input],
+): WeightInfo[] | null {
 	return weightRules[spec.weights](spec, cfg, input, inputs);
 }

@@ -3,10 +3,32 @@ import { KerasDialect, kerasDialect } from './dialect';
 import { kerasLayerOrder } from './graphOrder';
 import { LEGACY_LAYERS, legacyValue } from './legacy';
 import type { Finding } from '../../diagnostics/group';
-import type { LayerSummary, ModelSummary, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type {
+	LayerSummary,
+	ModelSummary,
+	Shape,
+	TextRange,
+	WeightInfo,
+} from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { CallSites } from '../../python/parse';
-import { asInt, asSequence, asString, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, unknown, UNKNOWN, Value } from '../../python/values';
+import {
+	asInt,
+	asSequence,
+	asString,
+	Cause,
+	causeOf,
+	ClassValue,
+	findMethod,
+	firstCause,
+	FrameworkObject,
+	NONE,
+	toJson,
+	tuple,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import { matmulShape, reshapeShape } from '../common/shapes';
 import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
@@ -194,7 +216,8 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 }
 
 /** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
-const concreteTensor = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
+const concreteTensor =
+	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
 
 /**
  * Functions that keep their first argument's shape, by namespace: `tf.nn.relu(x)` and
@@ -202,11 +225,105 @@ const concreteTensor = /^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|t
  * (no row, no weights); the tensor they return carries the shape on.
  */
 const shapeKeeping: Record<string, ReadonlySet<string>> = {
-	nn: new Set(['relu', 'relu6', 'crelu', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'softmax', 'log_softmax', 'dropout', 'l2_normalize']),
-	math: new Set(['abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'negative', 'sigmoid', 'tanh', 'softplus', 'reciprocal', 'sign', 'round', 'floor', 'ceil', 'l2_normalize']),
-	tf: new Set(['identity', 'stop_gradient', 'abs', 'exp', 'sqrt', 'square', 'tanh', 'sigmoid', 'negative', 'cast', 'clip_by_value']),
-	activations: new Set(['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'mish', 'softmax', 'log_softmax', 'linear', 'exponential']),
-	ops: new Set(['relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'hard_sigmoid', 'tanh', 'softplus', 'softsign', 'leaky_relu', 'softmax', 'log_softmax', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'negative', 'cast', 'clip', 'stop_gradient']),
+	nn: new Set([
+		'relu',
+		'relu6',
+		'crelu',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'softmax',
+		'log_softmax',
+		'dropout',
+		'l2_normalize',
+	]),
+	math: new Set([
+		'abs',
+		'exp',
+		'log',
+		'sqrt',
+		'rsqrt',
+		'square',
+		'negative',
+		'sigmoid',
+		'tanh',
+		'softplus',
+		'reciprocal',
+		'sign',
+		'round',
+		'floor',
+		'ceil',
+		'l2_normalize',
+	]),
+	tf: new Set([
+		'identity',
+		'stop_gradient',
+		'abs',
+		'exp',
+		'sqrt',
+		'square',
+		'tanh',
+		'sigmoid',
+		'negative',
+		'cast',
+		'clip_by_value',
+	]),
+	activations: new Set([
+		'relu',
+		'relu6',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'hard_sigmoid',
+		'hard_silu',
+		'hard_swish',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'mish',
+		'softmax',
+		'log_softmax',
+		'linear',
+		'exponential',
+	]),
+	ops: new Set([
+		'relu',
+		'relu6',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'hard_sigmoid',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'softmax',
+		'log_softmax',
+		'abs',
+		'exp',
+		'log',
+		'sqrt',
+		'rsqrt',
+		'square',
+		'negative',
+		'cast',
+		'clip',
+		'stop_gradient',
+	]),
 };
 
 /** Whether a call path names a shape-keeping function (`tensorflow.nn.relu`, `keras.ops.relu`). */
@@ -224,7 +341,11 @@ function shapeKeepingCall(path: string): boolean {
 	if (sub?.[0] === 'applications' && sub[sub.length - 1] === 'preprocess_input') {
 		return true; // keras.applications.<model>.preprocess_input scales pixel values
 	}
-	return sub?.length === 2 && (sub[0] === 'activations' || sub[0] === 'ops') && shapeKeeping[sub[0]].has(sub[1]);
+	return (
+		sub?.length === 2 &&
+		(sub[0] === 'activations' || sub[0] === 'ops') &&
+		shapeKeeping[sub[0]].has(sub[1])
+	);
 }
 
 /**
@@ -241,16 +362,29 @@ function shapeKeepingLayerName(path: string): string | undefined {
 	if (parts.length === 2) {
 		return shapeKeeping.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
 	}
-	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name) ? `tf.nn.${name}` : `tf.math.${name}`;
+	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name)
+		? `tf.nn.${name}`
+		: `tf.math.${name}`;
 }
 
 /** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
-const callPaths = new Map<string, { concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }>();
+const callPaths = new Map<
+	string,
+	{ concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }
+>();
 
-function callPath(path: string): { concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined } {
+function callPath(path: string): {
+	concrete: boolean;
+	keepsShape: boolean;
+	sub: readonly string[] | undefined;
+} {
 	let info = callPaths.get(path);
 	if (info === undefined) {
-		info = { concrete: concreteTensor.test(path), keepsShape: shapeKeepingCall(path), sub: kerasSubpath(path) };
+		info = {
+			concrete: concreteTensor.test(path),
+			keepsShape: shapeKeepingCall(path),
+			sub: kerasSubpath(path),
+		};
 		if (callPaths.size < 4096) {
 			callPaths.set(path, info);
 		}
@@ -268,7 +402,8 @@ const mergeFunctions: Record<string, string> = {
 	concatenate: 'Concatenate',
 };
 
-type TensorOp = 'concat' | 'reshape' | 'reduce' | 'expand_dims' | 'squeeze' | 'transpose' | 'matmul';
+type TensorOp =
+	'concat' | 'reshape' | 'reduce' | 'expand_dims' | 'squeeze' | 'transpose' | 'matmul';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -356,18 +491,31 @@ export class KerasRuntime implements Runtime {
 		const { concrete, keepsShape, sub } = callPath(path);
 		const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
 		if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
-			const layer = this.opLayer(shapeKeepingLayerName(path), [first.obj], first.obj.shape, ctx.range(args.node));
-			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, first.obj.shape, layer, [first.obj]) };
+			const layer = this.opLayer(
+				shapeKeepingLayerName(path),
+				[first.obj],
+				first.obj.shape,
+				ctx.range(args.node),
+			);
+			return {
+				k: 'obj',
+				obj: new KerasTensor(this.tensorIds++, first.obj.shape, layer, [first.obj]),
+			};
 		}
 		if (concrete) {
 			const arg = args.positional[0] ?? args.keywords.get('shape');
 			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
 			if (dims.length > 0 && dims.every((d) => d !== undefined)) {
-				return { k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) };
+				return {
+					k: 'obj',
+					obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []),
+				};
 			}
 			return UNKNOWN;
 		}
-		const opPath = path.replace(/^(?:tensorflow|tf)\./, 'tf.').replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
+		const opPath = path
+			.replace(/^(?:tensorflow|tf)\./, 'tf.')
+			.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
 		const op = TF_OPS[opPath];
 		if (op) {
 			const v = this.tensorOp(op, args, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
@@ -383,12 +531,21 @@ export class KerasRuntime implements Runtime {
 		}
 		const name = parts[parts.length - 1];
 		const module = parts.slice(0, -1);
-		if ((name.endsWith('_initializer') && module.length === 0) || (module.length === 1 && module[0] === 'initializers' && /^[A-Z]/.test(name))) {
+		if (
+			(name.endsWith('_initializer') && module.length === 0) ||
+			(module.length === 1 && module[0] === 'initializers' && /^[A-Z]/.test(name))
+		) {
 			// `tf.random_normal_initializer()`, `keras.initializers.GlorotUniform()`: called with a shape, a tensor of that shape.
 			return { k: 'obj', obj: new KerasInitializer() };
 		}
 		if (name === 'Variable' && module.length === 0) {
-			return this.variable(args.positional[0] ?? args.keywords.get('initial_value'), args.keywords.get('trainable'), args, ctx, 'tf.Variable');
+			return this.variable(
+				args.positional[0] ?? args.keywords.get('initial_value'),
+				args.keywords.get('trainable'),
+				args,
+				ctx,
+				'tf.Variable',
+			);
 		}
 		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module))) {
 			return this.input(args, ctx);
@@ -406,36 +563,75 @@ export class KerasRuntime implements Runtime {
 			}
 			if (name === 'set_image_data_format') {
 				const v = args.positional[0] ?? args.keywords.get('data_format');
-				this.imageDataFormat = v && (asString(v) === 'channels_first' || asString(v) === 'channels_last') ? v : { k: 'unknown', cause: causeOf(v) ?? { reason: 'NormLens cannot tell which image data format this sets', range: ctx.range(args.node) } };
+				this.imageDataFormat =
+					v && (asString(v) === 'channels_first' || asString(v) === 'channels_last')
+						? v
+						: {
+								k: 'unknown',
+								cause: causeOf(v) ?? {
+									reason: 'NormLens cannot tell which image data format this sets',
+									range: ctx.range(args.node),
+								},
+							};
 				return NONE;
 			}
 			if (name === 'set_image_dim_ordering' || name === 'image_dim_ordering') {
 				// Keras 1: 'th' is channels first, 'tf' channels last.
 				if (name === 'image_dim_ordering') {
-					return this.keras1Ordering?.k === 'str' ? { k: 'str', v: this.keras1Ordering.v === 'channels_first' ? 'th' : 'tf' } : UNKNOWN;
+					return this.keras1Ordering?.k === 'str'
+						? { k: 'str', v: this.keras1Ordering.v === 'channels_first' ? 'th' : 'tf' }
+						: UNKNOWN;
 				}
 				const v = asString(args.positional[0] ?? args.keywords.get('dim_ordering'));
-				this.keras1Ordering = v === 'th' || v === 'tf' ? { k: 'str', v: v === 'th' ? 'channels_first' : 'channels_last' } : { k: 'unknown', cause: { reason: 'NormLens cannot tell which dimension ordering this sets', range: ctx.range(args.node) } };
+				this.keras1Ordering =
+					v === 'th' || v === 'tf'
+						? { k: 'str', v: v === 'th' ? 'channels_first' : 'channels_last' }
+						: {
+								k: 'unknown',
+								cause: {
+									reason: 'NormLens cannot tell which dimension ordering this sets',
+									range: ctx.range(args.node),
+								},
+							};
 				this.imageDataFormat = this.keras1Ordering;
 				return NONE;
 			}
-			if (name === 'clear_session' || name === 'set_floatx' || name === 'floatx' || name === 'set_learning_phase' || name === 'epsilon') {
-				return name === 'floatx' ? { k: 'str', v: 'float32' } : name === 'epsilon' ? { k: 'num', v: 1e-7 } : NONE;
+			if (
+				name === 'clear_session' ||
+				name === 'set_floatx' ||
+				name === 'floatx' ||
+				name === 'set_learning_phase' ||
+				name === 'epsilon'
+			) {
+				return name === 'floatx'
+					? { k: 'str', v: 'float32' }
+					: name === 'epsilon'
+						? { k: 'num', v: 1e-7 }
+						: NONE;
 			}
 			if (name === 'int_shape') {
 				const t = args.positional[0];
-				return t?.k === 'obj' && t.obj instanceof KerasTensor && t.obj.shape ? tuple(t.obj.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value)))) : UNKNOWN;
+				return t?.k === 'obj' && t.obj instanceof KerasTensor && t.obj.shape
+					? tuple(
+							t.obj.shape.map((d) =>
+								d === null ? NONE : ({ k: 'num', v: d } as Value),
+							),
+						)
+					: UNKNOWN;
 			}
 			return undefined;
 		}
 		// keras.layers.add([a, b]) and friends: build the merge layer and call it at once.
-		const merge = isLayerNamespace(module) || module.length === 0 ? mergeFunctions[name] : undefined;
+		const merge =
+			isLayerNamespace(module) || module.length === 0 ? mergeFunctions[name] : undefined;
 		if (merge) {
 			const spec = kerasLayerSpec(merge);
 			const list = args.positional[0];
 			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
 			const layer = this.createLayer(merge, spec, rest, ctx);
-			return list ? this.callLayer(layer, { ...args, positional: [list], keywords: new Map() }, ctx) : UNKNOWN;
+			return list
+				? this.callLayer(layer, { ...args, positional: [list], keywords: new Map() }, ctx)
+				: UNKNOWN;
 		}
 		if (module.length === 0 || isLayerNamespace(module)) {
 			const spec = kerasLayerSpec(name);
@@ -444,7 +640,12 @@ export class KerasRuntime implements Runtime {
 				if ('reason' in legacy) {
 					const layer = this.createLayer(name, undefined, args, ctx);
 					layer.unknownCause = { reason: legacy.reason, range: layer.range };
-					this.diagnostics.push({ range: layer.range, severity: legacy.severity ?? 'warning', code: 'keras1-api', message: `${legacy.reason}.` });
+					this.diagnostics.push({
+						range: layer.range,
+						severity: legacy.severity ?? 'warning',
+						code: 'keras1-api',
+						message: `${legacy.reason}.`,
+					});
 					return { k: 'obj', obj: layer };
 				}
 				return { k: 'obj', obj: this.createLayer(name, spec, legacy.args, ctx) };
@@ -466,7 +667,14 @@ export class KerasRuntime implements Runtime {
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
 		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
-		const t = (v: Value) => (v.k === 'obj' ? (v.obj instanceof KerasTensor ? v.obj : v.obj instanceof KerasVariable ? new KerasTensor(this.tensorIds++, v.obj.shape, null, []) : undefined) : undefined);
+		const t = (v: Value) =>
+			v.k === 'obj'
+				? v.obj instanceof KerasTensor
+					? v.obj
+					: v.obj instanceof KerasVariable
+						? new KerasTensor(this.tensorIds++, v.obj.shape, null, [])
+						: undefined
+				: undefined;
 		const ta = t(a);
 		const tb = t(b);
 		if ((!ta && !tb) || !['+', '-', '*', '/'].includes(op)) {
@@ -485,18 +693,33 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
-		const layer = range ? this.opLayer(TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range) : null;
+		const layer = range
+			? this.opLayer(TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
+			: null;
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, layer, inputs) };
 	}
 
 	/** A source subclass of keras.Model or keras.layers.Layer: a model whose layers are its attributes. */
-	instantiate(cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): FrameworkObject | undefined {
-		const base = bases.map(kerasSubpath).find((p) => p && (p[p.length - 1] === 'Model' || p[p.length - 1] === 'Layer'));
+	instantiate(
+		cls: ClassValue,
+		bases: string[],
+		args: CallArgs,
+		ctx: CallContext,
+	): FrameworkObject | undefined {
+		const base = bases
+			.map(kerasSubpath)
+			.find((p) => p && (p[p.length - 1] === 'Model' || p[p.length - 1] === 'Layer'));
 		if (!base) {
 			return undefined;
 		}
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName(toSnakeCase(cls.name));
-		const model = new KerasModel('subclass', name, ctx.depth === 0 ? ctx.assignedTo : undefined, ctx.range(args.node), ctx.depth === 0);
+		const model = new KerasModel(
+			'subclass',
+			name,
+			ctx.depth === 0 ? ctx.assignedTo : undefined,
+			ctx.range(args.node),
+			ctx.depth === 0,
+		);
 		model.isLayer = base[base.length - 1] === 'Layer';
 		if (!model.isLayer) {
 			this.models.push(model);
@@ -572,7 +795,10 @@ export class KerasRuntime implements Runtime {
 					visit(item, name, depth + 1);
 				}
 			} else if (v.k === 'unknown') {
-				obj.unknownCause ??= causeOf(v) ?? { reason: `an item of \`self.${name}\` is not a layer NormLens can read`, range: obj.range };
+				obj.unknownCause ??= causeOf(v) ?? {
+					reason: `an item of \`self.${name}\` is not a layer NormLens can read`,
+					range: obj.range,
+				};
 			}
 		};
 		for (const { name, value } of obj.tracked) {
@@ -597,15 +823,33 @@ export class KerasRuntime implements Runtime {
 
 	private layerCallDepth = 0;
 
-	private opLayer(apiName: string | undefined, inputs: KerasTensor[], shape: Shape | null, range: TextRange): KerasLayer | null {
-		if (this.dialect.naming !== 'tf.keras' || apiName === undefined || this.layerCallDepth > 0) {
+	private opLayer(
+		apiName: string | undefined,
+		inputs: KerasTensor[],
+		shape: Shape | null,
+		range: TextRange,
+	): KerasLayer | null {
+		if (
+			this.dialect.naming !== 'tf.keras' ||
+			apiName === undefined ||
+			this.layerCallDepth > 0
+		) {
 			return null;
 		}
-		const layer = new KerasLayer('TFOpLambda', this.uniqueName(apiName), kerasLayerSpec('TFOpLambda'), new Map(), range, undefined);
+		const layer = new KerasLayer(
+			'TFOpLambda',
+			this.uniqueName(apiName),
+			kerasLayerSpec('TFOpLambda'),
+			new Map(),
+			range,
+			undefined,
+		);
 		layer.built = true;
 		layer.weights = [];
 		layer.outputShape = shape;
-		layer.inputShapes = inputs.every((t) => t.shape !== null) ? inputs.map((t) => t.shape as Shape) : null;
+		layer.inputShapes = inputs.every((t) => t.shape !== null)
+			? inputs.map((t) => t.shape as Shape)
+			: null;
 		layer.calls = 1;
 		for (const t of inputs) {
 			if (t.producer && !layer.inbound.includes(t.producer)) {
@@ -621,15 +865,29 @@ export class KerasRuntime implements Runtime {
 	 * a tensor of the shape TensorFlow gives, made by no layer of weights (tf.keras prints a TFOpLambda
 	 * row), so that the layers after it are built. Undefined when the first argument is no symbolic tensor.
 	 */
-	private tensorOp(op: TensorOp, args: CallArgs, layerName: string | undefined, range: TextRange): Value | undefined {
+	private tensorOp(
+		op: TensorOp,
+		args: CallArgs,
+		layerName: string | undefined,
+		range: TextRange,
+	): Value | undefined {
 		const a = args.positional;
 		const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
-		const tensor = (v: Value | undefined) => (v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined);
+		const tensor = (v: Value | undefined) =>
+			v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined;
 		const axisOf = (v: Value | undefined, rank: number): number | undefined => {
 			const n = asInt(v);
 			return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
 		};
-		const made = (shape: Shape | null, inputs: KerasTensor[]): Value => ({ k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, this.opLayer(layerName, inputs, shape, range), inputs) });
+		const made = (shape: Shape | null, inputs: KerasTensor[]): Value => ({
+			k: 'obj',
+			obj: new KerasTensor(
+				this.tensorIds++,
+				shape,
+				this.opLayer(layerName, inputs, shape, range),
+				inputs,
+			),
+		});
 		if (op === 'concat') {
 			const items = asSequence(kw('values', 0) ?? kw('xs', 0))?.map(tensor);
 			if (!items || items.length === 0 || items.some((t) => !t)) {
@@ -638,15 +896,29 @@ export class KerasRuntime implements Runtime {
 			const ts = items as KerasTensor[];
 			const shapes = ts.map((t) => t.shape);
 			const rank = shapes[0]?.length ?? 0;
-			const ax = shapes.every((x): x is Shape => x !== null && x.length === rank) ? axisOf(args.keywords.get('axis') ?? a[1] ?? (args.keywords.has('axis') ? undefined : { k: 'num', v: 0 }), rank) : undefined;
+			const ax = shapes.every((x): x is Shape => x !== null && x.length === rank)
+				? axisOf(
+						args.keywords.get('axis') ??
+							a[1] ??
+							(args.keywords.has('axis') ? undefined : { k: 'num', v: 0 }),
+						rank,
+					)
+				: undefined;
 			if (ax === undefined) {
 				return made(null, ts);
 			}
 			const out = [...(shapes[0] as Shape)];
-			out[ax] = (shapes as Shape[]).reduce<number | null>((sum, x) => (sum === null || x[ax] === null ? null : sum + (x[ax] as number)), 0);
+			out[ax] = (shapes as Shape[]).reduce<number | null>(
+				(sum, x) => (sum === null || x[ax] === null ? null : sum + (x[ax] as number)),
+				0,
+			);
 			return made(out, ts);
 		}
-		const x = tensor(kw(op === 'matmul' ? 'a' : 'x', 0) ?? args.keywords.get('tensor') ?? args.keywords.get('input'));
+		const x = tensor(
+			kw(op === 'matmul' ? 'a' : 'x', 0) ??
+				args.keywords.get('tensor') ??
+				args.keywords.get('input'),
+		);
 		if (!x) {
 			return undefined;
 		}
@@ -672,15 +944,28 @@ export class KerasRuntime implements Runtime {
 			case 'reduce': {
 				const axisV = kw('axis', 1);
 				const keep = args.keywords.get('keepdims') ?? a[2];
-				const axes = !axisV || axisV.k === 'none' ? s.map((_, i) => i) : (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
+				const axes =
+					!axisV || axisV.k === 'none'
+						? s.map((_, i) => i)
+						: (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
 				if (axes.some((d) => d === undefined) || (keep && keep.k !== 'bool')) {
 					return made(null, [x]);
 				}
-				return made(keep?.k === 'bool' && keep.v ? s.map((d, i) => (axes.includes(i) ? 1 : d)) : s.filter((_, i) => !axes.includes(i)), [x]);
+				return made(
+					keep?.k === 'bool' && keep.v
+						? s.map((d, i) => (axes.includes(i) ? 1 : d))
+						: s.filter((_, i) => !axes.includes(i)),
+					[x],
+				);
 			}
 			case 'expand_dims': {
 				const n = asInt(kw('axis', 1));
-				const i = n === undefined || n < -s.length - 1 || n > s.length ? undefined : n < 0 ? n + s.length + 1 : n;
+				const i =
+					n === undefined || n < -s.length - 1 || n > s.length
+						? undefined
+						: n < 0
+							? n + s.length + 1
+							: n;
 				return made(i === undefined ? null : [...s.slice(0, i), 1, ...s.slice(i)], [x]);
 			}
 			case 'squeeze': {
@@ -689,12 +974,25 @@ export class KerasRuntime implements Runtime {
 					return made(s.some((d) => d === null) ? null : s.filter((d) => d !== 1), [x]);
 				}
 				const axes = (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
-				return made(axes.some((d) => d === undefined || s[d] !== 1) ? null : s.filter((_, i) => !axes.includes(i)), [x]);
+				return made(
+					axes.some((d) => d === undefined || s[d] !== 1)
+						? null
+						: s.filter((_, i) => !axes.includes(i)),
+					[x],
+				);
 			}
 			case 'transpose': {
 				const permV = kw('perm', 1) ?? args.keywords.get('axes');
-				const perm = !permV || permV.k === 'none' ? s.map((_, i) => s.length - 1 - i) : asSequence(permV)?.map((v) => axisOf(v, s.length));
-				return made(!perm || perm.length !== s.length || perm.some((d) => d === undefined) ? null : perm.map((d) => s[d as number]), [x]);
+				const perm =
+					!permV || permV.k === 'none'
+						? s.map((_, i) => s.length - 1 - i)
+						: asSequence(permV)?.map((v) => axisOf(v, s.length));
+				return made(
+					!perm || perm.length !== s.length || perm.some((d) => d === undefined)
+						? null
+						: perm.map((d) => s[d as number]),
+					[x],
+				);
 			}
 			case 'matmul': {
 				const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
@@ -704,19 +1002,49 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** A variable from its initial value (a concrete tensor of known shape) or a shape; unknown otherwise, saying why. */
-	private variable(init: Value | undefined, trainable: Value | undefined, args: CallArgs, ctx: CallContext, what: string, shapeArg?: Value): Value {
+	private variable(
+		init: Value | undefined,
+		trainable: Value | undefined,
+		args: CallArgs,
+		ctx: CallContext,
+		what: string,
+		shapeArg?: Value,
+	): Value {
 		const range = ctx.range(args.node);
 		let shape: Shape | null = null;
 		if (shapeArg !== undefined) {
 			const dims = (asSequence(shapeArg) ?? [shapeArg]).map(asInt);
-			shape = shapeArg.k === 'none' ? [] : dims.every((d) => d !== undefined) ? (dims as number[]) : null;
-		} else if (init?.k === 'obj' && init.obj instanceof KerasTensor && init.obj.shape?.every((d) => d !== null)) {
+			shape =
+				shapeArg.k === 'none'
+					? []
+					: dims.every((d) => d !== undefined)
+						? (dims as number[])
+						: null;
+		} else if (
+			init?.k === 'obj' &&
+			init.obj instanceof KerasTensor &&
+			init.obj.shape?.every((d) => d !== null)
+		) {
 			shape = init.obj.shape;
 		} else if (init?.k === 'num' || init?.k === 'bool') {
 			shape = [];
 		}
-		const cause = shape === null ? (causeOf(shapeArg ?? init) ?? { reason: `NormLens cannot determine the shape of the weight \`${what}(…)\` creates`, range }) : undefined;
-		return { k: 'obj', obj: new KerasVariable(shape, trainable?.k === 'bool' ? trainable.v : true, range, cause) };
+		const cause =
+			shape === null
+				? (causeOf(shapeArg ?? init) ?? {
+						reason: `NormLens cannot determine the shape of the weight \`${what}(…)\` creates`,
+						range,
+					})
+				: undefined;
+		return {
+			k: 'obj',
+			obj: new KerasVariable(
+				shape,
+				trainable?.k === 'bool' ? trainable.v : true,
+				range,
+				cause,
+			),
+		};
 	}
 
 	/** Counts a variable as a weight of the layer or model that holds it (Keras's automatic tracking). */
@@ -729,13 +1057,23 @@ export class KerasRuntime implements Runtime {
 			model.unknownCause ??= v.cause;
 			return;
 		}
-		model.ownWeights.push({ name, shape: v.shape as number[], kind: 'param', trainable: v.trainable });
+		model.ownWeights.push({
+			name,
+			shape: v.shape as number[],
+			kind: 'param',
+			trainable: v.trainable,
+		});
 	}
 
 	private modelLayer(model: KerasModel): KerasLayer {
 		let layer = this.modelLayers.get(model);
 		if (!layer) {
-			const type = model.modelKind === 'sequential' ? 'Sequential' : model.modelKind === 'functional' ? 'Functional' : (model.pyClass?.name ?? 'Model');
+			const type =
+				model.modelKind === 'sequential'
+					? 'Sequential'
+					: model.modelKind === 'functional'
+						? 'Functional'
+						: (model.pyClass?.name ?? 'Model');
 			layer = new KerasLayer(type, model.name, undefined, new Map(), model.range, undefined);
 			layer.nested = model;
 			this.modelLayers.set(model, layer);
@@ -755,7 +1093,9 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasInitializer) {
 			const arg = args.keywords.get('shape') ?? args.positional[0];
 			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
-			return dims.every((d) => d !== undefined) && arg ? { k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) } : unknown(causeOf(arg));
+			return dims.every((d) => d !== undefined) && arg
+				? { k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }
+				: unknown(causeOf(arg));
 		}
 		if (obj instanceof KerasLayer) {
 			return this.callLayer(obj, args, ctx);
@@ -780,11 +1120,23 @@ export class KerasRuntime implements Runtime {
 			if (build && !model.buildRan) {
 				// Keras builds a layer on its first call, with the input's shape: weights made there count.
 				model.buildRan = true;
-				const shape: Value = input.shape ? tuple(input.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value)))) : UNKNOWN;
-				ctx.callFunction(build.fn, { positional: [shape], keywords: new Map(), node: args.node }, { k: 'obj', obj: model });
+				const shape: Value = input.shape
+					? tuple(
+							input.shape.map((d) =>
+								d === null ? NONE : ({ k: 'num', v: d } as Value),
+							),
+						)
+					: UNKNOWN;
+				ctx.callFunction(
+					build.fn,
+					{ positional: [shape], keywords: new Map(), node: args.node },
+					{ k: 'obj', obj: model },
+				);
 			}
 			const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
-			const result = call ? this.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model })) : UNKNOWN;
+			const result = call
+				? this.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model }))
+				: UNKNOWN;
 			out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 			model.built = true;
 			model.inputShape ??= input.shape ?? undefined;
@@ -813,22 +1165,54 @@ export class KerasRuntime implements Runtime {
 		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, out, layer, [input]) };
 	}
 
-	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	callMethod(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined {
 		if (obj instanceof KerasModel) {
-			if (name === 'build' && (obj.modelKind === 'subclass' || obj.modelKind === 'sequential')) {
-				const dims = asSequence(args.positional[0] ?? args.keywords.get('input_shape'))?.map((v) => (v.k === 'none' ? null : asInt(v)));
+			if (
+				name === 'build' &&
+				(obj.modelKind === 'subclass' || obj.modelKind === 'sequential')
+			) {
+				const dims = asSequence(
+					args.positional[0] ?? args.keywords.get('input_shape'),
+				)?.map((v) => (v.k === 'none' ? null : asInt(v)));
 				if (dims && dims.every((d) => d !== undefined)) {
 					if (obj.modelKind === 'sequential') {
 						// model.build((None, 100)): the Sequential's input, batch axis included.
 						obj.inputShape ??= dims as Shape;
 					} else {
-						this.callModel(obj, { ...args, positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, dims as Shape, null, []) }], keywords: new Map() }, ctx);
+						this.callModel(
+							obj,
+							{
+								...args,
+								positional: [
+									{
+										k: 'obj',
+										obj: new KerasTensor(
+											this.tensorIds++,
+											dims as Shape,
+											null,
+											[],
+										),
+									},
+								],
+								keywords: new Map(),
+							},
+							ctx,
+						);
 					}
 				}
 				return NONE;
 			}
 			if (name === 'add_loss' && obj.modelKind === 'functional') {
-				this.addLoss(obj, args.positional[0] ?? args.keywords.get('losses'), ctx.range(args.node));
+				this.addLoss(
+					obj,
+					args.positional[0] ?? args.keywords.get('losses'),
+					ctx.range(args.node),
+				);
 				return NONE;
 			}
 			if (name === 'add' && obj.modelKind === 'sequential') {
@@ -843,19 +1227,37 @@ export class KerasRuntime implements Runtime {
 				return layer ? { k: 'obj', obj: layer } : UNKNOWN;
 			}
 			if (name === 'get_layer') {
-				const key = args.positional[0] ?? args.keywords.get('name') ?? args.keywords.get('index');
+				const key =
+					args.positional[0] ?? args.keywords.get('name') ?? args.keywords.get('index');
 				const layers = this.visibleLayers(obj);
 				const i = asInt(key);
-				const found = asString(key) !== undefined ? layers.find((l) => l.name === asString(key)) : i !== undefined ? layers[i] : undefined;
+				const found =
+					asString(key) !== undefined
+						? layers.find((l) => l.name === asString(key))
+						: i !== undefined
+							? layers[i]
+							: undefined;
 				return found ? { k: 'obj', obj: found } : UNKNOWN;
 			}
-			if ((name === 'add_weight' || name === 'add_variable') && obj.modelKind === 'subclass') {
+			if (
+				(name === 'add_weight' || name === 'add_variable') &&
+				obj.modelKind === 'subclass'
+			) {
 				// Keras 2: add_weight(name, shape, …); Keras 3: add_weight(shape, initializer, …): a string is the name.
 				const [p0, p1] = args.positional;
 				const named = p0?.k === 'str';
 				const shape = args.keywords.get('shape') ?? (named ? p1 : p0) ?? NONE;
-				const weightName = asString(args.keywords.get('name') ?? (named ? p0 : undefined)) ?? `weight_${obj.ownWeights.length}`;
-				const v = this.variable(undefined, args.keywords.get('trainable'), args, ctx, `${name}`, shape);
+				const weightName =
+					asString(args.keywords.get('name') ?? (named ? p0 : undefined)) ??
+					`weight_${obj.ownWeights.length}`;
+				const v = this.variable(
+					undefined,
+					args.keywords.get('trainable'),
+					args,
+					ctx,
+					`${name}`,
+					shape,
+				);
 				if (v.k === 'obj' && v.obj instanceof KerasVariable) {
 					this.holdVariable(obj, weightName, v.obj);
 				}
@@ -868,8 +1270,20 @@ export class KerasRuntime implements Runtime {
 				}
 				const s = this.modelSummary(obj);
 				// The rows Keras prints: a Sequential model's summary has no InputLayer row.
-				const printedLayers = s.layers.filter((l) => s.kind === 'functional' || l.type !== 'InputLayer');
-				this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown, rows: printedLayers.map((l) => ({ name: l.name, type: l.type, params: l.params?.total ?? null })) });
+				const printedLayers = s.layers.filter(
+					(l) => s.kind === 'functional' || l.type !== 'InputLayer',
+				);
+				this.summarySnapshots.push({
+					range: ctx.range(args.node),
+					name: s.name,
+					totals: s.totals,
+					unknown: s.unknown,
+					rows: printedLayers.map((l) => ({
+						name: l.name,
+						type: l.type,
+						params: l.params?.total ?? null,
+					})),
+				});
 				return NONE;
 			}
 			// Anything else: the interpreter decides (trusted, or it may change the model).
@@ -880,7 +1294,10 @@ export class KerasRuntime implements Runtime {
 
 	/** `super().__init__(…)` and `super().build(…)` of a Keras Layer or Model subclass: nothing NormLens counts happens there. */
 	callBaseMethod(obj: FrameworkObject, name: string): Value | undefined {
-		if ((obj instanceof KerasModel || obj instanceof KerasLayer) && (name === '__init__' || (name === 'build' && obj instanceof KerasModel))) {
+		if (
+			(obj instanceof KerasModel || obj instanceof KerasLayer) &&
+			(name === '__init__' || (name === 'build' && obj instanceof KerasModel))
+		) {
 			return NONE;
 		}
 		return undefined;
@@ -888,9 +1305,13 @@ export class KerasRuntime implements Runtime {
 
 	/** `model.layers` as Keras lists it: a Sequential's without its InputLayer, a functional model's with them. */
 	private visibleLayers(model: KerasModel): KerasLayer[] {
-		const layers = model.layers.filter((l) => model.modelKind === 'functional' || l.type !== 'InputLayer');
+		const layers = model.layers.filter(
+			(l) => model.modelKind === 'functional' || l.type !== 'InputLayer',
+		);
 		if (model.modelKind === 'functional') {
-			const inputs = model.inputs.map((t) => t.producer).filter((l): l is KerasLayer => l !== null && !layers.includes(l));
+			const inputs = model.inputs
+				.map((t) => t.producer)
+				.filter((l): l is KerasLayer => l !== null && !layers.includes(l));
 			return [...inputs, ...layers];
 		}
 		return layers;
@@ -911,7 +1332,11 @@ export class KerasRuntime implements Runtime {
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {
-		return obj instanceof KerasModel ? 'keras.model' : obj instanceof KerasLayer ? 'keras.layer' : undefined;
+		return obj instanceof KerasModel
+			? 'keras.model'
+			: obj instanceof KerasLayer
+				? 'keras.layer'
+				: undefined;
 	}
 
 	isInstance(obj: FrameworkObject, path: string): boolean | undefined {
@@ -935,7 +1360,9 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bound', self: { k: 'obj', obj }, name };
 		}
 		if (obj instanceof KerasTensor && name === 'shape') {
-			return obj.shape ? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d }))) : UNKNOWN;
+			return obj.shape
+				? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d })))
+				: UNKNOWN;
 		}
 		if ((obj instanceof KerasLayer || obj instanceof KerasModel) && name === 'name') {
 			return { k: 'str', v: obj.name };
@@ -945,16 +1372,30 @@ export class KerasRuntime implements Runtime {
 		}
 		if (obj instanceof KerasModel && name === 'layers' && obj.modelKind !== 'subclass') {
 			// A fresh list of the model's layers (editing it does not change the model, as in Keras).
-			return { k: 'list', items: this.visibleLayers(obj).map((l) => ({ k: 'obj', obj: l }) as Value), cause: obj.unknownCause };
+			return {
+				k: 'list',
+				items: this.visibleLayers(obj).map((l) => ({ k: 'obj', obj: l }) as Value),
+				cause: obj.unknownCause,
+			};
 		}
-		if (obj instanceof KerasModel && obj.modelKind === 'functional' && (name === 'output' || name === 'input') && !obj.unknownCause && !obj.unfollowed) {
+		if (
+			obj instanceof KerasModel &&
+			obj.modelKind === 'functional' &&
+			(name === 'output' || name === 'input') &&
+			!obj.unknownCause &&
+			!obj.unfollowed
+		) {
 			const ts = name === 'output' ? obj.outputs : obj.inputs;
-			return ts.length === 1 ? { k: 'obj', obj: ts[0] } : tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
+			return ts.length === 1
+				? { k: 'obj', obj: ts[0] }
+				: tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
 		}
 		if (obj instanceof KerasLayer && name === 'output') {
 			// The tensor of the layer's one call (a functional model cut at `get_layer('mixed7').output`);
 			// Keras refuses `.output` of a layer called several times.
-			return obj.calls === 1 && obj.firstOutput ? { k: 'obj', obj: obj.firstOutput } : UNKNOWN;
+			return obj.calls === 1 && obj.firstOutput
+				? { k: 'obj', obj: obj.firstOutput }
+				: UNKNOWN;
 		}
 		return undefined;
 	}
@@ -968,14 +1409,28 @@ export class KerasRuntime implements Runtime {
 	 */
 	private uniqueName(base: string, what: 'layer' | 'input' | 'model' = 'layer'): string {
 		const naming = this.dialect.naming;
-		const stem = what === 'input' ? (naming === 'keras3' ? 'input_layer' : 'input') : what === 'model' ? (naming === 'keras3' ? 'functional' : 'model') : base;
+		const stem =
+			what === 'input'
+				? naming === 'keras3'
+					? 'input_layer'
+					: 'input'
+				: what === 'model'
+					? naming === 'keras3'
+						? 'functional'
+						: 'model'
+					: base;
 		const oneBased = naming === 'legacy' || (what === 'input' && naming === 'tf.keras');
 		const n = this.counters.get(stem) ?? 0;
 		this.counters.set(stem, n + 1);
 		return oneBased ? `${stem}_${n + 1}` : n === 0 ? stem : `${stem}_${n}`;
 	}
 
-	private bindArgs(spec: KerasLayerSpec | undefined, args: CallArgs, range: TextRange, type: string): LayerConfig {
+	private bindArgs(
+		spec: KerasLayerSpec | undefined,
+		args: CallArgs,
+		range: TextRange,
+		type: string,
+	): LayerConfig {
 		const cfg: LayerConfig = new Map();
 		const specArgs = spec?.args ?? [];
 		args.positional.forEach((v, i) => {
@@ -1017,7 +1472,12 @@ export class KerasRuntime implements Runtime {
 	 * Keras 3 — both are a reason, not a guess. Keras 1 convolutions and pools without
 	 * `dim_ordering` take it from keras.json unless the code sets it.
 	 */
-	private legacyArgs(path: string, spec: KerasLayerSpec, args: CallArgs, ctx: CallContext): { args: CallArgs } | { reason: string; severity?: 'info' } {
+	private legacyArgs(
+		path: string,
+		spec: KerasLayerSpec,
+		args: CallArgs,
+		ctx: CallContext,
+	): { args: CallArgs } | { reason: string; severity?: 'info' } {
 		const table = LEGACY_LAYERS[spec.name];
 		if (!table) {
 			return { args };
@@ -1026,27 +1486,41 @@ export class KerasRuntime implements Runtime {
 		const keywords = [...args.keywords.keys()];
 		const k1Keyword = keywords.find((k) => table.only.includes(k));
 		const kernelParts = table.positional.filter((p) => p.startsWith('kernel:')).length;
-		const k1Positional = kernelParts > 1 && a.length >= 1 + kernelParts && a.slice(1, 1 + kernelParts).every((v) => asInt(v) !== undefined);
+		const k1Positional =
+			kernelParts > 1 &&
+			a.length >= 1 + kernelParts &&
+			a.slice(1, 1 + kernelParts).every((v) => asInt(v) !== undefined);
 		const tf = /^(tensorflow|tf_keras)\./.test(path);
 		const shown = `${spec.name}(${[...a.map((v) => (v.k === 'num' ? String(v.v) : '…')), ...keywords.map((k) => `${k}=…`)].join(', ')})`;
 		if (k1Keyword && tf) {
-			return { reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there` };
+			return {
+				reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there`,
+			};
 		}
 		if (spec.name === 'BatchNormalization' && (this.keras1 || k1Keyword)) {
 			// Keras 1.0–1.1 printed 2 parameters per feature (γ, β), Keras 1.2 and 2 print 4 (with the moving statistics).
-			return { reason: 'Keras 1.0–1.1 counts 2 parameters per feature of a BatchNormalization (γ, β), Keras 1.2 and later 4 (with the moving statistics), and this code is written for Keras 1', severity: 'info' };
+			return {
+				reason: 'Keras 1.0–1.1 counts 2 parameters per feature of a BatchNormalization (γ, β), Keras 1.2 and later 4 (with the moving statistics), and this code is written for Keras 1',
+				severity: 'info',
+			};
 		}
 		if (!k1Keyword && !(k1Positional && this.keras1)) {
 			if (k1Positional && !tf) {
-				return { reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it` };
+				return {
+					reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it`,
+				};
 			}
 			return { args };
 		}
 		if (spec.name === 'BatchNormalization' && (asInt(args.keywords.get('mode')) ?? 0) !== 0) {
-			return { reason: `Keras 1's BatchNormalization(mode=${asInt(args.keywords.get('mode')) ?? '?'}) normalizes per sample; NormLens reads mode=0 only` };
+			return {
+				reason: `Keras 1's BatchNormalization(mode=${asInt(args.keywords.get('mode')) ?? '?'}) normalizes per sample; NormLens reads mode=0 only`,
+			};
 		}
 		if (asString(args.keywords.get('border_mode')) === 'full') {
-			return { reason: `Keras 1's border_mode='full' (Theano only) has no Keras 2 equivalent NormLens reads` };
+			return {
+				reason: `Keras 1's border_mode='full' (Theano only) has no Keras 2 equivalent NormLens reads`,
+			};
 		}
 		const keywordsOut = new Map<string, Value>();
 		const kernel: Value[] = [];
@@ -1068,22 +1542,47 @@ export class KerasRuntime implements Runtime {
 		if (kernel.length > 0) {
 			keywordsOut.set('kernel_size', tuple(kernel));
 		}
-		if (['Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(spec.name) && !keywordsOut.has('data_format')) {
+		if (
+			['Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(
+				spec.name,
+			) &&
+			!keywordsOut.has('data_format')
+		) {
 			keywordsOut.set(
 				'data_format',
-				this.keras1Ordering ?? { k: 'unknown', cause: { reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`, range: ctx.range(args.node) } },
+				this.keras1Ordering ?? {
+					k: 'unknown',
+					cause: {
+						reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`,
+						range: ctx.range(args.node),
+					},
+				},
 			);
 		}
 		return { args: { ...args, positional: [], keywords: keywordsOut } };
 	}
 
-	private createLayer(type: string, spec: KerasLayerSpec | undefined, args: CallArgs, ctx: CallContext): KerasLayer {
+	private createLayer(
+		type: string,
+		spec: KerasLayerSpec | undefined,
+		args: CallArgs,
+		ctx: CallContext,
+	): KerasLayer {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
 		const explicit = asString(cfg.get('name'));
 		// Keras 1 named a layer by its class in lower case (`convolution2d_1`); later Keras in snake case.
-		const name = explicit ?? this.uniqueName(this.keras1 ? type.toLowerCase() : toSnakeCase(spec?.name ?? type));
-		const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
+		const name =
+			explicit ??
+			this.uniqueName(this.keras1 ? type.toLowerCase() : toSnakeCase(spec?.name ?? type));
+		const layer = new KerasLayer(
+			spec?.name ?? type,
+			name,
+			spec,
+			cfg,
+			range,
+			ctx.sites(args.node),
+		);
 		layer.library = ctx.library;
 		const trainable = cfg.get('trainable');
 		if (trainable?.k === 'bool') {
@@ -1110,7 +1609,14 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('input', 'input');
-		const layer = new KerasLayer('InputLayer', name, kerasLayerSpec('InputLayer'), new Map(), ctx.range(args.node), ctx.sites(args.node));
+		const layer = new KerasLayer(
+			'InputLayer',
+			name,
+			kerasLayerSpec('InputLayer'),
+			new Map(),
+			ctx.range(args.node),
+			ctx.sites(args.node),
+		);
 		layer.built = true;
 		layer.outputShape = shape;
 		layer.inputShapes = shape ? [shape] : null;
@@ -1121,13 +1627,23 @@ export class KerasRuntime implements Runtime {
 
 	private sequential(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('sequential');
-		const model = new KerasModel('sequential', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
+		const model = new KerasModel(
+			'sequential',
+			name,
+			ctx.assignedTo,
+			ctx.range(args.node),
+			ctx.depth === 0,
+		);
 		model.library = ctx.library;
 		model.buildContext = { ctx, node: args.node };
 		const list = args.positional[0] ?? args.keywords.get('layers');
 		const items = list && list.k !== 'none' ? ctx.iterate(list) : [];
 		if (!items) {
-			model.unknownCause = causeOf(list) ?? args.cause ?? { reason: 'NormLens cannot list the layers given to this Sequential', range: model.range };
+			model.unknownCause = causeOf(list) ??
+				args.cause ?? {
+					reason: 'NormLens cannot list the layers given to this Sequential',
+					range: model.range,
+				};
 		}
 		for (const v of items ?? []) {
 			this.addToSequential(model, v);
@@ -1141,12 +1657,29 @@ export class KerasRuntime implements Runtime {
 	}
 
 	private addToSequential(model: KerasModel, v: Value): void {
-		if (v.k !== 'obj' || !(v.obj instanceof KerasTensor || v.obj instanceof KerasModel || v.obj instanceof KerasLayer)) {
+		if (
+			v.k !== 'obj' ||
+			!(
+				v.obj instanceof KerasTensor ||
+				v.obj instanceof KerasModel ||
+				v.obj instanceof KerasLayer
+			)
+		) {
 			// Not a layer NormLens can read: the model holds something it cannot count. A row of unknown
 			// type stands in its place, so that the layers after it get no guessed input.
-			const cause = causeOf(v) ?? { reason: 'a layer added to this Sequential is not one NormLens can read', range: model.range };
+			const cause = causeOf(v) ?? {
+				reason: 'a layer added to this Sequential is not one NormLens can read',
+				range: model.range,
+			};
 			model.unknownCause ??= cause;
-			const stand = new KerasLayer('?', this.uniqueName('unknown'), undefined, new Map(), cause.range, undefined);
+			const stand = new KerasLayer(
+				'?',
+				this.uniqueName('unknown'),
+				undefined,
+				new Map(),
+				cause.range,
+				undefined,
+			);
 			stand.unknownCause = cause;
 			stand.built = true;
 			model.layers.push(stand);
@@ -1164,9 +1697,15 @@ export class KerasRuntime implements Runtime {
 				return;
 			}
 			layer.built = true;
-			const inShape = nested.modelKind === 'functional' ? (nested.inputs[0]?.shape ?? null) : (nested.inputShape ?? null);
+			const inShape =
+				nested.modelKind === 'functional'
+					? (nested.inputs[0]?.shape ?? null)
+					: (nested.inputShape ?? null);
 			layer.inputShapes = inShape ? [inShape] : null;
-			layer.outputShape = nested.modelKind === 'functional' && nested.outputs.length === 1 ? nested.outputs[0].shape : null;
+			layer.outputShape =
+				nested.modelKind === 'functional' && nested.outputs.length === 1
+					? nested.outputs[0].shape
+					: null;
 			if (model.layers.length === 0 && inShape) {
 				model.inputShape ??= inShape;
 			}
@@ -1182,7 +1721,13 @@ export class KerasRuntime implements Runtime {
 
 	private functional(args: CallArgs, ctx: CallContext): Value {
 		const name = asString(args.keywords.get('name')) ?? this.uniqueName('model', 'model');
-		const model = new KerasModel('functional', name, ctx.assignedTo, ctx.range(args.node), ctx.depth === 0);
+		const model = new KerasModel(
+			'functional',
+			name,
+			ctx.assignedTo,
+			ctx.range(args.node),
+			ctx.depth === 0,
+		);
 		model.library = ctx.library;
 		collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
 		const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
@@ -1190,7 +1735,15 @@ export class KerasRuntime implements Runtime {
 		const { layers, opaque } = this.graphLayers(model.inputs, model.outputs);
 		model.layers = layers;
 		// Outputs NormLens could not compute keep the first cause of that (a statement left out, an unknown call).
-		model.unfollowed = opaque ?? (outputsKnown ? undefined : { what: 'the outputs passed to Model', range: model.range, cause: causeOf(outputsValue) });
+		model.unfollowed =
+			opaque ??
+			(outputsKnown
+				? undefined
+				: {
+						what: 'the outputs passed to Model',
+						range: model.range,
+						cause: causeOf(outputsValue),
+					});
 		this.models.push(model);
 		return { k: 'obj', obj: model };
 	}
@@ -1200,8 +1753,16 @@ export class KerasRuntime implements Runtime {
 	 * graph as not followed there. In a subclass's `call`, `self.backbone(x)` with a `backbone` it
 	 * could not read marks that model: it holds weights NormLens cannot count.
 	 */
-	opaqueCall(what: string, args: CallArgs, ctx: CallContext, holder: FrameworkObject | undefined, cause?: Cause): Value | undefined {
-		const inputs = args.positional.flatMap((v) => asSequence(v) ?? [v]).flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
+	opaqueCall(
+		what: string,
+		args: CallArgs,
+		ctx: CallContext,
+		holder: FrameworkObject | undefined,
+		cause?: Cause,
+	): Value | undefined {
+		const inputs = args.positional
+			.flatMap((v) => asSequence(v) ?? [v])
+			.flatMap((v) => (v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : []));
 		if (inputs.length === 0) {
 			return undefined;
 		}
@@ -1232,11 +1793,21 @@ export class KerasRuntime implements Runtime {
 		}
 		if (this.dialect.naming !== 'tf.keras') {
 			if (fresh.some((l) => l.weights === null || l.weights.length > 0 || l.nested)) {
-				model.unfollowed ??= { what: 'a loss added with layers of weights of its own', range };
+				model.unfollowed ??= {
+					what: 'a loss added with layers of weights of its own',
+					range,
+				};
 			}
 			return;
 		}
-		const addLoss = new KerasLayer('AddLoss', this.uniqueName('add_loss'), kerasLayerSpec('AddLoss'), new Map(), range, undefined);
+		const addLoss = new KerasLayer(
+			'AddLoss',
+			this.uniqueName('add_loss'),
+			kerasLayerSpec('AddLoss'),
+			new Map(),
+			range,
+			undefined,
+		);
 		addLoss.built = true;
 		addLoss.weights = [];
 		addLoss.inputShapes = losses[0].shape ? [losses[0].shape] : null;
@@ -1252,7 +1823,10 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
-	private graphLayers(inputs: KerasTensor[], outputs: KerasTensor[]): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
+	private graphLayers(
+		inputs: KerasTensor[],
+		outputs: KerasTensor[],
+	): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
 		// Tensor ids grow in call order, so the reached tensors indexed by id are in call order: the
 		// first unfollowed call in the code is the one reported.
 		const reached = new Array<KerasTensor | undefined>(this.tensorIds);
@@ -1284,17 +1858,33 @@ export class KerasRuntime implements Runtime {
 		const arg =
 			args.positional.length > 1
 				? tuple(args.positional)
-				: (args.positional[0] ?? args.keywords.get('inputs') ?? (args.keywords.has('query') ? tuple([args.keywords.get('query') as Value, args.keywords.get('value') ?? UNKNOWN]) : undefined));
+				: (args.positional[0] ??
+					args.keywords.get('inputs') ??
+					(args.keywords.has('query')
+						? tuple([
+								args.keywords.get('query') as Value,
+								args.keywords.get('value') ?? UNKNOWN,
+							])
+						: undefined));
 		const inputs: KerasTensor[] = [];
 		if (!arg || !collectTensors(arg, inputs) || inputs.length === 0) {
 			return UNKNOWN;
 		}
 		if (layer.taint) {
-			return { k: 'obj', obj: new KerasTensor(this.tensorIds++, null, null, inputs, { what: layer.name, range: layer.taint.range }) };
+			return {
+				k: 'obj',
+				obj: new KerasTensor(this.tensorIds++, null, null, inputs, {
+					what: layer.name,
+					range: layer.taint.range,
+				}),
+			};
 		}
 		const shapes = inputs.map((t) => t.shape);
 		const known = shapes.every((s): s is Shape => s !== null);
-		const out = layer.type === 'Lambda' && known ? this.traceLambda(layer, shapes, ctx) : this.apply(layer, known ? shapes : null, ctx.range(args.node));
+		const out =
+			layer.type === 'Lambda' && known
+				? this.traceLambda(layer, shapes, ctx)
+				: this.apply(layer, known ? shapes : null, ctx.range(args.node));
 		for (const t of inputs) {
 			if (t.producer && !layer.inbound.includes(t.producer)) {
 				layer.inbound.push(t.producer);
@@ -1316,9 +1906,19 @@ export class KerasRuntime implements Runtime {
 		if (declared || fn?.k !== 'func' || inputs.length !== 1) {
 			return declared;
 		}
-		const symbolic: Value = { k: 'obj', obj: new KerasTensor(this.tensorIds++, inputs[0], null, []) };
-		const result = this.insideLayer(() => ctx.callFunction(fn.def, { positional: [symbolic], keywords: new Map(), node: fn.def.node }));
-		const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+		const symbolic: Value = {
+			k: 'obj',
+			obj: new KerasTensor(this.tensorIds++, inputs[0], null, []),
+		};
+		const result = this.insideLayer(() =>
+			ctx.callFunction(fn.def, {
+				positional: [symbolic],
+				keywords: new Map(),
+				node: fn.def.node,
+			}),
+		);
+		const shape =
+			result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 		layer.outputShape = shape;
 		return shape;
 	}
@@ -1384,7 +1984,12 @@ export class KerasRuntime implements Runtime {
 			return m.unknownCause;
 		}
 		if (m.unfollowed) {
-			return m.unfollowed.cause ?? { reason: `\`${m.unfollowed.what}\`, which the model goes through, cannot be followed`, range: m.unfollowed.range };
+			return (
+				m.unfollowed.cause ?? {
+					reason: `\`${m.unfollowed.what}\`, which the model goes through, cannot be followed`,
+					range: m.unfollowed.range,
+				}
+			);
 		}
 		for (const l of m.layers) {
 			const c = l.nested ? this.modelCause(l.nested, seen) : this.layerCause(l);
@@ -1407,14 +2012,19 @@ export class KerasRuntime implements Runtime {
 			return undefined;
 		}
 		if (!l.spec) {
-			return { reason: `NormLens does not know the Keras layer \`${l.type}\``, range: l.range };
+			return {
+				reason: `NormLens does not know the Keras layer \`${l.type}\``,
+				range: l.range,
+			};
 		}
 		const fromArgs = firstCause(l.config.values());
 		if (fromArgs) {
 			return fromArgs;
 		}
 		return {
-			reason: l.built ? `NormLens cannot compute the weights of ${l.type} \`${l.name}\` from its input` : `${l.type} \`${l.name}\` is never built on an input NormLens can follow, so its weights do not exist yet`,
+			reason: l.built
+				? `NormLens cannot compute the weights of ${l.type} \`${l.name}\` from its input`
+				: `${l.type} \`${l.name}\` is never built on an input NormLens can follow, so its weights do not exist yet`,
 			range: l.range,
 		};
 	}
@@ -1427,7 +2037,13 @@ export class KerasRuntime implements Runtime {
 				continue;
 			}
 			let src = bn.inbound[0];
-			while (src && src.spec && (src.spec.shape === 'identity' && src.spec.category !== 'normalization') && src.inbound.length === 1) {
+			while (
+				src &&
+				src.spec &&
+				src.spec.shape === 'identity' &&
+				src.spec.category !== 'normalization' &&
+				src.inbound.length === 1
+			) {
 				src = src.inbound[0];
 			}
 			if (!src?.spec || !['convolution', 'pooling'].includes(src.spec.category)) {
@@ -1444,7 +2060,10 @@ export class KerasRuntime implements Runtime {
 				severity: 'warning',
 				code: 'bn-axis',
 				message: `BatchNormalization \`${bn.name}\` keeps axis ${kept[0]} (size ${input[kept[0]] ?? 'None'}) but the ${src.type} \`${src.name}\` before it puts its ${input[channel] ?? '?'} channels on axis ${channel}: the statistics would be per ${kept[0] === 0 ? 'sample' : `position along axis ${kept[0]}`}, not per channel. Use axis=${want}.`,
-				fix: bn.sites && { title: `Set axis=${want}`, edits: [bn.sites.setKeyword('axis', want)] },
+				fix: bn.sites && {
+					title: `Set axis=${want}`,
+					edits: [bn.sites.setKeyword('axis', want)],
+				},
 			});
 		}
 	}
@@ -1458,15 +2077,37 @@ export class KerasRuntime implements Runtime {
 				// A custom layer: Keras builds it on the first input (its build, then its call); without one its weights are unknown.
 				const bc = model.buildContext;
 				if (shape && bc) {
-					const out = this.callModel(nested, { positional: [{ k: 'obj', obj: new KerasTensor(this.tensorIds++, shape, null, []) }], keywords: new Map(), node: bc.node }, bc.ctx);
-					shape = out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
+					const out = this.callModel(
+						nested,
+						{
+							positional: [
+								{
+									k: 'obj',
+									obj: new KerasTensor(this.tensorIds++, shape, null, []),
+								},
+							],
+							keywords: new Map(),
+							node: bc.node,
+						},
+						bc.ctx,
+					);
+					shape =
+						out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
 				} else {
-					nested.unknownCause ??= { reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`, range: layer.range };
+					nested.unknownCause ??= {
+						reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`,
+						range: layer.range,
+					};
 					shape = null;
 				}
 				continue;
 			}
-			if (nested?.modelKind === 'sequential' && nested.inputShape === undefined && layer.outputShape === null && shape) {
+			if (
+				nested?.modelKind === 'sequential' &&
+				nested.inputShape === undefined &&
+				layer.outputShape === null &&
+				shape
+			) {
 				// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
 				nested.inputShape = shape;
 				layer.inputShapes = [shape];
@@ -1476,7 +2117,9 @@ export class KerasRuntime implements Runtime {
 				shape = layer.outputShape;
 				continue;
 			}
-			shape = layer.nested ? layer.outputShape : this.apply(layer, shape ? [shape] : null, layer.range);
+			shape = layer.nested
+				? layer.outputShape
+				: this.apply(layer, shape ? [shape] : null, layer.range);
 		}
 		model.layers.forEach((layer, i) => {
 			const prev = model.layers[i - 1];
@@ -1499,14 +2142,23 @@ export class KerasRuntime implements Runtime {
 			}
 			const useBias = prev.config.get('use_bias');
 			const center = layer.config.get('center');
-			if (!prev.spec || !prev.spec.args.some(([n]) => n === 'use_bias') || useBias?.k !== 'bool' || !useBias.v) {
+			if (
+				!prev.spec ||
+				!prev.spec.args.some(([n]) => n === 'use_bias') ||
+				useBias?.k !== 'bool' ||
+				!useBias.v
+			) {
 				continue;
 			}
 			if (center?.k !== 'bool' || !center.v) {
 				continue;
 			}
 			const activation = prev.config.get('activation');
-			if (activation && activation.k !== 'none' && !(activation.k === 'str' && activation.v === 'linear')) {
+			if (
+				activation &&
+				activation.k !== 'none' &&
+				!(activation.k === 'str' && activation.v === 'linear')
+			) {
 				continue;
 			}
 			this.diagnostics.push({
@@ -1516,7 +2168,10 @@ export class KerasRuntime implements Runtime {
 				subject: prev.name,
 				saves: countOf(prev.weights, 'bias'),
 				message: `The bias of ${prev.type} \`${prev.name}\` is redundant: the next layer, BatchNormalization \`${layer.name}\`, subtracts the batch mean and adds its own β. Set use_bias=False to save ${countOf(prev.weights, 'bias')} parameters.`,
-				fix: prev.sites && { title: 'Set use_bias=False', edits: [prev.sites.setKeyword('use_bias', 'False')] },
+				fix: prev.sites && {
+					title: 'Set use_bias=False',
+					edits: [prev.sites.setKeyword('use_bias', 'False')],
+				},
 			});
 		}
 	}
@@ -1525,9 +2180,17 @@ export class KerasRuntime implements Runtime {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 
 	/** The totals now of the models whose lens is on lines [from, to] (a notebook cell that just ran). */
-	totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
+	totalsNow(
+		from: number,
+		to: number,
+	): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
 		return this.models
-			.filter((m) => (!m.library || m.varName !== undefined) && (m.definedAt ?? m.range).start.line >= from && (m.definedAt ?? m.range).start.line <= to)
+			.filter(
+				(m) =>
+					(!m.library || m.varName !== undefined) &&
+					(m.definedAt ?? m.range).start.line >= from &&
+					(m.definedAt ?? m.range).start.line <= to,
+			)
 			.map((m) => {
 				if (m.modelKind === 'sequential') {
 					this.buildSequential(m);
@@ -1539,7 +2202,9 @@ export class KerasRuntime implements Runtime {
 
 	summaries(): ModelSummary[] {
 		// Parts a bundled application builds for itself (ConvNeXt's stem Sequential) are rows of it, not the user's models.
-		return this.models.filter((m) => !m.library || m.varName !== undefined).map((m) => this.modelSummary(m));
+		return this.models
+			.filter((m) => !m.library || m.varName !== undefined)
+			.map((m) => this.modelSummary(m));
 	}
 
 	private modelSummary(m: KerasModel): ModelSummary {
@@ -1553,7 +2218,9 @@ export class KerasRuntime implements Runtime {
 			kind: m.modelKind,
 			range: m.definedAt ?? m.range,
 			layers,
-			totals: cause ? { total: null, trainable: null, nonTrainable: null, buffers: null } : withOwnWeights(totals(layers), m),
+			totals: cause
+				? { total: null, trainable: null, nonTrainable: null, buffers: null }
+				: withOwnWeights(totals(layers), m),
 			unknown: cause,
 		};
 	}
@@ -1574,15 +2241,25 @@ export class KerasRuntime implements Runtime {
 			if (ws === null) {
 				return null;
 			}
-			out.push(...ws.map((w) => ({ ...w, name: `${l.name}/${w.name}`, trainable: w.trainable && l.trainable && model.trainable })));
+			out.push(
+				...ws.map((w) => ({
+					...w,
+					name: `${l.name}/${w.name}`,
+					trainable: w.trainable && l.trainable && model.trainable,
+				})),
+			);
 		}
-		out.push(...model.ownWeights.map((w) => ({ ...w, trainable: w.trainable && model.trainable })));
+		out.push(
+			...model.ownWeights.map((w) => ({ ...w, trainable: w.trainable && model.trainable })),
+		);
 		return out;
 	}
 
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
 		const own = l.unknownCause ? null : l.nested ? this.nestedWeights(l.nested) : l.weights;
-		const weights = own?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ?? null;
+		const weights =
+			own?.map((w) => ({ ...w, trainable: w.trainable && l.trainable && modelTrainable })) ??
+			null;
 		const config: Record<string, unknown> = {};
 		for (const [k, v] of l.config) {
 			config[k] = toJson(v);
@@ -1599,7 +2276,12 @@ export class KerasRuntime implements Runtime {
 			config,
 			known: l.spec !== undefined || l.nested !== undefined,
 			inbound: l.inbound.map((x) => x.name),
-			unknown: weights === null ? this.layerCause(l) : l.outputShape === null && l.type !== 'InputLayer' ? this.layerShapeCause(l) : undefined,
+			unknown:
+				weights === null
+					? this.layerCause(l)
+					: l.outputShape === null && l.type !== 'InputLayer'
+						? this.layerShapeCause(l)
+						: undefined,
 		};
 	}
 
@@ -1607,8 +2289,14 @@ export class KerasRuntime implements Runtime {
 		return (
 			l.taint ??
 			(l.built
-				? { reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``, range: l.range }
-				: { reason: `${l.type} \`${l.name}\` is never called on an input NormLens can follow`, range: l.range })
+				? {
+						reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``,
+						range: l.range,
+					}
+				: {
+						reason: `${l.type} \`${l.name}\` is never called on an input NormLens can follow`,
+						range: l.range,
+					})
 		);
 	}
 
@@ -1648,7 +2336,12 @@ function withOwnWeights(t: ModelSummary['totals'], m: KerasModel): ModelSummary[
 	if (!own) {
 		return { total: null, trainable: null, nonTrainable: null, buffers: null };
 	}
-	return { total: t.total + own.total, trainable: (t.trainable ?? 0) + own.trainable, nonTrainable: (t.nonTrainable ?? 0) + own.nonTrainable, buffers: t.buffers };
+	return {
+		total: t.total + own.total,
+		trainable: (t.trainable ?? 0) + own.trainable,
+		nonTrainable: (t.nonTrainable ?? 0) + own.nonTrainable,
+		buffers: t.buffers,
+	};
 }
 
 /**
@@ -1684,11 +2377,14 @@ function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shap
 	};
 	// An InputLayer also takes Keras 3's `shape=` / `batch_shape=`.
 	const inputLayer = spec?.name === 'InputLayer';
-	const inputShape = dims(cfg.get('input_shape')) ?? (inputLayer ? dims(cfg.get('shape')) : undefined);
+	const inputShape =
+		dims(cfg.get('input_shape')) ?? (inputLayer ? dims(cfg.get('shape')) : undefined);
 	if (inputShape) {
 		return [null, ...inputShape];
 	}
-	const batchShape = dims(cfg.get('batch_input_shape')) ?? (inputLayer ? dims(cfg.get('batch_shape')) : undefined);
+	const batchShape =
+		dims(cfg.get('batch_input_shape')) ??
+		(inputLayer ? dims(cfg.get('batch_shape')) : undefined);
 	if (batchShape) {
 		return batchShape;
 	}

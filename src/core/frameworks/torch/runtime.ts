@@ -1,15 +1,47 @@
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import { einopsShape } from '../common/einops';
 import type { Finding } from '../../diagnostics/group';
-import type { AnalysisDiagnostic, LayerSummary, ModelSummary, ModuleCall, Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type {
+	AnalysisDiagnostic,
+	LayerSummary,
+	ModelSummary,
+	ModuleCall,
+	Shape,
+	TextRange,
+	WeightInfo,
+} from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
-import { asInt, asNumber, asSequence, asString, basePaths, Cause, causeOf, ClassValue, findMethod, firstCause, FrameworkObject, NONE, toJson, tuple, UNKNOWN, Value } from '../../python/values';
+import {
+	asInt,
+	asNumber,
+	asSequence,
+	asString,
+	basePaths,
+	Cause,
+	causeOf,
+	ClassValue,
+	findMethod,
+	firstCause,
+	FrameworkObject,
+	NONE,
+	toJson,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import type { CallSites, PythonSource } from '../../python/parse';
 import { childNamed, children } from '../../python/parse';
 import { broadcast, matmulShape, reshapeShape } from '../common/shapes';
 import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { TorchModuleSpec, torchModuleSpec } from './catalogue';
-import { flattenShape, indexShape, MAX_STACKED_LAYERS, SizeBoundError, torchOutputShape, torchParams } from './rules';
+import {
+	flattenShape,
+	indexShape,
+	MAX_STACKED_LAYERS,
+	SizeBoundError,
+	torchOutputShape,
+	torchParams,
+} from './rules';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -84,15 +116,26 @@ export class TorchModule implements FrameworkObject {
 	) {}
 
 	get isContainer(): boolean {
-		return this.spec?.container !== undefined || (this.spec === undefined && this.known && (this.type in stackedModules || this.type === 'ParameterList' || this.type === 'ParameterDict'));
+		return (
+			this.spec?.container !== undefined ||
+			(this.spec === undefined &&
+				this.known &&
+				(this.type in stackedModules ||
+					this.type === 'ParameterList' ||
+					this.type === 'ParameterDict'))
+		);
 	}
 }
 
 /** `torch.nn.modules.conv.Conv2d` and `torch.nn.Conv2d` both name `Conv2d`. */
-function torchSubpath(path: string): { area: 'nn' | 'functional' | 'torch' | 'init'; name: string } | undefined {
+function torchSubpath(
+	path: string,
+): { area: 'nn' | 'functional' | 'torch' | 'init'; name: string } | undefined {
 	const parts = path.split('.');
 	if (parts[0] !== 'torch') {
-		return parts.length === 2 && parts[0] === 'collections' && parts[1] === 'OrderedDict' ? { area: 'torch', name: 'OrderedDict' } : undefined;
+		return parts.length === 2 && parts[0] === 'collections' && parts[1] === 'OrderedDict'
+			? { area: 'torch', name: 'OrderedDict' }
+			: undefined;
 	}
 	const name = parts[parts.length - 1];
 	if (parts[1] === 'nn') {
@@ -126,7 +169,13 @@ const externalModelFactories: readonly RegExp[] = [
  * parameter (`name`, `weight` by default) into others and may add buffers (checked against
  * PyTorch in the unit tests). Keys are the path below `torch.nn.utils`, or the full path.
  */
-type ModuleWrapper = 'identity' | 'spectral' | 'spectralParametrization' | 'weightNorm' | 'weightNormParametrization' | 'orthogonal';
+type ModuleWrapper =
+	| 'identity'
+	| 'spectral'
+	| 'spectralParametrization'
+	| 'weightNorm'
+	| 'weightNormParametrization'
+	| 'orthogonal';
 const moduleWrappers: Record<string, ModuleWrapper> = {
 	'torch.jit.script': 'identity',
 	'torch.jit.trace': 'identity',
@@ -158,7 +207,10 @@ const stackedModules: Record<string, { layer: string }> = {
  * `x.view(x.size(0), -1)` still flattens the other dims. */
 const BATCH: Value = { k: 'unknown', why: 'batch size' };
 
-const shapeValue = (s: Shape) => tuple(s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))));
+const shapeValue = (s: Shape) =>
+	tuple(
+		s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))),
+	);
 
 /**
  * The output shape of an einsum equation (`"bnd,bmd->bnm"`, or implicit: the letters used once, in
@@ -167,7 +219,11 @@ const shapeValue = (s: Shape) => tuple(s.map((d, i) => (d === null ? (i === 0 ? 
 export function einsumShape(equation: string, operands: readonly Shape[]): Shape | null {
 	const [lhs, rhs] = equation.split('->');
 	const inputs = lhs.split(',');
-	if (inputs.length !== operands.length || equation.includes('.') || !/^[a-zA-Z,]*(->[a-zA-Z]*)?$/.test(equation)) {
+	if (
+		inputs.length !== operands.length ||
+		equation.includes('.') ||
+		!/^[a-zA-Z,]*(->[a-zA-Z]*)?$/.test(equation)
+	) {
 		return null;
 	}
 	const size = new Map<string, number | null>();
@@ -191,7 +247,12 @@ export function einsumShape(equation: string, operands: readonly Shape[]): Shape
 			}
 		}
 	}
-	const out = rhs ?? [...count.keys()].filter((l) => count.get(l) === 1).sort().join('');
+	const out =
+		rhs ??
+		[...count.keys()]
+			.filter((l) => count.get(l) === 1)
+			.sort()
+			.join('');
 	if ([...out].some((l) => !size.has(l)) || new Set(out).size !== out.length) {
 		return null;
 	}
@@ -203,16 +264,109 @@ const tupleSizes = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'out
 
 /** Functional ops that keep their input's shape. */
 const elementwise = new Set([
-	'relu', 'relu_', 'relu6', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'elu', 'selu', 'leaky_relu', 'hardswish', 'hardsigmoid', 'softplus',
-	'dropout', 'dropout2d', 'softmax', 'log_softmax', 'normalize', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'abs', 'exp', 'log',
-	'sqrt', 'clamp', 'clone', 'detach', 'contiguous', 'float', 'double', 'half', 'to', 'cuda', 'cpu', 'neg', 'sin', 'cos',
+	'relu',
+	'relu_',
+	'relu6',
+	'gelu',
+	'silu',
+	'mish',
+	'sigmoid',
+	'tanh',
+	'elu',
+	'selu',
+	'leaky_relu',
+	'hardswish',
+	'hardsigmoid',
+	'softplus',
+	'dropout',
+	'dropout2d',
+	'softmax',
+	'log_softmax',
+	'normalize',
+	'batch_norm',
+	'layer_norm',
+	'group_norm',
+	'instance_norm',
+	'abs',
+	'exp',
+	'log',
+	'sqrt',
+	'clamp',
+	'clone',
+	'detach',
+	'contiguous',
+	'float',
+	'double',
+	'half',
+	'to',
+	'cuda',
+	'cpu',
+	'neg',
+	'sin',
+	'cos',
 	// in-place initialisers and casts keep the shape too
-	'uniform_', 'normal_', 'fill_', 'zero_', 'clamp_', 'mul_', 'add_', 'sub_', 'div_', 'bernoulli_', 'requires_grad_', 'long', 'int', 'bool', 'type',
-	'sigmoid_', 'tanh_', 'exp_', 'pow', 'square', 'rsqrt',
+	'uniform_',
+	'normal_',
+	'fill_',
+	'zero_',
+	'clamp_',
+	'mul_',
+	'add_',
+	'sub_',
+	'div_',
+	'bernoulli_',
+	'requires_grad_',
+	'long',
+	'int',
+	'bool',
+	'type',
+	'sigmoid_',
+	'tanh_',
+	'exp_',
+	'pow',
+	'square',
+	'rsqrt',
 	// masking, triangles and more pointwise ops
-	'masked_fill', 'masked_fill_', 'tril', 'triu', 'tril_', 'triu_', 'clip', 'clamp_min', 'clamp_max', 'sign', 'floor', 'ceil', 'round', 'trunc',
-	'reciprocal', 'nan_to_num', 'erf', 'expm1', 'log1p', 'log2', 'log10', 'logsigmoid', 'softsign', 'softmin', 'hardtanh', 'logical_not', 'abs_',
-	'neg_', 'sqrt_', 'relu6_', 'leaky_relu_', 'elu_', 'silu_', 'gelu_', 'alpha_dropout', 'feature_alpha_dropout', 'dropout1d', 'dropout3d', 'tan', 'atan',
+	'masked_fill',
+	'masked_fill_',
+	'tril',
+	'triu',
+	'tril_',
+	'triu_',
+	'clip',
+	'clamp_min',
+	'clamp_max',
+	'sign',
+	'floor',
+	'ceil',
+	'round',
+	'trunc',
+	'reciprocal',
+	'nan_to_num',
+	'erf',
+	'expm1',
+	'log1p',
+	'log2',
+	'log10',
+	'logsigmoid',
+	'softsign',
+	'softmin',
+	'hardtanh',
+	'logical_not',
+	'abs_',
+	'neg_',
+	'sqrt_',
+	'relu6_',
+	'leaky_relu_',
+	'elu_',
+	'silu_',
+	'gelu_',
+	'alpha_dropout',
+	'feature_alpha_dropout',
+	'dropout1d',
+	'dropout3d',
+	'tan',
+	'atan',
 ]);
 
 /** F.xxx → the module rule it shares. */
@@ -247,7 +401,12 @@ export class TorchRuntime implements Runtime {
 
 	//#region construction
 
-	private bindArgs(spec: TorchModuleSpec | undefined, args: CallArgs, range: TextRange, type: string): Map<string, Value> {
+	private bindArgs(
+		spec: TorchModuleSpec | undefined,
+		args: CallArgs,
+		range: TextRange,
+		type: string,
+	): Map<string, Value> {
 		const cfg = new Map<string, Value>();
 		const specArgs = spec?.args ?? [];
 		if (!spec?.container) {
@@ -261,7 +420,12 @@ export class TorchRuntime implements Runtime {
 				continue;
 			}
 			if (def === REQUIRED) {
-				this.report({ range, severity: 'error', code: 'missing-argument', message: `nn.${type}() is missing its required argument \`${name}\`.` });
+				this.report({
+					range,
+					severity: 'error',
+					code: 'missing-argument',
+					message: `nn.${type}() is missing its required argument \`${name}\`.`,
+				});
 				cfg.set(name, UNKNOWN);
 			} else {
 				cfg.set(name, fromDefault(def));
@@ -271,7 +435,13 @@ export class TorchRuntime implements Runtime {
 	}
 
 	/** A module NormLens cannot count (its parameters unknown), with an info saying why. */
-	private unknownModule(type: string, args: CallArgs, ctx: CallContext, code: string, message: string): Value {
+	private unknownModule(
+		type: string,
+		args: CallArgs,
+		ctx: CallContext,
+		code: string,
+		message: string,
+	): Value {
 		const m = this.createModule(type, undefined, args, ctx, false);
 		m.paramsKnown = false;
 		m.unknownCause ??= { reason: message.replace(/:.*$/, ''), range: m.range };
@@ -287,10 +457,24 @@ export class TorchRuntime implements Runtime {
 		}
 	}
 
-	private createModule(type: string, spec: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext, known: boolean): TorchModule {
+	private createModule(
+		type: string,
+		spec: TorchModuleSpec | undefined,
+		args: CallArgs,
+		ctx: CallContext,
+		known: boolean,
+	): TorchModule {
 		const range = ctx.range(args.node);
 		const cfg = this.bindArgs(spec, args, range, type);
-		const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
+		const m = new TorchModule(
+			type,
+			spec,
+			cfg,
+			range,
+			known,
+			ctx.depth === 0,
+			ctx.sites(args.node),
+		);
 		m.library = ctx.library;
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		if (args.cause) {
@@ -301,7 +485,14 @@ export class TorchRuntime implements Runtime {
 			this.initWeights(m, spec, cfg, range, type);
 		}
 		if (spec?.container) {
-			this.fillContainer(m, args.positional[0] && spec.container !== 'sequential' ? [args.positional[0]] : args.positional, ctx, args);
+			this.fillContainer(
+				m,
+				args.positional[0] && spec.container !== 'sequential'
+					? [args.positional[0]]
+					: args.positional,
+				ctx,
+				args,
+			);
 		}
 		this.modules.push(m);
 		return m;
@@ -311,15 +502,27 @@ export class TorchRuntime implements Runtime {
 	 * The parameters and buffers of a catalogue module from its bound arguments; a size NormLens
 	 * cannot decide leaves them unknown with that cause, and arguments PyTorch refuses are an error.
 	 */
-	private initWeights(m: TorchModule, spec: TorchModuleSpec, cfg: Map<string, Value>, range: TextRange, type: string): void {
+	private initWeights(
+		m: TorchModule,
+		spec: TorchModuleSpec,
+		cfg: Map<string, Value>,
+		range: TextRange,
+		type: string,
+	): void {
 		try {
 			const weights = torchParams(spec, cfg);
 			if (weights === null) {
 				m.paramsKnown = false;
-				m.unknownCause = firstCause(cfg.values()) ?? { reason: `NormLens cannot determine a size of this ${type} from its arguments`, range };
+				m.unknownCause = firstCause(cfg.values()) ?? {
+					reason: `NormLens cannot determine a size of this ${type} from its arguments`,
+					range,
+				};
 			} else {
 				for (const w of weights) {
-					(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, new TorchParam(w.shape, w.kind === 'buffer'));
+					(w.kind === 'buffer' ? m.buffers : m.params).set(
+						w.name,
+						new TorchParam(w.shape, w.kind === 'buffer'),
+					);
 				}
 			}
 		} catch (e) {
@@ -333,7 +536,12 @@ export class TorchRuntime implements Runtime {
 			}
 			m.paramsKnown = false;
 			m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
-			this.report({ range, severity: 'error', code: 'invalid-arguments', message: `nn.${type}: ${e.message}.` });
+			this.report({
+				range,
+				severity: 'error',
+				code: 'invalid-arguments',
+				message: `nn.${type}: ${e.message}.`,
+			});
 		}
 	}
 
@@ -342,31 +550,59 @@ export class TorchRuntime implements Runtime {
 	 * items ("0", "1"… or the keys), as `named_parameters()` lists them; an item that is not a
 	 * parameter NormLens can read makes its count unknown.
 	 */
-	private parameterContainer(type: 'ParameterList' | 'ParameterDict', args: CallArgs, ctx: CallContext): TorchModule {
-		const m = this.createModule(type, undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
-		const arg = args.positional[0] ?? args.keywords.get(type === 'ParameterList' ? 'values' : 'parameters');
+	private parameterContainer(
+		type: 'ParameterList' | 'ParameterDict',
+		args: CallArgs,
+		ctx: CallContext,
+	): TorchModule {
+		const m = this.createModule(
+			type,
+			undefined,
+			{ ...args, positional: [], keywords: new Map() },
+			ctx,
+			true,
+		);
+		const arg =
+			args.positional[0] ??
+			args.keywords.get(type === 'ParameterList' ? 'values' : 'parameters');
 		if (!arg || arg.k === 'none') {
 			return m;
 		}
 		const entries: [string, Value][] | undefined =
-			type === 'ParameterDict' ? (arg.k === 'dict' && !arg.cause ? [...arg.entries] : undefined) : ctx.iterate(arg)?.map((v, i) => [String(i), v] as [string, Value]);
+			type === 'ParameterDict'
+				? arg.k === 'dict' && !arg.cause
+					? [...arg.entries]
+					: undefined
+				: ctx.iterate(arg)?.map((v, i) => [String(i), v] as [string, Value]);
 		for (const [key, v] of entries ?? []) {
 			this.addParameter(m, key, v, ctx, args);
 		}
 		if (!entries) {
 			m.paramsKnown = false;
-			m.unknownCause ??= causeOf(arg) ?? { reason: `NormLens cannot list what this nn.${type} holds`, range: m.range };
+			m.unknownCause ??= causeOf(arg) ?? {
+				reason: `NormLens cannot list what this nn.${type} holds`,
+				range: m.range,
+			};
 		}
 		return m;
 	}
 
-	private addParameter(m: TorchModule, key: string, v: Value, ctx: CallContext, args: CallArgs): void {
+	private addParameter(
+		m: TorchModule,
+		key: string,
+		v: Value,
+		ctx: CallContext,
+		args: CallArgs,
+	): void {
 		if (v.k === 'obj' && v.obj instanceof TorchParam) {
 			m.params.set(key, v.obj);
 			return;
 		}
 		m.paramsKnown = false;
-		m.unknownCause ??= causeOf(v) ?? { reason: `item \`${key}\` of this nn.${m.type} is not a parameter NormLens can read`, range: ctx.range(args.node) };
+		m.unknownCause ??= causeOf(v) ?? {
+			reason: `item \`${key}\` of this nn.${m.type} is not a parameter NormLens can read`,
+			range: ctx.range(args.node),
+		};
 	}
 
 	private fillContainer(m: TorchModule, items: Value[], ctx: CallContext, args?: CallArgs): void {
@@ -377,7 +613,14 @@ export class TorchRuntime implements Runtime {
 			if (v.k === 'obj' && v.obj instanceof TorchModule) {
 				this.attach(m, key, v.obj);
 			} else {
-				this.holdsUnknown(m, v, `element \`${key}\` of this ${m.type} is not a module NormLens can read`, ctx, args, key);
+				this.holdsUnknown(
+					m,
+					v,
+					`element \`${key}\` of this ${m.type} is not a module NormLens can read`,
+					ctx,
+					args,
+					key,
+				);
 			}
 		};
 		if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
@@ -387,14 +630,26 @@ export class TorchRuntime implements Runtime {
 					add(k, v);
 				}
 			} else if (d) {
-				this.holdsUnknown(m, d, `NormLens cannot list the modules given to this ${m.type}`, ctx, args);
+				this.holdsUnknown(
+					m,
+					d,
+					`NormLens cannot list the modules given to this ${m.type}`,
+					ctx,
+					args,
+				);
 			}
 			return;
 		}
 		if (m.spec?.container === 'list' && items[0]) {
 			const listed = ctx.iterate(items[0]);
 			if (!listed) {
-				this.holdsUnknown(m, items[0], `NormLens cannot list the modules given to this ${m.type}`, ctx, args);
+				this.holdsUnknown(
+					m,
+					items[0],
+					`NormLens cannot list the modules given to this ${m.type}`,
+					ctx,
+					args,
+				);
 				return;
 			}
 			listed.forEach((v) => add(String(m.children.size), v));
@@ -408,14 +663,29 @@ export class TorchRuntime implements Runtime {
 	 * value's cause if it has one. Given the key it is held under (`seq[1]`), a row of unknown type
 	 * stands in its place, so that the rows after it keep PyTorch's names and get no input shape.
 	 */
-	private holdsUnknown(m: TorchModule, v: Value, reason: string, ctx: CallContext, args: CallArgs | undefined, key?: string): void {
+	private holdsUnknown(
+		m: TorchModule,
+		v: Value,
+		reason: string,
+		ctx: CallContext,
+		args: CallArgs | undefined,
+		key?: string,
+	): void {
 		if (v.k === 'none') {
 			return;
 		}
 		const cause = causeOf(v) ?? { reason, range: args ? ctx.range(args.node) : m.range };
 		m.unknownCause ??= cause;
 		if (key !== undefined) {
-			const stand = new TorchModule('?', undefined, new Map(), cause.range, false, false, undefined);
+			const stand = new TorchModule(
+				'?',
+				undefined,
+				new Map(),
+				cause.range,
+				false,
+				false,
+				undefined,
+			);
 			stand.paramsKnown = false;
 			stand.unknownCause = cause;
 			this.modules.push(stand);
@@ -424,7 +694,12 @@ export class TorchRuntime implements Runtime {
 	}
 
 	/** The shape an einops pattern gives (src/core/frameworks/common/einops.ts); `null` when unknown. */
-	private einops(kind: 'rearrange' | 'reduce' | 'repeat', pattern: Value | undefined, input: Shape, keywords: ReadonlyMap<string, Value>): Shape | null {
+	private einops(
+		kind: 'rearrange' | 'reduce' | 'repeat',
+		pattern: Value | undefined,
+		input: Shape,
+		keywords: ReadonlyMap<string, Value>,
+	): Shape | null {
 		const text = asString(pattern);
 		const sizes = new Map<string, number>();
 		for (const [k, v] of keywords) {
@@ -441,11 +716,22 @@ export class TorchRuntime implements Runtime {
 		if (m.pyClass) {
 			return undefined;
 		}
-		const copy = new TorchModule(m.type, m.spec, new Map(m.config), m.range, m.known, false, undefined);
+		const copy = new TorchModule(
+			m.type,
+			m.spec,
+			new Map(m.config),
+			m.range,
+			m.known,
+			false,
+			undefined,
+		);
 		copy.unknownCause = m.unknownCause;
 		copy.taint = m.taint;
 		copy.paramsKnown = m.paramsKnown;
-		for (const [from, to] of [[m.params, copy.params], [m.buffers, copy.buffers]] as const) {
+		for (const [from, to] of [
+			[m.params, copy.params],
+			[m.buffers, copy.buffers],
+		] as const) {
 			for (const [name, p] of from) {
 				const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
 				q.unknownCause = p.unknownCause;
@@ -469,30 +755,60 @@ export class TorchRuntime implements Runtime {
 		const layer = args.positional[0] ?? args.keywords.get(layerArg);
 		const count = args.positional[1] ?? args.keywords.get('num_layers');
 		const norm = args.positional[2] ?? args.keywords.get('norm');
-		const m = this.createModule(type, undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
-		const list = new TorchModule('ModuleList', torchModuleSpec('ModuleList'), new Map(), m.range, true, false, undefined);
+		const m = this.createModule(
+			type,
+			undefined,
+			{ ...args, positional: [], keywords: new Map() },
+			ctx,
+			true,
+		);
+		const list = new TorchModule(
+			'ModuleList',
+			torchModuleSpec('ModuleList'),
+			new Map(),
+			m.range,
+			true,
+			false,
+			undefined,
+		);
 		this.modules.push(list);
 		this.attach(m, 'layers', list);
 		if (norm?.k === 'obj' && norm.obj instanceof TorchModule) {
 			this.attach(m, 'norm', norm.obj);
 		} else if (norm && norm.k !== 'none') {
 			m.paramsKnown = false;
-			m.unknownCause = causeOf(norm) ?? { reason: `the norm of this nn.${type} is not a module NormLens can read`, range: m.range };
+			m.unknownCause = causeOf(norm) ?? {
+				reason: `the norm of this nn.${type} is not a module NormLens can read`,
+				range: m.range,
+			};
 		}
-		const n = count?.k === 'num' && Number.isInteger(count.v) && count.v >= 0 ? count.v : undefined;
+		const n =
+			count?.k === 'num' && Number.isInteger(count.v) && count.v >= 0 ? count.v : undefined;
 		if (n === undefined || n > MAX_STACKED_LAYERS) {
 			m.paramsKnown = false;
 			m.unknownCause ??=
 				n === undefined
-					? (causeOf(count) ?? { reason: `NormLens cannot determine num_layers of this nn.${type}`, range: m.range })
-					: { reason: `nn.${type}: num_layers=${n} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds`, range: m.range };
+					? (causeOf(count) ?? {
+							reason: `NormLens cannot determine num_layers of this nn.${type}`,
+							range: m.range,
+						})
+					: {
+							reason: `nn.${type}: num_layers=${n} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds`,
+							range: m.range,
+						};
 			return m;
 		}
 		for (let i = 0; i < n; i++) {
-			const copy = layer?.k === 'obj' && layer.obj instanceof TorchModule ? this.cloneModule(layer.obj) : undefined;
+			const copy =
+				layer?.k === 'obj' && layer.obj instanceof TorchModule
+					? this.cloneModule(layer.obj)
+					: undefined;
 			if (!copy) {
 				m.paramsKnown = false;
-				m.unknownCause ??= causeOf(layer) ?? { reason: `the ${layerArg} of this nn.${type} is not a module NormLens can copy (a copy of a user class is not followed)`, range: m.range };
+				m.unknownCause ??= causeOf(layer) ?? {
+					reason: `the ${layerArg} of this nn.${type} is not a module NormLens can copy (a copy of a user class is not followed)`,
+					range: m.range,
+				};
 				break;
 			}
 			this.attach(list, String(i), copy);
@@ -514,14 +830,23 @@ export class TorchRuntime implements Runtime {
 	 * it could not read (built by code it does not have) holds parameters it cannot count: the
 	 * module's own count, and the totals of any model holding it, become unknown.
 	 */
-	opaqueCall(what: string, args: CallArgs, _ctx: CallContext, holder: FrameworkObject | undefined, cause: Cause): Value | undefined {
+	opaqueCall(
+		what: string,
+		args: CallArgs,
+		_ctx: CallContext,
+		holder: FrameworkObject | undefined,
+		cause: Cause,
+	): Value | undefined {
 		if (!args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchTensor)) {
 			return undefined;
 		}
 		const m = holder instanceof TorchModule ? holder : undefined;
 		if (m && m.paramsKnown) {
 			m.paramsKnown = false;
-			m.unknownCause ??= { reason: `\`${what}\` is not a module NormLens can read, so what it holds is unknown`, range: cause.range };
+			m.unknownCause ??= {
+				reason: `\`${what}\` is not a module NormLens can read, so what it holds is unknown`,
+				range: cause.range,
+			};
 		}
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
@@ -536,7 +861,12 @@ export class TorchRuntime implements Runtime {
 			return undefined;
 		}
 		// Re-parametrisations, pruning and in-place parametrisation change the module they receive.
-		if (/^torch\.nn\.utils\.(spectral_norm|weight_norm|remove_spectral_norm|remove_weight_norm|parametrizations|parametrize|prune)/.test(path) || /^torch\.(quantization|ao|fx)\./.test(path)) {
+		if (
+			/^torch\.nn\.utils\.(spectral_norm|weight_norm|remove_spectral_norm|remove_weight_norm|parametrizations|parametrize|prune)/.test(
+				path,
+			) ||
+			/^torch\.(quantization|ao|fx)\./.test(path)
+		) {
 			return 'mutates';
 		}
 		return 'pure';
@@ -550,7 +880,12 @@ export class TorchRuntime implements Runtime {
 		if (sub.name === 'Module') {
 			return true;
 		}
-		return obj.type === sub.name || (obj.pyClass ? basePaths(obj.pyClass).some((b) => torchSubpath(b)?.name === sub.name) : false);
+		return (
+			obj.type === sub.name ||
+			(obj.pyClass
+				? basePaths(obj.pyClass).some((b) => torchSubpath(b)?.name === sub.name)
+				: false)
+		);
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
@@ -559,19 +894,43 @@ export class TorchRuntime implements Runtime {
 			// the same weights, new objects. A user class's instance is not copied (its attributes
 			// live in the interpreter), so that call stays one NormLens cannot follow.
 			const m = args.positional[0];
-			const copy = m?.k === 'obj' && m.obj instanceof TorchModule ? this.cloneModule(m.obj) : undefined;
+			const copy =
+				m?.k === 'obj' && m.obj instanceof TorchModule
+					? this.cloneModule(m.obj)
+					: undefined;
 			return copy && { k: 'obj', obj: copy };
 		}
 		const einops = /^einops\.(rearrange|reduce|repeat)$/.exec(path);
 		if (einops) {
 			const x = args.positional[0] ?? args.keywords.get('tensor');
-			const shape = x?.k === 'obj' && (x.obj instanceof TorchTensor || x.obj instanceof TorchParam) ? x.obj.shape : null;
-			return { k: 'obj', obj: new TorchTensor(shape ? this.einops(einops[1] as 'rearrange', args.positional[1] ?? args.keywords.get('pattern'), shape, args.keywords) : null) };
+			const shape =
+				x?.k === 'obj' && (x.obj instanceof TorchTensor || x.obj instanceof TorchParam)
+					? x.obj.shape
+					: null;
+			return {
+				k: 'obj',
+				obj: new TorchTensor(
+					shape
+						? this.einops(
+								einops[1] as 'rearrange',
+								args.positional[1] ?? args.keywords.get('pattern'),
+								shape,
+								args.keywords,
+							)
+						: null,
+				),
+			};
 		}
 		const einopsLayer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
 		if (einopsLayer) {
 			// A module without parameters that applies its pattern in forward.
-			const m = this.createModule(einopsLayer[1], undefined, { ...args, positional: [], keywords: new Map() }, ctx, true);
+			const m = this.createModule(
+				einopsLayer[1],
+				undefined,
+				{ ...args, positional: [], keywords: new Map() },
+				ctx,
+				true,
+			);
 			m.config.set('pattern', args.positional[0] ?? args.keywords.get('pattern') ?? UNKNOWN);
 			for (const [k, v] of args.keywords) {
 				m.config.set(k, v);
@@ -581,19 +940,35 @@ export class TorchRuntime implements Runtime {
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return this.summaryCall(path.startsWith('torchsummary'), args, ctx);
 		}
-		if (/^torch\.nn\.(?:modules\.batchnorm\.)?SyncBatchNorm\.convert_sync_batchnorm$/.test(path)) {
+		if (
+			/^torch\.nn\.(?:modules\.batchnorm\.)?SyncBatchNorm\.convert_sync_batchnorm$/.test(path)
+		) {
 			return this.convertSyncBatchNorm(args.positional[0] ?? args.keywords.get('module'));
 		}
 		const prune = /^torch\.nn\.utils\.prune\.(\w+)$/.exec(path)?.[1];
 		if (prune) {
 			return this.prune(prune, args, ctx);
 		}
-		const wrapper = moduleWrappers[path.replace(/^torch\.nn\.utils\.(parametrizations\.)?/, (_m, p?: string) => (p ? 'parametrizations.' : ''))];
-		if (wrapper && /^torch\.(jit\.|compile$|nn\.utils\.|nn\.DataParallel$|nn\.parallel\.)/.test(path)) {
+		const wrapper =
+			moduleWrappers[
+				path.replace(/^torch\.nn\.utils\.(parametrizations\.)?/, (_m, p?: string) =>
+					p ? 'parametrizations.' : '',
+				)
+			];
+		if (
+			wrapper &&
+			/^torch\.(jit\.|compile$|nn\.utils\.|nn\.DataParallel$|nn\.parallel\.)/.test(path)
+		) {
 			return this.wrapModule(wrapper, args, ctx);
 		}
 		if (externalModelFactories.some((re) => re.test(path))) {
-			return this.unknownModule(path, args, ctx, 'external-model', `NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`);
+			return this.unknownModule(
+				path,
+				args,
+				ctx,
+				'external-model',
+				`NormLens does not read \`${path}\` (a model from another library, not in this file): its parameters and output shape are unknown, and so are the totals of a model that holds it.`,
+			);
 		}
 		const sub = torchSubpath(path);
 		if (!sub) {
@@ -611,7 +986,11 @@ export class TorchRuntime implements Runtime {
 				const rg = args.positional[1] ?? args.keywords.get('requires_grad');
 				const p = new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true);
 				if (!known || (rg && rg.k !== 'bool')) {
-					p.unknownCause = causeOf(t) ?? causeOf(rg) ?? { reason: 'NormLens cannot determine the shape of this nn.Parameter', range: ctx.range(args.node) };
+					p.unknownCause = causeOf(t) ??
+						causeOf(rg) ?? {
+							reason: 'NormLens cannot determine the shape of this nn.Parameter',
+							range: ctx.range(args.node),
+						};
 				}
 				return { k: 'obj', obj: p };
 			}
@@ -623,7 +1002,13 @@ export class TorchRuntime implements Runtime {
 				return { k: 'obj', obj: this.createModule(name, spec, args, ctx, true) };
 			}
 			if (/^[A-Z]/.test(name) && name !== 'Module') {
-				return this.unknownModule(name, args, ctx, 'unknown-layer', `NormLens does not know torch.nn.${name} yet: its parameters and output shape are shown as unknown.`);
+				return this.unknownModule(
+					name,
+					args,
+					ctx,
+					'unknown-layer',
+					`NormLens does not know torch.nn.${name} yet: its parameters and output shape are shown as unknown.`,
+				);
 			}
 			return undefined;
 		}
@@ -649,7 +1034,12 @@ export class TorchRuntime implements Runtime {
 
 	/** `torch.compile(m)`, `spectral_norm(m)`, … (see moduleWrappers): the same module, its parameters changed as PyTorch does. */
 	private wrapModule(kind: ModuleWrapper, args: CallArgs, ctx: CallContext): Value {
-		const target = args.positional[0] ?? args.keywords.get('module') ?? args.keywords.get('model') ?? args.keywords.get('obj') ?? UNKNOWN;
+		const target =
+			args.positional[0] ??
+			args.keywords.get('module') ??
+			args.keywords.get('model') ??
+			args.keywords.get('obj') ??
+			UNKNOWN;
 		if (kind === 'identity' || target.k !== 'obj' || !(target.obj instanceof TorchModule)) {
 			return target;
 		}
@@ -663,7 +1053,9 @@ export class TorchRuntime implements Runtime {
 			return target;
 		};
 		if (name === undefined || !p?.shape) {
-			return unknownHere(`NormLens cannot tell which parameter of ${m.type} this re-parametrises`);
+			return unknownHere(
+				`NormLens cannot tell which parameter of ${m.type} this re-parametrises`,
+			);
 		}
 		const shape = p.shape;
 		const numel = shape.reduce((a, b) => a * b, 1);
@@ -687,7 +1079,10 @@ export class TorchRuntime implements Runtime {
 				}
 				const [u, v] = [[shape[d]], [numel / shape[d]]];
 				const prefix = kind === 'spectral' ? `${name}_` : `parametrizations.${name}.0._`;
-				m.params.set(kind === 'spectral' ? `${name}_orig` : `parametrizations.${name}.original`, param(shape));
+				m.params.set(
+					kind === 'spectral' ? `${name}_orig` : `parametrizations.${name}.original`,
+					param(shape),
+				);
 				m.buffers.set(`${prefix}u`, new TorchParam(u, true));
 				m.buffers.set(`${prefix}v`, new TorchParam(v, true));
 				return target;
@@ -701,8 +1096,14 @@ export class TorchRuntime implements Runtime {
 					return unknownHere(`NormLens cannot follow this weight_norm's dim`);
 				}
 				const g = none ? [] : shape.map((x, i) => (i === d ? x : 1));
-				m.params.set(kind === 'weightNorm' ? `${name}_g` : `parametrizations.${name}.original0`, param(g));
-				m.params.set(kind === 'weightNorm' ? `${name}_v` : `parametrizations.${name}.original1`, param(shape));
+				m.params.set(
+					kind === 'weightNorm' ? `${name}_g` : `parametrizations.${name}.original0`,
+					param(g),
+				);
+				m.params.set(
+					kind === 'weightNorm' ? `${name}_v` : `parametrizations.${name}.original1`,
+					param(shape),
+				);
 				return target;
 			}
 			case 'orthogonal': {
@@ -710,9 +1111,14 @@ export class TorchRuntime implements Runtime {
 				const trivial = args.keywords.get('use_trivialization');
 				if (trivial === undefined || (trivial.k === 'bool' && trivial.v)) {
 					const n = Math.max(...shape);
-					m.buffers.set(`parametrizations.${name}.0.base`, new TorchParam(shape.length === 2 ? [n, n] : shape, true));
+					m.buffers.set(
+						`parametrizations.${name}.0.base`,
+						new TorchParam(shape.length === 2 ? [n, n] : shape, true),
+					);
 				} else if (trivial.k !== 'bool') {
-					return unknownHere('NormLens cannot tell whether this orthogonal parametrisation keeps a base');
+					return unknownHere(
+						'NormLens cannot tell whether this orthogonal parametrisation keeps a base',
+					);
 				}
 				return target;
 			}
@@ -738,7 +1144,15 @@ export class TorchRuntime implements Runtime {
 				}
 				return m;
 			}
-			const sync = new TorchModule('SyncBatchNorm', spec, new Map(m.config), m.range, m.known, m.createdAtTop, m.sites);
+			const sync = new TorchModule(
+				'SyncBatchNorm',
+				spec,
+				new Map(m.config),
+				m.range,
+				m.known,
+				m.createdAtTop,
+				m.sites,
+			);
 			sync.paramsKnown = m.paramsKnown;
 			sync.unknownCause = m.unknownCause;
 			sync.attached = m.attached;
@@ -760,12 +1174,28 @@ export class TorchRuntime implements Runtime {
 	 * as calls it cannot follow (what they receive is unknown).
 	 */
 	private prune(fn: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const methods = new Set(['l1_unstructured', 'random_unstructured', 'ln_structured', 'random_structured', 'identity', 'custom_from_mask']);
+		const methods = new Set([
+			'l1_unstructured',
+			'random_unstructured',
+			'ln_structured',
+			'random_structured',
+			'identity',
+			'custom_from_mask',
+		]);
 		const readable = (target: Value | undefined, nameArg: Value | undefined): boolean => {
 			const name = nameArg ? asString(nameArg) : undefined;
-			return target?.k === 'obj' && target.obj instanceof TorchModule && name !== undefined && (target.obj.params.has(name) || target.obj.params.has(`${name}_orig`));
+			return (
+				target?.k === 'obj' &&
+				target.obj instanceof TorchModule &&
+				name !== undefined &&
+				(target.obj.params.has(name) || target.obj.params.has(`${name}_orig`))
+			);
 		};
-		const one = (target: Value | undefined, nameArg: Value | undefined, remove: boolean): boolean => {
+		const one = (
+			target: Value | undefined,
+			nameArg: Value | undefined,
+			remove: boolean,
+		): boolean => {
 			const name = nameArg ? asString(nameArg) : undefined;
 			if (target?.k !== 'obj' || !(target.obj instanceof TorchModule) || name === undefined) {
 				return false;
@@ -799,10 +1229,14 @@ export class TorchRuntime implements Runtime {
 		if (methods.has(fn) || fn === 'remove') {
 			const target = a[0] ?? args.keywords.get('module');
 			const nameArg = a[1] ?? args.keywords.get('name');
-			return readable(target, nameArg) && one(target, nameArg, fn === 'remove') ? (target as Value) : undefined;
+			return readable(target, nameArg) && one(target, nameArg, fn === 'remove')
+				? (target as Value)
+				: undefined;
 		}
 		if (fn === 'global_unstructured') {
-			const pairs = ctx.iterate(a[0] ?? args.keywords.get('parameters') ?? UNKNOWN)?.map((pair) => asSequence(pair) ?? []);
+			const pairs = ctx
+				.iterate(a[0] ?? args.keywords.get('parameters') ?? UNKNOWN)
+				?.map((pair) => asSequence(pair) ?? []);
 			if (!pairs || !pairs.every(([mod, name]) => readable(mod, name))) {
 				return undefined;
 			}
@@ -812,7 +1246,12 @@ export class TorchRuntime implements Runtime {
 		return undefined;
 	}
 
-	instantiate(_cls: ClassValue, bases: string[], args: CallArgs, ctx: CallContext): TorchModule | undefined {
+	instantiate(
+		_cls: ClassValue,
+		bases: string[],
+		args: CallArgs,
+		ctx: CallContext,
+	): TorchModule | undefined {
 		for (const base of bases) {
 			const sub = torchSubpath(base);
 			if (sub?.area !== 'nn') {
@@ -839,14 +1278,30 @@ export class TorchRuntime implements Runtime {
 	 * defines `__init__`; a `forward` of its own is interpreted, otherwise the catalogue's shape rule
 	 * applies. Until the base `__init__` runs, the weights are unknown with that reason.
 	 */
-	private leafSubclass(cls: ClassValue, spec: TorchModuleSpec, args: CallArgs, ctx: CallContext): TorchModule {
+	private leafSubclass(
+		cls: ClassValue,
+		spec: TorchModuleSpec,
+		args: CallArgs,
+		ctx: CallContext,
+	): TorchModule {
 		const range = ctx.range(args.node);
-		const m = new TorchModule(cls.name, spec, new Map(), range, true, ctx.depth === 0, ctx.sites(args.node));
+		const m = new TorchModule(
+			cls.name,
+			spec,
+			new Map(),
+			range,
+			true,
+			ctx.depth === 0,
+			ctx.sites(args.node),
+		);
 		m.library = ctx.library;
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		if (findMethod(cls, '__init__')) {
 			m.paramsKnown = false;
-			m.unknownCause = { reason: `\`${cls.name}.__init__\` does not call \`nn.${spec.name}.__init__\` in a way NormLens can follow`, range };
+			m.unknownCause = {
+				reason: `\`${cls.name}.__init__\` does not call \`nn.${spec.name}.__init__\` in a way NormLens can follow`,
+				range,
+			};
 		} else {
 			this.initLeaf(m, spec, args, range);
 		}
@@ -855,7 +1310,12 @@ export class TorchRuntime implements Runtime {
 	}
 
 	/** The catalogue base's `__init__` of a leaf subclass, with the arguments it receives. */
-	private initLeaf(m: TorchModule, spec: TorchModuleSpec, args: CallArgs, range: TextRange): void {
+	private initLeaf(
+		m: TorchModule,
+		spec: TorchModuleSpec,
+		args: CallArgs,
+		range: TextRange,
+	): void {
 		m.config.clear();
 		m.params.clear();
 		m.buffers.clear();
@@ -872,8 +1332,21 @@ export class TorchRuntime implements Runtime {
 		this.initWeights(m, spec, m.config, range, spec.name);
 	}
 
-	private userModule(cls: ClassValue, container: TorchModuleSpec | undefined, args: CallArgs, ctx: CallContext): TorchModule {
-		const m = new TorchModule(cls.name, container, new Map(), ctx.range(args.node), true, ctx.depth === 0, ctx.sites(args.node));
+	private userModule(
+		cls: ClassValue,
+		container: TorchModuleSpec | undefined,
+		args: CallArgs,
+		ctx: CallContext,
+	): TorchModule {
+		const m = new TorchModule(
+			cls.name,
+			container,
+			new Map(),
+			ctx.range(args.node),
+			true,
+			ctx.depth === 0,
+			ctx.sites(args.node),
+		);
 		m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 		this.modules.push(m);
 		return m;
@@ -905,7 +1378,12 @@ export class TorchRuntime implements Runtime {
 	 * not count them either. Said once per attribute, where it is assigned, with the fix.
 	 */
 	private noteUnregistered(obj: TorchModule, name: string, value: Value): void {
-		const items = value.k === 'list' || value.k === 'tuple' ? value.items : value.k === 'dict' ? [...value.entries.values()] : [];
+		const items =
+			value.k === 'list' || value.k === 'tuple'
+				? value.items
+				: value.k === 'dict'
+					? [...value.entries.values()]
+					: [];
 		const held = items.filter((v) => v.k === 'obj' && v.obj instanceof TorchModule).length;
 		const cls = obj.pyClass;
 		const source = cls?.source as PythonSource | undefined;
@@ -974,7 +1452,12 @@ export class TorchRuntime implements Runtime {
 			const v = obj.config.get(name) as Value;
 			// Convolutions keep their sizes as tuples of their rank (`self.stride[0]`), as PyTorch's `_pair` makes them.
 			const n = asInt(v);
-			return obj.spec.category === 'convolution' && obj.spec.rank && tupleSizes.has(name) && n !== undefined ? tuple(Array.from({ length: obj.spec.rank }, () => ({ k: 'num', v: n }) as Value)) : v;
+			return obj.spec.category === 'convolution' &&
+				obj.spec.rank &&
+				tupleSizes.has(name) &&
+				n !== undefined
+				? tuple(Array.from({ length: obj.spec.rank }, () => ({ k: 'num', v: n }) as Value))
+				: v;
 		}
 		if (name === 'training') {
 			return { k: 'bool', v: true };
@@ -989,7 +1472,12 @@ export class TorchRuntime implements Runtime {
 		return undefined;
 	}
 
-	callMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	callMethod(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined {
 		if (name === '__getitem__' && (obj instanceof TorchTensor || obj instanceof TorchParam)) {
 			return this.index(obj.shape, args, ctx);
 		}
@@ -1019,10 +1507,36 @@ export class TorchRuntime implements Runtime {
 
 	binaryOp(op: string, a: Value, b: Value): Value | undefined {
 		const shapeOf = (v: Value): Shape | null | undefined =>
-			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam) ? v.obj.shape : v.k === 'num' || v.k === 'bool' ? [] : undefined;
+			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+				? v.obj.shape
+				: v.k === 'num' || v.k === 'bool'
+					? []
+					: undefined;
 		const sa = shapeOf(a);
 		const sb = shapeOf(b);
-		if (sa === undefined || sb === undefined || !['+', '-', '*', '/', '@', '//', '**', '%', '&', '|', '^', '<', '>', '<=', '>=', '==', '!='].includes(op)) {
+		if (
+			sa === undefined ||
+			sb === undefined ||
+			![
+				'+',
+				'-',
+				'*',
+				'/',
+				'@',
+				'//',
+				'**',
+				'%',
+				'&',
+				'|',
+				'^',
+				'<',
+				'>',
+				'<=',
+				'>=',
+				'==',
+				'!=',
+			].includes(op)
+		) {
 			return undefined;
 		}
 		if (sa === null || sb === null) {
@@ -1056,7 +1570,12 @@ export class TorchRuntime implements Runtime {
 	 */
 	private callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
 		const first = args.positional[0];
-		const rec: CallRecord = { module: m, input: first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null, output: null, children: [] };
+		const rec: CallRecord = {
+			module: m,
+			input: first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null,
+			output: null,
+			children: [],
+		};
 		const parent = this.callStack[this.callStack.length - 1];
 		if (parent) {
 			if (this.callRecords < MAX_CALL_RECORDS) {
@@ -1072,7 +1591,8 @@ export class TorchRuntime implements Runtime {
 		try {
 			const out = this.runModule(m, args, ctx);
 			const tensor = out.k === 'tuple' ? out.items[0] : out;
-			rec.output = tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
+			rec.output =
+				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
 				m.callRecord = rec;
 			}
@@ -1084,21 +1604,34 @@ export class TorchRuntime implements Runtime {
 
 	private runModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
 		const first = args.positional[0];
-		const inputShape = first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
+		const inputShape =
+			first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
 		if (m.taint) {
 			// Changed by code NormLens could not follow: what it computes is unknown.
 			this.record(m, inputShape, null);
 			return { k: 'obj', obj: new TorchTensor(null) };
 		}
 		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
-		const forward = source ? ctx.callFunction(source.fn, args, { k: 'obj', obj: m }) : undefined;
+		const forward = source
+			? ctx.callFunction(source.fn, args, { k: 'obj', obj: m })
+			: undefined;
 		if (forward !== undefined) {
-			const out = forward.k === 'obj' && forward.obj instanceof TorchTensor ? forward.obj.shape : null;
+			const out =
+				forward.k === 'obj' && forward.obj instanceof TorchTensor
+					? forward.obj.shape
+					: null;
 			this.record(m, inputShape, out);
 			return forward;
 		}
 		if ((m.type === 'Rearrange' || m.type === 'Reduce') && !m.spec) {
-			const out = inputShape ? this.einops(m.type === 'Rearrange' ? 'rearrange' : 'reduce', m.config.get('pattern'), inputShape, m.config) : null;
+			const out = inputShape
+				? this.einops(
+						m.type === 'Rearrange' ? 'rearrange' : 'reduce',
+						m.config.get('pattern'),
+						inputShape,
+						m.config,
+					)
+				: null;
 			this.record(m, inputShape, out);
 			return { k: 'obj', obj: new TorchTensor(out, m) };
 		}
@@ -1107,7 +1640,11 @@ export class TorchRuntime implements Runtime {
 			let x: Value = first ?? UNKNOWN;
 			const rest = args.positional.slice(1);
 			for (const layer of m.children.get('layers')?.children.values() ?? []) {
-				x = this.callModule(layer, { ...args, positional: [x, ...rest], keywords: new Map() }, ctx);
+				x = this.callModule(
+					layer,
+					{ ...args, positional: [x, ...rest], keywords: new Map() },
+					ctx,
+				);
 			}
 			const norm = m.children.get('norm');
 			if (norm) {
@@ -1144,19 +1681,36 @@ export class TorchRuntime implements Runtime {
 		const bi = m.config.get('bidirectional');
 		const proj = asInt(m.config.get('proj_size')) ?? 0;
 		const batchFirst = m.config.get('batch_first');
-		if (!input || layers === undefined || hidden === undefined || bi?.k !== 'bool' || batchFirst?.k !== 'bool' || (input.length !== 2 && input.length !== 3)) {
+		if (
+			!input ||
+			layers === undefined ||
+			hidden === undefined ||
+			bi?.k !== 'bool' ||
+			batchFirst?.k !== 'bool' ||
+			(input.length !== 2 && input.length !== 3)
+		) {
 			return UNKNOWN;
 		}
 		const lead = layers * (bi.v ? 2 : 1);
 		const n = input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
-		const t = (size: number): Value => ({ k: 'obj', obj: new TorchTensor([lead, ...n, size], m) });
+		const t = (size: number): Value => ({
+			k: 'obj',
+			obj: new TorchTensor([lead, ...n, size], m),
+		});
 		return spec.gates === 4 ? tuple([t(proj > 0 ? proj : hidden), t(hidden)]) : t(hidden);
 	}
 
 	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
-	private catalogueForward(m: TorchModule, spec: TorchModuleSpec, args: CallArgs, asModuleCall = true): Value {
+	private catalogueForward(
+		m: TorchModule,
+		spec: TorchModuleSpec,
+		args: CallArgs,
+		asModuleCall = true,
+	): Value {
 		const first = args.positional[0];
-		const inputs = args.positional.map((v) => (v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null));
+		const inputs = args.positional.map((v) =>
+			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null,
+		);
 		let out: Shape | null = null;
 		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {
@@ -1166,7 +1720,12 @@ export class TorchRuntime implements Runtime {
 					throw e;
 				}
 				const batchOne = e.code === 'batch-size-one';
-				this.report({ range: m.range, severity: batchOne ? 'warning' : 'error', code: e.code, message: `${e.message}.` });
+				this.report({
+					range: m.range,
+					severity: batchOne ? 'warning' : 'error',
+					code: e.code,
+					message: `${e.message}.`,
+				});
 				if (batchOne && inputs[0]) {
 					out = inputs[0];
 				}
@@ -1201,11 +1760,15 @@ export class TorchRuntime implements Runtime {
 		const data = args.keywords.get('input_data');
 		const toShape = (v: Value): Shape | undefined => {
 			const d = asSequence(v)?.map(asInt);
-			return d && d.length > 0 && d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+			return d && d.length > 0 && d.every((x) => x !== undefined)
+				? (d as number[])
+				: undefined;
 		};
 		let inputs: Value[] = [];
 		if (data) {
-			inputs = (ctx.iterate(data) ?? [data]).filter((v) => v.k === 'obj' && v.obj instanceof TorchTensor);
+			inputs = (ctx.iterate(data) ?? [data]).filter(
+				(v) => v.k === 'obj' && v.obj instanceof TorchTensor,
+			);
 			if (data.k === 'obj' && data.obj instanceof TorchTensor) {
 				inputs = [data];
 			}
@@ -1213,7 +1776,13 @@ export class TorchRuntime implements Runtime {
 			const single = toShape(sizeArg);
 			const shapes = single ? [single] : (asSequence(sizeArg)?.map(toShape) ?? []);
 			if (shapes.every((x) => x !== undefined)) {
-				inputs = (shapes as Shape[]).map((s) => ({ k: 'obj', obj: new TorchTensor(withoutBatch ? [null, ...s] : s) }) as Value);
+				inputs = (shapes as Shape[]).map(
+					(s) =>
+						({
+							k: 'obj',
+							obj: new TorchTensor(withoutBatch ? [null, ...s] : s),
+						}) as Value,
+				);
 			}
 		}
 		if (inputs.length > 0) {
@@ -1235,17 +1804,38 @@ export class TorchRuntime implements Runtime {
 			const list = childNamed(args.node, 'ArgList');
 			return list ? children(list).filter((c) => !['(', ')', ','].includes(c.name)) : [];
 		})();
-		const keywordAt = parts.findIndex((c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model');
-		const first = keywordAt >= 0 ? parts[keywordAt + 2] : parts[1]?.name === 'AssignOp' ? undefined : parts[0];
-		const written = first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
+		const keywordAt = parts.findIndex(
+			(c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model',
+		);
+		const first =
+			keywordAt >= 0
+				? parts[keywordAt + 2]
+				: parts[1]?.name === 'AssignOp'
+					? undefined
+					: parts[0];
+		const written =
+			first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
 		const label = written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
-		if (model.obj.attached && label && !this.summarizedParts.some((p) => p.module === model.obj)) {
+		if (
+			model.obj.attached &&
+			label &&
+			!this.summarizedParts.some((p) => p.module === model.obj)
+		) {
 			// `summary(model.generator, …)`: the part the user asked about is a model of its own, named as written.
 			this.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
 		}
 		// What the summary prints here, as the model is at this call (checked against a notebook's stored output).
-		const s = this.summarize(model.obj, label ?? model.obj.varName ?? model.obj.type, ctx.range(args.node));
-		this.summarySnapshots.push({ range: ctx.range(args.node), name: s.name, totals: s.totals, unknown: s.unknown });
+		const s = this.summarize(
+			model.obj,
+			label ?? model.obj.varName ?? model.obj.type,
+			ctx.range(args.node),
+		);
+		this.summarySnapshots.push({
+			range: ctx.range(args.node),
+			name: s.name,
+			totals: s.totals,
+			unknown: s.unknown,
+		});
 		return NONE;
 	}
 
@@ -1253,11 +1843,17 @@ export class TorchRuntime implements Runtime {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
-	private readonly summarizedParts: { module: TorchModule; label: string; range: TextRange }[] = [];
+	private readonly summarizedParts: { module: TorchModule; label: string; range: TextRange }[] =
+		[];
 
 	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
 		// A module built by torchvision's code as NormLens has it is not the user's to fix.
-		if (!prev || prev.library || !m.type.startsWith('BatchNorm') || !['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)) {
+		if (
+			!prev ||
+			prev.library ||
+			!m.type.startsWith('BatchNorm') ||
+			!['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)
+		) {
 			return;
 		}
 		const bias = prev.config.get('bias');
@@ -1271,11 +1867,19 @@ export class TorchRuntime implements Runtime {
 			severity: 'warning',
 			code: 'redundant-bias',
 			message: `The bias of this ${prev.type} is redundant: the ${m.type} that follows subtracts the batch mean and adds its own β. Set bias=False${n !== undefined ? ` to save ${n} parameters` : ''}.`,
-			fix: prev.sites && { title: 'Set bias=False', edits: [prev.sites.setKeyword('bias', 'False')] },
+			fix: prev.sites && {
+				title: 'Set bias=False',
+				edits: [prev.sites.setKeyword('bias', 'False')],
+			},
 		});
 	}
 
-	private moduleMethod(m: TorchModule, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	private moduleMethod(
+		m: TorchModule,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined {
 		const a = args.positional;
 		const self: Value = { k: 'obj', obj: m };
 		if ((m.type === 'ParameterList' || m.type === 'ParameterDict') && !m.spec) {
@@ -1289,7 +1893,9 @@ export class TorchRuntime implements Runtime {
 				// `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does.
 				const kids = [...m.children.entries()];
 				const i = asInt(a[0]);
-				const key = asString(a[0]) ?? (i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
+				const key =
+					asString(a[0]) ??
+					(i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
 				if (!m.spec?.container || key === undefined || !m.children.has(key)) {
 					return undefined;
 				}
@@ -1307,7 +1913,16 @@ export class TorchRuntime implements Runtime {
 				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchModule) {
 					this.attach(m, key, a[1].obj);
 				} else if (a[1]?.k !== 'none') {
-					this.holdsUnknown(m, a[1] ?? UNKNOWN, key === undefined ? `NormLens cannot tell the name this ${name} registers` : `\`${key}\` is not a module NormLens can read`, ctx, args, key);
+					this.holdsUnknown(
+						m,
+						a[1] ?? UNKNOWN,
+						key === undefined
+							? `NormLens cannot tell the name this ${name} registers`
+							: `\`${key}\` is not a module NormLens can read`,
+						ctx,
+						args,
+						key,
+					);
 				}
 				return NONE;
 			}
@@ -1316,15 +1931,27 @@ export class TorchRuntime implements Runtime {
 				const t = a[1] ?? args.keywords.get('tensor');
 				const persistent = args.keywords.get('persistent') ?? a[2];
 				if (key !== undefined && t?.k === 'obj' && t.obj instanceof TorchTensor) {
-					const shape = t.obj.shape && t.obj.shape.every((d) => d !== null) ? (t.obj.shape as number[]) : null;
+					const shape =
+						t.obj.shape && t.obj.shape.every((d) => d !== null)
+							? (t.obj.shape as number[])
+							: null;
 					const b = new TorchParam(shape, true);
 					if (!shape) {
-						b.unknownCause = { reason: `NormLens cannot determine the shape of buffer \`${key}\``, range: ctx.range(args.node) };
+						b.unknownCause = {
+							reason: `NormLens cannot determine the shape of buffer \`${key}\``,
+							range: ctx.range(args.node),
+						};
 					}
 					m.buffers.set(key, b);
 					void persistent;
 				} else if (t?.k !== 'none') {
-					this.holdsUnknown(m, t ?? UNKNOWN, `NormLens cannot read the buffer this register_buffer adds`, ctx, args);
+					this.holdsUnknown(
+						m,
+						t ?? UNKNOWN,
+						`NormLens cannot read the buffer this register_buffer adds`,
+						ctx,
+						args,
+					);
 				}
 				return NONE;
 			}
@@ -1333,21 +1960,57 @@ export class TorchRuntime implements Runtime {
 				if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
 					m.params.set(key, a[1].obj);
 				} else if (a[1]?.k !== 'none') {
-					this.holdsUnknown(m, a[1] ?? UNKNOWN, `NormLens cannot read the parameter this register_parameter adds`, ctx, args);
+					this.holdsUnknown(
+						m,
+						a[1] ?? UNKNOWN,
+						`NormLens cannot read the parameter this register_parameter adds`,
+						ctx,
+						args,
+					);
 				}
 				return NONE;
 			}
 			case 'parameters':
-				return { k: 'list', items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value) };
+				return {
+					k: 'list',
+					items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value),
+				};
 			case 'named_parameters':
 				// The dotted names PyTorch gives (`layer1.0.conv1.weight`), a shared parameter once: code that freezes by name reads them.
-				return { k: 'list', items: namedParameters(m).map(([name, p]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: p }])) };
+				return {
+					k: 'list',
+					items: namedParameters(m).map(([name, p]) =>
+						tuple([
+							{ k: 'str', v: name },
+							{ k: 'obj', obj: p },
+						]),
+					),
+				};
 			case 'named_modules':
-				return { k: 'list', items: namedModules(m).map(([name, x]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: x }])) };
+				return {
+					k: 'list',
+					items: namedModules(m).map(([name, x]) =>
+						tuple([
+							{ k: 'str', v: name },
+							{ k: 'obj', obj: x },
+						]),
+					),
+				};
 			case 'named_children':
-				return { k: 'list', items: [...m.children].map(([name, c]) => tuple([{ k: 'str', v: name }, { k: 'obj', obj: c }])) };
+				return {
+					k: 'list',
+					items: [...m.children].map(([name, c]) =>
+						tuple([
+							{ k: 'str', v: name },
+							{ k: 'obj', obj: c },
+						]),
+					),
+				};
 			case 'children':
-				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
+				return {
+					k: 'list',
+					items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+				};
 			case 'modules':
 				return { k: 'list', items: walk(m).map((c) => ({ k: 'obj', obj: c }) as Value) };
 			case 'requires_grad_': {
@@ -1372,7 +2035,11 @@ export class TorchRuntime implements Runtime {
 					return self;
 				}
 				for (const x of postOrder(m)) {
-					ctx.call(fn, { positional: [{ k: 'obj', obj: x }], keywords: new Map(), node: args.node });
+					ctx.call(fn, {
+						positional: [{ k: 'obj', obj: x }],
+						keywords: new Map(),
+						node: args.node,
+					});
 				}
 				return self;
 			}
@@ -1382,20 +2049,40 @@ export class TorchRuntime implements Runtime {
 				if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
 					this.attach(m, String(m.children.size), a[0].obj);
 				} else {
-					this.holdsUnknown(m, a[0] ?? UNKNOWN, `what this append adds is not a module NormLens can read`, ctx, args, String(m.children.size));
+					this.holdsUnknown(
+						m,
+						a[0] ?? UNKNOWN,
+						`what this append adds is not a module NormLens can read`,
+						ctx,
+						args,
+						String(m.children.size),
+					);
 				}
 				return self;
 			case 'extend': {
 				const items = ctx.iterate(a[0] ?? UNKNOWN);
 				if (!items) {
-					this.holdsUnknown(m, a[0] ?? UNKNOWN, `NormLens cannot list what this extend adds`, ctx, args);
+					this.holdsUnknown(
+						m,
+						a[0] ?? UNKNOWN,
+						`NormLens cannot list what this extend adds`,
+						ctx,
+						args,
+					);
 					return self;
 				}
 				for (const v of items) {
 					if (v.k === 'obj' && v.obj instanceof TorchModule) {
 						this.attach(m, String(m.children.size), v.obj);
 					} else {
-						this.holdsUnknown(m, v, `what this extend adds is not a module NormLens can read`, ctx, args, String(m.children.size));
+						this.holdsUnknown(
+							m,
+							v,
+							`what this extend adds is not a module NormLens can read`,
+							ctx,
+							args,
+							String(m.children.size),
+						);
 					}
 				}
 				return self;
@@ -1405,8 +2092,17 @@ export class TorchRuntime implements Runtime {
 				const i = asInt(a[0]);
 				const key = asString(a[0]);
 				const kids = [...m.children.keys()];
-				const at = key !== undefined ? key : i !== undefined ? kids[i < 0 ? kids.length + i : i] : undefined;
-				if (!m.spec?.container || at === undefined || !(a[1]?.k === 'obj' && a[1].obj instanceof TorchModule)) {
+				const at =
+					key !== undefined
+						? key
+						: i !== undefined
+							? kids[i < 0 ? kids.length + i : i]
+							: undefined;
+				if (
+					!m.spec?.container ||
+					at === undefined ||
+					!(a[1]?.k === 'obj' && a[1].obj instanceof TorchModule)
+				) {
 					return undefined;
 				}
 				const old = m.children.get(at);
@@ -1417,7 +2113,10 @@ export class TorchRuntime implements Runtime {
 				return NONE;
 			}
 			case '__getitem__': {
-				if (a[0]?.k === 'slice' && (m.spec?.container === 'sequential' || m.spec?.container === 'list')) {
+				if (
+					a[0]?.k === 'slice' &&
+					(m.spec?.container === 'sequential' || m.spec?.container === 'list')
+				) {
 					// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
 					const { start, stop, step } = a[0];
 					if (start === null || stop === null || step === null) {
@@ -1426,7 +2125,8 @@ export class TorchRuntime implements Runtime {
 					const entries = [...m.children];
 					const n = entries.length;
 					const st = step ?? 1;
-					const norm = (x: number | undefined, d: number) => (x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x));
+					const norm = (x: number | undefined, d: number) =>
+						x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
 					const picked: [string, TorchModule][] = [];
 					if (st > 0) {
 						for (let k = norm(start, 0); k < norm(stop, n); k += st) {
@@ -1435,8 +2135,18 @@ export class TorchRuntime implements Runtime {
 					} else {
 						return undefined;
 					}
-					const out = new TorchModule(m.type, m.spec, new Map(), ctx.range(args.node), true, false, undefined);
-					picked.forEach(([k, c], idx) => out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c));
+					const out = new TorchModule(
+						m.type,
+						m.spec,
+						new Map(),
+						ctx.range(args.node),
+						true,
+						false,
+						undefined,
+					);
+					picked.forEach(([k, c], idx) =>
+						out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c),
+					);
 					out.unknownCause = m.unknownCause;
 					this.modules.push(out);
 					return { k: 'obj', obj: out };
@@ -1444,43 +2154,107 @@ export class TorchRuntime implements Runtime {
 				const i = asInt(a[0]);
 				const key = asString(a[0]);
 				const kids = [...m.children.values()];
-				const child = key !== undefined ? m.children.get(key) : i !== undefined ? kids[i < 0 ? kids.length + i : i] : undefined;
+				const child =
+					key !== undefined
+						? m.children.get(key)
+						: i !== undefined
+							? kids[i < 0 ? kids.length + i : i]
+							: undefined;
 				return child ? { k: 'obj', obj: child } : UNKNOWN;
 			}
 			case '__iter__':
-				return { k: 'list', items: [...(m.spec?.container === 'dict' ? m.children.keys() : [])].map((k) => ({ k: 'str', v: k }) as Value).concat(m.spec?.container === 'dict' ? [] : [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value)) };
+				return {
+					k: 'list',
+					items: [...(m.spec?.container === 'dict' ? m.children.keys() : [])]
+						.map((k) => ({ k: 'str', v: k }) as Value)
+						.concat(
+							m.spec?.container === 'dict'
+								? []
+								: [...m.children.values()].map(
+										(c) => ({ k: 'obj', obj: c }) as Value,
+									),
+						),
+				};
 			case 'items':
-				return { k: 'list', items: [...m.children].map(([k, c]) => tuple([{ k: 'str', v: k }, { k: 'obj', obj: c }])) };
+				return {
+					k: 'list',
+					items: [...m.children].map(([k, c]) =>
+						tuple([
+							{ k: 'str', v: k },
+							{ k: 'obj', obj: c },
+						]),
+					),
+				};
 			case 'keys':
-				return { k: 'list', items: [...m.children.keys()].map((k) => ({ k: 'str', v: k }) as Value) };
+				return {
+					k: 'list',
+					items: [...m.children.keys()].map((k) => ({ k: 'str', v: k }) as Value),
+				};
 			case 'values':
-				return { k: 'list', items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value) };
+				return {
+					k: 'list',
+					items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+				};
 			default:
 				return undefined;
 		}
 	}
 
 	/** What a ParameterList / ParameterDict does with its parameters (undefined: a module method, or one NormLens does not model). */
-	private parameterMethod(m: TorchModule, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	private parameterMethod(
+		m: TorchModule,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined {
 		const a = args.positional;
 		const items = [...m.params];
 		switch (name) {
 			case '__getitem__': {
 				const key = asString(a[0]);
 				const i = asInt(a[0]);
-				const p = key !== undefined ? m.params.get(key) : i !== undefined ? items[i < 0 ? items.length + i : i]?.[1] : undefined;
+				const p =
+					key !== undefined
+						? m.params.get(key)
+						: i !== undefined
+							? items[i < 0 ? items.length + i : i]?.[1]
+							: undefined;
 				return p && m.paramsKnown ? { k: 'obj', obj: p } : UNKNOWN;
 			}
 			case '__iter__':
-				return m.paramsKnown ? { k: 'list', items: items.map(([k, p]) => (m.type === 'ParameterDict' ? { k: 'str', v: k } : { k: 'obj', obj: p }) as Value) } : undefined;
+				return m.paramsKnown
+					? {
+							k: 'list',
+							items: items.map(
+								([k, p]) =>
+									(m.type === 'ParameterDict'
+										? { k: 'str', v: k }
+										: { k: 'obj', obj: p }) as Value,
+							),
+						}
+					: undefined;
 			case '__len__':
 				return m.paramsKnown ? { k: 'num', v: items.length } : UNKNOWN;
 			case 'values':
-				return m.paramsKnown ? { k: 'list', items: items.map(([, p]) => ({ k: 'obj', obj: p }) as Value) } : UNKNOWN;
+				return m.paramsKnown
+					? { k: 'list', items: items.map(([, p]) => ({ k: 'obj', obj: p }) as Value) }
+					: UNKNOWN;
 			case 'keys':
-				return m.paramsKnown ? { k: 'list', items: items.map(([k]) => ({ k: 'str', v: k }) as Value) } : UNKNOWN;
+				return m.paramsKnown
+					? { k: 'list', items: items.map(([k]) => ({ k: 'str', v: k }) as Value) }
+					: UNKNOWN;
 			case 'items':
-				return m.paramsKnown ? { k: 'list', items: items.map(([k, p]) => tuple([{ k: 'str', v: k }, { k: 'obj', obj: p }])) } : UNKNOWN;
+				return m.paramsKnown
+					? {
+							k: 'list',
+							items: items.map(([k, p]) =>
+								tuple([
+									{ k: 'str', v: k },
+									{ k: 'obj', obj: p },
+								]),
+							),
+						}
+					: UNKNOWN;
 			case 'append':
 				if (m.type === 'ParameterList' && a[0]) {
 					this.addParameter(m, String(m.params.size), a[0], ctx, args);
@@ -1506,13 +2280,24 @@ export class TorchRuntime implements Runtime {
 	 * layer base (nn.LayerNorm) its arguments; `super().forward(x)` of a layer subclass is the layer's own
 	 * computation (its shape rule).
 	 */
-	callBaseMethod(obj: FrameworkObject, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
+	callBaseMethod(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined {
 		if (!(obj instanceof TorchModule)) {
 			return undefined;
 		}
 		if (name === '__init__') {
 			if (obj.spec?.container) {
-				this.fillContainer(obj, obj.spec.container === 'sequential' ? args.positional : args.positional.slice(0, 1), ctx);
+				this.fillContainer(
+					obj,
+					obj.spec.container === 'sequential'
+						? args.positional
+						: args.positional.slice(0, 1),
+					ctx,
+				);
 			} else if (obj.spec) {
 				this.initLeaf(obj, obj.spec, args, obj.range);
 			}
@@ -1536,7 +2321,12 @@ export class TorchRuntime implements Runtime {
 			if (!(e instanceof ShapeError)) {
 				throw e;
 			}
-			this.report({ range: ctx.range(args.node), severity: 'error', code: e.code, message: `Indexing a tensor of shape ${fmtShape(shape)}: ${e.message}.` });
+			this.report({
+				range: ctx.range(args.node),
+				severity: 'error',
+				code: e.code,
+				message: `Indexing a tensor of shape ${fmtShape(shape)}: ${e.message}.`,
+			});
 			return { k: 'obj', obj: new TorchTensor(null) };
 		}
 	}
@@ -1544,7 +2334,10 @@ export class TorchRuntime implements Runtime {
 	private tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 		const s = t.shape;
 		const a = args.positional;
-		const out = (shape: Shape | null): Value => ({ k: 'obj', obj: new TorchTensor(shape, t.producer) });
+		const out = (shape: Shape | null): Value => ({
+			k: 'obj',
+			obj: new TorchTensor(shape, t.producer),
+		});
 		if (elementwise.has(name)) {
 			return out(s);
 		}
@@ -1575,7 +2368,10 @@ export class TorchRuntime implements Runtime {
 			case 'dim':
 				return { k: 'num', v: s.length };
 			case 'numel': {
-				const n = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+				const n = s.reduce<number | null>(
+					(p, d) => (p === null || d === null ? null : p * d),
+					1,
+				);
 				return n === null ? UNKNOWN : { k: 'num', v: n };
 			}
 			case 'view':
@@ -1596,17 +2392,25 @@ export class TorchRuntime implements Runtime {
 			case 'flatten': {
 				const start = axis(a[0] ?? args.keywords.get('start_dim') ?? { k: 'num', v: 0 });
 				const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
-				return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
+				return out(
+					start === undefined || end === undefined ? null : flattenShape(s, start, end),
+				);
 			}
 			case 'matmul':
 			case 'mm':
 			case 'bmm': {
-				const other = a[0]?.k === 'obj' && (a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam) ? a[0].obj.shape : null;
+				const other =
+					a[0]?.k === 'obj' &&
+					(a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam)
+						? a[0].obj.shape
+						: null;
 				return out(other ? matmulShape(s, other) : null);
 			}
 			case 'permute': {
 				const d = dimsArg();
-				return out(d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null);
+				return out(
+					d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null,
+				);
 			}
 			case 'transpose': {
 				const i = axis(a[0]);
@@ -1628,7 +2432,13 @@ export class TorchRuntime implements Runtime {
 			}
 			case 'squeeze': {
 				const i = a.length ? axis(a[0]) : undefined;
-				return out(a.length ? (i !== undefined && s[i] === 1 ? s.filter((_, k) => k !== i) : s) : s.filter((d) => d !== 1));
+				return out(
+					a.length
+						? i !== undefined && s[i] === 1
+							? s.filter((_, k) => k !== i)
+							: s
+						: s.filter((d) => d !== 1),
+				);
 			}
 			case 'max':
 			case 'min':
@@ -1639,7 +2449,10 @@ export class TorchRuntime implements Runtime {
 					return out([]);
 				}
 				if (dimV.k === 'obj') {
-					const other = dimV.obj instanceof TorchTensor || dimV.obj instanceof TorchParam ? dimV.obj.shape : null;
+					const other =
+						dimV.obj instanceof TorchTensor || dimV.obj instanceof TorchParam
+							? dimV.obj.shape
+							: null;
 					return out(other ? broadcast(s, other) : null);
 				}
 				const d = axis(dimV);
@@ -1647,7 +2460,10 @@ export class TorchRuntime implements Runtime {
 				if (d === undefined || (keep && keep.k !== 'bool')) {
 					return out(null);
 				}
-				const reduced = keep?.k === 'bool' && keep.v ? s.map((x, i) => (i === d ? 1 : x)) : s.filter((_, i) => i !== d);
+				const reduced =
+					keep?.k === 'bool' && keep.v
+						? s.map((x, i) => (i === d ? 1 : x))
+						: s.filter((_, i) => i !== d);
 				return tuple([out(reduced), out(reduced)]);
 			}
 			case 'mean':
@@ -1662,7 +2478,13 @@ export class TorchRuntime implements Runtime {
 			case 'argmin': {
 				const dimV = a[0] ?? args.keywords.get('dim');
 				// keepdim may come second (`x.sum(1, True)`); std / var take `unbiased` there.
-				const keep = args.keywords.get('keepdim') ?? (a[1]?.k === 'bool' && name !== 'std' && name !== 'var' ? a[1] : a[2]?.k === 'bool' ? a[2] : undefined);
+				const keep =
+					args.keywords.get('keepdim') ??
+					(a[1]?.k === 'bool' && name !== 'std' && name !== 'var'
+						? a[1]
+						: a[2]?.k === 'bool'
+							? a[2]
+							: undefined);
 				if (!dimV) {
 					return out([]);
 				}
@@ -1672,7 +2494,11 @@ export class TorchRuntime implements Runtime {
 					return out(null);
 				}
 				const keepdim = keep?.k === 'bool' && keep.v;
-				return out(keepdim ? s.map((d, i) => (ds.includes(i) ? 1 : d)) : s.filter((_, i) => !ds.includes(i)));
+				return out(
+					keepdim
+						? s.map((d, i) => (ds.includes(i) ? 1 : d))
+						: s.filter((_, i) => !ds.includes(i)),
+				);
 			}
 			case 'expand': {
 				// New sizes, aligned right; -1 keeps the size; leading new dims may be added.
@@ -1681,7 +2507,15 @@ export class TorchRuntime implements Runtime {
 					return out(null);
 				}
 				const offset = list.length - s.length;
-				return out(list.map((v, i) => (asInt(v) === -1 && i >= offset ? s[i - offset] : v === BATCH ? null : (asInt(v) ?? null))));
+				return out(
+					list.map((v, i) =>
+						asInt(v) === -1 && i >= offset
+							? s[i - offset]
+							: v === BATCH
+								? null
+								: (asInt(v) ?? null),
+					),
+				);
 			}
 			case 'repeat': {
 				const reps = dimsArg();
@@ -1689,14 +2523,28 @@ export class TorchRuntime implements Runtime {
 					return out(null);
 				}
 				const padded = [...new Array<number>(reps.length - s.length).fill(1), ...s];
-				return out(reps.map((r, i) => (padded[i] === null ? null : (padded[i] as number) * r)));
+				return out(
+					reps.map((r, i) => (padded[i] === null ? null : (padded[i] as number) * r)),
+				);
 			}
 			case 't':
 				return out(s.length < 2 ? s : [s[1], s[0]]);
 			case 'chunk':
 			case 'split':
 			case 'unbind': {
-				const parts = splitShapes(s, name, a[0] ?? args.keywords.get(name === 'chunk' ? 'chunks' : name === 'split' ? 'split_size_or_sections' : 'dim'), name === 'unbind' ? undefined : (a[1] ?? args.keywords.get('dim')));
+				const parts = splitShapes(
+					s,
+					name,
+					a[0] ??
+						args.keywords.get(
+							name === 'chunk'
+								? 'chunks'
+								: name === 'split'
+									? 'split_size_or_sections'
+									: 'dim',
+						),
+					name === 'unbind' ? undefined : (a[1] ?? args.keywords.get('dim')),
+				);
 				return parts ? tuple(parts.map((p) => out(p))) : UNKNOWN;
 			}
 			case 'expand_as':
@@ -1711,14 +2559,25 @@ export class TorchRuntime implements Runtime {
 	}
 
 	/** A functional op's output by its module's shape rule; a shape PyTorch refuses is an error and the output unknown. */
-	private ruleOutput(spec: TorchModuleSpec, cfg: Map<string, Value>, input: Shape, name: string, range: TextRange): TorchTensor {
+	private ruleOutput(
+		spec: TorchModuleSpec,
+		cfg: Map<string, Value>,
+		input: Shape,
+		name: string,
+		range: TextRange,
+	): TorchTensor {
 		try {
 			return new TorchTensor(torchOutputShape(spec, cfg, [input], `F.${name}`));
 		} catch (e) {
 			if (!(e instanceof ShapeError)) {
 				throw e;
 			}
-			this.report({ range, severity: 'error', code: 'shape-mismatch', message: `${e.message}.` });
+			this.report({
+				range,
+				severity: 'error',
+				code: 'shape-mismatch',
+				message: `${e.message}.`,
+			});
 			return new TorchTensor(null);
 		}
 	}
@@ -1734,14 +2593,22 @@ export class TorchRuntime implements Runtime {
 		if (spec && t?.shape) {
 			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
 			const cfg = this.bindArgs(spec, rest, ctx.range(args.node), moduleName);
-			return { k: 'obj', obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)) };
+			return {
+				k: 'obj',
+				obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)),
+			};
 		}
 		const conv = /^conv([123])d$/.exec(name);
 		if (conv && t?.shape) {
 			// F.conv2d(x, weight, bias, stride, padding, dilation, groups): Conv2d's rule, with the sizes read from the weight.
 			const w = args.positional[1] ?? args.keywords.get('weight');
-			const wShape = w?.k === 'obj' && (w.obj instanceof TorchTensor || w.obj instanceof TorchParam) ? w.obj.shape : null;
-			const groups = asInt(args.positional[6] ?? args.keywords.get('groups') ?? { k: 'num', v: 1 });
+			const wShape =
+				w?.k === 'obj' && (w.obj instanceof TorchTensor || w.obj instanceof TorchParam)
+					? w.obj.shape
+					: null;
+			const groups = asInt(
+				args.positional[6] ?? args.keywords.get('groups') ?? { k: 'num', v: 1 },
+			);
 			if (!wShape || wShape.some((d) => d === null) || groups === undefined) {
 				return { k: 'obj', obj: new TorchTensor(null) };
 			}
@@ -1759,8 +2626,16 @@ export class TorchRuntime implements Runtime {
 					keywords.set(key, v);
 				}
 			});
-			const cfg = this.bindArgs(spec, { ...args, positional: [], keywords }, ctx.range(args.node), spec.name);
-			return { k: 'obj', obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)) };
+			const cfg = this.bindArgs(
+				spec,
+				{ ...args, positional: [], keywords },
+				ctx.range(args.node),
+				spec.name,
+			);
+			return {
+				k: 'obj',
+				obj: this.ruleOutput(spec, cfg, t.shape, name, ctx.range(args.node)),
+			};
 		}
 		if (name === 'pad' && t?.shape) {
 			const pads = asSequence(args.positional[1])?.map(asInt);
@@ -1769,7 +2644,10 @@ export class TorchRuntime implements Runtime {
 				for (let i = 0; i < pads.length / 2; i++) {
 					const axis = s.length - 1 - i;
 					const d = s[axis];
-					s[axis] = d === null ? null : d + (pads[2 * i] as number) + (pads[2 * i + 1] as number);
+					s[axis] =
+						d === null
+							? null
+							: d + (pads[2 * i] as number) + (pads[2 * i + 1] as number);
 				}
 				return { k: 'obj', obj: new TorchTensor(s) };
 			}
@@ -1780,13 +2658,23 @@ export class TorchRuntime implements Runtime {
 	private torchFunction(name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const a = args.positional;
 		// A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`).
-		const tensorArg = (v: Value | undefined) => (v?.k === 'obj' ? (v.obj instanceof TorchTensor ? v.obj : v.obj instanceof TorchParam && v.obj.shape ? new TorchTensor(v.obj.shape) : undefined) : undefined);
+		const tensorArg = (v: Value | undefined) =>
+			v?.k === 'obj'
+				? v.obj instanceof TorchTensor
+					? v.obj
+					: v.obj instanceof TorchParam && v.obj.shape
+						? new TorchTensor(v.obj.shape)
+						: undefined
+				: undefined;
 		switch (name) {
 			case 'einsum': {
 				// torch.einsum("bnd,bmd->bnm", a, b): each letter's size from the operands (equal where repeated, 1 broadcasts).
 				const eq = asString(a[0])?.replace(/\s+/g, '');
-				const ops = (a.length === 2 && asSequence(a[1]) ? (asSequence(a[1]) as Value[]) : a.slice(1)).map((v) => tensorArg(v)?.shape ?? null);
-				const out = eq && ops.every((o): o is Shape => o !== null) ? einsumShape(eq, ops) : null;
+				const ops = (
+					a.length === 2 && asSequence(a[1]) ? (asSequence(a[1]) as Value[]) : a.slice(1)
+				).map((v) => tensorArg(v)?.shape ?? null);
+				const out =
+					eq && ops.every((o): o is Shape => o !== null) ? einsumShape(eq, ops) : null;
 				return { k: 'obj', obj: new TorchTensor(out) };
 			}
 			case 'randn':
@@ -1796,12 +2684,28 @@ export class TorchRuntime implements Runtime {
 			case 'empty':
 			case 'full': {
 				const list = name === 'full' ? [a[0]] : a;
-				const dims = (list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list).map(asInt);
-				return { k: 'obj', obj: new TorchTensor(dims.length > 0 && dims.every((d) => d !== undefined) ? (dims as number[]) : null) };
+				const dims = (
+					list.length === 1 && asSequence(list[0])
+						? (asSequence(list[0]) as Value[])
+						: list
+				).map(asInt);
+				return {
+					k: 'obj',
+					obj: new TorchTensor(
+						dims.length > 0 && dims.every((d) => d !== undefined)
+							? (dims as number[])
+							: null,
+					),
+				};
 			}
 			case 'randint': {
 				const size = asSequence(a[a.length - 1] ?? args.keywords.get('size'))?.map(asInt);
-				return { k: 'obj', obj: new TorchTensor(size && size.every((d) => d !== undefined) ? (size as number[]) : null) };
+				return {
+					k: 'obj',
+					obj: new TorchTensor(
+						size && size.every((d) => d !== undefined) ? (size as number[]) : null,
+					),
+				};
 			}
 			case 'tensor':
 				return { k: 'obj', obj: new TorchTensor(null) };
@@ -1822,13 +2726,27 @@ export class TorchRuntime implements Runtime {
 				}
 				const d = d0 < 0 ? rank + d0 : d0;
 				if (name === 'stack') {
-					return { k: 'obj', obj: new TorchTensor([...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)]) };
+					return {
+						k: 'obj',
+						obj: new TorchTensor([...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)]),
+					};
 				}
 				const out = [...ss[0]];
-				out[d] = ss.reduce<number | null>((sum, s) => (sum === null || s[d] === null ? null : sum + (s[d] as number)), 0);
+				out[d] = ss.reduce<number | null>(
+					(sum, s) => (sum === null || s[d] === null ? null : sum + (s[d] as number)),
+					0,
+				);
 				for (const s of ss.slice(1)) {
-					if (s.length !== out.length || s.some((v, i) => i !== d && v !== null && out[i] !== null && v !== out[i])) {
-						this.report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message: `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.` });
+					if (
+						s.length !== out.length ||
+						s.some((v, i) => i !== d && v !== null && out[i] !== null && v !== out[i])
+					) {
+						this.report({
+							range: ctx.range(args.node),
+							severity: 'error',
+							code: 'shape-mismatch',
+							message: `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.`,
+						});
 						return { k: 'obj', obj: new TorchTensor(null) };
 					}
 				}
@@ -1847,16 +2765,29 @@ export class TorchRuntime implements Runtime {
 				// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
 				const t = tensorArg(a[0]);
 				if (!t?.shape) {
-					return ['split', 'chunk', 'unbind'].includes(name) ? UNKNOWN : { k: 'obj', obj: new TorchTensor(null) };
+					return ['split', 'chunk', 'unbind'].includes(name)
+						? UNKNOWN
+						: { k: 'obj', obj: new TorchTensor(null) };
 				}
 				const rest = new Map([...args.keywords].filter(([k]) => k !== 'input'));
-				return this.tensorMethod(t, name, { ...args, positional: a.slice(1), keywords: rest });
+				return this.tensorMethod(t, name, {
+					...args,
+					positional: a.slice(1),
+					keywords: rest,
+				});
 			}
 			case 'arange': {
 				// arange(end), arange(start, end[, step]): ⌈(end − start) / step⌉ values.
-				const [x, y, z] = [a[0] ?? args.keywords.get('start') ?? args.keywords.get('end'), a[1] ?? args.keywords.get('end'), a[2] ?? args.keywords.get('step')];
+				const [x, y, z] = [
+					a[0] ?? args.keywords.get('start') ?? args.keywords.get('end'),
+					a[1] ?? args.keywords.get('end'),
+					a[2] ?? args.keywords.get('step'),
+				];
 				const nums = [x, y, z].map((v) => (v === undefined ? undefined : asNumber(v)));
-				const [start, end, step] = y === undefined ? [0, nums[0], 1] : [nums[0], nums[1], z === undefined ? 1 : nums[2]];
+				const [start, end, step] =
+					y === undefined
+						? [0, nums[0], 1]
+						: [nums[0], nums[1], z === undefined ? 1 : nums[2]];
 				if (start === undefined || end === undefined || step === undefined || step === 0) {
 					return { k: 'obj', obj: new TorchTensor(null) };
 				}
@@ -1904,22 +2835,50 @@ export class TorchRuntime implements Runtime {
 
 	/** Top-level models: unattached user modules and containers, by the name they were bound to. */
 	roots(): TorchModule[] {
-		return this.modules.filter((m) => !m.attached && (m.createdAtTop || m.varName !== undefined) && (m.pyClass !== undefined || (m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))));
+		return this.modules.filter(
+			(m) =>
+				!m.attached &&
+				(m.createdAtTop || m.varName !== undefined) &&
+				(m.pyClass !== undefined ||
+					(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))),
+		);
 	}
 
 	/** The totals now of the models whose lens is on lines [from, to] (a notebook cell that just ran). */
-	totalsNow(from: number, to: number): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
+	totalsNow(
+		from: number,
+		to: number,
+	): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
 		return this.roots()
-			.filter((root) => (root.definedAt ?? root.range).start.line >= from && (root.definedAt ?? root.range).start.line <= to)
+			.filter(
+				(root) =>
+					(root.definedAt ?? root.range).start.line >= from &&
+					(root.definedAt ?? root.range).start.line <= to,
+			)
 			.map((root) => {
-				const s = this.summarize(root, root.varName ?? root.type, root.definedAt ?? root.range);
+				const s = this.summarize(
+					root,
+					root.varName ?? root.type,
+					root.definedAt ?? root.range,
+				);
 				return { name: s.name, range: s.range, totals: s.totals };
 			});
 	}
 
 	summaries(): ModelSummary[] {
-		const parts = this.summarizedParts.map((p) => ({ root: p.module, name: p.label, range: p.range }));
-		return [...this.roots().map((root) => ({ root, name: root.varName ?? root.type, range: root.definedAt ?? root.range })), ...parts].map(({ root, name, range }) => this.summarize(root, name, range));
+		const parts = this.summarizedParts.map((p) => ({
+			root: p.module,
+			name: p.label,
+			range: p.range,
+		}));
+		return [
+			...this.roots().map((root) => ({
+				root,
+				name: root.varName ?? root.type,
+				range: root.definedAt ?? root.range,
+			})),
+			...parts,
+		].map(({ root, name, range }) => this.summarize(root, name, range));
 	}
 
 	private summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
@@ -1949,7 +2908,11 @@ export class TorchRuntime implements Runtime {
 		for (const [m, r] of rowModules) {
 			callOrder.set(r, m.callOrder);
 		}
-		rows.sort((a, b) => (callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) || (order.get(a) as number) - (order.get(b) as number));
+		rows.sort(
+			(a, b) =>
+				(callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) ||
+				(order.get(a) as number) - (order.get(b) as number),
+		);
 		const totals = moduleTotals(root, rows);
 		return {
 			name,
@@ -1989,7 +2952,15 @@ export class TorchRuntime implements Runtime {
 			if (!params.has(m)) {
 				let n: number | null = 0;
 				for (const x of walk(m)) {
-					const own = x.paramsKnown ? [...x.params.values()].reduce<number | null>((s, p) => (s === null || p.shape === null ? null : s + p.shape.reduce((a, b) => a * b, 1)), 0) : null;
+					const own = x.paramsKnown
+						? [...x.params.values()].reduce<number | null>(
+								(s, p) =>
+									s === null || p.shape === null
+										? null
+										: s + p.shape.reduce((a, b) => a * b, 1),
+								0,
+							)
+						: null;
 					n = n === null || own === null ? null : n + own;
 				}
 				params.set(m, n);
@@ -2002,13 +2973,29 @@ export class TorchRuntime implements Runtime {
 		const visit = (rec: CallRecord, depth: number) => {
 			for (const c of rec.children) {
 				const m = c.module;
-				calls.push({ name: paths.get(m) || m.type, type: m.type, depth, inputShape: c.input, outputShape: c.output, params: subtreeParams(m), repeat: ran.has(m) });
+				calls.push({
+					name: paths.get(m) || m.type,
+					type: m.type,
+					depth,
+					inputShape: c.input,
+					outputShape: c.output,
+					params: subtreeParams(m),
+					repeat: ran.has(m),
+				});
 				ran.add(m);
 				omitted += c.omitted ?? 0;
 				visit(c, depth + 1);
 			}
 		};
-		calls.push({ name: root.varName ?? root.type, type: root.type, depth: 0, inputShape: top.input, outputShape: top.output, params: subtreeParams(root), repeat: false });
+		calls.push({
+			name: root.varName ?? root.type,
+			type: root.type,
+			depth: 0,
+			inputShape: top.input,
+			outputShape: top.output,
+			params: subtreeParams(root),
+			repeat: false,
+		});
 		ran.add(root);
 		visit(top, 1);
 		return omitted > 0 ? { calls, callsOmitted: omitted } : { calls };
@@ -2017,22 +3004,42 @@ export class TorchRuntime implements Runtime {
 	/** The first cause, in module order, of a model's unknown totals. */
 	private totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
 		for (const m of walk(root)) {
-			const c = m.unknownCause ?? [...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+			const c =
+				m.unknownCause ??
+				[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)
+					?.unknownCause;
 			if (c) {
 				return c;
 			}
 		}
-		return rows.find((r) => r.unknown)?.unknown ?? { reason: `NormLens cannot determine every parameter of ${root.varName ?? root.type}`, range: root.range };
+		return (
+			rows.find((r) => r.unknown)?.unknown ?? {
+				reason: `NormLens cannot determine every parameter of ${root.varName ?? root.type}`,
+				range: root.range,
+			}
+		);
 	}
 
 	private row(m: TorchModule, name: string): LayerSummary {
 		const weights: WeightInfo[] | null = m.paramsKnown
 			? [
-					...[...m.params].map(([n, p]) => ({ name: n, shape: p.shape ?? [], kind: 'param' as const, trainable: p.requiresGrad })),
-					...[...m.buffers].map(([n, p]) => ({ name: n, shape: p.shape ?? [], kind: 'buffer' as const, trainable: false })),
+					...[...m.params].map(([n, p]) => ({
+						name: n,
+						shape: p.shape ?? [],
+						kind: 'param' as const,
+						trainable: p.requiresGrad,
+					})),
+					...[...m.buffers].map(([n, p]) => ({
+						name: n,
+						shape: p.shape ?? [],
+						kind: 'buffer' as const,
+						trainable: false,
+					})),
 				]
 			: null;
-		const unknownShape = [...m.params.values(), ...m.buffers.values()].some((p) => p.shape === null);
+		const unknownShape = [...m.params.values(), ...m.buffers.values()].some(
+			(p) => p.shape === null,
+		);
 		const config: Record<string, unknown> = {};
 		for (const [k, v] of m.config) {
 			config[k] = toJson(v);
@@ -2041,14 +3048,25 @@ export class TorchRuntime implements Runtime {
 		if (weights && !unknownShape) {
 			const n = (w: WeightInfo) => w.shape.reduce((x, y) => x * y, 1);
 			const total = weights.filter((w) => w.kind === 'param').reduce((s, w) => s + n(w), 0);
-			const trainable = weights.filter((w) => w.kind === 'param' && w.trainable).reduce((s, w) => s + n(w), 0);
-			const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
+			const trainable = weights
+				.filter((w) => w.kind === 'param' && w.trainable)
+				.reduce((s, w) => s + n(w), 0);
+			const buffers = weights
+				.filter((w) => w.kind === 'buffer')
+				.reduce((s, w) => s + n(w), 0);
 			params = { total, trainable, nonTrainable: total - trainable, buffers };
 		}
-		const paramCause = [...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+		const paramCause = [...m.params.values(), ...m.buffers.values()].find(
+			(p) => p.unknownCause,
+		)?.unknownCause;
 		const unknownCause =
 			params === null
-				? (m.unknownCause ?? paramCause ?? firstCause(m.config.values()) ?? { reason: `NormLens cannot determine the parameters of this ${m.type}`, range: m.range })
+				? (m.unknownCause ??
+					paramCause ??
+					firstCause(m.config.values()) ?? {
+						reason: `NormLens cannot determine the parameters of this ${m.type}`,
+						range: m.range,
+					})
 				: m.outputShape === null && !m.isContainer
 					? this.shapeCause(m)
 					: undefined;
@@ -2074,12 +3092,20 @@ export class TorchRuntime implements Runtime {
 			return m.taint;
 		}
 		if (!m.called) {
-			return { reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)', range: m.range };
+			return {
+				reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',
+				range: m.range,
+			};
 		}
 		if (m.inputShape === null) {
 			return { reason: 'the shape of its input is unknown', range: m.range };
 		}
-		return m.unknownCause ?? { reason: `NormLens cannot compute the output shape of this ${m.type}`, range: m.range };
+		return (
+			m.unknownCause ?? {
+				reason: `NormLens cannot compute the output shape of this ${m.type}`,
+				range: m.range,
+			}
+		);
 	}
 
 	//#endregion
@@ -2099,7 +3125,12 @@ function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
  * smaller) or split([a, b, …]) into those sizes, unbind into the slices along the dim. `undefined`
  * when a size or the dim is unknown, or the pieces would be more than the interpreter lists.
  */
-function splitShapes(s: Shape, kind: string, amount: Value | undefined, dimArg: Value | undefined): Shape[] | undefined {
+function splitShapes(
+	s: Shape,
+	kind: string,
+	amount: Value | undefined,
+	dimArg: Value | undefined,
+): Shape[] | undefined {
 	const dimV = kind === 'unbind' ? amount : dimArg;
 	const d0 = dimV === undefined ? 0 : asInt(dimV);
 	if (d0 === undefined) {
@@ -2113,20 +3144,33 @@ function splitShapes(s: Shape, kind: string, amount: Value | undefined, dimArg: 
 	const withSize = (k: number): Shape => s.map((v, i) => (i === d ? k : v));
 	let sizes: number[];
 	if (kind === 'unbind') {
-		return n <= 10_000 ? Array.from({ length: n }, () => s.filter((_, i) => i !== d)) : undefined;
+		return n <= 10_000
+			? Array.from({ length: n }, () => s.filter((_, i) => i !== d))
+			: undefined;
 	} else if (kind === 'chunk') {
 		const chunks = asInt(amount);
 		if (chunks === undefined || chunks < 1) {
 			return undefined;
 		}
 		const size = Math.ceil(n / chunks);
-		sizes = size === 0 ? [0] : Array.from({ length: Math.ceil(n / size) }, (_, i) => Math.min(size, n - i * size));
+		sizes =
+			size === 0
+				? [0]
+				: Array.from({ length: Math.ceil(n / size) }, (_, i) =>
+						Math.min(size, n - i * size),
+					);
 	} else {
 		const each = asInt(amount);
 		const list = asSequence(amount)?.map(asInt);
 		if (each !== undefined && each > 0) {
-			sizes = Array.from({ length: Math.max(1, Math.ceil(n / each)) }, (_, i) => Math.min(each, n - i * each));
-		} else if (list && list.every((x) => x !== undefined && x >= 0) && (list as number[]).reduce((p, q) => p + q, 0) === n) {
+			sizes = Array.from({ length: Math.max(1, Math.ceil(n / each)) }, (_, i) =>
+				Math.min(each, n - i * each),
+			);
+		} else if (
+			list &&
+			list.every((x) => x !== undefined && x >= 0) &&
+			(list as number[]).reduce((p, q) => p + q, 0) === n
+		) {
 			sizes = list as number[];
 		} else {
 			return undefined;
@@ -2151,12 +3195,21 @@ function namedParameters(m: TorchModule): [string, TorchParam][] {
 }
 
 /** `named_modules()`: each module once, pre-order, with its dotted path from `m` ('' for `m`). */
-function namedModules(m: TorchModule, prefix = '', seen = new Set<TorchModule>()): [string, TorchModule][] {
+function namedModules(
+	m: TorchModule,
+	prefix = '',
+	seen = new Set<TorchModule>(),
+): [string, TorchModule][] {
 	if (seen.has(m)) {
 		return [];
 	}
 	seen.add(m);
-	return [[prefix, m], ...[...m.children].flatMap(([name, c]) => namedModules(c, prefix ? `${prefix}.${name}` : name, seen))];
+	return [
+		[prefix, m],
+		...[...m.children].flatMap(([name, c]) =>
+			namedModules(c, prefix ? `${prefix}.${name}` : name, seen),
+		),
+	];
 }
 
 /** Children's subtrees first, then the module (the order of `Module.apply`). */
@@ -2180,7 +3233,13 @@ function uniqueParams(m: TorchModule): TorchParam[] {
 function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['totals'] {
 	const all = walk(root);
 	const unknownTotals = { total: null, trainable: null, nonTrainable: null, buffers: null };
-	if (all.some((m) => m.unknownCause || [...m.params.values(), ...m.buffers.values()].some((p) => p.unknownCause))) {
+	if (
+		all.some(
+			(m) =>
+				m.unknownCause ||
+				[...m.params.values(), ...m.buffers.values()].some((p) => p.unknownCause),
+		)
+	) {
 		return unknownTotals;
 	}
 	if (all.some((m) => !m.paramsKnown) || rows.some((r) => r.params === null)) {
@@ -2195,7 +3254,12 @@ function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['to
 	const n = (p: TorchParam) => (p.shape as number[]).reduce((x, y) => x * y, 1);
 	const total = params.reduce((s, p) => s + n(p), 0);
 	const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0);
-	return { total, trainable, nonTrainable: total - trainable, buffers: [...buffers].reduce((s, p) => s + n(p), 0) };
+	return {
+		total,
+		trainable,
+		nonTrainable: total - trainable,
+		buffers: [...buffers].reduce((s, p) => s + n(p), 0),
+	};
 }
 
 /** `x.view(dims)`: PyTorch's rule (reshapeShape); dims that do not fit the input raise there, so the shape is unknown here. */
