@@ -2,6 +2,14 @@ import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisDiagnostic, TextRange } from '../../protocol/analysis';
 import { CallSites, childNamed, children, PythonSource } from './parse';
 import {
+	CallArgs,
+	CallContext,
+	defaultLimits,
+	InterpreterLimits,
+	Runtime,
+	StopInterpretation,
+} from './contract';
+import {
 	READING_SEQUENCE_METHODS,
 	reportingName,
 	TRUSTED_BUILTINS,
@@ -9,10 +17,13 @@ import {
 	trustedCall,
 } from './trusted';
 import { callMath, isMathFunction } from './stdlib';
+import { equal, formatSpec, plainBinary, pySlice, strMethod } from './operators';
+import { BuiltinHost, callBuiltin } from './builtins';
 import { BUNDLED_MODULES, bundledTarget } from '../zoo';
 import {
 	asInt,
 	basePaths,
+	classChain,
 	Cause,
 	causeOf,
 	firstCause,
@@ -34,136 +45,8 @@ import {
 	Value,
 } from './values';
 
-/** Arguments of one call, evaluated. */
-export interface CallArgs {
-	positional: Value[];
-	keywords: Map<string, Value>;
-	/** The call expression. */
-	node: SyntaxNode;
-	/**
-	 * Set when the arguments are not all known: a `*xs` or `**kw` spread of something NormLens
-	 * cannot list. Positional arguments after such a spread are left out; parameters not bound
-	 * explicitly are then unknown for this reason, not their defaults.
-	 */
-	cause?: Cause;
-}
-
-/** What a framework runtime sees about the call it is asked to evaluate. */
-export interface CallContext {
-	source: PythonSource;
-	/** Maps a node to a range in the analysed file; a pure function (a runtime may keep it and call it later). */
-	range(node: SyntaxNode): TextRange;
-	/** The name on the left of `name = <this call>`, when the call is the whole right-hand side. */
-	assignedTo: string | undefined;
-	/** Calls a source-defined function (e.g. a module's `forward`), with `self` bound when given. */
-	callFunction(fn: FunctionValue, args: CallArgs, self?: Value): Value;
-	/** `obj.name(...)` through the interpreter, source methods included. */
-	callMethod(self: Value, name: string, args: CallArgs): Value;
-	/** Iterates a value the way `for` does. */
-	iterate(v: Value): Value[] | undefined;
-	/** Calls any value the way Python does (a source function, a lambda, a partial, a layer). */
-	call(callee: Value, args: CallArgs): Value;
-	/**
-	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
-	 * whose text is another file than the one the diagnostics are shown in.
-	 */
-	sites(call: SyntaxNode): CallSites | undefined;
-	/** True while a bundled model zoo's code runs (src/core/zoo): findings about it are not the user's to fix. */
-	library: boolean;
-	/** Depth of source function calls (0 at module level). */
-	depth: number;
-}
-
-/**
- * A framework's meaning for calls and attributes. The interpreter knows Python; runtimes know
- * Keras or torch. Each hook returns `undefined` for "not mine".
- */
-export interface Runtime {
-	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined;
-	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
-	callMethod(
-		obj: FrameworkObject,
-		name: string,
-		args: CallArgs,
-		ctx: CallContext,
-	): Value | undefined;
-	/**
-	 * `super().name(…)` inside a class whose base is this runtime's (`nn.Module.__init__`,
-	 * `nn.LayerNorm.forward`, `keras.layers.Layer.build`); undefined when the runtime does not model it.
-	 */
-	callBaseMethod?(
-		obj: FrameworkObject,
-		name: string,
-		args: CallArgs,
-		ctx: CallContext,
-	): Value | undefined;
-	getAttr(obj: FrameworkObject, name: string): Value | undefined;
-	/** Creates the object for an instance of a source class whose bases include a framework class. */
-	instantiate?(
-		cls: ClassValue,
-		bases: string[],
-		args: CallArgs,
-		ctx: CallContext,
-	): FrameworkObject | undefined;
-	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
-	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
-	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
-	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
-	/**
-	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
-	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments
-	 * returns one that records that the graph goes through something unknown, so that a model built
-	 * through it is not counted as if that part had no weights. `holder` is the object whose method
-	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
-	 * holds something NormLens could not read.
-	 */
-	opaqueCall?(
-		what: string,
-		args: CallArgs,
-		ctx: CallContext,
-		holder: FrameworkObject | undefined,
-		cause: Cause,
-	): Value | undefined;
-	/**
-	 * A module-level name was bound to `value` (models take the name they are known by); `definedAt`
-	 * when the name is a builder function or class NormLens called itself (library files).
-	 */
-	bind?(name: string, value: Value, definedAt?: TextRange): void;
-	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
-	methodTable?(obj: FrameworkObject): string | undefined;
-	/**
-	 * Whether a call to `path`, which this runtime models, may change the arguments it receives
-	 * (`spectral_norm(m)` does; `nn.Linear(…)`, `F.relu(x)`, `nn.Sequential(m)` do not). Used for
-	 * calls in code that may or may not run, where NormLens does not run them. `undefined`: not mine.
-	 */
-	callEffect?(path: string): 'pure' | 'mutates' | undefined;
-	/**
-	 * One name for the aliases of a path this runtime reads the same way (`tf.keras.layers.Dense`,
-	 * `tf_keras.layers.Dense`, `keras.layers.Dense`), so that a fallback import of the same thing under
-	 * another name is seen as the same binding; undefined for paths that are not this runtime's.
-	 */
-	canonicalPath?(path: string): string | undefined;
-	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
-	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
-}
-
-/** Bounds that keep analysis interactive on any input. */
-export interface InterpreterLimits {
-	maxSteps: number;
-	maxMillis: number;
-	maxCallDepth: number;
-	/** Longest list or tuple the interpreter materialises. */
-	maxSequence: number;
-}
-
-export const defaultLimits: InterpreterLimits = {
-	maxSteps: 2_000_000,
-	maxMillis: 1500,
-	maxCallDepth: 64,
-	maxSequence: 100_000,
-};
-
-class StopInterpretation extends Error {}
+export type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
+export { defaultLimits } from './contract';
 
 /**
  * How a statement ended. `maybe` is a `return` / `break` / `continue` inside code whose condition
@@ -177,133 +60,6 @@ type Completion =
 	| { type: 'maybe'; leaves: 'return' | 'break' | 'continue'; cause: Cause }
 	| undefined;
 
-/** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
-const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
-	'<<': (a, b) => (b < 0n || b > 4096n ? undefined : a << b),
-	'>>': (a, b) => (b < 0n ? undefined : a >> b),
-	'&': (a, b) => a & b,
-	'|': (a, b) => a | b,
-	'^': (a, b) => a ^ b,
-};
-
-const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> = {
-	'+': (a, b) => a + b,
-	'-': (a, b) => a - b,
-	'*': (a, b) => a * b,
-	'/': (a, b) => (b === 0 ? undefined : a / b),
-	'//': (a, b) => (b === 0 ? undefined : Math.floor(a / b)),
-	'%': (a, b) => (b === 0 ? undefined : a - b * Math.floor(a / b)),
-	'**': (a, b) => a ** b,
-};
-
-/** Longest string the interpreter builds (names and messages are short; a runaway `s = s + s` is not). */
-const MAX_STRING = 1_000_000;
-
-const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
-	'==': (a, b) => a === b,
-	'!=': (a, b) => a !== b,
-	'<': (a, b) => a < b,
-	'<=': (a, b) => a <= b,
-	'>': (a, b) => a > b,
-	'>=': (a, b) => a >= b,
-};
-
-/**
- * Interprets the model-building subset of Python over Lezer's tree: imports, assignments,
- * arithmetic, containers, calls, user functions, `for`/`if`/`while` where decidable. It never runs
- * anything outside that subset, is bounded in steps and time, and never throws to its caller.
- */
-
-const PY_WHITESPACE = ' \t\n\r\v\f';
-
-/**
- * str methods as Python computes them, for ASCII text and the argument forms listed; anything
- * else is `undefined` (unknown), never an approximation. Freezing code reads parameter names
- * with these (`if not name.startswith("fc")`).
- */
-function strMethod(v: string, name: string, a: Value[]): Value | undefined {
-	const str = (x: Value | undefined) => (x?.k === 'str' ? x.v : undefined);
-	const strs = (x: Value | undefined): string[] | undefined =>
-		x?.k === 'str'
-			? [x.v]
-			: x?.k === 'tuple' && x.items.every((i) => i.k === 'str')
-				? x.items.map((i) => (i as { v: string }).v)
-				: undefined;
-	if ([...v].some((ch) => ch.charCodeAt(0) > 0x7f)) {
-		return undefined;
-	}
-	const bool = (b: boolean): Value => ({ k: 'bool', v: b });
-	const strip = (chars: string, left: boolean, right: boolean) => {
-		let i = 0;
-		let j = v.length;
-		while (left && i < j && chars.includes(v[i])) {
-			i++;
-		}
-		while (right && j > i && chars.includes(v[j - 1])) {
-			j--;
-		}
-		return { k: 'str', v: v.slice(i, j) } as Value;
-	};
-	switch (name) {
-		case 'startswith':
-		case 'endswith': {
-			const options = a.length === 1 ? strs(a[0]) : undefined;
-			return (
-				options &&
-				bool(options.some((o) => (name === 'startswith' ? v.startsWith(o) : v.endsWith(o))))
-			);
-		}
-		case 'strip':
-		case 'lstrip':
-		case 'rstrip': {
-			const chars = a.length === 0 || a[0].k === 'none' ? PY_WHITESPACE : str(a[0]);
-			return chars === undefined || a.length > 1
-				? undefined
-				: strip(chars, name !== 'rstrip', name !== 'lstrip');
-		}
-		case 'split': {
-			if (a.length > 1) {
-				return undefined;
-			}
-			const sep = a.length === 0 || a[0].k === 'none' ? null : str(a[0]);
-			if (sep === undefined || sep === '') {
-				return undefined;
-			}
-			const parts =
-				sep === null ? v.split(/[ \t\n\r\v\f]+/).filter((x) => x !== '') : v.split(sep);
-			return { k: 'list', items: parts.map((x) => ({ k: 'str', v: x }) as Value) };
-		}
-		case 'replace': {
-			const [from, to] = [str(a[0]), str(a[1])];
-			return a.length === 2 && from !== undefined && from !== '' && to !== undefined
-				? { k: 'str', v: v.split(from).join(to) }
-				: undefined;
-		}
-		case 'find':
-			return a.length === 1 && str(a[0]) !== undefined
-				? { k: 'num', v: v.indexOf(str(a[0]) as string) }
-				: undefined;
-		case 'count': {
-			const sub = a.length === 1 ? str(a[0]) : undefined;
-			return sub !== undefined && sub !== ''
-				? { k: 'num', v: v.split(sub).length - 1 }
-				: undefined;
-		}
-		case 'isdigit':
-			return a.length === 0 ? bool(/^[0-9]+$/.test(v)) : undefined;
-		case 'join': {
-			const items =
-				a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple')
-					? a[0].items
-					: undefined;
-			return items?.every((i) => i.k === 'str')
-				? { k: 'str', v: items.map((i) => (i as { v: string }).v).join(v) }
-				: undefined;
-		}
-	}
-	return undefined;
-}
-
 /**
  * Why a name that no code defines is unknown, where the name says more than "not defined": a
  * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
@@ -312,7 +68,7 @@ const UNDEFINED_NAME_REASONS: Readonly<Record<string, string>> = {
 	get_ipython:
 		'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
 };
-export class Interpreter {
+export class Interpreter implements BuiltinHost {
 	readonly globals = new Scope(null);
 	/** Source functions and classes that were called at least once. */
 	readonly called = new Set<FunctionValue | ClassValue>();
@@ -331,8 +87,8 @@ export class Interpreter {
 
 	constructor(
 		readonly mainSource: PythonSource,
-		private readonly runtimes: Runtime[],
-		private readonly limits: InterpreterLimits = defaultLimits,
+		readonly runtimes: Runtime[],
+		readonly limits: InterpreterLimits = defaultLimits,
 		/** Text of a local module (`model` → model.py next to the file), or undefined. */
 		private readonly readModule: (name: string) => string | undefined = () => undefined,
 	) {
@@ -343,14 +99,14 @@ export class Interpreter {
 	}
 
 	/** Where `node` is, in the analysed file (a local module's code maps to the call that ran it). */
-	private here(node: SyntaxNode): TextRange {
+	here(node: SyntaxNode): TextRange {
 		return this.source === this.mainSource
 			? this.mainSource.rangeOf(node)
 			: this.callSiteRange()(node);
 	}
 
 	/** Source text of a node, shortened for messages. */
-	private snippet(node: SyntaxNode | null | undefined): string {
+	snippet(node: SyntaxNode | null | undefined): string {
 		if (!node) {
 			return '…';
 		}
@@ -612,6 +368,10 @@ export class Interpreter {
 	}
 
 	private readonly methodStack: { self: Value; cls: ClassValue }[] = [];
+
+	currentMethod(): { self: Value; cls: ClassValue } | undefined {
+		return this.methodStack[this.methodStack.length - 1];
+	}
 	/** Plain attributes of framework objects that their runtime did not take (e.g. `self.n = 3`). */
 	private readonly objectAttrs = new WeakMap<FrameworkObject, Map<string, Value>>();
 
@@ -1555,7 +1315,7 @@ export class Interpreter {
 	}
 
 	/** `obj.name = value` (or `setattr`), at `where` in the source. */
-	private setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void {
+	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void {
 		if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
 			// It may be a submodule or a layer: what holds it has unknown counts.
 			obj.unknownCause ??= causeOf(value) ?? {
@@ -2662,96 +2422,7 @@ export class Interpreter {
 				return UNKNOWN;
 			}
 		}
-		if (op === 'in' || op === 'not in') {
-			if (a.k === 'str' && b.k === 'str') {
-				return { k: 'bool', v: op === 'in' ? b.v.includes(a.v) : !b.v.includes(a.v) };
-			}
-			const items = asSequence(b);
-			if (!items || a.k === 'unknown') {
-				if (b.k === 'dict' && (a.k === 'str' || a.k === 'num')) {
-					const has = b.entries.has(String(a.v));
-					return { k: 'bool', v: op === 'in' ? has : !has };
-				}
-				return UNKNOWN;
-			}
-			const has = items.some((x) => equal(x, a) === true);
-			return { k: 'bool', v: op === 'in' ? has : !has };
-		}
-		if (op === 'is' || op === 'is not' || op === '==' || op === '!=') {
-			const eq = op === 'is' || op === 'is not' ? identical(a, b) : equal(a, b);
-			if (eq === undefined) {
-				return UNKNOWN;
-			}
-			return { k: 'bool', v: op === 'is' || op === '==' ? eq : !eq };
-		}
-		const x = asNumber(a);
-		const y = asNumber(b);
-		if (x !== undefined && y !== undefined) {
-			const cmp = COMPARE_OPS[op];
-			if (cmp) {
-				return { k: 'bool', v: cmp(x, y) };
-			}
-			const intOp = INTEGER_OPS[op];
-			if (intOp) {
-				if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
-					return UNKNOWN;
-				}
-				const r = intOp(BigInt(x), BigInt(y));
-				return r === undefined ||
-					r > BigInt(Number.MAX_SAFE_INTEGER) ||
-					r < -BigInt(Number.MAX_SAFE_INTEGER)
-					? UNKNOWN
-					: num(Number(r));
-			}
-			const f = BINARY_OPS[op];
-			const r = f ? f(x, y) : undefined;
-			// An integer result beyond 2^53 would be a rounded float shown as exact: unknown instead.
-			const exact =
-				r !== undefined &&
-				Number.isFinite(r) &&
-				(!Number.isInteger(x) ||
-					!Number.isInteger(y) ||
-					op === '/' ||
-					Math.abs(r) <= Number.MAX_SAFE_INTEGER);
-			return exact ? num(r) : UNKNOWN;
-		}
-		if (op === '+') {
-			if (a.k === 'str' && b.k === 'str') {
-				return a.v.length + b.v.length > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v + b.v };
-			}
-			if ((a.k === 'tuple' || a.k === 'list') && a.k === b.k) {
-				if (a.items.length + b.items.length > this.limits.maxSequence) {
-					throw new StopInterpretation();
-				}
-				return { k: a.k, items: [...a.items, ...b.items], cause: a.cause ?? b.cause };
-			}
-		}
-		if (op === '*') {
-			const [seq, times] = asSequence(a) ? [a, y] : [b, x];
-			if (
-				(seq.k === 'tuple' || seq.k === 'list') &&
-				times !== undefined &&
-				Number.isInteger(times)
-			) {
-				if (seq.items.length * times > this.limits.maxSequence) {
-					throw new StopInterpretation();
-				}
-				const items: Value[] = [];
-				for (let i = 0; i < times; i++) {
-					items.push(...seq.items);
-				}
-				return { k: seq.k, items };
-			}
-			if (a.k === 'str' && y !== undefined && Number.isInteger(y)) {
-				return a.v.length * Math.max(0, y) > MAX_STRING
-					? UNKNOWN
-					: { k: 'str', v: a.v.repeat(Math.max(0, y)) };
-			}
-		}
-		if (op === '%' && a.k === 'str') {
-			return percentFormat(a.v, b);
-		}
-		return UNKNOWN;
+		return plainBinary(op, a, b, this.limits.maxSequence);
 	}
 
 	private member(node: SyntaxNode, scope: Scope): Value {
@@ -3180,7 +2851,7 @@ export class Interpreter {
 					: this.opaque(callee, args, ctx);
 			}
 			case 'builtin':
-				return this.callBuiltin(callee.name, args);
+				return callBuiltin(this, callee.name, args);
 			case 'obj':
 				for (const r of this.runtimes) {
 					const v = r.callObject(callee.obj, args, ctx);
@@ -3614,476 +3285,7 @@ export class Interpreter {
 		}
 	}
 
-	private callBuiltin(name: string, args: CallArgs): Value {
-		const a = args.positional;
-		switch (name) {
-			case 'range': {
-				const nums = a.map(asInt);
-				if (nums.some((n) => n === undefined) || nums.length === 0 || nums.length > 3) {
-					return UNKNOWN;
-				}
-				const [start, stop, step] =
-					nums.length === 1
-						? [0, nums[0] as number, 1]
-						: [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
-				if (step === 0) {
-					return UNKNOWN;
-				}
-				const count = Math.max(0, Math.ceil((stop - start) / step));
-				if (count > this.limits.maxSequence) {
-					throw new StopInterpretation();
-				}
-				const items: Value[] = [];
-				for (let i = 0; i < count; i++) {
-					items.push(num(start + i * step));
-				}
-				return { k: 'list', items };
-			}
-			case 'len': {
-				const items = a[0] && (asSequence(a[0]) ?? this.iterate(a[0]));
-				if (items) {
-					return num(items.length);
-				}
-				return a[0]?.k === 'str' ? num(a[0].v.length) : UNKNOWN;
-			}
-			case 'int': {
-				const n = asNumber(a[0]);
-				if (n !== undefined) {
-					return num(Math.trunc(n));
-				}
-				const s = a[0]?.k === 'str' ? Number(a[0].v) : NaN;
-				return Number.isInteger(s) ? num(s) : UNKNOWN;
-			}
-			case 'float': {
-				const n = asNumber(a[0]);
-				return n !== undefined ? num(n) : UNKNOWN;
-			}
-			case 'bool': {
-				const t = a[0] ? truthy(a[0]) : false;
-				return t === undefined ? UNKNOWN : { k: 'bool', v: t };
-			}
-			case 'str':
-				return a[0]?.k === 'str'
-					? a[0]
-					: a[0]?.k === 'num'
-						? { k: 'str', v: String(a[0].v) }
-						: UNKNOWN;
-			case 'abs': {
-				const n = asNumber(a[0]);
-				return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
-			}
-			case 'chr': {
-				const n = asInt(a[0]);
-				return n !== undefined && n >= 0 && n < 0x110000
-					? { k: 'str', v: String.fromCodePoint(n) }
-					: UNKNOWN;
-			}
-			case 'ord': {
-				const c = a[0]?.k === 'str' ? [...a[0].v] : undefined;
-				return c?.length === 1 ? num(c[0].codePointAt(0) as number) : UNKNOWN;
-			}
-			case 'round': {
-				const n = asNumber(a[0]);
-				const d = asInt(a[1]) ?? 0;
-				if (n === undefined) {
-					return UNKNOWN;
-				}
-				// Python rounds half to even.
-				const f = 10 ** d;
-				const x = n * f;
-				const r = Math.round(x);
-				const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-				return num(even / f);
-			}
-			case 'map':
-			case 'filter': {
-				// map(f, xs…) / filter(f, xs), as lists (they are iterated once where NormLens meets them).
-				const fn = a[0];
-				const lists = a.slice(1).map((x) => this.iterate(x));
-				if (
-					!fn ||
-					lists.length === 0 ||
-					lists.some((l) => !l) ||
-					(name === 'filter' && lists.length !== 1)
-				) {
-					return unknown(
-						firstCause(a) ?? {
-							reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
-							range: this.here(args.node),
-						},
-					);
-				}
-				const n = Math.min(...lists.map((l) => (l as Value[]).length));
-				const out: Value[] = [];
-				for (let i = 0; i < n; i++) {
-					const xs = lists.map((l) => (l as Value[])[i]);
-					const r =
-						fn.k === 'none'
-							? xs[0]
-							: this.call(fn, {
-									positional: xs,
-									keywords: new Map(),
-									node: args.node,
-								});
-					if (name === 'map') {
-						out.push(r);
-						continue;
-					}
-					const t = truthy(r);
-					if (t === undefined) {
-						return unknown(
-							causeOf(r) ?? {
-								reason: `NormLens cannot tell what \`${this.snippet(args.node)}\` keeps`,
-								range: this.here(args.node),
-							},
-						);
-					}
-					if (t) {
-						out.push(xs[0]);
-					}
-				}
-				return { k: 'list', items: out };
-			}
-			case 'type': {
-				// type(x) of an instance is its class (`type(self).HIDDEN`).
-				const v = a[0];
-				if (a.length === 1 && v?.k === 'instance') {
-					return { k: 'class', cls: v.inst.cls };
-				}
-				if (a.length === 1 && v?.k === 'obj' && v.obj.pyClass) {
-					return { k: 'class', cls: v.obj.pyClass };
-				}
-				return unknown({
-					reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``,
-					range: this.here(args.node),
-				});
-			}
-			case 'min':
-			case 'max': {
-				const keyFn = args.keywords.get('key');
-				if (keyFn) {
-					// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
-					const items = a.length === 1 ? this.iterate(a[0]) : a;
-					const keys = items?.map((x) =>
-						asNumber(
-							this.call(keyFn, {
-								positional: [x],
-								keywords: new Map(),
-								node: args.node,
-							}),
-						),
-					);
-					if (
-						!items ||
-						items.length === 0 ||
-						!keys ||
-						keys.some((k) => k === undefined)
-					) {
-						return unknown(
-							firstCause(a) ?? {
-								reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
-								range: this.here(args.node),
-							},
-						);
-					}
-					let best = 0;
-					(keys as number[]).forEach((k, i) => {
-						if (
-							name === 'min'
-								? k < (keys as number[])[best]
-								: k > (keys as number[])[best]
-						) {
-							best = i;
-						}
-					});
-					return items[best];
-				}
-				const items = a.length === 1 ? this.iterate(a[0]) : a;
-				const nums = items?.map(asNumber);
-				if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
-					return UNKNOWN;
-				}
-				return num(
-					(nums as number[]).reduce((m, x) =>
-						name === 'min' ? Math.min(m, x) : Math.max(m, x),
-					),
-				);
-			}
-			case 'sum': {
-				const nums = (a[0] ? this.iterate(a[0]) : undefined)?.map(asNumber);
-				if (!nums || nums.some((n) => n === undefined)) {
-					return UNKNOWN;
-				}
-				return num((nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0));
-			}
-			case 'list':
-			case 'tuple': {
-				const items = a.length === 0 ? [] : a[0] ? this.iterate(a[0]) : undefined;
-				return items ? { k: name, items: [...items] } : UNKNOWN;
-			}
-			case 'dict': {
-				const entries = new Map<string, Value>(args.keywords);
-				return { k: 'dict', entries };
-			}
-			case 'zip': {
-				const lists = a.map((v) => this.iterate(v));
-				if (lists.some((l) => !l)) {
-					return UNKNOWN;
-				}
-				const n = Math.min(...lists.map((l) => (l as Value[]).length));
-				return {
-					k: 'list',
-					items: Array.from({ length: n }, (_, i) =>
-						tuple(lists.map((l) => (l as Value[])[i])),
-					),
-				};
-			}
-			case 'enumerate': {
-				const items = a[0] ? this.iterate(a[0]) : undefined;
-				const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
-				return items
-					? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) }
-					: UNKNOWN;
-			}
-			case 'sorted': {
-				// Numbers or strings, in Python's order; a `key=` function is not followed.
-				const items = a[0] ? this.iterate(a[0]) : undefined;
-				const reverse = args.keywords.get('reverse');
-				if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
-					return unknown(
-						causeOf(a[0]) ?? {
-							reason: `NormLens does not evaluate \`${this.snippet(args.node)}\``,
-							range: this.here(args.node),
-						},
-					);
-				}
-				// Numbers and strings, or tuples of them compared item by item (`sorted(d.items())`).
-				const scalar = (v: Value): number | string | undefined =>
-					v.k === 'num'
-						? v.v
-						: v.k === 'bool'
-							? Number(v.v)
-							: v.k === 'str'
-								? v.v
-								: undefined;
-				const keyOf = (v: Value): (number | string)[] | undefined => {
-					const parts = v.k === 'tuple' ? v.items.map(scalar) : [scalar(v)];
-					return parts.every((x) => x !== undefined)
-						? (parts as (number | string)[])
-						: undefined;
-				};
-				const keys = items.map(keyOf);
-				const kinds = new Set(
-					keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])),
-				);
-				if (keys.some((k) => !k) || kinds.size > 1) {
-					return unknown({
-						reason: `NormLens sorts only numbers, strings or tuples of them (\`${this.snippet(args.node)}\`)`,
-						range: this.here(args.node),
-					});
-				}
-				const cmp = (x: (number | string)[], y: (number | string)[]): number => {
-					for (let i = 0; i < Math.min(x.length, y.length); i++) {
-						if (x[i] !== y[i]) {
-							return x[i] < y[i] ? -1 : 1;
-						}
-					}
-					return x.length - y.length;
-				};
-				const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
-				const sorted = order.sort((x, y) => cmp(x.k, y.k)).map((x) => x.v);
-				return {
-					k: 'list',
-					items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted,
-				};
-			}
-			case 'any':
-			case 'all': {
-				const items = a[0] ? this.iterate(a[0]) : undefined;
-				const truths = items?.map(truthy);
-				if (!truths || truths.some((t) => t === undefined)) {
-					return unknown(
-						causeOf(a[0]) ??
-							firstCause(items ?? []) ?? {
-								reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
-								range: this.here(args.node),
-							},
-					);
-				}
-				return {
-					k: 'bool',
-					v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t),
-				};
-			}
-			case 'divmod': {
-				const [x, y] = [asNumber(a[0]), asNumber(a[1])];
-				if (x === undefined || y === undefined || y === 0) {
-					return unknown(
-						firstCause(a) ?? {
-							reason: `NormLens cannot evaluate \`${this.snippet(args.node)}\``,
-							range: this.here(args.node),
-						},
-					);
-				}
-				// Python's floor division and a remainder with the divisor's sign.
-				const q = Math.floor(x / y);
-				return tuple([num(q), num(x - q * y)]);
-			}
-			case 'reversed': {
-				const items = a[0] ? this.iterate(a[0]) : undefined;
-				return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
-			}
-			case 'print':
-			case 'noop':
-				return NONE;
-			case 'isinstance': {
-				const v = a[0];
-				const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
-				if (
-					v?.k === 'obj' &&
-					types.length > 0 &&
-					types.every((t) => t.k === 'ref' || t.k === 'class')
-				) {
-					let all: boolean | undefined = false;
-					for (const t of types) {
-						const hit =
-							t.k === 'class'
-								? classChain(v.obj.pyClass).includes(t.cls)
-								: this.runtimes
-										.map((r) => r.isInstance?.(v.obj, t.path))
-										.find((x) => x !== undefined);
-						if (hit === true) {
-							return { k: 'bool', v: true };
-						}
-						if (hit === undefined) {
-							all = undefined;
-						}
-					}
-					return all === undefined ? UNKNOWN : { k: 'bool', v: false };
-				}
-				if (
-					v?.k === 'instance' &&
-					types.length > 0 &&
-					types.every((t) => t.k === 'class')
-				) {
-					const chain = classChain(v.inst.cls);
-					return {
-						k: 'bool',
-						v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
-					};
-				}
-				if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
-					return UNKNOWN;
-				}
-				const kinds: Record<string, Value['k'][]> = {
-					int: ['num'],
-					float: ['num'],
-					bool: ['bool'],
-					str: ['str'],
-					tuple: ['tuple'],
-					list: ['list'],
-					dict: ['dict'],
-				};
-				if (v.k === 'unknown') {
-					return UNKNOWN;
-				}
-				const hit = types.some((t) => {
-					const name = (t as { name: string }).name;
-					if (name === 'int') {
-						return (v.k === 'num' && Number.isInteger(v.v)) || v.k === 'bool';
-					}
-					return kinds[name]?.includes(v.k) ?? false;
-				});
-				return { k: 'bool', v: hit };
-			}
-			case 'super': {
-				const top = this.methodStack[this.methodStack.length - 1];
-				return top ? { k: 'super', self: top.self, cls: top.cls } : UNKNOWN;
-			}
-			case 'getattr': {
-				const name = a[1]?.k === 'str' ? a[1].v : undefined;
-				if (!a[0] || name === undefined) {
-					return UNKNOWN;
-				}
-				const v = this.getAttr(a[0], name);
-				return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
-			}
-			case 'setattr': {
-				const name = a[1]?.k === 'str' ? a[1].v : undefined;
-				const target = a[0];
-				if (!target || !a[2]) {
-					return UNKNOWN;
-				}
-				if (name === undefined) {
-					// An attribute NormLens cannot name: the object may have gained anything.
-					this.taint(
-						target,
-						causeOf(a[1]) ?? {
-							reason: `NormLens cannot tell which attribute \`${this.snippet(args.node)}\` sets`,
-							range: this.here(args.node),
-						},
-					);
-				} else if (target.k === 'obj') {
-					this.setAttr(target.obj, name, a[2], args.node);
-				} else if (target.k === 'instance') {
-					target.inst.attrs.set(name, a[2]);
-				}
-				return NONE;
-			}
-			case 'delattr':
-				if (a[0]) {
-					this.taint(a[0], {
-						reason: `NormLens does not follow \`${this.snippet(args.node)}\``,
-						range: this.here(args.node),
-					});
-				}
-				return NONE;
-			default:
-				// A builtin NormLens does not evaluate (`sorted`, `map`, …): it changes none of its arguments.
-				return unknown({
-					reason: `NormLens does not evaluate \`${name}(…)\``,
-					range: this.here(args.node),
-				});
-		}
-	}
-
 	//#endregion
-}
-
-/** A value under a format spec NormLens knows (`{i:02d}`, `{i:3}`, `{s:>8}`, `{x:.2f}`); undefined otherwise. */
-function formatSpec(v: Value, spec: string): string | undefined {
-	const m = /^([<>^]?)(0?)(\d*)(?:\.(\d+))?([dsfx]?)$/.exec(spec);
-	if (!m) {
-		return undefined;
-	}
-	const [, align, zero, width, precision, type] = m;
-	let text: string;
-	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v)) {
-		text = type === 'x' ? v.v.toString(16) : String(v.v);
-	} else if (v.k === 'num' && type === 'f') {
-		text = v.v.toFixed(precision ? Number(precision) : 6);
-	} else if (v.k === 'num' && type === '' && precision === undefined) {
-		text = String(v.v);
-	} else if (v.k === 'str' && (type === 's' || type === '') && precision === undefined) {
-		text = v.v;
-	} else {
-		return undefined;
-	}
-	const w = width ? Number(width) : 0;
-	if (text.length >= w) {
-		return text;
-	}
-	if (zero && v.k === 'num') {
-		return text.startsWith('-')
-			? `-${text.slice(1).padStart(w - 1, '0')}`
-			: text.padStart(w, '0');
-	}
-	const right = align === '>' || (align === '' && v.k === 'num');
-	return align === '^'
-		? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w)
-		: right
-			? text.padStart(w)
-			: text.padEnd(w);
 }
 
 /** The cause of what a statement Python cannot parse would have done: the statement is left out. */
@@ -4223,76 +3425,6 @@ function headerEnd(node: SyntaxNode): number {
 	return node.to;
 }
 
-/** A class and its source bases (Python's MRO for simple trees). */
-function classChain(cls: ClassValue | undefined, seen = new Set<ClassValue>()): ClassValue[] {
-	if (!cls || seen.has(cls)) {
-		return [];
-	}
-	seen.add(cls);
-	return [cls, ...cls.bases.flatMap((b) => (b.k === 'class' ? classChain(b.cls, seen) : []))];
-}
-
-/** `"%s_%d" % (a, b)`: printf-style formatting of strings and numbers; unknown for anything else. */
-function percentFormat(format: string, arg: Value): Value {
-	const values = arg.k === 'tuple' ? arg.items : [arg];
-	let i = 0;
-	let ok = true;
-	const out = format.replace(
-		/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
-		(
-			_m,
-			key: string | undefined,
-			flags: string,
-			width: string,
-			precision: string | undefined,
-			conv: string,
-		) => {
-			if (conv === '%') {
-				return '%';
-			}
-			const v =
-				key !== undefined
-					? arg.k === 'dict'
-						? arg.entries.get(key)
-						: undefined
-					: values[i++];
-			const n = asNumber(v);
-			let text: string | undefined;
-			if (conv === 's' || conv === 'r') {
-				text =
-					v?.k === 'str'
-						? conv === 'r'
-							? `'${v.v}'`
-							: v.v
-						: n !== undefined && v?.k === 'num'
-							? String(n)
-							: v?.k === 'bool'
-								? v.v
-									? 'True'
-									: 'False'
-								: undefined;
-			} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
-				text = String(Math.trunc(n));
-			} else if (conv === 'f' && n !== undefined) {
-				text = n.toFixed(precision === undefined ? 6 : Number(precision));
-			} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
-				text = n.toString(16);
-			}
-			if (text === undefined) {
-				ok = false;
-				return '';
-			}
-			const w = Number(width || 0);
-			return text.length >= w
-				? text
-				: flags.includes('-')
-					? text.padEnd(w)
-					: text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
-		},
-	);
-	return ok && i === (arg.k === 'tuple' ? values.length : i) ? { k: 'str', v: out } : UNKNOWN;
-}
-
 /** A class-level attribute (e.g. `expansion = 4`), through source bases. */
 function classAttribute(
 	cls: ClassValue,
@@ -4316,87 +3448,4 @@ function classAttribute(
 		}
 	}
 	return undefined;
-}
-
-function pySlice<T>(
-	arr: T[],
-	start: number | undefined,
-	stop: number | undefined,
-	step: number,
-): T[] | undefined {
-	if (step === 0) {
-		return undefined;
-	}
-	const n = arr.length;
-	const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(n, i));
-	const out: T[] = [];
-	if (step > 0) {
-		for (
-			let i = start === undefined ? 0 : norm(start);
-			i < (stop === undefined ? n : norm(stop));
-			i += step
-		) {
-			out.push(arr[i]);
-		}
-	} else {
-		const s = start === undefined ? n - 1 : start < 0 ? n + start : Math.min(start, n - 1);
-		const e = stop === undefined ? -1 : stop < 0 ? n + stop : stop;
-		for (let i = s; i > e; i += step) {
-			out.push(arr[i]);
-		}
-	}
-	return out;
-}
-
-function equal(a: Value, b: Value): boolean | undefined {
-	if (a.k === 'unknown' || b.k === 'unknown') {
-		return undefined;
-	}
-	if (a.k === 'ref' || b.k === 'ref') {
-		// Attributes of imported modules: the same path is the same object; anything else is not known.
-		return a.k === 'ref' && b.k === 'ref' && a.path === b.path ? true : undefined;
-	}
-	const x = asNumber(a);
-	const y = asNumber(b);
-	if (x !== undefined && y !== undefined) {
-		return x === y;
-	}
-	if (a.k === 'str' && b.k === 'str') {
-		return a.v === b.v;
-	}
-	if (a.k === 'none' || b.k === 'none') {
-		return a.k === b.k;
-	}
-	const sa = asSequence(a);
-	const sb = asSequence(b);
-	if (sa && sb) {
-		if (sa.length !== sb.length) {
-			return false;
-		}
-		let all: boolean | undefined = true;
-		for (let i = 0; i < sa.length; i++) {
-			const e = equal(sa[i], sb[i]);
-			if (e === false) {
-				return false;
-			}
-			if (e === undefined) {
-				all = undefined;
-			}
-		}
-		return all;
-	}
-	if (a.k === 'obj' && b.k === 'obj') {
-		return a.obj === b.obj;
-	}
-	return a.k !== b.k ? false : undefined;
-}
-
-function identical(a: Value, b: Value): boolean | undefined {
-	if (a.k === 'none' || b.k === 'none') {
-		return a.k === 'unknown' || b.k === 'unknown' ? undefined : a.k === b.k;
-	}
-	if (a.k === 'bool' && b.k === 'bool') {
-		return a.v === b.v;
-	}
-	return equal(a, b);
 }

@@ -358,3 +358,15 @@ export function show(v: Value): string {
 			return '?';
 	}
 }
+
+/** A class and its source bases (Python's MRO for simple trees). */
+export function classChain(
+	cls: ClassValue | undefined,
+	seen = new Set<ClassValue>(),
+): ClassValue[] {
+	if (!cls || seen.has(cls)) {
+		return [];
+	}
+	seen.add(cls);
+	return [cls, ...cls.bases.flatMap((b) => (b.k === 'class' ? classChain(b.cls, seen) : []))];
+}

@@ -1,0 +1,462 @@
+/**
+ * Python's builtin functions (`range`, `len`, `zip`, `isinstance`, `getattr`, …) as the interpreter
+ * evaluates them: exact on values it knows, unknown with a cause otherwise.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { TextRange } from '../../protocol/analysis';
+import { CallArgs, InterpreterLimits, Runtime, StopInterpretation } from './contract';
+import {
+	asInt,
+	asNumber,
+	asSequence,
+	Cause,
+	causeOf,
+	classChain,
+	ClassValue,
+	firstCause,
+	FrameworkObject,
+	NONE,
+	num,
+	truthy,
+	tuple,
+	unknown,
+	UNKNOWN,
+	Value,
+} from './values';
+
+/** What a builtin may ask of the interpreter that runs it. */
+export interface BuiltinHost {
+	readonly runtimes: readonly Runtime[];
+	readonly limits: InterpreterLimits;
+	iterate(v: Value): Value[] | undefined;
+	call(callee: Value, args: CallArgs): Value;
+	getAttr(obj: Value, name: string): Value;
+	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
+	taint(v: Value, cause: Cause): void;
+	here(node: SyntaxNode): TextRange;
+	snippet(node: SyntaxNode | null | undefined): string;
+	/** The method running now, for `super()`: its receiver and class. */
+	currentMethod(): { self: Value; cls: ClassValue } | undefined;
+}
+
+export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
+	const a = args.positional;
+	switch (name) {
+		case 'range': {
+			const nums = a.map(asInt);
+			if (nums.some((n) => n === undefined) || nums.length === 0 || nums.length > 3) {
+				return UNKNOWN;
+			}
+			const [start, stop, step] =
+				nums.length === 1
+					? [0, nums[0] as number, 1]
+					: [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
+			if (step === 0) {
+				return UNKNOWN;
+			}
+			const count = Math.max(0, Math.ceil((stop - start) / step));
+			if (count > it.limits.maxSequence) {
+				throw new StopInterpretation();
+			}
+			const items: Value[] = [];
+			for (let i = 0; i < count; i++) {
+				items.push(num(start + i * step));
+			}
+			return { k: 'list', items };
+		}
+		case 'len': {
+			const items = a[0] && (asSequence(a[0]) ?? it.iterate(a[0]));
+			if (items) {
+				return num(items.length);
+			}
+			return a[0]?.k === 'str' ? num(a[0].v.length) : UNKNOWN;
+		}
+		case 'int': {
+			const n = asNumber(a[0]);
+			if (n !== undefined) {
+				return num(Math.trunc(n));
+			}
+			const s = a[0]?.k === 'str' ? Number(a[0].v) : NaN;
+			return Number.isInteger(s) ? num(s) : UNKNOWN;
+		}
+		case 'float': {
+			const n = asNumber(a[0]);
+			return n !== undefined ? num(n) : UNKNOWN;
+		}
+		case 'bool': {
+			const t = a[0] ? truthy(a[0]) : false;
+			return t === undefined ? UNKNOWN : { k: 'bool', v: t };
+		}
+		case 'str':
+			return a[0]?.k === 'str'
+				? a[0]
+				: a[0]?.k === 'num'
+					? { k: 'str', v: String(a[0].v) }
+					: UNKNOWN;
+		case 'abs': {
+			const n = asNumber(a[0]);
+			return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
+		}
+		case 'chr': {
+			const n = asInt(a[0]);
+			return n !== undefined && n >= 0 && n < 0x110000
+				? { k: 'str', v: String.fromCodePoint(n) }
+				: UNKNOWN;
+		}
+		case 'ord': {
+			const c = a[0]?.k === 'str' ? [...a[0].v] : undefined;
+			return c?.length === 1 ? num(c[0].codePointAt(0) as number) : UNKNOWN;
+		}
+		case 'round': {
+			const n = asNumber(a[0]);
+			const d = asInt(a[1]) ?? 0;
+			if (n === undefined) {
+				return UNKNOWN;
+			}
+			// Python rounds half to even.
+			const f = 10 ** d;
+			const x = n * f;
+			const r = Math.round(x);
+			const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+			return num(even / f);
+		}
+		case 'map':
+		case 'filter': {
+			// map(f, xs…) / filter(f, xs), as lists (they are iterated once where NormLens meets them).
+			const fn = a[0];
+			const lists = a.slice(1).map((x) => it.iterate(x));
+			if (
+				!fn ||
+				lists.length === 0 ||
+				lists.some((l) => !l) ||
+				(name === 'filter' && lists.length !== 1)
+			) {
+				return unknown(
+					firstCause(a) ?? {
+						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+						range: it.here(args.node),
+					},
+				);
+			}
+			const n = Math.min(...lists.map((l) => (l as Value[]).length));
+			const out: Value[] = [];
+			for (let i = 0; i < n; i++) {
+				const xs = lists.map((l) => (l as Value[])[i]);
+				const r =
+					fn.k === 'none'
+						? xs[0]
+						: it.call(fn, {
+								positional: xs,
+								keywords: new Map(),
+								node: args.node,
+							});
+				if (name === 'map') {
+					out.push(r);
+					continue;
+				}
+				const t = truthy(r);
+				if (t === undefined) {
+					return unknown(
+						causeOf(r) ?? {
+							reason: `NormLens cannot tell what \`${it.snippet(args.node)}\` keeps`,
+							range: it.here(args.node),
+						},
+					);
+				}
+				if (t) {
+					out.push(xs[0]);
+				}
+			}
+			return { k: 'list', items: out };
+		}
+		case 'type': {
+			// type(x) of an instance is its class (`type(self).HIDDEN`).
+			const v = a[0];
+			if (a.length === 1 && v?.k === 'instance') {
+				return { k: 'class', cls: v.inst.cls };
+			}
+			if (a.length === 1 && v?.k === 'obj' && v.obj.pyClass) {
+				return { k: 'class', cls: v.obj.pyClass };
+			}
+			return unknown({
+				reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
+				range: it.here(args.node),
+			});
+		}
+		case 'min':
+		case 'max': {
+			const keyFn = args.keywords.get('key');
+			if (keyFn) {
+				// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
+				const items = a.length === 1 ? it.iterate(a[0]) : a;
+				const keys = items?.map((x) =>
+					asNumber(
+						it.call(keyFn, {
+							positional: [x],
+							keywords: new Map(),
+							node: args.node,
+						}),
+					),
+				);
+				if (!items || items.length === 0 || !keys || keys.some((k) => k === undefined)) {
+					return unknown(
+						firstCause(a) ?? {
+							reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+					);
+				}
+				let best = 0;
+				(keys as number[]).forEach((k, i) => {
+					if (
+						name === 'min' ? k < (keys as number[])[best] : k > (keys as number[])[best]
+					) {
+						best = i;
+					}
+				});
+				return items[best];
+			}
+			const items = a.length === 1 ? it.iterate(a[0]) : a;
+			const nums = items?.map(asNumber);
+			if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
+				return UNKNOWN;
+			}
+			return num(
+				(nums as number[]).reduce((m, x) =>
+					name === 'min' ? Math.min(m, x) : Math.max(m, x),
+				),
+			);
+		}
+		case 'sum': {
+			const nums = (a[0] ? it.iterate(a[0]) : undefined)?.map(asNumber);
+			if (!nums || nums.some((n) => n === undefined)) {
+				return UNKNOWN;
+			}
+			return num((nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0));
+		}
+		case 'list':
+		case 'tuple': {
+			const items = a.length === 0 ? [] : a[0] ? it.iterate(a[0]) : undefined;
+			return items ? { k: name, items: [...items] } : UNKNOWN;
+		}
+		case 'dict': {
+			const entries = new Map<string, Value>(args.keywords);
+			return { k: 'dict', entries };
+		}
+		case 'zip': {
+			const lists = a.map((v) => it.iterate(v));
+			if (lists.some((l) => !l)) {
+				return UNKNOWN;
+			}
+			const n = Math.min(...lists.map((l) => (l as Value[]).length));
+			return {
+				k: 'list',
+				items: Array.from({ length: n }, (_, i) =>
+					tuple(lists.map((l) => (l as Value[])[i])),
+				),
+			};
+		}
+		case 'enumerate': {
+			const items = a[0] ? it.iterate(a[0]) : undefined;
+			const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
+			return items
+				? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) }
+				: UNKNOWN;
+		}
+		case 'sorted': {
+			// Numbers or strings, in Python's order; a `key=` function is not followed.
+			const items = a[0] ? it.iterate(a[0]) : undefined;
+			const reverse = args.keywords.get('reverse');
+			if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
+				return unknown(
+					causeOf(a[0]) ?? {
+						reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
+						range: it.here(args.node),
+					},
+				);
+			}
+			// Numbers and strings, or tuples of them compared item by item (`sorted(d.items())`).
+			const scalar = (v: Value): number | string | undefined =>
+				v.k === 'num'
+					? v.v
+					: v.k === 'bool'
+						? Number(v.v)
+						: v.k === 'str'
+							? v.v
+							: undefined;
+			const keyOf = (v: Value): (number | string)[] | undefined => {
+				const parts = v.k === 'tuple' ? v.items.map(scalar) : [scalar(v)];
+				return parts.every((x) => x !== undefined)
+					? (parts as (number | string)[])
+					: undefined;
+			};
+			const keys = items.map(keyOf);
+			const kinds = new Set(
+				keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])),
+			);
+			if (keys.some((k) => !k) || kinds.size > 1) {
+				return unknown({
+					reason: `NormLens sorts only numbers, strings or tuples of them (\`${it.snippet(args.node)}\`)`,
+					range: it.here(args.node),
+				});
+			}
+			const cmp = (x: (number | string)[], y: (number | string)[]): number => {
+				for (let i = 0; i < Math.min(x.length, y.length); i++) {
+					if (x[i] !== y[i]) {
+						return x[i] < y[i] ? -1 : 1;
+					}
+				}
+				return x.length - y.length;
+			};
+			const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
+			const sorted = order.sort((x, y) => cmp(x.k, y.k)).map((x) => x.v);
+			return {
+				k: 'list',
+				items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted,
+			};
+		}
+		case 'any':
+		case 'all': {
+			const items = a[0] ? it.iterate(a[0]) : undefined;
+			const truths = items?.map(truthy);
+			if (!truths || truths.some((t) => t === undefined)) {
+				return unknown(
+					causeOf(a[0]) ??
+						firstCause(items ?? []) ?? {
+							reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+				);
+			}
+			return {
+				k: 'bool',
+				v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t),
+			};
+		}
+		case 'divmod': {
+			const [x, y] = [asNumber(a[0]), asNumber(a[1])];
+			if (x === undefined || y === undefined || y === 0) {
+				return unknown(
+					firstCause(a) ?? {
+						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+						range: it.here(args.node),
+					},
+				);
+			}
+			// Python's floor division and a remainder with the divisor's sign.
+			const q = Math.floor(x / y);
+			return tuple([num(q), num(x - q * y)]);
+		}
+		case 'reversed': {
+			const items = a[0] ? it.iterate(a[0]) : undefined;
+			return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
+		}
+		case 'print':
+		case 'noop':
+			return NONE;
+		case 'isinstance': {
+			const v = a[0];
+			const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
+			if (
+				v?.k === 'obj' &&
+				types.length > 0 &&
+				types.every((t) => t.k === 'ref' || t.k === 'class')
+			) {
+				let all: boolean | undefined = false;
+				for (const t of types) {
+					const hit =
+						t.k === 'class'
+							? classChain(v.obj.pyClass).includes(t.cls)
+							: it.runtimes
+									.map((r) => r.isInstance?.(v.obj, t.path))
+									.find((x) => x !== undefined);
+					if (hit === true) {
+						return { k: 'bool', v: true };
+					}
+					if (hit === undefined) {
+						all = undefined;
+					}
+				}
+				return all === undefined ? UNKNOWN : { k: 'bool', v: false };
+			}
+			if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
+				const chain = classChain(v.inst.cls);
+				return {
+					k: 'bool',
+					v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
+				};
+			}
+			if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
+				return UNKNOWN;
+			}
+			const kinds: Record<string, Value['k'][]> = {
+				int: ['num'],
+				float: ['num'],
+				bool: ['bool'],
+				str: ['str'],
+				tuple: ['tuple'],
+				list: ['list'],
+				dict: ['dict'],
+			};
+			if (v.k === 'unknown') {
+				return UNKNOWN;
+			}
+			const hit = types.some((t) => {
+				const name = (t as { name: string }).name;
+				if (name === 'int') {
+					return (v.k === 'num' && Number.isInteger(v.v)) || v.k === 'bool';
+				}
+				return kinds[name]?.includes(v.k) ?? false;
+			});
+			return { k: 'bool', v: hit };
+		}
+		case 'super': {
+			const top = it.currentMethod();
+			return top ? { k: 'super', self: top.self, cls: top.cls } : UNKNOWN;
+		}
+		case 'getattr': {
+			const name = a[1]?.k === 'str' ? a[1].v : undefined;
+			if (!a[0] || name === undefined) {
+				return UNKNOWN;
+			}
+			const v = it.getAttr(a[0], name);
+			return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
+		}
+		case 'setattr': {
+			const name = a[1]?.k === 'str' ? a[1].v : undefined;
+			const target = a[0];
+			if (!target || !a[2]) {
+				return UNKNOWN;
+			}
+			if (name === undefined) {
+				// An attribute NormLens cannot name: the object may have gained anything.
+				it.taint(
+					target,
+					causeOf(a[1]) ?? {
+						reason: `NormLens cannot tell which attribute \`${it.snippet(args.node)}\` sets`,
+						range: it.here(args.node),
+					},
+				);
+			} else if (target.k === 'obj') {
+				it.setAttr(target.obj, name, a[2], args.node);
+			} else if (target.k === 'instance') {
+				target.inst.attrs.set(name, a[2]);
+			}
+			return NONE;
+		}
+		case 'delattr':
+			if (a[0]) {
+				it.taint(a[0], {
+					reason: `NormLens does not follow \`${it.snippet(args.node)}\``,
+					range: it.here(args.node),
+				});
+			}
+			return NONE;
+		default:
+			// A builtin NormLens does not evaluate (`sorted`, `map`, …): it changes none of its arguments.
+			return unknown({
+				reason: `NormLens does not evaluate \`${name}(…)\``,
+				range: it.here(args.node),
+			});
+	}
+}

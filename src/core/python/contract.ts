@@ -1,0 +1,140 @@
+/**
+ * The interpreter's plug-in contract: what a framework runtime (torch, Keras) implements, what a
+ * call gives it, and the bounds every analysis runs within.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { TextRange } from '../../protocol/analysis';
+import type { CallSites, PythonSource } from './parse';
+import type { Cause, ClassValue, FrameworkObject, FunctionValue, Value } from './values';
+
+/** Arguments of one call, evaluated. */
+export interface CallArgs {
+	positional: Value[];
+	keywords: Map<string, Value>;
+	/** The call expression. */
+	node: SyntaxNode;
+	/**
+	 * Set when the arguments are not all known: a `*xs` or `**kw` spread of something NormLens
+	 * cannot list. Positional arguments after such a spread are left out; parameters not bound
+	 * explicitly are then unknown for this reason, not their defaults.
+	 */
+	cause?: Cause;
+}
+
+/** What a framework runtime sees about the call it is asked to evaluate. */
+export interface CallContext {
+	source: PythonSource;
+	/** Maps a node to a range in the analysed file; a pure function (a runtime may keep it and call it later). */
+	range(node: SyntaxNode): TextRange;
+	/** The name on the left of `name = <this call>`, when the call is the whole right-hand side. */
+	assignedTo: string | undefined;
+	/** Calls a source-defined function (e.g. a module's `forward`), with `self` bound when given. */
+	callFunction(fn: FunctionValue, args: CallArgs, self?: Value): Value;
+	/** `obj.name(...)` through the interpreter, source methods included. */
+	callMethod(self: Value, name: string, args: CallArgs): Value;
+	/** Iterates a value the way `for` does. */
+	iterate(v: Value): Value[] | undefined;
+	/** Calls any value the way Python does (a source function, a lambda, a partial, a layer). */
+	call(callee: Value, args: CallArgs): Value;
+	/**
+	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
+	 * whose text is another file than the one the diagnostics are shown in.
+	 */
+	sites(call: SyntaxNode): CallSites | undefined;
+	/** True while a bundled model zoo's code runs (src/core/zoo): findings about it are not the user's to fix. */
+	library: boolean;
+	/** Depth of source function calls (0 at module level). */
+	depth: number;
+}
+
+/**
+ * A framework's meaning for calls and attributes. The interpreter knows Python; runtimes know
+ * Keras or torch. Each hook returns `undefined` for "not mine".
+ */
+export interface Runtime {
+	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined;
+	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined;
+	callMethod(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined;
+	/**
+	 * `super().name(…)` inside a class whose base is this runtime's (`nn.Module.__init__`,
+	 * `nn.LayerNorm.forward`, `keras.layers.Layer.build`); undefined when the runtime does not model it.
+	 */
+	callBaseMethod?(
+		obj: FrameworkObject,
+		name: string,
+		args: CallArgs,
+		ctx: CallContext,
+	): Value | undefined;
+	getAttr(obj: FrameworkObject, name: string): Value | undefined;
+	/** Creates the object for an instance of a source class whose bases include a framework class. */
+	instantiate?(
+		cls: ClassValue,
+		bases: string[],
+		args: CallArgs,
+		ctx: CallContext,
+	): FrameworkObject | undefined;
+	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
+	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
+	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
+	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
+	/**
+	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
+	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments
+	 * returns one that records that the graph goes through something unknown, so that a model built
+	 * through it is not counted as if that part had no weights. `holder` is the object whose method
+	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
+	 * holds something NormLens could not read.
+	 */
+	opaqueCall?(
+		what: string,
+		args: CallArgs,
+		ctx: CallContext,
+		holder: FrameworkObject | undefined,
+		cause: Cause,
+	): Value | undefined;
+	/**
+	 * A module-level name was bound to `value` (models take the name they are known by); `definedAt`
+	 * when the name is a builder function or class NormLens called itself (library files).
+	 */
+	bind?(name: string, value: Value, definedAt?: TextRange): void;
+	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
+	methodTable?(obj: FrameworkObject): string | undefined;
+	/**
+	 * Whether a call to `path`, which this runtime models, may change the arguments it receives
+	 * (`spectral_norm(m)` does; `nn.Linear(…)`, `F.relu(x)`, `nn.Sequential(m)` do not). Used for
+	 * calls in code that may or may not run, where NormLens does not run them. `undefined`: not mine.
+	 */
+	callEffect?(path: string): 'pure' | 'mutates' | undefined;
+	/**
+	 * One name for the aliases of a path this runtime reads the same way (`tf.keras.layers.Dense`,
+	 * `tf_keras.layers.Dense`, `keras.layers.Dense`), so that a fallback import of the same thing under
+	 * another name is seen as the same binding; undefined for paths that are not this runtime's.
+	 */
+	canonicalPath?(path: string): string | undefined;
+	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
+	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
+}
+
+/** Bounds that keep analysis interactive on any input. */
+export interface InterpreterLimits {
+	maxSteps: number;
+	maxMillis: number;
+	maxCallDepth: number;
+	/** Longest list or tuple the interpreter materialises. */
+	maxSequence: number;
+}
+
+export const defaultLimits: InterpreterLimits = {
+	maxSteps: 2_000_000,
+	maxMillis: 1500,
+	maxCallDepth: 64,
+	maxSequence: 100_000,
+};
+
+/** Thrown where an analysis reaches its bounds (steps, time, sequence length): the rest is not interpreted. */
+export class StopInterpretation extends Error {}

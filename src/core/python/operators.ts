@@ -1,0 +1,411 @@
+/**
+ * Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
+ * exact where Python's result is, unknown where it is not — never a rounded or guessed value.
+ */
+import { StopInterpretation } from './contract';
+import { asNumber, asSequence, num, UNKNOWN, Value } from './values';
+
+/** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
+export const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
+	'<<': (a, b) => (b < 0n || b > 4096n ? undefined : a << b),
+	'>>': (a, b) => (b < 0n ? undefined : a >> b),
+	'&': (a, b) => a & b,
+	'|': (a, b) => a | b,
+	'^': (a, b) => a ^ b,
+};
+
+export const BINARY_OPS: Record<string, (a: number, b: number) => number | undefined> = {
+	'+': (a, b) => a + b,
+	'-': (a, b) => a - b,
+	'*': (a, b) => a * b,
+	'/': (a, b) => (b === 0 ? undefined : a / b),
+	'//': (a, b) => (b === 0 ? undefined : Math.floor(a / b)),
+	'%': (a, b) => (b === 0 ? undefined : a - b * Math.floor(a / b)),
+	'**': (a, b) => a ** b,
+};
+
+/** Longest string the interpreter builds (names and messages are short; a runaway `s = s + s` is not). */
+export const MAX_STRING = 1_000_000;
+
+export const COMPARE_OPS: Record<string, (a: number, b: number) => boolean> = {
+	'==': (a, b) => a === b,
+	'!=': (a, b) => a !== b,
+	'<': (a, b) => a < b,
+	'<=': (a, b) => a <= b,
+	'>': (a, b) => a > b,
+	'>=': (a, b) => a >= b,
+};
+
+/**
+ * Interprets the model-building subset of Python over Lezer's tree: imports, assignments,
+ * arithmetic, containers, calls, user functions, `for`/`if`/`while` where decidable. It never runs
+ * anything outside that subset, is bounded in steps and time, and never throws to its caller.
+ */
+
+const PY_WHITESPACE = ' \t\n\r\v\f';
+
+/**
+ * str methods as Python computes them, for ASCII text and the argument forms listed; anything
+ * else is `undefined` (unknown), never an approximation. Freezing code reads parameter names
+ * with these (`if not name.startswith("fc")`).
+ */
+export function strMethod(v: string, name: string, a: Value[]): Value | undefined {
+	const str = (x: Value | undefined) => (x?.k === 'str' ? x.v : undefined);
+	const strs = (x: Value | undefined): string[] | undefined =>
+		x?.k === 'str'
+			? [x.v]
+			: x?.k === 'tuple' && x.items.every((i) => i.k === 'str')
+				? x.items.map((i) => (i as { v: string }).v)
+				: undefined;
+	if ([...v].some((ch) => ch.charCodeAt(0) > 0x7f)) {
+		return undefined;
+	}
+	const bool = (b: boolean): Value => ({ k: 'bool', v: b });
+	const strip = (chars: string, left: boolean, right: boolean) => {
+		let i = 0;
+		let j = v.length;
+		while (left && i < j && chars.includes(v[i])) {
+			i++;
+		}
+		while (right && j > i && chars.includes(v[j - 1])) {
+			j--;
+		}
+		return { k: 'str', v: v.slice(i, j) } as Value;
+	};
+	switch (name) {
+		case 'startswith':
+		case 'endswith': {
+			const options = a.length === 1 ? strs(a[0]) : undefined;
+			return (
+				options &&
+				bool(options.some((o) => (name === 'startswith' ? v.startsWith(o) : v.endsWith(o))))
+			);
+		}
+		case 'strip':
+		case 'lstrip':
+		case 'rstrip': {
+			const chars = a.length === 0 || a[0].k === 'none' ? PY_WHITESPACE : str(a[0]);
+			return chars === undefined || a.length > 1
+				? undefined
+				: strip(chars, name !== 'rstrip', name !== 'lstrip');
+		}
+		case 'split': {
+			if (a.length > 1) {
+				return undefined;
+			}
+			const sep = a.length === 0 || a[0].k === 'none' ? null : str(a[0]);
+			if (sep === undefined || sep === '') {
+				return undefined;
+			}
+			const parts =
+				sep === null ? v.split(/[ \t\n\r\v\f]+/).filter((x) => x !== '') : v.split(sep);
+			return { k: 'list', items: parts.map((x) => ({ k: 'str', v: x }) as Value) };
+		}
+		case 'replace': {
+			const [from, to] = [str(a[0]), str(a[1])];
+			return a.length === 2 && from !== undefined && from !== '' && to !== undefined
+				? { k: 'str', v: v.split(from).join(to) }
+				: undefined;
+		}
+		case 'find':
+			return a.length === 1 && str(a[0]) !== undefined
+				? { k: 'num', v: v.indexOf(str(a[0]) as string) }
+				: undefined;
+		case 'count': {
+			const sub = a.length === 1 ? str(a[0]) : undefined;
+			return sub !== undefined && sub !== ''
+				? { k: 'num', v: v.split(sub).length - 1 }
+				: undefined;
+		}
+		case 'isdigit':
+			return a.length === 0 ? bool(/^[0-9]+$/.test(v)) : undefined;
+		case 'join': {
+			const items =
+				a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple')
+					? a[0].items
+					: undefined;
+			return items?.every((i) => i.k === 'str')
+				? { k: 'str', v: items.map((i) => (i as { v: string }).v).join(v) }
+				: undefined;
+		}
+	}
+	return undefined;
+}
+
+/** A value under a format spec NormLens knows (`{i:02d}`, `{i:3}`, `{s:>8}`, `{x:.2f}`); undefined otherwise. */
+export function formatSpec(v: Value, spec: string): string | undefined {
+	const m = /^([<>^]?)(0?)(\d*)(?:\.(\d+))?([dsfx]?)$/.exec(spec);
+	if (!m) {
+		return undefined;
+	}
+	const [, align, zero, width, precision, type] = m;
+	let text: string;
+	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v)) {
+		text = type === 'x' ? v.v.toString(16) : String(v.v);
+	} else if (v.k === 'num' && type === 'f') {
+		text = v.v.toFixed(precision ? Number(precision) : 6);
+	} else if (v.k === 'num' && type === '' && precision === undefined) {
+		text = String(v.v);
+	} else if (v.k === 'str' && (type === 's' || type === '') && precision === undefined) {
+		text = v.v;
+	} else {
+		return undefined;
+	}
+	const w = width ? Number(width) : 0;
+	if (text.length >= w) {
+		return text;
+	}
+	if (zero && v.k === 'num') {
+		return text.startsWith('-')
+			? `-${text.slice(1).padStart(w - 1, '0')}`
+			: text.padStart(w, '0');
+	}
+	const right = align === '>' || (align === '' && v.k === 'num');
+	return align === '^'
+		? text.padStart(Math.floor((w + text.length) / 2)).padEnd(w)
+		: right
+			? text.padStart(w)
+			: text.padEnd(w);
+}
+
+/** `"%s_%d" % (a, b)`: printf-style formatting of strings and numbers; unknown for anything else. */
+export function percentFormat(format: string, arg: Value): Value {
+	const values = arg.k === 'tuple' ? arg.items : [arg];
+	let i = 0;
+	let ok = true;
+	const out = format.replace(
+		/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+		(
+			_m,
+			key: string | undefined,
+			flags: string,
+			width: string,
+			precision: string | undefined,
+			conv: string,
+		) => {
+			if (conv === '%') {
+				return '%';
+			}
+			const v =
+				key !== undefined
+					? arg.k === 'dict'
+						? arg.entries.get(key)
+						: undefined
+					: values[i++];
+			const n = asNumber(v);
+			let text: string | undefined;
+			if (conv === 's' || conv === 'r') {
+				text =
+					v?.k === 'str'
+						? conv === 'r'
+							? `'${v.v}'`
+							: v.v
+						: n !== undefined && v?.k === 'num'
+							? String(n)
+							: v?.k === 'bool'
+								? v.v
+									? 'True'
+									: 'False'
+								: undefined;
+			} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
+				text = String(Math.trunc(n));
+			} else if (conv === 'f' && n !== undefined) {
+				text = n.toFixed(precision === undefined ? 6 : Number(precision));
+			} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
+				text = n.toString(16);
+			}
+			if (text === undefined) {
+				ok = false;
+				return '';
+			}
+			const w = Number(width || 0);
+			return text.length >= w
+				? text
+				: flags.includes('-')
+					? text.padEnd(w)
+					: text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+		},
+	);
+	return ok && i === (arg.k === 'tuple' ? values.length : i) ? { k: 'str', v: out } : UNKNOWN;
+}
+
+export function pySlice<T>(
+	arr: T[],
+	start: number | undefined,
+	stop: number | undefined,
+	step: number,
+): T[] | undefined {
+	if (step === 0) {
+		return undefined;
+	}
+	const n = arr.length;
+	const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(n, i));
+	const out: T[] = [];
+	if (step > 0) {
+		for (
+			let i = start === undefined ? 0 : norm(start);
+			i < (stop === undefined ? n : norm(stop));
+			i += step
+		) {
+			out.push(arr[i]);
+		}
+	} else {
+		const s = start === undefined ? n - 1 : start < 0 ? n + start : Math.min(start, n - 1);
+		const e = stop === undefined ? -1 : stop < 0 ? n + stop : stop;
+		for (let i = s; i > e; i += step) {
+			out.push(arr[i]);
+		}
+	}
+	return out;
+}
+
+export function equal(a: Value, b: Value): boolean | undefined {
+	if (a.k === 'unknown' || b.k === 'unknown') {
+		return undefined;
+	}
+	if (a.k === 'ref' || b.k === 'ref') {
+		// Attributes of imported modules: the same path is the same object; anything else is not known.
+		return a.k === 'ref' && b.k === 'ref' && a.path === b.path ? true : undefined;
+	}
+	const x = asNumber(a);
+	const y = asNumber(b);
+	if (x !== undefined && y !== undefined) {
+		return x === y;
+	}
+	if (a.k === 'str' && b.k === 'str') {
+		return a.v === b.v;
+	}
+	if (a.k === 'none' || b.k === 'none') {
+		return a.k === b.k;
+	}
+	const sa = asSequence(a);
+	const sb = asSequence(b);
+	if (sa && sb) {
+		if (sa.length !== sb.length) {
+			return false;
+		}
+		let all: boolean | undefined = true;
+		for (let i = 0; i < sa.length; i++) {
+			const e = equal(sa[i], sb[i]);
+			if (e === false) {
+				return false;
+			}
+			if (e === undefined) {
+				all = undefined;
+			}
+		}
+		return all;
+	}
+	if (a.k === 'obj' && b.k === 'obj') {
+		return a.obj === b.obj;
+	}
+	return a.k !== b.k ? false : undefined;
+}
+
+export function identical(a: Value, b: Value): boolean | undefined {
+	if (a.k === 'none' || b.k === 'none') {
+		return a.k === 'unknown' || b.k === 'unknown' ? undefined : a.k === b.k;
+	}
+	if (a.k === 'bool' && b.k === 'bool') {
+		return a.v === b.v;
+	}
+	return equal(a, b);
+}
+
+/**
+ * `a op b` on plain values: membership, identity and equality, arithmetic (integers exactly, with
+ * BigInt), comparisons, sequence concatenation and repetition (bounded by `maxSequence`), string
+ * `%` formatting. Unknown where an operand is.
+ */
+export function plainBinary(op: string, a: Value, b: Value, maxSequence: number): Value {
+	if (op === 'in' || op === 'not in') {
+		if (a.k === 'str' && b.k === 'str') {
+			return { k: 'bool', v: op === 'in' ? b.v.includes(a.v) : !b.v.includes(a.v) };
+		}
+		const items = asSequence(b);
+		if (!items || a.k === 'unknown') {
+			if (b.k === 'dict' && (a.k === 'str' || a.k === 'num')) {
+				const has = b.entries.has(String(a.v));
+				return { k: 'bool', v: op === 'in' ? has : !has };
+			}
+			return UNKNOWN;
+		}
+		const has = items.some((x) => equal(x, a) === true);
+		return { k: 'bool', v: op === 'in' ? has : !has };
+	}
+	if (op === 'is' || op === 'is not' || op === '==' || op === '!=') {
+		const eq = op === 'is' || op === 'is not' ? identical(a, b) : equal(a, b);
+		if (eq === undefined) {
+			return UNKNOWN;
+		}
+		return { k: 'bool', v: op === 'is' || op === '==' ? eq : !eq };
+	}
+	const x = asNumber(a);
+	const y = asNumber(b);
+	if (x !== undefined && y !== undefined) {
+		const cmp = COMPARE_OPS[op];
+		if (cmp) {
+			return { k: 'bool', v: cmp(x, y) };
+		}
+		const intOp = INTEGER_OPS[op];
+		if (intOp) {
+			if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
+				return UNKNOWN;
+			}
+			const r = intOp(BigInt(x), BigInt(y));
+			return r === undefined ||
+				r > BigInt(Number.MAX_SAFE_INTEGER) ||
+				r < -BigInt(Number.MAX_SAFE_INTEGER)
+				? UNKNOWN
+				: num(Number(r));
+		}
+		const f = BINARY_OPS[op];
+		const r = f ? f(x, y) : undefined;
+		// An integer result beyond 2^53 would be a rounded float shown as exact: unknown instead.
+		const exact =
+			r !== undefined &&
+			Number.isFinite(r) &&
+			(!Number.isInteger(x) ||
+				!Number.isInteger(y) ||
+				op === '/' ||
+				Math.abs(r) <= Number.MAX_SAFE_INTEGER);
+		return exact ? num(r) : UNKNOWN;
+	}
+	if (op === '+') {
+		if (a.k === 'str' && b.k === 'str') {
+			return a.v.length + b.v.length > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v + b.v };
+		}
+		if ((a.k === 'tuple' || a.k === 'list') && a.k === b.k) {
+			if (a.items.length + b.items.length > maxSequence) {
+				throw new StopInterpretation();
+			}
+			return { k: a.k, items: [...a.items, ...b.items], cause: a.cause ?? b.cause };
+		}
+	}
+	if (op === '*') {
+		const [seq, times] = asSequence(a) ? [a, y] : [b, x];
+		if (
+			(seq.k === 'tuple' || seq.k === 'list') &&
+			times !== undefined &&
+			Number.isInteger(times)
+		) {
+			if (seq.items.length * times > maxSequence) {
+				throw new StopInterpretation();
+			}
+			const items: Value[] = [];
+			for (let i = 0; i < times; i++) {
+				items.push(...seq.items);
+			}
+			return { k: seq.k, items };
+		}
+		if (a.k === 'str' && y !== undefined && Number.isInteger(y)) {
+			return a.v.length * Math.max(0, y) > MAX_STRING
+				? UNKNOWN
+				: { k: 'str', v: a.v.repeat(Math.max(0, y)) };
+		}
+	}
+	if (op === '%' && a.k === 'str') {
+		return percentFormat(a.v, b);
+	}
+	return UNKNOWN;
+}
