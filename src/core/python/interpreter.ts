@@ -17,8 +17,10 @@ import {
 	trustedCall,
 } from './trusted';
 import { callMath, isMathFunction } from './stdlib';
-import { equal, formatSpec, plainBinary, pySlice, strMethod } from './operators';
+import { formatSpec, plainBinary, pySlice, strMethod } from './operators';
 import { BuiltinHost, callBuiltin } from './builtins';
+import { dictMethod, listMethod } from './containers';
+import { BUILTINS, COMPARISONS, LIBRARIES, PLAIN_BASES, UNDEFINED_NAME_REASONS } from './names';
 import { BUNDLED_MODULES, bundledTarget } from '../zoo';
 import {
 	asInt,
@@ -60,14 +62,6 @@ type Completion =
 	| { type: 'maybe'; leaves: 'return' | 'break' | 'continue'; cause: Cause }
 	| undefined;
 
-/**
- * Why a name that no code defines is unknown, where the name says more than "not defined": a
- * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
- */
-const UNDEFINED_NAME_REASONS: Readonly<Record<string, string>> = {
-	get_ipython:
-		'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
-};
 export class Interpreter implements BuiltinHost {
 	readonly globals = new Scope(null);
 	/** Source functions and classes that were called at least once. */
@@ -2993,8 +2987,8 @@ export class Interpreter implements BuiltinHost {
 		if (self.k === 'list' || self.k === 'dict') {
 			const v =
 				self.k === 'list'
-					? this.listMethod(self, name, positional, full)
-					: this.dictMethod(self, name, positional, full);
+					? listMethod(this, self, name, positional, full)
+					: dictMethod(self, name, positional, full);
 			if (v !== undefined) {
 				return v;
 			}
@@ -3041,147 +3035,6 @@ export class Interpreter implements BuiltinHost {
 			return strMethod(self.v, name, positional) ?? UNKNOWN;
 		}
 		return UNKNOWN;
-	}
-
-	/** A list method as Python runs it; `undefined` when it cannot be followed (the caller taints the list). */
-	private listMethod(
-		self: Extract<Value, { k: 'list' }>,
-		name: string,
-		a: Value[],
-		args: CallArgs,
-	): Value | undefined {
-		switch (name) {
-			case 'append':
-				if (a.length === 1) {
-					self.items.push(a[0]);
-					return NONE;
-				}
-				return undefined;
-			case 'extend': {
-				const items = a.length === 1 ? this.iterate(a[0]) : undefined;
-				if (!items) {
-					return undefined;
-				}
-				self.items.push(...items);
-				return NONE;
-			}
-			case 'insert': {
-				const i = asInt(a[0]);
-				if (i === undefined || a.length !== 2) {
-					return undefined;
-				}
-				self.items.splice(i < 0 ? Math.max(0, self.items.length + i) : i, 0, a[1]);
-				return NONE;
-			}
-			case 'pop': {
-				const i = a.length === 0 ? -1 : asInt(a[0]);
-				const j = i === undefined ? undefined : i < 0 ? self.items.length + i : i;
-				if (j === undefined || j < 0 || j >= self.items.length) {
-					return undefined;
-				}
-				return self.items.splice(j, 1)[0];
-			}
-			case 'remove': {
-				const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
-				const first = eq.findIndex((e) => e !== false);
-				if (first < 0 || eq[first] === undefined) {
-					return undefined;
-				}
-				self.items.splice(first, 1);
-				return NONE;
-			}
-			case 'clear':
-				self.items.length = 0;
-				return NONE;
-			case 'reverse':
-				self.items.reverse();
-				return NONE;
-			case 'copy':
-				return { k: 'list', items: [...self.items] };
-			case 'index': {
-				const i = self.items.findIndex((x) => (a[0] ? equal(x, a[0]) === true : false));
-				return i >= 0 ? num(i) : undefined;
-			}
-			case 'count': {
-				const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
-				return eq.some((e) => e === undefined)
-					? unknown(undefined)
-					: num(eq.filter((e) => e).length);
-			}
-			default:
-				void args;
-				return undefined;
-		}
-	}
-
-	/** A dict method as Python runs it; `undefined` when it cannot be followed (the caller taints the dict). */
-	private dictMethod(
-		self: Extract<Value, { k: 'dict' }>,
-		name: string,
-		a: Value[],
-		args: CallArgs,
-	): Value | undefined {
-		const key = (v: Value | undefined) =>
-			v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined;
-		switch (name) {
-			case 'items':
-				return {
-					k: 'list',
-					items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])),
-				};
-			case 'keys':
-				return {
-					k: 'list',
-					items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value),
-				};
-			case 'values':
-				return { k: 'list', items: [...self.entries.values()] };
-			case 'copy':
-				return { k: 'dict', entries: new Map(self.entries) };
-			case 'get': {
-				const k = key(a[0]);
-				return k === undefined
-					? unknown(causeOf(a[0]))
-					: (self.entries.get(k) ?? a[1] ?? NONE);
-			}
-			case 'pop': {
-				const k = key(a[0]);
-				if (k === undefined) {
-					return undefined;
-				}
-				const v = self.entries.get(k) ?? a[1];
-				self.entries.delete(k);
-				return v ?? unknown(undefined);
-			}
-			case 'setdefault': {
-				const k = key(a[0]);
-				if (k === undefined) {
-					return undefined;
-				}
-				if (!self.entries.has(k)) {
-					self.entries.set(k, a[1] ?? NONE);
-				}
-				return self.entries.get(k) as Value;
-			}
-			case 'update': {
-				const other = a[0];
-				if (other && (other.k !== 'dict' || other.cause)) {
-					return undefined;
-				}
-				for (const [k, v] of other?.k === 'dict' ? other.entries : []) {
-					self.entries.set(k, v);
-				}
-				for (const [k, v] of args.keywords) {
-					self.entries.set(k, v);
-				}
-				return NONE;
-			}
-			case 'clear':
-				self.entries.clear();
-				return NONE;
-			default:
-				return undefined;
-		}
 	}
 
 	callFunction(def: FunctionValue, args: CallArgs, self?: Value, cls?: ClassValue): Value {
@@ -3297,117 +3150,6 @@ function leftOutReason(statement: string, pythonMessage: string): string {
 export function leftOutStatement(reason: string): string | undefined {
 	return /^`(.*?)` is left out: Python reports "/.exec(reason)?.[1];
 }
-
-/** Python's comparison operators: a run of them is a chain (`a < b < c`). */
-const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
-
-/** Packages that are never local modules: no file lookup for them. */
-const LIBRARIES = new Set([
-	'torch',
-	'torchvision',
-	'torchsummary',
-	'torchinfo',
-	'tensorflow',
-	'tf_keras',
-	'keras',
-	'numpy',
-	'pandas',
-	'sklearn',
-	'scipy',
-	'matplotlib',
-	'seaborn',
-	'collections',
-	'typing',
-	'math',
-	'os',
-	'sys',
-	'json',
-	're',
-	'functools',
-	'itertools',
-	'dataclasses',
-	'abc',
-	'enum',
-	'random',
-	'time',
-	'pathlib',
-	'logging',
-	'warnings',
-	'copy',
-	'tqdm',
-	'PIL',
-	'cv2',
-	'jax',
-	'flax',
-	'__future__',
-	'argparse',
-	'datetime',
-	'pickle',
-	'glob',
-	'shutil',
-]);
-
-/** Bases that make a plain Python class, not a model: builtins and the standard library's. */
-const PLAIN_BASES = new Set([
-	'object',
-	'Exception',
-	'ValueError',
-	'RuntimeError',
-	'abc.ABC',
-	'ABC',
-	'enum.Enum',
-	'Enum',
-	'typing.NamedTuple',
-	'NamedTuple',
-	'typing.Generic',
-	'Generic',
-	'dict',
-	'list',
-	'tuple',
-	'str',
-	'int',
-	'float',
-	'collections.OrderedDict',
-	'OrderedDict',
-	'typing.Protocol',
-	'Protocol',
-	'dataclasses.dataclass',
-]);
-
-const BUILTINS = new Set([
-	'range',
-	'len',
-	'int',
-	'float',
-	'bool',
-	'str',
-	'abs',
-	'chr',
-	'ord',
-	'round',
-	'min',
-	'max',
-	'sum',
-	'list',
-	'tuple',
-	'dict',
-	'zip',
-	'enumerate',
-	'reversed',
-	'print',
-	'super',
-	'getattr',
-	'setattr',
-	'delattr',
-	'isinstance',
-	'sorted',
-	'any',
-	'all',
-	'divmod',
-	'map',
-	'filter',
-	'type',
-]);
 
 /**
  * Where a statement's own text ends: a compound statement's header ends at its first block (the

@@ -1,0 +1,153 @@
+/**
+ * Python's list and dict methods as the interpreter runs them on the values it holds (a list built
+ * in a loop, a dict of layer sizes): `undefined` where a method cannot be followed, so that the
+ * caller marks the container as changed by something unknown.
+ */
+import type { CallArgs } from './contract';
+import { equal } from './operators';
+import { asInt, causeOf, NONE, num, tuple, unknown, Value } from './values';
+
+/** What a container method may ask of the interpreter: the items of an iterable. */
+export interface ContainerHost {
+	iterate(v: Value): Value[] | undefined;
+}
+
+/** A list method as Python runs it; `undefined` when it cannot be followed (the caller taints the list). */
+export function listMethod(
+	it: ContainerHost,
+	self: Extract<Value, { k: 'list' }>,
+	name: string,
+	a: Value[],
+	args: CallArgs,
+): Value | undefined {
+	switch (name) {
+		case 'append':
+			if (a.length === 1) {
+				self.items.push(a[0]);
+				return NONE;
+			}
+			return undefined;
+		case 'extend': {
+			const items = a.length === 1 ? it.iterate(a[0]) : undefined;
+			if (!items) {
+				return undefined;
+			}
+			self.items.push(...items);
+			return NONE;
+		}
+		case 'insert': {
+			const i = asInt(a[0]);
+			if (i === undefined || a.length !== 2) {
+				return undefined;
+			}
+			self.items.splice(i < 0 ? Math.max(0, self.items.length + i) : i, 0, a[1]);
+			return NONE;
+		}
+		case 'pop': {
+			const i = a.length === 0 ? -1 : asInt(a[0]);
+			const j = i === undefined ? undefined : i < 0 ? self.items.length + i : i;
+			if (j === undefined || j < 0 || j >= self.items.length) {
+				return undefined;
+			}
+			return self.items.splice(j, 1)[0];
+		}
+		case 'remove': {
+			const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
+			const first = eq.findIndex((e) => e !== false);
+			if (first < 0 || eq[first] === undefined) {
+				return undefined;
+			}
+			self.items.splice(first, 1);
+			return NONE;
+		}
+		case 'clear':
+			self.items.length = 0;
+			return NONE;
+		case 'reverse':
+			self.items.reverse();
+			return NONE;
+		case 'copy':
+			return { k: 'list', items: [...self.items] };
+		case 'index': {
+			const i = self.items.findIndex((x) => (a[0] ? equal(x, a[0]) === true : false));
+			return i >= 0 ? num(i) : undefined;
+		}
+		case 'count': {
+			const eq = self.items.map((x) => (a[0] ? equal(x, a[0]) : undefined));
+			return eq.some((e) => e === undefined)
+				? unknown(undefined)
+				: num(eq.filter((e) => e).length);
+		}
+		default:
+			void args;
+			return undefined;
+	}
+}
+
+/** A dict method as Python runs it; `undefined` when it cannot be followed (the caller taints the dict). */
+export function dictMethod(
+	self: Extract<Value, { k: 'dict' }>,
+	name: string,
+	a: Value[],
+	args: CallArgs,
+): Value | undefined {
+	const key = (v: Value | undefined) =>
+		v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined;
+	switch (name) {
+		case 'items':
+			return {
+				k: 'list',
+				items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])),
+			};
+		case 'keys':
+			return {
+				k: 'list',
+				items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value),
+			};
+		case 'values':
+			return { k: 'list', items: [...self.entries.values()] };
+		case 'copy':
+			return { k: 'dict', entries: new Map(self.entries) };
+		case 'get': {
+			const k = key(a[0]);
+			return k === undefined ? unknown(causeOf(a[0])) : (self.entries.get(k) ?? a[1] ?? NONE);
+		}
+		case 'pop': {
+			const k = key(a[0]);
+			if (k === undefined) {
+				return undefined;
+			}
+			const v = self.entries.get(k) ?? a[1];
+			self.entries.delete(k);
+			return v ?? unknown(undefined);
+		}
+		case 'setdefault': {
+			const k = key(a[0]);
+			if (k === undefined) {
+				return undefined;
+			}
+			if (!self.entries.has(k)) {
+				self.entries.set(k, a[1] ?? NONE);
+			}
+			return self.entries.get(k) as Value;
+		}
+		case 'update': {
+			const other = a[0];
+			if (other && (other.k !== 'dict' || other.cause)) {
+				return undefined;
+			}
+			for (const [k, v] of other?.k === 'dict' ? other.entries : []) {
+				self.entries.set(k, v);
+			}
+			for (const [k, v] of args.keywords) {
+				self.entries.set(k, v);
+			}
+			return NONE;
+		}
+		case 'clear':
+			self.entries.clear();
+			return NONE;
+		default:
+			return undefined;
+	}
+}
