@@ -1,6 +1,13 @@
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import { KerasDialect, kerasDialect } from './dialect';
 import { kerasLayerOrder } from './graphOrder';
+import {
+	TensorOp,
+	tensorOpResult,
+	TF_OP_LAYER_NAMES,
+	TF_OPERATOR_LAYER_NAMES,
+	TF_OPS,
+} from './ops';
 import { LEGACY_LAYERS, legacyValue } from './legacy';
 import type { Finding } from '../../diagnostics/group';
 import type {
@@ -29,7 +36,6 @@ import {
 	UNKNOWN,
 	Value,
 } from '../../python/values';
-import { matmulShape, reshapeShape } from '../common/shapes';
 import { fromDefault, REQUIRED, ShapeError, totals } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { axesOf, channelAxis, kerasOutputShape, kerasWeights, LayerConfig } from './rules';
@@ -400,64 +406,6 @@ const mergeFunctions: Record<string, string> = {
 	maximum: 'Maximum',
 	minimum: 'Minimum',
 	concatenate: 'Concatenate',
-};
-
-type TensorOp =
-	'concat' | 'reshape' | 'reduce' | 'expand_dims' | 'squeeze' | 'transpose' | 'matmul';
-
-/** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
-const TF_OPS: Readonly<Record<string, TensorOp>> = {
-	'tf.concat': 'concat',
-	'ops.concatenate': 'concat',
-	'tf.reshape': 'reshape',
-	'ops.reshape': 'reshape',
-	'tf.reduce_mean': 'reduce',
-	'tf.reduce_sum': 'reduce',
-	'tf.reduce_max': 'reduce',
-	'tf.reduce_min': 'reduce',
-	'tf.math.reduce_mean': 'reduce',
-	'tf.math.reduce_sum': 'reduce',
-	'ops.mean': 'reduce',
-	'ops.sum': 'reduce',
-	'ops.max': 'reduce',
-	'ops.min': 'reduce',
-	'tf.expand_dims': 'expand_dims',
-	'ops.expand_dims': 'expand_dims',
-	'tf.squeeze': 'squeeze',
-	'ops.squeeze': 'squeeze',
-	'tf.transpose': 'transpose',
-	'ops.transpose': 'transpose',
-	'tf.matmul': 'matmul',
-	'tf.linalg.matmul': 'matmul',
-	'ops.matmul': 'matmul',
-};
-
-/**
- * The name tf.keras 2 gives the TFOpLambda layer of each TensorFlow function: the function's
- * canonical API name (`tf.reduce_mean` is `tf.math.reduce_mean`). keras.ops has no such layer.
- */
-const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
-	'tf.concat': 'tf.concat',
-	'tf.reshape': 'tf.reshape',
-	'tf.reduce_mean': 'tf.math.reduce_mean',
-	'tf.reduce_sum': 'tf.math.reduce_sum',
-	'tf.reduce_max': 'tf.math.reduce_max',
-	'tf.reduce_min': 'tf.math.reduce_min',
-	'tf.math.reduce_mean': 'tf.math.reduce_mean',
-	'tf.math.reduce_sum': 'tf.math.reduce_sum',
-	'tf.expand_dims': 'tf.expand_dims',
-	'tf.squeeze': 'tf.compat.v1.squeeze',
-	'tf.transpose': 'tf.compat.v1.transpose',
-	'tf.matmul': 'tf.linalg.matmul',
-	'tf.linalg.matmul': 'tf.linalg.matmul',
-};
-
-/** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
-const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {
-	'+': 'tf.__operators__.add',
-	'-': 'tf.math.subtract',
-	'*': 'tf.math.multiply',
-	'/': 'tf.math.truediv',
 };
 
 function isLayerNamespace(module: readonly string[]): boolean {
@@ -871,134 +819,14 @@ export class KerasRuntime implements Runtime {
 		layerName: string | undefined,
 		range: TextRange,
 	): Value | undefined {
-		const a = args.positional;
-		const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
-		const tensor = (v: Value | undefined) =>
-			v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined;
-		const axisOf = (v: Value | undefined, rank: number): number | undefined => {
-			const n = asInt(v);
-			return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
-		};
-		const made = (shape: Shape | null, inputs: KerasTensor[]): Value => ({
-			k: 'obj',
-			obj: new KerasTensor(
-				this.tensorIds++,
-				shape,
-				this.opLayer(layerName, inputs, shape, range),
-				inputs,
-			),
-		});
-		if (op === 'concat') {
-			const items = asSequence(kw('values', 0) ?? kw('xs', 0))?.map(tensor);
-			if (!items || items.length === 0 || items.some((t) => !t)) {
-				return undefined;
-			}
-			const ts = items as KerasTensor[];
-			const shapes = ts.map((t) => t.shape);
-			const rank = shapes[0]?.length ?? 0;
-			const ax = shapes.every((x): x is Shape => x !== null && x.length === rank)
-				? axisOf(
-						args.keywords.get('axis') ??
-							a[1] ??
-							(args.keywords.has('axis') ? undefined : { k: 'num', v: 0 }),
-						rank,
-					)
-				: undefined;
-			if (ax === undefined) {
-				return made(null, ts);
-			}
-			const out = [...(shapes[0] as Shape)];
-			out[ax] = (shapes as Shape[]).reduce<number | null>(
-				(sum, x) => (sum === null || x[ax] === null ? null : sum + (x[ax] as number)),
-				0,
-			);
-			return made(out, ts);
-		}
-		const x = tensor(
-			kw(op === 'matmul' ? 'a' : 'x', 0) ??
-				args.keywords.get('tensor') ??
-				args.keywords.get('input'),
+		const r = tensorOpResult(op, args, (v) =>
+			v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined,
 		);
-		if (!x) {
+		if (!r) {
 			return undefined;
 		}
-		const s = x.shape;
-		if (!s) {
-			return made(null, [x]);
-		}
-		switch (op) {
-			case 'reshape': {
-				const dims = asSequence(kw('shape', 1) ?? kw('newshape', 1))?.map(asInt);
-				if (!dims || dims.some((d) => d === undefined)) {
-					return made(null, [x]);
-				}
-				try {
-					return made(reshapeShape(s, dims as number[]), [x]);
-				} catch (e) {
-					if (e instanceof ShapeError) {
-						return made(null, [x]);
-					}
-					throw e;
-				}
-			}
-			case 'reduce': {
-				const axisV = kw('axis', 1);
-				const keep = args.keywords.get('keepdims') ?? a[2];
-				const axes =
-					!axisV || axisV.k === 'none'
-						? s.map((_, i) => i)
-						: (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
-				if (axes.some((d) => d === undefined) || (keep && keep.k !== 'bool')) {
-					return made(null, [x]);
-				}
-				return made(
-					keep?.k === 'bool' && keep.v
-						? s.map((d, i) => (axes.includes(i) ? 1 : d))
-						: s.filter((_, i) => !axes.includes(i)),
-					[x],
-				);
-			}
-			case 'expand_dims': {
-				const n = asInt(kw('axis', 1));
-				const i =
-					n === undefined || n < -s.length - 1 || n > s.length
-						? undefined
-						: n < 0
-							? n + s.length + 1
-							: n;
-				return made(i === undefined ? null : [...s.slice(0, i), 1, ...s.slice(i)], [x]);
-			}
-			case 'squeeze': {
-				const axisV = kw('axis', 1);
-				if (!axisV || axisV.k === 'none') {
-					return made(s.some((d) => d === null) ? null : s.filter((d) => d !== 1), [x]);
-				}
-				const axes = (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
-				return made(
-					axes.some((d) => d === undefined || s[d] !== 1)
-						? null
-						: s.filter((_, i) => !axes.includes(i)),
-					[x],
-				);
-			}
-			case 'transpose': {
-				const permV = kw('perm', 1) ?? args.keywords.get('axes');
-				const perm =
-					!permV || permV.k === 'none'
-						? s.map((_, i) => s.length - 1 - i)
-						: asSequence(permV)?.map((v) => axisOf(v, s.length));
-				return made(
-					!perm || perm.length !== s.length || perm.some((d) => d === undefined)
-						? null
-						: perm.map((d) => s[d as number]),
-					[x],
-				);
-			}
-			case 'matmul': {
-				const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
-				return made(y?.shape ? matmulShape(s, y.shape) : null, y ? [x, y] : [x]);
-			}
-		}
+		const layer = this.opLayer(layerName, r.inputs, r.shape, range);
+		return { k: 'obj', obj: new KerasTensor(this.tensorIds++, r.shape, layer, r.inputs) };
 	}
 
 	/** A variable from its initial value (a concrete tensor of known shape) or a shape; unknown otherwise, saying why. */
