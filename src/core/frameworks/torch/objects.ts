@@ -1,0 +1,162 @@
+/**
+ * The PyTorch object model as NormLens holds it: modules with their children, parameters and
+ * buffers, the tensors that flow between them, and the walks over a module tree that PyTorch's
+ * own `modules()`, `named_parameters()` and `parameters()` make.
+ */
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import type { CallSites } from '../../python/parse';
+import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
+import type { TorchModuleSpec } from './catalogue';
+
+/** A parameter or buffer tensor owned by a module. */
+export class TorchParam implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'param';
+	unknownCause?: Cause;
+	taint?: Cause;
+	constructor(
+		readonly shape: number[] | null,
+		readonly isBuffer: boolean,
+		public requiresGrad = !isBuffer,
+	) {}
+}
+
+export class TorchTensor implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'tensor';
+	constructor(
+		readonly shape: Shape | null,
+		/** The module whose output this is, for "bias before BatchNorm" checks. */
+		readonly producer: TorchModule | null = null,
+	) {}
+}
+
+/** One module call and the module calls made inside it (a forward's call tree). */
+export interface CallRecord {
+	module: TorchModule;
+	input: Shape | null;
+	output: Shape | null;
+	children: CallRecord[];
+	/** Calls inside this one past the recording bound. */
+	omitted?: number;
+}
+
+/** Module calls recorded per top-level call: a loop over a cell 10⁶ times is not a 10⁶-row table. */
+export const MAX_CALL_RECORDS = 20_000;
+
+export class TorchModule implements FrameworkObject {
+	readonly framework = 'torch';
+	readonly kind = 'module';
+	pyClass?: ClassValue;
+	unknownCause?: Cause;
+	taint?: Cause;
+	readonly children = new Map<string, TorchModule>();
+	readonly params = new Map<string, TorchParam>();
+	readonly buffers = new Map<string, TorchParam>();
+	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
+	paramsKnown = true;
+	inputShape: Shape | null = null;
+	outputShape: Shape | null = null;
+	called = false;
+	varName: string | undefined;
+	attached = false;
+	/** Position of the first call among all module calls: summaries list modules in call order. */
+	callOrder = Infinity;
+	/** The call whose shapes the module reports (its first with a known output), with the calls made inside it. */
+	callRecord: CallRecord | undefined;
+	/** Built by a bundled model zoo's code (torchvision): its findings are not the user's to fix. */
+	library = false;
+	/** The builder function or class that a library file defines this model with (`def resnet50`), when NormLens called it. */
+	definedAt: TextRange | undefined;
+
+	constructor(
+		readonly type: string,
+		readonly spec: TorchModuleSpec | undefined,
+		readonly config: Map<string, Value>,
+		readonly range: TextRange,
+		readonly known: boolean,
+		readonly createdAtTop: boolean,
+		/** Where a quick fix edits the constructor call; undefined for modules built by a local module's code. */
+		readonly sites: CallSites | undefined,
+	) {}
+
+	get isContainer(): boolean {
+		return (
+			this.spec?.container !== undefined ||
+			(this.spec === undefined &&
+				this.known &&
+				(this.type in stackedModules ||
+					this.type === 'ParameterList' ||
+					this.type === 'ParameterDict'))
+		);
+	}
+}
+
+/**
+ * Modules that hold `num_layers` deep copies of the layer they are given, then an optional final
+ * norm (the same object, not a copy), as PyTorch builds them: children `layers` (a ModuleList of
+ * the copies) and `norm`; the forward runs the copies in order, then the norm. `layer` names the
+ * argument that gives the layer.
+ */
+export const stackedModules: Record<string, { layer: string }> = {
+	TransformerEncoder: { layer: 'encoder_layer' },
+	TransformerDecoder: { layer: 'decoder_layer' },
+};
+
+export function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
+}
+
+/** `named_parameters()`: each parameter once, under the first module path that reaches it. */
+export function namedParameters(m: TorchModule): [string, TorchParam][] {
+	const seen = new Set<TorchParam>();
+	const out: [string, TorchParam][] = [];
+	for (const [prefix, x] of namedModules(m)) {
+		for (const [name, p] of x.params) {
+			if (!seen.has(p)) {
+				seen.add(p);
+				out.push([prefix ? `${prefix}.${name}` : name, p]);
+			}
+		}
+	}
+	return out;
+}
+
+/** `named_modules()`: each module once, pre-order, with its dotted path from `m` ('' for `m`). */
+export function namedModules(
+	m: TorchModule,
+	prefix = '',
+	seen = new Set<TorchModule>(),
+): [string, TorchModule][] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [
+		[prefix, m],
+		...[...m.children].flatMap(([name, c]) =>
+			namedModules(c, prefix ? `${prefix}.${name}` : name, seen),
+		),
+	];
+}
+
+/** Children's subtrees first, then the module (the order of `Module.apply`). */
+export function postOrder(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
+	if (seen.has(m)) {
+		return [];
+	}
+	seen.add(m);
+	return [...[...m.children.values()].flatMap((c) => postOrder(c, seen)), m];
+}
+
+export function uniqueParams(m: TorchModule): TorchParam[] {
+	const out = new Set<TorchParam>();
+	for (const x of walk(m)) {
+		x.params.forEach((p) => out.add(p));
+	}
+	return [...out];
+}
