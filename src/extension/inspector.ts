@@ -291,9 +291,7 @@ export class Inspector {
 	): Promise<PanelRunResult | undefined> {
 		const e = explainLayer(layer);
 		if (!e) {
-			void vscode.window.showInformationMessage(
-				`NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`,
-			);
+			void vscode.window.showInformationMessage(runRefusal(layer) as string);
 			return undefined;
 		}
 		const built = this.runner.taskFor(
@@ -640,4 +638,11 @@ export class Inspector {
 			// The file is gone: the panel keeps what it restored from its own state.
 		}
 	}
+}
+
+/** Why a layer cannot be run on a sample tensor, in the words the user is shown; undefined when it can. */
+export function runRefusal(layer: LayerSummary): string | undefined {
+	return explainLayer(layer)
+		? undefined
+		: `NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`;
 }

@@ -1310,6 +1310,8 @@ describe('NormLens in a real VS Code extension host', () => {
 			});
 			assert.deepStrictEqual(await codeLensTitles(doc), []);
 			assert.deepStrictEqual(await inlayHintLabels(doc), []);
+			// Analysed (the lenses above waited for it), and nothing to report.
+			assert.deepStrictEqual(vscode.languages.getDiagnostics(doc.uri), []);
 		});
 
 		it('running a non-normalization layer is refused with a message, not an exception', async () => {
@@ -1323,7 +1325,9 @@ describe('NormLens in a real VS Code extension host', () => {
 				pos.line,
 				pos.character,
 			);
-			assert.strictEqual(r, undefined);
+			assert.deepStrictEqual(r, {
+				refused: 'NormLens: Dense `dense_1` is not a normalization layer NormLens can run.',
+			});
 		});
 	});
 });
