@@ -13,7 +13,6 @@ import {
 } from 'chart.js';
 import katex from 'katex';
 import {
-	Framework,
 	LayerExplanation,
 	LayerSummary,
 	ParamCounts,
@@ -34,6 +33,16 @@ import type {
 } from '../protocol/webviewProtocol';
 import { isToPanel } from '../protocol/webviewProtocol';
 import { tensorDrawing } from './tensorDrawing';
+import {
+	applyMessage,
+	CompareMessage,
+	initialView,
+	ModelMessage,
+	PanelState,
+	PanelView,
+	restoredView,
+	savedState,
+} from './state';
 
 Chart.register(
 	BarController,
@@ -54,73 +63,31 @@ Chart.register(
  * it shows is kept in the webview state, so that a reloaded window restores the panel as it was.
  */
 
-type ModelMessage = Extract<ToPanel, { type: 'model' }>;
-type CompareMessage = Extract<ToPanel, { type: 'compare' }>;
-
-interface PanelState {
-	model?: ModelMessage;
-	selected?: string | null;
-	lastRun?: PanelRunResult;
-	compare?: CompareMessage;
-	compareResults?: Record<string, PanelRunResult | string>;
-	convention?: Framework;
-	options?: RunOptions;
-	npy?: NpyState | null;
-	simulation?: PanelSimulation;
-	simulationOptions?: SimulationOptions;
-	latest?: Latest;
-}
-
-/** Which result of the selected layer is shown: its last run, comparison or simulation, whichever came last. */
-type Latest = 'run' | 'compare' | 'simulate';
-
 const vscode = acquireVsCodeApi<PanelState>();
 const app = document.getElementById('app') as HTMLElement;
 
-let current: ModelMessage | undefined;
-let selected: string | null = null;
-let lastRun: PanelRunResult | undefined;
-let compare: CompareMessage | undefined;
-let compareResults: Record<string, PanelRunResult | string> = {};
-let convention: Framework = 'keras';
-let options: RunOptions = {
-	batchSize: 32,
-	seed: 42,
-	distribution: 'normal',
-	mode: 'train',
-	useNpy: false,
-};
-/** The loaded .npy and the layer whose input it is (null: a layer of another model). */
-type NpyState = { name: string; shape: number[]; layerName?: string | null };
-let npy: NpyState | null = null;
-let simulation: PanelSimulation | undefined;
-let simulationOptions: SimulationOptions = { steps: 200, drift: { shift: 0, scale: 1 } };
-let latest: Latest | undefined;
-/** A run or comparison is in progress (shows progress and Cancel). */
-let running: string | null = null;
-/** How far it is (0 – 1), once the engine has reported; indeterminate before. */
-let runFraction: number | null = null;
+// The view's fields as the render functions read them; every message from the extension goes
+// through the pure applyMessage (state.ts), and its result is adopted here.
+let {
+	current,
+	selected,
+	lastRun,
+	compare,
+	compareResults,
+	convention,
+	options,
+	npy,
+	simulation,
+	simulationOptions,
+	latest,
+	running,
+	runFraction,
+	runError,
+} = initialView();
 
-/** The bar shows runFraction; without one it stays indeterminate (no value attribute). */
-function showProgress(bar: HTMLProgressElement): void {
-	if (runFraction !== null) {
-		bar.max = 1;
-		bar.value = runFraction;
-		bar.setAttribute('aria-valuetext', `${Math.round(runFraction * 100)} %`);
-	}
-}
-let runError: string | null = null;
-
-/** Charts drawn in the current render, destroyed before the next one. */
-let charts: Chart[] = [];
-
-function post(m: FromPanel): void {
-	vscode.postMessage(m);
-}
-
-function save(): void {
-	vscode.setState({
-		model: current,
+function snapshot(): PanelView {
+	return {
+		current,
 		selected,
 		lastRun,
 		compare,
@@ -131,7 +98,49 @@ function save(): void {
 		simulation,
 		simulationOptions,
 		latest,
-	});
+		running,
+		runFraction,
+		runError,
+	};
+}
+
+function adopt(v: PanelView): void {
+	({
+		current,
+		selected,
+		lastRun,
+		compare,
+		compareResults,
+		convention,
+		options,
+		npy,
+		simulation,
+		simulationOptions,
+		latest,
+		running,
+		runFraction,
+		runError,
+	} = v);
+}
+
+/** The bar shows runFraction; without one it stays indeterminate (no value attribute). */
+function showProgress(bar: HTMLProgressElement): void {
+	if (runFraction !== null) {
+		bar.max = 1;
+		bar.value = runFraction;
+		bar.setAttribute('aria-valuetext', `${Math.round(runFraction * 100)} %`);
+	}
+}
+
+/** Charts drawn in the current render, destroyed before the next one. */
+let charts: Chart[] = [];
+
+function post(m: FromPanel): void {
+	vscode.postMessage(m);
+}
+
+function save(): void {
+	vscode.setState(savedState(snapshot()));
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -1355,130 +1364,36 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 	if (!isToPanel(m)) {
 		return;
 	}
-	switch (m.type) {
-		case 'model': {
-			const sameModel = current?.uri === m.uri && current.model.name === m.model.name;
-			if (!sameModel) {
-				convention = m.model.framework;
-				lastRun = undefined;
-				compare = undefined;
-				simulation = undefined;
-				latest = undefined;
-				compareResults = {};
-				options = { ...m.defaults, useNpy: options.useNpy && m.npy !== null };
-			}
-			current = m;
-			selected = m.selected;
-			npy = m.npy;
-			runError = null;
+	const { view, redraw } = applyMessage(snapshot(), m);
+	adopt(view);
+	switch (redraw) {
+		case 'all':
 			render();
 			break;
-		}
-		case 'select':
-			// The same row again (the cursor moved within its layer) changes nothing on screen.
-			if (selected !== m.layerName) {
-				selected = m.layerName;
-				render();
-			}
+		case 'runArea':
+			renderRunArea();
 			break;
-		case 'npy':
-			npy =
-				m.name && m.shape ? { name: m.name, shape: m.shape, layerName: m.layerName } : null;
-			options = { ...options, useNpy: npy !== null };
-			render();
-			break;
-		case 'runProgress': {
+		case 'progress': {
 			// Updated in place: a re-render every 100 ms would move the keyboard focus.
-			runFraction = m.fraction;
 			const bar = document.getElementById('run-progress');
 			if (bar instanceof HTMLProgressElement) {
 				showProgress(bar);
 			}
 			break;
 		}
-		case 'runStarted':
-			runFraction = null;
-			running = `Running ${m.layerName} on (${m.shape.join(', ')})…`;
-			runError = null;
-			selected = m.layerName;
-			renderRunArea();
-			break;
-		case 'runResult':
-			running = null;
-			lastRun = m.result;
-			compare = undefined;
-			latest = 'run';
-			selected = m.result.layerName;
-			renderRunArea();
-			break;
-		case 'simulateStarted':
-			runFraction = null;
-			running = `Simulating ${m.steps} training steps of ${m.layerName} on (${m.shape.join(', ')})…`;
-			runError = null;
-			selected = m.layerName;
-			renderRunArea();
-			break;
-		case 'simulateResult':
-			running = null;
-			simulation = m.result;
-			latest = 'simulate';
-			selected = m.result.layerName;
-			renderRunArea();
-			break;
-		case 'runError':
-			running = null;
-			runError = m.message;
-			renderRunArea();
-			break;
-		case 'compare':
-			compare = m;
-			latest = 'compare';
-			compareResults = {};
-			selected = m.layerName;
-			runFraction = null;
-			running = `Comparing normalizations on (${m.shape.join(', ')})…`;
-			runError = null;
-			renderRunArea();
-			break;
-		case 'compareResult':
-		case 'compareError':
-			compareResults[m.family] = m.type === 'compareResult' ? m.result : m.message;
-			if (
-				compare &&
-				compare.entries.every(
-					(e) => !e.explanation || compareResults[e.family] !== undefined,
-				)
-			) {
-				running = null;
-			}
-			renderRunArea();
-			break;
 		case 'empty':
-			current = undefined;
-			app.replaceChildren(el('p', { class: 'muted' }, m.message));
+			app.replaceChildren(el('p', { class: 'muted' }, m.type === 'empty' ? m.message : ''));
 			break;
-		default: {
-			const never: never = m;
-			void never;
-		}
+		case 'none':
+			break;
 	}
 	save();
 	report(m.type);
 });
 
-const saved = vscode.getState();
-if (saved?.model && saved.model.type === 'model') {
-	current = saved.model;
-	selected = saved.selected ?? saved.model.selected;
-	lastRun = saved.lastRun;
-	compare = saved.compare;
-	compareResults = saved.compareResults ?? {};
-	convention = saved.convention ?? saved.model.model.framework;
-	options = saved.options ?? saved.model.defaults;
-	npy = saved.npy ?? null;
-	simulation = saved.simulation;
-	simulationOptions = saved.simulationOptions ?? simulationOptions;
-	latest = saved.latest ?? (saved.compare ? 'compare' : saved.lastRun ? 'run' : undefined);
+const restored = restoredView(vscode.getState(), snapshot());
+if (restored) {
+	adopt(restored);
 	render();
 }
 post({ type: 'ready' });

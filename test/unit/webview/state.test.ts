@@ -1,0 +1,149 @@
+import * as assert from 'assert';
+import type { ModelSummary } from '../../../src/protocol/analysis';
+import type { PanelRunResult, RunOptions, ToPanel } from '../../../src/protocol/webviewProtocol';
+import {
+	applyMessage,
+	initialView,
+	PanelView,
+	restoredView,
+	savedState,
+} from '../../../src/webview/state';
+
+/**
+ * The inspection panel's state (src/webview/state.ts) in plain Node: what each message from the
+ * extension changes and what it asks the screen to redraw — the rules the panel's focus and
+ * restore behaviour rest on.
+ */
+
+const defaults: RunOptions = {
+	batchSize: 8,
+	seed: 1,
+	distribution: 'uniform',
+	mode: 'eval',
+	useNpy: false,
+};
+
+function modelMessage(
+	name: string,
+	framework: 'keras' | 'torch',
+	selected: string | null = null,
+): Extract<ToPanel, { type: 'model' }> {
+	const model = { name, framework, layers: [] } as unknown as ModelSummary;
+	return {
+		type: 'model',
+		uri: 'file:///m.py',
+		fileName: 'm.py',
+		model,
+		explanations: {},
+		selected,
+		counting: {} as Extract<ToPanel, { type: 'model' }>['counting'],
+		defaults,
+		npy: null,
+	};
+}
+
+const result = (layerName: string) => ({ layerName }) as unknown as PanelRunResult;
+
+function apply(v: PanelView, ...ms: ToPanel[]): { view: PanelView; redraws: string[] } {
+	const redraws: string[] = [];
+	for (const m of ms) {
+		const r = applyMessage(v, m);
+		v = r.view;
+		redraws.push(r.redraw);
+	}
+	return { view: v, redraws };
+}
+
+describe('the inspection panel state', () => {
+	it("a model: shown whole, in its framework's terms, with the settings' run defaults", () => {
+		const { view, redraws } = apply(initialView(), modelMessage('net', 'torch', 'bn'));
+		assert.deepStrictEqual(redraws, ['all']);
+		assert.deepStrictEqual(
+			[view.convention, view.selected, view.options],
+			['torch', 'bn', defaults],
+		);
+	});
+
+	it('a run of the layer shown redraws the run area only (the table keeps the keyboard focus); progress updates in place', () => {
+		const { view, redraws } = apply(
+			initialView(),
+			modelMessage('net', 'keras', 'bn'),
+			{ type: 'runStarted', layerName: 'bn', shape: [8, 4] },
+			{ type: 'runProgress', fraction: 0.5 },
+			{ type: 'runResult', result: result('bn') },
+		);
+		assert.deepStrictEqual(redraws, ['all', 'runArea', 'progress', 'runArea']);
+		assert.deepStrictEqual(
+			[view.running, view.latest, view.lastRun?.layerName, view.runFraction],
+			[null, 'run', 'bn', 0.5],
+		);
+	});
+
+	it('the same row selected again changes nothing; another row redraws', () => {
+		const start = apply(initialView(), modelMessage('net', 'keras', 'bn')).view;
+		assert.strictEqual(applyMessage(start, { type: 'select', layerName: 'bn' }).redraw, 'none');
+		assert.strictEqual(
+			applyMessage(start, { type: 'select', layerName: 'dense' }).redraw,
+			'all',
+		);
+	});
+
+	it("the same model again keeps its results; another model drops them and takes the new one's defaults", () => {
+		const ran = apply(initialView(), modelMessage('net', 'keras', 'bn'), {
+			type: 'runResult',
+			result: result('bn'),
+		}).view;
+		assert.strictEqual(
+			apply(ran, modelMessage('net', 'keras', 'bn')).view.lastRun?.layerName,
+			'bn',
+		);
+		const other = apply(ran, modelMessage('other', 'torch')).view;
+		assert.deepStrictEqual(
+			[other.lastRun, other.latest, other.convention],
+			[undefined, undefined, 'torch'],
+		);
+	});
+
+	it('a comparison is running until every method that can run has answered', () => {
+		const entries = [
+			{ family: 'batch', explanation: {} },
+			{ family: 'layer', explanation: {} },
+			{ family: 'group', explanation: null },
+		] as unknown as Extract<ToPanel, { type: 'compare' }>['entries'];
+		const compare: ToPanel = {
+			type: 'compare',
+			layerName: 'bn',
+			of: 'the input of bn',
+			framework: 'keras',
+			shape: [8, 4],
+			channelAxis: 1,
+			entries,
+			options: defaults,
+		};
+		const half = apply(initialView(), modelMessage('net', 'keras'), compare, {
+			type: 'compareResult',
+			family: 'batch',
+			result: result('bn'),
+		}).view;
+		assert.match(half.running ?? '', /^Comparing normalizations on \(8, 4\)/);
+		const done = apply(half, { type: 'compareError', family: 'layer', message: 'no' }).view;
+		assert.deepStrictEqual([done.running, done.compareResults.layer], [null, 'no']);
+	});
+
+	it('a reload restores what was shown, and a state without a model restores nothing', () => {
+		const shown = apply(initialView(), modelMessage('net', 'torch', 'bn'), {
+			type: 'runResult',
+			result: result('bn'),
+		}).view;
+		const back = restoredView(JSON.parse(JSON.stringify(savedState(shown))), initialView());
+		assert.deepStrictEqual(
+			[back?.current?.model.name, back?.selected, back?.latest, back?.convention],
+			['net', 'bn', 'run', 'torch'],
+		);
+		assert.strictEqual(restoredView({}, initialView()), undefined);
+		assert.strictEqual(
+			apply(shown, { type: 'empty', message: 'none' }).view.current,
+			undefined,
+		);
+	});
+});
