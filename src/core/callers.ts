@@ -81,15 +81,25 @@ export function buildFromCallers(
 				'm',
 			)
 		: undefined;
+	// The callers share one time budget, the analysis's own: a folder of notebooks that import this
+	// file does not multiply the time it takes (those past the budget are not run).
+	const budget = { ...defaultLimits, ...limits };
+	const deadline = Date.now() + budget.maxMillis;
+	const unread: string[] = [];
 	for (const caller of importsMe && callers ? callers() : []) {
 		const wanted = waiting.filter((d) => !found.has(d.name) && caller.text.includes(d.name));
 		if (wanted.length === 0 || !importsMe?.test(caller.text)) {
 			continue;
 		}
+		const left = deadline - Date.now();
+		if (left <= 0) {
+			unread.push(caller.file);
+			continue;
+		}
 		const run = new Interpreter(
 			new PythonSource(caller.text),
 			[new KerasRuntime(kerasDialect(caller.text)), new TorchRuntime()],
-			{ ...defaultLimits, ...limits },
+			{ ...budget, maxMillis: left },
 			(name) => (name === moduleName ? text : readModule?.(name)),
 		);
 		run.run();
@@ -124,6 +134,13 @@ export function buildFromCallers(
 				severity: 'info',
 				code: 'built-by-caller',
 				message: `\`${d.name}\` needs ${plural(d.required)}: ${f.file} builds it (line ${f.line + 1}, \`${f.call}\`) with values NormLens cannot carry over from there, so it is shown in ${f.file}, not here.`,
+			});
+		} else if (isModel && unread.length > 0) {
+			out.push({
+				range: d.range,
+				severity: 'info',
+				code: 'built-by-caller',
+				message: `\`${d.name}\` needs ${plural(d.required)} to be built, and NormLens ran out of its time reading the files beside this one that import it before ${unread.join(', ')}, so it is not shown.`,
 			});
 		} else if (isModel) {
 			out.push({

@@ -98,6 +98,23 @@ describe('a model class built by the files beside it', () => {
 		);
 	});
 
+	it('the files beside it share one time budget; those it could not read are named, not taken for absent', () => {
+		const spin = { file: 'a_slow.py', text: 'from model import Net\nwhile True:\n    x = 1\n' };
+		const result = analyzePython(model, {
+			moduleName: 'model',
+			limits: { maxMillis: 50 },
+			callers: () => [
+				spin,
+				{ file: 'b_train.py', text: 'from model import Net\nnet = Net(3, 4)\n' },
+			],
+		});
+		assert.ok(!result.models.some((m) => m.name === 'Net'));
+		assert.match(
+			result.diagnostics.find((d) => d.code === 'built-by-caller')?.message ?? '',
+			/NormLens ran out of its time reading the files beside this one that import it before b_train\.py, so it is not shown/,
+		);
+	});
+
 	it('the files beside it are read only when a definition needs arguments', () => {
 		const read = { n: 0 };
 		analyzePython(
