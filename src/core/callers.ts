@@ -32,15 +32,13 @@ function portable(v: Value): boolean {
 	}
 }
 
+/** The text of `r` in `text` (the end cut first, so that a one-line range keeps its start offset). */
 function textAt(text: string, r: TextRange): string {
 	const lines = text.split('\n').slice(r.start.line, r.end.line + 1);
 	if (lines.length === 0) {
 		return '';
 	}
-	lines[lines.length - 1] = lines[lines.length - 1].slice(
-		0,
-		r.end.line === r.start.line ? r.end.character : r.end.character,
-	);
+	lines[lines.length - 1] = lines[lines.length - 1].slice(0, r.end.character);
 	lines[0] = lines[0].slice(r.start.character);
 	return lines.join('\n');
 }
