@@ -1,0 +1,162 @@
+/**
+ * Every diagnostic NormLens reports, as data: its code, the severities it comes with, what kind of
+ * finding it is, and what it says in one line. The checks run where the facts are (the runtimes
+ * while interpreting, analyze.ts over the finished models); this table is what they may report,
+ * and the README's list of diagnostics and the tests are held to it.
+ */
+import type { Severity } from '../../protocol/analysis';
+
+export interface DiagnosticRule {
+	code: string;
+	/** The severities it is reported with; the first is the usual one. */
+	severities: readonly Severity[];
+	/**
+	 * `error`: the framework would raise; `advice`: a design choice that wastes parameters
+	 * (information in course code and installed packages); `unknown`: why a number is not shown;
+	 * `analysis`: about the analysis itself; `check`: a comparison with what the notebook printed.
+	 */
+	kind: 'error' | 'advice' | 'unknown' | 'analysis' | 'check';
+	/** What it says, in one line (the README's list). */
+	summary: string;
+	/** Shown as information in course code and installed packages, which the user is not meant to change. */
+	quietInReferenceCode?: true;
+}
+
+export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
+	{
+		code: 'syntax-error',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			'Python cannot parse a statement (in its own words); the statement is left out and what that costs is said.',
+	},
+	{
+		code: 'shape-mismatch',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"A layer receives a shape its framework rejects (PyTorch's or Keras's own reason).",
+	},
+	{
+		code: 'index-error',
+		severities: ['error'],
+		kind: 'error',
+		summary: 'An index or dimension out of range on a tensor of known shape.',
+	},
+	{
+		code: 'batch-size-one',
+		severities: ['warning'],
+		kind: 'error',
+		summary: 'BatchNorm in training mode on a batch of one value per channel: PyTorch raises.',
+	},
+	{
+		code: 'invalid-arguments',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"A layer's arguments its framework refuses (e.g. num_groups not dividing num_channels).",
+	},
+	{
+		code: 'missing-argument',
+		severities: ['error'],
+		kind: 'error',
+		summary: 'A layer is built without an argument it requires.',
+	},
+	{
+		code: 'keras1-api',
+		severities: ['warning', 'info'],
+		kind: 'unknown',
+		summary:
+			"Keras 1's API (Convolution2D(32, 3, 3), border_mode=) where NormLens cannot tell which Keras runs it: the layer's count is unknown, with the reason.",
+	},
+	{
+		code: 'redundant-bias',
+		severities: ['warning', 'info'],
+		kind: 'advice',
+		summary:
+			'A bias right before a normalization that subtracts the mean: its parameters do nothing (with a quick fix).',
+		quietInReferenceCode: true,
+	},
+	{
+		code: 'bn-axis',
+		severities: ['warning'],
+		kind: 'advice',
+		summary:
+			"A Keras BatchNormalization's kept axis is not the channel axis of the convolution before it.",
+	},
+	{
+		code: 'unregistered-modules',
+		severities: ['warning'],
+		kind: 'advice',
+		summary:
+			'PyTorch modules held in a plain list or dict: PyTorch does not register them (not in parameters() or .to()).',
+	},
+	{
+		code: 'unknown-layer',
+		severities: ['info'],
+		kind: 'unknown',
+		summary:
+			'A layer type NormLens does not know: its counts and what depends on them are unknown.',
+	},
+	{
+		code: 'unknown-count',
+		severities: ['info'],
+		kind: 'unknown',
+		summary:
+			'Why a total is unknown, at the construct NormLens could not follow (or why a model is not shown).',
+	},
+	{
+		code: 'unknown-base',
+		severities: ['info'],
+		kind: 'unknown',
+		summary: 'A class derives from one NormLens cannot read: it is not shown as a model.',
+	},
+	{
+		code: 'built-by-caller',
+		severities: ['info'],
+		kind: 'unknown',
+		summary:
+			'A model class that needs arguments: shown as a file beside it builds it, or why it is not shown.',
+	},
+	{
+		code: 'invalid-size',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"A weight of negative or fractional size (`Dense(-5)`), which the framework refuses: the layer's count is unknown.",
+	},
+	{
+		code: 'analysis-truncated',
+		severities: ['info'],
+		kind: 'analysis',
+		summary:
+			'The analysis stopped at its step or time bound; models after that point are not shown.',
+	},
+	{
+		code: 'analysis-stopped',
+		severities: ['warning'],
+		kind: 'analysis',
+		summary:
+			"The analysis worker was stopped (time or memory budget); the editor keeps the file's text and the last result.",
+	},
+	{
+		code: 'internal-error',
+		severities: ['error'],
+		kind: 'analysis',
+		summary:
+			'A NormLens bug: the analysis failed on this file (please report it with the file).',
+	},
+	{
+		code: 'printed-summary',
+		severities: ['info', 'warning'],
+		kind: 'check',
+		summary:
+			"A summary the notebook printed: matches NormLens's counts row by row, or the first row that differs.",
+	},
+];
+
+const byCode = new Map(DIAGNOSTIC_RULES.map((r) => [r.code, r]));
+
+export function diagnosticRule(code: string): DiagnosticRule | undefined {
+	return byCode.get(code);
+}
