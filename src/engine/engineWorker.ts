@@ -41,6 +41,7 @@ import {
 	normalizeChunks,
 } from './slabs';
 import { progressCounter } from './progress';
+import { PeerFailed, TaskFailure } from '../protocol/engineErrors';
 
 /**
  * The Piscina task module (bundled to `dist/engineWorker.js`; not named `worker.js`, which is
@@ -844,5 +845,39 @@ function readChunk(
 		fs.closeSync(fd);
 	}
 }
+
+//#endregion
+
+//#region the worker's boundary
+
+/**
+ * The task entry points the host's Piscina pool calls (by these names). Each returns its own
+ * failure as data (`TaskFailure`): an error thrown across the worker boundary keeps only its
+ * message, so the host could tell a refusal from a dead worker only by reading it. The functions
+ * above stay throwing, for callers in the same thread (the tests).
+ */
+function boundary<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) {
+	return async (...args: A): Promise<R | TaskFailure> => {
+		try {
+			return await fn(...args);
+		} catch (e) {
+			const message = e instanceof Error ? e.message : String(e);
+			return {
+				failed:
+					e instanceof Cancelled
+						? 'cancelled'
+						: e instanceof PeerFailed
+							? 'peer'
+							: 'refused',
+				message,
+			};
+		}
+	};
+}
+
+export const normalizeTask = boundary(normalize);
+export const batchStatisticsTask = boundary(batchStatistics);
+export const splitForwardTask = boundary(splitForward);
+export const residentForwardTask = boundary(residentForward);
 
 //#endregion

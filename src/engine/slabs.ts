@@ -1,4 +1,5 @@
 /// <reference path="./wasm/webassembly.d.ts" />
+import { PeerFailed, RunCancelled } from '../protocol/engineErrors';
 import type { Arena } from './kernels/arena';
 import type { ReductionLayout } from './kernels/layout';
 import type { Centred } from './kernels/normalizeJs';
@@ -187,14 +188,7 @@ function publish(
 	m.variance.forEach((v, j) => (slot.m2[j] = v * m.counts[j]));
 }
 
-const PEER_FAILED = 'Another engine worker of this run failed.';
-
-/** Thrown in a worker whose peer failed (the host reports the peer's error). */
-export class PeerFailed extends Error {
-	constructor() {
-		super(PEER_FAILED);
-	}
-}
+export { PeerFailed };
 
 /**
  * Why a split run failed, from all its tasks' outcomes: the first error that is not a worker
@@ -208,11 +202,10 @@ export function failureCause(
 	const rejected = outcomes
 		.filter((o): o is PromiseRejectedResult => o.status === 'rejected')
 		.map((o) => o.reason as unknown);
-	const peer = (r: unknown) => r instanceof Error && r.message.includes(PEER_FAILED);
+	const peer = (r: unknown) => r instanceof PeerFailed;
 	// A peer that saw the run's cancel flag (which the host raises when a worker fails) says it was
 	// cancelled: that is an effect too. The cause is a rejection that is neither, when there is one.
-	const cancelledByHost = (r: unknown) =>
-		r instanceof Error && (r.name === 'AbortError' || /cancel/i.test(r.message));
+	const cancelledByHost = (r: unknown) => r instanceof RunCancelled;
 	return (
 		rejected.find((r) => !peer(r) && !cancelledByHost(r)) ??
 		rejected.find((r) => !peer(r)) ??

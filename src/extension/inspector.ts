@@ -1,3 +1,4 @@
+import { RunCancelled } from '../protocol/engineErrors';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
@@ -41,8 +42,6 @@ export interface CompareOutcome {
 		error: string | null;
 	}[];
 }
-
-const cancelled = /cancelled/;
 
 /**
  * What the compare view normalizes: a normalization layer's input, else the output of the layer at
@@ -330,7 +329,7 @@ export class Inspector {
 	private runFailed(layerName: string, err: unknown): void {
 		const message = (err as Error).message;
 		this.panel.post({ type: 'runError', layerName, message });
-		if (!cancelled.test(message)) {
+		if (!(err instanceof RunCancelled)) {
 			void vscode.window.showErrorMessage(`NormLens: ${message}`);
 		}
 	}

@@ -1,3 +1,4 @@
+import { RunCancelled } from '../protocol/engineErrors';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EnginePool } from '../host/enginePool';
@@ -195,7 +196,7 @@ export class NormalizationRunner implements vscode.Disposable {
 							}
 							let outcome: NormalizeResult | Error;
 							if (abort.signal.aborted) {
-								outcome = new Error('The run was cancelled.');
+								outcome = new RunCancelled();
 							} else {
 								try {
 									outcome = await this.pool.normalize(t.task, abort.signal, (f) =>

@@ -14,6 +14,7 @@ import {
 	HISTOGRAM_BINS,
 	runningUpdate,
 } from '../engine/result';
+import { isTaskFailure, RunCancelled, taskError, WorkerStopped } from '../protocol/engineErrors';
 import type {
 	ResidentTask,
 	SplitForward,
@@ -82,9 +83,26 @@ export const IDLE_TIMEOUT_MS = 5_000;
 
 /** The error of a cancelled run, as Piscina names it: an `AbortError`. */
 function cancelled(): Error {
-	const e = new Error('The run was cancelled.');
-	e.name = 'AbortError';
-	return e;
+	return new RunCancelled();
+}
+
+/**
+ * One task on the pool, by its boundary entry point (engineWorker's `…Task`): its result, or a
+ * typed error — the task's own failure (EngineRefusal, RunCancelled, PeerFailed), returned as
+ * data across the worker boundary, or WorkerStopped when the worker did not answer at all.
+ */
+async function runTask<T>(pool: Piscina, arg: unknown, name: string): Promise<T> {
+	let r: unknown;
+	try {
+		r = await pool.run(arg, { name });
+	} catch (e) {
+		const err = e as Error;
+		throw err.name === 'AbortError' ? new RunCancelled() : new WorkerStopped(err.message);
+	}
+	if (isTaskFailure(r)) {
+		throw taskError(r);
+	}
+	return r as T;
 }
 
 interface Waiter {
@@ -211,20 +229,9 @@ export interface ForwardSpec {
 	dispatch?: 'auto' | 'one' | 'split';
 }
 
-/** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the worker's own message. */
+/** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the engine's own refusal. */
 function poolError(err: Error, signal?: AbortSignal): Error {
-	if (err.name === 'AbortError' || signal?.aborted) {
-		return cancelled();
-	}
-	if (
-		/terminated|exited|worker/i.test(err.message) &&
-		!/Cannot|shape|limit|npy/i.test(err.message)
-	) {
-		return new Error(
-			`The engine worker stopped unexpectedly (${err.message}); the next run starts a new one.`,
-		);
-	}
-	return new Error(err.message.replace(/^Error: /, ''));
+	return err instanceof RunCancelled || signal?.aborted ? cancelled() : err;
 }
 
 /** Why a simulation task cannot run, before any worker starts; undefined when it can. */
@@ -376,10 +383,11 @@ export class EnginePool {
 					Atomics.store(new Int32Array(progress), 0, 0);
 				}
 			}
-			return (await pool.run(
+			return await runTask<NormalizeResult>(
+				pool,
 				{ ...task, cancel, progress },
-				{ name: 'normalize' },
-			)) as NormalizeResult;
+				'normalizeTask',
+			);
 		} catch (e) {
 			throw poolError(e as Error, signal);
 		} finally {
@@ -469,11 +477,11 @@ export class EnginePool {
 					cancel,
 					progress,
 				};
-				const parts = (await Promise.all(
+				const parts = await Promise.all(
 					Array.from({ length: Math.min(workers, steps) }, () =>
-						pool.run(base, { name: 'batchStatistics' }),
+						runTask<StepsResult>(pool, base, 'batchStatisticsTask'),
 					),
-				)) as StepsResult[];
+				);
 				const g = parts[0].groups;
 				const mean = new Float64Array(steps * g);
 				const variance = new Float64Array(steps * g);
@@ -640,10 +648,11 @@ export class EnginePool {
 				const work = arena.f32(
 					65536 + 16 * (g + (inner === 1 ? 0 : total / inner)),
 				).byteOffset;
-				const r = (await pool.run({ ...base, work }, { name: 'residentForward' })) as {
-					mean: Float64Array;
-					variance: Float64Array;
-				} | null;
+				const r = await runTask<{ mean: Float64Array; variance: Float64Array } | null>(
+					pool,
+					{ ...base, work },
+					'residentForwardTask',
+				);
 				return r && { mean: r.mean, variance: r.variance };
 			}
 			const plan = chunkPlan(total, unit, g, workers);
@@ -654,12 +663,12 @@ export class EnginePool {
 			);
 			const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
 			const endAnswers = answerLatePeers(memory, control);
-			const runs = work.map(
-				(w) =>
-					pool.run(
-						{ ...base, work: w, plan, control },
-						{ name: 'residentForward' },
-					) as Promise<{ mean: Float64Array; variance: Float64Array } | null>,
+			const runs = work.map((w) =>
+				runTask<{ mean: Float64Array; variance: Float64Array } | null>(
+					pool,
+					{ ...base, work: w, plan, control },
+					'residentForwardTask',
+				),
 			);
 			try {
 				const parts = await Promise.all(runs);
@@ -837,9 +846,8 @@ export class EnginePool {
 			control,
 		};
 		const endAnswers = answerLatePeers(memory, control);
-		const runs = work.map(
-			(w) =>
-				pool.run({ ...base, work: w }, { name: 'splitForward' }) as Promise<SplitForward>,
+		const runs = work.map((w) =>
+			runTask<SplitForward>(pool, { ...base, work: w }, 'splitForwardTask'),
 		);
 		let forward: SplitForward[];
 		try {

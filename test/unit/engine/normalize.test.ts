@@ -667,9 +667,23 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 	});
 
 	it('a failed split run reports the first real error, not a peer saying that another worker failed', async () => {
-		const { failureCause, PeerFailed } = await import('../../../src/engine/slabs');
-		const disk = new Error('Cannot read /tmp/x.npy: EIO');
-		const peer = new Error(new PeerFailed().message);
+		const { failureCause } = await import('../../../src/engine/slabs');
+		const { EngineRefusal, PeerFailed, RunCancelled } =
+			await import('../../../src/protocol/engineErrors');
+		// What the host's runTask raises for each task's outcome: typed, whatever the messages say.
+		const disk = new EngineRefusal('Cannot read /tmp/x.npy: EIO');
+		const peer = new PeerFailed();
+		const cancelledByHost = new RunCancelled();
+		assert.strictEqual(
+			failureCause(
+				[
+					{ status: 'rejected', reason: cancelledByHost },
+					{ status: 'rejected', reason: disk },
+				],
+				cancelledByHost,
+			),
+			disk,
+		);
 		assert.strictEqual(
 			failureCause(
 				[
