@@ -137,7 +137,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		severities: ['warning'],
 		kind: 'analysis',
 		summary:
-			"The analysis worker was stopped (time or memory budget); the editor keeps the file's text and the last result.",
+			"The analysis of the file stopped (its time or memory budget, or its worker failed): no models are shown for this version, and the message says why. The user's text is untouched.",
 	},
 	{
 		code: 'internal-error',
