@@ -4,7 +4,7 @@ import type { SummaryContract } from '../core';
 import type { AnalysisService } from './analysisService';
 import { configSection, ExtensionConfig } from './config';
 import { setExampleInput } from './exampleInput';
-import { Inspector, runRefusal, Target } from './inspector';
+import type { Inspector, Target } from './inspector';
 import type { NormalizationRunner } from './normalizationRunner';
 import { parseRevealArgs, revealRange } from './reveal';
 
@@ -139,12 +139,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 					await target(uri, line, character),
 					'run it (e.g. on BatchNormalization)',
 				);
-				// A layer that is not a normalization: the user is told why, and so is the caller.
-				const refused = hit && runRefusal(hit.layer);
-				if (refused) {
-					void vscode.window.showInformationMessage(refused);
-					return { refused };
-				}
 				return hit
 					? deps.inspector.run(hit.t, hit.model, hit.layer, {
 							...deps.runner.defaults(),

@@ -287,11 +287,13 @@ export class Inspector {
 		model: ModelSummary,
 		layer: LayerSummary,
 		options: RunOptions = this.runner.defaults(),
-	): Promise<PanelRunResult | undefined> {
+	): Promise<PanelRunResult | { refused: string } | undefined> {
 		const e = explainLayer(layer);
 		if (!e) {
-			void vscode.window.showInformationMessage(runRefusal(layer) as string);
-			return undefined;
+			// Not a normalization: the user is told why, and so is the caller (the command's result).
+			const refused = `NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`;
+			void vscode.window.showInformationMessage(refused);
+			return { refused };
 		}
 		const built = this.runner.taskFor(
 			e,
@@ -637,11 +639,4 @@ export class Inspector {
 			// The file is gone: the panel keeps what it restored from its own state.
 		}
 	}
-}
-
-/** Why a layer cannot be run on a sample tensor, in the words the user is shown; undefined when it can. */
-export function runRefusal(layer: LayerSummary): string | undefined {
-	return explainLayer(layer)
-		? undefined
-		: `NormLens: ${layer.type} \`${layer.name}\` is not a normalization layer NormLens can run.`;
 }

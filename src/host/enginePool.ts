@@ -81,11 +81,6 @@ const SPLIT_MAX_GROUPS = 1 << 16;
 /** Idle workers are retired after this long (their memory is returned); the next run starts new ones. */
 export const IDLE_TIMEOUT_MS = 5_000;
 
-/** The error of a cancelled run, as Piscina names it: an `AbortError`. */
-function cancelled(): Error {
-	return new RunCancelled();
-}
-
 /**
  * One task on the pool, by its boundary entry point (engineWorker's `…Task`): its result, or a
  * typed error — the task's own failure (EngineRefusal, RunCancelled, PeerFailed), returned as
@@ -137,7 +132,7 @@ class WorkerSlots {
 	acquire(n: number, signal?: AbortSignal): Promise<() => void> {
 		n = Math.min(n, this.capacity);
 		if (signal?.aborted) {
-			return Promise.reject(cancelled());
+			return Promise.reject(new RunCancelled());
 		}
 		return new Promise((resolve, reject) => {
 			let released = false;
@@ -154,7 +149,7 @@ class WorkerSlots {
 					const i = this.waiting.indexOf(w);
 					if (i >= 0) {
 						this.waiting.splice(i, 1);
-						reject(cancelled());
+						reject(new RunCancelled());
 						// A large request at the head may have held back smaller ones behind it.
 						this.pump();
 					}
@@ -231,7 +226,7 @@ export interface ForwardSpec {
 
 /** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the engine's own refusal. */
 function poolError(err: Error, signal?: AbortSignal): Error {
-	return err instanceof RunCancelled || signal?.aborted ? cancelled() : err;
+	return err instanceof RunCancelled || signal?.aborted ? new RunCancelled() : err;
 }
 
 /** Why a simulation task cannot run, before any worker starts; undefined when it can. */
@@ -335,7 +330,7 @@ export class EnginePool {
 		onProgress?: (fraction: number) => void,
 	): Promise<NormalizeResult> {
 		if (signal?.aborted) {
-			throw cancelled();
+			throw new RunCancelled();
 		}
 		this.inFlight++;
 		clearTimeout(this.recycleTimer);
@@ -415,7 +410,7 @@ export class EnginePool {
 		onProgress?: (fraction: number) => void,
 	): Promise<SimulateResult> {
 		if (signal?.aborted) {
-			throw cancelled();
+			throw new RunCancelled();
 		}
 		const problem = simulateProblem(task);
 		if (problem) {
@@ -601,7 +596,7 @@ export class EnginePool {
 		signal?: AbortSignal,
 	): Promise<{ mean: Float64Array; variance: Float64Array } | null> {
 		if (signal?.aborted) {
-			throw cancelled();
+			throw new RunCancelled();
 		}
 		const total = spec.shape.reduce((p, d) => p * d, 1);
 		if (total !== t.data.length) {

@@ -66,69 +66,16 @@ Chart.register(
 const vscode = acquireVsCodeApi<PanelState>();
 const app = document.getElementById('app') as HTMLElement;
 
-// The view's fields as the render functions read them; every message from the extension goes
-// through the pure applyMessage (state.ts), and its result is adopted here.
-let {
-	current,
-	selected,
-	lastRun,
-	compare,
-	compareResults,
-	convention,
-	options,
-	npy,
-	simulation,
-	simulationOptions,
-	latest,
-	running,
-	runFraction,
-	runError,
-} = initialView();
-
-function snapshot(): PanelView {
-	return {
-		current,
-		selected,
-		lastRun,
-		compare,
-		compareResults,
-		convention,
-		options,
-		npy,
-		simulation,
-		simulationOptions,
-		latest,
-		running,
-		runFraction,
-		runError,
-	};
-}
-
-function adopt(v: PanelView): void {
-	({
-		current,
-		selected,
-		lastRun,
-		compare,
-		compareResults,
-		convention,
-		options,
-		npy,
-		simulation,
-		simulationOptions,
-		latest,
-		running,
-		runFraction,
-		runError,
-	} = v);
-}
+// What the panel shows: every message from the extension goes through the pure applyMessage
+// (state.ts), whose result replaces it; the controls' own events change it in place.
+let ui: PanelView = initialView();
 
 /** The bar shows runFraction; without one it stays indeterminate (no value attribute). */
 function showProgress(bar: HTMLProgressElement): void {
-	if (runFraction !== null) {
+	if (ui.runFraction !== null) {
 		bar.max = 1;
-		bar.value = runFraction;
-		bar.setAttribute('aria-valuetext', `${Math.round(runFraction * 100)} %`);
+		bar.value = ui.runFraction;
+		bar.setAttribute('aria-valuetext', `${Math.round(ui.runFraction * 100)} %`);
 	}
 }
 
@@ -140,7 +87,7 @@ function post(m: FromPanel): void {
 }
 
 function save(): void {
-	vscode.setState(savedState(snapshot()));
+	vscode.setState(savedState(ui));
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -277,7 +224,7 @@ function guaranteesText(r: PanelRunResult, digits: number): string {
 }
 
 function statNoun(r: PanelRunResult): string {
-	const e = current?.explanations[r.layerName];
+	const e = ui.current?.explanations[r.layerName];
 	return !e || e.family === 'batch' ? 'feature' : 'statistic';
 }
 
@@ -295,9 +242,9 @@ function countingToggle(): HTMLElement {
 	] as const) {
 		const id = `count-${value}`;
 		const input = el('input', { type: 'radio', name: 'counting', id, value });
-		input.checked = convention === value;
+		input.checked = ui.convention === value;
 		input.addEventListener('change', () => {
-			convention = value;
+			ui.convention = value;
 			save();
 			render();
 			report('model');
@@ -308,10 +255,10 @@ function countingToggle(): HTMLElement {
 }
 
 function summaryTable(): HTMLElement {
-	const m = (current as ModelMessage).model;
-	const view = (current as ModelMessage).counting[convention];
+	const m = (ui.current as ModelMessage).model;
+	const view = (ui.current as ModelMessage).counting[ui.convention];
 	const table = el('table', { class: 'summary', 'aria-label': `Summary of ${m.name}` });
-	const torchStyle = convention === 'torch';
+	const torchStyle = ui.convention === 'torch';
 	table.append(
 		el(
 			'thead',
@@ -332,7 +279,7 @@ function summaryTable(): HTMLElement {
 		),
 	);
 	const body = el('tbody');
-	const causes = (current as ModelMessage).causes ?? [];
+	const causes = (ui.current as ModelMessage).causes ?? [];
 	for (const l of m.layers) {
 		const c: ParamCounts | null = view.layers[l.name] ?? null;
 		// A `?` cell says why in its tooltip; the list under the totals links to the cause.
@@ -345,8 +292,8 @@ function summaryTable(): HTMLElement {
 			{
 				tabindex: '0',
 				'data-layer': l.name,
-				class: l.name === selected ? 'selected' : '',
-				'aria-selected': String(l.name === selected),
+				class: l.name === ui.selected ? 'selected' : '',
+				'aria-selected': String(l.name === ui.selected),
 			},
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
 			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
@@ -357,8 +304,8 @@ function summaryTable(): HTMLElement {
 			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
 		);
 		const choose = () => {
-			selected = l.name;
-			runError = null;
+			ui.selected = l.name;
+			ui.runError = null;
 			save();
 			render();
 			report('select');
@@ -501,13 +448,13 @@ function detail(layer: LayerSummary, e: LayerExplanation | undefined): HTMLEleme
 	const s = el('section', { class: 'detail', 'aria-label': `Layer ${layer.name}` });
 	s.append(el('h2', {}, `${layer.name} (${layer.type})`));
 	s.append(el('p', {}, `Input ${shape(layer.inputShape)} → output ${shape(layer.outputShape)}`));
-	const c = current?.counting[convention].layers[layer.name];
+	const c = ui.current?.counting[ui.convention].layers[layer.name];
 	if (c) {
 		s.append(
 			el(
 				'p',
 				{},
-				`Parameters: ${count(c.total)} (${count(c.trainable)} trainable, ${count(c.nonTrainable)} non-trainable${convention === 'torch' ? `; ${count(c.buffers)} in buffers` : ''})`,
+				`Parameters: ${count(c.total)} (${count(c.trainable)} trainable, ${count(c.nonTrainable)} non-trainable${ui.convention === 'torch' ? `; ${count(c.buffers)} in buffers` : ''})`,
 			),
 		);
 	}
@@ -581,14 +528,14 @@ const DRIFTS: { label: string; drift: SimulationOptions['drift'] }[] = [
 function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	const form = el('form', { class: 'controls', 'aria-label': 'Sample run' });
 	// The .npy is the input of the layer it was loaded for; other layers offer to load one of their own.
-	const npyHere = npy !== null && npy.layerName === layer.name ? npy : null;
-	const usingNpy = options.useNpy && npyHere !== null;
+	const npyHere = ui.npy !== null && ui.npy.layerName === layer.name ? ui.npy : null;
+	const usingNpy = ui.options.useNpy && npyHere !== null;
 	const batch = el('input', {
 		type: 'number',
 		min: '1',
 		max: '65536',
 		step: '1',
-		value: String(options.batchSize),
+		value: String(ui.options.batchSize),
 	});
 	const batchKnown = e.inputShape?.[0] !== null && e.inputShape?.[0] !== undefined;
 	batch.disabled = usingNpy || batchKnown;
@@ -597,7 +544,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		: usingNpy
 			? 'The .npy file decides the batch size.'
 			: '';
-	const seed = el('input', { type: 'number', step: '1', value: String(options.seed) });
+	const seed = el('input', { type: 'number', step: '1', value: String(ui.options.seed) });
 	seed.disabled = usingNpy;
 	const dist = el(
 		'select',
@@ -606,7 +553,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 			el('option', { value: d }, d === 'lognormal' ? 'log-normal' : d),
 		),
 	);
-	dist.value = options.distribution;
+	dist.value = ui.options.distribution;
 	dist.disabled = usingNpy;
 	const mode = el(
 		'select',
@@ -614,7 +561,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		el('option', { value: 'train' }, 'training (batch statistics)'),
 		el('option', { value: 'eval' }, 'inference (running statistics)'),
 	);
-	mode.value = options.mode;
+	mode.value = ui.options.mode;
 	if (!e.momentumConvention) {
 		mode.title =
 			'This layer keeps no running statistics: both modes normalize with the batch’s own statistics.';
@@ -633,7 +580,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	const read = (): RunOptions => ({
 		batchSize: Math.max(
 			1,
-			Math.min(65536, Math.floor(Number(batch.value) || options.batchSize)),
+			Math.min(65536, Math.floor(Number(batch.value) || ui.options.batchSize)),
 		),
 		seed: Math.floor(Number(seed.value) || 0),
 		distribution: dist.value as RunOptions['distribution'],
@@ -642,7 +589,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	});
 	for (const c of [batch, seed, dist, mode]) {
 		c.addEventListener('change', () => {
-			options = read();
+			ui.options = read();
 			save();
 		});
 	}
@@ -652,7 +599,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 			source.value = 'sample';
 			return;
 		}
-		options = read();
+		ui.options = read();
 		save();
 		render();
 		document.getElementById('run-source')?.focus();
@@ -683,15 +630,15 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	pick.title = `A .npy file with the input of ${layer.name} (any batch)`;
 	pick.addEventListener('click', () => post({ type: 'pickNpy' }));
 	cmp.addEventListener('click', () => {
-		options = read();
+		ui.options = read();
 		save();
-		post({ type: 'compareLayer', layerName: layer.name, options });
+		post({ type: 'compareLayer', layerName: layer.name, options: ui.options });
 	});
 	form.addEventListener('submit', (ev) => {
 		ev.preventDefault();
-		options = read();
+		ui.options = read();
 		save();
-		post({ type: 'runLayer', layerName: layer.name, options });
+		post({ type: 'runLayer', layerName: layer.name, options: ui.options });
 	});
 	buttons.append(run, cmp, pick);
 	const stepsInput = el('input', {
@@ -699,7 +646,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		min: '1',
 		max: '10000',
 		step: '1',
-		value: String(simulationOptions.steps),
+		value: String(ui.simulationOptions.steps),
 	});
 	const drift = el(
 		'select',
@@ -711,8 +658,8 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 			0,
 			DRIFTS.findIndex(
 				(d) =>
-					d.drift.shift === simulationOptions.drift.shift &&
-					d.drift.scale === simulationOptions.drift.scale,
+					d.drift.shift === ui.simulationOptions.drift.shift &&
+					d.drift.scale === ui.simulationOptions.drift.scale,
 			),
 		),
 	);
@@ -722,7 +669,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	});
 	for (const c of [stepsInput, drift]) {
 		c.addEventListener('change', () => {
-			simulationOptions = readSimulation();
+			ui.simulationOptions = readSimulation();
 			save();
 		});
 	}
@@ -734,14 +681,14 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 	simulate.title =
 		'K training steps on K seeded batches: the running statistics, the gap between training and inference outputs, and how noisy batch statistics are at batch sizes 2, 8, 32.';
 	simulate.addEventListener('click', () => {
-		options = read();
-		simulationOptions = readSimulation();
+		ui.options = read();
+		ui.simulationOptions = readSimulation();
 		save();
 		post({
 			type: 'simulateLayer',
 			layerName: layer.name,
-			options: { ...options, useNpy: false },
-			simulation: simulationOptions,
+			options: { ...ui.options, useNpy: false },
+			simulation: ui.simulationOptions,
 		});
 	});
 	buttons.append(simulate);
@@ -762,7 +709,7 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		clear.addEventListener('click', () => post({ type: 'clearNpy' }));
 		buttons.append(clear);
 	}
-	if (running) {
+	if (ui.running) {
 		run.disabled = true;
 		cmp.disabled = true;
 		simulate.disabled = true;
@@ -774,16 +721,19 @@ function runControls(layer: LayerSummary, e: LayerExplanation): HTMLElement {
 		cancel.addEventListener('click', () => post({ type: 'cancelRun' }));
 		buttons.append(cancel);
 		const bar = el('progress', {
-			'aria-label': running,
+			'aria-label': ui.running,
 			id: 'run-progress',
 		}) as HTMLProgressElement;
 		showProgress(bar);
-		form.append(buttons, el('div', { class: 'progress', role: 'status' }, bar, ` ${running}`));
+		form.append(
+			buttons,
+			el('div', { class: 'progress', role: 'status' }, bar, ` ${ui.running}`),
+		);
 	} else {
 		form.append(buttons);
 	}
-	if (runError) {
-		form.append(el('p', { class: 'error', role: 'alert' }, runError));
+	if (ui.runError) {
+		form.append(el('p', { class: 'error', role: 'alert' }, ui.runError));
 	}
 	return form;
 }
@@ -1136,7 +1086,7 @@ function compareSection(c: CompareMessage): HTMLElement {
 			`The same tensor for all four (${c.options.useNpy ? 'the loaded .npy' : `${c.options.distribution} sample, seed ${c.options.seed}`}, ${c.options.mode === 'eval' ? 'inference' : 'training'} mode). Shaded: the values that share one μ and σ².`,
 		),
 	);
-	const first = Object.values(compareResults).find(
+	const first = Object.values(ui.compareResults).find(
 		(r): r is PanelRunResult => typeof r !== 'string',
 	);
 	if (first) {
@@ -1185,7 +1135,7 @@ function compareCard(entry: PanelCompareEntry): HTMLElement {
 			}${params ? ` — ${params}` : ''}`,
 		),
 	);
-	const r = compareResults[entry.family];
+	const r = ui.compareResults[entry.family];
 	if (typeof r === 'string') {
 		card.append(el('p', { class: 'error', role: 'alert' }, r));
 	} else if (r) {
@@ -1239,7 +1189,7 @@ function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 	const body = el('tbody');
 	const num = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(3));
 	for (const entry of entries) {
-		const r = compareResults[entry.family];
+		const r = ui.compareResults[entry.family];
 		const done = r && typeof r !== 'string' ? r : null;
 		const v = done?.views;
 		body.append(
@@ -1273,7 +1223,7 @@ function compareTable(entries: PanelCompareEntry[]): HTMLElement {
 //#endregion
 
 function render(): void {
-	if (!current) {
+	if (!ui.current) {
 		return;
 	}
 	// Keep keyboard focus on the control that had it (every render rebuilds the DOM).
@@ -1281,20 +1231,20 @@ function render(): void {
 		document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
 	charts.forEach((c) => c.destroy());
 	charts = [];
-	const m = current.model;
+	const m = ui.current.model;
 	app.replaceChildren();
 	app.append(
 		el(
 			'h1',
 			{},
 			`${m.name} `,
-			el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${current.fileName}`),
+			el('span', { class: 'muted' }, `${m.framework} · ${m.kind} · ${ui.current.fileName}`),
 		),
 	);
 	app.append(summaryTable());
-	const layer = m.layers.find((l) => l.name === selected);
+	const layer = m.layers.find((l) => l.name === ui.selected);
 	if (layer) {
-		app.append(detail(layer, current.explanations[layer.name]));
+		app.append(detail(layer, ui.current.explanations[layer.name]));
 	}
 	app.append(el('div', { id: 'results' }, ...resultSections()));
 	if (focusedId) {
@@ -1304,14 +1254,14 @@ function render(): void {
 
 /** The selected layer's latest result: its simulation, comparison or run, whichever came last. */
 function resultSections(): HTMLElement[] {
-	if (latest === 'simulate' && simulation && simulation.layerName === selected) {
-		return [simulationSection(simulation)];
+	if (ui.latest === 'simulate' && ui.simulation && ui.simulation.layerName === ui.selected) {
+		return [simulationSection(ui.simulation)];
 	}
-	if (compare && compare.layerName === selected) {
-		return [compareSection(compare)];
+	if (ui.compare && ui.compare.layerName === ui.selected) {
+		return [compareSection(ui.compare)];
 	}
-	if (lastRun && lastRun.layerName === selected) {
-		return [runSection(lastRun)];
+	if (ui.lastRun && ui.lastRun.layerName === ui.selected) {
+		return [runSection(ui.lastRun)];
 	}
 	return [];
 }
@@ -1332,8 +1282,8 @@ function renderRunArea(): void {
 function renderResults(): boolean {
 	const area = document.getElementById('run-area');
 	const results = document.getElementById('results');
-	const layer = current?.model.layers.find((l) => l.name === selected);
-	const e = layer ? current?.explanations[layer.name] : undefined;
+	const layer = ui.current?.model.layers.find((l) => l.name === ui.selected);
+	const e = layer ? ui.current?.explanations[layer.name] : undefined;
 	if (!area || !results || !layer || !e || area.dataset.layer !== layer.name) {
 		return false;
 	}
@@ -1364,8 +1314,8 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 	if (!isToPanel(m)) {
 		return;
 	}
-	const { view, redraw } = applyMessage(snapshot(), m);
-	adopt(view);
+	const { view, redraw } = applyMessage(ui, m);
+	ui = view;
 	switch (redraw) {
 		case 'all':
 			render();
@@ -1391,9 +1341,9 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 	report(m.type);
 });
 
-const restored = restoredView(vscode.getState(), snapshot());
+const restored = restoredView(vscode.getState(), ui);
 if (restored) {
-	adopt(restored);
+	ui = restored;
 	render();
 }
 post({ type: 'ready' });

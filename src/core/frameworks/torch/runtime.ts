@@ -2233,7 +2233,10 @@ export class TorchRuntime implements Runtime {
 				range: root.definedAt ?? root.range,
 			})),
 			...parts,
-		].map(({ root, name, range }) => this.summarize(root, name, range));
+		].map(({ root, name, range }) => ({
+			...this.summarize(root, name, range),
+			...this.callRows(root),
+		}));
 	}
 
 	private summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
@@ -2278,7 +2281,6 @@ export class TorchRuntime implements Runtime {
 			layers: rows,
 			totals,
 			unknown: totals.total === null ? this.totalsCause(root, rows) : undefined,
-			...this.callRows(root),
 		};
 	}
 
