@@ -1,3 +1,4 @@
+// Decoding NumPy .npy files (versions 1–3) into float32, with a specific error for anything else.
 /**
  * NumPy `.npy` files (format versions 1–3) as float32: float32 / float64 / int8–64 / uint8–32 /
  * bool, C or Fortran order. Anything else is refused with a message that names what was found.

@@ -1,3 +1,4 @@
+// Reading a .npy file from disk within bounds: its header alone, the limits checked, then its data.
 import * as fs from 'fs';
 import { npyHeader, NpyError, npyReader } from './npy';
 import { openRegularFile, readAt } from './userFiles';

@@ -1,3 +1,4 @@
+// A run's progress, counted by its workers in a shared Int32 that the host polls.
 /**
  * Progress of a run, counted by its workers in a shared Int32 (NormalizeTask.progress): each pass
  * over the tensor — generating or reading the input, statistics, normalize, statistics after — adds

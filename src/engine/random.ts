@@ -1,3 +1,4 @@
+// A small seeded generator (mulberry32) for reproducible sample tensors.
 /** A small seeded generator (mulberry32) so that sample tensors are reproducible from a seed. */
 export class SeededRandom {
 	private state: number;

@@ -1,9 +1,13 @@
+// What a run reports beyond μ and σ²: the running statistics after one step, the histograms, what
+// each form guarantees of y, and runResult, the one place a run's NormalizeResult is assembled.
 import type {
 	Histogram,
 	NormalizeForm,
 	NormalizeResult,
 	NormalizeTask,
 } from '../protocol/engineProtocol';
+import { NormalizeKernel } from '../protocol/engineProtocol';
+import type { ReductionLayout } from './kernels/layout';
 import type { Centred } from './kernels/normalizeJs';
 import { runningRule } from './simulation';
 
@@ -236,5 +240,66 @@ export function histogramIn(
 			hi > lo
 				? Array.from(binCounts(x, 0, histogramStride(x.length), lo, hi, bins))
 				: new Array<number>(bins).fill(0),
+	};
+}
+
+/** Per-group statistics of x or y as a run measured them (variance, not std). */
+export interface GroupStatistics {
+	mean: Float64Array;
+	variance: Float64Array;
+	min: Float64Array;
+	max: Float64Array;
+}
+
+/**
+ * A run's NormalizeResult, from what it measured: the one place where the running statistics, the
+ * deviations and the form's guarantees follow from the statistics, so that a run in one worker and a
+ * run split among workers report the same things the same way.
+ */
+export function runResult(
+	task: Pick<NormalizeTask, 'shape' | 'mode' | 'momentum' | 'form'>,
+	layout: ReductionLayout,
+	measured: {
+		before: GroupStatistics;
+		after: GroupStatistics;
+		histogramBefore: Histogram;
+		histogramAfter: Histogram;
+		nonFinite: number[];
+		views?: NormalizeResult['views'];
+		backend: string;
+		elapsedMs: number;
+		phases: NormalizeResult['phases'];
+	},
+): NormalizeResult {
+	const { before, after } = measured;
+	const std = (v: Float64Array) => v.map(Math.sqrt);
+	const afterStd = std(after.variance);
+	const form = task.form ?? 'standardize';
+	return {
+		kernel: NormalizeKernel,
+		shape: task.shape,
+		features: layout.groups,
+		groupSize: layout.groupSize,
+		before: { mean: before.mean, std: std(before.variance), min: before.min, max: before.max },
+		after: { mean: after.mean, std: afterStd, min: after.min, max: after.max },
+		histogramBefore: measured.histogramBefore,
+		histogramAfter: measured.histogramAfter,
+		nonFinite: measured.nonFinite,
+		running: evalMode(task)
+			? null
+			: runningUpdate(
+					task.momentum,
+					before.mean,
+					before.variance,
+					layout.groupSize,
+					layout.keptAxes.includes(0) ? task.shape[0] : 1,
+				),
+		form,
+		...deviations(after.mean, afterStd),
+		guarantees: guarantees(form, after.mean, afterStd, layout.groupSize),
+		...(measured.views ? { views: measured.views } : {}),
+		backend: measured.backend,
+		elapsedMs: measured.elapsedMs,
+		phases: measured.phases,
 	};
 }

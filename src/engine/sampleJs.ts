@@ -1,3 +1,4 @@
+// The SIMD sample generator's scalar replica, bit for bit, for runtimes without WebAssembly SIMD.
 import type { Distribution } from '../protocol/engineProtocol';
 
 /**

@@ -1,3 +1,4 @@
+// The arithmetic of Simulate Training Steps: populations, drift, seeds, running-statistics rules, noise.
 import type { BatchNoise, Drift, NormalizeTask, SimulateResult } from '../protocol/engineProtocol';
 import { SeededRandom } from './random';
 

@@ -1,3 +1,4 @@
+// Bounded reading of the user's files: regular files only, their size known before a byte is read.
 import * as fs from 'fs';
 
 /**

@@ -1,3 +1,4 @@
+// The analysis worker's host side: requests, budgets (time, heap), restarts, and what a stop says.
 import { Worker } from 'worker_threads';
 import type { AnalysisResult } from '../protocol/analysis';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';

@@ -1,3 +1,4 @@
+// The analyser in a worker thread: one incremental analyser per document, the recent ones kept.
 import { parentPort } from 'worker_threads';
 import { IncrementalAnalyzer, notebookModuleReader } from '../core';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';

@@ -1,3 +1,4 @@
+// The bounds of the engine settings (threads, memory), clamped rather than trusted.
 import * as os from 'os';
 
 /**

@@ -1,55 +1,29 @@
+// The host side of the engine, shared by the extension and the CLI: the pool (EnginePool), its
+// dispatch rules, its pool-wide memory and pool tensors; split runs and simulations have their own files.
 /// <reference path="../engine/wasm/webassembly.d.ts" />
 import * as os from 'os';
 import { Piscina } from 'piscina';
 import { Arena, RETAINED_MEMORY_BYTES } from '../engine/kernels/arena';
 import { reductionLayout } from '../engine/kernels/layout';
 import { simdSupported, WasmKernels } from '../engine/kernels/normalizeWasm';
-import {
-	centredExtremes,
-	deviations,
-	evalMode,
-	guarantees,
-	histogramRanges,
-	histogramStride,
-	HISTOGRAM_BINS,
-	runningUpdate,
-} from '../engine/result';
-import { isTaskFailure, RunCancelled, taskError, WorkerStopped } from '../protocol/engineErrors';
+import { abortRun, answerLatePeers, chunkPlan, controlBytes, failureCause } from '../engine/slabs';
+import { progressUnits } from '../engine/progress';
+import { RunCancelled } from '../protocol/engineErrors';
+import type { ResidentResult, ResidentTask } from '../protocol/engineTasks';
 import type {
-	ResidentTask,
-	SplitForward,
-	SplitTask,
-	StepsResult,
-	StepsTask,
-} from '../engine/engineWorker';
-import {
-	batchNoise,
-	NO_DRIFT,
-	noiseSeed,
-	StepStatistics,
-	trainingSteps,
-} from '../engine/simulation';
-import {
-	abortRun,
-	answerLatePeers,
-	chunkPlan,
-	chunkResults,
-	controlBytes,
-	failureCause,
-	mergePartials,
-} from '../engine/slabs';
-import { PROGRESS_UNIT, progressUnits } from '../engine/progress';
-import { clampMaxThreads } from './engineLimits';
-import { readNpyInfo } from './npyInfo';
-import type {
-	BatchNoise,
-	Drift,
 	NormalizeResult,
 	NormalizeTask,
 	SimulateResult,
 	SimulateTask,
 } from '../protocol/engineProtocol';
-import { NOISE_BATCH_SIZES, NormalizeKernel, SimulateKernel } from '../protocol/engineProtocol';
+import { NormalizeKernel } from '../protocol/engineProtocol';
+import { clampMaxThreads } from './engineLimits';
+import { readNpyInfo } from './npyInfo';
+import { poolError, runTask, WorkerSlots } from './poolTasks';
+import { simulateProblem, simulateSteps, simulationUnits } from './simulateRun';
+import { runSplit, splitPlan, SPLIT_MAX_GROUPS } from './splitRun';
+
+export { MAX_SIMULATED_STEPS, simulateProblem } from './simulateRun';
 
 /** How often a run's progress counter is read (the notification needs no finer steps). */
 const PROGRESS_POLL_MS = 100;
@@ -71,117 +45,8 @@ export const SPLIT_ELEMENTS = 1 << 22;
  */
 export const FORWARD_SPLIT_ELEMENTS = 1 << 23;
 
-/**
- * Layouts with more groups than this stay one task: every chunk of a split run publishes 8 float64
- * per group (src/engine/slabs.ts), 8 MiB for two chunks at this count (LayerNorm over a few features
- * of many samples has a group per sample).
- */
-const SPLIT_MAX_GROUPS = 1 << 16;
-
 /** Idle workers are retired after this long (their memory is returned); the next run starts new ones. */
 export const IDLE_TIMEOUT_MS = 5_000;
-
-/**
- * One task on the pool, by its boundary entry point (engineWorker's `…Task`): its result, or a
- * typed error — the task's own failure (EngineRefusal, RunCancelled, PeerFailed), returned as
- * data across the worker boundary, or WorkerStopped when the worker did not answer at all.
- */
-async function runTask<T>(pool: Piscina, arg: unknown, name: string): Promise<T> {
-	let r: unknown;
-	try {
-		r = await pool.run(arg, { name });
-	} catch (e) {
-		const err = e as Error;
-		throw err.name === 'AbortError' ? new RunCancelled() : new WorkerStopped(err.message);
-	}
-	if (isTaskFailure(r)) {
-		throw taskError(r);
-	}
-	return r as T;
-}
-
-interface Waiter {
-	n: number;
-	grant: () => void;
-	fail: (e: Error) => void;
-	signal?: AbortSignal;
-	onAbort?: () => void;
-}
-
-/**
- * The pool's workers as slots, handed out in order of request. A task reaches Piscina only once it
- * holds a slot, so Piscina's own queue stays empty and a queued task is one waiting here: aborting
- * it removes it at once (Piscina's semantics), without waiting for a free worker, and without the
- * worker termination that Piscina's abort of a running task would bring (a running task stops
- * cooperatively instead).
- */
-class WorkerSlots {
-	private free: number;
-	private readonly waiting: Waiter[] = [];
-
-	constructor(private readonly capacity: number) {
-		this.free = capacity;
-	}
-
-	/** Tasks waiting for a slot. */
-	get queued(): number {
-		return this.waiting.length;
-	}
-
-	/** Waits for `n` slots (at most all); resolves to their release. Rejects with an AbortError at once if `signal` is or becomes aborted first. */
-	acquire(n: number, signal?: AbortSignal): Promise<() => void> {
-		n = Math.min(n, this.capacity);
-		if (signal?.aborted) {
-			return Promise.reject(new RunCancelled());
-		}
-		return new Promise((resolve, reject) => {
-			let released = false;
-			const release = () => {
-				if (!released) {
-					released = true;
-					this.free += n;
-					this.pump();
-				}
-			};
-			const w: Waiter = { n, signal, grant: () => resolve(release), fail: reject };
-			if (signal) {
-				w.onAbort = () => {
-					const i = this.waiting.indexOf(w);
-					if (i >= 0) {
-						this.waiting.splice(i, 1);
-						reject(new RunCancelled());
-						// A large request at the head may have held back smaller ones behind it.
-						this.pump();
-					}
-				};
-				signal.addEventListener('abort', w.onAbort, { once: true });
-			}
-			this.waiting.push(w);
-			this.pump();
-		});
-	}
-
-	/** Fails every waiting task (the pool is closing). */
-	close(): void {
-		for (const w of this.waiting.splice(0)) {
-			if (w.onAbort) {
-				w.signal?.removeEventListener('abort', w.onAbort);
-			}
-			w.fail(new Error('The engine pool was closed.'));
-		}
-	}
-
-	private pump(): void {
-		while (this.waiting.length > 0 && this.free >= this.waiting[0].n) {
-			const w = this.waiting.shift() as Waiter;
-			this.free -= w.n;
-			if (w.onAbort) {
-				w.signal?.removeEventListener('abort', w.onAbort);
-			}
-			w.grant();
-		}
-	}
-}
 
 /** The shape in a .npy file's header, or `undefined` if it cannot be read (the run will say why). */
 function npyShape(file: string): number[] | undefined {
@@ -190,21 +55,6 @@ function npyShape(file: string): number[] | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-/** The workers' histogram counts added up (a constant tensor gets an empty histogram, as in one task). */
-function mergedHistogram(
-	parts: SplitForward[],
-	key: 'x' | 'y',
-	[lo, hi]: [number, number],
-): NormalizeResult['histogramBefore'] {
-	const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-	if (hi > lo) {
-		for (const p of parts) {
-			p.histograms?.[key].forEach((n, i) => (counts[i] += n));
-		}
-	}
-	return { lo, hi, counts };
 }
 
 /** A tensor in the pool's shared memory (EnginePool.allocate). */
@@ -223,44 +73,6 @@ export interface ForwardSpec {
 	/** `one` task or a `split` round; `auto` (default) is the product's rule (SPLIT_ELEMENTS). */
 	dispatch?: 'auto' | 'one' | 'split';
 }
-
-/** What a failed run says: cancelled, a worker that died (the next run starts a new one), or the engine's own refusal. */
-function poolError(err: Error, signal?: AbortSignal): Error {
-	return err instanceof RunCancelled || signal?.aborted ? new RunCancelled() : err;
-}
-
-/** Why a simulation task cannot run, before any worker starts; undefined when it can. */
-export function simulateProblem(task: SimulateTask): string | undefined {
-	if (
-		!Array.isArray(task.shape) ||
-		task.shape.length < 2 ||
-		task.shape.some((d) => !Number.isInteger(d) || d < 1)
-	) {
-		return `The simulation needs a concrete input shape with a batch axis, got [${String(task.shape)}].`;
-	}
-	if (!Number.isInteger(task.steps) || task.steps < 1 || task.steps > MAX_SIMULATED_STEPS) {
-		return `The number of steps must be an integer from 1 to ${MAX_SIMULATED_STEPS}, got ${task.steps}.`;
-	}
-	const drift = task.drift ?? NO_DRIFT;
-	if (!Number.isFinite(drift.shift) || !(drift.scale > 0) || !Number.isFinite(drift.scale)) {
-		return `The drift needs a finite shift and a positive scale, got shift ${drift.shift}, scale ${drift.scale}.`;
-	}
-	for (const b of task.noiseBatchSizes ?? []) {
-		if (!Number.isInteger(b) || b < 1) {
-			return `Batch sizes of the noise study must be positive integers, got ${b}.`;
-		}
-	}
-	const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
-	const largest =
-		Math.max(task.shape[0], ...(task.noiseBatchSizes ?? NOISE_BATCH_SIZES)) * perBatch;
-	if (largest > task.maxElements) {
-		return `A batch of ${largest.toLocaleString('en-US')} values is above the engine's limit of ${task.maxElements.toLocaleString('en-US')}; lower the batch size or raise normlens.engine.memoryLimitMiB.`;
-	}
-	return undefined;
-}
-
-/** The most steps one simulation runs (200 is the default; this keeps a typo from running for hours). */
-export const MAX_SIMULATED_STEPS = 100_000;
 
 /**
  * Host side of the engine, shared by the extension and the CLI: owns the Piscina pool, started
@@ -344,7 +156,10 @@ export class EnginePool {
 		let release: (() => void) | undefined;
 		try {
 			const pool = this.piscina;
-			const plan = this.splitPlan(task);
+			const plan = splitPlan(task, {
+				threadCount: this.threadCount,
+				splitElements: this.splitElements,
+			});
 			release = await (this.slots as WorkerSlots).acquire(
 				plan ? this.threadCount : 1,
 				signal,
@@ -369,7 +184,17 @@ export class EnginePool {
 				}, this.progressPollMs);
 			}
 			if (plan) {
-				const r = await this.runSplit({ ...plan.task, cancel, progress }, pool, plan.npy);
+				const r = await runSplit(
+					{ ...plan.task, cancel, progress },
+					{
+						pool,
+						threadCount: this.threadCount,
+						splitElements: this.splitElements,
+						memory: this.memory as WebAssembly.Memory,
+						reservedTop: this.reservedTop,
+					},
+					plan.npy,
+				);
 				if (r) {
 					return r;
 				}
@@ -432,110 +257,16 @@ export class EnginePool {
 				Math.min(task.workers ?? this.threadCount, this.threadCount, task.steps),
 			);
 			release = await (this.slots as WorkerSlots).acquire(workers, signal);
-			const perBatch = task.shape.slice(1).reduce((p, d) => p * d, 1);
-			const noiseSizes = task.noiseBatchSizes ?? NOISE_BATCH_SIZES;
-			const noiseSteps = task.noiseSteps ?? Math.min(task.steps, 64);
 			if (progress && onProgress) {
 				// Progress counts generated values: the K steps' batches, then the noise study's.
-				const units = Math.ceil(
-					(task.steps * task.shape[0] * perBatch +
-						noiseSteps * noiseSizes.reduce((p, b) => p + b, 0) * perBatch) /
-						PROGRESS_UNIT,
-				);
+				const units = simulationUnits(task);
 				const counter = new Int32Array(progress);
 				poll = setInterval(
 					() => onProgress(Math.min(1, Atomics.load(counter, 0) / Math.max(1, units))),
 					this.progressPollMs,
 				);
 			}
-			const drift = task.drift ?? NO_DRIFT;
-			const runSteps = async (
-				shape: number[],
-				streamSeed: number,
-				steps: number,
-				stepDrift: Drift,
-			): Promise<StepStatistics & { groupSize: number; backend: string }> => {
-				const claim = new SharedArrayBuffer(4);
-				const base: StepsTask = {
-					shape,
-					reducedAxes: task.reducedAxes,
-					channelGroups: task.channelGroups,
-					sampleFeatureAxis: task.sampleFeatureAxis,
-					distribution: task.distribution,
-					seed: task.seed,
-					streamSeed,
-					drift: stepDrift,
-					steps,
-					claim,
-					maxElements: task.maxElements,
-					backend: task.backend,
-					cancel,
-					progress,
-				};
-				const parts = await Promise.all(
-					Array.from({ length: Math.min(workers, steps) }, () =>
-						runTask<StepsResult>(pool, base, 'batchStatisticsTask'),
-					),
-				);
-				const g = parts[0].groups;
-				const mean = new Float64Array(steps * g);
-				const variance = new Float64Array(steps * g);
-				for (const p of parts) {
-					p.steps.forEach((t, i) => {
-						mean.set(p.mean.subarray(i * g, (i + 1) * g), t * g);
-						variance.set(p.variance.subarray(i * g, (i + 1) * g), t * g);
-					});
-				}
-				return {
-					steps,
-					groups: g,
-					mean,
-					variance,
-					groupSize: parts[0].groupSize,
-					backend: parts.every((p) => p.backend === parts[0].backend)
-						? parts[0].backend
-						: 'mixed',
-				};
-			};
-			const main = await runSteps(task.shape, task.seed, task.steps, drift);
-			const stepsMs = performance.now() - started;
-			const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-			const perSample = layout.keptAxes.includes(0);
-			const layer = {
-				shape: task.shape,
-				groups: main.groups,
-				groupSize: main.groupSize,
-				perSample,
-				momentum: task.momentum,
-				epsilon: task.epsilon,
-				standardize: (task.form ?? 'standardize') === 'standardize',
-			};
-			const noise: BatchNoise[] = [];
-			for (const b of noiseSizes) {
-				const shape = [b, ...task.shape.slice(1)];
-				noise.push(
-					batchNoise(
-						b,
-						await runSteps(shape, noiseSeed(task.seed, b), noiseSteps, NO_DRIFT),
-					),
-				);
-			}
-			return {
-				kernel: SimulateKernel,
-				shape: task.shape,
-				steps: task.steps,
-				groups: main.groups,
-				groupSize: main.groupSize,
-				perSample,
-				momentum: task.momentum,
-				...trainingSteps(layer, main),
-				noise,
-				drift,
-				backend: `${main.backend} ×${Math.min(workers, task.steps)} worker${workers > 1 ? 's' : ''}`,
-				workers: Math.min(workers, task.steps),
-				elapsedMs: performance.now() - started,
-				stepsMs,
-			};
+			return await simulateSteps(task, { pool, workers, cancel, progress, started });
 		} catch (e) {
 			throw poolError(e as Error, signal);
 		} finally {
@@ -643,7 +374,7 @@ export class EnginePool {
 				const work = arena.f32(
 					65536 + 16 * (g + (inner === 1 ? 0 : total / inner)),
 				).byteOffset;
-				const r = await runTask<{ mean: Float64Array; variance: Float64Array } | null>(
+				const r = await runTask<ResidentResult>(
 					pool,
 					{ ...base, work },
 					'residentForwardTask',
@@ -659,7 +390,7 @@ export class EnginePool {
 			const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
 			const endAnswers = answerLatePeers(memory, control);
 			const runs = work.map((w) =>
-				runTask<{ mean: Float64Array; variance: Float64Array } | null>(
+				runTask<ResidentResult>(
 					pool,
 					{ ...base, work: w, plan, control },
 					'residentForwardTask',
@@ -728,192 +459,6 @@ export class EnginePool {
 	/** Bytes of one worker's own memory (single tasks); a fresh worker has none (for the pool's own tests). */
 	async workerMemoryBytes(): Promise<number> {
 		return (await this.piscina.run({}, { name: 'memoryBytes' })) as number;
-	}
-
-	/**
-	 * The task as a split run would do it, or `undefined` when one task is the way: below the split
-	 * size, the JS backend, γ / β, layouts the SIMD kernels do not cover, and .npy files that are not
-	 * plain C-order arrays of this layer's shape (the single task reads those, or says what is wrong).
-	 * A .npy run takes the file's shape (its batch) and lets each worker read the chunks it claims.
-	 */
-	private splitPlan(
-		task: NormalizeTask,
-	): { task: NormalizeTask; npy?: SplitTask['npy'] } | undefined {
-		if (
-			this.threadCount < 2 ||
-			task.backend === 'js' ||
-			task.gamma ||
-			task.beta ||
-			task.views ||
-			!simdSupported()
-		) {
-			return undefined;
-		}
-		let npy: SplitTask['npy'];
-		if (task.npyPath) {
-			try {
-				const info = readNpyInfo(task.npyPath);
-				const itemBytes = Number(info.descr.slice(2));
-				const n = info.shape.reduce((p, d) => p * d, 1);
-				const sameLayer =
-					info.shape.length === task.shape.length &&
-					info.shape.every((d, i) => i === 0 || d === task.shape[i]);
-				if (
-					(info.fortran && info.shape.length > 1) ||
-					!sameLayer ||
-					info.fileBytes < info.dataOffset + n * itemBytes
-				) {
-					return undefined;
-				}
-				npy = {
-					path: task.npyPath,
-					descr: info.descr,
-					dataOffset: info.dataOffset,
-					itemBytes,
-				};
-				task = { ...task, shape: info.shape };
-			} catch {
-				return undefined;
-			}
-		}
-		if (!Array.isArray(task.shape) || task.shape.some((d) => !Number.isInteger(d) || d < 1)) {
-			return undefined;
-		}
-		const total = task.shape.reduce((p, d) => p * d, 1);
-		if (total < this.splitElements || total > task.maxElements) {
-			return undefined;
-		}
-		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-		return layout.block !== null && layout.groups > 0 && layout.groups <= SPLIT_MAX_GROUPS
-			? { task, npy }
-			: undefined;
-	}
-
-	/**
-	 * The split run; `undefined` when the data has NaN / Inf (the single task counts them exactly).
-	 * One round, one task per worker: the workers claim chunks to generate and reduce, merge every
-	 * chunk's partials once all are reduced, and normalize chunks, binning the histograms as they go
-	 * (src/engine/slabs.ts).
-	 */
-	private async runSplit(
-		task: NormalizeTask,
-		pool: Piscina,
-		npy?: SplitTask['npy'],
-	): Promise<NormalizeResult | undefined> {
-		const started = performance.now();
-		const memory = this.memory as WebAssembly.Memory;
-		const total = task.shape.reduce((p, d) => p * d, 1);
-		const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
-		const g = layout.groups;
-		const inner = (layout.block as { inner: number }).inner;
-		const unit = inner === 1 ? g : inner;
-		const workers = Math.min(this.threadCount, total / unit);
-		const plan = chunkPlan(total, unit, g, workers);
-		const arena = new Arena(memory, this.reservedTop);
-		// The tensor, normalized in place (src/engine/slabs.ts), and x's histogram samples.
-		const x = arena.f32(total);
-		const stride = histogramStride(total);
-		const samples = arena.f32(Math.ceil(total / stride));
-		// A private work area per task for the kernels' accumulators (sized for the largest chunk).
-		const chunkPlanes = inner === 1 ? 0 : Math.ceil(plan.units / plan.chunks);
-		const work = Array.from(
-			{ length: workers },
-			() => arena.f32(65536 + 16 * (g + chunkPlanes)).byteOffset,
-		);
-		// The run's meeting point, zeroed: the arena re-uses memory from earlier runs.
-		const control = { at: arena.f32(controlBytes(plan, g) / 4).fill(0).byteOffset };
-		const base: Omit<SplitTask, 'work'> = {
-			shape: task.shape,
-			reducedAxes: task.reducedAxes,
-			x: x.byteOffset,
-			samples: { at: samples.byteOffset, stride },
-			seed: task.seed,
-			distribution: task.distribution,
-			sampleFeatureAxis: task.sampleFeatureAxis,
-			channelGroups: task.channelGroups,
-			mode: task.mode,
-			momentum: task.momentum,
-			epsilon: task.epsilon,
-			cancel: task.cancel,
-			progress: task.progress,
-			npy,
-			plan,
-			control,
-		};
-		const endAnswers = answerLatePeers(memory, control);
-		const runs = work.map((w) =>
-			runTask<SplitForward>(pool, { ...base, work: w }, 'splitForwardTask'),
-		);
-		let forward: SplitForward[];
-		try {
-			forward = await Promise.all(runs);
-		} catch (e) {
-			// A worker that failed or died must not leave the others waiting for its chunks, nor let
-			// them write into memory that the next run re-uses: release and stop them, and wait.
-			abortRun(memory, control);
-			if (task.cancel) {
-				Atomics.store(new Int32Array(task.cancel), 0, 1);
-			}
-			// The worker that failed first says why; its peers only say that a peer failed.
-			throw failureCause(await Promise.allSettled(runs), e);
-		} finally {
-			endAnswers();
-		}
-		if (forward.some((p) => !p.finite)) {
-			return undefined;
-		}
-		const t1 = performance.now();
-		// The host merges the chunks' partials in chunk order, as the workers did: the same μ and σ².
-		const chunks = chunkResults(memory, control, plan, g);
-		const before = mergePartials(chunks.before, g);
-		const after = mergePartials(chunks.after, g);
-		const xMin = chunks.min;
-		const xMax = chunks.max;
-		const { min: yMin, max: yMax } = centredExtremes(xMin, xMax, forward[0].centred);
-		// The ranges the workers binned over, found from the same extremes as they found them.
-		const ranges = histogramRanges(chunks, { min: yMin, max: yMax });
-		const t2 = performance.now();
-		const std = (v: Float64Array) => v.map(Math.sqrt);
-		const afterStd = std(after.variance);
-		const slowest = (key: keyof SplitForward['ms']) =>
-			Math.max(...forward.map((p) => p.ms[key]));
-		const result: NormalizeResult = {
-			kernel: NormalizeKernel,
-			shape: task.shape,
-			features: g,
-			groupSize: layout.groupSize,
-			before: { mean: before.mean, std: std(before.variance), min: xMin, max: xMax },
-			after: { mean: after.mean, std: afterStd, min: yMin, max: yMax },
-			histogramBefore: mergedHistogram(forward, 'x', ranges.x),
-			histogramAfter: mergedHistogram(forward, 'y', ranges.y),
-			nonFinite: new Array<number>(g).fill(0),
-			running: evalMode(task)
-				? null
-				: runningUpdate(
-						task.momentum,
-						before.mean,
-						before.variance,
-						layout.groupSize,
-						layout.keptAxes.includes(0) ? task.shape[0] : 1,
-					),
-			form: task.form ?? 'standardize',
-			...deviations(after.mean, afterStd),
-			guarantees: guarantees(
-				task.form ?? 'standardize',
-				after.mean,
-				afterStd,
-				layout.groupSize,
-			),
-			backend: `wasm-simd ×${workers} workers`,
-			elapsedMs: performance.now() - started,
-			phases: {
-				input: slowest('input'),
-				stats: slowest('stats'),
-				normalize: slowest('normalize'),
-				statsAfter: slowest('extras') + (t2 - t1),
-			},
-		};
-		return result;
 	}
 
 	/**

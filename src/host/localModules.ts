@@ -1,3 +1,4 @@
+// Local Python modules a file imports (from its folder), read within bounds for the analyser.
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildProgram, parseNotebook } from '../core';

@@ -1,3 +1,4 @@
+// A .npy file's shape and dtype from its header alone, and the limits checked before a run.
 import { npyOverLimit, npyTruncation, readNpyHead } from '../engine/npyFile';
 
 /**

@@ -1,3 +1,4 @@
+// Building the engine's tasks (sample run, simulation) from a layer and the user's options.
 import type { LayerExplanation } from '../protocol/analysis';
 import type {
 	Distribution,

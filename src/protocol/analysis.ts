@@ -1,3 +1,4 @@
+// The JSON contract of static analysis: models, layers, shapes, counts, unknowns and their causes.
 import type { NormalizeForm } from './engineProtocol';
 
 /**

@@ -1,3 +1,4 @@
+// Messages between the extension host and the analysis worker.
 import type { AnalysisResult } from './analysis';
 
 /**

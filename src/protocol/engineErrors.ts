@@ -1,3 +1,4 @@
+// How an engine run fails, as types on both sides of the worker boundary.
 /**
  * How an engine run fails, as types on both sides of the worker boundary. An error thrown in a
  * worker reaches the host with its message only, so a task returns its own failure as data

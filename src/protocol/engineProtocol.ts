@@ -1,3 +1,4 @@
+// The engine's sample-run and simulation tasks and their results (the host's requests to the pool).
 /**
  * Tasks the extension host (or CLI) sends to the engine worker pool, and what comes back.
  * Kernel names are PascalCase constants, as in tfjs `kernel_names.ts`.

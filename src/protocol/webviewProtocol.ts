@@ -1,3 +1,4 @@
+// The typed messages between the extension and the inspection panel's webview.
 import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
 import type {
 	Distribution,

@@ -1,3 +1,4 @@
+// Bump allocation inside one WebAssembly.Memory, shared by JS typed arrays and the wasm kernels.
 /// <reference path="../wasm/webassembly.d.ts" />
 /**
  * Bump allocation inside one WebAssembly.Memory, so that JS typed arrays and wasm kernels see the

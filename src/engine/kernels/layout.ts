@@ -1,3 +1,4 @@
+// How a reduction over some axes of a row-major tensor maps onto loops (groups, blocks, inner sizes).
 /**
  * How a reduction over some axes of a row-major tensor maps onto loops. When the kept axes form one
  * contiguous block (BatchNorm's single channel axis, LayerNorm's leading axes) every element's group

@@ -1,3 +1,4 @@
+// The normalization kernels in plain JavaScript (float64 accumulation): the fallback and the reference.
 import { groupIndex, ReductionLayout } from './layout';
 
 /** Per-group moments with float64 accumulation. */

@@ -1,3 +1,4 @@
+// The WebAssembly SIMD kernels bound to a shared memory: loading, the variant per layout, and the calls.
 /// <reference path="../wasm/webassembly.d.ts" />
 import * as fs from 'fs';
 import * as path from 'path';

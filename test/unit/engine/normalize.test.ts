@@ -453,8 +453,9 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 		['planes NCHW [6, 5, 7, 9]', [6, 5, 7, 9], [0, 2, 3]],
 	] as const) {
 		it(`chunked forward on ${label}: a lone worker does every chunk in place; a late one finds none; statistics, y and x's histogram samples as float64`, async () => {
-			const { chunkPlan, controlBytes, forwardChunks, chunkResults, mergePartials } =
+			const { chunkPlan, controlBytes, chunkResults, mergePartials } =
 				await import('../../../src/engine/slabs');
+			const { forwardChunks } = await import('../../../src/engine/chunkRun');
 			const { Arena } = await import('../../../src/engine/kernels/arena');
 			const shp = [...shape];
 			const src = sample(shp, 1e4, 1e-2, 5);
@@ -569,8 +570,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 	}
 
 	it('normalizing chunks: a worker takes its own chunks, then every chunk nobody has taken, each exactly once', async () => {
-		const { chunkPlan, controlBytes, normalizeChunks } =
-			await import('../../../src/engine/slabs');
+		const { chunkPlan, controlBytes } = await import('../../../src/engine/slabs');
+		const { normalizeChunks } = await import('../../../src/engine/chunkRun');
 		const { Arena } = await import('../../../src/engine/kernels/arena');
 		const shape = [240, 8];
 		const layout = reductionLayout(shape, [0]);
@@ -609,8 +610,8 @@ describe('WebAssembly SIMD kernels against the float64 reference and the js kern
 	});
 
 	it('a worker whose peer has not arrived after its first chunk sleeps until the host (another thread) wakes it', async () => {
-		const { chunkPlan, controlBytes, forwardChunks } =
-			await import('../../../src/engine/slabs');
+		const { chunkPlan, controlBytes } = await import('../../../src/engine/slabs');
+		const { forwardChunks } = await import('../../../src/engine/chunkRun');
 		const { Arena } = await import('../../../src/engine/kernels/arena');
 		const { Worker } = await import('node:worker_threads');
 		const path = await import('node:path');
