@@ -14,6 +14,11 @@ const require = createRequire(import.meta.url);
 const only = process.argv.includes('--only')
 	? process.argv[process.argv.indexOf('--only') + 1]
 	: undefined;
+// `--grep TEXT` runs only the unit and integration tests whose full title contains TEXT (a
+// development aid: the counts then cover those tests only).
+const grep = process.argv.includes('--grep')
+	? process.argv[process.argv.indexOf('--grep') + 1]
+	: undefined;
 const tmp = path.join(repoRoot, '.normlens-tmp');
 const resultsDir = path.join(repoRoot, '.test-results');
 const tally = { passed: 0, failed: 0, lines: [] };
@@ -51,6 +56,9 @@ async function step(name, fn) {
 function runMocha(files) {
 	const Mocha = require('mocha');
 	const mocha = new Mocha({ reporter: 'spec', timeout: 20_000 });
+	if (grep) {
+		mocha.grep(grep);
+	}
 	files.forEach((f) => mocha.addFile(f));
 	return new Promise((resolve) => {
 		const runner = mocha.run(() => resolve(runner.stats));
@@ -75,6 +83,7 @@ async function integration(suite, extensionPath) {
 		env: {
 			NORMLENS_SUITE: suite,
 			NORMLENS_RESULTS: results,
+			...(grep ? { NORMLENS_GREP: grep } : {}),
 			NORMLENS_EXTENSION_PATH: extensionPath,
 		},
 	});

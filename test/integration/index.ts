@@ -14,6 +14,10 @@ export function run(): Promise<void> {
 		path.resolve(__dirname, '..', '..', '..', '.test-results', `integration-${suite}.json`);
 	const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
 	mocha.addFile(path.join(__dirname, `${suite}.test.js`));
+	// `node scripts/test.mjs --grep TEXT`: only the tests whose full title contains TEXT.
+	if (process.env.NORMLENS_GREP) {
+		mocha.grep(process.env.NORMLENS_GREP);
+	}
 	const results: { title: string; state: string; error?: string; ms?: number }[] = [];
 	return new Promise((resolve, reject) => {
 		try {
