@@ -1,4 +1,4 @@
-// The Keras catalogue's activation layers: Activation, ReLU, LeakyReLU, ELU, Softmax, PReLU, ThresholdedReLU.
+// The Keras catalogue's activation layers: Activation, ReLU, LeakyReLU, ELU, Softmax, PReLU, …
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 

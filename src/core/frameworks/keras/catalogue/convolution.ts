@@ -1,4 +1,4 @@
-// The Keras catalogue's convolutions: Conv1D–3D, their transposes, depthwise and separable convolutions.
+// The Keras catalogue's convolutions: Conv1D–3D, transposed, depthwise and separable.
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 

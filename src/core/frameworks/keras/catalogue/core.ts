@@ -1,4 +1,4 @@
-// The Keras catalogue's core layers: Input, Dense, Embedding, Lambda, Identity, Masking, and the rows tf.keras makes itself.
+// The Keras catalogue's core layers: Input, Dense, Embedding, Lambda, and tf.keras's own rows.
 import { REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 
@@ -16,7 +16,7 @@ export const kerasCoreLayers: KerasLayerSpec[] = [
 		doc: 'Entry point of a functional model.',
 	},
 	// Made by tf.keras 2 itself, never by user code: TFOpLambda's output shape is the wrapped function's
-	// (KerasRuntime.tensorOp); AddLoss is what `model.add_loss(tensor)` adds (KerasRuntime.addLoss).
+	// (KerasRuntime.tensorOp); AddLoss is what `model.add_loss(tensor)` adds (addLoss, models.ts).
 	{
 		name: 'AddLoss',
 		category: 'core',

@@ -1,4 +1,4 @@
-// The Keras catalogue's merging layers: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate.
+// The Keras catalogue's merging layers: Add, Subtract, Multiply, Average, …, Concatenate.
 import type { KerasLayerSpec } from './spec';
 
 export const kerasMergingLayers: KerasLayerSpec[] = [

@@ -1,4 +1,4 @@
-// The Keras catalogue's recurrent and attention layers: SimpleRNN, GRU, LSTM, their wrappers, MultiHeadAttention.
+// The Keras catalogue's recurrent and attention layers: RNNs, their wrappers, MultiHeadAttention.
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 

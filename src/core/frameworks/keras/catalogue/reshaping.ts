@@ -1,4 +1,4 @@
-// The Keras catalogue's reshaping layers: Flatten, Reshape, Permute, RepeatVector, cropping, padding, up-sampling.
+// The Keras catalogue's reshaping layers: Flatten, Reshape, Permute, cropping, padding, …
 import { REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 

@@ -1,4 +1,4 @@
-// What a row of the Keras layer catalogue says: a layer's arguments, category and the rules it follows.
+// What a row of the Keras layer catalogue says: arguments, category, the rules it follows.
 import type { ArgDefault } from '../../common/spec';
 
 export type KerasShapeRule =

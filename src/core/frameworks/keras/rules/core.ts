@@ -1,4 +1,4 @@
-// Shape and weight rules of the core layers: Dense, Embedding, Lambda, PReLU and the shape-keeping ones.
+// Shape and weight rules of the core layers: Dense, Embedding, Lambda, PReLU, the identity.
 import { asInt, asSequence } from '../../../python/values';
 import { ShapeError } from '../../common/spec';
 import type { KerasShapeRule, KerasWeightRule } from '../catalogue';

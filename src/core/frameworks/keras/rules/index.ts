@@ -1,4 +1,4 @@
-// The Keras layer rules, one table for shapes and one for weights (rule name → rule), and their dispatch.
+// The Keras layer rules as two tables (rule name → shape rule, → weight rule), and their dispatch.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
 import { asString } from '../../../python/values';
 import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from '../catalogue';

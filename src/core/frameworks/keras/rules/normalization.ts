@@ -1,4 +1,4 @@
-// Weight rules of the normalization layers: γ and β per kept axis, moving statistics, adapt() state.
+// Weight rules of the normalization layers: γ and β per kept axis, moving statistics, adapt().
 import { ShapeError } from '../../common/spec';
 import type { KerasWeightRule } from '../catalogue';
 import { axesOf, bool, int, w, WeightFn } from './args';

@@ -1,4 +1,4 @@
-// Shape rules of the reshaping layers: Flatten, Reshape, Permute, RepeatVector, cropping, padding, up-sampling.
+// Shape rules of the reshaping layers: Flatten, Reshape, Permute, cropping, padding, up-sampling.
 import { asInt, asSequence } from '../../../python/values';
 import { ShapeError } from '../../common/spec';
 import type { KerasShapeRule } from '../catalogue';
