@@ -14,7 +14,8 @@ import { fileURLToPath } from 'url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const torchRules = 'src/core/frameworks/torch/rules.ts';
-const kerasRules = 'src/core/frameworks/keras/rules.ts';
+/** The Keras rules are one file per layer family (src/core/frameworks/keras/rules/). */
+const kerasRules = (family) => `src/core/frameworks/keras/rules/${family}.ts`;
 const tests = {
 	torch: 'out/test/unit/torch/conformance.test.js',
 	keras: 'out/test/unit/core/kerasConformance.test.js',
@@ -94,70 +95,70 @@ const mutations = [
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('convolution'),
 		"conv 'same': floor for ceil",
 		"if (padding === 'same') {\n\t\treturn Math.ceil(size / s);",
 		"if (padding === 'same') {\n\t\treturn Math.floor(size / s);",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('convolution'),
 		"conv 'valid': off by one",
 		'const out = Math.floor((size - eff) / s) + 1;',
 		'const out = Math.floor((size - eff) / s);',
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('convolution'),
 		'conv kernel: groups dropped',
 		"w('kernel', [...kc.k, kc.cin / groups, filters])",
 		"w('kernel', [...kc.k, kc.cin, filters])",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('core'),
 		'Dense: bias dropped',
 		"return [w('kernel', [fin, units]), ...(bias ? [w('bias', [units])] : [])];",
 		"return [w('kernel', [fin, units])];",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('normalization'),
 		'BatchNormalization: moving mean counted trainable',
 		"w('moving_mean', s, false)",
 		"w('moving_mean', s)",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('recurrent'),
 		'GRU reset_after: second bias dropped',
 		"const resetAfter = g === 3 && bool(cfg, 'reset_after') !== false;",
 		"const resetAfter = g === 4 && bool(cfg, 'reset_after') !== false;",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('recurrent'),
 		'RNN: recurrent kernel without gates',
 		"w('recurrent_kernel', [units, g * units])",
 		"w('recurrent_kernel', [units, units])",
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('convolution'),
 		"ConvTranspose 'valid': max(k', s) back to k'",
 		'Math.max((k[i] - 1) * d[i] + 1, s[i])',
 		'(k[i] - 1) * d[i] + 1',
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('reshaping'),
 		'Reshape: -1 divisibility check removed',
 		'if (total !== null && (known === 0 || total % known !== 0)) {',
 		'if (total !== null && known === 0) {',
 	],
 	[
 		'keras',
-		kerasRules,
+		kerasRules('convolution'),
 		'depthwise: bias per input channel instead of per output',
 		"...(bias ? [w('bias', [kc.cin * m])] : [])",
 		"...(bias ? [w('bias', [kc.cin])] : [])",
@@ -165,7 +166,10 @@ const mutations = [
 ];
 
 const originals = new Map(
-	[torchRules, kerasRules].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]),
+	[...new Set(mutations.map(([, f]) => f))].map((f) => [
+		f,
+		fs.readFileSync(path.join(root, f), 'utf8'),
+	]),
 );
 const restore = () => originals.forEach((text, f) => fs.writeFileSync(path.join(root, f), text));
 process.on('SIGINT', () => {

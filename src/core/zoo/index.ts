@@ -1,3 +1,4 @@
+// The bundled model zoos: the library module each Python source stands for, and what a call names.
 import { kerasApplications } from './kerasApplications';
 import { torchvisionModels } from './torchvision';
 

@@ -1,3 +1,4 @@
+// einops patterns (rearrange, reduce, repeat) as shape rules, for both frameworks.
 import type { Shape } from '../../../protocol/analysis';
 
 /**

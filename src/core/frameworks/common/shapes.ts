@@ -1,3 +1,4 @@
+// The shape algebra both frameworks share: broadcasting, matrix products, reshapes with a -1.
 import type { Shape } from '../../../protocol/analysis';
 import { ShapeError } from './spec';
 

@@ -1,3 +1,4 @@
+// What both frameworks share: argument defaults, the shape error, and how layer counts add up.
 import type { LayerSummary, ModelSummary } from '../../../protocol/analysis';
 import { NONE, tuple, Value } from '../../python/values';
 

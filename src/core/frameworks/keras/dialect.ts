@@ -1,3 +1,4 @@
+// Which Keras a source is written for (Keras 3, tf.keras 2, Keras 1–2.3), as far as its text shows.
 /**
  * Which Keras a source is written for, as far as it shows: the automatic names of layers, inputs
  * and models, and whether TensorFlow functions between layers are layers of their own, differ.

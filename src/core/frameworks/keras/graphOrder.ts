@@ -1,3 +1,4 @@
+// The order of a functional Keras model's layers (its summary's rows), as Keras computes it.
 /**
  * The order in which Keras lists a functional model's layers (`model.layers`, and so the rows of
  * `model.summary()`), as tf.keras 2's `_map_graph_network` and Keras 3's `map_graph` compute it.

@@ -1,11 +1,15 @@
-import type { Value } from '../../python/values';
+// Keras 1's API: per layer, its positional arguments and keyword renames; a call read as Keras 1.
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import { asInt, asString, tuple, Value } from '../../python/values';
+import type { KerasLayerSpec } from './catalogue';
+import type { KerasSession } from './session';
 
 /**
  * Keras 1's API, as Keras 2.0–2.3's legacy interfaces converted it (keras/legacy/interfaces.py),
  * which is Keras 1's meaning: per layer, the Keras 1 positional arguments and the keyword renames.
  * `Convolution2D(32, 3, 3, border_mode='same')` is a 3×3 kernel there; tf.keras and Keras 3 read the
  * third argument as the strides and refuse `border_mode`. NormLens reads a call as Keras 1 only
- * where that is certain (src/core/frameworks/keras/runtime.ts, `legacyArgs`).
+ * where that is certain (`legacyArgs`, below).
  */
 export interface LegacyLayer {
 	/** Keras 1's positional arguments, in order; a `kernel:` entry joins the named ones into kernel_size. */
@@ -205,4 +209,101 @@ export function writtenForKeras1(text: string): boolean {
 	return /\b(border_mode|nb_epoch|subsample|W_regularizer|dim_ordering|nb_filter|nb_row|nb_col)\s*=|image_dim_ordering\s*\(/.test(
 		text,
 	);
+}
+
+/**
+ * A layer call in Keras 1's API (LEGACY_LAYERS) read with Keras 1's meaning, where that is
+ * certain: a Keras-1-only keyword (`border_mode=`), or Keras 1's positional kernel
+ * (`Convolution2D(32, 3, 3)`) in a file written for Keras 1. tf.keras refuses those keywords;
+ * the positional form alone, in a file with no other sign, is 3×3 in Keras 1–2.3 and strides 3 in
+ * Keras 3 — both are a reason, not a guess. Keras 1 convolutions and pools without
+ * `dim_ordering` take it from keras.json unless the code sets it.
+ */
+export function legacyArgs(
+	s: KerasSession,
+	path: string,
+	spec: KerasLayerSpec,
+	args: CallArgs,
+	ctx: CallContext,
+): { args: CallArgs } | { reason: string; severity?: 'info' } {
+	const table = LEGACY_LAYERS[spec.name];
+	if (!table) {
+		return { args };
+	}
+	const a = args.positional;
+	const keywords = [...args.keywords.keys()];
+	const k1Keyword = keywords.find((k) => table.only.includes(k));
+	const kernelParts = table.positional.filter((p) => p.startsWith('kernel:')).length;
+	const k1Positional =
+		kernelParts > 1 &&
+		a.length >= 1 + kernelParts &&
+		a.slice(1, 1 + kernelParts).every((v) => asInt(v) !== undefined);
+	const tf = /^(tensorflow|tf_keras)\./.test(path);
+	const shown = `${spec.name}(${[...a.map((v) => (v.k === 'num' ? String(v.v) : '…')), ...keywords.map((k) => `${k}=…`)].join(', ')})`;
+	if (k1Keyword && tf) {
+		return {
+			reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there`,
+		};
+	}
+	if (spec.name === 'BatchNormalization' && (s.keras1 || k1Keyword)) {
+		// Keras 1.0–1.1 printed 2 parameters per feature (γ, β), Keras 1.2 and 2 print 4 (with the moving statistics).
+		return {
+			reason: 'Keras 1.0–1.1 counts 2 parameters per feature of a BatchNormalization (γ, β), Keras 1.2 and later 4 (with the moving statistics), and this code is written for Keras 1',
+			severity: 'info',
+		};
+	}
+	if (!k1Keyword && !(k1Positional && s.keras1)) {
+		if (k1Positional && !tf) {
+			return {
+				reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it`,
+			};
+		}
+		return { args };
+	}
+	if (spec.name === 'BatchNormalization' && (asInt(args.keywords.get('mode')) ?? 0) !== 0) {
+		return {
+			reason: `Keras 1's BatchNormalization(mode=${asInt(args.keywords.get('mode')) ?? '?'}) normalizes per sample; NormLens reads mode=0 only`,
+		};
+	}
+	if (asString(args.keywords.get('border_mode')) === 'full') {
+		return {
+			reason: `Keras 1's border_mode='full' (Theano only) has no Keras 2 equivalent NormLens reads`,
+		};
+	}
+	const keywordsOut = new Map<string, Value>();
+	const kernel: Value[] = [];
+	a.forEach((v, i) => {
+		const p = table.positional[i];
+		if (p?.startsWith('kernel:')) {
+			kernel.push(v);
+		} else if (p) {
+			keywordsOut.set(p, v);
+		}
+	});
+	for (const [k, v] of args.keywords) {
+		if (k === 'nb_row' || k === 'nb_col' || k.startsWith('kernel_dim')) {
+			kernel.push(v);
+		} else if (k !== 'mode') {
+			keywordsOut.set(table.renames[k] ?? k, legacyValue(k, v));
+		}
+	}
+	if (kernel.length > 0) {
+		keywordsOut.set('kernel_size', tuple(kernel));
+	}
+	if (
+		['Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(spec.name) &&
+		!keywordsOut.has('data_format')
+	) {
+		keywordsOut.set(
+			'data_format',
+			s.keras1Ordering ?? {
+				k: 'unknown',
+				cause: {
+					reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`,
+					range: ctx.range(args.node),
+				},
+			},
+		);
+	}
+	return { args: { ...args, positional: [], keywords: keywordsOut } };
 }

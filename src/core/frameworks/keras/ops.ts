@@ -1,6 +1,8 @@
+// TensorFlow and keras.ops functions between Keras layers, as tables: name → shape rule, row name.
 /**
- * TensorFlow and keras.ops functions on symbolic tensors between Keras layers, as tables: the
- * function's name → its shape rule, and the name tf.keras 2 gives its TFOpLambda row.
+ * On symbolic tensors, each function's name maps to its shape rule (TF_OPS then OP_RULES, or
+ * SHAPE_KEEPING for those that keep their argument's shape) and to the name tf.keras 2 gives its
+ * TFOpLambda row (TF_OP_LAYER_NAMES, shapeKeepingLayerName).
  */
 import type { Shape } from '../../../protocol/analysis';
 import type { CallArgs } from '../../python/contract';
@@ -67,6 +69,235 @@ export const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Functions that keep their first argument's shape, by namespace: `tf.nn.relu(x)` and
+ * `keras.ops.relu(x)` inside a layer's `call`, or between layers. Like `x + y`, they make no layer
+ * (no row, no weights); the tensor they return carries the shape on.
+ */
+export const SHAPE_KEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
+	nn: new Set([
+		'relu',
+		'relu6',
+		'crelu',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'softmax',
+		'log_softmax',
+		'dropout',
+		'l2_normalize',
+	]),
+	math: new Set([
+		'abs',
+		'exp',
+		'log',
+		'sqrt',
+		'rsqrt',
+		'square',
+		'negative',
+		'sigmoid',
+		'tanh',
+		'softplus',
+		'reciprocal',
+		'sign',
+		'round',
+		'floor',
+		'ceil',
+		'l2_normalize',
+	]),
+	tf: new Set([
+		'identity',
+		'stop_gradient',
+		'abs',
+		'exp',
+		'sqrt',
+		'square',
+		'tanh',
+		'sigmoid',
+		'negative',
+		'cast',
+		'clip_by_value',
+	]),
+	activations: new Set([
+		'relu',
+		'relu6',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'hard_sigmoid',
+		'hard_silu',
+		'hard_swish',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'mish',
+		'softmax',
+		'log_softmax',
+		'linear',
+		'exponential',
+	]),
+	ops: new Set([
+		'relu',
+		'relu6',
+		'elu',
+		'selu',
+		'gelu',
+		'silu',
+		'swish',
+		'sigmoid',
+		'hard_sigmoid',
+		'tanh',
+		'softplus',
+		'softsign',
+		'leaky_relu',
+		'softmax',
+		'log_softmax',
+		'abs',
+		'exp',
+		'log',
+		'sqrt',
+		'rsqrt',
+		'square',
+		'negative',
+		'cast',
+		'clip',
+		'stop_gradient',
+	]),
+};
+
+/**
+ * tf.keras 2's TFOpLambda name for a shape-keeping TensorFlow function: its canonical API name —
+ * `tf.square` and `tf.nn.sigmoid` are `tf.math.square` and `tf.math.sigmoid`, `tf.nn.relu` stays.
+ * Keras's own functions (`keras.activations.relu`) have none: undefined.
+ */
+export function shapeKeepingLayerName(path: string): string | undefined {
+	const parts = path.split('.');
+	if (parts[0] !== 'tensorflow' && parts[0] !== 'tf') {
+		return undefined;
+	}
+	const name = parts[parts.length - 1];
+	if (parts.length === 2) {
+		return SHAPE_KEEPING.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
+	}
+	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name)
+		? `tf.nn.${name}`
+		: `tf.math.${name}`;
+}
+
+/** What an op rule gets: the call's arguments, and how to read them. */
+interface OpCall<T> {
+	args: CallArgs;
+	/** The argument given by keyword `name` or at position `i`. */
+	kw: (name: string, i: number) => Value | undefined;
+	/** The symbolic tensor a value is, if it is one. */
+	tensor: (v: Value | undefined) => T | undefined;
+	/** An axis of a tensor of `rank` (negative counts from the end); undefined out of range. */
+	axisOf: (v: Value | undefined, rank: number) => number | undefined;
+}
+
+type OpResult<T> = { shape: Shape | null; inputs: T[] };
+
+/**
+ * The rule of an op on one symbolic tensor `x` of known shape `s` (its first argument): the output
+ * shape with the tensors it was computed from; a shape NormLens cannot tell is null.
+ */
+type OpRule = <T extends { shape: Shape | null }>(x: T, s: Shape, call: OpCall<T>) => OpResult<T>;
+
+/** The shape rule of each op of one tensor, keyed by TensorOp (concat, over a list, is tensorOpResult's own). */
+const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
+	reshape: (x, s, { kw }) => {
+		const dims = asSequence(kw('shape', 1) ?? kw('newshape', 1))?.map(asInt);
+		if (!dims || dims.some((d) => d === undefined)) {
+			return { shape: null, inputs: [x] };
+		}
+		try {
+			return { shape: reshapeShape(s, dims as number[]), inputs: [x] };
+		} catch (e) {
+			if (e instanceof ShapeError) {
+				return { shape: null, inputs: [x] };
+			}
+			throw e;
+		}
+	},
+	reduce: (x, s, { args, kw, axisOf }) => {
+		const a = args.positional;
+		const axisV = kw('axis', 1);
+		const keep = args.keywords.get('keepdims') ?? a[2];
+		const axes =
+			!axisV || axisV.k === 'none'
+				? s.map((_, i) => i)
+				: (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
+		if (axes.some((d) => d === undefined) || (keep && keep.k !== 'bool')) {
+			return { shape: null, inputs: [x] };
+		}
+		return {
+			shape:
+				keep?.k === 'bool' && keep.v
+					? s.map((d, i) => (axes.includes(i) ? 1 : d))
+					: s.filter((_, i) => !axes.includes(i)),
+			inputs: [x],
+		};
+	},
+	expand_dims: (x, s, { kw }) => {
+		const n = asInt(kw('axis', 1));
+		const i =
+			n === undefined || n < -s.length - 1 || n > s.length
+				? undefined
+				: n < 0
+					? n + s.length + 1
+					: n;
+		return {
+			shape: i === undefined ? null : [...s.slice(0, i), 1, ...s.slice(i)],
+			inputs: [x],
+		};
+	},
+	squeeze: (x, s, { kw, axisOf }) => {
+		const axisV = kw('axis', 1);
+		if (!axisV || axisV.k === 'none') {
+			return {
+				shape: s.some((d) => d === null) ? null : s.filter((d) => d !== 1),
+				inputs: [x],
+			};
+		}
+		const axes = (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
+		return {
+			shape: axes.some((d) => d === undefined || s[d] !== 1)
+				? null
+				: s.filter((_, i) => !axes.includes(i)),
+			inputs: [x],
+		};
+	},
+	transpose: (x, s, { args, kw, axisOf }) => {
+		const permV = kw('perm', 1) ?? args.keywords.get('axes');
+		const perm =
+			!permV || permV.k === 'none'
+				? s.map((_, i) => s.length - 1 - i)
+				: asSequence(permV)?.map((v) => axisOf(v, s.length));
+		return {
+			shape:
+				!perm || perm.length !== s.length || perm.some((d) => d === undefined)
+					? null
+					: perm.map((d) => s[d as number]),
+			inputs: [x],
+		};
+	},
+	matmul: (x, s, { args, kw, tensor }) => {
+		const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
+		return { shape: y?.shape ? matmulShape(s, y.shape) : null, inputs: y ? [x, y] : [x] };
+	},
+};
+
+/**
  * The output shape TensorFlow gives `op` on the symbolic tensors among `args` (`tensorOf` picks them
  * out), with those tensors; undefined when the first argument is no symbolic tensor. A shape
  * NormLens cannot tell (an axis it cannot evaluate, a reshape that does not divide) is null.
@@ -75,7 +306,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	op: TensorOp,
 	args: CallArgs,
 	tensorOf: (v: Value | undefined) => T | undefined,
-): { shape: Shape | null; inputs: T[] } | undefined {
+): OpResult<T> | undefined {
 	const a = args.positional;
 	const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
 	const tensor = tensorOf;
@@ -122,77 +353,5 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	if (!s) {
 		return result(null, [x]);
 	}
-	switch (op) {
-		case 'reshape': {
-			const dims = asSequence(kw('shape', 1) ?? kw('newshape', 1))?.map(asInt);
-			if (!dims || dims.some((d) => d === undefined)) {
-				return result(null, [x]);
-			}
-			try {
-				return result(reshapeShape(s, dims as number[]), [x]);
-			} catch (e) {
-				if (e instanceof ShapeError) {
-					return result(null, [x]);
-				}
-				throw e;
-			}
-		}
-		case 'reduce': {
-			const axisV = kw('axis', 1);
-			const keep = args.keywords.get('keepdims') ?? a[2];
-			const axes =
-				!axisV || axisV.k === 'none'
-					? s.map((_, i) => i)
-					: (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
-			if (axes.some((d) => d === undefined) || (keep && keep.k !== 'bool')) {
-				return result(null, [x]);
-			}
-			return result(
-				keep?.k === 'bool' && keep.v
-					? s.map((d, i) => (axes.includes(i) ? 1 : d))
-					: s.filter((_, i) => !axes.includes(i)),
-				[x],
-			);
-		}
-		case 'expand_dims': {
-			const n = asInt(kw('axis', 1));
-			const i =
-				n === undefined || n < -s.length - 1 || n > s.length
-					? undefined
-					: n < 0
-						? n + s.length + 1
-						: n;
-			return result(i === undefined ? null : [...s.slice(0, i), 1, ...s.slice(i)], [x]);
-		}
-		case 'squeeze': {
-			const axisV = kw('axis', 1);
-			if (!axisV || axisV.k === 'none') {
-				return result(s.some((d) => d === null) ? null : s.filter((d) => d !== 1), [x]);
-			}
-			const axes = (asSequence(axisV) ?? [axisV]).map((v) => axisOf(v, s.length));
-			return result(
-				axes.some((d) => d === undefined || s[d] !== 1)
-					? null
-					: s.filter((_, i) => !axes.includes(i)),
-				[x],
-			);
-		}
-		case 'transpose': {
-			const permV = kw('perm', 1) ?? args.keywords.get('axes');
-			const perm =
-				!permV || permV.k === 'none'
-					? s.map((_, i) => s.length - 1 - i)
-					: asSequence(permV)?.map((v) => axisOf(v, s.length));
-			return result(
-				!perm || perm.length !== s.length || perm.some((d) => d === undefined)
-					? null
-					: perm.map((d) => s[d as number]),
-				[x],
-			);
-		}
-		case 'matmul': {
-			const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
-			return result(y?.shape ? matmulShape(s, y.shape) : null, y ? [x, y] : [x]);
-		}
-	}
+	return OP_RULES[op](x, s, { args, kw, tensor, axisOf });
 }

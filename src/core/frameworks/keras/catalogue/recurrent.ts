@@ -1,0 +1,61 @@
+// The Keras catalogue's recurrent and attention layers: RNNs, their wrappers, MultiHeadAttention.
+import { ArgDefault, REQUIRED } from '../../common/spec';
+import type { KerasLayerSpec } from './spec';
+
+const rnn = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => ({
+	name,
+	category: 'recurrent' as KerasLayerSpec['category'],
+	gates,
+	args: [
+		['units', REQUIRED],
+		['activation', 'tanh'],
+		...(gates === 1 ? [] : ([['recurrent_activation', 'sigmoid']] as [string, ArgDefault][])),
+		['use_bias', true],
+		['return_sequences', false],
+		['return_state', false],
+		...(gates === 3 ? ([['reset_after', true]] as [string, ArgDefault][]) : []),
+	],
+	shape: 'rnn',
+	weights: 'rnn',
+	doc: `${name} recurrent layer (${gates === 1 ? 'fully connected' : gates === 3 ? 'gated recurrent unit' : 'long short-term memory'}).`,
+});
+
+export const kerasRecurrentLayers: KerasLayerSpec[] = [
+	rnn('SimpleRNN', 1),
+	rnn('GRU', 3),
+	rnn('LSTM', 4),
+	{
+		name: 'TimeDistributed',
+		category: 'recurrent',
+		args: [['layer', REQUIRED]],
+		shape: 'timeDistributed',
+		weights: 'timeDistributed',
+		doc: 'Applies a layer to every time step (axis 1) of its input: one set of weights for all steps.',
+	},
+	{
+		name: 'Bidirectional',
+		category: 'recurrent',
+		args: [
+			['layer', REQUIRED],
+			['merge_mode', 'concat'],
+		],
+		shape: 'bidirectional',
+		weights: 'bidirectional',
+		doc: 'Runs a recurrent layer forwards and backwards and merges the two.',
+	},
+	{
+		name: 'MultiHeadAttention',
+		category: 'attention',
+		args: [
+			['num_heads', REQUIRED],
+			['key_dim', REQUIRED],
+			['value_dim', null],
+			['dropout', 0],
+			['use_bias', true],
+			['output_shape', null],
+		],
+		shape: 'attention',
+		weights: 'attention',
+		doc: 'Multi-head attention: called as `mha(query, value[, key])`.',
+	},
+];

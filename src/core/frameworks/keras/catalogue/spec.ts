@@ -1,0 +1,79 @@
+// What a row of the Keras layer catalogue says: arguments, category, the rules it follows.
+import type { ArgDefault } from '../../common/spec';
+
+export type KerasShapeRule =
+	| 'identity'
+	| 'dense'
+	| 'conv'
+	| 'depthwiseConv'
+	| 'separableConv'
+	| 'convTranspose'
+	| 'pool'
+	| 'globalPool'
+	| 'flatten'
+	| 'reshape'
+	| 'zeroPadding'
+	| 'upSampling'
+	| 'merge'
+	| 'concatenate'
+	| 'permute'
+	| 'repeatVector'
+	| 'cropping'
+	| 'embedding'
+	| 'rnn'
+	| 'bidirectional'
+	| 'timeDistributed'
+	| 'lambda'
+	| 'attention'
+	| 'unknown';
+
+export type KerasWeightRule =
+	| 'none'
+	| 'dense'
+	| 'conv'
+	| 'depthwiseConv'
+	| 'separableConv'
+	| 'convTranspose'
+	| 'batchNorm'
+	| 'layerNorm'
+	| 'groupNorm'
+	| 'rmsNorm'
+	| 'normalization'
+	| 'embedding'
+	| 'rnn'
+	| 'bidirectional'
+	| 'timeDistributed'
+	| 'attention'
+	| 'prelu';
+
+export interface KerasLayerSpec {
+	name: string;
+	category:
+		| 'input'
+		| 'core'
+		| 'convolution'
+		| 'pooling'
+		| 'normalization'
+		| 'reshaping'
+		| 'regularization'
+		| 'activation'
+		| 'merging'
+		| 'recurrent'
+		| 'attention'
+		| 'preprocessing';
+	/** Constructor arguments in positional order. */
+	args: [string, ArgDefault][];
+	shape: KerasShapeRule;
+	weights: KerasWeightRule;
+	/** Spatial rank for convolution / pooling layers. */
+	rank?: 1 | 2 | 3;
+	/** Pooling reduction for pooling layers. */
+	reduce?: 'max' | 'average';
+	/** Recurrent cells: gates per unit (SimpleRNN 1, GRU 3, LSTM 4). */
+	gates?: 1 | 3 | 4;
+	/** Takes padding='causal' besides 'valid' and 'same' (Conv1D only: base_conv.py `allow_causal=rank == 1`). */
+	causal?: true;
+	/** Refuses strides > 1 together with dilation_rate > 1 (Conv*D and Conv*DTranspose). */
+	noStridedDilation?: true;
+	doc: string;
+}

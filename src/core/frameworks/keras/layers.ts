@@ -1,0 +1,262 @@
+// Keras layers made and called: arguments bound to the catalogue, names, shapes and weights.
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import { asInt, asSequence, asString, tuple, UNKNOWN, Value } from '../../python/values';
+import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
+import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
+import { collectTensors, KerasLayer, KerasTensor } from './objects';
+import { kerasOutputShape, kerasWeights, LayerConfig } from './rules';
+import { KerasSession, toSnakeCase } from './session';
+
+/** A layer's arguments in the catalogue's order, with defaults; a missing required one: error. */
+export function bindArgs(
+	s: KerasSession,
+	spec: KerasLayerSpec | undefined,
+	args: CallArgs,
+	range: TextRange,
+	type: string,
+): LayerConfig {
+	const cfg: LayerConfig = new Map();
+	const specArgs = spec?.args ?? [];
+	args.positional.forEach((v, i) => {
+		const a = specArgs[i];
+		cfg.set(a ? a[0] : `arg${i}`, v);
+	});
+	for (const [k, v] of args.keywords) {
+		cfg.set(k, v);
+	}
+	for (const [name, def] of specArgs) {
+		if (cfg.has(name)) {
+			continue;
+		}
+		if (args.cause) {
+			// A spread NormLens could not list may set it.
+			cfg.set(name, { k: 'unknown', cause: args.cause });
+		} else if (def === REQUIRED) {
+			s.diagnostics.push({
+				range,
+				severity: 'error',
+				code: 'missing-argument',
+				message: `${type}() is missing its required argument \`${name}\`.`,
+			});
+			cfg.set(name, UNKNOWN);
+		} else if (name === 'data_format' && def === null) {
+			cfg.set(name, s.imageDataFormat);
+		} else {
+			cfg.set(name, fromDefault(def));
+		}
+	}
+	return cfg;
+}
+
+/** `keras.layers.X(…)`: a layer of that class, named as Keras names it, not built yet. */
+export function createLayer(
+	s: KerasSession,
+	type: string,
+	spec: KerasLayerSpec | undefined,
+	args: CallArgs,
+	ctx: CallContext,
+): KerasLayer {
+	const range = ctx.range(args.node);
+	const cfg = bindArgs(s, spec, args, range, type);
+	const explicit = asString(cfg.get('name'));
+	// Keras 1 named a layer by its class in lower case (`convolution2d_1`); later Keras in snake case.
+	const name =
+		explicit ?? s.uniqueName(s.keras1 ? type.toLowerCase() : toSnakeCase(spec?.name ?? type));
+	const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
+	layer.library = ctx.library;
+	const trainable = cfg.get('trainable');
+	if (trainable?.k === 'bool') {
+		layer.trainable = trainable.v;
+	}
+	layer.declaredInput = declaredInput(cfg, spec);
+	if (args.cause) {
+		layer.unknownCause = args.cause;
+	}
+	s.layers.push(layer);
+	return layer;
+}
+
+/**
+ * `input_shape=(…)`, `batch_input_shape=(…)` or the legacy `input_dim=n` on a layer's constructor.
+ * An Embedding's `input_dim` is its vocabulary, not its input: its input is `(None, input_length)`
+ * where tf.keras 2's `input_length` is given.
+ */
+function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shape | undefined {
+	const dims = (v: Value | undefined): Shape | undefined => {
+		const items = asSequence(v);
+		if (!items) {
+			return undefined;
+		}
+		const d = items.map((x) => (x.k === 'none' ? null : asInt(x)));
+		return d.every((x) => x !== undefined) ? (d as Shape) : undefined;
+	};
+	// An InputLayer also takes Keras 3's `shape=` / `batch_shape=`.
+	const inputLayer = spec?.name === 'InputLayer';
+	const inputShape =
+		dims(cfg.get('input_shape')) ?? (inputLayer ? dims(cfg.get('shape')) : undefined);
+	if (inputShape) {
+		return [null, ...inputShape];
+	}
+	const batchShape =
+		dims(cfg.get('batch_input_shape')) ??
+		(inputLayer ? dims(cfg.get('batch_shape')) : undefined);
+	if (batchShape) {
+		return batchShape;
+	}
+	if (spec?.args.some(([name]) => name === 'input_dim')) {
+		const length = asInt(cfg.get('input_length'));
+		return length !== undefined ? [null, length] : undefined;
+	}
+	const dim = asInt(cfg.get('input_dim'));
+	return dim !== undefined ? [null, dim] : undefined;
+}
+
+/** `keras.Input(shape=…)`: an InputLayer and the symbolic tensor it makes, batch axis first. */
+export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
+	const shapeArg = args.positional[0] ?? args.keywords.get('shape');
+	const batchShape = args.keywords.get('batch_shape');
+	const batch = asInt(args.keywords.get('batch_size')) ?? null;
+	let shape: Shape | null = null;
+	const dims = asSequence(batchShape) ?? asSequence(shapeArg);
+	if (dims) {
+		const d = dims.map((v) => (v.k === 'none' ? null : (asInt(v) ?? undefined)));
+		if (d.every((x) => x !== undefined)) {
+			shape = batchShape ? (d as Shape) : [batch, ...(d as Shape)];
+		}
+	}
+	const name = asString(args.keywords.get('name')) ?? s.uniqueName('input', 'input');
+	const layer = new KerasLayer(
+		'InputLayer',
+		name,
+		kerasLayerSpec('InputLayer'),
+		new Map(),
+		ctx.range(args.node),
+		ctx.sites(args.node),
+	);
+	layer.built = true;
+	layer.outputShape = shape;
+	layer.inputShapes = shape ? [shape] : null;
+	layer.weights = [];
+	s.layers.push(layer);
+	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, shape, layer, []) };
+}
+
+/** `layer(x)`: builds the layer on its first call and returns its output tensor. */
+export function callLayer(
+	s: KerasSession,
+	layer: KerasLayer,
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	const arg =
+		args.positional.length > 1
+			? tuple(args.positional)
+			: (args.positional[0] ??
+				args.keywords.get('inputs') ??
+				(args.keywords.has('query')
+					? tuple([
+							args.keywords.get('query') as Value,
+							args.keywords.get('value') ?? UNKNOWN,
+						])
+					: undefined));
+	const inputs: KerasTensor[] = [];
+	if (!arg || !collectTensors(arg, inputs) || inputs.length === 0) {
+		return UNKNOWN;
+	}
+	if (layer.taint) {
+		return {
+			k: 'obj',
+			obj: new KerasTensor(s.tensorIds++, null, null, inputs, {
+				what: layer.name,
+				range: layer.taint.range,
+			}),
+		};
+	}
+	const shapes = inputs.map((t) => t.shape);
+	const known = shapes.every((s): s is Shape => s !== null);
+	const out =
+		layer.type === 'Lambda' && known
+			? traceLambda(s, layer, shapes, ctx)
+			: apply(s, layer, known ? shapes : null, ctx.range(args.node));
+	for (const t of inputs) {
+		if (t.producer && !layer.inbound.includes(t.producer)) {
+			layer.inbound.push(t.producer);
+		}
+	}
+	const tensor = new KerasTensor(s.tensorIds++, out, layer, inputs);
+	layer.calls++;
+	layer.firstOutput ??= tensor;
+	return { k: 'obj', obj: tensor };
+}
+
+/**
+ * A Lambda's output shape, as Keras finds it: its function called on a symbolic tensor of the
+ * input's shape (`lambda z: z * 2`, `tf.nn.relu`); `output_shape=` when given wins, as in Keras.
+ */
+export function traceLambda(
+	s: KerasSession,
+	layer: KerasLayer,
+	inputs: Shape[],
+	ctx: CallContext,
+): Shape | null {
+	const declared = apply(s, layer, inputs, layer.range);
+	const fn = layer.config.get('function');
+	if (declared || fn?.k !== 'func' || inputs.length !== 1) {
+		return declared;
+	}
+	const symbolic: Value = {
+		k: 'obj',
+		obj: new KerasTensor(s.tensorIds++, inputs[0], null, []),
+	};
+	const result = s.insideLayer(() =>
+		ctx.callFunction(fn.def, {
+			positional: [symbolic],
+			keywords: new Map(),
+			node: fn.def.node,
+		}),
+	);
+	const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+	layer.outputShape = shape;
+	return shape;
+}
+
+/** Builds the layer on its first input (creating its weights) and returns its output shape. */
+export function apply(
+	s: KerasSession,
+	layer: KerasLayer,
+	inputs: Shape[] | null,
+	callRange: TextRange,
+): Shape | null {
+	if (!layer.spec) {
+		layer.built = true;
+		layer.inputShapes ??= inputs;
+		return null;
+	}
+	if (!inputs) {
+		return null;
+	}
+	try {
+		const out = kerasOutputShape(layer.spec, layer.config, inputs);
+		if (!layer.built) {
+			layer.built = true;
+			layer.inputShapes = inputs;
+			layer.outputShape = out;
+			layer.weights = kerasWeights(layer.spec, layer.config, inputs[0], inputs);
+		}
+		return out;
+	} catch (e) {
+		if (e instanceof ShapeError) {
+			s.diagnostics.push({
+				range: callRange,
+				severity: 'error',
+				code: e.code,
+				message: `${layer.type} \`${layer.name}\` ${e.message}.`,
+			});
+			layer.built = true;
+			layer.inputShapes = inputs;
+			return null;
+		}
+		throw e;
+	}
+}

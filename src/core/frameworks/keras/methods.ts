@@ -1,0 +1,160 @@
+// A Keras model's methods as a table: name → what the call does (build, add, pop, summary…).
+import type { Shape } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import { asInt, asSequence, asString, NONE, UNKNOWN, Value } from '../../python/values';
+import { addLoss, addToSequential, buildSequential, callModel, visibleLayers } from './models';
+import { KerasModel, KerasTensor, KerasVariable } from './objects';
+import type { KerasSession } from './session';
+import { holdVariable, variable } from './subclass';
+import { modelSummary } from './summary';
+
+/**
+ * One method of a model: its value, or undefined where the method does not apply to this kind of
+ * model; then the interpreter decides (trusted, or it may change the model).
+ */
+type ModelMethod = (
+	s: KerasSession,
+	model: KerasModel,
+	args: CallArgs,
+	ctx: CallContext,
+	name: string,
+) => Value | undefined;
+
+/** `model.add_weight(…)` on a subclass (also `add_variable`): a variable it holds. */
+const addWeight: ModelMethod = (_s, obj, args, ctx, name) => {
+	if (obj.modelKind !== 'subclass') {
+		return undefined;
+	}
+	// Keras 2: add_weight(name, shape, …); Keras 3: add_weight(shape, initializer, …): a string is the name.
+	const [p0, p1] = args.positional;
+	const named = p0?.k === 'str';
+	const shape = args.keywords.get('shape') ?? (named ? p1 : p0) ?? NONE;
+	const weightName =
+		asString(args.keywords.get('name') ?? (named ? p0 : undefined)) ??
+		`weight_${obj.ownWeights.length}`;
+	const v = variable(undefined, args.keywords.get('trainable'), args, ctx, `${name}`, shape);
+	if (v.k === 'obj' && v.obj instanceof KerasVariable) {
+		holdVariable(obj, weightName, v.obj);
+	}
+	return v;
+};
+
+/** The methods of a Keras model NormLens models; any other is the interpreter's to decide. */
+export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, ModelMethod>([
+	[
+		'build',
+		(s, obj, args, ctx) => {
+			if (obj.modelKind !== 'subclass' && obj.modelKind !== 'sequential') {
+				return undefined;
+			}
+			const dims = asSequence(args.positional[0] ?? args.keywords.get('input_shape'))?.map(
+				(v) => (v.k === 'none' ? null : asInt(v)),
+			);
+			if (dims && dims.every((d) => d !== undefined)) {
+				if (obj.modelKind === 'sequential') {
+					// model.build((None, 100)): the Sequential's input, batch axis included.
+					obj.inputShape ??= dims as Shape;
+				} else {
+					callModel(
+						s,
+						obj,
+						{
+							...args,
+							positional: [
+								{
+									k: 'obj',
+									obj: new KerasTensor(s.tensorIds++, dims as Shape, null, []),
+								},
+							],
+							keywords: new Map(),
+						},
+						ctx,
+					);
+				}
+			}
+			return NONE;
+		},
+	],
+	[
+		'add_loss',
+		(s, obj, args, ctx) => {
+			if (obj.modelKind !== 'functional') {
+				return undefined;
+			}
+			addLoss(
+				s,
+				obj,
+				args.positional[0] ?? args.keywords.get('losses'),
+				ctx.range(args.node),
+			);
+			return NONE;
+		},
+	],
+	[
+		'add',
+		(s, obj, args) => {
+			if (obj.modelKind !== 'sequential') {
+				return undefined;
+			}
+			const v = args.positional[0];
+			if (v) {
+				addToSequential(s, obj, v);
+			}
+			return NONE;
+		},
+	],
+	[
+		'pop',
+		(_s, obj, args) => {
+			if (obj.modelKind !== 'sequential' || args.positional.length !== 0) {
+				return undefined;
+			}
+			const layer = obj.layers.pop();
+			return layer ? { k: 'obj', obj: layer } : UNKNOWN;
+		},
+	],
+	[
+		'get_layer',
+		(_s, obj, args) => {
+			const key =
+				args.positional[0] ?? args.keywords.get('name') ?? args.keywords.get('index');
+			const layers = visibleLayers(obj);
+			const i = asInt(key);
+			const found =
+				asString(key) !== undefined
+					? layers.find((l) => l.name === asString(key))
+					: i !== undefined
+						? layers[i]
+						: undefined;
+			return found ? { k: 'obj', obj: found } : UNKNOWN;
+		},
+	],
+	['add_weight', addWeight],
+	['add_variable', addWeight],
+	[
+		'summary',
+		(s, obj, args, ctx) => {
+			// What Keras prints here: the model as built at this call (checked against a notebook's stored output).
+			if (obj.modelKind === 'sequential') {
+				buildSequential(s, obj);
+			}
+			const summary = modelSummary(s, obj);
+			// The rows Keras prints: a Sequential model's summary has no InputLayer row.
+			const printedLayers = summary.layers.filter(
+				(l) => summary.kind === 'functional' || l.type !== 'InputLayer',
+			);
+			s.summarySnapshots.push({
+				range: ctx.range(args.node),
+				name: summary.name,
+				totals: summary.totals,
+				unknown: summary.unknown,
+				rows: printedLayers.map((l) => ({
+					name: l.name,
+					type: l.type,
+					params: l.params?.total ?? null,
+				})),
+			});
+			return NONE;
+		},
+	],
+]);

@@ -1,0 +1,354 @@
+// Keras models built: Sequential and functional models, a model called as a layer, model.add_loss.
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import { causeOf, findMethod, NONE, tuple, UNKNOWN, Value, asString } from '../../python/values';
+import { kerasLayerSpec } from './catalogue';
+import { kerasLayerOrder } from './graphOrder';
+import { apply } from './layers';
+import { collectTensors, KerasLayer, KerasModel, KerasTensor } from './objects';
+import type { KerasSession } from './session';
+
+/** `keras.Sequential([...])`: a model of these layers, built in order once its input is known. */
+export function sequential(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
+	const name = asString(args.keywords.get('name')) ?? s.uniqueName('sequential');
+	const model = new KerasModel(
+		'sequential',
+		name,
+		ctx.assignedTo,
+		ctx.range(args.node),
+		ctx.depth === 0,
+	);
+	model.library = ctx.library;
+	model.buildContext = { ctx, node: args.node };
+	const list = args.positional[0] ?? args.keywords.get('layers');
+	const items = list && list.k !== 'none' ? ctx.iterate(list) : [];
+	if (!items) {
+		model.unknownCause = causeOf(list) ??
+			args.cause ?? {
+				reason: 'NormLens cannot list the layers given to this Sequential',
+				range: model.range,
+			};
+	}
+	for (const v of items ?? []) {
+		addToSequential(s, model, v);
+	}
+	const trainable = args.keywords.get('trainable');
+	if (trainable?.k === 'bool') {
+		model.trainable = trainable.v;
+	}
+	s.models.push(model);
+	return { k: 'obj', obj: model };
+}
+
+/** `model.add(layer)`: a layer, a model or an Input appended to a Sequential. */
+export function addToSequential(s: KerasSession, model: KerasModel, v: Value): void {
+	if (
+		v.k !== 'obj' ||
+		!(
+			v.obj instanceof KerasTensor ||
+			v.obj instanceof KerasModel ||
+			v.obj instanceof KerasLayer
+		)
+	) {
+		// Not a layer NormLens can read: the model holds something it cannot count. A row of unknown
+		// type stands in its place, so that the layers after it get no guessed input.
+		const cause = causeOf(v) ?? {
+			reason: 'a layer added to this Sequential is not one NormLens can read',
+			range: model.range,
+		};
+		model.unknownCause ??= cause;
+		const stand = new KerasLayer(
+			'?',
+			s.uniqueName('unknown'),
+			undefined,
+			new Map(),
+			cause.range,
+			undefined,
+		);
+		stand.unknownCause = cause;
+		stand.built = true;
+		model.layers.push(stand);
+		return;
+	}
+	if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
+		model.inputShape = v.obj.shape ?? undefined;
+	} else if (v.obj instanceof KerasModel) {
+		// A model added to a Sequential is one layer of it (a custom Layer subclass too, under its class's name).
+		const nested = v.obj;
+		const layer = s.modelLayer(nested);
+		if (nested.modelKind === 'subclass' && !layer.built) {
+			// Built when the Sequential is (buildSequential), on the shape that reaches it.
+			model.layers.push(layer);
+			return;
+		}
+		layer.built = true;
+		const inShape =
+			nested.modelKind === 'functional'
+				? (nested.inputs[0]?.shape ?? null)
+				: (nested.inputShape ?? null);
+		layer.inputShapes = inShape ? [inShape] : null;
+		layer.outputShape =
+			nested.modelKind === 'functional' && nested.outputs.length === 1
+				? nested.outputs[0].shape
+				: null;
+		if (model.layers.length === 0 && inShape) {
+			model.inputShape ??= inShape;
+		}
+		model.layers.push(layer);
+	} else if (v.obj instanceof KerasLayer) {
+		if (v.obj.type === 'InputLayer') {
+			model.inputShape = v.obj.outputShape ?? v.obj.declaredInput;
+		} else {
+			model.layers.push(v.obj);
+		}
+	}
+}
+
+/** `keras.Model(inputs, outputs)`: a functional model of the layers between them. */
+export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
+	const name = asString(args.keywords.get('name')) ?? s.uniqueName('model', 'model');
+	const model = new KerasModel(
+		'functional',
+		name,
+		ctx.assignedTo,
+		ctx.range(args.node),
+		ctx.depth === 0,
+	);
+	model.library = ctx.library;
+	collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
+	const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
+	const outputsKnown = collectTensors(outputsValue, model.outputs);
+	const { layers, opaque } = graphLayers(s, model.inputs, model.outputs);
+	model.layers = layers;
+	// Outputs NormLens could not compute keep the first cause of that (a statement left out, an unknown call).
+	model.unfollowed =
+		opaque ??
+		(outputsKnown
+			? undefined
+			: {
+					what: 'the outputs passed to Model',
+					range: model.range,
+					cause: causeOf(outputsValue),
+				});
+	s.models.push(model);
+	return { k: 'obj', obj: model };
+}
+
+/** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
+export function graphLayers(
+	s: KerasSession,
+	inputs: KerasTensor[],
+	outputs: KerasTensor[],
+): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
+	// Tensor ids grow in call order, so the reached tensors indexed by id are in call order: the
+	// first unfollowed call in the code is the one reported.
+	const reached = new Array<KerasTensor | undefined>(s.tensorIds);
+	const stack = [...outputs];
+	while (stack.length > 0) {
+		const t = stack.pop() as KerasTensor;
+		if (reached[t.id]) {
+			continue;
+		}
+		reached[t.id] = t;
+		if (!inputs.includes(t)) {
+			for (const i of t.inputs) {
+				stack.push(i);
+			}
+		}
+	}
+	let opaque: KerasTensor['opaque'];
+	for (const t of reached) {
+		opaque ??= t?.opaque;
+	}
+	return { layers: kerasLayerOrder(inputs, outputs), opaque };
+}
+
+/**
+ * `model.add_loss(tensor)` on a functional model. tf.keras 2 adds the layers the loss is computed
+ * with (its TFOpLambda rows, in their depth order) and an `AddLoss` layer after the model's own;
+ * a layer of weights among them is then the model's too. Keras 3 and Keras up to 2.3 add no
+ * layer: their counts stay, unless the loss goes through weights NormLens would have to place.
+ */
+export function addLoss(
+	s: KerasSession,
+	model: KerasModel,
+	loss: Value | undefined,
+	range: TextRange,
+): void {
+	const losses: KerasTensor[] = [];
+	if (!loss || !collectTensors(loss, losses) || losses.length === 0) {
+		// A constant or a tensor NormLens did not follow: no layer for Keras to add.
+		return;
+	}
+	const { layers: reached, opaque } = graphLayers(s, model.inputs, losses);
+	const fresh = reached.filter((l) => !model.layers.includes(l));
+	if (opaque) {
+		model.unfollowed ??= opaque;
+		return;
+	}
+	if (s.dialect.naming !== 'tf.keras') {
+		if (fresh.some((l) => l.weights === null || l.weights.length > 0 || l.nested)) {
+			model.unfollowed ??= {
+				what: 'a loss added with layers of weights of its own',
+				range,
+			};
+		}
+		return;
+	}
+	const addLoss = new KerasLayer(
+		'AddLoss',
+		s.uniqueName('add_loss'),
+		kerasLayerSpec('AddLoss'),
+		new Map(),
+		range,
+		undefined,
+	);
+	addLoss.built = true;
+	addLoss.weights = [];
+	addLoss.inputShapes = losses[0].shape ? [losses[0].shape] : null;
+	addLoss.outputShape = losses[0].shape;
+	addLoss.calls = 1;
+	for (const t of losses) {
+		if (t.producer && !addLoss.inbound.includes(t.producer)) {
+			addLoss.inbound.push(t.producer);
+		}
+	}
+	s.layers.push(addLoss);
+	model.layers = [...model.layers, ...fresh, addLoss];
+}
+
+/** A model called on a tensor becomes one layer of the calling model, as in Keras. */
+export function callModel(
+	s: KerasSession,
+	model: KerasModel,
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	const layer = s.modelLayer(model);
+	const x = args.positional[0];
+	const input = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	if (!input) {
+		return UNKNOWN;
+	}
+	let out: Shape | null = null;
+	if (model.modelKind === 'subclass') {
+		const build = model.pyClass ? findMethod(model.pyClass, 'build') : undefined;
+		if (build && !model.buildRan) {
+			// Keras builds a layer on its first call, with the input's shape: weights made there count.
+			model.buildRan = true;
+			const shape: Value = input.shape
+				? tuple(input.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value))))
+				: UNKNOWN;
+			ctx.callFunction(
+				build.fn,
+				{ positional: [shape], keywords: new Map(), node: args.node },
+				{ k: 'obj', obj: model },
+			);
+		}
+		const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
+		const result = call
+			? s.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model }))
+			: UNKNOWN;
+		out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+		model.built = true;
+		model.inputShape ??= input.shape ?? undefined;
+		model.outputShape ??= out;
+		if (!layer.built) {
+			layer.built = true;
+			layer.inputShapes = input.shape ? [input.shape] : null;
+			layer.outputShape = out;
+		}
+		// Called directly (model(x)), the subclass is the model; inside another model, one layer.
+		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+	} else if (model.modelKind === 'sequential') {
+		model.inputShape ??= input.shape ?? undefined;
+		out = buildSequential(s, model);
+	} else if (model.outputs.length === 1) {
+		out = model.outputs[0].shape;
+	}
+	if (!layer.built) {
+		layer.built = true;
+		layer.inputShapes = input.shape ? [input.shape] : null;
+		layer.outputShape = out;
+	}
+	if (input.producer && !layer.inbound.includes(input.producer)) {
+		layer.inbound.push(input.producer);
+	}
+	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+}
+
+/** Builds a Sequential model's layers in order; returns its output shape. */
+export function buildSequential(s: KerasSession, model: KerasModel): Shape | null {
+	let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
+	for (const layer of model.layers) {
+		const nested = layer.nested;
+		if (nested?.modelKind === 'subclass' && !layer.built) {
+			// A custom layer: Keras builds it on the first input (its build, then its call); without one its weights are unknown.
+			const bc = model.buildContext;
+			if (shape && bc) {
+				const out = callModel(
+					s,
+					nested,
+					{
+						positional: [
+							{
+								k: 'obj',
+								obj: new KerasTensor(s.tensorIds++, shape, null, []),
+							},
+						],
+						keywords: new Map(),
+						node: bc.node,
+					},
+					bc.ctx,
+				);
+				shape = out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
+			} else {
+				nested.unknownCause ??= {
+					reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`,
+					range: layer.range,
+				};
+				shape = null;
+			}
+			continue;
+		}
+		if (
+			nested?.modelKind === 'sequential' &&
+			nested.inputShape === undefined &&
+			layer.outputShape === null &&
+			shape
+		) {
+			// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
+			nested.inputShape = shape;
+			layer.inputShapes = [shape];
+			layer.outputShape = buildSequential(s, nested);
+		}
+		if (layer.built) {
+			shape = layer.outputShape;
+			continue;
+		}
+		shape = layer.nested
+			? layer.outputShape
+			: apply(s, layer, shape ? [shape] : null, layer.range);
+	}
+	model.layers.forEach((layer, i) => {
+		const prev = model.layers[i - 1];
+		if (prev && !layer.inbound.includes(prev)) {
+			layer.inbound.push(prev);
+		}
+	});
+	return shape;
+}
+
+/** `model.layers` as Keras lists it: a Sequential's without its InputLayer, a functional model's with them. */
+export function visibleLayers(model: KerasModel): KerasLayer[] {
+	const layers = model.layers.filter(
+		(l) => model.modelKind === 'functional' || l.type !== 'InputLayer',
+	);
+	if (model.modelKind === 'functional') {
+		const inputs = model.inputs
+			.map((t) => t.producer)
+			.filter((l): l is KerasLayer => l !== null && !layers.includes(l));
+		return [...inputs, ...layers];
+	}
+	return layers;
+}

@@ -1,0 +1,166 @@
+// The Keras object model: layers, symbolic tensors, initializers, variables and models.
+import type { Shape, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import type { CallSites } from '../../python/parse';
+import { asSequence, Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
+import type { KerasLayerSpec } from './catalogue';
+import type { LayerConfig } from './rules';
+
+/** A layer: its class and arguments; once built, its input and output shapes and its weights. */
+export class KerasLayer implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'layer';
+	unknownCause?: Cause;
+	taint?: Cause;
+	trainable = true;
+	built = false;
+	inputShapes: Shape[] | null = null;
+	outputShape: Shape | null = null;
+	weights: WeightInfo[] | null = null;
+	inbound: KerasLayer[] = [];
+	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
+	declaredInput: Shape | undefined;
+	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */
+	library = false;
+	/** How often the layer was called on tensors, and its first output (`layer.output`). */
+	calls = 0;
+	firstOutput: KerasTensor | undefined;
+	/** A model used as a layer (`base(inputs)`): its weights are the nested model's. */
+	nested: KerasModel | undefined;
+
+	constructor(
+		readonly type: string,
+		readonly name: string,
+		readonly spec: KerasLayerSpec | undefined,
+		readonly config: LayerConfig,
+		readonly range: TextRange,
+		/** Where a quick fix edits the constructor call; undefined for layers built by a local module's code. */
+		readonly sites: CallSites | undefined,
+	) {}
+
+	setAttr(name: string, value: Value): void {
+		if (name === 'trainable' && value.k === 'bool') {
+			this.trainable = value.v;
+		}
+	}
+}
+
+/** A symbolic tensor: its shape, the layer whose call made it, and that call's input tensors. */
+export class KerasTensor implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'tensor';
+	constructor(
+		readonly id: number,
+		readonly shape: Shape | null,
+		/** The layer that made it; `null` for concrete tensors (`tf.zeros(…)`). */
+		readonly producer: KerasLayer | null,
+		readonly inputs: KerasTensor[],
+		/** Made by a call NormLens cannot follow (`base(x)` with `base` unknown): what was called, and where. */
+		readonly opaque?: { what: string; range: TextRange; cause?: Cause },
+	) {}
+}
+
+/** An initializer object (`tf.random_normal_initializer()`): calling it with a shape makes a tensor of that shape. */
+export class KerasInitializer implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'initializer';
+}
+
+/**
+ * A variable a custom layer or model holds: `tf.Variable(…)` / `keras.Variable(…)`, or what
+ * `add_weight` returns. Keras tracks it as a weight of the layer it is assigned to; a shape NormLens
+ * cannot determine makes that layer's weights unknown.
+ */
+export class KerasVariable implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'variable';
+	/** Registered by add_weight already (an attribute assignment does not count it twice). */
+	registered = false;
+	constructor(
+		readonly shape: Shape | null,
+		readonly trainable: boolean,
+		readonly range: TextRange,
+		readonly cause?: Cause,
+	) {}
+}
+
+/** A Sequential, functional or subclassed model (or Layer subclass): layers, inputs, outputs. */
+export class KerasModel implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'model';
+	unknownCause?: Cause;
+	taint?: Cause;
+	trainable = true;
+	layers: KerasLayer[] = [];
+	inputShape: Shape | undefined;
+	/** Subclassed models: built by a call; a keras.layers.Layer subclass is not a model of its own. */
+	built = false;
+	isLayer = false;
+	outputShape: Shape | null = null;
+	inputs: KerasTensor[] = [];
+	outputs: KerasTensor[] = [];
+	/** The builder function or class a library file defines this model with, when NormLens called it. */
+	definedAt: TextRange | undefined;
+	/** Why the layers found between inputs and outputs may not be all of the model (its totals are then unknown). */
+	unfollowed: { what: string; range: TextRange; cause?: Cause } | undefined;
+
+	pyClass?: ClassValue;
+	/** Weights a subclass creates itself (`self.add_weight(…)`, `self.w = tf.Variable(…)`), besides its layers'. */
+	readonly ownWeights: WeightInfo[] = [];
+	/** Built by a bundled model zoo's code (keras.applications). */
+	library = false;
+	/** The lists, tuples and dicts a subclass holds as attributes: Keras tracks the layers in them (trackContainers). */
+	readonly tracked: { name: string; value: Value }[] = [];
+	/** Where a Sequential was made: its custom layers are built (their `build` and `call` run) with this context. */
+	buildContext: { ctx: CallContext; node: CallArgs['node'] } | undefined;
+	/** Whether `build(input_shape)` ran (Keras calls it once, on the first call). */
+	buildRan = false;
+
+	constructor(
+		readonly modelKind: 'sequential' | 'functional' | 'subclass',
+		readonly name: string,
+		public varName: string | undefined,
+		readonly range: TextRange,
+		/** Built at module level (not inside a function that returns it). */
+		readonly createdAtTop: boolean,
+	) {}
+
+	setAttr(name: string, value: Value): void {
+		if (name === 'trainable' && value.k === 'bool') {
+			this.setTrainable(value.v);
+		}
+	}
+
+	/**
+	 * Keras's `trainable` setter: the model and every layer in it, nested models too. A layer in a
+	 * frozen model stays frozen when another model is built from the same tensors.
+	 */
+	setTrainable(v: boolean, seen = new Set<KerasModel>()): void {
+		if (seen.has(this)) {
+			return;
+		}
+		seen.add(this);
+		this.trainable = v;
+		for (const l of this.layers) {
+			l.trainable = v;
+			l.nested?.setTrainable(v, seen);
+		}
+	}
+}
+
+/**
+ * Adds the tensors of a (nested) list, tuple or dict of symbolic tensors to `into`; false when some
+ * part is not a tensor (then what was found is still added). Nothing at all is an empty structure.
+ */
+export function collectTensors(v: Value | undefined, into: KerasTensor[]): boolean {
+	if (!v) {
+		return true;
+	}
+	if (v.k === 'obj' && v.obj instanceof KerasTensor) {
+		into.push(v.obj);
+		return true;
+	}
+	const items = asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : undefined);
+	// Every part is collected, even after an unknown one.
+	return items ? items.map((x) => collectTensors(x, into)).every(Boolean) : false;
+}

@@ -1,0 +1,81 @@
+// Where a call path lands in Keras: the part below `keras`, and what the runtime needs of it.
+import { SHAPE_KEEPING } from './ops';
+
+/**
+ * The part of an import path below `keras` (`tensorflow.keras.layers.Dense` → `layers.Dense`), or
+ * `undefined` when the path is not Keras.
+ */
+export function kerasSubpath(path: string): readonly string[] | undefined {
+	const parts = path.split('.');
+	const skip = (...names: string[]) => {
+		if (names.includes(parts[0])) {
+			parts.shift();
+			return true;
+		}
+		return false;
+	};
+	if (skip('tensorflow', 'tf')) {
+		skip('python');
+	}
+	if (!skip('keras', 'tf_keras')) {
+		return undefined;
+	}
+	skip('src');
+	return parts;
+}
+
+/** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
+const concreteTensor =
+	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
+
+/** Whether a call path names a shape-keeping function (`tensorflow.nn.relu`, `keras.ops.relu`). */
+function shapeKeepingCall(path: string): boolean {
+	const parts = path.split('.');
+	if (parts[0] === 'tensorflow' || parts[0] === 'tf') {
+		if (parts.length === 2) {
+			return SHAPE_KEEPING.tf.has(parts[1]);
+		}
+		if (parts.length === 3 && (parts[1] === 'nn' || parts[1] === 'math')) {
+			return SHAPE_KEEPING[parts[1]].has(parts[2]);
+		}
+	}
+	const sub = kerasSubpath(path);
+	if (sub?.[0] === 'applications' && sub[sub.length - 1] === 'preprocess_input') {
+		return true; // keras.applications.<model>.preprocess_input scales pixel values
+	}
+	return (
+		sub?.length === 2 &&
+		(sub[0] === 'activations' || sub[0] === 'ops') &&
+		SHAPE_KEEPING[sub[0]].has(sub[1])
+	);
+}
+
+/** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
+const callPaths = new Map<
+	string,
+	{ concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }
+>();
+
+export function callPath(path: string): {
+	concrete: boolean;
+	keepsShape: boolean;
+	sub: readonly string[] | undefined;
+} {
+	let info = callPaths.get(path);
+	if (info === undefined) {
+		info = {
+			concrete: concreteTensor.test(path),
+			keepsShape: shapeKeepingCall(path),
+			sub: kerasSubpath(path),
+		};
+		if (callPaths.size < 4096) {
+			callPaths.set(path, info);
+		}
+	}
+	return info;
+}
+
+/** Whether a module path below `keras` is `layers`, the namespace of the layer classes and functions. */
+export function isLayerNamespace(module: readonly string[]): boolean {
+	return module[0] === 'layers';
+}

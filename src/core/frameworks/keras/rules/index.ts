@@ -1,0 +1,108 @@
+// The Keras layer rules as two tables (rule name → shape rule, → weight rule), and their dispatch.
+import type { Shape, WeightInfo } from '../../../../protocol/analysis';
+import { asString } from '../../../python/values';
+import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from '../catalogue';
+import { LayerConfig, ShapeFn, WeightFn } from './args';
+import { convolutionShapes, convolutionWeights } from './convolution';
+import { coreShapes, coreWeights } from './core';
+import { mergingShapes } from './merging';
+import { normalizationWeights } from './normalization';
+import { recurrentShapes, recurrentWeights } from './recurrent';
+import { reshapingShapes } from './reshaping';
+
+export { axesOf, channelAxis } from './args';
+export type { LayerConfig } from './args';
+
+/** A wrapped layer (Bidirectional's argument), seen structurally to avoid an import cycle. */
+interface InnerLayer {
+	spec?: KerasLayerSpec;
+	config: LayerConfig;
+}
+
+function inner(cfg: LayerConfig): InnerLayer | undefined {
+	const v = cfg.get('layer');
+	return v?.k === 'obj' && 'config' in v.obj ? (v.obj as unknown as InnerLayer) : undefined;
+}
+
+/**
+ * Every shape rule the catalogue names, by layer family; the wrappers (Bidirectional,
+ * TimeDistributed) are here, beside the dispatch they call again on the layer they wrap.
+ */
+const shapeRules: Record<KerasShapeRule, ShapeFn> = {
+	...coreShapes,
+	...convolutionShapes,
+	...reshapingShapes,
+	...mergingShapes,
+	...recurrentShapes,
+	bidirectional: (_spec, cfg, inputs) => {
+		const layer = inner(cfg);
+		if (!layer?.spec) {
+			return null;
+		}
+		const out = kerasOutputShape(layer.spec, layer.config, inputs);
+		const mode = asString(cfg.get('merge_mode'));
+		if (!out || mode === undefined) {
+			return null;
+		}
+		const last = out[out.length - 1];
+		return mode === 'concat' ? [...out.slice(0, -1), last === null ? null : last * 2] : out;
+	},
+	timeDistributed: (_spec, cfg, [input]) => {
+		// The wrapped layer sees (batch, *rest) for each of the input's steps (axis 1).
+		const layer = inner(cfg);
+		if (!layer?.spec || input.length < 3) {
+			return null;
+		}
+		const out = kerasOutputShape(layer.spec, layer.config, [[input[0], ...input.slice(2)]]);
+		return out ? [out[0], input[1], ...out.slice(1)] : null;
+	},
+};
+
+/** Every weight rule the catalogue names, by layer family; the wrappers as for the shapes. */
+const weightRules: Record<KerasWeightRule, WeightFn> = {
+	...coreWeights,
+	...convolutionWeights,
+	...normalizationWeights,
+	...recurrentWeights,
+	bidirectional: (_spec, cfg, input) => {
+		const layer = inner(cfg);
+		if (!layer?.spec) {
+			return null;
+		}
+		const one = kerasWeights(layer.spec, layer.config, input);
+		return one
+			? [
+					...one.map((x) => ({ ...x, name: `forward_${x.name}` })),
+					...one.map((x) => ({ ...x, name: `backward_${x.name}` })),
+				]
+			: null;
+	},
+	timeDistributed: (_spec, cfg, input) => {
+		const layer = inner(cfg);
+		return layer?.spec && input.length >= 3
+			? kerasWeights(layer.spec, layer.config, [input[0], ...input.slice(2)])
+			: null;
+	},
+};
+
+/** Output shape of a Keras layer on these input shapes; `null` when it cannot be known. */
+export function kerasOutputShape(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	inputs: Shape[],
+): Shape | null {
+	return shapeRules[spec.shape](spec, cfg, inputs);
+}
+
+/**
+ * The weights a Keras layer creates when built on `input` (its first input; `inputs` all of them,
+ * which MultiHeadAttention's key and value projections need); `null` when they cannot be known.
+ */
+export function kerasWeights(
+	spec: KerasLayerSpec,
+	cfg: LayerConfig,
+	input: Shape,
+	inputs: Shape[] = [input],
+): WeightInfo[] | null {
+	return weightRules[spec.weights](spec, cfg, input, inputs);
+}
