@@ -1,3 +1,4 @@
+// The analysis entry points: one program (or successive versions) to models, and layer lookups by position.
 import { kerasDialect } from './frameworks/keras/dialect';
 import { groupByLine } from './diagnostics/group';
 import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';

@@ -1,3 +1,4 @@
+// The JSON contract of `normlens summary --json` (DESIGN.md, "Contracts") built from an analysis.
 import type { AnalysisResult, Shape, TextRange } from '../protocol/analysis';
 import { locateLine, NotebookProgram } from './notebook/nbformat';
 

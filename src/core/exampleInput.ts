@@ -1,3 +1,4 @@
+// The `# normlens: input (…)` example input: its comment, the shape typed, and a suggested shape.
 import type { ModelSummary } from '../protocol/analysis';
 
 /**

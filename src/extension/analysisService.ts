@@ -1,3 +1,4 @@
+// Analyses of editor documents (a notebook as one program), run in a worker, cached per version.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { AnalysisHost } from '../host/analysisHost';

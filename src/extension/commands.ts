@@ -1,3 +1,4 @@
+// Every command NormLens contributes, registered against the analysis, the inspector and the runner.
 import * as vscode from 'vscode';
 import { explainLayer, summaryMarkdown } from '../core';
 import type { SummaryContract } from '../core';

@@ -1,3 +1,4 @@
+// The extension's settings (normlens.*), read in one place.
 import * as vscode from 'vscode';
 import { clampMaxThreads, clampMemoryLimitMiB } from '../host/engineLimits';
 

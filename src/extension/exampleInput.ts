@@ -1,3 +1,4 @@
+// "Set Example Input…": writes the `# normlens: input (…)` comment a PyTorch model's shapes need.
 import * as vscode from 'vscode';
 import { exampleInputComment, parseShapeText, suggestExampleInput } from '../core';
 import type { Target } from './inspector';

@@ -1,3 +1,4 @@
+// The extension's activation: wires analysis, providers, commands and the panel; its API for tests.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FromPanel } from '../protocol/webviewProtocol';

@@ -1,21 +1,15 @@
+// The inspector: what the panel shows and the actions behind it (show, run, simulate, compare, .npy).
 import { RunCancelled } from '../protocol/engineErrors';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { channelAxisOf, compareNormalizations, countingView, explainLayer } from '../core';
+import { compareNormalizations, countingView, explainLayer } from '../core';
 import { readNpyInfo } from '../host/npyInfo';
-import type {
-	Framework,
-	LayerExplanation,
-	LayerSummary,
-	ModelSummary,
-	Shape,
-} from '../protocol/analysis';
+import type { LayerExplanation, LayerSummary, ModelSummary } from '../protocol/analysis';
 import type { NormalizeTask } from '../protocol/engineProtocol';
 import type {
 	FromPanel,
 	PanelRunResult,
 	PanelSimulation,
-	PanelUnknownCause,
 	RunOptions,
 	SimulationOptions,
 	ToPanel,
@@ -23,6 +17,7 @@ import type {
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
+import { compareSource, panelCauses } from './panelContent';
 import { revealArgs, revealRange } from './reveal';
 
 /** A document, a position in it and its analysis: what every command acts on. */
@@ -41,74 +36,6 @@ export interface CompareOutcome {
 		result: PanelRunResult | null;
 		error: string | null;
 	}[];
-}
-
-/**
- * What the compare view normalizes: a normalization layer's input, else the output of the layer at
- * the cursor ("what would each normalization do here?"), else the model's first normalization layer.
- */
-function compareSource(
-	model: ModelSummary,
-	layer: LayerSummary,
-):
-	| { name: string; what: string; framework: Framework; shape: Shape; channelAxis: number }
-	| undefined {
-	const e = explainLayer(layer);
-	if (e?.inputShape) {
-		return {
-			name: e.name,
-			what: 'input',
-			framework: e.framework,
-			shape: e.inputShape,
-			channelAxis: channelAxisOf(e),
-		};
-	}
-	const out = layer.outputShape;
-	if (!e && out && out.length >= 2 && out.length <= 5) {
-		const channelsFirst =
-			layer.framework === 'torch' || layer.config.data_format === 'channels_first';
-		return {
-			name: layer.name,
-			what: 'output',
-			framework: layer.framework,
-			shape: out,
-			channelAxis: channelsFirst ? 1 : out.length - 1,
-		};
-	}
-	const first = model.layers.map(explainLayer).find((x) => x?.inputShape);
-	return first?.inputShape
-		? {
-				name: first.name,
-				what: 'input',
-				framework: first.framework,
-				shape: first.inputShape,
-				channelAxis: channelAxisOf(first),
-			}
-		: undefined;
-}
-
-/** Why each `?` of a model is there, worded for the panel: the totals' cause first, then each layer's. */
-function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnknownCause[] {
-	const out: PanelUnknownCause[] = [];
-	if (model.totals.total === null && model.unknown) {
-		out.push({
-			layerName: null,
-			what: 'totals',
-			reason: model.unknown.reason,
-			where: a.causeTarget(model.unknown).label,
-		});
-	}
-	for (const l of model.layers) {
-		if (l.unknown && (l.params === null || l.outputShape === null)) {
-			out.push({
-				layerName: l.name,
-				what: l.params === null ? 'params' : 'output shape',
-				reason: l.unknown.reason,
-				where: a.causeTarget(l.unknown).label,
-			});
-		}
-	}
-	return out;
 }
 
 /** Whether an edit of `changed` can change the analysis of `doc` (the same file, or cells of one notebook). */

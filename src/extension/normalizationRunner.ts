@@ -1,3 +1,4 @@
+// Engine runs for the extension: tasks for a layer, one run at a time in the pool, progress and cancel.
 import { RunCancelled } from '../protocol/engineErrors';
 import * as path from 'path';
 import * as vscode from 'vscode';

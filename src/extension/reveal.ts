@@ -1,3 +1,4 @@
+// Revealing an unknown's cause in the editor: the command's arguments, checked, and the selection.
 import * as vscode from 'vscode';
 import type { CauseTarget } from './analysisService';
 

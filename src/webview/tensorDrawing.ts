@@ -1,3 +1,4 @@
+// The SVG drawing of a layer's input tensor with the values that share one μ and σ² shaded.
 import type { LayerExplanation } from '../protocol/analysis';
 
 /**

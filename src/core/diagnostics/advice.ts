@@ -1,3 +1,4 @@
+// Advisory diagnostics, and which sources (installed packages, course skeletons) only get information.
 import { DIAGNOSTIC_RULES } from './rules';
 
 /**

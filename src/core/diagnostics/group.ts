@@ -1,3 +1,4 @@
+// Findings per call grouped into one diagnostic per source line and cause.
 import type { AnalysisDiagnostic } from '../../protocol/analysis';
 
 /**

@@ -1,3 +1,4 @@
+// Batch, layer, instance and group norm of one input, written in a framework and explained alike.
 import type { Framework, LayerExplanation, Shape } from '../../protocol/analysis';
 import { analyzePython } from '../analyze';
 import { explainLayer } from './explain';

@@ -1,3 +1,4 @@
+// What a normalization layer does in one plain sentence with its sizes (the first line of its hover).
 import { AXIS_UNIT, LayerExplanation, statisticsPer } from '../../protocol/analysis';
 
 /**

@@ -1,3 +1,4 @@
+// A model's parameter counts in Keras's or PyTorch's convention (weights vs. parameters and buffers).
 import type { Framework, LayerSummary, ModelSummary, ParamCounts } from '../../protocol/analysis';
 
 /**

@@ -1,3 +1,4 @@
+// A layer's hover as Markdown: shapes, parameters, the calls of a line, what a normalization computes.
 import {
 	LayerExplanation,
 	LayerSummary,

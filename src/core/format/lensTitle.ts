@@ -1,3 +1,4 @@
+// The CodeLens title above a model with known totals (a notebook's cell counts as that cell leaves them).
 import type { ModelSummary } from '../../protocol/analysis';
 import { formatCount } from './summaryText';
 

@@ -1,3 +1,4 @@
+// The inlay hint of one source line (one layer, or a collapsed hint for a line that runs several times).
 import type { LayerSummary } from '../../protocol/analysis';
 import { formatCount, formatShape } from './summaryText';
 

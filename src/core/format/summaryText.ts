@@ -1,3 +1,4 @@
+// A model's summary as text (a Keras-style table), with the reasons behind each `?`.
 import type {
 	LayerSummary,
 	ModelSummary,

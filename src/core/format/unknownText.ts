@@ -1,3 +1,4 @@
+// An unknown's cause in words: brief for one-line places, safe Markdown for hovers, and where it is.
 import type { TextRange } from '../../protocol/analysis';
 import { locateLine, NotebookProgram } from '../notebook/nbformat';
 

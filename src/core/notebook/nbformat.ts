@@ -1,3 +1,4 @@
+// Jupyter notebooks as one Python program: code cells joined, with a map back to cell and line.
 import type { CellOutput } from './printedSummary';
 
 /**

@@ -1,3 +1,4 @@
+// The summaries a notebook printed (Keras, torchsummary, torchinfo), read from cell outputs.
 import type { AnalysisDiagnostic, ModelSummary, TextRange } from '../../protocol/analysis';
 import { formatCount } from '../format/summaryText';
 

@@ -1,3 +1,4 @@
+// The inspection panel's HTML (strict CSP, one nonce'd script) and its webview options.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 

@@ -1,3 +1,4 @@
+// The inspection panel's webview host: creates or restores it, queues messages until it is ready.
 import * as vscode from 'vscode';
 import type { FromPanel, ToPanel } from '../../protocol/webviewProtocol';
 import { isFromPanel } from '../../protocol/webviewProtocol';

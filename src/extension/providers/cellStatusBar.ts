@@ -1,3 +1,4 @@
+// A notebook cell's status bar item: the totals of each model built in that cell.
 import * as vscode from 'vscode';
 import { formatCount } from '../../core';
 import type { AnalysisService } from '../analysisService';

@@ -1,3 +1,4 @@
+// The CodeLens above each model: its totals (or why they are unknown) and Inspect.
 import * as vscode from 'vscode';
 import { briefReason, modelLensTitle } from '../../core';
 import type { AnalysisService } from '../analysisService';

@@ -1,3 +1,4 @@
+// The analyser's findings as VS Code diagnostics, and their quick fixes.
 import * as vscode from 'vscode';
 import type { AnalysisDiagnostic } from '../../protocol/analysis';
 import { ADVISORY_CODES, isReferenceCode } from '../../core';

@@ -1,3 +1,4 @@
+// The hover on a layer call: shapes, parameters, and what a normalization layer computes.
 import * as vscode from 'vscode';
 import { explainLayer, layerHoverMarkdown, layersOfCall, reasonMarkdown } from '../../core';
 import type { AnalysisService, DocumentAnalysis } from '../analysisService';

@@ -1,3 +1,4 @@
+// Inlay hints at the end of each line that builds layers: output shape and parameters.
 import * as vscode from 'vscode';
 import { lineHint } from '../../core';
 import type { LayerSummary } from '../../protocol/analysis';

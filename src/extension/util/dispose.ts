@@ -1,3 +1,4 @@
+// Disposal helpers: dispose a list past failures, and a base class that owns what it registers.
 import type * as vscode from 'vscode';
 
 /** Disposes every item, continuing past failures (from vscode-extension-samples `dispose.ts`). */

@@ -1,0 +1,73 @@
+// What the inspector derives from a model for the panel: the compare view's tensor and the causes of each `?`.
+import { channelAxisOf, explainLayer } from '../core';
+import type { Framework, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
+import type { PanelUnknownCause } from '../protocol/webviewProtocol';
+import type { DocumentAnalysis } from './analysisService';
+
+/**
+ * What the compare view normalizes: a normalization layer's input, else the output of the layer at
+ * the cursor ("what would each normalization do here?"), else the model's first normalization layer.
+ */
+export function compareSource(
+	model: ModelSummary,
+	layer: LayerSummary,
+):
+	| { name: string; what: string; framework: Framework; shape: Shape; channelAxis: number }
+	| undefined {
+	const e = explainLayer(layer);
+	if (e?.inputShape) {
+		return {
+			name: e.name,
+			what: 'input',
+			framework: e.framework,
+			shape: e.inputShape,
+			channelAxis: channelAxisOf(e),
+		};
+	}
+	const out = layer.outputShape;
+	if (!e && out && out.length >= 2 && out.length <= 5) {
+		const channelsFirst =
+			layer.framework === 'torch' || layer.config.data_format === 'channels_first';
+		return {
+			name: layer.name,
+			what: 'output',
+			framework: layer.framework,
+			shape: out,
+			channelAxis: channelsFirst ? 1 : out.length - 1,
+		};
+	}
+	const first = model.layers.map(explainLayer).find((x) => x?.inputShape);
+	return first?.inputShape
+		? {
+				name: first.name,
+				what: 'input',
+				framework: first.framework,
+				shape: first.inputShape,
+				channelAxis: channelAxisOf(first),
+			}
+		: undefined;
+}
+
+/** Why each `?` of a model is there, worded for the panel: the totals' cause first, then each layer's. */
+export function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnknownCause[] {
+	const out: PanelUnknownCause[] = [];
+	if (model.totals.total === null && model.unknown) {
+		out.push({
+			layerName: null,
+			what: 'totals',
+			reason: model.unknown.reason,
+			where: a.causeTarget(model.unknown).label,
+		});
+	}
+	for (const l of model.layers) {
+		if (l.unknown && (l.params === null || l.outputShape === null)) {
+			out.push({
+				layerName: l.name,
+				what: l.params === null ? 'params' : 'output shape',
+				reason: l.unknown.reason,
+				where: a.causeTarget(l.unknown).label,
+			});
+		}
+	}
+	return out;
+}

@@ -1,0 +1,38 @@
+// DOM building, number formats and theme colours shared by the panel's views.
+import type { Shape } from '../protocol/analysis';
+import type { PanelRunResult } from '../protocol/webviewProtocol';
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+	tag: K,
+	attrs: Record<string, string> = {},
+	...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+	const e = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs)) {
+		e.setAttribute(k, v);
+	}
+	e.append(...kids);
+	return e;
+}
+
+export const shape = (s: Shape | null) =>
+	s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?';
+export const count = (n: number | null | undefined) =>
+	n === null || n === undefined ? '?' : n.toLocaleString('en-US');
+/** d decimals; a value that rounds to zero shows no sign ("-0.0000" reads as a real negative). */
+export const fixed = (x: number, d = 3) =>
+	Number.isFinite(x) ? x.toFixed(d).replace(/^-(0\.?0*)$/, '$1') : String(x);
+
+export function themeColor(name: string, fallback: string): string {
+	return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+export const beforeColor = () => themeColor('--vscode-charts-orange', '#d18616');
+export const afterColor = () => themeColor('--vscode-charts-blue', '#3794ff');
+
+/** "mean 0 within 3.1e-8, std 1 within 4.9e-6": what the run's form guarantees of y, as measured. */
+export function guaranteesText(r: PanelRunResult, digits: number): string {
+	return r.guarantees
+		.map((g) => `${g.property} within ${g.worst.toExponential(digits)}`)
+		.join(', ');
+}

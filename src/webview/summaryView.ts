@@ -1,0 +1,186 @@
+// The model's summary table: the counting toggle, one row per layer, the totals and why a value is `?`.
+import type { ParamCounts } from '../protocol/analysis';
+import type { PanelUnknownCause } from '../protocol/webviewProtocol';
+import { count, el, shape } from './dom';
+import type { PanelContext } from './panelContext';
+import type { ModelMessage } from './state';
+
+function countingToggle(panel: PanelContext): HTMLElement {
+	const box = el('div', {
+		class: 'toggle',
+		role: 'radiogroup',
+		'aria-label': 'Count parameters as',
+	});
+	box.append(el('span', { class: 'muted' }, 'Count as: '));
+	for (const [value, label] of [
+		['keras', 'Keras'],
+		['torch', 'PyTorch'],
+	] as const) {
+		const id = `count-${value}`;
+		const input = el('input', { type: 'radio', name: 'counting', id, value });
+		input.checked = panel.ui.convention === value;
+		input.addEventListener('change', () => {
+			panel.ui.convention = value;
+			panel.save();
+			panel.render();
+			panel.report('model');
+		});
+		box.append(el('label', { for: id }, input, ` ${label}`));
+	}
+	return box;
+}
+
+export function summaryTable(panel: PanelContext): HTMLElement {
+	const m = (panel.ui.current as ModelMessage).model;
+	const view = (panel.ui.current as ModelMessage).counting[panel.ui.convention];
+	const table = el('table', { class: 'summary', 'aria-label': `Summary of ${m.name}` });
+	const torchStyle = panel.ui.convention === 'torch';
+	table.append(
+		el(
+			'thead',
+			{},
+			el(
+				'tr',
+				{},
+				el('th', { scope: 'col' }, 'Layer (type)'),
+				el('th', { scope: 'col' }, 'Output Shape'),
+				el('th', { scope: 'col', class: 'num' }, 'Param #'),
+				...(torchStyle ? [el('th', { scope: 'col', class: 'num' }, 'Buffers')] : []),
+				el(
+					'th',
+					{ scope: 'col' },
+					m.framework === 'torch' ? 'Module path' : 'Connected to',
+				),
+			),
+		),
+	);
+	const body = el('tbody');
+	const causes = (panel.ui.current as ModelMessage).causes ?? [];
+	for (const l of m.layers) {
+		const c: ParamCounts | null = view.layers[l.name] ?? null;
+		// A `?` cell says why in its tooltip; the list under the totals links to the cause.
+		const cause = causes.find((x) => x.layerName === l.name);
+		const why: Record<string, string> = cause
+			? { title: `Unknown: ${cause.reason} (${cause.where})` }
+			: {};
+		const row = el(
+			'tr',
+			{
+				tabindex: '0',
+				'data-layer': l.name,
+				class: l.name === panel.ui.selected ? 'selected' : '',
+				'aria-selected': String(l.name === panel.ui.selected),
+			},
+			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
+			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
+			el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.total)),
+			...(torchStyle
+				? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))]
+				: []),
+			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
+		);
+		const choose = () => {
+			panel.ui.selected = l.name;
+			panel.ui.runError = null;
+			panel.save();
+			panel.render();
+			panel.report('select');
+			document.querySelector<HTMLElement>(`tr[data-layer="${CSS.escape(l.name)}"]`)?.focus();
+			panel.post({ type: 'revealLayer', layerName: l.name });
+		};
+		row.addEventListener('click', choose);
+		row.addEventListener('keydown', (ev) => {
+			if (ev.key === 'Enter' || ev.key === ' ') {
+				ev.preventDefault();
+				choose();
+			} else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+				ev.preventDefault();
+				const next = (
+					ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling
+				) as HTMLElement | null;
+				next?.focus();
+			}
+		});
+		body.append(row);
+	}
+	table.append(body);
+	const t = view.totals;
+	const totalsCause =
+		t.total === null
+			? (causes.find((x) => x.layerName === null) ??
+				causes.find((x) => x.layerName !== null && !view.layers[x.layerName]))
+			: undefined;
+	const totalsWhy: Record<string, string> = totalsCause
+		? { title: `Unknown: ${totalsCause.reason} (${totalsCause.where})` }
+		: {};
+	const foot = el(
+		'div',
+		{ class: 'totals', ...totalsWhy },
+		el('div', {}, `Total params: ${count(t.total)}`),
+		el('div', {}, `Trainable params: ${count(t.trainable)}`),
+		el('div', {}, `Non-trainable params: ${count(t.nonTrainable)}`),
+		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
+		el('p', { class: 'muted note' }, view.note),
+	);
+	return el(
+		'section',
+		{},
+		countingToggle(panel),
+		table,
+		foot,
+		...(causes.length > 0 ? [causeList(panel, causes)] : []),
+	);
+}
+
+/** A reason with the source it quotes in backticks set as code (text nodes only: nothing is parsed as HTML). */
+function reasonNodes(reason: string): (Node | string)[] {
+	return reason.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? el('code', {}, part) : part));
+}
+
+/**
+ * Why each `?` is there, as the CLI lists it under its table: one item per distinct cause, naming
+ * what it leaves unknown; its location is a button that selects the cause in the editor.
+ */
+function causeList(panel: PanelContext, causes: PanelUnknownCause[]): HTMLElement {
+	const groups = new Map<string, { first: PanelUnknownCause; names: string[] }>();
+	for (const c of causes) {
+		const key = `${c.reason}\u0000${c.where}`;
+		const g = groups.get(key) ?? { first: c, names: [] };
+		g.names.push(c.layerName === null ? 'totals' : `${c.layerName} ${c.what}`);
+		groups.set(key, g);
+	}
+	const list = el('ul', {});
+	let i = 0;
+	for (const { first, names } of groups.values()) {
+		const shown =
+			names.length > 3
+				? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+				: names.join(', ');
+		const button = el(
+			'button',
+			{
+				type: 'button',
+				class: 'link',
+				id: `cause-${i++}`,
+				'aria-label': `Show ${first.where} in the editor: ${first.reason}`,
+			},
+			first.where,
+		);
+		button.addEventListener('click', () =>
+			panel.post({ type: 'revealCause', layerName: first.layerName }),
+		);
+		list.append(
+			el('li', {}, `${shown} unknown: `, ...reasonNodes(first.reason), ' — ', button),
+		);
+	}
+	return el(
+		'section',
+		{ class: 'causes', 'aria-label': 'Why some values are unknown' },
+		el(
+			'p',
+			{ class: 'muted' },
+			'Why “?”: NormLens shows an exact value or none, never a guess.',
+		),
+		list,
+	);
+}
