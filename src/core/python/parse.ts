@@ -1,3 +1,4 @@
+// Parsing: a Python source's Lezer tree, its positions and syntax problems, and tree helpers.
 import { parser } from '@lezer/python';
 import { TreeFragment } from '@lezer/common';
 import type { SyntaxNode, Tree } from '@lezer/common';

@@ -1,3 +1,4 @@
+// Python's `math` functions that model code uses for sizes, evaluated on numbers.
 import type { Value } from './values';
 
 /**

@@ -1,3 +1,4 @@
+// The values the interpreter tracks, their scopes and classes, and why an unknown is unknown.
 import type { SyntaxNode } from '@lezer/common';
 import type { UnknownCause } from '../../protocol/analysis';
 

@@ -1,0 +1,297 @@
+// Bindings: `=` (unpacking, `obj.x =`, `xs[i] =`), `+=`, `del`, and where a name binds.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed, children } from '../parse';
+import {
+	asInt,
+	Cause,
+	causeOf,
+	asSequence,
+	FrameworkObject,
+	Scope,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../values';
+import type { Interpreter } from '../interpreter';
+
+/** `a = b = value`, `a, b = value`, `x: int = value`. */
+export function execAssign(it: Interpreter, node: SyntaxNode, scope: Scope): void {
+	// a = b = value ; a, b = value ; x: int = value — the parts between `=` signs, each a list
+	// of expressions and commas.
+	const groups: SyntaxNode[][] = [[]];
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		const name = c.name;
+		if (name === 'AssignOp') {
+			groups.push([]);
+		} else if (name !== 'TypeDef' && name !== 'Comment') {
+			groups[groups.length - 1].push(c);
+		}
+	}
+	const valueParts = groups.pop() as SyntaxNode[];
+	const targets = groups;
+	if (valueParts.length === 0) {
+		return;
+	}
+	const single = targets.length === 1 && targets[0].length === 1 ? targets[0][0] : undefined;
+	const simpleTarget =
+		single && (single.name === 'VariableName' || single.name === 'MemberExpression')
+			? it.source.slice(single)
+			: undefined;
+	let value: Value;
+	const saved = it.assignTarget;
+	it.assignTarget = simpleTarget;
+	try {
+		value = evalSequence(it, valueParts, scope);
+	} finally {
+		it.assignTarget = saved;
+	}
+	for (const target of targets) {
+		assignTargets(it, target, value, scope);
+	}
+}
+
+/** `a, b` without brackets is a tuple; a single expression is itself. */
+export function evalSequence(it: Interpreter, nodes: SyntaxNode[], scope: Scope): Value {
+	if (nodes.length === 1 && nodes[0].name !== ',') {
+		return it.eval(nodes[0], scope);
+	}
+	return tuple(nodes.filter((n) => n.name !== ',').map((e) => it.eval(e, scope)));
+}
+
+/** Assigns to the targets between two `=` signs: one target, or several unpacked. */
+export function assignTargets(
+	it: Interpreter,
+	target: SyntaxNode[],
+	value: Value,
+	scope: Scope,
+): void {
+	if (target.length === 1 && target[0].name !== ',') {
+		assignTo(it, target[0], value, scope);
+		return;
+	}
+	unpack(
+		it,
+		target.filter((n) => n.name !== ','),
+		value,
+		scope,
+	);
+}
+
+function unpack(it: Interpreter, exprs: SyntaxNode[], value: Value, scope: Scope): void {
+	const items = asSequence(value) ?? (value.k === 'obj' ? it.iterate(value) : undefined);
+	exprs.forEach((e, i) =>
+		assignTo(it, e, items && items.length === exprs.length ? items[i] : UNKNOWN, scope),
+	);
+}
+
+function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scope): void {
+	switch (target.name) {
+		case 'VariableName':
+			bindName(it, it.source.slice(target), value, scope);
+			return;
+		case 'TupleExpression':
+		case 'ArrayExpression':
+		case 'ParenthesizedExpression':
+			unpack(
+				it,
+				children(target).filter((c) => !['(', ')', '[', ']', ','].includes(c.name)),
+				value,
+				scope,
+			);
+			return;
+		case 'MemberExpression': {
+			// obj.attr = value / obj[i] = value: record on framework objects through setattr.
+			const obj = target.firstChild ? it.eval(target.firstChild, scope) : UNKNOWN;
+			const prop = childNamed(target, 'PropertyName');
+			if (prop && obj.k === 'obj') {
+				setAttr(it, obj.obj, it.source.slice(prop), value, target);
+			} else if (prop && obj.k === 'instance') {
+				obj.inst.attrs.set(it.source.slice(prop), value);
+			} else if (!prop) {
+				const index = children(target).find(
+					(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
+				);
+				const key = index ? it.indexItem([index], scope) : UNKNOWN;
+				setItem(it, obj, key, value, target);
+			}
+			return;
+		}
+		default:
+			return;
+	}
+}
+
+/** `obj[key] = value`: lists and dicts as Python does; framework containers through `__setitem__`; anything else taints. */
+function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: SyntaxNode): void {
+	const cause = (): Cause =>
+		causeOf(key) ?? {
+			reason: `NormLens cannot follow \`${it.snippet(target)} = …\``,
+			range: it.here(target),
+		};
+	if (obj.k === 'list' && !obj.cause) {
+		const i = asInt(key);
+		const j = i === undefined ? undefined : i < 0 ? obj.items.length + i : i;
+		if (j !== undefined && j >= 0 && j < obj.items.length) {
+			obj.items[j] = value;
+			return;
+		}
+		if (
+			key.k === 'slice' &&
+			key.start !== null &&
+			key.stop !== null &&
+			key.step === undefined
+		) {
+			const items = it.iterate(value);
+			const n = obj.items.length;
+			const norm = (x: number | undefined, d: number) =>
+				x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
+			const a = norm(key.start, 0);
+			if (items) {
+				obj.items.splice(a, Math.max(0, norm(key.stop, n) - a), ...items);
+				return;
+			}
+		}
+		it.taint(obj, cause());
+		return;
+	}
+	if (obj.k === 'dict' && !obj.cause) {
+		if (key.k === 'str' || key.k === 'num') {
+			obj.entries.set(String(key.v), value);
+			return;
+		}
+		it.taint(obj, cause());
+		return;
+	}
+	if (obj.k === 'obj' && obj.obj.kind !== 'tensor') {
+		const r = it.callMethodOn(obj, '__setitem__', [key, value], {
+			positional: [key, value],
+			keywords: new Map(),
+			node: target,
+		});
+		if (r.k === 'unknown') {
+			it.taint(obj, cause());
+		}
+	}
+}
+
+/** `obj.name = value` (or `setattr`), at `where` in the source. */
+export function setAttr(
+	it: Interpreter,
+	obj: FrameworkObject,
+	name: string,
+	value: Value,
+	where: SyntaxNode,
+): void {
+	if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
+		// It may be a submodule or a layer: what holds it has unknown counts.
+		obj.unknownCause ??= causeOf(value) ?? {
+			reason: `the attribute set at \`${it.snippet(where)}\` has a value NormLens cannot determine`,
+			range: it.here(where),
+		};
+	}
+	for (const r of it.runtimes) {
+		if (r.setAttr?.(obj, name, value)) {
+			return;
+		}
+	}
+	const target = obj as unknown as { setAttr?: (name: string, value: Value) => void };
+	target.setAttr?.(name, value);
+	let attrs = it.objectAttrs.get(obj);
+	if (!attrs) {
+		attrs = new Map();
+		it.objectAttrs.set(obj, attrs);
+	}
+	attrs.set(name, value);
+}
+
+/** `x += 1`; `xs += ys` extends the list. */
+export function execUpdate(it: Interpreter, node: SyntaxNode, scope: Scope): void {
+	// x += 1
+	const parts = children(node);
+	const target = parts[0];
+	const op = parts[1] ? it.source.slice(parts[1]).replace('=', '') : '';
+	const rhs = parts[2];
+	if (!target || !rhs) {
+		return;
+	}
+	const left = it.eval(target, scope);
+	const right = it.eval(rhs, scope);
+	// `xs += ys` extends a list in place, as Python does (other names bound to it see it too).
+	if (op === '+' && left.k === 'list') {
+		const items = it.iterate(right);
+		if (items && !left.cause) {
+			left.items.push(...items);
+		} else {
+			it.taint(
+				left,
+				causeOf(right) ?? {
+					reason: `NormLens cannot follow \`${it.snippet(node)}\``,
+					range: it.here(node),
+				},
+			);
+		}
+		return;
+	}
+	assignTo(it, target, it.binary(op, left, right, node), scope);
+}
+
+/** `del x`, `del xs[i]`, `del d[k]`, `del obj.attr`. */
+export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): void {
+	const cause: Cause = {
+		reason: `NormLens does not follow \`${it.snippet(node)}\``,
+		range: it.here(node),
+	};
+	for (const target of children(node).slice(1)) {
+		if (target.name === ',') {
+			continue;
+		}
+		if (
+			target.name === 'MemberExpression' &&
+			!childNamed(target, 'PropertyName') &&
+			target.firstChild
+		) {
+			const obj = it.eval(target.firstChild, scope);
+			const index = children(target).find(
+				(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
+			);
+			const key = index ? it.eval(index, scope) : UNKNOWN;
+			if (obj.k === 'list' && !obj.cause && asInt(key) !== undefined) {
+				const i = asInt(key) as number;
+				const j = i < 0 ? obj.items.length + i : i;
+				if (j >= 0 && j < obj.items.length) {
+					obj.items.splice(j, 1);
+					continue;
+				}
+			}
+			if (obj.k === 'dict' && !obj.cause && (key.k === 'str' || key.k === 'num')) {
+				obj.entries.delete(String(key.v));
+				continue;
+			}
+			if (
+				obj.k === 'obj' &&
+				it.runtimes.some(
+					(r) =>
+						r.callMethod(
+							obj.obj,
+							'__delitem__',
+							{ positional: [key], keywords: new Map(), node: target },
+							it.ctx(),
+						) !== undefined,
+				)
+			) {
+				// `del model[1]` on a container module: its runtime removed it.
+				continue;
+			}
+		}
+		it.havocTarget(target, scope, cause);
+	}
+}
+
+/** Binds a name in `scope`, or in the scope a `global` / `nonlocal` declaration points to. */
+export function bindName(it: Interpreter, name: string, value: Value, scope: Scope): void {
+	const target = scope.resolveBinding(name);
+	target.set(name, value);
+	if (target === it.globals && value.k === 'obj') {
+		it.runtimes.forEach((r) => r.bind?.(name, value));
+	}
+}

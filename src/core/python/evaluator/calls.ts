@@ -1,0 +1,322 @@
+// Calls: a call's arguments, what each kind of callee does, and calls NormLens cannot follow.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed } from '../parse';
+import type { CallArgs, CallContext } from '../contract';
+import { reportingName, trustedCall } from '../trusted';
+import { callMath, isMathFunction } from '../stdlib';
+import { callBuiltin } from '../builtins';
+import { bundledTarget } from '../../zoo';
+import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
+import type { Interpreter } from '../interpreter';
+
+/**
+ * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
+ * what it builds.
+ */
+export function callExpression(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	if (it.source === it.mainSource) {
+		const savedSite = it.mainCallSite;
+		it.mainCallSite = node;
+		try {
+			return callExpressionInner(it, node, scope);
+		} finally {
+			it.mainCallSite = savedSite;
+		}
+	}
+	return callExpressionInner(it, node, scope);
+}
+
+function callExpressionInner(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const calleeNode = node.firstChild;
+	const argList = childNamed(node, 'ArgList');
+	if (!calleeNode) {
+		return UNKNOWN;
+	}
+	const saved = it.assignTarget;
+	let callee: Value;
+	let args: CallArgs;
+	// The assignment target belongs to this call only, not to calls nested in its arguments.
+	it.assignTarget = undefined;
+	try {
+		callee = it.eval(calleeNode, scope);
+		args = callArguments(it, argList, node, scope);
+	} finally {
+		it.assignTarget = saved;
+	}
+	return call(it, callee, args);
+}
+
+/**
+ * A call's arguments, `*xs` and `**kw` spread where their items are known; `cause` says why they
+ * are not.
+ */
+export function callArguments(
+	it: Interpreter,
+	list: SyntaxNode | null,
+	node: SyntaxNode,
+	scope: Scope,
+): CallArgs {
+	const positional: Value[] = [];
+	const keywords = new Map<string, Value>();
+	let cause: Cause | undefined;
+	if (list) {
+		const parts: SyntaxNode[] = [];
+		for (let c = list.firstChild; c; c = c.nextSibling) {
+			const name = c.name;
+			if (name !== '(' && name !== ')' && name !== ',' && name !== 'Comment') {
+				parts.push(c);
+			}
+		}
+		for (let i = 0; i < parts.length; i++) {
+			const p = parts[i];
+			if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+				keywords.set(it.source.slice(p), it.eval(parts[i + 2], scope));
+				i += 2;
+			} else if (p.name === '*' && parts[i + 1]) {
+				const v = it.eval(parts[i + 1], scope);
+				const items = cause ? undefined : it.iterate(v);
+				if (items) {
+					positional.push(...items);
+				} else {
+					cause ??= causeOf(v) ?? {
+						reason: `NormLens cannot list the items of \`${it.snippet(parts[i + 1])}\``,
+						range: it.here(parts[i + 1]),
+					};
+				}
+				i++;
+			} else if (p.name === '**' && parts[i + 1]) {
+				const d = it.eval(parts[i + 1], scope);
+				if (d.k === 'dict' && !d.cause) {
+					for (const [k, v] of d.entries) {
+						keywords.set(k, v);
+					}
+				} else {
+					cause ??= causeOf(d) ?? {
+						reason: `NormLens cannot list the keywords in \`${it.snippet(parts[i + 1])}\``,
+						range: it.here(parts[i + 1]),
+					};
+					// The spread dict itself reaches the callee, which may change it.
+					if (d.k === 'dict') {
+						for (const [k, v] of d.entries) {
+							keywords.set(k, v);
+						}
+					}
+				}
+				i++;
+			} else if (p.name === 'for') {
+				// f(x for x in xs): a generator argument
+				return { positional: [it.comprehension(list, scope)], keywords, node };
+			} else if (cause) {
+				// After a spread of unknown length, positions are unknown: evaluated for effects only.
+				it.eval(p, scope);
+			} else {
+				positional.push(it.eval(p, scope));
+			}
+		}
+	}
+	return { positional, keywords, node, cause };
+}
+
+/**
+ * Calls any callee. An unknown result without a cause of its own carries the first among the
+ * callee's and the arguments'.
+ */
+export function call(it: Interpreter, callee: Value, args: CallArgs): Value {
+	const r = callInner(it, callee, args);
+	if (r.k !== 'unknown' || r.cause) {
+		return r;
+	}
+	// An unknown result carries the first cause among what made it.
+	let cause = causeOf(callee) ?? args.cause;
+	for (const a of args.positional) {
+		cause ??= causeOf(a);
+	}
+	for (const a of args.keywords.values()) {
+		cause ??= causeOf(a);
+	}
+	return cause ? { ...r, cause } : r;
+}
+
+function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
+	const ctx = it.ctx();
+	switch (callee.k) {
+		case 'ref': {
+			if (callee.path === 'functools.partial') {
+				const [fn, ...positional] = args.positional;
+				return fn
+					? { k: 'partial', fn, positional, keywords: new Map(args.keywords) }
+					: UNKNOWN;
+			}
+			if (callee.path === 'functools.reduce') {
+				return reduce(it, args);
+			}
+			const baseInit = /\.__init__$/.test(callee.path) ? args.positional[0] : undefined;
+			if (baseInit?.k === 'obj') {
+				// `nn.Module.__init__(self)`: the base class's __init__ called by name, as super().__init__() does.
+				for (const r of it.runtimes) {
+					const v = r.callBaseMethod?.(
+						baseInit.obj,
+						'__init__',
+						{ ...args, positional: args.positional.slice(1) },
+						ctx,
+					);
+					if (v !== undefined) {
+						return v;
+					}
+				}
+			}
+			if (isMathFunction(callee.path)) {
+				return (
+					callMath(callee.path, args.positional) ??
+					unknown(
+						firstCause(args.positional) ?? {
+							reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+					)
+				);
+			}
+			// A model zoo builder NormLens has the architecture of (src/core/zoo).
+			const target = bundledTarget(callee.path);
+			const bundled = target && it.importModule(target.module);
+			const builder =
+				target && bundled?.k === 'module' ? bundled.scope.get(target.name) : undefined;
+			if (builder && (builder.k === 'func' || builder.k === 'class')) {
+				return call(it, builder, args);
+			}
+			for (const r of it.runtimes) {
+				const v = r.callRef(callee.path, args, ctx);
+				if (v !== undefined) {
+					return v;
+				}
+			}
+			return opaque(it, callee, args, ctx);
+		}
+		case 'unknown':
+			return opaque(it, callee, args, ctx);
+		case 'partial':
+			return call(it, callee.fn, {
+				positional: [...callee.positional, ...args.positional],
+				keywords: new Map([...callee.keywords, ...args.keywords]),
+				node: args.node,
+				cause: args.cause,
+			});
+		case 'func':
+			return it.callFunction(callee.def, args);
+		case 'class':
+			return it.instantiate(callee.cls, args);
+		case 'method':
+			return it.callFunction(callee.fn, args, callee.self, callee.cls);
+		case 'instance': {
+			const m = findMethod(callee.inst.cls, '__call__');
+			return m ? it.callFunction(m.fn, args, callee, m.owner) : opaque(it, callee, args, ctx);
+		}
+		case 'builtin':
+			return callBuiltin(it, callee.name, args);
+		case 'obj':
+			for (const r of it.runtimes) {
+				const v = r.callObject(callee.obj, args, ctx);
+				if (v !== undefined) {
+					return v;
+				}
+			}
+			return opaque(it, callee, args, ctx);
+		case 'bound':
+			if (callee.base && callee.self.k === 'obj') {
+				// super().name(…) on a framework base: its runtime decides; another base method is one NormLens does not model.
+				for (const r of it.runtimes) {
+					const v = r.callBaseMethod?.(callee.self.obj, callee.name, args, ctx);
+					if (v !== undefined) {
+						return v;
+					}
+				}
+				return it.untrackedMethod(
+					callee.self,
+					callee.self.obj,
+					`super().${callee.name}`,
+					args,
+				);
+			}
+			return it.callMethodOn(callee.self, callee.name, args.positional, args);
+		default:
+			return UNKNOWN;
+	}
+}
+
+/** `functools.reduce(f, xs[, initial])`, folding from the left. */
+function reduce(it: Interpreter, args: CallArgs): Value {
+	const [fn, xs, initial] = args.positional;
+	const items = xs ? it.iterate(xs) : undefined;
+	if (!fn || !items || (items.length === 0 && !initial)) {
+		return unknown(
+			firstCause(args.positional) ?? {
+				reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+				range: it.here(args.node),
+			},
+		);
+	}
+	let acc = initial ?? items[0];
+	for (const x of initial ? items : items.slice(1)) {
+		acc = call(it, fn, { positional: [acc, x], keywords: new Map(), node: args.node });
+	}
+	return acc;
+}
+
+/**
+ * A call NormLens cannot follow. Its result is unknown for a cause that names the call; unless the
+ * callee is trusted (trusted.ts), every mutable value it receives may have been changed by it and
+ * is tainted for the same cause. Runtimes whose tensors it takes make the graph go through it.
+ */
+function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext): Value {
+	const what = it.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node);
+	const inner = causeOf(callee);
+	const detail =
+		callee.k === 'ref'
+			? `it calls code NormLens cannot read (\`${callee.path}\`)`
+			: inner
+				? inner.reason
+				: `NormLens cannot tell what \`${what}\` is`;
+	// The first cause wins: an unknown callee's own cause (`mystery` undefined, `base` built by unreadable code).
+	const cause: Cause = inner ?? {
+		reason: `NormLens cannot follow \`${what}(…)\`: ${detail}`,
+		range: ctx.range(args.node),
+	};
+	const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(what)?.[1] ?? '';
+	if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
+		it.taintArgs(args, cause);
+	}
+	return opaqueCall(it, args, ctx, cause) ?? unknown(cause);
+}
+
+/** A call nobody can follow, offered to the runtimes whose tensors it takes (see Runtime.opaqueCall). */
+function opaqueCall(
+	it: Interpreter,
+	args: CallArgs,
+	ctx: CallContext,
+	cause: Cause,
+): Value | undefined {
+	if (
+		args.positional.length === 0 ||
+		args.node.name !== 'CallExpression' ||
+		!args.node.firstChild
+	) {
+		return undefined;
+	}
+	const what = it.source.slice(args.node.firstChild);
+	const method = it.methodStack[it.methodStack.length - 1];
+	const holder =
+		what.startsWith('self.') && method?.self.k === 'obj' ? method.self.obj : undefined;
+	for (const r of it.runtimes) {
+		const v = r.opaqueCall?.(
+			what.length > 60 ? `${what.slice(0, 57)}…` : what,
+			args,
+			ctx,
+			holder,
+			cause,
+		);
+		if (v !== undefined) {
+			return v;
+		}
+	}
+	return undefined;
+}

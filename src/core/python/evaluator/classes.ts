@@ -1,0 +1,238 @@
+// Classes: `class`, decorators, and what calling one makes (a runtime's object or an instance).
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed, children } from '../parse';
+import type { CallArgs } from '../contract';
+import { PLAIN_BASES } from '../names';
+import {
+	basePaths,
+	classChain,
+	ClassValue,
+	findMethod,
+	Instance,
+	Scope,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../values';
+import type { Completion } from './statements';
+import type { Interpreter } from '../interpreter';
+
+/**
+ * `class Name(bases)`: the body runs in its own scope; its functions become methods, the rest
+ * class attributes.
+ */
+export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): void {
+	const nameNode = childNamed(node, 'VariableName');
+	if (!nameNode) {
+		return;
+	}
+	const argList = childNamed(node, 'ArgList');
+	const bases = argList ? it.callArguments(argList, node, scope).positional : [];
+	const cls: ClassValue = {
+		name: it.source.slice(nameNode),
+		node,
+		source: it.source,
+		bases,
+		methods: new Map(),
+		attrs: new Map(),
+	};
+	const body = childNamed(node, 'Body');
+	if (body) {
+		const classScope = new Scope(scope);
+		it.execBlock(body, classScope);
+		for (const [k, v] of classScope.entries()) {
+			if (v.k === 'func') {
+				// Methods close over the enclosing scope, not the class body (as in Python).
+				cls.methods.set(k, { ...v.def, closure: scope });
+			} else {
+				cls.attrs.set(k, v);
+			}
+		}
+	}
+	scope.set(cls.name, { k: 'class', cls });
+}
+
+/**
+ * A decorated definition. `@staticmethod`, `@classmethod` and `@property` change how a method binds;
+ * `@dataclass` gives a class the `__init__` of its annotated fields; `@attr.s`-style decorators make
+ * another class, which NormLens does not build (the name is unknown). Other decorators (registries,
+ * `torch.no_grad()`, `functools.wraps`, caches) return what they decorate.
+ */
+export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
+	const decorators = children(node)
+		.filter((c) => c.name === 'Decorator')
+		.map((d) => it.source.slice(d).replace(/^@\s*/, '').replace(/\s+/g, ''));
+	const fn = childNamed(node, 'FunctionDefinition');
+	const cls = childNamed(node, 'ClassDefinition');
+	if (fn) {
+		const name = childNamed(fn, 'VariableName');
+		if (name && decorators.some((d) => /\.(setter|deleter)$/.test(d))) {
+			// `@x.setter def x(…)` adds to the property `x`: the getter stays what `x` reads.
+			return undefined;
+		}
+		it.defineFunction(fn, scope);
+		const bound = name ? scope.get(it.source.slice(name)) : undefined;
+		const binding = decorators.includes('staticmethod')
+			? 'static'
+			: decorators.includes('classmethod')
+				? 'class'
+				: decorators.includes('property') ||
+					  decorators.includes('functools.cached_property') ||
+					  decorators.includes('cached_property')
+					? 'property'
+					: undefined;
+		if (bound?.k === 'func' && binding) {
+			bound.def.binding = binding;
+		}
+		return undefined;
+	}
+	if (cls) {
+		defineClass(it, cls, scope);
+		const name = childNamed(cls, 'VariableName');
+		const v = name ? scope.get(it.source.slice(name)) : undefined;
+		if (
+			v?.k === 'class' &&
+			decorators.some((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d))
+		) {
+			v.cls.fields = dataclassFields(it, cls, v.cls);
+		} else if (
+			name &&
+			decorators.some((d) =>
+				/^(attr\.(s|attrs|define|frozen|mutable)|attrs\.(define|frozen|mutable)|define|frozen)(\(.*\))?$/.test(
+					d,
+				),
+			)
+		) {
+			it.bindName(
+				it.source.slice(name),
+				unknown({
+					reason: `\`@${decorators[0]}\` makes another class from \`${it.source.slice(name)}\`, which NormLens does not build`,
+					range: it.here(node),
+				}),
+				scope,
+			);
+		}
+	}
+	return undefined;
+}
+
+/** A dataclass's fields: its annotated class attributes in order, each with its default if it has one. */
+function dataclassFields(
+	it: Interpreter,
+	node: SyntaxNode,
+	cls: ClassValue,
+): { name: string; default: Value | undefined }[] {
+	const fields: { name: string; default: Value | undefined }[] = [];
+	const body = childNamed(node, 'Body');
+	for (let st = body?.firstChild; st; st = st.nextSibling) {
+		const parts = st.name === 'AssignStatement' ? children(st) : [];
+		if (parts[0]?.name === 'VariableName' && parts[1]?.name === 'TypeDef') {
+			const name = it.source.slice(parts[0]);
+			fields.push({
+				name,
+				default: parts.some((p) => p.name === 'AssignOp')
+					? (cls.attrs.get(name) ?? UNKNOWN)
+					: undefined,
+			});
+		}
+	}
+	return fields;
+}
+
+/**
+ * `Cls(…)`: a runtime that models the class's bases makes its object, else it is a plain instance;
+ * then `__init__` runs on it.
+ */
+export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): Value {
+	it.called.add(cls);
+	it.recordModuleCall(cls.source, cls.name, args);
+	const bases = basePaths(cls);
+	let self: Value | undefined;
+	for (const r of it.runtimes) {
+		const obj = r.instantiate?.(cls, bases, args, it.ctx());
+		if (obj) {
+			obj.pyClass = cls;
+			self = { k: 'obj', obj };
+			break;
+		}
+	}
+	self ??= { k: 'instance', inst: { cls, attrs: new Map() } };
+	const init = findMethod(cls, '__init__');
+	if (init) {
+		it.callFunction(init.fn, args, self, init.owner);
+	} else if (self.k === 'instance') {
+		dataclassInit(it, cls, self.inst, args);
+	}
+	if (self.k === 'instance') {
+		noteUnreadableBase(it, cls, self.inst.attrs, args);
+	}
+	return self;
+}
+
+/** The generated `__init__` of a dataclass (its own fields after its bases'): arguments by position, then by name, then defaults. */
+function dataclassInit(it: Interpreter, cls: ClassValue, inst: Instance, args: CallArgs): void {
+	const fields = classChain(cls)
+		.reverse()
+		.flatMap((c) => c.fields ?? []);
+	if (fields.length === 0 || !classChain(cls).some((c) => c.fields)) {
+		return;
+	}
+	const seen = new Map<string, Value | undefined>();
+	for (const f of fields) {
+		seen.set(f.name, f.default);
+	}
+	const names = [...seen.keys()];
+	args.positional.forEach((v, i) => {
+		if (names[i] !== undefined) {
+			seen.set(names[i], v);
+		}
+	});
+	for (const [k, v] of args.keywords) {
+		if (seen.has(k)) {
+			seen.set(k, v);
+		}
+	}
+	const cause = args.cause ?? {
+		reason: `\`${cls.name}(…)\` leaves a field without a value (Python raises here)`,
+		range: it.here(args.node),
+	};
+	for (const [k, v] of seen) {
+		inst.attrs.set(k, v ?? unknown(cause));
+	}
+}
+
+/**
+ * A class that no runtime took for a model, whose base NormLens cannot read (`class Net(mylib.Base)`,
+ * `class Net(pl.LightningModule)`), yet that looks like one — it holds layers or modules, or
+ * defines `forward` / `call`: no model is shown for it, and a diagnostic says why rather than silence.
+ */
+function noteUnreadableBase(
+	it: Interpreter,
+	cls: ClassValue,
+	attrs: ReadonlyMap<string, Value>,
+	args: CallArgs,
+): void {
+	const chain = classChain(cls);
+	const unreadable = chain
+		.flatMap((c) => c.bases)
+		.find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
+	if (!unreadable) {
+		return;
+	}
+	const modelLike =
+		[...attrs.values()].some((v) => v.k === 'obj') ||
+		chain.some((c) => c.methods.has('forward') || c.methods.has('call'));
+	const key = `${cls.name}:${it.here(args.node).start.line}`;
+	if (!modelLike || it.notedBases.has(key)) {
+		return;
+	}
+	it.notedBases.add(key);
+	const base =
+		unreadable.k === 'ref' ? `\`${unreadable.path}\`` : 'a base class NormLens cannot evaluate';
+	it.diagnostics.push({
+		range: it.here(args.node),
+		severity: 'info',
+		code: 'unknown-base',
+		message: `\`${cls.name}\` derives from ${base}, which NormLens cannot read: it is not shown as a model, and what it holds is not counted.`,
+	});
+}

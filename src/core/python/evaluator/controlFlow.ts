@@ -1,0 +1,374 @@
+// Control flow: if / for / while / try and loop `else` blocks, exact where NormLens can decide.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed, children } from '../parse';
+import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import type { Completion } from './statements';
+import type { Interpreter } from '../interpreter';
+
+/**
+ * `if` / `elif` / `else`: the branch whose condition holds; none, havocked, when a condition is
+ * undecidable.
+ */
+export function execIf(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
+	const parts = children(node);
+	for (let i = 0; i < parts.length; i++) {
+		const p = parts[i];
+		if (p.name === 'if' || p.name === 'elif') {
+			const cond = parts[i + 1];
+			const body = parts[i + 2];
+			const c = cond ? it.eval(cond, scope) : UNKNOWN;
+			const t = truthy(c);
+			if (t === undefined) {
+				// Undecidable condition: run no branch, and whatever this or a later branch could change is unknown.
+				const cause = conditionCause(it, cond, c, 'if');
+				let exit: Completion;
+				for (let j = i + 2; j < parts.length; j++) {
+					if (parts[j].name === 'Body' && !alwaysRaises(parts[j])) {
+						// (A branch that ends in `raise` is not the run in which the model gets built.)
+						const e = maybeRun(it, parts[j], scope, cause);
+						exit ??= e;
+					} else if (parts[j].name === 'if' || parts[j].name === 'elif') {
+						// A later condition is not evaluated: calls in it may have effects too.
+						it.havoc(parts[j + 1], scope, cause);
+					}
+				}
+				return exit;
+			}
+			if (t) {
+				return body ? it.execBlock(body, scope) : undefined;
+			}
+			i += 2;
+		} else if (p.name === 'else') {
+			const body = parts[i + 1];
+			return body ? it.execBlock(body, scope) : undefined;
+		}
+	}
+	return undefined;
+}
+
+/** A `for` loop and its `else` block. */
+export function execFor(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
+	const c = execForLoop(it, node, scope);
+	if (c === 'broke') {
+		return undefined;
+	}
+	if (c && typeof c === 'object' && 'maybeBroke' in c) {
+		return runLoopElse(it, node, scope, c.maybeBroke) ?? c.completion;
+	}
+	return c ?? runLoopElse(it, node, scope, undefined);
+}
+
+function execForLoop(
+	it: Interpreter,
+	node: SyntaxNode,
+	scope: Scope,
+): Completion | 'broke' | { maybeBroke: Cause; completion: Completion } {
+	const parts = children(node);
+	const inIndex = parts.findIndex((p) => p.name === 'in');
+	const body = childNamed(node, 'Body');
+	if (inIndex < 0 || !body) {
+		return undefined;
+	}
+	const targets = parts.slice(1, inIndex);
+	// By position: children() and childNamed() give distinct node objects for the same node.
+	const iterNodes = parts.slice(
+		inIndex + 1,
+		parts.findIndex((p) => p.name === 'Body'),
+	);
+	const iterable = it.evalSequence(iterNodes, scope);
+	const items = it.iterate(iterable);
+	if (!items) {
+		// The loop runs an unknown number of times: its effects are unknown.
+		const cause = conditionCause(it, iterNodes[0], iterable, 'for');
+		targets.forEach((t) => it.havocTarget(t, scope, cause));
+		// The loop variable may be a part of what the iterable came from (`for l in model.layers`).
+		iterNodes.forEach((n) => it.taintPaths(n, scope, cause));
+		const completion = maybeRun(it, body, scope, cause, true);
+		return breaks(body) ? { maybeBroke: cause, completion } : completion;
+	}
+	for (const item of items) {
+		it.assignTargets(targets, item, scope);
+		const c = it.execBlock(body, scope);
+		if (c?.type === 'break') {
+			return 'broke';
+		}
+		if (c?.type === 'return') {
+			return c;
+		}
+		if (c?.type === 'maybe') {
+			if (c.leaves === 'continue') {
+				continue;
+			}
+			// A break or return that may happen: the remaining iterations may or may not run.
+			it.havoc(body, scope, c.cause);
+			return c.leaves === 'return' ? c : { maybeBroke: c.cause, completion: undefined };
+		}
+	}
+	return undefined;
+}
+
+/** Whether a loop body has a `break` of its own (not one of a loop nested in it). */
+function breaks(body: SyntaxNode): boolean {
+	const visit = (n: SyntaxNode): boolean => {
+		for (let c = n.firstChild; c; c = c.nextSibling) {
+			if (c.name === 'BreakStatement') {
+				return true;
+			}
+			if (
+				![
+					'ForStatement',
+					'WhileStatement',
+					'FunctionDefinition',
+					'ClassDefinition',
+					'LambdaExpression',
+				].includes(c.name) &&
+				visit(c)
+			) {
+				return true;
+			}
+		}
+		return false;
+	};
+	return visit(body);
+}
+
+/** The `else:` block of a loop (it runs when the loop ends without `break`), if any. */
+function loopElse(node: SyntaxNode): SyntaxNode | undefined {
+	const parts = children(node);
+	const at = parts.findIndex((p) => p.name === 'else');
+	return at >= 0 && parts[at + 1]?.name === 'Body' ? parts[at + 1] : undefined;
+}
+
+/** After a loop that ended without `break`: its `else` block; after one that may have broken out, that block may run. */
+function runLoopElse(
+	it: Interpreter,
+	node: SyntaxNode,
+	scope: Scope,
+	maybeBroke: Cause | undefined,
+): Completion {
+	const otherwise = loopElse(node);
+	if (!otherwise) {
+		return undefined;
+	}
+	return maybeBroke ? maybeRun(it, otherwise, scope, maybeBroke) : it.execBlock(otherwise, scope);
+}
+
+/** A `while` loop, run while its condition is known to hold, and its `else` block. */
+export function execWhile(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
+	const parts = children(node);
+	const cond = parts[1];
+	const body = childNamed(node, 'Body');
+	if (!cond || !body) {
+		return undefined;
+	}
+	for (;;) {
+		it.tick();
+		const v = it.eval(cond, scope);
+		const t = truthy(v);
+		if (t === false) {
+			return runLoopElse(it, node, scope, undefined);
+		}
+		if (t === undefined) {
+			const cause = conditionCause(it, cond, v, 'while');
+			const completion = maybeRun(it, body, scope, cause, true);
+			return runLoopElse(it, node, scope, breaks(body) ? cause : undefined) ?? completion;
+		}
+		const c = it.execBlock(body, scope);
+		if (c?.type === 'break') {
+			return undefined;
+		}
+		if (c?.type === 'return') {
+			return c;
+		}
+		if (c?.type === 'maybe') {
+			if (c.leaves === 'continue') {
+				continue;
+			}
+			it.havoc(body, scope, c.cause);
+			return c.leaves === 'return' ? c : runLoopElse(it, node, scope, c.cause);
+		}
+	}
+}
+
+/**
+ * `try` / `except` / `else` / `finally`. The `try` block runs; NormLens cannot tell whether it
+ * raises, so each `except` block may run: what it would bind or change is unknown (an import of what
+ * is already bound, `pass`, `raise` and printing change nothing). `else` runs on the path where the
+ * `try` block did not raise, and `finally` always runs (a return there wins).
+ */
+export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
+	const clauses: { kind: string; head: SyntaxNode[]; body: SyntaxNode }[] = [];
+	let kind = 'try';
+	let head: SyntaxNode[] = [];
+	for (const p of children(node)) {
+		if (p.name === 'try' || p.name === 'except' || p.name === 'else' || p.name === 'finally') {
+			kind = p.name;
+			head = [p];
+		} else if (p.name === 'Body') {
+			clauses.push({ kind, head, body: p });
+		} else {
+			head.push(p);
+		}
+	}
+	const body = clauses.find((c) => c.kind === 'try');
+	let c = body ? it.execBlock(body.body, scope) : undefined;
+	for (const handler of clauses.filter((x) => x.kind === 'except')) {
+		const text =
+			head.length > 0
+				? it.source.text.slice(
+						handler.head[0].from,
+						handler.head[handler.head.length - 1].to,
+					)
+				: 'except';
+		mayRunHandler(it, handler.body, scope, {
+			reason: `NormLens cannot tell whether the \`try\` block raises, so \`${text.replace(/\s+/g, ' ')}:\` may run`,
+			range: it.here(handler.head[0]),
+		});
+	}
+	const otherwise = clauses.find((x) => x.kind === 'else');
+	if (!c && otherwise) {
+		c = it.execBlock(otherwise.body, scope);
+	}
+	const last = clauses.find((x) => x.kind === 'finally');
+	if (last) {
+		c = it.execBlock(last.body, scope) ?? c;
+	}
+	return c;
+}
+
+/** An `except` block that may run: its imports are compared with what is bound, the rest havocked. */
+function mayRunHandler(it: Interpreter, body: SyntaxNode, scope: Scope, cause: Cause): void {
+	for (let st = body.firstChild; st; st = st.nextSibling) {
+		if (
+			st.name === ':' ||
+			st.name === 'PassStatement' ||
+			st.name === 'RaiseStatement' ||
+			st.name === 'Comment'
+		) {
+			continue;
+		}
+		if (st.name === 'ImportStatement') {
+			// The fallback import of the same name is the same binding; another one makes it unknown.
+			const trial = new Scope(scope);
+			it.execImport(st, trial);
+			for (const [name, v] of trial.entries()) {
+				const now = scope.get(name);
+				if (
+					!now ||
+					now.k !== v.k ||
+					(v.k === 'ref' &&
+						now.k === 'ref' &&
+						canonicalPath(it, v.path) !== canonicalPath(it, now.path)) ||
+					(v.k !== 'ref' && now !== v)
+				) {
+					it.bindName(name, unknown(cause), scope);
+				}
+			}
+			continue;
+		}
+		if (
+			st.name === 'ExpressionStatement' &&
+			st.firstChild?.name === 'CallExpression' &&
+			/^(print|logging\.\w+|logger\.\w+|warnings\.warn)$/.test(
+				it.source.slice(st.firstChild.firstChild ?? st.firstChild),
+			)
+		) {
+			continue;
+		}
+		it.havoc(st, scope, cause);
+	}
+}
+
+/** A library path as its runtime names it (`tensorflow.keras.layers.Dense` and `keras.layers.Dense` are one). */
+function canonicalPath(it: Interpreter, path: string): string {
+	for (const r of it.runtimes) {
+		const c = r.canonicalPath?.(path);
+		if (c !== undefined) {
+			return c;
+		}
+	}
+	return path;
+}
+
+/** Why a condition or iterable is unknown, pointing at it. */
+export function conditionCause(
+	it: Interpreter,
+	node: SyntaxNode | undefined,
+	value: Value,
+	kind: 'if' | 'for' | 'while',
+): Cause {
+	// The first cause wins: the construct that made the condition unknown, when there is one.
+	const inner = causeOf(value);
+	if (inner) {
+		return inner;
+	}
+	const text = it.snippet(node);
+	const what =
+		kind === 'for'
+			? `what \`for … in ${text}\` iterates over`
+			: `whether \`${kind} ${text}\` holds`;
+	return {
+		reason: `NormLens cannot tell ${what}, so the code it guards may or may not run`,
+		range: node ? it.here(node) : it.here(it.source.tree.topNode),
+	};
+}
+
+/** Havocs code that may or may not run and says how it may leave its block. */
+function maybeRun(
+	it: Interpreter,
+	node: SyntaxNode,
+	scope: Scope,
+	cause: Cause,
+	loopBody = false,
+): Completion {
+	it.havoc(node, scope, cause);
+	const exit = exits(node);
+	if (!exit || (loopBody && exit !== 'return')) {
+		return undefined;
+	}
+	return { type: 'maybe', leaves: exit, cause };
+}
+
+/** Which of return / break / continue a piece of code can leave by (not counting nested loops, functions and classes for the last two). */
+function exits(node: SyntaxNode): 'return' | 'break' | 'continue' | undefined {
+	let found: 'return' | 'break' | 'continue' | undefined;
+	const visit = (n: SyntaxNode, inLoop: boolean): void => {
+		for (let c = n.firstChild; c; c = c.nextSibling) {
+			switch (c.name) {
+				case 'FunctionDefinition':
+				case 'ClassDefinition':
+				case 'LambdaExpression':
+					continue;
+				case 'ReturnStatement':
+					found = 'return';
+					return;
+				case 'BreakStatement':
+					if (!inLoop) {
+						found ??= 'break';
+					}
+					continue;
+				case 'ContinueStatement':
+					if (!inLoop) {
+						found ??= 'continue';
+					}
+					continue;
+				default:
+					visit(c, inLoop || c.name === 'ForStatement' || c.name === 'WhileStatement');
+					if (found === 'return') {
+						return;
+					}
+			}
+		}
+	};
+	visit(node, false);
+	return found;
+}
+
+/** A block whose last statement is `raise`: a run that enters it stops there. */
+function alwaysRaises(body: SyntaxNode): boolean {
+	let last: SyntaxNode | null = body.lastChild;
+	while (last && (last.name === 'Comment' || last.name === ':' || last.name === 'newline')) {
+		last = last.prevSibling;
+	}
+	return last?.name === 'RaiseStatement';
+}

@@ -1,0 +1,395 @@
+// Expressions: the evaluator's entry for each, names, literals, displays, operators, f-strings.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed, children } from '../parse';
+import { StopInterpretation } from '../contract';
+import { TRUSTED_BUILTINS } from '../trusted';
+import { formatSpec, plainBinary } from '../operators';
+import { BUILTINS, COMPARISONS, UNDEFINED_NAME_REASONS } from '../names';
+import { numberLiteral, stringLiteral } from '../literals';
+import {
+	Cause,
+	causeOf,
+	asNumber,
+	NONE,
+	num,
+	Scope,
+	truthy,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../values';
+import type { Interpreter } from '../interpreter';
+
+/**
+ * The value of an expression. One the evaluator fails on is unknown, with the expression as its
+ * cause; a bound reached stops the whole run.
+ */
+export function evaluate(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	it.tick();
+	try {
+		return evaluateNode(it, node, scope);
+	} catch (e) {
+		if (e instanceof StopInterpretation) {
+			throw e;
+		}
+		return unknown({
+			reason: `NormLens could not evaluate \`${it.snippet(node)}\``,
+			range: it.here(node),
+		});
+	}
+}
+
+function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	switch (node.name) {
+		case 'Number':
+			return numberLiteral(it.source.slice(node));
+		case 'String':
+			return { k: 'str', v: stringLiteral(it.source.slice(node)) };
+		case 'FormatString':
+			return formatString(it, node, scope);
+		case 'ContinuedString': {
+			const parts = children(node).map((c) => evaluate(it, c, scope));
+			return parts.every((p) => p.k === 'str')
+				? { k: 'str', v: parts.map((p) => (p as { v: string }).v).join('') }
+				: UNKNOWN;
+		}
+		case 'Boolean':
+			return { k: 'bool', v: it.source.slice(node) === 'True' };
+		case 'None':
+			return NONE;
+		case 'VariableName': {
+			const name = it.source.slice(node);
+			const v = lookup(it, name, scope);
+			if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
+				return unknown({
+					reason:
+						UNDEFINED_NAME_REASONS[name] ??
+						`\`${name}\` is not defined in the code NormLens read`,
+					range: it.here(node),
+				});
+			}
+			return v;
+		}
+		case 'ParenthesizedExpression': {
+			const inner = children(node).filter((c) => c.name !== '(' && c.name !== ')');
+			return inner.length === 1 ? evaluate(it, inner[0], scope) : UNKNOWN;
+		}
+		case 'TupleExpression':
+		case 'ArrayExpression': {
+			const { items, cause } = elements(it, node, scope);
+			return node.name === 'TupleExpression'
+				? { k: 'tuple', items, cause }
+				: { k: 'list', items, cause };
+		}
+		case 'DictionaryExpression':
+			return dictDisplay(it, node, scope);
+		case 'ArrayComprehensionExpression':
+		case 'GeneratorExpression':
+		case 'DictionaryComprehensionExpression':
+			return it.comprehension(node, scope);
+		case 'NamedExpression': {
+			// `(n := 6)`: binds and gives the value.
+			const [target, , value] = children(node);
+			const v = value ? evaluate(it, value, scope) : UNKNOWN;
+			if (target?.name === 'VariableName') {
+				it.bindName(it.source.slice(target), v, scope);
+			}
+			return v;
+		}
+		case 'UnaryExpression':
+			return unary(it, node, scope);
+		case 'BinaryExpression':
+			return binaryExpression(it, node, scope);
+		case 'ConditionalExpression': {
+			const [a, , cond, , b] = children(node);
+			const c = cond ? evaluate(it, cond, scope) : UNKNOWN;
+			const t = truthy(c);
+			if (t === undefined || !a || !b) {
+				const cause = it.conditionCause(cond, c, 'if');
+				// Neither branch is evaluated; calls in them may change what they receive.
+				[a, b].forEach((x) => x && it.havoc(x, scope, cause));
+				return unknown(cause);
+			}
+			return evaluate(it, t ? a : b, scope);
+		}
+		case 'MemberExpression':
+			return it.member(node, scope);
+		case 'CallExpression':
+			return it.callExpression(node, scope);
+		case 'LambdaExpression': {
+			const paramList = childNamed(node, 'ParamList');
+			const body = node.lastChild;
+			return {
+				k: 'func',
+				def: {
+					name: '<lambda>',
+					node,
+					params: paramList ? it.params(paramList, scope) : [],
+					body: null,
+					expression: body,
+					closure: scope,
+				},
+			};
+		}
+		default:
+			return UNKNOWN;
+	}
+}
+
+function lookup(it: Interpreter, name: string, scope: Scope): Value {
+	const v = scope.get(name);
+	if (v !== undefined) {
+		return v;
+	}
+	if (BUILTINS.has(name) || TRUSTED_BUILTINS.has(name)) {
+		return { k: 'builtin', name };
+	}
+	// Names brought in by `from module import *` resolve to that module's attribute.
+	for (const [key, value] of it.globals.entries()) {
+		if (key.startsWith('*') && value.k === 'ref') {
+			return { k: 'ref', path: `${value.path}.${name}` };
+		}
+	}
+	return { k: 'unknown', why: `name ${name}` };
+}
+
+/** f-strings with plain replacements (`f"conv{i}"`) are evaluated; format specs make them unknown. */
+function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const text = it.source.slice(node);
+	const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(text);
+	if (!m) {
+		return UNKNOWN;
+	}
+	const start = node.from + m[0].length;
+	const end = node.to - m[2].length;
+	let out = '';
+	let at = start;
+	for (let r = node.firstChild; r; r = r.nextSibling) {
+		if (r.name !== 'FormatReplacement') {
+			continue;
+		}
+		out += it.source.text.slice(at, r.from);
+		const all = children(r).filter((c) => c.name !== '{' && c.name !== '}');
+		const spec = all.find((c) => c.name === 'FormatSpec');
+		const parts = all.filter((c) => c !== spec);
+		if (parts.length !== 1) {
+			return { k: 'unknown', why: 'f-string' };
+		}
+		const v = evaluate(it, parts[0], scope);
+		if (spec) {
+			const formatted = formatSpec(v, it.source.slice(spec).slice(1));
+			if (formatted === undefined) {
+				return unknown(
+					causeOf(v) ?? {
+						reason: `NormLens cannot format \`${it.snippet(r)}\``,
+						range: it.here(r),
+					},
+				);
+			}
+			out += formatted;
+		} else if (v.k === 'str' || v.k === 'num') {
+			out += String(v.v);
+		} else if (v.k === 'bool') {
+			out += v.v ? 'True' : 'False';
+		} else {
+			return unknown(
+				causeOf(v) ?? {
+					reason: `NormLens cannot format \`${it.snippet(parts[0])}\` in an f-string`,
+					range: it.here(parts[0]),
+				},
+			);
+		}
+		at = r.to;
+	}
+	out += it.source.text.slice(at, end);
+	return { k: 'str', v: out.replace(/\{\{/g, '{').replace(/\}\}/g, '}') };
+}
+
+/** The items of a list or tuple display; `cause` when a `*spread` of unknown length is among them. */
+function elements(
+	it: Interpreter,
+	node: SyntaxNode,
+	scope: Scope,
+): { items: Value[]; cause?: Cause } {
+	const out: Value[] = [];
+	let cause: Cause | undefined;
+	const parts = children(node);
+	for (let i = 0; i < parts.length; i++) {
+		const c = parts[i];
+		if (['(', ')', '[', ']', ','].includes(c.name)) {
+			continue;
+		}
+		if (c.name === '*' && parts[i + 1]) {
+			const v = evaluate(it, parts[i + 1], scope);
+			const spread = it.iterate(v);
+			if (spread) {
+				out.push(...spread);
+			} else {
+				// An unknown number of items: the container's length and positions are unknown.
+				cause ??= causeOf(v) ?? {
+					reason: `NormLens cannot list the items of \`${it.snippet(parts[i + 1])}\``,
+					range: it.here(parts[i + 1]),
+				};
+				out.push(unknown(cause));
+			}
+			i++;
+			continue;
+		}
+		out.push(evaluate(it, c, scope));
+		if (out.length > it.limits.maxSequence) {
+			throw new StopInterpretation();
+		}
+	}
+	return { items: out, cause };
+}
+
+function dictDisplay(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const entries = new Map<string, Value>();
+	const parts = children(node).filter((c) => !['{', '}', ','].includes(c.name));
+	for (let i = 0; i + 2 < parts.length + 1; i += 3) {
+		if (parts[i + 1]?.name !== ':') {
+			break;
+		}
+		const key = evaluate(it, parts[i], scope);
+		const value = parts[i + 2] ? evaluate(it, parts[i + 2], scope) : UNKNOWN;
+		if (key.k === 'str' || key.k === 'num') {
+			entries.set(String(key.v), value);
+		} else {
+			return {
+				k: 'dict',
+				entries,
+				cause: causeOf(key) ?? {
+					reason: `NormLens cannot evaluate the key \`${it.snippet(parts[i])}\``,
+					range: it.here(parts[i]),
+				},
+			};
+		}
+	}
+	if (parts.some((p) => p.name === '**')) {
+		// `{**a, 'k': v}`: not followed, so the dict's entries are unknown.
+		return {
+			k: 'dict',
+			entries,
+			cause: {
+				reason: `NormLens does not follow \`${it.snippet(node)}\``,
+				range: it.here(node),
+			},
+		};
+	}
+	return { k: 'dict', entries };
+}
+
+function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const [op, operand] = children(node);
+	if (!op || !operand) {
+		return UNKNOWN;
+	}
+	const v = evaluate(it, operand, scope);
+	const o = it.source.slice(op);
+	if (o === 'not') {
+		const t = truthy(v);
+		return t === undefined ? unknown(causeOf(v)) : { k: 'bool', v: !t };
+	}
+	const n = asNumber(v);
+	if (n === undefined) {
+		return unknown(causeOf(v));
+	}
+	return o === '-' ? num(-n) : o === '+' ? num(n) : o === '~' ? num(~n) : UNKNOWN;
+}
+
+function binaryExpression(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const parts = children(node);
+	const [left, opNode, right] = [parts[0], parts[1], parts[parts.length - 1]];
+	if (!left || !opNode || !right) {
+		return UNKNOWN;
+	}
+	const op = parts
+		.slice(1, parts.length - 1)
+		.map((p) => it.source.slice(p))
+		.join(' ');
+	if (op === 'and' || op === 'or') {
+		const a = evaluate(it, left, scope);
+		const t = truthy(a);
+		if (t === undefined) {
+			return unknown(causeOf(a));
+		}
+		if (op === 'and') {
+			return t ? evaluate(it, right, scope) : a;
+		}
+		return t ? a : evaluate(it, right, scope);
+	}
+	if (COMPARISONS.has(op) && left.name === 'BinaryExpression') {
+		return comparisonChain(it, node, scope);
+	}
+	return binary(it, op, evaluate(it, left, scope), evaluate(it, right, scope), node);
+}
+
+/**
+ * `0 < a <= 1` is `0 < a and a <= 1` (each operand evaluated once), not `(0 < a) <= 1`: Lezer
+ * nests a chain of comparisons as left-nested binary expressions.
+ */
+function comparisonChain(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const operands: SyntaxNode[] = [];
+	const ops: string[] = [];
+	let n: SyntaxNode = node;
+	for (;;) {
+		const parts = children(n);
+		const op = parts
+			.slice(1, parts.length - 1)
+			.map((p) => it.source.slice(p))
+			.join(' ');
+		if (n !== node && !COMPARISONS.has(op)) {
+			break;
+		}
+		operands.unshift(parts[parts.length - 1]);
+		ops.unshift(op);
+		n = parts[0];
+		if (n.name !== 'BinaryExpression') {
+			break;
+		}
+	}
+	operands.unshift(n);
+	let a = evaluate(it, operands[0], scope);
+	let result: Value = { k: 'bool', v: true };
+	for (let i = 0; i < ops.length; i++) {
+		const b = evaluate(it, operands[i + 1], scope);
+		result = binary(it, ops[i], a, b, node);
+		const t = truthy(result);
+		if (t !== true) {
+			return result;
+		}
+		a = b;
+	}
+	return result;
+}
+
+/**
+ * `a op b`: a runtime answers for its objects; an unknown result carries the operands' first
+ * cause.
+ */
+export function binary(it: Interpreter, op: string, a: Value, b: Value, node?: SyntaxNode): Value {
+	const r = binaryInner(it, op, a, b, node);
+	return r.k === 'unknown' && !r.cause ? unknown(causeOf(a) ?? causeOf(b)) : r;
+}
+
+function binaryInner(
+	it: Interpreter,
+	op: string,
+	a: Value,
+	b: Value,
+	node: SyntaxNode | undefined,
+): Value {
+	if (a.k === 'obj' || b.k === 'obj') {
+		const range = node ? it.here(node) : undefined;
+		for (const r of it.runtimes) {
+			const v = r.binaryOp?.(op, a, b, range);
+			if (v !== undefined) {
+				return v;
+			}
+		}
+		if (!['is', 'is not', '==', '!=', 'in', 'not in'].includes(op)) {
+			return UNKNOWN;
+		}
+	}
+	return plainBinary(op, a, b, it.limits.maxSequence);
+}

@@ -1,0 +1,145 @@
+// Functions: `def` and its parameters, and a call of a source function with its arguments bound.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed, children, PythonSource } from '../parse';
+import type { CallArgs } from '../contract';
+import {
+	Cause,
+	ClassValue,
+	FunctionValue,
+	NONE,
+	ParamSpec,
+	Scope,
+	unknown,
+	Value,
+} from '../values';
+import type { Interpreter } from '../interpreter';
+
+/** `def name(…)`: a function that closes over the scope it is defined in. */
+export function defineFunction(it: Interpreter, node: SyntaxNode, scope: Scope): void {
+	const nameNode = childNamed(node, 'VariableName');
+	const paramList = childNamed(node, 'ParamList');
+	if (!nameNode) {
+		return;
+	}
+	const def: FunctionValue = {
+		name: it.source.slice(nameNode),
+		node,
+		source: it.source,
+		params: paramList ? params(it, paramList, scope) : [],
+		body: childNamed(node, 'Body'),
+		expression: null,
+		closure: scope,
+	};
+	scope.set(def.name, { k: 'func', def });
+}
+
+/**
+ * A `def`'s or `lambda`'s parameters, their defaults evaluated once, where it is defined (as in
+ * Python).
+ */
+export function params(it: Interpreter, list: SyntaxNode, scope: Scope): ParamSpec[] {
+	const out: ParamSpec[] = [];
+	const parts = children(list);
+	let star: ParamSpec['star'] = '';
+	for (let i = 0; i < parts.length; i++) {
+		const p = parts[i];
+		if (p.name === '*' || p.name === '**') {
+			star = p.name;
+		} else if (p.name === 'VariableName') {
+			const spec: ParamSpec = { name: it.source.slice(p), default: undefined, star };
+			star = '';
+			if (parts[i + 1]?.name === 'TypeDef') {
+				i++;
+			}
+			if (parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+				spec.default = it.eval(parts[i + 2], scope);
+				i += 2;
+			}
+			out.push(spec);
+		}
+	}
+	return out;
+}
+
+/**
+ * Runs a source function (a method with its receiver and class) with its arguments bound to its
+ * parameters; beyond the call-depth bound it is not followed.
+ */
+export function callFunction(
+	it: Interpreter,
+	def: FunctionValue,
+	args: CallArgs,
+	self?: Value,
+	cls?: ClassValue,
+): Value {
+	if (it.depth >= it.limits.maxCallDepth) {
+		// Not followed: whatever it receives may change, and what it returns is unknown.
+		const cause: Cause = {
+			reason: `NormLens stops following calls ${it.limits.maxCallDepth} deep (\`${def.name}\` here)`,
+			range: it.here(args.node),
+		};
+		it.taintArgs(args, cause);
+		if (self) {
+			it.taint(self, cause);
+		}
+		return unknown(cause);
+	}
+	it.called.add(def);
+	it.recordModuleCall(def.source, def.name, args);
+	const scope = new Scope(def.closure);
+	const positional = self ? [self, ...args.positional] : [...args.positional];
+	const keywords = new Map(args.keywords);
+	const incomplete = args.cause;
+	for (const p of def.params) {
+		if (p.star === '*') {
+			scope.set(p.name, { k: 'tuple', items: positional.splice(0), cause: incomplete });
+		} else if (p.star === '**') {
+			scope.set(p.name, { k: 'dict', entries: keywords, cause: incomplete });
+		} else if (positional.length > 0) {
+			scope.set(p.name, positional.shift() as Value);
+		} else if (keywords.has(p.name)) {
+			scope.set(p.name, keywords.get(p.name) as Value);
+			keywords.delete(p.name);
+		} else if (incomplete) {
+			// A spread NormLens could not list may bind this parameter: not its default.
+			scope.set(p.name, unknown(incomplete));
+		} else {
+			scope.set(
+				p.name,
+				p.default ??
+					unknown({
+						reason: `\`${def.name}\` is called without its argument \`${p.name}\``,
+						range: it.here(args.node),
+					}),
+			);
+		}
+	}
+	const owner =
+		cls ??
+		(self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
+	if (self && owner) {
+		it.methodStack.push({ self, cls: owner });
+	}
+	it.depth++;
+	const saved = it.source;
+	if (def.source instanceof PythonSource) {
+		it.source = def.source;
+	}
+	try {
+		if (def.expression) {
+			return it.eval(def.expression, scope);
+		}
+		const c = def.body ? it.execBlock(def.body, scope) : undefined;
+		if (c?.type === 'maybe') {
+			// It may have returned early: what it returns is unknown.
+			return unknown(c.cause);
+		}
+		return c?.type === 'return' ? c.value : NONE;
+	} finally {
+		it.source = saved;
+		it.depth--;
+		if (self && owner) {
+			it.methodStack.pop();
+		}
+	}
+}

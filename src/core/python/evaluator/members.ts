@@ -1,0 +1,280 @@
+// Member expressions: `obj.name` on every kind of value (methods, `super()`), `obj[key]`, slices.
+import type { SyntaxNode } from '@lezer/common';
+import { childNamed } from '../parse';
+import { pySlice } from '../operators';
+import { BUNDLED_MODULES } from '../../zoo';
+import {
+	asInt,
+	ClassValue,
+	findMethod,
+	asSequence,
+	FunctionValue,
+	Scope,
+	tuple,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../values';
+import type { Interpreter } from '../interpreter';
+
+/** A member expression: `obj.name`, or a subscript `obj[…]`. */
+export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const objNode = node.firstChild;
+	if (!objNode) {
+		return UNKNOWN;
+	}
+	const obj = it.eval(objNode, scope);
+	// obj.name: the property is the last child (unless the text is broken after it).
+	const last = node.lastChild;
+	const prop = last?.name === 'PropertyName' ? last : childNamed(node, 'PropertyName');
+	if (prop) {
+		return getAttr(it, obj, it.source.slice(prop));
+	}
+	// Subscript: obj[index], obj[a:b], obj[:, -1, ...] — items between commas, each an
+	// expression, a slice or `...`; several items make a tuple key, as in Python.
+	const items: SyntaxNode[][] = [[]];
+	let commas = 0;
+	for (let c = objNode.nextSibling; c; c = c.nextSibling) {
+		if (c.name === ',') {
+			items.push([]);
+			commas++;
+		} else if (c.name !== '[' && c.name !== ']' && c.name !== 'Comment') {
+			items[items.length - 1].push(c);
+		}
+	}
+	if (items[items.length - 1].length === 0 && commas > 0) {
+		items.pop(); // x[a, b,]
+	}
+	const key =
+		items.length === 1 && commas === 0
+			? indexItem(it, items[0], scope)
+			: tuple(items.map((item) => indexItem(it, item, scope)));
+	return subscript(it, obj, key, node);
+}
+
+/** `obj.name` on any value: a library reference extends its path; a runtime answers for its objects. */
+export function getAttr(it: Interpreter, obj: Value, name: string): Value {
+	switch (obj.k) {
+		case 'ref':
+			return { k: 'ref', path: `${obj.path}.${name}` };
+		case 'obj': {
+			if (obj.obj.taint) {
+				return unknown(obj.obj.taint);
+			}
+			if (name === '__class__' && obj.obj.pyClass) {
+				return { k: 'class', cls: obj.obj.pyClass };
+			}
+			for (const r of it.runtimes) {
+				const v = r.getAttr(obj.obj, name);
+				if (v !== undefined) {
+					return v;
+				}
+			}
+			const own = it.objectAttrs.get(obj.obj)?.get(name);
+			if (own) {
+				return own;
+			}
+			const cls = obj.obj.pyClass;
+			const m = cls ? findMethod(cls, name) : undefined;
+			if (m) {
+				return bindMethod(it, m, obj, cls as ClassValue);
+			}
+			const classAttr = cls ? classAttribute(cls, name) : undefined;
+			return classAttr ?? { k: 'bound', self: obj, name };
+		}
+		case 'instance': {
+			if (obj.inst.unknownCause) {
+				return unknown(obj.inst.unknownCause);
+			}
+			const own = obj.inst.attrs.get(name);
+			if (own) {
+				return own;
+			}
+			if (name === '__class__') {
+				return { k: 'class', cls: obj.inst.cls };
+			}
+			const m = findMethod(obj.inst.cls, name);
+			if (m) {
+				return bindMethod(it, m, obj, obj.inst.cls);
+			}
+			return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
+		}
+		case 'module':
+			// A name a bundled zoo module does not define is still the library's (a weights enum, a builder it lacks): a reference, not an unknown value.
+			return (
+				obj.scope.get(name) ??
+				it.importModule(`${obj.name}.${name}`) ??
+				(BUNDLED_MODULES[obj.name] !== undefined
+					? { k: 'ref', path: `${obj.name}.${name}` }
+					: UNKNOWN)
+			);
+		case 'class': {
+			const m = findMethod(obj.cls, name);
+			if (m?.fn.binding === 'class') {
+				return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
+			}
+			return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
+		}
+		case 'super': {
+			for (const b of obj.cls.bases) {
+				if (b.k === 'class') {
+					const m = findMethod(b.cls, name);
+					if (m) {
+						return { k: 'method', fn: m.fn, self: obj.self, cls: m.owner };
+					}
+				}
+			}
+			// A framework base (nn.Module.__init__, nn.Sequential.__init__): its runtime decides.
+			return obj.self.k === 'obj'
+				? { k: 'bound', self: obj.self, name, base: true }
+				: { k: 'builtin', name: 'noop' };
+		}
+		case 'unknown':
+			return obj;
+		default:
+			return { k: 'bound', self: obj, name };
+	}
+}
+
+/** A method found on an instance's class, bound as its decorator says: a property's value, a static function, a class method. */
+function bindMethod(
+	it: Interpreter,
+	m: { fn: FunctionValue; owner: ClassValue },
+	self: Value,
+	cls: ClassValue,
+): Value {
+	switch (m.fn.binding) {
+		case 'static':
+			return { k: 'func', def: m.fn };
+		case 'class':
+			return { k: 'method', fn: m.fn, self: { k: 'class', cls }, cls: m.owner };
+		case 'property':
+			return it.callFunction(
+				m.fn,
+				{ positional: [], keywords: new Map(), node: m.fn.node },
+				self,
+				m.owner,
+			);
+		default:
+			return { k: 'method', fn: m.fn, self, cls: m.owner };
+	}
+}
+
+/** A class-level attribute (e.g. `expansion = 4`), through source bases. */
+function classAttribute(
+	cls: ClassValue,
+	name: string,
+	seen = new Set<ClassValue>(),
+): Value | undefined {
+	if (seen.has(cls)) {
+		return undefined;
+	}
+	seen.add(cls);
+	const own = cls.attrs.get(name);
+	if (own) {
+		return own;
+	}
+	for (const b of cls.bases) {
+		if (b.k === 'class') {
+			const v = classAttribute(b.cls, name, seen);
+			if (v) {
+				return v;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** One item of a subscript: `...`, a slice `a:b:c`, or an expression. */
+export function indexItem(it: Interpreter, item: SyntaxNode[], scope: Scope): Value {
+	if (item.some((c) => c.name === ':')) {
+		return sliceValue(it, item, scope);
+	}
+	if (item.length !== 1) {
+		return UNKNOWN;
+	}
+	return item[0].name === 'Ellipsis' ? { k: 'ellipsis' } : it.eval(item[0], scope);
+}
+
+/** `a:b:c` as a slice value (a bound that is not a known int is `null`). */
+function sliceValue(it: Interpreter, item: SyntaxNode[], scope: Scope): Value {
+	const bounds: (number | null | undefined)[] = [];
+	let current: number | null | undefined;
+	for (const c of item) {
+		if (c.name === ':') {
+			bounds.push(current);
+			current = undefined;
+		} else {
+			const v = it.eval(c, scope);
+			current = v.k === 'none' ? undefined : (asInt(v) ?? null);
+		}
+	}
+	bounds.push(current);
+	return { k: 'slice', start: bounds[0], stop: bounds[1], step: bounds[2] };
+}
+
+/** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
+export function subscript(it: Interpreter, obj: Value, key: Value, node?: SyntaxNode): Value {
+	const untrusted =
+		obj.k === 'list' || obj.k === 'dict' || obj.k === 'tuple'
+			? obj.cause
+			: obj.k === 'unknown'
+				? obj.cause
+				: undefined;
+	if (untrusted || obj.k === 'unknown') {
+		return unknown(untrusted);
+	}
+	if (key.k === 'unknown') {
+		return unknown(key.cause);
+	}
+	if (key.k === 'slice' && (asSequence(obj) || obj.k === 'str')) {
+		return sliceSequence(obj, key);
+	}
+	const items = asSequence(obj);
+	if (items) {
+		const i = asInt(key);
+		if (i === undefined) {
+			return UNKNOWN;
+		}
+		const j = i < 0 ? items.length + i : i;
+		return j >= 0 && j < items.length ? items[j] : UNKNOWN;
+	}
+	if (obj.k === 'dict' && (key.k === 'str' || key.k === 'num')) {
+		return obj.entries.get(String(key.v)) ?? UNKNOWN;
+	}
+	if (obj.k === 'str') {
+		const i = asInt(key);
+		return i === undefined ? UNKNOWN : { k: 'str', v: obj.v.at(i) ?? '' };
+	}
+	if (obj.k === 'obj') {
+		return it.callMethodOn(
+			obj,
+			'__getitem__',
+			[key],
+			node ? { positional: [key], keywords: new Map(), node } : undefined,
+		);
+	}
+	return UNKNOWN;
+}
+
+/** `seq[a:b:c]` on a list, tuple or string; unknown when a bound is not a known int. */
+function sliceSequence(obj: Value, key: Extract<Value, { k: 'slice' }>): Value {
+	const items = asSequence(obj);
+	if (
+		(!items && obj.k !== 'str') ||
+		key.start === null ||
+		key.stop === null ||
+		key.step === null
+	) {
+		return UNKNOWN;
+	}
+	const arr: unknown[] = items ?? [...(obj as { v: string }).v];
+	const out = pySlice(arr, key.start, key.stop, key.step ?? 1);
+	if (!out) {
+		return UNKNOWN;
+	}
+	if (obj.k === 'str') {
+		return { k: 'str', v: (out as string[]).join('') };
+	}
+	return { k: obj.k as 'tuple' | 'list', items: out as Value[] };
+}

@@ -1,0 +1,118 @@
+// Method calls on values: a runtime's object, a source instance or class, a list, dict or str.
+import type { CallArgs } from '../contract';
+import { READING_SEQUENCE_METHODS } from '../trusted';
+import { strMethod } from '../operators';
+import { dictMethod, listMethod } from '../containers';
+import { Cause, FrameworkObject, unknown, UNKNOWN, Value } from '../values';
+import type { Interpreter } from '../interpreter';
+
+/**
+ * `self.name(…)`: a runtime's object asks its runtime, a source instance or class its method, a
+ * list, dict or str Python's.
+ */
+export function callMethodOn(
+	it: Interpreter,
+	self: Value,
+	name: string,
+	positional: Value[],
+	args: CallArgs | undefined,
+): Value {
+	const full: CallArgs = args ?? {
+		positional,
+		keywords: new Map(),
+		node: it.source.tree.topNode,
+	};
+	const untracked = (): Cause => ({
+		reason: `\`${it.snippet(full.node.name === 'CallExpression' ? full.node.firstChild : full.node)}(…)\` is a method NormLens does not model`,
+		range: it.here(full.node),
+	});
+	if (self.k === 'obj') {
+		for (const r of it.runtimes) {
+			const v = r.callMethod(self.obj, name, full, it.ctx());
+			if (v !== undefined) {
+				return v;
+			}
+		}
+		return untrackedMethod(it, self, self.obj, name, full);
+	}
+	if (self.k === 'instance' || self.k === 'class') {
+		return it.call(it.getAttr(self, name), full);
+	}
+	if ((self.k === 'list' || self.k === 'dict') && self.cause) {
+		// Already untrusted: what it receives may end up in it.
+		if (!READING_SEQUENCE_METHODS.has(name)) {
+			it.taintArgs(full, self.cause);
+		}
+		return unknown(self.cause);
+	}
+	if (self.k === 'list' || self.k === 'dict') {
+		const v =
+			self.k === 'list'
+				? listMethod(it, self, name, positional, full)
+				: dictMethod(self, name, positional, full);
+		if (v !== undefined) {
+			return v;
+		}
+		// A method Python has but NormLens does not follow: the container may have changed.
+		const cause = untracked();
+		it.taint(self, cause);
+		return unknown(cause);
+	}
+	if (self.k === 'str') {
+		if (name === 'format') {
+			let auto = 0;
+			let ok = true;
+			const out = self.v.replace(
+				/\{\{|\}\}|\{([^{}:!]*)\}/g,
+				(whole, key: string | undefined) => {
+					if (whole === '{{') {
+						return '{';
+					}
+					if (whole === '}}') {
+						return '}';
+					}
+					const k = key ?? '';
+					const v =
+						k === ''
+							? positional[auto++]
+							: /^\d+$/.test(k)
+								? positional[Number(k)]
+								: args?.keywords.get(k);
+					if (v?.k === 'str' || v?.k === 'num') {
+						return String(v.v);
+					}
+					ok = false;
+					return '';
+				},
+			);
+			return ok && !/\{[^}]*[:!][^}]*\}/.test(self.v) ? { k: 'str', v: out } : UNKNOWN;
+		}
+		if (name === 'upper') {
+			return { k: 'str', v: self.v.toUpperCase() };
+		}
+		if (name === 'lower') {
+			return { k: 'str', v: self.v.toLowerCase() };
+		}
+		return strMethod(self.v, name, positional) ?? UNKNOWN;
+	}
+	return UNKNOWN;
+}
+
+/** A method no runtime models: it may change the object (and what it receives) unless trusted. */
+export function untrackedMethod(
+	it: Interpreter,
+	self: Value,
+	obj: FrameworkObject,
+	name: string,
+	args: CallArgs,
+): Value {
+	const cause = obj.taint ?? {
+		reason: `\`${it.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node)}(…)\` is a method NormLens does not model`,
+		range: it.here(args.node),
+	};
+	if (!it.trustedMethod(self, name)) {
+		it.taint(self, cause);
+		it.taintArgs(args, cause);
+	}
+	return unknown(cause);
+}
