@@ -133,7 +133,7 @@ function analyzeSource(
 		if (input) {
 			for (const root of torch.roots()) {
 				if (!root.called) {
-					interpreter.call(
+					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{
 							positional: [{ k: 'obj', obj: new TorchTensor(input) }],
@@ -150,7 +150,7 @@ function analyzeSource(
 				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
 				severity: 'info',
 				code: 'analysis-truncated',
-				message: `NormLens stopped interpreting this file after ${interpreter.steps} steps; models after that point are not shown.`,
+				message: `NormLens stopped interpreting this file at ${interpreter.stoppedAt ?? 'its bounds'}, after ${interpreter.steps.toLocaleString('en-US')} steps; models after that point are not shown.`,
 			});
 		}
 		diagnostics.push(
@@ -168,7 +168,7 @@ function analyzeSource(
 		if (interpreter.truncated) {
 			// What the program did after the bound is unknown: so are the totals of what it built.
 			const cause = {
-				reason: `NormLens stopped interpreting this file at its step bound (${interpreter.steps} steps)`,
+				reason: `NormLens stopped interpreting this file at ${interpreter.stoppedAt ?? 'its bounds'}`,
 				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
 			};
 			for (const m of models) {

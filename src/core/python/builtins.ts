@@ -4,7 +4,13 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
-import { CallArgs, InterpreterLimits, Runtime, StopInterpretation } from './contract';
+import {
+	CallArgs,
+	InterpreterLimits,
+	Runtime,
+	sequenceBound,
+	StopInterpretation,
+} from './contract';
 import {
 	asInt,
 	asNumber,
@@ -56,7 +62,7 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			const count = Math.max(0, Math.ceil((stop - start) / step));
 			if (count > it.limits.maxSequence) {
-				throw new StopInterpretation();
+				throw new StopInterpretation(sequenceBound(it.limits.maxSequence));
 			}
 			const items: Value[] = [];
 			for (let i = 0; i < count; i++) {

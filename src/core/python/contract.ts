@@ -136,5 +136,15 @@ export const defaultLimits: InterpreterLimits = {
 	maxSequence: 100_000,
 };
 
+/** The words for the sequence bound: a list, tuple or range longer than the interpreter holds. */
+export function sequenceBound(maxSequence: number): string {
+	return `its sequence bound (a list, tuple or range of more than ${maxSequence.toLocaleString('en-US')} items)`;
+}
+
 /** Thrown where an analysis reaches its bounds (steps, time, sequence length): the rest is not interpreted. */
-export class StopInterpretation extends Error {}
+export class StopInterpretation extends Error {
+	/** Which bound, in the words the user reads: `its step bound (2,000,000 steps)`. */
+	constructor(readonly bound: string) {
+		super(`NormLens stopped interpreting at ${bound}`);
+	}
+}

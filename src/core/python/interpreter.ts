@@ -54,6 +54,8 @@ export class Interpreter implements BuiltinHost {
 	readonly called = new Set<FunctionValue | ClassValue>();
 	steps = 0;
 	truncated = false;
+	/** Which bound stopped the run (StopInterpretation's words), when `truncated`. */
+	stoppedAt: string | undefined;
 	/** How many source calls deep the evaluator is now (bounded by `limits.maxCallDepth`). */
 	depth = 0;
 	private readonly deadline: number;
@@ -121,10 +123,35 @@ export class Interpreter implements BuiltinHost {
 			this.execBlock(this.source.tree.topNode, this.globals);
 		} catch (e) {
 			if (e instanceof StopInterpretation) {
-				this.truncated = true;
+				this.stop(e);
 			} else {
 				throw e;
 			}
+		}
+	}
+
+	/** The run stops at a bound: nothing after it is interpreted, and the analysis says which bound. */
+	private stop(e: StopInterpretation): void {
+		this.truncated = true;
+		this.stoppedAt ??= e.bound;
+	}
+
+	/**
+	 * Calls `v` after the program has run (the example input NormLens passes to a model the file never
+	 * calls): a bound reached there stops the analysis as one reached in the program does.
+	 */
+	callAfterRun(v: Value, args: CallArgs): Value | undefined {
+		if (this.truncated) {
+			return undefined;
+		}
+		try {
+			return this.call(v, args);
+		} catch (e) {
+			if (e instanceof StopInterpretation) {
+				this.stop(e);
+				return undefined;
+			}
+			throw e;
 		}
 	}
 
@@ -214,7 +241,7 @@ export class Interpreter implements BuiltinHost {
 			return true;
 		} catch (e) {
 			if (e instanceof StopInterpretation) {
-				this.truncated = true;
+				this.stop(e);
 				return false;
 			}
 			throw e;
@@ -235,11 +262,15 @@ export class Interpreter implements BuiltinHost {
 
 	tick(): void {
 		this.steps++;
-		if (
-			this.steps > this.limits.maxSteps ||
-			((this.steps & 1023) === 0 && Date.now() > this.deadline)
-		) {
-			throw new StopInterpretation();
+		if (this.steps > this.limits.maxSteps) {
+			throw new StopInterpretation(
+				`its step bound (${this.limits.maxSteps.toLocaleString('en-US')} steps)`,
+			);
+		}
+		if ((this.steps & 1023) === 0 && Date.now() > this.deadline) {
+			throw new StopInterpretation(
+				`its time bound (${this.limits.maxMillis.toLocaleString('en-US')} ms)`,
+			);
 		}
 	}
 

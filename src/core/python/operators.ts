@@ -2,7 +2,7 @@
  * Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
  * exact where Python's result is, unknown where it is not — never a rounded or guessed value.
  */
-import { StopInterpretation } from './contract';
+import { sequenceBound, StopInterpretation } from './contract';
 import { asNumber, asSequence, num, UNKNOWN, Value } from './values';
 
 /** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
@@ -377,7 +377,7 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 		}
 		if ((a.k === 'tuple' || a.k === 'list') && a.k === b.k) {
 			if (a.items.length + b.items.length > maxSequence) {
-				throw new StopInterpretation();
+				throw new StopInterpretation(sequenceBound(maxSequence));
 			}
 			return { k: a.k, items: [...a.items, ...b.items], cause: a.cause ?? b.cause };
 		}
@@ -390,7 +390,7 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 			Number.isInteger(times)
 		) {
 			if (seq.items.length * times > maxSequence) {
-				throw new StopInterpretation();
+				throw new StopInterpretation(sequenceBound(maxSequence));
 			}
 			const items: Value[] = [];
 			for (let i = 0; i < times; i++) {

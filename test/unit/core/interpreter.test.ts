@@ -435,6 +435,46 @@ model = tf.keras.Model(inp, y)
 		assert.ok(Date.now() - started < 5000);
 	});
 
+	it("a bound reached in the example input's forward stops the analysis saying which bound, never an internal error", () => {
+		// The model is built by the program; NormLens's own call with the example input loops.
+		const src = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+    def forward(self, x):
+        while True:
+            x = x + 1
+        return self.fc(x)
+net = Net()
+`;
+		const r = analyzePython(src, { torchInput: [2, 3], limits: { maxSteps: 20_000 } });
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.code === 'internal-error'),
+			[],
+		);
+		const stop = r.diagnostics.find((d) => d.code === 'analysis-truncated');
+		assert.ok(stop, 'the stop is reported');
+		assert.match(stop.message, /at its step bound \(20,000 steps\)/);
+		assert.deepStrictEqual(
+			r.models.map((m) => [m.name, m.totals.total, m.unknown?.reason]),
+			[
+				[
+					'net',
+					null,
+					'NormLens stopped interpreting this file at its step bound (20,000 steps)',
+				],
+			],
+		);
+		const timed = analyzePython('x = 0\nwhile True:\n    x += 1\n', {
+			limits: { maxMillis: 20 },
+		});
+		assert.match(
+			timed.diagnostics.find((d) => d.code === 'analysis-truncated')?.message ?? '',
+			/at its time bound \(20 ms\)/,
+		);
+	});
+
 	it('huge literals and deep nesting: no internal error; the model after them is counted, or the analysis stops at its bound saying so', () => {
 		const deep = `${'['.repeat(300)}1${']'.repeat(300)}`;
 		const after = 'net = nn.Sequential(nn.Linear(3, 4), nn.ReLU())\n';

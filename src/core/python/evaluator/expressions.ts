@@ -1,7 +1,7 @@
 // Expressions: the evaluator's entry for each, names, literals, displays, operators, f-strings.
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
-import { StopInterpretation } from '../contract';
+import { sequenceBound, StopInterpretation } from '../contract';
 import { TRUSTED_BUILTINS } from '../trusted';
 import { formatSpec, plainBinary } from '../operators';
 import { BUILTINS, COMPARISONS, UNDEFINED_NAME_REASONS } from '../names';
@@ -237,7 +237,7 @@ function elements(
 		}
 		out.push(evaluate(it, c, scope));
 		if (out.length > it.limits.maxSequence) {
-			throw new StopInterpretation();
+			throw new StopInterpretation(sequenceBound(it.limits.maxSequence));
 		}
 	}
 	return { items: out, cause };
