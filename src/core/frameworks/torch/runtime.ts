@@ -49,13 +49,8 @@ import {
 
 export { TorchModule, TorchParam, TorchTensor } from './objects';
 import { elementwise, fmtShape, shapeValue, tensorMethod, torchFunction } from './tensorOps';
-import {
-	indexShape,
-	MAX_STACKED_LAYERS,
-	SizeBoundError,
-	torchOutputShape,
-	torchParams,
-} from './rules';
+import { indexShape } from './ops/indexing';
+import { MAX_STACKED_LAYERS, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
 /** `torch.nn.modules.conv.Conv2d` and `torch.nn.Conv2d` both name `Conv2d`. */
 function torchSubpath(

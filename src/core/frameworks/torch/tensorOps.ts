@@ -18,7 +18,7 @@ import {
 import { broadcast, matmulShape, reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 import { TorchParam, TorchTensor } from './objects';
-import { flattenShape } from './rules';
+import { flattenShape } from './ops/shapes';
 
 /** An unknown batch size read from a tensor (`x.size(0)`), kept distinguishable so that
  * `x.view(x.size(0), -1)` still flattens the other dims. */
