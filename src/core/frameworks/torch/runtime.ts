@@ -48,7 +48,10 @@ import {
 } from './objects';
 
 export { TorchModule, TorchParam, TorchTensor } from './objects';
-import { elementwise, fmtShape, shapeValue, tensorMethod, torchFunction } from './tensorOps';
+import { elementwise } from './ops/elementwise';
+import { fmtShape, shapeValue } from './ops/shapes';
+import { tensorMethod } from './ops/tensorMethods';
+import { torchFunction } from './ops/torchFunctions';
 import { indexShape } from './ops/indexing';
 import { MAX_STACKED_LAYERS, SizeBoundError, torchOutputShape, torchParams } from './rules';
 
