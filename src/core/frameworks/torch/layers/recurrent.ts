@@ -1,7 +1,9 @@
-// torch.nn's recurrent layers (RNN, LSTM, GRU): their catalogue rows and their weight and shape rules.
-import type { WeightInfo } from '../../../../protocol/analysis';
+// torch.nn's recurrent layers (RNN, LSTM, GRU): their catalogue rows, their weight and shape rules, and the final hidden state they return beside the output.
+import type { Shape, WeightInfo } from '../../../../protocol/analysis';
+import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
+import { TorchModule, TorchTensor } from '../objects';
 import {
 	bool,
 	checkChannels,
@@ -106,3 +108,33 @@ export const recurrentShapes = {
 		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
 	},
 } satisfies Partial<Record<TorchShapeRule, ShapeFn>>;
+
+/**
+ * An RNN's final hidden state, as PyTorch returns it beside the output: `h_n` of shape
+ * (layers × directions, N, H_out) — batch_first does not reorder it — and for an LSTM the tuple
+ * (h_n, c_n), c_n with the hidden size (h_n with proj_size when set); unbatched input drops N.
+ */
+export function rnnHidden(m: TorchModule, spec: TorchModuleSpec, input: Shape | null): Value {
+	const layers = asInt(m.config.get('num_layers'));
+	const hidden = asInt(m.config.get('hidden_size'));
+	const bi = m.config.get('bidirectional');
+	const proj = asInt(m.config.get('proj_size')) ?? 0;
+	const batchFirst = m.config.get('batch_first');
+	if (
+		!input ||
+		layers === undefined ||
+		hidden === undefined ||
+		bi?.k !== 'bool' ||
+		batchFirst?.k !== 'bool' ||
+		(input.length !== 2 && input.length !== 3)
+	) {
+		return UNKNOWN;
+	}
+	const lead = layers * (bi.v ? 2 : 1);
+	const n = input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
+	const t = (size: number): Value => ({
+		k: 'obj',
+		obj: new TorchTensor([lead, ...n, size], m),
+	});
+	return spec.gates === 4 ? tuple([t(proj > 0 ? proj : hidden), t(hidden)]) : t(hidden);
+}

@@ -1,7 +1,11 @@
 // Basic indexing of a tensor (`x[:, -1]`, `x[..., None]`): the shape PyTorch gives, or its IndexError.
 import type { Shape } from '../../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../../python/contract';
 import type { Value } from '../../../python/values';
 import { ShapeError } from '../../common/spec';
+import { TorchTensor } from '../objects';
+import type { TorchSession } from '../session';
+import { fmtShape } from './shapes';
 
 /** Length of `start:stop:step` over `n` items (Python's `slice.indices`; PyTorch refuses step ≤ 0). */
 function sliceLength(
@@ -72,4 +76,31 @@ export function indexShape(x: Shape, key: Value): Shape | null {
 	}
 	out.push(...x.slice(d));
 	return out;
+}
+
+/** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter of this shape. */
+export function indexTensor(
+	s: TorchSession,
+	shape: Shape | null,
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	const key = args.positional[0];
+	if (!shape || !key) {
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+	try {
+		return { k: 'obj', obj: new TorchTensor(indexShape(shape, key)) };
+	} catch (e) {
+		if (!(e instanceof ShapeError)) {
+			throw e;
+		}
+		s.report({
+			range: ctx.range(args.node),
+			severity: 'error',
+			code: e.code,
+			message: `Indexing a tensor of shape ${fmtShape(shape)}: ${e.message}.`,
+		});
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
 }
