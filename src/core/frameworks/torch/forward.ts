@@ -1,4 +1,4 @@
-// Forward tracing: running a module on its input (its own `forward`, a container's children in order, or its catalogue shape rule) and recording each call, as torchsummary's rows and torchinfo's call tree list them.
+// Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
 import type { Shape } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
 import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';

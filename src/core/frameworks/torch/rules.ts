@@ -1,4 +1,4 @@
-// The dispatch from a catalogue row to its rules: the argument checks PyTorch makes, then the weight rule (`torchParams`) or the shape rule (`torchOutputShape`) the row names, from the tables of layers/.
+// From a catalogue row to its rules: PyTorch's argument checks, then the weight or shape rule the row names.
 import type { Shape, WeightInfo } from '../../../protocol/analysis';
 import { asInt, asNumber, asSequence, Value } from '../../python/values';
 import { ShapeError } from '../common/spec';

@@ -1,4 +1,4 @@
-// The torch side of the interpreter: the Runtime hooks through which the interpreter asks about `torch`, `torch.nn` and tensors, each dispatching to the part of torch/ that answers.
+// The torch Runtime: the hooks the interpreter calls for `torch`, `torch.nn` and tensors, dispatching into torch/.
 import type { Finding } from '../../diagnostics/group';
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import type { AnalysisDiagnostic, ModelSummary, TextRange } from '../../../protocol/analysis';

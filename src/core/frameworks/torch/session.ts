@@ -1,4 +1,4 @@
-// What every room of the torch runtime shares: the modules built so far, where findings go, and the analysed file.
+// What every part of the torch runtime shares: the modules built, where findings go, the analysed file.
 import type { AnalysisDiagnostic } from '../../../protocol/analysis';
 import type { PythonSource } from '../../python/parse';
 import type { TorchModule } from './objects';

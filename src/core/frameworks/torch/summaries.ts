@@ -1,4 +1,4 @@
-// A model's results as the panel, the CLI and the hovers show them: its rows (one per module holding weights or a leaf) in call order, its totals as PyTorch counts them, the per-call rows (`ModuleCall`), and why what is unknown is unknown.
+// A model's results: rows in call order, totals as PyTorch counts them, the per-call rows, why unknowns are unknown.
 import type {
 	LayerSummary,
 	ModelSummary,

@@ -1,4 +1,4 @@
-// `summary(model, input_size=…)` of torchsummary / torchinfo: the model run on that example input, and what the summary printed as the model was at that call.
+// torchsummary / torchinfo `summary(model, …)`: the model run on that input, and what the summary printed.
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import type { CallArgs, CallContext } from '../../python/contract';

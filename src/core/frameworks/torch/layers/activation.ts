@@ -1,4 +1,4 @@
-// torch.nn's dropouts and activations (ReLU … Softmax, PReLU): their catalogue rows and the few rules beyond keeping the shape.
+// torch.nn's dropouts and activations (ReLU … Softmax, PReLU): rows, and the few rules beyond keeping the shape.
 import { ArgDefault, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import { dimIndex, fmt, int, p, ParamFn, ShapeFn } from './shared';

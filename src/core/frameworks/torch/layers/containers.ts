@@ -1,4 +1,4 @@
-// torch.nn's containers (Sequential, ModuleList, ModuleDict): catalogue rows only; what they hold is tracked in nn/registration.ts.
+// torch.nn's containers (Sequential, ModuleList, ModuleDict): rows only; what they hold is nn/registration.ts's.
 import type { TorchModuleSpec } from '../catalogue';
 
 /** The containers, in catalogue order. */

@@ -1,4 +1,4 @@
-// torch.nn's convolutions (ConvNd, ConvTransposeNd, LazyConvNd): their catalogue rows, weight and shape rules, and the output-size arithmetic pools share.
+// torch.nn's convolutions (ConvNd, ConvTransposeNd, LazyConvNd): rows, rules, and the output-size formula.
 import { asString } from '../../../python/values';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';

@@ -1,4 +1,4 @@
-// torch.nn's embeddings (Embedding, EmbeddingBag): their catalogue rows and their weight and shape rules.
+// torch.nn's embeddings (Embedding, EmbeddingBag): rows, weight and shape rules.
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import { int, p, ParamFn, ShapeFn } from './shared';

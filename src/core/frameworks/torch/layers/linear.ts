@@ -1,4 +1,4 @@
-// torch.nn's linear layers (Linear, LazyLinear, Bilinear, Identity): their catalogue rows and their weight and shape rules.
+// torch.nn's linear layers (Linear, LazyLinear, Bilinear, Identity): rows, weight and shape rules.
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import { bool, checkChannels, fmt, int, p, ParamFn, ShapeFn } from './shared';

@@ -1,4 +1,4 @@
-// torch.nn's normalization layers (BatchNorm, InstanceNorm, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm): catalogue rows, weights and buffers, and the input checks PyTorch makes.
+// torch.nn's normalization layers (BatchNorm, InstanceNorm, LayerNorm, GroupNorm, RMSNorm, LRN): rows and rules.
 import type { WeightInfo } from '../../../../protocol/analysis';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';

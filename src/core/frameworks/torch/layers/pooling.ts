@@ -1,4 +1,4 @@
-// torch.nn's pools (MaxPoolNd, AvgPoolNd, AdaptiveAvg/MaxPoolNd): their catalogue rows and shape rules (pools hold no weights).
+// torch.nn's pools (MaxPoolNd, AvgPoolNd, AdaptiveAvg/MaxPoolNd): rows and shape rules (pools hold no weights).
 import type { Shape } from '../../../../protocol/analysis';
 import { asInt, asSequence, Value } from '../../../python/values';
 import { REQUIRED, ShapeError } from '../../common/spec';

@@ -1,4 +1,4 @@
-// torch.nn's recurrent layers (RNN, LSTM, GRU): their catalogue rows, their weight and shape rules, and the final hidden state they return beside the output.
+// torch.nn's recurrent layers (RNN, LSTM, GRU): rows, weight and shape rules, and the final hidden state.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
 import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
 import { ArgDefault, REQUIRED } from '../../common/spec';

@@ -1,4 +1,4 @@
-// torch.nn's reshaping layers (Flatten, Unflatten, Upsample, PixelShuffle/Unshuffle, the 2-d pads): their catalogue rows and shape rules (they hold no weights).
+// torch.nn's reshaping layers (Flatten, Unflatten, Upsample, PixelShuffle/Unshuffle, 2-d pads): rows and rules.
 import { asInt, asNumber, asSequence, asString } from '../../../python/values';
 import { reshapeShape } from '../../common/shapes';
 import { REQUIRED, ShapeError } from '../../common/spec';

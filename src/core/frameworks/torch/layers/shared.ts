@@ -1,4 +1,4 @@
-// What the torch layer rules share: reading a module's bound arguments, weight entries, the rule signatures, and the input checks PyTorch makes in many layers.
+// What the torch layer rules share: argument readers, weight entries, rule signatures, common input checks.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
 import { asInt, asSequence, Value } from '../../../python/values';
 import { ShapeError } from '../../common/spec';
@@ -10,10 +10,13 @@ export const MAX_STACKED_LAYERS = 10_000;
 /** An argument beyond what NormLens builds (not an error of the framework's): the count is unknown for this reason. */
 export class SizeBoundError extends Error {}
 
+/** A module's arguments bound by name (the runtime's bindArgs; the conformance test's harness). */
 export type ModuleConfig = Map<string, Value>;
 
+/** An int argument; `undefined` when unknown. */
 export const int = (cfg: ModuleConfig, name: string) => asInt(cfg.get(name));
 
+/** A bool argument (PyTorch takes 0 and 1 as well); `undefined` when unknown. */
 export function bool(cfg: ModuleConfig, name: string): boolean | undefined {
 	const v = cfg.get(name);
 	return v?.k === 'bool' ? v.v : v?.k === 'num' ? v.v !== 0 : undefined;
@@ -42,16 +45,19 @@ export function dims(v: Value | undefined): number[] | undefined {
 	return items && items.every((x) => x !== undefined) ? (items as number[]) : undefined;
 }
 
+/** A shape as PyTorch-minded messages print it: `(None, 3, 32, 32)`. */
 export function fmt(s: Shape): string {
 	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
 }
 
+/** A trainable parameter of a rule's weight list. */
 export const p = (name: string, shape: number[]): WeightInfo => ({
 	name,
 	shape,
 	kind: 'param',
 	trainable: true,
 });
+/** A buffer (running statistics) of a rule's weight list. */
 export const b = (name: string, shape: number[]): WeightInfo => ({
 	name,
 	shape,
@@ -59,7 +65,9 @@ export const b = (name: string, shape: number[]): WeightInfo => ({
 	trainable: false,
 });
 
+/** A weight rule: the weights and buffers a row builds; `null` when unknown; a ShapeError where PyTorch raises. */
 export type ParamFn = (spec: TorchModuleSpec, cfg: ModuleConfig) => WeightInfo[] | null;
+/** A shape rule: the output on `inputs`; `null` when unknown; a ShapeError where PyTorch raises. */
 export type ShapeFn = (
 	spec: TorchModuleSpec,
 	cfg: ModuleConfig,
@@ -84,6 +92,7 @@ export function spatialInput(
 	);
 }
 
+/** PyTorch's check that dim `axis` of the input has the size the module was built for. */
 export function checkChannels(
 	input: Shape,
 	axis: number,

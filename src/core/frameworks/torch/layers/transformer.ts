@@ -1,4 +1,4 @@
-// torch.nn's attention layers (MultiheadAttention, TransformerEncoderLayer): their catalogue rows and their weight and shape rules.
+// torch.nn's attention layers (MultiheadAttention, TransformerEncoderLayer): rows, weight and shape rules.
 import type { Shape } from '../../../../protocol/analysis';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';

@@ -1,4 +1,4 @@
-// Building modules: a catalogue module from its call's arguments (weights by the rules), nn.Parameter, a module NormLens cannot count, and instances of user classes with a torch.nn base.
+// Building modules: catalogue modules from their arguments, nn.Parameter, uncountable modules, user-class instances.
 import type { TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
@@ -52,6 +52,7 @@ export function bindArgs(
 	return cfg;
 }
 
+/** A module of `type` built by a call: its arguments bound, its weights by the rules (or its children for a container). */
 export function createModule(
 	s: TorchSession,
 	type: string,
@@ -258,6 +259,7 @@ export function initLeaf(
 	initWeights(s, m, spec, m.config, range, spec.name);
 }
 
+/** An instance of a user class on `nn.Module` (or a container base): what its own code registers makes it. */
 export function userModule(
 	s: TorchSession,
 	cls: ClassValue,

@@ -1,4 +1,4 @@
-// Deep copies of modules: `copy.deepcopy` of a catalogue-built module, and the stacked layers TransformerEncoder / TransformerDecoder copy from the layer they are given.
+// Deep copies of modules: `copy.deepcopy`, and the stacked layers of TransformerEncoder / TransformerDecoder.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { causeOf } from '../../../python/values';
 import { torchModuleSpec } from '../catalogue';

@@ -1,4 +1,4 @@
-// The nn.Module API as a table: each method's rule (registration, the parameter and module walks, container indexing, `apply`, `forward`) by name, with one dispatch.
+// The nn.Module API as a name → rule table (registration, walks, container indexing, apply, forward).
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';

@@ -1,4 +1,4 @@
-// Functions that take a module and change or wrap it, as torch.nn.utils and friends do: compile / script / DataParallel (the same module), weight and spectral norms, orthogonal parametrisations, pruning, SyncBatchNorm conversion.
+// Functions that take a module and change or wrap it: weight / spectral norms, pruning, compile, SyncBatchNorm.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asSequence, asString, NONE, UNKNOWN, Value } from '../../../python/values';
 import { torchModuleSpec } from '../catalogue';

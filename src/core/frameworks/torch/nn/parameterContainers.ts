@@ -1,4 +1,4 @@
-// nn.ParameterList and nn.ParameterDict: modules whose own parameters are their items, built from what they are given, with their list and dict methods as a table.
+// nn.ParameterList / nn.ParameterDict: built from their items, with their list and dict methods as a table.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, causeOf, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';

@@ -1,4 +1,4 @@
-// How a module registers what it holds, as PyTorch's `__setattr__`, containers and `add_module` do: children, parameters, the rows that stand in for what NormLens cannot read, and attribute reads.
+// How a module registers what it holds (PyTorch's `__setattr__`, containers, add_module), and attribute reads.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
 import { asInt, causeOf, FrameworkObject, tuple, Value } from '../../../python/values';
@@ -8,11 +8,13 @@ import type { TorchSession } from '../session';
 /** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
 const tupleSizes = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
 
+/** Registers `child` under `name` (a module held by another is not a root). */
 export function attach(parent: TorchModule, name: string, child: TorchModule): void {
 	parent.children.set(name, child);
 	child.attached = true;
 }
 
+/** A container's children from what it is given: modules in order, a dict's entries, or a list to iterate. */
 export function fillContainer(
 	s: TorchSession,
 	m: TorchModule,

@@ -1,4 +1,4 @@
-// einops on torch tensors: `einops.rearrange / reduce / repeat` and the `einops.layers.torch` Rearrange / Reduce layers, by the pattern rules of common/einops.ts.
+// einops on torch tensors: rearrange / reduce / repeat and the einops.layers.torch layers (common/einops.ts).
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, UNKNOWN, Value } from '../../../python/values';

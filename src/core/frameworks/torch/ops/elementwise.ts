@@ -1,4 +1,4 @@
-// The ops that keep their input's shape, by name: activations, casts, in-place fills, pointwise math; tensor methods and F.* read it alike.
+// The ops that keep their input's shape, by name; tensor methods and F.* read it alike.
 
 /** Functional ops that keep their input's shape. */
 export const elementwise = new Set([

@@ -1,4 +1,4 @@
-// torch.nn.functional (`F.*`) as a table: the shape-keeping ops, the ops that share a module's shape rule (F.max_pool2d is nn.MaxPool2d's), F.conv1d/2d/3d by Conv's rule with the weight's sizes, and F.pad.
+// torch.nn.functional (`F.*`) as a name → rule table: shape-keeping ops, ops with a module's rule, conv, pad.
 import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asSequence, tuple, Value } from '../../../python/values';

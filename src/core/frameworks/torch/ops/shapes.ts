@@ -1,4 +1,4 @@
-// Shape arithmetic of PyTorch's tensor ops, shared by the tensor methods, the torch.* functions and the layers built on them (nn.Flatten is torch.flatten).
+// Shape arithmetic of PyTorch's tensor ops, shared by tensor methods, torch.* and layers (nn.Flatten).
 import type { Shape } from '../../../../protocol/analysis';
 import { asInt, asSequence, tuple, UNKNOWN, Value } from '../../../python/values';
 import { reshapeShape } from '../../common/shapes';
@@ -8,6 +8,7 @@ import { ShapeError } from '../../common/spec';
  * `x.view(x.size(0), -1)` still flattens the other dims. */
 export const BATCH: Value = { k: 'unknown', why: 'batch size' };
 
+/** `x.shape` as a tuple, the unknown batch as BATCH. */
 export const shapeValue = (s: Shape) =>
 	tuple(
 		s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))),
@@ -132,6 +133,7 @@ export function reshape(s: Shape, dims: number[]): Shape | null {
 	}
 }
 
+/** A shape as messages print it: `(None, 3, 32, 32)`. */
 export function fmtShape(s: Shape): string {
 	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
 }

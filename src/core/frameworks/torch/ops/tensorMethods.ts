@@ -1,4 +1,4 @@
-// Tensor methods (`x.view`, `x.permute`, `x.chunk`, …) as a table: each name's rule gives the output from the receiver's shape and the call's arguments.
+// Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, tuple, UNKNOWN, Value } from '../../../python/values';

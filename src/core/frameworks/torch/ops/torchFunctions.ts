@@ -1,4 +1,4 @@
-// torch.* functions (`torch.cat`, `torch.einsum`, `torch.zeros`, …) as a table: each name's rule gives the output from the call's arguments.
+// torch.* functions (`torch.cat`, `torch.einsum`, `torch.zeros`, …) as a name → rule table.
 import type { AnalysisDiagnostic, Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
