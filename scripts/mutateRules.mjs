@@ -13,7 +13,8 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const torchRules = 'src/core/frameworks/torch/rules.ts';
+/** The torch rules live by layer family, each in src/core/frameworks/torch/layers/<family>.ts. */
+const torchLayers = (family) => `src/core/frameworks/torch/layers/${family}.ts`;
 /** The Keras rules are one file per layer family (src/core/frameworks/keras/rules/). */
 const kerasRules = (family) => `src/core/frameworks/keras/rules/${family}.ts`;
 const tests = {
@@ -25,70 +26,70 @@ const tests = {
 const mutations = [
 	[
 		'torch',
-		torchRules,
+		torchLayers('convolution'),
 		'conv output: off by one (drops the −1)',
 		'const v = (n + 2 * pad - d * (k - 1) - 1) / s + 1;',
 		'const v = (n + 2 * pad - d * (k - 1)) / s + 1;',
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('convolution'),
 		'conv/pool output: ceil for floor',
 		'const out = ceil ? Math.ceil(v) : Math.floor(v);',
 		'const out = Math.ceil(v);',
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('convolution'),
 		'pool ceil_mode: no last-window correction',
 		'const fixed = ceil && (out - 1) * s >= n + pad ? out - 1 : out;',
 		'const fixed = out;',
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('convolution'),
 		'conv weight: groups dropped',
 		"p('weight', [o, i / g, ...k])",
 		"p('weight', [o, i, ...k])",
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('linear'),
 		'Linear: bias dropped',
 		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];",
 		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i])];",
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('convolution'),
 		'ConvTranspose: output_padding dropped',
 		'(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;',
 		'(n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + 1;',
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('normalization'),
 		'BatchNorm: num_batches_tracked buffer dropped',
 		"b('running_var', [c]), b('num_batches_tracked', [])",
 		"b('running_var', [c])",
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('recurrent'),
 		'LSTM proj_size: deeper layers take hidden, not proj, inputs',
 		'const inL = l === 0 ? input : out * dirs;',
 		'const inL = l === 0 ? input : hidden * dirs;',
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('transformer'),
 		'MultiheadAttention: kdim ignored',
 		"p('k_proj_weight', [e, kdim])",
 		"p('k_proj_weight', [e, e])",
 	],
 	[
 		'torch',
-		torchRules,
+		torchLayers('pooling'),
 		'pool: padding ≤ kernel/2 check removed',
 		'if (pad.some((q, i) => q > k[i] / 2)) {',
 		'if (pad.some((q, i) => q > k[i])) {',
@@ -166,7 +167,7 @@ const mutations = [
 ];
 
 const originals = new Map(
-	[...new Set(mutations.map(([, f]) => f))].map((f) => [
+	[...new Set(mutations.map(([, file]) => file))].map((f) => [
 		f,
 		fs.readFileSync(path.join(root, f), 'utf8'),
 	]),

@@ -1,3 +1,4 @@
+// The PyTorch object model: modules, parameters, tensors, call records, and the walks over a module tree.
 /**
  * The PyTorch object model as NormLens holds it: modules with their children, parameters and
  * buffers, the tensors that flow between them, and the walks over a module tree that PyTorch's

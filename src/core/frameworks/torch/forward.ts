@@ -1,0 +1,219 @@
+// Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
+import type { Shape } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/contract';
+import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';
+import { ShapeError } from '../common/spec';
+import type { TorchModuleSpec } from './catalogue';
+import { rnnHidden } from './layers/recurrent';
+import { CallRecord, MAX_CALL_RECORDS, stackedModules, TorchModule, TorchTensor } from './objects';
+import { einopsOutput } from './ops/einops';
+import { torchOutputShape } from './rules';
+import type { TorchSession } from './session';
+
+/**
+ * The module calls of one analysis: the order of first calls (summaries list modules in call order)
+ * and the call tree of the top-level call under way (the per-call rows, `ModuleCall`).
+ */
+export class ForwardTracer {
+	/** Module calls so far: a module's first call takes the next place (`callOrder`). */
+	private calls = 0;
+	/** The module calls under way, innermost last, and how many a top-level call has recorded. */
+	private readonly callStack: CallRecord[] = [];
+	private callRecords = 0;
+
+	constructor(private readonly s: TorchSession) {}
+
+	/**
+	 * A module call, recorded in the call tree (torchinfo's rows: one per call, nested by the call
+	 * stack) before it runs by the module's own rules.
+	 */
+	callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		const first = args.positional[0];
+		const rec: CallRecord = {
+			module: m,
+			input: first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null,
+			output: null,
+			children: [],
+		};
+		const parent = this.callStack[this.callStack.length - 1];
+		if (parent) {
+			if (this.callRecords < MAX_CALL_RECORDS) {
+				this.callRecords++;
+				parent.children.push(rec);
+			} else {
+				parent.omitted = (parent.omitted ?? 0) + 1;
+			}
+		} else {
+			this.callRecords = 0;
+		}
+		this.callStack.push(rec);
+		try {
+			const out = this.runModule(m, args, ctx);
+			const tensor = out.k === 'tuple' ? out.items[0] : out;
+			rec.output =
+				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
+			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
+				m.callRecord = rec;
+			}
+			return out;
+		} finally {
+			this.callStack.pop();
+		}
+	}
+
+	private runModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		const first = args.positional[0];
+		const inputShape =
+			first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null;
+		if (m.taint) {
+			// Changed by code NormLens could not follow: what it computes is unknown.
+			this.record(m, inputShape, null);
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
+		const forward = source
+			? ctx.callFunction(source.fn, args, { k: 'obj', obj: m })
+			: undefined;
+		if (forward !== undefined) {
+			const out =
+				forward.k === 'obj' && forward.obj instanceof TorchTensor
+					? forward.obj.shape
+					: null;
+			this.record(m, inputShape, out);
+			return forward;
+		}
+		if ((m.type === 'Rearrange' || m.type === 'Reduce') && !m.spec) {
+			const out = inputShape
+				? einopsOutput(
+						m.type === 'Rearrange' ? 'rearrange' : 'reduce',
+						m.config.get('pattern'),
+						inputShape,
+						m.config,
+					)
+				: null;
+			this.record(m, inputShape, out);
+			return { k: 'obj', obj: new TorchTensor(out, m) };
+		}
+		if (m.type in stackedModules && !m.spec) {
+			// The copies in order (a decoder's also take the memory and masks), then the norm.
+			let x: Value = first ?? UNKNOWN;
+			const rest = args.positional.slice(1);
+			for (const layer of m.children.get('layers')?.children.values() ?? []) {
+				x = this.callModule(
+					layer,
+					{ ...args, positional: [x, ...rest], keywords: new Map() },
+					ctx,
+				);
+			}
+			const norm = m.children.get('norm');
+			if (norm) {
+				x = this.callModule(norm, { ...args, positional: [x], keywords: new Map() }, ctx);
+			}
+			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
+			this.record(m, inputShape, out);
+			return x;
+		}
+		if (m.spec?.container === 'sequential') {
+			let x: Value = first ?? UNKNOWN;
+			for (const child of m.children.values()) {
+				x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
+			}
+			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
+			this.record(m, inputShape, out);
+			return x;
+		}
+		if (!m.spec || m.spec.container) {
+			this.record(m, inputShape, null);
+			return UNKNOWN;
+		}
+		return this.catalogueForward(m, m.spec, args);
+	}
+
+	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
+	catalogueForward(
+		m: TorchModule,
+		spec: TorchModuleSpec,
+		args: CallArgs,
+		asModuleCall = true,
+	): Value {
+		const first = args.positional[0];
+		const inputs = args.positional.map((v) =>
+			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null,
+		);
+		let out: Shape | null = null;
+		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
+			try {
+				out = torchOutputShape(spec, m.config, inputs, `${m.type}`);
+			} catch (e) {
+				if (!(e instanceof ShapeError)) {
+					throw e;
+				}
+				const batchOne = e.code === 'batch-size-one';
+				this.s.report({
+					range: m.range,
+					severity: batchOne ? 'warning' : 'error',
+					code: e.code,
+					message: `${e.message}.`,
+				});
+				if (batchOne && inputs[0]) {
+					out = inputs[0];
+				}
+			}
+		}
+		if (asModuleCall) {
+			this.record(m, inputs[0] ?? null, out);
+		}
+		if (first?.k === 'obj' && first.obj instanceof TorchTensor) {
+			this.checkBiasBeforeNorm(first.obj.producer, m);
+		}
+		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
+		if (spec.shape === 'rnn') {
+			return tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)]);
+		}
+		if (spec.shape === 'multiheadAttention') {
+			return tuple([tensor, UNKNOWN]);
+		}
+		return tensor;
+	}
+
+	private record(m: TorchModule, input: Shape | null, output: Shape | null): void {
+		// The first call with a known output wins; an earlier call on an unknown tensor does not.
+		if (!m.called || (m.outputShape === null && output !== null)) {
+			if (!m.called) {
+				m.callOrder = this.calls++;
+			}
+			m.called = true;
+			m.inputShape = input;
+			m.outputShape = output;
+		}
+	}
+
+	/** `redundant-bias`: a Linear or Conv with a bias straight into a BatchNorm, found when the norm runs on its output. */
+	private checkBiasBeforeNorm(prev: TorchModule | null, m: TorchModule): void {
+		// A module built by torchvision's code as NormLens has it is not the user's to fix.
+		if (
+			!prev ||
+			prev.library ||
+			!m.type.startsWith('BatchNorm') ||
+			!['Linear', 'Conv1d', 'Conv2d', 'Conv3d'].includes(prev.type)
+		) {
+			return;
+		}
+		const bias = prev.config.get('bias');
+		const affine = m.config.get('affine');
+		if (bias?.k !== 'bool' || !bias.v || affine?.k !== 'bool' || !affine.v) {
+			return;
+		}
+		const n = prev.params.get('bias')?.shape?.[0];
+		this.s.report({
+			range: prev.range,
+			severity: 'warning',
+			code: 'redundant-bias',
+			message: `The bias of this ${prev.type} is redundant: the ${m.type} that follows subtracts the batch mean and adds its own β. Set bias=False${n !== undefined ? ` to save ${n} parameters` : ''}.`,
+			fix: prev.sites && {
+				title: 'Set bias=False',
+				edits: [prev.sites.setKeyword('bias', 'False')],
+			},
+		});
+	}
+}

@@ -1,0 +1,203 @@
+// torch.nn's convolutions (ConvNd, ConvTransposeNd, LazyConvNd): rows, rules, and the output-size formula.
+import { asString } from '../../../python/values';
+import { REQUIRED, ShapeError } from '../../common/spec';
+import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
+import { bool, checkChannels, fmt, int, ints, p, ParamFn, ShapeFn, spatialInput } from './shared';
+
+const convChecks = (transposed: boolean, lazy = false): ArgCheck[] => [
+	{
+		arg: 'padding_mode',
+		oneOf: transposed ? ['zeros'] : ['zeros', 'reflect', 'replicate', 'circular'],
+	},
+	// A transposed conv takes no padding string (PyTorch fails on it in forward).
+	transposed
+		? { arg: 'padding', strings: [], stage: 'call' }
+		: { arg: 'padding', strings: ['same', 'valid'] },
+	{ arg: 'kernel_size', min: 1 },
+	{ arg: 'stride', min: 1 },
+	{ arg: 'dilation', min: 1 },
+	{ arg: 'groups', min: 1 },
+	...(lazy ? [] : ([{ arg: 'groups', divides: 'in_channels' }] as ArgCheck[])),
+	{ arg: 'groups', divides: 'out_channels' },
+];
+
+const conv = (rank: 1 | 2 | 3, transposed = false): TorchModuleSpec => ({
+	name: `${transposed ? 'ConvTranspose' : 'Conv'}${rank}d`,
+	category: 'convolution',
+	rank,
+	args: transposed
+		? [
+				['in_channels', REQUIRED],
+				['out_channels', REQUIRED],
+				['kernel_size', REQUIRED],
+				['stride', 1],
+				['padding', 0],
+				['output_padding', 0],
+				['groups', 1],
+				['bias', true],
+				['dilation', 1],
+				['padding_mode', 'zeros'],
+			]
+		: [
+				['in_channels', REQUIRED],
+				['out_channels', REQUIRED],
+				['kernel_size', REQUIRED],
+				['stride', 1],
+				['padding', 0],
+				['dilation', 1],
+				['groups', 1],
+				['bias', true],
+				['padding_mode', 'zeros'],
+			],
+	params: transposed ? 'convTranspose' : 'conv',
+	shape: transposed ? 'convTranspose' : 'conv',
+	checks: convChecks(transposed),
+});
+
+const lazyConv = (rank: 1 | 2 | 3): TorchModuleSpec => ({
+	...conv(rank),
+	name: `LazyConv${rank}d`,
+	args: conv(rank).args.slice(1),
+	params: 'lazy',
+	checks: convChecks(false, true),
+});
+
+/** The convolutions, in catalogue order. */
+export const convolutionModules: TorchModuleSpec[] = [
+	conv(1),
+	conv(2),
+	conv(3),
+	conv(1, true),
+	conv(2, true),
+	conv(3, true),
+	lazyConv(1),
+	lazyConv(2),
+	lazyConv(3),
+];
+
+/** The weight rules the convolution rows name, by name (rules.ts gathers every family's). */
+export const convolutionParams = {
+	conv: (s, cfg) => {
+		const i = int(cfg, 'in_channels');
+		const o = int(cfg, 'out_channels');
+		const g = int(cfg, 'groups');
+		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const bias = bool(cfg, 'bias');
+		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
+			return null;
+		}
+		// padding='same' pads for stride 1 only (PyTorch refuses it with strides).
+		const st = ints(cfg, 'stride', s.rank ?? 2);
+		if (asString(cfg.get('padding')) === 'same' && st?.some((x) => x !== 1)) {
+			throw new ShapeError(
+				`padding='same' is not supported for strided convolutions (stride ${fmt(st)})`,
+			);
+		}
+		return [p('weight', [o, i / g, ...k]), ...(bias ? [p('bias', [o])] : [])];
+	},
+	convTranspose: (s, cfg) => {
+		const i = int(cfg, 'in_channels');
+		const o = int(cfg, 'out_channels');
+		const g = int(cfg, 'groups');
+		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const bias = bool(cfg, 'bias');
+		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
+			return null;
+		}
+		return [p('weight', [i, o / g, ...k]), ...(bias ? [p('bias', [o])] : [])];
+	},
+} satisfies Partial<Record<TorchParamRule, ParamFn>>;
+
+/** Output size along one axis of a convolution or pooling window (PyTorch's formula); pools pass ceil_mode. */
+export function convOut(
+	n: number | null,
+	k: number,
+	s: number,
+	pad: number,
+	d: number,
+	ceil = false,
+): number | null {
+	if (n === null) {
+		return null;
+	}
+	const v = (n + 2 * pad - d * (k - 1) - 1) / s + 1;
+	const out = ceil ? Math.ceil(v) : Math.floor(v);
+	// PyTorch: with ceil_mode the last window must start inside the input or left padding.
+	const fixed = ceil && (out - 1) * s >= n + pad ? out - 1 : out;
+	if (fixed <= 0) {
+		throw new ShapeError(
+			`the window (${d * (k - 1) + 1}) is larger than the padded input (${n + 2 * pad})`,
+		);
+	}
+	return fixed;
+}
+
+/** The shape rules the convolution rows name, by name (rules.ts gathers every family's). */
+export const convolutionShapes = {
+	conv: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { channelAxis, spatial } = spatialInput(x, rank, name);
+		checkChannels(
+			x,
+			channelAxis,
+			int(cfg, 'in_channels'),
+			'input channels (in_channels)',
+			name,
+		);
+		const k = ints(cfg, 'kernel_size', rank);
+		const s = ints(cfg, 'stride', rank);
+		const d = ints(cfg, 'dilation', rank);
+		const padMode = asString(cfg.get('padding'));
+		const pad = padMode === 'valid' ? Array(rank).fill(0) : ints(cfg, 'padding', rank);
+		const o = int(cfg, 'out_channels');
+		if (!k || !s || !d || o === undefined || (!pad && padMode !== 'same')) {
+			return null;
+		}
+		const out = [...x];
+		out[channelAxis] = o;
+		spatial.forEach((a, i) => {
+			out[a] =
+				padMode === 'same' ? x[a] : convOut(x[a], k[i], s[i], (pad as number[])[i], d[i]);
+		});
+		return out;
+	},
+	convTranspose: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
+		const { channelAxis, spatial } = spatialInput(x, rank, name);
+		checkChannels(
+			x,
+			channelAxis,
+			int(cfg, 'in_channels'),
+			'input channels (in_channels)',
+			name,
+		);
+		const k = ints(cfg, 'kernel_size', rank);
+		const s = ints(cfg, 'stride', rank);
+		const d = ints(cfg, 'dilation', rank);
+		const pad = ints(cfg, 'padding', rank);
+		const op = ints(cfg, 'output_padding', rank);
+		const o = int(cfg, 'out_channels');
+		if (!k || !s || !d || !pad || !op || o === undefined) {
+			return null;
+		}
+		if (op.some((q, i) => q >= s[i] && q >= d[i])) {
+			throw new ShapeError(
+				`${name}: output_padding ${fmt(op)} must be smaller than either the stride ${fmt(s)} or the dilation ${fmt(d)}`,
+			);
+		}
+		const out = [...x];
+		out[channelAxis] = o;
+		spatial.forEach((a, i) => {
+			const n = x[a];
+			const size =
+				n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;
+			if (size !== null && size <= 0) {
+				throw new ShapeError(
+					`${name}: the output size ${size} of input size ${n} is too small`,
+				);
+			}
+			out[a] = size;
+		});
+		return out;
+	},
+} satisfies Partial<Record<TorchShapeRule, ShapeFn>>;

@@ -1,0 +1,140 @@
+// torch.nn's recurrent layers (RNN, LSTM, GRU): rows, weight and shape rules, and the final hidden state.
+import type { Shape, WeightInfo } from '../../../../protocol/analysis';
+import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
+import { ArgDefault, REQUIRED } from '../../common/spec';
+import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
+import { TorchModule, TorchTensor } from '../objects';
+import {
+	bool,
+	checkChannels,
+	int,
+	MAX_STACKED_LAYERS,
+	p,
+	ParamFn,
+	ShapeFn,
+	SizeBoundError,
+} from './shared';
+
+const rnn = (name: string, gates: 1 | 3 | 4): TorchModuleSpec => ({
+	name,
+	category: 'recurrent',
+	gates,
+	args: [
+		['input_size', REQUIRED],
+		['hidden_size', REQUIRED],
+		['num_layers', 1],
+		...(name === 'RNN' ? ([['nonlinearity', 'tanh']] as [string, ArgDefault][]) : []),
+		['bias', true],
+		['batch_first', false],
+		['dropout', 0],
+		['bidirectional', false],
+		...(name === 'LSTM' ? ([['proj_size', 0]] as [string, ArgDefault][]) : []),
+	],
+	params: 'rnn',
+	shape: 'rnn',
+	checks: [
+		{ arg: 'num_layers', min: 1 },
+		{ arg: 'dropout', min: 0, max: 1 },
+		...(name === 'RNN'
+			? ([{ arg: 'nonlinearity', oneOf: ['tanh', 'relu'] }] as ArgCheck[])
+			: []),
+		...(name === 'LSTM'
+			? ([
+					{ arg: 'proj_size', min: 0 },
+					{ arg: 'proj_size', below: 'hidden_size' },
+				] as ArgCheck[])
+			: []),
+	],
+	ranks: [2, 3],
+});
+
+/** The recurrent layers, in catalogue order. */
+export const recurrentModules: TorchModuleSpec[] = [rnn('RNN', 1), rnn('LSTM', 4), rnn('GRU', 3)];
+
+/** The weight rules the recurrent rows name, by name (rules.ts gathers every family's). */
+export const recurrentParams = {
+	rnn: (s, cfg) => {
+		const input = int(cfg, 'input_size');
+		const hidden = int(cfg, 'hidden_size');
+		const layers = int(cfg, 'num_layers');
+		const bias = bool(cfg, 'bias');
+		const bi = bool(cfg, 'bidirectional');
+		const proj = int(cfg, 'proj_size') ?? 0;
+		if (
+			input === undefined ||
+			hidden === undefined ||
+			layers === undefined ||
+			bias === undefined ||
+			bi === undefined
+		) {
+			return null;
+		}
+		if (layers > MAX_STACKED_LAYERS) {
+			throw new SizeBoundError(
+				`num_layers=${layers} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds, so its parameters are not counted`,
+			);
+		}
+		const gates = (s.gates ?? 1) * hidden;
+		const out = proj > 0 ? proj : hidden;
+		const dirs = bi ? 2 : 1;
+		const w: WeightInfo[] = [];
+		for (let l = 0; l < layers; l++) {
+			const inL = l === 0 ? input : out * dirs;
+			for (let d = 0; d < dirs; d++) {
+				const sfx = `l${l}${d === 1 ? '_reverse' : ''}`;
+				w.push(p(`weight_ih_${sfx}`, [gates, inL]), p(`weight_hh_${sfx}`, [gates, out]));
+				if (bias) {
+					w.push(p(`bias_ih_${sfx}`, [gates]), p(`bias_hh_${sfx}`, [gates]));
+				}
+				if (proj > 0) {
+					w.push(p(`weight_hr_${sfx}`, [proj, hidden]));
+				}
+			}
+		}
+		return w;
+	},
+} satisfies Partial<Record<TorchParamRule, ParamFn>>;
+
+/** The shape rules the recurrent rows name, by name (rules.ts gathers every family's). */
+export const recurrentShapes = {
+	rnn: (_s, cfg, [x], name) => {
+		const hidden = int(cfg, 'hidden_size');
+		const proj = int(cfg, 'proj_size') ?? 0;
+		const bi = bool(cfg, 'bidirectional');
+		checkChannels(x, x.length - 1, int(cfg, 'input_size'), 'input features (input_size)', name);
+		if (hidden === undefined || bi === undefined) {
+			return null;
+		}
+		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
+	},
+} satisfies Partial<Record<TorchShapeRule, ShapeFn>>;
+
+/**
+ * An RNN's final hidden state, as PyTorch returns it beside the output: `h_n` of shape
+ * (layers × directions, N, H_out) — batch_first does not reorder it — and for an LSTM the tuple
+ * (h_n, c_n), c_n with the hidden size (h_n with proj_size when set); unbatched input drops N.
+ */
+export function rnnHidden(m: TorchModule, spec: TorchModuleSpec, input: Shape | null): Value {
+	const layers = asInt(m.config.get('num_layers'));
+	const hidden = asInt(m.config.get('hidden_size'));
+	const bi = m.config.get('bidirectional');
+	const proj = asInt(m.config.get('proj_size')) ?? 0;
+	const batchFirst = m.config.get('batch_first');
+	if (
+		!input ||
+		layers === undefined ||
+		hidden === undefined ||
+		bi?.k !== 'bool' ||
+		batchFirst?.k !== 'bool' ||
+		(input.length !== 2 && input.length !== 3)
+	) {
+		return UNKNOWN;
+	}
+	const lead = layers * (bi.v ? 2 : 1);
+	const n = input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
+	const t = (size: number): Value => ({
+		k: 'obj',
+		obj: new TorchTensor([lead, ...n, size], m),
+	});
+	return spec.gates === 4 ? tuple([t(proj > 0 ? proj : hidden), t(hidden)]) : t(hidden);
+}

@@ -1,0 +1,282 @@
+// Building modules: catalogue modules from their arguments, nn.Parameter, uncountable modules, user-class instances.
+import type { TextRange } from '../../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../../python/contract';
+import {
+	causeOf,
+	ClassValue,
+	findMethod,
+	firstCause,
+	UNKNOWN,
+	Value,
+} from '../../../python/values';
+import { fromDefault, REQUIRED, ShapeError } from '../../common/spec';
+import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
+import { TorchModule, TorchParam, TorchTensor } from '../objects';
+import { torchSubpath } from '../paths';
+import { SizeBoundError, torchParams } from '../rules';
+import type { TorchSession } from '../session';
+import { fillContainer } from './registration';
+
+/** A catalogue module's arguments bound by name: positional in PyTorch's order, keywords, then the defaults; a required one left out is an error and unknown. */
+export function bindArgs(
+	s: TorchSession,
+	spec: TorchModuleSpec | undefined,
+	args: CallArgs,
+	range: TextRange,
+	type: string,
+): Map<string, Value> {
+	const cfg = new Map<string, Value>();
+	const specArgs = spec?.args ?? [];
+	if (!spec?.container) {
+		args.positional.forEach((v, i) => cfg.set(specArgs[i]?.[0] ?? `arg${i}`, v));
+	}
+	for (const [k, v] of args.keywords) {
+		cfg.set(k, v);
+	}
+	for (const [name, def] of specArgs) {
+		if (cfg.has(name)) {
+			continue;
+		}
+		if (def === REQUIRED) {
+			s.report({
+				range,
+				severity: 'error',
+				code: 'missing-argument',
+				message: `nn.${type}() is missing its required argument \`${name}\`.`,
+			});
+			cfg.set(name, UNKNOWN);
+		} else {
+			cfg.set(name, fromDefault(def));
+		}
+	}
+	return cfg;
+}
+
+/** A module of `type` built by a call: its arguments bound, its weights by the rules (or its children for a container). */
+export function createModule(
+	s: TorchSession,
+	type: string,
+	spec: TorchModuleSpec | undefined,
+	args: CallArgs,
+	ctx: CallContext,
+	known: boolean,
+): TorchModule {
+	const range = ctx.range(args.node);
+	const cfg = bindArgs(s, spec, args, range, type);
+	const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
+	m.library = ctx.library;
+	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+	if (args.cause) {
+		// Arguments NormLens could not list (`nn.Conv2d(*cfg)`): not the defaults.
+		m.paramsKnown = false;
+		m.unknownCause = args.cause;
+	} else if (spec && !spec.container) {
+		initWeights(s, m, spec, cfg, range, type);
+	}
+	if (spec?.container) {
+		fillContainer(
+			s,
+			m,
+			args.positional[0] && spec.container !== 'sequential'
+				? [args.positional[0]]
+				: args.positional,
+			ctx,
+			args,
+		);
+	}
+	s.modules.push(m);
+	return m;
+}
+
+/**
+ * The parameters and buffers of a catalogue module from its bound arguments; a size NormLens
+ * cannot decide leaves them unknown with that cause, and arguments PyTorch refuses are an error.
+ */
+export function initWeights(
+	s: TorchSession,
+	m: TorchModule,
+	spec: TorchModuleSpec,
+	cfg: Map<string, Value>,
+	range: TextRange,
+	type: string,
+): void {
+	try {
+		const weights = torchParams(spec, cfg);
+		if (weights === null) {
+			m.paramsKnown = false;
+			m.unknownCause = firstCause(cfg.values()) ?? {
+				reason: `NormLens cannot determine a size of this ${type} from its arguments`,
+				range,
+			};
+		} else {
+			for (const w of weights) {
+				(w.kind === 'buffer' ? m.buffers : m.params).set(
+					w.name,
+					new TorchParam(w.shape, w.kind === 'buffer'),
+				);
+			}
+		}
+	} catch (e) {
+		if (e instanceof SizeBoundError) {
+			m.paramsKnown = false;
+			m.unknownCause = { reason: `nn.${type}: ${e.message}`, range };
+			return;
+		}
+		if (!(e instanceof ShapeError)) {
+			throw e;
+		}
+		m.paramsKnown = false;
+		m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
+		s.report({
+			range,
+			severity: 'error',
+			code: 'invalid-arguments',
+			message: `nn.${type}: ${e.message}.`,
+		});
+	}
+}
+
+/** A module NormLens cannot count (its parameters unknown), with an info saying why. */
+export function unknownModule(
+	s: TorchSession,
+	type: string,
+	args: CallArgs,
+	ctx: CallContext,
+	code: string,
+	message: string,
+): Value {
+	const m = createModule(s, type, undefined, args, ctx, false);
+	m.paramsKnown = false;
+	m.unknownCause ??= { reason: message.replace(/:.*$/, ''), range: m.range };
+	s.report({ range: m.range, severity: 'info', code, message });
+	return { k: 'obj', obj: m };
+}
+
+/** `nn.Parameter(t, requires_grad)`: a parameter of the tensor's shape, unknown with its cause when that shape is not fully known. */
+export function parameter(args: CallArgs, ctx: CallContext): Value {
+	const t = args.positional[0] ?? args.keywords.get('data');
+	const shape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
+	const known = shape && shape.every((d) => d !== null) ? (shape as number[]) : null;
+	const rg = args.positional[1] ?? args.keywords.get('requires_grad');
+	const p = new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true);
+	if (!known || (rg && rg.k !== 'bool')) {
+		p.unknownCause = causeOf(t) ??
+			causeOf(rg) ?? {
+				reason: 'NormLens cannot determine the shape of this nn.Parameter',
+				range: ctx.range(args.node),
+			};
+	}
+	return { k: 'obj', obj: p };
+}
+
+/** An instance of a user class with a torch.nn base: a plain `nn.Module` subclass, a container subclass or a catalogue layer's subclass. */
+export function instantiateModule(
+	s: TorchSession,
+	cls: ClassValue,
+	bases: string[],
+	args: CallArgs,
+	ctx: CallContext,
+): TorchModule | undefined {
+	for (const base of bases) {
+		const sub = torchSubpath(base);
+		if (sub?.area !== 'nn') {
+			continue;
+		}
+		if (sub.name === 'Module') {
+			return userModule(s, cls, undefined, args, ctx);
+		}
+		const spec = torchModuleSpec(sub.name);
+		if (spec?.container) {
+			return userModule(s, cls, spec, args, ctx);
+		}
+		if (spec) {
+			return leafSubclass(s, cls, spec, args, ctx);
+		}
+	}
+	return undefined;
+}
+
+/**
+ * `class LayerNorm2d(nn.LayerNorm)`, `class Conv2dSame(nn.Conv2d)`: a catalogue module under the
+ * class's own name (as PyTorch and torchinfo name it). Its weights are the catalogue's for the
+ * arguments its `super().__init__(…)` receives — or the instantiation's, when no class in the chain
+ * defines `__init__`; a `forward` of its own is interpreted, otherwise the catalogue's shape rule
+ * applies. Until the base `__init__` runs, the weights are unknown with that reason.
+ */
+export function leafSubclass(
+	s: TorchSession,
+	cls: ClassValue,
+	spec: TorchModuleSpec,
+	args: CallArgs,
+	ctx: CallContext,
+): TorchModule {
+	const range = ctx.range(args.node);
+	const m = new TorchModule(
+		cls.name,
+		spec,
+		new Map(),
+		range,
+		true,
+		ctx.depth === 0,
+		ctx.sites(args.node),
+	);
+	m.library = ctx.library;
+	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+	if (findMethod(cls, '__init__')) {
+		m.paramsKnown = false;
+		m.unknownCause = {
+			reason: `\`${cls.name}.__init__\` does not call \`nn.${spec.name}.__init__\` in a way NormLens can follow`,
+			range,
+		};
+	} else {
+		initLeaf(s, m, spec, args, range);
+	}
+	s.modules.push(m);
+	return m;
+}
+
+/** The catalogue base's `__init__` of a leaf subclass, with the arguments it receives. */
+export function initLeaf(
+	s: TorchSession,
+	m: TorchModule,
+	spec: TorchModuleSpec,
+	args: CallArgs,
+	range: TextRange,
+): void {
+	m.config.clear();
+	m.params.clear();
+	m.buffers.clear();
+	m.paramsKnown = true;
+	m.unknownCause = undefined;
+	for (const [k, v] of bindArgs(s, spec, args, range, spec.name)) {
+		m.config.set(k, v);
+	}
+	if (args.cause) {
+		m.paramsKnown = false;
+		m.unknownCause = args.cause;
+		return;
+	}
+	initWeights(s, m, spec, m.config, range, spec.name);
+}
+
+/** An instance of a user class on `nn.Module` (or a container base): what its own code registers makes it. */
+export function userModule(
+	s: TorchSession,
+	cls: ClassValue,
+	container: TorchModuleSpec | undefined,
+	args: CallArgs,
+	ctx: CallContext,
+): TorchModule {
+	const m = new TorchModule(
+		cls.name,
+		container,
+		new Map(),
+		ctx.range(args.node),
+		true,
+		ctx.depth === 0,
+		ctx.sites(args.node),
+	);
+	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+	s.modules.push(m);
+	return m;
+}

@@ -1,0 +1,119 @@
+// Deep copies of modules: `copy.deepcopy`, and the stacked layers of TransformerEncoder / TransformerDecoder.
+import type { CallArgs, CallContext } from '../../../python/contract';
+import { causeOf } from '../../../python/values';
+import { torchModuleSpec } from '../catalogue';
+import { stackedModules, TorchModule, TorchParam } from '../objects';
+import { MAX_STACKED_LAYERS } from '../rules';
+import type { TorchSession } from '../session';
+import { createModule } from './build';
+import { attach } from './registration';
+
+/** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
+export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | undefined {
+	if (m.pyClass) {
+		return undefined;
+	}
+	const copy = new TorchModule(
+		m.type,
+		m.spec,
+		new Map(m.config),
+		m.range,
+		m.known,
+		false,
+		undefined,
+	);
+	copy.unknownCause = m.unknownCause;
+	copy.taint = m.taint;
+	copy.paramsKnown = m.paramsKnown;
+	for (const [from, to] of [
+		[m.params, copy.params],
+		[m.buffers, copy.buffers],
+	] as const) {
+		for (const [name, p] of from) {
+			const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
+			q.unknownCause = p.unknownCause;
+			to.set(name, q);
+		}
+	}
+	for (const [name, child] of m.children) {
+		const c = cloneModule(s, child);
+		if (!c) {
+			return undefined;
+		}
+		attach(copy, name, c);
+	}
+	s.modules.push(copy);
+	return copy;
+}
+
+/** `nn.TransformerEncoder(layer, num_layers, norm)` and its decoder twin (stackedModules). */
+export function stackedModule(
+	s: TorchSession,
+	type: string,
+	args: CallArgs,
+	ctx: CallContext,
+): TorchModule {
+	const { layer: layerArg } = stackedModules[type];
+	const layer = args.positional[0] ?? args.keywords.get(layerArg);
+	const count = args.positional[1] ?? args.keywords.get('num_layers');
+	const norm = args.positional[2] ?? args.keywords.get('norm');
+	const m = createModule(
+		s,
+		type,
+		undefined,
+		{ ...args, positional: [], keywords: new Map() },
+		ctx,
+		true,
+	);
+	const list = new TorchModule(
+		'ModuleList',
+		torchModuleSpec('ModuleList'),
+		new Map(),
+		m.range,
+		true,
+		false,
+		undefined,
+	);
+	s.modules.push(list);
+	attach(m, 'layers', list);
+	if (norm?.k === 'obj' && norm.obj instanceof TorchModule) {
+		attach(m, 'norm', norm.obj);
+	} else if (norm && norm.k !== 'none') {
+		m.paramsKnown = false;
+		m.unknownCause = causeOf(norm) ?? {
+			reason: `the norm of this nn.${type} is not a module NormLens can read`,
+			range: m.range,
+		};
+	}
+	const n = count?.k === 'num' && Number.isInteger(count.v) && count.v >= 0 ? count.v : undefined;
+	if (n === undefined || n > MAX_STACKED_LAYERS) {
+		m.paramsKnown = false;
+		m.unknownCause ??=
+			n === undefined
+				? (causeOf(count) ?? {
+						reason: `NormLens cannot determine num_layers of this nn.${type}`,
+						range: m.range,
+					})
+				: {
+						reason: `nn.${type}: num_layers=${n} is more than the ${MAX_STACKED_LAYERS.toLocaleString('en-US')} stacked layers NormLens builds`,
+						range: m.range,
+					};
+		return m;
+	}
+	for (let i = 0; i < n; i++) {
+		const copy =
+			layer?.k === 'obj' && layer.obj instanceof TorchModule
+				? cloneModule(s, layer.obj)
+				: undefined;
+		if (!copy) {
+			m.paramsKnown = false;
+			m.unknownCause ??= causeOf(layer) ?? {
+				reason: `the ${layerArg} of this nn.${type} is not a module NormLens can copy (a copy of a user class is not followed)`,
+				range: m.range,
+			};
+			break;
+		}
+		attach(list, String(i), copy);
+	}
+	return m;
+}

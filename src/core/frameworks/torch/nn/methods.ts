@@ -1,0 +1,400 @@
+// The nn.Module API as a name → rule table (registration, walks, container indexing, apply, forward).
+import type { CallArgs, CallContext } from '../../../python/contract';
+import { asInt, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
+import { opTable } from '../../common/opTable';
+import {
+	namedModules,
+	namedParameters,
+	postOrder,
+	TorchModule,
+	TorchParam,
+	TorchTensor,
+	uniqueParams,
+	walk,
+} from '../objects';
+import type { TorchSession } from '../session';
+import { parameterMethod } from './parameterContainers';
+import { attach, holdsUnknown } from './registration';
+
+/** A module method's call as its rule reads it. */
+export interface ModuleMethodCall {
+	/** The method as written (rules shared by several names tell them apart). */
+	name: string;
+	/** The positional arguments. */
+	a: Value[];
+	args: CallArgs;
+	ctx: CallContext;
+	/** The module itself, as a value (what `m.eval()` returns). */
+	self: Value;
+	s: TorchSession;
+	/** A call of a module, recorded in the forward's call tree (forward.ts). */
+	callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value;
+}
+
+/** A rule's result; `undefined` leaves the call to the interpreter as one NormLens cannot follow. */
+type ModuleMethod = (m: TorchModule, c: ModuleMethodCall) => Value | undefined;
+
+/** `add_module(name, m)` / `register_module(name, m)`: the child under that name. */
+const registerModule: ModuleMethod = (m, c) => {
+	const { name, a, args, ctx, s } = c;
+	const key = asString(a[0]);
+	if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchModule) {
+		attach(m, key, a[1].obj);
+	} else if (a[1]?.k !== 'none') {
+		holdsUnknown(
+			s,
+			m,
+			a[1] ?? UNKNOWN,
+			key === undefined
+				? `NormLens cannot tell the name this ${name} registers`
+				: `\`${key}\` is not a module NormLens can read`,
+			ctx,
+			args,
+			key,
+		);
+	}
+	return NONE;
+};
+
+/** `eval()`, `train()`, `to(…)`, `cuda()`, casts: the module itself (nothing NormLens counts changes). */
+const returnsSelf: ModuleMethod = (_m, { self }) => self;
+
+/** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
+const moduleMethods = opTable<ModuleMethod>({
+	__delitem__: (m, c) => {
+		const { a } = c;
+		// `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does.
+		const kids = [...m.children.entries()];
+		const i = asInt(a[0]);
+		const key =
+			asString(a[0]) ??
+			(i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
+		if (!m.spec?.container || key === undefined || !m.children.has(key)) {
+			return undefined;
+		}
+		m.children.delete(key);
+		if (m.spec.container !== 'dict') {
+			const rest = [...m.children.values()];
+			m.children.clear();
+			rest.forEach((c, j) => m.children.set(String(j), c));
+		}
+		return NONE;
+	},
+	add_module: registerModule,
+	register_module: registerModule,
+	register_buffer: (m, c) => {
+		const { a, args, ctx, s } = c;
+		const key = asString(a[0]);
+		const t = a[1] ?? args.keywords.get('tensor');
+		const persistent = args.keywords.get('persistent') ?? a[2];
+		if (key !== undefined && t?.k === 'obj' && t.obj instanceof TorchTensor) {
+			const shape =
+				t.obj.shape && t.obj.shape.every((d) => d !== null)
+					? (t.obj.shape as number[])
+					: null;
+			const b = new TorchParam(shape, true);
+			if (!shape) {
+				b.unknownCause = {
+					reason: `NormLens cannot determine the shape of buffer \`${key}\``,
+					range: ctx.range(args.node),
+				};
+			}
+			m.buffers.set(key, b);
+			void persistent;
+		} else if (t?.k !== 'none') {
+			holdsUnknown(
+				s,
+				m,
+				t ?? UNKNOWN,
+				`NormLens cannot read the buffer this register_buffer adds`,
+				ctx,
+				args,
+			);
+		}
+		return NONE;
+	},
+	register_parameter: (m, c) => {
+		const { a, args, ctx, s } = c;
+		const key = asString(a[0]);
+		if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
+			m.params.set(key, a[1].obj);
+		} else if (a[1]?.k !== 'none') {
+			holdsUnknown(
+				s,
+				m,
+				a[1] ?? UNKNOWN,
+				`NormLens cannot read the parameter this register_parameter adds`,
+				ctx,
+				args,
+			);
+		}
+		return NONE;
+	},
+	parameters: (m) => {
+		return {
+			k: 'list',
+			items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value),
+		};
+	},
+	named_parameters: (m) => {
+		// The dotted names PyTorch gives (`layer1.0.conv1.weight`), a shared parameter once: code that freezes by name reads them.
+		return {
+			k: 'list',
+			items: namedParameters(m).map(([name, p]) =>
+				tuple([
+					{ k: 'str', v: name },
+					{ k: 'obj', obj: p },
+				]),
+			),
+		};
+	},
+	named_modules: (m) => {
+		return {
+			k: 'list',
+			items: namedModules(m).map(([name, x]) =>
+				tuple([
+					{ k: 'str', v: name },
+					{ k: 'obj', obj: x },
+				]),
+			),
+		};
+	},
+	named_children: (m) => {
+		return {
+			k: 'list',
+			items: [...m.children].map(([name, c]) =>
+				tuple([
+					{ k: 'str', v: name },
+					{ k: 'obj', obj: c },
+				]),
+			),
+		};
+	},
+	children: (m) => {
+		return {
+			k: 'list',
+			items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+		};
+	},
+	modules: (m) => {
+		return { k: 'list', items: walk(m).map((c) => ({ k: 'obj', obj: c }) as Value) };
+	},
+	requires_grad_: (m, c) => {
+		const { a, args, self } = c;
+		const flag = a[0] ?? args.keywords.get('requires_grad');
+		const v = flag?.k === 'bool' ? flag.v : true;
+		uniqueParams(m).forEach((p) => (p.requiresGrad = v));
+		return self;
+	},
+	eval: returnsSelf,
+	train: returnsSelf,
+	to: returnsSelf,
+	cuda: returnsSelf,
+	cpu: returnsSelf,
+	float: returnsSelf,
+	double: returnsSelf,
+	half: returnsSelf,
+	apply: (m, c) => {
+		const { a, args, ctx, self } = c;
+		// PyTorch's order: every child's subtree first, then the module itself.
+		const fn = a[0] ?? args.keywords.get('fn');
+		if (!fn) {
+			return self;
+		}
+		for (const x of postOrder(m)) {
+			ctx.call(fn, {
+				positional: [{ k: 'obj', obj: x }],
+				keywords: new Map(),
+				node: args.node,
+			});
+		}
+		return self;
+	},
+	forward: (m, c) => {
+		const { args, ctx, callModule } = c;
+		return callModule(m, args, ctx);
+	},
+	append: (m, c) => {
+		const { a, args, ctx, self, s } = c;
+		if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
+			attach(m, String(m.children.size), a[0].obj);
+		} else {
+			holdsUnknown(
+				s,
+				m,
+				a[0] ?? UNKNOWN,
+				`what this append adds is not a module NormLens can read`,
+				ctx,
+				args,
+				String(m.children.size),
+			);
+		}
+		return self;
+	},
+	extend: (m, c) => {
+		const { a, args, ctx, self, s } = c;
+		const items = ctx.iterate(a[0] ?? UNKNOWN);
+		if (!items) {
+			holdsUnknown(
+				s,
+				m,
+				a[0] ?? UNKNOWN,
+				`NormLens cannot list what this extend adds`,
+				ctx,
+				args,
+			);
+			return self;
+		}
+		for (const v of items) {
+			if (v.k === 'obj' && v.obj instanceof TorchModule) {
+				attach(m, String(m.children.size), v.obj);
+			} else {
+				holdsUnknown(
+					s,
+					m,
+					v,
+					`what this extend adds is not a module NormLens can read`,
+					ctx,
+					args,
+					String(m.children.size),
+				);
+			}
+		}
+		return self;
+	},
+	__setitem__: (m, c) => {
+		const { a } = c;
+		// seq[i] = module / md["k"] = module: replaces (or adds) that child.
+		const i = asInt(a[0]);
+		const key = asString(a[0]);
+		const kids = [...m.children.keys()];
+		const at =
+			key !== undefined
+				? key
+				: i !== undefined
+					? kids[i < 0 ? kids.length + i : i]
+					: undefined;
+		if (
+			!m.spec?.container ||
+			at === undefined ||
+			!(a[1]?.k === 'obj' && a[1].obj instanceof TorchModule)
+		) {
+			return undefined;
+		}
+		const old = m.children.get(at);
+		if (old) {
+			old.attached = false;
+		}
+		attach(m, at, a[1].obj);
+		return NONE;
+	},
+	__getitem__: (m, c) => {
+		const { a, args, ctx, s } = c;
+		if (
+			a[0]?.k === 'slice' &&
+			(m.spec?.container === 'sequential' || m.spec?.container === 'list')
+		) {
+			// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
+			const { start, stop, step } = a[0];
+			if (start === null || stop === null || step === null) {
+				return undefined;
+			}
+			const entries = [...m.children];
+			const n = entries.length;
+			const st = step ?? 1;
+			const norm = (x: number | undefined, d: number) =>
+				x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
+			const picked: [string, TorchModule][] = [];
+			if (st > 0) {
+				for (let k = norm(start, 0); k < norm(stop, n); k += st) {
+					picked.push(entries[k]);
+				}
+			} else {
+				return undefined;
+			}
+			const out = new TorchModule(
+				m.type,
+				m.spec,
+				new Map(),
+				ctx.range(args.node),
+				true,
+				false,
+				undefined,
+			);
+			picked.forEach(([k, c], idx) =>
+				out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c),
+			);
+			out.unknownCause = m.unknownCause;
+			s.modules.push(out);
+			return { k: 'obj', obj: out };
+		}
+		const i = asInt(a[0]);
+		const key = asString(a[0]);
+		const kids = [...m.children.values()];
+		const child =
+			key !== undefined
+				? m.children.get(key)
+				: i !== undefined
+					? kids[i < 0 ? kids.length + i : i]
+					: undefined;
+		return child ? { k: 'obj', obj: child } : UNKNOWN;
+	},
+	__iter__: (m) => {
+		return {
+			k: 'list',
+			items: [...(m.spec?.container === 'dict' ? m.children.keys() : [])]
+				.map((k) => ({ k: 'str', v: k }) as Value)
+				.concat(
+					m.spec?.container === 'dict'
+						? []
+						: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+				),
+		};
+	},
+	items: (m) => {
+		return {
+			k: 'list',
+			items: [...m.children].map(([k, c]) =>
+				tuple([
+					{ k: 'str', v: k },
+					{ k: 'obj', obj: c },
+				]),
+			),
+		};
+	},
+	keys: (m) => {
+		return {
+			k: 'list',
+			items: [...m.children.keys()].map((k) => ({ k: 'str', v: k }) as Value),
+		};
+	},
+	values: (m) => {
+		return {
+			k: 'list',
+			items: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+		};
+	},
+});
+
+/**
+ * `m.name(…)` on a module: a ParameterList / ParameterDict's own methods first
+ * (parameterContainers.ts), then the nn.Module table; `undefined` for a method neither holds.
+ */
+export function moduleMethod(
+	s: TorchSession,
+	m: TorchModule,
+	name: string,
+	args: CallArgs,
+	ctx: CallContext,
+	callModule: ModuleMethodCall['callModule'],
+): Value | undefined {
+	const a = args.positional;
+	const self: Value = { k: 'obj', obj: m };
+	if ((m.type === 'ParameterList' || m.type === 'ParameterDict') && !m.spec) {
+		const held = parameterMethod(m, name, args, ctx);
+		if (held !== undefined) {
+			return held;
+		}
+	}
+	return moduleMethods.get(name)?.(m, { name, a, args, ctx, self, s, callModule });
+}

@@ -1,0 +1,205 @@
+// How a module registers what it holds (PyTorch's `__setattr__`, containers, add_module), and attribute reads.
+import type { CallArgs, CallContext } from '../../../python/contract';
+import type { PythonSource } from '../../../python/parse';
+import { asInt, causeOf, FrameworkObject, tuple, Value } from '../../../python/values';
+import { TorchModule, TorchParam } from '../objects';
+import type { TorchSession } from '../session';
+
+/** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
+const tupleSizes = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
+
+/** Registers `child` under `name` (a module held by another is not a root). */
+export function attach(parent: TorchModule, name: string, child: TorchModule): void {
+	parent.children.set(name, child);
+	child.attached = true;
+}
+
+/** A container's children from what it is given: modules in order, a dict's entries, or a list to iterate. */
+export function fillContainer(
+	s: TorchSession,
+	m: TorchModule,
+	items: Value[],
+	ctx: CallContext,
+	args?: CallArgs,
+): void {
+	if (args?.cause) {
+		m.unknownCause ??= args.cause;
+	}
+	const add = (key: string, v: Value) => {
+		if (v.k === 'obj' && v.obj instanceof TorchModule) {
+			attach(m, key, v.obj);
+		} else {
+			holdsUnknown(
+				s,
+				m,
+				v,
+				`element \`${key}\` of this ${m.type} is not a module NormLens can read`,
+				ctx,
+				args,
+				key,
+			);
+		}
+	};
+	if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
+		const d = items[0];
+		if (d?.k === 'dict' && !d.cause) {
+			for (const [k, v] of d.entries) {
+				add(k, v);
+			}
+		} else if (d) {
+			holdsUnknown(
+				s,
+				m,
+				d,
+				`NormLens cannot list the modules given to this ${m.type}`,
+				ctx,
+				args,
+			);
+		}
+		return;
+	}
+	if (m.spec?.container === 'list' && items[0]) {
+		const listed = ctx.iterate(items[0]);
+		if (!listed) {
+			holdsUnknown(
+				s,
+				m,
+				items[0],
+				`NormLens cannot list the modules given to this ${m.type}`,
+				ctx,
+				args,
+			);
+			return;
+		}
+		listed.forEach((v) => add(String(m.children.size), v));
+		return;
+	}
+	items.forEach((v) => add(String(m.children.size), v));
+}
+
+/**
+ * `m` holds a value that is not a module NormLens can read: its counts are unknown, for that
+ * value's cause if it has one. Given the key it is held under (`seq[1]`), a row of unknown type
+ * stands in its place, so that the rows after it keep PyTorch's names and get no input shape.
+ */
+export function holdsUnknown(
+	s: TorchSession,
+	m: TorchModule,
+	v: Value,
+	reason: string,
+	ctx: CallContext,
+	args: CallArgs | undefined,
+	key?: string,
+): void {
+	if (v.k === 'none') {
+		return;
+	}
+	const cause = causeOf(v) ?? { reason, range: args ? ctx.range(args.node) : m.range };
+	m.unknownCause ??= cause;
+	if (key !== undefined) {
+		const stand = new TorchModule(
+			'?',
+			undefined,
+			new Map(),
+			cause.range,
+			false,
+			false,
+			undefined,
+		);
+		stand.paramsKnown = false;
+		stand.unknownCause = cause;
+		s.modules.push(stand);
+		attach(m, key, stand);
+	}
+}
+
+/** `obj.name = value` on a module (a child or a parameter registers; anything else does not) or a parameter's `requires_grad`. */
+export function setAttribute(
+	s: TorchSession,
+	obj: FrameworkObject,
+	name: string,
+	value: Value,
+): boolean {
+	if (obj instanceof TorchParam && name === 'requires_grad' && value.k === 'bool') {
+		obj.requiresGrad = value.v;
+		return true;
+	}
+	if (!(obj instanceof TorchModule)) {
+		return false;
+	}
+	if (value.k === 'obj' && value.obj instanceof TorchModule) {
+		attach(obj, name, value.obj);
+		return true;
+	}
+	if (value.k === 'obj' && value.obj instanceof TorchParam) {
+		obj.params.set(name, value.obj);
+		return true;
+	}
+	noteUnregistered(s, obj, name, value);
+	return false;
+}
+
+/**
+ * `self.blocks = [nn.Linear(…), …]`: PyTorch registers no module held in a plain list, tuple or
+ * dict — its parameters are not in `parameters()`, `.to(device)` or the optimizer, and NormLens does
+ * not count them either. Said once per attribute, where it is assigned, with the fix.
+ */
+export function noteUnregistered(
+	s: TorchSession,
+	obj: TorchModule,
+	name: string,
+	value: Value,
+): void {
+	const items =
+		value.k === 'list' || value.k === 'tuple'
+			? value.items
+			: value.k === 'dict'
+				? [...value.entries.values()]
+				: [];
+	const held = items.filter((v) => v.k === 'obj' && v.obj instanceof TorchModule).length;
+	const cls = obj.pyClass;
+	const source = cls?.source as PythonSource | undefined;
+	if (held === 0 || !cls || !source || obj.library || source !== s.mainSource) {
+		return;
+	}
+	const text = source.text.slice(cls.node.from, cls.node.to);
+	const at = new RegExp(`self\\.${name}\\s*=`).exec(text);
+	if (!at) {
+		return;
+	}
+	const from = cls.node.from + at.index;
+	const kind = value.k === 'dict' ? 'dict' : value.k === 'tuple' ? 'tuple' : 'list';
+	s.report({
+		range: source.rangeOf({ from, to: from + at[0].length - 1 }),
+		severity: 'warning',
+		code: 'unregistered-modules',
+		message: `\`self.${name}\` holds ${held} module${held === 1 ? '' : 's'} in a plain ${kind}: PyTorch does not register ${held === 1 ? 'it' : 'them'}, so ${held === 1 ? 'its' : 'their'} parameters are not in \`parameters()\`, \`.to(device)\` or the optimizer, and are not counted. Use nn.${kind === 'dict' ? 'ModuleDict' : 'ModuleList'}.`,
+	});
+}
+
+/** What `m.name` reads on a module: a child, a parameter or buffer, a catalogue module's argument, `training`. */
+export function moduleAttribute(m: TorchModule, name: string): Value | undefined {
+	const child = m.children.get(name);
+	if (child) {
+		return { k: 'obj', obj: child };
+	}
+	const param = m.params.get(name) ?? m.buffers.get(name);
+	if (param) {
+		return { k: 'obj', obj: param };
+	}
+	if (m.spec && !m.spec.container && m.config.has(name)) {
+		const v = m.config.get(name) as Value;
+		// Convolutions keep their sizes as tuples of their rank (`self.stride[0]`), as PyTorch's `_pair` makes them.
+		const n = asInt(v);
+		return m.spec.category === 'convolution' &&
+			m.spec.rank &&
+			tupleSizes.has(name) &&
+			n !== undefined
+			? tuple(Array.from({ length: m.spec.rank }, () => ({ k: 'num', v: n }) as Value))
+			: v;
+	}
+	if (name === 'training') {
+		return { k: 'bool', v: true };
+	}
+	return undefined;
+}

@@ -1,0 +1,174 @@
+// torch.nn.functional (`F.*`) as a name → rule table: shape-keeping ops, ops with a module's rule, conv, pad.
+import type { Shape, TextRange } from '../../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../../python/contract';
+import { asInt, asSequence, tuple, Value } from '../../../python/values';
+import { opTable } from '../../common/opTable';
+import { ShapeError } from '../../common/spec';
+import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
+import { bindArgs } from '../nn/build';
+import { elementwise } from './elementwise';
+import { TorchParam, TorchTensor } from '../objects';
+import { torchOutputShape } from '../rules';
+import type { TorchSession } from '../session';
+
+/** F.xxx → the module rule it shares. */
+const functionalModules: Record<string, string> = {
+	max_pool1d: 'MaxPool1d',
+	max_pool2d: 'MaxPool2d',
+	max_pool3d: 'MaxPool3d',
+	avg_pool1d: 'AvgPool1d',
+	avg_pool2d: 'AvgPool2d',
+	avg_pool3d: 'AvgPool3d',
+	adaptive_avg_pool1d: 'AdaptiveAvgPool1d',
+	adaptive_avg_pool2d: 'AdaptiveAvgPool2d',
+	adaptive_avg_pool3d: 'AdaptiveAvgPool3d',
+	adaptive_max_pool2d: 'AdaptiveMaxPool2d',
+	interpolate: 'Upsample',
+	upsample: 'Upsample',
+	pixel_shuffle: 'PixelShuffle',
+	pixel_unshuffle: 'PixelUnshuffle',
+};
+
+/** A functional op's output by its module's shape rule; a shape PyTorch refuses is an error and the output unknown. */
+export function ruleOutput(
+	s: TorchSession,
+	spec: TorchModuleSpec,
+	cfg: Map<string, Value>,
+	input: Shape,
+	name: string,
+	range: TextRange,
+): TorchTensor {
+	try {
+		return new TorchTensor(torchOutputShape(spec, cfg, [input], `F.${name}`));
+	} catch (e) {
+		if (!(e instanceof ShapeError)) {
+			throw e;
+		}
+		s.report({
+			range,
+			severity: 'error',
+			code: 'shape-mismatch',
+			message: `${e.message}.`,
+		});
+		return new TorchTensor(null);
+	}
+}
+
+/** An F.* call as its rule reads it: the input tensor (`t`, when the first argument is one). */
+interface FunctionalCall {
+	s: TorchSession;
+	/** The function as written. */
+	name: string;
+	args: CallArgs;
+	ctx: CallContext;
+	t: TorchTensor | undefined;
+}
+
+type FunctionalRule = (c: FunctionalCall) => Value;
+
+const unknownTensor = (): Value => ({ k: 'obj', obj: new TorchTensor(null) });
+
+/** The shape-keeping ops: the input's shape, from the same producing module. */
+const keepsShape: FunctionalRule = ({ t }) => ({
+	k: 'obj',
+	obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null),
+});
+
+/** The op computes what module `moduleName` does: its shape rule on the arguments bound as the module's (after the input). */
+const byModuleRule =
+	(moduleName: string): FunctionalRule =>
+	({ s, name, args, ctx, t }) => {
+		const spec = torchModuleSpec(moduleName);
+		if (!spec || !t?.shape) {
+			return unknownTensor();
+		}
+		const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+		const cfg = bindArgs(s, spec, rest, ctx.range(args.node), moduleName);
+		return {
+			k: 'obj',
+			obj: ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node)),
+		};
+	};
+
+/** F.conv1d / conv2d / conv3d. */
+const convolution =
+	(rank: 1 | 2 | 3): FunctionalRule =>
+	({ s, name, args, ctx, t }) => {
+		if (!t?.shape) {
+			return unknownTensor();
+		}
+		// F.conv2d(x, weight, bias, stride, padding, dilation, groups): Conv2d's rule, with the sizes read from the weight.
+		const w = args.positional[1] ?? args.keywords.get('weight');
+		const wShape =
+			w?.k === 'obj' && (w.obj instanceof TorchTensor || w.obj instanceof TorchParam)
+				? w.obj.shape
+				: null;
+		const groups = asInt(
+			args.positional[6] ?? args.keywords.get('groups') ?? { k: 'num', v: 1 },
+		);
+		if (!wShape || wShape.some((d) => d === null) || groups === undefined) {
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		const spec = torchModuleSpec(`Conv${rank}d`) as TorchModuleSpec;
+		const ws = wShape as number[];
+		const keywords = new Map<string, Value>([
+			['in_channels', { k: 'num', v: ws[1] * groups }],
+			['out_channels', { k: 'num', v: ws[0] }],
+			['kernel_size', tuple(ws.slice(2).map((v) => ({ k: 'num', v }) as Value))],
+			['groups', { k: 'num', v: groups }],
+		]);
+		['stride', 'padding', 'dilation'].forEach((key, i) => {
+			const v = args.positional[3 + i] ?? args.keywords.get(key);
+			if (v) {
+				keywords.set(key, v);
+			}
+		});
+		const cfg = bindArgs(
+			s,
+			spec,
+			{ ...args, positional: [], keywords },
+			ctx.range(args.node),
+			spec.name,
+		);
+		return {
+			k: 'obj',
+			obj: ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node)),
+		};
+	};
+
+/** F.pad(x, pads): pads given from the last dim backwards, (left, right) per dim. */
+const pad: FunctionalRule = ({ args, t }) => {
+	if (!t?.shape) {
+		return unknownTensor();
+	}
+	const pads = asSequence(args.positional[1])?.map(asInt);
+	if (pads && pads.every((p) => p !== undefined)) {
+		const s = [...t.shape];
+		for (let i = 0; i < pads.length / 2; i++) {
+			const axis = s.length - 1 - i;
+			const d = s[axis];
+			s[axis] = d === null ? null : d + (pads[2 * i] as number) + (pads[2 * i + 1] as number);
+		}
+		return { k: 'obj', obj: new TorchTensor(s) };
+	}
+	return unknownTensor();
+};
+
+/** Every F.* op NormLens follows, by name; any other gives a tensor of unknown shape. */
+const functionalOps = opTable<FunctionalRule>({
+	...Object.fromEntries([...elementwise].map((n) => [n, keepsShape])),
+	...Object.fromEntries(
+		Object.entries(functionalModules).map(([n, moduleName]) => [n, byModuleRule(moduleName)]),
+	),
+	conv1d: convolution(1),
+	conv2d: convolution(2),
+	conv3d: convolution(3),
+	pad,
+});
+
+/** `F.<name>(x, …)` by the table. */
+export function functional(s: TorchSession, name: string, args: CallArgs, ctx: CallContext): Value {
+	const x = args.positional[0];
+	const t = x?.k === 'obj' && x.obj instanceof TorchTensor ? x.obj : undefined;
+	return functionalOps.get(name)?.({ s, name, args, ctx, t }) ?? unknownTensor();
+}

@@ -1,0 +1,364 @@
+// Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
+import type { Shape } from '../../../../protocol/analysis';
+import type { CallArgs } from '../../../python/contract';
+import { asInt, asSequence, tuple, UNKNOWN, Value } from '../../../python/values';
+import { opTable } from '../../common/opTable';
+import { broadcast, matmulShape } from '../../common/shapes';
+import { TorchParam, TorchTensor } from '../objects';
+import { elementwise } from './elementwise';
+import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
+
+/** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
+interface TensorMethodCall {
+	/** The method as written (rules shared by several names tell them apart). */
+	name: string;
+	s: Shape;
+	/** The positional arguments. */
+	a: Value[];
+	args: CallArgs;
+	/** A tensor of this shape, from the same producing module as the receiver. */
+	out(shape: Shape | null): Value;
+	/** A dim argument as an index into the receiver's dims (negative from the end). */
+	axis(v: Value | undefined): number | undefined;
+	/** Dims given as separate ints or as one sequence (`x.permute(0, 2, 1)`, `x.permute((0, 2, 1))`). */
+	dimsArg(): number[] | undefined;
+}
+
+type TensorMethodRule = (c: TensorMethodCall) => Value;
+
+/** `x.view(…)` / `x.reshape(…)`. */
+const reshapeTo: TensorMethodRule = (c) => {
+	const { s, a, out, dimsArg } = c;
+	const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+	// `x.view(x.size(0), -1)` keeps an unknown batch as the batch.
+	if (s[0] === null && list[0] === BATCH) {
+		const rest = list.slice(1).map(asInt);
+		if (rest.every((x) => x !== undefined)) {
+			const r = reshape(s.slice(1), rest as number[]);
+			return out(r ? [null, ...r] : null);
+		}
+		return out(null);
+	}
+	const d = dimsArg();
+	return out(d ? reshape(s, d) : null);
+};
+
+const matrixProduct: TensorMethodRule = (c) => {
+	const { s, a, out } = c;
+	const other =
+		a[0]?.k === 'obj' && (a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam)
+			? a[0].obj.shape
+			: null;
+	return out(other ? matmulShape(s, other) : null);
+};
+
+/** `x.max(…)`, `x.min(…)`, `x.median(…)`. */
+const valuesAndIndices: TensorMethodRule = (c) => {
+	const { s, a, args, out, axis } = c;
+	// With a dim: the tuple (values, indices); with another tensor: elementwise; alone: a scalar.
+	const dimV = a[0] ?? args.keywords.get('dim');
+	if (!dimV) {
+		return out([]);
+	}
+	if (dimV.k === 'obj') {
+		const other =
+			dimV.obj instanceof TorchTensor || dimV.obj instanceof TorchParam
+				? dimV.obj.shape
+				: null;
+		return out(other ? broadcast(s, other) : null);
+	}
+	const d = axis(dimV);
+	const keep = a[1] ?? args.keywords.get('keepdim');
+	if (d === undefined || (keep && keep.k !== 'bool')) {
+		return out(null);
+	}
+	const reduced =
+		keep?.k === 'bool' && keep.v
+			? s.map((x, i) => (i === d ? 1 : x))
+			: s.filter((_, i) => i !== d);
+	return tuple([out(reduced), out(reduced)]);
+};
+
+/** Reductions over one dim or several, with or without keepdim. */
+const reduction: TensorMethodRule = (c) => {
+	const { name, s, a, args, out, axis } = c;
+	const dimV = a[0] ?? args.keywords.get('dim');
+	// keepdim may come second (`x.sum(1, True)`); std / var take `unbiased` there.
+	const keep =
+		args.keywords.get('keepdim') ??
+		(a[1]?.k === 'bool' && name !== 'std' && name !== 'var'
+			? a[1]
+			: a[2]?.k === 'bool'
+				? a[2]
+				: undefined);
+	if (!dimV) {
+		return out([]);
+	}
+	const list = asSequence(dimV) ?? [dimV];
+	const ds = list.map(axis);
+	if (ds.some((d) => d === undefined)) {
+		return out(null);
+	}
+	const keepdim = keep?.k === 'bool' && keep.v;
+	return out(
+		keepdim ? s.map((d, i) => (ds.includes(i) ? 1 : d)) : s.filter((_, i) => !ds.includes(i)),
+	);
+};
+
+/** `x.chunk(n)`, `x.split(k)`, `x.unbind(dim)`: a tuple of pieces (splitShapes). */
+const pieces: TensorMethodRule = (c) => {
+	const { name, s, a, args, out } = c;
+	const parts = splitShapes(
+		s,
+		name,
+		a[0] ??
+			args.keywords.get(
+				name === 'chunk' ? 'chunks' : name === 'split' ? 'split_size_or_sections' : 'dim',
+			),
+		name === 'unbind' ? undefined : (a[1] ?? args.keywords.get('dim')),
+	);
+	return parts ? tuple(parts.map((p) => out(p))) : UNKNOWN;
+};
+
+/** `x.expand_as(y)`, `x.type_as(y)`, `x.view_as(y)`: the other tensor's shape. */
+const likeOther: TensorMethodRule = (c) => {
+	const { a, out } = c;
+	const o = a[0];
+	return out(o?.k === 'obj' && o.obj instanceof TorchTensor ? o.obj.shape : null);
+};
+
+/** Every tensor method with a rule beyond keeping the shape (elementwise.ts), by name; any other method gives a tensor of unknown shape. */
+const tensorMethods = opTable<TensorMethodRule>({
+	size: (c) => {
+		const { s, a, axis } = c;
+		if (a.length === 0) {
+			return shapeValue(s);
+		}
+		const d = axis(a[0]);
+		const v = d === undefined ? null : s[d];
+		if (v === null && d === 0) {
+			return BATCH;
+		}
+		return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
+	},
+	dim: (c) => {
+		const { s } = c;
+		return { k: 'num', v: s.length };
+	},
+	numel: (c) => {
+		const { s } = c;
+		const n = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+		return n === null ? UNKNOWN : { k: 'num', v: n };
+	},
+	view: reshapeTo,
+	reshape: reshapeTo,
+	flatten: (c) => {
+		const { s, a, args, out, axis } = c;
+		const start = axis(a[0] ?? args.keywords.get('start_dim') ?? { k: 'num', v: 0 });
+		const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
+		return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
+	},
+	matmul: matrixProduct,
+	mm: matrixProduct,
+	bmm: matrixProduct,
+	permute: (c) => {
+		const { s, out, dimsArg } = c;
+		const d = dimsArg();
+		return out(d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null);
+	},
+	transpose: (c) => {
+		const { s, a, out, axis } = c;
+		const i = axis(a[0]);
+		const j = axis(a[1]);
+		if (i === undefined || j === undefined) {
+			return out(null);
+		}
+		const r = [...s];
+		[r[i], r[j]] = [r[j], r[i]];
+		return out(r);
+	},
+	unsqueeze: (c) => {
+		const { s, a, out } = c;
+		const n = asInt(a[0]);
+		if (n === undefined) {
+			return out(null);
+		}
+		const i = n < 0 ? s.length + 1 + n : n;
+		return out([...s.slice(0, i), 1, ...s.slice(i)]);
+	},
+	squeeze: (c) => {
+		const { s, a, out, axis } = c;
+		const i = a.length ? axis(a[0]) : undefined;
+		return out(
+			a.length
+				? i !== undefined && s[i] === 1
+					? s.filter((_, k) => k !== i)
+					: s
+				: s.filter((d) => d !== 1),
+		);
+	},
+	max: valuesAndIndices,
+	min: valuesAndIndices,
+	median: valuesAndIndices,
+	mean: reduction,
+	sum: reduction,
+	amax: reduction,
+	amin: reduction,
+	std: reduction,
+	var: reduction,
+	prod: reduction,
+	logsumexp: reduction,
+	argmax: reduction,
+	argmin: reduction,
+	expand: (c) => {
+		const { s, a, out } = c;
+		// New sizes, aligned right; -1 keeps the size; leading new dims may be added.
+		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+		if (list.length < s.length) {
+			return out(null);
+		}
+		const offset = list.length - s.length;
+		return out(
+			list.map((v, i) =>
+				asInt(v) === -1 && i >= offset
+					? s[i - offset]
+					: v === BATCH
+						? null
+						: (asInt(v) ?? null),
+			),
+		);
+	},
+	repeat: (c) => {
+		const { s, out, dimsArg } = c;
+		const reps = dimsArg();
+		if (!reps || reps.length < s.length) {
+			return out(null);
+		}
+		const padded = [...new Array<number>(reps.length - s.length).fill(1), ...s];
+		return out(reps.map((r, i) => (padded[i] === null ? null : (padded[i] as number) * r)));
+	},
+	t: (c) => {
+		const { s, out } = c;
+		return out(s.length < 2 ? s : [s[1], s[0]]);
+	},
+	chunk: pieces,
+	split: pieces,
+	unbind: pieces,
+	expand_as: likeOther,
+	type_as: likeOther,
+	view_as: likeOther,
+});
+
+/**
+ * A tensor method's result: the receiver's shape for the shape-keeping ops, the table's rule for the
+ * others when the receiver's shape is known, and a tensor of unknown shape for any other method.
+ */
+export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
+	const s = t.shape;
+	const a = args.positional;
+	const out = (shape: Shape | null): Value => ({
+		k: 'obj',
+		obj: new TorchTensor(shape, t.producer),
+	});
+	if (elementwise.has(name)) {
+		return out(s);
+	}
+	if (!s) {
+		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);
+	}
+	const axis = (v: Value | undefined) => {
+		const n = asInt(v);
+		return n === undefined ? undefined : n < 0 ? s.length + n : n;
+	};
+	const dimsArg = (): number[] | undefined => {
+		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+		const d = list.map(asInt);
+		return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+	};
+	const rule = tensorMethods.get(name);
+	return rule ? rule({ name, s, a, args, out, axis, dimsArg }) : out(null);
+}
+
+/** `x.shape`, `x.T`, `x.ndim` of a tensor; `p.shape`, `p.requires_grad` of a parameter; `undefined` for what NormLens does not model. */
+export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Value | undefined {
+	if (obj instanceof TorchTensor) {
+		if (name === 'shape') {
+			return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
+		}
+		if (name === 'T' && obj.shape) {
+			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()) };
+		}
+		if (name === 'ndim' && obj.shape) {
+			return { k: 'num', v: obj.shape.length };
+		}
+		return undefined;
+	}
+	if (name === 'shape') {
+		return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
+	}
+	if (name === 'requires_grad') {
+		return { k: 'bool', v: obj.requiresGrad };
+	}
+	return undefined;
+}
+
+/** A parameter's own methods; any other is the tensor method on a tensor of its shape. */
+export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Value {
+	if (name === 'requires_grad_') {
+		const flag = args.positional[0] ?? args.keywords.get('requires_grad');
+		obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
+		return { k: 'obj', obj };
+	}
+	if (name === 'numel' && obj.shape) {
+		return { k: 'num', v: obj.shape.reduce((a, b) => a * b, 1) };
+	}
+	if (name === 'size' && obj.shape) {
+		return shapeValue(obj.shape);
+	}
+	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
+	return obj.shape ? tensorMethod(new TorchTensor(obj.shape), name, args) : UNKNOWN;
+}
+
+/** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
+export function tensorBinaryOp(op: string, a: Value, b: Value): Value | undefined {
+	const shapeOf = (v: Value): Shape | null | undefined =>
+		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+			? v.obj.shape
+			: v.k === 'num' || v.k === 'bool'
+				? []
+				: undefined;
+	const sa = shapeOf(a);
+	const sb = shapeOf(b);
+	if (
+		sa === undefined ||
+		sb === undefined ||
+		![
+			'+',
+			'-',
+			'*',
+			'/',
+			'@',
+			'//',
+			'**',
+			'%',
+			'&',
+			'|',
+			'^',
+			'<',
+			'>',
+			'<=',
+			'>=',
+			'==',
+			'!=',
+		].includes(op)
+	) {
+		return undefined;
+	}
+	if (sa === null || sb === null) {
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+	if (op === '@') {
+		return { k: 'obj', obj: new TorchTensor(matmulShape(sa, sb)) };
+	}
+	return { k: 'obj', obj: new TorchTensor(broadcast(sa, sb)) };
+}

@@ -1,0 +1,234 @@
+// torch.* functions (`torch.cat`, `torch.einsum`, `torch.zeros`, …) as a name → rule table.
+import type { AnalysisDiagnostic, Shape } from '../../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../../python/contract';
+import {
+	asInt,
+	asNumber,
+	asSequence,
+	asString,
+	NONE,
+	UNKNOWN,
+	Value,
+} from '../../../python/values';
+import { opTable } from '../../common/opTable';
+import { matmulShape } from '../../common/shapes';
+import { TorchParam, TorchTensor } from '../objects';
+import { einsumShape, fmtShape } from './shapes';
+import { tensorMethod } from './tensorMethods';
+
+/** A torch.* call as its rule reads it. */
+interface TorchFunctionCall {
+	/** The function as written (rules shared by several names tell them apart). */
+	name: string;
+	/** The positional arguments. */
+	a: Value[];
+	args: CallArgs;
+	ctx: CallContext;
+	report: (d: AnalysisDiagnostic) => void;
+	/** A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`). */
+	tensorArg(v: Value | undefined): TorchTensor | undefined;
+}
+
+/** A rule's result; `undefined` leaves the call to the interpreter as one NormLens cannot follow. */
+type TorchFunctionRule = (c: TorchFunctionCall) => Value | undefined;
+
+/** A new tensor of the sizes given, separately or as one sequence (`torch.full`'s first argument). */
+const filled: TorchFunctionRule = (c) => {
+	const { name, a } = c;
+	const list = name === 'full' ? [a[0]] : a;
+	const dims = (
+		list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list
+	).map(asInt);
+	return {
+		k: 'obj',
+		obj: new TorchTensor(
+			dims.length > 0 && dims.every((d) => d !== undefined) ? (dims as number[]) : null,
+		),
+	};
+};
+
+/** `torch.cat` / `torch.stack`: sizes add up along the dim (stack: a new dim), the others must agree. */
+const joined: TorchFunctionRule = (c) => {
+	const { name, a, args, ctx, report, tensorArg } = c;
+	const items = ctx.iterate(a[0] ?? UNKNOWN)?.map(tensorArg);
+	const dimV = a[1] ?? args.keywords.get('dim') ?? { k: 'num', v: 0 };
+	const shapes = items?.map((t) => t?.shape ?? null);
+	if (!shapes || shapes.length === 0 || shapes.some((s) => !s)) {
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+	const ss = shapes as Shape[];
+	const rank = ss[0].length + (name === 'stack' ? 1 : 0);
+	const d0 = asInt(dimV);
+	if (d0 === undefined) {
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+	const d = d0 < 0 ? rank + d0 : d0;
+	if (name === 'stack') {
+		return {
+			k: 'obj',
+			obj: new TorchTensor([...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)]),
+		};
+	}
+	const out = [...ss[0]];
+	out[d] = ss.reduce<number | null>(
+		(sum, s) => (sum === null || s[d] === null ? null : sum + (s[d] as number)),
+		0,
+	);
+	for (const s of ss.slice(1)) {
+		if (
+			s.length !== out.length ||
+			s.some((v, i) => i !== d && v !== null && out[i] !== null && v !== out[i])
+		) {
+			report({
+				range: ctx.range(args.node),
+				severity: 'error',
+				code: 'shape-mismatch',
+				message: `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.`,
+			});
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+	}
+	return { k: 'obj', obj: new TorchTensor(out) };
+};
+
+const asTensorMethod: TorchFunctionRule = (c) => {
+	const { name, a, args, tensorArg } = c;
+	// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
+	const t = tensorArg(a[0]);
+	if (!t?.shape) {
+		return ['split', 'chunk', 'unbind'].includes(name)
+			? UNKNOWN
+			: { k: 'obj', obj: new TorchTensor(null) };
+	}
+	const rest = new Map([...args.keywords].filter(([k]) => k !== 'input'));
+	return tensorMethod(t, name, {
+		...args,
+		positional: a.slice(1),
+		keywords: rest,
+	});
+};
+
+/** `torch.zeros_like(x)` and its kin: the input's shape. */
+const likeInput: TorchFunctionRule = (c) => {
+	const { a, tensorArg } = c;
+	const t = tensorArg(a[0]);
+	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null) };
+};
+
+const matrixProduct: TorchFunctionRule = (c) => {
+	const { a, tensorArg } = c;
+	const [x, y] = [tensorArg(a[0])?.shape, tensorArg(a[1])?.shape];
+	return { k: 'obj', obj: new TorchTensor(x && y ? matmulShape(x, y) : null) };
+};
+
+/** Pointwise functions: the input's shape, from the same producing module. */
+const keepsShape: TorchFunctionRule = (c) => {
+	const { a, tensorArg } = c;
+	const t = tensorArg(a[0]);
+	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
+};
+
+/** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
+const noTensor: TorchFunctionRule = () => NONE;
+
+/** Every torch.* function NormLens follows, by name; any other is a call the interpreter cannot follow. */
+const torchFunctions = opTable<TorchFunctionRule>({
+	einsum: (c) => {
+		const { a, tensorArg } = c;
+		// torch.einsum("bnd,bmd->bnm", a, b): each letter's size from the operands (equal where repeated, 1 broadcasts).
+		const eq = asString(a[0])?.replace(/\s+/g, '');
+		const ops = (
+			a.length === 2 && asSequence(a[1]) ? (asSequence(a[1]) as Value[]) : a.slice(1)
+		).map((v) => tensorArg(v)?.shape ?? null);
+		const out = eq && ops.every((o): o is Shape => o !== null) ? einsumShape(eq, ops) : null;
+		return { k: 'obj', obj: new TorchTensor(out) };
+	},
+	randn: filled,
+	rand: filled,
+	zeros: filled,
+	ones: filled,
+	empty: filled,
+	full: filled,
+	randint: (c) => {
+		const { a, args } = c;
+		const size = asSequence(a[a.length - 1] ?? args.keywords.get('size'))?.map(asInt);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(
+				size && size.every((d) => d !== undefined) ? (size as number[]) : null,
+			),
+		};
+	},
+	// A tensor from data: NormLens does not read its sizes from the data.
+	tensor: () => ({ k: 'obj', obj: new TorchTensor(null) }),
+	cat: joined,
+	concat: joined,
+	stack: joined,
+	flatten: asTensorMethod,
+	squeeze: asTensorMethod,
+	unsqueeze: asTensorMethod,
+	permute: asTensorMethod,
+	transpose: asTensorMethod,
+	reshape: asTensorMethod,
+	split: asTensorMethod,
+	chunk: asTensorMethod,
+	unbind: asTensorMethod,
+	t: asTensorMethod,
+	arange: (c) => {
+		const { a, args } = c;
+		// arange(end), arange(start, end[, step]): ⌈(end − start) / step⌉ values.
+		const [x, y, z] = [
+			a[0] ?? args.keywords.get('start') ?? args.keywords.get('end'),
+			a[1] ?? args.keywords.get('end'),
+			a[2] ?? args.keywords.get('step'),
+		];
+		const nums = [x, y, z].map((v) => (v === undefined ? undefined : asNumber(v)));
+		const [start, end, step] =
+			y === undefined ? [0, nums[0], 1] : [nums[0], nums[1], z === undefined ? 1 : nums[2]];
+		if (start === undefined || end === undefined || step === undefined || step === 0) {
+			return { k: 'obj', obj: new TorchTensor(null) };
+		}
+		const n = Math.max(0, Math.ceil((end - start) / step));
+		return { k: 'obj', obj: new TorchTensor(Number.isSafeInteger(n) ? [n] : null) };
+	},
+	zeros_like: likeInput,
+	ones_like: likeInput,
+	empty_like: likeInput,
+	rand_like: likeInput,
+	randn_like: likeInput,
+	full_like: likeInput,
+	matmul: matrixProduct,
+	mm: matrixProduct,
+	bmm: matrixProduct,
+	relu: keepsShape,
+	sigmoid: keepsShape,
+	tanh: keepsShape,
+	softmax: keepsShape,
+	log_softmax: keepsShape,
+	dropout: keepsShape,
+	exp: keepsShape,
+	abs: keepsShape,
+	no_grad: noTensor,
+	manual_seed: noTensor,
+	device: noTensor,
+});
+
+/** `torch.<name>(…)` by the table; `undefined` for a function the table does not hold. */
+export function torchFunction(
+	name: string,
+	args: CallArgs,
+	ctx: CallContext,
+	report: (d: AnalysisDiagnostic) => void,
+): Value | undefined {
+	const a = args.positional;
+	// A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`).
+	const tensorArg = (v: Value | undefined) =>
+		v?.k === 'obj'
+			? v.obj instanceof TorchTensor
+				? v.obj
+				: v.obj instanceof TorchParam && v.obj.shape
+					? new TorchTensor(v.obj.shape)
+					: undefined
+			: undefined;
+	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg });
+}

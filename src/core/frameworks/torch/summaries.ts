@@ -1,0 +1,279 @@
+// A model's results: rows in call order, totals as PyTorch counts them, the per-call rows, why unknowns are unknown.
+import type {
+	LayerSummary,
+	ModelSummary,
+	ModuleCall,
+	TextRange,
+	WeightInfo,
+} from '../../../protocol/analysis';
+import { Cause, firstCause, toJson } from '../../python/values';
+import { totals } from '../common/spec';
+import { CallRecord, TorchModule, TorchParam, uniqueParams, walk } from './objects';
+
+/** Top-level models: unattached user modules and containers, by the name they were bound to. */
+export function roots(modules: readonly TorchModule[]): TorchModule[] {
+	return modules.filter(
+		(m) =>
+			!m.attached &&
+			(m.createdAtTop || m.varName !== undefined) &&
+			(m.pyClass !== undefined ||
+				(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))),
+	);
+}
+
+/** A model's summary under `name`: its rows in call order (modules never called after, in registration order) and its totals. */
+export function summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
+	const rowModules = new Map<TorchModule, LayerSummary>();
+	const rows: LayerSummary[] = [];
+	const seen = new Set<TorchModule>();
+	const visit = (m: TorchModule, path: string) => {
+		if (seen.has(m)) {
+			return;
+		}
+		seen.add(m);
+		const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
+		if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
+			const r = row(m, path || root.varName || m.type);
+			rowModules.set(m, r);
+			rows.push(r);
+		}
+		for (const [k, c] of m.children) {
+			visit(c, path ? `${path}.${k}` : k);
+		}
+	};
+	visit(root, '');
+	// Call order, as torchsummary and torchinfo print them; modules never called keep their
+	// registration order, after the called ones (a stable sort).
+	const order = new Map(rows.map((r, i) => [r, i]));
+	const callOrder = new Map<LayerSummary, number>();
+	for (const [m, r] of rowModules) {
+		callOrder.set(r, m.callOrder);
+	}
+	rows.sort(
+		(a, b) =>
+			(callOrder.get(a) ?? Infinity) - (callOrder.get(b) ?? Infinity) ||
+			(order.get(a) as number) - (order.get(b) as number),
+	);
+	const totals = moduleTotals(root, rows);
+	return {
+		name,
+		frameworkName: root.type,
+		framework: 'torch',
+		kind: 'module',
+		range,
+		layers: rows,
+		totals,
+		unknown: totals.total === null ? totalsCause(root, rows) : undefined,
+	};
+}
+
+/**
+ * The model's forward as torchinfo lists it: the model's own call at depth 0, then every module
+ * call inside it, depth-first in call order; a module that ran before in it is a repeat, so counts stay per module.
+ */
+export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'callsOmitted'> {
+	const top = root.callRecord;
+	if (!top) {
+		return {};
+	}
+	const paths = new Map<TorchModule, string>();
+	const name = (m: TorchModule, path: string) => {
+		if (paths.has(m)) {
+			return;
+		}
+		paths.set(m, path);
+		for (const [k, c] of m.children) {
+			name(c, path ? `${path}.${k}` : k);
+		}
+	};
+	name(root, '');
+	const params = new Map<TorchModule, number | null>();
+	const subtreeParams = (m: TorchModule): number | null => {
+		if (!params.has(m)) {
+			let n: number | null = 0;
+			for (const x of walk(m)) {
+				const own = x.paramsKnown
+					? [...x.params.values()].reduce<number | null>(
+							(s, p) =>
+								s === null || p.shape === null
+									? null
+									: s + p.shape.reduce((a, b) => a * b, 1),
+							0,
+						)
+					: null;
+				n = n === null || own === null ? null : n + own;
+			}
+			params.set(m, n);
+		}
+		return params.get(m) as number | null;
+	};
+	const calls: ModuleCall[] = [];
+	const ran = new Set<TorchModule>();
+	let omitted = top.omitted ?? 0;
+	const visit = (rec: CallRecord, depth: number) => {
+		for (const c of rec.children) {
+			const m = c.module;
+			calls.push({
+				name: paths.get(m) || m.type,
+				type: m.type,
+				depth,
+				inputShape: c.input,
+				outputShape: c.output,
+				params: subtreeParams(m),
+				repeat: ran.has(m),
+			});
+			ran.add(m);
+			omitted += c.omitted ?? 0;
+			visit(c, depth + 1);
+		}
+	};
+	calls.push({
+		name: root.varName ?? root.type,
+		type: root.type,
+		depth: 0,
+		inputShape: top.input,
+		outputShape: top.output,
+		params: subtreeParams(root),
+		repeat: false,
+	});
+	ran.add(root);
+	visit(top, 1);
+	return omitted > 0 ? { calls, callsOmitted: omitted } : { calls };
+}
+
+/** The first cause, in module order, of a model's unknown totals. */
+function totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
+	for (const m of walk(root)) {
+		const c =
+			m.unknownCause ??
+			[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+		if (c) {
+			return c;
+		}
+	}
+	return (
+		rows.find((r) => r.unknown)?.unknown ?? {
+			reason: `NormLens cannot determine every parameter of ${root.varName ?? root.type}`,
+			range: root.range,
+		}
+	);
+}
+
+function row(m: TorchModule, name: string): LayerSummary {
+	const weights: WeightInfo[] | null = m.paramsKnown
+		? [
+				...[...m.params].map(([n, p]) => ({
+					name: n,
+					shape: p.shape ?? [],
+					kind: 'param' as const,
+					trainable: p.requiresGrad,
+				})),
+				...[...m.buffers].map(([n, p]) => ({
+					name: n,
+					shape: p.shape ?? [],
+					kind: 'buffer' as const,
+					trainable: false,
+				})),
+			]
+		: null;
+	const unknownShape = [...m.params.values(), ...m.buffers.values()].some(
+		(p) => p.shape === null,
+	);
+	const config: Record<string, unknown> = {};
+	for (const [k, v] of m.config) {
+		config[k] = toJson(v);
+	}
+	let params: LayerSummary['params'] = null;
+	if (weights && !unknownShape) {
+		const n = (w: WeightInfo) => w.shape.reduce((x, y) => x * y, 1);
+		const total = weights.filter((w) => w.kind === 'param').reduce((s, w) => s + n(w), 0);
+		const trainable = weights
+			.filter((w) => w.kind === 'param' && w.trainable)
+			.reduce((s, w) => s + n(w), 0);
+		const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
+		params = { total, trainable, nonTrainable: total - trainable, buffers };
+	}
+	const paramCause = [...m.params.values(), ...m.buffers.values()].find(
+		(p) => p.unknownCause,
+	)?.unknownCause;
+	const unknownCause =
+		params === null
+			? (m.unknownCause ??
+				paramCause ??
+				firstCause(m.config.values()) ?? {
+					reason: `NormLens cannot determine the parameters of this ${m.type}`,
+					range: m.range,
+				})
+			: m.outputShape === null && !m.isContainer
+				? shapeCause(m)
+				: undefined;
+	return {
+		name,
+		type: m.type,
+		framework: 'torch',
+		range: m.range,
+		inputShape: m.inputShape,
+		outputShape: m.outputShape,
+		params,
+		weights,
+		config,
+		known: m.known,
+		inbound: [],
+		unknown: unknownCause,
+	};
+}
+
+/** Why a module's output shape is unknown. */
+function shapeCause(m: TorchModule): Cause {
+	if (m.taint) {
+		return m.taint;
+	}
+	if (!m.called) {
+		return {
+			reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',
+			range: m.range,
+		};
+	}
+	if (m.inputShape === null) {
+		return { reason: 'the shape of its input is unknown', range: m.range };
+	}
+	return (
+		m.unknownCause ?? {
+			reason: `NormLens cannot compute the output shape of this ${m.type}`,
+			range: m.range,
+		}
+	);
+}
+
+/** PyTorch's own totals: unique parameters (tied weights once) and buffers of the whole tree. */
+function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['totals'] {
+	const all = walk(root);
+	const unknownTotals = { total: null, trainable: null, nonTrainable: null, buffers: null };
+	if (
+		all.some(
+			(m) =>
+				m.unknownCause ||
+				[...m.params.values(), ...m.buffers.values()].some((p) => p.unknownCause),
+		)
+	) {
+		return unknownTotals;
+	}
+	if (all.some((m) => !m.paramsKnown) || rows.some((r) => r.params === null)) {
+		return totals(rows.map((r) => ({ ...r, params: r.params })));
+	}
+	const params = uniqueParams(root);
+	const buffers = new Set<TorchParam>();
+	all.forEach((m) => m.buffers.forEach((b) => buffers.add(b)));
+	if ([...params, ...buffers].some((p) => p.shape === null)) {
+		return { total: null, trainable: null, nonTrainable: null, buffers: null };
+	}
+	const n = (p: TorchParam) => (p.shape as number[]).reduce((x, y) => x * y, 1);
+	const total = params.reduce((s, p) => s + n(p), 0);
+	const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0);
+	return {
+		total,
+		trainable,
+		nonTrainable: total - trainable,
+		buffers: [...buffers].reduce((s, p) => s + n(p), 0),
+	};
+}

@@ -1,0 +1,120 @@
+// torchsummary / torchinfo `summary(model, …)`: the model run on that input, and what the summary printed.
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import type { SummarySnapshot } from '../../notebook/printedSummary';
+import type { CallArgs, CallContext } from '../../python/contract';
+import { childNamed, children } from '../../python/parse';
+import { asInt, asSequence, NONE, Value } from '../../python/values';
+import type { ForwardTracer } from './forward';
+import { TorchModule, TorchTensor, walk } from './objects';
+import { summarize } from './summaries';
+
+/** A sub-module a summary call printed on its own (`summary(model.generator, …)`), reported as a model under the name written. */
+export interface SummarizedPart {
+	module: TorchModule;
+	label: string;
+	range: TextRange;
+}
+
+/** What summary calls leave for the results: their snapshots and the parts they printed on their own. */
+export interface SummaryRecords {
+	/** The models a torchsummary / torchinfo call printed, as they were at each call. */
+	readonly summarySnapshots: SummarySnapshot[];
+	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
+	readonly summarizedParts: SummarizedPart[];
+}
+
+/**
+ * `summary(model, input_size=…)` from torchsummary (sizes without the batch, which it prints as
+ * -1) or torchinfo (sizes with the batch, or `input_data=`): the example input of the model.
+ */
+export function summaryCall(
+	forward: ForwardTracer,
+	records: SummaryRecords,
+	withoutBatch: boolean,
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	const model = args.positional[0] ?? args.keywords.get('model');
+	if (model?.k !== 'obj' || !(model.obj instanceof TorchModule)) {
+		return NONE;
+	}
+	const sizeArg = args.positional[1] ?? args.keywords.get('input_size');
+	const data = args.keywords.get('input_data');
+	const toShape = (v: Value): Shape | undefined => {
+		const d = asSequence(v)?.map(asInt);
+		return d && d.length > 0 && d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+	};
+	let inputs: Value[] = [];
+	if (data) {
+		inputs = (ctx.iterate(data) ?? [data]).filter(
+			(v) => v.k === 'obj' && v.obj instanceof TorchTensor,
+		);
+		if (data.k === 'obj' && data.obj instanceof TorchTensor) {
+			inputs = [data];
+		}
+	} else if (sizeArg) {
+		const single = toShape(sizeArg);
+		const shapes = single ? [single] : (asSequence(sizeArg)?.map(toShape) ?? []);
+		if (shapes.every((x) => x !== undefined)) {
+			inputs = (shapes as Shape[]).map(
+				(s) =>
+					({
+						k: 'obj',
+						obj: new TorchTensor(withoutBatch ? [null, ...s] : s),
+					}) as Value,
+			);
+		}
+	}
+	if (inputs.length > 0) {
+		// The summary's input wins over another call: its rows are the ones the notebook printed
+		// (torchinfo's batch 128, not the batch 1 of an earlier `vit(image)`).
+		if (model.obj.called) {
+			for (const m of walk(model.obj)) {
+				m.called = false;
+				m.inputShape = null;
+				m.outputShape = null;
+				m.callOrder = Infinity;
+				m.callRecord = undefined;
+			}
+		}
+		forward.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
+	}
+	// The model argument as written: the first positional one, or `model=…` (keyword arguments are flat in the parse tree).
+	const parts = (() => {
+		const list = childNamed(args.node, 'ArgList');
+		return list ? children(list).filter((c) => !['(', ')', ','].includes(c.name)) : [];
+	})();
+	const keywordAt = parts.findIndex(
+		(c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model',
+	);
+	const first =
+		keywordAt >= 0
+			? parts[keywordAt + 2]
+			: parts[1]?.name === 'AssignOp'
+				? undefined
+				: parts[0];
+	const written =
+		first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
+	const label = written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
+	if (
+		model.obj.attached &&
+		label &&
+		!records.summarizedParts.some((p) => p.module === model.obj)
+	) {
+		// `summary(model.generator, …)`: the part the user asked about is a model of its own, named as written.
+		records.summarizedParts.push({ module: model.obj, label, range: ctx.range(args.node) });
+	}
+	// What the summary prints here, as the model is at this call (checked against a notebook's stored output).
+	const s = summarize(
+		model.obj,
+		label ?? model.obj.varName ?? model.obj.type,
+		ctx.range(args.node),
+	);
+	records.summarySnapshots.push({
+		range: ctx.range(args.node),
+		name: s.name,
+		totals: s.totals,
+		unknown: s.unknown,
+	});
+	return NONE;
+}
