@@ -1,7 +1,5 @@
-/**
- * Models a file defines but only other files build: `class Net(nn.Module)` with
- * `def __init__(self, classes, width)` in model.py, and `net = Net(10, 64)` in train.py beside it.
- */
+// Models a file defines but only other files build: `class Net(nn.Module)` with
+// `def __init__(self, classes, width)` in model.py, and `net = Net(10, 64)` in train.py beside it.
 import type { AnalysisDiagnostic, TextRange } from '../protocol/analysis';
 import { kerasDialect } from './frameworks/keras/dialect';
 import { KerasRuntime } from './frameworks/keras/runtime';

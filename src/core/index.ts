@@ -1,7 +1,5 @@
-/**
- * The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
- * only from here; nothing in core may import `vscode` or Node built-ins.
- */
+// The public entry of NormLens's pure analysis core. The extension, the CLI and the tests import
+// only from here; nothing in core may import `vscode` or Node built-ins.
 export {
 	analyzePython,
 	declaredInput,

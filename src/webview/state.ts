@@ -1,7 +1,5 @@
-/**
- * What the inspection panel shows, and how each message from the extension changes it: a pure
- * module (no DOM, no VS Code API), so that its transitions are tested in plain Node.
- */
+// What the inspection panel shows, and how each message from the extension changes it: a pure
+// module (no DOM, no VS Code API), so that its transitions are tested in plain Node.
 import type { Framework } from '../protocol/analysis';
 import type {
 	PanelRunResult,

@@ -1,9 +1,7 @@
-/**
- * Every diagnostic NormLens reports, as data: its code, the severities it comes with, what kind of
- * finding it is, and what it says in one line. The checks run where the facts are (the runtimes
- * while interpreting, analyze.ts over the finished models); this table is what they may report,
- * and the README's list of diagnostics and the tests are held to it.
- */
+// Every diagnostic NormLens reports, as data: its code, the severities it comes with, what kind of
+// finding it is, and what it says in one line. The checks run where the facts are (the runtimes
+// while interpreting, analyze.ts over the finished models); this table is what they may report,
+// and the README's list of diagnostics and the tests are held to it.
 import type { Severity } from '../../protocol/analysis';
 
 export interface DiagnosticRule {

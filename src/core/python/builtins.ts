@@ -1,7 +1,5 @@
-/**
- * Python's builtin functions (`range`, `len`, `zip`, `isinstance`, `getattr`, …) as the interpreter
- * evaluates them: exact on values it knows, unknown with a cause otherwise.
- */
+// Python's builtin functions (`range`, `len`, `zip`, `isinstance`, `getattr`, …) as the interpreter
+// evaluates them: exact on values it knows, unknown with a cause otherwise.
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import {

@@ -1,8 +1,6 @@
-/**
- * Python's list and dict methods as the interpreter runs them on the values it holds (a list built
- * in a loop, a dict of layer sizes): `undefined` where a method cannot be followed, so that the
- * caller marks the container as changed by something unknown.
- */
+// Python's list and dict methods as the interpreter runs them on the values it holds (a list built
+// in a loop, a dict of layer sizes): `undefined` where a method cannot be followed, so that the
+// caller marks the container as changed by something unknown.
 import type { CallArgs } from './contract';
 import { equal } from './operators';
 import { asInt, causeOf, NONE, num, tuple, unknown, Value } from './values';

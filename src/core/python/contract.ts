@@ -1,7 +1,5 @@
-/**
- * The interpreter's plug-in contract: what a framework runtime (torch, Keras) implements, what a
- * call gives it, and the bounds every analysis runs within.
- */
+// The interpreter's plug-in contract: what a framework runtime (torch, Keras) implements, what a
+// call gives it, and the bounds every analysis runs within.
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import type { CallSites, PythonSource } from './parse';

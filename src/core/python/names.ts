@@ -1,7 +1,5 @@
-/**
- * What names mean before any code runs: Python's builtins, the operators that chain, the packages
- * that are never local modules, and the bases that make a plain class rather than a model.
- */
+// What names mean before any code runs: Python's builtins, the operators that chain, the packages
+// that are never local modules, and the bases that make a plain class rather than a model.
 
 /**
  * Why a name that no code defines is unknown, where the name says more than "not defined": a

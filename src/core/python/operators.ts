@@ -1,7 +1,5 @@
-/**
- * Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
- * exact where Python's result is, unknown where it is not — never a rounded or guessed value.
- */
+// Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
+// exact where Python's result is, unknown where it is not — never a rounded or guessed value.
 import { sequenceBound, StopInterpretation } from './contract';
 import { asNumber, asSequence, num, UNKNOWN, Value } from './values';
 

@@ -1,9 +1,7 @@
-/**
- * What NormLens trusts not to change a model, as data. A call the interpreter cannot follow is
- * assumed to change every mutable value it receives (a list, a dict, a module, a model) — unless it
- * is listed here. Keep these lists to calls whose documented behaviour leaves layers, parameters
- * and their trainability alone; the README lists them for users.
- */
+// What NormLens trusts not to change a model, as data. A call the interpreter cannot follow is
+// assumed to change every mutable value it receives (a list, a dict, a module, a model) — unless it
+// is listed here. Keep these lists to calls whose documented behaviour leaves layers, parameters
+// and their trainability alone; the README lists them for users.
 
 /**
  * Library functions and classes, by import path: a call to one of these that NormLens does not
