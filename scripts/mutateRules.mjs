@@ -56,8 +56,8 @@ const mutations = [
 		'torch',
 		torchLayers('linear'),
 		'Linear: bias dropped',
-		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];",
-		"return i === undefined || o === undefined || bias === undefined ? null : [p('weight', [o, i])];",
+		": [p('weight', [o, i]), ...(bias ? [p('bias', [o])] : [])];",
+		": [p('weight', [o, i])];",
 	],
 	[
 		'torch',
