@@ -15,7 +15,7 @@ import { ModelCodeLensProvider } from './providers/codeLensProvider';
 import { DiagnosticFixProvider, DiagnosticsPublisher } from './providers/diagnostics';
 import { LayerInlayHintsProvider } from './providers/inlayHintsProvider';
 
-/** What the extension exports to other extensions and to its integration tests. */
+/** What the extension exports to its own integration tests (ExtensionMode.Test only). */
 export interface NormLensApi {
 	/** The panel's last rendered text (optionally of one message kind). */
 	lastPanelRender(kind?: string): PanelRender | undefined;
@@ -31,7 +31,7 @@ const selector: vscode.DocumentSelector = [
 	{ language: 'python', scheme: 'vscode-notebook-cell' },
 ];
 
-export function activate(context: vscode.ExtensionContext): NormLensApi {
+export function activate(context: vscode.ExtensionContext): NormLensApi | undefined {
 	let config: ExtensionConfig = readConfig();
 	// The analysis runs in a worker with a time and memory budget: no file can block or crash this host.
 	const analysis = new AnalysisService(
@@ -44,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 			await inspector.onPanelMessage(m);
 		}
 	};
-	const panel = new InspectionPanel(context.extensionUri, onPanelMessage);
+	// The seams the integration tests read the panel through exist only when VS Code runs those tests.
+	const testing = context.extensionMode === vscode.ExtensionMode.Test;
+	const panel = new InspectionPanel(context.extensionUri, onPanelMessage, testing);
 	const inspector = new Inspector(panel, analysis, runner);
 	const cellStatusBar = new ModelCellStatusBarProvider(analysis);
 	let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -120,6 +122,9 @@ export function activate(context: vscode.ExtensionContext): NormLensApi {
 		}),
 	);
 
+	if (!testing) {
+		return undefined;
+	}
 	return {
 		lastPanelRender: (kind) => panel.lastRender(kind as never),
 		nextPanelRender: (kind) =>

@@ -12,9 +12,10 @@ import { applyMessage, initialView, PanelState, restoredView, savedState } from 
 import { summaryTable } from './summaryView';
 
 /**
- * The inspection panel. It renders what the extension posts and never computes models. Every
- * render reports its visible text back (`rendered`), which the integration tests read. Everything
- * it shows is kept in the webview state, so that a reloaded window restores the panel as it was.
+ * The inspection panel. It renders what the extension posts and never computes models. Under the
+ * extension's own tests (the extension marks the body `data-report-renders`), every render reports
+ * its visible text back (`rendered`), which they read. Everything it shows is kept in the webview
+ * state, so that a reloaded window restores the panel as it was.
  */
 
 const vscode = acquireVsCodeApi<PanelState>();
@@ -121,7 +122,13 @@ function renderResults(): boolean {
 	return true;
 }
 
+/** Whether this panel reports its renders: only under the extension's own integration tests. */
+const reportsRenders = document.body.hasAttribute('data-report-renders');
+
 function report(kind: ToPanel['type']): void {
+	if (!reportsRenders) {
+		return;
+	}
 	post({
 		type: 'rendered',
 		kind,

@@ -30,9 +30,11 @@ export function npyBytes(shape: number[], values: Float32Array): Buffer {
 }
 
 export async function activate(): Promise<NormLensApi> {
-	const ext = vscode.extensions.getExtension<NormLensApi>('normlens.normlens');
+	const ext = vscode.extensions.getExtension<NormLensApi | undefined>('normlens.normlens');
 	assert.ok(ext, 'the NormLens extension is loaded in this extension host');
-	return ext.activate();
+	const api = await ext.activate();
+	assert.ok(api, 'the extension exports its test API (ExtensionMode.Test)');
+	return api;
 }
 
 /** Hover text at the first occurrence of `needle` (optionally the n-th) in the document. */

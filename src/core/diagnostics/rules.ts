@@ -18,6 +18,12 @@ export interface DiagnosticRule {
 	summary: string;
 	/** Shown as information in course code and installed packages, which the user is not meant to change. */
 	quietInReferenceCode?: true;
+	/**
+	 * The quick fix that comes with it where NormLens can edit the call (a layer built by a local
+	 * module's code has none): what it changes, in one line (the README's list). Every code may also
+	 * be silenced per workspace, which is not listed here.
+	 */
+	fix?: string;
 }
 
 export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
@@ -72,8 +78,9 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		severities: ['warning', 'info'],
 		kind: 'advice',
 		summary:
-			'A bias right before a normalization that subtracts the mean: its parameters do nothing (with a quick fix).',
+			'A bias right before a normalization that subtracts the mean: its parameters do nothing.',
 		quietInReferenceCode: true,
+		fix: "Sets `use_bias=False` (Keras) or `bias=False` (PyTorch) in the layer's call.",
 	},
 	{
 		code: 'bn-axis',
@@ -81,6 +88,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		kind: 'advice',
 		summary:
 			"A Keras BatchNormalization's kept axis is not the channel axis of the convolution before it.",
+		fix: "Sets the BatchNormalization's `axis=` to the convolution's channel axis.",
 	},
 	{
 		code: 'unregistered-modules',
@@ -128,7 +136,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		severities: ['info'],
 		kind: 'analysis',
 		summary:
-			'The analysis stopped at its step or time bound; models after that point are not shown.',
+			'The analysis stopped at one of its bounds (steps, time, sequence length) and says which; models after that point are not shown.',
 	},
 	{
 		code: 'analysis-stopped',

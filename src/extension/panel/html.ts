@@ -3,7 +3,12 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 
 /** The panel's HTML: strict CSP, one nonce'd script, styles from our own files only. */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function panelHtml(
+	webview: vscode.Webview,
+	extensionUri: vscode.Uri,
+	/** Whether the webview reports what it rendered (the extension's own tests only). */
+	reportRenders = false,
+): string {
 	const nonce = crypto.randomBytes(16).toString('base64');
 	const script = webview.asWebviewUri(
 		vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'),
@@ -29,7 +34,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <link href="${style.toString()}" rel="stylesheet">
 <title>NormLens</title>
 </head>
-<body>
+<body${reportRenders ? ' data-report-renders' : ''}>
 <main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

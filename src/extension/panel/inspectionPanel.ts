@@ -33,6 +33,12 @@ export class InspectionPanel extends Disposable {
 	constructor(
 		private readonly extensionUri: vscode.Uri,
 		private readonly onMessage: (m: FromPanel) => Promise<void>,
+		/**
+		 * Whether the webview reports each render's visible text (`rendered`): only when VS Code runs
+		 * the extension's own tests (ExtensionMode.Test), which read the panel through it; a user's
+		 * panel posts nothing of the kind and keeps no renders.
+		 */
+		private readonly reportRenders = false,
 	) {
 		super();
 	}
@@ -81,6 +87,9 @@ export class InspectionPanel extends Disposable {
 					}
 					pending.forEach((p) => void panel.webview.postMessage(p));
 				} else if (m.type === 'rendered') {
+					if (!this.reportRenders) {
+						return;
+					}
 					const r = {
 						kind: m.kind,
 						text: m.text,
@@ -108,7 +117,7 @@ export class InspectionPanel extends Disposable {
 				this.ready = false;
 			}),
 		);
-		panel.webview.html = panelHtml(panel.webview, this.extensionUri);
+		panel.webview.html = panelHtml(panel.webview, this.extensionUri, this.reportRenders);
 	}
 
 	private noteSelection(m: FromPanel): void {

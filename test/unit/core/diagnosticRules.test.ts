@@ -15,7 +15,8 @@ import { examples, fixtures, repoRoot } from '../paths';
 /**
  * The table of diagnostics (src/core/diagnostics/rules.ts) against what NormLens reports: every
  * code reported on the fixtures, the examples and a program per rule is in the table, with one of
- * its severities; every rule is reported somewhere; the README lists them all.
+ * its severities; every rule is reported somewhere; a quick fix comes only with a rule that lists one,
+ * and each listed fix is offered somewhere; the README lists them all, with their fixes.
  */
 
 function files(dir: string): string[] {
@@ -81,6 +82,7 @@ const hostCodes = new Set(['analysis-stopped', 'internal-error']);
 
 describe('the table of diagnostics', () => {
 	const seen = new Map<string, Set<string>>();
+	const fixed = new Set<string>();
 	const note = (ds: AnalysisDiagnostic[], where: string) => {
 		for (const d of ds) {
 			const rule = diagnosticRule(d.code);
@@ -90,6 +92,17 @@ describe('the table of diagnostics', () => {
 				`${where}: "${d.code}" as ${d.severity}, the table says ${rule.severities.join(' or ')}`,
 			);
 			seen.set(d.code, (seen.get(d.code) ?? new Set()).add(d.severity));
+			if (d.fix) {
+				assert.ok(
+					rule.fix,
+					`${where}: "${d.code}" comes with a quick fix the table does not list`,
+				);
+				assert.ok(
+					d.fix.edits.length > 0,
+					`${where}: "${d.code}"'s quick fix edits nothing`,
+				);
+				fixed.add(d.code);
+			}
 		}
 	};
 
@@ -126,7 +139,15 @@ describe('the table of diagnostics', () => {
 					r.code === 'printed-summary',
 				`${r.code}: never reported`,
 			);
-			assert.ok(readme.includes(`| \`${r.code}\` |`), `${r.code}: not in the README's list`);
+			const row = readme.split('\n').find((l) => l.startsWith(`| \`${r.code}\` |`));
+			assert.ok(row, `${r.code}: not in the README's list`);
+			assert.ok(
+				row.endsWith(`| ${r.fix ?? '—'} |`),
+				`${r.code}: the README's quick fix column should say ${r.fix ?? '—'}`,
+			);
+			if (r.fix) {
+				assert.ok(fixed.has(r.code), `${r.code}: its quick fix is never offered`);
+			}
 		}
 		assert.ok(
 			seen.has('printed-summary'),
