@@ -2,8 +2,8 @@
 import { channelAxisOf, compareNormalizations } from '../core';
 import { sampleTaskFor } from '../host/sampleTask';
 import type { LayerExplanation } from '../protocol/analysis';
-import { CliError, parseTarget, runOptions } from './args';
-import { explanationAt, load } from './load';
+import { CliError, runOptions } from './args';
+import { layerAt } from './load';
 import { CLI_MEMORY_LIMIT_MIB, resultJson, runTasks } from './pool';
 
 export async function compareCommand(
@@ -12,8 +12,7 @@ export async function compareCommand(
 	json: boolean,
 	out: (s: string) => void,
 ): Promise<void> {
-	const t = parseTarget(target);
-	const e = explanationAt(load(t.file), t.line);
+	const e = layerAt(target);
 	const o = runOptions(args);
 	const shape = (e.inputShape ?? []).map((d, i) => (i === 0 ? (d ?? o.batchSize) : d));
 	if (!e.inputShape || shape.some((d) => d === null)) {

@@ -1,15 +1,13 @@
 // `normlens explain FILE:LINE`: what the normalization layer on LINE computes, as text or JSON.
 import { LayerExplanation, STATISTICS_OF, statisticsPer } from '../protocol/analysis';
-import { parseTarget } from './args';
-import { explanationAt, load } from './load';
+import { layerAt } from './load';
 
 export function explainCommand(
 	target: string | undefined,
 	json: boolean,
 	out: (s: string) => void,
 ): void {
-	const t = parseTarget(target);
-	const e = explanationAt(load(t.file), t.line);
+	const e = layerAt(target);
 	out(json ? JSON.stringify(e, null, 2) : explainText(e));
 }
 

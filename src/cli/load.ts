@@ -14,7 +14,7 @@ import {
 import { localCallers, localModuleReader } from '../host/localModules';
 import { readTextFile, UserFileError } from '../engine/userFiles';
 import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
-import { CliError } from './args';
+import { CliError, parseTarget } from './args';
 
 export interface Loaded {
 	file: string;
@@ -66,6 +66,12 @@ export function load(file: string): Loaded {
 		file,
 		result: analyzePython(text, { readModule: localModuleReader(dir), ...callers }),
 	};
+}
+
+/** The normalization layer built on FILE:LINE (the command's target), explained. */
+export function layerAt(target: string | undefined): LayerExplanation {
+	const t = parseTarget(target);
+	return explanationAt(load(t.file), t.line);
 }
 
 export function explanationAt(loaded: Loaded, line: number): LayerExplanation {

@@ -1,8 +1,8 @@
 // `normlens run FILE:LINE`: the layer on a seeded sample tensor (or a .npy file) in the engine.
 import { readNpyInfo } from '../host/npyInfo';
 import { sampleTaskFor } from '../host/sampleTask';
-import { CliError, option, parseTarget, runOptions } from './args';
-import { explanationAt, load } from './load';
+import { CliError, option, runOptions } from './args';
+import { layerAt } from './load';
 import { CLI_MEMORY_LIMIT_MIB, resultJson, runTasks } from './pool';
 
 export async function runCommand(
@@ -11,8 +11,7 @@ export async function runCommand(
 	json: boolean,
 	out: (s: string) => void,
 ): Promise<void> {
-	const t = parseTarget(target);
-	const e = explanationAt(load(t.file), t.line);
+	const e = layerAt(target);
 	const o = runOptions(args);
 	const npyPath = option(args, '--npy');
 	if (npyPath) {

@@ -2,8 +2,8 @@
 import { simulateTaskFor } from '../host/sampleTask';
 import type { LayerExplanation } from '../protocol/analysis';
 import type { Distribution, Drift, SimulateResult } from '../protocol/engineProtocol';
-import { CliError, option, parseTarget, runOptions } from './args';
-import { explanationAt, load } from './load';
+import { CliError, option, runOptions } from './args';
+import { layerAt } from './load';
 import { CLI_MEMORY_LIMIT_MIB, withPool } from './pool';
 
 export async function simulateCommand(
@@ -12,8 +12,7 @@ export async function simulateCommand(
 	json: boolean,
 	out: (s: string) => void,
 ): Promise<void> {
-	const t = parseTarget(target);
-	const e = explanationAt(load(t.file), t.line);
+	const e = layerAt(target);
 	const o = runOptions(args);
 	const steps = Number(option(args, '--steps') ?? 200);
 	if (!Number.isInteger(steps) || steps < 1) {

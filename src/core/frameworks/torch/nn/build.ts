@@ -89,6 +89,26 @@ export function createModule(
 }
 
 /**
+ * A known module of `type` whose constructor arguments NormLens does not bind: what it holds comes
+ * from elsewhere (a ParameterList's parameters, a stack of copied layers, an einops layer's pattern).
+ */
+export function createBareModule(
+	s: TorchSession,
+	type: string,
+	args: CallArgs,
+	ctx: CallContext,
+): TorchModule {
+	return createModule(
+		s,
+		type,
+		undefined,
+		{ ...args, positional: [], keywords: new Map() },
+		ctx,
+		true,
+	);
+}
+
+/**
  * The parameters and buffers of a catalogue module from its bound arguments; a size NormLens
  * cannot decide leaves them unknown with that cause, and arguments PyTorch refuses are an error.
  */

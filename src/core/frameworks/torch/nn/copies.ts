@@ -5,7 +5,7 @@ import { torchModuleSpec } from '../catalogue';
 import { stackedModules, TorchModule, TorchParam } from '../objects';
 import { MAX_STACKED_LAYERS } from '../rules';
 import type { TorchSession } from '../session';
-import { createModule } from './build';
+import { createBareModule } from './build';
 import { attach } from './registration';
 
 /** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
@@ -57,14 +57,7 @@ export function stackedModule(
 	const layer = args.positional[0] ?? args.keywords.get(layerArg);
 	const count = args.positional[1] ?? args.keywords.get('num_layers');
 	const norm = args.positional[2] ?? args.keywords.get('norm');
-	const m = createModule(
-		s,
-		type,
-		undefined,
-		{ ...args, positional: [], keywords: new Map() },
-		ctx,
-		true,
-	);
+	const m = createBareModule(s, type, args, ctx);
 	const list = new TorchModule(
 		'ModuleList',
 		torchModuleSpec('ModuleList'),

@@ -4,7 +4,7 @@ import { asInt, asString, causeOf, NONE, tuple, UNKNOWN, Value } from '../../../
 import { opTable } from '../../common/opTable';
 import { TorchModule, TorchParam } from '../objects';
 import type { TorchSession } from '../session';
-import { createModule } from './build';
+import { createBareModule } from './build';
 
 /**
  * `nn.ParameterList([...])` / `nn.ParameterDict({...})`: a module whose own parameters are its
@@ -17,14 +17,7 @@ export function parameterContainer(
 	args: CallArgs,
 	ctx: CallContext,
 ): TorchModule {
-	const m = createModule(
-		s,
-		type,
-		undefined,
-		{ ...args, positional: [], keywords: new Map() },
-		ctx,
-		true,
-	);
+	const m = createBareModule(s, type, args, ctx);
 	const arg =
 		args.positional[0] ?? args.keywords.get(type === 'ParameterList' ? 'values' : 'parameters');
 	if (!arg || arg.k === 'none') {

@@ -3,7 +3,7 @@ import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, UNKNOWN, Value } from '../../../python/values';
 import { einopsShape } from '../../common/einops';
-import { createModule } from '../nn/build';
+import { createBareModule } from '../nn/build';
 import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 
@@ -54,14 +54,7 @@ export function einopsLayer(
 	args: CallArgs,
 	ctx: CallContext,
 ): Value {
-	const m = createModule(
-		s,
-		type,
-		undefined,
-		{ ...args, positional: [], keywords: new Map() },
-		ctx,
-		true,
-	);
+	const m = createBareModule(s, type, args, ctx);
 	m.config.set('pattern', args.positional[0] ?? args.keywords.get('pattern') ?? UNKNOWN);
 	for (const [k, v] of args.keywords) {
 		m.config.set(k, v);
