@@ -571,6 +571,81 @@ export async function runUiChecks({ outDir }) {
 				}
 			},
 		);
+
+		await check(
+			'the module tree of a PyTorch model folds by keyboard (treegrid, one tab stop)',
+			async () => {
+				await openFile(page, 'torch_blocks.py');
+				await page
+					.locator('.codelens-decoration', { hasText: '27,098 params' })
+					.first()
+					.waitFor({ timeout });
+				await runCommand(page, 'NormLens: Show Model Summary');
+				let { frame } = await webviewText(page, /Total params: 27,098/);
+				await frame.click('label[for="view-tree"]');
+				({ frame } = await webviewText(page, /Module \(type\)/));
+				const rows = () =>
+					frame.evaluate(() => document.querySelectorAll('table.tree tbody tr').length);
+				const row = (name) =>
+					frame.evaluate(
+						(n) =>
+							[...document.querySelectorAll('table.tree tbody tr')]
+								.find((r) => r.cells[0].innerText.trim().startsWith(`${n} `))
+								?.getAttribute('data-call') ?? null,
+						name,
+					);
+				const focused = () =>
+					frame.evaluate(() => document.activeElement?.getAttribute('data-call') ?? null);
+				if ((await rows()) !== 22) {
+					throw new Error(`expected 22 calls in the tree, found ${await rows()}`);
+				}
+				const tabStops = await frame.evaluate(
+					() => document.querySelectorAll('table.tree tr[tabindex="0"]').length,
+				);
+				if (tabStops !== 1) {
+					throw new Error(`the tree has ${tabStops} tab stops, not one`);
+				}
+				const stages = await row('stages');
+				const text = await frame.evaluate(
+					(i) => document.querySelector(`tr[data-call="${i}"]`)?.textContent ?? '',
+					stages,
+				);
+				if (!text.includes('25,984')) {
+					throw new Error(`the stages row does not sum its blocks: ${text}`);
+				}
+				await frame.focus(`tr[data-call="${stages}"]`);
+				await page.keyboard.press('ArrowLeft');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 8,
+				);
+				const expanded = await frame.evaluate(
+					(i) =>
+						document
+							.querySelector(`tr[data-call="${i}"]`)
+							?.getAttribute('aria-expanded'),
+					stages,
+				);
+				if (expanded !== 'false' || (await focused()) !== stages) {
+					throw new Error(
+						`after ArrowLeft: aria-expanded ${expanded}, focus ${await focused()}`,
+					);
+				}
+				await page.keyboard.press('ArrowRight');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 22,
+				);
+				await page.keyboard.press('ArrowRight');
+				if ((await focused()) !== (await row('stages.0'))) {
+					throw new Error(`ArrowRight on an open row did not move to its first child`);
+				}
+				await page.keyboard.press('ArrowLeft');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 16,
+				);
+				await page.waitForTimeout(300);
+				await picture(page, frame, 'section', path.join(outDir, 'panel-tree.png'));
+			},
+		);
 	} finally {
 		await browser.close();
 		server.stop();

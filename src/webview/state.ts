@@ -36,6 +36,11 @@ export interface PanelView {
 	/** How far it is (0 – 1), once the engine has reported; indeterminate before. */
 	runFraction: number | null;
 	runError: string | null;
+	/** The summary as torchinfo's module tree (a PyTorch model whose forward NormLens followed), not the layer list. */
+	tree: boolean;
+	/** The tree's folded rows (callTree.ts's keys) and its depth limit (null: every depth). */
+	folded: string[];
+	treeDepth: number | null;
 }
 
 /** What the webview keeps across a window reload (VS Code's webview state). */
@@ -51,6 +56,9 @@ export interface PanelState {
 	simulation?: PanelSimulation;
 	simulationOptions?: SimulationOptions;
 	latest?: Latest;
+	tree?: boolean;
+	folded?: string[];
+	treeDepth?: number | null;
 }
 
 /**
@@ -76,6 +84,9 @@ export function initialView(): PanelView {
 		running: null,
 		runFraction: null,
 		runError: null,
+		tree: false,
+		folded: [],
+		treeDepth: null,
 	};
 }
 
@@ -95,6 +106,8 @@ export function applyMessage(v: PanelView, m: ToPanel): { view: PanelView; redra
 						latest: undefined,
 						compareResults: {},
 						options: { ...m.defaults, useNpy: v.options.useNpy && m.npy !== null },
+						folded: [],
+						treeDepth: null,
 					};
 			return {
 				view: {
@@ -224,6 +237,9 @@ export function savedState(v: PanelView): PanelState {
 		simulation: v.simulation,
 		simulationOptions: v.simulationOptions,
 		latest: v.latest,
+		tree: v.tree,
+		folded: v.folded,
+		treeDepth: v.treeDepth,
 	};
 }
 
@@ -248,5 +264,8 @@ export function restoredView(
 		simulation: saved.simulation,
 		simulationOptions: saved.simulationOptions ?? base.simulationOptions,
 		latest: saved.latest ?? (saved.compare ? 'compare' : saved.lastRun ? 'run' : undefined),
+		tree: saved.tree ?? false,
+		folded: saved.folded ?? [],
+		treeDepth: saved.treeDepth ?? null,
 	};
 }

@@ -4,6 +4,7 @@ import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 import { count, el, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
+import { summaryModeToggle, treeTable } from './treeView';
 
 function countingToggle(panel: PanelContext): HTMLElement {
 	const box = el('div', {
@@ -122,11 +123,14 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
 		el('p', { class: 'muted note' }, view.note),
 	);
+	// A PyTorch model whose forward NormLens followed can also be shown as its module tree.
+	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
 	return el(
 		'section',
 		{},
 		countingToggle(panel),
-		table,
+		...(hasTree ? [summaryModeToggle(panel)] : []),
+		hasTree && panel.ui.tree ? treeTable(panel) : table,
 		foot,
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),
 	);

@@ -1,0 +1,68 @@
+// The module tree of a PyTorch forward, as torchinfo prints it (ModelSummary.calls): each call's
+// parent and children, and which rows a fold or a depth limit hides. Pure, tested in plain Node.
+import type { ModuleCall } from '../protocol/analysis';
+
+/** One call as a row of the tree. */
+export interface TreeRow {
+	/** The call's position in the forward (its row in `calls`). */
+	index: number;
+	call: ModuleCall;
+	/** What a fold is kept under: the module path and its depth (a module called twice folds both). */
+	key: string;
+	/** The nearest earlier call one level up (the module that called it); null for the model's own call. */
+	parent: number | null;
+	hasChildren: boolean;
+}
+
+/** The calls as tree rows, in call order: a call's children are the deeper calls that follow it. */
+export function treeRows(calls: readonly ModuleCall[]): TreeRow[] {
+	const rows: TreeRow[] = [];
+	const open: number[] = [];
+	calls.forEach((call, index) => {
+		while (open.length > 0 && calls[open[open.length - 1]].depth >= call.depth) {
+			open.pop();
+		}
+		const parent = open.length > 0 ? open[open.length - 1] : null;
+		if (parent !== null) {
+			rows[parent].hasChildren = true;
+		}
+		rows.push({ index, call, key: `${call.depth}:${call.name}`, parent, hasChildren: false });
+		open.push(index);
+	});
+	return rows;
+}
+
+/**
+ * The rows on screen: none below a folded row, none deeper than `maxDepth` (null: every depth).
+ * A row whose children are hidden either way shows as folded.
+ */
+export function visibleRows(
+	rows: readonly TreeRow[],
+	folded: ReadonlySet<string>,
+	maxDepth: number | null,
+): { row: TreeRow; expanded: boolean | undefined }[] {
+	const out: { row: TreeRow; expanded: boolean | undefined }[] = [];
+	let hiddenBelow: number | null = null;
+	for (const row of rows) {
+		const depth = row.call.depth;
+		if (hiddenBelow !== null && depth > hiddenBelow) {
+			continue;
+		}
+		hiddenBelow = null;
+		if (maxDepth !== null && depth > maxDepth) {
+			continue;
+		}
+		const open =
+			!folded.has(row.key) && (maxDepth === null || depth < maxDepth) && row.hasChildren;
+		out.push({ row, expanded: row.hasChildren ? open : undefined });
+		if (row.hasChildren && !open) {
+			hiddenBelow = depth;
+		}
+	}
+	return out;
+}
+
+/** The deepest call (the depth control's range). */
+export function maxCallDepth(calls: readonly ModuleCall[]): number {
+	return calls.reduce((d, c) => Math.max(d, c.depth), 0);
+}

@@ -1,0 +1,227 @@
+// The summary as torchinfo's module tree (a PyTorch forward's calls): rows that fold, a depth
+// control, one tab stop with the arrow keys inside (a roving tabindex, the ARIA treegrid pattern).
+import type { ModuleCall } from '../protocol/analysis';
+import { maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
+import { count, el, shape } from './dom';
+import type { PanelContext } from './panelContext';
+import type { ModelMessage } from './state';
+
+/** Which view of a PyTorch model's summary: its layers, or the module tree of its forward. */
+export function summaryModeToggle(panel: PanelContext): HTMLElement {
+	const box = el('div', {
+		class: 'toggle',
+		role: 'radiogroup',
+		'aria-label': 'Show the model as',
+	});
+	box.append(el('span', { class: 'muted' }, 'Show: '));
+	for (const [tree, label] of [
+		[false, 'Layers'],
+		[true, 'Module tree (as torchinfo)'],
+	] as const) {
+		const id = `view-${tree ? 'tree' : 'layers'}`;
+		const input = el('input', { type: 'radio', name: 'summary-view', id });
+		input.checked = panel.ui.tree === tree;
+		input.addEventListener('change', () => {
+			panel.ui.tree = tree;
+			panel.save();
+			panel.render();
+			panel.report('model');
+		});
+		box.append(el('label', { for: id }, input, ` ${label}`));
+	}
+	return box;
+}
+
+function depthControl(panel: PanelContext, calls: readonly ModuleCall[]): HTMLElement {
+	const select = el('select', { id: 'tree-depth' });
+	const deepest = maxCallDepth(calls);
+	select.append(el('option', { value: '' }, 'every depth'));
+	for (let d = 1; d <= deepest; d++) {
+		select.append(el('option', { value: String(d) }, `depth ${d}`));
+	}
+	select.value = panel.ui.treeDepth === null ? '' : String(panel.ui.treeDepth);
+	select.addEventListener('change', () => {
+		panel.ui.treeDepth = select.value === '' ? null : Number(select.value);
+		panel.save();
+		panel.render();
+		panel.report('model');
+	});
+	return el('label', { class: 'muted depth' }, 'Show ', select);
+}
+
+/** The call whose row last had the keyboard: it keeps the tab stop across redraws. */
+let keyboardRow: number | undefined;
+
+/** Focuses the row of call `index` after a redraw (the keyboard stays where it was). */
+function focusRow(index: number): void {
+	keyboardRow = index;
+	document.querySelector<HTMLElement>(`tr[data-call="${index}"]`)?.focus();
+}
+
+export function treeTable(panel: PanelContext): HTMLElement {
+	const message = panel.ui.current as ModelMessage;
+	const calls = message.model.calls ?? [];
+	const rows = treeRows(calls);
+	const folded = new Set(panel.ui.folded);
+	const shown = visibleRows(rows, folded, panel.ui.treeDepth);
+	const layers = new Set(message.model.layers.map((l) => l.name));
+	const table = el('table', {
+		class: 'summary tree',
+		role: 'treegrid',
+		'aria-label': `Module tree of ${message.model.name}`,
+	});
+	table.append(
+		el(
+			'thead',
+			{},
+			el(
+				'tr',
+				{},
+				el('th', { scope: 'col' }, 'Module (type)'),
+				el('th', { scope: 'col' }, 'Output Shape'),
+				el('th', { scope: 'col', class: 'num' }, 'Param #'),
+			),
+		),
+	);
+	const body = el('tbody');
+	// The one row in the tab order: the row the keyboard was on, else the selected layer's first
+	// call, else the first row.
+	const tabRow =
+		shown.find((s) => s.row.index === keyboardRow)?.row.index ??
+		shown.find((s) => s.row.call.name === panel.ui.selected)?.row.index ??
+		shown[0]?.row.index;
+	const setFold = (row: TreeRow, fold: boolean) => {
+		const keys = new Set(panel.ui.folded);
+		if (fold) {
+			keys.add(row.key);
+		} else {
+			keys.delete(row.key);
+			// Opening a row past the depth limit shows its children: the limit moves down to them.
+			if (panel.ui.treeDepth !== null && row.call.depth >= panel.ui.treeDepth) {
+				panel.ui.treeDepth = row.call.depth + 1;
+			}
+		}
+		panel.ui.folded = [...keys];
+		panel.save();
+		panel.render();
+		panel.report('model');
+		focusRow(row.index);
+	};
+	shown.forEach(({ row, expanded }, i) => {
+		const c = row.call;
+		const isLayer = layers.has(c.name);
+		const caret = el(
+			'span',
+			{ class: 'caret', 'aria-hidden': 'true' },
+			expanded === undefined ? '' : expanded ? '▾' : '▸',
+		);
+		const nameCell = el(
+			'td',
+			{ role: 'gridcell' },
+			caret,
+			`${c.depth === 0 ? message.model.name : c.name} `,
+			el('span', { class: 'type' }, `(${c.type})`),
+		);
+		nameCell.style.paddingInlineStart = `${0.3 + 1.2 * c.depth}em`;
+		const tr = el(
+			'tr',
+			{
+				role: 'row',
+				'data-call': String(row.index),
+				'aria-level': String(c.depth + 1),
+				tabindex: row.index === tabRow ? '0' : '-1',
+				class: isLayer && c.name === panel.ui.selected ? 'selected' : '',
+				...(expanded === undefined ? {} : { 'aria-expanded': String(expanded) }),
+			},
+			nameCell,
+			el('td', { class: 'mono', role: 'gridcell' }, shape(c.outputShape)),
+			el(
+				'td',
+				{ class: 'num mono', role: 'gridcell' },
+				c.repeat ? '(recursive)' : count(c.params),
+			),
+		);
+		const choose = () => {
+			if (isLayer) {
+				panel.ui.selected = c.name;
+				panel.ui.runError = null;
+				panel.save();
+				panel.render();
+				panel.report('select');
+				focusRow(row.index);
+				panel.post({ type: 'revealLayer', layerName: c.name });
+			} else if (expanded !== undefined) {
+				setFold(row, expanded);
+			}
+		};
+		caret.addEventListener('click', (ev) => {
+			ev.stopPropagation();
+			if (expanded !== undefined) {
+				setFold(row, expanded);
+			}
+		});
+		tr.addEventListener('click', choose);
+		tr.addEventListener('keydown', (ev) => {
+			const go = (j: number) => {
+				const target = shown[Math.max(0, Math.min(shown.length - 1, j))];
+				document
+					.querySelectorAll<HTMLElement>('table.tree tr[tabindex="0"]')
+					.forEach((r) => r.setAttribute('tabindex', '-1'));
+				const next = document.querySelector<HTMLElement>(
+					`tr[data-call="${target.row.index}"]`,
+				);
+				next?.setAttribute('tabindex', '0');
+				keyboardRow = target.row.index;
+				next?.focus();
+			};
+			switch (ev.key) {
+				case 'ArrowDown':
+					go(i + 1);
+					break;
+				case 'ArrowUp':
+					go(i - 1);
+					break;
+				case 'Home':
+					go(0);
+					break;
+				case 'End':
+					go(shown.length - 1);
+					break;
+				case 'ArrowRight':
+					if (expanded === false) {
+						setFold(row, false);
+					} else if (expanded === true) {
+						go(i + 1);
+					}
+					break;
+				case 'ArrowLeft':
+					if (expanded === true) {
+						setFold(row, true);
+					} else if (row.parent !== null) {
+						go(shown.findIndex((s) => s.row.index === row.parent));
+					}
+					break;
+				case 'Enter':
+				case ' ':
+					choose();
+					break;
+				default:
+					return;
+			}
+			ev.preventDefault();
+		});
+		body.append(tr);
+	});
+	table.append(body);
+	return el(
+		'div',
+		{},
+		depthControl(panel, calls),
+		table,
+		el(
+			'p',
+			{ class: 'muted note' },
+			'One row per module call of the forward, as torchinfo lists them: a module with its submodules counts all their parameters; a module that ran before in the same forward is "(recursive)". Arrow keys move and fold; Enter selects a layer.',
+		),
+	);
+}
