@@ -589,8 +589,8 @@ export async function runUiChecks({ outDir }) {
 				const row = (name) =>
 					frame.evaluate(
 						(n) =>
-							[...document.querySelectorAll('table.tree tbody tr')]
-								.find((r) => r.cells[0].innerText.trim().startsWith(`${n} `))
+							document
+								.querySelector(`table.tree tr[data-module="${n}"]`)
 								?.getAttribute('data-call') ?? null,
 						name,
 					);

@@ -128,6 +128,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 			{
 				role: 'row',
 				'data-call': String(row.index),
+				'data-module': c.name,
 				'aria-level': String(c.depth + 1),
 				tabindex: row.index === tabRow ? '0' : '-1',
 				class: isLayer && c.name === panel.ui.selected ? 'selected' : '',
