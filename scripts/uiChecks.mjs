@@ -111,7 +111,9 @@ async function setTheme(page, name) {
 	await input.fill(name);
 	const row = page
 		.locator('.quick-input-list .monaco-list-row', {
-			has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }),
+			has: page.locator('.label-name', {
+				hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+			}),
 		})
 		.first();
 	await row.waitFor({ timeout });
@@ -143,6 +145,82 @@ async function webviewContrast(frame) {
 			fg: style.color,
 			bg: style.backgroundColor,
 		};
+	});
+}
+
+/**
+ * Every text of the panel on its own background, as WCAG 1.4.3 measures it: each element holding
+ * visible text, its colour (an SVG text's fill) composited over the backgrounds of it and its
+ * ancestors; the ones below 4.5:1 (3:1 for large text). Disabled controls are exempt (WCAG), and
+ * so is KaTeX's MathML copy, which only screen readers read.
+ */
+async function lowContrastTexts(frame) {
+	return frame.evaluate(() => {
+		const rgba = (s) => {
+			const m = (s.match(/[\d.]+/g) ?? ['0', '0', '0']).map(Number);
+			return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+		};
+		const over = (top, bottom) =>
+			[0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3]));
+		const lum = (c) => {
+			const f = (v) => {
+				v /= 255;
+				return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+			};
+			return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+		};
+		const background = (el) => {
+			const chain = [];
+			for (let e = el; e; e = e.parentElement) {
+				chain.push(e);
+			}
+			let bg = [255, 255, 255];
+			for (const e of chain.reverse()) {
+				const c = rgba(getComputedStyle(e).backgroundColor);
+				if (c[3] > 0) {
+					bg = over(c, bg);
+				}
+			}
+			return bg;
+		};
+		const low = [];
+		const seen = new Set();
+		const walker = document.createTreeWalker(
+			document.getElementById('app'),
+			4, // NodeFilter.SHOW_TEXT
+		);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			const el = n.parentElement;
+			if (!n.textContent.trim() || !el || seen.has(el)) {
+				continue;
+			}
+			seen.add(el);
+			const box = el.getBoundingClientRect();
+			const cs = getComputedStyle(el);
+			if (
+				box.width === 0 ||
+				box.height === 0 ||
+				cs.visibility === 'hidden' ||
+				el.closest('button:disabled, .katex-mathml, [aria-hidden="true"]')
+			) {
+				continue;
+			}
+			const bg = background(el);
+			const fg = over(
+				rgba(el.namespaceURI === 'http://www.w3.org/2000/svg' ? cs.fill : cs.color),
+				bg,
+			);
+			const [a, b] = [lum(fg), lum(bg)];
+			const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+			const size = parseFloat(cs.fontSize);
+			const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
+			if (ratio < (large ? 3 : 4.5)) {
+				low.push(
+					`"${n.textContent.trim().slice(0, 30)}" (${el.tagName.toLowerCase()}${el.classList.length ? '.' + [...el.classList].join('.') : ''}${el.closest('tr.selected') ? ' in the selected row' : ''}) ${ratio.toFixed(2)}:1`,
+				);
+			}
+		}
+		return low;
 	});
 }
 
@@ -425,6 +503,8 @@ export async function runUiChecks({ outDir }) {
 
 		for (const [theme, file, light] of [
 			['Light Modern', 'panel-light.png', true],
+			['Light+', undefined, true],
+			['Dark Modern', undefined, false],
 			['Dark High Contrast', 'panel-high-contrast.png', false],
 		]) {
 			await check(`the panel is readable in ${theme}`, async () => {
@@ -438,7 +518,16 @@ export async function runUiChecks({ outDir }) {
 						`${theme}: text ${c.fg} on ${c.bg}, contrast ${c.ratio.toFixed(1)}`,
 					);
 				}
-				await page.screenshot({ path: path.join(outDir, file) });
+				// Every text on its own background, the selected row and the layer types included.
+				const low = await lowContrastTexts(frame);
+				if (low.length > 0) {
+					throw new Error(
+						`${theme}: ${low.length} texts below WCAG AA: ${low.slice(0, 8).join('; ')}`,
+					);
+				}
+				if (file) {
+					await page.screenshot({ path: path.join(outDir, file) });
+				}
 			});
 		}
 
