@@ -94,8 +94,12 @@ export function activate(context: vscode.ExtensionContext): NormLensApi | undefi
 				}
 			}
 		}),
+		// The open panel follows the user: the cursor within a file, and the active editor.
 		vscode.window.onDidChangeTextEditorSelection(
-			(e) => void inspector.select(e.textEditor.document, e.selections[0].active),
+			(e) => void inspector.follow(e.textEditor.document, e.selections[0].active),
+		),
+		vscode.window.onDidChangeActiveTextEditor(
+			(editor) => editor && void inspector.follow(editor.document, editor.selection.active),
 		),
 		vscode.workspace.onDidChangeTextDocument((e) => {
 			// The panel follows edits of the shown model, once typing pauses.

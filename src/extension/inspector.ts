@@ -14,7 +14,7 @@ import type {
 	SimulationOptions,
 	ToPanel,
 } from '../protocol/webviewProtocol';
-import type { AnalysisService, DocumentAnalysis } from './analysisService';
+import { AnalysisService, type DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
 import { compareSource, panelCauses } from './panelContent';
@@ -124,14 +124,26 @@ export class Inspector {
 		}
 	}
 
-	/** The cursor moved in the shown document: select the layer there. */
-	async select(doc: vscode.TextDocument, pos: vscode.Position): Promise<void> {
-		if (this.shownDocument !== doc) {
+	/**
+	 * The cursor moved, or another editor became active: the open panel follows the user, as the
+	 * Outline view does. A layer of the shown model is selected; a layer of another model shows
+	 * that model; in another file, the model at the cursor or the file's first model is shown. A
+	 * file without models leaves the panel as it is, and the panel never takes the focus.
+	 */
+	async follow(doc: vscode.TextDocument, pos: vscode.Position): Promise<void> {
+		if (!this.panel.isOpen || !AnalysisService.accepts(doc)) {
 			return;
 		}
-		const hit = (await this.analysis.analyze(doc))?.layerAt(pos);
-		if (hit && hit.model.name === this.shown?.modelName) {
+		const shownHere = this.shown !== undefined && sameSource(this.shown.doc, doc);
+		const a = await this.analysis.analyze(doc);
+		const hit = a?.layerAt(pos);
+		if (hit && shownHere && hit.model.name === this.shown?.modelName) {
 			this.panel.post({ type: 'select', layerName: hit.layer.name });
+			return;
+		}
+		const model = hit?.model ?? (shownHere ? undefined : a?.result.models[0]);
+		if (a && model) {
+			this.showModel({ doc, pos, analysis: a }, model, hit?.layer.name ?? null, false);
 		}
 	}
 

@@ -644,6 +644,45 @@ describe('NormLens in a real VS Code extension host', () => {
 			}
 		});
 
+		it('the open panel follows the user: another editor shows its model, without taking the focus', async () => {
+			const pos = positionOf(doc, 'BatchNormalization()');
+			await vscode.commands.executeCommand(
+				'normlens.showModelSummary',
+				doc.uri.toString(),
+				pos.line,
+				pos.character,
+			);
+			const panelShows = (re: RegExp, kind: string, what: string) =>
+				until(
+					async () => api.lastPanelRender(kind),
+					(r) => r !== undefined && re.test(r.text),
+					what,
+				);
+			await panelShows(/Total params: 2,005/, 'model', 'the Keras model');
+			const torch = await vscode.workspace.openTextDocument(
+				path.join(examples, 'torch_blocks.py'),
+			);
+			const editor = await vscode.window.showTextDocument(torch);
+			// The file's only model, with the counts real PyTorch gives for it.
+			await panelShows(/Total params: 27,098/, 'model', 'the model of the active editor');
+			assert.strictEqual(
+				vscode.window.activeTextEditor,
+				editor,
+				'the editor keeps the focus',
+			);
+			// The cursor on a layer of the shown model selects its row.
+			const bn = positionOf(torch, 'nn.BatchNorm2d(cout)');
+			editor.selection = new vscode.Selection(bn, bn);
+			await panelShows(
+				/stages\.0\.bn \(BatchNorm2d\)\s+Input/,
+				'select',
+				'the layer at the cursor',
+			);
+			// Back to the Keras file: its model again.
+			await vscode.window.showTextDocument(doc);
+			await panelShows(/Total params: 2,005/, 'model', 'the Keras model again');
+		});
+
 		it('the walkthrough\'s steps have their media in the package, and "Open Example Model" opens a bundled example', async () => {
 			const ext = vscode.extensions.getExtension('normlens.normlens');
 			assert.ok(ext);
