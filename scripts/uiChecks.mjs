@@ -224,6 +224,21 @@ async function lowContrastTexts(frame) {
 	});
 }
 
+/** Cells of the summary table whose text wraps onto more than one line (`white-space: nowrap` keeps them on one). */
+async function wrappedCells(frame) {
+	return frame.evaluate(() =>
+		[...document.querySelectorAll('table.summary td, table.summary th')]
+			.filter((c) => {
+				// The lines the cell's own text occupies: distinct tops of its text boxes.
+				const range = document.createRange();
+				range.selectNodeContents(c);
+				const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+				return tops.size > 1;
+			})
+			.map((c) => c.innerText.replace(/\s+/g, ' ').slice(0, 30)),
+	);
+}
+
 /** The frame of our webview whose text matches `re` (webviews are nested iframes). */
 async function webviewText(page, re) {
 	const end = Date.now() + timeout;
@@ -520,6 +535,13 @@ export async function runUiChecks({ outDir }) {
 				}
 				// Every text on its own background, the selected row and the layer types included.
 				const low = await lowContrastTexts(frame);
+				// At this width (the panel beside the editor) no cell wraps: shapes stay on one line.
+				const wrapped = await wrappedCells(frame);
+				if (wrapped.length > 0) {
+					throw new Error(
+						`${theme}: ${wrapped.length} cells wrap: ${wrapped.slice(0, 6).join(' | ')}`,
+					);
+				}
 				if (low.length > 0) {
 					throw new Error(
 						`${theme}: ${low.length} texts below WCAG AA: ${low.slice(0, 8).join('; ')}`,

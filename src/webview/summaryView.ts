@@ -47,11 +47,8 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 				el('th', { scope: 'col' }, 'Output Shape'),
 				el('th', { scope: 'col', class: 'num' }, 'Param #'),
 				...(torchStyle ? [el('th', { scope: 'col', class: 'num' }, 'Buffers')] : []),
-				el(
-					'th',
-					{ scope: 'col' },
-					m.framework === 'torch' ? 'Module path' : 'Connected to',
-				),
+				// A PyTorch row's name is its module path already: only Keras rows have a graph to show.
+				...(m.framework === 'torch' ? [] : [el('th', { scope: 'col' }, 'Connected to')]),
 			),
 		),
 	);
@@ -78,7 +75,9 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 			...(torchStyle
 				? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))]
 				: []),
-			el('td', { class: 'muted' }, m.framework === 'torch' ? l.name : l.inbound.join(', ')),
+			...(m.framework === 'torch'
+				? []
+				: [el('td', { class: 'muted' }, l.inbound.join(', '))]),
 		);
 		const choose = () => {
 			panel.ui.selected = l.name;
@@ -130,7 +129,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		{},
 		countingToggle(panel),
 		...(hasTree ? [summaryModeToggle(panel)] : []),
-		hasTree && panel.ui.tree ? treeTable(panel) : table,
+		hasTree && panel.ui.tree ? treeTable(panel) : el('div', { class: 'table-box' }, table),
 		foot,
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),
 	);

@@ -218,7 +218,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		'div',
 		{},
 		depthControl(panel, calls),
-		table,
+		el('div', { class: 'table-box' }, table),
 		el(
 			'p',
 			{ class: 'muted note' },
