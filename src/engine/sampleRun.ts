@@ -18,7 +18,7 @@ import { WasmKernels } from './kernels/normalizeWasm';
 import { centredFor, finiteRange, histogramIn, runResult } from './result';
 import { progressCounter } from './progress';
 import { fillRange, sampleAxis } from './sampleFill';
-import { checker, releaseOversizedMemory, sharedMemory, wasm } from './workerMemory';
+import { checker, kernelsFor, releaseOversizedMemory, sharedMemory, wasm } from './workerMemory';
 
 /** Checks a task once, with a message the host shows as is; returns its element count. */
 export function validate(task: NormalizeTask): number {
@@ -137,10 +137,7 @@ async function normalizeInWorker(task: NormalizeTask): Promise<NormalizeResult> 
 	const advance = progressCounter(task.progress);
 	const layout = reductionLayout(task.shape, task.reducedAxes, task.channelGroups);
 	const featureAxis = sampleAxis(task, layout);
-	const k = task.backend === 'js' ? undefined : await wasm();
-	if (task.backend === 'wasm-simd' && !k) {
-		throw new Error('WebAssembly SIMD is not available in this runtime.');
-	}
+	const k = await kernelsFor(task.backend);
 	const arena = new Arena(sharedMemory());
 	const x = arena.f32(total);
 	const y = arena.f32(total);

@@ -11,7 +11,7 @@ import { fillRange, sampleAxis } from './sampleFill';
 import { validate } from './sampleRun';
 import { driftedShifts, featureShifts, stepSeed } from './simulation';
 import { mergeInto } from './slabs';
-import { checker, releaseOversizedMemory, sharedMemory, wasm } from './workerMemory';
+import { checker, kernelsFor, releaseOversizedMemory, sharedMemory } from './workerMemory';
 
 /**
  * Values generated and reduced at a time: a block of whole rows or planes small enough to stay in
@@ -37,10 +37,7 @@ async function batchStatisticsInWorker(task: StepsTask): Promise<StepsResult> {
 	const g = layout.groups;
 	const axis = sampleAxis(task, layout);
 	const population = featureShifts(task.shape[axis] ?? 1, task.seed);
-	const k = task.backend === 'js' ? undefined : await wasm();
-	if (task.backend === 'wasm-simd' && !k) {
-		throw new Error('WebAssembly SIMD is not available in this runtime.');
-	}
+	const k = await kernelsFor(task.backend);
 	const blocks = k !== undefined && WasmKernels.supports(layout);
 	const inner = layout.block?.inner ?? total;
 	const unit = inner === 1 ? g : inner;

@@ -35,6 +35,20 @@ export function wasm(): Promise<WasmKernels | undefined> {
 	return kernels;
 }
 
+/**
+ * The kernels a task asked for (NormalizeTask.backend): none for `js`, the SIMD kernels for
+ * `wasm-simd` (refused where this runtime has none), whichever there are otherwise.
+ */
+export async function kernelsFor(
+	backend: NormalizeTask['backend'],
+): Promise<WasmKernels | undefined> {
+	const k = backend === 'js' ? undefined : await wasm();
+	if (backend === 'wasm-simd' && !k) {
+		throw new Error('WebAssembly SIMD is not available in this runtime.');
+	}
+	return k;
+}
+
 export class Cancelled extends Error {
 	constructor() {
 		super('The run was cancelled.');

@@ -15,6 +15,24 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 	return e;
 }
 
+/** A row of radio buttons (a labelled radiogroup): each option's id, label, whether it is on, and what choosing it does. */
+export function radioGroup(
+	name: string,
+	label: string,
+	prompt: string,
+	options: readonly { id: string; label: string; checked: boolean; choose: () => void }[],
+): HTMLElement {
+	const box = el('div', { class: 'toggle', role: 'radiogroup', 'aria-label': label });
+	box.append(el('span', { class: 'muted' }, prompt));
+	for (const o of options) {
+		const input = el('input', { type: 'radio', name, id: o.id });
+		input.checked = o.checked;
+		input.addEventListener('change', o.choose);
+		box.append(el('label', { for: o.id }, input, ` ${o.label}`));
+	}
+	return box;
+}
+
 export const shape = (s: Shape | null) =>
 	s ? `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})` : '?';
 export const count = (n: number | null | undefined) =>

@@ -1,34 +1,33 @@
 // The model's summary table: the counting toggle, one row per layer, the totals and why a value is `?`.
 import type { ParamCounts } from '../protocol/analysis';
 import type { PanelUnknownCause } from '../protocol/webviewProtocol';
-import { count, el, shape } from './dom';
+import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
 import { summaryModeToggle, treeTable } from './treeView';
 
 function countingToggle(panel: PanelContext): HTMLElement {
-	const box = el('div', {
-		class: 'toggle',
-		role: 'radiogroup',
-		'aria-label': 'Count parameters as',
-	});
-	box.append(el('span', { class: 'muted' }, 'Count as: '));
-	for (const [value, label] of [
-		['keras', 'Keras'],
-		['torch', 'PyTorch'],
-	] as const) {
-		const id = `count-${value}`;
-		const input = el('input', { type: 'radio', name: 'counting', id, value });
-		input.checked = panel.ui.convention === value;
-		input.addEventListener('change', () => {
-			panel.ui.convention = value;
-			panel.save();
-			panel.render();
-			panel.report('model');
-		});
-		box.append(el('label', { for: id }, input, ` ${label}`));
-	}
-	return box;
+	return radioGroup(
+		'counting',
+		'Count parameters as',
+		'Count as: ',
+		(
+			[
+				['keras', 'Keras'],
+				['torch', 'PyTorch'],
+			] as const
+		).map(([value, label]) => ({
+			id: `count-${value}`,
+			label,
+			checked: panel.ui.convention === value,
+			choose: () => {
+				panel.ui.convention = value;
+				panel.save();
+				panel.render();
+				panel.report('model');
+			},
+		})),
+	);
 }
 
 export function summaryTable(panel: PanelContext): HTMLElement {

@@ -2,34 +2,33 @@
 // control, one tab stop with the arrow keys inside (a roving tabindex, the ARIA treegrid pattern).
 import type { ModuleCall } from '../protocol/analysis';
 import { maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
-import { count, el, shape } from './dom';
+import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
 
 /** Which view of a PyTorch model's summary: its layers, or the module tree of its forward. */
 export function summaryModeToggle(panel: PanelContext): HTMLElement {
-	const box = el('div', {
-		class: 'toggle',
-		role: 'radiogroup',
-		'aria-label': 'Show the model as',
-	});
-	box.append(el('span', { class: 'muted' }, 'Show: '));
-	for (const [tree, label] of [
-		[false, 'Layers'],
-		[true, 'Module tree (as torchinfo)'],
-	] as const) {
-		const id = `view-${tree ? 'tree' : 'layers'}`;
-		const input = el('input', { type: 'radio', name: 'summary-view', id });
-		input.checked = panel.ui.tree === tree;
-		input.addEventListener('change', () => {
-			panel.ui.tree = tree;
-			panel.save();
-			panel.render();
-			panel.report('model');
-		});
-		box.append(el('label', { for: id }, input, ` ${label}`));
-	}
-	return box;
+	return radioGroup(
+		'summary-view',
+		'Show the model as',
+		'Show: ',
+		(
+			[
+				[false, 'Layers'],
+				[true, 'Module tree (as torchinfo)'],
+			] as const
+		).map(([tree, label]) => ({
+			id: `view-${tree ? 'tree' : 'layers'}`,
+			label,
+			checked: panel.ui.tree === tree,
+			choose: () => {
+				panel.ui.tree = tree;
+				panel.save();
+				panel.render();
+				panel.report('model');
+			},
+		})),
+	);
 }
 
 function depthControl(panel: PanelContext, calls: readonly ModuleCall[]): HTMLElement {

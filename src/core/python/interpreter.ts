@@ -138,7 +138,8 @@ export class Interpreter implements BuiltinHost {
 
 	/**
 	 * Calls `v` after the program has run (the example input NormLens passes to a model the file never
-	 * calls): a bound reached there stops the analysis as one reached in the program does.
+	 * calls, a builder it never calls): a bound reached there stops the analysis as one reached in the
+	 * program does; undefined then, or when the analysis had stopped already.
 	 */
 	callAfterRun(v: Value, args: CallArgs): Value | undefined {
 		if (this.truncated) {
@@ -232,20 +233,15 @@ export class Interpreter implements BuiltinHost {
 		}
 		const node = v.k === 'func' ? v.def.node : v.cls.node;
 		const init = v.k === 'class' ? findMethod(v.cls, '__init__')?.fn : undefined;
-		try {
-			const result = this.call(v, { ...args, node: init?.node ?? node });
-			if (result.k === 'obj') {
-				const at = this.mainSource.rangeOf(node);
-				this.runtimes.forEach((r) => r.bind?.(name, result, at));
-			}
-			return true;
-		} catch (e) {
-			if (e instanceof StopInterpretation) {
-				this.stop(e);
-				return false;
-			}
-			throw e;
+		const result = this.callAfterRun(v, { ...args, node: init?.node ?? node });
+		if (result === undefined) {
+			return false;
 		}
+		if (result.k === 'obj') {
+			const at = this.mainSource.rangeOf(node);
+			this.runtimes.forEach((r) => r.bind?.(name, result, at));
+		}
+		return true;
 	}
 
 	/**

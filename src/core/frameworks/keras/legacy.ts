@@ -62,6 +62,31 @@ const poolRenames = {
 	stride: 'strides',
 };
 
+/** Keras 1's recurrent layers (LSTM, GRU, SimpleRNN) share their keywords. */
+const recurrent: LegacyLayer = {
+	positional: ['units'],
+	renames: {
+		output_dim: 'units',
+		init: 'kernel_initializer',
+		inner_init: 'recurrent_initializer',
+		W_regularizer: 'kernel_regularizer',
+		U_regularizer: 'recurrent_regularizer',
+		b_regularizer: 'bias_regularizer',
+		dropout_W: 'dropout',
+		dropout_U: 'recurrent_dropout',
+	},
+	only: [
+		'output_dim',
+		'init',
+		'inner_init',
+		'W_regularizer',
+		'U_regularizer',
+		'b_regularizer',
+		'dropout_W',
+		'dropout_U',
+	],
+};
+
 export const LEGACY_LAYERS: Readonly<Record<string, LegacyLayer>> = {
 	Conv1D: { positional: ['filters', 'kernel_size'], renames: convRenames, only: convOnly },
 	Conv2D: {
@@ -116,75 +141,9 @@ export const LEGACY_LAYERS: Readonly<Record<string, LegacyLayer>> = {
 		renames: { beta_init: 'beta_initializer', gamma_init: 'gamma_initializer' },
 		only: ['mode', 'beta_init', 'gamma_init'],
 	},
-	LSTM: {
-		positional: ['units'],
-		renames: {
-			output_dim: 'units',
-			init: 'kernel_initializer',
-			inner_init: 'recurrent_initializer',
-			W_regularizer: 'kernel_regularizer',
-			U_regularizer: 'recurrent_regularizer',
-			b_regularizer: 'bias_regularizer',
-			dropout_W: 'dropout',
-			dropout_U: 'recurrent_dropout',
-		},
-		only: [
-			'output_dim',
-			'init',
-			'inner_init',
-			'W_regularizer',
-			'U_regularizer',
-			'b_regularizer',
-			'dropout_W',
-			'dropout_U',
-		],
-	},
-	GRU: {
-		positional: ['units'],
-		renames: {
-			output_dim: 'units',
-			init: 'kernel_initializer',
-			inner_init: 'recurrent_initializer',
-			W_regularizer: 'kernel_regularizer',
-			U_regularizer: 'recurrent_regularizer',
-			b_regularizer: 'bias_regularizer',
-			dropout_W: 'dropout',
-			dropout_U: 'recurrent_dropout',
-		},
-		only: [
-			'output_dim',
-			'init',
-			'inner_init',
-			'W_regularizer',
-			'U_regularizer',
-			'b_regularizer',
-			'dropout_W',
-			'dropout_U',
-		],
-	},
-	SimpleRNN: {
-		positional: ['units'],
-		renames: {
-			output_dim: 'units',
-			init: 'kernel_initializer',
-			inner_init: 'recurrent_initializer',
-			W_regularizer: 'kernel_regularizer',
-			U_regularizer: 'recurrent_regularizer',
-			b_regularizer: 'bias_regularizer',
-			dropout_W: 'dropout',
-			dropout_U: 'recurrent_dropout',
-		},
-		only: [
-			'output_dim',
-			'init',
-			'inner_init',
-			'W_regularizer',
-			'U_regularizer',
-			'b_regularizer',
-			'dropout_W',
-			'dropout_U',
-		],
-	},
+	LSTM: recurrent,
+	GRU: recurrent,
+	SimpleRNN: recurrent,
 };
 
 /** Keras 1's `dim_ordering` values as Keras 2's `data_format`. */
