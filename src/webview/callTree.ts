@@ -1,6 +1,7 @@
 // The module tree of a PyTorch forward, as torchinfo prints it (ModelSummary.calls): each call's
 // parent and children, and which rows a fold or a depth limit hides. Pure, tested in plain Node.
 import type { ModuleCall } from '../protocol/analysis';
+import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 
 /** One call as a row of the tree. */
 export interface TreeRow {
@@ -65,4 +66,21 @@ export function visibleRows(
 /** The deepest call (the depth control's range). */
 export function maxCallDepth(calls: readonly ModuleCall[]): number {
 	return calls.reduce((d, c) => Math.max(d, c.depth), 0);
+}
+
+/**
+ * Why a call's `?` is unknown: its own layer's cause, else the first cause of a layer inside it
+ * (a module's count is unknown when a submodule's is), else, for the model's own call, the totals'.
+ */
+export function callCause(
+	call: ModuleCall,
+	causes: readonly PanelUnknownCause[],
+): PanelUnknownCause | undefined {
+	const inside = (name: string | null) =>
+		name !== null && (call.depth === 0 || name.startsWith(`${call.name}.`));
+	return (
+		causes.find((c) => c.layerName === call.name) ??
+		causes.find((c) => inside(c.layerName)) ??
+		(call.depth === 0 ? causes.find((c) => c.layerName === null) : undefined)
+	);
 }

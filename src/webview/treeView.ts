@@ -1,7 +1,7 @@
 // The summary as torchinfo's module tree (a PyTorch forward's calls): rows that fold, a depth
 // control, one tab stop with the arrow keys inside (a roving tabindex, the ARIA treegrid pattern).
 import type { ModuleCall } from '../protocol/analysis';
-import { maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
+import { callCause, maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
@@ -109,6 +109,11 @@ export function treeTable(panel: PanelContext): HTMLElement {
 	shown.forEach(({ row, expanded }, i) => {
 		const c = row.call;
 		const isLayer = layers.has(c.name);
+		// A `?` says why in its tooltip, as the layer table's do.
+		const cause = callCause(c, message.causes ?? []);
+		const why: Record<string, string> = cause
+			? { title: `Unknown: ${cause.reason} (${cause.where})` }
+			: {};
 		const caret = el(
 			'span',
 			{ class: 'caret', 'aria-hidden': 'true' },
@@ -134,10 +139,14 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				...(expanded === undefined ? {} : { 'aria-expanded': String(expanded) }),
 			},
 			nameCell,
-			el('td', { class: 'mono', role: 'gridcell' }, shape(c.outputShape)),
 			el(
 				'td',
-				{ class: 'num mono', role: 'gridcell' },
+				{ class: 'mono', role: 'gridcell', ...(c.outputShape ? {} : why) },
+				shape(c.outputShape),
+			),
+			el(
+				'td',
+				{ class: 'num mono', role: 'gridcell', ...(c.params === null ? why : {}) },
 				c.repeat ? '(recursive)' : count(c.params),
 			),
 		);

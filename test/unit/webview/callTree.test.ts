@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
-import { maxCallDepth, treeRows, visibleRows } from '../../../src/webview/callTree';
+import { callCause, maxCallDepth, treeRows, visibleRows } from '../../../src/webview/callTree';
 import { examples } from '../paths';
 
 /**
@@ -76,5 +76,23 @@ describe('the module tree of a PyTorch forward (panel)', () => {
 		);
 		assert.strictEqual(visibleRows(rows, new Set(), null).length, 22);
 		assert.strictEqual(visibleRows(rows, new Set(['0:model']), null).length, 1);
+	});
+
+	it("a `?` row says why: its own cause, a submodule's, or for the model the totals'", () => {
+		const call = (name: string) => calls.find((c) => c.name === name) as (typeof calls)[0];
+		const bn = {
+			layerName: 'stages.1.bn',
+			what: 'params' as const,
+			reason: 'NormLens cannot read `n`',
+			where: 'line 9',
+		};
+		const totals = { ...bn, layerName: null, what: 'totals' as const };
+		assert.strictEqual(callCause(call('stages.1.bn'), [bn]), bn);
+		assert.strictEqual(callCause(call('stages.1'), [bn]), bn);
+		assert.strictEqual(callCause(call('stages'), [bn]), bn);
+		assert.strictEqual(callCause(call('model'), [bn]), bn);
+		assert.strictEqual(callCause(call('stages.0'), [bn]), undefined);
+		assert.strictEqual(callCause(call('stem'), [bn, totals]), undefined);
+		assert.strictEqual(callCause(call('model'), [totals]), totals);
 	});
 });
