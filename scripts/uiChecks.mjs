@@ -3,127 +3,17 @@
 // development. Each step asserts what is on screen and saves a screenshot.
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+	openFile,
+	picture,
+	pointAt,
+	runCommand,
+	setTheme,
+	timeout,
+	webviewText,
+} from './uiDriver.mjs';
+import { printedSummaryChecks } from './uiPrinted.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
-
-const timeout = 60_000;
-
-/**
- * Quick Open can be pressed before the file index is ready (a fresh profile on a busy machine):
- * wait for the file's row before Enter, and retry the whole gesture instead of failing at once.
- */
-async function openFile(page, name) {
-	const tab = page.locator('.tabs-container .tab.active', { hasText: name });
-	for (let attempt = 0; ; attempt++) {
-		await page.keyboard.press('Escape');
-		await page.keyboard.press('Control+P');
-		const input = page.locator('.quick-input-widget input');
-		try {
-			await input.waitFor({ timeout: 10_000 });
-			await input.fill(name);
-			await page
-				.locator('.quick-input-list .monaco-list-row', { hasText: name })
-				.first()
-				.waitFor({ timeout: 15_000 });
-			await page.keyboard.press('Enter');
-			await tab.first().waitFor({ timeout: 15_000 });
-			break;
-		} catch (e) {
-			if (attempt >= 3) {
-				throw e;
-			}
-			await page.waitForTimeout(1000);
-		}
-	}
-	await page.locator('.monaco-editor .view-line').first().waitFor({ timeout });
-}
-
-async function runCommand(page, title) {
-	const row = page
-		.locator('.quick-input-list .monaco-list-row', {
-			has: page.locator('.label-name', {
-				hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-			}),
-		})
-		.first();
-	for (let attempt = 0; ; attempt++) {
-		await page.keyboard.press('Escape');
-		await page.keyboard.press('F1');
-		const input = page.locator('.quick-input-widget input');
-		try {
-			await input.waitFor({ timeout: 10_000 });
-			await input.fill(`>${title}`);
-			await row.waitFor({ timeout: 15_000 });
-			// Click our row: Enter would run whichever row the palette ranks first.
-			await row.click();
-			return;
-		} catch (e) {
-			if (attempt >= 3) {
-				throw e;
-			}
-			await page.waitForTimeout(1000);
-		}
-	}
-}
-
-/** Moves the mouse onto `word` in the editor line containing `lineText`; clicks first if asked. */
-async function pointAt(page, lineText, word, click = false) {
-	// View lines are re-rendered when lenses and inlay hints arrive: retry until the span is stable.
-	let span;
-	let text;
-	let box;
-	for (let attempt = 0; attempt < 20 && !box; attempt++) {
-		const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-		await line.waitFor({ timeout });
-		span = line.locator('span span', { hasText: word }).first();
-		text = await span.innerText().catch(() => '');
-		box = text ? await span.boundingBox().catch(() => null) : null;
-		if (!box) {
-			await page.waitForTimeout(250);
-		}
-	}
-	if (!box) {
-		throw new Error(`"${word}" is not visible`);
-	}
-	const at = text.indexOf(word) + Math.min(4, word.length / 2);
-	const x = box.x + (box.width * at) / text.length;
-	const y = box.y + box.height / 2;
-	if (click) {
-		await page.mouse.click(x, y);
-	}
-	await page.mouse.move(x, y);
-}
-
-/** A screenshot with a panel section in view, once the progress notification has closed. */
-async function picture(page, frame, section, file) {
-	await frame.evaluate((selector) => document.querySelector(selector)?.scrollIntoView(), section);
-	await page
-		.locator('.notifications-toasts .monaco-progress-container.active')
-		.waitFor({ state: 'hidden', timeout })
-		.catch(() => undefined);
-	await page.waitForTimeout(1500);
-	await page.screenshot({ path: file });
-}
-
-/** Switches the color theme through the palette, as a user would. */
-async function setTheme(page, name) {
-	await runCommand(page, 'Preferences: Color Theme');
-	const input = page.locator('.quick-input-widget input');
-	await input.fill(name);
-	const row = page
-		.locator('.quick-input-list .monaco-list-row', {
-			has: page.locator('.label-name', {
-				hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
-			}),
-		})
-		.first();
-	await row.waitFor({ timeout });
-	await row.click();
-	await page
-		.locator('.quick-input-widget')
-		.waitFor({ state: 'hidden', timeout })
-		.catch(() => undefined);
-	await page.waitForTimeout(1500);
-}
 
 /** WCAG contrast ratio of the webview's body text on its background, and the background's luminance. */
 async function webviewContrast(frame) {
@@ -237,40 +127,6 @@ async function wrappedCells(frame) {
 			})
 			.map((c) => c.innerText.replace(/\s+/g, ' ').slice(0, 30)),
 	);
-}
-
-/** The frame of our webview whose text matches `re` (webviews are nested iframes). */
-async function webviewText(page, re) {
-	const end = Date.now() + timeout;
-	for (;;) {
-		for (const f of page.frames()) {
-			try {
-				const text = await f.evaluate(
-					() => document.getElementById('app')?.innerText ?? '',
-				);
-				if (re.test(text)) {
-					return { frame: f, text };
-				}
-			} catch {
-				// a frame that is navigating
-			}
-		}
-		if (Date.now() > end) {
-			const seen = [];
-			for (const f of page.frames()) {
-				const t = await f
-					.evaluate(() => document.getElementById('app')?.innerText ?? null)
-					.catch(() => null);
-				if (t !== null) {
-					seen.push(JSON.stringify(t.slice(0, 160)));
-				}
-			}
-			throw new Error(
-				`no webview frame shows ${re} (webview frames: ${seen.join(' | ') || 'none'})`,
-			);
-		}
-		await page.waitForTimeout(250);
-	}
 }
 
 /**
@@ -757,6 +613,8 @@ export async function runUiChecks({ outDir }) {
 				await picture(page, frame, 'section', path.join(outDir, 'panel-tree.png'));
 			},
 		);
+
+		await printedSummaryChecks({ browser, server, check, outDir });
 	} finally {
 		await browser.close();
 		server.stop();

@@ -1,7 +1,11 @@
 // The analysis entry points: one program (or successive versions) to models, and layer lookups by position.
 import { kerasDialect } from './frameworks/keras/dialect';
 import { groupByLine } from './diagnostics/group';
-import { CellOutput, checkPrintedSummaries } from './notebook/printedSummary';
+import {
+	CellOutput,
+	checkPrintedSummaries,
+	printedSummaryDiagnostics,
+} from './notebook/printedSummary';
 import type {
 	AnalysisDiagnostic,
 	AnalysisResult,
@@ -196,12 +200,11 @@ function analyzeSource(
 			}
 		}
 		diagnostics.push(...checkSizes(models));
-		diagnostics.push(
-			...checkPrintedSummaries(
-				[...keras.summarySnapshots, ...torch.summarySnapshots],
-				options.printed ?? [],
-			),
+		const printedSummaries = checkPrintedSummaries(
+			[...keras.summarySnapshots, ...torch.summarySnapshots],
+			options.printed ?? [],
 		);
+		diagnostics.push(...printedSummaryDiagnostics(printedSummaries));
 		diagnostics.push(
 			...unknownDiagnostics(
 				models,
@@ -227,6 +230,7 @@ function analyzeSource(
 				diagnostics,
 				steps: interpreter.steps,
 				truncated: interpreter.truncated,
+				...(printedSummaries.length > 0 ? { printedSummaries } : {}),
 			},
 			source,
 		};

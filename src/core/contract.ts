@@ -1,5 +1,5 @@
 // The JSON contract of `normlens summary --json` (DESIGN.md, "Contracts") built from an analysis.
-import type { AnalysisResult, Shape, TextRange } from '../protocol/analysis';
+import type { AnalysisResult, PrintedSummaryCheck, Shape, TextRange } from '../protocol/analysis';
 import { locateLine, NotebookProgram } from './notebook/nbformat';
 
 interface Located {
@@ -54,6 +54,8 @@ export interface SummaryContract {
 		callsOmitted?: number;
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
+	/** A notebook's printed summaries against NormLens's counts, at each summary call (absent: none stored). */
+	printedSummaries?: (Located & Omit<PrintedSummaryCheck, 'range'>)[];
 }
 
 /** Builds the contract; lines are 1-based, and notebook entries also carry `cell` and `cellLine`. */
@@ -119,5 +121,13 @@ export function toContract(
 			message: d.message,
 			...(d.calls ? { calls: d.calls } : {}),
 		})),
+		...(result.printedSummaries
+			? {
+					printedSummaries: result.printedSummaries.map(({ range, ...c }) => ({
+						...at(range),
+						...c,
+					})),
+				}
+			: {}),
 	};
 }

@@ -77,8 +77,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 			// A notebook with a selected cell but no cell editor focused: act on that cell.
 			const notebook = vscode.window.activeNotebookEditor;
 			if (!doc && notebook) {
-				const cell = notebook.notebook.cellAt(notebook.selection.start);
-				doc = cell.kind === vscode.NotebookCellKind.Code ? cell.document : undefined;
+				// A notebook just opened may have no selected cell at all (`selections` empty): then its first code cell.
+				const selected = notebook.selections[0] as vscode.NotebookRange | undefined;
+				const cell = selected
+					? notebook.notebook.cellAt(selected.start)
+					: notebook.notebook
+							.getCells()
+							.find((c) => c.kind === vscode.NotebookCellKind.Code);
+				doc = cell?.kind === vscode.NotebookCellKind.Code ? cell.document : undefined;
 			}
 		}
 		const a = doc ? await deps.analysis.analyze(doc) : undefined;

@@ -17,7 +17,7 @@ import type {
 import { AnalysisService, type DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
-import { compareSource, panelCauses } from './panelContent';
+import { compareSource, panelCauses, panelPrinted, printedChecks } from './panelContent';
 import { revealArgs, revealRange } from './reveal';
 
 /** A document, a position in it and its analysis: what every command acts on. */
@@ -80,6 +80,7 @@ export class Inspector {
 			}
 		}
 		this.shown = { doc: t.doc, modelName: model.name };
+		const printed = panelPrinted(t.analysis, model);
 		if (reveal) {
 			this.panel.show();
 		}
@@ -100,6 +101,7 @@ export class Inspector {
 					}
 				: null,
 			causes: panelCauses(t.analysis, model),
+			...(printed.length > 0 ? { printed } : {}),
 		});
 	}
 
@@ -171,6 +173,9 @@ export class Inspector {
 			case 'revealCause':
 				await this.revealCause(m.layerName);
 				return;
+			case 'revealPrinted':
+				await this.revealCause(m.index);
+				return;
 		}
 		const found = await this.shownLayer(m.layerName);
 		if (!found) {
@@ -194,17 +199,25 @@ export class Inspector {
 		}
 	}
 
-	/** Selects, in the editor, the cause of the shown model's unknown totals (`null`) or of a layer's `?`. */
-	private async revealCause(layerName: string | null): Promise<void> {
+	/**
+	 * Selects, in the editor, the cause of the shown model's unknown totals (`null`) or of a layer's
+	 * `?`, or (a number) the call that printed the model's printed summary of that index.
+	 */
+	private async revealCause(layerName: string | null | number): Promise<void> {
 		const doc = this.shown?.doc;
 		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
-		const cause =
-			layerName === null
+		const printed = typeof layerName === 'number' && a && model;
+		const cause = printed
+			? { reason: '', range: printedChecks(a, model)[layerName]?.range }
+			: layerName === null
 				? model?.unknown
 				: model?.layers.find((l) => l.name === layerName)?.unknown;
-		if (a && cause) {
-			await revealRange(revealArgs(a.causeTarget(cause)), vscode.ViewColumn.One);
+		if (a && cause?.range) {
+			await revealRange(
+				revealArgs(a.causeTarget({ reason: cause.reason, range: cause.range })),
+				vscode.ViewColumn.One,
+			);
 		}
 	}
 

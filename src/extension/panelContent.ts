@@ -1,7 +1,13 @@
 // What the inspector derives from a model for the panel: the compare view's tensor and the causes of each `?`.
 import { channelAxisOf, explainLayer } from '../core';
-import type { Framework, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
-import type { PanelUnknownCause } from '../protocol/webviewProtocol';
+import type {
+	Framework,
+	LayerSummary,
+	ModelSummary,
+	PrintedSummaryCheck,
+	Shape,
+} from '../protocol/analysis';
+import type { PanelPrintedCheck, PanelUnknownCause } from '../protocol/webviewProtocol';
 import type { DocumentAnalysis } from './analysisService';
 
 /**
@@ -70,4 +76,17 @@ export function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnkn
 		}
 	}
 	return out;
+}
+
+/** The summaries the notebook printed for this model (by the name its summary call gives it), in order. */
+export function printedChecks(a: DocumentAnalysis, model: ModelSummary): PrintedSummaryCheck[] {
+	return (a.result.printedSummaries ?? []).filter((c) => c.model === model.name);
+}
+
+/** The printed-summary checks as the panel shows them, with where each summary call is. */
+export function panelPrinted(a: DocumentAnalysis, model: ModelSummary): PanelPrintedCheck[] {
+	return printedChecks(a, model).map(({ range, ...c }) => ({
+		...c,
+		where: a.causeTarget({ reason: c.message, range }).label,
+	}));
 }

@@ -140,6 +140,43 @@ export interface AnalysisDiagnostic {
 	calls?: number;
 }
 
+/** One row of a summary as a tool prints it: NormLens's, or the one a notebook stored. */
+export interface PrintedRowView {
+	name: string;
+	type: string;
+	/** The output shape in the tool's notation (`[-1, 64, 112, 112]`, `(None, 15, 15, 64)`); null: none printed. */
+	shape: string | null;
+	/** The parameter figure as the tool prints it (`9,408`, `--`, `(recursive)`), `?` where NormLens cannot know it. */
+	params: string;
+}
+
+/**
+ * A summary a notebook printed, held against what NormLens counts at the call that printed it:
+ * the totals, and the rows side by side where they could be read.
+ */
+export interface PrintedSummaryCheck {
+	/** The summary call (`model.summary()`, `summary(model, …)`). */
+	range: TextRange;
+	/** The model as the call names it (`model`, `model.generator`). */
+	model: string;
+	tool: 'keras' | 'torchsummary' | 'torchinfo' | 'unknown';
+	/** `match`: the totals agree; `differ`: they do not; `unknown`: NormLens cannot count the model there. */
+	verdict: 'match' | 'differ' | 'unknown';
+	printed: { total: number; trainable: number | null; nonTrainable: number | null };
+	ours: ModelSummary['totals'];
+	/**
+	 * The rows by position: the printed one and NormLens's as the tool would print it; `same` is null
+	 * where NormLens cannot know its figure. Null when the printed rows could not all be read.
+	 */
+	rows:
+		| { printed: PrintedRowView | null; ours: PrintedRowView | null; same: boolean | null }[]
+		| null;
+	/** The first row (index in `rows`) that differs; null when none does. */
+	firstDifference: number | null;
+	/** The diagnostic's words. */
+	message: string;
+}
+
 /** Everything the analysis of one program yields. */
 export interface AnalysisResult {
 	models: ModelSummary[];
@@ -148,6 +185,8 @@ export interface AnalysisResult {
 	steps: number;
 	/** Set when the interpreter stopped at its step or time bound. */
 	truncated: boolean;
+	/** A notebook's printed summaries against NormLens's counts (absent for a file without stored outputs). */
+	printedSummaries?: PrintedSummaryCheck[];
 }
 
 /** What one normalization layer computes, for hovers, the panel and `normlens explain`. */

@@ -1,5 +1,11 @@
 // The typed messages between the extension and the inspection panel's webview.
-import type { Framework, LayerExplanation, ModelSummary, ParamCounts } from './analysis';
+import type {
+	Framework,
+	LayerExplanation,
+	ModelSummary,
+	ParamCounts,
+	PrintedSummaryCheck,
+} from './analysis';
 import type {
 	Distribution,
 	Drift,
@@ -87,6 +93,12 @@ export interface PanelUnknownCause {
 	where: string;
 }
 
+/** A summary the notebook printed for the shown model, against NormLens's counts (core's check), and where its call is. */
+export interface PanelPrintedCheck extends Omit<PrintedSummaryCheck, 'range'> {
+	/** `cell 5, line 2`. */
+	where: string;
+}
+
 /** The panel's simulation controls: K steps and the input's drift. */
 export interface SimulationOptions {
 	steps: number;
@@ -129,6 +141,8 @@ export type ToPanel =
 			npy: { name: string; shape: number[]; layerName: string | null } | null;
 			/** Why each `?` is there: the totals' cause first, then each layer's (absent in states saved before causes existed). */
 			causes?: PanelUnknownCause[];
+			/** The summaries the notebook printed for this model, each held against NormLens's rows (absent: none). */
+			printed?: PanelPrintedCheck[];
 	  }
 	/** Select a layer row (the editor cursor moved). */
 	| { type: 'select'; layerName: string }
@@ -168,6 +182,8 @@ export type FromPanel =
 	| { type: 'revealLayer'; layerName: string }
 	/** The user clicked a cause of a `?`: select the construct behind it in the editor (`layerName` null: the totals' cause). */
 	| { type: 'revealCause'; layerName: string | null }
+	/** The user asked to see the call that printed the model's `index`-th printed summary. */
+	| { type: 'revealPrinted'; index: number }
 	/** The user asked to run a layer on a sample tensor. */
 	| { type: 'runLayer'; layerName: string; options: RunOptions }
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
@@ -208,6 +224,7 @@ const fromPanelTypes: ReadonlySet<string> = new Set([
 	'ready',
 	'revealLayer',
 	'revealCause',
+	'revealPrinted',
 	'runLayer',
 	'compareLayer',
 	'simulateLayer',
@@ -349,6 +366,8 @@ export function isFromPanel(m: unknown): m is FromPanel {
 			return typeof msg.layerName === 'string';
 		case 'revealCause':
 			return typeof msg.layerName === 'string' || msg.layerName === null;
+		case 'revealPrinted':
+			return typeof msg.index === 'number' && Number.isInteger(msg.index) && msg.index >= 0;
 		case 'runLayer':
 		case 'compareLayer':
 			return typeof msg.layerName === 'string' && isRunOptions(msg.options);

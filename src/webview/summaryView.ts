@@ -3,6 +3,7 @@ import type { ParamCounts } from '../protocol/analysis';
 import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
+import { printedSection } from './printedView';
 import type { ModelMessage } from './state';
 import { summaryModeToggle, treeTable } from './treeView';
 
@@ -123,6 +124,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	);
 	// A PyTorch model whose forward NormLens followed can also be shown as its module tree.
 	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
+	const printed = (panel.ui.current as ModelMessage).printed ?? [];
 	return el(
 		'section',
 		{},
@@ -131,6 +133,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		hasTree && panel.ui.tree ? treeTable(panel) : el('div', { class: 'table-box' }, table),
 		foot,
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),
+		...(printed.length > 0 ? [printedSection(panel, printed)] : []),
 	);
 }
 

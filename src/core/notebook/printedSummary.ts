@@ -1,15 +1,23 @@
 // The summaries a notebook printed (Keras, torchsummary, torchinfo), read from cell outputs.
-import type { AnalysisDiagnostic, ModelSummary, TextRange } from '../../protocol/analysis';
+import type {
+	AnalysisDiagnostic,
+	ModelSummary,
+	PrintedSummaryCheck,
+	Shape,
+	TextRange,
+} from '../../protocol/analysis';
 import { formatCount } from '../format/summaryText';
+import { PrintedRow, printedRows, SummaryTool } from './printedRows';
+
+export type { PrintedRow, SummaryTool } from './printedRows';
 
 /**
  * The summaries a notebook printed, read from a cell's stored output: Keras's `model.summary()`
  * (Keras 2 and 3 layouts), torchsummary and torchinfo each end with "Total params: N" followed by
  * "Trainable params" and "Non-trainable params". NormLens compares them with what it counts for
- * the model at the summary call, as the code stood when that cell ran.
+ * the model at the summary call, as the code stood when that cell ran: the totals, and row by row
+ * where the rows could be read (printedRows.ts).
  */
-export type SummaryTool = 'keras' | 'torchsummary' | 'torchinfo' | 'unknown';
-
 export interface PrintedSummary {
 	tool: SummaryTool;
 	total: number;
@@ -20,38 +28,8 @@ export interface PrintedSummary {
 	 * model's own (the printed total less these), as NormLens counts it.
 	 */
 	optimizer?: number;
-	/**
-	 * A Keras summary's rows (name, type, params), when every row could be read on its own line
-	 * and they add up to the total; null otherwise (wrapped rows, other tools).
-	 */
+	/** The summary's rows, when every row could be read on its own line and they add up to the total; null otherwise. */
 	rows: PrintedRow[] | null;
-}
-
-/** One row of a printed Keras summary. */
-export interface PrintedRow {
-	name: string;
-	type: string;
-	params: number;
-}
-
-/**
- * A Keras summary row on one line: `name (Type)` (Keras 2 cuts a long type: `(BatchNo`), the output
- * shape, the parameter count, and (functional models) what it is connected to; Keras 3's
- * box-drawing borders are taken off first.
- */
-const KERAS_ROW =
-	/^\s*([A-Za-z_][\w.\-/]*) \(([A-Za-z_][\w.]*)\)?\s+(?:\(.*?\)|\[.*?\]|multiple|\S+)?\s+([\d,]+)(?:\s+\S.*)?$/;
-
-function kerasRows(block: string, total: number): PrintedRow[] | null {
-	const rows: PrintedRow[] = [];
-	for (const raw of block.split('\n')) {
-		const line = raw.replace(/[│┃|]/g, ' ').trimEnd();
-		const m = KERAS_ROW.exec(line);
-		if (m) {
-			rows.push({ name: m[1], type: m[2], params: Number(m[3].replace(/,/g, '')) });
-		}
-	}
-	return rows.length > 0 && rows.reduce((a, r) => a + r.params, 0) === total ? rows : null;
 }
 
 const count = (s: string | undefined) => (s === undefined ? null : Number(s.replace(/[,_]/g, '')));
@@ -71,7 +49,7 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 		const tail = text.slice(at, at + m[0].length + (header < 0 ? rest.length : header));
 		const block = text.slice(from, at);
 		const tool: SummaryTool =
-			/Layer \(type:depth-idx\)/.test(block) || /Total mult-adds/.test(tail)
+			/Layer \(type[ :(]/.test(block) || /Total mult-adds/.test(tail)
 				? 'torchinfo'
 				: /Params size \(MB\)|Forward\/backward pass size/.test(tail) ||
 					  /\b[A-Z]\w*-\d+\s+\[/.test(block)
@@ -87,11 +65,28 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 			trainable: count(/Trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			nonTrainable: count(/Non-trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			...(optimizer !== undefined ? { optimizer } : {}),
-			rows: tool === 'keras' ? kerasRows(block, total) : null,
+			rows: printedRows(tool, block, total),
 		});
 		from = at + tail.length;
 	});
 	return out;
+}
+
+/**
+ * One of NormLens's rows at a summary call, with what each tool's figure needs: Keras's count of the
+ * layer; torchsummary's weight and bias of the call's module; torchinfo's module with its submodules,
+ * its depth in the model's structure, what no row below it prints, and whether it is a leaf or ran before.
+ */
+export interface SnapshotRow {
+	name: string;
+	type: string;
+	params: number | null;
+	shape: Shape | null;
+	depth?: number;
+	leftover?: number | null;
+	leaf?: boolean;
+	recursive?: boolean;
+	trainable?: boolean;
 }
 
 /** A summary call the interpreter ran: the model it named, and its counts at that moment. */
@@ -100,41 +95,130 @@ export interface SummarySnapshot {
 	name: string;
 	totals: ModelSummary['totals'];
 	unknown?: ModelSummary['unknown'];
-	/** The model's rows at that moment (Keras: the layers a summary prints), for the row-by-row comparison. */
-	rows?: { name: string; type: string; params: number | null }[];
+	/** The model's rows at that moment as each tool would print them, for the row-by-row comparison. */
+	rows?: Partial<Record<SummaryTool, SnapshotRow[]>>;
 }
+
+/** A shape in the tool's notation: Keras `(None, 15, 64)`, torchsummary `[-1, 64, 56]` (the batch is -1), torchinfo `[1, 64, 56]`. */
+function shapeText(tool: SummaryTool, shape: Shape | null): string | null {
+	if (shape === null) {
+		return null;
+	}
+	if (tool === 'keras') {
+		return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+	}
+	return `[${shape.map((d, i) => (d === null ? (tool === 'torchsummary' && i === 0 ? '-1' : '?') : String(d))).join(', ')}]`;
+}
+
+/** The figure a tool prints for one of NormLens's rows; `unknown` where a count it needs is unknown. */
+function ourFigure(
+	tool: SummaryTool,
+	row: SnapshotRow,
+	maxDepth: number,
+): { params: number | null; recursive: boolean; unknown: boolean } {
+	if (tool !== 'torchinfo') {
+		return { params: row.params, recursive: false, unknown: row.params === null };
+	}
+	// layer_info.py `num_params_to_str`: "--" without parameters, "(recursive)", the whole count at a
+	// leaf or at the depth limit, else what no row below prints.
+	const figure =
+		row.params === 0
+			? 0
+			: row.recursive
+				? 0
+				: row.leaf || (row.depth ?? 0) >= maxDepth
+					? row.params
+					: (row.leftover ?? null);
+	return {
+		params: figure === 0 ? null : figure,
+		recursive: row.params !== 0 && row.recursive === true,
+		unknown: figure === null,
+	};
+}
+
+function figureText(params: number | null, recursive: boolean, tool: SummaryTool): string {
+	return recursive
+		? '(recursive)'
+		: params === null
+			? tool === 'torchinfo'
+				? '--'
+				: '0'
+			: formatCount(params);
+}
+
+type RowPair = NonNullable<PrintedSummaryCheck['rows']>[number];
 
 /**
  * The printed rows against NormLens's at the call, by position (Keras's automatic names depend on
- * what the session built before, so names are shown, not matched): "row by row (12 rows)", the
- * first row whose count differs, or how the row counts differ. Undefined when either side has no rows.
- * Said only where it helps: with matching totals only when the rows match too (a nested model is one
- * printed row but may be several of NormLens's), with differing totals to point at the first difference.
+ * what the session built before, so names are shown, not matched): the pairs, the first that
+ * differs, and in words "row by row (12 rows)", the first row that differs, or how the row counts differ.
  */
-function rowComparison(
+function sideBySide(
+	tool: SummaryTool,
 	printed: PrintedRow[] | null,
-	ours: SummarySnapshot['rows'],
-): { same: boolean; text: string } | undefined {
-	if (!printed || !ours) {
+	snapshot: SnapshotRow[] | undefined,
+): { rows: RowPair[]; first: number | null; same: boolean; text: string } | undefined {
+	if (!printed || !snapshot) {
 		return undefined;
 	}
-	const n = Math.min(printed.length, ours.length);
-	for (let i = 0; i < n; i++) {
-		if (printed[i].params !== ours[i].params) {
-			const o = ours[i];
-			return {
-				same: false,
-				text: `The first row that differs is row ${i + 1}: printed \`${printed[i].name}\` (${printed[i].type}) ${formatCount(printed[i].params)} params, NormLens \`${o.name}\` (${o.type}) ${o.params === null ? '?' : formatCount(o.params)}.`,
-			};
+	const maxDepth = printed.reduce((d, r) => Math.max(d, r.depth ?? 0), 0);
+	const ours =
+		tool === 'torchinfo' ? snapshot.filter((r) => (r.depth ?? 0) <= maxDepth) : snapshot;
+	const rows: RowPair[] = [];
+	let first: number | null = null;
+	for (let i = 0; i < Math.max(printed.length, ours.length); i++) {
+		const p = printed[i];
+		const o = ours[i];
+		const f = o ? ourFigure(tool, o, maxDepth) : undefined;
+		const same =
+			p && o && f
+				? f.unknown
+					? null
+					: (o.type === p.type || (tool === 'keras' && o.type.startsWith(p.type))) &&
+						f.params === (p.params === 0 && tool === 'torchinfo' ? null : p.params) &&
+						f.recursive === (p.recursive === true)
+				: false;
+		if (same === false && first === null) {
+			first = i;
 		}
+		rows.push({
+			printed: p
+				? {
+						name: p.name,
+						type: p.type,
+						shape: p.shape,
+						params: figureText(p.params, p.recursive === true, tool),
+					}
+				: null,
+			ours:
+				o && f
+					? {
+							name: o.name,
+							type: o.type,
+							shape: shapeText(tool, o.shape),
+							params: f.unknown ? '?' : figureText(f.params, f.recursive, tool),
+						}
+					: null,
+			same,
+		});
 	}
-	if (printed.length !== ours.length) {
+	if (first === null) {
+		const all = rows.every((r) => r.same === true);
 		return {
-			same: false,
-			text: `The printed summary has ${printed.length} rows, NormLens ${ours.length}; the first ${n} agree.`,
+			rows,
+			first,
+			same: all,
+			text: all
+				? `row by row (${rows.length} rows)`
+				: `row by row where NormLens can count (${rows.filter((r) => r.same).length} of ${rows.length} rows)`,
 		};
 	}
-	return { same: true, text: `row by row (${n} rows)` };
+	const r = rows[first];
+	const text =
+		r.printed && r.ours
+			? `The first row that differs is row ${first + 1}: printed \`${r.printed.name}\` (${r.printed.type}) ${r.printed.params} params, NormLens \`${r.ours.name}\` (${r.ours.type}) ${r.ours.params}.`
+			: `The printed summary has ${printed.length} rows, NormLens ${ours.length}; the first ${first} agree.`;
+	return { rows, first, same: false, text };
 }
 
 /** A cell's stored output, by its lines in the program. */
@@ -145,15 +229,14 @@ export interface CellOutput {
 }
 
 /**
- * One diagnostic per summary call that printed in its cell's output: the printed summary matches
- * what NormLens counts there (information), or differs (a warning naming both, or information for
- * torchsummary, which counts a module once per call), or NormLens cannot count the model.
+ * One check per summary call that printed in its cell's output: the printed summary matches what
+ * NormLens counts there, or differs, or NormLens cannot count the model; with the rows side by side.
  */
 export function checkPrintedSummaries(
 	snapshots: readonly SummarySnapshot[],
 	outputs: readonly CellOutput[],
-): AnalysisDiagnostic[] {
-	const out: AnalysisDiagnostic[] = [];
+): PrintedSummaryCheck[] {
+	const out: PrintedSummaryCheck[] = [];
 	for (const cell of outputs) {
 		const printed = parsePrintedSummaries(cell.text);
 		const calls = snapshots.filter(
@@ -165,11 +248,20 @@ export function checkPrintedSummaries(
 			const p = printed[i];
 			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;
 			const t = s.totals;
+			const rows = sideBySide(p.tool, p.rows, s.rows?.[p.tool]);
+			const check = {
+				range: s.range,
+				model: s.name,
+				tool: p.tool,
+				printed: { total: p.total, trainable: p.trainable, nonTrainable: p.nonTrainable },
+				ours: t,
+				rows: rows?.rows ?? null,
+				firstDifference: rows?.first ?? null,
+			};
 			if (t.total === null) {
 				out.push({
-					range: s.range,
-					severity: 'info',
-					code: 'printed-summary',
+					...check,
+					verdict: 'unknown',
 					message: `This cell printed ${said} for \`${s.name}\`; NormLens cannot count it here: ${s.unknown?.reason ?? 'its counts are unknown'}.`,
 				});
 				return;
@@ -178,28 +270,47 @@ export function checkPrintedSummaries(
 				t.total === p.total &&
 				(p.trainable === null || t.trainable === p.trainable) &&
 				(p.nonTrainable === null || t.nonTrainable === p.nonTrainable);
-			const rows = rowComparison(p.rows, s.rows);
 			if (same) {
+				// Said only where it helps: with matching totals, the rows only when they match too (a
+				// nested model is one printed row but may be several of NormLens's); the panel shows them all.
 				out.push({
-					range: s.range,
-					severity: 'info',
-					code: 'printed-summary',
+					...check,
+					verdict: 'match',
 					message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.`,
 				});
 				return;
 			}
 			const ours = `Total params ${formatCount(t.total)} (trainable ${formatCount(t.trainable ?? 0)}, non-trainable ${formatCount(t.nonTrainable ?? 0)})`;
 			out.push({
-				range: s.range,
-				severity: p.tool === 'torchsummary' ? 'info' : 'warning',
-				code: 'printed-summary',
+				...check,
+				verdict: 'differ',
 				message:
 					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.${rows && !rows.same ? ` ${rows.text}` : ''}` +
-					(p.tool === 'torchsummary'
+					(p.tool === 'torchsummary' && (rows === undefined || rows.same)
 						? ' torchsummary counts a module once per call, so a module called twice is counted twice in its total.'
 						: ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
 			});
 		});
 	}
 	return out;
+}
+
+/**
+ * One diagnostic per check, on the summary call: information where it matches or NormLens cannot
+ * count the model; a warning where it differs — information for torchsummary when every row agrees,
+ * as its total counts a module once per call.
+ */
+export function printedSummaryDiagnostics(
+	checks: readonly PrintedSummaryCheck[],
+): AnalysisDiagnostic[] {
+	return checks.map((c) => ({
+		range: c.range,
+		// torchsummary's total counts a module per call: where its rows agree with NormLens's (or could not be read), that explains the difference.
+		severity:
+			c.verdict === 'differ' && (c.tool !== 'torchsummary' || c.firstDifference !== null)
+				? 'warning'
+				: 'info',
+		code: 'printed-summary',
+		message: c.message,
+	}));
 }

@@ -32,7 +32,7 @@ describe('printed summaries in notebook outputs', () => {
 				total: 110,
 				trainable: 110,
 				nonTrainable: 0,
-				rows: [{ name: 'dense', type: 'Dense', params: 110 }],
+				rows: [{ name: 'dense', type: 'Dense', params: 110, shape: '(None, 10)' }],
 			},
 			{ tool: 'unknown', total: 2005, trainable: 1905, nonTrainable: 100, rows: null },
 			{ tool: 'torchsummary', total: 44, trainable: 44, nonTrainable: 0, rows: null },
@@ -111,9 +111,9 @@ describe('printed summaries in notebook outputs', () => {
 			' Non-trainable params: 0 (0.00 B)',
 		].join('\n');
 		assert.deepStrictEqual(parsePrintedSummaries(keras3)[0].rows, [
-			{ name: 'input_layer', type: 'InputLayer', params: 0 },
-			{ name: 'dense', type: 'Dense', params: 144 },
-			{ name: 'dense_1', type: 'Dense', params: 68 },
+			{ name: 'input_layer', type: 'InputLayer', params: 0, shape: '(None, 8)' },
+			{ name: 'dense', type: 'Dense', params: 144, shape: '(None, 16)' },
+			{ name: 'dense_1', type: 'Dense', params: 68, shape: '(None, 4)' },
 		]);
 		const source =
 			'from tensorflow import keras\ninp = keras.Input((8,))\nx = keras.layers.Dense(16)(inp)\nout = keras.layers.Dense(WIDTH)(x)\nmodel = keras.Model(inp, out)\nmodel.summary()';
@@ -135,6 +135,170 @@ describe('printed summaries in notebook outputs', () => {
 		assert.match(
 			differs.message,
 			/The first row that differs is row 3: printed `dense_1` \(Dense\) 68 params, NormLens `dense_1` \(Dense\) 85\./,
+		);
+	});
+
+	/** A notebook of one cell: torchinfo's own fixture model and summary call, with the output torchinfo's test suite expects. */
+	const torchinfoNotebook = (output: string) => {
+		const dir = path.join(fixtures, 'corpus', 'torch_torchinfo_moduledict_bn2d');
+		const models = fs.readFileSync(path.join(dir, 'models.py'), 'utf8');
+		return buildProgram([
+			{
+				index: 0,
+				source: `${models}\nfrom torchinfo import summary\nmodel = RecursiveWithMissingLayers()\nsummary(model, input_data=[torch.rand((2, 3, 128, 128))], row_settings=("depth", "var_names"))`,
+				outputs: output,
+			},
+		]);
+	};
+	const torchinfoOut = fs.readFileSync(
+		path.join(
+			fixtures,
+			'corpus',
+			'torch_torchinfo_moduledict_bn2d',
+			'recursive_with_missing_layers.out',
+		),
+		'utf8',
+	);
+
+	it("torchinfo's own expected output (RecursiveWithMissingLayers, var_names): its rows read with depth, and NormLens's rows agree one by one, the ModuleDict rows torchinfo inserts included", () => {
+		const [printed] = parsePrintedSummaries(torchinfoOut);
+		assert.strictEqual(printed.tool, 'torchinfo');
+		assert.deepStrictEqual(printed.rows?.slice(0, 5), [
+			{
+				name: 'RecursiveWithMissingLayers',
+				type: 'RecursiveWithMissingLayers',
+				params: null,
+				shape: '[2, 1, 128, 128]',
+				depth: 0,
+			},
+			{ name: 'out_conv0', type: 'Conv2d', params: 608, shape: '[2, 8, 128, 128]', depth: 1 },
+			{
+				name: 'out_bn0',
+				type: 'BatchNorm2d',
+				params: 16,
+				shape: '[2, 8, 128, 128]',
+				depth: 1,
+			},
+			{ name: 'block0', type: 'ModuleDict', params: null, shape: null, depth: 1 },
+			{ name: 'in_conv1', type: 'Conv2d', params: 584, shape: '[2, 8, 128, 128]', depth: 2 },
+		]);
+		const program = torchinfoNotebook(torchinfoOut);
+		const r = analyzePython(program.text, { printed: program.outputs });
+		const [check] = r.printedSummaries ?? [];
+		assert.strictEqual(check.verdict, 'match');
+		assert.strictEqual(check.firstDifference, null);
+		assert.strictEqual(check.rows?.length, 19);
+		assert.ok(check.rows?.every((x) => x.same === true));
+		assert.deepStrictEqual(check.rows?.[3], {
+			printed: { name: 'block0', type: 'ModuleDict', shape: null, params: '--' },
+			ours: { name: 'block0', type: 'ModuleDict', shape: null, params: '--' },
+			same: true,
+		});
+		assert.deepStrictEqual(check.rows?.[4].ours, {
+			name: 'in_conv1',
+			type: 'Conv2d',
+			shape: '[2, 8, 128, 128]',
+			params: '584',
+		});
+		const [d] = r.diagnostics.filter((x) => x.code === 'printed-summary');
+		assert.strictEqual(d.severity, 'info');
+		assert.match(
+			d.message,
+			/^Matches the summary this cell printed for `model`: Total params 4,235 .*row by row \(19 rows\)\.$/,
+		);
+	});
+
+	it('an output edited to disagree (one BatchNorm2d row and the totals): a warning naming the first row that differs, and the rows side by side', () => {
+		const edited = torchinfoOut
+			.replace(
+				'│    └─BatchNorm2d (in_bn3): 2-6                             [2, 8, 128, 128]          16',
+				'│    └─BatchNorm2d (in_bn3): 2-6                             [2, 8, 128, 128]          32',
+			)
+			.replace(/4,235/g, '4,251');
+		const program = torchinfoNotebook(edited);
+		const r = analyzePython(program.text, { printed: program.outputs });
+		const [check] = r.printedSummaries ?? [];
+		assert.strictEqual(check.verdict, 'differ');
+		assert.strictEqual(check.firstDifference, 9);
+		assert.deepStrictEqual(check.rows?.[9], {
+			printed: {
+				name: 'in_bn3',
+				type: 'BatchNorm2d',
+				shape: '[2, 8, 128, 128]',
+				params: '32',
+			},
+			ours: { name: 'in_bn3', type: 'BatchNorm2d', shape: '[2, 8, 128, 128]', params: '16' },
+			same: false,
+		});
+		const [d] = r.diagnostics.filter((x) => x.code === 'printed-summary');
+		assert.strictEqual(d.severity, 'warning');
+		assert.match(
+			d.message,
+			/The first row that differs is row 10: printed `in_bn3` \(BatchNorm2d\) 32 params, NormLens `in_bn3` \(BatchNorm2d\) 16\./,
+		);
+	});
+
+	it("torchinfo with Input Shape and Trainable columns: a frozen module's count in parentheses is read as its count", () => {
+		const text = [
+			'==================================================================================================================',
+			'Layer (type (var_name))                  Input Shape          Output Shape         Param #              Trainable',
+			'==================================================================================================================',
+			'Net (Net)                                [1, 4]               [1, 2]               --                   Partial',
+			'├─Linear (body)                          [1, 4]               [1, 3]               (15)                 False',
+			'├─Linear (head)                          [1, 3]               [1, 2]               8                    True',
+			'==================================================================================================================',
+			'Total params: 23',
+			'Trainable params: 8',
+			'Non-trainable params: 15',
+		].join('\n');
+		assert.deepStrictEqual(
+			parsePrintedSummaries(text)[0].rows?.map((x) => [
+				x.name,
+				x.type,
+				x.params,
+				x.shape,
+				x.depth,
+			]),
+			[
+				['Net', 'Net', null, '[1, 2]', 0],
+				['body', 'Linear', 15, '[1, 3]', 1],
+				['head', 'Linear', 8, '[1, 2]', 1],
+			],
+		);
+	});
+
+	it("torchsummary counts a module per call: a total above PyTorch's whose rows all agree is information that says so; a differing row makes it a warning", () => {
+		const source =
+			'import torch\nfrom torch import nn\nfrom torchsummary import summary\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        return self.fc(self.fc(x))\nmodel = Net()\nsummary(model, (4,))';
+		// torchsummary's layout (its hooks number each call; its total sums the rows).
+		const printed = (second: string, total: string) =>
+			`----------------------------------------------------------------\n        Layer (type)               Output Shape         Param #\n================================================================\n            Linear-1                    [-1, 4]              20\n            Linear-2                    [-1, 4]              ${second}\n================================================================\nTotal params: ${total}\nTrainable params: ${total}\nNon-trainable params: 0\n----------------------------------------------------------------\n`;
+		const check = (output: string) => {
+			const program = buildProgram([{ index: 0, source, outputs: output }]);
+			const r = analyzePython(program.text, { printed: program.outputs });
+			return {
+				check: (r.printedSummaries ?? [])[0],
+				diagnostic: r.diagnostics.find((x) => x.code === 'printed-summary'),
+			};
+		};
+		const twice = check(printed('20', '40'));
+		assert.strictEqual(twice.check.verdict, 'differ');
+		assert.strictEqual(twice.check.firstDifference, null);
+		assert.deepStrictEqual(
+			twice.check.rows?.map((r) => [r.printed?.name, r.ours?.name, r.ours?.params, r.same]),
+			[
+				['Linear-1', 'Linear-1', '20', true],
+				['Linear-2', 'Linear-2', '20', true],
+			],
+		);
+		assert.strictEqual(twice.diagnostic?.severity, 'info');
+		assert.match(twice.diagnostic?.message ?? '', /torchsummary counts a module once per call/);
+		const wrong = check(printed('24', '44'));
+		assert.strictEqual(wrong.check.firstDifference, 1);
+		assert.strictEqual(wrong.diagnostic?.severity, 'warning');
+		assert.match(
+			wrong.diagnostic?.message ?? '',
+			/The first row that differs is row 2: printed `Linear-2` \(Linear\) 24 params, NormLens `Linear-2` \(Linear\) 20\./,
 		);
 	});
 
@@ -208,15 +372,24 @@ describe('printed summaries in notebook outputs', () => {
 			}
 		}
 		assert.deepStrictEqual(matches, expected);
-		// Keras summaries whose rows could be read: every row's count agrees too.
+		// Summaries whose rows could be read (Keras, torchsummary, torchinfo): every row's figure agrees too.
 		assert.deepStrictEqual(rowByRow.sort(), [
 			'11_training_deep_neural_networks.ipynb model 7',
 			'11_training_deep_neural_networks.ipynb model_B 7',
+			'Assignment_8_Network_with_Layer_Normalization.ipynb model 40',
 			'Convolution_model_Application_2024.ipynb conv_model 9',
 			'Convolution_model_Application_2024.ipynb happy_model 7',
+			'gan-conv.ipynb model.discriminator 8',
+			'gan-conv.ipynb model.generator 15',
 			'handson_ml2_10_neural_nets_with_keras.ipynb model 4',
 			'handson_ml3_10_neural_nets_with_keras.ipynb model 4',
+			// torchinfo: with the ModuleList row it inserts for the encoder's layers, and the ViT's own leftover (class token, positions).
+			'pytorch_dl_08_paper_replicating_solutions.ipynb ViT 22',
+			'pytorch_dl_08_paper_replicating_solutions.ipynb imported_vit 22',
+			'rasbt_gan_conv.ipynb model.discriminator 8',
+			'rasbt_gan_conv.ipynb model.generator 15',
 			't81_558_class_06_2_cnn.ipynb model 7',
+			'tsai_eva4_codingdrill_9947.ipynb model 28',
 		]);
 	});
 });

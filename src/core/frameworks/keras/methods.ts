@@ -148,11 +148,14 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 				name: summary.name,
 				totals: summary.totals,
 				unknown: summary.unknown,
-				rows: printedLayers.map((l) => ({
-					name: l.name,
-					type: l.type,
-					params: l.params?.total ?? null,
-				})),
+				rows: {
+					keras: printedLayers.map((l) => ({
+						name: l.name,
+						type: l.type,
+						params: l.params?.total ?? null,
+						shape: l.outputShape,
+					})),
+				},
 			});
 			return NONE;
 		},

@@ -6,6 +6,7 @@ import { childNamed, children } from '../../python/parse';
 import { asInt, asSequence, NONE, Value } from '../../python/values';
 import type { ForwardTracer } from './forward';
 import { TorchModule, TorchTensor, walk } from './objects';
+import { torchinfoRows, torchsummaryRows } from './printedRows';
 import { summarize } from './summaries';
 
 /** A sub-module a summary call printed on its own (`summary(model.generator, …)`), reported as a model under the name written. */
@@ -110,11 +111,14 @@ export function summaryCall(
 		label ?? model.obj.varName ?? model.obj.type,
 		ctx.range(args.node),
 	);
+	const torchinfo = torchinfoRows(model.obj);
+	const torchsummary = torchsummaryRows(model.obj);
 	records.summarySnapshots.push({
 		range: ctx.range(args.node),
 		name: s.name,
 		totals: s.totals,
 		unknown: s.unknown,
+		...(torchinfo && torchsummary ? { rows: { torchinfo, torchsummary } } : {}),
 	});
 	return NONE;
 }
