@@ -215,6 +215,11 @@ export async function benchEditor(repoRoot, log) {
 			`  Run command → first chart drawn (panel open), ${r.name}: median ${f(r.p50)} ms (min ${f(r.min)}, max ${f(r.max)}, ${r.n} runs; the first ${f(r.firstMs)} ms)`,
 		);
 	}
+	for (const p of editor.panelOpen ?? []) {
+		log(
+			`  Show Model Summary → table drawn, ${p.name}: panel closed ${f(p.closedMs)} ms; panel open (drawn again), median ${f(p.openMs.p50)} ms (max ${f(p.openMs.max)}, ${p.openMs.n} runs)`,
+		);
+	}
 	const fr = editor.firstRun;
 	if (fr) {
 		log(
