@@ -1,5 +1,12 @@
 // torchinfo's cell texts (Kernel Shape, Param %, Mult-Adds, Trainable) and footer lines, formatted as torchinfo 1.8.0 prints them.
-import type { CallEstimates, ModelSummary, ModuleCall, UnknownCause } from '../../protocol/analysis';
+import type {
+	CallEstimates,
+	ModelSummary,
+	ModuleCall,
+	Shape,
+	TextRange,
+	UnknownCause,
+} from '../../protocol/analysis';
 
 /**
  * Python's `format(x, ',.Nf')`: the double's exact value rounded half to even (JavaScript's
@@ -166,4 +173,85 @@ export function kerasMemorySize(bytes: number): string {
 		v /= 1024;
 	}
 	return `${pyFixed(v, 2, false)} PB`;
+}
+
+/** `[2, 8, 128, 128]` as torchinfo prints shapes (the batch as given); `--` when unknown. */
+function torchShape(shape: Shape | null): string {
+	return shape ? `[${shape.map((d) => (d === null ? -1 : d)).join(', ')}]` : '--';
+}
+
+/**
+ * A PyTorch model's forward call by call, as torchinfo prints it with every column and every depth:
+ * one row per module call, nested by depth (a module's later calls show `(recursive)`), then its
+ * footer; each `?` is explained below the table.
+ */
+export function callsText(
+	model: ModelSummary,
+	locate: (range: TextRange) => string = (r) => `line ${r.start.line + 1}`,
+): string | undefined {
+	const calls = model.calls;
+	if (!calls) {
+		return undefined;
+	}
+	const total = model.totals.total;
+	const rows = calls.map((c, i) => {
+		const tree = c.depth === 0 ? '' : c.depth === 1 ? '├─' : `${'│    '.repeat(c.depth - 1)}└─`;
+		// A row with no rows below it is at its limit (a container whose children never ran).
+		const atLimit = (calls[i + 1]?.depth ?? 0) <= c.depth;
+		return [
+			`${tree}${c.type} (${c.name})${c.depth > 0 ? `: ${c.depth}` : ''}`,
+			kernelText(c.kernelSize),
+			torchShape(c.inputShape),
+			torchShape(c.outputShape),
+			paramsText(c, atLimit),
+			percentText(c, total, atLimit),
+			macsText(c, atLimit),
+			trainableText(c),
+		];
+	});
+	const head = [
+		'Layer (type (name):depth)',
+		'Kernel Shape',
+		'Input Shape',
+		'Output Shape',
+		'Param #',
+		'Param %',
+		'Mult-Adds',
+		'Trainable',
+	];
+	const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 3);
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (i === 5 ? c.padStart(widths[i] - 3).padEnd(widths[i]) : c.padEnd(widths[i])))
+			.join('')
+			.trimEnd();
+	const width = widths.reduce((a, b) => a + b, 0);
+	const rule = '='.repeat(width);
+	const out = [rule, line(head), rule, ...rows.map(line), rule];
+	if (model.callsOmitted) {
+		out.push(
+			`${model.callsOmitted.toLocaleString('en-US')} more calls not listed (NormLens records ${calls.length.toLocaleString('en-US')} per forward).`,
+		);
+	}
+	const footer = torchinfoFooter(model);
+	footer.forEach((l, i) => {
+		out.push(`${l.label}: ${l.value}`);
+		// torchinfo's rules: under the mult-adds (under the counts without them) and at the end.
+		if (i === Math.min(3, footer.length - 1) || i === footer.length - 1) {
+			out.push(rule);
+		}
+	});
+	const seen = new Set<string>();
+	const why = [
+		...calls.map((c) => c.unknown),
+		...footer.map((l) => l.cause),
+	].filter((c): c is UnknownCause => c !== undefined);
+	for (const c of why) {
+		const text = `? ${c.reason} (${locate(c.range)})`;
+		if (!seen.has(text)) {
+			seen.add(text);
+			out.push(text);
+		}
+	}
+	return out.join('\n');
 }
