@@ -17,7 +17,7 @@ import type {
 import { AnalysisService, type DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
-import { compareSource, panelCauses } from './panelContent';
+import { compareSource, panelCauses, panelCosts } from './panelContent';
 import { revealArgs, revealRange } from './reveal';
 
 /** A document, a position in it and its analysis: what every command acts on. */
@@ -100,6 +100,7 @@ export class Inspector {
 					}
 				: null,
 			causes: panelCauses(t.analysis, model),
+			costs: panelCosts(t.analysis, model),
 		});
 	}
 

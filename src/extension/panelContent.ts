@@ -1,7 +1,21 @@
 // What the inspector derives from a model for the panel: the compare view's tensor and the causes of each `?`.
-import { channelAxisOf, explainLayer } from '../core';
-import type { Framework, LayerSummary, ModelSummary, Shape } from '../protocol/analysis';
-import type { PanelUnknownCause } from '../protocol/webviewProtocol';
+import {
+	channelAxisOf,
+	explainLayer,
+	macsText,
+	percentText,
+	kernelText,
+	torchinfoFooter,
+	trainableText,
+} from '../core';
+import type {
+	Framework,
+	LayerSummary,
+	ModelSummary,
+	Shape,
+	UnknownCause,
+} from '../protocol/analysis';
+import type { PanelCosts, PanelUnknownCause } from '../protocol/webviewProtocol';
 import type { DocumentAnalysis } from './analysisService';
 
 /**
@@ -70,4 +84,31 @@ export function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnkn
 		}
 	}
 	return out;
+}
+
+/** torchinfo's cells of each call and its footer, formatted for the panel; undefined without calls. */
+export function panelCosts(a: DocumentAnalysis, model: ModelSummary): PanelCosts | undefined {
+	const calls = model.calls;
+	if (!calls) {
+		return undefined;
+	}
+	const total = model.totals.total;
+	const why = (c: UnknownCause | undefined) =>
+		c ? `${c.reason} (${a.causeTarget(c).label})` : undefined;
+	return {
+		calls: calls.map((c) => {
+			const w = why(c.unknown);
+			return {
+				kernel: kernelText(c.kernelSize),
+				trainable: trainableText(c),
+				percent: [percentText(c, total, false), percentText(c, total, true)],
+				macs: [macsText(c, false), macsText(c, true)],
+				...(w ? { why: w } : {}),
+			};
+		}),
+		footer: torchinfoFooter(model).map((l) => {
+			const w = why(l.cause);
+			return { label: l.label, value: l.value, ...(w ? { why: w } : {}) };
+		}),
+	};
 }

@@ -128,7 +128,12 @@ export interface CallEstimates {
 	/** The three sizes added up. */
 	totalBytes: number | null;
 	/** Why a figure is unknown, by its field name. */
-	causes: Partial<Record<'totalMacs' | 'inputBytes' | 'forwardBackwardBytes' | 'paramBytes' | 'totalBytes', UnknownCause>>;
+	causes: Partial<
+		Record<
+			'totalMacs' | 'inputBytes' | 'forwardBackwardBytes' | 'paramBytes' | 'totalBytes',
+			UnknownCause
+		>
+	>;
 }
 
 /** One model found in a file. */

@@ -219,10 +219,14 @@ export function callsText(
 		'Mult-Adds',
 		'Trainable',
 	];
-	const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 3);
+	const widths = head.map(
+		(h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length) + 3,
+	);
 	const line = (cells: string[]) =>
 		cells
-			.map((c, i) => (i === 5 ? c.padStart(widths[i] - 3).padEnd(widths[i]) : c.padEnd(widths[i])))
+			.map((c, i) =>
+				i === 5 ? c.padStart(widths[i] - 3).padEnd(widths[i]) : c.padEnd(widths[i]),
+			)
 			.join('')
 			.trimEnd();
 	const width = widths.reduce((a, b) => a + b, 0);
@@ -242,10 +246,9 @@ export function callsText(
 		}
 	});
 	const seen = new Set<string>();
-	const why = [
-		...calls.map((c) => c.unknown),
-		...footer.map((l) => l.cause),
-	].filter((c): c is UnknownCause => c !== undefined);
+	const why = [...calls.map((c) => c.unknown), ...footer.map((l) => l.cause)].filter(
+		(c): c is UnknownCause => c !== undefined,
+	);
 	for (const c of why) {
 		const text = `? ${c.reason} (${locate(c.range)})`;
 		if (!seen.has(text)) {

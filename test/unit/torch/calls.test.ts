@@ -59,7 +59,10 @@ describe('PyTorch rows per call (torchinfo)', () => {
 		assert.strictEqual(m.totals.total, 914);
 		assert.deepStrictEqual(m.calls?.[0].outputShape, [2, 10]);
 		const text = callsText(m) ?? '';
-		assert.match(text, /├─Block \(block\): 1 +-- +\[2, 8, 16, 16\] +\[2, 8, 16, 16\] +-- +-- +-- +True/);
+		assert.match(
+			text,
+			/├─Block \(block\): 1 +-- +\[2, 8, 16, 16\] +\[2, 8, 16, 16\] +-- +-- +-- +True/,
+		);
 		assert.match(
 			text,
 			/│ {4}└─Conv2d \(block\.conv\): 2 +\[3, 3\] +\[2, 8, 16, 16\] +\[2, 8, 16, 16\] +\(recursive\) +\(recursive\) +299,008 +True/,

@@ -184,7 +184,7 @@ export function callCosts(
 		}
 		let total: number | null = paramsOf(costed[i].module)?.total ?? null;
 		const seen = new Set<TorchModule>();
-		for (let j = i + 1; j < end[i] && total !== null; ) {
+		for (let j = i + 1; j < end[i] && total !== null;) {
 			const c = costed[j];
 			const num = paramsOf(c.module)?.total ?? null;
 			if (c.call.repeat) {
