@@ -214,8 +214,18 @@ ${call}
 		});
 	}
 
-	it(".to('cuda') keeps the bytes (a device, not a dtype)", () => {
+	it(".to('cuda') and .to(torch.device(…)) keep the bytes (a device, not a dtype), of the weights and the input", () => {
 		assert.strictEqual(net("net.to('cuda')").estimates?.paramBytes, 480);
+		const device =
+			'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nnet.to(device)';
+		const e = net(device, 'y = net(torch.randn(2, 3, 8, 8).to(device))').estimates;
+		assert.strictEqual(e?.paramBytes, 480);
+		assert.strictEqual(e?.inputBytes, 2 * 3 * 8 * 8 * 4 + 56);
+		// A cast of the input: its new element size (float16, 2 bytes).
+		assert.strictEqual(
+			net('', 'y = net(torch.randn(2, 3, 8, 8).half())').estimates?.inputBytes,
+			2 * 3 * 8 * 8 * 2 + 56,
+		);
 	});
 
 	it('an input of another dtype than NormLens knows (dtype=): the input size is unknown with a cause', () => {

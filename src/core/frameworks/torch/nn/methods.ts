@@ -13,6 +13,7 @@ import {
 	walk,
 } from '../objects';
 import type { TorchSession } from '../session';
+import { deviceOnly } from '../ops/tensorMethods';
 import { parameterMethod } from './parameterContainers';
 import { attach, holdsUnknown } from './registration';
 
@@ -58,10 +59,6 @@ const registerModule: ModuleMethod = (m, c) => {
 
 /** `eval()`, `train()`, `to(…)`, `cuda()`, casts: the module itself (nothing NormLens counts changes). */
 const returnsSelf: ModuleMethod = (_m, { self }) => self;
-
-/** A `.to(…)` argument that names a device only (`'cuda'`, `None`); anything else may be a dtype or a tensor. */
-const deviceOnly = (v: Value): boolean =>
-	v.k === 'str' || v.k === 'none' || (v.k === 'ref' && /^torch\.device$/.test(v.path));
 
 /**
  * `.half()`, `.double()`, `.bfloat16()`, `.type(…)`, and `.to(…)` with anything but a device: the
