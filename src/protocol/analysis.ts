@@ -92,6 +92,11 @@ export interface ModuleCall {
 	params: number | null;
 	/** The module already ran in this forward, so its parameters are counted once (torchinfo's "(recursive)"). */
 	repeat: boolean;
+	/**
+	 * Every parameter the module owns directly was counted on an earlier row (tied weights: a head
+	 * sharing an embedding's weight); torchinfo prints it "(recursive)" as a repeat.
+	 */
+	tied: boolean;
 	/** torchinfo's Kernel Shape: the module's `kernel_size` as PyTorch stores it (`[3, 3]`, `2`); null when it has none. */
 	kernelSize: number | number[] | null;
 	/** The module has no submodules (torchinfo's leaf layer: its mult-adds count toward the total). */

@@ -91,14 +91,15 @@ function shownParams(c: ModuleCall, atLimit: boolean): number | null {
 
 /** torchinfo's Param # cell: `(recursive)` for a repeat, `(1,234)` when none trainable, `--` for none. */
 export function paramsText(c: ModuleCall, atLimit: boolean): string {
-	if (c.repeat) {
+	if (c.repeat || c.tied) {
 		return c.params === 0 ? '--' : '(recursive)';
 	}
 	const n = shownParams(c, atLimit);
 	if (n === null) {
 		return '?';
 	}
-	if (n === 0) {
+	// torchinfo prints a leftover only when positive (a tied weight can make it negative).
+	if (n <= 0) {
 		return '--';
 	}
 	const text = n.toLocaleString('en-US');
@@ -110,7 +111,7 @@ export function percentText(c: ModuleCall, total: number | null, atLimit: boolea
 	if (total === 0) {
 		return '--';
 	}
-	if (c.repeat) {
+	if (c.repeat || c.tied) {
 		return '(recursive)';
 	}
 	const n = shownParams(c, atLimit);

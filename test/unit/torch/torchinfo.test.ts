@@ -171,6 +171,28 @@ describe("torchinfo's columns and footer, against its printed outputs (torchinfo
 		compare('resnet152.py', 'resnet152.out');
 	});
 
+	// Printed by torchinfo 1.8.0 itself (this commit's source, run under torch 1.13 / CPython 3.11; README.md).
+	it('examples/torch_blocks.py at every depth, every column: as torchinfo printed it for the same model and input', () => {
+		compare('torch_blocks.py', 'torch_blocks.out');
+	});
+
+	it('frozen parameters: (432) in parentheses, Trainable False / Partial / True, depth-limit rows', () => {
+		const { m } = compare('frozen_blocks.py', 'frozen_blocks.out');
+		assert.strictEqual(m.totals.nonTrainable, 432 + 32 + 32);
+	});
+
+	it("tied weights: the head is (recursive), and the model's leftover is torchinfo's -100.00%", () => {
+		const { m } = compare('tied_weights.py', 'tied_weights.out');
+		assert.deepStrictEqual(
+			m.calls?.map((c) => [c.name, c.tied, c.rowParams]),
+			[
+				['model', false, -64_000],
+				['embedding', false, 64_000],
+				['head', true, 0],
+			],
+		);
+	});
+
 	it('Param % of every row with every depth shown sums to exactly the total (leftovers, not subtrees)', () => {
 		const m = model('resnet50.py');
 		const rowSum = (m.calls ?? []).reduce((s, c) => s + (c.rowParams ?? NaN), 0);

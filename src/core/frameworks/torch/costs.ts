@@ -137,7 +137,7 @@ function moduleParams(m: TorchModule): { total: number; trainable: number } | nu
 export interface CostedCall {
 	call: Omit<
 		ModuleCall,
-		'kernelSize' | 'leaf' | 'macs' | 'trainableParams' | 'rowParams' | 'unknown'
+		'kernelSize' | 'leaf' | 'macs' | 'trainableParams' | 'rowParams' | 'tied' | 'unknown'
 	>;
 	module: TorchModule;
 	record: CallRecord;
@@ -175,6 +175,19 @@ export function callCosts(
 	});
 	open.forEach((i) => (end[i] = n));
 	const leaf = costed.map((c) => c.module.children.size === 0);
+	// ModelStatistics: a row whose direct parameters were all counted on earlier rows is "(recursive)".
+	const seenParams = new Set<TorchParam>();
+	const tied = costed.map((c) => {
+		const direct = [...c.module.params.values()];
+		const fresh = direct.filter((p) => !seenParams.has(p));
+		fresh.forEach((p) => seenParams.add(p));
+		return (
+			!c.call.repeat &&
+			fresh.length === 0 &&
+			direct.some((p) => p.shape === null || count(p) > 0)
+		);
+	});
+	const recursive = costed.map((c, i) => c.call.repeat || tied[i]);
 	const own = costed.map((c, i) => (leaf[i] ? leafMacs(c.module, c.record.output) : 0));
 	// torchinfo's `_leftover`: a container's parameters less those of every row below it.
 	const leftover = new Map<number, number | null>();
@@ -187,7 +200,7 @@ export function callCosts(
 		for (let j = i + 1; j < end[i] && total !== null;) {
 			const c = costed[j];
 			const num = paramsOf(c.module)?.total ?? null;
-			if (c.call.repeat) {
+			if (recursive[j]) {
 				if (!seen.has(c.module)) {
 					seen.add(c.module);
 					total = num === null ? null : total - num;
@@ -226,14 +239,17 @@ export function callCosts(
 				macs += leaf[j] ? (m as number) : 0;
 			}
 		}
-		const rowParams = c.call.repeat ? 0 : leaf[i] ? (params?.total ?? null) : leftoverOf(i);
+		const rowParams = recursive[i] ? 0 : leaf[i] ? (params?.total ?? null) : leftoverOf(i);
 		if (rowParams === null) {
 			cause ??= unknownParams(c.module);
 		}
 		return {
 			...c.call,
+			// named_parameters(): a weight tied across two submodules once.
+			params: params?.total ?? c.call.params,
 			kernelSize: kernelSize(c.module),
 			leaf: leaf[i],
+			tied: tied[i],
 			macs,
 			trainableParams: params?.trainable ?? null,
 			rowParams,
