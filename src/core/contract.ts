@@ -53,6 +53,7 @@ export interface SummaryContract {
 			/** torchinfo's columns (ModuleCall): Kernel Shape, Mult-Adds, the row's Param # and trainable parameters. */
 			kernelSize: number | number[] | null;
 			leaf: boolean;
+			tied: boolean;
 			macs: number | null;
 			rowParams: number | null;
 			trainableParams: number | null;
@@ -125,6 +126,7 @@ export function toContract(
 							repeat: c.repeat,
 							kernelSize: c.kernelSize,
 							leaf: c.leaf,
+							tied: c.tied,
 							macs: c.macs,
 							rowParams: c.rowParams,
 							trainableParams: c.trainableParams,
