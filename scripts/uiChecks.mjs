@@ -758,6 +758,13 @@ export async function runUiChecks({ outDir }) {
 				const all = await frame.evaluate(
 					() => document.getElementById('app')?.innerText ?? '',
 				);
+				// Eight columns and the footer, and still no cell wraps: the table scrolls in its box.
+				const wrapped = await wrappedCells(frame);
+				if (wrapped.length > 0) {
+					throw new Error(
+						`${wrapped.length} tree cells wrap: ${wrapped.slice(0, 6).join(' | ')}`,
+					);
+				}
 				for (const line of [
 					'Total mult-adds (M): 24.52',
 					'Input size (kB): 98.36',

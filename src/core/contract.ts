@@ -51,7 +51,7 @@ export interface SummaryContract {
 			params: number | null;
 			repeat: boolean;
 			/** torchinfo's columns (ModuleCall): Kernel Shape, Mult-Adds, the row's Param # and trainable parameters. */
-			kernelSize: number | number[] | null;
+			kernelSize: number | number[] | '?' | null;
 			leaf: boolean;
 			tied: boolean;
 			macs: number | null;

@@ -97,8 +97,8 @@ export interface ModuleCall {
 	 * sharing an embedding's weight); torchinfo prints it "(recursive)" as a repeat.
 	 */
 	tied: boolean;
-	/** torchinfo's Kernel Shape: the module's `kernel_size` as PyTorch stores it (`[3, 3]`, `2`); null when it has none. */
-	kernelSize: number | number[] | null;
+	/** torchinfo's Kernel Shape: the module's `kernel_size` as PyTorch stores it (`[3, 3]`, `2`); null when it has none, `'?'` when unknown. */
+	kernelSize: number | number[] | '?' | null;
 	/** The module has no submodules (torchinfo's leaf layer: its mult-adds count toward the total). */
 	leaf: boolean;
 	/**

@@ -181,6 +181,10 @@ describe("torchinfo's columns and footer, against its printed outputs (torchinfo
 		assert.strictEqual(m.totals.nonTrainable, 432 + 32 + 32);
 	});
 
+	it('Kernel Shape of a Conv2d subclass ([3, 3]), a user module that sets self.kernel_size (2), a MaxPool2d((2, 2))', () => {
+		compare('kernel_attributes.py', 'kernel_attributes.out');
+	});
+
 	it("tied weights: the head is (recursive), and the model's leftover is torchinfo's -100.00%", () => {
 		const { m } = compare('tied_weights.py', 'tied_weights.out');
 		assert.deepStrictEqual(
@@ -273,6 +277,30 @@ y = net(torch.randn(3, 8))
 		assert.ok(m?.estimates?.causes.totalMacs);
 		assert.strictEqual(macsText(calls[3], false), '?');
 		assert.strictEqual(calls[0].macs, null);
+	});
+});
+
+describe('a kernel_size NormLens cannot read', () => {
+	it("is '?' with its cause, not '--'", () => {
+		const src = `import torch
+import torch.nn as nn
+import mystery
+
+class Pool(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.kernel_size = mystery.size()
+
+    def forward(self, x):
+        return x
+
+net = Pool()
+y = net(torch.randn(2, 3))
+`;
+		const c = analyzePython(src).models.find((x) => x.name === 'net')?.calls?.[0];
+		assert.strictEqual(c?.kernelSize, '?');
+		assert.strictEqual(kernelText(c.kernelSize), '?');
+		assert.match(c.unknown?.reason ?? '', /kernel_size/);
 	});
 });
 

@@ -51,18 +51,22 @@ const MACS_BY_CLASS: readonly { contains: string; sizes: (out: number[]) => numb
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const count = (p: TorchParam) => prod(p.shape as number[]);
 
-/** torchinfo's Kernel Shape of a module: its `kernel_size`, or null when it has none. */
-export function kernelSize(m: TorchModule): number | number[] | null {
-	const v = m.config.get('kernel_size');
+/**
+ * torchinfo's Kernel Shape of a module: its `kernel_size` (a catalogued layer's argument as PyTorch
+ * stores it, or what a user module's code assigns to `self.kernel_size`), null when it has none,
+ * `'?'` when it has one NormLens cannot read.
+ */
+export function kernelSize(m: TorchModule): number | number[] | '?' | null {
+	const v = m.kernelAttr ?? m.config.get('kernel_size');
 	if (!v) {
 		return null;
 	}
 	const k = toJson(v);
-	const rank = KERNEL_TUPLE_RANK[m.type];
-	if (typeof k === 'number') {
+	const rank = m.kernelAttr ? undefined : KERNEL_TUPLE_RANK[m.spec?.name ?? m.type];
+	if (typeof k === 'number' && Number.isInteger(k)) {
 		return rank ? Array<number>(rank).fill(k) : k;
 	}
-	return Array.isArray(k) && k.every((x) => typeof x === 'number') ? (k as number[]) : null;
+	return Array.isArray(k) && k.every((x) => typeof x === 'number') ? (k as number[]) : '?';
 }
 
 /** A leaf call's mult-adds (torchinfo's `calculate_macs`), or why they are unknown. */
@@ -239,6 +243,13 @@ export function callCosts(
 				macs += leaf[j] ? (m as number) : 0;
 			}
 		}
+		const kernel = kernelSize(c.module);
+		if (kernel === '?') {
+			cause ??= {
+				reason: `the \`kernel_size\` of this ${c.module.type} is a value NormLens cannot read`,
+				range: c.module.range,
+			};
+		}
 		const rowParams = recursive[i] ? 0 : leaf[i] ? (params?.total ?? null) : leftoverOf(i);
 		if (rowParams === null) {
 			cause ??= unknownParams(c.module);
@@ -247,7 +258,7 @@ export function callCosts(
 			...c.call,
 			// named_parameters(): a weight tied across two submodules once.
 			params: params?.total ?? c.call.params,
-			kernelSize: kernelSize(c.module),
+			kernelSize: kernel,
 			leaf: leaf[i],
 			tied: tied[i],
 			macs,

@@ -64,6 +64,8 @@ export class TorchModule implements FrameworkObject {
 	paramsKnown = true;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
 	dtypeCause?: Cause;
+	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */
+	kernelAttr?: Value;
 	inputShape: Shape | null = null;
 	outputShape: Shape | null = null;
 	called = false;
