@@ -232,7 +232,12 @@ async function wrappedCells(frame) {
 				// The lines the cell's own text occupies: distinct tops of its text boxes.
 				const range = document.createRange();
 				range.selectNodeContents(c);
-				const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+				// An empty box (a leaf row's blank fold caret) holds no text and is no line.
+				const tops = new Set(
+					[...range.getClientRects()]
+						.filter((r) => r.height > 0 && r.width > 0)
+						.map((r) => Math.round(r.top)),
+				);
 				return tops.size > 1;
 			})
 			.map((c) => c.innerText.replace(/\s+/g, ' ').slice(0, 30)),
