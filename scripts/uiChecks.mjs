@@ -122,7 +122,12 @@ async function wrappedCells(frame) {
 				// The lines the cell's own text occupies: distinct tops of its text boxes.
 				const range = document.createRange();
 				range.selectNodeContents(c);
-				const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+				// An empty box (a leaf row's blank fold caret) holds no text and is no line.
+				const tops = new Set(
+					[...range.getClientRects()]
+						.filter((r) => r.height > 0 && r.width > 0)
+						.map((r) => Math.round(r.top)),
+				);
 				return tops.size > 1;
 			})
 			.map((c) => c.innerText.replace(/\s+/g, ' ').slice(0, 30)),
@@ -228,8 +233,10 @@ export async function runUiChecks({ outDir }) {
 				}
 				for (const expected of [
 					'batch_normalization (BatchNormalization)',
-					'Trainable params: 1,905',
-					'Non-trainable params: 100',
+					// Keras 3's byte sizes: float32 weights, readable_memory_size's 1024 steps.
+					'Total params: 2,005 (7.83 KB)',
+					'Trainable params: 1,905 (7.44 KB)',
+					'Non-trainable params: 100 (400.00 B)',
 					'Normalized over: batch',
 				]) {
 					if (!text.includes(expected)) {
@@ -580,6 +587,56 @@ export async function runUiChecks({ outDir }) {
 				if (!text.includes('25,984')) {
 					throw new Error(`the stages row does not sum its blocks: ${text}`);
 				}
+				// torchinfo's columns (its definitions, as the CLI and the unit tests check them).
+				const heads = await frame.evaluate(() =>
+					[...document.querySelectorAll('table.tree thead th')].map((h) => h.textContent),
+				);
+				const wanted = [
+					'Module (type)',
+					'Kernel Shape',
+					'Input Shape',
+					'Output Shape',
+					'Param #',
+					'Param %',
+					'Mult-Adds',
+					'Trainable',
+				];
+				if (heads.join('|') !== wanted.join('|')) {
+					throw new Error(`the tree's columns are ${heads.join(', ')}`);
+				}
+				const cells = (i) =>
+					frame.evaluate(
+						(n) =>
+							[...(document.querySelector(`tr[data-call="${n}"]`)?.cells ?? [])].map(
+								(c) => c.textContent,
+							),
+						i,
+					);
+				const stem = (await cells(await row('stem.0'))).join('|');
+				if (!stem.includes('[3, 3]|') || !stem.includes('|1.59%|3,538,944|True')) {
+					throw new Error(`the stem conv's torchinfo cells: ${stem}`);
+				}
+				const all = await frame.evaluate(
+					() => document.getElementById('app')?.innerText ?? '',
+				);
+				// Eight columns and the footer, and still no cell wraps: the table scrolls in its box.
+				const wrapped = await wrappedCells(frame);
+				if (wrapped.length > 0) {
+					throw new Error(
+						`${wrapped.length} tree cells wrap: ${wrapped.slice(0, 6).join(' | ')}`,
+					);
+				}
+				for (const line of [
+					'Total mult-adds (M): 24.52',
+					'Input size (kB): 98.36',
+					'Forward/backward pass size (MB): 5.24',
+					'Params size (kB): 108.39',
+					'Estimated Total Size (MB): 5.45',
+				]) {
+					if (!all.includes(line)) {
+						throw new Error(`the tree's footer lacks "${line}"`);
+					}
+				}
 				await frame.focus(`tr[data-call="${stages}"]`);
 				await page.keyboard.press('ArrowLeft');
 				await frame.waitForFunction(
@@ -596,6 +653,11 @@ export async function runUiChecks({ outDir }) {
 					throw new Error(
 						`after ArrowLeft: aria-expanded ${expanded}, focus ${await focused()}`,
 					);
+				}
+				// Folded, a module shows what torchinfo prints at its depth limit: its whole share and mult-adds.
+				const foldedStages = (await cells(stages)).join('|');
+				if (!foldedStages.includes('|25,984|95.89%|20,974,592|')) {
+					throw new Error(`the folded stages row: ${foldedStages}`);
 				}
 				await page.keyboard.press('ArrowRight');
 				await frame.waitForFunction(

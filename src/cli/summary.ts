@@ -38,7 +38,7 @@ export function summaryCommand(
 	for (const m of loaded.result.models) {
 		out(summaryText(m, locate));
 		out('');
-		const calls = byCall ? callsText(m) : undefined;
+		const calls = byCall ? callsText(m, locate) : undefined;
 		if (calls) {
 			out(calls);
 			out('');

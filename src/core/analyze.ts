@@ -140,7 +140,7 @@ function analyzeSource(
 					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{
-							positional: [{ k: 'obj', obj: new TorchTensor(input) }],
+							positional: [{ k: 'obj', obj: new TorchTensor(input, null, 4) }],
 							keywords: new Map(),
 							node: src.tree.topNode,
 						},

@@ -50,8 +50,25 @@ export interface SummaryContract {
 			outputShape: Shape | null;
 			params: number | null;
 			repeat: boolean;
+			/** torchinfo's columns (ModuleCall): Kernel Shape, Mult-Adds, the row's Param # and trainable parameters. */
+			kernelSize: number | number[] | '?' | null;
+			leaf: boolean;
+			tied: boolean;
+			macs: number | null;
+			rowParams: number | null;
+			trainableParams: number | null;
+			unknown?: Located & { reason: string };
 		}[];
 		callsOmitted?: number;
+		/** torchinfo's footer (CallEstimates): mult-adds and bytes; a null figure's cause under `unknown`. */
+		estimates?: {
+			totalMacs: number | null;
+			inputBytes: number | null;
+			forwardBackwardBytes: number | null;
+			paramBytes: number | null;
+			totalBytes: number | null;
+			unknown?: Record<string, Located & { reason: string }>;
+		};
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 	/** A notebook's printed summaries against NormLens's counts, at each summary call (absent: none stored). */
@@ -109,10 +126,40 @@ export function toContract(
 							outputShape: c.outputShape,
 							params: c.params,
 							repeat: c.repeat,
+							kernelSize: c.kernelSize,
+							leaf: c.leaf,
+							tied: c.tied,
+							macs: c.macs,
+							rowParams: c.rowParams,
+							trainableParams: c.trainableParams,
+							...(c.unknown
+								? { unknown: { reason: c.unknown.reason, ...at(c.unknown.range) } }
+								: {}),
 						})),
 					}
 				: {}),
 			...(m.callsOmitted ? { callsOmitted: m.callsOmitted } : {}),
+			...(m.estimates
+				? {
+						estimates: {
+							totalMacs: m.estimates.totalMacs,
+							inputBytes: m.estimates.inputBytes,
+							forwardBackwardBytes: m.estimates.forwardBackwardBytes,
+							paramBytes: m.estimates.paramBytes,
+							totalBytes: m.estimates.totalBytes,
+							...(Object.keys(m.estimates.causes).length > 0
+								? {
+										unknown: Object.fromEntries(
+											Object.entries(m.estimates.causes).map(([k, c]) => [
+												k,
+												{ reason: c.reason, ...at(c.range) },
+											]),
+										),
+									}
+								: {}),
+						},
+					}
+				: {}),
 		})),
 		diagnostics: result.diagnostics.map((d) => ({
 			...at(d.range),

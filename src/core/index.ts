@@ -26,6 +26,15 @@ export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export {
 	callsText,
+	kernelText,
+	macsText,
+	paramsText,
+	percentText,
+	torchinfoFooter,
+	trainableText,
+} from './format/torchinfoText';
+export type { FooterLine } from './format/torchinfoText';
+export {
 	formatBytes,
 	formatCount,
 	formatShape,

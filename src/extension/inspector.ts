@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { compareNormalizations, countingView, explainLayer } from '../core';
 import { readNpyInfo } from '../host/npyInfo';
-import type { LayerExplanation, LayerSummary, ModelSummary } from '../protocol/analysis';
+import type { LayerSummary, ModelSummary } from '../protocol/analysis';
 import type { NormalizeTask } from '../protocol/engineProtocol';
 import type {
 	FromPanel,
@@ -17,7 +17,14 @@ import type {
 import { AnalysisService, type DocumentAnalysis } from './analysisService';
 import { NormalizationRunner, NpySource, panelResult } from './normalizationRunner';
 import type { InspectionPanel } from './panel/inspectionPanel';
-import { compareSource, panelCauses, panelPrinted, printedChecks } from './panelContent';
+import {
+	compareSource,
+	panelCauses,
+	panelCosts,
+	panelExplanations,
+	panelPrinted,
+	printedChecks,
+} from './panelContent';
 import { revealArgs, revealRange } from './reveal';
 
 /** A document, a position in it and its analysis: what every command acts on. */
@@ -72,13 +79,7 @@ export class Inspector {
 	}
 
 	showModel(t: Target, model: ModelSummary, selected: string | null, reveal = true): void {
-		const explanations: Record<string, LayerExplanation> = {};
-		for (const l of model.layers) {
-			const e = explainLayer(l);
-			if (e) {
-				explanations[l.name] = e;
-			}
-		}
+		const explanations = panelExplanations(model);
 		this.shown = { doc: t.doc, modelName: model.name };
 		const printed = panelPrinted(t.analysis, model);
 		if (reveal) {
@@ -101,6 +102,7 @@ export class Inspector {
 					}
 				: null,
 			causes: panelCauses(t.analysis, model),
+			costs: panelCosts(t.analysis, model),
 			...(printed.length > 0 ? { printed } : {}),
 		});
 	}

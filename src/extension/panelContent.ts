@@ -1,13 +1,23 @@
 // What the inspector derives from a model for the panel: the compare view's tensor and the causes of each `?`.
-import { channelAxisOf, explainLayer } from '../core';
+import {
+	channelAxisOf,
+	explainLayer,
+	macsText,
+	percentText,
+	kernelText,
+	torchinfoFooter,
+	trainableText,
+} from '../core';
 import type {
 	Framework,
+	LayerExplanation,
 	LayerSummary,
 	ModelSummary,
 	PrintedSummaryCheck,
 	Shape,
+	UnknownCause,
 } from '../protocol/analysis';
-import type { PanelPrintedCheck, PanelUnknownCause } from '../protocol/webviewProtocol';
+import type { PanelCosts, PanelPrintedCheck, PanelUnknownCause } from '../protocol/webviewProtocol';
 import type { DocumentAnalysis } from './analysisService';
 
 /**
@@ -78,6 +88,33 @@ export function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnkn
 	return out;
 }
 
+/** torchinfo's cells of each call and its footer, formatted for the panel; undefined without calls. */
+export function panelCosts(a: DocumentAnalysis, model: ModelSummary): PanelCosts | undefined {
+	const calls = model.calls;
+	if (!calls) {
+		return undefined;
+	}
+	const total = model.totals.total;
+	const why = (c: UnknownCause | undefined) =>
+		c ? `${c.reason} (${a.causeTarget(c).label})` : undefined;
+	return {
+		calls: calls.map((c) => {
+			const w = why(c.unknown);
+			return {
+				kernel: kernelText(c.kernelSize),
+				trainable: trainableText(c),
+				percent: [percentText(c, total, false), percentText(c, total, true)],
+				macs: [macsText(c, false), macsText(c, true)],
+				...(w ? { why: w } : {}),
+			};
+		}),
+		footer: torchinfoFooter(model).map((l) => {
+			const w = why(l.cause);
+			return { label: l.label, value: l.value, ...(w ? { why: w } : {}) };
+		}),
+	};
+}
+
 /** The summaries the notebook printed for this model (by the name its summary call gives it), in order. */
 export function printedChecks(a: DocumentAnalysis, model: ModelSummary): PrintedSummaryCheck[] {
 	return (a.result.printedSummaries ?? []).filter((c) => c.model === model.name);
@@ -89,4 +126,16 @@ export function panelPrinted(a: DocumentAnalysis, model: ModelSummary): PanelPri
 		...c,
 		where: a.causeTarget({ reason: c.message, range }).label,
 	}));
+}
+
+/** What each normalization layer of the model computes (the panel's layer detail), by layer name. */
+export function panelExplanations(model: ModelSummary): Record<string, LayerExplanation> {
+	const out: Record<string, LayerExplanation> = {};
+	for (const l of model.layers) {
+		const e = explainLayer(l);
+		if (e) {
+			out[l.name] = e;
+		}
+	}
+	return out;
 }

@@ -92,6 +92,53 @@ export interface ModuleCall {
 	params: number | null;
 	/** The module already ran in this forward, so its parameters are counted once (torchinfo's "(recursive)"). */
 	repeat: boolean;
+	/**
+	 * Every parameter the module owns directly was counted on an earlier row (tied weights: a head
+	 * sharing an embedding's weight); torchinfo prints it "(recursive)" as a repeat.
+	 */
+	tied: boolean;
+	/** torchinfo's Kernel Shape: the module's `kernel_size` as PyTorch stores it (`[3, 3]`, `2`); null when it has none, `'?'` when unknown. */
+	kernelSize: number | number[] | '?' | null;
+	/** The module has no submodules (torchinfo's leaf layer: its mult-adds count toward the total). */
+	leaf: boolean;
+	/**
+	 * torchinfo's Mult-Adds of this call: a leaf's own (batch included); a container's, the sum of the
+	 * leaf calls inside it (what torchinfo prints for it at its depth limit). `null` when unknown.
+	 */
+	macs: number | null;
+	/** Trainable parameters of the module with its submodules (torchinfo's Trainable column); null when unknown. */
+	trainableParams: number | null;
+	/**
+	 * The parameters torchinfo's Param # and Param % show on this row with every depth shown: a leaf's
+	 * own, a container's leftover (its own, not in a row below), 0 for a repeat. `null` when unknown.
+	 */
+	rowParams: number | null;
+	/** Why `macs` (or `rowParams`) is unknown, when it is. */
+	unknown?: UnknownCause;
+}
+
+/**
+ * torchinfo's footer for a PyTorch model's forward (its `ModelStatistics`, torchinfo 1.8.0): each
+ * figure in units (mult-adds) or bytes; `null` with a cause when an input it needs is unknown.
+ */
+export interface CallEstimates {
+	/** Mult-adds of every leaf call. */
+	totalMacs: number | null;
+	/** The positional input tensors' bytes, each with the 56 bytes CPython's `sys.getsizeof` adds to a storage. */
+	inputBytes: number | null;
+	/** Output bytes of every leaf call of a module with parameters, ×2 (gradients). */
+	forwardBackwardBytes: number | null;
+	/** Bytes of the model's parameters. */
+	paramBytes: number | null;
+	/** The three sizes added up. */
+	totalBytes: number | null;
+	/** Why a figure is unknown, by its field name. */
+	causes: Partial<
+		Record<
+			'totalMacs' | 'inputBytes' | 'forwardBackwardBytes' | 'paramBytes' | 'totalBytes',
+			UnknownCause
+		>
+	>;
 }
 
 /** One model found in a file. */
@@ -124,6 +171,8 @@ export interface ModelSummary {
 	 */
 	calls?: ModuleCall[];
 	callsOmitted?: number;
+	/** PyTorch, with `calls`: torchinfo's footer estimates. */
+	estimates?: CallEstimates;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -31,6 +31,35 @@ export interface PanelCounting {
 	layers: Record<string, ParamCounts | null>;
 	totals: ModelSummary['totals'];
 	note: string;
+	/** Each layer's Param % (`1.19%`, `--`, `?`). */
+	percents: Record<string, string>;
+	/** Keras models: Keras 3's byte sizes of the totals (`89.98 MB`), and why they are `?`. */
+	bytes?: { total: string; trainable: string; nonTrainable: string };
+	bytesUnknown?: string;
+}
+
+/** torchinfo's cells of one call (ModelSummary.calls), formatted in core: [expanded, folded or at the depth limit]. */
+export interface PanelCallCells {
+	kernel: string;
+	trainable: string;
+	percent: [string, string];
+	macs: [string, string];
+	/** Why a `?` of this row (mult-adds, Param %) is there: `reason (where)`. */
+	why?: string;
+}
+
+/** One line of torchinfo's footer (`Input size (kB)`, `6.33`), with why a `?` is there. */
+export interface PanelFooterLine {
+	label: string;
+	value: string;
+	why?: string;
+}
+
+/** torchinfo's columns and footer for a PyTorch model's module tree. */
+export interface PanelCosts {
+	/** Parallel to `model.calls`. */
+	calls: PanelCallCells[];
+	footer: PanelFooterLine[];
 }
 
 /** One column of the compare view. */
@@ -143,6 +172,8 @@ export type ToPanel =
 			causes?: PanelUnknownCause[];
 			/** The summaries the notebook printed for this model, each held against NormLens's rows (absent: none). */
 			printed?: PanelPrintedCheck[];
+			/** torchinfo's columns and footer, where the model has calls (absent in states saved before). */
+			costs?: PanelCosts;
 	  }
 	/** Select a layer row (the editor cursor moved). */
 	| { type: 'select'; layerName: string }

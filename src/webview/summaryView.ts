@@ -5,7 +5,7 @@ import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import { printedSection } from './printedView';
 import type { ModelMessage } from './state';
-import { summaryModeToggle, treeTable } from './treeView';
+import { summaryModeToggle, treeFooter, treeTable } from './treeView';
 
 function countingToggle(panel: PanelContext): HTMLElement {
 	return radioGroup(
@@ -46,6 +46,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 				el('th', { scope: 'col' }, 'Layer (type)'),
 				el('th', { scope: 'col' }, 'Output Shape'),
 				el('th', { scope: 'col', class: 'num' }, 'Param #'),
+				el('th', { scope: 'col', class: 'num' }, 'Param %'),
 				...(torchStyle ? [el('th', { scope: 'col', class: 'num' }, 'Buffers')] : []),
 				// A PyTorch row's name is its module path already: only Keras rows have a graph to show.
 				...(m.framework === 'torch' ? [] : [el('th', { scope: 'col' }, 'Connected to')]),
@@ -72,6 +73,11 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 			el('td', {}, `${l.name} `, el('span', { class: 'type' }, `(${l.type})`)),
 			el('td', { class: 'mono', ...(l.outputShape ? {} : why) }, shape(l.outputShape)),
 			el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.total)),
+			el(
+				'td',
+				{ class: 'num mono', ...(view.percents?.[l.name] === '?' ? why : {}) },
+				view.percents?.[l.name] ?? '',
+			),
 			...(torchStyle
 				? [el('td', { class: 'num mono', ...(c ? {} : why) }, count(c?.buffers))]
 				: []),
@@ -113,18 +119,30 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	const totalsWhy: Record<string, string> = totalsCause
 		? { title: `Unknown: ${totalsCause.reason} (${totalsCause.where})` }
 		: {};
+	const shownBytes = panel.ui.convention === 'keras' ? view.bytes : undefined;
+	const bytes = (k: 'total' | 'trainable' | 'nonTrainable') =>
+		shownBytes ? ` (${shownBytes[k]})` : '';
+	const bytesWhy: Record<string, string> =
+		shownBytes && view.bytesUnknown ? { title: `Unknown bytes: ${view.bytesUnknown}` } : {};
 	const foot = el(
 		'div',
 		{ class: 'totals', ...totalsWhy },
-		el('div', {}, `Total params: ${count(t.total)}`),
-		el('div', {}, `Trainable params: ${count(t.trainable)}`),
-		el('div', {}, `Non-trainable params: ${count(t.nonTrainable)}`),
+		// Keras 3 prints each total's bytes beside it: "Total params: 23,587,712 (89.98 MB)".
+		el('div', bytesWhy, `Total params: ${count(t.total)}${bytes('total')}`),
+		el('div', bytesWhy, `Trainable params: ${count(t.trainable)}${bytes('trainable')}`),
+		el(
+			'div',
+			bytesWhy,
+			`Non-trainable params: ${count(t.nonTrainable)}${bytes('nonTrainable')}`,
+		),
 		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
 		el('p', { class: 'muted note' }, view.note),
 	);
 	// A PyTorch model whose forward NormLens followed can also be shown as its module tree.
 	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
 	const printed = (panel.ui.current as ModelMessage).printed ?? [];
+	// Under the totals in the module tree: torchinfo's mult-adds and size estimates.
+	const estimates = hasTree && panel.ui.tree ? treeFooter(panel) : undefined;
 	return el(
 		'section',
 		{},
@@ -132,6 +150,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		...(hasTree ? [summaryModeToggle(panel)] : []),
 		hasTree && panel.ui.tree ? treeTable(panel) : el('div', { class: 'table-box' }, table),
 		foot,
+		...(estimates ? [estimates] : []),
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),
 		...(printed.length > 0 ? [printedSection(panel, printed)] : []),
 	);

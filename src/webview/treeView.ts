@@ -77,8 +77,13 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				'tr',
 				{},
 				el('th', { scope: 'col' }, 'Module (type)'),
+				el('th', { scope: 'col' }, 'Kernel Shape'),
+				el('th', { scope: 'col' }, 'Input Shape'),
 				el('th', { scope: 'col' }, 'Output Shape'),
 				el('th', { scope: 'col', class: 'num' }, 'Param #'),
+				el('th', { scope: 'col', class: 'num' }, 'Param %'),
+				el('th', { scope: 'col', class: 'num' }, 'Mult-Adds'),
+				el('th', { scope: 'col' }, 'Trainable'),
 			),
 		),
 	);
@@ -127,6 +132,16 @@ export function treeTable(panel: PanelContext): HTMLElement {
 			el('span', { class: 'type' }, `(${c.type})`),
 		);
 		nameCell.style.paddingInlineStart = `${0.3 + 1.2 * c.depth}em`;
+		// torchinfo's columns, formatted in core: a folded row shows what torchinfo prints at its depth limit.
+		const cost = message.costs?.calls[row.index];
+		const limit = expanded === true ? 0 : 1;
+		const costWhy: Record<string, string> = cost?.why ? { title: `Unknown: ${cost.why}` } : {};
+		const costCell = (text: string | undefined, cls: string) =>
+			el(
+				'td',
+				{ class: cls, role: 'gridcell', ...(text === '?' ? costWhy : {}) },
+				text ?? '',
+			);
 		const tr = el(
 			'tr',
 			{
@@ -139,6 +154,12 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				...(expanded === undefined ? {} : { 'aria-expanded': String(expanded) }),
 			},
 			nameCell,
+			costCell(cost?.kernel, 'mono'),
+			el(
+				'td',
+				{ class: 'mono', role: 'gridcell', ...(c.inputShape ? {} : why) },
+				shape(c.inputShape),
+			),
 			el(
 				'td',
 				{ class: 'mono', role: 'gridcell', ...(c.outputShape ? {} : why) },
@@ -149,6 +170,9 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				{ class: 'num mono', role: 'gridcell', ...(c.params === null ? why : {}) },
 				c.repeat ? '(recursive)' : count(c.params),
 			),
+			costCell(cost?.percent[limit], 'num mono'),
+			costCell(cost?.macs[limit], 'num mono'),
+			costCell(cost?.trainable, ''),
 		);
 		const choose = () => {
 			if (isLayer) {
@@ -230,7 +254,25 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		el(
 			'p',
 			{ class: 'muted note' },
-			'One row per module call of the forward, as torchinfo lists them: a module with its submodules counts all their parameters; a module that ran before in the same forward is "(recursive)". Arrow keys move and fold; Enter selects a layer.',
+			'One row per module call of the forward, as torchinfo lists them: a module with its submodules counts all their parameters; a module that ran before in the same forward is "(recursive)". Param % and Mult-Adds follow torchinfo 1.8.0: an open module shows its own share, a folded one its whole. Arrow keys move and fold; Enter selects a layer.',
 		),
+	);
+}
+
+/** torchinfo's footer under the totals: mult-adds and the size estimates; a `?` says why in its tooltip. */
+export function treeFooter(panel: PanelContext): HTMLElement | undefined {
+	const lines = (panel.ui.current as ModelMessage).costs?.footer;
+	if (!lines) {
+		return undefined;
+	}
+	// The parameter counts are the totals' already; the rest is torchinfo's own.
+	return el(
+		'div',
+		{ class: 'totals estimates', 'aria-label': 'torchinfo estimates' },
+		...lines
+			.slice(3)
+			.map((l) =>
+				el('div', l.why ? { title: `Unknown: ${l.why}` } : {}, `${l.label}: ${l.value}`),
+			),
 	);
 }

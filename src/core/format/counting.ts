@@ -1,5 +1,7 @@
 // A model's parameter counts in Keras's or PyTorch's convention (weights vs. parameters and buffers).
 import type { Framework, LayerSummary, ModelSummary, ParamCounts } from '../../protocol/analysis';
+import { formatBytes } from './summaryText';
+import { pyFixed } from './torchinfoText';
 
 /**
  * Keras and PyTorch count the same layer differently: Keras calls every state tensor a weight
@@ -24,6 +26,14 @@ export interface CountingView {
 	totals: ModelSummary['totals'];
 	/** One sentence on what the convention counts, for the panel. */
 	note: string;
+	/** Each layer's share of the total (`1.19%`, torchinfo's Param % format), `--` for none, `?` when unknown. */
+	percents: Record<string, string>;
+	/**
+	 * Keras models: the totals' bytes as Keras 3's summary prints them (`89.98 MB`, float32 weights);
+	 * `?` when unknown, with `bytesUnknown` saying why (a layer's `dtype=` other than float32).
+	 */
+	bytes?: { total: string; trainable: string; nonTrainable: string };
+	bytesUnknown?: string;
 }
 
 interface Shift {
@@ -83,7 +93,12 @@ export function countingView(model: ModelSummary, convention: Framework): Counti
 		for (const l of model.layers) {
 			layers[l.name] = l.params;
 		}
-		return { convention, layers, totals: model.totals, note: notes[convention] };
+		return withShares(model, {
+			convention,
+			layers,
+			totals: model.totals,
+			note: notes[convention],
+		});
 	}
 	const total: Shift = { toBuffers: 0, toParams: 0, dropped: 0 };
 	let known = true;
@@ -115,5 +130,56 @@ export function countingView(model: ModelSummary, convention: Framework): Counti
 					},
 					total,
 				);
-	return { convention, layers, totals, note: notes[convention] };
+	return withShares(model, { convention, layers, totals, note: notes[convention] });
+}
+
+/** Keras dtypes (or policies) whose variables are float32: 4 bytes a weight. */
+const FLOAT32_VARIABLES: ReadonlySet<unknown> = new Set([
+	undefined,
+	null,
+	'float32',
+	'mixed_float16',
+	'mixed_bfloat16',
+]);
+
+/** A view with each layer's Param % and, for a Keras model, Keras 3's byte sizes of its totals. */
+function withShares(
+	model: ModelSummary,
+	view: Omit<CountingView, 'percents' | 'bytes' | 'bytesUnknown'>,
+): CountingView {
+	const total = view.totals.total;
+	const percents: Record<string, string> = {};
+	for (const [name, c] of Object.entries(view.layers)) {
+		percents[name] =
+			c === null || total === null
+				? '?'
+				: c.total === 0 || total === 0
+					? '--'
+					: `${pyFixed((c.total / total) * 100)}%`;
+	}
+	if (model.framework !== 'keras') {
+		return { ...view, percents };
+	}
+	const odd = model.layers.find((l) => {
+		const d = l.config.dtype;
+		const name =
+			d && typeof d === 'object' ? (d as { config?: { name?: unknown } }).config?.name : d;
+		return !FLOAT32_VARIABLES.has(name);
+	});
+	const t = view.totals;
+	const bytes = (n: number | null) => (odd ? '?' : formatBytes(n));
+	return {
+		...view,
+		percents,
+		bytes: {
+			total: bytes(t.total),
+			trainable: bytes(t.trainable),
+			nonTrainable: bytes(t.nonTrainable),
+		},
+		...(odd
+			? {
+					bytesUnknown: `${odd.name} has dtype ${JSON.stringify(odd.config.dtype)}: NormLens counts bytes of float32 weights only`,
+				}
+			: {}),
+	};
 }

@@ -6,6 +6,7 @@ import type {
 	TextRange,
 	UnknownCause,
 } from '../../protocol/analysis';
+import { kerasMemorySize } from './torchinfoText';
 
 /** Where a range is, in words (`line 12`, `cell 3, line 4`): the caller knows whether the text is a notebook. */
 export type Locate = (range: TextRange) => string;
@@ -51,19 +52,9 @@ export function formatCount(n: number | null): string {
 	return n === null ? '?' : n.toLocaleString('en-US');
 }
 
-/** Bytes of float32 weights, in Keras's binary units. */
+/** Bytes of float32 weights as Keras 3 prints them (`readable_memory_size`: 1024 steps, Python's rounding). */
 export function formatBytes(count: number | null): string {
-	if (count === null) {
-		return '?';
-	}
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-	let v = count * 4;
-	let u = 0;
-	while (v >= 1024 && u < units.length - 1) {
-		v /= 1024;
-		u++;
-	}
-	return `${v.toFixed(2)} ${units[u]}`;
+	return count === null ? '?' : kerasMemorySize(count * 4);
 }
 
 function layerParams(l: LayerSummary): string {
@@ -120,60 +111,6 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	for (const reason of unknownReasons(model, locate)) {
 		out.push(` ? ${reason}`);
 	}
-	return out.join('\n');
-}
-
-/** `[2, 8, 128, 128]` as torchinfo prints shapes (the batch as given); `--` when unknown. */
-function torchShape(shape: Shape | null): string {
-	return shape ? `[${shape.map((d) => (d === null ? -1 : d)).join(', ')}]` : '--';
-}
-
-/**
- * A PyTorch model's forward call by call, as torchinfo prints it: one row per module call, nested by
- * depth; a module's later calls show `(recursive)` because its parameters are counted once.
- */
-export function callsText(model: ModelSummary): string | undefined {
-	const calls = model.calls;
-	if (!calls) {
-		return undefined;
-	}
-	const rows = calls.map((c, i) => {
-		const tree = c.depth === 0 ? '' : c.depth === 1 ? '├─' : `${'│    '.repeat(c.depth - 1)}└─`;
-		const parent = (calls[i + 1]?.depth ?? 0) > c.depth;
-		const params = c.repeat ? '(recursive)' : parent ? '--' : formatCount(c.params);
-		return [
-			`${tree}${c.type} (${c.name})${c.depth > 0 ? `: ${c.depth}` : ''}`,
-			torchShape(c.outputShape),
-			params,
-		];
-	});
-	const head = ['Layer (type (name):depth)', 'Output Shape', 'Param #'];
-	const all = rows;
-	const widths = head.map((h, i) => all.reduce((w, r) => Math.max(w, r[i].length), h.length) + 4);
-	const line = (cells: string[]) =>
-		cells
-			.map((c, i) => c.padEnd(widths[i]))
-			.join('')
-			.trimEnd();
-	const width = widths.reduce((a, b) => a + b, 0);
-	const out = [
-		'='.repeat(width),
-		line(head),
-		'='.repeat(width),
-		...all.map(line),
-		'='.repeat(width),
-	];
-	if (model.callsOmitted) {
-		out.push(
-			`${formatCount(model.callsOmitted)} more calls not listed (NormLens records ${formatCount(calls.length)} per forward).`,
-		);
-	}
-	const t = model.totals;
-	out.push(
-		`Total params: ${formatCount(t.total)}`,
-		`Trainable params: ${formatCount(t.trainable)}`,
-		`Non-trainable params: ${formatCount(t.nonTrainable)}`,
-	);
 	return out.join('\n');
 }
 

@@ -59,8 +59,16 @@ describe('PyTorch rows per call (torchinfo)', () => {
 		assert.strictEqual(m.totals.total, 914);
 		assert.deepStrictEqual(m.calls?.[0].outputShape, [2, 10]);
 		const text = callsText(m) ?? '';
-		assert.match(text, /├─Block \(block\): 1 +\[2, 8, 16, 16\] +--/);
-		assert.match(text, /│ {4}└─Conv2d \(block\.conv\): 2 +\[2, 8, 16, 16\] +\(recursive\)/);
+		assert.match(
+			text,
+			/├─Block \(block\): 1 +-- +\[2, 8, 16, 16\] +\[2, 8, 16, 16\] +-- +-- +-- +True/,
+		);
+		assert.match(
+			text,
+			/│ {4}└─Conv2d \(block\.conv\): 2 +\[3, 3\] +\[2, 8, 16, 16\] +\[2, 8, 16, 16\] +\(recursive\) +\(recursive\) +299,008 +True/,
+		);
+		// torchinfo's footer: 8·3·9+8 = 224 params × 2·16·16 outputs for the stem, and so on.
+		assert.match(text, /Total mult-adds \(k\): 712\.95\n=+\nInput size \(kB\): 6\.20\n/);
 		assert.match(text, /Total params: 914/);
 	});
 

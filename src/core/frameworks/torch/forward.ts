@@ -10,6 +10,17 @@ import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
 import type { TorchSession } from './session';
 
+/** A tensor argument's bytes where its sizes and dtype are known; null otherwise. */
+function tensorBytes(v: Value): number | null {
+	if (v.k !== 'obj' || !(v.obj instanceof TorchTensor) || v.obj.elementBytes === undefined) {
+		return null;
+	}
+	const { shape, elementBytes } = v.obj;
+	return shape && shape.every((d) => d !== null)
+		? (shape as number[]).reduce((x, y) => x * y, elementBytes)
+		: null;
+}
+
 /**
  * The module calls of one analysis: the order of first calls (summaries list modules in call order)
  * and the call tree of the top-level call under way (the per-call rows, `ModuleCall`).
@@ -34,6 +45,8 @@ export class ForwardTracer {
 			input: first?.k === 'obj' && first.obj instanceof TorchTensor ? first.obj.shape : null,
 			output: null,
 			children: [],
+			inputBytes: args.positional.map(tensorBytes),
+			keywordArgs: args.keywords.size > 0,
 		};
 		const parent = this.callStack[this.callStack.length - 1];
 		if (parent) {

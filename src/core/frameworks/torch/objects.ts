@@ -29,6 +29,8 @@ export class TorchTensor implements FrameworkObject {
 		readonly shape: Shape | null,
 		/** The module whose output this is, for "bias before BatchNorm" checks. */
 		readonly producer: TorchModule | null = null,
+		/** Bytes per element where NormLens knows the dtype (4: float32 from `torch.randn(…)`); else undefined. */
+		readonly elementBytes?: number,
 	) {}
 }
 
@@ -38,6 +40,10 @@ export interface CallRecord {
 	input: Shape | null;
 	output: Shape | null;
 	children: CallRecord[];
+	/** Bytes of each positional argument (torchinfo's input size); null for one whose size or dtype is unknown. */
+	inputBytes?: (number | null)[];
+	/** Keyword arguments were passed (torchinfo's input size does not count them). */
+	keywordArgs?: boolean;
 	/** Calls inside this one past the recording bound. */
 	omitted?: number;
 }
@@ -56,6 +62,10 @@ export class TorchModule implements FrameworkObject {
 	readonly buffers = new Map<string, TorchParam>();
 	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
 	paramsKnown = true;
+	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
+	dtypeCause?: Cause;
+	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */
+	kernelAttr?: Value;
 	inputShape: Shape | null = null;
 	outputShape: Shape | null = null;
 	called = false;

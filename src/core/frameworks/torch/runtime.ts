@@ -61,6 +61,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	readonly summarizedParts: SummarizedPart[] = [];
+	/** A `torch.set_default_dtype(…)` call: tensors made after it may not be float32 (torchinfo's byte sizes). */
+	private defaultDtypeCause: Cause | undefined;
 
 	report(d: AnalysisDiagnostic): void {
 		const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
@@ -237,6 +239,13 @@ export class TorchRuntime implements Runtime, TorchSession {
 			}
 			return { k: 'dict', entries };
 		}
+		if (name === 'set_default_dtype') {
+			this.defaultDtypeCause ??= {
+				reason: '`torch.set_default_dtype(…)` may make tensors other than float32, which NormLens does not follow',
+				range: ctx.range(args.node),
+			};
+			return NONE;
+		}
 		return torchFunction(name, args, ctx, (d) => this.report(d));
 	}
 
@@ -380,7 +389,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			...parts,
 		].map(({ root, name, range }) => ({
 			...summarize(root, name, range),
-			...callRows(root),
+			...callRows(root, this.defaultDtypeCause),
 		}));
 	}
 

@@ -2,12 +2,13 @@
 import type {
 	LayerSummary,
 	ModelSummary,
-	ModuleCall,
 	TextRange,
+	UnknownCause,
 	WeightInfo,
 } from '../../../protocol/analysis';
 import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
+import { callCosts, CostedCall } from './costs';
 import { CallRecord, TorchModule, TorchParam, uniqueParams, walk } from './objects';
 
 /** Top-level models: unattached user modules and containers, by the name they were bound to. */
@@ -71,7 +72,10 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
  * The model's forward as torchinfo lists it: the model's own call at depth 0, then every module
  * call inside it, depth-first in call order; a module that ran before in it is a repeat, so counts stay per module.
  */
-export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'callsOmitted'> {
+export function callRows(
+	root: TorchModule,
+	defaultDtype?: UnknownCause,
+): Pick<ModelSummary, 'calls' | 'callsOmitted' | 'estimates'> {
 	const top = root.callRecord;
 	if (!top) {
 		return {};
@@ -107,38 +111,47 @@ export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'calls
 		}
 		return params.get(m) as number | null;
 	};
-	const calls: ModuleCall[] = [];
+	const costed: CostedCall[] = [];
 	const ran = new Set<TorchModule>();
 	let omitted = top.omitted ?? 0;
 	const visit = (rec: CallRecord, depth: number) => {
 		for (const c of rec.children) {
 			const m = c.module;
-			calls.push({
-				name: paths.get(m) || m.type,
-				type: m.type,
-				depth,
-				inputShape: c.input,
-				outputShape: c.output,
-				params: subtreeParams(m),
-				repeat: ran.has(m),
+			costed.push({
+				call: {
+					name: paths.get(m) || m.type,
+					type: m.type,
+					depth,
+					inputShape: c.input,
+					outputShape: c.output,
+					params: subtreeParams(m),
+					repeat: ran.has(m),
+				},
+				module: m,
+				record: c,
 			});
 			ran.add(m);
 			omitted += c.omitted ?? 0;
 			visit(c, depth + 1);
 		}
 	};
-	calls.push({
-		name: root.varName ?? root.type,
-		type: root.type,
-		depth: 0,
-		inputShape: top.input,
-		outputShape: top.output,
-		params: subtreeParams(root),
-		repeat: false,
+	costed.push({
+		call: {
+			name: root.varName ?? root.type,
+			type: root.type,
+			depth: 0,
+			inputShape: top.input,
+			outputShape: top.output,
+			params: subtreeParams(root),
+			repeat: false,
+		},
+		module: root,
+		record: top,
 	});
 	ran.add(root);
 	visit(top, 1);
-	return omitted > 0 ? { calls, callsOmitted: omitted } : { calls };
+	const { calls, estimates } = callCosts(costed, root, defaultDtype);
+	return omitted > 0 ? { calls, callsOmitted: omitted, estimates } : { calls, estimates };
 }
 
 /** The first cause, in module order, of a model's unknown totals. */

@@ -13,6 +13,7 @@ import {
 	walk,
 } from '../objects';
 import type { TorchSession } from '../session';
+import { deviceOnly } from '../ops/tensorMethods';
 import { parameterMethod } from './parameterContainers';
 import { attach, holdsUnknown } from './registration';
 
@@ -58,6 +59,23 @@ const registerModule: ModuleMethod = (m, c) => {
 
 /** `eval()`, `train()`, `to(…)`, `cuda()`, casts: the module itself (nothing NormLens counts changes). */
 const returnsSelf: ModuleMethod = (_m, { self }) => self;
+
+/**
+ * `.half()`, `.double()`, `.bfloat16()`, `.type(…)`, and `.to(…)` with anything but a device: the
+ * weights may no longer be float32, so torchinfo's byte sizes become unknown (the module itself is returned).
+ */
+const castsDtype: ModuleMethod = (m, c) => {
+	const { name, a, args, ctx, self } = c;
+	if (name === 'to' && args.keywords.size === 0 && a.every(deviceOnly)) {
+		return self;
+	}
+	const cause = {
+		reason: `\`.${name}(…)\` may change the dtype of the weights from float32, which NormLens does not follow`,
+		range: ctx.range(args.node),
+	};
+	walk(m).forEach((x) => (x.dtypeCause ??= cause));
+	return self;
+};
 
 /** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const moduleMethods = opTable<ModuleMethod>({
@@ -188,12 +206,14 @@ const moduleMethods = opTable<ModuleMethod>({
 	},
 	eval: returnsSelf,
 	train: returnsSelf,
-	to: returnsSelf,
+	to: castsDtype,
 	cuda: returnsSelf,
 	cpu: returnsSelf,
 	float: returnsSelf,
-	double: returnsSelf,
-	half: returnsSelf,
+	double: castsDtype,
+	half: castsDtype,
+	bfloat16: castsDtype,
+	type: castsDtype,
 	apply: (m, c) => {
 		const { a, args, ctx, self } = c;
 		// PyTorch's order: every child's subtree first, then the module itself.

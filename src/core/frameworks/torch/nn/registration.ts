@@ -135,6 +135,9 @@ export function setAttribute(
 		obj.params.set(name, value.obj);
 		return true;
 	}
+	if (name === 'kernel_size') {
+		obj.kernelAttr = value;
+	}
 	noteUnregistered(s, obj, name, value);
 	return false;
 }

@@ -253,6 +253,35 @@ const tensorMethods = opTable<TensorMethodRule>({
  * A tensor method's result: the receiver's shape for the shape-keeping ops, the table's rule for the
  * others when the receiver's shape is known, and a tensor of unknown shape for any other method.
  */
+/** A `.to(…)` argument that names a device only (`'cuda'`, `None`, a `torch.device`); anything else may be a dtype. */
+export const deviceOnly = (v: Value): boolean =>
+	v.k === 'str' || v.k === 'none' || (v.k === 'ref' && /^torch\.device$/.test(v.path));
+
+/** Tensor methods whose result's dtype NormLens knows (torchinfo's input size): the receiver's, or bytes per element. */
+const DTYPE_AFTER: Readonly<Record<string, 'same' | number>> = {
+	cuda: 'same',
+	cpu: 'same',
+	contiguous: 'same',
+	clone: 'same',
+	detach: 'same',
+	float: 4,
+	double: 8,
+	half: 2,
+	bfloat16: 2,
+	long: 8,
+	int: 4,
+};
+
+function elementBytesAfter(t: TorchTensor, name: string, args: CallArgs): number | undefined {
+	const rule =
+		name === 'to'
+			? args.positional.every(deviceOnly) && !args.keywords.has('dtype')
+				? 'same'
+				: undefined
+			: DTYPE_AFTER[name];
+	return rule === 'same' ? t.elementBytes : rule;
+}
+
 export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 	const s = t.shape;
 	const a = args.positional;
@@ -261,7 +290,10 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		obj: new TorchTensor(shape, t.producer),
 	});
 	if (elementwise.has(name)) {
-		return out(s);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)),
+		};
 	}
 	if (!s) {
 		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);

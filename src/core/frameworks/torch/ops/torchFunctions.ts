@@ -34,7 +34,7 @@ type TorchFunctionRule = (c: TorchFunctionCall) => Value | undefined;
 
 /** A new tensor of the sizes given, separately or as one sequence (`torch.full`'s first argument). */
 const filled: TorchFunctionRule = (c) => {
-	const { name, a } = c;
+	const { name, a, args } = c;
 	const list = name === 'full' ? [a[0]] : a;
 	const dims = (
 		list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list
@@ -43,6 +43,9 @@ const filled: TorchFunctionRule = (c) => {
 		k: 'obj',
 		obj: new TorchTensor(
 			dims.length > 0 && dims.every((d) => d !== undefined) ? (dims as number[]) : null,
+			null,
+			// float32, PyTorch's default dtype, unless one is given (`torch.full` takes the fill's dtype).
+			name !== 'full' && !args.keywords.has('dtype') ? 4 : undefined,
 		),
 	};
 };
@@ -156,6 +159,9 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			k: 'obj',
 			obj: new TorchTensor(
 				size && size.every((d) => d !== undefined) ? (size as number[]) : null,
+				null,
+				// int64, torch.randint's default, unless one is given.
+				args.keywords.has('dtype') ? undefined : 8,
 			),
 		};
 	},
