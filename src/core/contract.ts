@@ -1,5 +1,5 @@
 // The JSON contract of `normlens summary --json` (DESIGN.md, "Contracts") built from an analysis.
-import type { AnalysisResult, Shape, TextRange } from '../protocol/analysis';
+import type { AnalysisResult, FlowSource, Shape, TextRange } from '../protocol/analysis';
 import { locateLine, NotebookProgram } from './notebook/nbformat';
 
 interface Located {
@@ -50,8 +50,17 @@ export interface SummaryContract {
 			outputShape: Shape | null;
 			params: number | null;
 			repeat: boolean;
+			/** The data-flow sources of the call's tensor arguments (FlowSource in protocol/analysis.ts). */
+			inbound?: FlowSource[];
 		}[];
 		callsOmitted?: number;
+		/** PyTorch: merge ops of the forward (a residual add, a concatenation), and the sources of the output. */
+		ops?: (Partial<Located> & {
+			name: string;
+			outputShape: Shape | null;
+			inbound: FlowSource[];
+		})[];
+		outputs?: FlowSource[];
 	})[];
 	diagnostics: (Located & { severity: string; code: string; message: string; calls?: number })[];
 }
@@ -107,10 +116,22 @@ export function toContract(
 							outputShape: c.outputShape,
 							params: c.params,
 							repeat: c.repeat,
+							...(c.inbound ? { inbound: c.inbound } : {}),
 						})),
 					}
 				: {}),
 			...(m.callsOmitted ? { callsOmitted: m.callsOmitted } : {}),
+			...(m.ops
+				? {
+						ops: m.ops.map((o) => ({
+							name: o.name,
+							...(o.range ? at(o.range) : {}),
+							outputShape: o.outputShape,
+							inbound: o.inbound,
+						})),
+					}
+				: {}),
+			...(m.outputs ? { outputs: m.outputs } : {}),
 		})),
 		diagnostics: result.diagnostics.map((d) => ({
 			...at(d.range),

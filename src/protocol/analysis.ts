@@ -92,6 +92,36 @@ export interface ModuleCall {
 	params: number | null;
 	/** The module already ran in this forward, so its parameters are counted once (torchinfo's "(recursive)"). */
 	repeat: boolean;
+	/**
+	 * Where the call's tensor arguments came from (the data-flow graph's edges into it): the calls,
+	 * merge ops or model inputs that produced them, `unknown` for a value NormLens could not follow.
+	 */
+	inbound?: FlowSource[];
+}
+
+/**
+ * A source of a tensor in a PyTorch forward: a row of `ModelSummary.calls`, an entry of
+ * `ModelSummary.ops`, the model call's positional argument `index` (the example input), or one
+ * NormLens could not follow (an edge shown as unknown, never invented).
+ */
+export type FlowSource =
+	| { kind: 'call'; index: number }
+	| { kind: 'op'; index: number }
+	| { kind: 'input'; index: number }
+	| { kind: 'unknown' };
+
+/**
+ * An op between module calls whose tensor inputs come from two or more sources — a residual
+ * `out + identity`, a U-Net's `torch.cat([up, skip], 1)` — shown as a merge node of the graph. An
+ * op on one source's tensors (`F.relu`, `.view`) is no node: its result keeps that source.
+ */
+export interface FlowOp {
+	/** The op as PyTorch names it: `add`, `cat`, `matmul`. */
+	name: string;
+	/** Where it is written (null where the interpreter has no position for it). */
+	range: TextRange | null;
+	outputShape: Shape | null;
+	inbound: FlowSource[];
 }
 
 /** One model found in a file. */
@@ -124,6 +154,9 @@ export interface ModelSummary {
 	 */
 	calls?: ModuleCall[];
 	callsOmitted?: number;
+	/** PyTorch, with `calls`: the merge ops of the forward (`FlowOp`), and where the model's output came from. */
+	ops?: FlowOp[];
+	outputs?: FlowSource[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';

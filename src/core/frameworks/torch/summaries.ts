@@ -1,5 +1,7 @@
 // A model's results: rows in call order, totals as PyTorch counts them, the per-call rows, why unknowns are unknown.
 import type {
+	FlowOp,
+	FlowSource,
 	LayerSummary,
 	ModelSummary,
 	ModuleCall,
@@ -8,7 +10,15 @@ import type {
 } from '../../../protocol/analysis';
 import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
-import { CallRecord, TorchModule, TorchParam, uniqueParams, walk } from './objects';
+import {
+	CallRecord,
+	FlowRef,
+	OpRecord,
+	TorchModule,
+	TorchParam,
+	uniqueParams,
+	walk,
+} from './objects';
 
 /** Top-level models: unattached user modules and containers, by the name they were bound to. */
 export function roots(modules: readonly TorchModule[]): TorchModule[] {
@@ -71,7 +81,9 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
  * The model's forward as torchinfo lists it: the model's own call at depth 0, then every module
  * call inside it, depth-first in call order; a module that ran before in it is a repeat, so counts stay per module.
  */
-export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'callsOmitted'> {
+export function callRows(
+	root: TorchModule,
+): Pick<ModelSummary, 'calls' | 'callsOmitted' | 'ops' | 'outputs'> {
 	const top = root.callRecord;
 	if (!top) {
 		return {};
@@ -108,11 +120,13 @@ export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'calls
 		return params.get(m) as number | null;
 	};
 	const calls: ModuleCall[] = [];
+	const records: CallRecord[] = [top];
 	const ran = new Set<TorchModule>();
 	let omitted = top.omitted ?? 0;
 	const visit = (rec: CallRecord, depth: number) => {
 		for (const c of rec.children) {
 			const m = c.module;
+			records.push(c);
 			calls.push({
 				name: paths.get(m) || m.type,
 				type: m.type,
@@ -138,7 +152,40 @@ export function callRows(root: TorchModule): Pick<ModelSummary, 'calls' | 'calls
 	});
 	ran.add(root);
 	visit(top, 1);
-	return omitted > 0 ? { calls, callsOmitted: omitted } : { calls };
+	const flow = flowSources(records, top.ops ?? []);
+	calls.forEach((c, i) => (c.inbound = flow(records[i].inbound)));
+	const ops: FlowOp[] = (top.ops ?? []).map((op) => ({
+		name: op.name,
+		range: op.range,
+		outputShape: op.output,
+		inbound: flow(op.inbound),
+	}));
+	const outputs = flow(top.outputFlow);
+	return omitted > 0 ? { calls, callsOmitted: omitted, ops, outputs } : { calls, ops, outputs };
+}
+
+/**
+ * The data-flow sources as the contract gives them: indices into the calls and ops of this forward;
+ * a call or op outside it (another model's, one past the recording bound) is a source NormLens
+ * does not show, so unknown.
+ */
+function flowSources(
+	records: CallRecord[],
+	ops: OpRecord[],
+): (refs: FlowRef[] | undefined) => FlowSource[] {
+	const callIndex = new Map(records.map((r, i) => [r, i]));
+	const opIndex = new Map(ops.map((o, i) => [o, i]));
+	return (refs) =>
+		(refs ?? []).map((r): FlowSource => {
+			const i =
+				'call' in r ? callIndex.get(r.call) : 'op' in r ? opIndex.get(r.op) : undefined;
+			if ('input' in r) {
+				return { kind: 'input', index: r.input };
+			}
+			return i === undefined
+				? { kind: 'unknown' }
+				: { kind: 'call' in r ? 'call' : 'op', index: i };
+		});
 }
 
 /** The first cause, in module order, of a model's unknown totals. */
