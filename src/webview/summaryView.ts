@@ -4,6 +4,7 @@ import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
+import { graphView, hasGraph } from './graphView';
 import { summaryModeToggle, treeTable } from './treeView';
 
 function countingToggle(panel: PanelContext): HTMLElement {
@@ -123,12 +124,17 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	);
 	// A PyTorch model whose forward NormLens followed can also be shown as its module tree.
 	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
+	const graph = hasGraph(m);
 	return el(
 		'section',
 		{},
 		countingToggle(panel),
-		...(hasTree ? [summaryModeToggle(panel)] : []),
-		hasTree && panel.ui.tree ? treeTable(panel) : el('div', { class: 'table-box' }, table),
+		...(hasTree || graph ? [summaryModeToggle(panel, hasTree)] : []),
+		graph && panel.ui.graph
+			? graphView(panel)
+			: hasTree && panel.ui.tree
+				? treeTable(panel)
+				: el('div', { class: 'table-box' }, table),
 		foot,
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),
 	);

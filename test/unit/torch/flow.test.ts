@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
 import type { FlowSource, ModelSummary } from '../../../src/protocol/analysis';
-import { fixtures, repoRoot } from '../paths';
+import { examples, fixtures, repoRoot } from '../paths';
 
 /**
  * The data-flow edges of a PyTorch forward (ModuleCall.inbound, ModelSummary.ops) against the
@@ -88,7 +88,7 @@ describe('PyTorch data flow (graph edges) against torch.fx', function () {
 	});
 
 	it("a U-Net's skip bridges: each torch.cat takes the encoder's map of its level and the upsampled one", () => {
-		const file = path.join(fixtures, 'torch', 'unet.py');
+		const file = path.join(examples, 'torch_unet.py');
 		const ref = fxFlow(file, ['unet']);
 		const m = analyse(file).find((x) => x.name === 'unet');
 		assert.ok(m);
