@@ -171,6 +171,9 @@ export class Inspector {
 			case 'revealCause':
 				await this.revealCause(m.layerName);
 				return;
+			case 'revealOp':
+				await this.revealOp(m.index);
+				return;
 		}
 		const found = await this.shownLayer(m.layerName);
 		if (!found) {
@@ -191,6 +194,20 @@ export class Inspector {
 			await this.simulate(target, model, layer, m.options, m.simulation);
 		} else {
 			await this.compare(target, model, layer, m.options);
+		}
+	}
+
+	/** Selects, in the editor, where a merge op of the shown model's forward is written (the graph view). */
+	private async revealOp(index: number): Promise<void> {
+		const doc = this.shown?.doc;
+		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
+		const op = a?.result.models.find((x) => x.name === this.shown?.modelName)?.ops?.[index];
+		const range = op?.range && a?.toDocument(op.range);
+		if (doc && range) {
+			await vscode.window.showTextDocument(doc, {
+				selection: range,
+				viewColumn: vscode.ViewColumn.One,
+			});
 		}
 	}
 

@@ -168,6 +168,8 @@ export type FromPanel =
 	| { type: 'revealLayer'; layerName: string }
 	/** The user clicked a cause of a `?`: select the construct behind it in the editor (`layerName` null: the totals' cause). */
 	| { type: 'revealCause'; layerName: string | null }
+	/** The user chose a merge op of the graph view (`ModelSummary.ops[index]`): reveal where it is written. */
+	| { type: 'revealOp'; index: number }
 	/** The user asked to run a layer on a sample tensor. */
 	| { type: 'runLayer'; layerName: string; options: RunOptions }
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
@@ -208,6 +210,7 @@ const fromPanelTypes: ReadonlySet<string> = new Set([
 	'ready',
 	'revealLayer',
 	'revealCause',
+	'revealOp',
 	'runLayer',
 	'compareLayer',
 	'simulateLayer',
@@ -349,6 +352,8 @@ export function isFromPanel(m: unknown): m is FromPanel {
 			return typeof msg.layerName === 'string';
 		case 'revealCause':
 			return typeof msg.layerName === 'string' || msg.layerName === null;
+		case 'revealOp':
+			return typeof msg.index === 'number' && Number.isInteger(msg.index) && msg.index >= 0;
 		case 'runLayer':
 		case 'compareLayer':
 			return typeof msg.layerName === 'string' && isRunOptions(msg.options);

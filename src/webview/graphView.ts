@@ -269,6 +269,8 @@ function choose_(panel: PanelContext, n: GraphNode): void {
 	document.querySelector<SVGGElement>(`g.node[data-node="${CSS.escape(n.id)}"]`)?.focus();
 	if (n.layerName !== null) {
 		panel.post({ type: 'revealLayer', layerName: n.layerName });
+	} else if (n.op !== undefined) {
+		panel.post({ type: 'revealOp', index: n.op });
 	}
 }
 
