@@ -18,10 +18,11 @@ import type { GraphEdge, GraphNode, ModelGraph } from './graphModel';
 export const NODE_HEIGHT = 44;
 /** The width a node's box needs for its two lines (a monospace-like estimate: 7 px a character). */
 export function nodeWidth(n: GraphNode): number {
-	const chars = Math.max(n.label.length, n.type.length + (n.norm ? 5 : 0), 4);
+	// A normalization node's badge takes the top right corner: its label keeps clear of it.
+	const chars = Math.max(n.label.length + (n.norm ? 4 : 0), n.type.length, 4);
 	return Math.min(
-		320,
-		Math.max(n.kind === 'op' || n.kind === 'unknown' ? 56 : 96, chars * 7 + 24),
+		360,
+		Math.max(n.kind === 'op' || n.kind === 'unknown' ? 56 : 96, chars * 7.5 + 24),
 	);
 }
 
