@@ -1,7 +1,8 @@
 // The graph view's layout time (issue #20): the panel's own graph building and dagre layout
 // (src/webview/graphModel.ts, graphLayout.ts) on torchvision's ResNet50 and DenseNet121 as NormLens
 // analyses them, median of 5 after a warm-up. `--elk DIR` also times elkjs (a copy installed
-// outside the project, e.g. `npm install elkjs@0.12.1` in /tmp) on the same graphs, for the choice.
+// outside the project, e.g. `npm install elkjs@0.12.1` in /tmp) on the same nodes and laid edges
+// (layered, downward), for the choice of library; `--all-edges` gives elkjs every edge.
 // Run after `npx tsc -p test/unit`; results are recorded in BENCHMARKS.md.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,10 +13,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const require = createRequire(import.meta.url);
 const { analyzePython, isNormalization } = require(path.join(repoRoot, 'out/src/core/index.js'));
 const { modelGraph } = require(path.join(repoRoot, 'out/src/webview/graphModel.js'));
-const { layoutGraph, nodeWidth, NODE_HEIGHT } = require(
+const { laidEdges, layoutGraph, nodeWidth, NODE_HEIGHT } = require(
 	path.join(repoRoot, 'out/src/webview/graphLayout.js'),
 );
-const elkAt = process.argv.includes('--elk') ? process.argv[process.argv.indexOf('--elk') + 1] : null;
+const elkAt = process.argv.includes('--elk')
+	? process.argv[process.argv.indexOf('--elk') + 1]
+	: null;
 const ELK = elkAt ? require(path.join(path.resolve(elkAt), 'lib/elk.bundled.js')) : null;
 
 const source = `
@@ -53,12 +56,17 @@ for (const name of ['resnet50', 'densenet121']) {
 	let line = `${name}: ${g.nodes.length} nodes, ${g.edges.length} edges; graph ${build.toFixed(1)} ms, dagre layout ${dagreMs.toFixed(0)} ms`;
 	if (ELK) {
 		const elk = new ELK();
+		const edges = process.argv.includes('--all-edges') ? g.edges : [...laidEdges(g)];
 		const elkMs = await time(() =>
 			elk.layout({
 				id: 'root',
 				layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'DOWN' },
-				children: g.nodes.map((n) => ({ id: n.id, width: nodeWidth(n), height: NODE_HEIGHT })),
-				edges: g.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+				children: g.nodes.map((n) => ({
+					id: n.id,
+					width: nodeWidth(n),
+					height: NODE_HEIGHT,
+				})),
+				edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
 			}),
 		);
 		line += `, elkjs layout ${elkMs.toFixed(0)} ms`;

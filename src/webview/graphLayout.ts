@@ -4,15 +4,18 @@ import dagre from '@dagrejs/dagre';
 import type { GraphEdge, GraphNode, ModelGraph } from './graphModel';
 
 /**
- * Why dagre (@dagrejs/dagre 3.1.4, pinned), not elkjs 0.12.1: both lay out a DAG in layers (Sugiyama)
- * well; measured in Node 20 on this machine (2 vCPU), median of 5 after a warm-up, with the graphs
- * this file lays out (scripts/benchGraph.mjs, BENCHMARKS.md):
- *   ResNet50 (177 nodes, 192 edges): dagre 62 ms, elkjs 139 ms;
- *   DenseNet121 (493 nodes, 1,021 edges): dagre 290 ms, elkjs 633 ms.
- * dagre is 49 KB minified against elkjs's 1.6 MB (a GWT build), is synchronous (no worker: the
- * webview's CSP allows no remote worker, and elkjs without one runs its fake worker on the UI
- * thread anyway), and neither uses eval or `new Function` (checked in the bundles). elkjs's ports
- * and orthogonal routing are not needed for one-input, one-output layers.
+ * Why dagre (@dagrejs/dagre 3.1.4, pinned), not elkjs 0.12.1: both lay a DAG out in layers
+ * (Sugiyama) well. Timed in Node 20 on this machine (2 vCPU, load average about 5 from parallel
+ * work), median of 5 after a warm-up, on the graphs this file lays out (scripts/benchGraph.mjs,
+ * BENCHMARKS.md), both given the same nodes and edges:
+ *   ResNet50 (176 nodes, 191 edges, all laid out): dagre 108–120 ms, elkjs 167–175 ms;
+ *   DenseNet121 (426 nodes, 960 edges; 454 laid out, 506 in lanes): dagre 203–252 ms, elkjs 199–238 ms;
+ *   DenseNet121 with every edge laid out: dagre 13.7 s, elkjs 17.4 s — hence `SPAN_BUDGET`.
+ * As fast, then; dagre is 49 KB minified (graphlib included) against elkjs's 1.6 MB (a GWT
+ * build) in a .vsix we keep lean, and synchronous: elkjs wants a Web Worker, which the webview's
+ * CSP does not allow from a remote URL (without one it runs a fake worker on the UI thread
+ * anyway). Neither bundle uses eval or `new Function` (checked), so both run under the strict CSP.
+ * elkjs's ports and orthogonal routing are not needed for one-output layers.
  */
 
 export const NODE_HEIGHT = 44;
@@ -56,16 +59,19 @@ export interface GraphLayout {
  * ranks into k − 1 dummy nodes, and its ordering step grows faster than linearly with them:
  * DenseNet121's concatenations (every layer's features into every later one in its block) span
  * about 16,000 ranks, which took dagre 13.7 s. The edges past this budget, the longest first, are
- * drawn as buses in lanes beside the layout instead (`laneEdges`).
+ * drawn as buses in lanes beside the layout instead (`laneEdges`). 200 keeps every residual of
+ * ResNet50 (16 identities of about 10 ranks) in the layout, as parallel branches.
  */
-const SPAN_BUDGET = 600;
+const SPAN_BUDGET = 200;
 
-/** Lays `g` out top to bottom, inputs first (the order of `g.nodes`: the model's own). */
-export function layoutGraph(g: ModelGraph): GraphLayout {
+/**
+ * The edges dagre lays out: each node's nearest source (in the model's order), then the others by
+ * span while `SPAN_BUDGET` lasts; the rest are drawn in lanes (`laneEdges`).
+ */
+export function laidEdges(g: ModelGraph): Set<GraphEdge> {
 	const order = new Map(g.nodes.map((n, i) => [n.id, i]));
 	const span = (e: { from: string; to: string }) =>
 		Math.max(1, (order.get(e.to) ?? 0) - (order.get(e.from) ?? 0));
-	// Each node keeps its nearest source in the layout; the other edges go in by span while the budget lasts.
 	const nearest = new Map<string, GraphEdge>();
 	for (const e of g.edges) {
 		const k = nearest.get(e.to);
@@ -81,6 +87,12 @@ export function layoutGraph(g: ModelGraph): GraphLayout {
 			spent += span(e) - 1;
 		}
 	}
+	return laid;
+}
+
+/** Lays `g` out top to bottom, inputs first (the order of `g.nodes`: the model's own). */
+export function layoutGraph(g: ModelGraph): GraphLayout {
+	const laid = laidEdges(g);
 	const d = new dagre.graphlib.Graph();
 	d.setGraph({
 		rankdir: 'TB',
