@@ -27,7 +27,7 @@ function svg<K extends keyof SVGElementTagNameMap>(
  * DenseNet's layout is not to be redone for it. The zoom, the scroll position and the node that had
  * the keyboard stay across renders too.
  */
-let cached: { model: ModelSummary; layout: GraphLayout | null } | undefined;
+let cached: { model: ModelSummary; key: string; layout: GraphLayout | null } | undefined;
 let zoom = 1;
 let scroll: { left: number; top: number } | null = null;
 /**
@@ -41,10 +41,14 @@ let keyboardNode: string | null = null;
 function layoutOf(message: ModelMessage): GraphLayout | null {
 	if (cached?.model !== message.model) {
 		const g = modelGraph(message.model, new Set(Object.keys(message.explanations)));
-		cached = { model: message.model, layout: g ? layoutGraph(g) : null };
-		scroll = null;
-		chosenNode = null;
-		keyboardNode = null;
+		// The same model after an edit keeps where the user was; another model starts at its top.
+		const key = `${message.uri}\u0000${message.model.name}`;
+		if (cached?.key !== key) {
+			scroll = null;
+			chosenNode = null;
+			keyboardNode = null;
+		}
+		cached = { model: message.model, key, layout: g ? layoutGraph(g) : null };
 	}
 	return cached.layout;
 }
@@ -194,7 +198,13 @@ function drawing(panel: PanelContext, layout: GraphLayout): SVGSVGElement {
 	}
 	picture.append(edges);
 	const chosen = layout.nodes.find((p) => isChosen(panel, p.node));
-	const tabStop = keyboardNode ?? chosen?.node.id ?? layout.nodes[0]?.node.id;
+	// One tab stop: the node that last had the keyboard, while the graph still has it.
+	const tabStop =
+		(keyboardNode !== null && layout.nodes.some((p) => p.node.id === keyboardNode)
+			? keyboardNode
+			: undefined) ??
+		chosen?.node.id ??
+		layout.nodes[0]?.node.id;
 	const nodes = svg('g', { class: 'nodes' });
 	for (const p of layout.nodes) {
 		nodes.append(nodeBox(panel, layout, p, p.node.id === tabStop));
