@@ -13,6 +13,7 @@ export function summaryModeToggle(panel: PanelContext, withTree: boolean): HTMLE
 		...(withTree ? [['tree', 'Module tree (as torchinfo)', true, false] as const] : []),
 		['graph', 'Graph', false, true],
 	] as const;
+	const shown = panel.ui.graph ? 'graph' : withTree && panel.ui.tree ? 'tree' : 'layers';
 	return radioGroup(
 		'summary-view',
 		'Show the model as',
@@ -20,7 +21,7 @@ export function summaryModeToggle(panel: PanelContext, withTree: boolean): HTMLE
 		modes.map(([id, label, tree, graph]) => ({
 			id: `view-${id}`,
 			label,
-			checked: panel.ui.graph ? graph : panel.ui.tree === tree && !graph,
+			checked: id === shown,
 			choose: () => {
 				panel.ui.tree = tree;
 				panel.ui.graph = graph;
