@@ -676,6 +676,155 @@ export async function runUiChecks({ outDir }) {
 			},
 		);
 
+		await check(
+			'the graph view draws the skip connections of a ResNet block and a U-Net, and a node click reveals its line',
+			async () => {
+				// A reload can bring every editor back in one group: the panel goes beside the editor, as
+				// "Show Model Summary" opens it, so that revealing a line leaves it in view.
+				if ((await page.locator('.editor-group-container').count()) < 2) {
+					await page
+						.locator('.tabs-container .tab', { hasText: 'NormLens' })
+						.first()
+						.click();
+					await runCommand(page, 'View: Move Editor into Right Group');
+					await page.waitForTimeout(1000);
+				}
+				let { frame } = await webviewText(page, /Total params: 27,098/);
+				await frame.click('label[for="view-graph"]');
+				await frame.waitForSelector('svg.graph g.node');
+				// A skip connection: an edge between nodes that are not next to each other in the
+				// forward's order, on screen (inside the graph's scroll box and the panel's viewport).
+				const skipsInView = () =>
+					frame.evaluate(() => {
+						const order = [...document.querySelectorAll('svg.graph g.node')].map((g) =>
+							g.getAttribute('data-node'),
+						);
+						const box = document.querySelector('.graph-box').getBoundingClientRect();
+						const inView = (r) =>
+							r.left >= Math.max(0, box.left) - 1 &&
+							r.top >= Math.max(0, box.top) - 1 &&
+							r.right <= Math.min(window.innerWidth, box.right) + 1 &&
+							r.bottom <= Math.min(window.innerHeight, box.bottom) + 1;
+						return [...document.querySelectorAll('svg.graph path.edge')]
+							.filter((e) => {
+								const a = order.indexOf(e.getAttribute('data-from'));
+								const b = order.indexOf(e.getAttribute('data-to'));
+								return a >= 0 && b >= 0 && Math.abs(b - a) > 1;
+							})
+							.filter((e) => inView(e.getBoundingClientRect()))
+							.map(
+								(e) =>
+									`${e.getAttribute('data-from')} → ${e.getAttribute('data-to')}`,
+							);
+					});
+				const label = (id) =>
+					frame.evaluate(
+						(i) =>
+							document.querySelector(`g.node[data-node="${i}"] text.label`)
+								?.textContent,
+						id,
+					);
+				// Zoom out with the toolbar until the whole graph fits in its box; returns the clicks it took.
+				const zoomToFit = async () => {
+					let clicks = 0;
+					for (; clicks < 15; clicks++) {
+						const fits = await frame.evaluate(() => {
+							const box = document.querySelector('.graph-box');
+							return box.scrollHeight <= box.clientHeight + 1;
+						});
+						if (fits) {
+							break;
+						}
+						await frame.click('#graph-zoom-out');
+					}
+					return clicks;
+				};
+				const zoomedOut = await zoomToFit();
+				const blockSkips = await skipsInView();
+				const adds = [];
+				for (const s of blockSkips) {
+					const [from, to] = s.split(' → ');
+					adds.push(`${await label(from)} → ${await label(to)}`);
+				}
+				// The first Block: its shortcut branches off the stem, and the branches meet at the add.
+				if (
+					!adds.includes('stem.2 → stages.0.shortcut.0') ||
+					!adds.includes('stages.0.bn → add')
+				) {
+					throw new Error(`skip edges in view: ${adds.join(', ') || 'none'}`);
+				}
+				for (let i = 0; i < zoomedOut; i++) {
+					await frame.click('#graph-zoom-in');
+				}
+				// Normalization nodes are marked by their badge, not by colour alone.
+				const badges = await frame.evaluate(
+					() => document.querySelectorAll('svg.graph g.node.norm text.badge').length,
+				);
+				if (badges !== 5) {
+					throw new Error(`expected 5 BatchNorm2d nodes with a badge, found ${badges}`);
+				}
+				// A click selects the layer, shows its attributes and weights, and reveals its line (34).
+				await frame.click('svg.graph g.node[data-layer="head"]');
+				await page
+					.locator('#status\\.editor\\.selection', { hasText: /Ln 34,/ })
+					.first()
+					.waitFor({ timeout: 15_000 });
+				({ frame } = await webviewText(
+					page,
+					/Attributes[\s\S]*in_features[\s\S]*Weights[\s\S]*weight\s+\(10, 64\) trainable/,
+				));
+				// The editor took the focus, as after a row of the table; back to the node by keyboard.
+				await frame.focus('svg.graph g.node[data-layer="head"]');
+				// By keyboard: ArrowUp follows the edge into the node, Enter selects it.
+				await page.keyboard.press('ArrowUp');
+				await page.keyboard.press('Enter');
+				await webviewText(page, /pool \(AdaptiveAvgPool2d\)\s+Input/);
+				await page
+					.locator('#status\\.editor\\.selection', { hasText: /Ln 33,/ })
+					.first()
+					.waitFor({ timeout: 15_000 });
+				// A merge op reveals where it is written: the `+` of Block.forward (line 23).
+				await frame.click('svg.graph g.node.op');
+				await page
+					.locator('#status\\.editor\\.selection', { hasText: /Ln 23,/ })
+					.first()
+					.waitFor({ timeout: 15_000 });
+				await frame.click('svg.graph g.node[data-layer="stages.0.bn"]');
+				await page.waitForTimeout(300);
+				await picture(page, frame, '.graph-view', path.join(outDir, 'panel-graph.png'));
+				// Every text of the graph and its sidebar on its own background, in the four themes.
+				for (const theme of [
+					'Light Modern',
+					'Light+',
+					'Dark High Contrast',
+					'Dark Modern',
+				]) {
+					await setTheme(page, theme);
+					({ frame } = await webviewText(page, /Total params: 27,098/));
+					const low = await lowContrastTexts(frame);
+					if (low.length > 0) {
+						throw new Error(
+							`${theme}: ${low.length} texts below WCAG AA: ${low.slice(0, 8).join('; ')}`,
+						);
+					}
+				}
+
+				// The U-Net: the panel follows the editor; its bridges from the encoder to each cat.
+				await openFile(page, 'torch_unet.py');
+				({ frame } = await webviewText(page, /Total params: 117,378/));
+				await frame.waitForSelector('svg.graph g.node.op');
+				await zoomToFit();
+				const bridges = [];
+				for (const s of await skipsInView()) {
+					const [from, to] = s.split(' → ');
+					bridges.push(`${await label(from)} → ${await label(to)}`);
+				}
+				if (!bridges.includes('inc.bn2 → cat') || !bridges.includes('down1.bn2 → cat')) {
+					throw new Error(`U-Net skip edges in view: ${bridges.join(', ') || 'none'}`);
+				}
+			},
+		);
+
 		await printedSummaryChecks({ browser, server, check, outDir });
 	} finally {
 		await browser.close();

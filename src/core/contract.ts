@@ -1,5 +1,11 @@
 // The JSON contract of `normlens summary --json` (DESIGN.md, "Contracts") built from an analysis.
-import type { AnalysisResult, PrintedSummaryCheck, Shape, TextRange } from '../protocol/analysis';
+import type {
+	AnalysisResult,
+	FlowSource,
+	PrintedSummaryCheck,
+	Shape,
+	TextRange,
+} from '../protocol/analysis';
 import { locateLine, NotebookProgram } from './notebook/nbformat';
 
 interface Located {
@@ -58,8 +64,17 @@ export interface SummaryContract {
 			rowParams: number | null;
 			trainableParams: number | null;
 			unknown?: Located & { reason: string };
+			/** The data-flow sources of the call's tensor arguments (FlowSource in protocol/analysis.ts). */
+			inbound?: FlowSource[];
 		}[];
 		callsOmitted?: number;
+		/** PyTorch: merge ops of the forward (a residual add, a concatenation), and the sources of the output. */
+		ops?: (Partial<Located> & {
+			name: string;
+			outputShape: Shape | null;
+			inbound: FlowSource[];
+		})[];
+		outputs?: FlowSource[];
 		/** torchinfo's footer (CallEstimates): mult-adds and bytes; a null figure's cause under `unknown`. */
 		estimates?: {
 			totalMacs: number | null;
@@ -135,6 +150,7 @@ export function toContract(
 							...(c.unknown
 								? { unknown: { reason: c.unknown.reason, ...at(c.unknown.range) } }
 								: {}),
+							...(c.inbound ? { inbound: c.inbound } : {}),
 						})),
 					}
 				: {}),
@@ -160,6 +176,17 @@ export function toContract(
 						},
 					}
 				: {}),
+			...(m.ops
+				? {
+						ops: m.ops.map((o) => ({
+							name: o.name,
+							...(o.range ? at(o.range) : {}),
+							outputShape: o.outputShape,
+							inbound: o.inbound,
+						})),
+					}
+				: {}),
+			...(m.outputs ? { outputs: m.outputs } : {}),
 		})),
 		diagnostics: result.diagnostics.map((d) => ({
 			...at(d.range),

@@ -172,11 +172,11 @@ export class Inspector {
 				this.npy = undefined;
 				this.panel.post({ type: 'npy', name: null, shape: null, layerName: null });
 				return;
+			case 'revealLayer':
 			case 'revealCause':
-				await this.revealCause(m.layerName);
-				return;
 			case 'revealPrinted':
-				await this.revealCause(m.index);
+			case 'revealOp':
+				await this.revealPlace(m);
 				return;
 		}
 		const found = await this.shownLayer(m.layerName);
@@ -184,15 +184,7 @@ export class Inspector {
 			return;
 		}
 		const { target, model, layer } = found;
-		if (m.type === 'revealLayer') {
-			const range = target.analysis.toDocument(layer.range);
-			if (range) {
-				await vscode.window.showTextDocument(target.doc, {
-					selection: range,
-					viewColumn: vscode.ViewColumn.One,
-				});
-			}
-		} else if (m.type === 'runLayer') {
+		if (m.type === 'runLayer') {
 			await this.run(target, model, layer, m.options);
 		} else if (m.type === 'simulateLayer') {
 			await this.simulate(target, model, layer, m.options, m.simulation);
@@ -202,22 +194,34 @@ export class Inspector {
 	}
 
 	/**
-	 * Selects, in the editor, the cause of the shown model's unknown totals (`null`) or of a layer's
-	 * `?`, or (a number) the call that printed the model's printed summary of that index.
+	 * Selects, in the editor (another cell of the notebook, maybe), what the panel points at: a layer,
+	 * the cause of a `?` (the totals' for `null`), the call that printed a summary, or a merge op.
 	 */
-	private async revealCause(layerName: string | null | number): Promise<void> {
+	private async revealPlace(
+		m: Extract<
+			FromPanel,
+			{ type: 'revealLayer' | 'revealCause' | 'revealPrinted' | 'revealOp' }
+		>,
+	): Promise<void> {
 		const doc = this.shown?.doc;
 		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
-		const printed = typeof layerName === 'number' && a && model;
-		const cause = printed
-			? { reason: '', range: printedChecks(a, model)[layerName]?.range }
-			: layerName === null
-				? model?.unknown
-				: model?.layers.find((l) => l.name === layerName)?.unknown;
-		if (a && cause?.range) {
+		const range =
+			!a || !model
+				? undefined
+				: m.type === 'revealLayer'
+					? model.layers.find((l) => l.name === m.layerName)?.range
+					: m.type === 'revealOp'
+						? model.ops?.[m.index]?.range
+						: m.type === 'revealPrinted'
+							? printedChecks(a, model)[m.index]?.range
+							: (m.layerName === null
+									? model.unknown
+									: model.layers.find((l) => l.name === m.layerName)?.unknown
+								)?.range;
+		if (a && range) {
 			await revealRange(
-				revealArgs(a.causeTarget({ reason: cause.reason, range: cause.range })),
+				revealArgs(a.causeTarget({ reason: '', range })),
 				vscode.ViewColumn.One,
 			);
 		}

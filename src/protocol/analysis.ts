@@ -115,6 +115,11 @@ export interface ModuleCall {
 	rowParams: number | null;
 	/** Why `macs` (or `rowParams`) is unknown, when it is. */
 	unknown?: UnknownCause;
+	/**
+	 * Where the call's tensor arguments came from (the data-flow graph's edges into it): the calls,
+	 * merge ops or model inputs that produced them, `unknown` for a value NormLens could not follow.
+	 */
+	inbound?: FlowSource[];
 }
 
 /**
@@ -139,6 +144,31 @@ export interface CallEstimates {
 			UnknownCause
 		>
 	>;
+}
+
+/**
+ * A source of a tensor in a PyTorch forward: a row of `ModelSummary.calls`, an entry of
+ * `ModelSummary.ops`, the model call's positional argument `index` (the example input), or one
+ * NormLens could not follow (an edge shown as unknown, never invented).
+ */
+export type FlowSource =
+	| { kind: 'call'; index: number }
+	| { kind: 'op'; index: number }
+	| { kind: 'input'; index: number }
+	| { kind: 'unknown' };
+
+/**
+ * An op between module calls whose tensor inputs come from two or more sources — a residual
+ * `out + identity`, a U-Net's `torch.cat([up, skip], 1)` — shown as a merge node of the graph. An
+ * op on one source's tensors (`F.relu`, `.view`) is no node: its result keeps that source.
+ */
+export interface FlowOp {
+	/** The op as PyTorch names it: `add`, `cat`, `matmul`. */
+	name: string;
+	/** Where it is written (null where the interpreter has no position for it). */
+	range: TextRange | null;
+	outputShape: Shape | null;
+	inbound: FlowSource[];
 }
 
 /** One model found in a file. */
@@ -173,6 +203,9 @@ export interface ModelSummary {
 	callsOmitted?: number;
 	/** PyTorch, with `calls`: torchinfo's footer estimates. */
 	estimates?: CallEstimates;
+	/** PyTorch, with `calls`: the merge ops of the forward (`FlowOp`), and where the model's output came from. */
+	ops?: FlowOp[];
+	outputs?: FlowSource[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';

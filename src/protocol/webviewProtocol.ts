@@ -215,6 +215,8 @@ export type FromPanel =
 	| { type: 'revealCause'; layerName: string | null }
 	/** The user asked to see the call that printed the model's `index`-th printed summary. */
 	| { type: 'revealPrinted'; index: number }
+	/** The user chose a merge op of the graph view (`ModelSummary.ops[index]`): reveal where it is written. */
+	| { type: 'revealOp'; index: number }
 	/** The user asked to run a layer on a sample tensor. */
 	| { type: 'runLayer'; layerName: string; options: RunOptions }
 	/** The user asked to compare BN, LN, IN and GN on this layer's input. */
@@ -256,6 +258,7 @@ const fromPanelTypes: ReadonlySet<string> = new Set([
 	'revealLayer',
 	'revealCause',
 	'revealPrinted',
+	'revealOp',
 	'runLayer',
 	'compareLayer',
 	'simulateLayer',
@@ -398,6 +401,7 @@ export function isFromPanel(m: unknown): m is FromPanel {
 		case 'revealCause':
 			return typeof msg.layerName === 'string' || msg.layerName === null;
 		case 'revealPrinted':
+		case 'revealOp':
 			return typeof msg.index === 'number' && Number.isInteger(msg.index) && msg.index >= 0;
 		case 'runLayer':
 		case 'compareLayer':

@@ -38,6 +38,8 @@ export interface PanelView {
 	runError: string | null;
 	/** The summary as torchinfo's module tree (a PyTorch model whose forward NormLens followed), not the layer list. */
 	tree: boolean;
+	/** The summary as the model's data-flow graph (graphView.ts); wins over `tree`. */
+	graph: boolean;
 	/** The tree's folded rows (callTree.ts's keys) and its depth limit (null: every depth). */
 	folded: string[];
 	treeDepth: number | null;
@@ -57,6 +59,7 @@ export interface PanelState {
 	simulationOptions?: SimulationOptions;
 	latest?: Latest;
 	tree?: boolean;
+	graph?: boolean;
 	folded?: string[];
 	treeDepth?: number | null;
 }
@@ -85,6 +88,7 @@ export function initialView(): PanelView {
 		runFraction: null,
 		runError: null,
 		tree: false,
+		graph: false,
 		folded: [],
 		treeDepth: null,
 	};
@@ -238,6 +242,7 @@ export function savedState(v: PanelView): PanelState {
 		simulationOptions: v.simulationOptions,
 		latest: v.latest,
 		tree: v.tree,
+		graph: v.graph,
 		folded: v.folded,
 		treeDepth: v.treeDepth,
 	};
@@ -265,6 +270,7 @@ export function restoredView(
 		simulationOptions: saved.simulationOptions ?? base.simulationOptions,
 		latest: saved.latest ?? (saved.compare ? 'compare' : saved.lastRun ? 'run' : undefined),
 		tree: saved.tree ?? false,
+		graph: saved.graph ?? false,
 		folded: saved.folded ?? [],
 		treeDepth: saved.treeDepth ?? null,
 	};

@@ -5,6 +5,7 @@ import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import { printedSection } from './printedView';
 import type { ModelMessage } from './state';
+import { graphView, hasGraph } from './graphView';
 import { summaryModeToggle, treeFooter, treeTable } from './treeView';
 
 function countingToggle(panel: PanelContext): HTMLElement {
@@ -142,13 +143,19 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
 	const printed = (panel.ui.current as ModelMessage).printed ?? [];
 	// Under the totals in the module tree: torchinfo's mult-adds and size estimates.
-	const estimates = hasTree && panel.ui.tree ? treeFooter(panel) : undefined;
+	const graph = hasGraph(m);
+	const estimates =
+		hasTree && panel.ui.tree && !(graph && panel.ui.graph) ? treeFooter(panel) : undefined;
 	return el(
 		'section',
 		{},
 		countingToggle(panel),
-		...(hasTree ? [summaryModeToggle(panel)] : []),
-		hasTree && panel.ui.tree ? treeTable(panel) : el('div', { class: 'table-box' }, table),
+		...(hasTree || graph ? [summaryModeToggle(panel, hasTree)] : []),
+		graph && panel.ui.graph
+			? graphView(panel)
+			: hasTree && panel.ui.tree
+				? treeTable(panel)
+				: el('div', { class: 'table-box' }, table),
 		foot,
 		...(estimates ? [estimates] : []),
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),

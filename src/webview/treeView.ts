@@ -6,23 +6,25 @@ import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
 
-/** Which view of a PyTorch model's summary: its layers, or the module tree of its forward. */
-export function summaryModeToggle(panel: PanelContext): HTMLElement {
+/** Which view of a model's summary: its layers, the module tree of its forward (PyTorch), or its graph. */
+export function summaryModeToggle(panel: PanelContext, withTree: boolean): HTMLElement {
+	const modes = [
+		['layers', 'Layers', false, false],
+		...(withTree ? [['tree', 'Module tree (as torchinfo)', true, false] as const] : []),
+		['graph', 'Graph', false, true],
+	] as const;
+	const shown = panel.ui.graph ? 'graph' : withTree && panel.ui.tree ? 'tree' : 'layers';
 	return radioGroup(
 		'summary-view',
 		'Show the model as',
 		'Show: ',
-		(
-			[
-				[false, 'Layers'],
-				[true, 'Module tree (as torchinfo)'],
-			] as const
-		).map(([tree, label]) => ({
-			id: `view-${tree ? 'tree' : 'layers'}`,
+		modes.map(([id, label, tree, graph]) => ({
+			id: `view-${id}`,
 			label,
-			checked: panel.ui.tree === tree,
+			checked: id === shown,
 			choose: () => {
 				panel.ui.tree = tree;
+				panel.ui.graph = graph;
 				panel.save();
 				panel.render();
 				panel.report('model');

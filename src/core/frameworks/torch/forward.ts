@@ -1,11 +1,20 @@
 // Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
-import type { Shape } from '../../../protocol/analysis';
+import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
 import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
 import { rnnHidden } from './layers/recurrent';
-import { CallRecord, MAX_CALL_RECORDS, stackedModules, TorchModule, TorchTensor } from './objects';
+import { freshTensors, sourcesOf, stamp, union } from './flow';
+import {
+	CallRecord,
+	FlowRef,
+	MAX_CALL_RECORDS,
+	OpRecord,
+	stackedModules,
+	TorchModule,
+	TorchTensor,
+} from './objects';
 import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
 import type { TorchSession } from './session';
@@ -39,6 +48,21 @@ export class ForwardTracer {
 	 * stack) before it runs by the module's own rules.
 	 */
 	callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		const parent = this.callStack[this.callStack.length - 1];
+		if (!parent) {
+			// A top-level call: its tensor arguments are the graph's inputs (the example input).
+			args = {
+				...args,
+				positional: args.positional.map((v, i) => {
+					if (v.k !== 'obj' || !(v.obj instanceof TorchTensor)) {
+						return v;
+					}
+					const t = new TorchTensor(v.obj.shape, v.obj.producer);
+					t.flow = [{ input: i }];
+					return { k: 'obj', obj: t };
+				}),
+			};
+		}
 		const first = args.positional[0];
 		const rec: CallRecord = {
 			module: m,
@@ -47,8 +71,14 @@ export class ForwardTracer {
 			children: [],
 			inputBytes: args.positional.map(tensorBytes),
 			keywordArgs: args.keywords.size > 0,
+			inbound: union(
+				sourcesOf(args.positional, true),
+				sourcesOf([...args.keywords.values()], false),
+			),
 		};
-		const parent = this.callStack[this.callStack.length - 1];
+		if (!parent) {
+			rec.ops = [];
+		}
 		if (parent) {
 			if (this.callRecords < MAX_CALL_RECORDS) {
 				this.callRecords++;
@@ -62,6 +92,9 @@ export class ForwardTracer {
 		this.callStack.push(rec);
 		try {
 			const out = this.runModule(m, args, ctx);
+			// What the module made afresh is its own output; what it passed on keeps its producers.
+			stamp(out, [{ call: rec }]);
+			rec.outputFlow = sourcesOf([out], false);
 			const tensor = out.k === 'tuple' ? out.items[0] : out;
 			rec.output =
 				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
@@ -180,13 +213,38 @@ export class ForwardTracer {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
 		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
-		if (spec.shape === 'rnn') {
-			return tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)]);
+		// `super().forward(x)` in a layer subclass: the output is the subclass's call's.
+		const current = this.callStack[this.callStack.length - 1];
+		const result =
+			spec.shape === 'rnn'
+				? tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)])
+				: spec.shape === 'multiheadAttention'
+					? tuple([tensor, UNKNOWN])
+					: tensor;
+		if (current) {
+			stamp(result, [{ call: current }]);
 		}
-		if (spec.shape === 'multiheadAttention') {
-			return tuple([tensor, UNKNOWN]);
+		return result;
+	}
+
+	/**
+	 * An op between module calls (`+`, `torch.cat`, `F.relu`, `.view`) gave `result` from inputs whose
+	 * sources are `sources`: from two or more, inside a forward, it is a merge node of the graph; else
+	 * the result keeps its one producer (flow.ts says why).
+	 */
+	op(name: string, range: TextRange | null, sources: FlowRef[], result: Value | undefined): void {
+		const fresh = freshTensors(result);
+		if (fresh.length === 0) {
+			return;
 		}
-		return tensor;
+		const top = this.callStack[0];
+		if (sources.length >= 2 && top?.ops && top.ops.length < MAX_CALL_RECORDS) {
+			const op: OpRecord = { name, range, output: fresh[0].shape, inbound: sources };
+			top.ops.push(op);
+			stamp(result, [{ op }]);
+		} else {
+			stamp(result, sources);
+		}
 	}
 
 	private record(m: TorchModule, input: Shape | null, output: Shape | null): void {

@@ -32,6 +32,24 @@ export class TorchTensor implements FrameworkObject {
 		/** Bytes per element where NormLens knows the dtype (4: float32 from `torch.randn(…)`); else undefined. */
 		readonly elementBytes?: number,
 	) {}
+	/** Where the value came from in a forward (flow.ts); undefined until a call or op gives it one. */
+	flow: FlowRef[] | undefined;
+}
+
+/**
+ * A source of a tensor in a forward's data flow: a module call, a merge op (flow.ts), the model
+ * call's positional argument `input`, or one NormLens could not follow.
+ */
+export type FlowRef =
+	{ call: CallRecord } | { op: OpRecord } | { input: number } | { unknown: true };
+
+/** An op between module calls whose tensor inputs come from two or more producers (`+`, `torch.cat`). */
+export interface OpRecord {
+	/** The op as written: `add`, `cat`, `matmul`. */
+	name: string;
+	range: TextRange | null;
+	output: Shape | null;
+	inbound: FlowRef[];
 }
 
 /** One module call and the module calls made inside it (a forward's call tree). */
@@ -46,6 +64,11 @@ export interface CallRecord {
 	keywordArgs?: boolean;
 	/** Calls inside this one past the recording bound. */
 	omitted?: number;
+	/** The sources of the call's tensor arguments. */
+	inbound?: FlowRef[];
+	/** A top-level call: the merge ops of its forward, in order, and where its result came from. */
+	ops?: OpRecord[];
+	outputFlow?: FlowRef[];
 }
 
 /** Module calls recorded per top-level call: a loop over a cell 10⁶ times is not a 10⁶-row table. */

@@ -23,6 +23,7 @@ import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from '.
 import { parameterContainer } from './nn/parameterContainers';
 import { fillContainer, moduleAttribute, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
+import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
 import { functional } from './ops/functional';
 import { indexTensor } from './ops/indexing';
@@ -47,6 +48,31 @@ const externalModelFactories: readonly RegExp[] = [
 	/^torch\.hub\.load$/,
 	/^segmentation_models_pytorch\.[A-Z][A-Za-z0-9]*$/,
 ];
+
+/** Functions whose unknown arguments are unknown sources of their result (a tensor NormLens lost). */
+const mergeOps = new Set([
+	'cat',
+	'concat',
+	'concatenate',
+	'stack',
+	'add',
+	'sub',
+	'mul',
+	'matmul',
+	'bmm',
+]);
+
+/** Python's operators by the names PyTorch gives them (`torch.fx`'s `operator.add` → `add`). */
+const binaryOpNames: Record<string, string> = {
+	'+': 'add',
+	'-': 'sub',
+	'*': 'mul',
+	'/': 'truediv',
+	'//': 'floordiv',
+	'%': 'mod',
+	'**': 'pow',
+	'@': 'matmul',
+};
 
 /** Everything the torch side of the interpreter knows about `torch`, `torch.nn` and tensors. */
 export class TorchRuntime implements Runtime, TorchSession {
@@ -97,7 +123,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 				range: cause.range,
 			};
 		}
-		return { k: 'obj', obj: new TorchTensor(null) };
+		// What comes out went through something NormLens cannot read: its provenance is unknown.
+		const t = new TorchTensor(null);
+		t.flow = [UNKNOWN_FLOW];
+		return { k: 'obj', obj: t };
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {
@@ -138,6 +167,20 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const v = this.callPath(path, args, ctx);
+		if (freshTensors(v).length > 0) {
+			const name = path.slice(path.lastIndexOf('.') + 1);
+			this.forward.op(
+				name,
+				ctx.range(args.node),
+				sourcesOf([...args.positional, ...args.keywords.values()], mergeOps.has(name)),
+				v,
+			);
+		}
+		return v;
+	}
+
+	private callPath(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (path === 'copy.deepcopy') {
 			// A copy of a module built from the catalogue alone (its layers, Sequential, ModuleList):
 			// the same weights, new objects. A user class's instance is not copied (its attributes
@@ -274,7 +317,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 
 	getAttr(obj: FrameworkObject, name: string): Value | undefined {
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
-			return tensorAttribute(obj, name);
+			const v = tensorAttribute(obj, name);
+			stamp(v, obj instanceof TorchTensor ? (obj.flow ?? [UNKNOWN_FLOW]) : []);
+			return v;
 		}
 		return obj instanceof TorchModule ? moduleAttribute(obj, name) : undefined;
 	}
@@ -292,14 +337,25 @@ export class TorchRuntime implements Runtime, TorchSession {
 		args: CallArgs,
 		ctx: CallContext,
 	): Value | undefined {
-		if (name === '__getitem__' && (obj instanceof TorchTensor || obj instanceof TorchParam)) {
-			return indexTensor(this, obj.shape, args, ctx);
-		}
-		if (obj instanceof TorchTensor) {
-			return tensorMethod(obj, name, args);
-		}
-		if (obj instanceof TorchParam) {
-			return paramMethod(obj, name, args);
+		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
+			const v =
+				name === '__getitem__'
+					? indexTensor(this, obj.shape, args, ctx)
+					: obj instanceof TorchTensor
+						? tensorMethod(obj, name, args)
+						: paramMethod(obj, name, args);
+			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
+			this.forward.op(
+				name === '__getitem__' ? 'getitem' : name,
+				ctx.range(args.node),
+				sourcesOf([...self, ...args.positional, ...args.keywords.values()], false),
+				v,
+			);
+			// An in-place method (`x.add_(y)`) changes the receiver: it now comes from where the result does.
+			if (obj instanceof TorchTensor && /^[a-z].*[^_]_$/.test(name) && v.k === 'obj') {
+				obj.flow = v.obj instanceof TorchTensor ? v.obj.flow : obj.flow;
+			}
+			return v;
 		}
 		if (obj instanceof TorchModule) {
 			return moduleMethod(this, obj, name, args, ctx, (m, a, c) =>
@@ -309,8 +365,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return undefined;
 	}
 
-	binaryOp(op: string, a: Value, b: Value): Value | undefined {
-		return tensorBinaryOp(op, a, b);
+	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+		const v = tensorBinaryOp(op, a, b);
+		this.forward.op(binaryOpNames[op] ?? op, range ?? null, sourcesOf([a, b], true), v);
+		return v;
 	}
 
 	/**

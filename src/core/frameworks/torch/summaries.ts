@@ -1,5 +1,7 @@
 // A model's results: rows in call order, totals as PyTorch counts them, the per-call rows, why unknowns are unknown.
 import type {
+	FlowOp,
+	FlowSource,
 	LayerSummary,
 	ModelSummary,
 	TextRange,
@@ -9,7 +11,15 @@ import type {
 import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
 import { callCosts, CostedCall } from './costs';
-import { CallRecord, TorchModule, TorchParam, uniqueParams, walk } from './objects';
+import {
+	CallRecord,
+	FlowRef,
+	OpRecord,
+	TorchModule,
+	TorchParam,
+	uniqueParams,
+	walk,
+} from './objects';
 
 /** Top-level models: unattached user modules and containers, by the name they were bound to. */
 export function roots(modules: readonly TorchModule[]): TorchModule[] {
@@ -75,7 +85,7 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
 export function callRows(
 	root: TorchModule,
 	defaultDtype?: UnknownCause,
-): Pick<ModelSummary, 'calls' | 'callsOmitted' | 'estimates'> {
+): Pick<ModelSummary, 'calls' | 'callsOmitted' | 'estimates' | 'ops' | 'outputs'> {
 	const top = root.callRecord;
 	if (!top) {
 		return {};
@@ -151,7 +161,45 @@ export function callRows(
 	ran.add(root);
 	visit(top, 1);
 	const { calls, estimates } = callCosts(costed, root, defaultDtype);
-	return omitted > 0 ? { calls, callsOmitted: omitted, estimates } : { calls, estimates };
+	const flow = flowSources(
+		costed.map((c) => c.record),
+		top.ops ?? [],
+	);
+	calls.forEach((c, i) => (c.inbound = flow(costed[i].record.inbound)));
+	const ops: FlowOp[] = (top.ops ?? []).map((op) => ({
+		name: op.name,
+		range: op.range,
+		outputShape: op.output,
+		inbound: flow(op.inbound),
+	}));
+	const outputs = flow(top.outputFlow);
+	return omitted > 0
+		? { calls, callsOmitted: omitted, estimates, ops, outputs }
+		: { calls, estimates, ops, outputs };
+}
+
+/**
+ * The data-flow sources as the contract gives them: indices into the calls and ops of this forward;
+ * a call or op outside it (another model's, one past the recording bound) is a source NormLens
+ * does not show, so unknown.
+ */
+function flowSources(
+	records: CallRecord[],
+	ops: OpRecord[],
+): (refs: FlowRef[] | undefined) => FlowSource[] {
+	const callIndex = new Map(records.map((r, i) => [r, i]));
+	const opIndex = new Map(ops.map((o, i) => [o, i]));
+	return (refs) =>
+		(refs ?? []).map((r): FlowSource => {
+			const i =
+				'call' in r ? callIndex.get(r.call) : 'op' in r ? opIndex.get(r.op) : undefined;
+			if ('input' in r) {
+				return { kind: 'input', index: r.input };
+			}
+			return i === undefined
+				? { kind: 'unknown' }
+				: { kind: 'call' in r ? 'call' : 'op', index: i };
+		});
 }
 
 /** The first cause, in module order, of a model's unknown totals. */
