@@ -12,7 +12,7 @@ import {
 	timeout,
 	webviewText,
 } from './uiDriver.mjs';
-import { printedSummaryChecks } from './uiPrinted.mjs';
+import { secondWindowChecks } from './uiSecondWindow.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 /** WCAG contrast ratio of the webview's body text on its background, and the background's luminance. */
@@ -825,7 +825,7 @@ export async function runUiChecks({ outDir }) {
 			},
 		);
 
-		await printedSummaryChecks({ browser, server, check, outDir });
+		await secondWindowChecks({ browser, server, check, outDir });
 	} finally {
 		await browser.close();
 		server.stop();

@@ -4,6 +4,7 @@ import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import { printedSection } from './printedView';
+import { RowWindow, rowWindow } from './rowWindow';
 import type { ModelMessage } from './state';
 import { graphView, hasGraph } from './graphView';
 import { summaryModeToggle, treeFooter, treeTable } from './treeView';
@@ -32,6 +33,10 @@ function countingToggle(panel: PanelContext): HTMLElement {
 	);
 }
 
+/** The layer table's rows (drawn a window at a time when long), and the row the keyboard was on. */
+let layerWindow: RowWindow | undefined;
+let keyboardLayer: number | undefined;
+
 export function summaryTable(panel: PanelContext): HTMLElement {
 	const m = (panel.ui.current as ModelMessage).model;
 	const view = (panel.ui.current as ModelMessage).counting[panel.ui.convention];
@@ -56,7 +61,23 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	);
 	const body = el('tbody');
 	const causes = (panel.ui.current as ModelMessage).causes ?? [];
-	for (const l of m.layers) {
+	// One tab stop (a roving tabindex): the row the keyboard was on, else the selected layer's, else the first.
+	const selectedAt = m.layers.findIndex((l) => l.name === panel.ui.selected);
+	let tabAt =
+		keyboardLayer !== undefined && keyboardLayer < m.layers.length
+			? keyboardLayer
+			: Math.max(0, selectedAt);
+	const go = async (j: number) => {
+		const to = Math.max(0, Math.min(m.layers.length - 1, j));
+		const next = await layerWindow?.show(to);
+		body.querySelector('tr[tabindex="0"]')?.setAttribute('tabindex', '-1');
+		tabAt = to;
+		keyboardLayer = to;
+		next?.setAttribute('tabindex', '0');
+		next?.focus();
+	};
+	const makeRow = (i: number) => {
+		const l = m.layers[i];
 		const c: ParamCounts | null = view.layers[l.name] ?? null;
 		// A `?` cell says why in its tooltip; the list under the totals links to the cause.
 		const cause = causes.find((x) => x.layerName === l.name);
@@ -66,8 +87,9 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		const row = el(
 			'tr',
 			{
-				tabindex: '0',
+				tabindex: i === tabAt ? '0' : '-1',
 				'data-layer': l.name,
+				'aria-rowindex': String(i + 2),
 				class: l.name === panel.ui.selected ? 'selected' : '',
 				'aria-selected': String(l.name === panel.ui.selected),
 			},
@@ -89,26 +111,48 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		const choose = () => {
 			panel.ui.selected = l.name;
 			panel.ui.runError = null;
+			keyboardLayer = i;
 			panel.save();
 			panel.render();
 			panel.report('select');
-			document.querySelector<HTMLElement>(`tr[data-layer="${CSS.escape(l.name)}"]`)?.focus();
+			void layerWindow?.show(i).then((r) => r?.focus());
 			panel.post({ type: 'revealLayer', layerName: l.name });
 		};
 		row.addEventListener('click', choose);
 		row.addEventListener('keydown', (ev) => {
+			const moves: Record<string, number> = {
+				ArrowDown: i + 1,
+				ArrowUp: i - 1,
+				PageDown: i + 20,
+				PageUp: i - 20,
+				Home: 0,
+				End: m.layers.length - 1,
+			};
 			if (ev.key === 'Enter' || ev.key === ' ') {
 				ev.preventDefault();
 				choose();
-			} else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+			} else if (ev.key in moves) {
 				ev.preventDefault();
-				const next = (
-					ev.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling
-				) as HTMLElement | null;
-				next?.focus();
+				void go(moves[ev.key]);
 			}
 		});
-		body.append(row);
+		return row;
+	};
+	const box = el('div', { class: 'table-box' }, table);
+	table.setAttribute('aria-rowcount', String(m.layers.length + 1));
+	// A PyTorch model whose forward NormLens followed can also be shown as its module tree; any model as its graph.
+	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
+	const graph = hasGraph(m);
+	const flat = !(graph && panel.ui.graph) && !(hasTree && panel.ui.tree);
+	if (flat) {
+		layerWindow = rowWindow(
+			`layers:${m.name}:${panel.ui.convention}`,
+			box,
+			body,
+			m.layers.length,
+			4 + (torchStyle ? 1 : 0) + (m.framework === 'torch' ? 0 : 1),
+			makeRow,
+		);
 	}
 	table.append(body);
 	const t = view.totals;
@@ -139,11 +183,8 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		...(torchStyle ? [el('div', {}, `Buffers: ${count(t.buffers)}`)] : []),
 		el('p', { class: 'muted note' }, view.note),
 	);
-	// A PyTorch model whose forward NormLens followed can also be shown as its module tree.
-	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
 	const printed = (panel.ui.current as ModelMessage).printed ?? [];
 	// Under the totals in the module tree: torchinfo's mult-adds and size estimates.
-	const graph = hasGraph(m);
 	const estimates =
 		hasTree && panel.ui.tree && !(graph && panel.ui.graph) ? treeFooter(panel) : undefined;
 	return el(
@@ -155,7 +196,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 			? graphView(panel)
 			: hasTree && panel.ui.tree
 				? treeTable(panel)
-				: el('div', { class: 'table-box' }, table),
+				: box,
 		foot,
 		...(estimates ? [estimates] : []),
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),

@@ -4,6 +4,7 @@ import type { ModuleCall } from '../protocol/analysis';
 import { callCause, maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
+import { RowWindow, rowWindow } from './rowWindow';
 import type { ModelMessage } from './state';
 
 /** Which view of a model's summary: its layers, the module tree of its forward (PyTorch), or its graph. */
@@ -53,10 +54,16 @@ function depthControl(panel: PanelContext, calls: readonly ModuleCall[]): HTMLEl
 /** The call whose row last had the keyboard: it keeps the tab stop across redraws. */
 let keyboardRow: number | undefined;
 
+/** The tree's rows on screen (drawn a window at a time when long), by their position in `shown`. */
+let treeWindow: { rows: RowWindow; positions: Map<number, number> } | undefined;
+
 /** Focuses the row of call `index` after a redraw (the keyboard stays where it was). */
 function focusRow(index: number): void {
 	keyboardRow = index;
-	document.querySelector<HTMLElement>(`tr[data-call="${index}"]`)?.focus();
+	const at = treeWindow?.positions.get(index);
+	if (treeWindow && at !== undefined) {
+		void treeWindow.rows.show(at).then((r) => r?.focus());
+	}
 }
 
 export function treeTable(panel: PanelContext): HTMLElement {
@@ -92,7 +99,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 	const body = el('tbody');
 	// The one row in the tab order: the row the keyboard was on, else the selected layer's first
 	// call, else the first row.
-	const tabRow =
+	let tabRow =
 		shown.find((s) => s.row.index === keyboardRow)?.row.index ??
 		shown.find((s) => s.row.call.name === panel.ui.selected)?.row.index ??
 		shown[0]?.row.index;
@@ -113,7 +120,8 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		panel.report('model');
 		focusRow(row.index);
 	};
-	shown.forEach(({ row, expanded }, i) => {
+	const makeRow = (i: number): HTMLTableRowElement => {
+		const { row, expanded } = shown[i];
 		const c = row.call;
 		const isLayer = layers.has(c.name);
 		// A `?` says why in its tooltip, as the layer table's do.
@@ -150,6 +158,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				role: 'row',
 				'data-call': String(row.index),
 				'data-module': c.name,
+				'aria-rowindex': String(i + 2),
 				'aria-level': String(c.depth + 1),
 				tabindex: row.index === tabRow ? '0' : '-1',
 				class: isLayer && c.name === panel.ui.selected ? 'selected' : '',
@@ -197,43 +206,42 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		});
 		tr.addEventListener('click', choose);
 		tr.addEventListener('keydown', (ev) => {
-			const go = (j: number) => {
-				const target = shown[Math.max(0, Math.min(shown.length - 1, j))];
+			const go = async (j: number) => {
+				const to = Math.max(0, Math.min(shown.length - 1, j));
+				const next = await treeWindow?.rows.show(to);
 				document
 					.querySelectorAll<HTMLElement>('table.tree tr[tabindex="0"]')
 					.forEach((r) => r.setAttribute('tabindex', '-1'));
-				const next = document.querySelector<HTMLElement>(
-					`tr[data-call="${target.row.index}"]`,
-				);
 				next?.setAttribute('tabindex', '0');
-				keyboardRow = target.row.index;
+				keyboardRow = shown[to].row.index;
+				tabRow = keyboardRow;
 				next?.focus();
 			};
 			switch (ev.key) {
 				case 'ArrowDown':
-					go(i + 1);
+					void go(i + 1);
 					break;
 				case 'ArrowUp':
-					go(i - 1);
+					void go(i - 1);
 					break;
 				case 'Home':
-					go(0);
+					void go(0);
 					break;
 				case 'End':
-					go(shown.length - 1);
+					void go(shown.length - 1);
 					break;
 				case 'ArrowRight':
 					if (expanded === false) {
 						setFold(row, false);
 					} else if (expanded === true) {
-						go(i + 1);
+						void go(i + 1);
 					}
 					break;
 				case 'ArrowLeft':
 					if (expanded === true) {
 						setFold(row, true);
 					} else if (row.parent !== null) {
-						go(shown.findIndex((s) => s.row.index === row.parent));
+						void go(shown.findIndex((s) => s.row.index === row.parent));
 					}
 					break;
 				case 'Enter':
@@ -245,14 +253,20 @@ export function treeTable(panel: PanelContext): HTMLElement {
 			}
 			ev.preventDefault();
 		});
-		body.append(tr);
-	});
+		return tr;
+	};
 	table.append(body);
+	table.setAttribute('aria-rowcount', String(shown.length + 1));
+	const box = el('div', { class: 'table-box' }, table);
+	treeWindow = {
+		rows: rowWindow(`tree:${message.model.name}`, box, body, shown.length, 8, makeRow),
+		positions: new Map(shown.map((s, i) => [s.row.index, i])),
+	};
 	return el(
 		'div',
 		{},
 		depthControl(panel, calls),
-		el('div', { class: 'table-box' }, table),
+		box,
 		el(
 			'p',
 			{ class: 'muted note' },

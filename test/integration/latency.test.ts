@@ -393,13 +393,11 @@ describe('editor latency (npm run bench)', function () {
 				name: 'ResNet50 notebook (Coursera-style, handwritten; 177 layers)',
 				open: openNotebook,
 				layers: 177,
-				last: 'dense',
 			},
 			{
 				name: '5,000-line Keras file (3,997 layers)',
 				open: openFile,
 				layers: 3997,
-				last: 'Dense',
 			},
 		];
 		const show = async (doc: vscode.TextDocument) => {
@@ -425,7 +423,12 @@ describe('editor latency (npm run bench)', function () {
 			// Its analysis done, as the editor's diagnostics start it on open: a hover on it answers from it.
 			await hover(here, new vscode.Position(0, 0));
 			const closed = await show(here);
-			assert.ok(closed.text.includes(c.last), `${c.name}: the table is drawn`);
+			// A long table draws its first rows at once and the rest as it scrolls (rowWindow.ts).
+			assert.match(
+				closed.text,
+				/\(InputLayer\)[\s\S]*Total params/,
+				`${c.name}: the table is drawn`,
+			);
 			// The panel open: the command again draws the table again.
 			const open: number[] = [];
 			for (let i = 0; i < 5; i++) {

@@ -57,7 +57,7 @@ export class ForwardTracer {
 					if (v.k !== 'obj' || !(v.obj instanceof TorchTensor)) {
 						return v;
 					}
-					const t = new TorchTensor(v.obj.shape, v.obj.producer);
+					const t = new TorchTensor(v.obj.shape, v.obj.producer, v.obj.elementBytes);
 					t.flow = [{ input: i }];
 					return { k: 'obj', obj: t };
 				}),

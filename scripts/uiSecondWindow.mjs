@@ -1,8 +1,10 @@
-// Workbench checks of the printed-summary check: a real notebook whose stored torchsummary output
-// agrees with NormLens, and a copy whose output was edited to disagree, each in the panel.
+// Workbench checks in a second window, on a folder of their own: the printed-summary check (a real
+// notebook whose stored torchsummary output agrees with NormLens, and a copy edited to disagree) and
+// a 3,997-layer model's table, drawn a window at a time and reachable by keyboard.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openFile, picture, runCommand, timeout, webviewText } from './uiDriver.mjs';
+import { bigKerasFile } from './benchInputs.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 const corpus = path.join(
 	repoRoot,
@@ -26,6 +28,7 @@ function printedFolder() {
 		throw new Error('the corpus notebook no longer has the row the check edits');
 	}
 	fs.writeFileSync(path.join(dir, 'disagrees.ipynb'), edited);
+	fs.writeFileSync(path.join(dir, 'big_model.py'), bigKerasFile());
 	return dir;
 }
 
@@ -50,7 +53,7 @@ async function noCommandError(page) {
  * failing step leaves a screenshot of that window.
  * @param {{ browser: any, server: any, check: Function, outDir: string }} ctx
  */
-export async function printedSummaryChecks({ browser, server, check: outer, outDir }) {
+export async function secondWindowChecks({ browser, server, check: outer, outDir }) {
 	const dir = printedFolder();
 	const page = await browser.newPage();
 	const check = (title, fn) =>
@@ -150,6 +153,56 @@ export async function printedSummaryChecks({ browser, server, check: outer, outD
 					.waitFor({ timeout });
 			},
 		);
+
+		await check(
+			'a 3,997-layer model: the table is drawn a window at a time, one tab stop, End and Home reach the last and first rows',
+			async () => {
+				await openFile(page, 'big_model.py');
+				await runCommand(page, 'NormLens: Show Model Summary');
+				const { frame } = await webviewText(page, /Total params/);
+				await frame.waitForSelector(
+					'.table-box.windowed table.summary tbody tr[data-index]',
+				);
+				const state = () =>
+					frame.evaluate(() => {
+						const table = document.querySelector('.table-box.windowed table.summary');
+						const rows = table.querySelectorAll('tbody tr[data-index]');
+						const active = document.activeElement;
+						return {
+							count: Number(table.getAttribute('aria-rowcount')),
+							drawn: rows.length,
+							tabStops: table.querySelectorAll('tbody tr[tabindex="0"]').length,
+							focused: active?.getAttribute('data-index') ?? null,
+							focusedText: active?.textContent ?? '',
+						};
+					});
+				const before = await state();
+				if (before.count !== 3998 || before.drawn > 200 || before.tabStops !== 1) {
+					throw new Error(`not windowed as expected: ${JSON.stringify(before)}`);
+				}
+				await frame.focus('.table-box.windowed table.summary tbody tr[tabindex="0"]');
+				await page.keyboard.press('End');
+				await frame.waitForFunction(
+					() => document.activeElement?.getAttribute('data-index') === '3996',
+				);
+				const end = await state();
+				if (!/\(Add\)/.test(end.focusedText) || end.drawn > 200 || end.tabStops !== 1) {
+					throw new Error(`End: ${JSON.stringify(end)}`);
+				}
+				await page.keyboard.press('ArrowUp');
+				await frame.waitForFunction(
+					() => document.activeElement?.getAttribute('data-index') === '3995',
+				);
+				await page.keyboard.press('Home');
+				await frame.waitForFunction(
+					() => document.activeElement?.getAttribute('data-index') === '0',
+				);
+				const home = await state();
+				if (home.tabStops !== 1 || home.drawn > 200) {
+					throw new Error(`Home: ${JSON.stringify(home)}`);
+				}
+			},
+		);
 	} finally {
 		await page.close();
 	}
@@ -164,7 +217,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	const browser = await launchChromium();
 	let failed = 0;
 	try {
-		await printedSummaryChecks({
+		await secondWindowChecks({
 			browser,
 			server,
 			outDir,
