@@ -181,22 +181,43 @@ export async function secondWindowChecks({ browser, server, check: outer, outDir
 					throw new Error(`not windowed as expected: ${JSON.stringify(before)}`);
 				}
 				await frame.focus('.table-box.windowed table.summary tbody tr[tabindex="0"]');
+				// Waits for the keyboard to be on row `index`; says where it is instead when it is not.
+				const focusOn = (index) =>
+					frame
+						.waitForFunction(
+							(i) => document.activeElement?.getAttribute('data-index') === String(i),
+							index,
+							{ timeout: 10_000 },
+						)
+						.catch(async () => {
+							const seen = await frame.evaluate(() => {
+								const box = document.querySelector('.table-box.windowed');
+								const idx = [...box.querySelectorAll('tr[data-index]')].map((r) =>
+									Number(r.getAttribute('data-index')),
+								);
+								return {
+									drawn: [idx[0], idx[idx.length - 1]],
+									scrollTop: box.scrollTop,
+									scrollHeight: box.scrollHeight,
+									clientHeight: box.clientHeight,
+									active: document.activeElement?.tagName,
+									activeIndex: document.activeElement?.getAttribute('data-index'),
+								};
+							});
+							throw new Error(
+								`the keyboard is not on row ${index}: ${JSON.stringify(seen)}`,
+							);
+						});
 				await page.keyboard.press('End');
-				await frame.waitForFunction(
-					() => document.activeElement?.getAttribute('data-index') === '3996',
-				);
+				await focusOn(3996);
 				const end = await state();
 				if (!/\(Add\)/.test(end.focusedText) || end.drawn > 200 || end.tabStops !== 1) {
 					throw new Error(`End: ${JSON.stringify(end)}`);
 				}
 				await page.keyboard.press('ArrowUp');
-				await frame.waitForFunction(
-					() => document.activeElement?.getAttribute('data-index') === '3995',
-				);
+				await focusOn(3995);
 				await page.keyboard.press('Home');
-				await frame.waitForFunction(
-					() => document.activeElement?.getAttribute('data-index') === '0',
-				);
+				await focusOn(0);
 				const home = await state();
 				if (home.tabStops !== 1 || home.drawn > 200) {
 					throw new Error(`Home: ${JSON.stringify(home)}`);

@@ -15,6 +15,22 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 	return e;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element (the tensor drawing, the graph view), as `el` makes HTML ones. */
+export function svg<K extends keyof SVGElementTagNameMap>(
+	tag: K,
+	attrs: Record<string, string | number> = {},
+	...kids: (Node | string)[]
+): SVGElementTagNameMap[K] {
+	const e = document.createElementNS(SVG, tag);
+	for (const [k, v] of Object.entries(attrs)) {
+		e.setAttribute(k, String(v));
+	}
+	e.append(...kids);
+	return e;
+}
+
 /** A row of radio buttons (a labelled radiogroup): each option's id, label, whether it is on, and what choosing it does. */
 export function radioGroup(
 	name: string,

@@ -1,26 +1,11 @@
 // The graph view of the summary (Netron's picture, in the panel): the model's data flow drawn as SVG from
 // graphModel.ts and graphLayout.ts, zoomable, one tab stop with the arrow keys following edges, and a sidebar.
 import type { LayerSummary, ModelSummary } from '../protocol/analysis';
-import { count, el, shape } from './dom';
+import { count, el, shape, svg } from './dom';
 import { GraphLayout, layoutGraph, PlacedNode } from './graphLayout';
 import { GraphNode, modelGraph } from './graphModel';
 import type { PanelContext } from './panelContext';
 import type { ModelMessage } from './state';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg<K extends keyof SVGElementTagNameMap>(
-	tag: K,
-	attrs: Record<string, string | number> = {},
-	...kids: (Node | string)[]
-): SVGElementTagNameMap[K] {
-	const e = document.createElementNS(SVG, tag);
-	for (const [k, v] of Object.entries(attrs)) {
-		e.setAttribute(k, String(v));
-	}
-	e.append(...kids);
-	return e;
-}
 
 /**
  * The last layout, kept for the model object it was made for: a click re-renders the panel, and

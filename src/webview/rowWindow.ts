@@ -77,19 +77,48 @@ export function rowWindow(
 			draw();
 		},
 	});
+	// The row the keyboard is on: drawing never takes it away (a row scrolled out and back, or moved
+	// by a re-measure, gets the focus back), until the focus leaves the table for something else.
+	let keyboard: number | undefined;
+	body.addEventListener('focusin', (ev) => {
+		const i = (ev.target as HTMLElement).dataset?.index;
+		keyboard = i === undefined ? keyboard : Number(i);
+	});
+	body.addEventListener('focusout', (ev) => {
+		const to = ev.relatedTarget as Node | null;
+		if (to !== null && !body.contains(to)) {
+			keyboard = undefined;
+		}
+	});
 	const draw = () => {
 		const items = v.getVirtualItems();
 		const first = items[0]?.start ?? 0;
 		const last = items.length > 0 ? items[items.length - 1].end : 0;
-		const had = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-		const rows = items.map((it) => find(it.index) ?? row(it.index));
 		(top.firstElementChild as HTMLElement).style.height = `${first}px`;
 		(bottom.firstElementChild as HTMLElement).style.height = `${v.getTotalSize() - last}px`;
-		body.replaceChildren(top, ...rows, bottom);
-		rows.forEach((r) => v.measureElement(r));
-		// A row that had the keyboard and is still drawn keeps it.
-		if (had && body.contains(had) && document.activeElement !== had) {
-			had.focus({ preventScroll: true });
+		// Rows kept stay in the document (a detached row would lose the focus); new ones go in order.
+		const wanted = new Set(items.map((it) => it.index));
+		for (const tr of [...body.querySelectorAll<HTMLTableRowElement>('tr[data-index]')]) {
+			if (!wanted.has(Number(tr.dataset.index))) {
+				tr.remove();
+			}
+		}
+		if (top.parentNode !== body) {
+			body.prepend(top);
+		}
+		let before: Element = top;
+		for (const it of items) {
+			const tr = find(it.index) ?? row(it.index);
+			if (before.nextElementSibling !== tr) {
+				before.after(tr);
+			}
+			before = tr;
+			v.measureElement(tr);
+		}
+		before.after(bottom);
+		const keep = keyboard === undefined ? undefined : find(keyboard);
+		if (keep && document.activeElement !== keep) {
+			keep.focus({ preventScroll: true });
 		}
 	};
 	// The first rows at once (the panel reports what it drew); the window once the box is in the page.
@@ -112,11 +141,16 @@ export function rowWindow(
 			if (i < 0 || i >= count) {
 				return undefined;
 			}
+			keyboard = i;
 			if (!find(i)) {
 				if (!unmount) {
 					mount();
 				}
-				v.scrollToIndex(i, { align: 'auto' });
+				// The row's offset by the rows measured so far; the window follows the box's scroll event.
+				const at = v.getOffsetForIndex(i, 'auto');
+				if (at) {
+					box.scrollTop = at[0];
+				}
 				// The window follows the scroll event: wait for the row to be drawn (a few frames at most).
 				for (let frame = 0; frame < 30 && !find(i); frame++) {
 					await new Promise((r) => requestAnimationFrame(r));

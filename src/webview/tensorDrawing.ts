@@ -1,5 +1,6 @@
 // The SVG drawing of a layer's input tensor with the values that share one μ and σ² shaded.
 import type { LayerExplanation } from '../protocol/analysis';
+import { svg } from './dom';
 
 /**
  * The input tensor as a box — samples down, channels across, every other axis flattened into the
@@ -8,7 +9,6 @@ import type { LayerExplanation } from '../protocol/analysis';
  * come from CSS classes (theme variables), not from attributes.
  */
 
-const SVG = 'http://www.w3.org/2000/svg';
 const CELL = 18;
 const DX = 9;
 const DY = 7;
@@ -21,19 +21,6 @@ interface Extent {
 	drawn: number;
 	shaded: number;
 	label: string;
-}
-
-function svg<K extends keyof SVGElementTagNameMap>(
-	tag: K,
-	attrs: Record<string, string | number>,
-	...kids: (Node | string)[]
-): SVGElementTagNameMap[K] {
-	const e = document.createElementNS(SVG, tag);
-	for (const [k, v] of Object.entries(attrs)) {
-		e.setAttribute(k, String(v));
-	}
-	e.append(...kids);
-	return e;
 }
 
 /** Which input axis is drawn across (the channel / feature axis). */

@@ -137,6 +137,22 @@ export const stackedModules: Record<string, { layer: string }> = {
 	TransformerDecoder: { layer: 'decoder_layer' },
 };
 
+/** Each module's path in the model, as `named_modules()` gives it first (`''` for the model). */
+export function modulePaths(root: TorchModule): Map<TorchModule, string> {
+	const paths = new Map<TorchModule, string>();
+	const name = (m: TorchModule, path: string) => {
+		if (paths.has(m)) {
+			return;
+		}
+		paths.set(m, path);
+		for (const [k, c] of m.children) {
+			name(c, path ? `${path}.${k}` : k);
+		}
+	};
+	name(root, '');
+	return paths;
+}
+
 export function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
 	if (seen.has(m)) {
 		return [];

@@ -1,28 +1,12 @@
 // The rows torchinfo and torchsummary print for a model's forward, rebuilt from NormLens's call tree, to hold them against a notebook's stored output.
 import type { SnapshotRow } from '../../notebook/printedSummary';
 import type { Shape } from '../../../protocol/analysis';
-import { CallRecord, TorchModule, TorchParam, walk } from './objects';
+import { CallRecord, modulePaths, TorchModule, TorchParam, walk } from './objects';
 
 const size = (p: TorchParam | undefined) =>
 	p === undefined ? 0 : p.shape === null ? null : p.shape.reduce((a, b) => a * b, 1);
 
 const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
-
-/** Each module's path in the model, as `named_modules()` gives it first (`''` for the model). */
-function modulePaths(root: TorchModule): Map<TorchModule, string> {
-	const paths = new Map<TorchModule, string>();
-	const name = (m: TorchModule, path: string) => {
-		if (paths.has(m)) {
-			return;
-		}
-		paths.set(m, path);
-		for (const [k, c] of m.children) {
-			name(c, path ? `${path}.${k}` : k);
-		}
-	};
-	name(root, '');
-	return paths;
-}
 
 /** The module's parameters with its submodules', each tensor once (null: one is unknown). */
 function subtree(m: TorchModule): { params: number | null; trainable: boolean } {

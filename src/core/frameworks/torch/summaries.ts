@@ -14,6 +14,7 @@ import { callCosts, CostedCall } from './costs';
 import {
 	CallRecord,
 	FlowRef,
+	modulePaths,
 	OpRecord,
 	TorchModule,
 	TorchParam,
@@ -90,17 +91,7 @@ export function callRows(
 	if (!top) {
 		return {};
 	}
-	const paths = new Map<TorchModule, string>();
-	const name = (m: TorchModule, path: string) => {
-		if (paths.has(m)) {
-			return;
-		}
-		paths.set(m, path);
-		for (const [k, c] of m.children) {
-			name(c, path ? `${path}.${k}` : k);
-		}
-	};
-	name(root, '');
+	const paths = modulePaths(root);
 	const params = new Map<TorchModule, number | null>();
 	const subtreeParams = (m: TorchModule): number | null => {
 		if (!params.has(m)) {
