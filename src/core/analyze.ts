@@ -111,6 +111,9 @@ function analyzeSource(
 		);
 		const torch = new TorchRuntime();
 		torch.mainSource = src;
+		// Every printed summary ends with its "Total params" (printedSummary.ts).
+		torch.checksPrinted =
+			options.printed?.some((o) => o.text.includes('Total params')) ?? false;
 		const interpreter = new Interpreter(
 			source,
 			[keras, torch],

@@ -14,6 +14,8 @@ export const WINDOWED_FROM = 300;
 export interface RowWindow {
 	/** Row `i`, once it is in the DOM (scrolled into view when the table is windowed); undefined past the end. */
 	show(i: number): Promise<HTMLElement | undefined>;
+	/** Moves the table's one tab stop (a roving tabindex) to row `i`, clamped to the rows, and focuses it. */
+	focus(i: number): Promise<void>;
 	windowed: boolean;
 }
 
@@ -42,9 +44,29 @@ export function rowWindow(
 	box: HTMLElement,
 	body: HTMLTableSectionElement,
 	count: number,
-	columns: number,
 	make: (i: number) => HTMLTableRowElement,
 ): RowWindow {
+	const rows = windowRows(key, box, body, count, make);
+	return {
+		...rows,
+		focus: async (i) => {
+			const next = await rows.show(Math.max(0, Math.min(count - 1, i)));
+			body.querySelectorAll('tr[tabindex="0"]').forEach((r) =>
+				r.setAttribute('tabindex', '-1'),
+			);
+			next?.setAttribute('tabindex', '0');
+			next?.focus();
+		},
+	};
+}
+
+function windowRows(
+	key: string,
+	box: HTMLElement,
+	body: HTMLTableSectionElement,
+	count: number,
+	make: (i: number) => HTMLTableRowElement,
+): Omit<RowWindow, 'focus'> {
 	const row = (i: number) => {
 		const tr = make(i);
 		tr.dataset.index = String(i);
@@ -61,6 +83,9 @@ export function rowWindow(
 		return { show: (i) => Promise.resolve(find(i)), windowed: false };
 	}
 	box.classList.add('windowed');
+	// A spacer spans the header's columns.
+	const columns =
+		(body.parentElement as HTMLTableElement | null)?.tHead?.rows[0]?.cells.length ?? 1;
 	const top = spacer(columns);
 	const bottom = spacer(columns);
 	const v = new Virtualizer<HTMLElement, HTMLTableRowElement>({

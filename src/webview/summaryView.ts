@@ -67,14 +67,10 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		keyboardLayer !== undefined && keyboardLayer < m.layers.length
 			? keyboardLayer
 			: Math.max(0, selectedAt);
-	const go = async (j: number) => {
-		const to = Math.max(0, Math.min(m.layers.length - 1, j));
-		const next = await layerWindow?.show(to);
-		body.querySelector('tr[tabindex="0"]')?.setAttribute('tabindex', '-1');
-		tabAt = to;
-		keyboardLayer = to;
-		next?.setAttribute('tabindex', '0');
-		next?.focus();
+	const go = (j: number) => {
+		// Rows drawn later (a windowed table) take the tab stop from `tabAt`.
+		tabAt = keyboardLayer = Math.max(0, Math.min(m.layers.length - 1, j));
+		return layerWindow?.focus(tabAt);
 	};
 	const makeRow = (i: number) => {
 		const l = m.layers[i];
@@ -138,6 +134,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		});
 		return row;
 	};
+	table.append(body);
 	const box = el('div', { class: 'table-box' }, table);
 	table.setAttribute('aria-rowcount', String(m.layers.length + 1));
 	// A PyTorch model whose forward NormLens followed can also be shown as its module tree; any model as its graph.
@@ -150,11 +147,9 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 			box,
 			body,
 			m.layers.length,
-			4 + (torchStyle ? 1 : 0) + (m.framework === 'torch' ? 0 : 1),
 			makeRow,
 		);
 	}
-	table.append(body);
 	const t = view.totals;
 	const totalsCause =
 		t.total === null

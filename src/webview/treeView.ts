@@ -206,16 +206,11 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		});
 		tr.addEventListener('click', choose);
 		tr.addEventListener('keydown', (ev) => {
-			const go = async (j: number) => {
+			const go = (j: number) => {
 				const to = Math.max(0, Math.min(shown.length - 1, j));
-				const next = await treeWindow?.rows.show(to);
-				document
-					.querySelectorAll<HTMLElement>('table.tree tr[tabindex="0"]')
-					.forEach((r) => r.setAttribute('tabindex', '-1'));
-				next?.setAttribute('tabindex', '0');
-				keyboardRow = shown[to].row.index;
-				tabRow = keyboardRow;
-				next?.focus();
+				// Rows drawn later (a windowed tree) take the tab stop from `tabRow`.
+				keyboardRow = tabRow = shown[to].row.index;
+				return treeWindow?.rows.focus(to);
 			};
 			switch (ev.key) {
 				case 'ArrowDown':
@@ -259,7 +254,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 	table.setAttribute('aria-rowcount', String(shown.length + 1));
 	const box = el('div', { class: 'table-box' }, table);
 	treeWindow = {
-		rows: rowWindow(`tree:${message.model.name}`, box, body, shown.length, 8, makeRow),
+		rows: rowWindow(`tree:${message.model.name}`, box, body, shown.length, makeRow),
 		positions: new Map(shown.map((s, i) => [s.row.index, i])),
 	};
 	return el(

@@ -6,7 +6,7 @@ import type {
 	Shape,
 	TextRange,
 } from '../../protocol/analysis';
-import { formatCount } from '../format/summaryText';
+import { formatCount, formatShape } from '../format/summaryText';
 import { PrintedRow, printedRows, SummaryTool } from './printedRows';
 
 export type { PrintedRow, SummaryTool } from './printedRows';
@@ -86,7 +86,6 @@ export interface SnapshotRow {
 	leftover?: number | null;
 	leaf?: boolean;
 	recursive?: boolean;
-	trainable?: boolean;
 }
 
 /** A summary call the interpreter ran: the model it named, and its counts at that moment. */
@@ -105,7 +104,7 @@ function shapeText(tool: SummaryTool, shape: Shape | null): string | null {
 		return null;
 	}
 	if (tool === 'keras') {
-		return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+		return formatShape(shape);
 	}
 	return `[${shape.map((d, i) => (d === null ? (tool === 'torchsummary' && i === 0 ? '-1' : '?') : String(d))).join(', ')}]`;
 }

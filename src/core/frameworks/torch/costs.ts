@@ -118,7 +118,7 @@ function dtypeCause(m: TorchModule): UnknownCause | undefined {
 }
 
 /** A module's parameters with its submodules (`named_parameters()`: each tensor once), or null. */
-function moduleParams(m: TorchModule): { total: number; trainable: number } | null {
+export function moduleParams(m: TorchModule): { total: number; trainable: number } | null {
 	const all = walk(m);
 	if (all.some((x) => !x.paramsKnown || x.unknownCause)) {
 		return null;
@@ -148,6 +148,61 @@ export interface CostedCall {
 }
 
 /**
+ * torchinfo's `LayerInfo._leftover` for rows in its order: row i's parameters less those of every
+ * row below it (`end[i]` is the end, exclusive, of its subtree in the list) — a leaf's count, a
+ * container's own leftover, and a "(recursive)" row's count once, its subtree skipped. Null where a
+ * count it needs is unknown.
+ */
+export function torchinfoLeftover(
+	modules: readonly TorchModule[],
+	end: readonly number[],
+	recursive: readonly boolean[],
+	paramsOf: (m: TorchModule) => number | null,
+): (i: number) => number | null {
+	const memo = new Map<number, number | null>();
+	const leftoverOf = (i: number): number | null => {
+		if (memo.has(i)) {
+			return memo.get(i) as number | null;
+		}
+		let total = paramsOf(modules[i]);
+		const seen = new Set<TorchModule>();
+		for (let j = i + 1; j < end[i] && total !== null;) {
+			const m = modules[j];
+			if (recursive[j]) {
+				if (!seen.has(m)) {
+					seen.add(m);
+					const num = paramsOf(m);
+					total = num === null ? null : total - num;
+				}
+				j = end[j];
+				continue;
+			}
+			seen.add(m);
+			const sub = m.children.size === 0 ? paramsOf(m) : leftoverOf(j);
+			total = sub === null ? null : total - sub;
+			j++;
+		}
+		memo.set(i, total);
+		return total;
+	};
+	return leftoverOf;
+}
+
+/** The end (exclusive) of each row's subtree in a list of rows in depth-first order. */
+export function subtreeEnds(depths: readonly number[]): number[] {
+	const end = new Array<number>(depths.length);
+	const open: number[] = [];
+	depths.forEach((d, i) => {
+		while (open.length > 0 && depths[open[open.length - 1]] >= d) {
+			end[open.pop() as number] = i;
+		}
+		open.push(i);
+	});
+	open.forEach((i) => (end[i] = depths.length));
+	return end;
+}
+
+/**
  * The calls (the model's own first) with torchinfo's columns, and its footer; `defaultDtype` is a
  * `torch.set_default_dtype` call, if any.
  */
@@ -156,7 +211,6 @@ export function callCosts(
 	root: TorchModule,
 	defaultDtype: UnknownCause | undefined,
 ): { calls: ModuleCall[]; estimates: CallEstimates } {
-	const n = costed.length;
 	const counts = new Map<TorchModule, { total: number; trainable: number } | null>();
 	const paramsOf = (m: TorchModule) => {
 		if (!counts.has(m)) {
@@ -169,15 +223,7 @@ export function callCosts(
 		range: m.range,
 	});
 	// The end (exclusive) of each call's subtree in the list.
-	const end: number[] = new Array<number>(n);
-	const open: number[] = [];
-	costed.forEach((c, i) => {
-		while (open.length > 0 && costed[open[open.length - 1]].call.depth >= c.call.depth) {
-			end[open.pop() as number] = i;
-		}
-		open.push(i);
-	});
-	open.forEach((i) => (end[i] = n));
+	const end = subtreeEnds(costed.map((c) => c.call.depth));
 	const leaf = costed.map((c) => c.module.children.size === 0);
 	// ModelStatistics: a row whose direct parameters were all counted on earlier rows is "(recursive)".
 	const seenParams = new Set<TorchParam>();
@@ -193,33 +239,12 @@ export function callCosts(
 	});
 	const recursive = costed.map((c, i) => c.call.repeat || tied[i]);
 	const own = costed.map((c, i) => (leaf[i] ? leafMacs(c.module, c.record.output) : 0));
-	// torchinfo's `_leftover`: a container's parameters less those of every row below it.
-	const leftover = new Map<number, number | null>();
-	const leftoverOf = (i: number): number | null => {
-		if (leftover.has(i)) {
-			return leftover.get(i) as number | null;
-		}
-		let total: number | null = paramsOf(costed[i].module)?.total ?? null;
-		const seen = new Set<TorchModule>();
-		for (let j = i + 1; j < end[i] && total !== null;) {
-			const c = costed[j];
-			const num = paramsOf(c.module)?.total ?? null;
-			if (recursive[j]) {
-				if (!seen.has(c.module)) {
-					seen.add(c.module);
-					total = num === null ? null : total - num;
-				}
-				j = end[j];
-				continue;
-			}
-			seen.add(c.module);
-			const sub = leaf[j] ? num : leftoverOf(j);
-			total = sub === null ? null : total - sub;
-			j++;
-		}
-		leftover.set(i, total);
-		return total;
-	};
+	const leftoverOf = torchinfoLeftover(
+		costed.map((c) => c.module),
+		end,
+		recursive,
+		(m) => paramsOf(m)?.total ?? null,
+	);
 	const calls = costed.map((c, i): ModuleCall => {
 		const params = paramsOf(c.module);
 		let macs: number | null = null;

@@ -1,32 +1,13 @@
 // The rows torchinfo and torchsummary print for a model's forward, rebuilt from NormLens's call tree, to hold them against a notebook's stored output.
 import type { SnapshotRow } from '../../notebook/printedSummary';
 import type { Shape } from '../../../protocol/analysis';
-import { CallRecord, modulePaths, TorchModule, TorchParam, walk } from './objects';
+import { moduleParams, subtreeEnds, torchinfoLeftover } from './costs';
+import { CallRecord, modulePaths, TorchModule, TorchParam } from './objects';
 
 const size = (p: TorchParam | undefined) =>
 	p === undefined ? 0 : p.shape === null ? null : p.shape.reduce((a, b) => a * b, 1);
 
 const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
-
-/** The module's parameters with its submodules', each tensor once (null: one is unknown). */
-function subtree(m: TorchModule): { params: number | null; trainable: boolean } {
-	const seen = new Set<TorchParam>();
-	let params: number | null = 0;
-	let trainable = false;
-	for (const x of walk(m)) {
-		if (!x.paramsKnown) {
-			params = null;
-		}
-		for (const p of x.params.values()) {
-			if (!seen.has(p)) {
-				seen.add(p);
-				params = add(params, size(p));
-				trainable ||= p.requiresGrad;
-			}
-		}
-	}
-	return { params, trainable };
-}
 
 /** The calls of the forward in call order (pre-order: a module before the calls made inside it). */
 function preOrder(top: CallRecord): CallRecord[] {
@@ -85,56 +66,33 @@ export function torchinfoRows(root: TorchModule): SnapshotRow[] | undefined {
 			hierarchy.delete(d);
 		}
 	}
-	const totals = new Map<TorchModule, ReturnType<typeof subtree>>();
-	const of = (m: TorchModule) => {
+	const totals = new Map<TorchModule, number | null>();
+	const params = (m: TorchModule) => {
 		if (!totals.has(m)) {
-			totals.set(m, subtree(m));
+			totals.set(m, moduleParams(m)?.total ?? null);
 		}
-		return totals.get(m) as ReturnType<typeof subtree>;
+		return totals.get(m) as number | null;
 	};
-	const leaf = (m: TorchModule) => m.children.size === 0;
-	// LayerInfo._leftover over the rows below row i (its descendants in the list).
-	const leftover = (i: number): number | null => {
-		let total = of(rows[i].module).params;
-		const seen = new Set<TorchModule>();
-		let j = i + 1;
-		while (j < rows.length && rows[j].depth > rows[i].depth) {
-			const child = rows[j];
-			if (child.recursive) {
-				if (!seen.has(child.module)) {
-					seen.add(child.module);
-					total = add(total, negate(of(child.module).params));
-				}
-				j++;
-				while (j < rows.length && rows[j].depth > child.depth) {
-					j++;
-				}
-				continue;
-			}
-			seen.add(child.module);
-			total = add(total, negate(leaf(child.module) ? of(child.module).params : leftover(j)));
-			// A non-leaf child's descendants are subtracted one by one after it, as torchinfo does.
-			j++;
-		}
-		return total;
-	};
+	const leftover = torchinfoLeftover(
+		rows.map((r) => r.module),
+		subtreeEnds(rows.map((r) => r.depth)),
+		rows.map((r) => r.recursive),
+		params,
+	);
 	return rows.map((r, i) => {
 		const path = paths.get(r.module) as string;
 		return {
 			name: path === '' ? r.module.type : (path.split('.').pop() as string),
 			type: r.module.type,
-			params: of(r.module).params,
+			params: params(r.module),
 			shape: r.shape,
 			depth: r.depth,
 			leftover: leftover(i),
-			leaf: leaf(r.module),
+			leaf: r.module.children.size === 0,
 			recursive: r.recursive,
-			trainable: of(r.module).trainable,
 		};
 	});
 }
-
-const negate = (n: number | null) => (n === null ? null : -n);
 
 /** Modules torchsummary hooks no row for (besides the model itself). */
 const TORCHSUMMARY_SKIPS = new Set(['Sequential', 'ModuleList']);

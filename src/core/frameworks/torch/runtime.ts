@@ -87,6 +87,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	readonly summarizedParts: SummarizedPart[] = [];
+	/** Set when a notebook's stored outputs will be checked against the summaries (SummaryRecords). */
+	checksPrinted = false;
 	/** A `torch.set_default_dtype(…)` call: tensors made after it may not be float32 (torchinfo's byte sizes). */
 	private defaultDtypeCause: Cause | undefined;
 

@@ -22,6 +22,8 @@ export interface SummaryRecords {
 	readonly summarySnapshots: SummarySnapshot[];
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	readonly summarizedParts: SummarizedPart[];
+	/** A notebook's stored outputs will be checked: only then are the rows each tool prints built (analysis runs per keystroke). */
+	readonly checksPrinted: boolean;
 }
 
 /**
@@ -111,8 +113,8 @@ export function summaryCall(
 		label ?? model.obj.varName ?? model.obj.type,
 		ctx.range(args.node),
 	);
-	const torchinfo = torchinfoRows(model.obj);
-	const torchsummary = torchsummaryRows(model.obj);
+	const torchinfo = records.checksPrinted ? torchinfoRows(model.obj) : undefined;
+	const torchsummary = records.checksPrinted ? torchsummaryRows(model.obj) : undefined;
 	records.summarySnapshots.push({
 		range: ctx.range(args.node),
 		name: s.name,
