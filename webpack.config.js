@@ -107,7 +107,34 @@ module.exports = [
 		name: 'webview',
 		target: 'web',
 		entry: { panel: './src/webview/main.ts' },
-		output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js' },
+		// ES modules for TypeScript's output here, so that webpack sees each `import()` of lazy.ts
+		// and splits it into a chunk (panel.katex.js, …) next to panel.js; `publicPath: 'auto'`
+		// finds them from panel.js's own URL (a webview resource URI).
+		module: {
+			rules: [
+				{
+					test: /\.ts$/,
+					exclude: /node_modules/,
+					use: [
+						{
+							loader: 'ts-loader',
+							options: {
+								transpileOnly: true,
+								compilerOptions: { sourceMap: true, module: 'es2020' },
+							},
+						},
+					],
+				},
+			],
+		},
+		output: {
+			path: path.join(__dirname, 'dist', 'webview'),
+			filename: '[name].js',
+			chunkFilename: 'panel.[name].js',
+			publicPath: 'auto',
+		},
+		// One chunk per library (no shared vendor chunk): three files, named for what they hold.
+		optimization: { splitChunks: false },
 		plugins: [new CopyKatexPlugin()],
 		performance: { hints: false },
 	}),

@@ -4,6 +4,7 @@ import { isToPanel } from '../protocol/webviewProtocol';
 import { destroyCharts } from './charts';
 import { compareSection } from './compareView';
 import { el } from './dom';
+import { preloadAll, settled } from './lazy';
 import { detail } from './layerView';
 import type { PanelContext } from './panelContext';
 import { runSection, simulationSection } from './resultsView';
@@ -17,6 +18,14 @@ import { summaryTable } from './summaryView';
  * its visible text back (`rendered`), which they read. Everything it shows is kept in the webview
  * state, so that a reloaded window restores the panel as it was.
  */
+
+declare let __webpack_nonce__: string;
+
+// The chunks lazy.ts loads are script elements webpack adds: they carry this script's nonce, the
+// only scripts the panel's CSP allows. (webpack compiles this assignment of its free variable into
+// its chunk loader's nonce, which the linter cannot see.)
+// eslint-disable-next-line prefer-const, @typescript-eslint/no-unused-vars
+__webpack_nonce__ = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 
 const vscode = acquireVsCodeApi<PanelState>();
 const app = document.getElementById('app') as HTMLElement;
@@ -35,8 +44,25 @@ function post(m: FromPanel): void {
 	vscode.postMessage(m);
 }
 
+let saveQueued = false;
+
+/**
+ * Saves the view for a window reload once the panel is idle: VS Code's `setState` serialises the
+ * whole state as JSON (a 4,000-layer model is 4.6 MB, about 200 ms), which must not stand between
+ * a message and its drawing. Changes made meanwhile are saved together.
+ */
 function save(): void {
-	vscode.setState(savedState(panel.ui));
+	if (saveQueued) {
+		return;
+	}
+	saveQueued = true;
+	requestIdleCallback(
+		() => {
+			saveQueued = false;
+			vscode.setState(savedState(panel.ui));
+		},
+		{ timeout: 1000 },
+	);
 }
 
 function render(): void {
@@ -125,17 +151,20 @@ function renderResults(): boolean {
 /** Whether this panel reports its renders: only under the extension's own integration tests. */
 const reportsRenders = document.body.hasAttribute('data-report-renders');
 
+/** Reports the render once the chunks it asked for (lazy.ts) are in: its formulas and charts drawn. */
 function report(kind: ToPanel['type']): void {
 	if (!reportsRenders) {
 		return;
 	}
-	post({
-		type: 'rendered',
-		kind,
-		text: app.innerText,
-		formulas: app.querySelectorAll('.katex').length,
-		charts: app.querySelectorAll('canvas').length,
-	});
+	void settled().then(() =>
+		post({
+			type: 'rendered',
+			kind,
+			text: app.innerText,
+			formulas: app.querySelectorAll('.katex').length,
+			charts: app.querySelectorAll('canvas').length,
+		}),
+	);
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
@@ -168,6 +197,10 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 	}
 	save();
 	report(m.type);
+	if (panel.ui.current) {
+		// The libraries of the other views, once this drawing is on screen (lazy.ts).
+		requestIdleCallback(preloadAll, { timeout: 2000 });
+	}
 });
 
 const restored = restoredView(vscode.getState(), panel.ui);
