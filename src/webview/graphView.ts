@@ -6,7 +6,7 @@ import type { GraphLayout, PlacedNode } from './graphLayout';
 import { GraphNode, modelGraph } from './graphModel';
 import { library, whenLoaded } from './lazy';
 import type { PanelContext } from './panelContext';
-import type { ModelMessage } from './state';
+import { explainedLayers, ModelMessage } from './state';
 
 /**
  * The last layout, kept for the model object it was made for: a click re-renders the panel, and
@@ -29,7 +29,7 @@ function layoutOf(
 	layoutGraph: (typeof import('./graphLayout'))['layoutGraph'],
 ): GraphLayout | null {
 	if (cached?.model !== message.model) {
-		const g = modelGraph(message.model, new Set(Object.keys(message.explanations)));
+		const g = modelGraph(message.model, explainedLayers(message));
 		// The same model after an edit keeps where the user was; another model starts at its top.
 		const key = `${message.uri}\u0000${message.model.name}`;
 		if (cached?.key !== key) {

@@ -9,7 +9,14 @@ import { detail } from './layerView';
 import type { PanelContext } from './panelContext';
 import { runSection, simulationSection } from './resultsView';
 import { runControls, showProgress } from './runControls';
-import { applyMessage, initialView, PanelState, restoredView, savedState } from './state';
+import {
+	applyMessage,
+	explanationOf,
+	initialView,
+	PanelState,
+	restoredView,
+	savedState,
+} from './state';
 import { summaryTable } from './summaryView';
 
 /**
@@ -90,7 +97,7 @@ function render(): void {
 	app.append(summaryTable(panel));
 	const layer = m.layers.find((l) => l.name === panel.ui.selected);
 	if (layer) {
-		app.append(detail(panel, layer, panel.ui.current.explanations[layer.name]));
+		app.append(detail(panel, layer, explanationOf(panel.ui.current, layer.name)));
 	}
 	app.append(el('div', { id: 'results' }, ...resultSections()));
 	if (focusedId) {
@@ -133,7 +140,7 @@ function renderResults(): boolean {
 	const area = document.getElementById('run-area');
 	const results = document.getElementById('results');
 	const layer = panel.ui.current?.model.layers.find((l) => l.name === panel.ui.selected);
-	const e = layer ? panel.ui.current?.explanations[layer.name] : undefined;
+	const e = layer ? explanationOf(panel.ui.current, layer.name) : undefined;
 	if (!area || !results || !layer || !e || area.dataset.layer !== layer.name) {
 		return false;
 	}
