@@ -166,7 +166,8 @@ function nestedRow(s: KerasSession, l: KerasLayer, depth: number, above: boolean
 		outputShape: l.outputShape,
 		params: c?.total ?? null,
 		trainableParams: c?.trainable ?? null,
-		trainable: l.trainable,
+		// A model's own flag (`base.trainable = False`) is the flag of its row.
+		trainable: l.trainable && (l.nested?.trainable ?? true),
 		...(cause ? { unknown: cause } : {}),
 	};
 }
