@@ -833,6 +833,13 @@ export async function runUiChecks({ outDir }) {
 					.locator('.codelens-decoration', { hasText: '2,340,485 params' })
 					.first()
 					.waitFor({ timeout });
+				// The cursor on the last line: the model there is the nearest above, `model` (its
+				// Sequentials, defined first, are models too).
+				await page
+					.locator('.monaco-editor .view-line', { hasText: 'import keras' })
+					.first()
+					.click();
+				await page.keyboard.press('Control+End');
 				await runCommand(page, 'NormLens: Show Model Summary');
 				let { frame } = await webviewText(page, /Total params: 2,340,485/);
 				await frame.click('label[for="view-tree"]');
