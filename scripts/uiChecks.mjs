@@ -953,8 +953,13 @@ export async function runUiChecks({ outDir }) {
 						`${wrapped.length} tree cells wrap: ${wrapped.slice(0, 6).join(' | ')}`,
 					);
 				}
-				await page.waitForTimeout(300);
+				// The picture with the panel's group maximized (the tree's four columns in view), then restored.
+				await page.locator('.tabs-container .tab', { hasText: 'NormLens' }).first().click();
+				await runCommand(page, 'View: Toggle Maximize Editor Group');
+				await page.waitForTimeout(800);
+				({ frame } = await webviewText(page, /Total params: 2,340,485/));
 				await picture(page, frame, 'section', path.join(outDir, 'panel-keras-tree.png'));
+				await runCommand(page, 'View: Toggle Maximize Editor Group');
 			},
 		);
 
