@@ -3,6 +3,27 @@
 const path = require('path');
 
 /**
+ * TypeScript through ts-loader (type checks are `npm run typecheck`'s), with source maps and
+ * `compilerOptions` over tsconfig's.
+ * @param {Record<string, unknown>} compilerOptions
+ */
+function typescript(compilerOptions) {
+	return {
+		test: /\.ts$/,
+		exclude: /node_modules/,
+		use: [
+			{
+				loader: 'ts-loader',
+				options: {
+					transpileOnly: true,
+					compilerOptions: { sourceMap: true, ...compilerOptions },
+				},
+			},
+		],
+	};
+}
+
+/**
  * One config per runtime target (extension host, analysis worker, engine worker, CLI, webview), from shared
  * defaults. Piscina stays external: its bootstrap file is looked up next to its own module
  * (shared/reference/pitfalls.md), so it ships in node_modules inside the .vsix.
@@ -14,20 +35,7 @@ function withDefaults(config) {
 		mode: 'none',
 		devtool: 'source-map',
 		resolve: { extensions: ['.ts', '.js'] },
-		module: {
-			rules: [
-				{
-					test: /\.ts$/,
-					exclude: /node_modules/,
-					use: [
-						{
-							loader: 'ts-loader',
-							options: { transpileOnly: true, compilerOptions: { sourceMap: true } },
-						},
-					],
-				},
-			],
-		},
+		module: { rules: [typescript({})] },
 		output: {
 			path: path.join(__dirname, 'dist'),
 			filename: '[name].js',
@@ -107,7 +115,18 @@ module.exports = [
 		name: 'webview',
 		target: 'web',
 		entry: { panel: './src/webview/main.ts' },
-		output: { path: path.join(__dirname, 'dist', 'webview'), filename: '[name].js' },
+		// ES modules for TypeScript's output here, so that webpack sees each `import()` of lazy.ts
+		// and splits it into a chunk (panel.katex.js, …) next to panel.js; `publicPath: 'auto'`
+		// finds them from panel.js's own URL (a webview resource URI).
+		module: { rules: [typescript({ module: 'es2020' })] },
+		output: {
+			path: path.join(__dirname, 'dist', 'webview'),
+			filename: '[name].js',
+			chunkFilename: 'panel.[name].js',
+			publicPath: 'auto',
+		},
+		// One chunk per library (no shared vendor chunk): three files, named for what they hold.
+		optimization: { splitChunks: false },
 		plugins: [new CopyKatexPlugin()],
 		performance: { hints: false },
 	}),

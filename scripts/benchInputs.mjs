@@ -3,14 +3,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A 5,000-line Keras functional model: 1,000 residual blocks of five lines. */
-export function bigKerasFile() {
+/**
+ * A Keras functional model of residual blocks (conv, batch norm, ReLU, add; a comment line between
+ * blocks): 5,000 lines (3,997 layers) by default.
+ */
+export function bigKerasFile(totalLines = 4995) {
 	const lines = [
 		'import tensorflow as tf',
 		'from tensorflow.keras import layers',
 		'x = inp = layers.Input((32, 32, 16))',
 	];
-	for (let i = 0; lines.length < 4995; i++) {
+	for (let i = 0; lines.length < totalLines; i++) {
 		lines.push(
 			`y = layers.Conv2D(16, 3, padding="same", use_bias=False)(x)`,
 			`y = layers.BatchNormalization()(y)`,
@@ -69,10 +72,13 @@ export function writeLatencyInputs(dir) {
 	const keras = path.join(dir, 'big_keras.py');
 	const torch = path.join(dir, 'big_torch.py');
 	const notebook = path.join(dir, 'notebook_150_cells.ipynb');
+	// 250 blocks: 1,001 layers (#20's "1,000-layer model").
+	const keras1000 = path.join(dir, 'keras_1000_layers.py');
 	fs.writeFileSync(keras, bigKerasFile());
+	fs.writeFileSync(keras1000, bigKerasFile(1253));
 	fs.writeFileSync(torch, bigTorchFile());
 	fs.writeFileSync(notebook, JSON.stringify(notebook150()));
-	return { keras, torch, notebook };
+	return { keras, keras1000, torch, notebook };
 }
 
 /**

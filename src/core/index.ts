@@ -57,6 +57,6 @@ export {
 export type { CauseLocation } from './format/unknownText';
 export { toContract } from './contract';
 export type { SummaryContract } from './contract';
-export { ADVISORY_CODES, isReferenceCode } from './diagnostics/advice';
+export { ADVISORY_CODES, referenceCodeReason } from './diagnostics/advice';
 export { DIAGNOSTIC_RULES, diagnosticRule } from './diagnostics/rules';
 export type { DiagnosticRule } from './diagnostics/rules';

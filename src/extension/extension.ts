@@ -35,7 +35,12 @@ export function activate(context: vscode.ExtensionContext): NormLensApi | undefi
 	let config: ExtensionConfig = readConfig();
 	// The analysis runs in a worker with a time and memory budget: no file can block or crash this host.
 	const analysis = new AnalysisService(
-		new AnalysisHost(path.join(context.extensionUri.fsPath, 'dist', 'analysisWorker.js')),
+		new AnalysisHost(
+			path.join(context.extensionUri.fsPath, 'dist', 'analysisWorker.js'),
+			undefined,
+			// V8's code cache of the worker's bundle: a window's first analysis starts compiled.
+			context.globalStorageUri.fsPath,
+		),
 		() => config.torchInputShape,
 	);
 	const runner = new NormalizationRunner(context.extensionUri, () => config);

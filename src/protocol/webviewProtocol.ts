@@ -25,6 +25,18 @@ export interface RunOptions {
 	useNpy: boolean;
 }
 
+/**
+ * What each normalization layer computes, each distinct text once: a ResNet50's 53 BatchNorms have
+ * 9 distinct explanations, a model of 1,000 identical blocks one. Sent whole, they were 40 % of a
+ * 1,000-layer model's message (about 1.9 KB a layer). `explanationOf` (webview/state.ts) reads one.
+ */
+export interface PanelExplanations {
+	/** Each distinct explanation, without the layer's name. */
+	texts: Omit<LayerExplanation, 'name'>[];
+	/** Layer name → its explanation in `texts`. */
+	byLayer: Record<string, number>;
+}
+
 /** A model's counts in one framework's convention (core's `countingView`). */
 export interface PanelCounting {
 	convention: Framework;
@@ -166,7 +178,7 @@ export type ToPanel =
 			uri: string;
 			fileName: string;
 			model: ModelSummary;
-			explanations: Record<string, LayerExplanation>;
+			explanations: PanelExplanations;
 			selected: string | null;
 			counting: Record<Framework, PanelCounting>;
 			/** Run controls' initial values (from the settings). */
@@ -337,6 +349,8 @@ export function isToPanel(m: unknown): m is ToPanel {
 				isObject(m.model) &&
 				Array.isArray(m.model.layers) &&
 				isObject(m.explanations) &&
+				Array.isArray(m.explanations.texts) &&
+				isObject(m.explanations.byLayer) &&
 				isObject(m.counting) &&
 				isRunOptions(m.defaults) &&
 				(m.causes === undefined || (Array.isArray(m.causes) && m.causes.every(isCause)))

@@ -1,40 +1,45 @@
 // The panel's Chart.js charts (histograms, per-feature lines, simulation traces), coloured from the theme.
-import {
-	BarController,
-	BarElement,
-	CategoryScale,
-	Chart,
-	Legend,
-	LinearScale,
-	LineController,
-	LineElement,
-	LogarithmicScale,
-	PointElement,
-	Tooltip,
-} from 'chart.js';
+import type { Chart, ChartConfiguration } from 'chart.js';
 import type { PanelHistogram, PanelRunResult, PanelSimulation } from '../protocol/webviewProtocol';
 import { afterColor, beforeColor, el, fixed, themeColor } from './dom';
-
-Chart.register(
-	BarController,
-	BarElement,
-	CategoryScale,
-	LinearScale,
-	LogarithmicScale,
-	LineController,
-	LineElement,
-	PointElement,
-	Tooltip,
-	Legend,
-);
+import { library, whenLoaded } from './lazy';
 
 /** Charts drawn in the current render, destroyed before the next one. */
 let charts: Chart[] = [];
+
+/** Bumped by each render: a chart whose library arrives after its render was replaced is not drawn. */
+let generation = 0;
 
 /** Before a render rebuilds the DOM: the charts of the last one let go of their canvases. */
 export function destroyCharts(): void {
 	charts.forEach((c) => c.destroy());
 	charts = [];
+	generation++;
+}
+
+/**
+ * Draws a chart on its canvas: at once when Chart.js has arrived (lazy.ts), else when it does, if
+ * the canvas is still on screen; a chunk that cannot load says so in the chart's place.
+ */
+function drawChart(canvas: HTMLCanvasElement, config: ChartConfiguration): void {
+	const lib = library('charts');
+	if (lib) {
+		charts.push(new lib.Chart(canvas, config));
+		return;
+	}
+	const drawnIn = generation;
+	whenLoaded('charts').then(
+		(l) => {
+			if (drawnIn === generation && canvas.isConnected) {
+				charts.push(new l.Chart(canvas, config));
+			}
+		},
+		(e: unknown) => {
+			canvas.replaceWith(
+				el('p', { class: 'muted' }, `The chart could not be drawn: ${String(e)}`),
+			);
+		},
+	);
 }
 
 function chartDefaults() {
@@ -70,24 +75,22 @@ export function histogramChart(
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const w = (h.hi - h.lo) / h.counts.length;
 	const defaults = chartDefaults();
-	charts.push(
-		new Chart(canvas, {
-			type: 'bar',
-			data: {
-				labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)),
-				datasets: [
-					{
-						label: 'values',
-						data: h.counts,
-						backgroundColor: color,
-						barPercentage: 1,
-						categoryPercentage: 1,
-					},
-				],
-			},
-			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
-		}),
-	);
+	drawChart(canvas, {
+		type: 'bar',
+		data: {
+			labels: h.counts.map((_, i) => fixed(h.lo + (i + 0.5) * w, 2)),
+			datasets: [
+				{
+					label: 'values',
+					data: h.counts,
+					backgroundColor: color,
+					barPercentage: 1,
+					categoryPercentage: 1,
+				},
+			],
+		},
+		options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
+	});
 	return box;
 }
 
@@ -115,21 +118,19 @@ export function channelChart(r: PanelRunResult, noun: string): HTMLElement {
 		pointRadius: 1.5,
 		borderWidth: 1.5,
 	});
-	charts.push(
-		new Chart(canvas, {
-			type: 'line',
-			data: {
-				labels,
-				datasets: [
-					line('mean before', r.before.mean, beforeColor()),
-					line('std before', r.before.std, beforeColor(), [4, 3]),
-					line('mean after', r.after.mean, afterColor()),
-					line('std after', r.after.std, afterColor(), [4, 3]),
-				],
-			},
-			options: chartDefaults(),
-		}),
-	);
+	drawChart(canvas, {
+		type: 'line',
+		data: {
+			labels,
+			datasets: [
+				line('mean before', r.before.mean, beforeColor()),
+				line('std before', r.before.std, beforeColor(), [4, 3]),
+				line('mean after', r.after.mean, afterColor()),
+				line('std after', r.after.std, afterColor(), [4, 3]),
+			],
+		},
+		options: chartDefaults(),
+	});
 	return box;
 }
 
@@ -183,13 +184,11 @@ export function traceChart(
 				]
 			: []),
 	]);
-	charts.push(
-		new Chart(canvas, {
-			type: 'line',
-			data: { labels: batch.map((_, t) => String(t + 1)), datasets },
-			options: chartDefaults(),
-		}),
-	);
+	drawChart(canvas, {
+		type: 'line',
+		data: { labels: batch.map((_, t) => String(t + 1)), datasets },
+		options: chartDefaults(),
+	});
 	return box;
 }
 
@@ -213,25 +212,23 @@ export function gapChart(sim: PanelSimulation): HTMLElement {
 		pointRadius: 0,
 		borderWidth: 1.5,
 	});
-	charts.push(
-		new Chart(canvas, {
-			type: 'line',
-			data: {
-				labels: gap.mean.map((_, t) => String(t + 1)),
-				datasets: [
-					line('mean over channels', gap.mean, afterColor()),
-					line('worst channel', gap.max, beforeColor(), [4, 3]),
-				],
+	drawChart(canvas, {
+		type: 'line',
+		data: {
+			labels: gap.mean.map((_, t) => String(t + 1)),
+			datasets: [
+				line('mean over channels', gap.mean, afterColor()),
+				line('worst channel', gap.max, beforeColor(), [4, 3]),
+			],
+		},
+		options: {
+			...defaults,
+			scales: {
+				...defaults.scales,
+				y: { ...defaults.scales.y, type: 'logarithmic' as const },
 			},
-			options: {
-				...defaults,
-				scales: {
-					...defaults.scales,
-					y: { ...defaults.scales.y, type: 'logarithmic' as const },
-				},
-			},
-		}),
-	);
+		},
+	});
 	return box;
 }
 
@@ -245,21 +242,19 @@ export function noiseChart(sim: PanelSimulation): HTMLElement {
 	});
 	box.append(el('div', { class: 'canvas-box' }, canvas));
 	const defaults = chartDefaults();
-	charts.push(
-		new Chart(canvas, {
-			type: 'bar',
-			data: {
-				labels: noise.map((n) => `batch ${n.batchSize}`),
-				datasets: [
-					{
-						label: 'spread of the batch mean',
-						data: noise.map((n) => n.meanSpread),
-						backgroundColor: afterColor(),
-					},
-				],
-			},
-			options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
-		}),
-	);
+	drawChart(canvas, {
+		type: 'bar',
+		data: {
+			labels: noise.map((n) => `batch ${n.batchSize}`),
+			datasets: [
+				{
+					label: 'spread of the batch mean',
+					data: noise.map((n) => n.meanSpread),
+					backgroundColor: afterColor(),
+				},
+			],
+		},
+		options: { ...defaults, plugins: { ...defaults.plugins, legend: { display: false } } },
+	});
 	return box;
 }

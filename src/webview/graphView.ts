@@ -2,10 +2,11 @@
 // graphModel.ts and graphLayout.ts, zoomable, one tab stop with the arrow keys following edges, and a sidebar.
 import type { LayerSummary, ModelSummary } from '../protocol/analysis';
 import { count, el, shape, svg } from './dom';
-import { GraphLayout, layoutGraph, PlacedNode } from './graphLayout';
+import type { GraphLayout, PlacedNode } from './graphLayout';
 import { GraphNode, modelGraph } from './graphModel';
+import { library, whenLoaded } from './lazy';
 import type { PanelContext } from './panelContext';
-import type { ModelMessage } from './state';
+import { explainedLayers, ModelMessage } from './state';
 
 /**
  * The last layout, kept for the model object it was made for: a click re-renders the panel, and
@@ -23,9 +24,12 @@ let scroll: { left: number; top: number } | null = null;
 let chosenNode: { id: string; selected: string | null } | null = null;
 let keyboardNode: string | null = null;
 
-function layoutOf(message: ModelMessage): GraphLayout | null {
+function layoutOf(
+	message: ModelMessage,
+	layoutGraph: (typeof import('./graphLayout'))['layoutGraph'],
+): GraphLayout | null {
 	if (cached?.model !== message.model) {
-		const g = modelGraph(message.model, new Set(Object.keys(message.explanations)));
+		const g = modelGraph(message.model, explainedLayers(message));
 		// The same model after an edit keeps where the user was; another model starts at its top.
 		const key = `${message.uri}\u0000${message.model.name}`;
 		if (cached?.key !== key) {
@@ -45,7 +49,21 @@ export function hasGraph(model: ModelSummary): boolean {
 
 export function graphView(panel: PanelContext): HTMLElement {
 	const message = panel.ui.current as ModelMessage;
-	const layout = layoutOf(message);
+	// dagre comes in its own chunk (lazy.ts): until it has, a note, then the graph.
+	const lib = library('graph');
+	if (!lib) {
+		const note = el('p', { class: 'muted', role: 'status' }, 'Laying out the graph…');
+		whenLoaded('graph').then(
+			() => {
+				if (note.isConnected && panel.ui.graph && panel.ui.current === message) {
+					panel.render();
+				}
+			},
+			(e: unknown) => note.replaceChildren(`The graph could not be laid out: ${String(e)}`),
+		);
+		return note;
+	}
+	const layout = layoutOf(message, lib.layoutGraph);
 	if (!layout) {
 		return el(
 			'p',

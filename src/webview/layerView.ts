@@ -1,7 +1,8 @@
 // The selected layer in detail: what it normalizes over, its tensor drawing, formula and shapes.
-import katex from 'katex';
 import { LayerExplanation, LayerSummary, STATISTICS_OF, statisticsPer } from '../protocol/analysis';
+import type Katex from 'katex';
 import { count, el, shape } from './dom';
+import { library, whenLoaded } from './lazy';
 import type { PanelContext } from './panelContext';
 import { runControls } from './runControls';
 import { tensorDrawing } from './tensorDrawing';
@@ -21,11 +22,21 @@ function formula(e: LayerExplanation): HTMLElement {
 		// Typeset with KaTeX (bundled; it styles through the CSSOM, which the CSP allows). MathML is
 		// included for screen readers; the plain-text formula stays available below.
 		const math = el('div', { class: 'math' });
-		katex.render(e.formulaTex, math, {
-			throwOnError: false,
-			displayMode: true,
-			output: 'htmlAndMathml',
-		});
+		const tex = e.formulaTex;
+		const typeset = (katex: typeof Katex) =>
+			katex.render(tex, math, {
+				throwOnError: false,
+				displayMode: true,
+				output: 'htmlAndMathml',
+			});
+		// KaTeX comes in its own chunk (lazy.ts): until it has, the formula shows as text.
+		const katex = library('katex');
+		if (katex) {
+			typeset(katex);
+		} else {
+			math.textContent = e.formula;
+			whenLoaded('katex').then(typeset, () => undefined);
+		}
 		box.append(math);
 	}
 	box.append(

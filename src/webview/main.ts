@@ -4,11 +4,19 @@ import { isToPanel } from '../protocol/webviewProtocol';
 import { destroyCharts } from './charts';
 import { compareSection } from './compareView';
 import { el } from './dom';
+import { preloadAll, settled } from './lazy';
 import { detail } from './layerView';
 import type { PanelContext } from './panelContext';
 import { runSection, simulationSection } from './resultsView';
 import { runControls, showProgress } from './runControls';
-import { applyMessage, initialView, PanelState, restoredView, savedState } from './state';
+import {
+	applyMessage,
+	explanationOf,
+	initialView,
+	PanelState,
+	restoredView,
+	savedState,
+} from './state';
 import { summaryTable } from './summaryView';
 
 /**
@@ -17,6 +25,14 @@ import { summaryTable } from './summaryView';
  * its visible text back (`rendered`), which they read. Everything it shows is kept in the webview
  * state, so that a reloaded window restores the panel as it was.
  */
+
+declare let __webpack_nonce__: string;
+
+// The chunks lazy.ts loads are script elements webpack adds: they carry this script's nonce, the
+// only scripts the panel's CSP allows. (webpack compiles this assignment of its free variable into
+// its chunk loader's nonce, which the linter cannot see.)
+// eslint-disable-next-line prefer-const, @typescript-eslint/no-unused-vars
+__webpack_nonce__ = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 
 const vscode = acquireVsCodeApi<PanelState>();
 const app = document.getElementById('app') as HTMLElement;
@@ -35,8 +51,25 @@ function post(m: FromPanel): void {
 	vscode.postMessage(m);
 }
 
+let saveQueued = false;
+
+/**
+ * Saves the view for a window reload once the panel is idle: VS Code's `setState` serialises the
+ * whole state as JSON (a 4,000-layer model is 4.6 MB, about 200 ms), which must not stand between
+ * a message and its drawing. Changes made meanwhile are saved together.
+ */
 function save(): void {
-	vscode.setState(savedState(panel.ui));
+	if (saveQueued) {
+		return;
+	}
+	saveQueued = true;
+	requestIdleCallback(
+		() => {
+			saveQueued = false;
+			vscode.setState(savedState(panel.ui));
+		},
+		{ timeout: 1000 },
+	);
 }
 
 function render(): void {
@@ -64,7 +97,7 @@ function render(): void {
 	app.append(summaryTable(panel));
 	const layer = m.layers.find((l) => l.name === panel.ui.selected);
 	if (layer) {
-		app.append(detail(panel, layer, panel.ui.current.explanations[layer.name]));
+		app.append(detail(panel, layer, explanationOf(panel.ui.current, layer.name)));
 	}
 	app.append(el('div', { id: 'results' }, ...resultSections()));
 	if (focusedId) {
@@ -107,7 +140,7 @@ function renderResults(): boolean {
 	const area = document.getElementById('run-area');
 	const results = document.getElementById('results');
 	const layer = panel.ui.current?.model.layers.find((l) => l.name === panel.ui.selected);
-	const e = layer ? panel.ui.current?.explanations[layer.name] : undefined;
+	const e = layer ? explanationOf(panel.ui.current, layer.name) : undefined;
 	if (!area || !results || !layer || !e || area.dataset.layer !== layer.name) {
 		return false;
 	}
@@ -125,17 +158,20 @@ function renderResults(): boolean {
 /** Whether this panel reports its renders: only under the extension's own integration tests. */
 const reportsRenders = document.body.hasAttribute('data-report-renders');
 
+/** Reports the render once the chunks it asked for (lazy.ts) are in: its formulas and charts drawn. */
 function report(kind: ToPanel['type']): void {
 	if (!reportsRenders) {
 		return;
 	}
-	post({
-		type: 'rendered',
-		kind,
-		text: app.innerText,
-		formulas: app.querySelectorAll('.katex').length,
-		charts: app.querySelectorAll('canvas').length,
-	});
+	void settled().then(() =>
+		post({
+			type: 'rendered',
+			kind,
+			text: app.innerText,
+			formulas: app.querySelectorAll('.katex').length,
+			charts: app.querySelectorAll('canvas').length,
+		}),
+	);
 }
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
@@ -168,6 +204,10 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 	}
 	save();
 	report(m.type);
+	if (panel.ui.current) {
+		// The libraries of the other views, once this drawing is on screen (lazy.ts).
+		requestIdleCallback(preloadAll, { timeout: 2000 });
+	}
 });
 
 const restored = restoredView(vscode.getState(), panel.ui);

@@ -2,11 +2,11 @@
 import type { PanelRunResult, PanelSimulation } from '../protocol/webviewProtocol';
 import { channelChart, gapChart, histogramChart, noiseChart, traceChart } from './charts';
 import { afterColor, beforeColor, el, fixed, guaranteesText } from './dom';
-import type { PanelView } from './state';
+import { explanationOf, PanelView } from './state';
 
 /** What one statistic group is called in the result (feature for BN, group for the others). */
 function statNoun(ui: PanelView, r: PanelRunResult): string {
-	const e = ui.current?.explanations[r.layerName];
+	const e = explanationOf(ui.current, r.layerName);
 	return !e || e.family === 'batch' ? 'feature' : 'statistic';
 }
 

@@ -1,8 +1,9 @@
 // What the inspection panel shows, and how each message from the extension changes it: a pure
 // module (no DOM, no VS Code API), so that its transitions are tested in plain Node.
-import type { Framework, ModelSummary } from '../protocol/analysis';
+import type { Framework, LayerExplanation, ModelSummary } from '../protocol/analysis';
 import { rowKey } from './callTree';
 import type {
+	PanelExplanations,
 	PanelRunResult,
 	PanelSimulation,
 	RunOptions,
@@ -11,6 +12,32 @@ import type {
 } from '../protocol/webviewProtocol';
 
 export type ModelMessage = Extract<ToPanel, { type: 'model' }>;
+
+/** What normalization layer `name` of the shown model computes (undefined: not a normalization layer). */
+export function explanationOf(
+	m: ModelMessage | undefined,
+	name: string,
+): LayerExplanation | undefined {
+	const i = m?.explanations.byLayer[name];
+	return m && i !== undefined ? { ...m.explanations.texts[i], name } : undefined;
+}
+
+/** The layers of the shown model that have an explanation (its normalization layers). */
+export function explainedLayers(m: ModelMessage): Set<string> {
+	return new Set(Object.keys(m.explanations.byLayer));
+}
+
+/** A state saved before explanations were shared (one per layer by name) in today's form. */
+function sharedExplanations(e: unknown): PanelExplanations {
+	if (typeof e === 'object' && e !== null && 'byLayer' in e && 'texts' in e) {
+		return e as PanelExplanations;
+	}
+	const out: PanelExplanations = { texts: [], byLayer: {} };
+	for (const [name, x] of Object.entries((e ?? {}) as Record<string, LayerExplanation>)) {
+		out.byLayer[name] = out.texts.push(x) - 1;
+	}
+	return out;
+}
 export type CompareMessage = Extract<ToPanel, { type: 'compare' }>;
 
 /** The loaded .npy and the layer whose input it is (null: a layer of another model). */
@@ -268,7 +295,7 @@ export function restoredView(
 	}
 	return {
 		...base,
-		current: saved.model,
+		current: { ...saved.model, explanations: sharedExplanations(saved.model.explanations) },
 		selected: saved.selected ?? saved.model.selected,
 		lastRun: saved.lastRun,
 		compare: saved.compare,

@@ -1,6 +1,6 @@
 // The SVG drawing of a layer's input tensor with the values that share one μ and σ² shaded.
 import type { LayerExplanation } from '../protocol/analysis';
-import { svg } from './dom';
+import { count as countText, svg } from './dom';
 
 /**
  * The input tensor as a box — samples down, channels across, every other axis flattened into the
@@ -35,7 +35,7 @@ function channelAxis(e: LayerExplanation, names: string[]): number {
 	return names.length - 1;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = (n: number) => countText(n);
 
 export interface TensorPicture {
 	element: SVGSVGElement;

@@ -191,8 +191,22 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.strictEqual(info.severity, vscode.DiagnosticSeverity.Information);
 			assert.match(
 				info.message,
-				/Shown as information: this looks like course or reference code/,
+				/Shown as information: this looks like course code \(a graded assignment\)/,
 			);
+			// A copy of Keras's ResNet design outside any course: information too, naming the builder.
+			const copy = await vscode.workspace.openTextDocument({
+				language: 'python',
+				content: `${doc.getText()}\n\ndef identity_block(x, f):\n    return x\n`,
+			});
+			const copied = (
+				await until(
+					async () => vscode.languages.getDiagnostics(copy.uri),
+					(x) => x.some((y) => y.code === 'redundant-bias'),
+					'diagnostics of the copy',
+				)
+			).find((x) => x.code === 'redundant-bias') as vscode.Diagnostic;
+			assert.strictEqual(copied.severity, vscode.DiagnosticSeverity.Information);
+			assert.match(copied.message, /a copy of Keras's ResNet \(`identity_block`\)/);
 		});
 
 		it('"Show Model Summary" opens the panel with the summary table and the BatchNormalization detail', async () => {

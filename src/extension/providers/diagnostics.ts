@@ -1,7 +1,7 @@
 // The analyser's findings as VS Code diagnostics, and their quick fixes.
 import * as vscode from 'vscode';
 import type { AnalysisDiagnostic } from '../../protocol/analysis';
-import { ADVISORY_CODES, isReferenceCode } from '../../core';
+import { ADVISORY_CODES, referenceCodeReason } from '../../core';
 import { AnalysisService } from '../analysisService';
 import { CommandId } from '../commands';
 import type { ExtensionConfig } from '../config';
@@ -85,21 +85,22 @@ export class DiagnosticsPublisher extends Disposable {
 		}
 		const out: vscode.Diagnostic[] = [];
 		const ignore = this.config().diagnosticsIgnore;
-		const reference = isReferenceCode(doc.uri.path, sourceText(doc));
+		const reference = referenceCodeReason(doc.uri.path, sourceText(doc));
 		for (const d of a.result.diagnostics) {
 			const range = a.toDocument(d.range);
 			if (!range || ignore.has(d.code)) {
 				continue;
 			}
-			// Advice in code the user is not meant to change (a graded course skeleton, an installed package) is information.
+			// Advice in code the user is not meant to change (a graded course skeleton, an installed
+			// package, a copy of a published architecture) is information, saying which it looks like.
 			const level =
-				reference && d.severity === 'warning' && ADVISORY_CODES.has(d.code)
+				reference !== undefined && d.severity === 'warning' && ADVISORY_CODES.has(d.code)
 					? vscode.DiagnosticSeverity.Information
 					: severity[d.severity];
 			const diag = new vscode.Diagnostic(
 				range,
-				reference && level !== severity[d.severity]
-					? `${d.message} (Shown as information: this looks like course or reference code.)`
+				reference !== undefined && level !== severity[d.severity]
+					? `${d.message} (Shown as information: this looks like ${reference}.)`
 					: d.message,
 				level,
 			);

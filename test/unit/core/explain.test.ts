@@ -356,23 +356,42 @@ describe('the hover of a call that runs several times', () => {
 });
 
 describe('advice in reference and course code', () => {
-	it('graded notebooks (START CODE HERE, GRADED FUNCTION, UNQ_C1) and installed packages are reference code; ordinary files are not', async () => {
-		const { isReferenceCode, ADVISORY_CODES } = await import('../../../src/core');
-		assert.ok(
-			isReferenceCode(
+	it("graded notebooks (START CODE HERE, GRADED FUNCTION, UNQ_C1), installed packages and copies of Keras's ResNet are reference code, each said; ordinary files are not", async () => {
+		const { referenceCodeReason: why, ADVISORY_CODES } = await import('../../../src/core');
+		assert.strictEqual(
+			why(
 				'/home/u/hw/Residual_Networks.ipynb',
 				'# GRADED FUNCTION: identity_block\ndef identity_block(X): ...',
 			),
+			'course code (a graded assignment)',
 		);
-		assert.ok(isReferenceCode('/home/u/a.ipynb', 'x = 1\n### START CODE HERE ###\ny = 2'));
-		assert.ok(isReferenceCode('/home/u/a.ipynb', '# UNQ_C3\ndef f(): ...'));
-		assert.ok(
-			isReferenceCode(
-				'/usr/lib/python3/dist-packages/torchvision/models/resnet.py',
-				'import torch',
+		assert.ok(why('/home/u/a.ipynb', 'x = 1\n### START CODE HERE ###\ny = 2'));
+		assert.ok(why('/home/u/a.ipynb', '# UNQ_C3\ndef f(): ...'));
+		assert.strictEqual(
+			why('/usr/lib/python3/dist-packages/torchvision/models/resnet.py', 'import torch'),
+			'an installed package',
+		);
+		// A user's own copy of Keras's ResNet50 design, outside any course.
+		assert.strictEqual(
+			why(
+				'/home/u/project/resnet.py',
+				'from keras import layers\n\ndef identity_block(x, f):\n    ...',
 			),
+			"a copy of Keras's ResNet (`identity_block`), whose published design does the same",
 		);
-		assert.ok(!isReferenceCode('/home/u/project/model.py', 'import torch\n# start here'));
+		assert.match(
+			why('/home/u/nb.ipynb', 'class ResNet50(keras.Model):\n    pass') ?? '',
+			/`ResNet50`/,
+		);
+		// Generic block names, a call of the application, or the name in a comment are no sign.
+		for (const text of [
+			'def conv_block(x, filters):\n    ...',
+			'model = keras.applications.ResNet50(weights=None)',
+			'# like identity_block in the paper\nx = 1',
+			'import torch\n# start here',
+		]) {
+			assert.strictEqual(why('/home/u/project/model.py', text), undefined, text);
+		}
 		assert.ok(ADVISORY_CODES.has('redundant-bias') && !ADVISORY_CODES.has('shape-mismatch'));
 	});
 });

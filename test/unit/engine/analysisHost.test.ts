@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { AnalysisHost } from '../../../src/host/analysisHost';
 import { examples, repoRoot } from '../paths';
@@ -30,6 +31,54 @@ describe('analysis in a worker with a time and memory budget', function () {
 			assert.notStrictEqual(b.models[0]?.totals.total, 2005);
 		} finally {
 			host.dispose();
+		}
+	});
+
+	it("a worker writes V8's code cache of its bundle after its first analysis; the next worker starts from it, and a damaged cache is replaced", async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-codecache-'));
+		try {
+			const first = new AnalysisHost(worker, undefined, dir);
+			const file = first.codeCacheFile() as string;
+			assert.match(path.basename(file), /^analysisWorker-[0-9a-f]{16}\.v8cache$/);
+			try {
+				assert.strictEqual(
+					(await first.analyze({ key: 'a', text })).models[0]?.totals.total,
+					2005,
+				);
+				await until(() => fs.existsSync(file), 'the cache written');
+			} finally {
+				first.dispose();
+			}
+			const written = fs.statSync(file).size;
+			const writtenAt = fs.statSync(file).mtimeMs;
+			assert.ok(written > 10_000, `${written} bytes of compiled code`);
+			// A worker that starts from it analyses the same; it leaves an accepted cache as it is.
+			const second = new AnalysisHost(worker, undefined, dir);
+			try {
+				assert.strictEqual(
+					(await second.analyze({ key: 'a', text })).models[0]?.totals.total,
+					2005,
+				);
+			} finally {
+				second.dispose();
+			}
+			// (A refused cache would have been written again right after that analysis.)
+			await new Promise((r) => setTimeout(r, 300));
+			assert.strictEqual(fs.statSync(file).mtimeMs, writtenAt, 'V8 accepted the cache');
+			// A damaged file (cut short): V8 refuses it, the worker compiles as without one and writes it anew.
+			fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 1000));
+			const third = new AnalysisHost(worker, undefined, dir);
+			try {
+				assert.strictEqual(
+					(await third.analyze({ key: 'a', text })).models[0]?.totals.total,
+					2005,
+				);
+				await until(() => fs.statSync(file).size > 1000, 'the cache written anew');
+			} finally {
+				third.dispose();
+			}
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});
 
@@ -99,3 +148,10 @@ describe('analysis in a worker with a time and memory budget', function () {
 		}
 	});
 });
+
+async function until(ok: () => boolean, what: string): Promise<void> {
+	for (let i = 0; i < 200 && !ok(); i++) {
+		await new Promise((r) => setTimeout(r, 25));
+	}
+	assert.ok(ok(), `${what} within 5 s`);
+}

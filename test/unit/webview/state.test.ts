@@ -1,8 +1,10 @@
 import * as assert from 'assert';
-import type { ModelSummary } from '../../../src/protocol/analysis';
+import type { LayerExplanation, ModelSummary } from '../../../src/protocol/analysis';
 import type { PanelRunResult, RunOptions, ToPanel } from '../../../src/protocol/webviewProtocol';
 import {
 	applyMessage,
+	explainedLayers,
+	explanationOf,
 	initialView,
 	PanelView,
 	restoredView,
@@ -34,7 +36,7 @@ function modelMessage(
 		uri: 'file:///m.py',
 		fileName: 'm.py',
 		model,
-		explanations: {},
+		explanations: { texts: [], byLayer: {} },
 		selected,
 		counting: {} as Extract<ToPanel, { type: 'model' }>['counting'],
 		defaults,
@@ -145,5 +147,33 @@ describe('the inspection panel state', () => {
 			apply(shown, { type: 'empty', message: 'none' }).view.current,
 			undefined,
 		);
+	});
+
+	it('layers built alike share one explanation; a state saved with one per layer reads the same', () => {
+		const bn = { type: 'BatchNormalization', featureAxes: [3] } as unknown as LayerExplanation;
+		const ln = {
+			type: 'LayerNormalization',
+			featureAxes: [1, 2, 3],
+		} as unknown as LayerExplanation;
+		const shared = {
+			...modelMessage('net', 'keras', 'bn_2'),
+			explanations: { texts: [bn, ln], byLayer: { bn_1: 0, bn_2: 0, ln: 1 } },
+		};
+		const view = apply(initialView(), shared).view;
+		assert.deepStrictEqual(explanationOf(view.current, 'bn_2'), { ...bn, name: 'bn_2' });
+		assert.deepStrictEqual(explanationOf(view.current, 'ln'), { ...ln, name: 'ln' });
+		assert.strictEqual(explanationOf(view.current, 'dense'), undefined);
+		assert.deepStrictEqual([...explainedLayers(shared)], ['bn_1', 'bn_2', 'ln']);
+		// A panel state saved before: `explanations` by layer name, each whole.
+		const old = JSON.parse(JSON.stringify(savedState(view))) as {
+			model: { explanations: unknown };
+		};
+		old.model.explanations = {
+			bn_1: { ...bn, name: 'bn_1' },
+			bn_2: { ...bn, name: 'bn_2' },
+		};
+		const back = restoredView(old as never, initialView());
+		assert.deepStrictEqual(explanationOf(back?.current, 'bn_2'), { ...bn, name: 'bn_2' });
+		assert.strictEqual(explanationOf(back?.current, 'ln'), undefined);
 	});
 });
