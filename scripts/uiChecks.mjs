@@ -825,6 +825,144 @@ export async function runUiChecks({ outDir }) {
 			},
 		);
 
+		await check(
+			'a Keras model with nested models unfolds them by keyboard (Keras rows and columns, summed parameters)',
+			async () => {
+				await openFile(page, 'keras_nested.py');
+				await page
+					.locator('.codelens-decoration', { hasText: '2,340,485 params' })
+					.first()
+					.waitFor({ timeout });
+				// The cursor on the last line: the model there is the nearest above, `model` (its
+				// Sequentials, defined first, are models too).
+				await page
+					.locator('.monaco-editor .view-line', { hasText: 'import keras' })
+					.first()
+					.click();
+				await page.keyboard.press('Control+End');
+				await runCommand(page, 'NormLens: Show Model Summary');
+				let { frame } = await webviewText(page, /Total params: 2,340,485/);
+				await frame.click('label[for="view-tree"]');
+				await frame.waitForSelector('table.tree tbody tr[data-module="head"]');
+				const count = () =>
+					frame.evaluate(() => document.querySelectorAll('table.tree tbody tr').length);
+				const cells = (name) =>
+					frame.evaluate(
+						(n) =>
+							[
+								...(document.querySelector(`table.tree tr[data-module="${n}"]`)
+									?.cells ?? []),
+							]
+								.map((c) => c.textContent.trim())
+								.join('|'),
+						name,
+					);
+				const focused = () =>
+					frame.evaluate(
+						() => document.activeElement?.getAttribute('data-module') ?? null,
+					);
+				const attr = (name, a) =>
+					frame.evaluate(
+						([n, x]) =>
+							document
+								.querySelector(`table.tree tr[data-module="${n}"]`)
+								?.getAttribute(x) ?? null,
+						[name, a],
+					);
+				// Keras's columns only: no torchinfo column has a Keras meaning.
+				const heads = await frame.evaluate(() =>
+					[...document.querySelectorAll('table.tree thead th')].map((h) => h.textContent),
+				);
+				if (heads.join('|') !== 'Layer (type)|Output Shape|Param #|Trainable') {
+					throw new Error(`the Keras tree's columns are ${heads.join(', ')}`);
+				}
+				// It opens as model.summary() prints the model: the model, then its 5 layers, nested ones folded.
+				if ((await count()) !== 6) {
+					throw new Error(
+						`expected 6 rows with the nested models folded, found ${await count()}`,
+					);
+				}
+				const base = await cells('mobilenetv2_1.00_96');
+				if (base !== '▸mobilenetv2_1.00_96 (Functional)|(None, 3, 3, 1280)|2,257,984|N') {
+					throw new Error(`the base's row: ${base}`);
+				}
+				if ((await attr('head', 'aria-expanded')) !== 'false') {
+					throw new Error('the head row is not a folded tree row');
+				}
+				// By keyboard: the base unfolds to its 154 layers, each with its own count.
+				await frame.focus('table.tree tr[data-module="mobilenetv2_1.00_96"]');
+				await page.keyboard.press('ArrowRight');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 160,
+				);
+				if ((await cells('Conv1')) !== 'Conv1 (Conv2D)|(None, 48, 48, 32)|864|N') {
+					throw new Error(`the base's first conv: ${await cells('Conv1')}`);
+				}
+				await page.keyboard.press('ArrowLeft');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 6,
+				);
+				await frame.focus('table.tree tr[data-module="head"]');
+				await page.keyboard.press('ArrowRight');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 11,
+				);
+				const head = [
+					await cells('head'),
+					await cells('dense'),
+					await cells('batch_normalization'),
+					await cells('dropout'),
+					await cells('dense_1'),
+				].join(' / ');
+				const wanted = [
+					'▾head (Sequential)|(None, 5)|82,501|Y',
+					'dense (Dense)|(None, 64)|81,920|Y',
+					'batch_normalization (BatchNormalization)|(None, 64)|256|Y',
+					'dropout (Dropout)|(None, 64)|0|-',
+					'dense_1 (Dense)|(None, 5)|325|Y',
+				].join(' / ');
+				if (head !== wanted) {
+					throw new Error(`the head's rows: ${head}`);
+				}
+				if ((await attr('dense', 'aria-level')) !== '3' || (await focused()) !== 'head') {
+					throw new Error(
+						`after ArrowRight: dense at level ${await attr('dense', 'aria-level')}, focus on ${await focused()}`,
+					);
+				}
+				// ArrowRight on an open row goes to its first child, ArrowLeft back to the parent.
+				await page.keyboard.press('ArrowRight');
+				if ((await focused()) !== 'dense') {
+					throw new Error(`ArrowRight on the open head went to ${await focused()}`);
+				}
+				await page.keyboard.press('ArrowLeft');
+				if ((await focused()) !== 'head') {
+					throw new Error(`ArrowLeft on a child went to ${await focused()}`);
+				}
+				// The depth control: depth 1 is the rows model.summary() prints.
+				await frame.selectOption('#tree-depth', '1');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 6,
+				);
+				await frame.selectOption('#tree-depth', '');
+				await frame.waitForFunction(
+					() => document.querySelectorAll('table.tree tbody tr').length === 11,
+				);
+				const wrapped = await wrappedCells(frame);
+				if (wrapped.length > 0) {
+					throw new Error(
+						`${wrapped.length} tree cells wrap: ${wrapped.slice(0, 6).join(' | ')}`,
+					);
+				}
+				// The picture with the panel's group maximized (the tree's four columns in view), then restored.
+				await page.locator('.tabs-container .tab', { hasText: 'NormLens' }).first().click();
+				await runCommand(page, 'View: Toggle Maximize Editor Group');
+				await page.waitForTimeout(800);
+				({ frame } = await webviewText(page, /Total params: 2,340,485/));
+				await picture(page, frame, 'section', path.join(outDir, 'panel-keras-tree.png'));
+				await runCommand(page, 'View: Toggle Maximize Editor Group');
+			},
+		);
+
 		await secondWindowChecks({ browser, server, check, outDir });
 	} finally {
 		await browser.close();

@@ -5,7 +5,9 @@ import type { Distribution, RunMode } from '../protocol/engineProtocol';
 export const usage = `Usage:
   normlens summary FILE [--json] [--calls]
                                           models, per-layer shapes and parameter counts;
-                                          --calls: a PyTorch forward call by call (torchinfo's rows)
+                                          --calls: a PyTorch forward call by call (torchinfo's
+                                          rows); a Keras model with nested models as
+                                          model.summary(expand_nested=True) lists it
   normlens explain FILE:LINE [--json]     what the normalization layer on LINE computes
   normlens run FILE:LINE [--json] [--batch N] [--seed S] [--npy X.npy]
                  [--distribution normal|uniform|lognormal] [--mode train|eval]

@@ -1,6 +1,6 @@
 // `normlens summary FILE`: the models' tables (or the JSON contract) and the diagnostics.
 import * as path from 'path';
-import { callsText, locateLine, summaryText, toContract } from '../core';
+import { callsText, locateLine, nestedText, summaryText, toContract } from '../core';
 import type { TextRange } from '../protocol/analysis';
 import { CliError, usage } from './args';
 import { load } from './load';
@@ -38,7 +38,8 @@ export function summaryCommand(
 	for (const m of loaded.result.models) {
 		out(summaryText(m, locate));
 		out('');
-		const calls = byCall ? callsText(m, locate) : undefined;
+		// --calls: a PyTorch forward call by call; a Keras model with its nested models expanded.
+		const calls = byCall ? (callsText(m, locate) ?? nestedText(m, locate)) : undefined;
 		if (calls) {
 			out(calls);
 			out('');

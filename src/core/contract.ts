@@ -68,6 +68,20 @@ export interface SummaryContract {
 			inbound?: FlowSource[];
 		}[];
 		callsOmitted?: number;
+		/**
+		 * Keras, where a layer is a model: the rows of `model.summary(expand_nested=True)` under a row
+		 * for the model (depth 0), with a nested model's layers one depth below it (KerasNestedRow).
+		 */
+		nestedRows?: (Located & {
+			name: string;
+			type: string;
+			depth: number;
+			outputShape: Shape | null;
+			params: number | null;
+			trainableParams: number | null;
+			trainable: boolean;
+			unknown?: UnknownLocated;
+		})[];
 		/** PyTorch: merge ops of the forward (a residual add, a concatenation), and the sources of the output. */
 		ops?: (Partial<Located> & {
 			name: string;
@@ -155,6 +169,23 @@ export function toContract(
 					}
 				: {}),
 			...(m.callsOmitted ? { callsOmitted: m.callsOmitted } : {}),
+			...(m.nestedRows
+				? {
+						nestedRows: m.nestedRows.map((r) => ({
+							name: r.name,
+							type: r.type,
+							depth: r.depth,
+							...at(r.range),
+							outputShape: r.outputShape,
+							params: r.params,
+							trainableParams: r.trainableParams,
+							trainable: r.trainable,
+							...(r.unknown
+								? { unknown: { reason: r.unknown.reason, ...at(r.unknown.range) } }
+								: {}),
+						})),
+					}
+				: {}),
 			...(m.estimates
 				? {
 						estimates: {

@@ -38,6 +38,7 @@ export {
 	formatBytes,
 	formatCount,
 	formatShape,
+	nestedText,
 	summaryMarkdown,
 	summaryText,
 	unknownReasons,

@@ -93,15 +93,25 @@ export function panelCauses(a: DocumentAnalysis, model: ModelSummary): PanelUnkn
 	return out;
 }
 
-/** torchinfo's cells of each call and its footer, formatted for the panel; undefined without calls. */
+/**
+ * torchinfo's cells of each call and its footer, formatted for the panel; for a Keras model with
+ * nested models, why each `?` of its expanded rows is there; undefined for neither.
+ */
 export function panelCosts(a: DocumentAnalysis, model: ModelSummary): PanelCosts | undefined {
+	const why = (c: UnknownCause | undefined) =>
+		c ? `${c.reason} (${a.causeTarget(c).label})` : undefined;
+	if (model.nestedRows) {
+		return {
+			calls: [],
+			footer: [],
+			nestedWhy: model.nestedRows.map((r) => why(r.unknown) ?? null),
+		};
+	}
 	const calls = model.calls;
 	if (!calls) {
 		return undefined;
 	}
 	const total = model.totals.total;
-	const why = (c: UnknownCause | undefined) =>
-		c ? `${c.reason} (${a.causeTarget(c).label})` : undefined;
 	return {
 		calls: calls.map((c) => {
 			const w = why(c.unknown);

@@ -171,6 +171,32 @@ export interface FlowOp {
 	inbound: FlowSource[];
 }
 
+/**
+ * One row of a Keras model's summary with its nested models expanded, as
+ * `model.summary(expand_nested=True)` lists them: the model itself at depth 0, its layers at depth 1
+ * (the rows of `model.summary()`), the layers of a model used as a layer (`base(x)`) below it.
+ */
+export interface KerasNestedRow {
+	/** The layer's name (`dense_1`, `mobilenetv2_1.00_96`); the model's framework name at depth 0. */
+	name: string;
+	/** Class name as Keras prints it (`Dense`, `Sequential`, `Functional`). */
+	type: string;
+	/** 0 the model, 1 its layers, 2 the layers of a model used as a layer, and so on. */
+	depth: number;
+	/** Where the layer is constructed. */
+	range: TextRange;
+	/** Output shape (Keras's `(None, 3, 3, 1280)`); `null` when unknown. */
+	outputShape: Shape | null;
+	/** Keras's `count_params()`: a nested model's row sums its layers' (each weight once); `null` when unknown. */
+	params: number | null;
+	/** The part of `params` that is trainable (the layer and the models above it trainable); `null` when unknown. */
+	trainableParams: number | null;
+	/** The layer's `trainable` flag (Keras's `show_trainable=True` column: Y, or N; `-` for a row without weights). */
+	trainable: boolean;
+	/** Why `params` (or the output shape) is unknown, when it is. */
+	unknown?: UnknownCause;
+}
+
 /** One model found in a file. */
 export interface ModelSummary {
 	/** The variable (or function/class) name the model is bound to in the source. */
@@ -201,6 +227,12 @@ export interface ModelSummary {
 	 */
 	calls?: ModuleCall[];
 	callsOmitted?: number;
+	/**
+	 * Keras, where a layer is a model (a Sequential or functional model, or a Model subclass, used as a
+	 * layer): the rows of `model.summary(expand_nested=True)` under a row for the model itself. A model
+	 * used twice is one layer of the model (Keras lists a layer once), so its rows appear once.
+	 */
+	nestedRows?: KerasNestedRow[];
 	/** PyTorch, with `calls`: torchinfo's footer estimates. */
 	estimates?: CallEstimates;
 	/** PyTorch, with `calls`: the merge ops of the forward (`FlowOp`), and where the model's output came from. */

@@ -67,11 +67,16 @@ export interface PanelFooterLine {
 	why?: string;
 }
 
-/** torchinfo's columns and footer for a PyTorch model's module tree. */
+/**
+ * torchinfo's columns and footer for a PyTorch model's module tree; for a Keras model with nested
+ * models, why each `?` of its expanded rows is there (its calls and footer are then empty).
+ */
 export interface PanelCosts {
 	/** Parallel to `model.calls`. */
 	calls: PanelCallCells[];
 	footer: PanelFooterLine[];
+	/** Keras: parallel to `model.nestedRows`, `reason (where)` for a row with a `?`. */
+	nestedWhy?: (string | null)[];
 }
 
 /** One column of the compare view. */

@@ -1,13 +1,24 @@
-// The module tree of a PyTorch forward, as torchinfo prints it (ModelSummary.calls): each call's
-// parent and children, and which rows a fold or a depth limit hides. Pure, tested in plain Node.
+// The module tree of a PyTorch forward, as torchinfo prints it (ModelSummary.calls), or a Keras model's
+// rows with nested models expanded (ModelSummary.nestedRows): each row's parent and children, and which
+// rows a fold or a depth limit hides. Pure, tested in plain Node.
 import type { ModuleCall } from '../protocol/analysis';
 import type { PanelUnknownCause } from '../protocol/webviewProtocol';
 
-/** One call as a row of the tree. */
-export interface TreeRow {
-	/** The call's position in the forward (its row in `calls`). */
+/** What the tree needs of a row: a name, a type and a depth (the model's own row at 0). */
+export interface TreeItem {
+	name: string;
+	type: string;
+	depth: number;
+}
+
+/** What a fold is kept under: the row's depth and name (a module called twice folds both). */
+export const rowKey = (c: TreeItem): string => `${c.depth}:${c.name}`;
+
+/** One call (or Keras layer) as a row of the tree. */
+export interface TreeRow<C extends TreeItem = ModuleCall> {
+	/** The call's position in the forward (its row in `calls`, or in `nestedRows`). */
 	index: number;
-	call: ModuleCall;
+	call: C;
 	/** What a fold is kept under: the module path and its depth (a module called twice folds both). */
 	key: string;
 	/** The nearest earlier call one level up (the module that called it); null for the model's own call. */
@@ -16,8 +27,8 @@ export interface TreeRow {
 }
 
 /** The calls as tree rows, in call order: a call's children are the deeper calls that follow it. */
-export function treeRows(calls: readonly ModuleCall[]): TreeRow[] {
-	const rows: TreeRow[] = [];
+export function treeRows<C extends TreeItem>(calls: readonly C[]): TreeRow<C>[] {
+	const rows: TreeRow<C>[] = [];
 	const open: number[] = [];
 	calls.forEach((call, index) => {
 		while (open.length > 0 && calls[open[open.length - 1]].depth >= call.depth) {
@@ -27,7 +38,7 @@ export function treeRows(calls: readonly ModuleCall[]): TreeRow[] {
 		if (parent !== null) {
 			rows[parent].hasChildren = true;
 		}
-		rows.push({ index, call, key: `${call.depth}:${call.name}`, parent, hasChildren: false });
+		rows.push({ index, call, key: rowKey(call), parent, hasChildren: false });
 		open.push(index);
 	});
 	return rows;
@@ -37,12 +48,12 @@ export function treeRows(calls: readonly ModuleCall[]): TreeRow[] {
  * The rows on screen: none below a folded row, none deeper than `maxDepth` (null: every depth).
  * A row whose children are hidden either way shows as folded.
  */
-export function visibleRows(
-	rows: readonly TreeRow[],
+export function visibleRows<C extends TreeItem>(
+	rows: readonly TreeRow<C>[],
 	folded: ReadonlySet<string>,
 	maxDepth: number | null,
-): { row: TreeRow; expanded: boolean | undefined }[] {
-	const out: { row: TreeRow; expanded: boolean | undefined }[] = [];
+): { row: TreeRow<C>; expanded: boolean | undefined }[] {
+	const out: { row: TreeRow<C>; expanded: boolean | undefined }[] = [];
 	let hiddenBelow: number | null = null;
 	for (const row of rows) {
 		const depth = row.call.depth;
@@ -64,7 +75,7 @@ export function visibleRows(
 }
 
 /** The deepest call (the depth control's range). */
-export function maxCallDepth(calls: readonly ModuleCall[]): number {
+export function maxCallDepth(calls: readonly TreeItem[]): number {
 	return calls.reduce((d, c) => Math.max(d, c.depth), 0);
 }
 

@@ -1,6 +1,7 @@
 // What the inspection panel shows, and how each message from the extension changes it: a pure
 // module (no DOM, no VS Code API), so that its transitions are tested in plain Node.
-import type { Framework, LayerExplanation } from '../protocol/analysis';
+import type { Framework, LayerExplanation, ModelSummary } from '../protocol/analysis';
+import { rowKey } from './callTree';
 import type {
 	PanelExplanations,
 	PanelRunResult,
@@ -121,6 +122,15 @@ export function initialView(): PanelView {
 	};
 }
 
+/**
+ * The rows a model's tree opens folded: a Keras model's nested models (its tree opens as
+ * `model.summary()` prints it, each nested model one row that unfolds); none of a PyTorch module tree.
+ */
+export function nestedFolded(model: ModelSummary): string[] {
+	const rows = model.nestedRows ?? [];
+	return rows.filter((r, i) => r.depth > 0 && (rows[i + 1]?.depth ?? 0) > r.depth).map(rowKey);
+}
+
 /** The view after message `m` from the extension, and what to redraw. */
 export function applyMessage(v: PanelView, m: ToPanel): { view: PanelView; redraw: Redraw } {
 	switch (m.type) {
@@ -137,7 +147,7 @@ export function applyMessage(v: PanelView, m: ToPanel): { view: PanelView; redra
 						latest: undefined,
 						compareResults: {},
 						options: { ...m.defaults, useNpy: v.options.useNpy && m.npy !== null },
-						folded: [],
+						folded: nestedFolded(m.model),
 						treeDepth: null,
 					};
 			return {

@@ -137,8 +137,17 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	table.append(body);
 	const box = el('div', { class: 'table-box' }, table);
 	table.setAttribute('aria-rowcount', String(m.layers.length + 1));
-	// A PyTorch model whose forward NormLens followed can also be shown as its module tree; any model as its graph.
-	const hasTree = m.framework === 'torch' && (m.calls?.length ?? 0) > 0;
+	// A PyTorch model whose forward NormLens followed can also be shown as its module tree, a Keras
+	// model with a model among its layers with its nested models expanded; any model as its graph.
+	const tree =
+		m.framework === 'torch'
+			? (m.calls?.length ?? 0) > 0
+				? 'Module tree (as torchinfo)'
+				: undefined
+			: m.nestedRows
+				? 'Nested models expanded'
+				: undefined;
+	const hasTree = tree !== undefined;
 	const graph = hasGraph(m);
 	const flat = !(graph && panel.ui.graph) && !(hasTree && panel.ui.tree);
 	if (flat) {
@@ -186,7 +195,7 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 		'section',
 		{},
 		countingToggle(panel),
-		...(hasTree || graph ? [summaryModeToggle(panel, hasTree)] : []),
+		...(hasTree || graph ? [summaryModeToggle(panel, tree)] : []),
 		graph && panel.ui.graph
 			? graphView(panel)
 			: hasTree && panel.ui.tree

@@ -1,17 +1,22 @@
-// The summary as torchinfo's module tree (a PyTorch forward's calls): rows that fold, a depth
-// control, one tab stop with the arrow keys inside (a roving tabindex, the ARIA treegrid pattern).
-import type { ModuleCall } from '../protocol/analysis';
-import { callCause, maxCallDepth, TreeRow, treeRows, visibleRows } from './callTree';
+// The summary as a tree: torchinfo's module tree (a PyTorch forward's calls) or a Keras model with its
+// nested models expanded; rows that fold, a depth control, one tab stop with the arrow keys inside (a
+// roving tabindex, the ARIA treegrid pattern).
+import type { KerasNestedRow, ModuleCall } from '../protocol/analysis';
+import { callCause, maxCallDepth, TreeItem, TreeRow, treeRows, visibleRows } from './callTree';
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import { RowWindow, rowWindow } from './rowWindow';
 import type { ModelMessage } from './state';
 
-/** Which view of a model's summary: its layers, the module tree of its forward (PyTorch), or its graph. */
-export function summaryModeToggle(panel: PanelContext, withTree: boolean): HTMLElement {
+/**
+ * Which view of a model's summary: its layers, a tree (the module tree of a PyTorch forward, a Keras
+ * model with its nested models expanded; `tree` names it), or its graph.
+ */
+export function summaryModeToggle(panel: PanelContext, tree: string | undefined): HTMLElement {
+	const withTree = tree !== undefined;
 	const modes = [
 		['layers', 'Layers', false, false],
-		...(withTree ? [['tree', 'Module tree (as torchinfo)', true, false] as const] : []),
+		...(tree ? [['tree', tree, true, false] as const] : []),
 		['graph', 'Graph', false, true],
 	] as const;
 	const shown = panel.ui.graph ? 'graph' : withTree && panel.ui.tree ? 'tree' : 'layers';
@@ -34,7 +39,7 @@ export function summaryModeToggle(panel: PanelContext, withTree: boolean): HTMLE
 	);
 }
 
-function depthControl(panel: PanelContext, calls: readonly ModuleCall[]): HTMLElement {
+function depthControl(panel: PanelContext, calls: readonly TreeItem[]): HTMLElement {
 	const select = el('select', { id: 'tree-depth' });
 	const deepest = maxCallDepth(calls);
 	select.append(el('option', { value: '' }, 'every depth'));
@@ -66,17 +71,133 @@ function focusRow(index: number): void {
 	}
 }
 
+/** What a kind of tree shows: its rows, its columns after the name, which rows are layers of the layer table. */
+interface TreeSpec<C extends TreeItem> {
+	items: readonly C[];
+	label: string;
+	nameHeader: string;
+	headers: { text: string; num?: boolean }[];
+	/** The cells after the name of row `index` (open, folded, or a leaf). */
+	cells: (index: number, item: C, expanded: boolean | undefined) => HTMLElement[];
+	isLayer: (item: C) => boolean;
+	note: string;
+}
+
+/** The tree of the model in the panel: a PyTorch forward's calls, or a Keras model's nested rows. */
 export function treeTable(panel: PanelContext): HTMLElement {
 	const message = panel.ui.current as ModelMessage;
-	const calls = message.model.calls ?? [];
+	return message.model.framework === 'keras'
+		? treeGrid(panel, kerasSpec(message))
+		: treeGrid(panel, torchSpec(message));
+}
+
+/** torchinfo's columns (formatted in core): a folded row shows what torchinfo prints at its depth limit. */
+function torchSpec(message: ModelMessage): TreeSpec<ModuleCall> {
+	const layers = new Set(message.model.layers.map((l) => l.name));
+	return {
+		items: message.model.calls ?? [],
+		label: `Module tree of ${message.model.name}`,
+		nameHeader: 'Module (type)',
+		headers: [
+			{ text: 'Kernel Shape' },
+			{ text: 'Input Shape' },
+			{ text: 'Output Shape' },
+			{ text: 'Param #', num: true },
+			{ text: 'Param %', num: true },
+			{ text: 'Mult-Adds', num: true },
+			{ text: 'Trainable' },
+		],
+		cells: (index, c, expanded) => {
+			// A `?` says why in its tooltip, as the layer table's do.
+			const cause = callCause(c, message.causes ?? []);
+			const why: Record<string, string> = cause
+				? { title: `Unknown: ${cause.reason} (${cause.where})` }
+				: {};
+			const cost = message.costs?.calls[index];
+			const limit = expanded === true ? 0 : 1;
+			const costWhy: Record<string, string> = cost?.why
+				? { title: `Unknown: ${cost.why}` }
+				: {};
+			const costCell = (text: string | undefined, cls: string) =>
+				el(
+					'td',
+					{ class: cls, role: 'gridcell', ...(text === '?' ? costWhy : {}) },
+					text ?? '',
+				);
+			return [
+				costCell(cost?.kernel, 'mono'),
+				el(
+					'td',
+					{ class: 'mono', role: 'gridcell', ...(c.inputShape ? {} : why) },
+					shape(c.inputShape),
+				),
+				el(
+					'td',
+					{ class: 'mono', role: 'gridcell', ...(c.outputShape ? {} : why) },
+					shape(c.outputShape),
+				),
+				el(
+					'td',
+					{ class: 'num mono', role: 'gridcell', ...(c.params === null ? why : {}) },
+					c.repeat ? '(recursive)' : count(c.params),
+				),
+				costCell(cost?.percent[limit], 'num mono'),
+				costCell(cost?.macs[limit], 'num mono'),
+				costCell(cost?.trainable, ''),
+			];
+		},
+		isLayer: (c) => layers.has(c.name),
+		note: 'One row per module call of the forward, as torchinfo lists them: a module with its submodules counts all their parameters; a module that ran before in the same forward is "(recursive)". Param % and Mult-Adds follow torchinfo 1.8.0: an open module shows its own share, a folded one its whole. Arrow keys move and fold; Enter selects a layer.',
+	};
+}
+
+/**
+ * Keras's own columns of `model.summary(expand_nested=True, show_trainable=True)`: the output shape,
+ * `count_params()` (a nested model's sums its layers'), Trainable (Y, N, `-` without weights).
+ */
+function kerasSpec(message: ModelMessage): TreeSpec<KerasNestedRow> {
+	const layers = new Set(message.model.layers.map((l) => l.name));
+	return {
+		items: message.model.nestedRows ?? [],
+		label: `Layers of ${message.model.name} with nested models expanded`,
+		nameHeader: 'Layer (type)',
+		headers: [{ text: 'Output Shape' }, { text: 'Param #', num: true }, { text: 'Trainable' }],
+		cells: (index, r) => {
+			const reason = message.costs?.nestedWhy?.[index];
+			const why: Record<string, string> = reason ? { title: `Unknown: ${reason}` } : {};
+			return [
+				el(
+					'td',
+					{ class: 'mono', role: 'gridcell', ...(r.outputShape ? {} : why) },
+					shape(r.outputShape),
+				),
+				el(
+					'td',
+					{ class: 'num mono', role: 'gridcell', ...(r.params === null ? why : {}) },
+					count(r.params),
+				),
+				el(
+					'td',
+					{ role: 'gridcell', ...(r.params === null ? why : {}) },
+					r.params === null ? '?' : r.params === 0 ? '-' : r.trainable ? 'Y' : 'N',
+				),
+			];
+		},
+		isLayer: (r) => r.depth === 1 && layers.has(r.name),
+		note: "The model's layers as Keras's model.summary(expand_nested=True) lists them: a model used as a layer counts all its layers' parameters (each weight once; a model used twice is listed once) and folds open to show them. Trainable is Keras's show_trainable column: Y, N, or - for a layer without weights. Arrow keys move and fold; Enter selects a layer.",
+	};
+}
+
+function treeGrid<C extends TreeItem>(panel: PanelContext, spec: TreeSpec<C>): HTMLElement {
+	const message = panel.ui.current as ModelMessage;
+	const calls = spec.items;
 	const rows = treeRows(calls);
 	const folded = new Set(panel.ui.folded);
 	const shown = visibleRows(rows, folded, panel.ui.treeDepth);
-	const layers = new Set(message.model.layers.map((l) => l.name));
 	const table = el('table', {
 		class: 'summary tree',
 		role: 'treegrid',
-		'aria-label': `Module tree of ${message.model.name}`,
+		'aria-label': spec.label,
 	});
 	table.append(
 		el(
@@ -85,14 +206,10 @@ export function treeTable(panel: PanelContext): HTMLElement {
 			el(
 				'tr',
 				{},
-				el('th', { scope: 'col' }, 'Module (type)'),
-				el('th', { scope: 'col' }, 'Kernel Shape'),
-				el('th', { scope: 'col' }, 'Input Shape'),
-				el('th', { scope: 'col' }, 'Output Shape'),
-				el('th', { scope: 'col', class: 'num' }, 'Param #'),
-				el('th', { scope: 'col', class: 'num' }, 'Param %'),
-				el('th', { scope: 'col', class: 'num' }, 'Mult-Adds'),
-				el('th', { scope: 'col' }, 'Trainable'),
+				el('th', { scope: 'col' }, spec.nameHeader),
+				...spec.headers.map((h) =>
+					el('th', { scope: 'col', ...(h.num ? { class: 'num' } : {}) }, h.text),
+				),
 			),
 		),
 	);
@@ -103,7 +220,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		shown.find((s) => s.row.index === keyboardRow)?.row.index ??
 		shown.find((s) => s.row.call.name === panel.ui.selected)?.row.index ??
 		shown[0]?.row.index;
-	const setFold = (row: TreeRow, fold: boolean) => {
+	const setFold = (row: TreeRow<C>, fold: boolean) => {
 		const keys = new Set(panel.ui.folded);
 		if (fold) {
 			keys.add(row.key);
@@ -123,12 +240,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 	const makeRow = (i: number): HTMLTableRowElement => {
 		const { row, expanded } = shown[i];
 		const c = row.call;
-		const isLayer = layers.has(c.name);
-		// A `?` says why in its tooltip, as the layer table's do.
-		const cause = callCause(c, message.causes ?? []);
-		const why: Record<string, string> = cause
-			? { title: `Unknown: ${cause.reason} (${cause.where})` }
-			: {};
+		const isLayer = spec.isLayer(c);
 		const caret = el(
 			'span',
 			{ class: 'caret', 'aria-hidden': 'true' },
@@ -142,16 +254,6 @@ export function treeTable(panel: PanelContext): HTMLElement {
 			el('span', { class: 'type' }, `(${c.type})`),
 		);
 		nameCell.style.paddingInlineStart = `${0.3 + 1.2 * c.depth}em`;
-		// torchinfo's columns, formatted in core: a folded row shows what torchinfo prints at its depth limit.
-		const cost = message.costs?.calls[row.index];
-		const limit = expanded === true ? 0 : 1;
-		const costWhy: Record<string, string> = cost?.why ? { title: `Unknown: ${cost.why}` } : {};
-		const costCell = (text: string | undefined, cls: string) =>
-			el(
-				'td',
-				{ class: cls, role: 'gridcell', ...(text === '?' ? costWhy : {}) },
-				text ?? '',
-			);
 		const tr = el(
 			'tr',
 			{
@@ -165,25 +267,7 @@ export function treeTable(panel: PanelContext): HTMLElement {
 				...(expanded === undefined ? {} : { 'aria-expanded': String(expanded) }),
 			},
 			nameCell,
-			costCell(cost?.kernel, 'mono'),
-			el(
-				'td',
-				{ class: 'mono', role: 'gridcell', ...(c.inputShape ? {} : why) },
-				shape(c.inputShape),
-			),
-			el(
-				'td',
-				{ class: 'mono', role: 'gridcell', ...(c.outputShape ? {} : why) },
-				shape(c.outputShape),
-			),
-			el(
-				'td',
-				{ class: 'num mono', role: 'gridcell', ...(c.params === null ? why : {}) },
-				c.repeat ? '(recursive)' : count(c.params),
-			),
-			costCell(cost?.percent[limit], 'num mono'),
-			costCell(cost?.macs[limit], 'num mono'),
-			costCell(cost?.trainable, ''),
+			...spec.cells(row.index, c, expanded),
 		);
 		const choose = () => {
 			if (isLayer) {
@@ -262,18 +346,14 @@ export function treeTable(panel: PanelContext): HTMLElement {
 		{},
 		depthControl(panel, calls),
 		box,
-		el(
-			'p',
-			{ class: 'muted note' },
-			'One row per module call of the forward, as torchinfo lists them: a module with its submodules counts all their parameters; a module that ran before in the same forward is "(recursive)". Param % and Mult-Adds follow torchinfo 1.8.0: an open module shows its own share, a folded one its whole. Arrow keys move and fold; Enter selects a layer.',
-		),
+		el('p', { class: 'muted note' }, spec.note),
 	);
 }
 
 /** torchinfo's footer under the totals: mult-adds and the size estimates; a `?` says why in its tooltip. */
 export function treeFooter(panel: PanelContext): HTMLElement | undefined {
 	const lines = (panel.ui.current as ModelMessage).costs?.footer;
-	if (!lines) {
+	if (!lines || lines.length === 0) {
 		return undefined;
 	}
 	// The parameter counts are the totals' already; the rest is torchinfo's own.

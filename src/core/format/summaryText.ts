@@ -61,13 +61,8 @@ function layerParams(l: LayerSummary): string {
 	return l.params ? formatCount(l.params.total) : '?';
 }
 
-/** A table in the style of Keras `model.summary()` (plain text). */
-export function summaryText(model: ModelSummary, locate: Locate = plainLines): string {
-	const rows = model.layers.map((l) => [
-		`${l.name} (${l.type})`,
-		formatShape(l.outputShape),
-		layerParams(l),
-	]);
+/** Keras's table: a header, rows of name, shape and a right-aligned count, rules between them. */
+function kerasTable(rows: string[][]): string[] {
 	const head = ['Layer (type)', 'Output Shape', 'Param #'];
 	// A loop, not Math.max(...rows): a spread of 182k rows overflowed the stack.
 	const widths = head.map(
@@ -79,12 +74,7 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 			.join(' ')
 			.trimEnd();
 	const width = widths.reduce((a, b) => a + b + 1, -1);
-	const out = [
-		`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`,
-		'_'.repeat(width),
-		line(head),
-		'='.repeat(width),
-	];
+	const out = ['_'.repeat(width), line(head), '='.repeat(width)];
 	rows.forEach((r, i) => {
 		out.push(line(r));
 		out.push(i === rows.length - 1 ? '='.repeat(width) : '_'.repeat(width));
@@ -92,6 +82,21 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	if (rows.length === 0) {
 		out.push('='.repeat(width));
 	}
+	return out;
+}
+
+/** A table in the style of Keras `model.summary()` (plain text). */
+export function summaryText(model: ModelSummary, locate: Locate = plainLines): string {
+	const rows = model.layers.map((l) => [
+		`${l.name} (${l.type})`,
+		formatShape(l.outputShape),
+		layerParams(l),
+	]);
+	const table = kerasTable(rows);
+	const out = [
+		`Model: "${model.frameworkName ?? model.name}" (${model.name}, ${model.framework})`,
+		...table,
+	];
 	const t = model.totals;
 	out.push(` Total params: ${formatCount(t.total)} (${formatBytes(t.total)})`);
 	out.push(` Trainable params: ${formatCount(t.trainable)} (${formatBytes(t.trainable)})`);
@@ -110,6 +115,37 @@ export function summaryText(model: ModelSummary, locate: Locate = plainLines): s
 	}
 	for (const reason of unknownReasons(model, locate)) {
 		out.push(` ? ${reason}`);
+	}
+	return out.join('\n');
+}
+
+/**
+ * A Keras model with its nested models expanded, as `model.summary(expand_nested=True)` prints the
+ * rows (Keras 3: a nested layer's name after `   └ ` per level); undefined without nested models.
+ * Each `?` is explained below the table.
+ */
+export function nestedText(model: ModelSummary, locate: Locate = plainLines): string | undefined {
+	const nested = model.nestedRows;
+	if (!nested) {
+		return undefined;
+	}
+	const rows = nested
+		.filter((r) => r.depth > 0)
+		.map((r) => [
+			`${r.depth > 1 ? `${'   '.repeat(r.depth - 1)}└ ` : ''}${r.name} (${r.type})`,
+			formatShape(r.outputShape),
+			formatCount(r.params),
+		]);
+	const out = [
+		`Model: "${model.frameworkName ?? model.name}" (${model.name}, keras), nested models expanded`,
+		...kerasTable(rows),
+	];
+	const seen = new Set<string>();
+	for (const r of nested) {
+		if (r.unknown && !seen.has(r.unknown.reason)) {
+			seen.add(r.unknown.reason);
+			out.push(` ? ${r.name}: ${r.unknown.reason} (${locate(r.unknown.range)})`);
+		}
 	}
 	return out.join('\n');
 }

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
 import { callCause, maxCallDepth, treeRows, visibleRows } from '../../../src/webview/callTree';
+import type { ModelSummary } from '../../../src/protocol/analysis';
+import { nestedFolded } from '../../../src/webview/state';
 import { examples } from '../paths';
 
 /**
@@ -94,5 +96,72 @@ describe('the module tree of a PyTorch forward (panel)', () => {
 		assert.strictEqual(callCause(call('stages.0'), [bn]), undefined);
 		assert.strictEqual(callCause(call('stem'), [bn, totals]), undefined);
 		assert.strictEqual(callCause(call('model'), [totals]), totals);
+	});
+});
+
+/**
+ * The same tree over a Keras model's rows with nested models expanded (examples/keras_nested.py): it
+ * opens as `model.summary()` prints the model, each nested model one folded row with all its
+ * parameters (MobileNetV2 at 96×96 without its top: 2,257,984, the published figure), and unfolds
+ * to the layers `model.summary(expand_nested=True)` lists under it.
+ */
+describe('the tree of a Keras model with nested models (panel)', () => {
+	const model = analyzePython(
+		fs.readFileSync(path.join(examples, 'keras_nested.py'), 'utf8'),
+	).models.find((m) => m.name === 'model');
+	const items = model?.nestedRows ?? [];
+	const rows = treeRows(items);
+	const names = (shown: ReturnType<typeof visibleRows>) => shown.map((s) => s.row.call.name);
+
+	it('opens with the nested models folded: the rows model.summary() prints', () => {
+		const shown = visibleRows(rows, new Set(nestedFolded(model as ModelSummary)), null);
+		assert.deepStrictEqual(names(shown), [
+			'flowers',
+			'input_layer_1',
+			'augment',
+			'mobilenetv2_1.00_96',
+			'global_average_pooling2d',
+			'head',
+		]);
+		assert.deepStrictEqual(
+			shown.map((s) => s.expanded),
+			[true, undefined, false, false, undefined, false],
+		);
+		assert.deepStrictEqual(
+			shown.map((s) => s.row.call.params),
+			[2_340_485, 0, 0, 2_257_984, 0, 82_501],
+		);
+	});
+
+	it('unfolds a nested model to its layers, one depth down, whose counts add up to its row', () => {
+		const folded = new Set(nestedFolded(model as ModelSummary));
+		folded.delete('1:head');
+		const shown = visibleRows(rows, folded, null);
+		const at = names(shown).indexOf('head');
+		// Dense(64, use_bias=False) on 1,280 features, BatchNormalization(64), ReLU, Dropout, Dense(5) on 64.
+		assert.deepStrictEqual(
+			shown.slice(at + 1).map((s) => [s.row.call.depth, s.row.call.name, s.row.call.params]),
+			[
+				[2, 'dense', 1_280 * 64],
+				[2, 'batch_normalization', 4 * 64],
+				[2, 're_lu', 0],
+				[2, 'dropout', 0],
+				[2, 'dense_1', 64 * 5 + 5],
+			],
+		);
+		const base = rows.find((r) => r.call.name === 'mobilenetv2_1.00_96');
+		const inside = rows.filter((r) => r.parent === base?.index);
+		// len(base_model.layers) of this base, InputLayer included: 154, as TensorFlow's transfer-learning tutorial prints it.
+		assert.strictEqual(inside.length, 154);
+		assert.strictEqual(
+			inside.reduce((a, r) => a + (r.call.params ?? NaN), 0),
+			2_257_984,
+		);
+		assert.strictEqual(maxCallDepth(items), 2);
+		// The base is frozen: its row and its layers are not trainable (Keras's show_trainable N).
+		assert.deepStrictEqual(
+			[base?.call.trainable, inside.every((r) => !r.call.trainable)],
+			[false, true],
+		);
 	});
 });

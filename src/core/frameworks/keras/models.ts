@@ -279,6 +279,10 @@ export function callModel(
 
 /** Builds a Sequential model's layers in order; returns its output shape. */
 export function buildSequential(s: KerasSession, model: KerasModel): Shape | null {
+	if (model.unknownCause && model.layers.length === 0) {
+		// Layers NormLens could not list: what comes out of them is unknown, not the input.
+		return null;
+	}
 	let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
 	for (const layer of model.layers) {
 		const nested = layer.nested;

@@ -1,8 +1,15 @@
 // What the Keras side reports: each model's rows and totals, and why a count is unknown.
-import type { LayerSummary, ModelSummary, TextRange, WeightInfo } from '../../../protocol/analysis';
+import type {
+	KerasNestedRow,
+	LayerSummary,
+	ModelSummary,
+	Shape,
+	TextRange,
+	WeightInfo,
+} from '../../../protocol/analysis';
 import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
-import { buildSequential } from './models';
+import { buildSequential, visibleLayers } from './models';
 import { KerasLayer, KerasModel } from './objects';
 import type { KerasSession } from './session';
 import { trackContainers } from './subclass';
@@ -42,7 +49,7 @@ export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 	trackContainers(s, m);
 	const layers = m.layers.map((l) => layerSummary(s, l, m.trainable));
 	const cause = modelCause(s, m);
-	return {
+	const summary: ModelSummary = {
 		name: m.varName ?? m.name,
 		frameworkName: m.name,
 		framework: 'keras',
@@ -53,6 +60,115 @@ export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 			? { total: null, trainable: null, nonTrainable: null, buffers: null }
 			: withOwnWeights(totals(layers), m),
 		unknown: cause,
+	};
+	const rows = nestedRows(s, m, summary);
+	return rows ? { ...summary, nestedRows: rows } : summary;
+}
+
+/** A model used as a layer that Keras's summary expands: a model, not a custom Layer subclass (which has no `layers`). */
+const expandable = (l: KerasLayer): KerasModel | undefined =>
+	l.nested && !l.nested.isLayer ? l.nested : undefined;
+
+/**
+ * The rows of `model.summary(expand_nested=True)` (Keras 3's `print_summary`: each layer, then the
+ * `layers` of a layer that has them, one level deeper) under a row for the model itself; undefined
+ * when no layer is a model. Keras lists a layer once per model, so a model used twice is expanded once.
+ */
+export function nestedRows(
+	s: KerasSession,
+	m: KerasModel,
+	summary: ModelSummary,
+): KerasNestedRow[] | undefined {
+	// The rows `model.summary()` prints: a Sequential model's have no InputLayer.
+	const top = m.layers.filter((l) => m.modelKind !== 'sequential' || l.type !== 'InputLayer');
+	if (!top.some((l) => expandable(l))) {
+		return undefined;
+	}
+	const last = top[top.length - 1];
+	const out: Shape | null =
+		m.modelKind === 'functional'
+			? m.outputs.length === 1
+				? m.outputs[0].shape
+				: null
+			: m.modelKind === 'sequential'
+				? (last?.outputShape ?? null)
+				: m.outputShape;
+	const rows: KerasNestedRow[] = [
+		{
+			name: m.name,
+			type:
+				m.modelKind === 'sequential'
+					? 'Sequential'
+					: m.modelKind === 'functional'
+						? 'Functional'
+						: (m.pyClass?.name ?? 'Model'),
+			depth: 0,
+			range: summary.range,
+			outputShape: out,
+			params: summary.totals.total,
+			trainableParams: summary.totals.trainable,
+			trainable: m.trainable,
+			...(summary.unknown
+				? { unknown: summary.unknown }
+				: out === null
+					? {
+							unknown:
+								m.modelKind === 'functional' && m.outputs.length > 1
+									? {
+											reason: `\`${m.name}\` has ${m.outputs.length} outputs, not one shape`,
+											range: summary.range,
+										}
+									: last
+										? layerShapeCause(last)
+										: {
+												reason: 'the model has no layers',
+												range: summary.range,
+											},
+						}
+					: {}),
+		},
+	];
+	const add = (layers: KerasLayer[], depth: number, trainable: boolean, path: KerasModel[]) => {
+		for (const l of layers) {
+			rows.push(nestedRow(s, l, depth, trainable));
+			const inner = expandable(l);
+			if (inner && !path.includes(inner)) {
+				trackContainers(s, inner);
+				// A nested model's `layers`: a functional model's with its InputLayer, a Sequential's without.
+				add(visibleLayers(inner), depth + 1, trainable && inner.trainable, [
+					...path,
+					inner,
+				]);
+			}
+		}
+	};
+	add(top, 1, m.trainable, [m]);
+	return rows;
+}
+
+/** One row of the expanded summary: the layer's count as Keras's `count_params()` gives it, its shape, why unknown. */
+function nestedRow(s: KerasSession, l: KerasLayer, depth: number, above: boolean): KerasNestedRow {
+	const weights = l.unknownCause ? null : l.nested ? nestedWeights(s, l.nested) : l.weights;
+	const c = weights
+		? counts(weights.map((w) => ({ ...w, trainable: w.trainable && l.trainable && above })))
+		: null;
+	const cause =
+		c === null
+			? layerCause(s, l)
+			: l.outputShape === null && l.type !== 'InputLayer'
+				? layerShapeCause(l)
+				: undefined;
+	return {
+		name: l.name,
+		type: l.type,
+		depth,
+		range: l.range,
+		outputShape: l.outputShape,
+		params: c?.total ?? null,
+		trainableParams: c?.trainable ?? null,
+		// A model's own flag (`base.trainable = False`) is the flag of its row.
+		trainable: l.trainable && (l.nested?.trainable ?? true),
+		...(cause ? { unknown: cause } : {}),
 	};
 }
 
