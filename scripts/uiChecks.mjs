@@ -226,6 +226,12 @@ export async function runUiChecks({ outDir }) {
 				await page.mouse.move(5, 500);
 				await runCommand(page, 'NormLens: Show Model Summary');
 				const { frame, text } = await webviewText(page, /Total params: 2,005/);
+				// KaTeX arrives in its own chunk after the table is drawn (src/webview/lazy.ts).
+				await frame
+					.waitForFunction(() => document.querySelectorAll('.katex').length > 0, null, {
+						timeout: 10_000,
+					})
+					.catch(() => undefined);
 				if (
 					(await frame.evaluate(() => document.querySelectorAll('.katex').length)) !== 1
 				) {
