@@ -335,8 +335,28 @@ export async function editorChecks({ browser, server, check: outer, outDir }) {
 		await check(
 			"hovering a helper's BatchNormalization: the plain sentence, then the calls it stands for (12 calls · 64–512 channels), the actions, at most eight short lines",
 			async () => {
-				// In the notebook the fix left open: line 28 of cell 10, under the line it edited.
+				// In the notebook the fix left open: line 28 of cell 10, under the line it edited, brought
+				// into view by the Problems entry of line 33 (saving opened the Output view).
+				await runCommand(page, 'View: Focus Problems');
+				await page
+					.locator('.markers-panel .monaco-list-row:has(.marker-icon.warning)', {
+						hasText: '[Ln 33, Col 9]',
+					})
+					.first()
+					.click();
+				await page.waitForTimeout(1000);
 				const line = 'X = BatchNormalization(axis = 3)(X, training = training) # Default';
+				// Room for the hover above the line, as in a file: the panel closed and the line scrolled
+				// to the middle of the notebook.
+				await runCommand(page, 'View: Hide Panel');
+				await page.waitForTimeout(500);
+				const y = await page
+					.locator('.monaco-editor .view-line', { hasText: line })
+					.first()
+					.evaluate((l) => l.getBoundingClientRect().top);
+				await page.mouse.move(800, 500);
+				await page.mouse.wheel(0, y - 600);
+				await page.waitForTimeout(1000);
 				await pointAt(page, line, 'BatchNormalization', true);
 				await page.waitForTimeout(1000);
 				await page.mouse.move(5, 500);
@@ -479,11 +499,14 @@ export async function editorChecks({ browser, server, check: outer, outDir }) {
 				) {
 					throw new Error('a lens inside _resnet');
 				}
+				// The picture: every function folded to its def line, the ten builders and their lenses in view.
+				await runCommand(page, 'Fold Level 1');
 				await page.keyboard.press('Control+G');
-				await page.keyboard.type(String(builders[0][1] + 20));
+				await page.keyboard.type(String(builders[4][1]));
 				await page.keyboard.press('Enter');
-				await page.waitForTimeout(800);
+				await page.waitForTimeout(1500);
 				await page.screenshot({ path: path.join(outDir, 'lens-library.png') });
+				await runCommand(page, 'Unfold All');
 			},
 		);
 
@@ -505,8 +528,15 @@ export async function editorChecks({ browser, server, check: outer, outDir }) {
 						undefined,
 						{ timeout },
 					);
-					await input.fill(path.join(dir, file));
-					await page.waitForTimeout(500);
+					// It may still set its own value once after listing them: type until the path stays.
+					const wanted = path.join(dir, file);
+					for (let i = 0; i < 10; i++) {
+						await input.fill(wanted);
+						await page.waitForTimeout(700);
+						if ((await input.inputValue()) === wanted) {
+							break;
+						}
+					}
 					await page.keyboard.press('Enter');
 				};
 				await load('wrong.npy');
