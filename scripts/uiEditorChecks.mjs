@@ -359,8 +359,8 @@ export async function editorChecks({ browser, server, check: outer, outDir }) {
 					.click();
 				await page.waitForTimeout(1000);
 				const line = 'X = BatchNormalization(axis = 3)(X, training = training) # Default';
-				// Room for the hover above the line, as in a file: the panel closed and the line scrolled
-				// to the middle of the notebook.
+				// Room for the hover: the panel closed, and a wheel turn toward the middle of the notebook
+				// (the notebook may not move; the hover then opens above the line, at the same 250 px).
 				await runCommand(page, 'View: Hide Panel');
 				await page.waitForTimeout(500);
 				const y = await page
