@@ -13,6 +13,7 @@ import {
 	webviewText,
 } from './uiDriver.mjs';
 import { secondWindowChecks } from './uiSecondWindow.mjs';
+import { editorChecks } from './uiEditorChecks.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 /** WCAG contrast ratio of the webview's body text on its background, and the background's luminance. */
@@ -970,6 +971,8 @@ export async function runUiChecks({ outDir }) {
 		);
 
 		await secondWindowChecks({ browser, server, check, outDir });
+
+		await editorChecks({ browser, server, check, outDir });
 	} finally {
 		await browser.close();
 		server.stop();

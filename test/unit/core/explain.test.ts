@@ -344,7 +344,15 @@ describe('the hover of a call that runs several times', () => {
 		);
 		assert.match(
 			md,
-			/^\*\*12 calls\*\* · 64–512 channels · 256–2,048 params: `bn2b_branch2a`, `bn2c_branch2a`, .* … `bn5c_branch2a` \(6 more\)\. Below: `bn2b_branch2a`\.$/m,
+			/^\*\*12 calls\*\* · 64–512 channels · 256–2,048 params: `bn2b_branch2a` \(below\) … `bn5c_branch2a`\.$/m,
+		);
+		// The one below named where it is among the calls: another call of the same line.
+		const middle = layerHoverMarkdown(calls[5], explainLayer(calls[5]), undefined, '', calls);
+		assert.match(middle, /params: `bn2b_branch2a` … `\w+` \(below\) … `bn5c_branch2a`\.$/m);
+		const second = layerHoverMarkdown(calls[1], explainLayer(calls[1]), undefined, '', calls);
+		assert.match(
+			second,
+			/params: `bn2b_branch2a`, `bn2c_branch2a` \(below\) … `bn5c_branch2a`\.$/m,
 		);
 		// The order: header, sentence, calls, actions, then the details (at most eight blocks in all).
 		const blocks = md.split('\n\n');
