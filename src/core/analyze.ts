@@ -383,25 +383,35 @@ function unknownDiagnostics(
 	models: ModelSummary[],
 	syntaxErrors: AnalysisDiagnostic[],
 ): AnalysisDiagnostic[] {
-	const byCause = new Map<
+	// One diagnostic per cause's place: models made unknown there (torchvision's ten builders
+	// through one line of `_resnet`) are told together, even where the reason names each one's own
+	// value (`ResNet18_Weights.verify`, `ResNet34_Weights.verify`, …).
+	const byPlace = new Map<
 		string,
-		{ cause: NonNullable<ModelSummary['unknown']>; models: string[] }
+		{ cause: NonNullable<ModelSummary['unknown']>; reasons: Map<string, string[]> }
 	>();
 	for (const m of models) {
 		if (m.totals.total !== null || !m.unknown) {
 			continue;
 		}
 		const r = m.unknown.range;
-		const key = `${r.start.line}:${r.start.character}:${m.unknown.reason}`;
-		const entry = byCause.get(key) ?? { cause: m.unknown, models: [] };
-		if (!entry.models.includes(m.name)) {
-			entry.models.push(m.name);
+		const key = `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+		const entry = byPlace.get(key) ?? {
+			cause: m.unknown,
+			reasons: new Map<string, string[]>(),
+		};
+		const names = entry.reasons.get(m.unknown.reason) ?? [];
+		if (!names.includes(m.name)) {
+			names.push(m.name);
 		}
-		byCause.set(key, entry);
+		entry.reasons.set(m.unknown.reason, names);
+		byPlace.set(key, entry);
 	}
 	const out: AnalysisDiagnostic[] = [];
-	for (const { cause, models: names } of byCause.values()) {
-		const list = names.map((n) => `\`${n}\``).join(', ');
+	const code = (names: string[]) => names.map((n) => `\`${n}\``).join(', ');
+	for (const { cause, reasons } of byPlace.values()) {
+		const all = [...reasons.values()].flat();
+		const list = code(all);
 		// A statement left out for a syntax error: its cost goes into that error's message ("… so `unet`
 		// is unknown"), not into a second diagnostic on the same statement.
 		const statement = leftOutStatement(cause.reason);
@@ -412,15 +422,19 @@ function unknownDiagnostics(
 		if (error) {
 			error.message = error.message.replace(
 				/ NormLens leaves this statement out and analyses the rest\.$/,
-				` NormLens leaves \`${statement}\` out, so ${list} ${names.length > 1 ? 'are' : 'is'} unknown.`,
+				` NormLens leaves \`${statement}\` out, so ${list} ${all.length > 1 ? 'are' : 'is'} unknown.`,
 			);
 			continue;
 		}
+		const [[reason, first], ...others] = [...reasons.entries()];
 		out.push({
 			range: cause.range,
 			severity: 'info',
 			code: 'unknown-count',
-			message: `${cause.reason}, so the parameter totals of ${list} are unknown.`,
+			message:
+				others.length === 0
+					? `${reason}, so the parameter totals of ${list} are unknown.`
+					: `${reason}, so the parameter totals of ${code(first)} are unknown; the same holds here, each through its own values, for ${code(others.flatMap(([, n]) => n))} (${all.length} models in all).`,
 		});
 	}
 	return out;

@@ -169,6 +169,26 @@ describe('Sound counts: torchvision resnet.py as shipped (unresolvable relative 
 			);
 		});
 	}
+
+	it('one message per place: the builders made unknown on one line of _resnet are told together', () => {
+		const unknowns = result.diagnostics.filter((d) => d.code === 'unknown-count');
+		const lines = unknowns.map((d) => d.range.start.line);
+		assert.strictEqual(new Set(lines).size, lines.length, `lines ${lines.join(', ')}`);
+		// Every unknown builder is named by exactly one of them.
+		const unknownBuilders = Object.keys(published).filter(
+			(name) => modelOf(result, name).totals.total === null,
+		);
+		for (const name of unknownBuilders) {
+			const naming = unknowns.filter((d) => d.message.includes(`\`${name}\``));
+			assert.strictEqual(naming.length, 1, `${name} in ${naming.length} messages`);
+		}
+		// The plain ResNets share _resnet's line, each through its own weights class.
+		const shared = unknowns.find((d) => d.message.includes('`resnet152`'));
+		assert.match(
+			shared?.message ?? '',
+			/`ResNet18_Weights\.verify`.*so the parameter totals of `resnet18` are unknown; the same holds here, each through its own values, for `resnet34`, `resnet50`, `resnet101`, `resnet152` \(5 models in all\)\./,
+		);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------
