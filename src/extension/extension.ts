@@ -138,8 +138,10 @@ export function activate(context: vscode.ExtensionContext): NormLensApi | undefi
 		lastPanelRender: (kind) => panel.lastRender(kind as never),
 		nextPanelRender: (kind) =>
 			new Promise((resolve) => {
+				// A render of a message posted before this call (reported late) is not the next one.
+				const after = panel.postedCount;
 				const sub = panel.onDidRender((r) => {
-					if (r.kind === kind) {
+					if (r.kind === kind && (r.seq === undefined || r.seq > after)) {
 						sub.dispose();
 						resolve(r);
 					}

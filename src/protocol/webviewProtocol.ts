@@ -252,7 +252,15 @@ export type FromPanel =
 	| { type: 'clearNpy' }
 	/** The panel rendered a message; its visible text and how many typeset formulas and charts it
 	 * shows, for tests and accessibility checks. */
-	| { type: 'rendered'; kind: ToPanel['type']; text: string; formulas: number; charts: number };
+	| {
+			type: 'rendered';
+			kind: ToPanel['type'];
+			text: string;
+			formulas: number;
+			charts: number;
+			/** The number the extension gave the message this render drew (`seq`), when it had one. */
+			seq?: number;
+	  };
 //#endregion
 
 const toPanelTypes: ReadonlySet<string> = new Set([

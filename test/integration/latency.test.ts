@@ -402,7 +402,7 @@ describe('editor latency (npm run bench)', function () {
 				assert.strictEqual(
 					r.charts,
 					3,
-					'histograms before and after, and the per-feature chart',
+					`histograms before and after, and the per-feature chart (run ${i + 1}): ${/could not be drawn[^\n]*/.exec(r.text)?.[0] ?? r.text.slice(-300)}`,
 				);
 			}
 			// The first run pays the warm-up of the panel's chart code; the figure is the median of the rest.

@@ -11,6 +11,8 @@ export interface PanelRender {
 	text: string;
 	formulas: number;
 	charts: number;
+	/** The number of the message this render drew (post numbers every message it sends). */
+	seq?: number;
 }
 
 /**
@@ -27,6 +29,8 @@ export class InspectionPanel extends Disposable {
 	/** The last render of each kind, and the last of all: bounded by the kinds, however long the panel lives. */
 	private readonly renders = new Map<ToPanel['type'], PanelRender>();
 	private latestRender: PanelRender | undefined;
+	/** Messages posted so far: each carries its number (`seq`), which the render it causes reports. */
+	private posted = 0;
 	private readonly renderEmitter = this.register(new vscode.EventEmitter<PanelRender>());
 	readonly onDidRender = this.renderEmitter.event;
 
@@ -95,6 +99,7 @@ export class InspectionPanel extends Disposable {
 						text: m.text,
 						formulas: m.formulas,
 						charts: m.charts,
+						seq: m.seq,
 					};
 					this.renders.set(r.kind, r);
 					this.latestRender = r;
@@ -145,10 +150,12 @@ export class InspectionPanel extends Disposable {
 		} else if (message.type === 'select') {
 			this.selected = message.layerName;
 		}
+		// Numbered, so that a render reported late (it waited for a chunk) is not taken for the next one's.
+		const numbered = { ...message, seq: ++this.posted };
 		if (this.panel && this.ready) {
-			void this.panel.webview.postMessage(message);
+			void this.panel.webview.postMessage(numbered);
 		} else {
-			this.enqueue(message);
+			this.enqueue(numbered);
 		}
 	}
 
@@ -166,6 +173,11 @@ export class InspectionPanel extends Disposable {
 					: new Set();
 		this.queue = this.queue.filter((q) => !superseded.has(q.type));
 		this.queue.push(message);
+	}
+
+	/** How many messages were posted so far (a render of a later one reports a higher `seq`). */
+	get postedCount(): number {
+		return this.posted;
 	}
 
 	/** Handles a message as if the webview had posted it (validated the same way); for tests. */
