@@ -153,3 +153,44 @@ export async function webviewText(page, re) {
 		await page.waitForTimeout(250);
 	}
 }
+
+/**
+ * A window of its own on `dir` (NormLens from `repoRoot`), ready once `firstFile` is in the
+ * Explorer; its `check` runs each step through the caller's and leaves a screenshot
+ * (`screenshot()` names it) of this window when the step fails.
+ * @param {{ browser: any, server: any, check: Function, dir: string, repoRoot: string, firstFile: string, screenshot: () => string }} o
+ */
+export async function openWindow({
+	browser,
+	server,
+	check: outer,
+	dir,
+	repoRoot,
+	firstFile,
+	screenshot,
+}) {
+	const page = await browser.newPage();
+	const check = (title, fn) =>
+		outer(title, async () => {
+			try {
+				await fn();
+			} catch (e) {
+				await page.screenshot({ path: screenshot() }).catch(() => undefined);
+				throw e;
+			}
+		});
+	try {
+		await page.goto(server.url(dir, [['extensionDevelopmentPath', repoRoot]]));
+		await page.locator('.monaco-workbench').waitFor({ timeout });
+		await page
+			.locator('.explorer-folders-view .monaco-list-row', { hasText: firstFile })
+			.first()
+			.waitFor({ timeout })
+			.catch(() => undefined);
+		await page.waitForTimeout(1500);
+	} catch (e) {
+		await page.close().catch(() => undefined);
+		throw e;
+	}
+	return { page, check };
+}

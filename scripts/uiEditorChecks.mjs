@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFile, pointAt, runCommand, timeout, webviewText } from './uiDriver.mjs';
+import { openFile, openWindow, pointAt, runCommand, timeout, webviewText } from './uiDriver.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures');
@@ -230,29 +230,17 @@ async function open(page, name) {
  */
 export async function editorChecks({ browser, server, check: outer, outDir }) {
 	const dir = editorFolder();
-	const page = await browser.newPage();
 	let failures = 0;
-	const check = (title, fn) =>
-		outer(title, async () => {
-			try {
-				await fn();
-			} catch (e) {
-				await page
-					.screenshot({ path: path.join(outDir, `failed-editor-${++failures}.png`) })
-					.catch(() => undefined);
-				throw e;
-			}
-		});
+	const { page, check } = await openWindow({
+		browser,
+		server,
+		check: outer,
+		dir,
+		repoRoot,
+		firstFile: 'resnet.py',
+		screenshot: () => path.join(outDir, `failed-editor-${++failures}.png`),
+	});
 	try {
-		await page.goto(server.url(dir, [['extensionDevelopmentPath', repoRoot]]));
-		await page.locator('.monaco-workbench').waitFor({ timeout });
-		await page
-			.locator('.explorer-folders-view .monaco-list-row', { hasText: 'resnet.py' })
-			.first()
-			.waitFor({ timeout })
-			.catch(() => undefined);
-		await page.waitForTimeout(1500);
-
 		await check(
 			'a course notebook whose helpers run many times: one Problems entry per line and cause, telling the calls and naming the layers, as information',
 			async () => {

@@ -3,7 +3,7 @@
 // a 3,997-layer model's table, drawn a window at a time and reachable by keyboard.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFile, picture, runCommand, timeout, webviewText } from './uiDriver.mjs';
+import { openFile, openWindow, picture, runCommand, timeout, webviewText } from './uiDriver.mjs';
 import { bigKerasFile } from './benchInputs.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 const corpus = path.join(
@@ -54,29 +54,16 @@ async function noCommandError(page) {
  * @param {{ browser: any, server: any, check: Function, outDir: string }} ctx
  */
 export async function secondWindowChecks({ browser, server, check: outer, outDir }) {
-	const dir = printedFolder();
-	const page = await browser.newPage();
-	const check = (title, fn) =>
-		outer(title, async () => {
-			try {
-				await fn();
-			} catch (e) {
-				await page
-					.screenshot({ path: path.join(outDir, 'failed-printed.png') })
-					.catch(() => undefined);
-				throw e;
-			}
-		});
+	const { page, check } = await openWindow({
+		browser,
+		server,
+		check: outer,
+		dir: printedFolder(),
+		repoRoot,
+		firstFile: 'agrees.ipynb',
+		screenshot: () => path.join(outDir, 'failed-printed.png'),
+	});
 	try {
-		await page.goto(server.url(dir, [['extensionDevelopmentPath', repoRoot]]));
-		await page.locator('.monaco-workbench').waitFor({ timeout });
-		await page
-			.locator('.explorer-folders-view .monaco-list-row', { hasText: 'agrees.ipynb' })
-			.first()
-			.waitFor({ timeout })
-			.catch(() => undefined);
-		await page.waitForTimeout(1500);
-
 		await check(
 			'a notebook that printed its summary: the panel says it matches, row by row beside NormLens (torchsummary, 40 rows)',
 			async () => {

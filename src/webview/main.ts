@@ -158,30 +158,20 @@ function renderResults(): boolean {
 /** Whether this panel reports its renders: only under the extension's own integration tests. */
 const reportsRenders = document.body.hasAttribute('data-report-renders');
 
-/** Renders reported so far: a report waiting for its chunks knows whether a newer render replaced it. */
-let renders = 0;
-
-/**
- * Reports the render once the chunks it asked for (lazy.ts) are in, with its formulas and charts
- * drawn; if another render came meanwhile (the next message), it reports what this one drew, as
- * it drew it, so that each report describes its own render.
- */
+/** Reports the render once the chunks it asked for (lazy.ts) are in: its formulas and charts drawn. */
 function report(kind: ToPanel['type'], seq?: number): void {
 	if (!reportsRenders) {
 		return;
 	}
-	const n = ++renders;
-	const snapshot = (): FromPanel => ({
-		type: 'rendered',
-		kind,
-		...(seq === undefined ? {} : { seq }),
-		text: app.innerText,
-		formulas: app.querySelectorAll('.katex').length,
-		charts: app.querySelectorAll('canvas').length,
-	});
-	const drawn = snapshot();
 	void Promise.race([settled(), new Promise((r) => setTimeout(r, 5000))]).then(() =>
-		post(n === renders ? snapshot() : drawn),
+		post({
+			type: 'rendered',
+			kind,
+			...(seq === undefined ? {} : { seq }),
+			text: app.innerText,
+			formulas: app.querySelectorAll('.katex').length,
+			charts: app.querySelectorAll('canvas').length,
+		}),
 	);
 }
 
