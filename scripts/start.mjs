@@ -1,8 +1,8 @@
 // `npm start [-- FOLDER]`: set up, build what changed, show the CLI on the bundled examples, then
 // open NormLens live in a real VS Code on FOLDER (examples/ by default) — the desktop `code` when it
 // is installed, otherwise the VS Code server in the browser (its URL is printed; the server runs
-// until Ctrl-C). On the first start (a fresh profile) the workbench opens on its Welcome page, where
-// "Get started with NormLens" is listed.
+// until Ctrl-C). On the first start (a fresh profile) the workbench opens a model file of FOLDER,
+// and NormLens, activated by it, opens its walkthrough "Get started with NormLens" beside it.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +32,16 @@ function newest(dir) {
 		}
 	}
 	return t;
+}
+
+/** The file a first start opens: tabular_bn.py in examples/, else the folder's first .py or .ipynb. */
+function firstModelFile(dir) {
+	const names = fs
+		.readdirSync(dir)
+		.filter((n) => /\.(py|ipynb)$/.test(n) && fs.statSync(path.join(dir, n)).isFile())
+		.sort();
+	const name = names.includes('tabular_bn.py') ? 'tabular_bn.py' : names[0];
+	return name ? path.join(dir, name) : undefined;
 }
 
 function run(cmd, args) {
@@ -98,14 +108,19 @@ if (desktop && !process.env.NORMLENS_SERVER) {
 		port,
 		settings: firstStart ? { 'workbench.startupEditor': 'welcomePage' } : {},
 	});
-	const url = server.url(folder, [['extensionDevelopmentPath', repoRoot]]);
+	// A fresh profile opens on a model file: NormLens activates on it and opens its walkthrough.
+	const first = firstStart ? firstModelFile(folder) : undefined;
+	const url = server.url(folder, [
+		['extensionDevelopmentPath', repoRoot],
+		...(first ? [['openFile', first]] : []),
+	]);
 	const rel = path.relative(process.cwd(), folder) || '.';
 	console.log(`
 ━━ NormLens is live in VS Code 1.100.3 (the VS Code server of code-server 4.100.3) on ${rel}
 
   ${url}
 
-  Open it in a browser (Chromium: /usr/bin/chromium).${firstStart ? ' The Welcome page lists "Get started with NormLens".' : ''}
+  Open it in a browser (Chromium: /usr/bin/chromium).${first ? ` It opens ${path.relative(folder, first)} and the walkthrough "Get started with NormLens".` : ''}
   Try: open a model file, hover a BatchNormalization / BatchNorm2d call; the lens above the model opens the panel;
        Command Palette → "NormLens: Simulate Training Steps" with the cursor on a normalization layer.
   CLI: node bin/normlens.js summary|explain|run|compare|simulate … (see README, "CLI").

@@ -14,6 +14,7 @@ import {
 } from './uiDriver.mjs';
 import { secondWindowChecks } from './uiSecondWindow.mjs';
 import { editorChecks } from './uiEditorChecks.mjs';
+import { firstStartChecks } from './uiFirstStart.mjs';
 import { launchChromium, repoRoot, startServer } from './vscodeServer.mjs';
 
 /** WCAG contrast ratio of the webview's body text on its background, and the background's luminance. */
@@ -973,6 +974,9 @@ export async function runUiChecks({ outDir }) {
 		await secondWindowChecks({ browser, server, check, outDir });
 
 		await editorChecks({ browser, server, check, outDir });
+
+		// On a server of its own (a fresh profile started as `npm start` starts it).
+		await firstStartChecks({ browser, check, outDir });
 	} finally {
 		await browser.close();
 		server.stop();

@@ -141,7 +141,7 @@ export async function startServer(opts) {
 		port,
 		logFile,
 		child,
-		/** Workbench URL opening `folder`, optionally with an extension under development / tests. */
+		/** Workbench URL opening `folder`, optionally with an extension under development / tests, or a file to open (`openFile`). */
 		url(folder, payload = []) {
 			const q = new URLSearchParams({ folder });
 			if (payload.length) {
@@ -150,7 +150,9 @@ export async function startServer(opts) {
 					JSON.stringify(
 						payload.map(([k, v]) => [
 							k,
-							k.startsWith('extension') ? `vscode-remote://127.0.0.1:${port}${v}` : v,
+							k.startsWith('extension') || k === 'openFile'
+								? `vscode-remote://127.0.0.1:${port}${v}`
+								: v,
 						]),
 					),
 				);

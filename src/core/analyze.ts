@@ -9,6 +9,7 @@ import {
 import type {
 	AnalysisDiagnostic,
 	AnalysisResult,
+	CallDetails,
 	LayerSummary,
 	ModelSummary,
 	TextPosition,
@@ -36,6 +37,12 @@ export interface AnalyzeOptions {
 	readModule?: (name: string) => string | undefined;
 	/** A notebook's stored cell outputs (NotebookProgram.outputs): printed summaries are checked against the counts. */
 	printed?: readonly CellOutput[];
+	/**
+	 * Leave the PyTorch models' call rows out of the result (`callsDeferred`), to be computed by
+	 * `IncrementalAnalyzer.callDetails` once the result is out: the editor's worker answers hovers
+	 * first and sends the rows the panel needs after.
+	 */
+	deferCalls?: boolean;
 	/** A notebook's code cells as program lines (NotebookProgram.segments): models also get their totals as their cell leaves them. */
 	cells?: readonly { startLine: number; lineCount: number }[];
 	/** How files beside this one import it (`model` for model.py): a definition they call with arguments is built with those. */
@@ -76,19 +83,46 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): Analy
  */
 export class IncrementalAnalyzer {
 	private previous: PythonSource | undefined;
+	private deferred: (() => CallDetails[]) | undefined;
 
 	analyze(text: string, options: AnalyzeOptions = {}): AnalysisResult {
-		const { result, source } = analyzeSource(text, options, this.previous);
+		const { result, source, callDetails } = analyzeSource(text, options, this.previous);
 		this.previous = source;
+		this.deferred = callDetails;
 		return result;
 	}
+
+	/**
+	 * The call rows the last analysis left out (`deferCalls`), once: computing them holds on to
+	 * that analysis's objects until then, and they are not needed twice.
+	 */
+	callDetails(): CallDetails[] {
+		const details = this.deferred?.() ?? [];
+		this.deferred = undefined;
+		return details;
+	}
+}
+
+/** Puts deferred call rows into the result they were left out of: the result is then as a full analysis gives it. */
+export function mergeCallDetails(result: AnalysisResult, details: readonly CallDetails[]): void {
+	for (const { model, ...rows } of details) {
+		const m = result.models[model];
+		if (m) {
+			Object.assign(m, rows);
+		}
+	}
+	delete result.callsDeferred;
 }
 
 function analyzeSource(
 	text: string,
 	options: AnalyzeOptions,
 	previous: PythonSource | undefined,
-): { result: AnalysisResult; source: PythonSource | undefined } {
+): {
+	result: AnalysisResult;
+	source: PythonSource | undefined;
+	callDetails?: () => CallDetails[];
+} {
 	const diagnostics: AnalysisDiagnostic[] = [];
 	let source: PythonSource | undefined;
 	try {
@@ -167,7 +201,8 @@ function analyzeSource(
 				...interpreter.diagnostics,
 			]),
 		);
-		const models = [...keras.summaries(), ...torch.summaries()].sort(
+		const deferCalls = options.deferCalls === true;
+		const models = [...keras.summaries(), ...torch.summaries(deferCalls)].sort(
 			(a, b) =>
 				a.range.start.line - b.range.start.line ||
 				a.range.start.character - b.range.start.character,
@@ -227,15 +262,24 @@ function analyzeSource(
 				});
 			}
 		}
+		const deferred = deferCalls && models.some((m) => m.framework === 'torch');
 		return {
 			result: {
 				models,
+				...(deferred ? { callsDeferred: true as const } : {}),
 				diagnostics,
 				steps: interpreter.steps,
 				truncated: interpreter.truncated,
 				...(printedSummaries.length > 0 ? { printedSummaries } : {}),
 			},
 			source,
+			callDetails: deferred
+				? () =>
+						models.flatMap((m, model) => {
+							const rows = torch.callRowsOf(m);
+							return rows ? [{ model, ...rows }] : [];
+						})
+				: undefined,
 		};
 	} catch (e) {
 		diagnostics.push({

@@ -7,6 +7,7 @@ export {
 	layerAt,
 	layerOnLine,
 	layersOfCall,
+	mergeCallDetails,
 } from './analyze';
 export type { AnalyzeOptions } from './analyze';
 export type { CallerFile } from './callers';

@@ -1,8 +1,8 @@
 // Analyses of editor documents (a notebook as one program), run in a worker, cached per version.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { AnalysisHost } from '../host/analysisHost';
-import { buildProgram, causeLocation, layerAt, toContract } from '../core';
+import { AnalysisHost, type AnalysisRequest } from '../host/analysisHost';
+import { buildProgram, causeLocation, layerAt, mergeCallDetails, toContract } from '../core';
 import type { NotebookProgram, SummaryContract } from '../core';
 import type {
 	AnalysisResult,
@@ -145,6 +145,10 @@ function outputText(cell: vscode.NotebookCell): string | undefined {
  */
 export class AnalysisService implements vscode.Disposable {
 	private readonly cache = new Map<string, { key: string; result: Promise<AnalysisResult> }>();
+	/** Results whose deferred call rows are being put in (once per result). */
+	private readonly completing = new WeakMap<AnalysisResult, Promise<void>>();
+	/** The request of each result, for a full analysis when its deferred rows are lost. */
+	private readonly requests = new WeakMap<AnalysisResult, AnalysisRequest>();
 	private readonly onDidChangeEmitter = new vscode.EventEmitter<void>();
 	readonly onDidChange = this.onDidChangeEmitter.event;
 	private readonly subscription: vscode.Disposable;
@@ -186,6 +190,43 @@ export class AnalysisService implements vscode.Disposable {
 		const lineCount = doc.lineCount;
 		const result = await this.entry(uri, key, doc.getText(), doc.uri);
 		return new DocumentAnalysis(result, 0, lineCount, doc.fileName, doc.uri);
+	}
+
+	/**
+	 * The analysis with the PyTorch models' call rows in — what the panel's tree, columns and graph
+	 * and the JSON contract need. `analyze` answers as soon as the worker has the models (hovers,
+	 * lenses, hints and diagnostics never read those rows); the worker sends them right after.
+	 */
+	async analyzeComplete(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
+		const a = await this.analyze(doc);
+		if (a?.result.callsDeferred) {
+			await this.complete(a.result);
+		}
+		return a;
+	}
+
+	private complete(result: AnalysisResult): Promise<void> {
+		let done = this.completing.get(result);
+		if (!done) {
+			done = (async () => {
+				const details = await this.host.callDetails(result);
+				if (details) {
+					mergeCallDetails(result, details);
+					return;
+				}
+				// The rows were lost (the worker stopped meanwhile): the same text, analysed in full.
+				const req = this.requests.get(result);
+				const full = req
+					? await this.host.analyze({ ...req, deferCalls: false })
+					: undefined;
+				if (full && !full.callsDeferred && full.models.length === result.models.length) {
+					Object.assign(result, full);
+				}
+				delete result.callsDeferred;
+			})();
+			this.completing.set(result, done);
+		}
+		return done;
 	}
 
 	private async analyzeNotebookCell(
@@ -260,7 +301,7 @@ export class AnalysisService implements vscode.Disposable {
 		// Local imports resolve next to files on disk; untitled documents have none.
 		const moduleDir = location.scheme === 'file' ? path.dirname(location.fsPath) : undefined;
 		const fileName = location.scheme === 'file' ? path.basename(location.fsPath) : undefined;
-		const result = this.host.analyze({
+		const request: AnalysisRequest = {
 			key: uri,
 			text,
 			torchInput: this.torchInput(),
@@ -269,7 +310,10 @@ export class AnalysisService implements vscode.Disposable {
 			modules,
 			printed: printed?.(),
 			cells,
-		});
+		};
+		// The call rows come after the result (analyzeComplete): the editor's requests answer sooner.
+		const result = this.host.analyze({ ...request, deferCalls: true });
+		void result.then((r) => this.requests.set(r, request));
 		this.cache.set(uri, { key, result });
 		return result;
 	}

@@ -87,7 +87,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 				doc = cell?.kind === vscode.NotebookCellKind.Code ? cell.document : undefined;
 			}
 		}
-		const a = doc ? await deps.analysis.analyze(doc) : undefined;
+		const a = doc ? await deps.analysis.analyzeComplete(doc) : undefined;
 		if (!doc || !a) {
 			void vscode.window.showInformationMessage(
 				'NormLens: open a Python file or notebook with a Keras or PyTorch model first.',

@@ -132,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): NormLensApi | undefi
 	);
 
 	if (!testing) {
+		void openWalkthroughOnce(context);
 		return undefined;
 	}
 	return {
@@ -149,6 +150,34 @@ export function activate(context: vscode.ExtensionContext): NormLensApi | undefi
 			}),
 		panelMessage: (m) => panel.receive(m),
 	};
+}
+
+/** The key in the profile's global state that says the walkthrough was opened once. */
+const WALKTHROUGH_SHOWN = 'normlens.walkthroughShown';
+
+/**
+ * The first activation in a profile (a Python file or a notebook was opened) opens *Get started
+ * with NormLens* beside it, the way VS Code opens a walkthrough on install: an extension loaded from
+ * its folder (`npm start`, F5) is never "installed", so VS Code would not. Once per profile, and not
+ * when the user asked VS Code to start on nothing (`workbench.startupEditor: none`).
+ */
+async function openWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
+	if (context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
+		return;
+	}
+	if (vscode.workspace.getConfiguration('workbench').get<string>('startupEditor') === 'none') {
+		return;
+	}
+	await context.globalState.update(WALKTHROUGH_SHOWN, true);
+	try {
+		await vscode.commands.executeCommand(
+			'workbench.action.openWalkthrough',
+			`${context.extension.id}#gettingStarted`,
+			true,
+		);
+	} catch {
+		// A VS Code without walkthroughs: the Welcome page still lists it.
+	}
 }
 
 export function deactivate(): void {

@@ -116,7 +116,7 @@ export class Inspector {
 		if (!doc || !this.shown || !sameSource(doc, changed)) {
 			return;
 		}
-		const a = await this.analysis.analyze(doc);
+		const a = await this.analysis.analyzeComplete(doc);
 		const model = a?.result.models.find((m) => m.name === this.shown?.modelName);
 		if (a && model) {
 			this.showModel(
@@ -139,7 +139,7 @@ export class Inspector {
 			return;
 		}
 		const shownHere = this.shown !== undefined && sameSource(this.shown.doc, doc);
-		const a = await this.analysis.analyze(doc);
+		const a = await this.analysis.analyzeComplete(doc);
 		const hit = a?.layerAt(pos);
 		if (hit && shownHere && hit.model.name === this.shown?.modelName) {
 			this.panel.post({ type: 'select', layerName: hit.layer.name });
@@ -204,7 +204,7 @@ export class Inspector {
 		>,
 	): Promise<void> {
 		const doc = this.shown?.doc;
-		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
+		const a = doc && !doc.isClosed ? await this.analysis.analyzeComplete(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
 		const range =
 			!a || !model
@@ -231,7 +231,7 @@ export class Inspector {
 		name: string,
 	): Promise<{ target: Target; model: ModelSummary; layer: LayerSummary } | undefined> {
 		const doc = this.shown?.doc;
-		const a = doc && !doc.isClosed ? await this.analysis.analyze(doc) : undefined;
+		const a = doc && !doc.isClosed ? await this.analysis.analyzeComplete(doc) : undefined;
 		const model = a?.result.models.find((x) => x.name === this.shown?.modelName);
 		const layer = model?.layers.find((l) => l.name === name);
 		return doc && a && model && layer
@@ -584,7 +584,7 @@ export class Inspector {
 		}
 		try {
 			const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved.uri));
-			const a = await this.analysis.analyze(doc);
+			const a = await this.analysis.analyzeComplete(doc);
 			const model = a?.result.models.find((m) => m.name === saved.model?.name);
 			if (a && model) {
 				this.showModel(

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { AnalysisResult } from '../protocol/analysis';
+import type { AnalysisResult, CallDetails } from '../protocol/analysis';
 import type { FromAnalysisWorker, ToAnalysisWorker } from '../protocol/analysisWorkerProtocol';
 
 /** Budgets of one analysis: past them the worker is stopped and the result says why. */
@@ -17,6 +17,9 @@ export interface AnalysisBudget {
 export const defaultAnalysisBudget: AnalysisBudget = { timeoutMs: 10_000, heapMiB: 1024 };
 
 type Request = Extract<ToAnalysisWorker, { type: 'analyze' }>;
+
+/** What an analysis is asked with (the worker's message without its type and number). */
+export type AnalysisRequest = Omit<Request, 'type' | 'id'>;
 
 /**
  * How a worker starts with V8's code cache: it compiles the bundle with the cached code of an
@@ -70,6 +73,8 @@ export class AnalysisHost {
 		{ req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> }
 	>();
 	private disposed = false;
+	/** The call rows still to come of results sent with `callsDeferred`. */
+	private readonly details = new WeakMap<AnalysisResult, Promise<CallDetails[] | null>>();
 
 	constructor(
 		private readonly workerPath: string,
@@ -121,6 +126,18 @@ export class AnalysisHost {
 		return slot.result;
 	}
 
+	/**
+	 * The call rows that `result` left out (`callsDeferred`), as the worker sends them after it;
+	 * [] when none were left out, null when they are lost (the worker failed or was stopped
+	 * meanwhile): the caller analyses again without deferring.
+	 */
+	callDetails(result: AnalysisResult): Promise<CallDetails[] | null> {
+		if (!result.callsDeferred) {
+			return Promise.resolve([]);
+		}
+		return this.details.get(result) ?? Promise.resolve(null);
+	}
+
 	/** Analyses run so far (one per version that reached the worker; superseded ones are not counted). */
 	get analysesStarted(): number {
 		return this.nextId - 1;
@@ -147,8 +164,45 @@ export class AnalysisHost {
 				})
 			: new Worker(this.workerPath, { resourceLimits });
 		w.unref();
+		// A worker that ends between requests (after a result, before its call rows) is not asked again.
+		w.once('exit', () => {
+			if (this.worker === w) {
+				this.worker = undefined;
+			}
+		});
 		this.worker = w;
 		return w;
+	}
+
+	/**
+	 * The `details` message that follows result `id`: null if the worker ends first, fails, or
+	 * takes longer than an analysis may (then it is stopped, as a runaway analysis is).
+	 */
+	private detailsOf(w: Worker, id: number): Promise<CallDetails[] | null> {
+		return new Promise((resolve) => {
+			const done = (d: CallDetails[] | null) => {
+				clearTimeout(timer);
+				w.off('message', onMessage);
+				w.off('exit', onExit);
+				resolve(d);
+			};
+			const onMessage = (m: FromAnalysisWorker) => {
+				if (m.id === id && m.type === 'details') {
+					done(m.details);
+				}
+			};
+			const onExit = () => done(null);
+			const timer = setTimeout(() => {
+				done(null);
+				if (this.worker === w) {
+					this.worker = undefined;
+				}
+				void w.terminate();
+			}, this.budget.timeoutMs);
+			timer.unref();
+			w.on('message', onMessage);
+			w.on('exit', onExit);
+		});
 	}
 
 	private run(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
@@ -182,8 +236,11 @@ export class AnalysisHost {
 				resolve(r);
 			};
 			const onMessage = (m: FromAnalysisWorker) => {
-				if (m.id !== id) {
+				if (m.id !== id || m.type === 'details') {
 					return;
+				}
+				if (m.type === 'result' && m.result.callsDeferred) {
+					this.details.set(m.result, this.detailsOf(w, id));
 				}
 				finish(
 					m.type === 'result'

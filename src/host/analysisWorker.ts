@@ -31,6 +31,7 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 		return;
 	}
 	let reply: FromAnalysisWorker;
+	const analyzer = analyzerFor(m.key);
 	try {
 		const local = m.moduleDir ? localModuleReader(m.moduleDir) : undefined;
 		const readModule = m.modules ? notebookModuleReader(m.modules, local) : local;
@@ -45,8 +46,9 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 		reply = {
 			type: 'result',
 			id: m.id,
-			result: analyzerFor(m.key).analyze(m.text, {
+			result: analyzer.analyze(m.text, {
 				torchInput: m.torchInput,
+				deferCalls: m.deferCalls,
 				readModule,
 				printed: m.printed,
 				cells: m.cells,
@@ -57,4 +59,14 @@ parentPort?.on('message', (m: ToAnalysisWorker) => {
 		reply = { type: 'failed', id: m.id, message: (e as Error).message };
 	}
 	parentPort?.postMessage(reply);
+	if (reply.type === 'result' && reply.result.callsDeferred) {
+		// The rows the panel shows, computed once the hovers have their answer.
+		let details: FromAnalysisWorker;
+		try {
+			details = { type: 'details', id: m.id, details: analyzer.callDetails() };
+		} catch (e) {
+			details = { type: 'details', id: m.id, details: null, message: (e as Error).message };
+		}
+		parentPort?.postMessage(details);
+	}
 });

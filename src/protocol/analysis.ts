@@ -292,8 +292,22 @@ export interface PrintedSummaryCheck {
 }
 
 /** Everything the analysis of one program yields. */
+/** torchinfo's per-call rows of a PyTorch model and what comes with them, which an analysis can leave for later (AnalysisResult.callsDeferred). */
+export type DeferredCallRows = Pick<
+	ModelSummary,
+	'calls' | 'callsOmitted' | 'estimates' | 'ops' | 'outputs'
+>;
+
+/** The deferred call rows of `AnalysisResult.models[model]`. */
+export type CallDetails = DeferredCallRows & { model: number };
+
 export interface AnalysisResult {
 	models: ModelSummary[];
+	/**
+	 * Set when the PyTorch models' call rows (DeferredCallRows) were left out to answer sooner: the
+	 * editor's analysis worker sends them after the result, and `mergeCallDetails` puts them in.
+	 */
+	callsDeferred?: true;
 	diagnostics: AnalysisDiagnostic[];
 	/** Interpreter steps spent; useful for benchmarks and the step bound. */
 	steps: number;

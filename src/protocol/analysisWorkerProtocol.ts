@@ -1,5 +1,5 @@
 // Messages between the extension host and the analysis worker.
-import type { AnalysisResult } from './analysis';
+import type { AnalysisResult, CallDetails } from './analysis';
 
 /**
  * Messages between the extension host and the analysis worker (src/host/analysisWorker.ts), which
@@ -24,9 +24,13 @@ export type ToAnalysisWorker =
 			printed?: { startLine: number; lineCount: number; text: string }[];
 			/** A notebook's code cells as program lines (NotebookProgram.segments): totals as each model's cell leaves them. */
 			cells?: { startLine: number; lineCount: number }[];
+			/** Send the result without the PyTorch call rows, and the rows in a `details` message after it (AnalyzeOptions.deferCalls). */
+			deferCalls?: boolean;
 	  }
 	| { type: 'forget'; key: string };
 
 export type FromAnalysisWorker =
 	| { type: 'result'; id: number; result: AnalysisResult }
-	| { type: 'failed'; id: number; message: string };
+	| { type: 'failed'; id: number; message: string }
+	/** After a result with `callsDeferred`: its call rows, or null when computing them failed (`message`). */
+	| { type: 'details'; id: number; details: CallDetails[] | null; message?: string };

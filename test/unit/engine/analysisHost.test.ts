@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { mergeCallDetails } from '../../../src/core';
 import { AnalysisHost } from '../../../src/host/analysisHost';
 import { examples, repoRoot } from '../paths';
 
@@ -31,6 +32,52 @@ describe('analysis in a worker with a time and memory budget', function () {
 			assert.notStrictEqual(b.models[0]?.totals.total, 2005);
 		} finally {
 			host.dispose();
+		}
+	});
+
+	it('a result sent without its PyTorch call rows gets them right after, as one full analysis has them; lost rows read as null', async () => {
+		const torch = fs.readFileSync(path.join(examples, 'torch_blocks.py'), 'utf8');
+		const host = new AnalysisHost(worker);
+		try {
+			const full = await host.analyze({ key: 'full', text: torch });
+			assert.strictEqual(full.callsDeferred, undefined);
+			assert.ok(full.models.some((m) => (m.calls?.length ?? 0) > 0));
+			const first = await host.analyze({ key: 'deferred', text: torch, deferCalls: true });
+			assert.strictEqual(first.callsDeferred, true);
+			assert.ok(first.models.every((m) => m.calls === undefined));
+			const details = await host.callDetails(first);
+			assert.ok(details && details.length > 0, 'the rows arrive');
+			mergeCallDetails(first, details);
+			assert.deepStrictEqual(first, full);
+			// A result that left nothing out has nothing to wait for.
+			assert.deepStrictEqual(await host.callDetails(full), []);
+		} finally {
+			host.dispose();
+		}
+		// A worker that ends between the result and its rows: they read as null (the editor then
+		// analyses the text again in full), and the next analysis starts a fresh worker.
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-deferred-'));
+		const dying = path.join(dir, 'worker.js');
+		fs.writeFileSync(
+			dying,
+			`const { parentPort } = require('worker_threads');
+parentPort.on('message', (m) => {
+	if (m.type !== 'analyze') return;
+	parentPort.postMessage({ type: 'result', id: m.id, result: { models: [], callsDeferred: true, diagnostics: [], steps: 0, truncated: false } });
+	setTimeout(() => process.exit(0), 10);
+});`,
+		);
+		const short = new AnalysisHost(dying);
+		try {
+			const r = await short.analyze({ key: 'a', text: torch, deferCalls: true });
+			assert.strictEqual(await short.callDetails(r), null);
+			assert.strictEqual(
+				(await short.analyze({ key: 'a', text: torch })).callsDeferred,
+				true,
+			);
+		} finally {
+			short.dispose();
+			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});
 

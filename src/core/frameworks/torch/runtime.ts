@@ -1,7 +1,12 @@
 // The torch Runtime: the hooks the interpreter calls for `torch`, `torch.nn` and tensors, dispatching into torch/.
 import type { Finding } from '../../diagnostics/group';
 import type { SummarySnapshot } from '../../notebook/printedSummary';
-import type { AnalysisDiagnostic, ModelSummary, TextRange } from '../../../protocol/analysis';
+import type {
+	AnalysisDiagnostic,
+	DeferredCallRows,
+	ModelSummary,
+	TextRange,
+} from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { PythonSource } from '../../python/parse';
 import {
@@ -87,6 +92,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	readonly summarizedParts: SummarizedPart[] = [];
+	/** The summaries made with `deferCalls`, and the module each stands for. */
+	private readonly deferredCalls = new WeakMap<ModelSummary, TorchModule>();
 	/** Set when a notebook's stored outputs will be checked against the summaries (SummaryRecords). */
 	checksPrinted = false;
 	/** A `torch.set_default_dtype(…)` call: tensors made after it may not be float32 (torchinfo's byte sizes). */
@@ -434,7 +441,13 @@ export class TorchRuntime implements Runtime, TorchSession {
 			});
 	}
 
-	summaries(): ModelSummary[] {
+	/**
+	 * The models' summaries. With `deferCalls`, torchinfo's per-call rows (and the costs, ops and
+	 * outputs that come with them) are left out, to be asked for with `callRowsOf`: the editor's
+	 * hovers, lenses and hints never read them, and on a 5,000-line model they are a third of the
+	 * analysis and of the result.
+	 */
+	summaries(deferCalls = false): ModelSummary[] {
 		const parts = this.summarizedParts.map((p) => ({
 			root: p.module,
 			name: p.label,
@@ -447,10 +460,20 @@ export class TorchRuntime implements Runtime, TorchSession {
 				range: root.definedAt ?? root.range,
 			})),
 			...parts,
-		].map(({ root, name, range }) => ({
-			...summarize(root, name, range),
-			...callRows(root, this.defaultDtypeCause),
-		}));
+		].map(({ root, name, range }) => {
+			const summary = summarize(root, name, range);
+			if (deferCalls) {
+				this.deferredCalls.set(summary, root);
+				return summary;
+			}
+			return { ...summary, ...callRows(root, this.defaultDtypeCause) };
+		});
+	}
+
+	/** The call rows left out of a summary made with `deferCalls` (undefined for any other). */
+	callRowsOf(model: ModelSummary): DeferredCallRows | undefined {
+		const root = this.deferredCalls.get(model);
+		return root ? callRows(root, this.defaultDtypeCause) : undefined;
 	}
 
 	//#endregion
