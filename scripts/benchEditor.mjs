@@ -74,6 +74,16 @@ async function latency(repoRoot, log) {
 	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage();
+		// The workbench's console and failed requests (webview frames included), for a run that stops.
+		const consoleLog = fs.createWriteStream(path.join(tmp, 'workbench-console.log'));
+		page.on('console', (m) =>
+			consoleLog.write(`${new Date().toISOString()} ${m.type()} ${m.text()}\n`),
+		);
+		page.on('requestfailed', (r) =>
+			consoleLog.write(
+				`${new Date().toISOString()} requestfailed ${r.url()} ${r.failure()?.errorText ?? ''}\n`,
+			),
+		);
 		await page.goto(
 			server.url(path.join(repoRoot, 'examples'), [
 				['extensionDevelopmentPath', repoRoot],
@@ -222,7 +232,7 @@ export async function benchEditor(repoRoot, log) {
 	}
 	for (const p of editor.panelOpen ?? []) {
 		log(
-			`  Show Model Summary → table drawn, ${p.name}: panel closed ${f(p.closedMs)} ms; panel open (drawn again), median ${f(p.openMs.p50)} ms (max ${f(p.openMs.max)}, ${p.openMs.n} runs)`,
+			`  Show Model Summary → table drawn, ${p.name}: panel closed ${f(p.closedMs)} ms${p.webviewRetries ? ` (after ${p.webviewRetries} opening(s) VS Code's webview never ran, tried again)` : ''}; panel open (drawn again), median ${f(p.openMs.p50)} ms (max ${f(p.openMs.max)}, ${p.openMs.n} runs)`,
 		);
 	}
 	const fr = editor.firstRun;

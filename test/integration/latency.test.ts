@@ -81,6 +81,8 @@ const figures: {
 		name: string;
 		layers: number;
 		closedMs: number;
+		/** Openings that never ran the page (VS Code for the web's webview service workers), tried again. */
+		webviewRetries: number;
 		openMs: Stats;
 	}[];
 	files: FileFigures[];
@@ -459,7 +461,7 @@ describe('editor latency (npm run bench)', function () {
 				layers: 3997,
 			},
 		];
-		const show = async (doc: vscode.TextDocument) => {
+		const show = async (doc: vscode.TextDocument, withinMs = 30_000) => {
 			const drawn = api.nextPanelRender('model');
 			const start = performance.now();
 			await vscode.commands.executeCommand(
@@ -470,7 +472,9 @@ describe('editor latency (npm run bench)', function () {
 			);
 			const r = await Promise.race([
 				drawn,
-				sleep(30_000).then(() => Promise.reject(new Error('no model render within 30 s'))),
+				sleep(withinMs).then(() =>
+					Promise.reject(new Error(`no model render within ${withinMs / 1000} s`)),
+				),
 			]);
 			return { ms: performance.now() - start, text: r.text };
 		};
@@ -484,11 +488,31 @@ describe('editor latency (npm run bench)', function () {
 		figures.panelOpen = [];
 		for (const c of cases) {
 			// As a user meets it: the file open and analysed (its lenses shown), the panel closed.
-			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-			const here = await c.open();
-			// Its analysis done, as the editor's diagnostics start it on open: a hover on it answers from it.
-			await hover(here, new vscode.Position(0, 0));
-			const closed = await show(here);
+			// VS Code for the web serves every webview from one origin, so their resource service
+			// workers share one scope: a new webview can end up controlled by another's (the
+			// notebook's output renderer's) — "Found unexpected service worker controller" in the
+			// workbench's console — and its script request then goes to the network and fails
+			// (offline here). The page never runs. That is VS Code's, not NormLens's, and the desktop
+			// app gives each webview its own origin; the bench closes everything and opens again,
+			// and counts how often.
+			let here: vscode.TextDocument | undefined;
+			let closed: { ms: number; text: string } | undefined;
+			let retries = 0;
+			for (let attempt = 0; !closed; attempt++) {
+				await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+				here = await c.open();
+				// Its analysis done, as the editor's diagnostics start it on open: a hover on it answers from it.
+				await hover(here, new vscode.Position(0, 0));
+				try {
+					closed = await show(here, 15_000);
+				} catch (e) {
+					if (attempt >= 3) {
+						throw e;
+					}
+					retries++;
+				}
+			}
+			assert.ok(here);
 			// A long table draws its first rows at once and the rest as it scrolls (rowWindow.ts).
 			assert.match(
 				closed.text,
@@ -504,6 +528,7 @@ describe('editor latency (npm run bench)', function () {
 				name: c.name,
 				layers: c.layers,
 				closedMs: Math.round(closed.ms * 10) / 10,
+				webviewRetries: retries,
 				openMs: stats(open),
 			});
 			save();
