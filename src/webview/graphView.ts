@@ -55,7 +55,11 @@ export function graphView(panel: PanelContext): HTMLElement {
 		const note = el('p', { class: 'muted', role: 'status' }, 'Laying out the graph…');
 		whenLoaded('graph').then(
 			() => {
-				if (note.isConnected && panel.ui.graph && panel.ui.current === message) {
+				if (
+					note.isConnected &&
+					panel.ui.summaryView === 'graph' &&
+					panel.ui.current === message
+				) {
 					panel.render();
 				}
 			},

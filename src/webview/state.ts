@@ -64,14 +64,19 @@ export interface PanelView {
 	/** How far it is (0 – 1), once the engine has reported; indeterminate before. */
 	runFraction: number | null;
 	runError: string | null;
-	/** The summary as torchinfo's module tree (a PyTorch model whose forward NormLens followed), not the layer list. */
-	tree: boolean;
-	/** The summary as the model's data-flow graph (graphView.ts); wins over `tree`. */
-	graph: boolean;
+	/**
+	 * How the summary is shown: the layer list, the tree (torchinfo's module tree of a PyTorch
+	 * forward, a Keras model with its nested models expanded) or the data-flow graph (graphView.ts).
+	 * A model without that view shows its layers; the choice stays for the next model.
+	 */
+	summaryView: SummaryViewChoice;
 	/** The tree's folded rows (callTree.ts's keys) and its depth limit (null: every depth). */
 	folded: string[];
 	treeDepth: number | null;
 }
+
+/** The summary's three views (PanelView.summaryView). */
+export type SummaryViewChoice = 'layers' | 'tree' | 'graph';
 
 /** What the webview keeps across a window reload (VS Code's webview state). */
 export interface PanelState {
@@ -86,6 +91,8 @@ export interface PanelState {
 	simulation?: PanelSimulation;
 	simulationOptions?: SimulationOptions;
 	latest?: Latest;
+	summaryView?: SummaryViewChoice;
+	/** How states saved before `summaryView` said it (graph won over tree). */
 	tree?: boolean;
 	graph?: boolean;
 	folded?: string[];
@@ -115,8 +122,7 @@ export function initialView(): PanelView {
 		running: null,
 		runFraction: null,
 		runError: null,
-		tree: false,
-		graph: false,
+		summaryView: 'layers',
 		folded: [],
 		treeDepth: null,
 	};
@@ -278,8 +284,7 @@ export function savedState(v: PanelView): PanelState {
 		simulation: v.simulation,
 		simulationOptions: v.simulationOptions,
 		latest: v.latest,
-		tree: v.tree,
-		graph: v.graph,
+		summaryView: v.summaryView,
 		folded: v.folded,
 		treeDepth: v.treeDepth,
 	};
@@ -306,8 +311,7 @@ export function restoredView(
 		simulation: saved.simulation,
 		simulationOptions: saved.simulationOptions ?? base.simulationOptions,
 		latest: saved.latest ?? (saved.compare ? 'compare' : saved.lastRun ? 'run' : undefined),
-		tree: saved.tree ?? false,
-		graph: saved.graph ?? false,
+		summaryView: saved.summaryView ?? (saved.graph ? 'graph' : saved.tree ? 'tree' : 'layers'),
 		folded: saved.folded ?? [],
 		treeDepth: saved.treeDepth ?? null,
 	};

@@ -149,7 +149,14 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 				: undefined;
 	const hasTree = tree !== undefined;
 	const graph = hasGraph(m);
-	const flat = !(graph && panel.ui.graph) && !(hasTree && panel.ui.tree);
+	// The view chosen, where this model has it; else its layers.
+	const shown =
+		panel.ui.summaryView === 'graph' && graph
+			? 'graph'
+			: panel.ui.summaryView === 'tree' && hasTree
+				? 'tree'
+				: 'layers';
+	const flat = shown === 'layers';
 	if (flat) {
 		layerWindow = rowWindow(
 			`layers:${m.name}:${panel.ui.convention}`,
@@ -189,18 +196,13 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 	);
 	const printed = (panel.ui.current as ModelMessage).printed ?? [];
 	// Under the totals in the module tree: torchinfo's mult-adds and size estimates.
-	const estimates =
-		hasTree && panel.ui.tree && !(graph && panel.ui.graph) ? treeFooter(panel) : undefined;
+	const estimates = shown === 'tree' ? treeFooter(panel) : undefined;
 	return el(
 		'section',
 		{},
 		countingToggle(panel),
 		...(hasTree || graph ? [summaryModeToggle(panel, tree)] : []),
-		graph && panel.ui.graph
-			? graphView(panel)
-			: hasTree && panel.ui.tree
-				? treeTable(panel)
-				: box,
+		shown === 'graph' ? graphView(panel) : shown === 'tree' ? treeTable(panel) : box,
 		foot,
 		...(estimates ? [estimates] : []),
 		...(causes.length > 0 ? [causeList(panel, causes)] : []),

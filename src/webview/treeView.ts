@@ -6,31 +6,29 @@ import { callCause, maxCallDepth, TreeItem, TreeRow, treeRows, visibleRows } fro
 import { count, el, radioGroup, shape } from './dom';
 import type { PanelContext } from './panelContext';
 import { RowWindow, rowWindow } from './rowWindow';
-import type { ModelMessage } from './state';
+import type { ModelMessage, SummaryViewChoice } from './state';
 
 /**
  * Which view of a model's summary: its layers, a tree (the module tree of a PyTorch forward, a Keras
  * model with its nested models expanded; `tree` names it), or its graph.
  */
 export function summaryModeToggle(panel: PanelContext, tree: string | undefined): HTMLElement {
-	const withTree = tree !== undefined;
-	const modes = [
-		['layers', 'Layers', false, false],
-		...(tree ? [['tree', tree, true, false] as const] : []),
-		['graph', 'Graph', false, true],
-	] as const;
-	const shown = panel.ui.graph ? 'graph' : withTree && panel.ui.tree ? 'tree' : 'layers';
+	const modes: [SummaryViewChoice, string][] = [
+		['layers', 'Layers'],
+		...(tree ? [['tree', tree] as [SummaryViewChoice, string]] : []),
+		['graph', 'Graph'],
+	];
+	const shown = panel.ui.summaryView === 'tree' && !tree ? 'layers' : panel.ui.summaryView;
 	return radioGroup(
 		'summary-view',
 		'Show the model as',
 		'Show: ',
-		modes.map(([id, label, tree, graph]) => ({
+		modes.map(([id, label]) => ({
 			id: `view-${id}`,
 			label,
 			checked: id === shown,
 			choose: () => {
-				panel.ui.tree = tree;
-				panel.ui.graph = graph;
+				panel.ui.summaryView = id;
 				panel.save();
 				panel.render();
 				panel.report('model');

@@ -6,6 +6,7 @@ import {
 	explainedLayers,
 	explanationOf,
 	initialView,
+	PanelState,
 	PanelView,
 	restoredView,
 	savedState,
@@ -146,6 +147,24 @@ describe('the inspection panel state', () => {
 		assert.strictEqual(
 			apply(shown, { type: 'empty', message: 'none' }).view.current,
 			undefined,
+		);
+	});
+
+	it('the summary view chosen (layers, tree or graph) is restored; a state saved with the two old switches reads as it showed', () => {
+		const shown = apply(initialView(), modelMessage('net', 'torch', 'bn')).view;
+		const saved = (summaryView: 'layers' | 'tree' | 'graph') =>
+			JSON.parse(JSON.stringify(savedState({ ...shown, summaryView }))) as PanelState;
+		for (const v of ['layers', 'tree', 'graph'] as const) {
+			assert.strictEqual(restoredView(saved(v), initialView())?.summaryView, v);
+		}
+		// Before one choice there were two switches, and the graph won over the tree.
+		const old = saved('layers');
+		delete old.summaryView;
+		const legacy = (tree: boolean, graph: boolean) =>
+			restoredView({ ...old, tree, graph }, initialView())?.summaryView;
+		assert.deepStrictEqual(
+			[legacy(false, false), legacy(true, false), legacy(false, true), legacy(true, true)],
+			['layers', 'tree', 'graph', 'graph'],
 		);
 	});
 
