@@ -945,6 +945,65 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		}
 	}
 
+	// Where one pool task's time goes, on the 25.7 MB cases: the same kernels (statistics, then
+	// normalize in place) on this thread, in a worker of the bench's own pool timed from inside (the
+	// kernels' own time there) and from here (plus the wake-up and round trip of a bare task), and
+	// the product's EnginePool.forward as one task. Each in blocks of consecutive runs (a worker
+	// reading lines another core has just written runs slower: alternating would time that), the
+	// blocks rotated three times; the median of the blocks' medians.
+	const taskCost = [];
+	if (!options.filter || 'task cost'.includes(options.filter)) {
+		for (const [layout, shape] of [
+			['NCHW', [32, 64, 56, 56]],
+			['NHWC', [32, 56, 56, 64]],
+		]) {
+			const o = ours(layout, shape);
+			fill(o.x, shape, o.channelAxis);
+			const inside = [];
+			const inWorker = async () => {
+				inside.push(
+					await pool.run(
+						{
+							x: o.x.byteOffset,
+							shape,
+							reducedAxes: o.reducedAxes,
+							scratch: scratchTensor.data.byteOffset,
+						},
+						{ name: 'forwardKernels' },
+					),
+				);
+			};
+			const fns = {
+				thisThread: () => o.oneThreadTrain(),
+				workerTask: inWorker,
+				engine: () => o.engineTrain('one'),
+			};
+			const blocks = { thisThread: [], workerTask: [], engine: [], inside: [] };
+			for (let round = 0; round < 3; round++) {
+				for (const name of Object.keys(fns)) {
+					inside.length = 0;
+					const ms = await timeAsync(fns[name], { warm: 2, runs: 9 });
+					blocks[name].push(ms);
+					if (name === 'workerTask') {
+						blocks.inside.push(median(inside.slice(2)));
+					}
+				}
+			}
+			const row = {
+				layout,
+				shape,
+				thisThreadMs: median(blocks.thisThread),
+				workerInsideMs: median(blocks.inside),
+				workerTaskMs: median(blocks.workerTask),
+				engineOneTaskMs: median(blocks.engine),
+			};
+			taskCost.push(row);
+			log(
+				`task cost ${layout} [${shape.join(', ')}] train: kernels on this thread ${row.thisThreadMs.toFixed(2)} ms · in a pool worker ${row.workerInsideMs.toFixed(2)} ms inside, ${row.workerTaskMs.toFixed(2)} ms as a task · EnginePool.forward one task ${row.engineOneTaskMs.toFixed(2)} ms`,
+			);
+		}
+	}
+
 	// The dispatch rule: one task against one split round of every worker, per size, through the
 	// product's own EnginePool.forward (training forward, NC with 64 features and NCHW planes). The
 	// product splits from SPLIT_ELEMENTS on; the crossover below is where splitting starts to pay.
@@ -1167,6 +1226,7 @@ export async function benchEngine(repoRoot, log, options = {}) {
 		loadAverage: { before: loadBefore, after: os.loadavg() },
 		cases: rows,
 		dispatch,
+		taskCost,
 		simulation,
 		poolOverheadMs: productTinyMs,
 		poolTaskOverheadMs,
@@ -1293,6 +1353,22 @@ function workerSetup(task) {
 
 export function ping() {
 	return 0;
+}
+
+/** The forward's kernels (this batch's statistics, then normalize in place) timed from inside the worker. */
+export async function forwardKernels(task) {
+	const { memory, repoRoot } = workerData;
+	const kernels = await workerSetup({ x: task.x, y: task.x, from: 0, to: 0 }).kernels;
+	const { Arena } = compiled(repoRoot, 'engine', 'kernels', 'arena.js');
+	const { reductionLayout } = compiled(repoRoot, 'engine', 'kernels', 'layout.js');
+	const n = task.shape.reduce((a, b) => a * b, 1);
+	const x = new Float32Array(memory.buffer, task.x, n);
+	const l = reductionLayout(task.shape, task.reducedAxes);
+	const scratch = new Arena(memory, task.scratch);
+	const start = performance.now();
+	const m = kernels.moments(x, l, scratch, 0, false);
+	kernels.normalize(x, x, l, m.mean, m.variance, EPS, scratch);
+	return performance.now() - start;
 }
 
 export async function copy(task) {
