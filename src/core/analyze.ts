@@ -93,13 +93,18 @@ export class IncrementalAnalyzer {
 	}
 
 	/**
-	 * The call rows the last analysis left out (`deferCalls`), once: computing them holds on to
-	 * that analysis's objects until then, and they are not needed twice.
+	 * The call rows the last analysis left out (`deferCalls`), or null when there are none to give
+	 * (not deferred, already given, or let go). Once: until then the analysis's objects are kept.
 	 */
-	callDetails(): CallDetails[] {
-		const details = this.deferred?.() ?? [];
+	callDetails(): CallDetails[] | null {
+		const details = this.deferred?.() ?? null;
 		this.deferred = undefined;
 		return details;
+	}
+
+	/** Lets the last analysis's objects go: its call rows can no longer be given. */
+	forgetCallDetails(): void {
+		this.deferred = undefined;
 	}
 }
 

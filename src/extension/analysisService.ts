@@ -214,11 +214,15 @@ export class AnalysisService implements vscode.Disposable {
 					mergeCallDetails(result, details);
 					return;
 				}
-				// The rows were lost (the worker stopped meanwhile): the same text, analysed in full.
+				// The rows are no longer there (the document analysed again since, or the worker
+				// stopped): the same text, analysed in full — under a key of its own, so that it is not
+				// merged with a newer version of the document waiting in the queue.
 				const req = this.requests.get(result);
+				const key = `${req?.key ?? ''}#full`;
 				const full = req
-					? await this.host.analyze({ ...req, deferCalls: false })
+					? await this.host.analyze({ ...req, key, deferCalls: false })
 					: undefined;
+				this.host.forget(key);
 				if (full && !full.callsDeferred && full.models.length === result.models.length) {
 					Object.assign(result, full);
 				}

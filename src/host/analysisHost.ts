@@ -73,8 +73,11 @@ export class AnalysisHost {
 		{ req: Omit<Request, 'type' | 'id'>; result: Promise<AnalysisResult> }
 	>();
 	private disposed = false;
-	/** The call rows still to come of results sent with `callsDeferred`. */
+	/** Results sent with `callsDeferred`: the document and the analysis (worker message id) they came from. */
+	private readonly origins = new WeakMap<AnalysisResult, { key: string; id: number }>();
+	/** Their call rows, once asked for. */
 	private readonly details = new WeakMap<AnalysisResult, Promise<CallDetails[] | null>>();
+	private analyses = 0;
 
 	constructor(
 		private readonly workerPath: string,
@@ -127,20 +130,37 @@ export class AnalysisHost {
 	}
 
 	/**
-	 * The call rows that `result` left out (`callsDeferred`), as the worker sends them after it;
-	 * [] when none were left out, null when they are lost (the worker failed or was stopped
-	 * meanwhile): the caller analyses again without deferring.
+	 * The call rows that `result` left out (`callsDeferred`), computed by the worker when first
+	 * asked for (in turn with the analyses): [] when none were left out, null when they are lost —
+	 * the worker has analysed that document again since, let them go, or stopped — and the caller
+	 * analyses the text again without deferring.
 	 */
 	callDetails(result: AnalysisResult): Promise<CallDetails[] | null> {
 		if (!result.callsDeferred) {
 			return Promise.resolve([]);
 		}
-		return this.details.get(result) ?? Promise.resolve(null);
+		const origin = this.origins.get(result);
+		if (!origin) {
+			return Promise.resolve(null);
+		}
+		let details = this.details.get(result);
+		if (!details) {
+			details = this.queue.then(() =>
+				this.exchange<CallDetails[] | null>(
+					(id) => ({ type: 'details', id, key: origin.key, of: origin.id }),
+					(m) => (m.type === 'details' ? m.details : undefined),
+					() => null,
+				),
+			);
+			this.queue = details.catch(() => undefined);
+			this.details.set(result, details);
+		}
+		return details;
 	}
 
 	/** Analyses run so far (one per version that reached the worker; superseded ones are not counted). */
 	get analysesStarted(): number {
-		return this.nextId - 1;
+		return this.analyses;
 	}
 
 	forget(key: string): void {
@@ -174,53 +194,51 @@ export class AnalysisHost {
 		return w;
 	}
 
-	/**
-	 * The `details` message that follows result `id`: null if the worker ends first, fails, or
-	 * takes longer than an analysis may (then it is stopped, as a runaway analysis is).
-	 */
-	private detailsOf(w: Worker, id: number): Promise<CallDetails[] | null> {
-		return new Promise((resolve) => {
-			const done = (d: CallDetails[] | null) => {
-				clearTimeout(timer);
-				w.off('message', onMessage);
-				w.off('exit', onExit);
-				resolve(d);
-			};
-			const onMessage = (m: FromAnalysisWorker) => {
-				if (m.id === id && m.type === 'details') {
-					done(m.details);
+	private run(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
+		this.analyses++;
+		return this.exchange<AnalysisResult>(
+			(id) => ({ type: 'analyze', id, ...req }),
+			(m, id) => {
+				if (m.type === 'result') {
+					if (m.result.callsDeferred) {
+						this.origins.set(m.result, { key: req.key, id });
+					}
+					return m.result;
 				}
-			};
-			const onExit = () => done(null);
-			const timer = setTimeout(() => {
-				done(null);
-				if (this.worker === w) {
-					this.worker = undefined;
-				}
-				void w.terminate();
-			}, this.budget.timeoutMs);
-			timer.unref();
-			w.on('message', onMessage);
-			w.on('exit', onExit);
-		});
+				return m.type === 'failed'
+					? stopped(`NormLens could not analyse this file: ${m.message}`)
+					: undefined;
+			},
+			stopped,
+		);
 	}
 
-	private run(req: Omit<Request, 'type' | 'id'>): Promise<AnalysisResult> {
+	/**
+	 * One request to the worker and its reply (`reply` maps the worker's message with this
+	 * request's id; undefined: not the answer). Past the time budget, on running out of memory or
+	 * when the worker ends, the worker is stopped (a fresh one serves the next request) and the
+	 * request answers `failed(why)`.
+	 */
+	private exchange<T>(
+		message: (id: number) => ToAnalysisWorker,
+		reply: (m: FromAnalysisWorker, id: number) => T | undefined,
+		failed: (why: string) => T,
+	): Promise<T> {
 		if (this.disposed) {
-			return Promise.resolve(stopped('NormLens is shutting down.'));
+			return Promise.resolve(failed('NormLens is shutting down.'));
 		}
 		let w: Worker;
 		try {
 			w = this.worker ?? this.start();
 		} catch (e) {
 			return Promise.resolve(
-				stopped(`NormLens could not start its analysis worker (${(e as Error).message}).`),
+				failed(`NormLens could not start its analysis worker (${(e as Error).message}).`),
 			);
 		}
 		const id = this.nextId++;
-		return new Promise<AnalysisResult>((resolve) => {
+		return new Promise<T>((resolve) => {
 			let settled = false;
-			const finish = (r: AnalysisResult, restart: boolean) => {
+			const finish = (r: T, restart: boolean) => {
 				if (settled) {
 					return;
 				}
@@ -236,23 +254,15 @@ export class AnalysisHost {
 				resolve(r);
 			};
 			const onMessage = (m: FromAnalysisWorker) => {
-				if (m.id !== id || m.type === 'details') {
-					return;
+				const r = m.id === id ? reply(m, id) : undefined;
+				if (r !== undefined) {
+					finish(r, false);
 				}
-				if (m.type === 'result' && m.result.callsDeferred) {
-					this.details.set(m.result, this.detailsOf(w, id));
-				}
-				finish(
-					m.type === 'result'
-						? m.result
-						: stopped(`NormLens could not analyse this file: ${m.message}`),
-					false,
-				);
 			};
 			const onError = (e: Error & { code?: string }) => {
 				const memory = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(e.message);
 				finish(
-					stopped(
+					failed(
 						memory
 							? `NormLens stopped analysing this file: it needed more than its ${this.budget.heapMiB} MiB memory budget.`
 							: `NormLens's analysis stopped on this file (${e.message}).`,
@@ -262,13 +272,13 @@ export class AnalysisHost {
 			};
 			const onExit = () =>
 				finish(
-					stopped("NormLens's analysis stopped on this file (its worker ended)."),
+					failed("NormLens's analysis stopped on this file (its worker ended)."),
 					true,
 				);
 			const timer = setTimeout(
 				() =>
 					finish(
-						stopped(
+						failed(
 							`NormLens stopped analysing this file after ${this.budget.timeoutMs / 1000} s, its time budget.`,
 						),
 						true,
@@ -278,7 +288,7 @@ export class AnalysisHost {
 			w.on('message', onMessage);
 			w.on('error', onError);
 			w.on('exit', onExit);
-			w.postMessage({ type: 'analyze', id, ...req } satisfies ToAnalysisWorker);
+			w.postMessage(message(id));
 		});
 	}
 }

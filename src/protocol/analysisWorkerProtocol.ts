@@ -24,13 +24,15 @@ export type ToAnalysisWorker =
 			printed?: { startLine: number; lineCount: number; text: string }[];
 			/** A notebook's code cells as program lines (NotebookProgram.segments): totals as each model's cell leaves them. */
 			cells?: { startLine: number; lineCount: number }[];
-			/** Send the result without the PyTorch call rows, and the rows in a `details` message after it (AnalyzeOptions.deferCalls). */
+			/** Send the result without the PyTorch call rows (AnalyzeOptions.deferCalls): a `details` request asks for them. */
 			deferCalls?: boolean;
 	  }
+	/** The call rows that the analysis `of` (its message id) of document `key` left out. */
+	| { type: 'details'; id: number; key: string; of: number }
 	| { type: 'forget'; key: string };
 
 export type FromAnalysisWorker =
 	| { type: 'result'; id: number; result: AnalysisResult }
 	| { type: 'failed'; id: number; message: string }
-	/** After a result with `callsDeferred`: its call rows, or null when computing them failed (`message`). */
+	/** The answer to `details`: the rows, or null when they are no longer there or computing them failed (`message`). */
 	| { type: 'details'; id: number; details: CallDetails[] | null; message?: string };

@@ -35,7 +35,7 @@ describe('analysis in a worker with a time and memory budget', function () {
 		}
 	});
 
-	it('a result sent without its PyTorch call rows gets them right after, as one full analysis has them; lost rows read as null', async () => {
+	it('a result sent without its PyTorch call rows gets them when asked, as one full analysis has them; rows no longer there read as null', async () => {
 		const torch = fs.readFileSync(path.join(examples, 'torch_blocks.py'), 'utf8');
 		const host = new AnalysisHost(worker);
 		try {
@@ -47,14 +47,32 @@ describe('analysis in a worker with a time and memory budget', function () {
 			assert.ok(first.models.every((m) => m.calls === undefined));
 			const details = await host.callDetails(first);
 			assert.ok(details && details.length > 0, 'the rows arrive');
+			// Asked again: the same answer, not a second computation (which would find nothing).
+			assert.strictEqual(await host.callDetails(first), details);
 			mergeCallDetails(first, details);
 			assert.deepStrictEqual(first, full);
 			// A result that left nothing out has nothing to wait for.
 			assert.deepStrictEqual(await host.callDetails(full), []);
+			// The document analysed again before its rows were asked for: the old result's are gone.
+			const old = await host.analyze({ key: 'edited', text: torch, deferCalls: true });
+			const edited = await host.analyze({
+				key: 'edited',
+				text: `${torch}\n`,
+				deferCalls: true,
+			});
+			assert.strictEqual(await host.callDetails(old), null);
+			assert.ok(((await host.callDetails(edited)) ?? []).length > 0);
+			// Only the last four documents keep what their rows need (a model's objects are large).
+			const results = [];
+			for (const key of ['d1', 'd2', 'd3', 'd4', 'd5']) {
+				results.push(await host.analyze({ key, text: torch, deferCalls: true }));
+			}
+			assert.strictEqual(await host.callDetails(results[0]), null);
+			assert.ok(((await host.callDetails(results[1])) ?? []).length > 0);
 		} finally {
 			host.dispose();
 		}
-		// A worker that ends between the result and its rows: they read as null (the editor then
+		// A worker that ends while it computes the rows: they read as null (the editor then
 		// analyses the text again in full), and the next analysis starts a fresh worker.
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'normlens-deferred-'));
 		const dying = path.join(dir, 'worker.js');
@@ -62,9 +80,9 @@ describe('analysis in a worker with a time and memory budget', function () {
 			dying,
 			`const { parentPort } = require('worker_threads');
 parentPort.on('message', (m) => {
+	if (m.type === 'details') process.exit(0);
 	if (m.type !== 'analyze') return;
 	parentPort.postMessage({ type: 'result', id: m.id, result: { models: [], callsDeferred: true, diagnostics: [], steps: 0, truncated: false } });
-	setTimeout(() => process.exit(0), 10);
 });`,
 		);
 		const short = new AnalysisHost(dying);
