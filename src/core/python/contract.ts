@@ -69,6 +69,12 @@ export interface Runtime {
 		ctx: CallContext,
 	): Value | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
+	/**
+	 * `hasattr(obj, name)` for a name neither `getAttr`, the object's own attributes nor its source
+	 * class has: whether the framework's base gives it one (`parameters`), `false` when it surely
+	 * does not, `undefined` when that is not known.
+	 */
+	hasFrameworkAttr?(obj: FrameworkObject, name: string): boolean | undefined;
 	/** Creates the object for an instance of a source class whose bases include a framework class. */
 	instantiate?(
 		cls: ClassValue,

@@ -10,7 +10,12 @@ export type Cause = UnknownCause;
  * decide is `unknown`, and unknowns propagate: a count built from an unknown is never guessed.
  */
 export type Value =
-	| { k: 'num'; v: number }
+	/**
+	 * A Python int or float. `float` marks a Python float (a literal with a point or an exponent,
+	 * a true division, `float(…)`, arithmetic with a float): `50.0` equals `50`, but PyTorch refuses
+	 * it as a size, and Python as a `range()` bound or an index.
+	 */
+	| { k: 'num'; v: number; float?: true }
 	| { k: 'str'; v: string }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
@@ -196,6 +201,38 @@ export function num(v: number): Value {
 	return { k: 'num', v };
 }
 
+/** A Python float (see `Value`'s `num`). */
+export function float(v: number): Value {
+	return { k: 'num', v, float: true };
+}
+
+/** A number of the same Python type as `like` (an int stays an int, a float a float). */
+export function numLike(v: number, like: Value | undefined): Value {
+	return isFloat(like) ? float(v) : num(v);
+}
+
+/** Whether `v` is a Python float, not an int (a bool is an int). */
+export function isFloat(v: Value | undefined): boolean {
+	return v?.k === 'num' && v.float === true;
+}
+
+/** A number as Python's `repr` prints it: `50`, `50.0`, `0.25`, `1e-05` (for messages). */
+export function pyNumber(v: Value & { k: 'num' }): string {
+	const x = v.v;
+	if (!v.float || !Number.isFinite(x)) {
+		return !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : String(x);
+	}
+	const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+	if (exp < -4 || exp >= 16) {
+		// Python: 1e-05, 1.5e+16 — at least two exponent digits, the mantissa without a trailing .0.
+		const [m, e] = x.toExponential().split('e');
+		const n = Number(e);
+		return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+	}
+	const s = String(x);
+	return Number.isInteger(x) ? `${s}.0` : s;
+}
+
 export function tuple(items: Value[]): Value {
 	return { k: 'tuple', items };
 }
@@ -344,7 +381,7 @@ export function toJson(v: Value): unknown {
 export function show(v: Value): string {
 	switch (v.k) {
 		case 'num':
-			return String(v.v);
+			return pyNumber(v);
 		case 'str':
 			return JSON.stringify(v.v);
 		case 'bool':

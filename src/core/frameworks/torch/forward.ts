@@ -187,7 +187,8 @@ export class ForwardTracer {
 			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null,
 		);
 		let out: Shape | null = null;
-		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
+		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
+		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {
 				out = torchOutputShape(spec, m.config, inputs, `${m.type}`);
 			} catch (e) {

@@ -26,7 +26,7 @@ import { cloneModule, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
-import { fillContainer, moduleAttribute, setAttribute } from './nn/registration';
+import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
@@ -331,6 +331,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 			return v;
 		}
 		return obj instanceof TorchModule ? moduleAttribute(obj, name) : undefined;
+	}
+
+	hasFrameworkAttr(obj: FrameworkObject, name: string): boolean | undefined {
+		return obj instanceof TorchModule ? moduleHasAttr(obj, name) : undefined;
 	}
 
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {

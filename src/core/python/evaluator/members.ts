@@ -109,6 +109,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 					: UNKNOWN)
 			);
 		case 'class': {
+			// `block.__name__` names a layer (`add_module(f"{block.__name__}_{i}", …)`); a class attribute of that name wins.
+			if (name === '__name__' && !obj.cls.attrs.has(name)) {
+				return { k: 'str', v: obj.cls.name };
+			}
 			const m = findMethod(obj.cls, name);
 			if (m?.fn.binding === 'class') {
 				return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
