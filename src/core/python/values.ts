@@ -95,25 +95,67 @@ export interface Instance {
 export function findMethod(
 	cls: ClassValue,
 	name: string,
-	seen = new Set<ClassValue>(),
 ): { fn: FunctionValue; owner: ClassValue } | undefined {
-	if (seen.has(cls)) {
-		return undefined;
-	}
-	seen.add(cls);
-	const own = cls.methods.get(name);
-	if (own) {
-		return { fn: own, owner: cls };
-	}
-	for (const b of cls.bases) {
-		if (b.k === 'class') {
-			const found = findMethod(b.cls, name, seen);
-			if (found) {
-				return found;
-			}
+	for (const c of mro(cls)) {
+		const own = c.methods.get(name);
+		if (own) {
+			return { fn: own, owner: c };
 		}
 	}
 	return undefined;
+}
+
+const mroCache = new WeakMap<ClassValue, ClassValue[]>();
+
+/**
+ * The source classes of `cls`'s method resolution order, as Python's C3 linearization orders them:
+ * in a diamond `class D(B, C)` with `B(A)` and `C(A)`, D → B → C → A — a lookup or `super()` in B
+ * goes on to C, not to A. Framework bases (nn.Module) come after all of these. Where C3 finds no
+ * order (Python raises TypeError defining such a class), the depth-first chain.
+ */
+export function mro(cls: ClassValue): ClassValue[] {
+	const cached = mroCache.get(cls);
+	if (cached) {
+		return cached;
+	}
+	const order = linearize(cls, new Set()) ?? classChain(cls);
+	mroCache.set(cls, order);
+	return order;
+}
+
+function linearize(cls: ClassValue, visiting: Set<ClassValue>): ClassValue[] | undefined {
+	if (visiting.has(cls) || visiting.size > 200) {
+		return undefined;
+	}
+	visiting.add(cls);
+	const bases = cls.bases.flatMap((b) => (b.k === 'class' ? [b.cls] : []));
+	const seqs: ClassValue[][] = [];
+	for (const b of bases) {
+		const l = linearize(b, visiting);
+		if (!l) {
+			return undefined;
+		}
+		seqs.push([...l]);
+	}
+	visiting.delete(cls);
+	seqs.push([...bases]);
+	const out = [cls];
+	for (;;) {
+		const rest = seqs.filter((s) => s.length > 0);
+		if (rest.length === 0) {
+			return out;
+		}
+		const head = rest.map((s) => s[0]).find((c) => !rest.some((s) => s.indexOf(c) > 0));
+		if (!head) {
+			return undefined;
+		}
+		out.push(head);
+		for (const s of rest) {
+			if (s[0] === head) {
+				s.shift();
+			}
+		}
+	}
 }
 
 /** Dotted import paths of a class's non-source bases, through source bases too. */

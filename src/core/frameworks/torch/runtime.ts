@@ -22,6 +22,7 @@ import {
 import { torchModuleSpec } from './catalogue';
 import { ForwardTracer } from './forward';
 import { createModule, initLeaf, instantiateModule, parameter, unknownModule } from './nn/build';
+import { combineContainers, moduleOperator } from './nn/containerOps';
 import { cloneModule, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
@@ -379,9 +380,30 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+		const isModule = (v: Value) => v.k === 'obj' && v.obj instanceof TorchModule;
+		if (isModule(a) || isModule(b)) {
+			const at =
+				range ??
+				((a.k === 'obj' ? a.obj : b.k === 'obj' ? b.obj : undefined) as TorchModule).range;
+			return (
+				(op === '+' && a.k === 'obj' && a.obj instanceof TorchModule
+					? combineContainers(this, a.obj, b, false, at)
+					: undefined) ?? moduleOperator(this, op, a, b, false, at)
+			);
+		}
 		const v = tensorBinaryOp(op, a, b);
 		this.forward.op(binaryOpNames[op] ?? op, range ?? null, sourcesOf([a, b], true), v);
 		return v;
+	}
+
+	inPlaceOp(op: string, a: Value, b: Value, range: TextRange): Value | undefined {
+		if (!(a.k === 'obj' && a.obj instanceof TorchModule)) {
+			return undefined;
+		}
+		return (
+			(op === '+' ? combineContainers(this, a.obj, b, true, range) : undefined) ??
+			moduleOperator(this, op, a, b, true, range)
+		);
 	}
 
 	/**
