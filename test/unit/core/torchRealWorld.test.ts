@@ -56,6 +56,12 @@ import { fixtures } from '../paths';
  * evaluate. TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
  * read that base (unknown-base).
  *
+ * Python and torch.nn semantics probed beside these files (snippets below, all checked against
+ * PyTorch 1.13): NormLens printed WRONG totals for `layers += [block]` on a ModuleList (the added
+ * modules were dropped), `ModuleList + ModuleList` and `Sequential + Sequential` (the operands were
+ * shown as models), a diamond `class D(B, C)` (depth-first lookup skipped C's `__init__`), and a
+ * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used).
+ *
  * github.com/karpathy/nanoGPT (MIT), model.py, GPT(GPTConfig(block_size=64, vocab_size=1000,
  * n_layer=2, n_head=4, n_embd=128)) — unknown, rightly: `hasattr(torch.nn.functional,
  * 'scaled_dot_product_attention')` depends on the PyTorch version (1.13: no, so a causal-mask
@@ -247,7 +253,7 @@ describe('snippets of the constructs the real files showed (expected values from
 
 	it("Python's int and float: isinstance, math, 2 ** -1; range() of a float is Python's TypeError", () => {
 		// PyTorch 1.13: 150 parameters (the float branch: Linear(4, 8); ceil(32.0 / 3) = 11; int(sqrt) = 5; 6).
-		assertAgrees(snippet('types.py'), 'model', { total: 150, trainable: 150, buffers: 0 });
+		assertAgrees(snippet('num_types.py'), 'model', { total: 150, trainable: 150, buffers: 0 });
 		assertUnknown(snippet('range.py'), 'model', 'range() gets the float 3.0', 4);
 	});
 
@@ -299,5 +305,44 @@ describe('snippets of the constructs the real files showed (expected values from
 					d.message.includes('h_0 of shape (2, 4, 16) but got (2, 3, 16)'),
 			),
 		);
+	});
+
+	it('+ and += on ModuleList and Sequential, and ModuleList.insert, hold what they add; other operators on modules are unknown', () => {
+		// PyTorch 1.13: a 8, b 14, f 58, g 74, h 14, net 92 parameters (Net builds its layers with +=).
+		const r = snippet('containers.py');
+		const exact: [string, number][] = [
+			['a', 8],
+			['b', 14],
+			['f', 58],
+			['g', 74],
+			['h', 14],
+			['net', 92],
+		];
+		for (const [name, total] of exact) {
+			assertAgrees(r, name, { total, trainable: total, buffers: 0 });
+		}
+		assert.deepStrictEqual(
+			model(r, 'b').layers.map((l) => [l.name, l.params?.total]),
+			[
+				['0', 12],
+				['1', 2],
+			],
+			'insert(0, …) puts the new module first, as PyTorch numbers them',
+		);
+		// The operands built inside `f = … + …` are temporaries, not models of their own.
+		assert.deepStrictEqual(
+			r.models.map((m) => m.name),
+			['a', 'b', 'f', 'g', 'h', 's', 't', 'net'],
+		);
+		assertUnknown(r, 's', 'NormLens does not follow `*` on a module', 11);
+		assertUnknown(r, 't', 'NormLens does not follow `*=` on a module', 13);
+	});
+
+	it('classes: C3 method resolution order in a diamond, and a class attribute set in __init__', () => {
+		// PyTorch 1.13: D() has a, c, b = Linear(2, 5) + Linear(2, 4) + Linear(2, 3) = 36 parameters
+		// (B's super().__init__() goes on to C, and A reads C.width); E() has Linear(2, 6) = 18.
+		const r = snippet('classes.py');
+		assertAgrees(r, 'd', { total: 36, trainable: 36, buffers: 0 });
+		assertAgrees(r, 'e', { total: 18, trainable: 18, buffers: 0 });
 	});
 });
