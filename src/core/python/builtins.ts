@@ -18,9 +18,13 @@ import {
 	classChain,
 	ClassValue,
 	firstCause,
+	float,
 	FrameworkObject,
+	isFloat,
 	NONE,
 	num,
+	numLike,
+	pyNumber,
 	truthy,
 	tuple,
 	unknown,
@@ -47,6 +51,13 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 	const a = args.positional;
 	switch (name) {
 		case 'range': {
+			const bad = a.find(isFloat);
+			if (bad?.k === 'num') {
+				return unknown({
+					reason: `range() gets the float ${pyNumber(bad)}: Python raises TypeError here (use \`//\` or \`int(…)\`)`,
+					range: it.here(args.node),
+				});
+			}
 			const nums = a.map(asInt);
 			if (nums.some((n) => n === undefined) || nums.length === 0 || nums.length > 3) {
 				return UNKNOWN;
@@ -84,8 +95,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return Number.isInteger(s) ? num(s) : UNKNOWN;
 		}
 		case 'float': {
-			const n = asNumber(a[0]);
-			return n !== undefined ? num(n) : UNKNOWN;
+			const n = a.length === 0 ? 0 : asNumber(a[0]);
+			return n !== undefined ? float(n) : UNKNOWN;
 		}
 		case 'bool': {
 			const t = a[0] ? truthy(a[0]) : false;
@@ -95,11 +106,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return a[0]?.k === 'str'
 				? a[0]
 				: a[0]?.k === 'num'
-					? { k: 'str', v: String(a[0].v) }
+					? { k: 'str', v: pyNumber(a[0]) }
 					: UNKNOWN;
 		case 'abs': {
 			const n = asNumber(a[0]);
-			return n !== undefined ? num(Math.abs(n)) : UNKNOWN;
+			return n !== undefined ? numLike(Math.abs(n), a[0]) : UNKNOWN;
 		}
 		case 'chr': {
 			const n = asInt(a[0]);
@@ -122,7 +133,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			const x = n * f;
 			const r = Math.round(x);
 			const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-			return num(even / f);
+			// round(x) is an int; round(x, n) has x's type.
+			return a.length < 2 || a[1]?.k === 'none' ? num(even / f) : numLike(even / f, a[0]);
 		}
 		case 'map':
 		case 'filter': {
@@ -222,21 +234,28 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			const items = a.length === 1 ? it.iterate(a[0]) : a;
 			const nums = items?.map(asNumber);
-			if (!nums || nums.length === 0 || nums.some((n) => n === undefined)) {
+			if (!items || !nums || nums.length === 0 || nums.some((n) => n === undefined)) {
 				return UNKNOWN;
 			}
-			return num(
-				(nums as number[]).reduce((m, x) =>
-					name === 'min' ? Math.min(m, x) : Math.max(m, x),
-				),
-			);
+			// The item itself (the first of equals, as Python): max(1, 0.5 * c) may be a float.
+			let best = 0;
+			(nums as number[]).forEach((x, i) => {
+				if (name === 'min' ? x < (nums[best] as number) : x > (nums[best] as number)) {
+					best = i;
+				}
+			});
+			const chosen = items[best];
+			return chosen.k === 'bool' ? num(nums[best] as number) : chosen;
 		}
 		case 'sum': {
-			const nums = (a[0] ? it.iterate(a[0]) : undefined)?.map(asNumber);
-			if (!nums || nums.some((n) => n === undefined)) {
+			const items = a[0] ? it.iterate(a[0]) : undefined;
+			const nums = items?.map(asNumber);
+			if (!items || !nums || nums.some((n) => n === undefined)) {
 				return UNKNOWN;
 			}
-			return num((nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0));
+			const total = (nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0);
+			const anyFloat = items.some(isFloat) || isFloat(a[1]);
+			return anyFloat ? float(total) : num(total);
 		}
 		case 'list':
 		case 'tuple': {
@@ -349,7 +368,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			// Python's floor division and a remainder with the divisor's sign.
 			const q = Math.floor(x / y);
-			return tuple([num(q), num(x - q * y)]);
+			const like = isFloat(a[0]) ? a[0] : a[1];
+			return tuple([numLike(q, like), numLike(x - q * y, like)]);
 		}
 		case 'reversed': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
@@ -407,8 +427,14 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			const hit = types.some((t) => {
 				const name = (t as { name: string }).name;
+				// A float is no int even when whole (2.0), and an int no float.
 				if (name === 'int') {
-					return (v.k === 'num' && Number.isInteger(v.v)) || v.k === 'bool';
+					return (
+						(v.k === 'num' && !isFloat(v) && Number.isInteger(v.v)) || v.k === 'bool'
+					);
+				}
+				if (name === 'float') {
+					return v.k === 'num' && (isFloat(v) || !Number.isInteger(v.v));
 				}
 				return kinds[name]?.includes(v.k) ?? false;
 			});
@@ -425,6 +451,19 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			const v = it.getAttr(a[0], name);
 			return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
+		}
+		case 'hasattr': {
+			const name = a[1]?.k === 'str' ? a[1].v : undefined;
+			const target = a[0];
+			const found = target && name !== undefined ? hasAttr(it, target, name) : undefined;
+			return found === undefined
+				? unknown(
+						firstCause(a) ?? {
+							reason: `NormLens cannot tell whether \`${it.snippet(args.node)}\` holds`,
+							range: it.here(args.node),
+						},
+					)
+				: { k: 'bool', v: found };
 		}
 		case 'setattr': {
 			const name = a[1]?.k === 'str' ? a[1].v : undefined;
@@ -463,4 +502,49 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				range: it.here(args.node),
 			});
 	}
+}
+
+/**
+ * `hasattr(target, name)` where NormLens knows the answer: an attribute it finds is there; on a
+ * source instance or a framework object of a source class, one it cannot find is absent when the
+ * class has no `__getattr__` and the framework says its base has no such name. Dunder names, and
+ * objects something unknown may have changed, stay unknown.
+ */
+function hasAttr(it: BuiltinHost, target: Value, name: string): boolean | undefined {
+	if (target.k !== 'obj' && target.k !== 'instance') {
+		return undefined;
+	}
+	const v = it.getAttr(target, name);
+	if (v.k === 'unknown') {
+		// A tainted object, or a plain instance's missing attribute (members.ts answers UNKNOWN).
+		if (v.cause || target.k !== 'instance' || name.startsWith('__')) {
+			return undefined;
+		}
+		// Absent, when every class of the chain is in the source (or `object`) and none has `__getattr__`.
+		const chain = classChain(target.inst.cls);
+		const plain = chain.every(
+			(c) =>
+				!c.methods.has('__getattr__') &&
+				c.bases.every((b) => b.k === 'class' || (b.k === 'builtin' && b.name === 'object')),
+		);
+		return plain ? false : undefined;
+	}
+	if (v.k !== 'bound' || v.base) {
+		return true;
+	}
+	// Not found on the object or its source class: the framework's base decides.
+	if (target.k !== 'obj' || name.startsWith('__')) {
+		return undefined;
+	}
+	const cls = target.obj.pyClass;
+	if (cls && classChain(cls).some((c) => c.methods.has('__getattr__'))) {
+		return undefined;
+	}
+	for (const r of it.runtimes) {
+		const has = r.hasFrameworkAttr?.(target.obj, name);
+		if (has !== undefined) {
+			return has;
+		}
+	}
+	return undefined;
 }

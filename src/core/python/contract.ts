@@ -69,6 +69,12 @@ export interface Runtime {
 		ctx: CallContext,
 	): Value | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
+	/**
+	 * `hasattr(obj, name)` for a name neither `getAttr`, the object's own attributes nor its source
+	 * class has: whether the framework's base gives it one (`parameters`), `false` when it surely
+	 * does not, `undefined` when that is not known.
+	 */
+	hasFrameworkAttr?(obj: FrameworkObject, name: string): boolean | undefined;
 	/** Creates the object for an instance of a source class whose bases include a framework class. */
 	instantiate?(
 		cls: ClassValue,
@@ -80,6 +86,8 @@ export interface Runtime {
 	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
 	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
+	/** `a op= b` where `a` is a framework object that changes in place (`layers += [block]` on a ModuleList); undefined: as `a = a op b`. */
+	inPlaceOp?(op: string, a: Value, b: Value, range: TextRange): Value | undefined;
 	/**
 	 * A call the interpreter cannot follow (an unknown object, a function no runtime knows) applied to
 	 * `args`, `what` being its callee as written: a runtime whose tensors are among the arguments

@@ -1,5 +1,5 @@
 // Python's number and string literals as values.
-import { num, UNKNOWN, Value } from './values';
+import { float, num, UNKNOWN, Value } from './values';
 
 /**
  * A number literal's value; unknown where it has no exact float (imaginary, or an integer past
@@ -9,11 +9,14 @@ export function numberLiteral(text: string): Value {
 	// JavaScript reads Python's decimal, float and 0x / 0o / 0b literals alike; only
 	// underscores and imaginary literals need the slow path.
 	const plain = Number(text);
+	// A point or an exponent makes a float (`4.0`, `1e3`); hex digits are no exponent (`0xE`).
+	const isFloat = !/^0[xob]/i.test(text) && /[.eE]/.test(text);
 	if (!Number.isNaN(plain)) {
+		if (isFloat) {
+			return float(plain);
+		}
 		// An integer literal beyond 2^53 has no exact float: unknown rather than a rounded count.
-		return Number.isInteger(plain) && !Number.isSafeInteger(plain) && !/[.eE]/.test(text)
-			? UNKNOWN
-			: num(plain);
+		return Number.isInteger(plain) && !Number.isSafeInteger(plain) ? UNKNOWN : num(plain);
 	}
 	const t = text.replace(/_/g, '').toLowerCase();
 	if (t.endsWith('j')) {
@@ -29,7 +32,7 @@ export function numberLiteral(text: string): Value {
 		return num(parseInt(t.slice(2), 2));
 	}
 	const v = Number(t);
-	return Number.isNaN(v) ? UNKNOWN : num(v);
+	return Number.isNaN(v) ? UNKNOWN : isFloat ? float(v) : num(v);
 }
 
 /** A string literal's text, its escapes decoded (unless it is raw). */

@@ -1,7 +1,7 @@
 // Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
 // exact where Python's result is, unknown where it is not — never a rounded or guessed value.
 import { sequenceBound, StopInterpretation } from './contract';
-import { asNumber, asSequence, num, UNKNOWN, Value } from './values';
+import { asNumber, asSequence, float, isFloat, num, pyNumber, UNKNOWN, Value } from './values';
 
 /** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
 export const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
@@ -138,12 +138,13 @@ export function formatSpec(v: Value, spec: string): string | undefined {
 	}
 	const [, align, zero, width, precision, type] = m;
 	let text: string;
-	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v)) {
+	// `{:d}` takes ints only (a float raises ValueError).
+	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v) && !isFloat(v)) {
 		text = type === 'x' ? v.v.toString(16) : String(v.v);
 	} else if (v.k === 'num' && type === 'f') {
 		text = v.v.toFixed(precision ? Number(precision) : 6);
 	} else if (v.k === 'num' && type === '' && precision === undefined) {
-		text = String(v.v);
+		text = pyNumber(v);
 	} else if (v.k === 'str' && (type === 's' || type === '') && precision === undefined) {
 		text = v.v;
 	} else {
@@ -347,7 +348,8 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 		}
 		const intOp = INTEGER_OPS[op];
 		if (intOp) {
-			if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
+			// Python's bitwise operators take ints only (a float raises TypeError).
+			if (isFloat(a) || isFloat(b) || !Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
 				return UNKNOWN;
 			}
 			const r = intOp(BigInt(x), BigInt(y));
@@ -367,7 +369,10 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 				!Number.isInteger(y) ||
 				op === '/' ||
 				Math.abs(r) <= Number.MAX_SAFE_INTEGER);
-		return exact ? num(r) : UNKNOWN;
+		// Python's types: `/` always makes a float, and so does any arithmetic on a float, or an
+		// int to a negative power (`2 ** -1`); `//`, `%`, `+`, `-`, `*` on ints stay ints.
+		const toFloat = op === '/' || isFloat(a) || isFloat(b) || (op === '**' && y < 0);
+		return exact ? (toFloat ? float(r) : num(r)) : UNKNOWN;
 	}
 	if (op === '+') {
 		if (a.k === 'str' && b.k === 'str') {
@@ -385,7 +390,8 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 		if (
 			(seq.k === 'tuple' || seq.k === 'list') &&
 			times !== undefined &&
-			Number.isInteger(times)
+			Number.isInteger(times) &&
+			!isFloat(asSequence(a) ? b : a)
 		) {
 			if (seq.items.length * times > maxSequence) {
 				throw new StopInterpretation(sequenceBound(maxSequence));
@@ -396,7 +402,7 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 			}
 			return { k: seq.k, items };
 		}
-		if (a.k === 'str' && y !== undefined && Number.isInteger(y)) {
+		if (a.k === 'str' && y !== undefined && Number.isInteger(y) && !isFloat(b)) {
 			return a.v.length * Math.max(0, y) > MAX_STRING
 				? UNKNOWN
 				: { k: 'str', v: a.v.repeat(Math.max(0, y)) };

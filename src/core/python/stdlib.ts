@@ -29,6 +29,11 @@ const MATH: Readonly<Record<string, (xs: number[]) => number | undefined>> = {
 	prod: (xs) => xs.reduce((a, b) => a * b, 1),
 };
 
+/** The `math` functions that return an int (ceil, floor and trunc of a float too); `prod` has its items' type; the rest return floats. */
+const INT_RESULT = new Set(['ceil', 'floor', 'trunc', 'isqrt', 'gcd']);
+/** The `math` functions that take ints only (Python raises TypeError on a float). */
+const INT_ARGS = new Set(['isqrt', 'gcd']);
+
 function gcd(a: number, b: number): number {
 	let [x, y] = [Math.abs(a), Math.abs(b)];
 	while (y) {
@@ -66,6 +71,15 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	if (xs.some((x) => x === undefined)) {
 		return undefined;
 	}
+	const name = m?.[1] ?? '';
+	const anyFloat = args.some((a) => a.k === 'num' && a.float === true);
+	if (anyFloat && INT_ARGS.has(name)) {
+		return undefined;
+	}
 	const v = fn(xs as number[]);
-	return v === undefined || !Number.isFinite(v) ? undefined : { k: 'num', v };
+	if (v === undefined || !Number.isFinite(v)) {
+		return undefined;
+	}
+	const isInt = INT_RESULT.has(name) || (name === 'prod' && !anyFloat);
+	return isInt ? { k: 'num', v } : { k: 'num', v, float: true };
 }

@@ -10,7 +10,12 @@ export type Cause = UnknownCause;
  * decide is `unknown`, and unknowns propagate: a count built from an unknown is never guessed.
  */
 export type Value =
-	| { k: 'num'; v: number }
+	/**
+	 * A Python int or float. `float` marks a Python float (a literal with a point or an exponent,
+	 * a true division, `float(…)`, arithmetic with a float): `50.0` equals `50`, but PyTorch refuses
+	 * it as a size, and Python as a `range()` bound or an index.
+	 */
+	| { k: 'num'; v: number; float?: true }
 	| { k: 'str'; v: string }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
@@ -90,25 +95,67 @@ export interface Instance {
 export function findMethod(
 	cls: ClassValue,
 	name: string,
-	seen = new Set<ClassValue>(),
 ): { fn: FunctionValue; owner: ClassValue } | undefined {
-	if (seen.has(cls)) {
-		return undefined;
-	}
-	seen.add(cls);
-	const own = cls.methods.get(name);
-	if (own) {
-		return { fn: own, owner: cls };
-	}
-	for (const b of cls.bases) {
-		if (b.k === 'class') {
-			const found = findMethod(b.cls, name, seen);
-			if (found) {
-				return found;
-			}
+	for (const c of mro(cls)) {
+		const own = c.methods.get(name);
+		if (own) {
+			return { fn: own, owner: c };
 		}
 	}
 	return undefined;
+}
+
+const mroCache = new WeakMap<ClassValue, ClassValue[]>();
+
+/**
+ * The source classes of `cls`'s method resolution order, as Python's C3 linearization orders them:
+ * in a diamond `class D(B, C)` with `B(A)` and `C(A)`, D → B → C → A — a lookup or `super()` in B
+ * goes on to C, not to A. Framework bases (nn.Module) come after all of these. Where C3 finds no
+ * order (Python raises TypeError defining such a class), the depth-first chain.
+ */
+export function mro(cls: ClassValue): ClassValue[] {
+	const cached = mroCache.get(cls);
+	if (cached) {
+		return cached;
+	}
+	const order = linearize(cls, new Set()) ?? classChain(cls);
+	mroCache.set(cls, order);
+	return order;
+}
+
+function linearize(cls: ClassValue, visiting: Set<ClassValue>): ClassValue[] | undefined {
+	if (visiting.has(cls) || visiting.size > 200) {
+		return undefined;
+	}
+	visiting.add(cls);
+	const bases = cls.bases.flatMap((b) => (b.k === 'class' ? [b.cls] : []));
+	const seqs: ClassValue[][] = [];
+	for (const b of bases) {
+		const l = linearize(b, visiting);
+		if (!l) {
+			return undefined;
+		}
+		seqs.push([...l]);
+	}
+	visiting.delete(cls);
+	seqs.push([...bases]);
+	const out = [cls];
+	for (;;) {
+		const rest = seqs.filter((s) => s.length > 0);
+		if (rest.length === 0) {
+			return out;
+		}
+		const head = rest.map((s) => s[0]).find((c) => !rest.some((s) => s.indexOf(c) > 0));
+		if (!head) {
+			return undefined;
+		}
+		out.push(head);
+		for (const s of rest) {
+			if (s[0] === head) {
+				s.shift();
+			}
+		}
+	}
 }
 
 /** Dotted import paths of a class's non-source bases, through source bases too. */
@@ -194,6 +241,38 @@ export const NONE: Value = { k: 'none' };
 
 export function num(v: number): Value {
 	return { k: 'num', v };
+}
+
+/** A Python float (see `Value`'s `num`). */
+export function float(v: number): Value {
+	return { k: 'num', v, float: true };
+}
+
+/** A number of the same Python type as `like` (an int stays an int, a float a float). */
+export function numLike(v: number, like: Value | undefined): Value {
+	return isFloat(like) ? float(v) : num(v);
+}
+
+/** Whether `v` is a Python float, not an int (a bool is an int). */
+export function isFloat(v: Value | undefined): boolean {
+	return v?.k === 'num' && v.float === true;
+}
+
+/** A number as Python's `repr` prints it: `50`, `50.0`, `0.25`, `1e-05` (for messages). */
+export function pyNumber(v: Value & { k: 'num' }): string {
+	const x = v.v;
+	if (!v.float || !Number.isFinite(x)) {
+		return !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : String(x);
+	}
+	const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+	if (exp < -4 || exp >= 16) {
+		// Python: 1e-05, 1.5e+16 — at least two exponent digits, the mantissa without a trailing .0.
+		const [m, e] = x.toExponential().split('e');
+		const n = Number(e);
+		return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+	}
+	const s = String(x);
+	return Number.isInteger(x) ? `${s}.0` : s;
 }
 
 export function tuple(items: Value[]): Value {
@@ -344,7 +423,7 @@ export function toJson(v: Value): unknown {
 export function show(v: Value): string {
 	switch (v.k) {
 		case 'num':
-			return String(v.v);
+			return pyNumber(v);
 		case 'str':
 			return JSON.stringify(v.v);
 		case 'bool':

@@ -183,11 +183,19 @@ export class ForwardTracer {
 		asModuleCall = true,
 	): Value {
 		const first = args.positional[0];
-		const inputs = args.positional.map((v) =>
-			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null,
-		);
+		const shapeOf = (v: Value) =>
+			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+		// An RNN's initial state comes as one tensor (h_0) or, for an LSTM, the tuple (h_0, c_0):
+		// its shapes follow the input's, so that the rule can check them.
+		const hx =
+			spec.shape === 'rnn' ? (args.positional[1] ?? args.keywords.get('hx')) : undefined;
+		const inputs =
+			hx === undefined || hx.k === 'none'
+				? args.positional.slice(0, spec.shape === 'rnn' ? 1 : undefined).map(shapeOf)
+				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
-		if (inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
+		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
+		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {
 				out = torchOutputShape(spec, m.config, inputs, `${m.type}`);
 			} catch (e) {

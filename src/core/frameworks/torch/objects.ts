@@ -85,6 +85,8 @@ export class TorchModule implements FrameworkObject {
 	readonly buffers = new Map<string, TorchParam>();
 	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
 	paramsKnown = true;
+	/** PyTorch raises building it (its arguments are refused): a run never reaches its forward, so no shape of its own. */
+	initRaises = false;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
 	dtypeCause?: Cause;
 	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */

@@ -11,7 +11,7 @@ import { normalizationParams, normalizationShapes } from './layers/normalization
 import { poolingShapes } from './layers/pooling';
 import { recurrentParams, recurrentShapes } from './layers/recurrent';
 import { reshapeShapes } from './layers/reshape';
-import { fmt, int, ModuleConfig, ParamFn, ShapeFn } from './layers/shared';
+import { fmt, intLoose, ModuleConfig, ParamFn, ShapeFn } from './layers/shared';
 import { transformerParams, transformerShapes } from './layers/transformer';
 
 export { MAX_STACKED_LAYERS, SizeBoundError } from './layers/shared';
@@ -85,12 +85,12 @@ function checkArg(c: ArgCheck, cfg: ModuleConfig, name: string): void {
 			throw bad(`must be smaller than ${c.below}=${b}`);
 		}
 	} else if ('divides' in c) {
-		const [a, b] = [asInt(v), int(cfg, c.divides)];
+		const [a, b] = [asInt(v), intLoose(cfg, c.divides)];
 		if (a !== undefined && b !== undefined && a > 0 && b % a !== 0) {
 			throw bad(`must divide ${c.divides}=${b}`);
 		}
 	} else if ('indexInto' in c) {
-		const [a, n] = [asInt(v), int(cfg, c.indexInto)];
+		const [a, n] = [asInt(v), intLoose(cfg, c.indexInto)];
 		if (a !== undefined && n !== undefined && (a < -n || a >= n)) {
 			throw bad(`must index into ${c.indexInto}=${n}`);
 		}

@@ -22,11 +22,12 @@ import {
 import { torchModuleSpec } from './catalogue';
 import { ForwardTracer } from './forward';
 import { createModule, initLeaf, instantiateModule, parameter, unknownModule } from './nn/build';
+import { combineContainers, moduleOperator } from './nn/containerOps';
 import { cloneModule, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
-import { fillContainer, moduleAttribute, setAttribute } from './nn/registration';
+import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
@@ -333,6 +334,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return obj instanceof TorchModule ? moduleAttribute(obj, name) : undefined;
 	}
 
+	hasFrameworkAttr(obj: FrameworkObject, name: string): boolean | undefined {
+		return obj instanceof TorchModule ? moduleHasAttr(obj, name) : undefined;
+	}
+
 	callObject(obj: FrameworkObject, args: CallArgs, ctx: CallContext): Value | undefined {
 		if (obj instanceof TorchModule) {
 			return this.forward.callModule(obj, args, ctx);
@@ -375,9 +380,30 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+		const isModule = (v: Value) => v.k === 'obj' && v.obj instanceof TorchModule;
+		if (isModule(a) || isModule(b)) {
+			const at =
+				range ??
+				((a.k === 'obj' ? a.obj : b.k === 'obj' ? b.obj : undefined) as TorchModule).range;
+			return (
+				(op === '+' && a.k === 'obj' && a.obj instanceof TorchModule
+					? combineContainers(this, a.obj, b, false, at)
+					: undefined) ?? moduleOperator(this, op, a, b, false, at)
+			);
+		}
 		const v = tensorBinaryOp(op, a, b);
 		this.forward.op(binaryOpNames[op] ?? op, range ?? null, sourcesOf([a, b], true), v);
 		return v;
+	}
+
+	inPlaceOp(op: string, a: Value, b: Value, range: TextRange): Value | undefined {
+		if (!(a.k === 'obj' && a.obj instanceof TorchModule)) {
+			return undefined;
+		}
+		return (
+			(op === '+' ? combineContainers(this, a.obj, b, true, range) : undefined) ??
+			moduleOperator(this, op, a, b, true, range)
+		);
 	}
 
 	/**

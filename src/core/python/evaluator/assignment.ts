@@ -107,6 +107,9 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 				setAttr(it, obj.obj, it.source.slice(prop), value, target);
 			} else if (prop && obj.k === 'instance') {
 				obj.inst.attrs.set(it.source.slice(prop), value);
+			} else if (prop && obj.k === 'class') {
+				// `Block.expansion = 3`: every instance reads it from then on (unless it has its own).
+				obj.cls.attrs.set(it.source.slice(prop), value);
 			} else if (!prop) {
 				const index = children(target).find(
 					(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
@@ -231,6 +234,15 @@ export function execUpdate(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 			);
 		}
 		return;
+	}
+	if (left.k === 'obj') {
+		for (const r of it.runtimes) {
+			const v = r.inPlaceOp?.(op, left, right, it.here(node));
+			if (v !== undefined) {
+				assignTo(it, target, v, scope);
+				return;
+			}
+		}
 	}
 	assignTo(it, target, it.binary(op, left, right, node), scope);
 }

@@ -11,7 +11,10 @@ import {
 	causeOf,
 	asNumber,
 	NONE,
+	isFloat,
 	num,
+	numLike,
+	pyNumber,
 	Scope,
 	truthy,
 	unknown,
@@ -188,7 +191,7 @@ function formatString(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 			}
 			out += formatted;
 		} else if (v.k === 'str' || v.k === 'num') {
-			out += String(v.v);
+			out += v.k === 'num' ? pyNumber(v) : v.v;
 		} else if (v.k === 'bool') {
 			out += v.v ? 'True' : 'False';
 		} else {
@@ -294,7 +297,14 @@ function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	if (n === undefined) {
 		return unknown(causeOf(v));
 	}
-	return o === '-' ? num(-n) : o === '+' ? num(n) : o === '~' ? num(~n) : UNKNOWN;
+	// `-x` and `+x` keep x's type; `~` takes ints only (Python raises on a float).
+	return o === '-'
+		? numLike(-n, v)
+		: o === '+'
+			? numLike(n, v)
+			: o === '~' && !isFloat(v)
+				? num(~n)
+				: UNKNOWN;
 }
 
 function binaryExpression(it: Interpreter, node: SyntaxNode, scope: Scope): Value {

@@ -7,6 +7,7 @@ import {
 	asInt,
 	ClassValue,
 	findMethod,
+	mro,
 	asSequence,
 	FunctionValue,
 	Scope,
@@ -109,6 +110,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 					: UNKNOWN)
 			);
 		case 'class': {
+			// `block.__name__` names a layer (`add_module(f"{block.__name__}_{i}", …)`); a class attribute of that name wins.
+			if (name === '__name__' && !obj.cls.attrs.has(name)) {
+				return { k: 'str', v: obj.cls.name };
+			}
 			const m = findMethod(obj.cls, name);
 			if (m?.fn.binding === 'class') {
 				return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
@@ -116,6 +121,26 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
 		}
 		case 'super': {
+			// super() goes on after the running method's class in the MRO of the instance's class.
+			const selfCls =
+				obj.self.k === 'obj'
+					? obj.self.obj.pyClass
+					: obj.self.k === 'instance'
+						? obj.self.inst.cls
+						: undefined;
+			const order = selfCls ? mro(selfCls) : [];
+			const at = order.indexOf(obj.cls);
+			if (at >= 0) {
+				for (const c of order.slice(at + 1)) {
+					const fn = c.methods.get(name);
+					if (fn) {
+						return { k: 'method', fn, self: obj.self, cls: c };
+					}
+				}
+				return obj.self.k === 'obj'
+					? { k: 'bound', self: obj.self, name, base: true }
+					: { k: 'builtin', name: 'noop' };
+			}
 			for (const b of obj.cls.bases) {
 				if (b.k === 'class') {
 					const m = findMethod(b.cls, name);
@@ -161,25 +186,11 @@ function bindMethod(
 }
 
 /** A class-level attribute (e.g. `expansion = 4`), through source bases. */
-function classAttribute(
-	cls: ClassValue,
-	name: string,
-	seen = new Set<ClassValue>(),
-): Value | undefined {
-	if (seen.has(cls)) {
-		return undefined;
-	}
-	seen.add(cls);
-	const own = cls.attrs.get(name);
-	if (own) {
-		return own;
-	}
-	for (const b of cls.bases) {
-		if (b.k === 'class') {
-			const v = classAttribute(b.cls, name, seen);
-			if (v) {
-				return v;
-			}
+function classAttribute(cls: ClassValue, name: string): Value | undefined {
+	for (const c of mro(cls)) {
+		const own = c.attrs.get(name);
+		if (own) {
+			return own;
 		}
 	}
 	return undefined;

@@ -3,7 +3,7 @@ import type { CallArgs } from '../contract';
 import { READING_SEQUENCE_METHODS } from '../trusted';
 import { strMethod } from '../operators';
 import { dictMethod, listMethod } from '../containers';
-import { Cause, FrameworkObject, unknown, UNKNOWN, Value } from '../values';
+import { Cause, FrameworkObject, pyNumber, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
 /**
@@ -79,7 +79,7 @@ export function callMethodOn(
 								? positional[Number(k)]
 								: args?.keywords.get(k);
 					if (v?.k === 'str' || v?.k === 'num') {
-						return String(v.v);
+						return v.k === 'num' ? pyNumber(v) : v.v;
 					}
 					ok = false;
 					return '';

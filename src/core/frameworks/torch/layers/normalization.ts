@@ -9,6 +9,7 @@ import {
 	dims,
 	fmt,
 	int,
+	intLoose,
 	p,
 	ParamFn,
 	ShapeFn,
@@ -149,9 +150,13 @@ function runningStats(c: number): WeightInfo[] {
 }
 
 const batchNormWeights: ParamFn = (_s, cfg) => {
-	const c = int(cfg, 'num_features');
 	const affine = bool(cfg, 'affine');
 	const track = bool(cfg, 'track_running_stats');
+	if (affine === false && track === false) {
+		// Nothing of size num_features is built, so PyTorch takes any value there (even a float).
+		return [];
+	}
+	const c = int(cfg, 'num_features');
 	if (c === undefined || affine === undefined || track === undefined) {
 		return null;
 	}
@@ -167,7 +172,7 @@ export const normalizationParams = {
 	// InstanceNorm keeps what BatchNorm keeps (its defaults differ: no affine, no running stats).
 	instanceNorm: (_s, cfg) => batchNormWeights(_s, cfg),
 	layerNorm: (_s, cfg) => {
-		const shape = dims(cfg.get('normalized_shape'));
+		const shape = dims(cfg.get('normalized_shape'), 'normalized_shape');
 		const affine = bool(cfg, 'elementwise_affine');
 		const bias = bool(cfg, 'bias');
 		if (!shape || affine === undefined || bias === undefined) {
@@ -176,14 +181,19 @@ export const normalizationParams = {
 		return affine ? [p('weight', shape), ...(bias ? [p('bias', shape)] : [])] : [];
 	},
 	rmsNorm: (_s, cfg) => {
-		const shape = dims(cfg.get('normalized_shape'));
+		const shape = dims(cfg.get('normalized_shape'), 'normalized_shape');
 		const affine = bool(cfg, 'elementwise_affine');
 		return !shape || affine === undefined ? null : affine ? [p('weight', shape)] : [];
 	},
 	groupNorm: (_s, cfg) => {
-		const g = int(cfg, 'num_groups');
-		const c = int(cfg, 'num_channels');
+		// num_groups reaches PyTorch's group_norm only in the forward (the shape rule checks it
+		// there); num_channels sizes the affine weights only.
+		const g = intLoose(cfg, 'num_groups');
 		const affine = bool(cfg, 'affine');
+		if (affine === false) {
+			return g === undefined ? null : [];
+		}
+		const c = int(cfg, 'num_channels');
 		if (g === undefined || c === undefined || affine === undefined) {
 			return null;
 		}
@@ -250,7 +260,7 @@ export const normalizationShapes = {
 		return x;
 	},
 	lastDimsNorm: (_s, cfg, [x], name) => {
-		const shape = dims(cfg.get('normalized_shape'));
+		const shape = dims(cfg.get('normalized_shape'), 'normalized_shape');
 		if (shape) {
 			const tail = x.slice(x.length - shape.length);
 			if (tail.length !== shape.length || tail.some((d, i) => d !== null && d !== shape[i])) {

@@ -1,12 +1,13 @@
 // torch.nn's recurrent layers (RNN, LSTM, GRU): rows, weight and shape rules, and the final hidden state.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
 import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
-import { ArgDefault, REQUIRED } from '../../common/spec';
+import { ArgDefault, REQUIRED, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import { TorchModule, TorchTensor } from '../objects';
 import {
 	bool,
 	checkChannels,
+	fmt,
 	int,
 	MAX_STACKED_LAYERS,
 	p,
@@ -97,13 +98,39 @@ export const recurrentParams = {
 
 /** The shape rules the recurrent rows name, by name (rules.ts gathers every family's). */
 export const recurrentShapes = {
-	rnn: (_s, cfg, [x], name) => {
+	rnn: (spec, cfg, [x, ...hx], name) => {
 		const hidden = int(cfg, 'hidden_size');
 		const proj = int(cfg, 'proj_size') ?? 0;
 		const bi = bool(cfg, 'bidirectional');
+		const layers = int(cfg, 'num_layers');
+		const batchFirst = bool(cfg, 'batch_first');
 		checkChannels(x, x.length - 1, int(cfg, 'input_size'), 'input features (input_size)', name);
 		if (hidden === undefined || bi === undefined) {
 			return null;
+		}
+		if (hx.length > 0) {
+			// PyTorch checks the initial state against (layers × directions, N, H_out) — (…, H_cell) for c_0.
+			const expected = spec.gates === 4 ? [proj > 0 ? proj : hidden, hidden] : [hidden];
+			if (
+				layers === undefined ||
+				batchFirst === undefined ||
+				hx.length !== expected.length ||
+				(x.length !== 2 && x.length !== 3)
+			) {
+				return null;
+			}
+			const n = x.length === 3 ? [batchFirst ? x[0] : x[1]] : [];
+			hx.forEach((h, i) => {
+				const want = [layers * (bi ? 2 : 1), ...n, expected[i]];
+				if (
+					h.length !== want.length ||
+					h.some((d, j) => d !== null && want[j] !== null && d !== want[j])
+				) {
+					throw new ShapeError(
+						`${name} expects ${i === 0 ? 'h_0' : 'c_0'} of shape ${fmt(want)} but got ${fmt(h)}`,
+					);
+				}
+			});
 		}
 		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
 	},

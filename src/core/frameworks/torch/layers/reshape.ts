@@ -4,7 +4,7 @@ import { reshapeShape } from '../../common/shapes';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchShapeRule } from '../catalogue';
 import { flattenShape } from '../ops/shapes';
-import { dimIndex, dims, fmt, int, ShapeFn } from './shared';
+import { dimIndex, dims, fmt, int, intValue, ShapeFn } from './shared';
 
 /** Interpolation modes of `Upsample` and the input rank each needs. */
 export const upsampleModeRanks: Record<string, number> = {
@@ -135,7 +135,7 @@ export const reshapeShapes = {
 	},
 	unflatten: (_s, cfg, [x], name) => {
 		const dim = int(cfg, 'dim');
-		const sizes = dims(cfg.get('unflattened_size'));
+		const sizes = dims(cfg.get('unflattened_size'), 'unflattened_size');
 		if (dim === undefined || !sizes) {
 			return null;
 		}
@@ -162,9 +162,12 @@ export const reshapeShapes = {
 			return list;
 		};
 		if (size && size.k !== 'none') {
-			const s = asInt(size);
+			// A float size raises TypeError in PyTorch's upsample kernels (int() reads it strictly).
+			const s = int(cfg, 'size');
 			const list = perAxis(
-				s !== undefined ? Array(spatial).fill(s) : asSequence(size)?.map(asInt),
+				s !== undefined
+					? Array(spatial).fill(s)
+					: asSequence(size)?.map((v) => intValue(v, 'size')),
 				'size',
 			);
 			return list && list.every((v) => v !== undefined)

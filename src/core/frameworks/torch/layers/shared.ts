@@ -1,6 +1,6 @@
 // What the torch layer rules share: argument readers, weight entries, rule signatures, common input checks.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
-import { asInt, asSequence, Value } from '../../../python/values';
+import { asInt, asSequence, isFloat, pyNumber, Value } from '../../../python/values';
 import { ShapeError } from '../../common/spec';
 import type { TorchModuleSpec } from '../catalogue';
 
@@ -13,8 +13,25 @@ export class SizeBoundError extends Error {}
 /** A module's arguments bound by name (the runtime's bindArgs; the conformance test's harness). */
 export type ModuleConfig = Map<string, Value>;
 
-/** An int argument; `undefined` when unknown. */
-export const int = (cfg: ModuleConfig, name: string) => asInt(cfg.get(name));
+/**
+ * PyTorch takes sizes, dims and factors as Python ints: a float, even a whole one (`planes / 4`
+ * is `50.0`), raises TypeError where it reaches a tensor's size or an ATen op. A ShapeError, so
+ * that the count is unknown with that cause rather than the count of a module that cannot be built.
+ */
+export function intValue(v: Value | undefined, name: string): number | undefined {
+	if (v?.k === 'num' && isFloat(v)) {
+		throw new ShapeError(
+			`${name}=${pyNumber(v)} is a float where PyTorch takes an int (TypeError; use \`//\` or \`int(…)\`)`,
+		);
+	}
+	return asInt(v);
+}
+
+/** An int argument; `undefined` when unknown; a ShapeError for a float (see `intValue`). */
+export const int = (cfg: ModuleConfig, name: string) => intValue(cfg.get(name), name);
+
+/** An int argument PyTorch keeps without building anything of that size, where a float passes (InstanceNorm's num_features without affine). */
+export const intLoose = (cfg: ModuleConfig, name: string) => asInt(cfg.get(name));
 
 /** A bool argument (PyTorch takes 0 and 1 as well); `undefined` when unknown. */
 export function bool(cfg: ModuleConfig, name: string): boolean | undefined {
@@ -25,23 +42,23 @@ export function bool(cfg: ModuleConfig, name: string): boolean | undefined {
 /** An int or a tuple of `rank` ints (kernel sizes, strides, padding…). */
 export function ints(cfg: ModuleConfig, name: string, rank: number): number[] | undefined {
 	const v = cfg.get(name);
-	const n = asInt(v);
+	const n = intValue(v, name);
 	if (n !== undefined) {
 		return Array(rank).fill(n);
 	}
-	const items = asSequence(v)?.map(asInt);
+	const items = asSequence(v)?.map((x) => intValue(x, name));
 	return items && items.length === rank && items.every((x) => x !== undefined)
 		? (items as number[])
 		: undefined;
 }
 
-/** A shape argument: an int or a sequence of ints (`normalized_shape`). */
-export function dims(v: Value | undefined): number[] | undefined {
-	const n = asInt(v);
+/** A shape argument: an int or a sequence of ints (`normalized_shape`); a ShapeError for a float. */
+export function dims(v: Value | undefined, name: string): number[] | undefined {
+	const n = intValue(v, name);
 	if (n !== undefined) {
 		return [n];
 	}
-	const items = asSequence(v)?.map(asInt);
+	const items = asSequence(v)?.map((x) => intValue(x, name));
 	return items && items.every((x) => x !== undefined) ? (items as number[]) : undefined;
 }
 

@@ -2,7 +2,7 @@
 import type { Shape } from '../../../../protocol/analysis';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
-import { bool, checkChannels, fmt, int, p, ParamFn, ShapeFn } from './shared';
+import { bool, checkChannels, fmt, int, intLoose, p, ParamFn, ShapeFn } from './shared';
 
 /** The attention layers, in catalogue order. */
 export const transformerModules: TorchModuleSpec[] = [
@@ -50,7 +50,7 @@ export const transformerModules: TorchModuleSpec[] = [
 export const transformerParams = {
 	multiheadAttention: (_s, cfg) => {
 		const e = int(cfg, 'embed_dim');
-		const heads = int(cfg, 'num_heads');
+		const heads = intLoose(cfg, 'num_heads');
 		const bias = bool(cfg, 'bias');
 		const kv = bool(cfg, 'add_bias_kv');
 		const kdim = cfg.get('kdim')?.k === 'none' ? e : int(cfg, 'kdim');

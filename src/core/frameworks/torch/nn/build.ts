@@ -146,6 +146,7 @@ export function initWeights(
 			throw e;
 		}
 		m.paramsKnown = false;
+		m.initRaises = true;
 		m.unknownCause = { reason: `nn.${type}: ${e.message} (PyTorch raises here)`, range };
 		s.report({
 			range,

@@ -251,6 +251,30 @@ const moduleMethods = opTable<ModuleMethod>({
 		}
 		return self;
 	},
+	insert: (m, c) => {
+		// ModuleList.insert(i, module): the modules from i on move up one key (PyTorch takes 0 ≤ i).
+		const { a, self } = c;
+		const i = asInt(a[0]);
+		const n = m.children.size;
+		if (
+			m.spec?.container !== 'list' ||
+			i === undefined ||
+			i < 0 ||
+			!(a[1]?.k === 'obj' && a[1].obj instanceof TorchModule)
+		) {
+			return undefined;
+		}
+		if (i >= n) {
+			// PyTorch shifts nothing then and keys the module by i itself ('5' in a list of two).
+			attach(m, String(i), a[1].obj);
+			return self;
+		}
+		const kids = [...m.children.values()];
+		kids.splice(i, 0, a[1].obj);
+		m.children.clear();
+		kids.forEach((k, j) => attach(m, String(j), k));
+		return self;
+	},
 	extend: (m, c) => {
 		const { a, args, ctx, self, s } = c;
 		const items = ctx.iterate(a[0] ?? UNKNOWN);

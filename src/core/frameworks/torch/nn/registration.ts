@@ -1,7 +1,8 @@
 // How a module registers what it holds (PyTorch's `__setattr__`, containers, add_module), and attribute reads.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
-import { asInt, causeOf, FrameworkObject, tuple, Value } from '../../../python/values';
+import { asInt, causeOf, classChain, FrameworkObject, tuple, Value } from '../../../python/values';
+import { torchSubpath } from '../paths';
 import { TorchModule, TorchParam } from '../objects';
 import type { TorchSession } from '../session';
 
@@ -205,4 +206,54 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 		return { k: 'bool', v: true };
 	}
 	return undefined;
+}
+
+/** nn.Module's public attributes and methods (PyTorch 1.13's `dir(nn.Module())` without `_` names). */
+const MODULE_MEMBERS = new Set(
+	(
+		'T_destination add_module apply bfloat16 buffers children cpu cuda double dump_patches eval ' +
+		'extra_repr float forward get_buffer get_extra_state get_parameter get_submodule half ipu ' +
+		'load_state_dict modules named_buffers named_children named_modules named_parameters ' +
+		'parameters register_backward_hook register_buffer register_forward_hook ' +
+		'register_forward_pre_hook register_full_backward_hook register_load_state_dict_post_hook ' +
+		'register_module register_parameter requires_grad_ set_extra_state share_memory state_dict ' +
+		'to to_empty train training type xpu zero_grad'
+	).split(' '),
+);
+
+/** Public nn.Module attributes that later PyTorch versions add: whether a module has one depends on the version. */
+const LATER_MODULE_MEMBERS = new Set([
+	'call_super_init',
+	'compile',
+	'mtia',
+	'register_full_backward_pre_hook',
+	'register_load_state_dict_pre_hook',
+	'register_state_dict_post_hook',
+	'register_state_dict_pre_hook',
+	'set_submodule',
+]);
+
+const isModuleBase = (b: Value) => {
+	const sub = b.k === 'ref' ? torchSubpath(b.path) : undefined;
+	return sub?.area === 'nn' && sub.name === 'Module';
+};
+
+/**
+ * `hasattr(module, name)` for a name the module's registered children, weights, own attributes and
+ * source class lack: nn.Module's own members are there; any other public name is absent from a
+ * subclass of nn.Module alone (`hasattr(self, 'shortcut')` where `__init__` made none). Catalogue
+ * layers (many attributes NormLens does not model), private names and other bases stay unknown.
+ */
+export function moduleHasAttr(m: TorchModule, name: string): boolean | undefined {
+	if (m.taint || m.spec || name.startsWith('_') || LATER_MODULE_MEMBERS.has(name)) {
+		return undefined;
+	}
+	if (MODULE_MEMBERS.has(name)) {
+		return true;
+	}
+	const chain = classChain(m.pyClass);
+	const onlyModule =
+		chain.length > 0 &&
+		chain.every((c) => c.bases.every((b) => b.k === 'class' || isModuleBase(b)));
+	return onlyModule ? false : undefined;
 }

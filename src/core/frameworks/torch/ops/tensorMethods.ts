@@ -323,6 +323,10 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		if (name === 'ndim' && obj.shape) {
 			return { k: 'num', v: obj.shape.length };
 		}
+		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
+		if (name === 'data') {
+			return { k: 'obj', obj };
+		}
 		return undefined;
 	}
 	if (name === 'shape') {

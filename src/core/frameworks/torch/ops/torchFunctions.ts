@@ -6,7 +6,9 @@ import {
 	asNumber,
 	asSequence,
 	asString,
+	isFloat,
 	NONE,
+	show,
 	UNKNOWN,
 	Value,
 } from '../../../python/values';
@@ -14,7 +16,7 @@ import { opTable } from '../../common/opTable';
 import { matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { einsumShape, fmtShape } from './shapes';
-import { tensorMethod } from './tensorMethods';
+import { tensorBinaryOp, tensorMethod } from './tensorMethods';
 
 /** A torch.* call as its rule reads it. */
 interface TorchFunctionCall {
@@ -34,11 +36,22 @@ type TorchFunctionRule = (c: TorchFunctionCall) => Value | undefined;
 
 /** A new tensor of the sizes given, separately or as one sequence (`torch.full`'s first argument). */
 const filled: TorchFunctionRule = (c) => {
-	const { name, a, args } = c;
+	const { name, a, args, ctx, report } = c;
 	const list = name === 'full' ? [a[0]] : a;
-	const dims = (
-		list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list
-	).map(asInt);
+	const sizes =
+		list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list;
+	// PyTorch takes sizes as ints: `torch.zeros(1, dim / 2)` raises TypeError.
+	const float = sizes.find(isFloat);
+	if (float) {
+		report({
+			range: ctx.range(args.node),
+			severity: 'error',
+			code: 'invalid-arguments',
+			message: `torch.${name}: the size ${show(float)} is a float where PyTorch takes an int (TypeError; use \`//\` or \`int(…)\`).`,
+		});
+		return { k: 'obj', obj: new TorchTensor(null) };
+	}
+	const dims = sizes.map(asInt);
 	return {
 		k: 'obj',
 		obj: new TorchTensor(
@@ -131,6 +144,14 @@ const keepsShape: TorchFunctionRule = (c) => {
 	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
 };
 
+/** `torch.add(x, y)`, `torch.mul(x, 2)`…: the operator's broadcast (`alpha=`, `rounding_mode=` change no shape). */
+const broadcasting =
+	(op: string): TorchFunctionRule =>
+	(c) =>
+		c.a.length === 2 && !c.args.keywords.has('out')
+			? tensorBinaryOp(op, c.a[0], c.a[1])
+			: undefined;
+
 /** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
@@ -203,6 +224,14 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	rand_like: likeInput,
 	randn_like: likeInput,
 	full_like: likeInput,
+	add: broadcasting('+'),
+	sub: broadcasting('-'),
+	subtract: broadcasting('-'),
+	mul: broadcasting('*'),
+	multiply: broadcasting('*'),
+	div: broadcasting('/'),
+	divide: broadcasting('/'),
+	true_divide: broadcasting('/'),
 	matmul: matrixProduct,
 	mm: matrixProduct,
 	bmm: matrixProduct,

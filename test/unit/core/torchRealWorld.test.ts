@@ -1,0 +1,348 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzePython } from '../../../src/core';
+import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
+import { fixtures } from '../paths';
+
+/**
+ * Real public PyTorch model files against real PyTorch: NormLens's totals and output shapes must be
+ * PyTorch's own numbers, or unknown with the cause that names why and where. Every expected number
+ * below was printed by Debian's PyTorch 1.13 (`/usr/bin/python3`), building the model the file
+ * defines (its factory functions with their defaults, or the driver lines a fixture says it adds)
+ * and printing `sum(p.numel() for p in m.parameters())`, the same over `requires_grad`
+ * parameters, `sum(b.numel() for b in m.buffers())`, and the output shape of `m.eval()` on
+ * `torch.randn(<the file's # normlens: input>)`.
+ *
+ * Files checked (source; result before the fixes of this test, and after):
+ *
+ * github.com/kuangliu/pytorch-cifar (MIT), models/, input (2, 3, 32, 32):
+ * - resnet.py ResNet18/34/50/101/152 — agree
+ * - densenet.py DenseNet121/169/201/161, densenet_cifar — agree
+ * - dpn.py DPN26, DPN92 — agree
+ * - googlenet.py, lenet.py, mobilenet.py, mobilenetv2.py — agree
+ * - pnasnet.py PNASNetA/B, regnet.py RegNetX/Y_400MF — agree
+ * - resnext.py ResNeXt29_2x64d/4x64d/8x64d/32x4d — agree (fixture)
+ * - shufflenet.py ShuffleNetG2/G3 — DISAGREED: PyTorch raises TypeError building
+ *   `nn.Conv2d(in, out_planes/4)` (a float size), NormLens printed 887,582 / 862,768 parameters.
+ *   Now unknown: the float size is an invalid-arguments error (fixture)
+ * - preact_resnet.py PreActResNet18…152, senet.py SENet18 — unknown (`hasattr(self, 'shortcut')`
+ *   not evaluated); now agree (fixtures)
+ * - shufflenetv2.py (only ShuffleBlock is buildable without arguments), dla.py, dla_simple.py,
+ *   efficientnet.py, vgg.py — no model without arguments: nothing to compare
+ *
+ * github.com/weiaicunzai/pytorch-cifar100 (no licence file; not copied here), models/, input
+ * (2, 3, 32, 32), factory functions:
+ * - attention56/92, densenet121/169/201/161, googlenet, inceptionv3, mobilenet, mobilenetv2,
+ *   nasnet, preactresnet18…152, resnet18…152, resnext50/101/152, resnet_in_resnet,
+ *   seresnet18…152, shufflenetv2, squeezenet, vgg11_bn…vgg19_bn, wideresnet, xception — agree
+ * - inceptionv4.py inceptionv4, inception_resnet_v2 — unknown (`add_module("{}_{}".format(
+ *   block.__name__, l), …)`); now agree: 41,296,516 params / 63,317 buffers and 65,442,072 /
+ *   80,396, outputs (2, 100) (snippet `name_data.py` below)
+ * - shufflenet.py shufflenet — totals agreed (1,012,108 / 24,529), output unknown (`torch.add`,
+ *   `x.data.size()`); now (2, 100) as PyTorch (snippets `fusion.py`, `name_data.py`)
+ * - stochasticdepth.py — unknown: blocks derive from torch.jit.ScriptModule (left as is)
+ *
+ * github.com/d-li14/mobilenetv3.pytorch (MIT), mobilenetv3.py, input (2, 3, 224, 224):
+ * mobilenetv3_large, mobilenetv3_small — agree (fixture)
+ *
+ * github.com/milesial/Pytorch-UNet (GPL-3.0; not copied here), unet/unet_model.py + unet_parts.py,
+ * UNet(3, 2) and UNet(3, 2, bilinear=True) on (1, 3, 100, 76) (odd sizes: the F.pad branch) —
+ * totals and every call's shape agree
+ *
+ * github.com/pytorch/examples (BSD-3-Clause), word_language_model/model.py: RNNModel LSTM with
+ * tied weights, GRU, RNN_TANH — totals agree (fixture); their forward's LSTM output stays unknown:
+ * the initial state comes from `next(self.parameters()).new_zeros(…)`, which NormLens does not
+ * evaluate. TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
+ * read that base (unknown-base).
+ *
+ * Python and torch.nn semantics probed beside these files (snippets below, all checked against
+ * PyTorch 1.13): NormLens printed WRONG totals for `layers += [block]` on a ModuleList (the added
+ * modules were dropped), `ModuleList + ModuleList` and `Sequential + Sequential` (the operands were
+ * shown as models), a diamond `class D(B, C)` (depth-first lookup skipped C's `__init__`), and a
+ * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used).
+ *
+ * github.com/karpathy/nanoGPT (MIT), model.py, GPT(GPTConfig(block_size=64, vocab_size=1000,
+ * n_layer=2, n_head=4, n_embd=128)) — unknown, rightly: `hasattr(torch.nn.functional,
+ * 'scaled_dot_product_attention')` depends on the PyTorch version (1.13: no, so a causal-mask
+ * buffer of 8,192 values is registered; PyTorch 1.13 prints 532,992 params / 8,192 buffers).
+ */
+
+const dir = path.join(fixtures, 'torch_real');
+const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+
+function model(result: AnalysisResult, name: string): ModelSummary {
+	const m = result.models.find((x) => x.name === name);
+	assert.ok(m, `NormLens reports ${name} (got ${result.models.map((x) => x.name).join(', ')})`);
+	return m;
+}
+
+interface Expected {
+	total: number;
+	trainable: number;
+	buffers: number;
+	/** The model's output on the file's `# normlens: input`, or on the call the file makes. */
+	output?: number[];
+}
+
+function assertAgrees(result: AnalysisResult, name: string, want: Expected): void {
+	const m = model(result, name);
+	assert.deepStrictEqual(
+		{ total: m.totals.total, trainable: m.totals.trainable, buffers: m.totals.buffers },
+		{ total: want.total, trainable: want.trainable, buffers: want.buffers },
+		`${name}: totals (unknown: ${m.unknown?.reason})`,
+	);
+	if (want.output) {
+		assert.deepStrictEqual(m.calls?.[0]?.outputShape, want.output, `${name}: output shape`);
+	}
+}
+
+/** Unknown totals whose cause contains `reason` and points at 0-based `line`. */
+function assertUnknown(result: AnalysisResult, name: string, reason: string, line: number): void {
+	const m = model(result, name);
+	assert.deepStrictEqual(
+		[m.totals.total, m.totals.trainable, m.totals.buffers],
+		[null, null, null],
+		`${name}: totals must be unknown`,
+	);
+	assert.ok(m.unknown?.reason.includes(reason), `${name}: cause (got ${m.unknown?.reason})`);
+	assert.strictEqual(m.unknown?.range.start.line, line, `${name}: cause line`);
+}
+
+describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the cause', () => {
+	it('kuangliu/pytorch-cifar preact_resnet.py and senet.py: hasattr(self, "shortcut") is decided', () => {
+		const preact = analyzePython(read('kuangliu_preact_resnet.py'));
+		const o = [2, 10];
+		assertAgrees(preact, 'PreActResNet18', {
+			total: 11171146,
+			trainable: 11171146,
+			buffers: 6800,
+			output: o,
+		});
+		assertAgrees(preact, 'PreActResNet34', {
+			total: 21279306,
+			trainable: 21279306,
+			buffers: 14240,
+			output: o,
+		});
+		assertAgrees(preact, 'PreActResNet50', {
+			total: 23509066,
+			trainable: 23509066,
+			buffers: 41392,
+			output: o,
+		});
+		assertAgrees(preact, 'PreActResNet101', {
+			total: 42501194,
+			trainable: 42501194,
+			buffers: 93667,
+			output: o,
+		});
+		assertAgrees(preact, 'PreActResNet152', {
+			total: 58144842,
+			trainable: 58144842,
+			buffers: 139798,
+			output: o,
+		});
+		const senet = analyzePython(read('kuangliu_senet.py'));
+		assertAgrees(senet, 'SENet18', {
+			total: 11260354,
+			trainable: 11260354,
+			buffers: 6929,
+			output: o,
+		});
+	});
+
+	it('kuangliu/pytorch-cifar resnext.py and d-li14/mobilenetv3.pytorch: agree', () => {
+		const resnext = analyzePython(read('kuangliu_resnext.py'));
+		const o = [2, 10];
+		assertAgrees(resnext, 'ResNeXt29_2x64d', {
+			total: 9128778,
+			trainable: 9128778,
+			buffers: 25247,
+			output: o,
+		});
+		assertAgrees(resnext, 'ResNeXt29_4x64d', {
+			total: 27104586,
+			trainable: 27104586,
+			buffers: 50335,
+			output: o,
+		});
+		assertAgrees(resnext, 'ResNeXt29_8x64d', {
+			total: 89598282,
+			trainable: 89598282,
+			buffers: 100511,
+			output: o,
+		});
+		assertAgrees(resnext, 'ResNeXt29_32x4d', {
+			total: 4774218,
+			trainable: 4774218,
+			buffers: 25247,
+			output: o,
+		});
+		const mb = analyzePython(read('d-li14_mobilenetv3.py'));
+		assertAgrees(mb, 'mobilenetv3_large', {
+			total: 5483032,
+			trainable: 5483032,
+			buffers: 24446,
+			output: [2, 1000],
+		});
+		assertAgrees(mb, 'mobilenetv3_small', {
+			total: 2542856,
+			trainable: 2542856,
+			buffers: 12146,
+			output: [2, 1000],
+		});
+	});
+
+	it("kuangliu/pytorch-cifar shufflenet.py: a float channel count is PyTorch's TypeError, not a count", () => {
+		// PyTorch 1.13: ShuffleNetG2() raises TypeError "empty() received an invalid combination of
+		// arguments - got (tuple, …)" in nn.Conv2d(24, 44.0, …) — mid_planes = out_planes/4.
+		const r = analyzePython(read('kuangliu_shufflenet.py'));
+		assertUnknown(r, 'ShuffleNetG2', 'out_channels=44.0 is a float', 31);
+		assertUnknown(r, 'ShuffleNetG3', 'out_channels=54.0 is a float', 31);
+		assert.ok(
+			r.diagnostics.some(
+				(d) =>
+					d.code === 'invalid-arguments' &&
+					d.severity === 'error' &&
+					d.range.start.line === 31,
+			),
+			'an error where PyTorch raises',
+		);
+	});
+
+	it('pytorch/examples word_language_model: RNN models with tied weights agree', () => {
+		const r = analyzePython(read('pytorch_examples_word_language_model.py'));
+		assertAgrees(r, 'rnn_lstm', { total: 131560, trainable: 131560, buffers: 0 });
+		assertAgrees(r, 'rnn_gru', { total: 121032, trainable: 121032, buffers: 0 });
+		assertAgrees(r, 'rnn_tanh', { total: 18612, trainable: 18612, buffers: 0 });
+	});
+
+	it('karpathy/nanoGPT: a hasattr on torch.nn.functional depends on the PyTorch version: unknown, saying so', () => {
+		const r = analyzePython(read('nanogpt_model.py'));
+		assertUnknown(
+			r,
+			'model',
+			"hasattr(torch.nn.functional, 'scaled_dot_product_attention')",
+			46,
+		);
+	});
+});
+
+describe('snippets of the constructs the real files showed (expected values from PyTorch 1.13)', () => {
+	const snippet = (file: string) => analyzePython(read(path.join('snippets', file)));
+
+	it('a float size raises TypeError in PyTorch: unknown with that cause, an error, no second shape error', () => {
+		const r = snippet('float_bad.py');
+		assertUnknown(r, 'net', 'out_channels=50.0 is a float where PyTorch takes an int', 8);
+		const errors = r.diagnostics.filter((d) => d.severity === 'error');
+		assert.deepStrictEqual(
+			errors.map((d) => [d.code, d.range.start.line]),
+			[
+				['invalid-arguments', 8],
+				['invalid-arguments', 9],
+			],
+		);
+	});
+
+	it('floats PyTorch takes (no tensor of that size) and ints made from floats stay exact', () => {
+		// PyTorch 1.13 prints 415 parameters and 0 buffers: BatchNorm2d(50.0, affine=False,
+		// track_running_stats=False), InstanceNorm2d(25.0) and GroupNorm(2, 50.0, affine=False) build.
+		assertAgrees(snippet('float.py'), 'ok', { total: 415, trainable: 415, buffers: 0 });
+	});
+
+	it("Python's int and float: isinstance, math, 2 ** -1; range() of a float is Python's TypeError", () => {
+		// PyTorch 1.13: 150 parameters (the float branch: Linear(4, 8); ceil(32.0 / 3) = 11; int(sqrt) = 5; 6).
+		assertAgrees(snippet('num_types.py'), 'model', { total: 150, trainable: 150, buffers: 0 });
+		assertUnknown(snippet('range.py'), 'model', 'range() gets the float 3.0', 4);
+	});
+
+	it('hasattr on a module subclass: decided for its own attributes and nn.Module members', () => {
+		assertAgrees(snippet('hasattr.py'), 'net', {
+			total: 316,
+			trainable: 316,
+			buffers: 0,
+			output: [2, 4, 8, 8],
+		});
+		const later = analyzePython(
+			read(path.join('snippets', 'hasattr.py')).replace(
+				'        flags = [',
+				"        if hasattr(self, 'compile'):\n            self.extra = nn.Linear(2, 2)\n        flags = [",
+			),
+		);
+		// nn.Module.compile exists from PyTorch 2.0: whether it is there depends on the version.
+		assert.strictEqual(model(later, 'net').totals.total, null);
+		assert.ok(model(later, 'net').unknown?.reason.includes("hasattr(self, 'compile')"));
+	});
+
+	it('torch.add as a stored bound method, x.data.size() and block.__name__ in add_module', () => {
+		assertAgrees(snippet('fusion.py'), 'net', {
+			total: 40,
+			trainable: 40,
+			buffers: 0,
+			output: [2, 8, 8, 8],
+		});
+		const r = snippet('name_data.py');
+		assertAgrees(r, 'model', { total: 2718, trainable: 2718, buffers: 0, output: [2, 10] });
+		// PyTorch names the block by its class: 0.Stem_0.conv.
+		assert.ok(model(r, 'model').layers.some((l) => l.name === '0.Stem_0.conv'));
+	});
+
+	it("an LSTM's (h_0, c_0) is checked: the output when it fits, PyTorch's error when it does not", () => {
+		assertAgrees(snippet('rnn_hx.py'), 'm', {
+			total: 3840,
+			trainable: 3840,
+			buffers: 0,
+			output: [5, 4, 16],
+		});
+		// PyTorch 1.13: RuntimeError "Expected hidden[0] size (2, 4, 16), got [2, 3, 16]".
+		const bad = snippet('rnn_hx_bad.py');
+		assert.strictEqual(model(bad, 'm').calls?.[0]?.outputShape, null);
+		assert.ok(
+			bad.diagnostics.some(
+				(d) =>
+					d.severity === 'error' &&
+					d.message.includes('h_0 of shape (2, 4, 16) but got (2, 3, 16)'),
+			),
+		);
+	});
+
+	it('+ and += on ModuleList and Sequential, and ModuleList.insert, hold what they add; other operators on modules are unknown', () => {
+		// PyTorch 1.13: a 8, b 14, f 58, g 74, h 14, net 92 parameters (Net builds its layers with +=).
+		const r = snippet('containers.py');
+		const exact: [string, number][] = [
+			['a', 8],
+			['b', 14],
+			['f', 58],
+			['g', 74],
+			['h', 14],
+			['net', 92],
+		];
+		for (const [name, total] of exact) {
+			assertAgrees(r, name, { total, trainable: total, buffers: 0 });
+		}
+		assert.deepStrictEqual(
+			model(r, 'b').layers.map((l) => [l.name, l.params?.total]),
+			[
+				['0', 12],
+				['1', 2],
+			],
+			'insert(0, …) puts the new module first, as PyTorch numbers them',
+		);
+		// The operands built inside `f = … + …` are temporaries, not models of their own.
+		assert.deepStrictEqual(
+			r.models.map((m) => m.name),
+			['a', 'b', 'f', 'g', 'h', 's', 't', 'net'],
+		);
+		assertUnknown(r, 's', 'NormLens does not follow `*` on a module', 11);
+		assertUnknown(r, 't', 'NormLens does not follow `*=` on a module', 13);
+	});
+
+	it('classes: C3 method resolution order in a diamond, and a class attribute set in __init__', () => {
+		// PyTorch 1.13: D() has a, c, b = Linear(2, 5) + Linear(2, 4) + Linear(2, 3) = 36 parameters
+		// (B's super().__init__() goes on to C, and A reads C.width); E() has Linear(2, 6) = 18.
+		const r = snippet('classes.py');
+		assertAgrees(r, 'd', { total: 36, trainable: 36, buffers: 0 });
+		assertAgrees(r, 'e', { total: 18, trainable: 18, buffers: 0 });
+	});
+});
