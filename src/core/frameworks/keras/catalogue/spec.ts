@@ -65,6 +65,12 @@ export interface KerasLayerSpec {
 	args: [string, ArgDefault][];
 	shape: KerasShapeRule;
 	weights: KerasWeightRule;
+	/**
+	 * Defaults from before TensorFlow 2 (Keras 1, standalone Keras up to 2.3, TensorFlow 1's tf.keras)
+	 * where TensorFlow 2 changed them; they apply where the dialect says `beforeTf2` (GRU's
+	 * `reset_after` was False until TensorFlow 2's GRU v2).
+	 */
+	beforeTf2Defaults?: Readonly<Record<string, boolean | number | string | null>>;
 	/** Spatial rank for convolution / pooling layers. */
 	rank?: 1 | 2 | 3;
 	/** Pooling reduction for pooling layers. */
