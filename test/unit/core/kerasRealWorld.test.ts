@@ -121,6 +121,38 @@ const cases: { file: string; summaries: Expected[] }[] = [
 		],
 	},
 	{
+		// tf.keras 2.x: TextVectorization(output_mode='int', output_sequence_length=15) adapted on
+		// the data (a vocabulary, no weights) feeding an Embedding; GlobalMaxPool1D (an alias).
+		// model_6 goes through a TensorFlow Hub layer.
+		file: 'mrdbourke_08_nlp.ipynb',
+		summaries: [
+			{ cell: 66, model: 'model_1', printed: [1280129, 1280129, 0], verdict: 'match' },
+			{ cell: 89, model: 'model_1', printed: [1280129, 1280129, 0], verdict: 'match' },
+			{ cell: 100, model: 'model_2', printed: [1329473, 1329473, 0], verdict: 'match' },
+			{ cell: 115, model: 'model_3', printed: [1317313, 1317313, 0], verdict: 'match' },
+			{ cell: 131, model: 'model_4', printed: [1378945, 1378945, 0], verdict: 'match' },
+			{ cell: 146, model: 'model_5', printed: [1300545, 1300545, 0], verdict: 'match' },
+			{
+				cell: 161,
+				model: 'model_6',
+				printed: [256830721, 32897, 256797824],
+				verdict: 'unknown',
+			},
+		],
+	},
+	{
+		// tf.keras 2.x: a data-augmentation Sequential with RandomHeight / RandomWidth (sides None)
+		// in front of a frozen EfficientNetV2B0; the tf.keras 2.9+ layout wraps long names.
+		file: 'mrdbourke_05_fine_tuning.ipynb',
+		summaries: [
+			{ cell: 31, model: 'base_model', printed: [5919312, 0, 5919312], verdict: 'match' },
+			{ cell: 33, model: 'model_0', printed: [5932122, 12810, 5919312], verdict: 'match' },
+			{ cell: 56, model: 'model_1', printed: [5932122, 12810, 5919312], verdict: 'match' },
+			{ cell: 89, model: 'model_2', printed: [5932122, 12810, 5919312], verdict: 'match' },
+			{ cell: 124, model: 'model_2', printed: [5932122, 12810, 5919312], verdict: 'match' },
+		],
+	},
+	{
 		file: 'codebasics_22_word_embeddings.ipynb',
 		summaries: [{ cell: 6, model: 'model', printed: [171, 171, 0], verdict: 'match' }],
 	},
@@ -298,5 +330,75 @@ describe('Keras before TensorFlow 2: the defaults and declared inputs of its era
 	it('Keras 3: the same Sequential is never built, so its counts are unknown with the cause', () => {
 		const result = analyzePython(`# normlens: keras 3\n${rnn}`);
 		assert.deepStrictEqual(totals(result), [null, null, null]);
+	});
+});
+
+describe('Keras preprocessing layers that change a shape, and lookup layers', () => {
+	it('TextVectorization (int, output_sequence_length) adapted on data: (None, 15), no weights', () => {
+		const result = analyzePython(
+			[
+				'# normlens: keras 2',
+				'import tensorflow as tf',
+				'from tensorflow.keras import layers',
+				'from tensorflow.keras.layers.experimental.preprocessing import TextVectorization',
+				'vec = TextVectorization(max_tokens=10000, output_mode="int", output_sequence_length=15)',
+				'vec.adapt(train_sentences)',
+				'vocab = vec.get_vocabulary()',
+				'inputs = layers.Input(shape=(1,), dtype="string")',
+				'x = layers.Embedding(10000, 128)(vec(inputs))',
+				'x = layers.GlobalMaxPool1D()(x)',
+				'outputs = layers.Dense(1, activation="sigmoid")(x)',
+				'model = tf.keras.Model(inputs, outputs)',
+			].join('\n'),
+		);
+		// Embedding 10000 × 128; Dense 128 + 1.
+		assert.deepStrictEqual(totals(result), [1280129, 1280129, 0]);
+		assert.deepStrictEqual(
+			result.models[0].layers.map((l) => [l.type, l.outputShape]),
+			[
+				['InputLayer', [null, 1]],
+				['TextVectorization', [null, 15]],
+				['Embedding', [null, 15, 128]],
+				['GlobalMaxPooling1D', [null, 128]],
+				['Dense', [null, 1]],
+			],
+		);
+	});
+
+	it('TextVectorization in tf_idf mode keeps its IDF weights: unknown, with the cause', () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'vec = keras.layers.TextVectorization(max_tokens=100, output_mode="tf_idf")',
+				'inputs = keras.Input(shape=(1,), dtype="string")',
+				'model = keras.Model(inputs, keras.layers.Dense(1)(vec(inputs)))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+	});
+
+	it('Resizing, CenterCrop, RandomHeight, RandomWidth: the sides they set, None where random', () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'model = keras.Sequential([keras.Input((224, 200, 3)), layers.Resizing(128, 96),',
+				'    layers.CenterCrop(100, 90), layers.RandomCrop(64, 48),',
+				'    layers.RandomHeight(0.2), layers.RandomWidth(0.2), layers.Conv2D(8, 3)])',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(
+			result.models[0].layers.map((l) => l.outputShape),
+			[
+				[null, 128, 96, 3],
+				[null, 100, 90, 3],
+				[null, 64, 48, 3],
+				[null, null, 48, 3],
+				[null, null, null, 3],
+				[null, null, null, 8],
+			],
+		);
+		// Conv2D: 3 × 3 × 3 × 8 + 8.
+		assert.deepStrictEqual(totals(result), [224, 224, 0]);
 	});
 });
