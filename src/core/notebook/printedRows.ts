@@ -27,6 +27,15 @@ export interface PrintedRow {
 const KERAS_ROW =
 	/^\s*([A-Za-z_][\w.\-/]*) \(([A-Za-z_][\w.]*)\)?\s+(\(.*?\)|\[.*?\]|multiple|\S+)?\s+([\d,]+)(?:\s+\S.*)?$/;
 
+/**
+ * tf.keras 2.9+ wraps a long name in its column: the first line has the name's head, the shape and
+ * the count (`global_average_pooling_laye  (None, 1280)  0`), the next the rest of the name and
+ * the type (`r (GlobalAveragePooling2D)`).
+ */
+const KERAS_WRAPPED_HEAD =
+	/^\s*([A-Za-z_][\w.\-/]*)\s+(\(.*?\)|\[.*?\]|multiple)\s+([\d,]+)(?:\s+\S.*)?$/;
+const KERAS_WRAPPED_TAIL = /^\s*([\w.\-/]*) ?\(([A-Za-z_][\w.]*)\)?(?:\s.*)?$/;
+
 const number = (s: string) => Number(s.replace(/,/g, ''));
 
 /** Rows read only when every row is on its own line: they must add up to the printed total. */
@@ -35,11 +44,22 @@ const adding = (rows: PrintedRow[], total: number) =>
 
 function kerasRows(block: string, total: number): PrintedRow[] | null {
 	const rows: PrintedRow[] = [];
-	for (const raw of block.split('\n')) {
-		const line = raw.replace(/[│┃|]/g, ' ').trimEnd();
+	const lines = block.split('\n').map((raw) => raw.replace(/[│┃|]/g, ' ').trimEnd());
+	for (const [i, line] of lines.entries()) {
 		const m = KERAS_ROW.exec(line);
 		if (m) {
 			rows.push({ name: m[1], type: m[2], params: number(m[4]), shape: m[3] ?? null });
+			continue;
+		}
+		const head = KERAS_WRAPPED_HEAD.exec(line);
+		const tail = head ? KERAS_WRAPPED_TAIL.exec(lines[i + 1] ?? '') : null;
+		if (head && tail) {
+			rows.push({
+				name: head[1] + tail[1],
+				type: tail[2],
+				params: number(head[3]),
+				shape: head[2],
+			});
 		}
 	}
 	return adding(rows, total);

@@ -88,6 +88,9 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'get_config',
 		'count_params',
 		'compute_output_shape',
+		// Lookup layers (TextVectorization, StringLookup): they read the vocabulary.
+		'get_vocabulary',
+		'vocabulary_size',
 	]),
 };
 

@@ -508,6 +508,16 @@ const references: Record<string, Ref> = {
 	Bidirectional: bidirectional,
 	TimeDistributed: timeDistributed,
 	Lambda: (a, [x]) => noWeights([x[0], ...(a.output_shape as number[])]),
+	// keras.io preprocessing layers: "Output shape: (batch, target_height, target_width, channels)";
+	// RandomHeight / RandomWidth: that side is random, which Keras's compute_output_shape gives as None.
+	Resizing: (a, [x]) => noWeights([x[0], a.height as number, a.width as number, x[3]]),
+	CenterCrop: (a, [x]) => noWeights([x[0], a.height as number, a.width as number, x[3]]),
+	RandomCrop: (a, [x]) => noWeights([x[0], a.height as number, a.width as number, x[3]]),
+	RandomHeight: (_a, [x]) => noWeights([x[0], null, x[2], x[3]]),
+	RandomWidth: (_a, [x]) => noWeights([x[0], x[1], null, x[3]]),
+	// TextVectorization, output_mode='int': (batch, output_sequence_length), None when not given;
+	// the vocabulary is a lookup table, not a weight.
+	TextVectorization: (a, [x]) => noWeights([x[0], (a.output_sequence_length as number) ?? null]),
 };
 for (const name of [
 	'MaxPooling1D',
@@ -684,6 +694,18 @@ const grids: Record<string, Row[]> = {
 	],
 	RMSNormalization: [{ axes: { axis: [-1, 1] }, inputs: normInputs.slice(1) }],
 	UnitNormalization: identity,
+	Resizing: [{ base: { height: 3, width: 7 }, inputs: [[[B, 4, 5, 6]]] }],
+	CenterCrop: [{ base: { height: 3, width: 2 }, inputs: [[[B, 4, 5, 6]]] }],
+	RandomCrop: [{ base: { height: 3, width: 2 }, inputs: [[[B, 4, 5, 6]]] }],
+	RandomHeight: [{ base: { factor: 0.2 }, inputs: [[[B, 4, 5, 6]]] }],
+	RandomWidth: [{ base: { factor: 0.2 }, inputs: [[[B, 4, 5, 6]]] }],
+	TextVectorization: [
+		{
+			base: { max_tokens: 1000 },
+			axes: { output_sequence_length: [null, 15] },
+			inputs: [[[B, 1]], [[B]]],
+		},
+	],
 	Normalization: [
 		{
 			axes: { axis: [-1, 1], mean: [null, 0.5], variance: [null, 2] },

@@ -374,6 +374,8 @@ describe('printed summaries in notebook outputs', () => {
 		assert.deepStrictEqual(matches, expected);
 		// Summaries whose rows could be read (Keras, torchsummary, torchinfo): every row's figure agrees too.
 		assert.deepStrictEqual(rowByRow.sort(), [
+			// tf.keras 2.9+ layout, long names wrapped onto a second line with the type.
+			'08-mobilenet.ipynb mobilenet 84',
 			'11_training_deep_neural_networks.ipynb model 7',
 			'11_training_deep_neural_networks.ipynb model_B 7',
 			'Assignment_8_Network_with_Layer_Normalization.ipynb model 40',

@@ -21,7 +21,19 @@ export interface KerasDialect {
 	keras1: boolean;
 	/** What decided it, in words (shown where a name is explained). */
 	evidence: string;
+	/**
+	 * Keras's defaults from before TensorFlow 2 apply (`beforeTf2Defaults` in the catalogue): the
+	 * source is standalone Keras up to 2.3 (`legacy`), or tf.keras code written for TensorFlow 1.
+	 */
+	beforeTf2: boolean;
 }
+
+/**
+ * APIs only TensorFlow 1 has (TensorFlow 2 moved them under tf.compat.v1 or removed them), and
+ * Colab's `%tensorflow_version 1.x`: the tf.keras of such code is TensorFlow 1's.
+ */
+const TF1_SIGNAL =
+	/\btf\.(?:Session|placeholder|contrib|ConfigProto|enable_eager_execution|set_random_seed|logging\.set_verbosity)\b|%tensorflow_version[ \t]+1\b/;
 
 /** Signals in the code, strongest first; the first that matches decides. */
 const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
@@ -54,6 +66,17 @@ const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: s
  * code's own signals; otherwise Keras 3, which is what the code prints when run today.
  */
 export function kerasDialect(text: string, printedOutputs: readonly string[] = []): KerasDialect {
+	const d = dialectOf(text, printedOutputs);
+	return {
+		...d,
+		beforeTf2: d.naming === 'legacy' || (d.naming === 'tf.keras' && TF1_SIGNAL.test(text)),
+	};
+}
+
+function dialectOf(
+	text: string,
+	printedOutputs: readonly string[],
+): Omit<KerasDialect, 'beforeTf2'> {
 	// The user's own word: `# normlens: keras 2` (tf.keras 2.x), `keras 3`, `keras 1`.
 	const declared = /^[ \t]*#[ \t]*normlens:[ \t]*keras[ \t]*([123])\b/m.exec(text)?.[1];
 	if (declared) {
@@ -68,6 +91,17 @@ export function kerasDialect(text: string, printedOutputs: readonly string[] = [
 	const keras1 = writtenForKeras1(text);
 	if (keras1) {
 		return { naming: 'legacy', keras1, evidence: 'the code is written for Keras 1' };
+	}
+	// Standalone Keras up to 2.3 announced its backend on import; tf.keras and Keras 3 never do.
+	if (
+		printedOutputs.some((out) => /^Using (?:TensorFlow|Theano|CNTK) backend\.?\s*$/m.test(out))
+	) {
+		return {
+			naming: 'legacy',
+			keras1,
+			evidence:
+				'an output stored in this notebook says “Using TensorFlow backend.”, which only standalone Keras up to 2.3 printed',
+		};
 	}
 	for (const out of printedOutputs) {
 		if (/Layer \(type\)/.test(out) && /Total params:/.test(out)) {

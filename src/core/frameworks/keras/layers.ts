@@ -43,7 +43,8 @@ export function bindArgs(
 		} else if (name === 'data_format' && def === null) {
 			cfg.set(name, s.imageDataFormat);
 		} else {
-			cfg.set(name, fromDefault(def));
+			const old = s.dialect.beforeTf2 ? spec?.beforeTf2Defaults?.[name] : undefined;
+			cfg.set(name, fromDefault(old !== undefined ? old : def));
 		}
 	}
 	return cfg;
@@ -69,7 +70,7 @@ export function createLayer(
 	if (trainable?.k === 'bool') {
 		layer.trainable = trainable.v;
 	}
-	layer.declaredInput = declaredInput(cfg, spec);
+	layer.declaredInput = declaredInput(cfg, spec, s.dialect.naming !== 'keras3');
 	if (args.cause) {
 		layer.unknownCause = args.cause;
 	}
@@ -80,9 +81,15 @@ export function createLayer(
 /**
  * `input_shape=(…)`, `batch_input_shape=(…)` or the legacy `input_dim=n` on a layer's constructor.
  * An Embedding's `input_dim` is its vocabulary, not its input: its input is `(None, input_length)`
- * where tf.keras 2's `input_length` is given.
+ * where tf.keras 2's `input_length` is given. Before Keras 3 an Embedding always declared its input
+ * (`embedding.py`: `kwargs['input_shape'] = (input_length,)` if given, else `(None,)`), so first in
+ * a Sequential it builds the model on `(None, None)`; Keras 3 dropped that (`embeddingDeclares`).
  */
-function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shape | undefined {
+function declaredInput(
+	cfg: LayerConfig,
+	spec: KerasLayerSpec | undefined,
+	embeddingDeclares: boolean,
+): Shape | undefined {
 	const dims = (v: Value | undefined): Shape | undefined => {
 		const items = asSequence(v);
 		if (!items) {
@@ -105,8 +112,15 @@ function declaredInput(cfg: LayerConfig, spec: KerasLayerSpec | undefined): Shap
 		return batchShape;
 	}
 	if (spec?.args.some(([name]) => name === 'input_dim')) {
-		const length = asInt(cfg.get('input_length'));
-		return length !== undefined ? [null, length] : undefined;
+		const given = cfg.get('input_length');
+		const length = asInt(given);
+		if (length !== undefined) {
+			return [null, length];
+		}
+		// An input_length NormLens cannot read declares a length it does not know: no shape.
+		return embeddingDeclares && (given === undefined || given.k === 'none')
+			? [null, null]
+			: undefined;
 	}
 	const dim = asInt(cfg.get('input_dim'));
 	return dim !== undefined ? [null, dim] : undefined;

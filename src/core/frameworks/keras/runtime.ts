@@ -311,6 +311,10 @@ export class KerasRuntime implements Runtime {
 			// (trusted, or it may change the model).
 			return MODEL_METHODS.get(name)?.(this.s, obj, args, ctx, name);
 		}
+		if (obj instanceof KerasLayer && name === 'adapt' && obj.spec?.adaptFillsLookup) {
+			// Only a lookup table changes: nothing is built, no weight is made.
+			return NONE;
+		}
 		return undefined;
 	}
 

@@ -48,6 +48,13 @@ const aliases: Record<string, string> = {
 	GlobalAvgPool2D: 'GlobalAveragePooling2D',
 	GlobalMaxPool2D: 'GlobalMaxPooling2D',
 	GlobalAvgPool1D: 'GlobalAveragePooling1D',
+	GlobalAvgPool3D: 'GlobalAveragePooling3D',
+	GlobalMaxPool1D: 'GlobalMaxPooling1D',
+	GlobalMaxPool3D: 'GlobalMaxPooling3D',
+	SeparableConvolution1D: 'SeparableConv1D',
+	SeparableConvolution2D: 'SeparableConv2D',
+	Convolution2DTranspose: 'Conv2DTranspose',
+	Convolution3DTranspose: 'Conv3DTranspose',
 };
 
 /** The catalogue entry for a class name, or `undefined` for a layer NormLens does not know. */

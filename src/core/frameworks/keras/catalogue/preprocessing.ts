@@ -1,4 +1,4 @@
-// The Keras catalogue's preprocessing layers: Normalization, Rescaling and the augmentation layers.
+// The Keras catalogue's preprocessing layers: Normalization, Rescaling, augmentation, resizing, TextVectorization.
 import { REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 
@@ -105,5 +105,92 @@ export const kerasPreprocessingLayers: KerasLayerSpec[] = [
 		shape: 'identity',
 		weights: 'none',
 		doc: 'Changes the brightness at random in training.',
+	},
+	// Layers that change an image's size: no weights (Keras 2.6+ `layers.*`, earlier `layers.experimental.preprocessing.*`).
+	{
+		name: 'Resizing',
+		category: 'preprocessing',
+		args: [
+			['height', REQUIRED],
+			['width', REQUIRED],
+			['interpolation', 'bilinear'],
+			['crop_to_aspect_ratio', false],
+			['data_format', null],
+		],
+		shape: 'resize',
+		weights: 'none',
+		doc: 'Resizes images to `height` × `width`.',
+	},
+	{
+		name: 'CenterCrop',
+		category: 'preprocessing',
+		args: [
+			['height', REQUIRED],
+			['width', REQUIRED],
+			['data_format', null],
+		],
+		shape: 'resize',
+		weights: 'none',
+		doc: 'Crops the centre `height` × `width` of images (resizing smaller ones up first).',
+	},
+	{
+		name: 'RandomCrop',
+		category: 'preprocessing',
+		args: [
+			['height', REQUIRED],
+			['width', REQUIRED],
+			['seed', null],
+			['data_format', null],
+		],
+		shape: 'resize',
+		weights: 'none',
+		doc: 'Crops a random `height` × `width` window in training, the centre in inference.',
+	},
+	{
+		name: 'RandomHeight',
+		category: 'preprocessing',
+		args: [
+			['factor', REQUIRED],
+			['interpolation', 'bilinear'],
+			['seed', null],
+			['data_format', null],
+		],
+		shape: 'randomHeight',
+		weights: 'none',
+		doc: 'Resizes the height of images by a random factor in training: Keras gives the height as None.',
+	},
+	{
+		name: 'RandomWidth',
+		category: 'preprocessing',
+		args: [
+			['factor', REQUIRED],
+			['interpolation', 'bilinear'],
+			['seed', null],
+			['data_format', null],
+		],
+		shape: 'randomWidth',
+		weights: 'none',
+		doc: 'Resizes the width of images by a random factor in training: Keras gives the width as None.',
+	},
+	{
+		name: 'TextVectorization',
+		category: 'preprocessing',
+		args: [
+			['max_tokens', null],
+			['standardize', 'lower_and_strip_punctuation'],
+			['split', 'whitespace'],
+			['ngrams', null],
+			['output_mode', 'int'],
+			['output_sequence_length', null],
+			['pad_to_max_tokens', false],
+			['vocabulary', null],
+			['idf_weights', null],
+			['sparse', false],
+			['ragged', false],
+		],
+		adaptFillsLookup: true,
+		shape: 'textVectorization',
+		weights: 'textVectorization',
+		doc: 'Turns strings into token indices (or multi-hot / count / TF-IDF rows) with a vocabulary from `adapt()` or `vocabulary=`.',
 	},
 ];

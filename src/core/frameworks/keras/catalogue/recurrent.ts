@@ -15,6 +15,9 @@ const rnn = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => ({
 		['return_state', false],
 		...(gates === 3 ? ([['reset_after', true]] as [string, ArgDefault][]) : []),
 	],
+	// keras/layers/recurrent.py up to Keras 2.3 and TF 1's tf.keras: `GRU(…, reset_after=False)`,
+	// one bias vector; TF 2's GRU (recurrent_v2.py) made it True, two bias vectors.
+	...(gates === 3 ? { beforeTf2Defaults: { reset_after: false } } : {}),
 	shape: 'rnn',
 	weights: 'rnn',
 	doc: `${name} recurrent layer (${gates === 1 ? 'fully connected' : gates === 3 ? 'gated recurrent unit' : 'long short-term memory'}).`,

@@ -25,6 +25,10 @@ export type KerasShapeRule =
 	| 'timeDistributed'
 	| 'lambda'
 	| 'attention'
+	| 'resize'
+	| 'randomHeight'
+	| 'randomWidth'
+	| 'textVectorization'
 	| 'unknown';
 
 export type KerasWeightRule =
@@ -44,6 +48,7 @@ export type KerasWeightRule =
 	| 'bidirectional'
 	| 'timeDistributed'
 	| 'attention'
+	| 'textVectorization'
 	| 'prelu';
 
 export interface KerasLayerSpec {
@@ -65,6 +70,18 @@ export interface KerasLayerSpec {
 	args: [string, ArgDefault][];
 	shape: KerasShapeRule;
 	weights: KerasWeightRule;
+	/**
+	 * Defaults from before TensorFlow 2 (Keras 1, standalone Keras up to 2.3, TensorFlow 1's tf.keras)
+	 * where TensorFlow 2 changed them; they apply where the dialect says `beforeTf2` (GRU's
+	 * `reset_after` was False until TensorFlow 2's GRU v2).
+	 */
+	beforeTf2Defaults?: Readonly<Record<string, boolean | number | string | null>>;
+	/**
+	 * `adapt(data)` only fills a lookup table (TextVectorization's vocabulary): it builds nothing and
+	 * makes no weight, so it leaves the layer as NormLens knows it. Elsewhere adapt() builds the
+	 * layer on the data's shape (Normalization), which NormLens cannot see.
+	 */
+	adaptFillsLookup?: true;
 	/** Spatial rank for convolution / pooling layers. */
 	rank?: 1 | 2 | 3;
 	/** Pooling reduction for pooling layers. */

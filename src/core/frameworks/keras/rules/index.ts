@@ -7,6 +7,7 @@ import { convolutionShapes, convolutionWeights } from './convolution';
 import { coreShapes, coreWeights } from './core';
 import { mergingShapes } from './merging';
 import { normalizationWeights } from './normalization';
+import { preprocessingShapes, preprocessingWeights } from './preprocessing';
 import { recurrentShapes, recurrentWeights } from './recurrent';
 import { reshapingShapes } from './reshaping';
 
@@ -34,6 +35,7 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 	...reshapingShapes,
 	...mergingShapes,
 	...recurrentShapes,
+	...preprocessingShapes,
 	bidirectional: (_spec, cfg, inputs) => {
 		const layer = inner(cfg);
 		if (!layer?.spec) {
@@ -64,6 +66,7 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 	...convolutionWeights,
 	...normalizationWeights,
 	...recurrentWeights,
+	...preprocessingWeights,
 	bidirectional: (_spec, cfg, input) => {
 		const layer = inner(cfg);
 		if (!layer?.spec) {
