@@ -288,10 +288,22 @@ describe('Keras before TensorFlow 2: the defaults and declared inputs of its era
 			total,
 			0,
 		]);
-		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${gru}`)), [
+		// Keras 3 ignores input_length: the model needs an Input there.
+		const keras3 = gru
+			.replace('Embedding, GRU, Dense', 'Embedding, GRU, Dense, Input')
+			.replace(
+				'model.add(Embedding(10000, 64, input_length=100))',
+				'model.add(Input((100,)))\nmodel.add(Embedding(10000, 64))',
+			);
+		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${keras3}`)), [
 			total,
 			total,
 			0,
+		]);
+		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${gru}`)), [
+			null,
+			null,
+			null,
 		]);
 	});
 
@@ -400,5 +412,47 @@ describe('Keras preprocessing layers that change a shape, and lookup layers', ()
 		);
 		// Conv2D: 3 × 3 × 3 × 8 + 8.
 		assert.deepStrictEqual(totals(result), [224, 224, 0]);
+	});
+});
+
+describe('Keras 3 ignores Embedding(input_length=…)', () => {
+	// What Keras 3 prints for this code (the layers stay unbuilt until the model sees data).
+	const printed = [
+		'Model: "sequential"',
+		'┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓',
+		'┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃',
+		'┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩',
+		'│ embedding (Embedding)           │ ?                      │   0 (unbuilt) │',
+		'├─────────────────────────────────┼────────────────────────┼───────────────┤',
+		'│ flatten (Flatten)               │ ?                      │             0 │',
+		'├─────────────────────────────────┼────────────────────────┼───────────────┤',
+		'│ dense (Dense)                   │ ?                      │   0 (unbuilt) │',
+		'└─────────────────────────────────┴────────────────────────┴───────────────┘',
+		' Total params: 0 (0.00 B)',
+		' Trainable params: 0 (0.00 B)',
+		' Non-trainable params: 0 (0.00 B)',
+		'',
+	].join('\n');
+	const code = [
+		'from keras.models import Sequential',
+		'from keras.layers import Embedding, Flatten, Dense',
+		'model = Sequential()',
+		'model.add(Embedding(10000, 8, input_length=20))',
+		'model.add(Flatten())',
+		'model.add(Dense(1))',
+		'model.summary()',
+	].join('\n');
+
+	it('a Keras 3 notebook: the Sequential is unbuilt, unknown with the cause, never 80,161', () => {
+		const { result } = analyzeNotebook(notebook([code], [printed]));
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		const check = result.printedSummaries?.[0];
+		assert.strictEqual(check?.verdict, 'unknown');
+		assert.match(check?.message ?? '', /Keras 3 ignores `input_length`/);
+	});
+
+	it('the same code in tf.keras 2 is built on (None, 20): 10000 × 8 + 160 + 1', () => {
+		const { result } = analyzeNotebook(notebook([`# normlens: keras 2\n${code}`]));
+		assert.deepStrictEqual(totals(result), [80161, 80161, 0]);
 	});
 });
