@@ -456,3 +456,49 @@ describe('Keras 3 ignores Embedding(input_length=…)', () => {
 		assert.deepStrictEqual(totals(result), [80161, 80161, 0]);
 	});
 });
+
+describe('printed summaries stored with ANSI colours (Keras 3 rich output in Jupyter / Kaggle)', () => {
+	it('are read once the escapes are taken off', () => {
+		// The shape of Keras 3's stored rich output (NimaPourmoradi/Brain-Tumor, Brain_Tumor_keras3.ipynb,
+		// cell 51): bold and 256-colour escapes around names, types and figures, one display_data per part.
+		// Dense(10) on (None, 5): 5 × 10 + 10 = 60.
+		const esc = (code: string, s: string) => `\x1b[${code}m${s}\x1b[0m`;
+		const parts = [
+			`${esc('1', 'Model: "sequential"')}\n`,
+			[
+				'┏━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━┓',
+				`┃ ${esc('1', 'Layer (type)')}          ┃ ${esc('1', 'Output Shape')}   ┃ ${esc('1', ' Param #')} ┃`,
+				'┡━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━┩',
+				`│ dense (${esc('38;5;33', 'Dense')})         │ (${esc('38;5;45', 'None')}, ${esc('38;5;34', '10')})     │       ${esc('38;5;34', '60')} │`,
+				'└───────────────────────┴────────────────┴──────────┘',
+				'',
+			].join('\n'),
+			`${esc('1', ' Total params: ')}${esc('38;5;34', '60')} (240.00 B)\n`,
+			`${esc('1', ' Trainable params: ')}${esc('38;5;34', '60')} (240.00 B)\n`,
+			`${esc('1', ' Non-trainable params: ')}${esc('38;5;34', '0')} (0.00 B)\n`,
+		];
+		const text = JSON.stringify({
+			nbformat: 4,
+			nbformat_minor: 5,
+			metadata: {},
+			cells: [
+				{
+					cell_type: 'code',
+					metadata: {},
+					execution_count: 1,
+					source: 'import keras\nmodel = keras.Sequential([keras.Input((5,)), keras.layers.Dense(10)])\nmodel.summary()',
+					outputs: parts.map((p) => ({
+						output_type: 'display_data',
+						metadata: {},
+						data: { 'text/plain': p },
+					})),
+				},
+			],
+		});
+		const { result } = analyzeNotebook(text);
+		const check = result.printedSummaries?.[0];
+		assert.strictEqual(check?.verdict, 'match', check?.message);
+		assert.deepStrictEqual(check?.printed, { total: 60, trainable: 60, nonTrainable: 0 });
+		assert.strictEqual(check?.rows?.length, 1);
+	});
+});
