@@ -502,3 +502,23 @@ describe('printed summaries stored with ANSI colours (Keras 3 rich output in Jup
 		assert.strictEqual(check?.rows?.length, 1);
 	});
 });
+
+describe('Keras Dot (attention in the Coursera NMT notebooks)', () => {
+	it('alphas (None, 30, 1) · a (None, 30, 64) over axis 1 gives the context (None, 1, 64); no weights', () => {
+		const result = analyzePython(
+			[
+				'from keras.layers import Input, Dense, Dot, Activation, Concatenate, RepeatVector',
+				'from keras.models import Model',
+				'a = Input(shape=(30, 64))',
+				's = Input(shape=(32,))',
+				'e = Dense(1)(Concatenate(axis=-1)([a, RepeatVector(30)(s)]))',
+				'context = Dot(axes=1)([Activation("softmax")(e), a])',
+				'model = Model([a, s], context)',
+			].join('\n'),
+		);
+		const m = result.models[0];
+		assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 1, 64]);
+		// Dense(1) on 64 + 32 features: 96 + 1.
+		assert.deepStrictEqual(totals(result), [97, 97, 0]);
+	});
+});
