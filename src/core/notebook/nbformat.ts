@@ -187,7 +187,10 @@ function outputText(outputs: unknown): string | undefined {
 			const out = (o ?? {}) as { text?: unknown; data?: Record<string, unknown> };
 			return join(out.text ?? out.data?.['text/plain']);
 		})
-		.join('');
+		.join('')
+		// Keras 3's rich summary, stored as plain text, keeps its ANSI colours and bold.
+		// eslint-disable-next-line no-control-regex
+		.replace(/\x1b\[[0-9;]*m/g, '');
 	return text.length > 0 ? text.slice(0, 1_000_000) : undefined;
 }
 

@@ -695,7 +695,7 @@ m = nn.Sequential(nn.Linear(n, 3))
 });
 
 describe('Keras inputs declared on the first layer or by build()', () => {
-	it("an Embedding's input_dim is its vocabulary, not its input; Sequential.build((None, 100)) gives the input", () => {
+	it("an Embedding's input_dim is its vocabulary, not its input; Sequential.build((None, 100)) gives the input; input_length declares it before Keras 3 only", () => {
 		const r = analyzePython(`import keras
 from keras import layers
 seq = keras.Sequential([layers.Embedding(5000, 64), layers.GRU(16), layers.Dense(1)])
@@ -711,11 +711,22 @@ dense = keras.Sequential([layers.Dense(4, input_dim=3)])
 			[null, 16],
 			[null, 1],
 		]);
-		assert.deepStrictEqual(shapes('legacy'), [
-			[null, 20, 8],
-			[null, 160],
-			[null, 1],
-		]);
+		// Keras 3 pops input_length and ignores it (keras/src/layers/core/embedding.py), so that
+		// Sequential is not built; tf.keras 2 declared (None, input_length) from it.
+		assert.deepStrictEqual(shapes('legacy'), [null, null, null]);
+		const tf2 = analyzePython(`# normlens: keras 2
+from tensorflow import keras
+from tensorflow.keras import layers
+legacy = keras.Sequential([layers.Embedding(1000, 8, input_length=20), layers.Flatten(), layers.Dense(1)])
+`);
+		assert.deepStrictEqual(
+			tf2.models.find((m) => m.name === 'legacy')?.layers.map((l) => l.outputShape),
+			[
+				[null, 20, 8],
+				[null, 160],
+				[null, 1],
+			],
+		);
 		assert.deepStrictEqual(shapes('dense'), [[null, 4]]);
 		// Embedding 5000·64; GRU (reset_after) 3·(16·(64 + 16) + 2·16); Dense 16 + 1.
 		assert.strictEqual(

@@ -508,6 +508,14 @@ const references: Record<string, Ref> = {
 	Bidirectional: bidirectional,
 	TimeDistributed: timeDistributed,
 	Lambda: (a, [x]) => noWeights([x[0], ...(a.output_shape as number[])]),
+	// keras.io Dot: "(batch_size, n) · (batch_size, n) → (batch_size, 1)"; in general each input
+	// loses the axis of `axes`, the second also its batch axis (merging/dot.py compute_output_shape).
+	Dot: (a, [x, y]) => {
+		const ax = typeof a.axes === 'number' ? [a.axes, a.axes] : (a.axes as number[]);
+		const [i, j] = ax.map((v, k) => (v < 0 ? v + [x, y][k].length : v));
+		const out = [...x.filter((_, k) => k !== i), ...y.filter((_, k) => k !== 0 && k !== j)];
+		return noWeights(out.length === 1 ? [...out, 1] : out);
+	},
 	// keras.io preprocessing layers: "Output shape: (batch, target_height, target_width, channels)";
 	// RandomHeight / RandomWidth: that side is random, which Keras's compute_output_shape gives as None.
 	Resizing: (a, [x]) => noWeights([x[0], a.height as number, a.width as number, x[3]]),
@@ -694,6 +702,26 @@ const grids: Record<string, Row[]> = {
 	],
 	RMSNormalization: [{ axes: { axis: [-1, 1] }, inputs: normInputs.slice(1) }],
 	UnitNormalization: identity,
+	Dot: [
+		{
+			axes: { axes: [1, -1, [1, 2], [2, 1]] },
+			inputs: [
+				[
+					[B, 4, 4],
+					[B, 4, 4],
+				],
+			],
+		},
+		{
+			axes: { axes: [1, -1] },
+			inputs: [
+				[
+					[B, 6],
+					[B, 6],
+				],
+			],
+		},
+	],
 	Resizing: [{ base: { height: 3, width: 7 }, inputs: [[[B, 4, 5, 6]]] }],
 	CenterCrop: [{ base: { height: 3, width: 2 }, inputs: [[[B, 4, 5, 6]]] }],
 	RandomCrop: [{ base: { height: 3, width: 2 }, inputs: [[[B, 4, 5, 6]]] }],

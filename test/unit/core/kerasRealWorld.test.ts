@@ -17,9 +17,237 @@ import { fixtures } from '../paths';
  * counts the printed totals at that call), UNKNOWN (NormLens says it cannot count it there, and
  * why), or WRONG (another number: a bug).
  *
- * Every notebook checked in the hunt, with its result (E exact, U unknown with its cause, W wrong
- * before the fix in this file's history). Folders are the repositories at the commits in the README.
- * NOTEBOOKS_CHECKED
+ * Every notebook checked in the hunt (not only the fixtures), with its result: nE mU = n summaries
+ * exact and m unknown with their cause; W = wrong; "(before: …)" where the fixes on this branch
+ * changed it. Not compared: [no output] the stored outputs print no summary (the text is in the
+ * source or markdown); [no model] nothing is built in the notebook (a model loaded from a file, or
+ * built in the repository's .py modules); [not tied] the table is not tied to a model NormLens
+ * builds (printed inside a function run from another cell, or of a model loaded from a file).
+ * 203 notebooks from 21 repositories (HEAD snapshots, commit shown), 322 printed Keras summaries
+ * compared: 196 exact, 126 unknown with their cause, 0 wrong (before these fixes: 166 exact, 152
+ * unknown, 1 wrong, and 3 summaries stored with ANSI colours not read). "nE mU" counts the summaries
+ * of one notebook.
+ * GoogleCloudPlatform/practical-ml-vision-book @ 793a208917f1:
+ *   02_ml_models/02b_neural_network.ipynb: 0E 2U
+ *   03_image_models/03a_transfer_learning.ipynb: [not tied]
+ *   03_image_models/03b_finetune_experiment_lr_decay_xception_flowers104.ipynb: [not tied]
+ *   03_image_models/03b_finetune_experiment_lr_layers_lr_ramp_xception_flowers104.ipynb: [not tied]
+ *   03_image_models/03b_finetune_experiment_lr_ramp_xception_flowers104.ipynb: [not tied]
+ *   03_image_models/03c_fromzero_ALEXNET_flowers104.ipynb: 1E 0U
+ *   03_image_models/03d_finetune_VGG19_flowers104.ipynb: 1E 0U
+ *   03_image_models/03e_finetune_INCEPTIONV3_flowers104.ipynb: 1E 0U
+ *   03_image_models/03f_fromzero_SQUEEZENET24_flowers104.ipynb: 1E 0U
+ *   03_image_models/03g_finetune_RESNET50_flowers104.ipynb: 1E 0U
+ *   03_image_models/03g_fromzero_RESNET50_flowers104.ipynb: 1E 0U
+ *   03_image_models/03h_finetune_DENSENET201_flowers104.ipynb: 1E 0U
+ *   03_image_models/03h_fromzero_DENSENET121_flowers104.ipynb: 1E 0U
+ *   03_image_models/03i_finetune_XCEPTION_flowers104.ipynb: 1E 0U
+ *   03_image_models/03i_fromzero_XCEPTION_flowers104.ipynb: 1E 0U
+ *   03_image_models/03j_finetune_NASNETLARGE_flowers104.ipynb: 0E 1U
+ *   03_image_models/03k_finetune_MOBILENETV2_flowers104.ipynb: 1E 0U
+ *   03_image_models/03l_finetune_EFFICIENTNETB6_flowers104.ipynb: 1E 0U
+ *   03_image_models/03l_finetune_EFFICIENTNETB7_TFHUB_flowers104.ipynb: 0E 1U
+ *   03_image_models/03l_fromzero_EFFICIENTNETB4_flowers104.ipynb: 1E 0U
+ *   03_image_models/03m_transformer_flowers104.ipynb: 0E 1U
+ *   03_image_models/03z_ensemble_finetune_flowers104.ipynb: 3E 0U
+ *   06_preprocessing/06a_resizing.ipynb: [not tied]
+ *   06_preprocessing/06b_reuse_functions.ipynb: [not tied]
+ *   06_preprocessing/06c_reuse_layers.ipynb: [not tied]
+ *   06_preprocessing/06d_augmentation.ipynb: [not tied]
+ *   06_preprocessing/06e_colordistortion.ipynb: [not tied]
+ *   06_preprocessing/06f_mixup.ipynb: [not tied]
+ *   06_preprocessing/06h_tftransform.ipynb: [not tied]
+ *   07_training/07c_export.ipynb: [not tied]
+ *   09_deploying/09d_bytes.ipynb: [no model]
+ *   11_adv_problems/11a_counting.ipynb: 1E 0U
+ *   11_adv_problems/11c_scann_search.ipynb: 0E 2U
+ *   12_generation/12a_autoencoder.ipynb: 3E 0U
+ *   12_generation/12b_vae.ipynb: 2E 1U
+ *   12_generation/12c_gan.ipynb: 4E 0U
+ *   12_generation/12d_cgan.ipynb: 4E 0U
+ *   12_generation/12e_image_captioning.ipynb: [not tied]
+ * Hvass-Labs/TensorFlow-Tutorials @ d5f33973570f:
+ *   03C_Keras_API.ipynb: [not tied]
+ *   10_Fine-Tuning.ipynb: 1E 0U
+ *   20_Natural_Language_Processing.ipynb: 0E 1U
+ *   22_Image_Captioning.ipynb: 1E 0U
+ *   23_Time-Series-Prediction.ipynb: [no model]
+ * Kulbear/deep-learning-coursera @ 997fdb2e2db6:
+ *   Convolutional Neural Networks/Keras - Tutorial - Happy House v1.ipynb: 0E 1U
+ *   Convolutional Neural Networks/Residual Networks - v1.ipynb: [not tied]
+ *   Sequence Models/Emojify - v2.ipynb: 0E 1U
+ *   Sequence Models/Neural machine translation with attention - v2.ipynb: 0E 2U
+ * NimaPourmoradi/Brain-Tumor @ 7892f3ad93b5:
+ *   Brain_Tumor_keras3.ipynb: 1E 0U (before: 0E 0U)
+ * Nyandwi/ModernConvNets @ f2c20cab4529:
+ *   convnets/05-densenet.ipynb: 1E 0U
+ *   convnets/08-mobilenet.ipynb: 1E 0U
+ *   convnets/12-convmixer.ipynb: 1E 0U
+ *   convnets/13-convnext.ipynb: 1E 0U
+ * PacktPublishing/Hands-On-Computer-Vision-with-TensorFlow-2 @ 9a73003eff27:
+ *   Chapter03/ch3_nb2_build_and_train_first_cnn_with_tf2.ipynb: 0E 1U
+ *   Chapter04/ch4_nb1_implement_resnet_from_scratch.ipynb: 0E 1U
+ *   Chapter04/ch4_nb2_reuse_models_from_keras_apps.ipynb: 0E 1U
+ *   Chapter04/ch4_nb3_fetch_models_from_tf_hub.ipynb: 0E 1U
+ *   Chapter06/ch6_nb1_discover_autoencoders.ipynb: 0E 3U
+ *   Chapter06/ch6_nb2_denoise_with_autoencoders.ipynb: 0E 1U
+ *   Chapter06/ch6_nb3_improve_image_quality_with_dae.ipynb: 1E 2U
+ *   Chapter06/ch6_nb5_build_and_train_a_fcn8s_semantic_segmentation_model_for_smart_cars.ipynb: 0E 1U
+ *   Chapter07/ch7_nb5_train_a_simple_domain_adversarial_network_(dann).ipynb: 1E 1U
+ *   Chapter07/ch7_nb6_apply_dann_to_train_segmentation_model_on_synthetic_data.ipynb: 0E 1U
+ *   Chapter07/ch7_nb7_generate_images_with_vae_models.ipynb: 1E 2U
+ *   Chapter07/ch7_nb8_generate_images_with_gan_models.ipynb: 1E 1U
+ *   Chapter09/ch9_nb3_train_model.ipynb: 1E 0U
+ * ageron/handson-ml3 @ e3f3f9e66d58:
+ *   10_neural_nets_with_keras.ipynb: 1E 1U
+ *   11_training_deep_neural_networks.ipynb: 2E 1U
+ *   13_loading_and_preprocessing_data.ipynb: 0E 1U
+ *   15_processing_sequences_using_rnns_and_cnns.ipynb: 0E 1U
+ *   16_nlp_with_rnns_and_attention.ipynb: 1E 0U
+ * amanchadha/coursera-deep-learning-specialization @ e9de0f4d1549:
+ *   C4 - Convolutional Neural Networks/Week 1/Convolution_model_Application_2024.ipynb: 2E 0U
+ *   C4 - Convolutional Neural Networks/Week 2/ResNets/Residual_Networks.ipynb: 1E 0U
+ *   C4 - Convolutional Neural Networks/Week 2/ResNets/Residual_Networks_v2a.ipynb: [not tied]
+ *   C4 - Convolutional Neural Networks/Week 2/Transfer Learning with MobileNet/Transfer_learning_with_MobileNet_v1.ipynb: 2E 0U
+ *   C4 - Convolutional Neural Networks/Week 3/Car detection for Autonomous Driving/Autonomous_driving_application_Car_detection_v3a.ipynb: [no model]
+ *   C4 - Convolutional Neural Networks/Week 3/Image Segmentation Unet/Image_segmentation_Unet_v2.ipynb: 1E 0U
+ *   C4 - Convolutional Neural Networks/Week 4/Face Recognition/Face_Recognition.ipynb: [no model]
+ *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v3a.ipynb: [no output]
+ *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v4.ipynb: [no output]
+ *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v4_Solution.ipynb: [no output]
+ *   C5 - Sequence Models/Week 2/Emojify/Emojify - v2.ipynb: 0E 1U
+ *   C5 - Sequence Models/Week 2/Emojify/Emojify_v2a.ipynb: 0E 1U
+ *   C5 - Sequence Models/Week 3/Machine Translation/Neural machine translation with attention - v4.ipynb: 0E 2U
+ *   C5 - Sequence Models/Week 3/Machine Translation/Neural_machine_translation_with_attention_v4a.ipynb: 0E 2U
+ *   C5 - Sequence Models/Week 3/Machine Translation/Neural_machine_translation_with_attention_v4a_old.ipynb: 0E 2U
+ *   Neural machine translation with attention_latest.ipynb: 0E 2U (before: 0E 0U)
+ * codebasics/deep-learning-keras-tf-tutorial @ 0981fe55db7a:
+ *   18_transfer_learning/cnn_transfer_learning.ipynb: 0E 1U
+ *   1_keras_fashion_mnist_neural_net/1_keras_fashion_mnist.ipynb: 1E 0U
+ *   1_keras_fashion_mnist_neural_net/Exercise/1_keras_sequential_exercise.ipynb: 1E 0U
+ *   22_word_embedding/supervised_word_embeddings.ipynb: 1E 0U
+ *   47_BERT_text_classification/BERT_email_classification-Copy2.ipynb: 0E 1U
+ *   47_BERT_text_classification/BERT_email_classification-handle-imbalance.ipynb: 0E 1U
+ *   47_BERT_text_classification/BERT_email_classification.ipynb: 0E 1U
+ *   48_tf_serving/BERT_email_classification.ipynb: 0E 1U
+ *   49_quantization/quantization.ipynb: [not tied]
+ * davidADSP/GDL_code @ 2a7b8c92ea07:
+ *   02_03_deep_learning_conv_neural_network.ipynb: 2E 0U
+ *   06_01_lstm_text_train.ipynb: 0E 2U
+ *   07_02_lstm_compose_train.ipynb: [no model]
+ *   07_03_lstm_compose_predict.ipynb: [no model]
+ *   07_04_musegan_train.ipynb: [no model]
+ *   07_05_musegan_analysis.ipynb: [no model]
+ * fchollet/deep-learning-with-python-notebooks @ dea84a4e12cc:
+ *   first_edition/5.1-introduction-to-convnets.ipynb: 2E 0U
+ *   first_edition/5.2-using-convnets-with-small-datasets.ipynb: 1E 0U
+ *   first_edition/5.3-using-a-pretrained-convnet.ipynb: 3E 0U
+ *   first_edition/6.1-using-word-embeddings.ipynb: 3E 0U
+ *   first_edition/6.2-understanding-recurrent-neural-networks.ipynb: 3E 0U (before: 0E 3U)
+ *   first_edition/6.4-sequence-processing-with-convnets.ipynb: 1E 0U
+ *   first_edition/8.4-generating-images-with-vaes.ipynb: 0E 1U
+ *   first_edition/8.5-introduction-to-gans.ipynb: 2E 0U
+ * jeffheaton/t81_558_deep_learning @ e674d07b8528:
+ *   t81_558_class_06_2_cnn.ipynb: 1E 1U
+ *   t81_558_class_06_3_resnet.ipynb: 1E 0U
+ *   t81_558_class_08_4_bayesian_hyperparameter_opt.ipynb: 0E 1U
+ *   t81_558_class_09_1_keras_transfer.ipynb: 0E 4U
+ *   t81_558_class_09_2_keras_xfer_cv.ipynb: 2E 0U
+ *   t81_558_class_09_3_transfer_nlp.ipynb: 0E 1U
+ *   t81_558_class_10_3_text_generation.ipynb: 0E 1U
+ *   t81_558_class_11_05_embedding.ipynb: 2E 0U
+ *   t81_558_class_14_01_automl.ipynb: [no model]
+ * lmoroney/dlaicourse @ f9bb5f236da3:
+ *   Course 1 - Part 6 - Lesson 2 - Notebook.ipynb: 1E 0U
+ *   Exercises/Exercise 7 - Transfer Learning/Exercise 7 - Answer.ipynb: [no output]
+ *   Exercises/Exercise 7 - Transfer Learning/Exercise 7 - Question.ipynb: [no output]
+ *   TensorFlow Deployment/Course 2 - TensorFlow Lite/Week 1/Exercises/TFLite_Week1_Exercise.ipynb: [no output]
+ *   TensorFlow In Practice/Course 3 - NLP/Course 3 - Week 2 - Exercise - Answer.ipynb: [no output]
+ *   TensorFlow In Practice/Course 3 - NLP/Course 3 - Week 2 - Exercise - Question.ipynb: [no output]
+ * mrdbourke/tensorflow-deep-learning @ bd065b806249:
+ *   01_neural_network_regression_in_tensorflow.ipynb: 2E 0U
+ *   02_neural_network_classification_in_tensorflow.ipynb: 2E 1U
+ *   04_transfer_learning_in_tensorflow_part_1_feature_extraction.ipynb: 0E 2U
+ *   05_transfer_learning_in_tensorflow_part_2_fine_tuning.ipynb: 5E 0U (before: 2E 3U)
+ *   07_food_vision_milestone_project_1.ipynb: 0E 1U
+ *   08_introduction_to_nlp_in_tensorflow.ipynb: 6E 1U (before: 0E 7U)
+ *   09_SkimLit_nlp_milestone_project_2.ipynb: 0E 5U
+ *   10_time_series_forecasting_in_tensorflow.ipynb: 0E 1U
+ *   docs/01_neural_network_regression_in_tensorflow.ipynb: 2E 0U
+ *   docs/02_neural_network_classification_in_tensorflow.ipynb: 2E 1U
+ *   docs/03_convolutional_neural_networks_in_tensorflow.ipynb: 7E 0U
+ *   docs/04_transfer_learning_in_tensorflow_part_1_feature_extraction.ipynb: 0E 2U
+ *   docs/05_transfer_learning_in_tensorflow_part_2_fine_tuning.ipynb: 4E 0U (before: 2E 2U)
+ *   docs/07_food_vision_milestone_project_1.ipynb: 0E 1U
+ *   docs/08_introduction_to_nlp_in_tensorflow.ipynb: 6E 1U (before: 0E 7U)
+ *   docs/09_SkimLit_nlp_milestone_project_2.ipynb: 0E 5U
+ *   docs/10_time_series_forecasting_in_tensorflow.ipynb: 0E 1U
+ *   extras/TEMPLATE_07_food_vision_milestone_project_1.ipynb: 0E 1U
+ *   extras/interactive_notebooks/01_neural_network_regression_in_tensorflow_interactive.ipynb: [no output]
+ *   video_notebooks/01_neural_network_regression_in_tensorflow_video.ipynb: 2E 2U
+ *   video_notebooks/02_neural_network_classification_in_tensorflow_video.ipynb: 3E 1U
+ *   video_notebooks/03_convolutional_neural_networks_with_tensorflow_video.ipynb: 8E 0U
+ *   video_notebooks/04_transfer_learning_in_tensorflow_part_1_feature_extraction_video.ipynb: 0E 2U
+ *   video_notebooks/05_transfer_learning_in_tensorflow_part_2_fine_tuning_video.ipynb: 3E 0U (before: 2E 1U)
+ *   video_notebooks/07_milestone_project_1_food_vision_video.ipynb: 0E 1U
+ *   video_notebooks/08_introduction_to_nlp_in_tensorflow_video.ipynb: 4E 2U (before: 0E 6U)
+ *   video_notebooks/09_SkimLit_nlp_milestone_project_2_video.ipynb: 0E 5U
+ *   video_notebooks/10_time_series_forecasting_with_tensorflow_video.ipynb: 0E 1U
+ * rasbt/python-machine-learning-book-3rd-edition @ bf62496f44a9:
+ *   ch13/ch13_part2.ipynb: 2E 0U
+ *   ch14/ch14_part1.ipynb: 6E 1U
+ *   ch14/ch14_part3.ipynb: 1E 0U
+ *   ch15/ch15_part1.ipynb: [not tied]
+ *   ch15/ch15_part2.ipynb: [not tied]
+ *   ch16/ch16_part1.ipynb: 4E 3U (before: 1E 6U)
+ *   ch16/ch16_part2.ipynb: 0E 1U
+ *   ch17/ch17_part2.ipynb: 2E 2U
+ * tensorchiefs/dl_book @ f3ff5b147d10:
+ *   chapter_02/nb_ch02_01.ipynb: 2E 0U
+ *   chapter_02/nb_ch02_02.ipynb: 2E 0U
+ *   chapter_02/nb_ch02_02a.ipynb: 1E 0U
+ *   chapter_02/nb_ch02_03.ipynb: 1E 0U
+ *   chapter_02/nb_ch02_04.ipynb: 3E 0U
+ *   chapter_03/nb_ch03_05.ipynb: 1E 0U
+ *   chapter_04/nb_ch04_02.ipynb: 2E 0U
+ *   chapter_04/nb_ch04_04.ipynb: 4E 0U
+ *   chapter_05/nb_ch05_01.ipynb: 0E 4U
+ *   chapter_05/nb_ch05_02.ipynb: 0E 2U
+ *   chapter_06/nb_ch06_01.ipynb: 0E 1U
+ *   chapter_06/nb_ch06_02.ipynb: 0E 6U
+ *   chapter_06/nb_ch06_04.ipynb: 0E 2U
+ *   chapter_07/nb_ch07_01.ipynb: 1E 0U
+ *   chapter_08/nb_ch08_01.ipynb: [no model]
+ *   chapter_08/nb_ch08_02.ipynb: 2E 0U
+ *   chapter_08/nb_ch08_03.ipynb: 0E 3U
+ *   chapter_08/nb_ch08_04.ipynb: 2E 1U
+ * the-deep-learners/deep-learning-illustrated @ d11faaf7e346:
+ *   notebooks/alexnet_in_keras.ipynb: 1E 0U
+ *   notebooks/bi_lstm_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/conv_lstm_stack_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/convolutional_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/deep_net_in_keras.ipynb: 1E 0U
+ *   notebooks/deep_net_in_keras_with_tensorboard.ipynb: 1E 0U
+ *   notebooks/deep_net_in_tensorflow.ipynb: 1E 0U
+ *   notebooks/dense_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/generative_adversarial_network.ipynb: 1E 1U
+ *   notebooks/gru_sentiment_classifier.ipynb: 1E 0U (before: 0E 0U 1W)
+ *   notebooks/intermediate_net_in_keras.ipynb: 1E 0U
+ *   notebooks/lenet_in_keras.ipynb: 1E 0U
+ *   notebooks/lstm_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/multi_convnet_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/regression_in_keras.ipynb: 1E 0U
+ *   notebooks/rnn_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/shallow_net_in_keras.ipynb: 1E 0U
+ *   notebooks/stacked_bi_lstm_sentiment_classifier.ipynb: 1E 0U
+ *   notebooks/vggnet_in_keras.ipynb: 1E 0U
+ * udacity/aind2-cnn @ 4f64fa0a9c4d:
+ *   cifar10-augmentation/cifar10_augmentation.ipynb: 1E 0U
+ *   cifar10-classification/cifar10_cnn.ipynb: 1E 0U
+ *   cifar10-classification/cifar10_mlp.ipynb: 0E 1U
+ *   mnist-mlp/mnist_mlp.ipynb: 0E 1U
+ *   transfer-learning/bottleneck_features.ipynb: 2E 0U
+ *   transfer-learning/transfer_learning.ipynb: 2E 0U
  */
 
 interface Expected {
@@ -288,10 +516,22 @@ describe('Keras before TensorFlow 2: the defaults and declared inputs of its era
 			total,
 			0,
 		]);
-		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${gru}`)), [
+		// Keras 3 ignores input_length: the model needs an Input there.
+		const keras3 = gru
+			.replace('Embedding, GRU, Dense', 'Embedding, GRU, Dense, Input')
+			.replace(
+				'model.add(Embedding(10000, 64, input_length=100))',
+				'model.add(Input((100,)))\nmodel.add(Embedding(10000, 64))',
+			);
+		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${keras3}`)), [
 			total,
 			total,
 			0,
+		]);
+		assert.deepStrictEqual(totals(analyzePython(`# normlens: keras 3\n${gru}`)), [
+			null,
+			null,
+			null,
 		]);
 	});
 
@@ -400,5 +640,113 @@ describe('Keras preprocessing layers that change a shape, and lookup layers', ()
 		);
 		// Conv2D: 3 × 3 × 3 × 8 + 8.
 		assert.deepStrictEqual(totals(result), [224, 224, 0]);
+	});
+});
+
+describe('Keras 3 ignores Embedding(input_length=…)', () => {
+	// What Keras 3 prints for this code (the layers stay unbuilt until the model sees data).
+	const printed = [
+		'Model: "sequential"',
+		'┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓',
+		'┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃',
+		'┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩',
+		'│ embedding (Embedding)           │ ?                      │   0 (unbuilt) │',
+		'├─────────────────────────────────┼────────────────────────┼───────────────┤',
+		'│ flatten (Flatten)               │ ?                      │             0 │',
+		'├─────────────────────────────────┼────────────────────────┼───────────────┤',
+		'│ dense (Dense)                   │ ?                      │   0 (unbuilt) │',
+		'└─────────────────────────────────┴────────────────────────┴───────────────┘',
+		' Total params: 0 (0.00 B)',
+		' Trainable params: 0 (0.00 B)',
+		' Non-trainable params: 0 (0.00 B)',
+		'',
+	].join('\n');
+	const code = [
+		'from keras.models import Sequential',
+		'from keras.layers import Embedding, Flatten, Dense',
+		'model = Sequential()',
+		'model.add(Embedding(10000, 8, input_length=20))',
+		'model.add(Flatten())',
+		'model.add(Dense(1))',
+		'model.summary()',
+	].join('\n');
+
+	it('a Keras 3 notebook: the Sequential is unbuilt, unknown with the cause, never 80,161', () => {
+		const { result } = analyzeNotebook(notebook([code], [printed]));
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		const check = result.printedSummaries?.[0];
+		assert.strictEqual(check?.verdict, 'unknown');
+		assert.match(check?.message ?? '', /Keras 3 ignores `input_length`/);
+	});
+
+	it('the same code in tf.keras 2 is built on (None, 20): 10000 × 8 + 160 + 1', () => {
+		const { result } = analyzeNotebook(notebook([`# normlens: keras 2\n${code}`]));
+		assert.deepStrictEqual(totals(result), [80161, 80161, 0]);
+	});
+});
+
+describe('printed summaries stored with ANSI colours (Keras 3 rich output in Jupyter / Kaggle)', () => {
+	it('are read once the escapes are taken off', () => {
+		// The shape of Keras 3's stored rich output (NimaPourmoradi/Brain-Tumor, Brain_Tumor_keras3.ipynb,
+		// cell 51): bold and 256-colour escapes around names, types and figures, one display_data per part.
+		// Dense(10) on (None, 5): 5 × 10 + 10 = 60.
+		const esc = (code: string, s: string) => `\x1b[${code}m${s}\x1b[0m`;
+		const parts = [
+			`${esc('1', 'Model: "sequential"')}\n`,
+			[
+				'┏━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━┓',
+				`┃ ${esc('1', 'Layer (type)')}          ┃ ${esc('1', 'Output Shape')}   ┃ ${esc('1', ' Param #')} ┃`,
+				'┡━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━┩',
+				`│ dense (${esc('38;5;33', 'Dense')})         │ (${esc('38;5;45', 'None')}, ${esc('38;5;34', '10')})     │       ${esc('38;5;34', '60')} │`,
+				'└───────────────────────┴────────────────┴──────────┘',
+				'',
+			].join('\n'),
+			`${esc('1', ' Total params: ')}${esc('38;5;34', '60')} (240.00 B)\n`,
+			`${esc('1', ' Trainable params: ')}${esc('38;5;34', '60')} (240.00 B)\n`,
+			`${esc('1', ' Non-trainable params: ')}${esc('38;5;34', '0')} (0.00 B)\n`,
+		];
+		const text = JSON.stringify({
+			nbformat: 4,
+			nbformat_minor: 5,
+			metadata: {},
+			cells: [
+				{
+					cell_type: 'code',
+					metadata: {},
+					execution_count: 1,
+					source: 'import keras\nmodel = keras.Sequential([keras.Input((5,)), keras.layers.Dense(10)])\nmodel.summary()',
+					outputs: parts.map((p) => ({
+						output_type: 'display_data',
+						metadata: {},
+						data: { 'text/plain': p },
+					})),
+				},
+			],
+		});
+		const { result } = analyzeNotebook(text);
+		const check = result.printedSummaries?.[0];
+		assert.strictEqual(check?.verdict, 'match', check?.message);
+		assert.deepStrictEqual(check?.printed, { total: 60, trainable: 60, nonTrainable: 0 });
+		assert.strictEqual(check?.rows?.length, 1);
+	});
+});
+
+describe('Keras Dot (attention in the Coursera NMT notebooks)', () => {
+	it('alphas (None, 30, 1) · a (None, 30, 64) over axis 1 gives the context (None, 1, 64); no weights', () => {
+		const result = analyzePython(
+			[
+				'from keras.layers import Input, Dense, Dot, Activation, Concatenate, RepeatVector',
+				'from keras.models import Model',
+				'a = Input(shape=(30, 64))',
+				's = Input(shape=(32,))',
+				'e = Dense(1)(Concatenate(axis=-1)([a, RepeatVector(30)(s)]))',
+				'context = Dot(axes=1)([Activation("softmax")(e), a])',
+				'model = Model([a, s], context)',
+			].join('\n'),
+		);
+		const m = result.models[0];
+		assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 1, 64]);
+		// Dense(1) on 64 + 32 features: 96 + 1.
+		assert.deepStrictEqual(totals(result), [97, 97, 0]);
 	});
 });

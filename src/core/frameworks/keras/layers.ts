@@ -71,6 +71,13 @@ export function createLayer(
 		layer.trainable = trainable.v;
 	}
 	layer.declaredInput = declaredInput(cfg, spec, s.dialect.naming !== 'keras3');
+	if (
+		s.dialect.naming === 'keras3' &&
+		cfg.has('input_length') &&
+		spec?.args.some(([n]) => n === 'input_dim')
+	) {
+		layer.notBuiltWhy = `Keras 3 ignores \`input_length\`; read as Keras 3 because ${s.dialect.evidence}`;
+	}
 	if (args.cause) {
 		layer.unknownCause = args.cause;
 	}
@@ -83,7 +90,8 @@ export function createLayer(
  * An Embedding's `input_dim` is its vocabulary, not its input: its input is `(None, input_length)`
  * where tf.keras 2's `input_length` is given. Before Keras 3 an Embedding always declared its input
  * (`embedding.py`: `kwargs['input_shape'] = (input_length,)` if given, else `(None,)`), so first in
- * a Sequential it builds the model on `(None, None)`; Keras 3 dropped that (`embeddingDeclares`).
+ * a Sequential it builds the model on `(None, None)`. Keras 3 dropped both: it ignores
+ * `input_length` (`embeddingDeclares` false), so such a Sequential is not built.
  */
 function declaredInput(
 	cfg: LayerConfig,
@@ -112,15 +120,17 @@ function declaredInput(
 		return batchShape;
 	}
 	if (spec?.args.some(([name]) => name === 'input_dim')) {
+		if (!embeddingDeclares) {
+			// Keras 3 pops input_length, warns "deprecated. Just remove it.", and declares nothing.
+			return undefined;
+		}
 		const given = cfg.get('input_length');
 		const length = asInt(given);
 		if (length !== undefined) {
 			return [null, length];
 		}
 		// An input_length NormLens cannot read declares a length it does not know: no shape.
-		return embeddingDeclares && (given === undefined || given.k === 'none')
-			? [null, null]
-			: undefined;
+		return given === undefined || given.k === 'none' ? [null, null] : undefined;
 	}
 	const dim = asInt(cfg.get('input_dim'));
 	return dim !== undefined ? [null, dim] : undefined;

@@ -18,6 +18,8 @@ export class KerasLayer implements FrameworkObject {
 	outputShape: Shape | null = null;
 	weights: WeightInfo[] | null = null;
 	inbound: KerasLayer[] = [];
+	/** Why a layer the code seems to declare an input for is not built by it (said where it stays unbuilt). */
+	notBuiltWhy?: string;
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
 	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */

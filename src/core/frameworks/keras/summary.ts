@@ -227,7 +227,7 @@ export function layerCause(s: KerasSession, l: KerasLayer): Cause | undefined {
 	return {
 		reason: l.built
 			? `NormLens cannot compute the weights of ${l.type} \`${l.name}\` from its input`
-			: `${l.type} \`${l.name}\` is never built on an input NormLens can follow, so its weights do not exist yet`,
+			: `${l.type} \`${l.name}\` is never built on an input NormLens can follow${l.notBuiltWhy ? ` (${l.notBuiltWhy})` : ''}, so its weights do not exist yet`,
 		range: l.range,
 	};
 }

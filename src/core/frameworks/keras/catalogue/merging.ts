@@ -1,4 +1,5 @@
 // The Keras catalogue's merging layers: Add, Subtract, Multiply, Average, …, Concatenate.
+import { REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 
 export const kerasMergingLayers: KerasLayerSpec[] = [
@@ -33,6 +34,17 @@ export const kerasMergingLayers: KerasLayerSpec[] = [
 		shape: 'concatenate',
 		weights: 'none',
 		doc: 'Concatenates its inputs along `axis`.',
+	},
+	{
+		name: 'Dot',
+		category: 'merging',
+		args: [
+			['axes', REQUIRED],
+			['normalize', false],
+		],
+		shape: 'dot',
+		weights: 'none',
+		doc: 'Dot product of two inputs along `axes`, per sample (cosine similarity with normalize=True).',
 	},
 	{
 		name: 'Subtract',

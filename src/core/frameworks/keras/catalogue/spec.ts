@@ -16,6 +16,7 @@ export type KerasShapeRule =
 	| 'upSampling'
 	| 'merge'
 	| 'concatenate'
+	| 'dot'
 	| 'permute'
 	| 'repeatVector'
 	| 'cropping'

@@ -1,7 +1,8 @@
-// Shape rules of the merging layers: element-wise merges (Add, Multiply, …) and Concatenate.
+// Shape rules of the merging layers: element-wise merges (Add, Multiply, …), Concatenate and Dot.
 import type { Shape } from '../../../../protocol/analysis';
 import { ShapeError } from '../../common/spec';
 import type { KerasShapeRule } from '../catalogue';
+import { asInt, asSequence } from '../../../python/values';
 import { axesOf, fmt, ShapeFn } from './args';
 
 export const mergingShapes = {
@@ -53,5 +54,32 @@ export const mergingShapes = {
 		}
 		out[axis] = sum;
 		return out;
+	},
+	dot: (_spec, cfg, inputs) => {
+		// Keras's Dot.compute_output_shape: each input loses its `axes` axis (one int for both, or a
+		// pair; negative from the end), the second its batch axis too; a 1-D result gets a 1 appended.
+		if (inputs.length !== 2) {
+			throw new ShapeError(`takes 2 inputs but got ${inputs.length}`);
+		}
+		const [a, b] = inputs;
+		const v = cfg.get('axes');
+		const single = asInt(v);
+		const pair = asSequence(v)?.map(asInt);
+		const given =
+			single !== undefined ? [single, single] : pair?.length === 2 ? pair : undefined;
+		if (!given || given.some((x) => x === undefined)) {
+			return null;
+		}
+		const [i, j] = (given as number[]).map((x, k) => (x < 0 ? x + inputs[k].length : x));
+		if (i <= 0 || i >= a.length || j <= 0 || j >= b.length) {
+			throw new ShapeError(`axes ${String(given)} do not fit ${fmt(a)} and ${fmt(b)}`);
+		}
+		if (a[i] !== null && b[j] !== null && a[i] !== b[j]) {
+			throw new ShapeError(
+				`dot product of axes of different sizes: ${fmt(a)} axis ${i} and ${fmt(b)} axis ${j}`,
+			);
+		}
+		const out = [...a.slice(0, i), ...a.slice(i + 1), ...b.slice(1, j), ...b.slice(j + 1)];
+		return out.length === 1 ? [...out, 1] : out;
 	},
 } satisfies Partial<Record<KerasShapeRule, ShapeFn>>;
