@@ -28,8 +28,11 @@ import { fixtures } from '../paths';
  *   Now unknown: the float size is an invalid-arguments error (fixture)
  * - preact_resnet.py PreActResNet18…152, senet.py SENet18 — unknown (`hasattr(self, 'shortcut')`
  *   not evaluated); now agree (fixtures)
- * - shufflenetv2.py (only ShuffleBlock is buildable without arguments), dla.py, dla_simple.py,
- *   efficientnet.py, vgg.py — no model without arguments: nothing to compare
+ * - models built only in the file's test(), compared with a driver line `net = …`:
+ *   dla_simple.py SimpleDLA(), efficientnet.py EfficientNetB0(), shufflenetv2.py
+ *   ShuffleNetV2(net_size=0.5) and (net_size=1.5), vgg.py VGG('VGG11') — agree;
+ *   dla.py DLA() — unknown (`self.__setattr__('level_%d' % i, subtree)` not followed); now agrees
+ *   (fixture)
  *
  * github.com/weiaicunzai/pytorch-cifar100 (no licence file; not copied here), models/, input
  * (2, 3, 32, 32), factory functions:
@@ -149,6 +152,17 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 			trainable: 11260354,
 			buffers: 6929,
 			output: o,
+		});
+	});
+
+	it('kuangliu/pytorch-cifar dla.py: a tree built with self.__setattr__ / self.__getattr__', () => {
+		// DLA() (the file's own test() builds it): PyTorch 1.13 prints 16,291,386 / 17,835, output (2, 10).
+		const r = analyzePython(read('kuangliu_dla.py'));
+		assertAgrees(r, 'net', {
+			total: 16291386,
+			trainable: 16291386,
+			buffers: 17835,
+			output: [2, 10],
 		});
 	});
 

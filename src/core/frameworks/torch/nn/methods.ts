@@ -251,6 +251,23 @@ const moduleMethods = opTable<ModuleMethod>({
 		}
 		return self;
 	},
+	// `self.__setattr__('level_%d' % i, subtree)` is setattr(self, …) (kuangliu/pytorch-cifar dla.py).
+	__setattr__: (_m, c) => {
+		const { a, args, ctx, self } = c;
+		return ctx.call(
+			{ k: 'builtin', name: 'setattr' },
+			{ positional: [self, ...a], keywords: args.keywords, node: args.node },
+		);
+	},
+	// nn.Module.__getattr__ finds only what the module registered: its modules, parameters and buffers.
+	__getattr__: (m, c) => {
+		const name = asString(c.a[0]);
+		const held =
+			name === undefined
+				? undefined
+				: (m.children.get(name) ?? m.params.get(name) ?? m.buffers.get(name));
+		return held ? { k: 'obj', obj: held } : undefined;
+	},
 	insert: (m, c) => {
 		// ModuleList.insert(i, module): the modules from i on move up one key (PyTorch takes 0 ≤ i).
 		const { a, self } = c;
