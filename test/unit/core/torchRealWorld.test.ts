@@ -63,7 +63,8 @@ import { fixtures } from '../paths';
  * PyTorch 1.13): NormLens printed WRONG totals for `layers += [block]` on a ModuleList (the added
  * modules were dropped), `ModuleList + ModuleList` and `Sequential + Sequential` (the operands were
  * shown as models), a diamond `class D(B, C)` (depth-first lookup skipped C's `__init__`), and a
- * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used).
+ * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used), and
+ * `self.fc.bias = None` / `self.head = None` (the unregistered weights were still counted).
  *
  * github.com/karpathy/nanoGPT (MIT), model.py, GPT(GPTConfig(block_size=64, vocab_size=1000,
  * n_layer=2, n_head=4, n_embd=128)) — unknown, rightly: `hasattr(torch.nn.functional,
@@ -358,5 +359,14 @@ describe('snippets of the constructs the real files showed (expected values from
 		const r = snippet('classes.py');
 		assertAgrees(r, 'd', { total: 36, trainable: 36, buffers: 0 });
 		assertAgrees(r, 'e', { total: 18, trainable: 18, buffers: 0 });
+	});
+
+	it("None over a registered parameter, buffer or module unregisters it; torch.tensor(data) has the data's shape", () => {
+		// PyTorch 1.13: m 20 parameters / 5 buffers (fc.bias, head, buf, p, bn.running_mean and
+		// bn.weight gone), n 20 / 0 with output (3, 4), s 5 / 4 (0-d and 2 × 2 parameters, 0-d and 3 buffers).
+		const r = snippet('set_none.py');
+		assertAgrees(r, 'm', { total: 20, trainable: 20, buffers: 5 });
+		assertAgrees(r, 'n', { total: 20, trainable: 20, buffers: 0, output: [3, 4] });
+		assertAgrees(r, 's', { total: 5, trainable: 5, buffers: 4 });
 	});
 });

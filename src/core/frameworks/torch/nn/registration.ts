@@ -128,6 +128,15 @@ export function setAttribute(
 	if (!(obj instanceof TorchModule)) {
 		return false;
 	}
+	if (value.k === 'none') {
+		// nn.Module.__setattr__: None over a registered parameter, module or buffer keeps the name
+		// registered as None, which parameters(), buffers() and modules() skip (`self.fc.bias = None`
+		// leaves the Linear without a bias). The attribute then reads None (the interpreter keeps it).
+		obj.params.delete(name);
+		obj.buffers.delete(name);
+		obj.children.delete(name);
+		return false;
+	}
 	if (value.k === 'obj' && value.obj instanceof TorchModule) {
 		attach(obj, name, value.obj);
 		return true;

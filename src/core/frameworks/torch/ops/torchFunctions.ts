@@ -152,6 +152,37 @@ const broadcasting =
 			? tensorBinaryOp(op, c.a[0], c.a[1])
 			: undefined;
 
+/** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
+function dataShape(v: Value, depth = 0): number[] | undefined {
+	if (v.k === 'num' || v.k === 'bool') {
+		return [];
+	}
+	const items = asSequence(v);
+	if (!items || depth > 32 || ((v.k === 'list' || v.k === 'tuple') && v.cause)) {
+		return undefined;
+	}
+	const inner = items.map((x) => dataShape(x, depth + 1));
+	const first = inner[0];
+	if (items.length === 0) {
+		return [0];
+	}
+	if (
+		first === undefined ||
+		inner.some(
+			(s) => s === undefined || s.length !== first.length || s.some((d, i) => d !== first[i]),
+		)
+	) {
+		return undefined;
+	}
+	return [items.length, ...first];
+}
+
+/** Whether every number in the data is a Python float (PyTorch then makes a float32 tensor). */
+function allFloats(v: Value): boolean {
+	const items = asSequence(v);
+	return items ? items.length > 0 && items.every(allFloats) : isFloat(v);
+}
+
 /** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
@@ -186,8 +217,21 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			),
 		};
 	},
-	// A tensor from data: NormLens does not read its sizes from the data.
-	tensor: () => ({ k: 'obj', obj: new TorchTensor(null) }),
+	// A tensor from data: its sizes from the nesting of numbers NormLens knows (`torch.tensor(0.5)`
+	// is 0-d, `torch.tensor([[1, 2], [3, 4]])` (2, 2)); ragged or unknown data: unknown.
+	tensor: (c) => {
+		const shape = c.a[0] ? dataShape(c.a[0]) : undefined;
+		const floats = shape !== undefined && c.a[0] !== undefined && allFloats(c.a[0]);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(
+				shape ?? null,
+				null,
+				// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
+				floats && !c.args.keywords.has('dtype') ? 4 : undefined,
+			),
+		};
+	},
 	cat: joined,
 	concat: joined,
 	stack: joined,
