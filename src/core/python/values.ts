@@ -284,7 +284,14 @@ export class Scope {
 	private readonly vars = new Map<string, Value>();
 	/** Names declared `global` or `nonlocal` in this scope. */
 	private declared: Map<string, 'global' | 'nonlocal'> | undefined;
-	constructor(readonly parent: Scope | null) {}
+	/**
+	 * `classBody`: a class body's scope, which functions, lambdas and comprehensions inside it do not
+	 * see (`dims = [base * i for i in …]` in a class body is a NameError for `base`).
+	 */
+	constructor(
+		readonly parent: Scope | null,
+		readonly classBody = false,
+	) {}
 
 	declare(name: string, kind: 'global' | 'nonlocal'): void {
 		(this.declared ??= new Map()).set(name, kind);

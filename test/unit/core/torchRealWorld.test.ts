@@ -359,6 +359,8 @@ describe('snippets of the constructs the real files showed (expected values from
 		const r = snippet('classes.py');
 		assertAgrees(r, 'd', { total: 36, trainable: 36, buffers: 0 });
 		assertAgrees(r, 'e', { total: 18, trainable: 18, buffers: 0 });
+		// Python raises NameError: a comprehension in a class body does not see the class's names.
+		assertUnknown(snippet('class_scope.py'), 'm2', '`base` is not defined', 4);
 	});
 
 	it("None over a registered parameter, buffer or module unregisters it; torch.tensor(data) has the data's shape", () => {
