@@ -20,8 +20,12 @@ export type Value =
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
 	| { k: 'tuple'; items: Value[]; cause?: Cause }
-	/** `cause`: something NormLens could not follow may have changed the list (its items are then not trusted). */
-	| { k: 'list'; items: Value[]; cause?: Cause }
+	/**
+	 * `cause`: something NormLens could not follow may have changed the list (its items are then not
+	 * trusted). `iterator`: an iterator or generator (`iter(xs)`, `module.parameters()`), not a
+	 * list: `next()` takes its items one by one from the front.
+	 */
+	| { k: 'list'; items: Value[]; cause?: Cause; iterator?: true }
 	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
 	| { k: 'unknown'; why?: string; cause?: Cause }

@@ -54,9 +54,9 @@ import { fixtures } from '../paths';
  * totals and every call's shape agree
  *
  * github.com/pytorch/examples (BSD-3-Clause), word_language_model/model.py: RNNModel LSTM with
- * tied weights, GRU, RNN_TANH — totals agree (fixture); their forward's LSTM output stays unknown:
- * the initial state comes from `next(self.parameters()).new_zeros(…)`, which NormLens does not
- * evaluate. TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
+ * tied weights, GRU, RNN_TANH — totals agreed, the forward's output was unknown (the initial state
+ * comes from `next(self.parameters()).new_zeros(…)` and is passed as a tuple); now (140, 1000) as
+ * PyTorch (fixture; snippets `rnn_hx.py`, `rnn_init_hidden.py`). TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
  * read that base (unknown-base).
  *
  * Python and torch.nn semantics probed beside these files (snippets below, all checked against
@@ -228,8 +228,10 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 
 	it('pytorch/examples word_language_model: RNN models with tied weights agree', () => {
 		const r = analyzePython(read('pytorch_examples_word_language_model.py'));
-		assertAgrees(r, 'rnn_lstm', { total: 131560, trainable: 131560, buffers: 0 });
-		assertAgrees(r, 'rnn_gru', { total: 121032, trainable: 121032, buffers: 0 });
+		// Their forward on (35, 4) token ids with init_hidden(4): PyTorch 1.13's output is (140, 1000).
+		const out = [140, 1000];
+		assertAgrees(r, 'rnn_lstm', { total: 131560, trainable: 131560, buffers: 0, output: out });
+		assertAgrees(r, 'rnn_gru', { total: 121032, trainable: 121032, buffers: 0, output: out });
 		assertAgrees(r, 'rnn_tanh', { total: 18612, trainable: 18612, buffers: 0 });
 	});
 
@@ -370,5 +372,24 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertAgrees(r, 'm', { total: 20, trainable: 20, buffers: 5 });
 		assertAgrees(r, 'n', { total: 20, trainable: 20, buffers: 0, output: [3, 4] });
 		assertAgrees(r, 's', { total: 5, trainable: 5, buffers: 4 });
+	});
+
+	it('in-place methods that reshape (unsqueeze_, squeeze_, t_, transpose_, resize_) change their receiver; next(self.parameters())', () => {
+		// PyTorch 1.13: outputs (3, 2) and (4, 2), no error; before, NormLens reported a false
+		// "Conv1d expects 1 input channels" error and unknown shapes.
+		const r = snippet('in_place.py');
+		assertAgrees(r, 'm', { total: 42, trainable: 42, buffers: 0, output: [3, 2] });
+		assertAgrees(r, 'n', { total: 12, trainable: 12, buffers: 0, output: [4, 2] });
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+		// init_hidden: next(self.parameters()).new_zeros(2, bsz, 16), twice, as (h_0, c_0).
+		assertAgrees(snippet('rnn_init_hidden.py'), 'm', {
+			total: 3840,
+			trainable: 3840,
+			buffers: 0,
+			output: [5, 4, 16],
+		});
 	});
 });

@@ -26,7 +26,8 @@ export class TorchTensor implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'tensor';
 	constructor(
-		readonly shape: Shape | null,
+		/** Changed only by the in-place methods that reshape their receiver (`x.unsqueeze_(1)`). */
+		public shape: Shape | null,
 		/** The module whose output this is, for "bias before BatchNorm" checks. */
 		readonly producer: TorchModule | null = null,
 		/** Bytes per element where NormLens knows the dtype (4: float32 from `torch.randn(…)`); else undefined. */

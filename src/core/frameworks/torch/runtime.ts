@@ -68,6 +68,20 @@ const mergeOps = new Set([
 	'bmm',
 ]);
 
+/** In-place tensor methods that change their receiver's shape, by the method that computes the new shape. */
+const reshapingInPlace: Readonly<Record<string, string>> = {
+	unsqueeze_: 'unsqueeze',
+	squeeze_: 'squeeze',
+	t_: 't',
+	transpose_: 'transpose',
+	swapdims_: 'transpose',
+	swapaxes_: 'transpose',
+	resize_: 'new_empty',
+	// No rule of that name: the receiver's shape becomes unknown.
+	resize_as_: 'resize_as_?',
+	as_strided_: 'as_strided_?',
+};
+
 /** Python's operators by the names PyTorch gives them (`torch.fx`'s `operator.add` → `add`). */
 const binaryOpNames: Record<string, string> = {
 	'+': 'add',
@@ -352,12 +366,20 @@ export class TorchRuntime implements Runtime, TorchSession {
 		ctx: CallContext,
 	): Value | undefined {
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
+			const reshaping = obj instanceof TorchTensor ? reshapingInPlace[name] : undefined;
 			const v =
 				name === '__getitem__'
 					? indexTensor(this, obj.shape, args, ctx)
 					: obj instanceof TorchTensor
-						? tensorMethod(obj, name, args)
+						? tensorMethod(obj, reshaping ?? name, args)
 						: paramMethod(obj, name, args);
+			if (obj instanceof TorchTensor && reshaping) {
+				// `x.unsqueeze_(1)` reshapes x itself (what its out-of-place twin computes) and returns x.
+				obj.shape = v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+				const self: Value = { k: 'obj', obj };
+				this.forward.op(name, ctx.range(args.node), sourcesOf([self], false), self);
+				return self;
+			}
 			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
 			this.forward.op(
 				name === '__getitem__' ? 'getitem' : name,

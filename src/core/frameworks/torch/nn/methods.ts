@@ -149,9 +149,11 @@ const moduleMethods = opTable<ModuleMethod>({
 		return NONE;
 	},
 	parameters: (m) => {
+		// A generator in PyTorch: `next(self.parameters())` takes the first (`.new_zeros(…)`, `.device`).
 		return {
 			k: 'list',
 			items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value),
+			iterator: true,
 		};
 	},
 	named_parameters: (m) => {
