@@ -392,4 +392,9 @@ describe('snippets of the constructs the real files showed (expected values from
 			output: [5, 4, 16],
 		});
 	});
+
+	it('`act is nn.ReLU` on torch.nn classes of different names is False (a block built with nn.GELU)', () => {
+		// PyTorch 1.13: 5,456 parameters and 50 buffers (Block's `act(inplace=True) if act is nn.ReLU else act()`).
+		assertAgrees(snippet('act_is.py'), 'net', { total: 5456, trainable: 5456, buffers: 50 });
+	});
 });
