@@ -397,4 +397,23 @@ describe('snippets of the constructs the real files showed (expected values from
 		// PyTorch 1.13: 5,456 parameters and 50 buffers (Block's `act(inplace=True) if act is nn.ReLU else act()`).
 		assertAgrees(snippet('act_is.py'), 'net', { total: 5456, trainable: 5456, buffers: 50 });
 	});
+
+	it('nn.Embedding.from_pretrained (frozen unless freeze=False), torch.Tensor(3, 4), `del self.head`, torch.tril masks', () => {
+		// PyTorch 1.13: m 2,614 parameters, 814 trainable (the frozen 100 × 16 and 50 × 4 tables are
+		// not), 0 buffers, output (2, 5, 16); k 14 / 14 / 36 (the 1 × 1 × 6 × 6 causal mask).
+		const r = snippet('class_methods.py');
+		assertAgrees(r, 'm', { total: 2614, trainable: 814, buffers: 0, output: [2, 5, 16] });
+		assertAgrees(r, 'k', { total: 14, trainable: 14, buffers: 36 });
+	});
+
+	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
+		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
+		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.
+		const r = analyzePython(
+			read(path.join('snippets', 'opaque.py'))
+				.replace('import pretrained_zoo\n', '')
+				.replace('pretrained_zoo.load', 'torch.frobnicate'),
+		);
+		assertAgrees(r, 'w', { total: 10, trainable: 10, buffers: 0 });
+	});
 });

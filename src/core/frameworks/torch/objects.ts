@@ -35,6 +35,11 @@ export class TorchTensor implements FrameworkObject {
 	) {}
 	/** Where the value came from in a forward (flow.ts); undefined until a call or op gives it one. */
 	flow: FlowRef[] | undefined;
+	/**
+	 * Set on what a call NormLens cannot follow returns when it takes a tensor: taken for a tensor
+	 * in a forward, but held by a module it may be a module or a parameter (this cause).
+	 */
+	opaque: Cause | undefined;
 }
 
 /**

@@ -261,6 +261,22 @@ const moduleMethods = opTable<ModuleMethod>({
 			{ positional: [self, ...a], keywords: args.keywords, node: args.node },
 		);
 	},
+	// `del self.head`: nn.Module.__delattr__ removes a registered module, parameter or buffer; other
+	// attributes are left to the interpreter (undefined).
+	__delattr__: (m, c) => {
+		const name = asString(c.a[0]);
+		if (
+			name === undefined ||
+			m.taint ||
+			!(m.children.has(name) || m.params.has(name) || m.buffers.has(name))
+		) {
+			return undefined;
+		}
+		m.children.delete(name);
+		m.params.delete(name);
+		m.buffers.delete(name);
+		return NONE;
+	},
 	// nn.Module.__getattr__ finds only what the module registered: its modules, parameters and buffers.
 	__getattr__: (m, c) => {
 		const name = asString(c.a[0]);

@@ -3,7 +3,7 @@ import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
 import { asInt, causeOf, classChain, FrameworkObject, tuple, Value } from '../../../python/values';
 import { torchSubpath } from '../paths';
-import { TorchModule, TorchParam } from '../objects';
+import { TorchModule, TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 
 /** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
@@ -144,6 +144,10 @@ export function setAttribute(
 	if (value.k === 'obj' && value.obj instanceof TorchParam) {
 		obj.params.set(name, value.obj);
 		return true;
+	}
+	if (value.k === 'obj' && value.obj instanceof TorchTensor && value.obj.opaque) {
+		// `self.emb = lib.build(weights)`: what a call NormLens cannot read returns may be a module.
+		obj.unknownCause ??= value.obj.opaque;
 	}
 	if (name === 'kernel_size') {
 		obj.kernelAttr = value;

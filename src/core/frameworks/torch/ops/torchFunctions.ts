@@ -152,6 +152,28 @@ const broadcasting =
 			? tensorBinaryOp(op, c.a[0], c.a[1])
 			: undefined;
 
+function legacyConstructor(elementBytes: number): TorchFunctionRule {
+	return (c) => {
+		const { a, args } = c;
+		if (args.keywords.size > 0) {
+			return undefined;
+		}
+		const data = a.length === 1 && asSequence(a[0]) ? dataShape(a[0]) : undefined;
+		const sizes = a.every((v) => v.k === 'num' && !isFloat(v)) ? a.map(asInt) : undefined;
+		const shape =
+			data ??
+			(sizes && sizes.every((d) => d !== undefined && d >= 0) ? (sizes as number[]) : null);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(
+				a.length === 0 ? [0] : shape,
+				null,
+				shape ? elementBytes : undefined,
+			),
+		};
+	};
+}
+
 /** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
 function dataShape(v: Value, depth = 0): number[] | undefined {
 	if (v.k === 'num' || v.k === 'bool') {
@@ -232,6 +254,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			),
 		};
 	},
+	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
+	Tensor: legacyConstructor(4),
+	FloatTensor: legacyConstructor(4),
+	DoubleTensor: legacyConstructor(8),
+	LongTensor: legacyConstructor(8),
 	cat: joined,
 	concat: joined,
 	stack: joined,
@@ -287,6 +314,21 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	dropout: keepsShape,
 	exp: keepsShape,
 	abs: keepsShape,
+	// Element-wise, or masking a matrix in place of its values (`torch.tril(torch.ones(n, n))`, the causal mask).
+	tril: keepsShape,
+	triu: keepsShape,
+	sqrt: keepsShape,
+	rsqrt: keepsShape,
+	log: keepsShape,
+	sin: keepsShape,
+	cos: keepsShape,
+	neg: keepsShape,
+	clamp: keepsShape,
+	clip: keepsShape,
+	floor: keepsShape,
+	ceil: keepsShape,
+	square: keepsShape,
+	reciprocal: keepsShape,
 	no_grad: noTensor,
 	manual_seed: noTensor,
 	device: noTensor,
