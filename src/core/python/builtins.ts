@@ -257,6 +257,30 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			const anyFloat = items.some(isFloat) || isFloat(a[1]);
 			return anyFloat ? float(total) : num(total);
 		}
+		case 'iter': {
+			const items = a.length === 1 && a[0] ? it.iterate(a[0]) : undefined;
+			return items ? { k: 'list', items: [...items], iterator: true } : UNKNOWN;
+		}
+		case 'next': {
+			// next(it[, default]) on an iterator NormLens holds: its first item, which it consumes.
+			const iter = a[0];
+			if (iter?.k !== 'list' || !iter.iterator || iter.cause) {
+				return unknown(
+					causeOf(iter) ?? {
+						reason: `NormLens cannot tell what \`${it.snippet(args.node)}\` returns`,
+						range: it.here(args.node),
+					},
+				);
+			}
+			return (
+				iter.items.shift() ??
+				a[1] ??
+				unknown({
+					reason: `\`${it.snippet(args.node)}\` raises StopIteration here (the iterator is empty)`,
+					range: it.here(args.node),
+				})
+			);
+		}
 		case 'list':
 		case 'tuple': {
 			const items = a.length === 0 ? [] : a[0] ? it.iterate(a[0]) : undefined;

@@ -94,7 +94,8 @@ export interface Runtime {
 	 * returns one that records that the graph goes through something unknown, so that a model built
 	 * through it is not counted as if that part had no weights. `holder` is the object whose method
 	 * made the call when the callee is one of its attributes (`self.backbone(x)` in `forward`): it
-	 * holds something NormLens could not read.
+	 * holds something NormLens could not read. `calleePath` is the callee's dotted import path when
+	 * it has one (`torch.frobnicate`, `zoo.load`).
 	 */
 	opaqueCall?(
 		what: string,
@@ -102,6 +103,7 @@ export interface Runtime {
 		ctx: CallContext,
 		holder: FrameworkObject | undefined,
 		cause: Cause,
+		calleePath?: string,
 	): Value | undefined;
 	/**
 	 * A module-level name was bound to `value` (models take the name they are known by); `definedAt`

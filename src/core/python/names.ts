@@ -99,6 +99,8 @@ export const PLAIN_BASES = new Set([
 
 export const BUILTINS = new Set([
 	'range',
+	'iter',
+	'next',
 	'len',
 	'int',
 	'float',

@@ -263,8 +263,15 @@ export function equal(a: Value, b: Value): boolean | undefined {
 		return undefined;
 	}
 	if (a.k === 'ref' || b.k === 'ref') {
-		// Attributes of imported modules: the same path is the same object; anything else is not known.
-		return a.k === 'ref' && b.k === 'ref' && a.path === b.path ? true : undefined;
+		// Attributes of imported modules: the same path is the same object; torch.nn's module classes
+		// of different names are different classes (`act is nn.ReLU` with act = nn.GELU); anything
+		// else is not known.
+		if (a.k !== 'ref' || b.k !== 'ref') {
+			return undefined;
+		}
+		const nnClass = (p: string) => /^torch\.nn\.(?:[a-z_]+\.)*([A-Z]\w*)$/.exec(p)?.[1];
+		const [ca, cb] = [nnClass(a.path), nnClass(b.path)];
+		return a.path === b.path ? true : ca && cb && ca !== cb ? false : undefined;
 	}
 	const x = asNumber(a);
 	const y = asNumber(b);

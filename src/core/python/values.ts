@@ -20,8 +20,12 @@ export type Value =
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
 	| { k: 'tuple'; items: Value[]; cause?: Cause }
-	/** `cause`: something NormLens could not follow may have changed the list (its items are then not trusted). */
-	| { k: 'list'; items: Value[]; cause?: Cause }
+	/**
+	 * `cause`: something NormLens could not follow may have changed the list (its items are then not
+	 * trusted). `iterator`: an iterator or generator (`iter(xs)`, `module.parameters()`), not a
+	 * list: `next()` takes its items one by one from the front.
+	 */
+	| { k: 'list'; items: Value[]; cause?: Cause; iterator?: true }
 	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
 	| { k: 'unknown'; why?: string; cause?: Cause }
@@ -284,7 +288,14 @@ export class Scope {
 	private readonly vars = new Map<string, Value>();
 	/** Names declared `global` or `nonlocal` in this scope. */
 	private declared: Map<string, 'global' | 'nonlocal'> | undefined;
-	constructor(readonly parent: Scope | null) {}
+	/**
+	 * `classBody`: a class body's scope, which functions, lambdas and comprehensions inside it do not
+	 * see (`dims = [base * i for i in …]` in a class body is a NameError for `base`).
+	 */
+	constructor(
+		readonly parent: Scope | null,
+		readonly classBody = false,
+	) {}
 
 	declare(name: string, kind: 'global' | 'nonlocal'): void {
 		(this.declared ??= new Map()).set(name, kind);

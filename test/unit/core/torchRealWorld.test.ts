@@ -28,8 +28,11 @@ import { fixtures } from '../paths';
  *   Now unknown: the float size is an invalid-arguments error (fixture)
  * - preact_resnet.py PreActResNet18…152, senet.py SENet18 — unknown (`hasattr(self, 'shortcut')`
  *   not evaluated); now agree (fixtures)
- * - shufflenetv2.py (only ShuffleBlock is buildable without arguments), dla.py, dla_simple.py,
- *   efficientnet.py, vgg.py — no model without arguments: nothing to compare
+ * - models built only in the file's test(), compared with a driver line `net = …`:
+ *   dla_simple.py SimpleDLA(), efficientnet.py EfficientNetB0(), shufflenetv2.py
+ *   ShuffleNetV2(net_size=0.5) and (net_size=1.5), vgg.py VGG('VGG11') — agree;
+ *   dla.py DLA() — unknown (`self.__setattr__('level_%d' % i, subtree)` not followed); now agrees
+ *   (fixture)
  *
  * github.com/weiaicunzai/pytorch-cifar100 (no licence file; not copied here), models/, input
  * (2, 3, 32, 32), factory functions:
@@ -51,16 +54,17 @@ import { fixtures } from '../paths';
  * totals and every call's shape agree
  *
  * github.com/pytorch/examples (BSD-3-Clause), word_language_model/model.py: RNNModel LSTM with
- * tied weights, GRU, RNN_TANH — totals agree (fixture); their forward's LSTM output stays unknown:
- * the initial state comes from `next(self.parameters()).new_zeros(…)`, which NormLens does not
- * evaluate. TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
+ * tied weights, GRU, RNN_TANH — totals agreed, the forward's output was unknown (the initial state
+ * comes from `next(self.parameters()).new_zeros(…)` and is passed as a tuple); now (140, 1000) as
+ * PyTorch (fixture; snippets `rnn_hx.py`, `rnn_init_hidden.py`). TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
  * read that base (unknown-base).
  *
  * Python and torch.nn semantics probed beside these files (snippets below, all checked against
  * PyTorch 1.13): NormLens printed WRONG totals for `layers += [block]` on a ModuleList (the added
  * modules were dropped), `ModuleList + ModuleList` and `Sequential + Sequential` (the operands were
  * shown as models), a diamond `class D(B, C)` (depth-first lookup skipped C's `__init__`), and a
- * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used).
+ * class attribute assigned in `__init__` (`E.expansion = 3`, the old value was used), and
+ * `self.fc.bias = None` / `self.head = None` (the unregistered weights were still counted).
  *
  * github.com/karpathy/nanoGPT (MIT), model.py, GPT(GPTConfig(block_size=64, vocab_size=1000,
  * n_layer=2, n_head=4, n_embd=128)) — unknown, rightly: `hasattr(torch.nn.functional,
@@ -152,6 +156,17 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 		});
 	});
 
+	it('kuangliu/pytorch-cifar dla.py: a tree built with self.__setattr__ / self.__getattr__', () => {
+		// DLA() (the file's own test() builds it): PyTorch 1.13 prints 16,291,386 / 17,835, output (2, 10).
+		const r = analyzePython(read('kuangliu_dla.py'));
+		assertAgrees(r, 'net', {
+			total: 16291386,
+			trainable: 16291386,
+			buffers: 17835,
+			output: [2, 10],
+		});
+	});
+
 	it('kuangliu/pytorch-cifar resnext.py and d-li14/mobilenetv3.pytorch: agree', () => {
 		const resnext = analyzePython(read('kuangliu_resnext.py'));
 		const o = [2, 10];
@@ -213,8 +228,10 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 
 	it('pytorch/examples word_language_model: RNN models with tied weights agree', () => {
 		const r = analyzePython(read('pytorch_examples_word_language_model.py'));
-		assertAgrees(r, 'rnn_lstm', { total: 131560, trainable: 131560, buffers: 0 });
-		assertAgrees(r, 'rnn_gru', { total: 121032, trainable: 121032, buffers: 0 });
+		// Their forward on (35, 4) token ids with init_hidden(4): PyTorch 1.13's output is (140, 1000).
+		const out = [140, 1000];
+		assertAgrees(r, 'rnn_lstm', { total: 131560, trainable: 131560, buffers: 0, output: out });
+		assertAgrees(r, 'rnn_gru', { total: 121032, trainable: 121032, buffers: 0, output: out });
 		assertAgrees(r, 'rnn_tanh', { total: 18612, trainable: 18612, buffers: 0 });
 	});
 
@@ -344,5 +361,59 @@ describe('snippets of the constructs the real files showed (expected values from
 		const r = snippet('classes.py');
 		assertAgrees(r, 'd', { total: 36, trainable: 36, buffers: 0 });
 		assertAgrees(r, 'e', { total: 18, trainable: 18, buffers: 0 });
+		// Python raises NameError: a comprehension in a class body does not see the class's names.
+		assertUnknown(snippet('class_scope.py'), 'm2', '`base` is not defined', 4);
+	});
+
+	it("None over a registered parameter, buffer or module unregisters it; torch.tensor(data) has the data's shape", () => {
+		// PyTorch 1.13: m 20 parameters / 5 buffers (fc.bias, head, buf, p, bn.running_mean and
+		// bn.weight gone), n 20 / 0 with output (3, 4), s 5 / 4 (0-d and 2 × 2 parameters, 0-d and 3 buffers).
+		const r = snippet('set_none.py');
+		assertAgrees(r, 'm', { total: 20, trainable: 20, buffers: 5 });
+		assertAgrees(r, 'n', { total: 20, trainable: 20, buffers: 0, output: [3, 4] });
+		assertAgrees(r, 's', { total: 5, trainable: 5, buffers: 4 });
+	});
+
+	it('in-place methods that reshape (unsqueeze_, squeeze_, t_, transpose_, resize_) change their receiver; next(self.parameters())', () => {
+		// PyTorch 1.13: outputs (3, 2) and (4, 2), no error; before, NormLens reported a false
+		// "Conv1d expects 1 input channels" error and unknown shapes.
+		const r = snippet('in_place.py');
+		assertAgrees(r, 'm', { total: 42, trainable: 42, buffers: 0, output: [3, 2] });
+		assertAgrees(r, 'n', { total: 12, trainable: 12, buffers: 0, output: [4, 2] });
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+		// init_hidden: next(self.parameters()).new_zeros(2, bsz, 16), twice, as (h_0, c_0).
+		assertAgrees(snippet('rnn_init_hidden.py'), 'm', {
+			total: 3840,
+			trainable: 3840,
+			buffers: 0,
+			output: [5, 4, 16],
+		});
+	});
+
+	it('`act is nn.ReLU` on torch.nn classes of different names is False (a block built with nn.GELU)', () => {
+		// PyTorch 1.13: 5,456 parameters and 50 buffers (Block's `act(inplace=True) if act is nn.ReLU else act()`).
+		assertAgrees(snippet('act_is.py'), 'net', { total: 5456, trainable: 5456, buffers: 50 });
+	});
+
+	it('nn.Embedding.from_pretrained (frozen unless freeze=False), torch.Tensor(3, 4), `del self.head`, torch.tril masks', () => {
+		// PyTorch 1.13: m 2,614 parameters, 814 trainable (the frozen 100 × 16 and 50 × 4 tables are
+		// not), 0 buffers, output (2, 5, 16); k 14 / 14 / 36 (the 1 × 1 × 6 × 6 causal mask).
+		const r = snippet('class_methods.py');
+		assertAgrees(r, 'm', { total: 2614, trainable: 814, buffers: 0, output: [2, 5, 16] });
+		assertAgrees(r, 'k', { total: 14, trainable: 14, buffers: 36 });
+	});
+
+	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
+		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
+		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.
+		const r = analyzePython(
+			read(path.join('snippets', 'opaque.py'))
+				.replace('import pretrained_zoo\n', '')
+				.replace('pretrained_zoo.load', 'torch.frobnicate'),
+		);
+		assertAgrees(r, 'w', { total: 10, trainable: 10, buffers: 0 });
 	});
 });

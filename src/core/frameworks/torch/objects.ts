@@ -26,7 +26,8 @@ export class TorchTensor implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'tensor';
 	constructor(
-		readonly shape: Shape | null,
+		/** Changed only by the in-place methods that reshape their receiver (`x.unsqueeze_(1)`). */
+		public shape: Shape | null,
 		/** The module whose output this is, for "bias before BatchNorm" checks. */
 		readonly producer: TorchModule | null = null,
 		/** Bytes per element where NormLens knows the dtype (4: float32 from `torch.randn(…)`); else undefined. */
@@ -34,6 +35,11 @@ export class TorchTensor implements FrameworkObject {
 	) {}
 	/** Where the value came from in a forward (flow.ts); undefined until a call or op gives it one. */
 	flow: FlowRef[] | undefined;
+	/**
+	 * Set on what a call NormLens cannot follow returns when it takes a tensor: taken for a tensor
+	 * in a forward, but held by a module it may be a module or a parameter (this cause).
+	 */
+	opaque: Cause | undefined;
 }
 
 /**

@@ -21,7 +21,14 @@ import {
 } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
 import { ForwardTracer } from './forward';
-import { createModule, initLeaf, instantiateModule, parameter, unknownModule } from './nn/build';
+import {
+	createModule,
+	fromPretrained,
+	initLeaf,
+	instantiateModule,
+	parameter,
+	unknownModule,
+} from './nn/build';
 import { combineContainers, moduleOperator } from './nn/containerOps';
 import { cloneModule, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
@@ -55,6 +62,15 @@ const externalModelFactories: readonly RegExp[] = [
 	/^segmentation_models_pytorch\.[A-Z][A-Za-z0-9]*$/,
 ];
 
+/**
+ * torch functions NormLens does not model but whose result is a plain tensor by PyTorch's API
+ * (`torch.<op>`, `torch.nn.functional.<op>`, `torch.fft.<op>`, …): held by a module it is a tensor
+ * attribute, never a module or a parameter. What torch.jit / hub / load / compile / fx / package /
+ * quantization return may be a module.
+ */
+const TENSOR_FUNCTIONS =
+	/^torch\.(?!(?:jit|hub|load|compile|fx|package|quantization|ao|nn(?!\.functional\.)|utils)\b)[\w.]+$/;
+
 /** Functions whose unknown arguments are unknown sources of their result (a tensor NormLens lost). */
 const mergeOps = new Set([
 	'cat',
@@ -67,6 +83,20 @@ const mergeOps = new Set([
 	'matmul',
 	'bmm',
 ]);
+
+/** In-place tensor methods that change their receiver's shape, by the method that computes the new shape. */
+const reshapingInPlace: Readonly<Record<string, string>> = {
+	unsqueeze_: 'unsqueeze',
+	squeeze_: 'squeeze',
+	t_: 't',
+	transpose_: 'transpose',
+	swapdims_: 'transpose',
+	swapaxes_: 'transpose',
+	resize_: 'new_empty',
+	// No rule of that name: the receiver's shape becomes unknown.
+	resize_as_: 'resize_as_?',
+	as_strided_: 'as_strided_?',
+};
 
 /** Python's operators by the names PyTorch gives them (`torch.fx`'s `operator.add` → `add`). */
 const binaryOpNames: Record<string, string> = {
@@ -121,6 +151,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 		_ctx: CallContext,
 		holder: FrameworkObject | undefined,
 		cause: Cause,
+		calleePath?: string,
 	): Value | undefined {
 		if (!args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchTensor)) {
 			return undefined;
@@ -136,6 +167,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		// What comes out went through something NormLens cannot read: its provenance is unknown.
 		const t = new TorchTensor(null);
 		t.flow = [UNKNOWN_FLOW];
+		if (!(calleePath && TENSOR_FUNCTIONS.test(calleePath))) {
+			t.opaque = cause;
+		}
 		return { k: 'obj', obj: t };
 	}
 
@@ -249,6 +283,21 @@ export class TorchRuntime implements Runtime, TorchSession {
 			return undefined;
 		}
 		const { area, name } = sub;
+		// A torch.nn class's own constructor method (`nn.Embedding.from_pretrained(weights)`): a module.
+		const classMethod = /^torch\.nn\.(?:[a-z_]+\.)*([A-Z]\w*)\.([a-z_]\w*)$/.exec(path);
+		if (classMethod) {
+			return (
+				fromPretrained(this, classMethod[1], classMethod[2], args, ctx) ??
+				unknownModule(
+					this,
+					classMethod[1],
+					args,
+					ctx,
+					'unknown-layer',
+					`NormLens does not follow \`${classMethod[1]}.${classMethod[2]}(…)\`: what it builds, and the totals of a model that holds it, are unknown.`,
+				)
+			);
+		}
 		if (area === 'nn') {
 			if (name in stackedModules) {
 				return { k: 'obj', obj: stackedModule(this, name, args, ctx) };
@@ -352,12 +401,20 @@ export class TorchRuntime implements Runtime, TorchSession {
 		ctx: CallContext,
 	): Value | undefined {
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
+			const reshaping = obj instanceof TorchTensor ? reshapingInPlace[name] : undefined;
 			const v =
 				name === '__getitem__'
 					? indexTensor(this, obj.shape, args, ctx)
 					: obj instanceof TorchTensor
-						? tensorMethod(obj, name, args)
+						? tensorMethod(obj, reshaping ?? name, args)
 						: paramMethod(obj, name, args);
+			if (obj instanceof TorchTensor && reshaping) {
+				// `x.unsqueeze_(1)` reshapes x itself (what its out-of-place twin computes) and returns x.
+				obj.shape = v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+				const self: Value = { k: 'obj', obj };
+				this.forward.op(name, ctx.range(args.node), sourcesOf([self], false), self);
+				return self;
+			}
 			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
 			this.forward.op(
 				name === '__getitem__' ? 'getitem' : name,

@@ -295,6 +295,26 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 				continue;
 			}
 		}
+		const prop = target.name === 'MemberExpression' ? childNamed(target, 'PropertyName') : null;
+		if (prop && target.firstChild) {
+			// `del self.head`: a runtime that removes what its object registered under that name.
+			const obj = it.eval(target.firstChild, scope);
+			const name: Value = { k: 'str', v: it.source.slice(prop) };
+			if (
+				obj.k === 'obj' &&
+				it.runtimes.some(
+					(r) =>
+						r.callMethod(
+							obj.obj,
+							'__delattr__',
+							{ positional: [name], keywords: new Map(), node: target },
+							it.ctx(),
+						) !== undefined,
+				)
+			) {
+				continue;
+			}
+		}
 		it.havocTarget(target, scope, cause);
 	}
 }

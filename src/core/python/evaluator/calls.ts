@@ -285,7 +285,10 @@ function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext
 	if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
 		it.taintArgs(args, cause);
 	}
-	return opaqueCall(it, args, ctx, cause) ?? unknown(cause);
+	return (
+		opaqueCall(it, args, ctx, cause, callee.k === 'ref' ? callee.path : undefined) ??
+		unknown(cause)
+	);
 }
 
 /** A call nobody can follow, offered to the runtimes whose tensors it takes (see Runtime.opaqueCall). */
@@ -294,6 +297,7 @@ function opaqueCall(
 	args: CallArgs,
 	ctx: CallContext,
 	cause: Cause,
+	calleePath: string | undefined,
 ): Value | undefined {
 	if (
 		args.positional.length === 0 ||
@@ -313,6 +317,7 @@ function opaqueCall(
 			ctx,
 			holder,
 			cause,
+			calleePath,
 		);
 		if (v !== undefined) {
 			return v;

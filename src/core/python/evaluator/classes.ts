@@ -38,7 +38,7 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 	};
 	const body = childNamed(node, 'Body');
 	if (body) {
-		const classScope = new Scope(scope);
+		const classScope = new Scope(scope, true);
 		it.execBlock(body, classScope);
 		for (const [k, v] of classScope.entries()) {
 			if (v.k === 'func') {

@@ -42,7 +42,9 @@ export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): 
 	}
 	const out: Value[] = [];
 	const entries = new Map<string, Value>();
-	const inner = new Scope(scope);
+	// Names inside a comprehension skip an enclosing class body; its first iterable is evaluated
+	// where the comprehension is written.
+	const inner = new Scope(scope.classBody ? scope.parent : scope);
 	let failure: Cause | undefined;
 	const walk = (k: number): boolean => {
 		if (k === list.length) {
@@ -71,7 +73,7 @@ export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): 
 			}
 			return t ? walk(k + 1) : true;
 		}
-		const iterable = it.eval(clause.iter, inner);
+		const iterable = it.eval(clause.iter, k === 0 ? scope : inner);
 		const items = it.iterate(iterable);
 		if (!items) {
 			failure ??= it.conditionCause(clause.iter, iterable, 'for');

@@ -301,3 +301,61 @@ export function userModule(
 	s.modules.push(m);
 	return m;
 }
+
+/**
+ * `nn.Embedding.from_pretrained(embeddings, freeze=True, …)` (and EmbeddingBag's): the layer of the
+ * 2-D tensor's (num_embeddings, embedding_dim), its weight frozen unless `freeze=False`; undefined for
+ * other class methods, or arguments NormLens cannot read (the caller makes the module unknown).
+ */
+export function fromPretrained(
+	s: TorchSession,
+	type: string,
+	method: string,
+	args: CallArgs,
+	ctx: CallContext,
+): Value | undefined {
+	if (method !== 'from_pretrained' || (type !== 'Embedding' && type !== 'EmbeddingBag')) {
+		return undefined;
+	}
+	const spec = torchModuleSpec(type);
+	const t = args.positional[0] ?? args.keywords.get('embeddings');
+	const shape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
+	const freeze = args.positional[1] ?? args.keywords.get('freeze') ?? { k: 'bool', v: true };
+	if (
+		!spec ||
+		args.cause ||
+		!shape ||
+		shape.length !== 2 ||
+		shape.some((d) => d === null) ||
+		freeze.k !== 'bool'
+	) {
+		return undefined;
+	}
+	// The other keywords (padding_idx, max_norm, mode, …) are the layer's own; positional ones past freeze are not read.
+	if (args.positional.length > 2) {
+		return undefined;
+	}
+	const keywords = new Map(
+		[...args.keywords].filter(([k]) => k !== 'embeddings' && k !== 'freeze'),
+	);
+	const m = createModule(
+		s,
+		type,
+		spec,
+		{
+			positional: [
+				{ k: 'num', v: shape[0] as number },
+				{ k: 'num', v: shape[1] as number },
+			],
+			keywords,
+			node: args.node,
+		},
+		ctx,
+		true,
+	);
+	const weight = m.params.get('weight');
+	if (weight) {
+		weight.requiresGrad = !freeze.v;
+	}
+	return { k: 'obj', obj: m };
+}

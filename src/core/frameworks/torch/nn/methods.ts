@@ -149,9 +149,11 @@ const moduleMethods = opTable<ModuleMethod>({
 		return NONE;
 	},
 	parameters: (m) => {
+		// A generator in PyTorch: `next(self.parameters())` takes the first (`.new_zeros(…)`, `.device`).
 		return {
 			k: 'list',
 			items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value),
+			iterator: true,
 		};
 	},
 	named_parameters: (m) => {
@@ -250,6 +252,39 @@ const moduleMethods = opTable<ModuleMethod>({
 			);
 		}
 		return self;
+	},
+	// `self.__setattr__('level_%d' % i, subtree)` is setattr(self, …) (kuangliu/pytorch-cifar dla.py).
+	__setattr__: (_m, c) => {
+		const { a, args, ctx, self } = c;
+		return ctx.call(
+			{ k: 'builtin', name: 'setattr' },
+			{ positional: [self, ...a], keywords: args.keywords, node: args.node },
+		);
+	},
+	// `del self.head`: nn.Module.__delattr__ removes a registered module, parameter or buffer; other
+	// attributes are left to the interpreter (undefined).
+	__delattr__: (m, c) => {
+		const name = asString(c.a[0]);
+		if (
+			name === undefined ||
+			m.taint ||
+			!(m.children.has(name) || m.params.has(name) || m.buffers.has(name))
+		) {
+			return undefined;
+		}
+		m.children.delete(name);
+		m.params.delete(name);
+		m.buffers.delete(name);
+		return NONE;
+	},
+	// nn.Module.__getattr__ finds only what the module registered: its modules, parameters and buffers.
+	__getattr__: (m, c) => {
+		const name = asString(c.a[0]);
+		const held =
+			name === undefined
+				? undefined
+				: (m.children.get(name) ?? m.params.get(name) ?? m.buffers.get(name));
+		return held ? { k: 'obj', obj: held } : undefined;
 	},
 	insert: (m, c) => {
 		// ModuleList.insert(i, module): the modules from i on move up one key (PyTorch takes 0 ≤ i).

@@ -3,7 +3,7 @@ import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
 import { asInt, causeOf, classChain, FrameworkObject, tuple, Value } from '../../../python/values';
 import { torchSubpath } from '../paths';
-import { TorchModule, TorchParam } from '../objects';
+import { TorchModule, TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 
 /** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
@@ -128,6 +128,15 @@ export function setAttribute(
 	if (!(obj instanceof TorchModule)) {
 		return false;
 	}
+	if (value.k === 'none') {
+		// nn.Module.__setattr__: None over a registered parameter, module or buffer keeps the name
+		// registered as None, which parameters(), buffers() and modules() skip (`self.fc.bias = None`
+		// leaves the Linear without a bias). The attribute then reads None (the interpreter keeps it).
+		obj.params.delete(name);
+		obj.buffers.delete(name);
+		obj.children.delete(name);
+		return false;
+	}
 	if (value.k === 'obj' && value.obj instanceof TorchModule) {
 		attach(obj, name, value.obj);
 		return true;
@@ -135,6 +144,10 @@ export function setAttribute(
 	if (value.k === 'obj' && value.obj instanceof TorchParam) {
 		obj.params.set(name, value.obj);
 		return true;
+	}
+	if (value.k === 'obj' && value.obj instanceof TorchTensor && value.obj.opaque) {
+		// `self.emb = lib.build(weights)`: what a call NormLens cannot read returns may be a module.
+		obj.unknownCause ??= value.obj.opaque;
 	}
 	if (name === 'kernel_size') {
 		obj.kernelAttr = value;

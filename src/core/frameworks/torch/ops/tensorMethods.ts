@@ -1,7 +1,7 @@
 // Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
-import { asInt, asSequence, tuple, UNKNOWN, Value } from '../../../python/values';
+import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
@@ -41,6 +41,13 @@ const reshapeTo: TensorMethodRule = (c) => {
 	}
 	const d = dimsArg();
 	return out(d ? reshape(s, d) : null);
+};
+
+const newOfSize: TensorMethodRule = (c) => {
+	const a = c.name === 'new_full' ? c.a.slice(0, 1) : c.a;
+	const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+	const d = list.map((v) => (isFloat(v) ? undefined : asInt(v)));
+	return c.out(d.every((x) => x !== undefined && x >= 0) ? (d as number[]) : null);
 };
 
 const matrixProduct: TensorMethodRule = (c) => {
@@ -151,6 +158,11 @@ const tensorMethods = opTable<TensorMethodRule>({
 		return n === null ? UNKNOWN : { k: 'num', v: n };
 	},
 	view: reshapeTo,
+	// x.new_zeros(2, 3) / x.new_zeros((2, 3)): a new tensor of those sizes; new_full(size, fill).
+	new_zeros: newOfSize,
+	new_ones: newOfSize,
+	new_empty: newOfSize,
+	new_full: newOfSize,
 	reshape: reshapeTo,
 	flatten: (c) => {
 		const { s, a, args, out, axis } = c;
@@ -304,7 +316,8 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	};
 	const dimsArg = (): number[] | undefined => {
 		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
-		const d = list.map(asInt);
+		// PyTorch takes sizes and dims as ints: a float (`x.view(n, c / 2)`) raises TypeError.
+		const d = list.map((v) => (isFloat(v) ? undefined : asInt(v)));
 		return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
 	};
 	const rule = tensorMethods.get(name);

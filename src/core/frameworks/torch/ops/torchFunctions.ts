@@ -152,6 +152,59 @@ const broadcasting =
 			? tensorBinaryOp(op, c.a[0], c.a[1])
 			: undefined;
 
+function legacyConstructor(elementBytes: number): TorchFunctionRule {
+	return (c) => {
+		const { a, args } = c;
+		if (args.keywords.size > 0) {
+			return undefined;
+		}
+		const data = a.length === 1 && asSequence(a[0]) ? dataShape(a[0]) : undefined;
+		const sizes = a.every((v) => v.k === 'num' && !isFloat(v)) ? a.map(asInt) : undefined;
+		const shape =
+			data ??
+			(sizes && sizes.every((d) => d !== undefined && d >= 0) ? (sizes as number[]) : null);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(
+				a.length === 0 ? [0] : shape,
+				null,
+				shape ? elementBytes : undefined,
+			),
+		};
+	};
+}
+
+/** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
+function dataShape(v: Value, depth = 0): number[] | undefined {
+	if (v.k === 'num' || v.k === 'bool') {
+		return [];
+	}
+	const items = asSequence(v);
+	if (!items || depth > 32 || ((v.k === 'list' || v.k === 'tuple') && v.cause)) {
+		return undefined;
+	}
+	const inner = items.map((x) => dataShape(x, depth + 1));
+	const first = inner[0];
+	if (items.length === 0) {
+		return [0];
+	}
+	if (
+		first === undefined ||
+		inner.some(
+			(s) => s === undefined || s.length !== first.length || s.some((d, i) => d !== first[i]),
+		)
+	) {
+		return undefined;
+	}
+	return [items.length, ...first];
+}
+
+/** Whether every number in the data is a Python float (PyTorch then makes a float32 tensor). */
+function allFloats(v: Value): boolean {
+	const items = asSequence(v);
+	return items ? items.length > 0 && items.every(allFloats) : isFloat(v);
+}
+
 /** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
@@ -186,8 +239,26 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			),
 		};
 	},
-	// A tensor from data: NormLens does not read its sizes from the data.
-	tensor: () => ({ k: 'obj', obj: new TorchTensor(null) }),
+	// A tensor from data: its sizes from the nesting of numbers NormLens knows (`torch.tensor(0.5)`
+	// is 0-d, `torch.tensor([[1, 2], [3, 4]])` (2, 2)); ragged or unknown data: unknown.
+	tensor: (c) => {
+		const shape = c.a[0] ? dataShape(c.a[0]) : undefined;
+		const floats = shape !== undefined && c.a[0] !== undefined && allFloats(c.a[0]);
+		return {
+			k: 'obj',
+			obj: new TorchTensor(
+				shape ?? null,
+				null,
+				// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
+				floats && !c.args.keywords.has('dtype') ? 4 : undefined,
+			),
+		};
+	},
+	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
+	Tensor: legacyConstructor(4),
+	FloatTensor: legacyConstructor(4),
+	DoubleTensor: legacyConstructor(8),
+	LongTensor: legacyConstructor(8),
 	cat: joined,
 	concat: joined,
 	stack: joined,
@@ -243,6 +314,21 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	dropout: keepsShape,
 	exp: keepsShape,
 	abs: keepsShape,
+	// Element-wise, or masking a matrix in place of its values (`torch.tril(torch.ones(n, n))`, the causal mask).
+	tril: keepsShape,
+	triu: keepsShape,
+	sqrt: keepsShape,
+	rsqrt: keepsShape,
+	log: keepsShape,
+	sin: keepsShape,
+	cos: keepsShape,
+	neg: keepsShape,
+	clamp: keepsShape,
+	clip: keepsShape,
+	floor: keepsShape,
+	ceil: keepsShape,
+	square: keepsShape,
+	reciprocal: keepsShape,
 	no_grad: noTensor,
 	manual_seed: noTensor,
 	device: noTensor,
