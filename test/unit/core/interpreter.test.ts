@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { analyzePython, explainLayer } from '../../../src/core';
+import type { AnalysisResult } from '../../../src/protocol/analysis';
 
 function only(src: string) {
 	const r = analyzePython(src);
@@ -733,6 +734,59 @@ legacy = keras.Sequential([layers.Embedding(1000, 8, input_length=20), layers.Fl
 			r.models.find((m) => m.name === 'seq')?.totals.total,
 			5000 * 64 + 3 * (16 * 80 + 32) + 17,
 		);
+	});
+
+	it('build() on a Sequential whose first layer declared its input: tf.keras 2 keeps the declared input, Keras 3 refuses another', () => {
+		// tf.keras 2's Embedding declares input_shape (None,) without input_length
+		// (tensorflow/python/keras/layers/embeddings.py), so the Sequential is built when created and
+		// Sequential.build re-initialises the graph from those inputs (engine/sequential.py):
+		// the famous "Flatten after Embedding needs input_length" case.
+		const src = (dialect: string) => `# normlens: keras ${dialect}
+from tensorflow import keras
+from tensorflow.keras import layers
+seq = keras.Sequential([layers.Embedding(1000, 64), layers.LSTM(32)])
+seq.build((None, 100))
+flat = keras.Sequential()
+flat.add(layers.Embedding(1000, 64))
+flat.add(layers.Flatten())
+flat.build((None, 10))
+dense = keras.Sequential([layers.Dense(8, input_shape=(16,))])
+dense.build((None, 32))
+same = keras.Sequential([layers.Dense(8, input_shape=(16,))])
+same.build((None, 16))
+`;
+		const shapes = (r: AnalysisResult, name: string) =>
+			r.models.find((m) => m.name === name)?.layers.map((l) => l.outputShape);
+		const tf2 = analyzePython(src('2'));
+		assert.deepStrictEqual(shapes(tf2, 'seq'), [
+			[null, null, 64],
+			[null, 32],
+		]);
+		assert.deepStrictEqual(shapes(tf2, 'flat'), [
+			[null, null, 64],
+			[null, null],
+		]);
+		assert.deepStrictEqual(shapes(tf2, 'dense'), [[null, 8]]);
+		assert.strictEqual(tf2.models.find((m) => m.name === 'dense')?.totals.total, 16 * 8 + 8);
+		// Keras 3: the Embedding declares nothing, so build() gives the input; the Dense's declared
+		// (None, 16) makes build((None, 32)) a ValueError (keras/src/models/sequential.py).
+		const k3 = analyzePython(src('3'));
+		assert.deepStrictEqual(shapes(k3, 'seq'), [
+			[null, 100, 64],
+			[null, 32],
+		]);
+		const dense = k3.models.find((m) => m.name === 'dense');
+		assert.strictEqual(dense?.totals.total, null);
+		assert.match(
+			dense?.unknown?.reason ?? '',
+			/already configured for input shape \(None, 16\)/,
+		);
+		assert.ok(
+			k3.diagnostics.some(
+				(d) => d.code === 'input-shape-mismatch' && d.range.start.line === 10,
+			),
+		);
+		assert.strictEqual(k3.models.find((m) => m.name === 'same')?.totals.total, 16 * 8 + 8);
 	});
 });
 

@@ -1,5 +1,6 @@
 // A Keras model's methods as a table: name → what the call does (build, add, pop, summary…).
-import type { Shape } from '../../../protocol/analysis';
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import { formatShape } from '../../format/summaryText';
 import type { CallArgs, CallContext } from '../../python/interpreter';
 import { asInt, asSequence, asString, NONE, UNKNOWN, Value } from '../../python/values';
 import { addLoss, addToSequential, buildSequential, callModel, visibleLayers } from './models';
@@ -39,6 +40,39 @@ const addWeight: ModelMethod = (_s, obj, args, ctx, name) => {
 	return v;
 };
 
+/**
+ * `model.build((None, 100))` on a Sequential: its input, batch axis included, unless its first
+ * layer declared one. Then tf.keras 2 and Keras 1/2 built the model when that layer was added, and
+ * `Sequential.build` re-initialises the graph from those inputs, ignoring the shape given (an
+ * Embedding without `input_length` declares `(None, None)` there, and keeps it); Keras 3 raises
+ * ValueError on a different shape.
+ */
+function buildSequentialWith(
+	s: KerasSession,
+	model: KerasModel,
+	dims: Shape,
+	range: TextRange,
+): void {
+	const declared = model.inputShape ?? model.layers[0]?.declaredInput;
+	if (!declared) {
+		model.inputShape = dims;
+		return;
+	}
+	if (
+		s.dialect.naming === 'keras3' &&
+		(declared.length !== dims.length || declared.some((d, i) => d !== dims[i]))
+	) {
+		const message = `Keras 3 refuses \`build(${formatShape(dims)})\`: this Sequential is already configured for input shape ${formatShape(declared)} (ValueError)`;
+		s.diagnostics.push({
+			range,
+			severity: 'error',
+			code: 'input-shape-mismatch',
+			message: `${message}.`,
+		});
+		model.unknownCause ??= { reason: message, range };
+	}
+}
+
 /** The methods of a Keras model NormLens models; any other is the interpreter's to decide. */
 export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, ModelMethod>([
 	[
@@ -52,8 +86,7 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 			);
 			if (dims && dims.every((d) => d !== undefined)) {
 				if (obj.modelKind === 'sequential') {
-					// model.build((None, 100)): the Sequential's input, batch axis included.
-					obj.inputShape ??= dims as Shape;
+					buildSequentialWith(s, obj, dims as Shape, ctx.range(args.node));
 				} else {
 					callModel(
 						s,
