@@ -135,6 +135,10 @@ for name in ("RNN", "GRU", "LSTM"):
     grid(name, dict(input_size=3, hidden_size=4), axes, RNN_INPUTS)
     grid(name, dict(input_size=3, hidden_size=4), dict(num_layers=[0, 3], dropout=[0.0, 0.5]), RNN_INPUTS[:1])
 grid("RNN", dict(input_size=3, hidden_size=4), dict(nonlinearity=["sigmoid"]), RNN_INPUTS[:1])
+CELL_INPUTS = [[F(2, 3)], [F(3)], [F(2, 4)], [F(5, 2, 3)]]
+for name in ("RNNCell", "GRUCell", "LSTMCell"):
+    grid(name, dict(input_size=3, hidden_size=4), dict(bias=[True, False]), CELL_INPUTS)
+grid("RNNCell", dict(input_size=3, hidden_size=4), dict(nonlinearity=["relu", "sigmoid"]), CELL_INPUTS[:1])
 
 # --- transformer ------------------------------------------------------------------------------
 grid(

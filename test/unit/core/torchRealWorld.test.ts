@@ -406,6 +406,16 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertAgrees(r, 'k', { total: 14, trainable: 14, buffers: 36 });
 	});
 
+	it('RNNCell / LSTMCell / GRUCell: counted, and a decoder loop over LSTMCell (h, c) and GRUCell gives its output', () => {
+		// PyTorch 1.13: 4,546 parameters, no buffers, output (4, 7, 50) (the conformance grid covers the cells' own cases).
+		assertAgrees(snippet('cells.py'), 'dec', {
+			total: 4546,
+			trainable: 4546,
+			buffers: 0,
+			output: [4, 7, 50],
+		});
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

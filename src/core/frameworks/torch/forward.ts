@@ -191,7 +191,9 @@ export class ForwardTracer {
 			spec.shape === 'rnn' ? (args.positional[1] ?? args.keywords.get('hx')) : undefined;
 		const inputs =
 			hx === undefined || hx.k === 'none'
-				? args.positional.slice(0, spec.shape === 'rnn' ? 1 : undefined).map(shapeOf)
+				? args.positional
+						.slice(0, spec.shape === 'rnn' || spec.shape === 'rnnCell' ? 1 : undefined)
+						.map(shapeOf)
 				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
 		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
@@ -228,7 +230,9 @@ export class ForwardTracer {
 				? tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)])
 				: spec.shape === 'multiheadAttention'
 					? tuple([tensor, UNKNOWN])
-					: tensor;
+					: spec.shape === 'rnnCell' && spec.gates === 4
+						? tuple([tensor, { k: 'obj', obj: new TorchTensor(out, m) }])
+						: tensor;
 		if (current) {
 			stamp(result, [{ call: current }]);
 		}

@@ -1,4 +1,4 @@
-// torch.nn's recurrent layers (RNN, LSTM, GRU): rows, weight and shape rules, and the final hidden state.
+// torch.nn's recurrent layers (RNN, LSTM, GRU) and their cells: rows, weight and shape rules, and the final hidden state.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
 import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
 import { ArgDefault, REQUIRED, ShapeError } from '../../common/spec';
@@ -49,8 +49,33 @@ const rnn = (name: string, gates: 1 | 3 | 4): TorchModuleSpec => ({
 	ranks: [2, 3],
 });
 
+/** One step of a recurrent layer (RNNCell, LSTMCell, GRUCell): input (N, H_in) or (H_in,). */
+const cell = (name: string, gates: 1 | 3 | 4): TorchModuleSpec => ({
+	name,
+	category: 'recurrent',
+	gates,
+	args: [
+		['input_size', REQUIRED],
+		['hidden_size', REQUIRED],
+		['bias', true],
+		...(name === 'RNNCell' ? ([['nonlinearity', 'tanh']] as [string, ArgDefault][]) : []),
+	],
+	params: 'rnnCell',
+	shape: 'rnnCell',
+	checks:
+		name === 'RNNCell' ? [{ arg: 'nonlinearity', oneOf: ['tanh', 'relu'], stage: 'call' }] : [],
+	ranks: [1, 2],
+});
+
 /** The recurrent layers, in catalogue order. */
-export const recurrentModules: TorchModuleSpec[] = [rnn('RNN', 1), rnn('LSTM', 4), rnn('GRU', 3)];
+export const recurrentModules: TorchModuleSpec[] = [
+	rnn('RNN', 1),
+	rnn('LSTM', 4),
+	rnn('GRU', 3),
+	cell('RNNCell', 1),
+	cell('LSTMCell', 4),
+	cell('GRUCell', 3),
+];
 
 /** The weight rules the recurrent rows name, by name (rules.ts gathers every family's). */
 export const recurrentParams = {
@@ -94,6 +119,21 @@ export const recurrentParams = {
 		}
 		return w;
 	},
+	// weight_ih (gates·H, H_in), weight_hh (gates·H, H), and their biases: torch.nn.RNNCellBase.
+	rnnCell: (s, cfg) => {
+		const input = int(cfg, 'input_size');
+		const hidden = int(cfg, 'hidden_size');
+		const bias = bool(cfg, 'bias');
+		if (input === undefined || hidden === undefined || bias === undefined) {
+			return null;
+		}
+		const gates = (s.gates ?? 1) * hidden;
+		return [
+			p('weight_ih', [gates, input]),
+			p('weight_hh', [gates, hidden]),
+			...(bias ? [p('bias_ih', [gates]), p('bias_hh', [gates])] : []),
+		];
+	},
 } satisfies Partial<Record<TorchParamRule, ParamFn>>;
 
 /** The shape rules the recurrent rows name, by name (rules.ts gathers every family's). */
@@ -133,6 +173,12 @@ export const recurrentShapes = {
 			});
 		}
 		return [...x.slice(0, -1), (proj > 0 ? proj : hidden) * (bi ? 2 : 1)];
+	},
+	// h' of (N, H) or (H,); an LSTMCell returns (h', c'), both that shape (forward.ts makes the pair).
+	rnnCell: (_spec, cfg, [x], name) => {
+		const hidden = int(cfg, 'hidden_size');
+		checkChannels(x, x.length - 1, int(cfg, 'input_size'), 'input features (input_size)', name);
+		return hidden === undefined ? null : [...x.slice(0, -1), hidden];
 	},
 } satisfies Partial<Record<TorchShapeRule, ShapeFn>>;
 
