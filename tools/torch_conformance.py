@@ -149,6 +149,8 @@ grid(
 )
 grid("MultiheadAttention", dict(embed_dim=8, num_heads=2), dict(kdim=[None, 5], vdim=[None, 6], batch_first=[False, True]), [[F(4, 2, 8), F(3, 2, 5), F(3, 2, 6)], [F(4, 8), F(3, 5), F(3, 6)], [F(4, 2, 8), F(3, 2, 8), F(3, 2, 8)]])
 grid("TransformerEncoderLayer", dict(d_model=8), dict(nhead=[1, 2, 3], dim_feedforward=[16, 8], norm_first=[False, True], batch_first=[False, True], bias=[True, False]), [[F(4, 2, 8)], [F(4, 8)], [F(4, 2, 6)]])
+grid("TransformerDecoderLayer", dict(d_model=8), dict(nhead=[1, 2, 3], dim_feedforward=[16, 8], norm_first=[False, True], batch_first=[False, True], bias=[True, False]), [[F(4, 2, 8), F(5, 2, 8)], [F(4, 8), F(5, 8)], [F(4, 2, 6), F(5, 2, 6)], [F(4, 2, 8), F(5, 3, 8)]])
+grid("Transformer", dict(d_model=8, nhead=2, dim_feedforward=16), dict(num_encoder_layers=[0, 1, 2], num_decoder_layers=[1, 3], batch_first=[False, True], bias=[True, False]), [[F(5, 2, 8), F(4, 2, 8)], [F(5, 8), F(4, 8)], [F(5, 2, 8), F(4, 3, 8)], [F(5, 2, 6), F(4, 2, 6)]])
 
 # --- dropout and activations ------------------------------------------------------------------
 for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"):

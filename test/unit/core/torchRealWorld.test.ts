@@ -416,6 +416,13 @@ describe('snippets of the constructs the real files showed (expected values from
 		});
 	});
 
+	it('nn.Transformer and TransformerDecoder over TransformerDecoderLayer: counted, (src, tgt) and (tgt, memory) followed', () => {
+		// PyTorch 1.13: s2s 53,880 parameters, output (2, 6, 120); dec 10,064, output (5, 2, 16).
+		const r = snippet('transformer.py');
+		assertAgrees(r, 's2s', { total: 53880, trainable: 53880, buffers: 0, output: [2, 6, 120] });
+		assertAgrees(r, 'dec', { total: 10064, trainable: 10064, buffers: 0, output: [5, 2, 16] });
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

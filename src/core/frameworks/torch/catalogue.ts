@@ -36,6 +36,8 @@ export type TorchParamRule =
 	| 'rnnCell'
 	| 'multiheadAttention'
 	| 'transformerEncoderLayer'
+	| 'transformerDecoderLayer'
+	| 'transformer'
 	| 'prelu'
 	| 'lazy';
 
@@ -65,7 +67,9 @@ export type TorchShapeRule =
 	| 'pad'
 	| 'softmax'
 	| 'prelu'
-	| 'transformerEncoderLayer';
+	| 'transformerEncoderLayer'
+	| 'transformerDecoderLayer'
+	| 'transformer';
 
 /** A value an argument may be compared with. */
 type Scalar = string | number | boolean | null;
