@@ -423,6 +423,16 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertAgrees(r, 'dec', { total: 10064, trainable: 10064, buffers: 0, output: [5, 2, 16] });
 	});
 
+	it('lazy modules take their sizes from their first call; torch.zeros(()) is 0-d', () => {
+		// PyTorch 1.13: l 5,370 parameters / 17 buffers (LazyConv2d → Conv2d(3, 8, 3), LazyBatchNorm2d →
+		// BatchNorm2d(8), LazyLinear → Linear(512, 10)), output (2, 10); f 566 / 86 trainable / 34
+		// buffers (the 0-d `steps` buffer counts 1). A lazy module never called stays unknown.
+		const r = snippet('lazy.py');
+		assertAgrees(r, 'l', { total: 5370, trainable: 5370, buffers: 17, output: [2, 10] });
+		assertAgrees(r, 'f', { total: 566, trainable: 86, buffers: 34, output: [2, 5] });
+		assertUnknown(r, 'u', 'take their sizes from its first input', 30);
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

@@ -129,6 +129,12 @@ export interface TorchModuleSpec {
 	windowFitsInput?: true;
 	/** An adaptive pool to size 1 is a mean over the last dims: any rank of input works (avg_pool 2d/3d). */
 	globalMeanAnyRank?: true;
+	/**
+	 * A lazy module (`params: 'lazy'`): on its first call PyTorch becomes the `eager` module with the
+	 * argument `arg` read from the input — its last dim (LazyLinear's in_features) or its channels
+	 * (dim 1 of a batched input, dim 0 of an unbatched convolution input).
+	 */
+	lazy?: { eager: string; arg: string; from: 'last' | 'channels' };
 }
 
 export const torchModules: TorchModuleSpec[] = [

@@ -5,6 +5,7 @@ import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
 import { rnnHidden } from './layers/recurrent';
+import { materializeLazy } from './nn/build';
 import { freshTensors, sourcesOf, stamp, union } from './flow';
 import {
 	CallRecord,
@@ -196,6 +197,9 @@ export class ForwardTracer {
 						.map(shapeOf)
 				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
+		if (m.lazyPending && inputs[0]) {
+			materializeLazy(this.s, m, inputs[0]);
+		}
 		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
 		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {

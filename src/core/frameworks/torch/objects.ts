@@ -93,6 +93,8 @@ export class TorchModule implements FrameworkObject {
 	paramsKnown = true;
 	/** PyTorch raises building it (its arguments are refused): a run never reaches its forward, so no shape of its own. */
 	initRaises = false;
+	/** A lazy module not yet called: its weights take their sizes from its first input (catalogue `lazy`). */
+	lazyPending = false;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
 	dtypeCause?: Cause;
 	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */

@@ -60,6 +60,7 @@ const lazyConv = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	args: conv(rank).args.slice(1),
 	params: 'lazy',
 	checks: convChecks(false, true),
+	lazy: { eager: `Conv${rank}d`, arg: 'in_channels', from: 'channels' },
 });
 
 /** The convolutions, in catalogue order. */

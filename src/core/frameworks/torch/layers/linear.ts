@@ -25,6 +25,7 @@ export const linearModules: TorchModuleSpec[] = [
 		],
 		params: 'lazy',
 		shape: 'linear',
+		lazy: { eager: 'Linear', arg: 'in_features', from: 'last' },
 	},
 	{
 		name: 'Bilinear',

@@ -64,6 +64,7 @@ export const normalizationModules: TorchModuleSpec[] = [
 		],
 		params: 'lazy',
 		shape: 'batchNorm',
+		lazy: { eager: 'BatchNorm1d', arg: 'num_features', from: 'channels' },
 	},
 	{
 		name: 'LazyBatchNorm2d',
@@ -77,6 +78,7 @@ export const normalizationModules: TorchModuleSpec[] = [
 		],
 		params: 'lazy',
 		shape: 'batchNorm',
+		lazy: { eager: 'BatchNorm2d', arg: 'num_features', from: 'channels' },
 	},
 	{
 		name: 'LazyBatchNorm3d',
@@ -90,6 +92,7 @@ export const normalizationModules: TorchModuleSpec[] = [
 		],
 		params: 'lazy',
 		shape: 'batchNorm',
+		lazy: { eager: 'BatchNorm3d', arg: 'num_features', from: 'channels' },
 	},
 	instanceNorm(1),
 	instanceNorm(2),

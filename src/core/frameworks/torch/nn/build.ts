@@ -1,5 +1,5 @@
 // Building modules: catalogue modules from their arguments, nn.Parameter, uncountable modules, user-class instances.
-import type { TextRange } from '../../../../protocol/analysis';
+import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
 	causeOf,
@@ -123,9 +123,13 @@ export function initWeights(
 	try {
 		const weights = torchParams(spec, cfg);
 		if (weights === null) {
+			const cause = firstCause(cfg.values());
 			m.paramsKnown = false;
-			m.unknownCause = firstCause(cfg.values()) ?? {
-				reason: `NormLens cannot determine a size of this ${type} from its arguments`,
+			m.lazyPending = spec.lazy !== undefined && !cause;
+			m.unknownCause = cause ?? {
+				reason: m.lazyPending
+					? `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`
+					: `NormLens cannot determine a size of this ${type} from its arguments`,
 				range,
 			};
 		} else {
@@ -358,4 +362,32 @@ export function fromPretrained(
 		weight.requiresGrad = !freeze.v;
 	}
 	return { k: 'obj', obj: m };
+}
+
+/**
+ * The first call of a lazy module on an input of known shape: PyTorch's `initialize_parameters`
+ * reads the missing size from the input and the module becomes its eager class (LazyConv2d → Conv2d),
+ * with the weights of that class.
+ */
+export function materializeLazy(s: TorchSession, m: TorchModule, input: Shape): void {
+	const lazy = m.spec?.lazy;
+	const eager = lazy ? torchModuleSpec(lazy.eager) : undefined;
+	if (!lazy || !eager || !m.lazyPending || m.taint) {
+		return;
+	}
+	const rank = eager.rank ?? 0;
+	const size =
+		lazy.from === 'last'
+			? input[input.length - 1]
+			: input.length === rank + 1 && eager.category === 'convolution'
+				? input[0]
+				: input[1];
+	if (size === null || size === undefined) {
+		return;
+	}
+	m.lazyPending = false;
+	m.paramsKnown = true;
+	m.unknownCause = undefined;
+	m.config.set(lazy.arg, { k: 'num', v: size });
+	initWeights(s, m, eager, m.config, m.range, eager.name);
 }

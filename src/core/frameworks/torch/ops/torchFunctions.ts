@@ -37,9 +37,11 @@ type TorchFunctionRule = (c: TorchFunctionCall) => Value | undefined;
 /** A new tensor of the sizes given, separately or as one sequence (`torch.full`'s first argument). */
 const filled: TorchFunctionRule = (c) => {
 	const { name, a, args, ctx, report } = c;
-	const list = name === 'full' ? [a[0]] : a;
-	const sizes =
-		list.length === 1 && asSequence(list[0]) ? (asSequence(list[0]) as Value[]) : list;
+	const sizeKeyword = args.keywords.get('size');
+	const list = name === 'full' ? [a[0] ?? sizeKeyword] : a.length > 0 ? a : [sizeKeyword];
+	// One sequence is the sizes, `()` too (a 0-d tensor); `torch.zeros()` is PyTorch's TypeError.
+	const sequence = list.length === 1 && list[0] ? asSequence(list[0]) : undefined;
+	const sizes = sequence ?? list.filter((v): v is Value => v !== undefined);
 	// PyTorch takes sizes as ints: `torch.zeros(1, dim / 2)` raises TypeError.
 	const float = sizes.find(isFloat);
 	if (float) {
@@ -55,7 +57,9 @@ const filled: TorchFunctionRule = (c) => {
 	return {
 		k: 'obj',
 		obj: new TorchTensor(
-			dims.length > 0 && dims.every((d) => d !== undefined) ? (dims as number[]) : null,
+			(dims.length > 0 || sequence) && dims.every((d) => d !== undefined)
+				? (dims as number[])
+				: null,
 			null,
 			// float32, PyTorch's default dtype, unless one is given (`torch.full` takes the fill's dtype).
 			name !== 'full' && !args.keywords.has('dtype') ? 4 : undefined,
