@@ -433,6 +433,33 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertUnknown(r, 'u', 'take their sizes from its first input', 30);
 	});
 
+	it("timm's stochastic-depth rule: [x.item() for x in torch.linspace(0, drop_path, depth)] decides DropPath or Identity", () => {
+		// PyTorch 1.13: vit 158,090 parameters, output (2, 10) (was unknown: torch.linspace not
+		// followed); unet 3,145 / 67 buffers, output (2, 1, 33, 33) through its F.interpolate branch.
+		const r = snippet('stochastic_depth.py');
+		assertAgrees(r, 'vit', { total: 158090, trainable: 158090, buffers: 0, output: [2, 10] });
+		assertAgrees(r, 'unet', {
+			total: 3145,
+			trainable: 3145,
+			buffers: 67,
+			output: [2, 1, 33, 33],
+		});
+	});
+
+	it('torch.linspace values are float32 as PyTorch computes them, read by item(), tolist() and iteration', () => {
+		// PyTorch 1.13: torch.linspace(0, 0.2, 12)[1] is 0.0181818176060915 and [5] 0.09090908616781235
+		// (float32, from both ends); a model whose width depends on them shows it.
+		const r = analyzePython(`import torch
+import torch.nn as nn
+rates = [x.item() for x in torch.linspace(0, 0.2, 12)]
+mid = torch.linspace(0.1, 0.5, 7).tolist()[3]
+m = nn.Sequential(nn.Linear(4, 1 + int(rates[1] * 1e9) % 7), nn.Linear(1, 2 if mid == 0.29999998211860657 else 3))
+`);
+		// PyTorch 1.13 prints 24: int(0.0181818176060915e9) % 7 = 18181817 % 7 = 3, so Linear(4, 4)
+		// (20); mid is float32's 0.3, so Linear(1, 2) (4).
+		assertAgrees(r, 'm', { total: 24, trainable: 24, buffers: 0 });
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

@@ -36,6 +36,12 @@ export class TorchTensor implements FrameworkObject {
 	/** Where the value came from in a forward (flow.ts); undefined until a call or op gives it one. */
 	flow: FlowRef[] | undefined;
 	/**
+	 * The values, row-major, of a small float32 tensor PyTorch's own rules compute from known numbers
+	 * (`torch.linspace(0, 0.1, depth)`: the stochastic-depth rates of timm-style models); undefined
+	 * for any other. `x.item()`, `x.tolist()` and iteration read them.
+	 */
+	values: readonly number[] | undefined;
+	/**
 	 * Set on what a call NormLens cannot follow returns when it takes a tensor: taken for a tensor
 	 * in a forward, but held by a module it may be a module or a parameter (this cause).
 	 */

@@ -134,6 +134,39 @@ const likeOther: TensorMethodRule = (c) => {
 	return out(o?.k === 'obj' && o.obj instanceof TorchTensor ? o.obj.shape : null);
 };
 
+/** The most items iterating a tensor gives (one tensor each), beyond which it is unknown. */
+const MAX_ITERATED = 4096;
+
+/**
+ * Methods that give Python values or split the tensor along its first dim: `x.item()` and
+ * `x.tolist()` are numbers only where the tensor's values are known (TorchTensor.values), and
+ * iterating gives one tensor per row.
+ */
+const valueMethods: Record<string, (t: TorchTensor) => Value> = {
+	item: (t) => (t.values?.length === 1 ? { k: 'num', v: t.values[0], float: true } : UNKNOWN),
+	tolist: (t) =>
+		t.values && t.shape?.length === 1
+			? { k: 'list', items: t.values.map((v): Value => ({ k: 'num', v, float: true })) }
+			: t.values && t.shape?.length === 0
+				? { k: 'num', v: t.values[0], float: true }
+				: UNKNOWN,
+	__iter__: (t) => {
+		const n = t.shape?.[0];
+		if (!t.shape || n === null || n === undefined || n > MAX_ITERATED) {
+			return UNKNOWN;
+		}
+		const rest = t.shape.slice(1);
+		const size = rest.reduce<number>((a, d) => a * (d ?? 0), 1);
+		return tuple(
+			Array.from({ length: n }, (_, i): Value => {
+				const row = new TorchTensor(rest, t.producer, t.elementBytes);
+				row.values = t.values?.slice(i * size, (i + 1) * size);
+				return { k: 'obj', obj: row };
+			}),
+		);
+	},
+};
+
 /** Every tensor method with a rule beyond keeping the shape (elementwise.ts), by name; any other method gives a tensor of unknown shape. */
 const tensorMethods = opTable<TensorMethodRule>({
 	size: (c) => {
@@ -306,6 +339,10 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 			k: 'obj',
 			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)),
 		};
+	}
+	const read = valueMethods[name];
+	if (read) {
+		return read(t);
 	}
 	if (!s) {
 		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);

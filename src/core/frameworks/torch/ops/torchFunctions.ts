@@ -293,6 +293,30 @@ const torchFunctions = opTable<TorchFunctionRule>({
 		const n = Math.max(0, Math.ceil((end - start) / step));
 		return { k: 'obj', obj: new TorchTensor(Number.isSafeInteger(n) ? [n] : null) };
 	},
+	// torch.linspace(start, end, steps): `steps` float32 values, computed as PyTorch's CPU kernel does
+	// (in float32, from both ends towards the middle), kept when there are few enough to read.
+	linspace: (c) => {
+		const { a, args } = c;
+		const [start, end, steps] = ['start', 'end', 'steps'].map((k, i) =>
+			asNumber(a[i] ?? args.keywords.get(k) ?? UNKNOWN),
+		);
+		const n = steps !== undefined && Number.isSafeInteger(steps) && steps >= 0 ? steps : null;
+		const t = new TorchTensor(
+			n === null ? null : [n],
+			null,
+			args.keywords.has('dtype') ? undefined : 4,
+		);
+		if (
+			n !== null &&
+			n <= 4096 &&
+			start !== undefined &&
+			end !== undefined &&
+			!args.keywords.has('dtype')
+		) {
+			t.values = linspaceFloat32(start, end, n);
+		}
+		return { k: 'obj', obj: t };
+	},
 	zeros_like: likeInput,
 	ones_like: likeInput,
 	empty_like: likeInput,
@@ -356,4 +380,18 @@ export function torchFunction(
 					: undefined
 			: undefined;
 	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg });
+}
+
+/** at::linspace's float32 values (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp). */
+function linspaceFloat32(start: number, end: number, steps: number): number[] {
+	const f = Math.fround;
+	const [a, b] = [f(start), f(end)];
+	if (steps === 1) {
+		return [a];
+	}
+	const step = f(f(b - a) / (steps - 1));
+	const halfway = Math.floor(steps / 2);
+	return Array.from({ length: steps }, (_, i) =>
+		i < halfway ? f(a + f(step * i)) : f(b - f(step * (steps - i - 1))),
+	);
 }
