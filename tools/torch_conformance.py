@@ -53,12 +53,30 @@ def F(*shape):
     return list(shape)
 
 
+class TensorArg:
+    """A tensor given to a constructor (a loss's class weights): positive values of this shape."""
+
+    def __init__(self, *shape):
+        self.shape = list(shape)
+
+    def __eq__(self, other):
+        return isinstance(other, TensorArg) and other.shape == self.shape
+
+    def make(self):
+        return torch.rand(*self.shape) + 0.5
+
+
 def L(high, *shape):
     return ("long", list(shape), high)
 
 
 def OFFSETS(n, step):
     return ("offsets", [n], step)
+
+
+def TARGET(*shape):
+    """A float target that does not require grad (losses refuse to differentiate some targets)."""
+    return ("target", list(shape), None)
 
 
 # --- linear ---------------------------------------------------------------------------------
@@ -91,6 +109,7 @@ for r in (1, 2, 3):
     grid(f"ConvTranspose{r}d", dict(tbase, kernel_size=3), dict(padding_mode=["zeros", "reflect"], padding=[0, "same", "valid"]), [[F(2, 4, *SMALL[r])], [F(2, 5, *SMALL[r])]])
     grid(f"ConvTranspose{r}d", dict(tbase, kernel_size=2), dict(stride=[1, 2], padding=[0, 3]), [[F(2, 4, *SMALL[r])]])
     grid(f"LazyConv{r}d", dict(out_channels=6), dict(kernel_size=[1, 3], stride=[1, 2], padding=[0, 1, "same"], groups=[1, 2], bias=[True, False]), [[F(2, 4, *s)], [F(4, *s)]])
+    grid(f"LazyConvTranspose{r}d", dict(out_channels=6), dict(kernel_size=[1, 3], stride=[1, 2], groups=[1, 2]), [[F(2, 4, *SMALL[r])], [F(4, *SMALL[r])]])
 
 # --- pooling ----------------------------------------------------------------------------------
 for r in (1, 2, 3):
@@ -103,6 +122,7 @@ for r in (1, 2, 3):
     grid(f"AvgPool{r}d", dict(kernel_size=3, stride=2), dict(padding=[1], ceil_mode=[False, True], count_include_pad=[True, False]), ins + unbatched)
     for kind in ("Avg", "Max"):
         grid(f"Adaptive{kind}Pool{r}d", {}, dict(output_size=[1, 3, tup(r, 2, 5, 1), tup(r, None, 2, None)]), ins + unbatched)
+    grid(f"LPPool{r}d", dict(norm_type=2), dict(kernel_size=[2, 3], stride=[None, 1], ceil_mode=[False, True]), ins)
 
 # --- normalization ----------------------------------------------------------------------------
 BN_INPUTS = {
@@ -114,6 +134,8 @@ for r in (1, 2, 3):
     grid(f"BatchNorm{r}d", dict(num_features=5), dict(affine=[True, False], track_running_stats=[True, False], momentum=[0.1, None]), BN_INPUTS[r])
     grid(f"LazyBatchNorm{r}d", {}, dict(affine=[True, False], track_running_stats=[True, False]), BN_INPUTS[r][:2])
     grid(f"InstanceNorm{r}d", dict(num_features=5), dict(affine=[False, True], track_running_stats=[False, True]), [[F(2, 5, *SPATIAL[r])], [F(5, *SPATIAL[r])], [F(2, 6, *SPATIAL[r])], [F(2, 5)]])
+    # Batched only: on an unbatched input PyTorch 1.13 reads num_features from dim 1 (not the channels) and then fails.
+    grid(f"LazyInstanceNorm{r}d", {}, dict(affine=[False, True], track_running_stats=[False, True]), [[F(2, 5, *SPATIAL[r])]])
 grid("SyncBatchNorm", dict(num_features=5), dict(affine=[True, False], track_running_stats=[True, False]), [[F(2, 5, 3, 4)]])
 grid("LayerNorm", {}, dict(normalized_shape=[4, (3, 4), (2, 3, 4), (4, 3)], elementwise_affine=[True, False], bias=[True, False]), [[F(2, 3, 4)], [F(4)]])
 grid("GroupNorm", {}, dict(num_groups=[1, 2, 3, 6], num_channels=[6, 4], affine=[True, False]), [[F(2, 6, 5)], [F(2, 6)], [F(2, 4, 3, 3)]])
@@ -182,6 +204,14 @@ ACTS = {
 }
 for name, axes in ACTS.items():
     grid(name, {}, axes, ACT_INPUTS)
+for name, axes in {"LogSigmoid": {}, "Softshrink": dict(lambd=[0.5, 1.0]), "Hardshrink": dict(lambd=[0.5]), "RReLU": dict(lower=[0.1], upper=[0.3]), }.items():
+    grid(name, {}, axes, ACT_INPUTS)
+# Its 1-D refusal depends on training mode and p (NormLens does not check it): inputs of 2 dims and more.
+grid("FeatureAlphaDropout", {}, dict(p=[0.0, 0.5]), ACT_INPUTS[:2])
+grid("Threshold", dict(threshold=0.1, value=20.0), {}, ACT_INPUTS)
+grid("GLU", {}, dict(dim=[-1, 0, 1, 3]), [[F(2, 4)], [F(4, 6, 3, 2)], [F(3, 5)], [F(4)]])
+grid("CosineSimilarity", {}, dict(dim=[1, 0, -1, 3]), [[F(2, 3), F(2, 3)], [F(2, 3, 4), F(1, 3, 4)], [F(5, 3), F(2, 3)], [F(3), F(3)]])
+grid("PairwiseDistance", {}, dict(keepdim=[False, True], p=[2.0, 1.0]), [[F(2, 3), F(2, 3)], [F(2, 3, 4), F(1, 3, 4)], [F(3), F(3)]])
 grid("PReLU", {}, dict(num_parameters=[1, 3, 4]), [[F(2, 3)], [F(2, 3, 4, 5)], [F(3)], [F(4)]])
 
 # --- reshaping --------------------------------------------------------------------------------
@@ -192,9 +222,35 @@ grid("Upsample", dict(scale_factor=2), dict(mode=["bicubic", "trilinear"], align
 grid("UpsamplingNearest2d", {}, dict(size=[None, 6, (6, 7)], scale_factor=[None, 2, 1.5]), [[F(2, 3, 5, 4)], [F(2, 3, 5)]])
 grid("PixelShuffle", {}, dict(upscale_factor=[1, 2, 3]), [[F(2, 8, 3, 4)], [F(2, 18, 2, 2)], [F(8, 3, 4)], [F(2, 4, 2, 3, 4)], [F(8, 3)]])
 grid("PixelUnshuffle", {}, dict(downscale_factor=[1, 2, 3]), [[F(2, 2, 6, 4)], [F(2, 3, 6, 6)], [F(2, 6, 4)], [F(2, 4, 2, 6, 6)], [F(8, 3)]])
-for name in ("ZeroPad2d", "ReflectionPad2d"):
-    grid(name, {}, dict(padding=[1, 3, (1, 2, 0, 3), (-1, 0, 2, -2)]), [[F(2, 3, 4, 5)], [F(3, 4, 5)], [F(2, 3, 4)]])
-grid("ConstantPad2d", dict(value=0.5), dict(padding=[1, (1, 2, 0, 3), (-1, 0, 2, -2)]), [[F(2, 3, 4, 5)], [F(3, 4, 5)]])
+PAD_INPUTS = {1: [[F(2, 3, 5)], [F(3, 5)], [F(2, 3, 4, 5)], [F(5)]], 2: [[F(2, 3, 4, 5)], [F(3, 4, 5)], [F(2, 3, 4)], [F(4, 5)], [F(2, 2, 3, 4, 5)]], 3: [[F(2, 3, 4, 5, 6)], [F(3, 4, 5, 6)], [F(2, 3, 4)], [F(1, 2, 2, 3, 4, 5)]]}
+PADS = {1: [1, 3, (1, 2), (-1, 2), (4, 0)], 2: [1, 3, (1, 2, 0, 3), (-1, 0, 2, -2)], 3: [1, (1, 2, 0, 3, 2, 1), (-1, 0, 2, -2, 1, 1)]}
+for r in (1, 2, 3):
+    for kind in ("ZeroPad", "ReflectionPad", "ReplicationPad"):
+        grid(f"{kind}{r}d", {}, dict(padding=PADS[r]), PAD_INPUTS[r])
+    grid(f"ConstantPad{r}d", dict(value=0.5), dict(padding=PADS[r]), PAD_INPUTS[r])
+grid("ChannelShuffle", {}, dict(groups=[1, 2, 3]), [[F(2, 6, 3, 3)], [F(2, 6, 4)], [F(2, 6)], [F(2, 4, 3, 3)]])
+grid("Unfold", dict(kernel_size=2), dict(stride=[1, 2], padding=[0, 1], dilation=[1, 2]), [[F(2, 3, 5, 6)], [F(3, 5, 6)], [F(2, 3, 1, 1)]])
+grid("Unfold", {}, dict(kernel_size=[(2, 3), 3], stride=[(1, 2)]), [[F(2, 3, 7, 8)]])
+grid("Fold", dict(output_size=(4, 5), kernel_size=2), dict(stride=[1, 2], padding=[0, 1]), [[F(2, 12, 12)], [F(2, 12, 6)], [F(12, 12)], [F(2, 10, 12)], [F(2, 12, 30)], [F(2, 12, 20)]])
+grid("UpsamplingBilinear2d", {}, dict(size=[None, 6, (6, 7)], scale_factor=[None, 2, 1.5]), [[F(2, 3, 5, 4)], [F(2, 3, 5)]])
+
+# --- losses -----------------------------------------------------------------------------------
+for name in ("L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss", "SoftMarginLoss", "KLDivLoss", "PoissonNLLLoss"):
+    grid(name, {}, dict(reduction=["mean", "sum", "none"]), [[F(2, 3), TARGET(2, 3)], [F(4), TARGET(4)], [F(2, 3), TARGET(3, 2)]])
+grid("BCEWithLogitsLoss", {}, dict(reduction=["mean", "none"]), [[F(2, 3), F(2, 3)]])
+grid("BCEWithLogitsLoss", dict(pos_weight=TensorArg(3)), dict(weight=[None, TensorArg(2, 3)]), [[F(2, 3), F(2, 3)]])
+grid("CrossEntropyLoss", {}, dict(reduction=["mean", "sum", "none"], label_smoothing=[0.0, 0.1]), [[F(4, 5), L(5, 4)], [F(4, 5, 3), L(5, 4, 3)], [F(4, 5), F(4, 5)]])
+grid("CrossEntropyLoss", dict(weight=TensorArg(5)), dict(ignore_index=[-100, 0]), [[F(4, 5), L(5, 4)]])
+grid("NLLLoss", {}, dict(reduction=["mean", "none"], weight=[None, TensorArg(5)]), [[F(4, 5), L(5, 4)], [F(4, 5, 2, 2), L(5, 4, 2, 2)]])
+grid("MultiLabelSoftMarginLoss", {}, dict(weight=[None, TensorArg(3)]), [[F(2, 3), F(2, 3)]])
+grid("MultiMarginLoss", {}, dict(weight=[None, TensorArg(3)]), [[F(2, 3), L(3, 2)]])
+grid("BCELoss", {}, dict(weight=[None, TensorArg(2, 3)]), [[F(2, 3), F(2, 3)]])
+grid("GaussianNLLLoss", {}, dict(full=[False, True]), [[F(2, 3), F(2, 3), F(2, 3)]])
+for name in ("CosineEmbeddingLoss", "MarginRankingLoss"):
+    grid(name, {}, dict(margin=[0.0, 0.5]), [[F(2, 3), F(2, 3), F(2, 3)]])
+grid("HingeEmbeddingLoss", {}, dict(margin=[1.0]), [[F(2, 3), F(2, 3)]])
+grid("TripletMarginLoss", {}, dict(margin=[1.0], swap=[False, True]), [[F(2, 3), F(2, 3), F(2, 3)]])
+grid("CTCLoss", {}, dict(blank=[0], zero_infinity=[False, True]), [[F(5, 2, 4), L(4, 2, 3)]])
 
 # --- containers -------------------------------------------------------------------------------
 grid("Sequential", {}, {}, [[F(2, 3)]])
@@ -206,6 +262,8 @@ def make_input(t):
     if isinstance(t, tuple):
         kind, shape, high = t
         # offsets of an EmbeddingBag: increasing, from 0
+        if kind == "target":
+            return torch.randn(*shape)
         return torch.arange(shape[0]) * high if kind == "offsets" else torch.randint(0, high, shape)
     # As an activation inside a model in training: it requires grad (PyTorch picks other kernels
     # without grad, e.g. max_pool1d then returns empty outputs where it otherwise raises).
@@ -213,7 +271,13 @@ def make_input(t):
 
 
 def jsonable(v):
+    if isinstance(v, TensorArg):
+        return {"tensor": v.shape}
     return list(v) if isinstance(v, tuple) else v
+
+
+def made(v):
+    return v.make() if isinstance(v, TensorArg) else v
 
 
 def numel(tensors):
@@ -223,7 +287,7 @@ def numel(tensors):
 def run_case(cls, args, kwargs, inputs):
     out = {}
     try:
-        m = cls(*args, **kwargs)
+        m = cls(*[made(a) for a in args], **{k: made(v) for k, v in kwargs.items()})
     except Exception as e:  # noqa: BLE001 — the error is the answer
         out["ctorError"] = f"{type(e).__name__}: {e}".split("\n")[0][:160]
         return out

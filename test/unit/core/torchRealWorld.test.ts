@@ -460,6 +460,15 @@ m = nn.Sequential(nn.Linear(4, 1 + int(rates[1] * 1e9) % 7), nn.Linear(1, 2 if m
 		assertAgrees(r, 'm', { total: 24, trainable: 24, buffers: 0 });
 	});
 
+	it('losses held by a module count their class weights as buffers; pads of every rank, GLU, LPPool, Unfold, Fold, ChannelShuffle', () => {
+		// PyTorch 1.13: clf 387 parameters and 6 buffers (CrossEntropyLoss's weight, BCEWithLogitsLoss's
+		// pos_weight), output (2, 3); pt 104 / 0, output (2, 16, 8). Before, every one of these modules
+		// was "not known yet" and both totals were unknown.
+		const r = snippet('losses_pads.py');
+		assertAgrees(r, 'clf', { total: 387, trainable: 387, buffers: 6, output: [2, 3] });
+		assertAgrees(r, 'pt', { total: 104, trainable: 104, buffers: 0, output: [2, 16, 8] });
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

@@ -8,6 +8,7 @@ import {
 	torchModuleSpec,
 	TorchModuleSpec,
 } from '../../../src/core/frameworks/torch/catalogue';
+import { TorchTensor } from '../../../src/core/frameworks/torch/objects';
 import { torchOutputShape, torchParams } from '../../../src/core/frameworks/torch/rules';
 import type { Value } from '../../../src/core/python/values';
 import { attempt, bindCatalogueArgs, Outcome } from '../ruleHarness';
@@ -23,13 +24,14 @@ import { repoRoot } from '../paths';
  * to what the installed PyTorch says when it is the version that wrote it.
  */
 
-type Json = number | string | boolean | null | Json[];
+/** A case's argument: JSON, where `{ tensor: shape }` is a tensor given to the constructor (a loss's weights). */
+type Json = number | string | boolean | null | Json[] | { tensor: number[] };
 
 interface Case {
 	type: string;
 	args: Json[];
 	kwargs: Record<string, Json>;
-	inputs: { shape: number[]; dtype?: 'long' | 'offsets' }[];
+	inputs: { shape: number[]; dtype?: 'long' | 'offsets' | 'target' }[];
 	params?: number;
 	buffers?: number;
 	outputShape?: number[];
@@ -50,12 +52,18 @@ const fixtureFile = path.join(repoRoot, 'test', 'unit', 'fixtures', 'torchConfor
 /** Catalogue entries whose parameters NormLens does not count: a lazy module's weights take their size from its first input, which the parameter rule does not see. */
 const uncountedParams = (spec: TorchModuleSpec) => spec.params === 'lazy';
 
+/** Catalogue entries whose output shape NormLens does not follow (losses other than element-wise and class scores): it must say unknown. */
+const unfollowedShape = (spec: TorchModuleSpec) => spec.shape === 'otherLoss';
+
 function toValue(j: Json): Value {
 	if (j === null) {
 		return { k: 'none' };
 	}
 	if (Array.isArray(j)) {
 		return { k: 'tuple', items: j.map(toValue) };
+	}
+	if (typeof j === 'object') {
+		return { k: 'obj', obj: new TorchTensor(j.tensor) };
 	}
 	switch (typeof j) {
 		case 'number':
@@ -141,6 +149,12 @@ function disagreements(c: Case): string[] {
 		out.push(`counts: PyTorch ${JSON.stringify(counts)}, NormLens ${show(nl.params)}`);
 	}
 	if (c.forwardSkipped !== undefined) {
+		return out;
+	}
+	if (unfollowedShape(spec)) {
+		if (!('unknown' in nl.shape)) {
+			out.push(`the output of ${spec.name} must be unknown, NormLens says ${show(nl.shape)}`);
+		}
 		return out;
 	}
 	if (c.forwardError !== undefined) {

@@ -12,6 +12,7 @@ import { containerModules } from './layers/containers';
 import { convolutionModules } from './layers/convolution';
 import { embeddingModules } from './layers/embedding';
 import { linearModules } from './layers/linear';
+import { lossModules } from './layers/loss';
 import { normalizationModules } from './layers/normalization';
 import { poolingModules } from './layers/pooling';
 import { recurrentModules } from './layers/recurrent';
@@ -39,6 +40,7 @@ export type TorchParamRule =
 	| 'transformerDecoderLayer'
 	| 'transformer'
 	| 'prelu'
+	| 'lossWeights'
 	| 'lazy';
 
 export type TorchShapeRule =
@@ -69,7 +71,16 @@ export type TorchShapeRule =
 	| 'prelu'
 	| 'transformerEncoderLayer'
 	| 'transformerDecoderLayer'
-	| 'transformer';
+	| 'transformer'
+	| 'elementwiseLoss'
+	| 'classLoss'
+	| 'otherLoss'
+	| 'glu'
+	| 'channelShuffle'
+	| 'similarity'
+	| 'unfold'
+	| 'fold'
+	| 'lpPool';
 
 /** A value an argument may be compared with. */
 type Scalar = string | number | boolean | null;
@@ -109,6 +120,7 @@ export interface TorchModuleSpec {
 		| 'activation'
 		| 'dropout'
 		| 'reshape'
+		| 'loss'
 		| 'container';
 	args: [string, ArgDefault][];
 	params: TorchParamRule;
@@ -135,6 +147,8 @@ export interface TorchModuleSpec {
 	 * (dim 1 of a batched input, dim 0 of an unbatched convolution input).
 	 */
 	lazy?: { eager: string; arg: string; from: 'last' | 'channels' };
+	/** A loss's arguments that, given a tensor, are buffers of its shape (`weight`, `pos_weight`). */
+	lossWeights?: string[];
 }
 
 export const torchModules: TorchModuleSpec[] = [
@@ -147,6 +161,7 @@ export const torchModules: TorchModuleSpec[] = [
 	...transformerModules,
 	...activationModules,
 	...reshapeModules,
+	...lossModules,
 	...containerModules,
 ];
 

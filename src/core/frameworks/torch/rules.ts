@@ -7,6 +7,7 @@ import { activationParams, activationShapes } from './layers/activation';
 import { convolutionParams, convolutionShapes } from './layers/convolution';
 import { embeddingParams, embeddingShapes } from './layers/embedding';
 import { linearParams, linearShapes } from './layers/linear';
+import { lossParams, lossShapes } from './layers/loss';
 import { normalizationParams, normalizationShapes } from './layers/normalization';
 import { poolingShapes } from './layers/pooling';
 import { recurrentParams, recurrentShapes } from './layers/recurrent';
@@ -27,6 +28,7 @@ const paramRules: Record<TorchParamRule, ParamFn> = {
 	...embeddingParams,
 	...recurrentParams,
 	...transformerParams,
+	...lossParams,
 	...activationParams,
 };
 
@@ -40,6 +42,7 @@ const shapeRules: Record<TorchShapeRule, ShapeFn> = {
 	...embeddingShapes,
 	...recurrentShapes,
 	...transformerShapes,
+	...lossShapes,
 	...activationShapes,
 	...reshapeShapes,
 };

@@ -1,7 +1,8 @@
 // torch.nn's dropouts and activations (ReLU … Softmax, PReLU): rows, and the few rules beyond keeping the shape.
-import { ArgDefault, ShapeError } from '../../common/spec';
+import { ArgDefault, REQUIRED, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
-import { dimIndex, fmt, int, p, ParamFn, ShapeFn } from './shared';
+import { broadcast } from '../../common/shapes';
+import { bool, dimIndex, fmt, int, p, ParamFn, ShapeFn } from './shared';
 
 const probability: ArgCheck[] = [{ arg: 'p', min: 0, max: 1 }];
 
@@ -75,6 +76,43 @@ export const activationModules: TorchModuleSpec[] = [
 	{ ...act('Softmin', [['dim', null]]), shape: 'softmax' },
 	act('Softsign'),
 	act('Tanhshrink'),
+	act('LogSigmoid'),
+	act('Softshrink', [['lambd', 0.5]]),
+	act('Hardshrink', [['lambd', 0.5]]),
+	act('Threshold', [
+		['threshold', REQUIRED],
+		['value', REQUIRED],
+		['inplace', false],
+	]),
+	act('RReLU', [
+		['lower', 1 / 8],
+		['upper', 1 / 3],
+		['inplace', false],
+	]),
+	// PyTorch refuses a 1-D input only in training with p > 0 (eval passes it through): no rank check.
+	dropout('FeatureAlphaDropout'),
+	{ ...act('GLU', [['dim', -1]]), shape: 'glu' },
+	{
+		name: 'CosineSimilarity',
+		category: 'activation',
+		args: [
+			['dim', 1],
+			['eps', 1e-8],
+		],
+		params: 'none',
+		shape: 'similarity',
+	},
+	{
+		name: 'PairwiseDistance',
+		category: 'activation',
+		args: [
+			['p', 2],
+			['eps', 1e-6],
+			['keepdim', false],
+		],
+		params: 'none',
+		shape: 'similarity',
+	},
 	{
 		name: 'PReLU',
 		category: 'activation',
@@ -103,6 +141,47 @@ export const activationShapes = {
 			dimIndex(dim, x, name);
 		}
 		return x;
+	},
+	// The input halved along `dim`: one half gates the other.
+	glu: (_s, cfg, [x], name) => {
+		const dim = int(cfg, 'dim');
+		if (dim === undefined) {
+			return null;
+		}
+		if (x.length === 0) {
+			throw new ShapeError(`${name} cannot halve a 0-d input`);
+		}
+		const i = dimIndex(dim, x, name);
+		const n = x[i];
+		if (n !== null && n % 2 !== 0) {
+			throw new ShapeError(
+				`${name}: dim ${dim} of ${fmt(x)} has an odd size, which it cannot halve`,
+			);
+		}
+		return x.map((d, j) => (j === i && d !== null ? d / 2 : d));
+	},
+	// Two inputs broadcast, then reduced over `dim` (CosineSimilarity) or the last dim (PairwiseDistance, kept with keepdim).
+	similarity: (spec, cfg, [x1, x2], name) => {
+		if (!x1 || !x2) {
+			return null;
+		}
+		const both = broadcast(x1, x2);
+		if (!both) {
+			throw new ShapeError(`${name}: inputs ${fmt(x1)} and ${fmt(x2)} do not broadcast`);
+		}
+		if (spec.name === 'PairwiseDistance') {
+			const keep = bool(cfg, 'keepdim');
+			if (keep === undefined || both.length === 0) {
+				return null;
+			}
+			return keep ? [...both.slice(0, -1), 1] : both.slice(0, -1);
+		}
+		const dim = int(cfg, 'dim');
+		if (dim === undefined) {
+			return null;
+		}
+		const i = dimIndex(dim, both, name);
+		return both.filter((_, j) => j !== i);
 	},
 	prelu: (_s, cfg, [x], name) => {
 		// One slope, or one per channel (dim 1; a 1-D input has one channel).

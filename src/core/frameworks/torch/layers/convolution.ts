@@ -63,6 +63,15 @@ const lazyConv = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	lazy: { eager: `Conv${rank}d`, arg: 'in_channels', from: 'channels' },
 });
 
+const lazyConvTranspose = (rank: 1 | 2 | 3): TorchModuleSpec => ({
+	...conv(rank, true),
+	name: `LazyConvTranspose${rank}d`,
+	args: conv(rank, true).args.slice(1),
+	params: 'lazy',
+	checks: convChecks(true, true),
+	lazy: { eager: `ConvTranspose${rank}d`, arg: 'in_channels', from: 'channels' },
+});
+
 /** The convolutions, in catalogue order. */
 export const convolutionModules: TorchModuleSpec[] = [
 	conv(1),
@@ -74,6 +83,9 @@ export const convolutionModules: TorchModuleSpec[] = [
 	lazyConv(1),
 	lazyConv(2),
 	lazyConv(3),
+	lazyConvTranspose(1),
+	lazyConvTranspose(2),
+	lazyConvTranspose(3),
 ];
 
 /** The weight rules the convolution rows name, by name (rules.ts gathers every family's). */

@@ -46,6 +46,14 @@ const instanceNorm = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	shape: 'instanceNorm',
 });
 
+const lazyInstanceNorm = (rank: 1 | 2 | 3): TorchModuleSpec => ({
+	...instanceNorm(rank),
+	name: `LazyInstanceNorm${rank}d`,
+	args: instanceNorm(rank).args.slice(1),
+	params: 'lazy',
+	lazy: { eager: `InstanceNorm${rank}d`, arg: 'num_features', from: 'channels' },
+});
+
 /** The normalization layers, in catalogue order. */
 export const normalizationModules: TorchModuleSpec[] = [
 	batchNorm('BatchNorm1d', 1),
@@ -97,6 +105,9 @@ export const normalizationModules: TorchModuleSpec[] = [
 	instanceNorm(1),
 	instanceNorm(2),
 	instanceNorm(3),
+	lazyInstanceNorm(1),
+	lazyInstanceNorm(2),
+	lazyInstanceNorm(3),
 	{
 		name: 'LayerNorm',
 		category: 'normalization',

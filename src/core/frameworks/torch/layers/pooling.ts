@@ -43,6 +43,20 @@ const adaptive = (kind: 'Max' | 'Avg', rank: 1 | 2 | 3): TorchModuleSpec => ({
 	shape: 'adaptivePool',
 });
 
+const lpPool = (rank: 1 | 2 | 3): TorchModuleSpec => ({
+	name: `LPPool${rank}d`,
+	category: 'pooling',
+	rank,
+	args: [
+		['norm_type', REQUIRED],
+		['kernel_size', REQUIRED],
+		['stride', null],
+		['ceil_mode', false],
+	],
+	params: 'none',
+	shape: 'lpPool',
+});
+
 /** The pools, in catalogue order. */
 export const poolingModules: TorchModuleSpec[] = [
 	pool('Max', 1),
@@ -57,6 +71,9 @@ export const poolingModules: TorchModuleSpec[] = [
 	adaptive('Max', 1),
 	adaptive('Max', 2),
 	adaptive('Max', 3),
+	lpPool(1),
+	lpPool(2),
+	lpPool(3),
 ];
 
 function poolShape(
@@ -101,6 +118,9 @@ function poolShape(
 export const poolingShapes = {
 	maxPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, true),
 	avgPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, false),
+	// An average pool of x^p without padding (F.lp_pool*d): the same windows.
+	lpPool: (spec, cfg, [x], name) =>
+		poolShape(spec, new Map([...cfg, ['padding', { k: 'num', v: 0 }]]), x, name, false),
 	adaptivePool: (spec, cfg, [x], name) => {
 		const rank = spec.rank ?? 2;
 		const v = cfg.get('output_size');

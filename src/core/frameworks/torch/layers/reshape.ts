@@ -4,7 +4,7 @@ import { reshapeShape } from '../../common/shapes';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { TorchModuleSpec, TorchShapeRule } from '../catalogue';
 import { flattenShape } from '../ops/shapes';
-import { dimIndex, dims, fmt, int, intValue, ShapeFn } from './shared';
+import { dimIndex, dims, fmt, int, intValue, ShapeFn, ints } from './shared';
 
 /** Interpolation modes of `Upsample` and the input rank each needs. */
 export const upsampleModeRanks: Record<string, number> = {
@@ -69,6 +69,18 @@ export const reshapeModules: TorchModuleSpec[] = [
 		ranks: [3, 5],
 	},
 	{
+		name: 'UpsamplingBilinear2d',
+		category: 'reshape',
+		args: [
+			['size', null],
+			['scale_factor', null],
+		],
+		params: 'none',
+		shape: 'upsample',
+		checks: [{ exactlyOne: ['size', 'scale_factor'], stage: 'call' }],
+		ranks: [4, 4],
+	},
+	{
 		name: 'PixelShuffle',
 		category: 'reshape',
 		args: [['upscale_factor', REQUIRED]],
@@ -84,38 +96,83 @@ export const reshapeModules: TorchModuleSpec[] = [
 		shape: 'pixelUnshuffle',
 		ranks: [3, Infinity],
 	},
+	...([1, 2, 3] as const).flatMap((rank) => [
+		pad('ZeroPad', rank),
+		pad('ConstantPad', rank),
+		pad('ReflectionPad', rank),
+		pad('ReplicationPad', rank),
+	]),
 	{
-		name: 'ZeroPad2d',
+		name: 'ChannelShuffle',
 		category: 'reshape',
-		rank: 2,
-		args: [['padding', REQUIRED]],
+		args: [['groups', REQUIRED]],
 		params: 'none',
-		shape: 'pad',
-		ranks: [3, 4],
+		shape: 'channelShuffle',
 	},
 	{
-		name: 'ConstantPad2d',
+		name: 'Unfold',
 		category: 'reshape',
-		rank: 2,
 		args: [
-			['padding', REQUIRED],
-			['value', REQUIRED],
+			['kernel_size', REQUIRED],
+			['dilation', 1],
+			['padding', 0],
+			['stride', 1],
 		],
 		params: 'none',
-		shape: 'pad',
+		shape: 'unfold',
 		ranks: [3, 4],
 	},
 	{
-		name: 'ReflectionPad2d',
+		name: 'Fold',
 		category: 'reshape',
-		rank: 2,
-		args: [['padding', REQUIRED]],
+		args: [
+			['output_size', REQUIRED],
+			['kernel_size', REQUIRED],
+			['dilation', 1],
+			['padding', 0],
+			['stride', 1],
+		],
 		params: 'none',
-		shape: 'pad',
-		ranks: [3, 4],
-		reflect: true,
+		shape: 'fold',
+		ranks: [2, 3],
 	},
 ];
+
+/** A padding module of spatial `rank`: `padding` is one int or 2·rank ints, last dim first. */
+function pad(kind: string, rank: 1 | 2 | 3): TorchModuleSpec {
+	return {
+		name: `${kind}${rank}d`,
+		category: 'reshape',
+		rank,
+		args:
+			kind === 'ConstantPad'
+				? [
+						['padding', REQUIRED],
+						['value', REQUIRED],
+					]
+				: [['padding', REQUIRED]],
+		params: 'none',
+		shape: 'pad',
+		// A constant pad pads the last dims of any input that has them; the others take an
+		// unbatched or batched input only (PyTorch's "Only 2D, 3D, 4D, 5D padding with non-constant pad").
+		ranks:
+			kind === 'ZeroPad' || kind === 'ConstantPad' ? [rank, Infinity] : [rank + 1, rank + 2],
+		...(kind === 'ReflectionPad' ? { reflect: true as const } : {}),
+	};
+}
+
+/** The blocks a sliding window of `k` finds along each spatial dim (Unfold's L, Fold's check). */
+function blocks(
+	sizes: (number | null)[],
+	k: number[],
+	d: number[],
+	pd: number[],
+	st: number[],
+): (number | null)[] {
+	return sizes.map((n, i) =>
+		n === null ? null : Math.floor((n + 2 * pd[i] - d[i] * (k[i] - 1) - 1) / st[i]) + 1,
+	);
+}
 
 /** The shape rules the reshape rows name, by name (rules.ts gathers every family's). */
 export const reshapeShapes = {
@@ -230,25 +287,83 @@ export const reshapeShapes = {
 		];
 	},
 	pad: (spec, cfg, [x], name) => {
+		const rank = spec.rank ?? 2;
 		const v = cfg.get('padding');
 		const n = asInt(v);
-		const pads = n !== undefined ? [n, n, n, n] : asSequence(v)?.map(asInt);
-		if (!pads || pads.length !== 4 || pads.some((q) => q === undefined)) {
+		const pads = n !== undefined ? Array<number>(2 * rank).fill(n) : asSequence(v)?.map(asInt);
+		if (!pads || pads.length !== 2 * rank || pads.some((q) => q === undefined)) {
 			return null;
 		}
-		const [l, r, t, bt] = pads as number[];
+		const ps = pads as number[];
 		const out = [...x];
-		const h = x.length - 2;
-		const w = x.length - 1;
-		const tooWide = (n: number | null, a: number, c: number) =>
-			n !== null && (a >= n || c >= n);
-		if (spec.reflect && (tooWide(x[h], t, bt) || tooWide(x[w], l, r))) {
+		for (let i = 0; i < rank; i++) {
+			// (left, right) pad the last dim, (top, bottom) the one before, (front, back) the third last.
+			const axis = x.length - 1 - i;
+			const [before, after] = [ps[2 * i], ps[2 * i + 1]];
+			const size = x[axis];
+			if (spec.reflect && size !== null && (before >= size || after >= size)) {
+				throw new ShapeError(
+					`${name}: reflection padding ${fmt(ps)} must be smaller than the padded dims of ${fmt(x)}`,
+				);
+			}
+			if (size !== null && size + before + after < 0) {
+				throw new ShapeError(
+					`${name}: padding ${fmt(ps)} leaves a negative size of ${fmt(x)}`,
+				);
+			}
+			out[axis] = size === null ? null : size + before + after;
+		}
+		return out;
+	},
+	channelShuffle: (_s, cfg, [x], name) => {
+		const g = int(cfg, 'groups');
+		if (x.length < 3) {
+			throw new ShapeError(`${name} expects an input of at least 3 dims but got ${fmt(x)}`);
+		}
+		if (g !== undefined && x[1] !== null && x[1] % g !== 0) {
+			throw new ShapeError(`${name}: ${x[1]} channels do not split into ${g} groups`);
+		}
+		return x;
+	},
+	// (N, C, H, W) → (N, C·kh·kw, L), L the number of blocks (F.unfold; 4-D only before PyTorch 2.1's 3-D).
+	unfold: (_s, cfg, [x]) => {
+		const [k, d, pd, st] = ['kernel_size', 'dilation', 'padding', 'stride'].map((a) =>
+			ints(cfg, a, 2),
+		);
+		if (!k || !d || !pd || !st) {
+			return null;
+		}
+		const spatial = x.slice(-2);
+		const c = x[x.length - 3];
+		const l = blocks(spatial, k, d, pd, st);
+		if (l.some((b) => b !== null && b <= 0)) {
+			return null;
+		}
+		const total = l.every((b) => b !== null)
+			? (l as number[]).reduce((a, b) => a * b, 1)
+			: null;
+		return [...x.slice(0, -3), c === null ? null : c * k[0] * k[1], total];
+	},
+	// (N, C·kh·kw, L) → (N, C, *output_size), when L is the number of blocks that output has.
+	fold: (_s, cfg, [x], name) => {
+		const [o, k, d, pd, st] = [
+			'output_size',
+			'kernel_size',
+			'dilation',
+			'padding',
+			'stride',
+		].map((a) => ints(cfg, a, 2));
+		if (!o || !k || !d || !pd || !st) {
+			return null;
+		}
+		const ck = x[x.length - 2];
+		const l = x[x.length - 1];
+		const want = (blocks(o, k, d, pd, st) as number[]).reduce((a, b) => a * b, 1);
+		if ((ck !== null && ck % (k[0] * k[1]) !== 0) || (l !== null && l !== want)) {
 			throw new ShapeError(
-				`${name}: reflection padding ${fmt(pads as number[])} must be smaller than the padded dims of ${fmt(x)}`,
+				`${name}: input ${fmt(x)} is not (N, C·${k[0] * k[1]}, ${want}) for output_size ${fmt(o)}`,
 			);
 		}
-		out[h] = x[h] === null ? null : (x[h] as number) + t + bt;
-		out[w] = x[w] === null ? null : (x[w] as number) + l + r;
-		return out;
+		return [...x.slice(0, -2), ck === null ? null : ck / (k[0] * k[1]), o[0], o[1]];
 	},
 } satisfies Partial<Record<TorchShapeRule, ShapeFn>>;
