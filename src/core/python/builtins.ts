@@ -4,6 +4,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import {
 	CallArgs,
+	CallContext,
 	InterpreterLimits,
 	Runtime,
 	sequenceBound,
@@ -38,6 +39,8 @@ export interface BuiltinHost {
 	readonly limits: InterpreterLimits;
 	iterate(v: Value): Value[] | undefined;
 	call(callee: Value, args: CallArgs): Value;
+	/** What the runtimes' hooks are given about the call being made. */
+	ctx(): CallContext;
 	getAttr(obj: Value, name: string): Value;
 	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
 	taint(v: Value, cause: Cause): void;
@@ -91,11 +94,17 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			if (n !== undefined) {
 				return num(Math.trunc(n));
 			}
+			if (a[0]?.k === 'obj') {
+				return conversion(it, a[0].obj, '__int__', args);
+			}
 			const s = a[0]?.k === 'str' ? Number(a[0].v) : NaN;
 			return Number.isInteger(s) ? num(s) : UNKNOWN;
 		}
 		case 'float': {
 			const n = a.length === 0 ? 0 : asNumber(a[0]);
+			if (n === undefined && a[0]?.k === 'obj') {
+				return conversion(it, a[0].obj, '__float__', args);
+			}
 			return n !== undefined ? float(n) : UNKNOWN;
 		}
 		case 'bool': {
@@ -534,6 +543,22 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
  * class has no `__getattr__` and the framework says its base has no such name. Dunder names, and
  * objects something unknown may have changed, stay unknown.
  */
+/** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */
+function conversion(it: BuiltinHost, obj: FrameworkObject, method: string, args: CallArgs): Value {
+	for (const r of it.runtimes) {
+		const v = r.callMethod(
+			obj,
+			method,
+			{ ...args, positional: [], keywords: new Map() },
+			it.ctx(),
+		);
+		if (v !== undefined) {
+			return v;
+		}
+	}
+	return UNKNOWN;
+}
+
 function hasAttr(it: BuiltinHost, target: Value, name: string): boolean | undefined {
 	if (target.k !== 'obj' && target.k !== 'instance') {
 		return undefined;

@@ -469,6 +469,28 @@ m = nn.Sequential(nn.Linear(4, 1 + int(rates[1] * 1e9) % 7), nn.Linear(1, 2 if m
 		assertAgrees(r, 'pt', { total: 104, trainable: 104, buffers: 0, output: [2, 16, 8] });
 	});
 
+	it('sizes computed by running the model: the 60-minute blitz num_flat_features, a dummy forward in __init__ with torch.prod(torch.tensor(x.size()[1:])), .numel()', () => {
+		// PyTorch 1.13: b 81,194 parameters, output (1, 10); d 16,618, output (2, 10) (was unknown:
+		// int(torch.prod(torch.tensor(…))) not followed); f 13,044 / 17 buffers, output (2, 4).
+		const r = snippet('dummy_forward.py');
+		assertAgrees(r, 'b', { total: 81194, trainable: 81194, buffers: 0, output: [1, 10] });
+		assertAgrees(r, 'd', { total: 16618, trainable: 16618, buffers: 0, output: [2, 10] });
+		assertAgrees(r, 'f', { total: 13044, trainable: 13044, buffers: 17, output: [2, 4] });
+	});
+
+	it('tensor values from data: int64 and float32 as PyTorch makes them, through prod, sum, item, int() and float()', () => {
+		// PyTorch 1.13: torch.tensor([2, 3, 4]).prod().item() is the int 24; float(torch.tensor([0.1, 0.2]).sum())
+		// is float32's 0.30000001192092896, so `w` is 4 and the Linear counts 3 · 4 + 4 = 16.
+		const r = analyzePython(`import torch
+import torch.nn as nn
+n = torch.tensor([2, 3, 4]).prod().item()
+s = float(torch.tensor([0.1, 0.2]).sum())
+w = 4 if s == 0.30000001192092896 else 5
+m = nn.Sequential(nn.Linear(n // 8, w))
+`);
+		assertAgrees(r, 'm', { total: 16, trainable: 16, buffers: 0 });
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

@@ -41,6 +41,8 @@ export class TorchTensor implements FrameworkObject {
 	 * for any other. `x.item()`, `x.tolist()` and iteration read them.
 	 */
 	values: readonly number[] | undefined;
+	/** The values are integers (an int64 tensor from Python ints): `item()` gives an int. */
+	integral = false;
 	/**
 	 * Set on what a call NormLens cannot follow returns when it takes a tensor: taken for a tensor
 	 * in a forward, but held by a module it may be a module or a parameter (this cause).

@@ -142,14 +142,21 @@ const MAX_ITERATED = 4096;
  * `x.tolist()` are numbers only where the tensor's values are known (TorchTensor.values), and
  * iterating gives one tensor per row.
  */
-const valueMethods: Record<string, (t: TorchTensor) => Value> = {
-	item: (t) => (t.values?.length === 1 ? { k: 'num', v: t.values[0], float: true } : UNKNOWN),
+const valueMethods: Record<string, (t: TorchTensor, args: CallArgs) => Value | undefined> = {
+	item: (t) => (t.values?.length === 1 ? pyNum(t, t.values[0]) : UNKNOWN),
 	tolist: (t) =>
 		t.values && t.shape?.length === 1
-			? { k: 'list', items: t.values.map((v): Value => ({ k: 'num', v, float: true })) }
+			? { k: 'list', items: t.values.map((v) => pyNum(t, v)) }
 			: t.values && t.shape?.length === 0
-				? { k: 'num', v: t.values[0], float: true }
+				? pyNum(t, t.values[0])
 				: UNKNOWN,
+	// int(x) / float(x) of a one-element tensor.
+	__int__: (t) => (t.values?.length === 1 ? { k: 'num', v: Math.trunc(t.values[0]) } : UNKNOWN),
+	__float__: (t) =>
+		t.values?.length === 1 ? { k: 'num', v: t.values[0], float: true } : UNKNOWN,
+	// x.sum() / x.prod() of known values: a 0-d tensor of the same kind (any other form is the shape rule's).
+	sum: (t, args) => (t.values && noArgs(args) ? folded(t, (a, b) => a + b, 0) : undefined),
+	prod: (t, args) => (t.values && noArgs(args) ? folded(t, (a, b) => a * b, 1) : undefined),
 	__iter__: (t) => {
 		const n = t.shape?.[0];
 		if (!t.shape || n === null || n === undefined || n > MAX_ITERATED) {
@@ -161,11 +168,37 @@ const valueMethods: Record<string, (t: TorchTensor) => Value> = {
 			Array.from({ length: n }, (_, i): Value => {
 				const row = new TorchTensor(rest, t.producer, t.elementBytes);
 				row.values = t.values?.slice(i * size, (i + 1) * size);
+				row.integral = t.integral;
 				return { k: 'obj', obj: row };
 			}),
 		);
 	},
 };
+
+const noArgs = (args: CallArgs) => args.positional.length === 0 && args.keywords.size === 0;
+
+/** A value of the tensor as Python gets it: an int from an integral tensor, else a float. */
+function pyNum(t: TorchTensor, v: number): Value {
+	return t.integral ? { k: 'num', v } : { k: 'num', v, float: true };
+}
+
+/**
+ * The 0-d tensor of all values folded by `op`: float32 rounding after each step for a float
+ * tensor, exact integers for an integral one (unknown past 2^53, where int64 and a double part).
+ */
+export function folded(t: TorchTensor, op: (a: number, b: number) => number, start: number): Value {
+	let acc = start;
+	for (const v of t.values ?? []) {
+		acc = t.integral ? op(acc, v) : Math.fround(op(acc, v));
+		if (t.integral && !Number.isSafeInteger(acc)) {
+			return { k: 'obj', obj: new TorchTensor([], null, t.elementBytes) };
+		}
+	}
+	const out = new TorchTensor([], null, t.elementBytes);
+	out.values = [acc];
+	out.integral = t.integral;
+	return { k: 'obj', obj: out };
+}
 
 /** Every tensor method with a rule beyond keeping the shape (elementwise.ts), by name; any other method gives a tensor of unknown shape. */
 const tensorMethods = opTable<TensorMethodRule>({
@@ -340,9 +373,9 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)),
 		};
 	}
-	const read = valueMethods[name];
+	const read = valueMethods[name]?.(t, args);
 	if (read) {
-		return read(t);
+		return read;
 	}
 	if (!s) {
 		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);

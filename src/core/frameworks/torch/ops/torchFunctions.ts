@@ -178,6 +178,26 @@ function legacyConstructor(elementBytes: number): TorchFunctionRule {
 	};
 }
 
+/** The numbers of nested lists or tuples, depth first; undefined if any leaf is not a number (a bool, unknown). */
+function numbers(v: Value): (Value & { k: 'num' })[] | undefined {
+	if (v.k === 'num') {
+		return [v];
+	}
+	const items = asSequence(v);
+	if (!items) {
+		return undefined;
+	}
+	const out: (Value & { k: 'num' })[] = [];
+	for (const it of items) {
+		const n = numbers(it);
+		if (!n) {
+			return undefined;
+		}
+		out.push(...n);
+	}
+	return out;
+}
+
 /** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
 function dataShape(v: Value, depth = 0): number[] | undefined {
 	if (v.k === 'num' || v.k === 'bool') {
@@ -248,16 +268,25 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	tensor: (c) => {
 		const shape = c.a[0] ? dataShape(c.a[0]) : undefined;
 		const floats = shape !== undefined && c.a[0] !== undefined && allFloats(c.a[0]);
-		return {
-			k: 'obj',
-			obj: new TorchTensor(
-				shape ?? null,
-				null,
-				// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
-				floats && !c.args.keywords.has('dtype') ? 4 : undefined,
-			),
-		};
+		const t = new TorchTensor(
+			shape ?? null,
+			null,
+			// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
+			floats && !c.args.keywords.has('dtype') ? 4 : undefined,
+		);
+		// The values of small data of numbers with no dtype given: float32 if any is a float
+		// (PyTorch's default dtype), else int64.
+		const leaves =
+			c.a[0] && shape && !c.args.keywords.has('dtype') ? numbers(c.a[0]) : undefined;
+		if (leaves && leaves.length <= 4096) {
+			const integral = leaves.every((v) => !isFloat(v));
+			t.values = leaves.map((v) => (integral ? v.v : Math.fround(v.v)));
+			t.integral = integral;
+		}
+		return { k: 'obj', obj: t };
 	},
+	prod: (c) => (c.a.length === 1 && c.args.keywords.size === 0 ? asTensorMethod(c) : undefined),
+	sum: (c) => (c.a.length === 1 && c.args.keywords.size === 0 ? asTensorMethod(c) : undefined),
 	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
 	Tensor: legacyConstructor(4),
 	FloatTensor: legacyConstructor(4),
