@@ -35,6 +35,11 @@ export interface CallContext {
 	/** Calls any value the way Python does (a source function, a lambda, a partial, a layer). */
 	call(callee: Value, args: CallArgs): Value;
 	/**
+	 * The arguments the innermost source method running now was called with, by parameter name
+	 * (`self` and `*args` left out, `**kwargs` entries merged): Lightning's `save_hyperparameters()`.
+	 */
+	methodParams(): ReadonlyMap<string, Value> | undefined;
+	/**
 	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
 	 * whose text is another file than the one the diagnostics are shown in.
 	 */

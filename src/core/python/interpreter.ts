@@ -271,9 +271,11 @@ export class Interpreter implements BuiltinHost {
 	}
 
 	/** The source methods running now, innermost last: their receiver and class. */
-	readonly methodStack: { self: Value; cls: ClassValue }[] = [];
+	readonly methodStack: { self: Value; cls: ClassValue; params?: ReadonlyMap<string, Value> }[] =
+		[];
 
-	currentMethod(): { self: Value; cls: ClassValue } | undefined {
+	currentMethod():
+		{ self: Value; cls: ClassValue; params?: ReadonlyMap<string, Value> } | undefined {
 		return this.methodStack[this.methodStack.length - 1];
 	}
 	/** Plain attributes of framework objects that their runtime did not take (e.g. `self.n = 3`). */
@@ -287,6 +289,8 @@ export class Interpreter implements BuiltinHost {
 		this.call(this.getAttr(self, name), args);
 	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
 	private readonly ctxCall = (callee: Value, args: CallArgs): Value => this.call(callee, args);
+	private readonly ctxMethodParams = (): ReadonlyMap<string, Value> | undefined =>
+		this.currentMethod()?.params;
 	private readonly mainSites = (call: SyntaxNode): CallSites =>
 		new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
@@ -310,6 +314,7 @@ export class Interpreter implements BuiltinHost {
 			callMethod: this.ctxCallMethod,
 			iterate: this.ctxIterate,
 			call: this.ctxCall,
+			methodParams: this.ctxMethodParams,
 			sites: this.source === this.mainSource ? this.mainSites : this.noSites,
 			library: this.librarySources.has(this.source),
 			depth: this.depth + this.importDepth,

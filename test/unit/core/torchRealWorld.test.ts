@@ -491,6 +491,17 @@ m = nn.Sequential(nn.Linear(n // 8, w))
 		assertAgrees(r, 'm', { total: 16, trainable: 16, buffers: 0 });
 	});
 
+	it('Lightning: a LightningModule subclass is an nn.Module; self.hparams after save_hyperparameters() (all, named, ignore=, **kwargs)', () => {
+		// PyTorch 1.13: lit 901 parameters / 65 buffers, output (4, 5); ae 209,968, output (2, 784);
+		// t 35. Before: no model at all ("derives from pytorch_lightning.LightningModule, which
+		// NormLens cannot read").
+		const r = snippet('lightning.py');
+		assertAgrees(r, 'lit', { total: 901, trainable: 901, buffers: 65, output: [4, 5] });
+		assertAgrees(r, 'ae', { total: 209968, trainable: 209968, buffers: 0, output: [2, 784] });
+		assertAgrees(r, 't', { total: 35, trainable: 35, buffers: 0 });
+		assert.ok(!r.diagnostics.some((d) => d.code === 'unknown-base'));
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

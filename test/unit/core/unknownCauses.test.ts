@@ -316,7 +316,7 @@ describe('never silence: a class whose base NormLens cannot read', () => {
 			/`Net` derives from `mylib\.Base`, which NormLens cannot read/,
 		);
 		const forward = analyzePython(
-			`${torchHead}from lightning import LightningModule\nclass Lit(LightningModule):\n    def forward(self, x):\n        return x\nm = Lit()\n`,
+			`${torchHead}from transformers import PreTrainedModel\nclass Lit(PreTrainedModel):\n    def forward(self, x):\n        return x\nm = Lit()\n`,
 		);
 		assert.deepStrictEqual(
 			forward.diagnostics.map((d) => d.code),

@@ -103,6 +103,10 @@ export class TorchModule implements FrameworkObject {
 	initRaises = false;
 	/** A lazy module not yet called: its weights take their sizes from its first input (catalogue `lazy`). */
 	lazyPending = false;
+	/** A subclass of Lightning's LightningModule (its methods beyond nn.Module's: `save_hyperparameters`). */
+	lightning = false;
+	/** `self.hparams` after `self.save_hyperparameters()`: the saved arguments, by name. */
+	hparams: Value | undefined;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
 	dtypeCause?: Cause;
 	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */

@@ -118,7 +118,16 @@ export function callFunction(
 		cls ??
 		(self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
 	if (self && owner) {
-		it.methodStack.push({ self, cls: owner });
+		const params = new Map<string, Value>();
+		for (const p of def.params.slice(1)) {
+			const v = scope.get(p.name);
+			if (p.star === '**' && v?.k === 'dict') {
+				v.entries.forEach((x, k) => params.set(k, x));
+			} else if (!p.star && v) {
+				params.set(p.name, v);
+			}
+		}
+		it.methodStack.push({ self, cls: owner, params });
 	}
 	it.depth++;
 	const saved = it.source;

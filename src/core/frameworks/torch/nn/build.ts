@@ -203,6 +203,11 @@ export function instantiateModule(
 	ctx: CallContext,
 ): TorchModule | undefined {
 	for (const base of bases) {
+		if (LIGHTNING_MODULE.test(base)) {
+			const m = userModule(s, cls, undefined, args, ctx);
+			m.lightning = true;
+			return m;
+		}
 		const sub = torchSubpath(base);
 		if (sub?.area !== 'nn') {
 			continue;
@@ -220,6 +225,13 @@ export function instantiateModule(
 	}
 	return undefined;
 }
+
+/**
+ * Lightning's LightningModule (pytorch_lightning, lightning, lightning.pytorch): an nn.Module whose
+ * own `__init__` registers no parameter, buffer or module, so a subclass counts as on nn.Module.
+ */
+const LIGHTNING_MODULE =
+	/^(?:pytorch_lightning|lightning(?:\.pytorch)?)(?:\.core(?:\.module|\.lightning)?)?\.LightningModule$/;
 
 /**
  * `class LayerNorm2d(nn.LayerNorm)`, `class Conv2dSame(nn.Conv2d)`: a catalogue module under the

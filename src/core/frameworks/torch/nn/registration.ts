@@ -218,6 +218,9 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 	if (name === 'training') {
 		return { k: 'bool', v: true };
 	}
+	if (name === 'hparams' && m.hparams) {
+		return m.hparams;
+	}
 	return undefined;
 }
 
