@@ -92,3 +92,39 @@ describe('tensor operations against real PyTorch', function () {
 		});
 	}
 });
+
+describe('F.scaled_dot_product_attention (PyTorch 2.0; not in the PyTorch 1.13 these tests run)', () => {
+	// PyTorch's documentation: query (N, …, L, E), key (N, …, S, E), value (N, …, S, Ev) give
+	// (N, …, L, Ev); the batch dims broadcast.
+	const shape = (q: string, k: string, v: string) => {
+		const r = analyzePython(
+			`import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\ny = F.scaled_dot_product_attention(torch.randn${q}, torch.randn${k}, torch.randn${v}, is_causal=False)\nnet = nn.Sequential(nn.Identity())\nz = net(y)\n`,
+		);
+		return {
+			shape: r.models[0]?.layers[0]?.inputShape,
+			errors: r.diagnostics.filter((d) => d.severity === 'error'),
+		};
+	};
+
+	it('(N, H, L, E) queries over (N, H, S, E) keys and (N, H, S, Ev) values give (N, H, L, Ev)', () => {
+		assert.deepStrictEqual(
+			shape('(2, 4, 7, 8)', '(2, 4, 9, 8)', '(2, 4, 9, 5)').shape,
+			[2, 4, 7, 5],
+		);
+		assert.deepStrictEqual(
+			shape('(2, 4, 7, 8)', '(1, 4, 9, 8)', '(2, 1, 9, 8)').shape,
+			[2, 4, 7, 8],
+		);
+	});
+
+	it('keys and values of different lengths, or queries and keys of different E: an error, no shape', () => {
+		for (const [q, k, v] of [
+			['(2, 7, 8)', '(2, 9, 8)', '(2, 6, 8)'],
+			['(2, 7, 8)', '(2, 9, 6)', '(2, 9, 8)'],
+		]) {
+			const r = shape(q, k, v);
+			assert.strictEqual(r.shape, null);
+			assert.strictEqual(r.errors.length, 1);
+		}
+	});
+});

@@ -3,10 +3,12 @@ import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asSequence, tuple, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
+import { broadcast } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
 import { bindArgs } from '../nn/build';
 import { elementwise } from './elementwise';
+import { fmtShape } from './shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
 import type { TorchSession } from '../session';
@@ -154,6 +156,37 @@ const pad: FunctionalRule = ({ args, t }) => {
 	return unknownTensor();
 };
 
+/**
+ * F.scaled_dot_product_attention(q, k, v) (PyTorch 2.0): (…, L, E) queries over (…, S, E) keys
+ * give (…, L, Ev); the batch dims broadcast. Keys and values of different lengths, or queries and
+ * keys of different E, are PyTorch's error.
+ */
+const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
+	const shapeOf = (v: Value | undefined) =>
+		v?.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+	const [q, k, v] = [0, 1, 2].map((i) =>
+		shapeOf(args.positional[i] ?? args.keywords.get(['query', 'key', 'value'][i])),
+	);
+	if (!q || !k || !v || q.length < 2 || k.length !== q.length || v.length !== q.length) {
+		return unknownTensor();
+	}
+	const clash = (a: number | null, b: number | null) => a !== null && b !== null && a !== b;
+	const n = q.length;
+	if (clash(q[n - 1], k[n - 1]) || clash(k[n - 2], v[n - 2])) {
+		s.report({
+			range: ctx.range(args.node),
+			severity: 'error',
+			code: 'shape-mismatch',
+			message: `scaled_dot_product_attention: query ${fmtShape(q)}, key ${fmtShape(k)} and value ${fmtShape(v)} do not fit together.`,
+		});
+		return unknownTensor();
+	}
+	const batch = broadcast(broadcast(q.slice(0, -2), k.slice(0, -2)) ?? [], v.slice(0, -2));
+	return batch && batch.length === n - 2
+		? { k: 'obj', obj: new TorchTensor([...batch, q[n - 2], v[n - 1]]) }
+		: unknownTensor();
+};
+
 /** Every F.* op NormLens follows, by name; any other gives a tensor of unknown shape. */
 const functionalOps = opTable<FunctionalRule>({
 	...Object.fromEntries([...elementwise].map((n) => [n, keepsShape])),
@@ -164,6 +197,7 @@ const functionalOps = opTable<FunctionalRule>({
 	conv2d: convolution(2),
 	conv3d: convolution(3),
 	pad,
+	scaled_dot_product_attention: scaledDotProductAttention,
 });
 
 /** `F.<name>(x, …)` by the table. */
