@@ -235,6 +235,17 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 		assertAgrees(r, 'rnn_tanh', { total: 18612, trainable: 18612, buffers: 0 });
 	});
 
+	it('lucidrains/vit-pytorch vit.py: keyword-only arguments (`def __init__(self, *, image_size, …)`) are bound', () => {
+		// The README's ViT(image_size=256, patch_size=32, …, dim=1024, depth=6, heads=16,
+		// mlp_dim=2048): PyTorch 1.13 prints 54,630,376 parameters, 0 buffers, output (1, 1000).
+		assertAgrees(analyzePython(read('lucidrains_vit.py')), 'v', {
+			total: 54630376,
+			trainable: 54630376,
+			buffers: 0,
+			output: [1, 1000],
+		});
+	});
+
 	it('karpathy/nanoGPT: a hasattr on torch.nn.functional depends on the PyTorch version: unknown, saying so', () => {
 		const r = analyzePython(read('nanogpt_model.py'));
 		assertUnknown(
@@ -404,6 +415,16 @@ describe('snippets of the constructs the real files showed (expected values from
 		const r = snippet('class_methods.py');
 		assertAgrees(r, 'm', { total: 2614, trainable: 814, buffers: 0, output: [2, 5, 16] });
 		assertAgrees(r, 'k', { total: 14, trainable: 14, buffers: 36 });
+	});
+
+	it('keyword-only parameters (after a bare `*` or `*args`) take their keyword or their default', () => {
+		// PyTorch 1.13: h 106 (LayerNorm(8) and Linear(8, 10): norm and bias keep their True
+		// defaults; NormLens printed 90, binding `norm` to an empty tuple), g 80, p 3,360, s 36.
+		const r = snippet('keyword_only.py');
+		assertAgrees(r, 'h', { total: 106, trainable: 106, buffers: 0 });
+		assertAgrees(r, 'g', { total: 80, trainable: 80, buffers: 0 });
+		assertAgrees(r, 'p', { total: 3360, trainable: 3360, buffers: 0 });
+		assertAgrees(r, 's', { total: 36, trainable: 36, buffers: 0 });
 	});
 
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
