@@ -39,6 +39,8 @@ export interface BuiltinHost {
 	iterate(v: Value): Value[] | undefined;
 	call(callee: Value, args: CallArgs): Value;
 	getAttr(obj: Value, name: string): Value;
+	/** `a op b` as the interpreter evaluates it (framework objects through their runtimes). */
+	binary(op: string, a: Value, b: Value, node?: SyntaxNode): Value;
 	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
 	taint(v: Value, cause: Cause): void;
 	here(node: SyntaxNode): TextRange;
@@ -249,9 +251,22 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		}
 		case 'sum': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
-			const nums = items?.map(asNumber);
-			if (!items || !nums || nums.some((n) => n === undefined)) {
-				return UNKNOWN;
+			if (!items) {
+				return unknown(
+					causeOf(a[0]) ?? {
+						reason: `NormLens cannot list the items \`sum()\` adds`,
+						range: it.here(args.node),
+					},
+				);
+			}
+			const nums = items.map(asNumber);
+			if (nums.some((n) => n === undefined)) {
+				// Python's sum: start + items[0] + items[1] + …, with the start 0 unless given
+				// (tensors from a comprehension of branches add up with broadcasting).
+				return items.reduce(
+					(acc, x) => it.binary('+', acc, x, args.node),
+					a[1] ?? args.keywords.get('start') ?? num(0),
+				);
 			}
 			const total = (nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0);
 			const anyFloat = items.some(isFloat) || isFloat(a[1]);

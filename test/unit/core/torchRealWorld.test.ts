@@ -427,6 +427,41 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertAgrees(r, 's', { total: 36, trainable: 36, buffers: 0 });
 	});
 
+	it('`*x.shape` in a bare tuple, starred targets, sum() of tensors; a count that does not unpack is ValueError', () => {
+		// PyTorch 1.13: net 1,584 parameters, output (2, 5, 16); bad raises "ValueError: not enough
+		// values to unpack (expected 4, got 3)". Before, both outputs were unknown with no cause.
+		const r = snippet('star_unpack.py');
+		assertAgrees(r, 'net', { total: 1584, trainable: 1584, buffers: 0, output: [2, 5, 16] });
+		assert.strictEqual(model(r, 'bad').calls?.[0]?.outputShape, null);
+		assert.deepStrictEqual(
+			r.diagnostics
+				.filter((d) => d.severity === 'error')
+				.map((d) => [d.code, d.range.start.line, d.message]),
+			[
+				[
+					'unpack-error',
+					31,
+					'Python raises ValueError: not enough values to unpack (expected 4, got 3).',
+				],
+			],
+		);
+	});
+
+	it('torch.meshgrid, torch.var / torch.mean as functions, an index buffer passed to an Embedding', () => {
+		// PyTorch 1.13: 106 parameters, 271 buffers (16 × 16 indices and the 5 × 3 'xy' grid),
+		// outputs (2, 8, 4, 4) and an Embedding call of (16, 16, 2). Before: buffers unknown.
+		const r = snippet('rel_pos.py');
+		assertAgrees(r, 'net', { total: 106, trainable: 106, buffers: 271, output: [2, 8, 4, 4] });
+		assert.deepStrictEqual(
+			model(r, 'net').calls?.map((c) => [c.name, c.outputShape]),
+			[
+				['net', [2, 8, 4, 4]],
+				['rel_pos_bias', [16, 16, 2]],
+				['norm', [2, 8, 4, 4]],
+			],
+		);
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

@@ -13,6 +13,7 @@ import {
 	OpRecord,
 	stackedModules,
 	TorchModule,
+	TorchParam,
 	TorchTensor,
 } from './objects';
 import { einopsOutput } from './ops/einops';
@@ -48,6 +49,18 @@ export class ForwardTracer {
 	 * stack) before it runs by the module's own rules.
 	 */
 	callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		if (args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchParam)) {
+			// A parameter or buffer passed to a module is a tensor of its shape
+			// (`self.rel_pos_bias(self.rel_pos_indices)`, an Embedding over an index buffer).
+			args = {
+				...args,
+				positional: args.positional.map((v) =>
+					v.k === 'obj' && v.obj instanceof TorchParam
+						? { k: 'obj', obj: new TorchTensor(v.obj.shape) }
+						: v,
+				),
+			};
+		}
 		const parent = this.callStack[this.callStack.length - 1];
 		if (!parent) {
 			// A top-level call: its tensor arguments are the graph's inputs (the example input).
