@@ -462,6 +462,28 @@ describe('snippets of the constructs the real files showed (expected values from
 		);
 	});
 
+	it('`.eval()` clears `self.training` (and the batch-of-one warning); `if cuda: model.cuda()` changes no count; int(np.prod(shape))', () => {
+		// PyTorch 1.13: generator 2,720 parameters / 65 buffers, output (3, 1, 8, 8); net 70 / 17,
+		// output (1, 4) after net.eval() — NormLens printed (1, 2), the training-mode branch, and
+		// warned about BatchNorm1d on one sample; the generator was unknown (`.cuda()` under an
+		// `if` NormLens cannot decide, and np.prod).
+		const r = snippet('eval_cuda.py');
+		assertAgrees(r, 'generator', {
+			total: 2720,
+			trainable: 2720,
+			buffers: 65,
+			output: [3, 1, 8, 8],
+		});
+		assertAgrees(r, 'net', { total: 70, trainable: 70, buffers: 17, output: [1, 4] });
+		assert.ok(!r.diagnostics.some((d) => d.code === 'batch-size-one'));
+		// Without the eval() the training branch runs, and PyTorch would raise on one sample.
+		const train = analyzePython(
+			read(path.join('snippets', 'eval_cuda.py')).replace('net.eval()', 'net.train()'),
+		);
+		assert.deepStrictEqual(model(train, 'net').calls?.[0]?.outputShape, [1, 2]);
+		assert.ok(train.diagnostics.some((d) => d.code === 'batch-size-one'));
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.

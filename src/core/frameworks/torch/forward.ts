@@ -216,12 +216,15 @@ export class ForwardTracer {
 					throw e;
 				}
 				const batchOne = e.code === 'batch-size-one';
-				this.s.report({
-					range: m.range,
-					severity: batchOne ? 'warning' : 'error',
-					code: e.code,
-					message: `${e.message}.`,
-				});
+				// In eval mode BatchNorm uses its running statistics: one value per channel is fine.
+				if (!batchOne || m.training !== false) {
+					this.s.report({
+						range: m.range,
+						severity: batchOne ? 'warning' : 'error',
+						code: e.code,
+						message: `${e.message}.`,
+					});
+				}
 				if (batchOne && inputs[0]) {
 					out = inputs[0];
 				}
