@@ -48,6 +48,13 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		summary: 'An index or dimension out of range on a tensor of known shape.',
 	},
 	{
+		code: 'unpack-error',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"Python's ValueError: a tuple of known length unpacked into another number of names (`b, c, h, w = x.shape` on a 3-d tensor).",
+	},
+	{
 		code: 'batch-size-one',
 		severities: ['warning'],
 		kind: 'error',

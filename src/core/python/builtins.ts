@@ -32,6 +32,7 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
+import { conversion, hasAttr } from './builtinObjects';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -42,6 +43,8 @@ export interface BuiltinHost {
 	/** What the runtimes' hooks are given about the call being made. */
 	ctx(): CallContext;
 	getAttr(obj: Value, name: string): Value;
+	/** `a op b` as the interpreter evaluates it (framework objects through their runtimes). */
+	binary(op: string, a: Value, b: Value, node?: SyntaxNode): Value;
 	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
 	taint(v: Value, cause: Cause): void;
 	here(node: SyntaxNode): TextRange;
@@ -258,9 +261,22 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		}
 		case 'sum': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
-			const nums = items?.map(asNumber);
-			if (!items || !nums || nums.some((n) => n === undefined)) {
-				return UNKNOWN;
+			if (!items) {
+				return unknown(
+					causeOf(a[0]) ?? {
+						reason: `NormLens cannot list the items \`sum()\` adds`,
+						range: it.here(args.node),
+					},
+				);
+			}
+			const nums = items.map(asNumber);
+			if (nums.some((n) => n === undefined)) {
+				// Python's sum: start + items[0] + items[1] + …, with the start 0 unless given
+				// (tensors from a comprehension of branches add up with broadcasting).
+				return items.reduce(
+					(acc, x) => it.binary('+', acc, x, args.node),
+					a[1] ?? args.keywords.get('start') ?? num(0),
+				);
 			}
 			const total = (nums as number[]).reduce((s, x) => s + x, asNumber(a[1]) ?? 0);
 			const anyFloat = items.some(isFloat) || isFloat(a[1]);
@@ -535,65 +551,4 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				range: it.here(args.node),
 			});
 	}
-}
-
-/**
- * `hasattr(target, name)` where NormLens knows the answer: an attribute it finds is there; on a
- * source instance or a framework object of a source class, one it cannot find is absent when the
- * class has no `__getattr__` and the framework says its base has no such name. Dunder names, and
- * objects something unknown may have changed, stay unknown.
- */
-/** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */
-function conversion(it: BuiltinHost, obj: FrameworkObject, method: string, args: CallArgs): Value {
-	for (const r of it.runtimes) {
-		const v = r.callMethod(
-			obj,
-			method,
-			{ ...args, positional: [], keywords: new Map() },
-			it.ctx(),
-		);
-		if (v !== undefined) {
-			return v;
-		}
-	}
-	return UNKNOWN;
-}
-
-function hasAttr(it: BuiltinHost, target: Value, name: string): boolean | undefined {
-	if (target.k !== 'obj' && target.k !== 'instance') {
-		return undefined;
-	}
-	const v = it.getAttr(target, name);
-	if (v.k === 'unknown') {
-		// A tainted object, or a plain instance's missing attribute (members.ts answers UNKNOWN).
-		if (v.cause || target.k !== 'instance' || name.startsWith('__')) {
-			return undefined;
-		}
-		// Absent, when every class of the chain is in the source (or `object`) and none has `__getattr__`.
-		const chain = classChain(target.inst.cls);
-		const plain = chain.every(
-			(c) =>
-				!c.methods.has('__getattr__') &&
-				c.bases.every((b) => b.k === 'class' || (b.k === 'builtin' && b.name === 'object')),
-		);
-		return plain ? false : undefined;
-	}
-	if (v.k !== 'bound' || v.base) {
-		return true;
-	}
-	// Not found on the object or its source class: the framework's base decides.
-	if (target.k !== 'obj' || name.startsWith('__')) {
-		return undefined;
-	}
-	const cls = target.obj.pyClass;
-	if (cls && classChain(cls).some((c) => c.methods.has('__getattr__'))) {
-		return undefined;
-	}
-	for (const r of it.runtimes) {
-		const has = r.hasFrameworkAttr?.(target.obj, name);
-		if (has !== undefined) {
-			return has;
-		}
-	}
-	return undefined;
 }

@@ -42,17 +42,33 @@ function gcd(a: number, b: number): number {
 	return x;
 }
 
-/** Whether a path names one of the `math` functions NormLens evaluates. */
+/** Whether a path names one of the `math` functions NormLens evaluates (or numpy's `prod`). */
 export function isMathFunction(path: string): boolean {
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
-	return m !== null && m[1] in MATH;
+	return (m !== null && m[1] in MATH) || NUMPY_PROD.test(path);
 }
+
+/** `np.prod(shape)` (GAN scripts' `int(np.prod(img_shape))`), as `math.prod` on a sequence of ints. */
+const NUMPY_PROD = /^numpy\.(prod|product)$/;
 
 /**
  * `math.<name>(…)` on numbers (a list or tuple for `prod`); undefined when the path is not one of
  * these functions, the arguments are not numbers, or Python would raise (a domain error).
  */
 export function callMath(path: string, positional: readonly Value[]): Value | undefined {
+	if (NUMPY_PROD.test(path)) {
+		// numpy's product of Python ints is an int64 that PyTorch takes as a size; of floats, or of
+		// nothing (1.0), a float64: those are not followed.
+		const items =
+			positional.length === 1 && (positional[0].k === 'list' || positional[0].k === 'tuple')
+				? positional[0].items
+				: undefined;
+		return items &&
+			items.length > 0 &&
+			items.every((x) => x.k === 'num' && x.float !== true && Number.isInteger(x.v))
+			? callMath('math.prod', [positional[0]])
+			: undefined;
+	}
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
 	const fn = m ? MATH[m[1]] : undefined;
 	if (!fn) {

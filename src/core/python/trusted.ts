@@ -53,6 +53,10 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'get_buffer',
 		'xpu',
 		'ipu',
+		// Device moves and the float32 cast: the same module, nothing NormLens counts changes.
+		'cuda',
+		'cpu',
+		'float',
 		'__repr__',
 		'compile',
 	]),

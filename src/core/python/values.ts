@@ -197,6 +197,8 @@ export interface ParamSpec {
 	name: string;
 	default: Value | undefined;
 	star: '' | '*' | '**';
+	/** After a bare `*` or `*args`: bound only by keyword, never by position. */
+	keywordOnly?: boolean;
 }
 
 export const UNKNOWN: Value = { k: 'unknown' };

@@ -235,6 +235,17 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 		assertAgrees(r, 'rnn_tanh', { total: 18612, trainable: 18612, buffers: 0 });
 	});
 
+	it('lucidrains/vit-pytorch vit.py: keyword-only arguments (`def __init__(self, *, image_size, …)`) are bound', () => {
+		// The README's ViT(image_size=256, patch_size=32, …, dim=1024, depth=6, heads=16,
+		// mlp_dim=2048): PyTorch 1.13 prints 54,630,376 parameters, 0 buffers, output (1, 1000).
+		assertAgrees(analyzePython(read('lucidrains_vit.py')), 'v', {
+			total: 54630376,
+			trainable: 54630376,
+			buffers: 0,
+			output: [1, 1000],
+		});
+	});
+
 	it('karpathy/nanoGPT: a hasattr on torch.nn.functional depends on the PyTorch version: unknown, saying so', () => {
 		const r = analyzePython(read('nanogpt_model.py'));
 		assertUnknown(
@@ -500,6 +511,73 @@ m = nn.Sequential(nn.Linear(n // 8, w))
 		assertAgrees(r, 'ae', { total: 209968, trainable: 209968, buffers: 0, output: [2, 784] });
 		assertAgrees(r, 't', { total: 35, trainable: 35, buffers: 0 });
 		assert.ok(!r.diagnostics.some((d) => d.code === 'unknown-base'));
+	});
+
+	it('keyword-only parameters (after a bare `*` or `*args`) take their keyword or their default', () => {
+		// PyTorch 1.13: h 106 (LayerNorm(8) and Linear(8, 10): norm and bias keep their True
+		// defaults; NormLens printed 90, binding `norm` to an empty tuple), g 80, p 3,360, s 36.
+		const r = snippet('keyword_only.py');
+		assertAgrees(r, 'h', { total: 106, trainable: 106, buffers: 0 });
+		assertAgrees(r, 'g', { total: 80, trainable: 80, buffers: 0 });
+		assertAgrees(r, 'p', { total: 3360, trainable: 3360, buffers: 0 });
+		assertAgrees(r, 's', { total: 36, trainable: 36, buffers: 0 });
+	});
+
+	it('`*x.shape` in a bare tuple, starred targets, sum() of tensors; a count that does not unpack is ValueError', () => {
+		// PyTorch 1.13: net 1,584 parameters, output (2, 5, 16); bad raises "ValueError: not enough
+		// values to unpack (expected 4, got 3)". Before, both outputs were unknown with no cause.
+		const r = snippet('star_unpack.py');
+		assertAgrees(r, 'net', { total: 1584, trainable: 1584, buffers: 0, output: [2, 5, 16] });
+		assert.strictEqual(model(r, 'bad').calls?.[0]?.outputShape, null);
+		assert.deepStrictEqual(
+			r.diagnostics
+				.filter((d) => d.severity === 'error')
+				.map((d) => [d.code, d.range.start.line, d.message]),
+			[
+				[
+					'unpack-error',
+					31,
+					'Python raises ValueError: not enough values to unpack (expected 4, got 3).',
+				],
+			],
+		);
+	});
+
+	it('torch.meshgrid, torch.var / torch.mean as functions, an index buffer passed to an Embedding', () => {
+		// PyTorch 1.13: 106 parameters, 271 buffers (16 × 16 indices and the 5 × 3 'xy' grid),
+		// outputs (2, 8, 4, 4) and an Embedding call of (16, 16, 2). Before: buffers unknown.
+		const r = snippet('rel_pos.py');
+		assertAgrees(r, 'net', { total: 106, trainable: 106, buffers: 271, output: [2, 8, 4, 4] });
+		assert.deepStrictEqual(
+			model(r, 'net').calls?.map((c) => [c.name, c.outputShape]),
+			[
+				['net', [2, 8, 4, 4]],
+				['rel_pos_bias', [16, 16, 2]],
+				['norm', [2, 8, 4, 4]],
+			],
+		);
+	});
+
+	it('`.eval()` clears `self.training` (and the batch-of-one warning); `if cuda: model.cuda()` changes no count; int(np.prod(shape))', () => {
+		// PyTorch 1.13: generator 2,720 parameters / 65 buffers, output (3, 1, 8, 8); net 70 / 17,
+		// output (1, 4) after net.eval() — NormLens printed (1, 2), the training-mode branch, and
+		// warned about BatchNorm1d on one sample; the generator was unknown (`.cuda()` under an
+		// `if` NormLens cannot decide, and np.prod).
+		const r = snippet('eval_cuda.py');
+		assertAgrees(r, 'generator', {
+			total: 2720,
+			trainable: 2720,
+			buffers: 65,
+			output: [3, 1, 8, 8],
+		});
+		assertAgrees(r, 'net', { total: 70, trainable: 70, buffers: 17, output: [1, 4] });
+		assert.ok(!r.diagnostics.some((d) => d.code === 'batch-size-one'));
+		// Without the eval() the training branch runs, and PyTorch would raise on one sample.
+		const train = analyzePython(
+			read(path.join('snippets', 'eval_cuda.py')).replace('net.eval()', 'net.train()'),
+		);
+		assert.deepStrictEqual(model(train, 'net').calls?.[0]?.outputShape, [1, 2]);
+		assert.ok(train.diagnostics.some((d) => d.code === 'batch-size-one'));
 	});
 
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {

@@ -14,6 +14,7 @@ import {
 	OpRecord,
 	stackedModules,
 	TorchModule,
+	TorchParam,
 	TorchTensor,
 } from './objects';
 import { einopsOutput } from './ops/einops';
@@ -49,6 +50,18 @@ export class ForwardTracer {
 	 * stack) before it runs by the module's own rules.
 	 */
 	callModule(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		if (args.positional.some((v) => v.k === 'obj' && v.obj instanceof TorchParam)) {
+			// A parameter or buffer passed to a module is a tensor of its shape
+			// (`self.rel_pos_bias(self.rel_pos_indices)`, an Embedding over an index buffer).
+			args = {
+				...args,
+				positional: args.positional.map((v) =>
+					v.k === 'obj' && v.obj instanceof TorchParam
+						? { k: 'obj', obj: new TorchTensor(v.obj.shape) }
+						: v,
+				),
+			};
+		}
 		const parent = this.callStack[this.callStack.length - 1];
 		if (!parent) {
 			// A top-level call: its tensor arguments are the graph's inputs (the example input).
@@ -209,12 +222,15 @@ export class ForwardTracer {
 					throw e;
 				}
 				const batchOne = e.code === 'batch-size-one';
-				this.s.report({
-					range: m.range,
-					severity: batchOne ? 'warning' : 'error',
-					code: e.code,
-					message: `${e.message}.`,
-				});
+				// In eval mode BatchNorm uses its running statistics: one value per channel is fine.
+				if (!batchOne || m.training !== false) {
+					this.s.report({
+						range: m.range,
+						severity: batchOne ? 'warning' : 'error',
+						code: e.code,
+						message: `${e.message}.`,
+					});
+				}
 				if (batchOne && inputs[0]) {
 					out = inputs[0];
 				}

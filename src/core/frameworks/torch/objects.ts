@@ -109,6 +109,11 @@ export class TorchModule implements FrameworkObject {
 	hparams: Value | undefined;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
 	dtypeCause?: Cause;
+	/**
+	 * `self.training`: True when built, False after `.eval()` / `.train(False)` on it or a module
+	 * holding it (a forward may branch on it); a Cause when set to a value NormLens cannot determine.
+	 */
+	training: boolean | Cause = true;
 	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */
 	kernelAttr?: Value;
 	inputShape: Shape | null = null;

@@ -5,14 +5,15 @@ import {
 	asInt,
 	Cause,
 	causeOf,
-	asSequence,
 	FrameworkObject,
 	Scope,
 	tuple,
+	unknown,
 	UNKNOWN,
 	Value,
 } from '../values';
 import type { Interpreter } from '../interpreter';
+import { spreadElements } from './expressions';
 
 /** `a = b = value`, `a, b = value`, `x: int = value`. */
 export function execAssign(it: Interpreter, node: SyntaxNode, scope: Scope): void {
@@ -50,12 +51,13 @@ export function execAssign(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 	}
 }
 
-/** `a, b` without brackets is a tuple; a single expression is itself. */
+/** `a, b` (and `*xs, b`) without brackets is a tuple; a single expression is itself. */
 export function evalSequence(it: Interpreter, nodes: SyntaxNode[], scope: Scope): Value {
 	if (nodes.length === 1 && nodes[0].name !== ',') {
 		return it.eval(nodes[0], scope);
 	}
-	return tuple(nodes.filter((n) => n.name !== ',').map((e) => it.eval(e, scope)));
+	const { items, cause } = spreadElements(it, nodes, scope);
+	return cause ? { k: 'tuple', items, cause } : tuple(items);
 }
 
 /** Assigns to the targets between two `=` signs: one target, or several unpacked. */
@@ -77,11 +79,48 @@ export function assignTargets(
 	);
 }
 
+/**
+ * `a, b = value` and `a, *rest, b = value`, as Python unpacks: a starred target takes the items
+ * between the others, as a list. A count that does not fit is Python's ValueError; targets of a
+ * value NormLens cannot list are unknown with that cause.
+ */
 function unpack(it: Interpreter, exprs: SyntaxNode[], value: Value, scope: Scope): void {
-	const items = asSequence(value) ?? (value.k === 'obj' ? it.iterate(value) : undefined);
-	exprs.forEach((e, i) =>
-		assignTo(it, e, items && items.length === exprs.length ? items[i] : UNKNOWN, scope),
-	);
+	const star = exprs.findIndex((e) => e.name === '*');
+	const targets = star < 0 ? exprs : exprs.filter((_, i) => i !== star);
+	const known = it.iterate(value);
+	const fixed = star < 0 ? targets.length : targets.length - 1;
+	let cause: Cause | undefined;
+	if (!known) {
+		cause = causeOf(value) ?? {
+			reason: `NormLens cannot list the values unpacked into \`${targets.map((t) => it.snippet(t)).join(', ')}\``,
+			range: it.here(exprs[0]),
+		};
+	} else if (star < 0 ? known.length !== fixed : known.length < fixed) {
+		const what = known.length > fixed ? 'too many values' : 'not enough values';
+		const message = `Python raises ValueError: ${what} to unpack (expected ${star < 0 ? '' : 'at least '}${fixed}, got ${known.length})`;
+		cause = { reason: message, range: it.here(exprs[0]) };
+		it.diagnostics.push({
+			range: cause.range,
+			severity: 'error',
+			code: 'unpack-error',
+			message: `${message}.`,
+		});
+	}
+	if (!known || cause) {
+		const u = unknown(cause);
+		targets.forEach((e) => assignTo(it, e, u, scope));
+		return;
+	}
+	const after = targets.length - star - 1;
+	targets.forEach((e, i) => {
+		if (star >= 0 && i === star) {
+			// The starred target (at `star` in `targets`, after its `*`) takes the middle as a list.
+			assignTo(it, e, { k: 'list', items: known.slice(star, known.length - after) }, scope);
+		} else {
+			const j = star >= 0 && i > star ? known.length - (targets.length - i) : i;
+			assignTo(it, e, known[j], scope);
+		}
+	});
 }
 
 function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scope): void {

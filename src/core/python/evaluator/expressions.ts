@@ -214,9 +214,20 @@ function elements(
 	node: SyntaxNode,
 	scope: Scope,
 ): { items: Value[]; cause?: Cause } {
+	return spreadElements(it, children(node), scope);
+}
+
+/**
+ * The items of a list or tuple display given as its parts (brackets and commas skipped), with
+ * `*spread`s listed; `cause` when a spread of unknown length is among them.
+ */
+export function spreadElements(
+	it: Interpreter,
+	parts: SyntaxNode[],
+	scope: Scope,
+): { items: Value[]; cause?: Cause } {
 	const out: Value[] = [];
 	let cause: Cause | undefined;
-	const parts = children(node);
 	for (let i = 0; i < parts.length; i++) {
 		const c = parts[i];
 		if (['(', ')', '[', ']', ','].includes(c.name)) {

@@ -41,12 +41,21 @@ export function params(it: Interpreter, list: SyntaxNode, scope: Scope): ParamSp
 	const out: ParamSpec[] = [];
 	const parts = children(list);
 	let star: ParamSpec['star'] = '';
+	let keywordOnly = false;
 	for (let i = 0; i < parts.length; i++) {
 		const p = parts[i];
-		if (p.name === '*' || p.name === '**') {
+		if (p.name === '*' && parts[i + 1]?.name !== 'VariableName') {
+			// A bare `*`: the parameters after it are keyword-only; it names no parameter.
+			keywordOnly = true;
+		} else if (p.name === '*' || p.name === '**') {
 			star = p.name;
 		} else if (p.name === 'VariableName') {
 			const spec: ParamSpec = { name: it.source.slice(p), default: undefined, star };
+			if (keywordOnly && star === '') {
+				spec.keywordOnly = true;
+			}
+			// Those after `*args` are keyword-only too.
+			keywordOnly ||= star === '*';
 			star = '';
 			if (parts[i + 1]?.name === 'TypeDef') {
 				i++;
@@ -95,7 +104,7 @@ export function callFunction(
 			scope.set(p.name, { k: 'tuple', items: positional.splice(0), cause: incomplete });
 		} else if (p.star === '**') {
 			scope.set(p.name, { k: 'dict', entries: keywords, cause: incomplete });
-		} else if (positional.length > 0) {
+		} else if (positional.length > 0 && !p.keywordOnly) {
 			scope.set(p.name, positional.shift() as Value);
 		} else if (keywords.has(p.name)) {
 			scope.set(p.name, keywords.get(p.name) as Value);

@@ -265,7 +265,10 @@ function havocSourceCall(
 		target.k === 'method' ? target.self : target.k === 'class' ? unknown(cause) : undefined;
 	const positional = self ? [self, ...args] : args;
 	def.params.forEach((p, i) => {
-		const v = p.star === '' ? (positional[i] ?? keywords.get(p.name)) : undefined;
+		const v =
+			p.star === ''
+				? ((p.keywordOnly ? undefined : positional[i]) ?? keywords.get(p.name))
+				: undefined;
 		inner.set(p.name, v ?? unknown(cause));
 	});
 	it.havocStack.push(def);

@@ -1,6 +1,15 @@
 // The nn.Module API as a name → rule table (registration, walks, container indexing, apply, forward).
 import type { CallArgs, CallContext } from '../../../python/contract';
-import { asInt, asSequence, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
+import {
+	asInt,
+	asSequence,
+	asString,
+	causeOf,
+	NONE,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import {
 	namedModules,
@@ -206,8 +215,26 @@ const moduleMethods = opTable<ModuleMethod>({
 		uniqueParams(m).forEach((p) => (p.requiresGrad = v));
 		return self;
 	},
-	eval: returnsSelf,
-	train: returnsSelf,
+	// nn.Module.train(mode=True) / eval(): the flag of the module and of every module it holds.
+	eval: (m, { self }) => {
+		walk(m).forEach((x) => (x.training = false));
+		return self;
+	},
+	train: (m, c) => {
+		const { a, args, ctx, self } = c;
+		const mode = a[0] ?? args.keywords.get('mode');
+		const flag =
+			mode === undefined
+				? true
+				: mode.k === 'bool'
+					? mode.v
+					: (causeOf(mode) ?? {
+							reason: '`.train(mode)` gets a mode NormLens cannot determine',
+							range: ctx.range(args.node),
+						});
+		walk(m).forEach((x) => (x.training = flag));
+		return self;
+	},
 	to: castsDtype,
 	cuda: returnsSelf,
 	cpu: returnsSelf,

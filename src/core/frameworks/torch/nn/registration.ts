@@ -128,6 +128,17 @@ export function setAttribute(
 	if (!(obj instanceof TorchModule)) {
 		return false;
 	}
+	if (name === 'training') {
+		// A plain attribute of this module only (nn.Module.train() is what sets it on the children).
+		obj.training =
+			value.k === 'bool'
+				? value.v
+				: (causeOf(value) ?? {
+						reason: '`training` is set to a value NormLens cannot determine',
+						range: obj.range,
+					});
+		return true;
+	}
 	if (value.k === 'none') {
 		// nn.Module.__setattr__: None over a registered parameter, module or buffer keeps the name
 		// registered as None, which parameters(), buffers() and modules() skip (`self.fc.bias = None`
@@ -216,7 +227,9 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 			: v;
 	}
 	if (name === 'training') {
-		return { k: 'bool', v: true };
+		return typeof m.training === 'boolean'
+			? { k: 'bool', v: m.training }
+			: { k: 'unknown', cause: m.training };
 	}
 	if (name === 'hparams' && m.hparams) {
 		return m.hparams;

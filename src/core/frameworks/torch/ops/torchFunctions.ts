@@ -9,6 +9,7 @@ import {
 	isFloat,
 	NONE,
 	show,
+	tuple,
 	UNKNOWN,
 	Value,
 } from '../../../python/values';
@@ -229,6 +230,33 @@ function allFloats(v: Value): boolean {
 	return items ? items.length > 0 && items.every(allFloats) : isFloat(v);
 }
 
+/**
+ * `torch.meshgrid(a, b, …)` (or one sequence of them) of 1-D tensors of sizes n1, n2, …: as many
+ * tensors, each (n1, n2, …); `indexing='xy'` swaps the first two sizes (PyTorch 1.13's default is
+ * 'ij', with a warning). A 0-d input counts as one value, as PyTorch's.
+ */
+const meshgrid: TorchFunctionRule = (c) => {
+	const { a, args, ctx, tensorArg } = c;
+	const list = a.length === 1 ? ctx.iterate(a[0]) : a;
+	const indexing = args.keywords.get('indexing');
+	const mode = indexing === undefined ? 'ij' : asString(indexing);
+	if (!list || list.length === 0 || (mode !== 'ij' && mode !== 'xy')) {
+		return undefined;
+	}
+	const sizes = list.map((v) => {
+		const s = tensorArg(v)?.shape;
+		return s && s.length <= 1 ? (s.length === 0 ? 1 : s[0]) : undefined;
+	});
+	if (sizes.some((n) => n === undefined || n === null)) {
+		return tuple(list.map(() => ({ k: 'obj', obj: new TorchTensor(null) }) as Value));
+	}
+	const shape = sizes as number[];
+	if (mode === 'xy' && shape.length >= 2) {
+		[shape[0], shape[1]] = [shape[1], shape[0]];
+	}
+	return tuple(list.map(() => ({ k: 'obj', obj: new TorchTensor([...shape]) }) as Value));
+};
+
 /** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
@@ -285,8 +313,6 @@ const torchFunctions = opTable<TorchFunctionRule>({
 		}
 		return { k: 'obj', obj: t };
 	},
-	prod: (c) => (c.a.length === 1 && c.args.keywords.size === 0 ? asTensorMethod(c) : undefined),
-	sum: (c) => (c.a.length === 1 && c.args.keywords.size === 0 ? asTensorMethod(c) : undefined),
 	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
 	Tensor: legacyConstructor(4),
 	FloatTensor: legacyConstructor(4),
@@ -295,6 +321,7 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	cat: joined,
 	concat: joined,
 	stack: joined,
+	meshgrid,
 	flatten: asTensorMethod,
 	squeeze: asTensorMethod,
 	unsqueeze: asTensorMethod,
@@ -305,6 +332,20 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	chunk: asTensorMethod,
 	unbind: asTensorMethod,
 	t: asTensorMethod,
+	// Reductions: torch.mean(x, dim=1, keepdim=True) is x.mean(dim=1, keepdim=True).
+	mean: asTensorMethod,
+	sum: asTensorMethod,
+	prod: asTensorMethod,
+	std: asTensorMethod,
+	var: asTensorMethod,
+	amax: asTensorMethod,
+	amin: asTensorMethod,
+	logsumexp: asTensorMethod,
+	argmax: asTensorMethod,
+	argmin: asTensorMethod,
+	max: asTensorMethod,
+	min: asTensorMethod,
+	median: asTensorMethod,
 	arange: (c) => {
 		const { a, args } = c;
 		// arange(end), arange(start, end[, step]): ⌈(end − start) / step⌉ values.
@@ -358,6 +399,7 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	mul: broadcasting('*'),
 	multiply: broadcasting('*'),
 	div: broadcasting('/'),
+	pow: broadcasting('**'),
 	divide: broadcasting('/'),
 	true_divide: broadcasting('/'),
 	matmul: matrixProduct,

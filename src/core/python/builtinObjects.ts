@@ -1,0 +1,70 @@
+// Builtins that ask a framework object (hasattr, int, float): what its runtime says, or unknown.
+import type { CallArgs } from './contract';
+import type { BuiltinHost } from './builtins';
+import { classChain, FrameworkObject, UNKNOWN, Value } from './values';
+
+/** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */
+export function conversion(
+	it: BuiltinHost,
+	obj: FrameworkObject,
+	method: string,
+	args: CallArgs,
+): Value {
+	for (const r of it.runtimes) {
+		const v = r.callMethod(
+			obj,
+			method,
+			{ ...args, positional: [], keywords: new Map() },
+			it.ctx(),
+		);
+		if (v !== undefined) {
+			return v;
+		}
+	}
+	return UNKNOWN;
+}
+
+/**
+ * `hasattr(target, name)` where NormLens knows the answer: an attribute it finds is there; on a
+ * source instance or a framework object of a source class, one it cannot find is absent when the
+ * class has no `__getattr__` and the framework says its base has no such name. Dunder names, and
+ * objects something unknown may have changed, stay unknown.
+ */
+export function hasAttr(it: BuiltinHost, target: Value, name: string): boolean | undefined {
+	if (target.k !== 'obj' && target.k !== 'instance') {
+		return undefined;
+	}
+	const v = it.getAttr(target, name);
+	if (v.k === 'unknown') {
+		// A tainted object, or a plain instance's missing attribute (members.ts answers UNKNOWN).
+		if (v.cause || target.k !== 'instance' || name.startsWith('__')) {
+			return undefined;
+		}
+		// Absent, when every class of the chain is in the source (or `object`) and none has `__getattr__`.
+		const chain = classChain(target.inst.cls);
+		const plain = chain.every(
+			(c) =>
+				!c.methods.has('__getattr__') &&
+				c.bases.every((b) => b.k === 'class' || (b.k === 'builtin' && b.name === 'object')),
+		);
+		return plain ? false : undefined;
+	}
+	if (v.k !== 'bound' || v.base) {
+		return true;
+	}
+	// Not found on the object or its source class: the framework's base decides.
+	if (target.k !== 'obj' || name.startsWith('__')) {
+		return undefined;
+	}
+	const cls = target.obj.pyClass;
+	if (cls && classChain(cls).some((c) => c.methods.has('__getattr__'))) {
+		return undefined;
+	}
+	for (const r of it.runtimes) {
+		const has = r.hasFrameworkAttr?.(target.obj, name);
+		if (has !== undefined) {
+			return has;
+		}
+	}
+	return undefined;
+}
