@@ -7,7 +7,7 @@ import {
 	notebookModuleReader,
 	parseNotebook,
 } from '../../../src/core';
-import type { AnalysisResult, PrintedSummaryCheck } from '../../../src/protocol/analysis';
+import type { AnalysisResult, PrintedSummaryCheck, Shape } from '../../../src/protocol/analysis';
 import { fixtures } from '../paths';
 
 /**
@@ -748,5 +748,116 @@ describe('Keras Dot (attention in the Coursera NMT notebooks)', () => {
 		assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 1, 64]);
 		// Dense(1) on 64 + 32 features: 96 + 1.
 		assert.deepStrictEqual(totals(result), [97, 97, 0]);
+	});
+});
+
+/** Per-layer rows as `model.summary()` prints them: name, output shape, Param #. */
+function rows(result: AnalysisResult, name = 'model'): [string, Shape | null, number | null][] {
+	const m = result.models.find((x) => x.name === name);
+	assert.ok(m, `a model named ${name}`);
+	return m.layers.map((l) => [l.name, l.outputShape, l.params?.total ?? null]);
+}
+
+describe('keras-io examples (keras-team/keras-io, Apache-2.0): the summaries printed in their .md', () => {
+	// examples/vision/captcha_ocr.py (Keras 3 version, last modified 2024/03/13): an endpoint layer
+	// called as `CTCLayer(name="ctc_loss")(labels, x)` adds the CTC loss with `self.add_loss` and
+	// returns its second input. Keras connects it to both (`label[0][0], dense2[0][0]`) and prints
+	// every layer before it. `len(char_to_num.get_vocabulary()) + 1` is 21 there (19 characters
+	// found in the data, the OOV token, the CTC blank).
+	const captcha = [
+		'import tensorflow as tf',
+		'import keras',
+		'from keras import layers, ops',
+		'def ctc_batch_cost(y_true, y_pred, input_length, label_length):',
+		'    y_pred = ops.log(ops.transpose(y_pred, axes=[1, 0, 2]) + keras.backend.epsilon())',
+		'    loss = tf.compat.v1.nn.ctc_loss(inputs=y_pred, labels=y_true, sequence_length=input_length)',
+		'    return ops.expand_dims(loss, 1)',
+		'class CTCLayer(layers.Layer):',
+		'    def __init__(self, name=None):',
+		'        super().__init__(name=name)',
+		'        self.loss_fn = ctc_batch_cost',
+		'    def call(self, y_true, y_pred):',
+		'        batch_len = ops.cast(ops.shape(y_true)[0], dtype="int64")',
+		'        input_length = ops.cast(ops.shape(y_pred)[1], dtype="int64")',
+		'        label_length = ops.cast(ops.shape(y_true)[1], dtype="int64")',
+		'        input_length = input_length * ops.ones(shape=(batch_len, 1), dtype="int64")',
+		'        label_length = label_length * ops.ones(shape=(batch_len, 1), dtype="int64")',
+		'        loss = self.loss_fn(y_true, y_pred, input_length, label_length)',
+		'        self.add_loss(loss)',
+		'        return y_pred',
+		'img_width, img_height = 200, 50',
+		'input_img = layers.Input(shape=(img_width, img_height, 1), name="image", dtype="float32")',
+		'labels = layers.Input(name="label", shape=(None,), dtype="float32")',
+		'x = layers.Conv2D(32, (3, 3), activation="relu", padding="same", name="Conv1")(input_img)',
+		'x = layers.MaxPooling2D((2, 2), name="pool1")(x)',
+		'x = layers.Conv2D(64, (3, 3), activation="relu", padding="same", name="Conv2")(x)',
+		'x = layers.MaxPooling2D((2, 2), name="pool2")(x)',
+		'new_shape = ((img_width // 4), (img_height // 4) * 64)',
+		'x = layers.Reshape(target_shape=new_shape, name="reshape")(x)',
+		'x = layers.Dense(64, activation="relu", name="dense1")(x)',
+		'x = layers.Dropout(0.2)(x)',
+		'x = layers.Bidirectional(layers.LSTM(128, return_sequences=True, dropout=0.25))(x)',
+		'x = layers.Bidirectional(layers.LSTM(64, return_sequences=True, dropout=0.25))(x)',
+		'x = layers.Dense(VOCAB, activation="softmax", name="dense2")(x)',
+		'output = CTCLayer(name="ctc_loss")(labels, x)',
+		'model = keras.models.Model(inputs=[input_img, labels], outputs=output, name="ocr_model_v1")',
+		'model.compile(optimizer=keras.optimizers.Adam())',
+	].join('\n');
+
+	it('captcha_ocr: a layer called on (labels, x) is connected to both; add_loss adds no weight', () => {
+		const result = analyzePython(captcha.replace('VOCAB', '21'));
+		assert.deepStrictEqual(totals(result), [432725, 432725, 0]);
+		assert.deepStrictEqual(
+			rows(result).filter(([, , p]) => p !== 0),
+			[
+				['Conv1', [null, 200, 50, 32], 320],
+				['Conv2', [null, 100, 25, 64], 18496],
+				['dense1', [null, 50, 64], 49216],
+				['bidirectional', [null, 50, 256], 197632],
+				['bidirectional_1', [null, 50, 128], 164352],
+				['dense2', [null, 50, 21], 2709],
+			],
+		);
+		// Keras lists `label` where the graph first needs it, right before dense2 / ctc_loss.
+		assert.deepStrictEqual(
+			rows(result).map(([n]) => n),
+			[
+				'image',
+				'Conv1',
+				'pool1',
+				'Conv2',
+				'pool2',
+				'reshape',
+				'dense1',
+				'dropout',
+				'bidirectional',
+				'bidirectional_1',
+				'label',
+				'dense2',
+				'ctc_loss',
+			],
+		);
+	});
+
+	it('captcha_ocr with a vocabulary read from the data: unknown with that cause, never 0', () => {
+		// Before: every layer before `x` was dropped (only the first input was followed) and the
+		// model counted 0 parameters.
+		const result = analyzePython(
+			`characters = sorted(set(open("labels.txt").read()))\nVOCAB = len(characters) + 1\n${captcha}`,
+		);
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		assert.deepStrictEqual(
+			rows(result)
+				.filter(([, , p]) => p !== 0)
+				.map(([n, , p]) => [n, p]),
+			[
+				['Conv1', 320],
+				['Conv2', 18496],
+				['dense1', 49216],
+				['bidirectional', 197632],
+				['bidirectional_1', 164352],
+				['dense2', null],
+			],
+		);
 	});
 });

@@ -226,19 +226,36 @@ export function callModel(
 ): Value {
 	const layer = s.modelLayer(model);
 	const x = args.positional[0];
-	const input = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	// Every tensor passed is an input of the call's node, as Keras records it (keyword ones too:
+	// `CTCLayer()(labels, y_pred)` is connected to both), and the layers that made them are the
+	// model's. The first input is the one whose shape builds the layer.
+	const tensors: KerasTensor[] = [];
+	collectTensors(x, tensors);
+	for (const v of [...args.positional.slice(1), ...args.keywords.values()]) {
+		collectTensors(v, tensors);
+	}
+	const input = tensors[0];
 	if (!input) {
 		return UNKNOWN;
 	}
+	const dims = (t: KerasTensor): Value =>
+		t.shape
+			? tuple(t.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value))))
+			: UNKNOWN;
 	let out: Shape | null = null;
 	if (model.modelKind === 'subclass') {
 		const build = model.pyClass ? findMethod(model.pyClass, 'build') : undefined;
 		if (build && !model.buildRan) {
-			// Keras builds a layer on its first call, with the input's shape: weights made there count.
+			// Keras builds a layer on its first call, with the input's shape (a list of shapes for a
+			// list of tensors): weights made there count.
 			model.buildRan = true;
-			const shape: Value = input.shape
-				? tuple(input.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value))))
-				: UNKNOWN;
+			const firstArg: KerasTensor[] = [];
+			const listed = collectTensors(x, firstArg) && x?.k !== 'obj';
+			const shape: Value = listed
+				? { k: 'list', items: firstArg.map(dims) }
+				: x?.k === 'obj' && x.obj instanceof KerasTensor
+					? dims(x.obj)
+					: UNKNOWN;
 			ctx.callFunction(
 				build.fn,
 				{ positional: [shape], keywords: new Map(), node: args.node },
@@ -258,8 +275,13 @@ export function callModel(
 			layer.inputShapes = input.shape ? [input.shape] : null;
 			layer.outputShape = out;
 		}
+		for (const t of tensors) {
+			if (t.producer && !layer.inbound.includes(t.producer)) {
+				layer.inbound.push(t.producer);
+			}
+		}
 		// Called directly (model(x)), the subclass is the model; inside another model, one layer.
-		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 	} else if (model.modelKind === 'sequential') {
 		model.inputShape ??= input.shape ?? undefined;
 		out = buildSequential(s, model);
@@ -271,10 +293,12 @@ export function callModel(
 		layer.inputShapes = input.shape ? [input.shape] : null;
 		layer.outputShape = out;
 	}
-	if (input.producer && !layer.inbound.includes(input.producer)) {
-		layer.inbound.push(input.producer);
+	for (const t of tensors) {
+		if (t.producer && !layer.inbound.includes(t.producer)) {
+			layer.inbound.push(t.producer);
+		}
 	}
-	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 }
 
 /** Builds a Sequential model's layers in order; returns its output shape. */
