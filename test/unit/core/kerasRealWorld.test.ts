@@ -861,3 +861,83 @@ describe('keras-io examples (keras-team/keras-io, Apache-2.0): the summaries pri
 		);
 	});
 });
+
+describe('keras-io: an Input whose shape comes from the data says so', () => {
+	// examples/timeseries/timeseries_anomaly_detection.py (Keras 3): the Sequential's Input takes
+	// `(x_train.shape[1], x_train.shape[2])` of sequences stacked from a CSV. Keras printed
+	// conv1d 256, conv1d_1 3,600, conv1d_transpose 1,808, conv1d_transpose_1 3,616,
+	// conv1d_transpose_2 225: Total params 9,505 on (288, 1).
+	const code = (input: string): string =>
+		[
+			'import numpy as np',
+			'import pandas as pd',
+			'import keras',
+			'from keras import layers',
+			'df = pd.read_csv("art_daily_small_noise.csv", parse_dates=True, index_col="timestamp")',
+			'TIME_STEPS = 288',
+			'def create_sequences(values, time_steps=TIME_STEPS):',
+			'    output = []',
+			'    for i in range(len(values) - time_steps + 1):',
+			'        output.append(values[i : (i + time_steps)])',
+			'    return np.stack(output)',
+			'x_train = create_sequences(df.values)',
+			'model = keras.Sequential([',
+			`    layers.Input(shape=${input}),`,
+			'    layers.Conv1D(filters=32, kernel_size=7, padding="same", strides=2, activation="relu"),',
+			'    layers.Dropout(rate=0.2),',
+			'    layers.Conv1D(filters=16, kernel_size=7, padding="same", strides=2, activation="relu"),',
+			'    layers.Conv1DTranspose(filters=16, kernel_size=7, padding="same", strides=2, activation="relu"),',
+			'    layers.Dropout(rate=0.2),',
+			'    layers.Conv1DTranspose(filters=32, kernel_size=7, padding="same", strides=2, activation="relu"),',
+			'    layers.Conv1DTranspose(filters=1, kernel_size=7, padding="same"),',
+			'])',
+		].join('\n');
+
+	it('timeseries_anomaly_detection: the cause is the data the shape is read from, at its line', () => {
+		const result = analyzePython(code('(x_train.shape[1], x_train.shape[2])'));
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		const cause = result.models[0].unknown;
+		// Before: "Conv1D `conv1d` is never built on an input NormLens can follow", at the Conv1D.
+		assert.match(cause?.reason ?? '', /np\.stack/);
+		assert.strictEqual(cause?.range.start.line, 10);
+	});
+
+	it('timeseries_classification_transformer: a functional model on `x_train.shape[1:]` too', () => {
+		const result = analyzePython(
+			[
+				'import numpy as np',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'data = np.loadtxt("FordA_TRAIN.tsv", delimiter="\\t")',
+				'x_train = data[:, 1:]',
+				'x_train = x_train.reshape((x_train.shape[0], x_train.shape[1], 1))',
+				'inputs = keras.Input(shape=x_train.shape[1:])',
+				'x = layers.LayerNormalization(epsilon=1e-6)(inputs)',
+				'x = layers.MultiHeadAttention(key_dim=256, num_heads=4, dropout=0.25)(x, x)',
+				'outputs = layers.Dense(2, activation="softmax")(layers.GlobalAveragePooling1D()(x))',
+				'model = keras.Model(inputs, outputs)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		const cause = result.models[0].unknown;
+		assert.match(cause?.reason ?? '', /np\.loadtxt/);
+		assert.strictEqual(cause?.range.start.line, 3);
+	});
+
+	it('the same model on (288, 1): 9,505 as printed', () => {
+		const result = analyzePython(code('(288, 1)'));
+		assert.deepStrictEqual(totals(result), [9505, 9505, 0]);
+		assert.deepStrictEqual(
+			rows(result).map(([, shape, p]) => [shape, p]),
+			[
+				[[null, 144, 32], 256],
+				[[null, 144, 32], 0],
+				[[null, 72, 16], 3600],
+				[[null, 144, 16], 1808],
+				[[null, 144, 16], 0],
+				[[null, 288, 32], 3616],
+				[[null, 288, 1], 225],
+			],
+		);
+	});
+});

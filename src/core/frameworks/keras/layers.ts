@@ -1,7 +1,16 @@
 // Keras layers made and called: arguments bound to the catalogue, names, shapes and weights.
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { asInt, asSequence, asString, tuple, UNKNOWN, Value } from '../../python/values';
+import {
+	asInt,
+	asSequence,
+	asString,
+	causeOf,
+	firstCause,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, KerasLayer, KerasTensor } from './objects';
@@ -163,7 +172,16 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 	layer.inputShapes = shape ? [shape] : null;
 	layer.weights = [];
 	s.layers.push(layer);
-	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, shape, layer, []) };
+	const tensor = new KerasTensor(s.tensorIds++, shape, layer, []);
+	if (!shape) {
+		// A shape from the data (`x_train.shape[1:]`): the layers it reaches are unbuilt for that reason.
+		tensor.shapeCause = firstCause(dims ?? []) ??
+			causeOf(batchShape ?? shapeArg) ?? {
+				reason: 'NormLens cannot read the shape given to this Input',
+				range: ctx.range(args.node),
+			};
+	}
+	return { k: 'obj', obj: tensor };
 }
 
 /** `layer(x)`: builds the layer on its first call and returns its output tensor. */
@@ -209,6 +227,11 @@ export function callLayer(
 		}
 	}
 	const tensor = new KerasTensor(s.tensorIds++, out, layer, inputs);
+	const shapeCause = inputs.find((t) => t.shape === null && t.shapeCause)?.shapeCause;
+	if (!known && shapeCause) {
+		layer.inputCause ??= shapeCause;
+		tensor.shapeCause = shapeCause;
+	}
 	layer.calls++;
 	layer.firstOutput ??= tensor;
 	return { k: 'obj', obj: tensor };

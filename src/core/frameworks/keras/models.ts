@@ -72,6 +72,7 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 	}
 	if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
 		model.inputShape = v.obj.shape ?? undefined;
+		model.inputCause = v.obj.shapeCause;
 	} else if (v.obj instanceof KerasModel) {
 		// A model added to a Sequential is one layer of it (a custom Layer subclass too, under its class's name).
 		const nested = v.obj;
@@ -353,6 +354,10 @@ export function buildSequential(s: KerasSession, model: KerasModel): Shape | nul
 		if (layer.built) {
 			shape = layer.outputShape;
 			continue;
+		}
+		if (!shape && model.inputCause) {
+			// Unbuilt because the model's Input has no shape NormLens knows: that is the cause.
+			layer.inputCause ??= model.inputCause;
 		}
 		shape = layer.nested
 			? layer.outputShape

@@ -224,6 +224,9 @@ export function layerCause(s: KerasSession, l: KerasLayer): Cause | undefined {
 	if (fromArgs) {
 		return fromArgs;
 	}
+	if (!l.built && l.inputCause) {
+		return l.inputCause;
+	}
 	return {
 		reason: l.built
 			? `NormLens cannot compute the weights of ${l.type} \`${l.name}\` from its input`
