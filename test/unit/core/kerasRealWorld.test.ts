@@ -941,3 +941,54 @@ describe('keras-io: an Input whose shape comes from the data says so', () => {
 		);
 	});
 });
+
+describe('keras-io: layer.build(shape) on a built-in layer makes its weights', () => {
+	it('pretrained_word_embeddings: Embedding built by hand, then set_weights, then called', () => {
+		// examples/nlp/pretrained_word_embeddings.py (Keras 3): `embedding_layer.build((1,))` before
+		// `set_weights([embedding_matrix])`. Keras printed embedding (None, None, 100) 2,000,200,
+		// conv1d 64,128, conv1d_1 82,048, conv1d_2 82,048, dense 16,512, dense_1 2,580: Total
+		// 2,247,516. Before: `build` was a method NormLens did not model, everything was unknown.
+		// The md was made with Keras 3.0.0, which printed the frozen Embedding as trainable (2,247,516
+		// trainable, 0 non-trainable): 3.0.0 did not apply a constructor's trainable=False to the
+		// weights made later in build. Keras since (Layer._track_variable: `if not self.trainable:
+		// variable.trainable = False`) and tf.keras 2 count them non-trainable, as NormLens does.
+		const result = analyzePython(
+			[
+				'import numpy as np',
+				'import keras',
+				'from keras import layers',
+				'from keras.layers import Embedding',
+				'num_tokens = 20000 + 2',
+				'embedding_dim = 100',
+				'embedding_matrix = np.zeros((num_tokens, embedding_dim))',
+				'embedding_layer = Embedding(num_tokens, embedding_dim, trainable=False)',
+				'embedding_layer.build((1,))',
+				'embedding_layer.set_weights([embedding_matrix])',
+				'int_sequences_input = keras.Input(shape=(None,), dtype="int32")',
+				'embedded_sequences = embedding_layer(int_sequences_input)',
+				'x = layers.Conv1D(128, 5, activation="relu")(embedded_sequences)',
+				'x = layers.MaxPooling1D(5)(x)',
+				'x = layers.Conv1D(128, 5, activation="relu")(x)',
+				'x = layers.MaxPooling1D(5)(x)',
+				'x = layers.Conv1D(128, 5, activation="relu")(x)',
+				'x = layers.GlobalMaxPooling1D()(x)',
+				'x = layers.Dense(128, activation="relu")(x)',
+				'x = layers.Dropout(0.5)(x)',
+				'preds = layers.Dense(20, activation="softmax")(x)',
+				'model = keras.Model(int_sequences_input, preds)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [2247516, 2247516 - 2000200, 2000200]);
+		assert.deepStrictEqual(
+			rows(result).filter(([, , p]) => p !== 0),
+			[
+				['embedding', [null, null, 100], 2000200],
+				['conv1d', [null, null, 128], 64128],
+				['conv1d_1', [null, null, 128], 82048],
+				['conv1d_2', [null, null, 128], 82048],
+				['dense', [null, 128], 16512],
+				['dense_1', [null, 20], 2580],
+			],
+		);
+	});
+});

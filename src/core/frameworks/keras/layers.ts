@@ -290,6 +290,10 @@ export function apply(
 			layer.inputShapes = inputs;
 			layer.outputShape = out;
 			layer.weights = kerasWeights(layer.spec, layer.config, inputs[0], inputs);
+		} else if (layer.inputShapes === null && layer.outputShape === null) {
+			// Built by `layer.build(shape)`, called now for the first time: this is its row's shape.
+			layer.inputShapes = inputs;
+			layer.outputShape = out;
 		}
 		return out;
 	} catch (e) {

@@ -315,6 +315,23 @@ export class KerasRuntime implements Runtime {
 			// Only a lookup table changes: nothing is built, no weight is made.
 			return NONE;
 		}
+		if (obj instanceof KerasLayer && name === 'build' && obj.spec) {
+			// `embedding_layer.build((1,))` before `set_weights` (keras-io pretrained_word_embeddings):
+			// Keras makes the weights for that input shape; a later call finds the layer built and
+			// keeps them. A shape NormLens cannot read leaves the method to the interpreter (unknown).
+			const arg = args.positional[0] ?? args.keywords.get('input_shape');
+			const dims = asSequence(arg)?.map((v) => (v.k === 'none' ? null : asInt(v)));
+			if (!dims || dims.some((d) => d === undefined)) {
+				return undefined;
+			}
+			if (!obj.built) {
+				applyLayer(this.s, obj, [dims as Shape], ctx.range(args.node));
+				// The summary's row is the layer's first call on a tensor, not this shape.
+				obj.inputShapes = null;
+				obj.outputShape = null;
+			}
+			return NONE;
+		}
 		return undefined;
 	}
 
