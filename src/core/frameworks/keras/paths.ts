@@ -28,6 +28,10 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 const concreteTensor =
 	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
 
+/** A 1-D tensor of evenly spaced values (`tf.range(…)`, `keras.ops.arange(…)`): positions, in a layer's call. */
+export const rangeTensor =
+	/^(?:(?:tensorflow|tf)\.range|(?:tensorflow\.|tf\.)?keras\.ops\.arange)$/;
+
 /** Whether a call path names a shape-keeping function (`tensorflow.nn.relu`, `keras.ops.relu`). */
 function shapeKeepingCall(path: string): boolean {
 	const parts = path.split('.');

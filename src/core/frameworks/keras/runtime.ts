@@ -33,7 +33,7 @@ import {
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
 } from './ops';
-import { callPath, isLayerNamespace, kerasSubpath } from './paths';
+import { callPath, isLayerNamespace, kerasSubpath, rangeTensor } from './paths';
 import { KerasSession } from './session';
 import {
 	instantiate as instantiateSubclass,
@@ -67,6 +67,29 @@ const mergeFunctions: Record<string, string> = {
  * (Sequential, functional), subclass.ts, methods.ts and backend.ts (tables by name), ops.ts (TensorFlow
  * functions, by name), summary.ts and checks.ts (what is reported).
  */
+/**
+ * The length of `tf.range(limit)` / `tf.range(start, limit, delta)` (`keras.ops.arange(start, stop,
+ * step)` alike): ceil((limit − start) / delta), at least 0; None where a bound is only known when the
+ * model runs (`tf.shape(inputs)[-1]`), as TensorFlow's static shape says.
+ */
+function rangeLength(args: CallArgs): number | null {
+	const a = args.positional;
+	const kw = (names: string[], i: number): Value | undefined =>
+		names.map((n) => args.keywords.get(n)).find((v) => v !== undefined) ?? a[i];
+	const second = kw(['limit', 'stop'], 1);
+	const start = second === undefined || second.k === 'none' ? 0 : asInt(kw(['start'], 0));
+	const limit =
+		second === undefined || second.k === 'none'
+			? asInt(kw(['limit', 'start'], 0))
+			: asInt(second);
+	const step = kw(['delta', 'step'], 2);
+	const delta = step === undefined || step.k === 'none' ? 1 : asInt(step);
+	if (start === undefined || limit === undefined || delta === undefined || delta === 0) {
+		return null;
+	}
+	return Math.max(0, Math.ceil((limit - start) / delta));
+}
+
 export class KerasRuntime implements Runtime {
 	private readonly s: KerasSession;
 	readonly layers: KerasLayer[];
@@ -97,6 +120,12 @@ export class KerasRuntime implements Runtime {
 			return {
 				k: 'obj',
 				obj: new KerasTensor(this.s.tensorIds++, first.obj.shape, layer, [first.obj]),
+			};
+		}
+		if (rangeTensor.test(path)) {
+			return {
+				k: 'obj',
+				obj: new KerasTensor(this.s.tensorIds++, [rangeLength(args)], null, []),
 			};
 		}
 		if (concrete) {
