@@ -1151,3 +1151,110 @@ describe('keras-io: tf.range positions in a custom layer, a layer called on two 
 		);
 	});
 });
+
+describe('keras-io guides: a nested functional model printed as (Model) by tf.keras before 2.3', () => {
+	it('transfer_learning: Xception frozen then unfrozen, with a Normalization set by set_weights', () => {
+		// guides/transfer_learning.py, as printed by TF 2.1/2.2: the frozen Xception row reads
+		// `xception (Model)`, which NormLens calls Functional; Normalization holds mean, variance and
+		// count (3 + 3 + 1 = 7, non-trainable). Before, each row matched but the xception row was
+		// reported as different for its type name.
+		const code = [
+			'import numpy as np',
+			'import tensorflow as tf',
+			'from tensorflow import keras',
+			'from tensorflow.keras import layers',
+			'data_augmentation = keras.Sequential(',
+			'    [',
+			'        layers.experimental.preprocessing.RandomFlip("horizontal"),',
+			'        layers.experimental.preprocessing.RandomRotation(0.1),',
+			'    ]',
+			')',
+			'base_model = keras.applications.Xception(',
+			'    weights="imagenet",  # Load weights pre-trained on ImageNet.',
+			'    input_shape=(150, 150, 3),',
+			'    include_top=False,',
+			')  # Do not include the ImageNet classifier at the top.',
+			'base_model.trainable = False',
+			'inputs = keras.Input(shape=(150, 150, 3))',
+			'x = data_augmentation(inputs)  # Apply random data augmentation',
+			'norm_layer = keras.layers.experimental.preprocessing.Normalization()',
+			'mean = np.array([127.5] * 3)',
+			'var = mean ** 2',
+			'x = norm_layer(x)',
+			'norm_layer.set_weights([mean, var])',
+			'x = base_model(x, training=False)',
+			'x = keras.layers.GlobalAveragePooling2D()(x)',
+			'x = keras.layers.Dropout(0.2)(x)  # Regularize with dropout',
+			'outputs = keras.layers.Dense(1)(x)',
+			'model = keras.Model(inputs, outputs)',
+			'model.summary()',
+		].join('\n');
+		const printed = [
+			'Model: "model"',
+			'_________________________________________________________________',
+			'Layer (type)                 Output Shape              Param #   ',
+			'=================================================================',
+			'input_5 (InputLayer)         [(None, 150, 150, 3)]     0         ',
+			'_________________________________________________________________',
+			'sequential_3 (Sequential)    (None, 150, 150, 3)       0         ',
+			'_________________________________________________________________',
+			'normalization (Normalization (None, 150, 150, 3)       7         ',
+			'_________________________________________________________________',
+			'xception (Model)             (None, 5, 5, 2048)        20861480  ',
+			'_________________________________________________________________',
+			'global_average_pooling2d (Gl (None, 2048)              0         ',
+			'_________________________________________________________________',
+			'dropout (Dropout)            (None, 2048)              0         ',
+			'_________________________________________________________________',
+			'dense_7 (Dense)              (None, 1)                 2049      ',
+			'=================================================================',
+			'Total params: 20,863,536',
+			'Trainable params: 2,049',
+			'Non-trainable params: 20,861,487',
+			'_________________________________________________________________',
+		].join('\n');
+		const unfrozen = [
+			'Model: "model"',
+			'_________________________________________________________________',
+			'Layer (type)                 Output Shape              Param #   ',
+			'=================================================================',
+			'input_5 (InputLayer)         [(None, 150, 150, 3)]     0         ',
+			'_________________________________________________________________',
+			'sequential_3 (Sequential)    (None, 150, 150, 3)       0         ',
+			'_________________________________________________________________',
+			'normalization (Normalization (None, 150, 150, 3)       7         ',
+			'_________________________________________________________________',
+			'xception (Model)             (None, 5, 5, 2048)        20861480  ',
+			'_________________________________________________________________',
+			'global_average_pooling2d (Gl (None, 2048)              0         ',
+			'_________________________________________________________________',
+			'dropout (Dropout)            (None, 2048)              0         ',
+			'_________________________________________________________________',
+			'dense_7 (Dense)              (None, 1)                 2049      ',
+			'=================================================================',
+			'Total params: 20,863,536',
+			'Trainable params: 20,809,001',
+			'Non-trainable params: 54,535',
+			'_________________________________________________________________',
+		].join('\n');
+		const { result } = analyzeNotebook(
+			notebook([code, 'base_model.trainable = True\nmodel.summary()'], [printed, unfrozen]),
+		);
+		const checks = result.printedSummaries ?? [];
+		assert.deepStrictEqual(
+			checks.map((c) => [c.verdict, c.ours.total, c.ours.trainable, c.ours.nonTrainable]),
+			[
+				['match', 20863536, 2049, 20861487],
+				['match', 20863536, 20809001, 54535],
+			],
+		);
+		for (const c of checks) {
+			assert.strictEqual(c.rows?.length, 7);
+			assert.deepStrictEqual(
+				c.rows?.filter((r) => r.same !== true),
+				[],
+				describeCheck(c),
+			);
+		}
+	});
+});
