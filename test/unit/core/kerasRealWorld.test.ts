@@ -1258,3 +1258,120 @@ describe('keras-io guides: a nested functional model printed as (Model) by tf.ke
 		}
 	});
 });
+
+describe('keras-io: keras.ops / tf.math comparisons of two Python numbers run eagerly', () => {
+	it('mobilevit: `if keras.ops.equal(x.shape[-1], output_channels) and strides == 1` picks the branch', () => {
+		// examples/vision/mobilevit.py: the inverted residual block adds its input back only where
+		// the channels agree; Keras printed 1,307,621 (trainable 1,305,077, non-trainable 2,544)
+		// for MobileViT-XXS, from the tf.keras 2 version (tf.math.equal, tf.nn.swish). Before, the
+		// comparison was a call NormLens could not follow and the model was unknown.
+		const code = [
+			'# normlens: keras 3',
+			'import keras',
+			'from keras import layers',
+			'from keras import backend',
+			'patch_size = 4',
+			'image_size = 256',
+			'expansion_factor = 2',
+			'def conv_block(x, filters=16, kernel_size=3, strides=2):',
+			'    conv_layer = layers.Conv2D(filters, kernel_size, strides=strides, activation=keras.activations.swish, padding="same")',
+			'    return conv_layer(x)',
+			'def correct_pad(inputs, kernel_size):',
+			'    img_dim = 2 if backend.image_data_format() == "channels_first" else 1',
+			'    input_size = inputs.shape[img_dim : (img_dim + 2)]',
+			'    if isinstance(kernel_size, int):',
+			'        kernel_size = (kernel_size, kernel_size)',
+			'    if input_size[0] is None:',
+			'        adjust = (1, 1)',
+			'    else:',
+			'        adjust = (1 - input_size[0] % 2, 1 - input_size[1] % 2)',
+			'    correct = (kernel_size[0] // 2, kernel_size[1] // 2)',
+			'    return (',
+			'        (correct[0] - adjust[0], correct[0]),',
+			'        (correct[1] - adjust[1], correct[1]),',
+			'    )',
+			'def inverted_residual_block(x, expanded_channels, output_channels, strides=1):',
+			'    m = layers.Conv2D(expanded_channels, 1, padding="same", use_bias=False)(x)',
+			'    m = layers.BatchNormalization()(m)',
+			'    m = keras.activations.swish(m)',
+			'    if strides == 2:',
+			'        m = layers.ZeroPadding2D(padding=correct_pad(m, 3))(m)',
+			'    m = layers.DepthwiseConv2D(3, strides=strides, padding="same" if strides == 1 else "valid", use_bias=False)(m)',
+			'    m = layers.BatchNormalization()(m)',
+			'    m = keras.activations.swish(m)',
+			'    m = layers.Conv2D(output_channels, 1, padding="same", use_bias=False)(m)',
+			'    m = layers.BatchNormalization()(m)',
+			'    if keras.ops.equal(x.shape[-1], output_channels) and strides == 1:',
+			'        return layers.Add()([m, x])',
+			'    return m',
+			'def mlp(x, hidden_units, dropout_rate):',
+			'    for units in hidden_units:',
+			'        x = layers.Dense(units, activation=keras.activations.swish)(x)',
+			'        x = layers.Dropout(dropout_rate)(x)',
+			'    return x',
+			'def transformer_block(x, transformer_layers, projection_dim, num_heads=2):',
+			'    for _ in range(transformer_layers):',
+			'        x1 = layers.LayerNormalization(epsilon=1e-6)(x)',
+			'        attention_output = layers.MultiHeadAttention(num_heads=num_heads, key_dim=projection_dim, dropout=0.1)(x1, x1)',
+			'        x2 = layers.Add()([attention_output, x])',
+			'        x3 = layers.LayerNormalization(epsilon=1e-6)(x2)',
+			'        x3 = mlp(x3, hidden_units=[x.shape[-1] * 2, x.shape[-1]], dropout_rate=0.1)',
+			'        x = layers.Add()([x3, x2])',
+			'    return x',
+			'def mobilevit_block(x, num_blocks, projection_dim, strides=1):',
+			'    local_features = conv_block(x, filters=projection_dim, strides=strides)',
+			'    local_features = conv_block(local_features, filters=projection_dim, kernel_size=1, strides=strides)',
+			'    num_patches = int((local_features.shape[1] * local_features.shape[2]) / patch_size)',
+			'    non_overlapping_patches = layers.Reshape((patch_size, num_patches, projection_dim))(local_features)',
+			'    global_features = transformer_block(non_overlapping_patches, num_blocks, projection_dim)',
+			'    folded_feature_map = layers.Reshape((*local_features.shape[1:-1], projection_dim))(global_features)',
+			'    folded_feature_map = conv_block(folded_feature_map, filters=x.shape[-1], kernel_size=1, strides=strides)',
+			'    local_global_features = layers.Concatenate(axis=-1)([x, folded_feature_map])',
+			'    local_global_features = conv_block(local_global_features, filters=projection_dim, strides=strides)',
+			'    return local_global_features',
+			'def create_mobilevit(num_classes=5):',
+			'    inputs = keras.Input((image_size, image_size, 3))',
+			'    x = layers.Rescaling(scale=1.0 / 255)(inputs)',
+			'    x = conv_block(x, filters=16)',
+			'    x = inverted_residual_block(x, expanded_channels=16 * expansion_factor, output_channels=16)',
+			'    x = inverted_residual_block(x, expanded_channels=16 * expansion_factor, output_channels=24, strides=2)',
+			'    x = inverted_residual_block(x, expanded_channels=24 * expansion_factor, output_channels=24)',
+			'    x = inverted_residual_block(x, expanded_channels=24 * expansion_factor, output_channels=24)',
+			'    x = inverted_residual_block(x, expanded_channels=24 * expansion_factor, output_channels=48, strides=2)',
+			'    x = mobilevit_block(x, num_blocks=2, projection_dim=64)',
+			'    x = inverted_residual_block(x, expanded_channels=64 * expansion_factor, output_channels=64, strides=2)',
+			'    x = mobilevit_block(x, num_blocks=4, projection_dim=80)',
+			'    x = inverted_residual_block(x, expanded_channels=80 * expansion_factor, output_channels=80, strides=2)',
+			'    x = mobilevit_block(x, num_blocks=3, projection_dim=96)',
+			'    x = conv_block(x, filters=320, kernel_size=1, strides=1)',
+			'    x = layers.GlobalAvgPool2D()(x)',
+			'    outputs = layers.Dense(num_classes, activation="softmax")(x)',
+			'    return keras.Model(inputs, outputs)',
+			'mobilevit_xxs = create_mobilevit()',
+		].join('\n');
+		for (const variant of [
+			code,
+			code
+				.replace('keras.ops.equal', 'tf.math.equal')
+				.replace('import keras', 'import keras\nimport tensorflow as tf'),
+		]) {
+			const result = analyzePython(variant);
+			assert.deepStrictEqual(totals(result, 'mobilevit_xxs'), [1307621, 1305077, 2544]);
+		}
+	});
+
+	it('a comparison with a tensor or an unknown number is not decided', () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'inputs = keras.Input((8,))',
+				'x = layers.Dense(4)(inputs)',
+				'if keras.ops.greater(n_features, 4):',
+				'    x = layers.Dense(4)(x)',
+				'model = keras.Model(inputs, x)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+	});
+});

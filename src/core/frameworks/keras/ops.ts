@@ -41,6 +41,20 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 };
 
 /**
+ * Element-wise comparisons, by the name TensorFlow and keras.ops give them. On two Python numbers
+ * (`keras.ops.equal(x.shape[-1], output_channels)` in keras-io's MobileViT) they run eagerly, as
+ * NumPy would: a scalar boolean whose truth an `if` reads.
+ */
+export const SCALAR_COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+	equal: (a, b) => a === b,
+	not_equal: (a, b) => a !== b,
+	less: (a, b) => a < b,
+	less_equal: (a, b) => a <= b,
+	greater: (a, b) => a > b,
+	greater_equal: (a, b) => a >= b,
+};
+
+/**
  * The name tf.keras 2 gives the TFOpLambda layer of each TensorFlow function: the function's
  * canonical API name (`tf.reduce_mean` is `tf.math.reduce_mean`). keras.ops has no such layer.
  */

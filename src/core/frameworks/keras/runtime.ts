@@ -6,6 +6,7 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import {
 	asSequence,
 	asInt,
+	asNumber,
 	Cause,
 	causeOf,
 	ClassValue,
@@ -26,6 +27,7 @@ import { MODEL_METHODS } from './methods';
 import { buildSequential, callModel, functional, sequential, visibleLayers } from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import {
+	SCALAR_COMPARISONS,
 	shapeKeepingLayerName,
 	TensorOp,
 	tensorOpResult,
@@ -121,6 +123,22 @@ export class KerasRuntime implements Runtime {
 				k: 'obj',
 				obj: new KerasTensor(this.s.tensorIds++, first.obj.shape, layer, [first.obj]),
 			};
+		}
+		const comparison =
+			/^(?:tensorflow|tf)(?:\.math)?\.(\w+)$|^(?:tensorflow\.|tf\.)?keras\.ops\.(\w+)$/.exec(
+				path,
+			);
+		const compare = comparison ? SCALAR_COMPARISONS[comparison[1] ?? comparison[2]] : undefined;
+		if (compare) {
+			const [a, b] = [
+				args.positional[0] ?? args.keywords.get('x'),
+				args.positional[1] ?? args.keywords.get('y'),
+			];
+			const x = asNumber(a);
+			const y = asNumber(b);
+			if (x !== undefined && y !== undefined && a?.k === 'num' && b?.k === 'num') {
+				return { k: 'bool', v: compare(x, y) };
+			}
 		}
 		if (rangeTensor.test(path)) {
 			return {
