@@ -1375,3 +1375,158 @@ describe('keras-io: keras.ops / tf.math comparisons of two Python numbers run ea
 		assert.deepStrictEqual(totals(result), [null, null, null]);
 	});
 });
+
+describe('keras-io: a keras.Model subclass made with (inputs, outputs) is a functional model', () => {
+	// examples/nlp/masked_language_modeling.py (tf.keras 2 print): `class MaskedLanguageModel(
+	// tf.keras.Model)` only overrides train_step and `metrics`, and is made with `(inputs,
+	// mlm_output, name=…)`; Keras's Model.__init__ then makes it a functional model of those layers.
+	// The position Embedding is called on `tf.range(…)`, a constant: Keras runs it eagerly, so it is
+	// no layer of the model. Keras printed word_embedding 3,840,000, encoder_0/multiheadattention
+	// 66,048, two LayerNormalization 256, encoder_0/ffn 33,024, mlm_cls 3,870,000: 7,809,584.
+	// Before: a subclass with no layer attributes, Total 0 (a wrong number); with only the first
+	// fix, 7,842,352 (the constant's Embedding counted).
+	const code = [
+		'import numpy as np',
+		'import tensorflow as tf',
+		'from tensorflow import keras',
+		'from tensorflow.keras import layers',
+		'from dataclasses import dataclass',
+		'@dataclass',
+		'class Config:',
+		'    MAX_LEN = 256',
+		'    BATCH_SIZE = 32',
+		'    LR = 0.001',
+		'    VOCAB_SIZE = 30000',
+		'    EMBED_DIM = 128',
+		'    NUM_HEAD = 8  # used in bert model',
+		'    FF_DIM = 128  # used in bert model',
+		'    NUM_LAYERS = 1',
+		'config = Config()',
+		'def bert_module(query, key, value, i):',
+		'    attention_output = layers.MultiHeadAttention(',
+		'        num_heads=config.NUM_HEAD,',
+		'        key_dim=config.EMBED_DIM // config.NUM_HEAD,',
+		'        name="encoder_{}/multiheadattention".format(i),',
+		'    )(query, key, value)',
+		'    attention_output = layers.Dropout(0.1, name="encoder_{}/att_dropout".format(i))(attention_output)',
+		'    attention_output = layers.LayerNormalization(epsilon=1e-6, name="encoder_{}/att_layernormalization".format(i))(query + attention_output)',
+		'    ffn = keras.Sequential(',
+		'        [',
+		'            layers.Dense(config.FF_DIM, activation="relu"),',
+		'            layers.Dense(config.EMBED_DIM),',
+		'        ],',
+		'        name="encoder_{}/ffn".format(i),',
+		'    )',
+		'    ffn_output = ffn(attention_output)',
+		'    ffn_output = layers.Dropout(0.1, name="encoder_{}/ffn_dropout".format(i))(ffn_output)',
+		'    sequence_output = layers.LayerNormalization(epsilon=1e-6, name="encoder_{}/ffn_layernormalization".format(i))(attention_output + ffn_output)',
+		'    return sequence_output',
+		'def get_pos_encoding_matrix(max_len, d_emb):',
+		'    pos_enc = np.array(',
+		'        [',
+		'            [pos / np.power(10000, 2 * (j // 2) / d_emb) for j in range(d_emb)]',
+		'            if pos != 0',
+		'            else np.zeros(d_emb)',
+		'            for pos in range(max_len)',
+		'        ]',
+		'    )',
+		'    pos_enc[1:, 0::2] = np.sin(pos_enc[1:, 0::2])  # dim 2i',
+		'    pos_enc[1:, 1::2] = np.cos(pos_enc[1:, 1::2])  # dim 2i+1',
+		'    return pos_enc',
+		'loss_fn = keras.losses.SparseCategoricalCrossentropy(reduction=tf.keras.losses.Reduction.NONE)',
+		'loss_tracker = tf.keras.metrics.Mean(name="loss")',
+		'class MaskedLanguageModel(tf.keras.Model):',
+		'    def train_step(self, inputs):',
+		'        if len(inputs) == 3:',
+		'            features, labels, sample_weight = inputs',
+		'        else:',
+		'            features, labels = inputs',
+		'            sample_weight = None',
+		'        with tf.GradientTape() as tape:',
+		'            predictions = self(features, training=True)',
+		'            loss = loss_fn(labels, predictions, sample_weight=sample_weight)',
+		'        trainable_vars = self.trainable_variables',
+		'        gradients = tape.gradient(loss, trainable_vars)',
+		'        self.optimizer.apply_gradients(zip(gradients, trainable_vars))',
+		'        loss_tracker.update_state(loss, sample_weight=sample_weight)',
+		'        return {"loss": loss_tracker.result()}',
+		'    @property',
+		'    def metrics(self):',
+		'        return [loss_tracker]',
+		'def create_masked_language_bert_model():',
+		'    inputs = layers.Input((config.MAX_LEN,), dtype=tf.int64)',
+		'    word_embeddings = layers.Embedding(config.VOCAB_SIZE, config.EMBED_DIM, name="word_embedding")(inputs)',
+		'    position_embeddings = layers.Embedding(',
+		'        input_dim=config.MAX_LEN,',
+		'        output_dim=config.EMBED_DIM,',
+		'        weights=[get_pos_encoding_matrix(config.MAX_LEN, config.EMBED_DIM)],',
+		'        name="position_embedding",',
+		'    )(tf.range(start=0, limit=config.MAX_LEN, delta=1))',
+		'    embeddings = word_embeddings + position_embeddings',
+		'    encoder_output = embeddings',
+		'    for i in range(config.NUM_LAYERS):',
+		'        encoder_output = bert_module(encoder_output, encoder_output, encoder_output, i)',
+		'    mlm_output = layers.Dense(config.VOCAB_SIZE, name="mlm_cls", activation="softmax")(encoder_output)',
+		'    mlm_model = MaskedLanguageModel(inputs, mlm_output, name="masked_bert_model")',
+		'    optimizer = keras.optimizers.Adam(learning_rate=config.LR)',
+		'    mlm_model.compile(optimizer=optimizer)',
+		'    return mlm_model',
+		'bert_masked_model = create_masked_language_bert_model()',
+	].join('\n');
+
+	it('masked_language_modeling: 7,809,584, without the Embedding of a constant', () => {
+		for (const dialect of ['# normlens: keras 2\n', '']) {
+			const result = analyzePython(dialect + code);
+			assert.deepStrictEqual(totals(result, 'bert_masked_model'), [7809584, 7809584, 0]);
+			assert.deepStrictEqual(
+				rows(result, 'bert_masked_model').filter(([, , p]) => p !== 0),
+				[
+					['word_embedding', [null, 256, 128], 3840000],
+					['encoder_0/multiheadattention', [null, 256, 128], 66048],
+					['encoder_0/att_layernormalization', [null, 256, 128], 256],
+					['encoder_0/ffn', [null, 256, 128], 33024],
+					['encoder_0/ffn_layernormalization', [null, 256, 128], 256],
+					['mlm_cls', [null, 256, 30000], 3870000],
+				],
+			);
+		}
+	});
+
+	it("super().__init__(inputs, outputs) in the subclass's own __init__ does the same", () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'class Classifier(keras.Model):',
+				'    def __init__(self, units, **kwargs):',
+				'        inputs = keras.Input((16,))',
+				'        x = layers.Dense(units, activation="relu")(inputs)',
+				'        outputs = layers.Dense(1)(x)',
+				'        super().__init__(inputs, outputs, **kwargs)',
+				'    def train_step(self, data):',
+				'        return {}',
+				'model = Classifier(32)',
+			].join('\n'),
+		);
+		// Dense 16 × 32 + 32 = 544, Dense 32 + 1 = 33.
+		assert.deepStrictEqual(totals(result), [577, 577, 0]);
+	});
+
+	it('a subclass with layer attributes and call stays a subclassed model', () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'class MLP(keras.Model):',
+				'    def __init__(self):',
+				'        super().__init__()',
+				'        self.d = layers.Dense(4)',
+				'    def call(self, x):',
+				'        return self.d(x)',
+				'model = MLP()',
+				'model.build((None, 3))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [16, 16, 0]);
+	});
+});

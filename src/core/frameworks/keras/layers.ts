@@ -226,6 +226,17 @@ export function callLayer(
 			layer.inbound.push(t.producer);
 		}
 	}
+	if (
+		!s.insideLayerCall &&
+		inputs.every((t) => t.producer === null && t.inputs.length === 0 && !t.opaque)
+	) {
+		// Called on concrete tensors only (`Embedding(…)(tf.range(0, 256))` in keras-io's masked
+		// language model): Keras runs the layer eagerly and returns a constant; the layer is in no
+		// functional model's graph, so its weights are no model's (keras-io printed 7,809,584
+		// without the position Embedding's 32,768).
+		layer.calls++;
+		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, null, []) };
+	}
 	const tensor = new KerasTensor(s.tensorIds++, out, layer, inputs);
 	const shapeCause = inputs.find((t) => t.shape === null && t.shapeCause)?.shapeCause;
 	if (!known && shapeCause) {

@@ -107,7 +107,33 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 
 /** `keras.Model(inputs, outputs)`: a functional model of the layers between them. */
 export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
-	const name = asString(args.keywords.get('name')) ?? s.uniqueName('model', 'model');
+	return { k: 'obj', obj: functionalModel(s, args, ctx, undefined) };
+}
+
+/**
+ * Whether arguments given to `keras.Model` (or a subclass of it) are those of a functional model:
+ * Keras's own test (`functional_init_arguments` in Keras 3, `is_functional_model_init_params` in
+ * tf.keras 2): two positional, one positional and `outputs=`, or `inputs=` and `outputs=`.
+ */
+export function functionalInitArgs(args: CallArgs): boolean {
+	const n = args.positional.length;
+	const kw = args.keywords;
+	return n === 2 || (n === 1 && kw.has('outputs')) || (kw.has('inputs') && kw.has('outputs'));
+}
+
+/**
+ * A functional model of these arguments. `stem` names a subclass of `keras.Model` made with
+ * them (`MaskedLanguageModel(inputs, outputs)`): Keras names it after its class.
+ */
+export function functionalModel(
+	s: KerasSession,
+	args: CallArgs,
+	ctx: CallContext,
+	stem: string | undefined,
+): KerasModel {
+	const name =
+		asString(args.keywords.get('name')) ??
+		(stem ? s.uniqueName(stem) : s.uniqueName('model', 'model'));
 	const model = new KerasModel(
 		'functional',
 		name,
@@ -116,6 +142,20 @@ export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): V
 		ctx.depth === 0,
 	);
 	model.library = ctx.library;
+	connect(s, model, args);
+	s.models.push(model);
+	return model;
+}
+
+/**
+ * The layers between a functional model's inputs and outputs; `super().__init__(inputs, outputs)`
+ * in a subclass's own `__init__` makes it functional this way too (Keras's
+ * `inject_functional_model_class`).
+ */
+export function connect(s: KerasSession, model: KerasModel, args: CallArgs): void {
+	model.modelKind = 'functional';
+	model.inputs = [];
+	model.outputs = [];
 	collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
 	const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
 	const outputsKnown = collectTensors(outputsValue, model.outputs);
@@ -131,8 +171,6 @@ export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): V
 					range: model.range,
 					cause: causeOf(outputsValue),
 				});
-	s.models.push(model);
-	return { k: 'obj', obj: model };
 }
 
 /** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */

@@ -126,7 +126,8 @@ export class KerasModel implements FrameworkObject {
 	buildRan = false;
 
 	constructor(
-		readonly modelKind: 'sequential' | 'functional' | 'subclass',
+		/** A subclass of keras.Model given inputs and outputs is functional (`connect`, models.ts). */
+		public modelKind: 'sequential' | 'functional' | 'subclass',
 		readonly name: string,
 		public varName: string | undefined,
 		readonly range: TextRange,

@@ -24,7 +24,15 @@ import { KerasDialect, kerasDialect } from './dialect';
 import { apply as applyLayer, callLayer, createLayer, input } from './layers';
 import { legacyArgs } from './legacy';
 import { MODEL_METHODS } from './methods';
-import { buildSequential, callModel, functional, sequential, visibleLayers } from './models';
+import {
+	buildSequential,
+	callModel,
+	connect,
+	functional,
+	functionalInitArgs,
+	sequential,
+	visibleLayers,
+} from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import {
 	SCALAR_COMPARISONS,
@@ -383,7 +391,18 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `super().__init__(…)` and `super().build(…)` of a Keras Layer or Model subclass: nothing NormLens counts happens there. */
-	callBaseMethod(obj: FrameworkObject, name: string): Value | undefined {
+	callBaseMethod(obj: FrameworkObject, name: string, args: CallArgs): Value | undefined {
+		if (
+			obj instanceof KerasModel &&
+			obj.modelKind === 'subclass' &&
+			!obj.isLayer &&
+			name === '__init__' &&
+			functionalInitArgs(args)
+		) {
+			// `super().__init__(inputs, outputs)` in a Model subclass's own `__init__`: a functional model.
+			connect(this.s, obj, args);
+			return NONE;
+		}
 		if (
 			(obj instanceof KerasModel || obj instanceof KerasLayer) &&
 			(name === '__init__' || (name === 'build' && obj instanceof KerasModel))

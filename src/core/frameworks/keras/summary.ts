@@ -100,7 +100,7 @@ export function nestedRows(
 				m.modelKind === 'sequential'
 					? 'Sequential'
 					: m.modelKind === 'functional'
-						? 'Functional'
+						? (m.pyClass?.name ?? 'Functional')
 						: (m.pyClass?.name ?? 'Model'),
 			depth: 0,
 			range: summary.range,
