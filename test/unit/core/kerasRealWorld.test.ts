@@ -1530,3 +1530,31 @@ describe('keras-io: a keras.Model subclass made with (inputs, outputs) is a func
 		assert.deepStrictEqual(totals(result), [16, 16, 0]);
 	});
 });
+
+describe('keras-io GANs: super().compile() in an overridden compile', () => {
+	it("is Keras's compile: it changes no layer, so the counts stay known", () => {
+		// The pattern of examples/generative/dcgan_overriding_train_step.py and wgan_gp.py
+		// (`def compile(self, d_optimizer, g_optimizer, loss_fn): super().compile()`), on a
+		// subclass whose call NormLens follows. Before, the base call was a method NormLens did
+		// not model and the model was unknown. Dense 8 × 4 + 4 = 36.
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'class Net(keras.Model):',
+				'    def __init__(self):',
+				'        super().__init__()',
+				'        self.d = layers.Dense(4)',
+				'    def compile(self, loss_fn):',
+				'        super().compile()',
+				'        self.loss_fn = "mse"',
+				'    def call(self, x):',
+				'        return self.d(x)',
+				'model = Net()',
+				'model.compile(loss_fn="mse")',
+				'model.build((None, 8))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [36, 36, 0]);
+	});
+});

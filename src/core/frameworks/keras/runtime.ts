@@ -17,6 +17,7 @@ import {
 	UNKNOWN,
 	Value,
 } from '../../python/values';
+import { TRUSTED_METHODS } from '../../python/trusted';
 import { KERAS_BACKEND } from './backend';
 import { kerasLayerSpec } from './catalogue';
 import { checkBatchNormAxis, checkRedundantBias } from './checks';
@@ -407,6 +408,11 @@ export class KerasRuntime implements Runtime {
 			(obj instanceof KerasModel || obj instanceof KerasLayer) &&
 			(name === '__init__' || (name === 'build' && obj instanceof KerasModel))
 		) {
+			return NONE;
+		}
+		if (obj instanceof KerasModel && TRUSTED_METHODS['keras.model'].has(name)) {
+			// `super().compile()` in an overridden compile (keras-io's GAN examples): Keras's own
+			// compile, fit, … read or train the model and never add a layer nor change trainability.
 			return NONE;
 		}
 		return undefined;
