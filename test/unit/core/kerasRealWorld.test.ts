@@ -1558,3 +1558,94 @@ describe('keras-io GANs: super().compile() in an overridden compile', () => {
 		assert.deepStrictEqual(totals(result), [36, 36, 0]);
 	});
 });
+
+describe("keras-io: a built layer's weights read as tensors (PixelCNN masks its kernel)", () => {
+	// examples/generative/pixelcnn.py (tf.keras 2 print): PixelConvLayer.build builds its Conv2D by
+	// hand (`self.conv.build(input_shape)`), reads `self.conv.kernel.get_shape()` and keeps a
+	// NumPy mask of that shape. Keras printed pixel_conv_layer 6,400, five residual_block 98,624,
+	// pixel_conv_layer_6/7 16,512, conv2d_18 129: Total 532,673. Before: `.kernel` of a layer was
+	// not read, the mask was an attribute of unknown value, and every custom layer was unknown.
+	// (The md's source today names the attribute `pixelconv` and calls `self.pixel_conv`, an
+	// AttributeError in Keras; the print is from the consistent version used here.)
+	const code = [
+		'import numpy as np',
+		'import tensorflow as tf',
+		'from tensorflow import keras',
+		'from tensorflow.keras import layers',
+		'num_classes = 10',
+		'input_shape = (28, 28, 1)',
+		'n_residual_blocks = 5',
+		'class PixelConvLayer(layers.Layer):',
+		'    def __init__(self, mask_type, **kwargs):',
+		'        super(PixelConvLayer, self).__init__()',
+		'        self.mask_type = mask_type',
+		'        self.conv = layers.Conv2D(**kwargs)',
+		'    def build(self, input_shape):',
+		'        self.conv.build(input_shape)',
+		'        kernel_shape = self.conv.kernel.get_shape()',
+		'        self.mask = np.zeros(shape=kernel_shape)',
+		'        self.mask[: kernel_shape[0] // 2, ...] = 1.0',
+		'        self.mask[kernel_shape[0] // 2, : kernel_shape[1] // 2, ...] = 1.0',
+		'        if self.mask_type == "B":',
+		'            self.mask[kernel_shape[0] // 2, kernel_shape[1] // 2, ...] = 1.0',
+		'    def call(self, inputs):',
+		'        self.conv.kernel.assign(self.conv.kernel * self.mask)',
+		'        return self.conv(inputs)',
+		'class ResidualBlock(keras.layers.Layer):',
+		'    def __init__(self, filters, **kwargs):',
+		'        super(ResidualBlock, self).__init__(**kwargs)',
+		'        self.activation = keras.layers.ReLU()',
+		'        self.conv1 = keras.layers.Conv2D(filters=filters, kernel_size=1, activation="relu")',
+		'        self.pixel_conv = PixelConvLayer(',
+		'            mask_type="B",',
+		'            filters=filters // 2,',
+		'            kernel_size=3,',
+		'            activation="relu",',
+		'            padding="same",',
+		'        )',
+		'        self.conv2 = keras.layers.Conv2D(filters=filters, kernel_size=1, activation="relu")',
+		'    def call(self, inputs):',
+		'        x = self.activation(inputs)',
+		'        x = self.conv1(x)',
+		'        x = self.pixel_conv(x)',
+		'        x = self.conv2(x)',
+		'        return keras.layers.add([inputs, x])',
+		'inputs = keras.Input(shape=input_shape)',
+		'x = PixelConvLayer(mask_type="A", filters=128, kernel_size=7, padding="same", activation="relu")(inputs)',
+		'for _ in range(n_residual_blocks):',
+		'    x = ResidualBlock(filters=128)(x)',
+		'for _ in range(2):',
+		'    x = PixelConvLayer(mask_type="B", filters=128, kernel_size=1, strides=1, activation="relu", padding="valid")(x)',
+		'out = keras.layers.Conv2D(filters=1, kernel_size=1, strides=1, activation="sigmoid", padding="valid")(x)',
+		'pixel_cnn = keras.Model(inputs, out)',
+		'adam = keras.optimizers.Adam(learning_rate=0.0001)',
+		'pixel_cnn.compile(optimizer=adam, loss="binary_crossentropy")',
+	].join('\n');
+
+	it('pixelcnn: 532,673 row by row', () => {
+		const result = analyzePython(code);
+		assert.deepStrictEqual(totals(result, 'pixel_cnn'), [532673, 532673, 0]);
+		assert.deepStrictEqual(
+			rows(result, 'pixel_cnn').map(([n, , p]) => [n, p]),
+			[
+				['input_layer', 0],
+				['pixel_conv_layer', 6400],
+				['residual_block', 98624],
+				['residual_block_1', 98624],
+				['residual_block_2', 98624],
+				['residual_block_3', 98624],
+				['residual_block_4', 98624],
+				['pixel_conv_layer_6', 16512],
+				['pixel_conv_layer_7', 16512],
+				['conv2d_18', 129],
+			],
+		);
+	});
+
+	it("the md's source with `self.pixel_conv` never set: unknown, never a number", () => {
+		const result = analyzePython(
+			code.replace('self.pixel_conv = PixelConvLayer(', 'self.pixelconv = PixelConvLayer('),
+		);
+		assert.deepStrictEqual(totals(result, 'pixel_cnn'), [null, null, null]);
+	});
+});

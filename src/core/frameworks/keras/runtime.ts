@@ -371,6 +371,10 @@ export class KerasRuntime implements Runtime {
 			// Only a lookup table changes: nothing is built, no weight is made.
 			return NONE;
 		}
+		if (obj instanceof KerasTensor && name === 'get_shape' && args.positional.length === 0) {
+			// TensorFlow's `t.get_shape()` is `t.shape`.
+			return this.getAttr(obj, 'shape');
+		}
 		if (obj instanceof KerasLayer && name === 'build' && obj.spec) {
 			// `embedding_layer.build((1,))` before `set_weights` (keras-io pretrained_word_embeddings):
 			// Keras makes the weights for that input shape; a later call finds the layer built and
@@ -490,6 +494,17 @@ export class KerasRuntime implements Runtime {
 			return ts.length === 1
 				? { k: 'obj', obj: ts[0] }
 				: tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
+		}
+		if (obj instanceof KerasLayer && obj.built && obj.weights) {
+			// `self.conv.kernel` of a built layer (keras-io's PixelCNN masks it): a tensor of the
+			// weight's shape to compute with. Not a new variable: the weight is the layer's own.
+			const weight = obj.weights.find((w) => w.name === name);
+			if (weight) {
+				return {
+					k: 'obj',
+					obj: new KerasTensor(this.s.tensorIds++, weight.shape, null, []),
+				};
+			}
 		}
 		if (obj instanceof KerasLayer && name === 'output') {
 			// The tensor of the layer's one call (a functional model cut at `get_layer('mixed7').output`);
