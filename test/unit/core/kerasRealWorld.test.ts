@@ -1649,3 +1649,138 @@ describe("keras-io: a built layer's weights read as tensors (PixelCNN masks its 
 		assert.deepStrictEqual(totals(result, 'pixel_cnn'), [null, null, null]);
 	});
 });
+
+describe('keras-io: custom layers called on a list of tensors, or adding a loss', () => {
+	it('vae: Sampling()([z_mean, z_log_var]) builds the encoder, 69,076 as printed', () => {
+		// examples/generative/vae.py (tf.keras 2.13 print): encoder 69,076 (conv2d 320, conv2d_1
+		// 18,496, dense 50,192, z_mean 34, z_log_var 34, sampling 0), decoder 65,089. Before, a
+		// custom layer called on a list was not followed and the encoder was unknown.
+		const result = analyzePython(
+			[
+				'import numpy as np',
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'class Sampling(layers.Layer):',
+				'    """Uses (z_mean, z_log_var) to sample z, the vector encoding a digit."""',
+				'    def call(self, inputs):',
+				'        z_mean, z_log_var = inputs',
+				'        batch = tf.shape(z_mean)[0]',
+				'        dim = tf.shape(z_mean)[1]',
+				'        epsilon = tf.random.normal(shape=(batch, dim))',
+				'        return z_mean + tf.exp(0.5 * z_log_var) * epsilon',
+				'latent_dim = 2',
+				'encoder_inputs = keras.Input(shape=(28, 28, 1))',
+				'x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(encoder_inputs)',
+				'x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)',
+				'x = layers.Flatten()(x)',
+				'x = layers.Dense(16, activation="relu")(x)',
+				'z_mean = layers.Dense(latent_dim, name="z_mean")(x)',
+				'z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)',
+				'z = Sampling()([z_mean, z_log_var])',
+				'encoder = keras.Model(encoder_inputs, [z_mean, z_log_var, z], name="encoder")',
+				'latent_inputs = keras.Input(shape=(latent_dim,))',
+				'x = layers.Dense(7 * 7 * 64, activation="relu")(latent_inputs)',
+				'x = layers.Reshape((7, 7, 64))(x)',
+				'x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)',
+				'x = layers.Conv2DTranspose(32, 3, activation="relu", strides=2, padding="same")(x)',
+				'decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)',
+				'decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")',
+				'class VAE(keras.Model):',
+				'    def __init__(self, encoder, decoder, **kwargs):',
+				'        super().__init__(**kwargs)',
+				'        self.encoder = encoder',
+				'        self.decoder = decoder',
+				'        self.total_loss_tracker = keras.metrics.Mean(name="total_loss")',
+				'        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")',
+				'        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")',
+				'    @property',
+				'    def metrics(self):',
+				'        return [self.total_loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]',
+				'vae = VAE(encoder, decoder)',
+				'vae.compile(optimizer=keras.optimizers.Adam())',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result, 'encoder'), [69076, 69076, 0]);
+		assert.deepStrictEqual(totals(result, 'decoder'), [65089, 65089, 0]);
+		assert.deepStrictEqual(rows(result, 'encoder').slice(-1), [['sampling', [null, 2], 0]]);
+	});
+
+	it('vq_vae: a VectorQuantizer holding a tf.Variable and calling self.add_loss, 48,913 as printed', () => {
+		// examples/generative/vq_vae.py (tf.keras 2 print): encoder 19,856, vector_quantizer 1,024
+		// (a 16 × 64 codebook), decoder 28,033. Before, `self.add_loss(…)` made it unknown.
+		const result = analyzePython(
+			[
+				'import numpy as np',
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'class VectorQuantizer(layers.Layer):',
+				'    def __init__(self, num_embeddings, embedding_dim, beta=0.25, **kwargs):',
+				'        super().__init__(**kwargs)',
+				'        self.embedding_dim = embedding_dim',
+				'        self.num_embeddings = num_embeddings',
+				'        self.beta = (beta)',
+				'        w_init = tf.random_uniform_initializer()',
+				'        self.embeddings = tf.Variable(',
+				'            initial_value=w_init(shape=(self.embedding_dim, self.num_embeddings), dtype="float32"),',
+				'            trainable=True,',
+				'            name="embeddings_vqvae",',
+				'        )',
+				'    def call(self, x):',
+				'        input_shape = tf.shape(x)',
+				'        flattened = tf.reshape(x, [-1, self.embedding_dim])',
+				'        encoding_indices = self.get_code_indices(flattened)',
+				'        encodings = tf.one_hot(encoding_indices, self.num_embeddings)',
+				'        quantized = tf.matmul(encodings, self.embeddings, transpose_b=True)',
+				'        quantized = tf.reshape(quantized, input_shape)',
+				'        commitment_loss = self.beta * tf.reduce_mean((tf.stop_gradient(quantized) - x) ** 2)',
+				'        codebook_loss = tf.reduce_mean((quantized - tf.stop_gradient(x)) ** 2)',
+				'        self.add_loss(commitment_loss + codebook_loss)',
+				'        quantized = x + tf.stop_gradient(quantized - x)',
+				'        return quantized',
+				'    def get_code_indices(self, flattened_inputs):',
+				'        similarity = tf.matmul(flattened_inputs, self.embeddings)',
+				'        distances = (',
+				'            tf.reduce_sum(flattened_inputs ** 2, axis=1, keepdims=True)',
+				'            + tf.reduce_sum(self.embeddings ** 2, axis=0)',
+				'            - 2 * similarity',
+				'        )',
+				'        encoding_indices = tf.argmin(distances, axis=1)',
+				'        return encoding_indices',
+				'def get_encoder(latent_dim=16):',
+				'    encoder_inputs = keras.Input(shape=(28, 28, 1))',
+				'    x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(encoder_inputs)',
+				'    x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)',
+				'    encoder_outputs = layers.Conv2D(latent_dim, 1, padding="same")(x)',
+				'    return keras.Model(encoder_inputs, encoder_outputs, name="encoder")',
+				'def get_decoder(latent_dim=16):',
+				'    latent_inputs = keras.Input(shape=get_encoder(latent_dim).output.shape[1:])',
+				'    x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(latent_inputs)',
+				'    x = layers.Conv2DTranspose(32, 3, activation="relu", strides=2, padding="same")(x)',
+				'    decoder_outputs = layers.Conv2DTranspose(1, 3, padding="same")(x)',
+				'    return keras.Model(latent_inputs, decoder_outputs, name="decoder")',
+				'def get_vqvae(latent_dim=16, num_embeddings=64):',
+				'    vq_layer = VectorQuantizer(num_embeddings, latent_dim, name="vector_quantizer")',
+				'    encoder = get_encoder(latent_dim)',
+				'    decoder = get_decoder(latent_dim)',
+				'    inputs = keras.Input(shape=(28, 28, 1))',
+				'    encoder_outputs = encoder(inputs)',
+				'    quantized_latents = vq_layer(encoder_outputs)',
+				'    reconstructions = decoder(quantized_latents)',
+				'    return keras.Model(inputs, reconstructions, name="vq_vae")',
+				'vqvae = get_vqvae()',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result, 'vqvae'), [48913, 48913, 0]);
+		assert.deepStrictEqual(
+			rows(result, 'vqvae').map(([n, , p]) => [n, p]),
+			[
+				['input_layer_3', 0],
+				['encoder', 19856],
+				['vector_quantizer', 1024],
+				['decoder', 28033],
+			],
+		);
+	});
+});
