@@ -839,6 +839,19 @@ describe('keras-io examples (keras-team/keras-io, Apache-2.0): the summaries pri
 		);
 	});
 
+	it('captcha_ocr with the 19 characters the md printed written in: 21 units from the StringLookup', () => {
+		const result = analyzePython(
+			[
+				'from keras import layers',
+				"characters = ['2', '3', '4', '5', '6', '7', '8', 'b', 'c', 'd', 'e', 'f', 'g', 'm', 'n', 'p', 'w', 'x', 'y']",
+				'char_to_num = layers.StringLookup(vocabulary=list(characters), mask_token=None)',
+				'VOCAB = len(char_to_num.get_vocabulary()) + 1',
+				captcha,
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [432725, 432725, 0]);
+	});
+
 	it('captcha_ocr with a vocabulary read from the data: unknown with that cause, never 0', () => {
 		// Before: every layer before `x` was dropped (only the first input was followed) and the
 		// model counted 0 parameters.
@@ -1782,5 +1795,100 @@ describe('keras-io: custom layers called on a list of tensors, or adding a loss'
 				['decoder', 28033],
 			],
 		);
+	});
+});
+
+describe('keras-io: StringLookup / IntegerLookup with a vocabulary written in the code', () => {
+	it('ctc_asr: output_dim=char_to_num.vocabulary_size() is 31, DeepSpeech_2 is 26,628,480', () => {
+		// examples/audio/ctc_asr.py (tf.keras 2 print): 30 characters and oov_token="" give a
+		// vocabulary of 31 (the md prints it: "(size =31)"), so the last Dense has 32 units:
+		// 1,024 × 32 + 32 = 32,800. Keras printed Total 26,628,480, trainable 26,628,352,
+		// non-trainable 128. Before, StringLookup was a layer NormLens did not know and
+		// vocabulary_size() a method it did not model: unknown.
+		const result = analyzePython(
+			[
+				'import numpy as np',
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'characters = [x for x in "abcdefghijklmnopqrstuvwxyz\'?! "]',
+				'char_to_num = keras.layers.StringLookup(vocabulary=characters, oov_token="")',
+				'num_to_char = keras.layers.StringLookup(vocabulary=char_to_num.get_vocabulary(), oov_token="", invert=True)',
+				'frame_length = 256',
+				'frame_step = 160',
+				'fft_length = 384',
+				'def CTCLoss(y_true, y_pred):',
+				'    batch_len = tf.cast(tf.shape(y_true)[0], dtype="int64")',
+				'    input_length = tf.cast(tf.shape(y_pred)[1], dtype="int64")',
+				'    label_length = tf.cast(tf.shape(y_true)[1], dtype="int64")',
+				'    input_length = input_length * tf.ones(shape=(batch_len, 1), dtype="int64")',
+				'    label_length = label_length * tf.ones(shape=(batch_len, 1), dtype="int64")',
+				'    loss = keras.backend.ctc_batch_cost(y_true, y_pred, input_length, label_length)',
+				'    return loss',
+				'def build_model(input_dim, output_dim, rnn_layers=5, rnn_units=128):',
+				'    input_spectrogram = layers.Input((None, input_dim), name="input")',
+				'    x = layers.Reshape((-1, input_dim, 1), name="expand_dim")(input_spectrogram)',
+				'    x = layers.Conv2D(filters=32, kernel_size=[11, 41], strides=[2, 2], padding="same", use_bias=False, name="conv_1")(x)',
+				'    x = layers.BatchNormalization(name="conv_1_bn")(x)',
+				'    x = layers.ReLU(name="conv_1_relu")(x)',
+				'    x = layers.Conv2D(filters=32, kernel_size=[11, 21], strides=[1, 2], padding="same", use_bias=False, name="conv_2")(x)',
+				'    x = layers.BatchNormalization(name="conv_2_bn")(x)',
+				'    x = layers.ReLU(name="conv_2_relu")(x)',
+				'    x = layers.Reshape((-1, x.shape[-2] * x.shape[-1]))(x)',
+				'    for i in range(1, rnn_layers + 1):',
+				'        recurrent = layers.GRU(units=rnn_units, activation="tanh", recurrent_activation="sigmoid", use_bias=True, return_sequences=True, reset_after=True, name=f"gru_{i}")',
+				'        x = layers.Bidirectional(recurrent, name=f"bidirectional_{i}", merge_mode="concat")(x)',
+				'        if i < rnn_layers:',
+				'            x = layers.Dropout(rate=0.5)(x)',
+				'    x = layers.Dense(units=rnn_units * 2, name="dense_1")(x)',
+				'    x = layers.ReLU(name="dense_1_relu")(x)',
+				'    x = layers.Dropout(rate=0.5)(x)',
+				'    output = layers.Dense(units=output_dim + 1, activation="softmax")(x)',
+				'    model = keras.Model(input_spectrogram, output, name="DeepSpeech_2")',
+				'    opt = keras.optimizers.Adam(learning_rate=1e-4)',
+				'    model.compile(optimizer=opt, loss=CTCLoss)',
+				'    return model',
+				'model = build_model(input_dim=fft_length // 2 + 1, output_dim=char_to_num.vocabulary_size(), rnn_units=512)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [26628480, 26628352, 128]);
+		assert.deepStrictEqual(rows(result).slice(-1), [['dense', [null, null, 32], 32800]]);
+	});
+
+	it('get_vocabulary(), and the other output modes', () => {
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers',
+				'lookup = layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="", output_mode="multi_hot")',
+				'ids = layers.IntegerLookup(vocabulary=[3, 5, 7, 9], output_mode="one_hot")',
+				'n = len(lookup.get_vocabulary())',
+				'inputs = keras.Input((4,), dtype="string")',
+				'codes = keras.Input((1,), dtype="int64")',
+				'x = layers.concatenate([lookup(inputs), ids(codes)])',
+				'model = keras.Model([inputs, codes], layers.Dense(n)(x))',
+			].join('\n'),
+		);
+		// ['', '[UNK]', 'a', 'b', 'c'] and [-1, 3, 5, 7, 9]: (None, 5) each; Dense 10 × 5 + 5.
+		assert.deepStrictEqual(totals(result), [55, 55, 0]);
+	});
+
+	it("a vocabulary from adapt(), or the experimental layer's era-dependent mask_token: unknown", () => {
+		for (const line of [
+			'lookup = layers.StringLookup(vocabulary=["a", "b"])\nlookup.adapt(words)',
+			'lookup = layers.experimental.preprocessing.StringLookup(vocabulary=["a", "b"])',
+		]) {
+			const result = analyzePython(
+				[
+					'import tensorflow as tf',
+					'from tensorflow.keras import layers',
+					line,
+					'inputs = tf.keras.Input((4,))',
+					'model = tf.keras.Model(inputs, layers.Dense(lookup.vocabulary_size())(inputs))',
+				].join('\n'),
+			);
+			assert.deepStrictEqual(totals(result), [null, null, null], line);
+			assert.match(result.models[0].unknown?.reason ?? '', /adapt|mask_token/);
+		}
 	});
 });

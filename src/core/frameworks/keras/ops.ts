@@ -369,3 +369,26 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	}
 	return OP_RULES[op](x, s, { args, kw, tensor, axisOf });
 }
+
+/**
+ * The length of `tf.range(limit)` / `tf.range(start, limit, delta)` (`keras.ops.arange(start, stop,
+ * step)` alike): ceil((limit − start) / delta), at least 0; None where a bound is only known when the
+ * model runs (`tf.shape(inputs)[-1]`), as TensorFlow's static shape says.
+ */
+export function rangeLength(args: CallArgs): number | null {
+	const a = args.positional;
+	const kw = (names: string[], i: number): Value | undefined =>
+		names.map((n) => args.keywords.get(n)).find((v) => v !== undefined) ?? a[i];
+	const second = kw(['limit', 'stop'], 1);
+	const start = second === undefined || second.k === 'none' ? 0 : asInt(kw(['start'], 0));
+	const limit =
+		second === undefined || second.k === 'none'
+			? asInt(kw(['limit', 'start'], 0))
+			: asInt(second);
+	const step = kw(['delta', 'step'], 2);
+	const delta = step === undefined || step.k === 'none' ? 1 : asInt(step);
+	if (start === undefined || limit === undefined || delta === undefined || delta === 0) {
+		return null;
+	}
+	return Math.max(0, Math.ceil((limit - start) / delta));
+}

@@ -24,6 +24,7 @@ import { checkBatchNormAxis, checkRedundantBias } from './checks';
 import { KerasDialect, kerasDialect } from './dialect';
 import { apply as applyLayer, callLayer, createLayer, input } from './layers';
 import { legacyArgs } from './legacy';
+import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
 import {
 	buildSequential,
@@ -36,6 +37,7 @@ import {
 } from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import {
+	rangeLength,
 	SCALAR_COMPARISONS,
 	shapeKeepingLayerName,
 	TensorOp,
@@ -78,29 +80,6 @@ const mergeFunctions: Record<string, string> = {
  * (Sequential, functional), subclass.ts, methods.ts and backend.ts (tables by name), ops.ts (TensorFlow
  * functions, by name), summary.ts and checks.ts (what is reported).
  */
-/**
- * The length of `tf.range(limit)` / `tf.range(start, limit, delta)` (`keras.ops.arange(start, stop,
- * step)` alike): ceil((limit − start) / delta), at least 0; None where a bound is only known when the
- * model runs (`tf.shape(inputs)[-1]`), as TensorFlow's static shape says.
- */
-function rangeLength(args: CallArgs): number | null {
-	const a = args.positional;
-	const kw = (names: string[], i: number): Value | undefined =>
-		names.map((n) => args.keywords.get(n)).find((v) => v !== undefined) ?? a[i];
-	const second = kw(['limit', 'stop'], 1);
-	const start = second === undefined || second.k === 'none' ? 0 : asInt(kw(['start'], 0));
-	const limit =
-		second === undefined || second.k === 'none'
-			? asInt(kw(['limit', 'start'], 0))
-			: asInt(second);
-	const step = kw(['delta', 'step'], 2);
-	const delta = step === undefined || step.k === 'none' ? 1 : asInt(step);
-	if (start === undefined || limit === undefined || delta === undefined || delta === 0) {
-		return null;
-	}
-	return Math.max(0, Math.ceil((limit - start) / delta));
-}
-
 export class KerasRuntime implements Runtime {
 	private readonly s: KerasSession;
 	readonly layers: KerasLayer[];
@@ -245,7 +224,24 @@ export class KerasRuntime implements Runtime {
 					});
 					return { k: 'obj', obj: layer };
 				}
-				return { k: 'obj', obj: createLayer(this.s, name, spec, legacy.args, ctx) };
+				const layer = createLayer(this.s, name, spec, legacy.args, ctx);
+				if (
+					name === 'StringLookup' &&
+					module.includes('experimental') &&
+					!legacy.args.keywords.has('mask_token') &&
+					legacy.args.positional.length < 3
+				) {
+					// TF 2.4–2.5's experimental StringLookup defaulted mask_token to '' (an extra index);
+					// from TF 2.6 it is None, and the experimental alias follows the TF at hand.
+					layer.config.set(
+						'mask_token',
+						unknown({
+							reason: "the experimental StringLookup's default mask_token was '' before TensorFlow 2.6 and None since: give mask_token",
+							range: layer.range,
+						}),
+					);
+				}
+				return { k: 'obj', obj: layer };
 			}
 			if (/^[A-Z]/.test(name) && isLayerNamespace(module)) {
 				const layer = createLayer(this.s, name, undefined, args, ctx);
@@ -367,30 +363,13 @@ export class KerasRuntime implements Runtime {
 			// (trusted, or it may change the model).
 			return MODEL_METHODS.get(name)?.(this.s, obj, args, ctx, name);
 		}
-		if (obj instanceof KerasLayer && name === 'adapt' && obj.spec?.adaptFillsLookup) {
-			// Only a lookup table changes: nothing is built, no weight is made.
-			return NONE;
+		if (obj instanceof KerasLayer) {
+			// A method not in the table, or not for this layer: the interpreter decides.
+			return LAYER_METHODS.get(name)?.(this.s, obj, args, ctx);
 		}
 		if (obj instanceof KerasTensor && name === 'get_shape' && args.positional.length === 0) {
 			// TensorFlow's `t.get_shape()` is `t.shape`.
 			return this.getAttr(obj, 'shape');
-		}
-		if (obj instanceof KerasLayer && name === 'build' && obj.spec) {
-			// `embedding_layer.build((1,))` before `set_weights` (keras-io pretrained_word_embeddings):
-			// Keras makes the weights for that input shape; a later call finds the layer built and
-			// keeps them. A shape NormLens cannot read leaves the method to the interpreter (unknown).
-			const arg = args.positional[0] ?? args.keywords.get('input_shape');
-			const dims = asSequence(arg)?.map((v) => (v.k === 'none' ? null : asInt(v)));
-			if (!dims || dims.some((d) => d === undefined)) {
-				return undefined;
-			}
-			if (!obj.built) {
-				applyLayer(this.s, obj, [dims as Shape], ctx.range(args.node));
-				// The summary's row is the layer's first call on a tensor, not this shape.
-				obj.inputShapes = null;
-				obj.outputShape = null;
-			}
-			return NONE;
 		}
 		return undefined;
 	}
