@@ -1892,3 +1892,75 @@ describe('keras-io: StringLookup / IntegerLookup with a vocabulary written in th
 		}
 	});
 });
+
+describe('keras-io: a Lambda on a list of tensors, and element-wise functions that broadcast', () => {
+	it('siamese_contrastive: Lambda(euclidean_distance)([tower_1, tower_2]) is (None, 1)', () => {
+		// examples/vision/siamese_contrastive.py (Keras 3 print): embedding 5,318 (4,804 trainable,
+		// 514 non-trainable), lambda (None, 1) 0. The function unpacks the list and takes
+		// ops.sqrt(ops.maximum(ops.sum(…, axis=1, keepdims=True), keras.backend.epsilon())). Before,
+		// a Lambda was traced on one tensor only and ops.maximum was not followed: the row's shape
+		// was unknown.
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import ops',
+				'from keras import layers',
+				'margin = 1',
+				'def euclidean_distance(vects):',
+				'    x, y = vects',
+				'    sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)',
+				'    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))',
+				'def create_embedding_network():',
+				'    inputs = layers.Input((28, 28, 1))',
+				'    x = layers.BatchNormalization()(inputs)',
+				'    x = layers.Conv2D(4, (5, 5), activation="tanh")(x)',
+				'    x = layers.AveragePooling2D(pool_size=(2, 2))(x)',
+				'    x = layers.Conv2D(16, (5, 5), activation="tanh")(x)',
+				'    x = layers.AveragePooling2D(pool_size=(2, 2))(x)',
+				'    x = layers.Flatten()(x)',
+				'    x = layers.BatchNormalization()(x)',
+				'    x = layers.Dense(10, activation="tanh")(x)',
+				'    return keras.Model(inputs, x, name="embedding")',
+				'embedding_network = create_embedding_network()',
+				'input_1 = layers.Input((28, 28, 1))',
+				'input_2 = layers.Input((28, 28, 1))',
+				'tower_1 = embedding_network(input_1)',
+				'tower_2 = embedding_network(input_2)',
+				'distance = layers.Lambda(euclidean_distance)([tower_1, tower_2])',
+				'siamese = keras.Model(inputs=[input_1, input_2], outputs=distance)',
+				'siamese.compile(loss="mse", optimizer="RMSprop")',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result, 'siamese'), [5318, 4804, 514]);
+		assert.deepStrictEqual(
+			rows(result, 'siamese').map(([n, shape, p]) => [n, shape, p]),
+			[
+				['input_layer_1', [null, 28, 28, 1], 0],
+				['input_layer_2', [null, 28, 28, 1], 0],
+				['embedding', [null, 10], 5318],
+				['lambda', [null, 1], 0],
+			],
+		);
+	});
+
+	it("tf.maximum / keras.ops.maximum with a number keep the tensor's shape; tf.keras 2 makes a TFOpLambda row", () => {
+		for (const [dialect, fn, rowsExpected] of [
+			['# normlens: keras 3', 'keras.ops.maximum', 2],
+			['# normlens: keras 2', 'tf.maximum', 3],
+		] as const) {
+			const result = analyzePython(
+				[
+					dialect,
+					'import tensorflow as tf',
+					'import keras',
+					'a = keras.layers.Input((10,))',
+					`m = ${fn}(a, 1e-7)`,
+					'model = keras.Model(a, keras.layers.Dense(2)(m))',
+				].join('\n'),
+			);
+			// Dense 10 × 2 + 2.
+			assert.deepStrictEqual(totals(result), [22, 22, 0], fn);
+			assert.strictEqual(rows(result).length, rowsExpected, fn);
+		}
+	});
+});

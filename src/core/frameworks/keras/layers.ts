@@ -260,13 +260,16 @@ export function traceLambda(
 ): Shape | null {
 	const declared = apply(s, layer, inputs, layer.range);
 	const fn = layer.config.get('function');
-	if (declared || fn?.k !== 'func' || inputs.length !== 1) {
+	if (declared || fn?.k !== 'func') {
 		return declared;
 	}
-	const symbolic: Value = {
+	// Called on a list (`Lambda(euclidean_distance)([tower_1, tower_2])` in keras-io's siamese
+	// network), the function gets the list.
+	const tensors: Value[] = inputs.map((shape) => ({
 		k: 'obj',
-		obj: new KerasTensor(s.tensorIds++, inputs[0], null, []),
-	};
+		obj: new KerasTensor(s.tensorIds++, shape, null, []),
+	}));
+	const symbolic: Value = tensors.length === 1 ? tensors[0] : { k: 'list', items: tensors };
 	const result = s.insideLayer(() =>
 		ctx.callFunction(fn.def, {
 			positional: [symbolic],

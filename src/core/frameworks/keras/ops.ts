@@ -55,6 +55,24 @@ export const SCALAR_COMPARISONS: Readonly<Record<string, (a: number, b: number) 
 };
 
 /**
+ * Element-wise functions of two tensors (or a tensor and a number) that broadcast as NumPy does,
+ * by their name under `tf.`, `tf.math.` and `keras.ops.`, with the TFOpLambda name tf.keras 2
+ * gives them.
+ */
+export const BROADCASTING: Readonly<Record<string, string>> = {
+	add: 'tf.math.add',
+	subtract: 'tf.math.subtract',
+	multiply: 'tf.math.multiply',
+	divide: 'tf.math.truediv',
+	truediv: 'tf.math.truediv',
+	maximum: 'tf.math.maximum',
+	minimum: 'tf.math.minimum',
+	pow: 'tf.math.pow',
+	power: 'tf.math.pow',
+	squared_difference: 'tf.math.squared_difference',
+};
+
+/**
  * The name tf.keras 2 gives the TFOpLambda layer of each TensorFlow function: the function's
  * canonical API name (`tf.reduce_mean` is `tf.math.reduce_mean`). keras.ops has no such layer.
  */

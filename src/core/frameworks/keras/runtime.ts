@@ -37,6 +37,7 @@ import {
 } from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import {
+	BROADCASTING,
 	rangeLength,
 	SCALAR_COMPARISONS,
 	shapeKeepingLayerName,
@@ -126,6 +127,24 @@ export class KerasRuntime implements Runtime {
 			const y = asNumber(b);
 			if (x !== undefined && y !== undefined && a?.k === 'num' && b?.k === 'num') {
 				return { k: 'bool', v: compare(x, y) };
+			}
+		}
+		const elementwise = comparison ? BROADCASTING[comparison[1] ?? comparison[2]] : undefined;
+		if (elementwise) {
+			// `ops.maximum(sum_square, keras.backend.epsilon())`, `tf.add(x, y)`: NumPy broadcasting.
+			const [a, b] = [args.positional[0], args.positional[1]];
+			const v =
+				a && b
+					? this.binaryOp(
+							'',
+							a,
+							b,
+							ctx.range(args.node),
+							path.includes('keras') ? null : elementwise,
+						)
+					: undefined;
+			if (v) {
+				return v;
 			}
 		}
 		if (rangeTensor.test(path)) {
@@ -258,7 +277,14 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
-	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+	binaryOp(
+		op: string,
+		a: Value,
+		b: Value,
+		range?: TextRange,
+		/** A function's TFOpLambda name (`tf.math.maximum`); null for a function that makes no row (keras.ops). */
+		apiName?: string | null,
+	): Value | undefined {
 		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
 		const t = (v: Value) =>
 			v.k === 'obj'
@@ -270,7 +296,11 @@ export class KerasRuntime implements Runtime {
 				: undefined;
 		const ta = t(a);
 		const tb = t(b);
-		if ((!ta && !tb) || !['+', '-', '*', '/'].includes(op)) {
+		if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {
+			return undefined;
+		}
+		if (apiName !== undefined && ((!ta && a.k !== 'num') || (!tb && b.k !== 'num'))) {
+			// A function's other operand is neither a tensor nor a number NormLens knows.
 			return undefined;
 		}
 		const sa = ta ? ta.shape : [];
@@ -286,9 +316,10 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
-		const layer = range
-			? this.s.opLayer(TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
-			: null;
+		const layer =
+			range && apiName !== null
+				? this.s.opLayer(apiName ?? TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
+				: null;
 		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, shape, layer, inputs) };
 	}
 
