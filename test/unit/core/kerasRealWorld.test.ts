@@ -1964,3 +1964,35 @@ describe('keras-io: a Lambda on a list of tensors, and element-wise functions th
 		}
 	});
 });
+
+describe('keras-io: tf.nn.depth_to_space (ESPCN super-resolution)', () => {
+	it('super_resolution_sub_pixel: 9 channels of 100 × 100 become 1 channel of 300 × 300; 59,657', () => {
+		// examples/vision/super_resolution_sub_pixel.py as printed by TF 2.3 (the op's row was
+		// `tf_op_layer_DepthToSpace (TensorFlowOpLayer)` then, `tf.nn.depth_to_space (TFOpLambda)`
+		// from TF 2.4): conv2d 1,664, conv2d_1 36,928, conv2d_2 18,464, conv2d_3 2,601, the op
+		// (None, 300, 300, 1): Total 59,657. Before, tf.nn.depth_to_space was a call NormLens did
+		// not follow and the model was unknown.
+		const result = analyzePython(
+			[
+				'# normlens: keras 2',
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'def get_model(upscale_factor=3, channels=1):',
+				'    conv_args = {"activation": "relu", "kernel_initializer": "Orthogonal", "padding": "same"}',
+				'    inputs = keras.Input(shape=(100, 100, channels))',
+				'    x = layers.Conv2D(64, 5, **conv_args)(inputs)',
+				'    x = layers.Conv2D(64, 3, **conv_args)(x)',
+				'    x = layers.Conv2D(32, 3, **conv_args)(x)',
+				'    x = layers.Conv2D(channels * (upscale_factor ** 2), 3, **conv_args)(x)',
+				'    outputs = tf.nn.depth_to_space(x, upscale_factor)',
+				'    return keras.Model(inputs, outputs)',
+				'model = get_model(upscale_factor=3, channels=1)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [59657, 59657, 0]);
+		assert.deepStrictEqual(rows(result).slice(-1), [
+			['tf.nn.depth_to_space', [null, 300, 300, 1], 0],
+		]);
+	});
+});

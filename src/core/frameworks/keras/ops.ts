@@ -11,7 +11,15 @@ import { matmulShape, reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 
 export type TensorOp =
-	'concat' | 'reshape' | 'reduce' | 'expand_dims' | 'squeeze' | 'transpose' | 'matmul';
+	| 'concat'
+	| 'reshape'
+	| 'reduce'
+	| 'expand_dims'
+	| 'squeeze'
+	| 'transpose'
+	| 'matmul'
+	| 'depth_to_space'
+	| 'space_to_depth';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 export const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -38,6 +46,8 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'tf.matmul': 'matmul',
 	'tf.linalg.matmul': 'matmul',
 	'ops.matmul': 'matmul',
+	'tf.nn.depth_to_space': 'depth_to_space',
+	'tf.nn.space_to_depth': 'space_to_depth',
 };
 
 /**
@@ -90,6 +100,8 @@ export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'tf.transpose': 'tf.compat.v1.transpose',
 	'tf.matmul': 'tf.linalg.matmul',
 	'tf.linalg.matmul': 'tf.linalg.matmul',
+	'tf.nn.depth_to_space': 'tf.nn.depth_to_space',
+	'tf.nn.space_to_depth': 'tf.nn.space_to_depth',
 };
 
 /** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
@@ -323,11 +335,44 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 			inputs: [x],
 		};
 	},
+	// Sub-pixel rearrangements of an NHWC batch (keras-io's ESPCN super-resolution): blocks of
+	// block_size² channels become block_size × block_size pixels, and back.
+	depth_to_space: (x, s, { args, kw }) => ({
+		shape: subPixel(s, asInt(kw('block_size', 1)), args, true),
+		inputs: [x],
+	}),
+	space_to_depth: (x, s, { args, kw }) => ({
+		shape: subPixel(s, asInt(kw('block_size', 1)), args, false),
+		inputs: [x],
+	}),
 	matmul: (x, s, { args, kw, tensor }) => {
 		const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
 		return { shape: y?.shape ? matmulShape(s, y.shape) : null, inputs: y ? [x, y] : [x] };
 	},
 };
+
+/** tf.nn.depth_to_space (`toSpace`) / space_to_depth on NHWC; null for another layout or a block that does not divide. */
+function subPixel(s: Shape, b: number | undefined, args: CallArgs, toSpace: boolean): Shape | null {
+	const format = args.keywords.get('data_format');
+	if (
+		b === undefined ||
+		b < 2 ||
+		s.length !== 4 ||
+		(format && !(format.k === 'str' && format.v === 'NHWC'))
+	) {
+		return null;
+	}
+	const [n, h, w, c] = s;
+	if (toSpace) {
+		return c === null || c % (b * b) !== 0
+			? null
+			: [n, h === null ? null : h * b, w === null ? null : w * b, c / (b * b)];
+	}
+	if ((h !== null && h % b !== 0) || (w !== null && w % b !== 0)) {
+		return null;
+	}
+	return [n, h === null ? null : h / b, w === null ? null : w / b, c === null ? null : c * b * b];
+}
 
 /**
  * The output shape TensorFlow gives `op` on the symbolic tensors among `args` (`tensorOf` picks them
