@@ -1996,3 +1996,58 @@ describe('keras-io: tf.nn.depth_to_space (ESPCN super-resolution)', () => {
 		]);
 	});
 });
+
+describe('keras-io: a plain TensorFlow / Keras function held by a custom layer holds no weights', () => {
+	it('handwriting_recognition: self.loss_fn = tf.keras.backend.ctc_batch_cost; 424,081 as printed', () => {
+		// examples/vision/handwriting_recognition.py (Keras 3 print): the CTCLayer keeps
+		// `tf.keras.backend.ctc_batch_cost` and calls it in `call`. Keras printed Conv1 320, Conv2
+		// 18,496, dense1 32,832, bidirectional 197,632, bidirectional_1 164,352, dense2 10,449
+		// (81 units: the 79 characters found in the data + 2): Total 424,081. The vocabulary is
+		// written in here (79); in the example it comes from the data and stays unknown. Before, a
+		// call NormLens could not read inside a layer's call was taken for a sub-layer holding
+		// weights, and the model was unknown.
+		const result = analyzePython(
+			[
+				'import tensorflow as tf',
+				'import keras',
+				'from keras import ops',
+				'image_width = 128',
+				'image_height = 32',
+				'class CTCLayer(keras.layers.Layer):',
+				'    def __init__(self, name=None):',
+				'        super().__init__(name=name)',
+				'        self.loss_fn = tf.keras.backend.ctc_batch_cost',
+				'    def call(self, y_true, y_pred):',
+				'        batch_len = ops.cast(ops.shape(y_true)[0], dtype="int64")',
+				'        input_length = ops.cast(ops.shape(y_pred)[1], dtype="int64")',
+				'        label_length = ops.cast(ops.shape(y_true)[1], dtype="int64")',
+				'        input_length = input_length * ops.ones(shape=(batch_len, 1), dtype="int64")',
+				'        label_length = label_length * ops.ones(shape=(batch_len, 1), dtype="int64")',
+				'        loss = self.loss_fn(y_true, y_pred, input_length, label_length)',
+				'        self.add_loss(loss)',
+				'        return y_pred',
+				'def build_model():',
+				'    input_img = keras.Input(shape=(image_width, image_height, 1), name="image")',
+				'    labels = keras.layers.Input(name="label", shape=(None,))',
+				'    x = keras.layers.Conv2D(32, (3, 3), activation="relu", kernel_initializer="he_normal", padding="same", name="Conv1")(input_img)',
+				'    x = keras.layers.MaxPooling2D((2, 2), name="pool1")(x)',
+				'    x = keras.layers.Conv2D(64, (3, 3), activation="relu", kernel_initializer="he_normal", padding="same", name="Conv2")(x)',
+				'    x = keras.layers.MaxPooling2D((2, 2), name="pool2")(x)',
+				'    new_shape = ((image_width // 4), (image_height // 4) * 64)',
+				'    x = keras.layers.Reshape(target_shape=new_shape, name="reshape")(x)',
+				'    x = keras.layers.Dense(64, activation="relu", name="dense1")(x)',
+				'    x = keras.layers.Dropout(0.2)(x)',
+				'    x = keras.layers.Bidirectional(keras.layers.LSTM(128, return_sequences=True, dropout=0.25))(x)',
+				'    x = keras.layers.Bidirectional(keras.layers.LSTM(64, return_sequences=True, dropout=0.25))(x)',
+				'    x = keras.layers.Dense(79 + 2, activation="softmax", name="dense2")(x)',
+				'    output = CTCLayer(name="ctc_loss")(labels, x)',
+				'    model = keras.models.Model(inputs=[input_img, labels], outputs=output, name="handwriting_recognizer")',
+				'    opt = keras.optimizers.Adam()',
+				'    model.compile(optimizer=opt)',
+				'    return model',
+				'model = build_model()',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [424081, 424081, 0]);
+	});
+});

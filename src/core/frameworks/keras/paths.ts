@@ -83,3 +83,24 @@ export function callPath(path: string): {
 export function isLayerNamespace(module: readonly string[]): boolean {
 	return module[0] === 'layers';
 }
+
+/**
+ * Whether a call path names a plain function of TensorFlow or of Keras's backend, ops, losses,
+ * metrics or activations (`keras.backend.ctc_batch_cost`, `tf.nn.ctc_loss`): it computes tensors
+ * but makes no layer and holds no weight. Classes (`tf.Variable`, `keras.layers.Dense`) are not.
+ */
+export function isPlainFunction(path: string): boolean {
+	const parts = path.split('.');
+	const name = parts[parts.length - 1];
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+		return false;
+	}
+	const sub = kerasSubpath(path);
+	if (sub) {
+		return (
+			sub.length >= 2 &&
+			['backend', 'ops', 'losses', 'metrics', 'activations'].includes(sub[0])
+		);
+	}
+	return parts[0] === 'tensorflow' || parts[0] === 'tf';
+}

@@ -47,7 +47,7 @@ import {
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
 } from './ops';
-import { callPath, isLayerNamespace, kerasSubpath, rangeTensor } from './paths';
+import { callPath, isLayerNamespace, isPlainFunction, kerasSubpath, rangeTensor } from './paths';
 import { KerasSession } from './session';
 import {
 	instantiate as instantiateSubclass,
@@ -537,6 +537,7 @@ export class KerasRuntime implements Runtime {
 		ctx: CallContext,
 		holder: FrameworkObject | undefined,
 		cause?: Cause,
+		calleePath?: string,
 	): Value | undefined {
 		const inputs = args.positional
 			.flatMap((v) => asSequence(v) ?? [v])
@@ -545,7 +546,9 @@ export class KerasRuntime implements Runtime {
 			return undefined;
 		}
 		const opaque = { what, range: ctx.range(args.node), cause };
-		if (holder instanceof KerasModel) {
+		if (holder instanceof KerasModel && !(calleePath && isPlainFunction(calleePath))) {
+			// `self.backbone(x)` with a backbone NormLens cannot read may hold weights; a plain
+			// TensorFlow or Keras function (`self.loss_fn = keras.backend.ctc_batch_cost`) holds none.
 			holder.unfollowed ??= opaque;
 		}
 		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, null, null, inputs, opaque) };
