@@ -2101,3 +2101,69 @@ describe('keras-io: a plain TensorFlow / Keras function held by a custom layer h
 		assert.deepStrictEqual(totals(result), [424081, 424081, 0]);
 	});
 });
+
+describe('keras-io: keras.ops.arange positions in a custom layer (Keras 3)', () => {
+	it('text_classification_with_transformer: TokenAndPositionEmbedding embeds ops.arange(start=0, stop=maxlen, step=1)', () => {
+		// examples/nlp/text_classification_with_transformer.py prints no summary; the count is
+		// Keras's weights by hand: token 20,000 × 32 + positions 200 × 32 = 646,400; the block's
+		// MultiHeadAttention 3 × (32 × 2 × 32 + 2 × 32) + 2 × 32 × 32 + 32 = 8,416, its Dense pair
+		// 2 × (32 × 32 + 32) = 2,112, two LayerNormalization 2 × 64: 10,656; Dense 660 and 42.
+		// Before, ops.arange with a length known only at run time was unknown.
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import ops',
+				'from keras import layers',
+				'class TransformerBlock(layers.Layer):',
+				'    def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1):',
+				'        super().__init__()',
+				'        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)',
+				'        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim),])',
+				'        self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)',
+				'        self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)',
+				'        self.dropout1 = layers.Dropout(rate)',
+				'        self.dropout2 = layers.Dropout(rate)',
+				'    def call(self, inputs):',
+				'        attn_output = self.att(inputs, inputs)',
+				'        attn_output = self.dropout1(attn_output)',
+				'        out1 = self.layernorm1(inputs + attn_output)',
+				'        ffn_output = self.ffn(out1)',
+				'        ffn_output = self.dropout2(ffn_output)',
+				'        return self.layernorm2(out1 + ffn_output)',
+				'class TokenAndPositionEmbedding(layers.Layer):',
+				'    def __init__(self, maxlen, vocab_size, embed_dim):',
+				'        super().__init__()',
+				'        self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)',
+				'        self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)',
+				'    def call(self, x):',
+				'        maxlen = ops.shape(x)[-1]',
+				'        positions = ops.arange(start=0, stop=maxlen, step=1)',
+				'        positions = self.pos_emb(positions)',
+				'        x = self.token_emb(x)',
+				'        return x + positions',
+				'vocab_size = 20000',
+				'maxlen = 200',
+				'embed_dim = 32',
+				'num_heads = 2',
+				'ff_dim = 32',
+				'inputs = layers.Input(shape=(maxlen,))',
+				'embedding_layer = TokenAndPositionEmbedding(maxlen, vocab_size, embed_dim)',
+				'x = embedding_layer(inputs)',
+				'transformer_block = TransformerBlock(embed_dim, num_heads, ff_dim)',
+				'x = transformer_block(x)',
+				'x = layers.GlobalAveragePooling1D()(x)',
+				'x = layers.Dropout(0.1)(x)',
+				'x = layers.Dense(20, activation="relu")(x)',
+				'x = layers.Dropout(0.1)(x)',
+				'outputs = layers.Dense(2, activation="softmax")(x)',
+				'model = keras.Model(inputs=inputs, outputs=outputs)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [657758, 657758, 0]);
+		assert.deepStrictEqual(rows(result)[1], [
+			'token_and_position_embedding',
+			[null, 200, 32],
+			646400,
+		]);
+	});
+});
