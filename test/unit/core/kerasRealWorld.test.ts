@@ -253,9 +253,9 @@ import { fixtures } from '../paths';
  * `examples/<area>/md/*.md` / `guides/md/*.md` holds the example's code and the summaries Keras
  * printed when the page was generated (tf.keras 2 tables, or Keras 3 ones rendered in HTML); the
  * code was rerun here with the print's Keras, reduced to what builds the models. The snippet tests
- * below copy the relevant code (Apache-2.0, attributed at each test). 31 examples, 43 printed
- * summaries compared: 35 exact, 7 unknown with their cause, 1 exact but for the trainable split of
- * a Keras 3.0.0 bug (before these fixes: 27 exact, 15 unknown, 1 wrong). "[data]" marks a summary
+ * below copy the relevant code (Apache-2.0, attributed at each test). 32 examples, 44 printed
+ * summaries compared: 36 exact, 7 unknown with their cause, 1 exact but for the trainable split of
+ * a Keras 3.0.0 bug (before these fixes: 28 exact, 15 unknown, 1 wrong). "[data]" marks a summary
  * whose sizes come from the data (files, datasets): unknown, and exact once the sizes are written in.
  * keras-team/keras-io (md as stored; printed by the Keras noted):
  *   guides/functional_api.md (tf.keras 2): 5E 0U (mnist_model, encoder, decoder, nested autoencoder, toy_resnet)
@@ -263,6 +263,7 @@ import { fixtures } from '../paths';
  *   guides/transfer_learning.md (TF 2.1/2.2): 2E 0U (the frozen Xception row, printed `(Model)`, was
  *     reported as a different row before)
  *   examples/vision/mnist_convnet.md (tf.keras 2): 1E 0U
+ *   examples/vision/mnist_moe.md (Keras 3): 1E 0U (the MoE model itself prints no summary)
  *   examples/vision/autoencoder.md (Keras 3): 1E 0U
  *   examples/vision/3D_image_classification.md (Keras 3): 1E 0U
  *   examples/vision/oxford_pets_image_segmentation.md (tf.keras 2): 1E 0U
