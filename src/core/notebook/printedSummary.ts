@@ -173,7 +173,11 @@ function sideBySide(
 			p && o && f
 				? f.unknown
 					? null
-					: (o.type === p.type || (tool === 'keras' && o.type.startsWith(p.type))) &&
+					: (o.type === p.type ||
+							(tool === 'keras' &&
+								(o.type.startsWith(p.type) ||
+									// tf.keras before 2.3 printed a nested functional model as `(Model)`.
+									(o.type === 'Functional' && p.type === 'Model')))) &&
 						f.params === (p.params === 0 && tool === 'torchinfo' ? null : p.params) &&
 						f.recursive === (p.recursive === true)
 				: false;

@@ -1,7 +1,16 @@
 // Keras layers made and called: arguments bound to the catalogue, names, shapes and weights.
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { asInt, asSequence, asString, tuple, UNKNOWN, Value } from '../../python/values';
+import {
+	asInt,
+	asSequence,
+	asString,
+	causeOf,
+	firstCause,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, KerasLayer, KerasTensor } from './objects';
@@ -163,7 +172,16 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 	layer.inputShapes = shape ? [shape] : null;
 	layer.weights = [];
 	s.layers.push(layer);
-	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, shape, layer, []) };
+	const tensor = new KerasTensor(s.tensorIds++, shape, layer, []);
+	if (!shape) {
+		// A shape from the data (`x_train.shape[1:]`): the layers it reaches are unbuilt for that reason.
+		tensor.shapeCause = firstCause(dims ?? []) ??
+			causeOf(batchShape ?? shapeArg) ?? {
+				reason: 'NormLens cannot read the shape given to this Input',
+				range: ctx.range(args.node),
+			};
+	}
+	return { k: 'obj', obj: tensor };
 }
 
 /** `layer(x)`: builds the layer on its first call and returns its output tensor. */
@@ -208,7 +226,23 @@ export function callLayer(
 			layer.inbound.push(t.producer);
 		}
 	}
+	if (
+		!s.insideLayerCall &&
+		inputs.every((t) => t.producer === null && t.inputs.length === 0 && !t.opaque)
+	) {
+		// Called on concrete tensors only (`Embedding(…)(tf.range(0, 256))` in keras-io's masked
+		// language model): Keras runs the layer eagerly and returns a constant; the layer is in no
+		// functional model's graph, so its weights are no model's (keras-io printed 7,809,584
+		// without the position Embedding's 32,768).
+		layer.calls++;
+		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, null, []) };
+	}
 	const tensor = new KerasTensor(s.tensorIds++, out, layer, inputs);
+	const shapeCause = inputs.find((t) => t.shape === null && t.shapeCause)?.shapeCause;
+	if (!known && shapeCause) {
+		layer.inputCause ??= shapeCause;
+		tensor.shapeCause = shapeCause;
+	}
 	layer.calls++;
 	layer.firstOutput ??= tensor;
 	return { k: 'obj', obj: tensor };
@@ -226,13 +260,16 @@ export function traceLambda(
 ): Shape | null {
 	const declared = apply(s, layer, inputs, layer.range);
 	const fn = layer.config.get('function');
-	if (declared || fn?.k !== 'func' || inputs.length !== 1) {
+	if (declared || fn?.k !== 'func') {
 		return declared;
 	}
-	const symbolic: Value = {
+	// Called on a list (`Lambda(euclidean_distance)([tower_1, tower_2])` in keras-io's siamese
+	// network), the function gets the list.
+	const tensors: Value[] = inputs.map((shape) => ({
 		k: 'obj',
-		obj: new KerasTensor(s.tensorIds++, inputs[0], null, []),
-	};
+		obj: new KerasTensor(s.tensorIds++, shape, null, []),
+	}));
+	const symbolic: Value = tensors.length === 1 ? tensors[0] : { k: 'list', items: tensors };
 	const result = s.insideLayer(() =>
 		ctx.callFunction(fn.def, {
 			positional: [symbolic],
@@ -267,6 +304,10 @@ export function apply(
 			layer.inputShapes = inputs;
 			layer.outputShape = out;
 			layer.weights = kerasWeights(layer.spec, layer.config, inputs[0], inputs);
+		} else if (layer.inputShapes === null && layer.outputShape === null) {
+			// Built by `layer.build(shape)`, called now for the first time: this is its row's shape.
+			layer.inputShapes = inputs;
+			layer.outputShape = out;
 		}
 		return out;
 	} catch (e) {

@@ -111,6 +111,12 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 	[
 		'add_loss',
 		(s, obj, args, ctx) => {
+			if (obj.modelKind === 'subclass') {
+				// `self.add_loss(loss)` in a subclassed layer's or model's `call` (the CTC endpoint layers
+				// of keras-io's OCR examples): Keras keeps the loss tensor in the layer's `_losses`; no
+				// weight, no layer. Only a functional model's `add_loss` adds a layer (tf.keras 2).
+				return NONE;
+			}
 			if (obj.modelKind !== 'functional') {
 				return undefined;
 			}

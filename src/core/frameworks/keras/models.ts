@@ -72,6 +72,7 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 	}
 	if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
 		model.inputShape = v.obj.shape ?? undefined;
+		model.inputCause = v.obj.shapeCause;
 	} else if (v.obj instanceof KerasModel) {
 		// A model added to a Sequential is one layer of it (a custom Layer subclass too, under its class's name).
 		const nested = v.obj;
@@ -106,7 +107,33 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 
 /** `keras.Model(inputs, outputs)`: a functional model of the layers between them. */
 export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
-	const name = asString(args.keywords.get('name')) ?? s.uniqueName('model', 'model');
+	return { k: 'obj', obj: functionalModel(s, args, ctx, undefined) };
+}
+
+/**
+ * Whether arguments given to `keras.Model` (or a subclass of it) are those of a functional model:
+ * Keras's own test (`functional_init_arguments` in Keras 3, `is_functional_model_init_params` in
+ * tf.keras 2): two positional, one positional and `outputs=`, or `inputs=` and `outputs=`.
+ */
+export function functionalInitArgs(args: CallArgs): boolean {
+	const n = args.positional.length;
+	const kw = args.keywords;
+	return n === 2 || (n === 1 && kw.has('outputs')) || (kw.has('inputs') && kw.has('outputs'));
+}
+
+/**
+ * A functional model of these arguments. `stem` names a subclass of `keras.Model` made with
+ * them (`MaskedLanguageModel(inputs, outputs)`): Keras names it after its class.
+ */
+export function functionalModel(
+	s: KerasSession,
+	args: CallArgs,
+	ctx: CallContext,
+	stem: string | undefined,
+): KerasModel {
+	const name =
+		asString(args.keywords.get('name')) ??
+		(stem ? s.uniqueName(stem) : s.uniqueName('model', 'model'));
 	const model = new KerasModel(
 		'functional',
 		name,
@@ -115,6 +142,20 @@ export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): V
 		ctx.depth === 0,
 	);
 	model.library = ctx.library;
+	connect(s, model, args);
+	s.models.push(model);
+	return model;
+}
+
+/**
+ * The layers between a functional model's inputs and outputs; `super().__init__(inputs, outputs)`
+ * in a subclass's own `__init__` makes it functional this way too (Keras's
+ * `inject_functional_model_class`).
+ */
+export function connect(s: KerasSession, model: KerasModel, args: CallArgs): void {
+	model.modelKind = 'functional';
+	model.inputs = [];
+	model.outputs = [];
 	collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
 	const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
 	const outputsKnown = collectTensors(outputsValue, model.outputs);
@@ -130,8 +171,6 @@ export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): V
 					range: model.range,
 					cause: causeOf(outputsValue),
 				});
-	s.models.push(model);
-	return { k: 'obj', obj: model };
 }
 
 /** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
@@ -226,19 +265,36 @@ export function callModel(
 ): Value {
 	const layer = s.modelLayer(model);
 	const x = args.positional[0];
-	const input = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	// Every tensor passed is an input of the call's node, as Keras records it (keyword ones too:
+	// `CTCLayer()(labels, y_pred)` is connected to both), and the layers that made them are the
+	// model's. The first input is the one whose shape builds the layer.
+	const tensors: KerasTensor[] = [];
+	collectTensors(x, tensors);
+	for (const v of [...args.positional.slice(1), ...args.keywords.values()]) {
+		collectTensors(v, tensors);
+	}
+	const input = tensors[0];
 	if (!input) {
 		return UNKNOWN;
 	}
+	const dims = (t: KerasTensor): Value =>
+		t.shape
+			? tuple(t.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value))))
+			: UNKNOWN;
 	let out: Shape | null = null;
 	if (model.modelKind === 'subclass') {
 		const build = model.pyClass ? findMethod(model.pyClass, 'build') : undefined;
 		if (build && !model.buildRan) {
-			// Keras builds a layer on its first call, with the input's shape: weights made there count.
+			// Keras builds a layer on its first call, with the input's shape (a list of shapes for a
+			// list of tensors): weights made there count.
 			model.buildRan = true;
-			const shape: Value = input.shape
-				? tuple(input.shape.map((d) => (d === null ? NONE : ({ k: 'num', v: d } as Value))))
-				: UNKNOWN;
+			const firstArg: KerasTensor[] = [];
+			const listed = collectTensors(x, firstArg) && x?.k !== 'obj';
+			const shape: Value = listed
+				? { k: 'list', items: firstArg.map(dims) }
+				: x?.k === 'obj' && x.obj instanceof KerasTensor
+					? dims(x.obj)
+					: UNKNOWN;
 			ctx.callFunction(
 				build.fn,
 				{ positional: [shape], keywords: new Map(), node: args.node },
@@ -258,8 +314,13 @@ export function callModel(
 			layer.inputShapes = input.shape ? [input.shape] : null;
 			layer.outputShape = out;
 		}
+		for (const t of tensors) {
+			if (t.producer && !layer.inbound.includes(t.producer)) {
+				layer.inbound.push(t.producer);
+			}
+		}
 		// Called directly (model(x)), the subclass is the model; inside another model, one layer.
-		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 	} else if (model.modelKind === 'sequential') {
 		model.inputShape ??= input.shape ?? undefined;
 		out = buildSequential(s, model);
@@ -271,10 +332,12 @@ export function callModel(
 		layer.inputShapes = input.shape ? [input.shape] : null;
 		layer.outputShape = out;
 	}
-	if (input.producer && !layer.inbound.includes(input.producer)) {
-		layer.inbound.push(input.producer);
+	for (const t of tensors) {
+		if (t.producer && !layer.inbound.includes(t.producer)) {
+			layer.inbound.push(t.producer);
+		}
 	}
-	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, [input]) };
+	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 }
 
 /** Builds a Sequential model's layers in order; returns its output shape. */
@@ -329,6 +392,10 @@ export function buildSequential(s: KerasSession, model: KerasModel): Shape | nul
 		if (layer.built) {
 			shape = layer.outputShape;
 			continue;
+		}
+		if (!shape && model.inputCause) {
+			// Unbuilt because the model's Input has no shape NormLens knows: that is the cause.
+			layer.inputCause ??= model.inputCause;
 		}
 		shape = layer.nested
 			? layer.outputShape

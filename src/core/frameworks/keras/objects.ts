@@ -20,6 +20,8 @@ export class KerasLayer implements FrameworkObject {
 	inbound: KerasLayer[] = [];
 	/** Why a layer the code seems to declare an input for is not built by it (said where it stays unbuilt). */
 	notBuiltWhy?: string;
+	/** Why the input it was called on (or that reached it in a Sequential) has no shape NormLens knows. */
+	inputCause?: Cause;
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
 	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */
@@ -60,6 +62,9 @@ export class KerasTensor implements FrameworkObject {
 		/** Made by a call NormLens cannot follow (`base(x)` with `base` unknown): what was called, and where. */
 		readonly opaque?: { what: string; range: TextRange; cause?: Cause },
 	) {}
+
+	/** Why `shape` is unknown, where NormLens knows it (`keras.Input(shape=x_train.shape[1:])`). */
+	shapeCause?: Cause;
 }
 
 /** An initializer object (`tf.random_normal_initializer()`): calling it with a shape makes a tensor of that shape. */
@@ -95,6 +100,8 @@ export class KerasModel implements FrameworkObject {
 	trainable = true;
 	layers: KerasLayer[] = [];
 	inputShape: Shape | undefined;
+	/** Why a Sequential's input has no shape NormLens knows (an `Input` whose shape comes from the data). */
+	inputCause?: Cause;
 	/** Subclassed models: built by a call; a keras.layers.Layer subclass is not a model of its own. */
 	built = false;
 	isLayer = false;
@@ -119,7 +126,8 @@ export class KerasModel implements FrameworkObject {
 	buildRan = false;
 
 	constructor(
-		readonly modelKind: 'sequential' | 'functional' | 'subclass',
+		/** A subclass of keras.Model given inputs and outputs is functional (`connect`, models.ts). */
+		public modelKind: 'sequential' | 'functional' | 'subclass',
 		readonly name: string,
 		public varName: string | undefined,
 		readonly range: TextRange,

@@ -11,7 +11,15 @@ import { matmulShape, reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 
 export type TensorOp =
-	'concat' | 'reshape' | 'reduce' | 'expand_dims' | 'squeeze' | 'transpose' | 'matmul';
+	| 'concat'
+	| 'reshape'
+	| 'reduce'
+	| 'expand_dims'
+	| 'squeeze'
+	| 'transpose'
+	| 'matmul'
+	| 'depth_to_space'
+	| 'space_to_depth';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 export const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -38,6 +46,40 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'tf.matmul': 'matmul',
 	'tf.linalg.matmul': 'matmul',
 	'ops.matmul': 'matmul',
+	'tf.nn.depth_to_space': 'depth_to_space',
+	'tf.nn.space_to_depth': 'space_to_depth',
+};
+
+/**
+ * Element-wise comparisons, by the name TensorFlow and keras.ops give them. On two Python numbers
+ * (`keras.ops.equal(x.shape[-1], output_channels)` in keras-io's MobileViT) they run eagerly, as
+ * NumPy would: a scalar boolean whose truth an `if` reads.
+ */
+export const SCALAR_COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+	equal: (a, b) => a === b,
+	not_equal: (a, b) => a !== b,
+	less: (a, b) => a < b,
+	less_equal: (a, b) => a <= b,
+	greater: (a, b) => a > b,
+	greater_equal: (a, b) => a >= b,
+};
+
+/**
+ * Element-wise functions of two tensors (or a tensor and a number) that broadcast as NumPy does,
+ * by their name under `tf.`, `tf.math.` and `keras.ops.`, with the TFOpLambda name tf.keras 2
+ * gives them.
+ */
+export const BROADCASTING: Readonly<Record<string, string>> = {
+	add: 'tf.math.add',
+	subtract: 'tf.math.subtract',
+	multiply: 'tf.math.multiply',
+	divide: 'tf.math.truediv',
+	truediv: 'tf.math.truediv',
+	maximum: 'tf.math.maximum',
+	minimum: 'tf.math.minimum',
+	pow: 'tf.math.pow',
+	power: 'tf.math.pow',
+	squared_difference: 'tf.math.squared_difference',
 };
 
 /**
@@ -58,6 +100,8 @@ export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'tf.transpose': 'tf.compat.v1.transpose',
 	'tf.matmul': 'tf.linalg.matmul',
 	'tf.linalg.matmul': 'tf.linalg.matmul',
+	'tf.nn.depth_to_space': 'tf.nn.depth_to_space',
+	'tf.nn.space_to_depth': 'tf.nn.space_to_depth',
 };
 
 /** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
@@ -291,11 +335,44 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 			inputs: [x],
 		};
 	},
+	// Sub-pixel rearrangements of an NHWC batch (keras-io's ESPCN super-resolution): blocks of
+	// block_size² channels become block_size × block_size pixels, and back.
+	depth_to_space: (x, s, { args, kw }) => ({
+		shape: subPixel(s, asInt(kw('block_size', 1)), args, true),
+		inputs: [x],
+	}),
+	space_to_depth: (x, s, { args, kw }) => ({
+		shape: subPixel(s, asInt(kw('block_size', 1)), args, false),
+		inputs: [x],
+	}),
 	matmul: (x, s, { args, kw, tensor }) => {
 		const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
 		return { shape: y?.shape ? matmulShape(s, y.shape) : null, inputs: y ? [x, y] : [x] };
 	},
 };
+
+/** tf.nn.depth_to_space (`toSpace`) / space_to_depth on NHWC; null for another layout or a block that does not divide. */
+function subPixel(s: Shape, b: number | undefined, args: CallArgs, toSpace: boolean): Shape | null {
+	const format = args.keywords.get('data_format');
+	if (
+		b === undefined ||
+		b < 2 ||
+		s.length !== 4 ||
+		(format && !(format.k === 'str' && format.v === 'NHWC'))
+	) {
+		return null;
+	}
+	const [n, h, w, c] = s;
+	if (toSpace) {
+		return c === null || c % (b * b) !== 0
+			? null
+			: [n, h === null ? null : h * b, w === null ? null : w * b, c / (b * b)];
+	}
+	if ((h !== null && h % b !== 0) || (w !== null && w % b !== 0)) {
+		return null;
+	}
+	return [n, h === null ? null : h / b, w === null ? null : w / b, c === null ? null : c * b * b];
+}
 
 /**
  * The output shape TensorFlow gives `op` on the symbolic tensors among `args` (`tensorOf` picks them
@@ -354,4 +431,27 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		return result(null, [x]);
 	}
 	return OP_RULES[op](x, s, { args, kw, tensor, axisOf });
+}
+
+/**
+ * The length of `tf.range(limit)` / `tf.range(start, limit, delta)` (`keras.ops.arange(start, stop,
+ * step)` alike): ceil((limit − start) / delta), at least 0; None where a bound is only known when the
+ * model runs (`tf.shape(inputs)[-1]`), as TensorFlow's static shape says.
+ */
+export function rangeLength(args: CallArgs): number | null {
+	const a = args.positional;
+	const kw = (names: string[], i: number): Value | undefined =>
+		names.map((n) => args.keywords.get(n)).find((v) => v !== undefined) ?? a[i];
+	const second = kw(['limit', 'stop'], 1);
+	const start = second === undefined || second.k === 'none' ? 0 : asInt(kw(['start'], 0));
+	const limit =
+		second === undefined || second.k === 'none'
+			? asInt(kw(['limit', 'start'], 0))
+			: asInt(second);
+	const step = kw(['delta', 'step'], 2);
+	const delta = step === undefined || step.k === 'none' ? 1 : asInt(step);
+	if (start === undefined || limit === undefined || delta === undefined || delta === 0) {
+		return null;
+	}
+	return Math.max(0, Math.ceil((limit - start) / delta));
 }

@@ -28,6 +28,10 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 const concreteTensor =
 	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
 
+/** A 1-D tensor of evenly spaced values (`tf.range(…)`, `keras.ops.arange(…)`): positions, in a layer's call. */
+export const rangeTensor =
+	/^(?:(?:tensorflow|tf)\.range|(?:tensorflow\.|tf\.)?keras\.ops\.arange)$/;
+
 /** Whether a call path names a shape-keeping function (`tensorflow.nn.relu`, `keras.ops.relu`). */
 function shapeKeepingCall(path: string): boolean {
 	const parts = path.split('.');
@@ -78,4 +82,25 @@ export function callPath(path: string): {
 /** Whether a module path below `keras` is `layers`, the namespace of the layer classes and functions. */
 export function isLayerNamespace(module: readonly string[]): boolean {
 	return module[0] === 'layers';
+}
+
+/**
+ * Whether a call path names a plain function of TensorFlow or of Keras's backend, ops, losses,
+ * metrics or activations (`keras.backend.ctc_batch_cost`, `tf.nn.ctc_loss`): it computes tensors
+ * but makes no layer and holds no weight. Classes (`tf.Variable`, `keras.layers.Dense`) are not.
+ */
+export function isPlainFunction(path: string): boolean {
+	const parts = path.split('.');
+	const name = parts[parts.length - 1];
+	if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+		return false;
+	}
+	const sub = kerasSubpath(path);
+	if (sub) {
+		return (
+			sub.length >= 2 &&
+			['backend', 'ops', 'losses', 'metrics', 'activations'].includes(sub[0])
+		);
+	}
+	return parts[0] === 'tensorflow' || parts[0] === 'tf';
 }

@@ -6,6 +6,7 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import {
 	asSequence,
 	asInt,
+	asNumber,
 	Cause,
 	causeOf,
 	ClassValue,
@@ -16,16 +17,29 @@ import {
 	UNKNOWN,
 	Value,
 } from '../../python/values';
+import { TRUSTED_METHODS } from '../../python/trusted';
 import { KERAS_BACKEND } from './backend';
 import { kerasLayerSpec } from './catalogue';
 import { checkBatchNormAxis, checkRedundantBias } from './checks';
 import { KerasDialect, kerasDialect } from './dialect';
 import { apply as applyLayer, callLayer, createLayer, input } from './layers';
 import { legacyArgs } from './legacy';
+import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
-import { buildSequential, callModel, functional, sequential, visibleLayers } from './models';
+import {
+	buildSequential,
+	callModel,
+	connect,
+	functional,
+	functionalInitArgs,
+	sequential,
+	visibleLayers,
+} from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import {
+	BROADCASTING,
+	rangeLength,
+	SCALAR_COMPARISONS,
 	shapeKeepingLayerName,
 	TensorOp,
 	tensorOpResult,
@@ -33,7 +47,7 @@ import {
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
 } from './ops';
-import { callPath, isLayerNamespace, kerasSubpath } from './paths';
+import { callPath, isLayerNamespace, isPlainFunction, kerasSubpath, rangeTensor } from './paths';
 import { KerasSession } from './session';
 import {
 	instantiate as instantiateSubclass,
@@ -97,6 +111,46 @@ export class KerasRuntime implements Runtime {
 			return {
 				k: 'obj',
 				obj: new KerasTensor(this.s.tensorIds++, first.obj.shape, layer, [first.obj]),
+			};
+		}
+		const comparison =
+			/^(?:tensorflow|tf)(?:\.math)?\.(\w+)$|^(?:tensorflow\.|tf\.)?keras\.ops\.(\w+)$/.exec(
+				path,
+			);
+		const compare = comparison ? SCALAR_COMPARISONS[comparison[1] ?? comparison[2]] : undefined;
+		if (compare) {
+			const [a, b] = [
+				args.positional[0] ?? args.keywords.get('x'),
+				args.positional[1] ?? args.keywords.get('y'),
+			];
+			const x = asNumber(a);
+			const y = asNumber(b);
+			if (x !== undefined && y !== undefined && a?.k === 'num' && b?.k === 'num') {
+				return { k: 'bool', v: compare(x, y) };
+			}
+		}
+		const elementwise = comparison ? BROADCASTING[comparison[1] ?? comparison[2]] : undefined;
+		if (elementwise) {
+			// `ops.maximum(sum_square, keras.backend.epsilon())`, `tf.add(x, y)`: NumPy broadcasting.
+			const [a, b] = [args.positional[0], args.positional[1]];
+			const v =
+				a && b
+					? this.binaryOp(
+							'',
+							a,
+							b,
+							ctx.range(args.node),
+							path.includes('keras') ? null : elementwise,
+						)
+					: undefined;
+			if (v) {
+				return v;
+			}
+		}
+		if (rangeTensor.test(path)) {
+			return {
+				k: 'obj',
+				obj: new KerasTensor(this.s.tensorIds++, [rangeLength(args)], null, []),
 			};
 		}
 		if (concrete) {
@@ -189,7 +243,24 @@ export class KerasRuntime implements Runtime {
 					});
 					return { k: 'obj', obj: layer };
 				}
-				return { k: 'obj', obj: createLayer(this.s, name, spec, legacy.args, ctx) };
+				const layer = createLayer(this.s, name, spec, legacy.args, ctx);
+				if (
+					name === 'StringLookup' &&
+					module.includes('experimental') &&
+					!legacy.args.keywords.has('mask_token') &&
+					legacy.args.positional.length < 3
+				) {
+					// TF 2.4–2.5's experimental StringLookup defaulted mask_token to '' (an extra index);
+					// from TF 2.6 it is None, and the experimental alias follows the TF at hand.
+					layer.config.set(
+						'mask_token',
+						unknown({
+							reason: "the experimental StringLookup's default mask_token was '' before TensorFlow 2.6 and None since: give mask_token",
+							range: layer.range,
+						}),
+					);
+				}
+				return { k: 'obj', obj: layer };
 			}
 			if (/^[A-Z]/.test(name) && isLayerNamespace(module)) {
 				const layer = createLayer(this.s, name, undefined, args, ctx);
@@ -206,7 +277,14 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
-	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+	binaryOp(
+		op: string,
+		a: Value,
+		b: Value,
+		range?: TextRange,
+		/** A function's TFOpLambda name (`tf.math.maximum`); null for a function that makes no row (keras.ops). */
+		apiName?: string | null,
+	): Value | undefined {
 		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
 		const t = (v: Value) =>
 			v.k === 'obj'
@@ -218,7 +296,11 @@ export class KerasRuntime implements Runtime {
 				: undefined;
 		const ta = t(a);
 		const tb = t(b);
-		if ((!ta && !tb) || !['+', '-', '*', '/'].includes(op)) {
+		if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {
+			return undefined;
+		}
+		if (apiName !== undefined && ((!ta && a.k !== 'num') || (!tb && b.k !== 'num'))) {
+			// A function's other operand is neither a tensor nor a number NormLens knows.
 			return undefined;
 		}
 		const sa = ta ? ta.shape : [];
@@ -234,9 +316,10 @@ export class KerasRuntime implements Runtime {
 			}
 		}
 		const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
-		const layer = range
-			? this.s.opLayer(TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
-			: null;
+		const layer =
+			range && apiName !== null
+				? this.s.opLayer(apiName ?? TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
+				: null;
 		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, shape, layer, inputs) };
 	}
 
@@ -311,19 +394,39 @@ export class KerasRuntime implements Runtime {
 			// (trusted, or it may change the model).
 			return MODEL_METHODS.get(name)?.(this.s, obj, args, ctx, name);
 		}
-		if (obj instanceof KerasLayer && name === 'adapt' && obj.spec?.adaptFillsLookup) {
-			// Only a lookup table changes: nothing is built, no weight is made.
-			return NONE;
+		if (obj instanceof KerasLayer) {
+			// A method not in the table, or not for this layer: the interpreter decides.
+			return LAYER_METHODS.get(name)?.(this.s, obj, args, ctx);
+		}
+		if (obj instanceof KerasTensor && name === 'get_shape' && args.positional.length === 0) {
+			// TensorFlow's `t.get_shape()` is `t.shape`.
+			return this.getAttr(obj, 'shape');
 		}
 		return undefined;
 	}
 
 	/** `super().__init__(…)` and `super().build(…)` of a Keras Layer or Model subclass: nothing NormLens counts happens there. */
-	callBaseMethod(obj: FrameworkObject, name: string): Value | undefined {
+	callBaseMethod(obj: FrameworkObject, name: string, args: CallArgs): Value | undefined {
+		if (
+			obj instanceof KerasModel &&
+			obj.modelKind === 'subclass' &&
+			!obj.isLayer &&
+			name === '__init__' &&
+			functionalInitArgs(args)
+		) {
+			// `super().__init__(inputs, outputs)` in a Model subclass's own `__init__`: a functional model.
+			connect(this.s, obj, args);
+			return NONE;
+		}
 		if (
 			(obj instanceof KerasModel || obj instanceof KerasLayer) &&
 			(name === '__init__' || (name === 'build' && obj instanceof KerasModel))
 		) {
+			return NONE;
+		}
+		if (obj instanceof KerasModel && TRUSTED_METHODS['keras.model'].has(name)) {
+			// `super().compile()` in an overridden compile (keras-io's GAN examples): Keras's own
+			// compile, fit, … read or train the model and never add a layer nor change trainability.
 			return NONE;
 		}
 		return undefined;
@@ -402,6 +505,17 @@ export class KerasRuntime implements Runtime {
 				? { k: 'obj', obj: ts[0] }
 				: tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
 		}
+		if (obj instanceof KerasLayer && obj.built && obj.weights) {
+			// `self.conv.kernel` of a built layer (keras-io's PixelCNN masks it): a tensor of the
+			// weight's shape to compute with. Not a new variable: the weight is the layer's own.
+			const weight = obj.weights.find((w) => w.name === name);
+			if (weight) {
+				return {
+					k: 'obj',
+					obj: new KerasTensor(this.s.tensorIds++, weight.shape, null, []),
+				};
+			}
+		}
 		if (obj instanceof KerasLayer && name === 'output') {
 			// The tensor of the layer's one call (a functional model cut at `get_layer('mixed7').output`);
 			// Keras refuses `.output` of a layer called several times.
@@ -423,6 +537,7 @@ export class KerasRuntime implements Runtime {
 		ctx: CallContext,
 		holder: FrameworkObject | undefined,
 		cause?: Cause,
+		calleePath?: string,
 	): Value | undefined {
 		const inputs = args.positional
 			.flatMap((v) => asSequence(v) ?? [v])
@@ -431,7 +546,9 @@ export class KerasRuntime implements Runtime {
 			return undefined;
 		}
 		const opaque = { what, range: ctx.range(args.node), cause };
-		if (holder instanceof KerasModel) {
+		if (holder instanceof KerasModel && !(calleePath && isPlainFunction(calleePath))) {
+			// `self.backbone(x)` with a backbone NormLens cannot read may hold weights; a plain
+			// TensorFlow or Keras function (`self.loss_fn = keras.backend.ctc_batch_cost`) holds none.
 			holder.unfollowed ??= opaque;
 		}
 		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, null, null, inputs, opaque) };

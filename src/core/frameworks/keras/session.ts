@@ -88,13 +88,18 @@ export class KerasSession {
 				model.modelKind === 'sequential'
 					? 'Sequential'
 					: model.modelKind === 'functional'
-						? 'Functional'
+						? (model.pyClass?.name ?? 'Functional')
 						: (model.pyClass?.name ?? 'Model');
 			layer = new KerasLayer(type, model.name, undefined, new Map(), model.range, undefined);
 			layer.nested = model;
 			this.modelLayers.set(model, layer);
 		}
 		return layer;
+	}
+
+	/** Whether code runs inside a layer's own `call` (or a Lambda's function), not at a model's level. */
+	get insideLayerCall(): boolean {
+		return this.layerCallDepth > 0;
 	}
 
 	/** Code run as a layer's own `call` or a Lambda's function: its TensorFlow functions are the layer's, not layers. */

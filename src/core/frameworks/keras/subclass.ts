@@ -7,9 +7,11 @@ import {
 	asString,
 	causeOf,
 	ClassValue,
+	findMethod,
 	FrameworkObject,
 	Value,
 } from '../../python/values';
+import { functionalInitArgs, functionalModel } from './models';
 import { KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import { kerasSubpath } from './paths';
 import { KerasSession, toSnakeCase } from './session';
@@ -131,6 +133,12 @@ export function instantiate(
 	if (!base) {
 		return undefined;
 	}
+	const isLayer = base[base.length - 1] === 'Layer';
+	if (!isLayer && !findMethod(cls, '__init__') && functionalInitArgs(args)) {
+		// `class MaskedLanguageModel(keras.Model)` that only overrides `train_step`, made with
+		// `(inputs, outputs)`: Keras's Model.__init__ makes it a functional model of those layers.
+		return functionalModel(s, args, ctx, toSnakeCase(cls.name));
+	}
 	const name = asString(args.keywords.get('name')) ?? s.uniqueName(toSnakeCase(cls.name));
 	const model = new KerasModel(
 		'subclass',
@@ -139,7 +147,7 @@ export function instantiate(
 		ctx.range(args.node),
 		ctx.depth === 0,
 	);
-	model.isLayer = base[base.length - 1] === 'Layer';
+	model.isLayer = isLayer;
 	if (!model.isLayer) {
 		s.models.push(model);
 	}

@@ -100,7 +100,7 @@ export function nestedRows(
 				m.modelKind === 'sequential'
 					? 'Sequential'
 					: m.modelKind === 'functional'
-						? 'Functional'
+						? (m.pyClass?.name ?? 'Functional')
 						: (m.pyClass?.name ?? 'Model'),
 			depth: 0,
 			range: summary.range,
@@ -223,6 +223,9 @@ export function layerCause(s: KerasSession, l: KerasLayer): Cause | undefined {
 	const fromArgs = firstCause(l.config.values());
 	if (fromArgs) {
 		return fromArgs;
+	}
+	if (!l.built && l.inputCause) {
+		return l.inputCause;
 	}
 	return {
 		reason: l.built

@@ -30,6 +30,7 @@ export type KerasShapeRule =
 	| 'randomHeight'
 	| 'randomWidth'
 	| 'textVectorization'
+	| 'lookup'
 	| 'unknown';
 
 export type KerasWeightRule =
@@ -50,6 +51,7 @@ export type KerasWeightRule =
 	| 'timeDistributed'
 	| 'attention'
 	| 'textVectorization'
+	| 'lookup'
 	| 'prelu';
 
 export interface KerasLayerSpec {

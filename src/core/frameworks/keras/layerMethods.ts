@@ -1,0 +1,87 @@
+// A built-in Keras layer's methods as a table: name → what the call does (build, adapt, the lookup
+// layers' vocabulary). Any other method is the interpreter's to decide (trusted, or it may change the layer).
+import type { Shape } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/interpreter';
+import { asInt, asSequence, causeOf, NONE, unknown, Value } from '../../python/values';
+import { apply } from './layers';
+import type { KerasLayer } from './objects';
+import { lookupVocabulary } from './rules/preprocessing';
+import type { KerasSession } from './session';
+
+/** One method of a layer: its value, or undefined where it does not apply to this layer. */
+type LayerMethod = (
+	s: KerasSession,
+	layer: KerasLayer,
+	args: CallArgs,
+	ctx: CallContext,
+) => Value | undefined;
+
+/** `lookup.get_vocabulary()` / `lookup.vocabulary_size()` of a StringLookup or IntegerLookup. */
+const vocabulary =
+	(size: boolean): LayerMethod =>
+	(_s, layer, args) => {
+		if (layer.spec?.shape !== 'lookup' || args.positional.length !== 0) {
+			return undefined;
+		}
+		// A vocabulary written in the code (`StringLookup(vocabulary=list("abc…"), oov_token="")`,
+		// keras-io's CTC ASR): mask token, OOV tokens, then the vocabulary, as Keras lists it.
+		const items = lookupVocabulary(layer.config);
+		if (!items) {
+			return unknown(
+				causeOf(layer.config.get('vocabulary')) ??
+					causeOf(layer.config.get('mask_token')) ?? {
+						reason: `NormLens cannot read the vocabulary of \`${layer.name}\``,
+						range: layer.range,
+					},
+			);
+		}
+		return size ? { k: 'num', v: items.length } : { k: 'list', items };
+	};
+
+export const LAYER_METHODS: ReadonlyMap<string, LayerMethod> = new Map<string, LayerMethod>([
+	[
+		'adapt',
+		(_s, layer, args, ctx) => {
+			if (!layer.spec?.adaptFillsLookup) {
+				return undefined;
+			}
+			// Only a lookup table changes: nothing is built, no weight is made. A lookup layer's
+			// vocabulary is now the data's.
+			if (layer.spec.shape === 'lookup') {
+				layer.config.set(
+					'vocabulary',
+					unknown({
+						reason: `\`${layer.name}\`'s vocabulary comes from the data given to \`adapt()\``,
+						range: ctx.range(args.node),
+					}),
+				);
+			}
+			return NONE;
+		},
+	],
+	['get_vocabulary', vocabulary(false)],
+	['vocabulary_size', vocabulary(true)],
+	[
+		'build',
+		(s, layer, args, ctx) => {
+			if (!layer.spec) {
+				return undefined;
+			}
+			// `embedding_layer.build((1,))` before `set_weights` (keras-io pretrained_word_embeddings):
+			// Keras makes the weights for that input shape; a later call finds the layer built and
+			// keeps them. A shape NormLens cannot read leaves the method to the interpreter (unknown).
+			const arg = args.positional[0] ?? args.keywords.get('input_shape');
+			const dims = asSequence(arg)?.map((v) => (v.k === 'none' ? null : asInt(v)));
+			if (!dims || dims.some((d) => d === undefined)) {
+				return undefined;
+			}
+			if (!layer.built) {
+				apply(s, layer, [dims as Shape], ctx.range(args.node));
+				// The summary's row is the layer's first call on a tensor, not this shape.
+				layer.inputShapes = null;
+				layer.outputShape = null;
+			}
+			return NONE;
+		},
+	],
+]);
