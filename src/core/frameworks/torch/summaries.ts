@@ -280,6 +280,13 @@ function shapeCause(m: TorchModule): Cause {
 	if (m.taint) {
 		return m.taint;
 	}
+	if (!m.called && m.spec?.category === 'loss') {
+		// A criterion held by the model (Lightning style) runs in training code, not in the forward.
+		return {
+			reason: 'a loss, which the forward does not call: it runs in training code on predictions and targets',
+			range: m.range,
+		};
+	}
 	if (!m.called) {
 		return {
 			reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',
