@@ -478,6 +478,9 @@ m = nn.Sequential(nn.Linear(4, 1 + int(rates[1] * 1e9) % 7), nn.Linear(1, 2 if m
 		const r = snippet('losses_pads.py');
 		assertAgrees(r, 'clf', { total: 387, trainable: 387, buffers: 6, output: [2, 3] });
 		assertAgrees(r, 'pt', { total: 104, trainable: 104, buffers: 0, output: [2, 16, 8] });
+		// A loss the forward never calls says why its shape is unknown: it runs in training code.
+		const aux = model(r, 'clf').layers.find((l) => l.name === 'aux');
+		assert.match(aux?.unknown?.reason ?? '', /a loss, which the forward does not call/);
 	});
 
 	it('sizes computed by running the model: the 60-minute blitz num_flat_features, a dummy forward in __init__ with torch.prod(torch.tensor(x.size()[1:])), .numel()', () => {
