@@ -484,6 +484,12 @@ describe('snippets of the constructs the real files showed (expected values from
 		assert.ok(train.diagnostics.some((d) => d.code === 'batch-size-one'));
 	});
 
+	it('a generator argument runs its element expression only per item (`sum(p.numel() for p in …)`)', () => {
+		// PyTorch 1.13: 12 parameters (the generator over range(0) pops nothing). NormLens evaluated
+		// `layers.pop().in_features` once before seeing `for`, and printed 6.
+		assertAgrees(snippet('generator_arg.py'), 'net', { total: 12, trainable: 12, buffers: 0 });
+	});
+
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {
 		assertUnknown(snippet('opaque.py'), 'w', 'cannot follow `pretrained_zoo.load(…)`', 8);
 		// A torch function NormLens does not model returns a tensor, never a module: the totals stay exact.
