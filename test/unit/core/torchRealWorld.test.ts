@@ -59,6 +59,53 @@ import { fixtures } from '../paths';
  * PyTorch (fixture; snippets `rnn_hx.py`, `rnn_init_hidden.py`). TransformerModel (a subclass of nn.Transformer) is not shown: NormLens says it cannot
  * read that base (unknown-base).
  *
+ * github.com/lucidrains/vit-pytorch (MIT), vit_pytorch/, each file with its README example as the
+ * driver (einops run through a small local stand-in under PyTorch 1.13; Rearrange has no weights):
+ * - vit.py ViT (54,630,376), vit_3d.py (40,930,280), deepvit.py (54,632,104), cait.py (121,839,592),
+ *   parallel_vit.py (77,674,472), cross_vit.py (55,180,176), nest.py (16,520,692) — all UNKNOWN
+ *   before: `def __init__(self, *, image_size, …)` bound the parameter after the bare `*` as if it
+ *   were `*args` (an empty tuple; snippet `keyword_only.py`, where the same bug printed a WRONG 90
+ *   for PyTorch's 106); now agree (vit.py copied as a fixture, output (1, 1000))
+ * - their forwards: vit, vit_3d agree ((1, 1000), (4, 1000)); deepvit, cross_vit, parallel_vit,
+ *   nest, sep_vit, regionvit were unknown with no cause (`b, n, _, h = *x.shape, self.heads`,
+ *   `sum([fn(x) for fn in self.fns])`, `torch.var(x, dim=1, …)`, torch.meshgrid); now agree (snippets
+ *   `star_unpack.py`, `rel_pos.py`); cait's stays unknown (layer dropout: which layers run is drawn at random)
+ * - sep_vit.py (4,014,728), regionvit.py (12,749,176) — agree; max_vit.py (79,981,380 / 125,431
+ *   buffers) and crossformer.py (28,780,740 / 42,448) — unknown (buffers from torch.meshgrid), now
+ *   agree; their forwards stay unknown (max_vit: `biases[self.rel_pos_indices]`-style indexing by a
+ *   tensor is not followed; crossformer the same)
+ * - cct.py — unknown: `torch.linspace` (stochastic depth rates) is not followed; pit.py — unknown:
+ *   nn.Unfold is not in the catalogue; cvt.py, mobile_vit.py — unknown (a size NormLens cannot
+ *   determine); twins_svt.py — not shown (`self.dim_out` unknown); levit.py, scalable_vit.py — the
+ *   README example raises in PyTorch 1.13 itself; t2t.py, xcit.py — not run (imports of the package,
+ *   einops.pack)
+ *
+ * github.com/eriklindernoren/PyTorch-GAN (MIT), implementations/:
+ * - aae, acgan, began, bgan, cgan, dcgan, dragan, ebgan, gan, infogan, lsgan, relativistic_gan,
+ *   sgan, softmax_gan, wgan, wgan_div, wgan_gp (<name>.py up to the data loader): UNKNOWN as
+ *   written — the sizes come from `argparse` (rightly unknown: the command line decides) and
+ *   `if cuda: generator.cuda()` made the totals unknown, and `int(np.prod(img_shape))` was not
+ *   followed. With the parser's defaults as a literal, all 34 models agree now (e.g. dcgan
+ *   1,049,985 / 643 buffers and 98,113 / 451; snippet `eval_cuda.py`); before, unknown
+ * - models.py of pix2pix, cyclegan, discogan, dualgan, stargan, unit, munit, ccgan,
+ *   context_encoder, srgan, esrgan (drivers: the scripts' defaults) — agree (e.g. pix2pix
+ *   GeneratorUNet 54,404,099, esrgan GeneratorRRDB 38,549,123); bicyclegan Generator / Encoder
+ *   agree; its MultiDiscriminator raises NameError in PyTorch (`nn.AvgPool2d(in_channels, …)`, a
+ *   name defined nowhere) where NormLens prints 8,288,835 — left: NormLens takes a name it has not
+ *   read for one defined where it cannot see (the soundness suite's neutral inserts rely on it)
+ * - cogan — not run (scipy is not installed here)
+ *
+ * github.com/pytorch/examples (BSD-3-Clause): mnist/main.py Net (1,199,882, output (2, 10)),
+ * mnist_rnn/main.py, super_resolution/model.py Net(3) ((1, 1, 96, 96)), fast_neural_style
+ * transformer_net.py ((1, 3, 64, 64)), siamese_network, reinforcement_learning/actor_critic.py,
+ * vae/main.py VAE, dcgan/main.py (3,576,704 / 1,924 and 2,765,568 / 1,795, outputs (2, 3, 64, 64)
+ * and (2,)) — agree; time_sequence_prediction/train.py — unknown: nn.LSTMCell is not in the catalogue
+ *
+ * torchvision 0.14 builders (NormLens's bundled zoo), compared in eval mode: googlenet(aux_logits=True)
+ * 13,004,888 / 15,131, inception_v3 27,161,264 / 36,320, resnet18 — agree, outputs (2, 1000).
+ * A forward that branches on `self.training` after `.eval()` took the training branch (WRONG shape,
+ * snippet `eval_cuda.py`): `training` was always True.
+ *
  * Python and torch.nn semantics probed beside these files (snippets below, all checked against
  * PyTorch 1.13): NormLens printed WRONG totals for `layers += [block]` on a ModuleList (the added
  * modules were dropped), `ModuleList + ModuleList` and `Sequential + Sequential` (the operands were
@@ -581,6 +628,12 @@ m = nn.Sequential(nn.Linear(n // 8, w))
 		);
 		assert.deepStrictEqual(model(train, 'net').calls?.[0]?.outputShape, [1, 2]);
 		assert.ok(train.diagnostics.some((d) => d.code === 'batch-size-one'));
+	});
+
+	it('a generator argument runs its element expression only per item (`sum(p.numel() for p in …)`)', () => {
+		// PyTorch 1.13: 12 parameters (the generator over range(0) pops nothing). NormLens evaluated
+		// `layers.pop().in_features` once before seeing `for`, and printed 6.
+		assertAgrees(snippet('generator_arg.py'), 'net', { total: 12, trainable: 12, buffers: 0 });
 	});
 
 	it('a module attribute set from a call NormLens cannot read may be a module: unknown, with that call as the cause', () => {

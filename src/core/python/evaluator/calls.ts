@@ -67,6 +67,11 @@ export function callArguments(
 				parts.push(c);
 			}
 		}
+		if (parts.some((p) => p.name === 'for')) {
+			// f(x for x in xs): one generator argument. Its element expression is evaluated only
+			// by the comprehension, where its names are bound (not before, in the caller's scope).
+			return { positional: [it.comprehension(list, scope)], keywords, node };
+		}
 		for (let i = 0; i < parts.length; i++) {
 			const p = parts[i];
 			if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
@@ -103,9 +108,6 @@ export function callArguments(
 					}
 				}
 				i++;
-			} else if (p.name === 'for') {
-				// f(x for x in xs): a generator argument
-				return { positional: [it.comprehension(list, scope)], keywords, node };
 			} else if (cause) {
 				// After a spread of unknown length, positions are unknown: evaluated for effects only.
 				it.eval(p, scope);
