@@ -513,6 +513,25 @@ m = nn.Sequential(nn.Linear(n // 8, w))
 		assert.ok(!r.diagnostics.some((d) => d.code === 'unknown-base'));
 	});
 
+	it("Lightning: save_hyperparameters() reads the callers' __init__ frames as Lightning does (values now, outer frames override, a second call adds, a dict)", () => {
+		// PyTorch 1.13 with Lightning's frame rule: ra 80 (hidden reassigned to 16 before the call),
+		// he 40 (called in a helper: the __init__ frame's hidden=8, not the helper's 24), ch 20 (the
+		// subclass's width=5 overrides the base's 10), tw 9 (a, then b added), di 18 (a dict), ou 24
+		// (an Inner built in an Outer's __init__ takes Outer's width=6). NormLens printed 40, 120, 40
+		// and 16 (the innermost method's arguments as called), and tw, di were unknown.
+		const r = snippet('lightning_frames.py');
+		for (const [name, total] of [
+			['ra', 80],
+			['he', 40],
+			['ch', 20],
+			['tw', 9],
+			['di', 18],
+			['ou', 24],
+		] as const) {
+			assertAgrees(r, name, { total, trainable: total, buffers: 0 });
+		}
+	});
+
 	it('keyword-only parameters (after a bare `*` or `*args`) take their keyword or their default', () => {
 		// PyTorch 1.13: h 106 (LayerNorm(8) and Linear(8, 10): norm and bias keep their True
 		// defaults; NormLens printed 90, binding `norm` to an empty tuple), g 80, p 3,360, s 36.
