@@ -444,6 +444,35 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertUnknown(r, 'u', 'take their sizes from its first input', 30);
 	});
 
+	it('lazy modules: requires_grad set before the first call stays, LazyInstanceNorm defaults, a deep copy sizes itself, requires_grad_() before the call raises', () => {
+		// PyTorch 1.13: fz 32 parameters / 12 trainable (the LazyLinear's 20 frozen before its first
+		// call; NormLens printed 32 trainable), every 32 / 0 (NormLens 20), inst 12 / 26 buffers
+		// (LazyInstanceNorm*d default to affine=True, track_running_stats=True; NormLens printed 0 / 0
+		// with InstanceNorm's defaults), first 20 and second 50 (a copy made before the first call
+		// takes its own input's 9 features; NormLens left it unknown).
+		const r = snippet('lazy_review.py');
+		assertAgrees(r, 'fz', { total: 32, trainable: 12, buffers: 0, output: [2, 2] });
+		assertAgrees(r, 'every', { total: 32, trainable: 0, buffers: 0, output: [2, 2] });
+		assertAgrees(r, 'inst', { total: 12, trainable: 12, buffers: 26, output: [2, 6, 16] });
+		assertAgrees(r, 'first', { total: 20, trainable: 20, buffers: 0, output: [2, 5] });
+		assertAgrees(r, 'second', { total: 50, trainable: 50, buffers: 0, output: [2, 5] });
+		// PyTorch 1.13 raises ValueError at requires_grad_(False) (an UninitializedParameter);
+		// NormLens printed 315 parameters / 9 buffers.
+		assertUnknown(snippet('lazy_raises.py'), 'raises', 'PyTorch raises ValueError', 5);
+	});
+
+	it('tensor values are not read after something wrote into them (in-place methods, item assignment, +=, views, out=, inplace=True, nn.init)', () => {
+		// PyTorch 1.13: a 10, b 16, c 2, d 3, e 18, f 21, g 6, h 11, i 4, j 14, l 6 parameters, all
+		// from values written after the tensor was made; NormLens printed 7, 7, unknown, 8, 16, 11, 4,
+		// 4, 8, 12, unknown (the values as made). They are unknown now; fresh, never written, is 11.
+		const r = snippet('tensor_writes.py');
+		for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'l']) {
+			const m = model(r, name);
+			assert.strictEqual(m.totals.total, null, `${name}: unknown`);
+		}
+		assertAgrees(r, 'fresh', { total: 11, trainable: 11, buffers: 0 });
+	});
+
 	it("timm's stochastic-depth rule: [x.item() for x in torch.linspace(0, drop_path, depth)] decides DropPath or Identity", () => {
 		// PyTorch 1.13: vit 158,090 parameters, output (2, 10) (was unknown: torch.linspace not
 		// followed); unet 3,145 / 67 buffers, output (2, 1, 33, 33) through its F.interpolate branch.

@@ -17,6 +17,7 @@ import {
 	ClassValue,
 	FrameworkObject,
 	NONE,
+	unknown,
 	Value,
 } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
@@ -42,6 +43,13 @@ import { functional } from './ops/functional';
 import { indexTensor } from './ops/indexing';
 import { paramMethod, tensorAttribute, tensorBinaryOp, tensorMethod } from './ops/tensorMethods';
 import { torchFunction } from './ops/torchFunctions';
+import {
+	beforeTorchCall,
+	noteViews,
+	raisesOnUninitialized,
+	uninitializedCause,
+	writesInPlace,
+} from './ops/tensorWrites';
 import { torchSubpath } from './paths';
 import type { TorchSession } from './session';
 import { callRows, roots, summarize } from './summaries';
@@ -211,7 +219,15 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const sub = torchSubpath(path);
+		const raised = sub && beforeTorchCall(path, sub.name, sub.area, args, ctx);
+		if (raised) {
+			return unknown(raised);
+		}
 		const v = this.callPath(path, args, ctx);
+		if (sub || path.startsWith('einops.')) {
+			noteViews(v, [...args.positional, ...args.keywords.values()]);
+		}
 		if (freshTensors(v).length > 0) {
 			const name = path.slice(path.lastIndexOf('.') + 1);
 			this.forward.op(
@@ -400,6 +416,17 @@ export class TorchRuntime implements Runtime, TorchSession {
 		args: CallArgs,
 		ctx: CallContext,
 	): Value | undefined {
+		if (
+			obj instanceof TorchParam &&
+			raisesOnUninitialized(obj, name, () =>
+				uninitializedCause(`.${name}`, ctx.range(args.node)),
+			)
+		) {
+			return unknown(obj.taint);
+		}
+		if (obj instanceof TorchTensor && writesInPlace(name)) {
+			obj.written();
+		}
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
 			const reshaping = obj instanceof TorchTensor ? reshapingInPlace[name] : undefined;
 			const v =
@@ -414,6 +441,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 				const self: Value = { k: 'obj', obj };
 				this.forward.op(name, ctx.range(args.node), sourcesOf([self], false), self);
 				return self;
+			}
+			if (obj instanceof TorchTensor && name === '__getitem__') {
+				noteViews(v, [{ k: 'obj', obj }]);
 			}
 			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
 			this.forward.op(
@@ -454,6 +484,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	inPlaceOp(op: string, a: Value, b: Value, range: TextRange): Value | undefined {
+		// `x += 1` on a tensor writes into x (other names for it, and its views, see the change).
+		if (a.k === 'obj' && a.obj instanceof TorchTensor) {
+			a.obj.written();
+		}
 		if (!(a.k === 'obj' && a.obj instanceof TorchModule)) {
 			return undefined;
 		}

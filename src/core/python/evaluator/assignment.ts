@@ -204,6 +204,9 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 		it.taint(obj, cause());
 		return;
 	}
+	if (obj.k === 'obj' && obj.obj.kind === 'tensor') {
+		obj.obj.written?.();
+	}
 	if (obj.k === 'obj' && obj.obj.kind !== 'tensor') {
 		const r = it.callMethodOn(obj, '__setitem__', [key, value], {
 			positional: [key, value],

@@ -6,6 +6,7 @@ import {
 	causeOf,
 	NONE,
 	tuple,
+	unknown,
 	UNKNOWN,
 	Value,
 } from '../../../python/values';
@@ -22,6 +23,7 @@ import {
 } from '../objects';
 import type { TorchSession } from '../session';
 import { deviceOnly } from '../ops/tensorMethods';
+import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
 import { saveHyperparameters } from './lightning';
 import { attach, holdsUnknown } from './registration';
@@ -212,6 +214,16 @@ const moduleMethods = opTable<ModuleMethod>({
 		const { a, args, self } = c;
 		const flag = a[0] ?? args.keywords.get('requires_grad');
 		const v = flag?.k === 'bool' ? flag.v : true;
+		// Tensor.requires_grad_ on a lazy module's uninitialized parameter raises ValueError in PyTorch.
+		const raised = uniqueParams(m).filter((p) =>
+			raisesOnUninitialized(p, 'requires_grad_', () => ({
+				reason: "PyTorch raises ValueError here: `requires_grad_()` reaches a lazy module's parameter before the module's first call (an UninitializedParameter)",
+				range: c.ctx.range(args.node),
+			})),
+		);
+		if (raised.length > 0) {
+			return unknown(raised[0].taint);
+		}
 		uniqueParams(m).forEach((p) => (p.requiresGrad = v));
 		return self;
 	},
