@@ -48,6 +48,7 @@ import {
 	noteViews,
 	raisesOnUninitialized,
 	uninitializedCause,
+	valueRead,
 	writesInPlace,
 } from './ops/tensorWrites';
 import { torchSubpath } from './paths';
@@ -456,7 +457,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			if (obj instanceof TorchTensor && /^[a-z].*[^_]_$/.test(name) && v.k === 'obj') {
 				obj.flow = v.obj instanceof TorchTensor ? v.obj.flow : obj.flow;
 			}
-			return v;
+			return obj instanceof TorchTensor ? valueRead(name, v, () => ctx.range(args.node)) : v;
 		}
 		if (obj instanceof TorchModule) {
 			return moduleMethod(this, obj, name, args, ctx, (m, a, c) =>

@@ -2,7 +2,7 @@
 // tensor sharing their storage), so that TorchTensor.values is never read stale.
 import type { TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
-import type { Cause, Value } from '../../../python/values';
+import { Cause, unknown, Value } from '../../../python/values';
 import { TorchParam, TorchTensor } from '../objects';
 
 /**
@@ -120,4 +120,17 @@ export function uninitializedCause(what: string, range: TextRange): Cause {
 		reason: `PyTorch raises ValueError here: \`${what}(…)\` on a lazy module's parameter before the module's first call (an UninitializedParameter)`,
 		range,
 	};
+}
+
+/** The methods that read a tensor's values into Python numbers. */
+const VALUE_READS = new Set(['item', 'tolist', '__int__', '__float__']);
+
+/** A read of values NormLens does not know (TorchTensor.values) says why, where it is. */
+export function valueRead(name: string, v: Value, range: () => TextRange): Value {
+	return VALUE_READS.has(name) && v.k === 'unknown' && !v.cause
+		? unknown({
+				reason: `NormLens does not know this tensor's values: it keeps only those of small tensors made from numbers (torch.tensor, torch.linspace) that nothing has written into since`,
+				range: range(),
+			})
+		: v;
 }
