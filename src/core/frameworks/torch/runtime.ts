@@ -12,7 +12,6 @@ import type { PythonSource } from '../../python/parse';
 import {
 	asSequence,
 	asString,
-	basePaths,
 	Cause,
 	ClassValue,
 	FrameworkObject,
@@ -21,6 +20,7 @@ import {
 	Value,
 } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
+import { torchInstanceOf } from './classBases';
 import { ForwardTracer } from './forward';
 import {
 	createModule,
@@ -208,15 +208,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 		if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
 			return undefined;
 		}
-		if (sub.name === 'Module') {
-			return true;
-		}
-		return (
-			obj.type === sub.name ||
-			(obj.pyClass
-				? basePaths(obj.pyClass).some((b) => torchSubpath(b)?.name === sub.name)
-				: false)
-		);
+		return sub.name === 'Module' || torchInstanceOf(obj, sub.name);
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
