@@ -35,10 +35,11 @@ export interface CallContext {
 	/** Calls any value the way Python does (a source function, a lambda, a partial, a layer). */
 	call(callee: Value, args: CallArgs): Value;
 	/**
-	 * The arguments the innermost source method running now was called with, by parameter name
-	 * (`self` and `*args` left out, `**kwargs` entries merged): Lightning's `save_hyperparameters()`.
+	 * The source methods running now, innermost first, as Python's frames show them to code that
+	 * inspects its callers (Lightning's `save_hyperparameters()`); undefined when the function running
+	 * now is not the innermost of them (a plain function or lambda called from a method).
 	 */
-	methodParams(): ReadonlyMap<string, Value> | undefined;
+	methodFrames(): MethodFrame[] | undefined;
 	/**
 	 * Where to edit a call's arguments (quick fixes); undefined while a local module's code runs,
 	 * whose text is another file than the one the diagnostics are shown in.
@@ -160,4 +161,30 @@ export class StopInterpretation extends Error {
 	constructor(readonly bound: string) {
 		super(`NormLens stopped interpreting at ${bound}`);
 	}
+}
+
+/** A source method running now: what Python's frame of it holds. */
+export interface MethodFrame {
+	readonly self: Value;
+	/** The method's name (`__init__`). */
+	readonly name: string;
+	/** Its body names `super` or `__class__`, so Python gives its frame a `__class__` local. */
+	readonly hasClassCell: boolean;
+	/** Called straight from the next frame of the list (no plain function's frame between them). */
+	readonly calledFromNext: boolean;
+	/** Its arguments' values now (after any reassignment), by parameter name: `self` and `*args` left out, `**kwargs` entries merged. */
+	args(): Map<string, Value>;
+}
+
+/** A source method running now (Interpreter.methodStack). */
+export interface MethodEntry {
+	self: Value;
+	cls: ClassValue;
+	def: FunctionValue;
+	/** The interpreter's call depth inside it: consecutive depths are a direct call. */
+	depth: number;
+	/** Its body names `super` or `__class__` (Python's `__class__` cell). */
+	hasClassCell: boolean;
+	/** Its arguments' current values (MethodFrame.args). */
+	args: () => Map<string, Value>;
 }

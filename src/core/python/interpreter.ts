@@ -7,6 +7,8 @@ import {
 	CallContext,
 	defaultLimits,
 	InterpreterLimits,
+	MethodEntry,
+	MethodFrame,
 	Runtime,
 	StopInterpretation,
 } from './contract';
@@ -270,12 +272,10 @@ export class Interpreter implements BuiltinHost {
 		}
 	}
 
-	/** The source methods running now, innermost last: their receiver and class. */
-	readonly methodStack: { self: Value; cls: ClassValue; params?: ReadonlyMap<string, Value> }[] =
-		[];
+	/** The source methods running now, innermost last: their receiver and class, and their frame. */
+	readonly methodStack: MethodEntry[] = [];
 
-	currentMethod():
-		{ self: Value; cls: ClassValue; params?: ReadonlyMap<string, Value> } | undefined {
+	currentMethod(): MethodEntry | undefined {
 		return this.methodStack[this.methodStack.length - 1];
 	}
 	/** Plain attributes of framework objects that their runtime did not take (e.g. `self.n = 3`). */
@@ -289,8 +289,8 @@ export class Interpreter implements BuiltinHost {
 		this.call(this.getAttr(self, name), args);
 	private readonly ctxIterate = (v: Value): Value[] | undefined => this.iterate(v);
 	private readonly ctxCall = (callee: Value, args: CallArgs): Value => this.call(callee, args);
-	private readonly ctxMethodParams = (): ReadonlyMap<string, Value> | undefined =>
-		this.currentMethod()?.params;
+	private readonly ctxMethodFrames = (): MethodFrame[] | undefined =>
+		functions.methodFrames(this);
 	private readonly mainSites = (call: SyntaxNode): CallSites =>
 		new CallSites(call, this.mainSource, this.mainRange);
 	private readonly noSites = (): undefined => undefined;
@@ -314,7 +314,7 @@ export class Interpreter implements BuiltinHost {
 			callMethod: this.ctxCallMethod,
 			iterate: this.ctxIterate,
 			call: this.ctxCall,
-			methodParams: this.ctxMethodParams,
+			methodFrames: this.ctxMethodFrames,
 			sites: this.source === this.mainSource ? this.mainSites : this.noSites,
 			library: this.librarySources.has(this.source),
 			depth: this.depth + this.importDepth,

@@ -76,6 +76,11 @@ export interface FrameworkObject {
 	 * unknown function, an untrusted method ran on it): its attributes are no longer trusted either.
 	 */
 	taint?: Cause;
+	/**
+	 * Tells the object that something wrote into it, or may have: an item assignment (`x[0] = 5`) or
+	 * a call NormLens cannot follow that it was given. Values it holds are stale from then on.
+	 */
+	written?(): void;
 }
 
 export interface ClassValue {

@@ -491,6 +491,46 @@ describe('snippets of the constructs the real files showed (expected values from
 		assertUnknown(r, 'u', 'take their sizes from its first input', 30);
 	});
 
+	it('lazy modules: requires_grad set before the first call stays, LazyInstanceNorm defaults, a deep copy sizes itself, requires_grad_() before the call raises', () => {
+		// PyTorch 1.13: fz 32 parameters / 12 trainable (the LazyLinear's 20 frozen before its first
+		// call; NormLens printed 32 trainable), every 32 / 0 (NormLens 20), inst 12 / 26 buffers
+		// (LazyInstanceNorm*d default to affine=True, track_running_stats=True; NormLens printed 0 / 0
+		// with InstanceNorm's defaults), first 20 and second 50 (a copy made before the first call
+		// takes its own input's 9 features; NormLens left it unknown).
+		const r = snippet('lazy_review.py');
+		assertAgrees(r, 'fz', { total: 32, trainable: 12, buffers: 0, output: [2, 2] });
+		assertAgrees(r, 'every', { total: 32, trainable: 0, buffers: 0, output: [2, 2] });
+		assertAgrees(r, 'inst', { total: 12, trainable: 12, buffers: 26, output: [2, 6, 16] });
+		assertAgrees(r, 'first', { total: 20, trainable: 20, buffers: 0, output: [2, 5] });
+		assertAgrees(r, 'second', { total: 50, trainable: 50, buffers: 0, output: [2, 5] });
+		// PyTorch 1.13 raises ValueError at requires_grad_(False) (an UninitializedParameter);
+		// NormLens printed 315 parameters / 9 buffers.
+		assertUnknown(snippet('lazy_raises.py'), 'raises', 'PyTorch raises ValueError', 5);
+	});
+
+	it("isinstance() follows torch.nn's class tree: private bases (_BatchNorm, _ConvNd, _NormBase), ReLU6 < Hardtanh, ZeroPad2d < ConstantPad2d, lazy modules before and after their first call", () => {
+		// PyTorch 1.13: lazy 56 parameters / 9 buffers (LazyLinear is a Linear, LazyBatchNorm1d a
+		// _BatchNorm but not a BatchNorm1d), after 12 (a called LazyLinear is a Linear and no longer a
+		// LazyLinear), head 333,333 (one of each counted). NormLens printed 24, 0 and 3: isinstance
+		// compared the class name alone.
+		const r = snippet('isinstance_bases.py');
+		assertAgrees(r, 'lazy', { total: 56, trainable: 56, buffers: 9, output: [2, 4] });
+		assertAgrees(r, 'after', { total: 12, trainable: 12, buffers: 0 });
+		assertAgrees(r, 'head', { total: 333333, trainable: 333333, buffers: 0 });
+	});
+
+	it('tensor values are not read after something wrote into them (in-place methods, item assignment, +=, views, out=, inplace=True, nn.init)', () => {
+		// PyTorch 1.13: a 10, b 16, c 2, d 3, e 18, f 21, g 6, h 11, i 4, j 14, l 6 parameters, all
+		// from values written after the tensor was made; NormLens printed 7, 7, unknown, 8, 16, 11, 4,
+		// 4, 8, 12, unknown (the values as made). They are unknown now; fresh, never written, is 11.
+		const r = snippet('tensor_writes.py');
+		for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'l']) {
+			// The cause is the read of the values, `int(n)` in width().
+			assertUnknown(r, name, "NormLens does not know this tensor's values", 8);
+		}
+		assertAgrees(r, 'fresh', { total: 11, trainable: 11, buffers: 0 });
+	});
+
 	it("timm's stochastic-depth rule: [x.item() for x in torch.linspace(0, drop_path, depth)] decides DropPath or Identity", () => {
 		// PyTorch 1.13: vit 158,090 parameters, output (2, 10) (was unknown: torch.linspace not
 		// followed); unet 3,145 / 67 buffers, output (2, 1, 33, 33) through its F.interpolate branch.
@@ -561,6 +601,28 @@ m = nn.Sequential(nn.Linear(n // 8, w))
 		assertAgrees(r, 'ae', { total: 209968, trainable: 209968, buffers: 0, output: [2, 784] });
 		assertAgrees(r, 't', { total: 35, trainable: 35, buffers: 0 });
 		assert.ok(!r.diagnostics.some((d) => d.code === 'unknown-base'));
+	});
+
+	it("Lightning: save_hyperparameters() reads the callers' __init__ frames as Lightning does (values now, outer frames override, a second call adds, a dict)", () => {
+		// PyTorch 1.13 with Lightning's frame rule: ra 80 (hidden reassigned to 16 before the call),
+		// he 40 (called in a helper: the __init__ frame's hidden=8, not the helper's 24), ch 20 (the
+		// subclass's width=5 overrides the base's 10), tw 9 (a, then b added), di 18 (a dict), ou 24
+		// (an Inner built in an Outer's __init__ takes Outer's width=6). NormLens printed 40, 120, 40
+		// and 16 (the innermost method's arguments as called), and tw, di were unknown.
+		const r = snippet('lightning_frames.py');
+		for (const [name, total] of [
+			['ra', 80],
+			['he', 40],
+			['ch', 20],
+			['tw', 9],
+			['di', 18],
+			['ou', 24],
+		] as const) {
+			assertAgrees(r, name, { total, trainable: total, buffers: 0 });
+		}
+		// PyTorch 1.13: 27 (`self.hparams["width"] = 9`); NormLens printed 9, the item assignment
+		// ignored. Unknown now, at the assignment.
+		assertUnknown(r, 'it', 'NormLens cannot follow `self.hparams["width"] = …`', 78);
 	});
 
 	it('keyword-only parameters (after a bare `*` or `*args`) take their keyword or their default', () => {

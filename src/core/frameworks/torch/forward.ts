@@ -6,6 +6,7 @@ import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
 import { rnnHidden } from './layers/recurrent';
 import { materializeLazy } from './nn/build';
+import { noteWrites } from './ops/tensorWrites';
 import { freshTensors, sourcesOf, stamp, union } from './flow';
 import {
 	CallRecord,
@@ -210,6 +211,11 @@ export class ForwardTracer {
 						.map(shapeOf)
 				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
+		// `nn.ReLU(inplace=True)(x)` writes into x.
+		const inplace = m.config.get('inplace');
+		if (inplace?.k === 'bool' && inplace.v) {
+			noteWrites('', undefined, { ...args, keywords: new Map([['inplace', inplace]]) });
+		}
 		if (m.lazyPending && inputs[0]) {
 			materializeLazy(this.s, m, inputs[0]);
 		}

@@ -15,6 +15,12 @@ export class TorchParam implements FrameworkObject {
 	readonly kind = 'param';
 	unknownCause?: Cause;
 	taint?: Cause;
+	/**
+	 * A lazy module's UninitializedParameter (or buffer) before its first call: `parameters()` yields
+	 * it and its `requires_grad` flag is kept when it takes its size, but any torch function on it
+	 * raises (its `taint` then says where).
+	 */
+	uninitialized = false;
 	constructor(
 		readonly shape: number[] | null,
 		readonly isBuffer: boolean,
@@ -38,9 +44,31 @@ export class TorchTensor implements FrameworkObject {
 	/**
 	 * The values, row-major, of a small float32 tensor PyTorch's own rules compute from known numbers
 	 * (`torch.linspace(0, 0.1, depth)`: the stochastic-depth rates of timm-style models); undefined
-	 * for any other. `x.item()`, `x.tolist()` and iteration read them.
+	 * for any other, and once anything may have written into its storage (written()).
+	 * `x.item()`, `x.tolist()` and iteration read them.
 	 */
-	values: readonly number[] | undefined;
+	get values(): readonly number[] | undefined {
+		return (this.base ?? this).overwritten ? undefined : this.knownValues;
+	}
+	set values(v: readonly number[] | undefined) {
+		this.knownValues = v;
+	}
+	private knownValues: readonly number[] | undefined;
+	/**
+	 * The tensor whose storage this one may share (a view: `x[0]`, `x.view(…)`, a row of iterating
+	 * x), so that writing through either changes the values of both; undefined for fresh storage.
+	 */
+	base: TorchTensor | undefined;
+	private overwritten = false;
+	/** Something wrote, or may have written, into this tensor (`x.add_(1)`, `x[0] = 5`, `out=x`): its storage's values are unknown from now on. */
+	written(): void {
+		(this.base ?? this).overwritten = true;
+	}
+	/** A tensor made from this one, which may view its storage. */
+	viewOf(source: TorchTensor): this {
+		this.base = source.base ?? source;
+		return this;
+	}
 	/** The values are integers (an int64 tensor from Python ints): `item()` gives an int. */
 	integral = false;
 	/**

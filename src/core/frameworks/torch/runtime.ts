@@ -12,14 +12,15 @@ import type { PythonSource } from '../../python/parse';
 import {
 	asSequence,
 	asString,
-	basePaths,
 	Cause,
 	ClassValue,
 	FrameworkObject,
 	NONE,
+	unknown,
 	Value,
 } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
+import { torchInstanceOf } from './classBases';
 import { ForwardTracer } from './forward';
 import {
 	createModule,
@@ -42,6 +43,14 @@ import { functional } from './ops/functional';
 import { indexTensor } from './ops/indexing';
 import { paramMethod, tensorAttribute, tensorBinaryOp, tensorMethod } from './ops/tensorMethods';
 import { torchFunction } from './ops/torchFunctions';
+import {
+	beforeTorchCall,
+	noteViews,
+	raisesOnUninitialized,
+	uninitializedCause,
+	valueRead,
+	writesInPlace,
+} from './ops/tensorWrites';
 import { torchSubpath } from './paths';
 import type { TorchSession } from './session';
 import { callRows, roots, summarize } from './summaries';
@@ -199,19 +208,19 @@ export class TorchRuntime implements Runtime, TorchSession {
 		if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
 			return undefined;
 		}
-		if (sub.name === 'Module') {
-			return true;
-		}
-		return (
-			obj.type === sub.name ||
-			(obj.pyClass
-				? basePaths(obj.pyClass).some((b) => torchSubpath(b)?.name === sub.name)
-				: false)
-		);
+		return sub.name === 'Module' || torchInstanceOf(obj, sub.name);
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const sub = torchSubpath(path);
+		const raised = sub && beforeTorchCall(path, sub.name, sub.area, args, ctx);
+		if (raised) {
+			return unknown(raised);
+		}
 		const v = this.callPath(path, args, ctx);
+		if (sub || path.startsWith('einops.')) {
+			noteViews(v, [...args.positional, ...args.keywords.values()]);
+		}
 		if (freshTensors(v).length > 0) {
 			const name = path.slice(path.lastIndexOf('.') + 1);
 			this.forward.op(
@@ -400,6 +409,17 @@ export class TorchRuntime implements Runtime, TorchSession {
 		args: CallArgs,
 		ctx: CallContext,
 	): Value | undefined {
+		if (
+			obj instanceof TorchParam &&
+			raisesOnUninitialized(obj, name, () =>
+				uninitializedCause(`.${name}`, ctx.range(args.node)),
+			)
+		) {
+			return unknown(obj.taint);
+		}
+		if (obj instanceof TorchTensor && writesInPlace(name)) {
+			obj.written();
+		}
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
 			const reshaping = obj instanceof TorchTensor ? reshapingInPlace[name] : undefined;
 			const v =
@@ -415,6 +435,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 				this.forward.op(name, ctx.range(args.node), sourcesOf([self], false), self);
 				return self;
 			}
+			if (obj instanceof TorchTensor && name === '__getitem__') {
+				noteViews(v, [{ k: 'obj', obj }]);
+			}
 			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
 			this.forward.op(
 				name === '__getitem__' ? 'getitem' : name,
@@ -426,7 +449,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			if (obj instanceof TorchTensor && /^[a-z].*[^_]_$/.test(name) && v.k === 'obj') {
 				obj.flow = v.obj instanceof TorchTensor ? v.obj.flow : obj.flow;
 			}
-			return v;
+			return obj instanceof TorchTensor ? valueRead(name, v, () => ctx.range(args.node)) : v;
 		}
 		if (obj instanceof TorchModule) {
 			return moduleMethod(this, obj, name, args, ctx, (m, a, c) =>
@@ -454,6 +477,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	inPlaceOp(op: string, a: Value, b: Value, range: TextRange): Value | undefined {
+		// `x += 1` on a tensor writes into x (other names for it, and its views, see the change).
+		if (a.k === 'obj' && a.obj instanceof TorchTensor) {
+			a.obj.written();
+		}
 		if (!(a.k === 'obj' && a.obj instanceof TorchModule)) {
 			return undefined;
 		}

@@ -204,7 +204,12 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 		it.taint(obj, cause());
 		return;
 	}
-	if (obj.k === 'obj' && obj.obj.kind !== 'tensor') {
+	if (obj.k === 'obj' && obj.obj.kind === 'tensor') {
+		obj.obj.written?.();
+	}
+	// A source class's instance through its own `__setitem__`; an instance NormLens models by its
+	// attributes alone (Lightning's hparams) may have changed, so it is unknown after (`self.hparams['w'] = 9`).
+	if ((obj.k === 'obj' && obj.obj.kind !== 'tensor') || obj.k === 'instance') {
 		const r = it.callMethodOn(obj, '__setitem__', [key, value], {
 			positional: [key, value],
 			keywords: new Map(),

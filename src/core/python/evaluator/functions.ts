@@ -1,7 +1,7 @@
 // Functions: `def` and its parameters, and a call of a source function with its arguments bound.
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children, PythonSource } from '../parse';
-import type { CallArgs } from '../contract';
+import type { CallArgs, MethodFrame } from '../contract';
 import {
 	Cause,
 	ClassValue,
@@ -127,16 +127,27 @@ export function callFunction(
 		cls ??
 		(self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
 	if (self && owner) {
-		const params = new Map<string, Value>();
-		for (const p of def.params.slice(1)) {
-			const v = scope.get(p.name);
-			if (p.star === '**' && v?.k === 'dict') {
-				v.entries.forEach((x, k) => params.set(k, x));
-			} else if (!p.star && v) {
-				params.set(p.name, v);
+		// Read when asked, so that a reassigned argument shows its value then, as a frame's locals do.
+		const args = () => {
+			const params = new Map<string, Value>();
+			for (const p of def.params.slice(1)) {
+				const v = scope.get(p.name);
+				if (p.star === '**' && v?.k === 'dict') {
+					v.entries.forEach((x, k) => params.set(k, x));
+				} else if (!p.star && v) {
+					params.set(p.name, v);
+				}
 			}
-		}
-		it.methodStack.push({ self, cls: owner, params });
+			return params;
+		};
+		it.methodStack.push({
+			self,
+			cls: owner,
+			def,
+			depth: it.depth + 1,
+			hasClassCell: namesClassCell(def),
+			args,
+		});
 	}
 	it.depth++;
 	const saved = it.source;
@@ -160,4 +171,50 @@ export function callFunction(
 			it.methodStack.pop();
 		}
 	}
+}
+
+/** Functions whose body names `super` or `__class__`, by node: Python gives their frames a `__class__` cell. */
+const classCells = new WeakMap<SyntaxNode, boolean>();
+
+/** Whether Python gives this function's frame a `__class__` local: its body (nested functions included) names `super` or `__class__`. */
+function namesClassCell(def: FunctionValue): boolean {
+	const body = def.body ?? def.expression;
+	if (!body || !(def.source instanceof PythonSource)) {
+		return false;
+	}
+	let found = classCells.get(body);
+	if (found === undefined) {
+		found = false;
+		const source = def.source;
+		const cursor = body.cursor();
+		do {
+			if (cursor.name === 'VariableName') {
+				const name = source.slice(cursor.node);
+				if (name === 'super' || name === '__class__') {
+					found = true;
+					break;
+				}
+			}
+		} while (cursor.next() && cursor.from < body.to);
+		classCells.set(body, found);
+	}
+	return found;
+}
+
+/** The source methods running now as frames, innermost first (CallContext.methodFrames). */
+export function methodFrames(it: Interpreter): MethodFrame[] | undefined {
+	const stack = it.methodStack;
+	// The function running now is the innermost method only when no plain function's call is above it.
+	if (stack.length === 0 || stack[stack.length - 1].depth !== it.depth) {
+		return undefined;
+	}
+	return stack
+		.map((e, i): MethodFrame => ({
+			self: e.self,
+			name: e.def.name,
+			hasClassCell: e.hasClassCell,
+			calledFromNext: i > 0 && stack[i - 1].depth === e.depth - 1,
+			args: e.args,
+		}))
+		.reverse();
 }

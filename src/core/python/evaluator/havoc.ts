@@ -38,6 +38,8 @@ export function taint(it: Interpreter, v: Value, cause: Cause, depth = 0): void 
 			return;
 		case 'obj':
 			if (v.obj.kind === 'tensor' || v.obj.taint) {
+				// A tensor keeps its shape (what NormLens counts with), but not values a call may have changed.
+				v.obj.written?.();
 				return;
 			}
 			v.obj.taint = cause;

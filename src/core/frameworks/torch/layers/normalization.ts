@@ -46,10 +46,18 @@ const instanceNorm = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	shape: 'instanceNorm',
 });
 
+// The lazy instance norms take _LazyNormBase's defaults, not InstanceNorm's: affine=True and
+// track_running_stats=True (PyTorch 1.13's signature), so LazyInstanceNorm2d() on 6 channels
+// becomes InstanceNorm2d(6, affine=True, track_running_stats=True): 12 parameters, 13 buffers.
 const lazyInstanceNorm = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	...instanceNorm(rank),
 	name: `LazyInstanceNorm${rank}d`,
-	args: instanceNorm(rank).args.slice(1),
+	args: [
+		['eps', 1e-5],
+		['momentum', 0.1],
+		['affine', true],
+		['track_running_stats', true],
+	],
 	params: 'lazy',
 	lazy: { eager: `InstanceNorm${rank}d`, arg: 'num_features', from: 'channels' },
 });

@@ -2,10 +2,12 @@
 import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
+	asInt,
 	causeOf,
 	ClassValue,
 	findMethod,
 	firstCause,
+	NONE,
 	UNKNOWN,
 	Value,
 } from '../../../python/values';
@@ -126,6 +128,9 @@ export function initWeights(
 			const cause = firstCause(cfg.values());
 			m.paramsKnown = false;
 			m.lazyPending = spec.lazy !== undefined && !cause;
+			if (m.lazyPending) {
+				registerUninitialized(m, spec, cfg);
+			}
 			m.unknownCause = cause ?? {
 				reason: m.lazyPending
 					? `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`
@@ -397,9 +402,57 @@ export function materializeLazy(s: TorchSession, m: TorchModule, input: Shape): 
 	if (size === null || size === undefined) {
 		return;
 	}
+	// A torch function PyTorch refused on an uninitialized parameter (`requires_grad_()`) raised before this call.
+	const raised = [...m.params.values(), ...m.buffers.values()].find((p) => p.taint);
+	if (raised?.taint) {
+		m.taint = raised.taint;
+		m.unknownCause = raised.taint;
+		return;
+	}
+	// `p.requires_grad = False` on an UninitializedParameter stays when it materializes.
+	const flags = new Map([...m.params].map(([name, p]) => [name, p.requiresGrad]));
 	m.lazyPending = false;
 	m.paramsKnown = true;
 	m.unknownCause = undefined;
 	m.config.set(lazy.arg, { k: 'num', v: size });
 	initWeights(s, m, eager, m.config, m.range, eager.name);
+	for (const [name, p] of m.params) {
+		p.requiresGrad = flags.get(name) ?? p.requiresGrad;
+	}
+}
+
+/**
+ * A lazy module's weights before its first call, as PyTorch registers them: UninitializedParameter
+ * and UninitializedBuffer for those whose sizes the input decides, real tensors for the others
+ * (LazyBatchNorm's 0-d num_batches_tracked). Which are which: the eager module's weights for two
+ * sizes (multiples of `groups`, which must divide it), those that differ are uninitialized.
+ */
+function registerUninitialized(
+	m: TorchModule,
+	spec: TorchModuleSpec,
+	cfg: Map<string, Value>,
+): void {
+	const lazy = spec.lazy;
+	const eager = lazy ? torchModuleSpec(lazy.eager) : undefined;
+	if (!lazy || !eager) {
+		return;
+	}
+	const groups = asInt(cfg.get('groups') ?? NONE) ?? 1;
+	const at = (size: number) => {
+		try {
+			return torchParams(eager, new Map([...cfg, [lazy.arg, { k: 'num', v: size }]]));
+		} catch {
+			return null;
+		}
+	};
+	const [one, two] = [at(groups), at(2 * groups)];
+	if (!one || !two || one.length !== two.length) {
+		return;
+	}
+	one.forEach((w, i) => {
+		const fixed = w.shape.join() === two[i].shape.join();
+		const p = new TorchParam(fixed ? w.shape : null, w.kind === 'buffer');
+		p.uninitialized = !fixed;
+		(w.kind === 'buffer' ? m.buffers : m.params).set(w.name, p);
+	});
 }

@@ -25,6 +25,8 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 	copy.unknownCause = m.unknownCause;
 	copy.taint = m.taint;
 	copy.paramsKnown = m.paramsKnown;
+	// A lazy module copied before its first call is lazy too: its own first call sizes it.
+	copy.lazyPending = m.lazyPending;
 	for (const [from, to] of [
 		[m.params, copy.params],
 		[m.buffers, copy.buffers],
@@ -32,6 +34,7 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 		for (const [name, p] of from) {
 			const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
 			q.unknownCause = p.unknownCause;
+			q.uninitialized = p.uninitialized;
 			to.set(name, q);
 		}
 	}

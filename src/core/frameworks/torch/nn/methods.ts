@@ -2,11 +2,11 @@
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
 	asInt,
-	asSequence,
 	asString,
 	causeOf,
 	NONE,
 	tuple,
+	unknown,
 	UNKNOWN,
 	Value,
 } from '../../../python/values';
@@ -23,7 +23,9 @@ import {
 } from '../objects';
 import type { TorchSession } from '../session';
 import { deviceOnly } from '../ops/tensorMethods';
+import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
+import { saveHyperparameters } from './lightning';
 import { attach, holdsUnknown } from './registration';
 
 /** A module method's call as its rule reads it. */
@@ -212,6 +214,16 @@ const moduleMethods = opTable<ModuleMethod>({
 		const { a, args, self } = c;
 		const flag = a[0] ?? args.keywords.get('requires_grad');
 		const v = flag?.k === 'bool' ? flag.v : true;
+		// Tensor.requires_grad_ on a lazy module's uninitialized parameter raises ValueError in PyTorch.
+		const raised = uniqueParams(m).filter((p) =>
+			raisesOnUninitialized(p, 'requires_grad_', () => ({
+				reason: "PyTorch raises ValueError here: `requires_grad_()` reaches a lazy module's parameter before the module's first call (an UninitializedParameter)",
+				range: c.ctx.range(args.node),
+			})),
+		);
+		if (raised.length > 0) {
+			return unknown(raised[0].taint);
+		}
 		uniqueParams(m).forEach((p) => (p.requiresGrad = v));
 		return self;
 	},
@@ -288,40 +300,7 @@ const moduleMethods = opTable<ModuleMethod>({
 			{ positional: [self, ...a], keywords: args.keywords, node: args.node },
 		);
 	},
-	// Lightning's `self.save_hyperparameters()` in `__init__`: `self.hparams` holds the arguments that
-	// `__init__` was called with (all, or those named; `ignore=` leaves some out). Changes no weight.
-	save_hyperparameters: (m, c) => {
-		if (!m.lightning) {
-			return undefined;
-		}
-		const all = c.ctx.methodParams();
-		const named = c.a.map(asString);
-		const ignore = c.args.keywords.get('ignore');
-		const ignored = new Set(
-			(ignore?.k === 'str' ? [ignore] : (asSequence(ignore ?? NONE) ?? [])).map(asString),
-		);
-		if (!all || named.some((n) => n === undefined) || c.args.keywords.has('frame')) {
-			m.hparams = undefined;
-			return NONE;
-		}
-		const attrs = new Map(
-			[...all].filter(([k]) => (named.length === 0 || named.includes(k)) && !ignored.has(k)),
-		);
-		m.hparams = {
-			k: 'instance',
-			inst: {
-				cls: {
-					name: 'AttributeDict',
-					node: c.args.node,
-					bases: [],
-					methods: new Map(),
-					attrs: new Map(),
-				},
-				attrs,
-			},
-		};
-		return NONE;
-	},
+	save_hyperparameters: saveHyperparameters,
 	// `del self.head`: nn.Module.__delattr__ removes a registered module, parameter or buffer; other
 	// attributes are left to the interpreter (undefined).
 	__delattr__: (m, c) => {

@@ -166,7 +166,7 @@ const valueMethods: Record<string, (t: TorchTensor, args: CallArgs) => Value | u
 		const size = rest.reduce<number>((a, d) => a * (d ?? 0), 1);
 		return tuple(
 			Array.from({ length: n }, (_, i): Value => {
-				const row = new TorchTensor(rest, t.producer, t.elementBytes);
+				const row = new TorchTensor(rest, t.producer, t.elementBytes).viewOf(t);
 				row.values = t.values?.slice(i * size, (i + 1) * size);
 				row.integral = t.integral;
 				return { k: 'obj', obj: row };
@@ -363,14 +363,15 @@ function elementBytesAfter(t: TorchTensor, name: string, args: CallArgs): number
 export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 	const s = t.shape;
 	const a = args.positional;
+	// What a method returns may view t's storage (`x.view(…)`, `x.float()` of a float tensor).
 	const out = (shape: Shape | null): Value => ({
 		k: 'obj',
-		obj: new TorchTensor(shape, t.producer),
+		obj: new TorchTensor(shape, t.producer).viewOf(t),
 	});
 	if (elementwise.has(name)) {
 		return {
 			k: 'obj',
-			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)),
+			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)).viewOf(t),
 		};
 	}
 	const read = valueMethods[name]?.(t, args);
@@ -401,7 +402,7 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 			return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
 		}
 		if (name === 'T' && obj.shape) {
-			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()) };
+			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
 		}
 		if (name === 'ndim' && obj.shape) {
 			return { k: 'num', v: obj.shape.length };
