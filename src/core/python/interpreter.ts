@@ -13,6 +13,7 @@ import {
 	StopInterpretation,
 } from './contract';
 import type { BuiltinHost } from './builtins';
+import { reachesProgramObjects } from './afterRun';
 import {
 	asSequence,
 	basePaths,
@@ -208,6 +209,18 @@ export class Interpreter implements BuiltinHost {
 			}
 			const fn = v.k === 'func' ? v.def : findMethod(v.cls, '__init__')?.fn;
 			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
+			if (
+				reachesProgramObjects(
+					this.mainSource,
+					this.globals,
+					v.k === 'func' ? v.def.node : v.cls.node,
+					params,
+				)
+			) {
+				// Python never runs it: running it here could change what the program built
+				// (`def freeze(m=model): …`, `def grow(): model.append(…)`), so it is not built.
+				continue;
+			}
 			out.push({
 				name,
 				value: v,

@@ -1104,3 +1104,24 @@ y = net(torch.randn(2, 4))
 		assert.strictEqual(plain.models[0].totals.total, 4 * 3 + 3);
 	});
 });
+
+describe('definitions the program never calls', () => {
+	it('a function that reaches a model the program built is not run after it (Python never runs it)', () => {
+		// PyTorch 1.13 prints 58 parameters, all trainable: freeze() and grow() are never called.
+		// NormLens ran them as a library's builders and printed 64, 6 trainable.
+		const r = analyzePython(`import torch.nn as nn
+model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+def freeze(m=model):
+    for p in m.parameters():
+        p.requires_grad = False
+def grow():
+    model.append(nn.Linear(2, 2))
+def build(width=3):
+    return nn.Sequential(nn.Linear(4, width))
+`);
+		const model = r.models.find((m) => m.name === 'model');
+		assert.deepStrictEqual([model?.totals.total, model?.totals.trainable], [58, 58]);
+		// A builder that touches nothing the program built is still shown, as a library's is.
+		assert.strictEqual(r.models.find((m) => m.name === 'build')?.totals.total, 15);
+	});
+});
