@@ -12,6 +12,13 @@ import { b, ParamFn, ShapeFn } from './shared';
 /** How a loss compares its input and target, which decides what it can say about the shapes. */
 type LossKind = 'elementwise' | 'classes' | 'other';
 
+/** The shape rule of each kind of loss. */
+const lossShape = {
+	elementwise: 'elementwiseLoss',
+	classes: 'classLoss',
+	other: 'otherLoss',
+} as const satisfies Record<LossKind, TorchShapeRule>;
+
 /** PyTorch's deprecated pair before `reduction` in most losses' signatures. */
 const legacy: [string, ArgDefault][] = [
 	['size_average', null],
@@ -30,8 +37,7 @@ const loss = (
 	category: 'loss',
 	args,
 	params: weights.length > 0 ? 'lossWeights' : 'none',
-	shape:
-		kind === 'elementwise' ? 'elementwiseLoss' : kind === 'classes' ? 'classLoss' : 'otherLoss',
+	shape: lossShape[kind],
 	lossWeights: weights,
 });
 

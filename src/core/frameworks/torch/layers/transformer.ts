@@ -16,6 +16,27 @@ import {
 	SizeBoundError,
 } from './shared';
 
+/** nn.TransformerEncoderLayer / nn.TransformerDecoderLayer: the same arguments, their own weight and shape rules. */
+const transformerLayer = (kind: 'Encoder' | 'Decoder'): TorchModuleSpec => ({
+	name: `Transformer${kind}Layer`,
+	category: 'transformer',
+	args: [
+		['d_model', REQUIRED],
+		['nhead', REQUIRED],
+		['dim_feedforward', 2048],
+		['dropout', 0.1],
+		['activation', 'relu'],
+		['layer_norm_eps', 1e-5],
+		['batch_first', false],
+		['norm_first', false],
+		['bias', true],
+	],
+	params: `transformer${kind}Layer`,
+	shape: `transformer${kind}Layer`,
+	checks: [{ arg: 'nhead', divides: 'd_model' }],
+	ranks: [2, 3],
+});
+
 /** The attention layers, in catalogue order. */
 export const transformerModules: TorchModuleSpec[] = [
 	{
@@ -37,44 +58,8 @@ export const transformerModules: TorchModuleSpec[] = [
 		checks: [{ arg: 'num_heads', divides: 'embed_dim' }],
 		ranks: [2, 3],
 	},
-	{
-		name: 'TransformerEncoderLayer',
-		category: 'transformer',
-		args: [
-			['d_model', REQUIRED],
-			['nhead', REQUIRED],
-			['dim_feedforward', 2048],
-			['dropout', 0.1],
-			['activation', 'relu'],
-			['layer_norm_eps', 1e-5],
-			['batch_first', false],
-			['norm_first', false],
-			['bias', true],
-		],
-		params: 'transformerEncoderLayer',
-		shape: 'transformerEncoderLayer',
-		checks: [{ arg: 'nhead', divides: 'd_model' }],
-		ranks: [2, 3],
-	},
-	{
-		name: 'TransformerDecoderLayer',
-		category: 'transformer',
-		args: [
-			['d_model', REQUIRED],
-			['nhead', REQUIRED],
-			['dim_feedforward', 2048],
-			['dropout', 0.1],
-			['activation', 'relu'],
-			['layer_norm_eps', 1e-5],
-			['batch_first', false],
-			['norm_first', false],
-			['bias', true],
-		],
-		params: 'transformerDecoderLayer',
-		shape: 'transformerDecoderLayer',
-		checks: [{ arg: 'nhead', divides: 'd_model' }],
-		ranks: [2, 3],
-	},
+	transformerLayer('Encoder'),
+	transformerLayer('Decoder'),
 	{
 		// The whole encoder-decoder (torch.nn.Transformer): one row, as NormLens does not list its
 		// inner encoder and decoder; counts as PyTorch's default custom_encoder / custom_decoder = None.

@@ -186,7 +186,7 @@ function pyNum(t: TorchTensor, v: number): Value {
  * The 0-d tensor of all values folded by `op`: float32 rounding after each step for a float
  * tensor, exact integers for an integral one (unknown past 2^53, where int64 and a double part).
  */
-export function folded(t: TorchTensor, op: (a: number, b: number) => number, start: number): Value {
+function folded(t: TorchTensor, op: (a: number, b: number) => number, start: number): Value {
 	let acc = start;
 	for (const v of t.values ?? []) {
 		acc = t.integral ? op(acc, v) : Math.fround(op(acc, v));
