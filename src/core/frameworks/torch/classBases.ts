@@ -2,11 +2,12 @@
 // by `[b.__name__ for b in cls.__mro__[1:] if b.__module__.startswith('torch.nn')]` (less Module) for
 // every nn.Module subclass in torch.nn; a class not listed has only nn.Module above it.
 import { basePaths } from '../../python/values';
+import { opTable } from '../common/opTable';
 import type { TorchModule } from './objects';
 import { torchSubpath } from './paths';
 
 /** Each class's torch.nn bases, nearest first (`isinstance(bn, nn.modules.batchnorm._BatchNorm)`). */
-const TORCH_NN_BASES: Record<string, string> = {
+const TORCH_NN_BASES = opTable<string>({
 	AdaptiveAvgPool1d: '_AdaptiveAvgPoolNd',
 	AdaptiveAvgPool2d: '_AdaptiveAvgPoolNd',
 	AdaptiveAvgPool3d: '_AdaptiveAvgPoolNd',
@@ -100,7 +101,7 @@ const TORCH_NN_BASES: Record<string, string> = {
 	UpsamplingBilinear2d: 'Upsample',
 	UpsamplingNearest2d: 'Upsample',
 	ZeroPad2d: 'ConstantPad2d _ConstantPadNd',
-};
+});
 
 /**
  * The torch.nn classes a catalogue module is an instance of: its class and that class's bases. A
@@ -114,7 +115,10 @@ function torchClassNames(m: TorchModule): string[] {
 }
 
 /** A torch.nn class by name and its torch.nn bases. */
-const withBases = (name: string): string[] => [name, ...(TORCH_NN_BASES[name]?.split(' ') ?? [])];
+const withBases = (name: string): string[] => [
+	name,
+	...(TORCH_NN_BASES.get(name)?.split(' ') ?? []),
+];
 
 /** `isinstance(m, nn.<name>)` for a catalogue module or an instance of a source class built on torch.nn classes. */
 export function torchInstanceOf(m: TorchModule, name: string): boolean {

@@ -19,6 +19,7 @@ import {
 	unknown,
 	Value,
 } from '../../python/values';
+import { opTable } from '../common/opTable';
 import { torchModuleSpec } from './catalogue';
 import { torchInstanceOf } from './classBases';
 import { ForwardTracer } from './forward';
@@ -94,7 +95,7 @@ const mergeOps = new Set([
 ]);
 
 /** In-place tensor methods that change their receiver's shape, by the method that computes the new shape. */
-const reshapingInPlace: Readonly<Record<string, string>> = {
+const reshapingInPlace = opTable<string>({
 	unsqueeze_: 'unsqueeze',
 	squeeze_: 'squeeze',
 	t_: 't',
@@ -105,7 +106,7 @@ const reshapingInPlace: Readonly<Record<string, string>> = {
 	// No rule of that name: the receiver's shape becomes unknown.
 	resize_as_: 'resize_as_?',
 	as_strided_: 'as_strided_?',
-};
+});
 
 /** Python's operators by the names PyTorch gives them (`torch.fx`'s `operator.add` → `add`). */
 const binaryOpNames: Record<string, string> = {
@@ -421,7 +422,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			obj.written();
 		}
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
-			const reshaping = obj instanceof TorchTensor ? reshapingInPlace[name] : undefined;
+			const reshaping = obj instanceof TorchTensor ? reshapingInPlace.get(name) : undefined;
 			const v =
 				name === '__getitem__'
 					? indexTensor(this, obj.shape, args, ctx)

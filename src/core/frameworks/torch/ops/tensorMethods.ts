@@ -142,7 +142,7 @@ const MAX_ITERATED = 4096;
  * `x.tolist()` are numbers only where the tensor's values are known (TorchTensor.values), and
  * iterating gives one tensor per row.
  */
-const valueMethods: Record<string, (t: TorchTensor, args: CallArgs) => Value | undefined> = {
+const valueMethods = opTable<(t: TorchTensor, args: CallArgs) => Value | undefined>({
 	item: (t) => (t.values?.length === 1 ? pyNum(t, t.values[0]) : UNKNOWN),
 	tolist: (t) =>
 		t.values && t.shape?.length === 1
@@ -173,7 +173,7 @@ const valueMethods: Record<string, (t: TorchTensor, args: CallArgs) => Value | u
 			}),
 		);
 	},
-};
+});
 
 const noArgs = (args: CallArgs) => args.positional.length === 0 && args.keywords.size === 0;
 
@@ -374,7 +374,7 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)).viewOf(t),
 		};
 	}
-	const read = valueMethods[name]?.(t, args);
+	const read = valueMethods.get(name)?.(t, args);
 	if (read) {
 		return read;
 	}
