@@ -2,6 +2,7 @@
 import type { CallEstimates, ModuleCall, Shape, UnknownCause } from '../../../protocol/analysis';
 import { toJson } from '../../python/values';
 import { CallRecord, TorchModule, TorchParam, walk } from './objects';
+import { lostShape } from './shapeCauses';
 
 /*
  * Definitions from torchinfo 1.8.0 (github.com/TylerYep/torchinfo, commit
@@ -84,6 +85,13 @@ function leafMacs(m: TorchModule, output: Shape | null): number | UnknownCause {
 		const rnnLike = name !== 'weight' && name !== 'bias';
 		if (rnnLike && !name.includes('weight') && !name.includes('bias')) {
 			continue;
+		}
+		const lost = output ? undefined : lostShape(m);
+		if (lost) {
+			return {
+				reason: `the mult-adds of a ${m.type} are counted on its output shape, which is unknown: ${lost.reason}`,
+				range: lost.range,
+			};
 		}
 		if (!output || output.some((d) => d === null) || output.length === 0) {
 			return {
@@ -337,10 +345,7 @@ function estimates(
 							reason: `the parameters of this ${module.type} are unknown`,
 							range: module.range,
 						}
-					: {
-							reason: `the output shape of this ${module.type} is ${out ? 'not fully known' : 'unknown'}`,
-							range: module.range,
-						};
+					: lostOutput(module, out);
 		} else if (params.total > 0) {
 			forwardBackwardBytes += 2 * 4 * prod(out as number[]);
 		}
@@ -382,4 +387,18 @@ function unknownTotal(root: TorchModule): UnknownCause {
 		reason: `the parameter total of ${root.varName ?? root.type} is unknown`,
 		range: root.range,
 	};
+}
+
+/** Why a module's output shape is not fully known, as the bytes column says it. */
+function lostOutput(module: TorchModule, out: Shape | null): UnknownCause {
+	const lost = out ? undefined : lostShape(module);
+	return lost
+		? {
+				reason: `the output shape of this ${module.type} is unknown: ${lost.reason}`,
+				range: lost.range,
+			}
+		: {
+				reason: `the output shape of this ${module.type} is ${out ? 'not fully known' : 'unknown'}`,
+				range: module.range,
+			};
 }

@@ -2,10 +2,11 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
 import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';
+import type { Cause } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
 import { rnnHidden } from './layers/recurrent';
-import { materializeLazy } from './nn/build';
+import { lazyOnUnknownInput, materializeLazy } from './nn/build';
 import { noteWrites } from './ops/tensorWrites';
 import { freshTensors, sourcesOf, stamp, union } from './flow';
 import {
@@ -20,6 +21,7 @@ import {
 } from './objects';
 import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
+import { explainShapes, inputShapeCause, moduleOutputCause } from './shapeCauses';
 import type { TorchSession } from './session';
 
 /** A tensor argument's bytes where its sizes and dtype are known; null otherwise. */
@@ -74,6 +76,7 @@ export class ForwardTracer {
 					}
 					const t = new TorchTensor(v.obj.shape, v.obj.producer, v.obj.elementBytes);
 					t.flow = [{ input: i }];
+					t.shapeCause = v.obj.shapeCause;
 					return { k: 'obj', obj: t };
 				}),
 			};
@@ -90,6 +93,7 @@ export class ForwardTracer {
 				sourcesOf(args.positional, true),
 				sourcesOf([...args.keywords.values()], false),
 			),
+			inputCause: first ? inputShapeCause([first]) : undefined,
 		};
 		if (!parent) {
 			rec.ops = [];
@@ -106,7 +110,12 @@ export class ForwardTracer {
 		}
 		this.callStack.push(rec);
 		try {
-			const out = this.runModule(m, args, ctx);
+			const out =
+				explainShapes(
+					this.runModule(m, args, ctx),
+					[],
+					moduleOutputCause(m, rec.inputCause),
+				) ?? UNKNOWN;
 			// What the module made afresh is its own output; what it passed on keeps its producers.
 			stamp(out, [{ call: rec }]);
 			rec.outputFlow = sourcesOf([out], false);
@@ -115,6 +124,10 @@ export class ForwardTracer {
 				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
 				m.callRecord = rec;
+				m.outputCause =
+					rec.output === null && tensor?.k === 'obj' && tensor.obj instanceof TorchTensor
+						? tensor.obj.shapeCause
+						: undefined;
 			}
 			return out;
 		} finally {
@@ -211,6 +224,7 @@ export class ForwardTracer {
 						.map(shapeOf)
 				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
+		let outCause: Cause | undefined;
 		// `nn.ReLU(inplace=True)(x)` writes into x.
 		const inplace = m.config.get('inplace');
 		if (inplace?.k === 'bool' && inplace.v) {
@@ -218,6 +232,8 @@ export class ForwardTracer {
 		}
 		if (m.lazyPending && inputs[0]) {
 			materializeLazy(this.s, m, inputs[0]);
+		} else if (m.lazyPending && first) {
+			lazyOnUnknownInput(m, inputShapeCause([first]));
 		}
 		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
 		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
@@ -239,6 +255,8 @@ export class ForwardTracer {
 				}
 				if (batchOne && inputs[0]) {
 					out = inputs[0];
+				} else {
+					outCause = { reason: `${e.message} (PyTorch raises here)`, range: m.range };
 				}
 			}
 		}
@@ -248,7 +266,9 @@ export class ForwardTracer {
 		if (first?.k === 'obj' && first.obj instanceof TorchTensor) {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
-		const tensor: Value = { k: 'obj', obj: new TorchTensor(out, m) };
+		const made = new TorchTensor(out, m);
+		made.shapeCause = out === null ? (outCause ?? inputShapeCause(args.positional)) : undefined;
+		const tensor: Value = { k: 'obj', obj: made };
 		// `super().forward(x)` in a layer subclass: the output is the subclass's call's.
 		const current = this.callStack[this.callStack.length - 1];
 		const result =
@@ -294,6 +314,8 @@ export class ForwardTracer {
 			m.called = true;
 			m.inputShape = input;
 			m.outputShape = output;
+			const rec = this.callStack[this.callStack.length - 1];
+			m.inputCause = input === null && rec?.module === m ? rec.inputCause : undefined;
 		}
 	}
 

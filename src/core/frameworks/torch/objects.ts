@@ -76,6 +76,8 @@ export class TorchTensor implements FrameworkObject {
 	 * in a forward, but held by a module it may be a module or a parameter (this cause).
 	 */
 	opaque: Cause | undefined;
+	/** Why `shape` is null: where the shape was lost (shapeCauses.ts), passed on by every op and module that receives this tensor. */
+	shapeCause: Cause | undefined;
 }
 
 /**
@@ -108,6 +110,8 @@ export interface CallRecord {
 	omitted?: number;
 	/** The sources of the call's tensor arguments. */
 	inbound?: FlowRef[];
+	/** Why the first argument's shape is unknown, when it is (shapeCauses.ts). */
+	inputCause?: Cause;
 	/** A top-level call: the merge ops of its forward, in order, and where its result came from. */
 	ops?: OpRecord[];
 	outputFlow?: FlowRef[];
@@ -145,6 +149,10 @@ export class TorchModule implements FrameworkObject {
 	/** `self.kernel_size = …` in a user module's code (torchinfo's Kernel Shape reads the attribute). */
 	kernelAttr?: Value;
 	inputShape: Shape | null = null;
+	/** Why `inputShape` is null, when the call that set it passed a tensor whose shape was lost before (shapeCauses.ts). */
+	inputCause: Cause | undefined;
+	/** Why `outputShape` is null, when the module's forward passed on or met an unknown shape. */
+	outputCause: Cause | undefined;
 	outputShape: Shape | null = null;
 	called = false;
 	varName: string | undefined;

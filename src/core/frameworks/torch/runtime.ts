@@ -19,7 +19,6 @@ import {
 	unknown,
 	Value,
 } from '../../python/values';
-import { opTable } from '../common/opTable';
 import { torchModuleSpec } from './catalogue';
 import { torchInstanceOf } from './classBases';
 import { ForwardTracer } from './forward';
@@ -41,19 +40,18 @@ import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects'
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
 import { functional } from './ops/functional';
-import { indexTensor } from './ops/indexing';
-import { paramMethod, tensorAttribute, tensorBinaryOp, tensorMethod } from './ops/tensorMethods';
+import { tensorAttribute, tensorBinaryOp } from './ops/tensorMethods';
+import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import {
 	beforeTorchCall,
 	noteViews,
 	raisesOnUninitialized,
 	uninitializedCause,
-	valueRead,
-	writesInPlace,
 } from './ops/tensorWrites';
 import { torchSubpath } from './paths';
 import type { TorchSession } from './session';
+import { explainShapes, opShapeCause } from './shapeCauses';
 import { callRows, roots, summarize } from './summaries';
 import { SummarizedPart, summaryCall } from './summaryCall';
 
@@ -93,20 +91,6 @@ const mergeOps = new Set([
 	'matmul',
 	'bmm',
 ]);
-
-/** In-place tensor methods that change their receiver's shape, by the method that computes the new shape. */
-const reshapingInPlace = opTable<string>({
-	unsqueeze_: 'unsqueeze',
-	squeeze_: 'squeeze',
-	t_: 't',
-	transpose_: 'transpose',
-	swapdims_: 'transpose',
-	swapaxes_: 'transpose',
-	resize_: 'new_empty',
-	// No rule of that name: the receiver's shape becomes unknown.
-	resize_as_: 'resize_as_?',
-	as_strided_: 'as_strided_?',
-});
 
 /** Python's operators by the names PyTorch gives them (`torch.fx`'s `operator.add` → `add`). */
 const binaryOpNames: Record<string, string> = {
@@ -177,6 +161,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 		// What comes out went through something NormLens cannot read: its provenance is unknown.
 		const t = new TorchTensor(null);
 		t.flow = [UNKNOWN_FLOW];
+		t.shapeCause = cause;
 		if (!(calleePath && TENSOR_FUNCTIONS.test(calleePath))) {
 			t.opaque = cause;
 		}
@@ -218,12 +203,17 @@ export class TorchRuntime implements Runtime, TorchSession {
 		if (raised) {
 			return unknown(raised);
 		}
-		const v = this.callPath(path, args, ctx);
+		const name = path.slice(path.lastIndexOf('.') + 1);
+		const inputs = [...args.positional, ...args.keywords.values()];
+		const v = explainShapes(
+			this.callPath(path, args, ctx),
+			inputs,
+			opShapeCause(`${name}(…)`, ctx.range(args.node)),
+		);
 		if (sub || path.startsWith('einops.')) {
 			noteViews(v, [...args.positional, ...args.keywords.values()]);
 		}
 		if (freshTensors(v).length > 0) {
-			const name = path.slice(path.lastIndexOf('.') + 1);
 			this.forward.op(
 				name,
 				ctx.range(args.node),
@@ -386,7 +376,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 
 	getAttr(obj: FrameworkObject, name: string): Value | undefined {
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
-			const v = tensorAttribute(obj, name);
+			const v = explainShapes(tensorAttribute(obj, name), [{ k: 'obj', obj }], undefined);
 			stamp(v, obj instanceof TorchTensor ? (obj.flow ?? [UNKNOWN_FLOW]) : []);
 			return v;
 		}
@@ -418,39 +408,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 		) {
 			return unknown(obj.taint);
 		}
-		if (obj instanceof TorchTensor && writesInPlace(name)) {
-			obj.written();
-		}
 		if (obj instanceof TorchTensor || obj instanceof TorchParam) {
-			const reshaping = obj instanceof TorchTensor ? reshapingInPlace.get(name) : undefined;
-			const v =
-				name === '__getitem__'
-					? indexTensor(this, obj.shape, args, ctx)
-					: obj instanceof TorchTensor
-						? tensorMethod(obj, reshaping ?? name, args)
-						: paramMethod(obj, name, args);
-			if (obj instanceof TorchTensor && reshaping) {
-				// `x.unsqueeze_(1)` reshapes x itself (what its out-of-place twin computes) and returns x.
-				obj.shape = v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
-				const self: Value = { k: 'obj', obj };
-				this.forward.op(name, ctx.range(args.node), sourcesOf([self], false), self);
-				return self;
-			}
-			if (obj instanceof TorchTensor && name === '__getitem__') {
-				noteViews(v, [{ k: 'obj', obj }]);
-			}
-			const self: Value[] = obj instanceof TorchTensor ? [{ k: 'obj', obj }] : [];
-			this.forward.op(
-				name === '__getitem__' ? 'getitem' : name,
-				ctx.range(args.node),
-				sourcesOf([...self, ...args.positional, ...args.keywords.values()], false),
-				v,
-			);
-			// An in-place method (`x.add_(y)`) changes the receiver: it now comes from where the result does.
-			if (obj instanceof TorchTensor && /^[a-z].*[^_]_$/.test(name) && v.k === 'obj') {
-				obj.flow = v.obj instanceof TorchTensor ? v.obj.flow : obj.flow;
-			}
-			return obj instanceof TorchTensor ? valueRead(name, v, () => ctx.range(args.node)) : v;
+			return tensorCall(this, this.forward, obj, name, args, ctx);
 		}
 		if (obj instanceof TorchModule) {
 			return moduleMethod(this, obj, name, args, ctx, (m, a, c) =>
@@ -472,7 +431,11 @@ export class TorchRuntime implements Runtime, TorchSession {
 					: undefined) ?? moduleOperator(this, op, a, b, false, at)
 			);
 		}
-		const v = tensorBinaryOp(op, a, b);
+		const v = explainShapes(
+			tensorBinaryOp(op, a, b),
+			[a, b],
+			opShapeCause(`x ${op} y`, range ?? null),
+		);
 		this.forward.op(binaryOpNames[op] ?? op, range ?? null, sourcesOf([a, b], true), v);
 		return v;
 	}

@@ -11,6 +11,7 @@ import type {
 import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
 import { callCosts, CostedCall } from './costs';
+import { unknownInputCause } from './shapeCauses';
 import {
 	CallRecord,
 	FlowRef,
@@ -294,9 +295,12 @@ function shapeCause(m: TorchModule): Cause {
 		};
 	}
 	if (m.inputShape === null) {
-		return { reason: 'the shape of its input is unknown', range: m.range };
+		return m.inputCause
+			? unknownInputCause(m.inputCause)
+			: { reason: 'the shape of its input is unknown', range: m.range };
 	}
 	return (
+		m.outputCause ??
 		m.unknownCause ?? {
 			reason: `NormLens cannot compute the output shape of this ${m.type}`,
 			range: m.range,

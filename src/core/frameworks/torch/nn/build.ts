@@ -3,6 +3,7 @@ import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import {
 	asInt,
+	Cause,
 	causeOf,
 	ClassValue,
 	findMethod,
@@ -133,7 +134,7 @@ export function initWeights(
 			}
 			m.unknownCause = cause ?? {
 				reason: m.lazyPending
-					? `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`
+					? lazyWaiting(type)
 					: `NormLens cannot determine a size of this ${type} from its arguments`,
 				range,
 			};
@@ -386,6 +387,24 @@ export function fromPretrained(
  * reads the missing size from the input and the module becomes its eager class (LazyConv2d → Conv2d),
  * with the weights of that class.
  */
+/** Why a lazy module's counts are unknown before a call on an input of known shape. */
+export function lazyWaiting(type: string): string {
+	return `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`;
+}
+
+/**
+ * A lazy module called on an input whose shape is unknown: its counts stay unknown, and the cause
+ * says why that input's shape is (shapeCauses.ts) rather than that no call was seen.
+ */
+export function lazyOnUnknownInput(m: TorchModule, inputCause: Cause | undefined): void {
+	if (m.lazyPending && !m.taint && inputCause && m.unknownCause?.reason === lazyWaiting(m.type)) {
+		m.unknownCause = {
+			reason: `a ${m.type}'s weights take their sizes from its first input, whose shape is unknown: ${inputCause.reason}`,
+			range: inputCause.range,
+		};
+	}
+}
+
 export function materializeLazy(s: TorchSession, m: TorchModule, input: Shape): void {
 	const lazy = m.spec?.lazy;
 	const eager = lazy ? torchModuleSpec(lazy.eager) : undefined;

@@ -1,0 +1,176 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+import type { AnalysisResult, LayerSummary, ModelSummary } from '../../../src/protocol/analysis';
+
+/**
+ * Every `?` in a shape column says why and where: the place the shape was lost (a call NormLens
+ * cannot read, an op it cannot compute, a module PyTorch refuses to run), carried by the tensor
+ * through every op and module after it. Lines are 0-based, as the analysis reports them.
+ */
+
+function model(r: AnalysisResult, name: string): ModelSummary {
+	const m = r.models.find((x) => x.name === name);
+	assert.ok(m, `model ${name} among ${r.models.map((x) => x.name).join(', ')}`);
+	return m;
+}
+
+function layer(m: ModelSummary, name: string): LayerSummary {
+	const l = m.layers.find((x) => x.name === name);
+	assert.ok(l, `layer ${name} among ${m.layers.map((x) => x.name).join(', ')}`);
+	return l;
+}
+
+/** The line and reason of a layer whose output shape is unknown. */
+function shapeCause(l: LayerSummary): { line: number; reason: string } {
+	assert.strictEqual(l.outputShape, null, `${l.name}'s shape is unknown`);
+	assert.ok(l.unknown, `${l.name} says why its shape is unknown`);
+	return { line: l.unknown.range.start.line, reason: l.unknown.reason };
+}
+
+const net = (forward: string, init = '') => `import torch
+import torch.nn as nn
+from mylib import prep
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3)
+        self.bn = nn.BatchNorm2d(16)
+        self.fc = nn.Linear(16, 10)
+${init}
+    def forward(self, x):
+${forward}
+
+model = Net()
+y = model(torch.randn(2, 3, 32, 32))
+`;
+
+describe('an unknown shape says where it was lost', () => {
+	it('a call NormLens cannot read: every layer after it points at that call, not at itself', () => {
+		const r = analyzePython(
+			net(
+				'        x = prep(x)\n        x = self.bn(self.conv(x))\n        x = x.mean((2, 3))\n        return self.fc(x)',
+			),
+		);
+		const m = model(r, 'model');
+		for (const name of ['conv', 'bn', 'fc']) {
+			const c = shapeCause(layer(m, name));
+			assert.strictEqual(c.line, 12, `${name}: the line of \`prep(x)\``);
+			assert.match(c.reason, /^its input's shape is unknown: .*`prep\(…\)`.*mylib\.prep/);
+		}
+		// Counts do not depend on shapes here: they stay exact (Conv2d 448, BatchNorm2d 32, Linear 170).
+		assert.strictEqual(m.totals.total, 650);
+	});
+
+	it('the same without the cause: shapes known, nothing unknown', () => {
+		const r = analyzePython(
+			net(
+				'        x = self.bn(self.conv(x))\n        x = x.mean((2, 3))\n        return self.fc(x)',
+			),
+		);
+		const m = model(r, 'model');
+		assert.deepStrictEqual(layer(m, 'fc').outputShape, [2, 10]);
+		assert.strictEqual(layer(m, 'fc').unknown, undefined);
+	});
+
+	it('a torch function NormLens cannot read (torch.load, torch.from_numpy) is the cause of an input it made', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+import numpy as np
+net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+batch = torch.load("batch.pt")
+y = net(batch)
+other = nn.Sequential(nn.Linear(4, 8))
+z = other(torch.from_numpy(np.load("x.npy")))
+`);
+		const a = shapeCause(layer(model(r, 'net'), '2'));
+		assert.strictEqual(a.line, 4);
+		assert.match(a.reason, /torch\.load/);
+		const b = shapeCause(layer(model(r, 'other'), '0'));
+		assert.strictEqual(b.line, 7);
+		assert.match(b.reason, /torch\.from_numpy/);
+	});
+
+	it('an op with no rule: the cause names the op and its line; ops after it pass it on', () => {
+		const r = analyzePython(
+			net(
+				'        x = self.bn(self.conv(x))\n        x = x.frobnicate()\n        x = x.flatten(1)\n        return self.fc(x)',
+			),
+		);
+		const c = shapeCause(layer(model(r, 'model'), 'fc'));
+		assert.strictEqual(c.line, 13);
+		assert.match(c.reason, /`\.frobnicate\(…\)`/);
+	});
+
+	it("a module PyTorch refuses to run: its row and the rows after it give PyTorch's error at that module", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.Flatten(), nn.LazyLinear(2))
+y = net(torch.randn(2, 4, 32, 32))
+`);
+		const m = model(r, 'net');
+		const conv = shapeCause(layer(m, '0'));
+		assert.strictEqual(conv.line, 2);
+		assert.match(conv.reason, /expects 3 input channels .* has 4/);
+		const bn = shapeCause(layer(m, '1'));
+		assert.match(bn.reason, /^its input's shape is unknown: Conv2d expects 3 input channels/);
+		// The lazy Linear never gets an input of known shape: its count is unknown, for that reason.
+		assert.strictEqual(m.totals.total, null);
+		assert.match(
+			m.unknown?.reason ?? '',
+			/LazyLinear.*whose shape is unknown: Conv2d expects 3/,
+		);
+	});
+
+	it('a lazy module after an unreadable call: the totals are unknown because of that call, at its line', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from mylib import prep
+net = nn.Sequential(nn.LazyLinear(10), nn.BatchNorm1d(10))
+y = net(prep(torch.randn(2, 3)))
+`);
+		const m = model(r, 'net');
+		assert.strictEqual(m.totals.total, null);
+		assert.strictEqual(m.unknown?.range.start.line, 4);
+		assert.match(
+			m.unknown?.reason ?? '',
+			/LazyLinear's weights .* whose shape is unknown: .*`prep\(…\)`/,
+		);
+	});
+
+	it('the same lazy module on a known input: exact (LazyLinear(10) on 3 features: 40; BatchNorm1d(10): 20)', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+net = nn.Sequential(nn.LazyLinear(10), nn.BatchNorm1d(10))
+y = net(torch.randn(2, 3))
+`);
+		assert.strictEqual(model(r, 'net').totals.total, 60);
+	});
+
+	it('a size read from a tensor whose shape was lost carries that cause into what it sizes', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from mylib import prep
+x = prep(torch.randn(2, 3))
+head = nn.Sequential(nn.Linear(x.size(1), 4))
+`);
+		const m = model(r, 'head');
+		assert.strictEqual(m.totals.total, null);
+		assert.strictEqual(m.unknown?.range.start.line, 3);
+		assert.match(m.unknown?.reason ?? '', /`prep\(…\)`/);
+	});
+
+	it('torchinfo figures: a mult-adds count that needs a lost shape points at where it was lost', () => {
+		const r = analyzePython(
+			net(
+				'        x = prep(x)\n        x = self.bn(self.conv(x))\n        x = x.mean((2, 3))\n        return self.fc(x)',
+			),
+		);
+		const m = model(r, 'model');
+		const conv = m.calls?.find((c) => c.name === 'conv');
+		assert.ok(conv, 'the conv call is recorded');
+		assert.strictEqual(conv.macs, null);
+		assert.strictEqual(conv.unknown?.range.start.line, 12);
+		assert.match(conv.unknown?.reason ?? '', /output shape, which is unknown: .*`prep\(…\)`/);
+	});
+});
