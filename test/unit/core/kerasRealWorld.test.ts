@@ -85,7 +85,7 @@ import { fixtures } from '../paths';
  *   convnets/12-convmixer.ipynb: 1E 0U
  *   convnets/13-convnext.ipynb: 1E 0U
  * PacktPublishing/Hands-On-Computer-Vision-with-TensorFlow-2 @ 9a73003eff27:
- *   Chapter03/ch3_nb2_build_and_train_first_cnn_with_tf2.ipynb: 0E 1U
+ *   Chapter03/ch3_nb2_build_and_train_first_cnn_with_tf2.ipynb: 1E 0U (before: 0E 1U, `model.build(tf.TensorShape(…))` not read)
  *   Chapter04/ch4_nb1_implement_resnet_from_scratch.ipynb: 0E 1U
  *   Chapter04/ch4_nb2_reuse_models_from_keras_apps.ipynb: 0E 1U
  *   Chapter04/ch4_nb3_fetch_models_from_tf_hub.ipynb: 0E 1U
@@ -2166,5 +2166,49 @@ describe('keras-io: keras.ops.arange positions in a custom layer (Keras 3)', () 
 			[null, 200, 32],
 			646400,
 		]);
+	});
+});
+
+describe('Packt: a subclassed model built with tf.TensorShape', () => {
+	// PacktPublishing/Hands-On-Computer-Vision-with-TensorFlow-2 (MIT), Chapter03/
+	// ch3_nb2_build_and_train_first_cnn_with_tf2.ipynb: LeNet5 as written there; its printed
+	// summary says Total params: 61,706 (Conv2D 156 and 2,416, Dense 48,120, 10,164 and 850).
+	const lenet = [
+		'import tensorflow as tf',
+		'from tensorflow.keras import Model',
+		'from tensorflow.keras.layers import Conv2D, MaxPooling2D, Flatten, Dense',
+		'input_shape = (28, 28, 1)',
+		'class LeNet5(Model):',
+		'    def __init__(self, num_classes):',
+		'        super(LeNet5, self).__init__()',
+		"        self.conv1 = Conv2D(6, kernel_size=(5, 5), padding='same', activation='relu')",
+		"        self.conv2 = Conv2D(16, kernel_size=(5, 5), activation='relu')",
+		'        self.max_pool = MaxPooling2D(pool_size=(2, 2))',
+		'        self.flatten = Flatten()',
+		"        self.dense1 = Dense(120, activation='relu')",
+		"        self.dense2 = Dense(84, activation='relu')",
+		"        self.dense3 = Dense(num_classes, activation='softmax')",
+		'    def call(self, inputs):',
+		'        x = self.max_pool(self.conv1(inputs))',
+		'        x = self.max_pool(self.conv2(x))',
+		'        x = self.flatten(x)',
+		'        return self.dense3(self.dense2(self.dense1(x)))',
+		'model = LeNet5(10)',
+	];
+
+	it('model.build(input_shape=tf.TensorShape((None, *input_shape))) builds it: 61,706 as printed', () => {
+		const result = analyzePython(
+			[
+				...lenet,
+				'batched_input_shape = tf.TensorShape((None, *input_shape))',
+				'model.build(input_shape=batched_input_shape)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [61706, 61706, 0]);
+	});
+
+	it('a TensorShape NormLens cannot read (unknown rank) leaves the model unbuilt: unknown, not a number', () => {
+		const result = analyzePython([...lenet, 'model.build(tf.TensorShape(None))'].join('\n'));
+		assert.deepStrictEqual(totals(result), [null, null, null]);
 	});
 });

@@ -455,3 +455,23 @@ export function rangeLength(args: CallArgs): number | null {
 	}
 	return Math.max(0, Math.ceil((limit - start) / delta));
 }
+
+/** `tf.TensorShape(…)`: a shape object; as NormLens holds it, the tuple of its dimensions. */
+export const tensorShapePath = /^(?:tensorflow|tf)\.TensorShape$/;
+
+/**
+ * `tf.TensorShape((None, *input_shape))`: the dimensions as a tuple (what `model.build(…)` and
+ * `Input(shape=…)` read from it; a TensorShape indexes and iterates as its dimensions do).
+ * Undefined when a dimension is not a known int or None, or the rank is unknown
+ * (`tf.TensorShape(None)`): the call then stays one NormLens does not follow.
+ */
+export function tensorShapeValue(args: CallArgs): Value | undefined {
+	const dims = asSequence(args.positional[0] ?? args.keywords.get('dims'));
+	if (!dims || !dims.every((d) => d.k === 'none' || asInt(d) !== undefined)) {
+		return undefined;
+	}
+	return {
+		k: 'tuple',
+		items: dims.map((d) => (d.k === 'none' ? d : { k: 'num', v: asInt(d) as number })),
+	};
+}

@@ -43,6 +43,8 @@ import {
 	shapeKeepingLayerName,
 	TensorOp,
 	tensorOpResult,
+	tensorShapePath,
+	tensorShapeValue,
 	TF_OP_LAYER_NAMES,
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
@@ -146,6 +148,9 @@ export class KerasRuntime implements Runtime {
 			if (v) {
 				return v;
 			}
+		}
+		if (tensorShapePath.test(path)) {
+			return tensorShapeValue(args);
 		}
 		if (rangeTensor.test(path)) {
 			return {
