@@ -2212,3 +2212,71 @@ describe('Packt: a subclassed model built with tf.TensorShape', () => {
 		assert.deepStrictEqual(totals(result), [null, null, null]);
 	});
 });
+
+describe('a Sequential or subclassed model built by fit / predict on its data', () => {
+	// The pattern of mrdbourke/tensorflow-deep-learning (MIT), 01 and 02 (regression and
+	// classification): `model = tf.keras.Sequential([Dense(10), Dense(1)])`, then `model.fit(X, y)`
+	// builds it from the data. Keras's rule: the first batch's shape with the batch axis as None
+	// (Dense(10) on 3 features: 3·10 + 10 = 40; Dense(1): 11).
+	const head = [
+		'import tensorflow as tf',
+		'from sklearn.datasets import make_circles',
+		'def mlp():',
+		'    return tf.keras.Sequential([tf.keras.layers.Dense(10), tf.keras.layers.Dense(1)])',
+	];
+
+	it('data of known shape (batch, 3): built as Keras builds it, 51 parameters', () => {
+		const result = analyzePython(
+			[
+				...head,
+				'Z = tf.random.normal((100, 3))',
+				'model = mlp()',
+				'model.fit(Z, Z[:, 0])',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [51, 51, 0]);
+	});
+
+	it('data NormLens cannot read: unknown, and the cause names the fit and the data it could not read', () => {
+		const result = analyzePython(
+			[
+				...head,
+				'A, b = make_circles(1000)',
+				'model = mlp()',
+				'model.fit(A, b, epochs=5)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [null, null, null]);
+		const m = result.models.find((x) => x.name === 'model');
+		assert.strictEqual(m?.unknown?.range.start.line, 6);
+		assert.match(m?.unknown?.reason ?? '', /^`fit\(…\)` builds the model .*make_circles/);
+	});
+
+	it('a subclassed model built by predict on a tensor of known shape', () => {
+		const result = analyzePython(
+			[
+				'import tensorflow as tf',
+				'class Sub(tf.keras.Model):',
+				'    def __init__(self):',
+				'        super().__init__()',
+				'        self.d = tf.keras.layers.Dense(4)',
+				'    def call(self, x):',
+				'        return self.d(x)',
+				'model = Sub()',
+				'model.predict(tf.zeros((8, 3)))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [16, 16, 0]);
+	});
+
+	it('fit on a model its Input already built leaves it as it is (Dense(10) on 5 features: 60)', () => {
+		const result = analyzePython(
+			[
+				'import tensorflow as tf',
+				'model = tf.keras.Sequential([tf.keras.Input((5,)), tf.keras.layers.Dense(10)])',
+				'model.fit(tf.zeros((8, 5)), tf.zeros((8, 10)))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(totals(result), [60, 60, 0]);
+	});
+});

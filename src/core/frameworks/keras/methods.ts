@@ -2,7 +2,7 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import { formatShape } from '../../format/summaryText';
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { asInt, asSequence, asString, NONE, UNKNOWN, Value } from '../../python/values';
+import { asInt, asSequence, asString, causeOf, NONE, UNKNOWN, Value } from '../../python/values';
 import { addLoss, addToSequential, buildSequential, callModel, visibleLayers } from './models';
 import { KerasModel, KerasTensor, KerasVariable } from './objects';
 import type { KerasSession } from './session';
@@ -72,6 +72,54 @@ function buildSequentialWith(
 		model.unknownCause ??= { reason: message, range };
 	}
 }
+
+/**
+ * `model.fit(x, …)`, `predict`, `evaluate` and their kin on a Sequential or subclassed model not
+ * built yet: Keras builds it on the first batch of `x`, with the batch axis as None. NormLens does
+ * that when `x` is a tensor of known shape with a batch axis and one more at least (a 1-D `x` is
+ * expanded to a column by TensorFlow before 2.7 and refused after, so its build depends on the
+ * version); otherwise the model stays unbuilt, and its `?` says it is this call's data that
+ * NormLens does not follow. Returns undefined: the call itself stays trusted (no layer added).
+ */
+const buildsFromData: ModelMethod = (s, obj, args, ctx, name) => {
+	const unbuilt =
+		obj.modelKind === 'sequential'
+			? obj.inputShape === undefined && !obj.layers[0]?.declaredInput
+			: obj.modelKind === 'subclass' && !obj.isLayer && !obj.built;
+	if (!unbuilt) {
+		return undefined;
+	}
+	const range = ctx.range(args.node);
+	const x = args.positional[0] ?? args.keywords.get('x');
+	const shape = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj.shape : null;
+	if (shape && shape.length >= 2 && !name.endsWith('_generator')) {
+		const dims: Shape = [null, ...shape.slice(1)];
+		if (obj.modelKind === 'sequential') {
+			buildSequentialWith(s, obj, dims, range);
+		} else {
+			const input: Value = { k: 'obj', obj: new KerasTensor(s.tensorIds++, dims, null, []) };
+			callModel(s, obj, { ...args, positional: [input], keywords: new Map() }, ctx);
+		}
+		return undefined;
+	}
+	const why = causeOf(x)?.reason;
+	const cause = {
+		reason: `\`${name}(…)\` builds the model from the shape of its data, ${
+			shape?.length === 1
+				? 'which is 1-D here: TensorFlow before 2.7 made it a column, later versions refuse it'
+				: why
+					? `which NormLens does not know: ${why}`
+					: 'which NormLens does not follow here'
+		}`,
+		range,
+	};
+	if (obj.modelKind === 'sequential') {
+		obj.inputCause ??= cause;
+	} else {
+		obj.layers.forEach((l) => (l.inputCause ??= l.built ? undefined : cause));
+	}
+	return undefined;
+};
 
 /** The methods of a Keras model NormLens models; any other is the interpreter's to decide. */
 export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, ModelMethod>([
@@ -169,6 +217,17 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 		},
 	],
 	['add_weight', addWeight],
+	...[
+		'fit',
+		'predict',
+		'evaluate',
+		'train_on_batch',
+		'test_on_batch',
+		'predict_on_batch',
+		'fit_generator',
+		'predict_generator',
+		'evaluate_generator',
+	].map((n): [string, ModelMethod] => [n, buildsFromData]),
 	['add_variable', addWeight],
 	[
 		'summary',

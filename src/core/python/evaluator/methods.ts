@@ -22,10 +22,7 @@ export function callMethodOn(
 		keywords: new Map(),
 		node: it.source.tree.topNode,
 	};
-	const untracked = (): Cause => ({
-		reason: `\`${it.snippet(full.node.name === 'CallExpression' ? full.node.firstChild : full.node)}(…)\` is a method NormLens does not model`,
-		range: it.here(full.node),
-	});
+	const untracked = (): Cause => unmodelled(it, full.node);
 	if (self.k === 'obj') {
 		for (const r of it.runtimes) {
 			const v = r.callMethod(self.obj, name, full, it.ctx());
@@ -98,6 +95,17 @@ export function callMethodOn(
 	return UNKNOWN;
 }
 
+/** Why a method call (`x.foo(…)`) or an indexing (`x[:40]`, Python's `__getitem__`) no runtime models is unknown. */
+function unmodelled(it: Interpreter, node: CallArgs['node']): Cause {
+	return {
+		reason:
+			node.name === 'CallExpression'
+				? `\`${it.snippet(node.firstChild ?? node)}(…)\` is a method NormLens does not model`
+				: `NormLens does not model the indexing \`${it.snippet(node)}\``,
+		range: it.here(node),
+	};
+}
+
 /** A method no runtime models: it may change the object (and what it receives) unless trusted. */
 export function untrackedMethod(
 	it: Interpreter,
@@ -106,10 +114,7 @@ export function untrackedMethod(
 	name: string,
 	args: CallArgs,
 ): Value {
-	const cause = obj.taint ?? {
-		reason: `\`${it.snippet(args.node.name === 'CallExpression' ? args.node.firstChild : args.node)}(…)\` is a method NormLens does not model`,
-		range: it.here(args.node),
-	};
+	const cause = obj.taint ?? unmodelled(it, args.node);
 	if (!it.trustedMethod(self, name)) {
 		it.taint(self, cause);
 		it.taintArgs(args, cause);
