@@ -16,6 +16,15 @@ import { readTextFile, UserFileError } from '../engine/userFiles';
 import type { AnalysisResult, LayerExplanation } from '../protocol/analysis';
 import { CliError, parseTarget } from './args';
 
+/**
+ * The CLI's bounds. The editor stops an analysis after 1.5 s of wall-clock time so that typing stays
+ * responsive; a batch run has no one waiting on each keystroke, and a wall-clock bound would make
+ * its answer depend on how busy the machine is (a notebook whose data-generating loops take 1.6 s
+ * under load would list no model at all). The CLI keeps the deterministic step bound and allows a
+ * minute before giving up.
+ */
+const CLI_LIMITS = { maxMillis: 60_000 };
+
 export interface Loaded {
 	file: string;
 	result: AnalysisResult;
@@ -46,6 +55,7 @@ export function load(file: string): Loaded {
 					),
 					printed: program.outputs,
 					cells: program.segments,
+					limits: CLI_LIMITS,
 				}),
 				program,
 			};
@@ -64,7 +74,11 @@ export function load(file: string): Loaded {
 		: {};
 	return {
 		file,
-		result: analyzePython(text, { readModule: localModuleReader(dir), ...callers }),
+		result: analyzePython(text, {
+			readModule: localModuleReader(dir),
+			...callers,
+			limits: CLI_LIMITS,
+		}),
 	};
 }
 
