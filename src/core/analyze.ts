@@ -164,6 +164,10 @@ function analyzeSource(
 			: undefined;
 		interpreter.run();
 		atCellEnd?.finish();
+		// What the program itself built, for a bound reached only after it ran (see below).
+		const built = interpreter.truncated
+			? undefined
+			: { torch: new Set(torch.modules), keras: new Set(keras.models) };
 		interpreter.runUncalledDefinitions();
 		diagnostics.push(
 			...buildFromCallers(
@@ -178,7 +182,7 @@ function analyzeSource(
 		const input = declaredInput(text) ?? options.torchInput;
 		if (input) {
 			for (const root of torch.roots()) {
-				if (!root.called) {
+				if (!root.called && !interpreter.truncated) {
 					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{
@@ -187,6 +191,10 @@ function analyzeSource(
 							node: src.tree.topNode,
 						},
 					);
+					if (interpreter.truncated) {
+						// Stopped in its own forward: this model is left half-run.
+						built?.torch.delete(root);
+					}
 				}
 			}
 		}
@@ -214,11 +222,22 @@ function analyzeSource(
 		);
 		if (interpreter.truncated) {
 			// What the program did after the bound is unknown: so are the totals of what it built.
+			// A bound reached only after the program ran — building a library file's uncalled
+			// definitions, or a model's example forward — leaves what the program built as it was:
+			// that code cannot reach it (afterRun.ts), so its counts stay exact.
 			const cause = {
 				reason: `NormLens stopped interpreting this file at ${interpreter.stoppedAt ?? 'its bounds'}`,
 				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
 			};
-			for (const m of models) {
+			const untouched = (m: ModelSummary) => {
+				const root = torch.summaryRoots.get(m);
+				const model = keras.summaryModels.get(m);
+				return (
+					(root !== undefined && built?.torch.has(root) === true) ||
+					(model !== undefined && built?.keras.has(model) === true)
+				);
+			};
+			for (const m of models.filter((x) => !untouched(x))) {
 				m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };
 				m.unknown ??= cause;
 			}

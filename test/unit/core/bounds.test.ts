@@ -65,6 +65,68 @@ describe('bounded analysis, honest numbers', () => {
 		);
 	});
 
+	it('a bound reached only after the program ran (a library builder, an example forward) leaves what the program built exact', () => {
+		const r = analyzePython(
+			[
+				'import torch',
+				'import torch.nn as nn',
+				'class Huge(nn.Module):',
+				'    def __init__(self, dim=8, depth=1000000):',
+				'        super().__init__()',
+				'        self.layers = nn.ModuleList([nn.Linear(dim, dim) for _ in range(depth)])',
+				'def small(dim=4):',
+				'    return nn.Sequential(nn.Linear(dim, dim), nn.BatchNorm1d(dim))',
+				'net = small(6)',
+				'y = net(torch.randn(2, 6))',
+			].join('\n'),
+		);
+		assert.strictEqual(
+			r.truncated,
+			true,
+			'building Huge() with its defaults reaches the bound',
+		);
+		const totals = (name: string) => r.models.find((m) => m.name === name)?.totals.total;
+		// Linear(6, 6) 42 + BatchNorm1d(6) 12: the program's model, which Huge() cannot reach.
+		assert.strictEqual(totals('net'), 54);
+		assert.strictEqual(totals('Huge'), null);
+		// A model whose own example forward reaches the bound is left half-run: unknown.
+		const f = analyzePython(
+			[
+				'# normlens: input (2, 6)',
+				'import torch',
+				'import torch.nn as nn',
+				'class Slow(nn.Module):',
+				'    def __init__(self):',
+				'        super().__init__()',
+				'        self.fc = nn.LazyLinear(3)',
+				'    def forward(self, x):',
+				'        for _ in range(1000000):',
+				'            x = x',
+				'        return self.fc(x)',
+				'slow = Slow()',
+				'net = nn.Sequential(nn.Linear(6, 6))',
+				'y = net(torch.randn(2, 6))',
+			].join('\n'),
+		);
+		assert.strictEqual(f.truncated, true);
+		assert.strictEqual(f.models.find((m) => m.name === 'slow')?.totals.total, null);
+		assert.strictEqual(f.models.find((m) => m.name === 'net')?.totals.total, 42);
+	});
+
+	it('a bound reached in the program itself: every model is unknown (what came after is unknown)', () => {
+		const r = analyzePython(
+			[
+				'import torch.nn as nn',
+				'net = nn.Sequential(nn.Linear(3, 4))',
+				'for _ in range(1000000):',
+				'    pass',
+				'net.append(nn.Linear(4, 4))',
+			].join('\n'),
+		);
+		assert.strictEqual(r.truncated, true);
+		assert.strictEqual(r.models[0].totals.total, null);
+	});
+
 	it('nn.LSTM(300, 512, num_layers=10**8): unknown with its reason, no weight list of 10^8 layers', () => {
 		const r = analyzePython(
 			'import torch.nn as nn\nnet = nn.Sequential(nn.LSTM(300, 512, num_layers=10**8))\n',

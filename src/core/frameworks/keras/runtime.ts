@@ -583,8 +583,11 @@ export class KerasRuntime implements Runtime {
 		return modelTotalsNow(this.s, from, to);
 	}
 
+	/** The model each summary was made from (which object a model is, for the analysis's bounds). */
+	readonly summaryModels = new WeakMap<ModelSummary, KerasModel>();
+
 	summaries(): ModelSummary[] {
-		return modelSummaries(this.s);
+		return modelSummaries(this.s, this.summaryModels);
 	}
 
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {

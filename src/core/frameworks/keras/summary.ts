@@ -37,11 +37,18 @@ export function totalsNow(
 }
 
 /** Every model the program made, as the analysis reports it. */
-export function summaries(s: KerasSession): ModelSummary[] {
+export function summaries(
+	s: KerasSession,
+	origins?: WeakMap<ModelSummary, KerasModel>,
+): ModelSummary[] {
 	// Parts a bundled application builds for itself (ConvNeXt's stem Sequential) are rows of it, not the user's models.
 	return s.models
 		.filter((m) => !m.library || m.varName !== undefined)
-		.map((m) => modelSummary(s, m));
+		.map((m) => {
+			const summary = modelSummary(s, m);
+			origins?.set(summary, m);
+			return summary;
+		});
 }
 
 /** A model's rows and totals; the totals are unknown, with the first cause, where any count is. */

@@ -521,6 +521,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 	 * hovers, lenses and hints never read them, and on a 5,000-line model they are a third of the
 	 * analysis and of the result.
 	 */
+	/** The module each summary was made from (which object a model is, for the analysis's bounds). */
+	readonly summaryRoots = new WeakMap<ModelSummary, TorchModule>();
+
 	summaries(deferCalls = false): ModelSummary[] {
 		const parts = this.summarizedParts.map((p) => ({
 			root: p.module,
@@ -535,12 +538,15 @@ export class TorchRuntime implements Runtime, TorchSession {
 			})),
 			...parts,
 		].map(({ root, name, range }) => {
-			const summary = summarize(root, name, range);
+			const made = summarize(root, name, range);
+			const summary = deferCalls
+				? made
+				: { ...made, ...callRows(root, this.defaultDtypeCause) };
+			this.summaryRoots.set(summary, root);
 			if (deferCalls) {
 				this.deferredCalls.set(summary, root);
-				return summary;
 			}
-			return { ...summary, ...callRows(root, this.defaultDtypeCause) };
+			return summary;
 		});
 	}
 
