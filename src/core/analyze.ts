@@ -168,6 +168,29 @@ function analyzeSource(
 		const built = interpreter.truncated
 			? undefined
 			: { torch: new Set(torch.modules), keras: new Set(keras.models) };
+		// The example input (`# normlens: input (…)`) through each model nobody called: the
+		// program's own first, so that a bound reached later building a library file's other
+		// definitions does not leave them without shapes.
+		const input = declaredInput(text) ?? options.torchInput;
+		const forwardUncalled = () => {
+			for (const root of input ? torch.roots() : []) {
+				if (!root.called && !interpreter.truncated) {
+					interpreter.callAfterRun(
+						{ k: 'obj', obj: root },
+						{
+							positional: [{ k: 'obj', obj: new TorchTensor(input ?? [], null, 4) }],
+							keywords: new Map(),
+							node: src.tree.topNode,
+						},
+					);
+					if (interpreter.truncated) {
+						// Stopped in its own forward: this model is left half-run.
+						built?.torch.delete(root);
+					}
+				}
+			}
+		};
+		forwardUncalled();
 		interpreter.runUncalledDefinitions();
 		diagnostics.push(
 			...buildFromCallers(
@@ -179,25 +202,7 @@ function analyzeSource(
 				options.limits,
 			),
 		);
-		const input = declaredInput(text) ?? options.torchInput;
-		if (input) {
-			for (const root of torch.roots()) {
-				if (!root.called && !interpreter.truncated) {
-					interpreter.callAfterRun(
-						{ k: 'obj', obj: root },
-						{
-							positional: [{ k: 'obj', obj: new TorchTensor(input, null, 4) }],
-							keywords: new Map(),
-							node: src.tree.topNode,
-						},
-					);
-					if (interpreter.truncated) {
-						// Stopped in its own forward: this model is left half-run.
-						built?.torch.delete(root);
-					}
-				}
-			}
-		}
+		forwardUncalled();
 		keras.finish();
 		if (interpreter.truncated) {
 			diagnostics.push({

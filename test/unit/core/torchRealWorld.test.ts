@@ -74,7 +74,10 @@ import { fixtures } from '../paths';
  *   buffers) and crossformer.py (28,780,740 / 42,448) — unknown (buffers from torch.meshgrid), now
  *   agree; their forwards stay unknown (max_vit: `biases[self.rel_pos_indices]`-style indexing by a
  *   tensor is not followed; crossformer the same)
- * - cct.py — unknown: `torch.linspace` (stochastic depth rates) is not followed; pit.py — unknown:
+ * - cct.py — unknown: `torch.linspace` (stochastic depth rates) is not followed; then (later the
+ *   same day) unknown because building the file's other definitions after the program reached the
+ *   step bound, its forward unknown (`not a and b` read as `not (a and b)`, `x.div(keep_prob)`);
+ *   now cct_2 agrees, 763,689 / 738,601 trainable, output (1, 1000) (fixture); pit.py — unknown:
  *   nn.Unfold is not in the catalogue; cvt.py, mobile_vit.py — unknown (a size NormLens cannot
  *   determine); twins_svt.py — not shown (`self.dim_out` unknown); levit.py, scalable_vit.py — the
  *   README example raises in PyTorch 1.13 itself; t2t.py, xcit.py — not run (imports of the package,
@@ -288,6 +291,25 @@ describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the c
 		assertAgrees(analyzePython(read('lucidrains_vit.py')), 'v', {
 			total: 54630376,
 			trainable: 54630376,
+			buffers: 0,
+			output: [1, 1000],
+		});
+	});
+
+	it('lucidrains/vit-pytorch cct.py: the model the program builds stays exact when building the other definitions reaches the step bound', () => {
+		// The README's cct_2(img_size=224, kernel_size=7, n_conv_layers=2, num_classes=1000): PyTorch
+		// 1.13 prints 763,689 parameters (738,601 trainable: the sine position embedding is frozen), 0
+		// buffers, output (1, 1000) in eval mode. Its forward also needs `not a or b` with Python's
+		// precedence and `x.div(keep_prob)` (DropPath).
+		const r = analyzePython(read('lucidrains_cct.py'));
+		assert.strictEqual(
+			r.truncated,
+			true,
+			'the library build of the other definitions reaches the bound',
+		);
+		assertAgrees(r, 'model', {
+			total: 763689,
+			trainable: 738601,
 			buffers: 0,
 			output: [1, 1000],
 		});

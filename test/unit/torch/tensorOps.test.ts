@@ -33,6 +33,12 @@ const cases: Record<string, string> = {
 		'y = torch.nn.functional.conv1d(torch.randn(2, 3, 20), torch.randn(5, 3, 4), stride=3, dilation=2)',
 	"'same' padding from math.ceil (timm's Conv2dSame)":
 		'import math\nc = nn.Conv2d(3, 8, 3, stride=2)\nx = torch.randn(1, 3, 31, 31)\nih = x.size()[-1]\np = max((math.ceil(ih / c.stride[0]) - 1) * c.stride[0] + (c.kernel_size[0] - 1) * c.dilation[0] + 1 - ih, 0)\ny = c(torch.nn.functional.pad(x, [p // 2, p - p // 2, p // 2, p - p // 2]))',
+	'method forms of operators broadcast (add with alpha, mul, div, sub)':
+		'y = torch.randn(2, 1, 4).add(torch.randn(3, 1), alpha=2).mul(0.5).div(torch.randn(4)).sub(1)',
+	'comparisons and maximum as methods':
+		'y = torch.randn(2, 1, 4).eq(torch.randn(3, 1)).float().maximum(torch.randn(4))',
+	"x.div(keep_prob), stochastic depth's rescale":
+		'keep = 1 - 0.1\ny = torch.randn(2, 5).div(keep)',
 	'max over a dim gives (values, indices)': 'y = torch.randn(2, 5, 3).max(dim=1)[0]',
 	'min with keepdim, indices': 'y = torch.randn(2, 5, 3).min(2, keepdim=True)[1]',
 	'max against another tensor': 'y = torch.randn(2, 1, 3).max(torch.randn(4, 1))',

@@ -22,6 +22,7 @@ import {
 	Value,
 } from '../values';
 import type { Interpreter } from '../interpreter';
+import { logical, logicalOp } from './logical';
 
 /**
  * The value of an expression. One the evaluator fails on is unknown, with the expression as its
@@ -100,9 +101,13 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 			return v;
 		}
 		case 'UnaryExpression':
-			return unary(it, node, scope);
 		case 'BinaryExpression':
-			return binaryExpression(it, node, scope);
+			// `and` / `or` / `not` with Python's precedence (logical.ts says why not Lezer's tree).
+			return logicalOp(it, node)
+				? logical(it, node, (n) => evaluate(it, n, scope))
+				: node.name === 'UnaryExpression'
+					? unary(it, node, scope)
+					: binaryExpression(it, node, scope);
 		case 'ConditionalExpression': {
 			const [a, , cond, , b] = children(node);
 			const c = cond ? evaluate(it, cond, scope) : UNKNOWN;
@@ -300,10 +305,6 @@ function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	}
 	const v = evaluate(it, operand, scope);
 	const o = it.source.slice(op);
-	if (o === 'not') {
-		const t = truthy(v);
-		return t === undefined ? unknown(causeOf(v)) : { k: 'bool', v: !t };
-	}
 	const n = asNumber(v);
 	if (n === undefined) {
 		return unknown(causeOf(v));
@@ -328,17 +329,6 @@ function binaryExpression(it: Interpreter, node: SyntaxNode, scope: Scope): Valu
 		.slice(1, parts.length - 1)
 		.map((p) => it.source.slice(p))
 		.join(' ');
-	if (op === 'and' || op === 'or') {
-		const a = evaluate(it, left, scope);
-		const t = truthy(a);
-		if (t === undefined) {
-			return unknown(causeOf(a));
-		}
-		if (op === 'and') {
-			return t ? evaluate(it, right, scope) : a;
-		}
-		return t ? a : evaluate(it, right, scope);
-	}
 	if (COMPARISONS.has(op) && left.name === 'BinaryExpression') {
 		return comparisonChain(it, node, scope);
 	}

@@ -59,6 +59,24 @@ const matrixProduct: TensorMethodRule = (c) => {
 	return out(other ? matmulShape(s, other) : null);
 };
 
+/**
+ * `x.add(y)`, `x.mul(0.5)`, `x.div(keep_prob)`, `x.eq(y)`…: the method forms of Python's
+ * operators and of two-operand pointwise functions, which broadcast their operands (a number is a
+ * 0-d tensor; `alpha=` and `rounding_mode=` do not change the shape).
+ */
+const broadcasting: TensorMethodRule = (c) => {
+	const { s, a, args, out } = c;
+	const other = a[0] ?? args.keywords.get('other');
+	const shape =
+		other?.k === 'num' || other?.k === 'bool'
+			? []
+			: other?.k === 'obj' &&
+				  (other.obj instanceof TorchTensor || other.obj instanceof TorchParam)
+				? other.obj.shape
+				: null;
+	return out(shape ? broadcast(s, shape) : null);
+};
+
 /** `x.max(…)`, `x.min(…)`, `x.median(…)`. */
 const valuesAndIndices: TensorMethodRule = (c) => {
 	const { s, a, args, out, axis } = c;
@@ -236,6 +254,34 @@ const tensorMethods = opTable<TensorMethodRule>({
 		const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
 		return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
 	},
+	...Object.fromEntries(
+		[
+			'add',
+			'sub',
+			'subtract',
+			'mul',
+			'multiply',
+			'div',
+			'divide',
+			'true_divide',
+			'floor_divide',
+			'remainder',
+			'fmod',
+			'maximum',
+			'minimum',
+			'eq',
+			'ne',
+			'lt',
+			'le',
+			'gt',
+			'ge',
+			'logical_and',
+			'logical_or',
+			'logical_xor',
+			'atan2',
+			'hypot',
+		].map((n) => [n, broadcasting]),
+	),
 	matmul: matrixProduct,
 	mm: matrixProduct,
 	bmm: matrixProduct,

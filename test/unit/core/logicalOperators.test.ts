@@ -1,0 +1,152 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * `and`, `or` and `not` as Python evaluates them. Lezer's Python grammar parses `not a and b` as
+ * `not (a and b)`; Python binds `not` tighter (`(not a) and b`), and a branch taken on the wrong
+ * reading gives a wrong shape or count, not an unknown one. Expected values: Python 3 itself
+ * (`/usr/bin/python3`, `int(eval(expr))` for a, b, c, d in {0, 2}), read back here through a
+ * layer size: `nn.Linear(2, 1 + (expr))` has 3·(1 + value) parameters.
+ */
+const EXPRS = [
+	'not a and b',
+	'not a or b',
+	'a and not b or c',
+	'not a or b and c',
+	'a or not b and c',
+	'not not a and b',
+	'not a == b or c',
+	'a if not b and c else d',
+	'not a < b and c',
+	'not (a and b)',
+	'not a and not b',
+	'a and not b and c',
+	'not a and b or not c',
+	'not a in [b] and c',
+	'(not a) and b',
+	'not a is b or d',
+];
+
+/** [a, b, c, d] → the value of each expression, as Python printed it. */
+const PYTHON: [number[], number[]][] = [
+	[
+		[0, 0, 0, 0],
+		[0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0],
+	],
+	[
+		[0, 0, 0, 2],
+		[0, 1, 0, 1, 0, 0, 0, 2, 0, 1, 1, 0, 1, 0, 0, 2],
+	],
+	[
+		[0, 0, 2, 0],
+		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 0],
+	],
+	[
+		[0, 0, 2, 2],
+		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 2],
+	],
+	[
+		[0, 2, 0, 0],
+		[2, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 0, 2, 1],
+	],
+	[
+		[0, 2, 0, 2],
+		[2, 1, 0, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 0, 2, 1],
+	],
+	[
+		[0, 2, 2, 0],
+		[2, 1, 2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 2, 2, 1],
+	],
+	[
+		[0, 2, 2, 2],
+		[2, 1, 2, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 2, 2, 1],
+	],
+	[
+		[2, 0, 0, 0],
+		[0, 0, 1, 0, 2, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1],
+	],
+	[
+		[2, 0, 0, 2],
+		[0, 0, 1, 0, 2, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 1],
+	],
+	[
+		[2, 0, 2, 0],
+		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1],
+	],
+	[
+		[2, 0, 2, 2],
+		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1],
+	],
+	[
+		[2, 2, 0, 0],
+		[0, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
+	],
+	[
+		[2, 2, 0, 2],
+		[0, 2, 0, 0, 2, 2, 0, 2, 0, 0, 0, 0, 1, 0, 0, 2],
+	],
+	[
+		[2, 2, 2, 0],
+		[0, 2, 2, 2, 2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+	],
+	[
+		[2, 2, 2, 2],
+		[0, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 2],
+	],
+];
+
+describe("and / or / not with Python's precedence", () => {
+	for (const [[a, b, c, d], want] of PYTHON) {
+		it(`a=${a}, b=${b}, c=${c}, d=${d}: every expression as Python evaluates it`, () => {
+			const program = [
+				'import torch.nn as nn',
+				`a, b, c, d = ${a}, ${b}, ${c}, ${d}`,
+				...EXPRS.map((e, i) => `m${i} = nn.Sequential(nn.Linear(2, 1 + (${e})))`),
+			].join('\n');
+			const r = analyzePython(program);
+			const got = EXPRS.map((_, i) => {
+				const total = r.models.find((m) => m.name === `m${i}`)?.totals.total;
+				return total === null || total === undefined ? null : total / 3 - 1;
+			});
+			assert.deepStrictEqual(
+				Object.fromEntries(EXPRS.map((e, i) => [e, got[i]])),
+				Object.fromEntries(EXPRS.map((e, i) => [e, want[i]])),
+			);
+		});
+	}
+
+	it('an operand never reached is never evaluated (its call does not change a model)', () => {
+		const r = analyzePython(
+			[
+				'import torch.nn as nn',
+				'net = nn.Sequential(nn.Linear(2, 2))',
+				'flag = True',
+				'not flag and net.append(nn.Linear(2, 2))',
+				'flag or net.append(nn.Linear(2, 2))',
+			].join('\n'),
+		);
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 6);
+	});
+
+	it('a forward branching on `not self.training and …` takes the branch PyTorch takes', () => {
+		// PyTorch 1.13: C()(torch.randn(2, 4, 8)) has shape (2, 4, 2): `not True and …` is False.
+		const r = analyzePython(
+			[
+				'import torch',
+				'import torch.nn as nn',
+				'class C(nn.Module):',
+				'    def __init__(self):',
+				'        super().__init__()',
+				'        self.a = nn.Linear(8, 2)',
+				'        self.b = nn.Linear(8, 3)',
+				'    def forward(self, x):',
+				'        if not self.training and x.size(1) < 3:',
+				'            return self.b(x)',
+				'        return self.a(x)',
+				'm = C()',
+				'y = m(torch.randn(2, 4, 8))',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(r.models[0].calls?.[0]?.outputShape, [2, 4, 2]);
+	});
+});
