@@ -308,14 +308,58 @@ export function equal(a: Value, b: Value): boolean | undefined {
 	return a.k !== b.k ? false : undefined;
 }
 
+/**
+ * Python's `a is b`, where CPython decides it: None, True, False and `...` are singletons; small
+ * ints (-5…256) are cached; values of different types or unequal values are never the same
+ * object; a module or an instance is itself. Equal strings, floats, large ints and containers
+ * may or may not be one object (interning, constant folding): unknown. So is a tensor, which
+ * NormLens may hold in two wrappers (a parameter passed to a module becomes a tensor of its shape).
+ */
 export function identical(a: Value, b: Value): boolean | undefined {
-	if (a.k === 'none' || b.k === 'none') {
-		return a.k === 'unknown' || b.k === 'unknown' ? undefined : a.k === b.k;
+	if (a.k === 'unknown' || b.k === 'unknown') {
+		return undefined;
 	}
-	if (a.k === 'bool' && b.k === 'bool') {
-		return a.v === b.v;
+	if (a.k === 'ref' || b.k === 'ref') {
+		// Names reached through imports: equal() reads them as objects (`act is nn.ReLU`).
+		return equal(a, b);
 	}
-	return equal(a, b);
+	if (a === b) {
+		return true;
+	}
+	if (a.k !== b.k) {
+		return false;
+	}
+	switch (a.k) {
+		case 'none':
+		case 'ellipsis':
+			return true;
+		case 'bool':
+			return a.v === (b as typeof a).v;
+		case 'num': {
+			const y = b as typeof a;
+			if (a.v !== y.v || Boolean(a.float) !== Boolean(y.float)) {
+				return false;
+			}
+			return !a.float && Number.isInteger(a.v) && a.v >= -5 && a.v <= 256 ? true : undefined;
+		}
+		case 'str':
+		case 'tuple':
+		case 'list':
+		case 'dict':
+			return equal(a, b) === false ? false : undefined;
+		case 'obj': {
+			const y = (b as typeof a).obj;
+			if (a.obj === y) {
+				return true;
+			}
+			const tensorLike = (k: string) => k === 'tensor' || k === 'param' || k === 'variable';
+			return tensorLike(a.obj.kind) || tensorLike(y.kind) ? undefined : false;
+		}
+		case 'instance':
+			return a.inst === (b as typeof a).inst;
+		default:
+			return undefined;
+	}
 }
 
 /**

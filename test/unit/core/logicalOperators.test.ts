@@ -1,5 +1,8 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { analyzePython } from '../../../src/core';
+import { repoRoot } from '../paths';
 
 /**
  * `and`, `or` and `not` as Python evaluates them. Lezer's Python grammar parses `not a and b` as
@@ -25,73 +28,77 @@ const EXPRS = [
 	'not a in [b] and c',
 	'(not a) and b',
 	'not a is b or d',
+	'(a < b) is 1',
+	'(a == a) is not 1',
+	'a is a',
+	'(a, b) is not None',
 ];
 
 /** [a, b, c, d] → the value of each expression, as Python printed it. */
 const PYTHON: [number[], number[]][] = [
 	[
 		[0, 0, 0, 0],
-		[0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0],
+		[0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1],
 	],
 	[
 		[0, 0, 0, 2],
-		[0, 1, 0, 1, 0, 0, 0, 2, 0, 1, 1, 0, 1, 0, 0, 2],
+		[0, 1, 0, 1, 0, 0, 0, 2, 0, 1, 1, 0, 1, 0, 0, 2, 0, 1, 1, 1],
 	],
 	[
 		[0, 0, 2, 0],
-		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 0],
+		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1],
 	],
 	[
 		[0, 0, 2, 2],
-		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 2],
+		[0, 1, 2, 1, 2, 0, 2, 0, 2, 1, 1, 0, 0, 0, 0, 2, 0, 1, 1, 1],
 	],
 	[
 		[0, 2, 0, 0],
-		[2, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 0, 2, 1],
+		[2, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 0, 2, 1, 0, 1, 1, 1],
 	],
 	[
 		[0, 2, 0, 2],
-		[2, 1, 0, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 0, 2, 1],
+		[2, 1, 0, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 0, 2, 1, 0, 1, 1, 1],
 	],
 	[
 		[0, 2, 2, 0],
-		[2, 1, 2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 2, 2, 1],
+		[2, 1, 2, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 2, 2, 1, 0, 1, 1, 1],
 	],
 	[
 		[0, 2, 2, 2],
-		[2, 1, 2, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 2, 2, 1],
+		[2, 1, 2, 1, 0, 0, 1, 2, 0, 1, 0, 0, 2, 2, 2, 1, 0, 1, 1, 1],
 	],
 	[
 		[2, 0, 0, 0],
-		[0, 0, 1, 0, 2, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1],
+		[0, 0, 1, 0, 2, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1],
 	],
 	[
 		[2, 0, 0, 2],
-		[0, 0, 1, 0, 2, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 1],
+		[0, 0, 1, 0, 2, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1],
 	],
 	[
 		[2, 0, 2, 0],
-		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1],
+		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1, 0, 1, 1, 1],
 	],
 	[
 		[2, 0, 2, 2],
-		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1],
+		[0, 0, 1, 0, 2, 0, 1, 2, 2, 1, 0, 2, 0, 2, 0, 1, 0, 1, 1, 1],
 	],
 	[
 		[2, 2, 0, 0],
-		[0, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
+		[0, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1],
 	],
 	[
 		[2, 2, 0, 2],
-		[0, 2, 0, 0, 2, 2, 0, 2, 0, 0, 0, 0, 1, 0, 0, 2],
+		[0, 2, 0, 0, 2, 2, 0, 2, 0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 1, 1],
 	],
 	[
 		[2, 2, 2, 0],
-		[0, 2, 2, 2, 2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+		[0, 2, 2, 2, 2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1],
 	],
 	[
 		[2, 2, 2, 2],
-		[0, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 2],
+		[0, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 2, 0, 1, 1, 1],
 	],
 ];
 
@@ -148,5 +155,41 @@ describe("and / or / not with Python's precedence", () => {
 			].join('\n'),
 		);
 		assert.deepStrictEqual(r.models[0].calls?.[0]?.outputShape, [2, 4, 2]);
+	});
+});
+
+describe('Python expressions, differentially against Python 3', () => {
+	// tools/python_expressions.py: 300 random expressions (every binary and unary operator,
+	// comparison chains, `is`, `in`, conditionals, parentheses; four levels deep) and the value
+	// Python 3.11 gave each. NormLens must compute that value, or say it cannot (an unknown size) —
+	// never another number.
+	const table = JSON.parse(
+		fs.readFileSync(
+			path.join(repoRoot, 'test', 'unit', 'fixtures', 'pythonExpressions.json'),
+			'utf8',
+		),
+	) as { env: Record<string, number>; cases: [string, number][] };
+
+	it("every expression: Python's value or unknown, and at most a tenth unknown", () => {
+		const program = [
+			'import torch.nn as nn',
+			...Object.entries(table.env).map(([k, v]) => `${k} = ${v}`),
+			...table.cases.map(
+				([e], i) => `m${i} = nn.Sequential(nn.Linear(1, 1 + abs(int(${e})) % 1000))`,
+			),
+		].join('\n');
+		const r = analyzePython(program);
+		const wrong: string[] = [];
+		let unknown = 0;
+		table.cases.forEach(([e, v], i) => {
+			const total = r.models.find((m) => m.name === `m${i}`)?.totals.total;
+			if (total === null || total === undefined) {
+				unknown++;
+			} else if (total !== 2 * (1 + (Math.abs(v) % 1000))) {
+				wrong.push(`${e}: Python ${v}, NormLens ${total / 2 - 1}`);
+			}
+		});
+		assert.deepStrictEqual(wrong, []);
+		assert.ok(unknown <= table.cases.length / 10, `${unknown} unknown`);
 	});
 });
