@@ -33,6 +33,7 @@ import {
 	Value,
 } from './values';
 import { conversion, hasAttr } from './builtinObjects';
+import { plainBinary } from './operators';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -405,6 +406,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t),
 			};
 		}
+		case 'pow':
+			// pow(x, y) is x ** y; the three-argument modular form is not followed.
+			return a.length === 2 && args.keywords.size === 0
+				? plainBinary('**', a[0], a[1], it.limits.maxSequence)
+				: UNKNOWN;
 		case 'divmod': {
 			const [x, y] = [asNumber(a[0]), asNumber(a[1])];
 			if (x === undefined || y === undefined || y === 0) {

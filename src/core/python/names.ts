@@ -129,6 +129,7 @@ export const BUILTINS = new Set([
 	'any',
 	'all',
 	'divmod',
+	'pow',
 	'map',
 	'filter',
 	'type',

@@ -159,29 +159,37 @@ describe("and / or / not with Python's precedence", () => {
 });
 
 describe('Python expressions, differentially against Python 3', () => {
-	// tools/python_expressions.py: 300 random expressions (every binary and unary operator,
-	// comparison chains, `is`, `in`, conditionals, parentheses; four levels deep) and the value
-	// Python 3.11 gave each. NormLens must compute that value, or say it cannot (an unknown size) —
-	// never another number.
+	// tools/python_expressions.py: random expressions and the values Python 3.11 gave them. `cases`:
+	// every binary and unary operator, comparison chains, `is`, `in`, conditionals, parentheses,
+	// four levels deep; `sizes`: the arithmetic layer sizes are computed with (int, round, max,
+	// math.ceil, divmod, pow, len, sum, floats and ints mixed). NormLens must compute Python's
+	// value, or say it cannot (an unknown size) — never another number.
 	const table = JSON.parse(
 		fs.readFileSync(
 			path.join(repoRoot, 'test', 'unit', 'fixtures', 'pythonExpressions.json'),
 			'utf8',
 		),
-	) as { env: Record<string, number>; cases: [string, number][] };
+	) as {
+		env: Record<string, number>;
+		cases: [string, number][];
+		sizeEnv: Record<string, number>;
+		sizes: [string, number][];
+	};
 
-	it("every expression: Python's value or unknown, and at most a tenth unknown", () => {
+	/** The expressions through NormLens (each a layer size): the wrong ones, and how many unknown. */
+	function check(env: Record<string, number>, cases: [string, number][]) {
 		const program = [
+			'import math',
 			'import torch.nn as nn',
-			...Object.entries(table.env).map(([k, v]) => `${k} = ${v}`),
-			...table.cases.map(
+			...Object.entries(env).map(([k, v]) => `${k} = ${v}`),
+			...cases.map(
 				([e], i) => `m${i} = nn.Sequential(nn.Linear(1, 1 + abs(int(${e})) % 1000))`,
 			),
 		].join('\n');
 		const r = analyzePython(program);
 		const wrong: string[] = [];
 		let unknown = 0;
-		table.cases.forEach(([e, v], i) => {
+		cases.forEach(([e, v], i) => {
 			const total = r.models.find((m) => m.name === `m${i}`)?.totals.total;
 			if (total === null || total === undefined) {
 				unknown++;
@@ -189,7 +197,18 @@ describe('Python expressions, differentially against Python 3', () => {
 				wrong.push(`${e}: Python ${v}, NormLens ${total / 2 - 1}`);
 			}
 		});
+		return { wrong, unknown };
+	}
+
+	it("operators: Python's value or unknown, and at most a tenth unknown", () => {
+		const { wrong, unknown } = check(table.env, table.cases);
 		assert.deepStrictEqual(wrong, []);
 		assert.ok(unknown <= table.cases.length / 10, `${unknown} unknown`);
+	});
+
+	it("size arithmetic with builtins and math: Python's value or unknown, at most a tenth unknown", () => {
+		const { wrong, unknown } = check(table.sizeEnv, table.sizes);
+		assert.deepStrictEqual(wrong, []);
+		assert.ok(unknown <= table.sizes.length / 10, `${unknown} unknown`);
 	});
 });
