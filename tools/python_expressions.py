@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Random Python expressions and the values Python gives them: the interpreter's differential test.
 
-Two families: `cases`, operators (below), and `sizes`, the arithmetic layer sizes are computed with
+Three families: `cases`, operators (below); `programs`, short hand-written programs of the kind
+model code computes sizes with (loops with break / continue / else, comprehensions, dicts with int
+keys, closures, `global` / `nonlocal`, classes with `super()`, properties, dataclasses, mutable
+defaults, unpacking, string methods), each setting `n`; and `sizes`, the arithmetic layer sizes are computed with
 (`int(dim * mlp_ratio)`, `math.ceil(x / 8) * 8`, `max(…)`, `round(…)`, `divmod`, `pow`, `len`,
 `sum`, `math.prod`, floats and ints mixed) over a = 2, b = 3, c = 0, x = 2.5, keeping those whose
 value is an integral int or float of at most 10**6.
@@ -87,6 +90,238 @@ def size_cases(rng):
     return cases
 
 
+PROGRAMS = r'''
+dims = [64 * 2**i for i in range(4)]
+n = sum(dims)
+###
+cfg = {'a': [1, 2, 3], 'b': 4}
+n = cfg['a'][-1] * cfg.get('b', 0) + cfg.get('c', 7)
+###
+layers = []
+for i, (c, s) in enumerate(zip([16, 32], [1, 2])):
+    layers.append(c * s + i)
+n = sum(layers)
+###
+def f(x, *args, k=2, **kw):
+    return x + len(args) + k + len(kw)
+n = f(1, 2, 3, k=5, z=1)
+###
+n = 0
+i = 0
+while True:
+    i += 1
+    if i % 2 == 0:
+        continue
+    if i > 9:
+        break
+    n += i
+###
+n = sum([1, 2, 3, 4, 5][::-2])
+###
+def outer(a):
+    def inner(b):
+        return a * b
+    return inner
+n = outer(3)(4)
+###
+class C:
+    k = 3
+    def __init__(self, x):
+        self.x = x * C.k
+n = C(2).x
+###
+n = int('12') + int(3.9)
+###
+n = sorted([3, 1, 2], key=lambda t: -t)[0] + min([5, 2, 8], key=lambda t: abs(t - 6))
+###
+a, *rest = [1, 2, 3, 4]
+n = len(rest) + a
+###
+d = {k: k * 2 for k in range(4)}
+n = sum(v for k, v in d.items() if k != 1)
+###
+n = [i for i in range(10) if i % 3 == 0][-1]
+###
+n = max(range(5), key=lambda t: -t)
+###
+l = [1, 2, 3]
+l.insert(0, 9)
+l.remove(2)
+n = l.pop() + l.index(1) + l.count(9)
+###
+n = int('conv3x3'[-1]) + 'conv3x3'.count('3')
+###
+from functools import reduce
+n = reduce(lambda a, b: a * b, [1, 2, 3, 4])
+###
+n = 7
+n += 3
+n //= 2
+n **= 2
+###
+import math
+n = math.gcd(12, 18) + math.floor(math.log2(64))
+###
+n = round(7 / 2) + round(5 / 2)
+###
+x = y = 3
+n = x + y
+###
+n = len({1, 2, 2, 3})
+###
+n = sum(1 for _ in zip(range(3), range(5)))
+###
+n = [1, 2, 3].index(3) + (2 in [1, 2])
+###
+n = isinstance(3, int) + isinstance(3.0, int)
+###
+n = int(True) + True + (not 0)
+###
+n = list(map(lambda x: x * 2, [1, 2, 3]))[2]
+###
+n = dict(a=1, b=2)['b'] + len(dict(zip('ab', [1, 2])))
+###
+n = 27
+steps = 0
+while n > 1:
+    n = n // 2 if n % 2 == 0 else 3 * n + 1
+    steps += 1
+n = steps
+###
+def g(x, acc=[]):
+    acc.append(x)
+    return len(acc)
+g(1)
+n = g(2)
+###
+n = (lambda *a: len(a))(1, 2, 3)
+###
+n = sum(range(1, 10, 3))
+###
+n = [i for i, _ in enumerate('abc', start=5)][-1]
+###
+n = abs(-7) % 4 + int(-7 / 2) + (-7 // 2) + 10
+###
+total = 0
+def add(v):
+    global total
+    total += v
+add(3)
+add(4)
+n = total
+###
+def counter():
+    c = 0
+    def inc():
+        nonlocal c
+        c += 1
+        return c
+    inc()
+    return inc()
+n = counter()
+###
+widths = [32, 64]
+widths.extend([128] * 2)
+n = widths[-1] // widths[0] + len(widths)
+###
+n = int(max(8, int(45 + 8 / 2) // 8 * 8))
+###
+def make_divisible(v, divisor=8, min_value=None):
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+n = make_divisible(37.5) + make_divisible(16 * 0.75)
+###
+s = 'resnet50'
+n = int(s[6:]) + len(s.upper()) + s.find('net')
+###
+t = (1, (2, 3), [4, 5])
+(p, (q, r), [u, v]) = t
+n = p + q * r + u * v
+###
+n = 0
+for i in range(3):
+    for j in range(3):
+        if j == 2:
+            break
+        n += i * j
+else:
+    n += 100
+###
+n = 0
+for i in range(3):
+    n += i
+else:
+    n += 100
+###
+try:
+    n = int('x')
+except ValueError:
+    n = 5
+###
+n = sum(x * y for x, y in zip([1, 2, 3], [4, 5, 6]))
+###
+n = [1, 2, 3, 4][1:3][-1] + len([0] * 5)
+###
+n = len(list(reversed(range(4)))) + list(reversed([1, 2]))[0]
+###
+n = any([0, 0, 1]) + all([1, 1, 0]) + len(str(12345))
+###
+class B:
+    def __init__(self):
+        self.v = 2
+    def double(self):
+        return self.v * 2
+class D(B):
+    def __init__(self):
+        super().__init__()
+        self.v += 1
+    def double(self):
+        return super().double() + 1
+n = D().double()
+###
+class P:
+    @property
+    def size(self):
+        return 7
+    @staticmethod
+    def s():
+        return 2
+    @classmethod
+    def c(cls):
+        return 3
+n = P().size + P.s() + P.c()
+###
+from dataclasses import dataclass
+@dataclass
+class Cfg:
+    dim: int = 64
+    depth: int = 2
+    heads: int = 4
+n = Cfg(depth=3).dim // Cfg().heads + Cfg(depth=3).depth
+###
+import itertools
+n = len(list(itertools.product([1, 2], repeat=3))) + len(list(itertools.combinations(range(4), 2)))
+###
+n = '{}x{}'.format(3, 4).count('x') + len(f'{3:03d}')
+###
+n = int(2 ** 0.5 * 10) + int(1e2)
+'''
+
+
+def programs():
+    out = []
+    for chunk in PROGRAMS.split('###'):
+        code = chunk.strip('\n')
+        g = {}
+        exec(code, g)
+        out.append([code, int(g['n'])])
+    return out
+
+
 def main():
     import warnings
     warnings.simplefilter('ignore')  # `is` with a literal: a SyntaxWarning, the value is still Python's
@@ -106,10 +341,12 @@ def main():
             cases.append([e, v])
     sizes = size_cases(rng)
     # One case per line: a diff of a regenerated file reads case by case.
-    text = ('{"python": %s, "env": %s, "cases": [\n%s\n],\n"sizeEnv": %s, "sizes": [\n%s\n]}' % (
-        json.dumps(sys.version.split()[0]), json.dumps(ENV),
-        ',\n'.join(json.dumps(c) for c in cases), json.dumps(SIZE_ENV),
-        ',\n'.join(json.dumps(c) for c in sizes)))
+    text = ('{"python": %s, "env": %s, "cases": [\n%s\n],\n"sizeEnv": %s, "sizes": [\n%s\n],\n'
+            '"programs": [\n%s\n]}' % (
+                json.dumps(sys.version.split()[0]), json.dumps(ENV),
+                ',\n'.join(json.dumps(c) for c in cases), json.dumps(SIZE_ENV),
+                ',\n'.join(json.dumps(c) for c in sizes),
+                ',\n'.join(json.dumps(c) for c in programs())))
     if len(sys.argv) > 1:
         with open(sys.argv[1], 'w') as f:
             f.write(text + '\n')

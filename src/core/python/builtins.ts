@@ -11,6 +11,7 @@ import {
 	StopInterpretation,
 } from './contract';
 import {
+	dictKey,
 	asInt,
 	asNumber,
 	asSequence,
@@ -313,7 +314,25 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return items ? { k: name, items: [...items] } : UNKNOWN;
 		}
 		case 'dict': {
-			const entries = new Map<string, Value>(args.keywords);
+			// dict(mapping) / dict(pairs), then the keywords over them.
+			const entries = new Map<string, Value>();
+			const from = a[0];
+			if (from?.k === 'dict' && !from.cause) {
+				from.entries.forEach((v, k) => entries.set(k, v));
+			} else if (from) {
+				const pairs = it.iterate(from)?.map((p) => asSequence(p));
+				const keys = pairs?.map((p) => (p?.length === 2 ? dictKey(p[0]) : undefined));
+				if (!pairs || !keys || keys.some((k) => k === undefined)) {
+					return unknown(
+						causeOf(from) ?? {
+							reason: `NormLens cannot tell the items of \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+					);
+				}
+				keys.forEach((k, i) => entries.set(k as string, (pairs[i] as Value[])[1]));
+			}
+			args.keywords.forEach((v, k) => entries.set(k, v));
 			return { k: 'dict', entries };
 		}
 		case 'zip': {

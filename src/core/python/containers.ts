@@ -3,7 +3,7 @@
 // caller marks the container as changed by something unknown.
 import type { CallArgs } from './contract';
 import { equal } from './operators';
-import { asInt, causeOf, NONE, num, tuple, unknown, Value } from './values';
+import { asInt, causeOf, NONE, num, tuple, unknown, Value, dictKey, keyValue } from './values';
 
 /** What a container method may ask of the interpreter: the items of an iterable. */
 export interface ContainerHost {
@@ -89,18 +89,17 @@ export function dictMethod(
 	a: Value[],
 	args: CallArgs,
 ): Value | undefined {
-	const key = (v: Value | undefined) =>
-		v && (v.k === 'str' || v.k === 'num') ? String(v.v) : undefined;
+	const key = dictKey;
 	switch (name) {
 		case 'items':
 			return {
 				k: 'list',
-				items: [...self.entries].map(([k, v]) => tuple([{ k: 'str', v: k }, v])),
+				items: [...self.entries].map(([k, v]) => tuple([keyValue(k), v])),
 			};
 		case 'keys':
 			return {
 				k: 'list',
-				items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value),
+				items: [...self.entries.keys()].map(keyValue),
 			};
 		case 'values':
 			return { k: 'list', items: [...self.entries.values()] };

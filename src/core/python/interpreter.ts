@@ -25,6 +25,7 @@ import {
 	ParamSpec,
 	Scope,
 	Value,
+	keyValue,
 } from './values';
 import * as assignment from './evaluator/assignment';
 import * as calls from './evaluator/calls';
@@ -352,9 +353,7 @@ export class Interpreter implements BuiltinHost {
 			case 'str':
 				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
 			case 'dict':
-				return v.cause
-					? undefined
-					: [...v.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value);
+				return v.cause ? undefined : [...v.entries.keys()].map(keyValue);
 			case 'obj': {
 				if (v.obj.taint) {
 					return undefined;

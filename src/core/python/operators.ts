@@ -1,7 +1,17 @@
 // Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
 // exact where Python's result is, unknown where it is not — never a rounded or guessed value.
 import { sequenceBound, StopInterpretation } from './contract';
-import { asNumber, asSequence, float, isFloat, num, pyNumber, UNKNOWN, Value } from './values';
+import {
+	asNumber,
+	asSequence,
+	float,
+	isFloat,
+	num,
+	pyNumber,
+	UNKNOWN,
+	Value,
+	dictKey,
+} from './values';
 
 /** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
 export const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
@@ -319,6 +329,10 @@ export function identical(a: Value, b: Value): boolean | undefined {
 	if (a.k === 'unknown' || b.k === 'unknown') {
 		return undefined;
 	}
+	if (a.k === 'none' || b.k === 'none') {
+		// An imported name is an object, not None (`norm_layer is None` with norm_layer = nn.BatchNorm2d).
+		return a.k === b.k;
+	}
 	if (a.k === 'ref' || b.k === 'ref') {
 		// Names reached through imports: equal() reads them as objects (`act is nn.ReLU`).
 		return equal(a, b);
@@ -330,7 +344,6 @@ export function identical(a: Value, b: Value): boolean | undefined {
 		return false;
 	}
 	switch (a.k) {
-		case 'none':
 		case 'ellipsis':
 			return true;
 		case 'bool':
@@ -374,8 +387,8 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 		}
 		const items = asSequence(b);
 		if (!items || a.k === 'unknown') {
-			if (b.k === 'dict' && (a.k === 'str' || a.k === 'num')) {
-				const has = b.entries.has(String(a.v));
+			if (b.k === 'dict' && dictKey(a) !== undefined) {
+				const has = b.entries.has(dictKey(a) as string);
 				return { k: 'bool', v: op === 'in' ? has : !has };
 			}
 			return UNKNOWN;

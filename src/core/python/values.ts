@@ -208,6 +208,39 @@ export interface ParamSpec {
 
 export const UNKNOWN: Value = { k: 'unknown' };
 
+/**
+ * A dict's keys are held as strings (`Map<string, Value>`): a str as itself, a number (or a bool)
+ * tagged, because Python's `1` and `'1'` are different keys while `1`, `1.0` and `True` are one.
+ * Keyword arguments and the string keys that models use read as they are written.
+ */
+const NUM_KEY = '\u0000#';
+
+/** The stored form of a dict key; undefined for a key NormLens does not hold (a tuple, an object). */
+export function dictKey(v: Value | undefined): string | undefined {
+	switch (v?.k) {
+		case 'str':
+			return v.v;
+		case 'num':
+			return NUM_KEY + String(v.v);
+		case 'bool':
+			return NUM_KEY + (v.v ? '1' : '0');
+		default:
+			return undefined;
+	}
+}
+
+/** A stored dict key as the value Python's `keys()`, `items()` and iteration give. */
+export function keyValue(k: string): Value {
+	return k.startsWith(NUM_KEY)
+		? { k: 'num', v: Number(k.slice(NUM_KEY.length)) }
+		: { k: 'str', v: k };
+}
+
+/** A stored dict key as text (a layer config shown as JSON). */
+export function keyText(k: string): string {
+	return k.startsWith(NUM_KEY) ? k.slice(NUM_KEY.length) : k;
+}
+
 /** An unknown value with its cause (plain `UNKNOWN` when there is none to give). */
 export function unknown(cause: Cause | undefined): Value {
 	return cause ? { k: 'unknown', cause } : UNKNOWN;
@@ -424,7 +457,7 @@ export function toJson(v: Value): unknown {
 		case 'dict': {
 			const o: Record<string, unknown> = {};
 			for (const [key, val] of v.entries) {
-				o[key] = toJson(val);
+				o[keyText(key)] = toJson(val);
 			}
 			return o;
 		}

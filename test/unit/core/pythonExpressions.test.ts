@@ -174,6 +174,7 @@ describe('Python expressions, differentially against Python 3', () => {
 		cases: [string, number][];
 		sizeEnv: Record<string, number>;
 		sizes: [string, number][];
+		programs: [string, number][];
 	};
 
 	/** The expressions through NormLens (each a layer size): the wrong ones, and how many unknown. */
@@ -210,5 +211,23 @@ describe('Python expressions, differentially against Python 3', () => {
 		const { wrong, unknown } = check(table.sizeEnv, table.sizes);
 		assert.deepStrictEqual(wrong, []);
 		assert.ok(unknown <= table.sizes.length / 10, `${unknown} unknown`);
+	});
+
+	it("short programs (loops, comprehensions, dicts with int keys, closures, classes, dataclasses): Python's n or unknown", () => {
+		const wrong: string[] = [];
+		let unknown = 0;
+		for (const [code, v] of table.programs) {
+			const r = analyzePython(
+				`import torch.nn as nn\n${code}\nmodel = nn.Sequential(nn.Linear(1, 1 + abs(int(n)) % 1000))\n`,
+			);
+			const total = r.models.find((m) => m.name === 'model')?.totals.total;
+			if (total === null || total === undefined) {
+				unknown++;
+			} else if (total !== 2 * (1 + (Math.abs(v) % 1000))) {
+				wrong.push(`${code}\n→ Python ${v}, NormLens ${total / 2 - 1}`);
+			}
+		}
+		assert.deepStrictEqual(wrong, []);
+		assert.ok(unknown <= table.programs.length / 10, `${unknown} unknown`);
 	});
 });

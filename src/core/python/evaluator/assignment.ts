@@ -11,6 +11,7 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
+	dictKey,
 } from '../values';
 import type { Interpreter } from '../interpreter';
 import { spreadElements } from './expressions';
@@ -197,8 +198,9 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 		return;
 	}
 	if (obj.k === 'dict' && !obj.cause) {
-		if (key.k === 'str' || key.k === 'num') {
-			obj.entries.set(String(key.v), value);
+		const k = dictKey(key);
+		if (k !== undefined) {
+			obj.entries.set(k, value);
 			return;
 		}
 		it.taint(obj, cause());
@@ -319,8 +321,8 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 					continue;
 				}
 			}
-			if (obj.k === 'dict' && !obj.cause && (key.k === 'str' || key.k === 'num')) {
-				obj.entries.delete(String(key.v));
+			if (obj.k === 'dict' && !obj.cause && dictKey(key) !== undefined) {
+				obj.entries.delete(dictKey(key) as string);
 				continue;
 			}
 			if (

@@ -1,7 +1,7 @@
 // Comprehensions and generator expressions: run item by item, or unknown with effects havocked.
 import type { SyntaxNode } from '@lezer/common';
 import { children } from '../parse';
-import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value, dictKey } from '../values';
 import type { Interpreter } from '../interpreter';
 
 /**
@@ -50,14 +50,15 @@ export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): 
 		if (k === list.length) {
 			if (valueExpr) {
 				const key = it.eval(expr, inner);
-				if (key.k !== 'str' && key.k !== 'num') {
+				const k = dictKey(key);
+				if (k === undefined) {
 					failure ??= causeOf(key) ?? {
 						reason: `NormLens cannot tell the keys of \`${it.snippet(node)}\``,
 						range: it.here(expr),
 					};
 					return false;
 				}
-				entries.set(String(key.v), it.eval(valueExpr, inner));
+				entries.set(k, it.eval(valueExpr, inner));
 				return entries.size <= it.limits.maxSequence;
 			}
 			out.push(it.eval(expr, inner));

@@ -20,6 +20,7 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
+	dictKey,
 } from '../values';
 import type { Interpreter } from '../interpreter';
 import { logical, logicalOp } from './logical';
@@ -271,8 +272,9 @@ function dictDisplay(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		}
 		const key = evaluate(it, parts[i], scope);
 		const value = parts[i + 2] ? evaluate(it, parts[i + 2], scope) : UNKNOWN;
-		if (key.k === 'str' || key.k === 'num') {
-			entries.set(String(key.v), value);
+		const k = dictKey(key);
+		if (k !== undefined) {
+			entries.set(k, value);
 		} else {
 			return {
 				k: 'dict',

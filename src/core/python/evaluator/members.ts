@@ -15,6 +15,7 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
+	dictKey,
 } from '../values';
 import type { Interpreter } from '../interpreter';
 
@@ -250,8 +251,8 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 		const j = i < 0 ? items.length + i : i;
 		return j >= 0 && j < items.length ? items[j] : UNKNOWN;
 	}
-	if (obj.k === 'dict' && (key.k === 'str' || key.k === 'num')) {
-		return obj.entries.get(String(key.v)) ?? UNKNOWN;
+	if (obj.k === 'dict' && dictKey(key) !== undefined) {
+		return obj.entries.get(dictKey(key) as string) ?? UNKNOWN;
 	}
 	if (obj.k === 'str') {
 		const i = asInt(key);
