@@ -102,14 +102,19 @@ export function moduleOutputCause(m: TorchModule, inputCause: Cause | undefined)
 	);
 }
 
-function tensorsOf(v: Value): TorchTensor[] {
+/** The tensors in a result, in nested tuples, lists and dicts too (an LSTM's `(out, (h, c))`), as deep as inputShapeCause looks. */
+function tensorsOf(v: Value, depth = 0): TorchTensor[] {
 	if (v.k === 'obj' && v.obj instanceof TorchTensor) {
 		return [v.obj];
 	}
+	if (depth >= 2) {
+		return [];
+	}
 	if (v.k === 'tuple' || v.k === 'list') {
-		return v.items.flatMap((x) =>
-			x.k === 'obj' && x.obj instanceof TorchTensor ? [x.obj] : [],
-		);
+		return v.items.flatMap((x) => tensorsOf(x, depth + 1));
+	}
+	if (v.k === 'dict') {
+		return [...v.entries.values()].flatMap((x) => tensorsOf(x, depth + 1));
 	}
 	return [];
 }

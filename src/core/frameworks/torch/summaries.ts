@@ -257,7 +257,7 @@ function row(m: TorchModule, name: string): LayerSummary {
 					reason: `NormLens cannot determine the parameters of this ${m.type}`,
 					range: m.range,
 				})
-			: m.outputShape === null && !m.isContainer
+			: m.outputShape === null
 				? shapeCause(m)
 				: undefined;
 	return {
@@ -276,10 +276,19 @@ function row(m: TorchModule, name: string): LayerSummary {
 	};
 }
 
+/** The containers PyTorch gives no forward (calling one raises): their rows have no output shape. */
+const WITHOUT_FORWARD = new Set(['ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
+
 /** Why a module's output shape is unknown. */
 function shapeCause(m: TorchModule): Cause {
 	if (m.taint) {
 		return m.taint;
+	}
+	if (!m.called && WITHOUT_FORWARD.has(m.type)) {
+		return {
+			reason: `a ${m.type} only holds what is registered in it: PyTorch gives it no forward, so it has no output shape`,
+			range: m.range,
+		};
 	}
 	if (!m.called && m.spec?.category === 'loss') {
 		// A criterion held by the model (Lightning style) runs in training code, not in the forward.
