@@ -1,6 +1,11 @@
 import * as assert from 'assert';
 import { analyzePython } from '../../../src/core';
-import type { AnalysisResult, LayerSummary, ModelSummary } from '../../../src/protocol/analysis';
+import type {
+	AnalysisResult,
+	LayerSummary,
+	ModelSummary,
+	UnknownCause,
+} from '../../../src/protocol/analysis';
 
 /**
  * Every `?` in a shape column says why and where: the place the shape was lost (a call NormLens
@@ -327,5 +332,32 @@ y = s(${input})
 		// PyTorch 1.13: nn.Sequential()(x) is x, (2, 4).
 		const known = model(analyzePython(src('torch.randn(2, 4)')), 's');
 		assert.deepStrictEqual(layer(known, 'shortcut').outputShape, [2, 4]);
+	});
+
+	it("torchinfo's sizes: parameters that a lost shape leaves unknown point at where it was lost, not at the module", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from mylib import prep
+
+class U(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.LazyConv2d(8, 3)
+        self.bn = nn.BatchNorm2d(8)
+
+    def forward(self, img):
+        return self.bn(self.conv(prep(img)))
+
+u = U()
+out = u(torch.randn(2, 3, 8, 8))
+`);
+		const e = model(r, 'u').estimates;
+		assert.ok(e, 'torchinfo estimates');
+		for (const figure of ['forwardBackwardBytes', 'paramBytes', 'totalBytes'] as const) {
+			assert.strictEqual(e[figure], null, figure);
+			const c: UnknownCause | undefined = e.causes[figure];
+			assert.strictEqual(c?.range.start.line, 11, `${figure}: the line of \`prep(img)\``);
+			assert.match(c?.reason ?? '', /LazyConv2d's weights .*`prep\(…\)`/, figure);
+		}
 	});
 });

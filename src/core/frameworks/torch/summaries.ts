@@ -21,6 +21,7 @@ import {
 	TorchParam,
 	uniqueParams,
 	walk,
+	weightsCause,
 } from './objects';
 
 /** Top-level models: unattached user modules and containers, by the name they were bound to. */
@@ -197,9 +198,7 @@ function flowSources(
 /** The first cause, in module order, of a model's unknown totals. */
 function totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
 	for (const m of walk(root)) {
-		const c =
-			m.unknownCause ??
-			[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+		const c = weightsCause(m);
 		if (c) {
 			return c;
 		}
@@ -246,13 +245,9 @@ function row(m: TorchModule, name: string): LayerSummary {
 		const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
 		params = { total, trainable, nonTrainable: total - trainable, buffers };
 	}
-	const paramCause = [...m.params.values(), ...m.buffers.values()].find(
-		(p) => p.unknownCause,
-	)?.unknownCause;
 	const unknownCause =
 		params === null
-			? (m.unknownCause ??
-				paramCause ??
+			? (weightsCause(m) ??
 				firstCause(m.config.values()) ?? {
 					reason: `NormLens cannot determine the parameters of this ${m.type}`,
 					range: m.range,
