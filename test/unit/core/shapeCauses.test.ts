@@ -165,6 +165,26 @@ head = nn.Sequential(nn.Linear(x.size(1), 4))
 		assert.match(m.unknown?.reason ?? '', /`prep\(…\)`/);
 	});
 
+	it('every size read (x.ndim, x.dim(), x.ndimension(), x.numel(), x.nelement()) of a lost tensor carries its cause', () => {
+		const reads = ['x.ndim', 'x.dim()', 'x.ndimension()', 'x.numel()', 'x.nelement()'];
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from mylib import prep
+x = prep(torch.randn(2, 3))
+${reads.map((e, i) => `m${i} = nn.Sequential(nn.Linear(${e}, 4))`).join('\n')}
+k = torch.randn(2, 3, 4)
+known = nn.Sequential(nn.Linear(k.ndimension() + k.nelement(), 4))
+`);
+		reads.forEach((e, i) => {
+			const m = model(r, `m${i}`);
+			assert.strictEqual(m.totals.total, null, e);
+			assert.strictEqual(m.unknown?.range.start.line, 3, e);
+			assert.match(m.unknown?.reason ?? '', /`prep\(…\)`/, e);
+		});
+		// PyTorch 1.13: k.ndimension() 3, k.nelement() 24; Linear(27, 4) has 112 parameters.
+		assert.strictEqual(model(r, 'known').totals.total, 112);
+	});
+
 	it('torchinfo figures: a mult-adds count that needs a lost shape points at where it was lost', () => {
 		const r = analyzePython(
 			net(

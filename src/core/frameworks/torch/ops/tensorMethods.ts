@@ -200,6 +200,20 @@ function folded(t: TorchTensor, op: (a: number, b: number) => number, start: num
 	return { k: 'obj', obj: out };
 }
 
+/** `x.dim()`, `x.ndimension()`: the number of dims. */
+function rank(c: TensorMethodCall): Value {
+	return { k: 'num', v: c.s.length };
+}
+
+/** `x.numel()`, `x.nelement()`: the number of elements. */
+function elementCount(c: TensorMethodCall): Value {
+	const n = c.s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+	return n === null ? UNKNOWN : { k: 'num', v: n };
+}
+
+/** The methods that read a number (or the sizes) from a tensor's shape: of a tensor whose shape is unknown, an unknown value, not a tensor. */
+const SHAPE_READS = new Set(['size', 'dim', 'ndimension', 'numel', 'nelement']);
+
 /** Every tensor method with a rule beyond keeping the shape (elementwise.ts), by name; any other method gives a tensor of unknown shape. */
 const tensorMethods = opTable<TensorMethodRule>({
 	size: (c) => {
@@ -214,15 +228,10 @@ const tensorMethods = opTable<TensorMethodRule>({
 		}
 		return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
 	},
-	dim: (c) => {
-		const { s } = c;
-		return { k: 'num', v: s.length };
-	},
-	numel: (c) => {
-		const { s } = c;
-		const n = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
-		return n === null ? UNKNOWN : { k: 'num', v: n };
-	},
+	dim: rank,
+	ndimension: rank,
+	numel: elementCount,
+	nelement: elementCount,
 	view: reshapeTo,
 	// x.new_zeros(2, 3) / x.new_zeros((2, 3)): a new tensor of those sizes; new_full(size, fill).
 	new_zeros: newOfSize,
@@ -379,7 +388,7 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		return read;
 	}
 	if (!s) {
-		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);
+		return SHAPE_READS.has(name) ? UNKNOWN : out(null);
 	}
 	const axis = (v: Value | undefined) => {
 		const n = asInt(v);
@@ -404,8 +413,8 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		if (name === 'T' && obj.shape) {
 			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
 		}
-		if (name === 'ndim' && obj.shape) {
-			return { k: 'num', v: obj.shape.length };
+		if (name === 'ndim') {
+			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
 		}
 		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
 		if (name === 'data') {
