@@ -107,6 +107,25 @@ z = other(torch.from_numpy(np.load("x.npy")))
 		assert.match(c.reason, /`\.frobnicate\(…\)`/);
 	});
 
+	it('an op PyTorch refuses (torch.cat, F.pixel_shuffle): the rows after it give the error NormLens reports there, not that it cannot compute the shape', () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+a = nn.Sequential(nn.Linear(4, 4))
+ya = a(torch.cat([torch.randn(2, 4), torch.randn(3, 5)], dim=0))
+b = nn.Sequential(nn.Linear(4, 4))
+yb = b(F.pixel_shuffle(torch.randn(1, 8, 4, 4), 3))
+`);
+		// PyTorch 1.13 raises on both: "Sizes of tensors must match except in dimension 0" and
+		// "input.size(-3)=8 is not divisible by 9".
+		const a = shapeCause(layer(model(r, 'a'), '0'));
+		assert.strictEqual(a.line, 4);
+		assert.match(a.reason, /torch\.cat: .* differ outside dim 0 \(PyTorch raises here\)$/);
+		const b = shapeCause(layer(model(r, 'b'), '0'));
+		assert.strictEqual(b.line, 6);
+		assert.match(b.reason, /pixel_shuffle .*divisible by 9 .*\(PyTorch raises here\)$/);
+	});
+
 	it("a module PyTorch refuses to run: its row and the rows after it give PyTorch's error at that module", () => {
 		const r = analyzePython(`import torch
 import torch.nn as nn

@@ -82,6 +82,17 @@ export function explainShapes(
 	return result;
 }
 
+/**
+ * What an op PyTorch raises on gives (NormLens reports the error there): a tensor of unknown shape
+ * whose cause is that error, so that what comes after says PyTorch's words rather than that
+ * NormLens cannot compute the shape.
+ */
+export function raisedTensor(message: string, range: TextRange): TorchTensor {
+	const t = new TorchTensor(null);
+	t.shapeCause = { reason: `${message.replace(/\.$/, '')} (PyTorch raises here)`, range };
+	return t;
+}
+
 /** Why an op NormLens has a rule for gave no shape from inputs whose shapes it knew. */
 export function opShapeCause(what: string, range: TextRange | null): Cause | undefined {
 	return range
