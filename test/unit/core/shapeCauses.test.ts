@@ -107,7 +107,7 @@ z = other(torch.from_numpy(np.load("x.npy")))
 		assert.match(c.reason, /`\.frobnicate\(…\)`/);
 	});
 
-	it('an op PyTorch refuses (torch.cat, F.pixel_shuffle): the rows after it give the error NormLens reports there, not that it cannot compute the shape', () => {
+	it('an op PyTorch refuses (torch.cat, F.pixel_shuffle, @, torch.add): the rows after it give the error NormLens reports there, not that it cannot compute the shape', () => {
 		const r = analyzePython(`import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -115,6 +115,11 @@ a = nn.Sequential(nn.Linear(4, 4))
 ya = a(torch.cat([torch.randn(2, 4), torch.randn(3, 5)], dim=0))
 b = nn.Sequential(nn.Linear(4, 4))
 yb = b(F.pixel_shuffle(torch.randn(1, 8, 4, 4), 3))
+x = torch.randn(2, 4)
+c = nn.Sequential(nn.Linear(4, 4))
+yc = c(x @ torch.randn(5, 4))
+d = nn.Sequential(nn.Linear(4, 4))
+yd = d(torch.add(x, torch.randn(3, 4)))
 `);
 		// PyTorch 1.13 raises on both: "Sizes of tensors must match except in dimension 0" and
 		// "input.size(-3)=8 is not divisible by 9".
@@ -124,6 +129,20 @@ yb = b(F.pixel_shuffle(torch.randn(1, 8, 4, 4), 3))
 		const b = shapeCause(layer(model(r, 'b'), '0'));
 		assert.strictEqual(b.line, 6);
 		assert.match(b.reason, /pixel_shuffle .*divisible by 9 .*\(PyTorch raises here\)$/);
+		// PyTorch 1.13: "mat1 and mat2 shapes cannot be multiplied (2x4 and 5x4)"; "The size of
+		// tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0".
+		const c = shapeCause(layer(model(r, 'c'), '0'));
+		assert.strictEqual(c.line, 9);
+		assert.match(
+			c.reason,
+			/`x @ y` of shapes \(2, 4\) and \(5, 4\): .*\(PyTorch raises here\)$/,
+		);
+		const d = shapeCause(layer(model(r, 'd'), '0'));
+		assert.strictEqual(d.line, 11);
+		assert.match(
+			d.reason,
+			/\(2, 4\) and \(3, 4\): they do not broadcast \(PyTorch raises here\)$/,
+		);
 	});
 
 	it("a module PyTorch refuses to run: its row and the rows after it give PyTorch's error at that module", () => {

@@ -1,12 +1,13 @@
 // Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
-import type { Shape } from '../../../../protocol/analysis';
+import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
+import { raisedTensor } from '../shapeCauses';
 import { elementwise } from './elementwise';
-import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
+import { BATCH, flattenShape, fmtShape, reshape, shapeValue, splitShapes } from './shapes';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
 interface TensorMethodCall {
@@ -449,7 +450,12 @@ export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Valu
 }
 
 /** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
-export function tensorBinaryOp(op: string, a: Value, b: Value): Value | undefined {
+export function tensorBinaryOp(
+	op: string,
+	a: Value,
+	b: Value,
+	range: TextRange | null = null,
+): Value | undefined {
 	const shapeOf = (v: Value): Shape | null | undefined =>
 		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
 			? v.obj.shape
@@ -486,8 +492,16 @@ export function tensorBinaryOp(op: string, a: Value, b: Value): Value | undefine
 	if (sa === null || sb === null) {
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
-	if (op === '@') {
-		return { k: 'obj', obj: new TorchTensor(matmulShape(sa, sb)) };
-	}
-	return { k: 'obj', obj: new TorchTensor(broadcast(sa, sb)) };
+	const out = op === '@' ? matmulShape(sa, sb) : broadcast(sa, sb);
+	// From two known shapes, no shape is PyTorch's RuntimeError: the cause says so, where it is.
+	return {
+		k: 'obj',
+		obj:
+			out === null && range
+				? raisedTensor(
+						`\`x ${op} y\` of shapes ${fmtShape(sa)} and ${fmtShape(sb)}: ${op === '@' ? 'their sizes do not match for a matrix product' : 'they do not broadcast'}`,
+						range,
+					)
+				: new TorchTensor(out),
+	};
 }

@@ -156,7 +156,7 @@ const broadcasting =
 	(op: string): TorchFunctionRule =>
 	(c) =>
 		c.a.length === 2 && !c.args.keywords.has('out')
-			? tensorBinaryOp(op, c.a[0], c.a[1])
+			? tensorBinaryOp(op, c.a[0], c.a[1], c.ctx.range(c.args.node))
 			: undefined;
 
 function legacyConstructor(elementBytes: number): TorchFunctionRule {
