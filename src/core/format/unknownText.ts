@@ -38,13 +38,36 @@ function trailingRemark(s: string): number {
 	return -1;
 }
 
+/** The words by which a reason wraps the reason of what it depends on (shapeCauses.ts, costs.ts, nn/build.ts). */
+const WRAPS = 'is unknown: ';
+
 /**
- * A reason shortened for a one-line label: whitespace collapsed, a trailing remark in parentheses
- * (advice such as "add `# normlens: input (…)`") and the subject "NormLens " dropped, then cut at a
- * word boundary to at most `max` characters with `…` (a code span cut open is closed again).
+ * Where a reason that wraps another ends its own words: after the last "is unknown: " outside code
+ * spans (`its input's shape is unknown: <why>`, shapeCauses.ts), or 0. The cause's range is the
+ * wrapped reason's place, so a brief label says that reason rather than the wrapping.
+ */
+function wrappedReason(s: string): number {
+	let inCode = false;
+	let start = 0;
+	for (let i = 0; i < s.length; i++) {
+		if (s[i] === '`') {
+			inCode = !inCode;
+		} else if (!inCode && s.startsWith(WRAPS, i)) {
+			start = i + WRAPS.length;
+		}
+	}
+	return start < s.length ? start : 0;
+}
+
+/**
+ * A reason shortened for a one-line label: whitespace collapsed, the words of a reason that wraps
+ * another (wrappedReason), a trailing remark in parentheses (advice such as "add `# normlens:
+ * input (…)`") and the subject "NormLens " dropped, then cut at a word boundary to at most `max`
+ * characters with `…` (a code span cut open is closed again).
  */
 export function briefReason(reason: string, max = 60): string {
 	let s = oneLine(reason);
+	s = s.slice(wrappedReason(s));
 	const remark = trailingRemark(s);
 	if (remark > 0) {
 		s = s.slice(0, remark).trimEnd();

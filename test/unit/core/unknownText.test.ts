@@ -53,6 +53,26 @@ describe('unknown causes as the editor words them', () => {
 			assert.strictEqual(briefReason('a b c d e f g h i j k l m n o p', 10), 'a b c d e…');
 		});
 
+		it('says the reason a wrapping one gives (the place the cause points at), not the wrapping', () => {
+			assert.strictEqual(
+				briefReason(
+					"a LazyLinear's weights take their sizes from its first input, whose shape is unknown: NormLens cannot follow `prep(…)`: it calls code NormLens cannot read (`mylib.prep`)",
+				),
+				'cannot follow `prep(…)`: it calls code NormLens cannot read',
+			);
+			assert.strictEqual(
+				briefReason(
+					"its input's shape is unknown: Conv2d expects 3 input channels but the input has 4 (PyTorch raises here)",
+				),
+				'Conv2d expects 3 input channels but the input has 4',
+			);
+			// Inside a quoted snippet the words are the program's, not a wrapping.
+			assert.strictEqual(
+				briefReason('NormLens cannot evaluate `x is unknown: y`'),
+				'cannot evaluate `x is unknown: y`',
+			);
+		});
+
 		it('collapses line breaks into one line', () => {
 			assert.strictEqual(briefReason('cannot\n  follow\tthis'), 'cannot follow this');
 		});

@@ -1,7 +1,7 @@
 // torchinfo's per-call columns (Kernel Shape, Mult-Adds, Param #/%, Trainable) and footer estimates, by its own definitions.
 import type { CallEstimates, ModuleCall, Shape, UnknownCause } from '../../../protocol/analysis';
 import { toJson } from '../../python/values';
-import { CallRecord, TorchModule, TorchParam, walk } from './objects';
+import { CallRecord, TorchModule, TorchParam, walk, weightsCause } from './objects';
 import { lostShape } from './shapeCauses';
 
 /*
@@ -340,12 +340,7 @@ function estimates(
 		if (params === null || (params.total > 0 && (!out || out.some((d) => d === null)))) {
 			forwardBackwardBytes = null;
 			causes.forwardBackwardBytes =
-				params === null
-					? {
-							reason: `the parameters of this ${module.type} are unknown`,
-							range: module.range,
-						}
-					: lostOutput(module, out);
+				params === null ? lostParams(module) : lostOutput(module, out);
 		} else if (params.total > 0) {
 			forwardBackwardBytes += 2 * 4 * prod(out as number[]);
 		}
@@ -382,11 +377,26 @@ function estimates(
 	return { totalMacs, inputBytes, forwardBackwardBytes, paramBytes, totalBytes, causes };
 }
 
+/** Why the model's parameter total is unknown: the first module whose counts are, when NormLens knows. */
 function unknownTotal(root: TorchModule): UnknownCause {
-	return {
-		reason: `the parameter total of ${root.varName ?? root.type} is unknown`,
-		range: root.range,
-	};
+	return (
+		walk(root)
+			.map(weightsCause)
+			.find((c) => c !== undefined) ?? {
+			reason: `the parameter total of ${root.varName ?? root.type} is unknown`,
+			range: root.range,
+		}
+	);
+}
+
+/** Why a module's parameters are unknown, as the bytes column says it: where they were lost, when NormLens knows. */
+function lostParams(module: TorchModule): UnknownCause {
+	return (
+		weightsCause(module) ?? {
+			reason: `the parameters of this ${module.type} are unknown`,
+			range: module.range,
+		}
+	);
 }
 
 /** Why a module's output shape is not fully known, as the bytes column says it. */

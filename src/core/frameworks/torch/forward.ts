@@ -1,7 +1,7 @@
 // Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
-import { findMethod, tuple, UNKNOWN, Value } from '../../python/values';
+import { findMethod, tuple, unknown, UNKNOWN, Value } from '../../python/values';
 import type { Cause } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
@@ -267,17 +267,30 @@ export class ForwardTracer {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
 		const made = new TorchTensor(out, m);
-		made.shapeCause = out === null ? (outCause ?? inputShapeCause(args.positional)) : undefined;
+		const cause = out === null ? (outCause ?? inputShapeCause(args.positional)) : undefined;
+		made.shapeCause = cause;
 		const tensor: Value = { k: 'obj', obj: made };
 		// `super().forward(x)` in a layer subclass: the output is the subclass's call's.
 		const current = this.callStack[this.callStack.length - 1];
 		const result =
 			spec.shape === 'rnn'
-				? tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)])
+				? tuple([
+						tensor,
+						// Where PyTorch raises there is no final state to size.
+						explainShapes(
+							rnnHidden(
+								m,
+								spec,
+								outCause || m.initRaises ? null : (inputs[0] ?? null),
+							),
+							[],
+							cause,
+						) ?? UNKNOWN,
+					])
 				: spec.shape === 'multiheadAttention'
-					? tuple([tensor, UNKNOWN])
+					? tuple([tensor, attentionWeights(m)])
 					: spec.shape === 'rnnCell' && spec.gates === 4
-						? tuple([tensor, { k: 'obj', obj: new TorchTensor(out, m) }])
+						? tuple([tensor, { k: 'obj', obj: cellState(made, m) }])
 						: tensor;
 		if (current) {
 			stamp(result, [{ call: current }]);
@@ -347,4 +360,23 @@ export class ForwardTracer {
 			},
 		});
 	}
+}
+
+/** An LSTMCell's c', which has h''s shape (and, unknown, its cause). */
+function cellState(h: TorchTensor, m: TorchModule): TorchTensor {
+	const c = new TorchTensor(h.shape, m);
+	c.shapeCause = h.shapeCause;
+	return c;
+}
+
+/**
+ * The attention weights a MultiheadAttention returns beside its output: None with
+ * `need_weights=False`, else a tensor whose shape NormLens does not work out (it depends on the
+ * call's keywords and the key's length), so an unknown that says so.
+ */
+function attentionWeights(m: TorchModule): Value {
+	return unknown({
+		reason: `NormLens does not model the attention weights a ${m.type} returns beside its output`,
+		range: m.range,
+	});
 }

@@ -216,6 +216,14 @@ export function modulePaths(root: TorchModule): Map<TorchModule, string> {
 	return paths;
 }
 
+/** Why a module's own counts are unknown: its own cause, else the first of its parameters' and buffers'. */
+export function weightsCause(m: TorchModule): Cause | undefined {
+	return (
+		m.unknownCause ??
+		[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause
+	);
+}
+
 export function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {
 	if (seen.has(m)) {
 		return [];

@@ -432,7 +432,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			);
 		}
 		const v = explainShapes(
-			tensorBinaryOp(op, a, b),
+			tensorBinaryOp(op, a, b, range ?? null),
 			[a, b],
 			opShapeCause(`x ${op} y`, range ?? null),
 		);

@@ -82,6 +82,17 @@ export function explainShapes(
 	return result;
 }
 
+/**
+ * What an op PyTorch raises on gives (NormLens reports the error there): a tensor of unknown shape
+ * whose cause is that error, so that what comes after says PyTorch's words rather than that
+ * NormLens cannot compute the shape.
+ */
+export function raisedTensor(message: string, range: TextRange): TorchTensor {
+	const t = new TorchTensor(null);
+	t.shapeCause = { reason: `${message.replace(/\.$/, '')} (PyTorch raises here)`, range };
+	return t;
+}
+
 /** Why an op NormLens has a rule for gave no shape from inputs whose shapes it knew. */
 export function opShapeCause(what: string, range: TextRange | null): Cause | undefined {
 	return range
@@ -102,14 +113,19 @@ export function moduleOutputCause(m: TorchModule, inputCause: Cause | undefined)
 	);
 }
 
-function tensorsOf(v: Value): TorchTensor[] {
+/** The tensors in a result, in nested tuples, lists and dicts too (an LSTM's `(out, (h, c))`), as deep as inputShapeCause looks. */
+function tensorsOf(v: Value, depth = 0): TorchTensor[] {
 	if (v.k === 'obj' && v.obj instanceof TorchTensor) {
 		return [v.obj];
 	}
+	if (depth >= 2) {
+		return [];
+	}
 	if (v.k === 'tuple' || v.k === 'list') {
-		return v.items.flatMap((x) =>
-			x.k === 'obj' && x.obj instanceof TorchTensor ? [x.obj] : [],
-		);
+		return v.items.flatMap((x) => tensorsOf(x, depth + 1));
+	}
+	if (v.k === 'dict') {
+		return [...v.entries.values()].flatMap((x) => tensorsOf(x, depth + 1));
 	}
 	return [];
 }

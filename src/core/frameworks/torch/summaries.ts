@@ -21,6 +21,7 @@ import {
 	TorchParam,
 	uniqueParams,
 	walk,
+	weightsCause,
 } from './objects';
 
 /** Top-level models: unattached user modules and containers, by the name they were bound to. */
@@ -197,9 +198,7 @@ function flowSources(
 /** The first cause, in module order, of a model's unknown totals. */
 function totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
 	for (const m of walk(root)) {
-		const c =
-			m.unknownCause ??
-			[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause;
+		const c = weightsCause(m);
 		if (c) {
 			return c;
 		}
@@ -246,18 +245,14 @@ function row(m: TorchModule, name: string): LayerSummary {
 		const buffers = weights.filter((w) => w.kind === 'buffer').reduce((s, w) => s + n(w), 0);
 		params = { total, trainable, nonTrainable: total - trainable, buffers };
 	}
-	const paramCause = [...m.params.values(), ...m.buffers.values()].find(
-		(p) => p.unknownCause,
-	)?.unknownCause;
 	const unknownCause =
 		params === null
-			? (m.unknownCause ??
-				paramCause ??
+			? (weightsCause(m) ??
 				firstCause(m.config.values()) ?? {
 					reason: `NormLens cannot determine the parameters of this ${m.type}`,
 					range: m.range,
 				})
-			: m.outputShape === null && !m.isContainer
+			: m.outputShape === null
 				? shapeCause(m)
 				: undefined;
 	return {
@@ -276,10 +271,19 @@ function row(m: TorchModule, name: string): LayerSummary {
 	};
 }
 
+/** The containers PyTorch gives no forward (calling one raises): their rows have no output shape. */
+const WITHOUT_FORWARD = new Set(['ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
+
 /** Why a module's output shape is unknown. */
 function shapeCause(m: TorchModule): Cause {
 	if (m.taint) {
 		return m.taint;
+	}
+	if (!m.called && WITHOUT_FORWARD.has(m.type)) {
+		return {
+			reason: `a ${m.type} only holds what is registered in it: PyTorch gives it no forward, so it has no output shape`,
+			range: m.range,
+		};
 	}
 	if (!m.called && m.spec?.category === 'loss') {
 		// A criterion held by the model (Lightning style) runs in training code, not in the forward.

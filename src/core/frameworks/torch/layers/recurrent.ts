@@ -1,6 +1,6 @@
 // torch.nn's recurrent layers (RNN, LSTM, GRU) and their cells: rows, weight and shape rules, and the final hidden state.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
-import { asInt, tuple, UNKNOWN, Value } from '../../../python/values';
+import { asInt, tuple, Value } from '../../../python/values';
 import { ArgDefault, REQUIRED, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import { TorchModule, TorchTensor } from '../objects';
@@ -77,6 +77,14 @@ export const recurrentModules: TorchModuleSpec[] = [
 	cell('GRUCell', 3),
 ];
 
+/**
+ * An LSTM's proj_size (0: none); an RNN and a GRU have none. `undefined` when the program gives
+ * one NormLens does not know: the weights and h_n depend on it, so they are unknown, not proj_size 0.
+ */
+function projSize(cfg: Map<string, Value>): number | undefined {
+	return cfg.has('proj_size') ? int(cfg, 'proj_size') : 0;
+}
+
 /** The weight rules the recurrent rows name, by name (rules.ts gathers every family's). */
 export const recurrentParams = {
 	rnn: (s, cfg) => {
@@ -85,13 +93,14 @@ export const recurrentParams = {
 		const layers = int(cfg, 'num_layers');
 		const bias = bool(cfg, 'bias');
 		const bi = bool(cfg, 'bidirectional');
-		const proj = int(cfg, 'proj_size') ?? 0;
+		const proj = projSize(cfg);
 		if (
 			input === undefined ||
 			hidden === undefined ||
 			layers === undefined ||
 			bias === undefined ||
-			bi === undefined
+			bi === undefined ||
+			proj === undefined
 		) {
 			return null;
 		}
@@ -140,12 +149,12 @@ export const recurrentParams = {
 export const recurrentShapes = {
 	rnn: (spec, cfg, [x, ...hx], name) => {
 		const hidden = int(cfg, 'hidden_size');
-		const proj = int(cfg, 'proj_size') ?? 0;
+		const proj = projSize(cfg);
 		const bi = bool(cfg, 'bidirectional');
 		const layers = int(cfg, 'num_layers');
 		const batchFirst = bool(cfg, 'batch_first');
 		checkChannels(x, x.length - 1, int(cfg, 'input_size'), 'input features (input_size)', name);
-		if (hidden === undefined || bi === undefined) {
+		if (hidden === undefined || bi === undefined || proj === undefined) {
 			return null;
 		}
 		if (hx.length > 0) {
@@ -186,28 +195,31 @@ export const recurrentShapes = {
  * An RNN's final hidden state, as PyTorch returns it beside the output: `h_n` of shape
  * (layers × directions, N, H_out) — batch_first does not reorder it — and for an LSTM the tuple
  * (h_n, c_n), c_n with the hidden size (h_n with proj_size when set); unbatched input drops N.
+ * Where a size is unknown the structure still is (an LSTM's `out, (h, c) = lstm(x)` unpacks), with
+ * tensors of unknown shape that take the output's cause (shapeCauses.ts).
  */
 export function rnnHidden(m: TorchModule, spec: TorchModuleSpec, input: Shape | null): Value {
 	const layers = asInt(m.config.get('num_layers'));
 	const hidden = asInt(m.config.get('hidden_size'));
 	const bi = m.config.get('bidirectional');
-	const proj = asInt(m.config.get('proj_size')) ?? 0;
+	// asInt, not int: a float size raised where the module was built, and reads as unknown here.
+	const projArg = m.config.get('proj_size');
+	const proj = projArg === undefined ? 0 : asInt(projArg);
 	const batchFirst = m.config.get('batch_first');
-	if (
-		!input ||
-		layers === undefined ||
-		hidden === undefined ||
-		bi?.k !== 'bool' ||
-		batchFirst?.k !== 'bool' ||
-		(input.length !== 2 && input.length !== 3)
-	) {
-		return UNKNOWN;
-	}
-	const lead = layers * (bi.v ? 2 : 1);
-	const n = input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
-	const t = (size: number): Value => ({
+	const known =
+		input &&
+		layers !== undefined &&
+		hidden !== undefined &&
+		bi?.k === 'bool' &&
+		batchFirst?.k === 'bool' &&
+		(input.length === 2 || input.length === 3);
+	const lead = known ? layers * (bi.v ? 2 : 1) : 0;
+	const n = known && input.length === 3 ? [batchFirst.v ? input[0] : input[1]] : [];
+	const t = (size: number | undefined): Value => ({
 		k: 'obj',
-		obj: new TorchTensor([lead, ...n, size], m),
+		obj: new TorchTensor(known && size !== undefined ? [lead, ...n, size] : null, m),
 	});
-	return spec.gates === 4 ? tuple([t(proj > 0 ? proj : hidden), t(hidden)]) : t(hidden);
+	return spec.gates === 4
+		? tuple([t(proj === undefined ? undefined : proj > 0 ? proj : hidden), t(hidden)])
+		: t(hidden);
 }

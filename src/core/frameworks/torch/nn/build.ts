@@ -191,7 +191,10 @@ export function parameter(args: CallArgs, ctx: CallContext): Value {
 	const rg = args.positional[1] ?? args.keywords.get('requires_grad');
 	const p = new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true);
 	if (!known || (rg && rg.k !== 'bool')) {
-		p.unknownCause = causeOf(t) ??
+		// A tensor whose shape was lost says where (shapeCauses.ts).
+		const lost = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shapeCause : undefined;
+		p.unknownCause = (known ? undefined : lost) ??
+			causeOf(t) ??
 			causeOf(rg) ?? {
 				reason: 'NormLens cannot determine the shape of this nn.Parameter',
 				range: ctx.range(args.node),
@@ -382,11 +385,6 @@ export function fromPretrained(
 	return { k: 'obj', obj: m };
 }
 
-/**
- * The first call of a lazy module on an input of known shape: PyTorch's `initialize_parameters`
- * reads the missing size from the input and the module becomes its eager class (LazyConv2d → Conv2d),
- * with the weights of that class.
- */
 /** Why a lazy module's counts are unknown before a call on an input of known shape. */
 export function lazyWaiting(type: string): string {
 	return `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`;
@@ -405,6 +403,11 @@ export function lazyOnUnknownInput(m: TorchModule, inputCause: Cause | undefined
 	}
 }
 
+/**
+ * The first call of a lazy module on an input of known shape: PyTorch's `initialize_parameters`
+ * reads the missing size from the input and the module becomes its eager class (LazyConv2d → Conv2d),
+ * with the weights of that class.
+ */
 export function materializeLazy(s: TorchSession, m: TorchModule, input: Shape): void {
 	const lazy = m.spec?.lazy;
 	const eager = lazy ? torchModuleSpec(lazy.eager) : undefined;

@@ -123,7 +123,8 @@ const moduleMethods = opTable<ModuleMethod>({
 					: null;
 			const b = new TorchParam(shape, true);
 			if (!shape) {
-				b.unknownCause = {
+				// A tensor whose shape was lost says where (shapeCauses.ts).
+				b.unknownCause = t.obj.shapeCause ?? {
 					reason: `NormLens cannot determine the shape of buffer \`${key}\``,
 					range: ctx.range(args.node),
 				};

@@ -12,6 +12,7 @@ import { fmtShape } from './shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
 import type { TorchSession } from '../session';
+import { raisedTensor } from '../shapeCauses';
 
 /** F.xxx → the module rule it shares. */
 const functionalModules: Record<string, string> = {
@@ -52,7 +53,7 @@ export function ruleOutput(
 			code: 'shape-mismatch',
 			message: `${e.message}.`,
 		});
-		return new TorchTensor(null);
+		return raisedTensor(e.message, range);
 	}
 }
 
@@ -173,13 +174,14 @@ const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
 	const clash = (a: number | null, b: number | null) => a !== null && b !== null && a !== b;
 	const n = q.length;
 	if (clash(q[n - 1], k[n - 1]) || clash(k[n - 2], v[n - 2])) {
+		const message = `scaled_dot_product_attention: query ${fmtShape(q)}, key ${fmtShape(k)} and value ${fmtShape(v)} do not fit together.`;
 		s.report({
 			range: ctx.range(args.node),
 			severity: 'error',
 			code: 'shape-mismatch',
-			message: `scaled_dot_product_attention: query ${fmtShape(q)}, key ${fmtShape(k)} and value ${fmtShape(v)} do not fit together.`,
+			message,
 		});
-		return unknownTensor();
+		return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
 	}
 	const batch = broadcast(broadcast(q.slice(0, -2), k.slice(0, -2)) ?? [], v.slice(0, -2));
 	return batch && batch.length === n - 2

@@ -1,12 +1,13 @@
 // Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
-import type { Shape } from '../../../../protocol/analysis';
+import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
+import { raisedTensor } from '../shapeCauses';
 import { elementwise } from './elementwise';
-import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
+import { BATCH, flattenShape, fmtShape, reshape, shapeValue, splitShapes } from './shapes';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
 interface TensorMethodCall {
@@ -218,6 +219,20 @@ function folded(t: TorchTensor, op: (a: number, b: number) => number, start: num
 	return { k: 'obj', obj: out };
 }
 
+/** `x.dim()`, `x.ndimension()`: the number of dims. */
+function rank(c: TensorMethodCall): Value {
+	return { k: 'num', v: c.s.length };
+}
+
+/** `x.numel()`, `x.nelement()`: the number of elements. */
+function elementCount(c: TensorMethodCall): Value {
+	const n = c.s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+	return n === null ? UNKNOWN : { k: 'num', v: n };
+}
+
+/** The methods that read a number (or the sizes) from a tensor's shape: of a tensor whose shape is unknown, an unknown value, not a tensor. */
+const SHAPE_READS = new Set(['size', 'dim', 'ndimension', 'numel', 'nelement']);
+
 /** Every tensor method with a rule beyond keeping the shape (elementwise.ts), by name; any other method gives a tensor of unknown shape. */
 const tensorMethods = opTable<TensorMethodRule>({
 	size: (c) => {
@@ -232,15 +247,10 @@ const tensorMethods = opTable<TensorMethodRule>({
 		}
 		return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
 	},
-	dim: (c) => {
-		const { s } = c;
-		return { k: 'num', v: s.length };
-	},
-	numel: (c) => {
-		const { s } = c;
-		const n = s.reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
-		return n === null ? UNKNOWN : { k: 'num', v: n };
-	},
+	dim: rank,
+	ndimension: rank,
+	numel: elementCount,
+	nelement: elementCount,
 	view: reshapeTo,
 	// x.new_zeros(2, 3) / x.new_zeros((2, 3)): a new tensor of those sizes; new_full(size, fill).
 	new_zeros: newOfSize,
@@ -425,7 +435,7 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		return read;
 	}
 	if (!s) {
-		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);
+		return SHAPE_READS.has(name) ? UNKNOWN : out(null);
 	}
 	const axis = (v: Value | undefined) => {
 		const n = asInt(v);
@@ -450,8 +460,8 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		if (name === 'T' && obj.shape) {
 			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
 		}
-		if (name === 'ndim' && obj.shape) {
-			return { k: 'num', v: obj.shape.length };
+		if (name === 'ndim') {
+			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
 		}
 		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
 		if (name === 'data') {
@@ -486,7 +496,12 @@ export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Valu
 }
 
 /** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
-export function tensorBinaryOp(op: string, a: Value, b: Value): Value | undefined {
+export function tensorBinaryOp(
+	op: string,
+	a: Value,
+	b: Value,
+	range: TextRange | null = null,
+): Value | undefined {
 	const shapeOf = (v: Value): Shape | null | undefined =>
 		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
 			? v.obj.shape
@@ -523,8 +538,16 @@ export function tensorBinaryOp(op: string, a: Value, b: Value): Value | undefine
 	if (sa === null || sb === null) {
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
-	if (op === '@') {
-		return { k: 'obj', obj: new TorchTensor(matmulShape(sa, sb)) };
-	}
-	return { k: 'obj', obj: new TorchTensor(broadcast(sa, sb)) };
+	const out = op === '@' ? matmulShape(sa, sb) : broadcast(sa, sb);
+	// From two known shapes, no shape is PyTorch's RuntimeError: the cause says so, where it is.
+	return {
+		k: 'obj',
+		obj:
+			out === null && range
+				? raisedTensor(
+						`\`x ${op} y\` of shapes ${fmtShape(sa)} and ${fmtShape(sb)}: ${op === '@' ? 'their sizes do not match for a matrix product' : 'they do not broadcast'}`,
+						range,
+					)
+				: new TorchTensor(out),
+	};
 }

@@ -16,6 +16,7 @@ import {
 import { opTable } from '../../common/opTable';
 import { matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
+import { raisedTensor } from '../shapeCauses';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorBinaryOp, tensorMethod } from './tensorMethods';
 
@@ -100,13 +101,14 @@ const joined: TorchFunctionRule = (c) => {
 			s.length !== out.length ||
 			s.some((v, i) => i !== d && v !== null && out[i] !== null && v !== out[i])
 		) {
+			const message = `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.`;
 			report({
 				range: ctx.range(args.node),
 				severity: 'error',
 				code: 'shape-mismatch',
-				message: `torch.${name}: tensors of shapes ${fmtShape(ss[0])} and ${fmtShape(s)} differ outside dim ${d}.`,
+				message,
 			});
-			return { k: 'obj', obj: new TorchTensor(null) };
+			return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
 		}
 	}
 	return { k: 'obj', obj: new TorchTensor(out) };
@@ -154,7 +156,7 @@ const broadcasting =
 	(op: string): TorchFunctionRule =>
 	(c) =>
 		c.a.length === 2 && !c.args.keywords.has('out')
-			? tensorBinaryOp(op, c.a[0], c.a[1])
+			? tensorBinaryOp(op, c.a[0], c.a[1], c.ctx.range(c.args.node))
 			: undefined;
 
 function legacyConstructor(elementBytes: number): TorchFunctionRule {
