@@ -138,6 +138,9 @@ export function initWeights(
 					: `NormLens cannot determine a size of this ${type} from its arguments`,
 				range,
 			};
+			if (m.lazyPending) {
+				waiting.add(m.unknownCause);
+			}
 		} else {
 			for (const w of weights) {
 				(w.kind === 'buffer' ? m.buffers : m.params).set(
@@ -385,8 +388,11 @@ export function fromPretrained(
 	return { k: 'obj', obj: m };
 }
 
+/** The causes that say a lazy module is still waiting for its first input (lazyOnUnknownInput replaces only those). */
+const waiting = new WeakSet<Cause>();
+
 /** Why a lazy module's counts are unknown before a call on an input of known shape. */
-export function lazyWaiting(type: string): string {
+function lazyWaiting(type: string): string {
 	return `a ${type}'s weights take their sizes from its first input, and NormLens follows no call of it on a known input`;
 }
 
@@ -395,7 +401,13 @@ export function lazyWaiting(type: string): string {
  * says why that input's shape is (shapeCauses.ts) rather than that no call was seen.
  */
 export function lazyOnUnknownInput(m: TorchModule, inputCause: Cause | undefined): void {
-	if (m.lazyPending && !m.taint && inputCause && m.unknownCause?.reason === lazyWaiting(m.type)) {
+	if (
+		m.lazyPending &&
+		!m.taint &&
+		inputCause &&
+		m.unknownCause !== undefined &&
+		waiting.has(m.unknownCause)
+	) {
 		m.unknownCause = {
 			reason: `a ${m.type}'s weights take their sizes from its first input, whose shape is unknown: ${inputCause.reason}`,
 			range: inputCause.range,
