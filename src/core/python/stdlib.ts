@@ -99,3 +99,20 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	const isInt = INT_RESULT.has(name) || (name === 'prod' && !anyFloat);
 	return isInt ? { k: 'num', v } : { k: 'num', v, float: true };
 }
+
+/**
+ * The finite constants of Python's `math` module (floats): `math.sqrt(2.0 / math.pi)` in a GELU.
+ * (`math.inf` stays a reference: no value here is infinite, and `int(math.inf)` raises in Python.)
+ * Read through a Map so that a name such as `math.constructor` finds nothing.
+ */
+const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
+	['math.pi', Math.PI],
+	['math.e', Math.E],
+	['math.tau', 2 * Math.PI],
+]);
+
+/** A library name as a value: a `math` constant is its float, anything else a reference to the library's object. */
+export function libraryValue(path: string): Value {
+	const c = MATH_CONSTANTS.get(path);
+	return c === undefined ? { k: 'ref', path } : { k: 'num', v: c, float: true };
+}

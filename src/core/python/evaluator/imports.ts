@@ -4,6 +4,7 @@ import { children, PythonSource } from '../parse';
 import type { CallArgs } from '../contract';
 import { LIBRARIES } from '../names';
 import { BUNDLED_MODULES } from '../../zoo';
+import { libraryValue } from '../stdlib';
 import { Scope, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
@@ -80,10 +81,8 @@ export function execImport(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 				scope.set(
 					bound,
 					fromLocal ??
-						importModule(it, `${module}.${name}`) ?? {
-							k: 'ref',
-							path: `${module}.${name}`,
-						},
+						importModule(it, `${module}.${name}`) ??
+						libraryValue(`${module}.${name}`),
 				);
 			}
 		}

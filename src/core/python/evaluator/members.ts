@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import { pySlice } from '../operators';
 import { BUNDLED_MODULES } from '../../zoo';
+import { libraryValue } from '../stdlib';
 import {
 	asInt,
 	ClassValue,
@@ -10,6 +11,7 @@ import {
 	mro,
 	asSequence,
 	FunctionValue,
+	Instance,
 	Scope,
 	tuple,
 	unknown,
@@ -53,11 +55,28 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	return subscript(it, obj, key, node);
 }
 
+/**
+ * A plain instance's `__dict__`: a dict over the instance's own attributes, the same storage, so
+ * that `self.__dict__.update(kwargs)` (config classes) or `self.__dict__[k] = v` sets attributes as
+ * Python does. One dict per instance: when something NormLens cannot follow changes it (an untracked
+ * method taints the dict), every attribute of the instance is unknown from then on.
+ */
+const instanceDicts = new WeakMap<Instance, Extract<Value, { k: 'dict' }>>();
+
+function instanceDict(inst: Instance): Value {
+	let view = instanceDicts.get(inst);
+	if (!view) {
+		view = { k: 'dict', entries: inst.attrs };
+		instanceDicts.set(inst, view);
+	}
+	return view;
+}
+
 /** `obj.name` on any value: a library reference extends its path; a runtime answers for its objects. */
 export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 	switch (obj.k) {
 		case 'ref':
-			return { k: 'ref', path: `${obj.path}.${name}` };
+			return libraryValue(`${obj.path}.${name}`);
 		case 'obj': {
 			if (obj.obj.taint) {
 				return unknown(obj.obj.taint);
@@ -84,12 +103,17 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			return classAttr ?? { k: 'bound', self: obj, name };
 		}
 		case 'instance': {
-			if (obj.inst.unknownCause) {
-				return unknown(obj.inst.unknownCause);
+			const view = instanceDicts.get(obj.inst);
+			const cause = obj.inst.unknownCause ?? view?.cause;
+			if (cause) {
+				return unknown(cause);
 			}
 			const own = obj.inst.attrs.get(name);
 			if (own) {
 				return own;
+			}
+			if (name === '__dict__') {
+				return instanceDict(obj.inst);
 			}
 			if (name === '__class__') {
 				return { k: 'class', cls: obj.inst.cls };

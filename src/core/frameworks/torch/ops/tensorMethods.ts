@@ -319,6 +319,11 @@ const tensorMethods = opTable<TensorMethodRule>({
 		const { s, out } = c;
 		return out(s.length < 2 ? s : [s[1], s[0]]);
 	},
+	// x.flip(dims), x.roll(shifts, dims): the same elements in another order (not pointwise, so not in elementwise.ts's F.* list).
+	flip: (c) => c.out(c.s),
+	fliplr: (c) => c.out(c.s),
+	flipud: (c) => c.out(c.s),
+	roll: (c) => c.out(c.s),
 	chunk: pieces,
 	split: pieces,
 	unbind: pieces,
@@ -360,6 +365,9 @@ function elementBytesAfter(t: TorchTensor, name: string, args: CallArgs): number
 	return rule === 'same' ? t.elementBytes : rule;
 }
 
+/** Methods whose result is a Python value or a tuple of tensors, never one tensor. */
+const notATensor = new Set(['size', 'dim', 'chunk', 'split', 'unbind', 'tensor_split']);
+
 export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 	const s = t.shape;
 	const a = args.positional;
@@ -379,7 +387,9 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		return read;
 	}
 	if (!s) {
-		return name === 'size' || name === 'dim' ? UNKNOWN : out(null);
+		// The tuple methods give an unknown (its cause the receiver's, shapeCauses.ts), not one tensor:
+		// `q, k, v = x.split(n, dim=2)` then says why x's shape was lost, not that it cannot unpack.
+		return notATensor.has(name) ? UNKNOWN : out(null);
 	}
 	const axis = (v: Value | undefined) => {
 		const n = asInt(v);

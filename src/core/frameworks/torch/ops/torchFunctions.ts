@@ -428,6 +428,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	ceil: keepsShape,
 	square: keepsShape,
 	reciprocal: keepsShape,
+	// Reordering the elements along some dims (relative positional encodings flip a table).
+	flip: keepsShape,
+	fliplr: keepsShape,
+	flipud: keepsShape,
+	roll: keepsShape,
 	no_grad: noTensor,
 	manual_seed: noTensor,
 	device: noTensor,
