@@ -186,6 +186,7 @@ function analyzeSource(
 							keywords: new Map(),
 							node: src.tree.topNode,
 						},
+						root.range,
 					);
 				}
 			}

@@ -188,10 +188,7 @@ export class ForwardTracer {
 			return x;
 		}
 		if (m.spec?.container === 'sequential') {
-			let x: Value = first ?? UNKNOWN;
-			for (const child of m.children.values()) {
-				x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
-			}
+			const x = this.sequentialForward(m, args, ctx);
 			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
 			this.record(m, inputShape, out);
 			return x;
@@ -201,6 +198,18 @@ export class ForwardTracer {
 			return UNKNOWN;
 		}
 		return this.catalogueForward(m, m.spec, args);
+	}
+
+	/**
+	 * nn.Sequential's forward: each child on the previous one's output. Also what
+	 * `super().forward(x)` runs in a subclass of nn.Sequential (whose own forward records the call).
+	 */
+	sequentialForward(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		let x: Value = args.positional[0] ?? UNKNOWN;
+		for (const child of m.children.values()) {
+			x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
+		}
+		return x;
 	}
 
 	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */

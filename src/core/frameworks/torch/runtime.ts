@@ -486,6 +486,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		if (name === 'forward' && obj.spec && !obj.spec.container) {
 			return this.forward.catalogueForward(obj, obj.spec, args, false);
 		}
+		if (name === 'forward' && obj.spec?.container === 'sequential') {
+			return this.forward.sequentialForward(obj, args, ctx);
+		}
 		return undefined;
 	}
 

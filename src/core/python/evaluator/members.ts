@@ -125,6 +125,14 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
 		}
 		case 'module':
+			if (name === '__dict__' && !obj.scope.get(name)) {
+				// `resnet.__dict__[backbone_name](…)` (a factory chosen by name): the module's names now
+				// (star imports' internal entries left out). A copy: writes into it are not followed.
+				return {
+					k: 'dict',
+					entries: new Map([...obj.scope.entries()].filter(([k]) => !k.startsWith('*'))),
+				};
+			}
 			// A name a bundled zoo module does not define is still the library's (a weights enum, a builder it lacks): a reference, not an unknown value.
 			return (
 				obj.scope.get(name) ??
