@@ -44,6 +44,12 @@ import { fixtures } from '../paths';
  * NormLens says the window (5) is larger than the padded input (4).) A cause inside a package's
  * code, found running the `# normlens: input`, pointed at the file's first line; it now points at
  * the model's line.
+ *
+ * github.com/vincentherrmann/pytorch-wavenet (MIT), wavenet_modules.py + wavenet_model.py
+ * concatenated: WaveNetModel() 672,256 and WaveNetModel(layers=4, blocks=2, 16/16/32/32 channels,
+ * 64 classes) 18,528 — agree. Its forward raises in PyTorch 1.13 (ConstantPad1d is a legacy
+ * autograd Function); NormLens's output is unknown there (`ConstantPad1d(…)(…)` not followed);
+ * `int(np.ceil(l / dilation))` was not evaluated before it (now it is, snippet `numpy_round.py`)
  */
 
 const dir = path.join(fixtures, 'torch_real');
@@ -117,6 +123,17 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		const r = snippet('config_dict.py');
 		assertAgrees(r, 'net', { total: 550, trainable: 550, buffers: 0, output: [2, 6] });
 		assertAgrees(r, 'unread', { total: 142, trainable: 142, buffers: 0 });
+	});
+
+	it("numpy's ceil, floor and sqrt of Python numbers are float64s; int() of them is exact", () => {
+		// PyTorch 1.13: Linear(int(np.ceil(37 / 4)) = 10, int(np.floor(np.sqrt(50))) = 7) + Linear(7, 2) = 93.
+		assertAgrees(snippet('numpy_round.py'), 'net', { total: 93, trainable: 93, buffers: 0 });
+		// nn.Linear(np.sqrt(16), 2) raises TypeError in PyTorch 1.13 (a numpy.float64 size).
+		const r = analyzePython(
+			'import numpy as np\nimport torch.nn as nn\nbad = nn.Sequential(nn.Linear(np.sqrt(16), 2))\n',
+		);
+		assert.strictEqual(model(r, 'bad').totals.total, null);
+		assert.ok(r.diagnostics.some((d) => d.code === 'invalid-arguments'));
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {
