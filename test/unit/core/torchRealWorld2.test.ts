@@ -50,6 +50,18 @@ import { fixtures } from '../paths';
  * 64 classes) 18,528 — agree. Its forward raises in PyTorch 1.13 (ConstantPad1d is a legacy
  * autograd Function); NormLens's output is unknown there (`ConstantPad1d(…)(…)` not followed);
  * `int(np.ceil(l / dilation))` was not evaluated before it (now it is, snippet `numpy_round.py`)
+ *
+ * Batteries of torch.nn layers beside these files (weight_norm, spectral_norm, ceil_mode pools,
+ * padding='same' with dilation and reflect, ConvTranspose2d with output_padding / dilation / groups,
+ * Upsample(1.5), AdaptiveAvgPool2d((None, 5)), norms without affine or with momentum=None, Unfold,
+ * PixelShuffle / PixelUnshuffle, LSTM(proj_size, bidirectional), GRU without bias, MultiheadAttention
+ * (kdim, vdim, add_bias_kv, add_zero_attn), norm_first encoders, Transformer, Bilinear,
+ * EmbeddingBag; tied weights, a module held twice, `[m] * 3`, plain lists / dicts / tuples of
+ * modules, class attributes, properties, frozen parameters, ModuleList insert / extend, slices of
+ * children()) — all agree with PyTorch 1.13, except: `copy.deepcopy` of a model that shares a
+ * weight or a module printed WRONG totals (the copy held two of each: `nn.Sequential(l, act, l)`
+ * copied 40 for PyTorch's 20, a tied pair 40 for 24); now the copy shares as the original does
+ * (snippet `deepcopy_shared.py`). `delattr(self, 'fc2')` makes the totals unknown (knowable; left).
  */
 
 const dir = path.join(fixtures, 'torch_real');
@@ -134,6 +146,17 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		);
 		assert.strictEqual(model(r, 'bad').totals.total, null);
 		assert.ok(r.diagnostics.some((d) => d.code === 'invalid-arguments'));
+	});
+
+	it('copy.deepcopy keeps a tied weight and a module held twice shared, as its memo does', () => {
+		// PyTorch 1.13: 24 (tied pair) and 20 (one Linear held twice), before and after the copy; three copies 60.
+		const r = snippet('deepcopy_shared.py');
+		const t = (n: number) => ({ total: n, trainable: n, buffers: 0 });
+		assertAgrees(r, 'tied', { ...t(24), output: [2, 4] });
+		assertAgrees(r, 'tied_copy', { ...t(24), output: [2, 4] });
+		assertAgrees(r, 'shared', { ...t(20), output: [2, 4] });
+		assertAgrees(r, 'shared_copy', { ...t(20), output: [2, 4] });
+		assertAgrees(r, 'layers', t(60));
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {

@@ -8,8 +8,21 @@ import type { TorchSession } from '../session';
 import { createBareModule } from './build';
 import { attach } from './registration';
 
-/** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
-export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | undefined {
+/**
+ * A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user
+ * class's instance. As `copy.deepcopy` does with its memo, what the original shares stays shared in
+ * the copy: a module held twice (`nn.Sequential(l, act, l)`) is copied once, a tied weight
+ * (`b.weight = a.weight`) is one parameter, so that `parameters()` counts it once.
+ */
+export function cloneModule(
+	s: TorchSession,
+	m: TorchModule,
+	memo = new Map<TorchModule | TorchParam, TorchModule | TorchParam>(),
+): TorchModule | undefined {
+	const seen = memo.get(m);
+	if (seen) {
+		return seen as TorchModule;
+	}
 	if (m.pyClass) {
 		return undefined;
 	}
@@ -22,6 +35,7 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 		false,
 		undefined,
 	);
+	memo.set(m, copy);
 	copy.unknownCause = m.unknownCause;
 	copy.taint = m.taint;
 	copy.paramsKnown = m.paramsKnown;
@@ -32,14 +46,18 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 		[m.buffers, copy.buffers],
 	] as const) {
 		for (const [name, p] of from) {
-			const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
-			q.unknownCause = p.unknownCause;
-			q.uninitialized = p.uninitialized;
+			let q = memo.get(p) as TorchParam | undefined;
+			if (!q) {
+				q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
+				q.unknownCause = p.unknownCause;
+				q.uninitialized = p.uninitialized;
+				memo.set(p, q);
+			}
 			to.set(name, q);
 		}
 	}
 	for (const [name, child] of m.children) {
-		const c = cloneModule(s, child);
+		const c = cloneModule(s, child, memo);
 		if (!c) {
 			return undefined;
 		}
