@@ -61,7 +61,8 @@ import { fixtures } from '../paths';
  * children()) — all agree with PyTorch 1.13, except: `copy.deepcopy` of a model that shares a
  * weight or a module printed WRONG totals (the copy held two of each: `nn.Sequential(l, act, l)`
  * copied 40 for PyTorch's 20, a tied pair 40 for 24); now the copy shares as the original does
- * (snippet `deepcopy_shared.py`). `delattr(self, 'fc2')` makes the totals unknown (knowable; left).
+ * (snippet `deepcopy_shared.py`). `delattr(self, 'fc2')` made the totals unknown; now it is
+ * `del self.fc2` (snippet `registration.py`).
  */
 
 const dir = path.join(fixtures, 'torch_real');
@@ -157,6 +158,22 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		assertAgrees(r, 'shared', { ...t(20), output: [2, 4] });
 		assertAgrees(r, 'shared_copy', { ...t(20), output: [2, 4] });
 		assertAgrees(r, 'layers', t(60));
+	});
+
+	it('what nn.Module registers: shared and tied weights, plain containers, frozen parameters, delattr', () => {
+		const r = snippet('registration.py');
+		const want: [string, number, number, number][] = [
+			['base', 404, 404, 0],
+			['trunk', 334, 334, 0],
+			['rev', 70, 70, 0],
+			['tied', 2971, 2968, 3],
+			['cattr', 10, 10, 0],
+			['frozen', 842, 32, 17],
+			['deleted', 75, 75, 0],
+		];
+		for (const [name, total, trainable, buffers] of want) {
+			assertAgrees(r, name, { total, trainable, buffers });
+		}
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {
