@@ -88,6 +88,12 @@ export interface Runtime {
 		args: CallArgs,
 		ctx: CallContext,
 	): FrameworkObject | undefined;
+	/**
+	 * A deep copy of a framework object for `copy.deepcopy` (python/deepCopy.ts), the objects it holds
+	 * cloned through `memo` (the original → its copy), so that what the original shares stays shared;
+	 * undefined when the runtime cannot copy it. The interpreter copies the plain attributes.
+	 */
+	cloneObject?(obj: FrameworkObject, memo: Map<object, object>): FrameworkObject | undefined;
 	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
 	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */

@@ -63,6 +63,12 @@ import { fixtures } from '../paths';
  * copied 40 for PyTorch's 20, a tied pair 40 for 24); now the copy shares as the original does
  * (snippet `deepcopy_shared.py`). `delattr(self, 'fc2')` made the totals unknown; now it is
  * `del self.fc2` (snippet `registration.py`).
+ *
+ * github.com/harvardnlp/annotated-transformer (MIT), the_annotated_transformer.py up to make_model
+ * (fixture): make_model(11, 11, 2) as its inference_test() builds it — UNKNOWN: its `clones(layer,
+ * N)` deep-copies instances of user classes, which NormLens did not copy; now 14,731,787 params /
+ * 5,120,000 buffers as PyTorch, and make_model(100, 120, N=2, d_model=64, d_ff=128, h=4) 189,560 /
+ * 640,000 with its forward (2, 7, 64) and generator (2, 7, 120) (snippet `deepcopy_user.py`)
  */
 
 const dir = path.join(fixtures, 'torch_real');
@@ -105,6 +111,21 @@ describe('real PyTorch model files, second hunt: exact as PyTorch 1.13, or unkno
 			buffers: 2048,
 			output: [2, 16, 500],
 		});
+	});
+});
+
+describe('real PyTorch model files: copies of user modules', () => {
+	it('harvardnlp/annotated-transformer: make_model deep-copies user modules (clones)', () => {
+		const r = analyzePython(read('harvardnlp_annotated_transformer.py'));
+		assertAgrees(r, 'test_model', { total: 14731787, trainable: 14731787, buffers: 5120000 });
+		assertAgrees(r, 'tiny', {
+			total: 189560,
+			trainable: 189560,
+			buffers: 640000,
+			output: [2, 7, 64],
+		});
+		const generator = model(r, 'tiny').layers.find((l) => l.name === 'generator.proj');
+		assert.deepStrictEqual(generator?.outputShape, [2, 7, 120]);
 	});
 });
 
@@ -174,6 +195,14 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		for (const [name, total, trainable, buffers] of want) {
 			assertAgrees(r, name, { total, trainable, buffers });
 		}
+	});
+
+	it('copy.deepcopy of a user module copies its plain attributes; the copy changes alone', () => {
+		// PyTorch 1.13: wide 26 (Linear(9, 2) + Linear(2, 2)), orig 13, pair 52 parameters / 12 buffers.
+		const r = snippet('deepcopy_user.py');
+		assertAgrees(r, 'wide', { total: 26, trainable: 26, buffers: 0 });
+		assertAgrees(r, 'orig', { total: 13, trainable: 13, buffers: 0 });
+		assertAgrees(r, 'pair', { total: 52, trainable: 52, buffers: 12 });
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {

@@ -8,6 +8,7 @@ import { callBuiltin } from '../builtins';
 import { bundledTarget } from '../../zoo';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
+import { deepCopy } from '../deepCopy';
 
 /**
  * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
@@ -151,6 +152,17 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			}
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);
+			}
+			if (callee.path === 'copy.deepcopy' && args.positional.length === 1) {
+				return (
+					deepCopy(it, args.positional[0]) ??
+					unknown(
+						causeOf(args.positional[0]) ?? {
+							reason: `NormLens cannot copy what \`${it.snippet(args.node)}\` copies`,
+							range: it.here(args.node),
+						},
+					)
+				);
 			}
 			const baseInit = /\.__init__$/.test(callee.path) ? args.positional[0] : undefined;
 			if (baseInit?.k === 'obj') {

@@ -1,8 +1,9 @@
 // Deep copies of modules: `copy.deepcopy`, and the stacked layers of TransformerEncoder / TransformerDecoder.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { causeOf } from '../../../python/values';
+import type { FrameworkObject } from '../../../python/values';
 import { torchModuleSpec } from '../catalogue';
-import { stackedModules, TorchModule, TorchParam } from '../objects';
+import { stackedModules, TorchModule, TorchParam, TorchTensor } from '../objects';
 import { MAX_STACKED_LAYERS } from '../rules';
 import type { TorchSession } from '../session';
 import { createBareModule } from './build';
@@ -17,13 +18,14 @@ import { attach } from './registration';
 export function cloneModule(
 	s: TorchSession,
 	m: TorchModule,
-	memo = new Map<TorchModule | TorchParam, TorchModule | TorchParam>(),
+	memo = new Map<object, object>(),
+	userClasses = false,
 ): TorchModule | undefined {
 	const seen = memo.get(m);
 	if (seen) {
 		return seen as TorchModule;
 	}
-	if (m.pyClass) {
+	if (m.pyClass && !userClasses) {
 		return undefined;
 	}
 	const copy = new TorchModule(
@@ -36,6 +38,16 @@ export function cloneModule(
 		undefined,
 	);
 	memo.set(m, copy);
+	// A user class's instance: its class and state (its plain attributes are the interpreter's to copy).
+	copy.pyClass = m.pyClass;
+	copy.training = m.training;
+	copy.initRaises = m.initRaises;
+	copy.dtypeCause = m.dtypeCause;
+	copy.lightning = m.lightning;
+	copy.hparams = m.hparams;
+	copy.kernelAttr = m.kernelAttr;
+	copy.library = m.library;
+	copy.definedAt = m.definedAt;
 	copy.unknownCause = m.unknownCause;
 	copy.taint = m.taint;
 	copy.paramsKnown = m.paramsKnown;
@@ -46,18 +58,11 @@ export function cloneModule(
 		[m.buffers, copy.buffers],
 	] as const) {
 		for (const [name, p] of from) {
-			let q = memo.get(p) as TorchParam | undefined;
-			if (!q) {
-				q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
-				q.unknownCause = p.unknownCause;
-				q.uninitialized = p.uninitialized;
-				memo.set(p, q);
-			}
-			to.set(name, q);
+			to.set(name, (memo.get(p) as TorchParam | undefined) ?? cloneParam(p, memo));
 		}
 	}
 	for (const [name, child] of m.children) {
-		const c = cloneModule(s, child, memo);
+		const c = cloneModule(s, child, memo, userClasses);
 		if (!c) {
 			return undefined;
 		}
@@ -65,6 +70,41 @@ export function cloneModule(
 	}
 	s.modules.push(copy);
 	return copy;
+}
+
+function cloneParam(p: TorchParam, memo: Map<object, object>): TorchParam {
+	const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
+	q.unknownCause = p.unknownCause;
+	q.uninitialized = p.uninitialized;
+	memo.set(p, q);
+	return q;
+}
+
+/**
+ * `copy.deepcopy` of a torch object (python/deepCopy.ts): a module with its whole tree, user
+ * classes' instances included, a parameter, or a tensor (its shape and known values; its own
+ * storage from now on).
+ */
+export function cloneObject(
+	s: TorchSession,
+	obj: FrameworkObject,
+	memo: Map<object, object>,
+): FrameworkObject | undefined {
+	if (obj instanceof TorchModule) {
+		return cloneModule(s, obj, memo, true);
+	}
+	if (obj instanceof TorchParam) {
+		return cloneParam(obj, memo);
+	}
+	if (obj instanceof TorchTensor) {
+		const t = new TorchTensor(obj.shape && [...obj.shape], obj.producer, obj.elementBytes);
+		t.values = obj.values;
+		t.integral = obj.integral;
+		t.shapeCause = obj.shapeCause;
+		memo.set(obj, t);
+		return t;
+	}
+	return undefined;
 }
 
 /** `nn.TransformerEncoder(layer, num_layers, norm)` and its decoder twin (stackedModules). */
