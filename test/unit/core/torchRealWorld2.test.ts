@@ -62,7 +62,13 @@ import { fixtures } from '../paths';
  * weight or a module printed WRONG totals (the copy held two of each: `nn.Sequential(l, act, l)`
  * copied 40 for PyTorch's 20, a tied pair 40 for 24); now the copy shares as the original does
  * (snippet `deepcopy_shared.py`). `delattr(self, 'fc2')` made the totals unknown; now it is
- * `del self.fc2` (snippet `registration.py`).
+ * `del self.fc2` (snippet `registration.py`). nn.Module.__setattr__ on a registered name printed
+ * WRONG buffers: `register_buffer('buf', torch.zeros(3)); self.buf = torch.zeros(5, 2)` kept the
+ * old 3 for PyTorch's 10, a buffer registered as None then set (`self.mask = torch.ones(4, 4)`) was
+ * not counted, `self.c = self.a` over a buffer counted a second copy of the same tensor; a tensor
+ * or a module set on a parameter's name (PyTorch's TypeError) gave a number. Now as PyTorch
+ * (snippet `setattr_slots.py`). ModuleDict.pop / update / clear and Sequential / ModuleList.pop made
+ * the totals unknown; now followed (snippet `container_items.py`).
  *
  * github.com/harvardnlp/annotated-transformer (MIT), the_annotated_transformer.py up to make_model
  * (fixture): make_model(11, 11, 2) as its inference_test() builds it — UNKNOWN: its `clones(layer,
@@ -203,6 +209,30 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		assertAgrees(r, 'wide', { total: 26, trainable: 26, buffers: 0 });
 		assertAgrees(r, 'orig', { total: 13, trainable: 13, buffers: 0 });
 		assertAgrees(r, 'pair', { total: 52, trainable: 52, buffers: 12 });
+	});
+
+	it('nn.Module.__setattr__ on a registered name: buffers replaced, None slots, TypeErrors', () => {
+		// PyTorch 1.13: slots 17 parameters / 24 buffers (mask 16, pe 6, a 2: c and d are a again).
+		const r = snippet('setattr_slots.py');
+		assertAgrees(r, 'slots', { total: 17, trainable: 17, buffers: 24 });
+		for (const [name, line] of [
+			['BadParam', 34],
+			['BadModule', 41],
+			['BadBuffer', 48],
+		] as const) {
+			const m = model(r, name);
+			assert.strictEqual(m.totals.total, null, name);
+			assert.ok(m.unknown?.reason.includes('PyTorch raises TypeError'), m.unknown?.reason);
+			assert.strictEqual(m.unknown?.range.start.line, line, name);
+		}
+	});
+
+	it('pop, update and clear on containers; apply() freezing biases', () => {
+		// PyTorch 1.13: re 64 / 56 trainable / 10 buffers; seq after pop(-1) 67; ml after pop(0) 9.
+		const r = snippet('container_items.py');
+		assertAgrees(r, 're', { total: 64, trainable: 56, buffers: 10 });
+		assertAgrees(r, 'seq', { total: 67, trainable: 67, buffers: 0 });
+		assertAgrees(r, 'ml', { total: 9, trainable: 9, buffers: 0 });
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {

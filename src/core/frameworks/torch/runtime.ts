@@ -349,8 +349,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return instantiateModule(this, cls, bases, args, ctx);
 	}
 
-	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
-		return setAttribute(this, obj, name, value);
+	setAttr(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean {
+		return setAttribute(this, obj, name, value, range);
 	}
 
 	bind(name: string, value: Value, definedAt?: TextRange): void {

@@ -237,7 +237,7 @@ export function setAttr(
 		};
 	}
 	for (const r of it.runtimes) {
-		if (r.setAttr?.(obj, name, value)) {
+		if (r.setAttr?.(obj, name, value, it.here(where))) {
 			return;
 		}
 	}

@@ -61,6 +61,7 @@ export function cloneModule(
 			to.set(name, (memo.get(p) as TorchParam | undefined) ?? cloneParam(p, memo));
 		}
 	}
+	m.noneSlots.forEach((kind, name) => copy.noneSlots.set(name, kind));
 	for (const [name, child] of m.children) {
 		const c = cloneModule(s, child, memo, userClasses);
 		if (!c) {
