@@ -70,6 +70,13 @@ import { fixtures } from '../paths';
  * (snippet `setattr_slots.py`). ModuleDict.pop / update / clear and Sequential / ModuleList.pop made
  * the totals unknown; now followed (snippet `container_items.py`).
  *
+ * A battery of 68 tensor ops in forwards on (2, 6, 8, 10) (snippet-style modules): 47 agree; one
+ * WRONG shape: `x[:, 0].t()` on a 3-D tensor printed (8, 2) where PyTorch raises (t() takes at most
+ * 2 dims), now unknown; narrow, index_select, topk, sort and diff were unknown, now exact (snippet
+ * `tensor_ops.py`). Left unknown (knowable; no rule yet): indexing with a list, repeat_interleave,
+ * F.unfold, torch.where, F.one_hot, x.unfold, x.norm(dim), F.glu, gather, torch.outer, x.mT,
+ * F.linear, F.embedding, amax over a tuple of dims, `.values` of max(dim).
+ *
  * github.com/harvardnlp/annotated-transformer (MIT), the_annotated_transformer.py up to make_model
  * (fixture): make_model(11, 11, 2) as its inference_test() builds it — UNKNOWN: its `clones(layer,
  * N)` deep-copies instances of user classes, which NormLens did not copy; now 14,731,787 params /
@@ -233,6 +240,33 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		assertAgrees(r, 're', { total: 64, trainable: 56, buffers: 10 });
 		assertAgrees(r, 'seq', { total: 67, trainable: 67, buffers: 0 });
 		assertAgrees(r, 'ml', { total: 9, trainable: 9, buffers: 0 });
+	});
+
+	it('narrow, index_select, topk, sort, diff; t() of a 3-D tensor is not a shape', () => {
+		const r = snippet('tensor_ops.py');
+		const want: (number[] | null)[] = [
+			[2, 6, 5, 10],
+			[2, 6, 8, 3],
+			[2, 1, 8, 10],
+			[2, 2, 8, 10],
+			[2, 6, 8, 4],
+			[2, 3, 8, 10],
+			[2, 6, 8, 2],
+			[2, 6, 4, 10],
+			[2, 6, 8, 10],
+			[2, 6, 8, 10],
+			[2, 6, 8, 10],
+			[2, 6, 8, 9],
+			[2, 4, 8, 10],
+			[1, 6, 8, 10],
+			null,
+			null,
+			[10, 8],
+			[10],
+		];
+		want.forEach((shape, i) =>
+			assert.deepStrictEqual(model(r, `op${i}`).calls?.[0]?.outputShape, shape, `op${i}`),
+		);
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {

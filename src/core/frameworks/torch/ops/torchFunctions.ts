@@ -117,7 +117,7 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 	// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
 	const t = tensorArg(a[0]);
 	if (!t?.shape) {
-		return ['split', 'chunk', 'unbind'].includes(name)
+		return ['split', 'chunk', 'unbind', 'topk', 'sort'].includes(name)
 			? UNKNOWN
 			: { k: 'obj', obj: new TorchTensor(null) };
 	}
@@ -332,6 +332,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	chunk: asTensorMethod,
 	unbind: asTensorMethod,
 	t: asTensorMethod,
+	narrow: asTensorMethod,
+	index_select: asTensorMethod,
+	topk: asTensorMethod,
+	sort: asTensorMethod,
+	diff: asTensorMethod,
 	// Reductions: torch.mean(x, dim=1, keepdim=True) is x.mean(dim=1, keepdim=True).
 	mean: asTensorMethod,
 	sum: asTensorMethod,
