@@ -77,6 +77,20 @@ import { fixtures } from '../paths';
  * F.unfold, torch.where, F.one_hot, x.unfold, x.norm(dim), F.glu, gather, torch.outer, x.mT,
  * F.linear, F.embedding, amax over a tuple of dims, `.values` of max(dim).
  *
+ * github.com/yassouali/pytorch-segmentation (MIT), models/ with base/base_model.py (not copied
+ * here), on (1, 3, 64, 64): FCN8, GCN, DeepLab_DUC_HDC, UperNet, PSPDenseNet raise NameError in
+ * PyTorch itself (`freeze_backbone`), SegNet downloads weights (not run). UNet 26,356,469 / 11,924,
+ * UNetResnet 30,000,528 / 53,559, DeepLab(resnet101) 59,344,309 / 109,649, PSPNet 86,082,538 /
+ * 158,115 — all UNKNOWN: BaseModel's `self.logger = logging.getLogger(…)` was taken for a
+ * possible submodule; now agree, outputs (1, 21, 64, 64) (snippet `logger_attr.py`). SegResNet:
+ * NormLens printed an ERROR "Python raises ValueError: not enough values to unpack" at
+ * `x, indices = self.first_conv(x)` and, on a batch of 2, WRONG shapes: a MaxPool2d with
+ * `return_indices=True` (as an argument, in F.max_pool2d, or set as an attribute after
+ * construction) returned one tensor, so the unpacking split the batch. Now the pair (snippet
+ * `pool_indices.py`); SegResNet's totals agree (53,564,309 / 98,281), its output stays unknown at
+ * F.max_unpool2d (no rule). ENet: nn.MaxUnpool2d is not in the catalogue (unknown, left);
+ * DeepLab(xception): `self.block4(…)`-style calls of a method NormLens does not model (left).
+ *
  * github.com/harvardnlp/annotated-transformer (MIT), the_annotated_transformer.py up to make_model
  * (fixture): make_model(11, 11, 2) as its inference_test() builds it — UNKNOWN: its `clones(layer,
  * N)` deep-copies instances of user classes, which NormLens did not copy; now 14,731,787 params /
@@ -267,6 +281,21 @@ describe('snippets of the constructs the second hunt showed (expected values fro
 		want.forEach((shape, i) =>
 			assert.deepStrictEqual(model(r, `op${i}`).calls?.[0]?.outputShape, shape, `op${i}`),
 		);
+	});
+
+	it('a pool with return_indices returns (output, indices), however the flag is set', () => {
+		// PyTorch 1.13 on (2, 3, 9, 9): 112 parameters each; outputs (2, 4, 4, 4), (2, 4, 4, 4), (2, 4, 5, 5).
+		const r = snippet('pool_indices.py');
+		const t = { total: 112, trainable: 112, buffers: 0 };
+		assertAgrees(r, 'net', { ...t, output: [2, 4, 4, 4] });
+		assertAgrees(r, 'functional', { ...t, output: [2, 4, 4, 4] });
+		assertAgrees(r, 'later', { ...t, output: [2, 4, 5, 5] });
+		assert.ok(!r.diagnostics.some((d) => d.code === 'unpack-error'));
+	});
+
+	it('a logger or a path kept as an attribute is not a part of the model', () => {
+		// PyTorch 1.13: Linear(8, 3), 27 parameters.
+		assertAgrees(snippet('logger_attr.py'), 'net', { total: 27, trainable: 27, buffers: 0 });
 	});
 
 	it('torch.flip, x.flip and x.roll keep the shape', () => {

@@ -21,7 +21,7 @@ import {
 } from './objects';
 import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
-import { explainShapes, inputShapeCause, moduleOutputCause } from './shapeCauses';
+import { explainShapes, inputShapeCause, moduleOutputCause, withPoolIndices } from './shapeCauses';
 import type { TorchSession } from './session';
 
 /** A tensor argument's bytes where its sizes and dtype are known; null otherwise. */
@@ -280,18 +280,22 @@ export class ForwardTracer {
 		const tensor: Value = { k: 'obj', obj: made };
 		// `super().forward(x)` in a layer subclass: the output is the subclass's call's.
 		const current = this.callStack[this.callStack.length - 1];
-		const result =
+		const result = withPoolIndices(spec, m.config, tensor, () => ({
+			k: 'obj',
+			obj: new TorchTensor(out, m, 8),
+		}));
+		const resultOrRnn =
 			spec.shape === 'rnn'
 				? tuple([tensor, rnnHidden(m, spec, inputs[0] ?? null)])
 				: spec.shape === 'multiheadAttention'
 					? tuple([tensor, UNKNOWN])
 					: spec.shape === 'rnnCell' && spec.gates === 4
 						? tuple([tensor, { k: 'obj', obj: new TorchTensor(out, m) }])
-						: tensor;
+						: result;
 		if (current) {
-			stamp(result, [{ call: current }]);
+			stamp(resultOrRnn, [{ call: current }]);
 		}
-		return result;
+		return resultOrRnn;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import {
 	Value,
 } from '../values';
 import type { Interpreter } from '../interpreter';
+import { NOT_A_MODEL_PART } from '../trusted';
 import { spreadElements } from './expressions';
 
 /** `a = b = value`, `a, b = value`, `x: int = value`. */
@@ -229,7 +230,12 @@ export function setAttr(
 	value: Value,
 	where: SyntaxNode,
 ): void {
-	if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
+	if (
+		value.k === 'unknown' &&
+		value.why !== NOT_A_MODEL_PART &&
+		obj.kind !== 'tensor' &&
+		obj.kind !== 'param'
+	) {
 		// It may be a submodule or a layer: what holds it has unknown counts.
 		obj.unknownCause ??= causeOf(value) ?? {
 			reason: `the attribute set at \`${it.snippet(where)}\` has a value NormLens cannot determine`,

@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import type { CallArgs, CallContext } from '../contract';
-import { reportingName, trustedCall } from '../trusted';
+import { NO_MODEL_PART_PATHS, NOT_A_MODEL_PART, reportingName, trustedCall } from '../trusted';
 import { callMath, isMathFunction } from '../stdlib';
 import { callBuiltin } from '../builtins';
 import { bundledTarget } from '../../zoo';
@@ -301,7 +301,9 @@ function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext
 	}
 	return (
 		opaqueCall(it, args, ctx, cause, callee.k === 'ref' ? callee.path : undefined) ??
-		unknown(cause)
+		(callee.k === 'ref' && NO_MODEL_PART_PATHS.test(callee.path)
+			? { k: 'unknown', why: NOT_A_MODEL_PART, cause }
+			: unknown(cause))
 	);
 }
 

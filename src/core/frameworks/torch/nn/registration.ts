@@ -226,6 +226,11 @@ export function setAttribute(
 	if (name === 'kernel_size') {
 		obj.kernelAttr = value;
 	}
+	if (obj.spec?.category === 'pooling' && obj.spec.args.some(([n]) => n === name)) {
+		// A pool's forward reads its attributes (`encoder[3].return_indices = True` makes it return
+		// the indices too; `pool.ceil_mode = True` changes its output): its rule reads them so.
+		obj.config.set(name, value);
+	}
 	noteUnregistered(s, obj, name, value);
 	return false;
 }
