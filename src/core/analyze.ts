@@ -182,6 +182,7 @@ function analyzeSource(
 							keywords: new Map(),
 							node: src.tree.topNode,
 						},
+						root.range,
 					);
 					if (interpreter.truncated) {
 						// Stopped in its own forward: this model is left half-run.

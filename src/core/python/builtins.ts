@@ -562,6 +562,22 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return NONE;
 		}
 		case 'delattr':
+			// `delattr(self, 'fc')` is `del self.fc`: a runtime removes what its object registered.
+			if (
+				a[0]?.k === 'obj' &&
+				a[1]?.k === 'str' &&
+				it.runtimes.some(
+					(r) =>
+						r.callMethod(
+							(a[0] as Extract<Value, { k: 'obj' }>).obj,
+							'__delattr__',
+							{ positional: [a[1]], keywords: new Map(), node: args.node },
+							it.ctx(),
+						) !== undefined,
+				)
+			) {
+				return NONE;
+			}
 			if (a[0]) {
 				it.taint(a[0], {
 					reason: `NormLens does not follow \`${it.snippet(args.node)}\``,

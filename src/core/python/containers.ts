@@ -82,6 +82,25 @@ export function listMethod(
 	}
 }
 
+/** The pairs of a list or tuple of 2-tuples with keys a dict can hold; undefined for anything else. */
+function keyValuePairs(
+	v: Value,
+	key: (v: Value | undefined) => string | undefined,
+): [string, Value][] | undefined {
+	if ((v.k !== 'list' && v.k !== 'tuple') || v.cause) {
+		return undefined;
+	}
+	const out: [string, Value][] = [];
+	for (const item of v.items) {
+		const k = item.k === 'tuple' && item.items.length === 2 ? key(item.items[0]) : undefined;
+		if (k === undefined || item.k !== 'tuple') {
+			return undefined;
+		}
+		out.push([k, item.items[1]]);
+	}
+	return out;
+}
+
 /** A dict method as Python runs it; `undefined` when it cannot be followed (the caller taints the dict). */
 export function dictMethod(
 	self: Extract<Value, { k: 'dict' }>,
@@ -129,11 +148,20 @@ export function dictMethod(
 			return self.entries.get(k) as Value;
 		}
 		case 'update': {
+			// Another dict, or an iterable of key-value pairs (`d.update([('n', 8)])`).
 			const other = a[0];
-			if (other && (other.k !== 'dict' || other.cause)) {
+			const pairs =
+				other === undefined
+					? []
+					: other.k === 'dict'
+						? other.cause
+							? undefined
+							: [...other.entries]
+						: keyValuePairs(other, key);
+			if (!pairs) {
 				return undefined;
 			}
-			for (const [k, v] of other?.k === 'dict' ? other.entries : []) {
+			for (const [k, v] of pairs) {
 				self.entries.set(k, v);
 			}
 			for (const [k, v] of args.keywords) {

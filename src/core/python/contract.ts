@@ -88,8 +88,14 @@ export interface Runtime {
 		args: CallArgs,
 		ctx: CallContext,
 	): FrameworkObject | undefined;
-	/** `obj.name = value` on a framework object; returns false when the runtime does not take it. */
-	setAttr?(obj: FrameworkObject, name: string, value: Value): boolean;
+	/**
+	 * A deep copy of a framework object for `copy.deepcopy` (python/deepCopy.ts), the objects it holds
+	 * cloned through `memo` (the original → its copy), so that what the original shares stays shared;
+	 * undefined when the runtime cannot copy it. The interpreter copies the plain attributes.
+	 */
+	cloneObject?(obj: FrameworkObject, memo: Map<object, object>): FrameworkObject | undefined;
+	/** `obj.name = value` on a framework object, at `range`; returns false when the runtime does not take it. */
+	setAttr?(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
 	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
 	/** `a op= b` where `a` is a framework object that changes in place (`layers += [block]` on a ModuleList); undefined: as `a = a op b`. */

@@ -70,6 +70,8 @@ export class Interpreter implements BuiltinHost {
 	source: PythonSource;
 	/** Innermost call in the analysed file: where objects built by a local module's code are shown. */
 	mainCallSite: SyntaxNode | undefined;
+	/** Outside any call in the analysed file (a call after the run): where a local module's code is shown. */
+	private afterRunSite: TextRange | undefined;
 	/** How many imports deep the evaluator is (a module's code counts that much deeper for runtimes). */
 	importDepth = 0;
 	/** Local and bundled modules imported so far, by dotted name (each runs once). */
@@ -119,7 +121,7 @@ export class Interpreter implements BuiltinHost {
 	private callSiteRange(): (node: SyntaxNode) => TextRange {
 		const site: TextRange = this.mainCallSite
 			? this.mainSource.rangeOf(this.mainCallSite)
-			: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+			: (this.afterRunSite ?? this.mainSource.rangeOf({ from: 0, to: 0 }));
 		return () => site;
 	}
 	run(): void {
@@ -143,12 +145,16 @@ export class Interpreter implements BuiltinHost {
 	/**
 	 * Calls `v` after the program has run (the example input NormLens passes to a model the file never
 	 * calls, a builder it never calls): a bound reached there stops the analysis as one reached in the
-	 * program does; undefined then, or when the analysis had stopped already.
+	 * program does; undefined then, or when the analysis had stopped already. `site`: where in the
+	 * analysed file a cause inside a local module's code is shown (the model the input is given to),
+	 * not the file's first line.
 	 */
-	callAfterRun(v: Value, args: CallArgs): Value | undefined {
+	callAfterRun(v: Value, args: CallArgs, site?: TextRange): Value | undefined {
 		if (this.truncated) {
 			return undefined;
 		}
+		const saved = this.afterRunSite;
+		this.afterRunSite = site;
 		try {
 			return this.call(v, args);
 		} catch (e) {
@@ -157,6 +163,8 @@ export class Interpreter implements BuiltinHost {
 				return undefined;
 			}
 			throw e;
+		} finally {
+			this.afterRunSite = saved;
 		}
 	}
 

@@ -42,11 +42,17 @@ function gcd(a: number, b: number): number {
 	return x;
 }
 
-/** Whether a path names one of the `math` functions NormLens evaluates (or numpy's `prod`). */
+/** Whether a path names one of the `math` functions NormLens evaluates (or numpy's `prod`, `ceil`…). */
 export function isMathFunction(path: string): boolean {
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
-	return (m !== null && m[1] in MATH) || NUMPY_PROD.test(path);
+	return (m !== null && m[1] in MATH) || NUMPY_PROD.test(path) || NUMPY_FLOAT.test(path);
 }
+
+/**
+ * numpy's rounding and roots of one Python number (`int(np.ceil(l / d))`): numpy returns a float64,
+ * a float (PyTorch refuses it as a size, as it refuses a Python float) whatever `math` returns.
+ */
+const NUMPY_FLOAT = /^numpy\.(ceil|floor|trunc|sqrt|exp|log|log2|log10)$/;
 
 /** `np.prod(shape)` (GAN scripts' `int(np.prod(img_shape))`), as `math.prod` on a sequence of ints. */
 const NUMPY_PROD = /^numpy\.(prod|product)$/;
@@ -68,6 +74,12 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 			items.every((x) => x.k === 'num' && x.float !== true && Number.isInteger(x.v))
 			? callMath('math.prod', [positional[0]])
 			: undefined;
+	}
+	const np = NUMPY_FLOAT.exec(path);
+	if (np) {
+		const x = positional.length === 1 ? positional[0] : undefined;
+		const v = x?.k === 'num' || x?.k === 'bool' ? callMath(`math.${np[1]}`, [x]) : undefined;
+		return v?.k === 'num' ? { k: 'num', v: v.v, float: true } : undefined;
 	}
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
 	const fn = m ? MATH[m[1]] : undefined;
@@ -98,4 +110,21 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	}
 	const isInt = INT_RESULT.has(name) || (name === 'prod' && !anyFloat);
 	return isInt ? { k: 'num', v } : { k: 'num', v, float: true };
+}
+
+/**
+ * The finite constants of Python's `math` module (floats): `math.sqrt(2.0 / math.pi)` in a GELU.
+ * (`math.inf` stays a reference: no value here is infinite, and `int(math.inf)` raises in Python.)
+ * Read through a Map so that a name such as `math.constructor` finds nothing.
+ */
+const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
+	['math.pi', Math.PI],
+	['math.e', Math.E],
+	['math.tau', 2 * Math.PI],
+]);
+
+/** A library name as a value: a `math` constant is its float, anything else a reference to the library's object. */
+export function libraryValue(path: string): Value {
+	const c = MATH_CONSTANTS.get(path);
+	return c === undefined ? { k: 'ref', path } : { k: 'num', v: c, float: true };
 }

@@ -25,6 +25,17 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
 ];
 
 /**
+ * Library functions whose result is never a module, a parameter or a tensor (a logger, a path, a
+ * time, a parsed JSON document): set as a module's attribute (`self.logger =
+ * logging.getLogger(…)`), it is not a part the module's counts could hold, so they stay known.
+ */
+export const NO_MODEL_PART_PATHS =
+	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap)(\.|$)/;
+
+/** The `why` of an unknown value from one of NO_MODEL_PART_PATHS. */
+export const NOT_A_MODEL_PART = 'not a model part';
+
+/**
  * Methods of framework objects that read a model or train it but never add, remove or resize a
  * layer nor change trainability, by framework and object kind. An unlisted method NormLens does
  * not model taints its receiver.

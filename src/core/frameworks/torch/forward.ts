@@ -21,7 +21,7 @@ import {
 } from './objects';
 import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
-import { explainShapes, inputShapeCause, moduleOutputCause } from './shapeCauses';
+import { explainShapes, inputShapeCause, moduleOutputCause, withPoolIndices } from './shapeCauses';
 import type { TorchSession } from './session';
 
 /** A tensor argument's bytes where its sizes and dtype are known; null otherwise. */
@@ -188,10 +188,7 @@ export class ForwardTracer {
 			return x;
 		}
 		if (m.spec?.container === 'sequential') {
-			let x: Value = first ?? UNKNOWN;
-			for (const child of m.children.values()) {
-				x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
-			}
+			const x = this.sequentialForward(m, args, ctx);
 			const out = x.k === 'obj' && x.obj instanceof TorchTensor ? x.obj.shape : null;
 			this.record(m, inputShape, out);
 			return x;
@@ -201,6 +198,18 @@ export class ForwardTracer {
 			return UNKNOWN;
 		}
 		return this.catalogueForward(m, m.spec, args);
+	}
+
+	/**
+	 * nn.Sequential's forward: each child on the previous one's output. Also what
+	 * `super().forward(x)` runs in a subclass of nn.Sequential (whose own forward records the call).
+	 */
+	sequentialForward(m: TorchModule, args: CallArgs, ctx: CallContext): Value {
+		let x: Value = args.positional[0] ?? UNKNOWN;
+		for (const child of m.children.values()) {
+			x = this.callModule(child, { ...args, positional: [x], keywords: new Map() }, ctx);
+		}
+		return x;
 	}
 
 	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
@@ -272,7 +281,11 @@ export class ForwardTracer {
 		const tensor: Value = { k: 'obj', obj: made };
 		// `super().forward(x)` in a layer subclass: the output is the subclass's call's.
 		const current = this.callStack[this.callStack.length - 1];
-		const result =
+		const result = withPoolIndices(spec, m.config, tensor, () => ({
+			k: 'obj',
+			obj: new TorchTensor(out, m, 8),
+		}));
+		const resultOrRnn =
 			spec.shape === 'rnn'
 				? tuple([
 						tensor,
@@ -291,11 +304,11 @@ export class ForwardTracer {
 					? tuple([tensor, attentionWeights(m)])
 					: spec.shape === 'rnnCell' && spec.gates === 4
 						? tuple([tensor, { k: 'obj', obj: cellState(made, m) }])
-						: tensor;
+						: result;
 		if (current) {
-			stamp(result, [{ call: current }]);
+			stamp(resultOrRnn, [{ call: current }]);
 		}
-		return result;
+		return resultOrRnn;
 	}
 
 	/**

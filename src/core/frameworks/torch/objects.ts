@@ -129,6 +129,12 @@ export class TorchModule implements FrameworkObject {
 	readonly children = new Map<string, TorchModule>();
 	readonly params = new Map<string, TorchParam>();
 	readonly buffers = new Map<string, TorchParam>();
+	/**
+	 * Names registered as None (`register_buffer('mask', None)`, `self.bias = None` over a parameter):
+	 * nn.Module.__setattr__ still routes a later assignment of that name by its kind (a tensor set
+	 * there becomes the buffer again).
+	 */
+	readonly noneSlots = new Map<string, 'param' | 'buffer' | 'module'>();
 	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
 	paramsKnown = true;
 	/** PyTorch raises building it (its arguments are refused): a run never reaches its forward, so no shape of its own. */

@@ -31,7 +31,7 @@ import {
 	unknownModule,
 } from './nn/build';
 import { combineContainers, moduleOperator } from './nn/containerOps';
-import { cloneModule, stackedModule } from './nn/copies';
+import { cloneObject, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
@@ -225,17 +225,6 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	private callPath(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		if (path === 'copy.deepcopy') {
-			// A copy of a module built from the catalogue alone (its layers, Sequential, ModuleList):
-			// the same weights, new objects. A user class's instance is not copied (its attributes
-			// live in the interpreter), so that call stays one NormLens cannot follow.
-			const m = args.positional[0];
-			const copy =
-				m?.k === 'obj' && m.obj instanceof TorchModule
-					? cloneModule(this, m.obj)
-					: undefined;
-			return copy && { k: 'obj', obj: copy };
-		}
 		const einops = /^einops\.(rearrange|reduce|repeat)$/.exec(path);
 		if (einops) {
 			return einopsFunction(einops[1] as 'rearrange' | 'reduce' | 'repeat', args);
@@ -360,8 +349,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return instantiateModule(this, cls, bases, args, ctx);
 	}
 
-	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
-		return setAttribute(this, obj, name, value);
+	setAttr(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean {
+		return setAttribute(this, obj, name, value, range);
 	}
 
 	bind(name: string, value: Value, definedAt?: TextRange): void {
@@ -372,6 +361,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 				value.obj.definedAt = definedAt ?? value.obj.definedAt;
 			}
 		}
+	}
+
+	cloneObject(obj: FrameworkObject, memo: Map<object, object>): FrameworkObject | undefined {
+		return cloneObject(this, obj, memo);
 	}
 
 	getAttr(obj: FrameworkObject, name: string): Value | undefined {
@@ -485,6 +478,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		}
 		if (name === 'forward' && obj.spec && !obj.spec.container) {
 			return this.forward.catalogueForward(obj, obj.spec, args, false);
+		}
+		if (name === 'forward' && obj.spec?.container === 'sequential') {
+			return this.forward.sequentialForward(obj, args, ctx);
 		}
 		return undefined;
 	}

@@ -139,3 +139,32 @@ export function unknownInputCause(inner: Cause): Cause {
 export function lostShape(m: TorchModule): Cause | undefined {
 	return m.inputShape === null ? m.inputCause : m.outputCause;
 }
+
+/**
+ * A pool built with `return_indices=True` (MaxPoolNd, AdaptiveMaxPoolNd, F.max_pool2d…) returns the
+ * tuple (output, indices), the indices of the output's shape: `x, idx = self.pool(x)` unpacks those,
+ * not the output's rows. Unknown when the flag is a value NormLens cannot read.
+ */
+export function withPoolIndices(
+	spec: { args: readonly (readonly [string, unknown])[] },
+	config: ReadonlyMap<string, Value>,
+	output: Value,
+	make: () => Value,
+): Value {
+	if (!spec.args.some(([n]) => n === 'return_indices')) {
+		return output;
+	}
+	const flag = config.get('return_indices');
+	const on =
+		flag === undefined || flag.k === 'none'
+			? false
+			: flag.k === 'bool'
+				? flag.v
+				: flag.k === 'num'
+					? flag.v !== 0
+					: undefined;
+	if (on === undefined) {
+		return { k: 'unknown', cause: firstCause([flag ?? { k: 'none' }]) };
+	}
+	return on ? { k: 'tuple', items: [output, make()] } : output;
+}

@@ -14,6 +14,7 @@ import {
 	dictKey,
 } from '../values';
 import type { Interpreter } from '../interpreter';
+import { NOT_A_MODEL_PART } from '../trusted';
 import { spreadElements } from './expressions';
 
 /** `a = b = value`, `a, b = value`, `x: int = value`. */
@@ -231,7 +232,12 @@ export function setAttr(
 	value: Value,
 	where: SyntaxNode,
 ): void {
-	if (value.k === 'unknown' && obj.kind !== 'tensor' && obj.kind !== 'param') {
+	if (
+		value.k === 'unknown' &&
+		value.why !== NOT_A_MODEL_PART &&
+		obj.kind !== 'tensor' &&
+		obj.kind !== 'param'
+	) {
 		// It may be a submodule or a layer: what holds it has unknown counts.
 		obj.unknownCause ??= causeOf(value) ?? {
 			reason: `the attribute set at \`${it.snippet(where)}\` has a value NormLens cannot determine`,
@@ -239,7 +245,7 @@ export function setAttr(
 		};
 	}
 	for (const r of it.runtimes) {
-		if (r.setAttr?.(obj, name, value)) {
+		if (r.setAttr?.(obj, name, value, it.here(where))) {
 			return;
 		}
 	}

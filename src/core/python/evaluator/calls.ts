@@ -2,12 +2,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import type { CallArgs, CallContext } from '../contract';
-import { reportingName, trustedCall } from '../trusted';
+import { NO_MODEL_PART_PATHS, NOT_A_MODEL_PART, reportingName, trustedCall } from '../trusted';
 import { callMath, isMathFunction } from '../stdlib';
 import { callBuiltin } from '../builtins';
 import { bundledTarget } from '../../zoo';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
+import { deepCopy } from '../deepCopy';
 
 /**
  * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
@@ -152,6 +153,17 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);
 			}
+			if (callee.path === 'copy.deepcopy' && args.positional.length === 1) {
+				return (
+					deepCopy(it, args.positional[0]) ??
+					unknown(
+						causeOf(args.positional[0]) ?? {
+							reason: `NormLens cannot copy what \`${it.snippet(args.node)}\` copies`,
+							range: it.here(args.node),
+						},
+					)
+				);
+			}
 			const baseInit = /\.__init__$/.test(callee.path) ? args.positional[0] : undefined;
 			if (baseInit?.k === 'obj') {
 				// `nn.Module.__init__(self)`: the base class's __init__ called by name, as super().__init__() does.
@@ -289,7 +301,9 @@ function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext
 	}
 	return (
 		opaqueCall(it, args, ctx, cause, callee.k === 'ref' ? callee.path : undefined) ??
-		unknown(cause)
+		(callee.k === 'ref' && NO_MODEL_PART_PATHS.test(callee.path)
+			? { k: 'unknown', why: NOT_A_MODEL_PART, cause }
+			: unknown(cause))
 	);
 }
 

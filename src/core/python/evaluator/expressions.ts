@@ -6,6 +6,7 @@ import { TRUSTED_BUILTINS } from '../trusted';
 import { formatSpec, plainBinary } from '../operators';
 import { BUILTINS, COMPARISONS, UNDEFINED_NAME_REASONS } from '../names';
 import { numberLiteral, stringLiteral } from '../literals';
+import { libraryValue } from '../stdlib';
 import {
 	Cause,
 	causeOf,
@@ -156,7 +157,7 @@ function lookup(it: Interpreter, name: string, scope: Scope): Value {
 	// Names brought in by `from module import *` resolve to that module's attribute.
 	for (const [key, value] of it.globals.entries()) {
 		if (key.startsWith('*') && value.k === 'ref') {
-			return { k: 'ref', path: `${value.path}.${name}` };
+			return libraryValue(`${value.path}.${name}`);
 		}
 	}
 	return { k: 'unknown', why: `name ${name}` };

@@ -4,6 +4,7 @@ import { children, PythonSource } from '../parse';
 import type { CallArgs } from '../contract';
 import { LIBRARIES } from '../names';
 import { BUNDLED_MODULES } from '../../zoo';
+import { libraryValue } from '../stdlib';
 import { Scope, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
@@ -41,6 +42,30 @@ export function importModule(it: Interpreter, name: string): Value | undefined {
 }
 
 /**
+ * The absolute name of a relative import (`from .utils import x`, `from ..backbone import resnet`)
+ * in the module running now, as Python resolves it: a local module `pkg.mod` (pkg/mod.py) imports
+ * `.utils` as `pkg.utils`; a package `pkg` (pkg/__init__.py) as `pkg.utils`; each further dot goes
+ * up one package (beyond the top one, Python's ImportError: the dotted name, which reads nothing).
+ * In the analysed file itself (no package known), the name without its dots: a module beside the file.
+ */
+function relativeModule(it: Interpreter, dotted: string): string {
+	const dots = /^\.+/.exec(dotted)?.[0].length ?? 0;
+	const rest = dotted.slice(dots);
+	const current = it.moduleNames.get(it.source);
+	if (current === undefined) {
+		return rest;
+	}
+	const isPackage = it.readModule(`${current}.__init__`) !== undefined;
+	const parts = current.split('.');
+	const keep = parts.length - (isPackage ? 0 : 1) - (dots - 1);
+	if (keep < 0) {
+		// Beyond the top-level package: Python's ImportError. A name no module has, so nothing is read.
+		return dotted;
+	}
+	return [...parts.slice(0, keep), ...(rest ? [rest] : [])].join('.');
+}
+
+/**
  * `import a.b [as c]`, `from a import b [as c]`, `from a import *`: a local module runs, a library
  * is a reference.
  */
@@ -56,9 +81,9 @@ export function execImport(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 		}
 		i++;
 		if (module.startsWith('.')) {
-			module = module.replace(/^\.+/, '');
+			module = relativeModule(it, module);
 		}
-		const local = importModule(it, module);
+		const local = module === '' ? undefined : importModule(it, module);
 		for (; i < parts.length; i++) {
 			const p = parts[i];
 			if (p.name === '*') {
@@ -77,14 +102,8 @@ export function execImport(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 					i += 2;
 				}
 				const fromLocal = local?.k === 'module' ? local.scope.get(name) : undefined;
-				scope.set(
-					bound,
-					fromLocal ??
-						importModule(it, `${module}.${name}`) ?? {
-							k: 'ref',
-							path: `${module}.${name}`,
-						},
-				);
+				const full = module === '' ? name : `${module}.${name}`;
+				scope.set(bound, fromLocal ?? importModule(it, full) ?? libraryValue(full));
 			}
 		}
 		return;

@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import { pySlice } from '../operators';
 import { BUNDLED_MODULES } from '../../zoo';
+import { libraryValue } from '../stdlib';
 import {
 	asInt,
 	ClassValue,
@@ -10,6 +11,7 @@ import {
 	mro,
 	asSequence,
 	FunctionValue,
+	Instance,
 	Scope,
 	tuple,
 	unknown,
@@ -54,11 +56,28 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	return subscript(it, obj, key, node);
 }
 
+/**
+ * A plain instance's `__dict__`: a dict over the instance's own attributes, the same storage, so
+ * that `self.__dict__.update(kwargs)` (config classes) or `self.__dict__[k] = v` sets attributes as
+ * Python does. One dict per instance: when something NormLens cannot follow changes it (an untracked
+ * method taints the dict), every attribute of the instance is unknown from then on.
+ */
+const instanceDicts = new WeakMap<Instance, Extract<Value, { k: 'dict' }>>();
+
+function instanceDict(inst: Instance): Value {
+	let view = instanceDicts.get(inst);
+	if (!view) {
+		view = { k: 'dict', entries: inst.attrs };
+		instanceDicts.set(inst, view);
+	}
+	return view;
+}
+
 /** `obj.name` on any value: a library reference extends its path; a runtime answers for its objects. */
 export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 	switch (obj.k) {
 		case 'ref':
-			return { k: 'ref', path: `${obj.path}.${name}` };
+			return libraryValue(`${obj.path}.${name}`);
 		case 'obj': {
 			if (obj.obj.taint) {
 				return unknown(obj.obj.taint);
@@ -85,12 +104,17 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			return classAttr ?? { k: 'bound', self: obj, name };
 		}
 		case 'instance': {
-			if (obj.inst.unknownCause) {
-				return unknown(obj.inst.unknownCause);
+			const view = instanceDicts.get(obj.inst);
+			const cause = obj.inst.unknownCause ?? view?.cause;
+			if (cause) {
+				return unknown(cause);
 			}
 			const own = obj.inst.attrs.get(name);
 			if (own) {
 				return own;
+			}
+			if (name === '__dict__') {
+				return instanceDict(obj.inst);
 			}
 			if (name === '__class__') {
 				return { k: 'class', cls: obj.inst.cls };
@@ -102,6 +126,14 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
 		}
 		case 'module':
+			if (name === '__dict__' && !obj.scope.get(name)) {
+				// `resnet.__dict__[backbone_name](…)` (a factory chosen by name): the module's names now
+				// (star imports' internal entries left out). A copy: writes into it are not followed.
+				return {
+					k: 'dict',
+					entries: new Map([...obj.scope.entries()].filter(([k]) => !k.startsWith('*'))),
+				};
+			}
 			// A name a bundled zoo module does not define is still the library's (a weights enum, a builder it lacks): a reference, not an unknown value.
 			return (
 				obj.scope.get(name) ??

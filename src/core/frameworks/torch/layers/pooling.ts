@@ -38,7 +38,13 @@ const adaptive = (kind: 'Max' | 'Avg', rank: 1 | 2 | 3): TorchModuleSpec => ({
 	...(kind === 'Avg' && rank > 1 ? { globalMeanAnyRank: true } : {}),
 	category: 'pooling',
 	rank,
-	args: [['output_size', REQUIRED]],
+	args:
+		kind === 'Max'
+			? [
+					['output_size', REQUIRED],
+					['return_indices', false],
+				]
+			: [['output_size', REQUIRED]],
 	params: 'none',
 	shape: 'adaptivePool',
 });

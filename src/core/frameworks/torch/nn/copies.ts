@@ -1,16 +1,31 @@
 // Deep copies of modules: `copy.deepcopy`, and the stacked layers of TransformerEncoder / TransformerDecoder.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { causeOf } from '../../../python/values';
+import type { FrameworkObject } from '../../../python/values';
 import { torchModuleSpec } from '../catalogue';
-import { stackedModules, TorchModule, TorchParam } from '../objects';
+import { stackedModules, TorchModule, TorchParam, TorchTensor } from '../objects';
 import { MAX_STACKED_LAYERS } from '../rules';
 import type { TorchSession } from '../session';
 import { createBareModule } from './build';
 import { attach } from './registration';
 
-/** A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user class's instance. */
-export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | undefined {
-	if (m.pyClass) {
+/**
+ * A deep copy of a module whose whole tree is catalogue modules; `undefined` when a node is a user
+ * class's instance. As `copy.deepcopy` does with its memo, what the original shares stays shared in
+ * the copy: a module held twice (`nn.Sequential(l, act, l)`) is copied once, a tied weight
+ * (`b.weight = a.weight`) is one parameter, so that `parameters()` counts it once.
+ */
+export function cloneModule(
+	s: TorchSession,
+	m: TorchModule,
+	memo = new Map<object, object>(),
+	userClasses = false,
+): TorchModule | undefined {
+	const seen = memo.get(m);
+	if (seen) {
+		return seen as TorchModule;
+	}
+	if (m.pyClass && !userClasses) {
 		return undefined;
 	}
 	const copy = new TorchModule(
@@ -22,6 +37,17 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 		false,
 		undefined,
 	);
+	memo.set(m, copy);
+	// A user class's instance: its class and state (its plain attributes are the interpreter's to copy).
+	copy.pyClass = m.pyClass;
+	copy.training = m.training;
+	copy.initRaises = m.initRaises;
+	copy.dtypeCause = m.dtypeCause;
+	copy.lightning = m.lightning;
+	copy.hparams = m.hparams;
+	copy.kernelAttr = m.kernelAttr;
+	copy.library = m.library;
+	copy.definedAt = m.definedAt;
 	copy.unknownCause = m.unknownCause;
 	copy.taint = m.taint;
 	copy.paramsKnown = m.paramsKnown;
@@ -32,14 +58,12 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 		[m.buffers, copy.buffers],
 	] as const) {
 		for (const [name, p] of from) {
-			const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
-			q.unknownCause = p.unknownCause;
-			q.uninitialized = p.uninitialized;
-			to.set(name, q);
+			to.set(name, (memo.get(p) as TorchParam | undefined) ?? cloneParam(p, memo));
 		}
 	}
+	m.noneSlots.forEach((kind, name) => copy.noneSlots.set(name, kind));
 	for (const [name, child] of m.children) {
-		const c = cloneModule(s, child);
+		const c = cloneModule(s, child, memo, userClasses);
 		if (!c) {
 			return undefined;
 		}
@@ -47,6 +71,41 @@ export function cloneModule(s: TorchSession, m: TorchModule): TorchModule | unde
 	}
 	s.modules.push(copy);
 	return copy;
+}
+
+function cloneParam(p: TorchParam, memo: Map<object, object>): TorchParam {
+	const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
+	q.unknownCause = p.unknownCause;
+	q.uninitialized = p.uninitialized;
+	memo.set(p, q);
+	return q;
+}
+
+/**
+ * `copy.deepcopy` of a torch object (python/deepCopy.ts): a module with its whole tree, user
+ * classes' instances included, a parameter, or a tensor (its shape and known values; its own
+ * storage from now on).
+ */
+export function cloneObject(
+	s: TorchSession,
+	obj: FrameworkObject,
+	memo: Map<object, object>,
+): FrameworkObject | undefined {
+	if (obj instanceof TorchModule) {
+		return cloneModule(s, obj, memo, true);
+	}
+	if (obj instanceof TorchParam) {
+		return cloneParam(obj, memo);
+	}
+	if (obj instanceof TorchTensor) {
+		const t = new TorchTensor(obj.shape && [...obj.shape], obj.producer, obj.elementBytes);
+		t.values = obj.values;
+		t.integral = obj.integral;
+		t.shapeCause = obj.shapeCause;
+		memo.set(obj, t);
+		return t;
+	}
+	return undefined;
 }
 
 /** `nn.TransformerEncoder(layer, num_layers, norm)` and its decoder twin (stackedModules). */

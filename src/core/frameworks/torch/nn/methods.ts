@@ -27,6 +27,7 @@ import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
 import { saveHyperparameters } from './lightning';
 import { attach, holdsUnknown } from './registration';
+import { deleteItem, getItem, popItem, updateItems } from './containerItems';
 
 /** A module method's call as its rule reads it. */
 export interface ModuleMethodCall {
@@ -90,25 +91,7 @@ const castsDtype: ModuleMethod = (m, c) => {
 
 /** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const moduleMethods = opTable<ModuleMethod>({
-	__delitem__: (m, c) => {
-		const { a } = c;
-		// `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does.
-		const kids = [...m.children.entries()];
-		const i = asInt(a[0]);
-		const key =
-			asString(a[0]) ??
-			(i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
-		if (!m.spec?.container || key === undefined || !m.children.has(key)) {
-			return undefined;
-		}
-		m.children.delete(key);
-		if (m.spec.container !== 'dict') {
-			const rest = [...m.children.values()];
-			m.children.clear();
-			rest.forEach((c, j) => m.children.set(String(j), c));
-		}
-		return NONE;
-	},
+	__delitem__: deleteItem,
 	add_module: registerModule,
 	register_module: registerModule,
 	register_buffer: (m, c) => {
@@ -130,7 +113,21 @@ const moduleMethods = opTable<ModuleMethod>({
 				};
 			}
 			m.buffers.set(key, b);
+			m.noneSlots.delete(key);
 			void persistent;
+		} else if (
+			key !== undefined &&
+			t?.k === 'obj' &&
+			t.obj instanceof TorchParam &&
+			t.obj.isBuffer
+		) {
+			// Another buffer read back (`register_buffer('b', self.a)`): the same tensor, yielded once.
+			m.buffers.set(key, t.obj);
+			m.noneSlots.delete(key);
+		} else if (key !== undefined && t?.k === 'none') {
+			// Registered as None: no buffer to count, but a tensor set on the name later is one.
+			m.buffers.delete(key);
+			m.noneSlots.set(key, 'buffer');
 		} else if (t?.k !== 'none') {
 			holdsUnknown(
 				s,
@@ -148,6 +145,10 @@ const moduleMethods = opTable<ModuleMethod>({
 		const key = asString(a[0]);
 		if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
 			m.params.set(key, a[1].obj);
+			m.noneSlots.delete(key);
+		} else if (key !== undefined && a[1]?.k === 'none') {
+			m.params.delete(key);
+			m.noneSlots.set(key, 'param');
 		} else if (a[1]?.k !== 'none') {
 			holdsUnknown(
 				s,
@@ -408,56 +409,15 @@ const moduleMethods = opTable<ModuleMethod>({
 		attach(m, at, a[1].obj);
 		return NONE;
 	},
-	__getitem__: (m, c) => {
-		const { a, args, ctx, s } = c;
-		if (
-			a[0]?.k === 'slice' &&
-			(m.spec?.container === 'sequential' || m.spec?.container === 'list')
-		) {
-			// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
-			const { start, stop, step } = a[0];
-			if (start === null || stop === null || step === null) {
-				return undefined;
-			}
-			const entries = [...m.children];
-			const n = entries.length;
-			const st = step ?? 1;
-			const norm = (x: number | undefined, d: number) =>
-				x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
-			const picked: [string, TorchModule][] = [];
-			if (st > 0) {
-				for (let k = norm(start, 0); k < norm(stop, n); k += st) {
-					picked.push(entries[k]);
-				}
-			} else {
-				return undefined;
-			}
-			const out = new TorchModule(
-				m.type,
-				m.spec,
-				new Map(),
-				ctx.range(args.node),
-				true,
-				false,
-				undefined,
-			);
-			picked.forEach(([k, c], idx) =>
-				out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c),
-			);
-			out.unknownCause = m.unknownCause;
-			s.modules.push(out);
-			return { k: 'obj', obj: out };
+	__getitem__: getItem,
+	pop: popItem,
+	update: updateItems,
+	clear: (m) => {
+		if (m.spec?.container !== 'dict') {
+			return undefined;
 		}
-		const i = asInt(a[0]);
-		const key = asString(a[0]);
-		const kids = [...m.children.values()];
-		const child =
-			key !== undefined
-				? m.children.get(key)
-				: i !== undefined
-					? kids[i < 0 ? kids.length + i : i]
-					: undefined;
-		return child ? { k: 'obj', obj: child } : UNKNOWN;
+		m.children.clear();
+		return NONE;
 	},
 	__iter__: (m) => {
 		return {

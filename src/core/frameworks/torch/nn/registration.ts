@@ -1,6 +1,7 @@
 // How a module registers what it holds (PyTorch's `__setattr__`, containers, add_module), and attribute reads.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
+import type { TextRange } from '../../../../protocol/analysis';
 import { asInt, causeOf, classChain, FrameworkObject, tuple, Value } from '../../../python/values';
 import { torchSubpath } from '../paths';
 import { TorchModule, TorchParam, TorchTensor } from '../objects';
@@ -114,12 +115,24 @@ export function holdsUnknown(
 	}
 }
 
+/** The kind a module registered a name as (None included), as nn.Module.__setattr__ looks it up. */
+function registeredKind(m: TorchModule, name: string): 'param' | 'buffer' | 'module' | undefined {
+	return m.params.has(name)
+		? 'param'
+		: m.children.has(name)
+			? 'module'
+			: m.buffers.has(name)
+				? 'buffer'
+				: m.noneSlots.get(name);
+}
+
 /** `obj.name = value` on a module (a child or a parameter registers; anything else does not) or a parameter's `requires_grad`. */
 export function setAttribute(
 	s: TorchSession,
 	obj: FrameworkObject,
 	name: string,
 	value: Value,
+	range?: TextRange,
 ): boolean {
 	if (obj instanceof TorchParam && name === 'requires_grad' && value.k === 'bool') {
 		obj.requiresGrad = value.v;
@@ -139,22 +152,72 @@ export function setAttribute(
 					});
 		return true;
 	}
-	if (value.k === 'none') {
-		// nn.Module.__setattr__: None over a registered parameter, module or buffer keeps the name
-		// registered as None, which parameters(), buffers() and modules() skip (`self.fc.bias = None`
-		// leaves the Linear without a bias). The attribute then reads None (the interpreter keeps it).
-		obj.params.delete(name);
+	// nn.Module.__setattr__, in its order: a Parameter registers (and drops that name from the other
+	// kinds); on a parameter's name only None is taken; a module registers; any other value set on a
+	// name registered as a module or buffer (or as None of that kind) keeps that kind.
+	const slot = registeredKind(obj, name);
+	if (value.k === 'obj' && value.obj instanceof TorchParam && !value.obj.isBuffer) {
 		obj.buffers.delete(name);
 		obj.children.delete(name);
-		return false;
+		obj.noneSlots.delete(name);
+		obj.params.set(name, value.obj);
+		return true;
 	}
-	if (value.k === 'obj' && value.obj instanceof TorchModule) {
+	if (value.k === 'obj' && value.obj instanceof TorchModule && slot !== 'param') {
+		obj.params.delete(name);
+		obj.buffers.delete(name);
+		obj.noneSlots.delete(name);
 		attach(obj, name, value.obj);
 		return true;
 	}
-	if (value.k === 'obj' && value.obj instanceof TorchParam) {
-		obj.params.set(name, value.obj);
+	if (slot && value.k === 'none') {
+		// None keeps the name registered as None, which parameters(), buffers() and modules() skip
+		// (`self.fc.bias = None` leaves the Linear without a bias). The attribute then reads None
+		// (the interpreter keeps it).
+		obj.params.delete(name);
+		obj.buffers.delete(name);
+		obj.children.delete(name);
+		obj.noneSlots.set(name, slot);
+		return false;
+	}
+	const tensor =
+		value.k === 'obj' &&
+		(value.obj instanceof TorchTensor ||
+			(value.obj instanceof TorchParam && value.obj.isBuffer))
+			? value.obj
+			: undefined;
+	if (slot === 'buffer' && tensor instanceof TorchParam) {
+		// Another buffer read back (`self.c = self.a`): the same tensor, which buffers() yields once.
+		obj.noneSlots.delete(name);
+		obj.buffers.set(name, tensor);
 		return true;
+	}
+	if (slot === 'buffer' && tensor) {
+		// A tensor set on a buffer's name is that buffer from now on (its shape counts).
+		const shape =
+			tensor.shape && tensor.shape.every((d) => d !== null)
+				? (tensor.shape as number[])
+				: null;
+		const b = new TorchParam(shape, true);
+		if (!shape) {
+			b.unknownCause = (tensor instanceof TorchTensor ? tensor.shapeCause : undefined) ?? {
+				reason: `NormLens cannot determine the shape of buffer \`${name}\``,
+				range: range ?? obj.range,
+			};
+		}
+		obj.noneSlots.delete(name);
+		obj.buffers.set(name, b);
+		return true;
+	}
+	if (slot && value.k !== 'unknown') {
+		// PyTorch raises TypeError (a tensor set on a parameter's name, a number on a buffer's…).
+		const what = slot === 'param' ? 'parameter' : slot;
+		obj.paramsKnown = false;
+		obj.unknownCause ??= {
+			reason: `PyTorch raises TypeError here: \`${name}\` is a registered ${what}, and this value is not one (nor None)`,
+			range: range ?? obj.range,
+		};
+		return false;
 	}
 	if (value.k === 'obj' && value.obj instanceof TorchTensor && value.obj.opaque) {
 		// `self.emb = lib.build(weights)`: what a call NormLens cannot read returns may be a module.
@@ -162,6 +225,11 @@ export function setAttribute(
 	}
 	if (name === 'kernel_size') {
 		obj.kernelAttr = value;
+	}
+	if (obj.spec?.category === 'pooling' && obj.spec.args.some(([n]) => n === name)) {
+		// A pool's forward reads its attributes (`encoder[3].return_indices = True` makes it return
+		// the indices too; `pool.ceil_mode = True` changes its output): its rule reads them so.
+		obj.config.set(name, value);
 	}
 	noteUnregistered(s, obj, name, value);
 	return false;

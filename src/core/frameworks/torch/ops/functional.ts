@@ -9,6 +9,7 @@ import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
 import { bindArgs } from '../nn/build';
 import { elementwise } from './elementwise';
 import { fmtShape } from './shapes';
+import { withPoolIndices } from '../shapeCauses';
 import { TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
 import type { TorchSession } from '../session';
@@ -86,11 +87,17 @@ const byModuleRule =
 			return unknownTensor();
 		}
 		const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+		if (/^MaxPool/.test(moduleName) && rest.positional.length > 4) {
+			// F.max_poolNd takes (…, dilation, ceil_mode, return_indices), the module (…, dilation,
+			// return_indices, ceil_mode): not bound by the module's order.
+			return unknownTensor();
+		}
 		const cfg = bindArgs(s, spec, rest, ctx.range(args.node), moduleName);
-		return {
+		const out = ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node));
+		return withPoolIndices(spec, cfg, { k: 'obj', obj: out }, () => ({
 			k: 'obj',
-			obj: ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node)),
-		};
+			obj: new TorchTensor(out.shape, null, 8),
+		}));
 	};
 
 /** F.conv1d / conv2d / conv3d. */

@@ -373,8 +373,73 @@ const tensorMethods = opTable<TensorMethodRule>({
 	},
 	t: (c) => {
 		const { s, out } = c;
-		return out(s.length < 2 ? s : [s[1], s[0]]);
+		// PyTorch's t() takes at most 2 dims (RuntimeError on a 3-D tensor): unknown there, never a shape.
+		return out(s.length < 2 ? s : s.length === 2 ? [s[1], s[0]] : null);
 	},
+	// x.narrow(dim, start, length): `length` along dim, where it fits (PyTorch raises past the end).
+	narrow: (c) => {
+		const { s, a, args, out } = c;
+		const d = dimIn(c, a[0] ?? args.keywords.get('dim'));
+		const start = asInt(a[1] ?? args.keywords.get('start'));
+		const len = asInt(a[2] ?? args.keywords.get('length'));
+		const n = d === undefined ? null : s[d];
+		const from = start === undefined || n === null ? undefined : start < 0 ? start + n : start;
+		return from === undefined ||
+			len === undefined ||
+			n === null ||
+			from < 0 ||
+			len < 0 ||
+			from + len > n
+			? out(null)
+			: out(s.map((x, i) => (i === d ? len : x)));
+	},
+	// x.index_select(dim, index): as many along dim as the 1-D index has.
+	index_select: (c) => {
+		const { s, a, args, out } = c;
+		const d = dimIn(c, a[0] ?? args.keywords.get('dim'));
+		const index = a[1] ?? args.keywords.get('index');
+		const ix = index?.k === 'obj' && index.obj instanceof TorchTensor ? index.obj.shape : null;
+		const k = ix && ix.length <= 1 ? (ix.length === 0 ? 1 : ix[0]) : null;
+		return d === undefined || k === null ? out(null) : out(s.map((x, i) => (i === d ? k : x)));
+	},
+	// x.topk(k, dim=-1): the tuple (values, indices), k along dim (PyTorch raises for k past the size).
+	topk: (c) => {
+		const { s, a, args, out } = c;
+		const k = asInt(a[0] ?? args.keywords.get('k'));
+		const d = dimIn(c, a[1] ?? args.keywords.get('dim') ?? { k: 'num', v: -1 });
+		const n = d === undefined ? null : s[d];
+		if (k === undefined || n === null || k < 0 || k > n) {
+			return UNKNOWN;
+		}
+		const shape = s.map((x, i) => (i === d ? k : x));
+		return tuple([out(shape), out(shape)]);
+	},
+	// x.sort(dim=-1, descending=False): the tuple (values, indices), each of x's shape.
+	sort: (c) => {
+		const { s, a, args, out } = c;
+		const d = dimIn(c, a[0] ?? args.keywords.get('dim') ?? { k: 'num', v: -1 });
+		return d === undefined ? UNKNOWN : tuple([out(s), out(s)]);
+	},
+	// x.diff(n=1, dim=-1): n fewer along dim (with prepend= or append=, not followed).
+	diff: (c) => {
+		const { s, a, args, out } = c;
+		const n = asInt(a[0] ?? args.keywords.get('n') ?? { k: 'num', v: 1 });
+		const d = dimIn(c, a[1] ?? args.keywords.get('dim') ?? { k: 'num', v: -1 });
+		const size = d === undefined ? null : s[d];
+		return n === undefined ||
+			size === null ||
+			n < 0 ||
+			args.keywords.has('prepend') ||
+			args.keywords.has('append') ||
+			a.length > 2
+			? out(null)
+			: out(s.map((x, i) => (i === d ? Math.max(0, size - n) : x)));
+	},
+	// x.flip(dims), x.roll(shifts, dims): the same elements in another order (not pointwise, so not in elementwise.ts's F.* list).
+	flip: (c) => c.out(c.s),
+	fliplr: (c) => c.out(c.s),
+	flipud: (c) => c.out(c.s),
+	roll: (c) => c.out(c.s),
 	chunk: pieces,
 	split: pieces,
 	unbind: pieces,
@@ -416,6 +481,27 @@ function elementBytesAfter(t: TorchTensor, name: string, args: CallArgs): number
 	return rule === 'same' ? t.elementBytes : rule;
 }
 
+/**
+ * Methods whose result is a Python value or a tuple of tensors, never one tensor: of a tensor whose
+ * shape is unknown, an unknown value (with the receiver's cause, shapeCauses.ts). The shape reads
+ * among them (size, dim, numel…) are SHAPE_READS.
+ */
+const notATensor = new Set([
+	...SHAPE_READS,
+	'chunk',
+	'split',
+	'unbind',
+	'tensor_split',
+	'topk',
+	'sort',
+]);
+
+/** A dim argument as an index into the receiver's dims, where it is one (PyTorch raises for any other). */
+function dimIn(c: TensorMethodCall, v: Value | undefined): number | undefined {
+	const d = c.axis(v);
+	return d !== undefined && d >= 0 && d < c.s.length && !isFloat(v ?? UNKNOWN) ? d : undefined;
+}
+
 export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 	const s = t.shape;
 	const a = args.positional;
@@ -435,7 +521,9 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		return read;
 	}
 	if (!s) {
-		return SHAPE_READS.has(name) ? UNKNOWN : out(null);
+		// The tuple methods give an unknown (its cause the receiver's, shapeCauses.ts), not one tensor:
+		// `q, k, v = x.split(n, dim=2)` then says why x's shape was lost, not that it cannot unpack.
+		return notATensor.has(name) ? UNKNOWN : out(null);
 	}
 	const axis = (v: Value | undefined) => {
 		const n = asInt(v);

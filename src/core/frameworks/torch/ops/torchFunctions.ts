@@ -119,7 +119,7 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 	// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
 	const t = tensorArg(a[0]);
 	if (!t?.shape) {
-		return ['split', 'chunk', 'unbind'].includes(name)
+		return ['split', 'chunk', 'unbind', 'topk', 'sort'].includes(name)
 			? UNKNOWN
 			: { k: 'obj', obj: new TorchTensor(null) };
 	}
@@ -334,6 +334,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	chunk: asTensorMethod,
 	unbind: asTensorMethod,
 	t: asTensorMethod,
+	narrow: asTensorMethod,
+	index_select: asTensorMethod,
+	topk: asTensorMethod,
+	sort: asTensorMethod,
+	diff: asTensorMethod,
 	// Reductions: torch.mean(x, dim=1, keepdim=True) is x.mean(dim=1, keepdim=True).
 	mean: asTensorMethod,
 	sum: asTensorMethod,
@@ -430,6 +435,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	ceil: keepsShape,
 	square: keepsShape,
 	reciprocal: keepsShape,
+	// Reordering the elements along some dims (relative positional encodings flip a table).
+	flip: keepsShape,
+	fliplr: keepsShape,
+	flipud: keepsShape,
+	roll: keepsShape,
 	no_grad: noTensor,
 	manual_seed: noTensor,
 	device: noTensor,

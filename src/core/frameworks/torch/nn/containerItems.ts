@@ -1,0 +1,129 @@
+// The item methods of nn.Sequential, nn.ModuleList and nn.ModuleDict: `m[i]`, `del m[i]`, pop, update.
+import { asInt, asString, NONE, UNKNOWN, Value } from '../../../python/values';
+import { TorchModule } from '../objects';
+import type { ModuleMethodCall } from './methods';
+import { attach } from './registration';
+
+/** `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does. */
+export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefined {
+	const { a } = c;
+	const kids = [...m.children.entries()];
+	const i = asInt(a[0]);
+	const key =
+		asString(a[0]) ?? (i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
+	if (!m.spec?.container || key === undefined || !m.children.has(key)) {
+		return undefined;
+	}
+	m.children.delete(key);
+	if (m.spec.container !== 'dict') {
+		const rest = [...m.children.values()];
+		m.children.clear();
+		rest.forEach((c, j) => m.children.set(String(j), c));
+	}
+	return NONE;
+}
+
+/** `seq[i]`, `seq[a:b]`, `md["key"]`: the child, or a container of the slice's children. */
+export function getItem(m: TorchModule, c: ModuleMethodCall): Value | undefined {
+	const { a, args, ctx, s } = c;
+	if (
+		a[0]?.k === 'slice' &&
+		(m.spec?.container === 'sequential' || m.spec?.container === 'list')
+	) {
+		// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
+		const { start, stop, step } = a[0];
+		if (start === null || stop === null || step === null) {
+			return undefined;
+		}
+		const entries = [...m.children];
+		const n = entries.length;
+		const st = step ?? 1;
+		const norm = (x: number | undefined, d: number) =>
+			x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
+		const picked: [string, TorchModule][] = [];
+		if (st > 0) {
+			for (let k = norm(start, 0); k < norm(stop, n); k += st) {
+				picked.push(entries[k]);
+			}
+		} else {
+			return undefined;
+		}
+		const out = new TorchModule(
+			m.type,
+			m.spec,
+			new Map(),
+			ctx.range(args.node),
+			true,
+			false,
+			undefined,
+		);
+		picked.forEach(([k, c], idx) =>
+			out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c),
+		);
+		out.unknownCause = m.unknownCause;
+		s.modules.push(out);
+		return { k: 'obj', obj: out };
+	}
+	const i = asInt(a[0]);
+	const key = asString(a[0]);
+	const kids = [...m.children.values()];
+	const child =
+		key !== undefined
+			? m.children.get(key)
+			: i !== undefined
+				? kids[i < 0 ? kids.length + i : i]
+				: undefined;
+	return child ? { k: 'obj', obj: child } : UNKNOWN;
+}
+
+/**
+ * `seq.pop(i)`, `modules.pop(i)`, `md.pop("key")`: the child, removed as `del` removes it (a
+ * Sequential / ModuleList renumbers the rest). PyTorch 1.13's Sequential and ModuleList take an int
+ * here, a ModuleDict a key.
+ */
+export function popItem(m: TorchModule, c: ModuleMethodCall): Value | undefined {
+	const dict = m.spec?.container === 'dict';
+	if (dict ? asString(c.a[0]) === undefined : asInt(c.a[0]) === undefined) {
+		return undefined;
+	}
+	const v = getItem(m, c);
+	return v?.k === 'obj' && deleteItem(m, c) !== undefined ? v : undefined;
+}
+
+/** `md.update(mapping)`: a dict, another ModuleDict or key-module pairs, each set as `md[k] = module` (a key already there keeps its place). */
+export function updateItems(m: TorchModule, c: ModuleMethodCall): Value | undefined {
+	const src = c.a[0];
+	if (m.spec?.container !== 'dict' || !src || c.a.length !== 1) {
+		return undefined;
+	}
+	const pairs: [Value | undefined, Value | undefined][] =
+		src.k === 'dict' && !src.cause
+			? [...src.entries].map(([k, v]) => [{ k: 'str', v: k }, v])
+			: src.k === 'obj' &&
+				  src.obj instanceof TorchModule &&
+				  src.obj.spec?.container === 'dict'
+				? [...src.obj.children].map(([k, v]) => [
+						{ k: 'str', v: k },
+						{ k: 'obj', obj: v },
+					])
+				: (src.k === 'list' || src.k === 'tuple') && !src.cause
+					? src.items.map((p) =>
+							p.k === 'tuple' && p.items.length === 2
+								? [p.items[0], p.items[1]]
+								: [undefined, undefined],
+						)
+					: [];
+	if (pairs.length === 0 && !(src.k === 'dict' && !src.cause)) {
+		return undefined;
+	}
+	const modules: [string, TorchModule][] = [];
+	for (const [k, v] of pairs) {
+		const key = k && asString(k);
+		if (key === undefined || !(v?.k === 'obj' && v.obj instanceof TorchModule)) {
+			return undefined;
+		}
+		modules.push([key, v.obj]);
+	}
+	modules.forEach(([k, v]) => attach(m, k, v));
+	return NONE;
+}
