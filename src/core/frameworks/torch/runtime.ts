@@ -40,7 +40,7 @@ import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects'
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
 import { functional } from './ops/functional';
-import { tensorAttribute, tensorBinaryOp } from './ops/tensorMethods';
+import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import {

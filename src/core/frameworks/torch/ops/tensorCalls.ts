@@ -9,7 +9,8 @@ import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 import { explainShapes, opShapeCause } from '../shapeCauses';
 import { indexTensor } from './indexing';
-import { paramMethod, tensorMethod } from './tensorMethods';
+import { tensorMethod } from './tensorMethods';
+import { paramMethod } from './tensorOperators';
 import { noteViews, valueRead, writesInPlace } from './tensorWrites';
 
 /** In-place tensor methods that change their receiver's shape, by the method that computes the new shape. */

@@ -1,13 +1,12 @@
-// Tensor methods (`x.view`, `x.permute`, …) as a name → rule table, and tensor attributes and operators.
-import type { Shape, TextRange } from '../../../../protocol/analysis';
+// Tensor methods (`x.view`, `x.permute`, …) as a name → rule table (attributes and operators: tensorOperators.ts).
+import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
-import { raisedTensor } from '../shapeCauses';
 import { elementwise } from './elementwise';
-import { BATCH, flattenShape, fmtShape, reshape, shapeValue, splitShapes } from './shapes';
+import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
 interface TensorMethodCall {
@@ -537,105 +536,4 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	};
 	const rule = tensorMethods.get(name);
 	return rule ? rule({ name, s, a, args, out, axis, dimsArg }) : out(null);
-}
-
-/** `x.shape`, `x.T`, `x.ndim` of a tensor; `p.shape`, `p.requires_grad` of a parameter; `undefined` for what NormLens does not model. */
-export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Value | undefined {
-	if (obj instanceof TorchTensor) {
-		if (name === 'shape') {
-			return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
-		}
-		if (name === 'T' && obj.shape) {
-			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
-		}
-		if (name === 'ndim') {
-			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
-		}
-		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
-		if (name === 'data') {
-			return { k: 'obj', obj };
-		}
-		return undefined;
-	}
-	if (name === 'shape') {
-		return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
-	}
-	if (name === 'requires_grad') {
-		return { k: 'bool', v: obj.requiresGrad };
-	}
-	return undefined;
-}
-
-/** A parameter's own methods; any other is the tensor method on a tensor of its shape. */
-export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Value {
-	if (name === 'requires_grad_') {
-		const flag = args.positional[0] ?? args.keywords.get('requires_grad');
-		obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
-		return { k: 'obj', obj };
-	}
-	if (name === 'numel' && obj.shape) {
-		return { k: 'num', v: obj.shape.reduce((a, b) => a * b, 1) };
-	}
-	if (name === 'size' && obj.shape) {
-		return shapeValue(obj.shape);
-	}
-	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
-	return obj.shape ? tensorMethod(new TorchTensor(obj.shape), name, args) : UNKNOWN;
-}
-
-/** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
-export function tensorBinaryOp(
-	op: string,
-	a: Value,
-	b: Value,
-	range: TextRange | null = null,
-): Value | undefined {
-	const shapeOf = (v: Value): Shape | null | undefined =>
-		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
-			? v.obj.shape
-			: v.k === 'num' || v.k === 'bool'
-				? []
-				: undefined;
-	const sa = shapeOf(a);
-	const sb = shapeOf(b);
-	if (
-		sa === undefined ||
-		sb === undefined ||
-		![
-			'+',
-			'-',
-			'*',
-			'/',
-			'@',
-			'//',
-			'**',
-			'%',
-			'&',
-			'|',
-			'^',
-			'<',
-			'>',
-			'<=',
-			'>=',
-			'==',
-			'!=',
-		].includes(op)
-	) {
-		return undefined;
-	}
-	if (sa === null || sb === null) {
-		return { k: 'obj', obj: new TorchTensor(null) };
-	}
-	const out = op === '@' ? matmulShape(sa, sb) : broadcast(sa, sb);
-	// From two known shapes, no shape is PyTorch's RuntimeError: the cause says so, where it is.
-	return {
-		k: 'obj',
-		obj:
-			out === null && range
-				? raisedTensor(
-						`\`x ${op} y\` of shapes ${fmtShape(sa)} and ${fmtShape(sb)}: ${op === '@' ? 'their sizes do not match for a matrix product' : 'they do not broadcast'}`,
-						range,
-					)
-				: new TorchTensor(out),
-	};
 }

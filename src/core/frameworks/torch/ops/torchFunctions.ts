@@ -18,7 +18,8 @@ import { matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { einsumShape, fmtShape } from './shapes';
-import { tensorBinaryOp, tensorMethod } from './tensorMethods';
+import { tensorMethod } from './tensorMethods';
+import { tensorBinaryOp } from './tensorOperators';
 
 /** A torch.* call as its rule reads it. */
 interface TorchFunctionCall {
