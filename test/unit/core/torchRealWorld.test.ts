@@ -1,9 +1,7 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
-import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
-import { fixtures } from '../paths';
+import { assertAgrees, assertUnknown, model, read } from './torchAgree';
 
 /**
  * Real public PyTorch model files against real PyTorch: NormLens's totals and output shapes must be
@@ -121,47 +119,6 @@ import { fixtures } from '../paths';
  * 'scaled_dot_product_attention')` depends on the PyTorch version (1.13: no, so a causal-mask
  * buffer of 8,192 values is registered; PyTorch 1.13 prints 532,992 params / 8,192 buffers).
  */
-
-const dir = path.join(fixtures, 'torch_real');
-const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
-
-function model(result: AnalysisResult, name: string): ModelSummary {
-	const m = result.models.find((x) => x.name === name);
-	assert.ok(m, `NormLens reports ${name} (got ${result.models.map((x) => x.name).join(', ')})`);
-	return m;
-}
-
-interface Expected {
-	total: number;
-	trainable: number;
-	buffers: number;
-	/** The model's output on the file's `# normlens: input`, or on the call the file makes. */
-	output?: number[];
-}
-
-function assertAgrees(result: AnalysisResult, name: string, want: Expected): void {
-	const m = model(result, name);
-	assert.deepStrictEqual(
-		{ total: m.totals.total, trainable: m.totals.trainable, buffers: m.totals.buffers },
-		{ total: want.total, trainable: want.trainable, buffers: want.buffers },
-		`${name}: totals (unknown: ${m.unknown?.reason})`,
-	);
-	if (want.output) {
-		assert.deepStrictEqual(m.calls?.[0]?.outputShape, want.output, `${name}: output shape`);
-	}
-}
-
-/** Unknown totals whose cause contains `reason` and points at 0-based `line`. */
-function assertUnknown(result: AnalysisResult, name: string, reason: string, line: number): void {
-	const m = model(result, name);
-	assert.deepStrictEqual(
-		[m.totals.total, m.totals.trainable, m.totals.buffers],
-		[null, null, null],
-		`${name}: totals must be unknown`,
-	);
-	assert.ok(m.unknown?.reason.includes(reason), `${name}: cause (got ${m.unknown?.reason})`);
-	assert.strictEqual(m.unknown?.range.start.line, line, `${name}: cause line`);
-}
 
 describe('real PyTorch model files: exact as PyTorch 1.13, or unknown with the cause', () => {
 	it('kuangliu/pytorch-cifar preact_resnet.py and senet.py: hasattr(self, "shortcut") is decided', () => {

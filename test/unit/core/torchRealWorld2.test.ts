@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
 import { localModuleReader } from '../../../src/host/localModules';
-import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
 import { fixtures } from '../paths';
+import { assertAgrees, model, read } from './torchAgree';
 
 /**
  * The second hunt through real public PyTorch model files (the first: torchRealWorld.test.ts):
@@ -99,34 +99,7 @@ import { fixtures } from '../paths';
  */
 
 const dir = path.join(fixtures, 'torch_real');
-const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 const snippet = (file: string) => analyzePython(read(path.join('snippets', file)));
-
-function model(result: AnalysisResult, name: string): ModelSummary {
-	const m = result.models.find((x) => x.name === name);
-	assert.ok(m, `NormLens reports ${name} (got ${result.models.map((x) => x.name).join(', ')})`);
-	return m;
-}
-
-interface Expected {
-	total: number;
-	trainable: number;
-	buffers: number;
-	/** The output of the model's first call in the file. */
-	output?: number[];
-}
-
-function assertAgrees(result: AnalysisResult, name: string, want: Expected): void {
-	const m = model(result, name);
-	assert.deepStrictEqual(
-		{ total: m.totals.total, trainable: m.totals.trainable, buffers: m.totals.buffers },
-		{ total: want.total, trainable: want.trainable, buffers: want.buffers },
-		`${name}: totals (unknown: ${m.unknown?.reason})`,
-	);
-	if (want.output) {
-		assert.deepStrictEqual(m.calls?.[0]?.outputShape, want.output, `${name}: output shape`);
-	}
-}
 
 describe('real PyTorch model files, second hunt: exact as PyTorch 1.13, or unknown with the cause', () => {
 	it('karpathy/minGPT: a config set through self.__dict__, and math.pi in NewGELU', () => {
