@@ -38,6 +38,24 @@ describe('unknowns carry their first cause', () => {
 		assert.match(d[0].message, /`net`/);
 	});
 
+	it('a size from a module NormLens cannot read names that argument and that name, not "a size"', () => {
+		const r = analyzePython(
+			`${torchHead}from mylib import P\nfrom config import cfg\nnet = nn.Sequential(nn.Conv2d(3, P, 3, padding_mode='zeros'))\nhead = nn.Sequential(nn.Linear(cfg.hidden, 4))\nok = nn.Sequential(nn.Linear(4, 4))\n`,
+		);
+		assert.strictEqual(model(r, 'net').totals.total, null);
+		assert.match(
+			model(r, 'net').unknown?.reason ?? '',
+			/`out_channels` of this Conv2d is `mylib\.P`/,
+		);
+		assert.strictEqual(model(r, 'net').unknown?.range.start.line, 4);
+		assert.match(
+			model(r, 'head').unknown?.reason ?? '',
+			/`in_features` of this Linear is `config\.cfg\.hidden`, a name from code NormLens cannot read/,
+		);
+		// Linear(4, 4): 20, untouched.
+		assert.strictEqual(model(r, 'ok').totals.total, 20);
+	});
+
 	it('calls trusted not to change a model keep it exact (print, summaries, optimizers, losses, eval, to)', () => {
 		const r = analyzePython(
 			`${torchHead}from torchinfo import summary\nnet = nn.Sequential(nn.Linear(3, 4))\nprint(net)\nsummary(net)\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)\nloss_fn = nn.MSELoss()\nnet.eval()\nnet.to("cpu")\nmystery(3)\n`,

@@ -133,9 +133,7 @@ export function initWeights(
 				registerUninitialized(m, spec, cfg);
 			}
 			m.unknownCause = cause ?? {
-				reason: m.lazyPending
-					? lazyWaiting(type)
-					: `NormLens cannot determine a size of this ${type} from its arguments`,
+				reason: m.lazyPending ? lazyWaiting(type) : sizeUnknown(spec, cfg, type),
 				range,
 			};
 			if (m.lazyPending) {
@@ -386,6 +384,33 @@ export function fromPretrained(
 		weight.requiresGrad = !freeze.v;
 	}
 	return { k: 'obj', obj: m };
+}
+
+/**
+ * Why a module's sizes are unknown when no argument carries a cause of its own: the argument that
+ * decides it — the first unread one whose replacement by a number lets PyTorch's rule count (or
+ * refuse) — named with what it is: `from mylib import P; nn.Linear(P, 4)` says it is `mylib.P`, a
+ * name from code NormLens cannot read, rather than "cannot determine a size".
+ */
+function sizeUnknown(spec: TorchModuleSpec, cfg: Map<string, Value>, type: string): string {
+	for (const [name, v] of cfg) {
+		if (v.k !== 'ref' && v.k !== 'unknown') {
+			continue;
+		}
+		const probe = new Map(cfg).set(name, { k: 'num', v: 2 });
+		let decides = true;
+		try {
+			decides = torchParams(spec, probe) !== null;
+		} catch {
+			// PyTorch would refuse that number: the argument still decides.
+		}
+		if (decides) {
+			return v.k === 'ref'
+				? `the \`${name}\` of this ${type} is \`${v.path}\`, a name from code NormLens cannot read`
+				: `NormLens cannot determine the \`${name}\` of this ${type}`;
+		}
+	}
+	return `NormLens cannot determine a size of this ${type} from its arguments`;
 }
 
 /** The causes that say a lazy module is still waiting for its first input (lazyOnUnknownInput replaces only those). */
