@@ -105,7 +105,7 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		case 'UnaryExpression':
 		case 'BinaryExpression':
 			// `and` / `or` / `not` with Python's precedence (logical.ts says why not Lezer's tree).
-			return logicalOp(it, node)
+			return logicalOp(node)
 				? logical(it, node, (n) => evaluate(it, n, scope))
 				: node.name === 'UnaryExpression'
 					? unary(it, node, scope)

@@ -25,29 +25,36 @@ type Logical =
 
 type Part = 'and' | 'or' | 'not' | SyntaxNode;
 
-/** The logical operator of a node (`and` / `or` of a BinaryExpression, `not` of a UnaryExpression), if any. */
-export function logicalOp(it: Interpreter, node: SyntaxNode): 'and' | 'or' | 'not' | undefined {
-	if (node.name !== 'BinaryExpression' && node.name !== 'UnaryExpression') {
+/**
+ * The logical operator of a node (`and` / `or` of a BinaryExpression, `not` of a UnaryExpression),
+ * if any. Read from the operator token's node name (Lezer names keyword tokens by their word), as
+ * every binary and unary expression the interpreter meets asks: no child list is built.
+ */
+export function logicalOp(node: SyntaxNode): 'and' | 'or' | 'not' | undefined {
+	if (node.name === 'UnaryExpression') {
+		return node.firstChild?.name === 'not' ? 'not' : undefined;
+	}
+	if (node.name !== 'BinaryExpression') {
 		return undefined;
 	}
-	const parts = children(node);
-	const op = node.name === 'UnaryExpression' ? parts[0] : parts[1];
-	const text =
-		op && parts.length === (node.name === 'UnaryExpression' ? 2 : 3) ? it.source.slice(op) : '';
-	return text === 'and' || text === 'or' || text === 'not' ? text : undefined;
+	let op = node.firstChild?.nextSibling;
+	while (op?.name === 'Comment') {
+		op = op.nextSibling;
+	}
+	return op?.name === 'and' || op?.name === 'or' ? op.name : undefined;
 }
 
 /** The and / or / not operators and their operands, in source order. */
-function flatten(it: Interpreter, node: SyntaxNode, out: Part[]): void {
-	const op = logicalOp(it, node);
+function flatten(node: SyntaxNode, out: Part[]): void {
+	const op = logicalOp(node);
 	const parts = children(node);
 	if (op === 'not') {
 		out.push('not');
-		flatten(it, parts[1], out);
+		flatten(parts[1], out);
 	} else if (op) {
-		flatten(it, parts[0], out);
+		flatten(parts[0], out);
 		out.push(op);
-		flatten(it, parts[2], out);
+		flatten(parts[2], out);
 	} else {
 		out.push(node);
 	}
@@ -89,7 +96,7 @@ export function logical(
 	evaluate: (node: SyntaxNode) => Value,
 ): Value {
 	const parts: Part[] = [];
-	flatten(it, node, parts);
+	flatten(node, parts);
 	const tree = rebuild(parts);
 	if (!tree) {
 		return unknown({
