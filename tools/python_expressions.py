@@ -309,6 +309,17 @@ n = len(list(itertools.product([1, 2], repeat=3))) + len(list(itertools.combinat
 n = '{}x{}'.format(3, 4).count('x') + len(f'{3:03d}')
 ###
 n = int(2 ** 0.5 * 10) + int(1e2)
+###
+words = ['bb', 'a', 'ccc', 'dd']
+n = len(sorted(words, key=len)[0]) * 10 + len(sorted(words, key=len, reverse=True)[-1])
+###
+pairs = [(2, 'x'), (1, 'y'), (2, 'z'), (1, 'w')]
+s = sorted(pairs, key=lambda p: p[0], reverse=True)
+code = {'x': 1, 'y': 2, 'z': 3, 'w': 4}
+n = code[s[0][1]] * 1000 + code[s[1][1]] * 100 + code[s[2][1]] * 10 + code[s[3][1]]
+###
+sizes = {'b': 3, 'a': 1, 'c': 2}
+n = sorted(sizes, key=sizes.get)[-1] == 'b' and sorted(sizes.items(), key=lambda kv: -kv[1])[0][1] * 7
 '''
 
 

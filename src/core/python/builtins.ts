@@ -356,10 +356,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				: UNKNOWN;
 		}
 		case 'sorted': {
-			// Numbers or strings, in Python's order; a `key=` function is not followed.
+			// Numbers or strings (or what `key=` maps each item to), in Python's order.
 			const items = a[0] ? it.iterate(a[0]) : undefined;
 			const reverse = args.keywords.get('reverse');
-			if (!items || args.keywords.has('key') || (reverse && reverse.k !== 'bool')) {
+			const keyFn = args.keywords.get('key');
+			if (!items || (reverse && reverse.k !== 'bool')) {
 				return unknown(
 					causeOf(a[0]) ?? {
 						reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
@@ -382,7 +383,13 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 					? (parts as (number | string)[])
 					: undefined;
 			};
-			const keys = items.map(keyOf);
+			const keys = items
+				.map((x) =>
+					keyFn && keyFn.k !== 'none'
+						? it.call(keyFn, { positional: [x], keywords: new Map(), node: args.node })
+						: x,
+				)
+				.map(keyOf);
 			const kinds = new Set(
 				keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])),
 			);
@@ -400,12 +407,10 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				}
 				return x.length - y.length;
 			};
+			// A stable sort either way, as Python's: equal keys keep their order with reverse=True too.
+			const sign = reverse?.k === 'bool' && reverse.v ? -1 : 1;
 			const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
-			const sorted = order.sort((x, y) => cmp(x.k, y.k)).map((x) => x.v);
-			return {
-				k: 'list',
-				items: reverse?.k === 'bool' && reverse.v ? sorted.reverse() : sorted,
-			};
+			return { k: 'list', items: order.sort((x, y) => sign * cmp(x.k, y.k)).map((x) => x.v) };
 		}
 		case 'any':
 		case 'all': {

@@ -19,7 +19,8 @@ export type Value =
 	| { k: 'str'; v: string }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
-	| { k: 'tuple'; items: Value[]; cause?: Cause }
+	/** `fields`: the names of a named tuple's items (`torch.max(x, 1).values`). */
+	| { k: 'tuple'; items: Value[]; cause?: Cause; fields?: readonly string[] }
 	/**
 	 * `cause`: something NormLens could not follow may have changed the list (its items are then not
 	 * trusted). `iterator`: an iterator or generator (`iter(xs)`, `module.parameters()`), not a

@@ -73,9 +73,9 @@ import { assertAgrees, model, read } from './torchAgree';
  * A battery of 68 tensor ops in forwards on (2, 6, 8, 10) (snippet-style modules): 47 agree; one
  * WRONG shape: `x[:, 0].t()` on a 3-D tensor printed (8, 2) where PyTorch raises (t() takes at most
  * 2 dims), now unknown; narrow, index_select, topk, sort and diff were unknown, now exact (snippet
- * `tensor_ops.py`). Left unknown (knowable; no rule yet): indexing with a list, repeat_interleave,
- * F.unfold, torch.where, F.one_hot, x.unfold, x.norm(dim), F.glu, gather, torch.outer, x.mT,
- * F.linear, F.embedding, amax over a tuple of dims, `.values` of max(dim).
+ * `tensor_ops.py`). Left unknown then (knowable; no rule yet), exact since: indexing with a list,
+ * repeat_interleave, F.unfold, torch.where, F.one_hot, x.unfold, x.norm(dim), F.glu, gather,
+ * torch.outer, x.mT, F.linear, F.embedding, `.values` of max(dim) (torchOps.test.ts).
  *
  * github.com/yassouali/pytorch-segmentation (MIT), models/ with base/base_model.py (not copied
  * here), on (1, 3, 64, 64): FCN8, GCN, DeepLab_DUC_HDC, UperNet, PSPDenseNet raise NameError in

@@ -189,6 +189,11 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 		}
 		case 'unknown':
 			return obj;
+		case 'tuple': {
+			// A named tuple's field (`torch.max(x, 1).values`).
+			const at = obj.fields?.indexOf(name) ?? -1;
+			return at >= 0 ? obj.items[at] : { k: 'bound', self: obj, name };
+		}
 		default:
 			return { k: 'bound', self: obj, name };
 	}

@@ -61,7 +61,6 @@ export const elementwise = new Set([
 	'sigmoid_',
 	'tanh_',
 	'exp_',
-	'pow',
 	'square',
 	'rsqrt',
 	// masking, triangles and more pointwise ops

@@ -8,6 +8,7 @@ import { ShapeError } from '../../common/spec';
 import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
 import { bindArgs } from '../nn/build';
 import { elementwise } from './elementwise';
+import { FUNCTIONAL_MULTI, multiTensorValue } from './functionalMore';
 import { fmtShape } from './shapes';
 import { withPoolIndices } from '../shapeCauses';
 import { TorchParam, TorchTensor } from '../objects';
@@ -196,8 +197,13 @@ const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
 		: unknownTensor();
 };
 
+/** The F.* functions of several tensors (functionalMore.ts). */
+const multiTensor: FunctionalRule = ({ s, name, args, ctx }) =>
+	multiTensorValue(name, 'F.', args, ctx, (d) => s.report(d));
+
 /** Every F.* op NormLens follows, by name; any other gives a tensor of unknown shape. */
 const functionalOps = opTable<FunctionalRule>({
+	...Object.fromEntries([...FUNCTIONAL_MULTI].map((n) => [n, multiTensor])),
 	...Object.fromEntries([...elementwise].map((n) => [n, keepsShape])),
 	...Object.fromEntries(
 		Object.entries(functionalModules).map(([n, moduleName]) => [n, byModuleRule(moduleName)]),

@@ -2,6 +2,7 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { Value } from '../../../python/values';
+import { broadcast } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
@@ -29,7 +30,12 @@ function sliceLength(
  */
 export function indexShape(x: Shape, key: Value): Shape | null {
 	const items = key.k === 'tuple' ? key.items : [key];
-	const consumes = (v: Value) => v.k === 'num' || v.k === 'slice';
+	const advanced = items.map(advancedIndex);
+	if (advanced.some((a) => a === null)) {
+		return null;
+	}
+	const anyAdvanced = advanced.some((a) => a !== undefined);
+	const consumes = (v: Value, i: number) => v.k === 'num' || v.k === 'slice' || advanced[i];
 	const used = items.filter(consumes).length;
 	const ellipses = items.filter((v) => v.k === 'ellipsis').length;
 	if (ellipses > 1) {
@@ -38,25 +44,52 @@ export function indexShape(x: Shape, key: Value): Shape | null {
 	if (used > x.length) {
 		throw new ShapeError(`too many indices: ${used} for ${x.length} dimensions`, 'index-error');
 	}
+	if (anyAdvanced && items.some((v) => v.k === 'none')) {
+		// None beside advanced indices: where PyTorch puts the broadcast dims is not followed.
+		return null;
+	}
 	const out: Shape = [];
+	// The advanced indices broadcast together: where they sit together the broadcast dims take their
+	// place, otherwise they come first (NumPy's rule; unlike NumPy, PyTorch's ints are no advanced
+	// indices: `x[0, :, [1, 2]]` of (2, 6, 8, 10) is (6, 2, 10), not (2, 6, 10)).
+	const adv: Shape[] = [];
+	/** The positions of the advanced items in the key. */
+	const advAt: number[] = [];
 	let d = 0;
-	for (const v of items) {
+	for (const [i, v] of items.entries()) {
+		const a = advanced[i];
 		if (v.k === 'ellipsis') {
 			const n = x.length - used;
 			out.push(...x.slice(d, d + n));
 			d += n;
 		} else if (v.k === 'none') {
 			out.push(1);
-		} else if (v.k === 'num') {
+		} else if (v.k === 'num' || a) {
 			const n = x[d];
-			if (!Number.isInteger(v.v)) {
+			if (v.k === 'num' && !Number.isInteger(v.v)) {
 				return null;
 			}
-			if (n !== null && (v.v >= n || v.v < -n)) {
+			const checked: AdvancedIndex = a ?? { shape: [], values: v.k === 'num' ? [v.v] : [] };
+			if (checked.mask !== undefined && n !== null && checked.mask !== n) {
 				throw new ShapeError(
-					`index ${v.v} is out of bounds for dimension ${d} with size ${n}`,
+					`The shape of the mask [${checked.mask}] at index ${d} does not match the shape of the indexed tensor [${n}] at index ${d}`,
 					'index-error',
 				);
+			}
+			const bad = n === null ? undefined : checked.values?.find((k) => k >= n || k < -n);
+			if (bad !== undefined) {
+				throw new ShapeError(
+					`index ${bad} is out of bounds for dimension ${d} with size ${n}`,
+					'index-error',
+				);
+			}
+			if (a) {
+				adv.push(a.shape);
+				// A marker where the broadcast dims go if the advanced indices sit together.
+				if (advAt.length === 0) {
+					out.push(NaN);
+				}
+				advAt.push(i);
 			}
 			d++;
 		} else if (v.k === 'slice') {
@@ -75,7 +108,92 @@ export function indexShape(x: Shape, key: Value): Shape | null {
 		}
 	}
 	out.push(...x.slice(d));
-	return out;
+	if (!anyAdvanced) {
+		return out;
+	}
+	let b: Shape | null = [];
+	for (const s of adv) {
+		b = b && broadcast(b, s);
+	}
+	if (!b) {
+		throw new ShapeError(
+			`shape mismatch: indexing tensors could not be broadcast together with shapes ${adv.map((s) => `[${s.join(', ')}]`).join(', ')}`,
+			'index-error',
+		);
+	}
+	const at = out.findIndex((n) => Number.isNaN(n));
+	// PyTorch selects the ints first: only a slice or `...` between two advanced indices parts them.
+	const together = advAt.every(
+		(p, k) => k === 0 || items.slice(advAt[k - 1] + 1, p).every((v) => v.k === 'num'),
+	);
+	const rest = out.filter((n) => !Number.isNaN(n));
+	return together ? [...rest.slice(0, at), ...b, ...rest.slice(at)] : [...b, ...rest];
+}
+
+interface AdvancedIndex {
+	shape: Shape;
+	values?: readonly number[];
+	/** A list of bools: the size of the dim it masks. */
+	mask?: number;
+}
+
+/**
+ * An advanced index (a list of ints or of bools, an int64 tensor of known values): the shape it
+ * indexes with, its values (for bounds), and for a list of bools its length (the mask's); undefined
+ * for a basic item (an int, a slice, None, `...`); null for one NormLens does not follow (a tensor of
+ * unknown dtype may be a mask, whose count depends on the data).
+ */
+function advancedIndex(v: Value): AdvancedIndex | null | undefined {
+	if (v.k === 'list') {
+		if (v.cause) {
+			return null;
+		}
+		if (v.items.length > 0 && v.items.every((i) => i.k === 'bool')) {
+			const trues = v.items.filter((i) => i.k === 'bool' && i.v).length;
+			return { shape: [trues], mask: v.items.length };
+		}
+		const shape = intListShape(v);
+		return shape ? { shape: shape.shape, values: shape.values } : null;
+	}
+	if (v.k === 'obj' && v.obj instanceof TorchTensor) {
+		const t = v.obj;
+		return t.shape && t.integral && t.values ? { shape: t.shape, values: t.values } : null;
+	}
+	if (v.k === 'obj' || v.k === 'unknown') {
+		return null;
+	}
+	return undefined;
+}
+
+/** The shape and values of nested lists of ints; undefined when ragged, empty inside, or not all ints. */
+function intListShape(v: Value, depth = 0): { shape: number[]; values: number[] } | undefined {
+	if (v.k === 'num') {
+		return Number.isInteger(v.v) && !v.float ? { shape: [], values: [v.v] } : undefined;
+	}
+	if (v.k !== 'list' || v.cause || depth > 8) {
+		return undefined;
+	}
+	const inner = v.items.map((i) => intListShape(i, depth + 1));
+	if (v.items.length === 0) {
+		// x[[]]: an empty int64 index, no values.
+		return depth === 0 ? { shape: [0], values: [] } : undefined;
+	}
+	const first = inner[0];
+	if (
+		!first ||
+		inner.some(
+			(s) =>
+				!s ||
+				s.shape.length !== first.shape.length ||
+				s.shape.some((n, i) => n !== first.shape[i]),
+		)
+	) {
+		return undefined;
+	}
+	return {
+		shape: [v.items.length, ...first.shape],
+		values: inner.flatMap((s) => (s as { values: number[] }).values),
+	};
 }
 
 /** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter of this shape. */

@@ -3,13 +3,14 @@ import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
-import { broadcast, matmulShape } from '../../common/shapes';
+import { broadcast } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { elementwise } from './elementwise';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
+import { moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
-interface TensorMethodCall {
+export interface TensorMethodCall {
 	/** The method as written (rules shared by several names tell them apart). */
 	name: string;
 	s: Shape;
@@ -24,7 +25,7 @@ interface TensorMethodCall {
 	dimsArg(): number[] | undefined;
 }
 
-type TensorMethodRule = (c: TensorMethodCall) => Value;
+export type TensorMethodRule = (c: TensorMethodCall) => Value;
 
 /** `x.view(…)` / `x.reshape(…)`. */
 const reshapeTo: TensorMethodRule = (c) => {
@@ -51,12 +52,12 @@ const newOfSize: TensorMethodRule = (c) => {
 };
 
 const matrixProduct: TensorMethodRule = (c) => {
-	const { s, a, out } = c;
+	const { name, s, a, out } = c;
 	const other =
 		a[0]?.k === 'obj' && (a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam)
 			? a[0].obj.shape
 			: null;
-	return out(other ? matmulShape(s, other) : null);
+	return out(other ? productShape(name, s, other) : null);
 };
 
 /**
@@ -75,6 +76,27 @@ const broadcasting: TensorMethodRule = (c) => {
 				? other.obj.shape
 				: null;
 	return out(shape ? broadcast(s, shape) : null);
+};
+
+/** `x.expand(…)` / `x.broadcast_to(…)`: new sizes aligned right; -1 keeps a size; leading new dims may be added. */
+const expandTo: TensorMethodRule = (c) => {
+	const { s, a, out } = c;
+	// New sizes, aligned right; -1 keeps the size; leading new dims may be added.
+	const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+	if (list.length < s.length) {
+		return out(null);
+	}
+	const offset = list.length - s.length;
+	const sizes = list.map((v, i) =>
+		asInt(v) === -1 && i >= offset ? s[i - offset] : v === BATCH ? null : (asInt(v) ?? null),
+	);
+	// Only a size of 1 stretches: expanding a known size to another is PyTorch's RuntimeError.
+	const clash = sizes.some((n, i) => {
+		const old = i >= offset ? s[i - offset] : 1;
+		return n !== null && old !== null && old !== 1 && old !== n;
+	});
+	// -1 in a new leading dim, or any other negative size, is PyTorch's RuntimeError too.
+	return out(clash || sizes.some((n) => n !== null && n < 0) ? null : sizes);
 };
 
 /** `x.max(…)`, `x.min(…)`, `x.median(…)`. */
@@ -101,7 +123,7 @@ const valuesAndIndices: TensorMethodRule = (c) => {
 		keep?.k === 'bool' && keep.v
 			? s.map((x, i) => (i === d ? 1 : x))
 			: s.filter((_, i) => i !== d);
-	return tuple([out(reduced), out(reduced)]);
+	return valuesIndices(out(reduced), out(reduced));
 };
 
 /** Reductions over one dim or several, with or without keepdim. */
@@ -289,6 +311,8 @@ const tensorMethods = opTable<TensorMethodRule>({
 			'logical_xor',
 			'atan2',
 			'hypot',
+			'pow',
+			'float_power',
 		].map((n) => [n, broadcasting]),
 	),
 	matmul: matrixProduct,
@@ -343,24 +367,7 @@ const tensorMethods = opTable<TensorMethodRule>({
 	logsumexp: reduction,
 	argmax: reduction,
 	argmin: reduction,
-	expand: (c) => {
-		const { s, a, out } = c;
-		// New sizes, aligned right; -1 keeps the size; leading new dims may be added.
-		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
-		if (list.length < s.length) {
-			return out(null);
-		}
-		const offset = list.length - s.length;
-		return out(
-			list.map((v, i) =>
-				asInt(v) === -1 && i >= offset
-					? s[i - offset]
-					: v === BATCH
-						? null
-						: (asInt(v) ?? null),
-			),
-		);
-	},
+	expand: expandTo,
 	repeat: (c) => {
 		const { s, out, dimsArg } = c;
 		const reps = dimsArg();
@@ -411,13 +418,13 @@ const tensorMethods = opTable<TensorMethodRule>({
 			return UNKNOWN;
 		}
 		const shape = s.map((x, i) => (i === d ? k : x));
-		return tuple([out(shape), out(shape)]);
+		return valuesIndices(out(shape), out(shape));
 	},
 	// x.sort(dim=-1, descending=False): the tuple (values, indices), each of x's shape.
 	sort: (c) => {
 		const { s, a, args, out } = c;
 		const d = dimIn(c, a[0] ?? args.keywords.get('dim') ?? { k: 'num', v: -1 });
-		return d === undefined ? UNKNOWN : tuple([out(s), out(s)]);
+		return d === undefined ? UNKNOWN : valuesIndices(out(s), out(s));
 	},
 	// x.diff(n=1, dim=-1): n fewer along dim (with prepend= or append=, not followed).
 	diff: (c) => {
@@ -445,6 +452,8 @@ const tensorMethods = opTable<TensorMethodRule>({
 	expand_as: likeOther,
 	type_as: likeOther,
 	view_as: likeOther,
+	...moreTensorMethods,
+	broadcast_to: expandTo,
 });
 
 /**
@@ -493,6 +502,8 @@ const notATensor = new Set([
 	'tensor_split',
 	'topk',
 	'sort',
+	'cummax',
+	'cummin',
 ]);
 
 /** A dim argument as an index into the receiver's dims, where it is one (PyTorch raises for any other). */

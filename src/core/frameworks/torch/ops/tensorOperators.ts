@@ -17,6 +17,17 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		if (name === 'T' && obj.shape) {
 			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
 		}
+		// x.mT / x.mH: the last two dims swapped (PyTorch raises below 2 dims); x.H: a matrix's transpose.
+		if ((name === 'mT' || name === 'mH' || name === 'H') && obj.shape) {
+			const s = obj.shape;
+			const ok = name === 'H' ? s.length === 2 : s.length >= 2;
+			return {
+				k: 'obj',
+				obj: new TorchTensor(
+					ok ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : null,
+				).viewOf(obj),
+			};
+		}
 		if (name === 'ndim') {
 			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
 		}

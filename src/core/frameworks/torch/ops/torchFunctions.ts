@@ -14,11 +14,12 @@ import {
 	Value,
 } from '../../../python/values';
 import { opTable } from '../../common/opTable';
-import { matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
+import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorMethod } from './tensorMethods';
+import { productShape } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
 
 /** A torch.* call as its rule reads it. */
@@ -120,7 +121,7 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 	// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
 	const t = tensorArg(a[0]);
 	if (!t?.shape) {
-		return ['split', 'chunk', 'unbind', 'topk', 'sort'].includes(name)
+		return ['split', 'chunk', 'unbind', 'topk', 'sort', 'cummax', 'cummin'].includes(name)
 			? UNKNOWN
 			: { k: 'obj', obj: new TorchTensor(null) };
 	}
@@ -140,9 +141,12 @@ const likeInput: TorchFunctionRule = (c) => {
 };
 
 const matrixProduct: TorchFunctionRule = (c) => {
-	const { a, tensorArg } = c;
+	const { name, a, tensorArg } = c;
 	const [x, y] = [tensorArg(a[0])?.shape, tensorArg(a[1])?.shape];
-	return { k: 'obj', obj: new TorchTensor(x && y ? matmulShape(x, y) : null) };
+	return {
+		k: 'obj',
+		obj: new TorchTensor(x && y ? productShape(name, x, y) : null),
+	};
 };
 
 /** Pointwise functions: the input's shape, from the same producing module. */
@@ -260,6 +264,9 @@ const meshgrid: TorchFunctionRule = (c) => {
 	return tuple(list.map(() => ({ k: 'obj', obj: new TorchTensor([...shape]) }) as Value));
 };
 
+const multiTensor: TorchFunctionRule = (c) =>
+	multiTensorValue(c.name, 'torch.', c.args, c.ctx, c.report);
+
 /** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
@@ -369,7 +376,16 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			return { k: 'obj', obj: new TorchTensor(null) };
 		}
 		const n = Math.max(0, Math.ceil((end - start) / step));
-		return { k: 'obj', obj: new TorchTensor(Number.isSafeInteger(n) ? [n] : null) };
+		// Of ints alone (no dtype given), an int64 tensor whose values are known: `x[:, torch.arange(3)]`.
+		const ints =
+			!args.keywords.has('dtype') &&
+			[x, y, z].every((v) => v === undefined || (v.k === 'num' && !isFloat(v)));
+		const t = new TorchTensor(Number.isSafeInteger(n) ? [n] : null, null, ints ? 8 : undefined);
+		if (ints && Number.isSafeInteger(n) && n <= 4096) {
+			t.values = Array.from({ length: n }, (_, i) => start + i * step);
+			t.integral = true;
+		}
+		return { k: 'obj', obj: t };
 	},
 	// torch.linspace(start, end, steps): `steps` float32 values, computed as PyTorch's CPU kernel does
 	// (in float32, from both ends towards the middle), kept when there are few enough to read.
@@ -444,6 +460,47 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	no_grad: noTensor,
 	manual_seed: noTensor,
 	device: noTensor,
+	...Object.fromEntries([...TORCH_MULTI].map((n) => [n, multiTensor])),
+	// torch.where(condition) alone: the indices of the nonzero values, as many as the data has.
+	where: (c) =>
+		c.a.length === 1 && c.args.keywords.size === 0
+			? c.tensorArg(c.a[0])?.shape
+				? tuple(
+						(c.tensorArg(c.a[0])?.shape ?? []).map((): Value => ({
+							k: 'obj',
+							obj: new TorchTensor(null),
+						})),
+					)
+				: UNKNOWN
+			: multiTensor(c),
+	...Object.fromEntries(
+		[
+			'repeat_interleave',
+			'gather',
+			'take_along_dim',
+			'cumsum',
+			'cumprod',
+			'logcumsumexp',
+			'argsort',
+			'cummax',
+			'cummin',
+			'outer',
+			'ger',
+			'norm',
+			'addmm',
+			'baddbmm',
+			'addbmm',
+			'addmv',
+			'tensordot',
+			'broadcast_to',
+			'index_fill',
+			'index_add',
+			'index_copy',
+			'scatter',
+			'scatter_add',
+			'scatter_reduce',
+		].map((n) => [n, asTensorMethod]),
+	),
 });
 
 /** `torch.<name>(…)` by the table; `undefined` for a function the table does not hold. */

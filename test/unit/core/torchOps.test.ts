@@ -1,0 +1,172 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { analyzePython } from '../../../src/core';
+import { model, read } from './torchAgree';
+
+/**
+ * Tensor ops in forwards, each in a module of its own run on (2, 6, 8, 10): the output shape must be
+ * the one PyTorch 1.13 printed running the same file (`/usr/bin/python3`; `null`: PyTorch raised),
+ * or unknown where the shape depends on the data. Before these rules all but 6 of
+ * `tensor_ops2.py`'s 52 ops were unknown: indexing with lists and int tensors, repeat_interleave,
+ * torch.where, gather, F.linear, F.one_hot, outer, mT, norm, glu, embedding, the cumulative ops,
+ * unfold, broadcast_to, addmm, cdist, cosine_similarity, tensordot, grid_sample, affine_grid, and
+ * `.values` / `.indices` of max, min, sort and topk. `tensor_ops3.py` checks advanced indexing's
+ * placement (PyTorch selects ints first, unlike NumPy), masks, bounds, and the errors PyTorch
+ * raises in those ops (and in mm / bmm, which do not broadcast as matmul does); `x.pow(t)` used to keep
+ * x's shape where the exponent broadcasts it.
+ */
+const ops2: (number[] | null)[] = [
+	[2, 6, 8, 10],
+	[2, 3, 8, 10],
+	[2, 6, 2],
+	[2, 6, 10],
+	[2, 2, 8, 10],
+	[2, 12, 8, 10],
+	[2, 6, 8, 30],
+	[1920],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[3, 4],
+	[2, 3, 8, 10],
+	[2, 6, 8, 1],
+	[2, 6, 8, 5],
+	[2, 6, 8, 7],
+	[10, 8],
+	[2, 6, 10, 8],
+	[2, 8, 10],
+	[2, 6, 8, 1],
+	[2, 6],
+	[2, 8, 10],
+	[2, 6, 8, 5],
+	[1, 2, 3],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 4, 4],
+	[2, 54, 48],
+	[2, 6, 8, 10],
+	[8, 5],
+	[6, 8, 8],
+	[2, 8, 10],
+	[496],
+	[473],
+	[3, 3],
+	[],
+	[2, 6, 3],
+	[2, 6, 4, 5],
+	[2, 8, 10, 2],
+	null,
+	null,
+	[2, 8, 10],
+	[2, 6, 8],
+	[2, 6, 8, 10],
+	[2, 6, 8, 2],
+	[2, 3, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 8, 10, 6],
+	[2, 10],
+	[2, 6, 1, 1],
+];
+const ops3: (number[] | null)[] = [
+	[6, 2, 10],
+	[2, 8, 10],
+	[1, 2, 6, 10],
+	[2, 6, 8, 2],
+	null,
+	[1, 6, 8, 10],
+	null,
+	[2, 1, 6, 8, 10],
+	[2, 1, 8],
+	[2, 2, 2, 10],
+	[2, 6, 8, 10],
+	null,
+	[2, 4, 8, 10],
+	[2, 6, 8, 10],
+	null,
+	[2, 6, 4, 10],
+	null,
+	null,
+	[1, 2, 5],
+	[2, 6, 8, 3],
+	[2, 10],
+	[2, 6],
+	[2, 6, 8, 11],
+	null,
+	[2, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8],
+	[2, 8, 10],
+	[3, 2, 6, 8, 10],
+	[2, 10],
+	[2, 6, 8, 10],
+	[8, 4],
+	[6, 8, 8],
+	[2, 6, 8, 10],
+	[10, 8],
+	[2, 1, 8, 10],
+	[3, 5],
+	[2, 36, 25],
+	[2, 6, 3, 4, 5],
+	[2, 3, 8, 10, 3],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[10, 10],
+	[3, 6, 8, 10],
+	null,
+	[2, 10],
+	[2, 6],
+	[2],
+	[2, 2, 1, 2],
+	[6, 8, 8],
+	null,
+	[8, 3],
+	null,
+	null,
+	null,
+	null,
+	[6, 8, 1],
+	[6, 8, 8],
+];
+
+const snippet = (file: string) => analyzePython(read(path.join('snippets', file)));
+
+/** Each op's output: PyTorch's shape, or unknown where `dataDependent` lists it or PyTorch raised. */
+function assertOps(file: string, want: (number[] | null)[], dataDependent: number[]) {
+	const r = snippet(file);
+	want.forEach((shape, i) => {
+		const got = model(r, `op${i}`).calls?.[0]?.outputShape ?? null;
+		const expected = dataDependent.includes(i) ? null : shape;
+		assert.deepStrictEqual(got, expected, `${file} op${i}: PyTorch ${JSON.stringify(shape)}`);
+	});
+	return r;
+}
+
+describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data decides', () => {
+	it('indexing with lists and int tensors, gather, where, linear, one_hot and their kin', () => {
+		// 33: torch.where(x > 0)[0], 34: x[x > 0] — as many as the data has.
+		const r = assertOps('tensor_ops2.py', ops2, [33, 34]);
+		const linear = r.diagnostics.filter((d) => d.code === 'shape-mismatch');
+		assert.deepStrictEqual(
+			linear.map((d) => d.message),
+			[
+				'F.linear: mat1 and mat2 shapes cannot be multiplied (96x10 and 9x5) (shapes (2, 6, 8, 10), (5, 9)).',
+			],
+		);
+	});
+
+	it("advanced indexing's placement, masks and bounds; the errors PyTorch raises", () => {
+		// 7: x[[0, 1], None] — None beside an advanced index is not followed.
+		const r = assertOps('tensor_ops3.py', ops3, [7]);
+		const messages = r.diagnostics.map((d) => `${d.code}: ${d.message}`);
+		for (const part of [
+			'index-error: Indexing a tensor of shape (2, 6, 8, 10): index 9 is out of bounds for dimension 1 with size 6.',
+			'index-error: Indexing a tensor of shape (2, 6, 8, 10): The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [2] at index 0.',
+			'shape-mismatch: F.glu: Halving dimension must be even, but dimension 3 is size 9 (shapes (2, 6, 8, 9)).',
+			'index-error: Indexing a tensor of shape (2, 6, 8, 10): index -3 is out of bounds for dimension 0 with size 2.',
+		]) {
+			assert.ok(messages.includes(part), `${part}\n${messages.join('\n')}`);
+		}
+	});
+});
