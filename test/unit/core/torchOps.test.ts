@@ -169,4 +169,50 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 			assert.ok(messages.includes(part), `${part}\n${messages.join('\n')}`);
 		}
 	});
+
+	it("sizes that do not fit the input are PyTorch's error at the call, and the cause of what follows", () => {
+		// PyTorch 1.13 on (2, 4): "shape '[3, 3]' is invalid for input of size 8", likewise (5, -1) and (4, 4).
+		const r = analyzePython(`import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(9, 3)
+        self.w = nn.Parameter(torch.randn(2, 4))
+
+    def forward(self, x):
+        q = self.w.reshape(5, -1)
+        r = torch.reshape(x, (4, 4))
+        return self.fc(x.view(3, 3))
+
+net = Net()
+out = net(torch.randn(2, 4))
+`);
+		assert.deepStrictEqual(
+			r.diagnostics
+				.filter((d) => d.severity === 'error')
+				.map((d) => [d.range.start.line, d.message]),
+			[
+				[
+					10,
+					'`.reshape(…)` of a tensor of shape (2, 4): shape (5, -1) does not fit an input of 8 elements (2, 4).',
+				],
+				[
+					11,
+					'`torch.reshape(…)` of a tensor of shape (2, 4): shape (4, 4) does not fit an input of 8 elements (2, 4).',
+				],
+				[
+					12,
+					'`.view(…)` of a tensor of shape (2, 4): shape (3, 3) does not fit an input of 8 elements (2, 4).',
+				],
+			],
+		);
+		const fc = model(r, 'net').layers.find((l) => l.name === 'fc');
+		assert.strictEqual(fc?.outputShape, null);
+		assert.match(
+			fc?.unknown?.reason ?? '',
+			/shape \(3, 3\) does not fit an input of 8 elements/,
+		);
+	});
 });

@@ -9,7 +9,7 @@ import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 import { explainShapes, opShapeCause } from '../shapeCauses';
 import { indexTensor } from './indexing';
-import { tensorMethod } from './tensorMethods';
+import { tensorMethodAt } from './tensorMethods';
 import { paramMethod } from './tensorOperators';
 import { noteViews, valueRead, writesInPlace } from './tensorWrites';
 
@@ -49,10 +49,20 @@ export function tensorCall(
 			name === '__getitem__'
 				? indexTensor(s, obj.shape, args, ctx)
 				: obj instanceof TorchTensor
-					? valueRead(name, tensorMethod(obj, reshaping ?? name, args), () =>
-							ctx.range(args.node),
+					? valueRead(
+							name,
+							tensorMethodAt(
+								obj,
+								reshaping ?? name,
+								args,
+								ctx.range(args.node),
+								(d) => s.report(d),
+							),
+							() => ctx.range(args.node),
 						)
-					: paramMethod(obj, name, args),
+					: paramMethod(obj, name, args, (t) =>
+							tensorMethodAt(t, name, args, ctx.range(args.node), (d) => s.report(d)),
+						),
 			[{ k: 'obj', obj }, ...args.positional, ...args.keywords.values()],
 			opShapeCause(name === '__getitem__' ? 'x[…]' : `.${name}(…)`, ctx.range(args.node)),
 		) ?? UNKNOWN;

@@ -1,12 +1,14 @@
 // Tensor methods (`x.view`, `x.permute`, …) as a name → rule table (attributes and operators: tensorOperators.ts).
-import type { Shape } from '../../../../protocol/analysis';
+import type { AnalysisDiagnostic, Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
-import { broadcast } from '../../common/shapes';
+import { broadcast, reshapeShape } from '../../common/shapes';
+import { ShapeError } from '../../common/spec';
 import { TorchParam, TorchTensor } from '../objects';
+import { raisedTensor } from '../shapeCauses';
 import { elementwise } from './elementwise';
-import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
+import { BATCH, flattenShape, fmtShape, reshape, shapeValue, splitShapes } from './shapes';
 import { moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
@@ -41,7 +43,8 @@ const reshapeTo: TensorMethodRule = (c) => {
 		return out(null);
 	}
 	const d = dimsArg();
-	return out(d ? reshape(s, d) : null);
+	// Sizes that do not fit the input are PyTorch's RuntimeError: a ShapeError, reported by the caller.
+	return out(d ? reshapeShape(s, d, c.name) : null);
 };
 
 const newOfSize: TensorMethodRule = (c) => {
@@ -547,4 +550,31 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	};
 	const rule = tensorMethods.get(name);
 	return rule ? rule({ name, s, a, args, out, axis, dimsArg }) : out(null);
+}
+
+/**
+ * tensorMethod, where a rule's ShapeError (sizes PyTorch refuses: `x.view(3, 3)` of 8 values) is
+ * reported at the call and gives a tensor whose unknown shape says so.
+ */
+export function tensorMethodAt(
+	t: TorchTensor,
+	name: string,
+	args: CallArgs,
+	range: TextRange,
+	report: (d: AnalysisDiagnostic) => void,
+	/** The call as the message names it (`torch.reshape(…)`; default `.name(…)`). */
+	label = `.${name}(…)`,
+): Value {
+	try {
+		return tensorMethod(t, name, args);
+	} catch (e) {
+		if (!(e instanceof ShapeError)) {
+			throw e;
+		}
+		// The rule's own prefix (`view: …`) would repeat the label.
+		const why = e.message.replace(/^\w+: /, '');
+		const message = `\`${label}\` of a tensor of shape ${fmtShape(t.shape ?? [])}: ${why}.`;
+		report({ range, severity: 'error', code: e.code, message });
+		return { k: 'obj', obj: raisedTensor(message, range) };
+	}
 }

@@ -6,7 +6,6 @@ import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { fmtShape, shapeValue } from './shapes';
-import { tensorMethod } from './tensorMethods';
 
 /** `x.shape`, `x.T`, `x.ndim` of a tensor; `p.shape`, `p.requires_grad` of a parameter; `undefined` for what NormLens does not model. */
 export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Value | undefined {
@@ -47,7 +46,13 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 }
 
 /** A parameter's own methods; any other is the tensor method on a tensor of its shape. */
-export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Value {
+export function paramMethod(
+	obj: TorchParam,
+	name: string,
+	args: CallArgs,
+	/** The tensor method on a tensor of the parameter's shape (tensorMethodAt, which reports its errors). */
+	asTensor: (t: TorchTensor) => Value,
+): Value {
 	if (name === 'requires_grad_') {
 		const flag = args.positional[0] ?? args.keywords.get('requires_grad');
 		obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
@@ -60,7 +65,7 @@ export function paramMethod(obj: TorchParam, name: string, args: CallArgs): Valu
 		return shapeValue(obj.shape);
 	}
 	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
-	return obj.shape ? tensorMethod(new TorchTensor(obj.shape), name, args) : UNKNOWN;
+	return obj.shape ? asTensor(new TorchTensor(obj.shape)) : UNKNOWN;
 }
 
 /** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */

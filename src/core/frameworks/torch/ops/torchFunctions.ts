@@ -18,7 +18,7 @@ import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
-import { tensorMethod } from './tensorMethods';
+import { tensorMethodAt } from './tensorMethods';
 import { productShape } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
 
@@ -126,11 +126,14 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 			: { k: 'obj', obj: new TorchTensor(null) };
 	}
 	const rest = new Map([...args.keywords].filter(([k]) => k !== 'input'));
-	return tensorMethod(t, name, {
-		...args,
-		positional: a.slice(1),
-		keywords: rest,
-	});
+	return tensorMethodAt(
+		t,
+		name,
+		{ ...args, positional: a.slice(1), keywords: rest },
+		c.ctx.range(args.node),
+		c.report,
+		`torch.${name}(…)`,
+	);
 };
 
 /** `torch.zeros_like(x)` and its kin: the input's shape. */
