@@ -8,9 +8,11 @@ import {
 	causeOf,
 	firstCause,
 	tuple,
+	unknown,
 	UNKNOWN,
 	Value,
 } from '../../python/values';
+import { initialStates, returnedStates, stateShape } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, KerasLayer, KerasTensor } from './objects';
@@ -215,13 +217,42 @@ export function callLayer(
 			}),
 		};
 	}
+	const states = returnedStates(layer);
+	if (states === null) {
+		return unknown({
+			reason: `NormLens cannot tell whether \`${layer.name}\` returns its states (\`return_state\`, \`units\`)`,
+			range: ctx.range(args.node),
+		});
+	}
+	// With its output, the final states: one list, as Keras returns it (`out, h, c = lstm(x)`).
+	const withStates = (out: KerasTensor): Value =>
+		states
+			? {
+					k: 'list',
+					items: [
+						{ k: 'obj', obj: out },
+						...Array.from({ length: states.count }, (): Value => ({
+							k: 'obj',
+							obj: new KerasTensor(
+								s.tensorIds++,
+								stateShape(out.shape && inputs[0].shape, states.units),
+								out.producer,
+								out.inputs,
+							),
+						})),
+					],
+				}
+			: { k: 'obj', obj: out };
 	const shapes = inputs.map((t) => t.shape);
 	const known = shapes.every((s): s is Shape => s !== null);
 	const out =
 		layer.type === 'Lambda' && known
 			? traceLambda(s, layer, shapes, ctx)
 			: apply(s, layer, known ? shapes : null, ctx.range(args.node));
-	for (const t of inputs) {
+	// `initial_state=` tensors are inputs of this node: the graph reaches their layers through it
+	// (a seq2seq decoder's LSTM started from the encoder's states), though no shape rule reads them.
+	const stateInputs = initialStates(args);
+	for (const t of [...inputs, ...stateInputs]) {
 		if (t.producer && !layer.inbound.includes(t.producer)) {
 			layer.inbound.push(t.producer);
 		}
@@ -235,9 +266,9 @@ export function callLayer(
 		// functional model's graph, so its weights are no model's (keras-io printed 7,809,584
 		// without the position Embedding's 32,768).
 		layer.calls++;
-		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, null, []) };
+		return withStates(new KerasTensor(s.tensorIds++, out, null, []));
 	}
-	const tensor = new KerasTensor(s.tensorIds++, out, layer, inputs);
+	const tensor = new KerasTensor(s.tensorIds++, out, layer, [...inputs, ...stateInputs]);
 	const shapeCause = inputs.find((t) => t.shape === null && t.shapeCause)?.shapeCause;
 	if (!known && shapeCause) {
 		layer.inputCause ??= shapeCause;
@@ -245,7 +276,7 @@ export function callLayer(
 	}
 	layer.calls++;
 	layer.firstOutput ??= tensor;
-	return { k: 'obj', obj: tensor };
+	return withStates(tensor);
 }
 
 /**

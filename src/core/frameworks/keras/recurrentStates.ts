@@ -1,0 +1,55 @@
+// What a recurrent layer called with `return_state=True` returns beside its output: its final
+// states (LSTM h and c, GRU / SimpleRNN h; a Bidirectional wrapper both directions' states).
+import type { Shape } from '../../../protocol/analysis';
+import type { CallArgs } from '../../python/interpreter';
+import { asInt } from '../../python/values';
+import { collectTensors, KerasLayer, KerasTensor } from './objects';
+
+/**
+ * The final states a call of `layer` returns after its output: how many and their units; undefined
+ * when it returns its output alone (not a recurrent layer, or `return_state` false); null when
+ * NormLens cannot tell (`return_state` or `units` not known).
+ */
+export function returnedStates(
+	layer: KerasLayer,
+): { count: number; units: number } | null | undefined {
+	let cell = layer;
+	let directions = 1;
+	if (layer.type === 'Bidirectional') {
+		const inner = layer.config.get('layer');
+		if (inner?.k !== 'obj' || !(inner.obj instanceof KerasLayer)) {
+			return undefined;
+		}
+		cell = inner.obj;
+		directions = 2;
+	}
+	const gates = cell.spec?.gates;
+	if (gates === undefined) {
+		return undefined;
+	}
+	const flag = cell.config.get('return_state');
+	const units = asInt(cell.config.get('units'));
+	if (flag === undefined || (flag.k === 'bool' && !flag.v)) {
+		return undefined;
+	}
+	if (flag.k !== 'bool' || units === undefined) {
+		return null;
+	}
+	// LSTM keeps two states (h, c); GRU and SimpleRNN one.
+	return { count: directions * (gates === 4 ? 2 : 1), units };
+}
+
+/** The tensors given as `initial_state=` (one or a list): inputs of the call's node in the graph. */
+export function initialStates(args: CallArgs): KerasTensor[] {
+	const v = args.keywords.get('initial_state');
+	const out: KerasTensor[] = [];
+	if (v && v.k !== 'none') {
+		collectTensors(v, out);
+	}
+	return out;
+}
+
+/** A final state's shape: (batch, units) from the input's shape. */
+export function stateShape(input: Shape | null, units: number): Shape | null {
+	return input && input.length > 0 ? [input[0], units] : null;
+}
