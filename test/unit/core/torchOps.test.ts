@@ -130,6 +130,75 @@ const ops3: (number[] | null)[] = [
 	[6, 8, 8],
 ];
 
+const ops4: (number[] | null)[] = [
+	[2, 2, 3, 8, 10],
+	[2, 6, 8, 6],
+	[2, 6, 8, 10],
+	[2, 6, 8, 6],
+	[2, 6, 8, 6, 2],
+	[2, 6, 8, 5],
+	[2, 6, 8, 5, 2],
+	[2, 6, 1, 1],
+	[2, 4, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 80, 6],
+	[1, 1, 8, 8],
+	[2, 6, 8, 10],
+	[2, 6, 8, 1],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 3, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 5],
+	[2, 8, 6, 10],
+	[2, 6, 16, 20],
+	[2, 8, 10, 6],
+	[2, 6, 8, 2],
+	[96, 10],
+	[2, 6],
+	[2, 6, 8, 10],
+	[2, 6],
+	[2, 6, 1, 1],
+	[2, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[960, 4],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 6, 8, 10],
+	[2, 1, 8, 10],
+];
+const ops5: (number[] | null)[] = [
+	[2, 6, 4, 10],
+	[2, 6, 8, 9],
+	[2, 6, 4, 12],
+	[2, 6, 4, 7],
+	[2, 6, 8, 10],
+	[2, 6, 8, 6],
+	[2, 6, 8, 10],
+	[2, 6, 8, 6],
+	[2, 6, 8, 18],
+	[2, 6, 8, 6, 2],
+	null,
+	null,
+	null,
+	[2, 6, 8, 10],
+	[8, 2, 10, 6],
+	[2, 6, 8, 5, 2],
+	null,
+	[2, 6, 8, 10],
+	[2, 6, 3, 5],
+	[2, 6, 8, 10],
+	[2, 6, 8, 6],
+	[10, 6, 8, 2],
+	[6, 8, 10, 2],
+	[2, 6, 8, 18],
+	[2, 6, 8, 1],
+];
+
 const snippet = (file: string) => analyzePython(read(path.join('snippets', file)));
 
 /** Each op's output: PyTorch's shape, or unknown where `dataDependent` lists it or PyTorch raised. */
@@ -168,6 +237,15 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 		]) {
 			assert.ok(messages.includes(part), `${part}\n${messages.join('\n')}`);
 		}
+	});
+
+	it('everyday ops of real forwards: unflatten, torch.fft, the complex views, swapaxes, movedim', () => {
+		// tensor_ops4 34: x.nonzero() — as many rows as the data has nonzero values.
+		assertOps('tensor_ops4.py', ops4, [34]);
+		// FNO-style spectra (rfft2 with s=, irfft2 back to the input's size) and LLaMA-style rotary
+		// views (view_as_complex / polar / view_as_real); x.imag of a real tensor, rfft of a complex
+		// one and view_as_complex without a last dim of 2 are PyTorch's errors.
+		assertOps('tensor_ops5.py', ops5, []);
 	});
 
 	it("sizes that do not fit the input are PyTorch's error at the call, and the cause of what follows", () => {

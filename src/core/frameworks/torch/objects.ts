@@ -71,6 +71,8 @@ export class TorchTensor implements FrameworkObject {
 	}
 	/** The values are integers (an int64 tensor from Python ints): `item()` gives an int. */
 	integral = false;
+	/** A complex tensor (from torch.fft, `torch.polar`, `view_as_complex`): `view_as_real` adds a dim of 2. False where NormLens does not know. */
+	complex = false;
 	/**
 	 * Set on what a call NormLens cannot follow returns when it takes a tensor: taken for a tensor
 	 * in a forward, but held by a module it may be a module or a parameter (this cause).

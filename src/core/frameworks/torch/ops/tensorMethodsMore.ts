@@ -250,6 +250,18 @@ const tensordot: TensorMethodRule = (c) => {
 	return c.out(o ? tensordotShape(c.s, o, dims) : null);
 };
 
+/** x.swapaxes(i, j): the two dims exchanged (transpose's twin). */
+function swapped(c: TensorMethodCall): Shape | null {
+	const i = dimOf(c.a[0], c.s.length);
+	const j = dimOf(c.a[1], c.s.length);
+	if (i === undefined || j === undefined || c.s.length === 0) {
+		return null;
+	}
+	const r = [...c.s];
+	[r[i], r[j]] = [r[j], r[i]];
+	return r;
+}
+
 /** x.where(condition, y): the three shapes broadcast (a number is a 0-d tensor). */
 const where: TensorMethodRule = (c) => {
 	const shapes = [c.a[0], c.a[1] ?? c.args.keywords.get('other')].map(operandShape);
@@ -275,6 +287,57 @@ export function broadcastAll(shapes: readonly (Shape | null)[]): Shape | null {
 
 /** x.index_fill(dim, index, v), x.scatter(dim, index, src), …: a new tensor of the receiver's shape. */
 const sameShape: TensorMethodRule = (c: TensorMethodCall) => c.out(c.s);
+
+/** x.unflatten(dim, sizes): dim split into sizes (one may be -1), whose product must be its size. */
+const unflatten: TensorMethodRule = (c) => {
+	const { s, a, args, out } = c;
+	const d = dimOf(a[0] ?? args.keywords.get('dim'), s.length);
+	const sizes = asSequence(a[1] ?? args.keywords.get('sizes') ?? UNKNOWN)?.map((v) =>
+		isFloat(v) ? undefined : asInt(v),
+	);
+	if (d === undefined || s.length === 0 || !sizes || sizes.some((n) => n === undefined)) {
+		return out(null);
+	}
+	const ns = sizes as number[];
+	const n = s[d];
+	const known = ns.filter((x) => x !== -1).reduce((p, x) => p * x, 1);
+	const free = ns.filter((x) => x === -1).length;
+	if (free > 1 || ns.some((x) => x < -1) || n === null) {
+		return out(null);
+	}
+	if (free === 0 ? known !== n : known === 0 || n % known !== 0) {
+		return out(null);
+	}
+	const filled = ns.map((x) => (x === -1 ? n / known : x));
+	return out([...s.slice(0, d), ...filled, ...s.slice(d + 1)]);
+};
+
+/** x.movedim(source, destination): the dims named moved there, the others in their order. */
+const movedim: TensorMethodRule = (c) => {
+	const { s, a, args, out } = c;
+	const list = (v: Value | undefined) =>
+		(v === undefined ? undefined : (asSequence(v) ?? [v]))?.map((x) => dimOf(x, s.length));
+	const src = list(a[0] ?? args.keywords.get('source'));
+	const dst = list(a[1] ?? args.keywords.get('destination'));
+	if (
+		!src ||
+		!dst ||
+		src.length !== dst.length ||
+		[...src, ...dst].some((x) => x === undefined) ||
+		new Set(src).size !== src.length ||
+		new Set(dst).size !== dst.length
+	) {
+		return out(null);
+	}
+	const result: (number | null | undefined)[] = new Array(s.length).fill(undefined);
+	const taken = new Set(src as number[]);
+	(dst as number[]).forEach((to, i) => {
+		result[to] = s[(src as number[])[i]];
+	});
+	const rest = s.filter((_, i) => !taken.has(i));
+	let k = 0;
+	return out(result.map((x) => (x === undefined ? rest[k++] : x)));
+};
 
 /** The rules above by name (merged into tensorMethods' table). */
 export const moreTensorMethods: Record<string, TensorMethodRule> = {
@@ -309,6 +372,11 @@ export const moreTensorMethods: Record<string, TensorMethodRule> = {
 	addmv: addProduct,
 	tensordot,
 	where,
+	unflatten,
+	movedim,
+	moveaxis: movedim,
+	swapaxes: (c) => c.out(swapped(c)),
+	swapdims: (c) => c.out(swapped(c)),
 	index_fill: sameShape,
 	index_add: sameShape,
 	index_copy: sameShape,

@@ -5,6 +5,7 @@ import { UNKNOWN, Value } from '../../../python/values';
 import { broadcast, matmulShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
+import { complexPart } from './fourier';
 import { fmtShape, shapeValue } from './shapes';
 
 /** `x.shape`, `x.T`, `x.ndim` of a tensor; `p.shape`, `p.requires_grad` of a parameter; `undefined` for what NormLens does not model. */
@@ -29,6 +30,9 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		}
 		if (name === 'ndim') {
 			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
+		}
+		if (name === 'real' || name === 'imag') {
+			return complexPart(obj, name);
 		}
 		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
 		if (name === 'data') {

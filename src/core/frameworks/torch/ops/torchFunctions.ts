@@ -16,6 +16,7 @@ import {
 import { opTable } from '../../common/opTable';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
+import { FOURIER_NAMES, fourierFunction } from './fourier';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethods';
@@ -464,6 +465,15 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	manual_seed: noTensor,
 	device: noTensor,
 	...Object.fromEntries([...TORCH_MULTI].map((n) => [n, multiTensor])),
+	// torch.fft.rfft(x) and its kin (the table is keyed by the last name), the complex views.
+	...Object.fromEntries(
+		FOURIER_NAMES.map((n): [string, TorchFunctionRule] => [
+			n,
+			(c) => fourierFunction(c.name, c.args),
+		]),
+	),
+	nan_to_num: keepsShape,
+	bucketize: keepsShape,
 	// torch.where(condition) alone: the indices of the nonzero values, as many as the data has.
 	where: (c) =>
 		c.a.length === 1 && c.args.keywords.size === 0
@@ -502,6 +512,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			'scatter',
 			'scatter_add',
 			'scatter_reduce',
+			'unflatten',
+			'swapaxes',
+			'swapdims',
+			'movedim',
+			'moveaxis',
 		].map((n) => [n, asTensorMethod]),
 	),
 });
