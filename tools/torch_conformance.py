@@ -123,6 +123,9 @@ for r in (1, 2, 3):
     for kind in ("Avg", "Max"):
         grid(f"Adaptive{kind}Pool{r}d", {}, dict(output_size=[1, 3, tup(r, 2, 5, 1), tup(r, None, 2, None)]), ins + unbatched)
     grid(f"LPPool{r}d", dict(norm_type=2), dict(kernel_size=[2, 3], stride=[None, 1], ceil_mode=[False, True]), ins)
+    # MaxUnpool: indices all 0 are valid for every output size; indices of another shape are an error.
+    unpool_ins = [[F(2, 3, *SMALL[r]), L(1, 2, 3, *SMALL[r])], [F(3, *SMALL[r]), L(1, 3, *SMALL[r])], [F(2, 3, *SMALL[r]), L(1, 2, 4, *SMALL[r])]]
+    grid(f"MaxUnpool{r}d", {}, dict(kernel_size=[2, 3, tup(r, 3, 2, 2)], stride=[None, 1, 2], padding=[0, 1]), unpool_ins)
 
 # --- normalization ----------------------------------------------------------------------------
 BN_INPUTS = {

@@ -138,6 +138,18 @@ export interface Runtime {
 	canonicalPath?(path: string): string | undefined;
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
+	/**
+	 * Whether `x = x.method(args)` leaves x as NormLens models it (a device move: `model.cuda()`,
+	 * `h.to(device)`), so that code which may or may not run it changes nothing: `if
+	 * torch.cuda.is_available(): model = model.cuda()` keeps the model. `positional` are the
+	 * arguments' values (none unknown); keyword arguments are named only.
+	 */
+	keepsReceiver?(
+		obj: FrameworkObject,
+		method: string,
+		positional: Value[],
+		keywords: string[],
+	): boolean;
 }
 
 /** Bounds that keep analysis interactive on any input. */

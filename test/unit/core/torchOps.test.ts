@@ -248,6 +248,52 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 		assertOps('tensor_ops5.py', ops5, []);
 	});
 
+	it('MaxUnpool (SegNet / ENet decoders): the default size, output_size however given, F.max_unpool2d', () => {
+		// 4: an output_size beyond one stride of the default and 8: indices of another shape are PyTorch's errors.
+		const r = assertOps(
+			'unpool.py',
+			[
+				[2, 6, 8, 10],
+				[2, 6, 8, 9],
+				[2, 6, 8, 9],
+				[2, 6, 8, 10],
+				null,
+				[2, 6, 80],
+				[2, 6, 8, 9],
+				[2, 6, 8, 10],
+				null,
+			],
+			[],
+		);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+			[
+				'MaxUnpool2d: output_size 12 must lie between 6 and 10 (exclusive) for dim 0.',
+				"MaxUnpool2d: the indices (2, 3, 4, 5) must have the input's shape (2, 6, 4, 5).",
+			],
+		);
+	});
+
+	it('a device move under a condition NormLens cannot decide changes nothing it models', () => {
+		// PyTorch 1.13 without CUDA: (2, 3), (2, 5), (2, 4), (2, 6). `if torch.cuda.is_available(): model
+		// = model.cuda()` made the model unknown, and `h = h.cuda()` in a forward its output. 2: the
+		// branch slices x (another shape if it runs); 3: it changes the dtype: both stay unknown.
+		const r = assertOps(
+			'device_moves.py',
+			[
+				[2, 3],
+				[2, 5],
+				[2, 4],
+				[2, 6],
+			],
+			[2, 3],
+		);
+		assert.deepStrictEqual(
+			r.models.map((m) => m.totals.total),
+			[15, 25, 25, 30],
+		);
+	});
+
 	it("sizes that do not fit the input are PyTorch's error at the call, and the cause of what follows", () => {
 		// PyTorch 1.13 on (2, 4): "shape '[3, 3]' is invalid for input of size 8", likewise (5, -1) and (4, 4).
 		const r = analyzePython(`import torch

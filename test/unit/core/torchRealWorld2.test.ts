@@ -87,8 +87,11 @@ import { assertAgrees, model, read } from './torchAgree';
  * `x, indices = self.first_conv(x)` and, on a batch of 2, WRONG shapes: a MaxPool2d with
  * `return_indices=True` (as an argument, in F.max_pool2d, or set as an attribute after
  * construction) returned one tensor, so the unpacking split the batch. Now the pair (snippet
- * `pool_indices.py`); SegResNet's totals agree (53,564,309 / 98,281), its output stays unknown at
- * F.max_unpool2d (no rule). ENet: nn.MaxUnpool2d is not in the catalogue (unknown, left);
+ * `pool_indices.py`); SegResNet's totals agree (53,564,309 / 98,281), its output stayed unknown at
+ * F.max_unpool2d (no rule). ENet: nn.MaxUnpool2d was not in the catalogue. Both now agree with
+ * PyTorch, output (1, 21, 64, 64), and ENet 358,632 / 8,696, once MaxUnpool was followed and a
+ * device move under `if torch.cuda.is_available():` no longer made a tensor unknown (snippets
+ * `unpool.py`, `device_moves.py`);
  * DeepLab(xception): `self.block4(…)`-style calls of a method NormLens does not model (left).
  *
  * github.com/harvardnlp/annotated-transformer (MIT), the_annotated_transformer.py up to make_model

@@ -50,6 +50,7 @@ export type TorchShapeRule =
 	| 'conv'
 	| 'convTranspose'
 	| 'maxPool'
+	| 'maxUnpool'
 	| 'avgPool'
 	| 'adaptivePool'
 	| 'batchNorm'
@@ -149,6 +150,11 @@ export interface TorchModuleSpec {
 	lazy?: { eager: string; arg: string; from: 'last' | 'channels' };
 	/** A loss's arguments that, given a tensor, are buffers of its shape (`weight`, `pos_weight`). */
 	lossWeights?: string[];
+	/**
+	 * Arguments of the forward that are no tensors but decide the output's shape (MaxUnpool's
+	 * `output_size`), by keyword or at their position: the shape rule reads them from its config.
+	 */
+	forwardConfig?: { arg: string; position: number }[];
 }
 
 export const torchModules: TorchModuleSpec[] = [

@@ -226,10 +226,23 @@ export class ForwardTracer {
 		// its shapes follow the input's, so that the rule can check them.
 		const hx =
 			spec.shape === 'rnn' ? (args.positional[1] ?? args.keywords.get('hx')) : undefined;
+		// Forward arguments that configure the shape (MaxUnpool's output_size) are no inputs: the
+		// rule reads them from its config.
+		const configAt = new Set(spec.forwardConfig?.map((f) => f.position));
+		const config = spec.forwardConfig
+			? new Map([
+					...m.config,
+					...spec.forwardConfig.flatMap(({ arg, position }): [string, Value][] => {
+						const v = args.positional[position] ?? args.keywords.get(arg);
+						return v ? [[arg, v]] : [];
+					}),
+				])
+			: m.config;
 		const inputs =
 			hx === undefined || hx.k === 'none'
 				? args.positional
 						.slice(0, spec.shape === 'rnn' || spec.shape === 'rnnCell' ? 1 : undefined)
+						.filter((_, i) => !configAt.has(i))
 						.map(shapeOf)
 				: [shapeOf(first ?? UNKNOWN), ...(hx.k === 'tuple' ? hx.items : [hx]).map(shapeOf)];
 		let out: Shape | null = null;
@@ -247,7 +260,7 @@ export class ForwardTracer {
 		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
 		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
 			try {
-				out = torchOutputShape(spec, m.config, inputs, `${m.type}`);
+				out = torchOutputShape(spec, config, inputs, `${m.type}`);
 			} catch (e) {
 				if (!(e instanceof ShapeError)) {
 					throw e;

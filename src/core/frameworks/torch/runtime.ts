@@ -43,6 +43,7 @@ import { functional } from './ops/functional';
 import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
+import { deviceOnly } from './ops/tensorMethods';
 import {
 	beforeTorchCall,
 	noteViews,
@@ -166,6 +167,29 @@ export class TorchRuntime implements Runtime, TorchSession {
 			t.opaque = cause;
 		}
 		return { k: 'obj', obj: t };
+	}
+
+	keepsReceiver(
+		obj: FrameworkObject,
+		method: string,
+		positional: Value[],
+		keywords: string[],
+	): boolean {
+		// A device move changes nothing NormLens models: not the shape, the parameters or the dtype.
+		if (!(obj instanceof TorchModule || obj instanceof TorchTensor)) {
+			return false;
+		}
+		if (method === 'cuda' || method === 'cpu') {
+			return keywords.every(
+				(k) => k === 'device' || k === 'non_blocking' || k === 'memory_format',
+			);
+		}
+		return (
+			method === 'to' &&
+			positional.length > 0 &&
+			positional.every(deviceOnly) &&
+			keywords.every((k) => k === 'non_blocking')
+		);
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {

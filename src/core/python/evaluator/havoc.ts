@@ -94,6 +94,9 @@ export function havoc(it: Interpreter, node: SyntaxNode, scope: Scope, cause: Ca
 					}
 				}
 				const value = groups.length > 1 ? (groups.pop() as SyntaxNode[]) : [];
+				if (groups.length === 1 && keepsTarget(it, groups[0], value, scope)) {
+					return;
+				}
 				// The value first: it reads the targets' old values (`model = wrap(model)`).
 				value.forEach(visit);
 				groups.flat().forEach((t) => havocTarget(it, t, scope, cause));
@@ -157,6 +160,68 @@ export function havoc(it: Interpreter, node: SyntaxNode, scope: Scope, cause: Ca
 	visit(node);
 }
 
+/**
+ * `x = x.method(args)` where a runtime says the method leaves x as NormLens models it (a device
+ * move: `model = model.cuda()`, `h = h.to(device)`): whether it runs or not, x is the same. The
+ * receiver and the arguments are read without running anything (plain paths and literals).
+ */
+function keepsTarget(
+	it: Interpreter,
+	targets: SyntaxNode[],
+	value: SyntaxNode[],
+	scope: Scope,
+): boolean {
+	const call = value.length === 1 && value[0].name === 'CallExpression' ? value[0] : undefined;
+	const receiverNode = call?.firstChild?.firstChild;
+	return (
+		targets.length === 1 &&
+		!!call &&
+		!!receiverNode &&
+		it.source.slice(receiverNode) === it.source.slice(targets[0]) &&
+		keepsReceiver(it, call, scope)
+	);
+}
+
+/** `x.method(args)` is a call a runtime says leaves x as NormLens models it (a device move). */
+function keepsReceiver(it: Interpreter, call: SyntaxNode, scope: Scope): boolean {
+	const callee = call.firstChild;
+	const prop = callee?.name === 'MemberExpression' ? childNamed(callee, 'PropertyName') : null;
+	const receiverNode = callee?.firstChild;
+	if (!prop || !receiverNode) {
+		return false;
+	}
+	const receiver = evalPath(it, receiverNode, scope);
+	if (receiver?.k !== 'obj') {
+		return false;
+	}
+	const positional: Value[] = [];
+	const keywords: string[] = [];
+	const argList = childNamed(call, 'ArgList');
+	for (let a = argList?.firstChild; a; a = a.nextSibling) {
+		if (a.name === '(' || a.name === ')' || a.name === ',') {
+			continue;
+		}
+		if (a.name === 'VariableName' && a.nextSibling?.name === 'AssignOp') {
+			// A keyword: its name (its value is the next node, skipped).
+			keywords.push(it.source.slice(a));
+			a = a.nextSibling.nextSibling ?? a.nextSibling;
+			continue;
+		}
+		const v =
+			a.name === 'String' || a.name === 'Number'
+				? it.eval(a, scope)
+				: a.name === 'VariableName' || a.name === 'MemberExpression'
+					? evalPath(it, a, scope)
+					: undefined;
+		if (!v || v.k === 'unknown') {
+			return false;
+		}
+		positional.push(v);
+	}
+	const method = it.source.slice(prop);
+	return it.runtimes.some((r) => r.keepsReceiver?.(receiver.obj, method, positional, keywords));
+}
+
 /** A call inside code that may or may not run: the mutable values it could change become unknown. */
 function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause): void {
 	const callee = node.firstChild;
@@ -191,6 +256,10 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 				pureLibraryCall(it, `${receiver.path}.${method}`) ||
 				reportingName(method);
 		} else if (receiver) {
+			if (keepsReceiver(it, node, scope)) {
+				// A device move (`model.to(device)`): nothing NormLens models changes.
+				return;
+			}
 			const callable = receiver.k === 'obj' ? it.getAttr(receiver, method) : undefined;
 			// Calling a module on tensors changes no count; a method NormLens does not trust may.
 			trusted =

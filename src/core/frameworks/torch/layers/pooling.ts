@@ -63,6 +63,21 @@ const lpPool = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	shape: 'lpPool',
 });
 
+/** MaxUnpoolNd: the inverse of a max pool, given the pool's indices (forward(input, indices, output_size=None)). */
+const maxUnpool = (rank: 1 | 2 | 3): TorchModuleSpec => ({
+	name: `MaxUnpool${rank}d`,
+	category: 'pooling',
+	rank,
+	args: [
+		['kernel_size', REQUIRED],
+		['stride', null],
+		['padding', 0],
+	],
+	params: 'none',
+	shape: 'maxUnpool',
+	forwardConfig: [{ arg: 'output_size', position: 2 }],
+});
+
 /** The pools, in catalogue order. */
 export const poolingModules: TorchModuleSpec[] = [
 	pool('Max', 1),
@@ -80,6 +95,9 @@ export const poolingModules: TorchModuleSpec[] = [
 	lpPool(1),
 	lpPool(2),
 	lpPool(3),
+	maxUnpool(1),
+	maxUnpool(2),
+	maxUnpool(3),
 ];
 
 function poolShape(
@@ -120,9 +138,78 @@ function poolShape(
 	return out;
 }
 
+/**
+ * MaxUnpool's output (torch.nn.functional._unpool_output_size): per spatial dim (in − 1)·stride +
+ * kernel − 2·padding, or `output_size` (its last `rank` sizes; a full size has the batch and channels
+ * first), which must lie strictly within one stride of that default. The indices have the input's shape.
+ */
+function unpoolShape(
+	spec: TorchModuleSpec,
+	cfg: ModuleConfig,
+	[x, indices]: Shape[],
+	name: string,
+): Shape | null {
+	const rank = spec.rank ?? 2;
+	const { spatial } = spatialInput(x, rank, name);
+	if (
+		indices &&
+		(indices.length !== x.length ||
+			indices.some((d, i) => d !== null && x[i] !== null && d !== x[i]))
+	) {
+		throw new ShapeError(
+			`${name}: the indices ${fmt(indices)} must have the input's shape ${fmt(x)}`,
+		);
+	}
+	const k = ints(cfg, 'kernel_size', rank);
+	const strideV = cfg.get('stride');
+	const s = !strideV || strideV.k === 'none' ? k : ints(cfg, 'stride', rank);
+	const pad = ints(cfg, 'padding', rank);
+	if (!k || !s || !pad) {
+		return null;
+	}
+	const dflt = spatial.map((a, i) => {
+		const n = x[a];
+		return n === null ? null : (n - 1) * s[i] + k[i] - 2 * pad[i];
+	});
+	const given = cfg.get('output_size');
+	let sizes: (number | null)[] = dflt;
+	if (given && given.k !== 'none') {
+		const items = asSequence(given);
+		if (!items) {
+			return null;
+		}
+		const list = (items.length === rank + 2 ? items.slice(2) : items).map(
+			(v) => asInt(v) ?? null,
+		);
+		if (list.length !== rank) {
+			throw new ShapeError(
+				`${name}: output_size should be a sequence of ${rank} or ${rank + 2} sizes, got ${items.length}`,
+			);
+		}
+		list.forEach((n, i) => {
+			const d = dflt[i];
+			if (n !== null && d !== null && !(d - s[i] < n && n < d + s[i])) {
+				throw new ShapeError(
+					`${name}: output_size ${n} must lie between ${d - s[i]} and ${d + s[i]} (exclusive) for dim ${i}`,
+				);
+			}
+		});
+		sizes = list;
+	}
+	if (sizes.some((n) => n !== null && n < 1)) {
+		throw new ShapeError(`${name}: the output would be empty ${fmt(sizes)}`);
+	}
+	const out = [...x];
+	spatial.forEach((a, i) => {
+		out[a] = sizes[i];
+	});
+	return out;
+}
+
 /** The shape rules the pooling rows name, by name (rules.ts gathers every family's). */
 export const poolingShapes = {
 	maxPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, true),
+	maxUnpool: (spec, cfg, inputs, name) => unpoolShape(spec, cfg, inputs, name),
 	avgPool: (spec, cfg, [x], name) => poolShape(spec, cfg, x, name, false),
 	// An average pool of x^p without padding (F.lp_pool*d): the same windows.
 	lpPool: (spec, cfg, [x], name) =>

@@ -147,6 +147,41 @@ const convolution =
 		};
 	};
 
+/**
+ * F.max_unpool1d / 2d / 3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+ * MaxUnpoolNd's rule, the module's arguments after the indices, output_size last.
+ */
+const maxUnpool =
+	(rank: 1 | 2 | 3): FunctionalRule =>
+	({ s, name, args, ctx, t }) => {
+		const spec = torchModuleSpec(`MaxUnpool${rank}d`);
+		if (!spec || !t?.shape) {
+			return unknownTensor();
+		}
+		const keywords = new Map(
+			[...args.keywords].filter(([k]) => k !== 'output_size' && k !== 'indices'),
+		);
+		const cfg = bindArgs(
+			s,
+			spec,
+			{ ...args, positional: args.positional.slice(2, 5), keywords },
+			ctx.range(args.node),
+			spec.name,
+		);
+		const size = args.positional[5] ?? args.keywords.get('output_size');
+		return {
+			k: 'obj',
+			obj: ruleOutput(
+				s,
+				spec,
+				size ? new Map([...cfg, ['output_size', size]]) : cfg,
+				t.shape,
+				name,
+				ctx.range(args.node),
+			),
+		};
+	};
+
 /** F.pad(x, pads): pads given from the last dim backwards, (left, right) per dim. */
 const pad: FunctionalRule = ({ args, t }) => {
 	if (!t?.shape) {
@@ -208,6 +243,9 @@ const functionalOps = opTable<FunctionalRule>({
 	...Object.fromEntries(
 		Object.entries(functionalModules).map(([n, moduleName]) => [n, byModuleRule(moduleName)]),
 	),
+	max_unpool1d: maxUnpool(1),
+	max_unpool2d: maxUnpool(2),
+	max_unpool3d: maxUnpool(3),
 	conv1d: convolution(1),
 	conv2d: convolution(2),
 	conv3d: convolution(3),
