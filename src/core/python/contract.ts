@@ -139,17 +139,19 @@ export interface Runtime {
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
 	/**
-	 * Whether `x = x.method(args)` leaves x as NormLens models it (a device move: `model.cuda()`,
-	 * `h.to(device)`), so that code which may or may not run it changes nothing: `if
-	 * torch.cuda.is_available(): model = model.cuda()` keeps the model. `positional` are the
-	 * arguments' values (none unknown); keyword arguments are named only.
+	 * What x is whether or not `x = x.method(args)` ran, for code that may or may not run it: x
+	 * itself for a device move (`if torch.cuda.is_available(): model = model.cuda()` keeps the
+	 * model), a value both outcomes share (a tensor of x's shape whose values and dtype are unknown,
+	 * after `x = x.float()` or `x = x.clamp(…)`), undefined when it may be anything else.
+	 * `positional` are the arguments' values, undefined when one could not be read without running
+	 * code; keyword arguments are named only.
 	 */
-	keepsReceiver?(
+	receiverAfter?(
 		obj: FrameworkObject,
 		method: string,
-		positional: Value[],
+		positional: Value[] | undefined,
 		keywords: string[],
-	): boolean;
+	): FrameworkObject | undefined;
 }
 
 /** Bounds that keep analysis interactive on any input. */

@@ -82,6 +82,11 @@ export interface FrameworkObject {
 	 * a call NormLens cannot follow that it was given. Values it holds are stale from then on.
 	 */
 	written?(): void;
+	/**
+	 * `bool(obj)`: undefined where the object's truth depends on what NormLens does not know (a
+	 * tensor's is its one value, and PyTorch raises for more); an object without it is true.
+	 */
+	truth?(): boolean | undefined;
 }
 
 export interface ClassValue {
@@ -411,6 +416,8 @@ export function truthy(v: Value): boolean | undefined {
 		case 'unknown':
 		case 'ref':
 			return undefined;
+		case 'obj':
+			return v.obj.truth ? v.obj.truth() : true;
 		default:
 			return true;
 	}

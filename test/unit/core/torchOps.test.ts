@@ -170,6 +170,9 @@ const ops4: (number[] | null)[] = [
 	[2, 6, 8, 10],
 	[2, 6, 8, 10],
 	[2, 1, 8, 10],
+	[2, 6, 5, 6],
+	[2, 6, 4, 5],
+	null,
 ];
 const ops5: (number[] | null)[] = [
 	[2, 6, 4, 10],
@@ -241,7 +244,15 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 
 	it('everyday ops of real forwards: unflatten, torch.fft, the complex views, swapaxes, movedim', () => {
 		// tensor_ops4 34: x.nonzero() — as many rows as the data has nonzero values.
-		assertOps('tensor_ops4.py', ops4, [34]);
+		// 39, 40: F.max_pool2d's own positional order (ceil_mode before return_indices); 41: t() of 3 dims.
+		const r4 = assertOps('tensor_ops4.py', ops4, [34]);
+		assert.ok(
+			r4.diagnostics.some(
+				(d) =>
+					d.message ===
+					'`.t(…)` of a tensor of shape (6, 8, 10): t() expects a tensor with <= 2 dimensions, but it has 3.',
+			),
+		);
 		// FNO-style spectra (rfft2 with s=, irfft2 back to the input's size) and LLaMA-style rotary
 		// views (view_as_complex / polar / view_as_real); x.imag of a real tensor, rfft of a complex
 		// one and view_as_complex without a last dim of 2 are PyTorch's errors.
@@ -274,10 +285,11 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 		);
 	});
 
-	it('a device move under a condition NormLens cannot decide changes nothing it models', () => {
+	it('a device move or a cast under a condition NormLens cannot decide keeps what both outcomes share', () => {
 		// PyTorch 1.13 without CUDA: (2, 3), (2, 5), (2, 4), (2, 6). `if torch.cuda.is_available(): model
-		// = model.cuda()` made the model unknown, and `h = h.cuda()` in a forward its output. 2: the
-		// branch slices x (another shape if it runs); 3: it changes the dtype: both stay unknown.
+		// = model.cuda()` made the model unknown, and `h = h.cuda()` in a forward its output; `x =
+		// x.to(torch.float16)` keeps x's shape either way (its dtype is then unknown). 2: the branch
+		// slices x, another shape if it runs: unknown.
 		const r = assertOps(
 			'device_moves.py',
 			[
@@ -286,12 +298,33 @@ describe('tensor ops in forwards: PyTorch 1.13 shapes, or unknown where the data
 				[2, 4],
 				[2, 6],
 			],
-			[2, 3],
+			[2],
 		);
 		assert.deepStrictEqual(
 			r.models.map((m) => m.totals.total),
 			[15, 25, 25, 30],
 		);
+	});
+
+	it('conditions in forwards: eager-run facts decided, run state and tensor truth unknown (they were taken for True)', () => {
+		// PyTorch 1.13 on CPU: (2, 3) but for 4 (x.sum() is nonzero) and 6 (torch.is_tensor). Before:
+		// 2, 3, 5 and 7 printed WRONG shapes ((2, 5): `x.is_cuda`, `x.requires_grad`, `torch.tensor(0)`
+		// and `x.device.type` were true), 0, 1 and 6 were unknown.
+		const r = assertOps(
+			'conditions.py',
+			[
+				[2, 3],
+				[2, 3],
+				[2, 3],
+				[2, 3],
+				[2, 5],
+				[2, 3],
+				[2, 5],
+				[2, 3],
+			],
+			[2, 3, 4, 7],
+		);
+		assert.ok(r.models.every((m) => m.totals.total === 40));
 	});
 
 	it("sizes that do not fit the input are PyTorch's error at the call, and the cause of what follows", () => {

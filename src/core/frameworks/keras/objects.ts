@@ -65,6 +65,11 @@ export class KerasTensor implements FrameworkObject {
 
 	/** Why `shape` is unknown, where NormLens knows it (`keras.Input(shape=x_train.shape[1:])`). */
 	shapeCause?: Cause;
+
+	/** `if x:` of a symbolic tensor is TensorFlow's error, of a concrete one its value: not known. */
+	truth(): boolean | undefined {
+		return undefined;
+	}
 }
 
 /** An initializer object (`tf.random_normal_initializer()`): calling it with a shape makes a tensor of that shape. */

@@ -21,6 +21,10 @@ export class TorchParam implements FrameworkObject {
 	 * raises (its `taint` then says where).
 	 */
 	uninitialized = false;
+	/** `if p:` is its value (PyTorch raises for more than one): NormLens does not know it. */
+	truth(): boolean | undefined {
+		return undefined;
+	}
 	constructor(
 		readonly shape: number[] | null,
 		readonly isBuffer: boolean,
@@ -68,6 +72,11 @@ export class TorchTensor implements FrameworkObject {
 	viewOf(source: TorchTensor): this {
 		this.base = source.base ?? source;
 		return this;
+	}
+	/** `if x:` — the one value of a one-element tensor, where known (PyTorch raises for more). */
+	truth(): boolean | undefined {
+		const v = this.values;
+		return v?.length === 1 ? v[0] !== 0 : undefined;
 	}
 	/** The values are integers (an int64 tensor from Python ints): `item()` gives an int. */
 	integral = false;

@@ -44,6 +44,7 @@ import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import { deviceOnly } from './ops/tensorMethods';
+import { elementwise } from './ops/elementwise';
 import {
 	beforeTorchCall,
 	noteViews,
@@ -169,27 +170,38 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return { k: 'obj', obj: t };
 	}
 
-	keepsReceiver(
+	receiverAfter(
 		obj: FrameworkObject,
 		method: string,
-		positional: Value[],
+		positional: Value[] | undefined,
 		keywords: string[],
-	): boolean {
-		// A device move changes nothing NormLens models: not the shape, the parameters or the dtype.
+	): FrameworkObject | undefined {
 		if (!(obj instanceof TorchModule || obj instanceof TorchTensor)) {
-			return false;
+			return undefined;
 		}
-		if (method === 'cuda' || method === 'cpu') {
-			return keywords.every(
-				(k) => k === 'device' || k === 'non_blocking' || k === 'memory_format',
-			);
+		// A device move changes nothing NormLens models: not the shape, the parameters or the dtype.
+		const deviceMove =
+			method === 'cuda' || method === 'cpu'
+				? keywords.every(
+						(k) => k === 'device' || k === 'non_blocking' || k === 'memory_format',
+					)
+				: method === 'to' &&
+					positional !== undefined &&
+					positional.length > 0 &&
+					positional.every(deviceOnly) &&
+					keywords.every((k) => k === 'non_blocking');
+		if (deviceMove) {
+			return obj;
 		}
-		return (
-			method === 'to' &&
-			positional.length > 0 &&
-			positional.every(deviceOnly) &&
-			keywords.every((k) => k === 'non_blocking')
-		);
+		// A tensor op that keeps the shape (a cast, `clamp`, `contiguous`): run or not, x has its
+		// shape; its values and dtype are unknown.
+		if (obj instanceof TorchTensor && obj.shape && elementwise.has(method)) {
+			const joined = new TorchTensor(obj.shape, obj.producer);
+			// It comes from where x came from, whichever way the branch went.
+			joined.flow = obj.flow;
+			return joined;
+		}
+		return undefined;
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {

@@ -11,6 +11,7 @@ import {
 } from '../trusted';
 import { bundledTarget } from '../../zoo';
 import { basePaths, Cause, findMethod, Scope, unknown, Value } from '../values';
+import type { FrameworkObject } from '../values';
 import type { Interpreter } from '../interpreter';
 
 /**
@@ -94,7 +95,7 @@ export function havoc(it: Interpreter, node: SyntaxNode, scope: Scope, cause: Ca
 					}
 				}
 				const value = groups.length > 1 ? (groups.pop() as SyntaxNode[]) : [];
-				if (groups.length === 1 && keepsTarget(it, groups[0], value, scope)) {
+				if (groups.length === 1 && joinTarget(it, groups[0], value, scope)) {
 					return;
 				}
 				// The value first: it reads the targets' old values (`model = wrap(model)`).
@@ -161,11 +162,11 @@ export function havoc(it: Interpreter, node: SyntaxNode, scope: Scope, cause: Ca
 }
 
 /**
- * `x = x.method(args)` where a runtime says the method leaves x as NormLens models it (a device
- * move: `model = model.cuda()`, `h = h.to(device)`): whether it runs or not, x is the same. The
- * receiver and the arguments are read without running anything (plain paths and literals).
+ * `x = x.method(args)` where a runtime knows what x is whether the call ran or not
+ * (Runtime.receiverAfter): x keeps that value instead of becoming unknown. True when handled.
+ * The receiver and the arguments are read without running anything (plain paths and literals).
  */
-function keepsTarget(
+function joinTarget(
 	it: Interpreter,
 	targets: SyntaxNode[],
 	value: SyntaxNode[],
@@ -173,28 +174,41 @@ function keepsTarget(
 ): boolean {
 	const call = value.length === 1 && value[0].name === 'CallExpression' ? value[0] : undefined;
 	const receiverNode = call?.firstChild?.firstChild;
-	return (
-		targets.length === 1 &&
-		!!call &&
-		!!receiverNode &&
-		it.source.slice(receiverNode) === it.source.slice(targets[0]) &&
-		keepsReceiver(it, call, scope)
-	);
+	if (
+		targets.length !== 1 ||
+		!call ||
+		!receiverNode ||
+		it.source.slice(receiverNode) !== it.source.slice(targets[0])
+	) {
+		return false;
+	}
+	const after = receiverAfter(it, call, scope);
+	if (!after) {
+		return false;
+	}
+	if (after.value !== after.receiver) {
+		it.assignTargets(targets, { k: 'obj', obj: after.value }, scope);
+	}
+	return true;
 }
 
-/** `x.method(args)` is a call a runtime says leaves x as NormLens models it (a device move). */
-function keepsReceiver(it: Interpreter, call: SyntaxNode, scope: Scope): boolean {
+/** For `x.method(args)`: x, and what x is whether or not the call ran (Runtime.receiverAfter). */
+function receiverAfter(
+	it: Interpreter,
+	call: SyntaxNode,
+	scope: Scope,
+): { receiver: FrameworkObject; value: FrameworkObject } | undefined {
 	const callee = call.firstChild;
 	const prop = callee?.name === 'MemberExpression' ? childNamed(callee, 'PropertyName') : null;
 	const receiverNode = callee?.firstChild;
 	if (!prop || !receiverNode) {
-		return false;
+		return undefined;
 	}
 	const receiver = evalPath(it, receiverNode, scope);
 	if (receiver?.k !== 'obj') {
-		return false;
+		return undefined;
 	}
-	const positional: Value[] = [];
+	let positional: Value[] | undefined = [];
 	const keywords: string[] = [];
 	const argList = childNamed(call, 'ArgList');
 	for (let a = argList?.firstChild; a; a = a.nextSibling) {
@@ -214,12 +228,19 @@ function keepsReceiver(it: Interpreter, call: SyntaxNode, scope: Scope): boolean
 					? evalPath(it, a, scope)
 					: undefined;
 		if (!v || v.k === 'unknown') {
-			return false;
+			positional = undefined;
+		} else {
+			positional?.push(v);
 		}
-		positional.push(v);
 	}
 	const method = it.source.slice(prop);
-	return it.runtimes.some((r) => r.keepsReceiver?.(receiver.obj, method, positional, keywords));
+	for (const r of it.runtimes) {
+		const value = r.receiverAfter?.(receiver.obj, method, positional, keywords);
+		if (value) {
+			return { receiver: receiver.obj, value };
+		}
+	}
+	return undefined;
 }
 
 /** A call inside code that may or may not run: the mutable values it could change become unknown. */
@@ -256,7 +277,8 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 				pureLibraryCall(it, `${receiver.path}.${method}`) ||
 				reportingName(method);
 		} else if (receiver) {
-			if (keepsReceiver(it, node, scope)) {
+			const after = receiverAfter(it, node, scope);
+			if (after && after.value === after.receiver) {
 				// A device move (`model.to(device)`): nothing NormLens models changes.
 				return;
 			}

@@ -87,11 +87,23 @@ const byModuleRule =
 		if (!spec || !t?.shape) {
 			return unknownTensor();
 		}
-		const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+		let rest: CallArgs = { ...args, positional: args.positional.slice(1) };
 		if (/^MaxPool/.test(moduleName) && rest.positional.length > 4) {
 			// F.max_poolNd takes (…, dilation, ceil_mode, return_indices), the module (…, dilation,
-			// return_indices, ceil_mode): not bound by the module's order.
-			return unknownTensor();
+			// return_indices, ceil_mode): the last two by their names.
+			const [ceil, indices, ...more] = rest.positional.slice(4);
+			if (more.length > 0) {
+				return unknownTensor();
+			}
+			rest = {
+				...rest,
+				positional: rest.positional.slice(0, 4),
+				keywords: new Map([
+					...rest.keywords,
+					['ceil_mode', ceil],
+					...(indices ? ([['return_indices', indices]] as [string, Value][]) : []),
+				]),
+			};
 		}
 		const cfg = bindArgs(s, spec, rest, ctx.range(args.node), moduleName);
 		const out = ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node));

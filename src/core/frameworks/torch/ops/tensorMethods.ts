@@ -382,8 +382,13 @@ const tensorMethods = opTable<TensorMethodRule>({
 	},
 	t: (c) => {
 		const { s, out } = c;
-		// PyTorch's t() takes at most 2 dims (RuntimeError on a 3-D tensor): unknown there, never a shape.
-		return out(s.length < 2 ? s : s.length === 2 ? [s[1], s[0]] : null);
+		// PyTorch's t() takes at most 2 dims: its RuntimeError on a 3-D tensor, never a shape.
+		if (s.length > 2) {
+			throw new ShapeError(
+				`t() expects a tensor with <= 2 dimensions, but it has ${s.length}`,
+			);
+		}
+		return out(s.length < 2 ? s : [s[1], s[0]]);
 	},
 	// x.narrow(dim, start, length): `length` along dim, where it fits (PyTorch raises past the end).
 	narrow: (c) => {

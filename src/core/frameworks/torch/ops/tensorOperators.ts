@@ -34,6 +34,11 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 		if (name === 'real' || name === 'imag') {
 			return complexPart(obj, name);
 		}
+		// Attributes that are no methods (a bound method would be true in `if x.is_cuda:`): their
+		// values are the run's (device, dtype, autograd state), which NormLens does not model.
+		if (TENSOR_STATE.has(name)) {
+			return UNKNOWN;
+		}
 		// `x.data` is x's storage without autograd: the same tensor for shapes (`x.data.size()`).
 		if (name === 'data') {
 			return { k: 'obj', obj };
@@ -46,8 +51,34 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 	if (name === 'requires_grad') {
 		return { k: 'bool', v: obj.requiresGrad };
 	}
-	return undefined;
+	return TENSOR_STATE.has(name) ? UNKNOWN : undefined;
 }
+
+/** A tensor's attributes that are values, not methods: unknown to NormLens (never a bound method). */
+const TENSOR_STATE = new Set([
+	'is_cuda',
+	'is_cpu',
+	'is_mps',
+	'is_xpu',
+	'is_meta',
+	'is_sparse',
+	'is_sparse_csr',
+	'is_quantized',
+	'is_mkldnn',
+	'is_nested',
+	'is_leaf',
+	'requires_grad',
+	'grad',
+	'grad_fn',
+	'device',
+	'dtype',
+	'layout',
+	'names',
+	'output_nr',
+	'itemsize',
+	'nbytes',
+	'retains_grad',
+]);
 
 /** A parameter's own methods; any other is the tensor method on a tensor of its shape. */
 export function paramMethod(

@@ -472,6 +472,22 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			(c) => fourierFunction(c.name, c.args),
 		]),
 	),
+	// NormLens follows a model run eagerly (as a summary runs it): not scripted, traced or exported.
+	is_scripting: () => ({ k: 'bool', v: false }),
+	is_tracing: () => ({ k: 'bool', v: false }),
+	is_in_onnx_export: () => ({ k: 'bool', v: false }),
+	// torch.is_tensor(x): a tensor or a parameter is one; a number, a string, None or a container is not.
+	is_tensor: (c) => {
+		const v = c.a[0];
+		if (v?.k === 'obj') {
+			return v.obj instanceof TorchTensor || v.obj instanceof TorchParam
+				? { k: 'bool', v: true }
+				: undefined;
+		}
+		return v && ['num', 'str', 'bool', 'none', 'list', 'tuple', 'dict'].includes(v.k)
+			? { k: 'bool', v: false }
+			: undefined;
+	},
 	nan_to_num: keepsShape,
 	bucketize: keepsShape,
 	// torch.where(condition) alone: the indices of the nonzero values, as many as the data has.
