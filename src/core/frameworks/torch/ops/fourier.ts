@@ -4,8 +4,8 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, Value } from '../../../python/values';
-import { TorchParam, TorchTensor } from '../objects';
-import { broadcastAll, dimOf, operandShape } from './tensorMethodsMore';
+import { TorchTensor } from '../objects';
+import { broadcastAll, dimOf, operandShape, tensorOrParam } from './tensorMethodsMore';
 
 /** The kind of transform: a complex spectrum of the same length, a half spectrum, or back from one. */
 type Kind = 'full' | 'half' | 'fromHalf';
@@ -27,15 +27,6 @@ const TRANSFORMS: Readonly<Record<string, { kind: Kind; complex: boolean; dims: 
 	rfftn: { kind: 'half', complex: true, dims: 0 },
 	irfftn: { kind: 'fromHalf', complex: false, dims: 0 },
 };
-
-const tensorOf = (v: Value | undefined): TorchTensor | undefined =>
-	v?.k === 'obj'
-		? v.obj instanceof TorchTensor
-			? v.obj
-			: v.obj instanceof TorchParam && v.obj.shape
-				? new TorchTensor(v.obj.shape)
-				: undefined
-		: undefined;
 
 function complexTensor(shape: Shape | null): Value {
 	const t = new TorchTensor(shape);
@@ -60,7 +51,7 @@ function intList(v: Value | undefined): number[] | undefined {
  */
 function transform(name: string, args: CallArgs): Value | undefined {
 	const spec = TRANSFORMS[name];
-	const t = tensorOf(args.positional[0] ?? args.keywords.get('input'));
+	const t = tensorOrParam(args.positional[0] ?? args.keywords.get('input'));
 	if (!spec || !t) {
 		return undefined;
 	}
@@ -119,7 +110,7 @@ function transform(name: string, args: CallArgs): Value | undefined {
 const complexViews: Readonly<Record<string, (args: CallArgs) => Value>> = {
 	// A complex tensor's real and imaginary parts as a trailing dim of 2 (complex tensors only).
 	view_as_real: (args) => {
-		const t = tensorOf(args.positional[0]);
+		const t = tensorOrParam(args.positional[0]);
 		return {
 			k: 'obj',
 			obj: new TorchTensor(t?.shape && t.complex ? [...t.shape, 2] : null),
@@ -127,7 +118,7 @@ const complexViews: Readonly<Record<string, (args: CallArgs) => Value>> = {
 	},
 	// A real tensor whose last dim is 2, as complex numbers.
 	view_as_complex: (args) => {
-		const t = tensorOf(args.positional[0]);
+		const t = tensorOrParam(args.positional[0]);
 		const s = t?.shape;
 		return complexTensor(
 			s && !t.complex && s.length > 0 && s[s.length - 1] === 2 ? s.slice(0, -1) : null,
@@ -139,11 +130,11 @@ const complexViews: Readonly<Record<string, (args: CallArgs) => Value>> = {
 		complexTensor(broadcastAll([args.positional[0], args.positional[1]].map(operandShape))),
 	fftshift: (args) => ({
 		k: 'obj',
-		obj: new TorchTensor(tensorOf(args.positional[0])?.shape ?? null),
+		obj: new TorchTensor(tensorOrParam(args.positional[0])?.shape ?? null),
 	}),
 	ifftshift: (args) => ({
 		k: 'obj',
-		obj: new TorchTensor(tensorOf(args.positional[0])?.shape ?? null),
+		obj: new TorchTensor(tensorOrParam(args.positional[0])?.shape ?? null),
 	}),
 };
 

@@ -13,6 +13,17 @@ export function tensorShapeOf(v: Value | undefined): Shape | null | undefined {
 		: undefined;
 }
 
+/** A tensor argument, or a parameter used as one (`torch.cat([self.cls_token, x])`): a tensor of its shape. */
+export function tensorOrParam(v: Value | undefined): TorchTensor | undefined {
+	return v?.k === 'obj'
+		? v.obj instanceof TorchTensor
+			? v.obj
+			: v.obj instanceof TorchParam && v.obj.shape
+				? new TorchTensor(v.obj.shape)
+				: undefined
+		: undefined;
+}
+
 /** The receiver's dim `v` as an index (negative from the end), where it is a valid dim of `rank` dims. */
 export function dimOf(v: Value | undefined, rank: number): number | undefined {
 	const n = v === undefined || isFloat(v) ? undefined : asInt(v);

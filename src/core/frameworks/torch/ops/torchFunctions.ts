@@ -20,7 +20,7 @@ import { FOURIER_NAMES, fourierFunction } from './fourier';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethods';
-import { productShape } from './tensorMethodsMore';
+import { productShape, tensorOrParam } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
 
 /** A torch.* call as its rule reads it. */
@@ -545,16 +545,7 @@ export function torchFunction(
 	report: (d: AnalysisDiagnostic) => void,
 ): Value | undefined {
 	const a = args.positional;
-	// A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`).
-	const tensorArg = (v: Value | undefined) =>
-		v?.k === 'obj'
-			? v.obj instanceof TorchTensor
-				? v.obj
-				: v.obj instanceof TorchParam && v.obj.shape
-					? new TorchTensor(v.obj.shape)
-					: undefined
-			: undefined;
-	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg });
+	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg: tensorOrParam });
 }
 
 /** at::linspace's float32 values (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp). */
