@@ -116,4 +116,30 @@ other = keras.Model(x, out)
 			/cannot tell whether `lstm[_0-9]*` returns its states/,
 		);
 	});
+
+	it('Bidirectional(merge_mode=None) returns both directions unmerged, then the states', () => {
+		// Keras's Bidirectional.call: `[y, y_rev]` without a merge mode, then the states when
+		// return_state. 2·4·8·(5 + 8 + 1) = 896 and 2·4·6·(5 + 6 + 1) = 576 (Keras's LSTM counts).
+		const r = analyzePython(`import keras
+x = keras.Input(shape=(12, 5))
+fw, bw = keras.layers.Bidirectional(keras.layers.LSTM(8, return_sequences=True), merge_mode=None)(x)
+y = keras.layers.Concatenate()([fw, bw])
+m1 = keras.Model(x, y)
+a, b, fh, fc, bh, bc = keras.layers.Bidirectional(keras.layers.LSTM(6, return_state=True), merge_mode=None)(x)
+m2 = keras.Model(x, [a, b, fh, bc])
+`);
+		const m1 = r.models.find((m) => m.name === 'm1');
+		assert.strictEqual(m1?.totals.total, 896);
+		assert.deepStrictEqual(m1?.layers.find((l) => l.type === 'Concatenate')?.outputShape, [
+			null,
+			12,
+			16,
+		]);
+		// The row of a layer with two outputs has no one shape: it says so.
+		assert.match(
+			m1?.layers.find((l) => l.type === 'Bidirectional')?.unknown?.reason ?? '',
+			/unmerged \(merge_mode=None\)/,
+		);
+		assert.strictEqual(r.models.find((m) => m.name === 'm2')?.totals.total, 576);
+	});
 });

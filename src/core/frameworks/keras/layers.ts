@@ -12,7 +12,7 @@ import {
 	UNKNOWN,
 	Value,
 } from '../../python/values';
-import { initialStates, returnedStates, stateShape } from './recurrentStates';
+import { initialStates, returnedStates, stateShape, unmergedDirections } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, KerasLayer, KerasTensor } from './objects';
@@ -224,31 +224,31 @@ export function callLayer(
 			range: ctx.range(args.node),
 		});
 	}
-	// With its output, the final states: one list, as Keras returns it (`out, h, c = lstm(x)`).
-	const withStates = (out: KerasTensor): Value =>
-		states
-			? {
-					k: 'list',
-					items: [
-						{ k: 'obj', obj: out },
-						...Array.from({ length: states.count }, (): Value => ({
-							k: 'obj',
-							obj: new KerasTensor(
-								s.tensorIds++,
-								stateShape(out.shape && inputs[0].shape, states.units),
-								out.producer,
-								out.inputs,
-							),
-						})),
-					],
-				}
-			: { k: 'obj', obj: out };
 	const shapes = inputs.map((t) => t.shape);
 	const known = shapes.every((s): s is Shape => s !== null);
-	const out =
+	// Bidirectional(…, merge_mode=None) returns both directions' outputs unmerged.
+	const unmerged = unmergedDirections(layer, known ? shapes : null);
+	// With its output, the final states: one list, as Keras returns it (`out, h, c = lstm(x)`).
+	const withStates = (out: KerasTensor): Value => {
+		const another = (shape: Shape | null): Value => ({
+			k: 'obj',
+			obj: new KerasTensor(s.tensorIds++, shape, out.producer, out.inputs),
+		});
+		const outputs: Value[] = [
+			{ k: 'obj', obj: out },
+			...(unmerged ? [another(out.shape)] : []),
+		];
+		const finals = Array.from({ length: states?.count ?? 0 }, () =>
+			// Where the layer's own output is unknown (Keras raises, or an input is unknown), so are they.
+			another(states ? stateShape(out.shape && inputs[0].shape, states.units) : null),
+		);
+		return unmerged || states ? { k: 'list', items: [...outputs, ...finals] } : outputs[0];
+	};
+	const merged =
 		layer.type === 'Lambda' && known
 			? traceLambda(s, layer, shapes, ctx)
 			: apply(s, layer, known ? shapes : null, ctx.range(args.node));
+	const out = unmerged ? unmerged.shape : merged;
 	// `initial_state=` tensors are inputs of this node: the graph reaches their layers through it
 	// (a seq2seq decoder's LSTM started from the encoder's states), though no shape rule reads them.
 	const stateInputs = initialStates(args);

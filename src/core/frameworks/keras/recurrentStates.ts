@@ -4,6 +4,7 @@ import type { Shape } from '../../../protocol/analysis';
 import type { CallArgs } from '../../python/interpreter';
 import { asInt } from '../../python/values';
 import { collectTensors, KerasLayer, KerasTensor } from './objects';
+import { kerasOutputShape } from './rules';
 
 /**
  * The final states a call of `layer` returns after its output: how many and their units; undefined
@@ -52,4 +53,28 @@ export function initialStates(args: CallArgs): KerasTensor[] {
 /** A final state's shape: (batch, units) from the input's shape. */
 export function stateShape(input: Shape | null, units: number): Shape | null {
 	return input && input.length > 0 ? [input[0], units] : null;
+}
+
+/**
+ * `Bidirectional(…, merge_mode=None)`: the two directions' outputs are not merged but returned as a
+ * list, each of the wrapped layer's output shape (undefined for any other layer or merge mode).
+ */
+export function unmergedDirections(
+	layer: KerasLayer,
+	input: Shape[] | null,
+): { shape: Shape | null } | undefined {
+	if (layer.type !== 'Bidirectional' || layer.config.get('merge_mode')?.k !== 'none') {
+		return undefined;
+	}
+	const inner = layer.config.get('layer');
+	const cell = inner?.k === 'obj' && inner.obj instanceof KerasLayer ? inner.obj : undefined;
+	if (!cell?.spec || !input) {
+		return { shape: null };
+	}
+	try {
+		return { shape: kerasOutputShape(cell.spec, cell.config, input) };
+	} catch {
+		// The wrapped layer refuses the input: Bidirectional's own rule reports it.
+		return { shape: null };
+	}
 }

@@ -308,8 +308,17 @@ export function layerSummary(s: KerasSession, l: KerasLayer, modelTrainable = tr
 
 /** Why a layer's output shape is unknown. */
 export function layerShapeCause(l: KerasLayer): Cause {
+	// Bidirectional(…, merge_mode=None) gives a list of two outputs, which a row of one shape cannot show.
+	const unmerged =
+		l.type === 'Bidirectional' && l.config.get('merge_mode')?.k === 'none'
+			? {
+					reason: `\`${l.name}\` returns its two directions' outputs unmerged (merge_mode=None), a list of two shapes`,
+					range: l.range,
+				}
+			: undefined;
 	return (
 		l.taint ??
+		unmerged ??
 		(l.built
 			? {
 					reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``,
