@@ -168,6 +168,12 @@ export async function secondWindowChecks({ browser, server, check: outer, outDir
 					throw new Error(`not windowed as expected: ${JSON.stringify(before)}`);
 				}
 				await frame.focus('.table-box.windowed table.summary tbody tr[tabindex="0"]');
+				// The keys go to a row: wait until one has the keyboard (the panel may still be drawing).
+				await frame.waitForFunction(
+					() => document.activeElement?.hasAttribute('data-index') === true,
+					undefined,
+					{ timeout: 10_000 },
+				);
 				// Waits for the keyboard to be on row `index`; says where it is instead when it is not.
 				const focusOn = (index) =>
 					frame

@@ -17,7 +17,7 @@ import {
 	restoredView,
 	savedState,
 } from './state';
-import { summaryTable } from './summaryView';
+import { refocusLayerRow, summaryTable } from './summaryView';
 
 /**
  * The inspection panel. It renders what the extension posts and never computes models. Under the
@@ -76,9 +76,15 @@ function render(): void {
 	if (!panel.ui.current) {
 		return;
 	}
-	// Keep keyboard focus on the control that had it (every render rebuilds the DOM).
+	// Keep keyboard focus on the control that had it (every render rebuilds the DOM): by its id, or
+	// for a row of the layer table (rows have no ids) by its index.
 	const focusedId =
 		document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+	const focusedRow =
+		document.activeElement instanceof HTMLTableRowElement &&
+		document.activeElement.closest('table.summary')
+			? document.activeElement.getAttribute('data-index')
+			: null;
 	destroyCharts();
 	const m = panel.ui.current.model;
 	app.replaceChildren();
@@ -102,6 +108,8 @@ function render(): void {
 	app.append(el('div', { id: 'results' }, ...resultSections()));
 	if (focusedId) {
 		document.getElementById(focusedId)?.focus();
+	} else if (focusedRow !== null) {
+		refocusLayerRow(Number(focusedRow));
 	}
 }
 

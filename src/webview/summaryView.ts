@@ -37,6 +37,14 @@ function countingToggle(panel: PanelContext): HTMLElement {
 let layerWindow: RowWindow | undefined;
 let keyboardLayer: number | undefined;
 
+/**
+ * After a render rebuilt the layer table: the keyboard back on the row it was on (by index), so that
+ * a redraw while the user moves through the rows (a late message, a saved state) does not drop it.
+ */
+export function refocusLayerRow(index: number): void {
+	void layerWindow?.focus(index);
+}
+
 export function summaryTable(panel: PanelContext): HTMLElement {
 	const m = (panel.ui.current as ModelMessage).model;
 	const view = (panel.ui.current as ModelMessage).counting[panel.ui.convention];
@@ -157,6 +165,8 @@ export function summaryTable(panel: PanelContext): HTMLElement {
 				? 'tree'
 				: 'layers';
 	const flat = shown === 'layers';
+	// The tree and the graph have their own keyboard handling: only the flat table's rows refocus.
+	layerWindow = undefined;
 	if (flat) {
 		layerWindow = rowWindow(
 			`layers:${m.name}:${panel.ui.convention}`,
