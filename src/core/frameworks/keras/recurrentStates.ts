@@ -14,16 +14,11 @@ import { kerasOutputShape } from './rules';
 export function returnedStates(
 	layer: KerasLayer,
 ): { count: number; units: number } | null | undefined {
-	let cell = layer;
-	let directions = 1;
-	if (layer.type === 'Bidirectional') {
-		const inner = layer.config.get('layer');
-		if (inner?.k !== 'obj' || !(inner.obj instanceof KerasLayer)) {
-			return undefined;
-		}
-		cell = inner.obj;
-		directions = 2;
+	const cell = layer.type === 'Bidirectional' ? wrappedLayer(layer) : layer;
+	if (!cell) {
+		return undefined;
 	}
+	const directions = cell === layer ? 1 : 2;
 	const gates = cell.spec?.gates;
 	if (gates === undefined) {
 		return undefined;
@@ -63,11 +58,10 @@ export function unmergedDirections(
 	layer: KerasLayer,
 	input: Shape[] | null,
 ): { shape: Shape | null } | undefined {
-	if (layer.type !== 'Bidirectional' || layer.config.get('merge_mode')?.k !== 'none') {
+	if (!isUnmerged(layer)) {
 		return undefined;
 	}
-	const inner = layer.config.get('layer');
-	const cell = inner?.k === 'obj' && inner.obj instanceof KerasLayer ? inner.obj : undefined;
+	const cell = wrappedLayer(layer);
 	if (!cell?.spec || !input) {
 		return { shape: null };
 	}
@@ -77,4 +71,15 @@ export function unmergedDirections(
 		// The wrapped layer refuses the input: Bidirectional's own rule reports it.
 		return { shape: null };
 	}
+}
+
+/** A Bidirectional wrapper whose two directions are not merged (`merge_mode=None`). */
+export function isUnmerged(layer: KerasLayer): boolean {
+	return layer.type === 'Bidirectional' && layer.config.get('merge_mode')?.k === 'none';
+}
+
+/** The layer a wrapper (Bidirectional) runs, where it is a layer NormLens knows. */
+function wrappedLayer(layer: KerasLayer): KerasLayer | undefined {
+	const inner = layer.config.get('layer');
+	return inner?.k === 'obj' && inner.obj instanceof KerasLayer ? inner.obj : undefined;
 }

@@ -11,6 +11,7 @@ import { Cause, firstCause, toJson } from '../../python/values';
 import { totals } from '../common/spec';
 import { buildSequential, visibleLayers } from './models';
 import { KerasLayer, KerasModel } from './objects';
+import { isUnmerged } from './recurrentStates';
 import type { KerasSession } from './session';
 import { trackContainers } from './subclass';
 
@@ -309,13 +310,12 @@ export function layerSummary(s: KerasSession, l: KerasLayer, modelTrainable = tr
 /** Why a layer's output shape is unknown. */
 export function layerShapeCause(l: KerasLayer): Cause {
 	// Bidirectional(…, merge_mode=None) gives a list of two outputs, which a row of one shape cannot show.
-	const unmerged =
-		l.type === 'Bidirectional' && l.config.get('merge_mode')?.k === 'none'
-			? {
-					reason: `\`${l.name}\` returns its two directions' outputs unmerged (merge_mode=None), a list of two shapes`,
-					range: l.range,
-				}
-			: undefined;
+	const unmerged = isUnmerged(l)
+		? {
+				reason: `\`${l.name}\` returns its two directions' outputs unmerged (merge_mode=None), a list of two shapes`,
+				range: l.range,
+			}
+		: undefined;
 	return (
 		l.taint ??
 		unmerged ??
