@@ -48,7 +48,7 @@ import { fixtures } from '../paths';
  *   03_image_models/03l_finetune_EFFICIENTNETB6_flowers104.ipynb: 1E 0U
  *   03_image_models/03l_finetune_EFFICIENTNETB7_TFHUB_flowers104.ipynb: 0E 1U
  *   03_image_models/03l_fromzero_EFFICIENTNETB4_flowers104.ipynb: 1E 0U
- *   03_image_models/03m_transformer_flowers104.ipynb: 0E 1U
+ *   03_image_models/03m_transformer_flowers104.ipynb: 1E 0U (before: 0E 1U, tf.image.extract_patches)
  *   03_image_models/03z_ensemble_finetune_flowers104.ipynb: 3E 0U
  *   06_preprocessing/06a_resizing.ipynb: [not tied]
  *   06_preprocessing/06b_reuse_functions.ipynb: [not tied]
@@ -62,7 +62,7 @@ import { fixtures } from '../paths';
  *   11_adv_problems/11a_counting.ipynb: 1E 0U
  *   11_adv_problems/11c_scann_search.ipynb: 0E 2U
  *   12_generation/12a_autoencoder.ipynb: 3E 0U
- *   12_generation/12b_vae.ipynb: 2E 1U
+ *   12_generation/12b_vae.ipynb: 3E 0U (before: 2E 1U, z_mean, z_log_var, z = encoder(x))
  *   12_generation/12c_gan.ipynb: 4E 0U
  *   12_generation/12d_cgan.ipynb: 4E 0U
  *   12_generation/12e_image_captioning.ipynb: [not tied]
@@ -434,6 +434,32 @@ const cases: { file: string; summaries: Expected[] }[] = [
 	{
 		file: 'codebasics_22_word_embeddings.ipynb',
 		summaries: [{ cell: 6, model: 'model', printed: [171, 171, 0], verdict: 'match' }],
+	},
+	{
+		// keras-io's vision transformer: a Patches layer (tf.shape, tf.image.extract_patches,
+		// tf.reshape to [batch, -1, 768]) and a PatchEncoder, eight transformer blocks.
+		file: 'gcp_pmlvb_03m_transformer.ipynb',
+		summaries: [
+			{ cell: 25, model: 'model', printed: [28624424, 28624424, 0], verdict: 'match' },
+		],
+	},
+	{
+		// A functional encoder of three outputs called as a layer and unpacked (`z_mean, z_log_var,
+		// z = encoder(encoder_inputs)`); its Sampling layer is called with two tensors and uses
+		// tf.shape and tf.random.normal(shape=(batch, dim)).
+		file: 'gcp_pmlvb_12b_vae.ipynb',
+		summaries: [
+			{ cell: 11, model: 'encoder', printed: [31364, 31364, 0], verdict: 'match' },
+			{ cell: 13, model: 'decoder', printed: [28161, 28161, 0], verdict: 'match' },
+			{ cell: 17, model: 'vae', printed: [59525, 59525, 0], verdict: 'match' },
+		],
+	},
+	{
+		// The same Patches layer in a Keras 3 notebook (its summary stored with ANSI colours).
+		file: 'amimulhasan_vit_patches.ipynb',
+		summaries: [
+			{ cell: 7, model: 'model', printed: [12212484, 12212484, 0], verdict: 'match' },
+		],
 	},
 ];
 

@@ -15,7 +15,7 @@ import {
 import { initialStates, returnedStates, stateShape, unmergedDirections } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
-import { collectTensors, KerasLayer, KerasTensor } from './objects';
+import { collectTensors, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
 import { kerasOutputShape, kerasWeights, LayerConfig } from './rules';
 import { KerasSession, toSnakeCase } from './session';
 
@@ -269,8 +269,10 @@ export function callLayer(
 		return withStates(new KerasTensor(s.tensorIds++, out, null, []));
 	}
 	const tensor = new KerasTensor(s.tensorIds++, out, layer, [...inputs, ...stateInputs]);
-	const shapeCause = inputs.find((t) => t.shape === null && t.shapeCause)?.shapeCause;
-	if (!known && shapeCause) {
+	const shapeCause = known
+		? undefined
+		: inputs.map((t) => tensorShapeCause(t)).find((c) => c !== undefined);
+	if (shapeCause) {
 		layer.inputCause ??= shapeCause;
 		tensor.shapeCause = shapeCause;
 	}
@@ -326,6 +328,11 @@ export function apply(
 		return null;
 	}
 	if (!inputs) {
+		if (layer.spec.weights === 'none') {
+			// A layer that never holds weights (Lambda, Dropout, Add…) has none whatever its input:
+			// only its output shape waits for the input's.
+			layer.weights ??= [];
+		}
 		return null;
 	}
 	try {

@@ -5,7 +5,7 @@ import { causeOf, findMethod, NONE, tuple, UNKNOWN, Value, asString } from '../.
 import { kerasLayerSpec } from './catalogue';
 import { kerasLayerOrder } from './graphOrder';
 import { apply } from './layers';
-import { collectTensors, KerasLayer, KerasModel, KerasTensor } from './objects';
+import { collectTensors, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 
 /** `keras.Sequential([...])`: a model of these layers, built in order once its input is known. */
@@ -159,6 +159,7 @@ export function connect(s: KerasSession, model: KerasModel, args: CallArgs): voi
 	collectTensors(args.positional[0] ?? args.keywords.get('inputs'), model.inputs);
 	const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
 	const outputsKnown = collectTensors(outputsValue, model.outputs);
+	model.outputsGiven = outputsValue;
 	const { layers, opaque } = graphLayers(s, model.inputs, model.outputs);
 	model.layers = layers;
 	// Outputs NormLens could not compute keep the first cause of that (a statement left out, an unknown call).
@@ -305,7 +306,15 @@ export function callModel(
 		const result = call
 			? s.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model }))
 			: UNKNOWN;
-		out = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
+		const returned =
+			result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj : undefined;
+		out = returned ? returned.shape : null;
+		// Why what `call` returned has no shape: the cause it carries, else its input's.
+		const outCause =
+			out === null
+				? ((returned ? tensorShapeCause(returned) : causeOf(result)) ??
+					tensors.map((t) => tensorShapeCause(t)).find((c) => c !== undefined))
+				: undefined;
 		model.built = true;
 		model.inputShape ??= input.shape ?? undefined;
 		model.outputShape ??= out;
@@ -313,6 +322,7 @@ export function callModel(
 			layer.built = true;
 			layer.inputShapes = input.shape ? [input.shape] : null;
 			layer.outputShape = out;
+			layer.outputCause = outCause;
 		}
 		for (const t of tensors) {
 			if (t.producer && !layer.inbound.includes(t.producer)) {
@@ -320,22 +330,48 @@ export function callModel(
 			}
 		}
 		// Called directly (model(x)), the subclass is the model; inside another model, one layer.
-		return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
+		const tensor = new KerasTensor(s.tensorIds++, out, layer, tensors);
+		tensor.shapeCause = outCause;
+		return { k: 'obj', obj: tensor };
 	} else if (model.modelKind === 'sequential') {
 		model.inputShape ??= input.shape ?? undefined;
 		out = buildSequential(s, model);
 	} else if (model.outputs.length === 1) {
 		out = model.outputs[0].shape;
 	}
+	// A functional model of several outputs returns them as they were given (`z_mean, z_log_var, z
+	// = encoder(x)`): a list, tuple or dict of tensors of the outputs' shapes.
+	const given = model.modelKind === 'functional' ? model.outputsGiven : undefined;
+	const several =
+		(given?.k === 'list' || given?.k === 'tuple' || given?.k === 'dict') &&
+		model.outputs.length > 1 &&
+		!model.unfollowed
+			? given
+			: undefined;
 	if (!layer.built) {
 		layer.built = true;
 		layer.inputShapes = input.shape ? [input.shape] : null;
-		layer.outputShape = out;
+		layer.outputShape = several ? null : out;
+		if (several) {
+			layer.outputCause = {
+				reason: `\`${model.name}\` returns ${model.outputs.length} outputs, which a row of one shape cannot show`,
+				range: layer.range,
+			};
+		}
 	}
 	for (const t of tensors) {
 		if (t.producer && !layer.inbound.includes(t.producer)) {
 			layer.inbound.push(t.producer);
 		}
+	}
+	if (several) {
+		const each = (v: Value): Value =>
+			v.k === 'obj' && v.obj instanceof KerasTensor
+				? { k: 'obj', obj: new KerasTensor(s.tensorIds++, v.obj.shape, layer, tensors) }
+				: UNKNOWN;
+		return several.k === 'dict'
+			? { k: 'dict', entries: new Map([...several.entries].map(([k, v]) => [k, each(v)])) }
+			: { k: several.k, items: several.items.map(each) };
 	}
 	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 }

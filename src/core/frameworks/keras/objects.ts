@@ -22,6 +22,8 @@ export class KerasLayer implements FrameworkObject {
 	notBuiltWhy?: string;
 	/** Why the input it was called on (or that reached it in a Sequential) has no shape NormLens knows. */
 	inputCause?: Cause;
+	/** Why its output shape is unknown though it was called: what its own `call` returned (a custom layer). */
+	outputCause?: Cause;
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
 	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */
@@ -66,11 +68,69 @@ export class KerasTensor implements FrameworkObject {
 	/** Why `shape` is unknown, where NormLens knows it (`keras.Input(shape=x_train.shape[1:])`). */
 	shapeCause?: Cause;
 
+	/**
+	 * The items of a small int tensor that the graph knows before it runs, flattened: `tf.shape(x)`
+	 * is x's dimensions (null for a None one), `tf.shape(x)[1]` one of them. What a reshape reads.
+	 */
+	values?: (number | null)[];
+
 	/** `if x:` of a symbolic tensor is TensorFlow's error, of a concrete one its value: not known. */
 	truth(): boolean | undefined {
 		return undefined;
 	}
 }
+
+/**
+ * Why a symbolic tensor's shape is unknown: where it arose (an Input whose shape comes from the
+ * data, a call NormLens cannot follow, a layer's call that returned no tensor it knows), found
+ * through the tensors it was computed from, so that a `?` ten layers later still points at the
+ * place that lost the shape. Undefined for a known shape, or where no cause was recorded.
+ */
+export function tensorShapeCause(t: KerasTensor): Cause | undefined {
+	if (t.shape !== null || noShapeCause.has(t)) {
+		return undefined;
+	}
+	if (t.shapeCause) {
+		return t.shapeCause;
+	}
+	const own =
+		t.opaque?.cause ??
+		(t.opaque
+			? { reason: `NormLens cannot follow \`${t.opaque.what}\``, range: t.opaque.range }
+			: t.producer?.taint);
+	if (own) {
+		return own;
+	}
+	// Depth first through the inputs, each tensor once: the graphs are DAGs with many paths.
+	const seen = new Set<KerasTensor>([t]);
+	const stack = [...t.inputs];
+	while (stack.length > 0) {
+		const x = stack.pop() as KerasTensor;
+		if (seen.has(x) || x.shape !== null || noShapeCause.has(x)) {
+			continue;
+		}
+		seen.add(x);
+		const c =
+			x.shapeCause ??
+			x.opaque?.cause ??
+			(x.opaque
+				? { reason: `NormLens cannot follow \`${x.opaque.what}\``, range: x.opaque.range }
+				: x.producer?.taint);
+		if (c) {
+			// Remembered: a long chain of unknown shapes is walked once.
+			t.shapeCause = c;
+			return c;
+		}
+		stack.push(...x.inputs);
+	}
+	for (const x of seen) {
+		noShapeCause.add(x);
+	}
+	return undefined;
+}
+
+/** Tensors of unknown shape whose graph records no cause (walked once, not again). */
+const noShapeCause = new WeakSet<KerasTensor>();
 
 /** An initializer object (`tf.random_normal_initializer()`): calling it with a shape makes a tensor of that shape. */
 export class KerasInitializer implements FrameworkObject {
@@ -117,6 +177,8 @@ export class KerasModel implements FrameworkObject {
 	definedAt: TextRange | undefined;
 	/** Why the layers found between inputs and outputs may not be all of the model (its totals are then unknown). */
 	unfollowed: { what: string; range: TextRange; cause?: Cause } | undefined;
+	/** A functional model's outputs as given to Model (a tensor, or a list, tuple or dict of them): what a call returns. */
+	outputsGiven: Value | undefined;
 
 	pyClass?: ClassValue;
 	/** Weights a subclass creates itself (`self.add_weight(…)`, `self.w = tf.Variable(…)`), besides its layers'. */

@@ -9,6 +9,7 @@ import type { CallArgs } from '../../python/contract';
 import { asInt, asSequence, Value } from '../../python/values';
 import { matmulShape, reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
+import { KerasTensor } from './objects';
 
 export type TensorOp =
 	| 'concat'
@@ -19,7 +20,8 @@ export type TensorOp =
 	| 'transpose'
 	| 'matmul'
 	| 'depth_to_space'
-	| 'space_to_depth';
+	| 'space_to_depth'
+	| 'extract_patches';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 export const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -48,6 +50,7 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'ops.matmul': 'matmul',
 	'tf.nn.depth_to_space': 'depth_to_space',
 	'tf.nn.space_to_depth': 'space_to_depth',
+	'tf.image.extract_patches': 'extract_patches',
 };
 
 /**
@@ -102,6 +105,7 @@ export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'tf.linalg.matmul': 'tf.linalg.matmul',
 	'tf.nn.depth_to_space': 'tf.nn.depth_to_space',
 	'tf.nn.space_to_depth': 'tf.nn.space_to_depth',
+	'tf.image.extract_patches': 'tf.image.extract_patches',
 };
 
 /** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
@@ -249,7 +253,8 @@ interface OpCall<T> {
 	axisOf: (v: Value | undefined, rank: number) => number | undefined;
 }
 
-type OpResult<T> = { shape: Shape | null; inputs: T[] };
+/** An op's output shape (null where NormLens cannot tell, `why` then says what it lacked) and its input tensors. */
+type OpResult<T> = { shape: Shape | null; inputs: T[]; why?: string };
 
 /**
  * The rule of an op on one symbolic tensor `x` of known shape `s` (its first argument): the output
@@ -260,19 +265,34 @@ type OpRule = <T extends { shape: Shape | null }>(x: T, s: Shape, call: OpCall<T
 /** The shape rule of each op of one tensor, keyed by TensorOp (concat, over a list, is tensorOpResult's own). */
 const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 	reshape: (x, s, { kw }) => {
-		const dims = asSequence(kw('shape', 1) ?? kw('newshape', 1))?.map(asInt);
+		const arg = kw('shape', 1) ?? kw('newshape', 1);
+		const dims = shapeEntries(arg);
 		if (!dims || dims.some((d) => d === undefined)) {
-			return { shape: null, inputs: [x] };
+			return {
+				shape: null,
+				inputs: [x],
+				why: 'the shape it is given holds a value NormLens does not know',
+			};
 		}
 		try {
-			return { shape: reshapeShape(s, dims as number[]), inputs: [x] };
+			const known = dims as (number | null)[];
+			return {
+				shape: known.includes(null)
+					? tfReshapeShape(s, known)
+					: reshapeShape(s, known as number[]),
+				inputs: [x],
+			};
 		} catch (e) {
 			if (e instanceof ShapeError) {
-				return { shape: null, inputs: [x] };
+				return { shape: null, inputs: [x], why: e.message };
 			}
 			throw e;
 		}
 	},
+	extract_patches: (x, s, { args, kw }) => ({
+		shape: extractPatchesShape(s, args, kw),
+		inputs: [x],
+	}),
 	reduce: (x, s, { args, kw, axisOf }) => {
 		const a = args.positional;
 		const axisV = kw('axis', 1);
@@ -351,6 +371,96 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 	},
 };
 
+/**
+ * The entries of a reshape's target shape: ints; a scalar int tensor the graph knows
+ * (`tf.shape(images)[0]`: its value, null for a None dimension); a 1-D one (`tf.shape(y)`) gives
+ * all. Undefined for an entry NormLens does not know (a guess would be another number).
+ */
+export function shapeEntries(arg: Value | undefined): (number | null | undefined)[] | undefined {
+	if (arg?.k === 'obj' && arg.obj instanceof KerasTensor) {
+		return arg.obj.shape?.length === 1 ? arg.obj.values : undefined;
+	}
+	return asSequence(arg)?.map((v) => {
+		if (v.k === 'obj' && v.obj instanceof KerasTensor) {
+			const t = v.obj;
+			return t.shape?.length === 0 && t.values?.length === 1 ? t.values[0] : undefined;
+		}
+		return asInt(v);
+	});
+}
+
+/**
+ * TensorFlow's static shape of a reshape whose target holds entries only the run knows (null: a
+ * scalar from `tf.shape`; -1 is as unknown until inferred), as its shape function computes it: with
+ * one unknown entry and a fully known input, the entry is what divides the input's size; with one
+ * unknown on each side and equal known products, the input's unknown dimension; otherwise the
+ * unknown entries stay None — `tf.reshape(p, [batch, -1, 768])` is (None, None, 768).
+ */
+export function tfReshapeShape(x: Shape, dims: (number | null)[]): Shape {
+	if (dims.some((d) => d !== null && d < -1)) {
+		throw new ShapeError(`reshape: invalid shape [${dims.join(', ')}]`);
+	}
+	const out: Shape = dims.map((d) => (d === -1 ? null : d));
+	const unknownOut = out.flatMap((d, i) => (d === null ? [i] : []));
+	const unknownIn = x.flatMap((d, i) => (d === null ? [i] : []));
+	const product = (ds: Shape) => ds.reduce<number>((p, d) => (d === null ? p : p * d), 1);
+	const knownOut = product(out);
+	const knownIn = product(x);
+	if (unknownOut.length === 1 && unknownIn.length === 0 && knownOut > 0) {
+		if (knownIn % knownOut !== 0) {
+			throw new ShapeError(
+				`reshape: cannot reshape a tensor of ${knownIn} elements to [${dims.join(', ')}]`,
+			);
+		}
+		out[unknownOut[0]] = knownIn / knownOut;
+	}
+	return out;
+}
+
+/**
+ * `tf.image.extract_patches(images, sizes, strides, rates, padding)` on NHWC images: (batch, rows,
+ * cols, size_rows × size_cols × depth), rows and cols as a convolution with that window, stride
+ * and dilation would give them. Null for arguments NormLens does not know.
+ */
+function extractPatchesShape(
+	s: Shape,
+	args: CallArgs,
+	kw: (name: string, i: number) => Value | undefined,
+): Shape | null {
+	const four = (v: Value | undefined) => {
+		const xs = asSequence(v)?.map(asInt);
+		return xs && xs.length === 4 && xs.every((d) => d !== undefined && d > 0)
+			? (xs as number[])
+			: undefined;
+	};
+	const sizes = four(kw('sizes', 1));
+	const strides = four(kw('strides', 2));
+	const rates = four(kw('rates', 3));
+	const padding = kw('padding', 4);
+	if (
+		s.length !== 4 ||
+		!sizes ||
+		!strides ||
+		!rates ||
+		padding?.k !== 'str' ||
+		!['VALID', 'SAME'].includes(padding.v) ||
+		args.positional.length > 6
+	) {
+		return null;
+	}
+	const [n, h, w, c] = s;
+	const along = (d: number | null, i: 1 | 2): number | null => {
+		if (d === null) {
+			return null;
+		}
+		const window = (sizes[i] - 1) * rates[i] + 1;
+		return padding.v === 'SAME'
+			? Math.ceil(d / strides[i])
+			: Math.max(0, Math.ceil((d - window + 1) / strides[i]));
+	};
+	return [n, along(h, 1), along(w, 2), c === null ? null : sizes[1] * sizes[2] * c];
+}
+
 /** tf.nn.depth_to_space (`toSpace`) / space_to_depth on NHWC; null for another layout or a block that does not divide. */
 function subPixel(s: Shape, b: number | undefined, args: CallArgs, toSpace: boolean): Shape | null {
 	const format = args.keywords.get('data_format');
@@ -419,7 +529,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		return result(out, ts);
 	}
 	const x = tensor(
-		kw(op === 'matmul' ? 'a' : 'x', 0) ??
+		kw(op === 'matmul' ? 'a' : op === 'extract_patches' ? 'images' : 'x', 0) ??
 			args.keywords.get('tensor') ??
 			args.keywords.get('input'),
 	);

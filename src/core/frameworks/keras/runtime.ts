@@ -6,7 +6,6 @@ import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import {
 	asSequence,
 	asInt,
-	asNumber,
 	Cause,
 	causeOf,
 	ClassValue,
@@ -23,6 +22,7 @@ import { kerasLayerSpec } from './catalogue';
 import { checkBatchNormAxis, checkRedundantBias } from './checks';
 import { KerasDialect, kerasDialect } from './dialect';
 import { apply as applyLayer, callLayer, createLayer, input } from './layers';
+import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
@@ -35,22 +35,10 @@ import {
 	sequential,
 	visibleLayers,
 } from './models';
-import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
-import {
-	BROADCASTING,
-	rangeLength,
-	SCALAR_COMPARISONS,
-	shapeKeepingLayerName,
-	TensorOp,
-	tensorOpResult,
-	tensorShapePath,
-	tensorShapeValue,
-	TF_OP_LAYER_NAMES,
-	TF_OPERATOR_LAYER_NAMES,
-	TF_OPS,
-} from './ops';
-import { callPath, isLayerNamespace, isPlainFunction, kerasSubpath, rangeTensor } from './paths';
+import { KerasInitializer, KerasLayer, KerasModel, KerasTensor } from './objects';
+import { callPath, isLayerNamespace, isPlainFunction, kerasSubpath } from './paths';
 import { KerasSession } from './session';
+import { binaryOp, tfFunctionCall } from './tfCalls';
 import {
 	instantiate as instantiateSubclass,
 	setAttr as setSubclassAttr,
@@ -101,84 +89,11 @@ export class KerasRuntime implements Runtime {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const { concrete, keepsShape, sub } = callPath(path);
-		const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
-		if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
-			const layer = this.s.opLayer(
-				shapeKeepingLayerName(path),
-				[first.obj],
-				first.obj.shape,
-				ctx.range(args.node),
-			);
-			return {
-				k: 'obj',
-				obj: new KerasTensor(this.s.tensorIds++, first.obj.shape, layer, [first.obj]),
-			};
+		const tf = tfFunctionCall(this.s, path, args, ctx);
+		if (tf) {
+			return tf;
 		}
-		const comparison =
-			/^(?:tensorflow|tf)(?:\.math)?\.(\w+)$|^(?:tensorflow\.|tf\.)?keras\.ops\.(\w+)$/.exec(
-				path,
-			);
-		const compare = comparison ? SCALAR_COMPARISONS[comparison[1] ?? comparison[2]] : undefined;
-		if (compare) {
-			const [a, b] = [
-				args.positional[0] ?? args.keywords.get('x'),
-				args.positional[1] ?? args.keywords.get('y'),
-			];
-			const x = asNumber(a);
-			const y = asNumber(b);
-			if (x !== undefined && y !== undefined && a?.k === 'num' && b?.k === 'num') {
-				return { k: 'bool', v: compare(x, y) };
-			}
-		}
-		const elementwise = comparison ? BROADCASTING[comparison[1] ?? comparison[2]] : undefined;
-		if (elementwise) {
-			// `ops.maximum(sum_square, keras.backend.epsilon())`, `tf.add(x, y)`: NumPy broadcasting.
-			const [a, b] = [args.positional[0], args.positional[1]];
-			const v =
-				a && b
-					? this.binaryOp(
-							'',
-							a,
-							b,
-							ctx.range(args.node),
-							path.includes('keras') ? null : elementwise,
-						)
-					: undefined;
-			if (v) {
-				return v;
-			}
-		}
-		if (tensorShapePath.test(path)) {
-			return tensorShapeValue(args);
-		}
-		if (rangeTensor.test(path)) {
-			return {
-				k: 'obj',
-				obj: new KerasTensor(this.s.tensorIds++, [rangeLength(args)], null, []),
-			};
-		}
-		if (concrete) {
-			const arg = args.positional[0] ?? args.keywords.get('shape');
-			const dims = (asSequence(arg) ?? (arg ? [arg] : [])).map(asInt);
-			if (dims.length > 0 && dims.every((d) => d !== undefined)) {
-				return {
-					k: 'obj',
-					obj: new KerasTensor(this.s.tensorIds++, dims as Shape, null, []),
-				};
-			}
-			return UNKNOWN;
-		}
-		const opPath = path
-			.replace(/^(?:tensorflow|tf)\./, 'tf.')
-			.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
-		const op = TF_OPS[opPath];
-		if (op) {
-			const v = this.tensorOp(op, args, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
-			if (v) {
-				return v;
-			}
-		}
+		const { sub } = callPath(path);
 		// tf.Variable and tf's initializers live beside keras, not in it.
 		const tfRoot = /^(?:tensorflow|tf)\.(Variable|[a-z_]+_initializer)$/.exec(path)?.[1];
 		const parts = tfRoot ? [tfRoot] : sub;
@@ -282,50 +197,8 @@ export class KerasRuntime implements Runtime {
 	}
 
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
-	binaryOp(
-		op: string,
-		a: Value,
-		b: Value,
-		range?: TextRange,
-		/** A function's TFOpLambda name (`tf.math.maximum`); null for a function that makes no row (keras.ops). */
-		apiName?: string | null,
-	): Value | undefined {
-		// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
-		const t = (v: Value) =>
-			v.k === 'obj'
-				? v.obj instanceof KerasTensor
-					? v.obj
-					: v.obj instanceof KerasVariable
-						? new KerasTensor(this.s.tensorIds++, v.obj.shape, null, [])
-						: undefined
-				: undefined;
-		const ta = t(a);
-		const tb = t(b);
-		if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {
-			return undefined;
-		}
-		if (apiName !== undefined && ((!ta && a.k !== 'num') || (!tb && b.k !== 'num'))) {
-			// A function's other operand is neither a tensor nor a number NormLens knows.
-			return undefined;
-		}
-		const sa = ta ? ta.shape : [];
-		const sb = tb ? tb.shape : [];
-		let shape: Shape | null = null;
-		if (sa && sb) {
-			const r = Math.max(sa.length, sb.length);
-			shape = [];
-			for (let i = 0; i < r; i++) {
-				const x = i < r - sa.length ? 1 : sa[sa.length - r + i];
-				const y = i < r - sb.length ? 1 : sb[sb.length - r + i];
-				shape.push(x === 1 ? y : y === 1 ? x : (x ?? y));
-			}
-		}
-		const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
-		const layer =
-			range && apiName !== null
-				? this.s.opLayer(apiName ?? TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
-				: null;
-		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, shape, layer, inputs) };
+	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
+		return binaryOp(this.s, op, a, b, range);
 	}
 
 	/** A source subclass of keras.Model or keras.layers.Layer: a model whose layers are its attributes. */
@@ -340,27 +213,6 @@ export class KerasRuntime implements Runtime {
 
 	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
 		return setSubclassAttr(this.s, obj, name, value);
-	}
-
-	/**
-	 * TensorFlow / keras.ops functions on symbolic tensors (`tf.concat`, `tf.reshape`, `tf.reduce_mean`…):
-	 * a tensor of the shape TensorFlow gives, made by no layer of weights (tf.keras prints a TFOpLambda
-	 * row), so that the layers after it are built. Undefined when the first argument is no symbolic tensor.
-	 */
-	private tensorOp(
-		op: TensorOp,
-		args: CallArgs,
-		layerName: string | undefined,
-		range: TextRange,
-	): Value | undefined {
-		const r = tensorOpResult(op, args, (v) =>
-			v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined,
-		);
-		if (!r) {
-			return undefined;
-		}
-		const layer = this.s.opLayer(layerName, r.inputs, r.shape, range);
-		return { k: 'obj', obj: new KerasTensor(this.s.tensorIds++, r.shape, layer, r.inputs) };
 	}
 
 	/** `model = build_model()` at module level names a model built inside the function. */
@@ -402,6 +254,9 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasLayer) {
 			// A method not in the table, or not for this layer: the interpreter decides.
 			return LAYER_METHODS.get(name)?.(this.s, obj, args, ctx);
+		}
+		if (obj instanceof KerasTensor && name === '__getitem__') {
+			return tensorItem(this.s, obj, args.positional[0], ctx.range(args.node));
 		}
 		if (obj instanceof KerasTensor && name === 'get_shape' && args.positional.length === 0) {
 			// TensorFlow's `t.get_shape()` is `t.shape`.

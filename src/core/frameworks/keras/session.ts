@@ -122,6 +122,8 @@ export class KerasSession {
 		inputs: KerasTensor[],
 		shape: Shape | null,
 		range: TextRange,
+		/** The layer class: `SlicingOpLambda` for `x[…]`. */
+		type: 'TFOpLambda' | 'SlicingOpLambda' = 'TFOpLambda',
 	): KerasLayer | null {
 		if (
 			this.dialect.naming !== 'tf.keras' ||
@@ -131,9 +133,9 @@ export class KerasSession {
 			return null;
 		}
 		const layer = new KerasLayer(
-			'TFOpLambda',
+			type,
 			this.uniqueName(apiName),
-			kerasLayerSpec('TFOpLambda'),
+			kerasLayerSpec(type),
 			new Map(),
 			range,
 			undefined,

@@ -319,6 +319,7 @@ export function layerShapeCause(l: KerasLayer): Cause {
 	return (
 		l.taint ??
 		unmerged ??
+		l.outputCause ??
 		(l.built
 			? {
 					reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``,

@@ -34,6 +34,14 @@ export const kerasCoreLayers: KerasLayerSpec[] = [
 		doc: 'A TensorFlow function or operator called on symbolic tensors between layers (tf.keras 2 makes it a layer): no weights.',
 	},
 	{
+		name: 'SlicingOpLambda',
+		category: 'core',
+		args: [],
+		shape: 'identity',
+		weights: 'none',
+		doc: 'An index `x[…]` of a symbolic tensor between layers (tf.keras 2 makes it a layer): no weights.',
+	},
+	{
 		name: 'Dense',
 		category: 'core',
 		args: [

@@ -1,0 +1,303 @@
+// TensorFlow and keras.ops functions, and Python operators, on symbolic tensors: the tensor each gives.
+import type { Shape, TextRange } from '../../../protocol/analysis';
+import type { CallArgs, CallContext } from '../../python/contract';
+import {
+	asInt,
+	asNumber,
+	asSequence,
+	causeOf,
+	firstCause,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
+import { KerasTensor, KerasVariable, tensorShapeCause } from './objects';
+import {
+	BROADCASTING,
+	rangeLength,
+	SCALAR_COMPARISONS,
+	shapeEntries,
+	shapeKeepingLayerName,
+	TensorOp,
+	tensorOpResult,
+	tensorShapePath,
+	tensorShapeValue,
+	TF_OP_LAYER_NAMES,
+	TF_OPERATOR_LAYER_NAMES,
+	TF_OPS,
+} from './ops';
+import { callPath, rangeTensor } from './paths';
+import type { KerasSession } from './session';
+
+/**
+ * `tf.nn.relu(x)`, `tf.reshape(x, …)`, `keras.ops.maximum(a, b)`, `tf.zeros((2, 3))`, `tf.range(n)`
+ * …: the value TensorFlow (or keras.ops) gives, or undefined for a function this does not know. A
+ * function it knows whose tensor argument is unknown is unknown for that argument's cause: the
+ * place that lost the value, not the function, is the reason.
+ */
+export function tfFunctionCall(
+	s: KerasSession,
+	path: string,
+	args: CallArgs,
+	ctx: CallContext,
+): Value | undefined {
+	const { concrete, keepsShape } = callPath(path);
+	const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
+	if (SHAPE_OF.test(path) && s.insideLayerCall) {
+		const x = first ?? args.keywords.get('input');
+		if (x?.k === 'obj' && x.obj instanceof KerasTensor) {
+			return shapeTensor(s, x.obj);
+		}
+	}
+	if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
+		const layer = s.opLayer(
+			shapeKeepingLayerName(path),
+			[first.obj],
+			first.obj.shape,
+			ctx.range(args.node),
+		);
+		return {
+			k: 'obj',
+			obj: new KerasTensor(s.tensorIds++, first.obj.shape, layer, [first.obj]),
+		};
+	}
+	const comparison =
+		/^(?:tensorflow|tf)(?:\.math)?\.(\w+)$|^(?:tensorflow\.|tf\.)?keras\.ops\.(\w+)$/.exec(
+			path,
+		);
+	const compare = comparison ? SCALAR_COMPARISONS[comparison[1] ?? comparison[2]] : undefined;
+	if (compare) {
+		const [a, b] = [
+			args.positional[0] ?? args.keywords.get('x'),
+			args.positional[1] ?? args.keywords.get('y'),
+		];
+		const x = asNumber(a);
+		const y = asNumber(b);
+		if (x !== undefined && y !== undefined && a?.k === 'num' && b?.k === 'num') {
+			return { k: 'bool', v: compare(x, y) };
+		}
+	}
+	const elementwise = comparison ? BROADCASTING[comparison[1] ?? comparison[2]] : undefined;
+	if (elementwise) {
+		// `ops.maximum(sum_square, keras.backend.epsilon())`, `tf.add(x, y)`: NumPy broadcasting.
+		const [a, b] = [args.positional[0], args.positional[1]];
+		const v =
+			a && b
+				? binaryOp(
+						s,
+						'',
+						a,
+						b,
+						ctx.range(args.node),
+						path.includes('keras') ? null : elementwise,
+					)
+				: undefined;
+		if (v) {
+			return v;
+		}
+	}
+	if (tensorShapePath.test(path)) {
+		return tensorShapeValue(args);
+	}
+	if (rangeTensor.test(path)) {
+		return {
+			k: 'obj',
+			obj: new KerasTensor(s.tensorIds++, [rangeLength(args)], null, []),
+		};
+	}
+	if (concrete) {
+		// `tf.zeros((2, 3))`; inside a layer's `call`, `tf.random.normal(shape=(batch, dim))` with
+		// `batch = tf.shape(z)[0]`: None where only the run knows the size.
+		const arg = args.positional[0] ?? args.keywords.get('shape');
+		const dims =
+			arg?.k === 'obj' || asSequence(arg) ? shapeEntries(arg) : arg ? [asInt(arg)] : [];
+		if (dims && dims.length > 0 && dims.every((d) => d !== undefined)) {
+			return {
+				k: 'obj',
+				obj: new KerasTensor(s.tensorIds++, dims as Shape, null, []),
+			};
+		}
+		return causeOf(arg) ? unknown(causeOf(arg)) : UNKNOWN;
+	}
+	const opPath = path
+		.replace(/^(?:tensorflow|tf)\./, 'tf.')
+		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
+	const op = TF_OPS[opPath];
+	if (op) {
+		const v = tensorOp(s, op, args, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
+		if (v) {
+			return v;
+		}
+	}
+	if (op || keepsShape || elementwise) {
+		// A function NormLens follows, given something it does not know (`tf.reshape(patches, …)`
+		// after a call it could not read): that something's cause.
+		const cause = firstCause([...args.positional, ...args.keywords.values()]);
+		if (cause) {
+			return unknown(cause);
+		}
+	}
+	return undefined;
+}
+
+/** `tf.shape(x)`, `keras.backend.shape(x)`: x's dimensions as a 1-D int tensor. */
+const SHAPE_OF = /^(?:tensorflow|tf)\.shape$|^(?:tensorflow\.|tf\.)?keras\.backend\.shape$/;
+
+/**
+ * `tf.shape(x)` inside a layer's `call` (where it takes the graph's tensor; between layers tf.keras 2
+ * makes it a row, and Keras 3 refuses it): a 1-D int tensor whose items are x's dimensions, known
+ * to the graph where x's static shape has them (`tf.shape(images)[1]` is 224, `[0]` is None).
+ */
+function shapeTensor(s: KerasSession, x: KerasTensor): Value {
+	const t = new KerasTensor(s.tensorIds++, x.shape ? [x.shape.length] : null, null, [x]);
+	if (x.shape) {
+		t.values = [...x.shape];
+	}
+	return { k: 'obj', obj: t };
+}
+
+/** Integer arithmetic on the scalars of a shape (`tf.shape(x)[1] // patch`): the value where both are known. */
+const SCALAR_ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number | null>> = {
+	'+': (a, b) => a + b,
+	'-': (a, b) => a - b,
+	'*': (a, b) => a * b,
+	'//': (a, b) => (b === 0 ? null : Math.floor(a / b)),
+};
+
+/** The value of a scalar int a graph knows (a shape's item, null for a None one), or of an int; undefined otherwise. */
+function scalarInt(v: Value, t: KerasTensor | undefined): number | null | undefined {
+	if (t) {
+		return t.shape?.length === 0 && t.values?.length === 1 ? t.values[0] : undefined;
+	}
+	return v.k === 'num' && Number.isInteger(v.v) && !v.float ? v.v : undefined;
+}
+
+/**
+ * TensorFlow / keras.ops functions on symbolic tensors (`tf.concat`, `tf.reshape`, `tf.reduce_mean`…):
+ * a tensor of the shape TensorFlow gives, made by no layer of weights (tf.keras prints a TFOpLambda
+ * row), so that the layers after it are built. Undefined when the first argument is no symbolic tensor.
+ */
+function tensorOp(
+	s: KerasSession,
+	op: TensorOp,
+	args: CallArgs,
+	layerName: string | undefined,
+	range: TextRange,
+): Value | undefined {
+	const r = tensorOpResult(op, args, (v) =>
+		v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined,
+	);
+	if (!r) {
+		return undefined;
+	}
+	const layer = s.opLayer(layerName, r.inputs, r.shape, range);
+	const tensor = new KerasTensor(s.tensorIds++, r.shape, layer, r.inputs);
+	if (r.shape === null && !r.inputs.some((t) => tensorShapeCause(t))) {
+		tensor.shapeCause = {
+			reason: `NormLens cannot compute the shape \`${op}\` gives here (${r.why ?? 'an axis or a size it does not know'})`,
+			range,
+		};
+	}
+	return { k: 'obj', obj: tensor };
+}
+
+/**
+ * `x + y` on symbolic tensors (residual connections in `call`), and the element-wise functions of
+ * two tensors: NumPy's broadcast shape. Undefined where neither operand is a tensor, or for an
+ * operator tensors do not broadcast under.
+ */
+export function binaryOp(
+	s: KerasSession,
+	op: string,
+	a: Value,
+	b: Value,
+	range?: TextRange,
+	/** A function's TFOpLambda name (`tf.math.maximum`); null for a function that makes no row (keras.ops). */
+	apiName?: string | null,
+): Value | undefined {
+	// A variable in arithmetic (`x * self.gamma`) is a concrete tensor of its shape.
+	const t = (v: Value) =>
+		v.k === 'obj'
+			? v.obj instanceof KerasTensor
+				? v.obj
+				: v.obj instanceof KerasVariable
+					? new KerasTensor(s.tensorIds++, v.obj.shape, null, [])
+					: undefined
+			: undefined;
+	const ta = t(a);
+	const tb = t(b);
+	const arithmetic = apiName === undefined ? SCALAR_ARITHMETIC[op] : undefined;
+	const [va, vb] = [scalarInt(a, ta), scalarInt(b, tb)];
+	if ((ta?.values || tb?.values) && arithmetic && va !== undefined && vb !== undefined) {
+		// On the scalars of a shape inside a layer's `call`: their value where both are known.
+		const r = new KerasTensor(
+			s.tensorIds++,
+			[],
+			null,
+			[ta, tb].filter((x) => x !== undefined),
+		);
+		r.values = [va === null || vb === null ? null : arithmetic(va, vb)];
+		return { k: 'obj', obj: r };
+	}
+	if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {
+		return undefined;
+	}
+	const scalar = (v: Value) => v.k === 'num' || v.k === 'bool';
+	if (apiName !== undefined && ((!ta && !scalar(a)) || (!tb && !scalar(b)))) {
+		// A function's other operand is neither a tensor nor a number NormLens knows.
+		return undefined;
+	}
+	const inputs = [ta, tb].filter((x): x is KerasTensor => x !== undefined);
+	// An operand NormLens does not know may be a tensor of any shape: the broadcast is unknown.
+	const other = (!ta && !scalar(a) && a) || (!tb && !scalar(b) && b) || undefined;
+	const sa = ta ? ta.shape : other ? null : [];
+	const sb = tb ? tb.shape : other ? null : [];
+	let shape: Shape | null = null;
+	let mismatch: string | undefined;
+	if (sa && sb) {
+		const r = Math.max(sa.length, sb.length);
+		shape = [];
+		for (let i = 0; i < r; i++) {
+			const x = i < r - sa.length ? 1 : sa[sa.length - r + i];
+			const y = i < r - sb.length ? 1 : sb[sb.length - r + i];
+			if (x !== null && y !== null && x !== 1 && y !== 1 && x !== y) {
+				mismatch = `${fmt(sa)} and ${fmt(sb)} do not broadcast (${x} against ${y})`;
+				shape = null;
+				break;
+			}
+			shape.push(x === 1 ? y : y === 1 ? x : (x ?? y));
+		}
+	}
+	const layer =
+		range && apiName !== null
+			? s.opLayer(apiName ?? TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
+			: null;
+	const tensor = new KerasTensor(s.tensorIds++, shape, layer, inputs);
+	if (shape === null && range) {
+		const why = mismatch
+			? { reason: `TensorFlow refuses this: ${mismatch}`, range }
+			: other
+				? (causeOf(other) ?? {
+						reason:
+							other.k === 'ref'
+								? `NormLens cannot read \`${other.path}\`, which may be a tensor of any shape`
+								: 'NormLens does not know the other operand, which may be a tensor of any shape',
+						range,
+					})
+				: undefined;
+		tensor.shapeCause = why;
+		if (mismatch) {
+			s.diagnostics.push({
+				range,
+				severity: 'error',
+				code: 'shape-mismatch',
+				message: `Incompatible shapes: ${mismatch}.`,
+			});
+		}
+	}
+	return { k: 'obj', obj: tensor };
+}
+
+function fmt(shape: Shape): string {
+	return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
