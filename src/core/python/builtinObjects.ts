@@ -1,7 +1,27 @@
 // Builtins that ask a framework object (hasattr, int, float): what its runtime says, or unknown.
-import type { CallArgs } from './contract';
-import type { BuiltinHost } from './builtins';
-import { classChain, FrameworkObject, UNKNOWN, Value } from './values';
+import type { SyntaxNode } from '@lezer/common';
+import type { TextRange } from '../../protocol/analysis';
+import type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
+import { Cause, classChain, ClassValue, FrameworkObject, UNKNOWN, Value } from './values';
+
+/** What a builtin may ask of the interpreter that runs it. */
+export interface BuiltinHost {
+	readonly runtimes: readonly Runtime[];
+	readonly limits: InterpreterLimits;
+	iterate(v: Value): Value[] | undefined;
+	call(callee: Value, args: CallArgs): Value;
+	/** What the runtimes' hooks are given about the call being made. */
+	ctx(): CallContext;
+	getAttr(obj: Value, name: string): Value;
+	/** `a op b` as the interpreter evaluates it (framework objects through their runtimes). */
+	binary(op: string, a: Value, b: Value, node?: SyntaxNode): Value;
+	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
+	taint(v: Value, cause: Cause): void;
+	here(node: SyntaxNode): TextRange;
+	snippet(node: SyntaxNode | null | undefined): string;
+	/** The method running now, for `super()`: its receiver and class. */
+	currentMethod(): { self: Value; cls: ClassValue } | undefined;
+}
 
 /** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */
 export function conversion(

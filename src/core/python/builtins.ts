@@ -1,27 +1,14 @@
-// Python's builtin functions (`range`, `len`, `zip`, `isinstance`, `getattr`, …) as the interpreter
-// evaluates them: exact on values it knows, unknown with a cause otherwise.
-import type { SyntaxNode } from '@lezer/common';
-import type { TextRange } from '../../protocol/analysis';
-import {
-	CallArgs,
-	CallContext,
-	InterpreterLimits,
-	Runtime,
-	sequenceBound,
-	StopInterpretation,
-} from './contract';
+// Python's builtins (`range`, `len`, `zip`, `isinstance`, …): exact on known values, else unknown with a cause.
+import { CallArgs, sequenceBound, StopInterpretation } from './contract';
 import {
 	dictKey,
 	asInt,
 	asNumber,
 	asSequence,
-	Cause,
 	causeOf,
 	classChain,
-	ClassValue,
 	firstCause,
 	float,
-	FrameworkObject,
 	isFloat,
 	NONE,
 	num,
@@ -33,27 +20,10 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
-import { conversion, hasAttr } from './builtinObjects';
+import { BuiltinHost, conversion, hasAttr } from './builtinObjects';
 import { plainBinary } from './operators';
 
-/** What a builtin may ask of the interpreter that runs it. */
-export interface BuiltinHost {
-	readonly runtimes: readonly Runtime[];
-	readonly limits: InterpreterLimits;
-	iterate(v: Value): Value[] | undefined;
-	call(callee: Value, args: CallArgs): Value;
-	/** What the runtimes' hooks are given about the call being made. */
-	ctx(): CallContext;
-	getAttr(obj: Value, name: string): Value;
-	/** `a op b` as the interpreter evaluates it (framework objects through their runtimes). */
-	binary(op: string, a: Value, b: Value, node?: SyntaxNode): Value;
-	setAttr(obj: FrameworkObject, name: string, value: Value, where: SyntaxNode): void;
-	taint(v: Value, cause: Cause): void;
-	here(node: SyntaxNode): TextRange;
-	snippet(node: SyntaxNode | null | undefined): string;
-	/** The method running now, for `super()`: its receiver and class. */
-	currentMethod(): { self: Value; cls: ClassValue } | undefined;
-}
+export type { BuiltinHost };
 
 export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const a = args.positional;
@@ -591,10 +561,12 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			return NONE;
 		default:
-			// A builtin NormLens does not evaluate (`sorted`, `map`, …): it changes none of its arguments.
-			return unknown({
-				reason: `NormLens does not evaluate \`${name}(…)\``,
-				range: it.here(args.node),
-			});
+			// Not evaluated (`set`, `map`…), changing no argument; an unknown argument is the reason.
+			return unknown(
+				firstCause([...a, ...args.keywords.values()]) ?? {
+					reason: `NormLens does not evaluate \`${name}(…)\``,
+					range: it.here(args.node),
+				},
+			);
 	}
 }

@@ -122,6 +122,12 @@ export interface Runtime {
 	 * when the name is a builder function or class NormLens called itself (library files).
 	 */
 	bind?(name: string, value: Value, definedAt?: TextRange): void;
+	/**
+	 * Whether the library module `module` (imported with `from module import *`) defines `name`:
+	 * true or false where this runtime knows the module's names, undefined otherwise. With several
+	 * such imports, this decides which one a name comes from (Python: the last that defines it).
+	 */
+	exportsName?(module: string, name: string): boolean | undefined;
 	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
 	methodTable?(obj: FrameworkObject): string | undefined;
 	/**

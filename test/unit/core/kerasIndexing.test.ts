@@ -185,6 +185,45 @@ describe('tf.shape inside a layer call, and a reshape to the sizes it gives', ()
 		assert.deepStrictEqual(rows(result).at(-1), ['grid', 'Grid', [null, 196, 768], 0]);
 	});
 
+	it("Keras 3's version (keras.ops.shape, ops.image.extract_patches, ops.reshape): (None, 144, 108)", () => {
+		// keras-io's current vision transformer on 72 × 72 images in patches of 6: 12 × 12 patches of
+		// 6·6·3 values; the PatchEncoder's Dense 108·64 + 64 and Embedding 144·64.
+		const result = analyzePython(
+			[
+				'import keras',
+				'from keras import layers, ops',
+				'class Patches(layers.Layer):',
+				'    def __init__(self, patch_size):',
+				'        super().__init__()',
+				'        self.patch_size = patch_size',
+				'    def call(self, images):',
+				'        input_shape = ops.shape(images)',
+				'        batch_size = input_shape[0]',
+				'        num_patches_h = input_shape[1] // self.patch_size',
+				'        num_patches_w = input_shape[2] // self.patch_size',
+				'        patches = keras.ops.image.extract_patches(images, size=self.patch_size)',
+				'        return ops.reshape(patches, (batch_size, num_patches_h * num_patches_w,',
+				'            self.patch_size * self.patch_size * input_shape[3]))',
+				'class PatchEncoder(layers.Layer):',
+				'    def __init__(self, num_patches, projection_dim):',
+				'        super().__init__()',
+				'        self.num_patches = num_patches',
+				'        self.projection = layers.Dense(units=projection_dim)',
+				'        self.position_embedding = layers.Embedding(input_dim=num_patches, output_dim=projection_dim)',
+				'    def call(self, patch):',
+				'        positions = ops.expand_dims(ops.arange(start=0, stop=self.num_patches, step=1), axis=0)',
+				'        return self.projection(patch) + self.position_embedding(positions)',
+				'inputs = keras.Input(shape=(72, 72, 3))',
+				'encoded = PatchEncoder(144, 64)(Patches(6)(inputs))',
+				'model = keras.Model(inputs, encoded)',
+			].join('\n'),
+		);
+		assert.deepStrictEqual(rows(result).slice(1), [
+			['patches', 'Patches', [null, 144, 108], 0],
+			['patch_encoder', 'PatchEncoder', [null, 144, 64], 108 * 64 + 64 + 144 * 64],
+		]);
+	});
+
 	it('extract_patches with SAME padding, strides and rates: rows and columns as a convolution gives them', () => {
 		// VALID: ceil((n − ((k − 1)·rate + 1) + 1) / stride); SAME: ceil(n / stride).
 		const shapeOf = (args: string) => {

@@ -9,7 +9,12 @@ import type { CallArgs } from '../../python/contract';
 import { asInt, asSequence, Value } from '../../python/values';
 import { matmulShape, reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
-import { KerasTensor } from './objects';
+import {
+	extractPatchesShape,
+	kerasExtractPatchesShape,
+	shapeEntries,
+	tfReshapeShape,
+} from './dynamicShapes';
 
 export type TensorOp =
 	| 'concat'
@@ -21,7 +26,8 @@ export type TensorOp =
 	| 'matmul'
 	| 'depth_to_space'
 	| 'space_to_depth'
-	| 'extract_patches';
+	| 'extract_patches'
+	| 'keras_extract_patches';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 export const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -51,6 +57,7 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'tf.nn.depth_to_space': 'depth_to_space',
 	'tf.nn.space_to_depth': 'space_to_depth',
 	'tf.image.extract_patches': 'extract_patches',
+	'ops.image.extract_patches': 'keras_extract_patches',
 };
 
 /**
@@ -293,6 +300,10 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 		shape: extractPatchesShape(s, args, kw),
 		inputs: [x],
 	}),
+	keras_extract_patches: (x, s, { args, kw }) => ({
+		shape: kerasExtractPatchesShape(s, args, kw),
+		inputs: [x],
+	}),
 	reduce: (x, s, { args, kw, axisOf }) => {
 		const a = args.positional;
 		const axisV = kw('axis', 1);
@@ -371,96 +382,6 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 	},
 };
 
-/**
- * The entries of a reshape's target shape: ints; a scalar int tensor the graph knows
- * (`tf.shape(images)[0]`: its value, null for a None dimension); a 1-D one (`tf.shape(y)`) gives
- * all. Undefined for an entry NormLens does not know (a guess would be another number).
- */
-export function shapeEntries(arg: Value | undefined): (number | null | undefined)[] | undefined {
-	if (arg?.k === 'obj' && arg.obj instanceof KerasTensor) {
-		return arg.obj.shape?.length === 1 ? arg.obj.values : undefined;
-	}
-	return asSequence(arg)?.map((v) => {
-		if (v.k === 'obj' && v.obj instanceof KerasTensor) {
-			const t = v.obj;
-			return t.shape?.length === 0 && t.values?.length === 1 ? t.values[0] : undefined;
-		}
-		return asInt(v);
-	});
-}
-
-/**
- * TensorFlow's static shape of a reshape whose target holds entries only the run knows (null: a
- * scalar from `tf.shape`; -1 is as unknown until inferred), as its shape function computes it: with
- * one unknown entry and a fully known input, the entry is what divides the input's size; with one
- * unknown on each side and equal known products, the input's unknown dimension; otherwise the
- * unknown entries stay None — `tf.reshape(p, [batch, -1, 768])` is (None, None, 768).
- */
-export function tfReshapeShape(x: Shape, dims: (number | null)[]): Shape {
-	if (dims.some((d) => d !== null && d < -1)) {
-		throw new ShapeError(`reshape: invalid shape [${dims.join(', ')}]`);
-	}
-	const out: Shape = dims.map((d) => (d === -1 ? null : d));
-	const unknownOut = out.flatMap((d, i) => (d === null ? [i] : []));
-	const unknownIn = x.flatMap((d, i) => (d === null ? [i] : []));
-	const product = (ds: Shape) => ds.reduce<number>((p, d) => (d === null ? p : p * d), 1);
-	const knownOut = product(out);
-	const knownIn = product(x);
-	if (unknownOut.length === 1 && unknownIn.length === 0 && knownOut > 0) {
-		if (knownIn % knownOut !== 0) {
-			throw new ShapeError(
-				`reshape: cannot reshape a tensor of ${knownIn} elements to [${dims.join(', ')}]`,
-			);
-		}
-		out[unknownOut[0]] = knownIn / knownOut;
-	}
-	return out;
-}
-
-/**
- * `tf.image.extract_patches(images, sizes, strides, rates, padding)` on NHWC images: (batch, rows,
- * cols, size_rows × size_cols × depth), rows and cols as a convolution with that window, stride
- * and dilation would give them. Null for arguments NormLens does not know.
- */
-function extractPatchesShape(
-	s: Shape,
-	args: CallArgs,
-	kw: (name: string, i: number) => Value | undefined,
-): Shape | null {
-	const four = (v: Value | undefined) => {
-		const xs = asSequence(v)?.map(asInt);
-		return xs && xs.length === 4 && xs.every((d) => d !== undefined && d > 0)
-			? (xs as number[])
-			: undefined;
-	};
-	const sizes = four(kw('sizes', 1));
-	const strides = four(kw('strides', 2));
-	const rates = four(kw('rates', 3));
-	const padding = kw('padding', 4);
-	if (
-		s.length !== 4 ||
-		!sizes ||
-		!strides ||
-		!rates ||
-		padding?.k !== 'str' ||
-		!['VALID', 'SAME'].includes(padding.v) ||
-		args.positional.length > 6
-	) {
-		return null;
-	}
-	const [n, h, w, c] = s;
-	const along = (d: number | null, i: 1 | 2): number | null => {
-		if (d === null) {
-			return null;
-		}
-		const window = (sizes[i] - 1) * rates[i] + 1;
-		return padding.v === 'SAME'
-			? Math.ceil(d / strides[i])
-			: Math.max(0, Math.ceil((d - window + 1) / strides[i]));
-	};
-	return [n, along(h, 1), along(w, 2), c === null ? null : sizes[1] * sizes[2] * c];
-}
-
 /** tf.nn.depth_to_space (`toSpace`) / space_to_depth on NHWC; null for another layout or a block that does not divide. */
 function subPixel(s: Shape, b: number | undefined, args: CallArgs, toSpace: boolean): Shape | null {
 	const format = args.keywords.get('data_format');
@@ -529,7 +450,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		return result(out, ts);
 	}
 	const x = tensor(
-		kw(op === 'matmul' ? 'a' : op === 'extract_patches' ? 'images' : 'x', 0) ??
+		kw(op === 'matmul' ? 'a' : op.endsWith('extract_patches') ? 'images' : 'x', 0) ??
 			args.keywords.get('tensor') ??
 			args.keywords.get('input'),
 	);

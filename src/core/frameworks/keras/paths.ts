@@ -1,4 +1,5 @@
 // Where a call path lands in Keras: the part below `keras`, and what the runtime needs of it.
+import { kerasLayerSpec } from './catalogue';
 import { SHAPE_KEEPING } from './ops';
 
 /**
@@ -104,3 +105,56 @@ export function isPlainFunction(path: string): boolean {
 	}
 	return parts[0] === 'tensorflow' || parts[0] === 'tf';
 }
+
+/** What `keras.models` defines besides classes NormLens reads elsewhere. */
+const MODELS_NAMES = new Set([
+	'Model',
+	'Sequential',
+	'load_model',
+	'save_model',
+	'clone_model',
+	'model_from_json',
+	'model_from_yaml',
+	'model_from_config',
+]);
+
+/**
+ * Whether a Keras module imported with `*` defines `name`, where NormLens knows: `keras.layers`
+ * defines the layers of the catalogue and the merge functions; `keras.applications.vgg16` its
+ * builders (`VGG16`), `preprocess_input` and `decode_predictions`, and no other class; `keras.models`
+ * `Model`, `Sequential` and its functions, and no layer. Undefined for anything else (a layer
+ * NormLens does not know may still be there).
+ */
+export function kerasExports(module: string, name: string): boolean | undefined {
+	const sub = kerasSubpath(module);
+	if (!sub) {
+		return undefined;
+	}
+	const layer = kerasLayerSpec(name) !== undefined;
+	if (sub.length === 1 && sub[0] === 'layers') {
+		return layer || MERGE_FUNCTIONS.has(name) || name === 'Input' ? true : undefined;
+	}
+	if (sub.length === 1 && sub[0] === 'models') {
+		return MODELS_NAMES.has(name) ? true : layer ? false : undefined;
+	}
+	if (sub.length === 2 && sub[0] === 'applications') {
+		if (name === 'preprocess_input' || name === 'decode_predictions') {
+			return true;
+		}
+		const family = sub[1].replace(/_/g, '');
+		return /^[A-Z]/.test(name) ? name.toLowerCase().startsWith(family) : undefined;
+	}
+	return undefined;
+}
+
+/** `keras.layers.add([a, b])` and its kin: the layers' functional forms. */
+const MERGE_FUNCTIONS = new Set([
+	'add',
+	'subtract',
+	'multiply',
+	'average',
+	'maximum',
+	'minimum',
+	'concatenate',
+	'dot',
+]);

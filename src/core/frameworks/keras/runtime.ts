@@ -36,7 +36,7 @@ import {
 	visibleLayers,
 } from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor } from './objects';
-import { callPath, isLayerNamespace, isPlainFunction, kerasSubpath } from './paths';
+import { callPath, isLayerNamespace, isPlainFunction, kerasExports, kerasSubpath } from './paths';
 import { KerasSession } from './session';
 import { binaryOp, tfFunctionCall } from './tfCalls';
 import {
@@ -199,6 +199,10 @@ export class KerasRuntime implements Runtime {
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
 		return binaryOp(this.s, op, a, b, range);
+	}
+
+	exportsName(module: string, name: string): boolean | undefined {
+		return kerasExports(module, name);
 	}
 
 	/** A source subclass of keras.Model or keras.layers.Layer: a model whose layers are its attributes. */

@@ -16,7 +16,6 @@ import {
 	BROADCASTING,
 	rangeLength,
 	SCALAR_COMPARISONS,
-	shapeEntries,
 	shapeKeepingLayerName,
 	TensorOp,
 	tensorOpResult,
@@ -26,6 +25,7 @@ import {
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
 } from './ops';
+import { shapeEntries } from './dynamicShapes';
 import { callPath, rangeTensor } from './paths';
 import type { KerasSession } from './session';
 
@@ -48,6 +48,9 @@ export function tfFunctionCall(
 		if (x?.k === 'obj' && x.obj instanceof KerasTensor) {
 			return shapeTensor(s, x.obj);
 		}
+	}
+	if (KERAS_SHAPE_OF.test(path) && first?.k === 'obj' && first.obj instanceof KerasTensor) {
+		return kerasShape(s, first.obj);
 	}
 	if (keepsShape && first?.k === 'obj' && first.obj instanceof KerasTensor) {
 		const layer = s.opLayer(
@@ -142,6 +145,34 @@ export function tfFunctionCall(
 
 /** `tf.shape(x)`, `keras.backend.shape(x)`: x's dimensions as a 1-D int tensor. */
 const SHAPE_OF = /^(?:tensorflow|tf)\.shape$|^(?:tensorflow\.|tf\.)?keras\.backend\.shape$/;
+
+/** `keras.ops.shape(x)`: a tuple. */
+const KERAS_SHAPE_OF = /^(?:tensorflow\.|tf\.)?keras\.ops\.shape$/;
+
+/**
+ * `keras.ops.shape(x)`: a tuple of x's dimensions — between layers x's static shape (None for the
+ * batch); inside a layer's `call` a None one is the run's size, a scalar tensor (TensorFlow's
+ * backend, where Keras 3 traces the call; JAX's tracing gives the same output shapes).
+ */
+function kerasShape(s: KerasSession, x: KerasTensor): Value {
+	if (!x.shape) {
+		return unknown(tensorShapeCause(x));
+	}
+	return {
+		k: 'tuple',
+		items: x.shape.map((d): Value => {
+			if (d !== null) {
+				return { k: 'num', v: d };
+			}
+			if (!s.insideLayerCall) {
+				return { k: 'none' };
+			}
+			const t = new KerasTensor(s.tensorIds++, [], null, [x]);
+			t.values = [null];
+			return { k: 'obj', obj: t };
+		}),
+	};
+}
 
 /**
  * `tf.shape(x)` inside a layer's `call` (where it takes the graph's tensor; between layers tf.keras 2

@@ -66,6 +66,12 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		case 'VariableName': {
 			const name = it.source.slice(node);
 			const v = lookup(it, name, scope);
+			if (v.k === 'unknown' && !v.cause && v.why === `star ${name}`) {
+				return unknown({
+					reason: `\`${name}\` may come from more than one module imported with \`*\`, and NormLens cannot tell which`,
+					range: it.here(node),
+				});
+			}
 			if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
 				return unknown({
 					reason:
@@ -155,12 +161,40 @@ function lookup(it: Interpreter, name: string, scope: Scope): Value {
 		return { k: 'builtin', name };
 	}
 	// Names brought in by `from module import *` resolve to that module's attribute.
+	const stars: string[] = [];
 	for (const [key, value] of it.globals.entries()) {
 		if (key.startsWith('*') && value.k === 'ref') {
-			return libraryValue(`${value.path}.${name}`);
+			stars.push(value.path);
 		}
 	}
-	return { k: 'unknown', why: `name ${name}` };
+	const from = starModule(it, stars, name);
+	return from !== undefined
+		? libraryValue(`${from}.${name}`)
+		: stars.length > 1
+			? { k: 'unknown', why: `star ${name}` }
+			: { k: 'unknown', why: `name ${name}` };
+}
+
+/**
+ * The module among several `from module import *` that a name comes from: Python takes the last one
+ * that defines it. The last that the runtimes know to define it; else the one module that may (a
+ * library whose names NormLens does not know, when every other is known not to); else undefined —
+ * NormLens cannot tell, and never takes the first for it. (Names bound otherwise win, as the
+ * interpreter reads them first: a library it cannot read is not taken to rebind them.)
+ */
+function starModule(it: Interpreter, stars: string[], name: string): string | undefined {
+	if (stars.length <= 1) {
+		return stars[0];
+	}
+	const answers = stars.map((m) =>
+		it.runtimes.map((r) => r.exportsName?.(m, name)).find((a) => a !== undefined),
+	);
+	const defines = answers.lastIndexOf(true);
+	if (defines >= 0) {
+		return stars[defines];
+	}
+	const may = stars.filter((_, i) => answers[i] === undefined);
+	return may.length === 1 ? may[0] : undefined;
 }
 
 /** f-strings with plain replacements (`f"conv{i}"`) are evaluated; format specs make them unknown. */
