@@ -87,6 +87,11 @@ export interface FrameworkObject {
 	 * tensor's is its one value, and PyTorch raises for more); an object without it is true.
 	 */
 	truth?(): boolean | undefined;
+	/**
+	 * The framework objects it holds that other objects may hold too (a Keras model's layers): code
+	 * NormLens cannot follow that is given this object may change them, so they are tainted with it.
+	 */
+	held?(): Iterable<FrameworkObject>;
 }
 
 export interface ClassValue {
@@ -202,6 +207,8 @@ export interface FunctionValue {
 	closure: Scope;
 	/** A method's decorator that changes how it binds: `@staticmethod`, `@classmethod`, `@property`. */
 	binding?: 'static' | 'class' | 'property';
+	/** `@tf.custom_gradient`: its body returns (output, gradient function); a call gives the output. */
+	returnsFirst?: true;
 }
 
 export interface ParamSpec {

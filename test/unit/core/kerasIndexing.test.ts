@@ -312,6 +312,126 @@ describe('why a shape is unknown travels from where it was lost', () => {
 		assert.strictEqual(result.models.find((x) => x.name === 'model')?.totals.total, null);
 	});
 
+	it('in a Sequential, every layer after an input read from the data says that data, not "never built"', () => {
+		// udacity's mnist_mlp: Flatten(input_shape=X_train.shape[1:]) with X_train from mnist.load_data().
+		const result = run([
+			'from keras.datasets import mnist',
+			'from keras.models import Sequential',
+			'from keras.layers import Dense, Dropout, Flatten',
+			'(X_train, y_train), (X_test, y_test) = mnist.load_data()',
+			'model = Sequential()',
+			'model.add(Flatten(input_shape=X_train.shape[1:]))',
+			"model.add(Dense(512, activation='relu'))",
+			'model.add(Dropout(0.2))',
+			"model.add(Dense(10, activation='softmax'))",
+		]);
+		const m = result.models.find((x) => x.name === 'model');
+		assert.strictEqual(m?.totals.total, null);
+		assert.match(m?.unknown?.reason ?? '', /mnist\.load_data/);
+		for (const row of m?.layers ?? []) {
+			assert.match(row.unknown?.reason ?? '', /mnist\.load_data/, row.name);
+		}
+	});
+
+	it("a weight from add_weight in tf.matmul is a tensor of the weight's shape (rasbt's NoisyLinear: 57 as printed)", () => {
+		// rasbt/python-machine-learning-book-3rd-edition ch14_part1 (MIT), cells 64–65: printed
+		// Total params: 57 (NoisyLinear 2·4 + 4, then Dense 20, 20 and 5).
+		const result = run([
+			'class NoisyLinear(tf.keras.layers.Layer):',
+			'    def __init__(self, output_dim, noise_stddev=0.1, **kwargs):',
+			'        self.output_dim = output_dim',
+			'        self.noise_stddev = noise_stddev',
+			'        super(NoisyLinear, self).__init__(**kwargs)',
+			'    def build(self, input_shape):',
+			"        self.w = self.add_weight(name='weights', shape=(input_shape[1], self.output_dim),",
+			"                                 initializer='random_normal', trainable=True)",
+			"        self.b = self.add_weight(shape=(self.output_dim,), initializer='zeros', trainable=True)",
+			'    def call(self, inputs, training=False):',
+			'        if training:',
+			'            batch = tf.shape(inputs)[0]',
+			'            dim = tf.shape(inputs)[1]',
+			'            noise = tf.random.normal(shape=(batch, dim), mean=0.0, stddev=self.noise_stddev)',
+			'            noisy_inputs = tf.add(inputs, noise)',
+			'        else:',
+			'            noisy_inputs = inputs',
+			'        z = tf.matmul(noisy_inputs, self.w) + self.b',
+			'        return tf.keras.activations.relu(z)',
+			'model = tf.keras.Sequential([',
+			'    NoisyLinear(4, noise_stddev=0.1),',
+			"    tf.keras.layers.Dense(units=4, activation='relu'),",
+			"    tf.keras.layers.Dense(units=4, activation='relu'),",
+			"    tf.keras.layers.Dense(units=1, activation='sigmoid')])",
+			'model.build(input_shape=(None, 2))',
+		]);
+		assert.strictEqual(result.models.find((x) => x.name === 'model')?.totals.total, 57);
+	});
+
+	it("Keras 2's backend in a Lambda's sampling function: K.shape, K.random_normal, K.exp (fchollet's VAE)", () => {
+		// fchollet/deep-learning-with-python-notebooks, first edition 8.4 (MIT): z = Lambda(sampling)
+		// ([z_mean, z_log_var]) is (None, 2), and the decoder's Input(K.int_shape(z)[1:]) is built on it.
+		const result = run([
+			'import keras',
+			'from keras import layers',
+			'from keras import backend as K',
+			'from keras.models import Model',
+			'latent_dim = 2',
+			'x = keras.Input(shape=(32,))',
+			'z_mean = layers.Dense(latent_dim)(x)',
+			'z_log_var = layers.Dense(latent_dim)(x)',
+			'def sampling(args):',
+			'    z_mean, z_log_var = args',
+			'    epsilon = K.random_normal(shape=(K.shape(z_mean)[0], latent_dim), mean=0., stddev=1.)',
+			'    return z_mean + K.exp(z_log_var) * epsilon',
+			'z = layers.Lambda(sampling)([z_mean, z_log_var])',
+			'decoder_input = layers.Input(K.int_shape(z)[1:])',
+			'decoder = Model(decoder_input, layers.Dense(5)(decoder_input))',
+		]);
+		assert.deepStrictEqual(
+			rows(result, 'decoder').map(([, type, shape, params]) => [type, shape, params]),
+			[
+				['InputLayer', [null, 2], 0],
+				['Dense', [null, 5], 15],
+			],
+		);
+	});
+
+	it('a @tf.custom_gradient function returns its output, not its (output, gradient) pair (Packt DANN: 182 as printed)', () => {
+		// PacktPublishing/Hands-On-Computer-Vision-with-TensorFlow-2, Chapter07 ch7_nb5 (MIT):
+		// printed Total params: 182 — Dense 3·5 + 5 and 5·2 + 2, the gradient-reversal branch 5·12
+		// + 12, 12·5 + 5 and 5·2 + 2, and the layer's tf.Variable hp_lambda (1).
+		const result = run([
+			'from tensorflow.keras.layers import Input, Dense, Activation, Dropout',
+			'from tensorflow.keras.models import Model',
+			'inputs = Input(shape=(3,))',
+			"hidden1 = Dense(5, activation='relu')(inputs)",
+			"class_preds = Dense(2, activation='softmax', name='class_preds')(hidden1)",
+			'@tf.custom_gradient',
+			'def reverse_gradient(x, hp_lambda):',
+			'    y = tf.identity(x)',
+			'    def _flip_gradient(dy):',
+			'        return tf.math.negative(dy) * hp_lambda, tf.constant(0.)',
+			'    return y, _flip_gradient',
+			'class GradientReversal(tf.keras.layers.Layer):',
+			'    def __init__(self, hp_lambda, **kwargs):',
+			'        super().__init__(**kwargs)',
+			'        self.hp_lambda = hp_lambda',
+			'    def call(self, inputs, training=None):',
+			'        return reverse_gradient(inputs, self.hp_lambda)',
+			'hp_lambda = tf.Variable(1.0)',
+			'x = GradientReversal(hp_lambda)(hidden1)',
+			"x = Dense(12, activation='linear')(x)",
+			"x = Dense(5, activation='linear', name='do5')(x)",
+			"x = Activation('elu', name='do6')(x)",
+			'x = Dropout(0.5)(x)',
+			"domain_preds = Dense(2, activation='softmax', name='domain_preds')(x)",
+			'combined_model = Model(inputs=inputs, outputs=[class_preds, domain_preds])',
+		]);
+		assert.strictEqual(
+			result.models.find((x) => x.name === 'combined_model')?.totals.total,
+			182,
+		);
+	});
+
 	it('a Lambda on an input of unknown shape still holds no weights: the totals stay exact', () => {
 		const result = run([
 			'from music_utils import one_hot',

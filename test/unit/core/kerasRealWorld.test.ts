@@ -24,9 +24,10 @@ import { fixtures } from '../paths';
  * built in the repository's .py modules); [not tied] the table is not tied to a model NormLens
  * builds (printed inside a function run from another cell, or of a model loaded from a file).
  * 203 notebooks from 21 repositories (HEAD snapshots, commit shown), 322 printed Keras summaries
- * compared: 196 exact, 126 unknown with their cause, 0 wrong (before these fixes: 166 exact, 152
- * unknown, 1 wrong, and 3 summaries stored with ANSI colours not read). "nE mU" counts the summaries
- * of one notebook.
+ * compared: 207 exact, 115 unknown with their cause, 0 wrong (before these fixes: 166 exact, 152
+ * unknown, 1 wrong, and 3 summaries stored with ANSI colours not read; 199 exact and 123 unknown
+ * before the session of 2026-12-06 that followed Keras indexing, tf.shape, star imports and layer
+ * subclasses). "nE mU" counts the summaries of one notebook.
  * GoogleCloudPlatform/practical-ml-vision-book @ 793a208917f1:
  *   02_ml_models/02b_neural_network.ipynb: 0E 2U
  *   03_image_models/03a_transfer_learning.ipynb: [not tied]
@@ -93,14 +94,14 @@ import { fixtures } from '../paths';
  *   Chapter06/ch6_nb2_denoise_with_autoencoders.ipynb: 0E 1U
  *   Chapter06/ch6_nb3_improve_image_quality_with_dae.ipynb: 1E 2U
  *   Chapter06/ch6_nb5_build_and_train_a_fcn8s_semantic_segmentation_model_for_smart_cars.ipynb: 0E 1U
- *   Chapter07/ch7_nb5_train_a_simple_domain_adversarial_network_(dann).ipynb: 1E 1U
+ *   Chapter07/ch7_nb5_train_a_simple_domain_adversarial_network_(dann).ipynb: 2E 0U (before: 1E 1U, @tf.custom_gradient)
  *   Chapter07/ch7_nb6_apply_dann_to_train_segmentation_model_on_synthetic_data.ipynb: 0E 1U
  *   Chapter07/ch7_nb7_generate_images_with_vae_models.ipynb: 1E 2U
  *   Chapter07/ch7_nb8_generate_images_with_gan_models.ipynb: 1E 1U
  *   Chapter09/ch9_nb3_train_model.ipynb: 1E 0U
  * ageron/handson-ml3 @ e3f3f9e66d58:
  *   10_neural_nets_with_keras.ipynb: 1E 1U
- *   11_training_deep_neural_networks.ipynb: 2E 1U
+ *   11_training_deep_neural_networks.ipynb: 3E 0U (before: 2E 1U, class MCAlphaDropout(AlphaDropout))
  *   13_loading_and_preprocessing_data.ipynb: 0E 1U
  *   15_processing_sequences_using_rnns_and_cnns.ipynb: 0E 1U
  *   16_nlp_with_rnns_and_attention.ipynb: 1E 0U
@@ -112,7 +113,7 @@ import { fixtures } from '../paths';
  *   C4 - Convolutional Neural Networks/Week 3/Car detection for Autonomous Driving/Autonomous_driving_application_Car_detection_v3a.ipynb: [no model]
  *   C4 - Convolutional Neural Networks/Week 3/Image Segmentation Unet/Image_segmentation_Unet_v2.ipynb: 1E 0U
  *   C4 - Convolutional Neural Networks/Week 4/Face Recognition/Face_Recognition.ipynb: [no model]
- *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v3a.ipynb: [no output]
+ *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v3a.ipynb: 2E 0U (before: 0E 2U, a Lambda on an unknown shape; listed as [no output] until then)
  *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v4.ipynb: [no output]
  *   C5 - Sequence Models/Week 1/Jazz improvisation with LSTM/Improvise_a_Jazz_Solo_with_an_LSTM_Network_v4_Solution.ipynb: [no output]
  *   C5 - Sequence Models/Week 2/Emojify/Emojify - v2.ipynb: 0E 1U
@@ -145,7 +146,7 @@ import { fixtures } from '../paths';
  *   first_edition/6.1-using-word-embeddings.ipynb: 3E 0U
  *   first_edition/6.2-understanding-recurrent-neural-networks.ipynb: 3E 0U (before: 0E 3U)
  *   first_edition/6.4-sequence-processing-with-convnets.ipynb: 1E 0U
- *   first_edition/8.4-generating-images-with-vaes.ipynb: 0E 1U
+ *   first_edition/8.4-generating-images-with-vaes.ipynb: 1E 0U (before: 0E 1U, K.random_normal in a Lambda)
  *   first_edition/8.5-introduction-to-gans.ipynb: 2E 0U
  * jeffheaton/t81_558_deep_learning @ e674d07b8528:
  *   t81_558_class_06_2_cnn.ipynb: 1E 1U
@@ -195,7 +196,7 @@ import { fixtures } from '../paths';
  *   video_notebooks/10_time_series_forecasting_with_tensorflow_video.ipynb: 0E 1U
  * rasbt/python-machine-learning-book-3rd-edition @ bf62496f44a9:
  *   ch13/ch13_part2.ipynb: 2E 0U
- *   ch14/ch14_part1.ipynb: 6E 1U
+ *   ch14/ch14_part1.ipynb: 7E 0U (before: 6E 1U, tf.matmul(x, self.w))
  *   ch14/ch14_part3.ipynb: 1E 0U
  *   ch15/ch15_part1.ipynb: [not tied]
  *   ch15/ch15_part2.ipynb: [not tied]

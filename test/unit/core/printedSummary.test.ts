@@ -307,7 +307,11 @@ describe('printed summaries in notebook outputs', () => {
 			'18 happy_model 37,633',
 			'36 conv_model 1,310',
 		],
-		'11_training_deep_neural_networks.ipynb': ['57 model 271,346', '86 model_B 275,801'],
+		'11_training_deep_neural_networks.ipynb': [
+			'57 model 271,346',
+			'86 model_B 275,801',
+			'177 mc_model 266,610',
+		],
 		'08-mobilenet.ipynb': ['24 mobilenet 3,994,568'],
 		'gan-conv.ipynb': ['20 model.generator 344,208', '20 model.discriminator 4,025'],
 		'Assignment_8_Network_with_Layer_Normalization.ipynb': ['6 model 236,448'],
@@ -376,6 +380,7 @@ describe('printed summaries in notebook outputs', () => {
 		assert.deepStrictEqual(rowByRow.sort(), [
 			// tf.keras 2.9+ layout, long names wrapped onto a second line with the type.
 			'08-mobilenet.ipynb mobilenet 84',
+			'11_training_deep_neural_networks.ipynb mc_model 7',
 			'11_training_deep_neural_networks.ipynb model 7',
 			'11_training_deep_neural_networks.ipynb model_B 7',
 			'Assignment_8_Network_with_Layer_Normalization.ipynb model 40',

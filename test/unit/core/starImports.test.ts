@@ -60,3 +60,64 @@ describe('names from several star imports', () => {
 		);
 	});
 });
+
+/**
+ * A subclass of a catalogue layer that only overrides `call` with `return super().call(…)` — Monte
+ * Carlo dropout in ageron's handson-ml — is that layer under its own class name. Before, "a layer
+ * added to this Sequential is not one NormLens can read" made the model unknown.
+ */
+describe('a subclass of a Keras layer that only calls the base', () => {
+	const base = [
+		'from tensorflow import keras',
+		'model = keras.models.Sequential([',
+		'    keras.layers.Flatten(input_shape=[28, 28]),',
+		'    keras.layers.AlphaDropout(rate=0.2),',
+		'    keras.layers.Dense(300, kernel_initializer="lecun_normal", activation="selu"),',
+		'    keras.layers.AlphaDropout(rate=0.2),',
+		'    keras.layers.Dense(100, kernel_initializer="lecun_normal", activation="selu"),',
+		'    keras.layers.AlphaDropout(rate=0.2),',
+		'    keras.layers.Dense(10, activation="softmax")',
+		'])',
+	];
+
+	it("ageron's MCAlphaDropout: mc_model counts 266,610, as its notebook printed", () => {
+		// ageron/handson-ml3 11_training_deep_neural_networks.ipynb (Apache-2.0), cells 174–177.
+		const r = analyzePython(
+			[
+				...base,
+				'class MCAlphaDropout(keras.layers.AlphaDropout):',
+				'    def call(self, inputs):',
+				'        return super().call(inputs, training=True)',
+				'mc_model = keras.models.Sequential([',
+				'    MCAlphaDropout(layer.rate) if isinstance(layer, keras.layers.AlphaDropout) else layer',
+				'    for layer in model.layers',
+				'])',
+			].join('\n'),
+		);
+		const m = r.models.find((x) => x.name === 'mc_model');
+		assert.strictEqual(m?.totals.total, 266610);
+		assert.deepStrictEqual(
+			m?.layers
+				.filter((l) => l.type === 'MCAlphaDropout')
+				.map((l) => [l.name, l.outputShape]),
+			[
+				['mc_alpha_dropout', [null, 784]],
+				['mc_alpha_dropout_1', [null, 300]],
+				['mc_alpha_dropout_2', [null, 100]],
+			],
+		);
+	});
+
+	it('a subclass whose call does anything else stays unknown: its shape and weights may differ', () => {
+		const r = analyzePython(
+			[
+				...base,
+				'class Twice(keras.layers.Dense):',
+				'    def call(self, inputs):',
+				'        return keras.layers.concatenate([super().call(inputs), inputs])',
+				'm2 = keras.models.Sequential([keras.layers.Input((4,)), Twice(3), keras.layers.Dense(2)])',
+			].join('\n'),
+		);
+		assert.strictEqual(r.models.find((x) => x.name === 'm2')?.totals.total, null);
+	});
+});

@@ -1,7 +1,7 @@
 // keras.backend and keras.config functions as a table: name → what the call does in this run.
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { asString, causeOf, NONE, tuple, UNKNOWN, Value } from '../../python/values';
-import { KerasTensor } from './objects';
+import { asString, causeOf, NONE, tuple, unknown, UNKNOWN, Value } from '../../python/values';
+import { KerasTensor, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 
 /** A keras.backend / keras.config function: its value, given the run's global settings. */
@@ -72,7 +72,9 @@ export const KERAS_BACKEND: ReadonlyMap<string, BackendFunction> = new Map<strin
 								d === null ? NONE : ({ k: 'num', v: d } as Value),
 							),
 						)
-					: UNKNOWN;
+					: t?.k === 'obj' && t.obj instanceof KerasTensor
+						? unknown(tensorShapeCause(t.obj))
+						: unknown(causeOf(t));
 			},
 		],
 	],

@@ -20,8 +20,12 @@ type LayerMethod = (
 const vocabulary =
 	(size: boolean): LayerMethod =>
 	(_s, layer, args) => {
-		if (layer.spec?.shape !== 'lookup' || args.positional.length !== 0) {
+		if (args.positional.length !== 0) {
 			return undefined;
+		}
+		if (layer.spec?.shape !== 'lookup') {
+			// A TextVectorization after `adapt(data)`: its vocabulary is the data's.
+			return layer.adaptedOn ? unknown(layer.adaptedOn) : undefined;
 		}
 		// A vocabulary written in the code (`StringLookup(vocabulary=list("abc…"), oov_token="")`,
 		// keras-io's CTC ASR): mask token, OOV tokens, then the vocabulary, as Keras lists it.
@@ -47,14 +51,12 @@ export const LAYER_METHODS: ReadonlyMap<string, LayerMethod> = new Map<string, L
 			}
 			// Only a lookup table changes: nothing is built, no weight is made. A lookup layer's
 			// vocabulary is now the data's.
+			layer.adaptedOn = {
+				reason: `\`${layer.name}\`'s vocabulary comes from the data given to \`adapt()\``,
+				range: ctx.range(args.node),
+			};
 			if (layer.spec.shape === 'lookup') {
-				layer.config.set(
-					'vocabulary',
-					unknown({
-						reason: `\`${layer.name}\`'s vocabulary comes from the data given to \`adapt()\``,
-						range: ctx.range(args.node),
-					}),
-				);
+				layer.config.set('vocabulary', unknown(layer.adaptedOn));
 			}
 			return NONE;
 		},

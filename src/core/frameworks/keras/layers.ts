@@ -68,14 +68,16 @@ export function createLayer(
 	spec: KerasLayerSpec | undefined,
 	args: CallArgs,
 	ctx: CallContext,
+	/** The class a subclass of a catalogue layer shows (`MCDropout` for a Dropout). */
+	subclass?: string,
 ): KerasLayer {
 	const range = ctx.range(args.node);
 	const cfg = bindArgs(s, spec, args, range, type);
 	const explicit = asString(cfg.get('name'));
+	const shown = subclass ?? spec?.name ?? type;
 	// Keras 1 named a layer by its class in lower case (`convolution2d_1`); later Keras in snake case.
-	const name =
-		explicit ?? s.uniqueName(s.keras1 ? type.toLowerCase() : toSnakeCase(spec?.name ?? type));
-	const layer = new KerasLayer(spec?.name ?? type, name, spec, cfg, range, ctx.sites(args.node));
+	const name = explicit ?? s.uniqueName(s.keras1 ? type.toLowerCase() : toSnakeCase(shown));
+	const layer = new KerasLayer(shown, name, spec, cfg, range, ctx.sites(args.node));
 	layer.library = ctx.library;
 	const trainable = cfg.get('trainable');
 	if (trainable?.k === 'bool') {

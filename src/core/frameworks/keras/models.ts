@@ -1,7 +1,17 @@
 // Keras models built: Sequential and functional models, a model called as a layer, model.add_loss.
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { causeOf, findMethod, NONE, tuple, UNKNOWN, Value, asString } from '../../python/values';
+import {
+	asString,
+	Cause,
+	causeOf,
+	findMethod,
+	firstCause,
+	NONE,
+	tuple,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import { kerasLayerOrder } from './graphOrder';
 import { apply } from './layers';
@@ -383,59 +393,27 @@ export function buildSequential(s: KerasSession, model: KerasModel): Shape | nul
 		return null;
 	}
 	let shape: Shape | null = model.inputShape ?? model.layers[0]?.declaredInput ?? null;
+	// Why the shape reaching each layer is unknown: the model's input (an `Input` or an
+	// `input_shape=` read from the data), then the first layer that lost it.
+	let why: Cause | undefined =
+		shape === null
+			? (model.inputCause ?? firstCause(model.layers[0]?.config.values() ?? []))
+			: undefined;
 	for (const layer of model.layers) {
-		const nested = layer.nested;
-		if (nested?.modelKind === 'subclass' && !layer.built) {
-			// A custom layer: Keras builds it on the first input (its build, then its call); without one its weights are unknown.
-			const bc = model.buildContext;
-			if (shape && bc) {
-				const out = callModel(
-					s,
-					nested,
-					{
-						positional: [
-							{
-								k: 'obj',
-								obj: new KerasTensor(s.tensorIds++, shape, null, []),
-							},
-						],
-						keywords: new Map(),
-						node: bc.node,
-					},
-					bc.ctx,
-				);
-				shape = out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
-			} else {
-				nested.unknownCause ??= {
-					reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`,
+		if (!shape && why) {
+			layer.inputCause ??= why;
+		}
+		const out = sequentialStep(s, model, layer, shape, why);
+		if (out === null && shape !== null) {
+			why = layer.unknownCause ??
+				layer.taint ??
+				layer.outputCause ??
+				firstCause(layer.config.values()) ?? {
+					reason: `NormLens cannot compute the output shape of ${layer.type} \`${layer.name}\``,
 					range: layer.range,
 				};
-				shape = null;
-			}
-			continue;
 		}
-		if (
-			nested?.modelKind === 'sequential' &&
-			nested.inputShape === undefined &&
-			layer.outputShape === null &&
-			shape
-		) {
-			// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
-			nested.inputShape = shape;
-			layer.inputShapes = [shape];
-			layer.outputShape = buildSequential(s, nested);
-		}
-		if (layer.built) {
-			shape = layer.outputShape;
-			continue;
-		}
-		if (!shape && model.inputCause) {
-			// Unbuilt because the model's Input has no shape NormLens knows: that is the cause.
-			layer.inputCause ??= model.inputCause;
-		}
-		shape = layer.nested
-			? layer.outputShape
-			: apply(s, layer, shape ? [shape] : null, layer.range);
+		shape = out;
 	}
 	model.layers.forEach((layer, i) => {
 		const prev = model.layers[i - 1];
@@ -444,6 +422,59 @@ export function buildSequential(s: KerasSession, model: KerasModel): Shape | nul
 		}
 	});
 	return shape;
+}
+
+/** One layer of a Sequential built on the shape that reaches it (`why`: why that is unknown); its output shape. */
+function sequentialStep(
+	s: KerasSession,
+	model: KerasModel,
+	layer: KerasLayer,
+	shape: Shape | null,
+	why: Cause | undefined,
+): Shape | null {
+	const nested = layer.nested;
+	if (nested?.modelKind === 'subclass' && !layer.built) {
+		// A custom layer: Keras builds it on the first input (its build, then its call); without one its weights are unknown.
+		const bc = model.buildContext;
+		if (shape && bc) {
+			const out = callModel(
+				s,
+				nested,
+				{
+					positional: [
+						{
+							k: 'obj',
+							obj: new KerasTensor(s.tensorIds++, shape, null, []),
+						},
+					],
+					keywords: new Map(),
+					node: bc.node,
+				},
+				bc.ctx,
+			);
+			return out.k === 'obj' && out.obj instanceof KerasTensor ? out.obj.shape : null;
+		}
+		nested.unknownCause ??= why ?? {
+			reason: `\`${layer.name}\` is never built on an input NormLens can follow, so its weights are unknown`,
+			range: layer.range,
+		};
+		return null;
+	}
+	if (
+		nested?.modelKind === 'sequential' &&
+		nested.inputShape === undefined &&
+		layer.outputShape === null &&
+		shape
+	) {
+		// A Sequential without an input of its own (an augmentation pipeline) is built on what reaches it.
+		nested.inputShape = shape;
+		layer.inputShapes = [shape];
+		layer.outputShape = buildSequential(s, nested);
+	}
+	if (layer.built) {
+		return layer.outputShape;
+	}
+	return layer.nested ? layer.outputShape : apply(s, layer, shape ? [shape] : null, layer.range);
 }
 
 /** `model.layers` as Keras lists it: a Sequential's without its InputLayer, a functional model's with them. */

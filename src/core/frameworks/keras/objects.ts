@@ -33,6 +33,10 @@ export class KerasLayer implements FrameworkObject {
 	firstOutput: KerasTensor | undefined;
 	/** A model used as a layer (`base(inputs)`): its weights are the nested model's. */
 	nested: KerasModel | undefined;
+	/** Where `adapt(data)` gave it a vocabulary from the data (a TextVectorization, a lookup layer). */
+	adaptedOn?: Cause;
+	/** A source subclass of a catalogue layer that is that layer (`class MCDropout(Dropout)`). */
+	pyClass?: ClassValue;
 
 	constructor(
 		readonly type: string,
@@ -48,6 +52,11 @@ export class KerasLayer implements FrameworkObject {
 		if (name === 'trainable' && value.k === 'bool') {
 			this.trainable = value.v;
 		}
+	}
+
+	/** A model used as a layer: code given the layer may change the model. */
+	held(): FrameworkObject[] {
+		return this.nested ? [this.nested] : [];
 	}
 }
 
@@ -222,6 +231,11 @@ export class KerasModel implements FrameworkObject {
 			l.trainable = v;
 			l.nested?.setTrainable(v, seen);
 		}
+	}
+
+	/** Its layers, which other models may share (`Sequential(model.layers[:-1])`). */
+	held(): FrameworkObject[] {
+		return this.layers;
 	}
 }
 

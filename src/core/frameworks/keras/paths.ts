@@ -27,7 +27,7 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 
 /** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
 const concreteTensor =
-	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$/;
+	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$|^(?:tensorflow\.|tf\.)?keras\.backend\.(?:zeros|ones|random_normal|random_uniform)$/;
 
 /** A 1-D tensor of evenly spaced values (`tf.range(…)`, `keras.ops.arange(…)`): positions, in a layer's call. */
 export const rangeTensor =
@@ -50,7 +50,7 @@ function shapeKeepingCall(path: string): boolean {
 	}
 	return (
 		sub?.length === 2 &&
-		(sub[0] === 'activations' || sub[0] === 'ops') &&
+		(sub[0] === 'activations' || sub[0] === 'ops' || sub[0] === 'backend') &&
 		SHAPE_KEEPING[sub[0]].has(sub[1])
 	);
 }

@@ -9,9 +9,14 @@ import {
 	ClassValue,
 	findMethod,
 	FrameworkObject,
+	FunctionValue,
 	Value,
 } from '../../python/values';
+import type { SyntaxNode } from '@lezer/common';
+import { children } from '../../python/parse';
 import { functionalInitArgs, functionalModel } from './models';
+import { createLayer } from './layers';
+import { kerasLayerSpec } from './catalogue';
 import { KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import { kerasSubpath } from './paths';
 import { KerasSession, toSnakeCase } from './session';
@@ -131,7 +136,7 @@ export function instantiate(
 		.map(kerasSubpath)
 		.find((p) => p && (p[p.length - 1] === 'Model' || p[p.length - 1] === 'Layer'));
 	if (!base) {
-		return undefined;
+		return asCatalogueLayer(s, cls, bases, args, ctx);
 	}
 	const isLayer = base[base.length - 1] === 'Layer';
 	if (!isLayer && !findMethod(cls, '__init__') && functionalInitArgs(args)) {
@@ -196,4 +201,54 @@ export function setAttr(
 		add(value);
 	}
 	return false;
+}
+
+/** Methods a subclass of a catalogue layer may define and still be that layer (they build nothing). */
+const CONFIG_METHODS = new Set(['get_config', 'from_config']);
+
+/** Layers the runtime treats by their class name (a Lambda's traced function, a wrapper's states, an input). */
+const BY_TYPE = new Set(['Lambda', 'Bidirectional', 'InputLayer', 'TimeDistributed']);
+
+/**
+ * `class MCDropout(keras.layers.Dropout)` whose `call` only returns `super().call(…)` (Monte Carlo
+ * dropout, `training=True`): the catalogue's layer, with the subclass's name and type, since its
+ * weights and its output shape are the base's. A subclass that defines anything else (its own
+ * `__init__`, `build`, another `call`) may change both: undefined, as before.
+ */
+function asCatalogueLayer(
+	s: KerasSession,
+	cls: ClassValue,
+	bases: string[],
+	args: CallArgs,
+	ctx: CallContext,
+): FrameworkObject | undefined {
+	const path = bases.map(kerasSubpath).find((p) => p && p.length === 2 && p[0] === 'layers');
+	const spec = path ? kerasLayerSpec(path[1]) : undefined;
+	if (!spec || BY_TYPE.has(spec.name) || cls.bases.length !== 1) {
+		return undefined;
+	}
+	for (const [name, fn] of cls.methods) {
+		if (!CONFIG_METHODS.has(name) && !(name === 'call' && callsBaseOnly(fn))) {
+			return undefined;
+		}
+	}
+	const layer = createLayer(s, cls.name, spec, args, ctx, cls.name);
+	layer.pyClass = cls;
+	return layer;
+}
+
+/** Whether a `call` is one statement, `return super().call(…)` (or `super(Cls, self).call(…)`). */
+function callsBaseOnly(fn: FunctionValue): boolean {
+	const source = fn.source as { slice(node: SyntaxNode): string } | undefined;
+	const body = fn.body;
+	if (!body || !source || typeof source.slice !== 'function') {
+		return false;
+	}
+	const statements = children(body).filter((c) => /Statement$/.test(c.name));
+	if (statements.length !== 1 || statements[0].name !== 'ReturnStatement') {
+		return false;
+	}
+	return /^return\s+super\(\s*(?:\w+\s*,\s*self\s*)?\)\s*\.\s*call\s*\([^]*\)$/.test(
+		source.slice(statements[0]).trim(),
+	);
 }

@@ -325,10 +325,10 @@ export function layerShapeCause(l: KerasLayer): Cause {
 					reason: `NormLens cannot compute the output shape of ${l.type} \`${l.name}\``,
 					range: l.range,
 				}
-			: {
+			: (l.inputCause ?? {
 					reason: `${l.type} \`${l.name}\` is never called on an input NormLens can follow`,
 					range: l.range,
-				})
+				}))
 	);
 }
 

@@ -215,8 +215,15 @@ function tensorOp(
 	layerName: string | undefined,
 	range: TextRange,
 ): Value | undefined {
+	// A variable (`tf.matmul(x, self.w)` with a weight from add_weight) is a tensor of its shape.
 	const r = tensorOpResult(op, args, (v) =>
-		v?.k === 'obj' && v.obj instanceof KerasTensor ? v.obj : undefined,
+		v?.k === 'obj'
+			? v.obj instanceof KerasTensor
+				? v.obj
+				: v.obj instanceof KerasVariable
+					? new KerasTensor(s.tensorIds++, v.obj.shape, null, [])
+					: undefined
+			: undefined,
 	);
 	if (!r) {
 		return undefined;

@@ -84,6 +84,12 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 		if (bound?.k === 'func' && binding) {
 			bound.def.binding = binding;
 		}
+		if (
+			bound?.k === 'func' &&
+			decorators.some((d) => /^(?:(?:tf|tensorflow)\.)?custom_gradient$/.test(d))
+		) {
+			bound.def.returnsFirst = true;
+		}
 		return undefined;
 	}
 	if (cls) {

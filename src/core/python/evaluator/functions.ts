@@ -4,6 +4,7 @@ import { childNamed, children, PythonSource } from '../parse';
 import type { CallArgs, MethodFrame } from '../contract';
 import {
 	Cause,
+	causeOf,
 	ClassValue,
 	FunctionValue,
 	NONE,
@@ -163,7 +164,8 @@ export function callFunction(
 			// It may have returned early: what it returns is unknown.
 			return unknown(c.cause);
 		}
-		return c?.type === 'return' ? c.value : NONE;
+		const result = c?.type === 'return' ? c.value : NONE;
+		return def.returnsFirst ? firstOfPair(result) : result;
 	} finally {
 		it.source = saved;
 		it.depth--;
@@ -171,6 +173,16 @@ export function callFunction(
 			it.methodStack.pop();
 		}
 	}
+}
+
+/**
+ * What a `@tf.custom_gradient` function's call returns: the output of the (output, gradient
+ * function) pair its body returns; unknown for anything else.
+ */
+function firstOfPair(result: Value): Value {
+	return result.k === 'tuple' && result.items.length === 2 && !result.cause
+		? result.items[0]
+		: unknown(causeOf(result));
 }
 
 /** Functions whose body names `super` or `__class__`, by node: Python gives their frames a `__class__` cell. */

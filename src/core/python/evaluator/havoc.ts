@@ -45,6 +45,9 @@ export function taint(it: Interpreter, v: Value, cause: Cause, depth = 0): void 
 			}
 			v.obj.taint = cause;
 			v.obj.unknownCause ??= cause;
+			for (const part of v.obj.held?.() ?? []) {
+				taint(it, { k: 'obj', obj: part }, cause, depth + 1);
+			}
 			return;
 		case 'instance':
 			if (v.inst.unknownCause) {
