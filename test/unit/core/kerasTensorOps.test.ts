@@ -37,6 +37,48 @@ describe('TensorFlow ops between Keras layers', () => {
 		);
 	});
 
+	it('resize, tile, pad, one_hot, stack, einsum and the Keras 2 backend: the shapes TensorFlow documents', () => {
+		// Read as the flattened size the Dense after them sees, from an input of (None, 8, 4).
+		const cases: [string, number][] = [
+			['tf.image.resize(tf.expand_dims(inp, -1), (16, 6))', 16 * 6],
+			['tf.image.resize(tf.expand_dims(inp, -1), size=[3, 2], method="nearest")', 3 * 2],
+			['keras.ops.image.resize(tf.expand_dims(inp, -1), (5, 7))', 5 * 7],
+			['tf.tile(inp, [1, 2, 3])', 16 * 12],
+			['tf.pad(inp, [[0, 0], [1, 2], [0, 3]])', 11 * 7],
+			['tf.pad(inp, paddings=((0, 0), (2, 2), (1, 1)), mode="REFLECT")', 12 * 6],
+			['tf.one_hot(tf.cast(inp, tf.int32), 3)', 8 * 4 * 3],
+			['tf.one_hot(tf.cast(inp, tf.int32), depth=3, axis=1)', 3 * 8 * 4],
+			['tf.stack([inp, inp, inp], axis=1)', 3 * 8 * 4],
+			['tf.stack([inp, inp], axis=-1)', 8 * 4 * 2],
+			['tf.einsum("bij,bkj->bik", inp, inp)', 8 * 8],
+			['tf.einsum("bij->bji", inp)', 4 * 8],
+			['keras.ops.einsum("bij,bjk->bik", inp, tf.transpose(inp, perm=[0, 2, 1]))', 8 * 8],
+			['keras.backend.concatenate([inp, inp])', 8 * 8],
+			['keras.backend.expand_dims(inp)', 8 * 4],
+			['keras.backend.permute_dimensions(inp, (0, 2, 1))', 4 * 8],
+			['keras.backend.mean(inp, axis=1, keepdims=True)', 4],
+			['keras.backend.sum(inp, axis=-1)', 8],
+		];
+		assert.deepStrictEqual(
+			cases.map(([e]) => [e, denseAfter(e)]),
+			cases,
+		);
+	});
+
+	it('tensors that do not fit are no shape: a concat whose other dims differ, an einsum whose labels disagree', () => {
+		assert.strictEqual(
+			denseAfter('tf.concat([inp, tf.transpose(inp, perm=[0, 2, 1])], -1)'),
+			null,
+		);
+		assert.strictEqual(
+			denseAfter('tf.einsum("bij,bij->bi", inp, tf.transpose(inp, perm=[0, 2, 1]))'),
+			null,
+		);
+		assert.strictEqual(denseAfter('tf.stack([inp, tf.transpose(inp, perm=[0, 2, 1])])'), null);
+		assert.strictEqual(denseAfter('tf.tile(inp, [1, 2])'), null);
+		assert.strictEqual(denseAfter('tf.einsum("...ij->...ji", inp)'), null);
+	});
+
 	it('a -1 that absorbs the unknown batch is unknown-sized as in TensorFlow; an op TensorFlow refuses leaves the shape unknown', () => {
 		// (None, 8, 4) → (-1, 5): TensorFlow's static shape is (None, 5).
 		assert.strictEqual(denseAfter('tf.reshape(inp, (-1, 5))'), 5);

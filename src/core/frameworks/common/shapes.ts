@@ -76,3 +76,23 @@ export function reshapeShape(x: Shape, dims: number[], name = 'reshape'): Shape 
 	}
 	return dims.map((d) => (d !== -1 ? d : total === null ? null : total / known));
 }
+
+/** Python's `len(range(*slice(start, stop, step).indices(n)))`. */
+export function sliceLength(
+	n: number,
+	start: number | undefined,
+	stop: number | undefined,
+	step: number,
+): number {
+	const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+	let lo: number;
+	let hi: number;
+	if (step > 0) {
+		lo = start === undefined ? 0 : clamp(start < 0 ? start + n : start, 0, n);
+		hi = stop === undefined ? n : clamp(stop < 0 ? stop + n : stop, 0, n);
+		return hi <= lo ? 0 : Math.ceil((hi - lo) / step);
+	}
+	lo = start === undefined ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
+	hi = stop === undefined ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
+	return lo <= hi ? 0 : Math.ceil((lo - hi) / -step);
+}

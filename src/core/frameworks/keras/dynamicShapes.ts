@@ -83,16 +83,13 @@ export function extractPatchesShape(
 		return null;
 	}
 	const [n, h, w, c] = s;
-	const along = (d: number | null, i: 1 | 2): number | null => {
-		if (d === null) {
-			return null;
-		}
-		const window = (sizes[i] - 1) * rates[i] + 1;
-		return padding.v === 'SAME'
-			? Math.ceil(d / strides[i])
-			: Math.max(0, Math.ceil((d - window + 1) / strides[i]));
-	};
-	return [n, along(h, 1), along(w, 2), c === null ? null : sizes[1] * sizes[2] * c];
+	const same = padding.v === 'SAME';
+	return [
+		n,
+		patchCount(h, sizes[1], rates[1], strides[1], same),
+		patchCount(w, sizes[2], rates[2], strides[2], same),
+		c === null ? null : sizes[1] * sizes[2] * c,
+	];
 }
 
 /**
@@ -132,14 +129,26 @@ export function kerasExtractPatchesShape(
 		return null;
 	}
 	const [n, h, w, c] = s;
-	const along = (d: number | null, i: 0 | 1): number | null => {
-		if (d === null) {
-			return null;
-		}
-		const window = (size[i] - 1) * rate[i] + 1;
-		return padding === 'same'
-			? Math.ceil(d / strides[i])
-			: Math.max(0, Math.ceil((d - window + 1) / strides[i]));
-	};
-	return [n, along(h, 0), along(w, 1), c === null ? null : size[0] * size[1] * c];
+	const same = padding === 'same';
+	return [
+		n,
+		patchCount(h, size[0], rate[0], strides[0], same),
+		patchCount(w, size[1], rate[1], strides[1], same),
+		c === null ? null : size[0] * size[1] * c,
+	];
+}
+
+/** Patches along a side of `d` (None stays None): a convolution's output length for that window, dilation and stride. */
+function patchCount(
+	d: number | null,
+	size: number,
+	rate: number,
+	stride: number,
+	same: boolean,
+): number | null {
+	if (d === null) {
+		return null;
+	}
+	const window = (size - 1) * rate + 1;
+	return same ? Math.ceil(d / stride) : Math.max(0, Math.ceil((d - window + 1) / stride));
 }

@@ -1,5 +1,6 @@
 // Indexing a symbolic tensor (`x[:, 0]`, `x[..., :3]`, `x[:, tf.newaxis]`): TensorFlow's static shape.
 import type { Shape, TextRange } from '../../../protocol/analysis';
+import { sliceLength } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 import { causeOf, Value } from '../../python/values';
 import { KerasTensor, tensorShapeCause } from './objects';
@@ -88,26 +89,6 @@ function itemKind(v: Value): ItemKind | undefined {
 		default:
 			return undefined;
 	}
-}
-
-/** Python's `len(range(*slice(start, stop, step).indices(n)))`. */
-function sliceLength(
-	n: number,
-	start: number | undefined,
-	stop: number | undefined,
-	step: number,
-): number {
-	const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-	let lo: number;
-	let hi: number;
-	if (step > 0) {
-		lo = start === undefined ? 0 : clamp(start < 0 ? start + n : start, 0, n);
-		hi = stop === undefined ? n : clamp(stop < 0 ? stop + n : stop, 0, n);
-		return hi <= lo ? 0 : Math.ceil((hi - lo) / step);
-	}
-	lo = start === undefined ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
-	hi = stop === undefined ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
-	return lo <= hi ? 0 : Math.ceil((lo - hi) / -step);
 }
 
 /**

@@ -15,6 +15,8 @@ import {
 	shapeEntries,
 	tfReshapeShape,
 } from './dynamicShapes';
+import { einsumShape, MORE_OP_RULES, stackShape } from './opsMore';
+export { SHAPE_KEEPING, shapeKeepingLayerName } from './shapeKeeping';
 
 export type TensorOp =
 	| 'concat'
@@ -27,7 +29,13 @@ export type TensorOp =
 	| 'depth_to_space'
 	| 'space_to_depth'
 	| 'extract_patches'
-	| 'keras_extract_patches';
+	| 'keras_extract_patches'
+	| 'resize'
+	| 'tile'
+	| 'pad'
+	| 'one_hot'
+	| 'stack'
+	| 'einsum';
 
 /** TensorFlow and keras.ops functions whose output shape NormLens computes on symbolic tensors (tensorOp). */
 export const TF_OPS: Readonly<Record<string, TensorOp>> = {
@@ -58,6 +66,38 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'tf.nn.space_to_depth': 'space_to_depth',
 	'tf.image.extract_patches': 'extract_patches',
 	'ops.image.extract_patches': 'keras_extract_patches',
+	'tf.image.resize': 'resize',
+	'ops.image.resize': 'resize',
+	'tf.tile': 'tile',
+	'ops.tile': 'tile',
+	'tf.pad': 'pad',
+	'ops.pad': 'pad',
+	'tf.one_hot': 'one_hot',
+	'ops.one_hot': 'one_hot',
+	'tf.stack': 'stack',
+	'ops.stack': 'stack',
+	'tf.einsum': 'einsum',
+	'tf.linalg.einsum': 'einsum',
+	'ops.einsum': 'einsum',
+	// Keras 2's backend (`K`), with its own default axes (K_DEFAULT_AXIS).
+	'K.concatenate': 'concat',
+	'K.reshape': 'reshape',
+	'K.mean': 'reduce',
+	'K.sum': 'reduce',
+	'K.max': 'reduce',
+	'K.min': 'reduce',
+	'K.expand_dims': 'expand_dims',
+	'K.squeeze': 'squeeze',
+	'K.permute_dimensions': 'transpose',
+	'K.stack': 'stack',
+	'K.tile': 'tile',
+	'K.one_hot': 'one_hot',
+};
+
+/** The axis a Keras 2 backend function takes when none is given (`K.concatenate` joins the last). */
+export const K_DEFAULT_AXIS: Readonly<Record<string, number>> = {
+	'K.concatenate': -1,
+	'K.expand_dims': -1,
 };
 
 /**
@@ -113,6 +153,25 @@ export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'tf.nn.depth_to_space': 'tf.nn.depth_to_space',
 	'tf.nn.space_to_depth': 'tf.nn.space_to_depth',
 	'tf.image.extract_patches': 'tf.image.extract_patches',
+	'tf.image.resize': 'tf.image.resize',
+	'tf.tile': 'tf.tile',
+	'tf.pad': 'tf.pad',
+	'tf.one_hot': 'tf.one_hot',
+	'tf.stack': 'tf.stack',
+	'tf.einsum': 'tf.einsum',
+	'tf.linalg.einsum': 'tf.einsum',
+	'K.concatenate': 'tf.concat',
+	'K.reshape': 'tf.reshape',
+	'K.mean': 'tf.math.reduce_mean',
+	'K.sum': 'tf.math.reduce_sum',
+	'K.max': 'tf.math.reduce_max',
+	'K.min': 'tf.math.reduce_min',
+	'K.expand_dims': 'tf.compat.v1.expand_dims',
+	'K.squeeze': 'tf.compat.v1.squeeze',
+	'K.permute_dimensions': 'tf.compat.v1.transpose',
+	'K.stack': 'tf.stack',
+	'K.tile': 'tf.tile',
+	'K.one_hot': 'tf.one_hot',
 };
 
 /** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
@@ -122,154 +181,6 @@ export const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'*': 'tf.math.multiply',
 	'/': 'tf.math.truediv',
 };
-
-/**
- * Functions that keep their first argument's shape, by namespace: `tf.nn.relu(x)` and
- * `keras.ops.relu(x)` inside a layer's `call`, or between layers. Like `x + y`, they make no layer
- * (no row, no weights); the tensor they return carries the shape on.
- */
-export const SHAPE_KEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
-	nn: new Set([
-		'relu',
-		'relu6',
-		'crelu',
-		'elu',
-		'selu',
-		'gelu',
-		'silu',
-		'swish',
-		'sigmoid',
-		'tanh',
-		'softplus',
-		'softsign',
-		'leaky_relu',
-		'softmax',
-		'log_softmax',
-		'dropout',
-		'l2_normalize',
-	]),
-	math: new Set([
-		'abs',
-		'exp',
-		'log',
-		'sqrt',
-		'rsqrt',
-		'square',
-		'negative',
-		'sigmoid',
-		'tanh',
-		'softplus',
-		'reciprocal',
-		'sign',
-		'round',
-		'floor',
-		'ceil',
-		'l2_normalize',
-	]),
-	tf: new Set([
-		'identity',
-		'stop_gradient',
-		'abs',
-		'exp',
-		'sqrt',
-		'square',
-		'tanh',
-		'sigmoid',
-		'negative',
-		'cast',
-		'clip_by_value',
-	]),
-	activations: new Set([
-		'relu',
-		'relu6',
-		'elu',
-		'selu',
-		'gelu',
-		'silu',
-		'swish',
-		'sigmoid',
-		'hard_sigmoid',
-		'hard_silu',
-		'hard_swish',
-		'tanh',
-		'softplus',
-		'softsign',
-		'leaky_relu',
-		'mish',
-		'softmax',
-		'log_softmax',
-		'linear',
-		'exponential',
-	]),
-	// keras.backend (Keras 2's `K`): `K.exp(z_log_var)` in a VAE's sampling function.
-	backend: new Set([
-		'relu',
-		'elu',
-		'sigmoid',
-		'hard_sigmoid',
-		'tanh',
-		'softplus',
-		'softsign',
-		'softmax',
-		'abs',
-		'exp',
-		'log',
-		'sqrt',
-		'square',
-		'sign',
-		'round',
-		'cast',
-		'clip',
-		'stop_gradient',
-		'identity',
-	]),
-	ops: new Set([
-		'relu',
-		'relu6',
-		'elu',
-		'selu',
-		'gelu',
-		'silu',
-		'swish',
-		'sigmoid',
-		'hard_sigmoid',
-		'tanh',
-		'softplus',
-		'softsign',
-		'leaky_relu',
-		'softmax',
-		'log_softmax',
-		'abs',
-		'exp',
-		'log',
-		'sqrt',
-		'rsqrt',
-		'square',
-		'negative',
-		'cast',
-		'clip',
-		'stop_gradient',
-	]),
-};
-
-/**
- * tf.keras 2's TFOpLambda name for a shape-keeping TensorFlow function: its canonical API name —
- * `tf.square` and `tf.nn.sigmoid` are `tf.math.square` and `tf.math.sigmoid`, `tf.nn.relu` stays.
- * Keras's own functions (`keras.activations.relu`) have none: undefined.
- */
-export function shapeKeepingLayerName(path: string): string | undefined {
-	const parts = path.split('.');
-	if (parts[0] !== 'tensorflow' && parts[0] !== 'tf') {
-		return undefined;
-	}
-	const name = parts[parts.length - 1];
-	if (parts.length === 2) {
-		return SHAPE_KEEPING.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
-	}
-	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name)
-		? `tf.nn.${name}`
-		: `tf.math.${name}`;
-}
 
 /** What an op rule gets: the call's arguments, and how to read them. */
 interface OpCall<T> {
@@ -292,7 +203,9 @@ type OpResult<T> = { shape: Shape | null; inputs: T[]; why?: string };
 type OpRule = <T extends { shape: Shape | null }>(x: T, s: Shape, call: OpCall<T>) => OpResult<T>;
 
 /** The shape rule of each op of one tensor, keyed by TensorOp (concat, over a list, is tensorOpResult's own). */
-const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
+const OP_RULES: Readonly<
+	Record<Exclude<TensorOp, 'concat' | 'stack' | 'einsum' | keyof typeof MORE_OP_RULES>, OpRule>
+> = {
 	reshape: (x, s, { kw }) => {
 		const arg = kw('shape', 1) ?? kw('newshape', 1);
 		const dims = shapeEntries(arg);
@@ -375,7 +288,7 @@ const OP_RULES: Readonly<Record<Exclude<TensorOp, 'concat'>, OpRule>> = {
 		};
 	},
 	transpose: (x, s, { args, kw, axisOf }) => {
-		const permV = kw('perm', 1) ?? args.keywords.get('axes');
+		const permV = kw('perm', 1) ?? args.keywords.get('axes') ?? args.keywords.get('pattern');
 		const perm =
 			!permV || permV.k === 'none'
 				? s.map((_, i) => s.length - 1 - i)
@@ -436,6 +349,8 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	op: TensorOp,
 	args: CallArgs,
 	tensorOf: (v: Value | undefined) => T | undefined,
+	/** The axis a concatenation takes when none is given (0; -1 for `K.concatenate`). */
+	defaultAxis = 0,
 ): OpResult<T> | undefined {
 	const a = args.positional;
 	const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
@@ -445,26 +360,61 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
 	};
 	const result = (shape: Shape | null, inputs: T[]) => ({ shape, inputs });
-	if (op === 'concat') {
-		const items = asSequence(kw('values', 0) ?? kw('xs', 0))?.map(tensor);
+	if (op === 'concat' || op === 'stack' || op === 'einsum') {
+		const listed =
+			op === 'einsum'
+				? a.slice(1)
+				: asSequence(kw('values', 0) ?? kw('xs', 0) ?? kw('tensors', 0) ?? kw('x', 0));
+		const items = (
+			listed?.length === 1 && op === 'einsum' ? (asSequence(listed[0]) ?? listed) : listed
+		)?.map(tensor);
 		if (!items || items.length === 0 || items.some((t) => !t)) {
 			return undefined;
 		}
 		const ts = items as T[];
 		const shapes = ts.map((t) => t.shape);
+		if (op === 'einsum') {
+			const eq = a[0]?.k === 'str' ? a[0].v : undefined;
+			const r =
+				eq === undefined ? { shape: null, why: 'the equation' } : einsumShape(eq, shapes);
+			return { ...r, inputs: ts };
+		}
+		const axisV = args.keywords.get('axis') ?? a[1];
+		if (op === 'stack') {
+			return { ...stackShape(shapes, axisV, axisOf), inputs: ts };
+		}
 		const rank = shapes[0]?.length ?? 0;
 		const ax = shapes.every((x): x is Shape => x !== null && x.length === rank)
 			? axisOf(
-					args.keywords.get('axis') ??
-						a[1] ??
-						(args.keywords.has('axis') ? undefined : { k: 'num', v: 0 }),
+					axisV ?? (args.keywords.has('axis') ? undefined : { k: 'num', v: defaultAxis }),
 					rank,
 				)
 			: undefined;
 		if (ax === undefined) {
 			return result(null, ts);
 		}
+		// The other dimensions must agree (None takes the other's size), as TensorFlow checks.
 		const out = [...(shapes[0] as Shape)];
+		for (const x of shapes as Shape[]) {
+			for (let i = 0; i < rank; i++) {
+				if (i !== ax) {
+					const d =
+						out[i] === null
+							? x[i]
+							: x[i] === null || x[i] === out[i]
+								? out[i]
+								: undefined;
+					if (d === undefined) {
+						return {
+							shape: null,
+							inputs: ts,
+							why: `the shapes do not agree outside axis ${ax}`,
+						};
+					}
+					out[i] = d;
+				}
+			}
+		}
 		out[ax] = (shapes as Shape[]).reduce<number | null>(
 			(sum, x) => (sum === null || x[ax] === null ? null : sum + (x[ax] as number)),
 			0,
@@ -472,7 +422,16 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		return result(out, ts);
 	}
 	const x = tensor(
-		kw(op === 'matmul' ? 'a' : op.endsWith('extract_patches') ? 'images' : 'x', 0) ??
+		kw(
+			op === 'matmul'
+				? 'a'
+				: op.endsWith('extract_patches') || op === 'resize'
+					? 'images'
+					: op === 'one_hot'
+						? 'indices'
+						: 'x',
+			0,
+		) ??
 			args.keywords.get('tensor') ??
 			args.keywords.get('input'),
 	);
@@ -483,7 +442,11 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	if (!s) {
 		return result(null, [x]);
 	}
-	return OP_RULES[op](x, s, { args, kw, tensor, axisOf });
+	if (op in MORE_OP_RULES) {
+		const r = MORE_OP_RULES[op as keyof typeof MORE_OP_RULES](s, { args, kw, axisOf });
+		return { ...r, inputs: [x] };
+	}
+	return OP_RULES[op as keyof typeof OP_RULES](x, s, { args, kw, tensor, axisOf });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Where a call path lands in Keras: the part below `keras`, and what the runtime needs of it.
 import { kerasLayerSpec } from './catalogue';
-import { SHAPE_KEEPING } from './ops';
+import { SHAPE_KEEPING } from './shapeKeeping';
 
 /**
  * The part of an import path below `keras` (`tensorflow.keras.layers.Dense` → `layers.Dense`), or

@@ -14,6 +14,7 @@ import {
 import { KerasTensor, KerasVariable, tensorShapeCause } from './objects';
 import {
 	BROADCASTING,
+	K_DEFAULT_AXIS,
 	rangeLength,
 	SCALAR_COMPARISONS,
 	shapeKeepingLayerName,
@@ -123,11 +124,24 @@ export function tfFunctionCall(
 		return causeOf(arg) ? unknown(causeOf(arg)) : UNKNOWN;
 	}
 	const opPath = path
-		.replace(/^(?:tensorflow|tf)\./, 'tf.')
-		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.');
+		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
+		.replace(/^(?:tensorflow\.|tf\.)?keras\.backend\./, 'K.')
+		.replace(/^(?:tensorflow|tf)\./, 'tf.');
 	const op = TF_OPS[opPath];
 	if (op) {
-		const v = tensorOp(s, op, args, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
+		const axis = K_DEFAULT_AXIS[opPath];
+		// `K.concatenate([a, b])`, `K.expand_dims(x)`: the backend's own default axis.
+		const given =
+			axis !== undefined && !args.keywords.has('axis') && args.positional.length < 2
+				? {
+						...args,
+						keywords: new Map([
+							...args.keywords,
+							['axis', { k: 'num', v: axis } as Value],
+						]),
+					}
+				: args;
+		const v = tensorOp(s, op, given, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
 		if (v) {
 			return v;
 		}

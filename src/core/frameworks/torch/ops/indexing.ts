@@ -2,25 +2,11 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { Value } from '../../../python/values';
-import { broadcast } from '../../common/shapes';
+import { broadcast, sliceLength } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 import { fmtShape } from './shapes';
-
-/** Length of `start:stop:step` over `n` items (Python's `slice.indices`; PyTorch refuses step ≤ 0). */
-function sliceLength(
-	n: number,
-	start: number | undefined,
-	stop: number | undefined,
-	step: number,
-): number {
-	const clamp = (v: number | undefined, dflt: number) =>
-		v === undefined ? dflt : v < 0 ? Math.max(0, n + v) : Math.min(n, v);
-	const lo = clamp(start, 0);
-	const hi = clamp(stop, n);
-	return hi <= lo ? 0 : Math.ceil((hi - lo) / step);
-}
 
 /**
  * Shape of `x[key]` with basic indexing: ints drop their axis, slices keep it (its length when the
