@@ -65,6 +65,52 @@ describe('TensorFlow ops between Keras layers', () => {
 		);
 	});
 
+	it('split and unstack give lists of tensors; matmul reads transpose_b (attention from one projection)', () => {
+		const cases: [string, number][] = [
+			['tf.split(inp, 2, axis=1)[1]', 4 * 4],
+			['tf.split(inp, [3, -1], axis=-1)[0]', 8 * 3],
+			['tf.split(inp, [3, -1], axis=-1)[1]', 8 * 1],
+			['keras.ops.split(inp, [1, 5], axis=1)[1]', 4 * 4],
+			['keras.ops.split(inp, 4, axis=1)[3]', 2 * 4],
+			['tf.unstack(inp, axis=1)[7]', 4],
+			['tf.matmul(inp, inp, transpose_b=True)', 8 * 8],
+			['tf.matmul(inp, inp, transpose_a=True)', 4 * 4],
+		];
+		assert.deepStrictEqual(
+			cases.map(([e]) => [e, denseAfter(e)]),
+			cases,
+		);
+		const r = analyzePython(
+			[
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'x = keras.Input(shape=(10, 64))',
+				'q, k, v = tf.split(keras.layers.Dense(3 * 64)(x), 3, axis=-1)',
+				'scores = tf.nn.softmax(tf.matmul(q, k, transpose_b=True) / 8.0)',
+				'out = keras.layers.Dense(4)(tf.matmul(scores, v))',
+				'model = keras.Model(x, out)',
+			].join('\n'),
+		);
+		// Dense 64·192 + 192; Dense 64·4 + 4 on the (None, 10, 64) attention output.
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 12480 + 260);
+	});
+
+	it('a split TensorFlow refuses is an error at the call, and the model unknown with it', () => {
+		const r = analyzePython(
+			[
+				'import tensorflow as tf',
+				'from tensorflow import keras',
+				'x = keras.Input(shape=(10, 64))',
+				'a, b, c = tf.split(x, 3, axis=-1)',
+				'model = keras.Model(x, keras.layers.Dense(2)(a))',
+			].join('\n'),
+		);
+		assert.ok(
+			r.diagnostics.some((d) => /3 pieces do not divide the axis of 64/.test(d.message)),
+		);
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, null);
+	});
+
 	it('tensors that do not fit are no shape: a concat whose other dims differ, an einsum whose labels disagree', () => {
 		assert.strictEqual(
 			denseAfter('tf.concat([inp, tf.transpose(inp, perm=[0, 2, 1])], -1)'),

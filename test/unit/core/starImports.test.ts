@@ -85,6 +85,9 @@ describe('a subclass of a Keras layer that only calls the base', () => {
 		const r = analyzePython(
 			[
 				...base,
+				'class MCDropout(keras.layers.Dropout):',
+				'    def call(self, inputs):',
+				'        return super().call(inputs, training=True)',
 				'class MCAlphaDropout(keras.layers.AlphaDropout):',
 				'    def call(self, inputs):',
 				'        return super().call(inputs, training=True)',
@@ -96,6 +99,11 @@ describe('a subclass of a Keras layer that only calls the base', () => {
 		);
 		const m = r.models.find((x) => x.name === 'mc_model');
 		assert.strictEqual(m?.totals.total, 266610);
+		// MCDropout, never used, is not built without the rate Dropout requires (no error of the user's).
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+			[],
+		);
 		assert.deepStrictEqual(
 			m?.layers
 				.filter((l) => l.type === 'MCAlphaDropout')

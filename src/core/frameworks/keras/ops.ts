@@ -226,7 +226,7 @@ const OP_RULES: Readonly<
 			};
 		} catch (e) {
 			if (e instanceof ShapeError) {
-				return { shape: null, inputs: [x], why: e.message };
+				return { shape: null, inputs: [x], why: `TensorFlow refuses this: ${e.message}` };
 			}
 			throw e;
 		}
@@ -313,7 +313,36 @@ const OP_RULES: Readonly<
 	}),
 	matmul: (x, s, { args, kw, tensor }) => {
 		const y = tensor(kw('b', 1) ?? args.keywords.get('x2'));
-		return { shape: y?.shape ? matmulShape(s, y.shape) : null, inputs: y ? [x, y] : [x] };
+		const inputs = y ? [x, y] : [x];
+		// transpose_a / adjoint_a (and _b) swap the operand's last two dimensions first.
+		const flag = (names: [string, number][]): boolean | undefined => {
+			let on = false;
+			for (const [name, i] of names) {
+				const v = kw(name, i);
+				if (v !== undefined && v.k !== 'bool') {
+					return undefined;
+				}
+				on ||= v?.v === true;
+			}
+			return on;
+		};
+		const ta = flag([
+			['transpose_a', 2],
+			['adjoint_a', 4],
+		]);
+		const tb = flag([
+			['transpose_b', 3],
+			['adjoint_b', 5],
+		]);
+		const swap = (t: Shape, on: boolean | undefined): Shape | null =>
+			on === undefined || (on && t.length < 2)
+				? null
+				: on
+					? [...t.slice(0, -2), t[t.length - 1], t[t.length - 2]]
+					: t;
+		const a = swap(s, ta);
+		const b = y?.shape ? swap(y.shape, tb) : null;
+		return { shape: a && b ? matmulShape(a, b) : null, inputs };
 	},
 };
 
@@ -408,7 +437,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 						return {
 							shape: null,
 							inputs: ts,
-							why: `the shapes do not agree outside axis ${ax}`,
+							why: `TensorFlow refuses this concatenation: the shapes do not agree outside axis ${ax}`,
 						};
 					}
 					out[i] = d;

@@ -76,7 +76,7 @@ export const MORE_OP_RULES: Readonly<
 		if (m.length !== s.length) {
 			return {
 				shape: null,
-				why: `${m.length} multiples for a tensor of ${s.length} dimensions`,
+				why: `TensorFlow refuses ${m.length} multiples for a tensor of ${s.length} dimensions`,
 			};
 		}
 		return { shape: s.map((d, i) => (d === null ? null : d * (m[i] as number))) };
@@ -90,7 +90,7 @@ export const MORE_OP_RULES: Readonly<
 		if (rows.length !== s.length) {
 			return {
 				shape: null,
-				why: `${rows.length} paddings for a tensor of ${s.length} dimensions`,
+				why: `TensorFlow refuses ${rows.length} paddings for a tensor of ${s.length} dimensions`,
 			};
 		}
 		return {
@@ -135,7 +135,7 @@ export function stackShape(
 	const known = shapes as Shape[];
 	const rank = known[0].length;
 	if (known.some((x) => x.length !== rank)) {
-		return { shape: null, why: 'TensorFlow stacks tensors of one shape only' };
+		return { shape: null, why: 'TensorFlow refuses to stack tensors of different shapes' };
 	}
 	const common: Shape = [];
 	for (let i = 0; i < rank; i++) {
@@ -144,7 +144,7 @@ export function stackShape(
 			d = d === undefined ? undefined : merge(d, x[i]);
 		}
 		if (d === undefined) {
-			return { shape: null, why: 'TensorFlow stacks tensors of one shape only' };
+			return { shape: null, why: 'TensorFlow refuses to stack tensors of different shapes' };
 		}
 		common.push(d);
 	}
@@ -187,13 +187,16 @@ export function einsumShape(equation: string, shapes: (Shape | null)[]): MoreOpR
 		if (term.length !== shape.length) {
 			return {
 				shape: null,
-				why: `\`${term}\` labels ${term.length} dimensions of a tensor of ${shape.length}`,
+				why: `TensorFlow refuses this einsum: \`${term}\` labels ${term.length} dimensions of a tensor of ${shape.length}`,
 			};
 		}
 		for (const [j, c] of [...term].entries()) {
 			const d = sizes.has(c) ? merge(sizes.get(c) as number | null, shape[j]) : shape[j];
 			if (d === undefined) {
-				return { shape: null, why: `\`${c}\` labels dimensions of different sizes` };
+				return {
+					shape: null,
+					why: `TensorFlow refuses this einsum: \`${c}\` labels dimensions of different sizes`,
+				};
 			}
 			sizes.set(c, d);
 			count.set(c, (count.get(c) ?? 0) + 1);
@@ -209,4 +212,88 @@ export function einsumShape(equation: string, shapes: (Shape | null)[]): MoreOpR
 		return { shape: null, why: `the output of ${equation} names a subscript no operand has` };
 	}
 	return { shape: [...out].map((c) => sizes.get(c) as number | null) };
+}
+
+/**
+ * The pieces of a split, as shapes: `tf.split(x, n, axis)` cuts the axis into n equal pieces (n
+ * must divide it), `tf.split(x, [2, -1, 3], axis)` into those sizes (one -1 takes the rest);
+ * `keras.ops.split(x, n)` as NumPy's: an int is n equal pieces, a list gives the indices to cut
+ * at. `tf.unstack(x, axis=0)` / `ops.unstack`: one piece per index of the axis, without it. Null
+ * for pieces NormLens cannot count (an axis of unknown length, a size it does not know); a `why`
+ * that starts "TensorFlow refuses" for a split TensorFlow raises on.
+ */
+export function splitShapes(
+	kind: 'tf.split' | 'ops.split' | 'unstack',
+	s: Shape,
+	{ kw, axisOf }: MoreOpCall,
+): { shapes: Shape[] | null; why?: string } {
+	const axis = axisOf(kw('axis', 2) ?? { k: 'num', v: 0 }, s.length);
+	if (axis === undefined) {
+		return { shapes: null, why: 'the axis is not a value NormLens knows' };
+	}
+	const n = s[axis];
+	const piece = (len: number | null): Shape => s.map((d, i) => (i === axis ? len : d));
+	if (kind === 'unstack') {
+		const num = asInt(kw('num', 1));
+		const count = n ?? num;
+		if (count === undefined || count === null) {
+			return {
+				shapes: null,
+				why: 'the length of the axis is only known when the model runs',
+			};
+		}
+		const one = s.filter((_, i) => i !== axis);
+		return { shapes: Array.from({ length: count }, () => one) };
+	}
+	const arg = kw(kind === 'tf.split' ? 'num_or_size_splits' : 'indices_or_sections', 1);
+	const count = asInt(arg);
+	if (count !== undefined) {
+		if (count <= 0) {
+			return { shapes: null, why: `TensorFlow refuses a split into ${count} pieces` };
+		}
+		if (n !== null && n % count !== 0) {
+			return {
+				shapes: null,
+				why: `TensorFlow refuses this split: ${count} pieces do not divide the axis of ${n}`,
+			};
+		}
+		return {
+			shapes: Array.from({ length: count }, () => piece(n === null ? null : n / count)),
+		};
+	}
+	const list = asSequence(arg)?.map(asInt);
+	if (!list || list.some((d) => d === undefined)) {
+		return { shapes: null, why: 'the sizes of the pieces are not values NormLens knows' };
+	}
+	const xs = list as number[];
+	if (kind === 'ops.split') {
+		// Indices to cut at: pieces [0, i1), [i1, i2), … [ik, n).
+		if (n === null) {
+			return {
+				shapes: null,
+				why: 'the length of the axis is only known when the model runs',
+			};
+		}
+		const cuts = [0, ...xs.map((i) => Math.min(n, Math.max(0, i < 0 ? i + n : i))), n];
+		return {
+			shapes: cuts.slice(1).map((c, i) => piece(Math.max(0, c - cuts[i]))),
+		};
+	}
+	const rest = xs.filter((d) => d === -1).length;
+	const known = xs.filter((d) => d !== -1).reduce((a, b) => a + b, 0);
+	if (rest > 1 || xs.some((d) => d < -1)) {
+		return {
+			shapes: null,
+			why: 'TensorFlow refuses these sizes (more than one -1, or a negative size)',
+		};
+	}
+	if (n !== null && (rest === 0 ? known !== n : known > n)) {
+		return {
+			shapes: null,
+			why: `TensorFlow refuses this split: sizes of ${known} for an axis of ${n}`,
+		};
+	}
+	return {
+		shapes: xs.map((d) => piece(d === -1 ? (n === null ? null : n - known) : d)),
+	};
 }

@@ -17,6 +17,7 @@ import { children } from '../../python/parse';
 import { functionalInitArgs, functionalModel } from './models';
 import { createLayer } from './layers';
 import { kerasLayerSpec } from './catalogue';
+import { REQUIRED } from '../common/spec';
 import { KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 import { kerasSubpath } from './paths';
 import { KerasSession, toSnakeCase } from './session';
@@ -225,6 +226,11 @@ function asCatalogueLayer(
 	const path = bases.map(kerasSubpath).find((p) => p && p.length === 2 && p[0] === 'layers');
 	const spec = path ? kerasLayerSpec(path[1]) : undefined;
 	if (!spec || BY_TYPE.has(spec.name) || cls.bases.length !== 1) {
+		return undefined;
+	}
+	if (args.node.name === 'ClassDefinition' && spec.args.some(([, d]) => d === REQUIRED)) {
+		// Built after the program because nothing called it (a library's builders are): without the
+		// arguments its layer requires, it is no model of the file's, and no error of the user's.
 		return undefined;
 	}
 	for (const [name, fn] of cls.methods) {

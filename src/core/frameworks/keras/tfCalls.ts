@@ -27,6 +27,7 @@ import {
 	TF_OPS,
 } from './ops';
 import { shapeEntries } from './dynamicShapes';
+import { splitShapes } from './opsMore';
 import { callPath, rangeTensor } from './paths';
 import type { KerasSession } from './session';
 
@@ -123,6 +124,15 @@ export function tfFunctionCall(
 		}
 		return causeOf(arg) ? unknown(causeOf(arg)) : UNKNOWN;
 	}
+	const split =
+		SPLITS[
+			path
+				.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
+				.replace(/^tensorflow\./, 'tf.')
+		];
+	if (split && first?.k === 'obj' && first.obj instanceof KerasTensor) {
+		return splitCall(s, split, first.obj, args, ctx.range(args.node));
+	}
 	const opPath = path
 		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
 		.replace(/^(?:tensorflow\.|tf\.)?keras\.backend\./, 'K.')
@@ -159,6 +169,64 @@ export function tfFunctionCall(
 
 /** `tf.shape(x)`, `keras.backend.shape(x)`: x's dimensions as a 1-D int tensor. */
 const SHAPE_OF = /^(?:tensorflow|tf)\.shape$|^(?:tensorflow\.|tf\.)?keras\.backend\.shape$/;
+
+/** The functions that cut a tensor into a list of tensors. */
+const SPLITS: Readonly<Record<string, 'tf.split' | 'ops.split' | 'unstack'>> = {
+	'tf.split': 'tf.split',
+	'ops.split': 'ops.split',
+	'tf.unstack': 'unstack',
+	'ops.unstack': 'unstack',
+};
+
+/**
+ * `q, k, v = tf.split(qkv, 3, axis=-1)`, `tf.unstack(x, axis=1)`: a list of tensors of the pieces'
+ * shapes, made by one tf.keras 2 row between layers (whose one shape column cannot show them); the
+ * list is unknown, with why, where the pieces cannot be counted, and TensorFlow's refusals are errors.
+ */
+function splitCall(
+	s: KerasSession,
+	kind: 'tf.split' | 'ops.split' | 'unstack',
+	x: KerasTensor,
+	args: CallArgs,
+	range: TextRange,
+): Value {
+	if (!x.shape) {
+		return unknown(tensorShapeCause(x));
+	}
+	const a = args.positional;
+	const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
+	const axisOf = (v: Value | undefined, rank: number): number | undefined => {
+		const n = asInt(v);
+		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
+	};
+	const r = splitShapes(kind, x.shape, { args, kw, axisOf });
+	if (!r.shapes) {
+		const reason = r.why ?? 'NormLens cannot count the pieces';
+		if (reason.startsWith('TensorFlow refuses')) {
+			s.diagnostics.push({
+				range,
+				severity: 'error',
+				code: 'shape-mismatch',
+				message: `${reason}.`,
+			});
+		}
+		return unknown({ reason: `\`${kind}\`: ${reason}`, range });
+	}
+	const layer = s.opLayer(kind === 'unstack' ? 'tf.unstack' : 'tf.split', [x], null, range);
+	if (layer) {
+		layer.outputCause = {
+			reason: `it returns ${r.shapes.length} tensors, which a row of one shape cannot show`,
+			range,
+		};
+	}
+	return {
+		k: 'list',
+		items: r.shapes.map((shape) => ({
+			k: 'obj',
+			obj: new KerasTensor(s.tensorIds++, shape, layer, [x]),
+		})),
+	};
+}
 
 /** `keras.ops.shape(x)`: a tuple. */
 const KERAS_SHAPE_OF = /^(?:tensorflow\.|tf\.)?keras\.ops\.shape$/;
@@ -245,10 +313,22 @@ function tensorOp(
 	const layer = s.opLayer(layerName, r.inputs, r.shape, range);
 	const tensor = new KerasTensor(s.tensorIds++, r.shape, layer, r.inputs);
 	if (r.shape === null && !r.inputs.some((t) => tensorShapeCause(t))) {
+		// TensorFlow's own refusals (shapes that do not fit) are errors at the call.
+		const refused = r.why?.startsWith('TensorFlow refuses') ? r.why : undefined;
 		tensor.shapeCause = {
-			reason: `NormLens cannot compute the shape \`${op}\` gives here (${r.why ?? 'an axis or a size it does not know'})`,
+			reason:
+				refused ??
+				`NormLens cannot compute the shape \`${op}\` gives here (${r.why ?? 'an axis or a size it does not know'})`,
 			range,
 		};
+		if (refused) {
+			s.diagnostics.push({
+				range,
+				severity: 'error',
+				code: 'shape-mismatch',
+				message: `${refused}.`,
+			});
+		}
 	}
 	return { k: 'obj', obj: tensor };
 }
