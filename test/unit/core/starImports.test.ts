@@ -129,3 +129,30 @@ describe('a subclass of a Keras layer that only calls the base', () => {
 		assert.strictEqual(r.models.find((x) => x.name === 'm2')?.totals.total, null);
 	});
 });
+
+describe('a subclass of a catalogue layer or module that nothing builds', () => {
+	it('is not built without the arguments its base requires: no error, no model, no "cannot read" note', () => {
+		// Before, the file's uncalled classes were built with no arguments: `StdConv` got
+		// "nn.Conv2d() is missing its required argument" on valid code and a model of unknown totals.
+		for (const src of [
+			'import torch.nn as nn\nclass StdConv(nn.Conv2d):\n    def forward(self, x):\n        return super().forward(x)\n',
+			'from tensorflow import keras\nclass MCDropout(keras.layers.Dropout):\n    def call(self, inputs):\n        return super().call(inputs, training=True)\n',
+		]) {
+			const r = analyzePython(src);
+			assert.deepStrictEqual(r.models, [], src);
+			assert.deepStrictEqual(
+				r.diagnostics.map((d) => d.code),
+				[],
+				src,
+			);
+		}
+	});
+
+	it('is built where the file builds it: StdConv(3, 8, 3) counts as nn.Conv2d', () => {
+		const r = analyzePython(
+			'import torch.nn as nn\nclass StdConv(nn.Conv2d):\n    def forward(self, x):\n        return super().forward(x)\nnet = nn.Sequential(StdConv(3, 8, 3), nn.ReLU())\n',
+		);
+		// 3·8·3·3 + 8.
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 224);
+	});
+});

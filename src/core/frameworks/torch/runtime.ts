@@ -376,6 +376,14 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return torchFunction(name, args, ctx, (d) => this.report(d));
 	}
 
+	/** `torch.nn` defines the modules of the catalogue (and others NormLens does not know: undefined). */
+	exportsName(module: string, name: string): boolean | undefined {
+		const sub = torchSubpath(`${module}.${name}`);
+		return sub?.area === 'nn' && module.split('.').length === 2 && torchModuleSpec(name)
+			? true
+			: undefined;
+	}
+
 	instantiate(
 		cls: ClassValue,
 		bases: string[],

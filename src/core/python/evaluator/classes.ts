@@ -219,9 +219,20 @@ function noteUnreadableBase(
 	args: CallArgs,
 ): void {
 	const chain = classChain(cls);
+	// A framework class a runtime knows (`keras.layers.Dropout`, `nn.Conv2d`) is no unreadable base:
+	// its runtime declined to build the class for a reason of its own (arguments it needs).
+	const known = (path: string) => {
+		const dot = path.lastIndexOf('.');
+		return it.runtimes.some(
+			(r) => r.exportsName?.(path.slice(0, dot), path.slice(dot + 1)) === true,
+		);
+	};
 	const unreadable = chain
 		.flatMap((c) => c.bases)
-		.find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
+		.find(
+			(b) =>
+				(b.k === 'ref' && !PLAIN_BASES.has(b.path) && !known(b.path)) || b.k === 'unknown',
+		);
 	if (!unreadable) {
 		return;
 	}

@@ -230,6 +230,16 @@ export function instantiateModule(
 			return userModule(s, cls, spec, args, ctx);
 		}
 		if (spec) {
+			if (
+				args.node.name === 'ClassDefinition' &&
+				!findMethod(cls, '__init__') &&
+				spec.args.some(([, d]) => d === REQUIRED)
+			) {
+				// Built after the program because nothing built it (`class StdConv(nn.Conv2d)` with only
+				// a forward): without the arguments its module requires it is no model of the file's,
+				// and their absence no error of the user's.
+				return undefined;
+			}
 			return leafSubclass(s, cls, spec, args, ctx);
 		}
 	}
