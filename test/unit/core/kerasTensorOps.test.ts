@@ -111,6 +111,25 @@ describe('TensorFlow ops between Keras layers', () => {
 		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, null);
 	});
 
+	it("functions that keep their argument's shape; tf.nn.crelu, which doubles the last axis, is not one of them", () => {
+		for (const e of [
+			'tf.reverse(inp, [1])',
+			'tf.roll(inp, 2, axis=1)',
+			'tf.sort(inp)',
+			'tf.argsort(inp, axis=1)',
+			'tf.math.cumsum(inp, axis=1)',
+			'tf.zeros_like(inp)',
+			'tf.math.sin(inp)',
+			'keras.ops.flip(inp, axis=1)',
+			'keras.ops.triu(inp)',
+			'keras.ops.normalize(inp)',
+		]) {
+			assert.strictEqual(denseAfter(e), 32, e);
+		}
+		// CReLU concatenates relu(x) and relu(-x): (None, 8, 8), which NormLens does not model (unknown, never 32).
+		assert.strictEqual(denseAfter('tf.nn.crelu(inp)'), null);
+	});
+
 	it('tensors that do not fit are no shape: a concat whose other dims differ, an einsum whose labels disagree', () => {
 		assert.strictEqual(
 			denseAfter('tf.concat([inp, tf.transpose(inp, perm=[0, 2, 1])], -1)'),
