@@ -96,23 +96,9 @@ export class KerasTensor implements FrameworkObject {
  * place that lost the shape. Undefined for a known shape, or where no cause was recorded.
  */
 export function tensorShapeCause(t: KerasTensor): Cause | undefined {
-	if (t.shape !== null || noShapeCause.has(t)) {
-		return undefined;
-	}
-	if (t.shapeCause) {
-		return t.shapeCause;
-	}
-	const own =
-		t.opaque?.cause ??
-		(t.opaque
-			? { reason: `NormLens cannot follow \`${t.opaque.what}\``, range: t.opaque.range }
-			: t.producer?.taint);
-	if (own) {
-		return own;
-	}
-	// Depth first through the inputs, each tensor once: the graphs are DAGs with many paths.
-	const seen = new Set<KerasTensor>([t]);
-	const stack = [...t.inputs];
+	// Depth first from t through the inputs, each tensor once: the graphs are DAGs with many paths.
+	const seen = new Set<KerasTensor>();
+	const stack = [t];
 	while (stack.length > 0) {
 		const x = stack.pop() as KerasTensor;
 		if (seen.has(x) || x.shape !== null || noShapeCause.has(x)) {
@@ -121,9 +107,11 @@ export function tensorShapeCause(t: KerasTensor): Cause | undefined {
 		seen.add(x);
 		const c =
 			x.shapeCause ??
-			x.opaque?.cause ??
 			(x.opaque
-				? { reason: `NormLens cannot follow \`${x.opaque.what}\``, range: x.opaque.range }
+				? (x.opaque.cause ?? {
+						reason: `NormLens cannot follow \`${x.opaque.what}\``,
+						range: x.opaque.range,
+					})
 				: x.producer?.taint);
 		if (c) {
 			// Remembered: a long chain of unknown shapes is walked once.

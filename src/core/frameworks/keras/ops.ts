@@ -15,7 +15,7 @@ import {
 	shapeEntries,
 	tfReshapeShape,
 } from './dynamicShapes';
-import { einsumShape, MORE_OP_RULES, stackShape } from './opsMore';
+import { einsumShape, mergeDim, MORE_OP_RULES, stackShape } from './opsMore';
 export { SHAPE_KEEPING, shapeKeepingLayerName } from './shapeKeeping';
 
 export type TensorOp =
@@ -369,6 +369,12 @@ function subPixel(s: Shape, b: number | undefined, args: CallArgs, toSpace: bool
 	return [n, h === null ? null : h / b, w === null ? null : w / b, c === null ? null : c * b * b];
 }
 
+/** An axis of a tensor of `rank` (negative counts from the end); undefined out of range or not a known int. */
+export function axisIndex(v: Value | undefined, rank: number): number | undefined {
+	const n = asInt(v);
+	return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
+}
+
 /**
  * The output shape TensorFlow gives `op` on the symbolic tensors among `args` (`tensorOf` picks them
  * out), with those tensors; undefined when the first argument is no symbolic tensor. A shape
@@ -384,10 +390,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 	const a = args.positional;
 	const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
 	const tensor = tensorOf;
-	const axisOf = (v: Value | undefined, rank: number): number | undefined => {
-		const n = asInt(v);
-		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
-	};
+	const axisOf = axisIndex;
 	const result = (shape: Shape | null, inputs: T[]) => ({ shape, inputs });
 	if (op === 'concat' || op === 'stack' || op === 'einsum') {
 		const listed =
@@ -427,12 +430,7 @@ export function tensorOpResult<T extends { shape: Shape | null }>(
 		for (const x of shapes as Shape[]) {
 			for (let i = 0; i < rank; i++) {
 				if (i !== ax) {
-					const d =
-						out[i] === null
-							? x[i]
-							: x[i] === null || x[i] === out[i]
-								? out[i]
-								: undefined;
+					const d = mergeDim(out[i], x[i]);
 					if (d === undefined) {
 						return {
 							shape: null,

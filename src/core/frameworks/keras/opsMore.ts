@@ -116,7 +116,7 @@ export const MORE_OP_RULES: Readonly<
 };
 
 /** Two dimensions that must be one: their common size (None where both are), or undefined where they differ. */
-function merge(a: number | null, b: number | null): number | null | undefined {
+export function mergeDim(a: number | null, b: number | null): number | null | undefined {
 	return a === null ? b : b === null || a === b ? a : undefined;
 }
 
@@ -141,7 +141,7 @@ export function stackShape(
 	for (let i = 0; i < rank; i++) {
 		let d: number | null | undefined = known[0][i];
 		for (const x of known) {
-			d = d === undefined ? undefined : merge(d, x[i]);
+			d = d === undefined ? undefined : mergeDim(d, x[i]);
 		}
 		if (d === undefined) {
 			return { shape: null, why: 'TensorFlow refuses to stack tensors of different shapes' };
@@ -191,7 +191,7 @@ export function einsumShape(equation: string, shapes: (Shape | null)[]): MoreOpR
 			};
 		}
 		for (const [j, c] of [...term].entries()) {
-			const d = sizes.has(c) ? merge(sizes.get(c) as number | null, shape[j]) : shape[j];
+			const d = sizes.has(c) ? mergeDim(sizes.get(c) as number | null, shape[j]) : shape[j];
 			if (d === undefined) {
 				return {
 					shape: null,

@@ -132,7 +132,9 @@ export function kerasExports(module: string, name: string): boolean | undefined 
 	}
 	const layer = kerasLayerSpec(name) !== undefined;
 	if (sub.length === 1 && sub[0] === 'layers') {
-		return layer || MERGE_FUNCTIONS.has(name) || name === 'Input' ? true : undefined;
+		return layer || name in MERGE_FUNCTIONS || name === 'dot' || name === 'Input'
+			? true
+			: undefined;
 	}
 	if (sub.length === 1 && sub[0] === 'models') {
 		return MODELS_NAMES.has(name) ? true : layer ? false : undefined;
@@ -147,14 +149,16 @@ export function kerasExports(module: string, name: string): boolean | undefined 
 	return undefined;
 }
 
-/** `keras.layers.add([a, b])` and its kin: the layers' functional forms. */
-const MERGE_FUNCTIONS = new Set([
-	'add',
-	'subtract',
-	'multiply',
-	'average',
-	'maximum',
-	'minimum',
-	'concatenate',
-	'dot',
-]);
+/**
+ * `keras.layers.add([a, b])` and its kin: the layers' functional forms, by the layer each builds
+ * and calls at once (KerasRuntime.callRef).
+ */
+export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = {
+	add: 'Add',
+	subtract: 'Subtract',
+	multiply: 'Multiply',
+	average: 'Average',
+	maximum: 'Maximum',
+	minimum: 'Minimum',
+	concatenate: 'Concatenate',
+};

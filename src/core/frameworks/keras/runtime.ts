@@ -36,7 +36,14 @@ import {
 	visibleLayers,
 } from './models';
 import { KerasInitializer, KerasLayer, KerasModel, KerasTensor } from './objects';
-import { callPath, isLayerNamespace, isPlainFunction, kerasExports, kerasSubpath } from './paths';
+import {
+	callPath,
+	isLayerNamespace,
+	isPlainFunction,
+	kerasExports,
+	kerasSubpath,
+	MERGE_FUNCTIONS,
+} from './paths';
 import { KerasSession } from './session';
 import { binaryOp, tfFunctionCall } from './tfCalls';
 import {
@@ -54,16 +61,6 @@ import {
 export { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
 export { kerasSubpath } from './paths';
 export { toSnakeCase } from './session';
-
-const mergeFunctions: Record<string, string> = {
-	add: 'Add',
-	subtract: 'Subtract',
-	multiply: 'Multiply',
-	average: 'Average',
-	maximum: 'Maximum',
-	minimum: 'Minimum',
-	concatenate: 'Concatenate',
-};
 
 /**
  * Everything the Keras side of the interpreter knows about calls into `keras`. The work is done by
@@ -133,7 +130,7 @@ export class KerasRuntime implements Runtime {
 		}
 		// keras.layers.add([a, b]) and friends: build the merge layer and call it at once.
 		const merge =
-			isLayerNamespace(module) || module.length === 0 ? mergeFunctions[name] : undefined;
+			isLayerNamespace(module) || module.length === 0 ? MERGE_FUNCTIONS[name] : undefined;
 		if (merge) {
 			const spec = kerasLayerSpec(merge);
 			const list = args.positional[0];

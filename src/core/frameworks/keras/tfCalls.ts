@@ -13,6 +13,7 @@ import {
 } from '../../python/values';
 import { KerasTensor, KerasVariable, tensorShapeCause } from './objects';
 import {
+	axisIndex,
 	BROADCASTING,
 	K_DEFAULT_AXIS,
 	rangeLength,
@@ -124,19 +125,14 @@ export function tfFunctionCall(
 		}
 		return causeOf(arg) ? unknown(causeOf(arg)) : UNKNOWN;
 	}
-	const split =
-		SPLITS[
-			path
-				.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
-				.replace(/^tensorflow\./, 'tf.')
-		];
-	if (split && first?.k === 'obj' && first.obj instanceof KerasTensor) {
-		return splitCall(s, split, first.obj, args, ctx.range(args.node));
-	}
 	const opPath = path
 		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
 		.replace(/^(?:tensorflow\.|tf\.)?keras\.backend\./, 'K.')
 		.replace(/^(?:tensorflow|tf)\./, 'tf.');
+	const split = SPLITS[opPath];
+	if (split && first?.k === 'obj' && first.obj instanceof KerasTensor) {
+		return splitCall(s, split, first.obj, args, ctx.range(args.node));
+	}
 	const op = TF_OPS[opPath];
 	if (op) {
 		const axis = K_DEFAULT_AXIS[opPath];
@@ -195,11 +191,7 @@ function splitCall(
 	}
 	const a = args.positional;
 	const kw = (name: string, i: number) => args.keywords.get(name) ?? a[i];
-	const axisOf = (v: Value | undefined, rank: number): number | undefined => {
-		const n = asInt(v);
-		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? n + rank : n;
-	};
-	const r = splitShapes(kind, x.shape, { args, kw, axisOf });
+	const r = splitShapes(kind, x.shape, { args, kw, axisOf: axisIndex });
 	if (!r.shapes) {
 		const reason = r.why ?? 'NormLens cannot count the pieces';
 		if (reason.startsWith('TensorFlow refuses')) {
