@@ -58,6 +58,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return { k: 'list', items };
 		}
 		case 'len': {
+			// A framework's sized object (a NumPy array of data) says its own length.
+			const sized = a[0]?.k === 'obj' ? conversion(it, a[0].obj, '__len__', args) : UNKNOWN;
+			if (sized.k === 'num') {
+				return sized;
+			}
 			const items = a[0] && (asSequence(a[0]) ?? it.iterate(a[0]));
 			if (items) {
 				return num(items.length);

@@ -82,7 +82,7 @@ function itemKind(v: Value): ItemKind | undefined {
 		case 'ellipsis':
 			return 'ellipsis';
 		case 'ref':
-			return /^(?:tensorflow|tf)\.newaxis$/.test(v.path) ? 'newaxis' : undefined;
+			return /^(?:tensorflow|tf|numpy)\.newaxis$/.test(v.path) ? 'newaxis' : undefined;
 		case 'obj':
 			// A scalar int tensor (`x[:, tf.shape(x)[1] - 1]`) selects as an int does.
 			return v.obj instanceof KerasTensor && v.obj.shape?.length === 0 ? 'int' : undefined;
@@ -128,6 +128,7 @@ export function tensorItem(
 	}
 	const layer = s.opLayer('tf.__operators__.getitem', [t], shape, range, 'SlicingOpLambda');
 	const out = new KerasTensor(s.tensorIds++, shape, layer, [t]);
+	out.ndarray = t.ndarray;
 	if (shape === null) {
 		out.shapeCause = cause;
 	}

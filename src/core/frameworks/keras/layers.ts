@@ -15,7 +15,7 @@ import {
 import { initialStates, returnedStates, stateShape, unmergedDirections } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
-import { collectTensors, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
+import { collectTensors, isConcrete, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
 import { kerasOutputShape, kerasWeights, LayerConfig } from './rules';
 import { KerasSession, toSnakeCase } from './session';
 
@@ -259,10 +259,7 @@ export function callLayer(
 			layer.inbound.push(t.producer);
 		}
 	}
-	if (
-		!s.insideLayerCall &&
-		inputs.every((t) => t.producer === null && t.inputs.length === 0 && !t.opaque)
-	) {
+	if (!s.insideLayerCall && inputs.every(isConcrete)) {
 		// Called on concrete tensors only (`Embedding(…)(tf.range(0, 256))` in keras-io's masked
 		// language model): Keras runs the layer eagerly and returns a constant; the layer is in no
 		// functional model's graph, so its weights are no model's (keras-io printed 7,809,584

@@ -83,10 +83,27 @@ export class KerasTensor implements FrameworkObject {
 	 */
 	values?: (number | null)[];
 
+	/**
+	 * A NumPy array (`np.zeros(…)`, `mnist.load_data()`, what NumPy functions make of one): it has
+	 * NumPy's methods (`astype`, `reshape`, …), which a TensorFlow tensor has not.
+	 */
+	ndarray?: boolean;
+
+	/** The labels of a dataset Keras documents (MNIST's digits): how many classes, each present. */
+	classes?: number;
+
 	/** `if x:` of a symbolic tensor is TensorFlow's error, of a concrete one its value: not known. */
 	truth(): boolean | undefined {
 		return undefined;
 	}
+}
+
+/**
+ * Whether a tensor holds values, made from no Input (`tf.zeros(…)`, a NumPy array, what operations
+ * on those make): computed at once, in no model's graph, so no layer row is made for it.
+ */
+export function isConcrete(t: KerasTensor): boolean {
+	return t.producer === null && !t.opaque && t.inputs.every(isConcrete);
 }
 
 /**

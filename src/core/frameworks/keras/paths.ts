@@ -25,9 +25,59 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 	return parts;
 }
 
-/** A tensor built from a shape (`tf.zeros((1, 28, 28))`, `np.random.normal(size=…)`): an example input. */
-const concreteTensor =
-	/^(tensorflow|tf|numpy|np|keras\.ops|tensorflow\.random|tf\.random|numpy\.random)\.(zeros|ones|random\.normal|random\.uniform|normal|uniform|rand|randn|empty)$|^(?:tensorflow\.|tf\.)?keras\.backend\.(?:zeros|ones|random_normal|random_uniform)$/;
+/**
+ * Where a function that makes a tensor from a shape takes that shape (`tf.zeros((1, 28, 28))`,
+ * `np.random.normal(0, 1, size=(64, 10))`): its position and keyword, or every positional argument
+ * (`np.random.rand(100, 28)`). NumPy's random functions put the size after their parameters, and
+ * without one return a Python float, not an array.
+ */
+export type ShapeArgument = { position: number; keyword: string } | 'varargs';
+
+const SHAPE_FIRST: ShapeArgument = { position: 0, keyword: 'shape' };
+const SIZE_FIRST: ShapeArgument = { position: 0, keyword: 'size' };
+const SIZE_THIRD: ShapeArgument = { position: 2, keyword: 'size' };
+
+/** The functions that make a tensor (or a NumPy array) of a given shape, by normalised path (`concretePath`). */
+const CONCRETE_TENSORS: Readonly<Record<string, ShapeArgument>> = {
+	'numpy.zeros': SHAPE_FIRST,
+	'numpy.ones': SHAPE_FIRST,
+	'numpy.empty': SHAPE_FIRST,
+	'numpy.full': SHAPE_FIRST,
+	'numpy.random.rand': 'varargs',
+	'numpy.random.randn': 'varargs',
+	'numpy.random.normal': SIZE_THIRD,
+	'numpy.random.uniform': SIZE_THIRD,
+	'numpy.random.randint': SIZE_THIRD,
+	'numpy.random.random': SIZE_FIRST,
+	'numpy.random.random_sample': SIZE_FIRST,
+	'numpy.random.standard_normal': SIZE_FIRST,
+	'tf.zeros': SHAPE_FIRST,
+	'tf.ones': SHAPE_FIRST,
+	'tf.random.normal': SHAPE_FIRST,
+	'tf.random.uniform': SHAPE_FIRST,
+	'tf.random.truncated_normal': SHAPE_FIRST,
+	'K.zeros': SHAPE_FIRST,
+	'K.ones': SHAPE_FIRST,
+	'K.random_normal': SHAPE_FIRST,
+	'K.random_uniform': SHAPE_FIRST,
+	'ops.zeros': SHAPE_FIRST,
+	'ops.ones': SHAPE_FIRST,
+	'ops.empty': SHAPE_FIRST,
+	'ops.full': SHAPE_FIRST,
+	'keras.random.normal': SHAPE_FIRST,
+	'keras.random.uniform': SHAPE_FIRST,
+	'keras.random.truncated_normal': SHAPE_FIRST,
+};
+
+/** `np.zeros` → `numpy.zeros`, `tf.keras.backend.zeros` → `K.zeros`, `keras.ops.ones` → `ops.ones`. */
+function concretePath(path: string): string {
+	return path
+		.replace(/^np\./, 'numpy.')
+		.replace(/^(?:tensorflow\.|tf\.)?keras\.backend\./, 'K.')
+		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
+		.replace(/^(?:tensorflow\.|tf\.)keras\.random\./, 'keras.random.')
+		.replace(/^tensorflow\./, 'tf.');
+}
 
 /** A 1-D tensor of evenly spaced values (`tf.range(…)`, `keras.ops.arange(…)`): positions, in a layer's call. */
 export const rangeTensor =
@@ -58,18 +108,19 @@ function shapeKeepingCall(path: string): boolean {
 /** What callRef needs to know of a call path, memoised: a 5,000-line model makes thousands of calls through a few dozen paths. */
 const callPaths = new Map<
 	string,
-	{ concrete: boolean; keepsShape: boolean; sub: readonly string[] | undefined }
+	{ concrete: ShapeArgument | undefined; keepsShape: boolean; sub: readonly string[] | undefined }
 >();
 
 export function callPath(path: string): {
-	concrete: boolean;
+	/** For a function that makes a tensor from a shape, where it takes the shape. */
+	concrete: ShapeArgument | undefined;
 	keepsShape: boolean;
 	sub: readonly string[] | undefined;
 } {
 	let info = callPaths.get(path);
 	if (info === undefined) {
 		info = {
-			concrete: concreteTensor.test(path),
+			concrete: CONCRETE_TENSORS[concretePath(path)],
 			keepsShape: shapeKeepingCall(path),
 			sub: kerasSubpath(path),
 		};

@@ -26,6 +26,7 @@ import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
+import { dataCall, ndarrayAttr, ndarrayMethod } from './numpyArrays';
 import {
 	buildSequential,
 	callModel,
@@ -86,6 +87,10 @@ export class KerasRuntime implements Runtime {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const data = dataCall(this.s, path, args, ctx);
+		if (data) {
+			return data;
+		}
 		const tf = tfFunctionCall(this.s, path, args, ctx);
 		if (tf) {
 			return tf;
@@ -259,6 +264,12 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasTensor && name === '__getitem__') {
 			return tensorItem(this.s, obj, args.positional[0], ctx.range(args.node));
 		}
+		if (obj instanceof KerasTensor) {
+			const v = ndarrayMethod(this.s, obj, name, args, ctx.range(args.node));
+			if (v) {
+				return v;
+			}
+		}
 		if (obj instanceof KerasTensor && name === 'get_shape' && args.positional.length === 0) {
 			// TensorFlow's `t.get_shape()` is `t.shape`.
 			return this.getAttr(obj, 'shape');
@@ -339,6 +350,12 @@ export class KerasRuntime implements Runtime {
 			return obj.shape
 				? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d })))
 				: UNKNOWN;
+		}
+		if (obj instanceof KerasTensor && obj.ndarray) {
+			const v = ndarrayAttr(this.s, obj, name);
+			if (v) {
+				return v;
+			}
 		}
 		if ((obj instanceof KerasLayer || obj instanceof KerasModel) && name === 'name') {
 			return { k: 'str', v: obj.name };

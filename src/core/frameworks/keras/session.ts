@@ -5,7 +5,7 @@ import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { Value } from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import type { KerasDialect } from './dialect';
-import { KerasLayer, KerasModel, KerasTensor } from './objects';
+import { isConcrete, KerasLayer, KerasModel, KerasTensor } from './objects';
 
 const snakeCases = new Map<string, string>();
 
@@ -128,7 +128,10 @@ export class KerasSession {
 		if (
 			this.dialect.naming !== 'tf.keras' ||
 			apiName === undefined ||
-			this.layerCallDepth > 0
+			this.layerCallDepth > 0 ||
+			// On values only (`x_train[..., np.newaxis]`, `tf.zeros(…) * 2`) TensorFlow computes at
+			// once: no row, and no automatic name used up.
+			inputs.every(isConcrete)
 		) {
 			return null;
 		}

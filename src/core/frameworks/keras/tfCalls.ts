@@ -7,8 +7,8 @@ import {
 	asSequence,
 	causeOf,
 	firstCause,
+	tuple,
 	unknown,
-	UNKNOWN,
 	Value,
 } from '../../python/values';
 import { KerasTensor, KerasVariable, tensorShapeCause } from './objects';
@@ -29,7 +29,7 @@ import {
 } from './ops';
 import { shapeEntries } from './dynamicShapes';
 import { splitShapes } from './opsMore';
-import { callPath, rangeTensor } from './paths';
+import { callPath, rangeTensor, ShapeArgument } from './paths';
 import type { KerasSession } from './session';
 
 /**
@@ -112,18 +112,7 @@ export function tfFunctionCall(
 		};
 	}
 	if (concrete) {
-		// `tf.zeros((2, 3))`; inside a layer's `call`, `tf.random.normal(shape=(batch, dim))` with
-		// `batch = tf.shape(z)[0]`: None where only the run knows the size.
-		const arg = args.positional[0] ?? args.keywords.get('shape');
-		const dims =
-			arg?.k === 'obj' || asSequence(arg) ? shapeEntries(arg) : arg ? [asInt(arg)] : [];
-		if (dims && dims.length > 0 && dims.every((d) => d !== undefined)) {
-			return {
-				k: 'obj',
-				obj: new KerasTensor(s.tensorIds++, dims as Shape, null, []),
-			};
-		}
-		return causeOf(arg) ? unknown(causeOf(arg)) : UNKNOWN;
+		return concreteTensor(s, path, concrete, args);
 	}
 	const opPath = path
 		.replace(/^(?:tensorflow\.|tf\.)?keras\.ops\./, 'ops.')
@@ -161,6 +150,37 @@ export function tfFunctionCall(
 		}
 	}
 	return undefined;
+}
+
+/**
+ * `tf.zeros((2, 3))`, `np.random.rand(100, 28)`, `np.random.normal(0, 1, size=(64, 10))`: a tensor
+ * of the shape given where that function takes it (undefined where none is given: NumPy's random
+ * functions then return a float). Inside a layer's `call`, `tf.random.normal(shape=(batch, dim))`
+ * with `batch = tf.shape(z)[0]` has None where only the run knows the size.
+ */
+function concreteTensor(
+	s: KerasSession,
+	path: string,
+	where: ShapeArgument,
+	args: CallArgs,
+): Value | undefined {
+	const arg =
+		where === 'varargs'
+			? args.positional.length > 0
+				? tuple(args.positional)
+				: undefined
+			: (args.positional[where.position] ?? args.keywords.get(where.keyword));
+	if (!arg || arg.k === 'none') {
+		return undefined;
+	}
+	const dims = arg.k === 'obj' || asSequence(arg) ? shapeEntries(arg) : [asInt(arg)];
+	if (dims?.every((d) => d !== undefined)) {
+		const t = new KerasTensor(s.tensorIds++, dims as Shape, null, []);
+		// NumPy's arrays have NumPy's methods; one with a size only a layer's run knows is none.
+		t.ndarray = (/^(?:numpy|np)\./.test(path) && dims.every((d) => d !== null)) || undefined;
+		return { k: 'obj', obj: t };
+	}
+	return unknown(causeOf(arg));
 }
 
 /** `tf.shape(x)`, `keras.backend.shape(x)`: x's dimensions as a 1-D int tensor. */
@@ -397,6 +417,8 @@ export function binaryOp(
 			? s.opLayer(apiName ?? TF_OPERATOR_LAYER_NAMES[op], inputs, shape, range)
 			: null;
 	const tensor = new KerasTensor(s.tensorIds++, shape, layer, inputs);
+	// NumPy arithmetic on arrays (`x_train / 255`) gives an array; with a TensorFlow tensor, a tensor.
+	tensor.ndarray = inputs.length > 0 && inputs.every((x) => x.ndarray) ? true : undefined;
 	if (shape === null && range) {
 		const why = mismatch
 			? { reason: `TensorFlow refuses this: ${mismatch}`, range }
