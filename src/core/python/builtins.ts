@@ -261,11 +261,24 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		}
 		case 'iter': {
 			const items = a.length === 1 && a[0] ? it.iterate(a[0]) : undefined;
+			if (!items && a.length === 1 && a[0]?.k === 'obj') {
+				// A framework's own iterator (a DataLoader's batches), which next() asks for one by one.
+				const own = conversion(it, a[0].obj, '__iter__', args);
+				if (own.k === 'obj') {
+					return own;
+				}
+			}
 			return items ? { k: 'list', items: [...items], iterator: true } : UNKNOWN;
 		}
 		case 'next': {
 			// next(it[, default]) on an iterator NormLens holds: its first item, which it consumes.
 			const iter = a[0];
+			if (iter?.k === 'obj') {
+				const item = conversion(it, iter.obj, '__next__', args);
+				if (item.k !== 'unknown' || item.cause) {
+					return item;
+				}
+			}
 			if (iter?.k !== 'list' || !iter.iterator || iter.cause) {
 				return unknown(
 					causeOf(iter) ?? {

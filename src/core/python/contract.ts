@@ -158,6 +158,19 @@ export interface Runtime {
 		positional: Value[] | undefined,
 		keywords: string[],
 	): FrameworkObject | undefined;
+
+	/**
+	 * `obj.method(…)` at `range` in code that may or may not run (`why`): where the runtime knows
+	 * all the call may change (`model.train()` sets a mode, not a count), it makes that unknown and
+	 * returns true; otherwise false, and the interpreter makes the receiver unknown.
+	 */
+	methodMayRun?(
+		obj: FrameworkObject,
+		method: string,
+		argCount: number,
+		why: Cause,
+		range: TextRange,
+	): boolean;
 }
 
 /** Bounds that keep analysis interactive on any input. */

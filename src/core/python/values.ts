@@ -92,6 +92,11 @@ export interface FrameworkObject {
 	 * NormLens cannot follow that is given this object may change them, so they are tainted with it.
 	 */
 	held?(): Iterable<FrameworkObject>;
+	/**
+	 * Why the object, a module NormLens never ran, may not have run: it was called only in code
+	 * NormLens could not tell runs (a branch on `self.training` after a loop over unread data).
+	 */
+	skippedCall?: Cause;
 }
 
 export interface ClassValue {

@@ -137,6 +137,7 @@ export class TorchModule implements FrameworkObject {
 	pyClass?: ClassValue;
 	unknownCause?: Cause;
 	taint?: Cause;
+	skippedCall?: Cause;
 	readonly children = new Map<string, TorchModule>();
 	readonly params = new Map<string, TorchParam>();
 	readonly buffers = new Map<string, TorchParam>();

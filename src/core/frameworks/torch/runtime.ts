@@ -43,8 +43,8 @@ import { functional } from './ops/functional';
 import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
-import { deviceOnly } from './ops/tensorMethods';
-import { elementwise } from './ops/elementwise';
+import { dataAttribute, dataConstructor, dataMethod } from './datasets';
+import { modeMayChange, receiverAfter } from './mayRun';
 import {
 	beforeTorchCall,
 	noteViews,
@@ -176,32 +176,17 @@ export class TorchRuntime implements Runtime, TorchSession {
 		positional: Value[] | undefined,
 		keywords: string[],
 	): FrameworkObject | undefined {
-		if (!(obj instanceof TorchModule || obj instanceof TorchTensor)) {
-			return undefined;
-		}
-		// A device move changes nothing NormLens models: not the shape, the parameters or the dtype.
-		const deviceMove =
-			method === 'cuda' || method === 'cpu'
-				? keywords.every(
-						(k) => k === 'device' || k === 'non_blocking' || k === 'memory_format',
-					)
-				: method === 'to' &&
-					positional !== undefined &&
-					positional.length > 0 &&
-					positional.every(deviceOnly) &&
-					keywords.every((k) => k === 'non_blocking');
-		if (deviceMove) {
-			return obj;
-		}
-		// A tensor op that keeps the shape (a cast, `clamp`, `contiguous`): run or not, x has its
-		// shape; its values and dtype are unknown.
-		if (obj instanceof TorchTensor && obj.shape && elementwise.has(method)) {
-			const joined = new TorchTensor(obj.shape, obj.producer);
-			// It comes from where x came from, whichever way the branch went.
-			joined.flow = obj.flow;
-			return joined;
-		}
-		return undefined;
+		return receiverAfter(obj, method, positional, keywords);
+	}
+
+	methodMayRun(
+		obj: FrameworkObject,
+		method: string,
+		argCount: number,
+		why: Cause,
+		range: TextRange,
+	): boolean {
+		return modeMayChange(obj, method, argCount, why, range);
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {
@@ -234,6 +219,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
+		const data = dataConstructor(path, args, ctx);
+		if (data) {
+			return data;
+		}
 		const sub = torchSubpath(path);
 		const raised = sub && beforeTorchCall(path, sub.name, sub.area, args, ctx);
 		if (raised) {
@@ -417,7 +406,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			stamp(v, obj instanceof TorchTensor ? (obj.flow ?? [UNKNOWN_FLOW]) : []);
 			return v;
 		}
-		return obj instanceof TorchModule ? moduleAttribute(obj, name) : undefined;
+		return obj instanceof TorchModule ? moduleAttribute(obj, name) : dataAttribute(obj, name);
 	}
 
 	hasFrameworkAttr(obj: FrameworkObject, name: string): boolean | undefined {
@@ -453,7 +442,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 				this.forward.callModule(m, a, c),
 			);
 		}
-		return undefined;
+		return dataMethod(obj, name, ctx.range(args.node));
 	}
 
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {

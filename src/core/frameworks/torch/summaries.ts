@@ -292,6 +292,9 @@ function shapeCause(m: TorchModule): Cause {
 			range: m.range,
 		};
 	}
+	if (!m.called && m.skippedCall) {
+		return m.skippedCall;
+	}
 	if (!m.called) {
 		return {
 			reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',

@@ -268,7 +268,7 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 		trusted =
 			(v === undefined && TRUSTED_BUILTINS.has(name)) ||
 			(v?.k === 'ref' && (trustedCall(v.path) || pureLibraryCall(it, v.path))) ||
-			(v?.k === 'obj' && v.obj.kind === 'module') ||
+			(v?.k === 'obj' && v.obj.kind === 'module' && skipped(v.obj, node, outer, it)) ||
 			((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
 	} else if (callee?.name === 'MemberExpression') {
 		const prop = childNamed(callee, 'PropertyName');
@@ -285,10 +285,25 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 				// A device move (`model.to(device)`): nothing NormLens models changes.
 				return;
 			}
+			let argCount = 0;
+			for (let a = argList?.firstChild ?? null; a; a = a.nextSibling) {
+				argCount += a.name === '(' || a.name === ')' || a.name === ',' ? 0 : 1;
+			}
+			if (
+				receiver.k === 'obj' &&
+				it.runtimes.some((r) =>
+					r.methodMayRun?.(receiver.obj, method, argCount, outer, it.here(node)),
+				)
+			) {
+				// `model.train()` in a training loop: a mode, not a count, may have changed.
+				return;
+			}
 			const callable = receiver.k === 'obj' ? it.getAttr(receiver, method) : undefined;
 			// Calling a module on tensors changes no count; a method NormLens does not trust may.
 			trusted =
-				(callable?.k === 'obj' && callable.obj.kind === 'module') ||
+				(callable?.k === 'obj' &&
+					callable.obj.kind === 'module' &&
+					skipped(callable.obj, node, outer, it)) ||
 				trustedMethod(it, receiver, method);
 			if (!trusted) {
 				taint(it, receiver, cause);
@@ -304,6 +319,19 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 			taint(it, v, cause);
 		}
 	}
+}
+
+/**
+ * A module called in code that may or may not run (`self.a(x)` under `if self.training:` with the
+ * mode unknown): the call changes no count; if nothing else runs the module, its shapes are unknown
+ * for this reason. Always true (the call is trusted).
+ */
+function skipped(module: FrameworkObject, node: SyntaxNode, outer: Cause, it: Interpreter): true {
+	module.skippedCall ??= {
+		reason: `it is called only in code NormLens cannot tell runs: ${outer.reason}`,
+		range: it.here(node),
+	};
+	return true;
 }
 
 /** A library call that a runtime models and knows leaves its arguments alone. */

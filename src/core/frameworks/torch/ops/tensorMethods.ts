@@ -327,9 +327,9 @@ const tensorMethods = opTable<TensorMethodRule>({
 		return out(d && d.length === s.length ? d.map((i) => s[i < 0 ? s.length + i : i]) : null);
 	},
 	transpose: (c) => {
-		const { s, a, out, axis } = c;
-		const i = axis(a[0]);
-		const j = axis(a[1]);
+		const { s, a, args, out, axis } = c;
+		const i = axis(a[0] ?? args.keywords.get('dim0'));
+		const j = axis(a[1] ?? args.keywords.get('dim1'));
 		if (i === undefined || j === undefined) {
 			return out(null);
 		}
@@ -338,20 +338,29 @@ const tensorMethods = opTable<TensorMethodRule>({
 		return out(r);
 	},
 	unsqueeze: (c) => {
-		const { s, a, out } = c;
-		const n = asInt(a[0]);
-		if (n === undefined) {
+		const { s, a, args, out } = c;
+		const n = asInt(a[0] ?? args.keywords.get('dim'));
+		if (n === undefined || n < -s.length - 1 || n > s.length) {
 			return out(null);
 		}
 		const i = n < 0 ? s.length + 1 + n : n;
 		return out([...s.slice(0, i), 1, ...s.slice(i)]);
 	},
 	squeeze: (c) => {
-		const { s, a, out, axis } = c;
-		const i = a.length ? axis(a[0]) : undefined;
+		const { s, a, args, out, axis } = c;
+		const dim = a[0] ?? args.keywords.get('dim');
+		const i = dim ? axis(dim) : undefined;
+		if (dim && i === undefined) {
+			// A dim NormLens cannot read, or one PyTorch refuses: the shape is not known.
+			return out(null);
+		}
+		// Without a dim, every size of 1 goes; a size NormLens does not know may be 1.
+		if (!dim && s.some((d) => d === null)) {
+			return out(null);
+		}
 		return out(
-			a.length
-				? i !== undefined && s[i] === 1
+			i !== undefined
+				? s[i] === 1
 					? s.filter((_, k) => k !== i)
 					: s
 				: s.filter((d) => d !== 1),
@@ -545,7 +554,9 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	}
 	const axis = (v: Value | undefined) => {
 		const n = asInt(v);
-		return n === undefined ? undefined : n < 0 ? s.length + n : n;
+		// A dim out of range is PyTorch's IndexError: no shape (a 0-d tensor takes 0 and -1).
+		const rank = Math.max(s.length, 1);
+		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? rank + n : n;
 	};
 	const dimsArg = (): number[] | undefined => {
 		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
