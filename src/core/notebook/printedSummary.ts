@@ -86,6 +86,8 @@ export interface SnapshotRow {
 	leftover?: number | null;
 	leaf?: boolean;
 	recursive?: boolean;
+	/** torchsummary: whether the row's figure is trainable (its weight requires grad). */
+	trainable?: boolean;
 }
 
 /** A summary call the interpreter ran: the model it named, and its counts at that moment. */
@@ -250,7 +252,10 @@ export function checkPrintedSummaries(
 		calls.slice(0, printed.length).forEach((s, i) => {
 			const p = printed[i];
 			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;
-			const t = s.totals;
+			// torchsummary prints its own sum of its rows (modules the forward calls, once per call,
+			// weight and bias only): that is what NormLens holds its total against where it has them.
+			const tool = p.tool === 'torchsummary' ? torchsummaryTotals(s) : undefined;
+			const t = tool ?? s.totals;
 			const rows = sideBySide(p.tool, p.rows, s.rows?.[p.tool]);
 			const check = {
 				range: s.range,
@@ -276,10 +281,14 @@ export function checkPrintedSummaries(
 			if (same) {
 				// Said only where it helps: with matching totals, the rows only when they match too (a
 				// nested model is one printed row but may be several of NormLens's); the panel shows them all.
+				const own =
+					tool && s.totals.total !== null && s.totals.total !== tool.total
+						? ` torchsummary counts the weight and bias of the modules the forward calls, once per call; the model holds ${formatCount(s.totals.total)} parameters.`
+						: '';
 				out.push({
 					...check,
 					verdict: 'match',
-					message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.`,
+					message: `Matches the summary this cell printed for \`${s.name}\`: ${said}${rows?.same ? `, ${rows.text}` : ''}.${own}`,
 				});
 				return;
 			}
@@ -289,13 +298,34 @@ export function checkPrintedSummaries(
 				verdict: 'differ',
 				message:
 					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.${rows && !rows.same ? ` ${rows.text}` : ''}` +
-					(p.tool === 'torchsummary' && (rows === undefined || rows.same)
-						? ' torchsummary counts a module once per call, so a module called twice is counted twice in its total.'
+					(p.tool === 'torchsummary' && !tool && (rows === undefined || rows.same)
+						? ' torchsummary counts the weight and bias of the modules the forward calls, once per call, which NormLens could not follow here.'
 						: ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
 			});
 		});
 	}
 	return out;
+}
+
+/**
+ * torchsummary's own totals from the rows NormLens rebuilt for it (torchsummary.py: the sum of each
+ * row's weight and bias, trainable where the weight requires grad); undefined where a row's figure
+ * is unknown or there are no rows.
+ */
+function torchsummaryTotals(s: SummarySnapshot): ModelSummary['totals'] | undefined {
+	const rows = s.rows?.torchsummary;
+	// A model NormLens cannot count (something may have changed it) keeps its verdict: unknown.
+	if (
+		!rows ||
+		rows.length === 0 ||
+		rows.some((r) => r.params === null) ||
+		s.totals.total === null
+	) {
+		return undefined;
+	}
+	const total = rows.reduce((sum, r) => sum + (r.params as number), 0);
+	const trainable = rows.reduce((sum, r) => sum + (r.trainable ? (r.params as number) : 0), 0);
+	return { total, trainable, nonTrainable: total - trainable, buffers: s.totals.buffers };
 }
 
 /**

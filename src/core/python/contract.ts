@@ -147,30 +147,21 @@ export interface Runtime {
 	/**
 	 * What x is whether or not `x = x.method(args)` ran, for code that may or may not run it: x
 	 * itself for a device move (`if torch.cuda.is_available(): model = model.cuda()` keeps the
-	 * model), a value both outcomes share (a tensor of x's shape whose values and dtype are unknown,
-	 * after `x = x.float()` or `x = x.clamp(…)`), undefined when it may be anything else.
-	 * `positional` are the arguments' values, undefined when one could not be read without running
-	 * code; keyword arguments are named only.
+	 * model) or a call that changes no count (`model.train()` in a training loop; what it may have
+	 * changed, the mode, the runtime makes unknown for `mayRun`), a value both outcomes share (a
+	 * tensor of x's shape whose values and dtype are unknown, after `x = x.float()` or
+	 * `x = x.clamp(…)`), undefined when it may be anything else. `positional` are the arguments'
+	 * values, undefined when one could not be read without running code; keyword arguments are
+	 * named only.
 	 */
 	receiverAfter?(
 		obj: FrameworkObject,
 		method: string,
 		positional: Value[] | undefined,
 		keywords: string[],
+		/** Why the call may not run, and where it is. */
+		mayRun: { why: Cause; range: TextRange },
 	): FrameworkObject | undefined;
-
-	/**
-	 * `obj.method(…)` at `range` in code that may or may not run (`why`): where the runtime knows
-	 * all the call may change (`model.train()` sets a mode, not a count), it makes that unknown and
-	 * returns true; otherwise false, and the interpreter makes the receiver unknown.
-	 */
-	methodMayRun?(
-		obj: FrameworkObject,
-		method: string,
-		argCount: number,
-		why: Cause,
-		range: TextRange,
-	): boolean;
 }
 
 /** Bounds that keep analysis interactive on any input. */

@@ -258,6 +258,12 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 			'loader = DataLoader(mnist, batch_size=8, collate_fn=my_collate)',
 			'xb, yb = next(iter(loader))',
 			...probe('p_xb', 'xb'),
+			// TSAI's loaders: the batch size in a dict chosen on CUDA (walnashgit/ERAV2 S7): not 1.
+			'args = dict(shuffle=True, batch_size=128) if torch.cuda.is_available() else dict(shuffle=True, batch_size=64)',
+			'spread = DataLoader(mnist, **args)',
+			'xs, ys = next(iter(spread))',
+			'second = xs[1]',
+			...probe('p_xs', 'xs'),
 		]);
 		const reason = (name: string, row = 0) =>
 			result.models.find((m) => m.name === name)?.layers[row]?.unknown?.reason ??
@@ -269,5 +275,11 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 		assert.match(reason('p_cls'), /ImageFolder/);
 		assert.strictEqual(probed(result, 'p_xb'), null);
 		assert.match(reason('p_xb'), /collate_fn/);
+		assert.strictEqual(probed(result, 'p_xs'), null);
+		assert.match(reason('p_xs'), /torch\.cuda\.is_available/);
+		assert.deepStrictEqual(
+			result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+			[],
+		);
 	});
 });

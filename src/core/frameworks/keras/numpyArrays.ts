@@ -220,6 +220,9 @@ export function ndarrayMethod(
 		return applyCall(s, t, METHODS.copy, [], args.keywords, range);
 	}
 	const m = t.ndarray ? METHODS[name] : undefined;
+	if (m && args.cause) {
+		return unknown(args.cause);
+	}
 	return m ? applyCall(s, t, m, args.positional, args.keywords, range) : undefined;
 }
 
@@ -473,7 +476,18 @@ export function dataCall(
 	args: CallArgs,
 	ctx: CallContext,
 ): Value | undefined {
-	const range = ctx.range(args.node);
+	const v = dataValue(s, path, args, ctx.range(args.node));
+	// `train_test_split(X, y, **split_args)` with arguments NormLens cannot list: what it would
+	// make of the rest does not hold.
+	return v && args.cause ? unknown(args.cause) : v;
+}
+
+function dataValue(
+	s: KerasSession,
+	path: string,
+	args: CallArgs,
+	range: TextRange,
+): Value | undefined {
 	const sub = kerasSubpath(path);
 	if (
 		sub?.[0] === 'datasets' &&

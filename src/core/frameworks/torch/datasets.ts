@@ -377,7 +377,13 @@ function dataLoader(args: CallArgs, range: TextRange): Value | undefined {
 
 /** The data constructors NormLens follows; undefined for any other path. */
 export function dataConstructor(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-	const range = ctx.range(args.node);
+	const v = dataValue(path, args, ctx.range(args.node));
+	// `DataLoader(train, **loader_args)` with arguments NormLens cannot list: a batch size or a
+	// transform it cannot see may be among them, so nothing it would make of the rest holds.
+	return v && args.cause ? unknown(args.cause) : v;
+}
+
+function dataValue(path: string, args: CallArgs, range: TextRange): Value | undefined {
 	const vision = /^torchvision\.datasets\.(\w+)$/.exec(path)?.[1];
 	if (vision && vision in VISION_DATASETS) {
 		return visionDataset(vision, args, range);

@@ -1,21 +1,27 @@
 // What a method call in code that may or may not run (a loop over data NormLens cannot read, a
-// branch it cannot decide) leaves of its receiver: havoc.ts asks, through the Runtime hooks
-// `receiverAfter` and `methodMayRun`, before it makes the receiver unknown.
+// branch it cannot decide) leaves of its receiver: havoc.ts asks (Runtime.receiverAfter) before it
+// makes the receiver unknown.
 import type { TextRange } from '../../../protocol/analysis';
 import type { Cause, FrameworkObject, Value } from '../../python/values';
 import { TorchModule, TorchTensor, walk } from './objects';
 import { elementwise } from './ops/elementwise';
 import { deviceOnly } from './ops/tensorMethods';
 
+/** nn.Module's methods that return the module itself with its weights cast (or moved): no count changes. */
+const DTYPE_CASTS = new Set(['to', 'half', 'double', 'bfloat16', 'type']);
+
 /**
- * x whether or not `x = x.method(…)` ran: x itself for a device move, a tensor of x's shape for an
- * op that keeps it (its values and dtype unknown); undefined when it may be anything else.
+ * x whether or not `x = x.method(…)` ran: x itself for a device move, or for a module's method
+ * that returns it changing no count (a cast, `train()`, `eval()`: what it may have changed, the
+ * weights' dtype or the training mode, is made unknown for `mayRun.why`); a tensor of x's shape for
+ * an op that keeps it (its values and dtype unknown); undefined when it may be anything else.
  */
 export function receiverAfter(
 	obj: FrameworkObject,
 	method: string,
 	positional: Value[] | undefined,
 	keywords: string[],
+	mayRun: { why: Cause; range: TextRange },
 ): FrameworkObject | undefined {
 	if (!(obj instanceof TorchModule || obj instanceof TorchTensor)) {
 		return undefined;
@@ -32,9 +38,12 @@ export function receiverAfter(
 	if (deviceMove) {
 		return obj;
 	}
+	if (obj instanceof TorchModule) {
+		return moduleAfter(obj, method, positional, keywords, mayRun) ? obj : undefined;
+	}
 	// A tensor op that keeps the shape (a cast, `clamp`, `contiguous`): run or not, x has its
 	// shape; its values and dtype are unknown.
-	if (obj instanceof TorchTensor && obj.shape && elementwise.has(method)) {
+	if (obj.shape && elementwise.has(method)) {
 		const joined = new TorchTensor(obj.shape, obj.producer);
 		// It comes from where x came from, whichever way the branch went.
 		joined.flow = obj.flow;
@@ -43,34 +52,30 @@ export function receiverAfter(
 	return undefined;
 }
 
-/** nn.Module's methods that return the module itself with its weights cast (or moved): no count changes. */
-const DTYPE_CASTS = new Set(['to', 'half', 'double', 'bfloat16', 'type']);
-
 /**
- * `model.train()` / `model.eval()` in a training loop over data NormLens cannot read: they set the
- * mode of the module and of every module it holds, nothing NormLens counts. Where the call may or
- * may not have run, a mode it would change is unknown for that reason (a forward that branches on
- * `self.training` then says so), and the parameters keep their counts. True where that is all the
- * call may change.
+ * `model.to(device)` with a device NormLens cannot read (it may be a dtype), `model.half()`,
+ * `model.train()`, `model.eval()` where NormLens cannot tell whether they run (a training loop over
+ * data it cannot read): each returns the module, changing none of its counts. What it may have
+ * changed is unknown for that reason: the weights' dtype (their bytes), or the training mode of the
+ * module and of every module it holds (a forward may branch on `self.training`). True for those.
  */
-export function modeMayChange(
-	obj: FrameworkObject,
+function moduleAfter(
+	m: TorchModule,
 	method: string,
-	argCount: number,
-	why: Cause,
-	range: TextRange,
+	positional: Value[] | undefined,
+	keywords: string[],
+	{ why, range }: { why: Cause; range: TextRange },
 ): boolean {
-	if (!(obj instanceof TorchModule)) {
-		return false;
+	if (method === 'float') {
+		// A float32 cast: the dtype NormLens takes weights to have.
+		return true;
 	}
 	if (DTYPE_CASTS.has(method)) {
-		// `model.to(device)` with a device NormLens cannot read may be a dtype: the weights' bytes
-		// are unknown, their counts and shapes are not.
 		const cause = {
 			reason: `\`.${method}(…)\` may have changed the dtype of the weights from float32, and NormLens cannot tell whether it ran or what it was given: ${why.reason}`,
 			range,
 		};
-		walk(obj).forEach((x) => (x.dtypeCause ??= cause));
+		walk(m).forEach((x) => (x.dtypeCause ??= cause));
 		return true;
 	}
 	if (method !== 'train' && method !== 'eval') {
@@ -81,10 +86,11 @@ export function modeMayChange(
 		range,
 	};
 	// `eval()` leaves a module in eval mode as it was; `train()` (mode True) one in training mode.
-	const unchanged = method === 'eval' ? false : argCount === 0 ? true : undefined;
-	for (const m of walk(obj)) {
-		if (m.training !== unchanged) {
-			m.training = cause;
+	const args = (positional?.length ?? 1) + keywords.length;
+	const unchanged = method === 'eval' ? false : args === 0 ? true : undefined;
+	for (const x of walk(m)) {
+		if (x.training !== unchanged) {
+			x.training = cause;
 		}
 	}
 	return true;

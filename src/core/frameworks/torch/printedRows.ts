@@ -101,7 +101,8 @@ const TORCHSUMMARY_SKIPS = new Set(['Sequential', 'ModuleList']);
  * torchsummary's rows (torchsummary.py `register_hook`): a forward hook on every module of the model
  * but the model itself, Sequential and ModuleList, so a row per call in the order the calls end (a
  * block after the layers inside it), numbered `Conv2d-1`, `Conv2d-2`, …; its figure is the module's
- * own `weight` and `bias` only, counted again at every call.
+ * own `weight` and `bias` only, counted again at every call; its total is the sum of the rows, its
+ * trainable part that of the rows whose weight requires grad.
  */
 export function torchsummaryRows(root: TorchModule): SnapshotRow[] | undefined {
 	const top = root.callRecord;
@@ -123,6 +124,8 @@ export function torchsummaryRows(root: TorchModule): SnapshotRow[] | undefined {
 			type: m.type,
 			params: m.paramsKnown ? add(size(weight), size(bias)) : null,
 			shape: r.output,
+			// torchsummary calls a row trainable by its weight's requires_grad (no weight: not).
+			trainable: weight?.requiresGrad === true,
 		});
 	};
 	visit(top);

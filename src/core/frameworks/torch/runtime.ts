@@ -44,7 +44,7 @@ import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import { dataAttribute, dataConstructor, dataMethod } from './datasets';
-import { modeMayChange, receiverAfter } from './mayRun';
+import { receiverAfter } from './mayRun';
 import {
 	beforeTorchCall,
 	noteViews,
@@ -175,18 +175,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		method: string,
 		positional: Value[] | undefined,
 		keywords: string[],
+		mayRun: { why: Cause; range: TextRange },
 	): FrameworkObject | undefined {
-		return receiverAfter(obj, method, positional, keywords);
-	}
-
-	methodMayRun(
-		obj: FrameworkObject,
-		method: string,
-		argCount: number,
-		why: Cause,
-		range: TextRange,
-	): boolean {
-		return modeMayChange(obj, method, argCount, why, range);
+		return receiverAfter(obj, method, positional, keywords, mayRun);
 	}
 
 	methodTable(obj: FrameworkObject): string | undefined {

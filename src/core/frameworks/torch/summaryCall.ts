@@ -3,7 +3,7 @@ import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import type { CallArgs, CallContext } from '../../python/contract';
 import { childNamed, children } from '../../python/parse';
-import { asInt, asSequence, NONE, Value } from '../../python/values';
+import { asInt, asSequence, causeOf, NONE, Value } from '../../python/values';
 import type { ForwardTracer } from './forward';
 import { TorchModule, TorchTensor, walk } from './objects';
 import { torchinfoRows, torchsummaryRows } from './printedRows';
@@ -39,6 +39,19 @@ export function summaryCall(
 ): Value {
 	const model = args.positional[0] ?? args.keywords.get('model');
 	if (model?.k !== 'obj' || !(model.obj instanceof TorchModule)) {
+		// A summary of a model NormLens does not hold (imported from a module it cannot read, made
+		// by code it cannot follow): its printed table is still checked, as one it cannot count.
+		const written = modelArgument(args, ctx);
+		const range = ctx.range(args.node);
+		records.summarySnapshots.push({
+			range,
+			name: written ?? 'model',
+			totals: { total: null, trainable: null, nonTrainable: null, buffers: null },
+			unknown: causeOf(model) ?? {
+				reason: `NormLens holds no PyTorch model in \`${written ?? 'the argument'}\``,
+				range,
+			},
+		});
 		return NONE;
 	}
 	const sizeArg = args.positional[1] ?? args.keywords.get('input_size');
@@ -82,23 +95,7 @@ export function summaryCall(
 		}
 		forward.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
 	}
-	// The model argument as written: the first positional one, or `model=…` (keyword arguments are flat in the parse tree).
-	const parts = (() => {
-		const list = childNamed(args.node, 'ArgList');
-		return list ? children(list).filter((c) => !['(', ')', ','].includes(c.name)) : [];
-	})();
-	const keywordAt = parts.findIndex(
-		(c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model',
-	);
-	const first =
-		keywordAt >= 0
-			? parts[keywordAt + 2]
-			: parts[1]?.name === 'AssignOp'
-				? undefined
-				: parts[0];
-	const written =
-		first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
-	const label = written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
+	const label = modelArgument(args, ctx);
 	if (
 		model.obj.attached &&
 		label &&
@@ -123,4 +120,25 @@ export function summaryCall(
 		...(torchinfo && torchsummary ? { rows: { torchinfo, torchsummary } } : {}),
 	});
 	return NONE;
+}
+
+/**
+ * The model argument as written (`model`, `model.generator`): the first positional one, or
+ * `model=…` (keyword arguments are flat in the parse tree); undefined for an expression.
+ */
+function modelArgument(args: CallArgs, ctx: CallContext): string | undefined {
+	const list = childNamed(args.node, 'ArgList');
+	const parts = list ? children(list).filter((c) => !['(', ')', ','].includes(c.name)) : [];
+	const keywordAt = parts.findIndex(
+		(c, i) => parts[i + 1]?.name === 'AssignOp' && ctx.source.slice(c) === 'model',
+	);
+	const first =
+		keywordAt >= 0
+			? parts[keywordAt + 2]
+			: parts[1]?.name === 'AssignOp'
+				? undefined
+				: parts[0];
+	const written =
+		first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
+	return written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
 }

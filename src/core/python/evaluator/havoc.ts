@@ -98,7 +98,7 @@ export function havoc(it: Interpreter, node: SyntaxNode, scope: Scope, cause: Ca
 					}
 				}
 				const value = groups.length > 1 ? (groups.pop() as SyntaxNode[]) : [];
-				if (groups.length === 1 && joinTarget(it, groups[0], value, scope)) {
+				if (groups.length === 1 && joinTarget(it, groups[0], value, scope, cause)) {
 					return;
 				}
 				// The value first: it reads the targets' old values (`model = wrap(model)`).
@@ -174,6 +174,7 @@ function joinTarget(
 	targets: SyntaxNode[],
 	value: SyntaxNode[],
 	scope: Scope,
+	cause: Cause,
 ): boolean {
 	const call = value.length === 1 && value[0].name === 'CallExpression' ? value[0] : undefined;
 	const receiverNode = call?.firstChild?.firstChild;
@@ -185,7 +186,7 @@ function joinTarget(
 	) {
 		return false;
 	}
-	const after = receiverAfter(it, call, scope);
+	const after = receiverAfter(it, call, scope, cause);
 	if (!after) {
 		return false;
 	}
@@ -200,6 +201,7 @@ function receiverAfter(
 	it: Interpreter,
 	call: SyntaxNode,
 	scope: Scope,
+	outer: Cause,
 ): { receiver: FrameworkObject; value: FrameworkObject } | undefined {
 	const callee = call.firstChild;
 	const prop = callee?.name === 'MemberExpression' ? childNamed(callee, 'PropertyName') : null;
@@ -238,7 +240,10 @@ function receiverAfter(
 	}
 	const method = it.source.slice(prop);
 	for (const r of it.runtimes) {
-		const value = r.receiverAfter?.(receiver.obj, method, positional, keywords);
+		const value = r.receiverAfter?.(receiver.obj, method, positional, keywords, {
+			why: outer,
+			range: it.here(call),
+		});
 		if (value) {
 			return { receiver: receiver.obj, value };
 		}
@@ -280,22 +285,10 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 				pureLibraryCall(it, `${receiver.path}.${method}`) ||
 				reportingName(method);
 		} else if (receiver) {
-			const after = receiverAfter(it, node, scope);
+			const after = receiverAfter(it, node, scope, outer);
 			if (after && after.value === after.receiver) {
-				// A device move (`model.to(device)`): nothing NormLens models changes.
-				return;
-			}
-			let argCount = 0;
-			for (let a = argList?.firstChild ?? null; a; a = a.nextSibling) {
-				argCount += a.name === '(' || a.name === ')' || a.name === ',' ? 0 : 1;
-			}
-			if (
-				receiver.k === 'obj' &&
-				it.runtimes.some((r) =>
-					r.methodMayRun?.(receiver.obj, method, argCount, outer, it.here(node)),
-				)
-			) {
-				// `model.train()` in a training loop: a mode, not a count, may have changed.
+				// A device move (`model.to(device)`), `model.train()`: nothing NormLens counts changes
+				// (the runtime made what may have, a mode or a dtype, unknown for this reason).
 				return;
 			}
 			const callable = receiver.k === 'obj' ? it.getAttr(receiver, method) : undefined;

@@ -1,12 +1,15 @@
 // Member expressions: `obj.name` on every kind of value (methods, `super()`), `obj[key]`, slices.
 import type { SyntaxNode } from '@lezer/common';
+import { PLAIN_BASES } from '../names';
 import { childNamed } from '../parse';
 import { pySlice } from '../operators';
 import { BUNDLED_MODULES } from '../../zoo';
 import { libraryValue } from '../stdlib';
 import {
 	asInt,
+	Cause,
 	ClassValue,
+	classChain,
 	findMethod,
 	mro,
 	asSequence,
@@ -73,6 +76,24 @@ function instanceDict(inst: Instance): Value {
 	return view;
 }
 
+/**
+ * Why `name`, which a source class does not define, is unknown on its instance: a base NormLens
+ * cannot read (`class Net(torch_snippets.nn.Module)`) may define it. Undefined for plain bases.
+ */
+function unreadableBase(it: Interpreter, cls: ClassValue, name: string): Cause | undefined {
+	const base = classChain(cls)
+		.flatMap((c) => c.bases)
+		.find((b) => (b.k === 'ref' && !PLAIN_BASES.has(b.path)) || b.k === 'unknown');
+	if (!base || (cls.source !== undefined && cls.source !== it.source)) {
+		return undefined;
+	}
+	const what = base.k === 'ref' ? `\`${base.path}\`` : 'a base class NormLens cannot evaluate';
+	return {
+		reason: `\`${cls.name}\` derives from ${what}, which NormLens cannot read: \`.${name}\` may come from it`,
+		range: it.here(cls.node),
+	};
+}
+
 /** `obj.name` on any value: a library reference extends its path; a runtime answers for its objects. */
 export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 	switch (obj.k) {
@@ -123,7 +144,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			if (m) {
 				return bindMethod(it, m, obj, obj.inst.cls);
 			}
-			return classAttribute(obj.inst.cls, name) ?? UNKNOWN;
+			return (
+				classAttribute(obj.inst.cls, name) ??
+				unknown(unreadableBase(it, obj.inst.cls, name))
+			);
 		}
 		case 'module':
 			if (name === '__dict__' && !obj.scope.get(name)) {
