@@ -123,8 +123,33 @@ const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
 	['math.tau', 2 * Math.PI],
 ]);
 
+/**
+ * Names a helper library binds to the frameworks' own modules, by the library's path: what `from
+ * torch_snippets import *` gives (torch_snippets/loader.py: `import torch.nn as nn`, `from torch.nn
+ * import functional as F`, … in its `__all__`; the Modern Computer Vision with PyTorch book's notebooks
+ * build every model from that `nn`).
+ */
+const REEXPORTS: ReadonlyMap<string, string> = new Map([
+	['torch_snippets.torch', 'torch'],
+	['torch_snippets.nn', 'torch.nn'],
+	['torch_snippets.F', 'torch.nn.functional'],
+	['torch_snippets.optim', 'torch.optim'],
+	['torch_snippets.Dataset', 'torch.utils.data.Dataset'],
+	['torch_snippets.DataLoader', 'torch.utils.data.DataLoader'],
+	['torch_snippets.np', 'numpy'],
+	['torch_snippets.pd', 'pandas'],
+	['torch_snippets.train_test_split', 'sklearn.model_selection.train_test_split'],
+]);
+
 /** A library name as a value: a `math` constant is its float, anything else a reference to the library's object. */
 export function libraryValue(path: string): Value {
 	const c = MATH_CONSTANTS.get(path);
-	return c === undefined ? { k: 'ref', path } : { k: 'num', v: c, float: true };
+	if (c !== undefined) {
+		return { k: 'num', v: c, float: true };
+	}
+	// A re-exported module under the helper's name is the module (`torch_snippets.nn.Module`).
+	const second = path.indexOf('.', path.indexOf('.') + 1);
+	const head = second < 0 ? path : path.slice(0, second);
+	const target = REEXPORTS.get(head);
+	return { k: 'ref', path: target ? target + path.slice(head.length) : path };
 }

@@ -338,15 +338,20 @@ describe('printed summaries in notebook outputs', () => {
 		);
 		assert.strictEqual(imported, 'unknown');
 		assert.match(why, /NormLens cannot count it here: .*model/);
-		// A base NormLens cannot read (torch_snippets re-exports nn under its own name).
+		// A base NormLens cannot read.
 		const [[based, baseWhy]] = verdicts(
-			'from torch_snippets import *\nfrom torchsummary import summary\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        return self.fc(x)\nmodel = Net().to("cpu")\nsummary(model, (4,))',
+			'import mylib\nfrom torch import nn\nfrom torchsummary import summary\nclass Net(mylib.Base):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        return self.fc(x)\nmodel = Net().to("cpu")\nsummary(model, (4,))',
 		);
 		assert.strictEqual(based, 'unknown');
 		assert.match(
 			baseWhy,
-			/`Net` derives from `torch_snippets\.nn\.Module`, which NormLens cannot read: `\.to` may come from it/,
+			/`Net` derives from `mylib\.Base`, which NormLens cannot read: `\.to` may come from it/,
 		);
+		// torch_snippets (Modern Computer Vision with PyTorch) re-exports torch.nn as its own `nn`.
+		const [[snippets]] = verdicts(
+			'from torch_snippets import *\nfrom torchsummary import summary\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 4)\n    def forward(self, x):\n        return self.fc(x)\nmodel = Net().to("cpu")\nsummary(model, (4,))',
+		);
+		assert.strictEqual(snippets, 'match');
 		// PyTorch Computer Vision Cookbook ch. 2: `if torch.cuda.is_available(): model = model.to(device)`.
 		const [[moved]] = verdicts(
 			`${head}model = nn.Sequential(nn.Linear(4, 4))\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nif torch.cuda.is_available():\n    model = model.to(device)\nsummary(model, (4,))`,
