@@ -184,6 +184,39 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 		assert.deepStrictEqual(probed(result, 'batch'), [32, 1, 28, 28]);
 	});
 
+	it("NumPy data into PyTorch: learnpytorch.io's circles (make_circles, torch.from_numpy, train_test_split of tensors)", () => {
+		// mrdbourke/pytorch-deep-learning 02_pytorch_classification (MIT), reduced: X_test is
+		// 200 of the 1,000 samples (scikit-learn rounds 0.2 · 1000 up), so layer_1 gives (200, 5).
+		const result = run([
+			'from sklearn.datasets import make_circles',
+			'from sklearn.model_selection import train_test_split',
+			'import numpy as np',
+			'X, y = make_circles(1000, noise=0.03, random_state=42)',
+			'X = torch.from_numpy(X).type(torch.float)',
+			'y = torch.from_numpy(y).type(torch.float)',
+			'X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=42)',
+			'model_0 = nn.Sequential(nn.Linear(in_features=2, out_features=5), nn.Linear(in_features=5, out_features=1))',
+			'untrained_preds = model_0(X_test)',
+			'feat = torch.tensor(np.zeros((8, 3)))',
+			'legacy = torch.FloatTensor(np.ones((4, 6)))',
+			...probe('p_feat', 'feat'),
+			...probe('p_legacy', 'legacy'),
+			...probe('p_train', 'y_train'),
+		]);
+		const m = result.models.find((x) => x.name === 'model_0');
+		assert.deepStrictEqual(
+			m?.layers.map((l) => l.outputShape),
+			[
+				[200, 5],
+				[200, 1],
+			],
+		);
+		assert.deepStrictEqual(
+			['p_feat', 'p_legacy', 'p_train'].map((p) => probed(result, p)),
+			[[8, 3], [4, 6], [800]],
+		);
+	});
+
 	it('unsqueeze, squeeze and transpose read their dims given by keyword; a dim out of range has no shape', () => {
 		// PyTorch 1.13 on x of (1, 28, 30): unsqueeze(dim=0) (1, 1, 28, 30), squeeze(dim=0) (28, 30),
 		// transpose(dim0=0, dim1=2) (30, 28, 1), unsqueeze(dim=-1) and unsqueeze(3) (1, 28, 30, 1);

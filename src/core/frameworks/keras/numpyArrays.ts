@@ -10,12 +10,12 @@ import {
 	asString,
 	causeOf,
 	firstCause,
-	isFloat,
 	num,
 	tuple,
 	unknown,
 	Value,
 } from '../../python/values';
+import { TRAIN_TEST_SPLIT, trainTestSplitShapes } from '../common/dataSplit';
 import { reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 import { isConcrete, KerasTensor, tensorShapeCause } from './objects';
@@ -366,55 +366,19 @@ function trainTestSplit(s: KerasSession, args: CallArgs, range: TextRange): Valu
 		const cause = causeOf(args.positional.find((v) => causeOf(v)));
 		return cause ? unknown(cause) : undefined;
 	}
-	const shapes = arrays as number[][];
-	const n = shapes[0][0];
-	if (shapes.some((x) => x[0] !== n)) {
-		return refused(s, 'scikit-learn refuses arrays of different lengths (ValueError)', range);
+	const r = trainTestSplitShapes(arrays as number[][], args);
+	if ('refused' in r) {
+		return refused(s, r.refused, range);
 	}
-	const sizeOf = (key: string): number | null | undefined => {
-		const v = args.keywords.get(key);
-		if (!v || v.k === 'none') {
-			return null;
-		}
-		const f = asNumber(v);
-		if (f === undefined) {
-			return undefined;
-		}
-		const float = isFloat(v) || !Number.isInteger(f);
-		return float ? (key === 'test_size' ? Math.ceil(f * n) : Math.floor(f * n)) : f;
-	};
-	let nTest = sizeOf('test_size');
-	let nTrain = sizeOf('train_size');
-	if (nTest === undefined || nTrain === undefined) {
-		const cause =
-			causeOf(args.keywords.get('test_size')) ?? causeOf(args.keywords.get('train_size'));
+	if ('cause' in r) {
 		return unknown(
-			cause ?? {
+			r.cause ?? {
 				reason: 'NormLens does not know the sizes given to `train_test_split`',
 				range,
 			},
 		);
 	}
-	if (nTest === null && nTrain === null) {
-		nTest = Math.ceil(0.25 * n);
-	}
-	nTrain ??= n - (nTest as number);
-	nTest ??= n - nTrain;
-	if (nTrain <= 0 || nTest <= 0 || nTrain + nTest > n) {
-		return refused(
-			s,
-			`scikit-learn refuses a split of ${n} samples into ${nTrain} and ${nTest} (ValueError)`,
-			range,
-		);
-	}
-	const [train, test] = [nTrain, nTest];
-	return {
-		k: 'list',
-		items: shapes.flatMap((x) => [
-			arrayOf(s, [train, ...x.slice(1)]),
-			arrayOf(s, [test, ...x.slice(1)]),
-		]),
-	};
+	return { k: 'list', items: r.shapes.map((x) => arrayOf(s, x)) };
 }
 
 /** scikit-learn's sample generators (`make_circles(1000, noise=0.03)`): their features, and what else they return. */
@@ -504,7 +468,7 @@ function dataValue(
 	if (made && made in GENERATORS) {
 		return generator(s, made, args, range);
 	}
-	if (/^sklearn\.(?:model_selection|cross_validation)\.train_test_split$/.test(path)) {
+	if (TRAIN_TEST_SPLIT.test(path)) {
 		return trainTestSplit(s, args, range);
 	}
 	if (

@@ -15,6 +15,7 @@ import {
 	unknown,
 	Value,
 } from '../../python/values';
+import { TRAIN_TEST_SPLIT, trainTestSplitShapes } from '../common/dataSplit';
 import { TorchTensor } from './objects';
 
 /** One part of a dataset's item: a tensor of this shape and element size, or a Python int label. */
@@ -317,6 +318,42 @@ function visionDataset(name: string, args: CallArgs, range: TextRange): Value {
 	};
 }
 
+/** scikit-learn's `train_test_split(X, y, test_size=0.2)` on PyTorch tensors (mrdbourke's circles): tensors of the pieces' shapes. */
+function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
+	const tensors = args.positional.map((v) =>
+		v.k === 'obj' && v.obj instanceof TorchTensor && v.obj.shape?.every((d) => d !== null)
+			? v.obj
+			: undefined,
+	);
+	if (tensors.length === 0 || tensors.some((t) => !t || t.shape?.length === 0)) {
+		return undefined;
+	}
+	const r = trainTestSplitShapes(
+		tensors.map((t) => t?.shape as number[]),
+		args,
+	);
+	if (!('shapes' in r)) {
+		return unknown(
+			'cause' in r && r.cause
+				? r.cause
+				: {
+						reason:
+							'refused' in r
+								? r.refused
+								: 'NormLens does not know the sizes given to `train_test_split`',
+						range,
+					},
+		);
+	}
+	return {
+		k: 'list',
+		items: r.shapes.map((shape, i): Value => ({
+			k: 'obj',
+			obj: new TorchTensor(shape, null, tensors[Math.floor(i / 2)]?.elementBytes),
+		})),
+	};
+}
+
 /** `TensorDataset(X, y)`: items are the tensors' rows, as many as their first size. */
 function tensorDataset(args: CallArgs, range: TextRange): Value {
 	const tensors = args.positional.map((v) =>
@@ -392,6 +429,9 @@ function dataValue(path: string, args: CallArgs, range: TextRange): Value | unde
 	if (t) {
 		const v = transform(t, args, range);
 		return v ? { k: 'obj', obj: v } : undefined;
+	}
+	if (TRAIN_TEST_SPLIT.test(path)) {
+		return trainTestSplit(args, range);
 	}
 	if (/^torch\.utils\.data(?:\.dataset)?\.TensorDataset$/.test(path)) {
 		return tensorDataset(args, range);

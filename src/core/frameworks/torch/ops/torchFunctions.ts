@@ -174,7 +174,10 @@ function legacyConstructor(elementBytes: number): TorchFunctionRule {
 		if (args.keywords.size > 0) {
 			return undefined;
 		}
-		const data = a.length === 1 && asSequence(a[0]) ? dataShape(a[0]) : undefined;
+		const data =
+			a.length === 1
+				? (ndarrayShape(a[0]) ?? (asSequence(a[0]) ? dataShape(a[0]) : undefined))
+				: undefined;
 		const sizes = a.every((v) => v.k === 'num' && !isFloat(v)) ? a.map(asInt) : undefined;
 		const shape =
 			data ??
@@ -188,6 +191,23 @@ function legacyConstructor(elementBytes: number): TorchFunctionRule {
 			),
 		};
 	};
+}
+
+/**
+ * A NumPy array of data NormLens holds (`keras.datasets`, `np.zeros`, scikit-learn's `make_circles`;
+ * keras/numpyArrays.ts): its shape, every size known. Read by its shape, not its class, as PyTorch
+ * reads any array.
+ */
+function ndarrayShape(v: Value | undefined): number[] | undefined {
+	if (v?.k !== 'obj' || v.obj.kind !== 'tensor') {
+		return undefined;
+	}
+	const o = v.obj as { ndarray?: boolean; shape?: unknown };
+	return o.ndarray === true &&
+		Array.isArray(o.shape) &&
+		o.shape.every((d) => typeof d === 'number')
+		? (o.shape as number[])
+		: undefined;
 }
 
 /** The numbers of nested lists or tuples, depth first; undefined if any leaf is not a number (a bool, unknown). */
@@ -308,6 +328,11 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	// A tensor from data: its sizes from the nesting of numbers NormLens knows (`torch.tensor(0.5)`
 	// is 0-d, `torch.tensor([[1, 2], [3, 4]])` (2, 2)); ragged or unknown data: unknown.
 	tensor: (c) => {
+		const array = ndarrayShape(c.a[0]);
+		if (array) {
+			// A NumPy array of data: its shape; its dtype is the array's.
+			return { k: 'obj', obj: new TorchTensor(array, null) };
+		}
 		const shape = c.a[0] ? dataShape(c.a[0]) : undefined;
 		const floats = shape !== undefined && c.a[0] !== undefined && allFloats(c.a[0]);
 		const t = new TorchTensor(
@@ -326,6 +351,15 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			t.integral = integral;
 		}
 		return { k: 'obj', obj: t };
+	},
+	// `torch.from_numpy(x_train)`, `torch.as_tensor(X)`: the array's shape and (unknown here) dtype.
+	from_numpy: (c) => {
+		const array = ndarrayShape(c.a[0]);
+		return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
+	},
+	as_tensor: (c) => {
+		const array = ndarrayShape(c.a[0]);
+		return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
 	},
 	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
 	Tensor: legacyConstructor(4),
