@@ -199,6 +199,24 @@ describe('NumPy arrays of data (keras.datasets, NumPy, scikit-learn)', () => {
 		);
 	});
 
+	it('sizes the libraries refuse give no shape: a negative size, a test_split outside [0, 1), no samples below zero', () => {
+		const result = run([
+			'a = np.random.rand(-1, 3)',
+			'b = np.zeros((4, -2))',
+			'(c, _), _ = keras.datasets.boston_housing.load_data(test_split=1.5)',
+			'd, _ = make_circles(-5)',
+			'e = keras.utils.to_categorical(np.zeros((3,)), 0)',
+			...['a', 'b', 'c', 'd', 'e'].flatMap((v) => [
+				`i_${v} = keras.Input(batch_shape=${v}.shape)`,
+				`m_${v} = keras.Model(i_${v}, keras.layers.Activation('relu')(i_${v}))`,
+			]),
+		]);
+		assert.deepStrictEqual(
+			['a', 'b', 'c', 'd', 'e'].map((v) => inputShape(result, `m_${v}`)),
+			[null, null, null, null, null],
+		);
+	});
+
 	it('values only make no tf.keras 2 row and use up no automatic name', () => {
 		// `x_train[..., np.newaxis]` and `x / 255` on data are computed at once; the model's own
 		// slicing op is then `tf.__operators__.getitem`, as Keras named it, not `…_1`.

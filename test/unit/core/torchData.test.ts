@@ -282,6 +282,12 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 
 	it('data NormLens cannot read stays unknown and says why: a PIL image without ToTensor, an ImageFolder, a custom collate_fn', () => {
 		const result = run([
+			'neg = datasets.MNIST("data", transform=transforms.Compose([transforms.Resize(-3), transforms.ToTensor()]))',
+			'neg_img, _ = neg[0]',
+			...probe('p_neg', 'neg_img'),
+			'gray = datasets.MNIST("data", transform=transforms.Compose([transforms.Grayscale(2), transforms.ToTensor()]))',
+			'gray_img, _ = gray[0]',
+			...probe('p_gray', 'gray_img'),
 			'plain = datasets.MNIST("data", train=True, download=True)',
 			'img, label = plain[0]',
 			...probe('p_img', 'img'),
@@ -303,6 +309,9 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 			result.models.find((m) => m.name === name)?.unknown?.reason ??
 			'';
 		assert.strictEqual(probed(result, 'p_img'), null);
+		// torchvision refuses a size below 1 and a Grayscale of 2 channels.
+		assert.strictEqual(probed(result, 'p_neg'), null);
+		assert.strictEqual(probed(result, 'p_gray'), null);
 		assert.match(reason('p_img'), /PIL images, not tensors/);
 		assert.strictEqual(result.models.find((m) => m.name === 'p_cls')?.totals.total, null);
 		assert.match(reason('p_cls'), /ImageFolder/);

@@ -287,7 +287,8 @@ function loadData(s: KerasSession, name: string, args: CallArgs, range: TextRang
 		(name === 'boston_housing' ? args.positional[1] : undefined);
 	if (split) {
 		const f = asNumber(split);
-		if (f === undefined) {
+		// Keras slices at int(n · (1 − test_split)): outside [0, 1) that is no split NormLens follows.
+		if (f === undefined || f < 0 || f >= 1) {
 			return unknown(
 				causeOf(split) ?? {
 					reason: 'NormLens does not know the `test_split` given to `load_data`',
@@ -339,7 +340,7 @@ function toCategorical(s: KerasSession, args: CallArgs, range: TextRange): Value
 		args.keywords.get('num_classes') ?? args.keywords.get('nb_classes') ?? args.positional[1];
 	// Without num_classes, Keras counts max + 1, which NormLens knows of a dataset's own labels.
 	const n = classes && classes.k !== 'none' ? asInt(classes) : y.obj.classes;
-	if (n === undefined) {
+	if (n === undefined || n < 1) {
 		return unknown(
 			causeOf(classes) ?? {
 				reason: '`to_categorical` without `num_classes` counts the classes in the labels (their max + 1), which NormLens does not read',
@@ -416,7 +417,8 @@ function generator(s: KerasSession, name: string, args: CallArgs, range: TextRan
 		const v = args.keywords.get(k);
 		return v && !(v.k === 'bool' && !v.v);
 	});
-	if (!counts || features === undefined || targets === undefined || extra) {
+	const negative = counts?.some((c) => c < 0) || (features ?? 1) < 1 || (targets ?? 1) < 1;
+	if (!counts || features === undefined || targets === undefined || extra || negative) {
 		return unknown(
 			firstCause([samplesV, targetsV].filter((v): v is Value => v !== undefined)) ?? {
 				reason: extra

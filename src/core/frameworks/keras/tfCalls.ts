@@ -174,7 +174,8 @@ function concreteTensor(
 		return undefined;
 	}
 	const dims = arg.k === 'obj' || asSequence(arg) ? shapeEntries(arg) : [asInt(arg)];
-	if (dims?.every((d) => d !== undefined)) {
+	// A negative size is NumPy's and TensorFlow's error: no shape.
+	if (dims?.every((d) => d !== undefined && (d === null || d >= 0))) {
 		const t = new KerasTensor(s.tensorIds++, dims as Shape, null, []);
 		// NumPy's arrays have NumPy's methods; one with a size only a layer's run knows is none.
 		t.ndarray = (/^(?:numpy|np)\./.test(path) && dims.every((d) => d !== null)) || undefined;

@@ -156,16 +156,17 @@ const KEEPS_SIZE = new Set([
 	'RandomAdjustSharpness',
 ]);
 
+/** An image size: an int or a (height, width) pair, each at least 1 (torchvision refuses less). */
 function sizeArg(v: Value | undefined): number | [number, number] | undefined {
 	const n = asInt(v);
 	if (n !== undefined) {
-		return n;
+		return n >= 1 ? n : undefined;
 	}
 	const items = asSequence(v)?.map(asInt);
 	if (items?.length === 1 && items[0] !== undefined) {
-		return items[0];
+		return items[0] >= 1 ? items[0] : undefined;
 	}
-	return items?.length === 2 && items.every((d) => d !== undefined)
+	return items?.length === 2 && items.every((d) => d !== undefined && d >= 1)
 		? [items[0] as number, items[1] as number]
 		: undefined;
 }
@@ -218,7 +219,8 @@ function transform(name: string, args: CallArgs, range: TextRange): TorchTransfo
 				args.keywords.has('num_output_channels') || a.length > 0
 					? asInt(arg('num_output_channels'))
 					: 1;
-			return n === undefined
+			// torchvision gives 1 or 3 channels and refuses any other number.
+			return n === undefined || (n !== 1 && n !== 3)
 				? cannot('NormLens does not know the channels `Grayscale` gives')
 				: new TorchTransform([{ k: 'channels', n }]);
 		}
