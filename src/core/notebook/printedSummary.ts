@@ -98,6 +98,12 @@ export interface SummarySnapshot {
 	unknown?: ModelSummary['unknown'];
 	/** The model's rows at that moment as each tool would print them, for the row-by-row comparison. */
 	rows?: Partial<Record<SummaryTool, SnapshotRow[]>>;
+	/**
+	 * A `.summary()` of something NormLens does not hold, which may not print a model's table at all
+	 * (statsmodels' `results.summary()`): paired with a printed table only where the cell's others
+	 * leave one.
+	 */
+	weak?: boolean;
 }
 
 /** A shape in the tool's notation: Keras `(None, 15, 64)`, torchsummary `[-1, 64, 56]` (the batch is -1), torchinfo `[1, 64, 56]`. */
@@ -249,6 +255,12 @@ export function checkPrintedSummaries(
 				s.range.start.line >= cell.startLine &&
 				s.range.start.line < cell.startLine + cell.lineCount,
 		);
+		// More summary calls than tables: the weak ones (of objects NormLens does not hold) go first.
+		for (let i = calls.length - 1; calls.length > printed.length && i >= 0; i--) {
+			if (calls[i].weak) {
+				calls.splice(i, 1);
+			}
+		}
 		calls.slice(0, printed.length).forEach((s, i) => {
 			const p = printed[i];
 			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;

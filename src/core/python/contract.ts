@@ -145,6 +145,13 @@ export interface Runtime {
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
 	/**
+	 * `x.summary()` where x is not a model NormLens holds (`clone_model(…)`, an agent's model built by
+	 * code it cannot read): the runtime whose summaries print that way records a summary it cannot
+	 * count, with `cause`, so a table the notebook printed there gets a verdict, not silence.
+	 */
+	summaryOfUnknown?(label: string, cause: Cause, range: TextRange): void;
+
+	/**
 	 * What x is whether or not `x = x.method(args)` ran, for code that may or may not run it: x
 	 * itself for a device move (`if torch.cuda.is_available(): model = model.cuda()` keeps the
 	 * model) or a call that changes no count (`model.train()` in a training loop; what it may have

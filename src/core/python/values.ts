@@ -26,7 +26,17 @@ export type Value =
 	 * trusted). `iterator`: an iterator or generator (`iter(xs)`, `module.parameters()`), not a
 	 * list: `next()` takes its items one by one from the front.
 	 */
-	| { k: 'list'; items: Value[]; cause?: Cause; iterator?: true }
+	| {
+			k: 'list';
+			items: Value[];
+			cause?: Cause;
+			iterator?: true;
+			/**
+			 * A framework object this list may be the storage of (standalone Keras's `model.layers`):
+			 * editing the list may change it, for this reason.
+			 */
+			editsOwner?: { obj: FrameworkObject; cause: Cause };
+	  }
 	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
 	| { k: 'unknown'; why?: string; cause?: Cause }

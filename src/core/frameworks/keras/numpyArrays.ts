@@ -162,6 +162,31 @@ const FUNCTIONS: Readonly<Record<string, ArrayCall>> = {
 	'numpy.float64': { rule: 'same', keywords: [] },
 };
 
+/**
+ * The shape NumPy gives nested lists or tuples of numbers or strings (`[[1, 2], [3, 4]]` (2, 2));
+ * undefined for ragged nesting (an object array, or NumPy's error) or a value NormLens does not know.
+ */
+function literalShape(v: Value | undefined, depth = 0): number[] | undefined {
+	if (!v || depth > 32) {
+		return undefined;
+	}
+	if (v.k === 'num' || v.k === 'str' || v.k === 'bool') {
+		return [];
+	}
+	if ((v.k !== 'list' && v.k !== 'tuple') || v.cause || v.items.length === 0) {
+		return undefined;
+	}
+	const inner = v.items.map((x) => literalShape(x, depth + 1));
+	const first = inner[0];
+	if (
+		!first ||
+		inner.some((x) => !x || x.length !== first.length || x.some((d, i) => d !== first[i]))
+	) {
+		return undefined;
+	}
+	return [v.items.length, ...first];
+}
+
 /** An array's methods that NormLens follows (`x.astype('float32')`, `x.reshape(-1, 28, 28, 1)`). */
 const METHODS: Readonly<Record<string, ArrayCall>> = {
 	astype: { rule: 'same', keywords: [] },
@@ -483,6 +508,13 @@ function dataValue(
 		if (y.k === 'obj' && y.obj instanceof KerasTensor && y.obj.classes !== undefined) {
 			return arrayOf(s, [y.obj.classes]);
 		}
+	}
+	const literal = /^(?:numpy|np)\.(?:array|asarray)$/.test(path)
+		? literalShape(args.positional[0])
+		: undefined;
+	if (literal && args.positional.length <= 2) {
+		// `np.array(['hello', 'thanks', 'iloveyou'])`: the nesting of the values written.
+		return arrayOf(s, literal);
 	}
 	const f = FUNCTIONS[path.replace(/^np\./, 'numpy.')];
 	const x = args.positional[0] ?? args.keywords.get('a');

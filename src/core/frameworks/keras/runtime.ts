@@ -36,7 +36,7 @@ import {
 	sequential,
 	visibleLayers,
 } from './models';
-import { KerasInitializer, KerasLayer, KerasModel, KerasTensor } from './objects';
+import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
 import {
 	callPath,
 	isLayerNamespace,
@@ -120,13 +120,16 @@ export class KerasRuntime implements Runtime {
 				'tf.Variable',
 			);
 		}
-		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module))) {
+		// Keras 2's `keras.engine` (`from keras.engine import Model`, `keras.engine.topology.Input`) held
+		// the classes `keras.models` and `keras.layers` export.
+		const engine = module[0] === 'engine';
+		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module) || engine)) {
 			return input(this.s, args, ctx);
 		}
-		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models')) {
+		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models' || engine)) {
 			return sequential(this.s, args, ctx);
 		}
-		if (name === 'Model' && (module.length === 0 || module[0] === 'models')) {
+		if (name === 'Model' && (module.length === 0 || module[0] === 'models' || engine)) {
 			return functional(this.s, args, ctx);
 		}
 		if (module[0] === 'backend' || module.join('.') === 'config') {
@@ -201,6 +204,16 @@ export class KerasRuntime implements Runtime {
 	/** `x + y` on symbolic tensors (residual connections in `call`): a broadcast shape. */
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {
 		return binaryOp(this.s, op, a, b, range);
+	}
+
+	summaryOfUnknown(label: string, cause: Cause, range: TextRange): void {
+		this.s.summarySnapshots.push({
+			range,
+			name: label,
+			totals: { total: null, trainable: null, nonTrainable: null, buffers: null },
+			unknown: cause,
+			weak: true,
+		});
 	}
 
 	exportsName(module: string, name: string): boolean | undefined {
@@ -364,12 +377,40 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bool', v: obj.trainable };
 		}
 		if (obj instanceof KerasModel && name === 'layers' && obj.modelKind !== 'subclass') {
-			// A fresh list of the model's layers (editing it does not change the model, as in Keras).
+			// A fresh list of the model's layers (editing it does not change the model, as in tf.keras
+			// and Keras 3). Standalone Keras up to 2.3 returned the model's own list, so
+			// `model.layers.pop()` removed its last layer from what `layers` and `summary()` read.
 			return {
 				k: 'list',
 				items: visibleLayers(obj).map((l) => ({ k: 'obj', obj: l }) as Value),
 				cause: obj.unknownCause,
+				...(this.s.dialect.naming === 'legacy'
+					? {
+							editsOwner: {
+								obj,
+								cause: {
+									reason: `in standalone Keras (before 2.4) \`${obj.varName ?? obj.name}.layers\` may be the model's own list (it was up to 2.2), so editing it may change the model, which NormLens does not follow`,
+									range: obj.definedAt ?? obj.range,
+								},
+							},
+						}
+					: {}),
 			};
+		}
+		if (
+			obj instanceof KerasModel &&
+			obj.modelKind === 'functional' &&
+			(name === 'output_shape' || name === 'input_shape') &&
+			!obj.unknownCause &&
+			!obj.unfollowed
+		) {
+			// Keras 2's `model.output_shape`: the output tensor's shape, a list of them for several.
+			const ts = name === 'output_shape' ? obj.outputs : obj.inputs;
+			const shapeOf = (t: KerasTensor): Value =>
+				t.shape
+					? tuple(t.shape.map((d) => (d === null ? NONE : { k: 'num', v: d })))
+					: unknown(tensorShapeCause(t));
+			return ts.length === 1 ? shapeOf(ts[0]) : { k: 'list', items: ts.map(shapeOf) };
 		}
 		if (
 			obj instanceof KerasModel &&

@@ -296,6 +296,12 @@ function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext
 		range: ctx.range(args.node),
 	};
 	const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(what)?.[1] ?? '';
+	const summaryOf = /^([A-Za-z_][\w.]*)\.summary$/.exec(what)?.[1];
+	if (summaryOf && callee.k === 'unknown') {
+		// `model_target.summary()` of a model NormLens does not hold: its printed table is checked as
+		// one it cannot count.
+		it.runtimes.forEach((r) => r.summaryOfUnknown?.(summaryOf, cause, ctx.range(args.node)));
+	}
 	if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
 		it.taintArgs(args, cause);
 	}

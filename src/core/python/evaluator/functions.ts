@@ -150,6 +150,14 @@ export function callFunction(
 			args,
 		});
 	}
+	// Python runs a generator function's body only as the generator is iterated: NormLens does not
+	// run it (an endless `while True: yield batch` would use up the analysis), and what its body
+	// may change, were it iterated, is unknown.
+	const generator = def.body !== null && makesGenerator(def.body);
+	const generatorCause: Cause = {
+		reason: `\`${def.name}(…)\` makes a generator, whose values NormLens does not follow`,
+		range: it.here(args.node),
+	};
 	it.depth++;
 	const saved = it.source;
 	if (def.source instanceof PythonSource) {
@@ -158,6 +166,10 @@ export function callFunction(
 	try {
 		if (def.expression) {
 			return it.eval(def.expression, scope);
+		}
+		if (generator && def.body) {
+			it.havoc(def.body, scope, generatorCause);
+			return unknown(generatorCause);
 		}
 		const c = def.body ? it.execBlock(def.body, scope) : undefined;
 		if (c?.type === 'maybe') {
@@ -183,6 +195,43 @@ function firstOfPair(result: Value): Value {
 	return result.k === 'tuple' && result.items.length === 2 && !result.cause
 		? result.items[0]
 		: unknown(causeOf(result));
+}
+
+/** Function bodies by whether they `yield` (nested functions and classes aside), by node. */
+const generatorBodies = new WeakMap<SyntaxNode, boolean>();
+
+/** Whether a function body makes its function a generator: a `yield` of its own. */
+function makesGenerator(body: SyntaxNode): boolean {
+	let found = generatorBodies.get(body);
+	if (found === undefined) {
+		found = false;
+		const cursor = body.cursor();
+		const walk = (): void => {
+			do {
+				const name = cursor.name;
+				if (name === 'YieldStatement' || name === 'YieldExpression') {
+					found = true;
+					return;
+				}
+				const nested =
+					name === 'FunctionDefinition' ||
+					name === 'ClassDefinition' ||
+					name === 'LambdaExpression';
+				if (!nested && cursor.firstChild()) {
+					walk();
+					cursor.parent();
+					if (found) {
+						return;
+					}
+				}
+			} while (cursor.nextSibling());
+		};
+		if (cursor.firstChild()) {
+			walk();
+		}
+		generatorBodies.set(body, found);
+	}
+	return found;
 }
 
 /** Functions whose body names `super` or `__class__`, by node: Python gives their frames a `__class__` cell. */

@@ -42,6 +42,13 @@ export function callMethodOn(
 		}
 		return unknown(self.cause);
 	}
+	if (self.k === 'list' && self.editsOwner && !READING_SEQUENCE_METHODS.has(name)) {
+		// `model.layers.pop()` where the list may be the model's own: the model may have changed.
+		it.taint(
+			{ k: 'obj', obj: self.editsOwner.obj },
+			{ reason: self.editsOwner.cause.reason, range: it.here(full.node) },
+		);
+	}
 	if (self.k === 'list' || self.k === 'dict') {
 		const v =
 			self.k === 'list'
