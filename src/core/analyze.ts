@@ -4,6 +4,7 @@ import { groupByLine } from './diagnostics/group';
 import {
 	CellOutput,
 	checkPrintedSummaries,
+	summarySites,
 	printedSummaryDiagnostics,
 } from './notebook/printedSummary';
 import type {
@@ -162,8 +163,12 @@ function analyzeSource(
 		const atCellEnd = options.cells
 			? cellSnapshots(src, interpreter, options.cells, [keras, torch])
 			: undefined;
+		// A summary printed from a function the cell calls (`build_dcgan()` with `model.summary()`
+		// inside) prints in the calling cell: where each top-level statement began, to tie it there.
+		const sites = options.printed ? summarySites(interpreter, [keras, torch]) : undefined;
 		interpreter.run();
 		atCellEnd?.finish();
+		sites?.finish();
 		// What the program itself built, for a bound reached only after it ran (see below).
 		const built = interpreter.truncated
 			? undefined

@@ -1,4 +1,5 @@
 // The summaries a notebook printed (Keras, torchsummary, torchinfo), read from cell outputs.
+import type { SyntaxNode } from '@lezer/common';
 import type {
 	AnalysisDiagnostic,
 	ModelSummary,
@@ -104,6 +105,55 @@ export interface SummarySnapshot {
 	 * leave one.
 	 */
 	weak?: boolean;
+	/**
+	 * The top-level statement that was running when a summary call inside a function made this
+	 * snapshot (its table prints in that statement's cell, not the function's).
+	 */
+	calledAt?: TextRange;
+}
+
+/**
+ * Ties each summary snapshot made inside a function to the top-level statement running then:
+ * before each statement, how many snapshots each runtime holds; at the end, a snapshot outside the
+ * statement that made it takes that statement's range as `calledAt`.
+ */
+export function summarySites(
+	interpreter: {
+		beforeTopStatement: ((statement: SyntaxNode) => void) | undefined;
+		here(node: SyntaxNode): TextRange;
+	},
+	runtimes: readonly { readonly summarySnapshots: SummarySnapshot[] }[],
+): { finish(): void } {
+	const starts: { range: TextRange; counts: number[] }[] = [];
+	const inner = interpreter.beforeTopStatement;
+	interpreter.beforeTopStatement = (statement) => {
+		inner?.(statement);
+		starts.push({
+			range: interpreter.here(statement),
+			counts: runtimes.map((r) => r.summarySnapshots.length),
+		});
+	};
+	return {
+		finish: () => {
+			runtimes.forEach((r, k) => {
+				let at = 0;
+				r.summarySnapshots.forEach((snap, i) => {
+					while (at + 1 < starts.length && starts[at + 1].counts[k] <= i) {
+						at++;
+					}
+					const site = starts[at];
+					const line = snap.range.start.line;
+					if (
+						site &&
+						site.counts[k] <= i &&
+						(line < site.range.start.line || line > site.range.end.line)
+					) {
+						snap.calledAt = site.range;
+					}
+				});
+			});
+		},
+	};
 }
 
 /** A shape in the tool's notation: Keras `(None, 15, 64)`, torchsummary `[-1, 64, 56]` (the batch is -1), torchinfo `[1, 64, 56]`. */
@@ -250,11 +300,10 @@ export function checkPrintedSummaries(
 	const out: PrintedSummaryCheck[] = [];
 	for (const cell of outputs) {
 		const printed = parsePrintedSummaries(cell.text);
-		const calls = snapshots.filter(
-			(s) =>
-				s.range.start.line >= cell.startLine &&
-				s.range.start.line < cell.startLine + cell.lineCount,
-		);
+		const calls = snapshots.filter((s) => {
+			const line = (s.calledAt ?? s.range).start.line;
+			return line >= cell.startLine && line < cell.startLine + cell.lineCount;
+		});
 		// More summary calls than tables: the weak ones (of objects NormLens does not hold) go first.
 		for (let i = calls.length - 1; calls.length > printed.length && i >= 0; i--) {
 			if (calls[i].weak) {
@@ -270,7 +319,7 @@ export function checkPrintedSummaries(
 			const t = tool ?? s.totals;
 			const rows = sideBySide(p.tool, p.rows, s.rows?.[p.tool]);
 			const check = {
-				range: s.range,
+				range: s.calledAt ?? s.range,
 				model: s.name,
 				tool: p.tool,
 				printed: { total: p.total, trainable: p.trainable, nonTrainable: p.nonTrainable },

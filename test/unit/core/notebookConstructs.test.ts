@@ -92,6 +92,31 @@ describe('constructs from real notebooks: generators, summaries of models NormLe
 		);
 	});
 
+	it("a summary printed from a function the cell calls is checked against that cell's table (Packt's DCGAN classes)", () => {
+		const program = buildProgram([
+			{
+				index: 0,
+				source: 'import tensorflow as tf\ndef build(n):\n    m = tf.keras.Sequential([tf.keras.layers.Input((4,)), tf.keras.layers.Dense(n)])\n    m.summary()\n    return m',
+				outputs: '',
+			},
+			{ index: 1, source: 'model = build(3)', outputs: DENSE_TABLE },
+			{ index: 2, source: 'other = build(5)', outputs: DENSE_TABLE },
+		]);
+		const result = analyzePython(program.text, { printed: program.outputs });
+		// The second call built Dense(5) (25 parameters) where its cell printed 15: a difference.
+		assert.deepStrictEqual(
+			(result.printedSummaries ?? []).map((c) => [
+				c.verdict,
+				c.range.start.line,
+				c.ours.total,
+			]),
+			[
+				['match', program.segments[1].startLine, 15],
+				['differ', program.segments[2].startLine, 25],
+			],
+		);
+	});
+
 	it("Keras 2's paths: `keras.utils.vis_utils.model_to_dot` reads the model; `from keras.engine import Model` is keras.models' Model", () => {
 		const dot = notebook(
 			[
