@@ -25,7 +25,7 @@ import { fixtures } from '../paths';
  * builds (printed inside a function run from another cell, or of a model loaded from a file).
  * 203 notebooks from 21 repositories (HEAD snapshots, commit shown), 322 printed Keras summaries
  * compared: 213 exact, 109 unknown with their cause, 0 wrong; since the session that gave every
- * printed table a verdict (2026-12-06, fourteenth), 217 exact and 158 unknown: 51 tables marked
+ * printed table a verdict (2026-12-06, fourteenth), 217 exact and 158 unknown: 53 tables marked
  * [not tied] or [no model] below (models loaded from files, `clone_model`, helper modules' builders,
  * summaries printed from a function the cell calls) are now exact or unknown with that cause, and
  * rasbt's ch15 models (`compute_output_shape`) are exact
