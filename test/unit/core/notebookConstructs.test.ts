@@ -117,6 +117,33 @@ describe('constructs from real notebooks: generators, summaries of models NormLe
 		);
 	});
 
+	it("Normalization.adapt(x_train) builds the layer on the data's shape (keras-io's supervised contrastive learning); on data NormLens cannot read it says so", () => {
+		// Keras 2: mean (3,), variance (3,) and a count, 7 non-trainable weights, for CIFAR-10's RGB.
+		const result = analyzePython(
+			[
+				'# normlens: keras 2',
+				'from tensorflow import keras',
+				'from tensorflow.keras import layers',
+				'(x_train, y_train), _ = keras.datasets.cifar10.load_data()',
+				'data_augmentation = keras.Sequential([layers.Normalization(), layers.RandomFlip("horizontal")])',
+				'data_augmentation.layers[0].adapt(x_train)',
+				'inputs = keras.Input(shape=(32, 32, 3))',
+				'model = keras.Model(inputs, layers.Flatten()(data_augmentation(inputs)))',
+				'norm = layers.Normalization()',
+				'norm.adapt(load_features())',
+				'other = keras.Sequential([norm, layers.Dense(1)])',
+			].join('\n'),
+		);
+		const m = result.models.find((x) => x.name === 'model');
+		assert.deepStrictEqual([m?.totals.total, m?.totals.nonTrainable], [7, 7]);
+		const other = result.models.find((x) => x.name === 'other');
+		assert.strictEqual(other?.totals.total, null);
+		assert.match(
+			other?.unknown?.reason ?? '',
+			/`adapt\(…\)` builds `normalization_1` on its data/,
+		);
+	});
+
 	it("Keras 2's paths: `keras.utils.vis_utils.model_to_dot` reads the model; `from keras.engine import Model` is keras.models' Model", () => {
 		const dot = notebook(
 			[

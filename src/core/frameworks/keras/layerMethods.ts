@@ -4,7 +4,7 @@ import type { Shape } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
 import { asInt, asSequence, causeOf, NONE, unknown, Value } from '../../python/values';
 import { apply } from './layers';
-import type { KerasLayer } from './objects';
+import { KerasLayer, KerasTensor } from './objects';
 import { lookupVocabulary } from './rules/preprocessing';
 import type { KerasSession } from './session';
 
@@ -45,7 +45,28 @@ const vocabulary =
 export const LAYER_METHODS: ReadonlyMap<string, LayerMethod> = new Map<string, LayerMethod>([
 	[
 		'adapt',
-		(_s, layer, args, ctx) => {
+		(s, layer, args, ctx) => {
+			if (layer.spec?.weights === 'normalization') {
+				// Normalization.adapt(data): the mean and variance take the data's values; their shapes
+				// are the input's, so the layer is built on the data's shape when it is known (as Keras
+				// does) and otherwise at its first call, on the same shape in code that runs.
+				const data = args.positional[0] ?? args.keywords.get('data');
+				const shape =
+					data?.k === 'obj' && data.obj instanceof KerasTensor ? data.obj.shape : null;
+				if (!layer.built && shape && shape.every((d) => d !== null)) {
+					apply(s, layer, [shape], ctx.range(args.node));
+					// The summary's row is the layer's first call on a tensor, not the data's shape.
+					layer.inputShapes = null;
+					layer.outputShape = null;
+				} else if (!layer.built) {
+					const why = causeOf(data)?.reason;
+					layer.inputCause ??= {
+						reason: `\`adapt(…)\` builds \`${layer.name}\` on its data, whose shape NormLens does not know${why ? `: ${why}` : ''}`,
+						range: ctx.range(args.node),
+					};
+				}
+				return NONE;
+			}
 			if (!layer.spec?.adaptFillsLookup) {
 				return undefined;
 			}
