@@ -1,14 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-	analyzePython,
-	buildProgram,
-	notebookModuleReader,
-	parseNotebook,
-} from '../../../src/core';
+import { analyzePython } from '../../../src/core';
 import type { AnalysisResult, PrintedSummaryCheck, Shape } from '../../../src/protocol/analysis';
 import { fixtures } from '../paths';
+import { analyzeNotebook } from './notebookRun';
 
 /**
  * Real public Keras notebooks checked against the `model.summary()` tables stored in their own
@@ -506,27 +502,6 @@ const cases: { file: string; summaries: Expected[] }[] = [
 		],
 	},
 ];
-
-/** The notebook analysed the way the CLI and the extension do, with its stored outputs. */
-function analyzeNotebook(text: string): {
-	result: AnalysisResult;
-	cellOf: (line: number) => number;
-} {
-	const cells = parseNotebook(text).filter((c) => c.kind === 'code');
-	const program = buildProgram(cells);
-	const result = analyzePython(program.text, {
-		readModule: notebookModuleReader(program.files),
-		printed: program.outputs,
-		cells: program.segments,
-	});
-	const cellOf = (line: number): number => {
-		const seg = program.segments.find(
-			(s) => line >= s.startLine && line < s.startLine + s.lineCount,
-		);
-		return seg ? seg.cell : -1;
-	};
-	return { result, cellOf };
-}
 
 function describeCheck(c: PrintedSummaryCheck): string {
 	return `${c.model}: ${c.verdict}, printed ${JSON.stringify(c.printed)}, ours ${JSON.stringify(c.ours)}: ${c.message}`;

@@ -1,13 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-	analyzePython,
-	buildProgram,
-	notebookModuleReader,
-	parseNotebook,
-} from '../../../src/core';
 import { fixtures } from '../paths';
+import { analyzeNotebook } from './notebookRun';
 
 /**
  * Real public PyTorch notebooks held against the torchsummary / torch_summary tables stored in
@@ -53,13 +48,7 @@ describe('real PyTorch notebooks: NormLens equals the summaries they printed, or
 	for (const { file, summaries } of cases) {
 		it(file, () => {
 			const text = fs.readFileSync(path.join(fixtures, 'torch_real_notebooks', file), 'utf8');
-			const cells = parseNotebook(text).filter((c) => c.kind === 'code');
-			const program = buildProgram(cells);
-			const result = analyzePython(program.text, {
-				readModule: notebookModuleReader(program.files),
-				printed: program.outputs,
-				cells: program.segments,
-			});
+			const { result } = analyzeNotebook(text);
 			const checks = result.printedSummaries ?? [];
 			assert.deepStrictEqual(
 				checks.map((c) => ({

@@ -19,7 +19,7 @@ import { TRAIN_TEST_SPLIT, trainTestSplitShapes } from '../common/dataSplit';
 import { reshapeShape } from '../common/shapes';
 import { ShapeError } from '../common/spec';
 import { isConcrete, KerasTensor, tensorShapeCause } from './objects';
-import { kerasSubpath } from './paths';
+import { callPath } from './paths';
 import type { KerasSession } from './session';
 
 /** An array's shape when every size is known (what NumPy's rules below need), else undefined. */
@@ -479,44 +479,46 @@ function dataValue(
 	args: CallArgs,
 	range: TextRange,
 ): Value | undefined {
-	const sub = kerasSubpath(path);
-	if (
-		sub?.[0] === 'datasets' &&
-		sub.length === 3 &&
-		sub[2] === 'load_data' &&
-		sub[1] in DATASETS
-	) {
-		return loadData(s, sub[1], args, range);
+	// Every call into Keras, TensorFlow or NumPy comes through here: the path decides at once.
+	const { sub } = callPath(path);
+	if (sub) {
+		if (
+			sub[0] === 'datasets' &&
+			sub.length === 3 &&
+			sub[2] === 'load_data' &&
+			sub[1] in DATASETS
+		) {
+			return loadData(s, sub[1], args, range);
+		}
+		return sub[0] === 'utils' && sub[sub.length - 1] === 'to_categorical'
+			? toCategorical(s, args, range)
+			: undefined;
 	}
-	if (sub?.[0] === 'utils' && sub[sub.length - 1] === 'to_categorical') {
-		return toCategorical(s, args, range);
+	if (path.startsWith('sklearn.')) {
+		const made = /^sklearn\.datasets\.(\w+)$/.exec(path)?.[1];
+		if (made && made in GENERATORS) {
+			return generator(s, made, args, range);
+		}
+		return TRAIN_TEST_SPLIT.test(path) ? trainTestSplit(s, args, range) : undefined;
 	}
-	const made = /^sklearn\.datasets\.(\w+)$/.exec(path)?.[1];
-	if (made && made in GENERATORS) {
-		return generator(s, made, args, range);
+	const name = /^(?:numpy|np)\.(\w+)$/.exec(path)?.[1];
+	if (name === undefined) {
+		return undefined;
 	}
-	if (TRAIN_TEST_SPLIT.test(path)) {
-		return trainTestSplit(s, args, range);
-	}
-	if (
-		/^(?:numpy|np)\.unique$/.test(path) &&
-		args.positional.length === 1 &&
-		args.keywords.size === 0
-	) {
+	if (name === 'unique' && args.positional.length === 1 && args.keywords.size === 0) {
 		// The distinct labels of a dataset NormLens knows: one of each class.
 		const y = args.positional[0];
 		if (y.k === 'obj' && y.obj instanceof KerasTensor && y.obj.classes !== undefined) {
 			return arrayOf(s, [y.obj.classes]);
 		}
 	}
-	const literal = /^(?:numpy|np)\.(?:array|asarray)$/.test(path)
-		? literalShape(args.positional[0])
-		: undefined;
+	const literal =
+		name === 'array' || name === 'asarray' ? literalShape(args.positional[0]) : undefined;
 	if (literal && args.positional.length <= 2) {
 		// `np.array(['hello', 'thanks', 'iloveyou'])`: the nesting of the values written.
 		return arrayOf(s, literal);
 	}
-	const f = FUNCTIONS[path.replace(/^np\./, 'numpy.')];
+	const f = FUNCTIONS[`numpy.${name}`];
 	const x = args.positional[0] ?? args.keywords.get('a');
 	if (!f || x?.k !== 'obj' || !(x.obj instanceof KerasTensor) || !isConcrete(x.obj)) {
 		return undefined;

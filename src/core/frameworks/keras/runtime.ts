@@ -360,9 +360,7 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bound', self: { k: 'obj', obj }, name };
 		}
 		if (obj instanceof KerasTensor && name === 'shape') {
-			return obj.shape
-				? tuple(obj.shape.map((d) => (d === null ? NONE : { k: 'num', v: d })))
-				: UNKNOWN;
+			return obj.shape ? shapeTuple(obj.shape) : UNKNOWN;
 		}
 		if (obj instanceof KerasTensor && obj.ndarray) {
 			const v = ndarrayAttr(this.s, obj, name);
@@ -400,26 +398,17 @@ export class KerasRuntime implements Runtime {
 		if (
 			obj instanceof KerasModel &&
 			obj.modelKind === 'functional' &&
-			(name === 'output_shape' || name === 'input_shape') &&
+			/^(?:out|in)put(?:_shape)?$/.test(name) &&
 			!obj.unknownCause &&
 			!obj.unfollowed
 		) {
-			// Keras 2's `model.output_shape`: the output tensor's shape, a list of them for several.
-			const ts = name === 'output_shape' ? obj.outputs : obj.inputs;
-			const shapeOf = (t: KerasTensor): Value =>
-				t.shape
-					? tuple(t.shape.map((d) => (d === null ? NONE : { k: 'num', v: d })))
-					: unknown(tensorShapeCause(t));
-			return ts.length === 1 ? shapeOf(ts[0]) : { k: 'list', items: ts.map(shapeOf) };
-		}
-		if (
-			obj instanceof KerasModel &&
-			obj.modelKind === 'functional' &&
-			(name === 'output' || name === 'input') &&
-			!obj.unknownCause &&
-			!obj.unfollowed
-		) {
-			const ts = name === 'output' ? obj.outputs : obj.inputs;
+			// The model's tensors, or Keras 2's `model.output_shape` (their shapes); a list for several.
+			const ts = name.startsWith('output') ? obj.outputs : obj.inputs;
+			if (name.endsWith('_shape')) {
+				const shapeOf = (t: KerasTensor): Value =>
+					t.shape ? shapeTuple(t.shape) : unknown(tensorShapeCause(t));
+				return ts.length === 1 ? shapeOf(ts[0]) : { k: 'list', items: ts.map(shapeOf) };
+			}
 			return ts.length === 1
 				? { k: 'obj', obj: ts[0] }
 				: tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
@@ -507,4 +496,9 @@ export class KerasRuntime implements Runtime {
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
 		return layerRow(this.s, l, modelTrainable);
 	}
+}
+
+/** A shape as Python holds `x.shape`: a tuple of ints, None where the size is only known when the model runs. */
+function shapeTuple(shape: Shape): Value {
+	return tuple(shape.map((d) => (d === null ? NONE : { k: 'num', v: d })));
 }

@@ -31,7 +31,6 @@ export class TorchDataset implements FrameworkObject {
 		/** An item: (image, label) for torchvision, the tensors' rows for a TensorDataset. */
 		readonly parts: readonly ItemPart[],
 		readonly classes: Value | undefined,
-		readonly range: TextRange,
 	) {}
 }
 
@@ -311,22 +310,25 @@ function visionDataset(name: string, args: CallArgs, range: TextRange): Value {
 			: 'label';
 	return {
 		k: 'obj',
-		obj: new TorchDataset(
-			train ? d.train : d.test,
-			[image, label],
-			{ k: 'list', items: names },
-			range,
-		),
+		obj: new TorchDataset(train ? d.train : d.test, [image, label], {
+			k: 'list',
+			items: names,
+		}),
 	};
 }
 
-/** scikit-learn's `train_test_split(X, y, test_size=0.2)` on PyTorch tensors (mrdbourke's circles): tensors of the pieces' shapes. */
-function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
-	const tensors = args.positional.map((v) =>
+/** The arguments that are tensors of fully known shape, undefined in place of any other. */
+function knownTensors(values: readonly Value[]): (TorchTensor | undefined)[] {
+	return values.map((v) =>
 		v.k === 'obj' && v.obj instanceof TorchTensor && v.obj.shape?.every((d) => d !== null)
 			? v.obj
 			: undefined,
 	);
+}
+
+/** scikit-learn's `train_test_split(X, y, test_size=0.2)` on PyTorch tensors (mrdbourke's circles): tensors of the pieces' shapes. */
+function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
+	const tensors = knownTensors(args.positional);
 	if (tensors.length === 0 || tensors.some((t) => !t || t.shape?.length === 0)) {
 		return undefined;
 	}
@@ -334,17 +336,15 @@ function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
 		tensors.map((t) => t?.shape as number[]),
 		args,
 	);
-	if (!('shapes' in r)) {
+	if ('refused' in r) {
+		return unknown({ reason: r.refused, range });
+	}
+	if ('cause' in r) {
 		return unknown(
-			'cause' in r && r.cause
-				? r.cause
-				: {
-						reason:
-							'refused' in r
-								? r.refused
-								: 'NormLens does not know the sizes given to `train_test_split`',
-						range,
-					},
+			r.cause ?? {
+				reason: 'NormLens does not know the sizes given to `train_test_split`',
+				range,
+			},
 		);
 	}
 	return {
@@ -358,11 +358,7 @@ function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
 
 /** `TensorDataset(X, y)`: items are the tensors' rows, as many as their first size. */
 function tensorDataset(args: CallArgs, range: TextRange): Value {
-	const tensors = args.positional.map((v) =>
-		v.k === 'obj' && v.obj instanceof TorchTensor && v.obj.shape?.every((d) => d !== null)
-			? v.obj
-			: undefined,
-	);
+	const tensors = knownTensors(args.positional);
 	const shapes = tensors.map((t) => t?.shape as number[] | undefined);
 	const cause = causeOf(args.positional.find((v) => causeOf(v)));
 	if (shapes.length === 0 || shapes.some((s) => !s || s.length === 0)) {
@@ -384,7 +380,7 @@ function tensorDataset(args: CallArgs, range: TextRange): Value {
 		shape: s.slice(1),
 		bytes: tensors[i]?.elementBytes ?? 0,
 	}));
-	return { k: 'obj', obj: new TorchDataset(rows[0][0], parts, undefined, range) };
+	return { k: 'obj', obj: new TorchDataset(rows[0][0], parts, undefined) };
 }
 
 /** `DataLoader(dataset, batch_size=32, shuffle=True)`: batches of the default collation. */
@@ -423,6 +419,14 @@ export function dataConstructor(path: string, args: CallArgs, ctx: CallContext):
 }
 
 function dataValue(path: string, args: CallArgs, range: TextRange): Value | undefined {
+	// Every call into torch comes through here (a module per line of a model): the path decides at once.
+	if (
+		!path.startsWith('torchvision.') &&
+		!path.startsWith('torch.utils.data.') &&
+		!path.startsWith('sklearn.')
+	) {
+		return undefined;
+	}
 	const vision = /^torchvision\.datasets\.(\w+)$/.exec(path)?.[1];
 	if (vision && vision in VISION_DATASETS) {
 		return visionDataset(vision, args, range);

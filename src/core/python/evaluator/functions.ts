@@ -153,11 +153,13 @@ export function callFunction(
 	// Python runs a generator function's body only as the generator is iterated: NormLens does not
 	// run it (an endless `while True: yield batch` would use up the analysis), and what its body
 	// may change, were it iterated, is unknown.
-	const generator = def.body !== null && makesGenerator(def.body);
-	const generatorCause: Cause = {
-		reason: `\`${def.name}(…)\` makes a generator, whose values NormLens does not follow`,
-		range: it.here(args.node),
-	};
+	const generatorCause: Cause | undefined =
+		def.body !== null && makesGenerator(def.body)
+			? {
+					reason: `\`${def.name}(…)\` makes a generator, whose values NormLens does not follow`,
+					range: it.here(args.node),
+				}
+			: undefined;
 	it.depth++;
 	const saved = it.source;
 	if (def.source instanceof PythonSource) {
@@ -167,7 +169,7 @@ export function callFunction(
 		if (def.expression) {
 			return it.eval(def.expression, scope);
 		}
-		if (generator && def.body) {
+		if (generatorCause && def.body) {
 			it.havoc(def.body, scope, generatorCause);
 			return unknown(generatorCause);
 		}

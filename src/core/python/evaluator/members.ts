@@ -100,13 +100,12 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 		case 'ref':
 			return libraryValue(`${obj.path}.${name}`);
 		case 'obj': {
-			if (obj.obj.taint && name !== 'summary') {
-				return unknown(obj.obj.taint);
-			}
 			if (obj.obj.taint) {
 				// `model.summary()` of a model something may have changed still prints its table: the
 				// runtime records it, as one it cannot count (the taint its cause), not silence.
-				return { k: 'bound', self: obj, name };
+				return name === 'summary'
+					? { k: 'bound', self: obj, name }
+					: unknown(obj.obj.taint);
 			}
 			if (name === '__class__' && obj.obj.pyClass) {
 				return { k: 'class', cls: obj.obj.pyClass };
