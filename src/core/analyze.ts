@@ -439,9 +439,12 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
 		}
 		const t = m.totals;
 		const layerCause = m.layers.find((l) => l.params === null && l.unknown)?.unknown;
+		// A PyTorch row holding a buffer of unknown size has no count, yet the parameters are known
+		// (the model's buffers are then unknown): summaries.ts counts them apart.
+		const rowsExplained = m.framework === 'torch' && t.buffers === null;
 		if (
 			t.total !== null &&
-			(m.layers.some((l) => l.params === null && l.unknown) ||
+			((!rowsExplained && m.layers.some((l) => l.params === null && l.unknown)) ||
 				[t.total, t.trainable, t.nonTrainable, t.buffers].some(tooLarge))
 		) {
 			m.totals = { total: null, trainable: null, nonTrainable: null, buffers: null };

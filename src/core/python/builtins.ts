@@ -1,4 +1,5 @@
 // Python's builtins (`range`, `len`, `zip`, `isinstance`, …): exact on known values, else unknown with a cause.
+import { isCallable } from './callable';
 import { CallArgs, sequenceBound, StopInterpretation } from './contract';
 import {
 	dictKey,
@@ -67,7 +68,7 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			if (items) {
 				return num(items.length);
 			}
-			return a[0]?.k === 'str' ? num(a[0].v.length) : UNKNOWN;
+			return a[0]?.k === 'str' ? num(a[0].v.length) : unknown(a[0] && causeOf(a[0]));
 		}
 		case 'int': {
 			const n = asNumber(a[0]);
@@ -519,19 +520,14 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			const v = it.getAttr(a[0], name);
 			return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
 		}
-		case 'hasattr': {
-			const name = a[1]?.k === 'str' ? a[1].v : undefined;
-			const target = a[0];
-			const found = target && name !== undefined ? hasAttr(it, target, name) : undefined;
-			return found === undefined
-				? unknown(
-						firstCause(a) ?? {
-							reason: `NormLens cannot tell whether \`${it.snippet(args.node)}\` holds`,
-							range: it.here(args.node),
-						},
-					)
-				: { k: 'bool', v: found };
-		}
+		case 'callable':
+			return verdict(it, args, a[0] && isCallable(a[0]));
+		case 'hasattr':
+			return verdict(
+				it,
+				args,
+				a[0] && a[1]?.k === 'str' ? hasAttr(it, a[0], a[1].v) : undefined,
+			);
 		case 'setattr': {
 			const name = a[1]?.k === 'str' ? a[1].v : undefined;
 			const target = a[0];
@@ -587,4 +583,16 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				},
 			);
 	}
+}
+
+/** A test's answer (`hasattr`, `callable`) as a bool, or unknown saying which test NormLens cannot decide. */
+function verdict(it: BuiltinHost, args: CallArgs, answer: boolean | undefined): Value {
+	return answer === undefined
+		? unknown(
+				firstCause(args.positional) ?? {
+					reason: `NormLens cannot tell whether \`${it.snippet(args.node)}\` holds`,
+					range: it.here(args.node),
+				},
+			)
+		: { k: 'bool', v: answer };
 }

@@ -62,7 +62,7 @@ export class Interpreter implements BuiltinHost {
 	stoppedAt: string | undefined;
 	/** How many source calls deep the evaluator is now (bounded by `limits.maxCallDepth`). */
 	depth = 0;
-	private readonly deadline: number;
+	readonly deadline: number;
 	/** The name on the left of the assignment being evaluated (`self.fc = …`): a runtime's `assignedTo`. */
 	assignTarget: string | undefined;
 

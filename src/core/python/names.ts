@@ -133,4 +133,5 @@ export const BUILTINS = new Set([
 	'map',
 	'filter',
 	'type',
+	'callable',
 ]);

@@ -315,6 +315,10 @@ export function equal(a: Value, b: Value): boolean | undefined {
 	if (a.k === 'obj' && b.k === 'obj') {
 		return a.obj === b.obj;
 	}
+	if (a.k === 'class' && b.k === 'class') {
+		// Classes compare by identity (`block == BasicBlock`).
+		return a.cls === b.cls;
+	}
 	return a.k !== b.k ? false : undefined;
 }
 
@@ -370,6 +374,8 @@ export function identical(a: Value, b: Value): boolean | undefined {
 		}
 		case 'instance':
 			return a.inst === (b as typeof a).inst;
+		case 'class':
+			return a.cls === (b as typeof a).cls;
 		default:
 			return undefined;
 	}

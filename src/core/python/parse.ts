@@ -303,11 +303,16 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 			} else if (n.type.id === MEMBER_EXPRESSION) {
 				const obj = n.node.firstChild;
 				const dot = obj?.nextSibling;
+				const after = dot?.nextSibling;
 				if (
 					obj?.name === 'Number' &&
 					dot?.name === '.' &&
-					!/[eEjJ.]/.test(text.slice(obj.from, obj.to)) &&
-					(!dot.nextSibling || dot.nextSibling.type.isError)
+					dot.from === obj.to &&
+					/^\d[\d_]*$/.test(text.slice(obj.from, obj.to)) &&
+					(!after ||
+						after.type.isError ||
+						(after.name === 'PropertyName' &&
+							floatTail(text.slice(after.from, after.to), after.from === dot.to)))
 				) {
 					floatDots.push(dot.from);
 				}
@@ -317,10 +322,22 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 	return { tree, errors, floatDots };
 }
 
+/** Words that may follow a float literal in an expression (`0. or x`, `1. if a else 0.`). */
+const AFTER_NUMBER = new Set(['and', 'or', 'not', 'if', 'else', 'for', 'in', 'is', 'async']);
+
 /**
- * Lezer's Python grammar has no float literal with a trailing dot (`255.`, `2. * n`): it parses a
- * member access with a missing name. Such dots are blanked (same offsets) and the text re-parsed, so
- * `x / 255.` reads as `x / 255` — the same number.
+ * Whether the name Lezer read after `<digits>.` is Python's continuation of a float: a keyword
+ * (`0. or`), or an exponent written right after the dot (`1.e5`, `1.e-5`).
+ */
+function floatTail(name: string, adjacent: boolean): boolean {
+	return AFTER_NUMBER.has(name) || (adjacent && /^[eE](?:\d[\d_]*)?[jJ]?$/.test(name));
+}
+
+/**
+ * Lezer's Python grammar has no float literal with a trailing dot (`255.`, `2. * n`, `0. or x`,
+ * `1.e-5`): it parses a member access, with a missing name or a keyword or `e5` for one. Such dots
+ * are written as a digit (same offsets: `255.` parses as `2550`, `1.e5` as `10e5`) and the text
+ * re-parsed; the number's value is read from the source text, so it is the float Python reads.
  */
 function parseTolerant(text: string, fragments?: readonly TreeFragment[]): Parsed {
 	return reparseSpuriousErrors(text, parseWithFloatFix(text, fragments));
@@ -355,11 +372,16 @@ function parseWithFloatFix(text: string, fragments?: readonly TreeFragment[]): P
 		return first;
 	}
 	const chars = text.split('');
-	for (const d of first.floatDots) {
-		chars[d] = ' ';
+	let parsed = first;
+	// Error recovery around one such dot can hide the next from the scan: a few rounds find them all.
+	for (let round = 0; round < 4 && parsed.floatDots.length > 0; round++) {
+		for (const d of parsed.floatDots) {
+			chars[d] = '0';
+		}
+		// Fresh: the old tree's fragments describe the text with its dots, not this one.
+		parsed = parseAndScan(chars.join(''), undefined);
 	}
-	// Fresh: the old tree's fragments describe the text with its dots, not this one.
-	return parseAndScan(chars.join(''), undefined);
+	return parsed;
 }
 
 /** Fragments of the previous tree outside the one region where the texts differ. */

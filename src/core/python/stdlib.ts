@@ -142,10 +142,31 @@ const REEXPORTS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** A library name as a value: a `math` constant is its float, anything else a reference to the library's object. */
+/** Other constants of the libraries, by path: `np.newaxis` is None; the `string` module's texts. */
+const LIBRARY_CONSTANTS: ReadonlyMap<string, Value> = new Map<string, Value>([
+	['numpy.newaxis', { k: 'none' }],
+	...Object.entries({
+		ascii_lowercase: 'abcdefghijklmnopqrstuvwxyz',
+		ascii_uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+		ascii_letters: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+		digits: '0123456789',
+		hexdigits: '0123456789abcdefABCDEF',
+		octdigits: '01234567',
+		punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+		whitespace: ' \t\n\r\x0b\x0c',
+		printable:
+			'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r\x0b\x0c',
+	}).map(([k, v]): [string, Value] => [`string.${k}`, { k: 'str', v }]),
+]);
+
 export function libraryValue(path: string): Value {
 	const c = MATH_CONSTANTS.get(path);
 	if (c !== undefined) {
 		return { k: 'num', v: c, float: true };
+	}
+	const constant = LIBRARY_CONSTANTS.get(path);
+	if (constant) {
+		return constant;
 	}
 	// A re-exported module under the helper's name is the module (`torch_snippets.nn.Module`).
 	const second = path.indexOf('.', path.indexOf('.') + 1);

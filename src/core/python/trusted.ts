@@ -36,6 +36,13 @@ export const NO_MODEL_PART_PATHS =
 export const NOT_A_MODEL_PART = 'not a model part';
 
 /**
+ * The `why` of an unknown value a trusted library call returned (`ax = plt.gca()`, `df =
+ * pd.read_csv(…)`): its methods are that library's too, and taint nothing they receive
+ * (`ax.set_xticklabels(CLASSES)` leaves CLASSES as it was).
+ */
+export const FROM_TRUSTED_CALL = 'from a trusted call';
+
+/**
  * Methods of framework objects that read a model or train it but never add, remove or resize a
  * layer nor change trainability, by framework and object kind. An unlisted method NormLens does
  * not model taints its receiver.

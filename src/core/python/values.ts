@@ -469,7 +469,8 @@ export function asString(v: Value | undefined): string | undefined {
 }
 
 export function asSequence(v: Value | undefined): Value[] | undefined {
-	return v && (v.k === 'tuple' || v.k === 'list') ? v.items : undefined;
+	// A list something NormLens could not follow may have changed (`cause`): its items are not known.
+	return v && (v.k === 'tuple' || v.k === 'list') && !v.cause ? v.items : undefined;
 }
 
 /** Plain JSON for a value, as shown in layer configs (`"<unknown>"` where undecidable). */

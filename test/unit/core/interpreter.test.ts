@@ -1127,3 +1127,36 @@ def build(width=3):
 		assert.strictEqual(r.models.find((m) => m.name === 'build')?.totals.total, 15);
 	});
 });
+
+describe('float literals Lezer does not read, and statements that may return', () => {
+	it('`0. or`, `1.e-5`, `1. if … else 0.`, `[1. for …]` are the floats Python reads', () => {
+		// Lezer's grammar reads `0. or b` as the attribute `or` of 0 and drops the statement.
+		// Linear(int(c + 4.), int(1.e1)) = Linear(4, 10): 4·10 + 10 = 50; Linear(10, 3 + 1): 44.
+		const m = only(`import torch.nn as nn
+a = 1.e5
+b = 1.e-5
+c = 0. if a else 1.
+d = [1. for i in range(3)]
+f = a == 0. or b
+s = nn.Sequential(nn.Linear(int(c + 4.), int(1.e1)), nn.Linear(10, len(d) + int(b * 1e5)))
+`);
+		assert.strictEqual(m.totals.total, 94);
+		const r = analyzePython('x = 255.\ny = 2. * x\n');
+		assert.deepStrictEqual(r.diagnostics, []);
+	});
+
+	it('a left-out statement holding a return makes what follows it uncertain, not certain', () => {
+		// PyTorch 1.13: f(0.0) returns Linear(4, 4) (20 parameters). With its `if` dropped, NormLens
+		// returned Linear(4, 8) (40) as certain. The dropped statement here is Python's own syntax error.
+		const r = analyzePython(`import torch.nn as nn
+def f(x):
+    if x == 0 or x is None
+        return nn.Linear(4, 4)
+    return nn.Linear(4, 8)
+s = nn.Sequential(f(0.0))
+`);
+		const s = r.models.find((m) => m.name === 's');
+		assert.strictEqual(s?.totals.total, null);
+		assert.match(s?.unknown?.reason ?? '', /is left out: Python reports/);
+	});
+});

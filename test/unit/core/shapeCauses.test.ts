@@ -353,12 +353,13 @@ class P(nn.Module):
 b = B()
 p = P()
 `);
-		for (const [name, line] of [
-			['b', 7],
-			['p', 13],
+		// A buffer of unknown size leaves the buffers unknown; the parameters (Linear(4, 2): 10) stay exact.
+		for (const [name, line, total, buffers] of [
+			['b', 7, 10, null],
+			['p', 13, null, 0],
 		] as const) {
 			const m = model(r, name);
-			assert.strictEqual(m.totals.total, null);
+			assert.deepStrictEqual([m.totals.total, m.totals.buffers], [total, buffers], name);
 			assert.strictEqual(m.unknown?.range.start.line, line, name);
 			assert.match(m.unknown?.reason ?? '', /`prep\(…\)`/, name);
 		}

@@ -511,7 +511,8 @@ describe('Sound counts: side effects', () => {
 		].join('\n');
 		const r = analyze(text);
 		assertUnknown(modelOf(r, 'a'), 'tweak', 4);
-		assertUnknown(modelOf(r, 'b'), 'tweak', 8);
+		// len(sizes) is unknown now: the loop may append anything, which its cause says, naming tweak.
+		assertUnknown(modelOf(r, 'b'), 'tweak', 11);
 	});
 
 	it('mystery(model) → unknown (torch and Keras)', () => {

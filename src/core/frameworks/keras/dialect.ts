@@ -53,10 +53,10 @@ const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: s
 	},
 	{
 		pattern:
-			/^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b/m,
+			/^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b|\bModel\(\s*input\s*=/m,
 		naming: 'legacy',
 		evidence:
-			'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils)',
+			'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils) or calls `Model(input=…)`, which later Keras refuses',
 	},
 ];
 

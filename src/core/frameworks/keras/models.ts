@@ -2,6 +2,7 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
 import {
+	asSequence,
 	asString,
 	Cause,
 	causeOf,
@@ -80,9 +81,11 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 		model.layers.push(stand);
 		return;
 	}
+	const first = model.layers.length === 0 && model.inputShape === undefined;
 	if (v.obj instanceof KerasTensor && v.obj.producer?.type === 'InputLayer') {
 		model.inputShape = v.obj.shape ?? undefined;
 		model.inputCause = v.obj.shapeCause;
+		model.inputGiven = v.obj;
 	} else if (v.obj instanceof KerasModel) {
 		// A model added to a Sequential is one layer of it (a custom Layer subclass too, under its class's name).
 		const nested = v.obj;
@@ -109,14 +112,45 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 	} else if (v.obj instanceof KerasLayer) {
 		if (v.obj.type === 'InputLayer') {
 			model.inputShape = v.obj.outputShape ?? v.obj.declaredInput;
+			model.inputGiven = v.obj;
 		} else {
 			model.layers.push(v.obj);
 		}
+	}
+	const added = model.layers[model.layers.length - 1];
+	if (added && !s.sequentialOf.has(added)) {
+		s.sequentialOf.set(added, model);
+	}
+	if (
+		first &&
+		s.dialect.naming === 'keras3' &&
+		(added?.declaredInput || model.inputShape !== undefined) &&
+		!model.inputGiven
+	) {
+		// Keras 3 makes the InputLayer as the first layer is added (from its `input_shape=`, or the
+		// input of a model added first): its automatic name is taken now, before later Inputs'.
+		model.inputName = s.uniqueName('input', 'input');
 	}
 }
 
 /** `keras.Model(inputs, outputs)`: a functional model of the layers between them. */
 export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
+	const kw = args.keywords;
+	if ((kw.has('input') || kw.has('output')) && !functionalInitArgs(args)) {
+		// Keras 1's `Model(input=…, output=…)`, which standalone Keras took up to 2.3 (with a
+		// warning); tf.keras and Keras 3 raise TypeError. The model is the same where it is taken.
+		const renamed = new Map(
+			[...kw].map(([k, v]) => [k === 'input' ? 'inputs' : k === 'output' ? 'outputs' : k, v]),
+		);
+		const model = functionalModel(s, { ...args, keywords: renamed }, ctx, undefined);
+		if (s.dialect.naming !== 'legacy') {
+			model.unknownCause ??= {
+				reason: `\`Model(input=…, output=…)\` is Keras 1's API: standalone Keras up to 2.3 takes it, tf.keras and Keras 3 raise TypeError, and this code is read as ${s.dialect.naming === 'keras3' ? 'Keras 3' : 'tf.keras'} (${s.dialect.evidence})`,
+				range: model.range,
+			};
+		}
+		return { k: 'obj', obj: model };
+	}
 	return { k: 'obj', obj: functionalModel(s, args, ctx, undefined) };
 }
 
@@ -180,8 +214,36 @@ export function connect(s: KerasSession, model: KerasModel, args: CallArgs): voi
 			: {
 					what: 'the outputs passed to Model',
 					range: model.range,
-					cause: causeOf(outputsValue),
+					cause: causeOf(outputsValue) ?? notTensorCause(outputsValue, model.range),
 				});
+}
+
+/** Why outputs given to Model hold something other than a tensor NormLens follows, said of the first such part. */
+function notTensorCause(v: Value | undefined, range: TextRange): Cause {
+	const parts = v ? (asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : [v])) : [];
+	const odd = parts.find((p) => !(p.k === 'obj' && p.obj instanceof KerasTensor));
+	const what =
+		odd === undefined
+			? 'nothing NormLens can read'
+			: odd.k === 'bound' && odd.self.k === 'obj'
+				? `\`.${odd.name}\` of \`${objectName(odd.self.obj)}\`, an attribute NormLens does not read`
+				: odd.k === 'obj' &&
+					  (odd.obj instanceof KerasLayer || odd.obj instanceof KerasModel)
+					? `the ${odd.obj instanceof KerasLayer ? 'layer' : 'model'} \`${odd.obj.name}\` itself, not a tensor it made (Keras raises)`
+					: odd.k === 'none'
+						? 'None, not a tensor'
+						: odd !== v
+							? (causeOf(odd)?.reason ?? 'a value that is not a Keras tensor')
+							: 'a value that is not a Keras tensor';
+	return { reason: `the outputs given to this Model hold ${what}`, range };
+}
+
+function objectName(obj: object): string {
+	return obj instanceof KerasModel
+		? (obj.varName ?? obj.name)
+		: obj instanceof KerasLayer
+			? obj.name
+			: 'an object';
 }
 
 /** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
@@ -318,12 +380,31 @@ export function callModel(
 			: UNKNOWN;
 		const returned =
 			result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj : undefined;
+		// `call` returning a tuple or list of tensors (`return self.d1(x), self.d2(x)`): the call
+		// returns as many, each of its shape; the row cannot show one shape.
+		const items =
+			result.k === 'tuple' || result.k === 'list'
+				? result.items.flatMap((v) =>
+						v.k === 'obj' && v.obj instanceof KerasTensor ? [v.obj] : [],
+					)
+				: [];
+		const several =
+			items.length > 1 &&
+			(result.k === 'tuple' || result.k === 'list') &&
+			items.length === result.items.length
+				? items
+				: undefined;
 		out = returned ? returned.shape : null;
 		// Why what `call` returned has no shape: the cause it carries, else its input's.
 		const outCause =
 			out === null
-				? ((returned ? tensorShapeCause(returned) : causeOf(result)) ??
-					tensors.map((t) => tensorShapeCause(t)).find((c) => c !== undefined))
+				? several
+					? {
+							reason: `\`${model.name}\` returns ${several.length} tensors, which a row of one shape cannot show`,
+							range: layer.range,
+						}
+					: ((returned ? tensorShapeCause(returned) : causeOf(result)) ??
+						tensors.map((t) => tensorShapeCause(t)).find((c) => c !== undefined))
 				: undefined;
 		model.built = true;
 		model.inputShape ??= input.shape ?? undefined;
@@ -338,6 +419,16 @@ export function callModel(
 			if (t.producer && !layer.inbound.includes(t.producer)) {
 				layer.inbound.push(t.producer);
 			}
+		}
+		if (several && result.k !== 'obj' && (result.k === 'tuple' || result.k === 'list')) {
+			return {
+				k: result.k,
+				items: several.map((t) => {
+					const each = new KerasTensor(s.tensorIds++, t.shape, layer, tensors);
+					each.shapeCause = t.shape ? undefined : tensorShapeCause(t);
+					return { k: 'obj', obj: each } as Value;
+				}),
+			};
 		}
 		// Called directly (model(x)), the subclass is the model; inside another model, one layer.
 		const tensor = new KerasTensor(s.tensorIds++, out, layer, tensors);
@@ -386,8 +477,15 @@ export function callModel(
 	return { k: 'obj', obj: new KerasTensor(s.tensorIds++, out, layer, tensors) };
 }
 
-/** Builds a Sequential model's layers in order; returns its output shape. */
-export function buildSequential(s: KerasSession, model: KerasModel): Shape | null {
+/**
+ * Builds a Sequential model's layers in order; returns its output shape. `onStep` sees each layer
+ * with what comes out of it (and why that is unknown).
+ */
+export function buildSequential(
+	s: KerasSession,
+	model: KerasModel,
+	onStep?: (layer: KerasLayer, out: Shape | null, why: Cause | undefined) => void,
+): Shape | null {
 	if (model.unknownCause && model.layers.length === 0) {
 		// Layers NormLens could not list: what comes out of them is unknown, not the input.
 		return null;
@@ -413,6 +511,7 @@ export function buildSequential(s: KerasSession, model: KerasModel): Shape | nul
 					range: layer.range,
 				};
 		}
+		onStep?.(layer, out, out === null ? why : undefined);
 		shape = out;
 	}
 	model.layers.forEach((layer, i) => {

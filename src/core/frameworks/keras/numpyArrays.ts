@@ -21,13 +21,14 @@ import { ShapeError } from '../common/spec';
 import { isConcrete, KerasTensor, tensorShapeCause } from './objects';
 import { callPath } from './paths';
 import type { KerasSession } from './session';
+import { isToyDataset, toyDataset } from './sklearnData';
 
 /** An array's shape when every size is known (what NumPy's rules below need), else undefined. */
 function knownShape(t: KerasTensor): number[] | undefined {
 	return t.shape?.every((d): d is number => d !== null) ? t.shape : undefined;
 }
 
-function newArray(s: KerasSession, shape: Shape): KerasTensor {
+export function newArray(s: KerasSession, shape: Shape): KerasTensor {
 	const t = new KerasTensor(s.tensorIds++, shape, null, []);
 	t.ndarray = true;
 	return t;
@@ -498,6 +499,9 @@ function dataValue(
 		const made = /^sklearn\.datasets\.(\w+)$/.exec(path)?.[1];
 		if (made && made in GENERATORS) {
 			return generator(s, made, args, range);
+		}
+		if (made && isToyDataset(made)) {
+			return toyDataset(s, made, args, range);
 		}
 		return TRAIN_TEST_SPLIT.test(path) ? trainTestSplit(s, args, range) : undefined;
 	}

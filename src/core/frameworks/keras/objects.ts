@@ -205,6 +205,12 @@ export class KerasModel implements FrameworkObject {
 	buildContext: { ctx: CallContext; node: CallArgs['node'] } | undefined;
 	/** Whether `build(input_shape)` ran (Keras calls it once, on the first call). */
 	buildRan = false;
+	/** A Sequential's input as given: the tensor of an `Input` or an `InputLayer` added first. */
+	inputGiven: KerasTensor | KerasLayer | undefined;
+	/** The name Keras 3 gave the InputLayer it made from the first layer's `input_shape=`, when it made it. */
+	inputName: string | undefined;
+	/** A Sequential's graph once read (`seq.output`): its input's tensor and each layer's output, for this many layers. */
+	graph: { input: KerasTensor; output: KerasTensor; count: number } | undefined;
 
 	constructor(
 		/** A subclass of keras.Model given inputs and outputs is functional (`connect`, models.ts). */

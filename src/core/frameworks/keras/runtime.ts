@@ -26,6 +26,7 @@ import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
+import { layerTensor, modelTensors } from './modelTensors';
 import { dataCall, ndarrayAttr, ndarrayMethod } from './numpyArrays';
 import {
 	buildSequential,
@@ -123,6 +124,11 @@ export class KerasRuntime implements Runtime {
 		// Keras 2's `keras.engine` (`from keras.engine import Model`, `keras.engine.topology.Input`) held
 		// the classes `keras.models` and `keras.layers` export.
 		const engine = module[0] === 'engine';
+		if (name === 'get_source_inputs') {
+			// keras.utils.get_source_inputs(t): the inputs t is computed from (what keras.applications
+			// builds its model from when given input_tensor=, so layers before it are the model's).
+			return sourceInputs(args.positional[0] ?? args.keywords.get('tensor'));
+		}
 		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module) || engine)) {
 			return input(this.s, args, ctx);
 		}
@@ -360,7 +366,7 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bound', self: { k: 'obj', obj }, name };
 		}
 		if (obj instanceof KerasTensor && name === 'shape') {
-			return obj.shape ? shapeTuple(obj.shape) : UNKNOWN;
+			return obj.shape ? shapeTuple(obj.shape) : unknown(tensorShapeCause(obj));
 		}
 		if (obj instanceof KerasTensor && obj.ndarray) {
 			const v = ndarrayAttr(this.s, obj, name);
@@ -395,23 +401,27 @@ export class KerasRuntime implements Runtime {
 					: {}),
 			};
 		}
-		if (
-			obj instanceof KerasModel &&
-			obj.modelKind === 'functional' &&
-			/^(?:out|in)put(?:_shape)?$/.test(name) &&
-			!obj.unknownCause &&
-			!obj.unfollowed
-		) {
-			// The model's tensors, or Keras 2's `model.output_shape` (their shapes); a list for several.
-			const ts = name.startsWith('output') ? obj.outputs : obj.inputs;
-			if (name.endsWith('_shape')) {
-				const shapeOf = (t: KerasTensor): Value =>
-					t.shape ? shapeTuple(t.shape) : unknown(tensorShapeCause(t));
-				return ts.length === 1 ? shapeOf(ts[0]) : { k: 'list', items: ts.map(shapeOf) };
+		if (obj instanceof KerasModel && /^(?:out|in)puts?(?:_shape)?$/.test(name)) {
+			const graph = modelTensors(this.s, obj);
+			if (graph) {
+				if ('reason' in graph) {
+					return unknown(graph);
+				}
+				// The model's tensors, or Keras 2's `model.output_shape` (their shapes); a list for
+				// several; `inputs` / `outputs` always a list.
+				const ts = name.startsWith('output') ? graph.outputs : graph.inputs;
+				const tensor = (t: KerasTensor): Value => ({ k: 'obj', obj: t });
+				if (name.endsWith('_shape')) {
+					const shapeOf = (t: KerasTensor): Value =>
+						t.shape ? shapeTuple(t.shape) : unknown(tensorShapeCause(t));
+					return ts.length === 1 ? shapeOf(ts[0]) : { k: 'list', items: ts.map(shapeOf) };
+				}
+				return name.endsWith('s')
+					? { k: 'list', items: ts.map(tensor) }
+					: ts.length === 1
+						? tensor(ts[0])
+						: tuple(ts.map(tensor));
 			}
-			return ts.length === 1
-				? { k: 'obj', obj: ts[0] }
-				: tuple(ts.map((t) => ({ k: 'obj', obj: t }) as Value));
 		}
 		if (obj instanceof KerasLayer && obj.built && obj.weights) {
 			// `self.conv.kernel` of a built layer (keras-io's PixelCNN masks it): a tensor of the
@@ -424,12 +434,8 @@ export class KerasRuntime implements Runtime {
 				};
 			}
 		}
-		if (obj instanceof KerasLayer && name === 'output') {
-			// The tensor of the layer's one call (a functional model cut at `get_layer('mixed7').output`);
-			// Keras refuses `.output` of a layer called several times.
-			return obj.calls === 1 && obj.firstOutput
-				? { k: 'obj', obj: obj.firstOutput }
-				: UNKNOWN;
+		if (obj instanceof KerasLayer && (name === 'output' || name === 'input')) {
+			return layerTensor(this.s, obj, name);
 		}
 		return undefined;
 	}
@@ -501,4 +507,33 @@ export class KerasRuntime implements Runtime {
 /** A shape as Python holds `x.shape`: a tuple of ints, None where the size is only known when the model runs. */
 function shapeTuple(shape: Shape): Value {
 	return tuple(shape.map((d) => (d === null ? NONE : { k: 'num', v: d })));
+}
+
+/** The tensors `v` is computed from that no layer computed from others: Keras's get_source_inputs. */
+function sourceInputs(v: Value | undefined): Value {
+	if (!(v?.k === 'obj' && v.obj instanceof KerasTensor)) {
+		return UNKNOWN;
+	}
+	const found: KerasTensor[] = [];
+	const seen = new Set<KerasTensor>();
+	const stack = [v.obj];
+	while (stack.length > 0) {
+		const t = stack.pop() as KerasTensor;
+		if (seen.has(t)) {
+			continue;
+		}
+		seen.add(t);
+		if (t.opaque) {
+			// Made by a call NormLens does not follow: its sources are not known.
+			return unknown({
+				reason: `\`${t.opaque.what}\` cannot be followed back to its inputs`,
+				range: t.opaque.range,
+			});
+		}
+		if (t.inputs.length === 0) {
+			found.push(t);
+		}
+		stack.push(...[...t.inputs].reverse());
+	}
+	return { k: 'list', items: found.map((t) => ({ k: 'obj', obj: t }) as Value) };
 }

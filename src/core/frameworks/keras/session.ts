@@ -36,6 +36,8 @@ export class KerasSession {
 	readonly diagnostics: Finding[] = [];
 	private readonly counters = new Map<string, number>();
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();
+	/** The Sequential each layer was first added to: where its `.output` comes from before any call (sequentialGraph). */
+	readonly sequentialOf = new WeakMap<KerasLayer, KerasModel>();
 	/**
 	 * Keras's global image data format, which layers built with `data_format=None` take at
 	 * construction (`keras.backend.set_image_data_format`); `channels_last` in a fresh Keras.

@@ -1,7 +1,7 @@
 // Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
-import { findMethod, tuple, unknown, UNKNOWN, Value } from '../../python/values';
+import { causeOf, findMethod, tuple, unknown, UNKNOWN, Value } from '../../python/values';
 import type { Cause } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
@@ -125,9 +125,7 @@ export class ForwardTracer {
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
 				m.callRecord = rec;
 				m.outputCause =
-					rec.output === null && tensor?.k === 'obj' && tensor.obj instanceof TorchTensor
-						? tensor.obj.shapeCause
-						: undefined;
+					rec.output === null ? returnedShapeCause(m, tensor, rec.inputCause) : undefined;
 			}
 			return out;
 		} finally {
@@ -405,4 +403,32 @@ function attentionWeights(m: TorchModule): Value {
 		reason: `NormLens does not model the attention weights a ${m.type} returns beside its output`,
 		range: m.range,
 	});
+}
+
+/**
+ * Why what a module's call returned has no shape a row can show: the tensor's own cause, the cause
+ * of an unknown value (a function NormLens cannot read), or what the forward returned instead.
+ */
+function returnedShapeCause(
+	m: TorchModule,
+	returned: Value | undefined,
+	inputCause: Cause | undefined,
+): Cause | undefined {
+	if (returned?.k === 'obj' && returned.obj instanceof TorchTensor) {
+		return returned.obj.shapeCause;
+	}
+	const own = returned ? causeOf(returned) : undefined;
+	if (own || !returned || returned.k === 'unknown') {
+		return own ?? moduleOutputCause(m, inputCause);
+	}
+	const what =
+		returned.k === 'list' || returned.k === 'dict'
+			? `a ${returned.k}`
+			: returned.k === 'none'
+				? 'None'
+				: 'something other than a tensor';
+	return {
+		reason: `the forward of this ${m.type} returns ${what}; a row shows the shape of a tensor (or a tuple's first)`,
+		range: m.range,
+	};
 }

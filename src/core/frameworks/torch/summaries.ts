@@ -47,7 +47,7 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
 		seen.add(m);
 		const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
 		if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
-			const r = row(m, path || root.varName || m.type);
+			const r = row(m, path || root.varName || m.type, root.called);
 			rowModules.set(m, r);
 			rows.push(r);
 		}
@@ -77,7 +77,7 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
 		range,
 		layers: rows,
 		totals,
-		unknown: totals.total === null ? totalsCause(root, rows) : undefined,
+		unknown: Object.values(totals).includes(null) ? totalsCause(root, rows) : undefined,
 	};
 }
 
@@ -211,7 +211,7 @@ function totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
 	);
 }
 
-function row(m: TorchModule, name: string): LayerSummary {
+function row(m: TorchModule, name: string, rootCalled = false): LayerSummary {
 	const weights: WeightInfo[] | null = m.paramsKnown
 		? [
 				...[...m.params].map(([n, p]) => ({
@@ -253,7 +253,7 @@ function row(m: TorchModule, name: string): LayerSummary {
 					range: m.range,
 				})
 			: m.outputShape === null
-				? shapeCause(m)
+				? shapeCause(m, rootCalled)
 				: undefined;
 	return {
 		name,
@@ -275,7 +275,7 @@ function row(m: TorchModule, name: string): LayerSummary {
 const WITHOUT_FORWARD = new Set(['ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 
 /** Why a module's output shape is unknown. */
-function shapeCause(m: TorchModule): Cause {
+function shapeCause(m: TorchModule, rootCalled: boolean): Cause {
 	if (m.taint) {
 		return m.taint;
 	}
@@ -297,7 +297,9 @@ function shapeCause(m: TorchModule): Cause {
 	}
 	if (!m.called) {
 		return {
-			reason: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',
+			reason: rootCalled
+				? 'the forward NormLens followed never calls this module (its weights may be used directly, as in `F.linear(x, self.fc.weight)`)'
+				: 'this module is never called on an input NormLens can follow (add `# normlens: input (…)` to give one)',
 			range: m.range,
 		};
 	}
@@ -318,32 +320,28 @@ function shapeCause(m: TorchModule): Cause {
 /** PyTorch's own totals: unique parameters (tied weights once) and buffers of the whole tree. */
 function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['totals'] {
 	const all = walk(root);
-	const unknownTotals = { total: null, trainable: null, nonTrainable: null, buffers: null };
-	if (
-		all.some(
-			(m) =>
-				m.unknownCause ||
-				[...m.params.values(), ...m.buffers.values()].some((p) => p.unknownCause),
-		)
-	) {
-		return unknownTotals;
+	if (all.some((m) => m.unknownCause)) {
+		return { total: null, trainable: null, nonTrainable: null, buffers: null };
 	}
-	if (all.some((m) => !m.paramsKnown) || rows.some((r) => r.params === null)) {
+	if (all.some((m) => !m.paramsKnown)) {
 		return totals(rows.map((r) => ({ ...r, params: r.params })));
 	}
+	// Parameters and buffers apart: a buffer NormLens cannot size (a sinusoid table built with NumPy)
+	// leaves the buffer count unknown, not the parameters, which never depend on it.
 	const params = uniqueParams(root);
 	const buffers = new Set<TorchParam>();
 	all.forEach((m) => m.buffers.forEach((b) => buffers.add(b)));
-	if ([...params, ...buffers].some((p) => p.shape === null)) {
-		return { total: null, trainable: null, nonTrainable: null, buffers: null };
-	}
+	const lost = (p: TorchParam) => p.unknownCause !== undefined || p.shape === null;
 	const n = (p: TorchParam) => (p.shape as number[]).reduce((x, y) => x * y, 1);
-	const total = params.reduce((s, p) => s + n(p), 0);
-	const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0);
+	const paramsKnown = !params.some(lost);
+	const total = paramsKnown ? params.reduce((s, p) => s + n(p), 0) : null;
+	const trainable = paramsKnown
+		? params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0)
+		: null;
 	return {
 		total,
 		trainable,
-		nonTrainable: total - trainable,
-		buffers: [...buffers].reduce((s, p) => s + n(p), 0),
+		nonTrainable: total === null || trainable === null ? null : total - trainable,
+		buffers: [...buffers].some(lost) ? null : [...buffers].reduce((s, p) => s + n(p), 0),
 	};
 }

@@ -2,7 +2,13 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import type { CallArgs, CallContext } from '../contract';
-import { NO_MODEL_PART_PATHS, NOT_A_MODEL_PART, reportingName, trustedCall } from '../trusted';
+import {
+	FROM_TRUSTED_CALL,
+	NO_MODEL_PART_PATHS,
+	NOT_A_MODEL_PART,
+	reportingName,
+	trustedCall,
+} from '../trusted';
 import { callMath, isMathFunction } from '../stdlib';
 import { callBuiltin } from '../builtins';
 import { bundledTarget } from '../../zoo';
@@ -226,7 +232,11 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			return m ? it.callFunction(m.fn, args, callee, m.owner) : opaque(it, callee, args, ctx);
 		}
 		case 'builtin':
-			return callBuiltin(it, callee.name, args);
+			// A builtin given a `*xs` / `**kw` NormLens cannot list (`dict(**vocab)`) computes from
+			// arguments it does not see: its result is unknown for that reason (print's is None).
+			return args.cause && callee.name !== 'print'
+				? unknown(args.cause)
+				: callBuiltin(it, callee.name, args);
 		case 'obj':
 			for (const r of it.runtimes) {
 				const v = r.callObject(callee.obj, args, ctx);
@@ -302,14 +312,20 @@ function opaque(it: Interpreter, callee: Value, args: CallArgs, ctx: CallContext
 		// one it cannot count.
 		it.runtimes.forEach((r) => r.summaryOfUnknown?.(summaryOf, cause, ctx.range(args.node)));
 	}
-	if (!(callee.k === 'ref' && trustedCall(callee.path)) && !reportingName(name)) {
+	const trusted =
+		(callee.k === 'ref' && trustedCall(callee.path)) ||
+		(callee.k === 'unknown' &&
+			(callee.why === FROM_TRUSTED_CALL || callee.why === NOT_A_MODEL_PART));
+	if (!trusted && !reportingName(name)) {
 		it.taintArgs(args, cause);
 	}
 	return (
 		opaqueCall(it, args, ctx, cause, callee.k === 'ref' ? callee.path : undefined) ??
 		(callee.k === 'ref' && NO_MODEL_PART_PATHS.test(callee.path)
 			? { k: 'unknown', why: NOT_A_MODEL_PART, cause }
-			: unknown(cause))
+			: trusted
+				? { k: 'unknown', why: FROM_TRUSTED_CALL, cause }
+				: unknown(cause))
 	);
 }
 

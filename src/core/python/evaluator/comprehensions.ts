@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { children } from '../parse';
 import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value, dictKey } from '../values';
 import type { Interpreter } from '../interpreter';
+import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
 
 /**
  * `[… for … in … if …]`, `{k: v for …}`, `(… for …)`: every item, or unknown when an iterable or a
@@ -46,6 +47,8 @@ export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): 
 	// where the comprehension is written.
 	const inner = new Scope(scope.classBody ? scope.parent : scope);
 	let failure: Cause | undefined;
+	// One bound for the whole comprehension, its nested `for`s included.
+	const bound = loopBound(it);
 	const walk = (k: number): boolean => {
 		if (k === list.length) {
 			if (valueExpr) {
@@ -81,6 +84,10 @@ export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): 
 			return false;
 		}
 		for (const item of items) {
+			if (pastLoopBound(it, bound)) {
+				failure ??= loopCutCause(it, 'for', clause.iter, bound);
+				return false;
+			}
 			it.assignTargets(clause.targets, item, inner);
 			if (!walk(k + 1)) {
 				return false;

@@ -4,6 +4,7 @@ import { childNamed, children } from '../parse';
 import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
+import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
 
 /**
  * `if` / `elif` / `else`: the branch whose condition holds; none, havocked, when a condition is
@@ -86,7 +87,15 @@ function execForLoop(
 		const completion = maybeRun(it, body, scope, cause, true);
 		return breaks(body) ? { maybeBroke: cause, completion } : completion;
 	}
+	const bound = loopBound(it);
 	for (const item of items) {
+		if (pastLoopBound(it, bound)) {
+			// Run long enough: the rest of the loop is as a loop of unknown length.
+			const cause = loopCutCause(it, 'for', iterNodes[0] ?? node, bound);
+			targets.forEach((t) => it.havocTarget(t, scope, cause));
+			const completion = maybeRun(it, body, scope, cause, true);
+			return breaks(body) ? { maybeBroke: cause, completion } : completion;
+		}
 		it.assignTargets(targets, item, scope);
 		const c = it.execBlock(body, scope);
 		if (c?.type === 'break') {
@@ -161,6 +170,11 @@ export function execWhile(it: Interpreter, node: SyntaxNode, scope: Scope): Comp
 	if (!cond || !body) {
 		return undefined;
 	}
+	// `while True:` with no way out never ends in Python either: nothing after it runs, so it runs
+	// to the analysis's own bound rather than being cut and havocked like a long loop.
+	const endless =
+		/^(?:True|1)$/.test(it.source.slice(cond)) && !breaks(body) && exits(body) !== 'return';
+	const bound = loopBound(it);
 	for (;;) {
 		it.tick();
 		const v = it.eval(cond, scope);
@@ -168,8 +182,11 @@ export function execWhile(it: Interpreter, node: SyntaxNode, scope: Scope): Comp
 		if (t === false) {
 			return runLoopElse(it, node, scope, undefined);
 		}
-		if (t === undefined) {
-			const cause = conditionCause(it, cond, v, 'while');
+		if (t === undefined || (!endless && pastLoopBound(it, bound))) {
+			const cause =
+				t === undefined
+					? conditionCause(it, cond, v, 'while')
+					: loopCutCause(it, 'while', cond, bound);
 			const completion = maybeRun(it, body, scope, cause, true);
 			return runLoopElse(it, node, scope, breaks(body) ? cause : undefined) ?? completion;
 		}
@@ -330,7 +347,7 @@ function maybeRun(
 }
 
 /** Which of return / break / continue a piece of code can leave by (not counting nested loops, functions and classes for the last two). */
-function exits(node: SyntaxNode): 'return' | 'break' | 'continue' | undefined {
+export function exits(node: SyntaxNode): 'return' | 'break' | 'continue' | undefined {
 	let found: 'return' | 'break' | 'continue' | undefined;
 	const visit = (n: SyntaxNode, inLoop: boolean): void => {
 		for (let c = n.firstChild; c; c = c.nextSibling) {

@@ -279,6 +279,10 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 		const prop = childNamed(callee, 'PropertyName');
 		const receiver = callee.firstChild ? evalPath(it, callee.firstChild, scope) : undefined;
 		const method = prop ? it.source.slice(prop) : '';
+		if (callee.firstChild?.name === 'String' || callee.firstChild?.name === 'FormatString') {
+			// `"{} [{}]".format(…)`, `", ".join(…)`: a str's methods make a new str and change nothing they receive.
+			return;
+		}
 		if (receiver?.k === 'ref') {
 			trusted =
 				trustedCall(`${receiver.path}.${method}`) ||
@@ -557,6 +561,11 @@ export function trustedMethod(it: Interpreter, receiver: Value, method: string):
 	if (receiver.k === 'obj') {
 		if (receiver.obj.kind === 'tensor') {
 			return true;
+		}
+		if (receiver.obj.kind === 'param') {
+			// PyTorch's convention: only a method ending in `_` (`resize_`, `__setitem__`) changes its
+			// tensor; `p.reshape(…)`, `p.permute(…)` make new ones.
+			return !method.endsWith('_');
 		}
 		for (const r of it.runtimes) {
 			const table = r.methodTable?.(receiver.obj);

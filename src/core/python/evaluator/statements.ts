@@ -4,6 +4,7 @@ import { childNamed, children } from '../parse';
 import { StopInterpretation } from '../contract';
 import { Cause, NONE, Scope, unknown, Value } from '../values';
 import type { Interpreter } from '../interpreter';
+import { exits } from './controlFlow';
 
 /**
  * How a statement ended. `maybe` is a `return` / `break` / `continue` inside code whose condition
@@ -23,7 +24,24 @@ export function execBlock(it: Interpreter, block: SyntaxNode, scope: Scope): Com
 		block.parent === null && it.source === it.mainSource ? it.beforeTopStatement : undefined;
 	for (let s = block.firstChild; s; s = s.nextSibling) {
 		top?.(s);
-		const c = execStatement(it, s, scope);
+		let c: Completion;
+		const problem = it.source.problemIn(s.from, headerEnd(s));
+		if (problem) {
+			// Python would not run it: what it assigns or changes is unknown, for that reason. A
+			// compound statement whose header Lezer cut short lost its block: the statements indented
+			// under it (Lezer's siblings) are that block, left out with it.
+			// A definition's lost block is its own body, which runs only when it is called: skipped.
+			it.tick();
+			const body = orphanedBody(it, s);
+			const cause = {
+				reason: leftOutReason(it.snippet(s), problem.message),
+				range: it.here(s),
+			};
+			c = notRun(it, DEFINITIONS.has(s.name) ? [s] : [s, ...body], scope, cause, true);
+			s = body[body.length - 1] ?? s;
+		} else {
+			c = execStatement(it, s, scope);
+		}
 		if (c?.type === 'maybe') {
 			// What follows may or may not run: its effects are unknown, for the same reason.
 			for (let rest = s.nextSibling; rest; rest = rest.nextSibling) {
@@ -40,15 +58,6 @@ export function execBlock(it: Interpreter, block: SyntaxNode, scope: Scope): Com
 
 function execStatement(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
 	it.tick();
-	const problem = it.source.problemIn(node.from, headerEnd(node));
-	if (problem) {
-		// Python would not run it: what it assigns or changes is unknown, for that reason.
-		it.havoc(node, scope, {
-			reason: leftOutReason(it.snippet(node), problem.message),
-			range: it.here(node),
-		});
-		return undefined;
-	}
 	try {
 		return execStatementInner(it, node, scope);
 	} catch (e) {
@@ -56,12 +65,96 @@ function execStatement(it: Interpreter, node: SyntaxNode, scope: Scope): Complet
 			throw e;
 		}
 		// A statement the interpreter cannot follow: whatever it may change becomes unknown.
-		it.havoc(node, scope, {
+		return notRun(it, [node], scope, {
 			reason: `NormLens could not follow the statement \`${it.snippet(node)}\``,
 			range: it.here(node),
 		});
-		return undefined;
 	}
+}
+
+/**
+ * Statements NormLens does not run (left out, not modelled, not followed): what they may change is
+ * unknown, and so is whether they leave the function or loop — a `return` in them may end the
+ * function (`if x == 0. or …: return A` left out must not make `return B` after it certain). A
+ * statement Lezer could not parse whole may hide its `return` from the tree, so its text is read too.
+ */
+function notRun(
+	it: Interpreter,
+	nodes: SyntaxNode[],
+	scope: Scope,
+	cause: Cause,
+	brokenTree = false,
+): Completion {
+	let leaves: 'return' | 'break' | 'continue' | undefined;
+	for (const node of nodes) {
+		it.havoc(node, scope, cause);
+		if (DEFINITIONS.has(node.name)) {
+			continue;
+		}
+		const own =
+			node.name === 'ReturnStatement'
+				? 'return'
+				: node.name === 'BreakStatement'
+					? 'break'
+					: node.name === 'ContinueStatement'
+						? 'continue'
+						: undefined;
+		const text = brokenTree ? it.source.text.slice(node.from, node.to) : '';
+		const exit =
+			own ??
+			(/\breturn\b/.test(text) && !/\b(?:def|lambda)\b/.test(text) ? 'return' : exits(node));
+		leaves =
+			leaves === 'return' || exit === undefined
+				? leaves
+				: leaves === 'break' && exit === 'continue'
+					? leaves
+					: exit;
+	}
+	// Outside a function a `return` leaves nothing (Python refuses it): the rest of the module still runs.
+	return leaves && !(leaves === 'return' && it.depth === 0)
+		? { type: 'maybe', leaves, cause }
+		: undefined;
+}
+
+/** Statements that only define a name: their blocks run when called, not here. */
+const DEFINITIONS = new Set(['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement']);
+
+const COMPOUND = new Set([
+	'IfStatement',
+	'ForStatement',
+	'WhileStatement',
+	'WithStatement',
+	'TryStatement',
+	...DEFINITIONS,
+]);
+
+/** The statements after a compound statement without a block that are indented deeper than it: its lost block. */
+function orphanedBody(it: Interpreter, node: SyntaxNode): SyntaxNode[] {
+	if (!COMPOUND.has(node.name) || hasBody(node)) {
+		return [];
+	}
+	const column = it.source.positionAt(node.from).character;
+	const body: SyntaxNode[] = [];
+	for (let n = node.nextSibling; n; n = n.nextSibling) {
+		if (n.name !== 'Comment' && it.source.positionAt(n.from).character <= column) {
+			break;
+		}
+		body.push(n);
+	}
+	// Trailing comments at any indentation are not the block's.
+	while (body.length > 0 && body[body.length - 1].name === 'Comment') {
+		body.pop();
+	}
+	return body;
+}
+
+function hasBody(node: SyntaxNode): boolean {
+	for (let c = node.firstChild; c; c = c.nextSibling) {
+		if (c.name === 'Body' || (c.name !== 'Decorator' && COMPOUND.has(c.name) && hasBody(c))) {
+			return true;
+		}
+	}
+	return false;
 }
 
 function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Completion {
@@ -141,11 +234,10 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 			return undefined;
 		default:
 			// A statement the interpreter does not model (`match`, `yield`, …): its effects are unknown.
-			it.havoc(node, scope, {
+			return notRun(it, [node], scope, {
 				reason: `NormLens does not follow \`${it.snippet(node)}\``,
 				range: it.here(node),
 			});
-			return undefined;
 	}
 }
 

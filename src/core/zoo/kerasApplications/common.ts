@@ -36,6 +36,14 @@ def _input(input_tensor, input_shape, default_size, include_top):
     return input_tensor
 
 
+def _model_inputs(input_tensor, img_input):
+    # Given input_tensor=, Keras builds the model from that tensor's sources: the layers before it
+    # (an augmentation, a rescaling) are the model's first layers.
+    if input_tensor is None:
+        return img_input
+    return keras.utils.get_source_inputs(input_tensor)
+
+
 def _head(x, include_top, pooling, classes, classifier_activation, avg_name="avg_pool"):
     if include_top:
         x = layers.GlobalAveragePooling2D(name=avg_name)(x)

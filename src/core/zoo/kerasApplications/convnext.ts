@@ -50,7 +50,7 @@ def _convnext(depths, projection_dims, default_size, name, include_top, include_
         elif pooling == "max":
             x = layers.GlobalMaxPooling2D()(x)
         x = layers.LayerNormalization(epsilon=1e-6)(x)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def ConvNeXtTiny(model_name="convnext_tiny", include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):

@@ -33,7 +33,7 @@ def _densenet(blocks, name, include_top, input_tensor, input_shape, pooling, cla
     x = layers.BatchNormalization(axis=bn_axis, epsilon=1.001e-5, name="bn")(x)
     x = layers.Activation("relu", name="relu")(x)
     x = _head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):

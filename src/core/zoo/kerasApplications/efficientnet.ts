@@ -82,7 +82,7 @@ def _efficientnet(width, depth, default_size, dropout_rate, name, include_top, i
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
@@ -208,7 +208,7 @@ def _efficientnetv2(width, depth, default_size, dropout_rate, blocks, name, incl
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True, **kwargs):

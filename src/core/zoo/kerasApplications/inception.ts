@@ -56,7 +56,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         branch_pool = _conv2d_bn(layers.AveragePooling2D((3, 3), strides=(1, 1), padding="same")(x), 192, 1, 1)
         x = layers.concatenate([branch1x1, branch3x3, branch3x3dbl, branch_pool], axis=channel_axis, name="mixed" + str(9 + i))
     x = _head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(img_input, x, name="inception_v3")
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="inception_v3")
 
 
 # Xception (Chollet 2016)
@@ -108,5 +108,5 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = layers.BatchNormalization(axis=channel_axis, name="block14_sepconv2_bn")(x)
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
     x = _head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(img_input, x, name="xception")
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="xception")
 `;

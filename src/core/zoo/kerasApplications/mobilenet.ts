@@ -32,7 +32,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = layers.GlobalAveragePooling2D()(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
-    return keras.Model(img_input, x, name="mobilenet_%0.2f_%s" % (alpha, 224 if input_shape is None else input_shape[0]))
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="mobilenet_%0.2f_%s" % (alpha, 224 if input_shape is None else input_shape[0]))
 
 
 # MobileNetV2 (Sandler et al. 2018)
@@ -80,7 +80,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.BatchNormalization(axis=bn_axis, epsilon=1e-3, momentum=0.999, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
     x = _head(x, include_top, pooling, classes, classifier_activation, avg_name="global_average_pooling2d")
-    return keras.Model(img_input, x, name="mobilenetv2_%0.2f_%s" % (alpha, 224 if input_shape is None else input_shape[0]))
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="mobilenetv2_%0.2f_%s" % (alpha, 224 if input_shape is None else input_shape[0]))
 `;
 
 /** MobileNetV3 Small and Large, last in the module's text (./index.ts keeps that order). */
@@ -173,7 +173,7 @@ def _mobilenetv3(model_type, last_point_ch, input_shape, alpha, minimalistic, in
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
-    return keras.Model(img_input, x, name="MobilenetV3" + model_type)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="MobilenetV3" + model_type)
 
 
 def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, **kwargs):

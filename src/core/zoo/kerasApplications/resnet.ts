@@ -78,7 +78,7 @@ def _resnet(depths, preact, name, include_top, input_tensor, input_shape, poolin
         x = _stack1(x, 256, depths[2], name="conv4")
         x = _stack1(x, 512, depths[3], name="conv5")
     x = _head(x, include_top, pooling, classes, classifier_activation)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):

@@ -18,7 +18,7 @@ def _vgg(convs, name, include_top, input_tensor, input_shape, pooling, classes, 
         x = layers.GlobalAveragePooling2D()(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
-    return keras.Model(img_input, x, name=name)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name=name)
 
 
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):

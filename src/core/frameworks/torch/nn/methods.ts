@@ -128,6 +128,13 @@ const moduleMethods = opTable<ModuleMethod>({
 			// Registered as None: no buffer to count, but a tensor set on the name later is one.
 			m.buffers.delete(key);
 			m.noneSlots.set(key, 'buffer');
+		} else if (key !== undefined && t?.k === 'unknown' && t.cause) {
+			// A value NormLens cannot compute (a table built with NumPy): PyTorch takes only a tensor
+			// or None here, so it is a buffer of unknown size or none; the parameters are not touched.
+			const b = new TorchParam(null, true);
+			b.unknownCause = t.cause;
+			m.buffers.set(key, b);
+			m.noneSlots.delete(key);
 		} else if (t?.k !== 'none') {
 			holdsUnknown(
 				s,
