@@ -24,6 +24,7 @@ export {
 	NotebookError,
 } from './notebook/nbformat';
 export type { NotebookCell, NotebookProgram } from './notebook/nbformat';
+export type { CellOutput } from './notebook/printedSummary';
 export { layerHoverMarkdown, paramsLine } from './format/hoverMarkdown';
 export {
 	callsText,

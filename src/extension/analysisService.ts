@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { AnalysisHost, type AnalysisRequest } from '../host/analysisHost';
 import { buildProgram, causeLocation, layerAt, mergeCallDetails, toContract } from '../core';
-import type { NotebookProgram, SummaryContract } from '../core';
+import type { CellOutput, NotebookProgram, SummaryContract } from '../core';
 import type {
 	AnalysisResult,
 	LayerSummary,
@@ -261,9 +261,18 @@ export class AnalysisService implements vscode.Disposable {
 		}
 		// The outputs are read only when this version is analysed, not on every hover or hint.
 		const printed = () =>
-			program.segments.flatMap((s) => {
-				const text = outputText(notebook.cellAt(s.cell));
-				return text ? [{ startLine: s.startLine, lineCount: s.lineCount, text }] : [];
+			program.segments.map((s) => {
+				const at = notebook.cellAt(s.cell);
+				return {
+					startLine: s.startLine,
+					lineCount: s.lineCount,
+					text: outputText(at) ?? '',
+					cell: s.cell,
+					run:
+						at.document.getText().trim() === ''
+							? undefined
+							: (at.executionSummary?.executionOrder ?? null),
+				};
 			});
 		const result = await this.entry(
 			uri,
@@ -295,7 +304,7 @@ export class AnalysisService implements vscode.Disposable {
 		text: string,
 		location: vscode.Uri,
 		modules?: Record<string, string>,
-		printed?: () => { startLine: number; lineCount: number; text: string }[],
+		printed?: () => CellOutput[],
 		cells?: { startLine: number; lineCount: number }[],
 	): Promise<AnalysisResult> {
 		const entry = this.cache.get(uri);

@@ -21,7 +21,13 @@ export type ToAnalysisWorker =
 			/** A notebook's `%%writefile` modules (NotebookProgram.files), found before those in `moduleDir`. */
 			modules?: Record<string, string>;
 			/** A notebook's stored cell outputs (NotebookProgram.outputs), for the printed-summary check. */
-			printed?: { startLine: number; lineCount: number; text: string }[];
+			printed?: {
+				startLine: number;
+				lineCount: number;
+				text: string;
+				cell?: number;
+				run?: number | null;
+			}[];
 			/** A notebook's code cells as program lines (NotebookProgram.segments): totals as each model's cell leaves them. */
 			cells?: { startLine: number; lineCount: number }[];
 			/** Send the result without the PyTorch call rows (AnalyzeOptions.deferCalls): a `details` request asks for them. */

@@ -14,6 +14,8 @@ export interface NotebookCell {
 	source: string;
 	/** The text of its stored outputs (streams and text/plain results), joined. */
 	outputs?: string;
+	/** Its execution count as stored (`In [7]`); null for a code cell the saved session never ran. */
+	run?: number | null;
 }
 
 export interface NotebookProgram {
@@ -57,12 +59,17 @@ export function parseNotebook(json: string): NotebookCell[] {
 			source?: unknown;
 			input?: unknown;
 			outputs?: unknown;
+			execution_count?: unknown;
+			prompt_number?: unknown;
 		};
 		const text = cell.source ?? cell.input;
 		const src = Array.isArray(text) ? text.join('') : typeof text === 'string' ? text : '';
 		const kind =
 			cell.cell_type === 'code' ? 'code' : cell.cell_type === 'markdown' ? 'markdown' : 'raw';
-		return { index, kind, source: src, outputs: outputText(cell.outputs) };
+		// nbformat 3 calls the execution count `prompt_number`.
+		const count = cell.execution_count ?? cell.prompt_number ?? null;
+		const run = typeof count === 'number' ? count : null;
+		return { index, kind, source: src, outputs: outputText(cell.outputs), run };
 	});
 }
 
@@ -201,7 +208,7 @@ function outputText(outputs: unknown): string | undefined {
  * `%%writefile name.py` cells become modules the later cells can import (`files`).
  */
 export function buildProgram(
-	cells: { index: number; source: string; outputs?: string }[],
+	cells: { index: number; source: string; outputs?: string; run?: number | null }[],
 ): NotebookProgram {
 	const parts: string[] = [];
 	const segments: NotebookProgram['segments'] = [];
@@ -238,8 +245,16 @@ export function buildProgram(
 			});
 		}
 		segments.push({ cell: cell.index, startLine: line, lineCount: cleaned.length });
-		if (cell.outputs) {
-			outputs.push({ startLine: line, lineCount: cleaned.length, text: cell.outputs });
+		if (cell.outputs || cell.run !== undefined) {
+			// Every cell with a stored execution count (or none) too: a printed summary that differs
+			// is explained by a cell above it that did not run, or ran later, in that session.
+			outputs.push({
+				startLine: line,
+				lineCount: cleaned.length,
+				text: cell.outputs ?? '',
+				cell: cell.index,
+				run: cell.source.trim() === '' ? undefined : cell.run,
+			});
 		}
 		parts.push(cleaned.join('\n'));
 		line += cleaned.length;

@@ -287,6 +287,42 @@ export interface CellOutput {
 	startLine: number;
 	lineCount: number;
 	text: string;
+	/** The cell's index in the notebook, and its stored execution count (null: not run in that session). */
+	cell?: number;
+	run?: number | null;
+}
+
+/**
+ * Why a table a cell printed may not be what the notebook's code computes now, read from the
+ * execution counts stored with it: code cells above it that did not run in that session or ran
+ * after it, or cells below it that ran before it — NormLens runs every cell once, in order.
+ */
+function runOrderHint(cell: CellOutput, outputs: readonly CellOutput[]): string {
+	if (typeof cell.run !== 'number' || cell.cell === undefined) {
+		return '';
+	}
+	const at = cell.run;
+	const names = (xs: CellOutput[]) =>
+		xs
+			.slice(0, 3)
+			.map(
+				(x) =>
+					`${(x.cell as number) + 1}${typeof x.run === 'number' ? ` (In [${x.run}])` : ''}`,
+			)
+			.join(', ') + (xs.length > 3 ? ', …' : '');
+	const above = outputs.filter((o) => o.cell !== undefined && o.startLine < cell.startLine);
+	const below = outputs.filter((o) => o.cell !== undefined && o.startLine > cell.startLine);
+	const notRun = above.filter((o) => o.run === null);
+	const later = above.filter((o) => typeof o.run === 'number' && o.run > at);
+	const earlier = below.filter((o) => typeof o.run === 'number' && o.run < at);
+	const parts = [
+		notRun.length > 0 ? `cell ${names(notRun)} above it did not run in that session` : '',
+		later.length > 0 ? `cell ${names(later)} above it ran after it` : '',
+		earlier.length > 0 ? `cell ${names(earlier)} below it ran before it` : '',
+	].filter((p) => p !== '');
+	return parts.length > 0
+		? ` When this cell (In [${at}]) printed its table, ${parts.join('; ')}; NormLens runs every cell once, in order.`
+		: '';
 }
 
 /**
@@ -361,7 +397,7 @@ export function checkPrintedSummaries(
 					`This cell printed ${said} for \`${s.name}\`; NormLens counts ${ours} here.${rows && !rows.same ? ` ${rows.text}` : ''}` +
 					(p.tool === 'torchsummary' && !tool && (rows === undefined || rows.same)
 						? ' torchsummary counts the weight and bias of the modules the forward calls, once per call, which NormLens could not follow here.'
-						: ' The code may have changed since the cell ran, or NormLens may be wrong: please report it.'),
+						: `${runOrderHint(cell, outputs)} The code may have changed since the cell ran, or NormLens may be wrong: please report it.`),
 			});
 		});
 	}

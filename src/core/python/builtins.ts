@@ -68,7 +68,9 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			if (items) {
 				return num(items.length);
 			}
-			return a[0]?.k === 'str' ? num(a[0].v.length) : unknown(a[0] && causeOf(a[0]));
+			return a[0]?.k === 'str'
+				? num(a[0].v.length)
+				: unknown((a[0] && causeOf(a[0])) ?? causeOf(sized));
 		}
 		case 'int': {
 			const n = asNumber(a[0]);

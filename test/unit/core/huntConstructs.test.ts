@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { analyzePython } from '../../../src/core';
 import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
+import { analyzeNotebook } from './notebookRun';
 
 /**
  * Constructs found in real code that NormLens had never seen (the hunts of 2026-12-06: 145 PyTorch
@@ -234,5 +235,70 @@ m4 = keras.Sequential([keras.Input((frame.data.shape[1],)), keras.layers.Dense(2
 			[15, 31, 650, null],
 		);
 		assert.match(modelOf(r, 'm4').unknown?.reason ?? '', /as_frame/);
+	});
+
+	it('pad_sequences(…, maxlen=M): X.shape[1] is M, the number of sequences from unread data is unknown, not None', () => {
+		// Keras's documented rule: every sequence cut or padded to maxlen. Embedding 5000·16 = 80,000;
+		// Dense 16 + 1 = 17; LSTM(8) on 16: 4·(8·(16 + 8) + 8) = 800, Dense 9.
+		const r = analyzePython(`import pandas as pd
+from tensorflow.keras.preprocessing.sequence import pad_sequences
+from tensorflow import keras
+from tensorflow.keras import layers
+df = pd.read_csv("x.csv")
+X = pad_sequences(df.tokens, maxlen=100)
+m1 = keras.Sequential([layers.Input((X.shape[1],)), layers.Embedding(5000, 16), layers.GlobalAveragePooling1D(), layers.Dense(1)])
+m2 = keras.Sequential([layers.Embedding(5000, 16), layers.LSTM(8), layers.Dense(1)])
+m2.fit(X, df.label)
+m3 = keras.Sequential([layers.Input((4,)), layers.Dense(len(X))])
+m4 = keras.Sequential([layers.Input((X.shape[0],)), layers.Dense(1)])
+`);
+		assert.deepStrictEqual(
+			['m1', 'm2', 'm3', 'm4'].map((n) => modelOf(r, n).totals.total),
+			[80_017, 80_809, null, null],
+		);
+		assert.match(modelOf(r, 'm3').unknown?.reason ?? '', /read_csv/);
+	});
+
+	it('a printed table that differs says which cells did not run, or ran out of order, in the session that printed it', () => {
+		// buomsoo-kim/Easy-deep-learning-with-Keras: a cell that adds layers has no execution count,
+		// so the printed table (Dense 10·10 + 10 = 110) lacks them; NormLens runs every cell.
+		const code = (source: string, run: number | null, outputs: string[] = []) => ({
+			cell_type: 'code',
+			execution_count: run,
+			metadata: {},
+			source,
+			outputs: outputs.map((text) => ({ output_type: 'stream', name: 'stdout', text })),
+		});
+		const table = [
+			'Model: "sequential"',
+			'_________________________________________________________________',
+			'Layer (type)                 Output Shape              Param #   ',
+			'=================================================================',
+			'dense (Dense)                (None, 10)                110       ',
+			'=================================================================',
+			'Total params: 110',
+			'Trainable params: 110',
+			'Non-trainable params: 0',
+			'_________________________________________________________________',
+		].join('\n');
+		const nb = JSON.stringify({
+			nbformat: 4,
+			nbformat_minor: 2,
+			metadata: {},
+			cells: [
+				code('from tensorflow import keras\n_ = keras.Input((1,))', 1),
+				code('model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(10)])', 2),
+				code('model.add(keras.layers.Dense(3))', null),
+				code('model.summary()', 3, [table]),
+			],
+		});
+		const { result } = analyzeNotebook(nb);
+		const check = result.diagnostics.find((d) => d.code === 'printed-summary');
+		// Dense 10·3 + 3 = 33 more than printed.
+		assert.match(check?.message ?? '', /NormLens counts Total params 143/);
+		assert.match(
+			check?.message ?? '',
+			/When this cell \(In \[3\]\) printed its table, cell 3 above it did not run in that session/,
+		);
 	});
 });

@@ -373,7 +373,7 @@ describe('printed summaries in notebook outputs', () => {
 		'gan-conv.ipynb': ['20 model.generator 344,208', '20 model.discriminator 4,025'],
 		'Assignment_8_Network_with_Layer_Normalization.ipynb': ['6 model 236,448'],
 		'handson_ml2_10_neural_nets_with_keras.ipynb': ['45 model 266,610'],
-		'handson_ml3_10_neural_nets_with_keras.ipynb': ['52 model 266,610'],
+		'handson_ml3_10_neural_nets_with_keras.ipynb': ['52 model 266,610', '91 model 1,256'],
 		'pytorch_dl_08_paper_replicating_solutions.ipynb': [
 			'21 transformer_encoder_layer 7,087,872',
 			'28 ViT 85,800,963',
@@ -447,6 +447,8 @@ describe('printed summaries in notebook outputs', () => {
 			'gan-conv.ipynb model.generator 15',
 			'handson_ml2_10_neural_nets_with_keras.ipynb model 4',
 			'handson_ml3_10_neural_nets_with_keras.ipynb model 4',
+			// The wide and deep model on California housing (fetch_california_housing: 8 features).
+			'handson_ml3_10_neural_nets_with_keras.ipynb model 6',
 			// torchinfo: with the ModuleList row it inserts for the encoder's layers, and the ViT's own leftover (class token, positions).
 			'pytorch_dl_08_paper_replicating_solutions.ipynb ViT 22',
 			'pytorch_dl_08_paper_replicating_solutions.ipynb imported_vit 22',

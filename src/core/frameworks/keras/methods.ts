@@ -4,7 +4,7 @@ import { formatShape } from '../../format/summaryText';
 import type { CallArgs, CallContext } from '../../python/interpreter';
 import { asInt, asSequence, asString, causeOf, NONE, UNKNOWN, Value } from '../../python/values';
 import { addLoss, addToSequential, buildSequential, callModel, visibleLayers } from './models';
-import { KerasModel, KerasTensor, KerasVariable } from './objects';
+import { KerasModel, KerasTensor, KerasVariable, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 import { holdVariable, variable } from './subclass';
 import { modelSummary } from './summary';
@@ -91,7 +91,10 @@ const buildsFromData: ModelMethod = (s, obj, args, ctx, name) => {
 	}
 	const range = ctx.range(args.node);
 	const x = args.positional[0] ?? args.keywords.get('x');
-	const shape = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj.shape : null;
+	const data = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	// An array's unknown size after the first (its samples) would read as None: not built then.
+	const shape =
+		data?.ndarray && data.shape?.slice(1).includes(null) ? null : (data?.shape ?? null);
 	if (shape && shape.length >= 2 && !name.endsWith('_generator')) {
 		const dims: Shape = [null, ...shape.slice(1)];
 		if (obj.modelKind === 'sequential') {
@@ -102,7 +105,7 @@ const buildsFromData: ModelMethod = (s, obj, args, ctx, name) => {
 		}
 		return undefined;
 	}
-	const why = causeOf(x)?.reason;
+	const why = (causeOf(x) ?? (data && (data.shapeCause ?? tensorShapeCause(data))))?.reason;
 	const cause = {
 		reason: `\`${name}(…)\` builds the model from the shape of its data, ${
 			shape?.length === 1

@@ -239,7 +239,7 @@ export function ndarrayMethod(
 	if (name === '__len__' && isConcrete(t) && (t.ndarray || !s.insideLayerCall) && t.shape) {
 		// len() of a tensor of values is its first size; of a 0-d one, TypeError.
 		const n = t.shape[0];
-		return typeof n === 'number' ? num(n) : unknown(tensorShapeCause(t));
+		return typeof n === 'number' ? num(n) : unknown(t.shapeCause ?? tensorShapeCause(t));
 	}
 	if (name === 'numpy' && isConcrete(t) && !s.insideLayerCall && args.positional.length === 0) {
 		// An eager tensor's values as a NumPy array.
@@ -491,6 +491,9 @@ function dataValue(
 		) {
 			return loadData(s, sub[1], args, range);
 		}
+		if (sub[sub.length - 1] === 'pad_sequences' && sub.length <= 3) {
+			return padSequences(s, args, range);
+		}
 		return sub[0] === 'utils' && sub[sub.length - 1] === 'to_categorical'
 			? toCategorical(s, args, range)
 			: undefined;
@@ -528,4 +531,39 @@ function dataValue(
 		return undefined;
 	}
 	return applyCall(s, x.obj, f, args.positional.slice(1), args.keywords, range);
+}
+
+/**
+ * `pad_sequences(seqs, maxlen=M)`: an array of (len(seqs), M) — each sequence cut or padded to M.
+ * Without `maxlen` the width is the longest sequence's length, which NormLens does not read. The
+ * number of sequences comes from data it may not know: that size is then unknown (null in an
+ * array's shape, which `.shape` gives as unknown, never None), while `X.shape[1]` is M.
+ */
+function padSequences(s: KerasSession, args: CallArgs, range: TextRange): Value {
+	const seqs = args.positional[0] ?? args.keywords.get('sequences');
+	const maxlenV = args.keywords.get('maxlen') ?? args.positional[1];
+	const maxlen = maxlenV && maxlenV.k !== 'none' ? asInt(maxlenV) : undefined;
+	if (maxlen === undefined || maxlen < 0 || args.cause) {
+		return unknown(
+			args.cause ??
+				(maxlenV && causeOf(maxlenV)) ?? {
+					reason: '`pad_sequences(…)` without `maxlen` pads to the longest sequence, whose length NormLens does not read',
+					range,
+				},
+		);
+	}
+	const items = seqs ? asSequence(seqs) : undefined;
+	const first =
+		seqs?.k === 'obj' && seqs.obj instanceof KerasTensor && seqs.obj.ndarray
+			? (seqs.obj.shape?.[0] ?? null)
+			: null;
+	const n = items ? items.length : first;
+	const out = newArray(s, [n, maxlen]);
+	if (n === null) {
+		out.shapeCause = (seqs && causeOf(seqs)) ?? {
+			reason: 'NormLens does not know how many sequences `pad_sequences(…)` is given',
+			range,
+		};
+	}
+	return { k: 'obj', obj: out };
 }

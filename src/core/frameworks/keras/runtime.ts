@@ -366,6 +366,14 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bound', self: { k: 'obj', obj }, name };
 		}
 		if (obj instanceof KerasTensor && name === 'shape') {
+			if (obj.ndarray && obj.shape?.includes(null)) {
+				// A NumPy array has no None size: one NormLens does not know (how many padded
+				// sequences) is unknown, the others exact (`X.shape[1]` is the maxlen).
+				const why = unknown(obj.shapeCause ?? tensorShapeCause(obj));
+				return tuple(
+					obj.shape.map((d) => (d === null ? why : ({ k: 'num', v: d } as Value))),
+				);
+			}
 			return obj.shape ? shapeTuple(obj.shape) : unknown(tensorShapeCause(obj));
 		}
 		if (obj instanceof KerasTensor && obj.ndarray) {
