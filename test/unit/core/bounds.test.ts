@@ -100,7 +100,8 @@ describe('bounded analysis, honest numbers', () => {
 				'        super().__init__()',
 				'        self.fc = nn.LazyLinear(3)',
 				'    def forward(self, x):',
-				'        for _ in range(1000000):',
+				// Endless: a long loop that ends would be cut at its share and the run go on.
+				'        while True:',
 				'            x = x',
 				'        return self.fc(x)',
 				'slow = Slow()',
@@ -118,7 +119,7 @@ describe('bounded analysis, honest numbers', () => {
 			[
 				'import torch.nn as nn',
 				'net = nn.Sequential(nn.Linear(3, 4))',
-				'for _ in range(1000000):',
+				'while True:',
 				'    pass',
 				'net.append(nn.Linear(4, 4))',
 			].join('\n'),

@@ -163,6 +163,29 @@ n = len(questions)
 		assert.ok(!r.diagnostics.some((d) => d.code === 'analysis-truncated'));
 	});
 
+	it('for … in range(10⁶) runs one number at a time: cut by its share, not stopped at the sequence bound', () => {
+		// ashishpatel26's GloVe notebook: `for x in range(160000)` stopped the analysis (a range of more
+		// than 100,000 items), and every model after it was dropped.
+		const r = analyzePython(`import torch.nn as nn
+acc = []
+for i in range(1000000):
+    acc.append(i)
+for j in range(2, 11, 3):
+    width = j
+for k in range(5, 0, -2):
+    last = k
+big = nn.Sequential(nn.Linear(4, len(acc)))
+ok = nn.Sequential(nn.Linear(width, last))
+`);
+		assert.ok(!r.truncated);
+		assert.match(
+			modelOf(r, 'big').unknown?.reason ?? '',
+			/stopped running `for … in range\(1000000\)`/,
+		);
+		// range(2, 11, 3) ends at 8, range(5, 0, -2) at 1: Linear(8, 1) has 9 parameters.
+		assert.strictEqual(modelOf(r, 'ok').totals.total, 9);
+	});
+
 	it('a loop cut short leaves what it changes unknown, saying where and why', () => {
 		const r = analyzePython(`import torch.nn as nn
 widths = []

@@ -1,9 +1,10 @@
 // Control flow: if / for / while / try and loop `else` blocks, exact where NormLens can decide.
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
-import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import { asInt, Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
+import { callArguments } from './calls';
 import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
 
 /**
@@ -76,8 +77,9 @@ function execForLoop(
 		inIndex + 1,
 		parts.findIndex((p) => p.name === 'Body'),
 	);
-	const iterable = it.evalSequence(iterNodes, scope);
-	const items = it.iterate(iterable);
+	const ranged = forRange(it, iterNodes, scope);
+	const iterable = ranged?.iterable ?? it.evalSequence(iterNodes, scope);
+	const items: Iterable<Value> | undefined = ranged?.items ?? it.iterate(iterable);
 	if (!items) {
 		// The loop runs an unknown number of times: its effects are unknown.
 		const cause = conditionCause(it, iterNodes[0], iterable, 'for');
@@ -388,4 +390,49 @@ function alwaysRaises(body: SyntaxNode): boolean {
 		last = last.prevSibling;
 	}
 	return last?.name === 'RaiseStatement';
+}
+
+/**
+ * `for i in range(…)` of the builtin over ints: its numbers one at a time, never a list, so that a
+ * loop of 10⁶ iterations is cut by its share of the bounds (loopBudget.ts) instead of stopping the
+ * analysis at the sequence bound. Any other `range(…)` is the builtin's call on the same values.
+ */
+function forRange(
+	it: Interpreter,
+	iterNodes: SyntaxNode[],
+	scope: Scope,
+): { iterable: Value; items?: Iterable<Value> } | undefined {
+	const call = iterNodes.length === 1 ? iterNodes[0] : undefined;
+	const calleeNode = call?.name === 'CallExpression' ? call.firstChild : null;
+	if (!call || calleeNode?.name !== 'VariableName' || it.source.slice(calleeNode) !== 'range') {
+		return undefined;
+	}
+	const callee = it.eval(calleeNode, scope);
+	if (callee.k !== 'builtin' || callee.name !== 'range') {
+		return undefined;
+	}
+	const args = callArguments(it, childNamed(call, 'ArgList'), call, scope);
+	const ints = args.positional.map((v) => (v.k === 'num' && !v.float ? asInt(v) : undefined));
+	if (
+		args.cause ||
+		args.keywords.size > 0 ||
+		ints.length === 0 ||
+		ints.length > 3 ||
+		ints.some((n) => n === undefined)
+	) {
+		return { iterable: it.call(callee, args) };
+	}
+	const [start, stop, step] =
+		ints.length === 1
+			? [0, ints[0] as number, 1]
+			: [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
+	if (step === 0) {
+		return { iterable: it.call(callee, args) };
+	}
+	function* numbers(): Generator<Value> {
+		for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+			yield { k: 'num', v: i };
+		}
+	}
+	return { iterable: UNKNOWN, items: numbers() };
 }
