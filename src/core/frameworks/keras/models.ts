@@ -137,15 +137,16 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 export function functional(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
 	const kw = args.keywords;
 	if ((kw.has('input') || kw.has('output')) && !functionalInitArgs(args)) {
-		// Keras 1's `Model(input=…, output=…)`, which standalone Keras took up to 2.3 (with a
-		// warning); tf.keras and Keras 3 raise TypeError. The model is the same where it is taken.
+		// Keras 1's `Model(input=…, output=…)`, which standalone Keras 2 still took (with a warning,
+		// legacy_model_constructor_support); tf.keras and Keras 3 raise TypeError. The model is the
+		// same where it is taken.
 		const renamed = new Map(
 			[...kw].map(([k, v]) => [k === 'input' ? 'inputs' : k === 'output' ? 'outputs' : k, v]),
 		);
 		const model = functionalModel(s, { ...args, keywords: renamed }, ctx, undefined);
 		if (s.dialect.naming !== 'legacy') {
 			model.unknownCause ??= {
-				reason: `\`Model(input=…, output=…)\` is Keras 1's API: standalone Keras up to 2.3 takes it, tf.keras and Keras 3 raise TypeError, and this code is read as ${s.dialect.naming === 'keras3' ? 'Keras 3' : 'tf.keras'} (${s.dialect.evidence})`,
+				reason: `\`Model(input=…, output=…)\` is Keras 1's API: standalone Keras 2 still takes it, tf.keras and Keras 3 raise TypeError, and this code is read as ${s.dialect.naming === 'keras3' ? 'Keras 3' : 'tf.keras'} (${s.dialect.evidence})`,
 				range: model.range,
 			};
 		}
@@ -232,9 +233,7 @@ function notTensorCause(v: Value | undefined, range: TextRange): Cause {
 					? `the ${odd.obj instanceof KerasLayer ? 'layer' : 'model'} \`${odd.obj.name}\` itself, not a tensor it made (Keras raises)`
 					: odd.k === 'none'
 						? 'None, not a tensor'
-						: odd !== v
-							? (causeOf(odd)?.reason ?? 'a value that is not a Keras tensor')
-							: 'a value that is not a Keras tensor';
+						: (causeOf(odd)?.reason ?? 'a value that is not a Keras tensor');
 	return { reason: `the outputs given to this Model hold ${what}`, range };
 }
 
