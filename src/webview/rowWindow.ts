@@ -47,10 +47,17 @@ export function rowWindow(
 	make: (i: number) => HTMLTableRowElement,
 ): RowWindow {
 	const rows = windowRows(key, box, body, count, make);
+	// Moves in the order asked: a row still being drawn for an earlier move (a redraw putting the
+	// keyboard back on the row it was on) must not take it from a row the user moved to since.
+	let moves = 0;
 	return {
 		...rows,
 		focus: async (i) => {
+			const move = ++moves;
 			const next = await rows.show(Math.max(0, Math.min(count - 1, i)));
+			if (move !== moves) {
+				return;
+			}
 			body.querySelectorAll('tr[tabindex="0"]').forEach((r) =>
 				r.setAttribute('tabindex', '-1'),
 			);

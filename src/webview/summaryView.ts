@@ -42,7 +42,9 @@ let keyboardLayer: number | undefined;
  * a redraw while the user moves through the rows (a late message, a saved state) does not drop it.
  */
 export function refocusLayerRow(index: number): void {
-	void layerWindow?.focus(index);
+	// The row the user last put the keyboard on wins over the one focused when the render began: a
+	// key pressed while a windowed table was being redrawn has moved it since.
+	void layerWindow?.focus(keyboardLayer ?? index);
 }
 
 export function summaryTable(panel: PanelContext): HTMLElement {
