@@ -1,5 +1,6 @@
 // Python's builtins (`range`, `len`, `zip`, `isinstance`, …): exact on known values, else unknown with a cause.
 import { isCallable } from './callable';
+import { rangeBounds } from './rangeArgs';
 import { CallArgs, sequenceBound, StopInterpretation } from './contract';
 import {
 	dictKey,
@@ -37,17 +38,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 					range: it.here(args.node),
 				});
 			}
-			const nums = a.map(asInt);
-			if (nums.some((n) => n === undefined) || nums.length === 0 || nums.length > 3) {
+			const bounds = rangeBounds(a);
+			if (!bounds) {
 				return UNKNOWN;
 			}
-			const [start, stop, step] =
-				nums.length === 1
-					? [0, nums[0] as number, 1]
-					: [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
-			if (step === 0) {
-				return UNKNOWN;
-			}
+			const { start, stop, step } = bounds;
 			const count = Math.max(0, Math.ceil((stop - start) / step));
 			if (count > it.limits.maxSequence) {
 				throw new StopInterpretation(sequenceBound(it.limits.maxSequence));

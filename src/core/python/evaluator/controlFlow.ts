@@ -1,10 +1,11 @@
 // Control flow: if / for / while / try and loop `else` blocks, exact where NormLens can decide.
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
-import { asInt, Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
 import { callArguments } from './calls';
+import { rangeBounds } from '../rangeArgs';
 import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
 
 /**
@@ -412,23 +413,14 @@ function forRange(
 		return undefined;
 	}
 	const args = callArguments(it, childNamed(call, 'ArgList'), call, scope);
-	const ints = args.positional.map((v) => (v.k === 'num' && !v.float ? asInt(v) : undefined));
-	if (
-		args.cause ||
-		args.keywords.size > 0 ||
-		ints.length === 0 ||
-		ints.length > 3 ||
-		ints.some((n) => n === undefined)
-	) {
+	// A float is the builtin's TypeError, said by it.
+	const bounds = args.positional.some((v) => v.k === 'num' && v.float)
+		? undefined
+		: rangeBounds(args.positional);
+	if (args.cause || args.keywords.size > 0 || !bounds) {
 		return { iterable: it.call(callee, args) };
 	}
-	const [start, stop, step] =
-		ints.length === 1
-			? [0, ints[0] as number, 1]
-			: [ints[0] as number, ints[1] as number, (ints[2] ?? 1) as number];
-	if (step === 0) {
-		return { iterable: it.call(callee, args) };
-	}
+	const { start, stop, step } = bounds;
 	function* numbers(): Generator<Value> {
 		for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
 			yield { k: 'num', v: i };

@@ -103,18 +103,18 @@ function notRun(
 		const exit =
 			own ??
 			(/\breturn\b/.test(text) && !/\b(?:def|lambda)\b/.test(text) ? 'return' : exits(node));
-		leaves =
-			leaves === 'return' || exit === undefined
-				? leaves
-				: leaves === 'break' && exit === 'continue'
-					? leaves
-					: exit;
+		// The widest way out wins: a return leaves the loop too, a break skips its continue.
+		if (exit && (!leaves || EXIT_RANK[exit] > EXIT_RANK[leaves])) {
+			leaves = exit;
+		}
 	}
 	// Outside a function a `return` leaves nothing (Python refuses it): the rest of the module still runs.
 	return leaves && !(leaves === 'return' && it.depth === 0)
 		? { type: 'maybe', leaves, cause }
 		: undefined;
 }
+
+const EXIT_RANK = { continue: 1, break: 2, return: 3 } as const;
 
 /** Statements that only define a name: their blocks run when called, not here. */
 const DEFINITIONS = new Set(['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement']);
