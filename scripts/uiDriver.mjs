@@ -60,32 +60,47 @@ export async function runCommand(page, title) {
 	}
 }
 
-/** Moves the mouse onto `word` in the editor line containing `lineText`; clicks first if asked. */
+/**
+ * Moves the mouse onto `word` in the editor line containing `lineText`; clicks first if asked.
+ * Of the lines with that text, the one drawn on top where the mouse goes: a notebook in a tab
+ * behind keeps its cells in the page, and the first match may be one of them, where a click
+ * reaches nothing.
+ */
 export async function pointAt(page, lineText, word, click = false) {
 	// View lines are re-rendered when lenses and inlay hints arrive: retry until the span is stable.
-	let span;
-	let text;
-	let box;
-	for (let attempt = 0; attempt < 20 && !box; attempt++) {
-		const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-		await line.waitFor({ timeout });
-		span = line.locator('span span', { hasText: word }).first();
-		text = await span.innerText().catch(() => '');
-		box = text ? await span.boundingBox().catch(() => null) : null;
-		if (!box) {
+	let target;
+	for (let attempt = 0; attempt < 20 && !target; attempt++) {
+		const lines = page.locator('.monaco-editor .view-line', { hasText: lineText });
+		await lines.first().waitFor({ state: 'attached', timeout });
+		for (const line of await lines.all()) {
+			const span = line.locator('span span', { hasText: word }).first();
+			const text = await span.innerText({ timeout: 1000 }).catch(() => '');
+			const box = text ? await span.boundingBox().catch(() => null) : null;
+			if (!box) {
+				continue;
+			}
+			const at = text.indexOf(word) + Math.min(4, word.length / 2);
+			const x = box.x + (box.width * at) / text.length;
+			const y = box.y + box.height / 2;
+			const onTop = await span
+				.evaluate((el, p) => el.contains(document.elementFromPoint(p.x, p.y)), { x, y })
+				.catch(() => false);
+			if (onTop) {
+				target = { x, y };
+				break;
+			}
+		}
+		if (!target) {
 			await page.waitForTimeout(250);
 		}
 	}
-	if (!box) {
+	if (!target) {
 		throw new Error(`"${word}" is not visible`);
 	}
-	const at = text.indexOf(word) + Math.min(4, word.length / 2);
-	const x = box.x + (box.width * at) / text.length;
-	const y = box.y + box.height / 2;
 	if (click) {
-		await page.mouse.click(x, y);
+		await page.mouse.click(target.x, target.y);
 	}
-	await page.mouse.move(x, y);
+	await page.mouse.move(target.x, target.y);
 }
 
 /** A screenshot with a panel section in view, once the progress notification has closed. */

@@ -141,6 +141,32 @@ async function problemsOf(page, file, wait = true) {
 }
 
 /**
+ * Clicks the Problems entry at `lineCol` under `file`: the graded notebook, still open in its tab,
+ * has an entry at the same line and column, and the view lists the two files in an order of its own.
+ */
+async function clickProblem(page, file, lineCol) {
+	const rows = page.locator('.markers-panel .monaco-list-row');
+	const index = await rows.evaluateAll(
+		(els, want) => {
+			let current;
+			return els.findIndex((r) => {
+				const label = r.getAttribute('aria-label') ?? '';
+				if (!r.querySelector('.marker-message')) {
+					current = label.match(/ in file (\S+) /)?.[1];
+					return false;
+				}
+				return current === want.file && r.textContent.includes(want.lineCol);
+			});
+		},
+		{ file, lineCol },
+	);
+	if (index < 0) {
+		throw new Error(`no Problems entry at ${lineCol} in ${file}`);
+	}
+	await rows.nth(index).click();
+}
+
+/**
  * One NormLens entry per source line and cause; each redundant bias tells the calls of its line,
  * names its layers and what the fix saves in all, at the given severity.
  */
@@ -259,10 +285,7 @@ export async function editorChecks({ browser, server, check: outer, outDir }) {
 				const rows = await problemsOf(page, 'resnet_ungraded.ipynb');
 				assertOnePerLine(rows, 'Warning', 'warning');
 				// The Problems entry reveals its line; Ctrl+. there lists the one fix, then the opt-out.
-				await page
-					.locator('.markers-panel .monaco-list-row', { hasText: '[Ln 27, Col 9]' })
-					.first()
-					.click();
+				await clickProblem(page, 'resnet_ungraded.ipynb', '[Ln 27, Col 9]');
 				await pointAt(page, 'strides = (1,1), padding', 'Conv2D', true);
 				const actions = page.locator('.action-widget .monaco-list-row.action');
 				// The fixes are asked for once the line's analysis is in: again if the menu did not open.
