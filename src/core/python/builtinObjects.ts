@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
-import { Cause, classChain, ClassValue, FrameworkObject, UNKNOWN, Value } from './values';
+import { Cause, classChain, ClassValue, FrameworkObject, unknown, UNKNOWN, Value } from './values';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -42,6 +42,13 @@ export function conversion(
 		}
 	}
 	return UNKNOWN;
+}
+
+/** `int(text)` / `float(text)`: the number Python reads, or unknown with the reason it is not one. */
+export function fromText(it: BuiltinHost, read: Value | string, args: CallArgs): Value {
+	return typeof read === 'string'
+		? unknown({ reason: `\`${it.snippet(args.node)}\`: ${read}`, range: it.here(args.node) })
+		: read;
 }
 
 /**
@@ -87,4 +94,52 @@ export function hasAttr(it: BuiltinHost, target: Value, name: string): boolean |
 		}
 	}
 	return undefined;
+}
+
+/** `type(x)`: an instance's class (`type(self).HIDDEN`), a plain value's builtin class; else unknown. */
+export function typeOf(it: BuiltinHost, args: CallArgs): Value {
+	const [v] = args.positional;
+	const known =
+		args.positional.length !== 1 || !v
+			? undefined
+			: v.k === 'instance'
+				? ({ k: 'class', cls: v.inst.cls } as const)
+				: v.k === 'obj' && v.obj.pyClass
+					? ({ k: 'class', cls: v.obj.pyClass } as const)
+					: plainType(v);
+	return (
+		known ??
+		unknown({
+			reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
+			range: it.here(args.node),
+		})
+	);
+}
+
+/**
+ * `type(x)` of a plain value: the builtin class it is an instance of (`type(size) == list`), a
+ * named tuple's class; undefined for anything else (a torch named tuple, a framework object).
+ */
+export function plainType(v: Value): Value | undefined {
+	switch (v.k) {
+		case 'num':
+			return { k: 'builtin', name: v.float ? 'float' : 'int' };
+		case 'str':
+		case 'bool':
+			return { k: 'builtin', name: v.k };
+		case 'dict':
+			return v.cause ? undefined : { k: 'builtin', name: 'dict' };
+		case 'none':
+			return { k: 'builtin', name: 'NoneType' };
+		case 'list':
+			return v.iterator || v.cause ? undefined : { k: 'builtin', name: 'list' };
+		case 'tuple':
+			return v.cls
+				? { k: 'class', cls: v.cls }
+				: v.fields
+					? undefined
+					: { k: 'builtin', name: 'tuple' };
+		default:
+			return undefined;
+	}
 }

@@ -22,7 +22,8 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
-import { BuiltinHost, conversion, hasAttr } from './builtinObjects';
+import { BuiltinHost, conversion, fromText, hasAttr, typeOf } from './builtinObjects';
+import { floatFromText, intFromText } from './literals';
 import { plainBinary } from './operators';
 
 export type { BuiltinHost };
@@ -75,13 +76,17 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			if (a[0]?.k === 'obj') {
 				return conversion(it, a[0].obj, '__int__', args);
 			}
-			const s = a[0]?.k === 'str' ? Number(a[0].v) : NaN;
-			return Number.isInteger(s) ? num(s) : UNKNOWN;
+			return a[0]?.k === 'str' && a.length === 1
+				? fromText(it, intFromText(a[0].v), args)
+				: UNKNOWN;
 		}
 		case 'float': {
 			const n = a.length === 0 ? 0 : asNumber(a[0]);
 			if (n === undefined && a[0]?.k === 'obj') {
 				return conversion(it, a[0].obj, '__float__', args);
+			}
+			if (n === undefined && a[0]?.k === 'str') {
+				return fromText(it, floatFromText(a[0].v), args);
 			}
 			return n !== undefined ? float(n) : UNKNOWN;
 		}
@@ -172,20 +177,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			}
 			return { k: 'list', items: out };
 		}
-		case 'type': {
-			// type(x) of an instance is its class (`type(self).HIDDEN`).
-			const v = a[0];
-			if (a.length === 1 && v?.k === 'instance') {
-				return { k: 'class', cls: v.inst.cls };
-			}
-			if (a.length === 1 && v?.k === 'obj' && v.obj.pyClass) {
-				return { k: 'class', cls: v.obj.pyClass };
-			}
-			return unknown({
-				reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
-				range: it.here(args.node),
-			});
-		}
+		case 'type':
+			return typeOf(it, args);
 		case 'min':
 		case 'max': {
 			const keyFn = args.keywords.get('key');

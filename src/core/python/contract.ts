@@ -128,6 +128,11 @@ export interface Runtime {
 	 * such imports, this decides which one a name comes from (Python: the last that defines it).
 	 */
 	exportsName?(module: string, name: string): boolean | undefined;
+	/**
+	 * `Cls.name` of a source class that its own code does not define and whose framework base does
+	 * (`Fn.apply` of a torch.autograd.Function subclass); `bases` are its framework bases' paths.
+	 */
+	classAttr?(cls: ClassValue, bases: readonly string[], name: string): Value | undefined;
 	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
 	methodTable?(obj: FrameworkObject): string | undefined;
 	/**

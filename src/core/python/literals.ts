@@ -51,3 +51,44 @@ export function stringLiteral(text: string): string {
 					({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`,
 			);
 }
+
+/** Digits with single underscores between them, as `int()` and `float()` accept them. */
+const DIGITS = String.raw`\d(?:_?\d)*`;
+const INT_TEXT = new RegExp(`^[+-]?${DIGITS}$`);
+const FLOAT_TEXT = new RegExp(
+	`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`,
+);
+/** What Python's `str.strip()` removes around the text `int()` / `float()` read (ASCII part). */
+const SPACE = /^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g;
+
+/**
+ * `int(text)` as Python reads it (base 10): an optional sign and decimal digits, underscores
+ * between digits, surrounding whitespace. A text Python refuses is a reason (its ValueError);
+ * non-ASCII text (Python takes other scripts' digits) and integers past 2^53 are unknown.
+ */
+export function intFromText(text: string): Value | string {
+	const t = text.replace(SPACE, '');
+	if (/\P{ASCII}/u.test(t)) {
+		return 'NormLens reads only ASCII digits';
+	}
+	if (!INT_TEXT.test(t)) {
+		return `Python raises ValueError: invalid literal for int() with base 10: ${JSON.stringify(text)}`;
+	}
+	const v = Number(t.replace(/_/g, ''));
+	return Number.isSafeInteger(v) ? num(v) : 'the integer has no exact float';
+}
+
+/** `float(text)` as Python reads it; `inf` and `nan` are left unknown (no size is either). */
+export function floatFromText(text: string): Value | string {
+	const t = text.replace(SPACE, '');
+	if (/\P{ASCII}/u.test(t)) {
+		return 'NormLens reads only ASCII digits';
+	}
+	if (/^[+-]?(inf|infinity|nan)$/i.test(t)) {
+		return 'it is infinite or not a number';
+	}
+	if (!FLOAT_TEXT.test(t)) {
+		return `Python raises ValueError: could not convert string to float: ${JSON.stringify(text)}`;
+	}
+	return float(Number(t.replace(/_/g, '')));
+}

@@ -319,6 +319,10 @@ export function equal(a: Value, b: Value): boolean | undefined {
 		// Classes compare by identity (`block == BasicBlock`).
 		return a.cls === b.cls;
 	}
+	if (a.k === 'builtin' && b.k === 'builtin') {
+		// Builtin classes and functions by name (`type(size) == list`).
+		return a.name === b.name;
+	}
 	return a.k !== b.k ? false : undefined;
 }
 
@@ -376,6 +380,8 @@ export function identical(a: Value, b: Value): boolean | undefined {
 			return a.inst === (b as typeof a).inst;
 		case 'class':
 			return a.cls === (b as typeof a).cls;
+		case 'builtin':
+			return a.name === (b as typeof a).name;
 		default:
 			return undefined;
 	}

@@ -1,4 +1,5 @@
 // Python's `math` functions that model code uses for sizes, evaluated on numbers.
+import { REGEX_FLAGS } from './regex';
 import type { Value } from './values';
 
 /**
@@ -145,6 +146,7 @@ const REEXPORTS: ReadonlyMap<string, string> = new Map([
 /** Other constants of the libraries, by path: `np.newaxis` is None; the `string` module's texts. */
 const LIBRARY_CONSTANTS: ReadonlyMap<string, Value> = new Map<string, Value>([
 	['numpy.newaxis', { k: 'none' }],
+	...[...REGEX_FLAGS].map(([path, v]): [string, Value] => [path, { k: 'num', v }]),
 	...Object.entries({
 		ascii_lowercase: 'abcdefghijklmnopqrstuvwxyz',
 		ascii_uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',

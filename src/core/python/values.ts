@@ -19,8 +19,17 @@ export type Value =
 	| { k: 'str'; v: string }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
-	/** `fields`: the names of a named tuple's items (`torch.max(x, 1).values`). */
-	| { k: 'tuple'; items: Value[]; cause?: Cause; fields?: readonly string[] }
+	/**
+	 * `fields`: the names of a named tuple's items (`torch.max(x, 1).values`); `cls`: the source's
+	 * named-tuple class it is an instance of (`collections.namedtuple`, `typing.NamedTuple`).
+	 */
+	| {
+			k: 'tuple';
+			items: Value[];
+			cause?: Cause;
+			fields?: readonly string[];
+			cls?: ClassValue;
+	  }
 	/**
 	 * `cause`: something NormLens could not follow may have changed the list (its items are then not
 	 * trusted). `iterator`: an iterator or generator (`iter(xs)`, `module.parameters()`), not a
@@ -118,6 +127,8 @@ export interface ClassValue {
 	attrs: Map<string, Value>;
 	/** A `@dataclass`: its fields in order, with their defaults (the generated `__init__` takes them). */
 	fields?: { name: string; default: Value | undefined }[];
+	/** A named tuple (`collections.namedtuple(…)`, `class P(NamedTuple)`): `fields` are its items. */
+	namedTuple?: true;
 }
 
 export interface Instance {

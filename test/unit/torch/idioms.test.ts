@@ -205,7 +205,6 @@ const programs: Record<string, string> = {
 
 /** Exact would need what NormLens does not follow yet (said by the reason). */
 const stillUnknown: Record<string, RegExp> = {
-	'namedtuple config': /namedtuple/,
 	'try except fallback': /`try` block raises, so `except ImportError:` may run/,
 	'sorted and set': /sorted\(\{8, 3, 5\}\)/,
 	// The except block may run (the import may fail): the model it changes is unknown.

@@ -35,6 +35,7 @@ import { cloneObject, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
+import { autogradClassAttr, autogradContextMethod } from './autogradFunction';
 import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
@@ -357,6 +358,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	/** `torch.nn` defines the modules of the catalogue (and others NormLens does not know: undefined). */
+	classAttr(cls: ClassValue, bases: readonly string[], name: string): Value | undefined {
+		return autogradClassAttr(cls, bases, name);
+	}
+
 	exportsName(module: string, name: string): boolean | undefined {
 		const sub = torchSubpath(`${module}.${name}`);
 		return sub?.area === 'nn' && module.split('.').length === 2 && torchModuleSpec(name)
@@ -433,7 +438,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 				this.forward.callModule(m, a, c),
 			);
 		}
-		return dataMethod(obj, name, ctx.range(args.node));
+		return autogradContextMethod(obj, name) ?? dataMethod(obj, name, ctx.range(args.node));
 	}
 
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {

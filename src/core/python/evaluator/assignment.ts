@@ -13,6 +13,7 @@ import {
 	Value,
 	dictKey,
 } from '../values';
+import { setDefaults } from '../namedTuples';
 import type { Interpreter } from '../interpreter';
 import { NOT_A_MODEL_PART } from '../trusted';
 import { spreadElements } from './expressions';
@@ -148,6 +149,16 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 				setAttr(it, obj.obj, it.source.slice(prop), value, target);
 			} else if (prop && obj.k === 'instance') {
 				obj.inst.attrs.set(it.source.slice(prop), value);
+			} else if (
+				prop &&
+				obj.k === 'bound' &&
+				obj.name === '__new__' &&
+				obj.self.k === 'class' &&
+				obj.self.cls.namedTuple &&
+				it.source.slice(prop) === '__defaults__'
+			) {
+				// `P.__new__.__defaults__ = (None,) * len(P._fields)`: a named tuple's defaults before Python 3.7.
+				setDefaults(obj.self.cls, value);
 			} else if (prop && obj.k === 'class') {
 				// `Block.expansion = 3`: every instance reads it from then on (unless it has its own).
 				obj.cls.attrs.set(it.source.slice(prop), value);
@@ -246,6 +257,8 @@ export function setAttr(
 	}
 	for (const r of it.runtimes) {
 		if (r.setAttr?.(obj, name, value, it.here(where))) {
+			// Registered by its runtime (a child, a parameter): no longer the plain value set before.
+			it.objectAttrs.get(obj)?.delete(name);
 			return;
 		}
 	}

@@ -11,6 +11,8 @@ import {
 } from '../trusted';
 import { callMath, isMathFunction } from '../stdlib';
 import { callBuiltin } from '../builtins';
+import { NAMED_TUPLE_FACTORIES, namedTupleFactory } from '../namedTuples';
+import { callRegex, isRegexFunction } from '../regex';
 import { bundledTarget } from '../../zoo';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
@@ -155,6 +157,12 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 				return fn
 					? { k: 'partial', fn, positional, keywords: new Map(args.keywords) }
 					: UNKNOWN;
+			}
+			if (isRegexFunction(callee.path)) {
+				return callRegex(it, callee.path, args);
+			}
+			if (NAMED_TUPLE_FACTORIES.has(callee.path)) {
+				return namedTupleFactory(it, args);
 			}
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);

@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
+import { isNamedTupleClass, NAMED_TUPLE_BASES, namedTupleInstance } from '../namedTuples';
 import {
 	basePaths,
 	classChain,
@@ -48,6 +49,11 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 				cls.attrs.set(k, v);
 			}
 		}
+	}
+	if (bases.some((b) => b.k === 'ref' && NAMED_TUPLE_BASES.has(b.path))) {
+		// `class P(NamedTuple)`: its annotated attributes are the tuple's fields.
+		cls.namedTuple = true;
+		cls.fields = dataclassFields(it, node, cls);
 	}
 	scope.set(cls.name, { k: 'class', cls });
 }
@@ -151,6 +157,9 @@ function dataclassFields(
  */
 export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): Value {
 	it.called.add(cls);
+	if (isNamedTupleClass(cls)) {
+		return namedTupleInstance(it, cls, args);
+	}
 	it.recordModuleCall(cls.source, cls.name, args);
 	const bases = basePaths(cls);
 	let self: Value | undefined;

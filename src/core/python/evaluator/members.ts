@@ -5,8 +5,10 @@ import { childNamed } from '../parse';
 import { pySlice } from '../operators';
 import { BUNDLED_MODULES } from '../../zoo';
 import { libraryValue } from '../stdlib';
+import { namedTupleClassAttr } from '../namedTuples';
 import {
 	asInt,
+	basePaths,
 	Cause,
 	ClassValue,
 	classChain,
@@ -110,15 +112,18 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			if (name === '__class__' && obj.obj.pyClass) {
 				return { k: 'class', cls: obj.obj.pyClass };
 			}
+			// A plain attribute the program set (`conv.stride = [2, 2]`) is in the object's __dict__
+			// from then on: it reads back as set, before what the runtime derives from the object's
+			// configuration (what a runtime registers, a child or a parameter, is never kept here).
+			const own = it.objectAttrs.get(obj.obj)?.get(name);
+			if (own) {
+				return own;
+			}
 			for (const r of it.runtimes) {
 				const v = r.getAttr(obj.obj, name);
 				if (v !== undefined) {
 					return v;
 				}
-			}
-			const own = it.objectAttrs.get(obj.obj)?.get(name);
-			if (own) {
-				return own;
 			}
 			const cls = obj.obj.pyClass;
 			const m = cls ? findMethod(cls, name) : undefined;
@@ -179,7 +184,21 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			if (m?.fn.binding === 'class') {
 				return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
 			}
-			return m ? { k: 'func', def: m.fn } : (classAttribute(obj.cls, name) ?? UNKNOWN);
+			if (m) {
+				return { k: 'func', def: m.fn };
+			}
+			const attr = classAttribute(obj.cls, name) ?? namedTupleClassAttr(obj.cls, name);
+			if (attr) {
+				return attr;
+			}
+			const bases = basePaths(obj.cls);
+			for (const r of it.runtimes) {
+				const v = r.classAttr?.(obj.cls, bases, name);
+				if (v) {
+					return v;
+				}
+			}
+			return UNKNOWN;
 		}
 		case 'super': {
 			// super() goes on after the running method's class in the MRO of the instance's class.
@@ -218,9 +237,19 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 		case 'unknown':
 			return obj;
 		case 'tuple': {
-			// A named tuple's field (`torch.max(x, 1).values`).
+			// A named tuple's field (`torch.max(x, 1).values`), or a method of its source class.
 			const at = obj.fields?.indexOf(name) ?? -1;
-			return at >= 0 ? obj.items[at] : { k: 'bound', self: obj, name };
+			if (at >= 0) {
+				return obj.items[at];
+			}
+			const m = obj.cls ? findMethod(obj.cls, name) : undefined;
+			if (m && obj.cls) {
+				return bindMethod(it, m, obj, obj.cls);
+			}
+			const classAttr = obj.cls
+				? (namedTupleClassAttr(obj.cls, name) ?? classAttribute(obj.cls, name))
+				: undefined;
+			return classAttr ?? { k: 'bound', self: obj, name };
 		}
 		default:
 			return { k: 'bound', self: obj, name };

@@ -3,6 +3,7 @@ import type { CallArgs } from '../contract';
 import { READING_SEQUENCE_METHODS } from '../trusted';
 import { strMethod } from '../operators';
 import { dictMethod, listMethod } from '../containers';
+import { namedTupleMethod } from '../namedTuples';
 import { Cause, FrameworkObject, pyNumber, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
@@ -31,6 +32,10 @@ export function callMethodOn(
 			}
 		}
 		return untrackedMethod(it, self, self.obj, name, full);
+	}
+	const named = namedTupleMethod(it, self, name, full);
+	if (named) {
+		return named;
 	}
 	if (self.k === 'instance' || self.k === 'class') {
 		return it.call(it.getAttr(self, name), full);
