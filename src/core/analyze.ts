@@ -18,6 +18,8 @@ import type {
 } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
+import type { TorchModule } from './frameworks/torch/objects';
+import { DeclaredInputs } from './exampleInput';
 import {
 	defaultLimits,
 	Interpreter,
@@ -50,23 +52,6 @@ export interface AnalyzeOptions {
 	moduleName?: string;
 	/** The files beside this one, read only when a definition here needs arguments (the host reads them). */
 	callers?: () => readonly CallerFile[];
-}
-
-/** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
-// Horizontal space only: `\s*` at a line start also spans newlines, which made runs of blank lines quadratic.
-const inputComment = /^[ \t]*#[ \t]*normlens:[ \t]*input[ \t]*[([]([\d \t,]+)[)\]]/m;
-
-export function declaredInput(text: string): number[] | undefined {
-	const m = inputComment.exec(text);
-	if (!m) {
-		return undefined;
-	}
-	const dims = m[1]
-		.split(',')
-		.map((d) => d.trim())
-		.filter((d) => d.length > 0)
-		.map(Number);
-	return dims.length > 0 && dims.every((d) => Number.isInteger(d) && d > 0) ? dims : undefined;
 }
 
 /**
@@ -176,10 +161,14 @@ function analyzeSource(
 		// The example input (`# normlens: input (…)`) through each model nobody called: the
 		// program's own first, so that a bound reached later building a library file's other
 		// definitions does not leave them without shapes.
-		const input = declaredInput(text) ?? options.torchInput;
+		const declared = new DeclaredInputs(text);
 		const forwardUncalled = () => {
-			for (const root of input ? torch.roots() : []) {
-				if (!root.called && !interpreter.truncated) {
+			const roots = declared.any || options.torchInput ? torch.roots() : [];
+			const lineOf = (m: TorchModule) => (m.definedAt ?? m.range).start.line;
+			const modelLines = new Set(roots.map(lineOf));
+			for (const root of roots) {
+				const input = declared.forModel(lineOf(root), modelLines) ?? options.torchInput;
+				if (input && !root.called && !interpreter.truncated) {
 					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{

@@ -141,7 +141,7 @@ export function toContract(
 			})),
 			totals: {
 				...m.totals,
-				...(m.totals.total === null && m.unknown
+				...(Object.values(m.totals).includes(null) && m.unknown
 					? { unknown: { reason: m.unknown.reason, ...at(m.unknown.range) } }
 					: {}),
 			},

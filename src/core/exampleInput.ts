@@ -86,3 +86,81 @@ export function suggestExampleInput(model: ModelSummary): number[] | undefined {
 	}
 	return undefined;
 }
+
+/** `# normlens: input (1, 3, 224, 224)` — a comment, read as data, not Python. */
+// Horizontal space only: `\s*` at a line start also spans newlines, which made runs of blank lines quadratic.
+const INPUT_COMMENT = /^[ \t]*#[ \t]*normlens:[ \t]*input[ \t]*[([]([\d \t,]+)[)\]]/gm;
+
+function dimsOf(text: string): number[] | undefined {
+	const dims = text
+		.split(',')
+		.map((d) => d.trim())
+		.filter((d) => d.length > 0)
+		.map(Number);
+	return dims.length > 0 && dims.every((d) => Number.isInteger(d) && d > 0) ? dims : undefined;
+}
+
+/**
+ * The example inputs a file declares. A comment belongs to the model built on the first line of
+ * code below it (`# normlens: input (2, 100)` above `generator = G()`, another above
+ * `discriminator = D()`: a generator's latent vector is no input of its discriminator). A model
+ * without one takes the first comment above no model, else the file's first comment.
+ */
+export class DeclaredInputs {
+	private readonly comments: { target: number; dims: number[] }[] = [];
+
+	constructor(text: string) {
+		const lines = text.split('\n');
+		const starts: number[] = [];
+		for (let i = 0, at = 0; i < lines.length; i++) {
+			starts.push(at);
+			at += lines[i].length + 1;
+		}
+		let line = 0;
+		for (const m of text.matchAll(INPUT_COMMENT)) {
+			const dims = dimsOf(m[1]);
+			if (!dims) {
+				continue;
+			}
+			// The comment's line (matches come in order: the search goes on from the last one), then
+			// the first line below it that is code (not blank, not a comment).
+			while (line + 1 < starts.length && starts[line + 1] <= m.index) {
+				line++;
+			}
+			let target = line;
+			do {
+				target++;
+			} while (target < lines.length && /^[ \t]*(#.*)?\r?$/.test(lines[target]));
+			this.comments.push({ target, dims });
+		}
+	}
+
+	/** The first comment's input, wherever it is. */
+	get first(): number[] | undefined {
+		return this.comments[0]?.dims;
+	}
+
+	get any(): boolean {
+		return this.comments.length > 0;
+	}
+
+	/**
+	 * The input of the model whose statement starts on `line` (0-based), given the lines of every
+	 * model the file built: its own comment's, else the first comment above no model.
+	 */
+	forModel(line: number, modelLines: ReadonlySet<number>): number[] | undefined {
+		const own = this.comments.filter((c) => c.target === line).at(-1);
+		// Else the first comment above no model, else the first of all: the file's example input,
+		// as "Set Example Input…" wrote it before a file could hold one per model.
+		return (
+			own?.dims ??
+			this.comments.find((c) => !modelLines.has(c.target))?.dims ??
+			this.comments[0]?.dims
+		);
+	}
+}
+
+/** The first example input the file declares (read as data, not Python). */
+export function declaredInput(text: string): number[] | undefined {
+	return new DeclaredInputs(text).first;
+}

@@ -2,7 +2,6 @@
 // only from here; nothing in core may import `vscode` or Node built-ins.
 export {
 	analyzePython,
-	declaredInput,
 	IncrementalAnalyzer,
 	layerAt,
 	layerOnLine,
@@ -47,7 +46,13 @@ export {
 } from './format/summaryText';
 export { lineHint } from './format/lineHint';
 export { modelLensTitle } from './format/lensTitle';
-export { exampleInputComment, parseShapeText, suggestExampleInput } from './exampleInput';
+export {
+	DeclaredInputs,
+	declaredInput,
+	exampleInputComment,
+	parseShapeText,
+	suggestExampleInput,
+} from './exampleInput';
 export {
 	briefReason,
 	causeLocation,

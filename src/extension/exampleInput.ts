@@ -3,14 +3,15 @@ import * as vscode from 'vscode';
 import { exampleInputComment, parseShapeText, suggestExampleInput } from '../core';
 import type { Target } from './inspector';
 
-/** A line that already gives the example input (the first one is the one NormLens reads). */
+/** A line that gives an example input (to the model below it, or to those without their own). */
 const COMMENT = /^[ \t]*#[ \t]*normlens:[ \t]*input\b.*$/m;
 
 /**
  * "Set Example Input…": PyTorch models that the file never calls have no shapes; a `# normlens:
  * input (…)` comment gives them an input. The shape is asked for (with one suggested from the
- * model's first layer) unless the caller passes it; the comment replaces the file's existing one
- * (in any cell of a notebook) or goes above the model. Returns the shape written.
+ * model's first layer) unless the caller passes it; the comment goes above the model (replacing
+ * its own comment there), which it then belongs to; with no model at the cursor, it replaces the
+ * file's comment for the models without their own. Returns the shape written.
  */
 export async function setExampleInput(t: Target, given: unknown): Promise<number[] | undefined> {
 	const model = t.analysis.modelAt(t.pos);
@@ -37,14 +38,37 @@ export async function setExampleInput(t: Target, given: unknown): Promise<number
 		return undefined;
 	}
 	const comment = exampleInputComment(shape);
-	// In a notebook the comment may be in any cell; the first one is the one that counts.
+	const edit = new vscode.WorkspaceEdit();
+	const at = model ? t.analysis.toDocument(model.range) : undefined;
+	if (at) {
+		// The model's own comment: one between the code above it and its line (DeclaredInputs).
+		let own: vscode.TextLine | undefined;
+		for (let line = at.start.line - 1; line >= 0; line--) {
+			const text = t.doc.lineAt(line);
+			if (COMMENT.test(text.text)) {
+				own = text;
+				break;
+			}
+			if (!/^[ \t]*(#.*)?$/.test(text.text)) {
+				break;
+			}
+		}
+		if (own) {
+			edit.replace(t.doc.uri, own.range, `${/^[ \t]*/.exec(own.text)?.[0] ?? ''}${comment}`);
+		} else {
+			const indent = /^[ \t]*/.exec(t.doc.lineAt(at.start.line).text)?.[0] ?? '';
+			edit.insert(t.doc.uri, new vscode.Position(at.start.line, 0), `${indent}${comment}\n`);
+		}
+		return (await vscode.workspace.applyEdit(edit)) ? shape : undefined;
+	}
+	// No model at the cursor: the comment for the models without one of their own (in any cell of
+	// a notebook), replaced where the file already has one.
 	const docs = t.analysis.notebook
 		? t.analysis.notebook.document
 				.getCells()
 				.filter((c) => c.kind === vscode.NotebookCellKind.Code)
 				.map((c) => c.document)
 		: [t.doc];
-	const edit = new vscode.WorkspaceEdit();
 	const existing = docs
 		.map((d) => ({ d, m: COMMENT.exec(d.getText()) }))
 		.find((x) => x.m !== null);
@@ -56,9 +80,7 @@ export async function setExampleInput(t: Target, given: unknown): Promise<number
 			`${/^[ \t]*/.exec(existing.m[0])?.[0] ?? ''}${comment}`,
 		);
 	} else {
-		const at = model ? t.analysis.toDocument(model.range) : undefined;
-		const line = at?.start.line ?? 0;
-		edit.insert(t.doc.uri, new vscode.Position(line, 0), `${comment}\n`);
+		edit.insert(t.doc.uri, new vscode.Position(0, 0), `${comment}\n`);
 	}
 	return (await vscode.workspace.applyEdit(edit)) ? shape : undefined;
 }

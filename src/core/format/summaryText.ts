@@ -28,8 +28,9 @@ export function unknownReasons(model: ModelSummary, locate: Locate = plainLines)
 		seen.add(key);
 		out.push(`${what}: ${c.reason} (${locate(c.range)})`);
 	};
-	if (model.totals.total === null && model.unknown) {
-		add(model.unknown, 'totals unknown');
+	// A model whose parameters are known may still have buffers of unknown size: said too.
+	if (Object.values(model.totals).includes(null) && model.unknown) {
+		add(model.unknown, model.totals.total === null ? 'totals unknown' : 'buffers unknown');
 	}
 	for (const l of model.layers) {
 		if (l.unknown) {

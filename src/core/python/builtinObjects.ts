@@ -143,3 +143,66 @@ export function plainType(v: Value): Value | undefined {
 			return undefined;
 	}
 }
+
+/** `isinstance(v, int | float | bool | str | tuple | list | dict)` of a plain value. */
+export function builtinInstance(v: Value, name: string): boolean {
+	switch (name) {
+		case 'int':
+			// A float is no int even when whole (2.0); a bool is an int.
+			return (v.k === 'num' && !v.float && Number.isInteger(v.v)) || v.k === 'bool';
+		case 'float':
+			return v.k === 'num' && (v.float === true || !Number.isInteger(v.v));
+		case 'bool':
+		case 'str':
+		case 'tuple':
+		case 'dict':
+			return v.k === name;
+		case 'list':
+			// `iter(xs)`, `model.parameters()`: iterators NormLens holds as lists, and no list.
+			return v.k === 'list' && !v.iterator;
+		default:
+			return false;
+	}
+}
+
+/** The abstract base classes `isinstance` is asked about in model code (timm's `to_2tuple`). */
+const ABC_TYPES: ReadonlyMap<string, (v: Value) => boolean | undefined> = new Map(
+	['collections.abc.', 'collections.', 'typing.'].flatMap((prefix) => [
+		[`${prefix}Iterable`, (v: Value) => iterableKind(v, true)],
+		[`${prefix}Sequence`, (v: Value) => iterableKind(v, false) && v.k !== 'dict'],
+		[
+			`${prefix}Mapping`,
+			(v: Value) => (iterableKind(v, true) === undefined ? undefined : v.k === 'dict'),
+		],
+	]),
+);
+
+export function isAbcPath(path: string): boolean {
+	return ABC_TYPES.has(path);
+}
+
+/**
+ * `isinstance(v, collections.abc.Iterable / Sequence / Mapping)` of a plain value; undefined for
+ * values whose class NormLens does not know (an instance, a framework object).
+ */
+export function abcInstance(v: Value, path: string): boolean | undefined {
+	return ABC_TYPES.get(path)?.(v);
+}
+
+/** Whether a plain value is iterable (`iterators`: counting iterators in), undefined for others. */
+function iterableKind(v: Value, iterators: boolean): boolean | undefined {
+	switch (v.k) {
+		case 'num':
+		case 'bool':
+		case 'none':
+			return false;
+		case 'str':
+		case 'tuple':
+		case 'dict':
+			return true;
+		case 'list':
+			return iterators || !v.iterator;
+		default:
+			return undefined;
+	}
+}

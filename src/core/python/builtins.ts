@@ -22,7 +22,16 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
-import { BuiltinHost, conversion, fromText, hasAttr, typeOf } from './builtinObjects';
+import {
+	abcInstance,
+	builtinInstance,
+	BuiltinHost,
+	conversion,
+	fromText,
+	hasAttr,
+	isAbcPath,
+	typeOf,
+} from './builtinObjects';
 import { floatFromText, intFromText } from './literals';
 import { plainBinary } from './operators';
 
@@ -468,35 +477,28 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 					v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
 				};
 			}
-			if (!v || types.length === 0 || !types.every((t) => t.k === 'builtin')) {
+			if (
+				!v ||
+				v.k === 'unknown' ||
+				types.length === 0 ||
+				!types.every((t) => t.k === 'builtin' || (t.k === 'ref' && isAbcPath(t.path)))
+			) {
 				return UNKNOWN;
 			}
-			const kinds: Record<string, Value['k'][]> = {
-				int: ['num'],
-				float: ['num'],
-				bool: ['bool'],
-				str: ['str'],
-				tuple: ['tuple'],
-				list: ['list'],
-				dict: ['dict'],
-			};
-			if (v.k === 'unknown') {
-				return UNKNOWN;
+			let all: boolean | undefined = false;
+			for (const t of types) {
+				const hit =
+					t.k === 'ref'
+						? abcInstance(v, t.path)
+						: builtinInstance(v, (t as { name: string }).name);
+				if (hit === true) {
+					return { k: 'bool', v: true };
+				}
+				if (hit === undefined) {
+					all = undefined;
+				}
 			}
-			const hit = types.some((t) => {
-				const name = (t as { name: string }).name;
-				// A float is no int even when whole (2.0), and an int no float.
-				if (name === 'int') {
-					return (
-						(v.k === 'num' && !isFloat(v) && Number.isInteger(v.v)) || v.k === 'bool'
-					);
-				}
-				if (name === 'float') {
-					return v.k === 'num' && (isFloat(v) || !Number.isInteger(v.v));
-				}
-				return kinds[name]?.includes(v.k) ?? false;
-			});
-			return { k: 'bool', v: hit };
+			return all === undefined ? UNKNOWN : { k: 'bool', v: false };
 		}
 		case 'super': {
 			const top = it.currentMethod();

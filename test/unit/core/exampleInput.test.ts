@@ -48,4 +48,51 @@ describe('example input for PyTorch models the file never calls', () => {
 		assert.deepStrictEqual(first('nn.LSTM(12, 4, batch_first=True)'), [1, 16, 12]);
 		assert.strictEqual(first('nn.Identity()'), undefined);
 	});
+
+	it("each model takes the comment above it: a generator's latent input is no discriminator's", () => {
+		// PyTorch 1.13: g(zeros(2, 3, 128, 128)) is (2, 3, 64, 64), d(zeros(2, 3, 64, 64)) is
+		// (2, 1, 32, 32). NormLens ran both on the file's first comment (d: (2, 1, 64, 64)).
+		const code = (gComment: string, dComment: string) => `import torch.nn as nn
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(3, 3, 3, 2, 1)
+    def forward(self, x):
+        return self.c(x)
+
+${gComment}
+g = G()
+${dComment}
+
+d = nn.Sequential(nn.Conv2d(3, 1, 3, 2, 1))
+`;
+		const shapes = (text: string) =>
+			analyzePython(text).models.map((m) => [m.name, m.calls?.[0]?.outputShape ?? null]);
+		assert.deepStrictEqual(
+			shapes(code('# normlens: input (2, 3, 128, 128)', '# normlens: input (2, 3, 64, 64)')),
+			[
+				['g', [2, 3, 64, 64]],
+				['d', [2, 1, 32, 32]],
+			],
+		);
+		// One comment is the file's example input: every model takes it (d on (2, 3, 128, 128)).
+		const one = analyzePython(code('# normlens: input (2, 3, 128, 128)', ''));
+		assert.deepStrictEqual(
+			one.models.map((m) => [m.name, m.calls?.[0]?.outputShape ?? null]),
+			[
+				['g', [2, 3, 64, 64]],
+				['d', [2, 1, 64, 64]],
+			],
+		);
+		// A comment above no model (the file's top) gives every model without its own comment its input.
+		assert.deepStrictEqual(
+			shapes(
+				`# normlens: input (2, 3, 16, 16)\n${code('', '# normlens: input (2, 3, 64, 64)')}`,
+			),
+			[
+				['g', [2, 3, 8, 8]],
+				['d', [2, 1, 32, 32]],
+			],
+		);
+	});
 });

@@ -274,6 +274,9 @@ export function callLayer(
 	if (shapeCause) {
 		layer.inputCause ??= shapeCause;
 		tensor.shapeCause = shapeCause;
+	} else if (known && out === null && layer.outputCause) {
+		// Its input known, its output not: the layers after it say why (a Lambda's function).
+		tensor.shapeCause = layer.outputCause;
 	}
 	layer.calls++;
 	layer.firstOutput ??= tensor;
@@ -311,6 +314,19 @@ export function traceLambda(
 	);
 	const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 	layer.outputShape = shape;
+	const inner =
+		shape !== null
+			? undefined
+			: result.k === 'obj' && result.obj instanceof KerasTensor
+				? tensorShapeCause(result.obj)
+				: causeOf(result);
+	if (inner) {
+		// What in its function NormLens could not follow (`tf.space_to_depth`, a NumPy call).
+		layer.outputCause ??= {
+			reason: `NormLens cannot compute the output shape of Lambda \`${layer.name}\`: ${inner.reason}`,
+			range: inner.range,
+		};
+	}
 	return shape;
 }
 

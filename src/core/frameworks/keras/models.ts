@@ -96,15 +96,21 @@ export function addToSequential(s: KerasSession, model: KerasModel, v: Value): v
 			return;
 		}
 		layer.built = true;
+		// A Sequential built on its first layer's `input_dim=` / `input_shape=` has that input, and
+		// its last layer's output (a GAN's `Sequential([generator, discriminator])`).
 		const inShape =
 			nested.modelKind === 'functional'
 				? (nested.inputs[0]?.shape ?? null)
-				: (nested.inputShape ?? null);
+				: (nested.inputShape ?? nested.layers[0]?.declaredInput ?? null);
 		layer.inputShapes = inShape ? [inShape] : null;
 		layer.outputShape =
-			nested.modelKind === 'functional' && nested.outputs.length === 1
-				? nested.outputs[0].shape
-				: null;
+			nested.modelKind === 'functional'
+				? nested.outputs.length === 1
+					? nested.outputs[0].shape
+					: null
+				: inShape
+					? (nested.layers.at(-1)?.outputShape ?? null)
+					: null;
 		if (model.layers.length === 0 && inShape) {
 			model.inputShape ??= inShape;
 		}

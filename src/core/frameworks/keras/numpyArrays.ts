@@ -528,7 +528,7 @@ function dataValue(
 	const f = FUNCTIONS[`numpy.${name}`];
 	const x = args.positional[0] ?? args.keywords.get('a');
 	if (!f || x?.k !== 'obj' || !(x.obj instanceof KerasTensor) || !isConcrete(x.obj)) {
-		return undefined;
+		return name === 'reshape' && !args.cause ? reshapeUnread(s, args) : undefined;
 	}
 	return applyCall(s, x.obj, f, args.positional.slice(1), args.keywords, range);
 }
@@ -566,4 +566,22 @@ function padSequences(s: KerasSession, args: CallArgs, range: TextRange): Value 
 		};
 	}
 	return { k: 'obj', obj: out };
+}
+
+/**
+ * `np.reshape(data, (data.shape[0], 28, 28, 1))` of data NormLens does not hold (`np.load(…)`):
+ * NumPy returns an array of that shape or raises, so the sizes written are known and the others
+ * (and a -1) are not. Undefined where the shape given is not a sequence of sizes NormLens reads.
+ */
+function reshapeUnread(s: KerasSession, args: CallArgs): Value | undefined {
+	const given = args.positional[1] ?? args.keywords.get('newshape') ?? args.keywords.get('shape');
+	const items = given ? (asSequence(given) ?? [given]) : undefined;
+	if (!items || items.length === 0 || items.some((v) => v.k !== 'num' && v.k !== 'unknown')) {
+		return undefined;
+	}
+	const dims = items.map((v) => (v.k === 'num' && !v.float && v.v >= 0 ? v.v : null));
+	if (items.some((v) => v.k === 'num' && (v.float === true || (v.v < 0 && v.v !== -1)))) {
+		return undefined;
+	}
+	return arrayOf(s, dims);
 }

@@ -64,6 +64,8 @@ export const TF_OPS: Readonly<Record<string, TensorOp>> = {
 	'ops.matmul': 'matmul',
 	'tf.nn.depth_to_space': 'depth_to_space',
 	'tf.nn.space_to_depth': 'space_to_depth',
+	'tf.compat.v1.space_to_depth': 'space_to_depth',
+	'tf.compat.v1.depth_to_space': 'depth_to_space',
 	'tf.image.extract_patches': 'extract_patches',
 	'ops.image.extract_patches': 'keras_extract_patches',
 	'tf.image.resize': 'resize',

@@ -83,7 +83,13 @@ export function tfFunctionCall(
 			return { k: 'bool', v: compare(x, y) };
 		}
 	}
-	const elementwise = comparison ? BROADCASTING[comparison[1] ?? comparison[2]] : undefined;
+	// Keras 2's backend has the two of them too (`K.maximum(sum_square, K.epsilon())`).
+	const backend = /^(?:(?:tensorflow|tf)\.)?keras\.backend\.(maximum|minimum)$/.exec(path)?.[1];
+	const elementwise = comparison
+		? BROADCASTING[comparison[1] ?? comparison[2]]
+		: backend
+			? BROADCASTING[backend]
+			: undefined;
 	if (elementwise) {
 		// `ops.maximum(sum_square, keras.backend.epsilon())`, `tf.add(x, y)`: NumPy broadcasting.
 		const [a, b] = [args.positional[0], args.positional[1]];
@@ -95,7 +101,7 @@ export function tfFunctionCall(
 						a,
 						b,
 						ctx.range(args.node),
-						path.includes('keras') ? null : elementwise,
+						path.includes('keras.ops') ? null : elementwise,
 					)
 				: undefined;
 		if (v) {

@@ -287,6 +287,10 @@ export function callCosts(
 		if (rowParams === null) {
 			cause ??= unknownParams(c.module);
 		}
+		if (c.call.outputShape === null) {
+			// A container's row (the model's own) whose forward returned what NormLens lost.
+			cause ??= c.record.outputCause;
+		}
 		return {
 			...c.call,
 			// named_parameters(): a weight tied across two submodules once.

@@ -110,22 +110,28 @@ export class ForwardTracer {
 		}
 		this.callStack.push(rec);
 		try {
-			const out =
+			let out =
 				explainShapes(
 					this.runModule(m, args, ctx),
 					[],
 					moduleOutputCause(m, rec.inputCause),
 				) ?? UNKNOWN;
+			if (!parent && rec.raised) {
+				// PyTorch raised inside this forward: the model's call returns nothing, whatever a
+				// part of the forward computed before or beside the raise.
+				out = { k: 'obj', obj: lostOutput(rec.raised) };
+			}
 			// What the module made afresh is its own output; what it passed on keeps its producers.
 			stamp(out, [{ call: rec }]);
 			rec.outputFlow = sourcesOf([out], false);
 			const tensor = out.k === 'tuple' ? out.items[0] : out;
 			rec.output =
 				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
+			rec.outputCause =
+				rec.output === null ? returnedShapeCause(m, tensor, rec.inputCause) : undefined;
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
 				m.callRecord = rec;
-				m.outputCause =
-					rec.output === null ? returnedShapeCause(m, tensor, rec.inputCause) : undefined;
+				m.outputCause = rec.outputCause;
 			}
 			return out;
 		} finally {
@@ -210,6 +216,14 @@ export class ForwardTracer {
 		return x;
 	}
 
+	/** PyTorch raises here (`cause` says what): the top-level call running now returns nothing. */
+	raised(cause: Cause): void {
+		const top = this.callStack[0];
+		if (top) {
+			top.raised ??= cause;
+		}
+	}
+
 	/** A catalogue module's forward by its shape rule, recorded as the module's call unless it runs inside the module's own `forward`. */
 	catalogueForward(
 		m: TorchModule,
@@ -255,8 +269,17 @@ export class ForwardTracer {
 		} else if (m.lazyPending && first) {
 			lazyOnUnknownInput(m, inputShapeCause([first]));
 		}
-		// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
-		if (!m.initRaises && inputs.length > 0 && inputs.every((s): s is Shape => s !== null)) {
+		const noTarget = spec.category === 'loss' ? missingTarget(m, args) : undefined;
+		if (noTarget) {
+			// `self.criterion(x, y)` with y=None (PSPNet's forward in training mode): a TypeError.
+			outCause = noTarget;
+			this.raised(noTarget);
+		} else if (
+			// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
+			!m.initRaises &&
+			inputs.length > 0 &&
+			inputs.every((s): s is Shape => s !== null)
+		) {
 			try {
 				out = torchOutputShape(spec, config, inputs, `${m.type}`);
 			} catch (e) {
@@ -277,6 +300,7 @@ export class ForwardTracer {
 					out = inputs[0];
 				} else {
 					outCause = { reason: `${e.message} (PyTorch raises here)`, range: m.range };
+					this.raised(outCause);
 				}
 			}
 		}
@@ -429,6 +453,28 @@ function returnedShapeCause(
 				: 'something other than a tensor';
 	return {
 		reason: `the forward of this ${m.type} returns ${what}; a row shows the shape of a tensor (or a tuple's first)`,
+		range: m.range,
+	};
+}
+
+/** What a call that raised returns to a row: nothing, for the reason PyTorch raised. */
+function lostOutput(cause: Cause): TorchTensor {
+	const t = new TorchTensor(null);
+	t.shapeCause = cause;
+	return t;
+}
+
+/**
+ * A loss called without a target tensor (`criterion(x)` or `criterion(x, None)`): PyTorch raises
+ * TypeError. Undefined when the target is a tensor or a value NormLens does not know.
+ */
+function missingTarget(m: TorchModule, args: CallArgs): Cause | undefined {
+	const target = args.positional[1] ?? args.keywords.get('target');
+	if (target && target.k !== 'none') {
+		return undefined;
+	}
+	return {
+		reason: `this ${m.type} is called without a target tensor (${target ? 'None' : 'none given'}): PyTorch raises TypeError here`,
 		range: m.range,
 	};
 }

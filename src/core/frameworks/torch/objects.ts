@@ -123,6 +123,10 @@ export interface CallRecord {
 	inbound?: FlowRef[];
 	/** Why the first argument's shape is unknown, when it is (shapeCauses.ts). */
 	inputCause?: Cause;
+	/** Why what the call returned has no shape a row can show, when it has none. */
+	outputCause?: Cause;
+	/** What PyTorch raises at during this call (a top-level call then returns nothing). */
+	raised?: Cause;
 	/** A top-level call: the merge ops of its forward, in order, and where its result came from. */
 	ops?: OpRecord[];
 	outputFlow?: FlowRef[];

@@ -128,6 +128,13 @@ export class TorchRuntime implements Runtime, TorchSession {
 	private defaultDtypeCause: Cause | undefined;
 
 	report(d: AnalysisDiagnostic): void {
+		if (d.severity === 'error') {
+			// An error NormLens reports inside a forward is PyTorch raising there: that forward ends.
+			this.forward.raised({
+				reason: `${d.message.replace(/\.$/, '')} (PyTorch raises here)`,
+				range: d.range,
+			});
+		}
 		const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
 		if (!this.reported.has(key)) {
 			this.reported.add(key);

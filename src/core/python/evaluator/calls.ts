@@ -13,6 +13,8 @@ import { callMath, isMathFunction } from '../stdlib';
 import { callBuiltin } from '../builtins';
 import { NAMED_TUPLE_FACTORIES, namedTupleFactory } from '../namedTuples';
 import { callRegex, isRegexFunction } from '../regex';
+import { callItertools, isItertoolsFunction } from '../itertools';
+import { argparseConstructor, isArgparseConstructor } from '../argparse';
 import { bundledTarget } from '../../zoo';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
@@ -160,6 +162,12 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			}
 			if (isRegexFunction(callee.path)) {
 				return callRegex(it, callee.path, args);
+			}
+			if (isItertoolsFunction(callee.path)) {
+				return callItertools(it, callee.path, args);
+			}
+			if (isArgparseConstructor(callee.path)) {
+				return argparseConstructor(it, callee.path, args);
 			}
 			if (NAMED_TUPLE_FACTORIES.has(callee.path)) {
 				return namedTupleFactory(it, args);

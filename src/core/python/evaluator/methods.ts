@@ -4,6 +4,7 @@ import { READING_SEQUENCE_METHODS } from '../trusted';
 import { strMethod } from '../operators';
 import { dictMethod, listMethod } from '../containers';
 import { namedTupleMethod } from '../namedTuples';
+import { argparseMethod } from '../argparse';
 import { Cause, FrameworkObject, pyNumber, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
@@ -24,6 +25,10 @@ export function callMethodOn(
 		node: it.source.tree.topNode,
 	};
 	const untracked = (): Cause => unmodelled(it, full.node);
+	const parsed = argparseMethod(it, self, name, full);
+	if (parsed) {
+		return parsed;
+	}
 	if (self.k === 'obj') {
 		for (const r of it.runtimes) {
 			const v = r.callMethod(self.obj, name, full, it.ctx());

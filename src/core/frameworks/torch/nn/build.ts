@@ -227,7 +227,19 @@ export function instantiateModule(
 		}
 		const spec = torchModuleSpec(sub.name);
 		if (spec?.container) {
-			return userModule(s, cls, spec, args, ctx);
+			const m = userModule(s, cls, spec, args, ctx);
+			if (args.node.name !== 'ClassDefinition' && !findMethod(cls, '__init__')) {
+				// No __init__ of its own (`class TimestepEmbedSequential(nn.Sequential, TimestepBlock)`):
+				// the container's runs on the instantiation's arguments, registering its modules.
+				fillContainer(
+					s,
+					m,
+					spec.container === 'sequential' ? args.positional : args.positional.slice(0, 1),
+					ctx,
+					args,
+				);
+			}
+			return m;
 		}
 		if (spec) {
 			if (

@@ -2,7 +2,16 @@
 import type { CallArgs, CallContext } from '../../../python/contract';
 import type { PythonSource } from '../../../python/parse';
 import type { TextRange } from '../../../../protocol/analysis';
-import { asInt, causeOf, classChain, FrameworkObject, tuple, Value } from '../../../python/values';
+import {
+	asInt,
+	asSequence,
+	causeOf,
+	classChain,
+	FrameworkObject,
+	NONE,
+	tuple,
+	Value,
+} from '../../../python/values';
 import { torchSubpath } from '../paths';
 import { TorchModule, TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
@@ -283,16 +292,24 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 	if (param) {
 		return { k: 'obj', obj: param };
 	}
+	if (m.noneSlots.has(name)) {
+		// `register_buffer('attn_mask', None)`, `self.bias = None` on a parameter: reads None.
+		return NONE;
+	}
 	if (m.spec && !m.spec.container && m.config.has(name)) {
 		const v = m.config.get(name) as Value;
-		// Convolutions keep their sizes as tuples of their rank (`self.stride[0]`), as PyTorch's `_pair` makes them.
+		// Convolutions keep their sizes as tuples (`self.stride[0]`), as PyTorch's `_pair` makes
+		// them: an int repeated to their rank, a list as the tuple of its items.
 		const n = asInt(v);
-		return m.spec.category === 'convolution' &&
-			m.spec.rank &&
-			tupleSizes.has(name) &&
-			n !== undefined
+		const items = asSequence(v);
+		if (m.spec.category !== 'convolution' || !m.spec.rank || !tupleSizes.has(name)) {
+			return v;
+		}
+		return n !== undefined
 			? tuple(Array.from({ length: m.spec.rank }, () => ({ k: 'num', v: n }) as Value))
-			: v;
+			: items && v.k === 'list'
+				? tuple(items)
+				: v;
 	}
 	if (name === 'training') {
 		return typeof m.training === 'boolean'

@@ -105,3 +105,10 @@ export const elementwise = new Set([
 	'tan',
 	'atan',
 ]);
+
+/** torch.* functions of one tensor that keep its shape (PyTorch 1.13; a bool result for the tests). */
+export const TORCH_ELEMENTWISE = (
+	'exp sqrt rsqrt log sin cos neg floor ceil square reciprocal sign sgn log2 log10 log1p expm1 ' +
+	'exp2 erf erfc trunc round frac sinh cosh tan atan asin acos asinh acosh atanh nan_to_num ' +
+	'logical_not deg2rad rad2deg positive isnan isinf isfinite signbit'
+).split(' ');

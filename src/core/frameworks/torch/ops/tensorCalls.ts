@@ -9,7 +9,7 @@ import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 import { explainShapes, opShapeCause } from '../shapeCauses';
 import { indexTensor } from './indexing';
-import { tensorMethodAt } from './tensorMethods';
+import { tensorMethodAt } from './tensorMethodAt';
 import { paramMethod } from './tensorOperators';
 import { noteViews, valueRead, writesInPlace } from './tensorWrites';
 

@@ -1,14 +1,13 @@
 // Tensor methods (`x.view`, `x.permute`, …) as a name → rule table (attributes and operators: tensorOperators.ts).
-import type { AnalysisDiagnostic, Shape, TextRange } from '../../../../protocol/analysis';
+import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast, reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { TorchParam, TorchTensor } from '../objects';
-import { raisedTensor } from '../shapeCauses';
 import { elementwise } from './elementwise';
-import { BATCH, flattenShape, fmtShape, reshape, shapeValue, splitShapes } from './shapes';
+import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
 import { moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
@@ -529,9 +528,17 @@ function dimIn(c: TensorMethodCall, v: Value | undefined): number | undefined {
 	return d !== undefined && d >= 0 && d < c.s.length && !isFloat(v ?? UNKNOWN) ? d : undefined;
 }
 
+/** The keyword a reshaping method takes its sizes by, as PyTorch 1.13 names it. */
+const SIZE_KEYWORD: Readonly<Record<string, string>> = { reshape: 'shape', view: 'size' };
+
 export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Value {
 	const s = t.shape;
-	const a = args.positional;
+	// The sizes by keyword: `x.reshape(shape=(n, 3, h, p, w, p))` (MAE's patchify), `x.view(size=…)`.
+	const sizes = SIZE_KEYWORD[name];
+	const a =
+		args.positional.length === 0 && sizes && args.keywords.has(sizes)
+			? [args.keywords.get(sizes) as Value]
+			: args.positional;
 	// What a method returns may view t's storage (`x.view(…)`, `x.float()` of a float tensor).
 	const out = (shape: Shape | null): Value => ({
 		k: 'obj',
@@ -566,31 +573,4 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	};
 	const rule = tensorMethods.get(name);
 	return rule ? rule({ name, s, a, args, out, axis, dimsArg }) : out(null);
-}
-
-/**
- * tensorMethod, where a rule's ShapeError (sizes PyTorch refuses: `x.view(3, 3)` of 8 values) is
- * reported at the call and gives a tensor whose unknown shape says so.
- */
-export function tensorMethodAt(
-	t: TorchTensor,
-	name: string,
-	args: CallArgs,
-	range: TextRange,
-	report: (d: AnalysisDiagnostic) => void,
-	/** The call as the message names it (`torch.reshape(…)`; default `.name(…)`). */
-	label = `.${name}(…)`,
-): Value {
-	try {
-		return tensorMethod(t, name, args);
-	} catch (e) {
-		if (!(e instanceof ShapeError)) {
-			throw e;
-		}
-		// The rule's own prefix (`view: …`) would repeat the label.
-		const why = e.message.replace(/^\w+: /, '');
-		const message = `\`${label}\` of a tensor of shape ${fmtShape(t.shape ?? [])}: ${why}.`;
-		report({ range, severity: 'error', code: e.code, message });
-		return { k: 'obj', obj: raisedTensor(message, range) };
-	}
 }

@@ -16,10 +16,11 @@ import {
 import { opTable } from '../../common/opTable';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
+import { TORCH_ELEMENTWISE } from './elementwise';
 import { FOURIER_NAMES, fourierFunction } from './fourier';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
-import { tensorMethodAt } from './tensorMethods';
+import { tensorMethodAt } from './tensorMethodAt';
 import { productShape, tensorOrParam } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
 
@@ -158,6 +159,12 @@ const keepsShape: TorchFunctionRule = (c) => {
 	const { a, tensorArg } = c;
 	const t = tensorArg(a[0]);
 	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
+};
+
+/** `torch.from_numpy(x_train)`, `torch.as_tensor(X)`: the array's shape and (unknown here) dtype. */
+const fromArray: TorchFunctionRule = (c) => {
+	const array = ndarrayShape(c.a[0]);
+	return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
 };
 
 /** `torch.add(x, y)`, `torch.mul(x, 2)`…: the operator's broadcast (`alpha=`, `rounding_mode=` change no shape). */
@@ -341,8 +348,7 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
 			floats && !c.args.keywords.has('dtype') ? 4 : undefined,
 		);
-		// The values of small data of numbers with no dtype given: float32 if any is a float
-		// (PyTorch's default dtype), else int64.
+		// Small data's values, no dtype given: float32 (the default) if any is a float, else int64.
 		const leaves =
 			c.a[0] && shape && !c.args.keywords.has('dtype') ? numbers(c.a[0]) : undefined;
 		if (leaves && leaves.length <= 4096) {
@@ -352,15 +358,13 @@ const torchFunctions = opTable<TorchFunctionRule>({
 		}
 		return { k: 'obj', obj: t };
 	},
-	// `torch.from_numpy(x_train)`, `torch.as_tensor(X)`: the array's shape and (unknown here) dtype.
-	from_numpy: (c) => {
-		const array = ndarrayShape(c.a[0]);
-		return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
-	},
-	as_tensor: (c) => {
-		const array = ndarrayShape(c.a[0]);
-		return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
-	},
+	from_numpy: fromArray,
+	as_tensor: fromArray,
+	// `torch.autograd.Variable(x)`: since PyTorch 0.4 a tensor is its own Variable, of x's shape.
+	Variable: ({ a: [x] }) =>
+		x?.k === 'obj' && x.obj instanceof TorchTensor
+			? { k: 'obj', obj: new TorchTensor(x.obj.shape, x.obj.producer).viewOf(x.obj) }
+			: undefined,
 	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
 	Tensor: legacyConstructor(4),
 	FloatTensor: legacyConstructor(4),
@@ -473,23 +477,13 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	softmax: keepsShape,
 	log_softmax: keepsShape,
 	dropout: keepsShape,
-	exp: keepsShape,
 	abs: keepsShape,
+	...Object.fromEntries(TORCH_ELEMENTWISE.map((n) => [n, keepsShape])),
 	// Element-wise, or masking a matrix in place of its values (`torch.tril(torch.ones(n, n))`, the causal mask).
 	tril: keepsShape,
 	triu: keepsShape,
-	sqrt: keepsShape,
-	rsqrt: keepsShape,
-	log: keepsShape,
-	sin: keepsShape,
-	cos: keepsShape,
-	neg: keepsShape,
 	clamp: keepsShape,
 	clip: keepsShape,
-	floor: keepsShape,
-	ceil: keepsShape,
-	square: keepsShape,
-	reciprocal: keepsShape,
 	// Reordering the elements along some dims (relative positional encodings flip a table).
 	flip: keepsShape,
 	fliplr: keepsShape,

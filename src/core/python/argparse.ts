@@ -1,0 +1,202 @@
+// argparse as notebooks and training scripts use it for hyper-parameters: `parser.add_argument(
+// '--latent_dim', type=int, default=100)` then `opt = parser.parse_args([])` (or `args=[]`, the
+// notebook idiom). With no arguments given, argparse's result is the defaults, converted by `type`
+// where a default is a string; `parse_args()` reads the command line, which NormLens does not know.
+import type { CallArgs } from './contract';
+import {
+	asSequence,
+	asString,
+	Cause,
+	causeOf,
+	ClassValue,
+	FrameworkObject,
+	NONE,
+	tuple,
+	unknown,
+	Value,
+} from './values';
+import { floatFromText, intFromText } from './literals';
+import type { Interpreter } from './interpreter';
+
+interface Argument {
+	dest: string;
+	default: Value;
+	/** A required option or a positional argument: parse_args([]) exits with an error. */
+	required: boolean;
+	/** `type=`, applied by argparse to a default given as a string. */
+	type: Value | undefined;
+}
+
+/** An `argparse.ArgumentParser` the program built, and what it knows of its arguments. */
+export class ArgumentParserObject implements FrameworkObject {
+	readonly framework = 'python';
+	readonly kind = 'argparse';
+	readonly args: Argument[] = [];
+	/** Something NormLens did not follow was done to the parser (a subparser, a group of its own). */
+	lost: Cause | undefined;
+	readonly defaults = new Map<string, Value>();
+}
+
+const PARSERS = new Set(['argparse.ArgumentParser']);
+
+export function isArgparseConstructor(path: string): boolean {
+	return PARSERS.has(path) || path === 'argparse.Namespace';
+}
+
+/** `argparse.ArgumentParser(…)` / `argparse.Namespace(**kw)`. */
+export function argparseConstructor(it: Interpreter, path: string, args: CallArgs): Value {
+	if (path === 'argparse.Namespace') {
+		return args.cause ? unknown(args.cause) : namespace(it, new Map(args.keywords));
+	}
+	return { k: 'obj', obj: new ArgumentParserObject() };
+}
+
+function namespace(it: Interpreter, attrs: Map<string, Value>): Value {
+	const cls: ClassValue = {
+		name: 'Namespace',
+		node: it.source.tree.topNode,
+		bases: [],
+		methods: new Map(),
+		attrs: new Map(),
+	};
+	return { k: 'instance', inst: { cls, attrs } };
+}
+
+/** A method of a parser: `add_argument`, `set_defaults`, `parse_args`, `parse_known_args`; undefined for a value that is no parser. */
+export function argparseMethod(
+	it: Interpreter,
+	self: Value,
+	name: string,
+	args: CallArgs,
+): Value | undefined {
+	if (self.k !== 'obj' || !(self.obj instanceof ArgumentParserObject)) {
+		return undefined;
+	}
+	const p = self.obj;
+	const here = (reason: string): Cause => ({ reason, range: it.here(args.node) });
+	switch (name) {
+		case 'add_argument':
+			if (args.cause) {
+				p.lost ??= args.cause;
+			} else {
+				addArgument(p, args, here);
+			}
+			return NONE;
+		case 'set_defaults':
+			for (const [k, v] of args.keywords) {
+				p.defaults.set(k, v);
+			}
+			if (args.cause) {
+				p.lost ??= args.cause;
+			}
+			return NONE;
+		case 'parse_args':
+		case 'parse_known_args': {
+			const given = args.positional[0] ?? args.keywords.get('args');
+			const items = given && given.k !== 'none' ? asSequence(given) : undefined;
+			if (!items) {
+				return unknown(
+					causeOf(given) ??
+						here(
+							`\`${it.snippet(args.node)}\` reads the command line, which NormLens does not know (\`parse_args([])\` gives the defaults)`,
+						),
+				);
+			}
+			if (items.length > 0) {
+				return unknown(
+					here(
+						`NormLens does not parse the arguments given to \`${it.snippet(args.node)}\``,
+					),
+				);
+			}
+			const ns = defaults(it, p, here);
+			return name === 'parse_args' || ns.k === 'unknown'
+				? ns
+				: tuple([ns, { k: 'list', items: [] }]);
+		}
+		case 'print_help':
+		case 'print_usage':
+			return NONE;
+		default:
+			// add_argument_group, add_subparsers, add_mutually_exclusive_group…: not followed.
+			p.lost ??= here(`NormLens does not follow \`${it.snippet(args.node)}\``);
+			return unknown(p.lost);
+	}
+}
+
+/** One `add_argument(…)`: its destination, default, requirement and type, as argparse derives them. */
+function addArgument(p: ArgumentParserObject, args: CallArgs, here: (r: string) => Cause): void {
+	const flags = args.positional.map(asString);
+	if (flags.length === 0 || flags.some((f) => f === undefined)) {
+		p.lost ??= here('an `add_argument` NormLens cannot read');
+		return;
+	}
+	const names = flags as string[];
+	const optional = names.every((n) => n.startsWith('-'));
+	const long = names.find((n) => n.startsWith('--')) ?? names[0];
+	const action = asString(args.keywords.get('action'));
+	const kw = args.keywords;
+	const destGiven = kw.get('dest');
+	const dest = destGiven
+		? asString(destGiven)
+		: optional
+			? long.replace(/^-+/, '').replace(/-/g, '_')
+			: names[0];
+	const required =
+		!optional || (kw.get('required')?.k === 'bool' && (kw.get('required') as { v: boolean }).v);
+	const known =
+		action === undefined ||
+		['store', 'store_true', 'store_false', 'store_const', 'count', 'append'].includes(action);
+	if (dest === undefined || !known || (kw.has('action') && action === undefined)) {
+		p.lost ??= here(
+			`an \`add_argument\` NormLens does not follow (${kw.has('action') ? 'its action' : 'its dest'})`,
+		);
+		return;
+	}
+	const byAction: Value =
+		action === 'store_true'
+			? { k: 'bool', v: false }
+			: action === 'store_false'
+				? { k: 'bool', v: true }
+				: NONE;
+	p.args.push({ dest, default: kw.get('default') ?? byAction, required, type: kw.get('type') });
+}
+
+/** The namespace of the defaults (parse_args([])): set_defaults over add_argument's, `type` applied to string defaults. */
+function defaults(it: Interpreter, p: ArgumentParserObject, here: (r: string) => Cause): Value {
+	if (p.lost) {
+		return unknown(p.lost);
+	}
+	const attrs = new Map<string, Value>();
+	for (const a of p.args) {
+		if (a.required && !p.defaults.has(a.dest)) {
+			return unknown(
+				here(
+					`\`${a.dest}\` is required: argparse exits with an error when it is not given`,
+				),
+			);
+		}
+		attrs.set(a.dest, converted(a, here));
+	}
+	for (const [k, v] of p.defaults) {
+		attrs.set(k, v);
+	}
+	return namespace(it, attrs);
+}
+
+/** argparse applies `type` to a default that is a string (`default='32', type=int` is 32). */
+function converted(a: Argument, here: (r: string) => Cause): Value {
+	const text = asString(a.default);
+	if (text === undefined || !a.type) {
+		return a.default;
+	}
+	const read =
+		a.type.k === 'builtin' && a.type.name === 'int'
+			? intFromText(text)
+			: a.type.k === 'builtin' && a.type.name === 'float'
+				? floatFromText(text)
+				: a.type.k === 'builtin' && a.type.name === 'str'
+					? a.default
+					: `NormLens does not apply the \`type\` of \`${a.dest}\` to its default`;
+	return typeof read === 'string' ? unknown(here(read)) : read;
+}
