@@ -133,6 +133,11 @@ export interface Runtime {
 	 * (`Fn.apply` of a torch.autograd.Function subclass); `bases` are its framework bases' paths.
 	 */
 	classAttr?(cls: ClassValue, bases: readonly string[], name: string): Value | undefined;
+	/**
+	 * Calling this object on tensors leaves every count as it is (a built Keras layer or model);
+	 * undefined where a call may build it (Keras creates an unbuilt layer's weights on its first call).
+	 */
+	callKeepsCounts?(obj: FrameworkObject): true | undefined;
 	/** The key of TRUSTED_METHODS for an object of this runtime (`torch.module`), if any. */
 	methodTable?(obj: FrameworkObject): string | undefined;
 	/**

@@ -133,4 +133,35 @@ model.summary()
 			/^NormLens cannot compute the output shape of Lambda `lambda`: NormLens cannot follow `tf\.space_to_depth\(…\)`/,
 		);
 	});
+
+	it("a built model called in a training loop NormLens stops following changes no count (a WGAN's critic)", () => {
+		// WGAN-GP notebook: 641 printed after 5,000 steps (Dense 8·64 + 64, Dense 64 + 1).
+		const r = analyzePython(`import tensorflow as tf
+import tensorflow_datasets as tfds
+from tensorflow.keras import Sequential, layers
+
+class WGAN:
+    def __init__(self):
+        self.critic = Sequential([layers.Input((8,)), layers.Dense(64), layers.Dense(1)])
+        self.opt = tf.keras.optimizers.Adam(1e-4)
+        self.n_critic = 5
+
+    def train_critic(self, real):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(self.critic(real))
+        grads = tape.gradient(loss, self.critic.variables)
+        self.opt.apply_gradients(zip(grads, self.critic.variables))
+
+    def train(self, data_generator, steps):
+        for i in range(steps):
+            for _ in range(self.n_critic):
+                self.train_critic(next(data_generator))
+
+ds_train = tfds.load('some_dataset', split='train').batch(64)
+wgan = WGAN()
+wgan.train(iter(ds_train), 5000)
+wgan.critic.summary()
+`);
+		assert.strictEqual(modelOf(r, 'self.critic').totals.total, 641);
+	});
 });

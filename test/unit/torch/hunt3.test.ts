@@ -378,4 +378,86 @@ other = nn.Sequential(nn.Linear(cli.w, 2))
 		assert.strictEqual(cli?.totals.total, null);
 		assert.match(cli?.unknown?.reason ?? '', /reads the command line/);
 	});
+
+	it("a table indexed by an int64 tensor (`rel_pos[idx.long()]`, SAM's relative positions) has the index's shape and the table's rest", () => {
+		// PyTorch 1.13: (13, 8)[(7, 7) long] is (7, 7, 8); the model (1, 7, 7, 8).
+		assert.deepStrictEqual(
+			output(
+				only(
+					analyzePython(`import torch
+import torch.nn as nn
+
+
+class RelPos(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rel_pos = nn.Parameter(torch.zeros(13, 8))
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        q = torch.arange(7)[:, None]
+        k = torch.arange(7)[None, :]
+        idx = (q - k) + 6
+        r = self.rel_pos[idx.long()]
+        return self.fc(x + r.unsqueeze(0))
+
+
+# normlens: input (1, 7, 7, 8)
+model = RelPos()
+`),
+				),
+			),
+			[1, 7, 7, 8],
+		);
+	});
+
+	it("F.pad by one-element int64 tensors computed from sizes (milesial's U-Net `Up`) pads by their values", () => {
+		// PyTorch 1.13: (1, 8, 11, 11).
+		assert.deepStrictEqual(
+			output(
+				only(
+					analyzePython(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Up(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(4, 4, 2, stride=2)
+    def forward(self, x1, x2):
+        x1 = self.up(x1)
+        diffY = torch.tensor([x2.size()[2] - x1.size()[2]])
+        diffX = torch.tensor([x2.size()[3] - x1.size()[3]])
+        x1 = F.pad(x1, [diffX // 2, diffX - diffX // 2, diffY // 2, diffY - diffY // 2])
+        return torch.cat([x2, x1], dim=1)
+model = Up()
+y = model(torch.zeros(1, 4, 5, 5), torch.zeros(1, 4, 11, 11))
+`),
+				),
+			),
+			[1, 8, 11, 11],
+		);
+	});
+
+	it('a torch.jit.ScriptModule subclass is the nn.Module it derives from: its modules count and its forward runs', () => {
+		// PyTorch 1.13 (imported from a file, as TorchScript needs the source): 30, (3, 2).
+		const m = only(
+			analyzePython(`import torch
+import torch.nn as nn
+class Block(torch.jit.ScriptModule):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+    @torch.jit.script_method
+    def forward(self, x):
+        return self.fc(x)
+
+# normlens: input (3, 4)
+model = nn.Sequential(Block(), nn.Linear(4, 2))
+
+# normlens: input (3, 4)
+`),
+		);
+		assert.strictEqual(m.totals.total, 30);
+		assert.deepStrictEqual(output(m), [3, 2]);
+	});
 });

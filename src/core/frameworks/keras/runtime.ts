@@ -222,6 +222,25 @@ export class KerasRuntime implements Runtime {
 		});
 	}
 
+	callKeepsCounts(obj: FrameworkObject): true | undefined {
+		if (obj instanceof KerasLayer) {
+			return obj.built || obj.spec?.weights === 'none' ? true : undefined;
+		}
+		if (obj instanceof KerasModel) {
+			// A Sequential given its input (an `Input`, a first layer's `input_shape=`) is built when
+			// made; without one, its first call builds it.
+			const built =
+				obj.modelKind === 'functional' ||
+				(obj.modelKind === 'subclass'
+					? obj.built
+					: obj.inputShape !== undefined ||
+						obj.layers[0]?.declaredInput !== undefined ||
+						(obj.layers.length > 0 && obj.layers.every((l) => l.built)));
+			return built ? true : undefined;
+		}
+		return undefined;
+	}
+
 	exportsName(module: string, name: string): boolean | undefined {
 		return kerasExports(module, name);
 	}

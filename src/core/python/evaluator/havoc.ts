@@ -273,7 +273,7 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 		trusted =
 			(v === undefined && TRUSTED_BUILTINS.has(name)) ||
 			(v?.k === 'ref' && (trustedCall(v.path) || pureLibraryCall(it, v.path))) ||
-			(v?.k === 'obj' && v.obj.kind === 'module' && skipped(v.obj, node, outer, it)) ||
+			(v?.k === 'obj' && callKeepsCounts(it, v.obj, node, outer)) ||
 			((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
 	} else if (callee?.name === 'MemberExpression') {
 		const prop = childNamed(callee, 'PropertyName');
@@ -295,12 +295,17 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 				// (the runtime made what may have, a mode or a dtype, unknown for this reason).
 				return;
 			}
-			const callable = receiver.k === 'obj' ? it.getAttr(receiver, method) : undefined;
-			// Calling a module on tensors changes no count; a method NormLens does not trust may.
+			// An instance's own attribute only: a property's getter would run code here.
+			const callable =
+				receiver.k === 'obj'
+					? it.getAttr(receiver, method)
+					: receiver.k === 'instance'
+						? receiver.inst.attrs.get(method)
+						: undefined;
+			// Calling a module, or a built Keras model (`self.critic(x)`), on tensors changes no count;
+			// a method NormLens does not trust may.
 			trusted =
-				(callable?.k === 'obj' &&
-					callable.obj.kind === 'module' &&
-					skipped(callable.obj, node, outer, it)) ||
+				(callable?.k === 'obj' && callKeepsCounts(it, callable.obj, node, outer)) ||
 				trustedMethod(it, receiver, method);
 			if (!trusted) {
 				taint(it, receiver, cause);
@@ -329,6 +334,19 @@ function skipped(module: FrameworkObject, node: SyntaxNode, outer: Cause, it: In
 		range: it.here(node),
 	};
 	return true;
+}
+
+/** Calling this framework object changes no count: a PyTorch module (noted as maybe skipped), a built Keras model. */
+function callKeepsCounts(
+	it: Interpreter,
+	obj: FrameworkObject,
+	node: SyntaxNode,
+	outer: Cause,
+): boolean {
+	if (obj.kind === 'module') {
+		return skipped(obj, node, outer, it);
+	}
+	return it.runtimes.some((r) => r.callKeepsCounts?.(obj) === true);
 }
 
 /** A library call that a runtime models and knows leaves its arguments alone. */

@@ -218,6 +218,11 @@ export function instantiateModule(
 			m.lightning = true;
 			return m;
 		}
+		if (SCRIPT_MODULE.test(base)) {
+			// A ScriptModule is an nn.Module whose `@script_method`s TorchScript compiles: the same
+			// registrations and the same forward.
+			return userModule(s, cls, undefined, args, ctx);
+		}
 		const sub = torchSubpath(base);
 		if (sub?.area !== 'nn') {
 			continue;
@@ -257,6 +262,9 @@ export function instantiateModule(
 	}
 	return undefined;
 }
+
+/** `torch.jit.ScriptModule` (and its definition's path). */
+const SCRIPT_MODULE = /^torch\.jit(?:\._script)?\.ScriptModule$/;
 
 /**
  * Lightning's LightningModule (pytorch_lightning, lightning, lightning.pytorch): an nn.Module whose

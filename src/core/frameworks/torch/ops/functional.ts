@@ -199,7 +199,18 @@ const pad: FunctionalRule = ({ args, t }) => {
 	if (!t?.shape) {
 		return unknownTensor();
 	}
-	const pads = asSequence(args.positional[1])?.map(asInt);
+	// A one-element int64 tensor is an int to PyTorch (`__index__`): milesial's U-Net pads by
+	// `torch.tensor([x2.size()[2] - x1.size()[2]]) // 2`.
+	const pads = asSequence(args.positional[1])?.map(
+		(v) =>
+			asInt(v) ??
+			(v.k === 'obj' &&
+			v.obj instanceof TorchTensor &&
+			v.obj.integral &&
+			v.obj.values?.length === 1
+				? v.obj.values[0]
+				: undefined),
+	);
 	if (pads && pads.every((p) => p !== undefined)) {
 		const s = [...t.shape];
 		for (let i = 0; i < pads.length / 2; i++) {

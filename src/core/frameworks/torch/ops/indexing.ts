@@ -143,7 +143,9 @@ function advancedIndex(v: Value): AdvancedIndex | null | undefined {
 	}
 	if (v.k === 'obj' && v.obj instanceof TorchTensor) {
 		const t = v.obj;
-		return t.shape && t.integral && t.values ? { shape: t.shape, values: t.values } : null;
+		// An int64 tensor whose values NormLens does not hold (`idx.long()`) still gives its shape;
+		// its bounds are then PyTorch's to check.
+		return t.shape && t.integral ? { shape: t.shape, values: t.values } : null;
 	}
 	if (v.k === 'obj' || v.k === 'unknown') {
 		return null;

@@ -528,6 +528,9 @@ function dimIn(c: TensorMethodCall, v: Value | undefined): number | undefined {
 	return d !== undefined && d >= 0 && d < c.s.length && !isFloat(v ?? UNKNOWN) ? d : undefined;
 }
 
+/** Element-wise methods after which an int64 tensor is still one (`idx.clone()`, `idx.to(device)`). */
+const CASTS_KEEPING_INTEGERS = new Set(['long', 'clone', 'contiguous', 'detach', 'cuda', 'cpu']);
+
 /** The keyword a reshaping method takes its sizes by, as PyTorch 1.13 names it. */
 const SIZE_KEYWORD: Readonly<Record<string, string>> = { reshape: 'shape', view: 'size' };
 
@@ -545,10 +548,10 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		obj: new TorchTensor(shape, t.producer).viewOf(t),
 	});
 	if (elementwise.has(name)) {
-		return {
-			k: 'obj',
-			obj: new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)).viewOf(t),
-		};
+		const cast = new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)).viewOf(t);
+		// `idx.long()` is int64 whatever idx held: an index (`table[idx.long()]`), not a mask.
+		cast.integral = name === 'long' || (t.integral && CASTS_KEEPING_INTEGERS.has(name));
+		return { k: 'obj', obj: cast };
 	}
 	const read = valueMethods.get(name)?.(t, args);
 	if (read) {

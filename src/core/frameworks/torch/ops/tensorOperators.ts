@@ -148,14 +148,64 @@ export function tensorBinaryOp(
 	}
 	const out = op === '@' ? matmulShape(sa, sb) : broadcast(sa, sb);
 	// From two known shapes, no shape is PyTorch's RuntimeError: the cause says so, where it is.
-	return {
-		k: 'obj',
-		obj:
-			out === null && range
-				? raisedTensor(
-						`\`x ${op} y\` of shapes ${fmtShape(sa)} and ${fmtShape(sb)}: ${op === '@' ? 'their sizes do not match for a matrix product' : 'they do not broadcast'}`,
-						range,
-					)
-				: new TorchTensor(out),
-	};
+	if (out === null && range) {
+		return {
+			k: 'obj',
+			obj: raisedTensor(
+				`\`x ${op} y\` of shapes ${fmtShape(sa)} and ${fmtShape(sb)}: ${op === '@' ? 'their sizes do not match for a matrix product' : 'they do not broadcast'}`,
+				range,
+			),
+		};
+	}
+	const t = new TorchTensor(out);
+	const values = integerValues(
+		op,
+		a,
+		b,
+		sa.length === sb.length && sa.every((d, i) => d === sb[i]),
+	);
+	if (values) {
+		t.values = values;
+		t.integral = true;
+	}
+	return { k: 'obj', obj: t };
+}
+
+/** Python ints and int64 tensors' values by op, the second operand broadcast from one value. */
+const INTEGER_OPS: Readonly<Record<string, (x: number, y: number) => number | undefined>> = {
+	'+': (x, y) => x + y,
+	'-': (x, y) => x - y,
+	'*': (x, y) => x * y,
+	// torch.floor_divide floors since PyTorch 1.13 (as Python's // does); by zero it raises.
+	'//': (x, y) => (y === 0 ? undefined : Math.floor(x / y)),
+};
+
+/**
+ * The values of `a op b` where both are integers NormLens holds (an int64 tensor of known values
+ * and a Python int, or two such tensors, one of one value or both of one shape): what `diffX // 2` of
+ * `diffX = torch.tensor([5])` holds. Undefined otherwise.
+ */
+function integerValues(op: string, a: Value, b: Value, sameShape: boolean): number[] | undefined {
+	const f = INTEGER_OPS[op];
+	const valuesOf = (v: Value): readonly number[] | undefined =>
+		v.k === 'num' && !v.float && Number.isInteger(v.v)
+			? [v.v]
+			: v.k === 'obj' && v.obj instanceof TorchTensor && v.obj.integral
+				? v.obj.values
+				: undefined;
+	const x = valuesOf(a);
+	const y = valuesOf(b);
+	if (!f || !x || !y || (x.length !== 1 && y.length !== 1 && !sameShape)) {
+		return undefined;
+	}
+	const n = Math.max(x.length, y.length);
+	const out: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const r = f(x[x.length === 1 ? 0 : i], y[y.length === 1 ? 0 : i]);
+		if (r === undefined || !Number.isSafeInteger(r)) {
+			return undefined;
+		}
+		out.push(r);
+	}
+	return out;
 }
