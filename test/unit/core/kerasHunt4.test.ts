@@ -164,4 +164,30 @@ wgan.critic.summary()
 `);
 		assert.strictEqual(modelOf(r, 'self.critic').totals.total, 641);
 	});
+
+	it('a Lambda returning a list of tensors is unpacked (`z_mean, z_log_sigma = Slicer(enc)`); its row says it has several shapes', () => {
+		// Hands-On Computer Vision with TensorFlow 2, ch. 7 VAE: 3,168 (Dense 64·32 + 32, Dense 16·64 + 64;
+		// Keras 3.15 gives the same).
+		const m = modelOf(
+			analyzePython(`import tensorflow as tf
+from tensorflow.keras.layers import Input, Dense, Lambda
+from tensorflow.keras.models import Model
+
+latent_dim = 16
+Slicer = Lambda(lambda args: [tf.reshape(args[..., :latent_dim], (-1, latent_dim)),
+                              tf.reshape(args[..., latent_dim:], (-1, latent_dim))], name='slicer')
+inputs = Input(shape=(64,))
+enc = Dense(2 * latent_dim)(inputs)
+z_mean, z_log_sigma = Slicer(enc)
+out = Dense(64)(z_mean)
+vae = Model(inputs, out)
+vae.summary()
+`),
+			'vae',
+		);
+		assert.strictEqual(m.totals.total, 3168);
+		const slicer = m.layers.find((l) => l.name === 'slicer');
+		assert.strictEqual(slicer?.outputShape, null);
+		assert.match(slicer?.unknown?.reason ?? '', /returns a list of 2 tensors/);
+	});
 });

@@ -236,6 +236,9 @@ export function callLayer(
 			k: 'obj',
 			obj: new KerasTensor(s.tensorIds++, shape, out.producer, out.inputs),
 		});
+		if (layer.severalOutputs) {
+			return { k: 'list', items: layer.severalOutputs.map(another) };
+		}
 		const outputs: Value[] = [
 			{ k: 'obj', obj: out },
 			...(unmerged ? [another(out.shape)] : []),
@@ -312,6 +315,23 @@ export function traceLambda(
 			node: fn.def.node,
 		}),
 	);
+	const items = result.k === 'list' || result.k === 'tuple' ? result.items : [];
+	if (
+		items.length > 1 &&
+		!(result.k === 'list' && result.cause) &&
+		items.every((t) => t.k === 'obj' && t.obj instanceof KerasTensor)
+	) {
+		// `Lambda(lambda a: [a[..., :n], a[..., n:]])`: Keras returns a list of tensors, one each.
+		layer.severalOutputs = items.map((t) =>
+			t.k === 'obj' && t.obj instanceof KerasTensor ? t.obj.shape : null,
+		);
+		layer.outputShape = null;
+		layer.outputCause ??= {
+			reason: `\`${layer.name}\` returns a list of ${items.length} tensors, which a row of one shape cannot show`,
+			range: layer.range,
+		};
+		return null;
+	}
 	const shape = result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj.shape : null;
 	layer.outputShape = shape;
 	const inner =

@@ -24,6 +24,8 @@ export class KerasLayer implements FrameworkObject {
 	inputCause?: Cause;
 	/** Why its output shape is unknown though it was called: what its own `call` returned (a custom layer). */
 	outputCause?: Cause;
+	/** A Lambda whose function returned a list of tensors: their shapes (a row shows no one shape). */
+	severalOutputs?: (Shape | null)[];
 	/** Input shape declared on the layer itself (`input_shape=`), used by Sequential. */
 	declaredInput: Shape | undefined;
 	/** Built by a bundled model zoo's code (keras.applications): its findings are not the user's to fix. */
