@@ -190,4 +190,24 @@ vae.summary()
 		assert.strictEqual(slicer?.outputShape, null);
 		assert.match(slicer?.unknown?.reason ?? '', /returns a list of 2 tensors/);
 	});
+
+	it('np.zeros / np.eye / np.identity / np.full make arrays of the sizes asked for', () => {
+		// NumPy: 28·3 = 84 inputs, 7 + 4 + 6 = 17 units: 84·17 + 17 = 1,445.
+		assert.strictEqual(
+			modelOf(
+				analyzePython(`import numpy as np
+from tensorflow.keras.layers import Input, Dense
+from tensorflow.keras.models import Model
+x = np.zeros((100, 28, 3))
+e = np.eye(5, 7)
+i = np.identity(4)
+f = np.full((2, 6), 0.5)
+a = Input((x.shape[1] * x.shape[2],))
+m = Model(a, Dense(e.shape[1] + i.shape[0] + f.shape[1])(a))
+`),
+				'm',
+			).totals.total,
+			1445,
+		);
+	});
 });

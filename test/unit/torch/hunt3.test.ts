@@ -460,4 +460,30 @@ model = nn.Sequential(Block(), nn.Linear(4, 2))
 		assert.strictEqual(m.totals.total, 30);
 		assert.deepStrictEqual(output(m), [3, 2]);
 	});
+
+	it("torch.eye, and `if x.is_cuda: iden = iden.cuda()` (PointNet's STN): a device move keeps the shape either way", () => {
+		// PyTorch 1.13: (2, 3, 3).
+		assert.deepStrictEqual(
+			output(
+				only(
+					analyzePython(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 9)
+    def forward(self, x):
+        x = self.fc(x)
+        iden = torch.eye(3).view(1, 9).repeat(x.size(0), 1)
+        if x.is_cuda:
+            iden = iden.cuda()
+        return (x + iden).view(-1, 3, 3)
+# normlens: input (2, 4)
+model = M()
+`),
+				),
+			),
+			[2, 3, 3],
+		);
+	});
 });

@@ -22,6 +22,7 @@ import { isConcrete, KerasTensor, tensorShapeCause } from './objects';
 import { callPath } from './paths';
 import type { KerasSession } from './session';
 import { isToyDataset, toyDataset } from './sklearnData';
+import { createdShape, reshapeUnread } from './numpyCreation';
 
 /** An array's shape when every size is known (what NumPy's rules below need), else undefined. */
 function knownShape(t: KerasTensor): number[] | undefined {
@@ -519,6 +520,10 @@ function dataValue(
 			return arrayOf(s, [y.obj.classes]);
 		}
 	}
+	const made = args.cause ? undefined : createdShape(name, args);
+	if (made) {
+		return arrayOf(s, made);
+	}
 	const literal =
 		name === 'array' || name === 'asarray' ? literalShape(args.positional[0]) : undefined;
 	if (literal && args.positional.length <= 2) {
@@ -528,7 +533,8 @@ function dataValue(
 	const f = FUNCTIONS[`numpy.${name}`];
 	const x = args.positional[0] ?? args.keywords.get('a');
 	if (!f || x?.k !== 'obj' || !(x.obj instanceof KerasTensor) || !isConcrete(x.obj)) {
-		return name === 'reshape' && !args.cause ? reshapeUnread(s, args) : undefined;
+		const unread = name === 'reshape' && !args.cause ? reshapeUnread(args) : undefined;
+		return unread ? arrayOf(s, unread) : undefined;
 	}
 	return applyCall(s, x.obj, f, args.positional.slice(1), args.keywords, range);
 }
@@ -566,22 +572,4 @@ function padSequences(s: KerasSession, args: CallArgs, range: TextRange): Value 
 		};
 	}
 	return { k: 'obj', obj: out };
-}
-
-/**
- * `np.reshape(data, (data.shape[0], 28, 28, 1))` of data NormLens does not hold (`np.load(…)`):
- * NumPy returns an array of that shape or raises, so the sizes written are known and the others
- * (and a -1) are not. Undefined where the shape given is not a sequence of sizes NormLens reads.
- */
-function reshapeUnread(s: KerasSession, args: CallArgs): Value | undefined {
-	const given = args.positional[1] ?? args.keywords.get('newshape') ?? args.keywords.get('shape');
-	const items = given ? (asSequence(given) ?? [given]) : undefined;
-	if (!items || items.length === 0 || items.some((v) => v.k !== 'num' && v.k !== 'unknown')) {
-		return undefined;
-	}
-	const dims = items.map((v) => (v.k === 'num' && !v.float && v.v >= 0 ? v.v : null));
-	if (items.some((v) => v.k === 'num' && (v.float === true || (v.v < 0 && v.v !== -1)))) {
-		return undefined;
-	}
-	return arrayOf(s, dims);
 }

@@ -317,6 +317,14 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	rand: filled,
 	zeros: filled,
 	ones: filled,
+	// `torch.eye(n, m=None)`: (n, m or n); sizes that are no ints are PyTorch's TypeError (unknown).
+	eye: ({ a, args }) => {
+		const [n, m] = [a[0] ?? args.keywords.get('n'), a[1] ?? args.keywords.get('m')];
+		const dims = [n, m ?? n].map((v) => (v && !isFloat(v) ? asInt(v) : undefined));
+		return dims.every((d) => d !== undefined && d >= 0)
+			? { k: 'obj', obj: new TorchTensor(dims as number[], null) }
+			: undefined;
+	},
 	empty: filled,
 	full: filled,
 	randint: (c) => {
