@@ -340,8 +340,7 @@ const torchFunctions = opTable<TorchFunctionRule>({
 			),
 		};
 	},
-	// A tensor from data: its sizes from the nesting of numbers NormLens knows (`torch.tensor(0.5)`
-	// is 0-d, `torch.tensor([[1, 2], [3, 4]])` (2, 2)); ragged or unknown data: unknown.
+	// A tensor from data: sizes from the nesting of known numbers (`[[1, 2], [3, 4]]` (2, 2)).
 	tensor: (c) => {
 		const array = ndarrayShape(c.a[0]);
 		if (array) {
@@ -372,7 +371,9 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	Variable: ({ a: [x] }) =>
 		x?.k === 'obj' && x.obj instanceof TorchTensor
 			? { k: 'obj', obj: new TorchTensor(x.obj.shape, x.obj.producer).viewOf(x.obj) }
-			: undefined,
+			: x?.k === 'unknown' && x.cause
+				? x
+				: undefined,
 	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
 	Tensor: legacyConstructor(4),
 	FloatTensor: legacyConstructor(4),
