@@ -196,7 +196,19 @@ export function indexTensor(
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
 	try {
-		return { k: 'obj', obj: new TorchTensor(indexShape(shape, key)) };
+		const out = new TorchTensor(indexShape(shape, key));
+		const items = key.k === 'tuple' ? key.items : [key];
+		const tensorIndex = items.find(
+			(v) => v.k === 'obj' && v.obj instanceof TorchTensor && !v.obj.integral,
+		);
+		if (out.shape === null && tensorIndex) {
+			// A buffer of indices (Swin's relative_position_index) and a mask look alike here.
+			out.shapeCause = {
+				reason: 'this indexing uses a tensor NormLens does not know to hold int64 indices (whose shape it would give) or a bool mask (whose count depends on its values)',
+				range: ctx.range(args.node),
+			};
+		}
+		return { k: 'obj', obj: out };
 	} catch (e) {
 		if (!(e instanceof ShapeError)) {
 			throw e;
