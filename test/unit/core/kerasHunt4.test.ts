@@ -210,4 +210,33 @@ m = Model(a, Dense(e.shape[1] + i.shape[0] + f.shape[1])(a))
 			1445,
 		);
 	});
+
+	it("tf.image.resize(a, tf.shape(b)[-3:-1]) in a Lambda (a U-Net's resize to the skip's size) takes b's static sides", () => {
+		// Conv2D 3·3·1·32 + 32 = 320, Conv2D 3·3·32·1 + 1 = 289: 609 (the helper's count, Keras 3.15 alike).
+		const m = modelOf(
+			analyzePython(`import tensorflow as tf
+from tensorflow.keras.layers import Input, Conv2D, Lambda, UpSampling2D
+from tensorflow.keras.models import Model
+
+ResizeToSame = lambda name: Lambda(
+    lambda images: tf.image.resize(images[0], tf.shape(images[1])[-3:-1]), name=name)
+
+inp = Input(shape=(28, 28, 1))
+x = Conv2D(32, 3, strides=2, padding='same')(inp)
+x = UpSampling2D()(x)
+x = ResizeToSame('resize_to_same0')([x, inp])
+x = Conv2D(1, 3, padding='same')(x)
+model = Model(inp, x)
+model.summary()
+`),
+			'model',
+		);
+		assert.strictEqual(m.totals.total, 609);
+		assert.deepStrictEqual(m.layers.find((l) => l.name === 'resize_to_same0')?.outputShape, [
+			null,
+			28,
+			28,
+			32,
+		]);
+	});
 });

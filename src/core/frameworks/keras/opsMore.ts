@@ -2,6 +2,7 @@
 import type { Shape } from '../../../protocol/analysis';
 import type { CallArgs } from '../../python/contract';
 import { asInt, asSequence, Value } from '../../python/values';
+import { shapeEntries } from './dynamicShapes';
 
 /** How a rule reads the call (ops.ts's OpCall, without the generic tensor type). */
 export interface MoreOpCall {
@@ -21,7 +22,8 @@ const unknownArg = (what: string): MoreOpResult => ({
 /** A pair of positive ints (`size=(64, 64)`), or one int for both where `one` allows it. */
 function pair(v: Value | undefined, one = false): [number, number] | undefined {
 	const n = one ? asInt(v) : undefined;
-	const xs = n !== undefined ? [n, n] : asSequence(v)?.map(asInt);
+	// Sizes may come from a shape the graph knows (`tf.shape(other)[1:3]` inside a Lambda).
+	const xs = n !== undefined ? [n, n] : shapeEntries(v)?.map((d) => d ?? undefined);
 	return xs && xs.length === 2 && xs.every((d) => d !== undefined && d >= 0)
 		? (xs as [number, number])
 		: undefined;
