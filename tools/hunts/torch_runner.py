@@ -1,0 +1,61 @@
+import sys, json, re, runpy, os, traceback
+import torch, torch.nn as nn
+torch.manual_seed(0)
+path = sys.argv[1]
+src = open(path).read().split('\n')
+shapes = {}
+for i, l in enumerate(src):
+    m = re.match(r'\s*#\s*normlens:\s*input\s*(\(.*\))\s*$', l)
+    if m and i + 1 < len(src):
+        m2 = re.match(r'\s*([A-Za-z_]\w*)\s*=', src[i + 1])
+        if m2: shapes[m2.group(1)] = eval(m2.group(1) and m.group(1))
+sys.path.insert(0, os.path.dirname(path))
+g = {'__name__': 'hunt_mod', '__file__': path}
+exec_error = None
+try:
+    exec(compile(open(path).read(), path, 'exec'), g)
+except Exception as e:
+    exec_error = repr(e)[:300]
+def first_tensor(o):
+    if isinstance(o, torch.Tensor): return o
+    if isinstance(o, (list, tuple)):
+        for x in o:
+            t = first_tensor(x)
+            if t is not None: return t
+    if isinstance(o, dict):
+        for x in o.values():
+            t = first_tensor(x)
+            if t is not None: return t
+    return None
+extra = sys.argv[2].split(',') if len(sys.argv) > 2 and sys.argv[2] else []
+items = list(g.items())
+for name in extra:
+    f = g.get(name)
+    if callable(f) and not isinstance(f, nn.Module):
+        try:
+            v = f()
+            if isinstance(v, nn.Module): items.append((name, v))
+        except Exception as e:
+            print('extra fail', name, repr(e)[:200], file=sys.stderr)
+res = {}
+for name, v in items:
+    if name.startswith('__') or not isinstance(v, nn.Module): continue
+    r = {'type': type(v).__name__,
+         'total': sum(p.numel() for p in v.parameters()),
+         'trainable': sum(p.numel() for p in v.parameters() if p.requires_grad),
+         'buffers': sum(b.numel() for b in v.buffers())}
+    if name in shapes:
+        r['input'] = list(shapes[name])
+        try:
+            nn.Module.train(v, False)
+            with torch.no_grad():
+                out = v(torch.zeros(*shapes[name]))
+            t = first_tensor(out)
+            r['outputShape'] = list(t.shape) if t is not None else None
+            # recount after forward (lazy modules)
+            r['total_after'] = sum(p.numel() for p in v.parameters())
+        except Exception as e:
+            r['forwardError'] = repr(e)[:300]
+    res[name] = r
+if exec_error: res['__exec_error__'] = exec_error
+print('@@JSON@@' + json.dumps(res))
