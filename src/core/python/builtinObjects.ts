@@ -144,6 +144,24 @@ export function plainType(v: Value): Value | undefined {
 	}
 }
 
+/** `isinstance(v, (A, B, …))` from each type's answer: true if one is, unknown if one may be, else false. */
+export function anyInstance(
+	types: readonly Value[],
+	hit: (t: Value) => boolean | undefined,
+): Value {
+	let all: boolean | undefined = false;
+	for (const t of types) {
+		const h = hit(t);
+		if (h === true) {
+			return { k: 'bool', v: true };
+		}
+		if (h === undefined) {
+			all = undefined;
+		}
+	}
+	return all === undefined ? UNKNOWN : { k: 'bool', v: false };
+}
+
 /** `isinstance(v, int | float | bool | str | tuple | list | dict)` of a plain value. */
 export function builtinInstance(v: Value, name: string): boolean {
 	switch (name) {

@@ -24,6 +24,7 @@ import {
 } from './values';
 import {
 	abcInstance,
+	anyInstance,
 	builtinInstance,
 	BuiltinHost,
 	conversion,
@@ -453,22 +454,13 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				types.length > 0 &&
 				types.every((t) => t.k === 'ref' || t.k === 'class')
 			) {
-				let all: boolean | undefined = false;
-				for (const t of types) {
-					const hit =
-						t.k === 'class'
-							? classChain(v.obj.pyClass).includes(t.cls)
-							: it.runtimes
-									.map((r) => r.isInstance?.(v.obj, t.path))
-									.find((x) => x !== undefined);
-					if (hit === true) {
-						return { k: 'bool', v: true };
-					}
-					if (hit === undefined) {
-						all = undefined;
-					}
-				}
-				return all === undefined ? UNKNOWN : { k: 'bool', v: false };
+				return anyInstance(types, (t) =>
+					t.k === 'class'
+						? classChain(v.obj.pyClass).includes(t.cls)
+						: it.runtimes
+								.map((r) => r.isInstance?.(v.obj, (t as { path: string }).path))
+								.find((x) => x !== undefined),
+				);
 			}
 			if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
 				const chain = classChain(v.inst.cls);
@@ -485,20 +477,11 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			) {
 				return UNKNOWN;
 			}
-			let all: boolean | undefined = false;
-			for (const t of types) {
-				const hit =
-					t.k === 'ref'
-						? abcInstance(v, t.path)
-						: builtinInstance(v, (t as { name: string }).name);
-				if (hit === true) {
-					return { k: 'bool', v: true };
-				}
-				if (hit === undefined) {
-					all = undefined;
-				}
-			}
-			return all === undefined ? UNKNOWN : { k: 'bool', v: false };
+			return anyInstance(types, (t) =>
+				t.k === 'ref'
+					? abcInstance(v, t.path)
+					: builtinInstance(v, (t as { name: string }).name),
+			);
 		}
 		case 'super': {
 			const top = it.currentMethod();

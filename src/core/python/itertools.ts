@@ -3,7 +3,7 @@
 // Each gives an iterator of the items Python's would, or is unknown for the reason it cannot.
 import type { CallArgs } from './contract';
 import { sequenceBound, StopInterpretation } from './contract';
-import { asInt, Cause, causeOf, unknown, Value } from './values';
+import { asInt, firstCause, unknown, Value } from './values';
 import type { Interpreter } from './interpreter';
 
 const FUNCTIONS = new Set([
@@ -27,7 +27,7 @@ export function callItertools(it: Interpreter, path: string, args: CallArgs): Va
 			range: it.here(args.node),
 		});
 	const given = [...args.positional, ...args.keywords.values()];
-	const cause: Cause | undefined = args.cause ?? given.map(causeOf).find((c) => c);
+	const cause = args.cause ?? firstCause(given);
 	if (cause) {
 		return unknown(cause);
 	}

@@ -4,7 +4,7 @@
 // text, no construct the two read differently, no empty match (whose handling differs between
 // versions); anything else is unknown, saying so — never a JavaScript answer to a Python question.
 import type { CallArgs } from './contract';
-import { asInt, asString, Cause, causeOf, NONE, unknown, Value } from './values';
+import { asInt, asString, firstCause, NONE, unknown, Value } from './values';
 import type { Interpreter } from './interpreter';
 
 /** `re`'s flags as Python numbers them (`re.I | re.M`), and the JavaScript flag each one is. */
@@ -109,8 +109,8 @@ export function callRegex(it: Interpreter, path: string, args: CallArgs): Value 
 	const pattern = param(0, 'pattern');
 	const text = param(name === 'sub' ? 2 : 1, 'string');
 	const flagsArg = param(FUNCTIONS.get(path) ?? 9, 'flags');
-	const given: (Value | undefined)[] = [pattern, text, flagsArg];
-	const cause: Cause | undefined = args.cause ?? given.map(causeOf).find((c) => c);
+	const given = [pattern, text, flagsArg].filter((v): v is Value => v !== undefined);
+	const cause = args.cause ?? firstCause(given);
 	if (cause) {
 		return unknown(cause);
 	}

@@ -12,6 +12,24 @@ function fmt(s: readonly (number | null)[]): string {
 	return `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
 }
 
+/** Two shapes known and equal, size by size. */
+export function sameShape(a: Shape | null, b: Shape | null): boolean {
+	return a !== null && b !== null && a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Integer arithmetic on sizes and int64 values, as Python's ints and PyTorch's int64 tensors do it
+ * (`//` floors; by zero it raises: undefined).
+ */
+export const INTEGER_ARITHMETIC: Readonly<
+	Record<string, (a: number, b: number) => number | undefined>
+> = {
+	'+': (a, b) => a + b,
+	'-': (a, b) => a - b,
+	'*': (a, b) => a * b,
+	'//': (a, b) => (b === 0 ? undefined : Math.floor(a / b)),
+};
+
 /** NumPy / PyTorch / TensorFlow broadcasting: axes aligned right, 1 stretches; null when two known sizes differ. */
 export function broadcast(a: Shape, b: Shape): Shape | null {
 	const r = Math.max(a.length, b.length);

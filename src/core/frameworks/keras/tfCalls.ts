@@ -28,6 +28,7 @@ import {
 	TF_OPS,
 } from './ops';
 import { shapeEntries } from './dynamicShapes';
+import { INTEGER_ARITHMETIC } from '../common/shapes';
 import { splitShapes } from './opsMore';
 import { callPath, rangeTensor, ShapeArgument } from './paths';
 import type { KerasSession } from './session';
@@ -288,14 +289,6 @@ function shapeTensor(s: KerasSession, x: KerasTensor): Value {
 	return { k: 'obj', obj: t };
 }
 
-/** Integer arithmetic on the scalars of a shape (`tf.shape(x)[1] // patch`): the value where both are known. */
-const SCALAR_ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number | null>> = {
-	'+': (a, b) => a + b,
-	'-': (a, b) => a - b,
-	'*': (a, b) => a * b,
-	'//': (a, b) => (b === 0 ? null : Math.floor(a / b)),
-};
-
 /** The value of a scalar int a graph knows (a shape's item, null for a None one), or of an int; undefined otherwise. */
 function scalarInt(v: Value, t: KerasTensor | undefined): number | null | undefined {
 	if (t) {
@@ -377,7 +370,8 @@ export function binaryOp(
 			: undefined;
 	const ta = t(a);
 	const tb = t(b);
-	const arithmetic = apiName === undefined ? SCALAR_ARITHMETIC[op] : undefined;
+	// Integer arithmetic on the scalars of a shape (`tf.shape(x)[1] // patch`).
+	const arithmetic = apiName === undefined ? INTEGER_ARITHMETIC[op] : undefined;
 	const [va, vb] = [scalarInt(a, ta), scalarInt(b, tb)];
 	if ((ta?.values || tb?.values) && arithmetic && va !== undefined && vb !== undefined) {
 		// On the scalars of a shape inside a layer's `call`: their value where both are known.
@@ -387,7 +381,7 @@ export function binaryOp(
 			null,
 			[ta, tb].filter((x) => x !== undefined),
 		);
-		r.values = [va === null || vb === null ? null : arithmetic(va, vb)];
+		r.values = [va === null || vb === null ? null : (arithmetic(va, vb) ?? null)];
 		return { k: 'obj', obj: r };
 	}
 	if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {

@@ -21,7 +21,14 @@ import {
 } from './objects';
 import { einopsOutput } from './ops/einops';
 import { torchOutputShape } from './rules';
-import { explainShapes, inputShapeCause, moduleOutputCause, withPoolIndices } from './shapeCauses';
+import {
+	explainShapes,
+	inputShapeCause,
+	lostTensor,
+	moduleOutputCause,
+	raisedCause,
+	withPoolIndices,
+} from './shapeCauses';
 import type { TorchSession } from './session';
 
 /** A tensor argument's bytes where its sizes and dtype are known; null otherwise. */
@@ -119,7 +126,7 @@ export class ForwardTracer {
 			if (!parent && rec.raised) {
 				// PyTorch raised inside this forward: the model's call returns nothing, whatever a
 				// part of the forward computed before or beside the raise.
-				out = { k: 'obj', obj: lostOutput(rec.raised) };
+				out = { k: 'obj', obj: lostTensor(rec.raised) };
 			}
 			// What the module made afresh is its own output; what it passed on keeps its producers.
 			stamp(out, [{ call: rec }]);
@@ -299,8 +306,8 @@ export class ForwardTracer {
 				if (batchOne && inputs[0]) {
 					out = inputs[0];
 				} else {
-					outCause = { reason: `${e.message} (PyTorch raises here)`, range: m.range };
-					this.raised(outCause);
+					// Reported above as an error: the session has ended this forward for it.
+					outCause = raisedCause(e.message, m.range);
 				}
 			}
 		}
@@ -455,13 +462,6 @@ function returnedShapeCause(
 		reason: `the forward of this ${m.type} returns ${what}; a row shows the shape of a tensor (or a tuple's first)`,
 		range: m.range,
 	};
-}
-
-/** What a call that raised returns to a row: nothing, for the reason PyTorch raised. */
-function lostOutput(cause: Cause): TorchTensor {
-	const t = new TorchTensor(null);
-	t.shapeCause = cause;
-	return t;
 }
 
 /**

@@ -54,7 +54,7 @@ import {
 } from './ops/tensorWrites';
 import { torchSubpath } from './paths';
 import type { TorchSession } from './session';
-import { explainShapes, opShapeCause } from './shapeCauses';
+import { explainShapes, opShapeCause, raisedCause } from './shapeCauses';
 import { callRows, roots, summarize } from './summaries';
 import { SummarizedPart, summaryCall } from './summaryCall';
 
@@ -130,10 +130,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 	report(d: AnalysisDiagnostic): void {
 		if (d.severity === 'error') {
 			// An error NormLens reports inside a forward is PyTorch raising there: that forward ends.
-			this.forward.raised({
-				reason: `${d.message.replace(/\.$/, '')} (PyTorch raises here)`,
-				range: d.range,
-			});
+			this.forward.raised(raisedCause(d.message, d.range));
 		}
 		const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.message}`;
 		if (!this.reported.has(key)) {

@@ -88,8 +88,18 @@ export function explainShapes(
  * NormLens cannot compute the shape.
  */
 export function raisedTensor(message: string, range: TextRange): TorchTensor {
+	return lostTensor(raisedCause(message, range));
+}
+
+/** The cause of what PyTorch raises with this message, where it raises. */
+export function raisedCause(message: string, range: TextRange): Cause {
+	return { reason: `${message.replace(/\.$/, '')} (PyTorch raises here)`, range };
+}
+
+/** A tensor whose shape NormLens lost (or PyTorch never gives), for this reason. */
+export function lostTensor(cause: Cause): TorchTensor {
 	const t = new TorchTensor(null);
-	t.shapeCause = { reason: `${message.replace(/\.$/, '')} (PyTorch raises here)`, range };
+	t.shapeCause = cause;
 	return t;
 }
 

@@ -1,11 +1,12 @@
 // A tensor method as a call site runs it: PyTorch's refusals reported where they happen, and a
 // `*sizes` NormLens cannot list never read as fewer arguments.
-import type { AnalysisDiagnostic, Shape, TextRange } from '../../../../protocol/analysis';
+import type { AnalysisDiagnostic, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
-import type { Cause, Value } from '../../../python/values';
+import type { Value } from '../../../python/values';
+import { sameShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { TorchTensor } from '../objects';
-import { raisedTensor } from '../shapeCauses';
+import { lostTensor, raisedTensor } from '../shapeCauses';
 import { fmtShape } from './shapes';
 import { tensorMethod } from './tensorMethods';
 
@@ -43,15 +44,4 @@ export function tensorMethodAt(
 		report({ range, severity: 'error', code: e.code, message });
 		return { k: 'obj', obj: raisedTensor(message, range) };
 	}
-}
-
-function sameShape(a: Shape | null, b: Shape | null): boolean {
-	return a !== null && b !== null && a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** A tensor whose shape NormLens lost, for this reason. */
-function lostTensor(cause: Cause): TorchTensor {
-	const out = new TorchTensor(null);
-	out.shapeCause = cause;
-	return out;
 }

@@ -2,7 +2,7 @@
 import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { UNKNOWN, Value } from '../../../python/values';
-import { broadcast, matmulShape } from '../../common/shapes';
+import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
@@ -158,12 +158,7 @@ export function tensorBinaryOp(
 		};
 	}
 	const t = new TorchTensor(out);
-	const values = integerValues(
-		op,
-		a,
-		b,
-		sa.length === sb.length && sa.every((d, i) => d === sb[i]),
-	);
+	const values = integerValues(op, a, b, sameShape(sa, sb));
 	if (values) {
 		t.values = values;
 		t.integral = true;
@@ -171,22 +166,14 @@ export function tensorBinaryOp(
 	return { k: 'obj', obj: t };
 }
 
-/** Python ints and int64 tensors' values by op, the second operand broadcast from one value. */
-const INTEGER_OPS: Readonly<Record<string, (x: number, y: number) => number | undefined>> = {
-	'+': (x, y) => x + y,
-	'-': (x, y) => x - y,
-	'*': (x, y) => x * y,
-	// torch.floor_divide floors since PyTorch 1.13 (as Python's // does); by zero it raises.
-	'//': (x, y) => (y === 0 ? undefined : Math.floor(x / y)),
-};
-
 /**
  * The values of `a op b` where both are integers NormLens holds (an int64 tensor of known values
  * and a Python int, or two such tensors, one of one value or both of one shape): what `diffX // 2` of
  * `diffX = torch.tensor([5])` holds. Undefined otherwise.
  */
 function integerValues(op: string, a: Value, b: Value, sameShape: boolean): number[] | undefined {
-	const f = INTEGER_OPS[op];
+	// torch.floor_divide floors since PyTorch 1.13, as Python's // does.
+	const f = INTEGER_ARITHMETIC[op];
 	const valuesOf = (v: Value): readonly number[] | undefined =>
 		v.k === 'num' && !v.float && Number.isInteger(v.v)
 			? [v.v]
