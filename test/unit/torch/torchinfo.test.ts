@@ -254,8 +254,13 @@ ${call}
 		);
 	});
 
-	it('an input of another dtype than NormLens knows (dtype=): the input size is unknown with a cause', () => {
+	it('an input of the dtype given by dtype=: its element size (float16: 2 bytes)', () => {
 		const m = net('', 'y = net(torch.empty(2, 3, 8, 8, dtype=torch.float16))');
+		assert.strictEqual(m.estimates?.inputBytes, 2 * 3 * 8 * 8 * 2 + 56);
+	});
+
+	it('an input of a dtype NormLens cannot read (dtype=): the input size is unknown with a cause', () => {
+		const m = net('from config import DTYPE', 'y = net(torch.empty(2, 3, 8, 8, dtype=DTYPE))');
 		assert.strictEqual(m.estimates?.inputBytes, null);
 		assert.match(m.estimates?.causes.inputBytes?.reason ?? '', /dtype/);
 	});

@@ -365,7 +365,7 @@ function estimates(
 		};
 	} else if (args.length === 0 || args.some((b) => b === null)) {
 		causes.inputBytes = {
-			reason: 'the sizes or the dtype of an input to the model are unknown (NormLens knows float32 from `torch.randn(…)` and its kin, int64 from `torch.randint`)',
+			reason: 'the sizes or the dtype of an input to the model are unknown (NormLens knows the dtype where the rules of PyTorch fix it: float32 from `torch.randn(…)` and its kin, int64 from `torch.randint`, what `dtype=` or a cast names)',
 			range: root.range,
 		};
 	} else {

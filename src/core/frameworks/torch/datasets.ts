@@ -16,10 +16,11 @@ import {
 	Value,
 } from '../../python/values';
 import { TRAIN_TEST_SPLIT, trainTestSplitShapes } from '../common/dataSplit';
+import type { TorchDtype } from './dtypes';
 import { TorchTensor } from './objects';
 
 /** One part of a dataset's item: a tensor of this shape and element size, or a Python int label. */
-type ItemPart = { shape: number[]; bytes: number } | 'label' | Cause;
+type ItemPart = { shape: number[]; dtype?: TorchDtype } | 'label' | Cause;
 
 /** A dataset whose length and items NormLens knows (a torchvision dataset, a TensorDataset). */
 export class TorchDataset implements FrameworkObject {
@@ -276,7 +277,7 @@ function imagePart(
 		}
 	}
 	return tensor
-		? { shape: [c, h, w], bytes: 4 }
+		? { shape: [c, h, w], dtype: 'float32' }
 		: { reason: 'the transform gives PIL images, not tensors (no `ToTensor()`)', range };
 }
 
@@ -351,7 +352,7 @@ function trainTestSplit(args: CallArgs, range: TextRange): Value | undefined {
 		k: 'list',
 		items: r.shapes.map((shape, i): Value => ({
 			k: 'obj',
-			obj: new TorchTensor(shape, null, tensors[Math.floor(i / 2)]?.elementBytes),
+			obj: new TorchTensor(shape, null, tensors[Math.floor(i / 2)]?.dtype),
 		})),
 	};
 }
@@ -378,7 +379,7 @@ function tensorDataset(args: CallArgs, range: TextRange): Value {
 	}
 	const parts = rows.map((s, i): ItemPart => ({
 		shape: s.slice(1),
-		bytes: tensors[i]?.elementBytes ?? 0,
+		dtype: tensors[i]?.dtype,
 	}));
 	return { k: 'obj', obj: new TorchDataset(rows[0][0], parts, undefined) };
 }
@@ -454,13 +455,13 @@ function partValue(p: ItemPart, batch: number | undefined, range: TextRange): Va
 		// An int label; collated, an int64 tensor of the batch.
 		return batch === undefined
 			? unknown({ reason: 'a label is read from the data', range })
-			: { k: 'obj', obj: new TorchTensor([batch], null, 8) };
+			: { k: 'obj', obj: new TorchTensor([batch], null, 'int64') };
 	}
 	if ('reason' in p) {
 		return unknown(p);
 	}
 	const shape = batch === undefined ? p.shape : [batch, ...p.shape];
-	return { k: 'obj', obj: new TorchTensor(shape, null, p.bytes || undefined) };
+	return { k: 'obj', obj: new TorchTensor(shape, null, p.dtype) };
 }
 
 /** `len(…)`, `ds[i]`, `iter(loader)`, `next(it)` and the attributes of the data objects; undefined for anything else. */

@@ -81,7 +81,7 @@ export class ForwardTracer {
 					if (v.k !== 'obj' || !(v.obj instanceof TorchTensor)) {
 						return v;
 					}
-					const t = new TorchTensor(v.obj.shape, v.obj.producer, v.obj.elementBytes);
+					const t = new TorchTensor(v.obj.shape, v.obj.producer, v.obj.dtype);
 					t.flow = [{ input: i }];
 					t.shapeCause = v.obj.shapeCause;
 					return { k: 'obj', obj: t };
@@ -325,7 +325,7 @@ export class ForwardTracer {
 		const current = this.callStack[this.callStack.length - 1];
 		const result = withPoolIndices(spec, m.config, tensor, () => ({
 			k: 'obj',
-			obj: new TorchTensor(out, m, 8),
+			obj: new TorchTensor(out, m, 'int64'),
 		}));
 		const resultOrRnn =
 			spec.shape === 'rnn'

@@ -8,6 +8,7 @@ import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallSites } from '../../python/parse';
 import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
 import type { TorchModuleSpec } from './catalogue';
+import { DTYPES, isIntegerDtype, TorchDtype } from './dtypes';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -21,6 +22,8 @@ export class TorchParam implements FrameworkObject {
 	 * raises (its `taint` then says where).
 	 */
 	uninitialized = false;
+	/** A buffer's integer or bool dtype (castProofDtype), where the tensor registered as it had one (Swin's int64 `relative_position_index`). */
+	dtype?: TorchDtype;
 	/** `if p:` is its value (PyTorch raises for more than one): NormLens does not know it. */
 	truth(): boolean | undefined {
 		return undefined;
@@ -40,9 +43,17 @@ export class TorchTensor implements FrameworkObject {
 		public shape: Shape | null,
 		/** The module whose output this is, for "bias before BatchNorm" checks. */
 		readonly producer: TorchModule | null = null,
-		/** Bytes per element where NormLens knows the dtype (4: float32 from `torch.randn(…)`); else undefined. */
-		readonly elementBytes?: number,
+		/** The dtype where PyTorch's rules make it knowable (float32 from `torch.randn(…)`, int64 from `torch.arange(7)`); else undefined. */
+		public dtype?: TorchDtype,
 	) {}
+	/** Bytes per element (torchinfo's input size), where the dtype is known. */
+	get elementBytes(): number | undefined {
+		return this.dtype && DTYPES[this.dtype].bytes;
+	}
+	/** The values are integers (an integer dtype): `item()` gives an int, and an int64 one indexes. */
+	get integral(): boolean {
+		return isIntegerDtype(this.dtype);
+	}
 	/** Where the value came from in a forward (flow.ts); undefined until a call or op gives it one. */
 	flow: FlowRef[] | undefined;
 	/**
@@ -78,8 +89,6 @@ export class TorchTensor implements FrameworkObject {
 		const v = this.values;
 		return v?.length === 1 ? v[0] !== 0 : undefined;
 	}
-	/** The values are integers (an int64 tensor from Python ints): `item()` gives an int. */
-	integral = false;
 	/** A complex tensor (from torch.fft, `torch.polar`, `view_as_complex`): `view_as_real` adds a dim of 2. False where NormLens does not know. */
 	complex = false;
 	/**

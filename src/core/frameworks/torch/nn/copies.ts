@@ -77,6 +77,7 @@ function cloneParam(p: TorchParam, memo: Map<object, object>): TorchParam {
 	const q = new TorchParam(p.shape, p.isBuffer, p.requiresGrad);
 	q.unknownCause = p.unknownCause;
 	q.uninitialized = p.uninitialized;
+	q.dtype = p.dtype;
 	memo.set(p, q);
 	return q;
 }
@@ -98,9 +99,8 @@ export function cloneObject(
 		return cloneParam(obj, memo);
 	}
 	if (obj instanceof TorchTensor) {
-		const t = new TorchTensor(obj.shape && [...obj.shape], obj.producer, obj.elementBytes);
+		const t = new TorchTensor(obj.shape && [...obj.shape], obj.producer, obj.dtype);
 		t.values = obj.values;
-		t.integral = obj.integral;
 		t.shapeCause = obj.shapeCause;
 		memo.set(obj, t);
 		return t;

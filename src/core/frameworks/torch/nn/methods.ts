@@ -22,6 +22,7 @@ import {
 	walk,
 } from '../objects';
 import type { TorchSession } from '../session';
+import { castProofDtype } from '../dtypes';
 import { deviceOnly } from '../ops/tensorMethods';
 import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
@@ -105,6 +106,7 @@ const moduleMethods = opTable<ModuleMethod>({
 					? (t.obj.shape as number[])
 					: null;
 			const b = new TorchParam(shape, true);
+			b.dtype = castProofDtype(t.obj.dtype);
 			if (!shape) {
 				// A tensor whose shape was lost says where (shapeCauses.ts).
 				b.unknownCause = t.obj.shapeCause ?? {

@@ -13,6 +13,7 @@ import {
 	Value,
 } from '../../../python/values';
 import { torchSubpath } from '../paths';
+import { castProofDtype } from '../dtypes';
 import { TorchModule, TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 
@@ -208,6 +209,7 @@ export function setAttribute(
 				? (tensor.shape as number[])
 				: null;
 		const b = new TorchParam(shape, true);
+		b.dtype = castProofDtype(tensor.dtype);
 		if (!shape) {
 			b.unknownCause = (tensor instanceof TorchTensor ? tensor.shapeCause : undefined) ?? {
 				reason: `NormLens cannot determine the shape of buffer \`${name}\``,

@@ -109,7 +109,7 @@ const byModuleRule =
 		const out = ruleOutput(s, spec, cfg, t.shape, name, ctx.range(args.node));
 		return withPoolIndices(spec, cfg, { k: 'obj', obj: out }, () => ({
 			k: 'obj',
-			obj: new TorchTensor(out.shape, null, 8),
+			obj: new TorchTensor(out.shape, null, 'int64'),
 		}));
 	};
 

@@ -4,7 +4,9 @@ import type { CallArgs, CallContext } from '../../../python/contract';
 import type { Value } from '../../../python/values';
 import { broadcast, sliceLength } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
-import { TorchTensor } from '../objects';
+import { categoryOf, TorchDtype } from '../dtypes';
+import { TorchParam, TorchTensor } from '../objects';
+import { raisedTensor } from '../shapeCauses';
 import type { TorchSession } from '../session';
 import { fmtShape } from './shapes';
 
@@ -141,11 +143,14 @@ function advancedIndex(v: Value): AdvancedIndex | null | undefined {
 		const shape = intListShape(v);
 		return shape ? { shape: shape.shape, values: shape.values } : null;
 	}
-	if (v.k === 'obj' && v.obj instanceof TorchTensor) {
+	if (v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)) {
 		const t = v.obj;
-		// An int64 tensor whose values NormLens does not hold (`idx.long()`) still gives its shape;
-		// its bounds are then PyTorch's to check.
-		return t.shape && t.integral ? { shape: t.shape, values: t.values } : null;
+		// An int64 tensor whose values NormLens does not hold (`idx.long()`, Swin's int64
+		// relative_position_index buffer) still gives its shape; its bounds are then PyTorch's to
+		// check. Any other dtype is a mask (bool, uint8), PyTorch's IndexError (int32 in 1.13), or unknown.
+		return t.shape && t.dtype === 'int64'
+			? { shape: t.shape, values: t instanceof TorchTensor ? t.values : undefined }
+			: null;
 	}
 	if (v.k === 'obj' || v.k === 'unknown') {
 		return null;
@@ -184,29 +189,50 @@ function intListShape(v: Value, depth = 0): { shape: number[]; values: number[] 
 	};
 }
 
-/** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter of this shape. */
+const FLOATING = new Set(['float', 'complex']);
+
+/** Why indexing by a tensor that is not int64 gives no shape NormLens can tell, by its dtype. */
+function indexCause(dtype: TorchDtype | undefined): string {
+	if (dtype === 'bool' || dtype === 'uint8') {
+		return `this indexing uses a ${dtype} mask, which selects as many elements as it holds true values: NormLens does not know them`;
+	}
+	if (dtype) {
+		return `this indexing uses a ${dtype} tensor: PyTorch 1.13 raises IndexError (indices must be long, byte or bool tensors), PyTorch 2 indexes with it`;
+	}
+	// A buffer of indices and a mask look alike here.
+	return 'this indexing uses a tensor NormLens does not know to hold int64 indices (whose shape it would give) or a bool mask (whose count depends on its values)';
+}
+
+/** `x[:, -1]`, `self.pos[:, :n]`, `x[..., None]` on a tensor or a parameter: of its dtype. */
 export function indexTensor(
 	s: TorchSession,
-	shape: Shape | null,
+	source: TorchTensor | TorchParam,
 	args: CallArgs,
 	ctx: CallContext,
 ): Value {
 	const key = args.positional[0];
+	const shape = source.shape;
 	if (!shape || !key) {
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
 	try {
-		const out = new TorchTensor(indexShape(shape, key));
+		const out = new TorchTensor(indexShape(shape, key), null, source.dtype);
 		const items = key.k === 'tuple' ? key.items : [key];
 		const tensorIndex = items.find(
-			(v) => v.k === 'obj' && v.obj instanceof TorchTensor && !v.obj.integral,
+			(v) =>
+				v.k === 'obj' &&
+				(v.obj instanceof TorchTensor || v.obj instanceof TorchParam) &&
+				v.obj.dtype !== 'int64',
 		);
-		if (out.shape === null && tensorIndex) {
-			// A buffer of indices (Swin's relative_position_index) and a mask look alike here.
-			out.shapeCause = {
-				reason: 'this indexing uses a tensor NormLens does not know to hold int64 indices (whose shape it would give) or a bool mask (whose count depends on its values)',
-				range: ctx.range(args.node),
-			};
+		if (out.shape === null && tensorIndex?.k === 'obj') {
+			const dtype = (tensorIndex.obj as TorchTensor | TorchParam).dtype;
+			const range = ctx.range(args.node);
+			if (dtype && FLOATING.has(categoryOf(dtype))) {
+				const message = `Indexing with a ${dtype} tensor: tensors used as indices must be long, byte or bool tensors (IndexError).`;
+				s.report({ range, severity: 'error', code: 'index-error', message });
+				return { k: 'obj', obj: raisedTensor(message, range) };
+			}
+			out.shapeCause = { reason: indexCause(dtype), range };
 		}
 		return { k: 'obj', obj: out };
 	} catch (e) {

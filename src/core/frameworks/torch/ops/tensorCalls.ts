@@ -47,7 +47,7 @@ export function tensorCall(
 	const v =
 		explainShapes(
 			name === '__getitem__'
-				? indexTensor(s, obj.shape, args, ctx)
+				? indexTensor(s, obj, args, ctx)
 				: obj instanceof TorchTensor
 					? valueRead(
 							name,

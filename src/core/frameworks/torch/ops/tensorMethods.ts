@@ -5,6 +5,7 @@ import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../pyth
 import { opTable } from '../../common/opTable';
 import { broadcast, reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
+import { CAST_METHODS, dtypeAfter, dtypeNamed, LEGACY_TYPES, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { elementwise } from './elementwise';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
@@ -197,8 +198,9 @@ const valueMethods = opTable<(t: TorchTensor, args: CallArgs) => Value | undefin
 	__float__: (t) =>
 		t.values?.length === 1 ? { k: 'num', v: t.values[0], float: true } : UNKNOWN,
 	// x.sum() / x.prod() of known values: a 0-d tensor of the same kind (any other form is the shape rule's).
-	sum: (t, args) => (t.values && noArgs(args) ? folded(t, (a, b) => a + b, 0) : undefined),
-	prod: (t, args) => (t.values && noArgs(args) ? folded(t, (a, b) => a * b, 1) : undefined),
+	sum: (t, args) => (t.values && noArgs(args) ? folded(t, 'sum', (a, b) => a + b, 0) : undefined),
+	prod: (t, args) =>
+		t.values && noArgs(args) ? folded(t, 'prod', (a, b) => a * b, 1) : undefined,
 	__iter__: (t) => {
 		const n = t.shape?.[0];
 		if (!t.shape || n === null || n === undefined || n > MAX_ITERATED) {
@@ -208,9 +210,8 @@ const valueMethods = opTable<(t: TorchTensor, args: CallArgs) => Value | undefin
 		const size = rest.reduce<number>((a, d) => a * (d ?? 0), 1);
 		return tuple(
 			Array.from({ length: n }, (_, i): Value => {
-				const row = new TorchTensor(rest, t.producer, t.elementBytes).viewOf(t);
+				const row = new TorchTensor(rest, t.producer, t.dtype).viewOf(t);
 				row.values = t.values?.slice(i * size, (i + 1) * size);
-				row.integral = t.integral;
 				return { k: 'obj', obj: row };
 			}),
 		);
@@ -228,17 +229,22 @@ function pyNum(t: TorchTensor, v: number): Value {
  * The 0-d tensor of all values folded by `op`: float32 rounding after each step for a float
  * tensor, exact integers for an integral one (unknown past 2^53, where int64 and a double part).
  */
-function folded(t: TorchTensor, op: (a: number, b: number) => number, start: number): Value {
+function folded(
+	t: TorchTensor,
+	name: 'sum' | 'prod',
+	op: (a: number, b: number) => number,
+	start: number,
+): Value {
+	const dtype = dtypeAfter(name, t.dtype);
 	let acc = start;
 	for (const v of t.values ?? []) {
 		acc = t.integral ? op(acc, v) : Math.fround(op(acc, v));
 		if (t.integral && !Number.isSafeInteger(acc)) {
-			return { k: 'obj', obj: new TorchTensor([], null, t.elementBytes) };
+			return { k: 'obj', obj: new TorchTensor([], null, dtype) };
 		}
 	}
-	const out = new TorchTensor([], null, t.elementBytes);
+	const out = new TorchTensor([], null, dtype);
 	out.values = [acc];
-	out.integral = t.integral;
 	return { k: 'obj', obj: out };
 }
 
@@ -480,29 +486,39 @@ const tensorMethods = opTable<TensorMethodRule>({
 export const deviceOnly = (v: Value): boolean =>
 	v.k === 'str' || v.k === 'none' || (v.k === 'ref' && /^torch\.device$/.test(v.path));
 
-/** Tensor methods whose result's dtype NormLens knows (torchinfo's input size): the receiver's, or bytes per element. */
-const DTYPE_AFTER: Readonly<Record<string, 'same' | number>> = {
-	cuda: 'same',
-	cpu: 'same',
-	contiguous: 'same',
-	clone: 'same',
-	detach: 'same',
-	float: 4,
-	double: 8,
-	half: 2,
-	bfloat16: 2,
-	long: 8,
-	int: 4,
-};
-
-function elementBytesAfter(t: TorchTensor, name: string, args: CallArgs): number | undefined {
-	const rule =
-		name === 'to'
-			? args.positional.every(deviceOnly) && !args.keywords.has('dtype')
-				? 'same'
-				: undefined
-			: DTYPE_AFTER[name];
-	return rule === 'same' ? t.elementBytes : rule;
+/**
+ * The dtype of an element-wise method's result: a cast's (`x.long()`, `x.to(torch.float16)`,
+ * `x.type_as(y)`), the receiver's for a move or an in-place op (which returns the receiver), else
+ * by the element-wise rules (DTYPE_RULES); undefined where NormLens cannot tell.
+ */
+function dtypeOfCast(t: TorchTensor, name: string, args: CallArgs): TorchDtype | undefined {
+	const cast = CAST_METHODS[name];
+	if (cast) {
+		return cast;
+	}
+	if (name.endsWith('_')) {
+		return t.dtype;
+	}
+	const first = args.positional[0];
+	if (name === 'to' || name === 'type' || name === 'type_as') {
+		const other =
+			first?.k === 'obj' &&
+			(first.obj instanceof TorchTensor || first.obj instanceof TorchParam)
+				? first.obj
+				: undefined;
+		if (name === 'type_as' || other) {
+			return other?.dtype;
+		}
+		const named = args.keywords.get('dtype') ?? args.positional.find((v) => !deviceOnly(v));
+		if (named === undefined) {
+			// `x.to(device)`, `x.to('cuda')` keep the dtype; `x.type()` gives a string (not a tensor).
+			return name === 'to' ? t.dtype : undefined;
+		}
+		return named.k === 'str' && name === 'type'
+			? LEGACY_TYPES[named.v.replace(/^torch\.(?:cuda\.)?/, '')]
+			: dtypeNamed(named);
+	}
+	return dtypeAfter(name, t.dtype, args);
 }
 
 /**
@@ -528,9 +544,6 @@ function dimIn(c: TensorMethodCall, v: Value | undefined): number | undefined {
 	return d !== undefined && d >= 0 && d < c.s.length && !isFloat(v ?? UNKNOWN) ? d : undefined;
 }
 
-/** Element-wise methods after which an int64 tensor is still one (`idx.clone()`, `idx.to(device)`). */
-const CASTS_KEEPING_INTEGERS = new Set(['long', 'clone', 'contiguous', 'detach', 'cuda', 'cpu']);
-
 /** The keyword a reshaping method takes its sizes by, as PyTorch 1.13 names it. */
 const SIZE_KEYWORD: Readonly<Record<string, string>> = { reshape: 'shape', view: 'size' };
 
@@ -545,12 +558,11 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	// What a method returns may view t's storage (`x.view(…)`, `x.float()` of a float tensor).
 	const out = (shape: Shape | null): Value => ({
 		k: 'obj',
-		obj: new TorchTensor(shape, t.producer).viewOf(t),
+		obj: new TorchTensor(shape, t.producer, dtypeAfter(name, t.dtype, args)).viewOf(t),
 	});
 	if (elementwise.has(name)) {
-		const cast = new TorchTensor(s, t.producer, elementBytesAfter(t, name, args)).viewOf(t);
 		// `idx.long()` is int64 whatever idx held: an index (`table[idx.long()]`), not a mask.
-		cast.integral = name === 'long' || (t.integral && CASTS_KEEPING_INTEGERS.has(name));
+		const cast = new TorchTensor(s, t.producer, dtypeOfCast(t, name, args)).viewOf(t);
 		return { k: 'obj', obj: cast };
 	}
 	const read = valueMethods.get(name)?.(t, args);

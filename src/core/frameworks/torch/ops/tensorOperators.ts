@@ -1,8 +1,9 @@
 // Tensor attributes (`x.shape`, `x.T`), a parameter's own methods, and Python's operators on tensors.
 import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
-import { UNKNOWN, Value } from '../../../python/values';
+import { isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
+import { categoryOf, DEFAULT_FLOAT, Operand, resultType, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
@@ -100,7 +101,7 @@ export function paramMethod(
 		return shapeValue(obj.shape);
 	}
 	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
-	return obj.shape ? asTensor(new TorchTensor(obj.shape)) : UNKNOWN;
+	return obj.shape ? asTensor(new TorchTensor(obj.shape, null, obj.dtype)) : UNKNOWN;
 }
 
 /** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
@@ -157,13 +158,35 @@ export function tensorBinaryOp(
 			),
 		};
 	}
-	const t = new TorchTensor(out);
-	const values = integerValues(op, a, b, sameShape(sa, sb));
+	const t = new TorchTensor(out, null, operatorDtype(op, a, b));
+	const values = t.integral ? integerValues(op, a, b, sameShape(sa, sb)) : undefined;
 	if (values) {
 		t.values = values;
-		t.integral = true;
 	}
 	return { k: 'obj', obj: t };
+}
+
+const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=']);
+
+/** The dtype of `a op b` by PyTorch's type promotion (a comparison gives bool, `/` a float); undefined where an operand's is unknown. */
+function operatorDtype(op: string, a: Value, b: Value): TorchDtype | undefined {
+	if (COMPARISONS.has(op)) {
+		return 'bool';
+	}
+	const operand = (v: Value): Operand | undefined =>
+		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+			? { tensor: v.obj.dtype, zeroDim: v.obj.shape?.length === 0 }
+			: v.k === 'bool'
+				? { scalar: 'bool' }
+				: v.k === 'num'
+					? { scalar: isFloat(v) ? 'float' : 'int' }
+					: undefined;
+	const [x, y] = [operand(a), operand(b)];
+	const d = x && y ? resultType([x, y]) : undefined;
+	// True division of integers (or bools) gives the default float dtype.
+	return op === '/' && d && categoryOf(d) !== 'float' && categoryOf(d) !== 'complex'
+		? DEFAULT_FLOAT
+		: d;
 }
 
 /**

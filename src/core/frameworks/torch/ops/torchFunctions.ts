@@ -1,19 +1,9 @@
 // torch.* functions (`torch.cat`, `torch.einsum`, `torch.zeros`, …) as a name → rule table.
 import type { AnalysisDiagnostic, Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
-import {
-	asInt,
-	asNumber,
-	asSequence,
-	asString,
-	isFloat,
-	NONE,
-	show,
-	tuple,
-	UNKNOWN,
-	Value,
-} from '../../../python/values';
+import { asInt, asSequence, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
+import { dtypeAfter, resultType, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { TORCH_ELEMENTWISE } from './elementwise';
@@ -23,55 +13,12 @@ import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethodAt';
 import { productShape, tensorOrParam } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
+import { FACTORIES, TorchFunctionRule } from './torchFactories';
 
-/** A torch.* call as its rule reads it. */
-interface TorchFunctionCall {
-	/** The function as written (rules shared by several names tell them apart). */
-	name: string;
-	/** The positional arguments. */
-	a: Value[];
-	args: CallArgs;
-	ctx: CallContext;
-	report: (d: AnalysisDiagnostic) => void;
-	/** A tensor, or a parameter used as one (`torch.cat([self.cls_token, x])`). */
-	tensorArg(v: Value | undefined): TorchTensor | undefined;
+/** The promoted dtype of tensors joined (torch.cat / torch.stack promote since PyTorch 1.5); undefined if one is unknown. */
+function joinedDtype(items: readonly (TorchTensor | undefined)[]): TorchDtype | undefined {
+	return resultType(items.map((t) => ({ tensor: t?.dtype, zeroDim: false })));
 }
-
-/** A rule's result; `undefined` leaves the call to the interpreter as one NormLens cannot follow. */
-type TorchFunctionRule = (c: TorchFunctionCall) => Value | undefined;
-
-/** A new tensor of the sizes given, separately or as one sequence (`torch.full`'s first argument). */
-const filled: TorchFunctionRule = (c) => {
-	const { name, a, args, ctx, report } = c;
-	const sizeKeyword = args.keywords.get('size');
-	const list = name === 'full' ? [a[0] ?? sizeKeyword] : a.length > 0 ? a : [sizeKeyword];
-	// One sequence is the sizes, `()` too (a 0-d tensor); `torch.zeros()` is PyTorch's TypeError.
-	const sequence = list.length === 1 && list[0] ? asSequence(list[0]) : undefined;
-	const sizes = sequence ?? list.filter((v): v is Value => v !== undefined);
-	// PyTorch takes sizes as ints: `torch.zeros(1, dim / 2)` raises TypeError.
-	const float = sizes.find(isFloat);
-	if (float) {
-		report({
-			range: ctx.range(args.node),
-			severity: 'error',
-			code: 'invalid-arguments',
-			message: `torch.${name}: the size ${show(float)} is a float where PyTorch takes an int (TypeError; use \`//\` or \`int(…)\`).`,
-		});
-		return { k: 'obj', obj: new TorchTensor(null) };
-	}
-	const dims = sizes.map(asInt);
-	return {
-		k: 'obj',
-		obj: new TorchTensor(
-			(dims.length > 0 || sequence) && dims.every((d) => d !== undefined)
-				? (dims as number[])
-				: null,
-			null,
-			// float32, PyTorch's default dtype, unless one is given (`torch.full` takes the fill's dtype).
-			name !== 'full' && !args.keywords.has('dtype') ? 4 : undefined,
-		),
-	};
-};
 
 /** `torch.cat` / `torch.stack`: sizes add up along the dim (stack: a new dim), the others must agree. */
 const joined: TorchFunctionRule = (c) => {
@@ -92,7 +39,11 @@ const joined: TorchFunctionRule = (c) => {
 	if (name === 'stack') {
 		return {
 			k: 'obj',
-			obj: new TorchTensor([...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)]),
+			obj: new TorchTensor(
+				[...ss[0].slice(0, d), ss.length, ...ss[0].slice(d)],
+				null,
+				joinedDtype(items ?? []),
+			),
 		};
 	}
 	const out = [...ss[0]];
@@ -115,7 +66,7 @@ const joined: TorchFunctionRule = (c) => {
 			return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
 		}
 	}
-	return { k: 'obj', obj: new TorchTensor(out) };
+	return { k: 'obj', obj: new TorchTensor(out, null, joinedDtype(items ?? [])) };
 };
 
 const asTensorMethod: TorchFunctionRule = (c) => {
@@ -138,13 +89,6 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 	);
 };
 
-/** `torch.zeros_like(x)` and its kin: the input's shape. */
-const likeInput: TorchFunctionRule = (c) => {
-	const { a, tensorArg } = c;
-	const t = tensorArg(a[0]);
-	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null) };
-};
-
 const matrixProduct: TorchFunctionRule = (c) => {
 	const { name, a, tensorArg } = c;
 	const [x, y] = [tensorArg(a[0])?.shape, tensorArg(a[1])?.shape];
@@ -158,13 +102,14 @@ const matrixProduct: TorchFunctionRule = (c) => {
 const keepsShape: TorchFunctionRule = (c) => {
 	const { a, tensorArg } = c;
 	const t = tensorArg(a[0]);
-	return { k: 'obj', obj: new TorchTensor(t?.shape ?? null, t?.producer ?? null) };
-};
-
-/** `torch.from_numpy(x_train)`, `torch.as_tensor(X)`: the array's shape and (unknown here) dtype. */
-const fromArray: TorchFunctionRule = (c) => {
-	const array = ndarrayShape(c.a[0]);
-	return array ? { k: 'obj', obj: new TorchTensor(array, null) } : undefined;
+	return {
+		k: 'obj',
+		obj: new TorchTensor(
+			t?.shape ?? null,
+			t?.producer ?? null,
+			dtypeAfter(c.name, t?.dtype, c.args),
+		),
+	};
 };
 
 /** `torch.add(x, y)`, `torch.mul(x, 2)`…: the operator's broadcast (`alpha=`, `rounding_mode=` change no shape). */
@@ -174,99 +119,6 @@ const broadcasting =
 		c.a.length === 2 && !c.args.keywords.has('out')
 			? tensorBinaryOp(op, c.a[0], c.a[1], c.ctx.range(c.args.node))
 			: undefined;
-
-function legacyConstructor(elementBytes: number): TorchFunctionRule {
-	return (c) => {
-		const { a, args } = c;
-		if (args.keywords.size > 0) {
-			return undefined;
-		}
-		const data =
-			a.length === 1
-				? (ndarrayShape(a[0]) ?? (asSequence(a[0]) ? dataShape(a[0]) : undefined))
-				: undefined;
-		const sizes = a.every((v) => v.k === 'num' && !isFloat(v)) ? a.map(asInt) : undefined;
-		const shape =
-			data ??
-			(sizes && sizes.every((d) => d !== undefined && d >= 0) ? (sizes as number[]) : null);
-		return {
-			k: 'obj',
-			obj: new TorchTensor(
-				a.length === 0 ? [0] : shape,
-				null,
-				shape ? elementBytes : undefined,
-			),
-		};
-	};
-}
-
-/**
- * A NumPy array of data NormLens holds (`keras.datasets`, `np.zeros`, scikit-learn's `make_circles`;
- * keras/numpyArrays.ts): its shape, every size known. Read by its shape, not its class, as PyTorch
- * reads any array.
- */
-function ndarrayShape(v: Value | undefined): number[] | undefined {
-	if (v?.k !== 'obj' || v.obj.kind !== 'tensor') {
-		return undefined;
-	}
-	const o = v.obj as { ndarray?: boolean; shape?: unknown };
-	return o.ndarray === true &&
-		Array.isArray(o.shape) &&
-		o.shape.every((d) => typeof d === 'number')
-		? (o.shape as number[])
-		: undefined;
-}
-
-/** The numbers of nested lists or tuples, depth first; undefined if any leaf is not a number (a bool, unknown). */
-function numbers(v: Value): (Value & { k: 'num' })[] | undefined {
-	if (v.k === 'num') {
-		return [v];
-	}
-	const items = asSequence(v);
-	if (!items) {
-		return undefined;
-	}
-	const out: (Value & { k: 'num' })[] = [];
-	for (const it of items) {
-		const n = numbers(it);
-		if (!n) {
-			return undefined;
-		}
-		out.push(...n);
-	}
-	return out;
-}
-
-/** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
-function dataShape(v: Value, depth = 0): number[] | undefined {
-	if (v.k === 'num' || v.k === 'bool') {
-		return [];
-	}
-	const items = asSequence(v);
-	if (!items || depth > 32 || ((v.k === 'list' || v.k === 'tuple') && v.cause)) {
-		return undefined;
-	}
-	const inner = items.map((x) => dataShape(x, depth + 1));
-	const first = inner[0];
-	if (items.length === 0) {
-		return [0];
-	}
-	if (
-		first === undefined ||
-		inner.some(
-			(s) => s === undefined || s.length !== first.length || s.some((d, i) => d !== first[i]),
-		)
-	) {
-		return undefined;
-	}
-	return [items.length, ...first];
-}
-
-/** Whether every number in the data is a Python float (PyTorch then makes a float32 tensor). */
-function allFloats(v: Value): boolean {
-	const items = asSequence(v);
-	return items ? items.length > 0 && items.every(allFloats) : isFloat(v);
-}
 
 /**
  * `torch.meshgrid(a, b, …)` (or one sequence of them) of 1-D tensors of sizes n1, n2, …: as many
@@ -292,7 +144,12 @@ const meshgrid: TorchFunctionRule = (c) => {
 	if (mode === 'xy' && shape.length >= 2) {
 		[shape[0], shape[1]] = [shape[1], shape[0]];
 	}
-	return tuple(list.map(() => ({ k: 'obj', obj: new TorchTensor([...shape]) }) as Value));
+	// Every input has one dtype (PyTorch raises otherwise), which each grid keeps.
+	const dtypes = new Set(list.map((v) => tensorArg(v)?.dtype));
+	const dtype = dtypes.size === 1 ? [...dtypes][0] : undefined;
+	return tuple(
+		list.map(() => ({ k: 'obj', obj: new TorchTensor([...shape], null, dtype) }) as Value),
+	);
 };
 
 const multiTensor: TorchFunctionRule = (c) =>
@@ -313,72 +170,17 @@ const torchFunctions = opTable<TorchFunctionRule>({
 		const out = eq && ops.every((o): o is Shape => o !== null) ? einsumShape(eq, ops) : null;
 		return { k: 'obj', obj: new TorchTensor(out) };
 	},
-	randn: filled,
-	rand: filled,
-	zeros: filled,
-	ones: filled,
-	// `torch.eye(n, m=None)`: (n, m or n); sizes that are no ints are PyTorch's TypeError (unknown).
-	eye: ({ a, args }) => {
-		const [n, m] = [a[0] ?? args.keywords.get('n'), a[1] ?? args.keywords.get('m')];
-		const dims = [n, m ?? n].map((v) => (v && !isFloat(v) ? asInt(v) : undefined));
-		return dims.every((d) => d !== undefined && d >= 0)
-			? { k: 'obj', obj: new TorchTensor(dims as number[], null) }
-			: undefined;
-	},
-	empty: filled,
-	full: filled,
-	randint: (c) => {
-		const { a, args } = c;
-		const size = asSequence(a[a.length - 1] ?? args.keywords.get('size'))?.map(asInt);
-		return {
-			k: 'obj',
-			obj: new TorchTensor(
-				size && size.every((d) => d !== undefined) ? (size as number[]) : null,
-				null,
-				// int64, torch.randint's default, unless one is given.
-				args.keywords.has('dtype') ? undefined : 8,
-			),
-		};
-	},
-	// A tensor from data: sizes from the nesting of known numbers (`[[1, 2], [3, 4]]` (2, 2)).
-	tensor: (c) => {
-		const array = ndarrayShape(c.a[0]);
-		if (array) {
-			// A NumPy array of data: its shape; its dtype is the array's.
-			return { k: 'obj', obj: new TorchTensor(array, null) };
-		}
-		const shape = c.a[0] ? dataShape(c.a[0]) : undefined;
-		const floats = shape !== undefined && c.a[0] !== undefined && allFloats(c.a[0]);
-		const t = new TorchTensor(
-			shape ?? null,
-			null,
-			// float32 (PyTorch's default dtype) for data of Python floats, unless a dtype is given.
-			floats && !c.args.keywords.has('dtype') ? 4 : undefined,
-		);
-		// Small data's values, no dtype given: float32 (the default) if any is a float, else int64.
-		const leaves =
-			c.a[0] && shape && !c.args.keywords.has('dtype') ? numbers(c.a[0]) : undefined;
-		if (leaves && leaves.length <= 4096) {
-			const integral = leaves.every((v) => !isFloat(v));
-			t.values = leaves.map((v) => (integral ? v.v : Math.fround(v.v)));
-			t.integral = integral;
-		}
-		return { k: 'obj', obj: t };
-	},
-	from_numpy: fromArray,
-	as_tensor: fromArray,
+	...FACTORIES,
 	// `torch.autograd.Variable(x)`: since PyTorch 0.4 a tensor is its own Variable, of x's shape.
 	Variable: ({ a: [x] }) =>
 		x?.k === 'obj' && x.obj instanceof TorchTensor
-			? { k: 'obj', obj: new TorchTensor(x.obj.shape, x.obj.producer).viewOf(x.obj) }
+			? {
+					k: 'obj',
+					obj: new TorchTensor(x.obj.shape, x.obj.producer, x.obj.dtype).viewOf(x.obj),
+				}
 			: x?.k === 'unknown' && x.cause
 				? x
 				: undefined,
-	// The legacy constructors: torch.Tensor(3, 4) has those sizes; torch.Tensor([3, 4]) is data (2,).
-	Tensor: legacyConstructor(4),
-	FloatTensor: legacyConstructor(4),
-	DoubleTensor: legacyConstructor(8),
-	LongTensor: legacyConstructor(8),
 	cat: joined,
 	concat: joined,
 	stack: joined,
@@ -412,62 +214,6 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	max: asTensorMethod,
 	min: asTensorMethod,
 	median: asTensorMethod,
-	arange: (c) => {
-		const { a, args } = c;
-		// arange(end), arange(start, end[, step]): ⌈(end − start) / step⌉ values.
-		const [x, y, z] = [
-			a[0] ?? args.keywords.get('start') ?? args.keywords.get('end'),
-			a[1] ?? args.keywords.get('end'),
-			a[2] ?? args.keywords.get('step'),
-		];
-		const nums = [x, y, z].map((v) => (v === undefined ? undefined : asNumber(v)));
-		const [start, end, step] =
-			y === undefined ? [0, nums[0], 1] : [nums[0], nums[1], z === undefined ? 1 : nums[2]];
-		if (start === undefined || end === undefined || step === undefined || step === 0) {
-			return { k: 'obj', obj: new TorchTensor(null) };
-		}
-		const n = Math.max(0, Math.ceil((end - start) / step));
-		// Of ints alone (no dtype given), an int64 tensor whose values are known: `x[:, torch.arange(3)]`.
-		const ints =
-			!args.keywords.has('dtype') &&
-			[x, y, z].every((v) => v === undefined || (v.k === 'num' && !isFloat(v)));
-		const t = new TorchTensor(Number.isSafeInteger(n) ? [n] : null, null, ints ? 8 : undefined);
-		if (ints && Number.isSafeInteger(n) && n <= 4096) {
-			t.values = Array.from({ length: n }, (_, i) => start + i * step);
-			t.integral = true;
-		}
-		return { k: 'obj', obj: t };
-	},
-	// torch.linspace(start, end, steps): `steps` float32 values, computed as PyTorch's CPU kernel does
-	// (in float32, from both ends towards the middle), kept when there are few enough to read.
-	linspace: (c) => {
-		const { a, args } = c;
-		const [start, end, steps] = ['start', 'end', 'steps'].map((k, i) =>
-			asNumber(a[i] ?? args.keywords.get(k) ?? UNKNOWN),
-		);
-		const n = steps !== undefined && Number.isSafeInteger(steps) && steps >= 0 ? steps : null;
-		const t = new TorchTensor(
-			n === null ? null : [n],
-			null,
-			args.keywords.has('dtype') ? undefined : 4,
-		);
-		if (
-			n !== null &&
-			n <= 4096 &&
-			start !== undefined &&
-			end !== undefined &&
-			!args.keywords.has('dtype')
-		) {
-			t.values = linspaceFloat32(start, end, n);
-		}
-		return { k: 'obj', obj: t };
-	},
-	zeros_like: likeInput,
-	ones_like: likeInput,
-	empty_like: likeInput,
-	rand_like: likeInput,
-	randn_like: likeInput,
-	full_like: likeInput,
 	add: broadcasting('+'),
 	sub: broadcasting('-'),
 	subtract: broadcasting('-'),
@@ -583,18 +329,4 @@ export function torchFunction(
 ): Value | undefined {
 	const a = args.positional;
 	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg: tensorOrParam });
-}
-
-/** at::linspace's float32 values (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp). */
-function linspaceFloat32(start: number, end: number, steps: number): number[] {
-	const f = Math.fround;
-	const [a, b] = [f(start), f(end)];
-	if (steps === 1) {
-		return [a];
-	}
-	const step = f(f(b - a) / (steps - 1));
-	const halfway = Math.floor(steps / 2);
-	return Array.from({ length: steps }, (_, i) =>
-		i < halfway ? f(a + f(step * i)) : f(b - f(step * (steps - i - 1))),
-	);
 }
