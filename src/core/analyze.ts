@@ -172,7 +172,9 @@ function analyzeSource(
 					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{
-							positional: [{ k: 'obj', obj: new TorchTensor(input ?? [], null, 'float32') }],
+							positional: [
+								{ k: 'obj', obj: new TorchTensor(input ?? [], null, 'float32') },
+							],
 							keywords: new Map(),
 							node: src.tree.topNode,
 						},
