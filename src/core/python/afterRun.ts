@@ -4,21 +4,31 @@ import type { SyntaxNode } from '@lezer/common';
 import type { PythonSource } from './parse';
 import type { Scope, Value } from './values';
 
-/** A value that is, or holds, a framework object or an instance holding one. */
-function holdsObjects(v: Value | undefined): boolean {
+/**
+ * A value that is, or holds, a framework object or an instance holding one. Values may hold
+ * themselves (an AttrDict's `self.__dict__ = self`, a list appended to itself): each is visited once.
+ */
+function holdsObjects(v: Value | undefined, seen = new Set<object>()): boolean {
 	if (v === undefined) {
 		return false;
 	}
+	const inner = (items: Iterable<Value>, container: object) => {
+		if (seen.has(container)) {
+			return false;
+		}
+		seen.add(container);
+		return [...items].some((x) => holdsObjects(x, seen));
+	};
 	switch (v.k) {
 		case 'obj':
 			return true;
 		case 'instance':
-			return [...v.inst.attrs.values()].some(holdsObjects);
+			return inner(v.inst.attrs.values(), v.inst);
 		case 'list':
 		case 'tuple':
-			return v.items.some(holdsObjects);
+			return inner(v.items, v.items);
 		case 'dict':
-			return [...v.entries.values()].some(holdsObjects);
+			return inner(v.entries.values(), v.entries);
 		default:
 			return false;
 	}

@@ -9,6 +9,7 @@ import {
 	Cause,
 	causeOf,
 	ClassValue,
+	firstCause,
 	FrameworkObject,
 	NONE,
 	tuple,
@@ -19,6 +20,11 @@ import { floatFromText, intFromText } from './literals';
 import type { Interpreter } from './interpreter';
 
 interface Argument {
+	/** As given (`'-b', '--batch-size'`); a positional argument's name. */
+	flags: string[];
+	action: string | undefined;
+	/** `nargs=` was given: how many values an option takes is then not one (not followed). */
+	nargs: boolean;
 	dest: string;
 	default: Value;
 	/** A required option or a positional argument: parse_args([]) exits with an error. */
@@ -102,14 +108,8 @@ export function argparseMethod(
 						),
 				);
 			}
-			if (items.length > 0) {
-				return unknown(
-					here(
-						`NormLens does not parse the arguments given to \`${it.snippet(args.node)}\``,
-					),
-				);
-			}
-			const ns = defaults(it, p, here);
+			const words = commandLine(p, items, here, name === 'parse_known_args');
+			const ns = words instanceof Map ? defaults(it, p, here, words) : unknown(words);
 			return name === 'parse_args' || ns.k === 'unknown'
 				? ns
 				: tuple([ns, { k: 'list', items: [] }]);
@@ -159,16 +159,34 @@ function addArgument(p: ArgumentParserObject, args: CallArgs, here: (r: string) 
 			: action === 'store_false'
 				? { k: 'bool', v: true }
 				: NONE;
-	p.args.push({ dest, default: kw.get('default') ?? byAction, required, type: kw.get('type') });
+	p.args.push({
+		flags: names,
+		action,
+		nargs: kw.has('nargs'),
+		dest,
+		default: kw.get('default') ?? byAction,
+		required,
+		type: kw.get('type'),
+	});
 }
 
 /** The namespace of the defaults (parse_args([])): set_defaults over add_argument's, `type` applied to string defaults. */
-function defaults(it: Interpreter, p: ArgumentParserObject, here: (r: string) => Cause): Value {
+function defaults(
+	it: Interpreter,
+	p: ArgumentParserObject,
+	here: (r: string) => Cause,
+	given: ReadonlyMap<string, Value>,
+): Value {
 	if (p.lost) {
 		return unknown(p.lost);
 	}
 	const attrs = new Map<string, Value>();
 	for (const a of p.args) {
+		const value = given.get(a.dest);
+		if (value) {
+			attrs.set(a.dest, value);
+			continue;
+		}
 		if (a.required && !p.defaults.has(a.dest)) {
 			return unknown(
 				here(
@@ -182,6 +200,75 @@ function defaults(it: Interpreter, p: ArgumentParserObject, here: (r: string) =>
 		attrs.set(k, v);
 	}
 	return namespace(it, attrs);
+}
+
+/**
+ * The values a list of command-line words written out gives (`parse_args(['--nz', '64'])`), by
+ * destination: options by their flags (`--lr=0.1` too, and a long flag's unique prefix, as argparse
+ * takes it), flags of `store_true` / `store_false`, positional arguments in order; each value
+ * converted by the argument's `type`. A cause where argparse would exit, or NormLens does not follow.
+ */
+function commandLine(
+	p: ArgumentParserObject,
+	items: readonly Value[],
+	here: (r: string) => Cause,
+	leftovers: boolean,
+): Map<string, Value> | Cause {
+	// parse_known_args keeps what it does not recognise: NormLens does not sort those out.
+	const exits = (why: string) =>
+		here(
+			leftovers
+				? 'NormLens does not follow what `parse_known_args` leaves over'
+				: `argparse exits with an error: ${why}`,
+		);
+	const words = items.map(asString);
+	if (words.some((w) => w === undefined)) {
+		return (
+			firstCause(items) ??
+			here('the command line given to argparse holds a value NormLens cannot read')
+		);
+	}
+	const given = new Map<string, Value>();
+	const positional = p.args.filter((a) => !a.flags[0].startsWith('-'));
+	for (let i = 0; i < words.length; i++) {
+		const word = words[i] as string;
+		if (!word.startsWith('-') || /^-\d/.test(word) || word === '-') {
+			const a = positional.shift();
+			if (!a) {
+				return exits(`unrecognized argument '${word}'`);
+			}
+			if (a.nargs) {
+				return here(`NormLens does not follow the values of \`${a.dest}\` (its nargs)`);
+			}
+			given.set(a.dest, converted({ ...a, default: { k: 'str', v: word } }, here));
+			continue;
+		}
+		const [flag, inline] =
+			word.startsWith('--') && word.includes('=')
+				? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+				: [word, undefined];
+		const exact = p.args.find((a) => a.flags.includes(flag));
+		const prefixed = flag.startsWith('--')
+			? p.args.filter((a) => a.flags.some((f) => f.startsWith(flag)))
+			: [];
+		const a = exact ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+		if (!a) {
+			return exits(`${prefixed.length > 1 ? 'ambiguous' : 'unrecognized'} option '${flag}'`);
+		}
+		if (a.action === 'store_true' || a.action === 'store_false') {
+			given.set(a.dest, { k: 'bool', v: a.action === 'store_true' });
+			continue;
+		}
+		if (a.nargs || (a.action !== undefined && a.action !== 'store')) {
+			return here(`NormLens does not follow the values of \`${flag}\` (its nargs or action)`);
+		}
+		const text = inline ?? words[++i];
+		if (text === undefined) {
+			return here(`argparse exits with an error: ${flag} expects one argument`);
+		}
+		given.set(a.dest, converted({ ...a, default: { k: 'str', v: text } }, here));
+	}
+	return given;
 }
 
 /** argparse applies `type` to a default that is a string (`default='32', type=int` is 32). */

@@ -35,6 +35,7 @@ import {
 } from './builtinObjects';
 import { floatFromText, intFromText } from './literals';
 import { plainBinary } from './operators';
+import { NOT_A_MODEL_PART } from './trusted';
 
 export type { BuiltinHost };
 
@@ -560,14 +561,19 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 	}
 }
 
-/** A test's answer (`hasattr`, `callable`) as a bool, or unknown saying which test NormLens cannot decide. */
+/**
+ * A test's answer (`hasattr`, `callable`) as a bool, or unknown saying which test NormLens cannot
+ * decide — a bool all the same, never a model's part (`self.flash = hasattr(F, …)` in nanoGPT).
+ */
 function verdict(it: BuiltinHost, args: CallArgs, answer: boolean | undefined): Value {
 	return answer === undefined
-		? unknown(
-				firstCause(args.positional) ?? {
+		? {
+				k: 'unknown',
+				why: NOT_A_MODEL_PART,
+				cause: firstCause(args.positional) ?? {
 					reason: `NormLens cannot tell whether \`${it.snippet(args.node)}\` holds`,
 					range: it.here(args.node),
 				},
-			)
+			}
 		: { k: 'bool', v: answer };
 }

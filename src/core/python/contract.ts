@@ -98,6 +98,8 @@ export interface Runtime {
 	setAttr?(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */
 	binaryOp?(op: string, a: Value, b: Value, range?: TextRange): Value | undefined;
+	/** `-x`, `+x`, `~x` of a framework object (a tensor's negation, a mask's inversion); undefined where the runtime does not take it. */
+	unaryOp?(op: '-' | '+' | '~', v: Value, range: TextRange): Value | undefined;
 	/** `a op= b` where `a` is a framework object that changes in place (`layers += [block]` on a ModuleList); undefined: as `a = a op b`. */
 	inPlaceOp?(op: string, a: Value, b: Value, range: TextRange): Value | undefined;
 	/**
@@ -168,7 +170,7 @@ export interface Runtime {
 	 * changed, the mode, the runtime makes unknown for `mayRun`), a value both outcomes share (a
 	 * tensor of x's shape whose values and dtype are unknown, after `x = x.float()` or
 	 * `x = x.clamp(…)`), undefined when it may be anything else. `positional` are the arguments'
-	 * values, undefined when one could not be read without running code; keyword arguments are
+	 * values, an unknown for one that could not be read without running code; keyword arguments are
 	 * named only.
 	 */
 	receiverAfter?(

@@ -146,6 +146,39 @@ const REEXPORTS: ReadonlyMap<string, string> = new Map([
 /** Other constants of the libraries, by path: `np.newaxis` is None; the `string` module's texts. */
 const LIBRARY_CONSTANTS: ReadonlyMap<string, Value> = new Map<string, Value>([
 	['numpy.newaxis', { k: 'none' }],
+	// Python 2/3 compatibility aliases of the builtins (`from six.moves import range`) and the
+	// `builtins` module itself: on Python 3 each is the builtin.
+	...[
+		['six.moves.range', 'range'],
+		['six.moves.xrange', 'range'],
+		['six.moves.zip', 'zip'],
+		['six.moves.map', 'map'],
+		['six.moves.filter', 'filter'],
+		['six.moves.input', 'input'],
+		...[
+			'range',
+			'len',
+			'zip',
+			'map',
+			'filter',
+			'enumerate',
+			'int',
+			'float',
+			'str',
+			'list',
+			'tuple',
+			'dict',
+			'min',
+			'max',
+			'sum',
+			'abs',
+			'round',
+			'sorted',
+			'reversed',
+			'isinstance',
+			'print',
+		].map((n) => [`builtins.${n}`, n]),
+	].map(([path, name]): [string, Value] => [path, { k: 'builtin', name }]),
 	...[...REGEX_FLAGS].map(([path, v]): [string, Value] => [path, { k: 'num', v }]),
 	...Object.entries({
 		ascii_lowercase: 'abcdefghijklmnopqrstuvwxyz',

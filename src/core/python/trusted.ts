@@ -26,11 +26,40 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
 
 /**
  * Library functions whose result is never a module, a parameter or a tensor (a logger, a path, a
- * time, a parsed JSON document): set as a module's attribute (`self.logger =
+ * time, a parsed JSON document, a PyTorch optimiser, scheduler, gradient scaler or summary writer —
+ * minimalRL's agents keep `self.optimizer = optim.Adam(self.parameters())`): set as a module's attribute (`self.logger =
  * logging.getLogger(…)`), it is not a part the module's counts could hold, so they stay known.
  */
 export const NO_MODEL_PART_PATHS =
-	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap)(\.|$)/;
+	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard)(\.|$)/;
+
+/**
+ * Methods whose result holds copies or plain values, never the receiver's parts: a loop over it
+ * (`for w in model.get_weights(): print(w.shape)`) cannot reach the model through its variable.
+ */
+export const COPYING_METHODS: ReadonlySet<string> = new Set([
+	'get_weights',
+	'get_config',
+	'to_json',
+	'count_params',
+	'predict',
+	'evaluate',
+	'numpy',
+	'tolist',
+]);
+
+/** Builtins whose result iterates over their arguments' items (`for i, l in enumerate(model.layers)`). */
+export const ITERATION_WRAPPERS: ReadonlySet<string> = new Set([
+	'enumerate',
+	'zip',
+	'reversed',
+	'list',
+	'tuple',
+	'sorted',
+	'iter',
+	'filter',
+	'map',
+]);
 
 /** The `why` of an unknown value from one of NO_MODEL_PART_PATHS. */
 export const NOT_A_MODEL_PART = 'not a model part';
@@ -101,6 +130,9 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'reset_metrics',
 		'export',
 		'make_predict_function',
+		'_make_predict_function',
+		'_make_train_function',
+		'_make_test_function',
 		'make_train_function',
 		'count_params',
 		'compute_output_shape',

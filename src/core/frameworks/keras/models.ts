@@ -15,7 +15,7 @@ import {
 } from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import { kerasLayerOrder } from './graphOrder';
-import { apply } from './layers';
+import { apply, traceLambda } from './layers';
 import { collectTensors, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 
@@ -577,6 +577,10 @@ function sequentialStep(
 	}
 	if (layer.built) {
 		return layer.outputShape;
+	}
+	if (layer.type === 'Lambda' && shape && model.buildContext) {
+		// Keras finds a Lambda's output shape by calling its function, in a Sequential too.
+		return traceLambda(s, layer, [shape], model.buildContext.ctx);
 	}
 	return layer.nested ? layer.outputShape : apply(s, layer, shape ? [shape] : null, layer.range);
 }

@@ -160,6 +160,7 @@ export function isPlainFunction(path: string): boolean {
 /** What `keras.models` defines besides classes NormLens reads elsewhere. */
 const MODELS_NAMES = new Set([
 	'Model',
+	'Input',
 	'Sequential',
 	'load_model',
 	'save_model',
@@ -183,9 +184,7 @@ export function kerasExports(module: string, name: string): boolean | undefined 
 	}
 	const layer = kerasLayerSpec(name) !== undefined;
 	if (sub.length === 1 && sub[0] === 'layers') {
-		return layer || name in MERGE_FUNCTIONS || name === 'dot' || name === 'Input'
-			? true
-			: undefined;
+		return layer || name in MERGE_FUNCTIONS || name === 'Input' ? true : undefined;
 	}
 	if (sub.length === 1 && sub[0] === 'models') {
 		return MODELS_NAMES.has(name) ? true : layer ? false : undefined;
@@ -212,4 +211,5 @@ export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = {
 	maximum: 'Maximum',
 	minimum: 'Minimum',
 	concatenate: 'Concatenate',
+	dot: 'Dot',
 };

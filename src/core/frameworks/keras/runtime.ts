@@ -129,7 +129,11 @@ export class KerasRuntime implements Runtime {
 			// builds its model from when given input_tensor=, so layers before it are the model's).
 			return sourceInputs(args.positional[0] ?? args.keywords.get('tensor'));
 		}
-		if (name === 'Input' && (module.length === 0 || isLayerNamespace(module) || engine)) {
+		// Keras 2's keras.models re-exports Input (`from keras.models import Input, Model`).
+		if (
+			name === 'Input' &&
+			(module.length === 0 || isLayerNamespace(module) || engine || module[0] === 'models')
+		) {
 			return input(this.s, args, ctx);
 		}
 		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models' || engine)) {
@@ -256,6 +260,18 @@ export class KerasRuntime implements Runtime {
 	}
 
 	setAttr(obj: FrameworkObject, name: string, value: Value): boolean {
+		if (
+			obj instanceof KerasModel &&
+			name === 'trainable' &&
+			value.k === 'bool' &&
+			this.s.dialect.naming === 'legacy'
+		) {
+			// Standalone Keras up to 2.3: a Network's `trainable` is its own flag, not its layers'
+			// (keras/engine/network.py: "It does not affect users of the underlying layers"); a new
+			// model built from those layers finds them trainable.
+			obj.trainable = value.v;
+			return true;
+		}
 		return setSubclassAttr(this.s, obj, name, value);
 	}
 

@@ -131,7 +131,9 @@ export class ForwardTracer {
 			// What the module made afresh is its own output; what it passed on keeps its producers.
 			stamp(out, [{ call: rec }]);
 			rec.outputFlow = sourcesOf([out], false);
-			const tensor = out.k === 'tuple' ? out.items[0] : out;
+			// torchinfo shows a tuple's or a list's first tensor (layer_info.calculate_size).
+			const tensor =
+				out.k === 'tuple' || (out.k === 'list' && !out.cause) ? out.items[0] : out;
 			rec.output =
 				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
 			rec.outputCause =
@@ -459,7 +461,7 @@ function returnedShapeCause(
 				? 'None'
 				: 'something other than a tensor';
 	return {
-		reason: `the forward of this ${m.type} returns ${what}; a row shows the shape of a tensor (or a tuple's first)`,
+		reason: `the forward of this ${m.type} returns ${what}; a row shows the shape of a tensor (or a tuple's or a list's first)`,
 		range: m.range,
 	};
 }

@@ -3,7 +3,7 @@
 // makes the receiver unknown.
 import type { TextRange } from '../../../protocol/analysis';
 import type { Cause, FrameworkObject, Value } from '../../python/values';
-import { TorchModule, TorchTensor, walk } from './objects';
+import { TorchModule, TorchParam, TorchTensor, walk } from './objects';
 import { elementwise } from './ops/elementwise';
 import { deviceOnly } from './ops/tensorMethods';
 
@@ -76,6 +76,19 @@ function moduleAfter(
 			range,
 		};
 		walk(m).forEach((x) => (x.dtypeCause ??= cause));
+		return true;
+	}
+	const buffer = method === 'register_buffer' ? positional?.[0] : undefined;
+	if (buffer?.k === 'str') {
+		// nanoGPT's `if not self.flash: self.register_buffer("bias", …)` on a PyTorch version
+		// NormLens cannot tell: that buffer may or may not exist; the parameters are not touched.
+		const b = new TorchParam(null, true);
+		b.unknownCause = {
+			reason: `\`register_buffer('${buffer.v}', …)\` may or may not run, so that buffer may or may not exist: ${why.reason}`,
+			range,
+		};
+		m.buffers.set(buffer.v, b);
+		m.noneSlots.delete(buffer.v);
 		return true;
 	}
 	if (method !== 'train' && method !== 'eval') {

@@ -41,7 +41,7 @@ import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects'
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsFunction, einopsLayer } from './ops/einops';
 import { functional } from './ops/functional';
-import { tensorAttribute, tensorBinaryOp } from './ops/tensorOperators';
+import { tensorAttribute, tensorBinaryOp, tensorUnaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import { dataAttribute, dataConstructor, dataMethod } from './datasets';
@@ -338,7 +338,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 			return functional(this, name, args, ctx);
 		}
 		if (area === 'init') {
-			return NONE;
+			// The initialisers (`nn.init.kaiming_normal` too) return the tensor they fill: `m.weight =
+			// nn.init.kaiming_normal(m.weight)` keeps it. calculate_gain and the fan helpers: numbers.
+			const tensor = args.positional[0] ?? args.keywords.get('tensor');
+			return /^(?:calculate_gain|_calculate)/.test(name) || !tensor ? undefined : tensor;
 		}
 		if (name === 'OrderedDict') {
 			const entries = new Map<string, Value>();
@@ -464,6 +467,14 @@ export class TorchRuntime implements Runtime, TorchSession {
 		);
 		this.forward.op(binaryOpNames[op] ?? op, range ?? null, sourcesOf([a, b], true), v);
 		return v;
+	}
+
+	unaryOp(op: '-' | '+' | '~', v: Value, range: TextRange): Value | undefined {
+		const r = tensorUnaryOp(v);
+		if (r) {
+			this.forward.op(op === '~' ? 'invert' : 'neg', range, sourcesOf([v], true), r);
+		}
+		return r;
 	}
 
 	inPlaceOp(op: string, a: Value, b: Value, range: TextRange): Value | undefined {

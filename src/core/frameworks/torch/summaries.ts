@@ -24,14 +24,22 @@ import {
 	weightsCause,
 } from './objects';
 
-/** Top-level models: unattached user modules and containers, by the name they were bound to. */
+/**
+ * Top-level models: unattached user modules and containers, by the name they were bound to, and a
+ * bare layer with weights that the program calls as its model (`model = nn.Linear(784, 10)` in a
+ * logistic-regression tutorial; a loss or an activation called alike holds no weights).
+ */
 export function roots(modules: readonly TorchModule[]): TorchModule[] {
 	return modules.filter(
 		(m) =>
 			!m.attached &&
 			(m.createdAtTop || m.varName !== undefined) &&
 			(m.pyClass !== undefined ||
-				(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined))),
+				(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined)) ||
+				(!m.isContainer &&
+					m.varName !== undefined &&
+					m.called &&
+					(m.params.size > 0 || !m.paramsKnown))),
 	);
 }
 
@@ -40,13 +48,18 @@ export function summarize(root: TorchModule, name: string, range: TextRange): Mo
 	const rowModules = new Map<TorchModule, LayerSummary>();
 	const rows: LayerSummary[] = [];
 	const seen = new Set<TorchModule>();
+	// A bare layer used as the model (roots) is its own one row, as torchinfo prints it.
+	const bare = root.pyClass === undefined && !root.isContainer && root.children.size === 0;
 	const visit = (m: TorchModule, path: string) => {
 		if (seen.has(m)) {
 			return;
 		}
 		seen.add(m);
 		const ownWeights = m.params.size + m.buffers.size > 0 || !m.paramsKnown;
-		if ((m.children.size === 0 && m !== root) || (ownWeights && m.children.size > 0)) {
+		if (
+			(m.children.size === 0 && (m !== root || bare)) ||
+			(ownWeights && m.children.size > 0)
+		) {
 			const r = row(m, path || root.varName || m.type, root.called);
 			rowModules.set(m, r);
 			rows.push(r);

@@ -342,6 +342,14 @@ function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	}
 	const v = evaluate(it, operand, scope);
 	const o = it.source.slice(op);
+	if (v.k === 'obj' && (o === '-' || o === '+' || o === '~')) {
+		for (const r of it.runtimes) {
+			const out = r.unaryOp?.(o, v, it.here(node));
+			if (out !== undefined) {
+				return out;
+			}
+		}
+	}
 	const n = asNumber(v);
 	if (n === undefined) {
 		return unknown(causeOf(v));

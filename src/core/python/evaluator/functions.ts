@@ -72,6 +72,32 @@ export function params(it: Interpreter, list: SyntaxNode, scope: Scope): ParamSp
 }
 
 /**
+ * Python's TypeError for arguments a function's parameters do not take — left over once every
+ * parameter is bound (no `*args` / `**kwargs` to take them) — or undefined when they all fit.
+ */
+function bindingError(
+	def: FunctionValue,
+	positional: readonly Value[],
+	keywords: ReadonlyMap<string, Value>,
+	self: Value | undefined,
+	owner: ClassValue | undefined,
+): string | undefined {
+	const named = `\`${owner ? `${owner.name}.` : ''}${def.name}()\``;
+	const extra = [...keywords.keys()][0];
+	if (extra !== undefined && !def.params.some((p) => p.star === '**')) {
+		const taken = def.params.some((p) => p.name === extra && !p.star);
+		return taken
+			? `Python raises TypeError: ${named} got multiple values for argument '${extra}'`
+			: `Python raises TypeError: ${named} got an unexpected keyword argument '${extra}'`;
+	}
+	if (positional.length > 0 && !def.params.some((p) => p.star === '*')) {
+		const takes = def.params.filter((p) => !p.star && !p.keywordOnly).length - (self ? 1 : 0);
+		return `Python raises TypeError: ${named} takes ${takes} positional argument${takes === 1 ? '' : 's'} but ${takes + positional.length} were given`;
+	}
+	return undefined;
+}
+
+/**
  * Runs a source function (a method with its receiver and class) with its arguments bound to its
  * parameters; beyond the call-depth bound it is not followed.
  */
@@ -127,6 +153,21 @@ export function callFunction(
 	const owner =
 		cls ??
 		(self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
+	const refused = incomplete ? undefined : bindingError(def, positional, keywords, self, owner);
+	if (refused) {
+		// Python's TypeError: the function never runs, and what it would have built does not exist.
+		const cause: Cause = { reason: refused, range: it.here(args.node) };
+		it.diagnostics.push({
+			range: cause.range,
+			severity: 'error',
+			code: 'call-error',
+			message: `${refused}.`,
+		});
+		if (self) {
+			it.taint(self, cause);
+		}
+		return unknown(cause);
+	}
 	if (self && owner) {
 		// Read when asked, so that a reassigned argument shows its value then, as a frame's locals do.
 		const args = () => {

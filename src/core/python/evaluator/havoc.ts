@@ -3,6 +3,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children, PythonSource } from '../parse';
 import type { CallArgs } from '../contract';
 import {
+	COPYING_METHODS,
+	ITERATION_WRAPPERS,
 	READING_SEQUENCE_METHODS,
 	reportingName,
 	TRUSTED_BUILTINS,
@@ -213,7 +215,7 @@ function receiverAfter(
 	if (receiver?.k !== 'obj') {
 		return undefined;
 	}
-	let positional: Value[] | undefined = [];
+	const positional: Value[] = [];
 	const keywords: string[] = [];
 	const argList = childNamed(call, 'ArgList');
 	for (let a = argList?.firstChild; a; a = a.nextSibling) {
@@ -232,11 +234,7 @@ function receiverAfter(
 				: a.name === 'VariableName' || a.name === 'MemberExpression'
 					? evalPath(it, a, scope)
 					: undefined;
-		if (!v || v.k === 'unknown') {
-			positional = undefined;
-		} else {
-			positional?.push(v);
-		}
+		positional.push(v ?? unknown(outer));
 	}
 	const method = it.source.slice(prop);
 	for (const r of it.runtimes) {
@@ -547,25 +545,16 @@ export function taintPaths(it: Interpreter, node: SyntaxNode, scope: Scope, caus
 	}
 	if (node.name === 'CallExpression' && node.firstChild) {
 		const callee = node.firstChild;
-		if (
-			callee.name === 'VariableName' &&
-			[
-				'enumerate',
-				'zip',
-				'reversed',
-				'list',
-				'tuple',
-				'sorted',
-				'iter',
-				'filter',
-				'map',
-			].includes(it.source.slice(callee))
-		) {
+		if (callee.name === 'VariableName' && ITERATION_WRAPPERS.has(it.source.slice(callee))) {
 			const argList = childNamed(node, 'ArgList');
 			for (let a = argList?.firstChild ?? null; a; a = a.nextSibling) {
 				taintPaths(it, a, scope, cause);
 			}
-		} else if (callee.name === 'MemberExpression' && callee.firstChild) {
+		} else if (
+			callee.name === 'MemberExpression' &&
+			callee.firstChild &&
+			!COPYING_METHODS.has(it.source.slice(childNamed(callee, 'PropertyName') ?? callee))
+		) {
 			taintPaths(it, callee.firstChild, scope, cause);
 		}
 	}

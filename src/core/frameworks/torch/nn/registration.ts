@@ -137,6 +137,23 @@ function registeredKind(m: TorchModule, name: string): 'param' | 'buffer' | 'mod
 }
 
 /** `obj.name = value` on a module (a child or a parameter registers; anything else does not) or a parameter's `requires_grad`. */
+/**
+ * Drops the weights a catalogue module holds under `name.` (nn.Transformer's `decoder.layers.0…`):
+ * the submodule PyTorch registered as `name`, which the assignment replaces. Whether there were any.
+ */
+function replaceInnerModule(obj: TorchModule, name: string): boolean {
+	let found = false;
+	for (const table of [obj.params, obj.buffers]) {
+		for (const key of [...table.keys()]) {
+			if (key.startsWith(`${name}.`)) {
+				table.delete(key);
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
 export function setAttribute(
 	s: TorchSession,
 	obj: FrameworkObject,
@@ -166,6 +183,17 @@ export function setAttribute(
 	// kinds); on a parameter's name only None is taken; a module registers; any other value set on a
 	// name registered as a module or buffer (or as None of that kind) keeps that kind.
 	const slot = registeredKind(obj, name);
+	if (
+		(value.k === 'none' || (value.k === 'obj' && value.obj instanceof TorchModule)) &&
+		replaceInnerModule(obj, name)
+	) {
+		// A catalogue module's own submodule replaced (`self.decoder = nn.Linear(…)` in a subclass of
+		// nn.Transformer, pytorch/examples' word_language_model): its weights go with it.
+		if (value.k === 'none') {
+			obj.noneSlots.set(name, 'module');
+			return true;
+		}
+	}
 	if (value.k === 'obj' && value.obj instanceof TorchParam && !value.obj.isBuffer) {
 		obj.buffers.delete(name);
 		obj.children.delete(name);

@@ -37,6 +37,10 @@ export function dimOf(v: Value | undefined, rank: number): number | undefined {
 
 /** A tuple of (values, indices) that also reads as PyTorch's named tuple (`.values`, `.indices`). */
 export function valuesIndices(values: Value, indices: Value): Value {
+	// The indices of max / min / sort / topk / cummax… are int64 whatever the values' dtype.
+	if (indices.k === 'obj' && indices.obj instanceof TorchTensor) {
+		indices.obj.dtype = 'int64';
+	}
 	return { k: 'tuple', items: [values, indices], fields: ['values', 'indices'] };
 }
 

@@ -166,6 +166,23 @@ export function tensorBinaryOp(
 	return { k: 'obj', obj: t };
 }
 
+/**
+ * `-x`, `+x`, `~x` of a tensor or a parameter: element-wise, x's shape and dtype (PyTorch raises for
+ * `-` of a bool tensor and `~` of a float one, which NormLens does not tell apart where the dtype is
+ * unknown). Undefined for any other value.
+ */
+export function tensorUnaryOp(v: Value): Value | undefined {
+	const t = v.k === 'obj' ? v.obj : undefined;
+	if (!(t instanceof TorchTensor || t instanceof TorchParam)) {
+		return undefined;
+	}
+	const out = new TorchTensor(t.shape, null, t.dtype);
+	if (t instanceof TorchTensor) {
+		out.shapeCause = t.shapeCause;
+	}
+	return { k: 'obj', obj: out };
+}
+
 const COMPARISONS = new Set(['<', '>', '<=', '>=', '==', '!=']);
 
 /** The dtype of `a op b` by PyTorch's type promotion (a comparison gives bool, `/` a float); undefined where an operand's is unknown. */
