@@ -19,6 +19,7 @@ import type {
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
 import type { TorchModule } from './frameworks/torch/objects';
+import { bareLayers } from './frameworks/torch/summaries';
 import { DeclaredInputs } from './exampleInput';
 import {
 	defaultLimits,
@@ -163,8 +164,13 @@ function analyzeSource(
 		// definitions does not leave them without shapes.
 		const declared = new DeclaredInputs(text);
 		const forwardUncalled = () => {
-			const roots = declared.any || options.torchInput ? torch.roots() : [];
 			const lineOf = (m: TorchModule) => (m.definedAt ?? m.range).start.line;
+			// A bare layer with its own `# normlens: input` comment is declared a model (a
+			// logistic regression's `model = nn.Linear(784, 10)`); run on it, it is one (roots).
+			const roots = [
+				...(declared.any || options.torchInput ? torch.roots() : []),
+				...bareLayers(torch.modules).filter((m) => declared.declares(lineOf(m))),
+			];
 			const modelLines = new Set(roots.map(lineOf));
 			for (const root of roots) {
 				const input = declared.forModel(lineOf(root), modelLines) ?? options.torchInput;

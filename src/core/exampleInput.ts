@@ -148,6 +148,11 @@ export class DeclaredInputs {
 	 * The input of the model whose statement starts on `line` (0-based), given the lines of every
 	 * model the file built: its own comment's, else the first comment above no model.
 	 */
+	/** Whether a comment of its own declares the input of the statement on `line` (0-based). */
+	declares(line: number): boolean {
+		return this.comments.some((c) => c.target === line);
+	}
+
 	forModel(line: number, modelLines: ReadonlySet<number>): number[] | undefined {
 		const own = this.comments.filter((c) => c.target === line).at(-1);
 		// Else the first comment above no model, else the first of all: the file's example input,

@@ -288,5 +288,18 @@ for epoch in range(2):
 		);
 		assert.strictEqual(model(r).totals.total, 7850);
 		assert.deepStrictEqual(output(model(r)), [100, 10]);
+		// Trained on data NormLens cannot read, a bare layer is a model where its own comment says so.
+		const declared = analyzePython(`import torch.nn as nn
+conv = nn.Conv2d(3, 8, 3)
+# normlens: input (1, 784)
+model = nn.Linear(784, 10)
+for images, labels in train_loader:
+    outputs = model(images.reshape(-1, 784))
+`);
+		assert.deepStrictEqual(
+			declared.models.map((m) => m.name),
+			['model'],
+		);
+		assert.deepStrictEqual(output(model(declared)), [1, 10]);
 	});
 });

@@ -43,6 +43,19 @@ export function roots(modules: readonly TorchModule[]): TorchModule[] {
 	);
 }
 
+/** Top-level layers with weights bound to a name, not (yet) models: `model = nn.Linear(784, 10)`. */
+export function bareLayers(modules: readonly TorchModule[]): TorchModule[] {
+	return modules.filter(
+		(m) =>
+			!m.attached &&
+			m.varName !== undefined &&
+			m.pyClass === undefined &&
+			!m.isContainer &&
+			!m.called &&
+			(m.params.size > 0 || !m.paramsKnown),
+	);
+}
+
 /** A model's summary under `name`: its rows in call order (modules never called after, in registration order) and its totals. */
 export function summarize(root: TorchModule, name: string, range: TextRange): ModelSummary {
 	const rowModules = new Map<TorchModule, LayerSummary>();
