@@ -45,7 +45,15 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 		code: 'index-error',
 		severities: ['error'],
 		kind: 'error',
-		summary: 'An index or dimension out of range on a tensor of known shape.',
+		summary:
+			"An index or dimension out of range on a tensor of known shape, or a float tensor used as indices (PyTorch's IndexError).",
+	},
+	{
+		code: 'call-error',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"Python's TypeError for arguments a function does not take (an unexpected keyword, too many positional arguments, two values for one): the call never runs, so what it would build has no counts.",
 	},
 	{
 		code: 'unpack-error',

@@ -52,6 +52,8 @@ const programs: Record<string, string> = {
 		'import torch\nimport torch.nn as nn\nclass N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n        return self.fc(x[0, 0, 0])\nn = N()\ny = n(torch.randn(2, 3))\n',
 	'unpack-error':
 		'import torch\nimport torch.nn as nn\nclass N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n        b, c, h = x.shape\n        return self.fc(x)\nn = N()\ny = n(torch.randn(2, 3))\n',
+	'call-error':
+		'import torch.nn as nn\nclass N(nn.Module):\n    def __init__(self, num_classes=10):\n        super().__init__()\n        self.fc = nn.Linear(3, num_classes)\nn = N(n_classes=4)\n',
 	'batch-size-one':
 		'import torch\nimport torch.nn as nn\nm = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))\ny = m(torch.randn(1, 3))\n',
 	'invalid-arguments': 'import torch.nn as nn\nm = nn.Sequential(nn.GroupNorm(3, 64))\n',
