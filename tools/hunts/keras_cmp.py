@@ -1,5 +1,5 @@
 import json, re, os, subprocess, sys, collections
-NB = '/tmp/hunt_k4/nb'
+import sys as _s; NB = _s.argv.pop(1) if len(_s.argv)>1 and _s.argv[1].startswith("/") else "/tmp/hunt_k4/nb"
 CLI = ['node', '/work/main/bin/normlens.js', 'summary']
 num = lambda s: int(s.replace(',', ''))
 def cell_text(c):
@@ -77,7 +77,7 @@ def main():
             extra = len(lst) - used.get(c, 0)
             for s in lst[used.get(c, 0):]:
                 rows.append(dict(file=f, cell=c, verdict='NL-EXTRA', model=s.get('model'), nl_printed=s.get('printed'), message=s.get('message')))
-    json.dump({'rows': rows, 'fails': fails}, open('/tmp/hunt_k4/results.json', 'w'), indent=1)
+    json.dump({'rows': rows, 'fails': fails}, open(os.path.dirname(NB) + '/results_' + os.path.basename(NB) + '.json', 'w'), indent=1)
     cnt = collections.Counter(r['verdict'] for r in rows)
     print('notebooks', len(files), 'tables', len(rows), dict(cnt), 'fails', len(fails))
 main()

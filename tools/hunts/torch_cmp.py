@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compare NormLens CLI vs real PyTorch 1.13 for every file in /tmp/hunt_t3/files."""
+"""Compare NormLens CLI vs real PyTorch 1.13 for every file in $HUNT_DIR/files (default /tmp/hunt_t3)."""
 import sys, os, json, subprocess, glob
-D = '/tmp/hunt_t3'
+D = os.environ.get('HUNT_DIR', '/tmp/hunt_t3')
 files = sorted(glob.glob(D + '/files/*.py')) if len(sys.argv) < 2 else [D + '/files/' + a for a in sys.argv[1:]]
 force = os.environ.get('FORCE')
 def run_torch(f, extra=()):
@@ -32,7 +32,7 @@ def run_nl(f):
             if calls and calls[0].get('depth') == 0:
                 shape = calls[0].get('outputShape')
                 sreason = (calls[0].get('unknown') or {}).get('reason')
-            if shape is None and m.get('outputs'):
+            if shape is None and m.get('outputs') and not (os.environ.get('STRICT_SHAPE') and sreason):
                 o = m['outputs'][0]
                 arr = calls if o.get('kind') == 'call' else (m.get('ops') or [])
                 if o.get('index') is not None and o['index'] < len(arr): shape = arr[o['index']].get('outputShape')
