@@ -48,7 +48,11 @@ export type Value =
 	  }
 	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
-	| { k: 'unknown'; why?: string; cause?: Cause }
+	/**
+	 * `truth`: whether it is truthy, where that alone is known (`x.is_cuda and self.ngpu > 1` with
+	 * `ngpu = 1` is falsy whatever `x.is_cuda` is).
+	 */
+	| { k: 'unknown'; why?: string; cause?: Cause; truth?: boolean }
 	/** `functools.partial(fn, *args, **kwargs)`. */
 	| { k: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
 	/** A dotted path reached through imports, e.g. `tensorflow.keras.layers.Dense`. */
@@ -447,6 +451,7 @@ export function truthy(v: Value): boolean | undefined {
 			return v.cause ? undefined : v.entries.size > 0;
 		// An attribute of an imported module (`cfg.flag`) is not known either.
 		case 'unknown':
+			return v.truth;
 		case 'ref':
 			return undefined;
 		case 'obj':

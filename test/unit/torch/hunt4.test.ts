@@ -266,6 +266,34 @@ model = nn.Sequential(nn.Linear(opt.nz, opt.ngf if not opt.cuda else 1))
 		assert.match(JSON.stringify(wrong), /unrecognized option '--size'/);
 	});
 
+	it('`unknown and <falsy>` is falsy, `unknown or <truthy>` truthy: the branch is decided (pytorch/examples dcgan)', () => {
+		const src = (ngpu: number, test = 'self.ngpu > 1') => `import torch
+import torch.nn as nn
+
+class G(nn.Module):
+    def __init__(self, ngpu):
+        super().__init__()
+        self.ngpu = ngpu
+        self.main = nn.Sequential(nn.Linear(8, 4))
+    def ngpu_more(self):
+        return self.ngpu > 1
+    def forward(self, input):
+        if (input.is_cuda or input.is_xpu) and ${test}:
+            output = nn.parallel.data_parallel(self.main, input, range(self.ngpu))
+        else:
+            output = self.main(input)
+        return output
+
+# normlens: input (2, 8)
+model = G(${ngpu})
+`;
+		assert.deepStrictEqual(output(model(analyzePython(src(1)))), [2, 4]);
+		// With two GPUs asked for, whether data_parallel runs depends on the device: unknown.
+		assert.strictEqual(output(model(analyzePython(src(2)))), null);
+		// A right operand that calls code may not run: it is not read, and the branch stays undecided.
+		assert.strictEqual(output(model(analyzePython(src(1, 'self.ngpu_more()')))), null);
+	});
+
 	it('a bare layer the program trains as its model is shown, as torchinfo shows it; a loss is not', () => {
 		// yunjey/pytorch-tutorial's logistic regression: Linear(784, 10), 7,850 parameters.
 		const r = analyzePython(`import torch

@@ -85,6 +85,36 @@ function rebuild(parts: Part[]): Logical | undefined {
 	return i === parts.length ? tree : undefined;
 }
 
+/** An operand whose reading runs no code: no call, no walrus, no lambda, nothing a runtime could observe. */
+function pure(t: Logical): boolean {
+	if (t.op === 'not') {
+		return pure(t.operand);
+	}
+	if (t.op !== 'leaf') {
+		return pure(t.left) && pure(t.right);
+	}
+	const clean = (n: SyntaxNode): boolean => {
+		if (EFFECTFUL.has(n.name)) {
+			return false;
+		}
+		for (let c = n.firstChild; c; c = c.nextSibling) {
+			if (!clean(c)) {
+				return false;
+			}
+		}
+		return true;
+	};
+	return clean(t.node);
+}
+
+/** Syntax that may run code when read (a call, a walrus, a comprehension's calls, a lambda). */
+const EFFECTFUL = new Set([
+	'CallExpression',
+	'AssignmentExpression',
+	'LambdaExpression',
+	'ArgList',
+]);
+
 /**
  * The value of an and / or / not expression rooted at `node`, with Python's precedence and
  * short-circuit: `a and b` is `a` when `a` is falsy, else `b`; an operand never reached is never
@@ -116,7 +146,12 @@ export function logical(
 		const a = run(t.left);
 		const b = truthy(a);
 		if (b === undefined) {
-			return unknown(causeOf(a));
+			// Whether the right operand runs is unknown. One that cannot have effects (no call) is
+			// read: `a and <falsy>` is falsy and `a or <truthy>` truthy whichever value it is.
+			const right = pure(t.right) ? run(t.right) : undefined;
+			const r = right && truthy(right);
+			const cause = causeOf(a);
+			return r === (t.op === 'or') ? { k: 'unknown', cause, truth: r } : unknown(cause);
 		}
 		return (t.op === 'and') === b ? run(t.right) : a;
 	};
