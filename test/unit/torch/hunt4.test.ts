@@ -291,7 +291,13 @@ model = G(${ngpu})
 		// With two GPUs asked for, whether data_parallel runs depends on the device: unknown.
 		assert.strictEqual(output(model(analyzePython(src(2)))), null);
 		// A right operand that calls code may not run: it is not read, and the branch stays undecided.
-		assert.strictEqual(output(model(analyzePython(src(1, 'self.ngpu_more()')))), null);
+		const undecided = model(analyzePython(src(1, 'self.ngpu_more()')));
+		assert.strictEqual(output(undecided), null);
+		// The model's own row says why its output is unknown, not that its mult-adds are.
+		assert.match(
+			undecided.calls?.[0]?.unknown?.reason ?? '',
+			/^NormLens cannot tell whether `if \(input\.is_cuda or input\.is_xpu\) and self\.ngpu_more\(\)` holds/,
+		);
 	});
 
 	it('a bare layer the program trains as its model is shown, as torchinfo shows it; a loss is not', () => {

@@ -256,7 +256,10 @@ export function callCosts(
 	const calls = costed.map((c, i): ModuleCall => {
 		const params = paramsOf(c.module);
 		let macs: number | null = null;
-		let cause: UnknownCause | undefined;
+		// A container's row (the model's own) with no output shape says why first: its mult-adds,
+		// summed over its leaves, are unknown for the same reason or a later one.
+		let cause: UnknownCause | undefined =
+			!leaf[i] && c.call.outputShape === null ? c.record.outputCause : undefined;
 		if (leaf[i]) {
 			const m = own[i];
 			if (typeof m === 'number') {
@@ -270,7 +273,7 @@ export function callCosts(
 				const m = own[j];
 				if (leaf[j] && typeof m !== 'number') {
 					macs = null;
-					cause = m;
+					cause ??= m;
 					break;
 				}
 				macs += leaf[j] ? (m as number) : 0;
