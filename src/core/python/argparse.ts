@@ -170,7 +170,7 @@ function addArgument(p: ArgumentParserObject, args: CallArgs, here: (r: string) 
 	});
 }
 
-/** The namespace of the defaults (parse_args([])): set_defaults over add_argument's, `type` applied to string defaults. */
+/** The namespace argparse gives: add_argument's defaults (`type` applied to a string), set_defaults over them, the command line's values over both. */
 function defaults(
 	it: Interpreter,
 	p: ArgumentParserObject,
@@ -182,12 +182,7 @@ function defaults(
 	}
 	const attrs = new Map<string, Value>();
 	for (const a of p.args) {
-		const value = given.get(a.dest);
-		if (value) {
-			attrs.set(a.dest, value);
-			continue;
-		}
-		if (a.required && !p.defaults.has(a.dest)) {
+		if (a.required && !given.has(a.dest) && !p.defaults.has(a.dest)) {
 			return unknown(
 				here(
 					`\`${a.dest}\` is required: argparse exits with an error when it is not given`,
@@ -196,7 +191,8 @@ function defaults(
 		}
 		attrs.set(a.dest, converted(a, here));
 	}
-	for (const [k, v] of p.defaults) {
+	// set_defaults over add_argument's defaults; what the command line gives over both.
+	for (const [k, v] of [...p.defaults, ...given]) {
 		attrs.set(k, v);
 	}
 	return namespace(it, attrs);

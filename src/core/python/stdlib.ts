@@ -1,5 +1,7 @@
 // Python's `math` functions that model code uses for sizes, evaluated on numbers.
+import { BUILTINS } from './names';
 import { REGEX_FLAGS } from './regex';
+import { TRUSTED_BUILTINS } from './trusted';
 import type { Value } from './values';
 
 /**
@@ -146,8 +148,8 @@ const REEXPORTS: ReadonlyMap<string, string> = new Map([
 /** Other constants of the libraries, by path: `np.newaxis` is None; the `string` module's texts. */
 const LIBRARY_CONSTANTS: ReadonlyMap<string, Value> = new Map<string, Value>([
 	['numpy.newaxis', { k: 'none' }],
-	// Python 2/3 compatibility aliases of the builtins (`from six.moves import range`) and the
-	// `builtins` module itself: on Python 3 each is the builtin.
+	// Python 2/3 compatibility aliases of the builtins (`from six.moves import range`): on Python 3
+	// each is the builtin (the `builtins` module itself: libraryValue).
 	...[
 		['six.moves.range', 'range'],
 		['six.moves.xrange', 'range'],
@@ -155,29 +157,6 @@ const LIBRARY_CONSTANTS: ReadonlyMap<string, Value> = new Map<string, Value>([
 		['six.moves.map', 'map'],
 		['six.moves.filter', 'filter'],
 		['six.moves.input', 'input'],
-		...[
-			'range',
-			'len',
-			'zip',
-			'map',
-			'filter',
-			'enumerate',
-			'int',
-			'float',
-			'str',
-			'list',
-			'tuple',
-			'dict',
-			'min',
-			'max',
-			'sum',
-			'abs',
-			'round',
-			'sorted',
-			'reversed',
-			'isinstance',
-			'print',
-		].map((n) => [`builtins.${n}`, n]),
 	].map(([path, name]): [string, Value] => [path, { k: 'builtin', name }]),
 	...[...REGEX_FLAGS].map(([path, v]): [string, Value] => [path, { k: 'num', v }]),
 	...Object.entries({
@@ -202,6 +181,11 @@ export function libraryValue(path: string): Value {
 	const constant = LIBRARY_CONSTANTS.get(path);
 	if (constant) {
 		return constant;
+	}
+	// `builtins.len` is the builtin the bare name finds (expressions.ts lookup).
+	const builtin = /^builtins\.(\w+)$/.exec(path)?.[1];
+	if (builtin && (BUILTINS.has(builtin) || TRUSTED_BUILTINS.has(builtin))) {
+		return { k: 'builtin', name: builtin };
 	}
 	// A re-exported module under the helper's name is the module (`torch_snippets.nn.Module`).
 	const second = path.indexOf('.', path.indexOf('.') + 1);

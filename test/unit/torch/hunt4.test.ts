@@ -256,6 +256,18 @@ model = nn.Sequential(nn.Linear(opt.nz, opt.ngf if not opt.cuda else 1))
 		assert.strictEqual(total("['--dataset', 'fake', '--nz', '64']"), 8320);
 		assert.strictEqual(total("['--dataset=fake', '--ngf=32', '--nz', '8']"), 8 * 32 + 32);
 		assert.strictEqual(total("['--dataset', 'x', '--cuda', '--nz', '8']"), 8 + 1);
+		// What the command line gives wins over set_defaults.
+		assert.strictEqual(
+			model(
+				analyzePython(
+					src("['--dataset', 'x', '--nz', '8']").replace(
+						'opt = parser',
+						'parser.set_defaults(nz=3)\nopt = parser',
+					),
+				),
+			).totals.total,
+			8 * 128 + 128,
+		);
 		// A unique prefix of a long option, as argparse's allow_abbrev takes it.
 		assert.strictEqual(total("['--dataset', 'x', '--ng', '4', '--nz', '2']"), 2 * 4 + 4);
 		// Where argparse exits: unknown, saying why.

@@ -119,11 +119,7 @@ export function dtypeNamed(v: Value | undefined): TorchDtype | undefined {
 		return BY_NAME[torch[1]] ?? LEGACY_TYPES[torch[1]];
 	}
 	const cuda = /^torch\.cuda\.(\w+Tensor)$/.exec(v.path);
-	if (cuda) {
-		return LEGACY_TYPES[cuda[1]];
-	}
-	const builtin = /^builtins\.(\w+)$/.exec(v.path);
-	return builtin ? PYTHON_TYPES[builtin[1]] : undefined;
+	return cuda ? LEGACY_TYPES[cuda[1]] : undefined;
 }
 
 /**
@@ -145,6 +141,11 @@ export function factoryDtype(
  */
 export function castProofDtype(d: TorchDtype | undefined): TorchDtype | undefined {
 	return d && RANK[categoryOf(d)] <= RANK.int ? d : undefined;
+}
+
+/** A floating or complex dtype (what `/` gives, what a float index is). */
+export function isFloatingDtype(d: TorchDtype): boolean {
+	return RANK[categoryOf(d)] >= RANK.float;
 }
 
 export function categoryOf(d: TorchDtype): Category {
@@ -277,8 +278,6 @@ const SAME = [
 	'unbind',
 	'tensor_split',
 	'pin_memory',
-	'requires_grad_',
-	'type_as',
 ];
 const BOOL = [
 	'eq',
@@ -354,7 +353,7 @@ export function dtypeAfter(
 		case 'same':
 			return d;
 		case 'toFloat':
-			return RANK[categoryOf(d)] >= RANK.float ? d : DEFAULT_FLOAT;
+			return isFloatingDtype(d) ? d : DEFAULT_FLOAT;
 		case 'sumLike':
 			// Sums and products of bool or integers are int64.
 			return RANK[categoryOf(d)] <= RANK.int ? 'int64' : d;

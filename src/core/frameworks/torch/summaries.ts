@@ -32,28 +32,28 @@ import {
 export function roots(modules: readonly TorchModule[]): TorchModule[] {
 	return modules.filter(
 		(m) =>
-			!m.attached &&
-			(m.createdAtTop || m.varName !== undefined) &&
-			(m.pyClass !== undefined ||
-				(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined)) ||
-				(!m.isContainer &&
-					m.varName !== undefined &&
-					m.called &&
-					(m.params.size > 0 || !m.paramsKnown))),
+			(!m.attached &&
+				(m.createdAtTop || m.varName !== undefined) &&
+				(m.pyClass !== undefined ||
+					(m.isContainer && (m.children.size > 0 || m.unknownCause !== undefined)))) ||
+			(isBareLayer(m) && m.called),
 	);
 }
 
-/** Top-level layers with weights bound to a name, not (yet) models: `model = nn.Linear(784, 10)`. */
-export function bareLayers(modules: readonly TorchModule[]): TorchModule[] {
-	return modules.filter(
-		(m) =>
-			!m.attached &&
-			m.varName !== undefined &&
-			m.pyClass === undefined &&
-			!m.isContainer &&
-			!m.called &&
-			(m.params.size > 0 || !m.paramsKnown),
+/** A top-level layer with weights bound to a name (`model = nn.Linear(784, 10)`): a model once run. */
+function isBareLayer(m: TorchModule): boolean {
+	return (
+		!m.attached &&
+		m.varName !== undefined &&
+		m.pyClass === undefined &&
+		!m.isContainer &&
+		(m.params.size > 0 || !m.paramsKnown)
 	);
+}
+
+/** The bare layers no code ran, which a `# normlens: input` comment of their own makes models. */
+export function bareLayers(modules: readonly TorchModule[]): TorchModule[] {
+	return modules.filter((m) => isBareLayer(m) && !m.called);
 }
 
 /** A model's summary under `name`: its rows in call order (modules never called after, in registration order) and its totals. */

@@ -107,13 +107,8 @@ function pure(t: Logical): boolean {
 	return clean(t.node);
 }
 
-/** Syntax that may run code when read (a call, a walrus, a comprehension's calls, a lambda). */
-const EFFECTFUL = new Set([
-	'CallExpression',
-	'AssignmentExpression',
-	'LambdaExpression',
-	'ArgList',
-]);
+/** Syntax that may run code or bind a name when read (a call, a walrus), and lambdas, left unread. */
+const EFFECTFUL = new Set(['CallExpression', 'AssignmentExpression', 'LambdaExpression']);
 
 /**
  * The value of an and / or / not expression rooted at `node`, with Python's precedence and

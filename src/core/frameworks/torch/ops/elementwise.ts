@@ -54,6 +54,7 @@ export const elementwise = new Set([
 	'div_',
 	'bernoulli_',
 	'requires_grad_',
+	'type_as',
 	'long',
 	'int',
 	'bool',

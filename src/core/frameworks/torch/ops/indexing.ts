@@ -4,7 +4,7 @@ import type { CallArgs, CallContext } from '../../../python/contract';
 import type { Value } from '../../../python/values';
 import { broadcast, sliceLength } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
-import { categoryOf, TorchDtype } from '../dtypes';
+import { isFloatingDtype, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import type { TorchSession } from '../session';
@@ -189,8 +189,6 @@ function intListShape(v: Value, depth = 0): { shape: number[]; values: number[] 
 	};
 }
 
-const FLOATING = new Set(['float', 'complex']);
-
 /** Why indexing by a tensor that is not int64 gives no shape NormLens can tell, by its dtype. */
 function indexCause(dtype: TorchDtype | undefined): string {
 	if (dtype === 'bool' || dtype === 'uint8') {
@@ -227,7 +225,7 @@ export function indexTensor(
 		if (out.shape === null && tensorIndex?.k === 'obj') {
 			const dtype = (tensorIndex.obj as TorchTensor | TorchParam).dtype;
 			const range = ctx.range(args.node);
-			if (dtype && FLOATING.has(categoryOf(dtype))) {
+			if (dtype && isFloatingDtype(dtype)) {
 				const message = `Indexing with a ${dtype} tensor: tensors used as indices must be long, byte or bool tensors (IndexError).`;
 				s.report({ range, severity: 'error', code: 'index-error', message });
 				return { k: 'obj', obj: raisedTensor(message, range) };

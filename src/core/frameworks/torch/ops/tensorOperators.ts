@@ -3,7 +3,7 @@ import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
-import { categoryOf, DEFAULT_FLOAT, Operand, resultType, TorchDtype } from '../dtypes';
+import { DEFAULT_FLOAT, isFloatingDtype, Operand, resultType, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
@@ -201,9 +201,7 @@ function operatorDtype(op: string, a: Value, b: Value): TorchDtype | undefined {
 	const [x, y] = [operand(a), operand(b)];
 	const d = x && y ? resultType([x, y]) : undefined;
 	// True division of integers (or bools) gives the default float dtype.
-	return op === '/' && d && categoryOf(d) !== 'float' && categoryOf(d) !== 'complex'
-		? DEFAULT_FLOAT
-		: d;
+	return op === '/' && d && !isFloatingDtype(d) ? DEFAULT_FLOAT : d;
 }
 
 /**
