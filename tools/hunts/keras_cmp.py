@@ -1,6 +1,6 @@
 import json, re, os, subprocess, sys, collections
 import sys as _s; NB = _s.argv.pop(1) if len(_s.argv)>1 and _s.argv[1].startswith("/") else "/tmp/hunt_k4/nb"
-CLI = ['node', '/work/main/bin/normlens.js', 'summary']
+CLI = ['node', os.environ.get('NORMLENS_CLI', '/work/main/bin/normlens.js'), 'summary']
 num = lambda s: int(s.replace(',', ''))
 def cell_text(c):
     parts = []

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Compare NormLens CLI vs real PyTorch 1.13 for every file in $HUNT_DIR/files (default /tmp/hunt_t3)."""
 import sys, os, json, subprocess, glob
+CLI = os.environ.get('NORMLENS_CLI', '/work/main/bin/normlens.js')
 D = os.environ.get('HUNT_DIR', '/tmp/hunt_t3')
 files = sorted(glob.glob(D + '/files/*.py')) if len(sys.argv) < 2 else [D + '/files/' + a for a in sys.argv[1:]]
 force = os.environ.get('FORCE')
@@ -18,7 +19,7 @@ def run_torch(f, extra=()):
 def run_nl(f):
     out = D + '/results/' + os.path.basename(f) + '.nl.json'
     if os.path.exists(out) and not force: return json.load(open(out))
-    p = subprocess.run(['nice', '-n', '15', 'node', '/work/main/bin/normlens.js', 'summary', f, '--json'], capture_output=True, text=True, timeout=600)
+    p = subprocess.run(['nice', '-n', '15', 'node', CLI, 'summary', f, '--json'], capture_output=True, text=True, timeout=600)
     try:
         d = json.loads(p.stdout)
     except Exception:

@@ -28,6 +28,11 @@ const MATH: Readonly<Record<string, (xs: number[]) => number | undefined>> = {
 	log10: ([x]) => (x > 0 ? Math.log10(x) : undefined),
 	pow: ([x, y]) => (y === undefined ? undefined : x ** y),
 	fabs: ([x]) => Math.abs(x),
+	sin: ([x]) => Math.sin(x),
+	cos: ([x]) => Math.cos(x),
+	tan: ([x]) => Math.tan(x),
+	tanh: ([x]) => Math.tanh(x),
+	atan: ([x]) => Math.atan(x),
 	gcd: (xs) => (xs.every(Number.isInteger) ? xs.reduce((a, b) => gcd(a, b), 0) : undefined),
 	prod: (xs) => xs.reduce((a, b) => a * b, 1),
 };
@@ -48,14 +53,24 @@ function gcd(a: number, b: number): number {
 /** Whether a path names one of the `math` functions NormLens evaluates (or numpy's `prod`, `ceil`…). */
 export function isMathFunction(path: string): boolean {
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
-	return (m !== null && m[1] in MATH) || NUMPY_PROD.test(path) || NUMPY_FLOAT.test(path);
+	return (
+		(m !== null && m[1] in MATH) ||
+		NUMPY_PROD.test(path) ||
+		NUMPY_FLOAT.test(path) ||
+		NUMPY_POWER.test(path)
+	);
 }
 
 /**
- * numpy's rounding and roots of one Python number (`int(np.ceil(l / d))`): numpy returns a float64,
- * a float (PyTorch refuses it as a size, as it refuses a Python float) whatever `math` returns.
+ * numpy's rounding, roots and trigonometry of one Python number (`int(np.ceil(l / d))`, the angles
+ * of a sinusoid table): numpy returns a float64, a float (PyTorch refuses it as a size, as it
+ * refuses a Python float) whatever `math` returns. On an array they are element-wise
+ * (keras/numpyArrays.ts).
  */
-const NUMPY_FLOAT = /^numpy\.(ceil|floor|trunc|sqrt|exp|log|log2|log10)$/;
+const NUMPY_FLOAT = /^numpy\.(ceil|floor|trunc|sqrt|exp|log|log2|log10|sin|cos|tan|tanh|arctan)$/;
+
+/** `np.power(10000, 2 * i / d)` of two Python numbers. */
+const NUMPY_POWER = /^numpy\.(power|float_power)$/;
 
 /** `np.prod(shape)` (GAN scripts' `int(np.prod(img_shape))`), as `math.prod` on a sequence of ints. */
 const NUMPY_PROD = /^numpy\.(prod|product)$/;
@@ -81,8 +96,28 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	const np = NUMPY_FLOAT.exec(path);
 	if (np) {
 		const x = positional.length === 1 ? positional[0] : undefined;
-		const v = x?.k === 'num' || x?.k === 'bool' ? callMath(`math.${np[1]}`, [x]) : undefined;
+		const name = np[1] === 'arctan' ? 'atan' : np[1];
+		const v = x?.k === 'num' || x?.k === 'bool' ? callMath(`math.${name}`, [x]) : undefined;
 		return v?.k === 'num' ? { k: 'num', v: v.v, float: true } : undefined;
+	}
+	const power = NUMPY_POWER.exec(path);
+	if (power) {
+		const [x, y] = positional;
+		if (positional.length !== 2 || x.k !== 'num' || y.k !== 'num') {
+			return undefined;
+		}
+		// Two ints give an int64, and NumPy refuses a negative integer power (ValueError); anything
+		// else (and float_power always) a float64.
+		const ints = power[1] === 'power' && x.float !== true && y.float !== true;
+		if (ints && y.v < 0) {
+			return undefined;
+		}
+		const v = x.v ** y.v;
+		return Number.isFinite(v) && (!ints || Number.isSafeInteger(v))
+			? ints
+				? { k: 'num', v }
+				: { k: 'num', v, float: true }
+			: undefined;
 	}
 	const m = /^math\.([a-z0-9]+)$/.exec(path);
 	const fn = m ? MATH[m[1]] : undefined;

@@ -208,6 +208,32 @@ const FUNCTIONS: Readonly<Record<string, ArrayCall>> = {
 	'numpy.copy': { rule: 'same', keywords: [] },
 	'numpy.float32': { rule: 'same', keywords: [] },
 	'numpy.float64': { rule: 'same', keywords: [] },
+	// Element-wise functions of one array keep its shape (`np.sin(table[:, 0::2])`).
+	...Object.fromEntries(
+		[
+			'sin',
+			'cos',
+			'tan',
+			'tanh',
+			'arctan',
+			'exp',
+			'log',
+			'log2',
+			'log10',
+			'log1p',
+			'expm1',
+			'sqrt',
+			'square',
+			'abs',
+			'absolute',
+			'floor',
+			'ceil',
+			'trunc',
+			'round',
+			'negative',
+			'sign',
+		].map((n): [string, ArrayCall] => [`numpy.${n}`, { rule: 'same', keywords: [] }]),
+	),
 	...Object.fromEntries(
 		REDUCTIONS.map((n): [string, ArrayCall] => [
 			`numpy.${n}`,

@@ -202,14 +202,22 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 				}
 			}
 			if (isMathFunction(callee.path)) {
-				return (
-					callMath(callee.path, args.positional) ??
-					unknown(
-						firstCause(args.positional) ?? {
-							reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
-							range: it.here(args.node),
-						},
-					)
+				const v = callMath(callee.path, args.positional);
+				if (v) {
+					return v;
+				}
+				// NumPy's functions take arrays too: those go to the runtimes (keras/numpyArrays.ts).
+				for (const r of callee.path.startsWith('numpy.') ? it.runtimes : []) {
+					const onArray = r.callRef(callee.path, args, ctx);
+					if (onArray !== undefined) {
+						return onArray;
+					}
+				}
+				return unknown(
+					firstCause(args.positional) ?? {
+						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+						range: it.here(args.node),
+					},
 				);
 			}
 			// A model zoo builder NormLens has the architecture of (src/core/zoo).
