@@ -16,7 +16,7 @@ function model(r: AnalysisResult, name = 'model'): ModelSummary {
 const output = (m: ModelSummary) => m.calls?.[0]?.outputShape ?? null;
 
 describe('the fifth PyTorch hunt: exact where PyTorch decides, unknown saying why otherwise', () => {
-	it("a NumPy sinusoid table (np.power in a comprehension, np.sin / np.cos on slices) is a buffer of its sizes", () => {
+	it('a NumPy sinusoid table (np.power in a comprehension, np.sin / np.cos on slices) is a buffer of its sizes', () => {
 		// jadore801120/attention-is-all-you-need-pytorch's PositionalEncoding: the buffer was unknown
 		// ("cannot follow np.array"); PyTorch: 3,200 buffer values, output (2, 10, 16).
 		const r = analyzePython(`import numpy as np
