@@ -2,12 +2,22 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import { formatShape } from '../../format/summaryText';
 import type { CallArgs, CallContext } from '../../python/interpreter';
-import { asInt, asSequence, asString, causeOf, NONE, UNKNOWN, Value } from '../../python/values';
+import {
+	asInt,
+	asSequence,
+	asString,
+	causeOf,
+	NONE,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../../python/values';
 import { addLoss, addToSequential, buildSequential, callModel, visibleLayers } from './models';
 import { KerasModel, KerasTensor, KerasVariable, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 import { holdVariable, variable } from './subclass';
 import { modelSummary } from './summary';
+import { modelTensors } from './modelTensors';
 
 /**
  * One method of a model: its value, or undefined where the method does not apply to this kind of
@@ -124,6 +134,44 @@ const buildsFromData: ModelMethod = (s, obj, args, ctx, name) => {
 	return undefined;
 };
 
+/**
+ * `model.predict(x)` and its kin: the model built from `x` if it was not yet (buildsFromData), then
+ * NumPy arrays of the model's output shapes, one per output, whose samples are `x`'s where NormLens
+ * knows them (`predict_generator`'s and a dataset's are not): bottleneck features, whose
+ * `features.shape[1:]` a classifier on top is built with. Undefined for a subclassed model.
+ */
+const predicts: ModelMethod = (s, obj, args, ctx, name) => {
+	buildsFromData(s, obj, args, ctx, name);
+	const graph = modelTensors(s, obj);
+	if (!graph) {
+		return undefined;
+	}
+	if ('reason' in graph) {
+		return unknown(graph);
+	}
+	const x = args.positional[0] ?? args.keywords.get('x');
+	const data = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	const samples =
+		!name.endsWith('_generator') && data?.ndarray && typeof data.shape?.[0] === 'number'
+			? data.shape[0]
+			: null;
+	const arrays = graph.outputs.map((t): Value => {
+		if (!t.shape) {
+			return unknown(tensorShapeCause(t));
+		}
+		const out = new KerasTensor(s.tensorIds++, [samples, ...t.shape.slice(1)], null, []);
+		out.ndarray = true;
+		if (samples === null) {
+			out.shapeCause = {
+				reason: `\`${name}(…)\` returns as many samples as its data holds, which NormLens does not know here`,
+				range: ctx.range(args.node),
+			};
+		}
+		return { k: 'obj', obj: out };
+	});
+	return arrays.length === 1 ? arrays[0] : { k: 'list', items: arrays };
+};
+
 /** The methods of a Keras model NormLens models; any other is the interpreter's to decide. */
 export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, ModelMethod>([
 	[
@@ -222,15 +270,16 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 	['add_weight', addWeight],
 	...[
 		'fit',
-		'predict',
 		'evaluate',
 		'train_on_batch',
 		'test_on_batch',
-		'predict_on_batch',
 		'fit_generator',
-		'predict_generator',
 		'evaluate_generator',
 	].map((n): [string, ModelMethod] => [n, buildsFromData]),
+	...['predict', 'predict_on_batch', 'predict_generator'].map((n): [string, ModelMethod] => [
+		n,
+		predicts,
+	]),
 	['add_variable', addWeight],
 	[
 		'summary',
