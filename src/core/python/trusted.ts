@@ -16,10 +16,11 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
 	/^torch\.nn\.init\./,
 	/^torchvision\.(transforms|datasets|utils|io)(\.|$)/,
 	/^(torchsummary|torchinfo|torch_summary|torchviz|thop|fvcore|ptflops)(\.|$)/,
-	// Keras / TensorFlow: training configuration, data, callbacks, plots, seeds.
+	// Keras / TensorFlow: training configuration, data, callbacks, plots, seeds, checkpoints
+	// (`tf.train.Checkpoint(generator=…)` saves and restores weights; it adds none).
 	/^(tensorflow\.|tf\.)?(keras\.)?(optimizers|losses|metrics|callbacks|datasets|preprocessing\.image|preprocessing\.sequence|preprocessing\.text|regularizers|initializers|constraints|schedules)(\.|$)/,
 	/^(tensorflow\.|tf\.)?keras\.utils\.(?:vis_utils\.)?(plot_model|to_categorical|set_random_seed|image_dataset_from_directory|text_dataset_from_directory|timeseries_dataset_from_array|load_img|img_to_array|array_to_img|get_file|model_to_dot|print_summary|normalize|pad_sequences)$/,
-	/^(tensorflow|tf)\.(data|random|config|summary|io|image|test|strings|distribute|debugging|print|device|function|GradientTape|constant|convert_to_tensor|cast|reduce_mean|reduce_sum|argmax|one_hot)(\.|$)/,
+	/^(tensorflow|tf)\.(data|random|config|summary|io|image|test|strings|distribute|debugging|print|device|function|GradientTape|constant|convert_to_tensor|cast|reduce_mean|reduce_sum|argmax|one_hot|train)(\.|$)/,
 	// Keras: a new model made from one (a clone has fresh weights; the original is not changed).
 	/^(tensorflow\.|tf\.)?keras\.models\.(clone_model|model_from_json|model_from_config)$/,
 ];

@@ -1,10 +1,11 @@
 // A Keras model's and a layer's symbolic tensors: `model.input` / `model.output`, a Sequential's
 // graph made when first read, `layer.output` / `layer.input`.
 import type { TextRange } from '../../../protocol/analysis';
-import { Cause, unknown, Value } from '../../python/values';
+import type { Shape } from '../../../protocol/analysis';
+import { Cause, NONE, tuple, unknown, Value } from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import { buildSequential } from './models';
-import { KerasLayer, KerasModel, KerasTensor } from './objects';
+import { KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
 
 /**
@@ -141,4 +142,38 @@ export function layerTensor(s: KerasSession, layer: KerasLayer, name: 'input' | 
 	return ins.length === 1
 		? { k: 'obj', obj: ins[0] }
 		: { k: 'list', items: ins.map((t) => ({ k: 'obj', obj: t }) as Value) };
+}
+
+/**
+ * Keras 2's `layer.output_shape` / `layer.input_shape`: the shape of the tensor `layer.output` /
+ * `layer.input` reads (a tuple, or a list for several inputs). Keras 3 layers have no such property.
+ */
+export function layerShape(
+	s: KerasSession,
+	layer: KerasLayer,
+	name: 'output_shape' | 'input_shape',
+): Value | undefined {
+	if (s.dialect.naming === 'keras3') {
+		return unknown({
+			reason: `Keras 3 layers have no \`${name}\` (AttributeError), and NormLens reads this code as Keras 3 (${s.dialect.evidence}); a \`# normlens: keras 2\` comment reads it as tf.keras 2, where it is the shape of the layer's ${name === 'output_shape' ? 'output' : 'input'}`,
+			range: layer.range,
+		});
+	}
+	const shapeOf = (v: Value): Value | undefined =>
+		v.k === 'obj' && v.obj instanceof KerasTensor
+			? v.obj.shape
+				? shapeTuple(v.obj.shape)
+				: unknown(tensorShapeCause(v.obj))
+			: undefined;
+	const t = layerTensor(s, layer, name === 'output_shape' ? 'output' : 'input');
+	if (t.k === 'list') {
+		const shapes = t.items.map(shapeOf);
+		return shapes.every((x) => x !== undefined) ? { k: 'list', items: shapes } : undefined;
+	}
+	return t.k === 'unknown' ? t : shapeOf(t);
+}
+
+/** A shape as Python holds `x.shape`: a tuple of ints, None where the size is only known when the model runs. */
+export function shapeTuple(shape: Shape): Value {
+	return tuple(shape.map((d) => (d === null ? NONE : { k: 'num', v: d })));
 }

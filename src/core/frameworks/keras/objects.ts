@@ -155,6 +155,15 @@ export class KerasInitializer implements FrameworkObject {
 }
 
 /**
+ * `InputSpec(ndim=3)`, which a custom layer sets as `self.input_spec`: what inputs the layer
+ * accepts (Keras checks them when it is called), no layer and no weights.
+ */
+export class KerasInputSpec implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'input spec';
+}
+
+/**
  * A variable a custom layer or model holds: `tf.Variable(…)` / `keras.Variable(…)`, or what
  * `add_weight` returns. Keras tracks it as a weight of the layer it is assigned to; a shape NormLens
  * cannot determine makes that layer's weights unknown.

@@ -90,7 +90,10 @@ function shapeKeepingCall(path: string): boolean {
 		if (parts.length === 2) {
 			return SHAPE_KEEPING.tf.has(parts[1]);
 		}
-		if (parts.length === 3 && (parts[1] === 'nn' || parts[1] === 'math')) {
+		if (
+			parts.length === 3 &&
+			(parts[1] === 'nn' || parts[1] === 'math' || parts[1] === 'linalg')
+		) {
 			return SHAPE_KEEPING[parts[1]].has(parts[2]);
 		}
 	}

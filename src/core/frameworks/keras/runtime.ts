@@ -26,7 +26,7 @@ import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
 import { MODEL_METHODS } from './methods';
-import { layerTensor, modelTensors } from './modelTensors';
+import { layerShape, layerTensor, modelTensors, shapeTuple } from './modelTensors';
 import { dataCall, ndarrayAttr, ndarrayMethod } from './numpyArrays';
 import {
 	buildSequential,
@@ -37,7 +37,14 @@ import {
 	sequential,
 	visibleLayers,
 } from './models';
-import { KerasInitializer, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
+import {
+	KerasInitializer,
+	KerasInputSpec,
+	KerasLayer,
+	KerasModel,
+	KerasTensor,
+	tensorShapeCause,
+} from './objects';
 import {
 	callPath,
 	isLayerNamespace,
@@ -128,6 +135,9 @@ export class KerasRuntime implements Runtime {
 			// keras.utils.get_source_inputs(t): the inputs t is computed from (what keras.applications
 			// builds its model from when given input_tensor=, so layers before it are the model's).
 			return sourceInputs(args.positional[0] ?? args.keywords.get('tensor'));
+		}
+		if (name === 'InputSpec' && (isLayerNamespace(module) || engine)) {
+			return { k: 'obj', obj: new KerasInputSpec() };
 		}
 		// Keras 2's keras.models re-exports Input (`from keras.models import Input, Model`).
 		if (
@@ -480,6 +490,9 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasLayer && (name === 'output' || name === 'input')) {
 			return layerTensor(this.s, obj, name);
 		}
+		if (obj instanceof KerasLayer && (name === 'output_shape' || name === 'input_shape')) {
+			return layerShape(this.s, obj, name);
+		}
 		return undefined;
 	}
 
@@ -545,11 +558,6 @@ export class KerasRuntime implements Runtime {
 	layerSummary(l: KerasLayer, modelTrainable = true): LayerSummary {
 		return layerRow(this.s, l, modelTrainable);
 	}
-}
-
-/** A shape as Python holds `x.shape`: a tuple of ints, None where the size is only known when the model runs. */
-function shapeTuple(shape: Shape): Value {
-	return tuple(shape.map((d) => (d === null ? NONE : { k: 'num', v: d })));
 }
 
 /** The tensors `v` is computed from that no layer computed from others: Keras's get_source_inputs. */

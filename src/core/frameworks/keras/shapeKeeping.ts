@@ -22,7 +22,11 @@ export const SHAPE_KEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
 		'log_softmax',
 		'dropout',
 		'l2_normalize',
+		// AlexNet-style LRN across channels keeps the shape.
+		'local_response_normalization',
 	]),
+	// `tf.linalg.band_part(tf.ones((n, n)), -1, 0)`: a look-ahead mask of its input's shape.
+	linalg: new Set(['band_part']),
 	math: new Set([
 		'abs',
 		'exp',
@@ -190,6 +194,9 @@ export function shapeKeepingLayerName(path: string): string | undefined {
 	const name = parts[parts.length - 1];
 	if (parts.length === 2) {
 		return SHAPE_KEEPING.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
+	}
+	if (parts[1] === 'linalg') {
+		return `tf.linalg.${name}`;
 	}
 	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name)
 		? `tf.nn.${name}`
