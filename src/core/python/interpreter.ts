@@ -99,10 +99,7 @@ export class Interpreter implements BuiltinHost {
 
 	/** Source text of a node, shortened for messages. */
 	snippet(node: SyntaxNode | null | undefined): string {
-		if (!node) {
-			return '…';
-		}
-		const text = this.source.slice(node).replace(/\s+/g, ' ');
+		const text = node ? this.source.slice(node).replace(/\s+/g, ' ') : '…';
 		return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 	}
 
@@ -134,6 +131,7 @@ export class Interpreter implements BuiltinHost {
 				throw e;
 			}
 		}
+		this.topStatement = undefined;
 	}
 
 	/** The run stops at a bound: nothing after it is interpreted, and the analysis says which bound. */
@@ -345,6 +343,8 @@ export class Interpreter implements BuiltinHost {
 
 	/** Called before each statement of the analysed file's top level (a notebook's cells end between them). */
 	beforeTopStatement: ((statement: SyntaxNode) => void) | undefined;
+	/** The file's top-level statement under way: where a global it binds is defined (its input comment). */
+	topStatement: SyntaxNode | undefined;
 
 	/** Source functions whose body is being havocked now (havoc.ts): a recursion havocs nothing more. */
 	readonly havocStack: FunctionValue[] = [];

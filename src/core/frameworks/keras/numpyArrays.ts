@@ -267,6 +267,36 @@ export function literalShape(v: Value | undefined, depth = 0): number[] | undefi
 	return [v.items.length, ...first];
 }
 
+/** A flat list or tuple of Python ints, as NumPy holds them in an int64 array; undefined otherwise. */
+function intItems(v: Value): number[] | undefined {
+	const items = asSequence(v);
+	const ns = items?.map((x) => (x.k === 'num' && x.float !== true ? x.v : undefined));
+	return ns?.every((n): n is number => n !== undefined && Number.isSafeInteger(n))
+		? ns
+		: undefined;
+}
+
+/** NumPy's reductions of a whole int array whose values NormLens holds: an int64 scalar, which PyTorch takes as a size. */
+const FOLDS: ReadonlyMap<string, (xs: number[]) => number> = new Map([
+	['prod', (xs: number[]) => xs.reduce((a, b) => a * b, 1)],
+	['sum', (xs: number[]) => xs.reduce((a, b) => a + b, 0)],
+	['max', (xs: number[]) => Math.max(...xs)],
+	['min', (xs: number[]) => Math.min(...xs)],
+]);
+
+function fold(t: KerasTensor, name: string): Value | undefined {
+	const xs = t.ndarray && t.values?.every((x): x is number => x !== null) ? t.values : undefined;
+	if (!xs || (xs.length === 0 && (name === 'max' || name === 'min'))) {
+		return undefined;
+	}
+	const f = FOLDS.get(name);
+	const v = f?.(xs);
+	if (v === undefined) {
+		return undefined;
+	}
+	return Number.isSafeInteger(v) ? num(v) : undefined;
+}
+
 /** An array's methods that NormLens follows (`x.astype('float32')`, `x.reshape(-1, 28, 28, 1)`). */
 const METHODS: Readonly<Record<string, ArrayCall>> = {
 	astype: { rule: 'same', keywords: [] },
@@ -329,6 +359,13 @@ export function ndarrayMethod(
 	if (name === 'numpy' && isConcrete(t) && !s.insideLayerCall && args.positional.length === 0) {
 		// An eager tensor's values as a NumPy array.
 		return applyCall(s, t, METHODS.copy, [], args.keywords, range);
+	}
+	const folded =
+		FOLDS.has(name) && args.positional.length === 0 && args.keywords.size === 0
+			? fold(t, name)
+			: undefined;
+	if (folded) {
+		return folded;
 	}
 	const m = t.ndarray ? METHODS[name] : undefined;
 	if (m && args.cause) {
@@ -423,8 +460,31 @@ function dataValue(
 	const literal =
 		name === 'array' || name === 'asarray' ? literalShape(args.positional[0]) : undefined;
 	if (literal && args.positional.length <= 2) {
-		// `np.array(['hello', 'thanks', 'iloveyou'])`: the nesting of the values written.
-		return arrayOf(s, literal);
+		// `np.array(['hello', 'thanks', 'iloveyou'])`: the nesting of the values written; a flat
+		// array of ints keeps them (`np.array(obs_shape).prod()` sizes a Linear).
+		const out = newArray(s, literal);
+		out.values =
+			literal.length === 1 && args.positional.length === 1
+				? intItems(args.positional[0])
+				: undefined;
+		return { k: 'obj', obj: out };
+	}
+	const why = name === 'array' || name === 'asarray' ? causeOf(args.positional[0]) : undefined;
+	if (why) {
+		// Data whose items NormLens lost (a loop it stopped, a value it could not read): that cause.
+		return unknown(why);
+	}
+	const held = args.positional[0];
+	const folded =
+		FOLDS.has(name) &&
+		args.positional.length === 1 &&
+		args.keywords.size === 0 &&
+		held?.k === 'obj' &&
+		held.obj instanceof KerasTensor
+			? fold(held.obj, name)
+			: undefined;
+	if (folded) {
+		return folded;
 	}
 	const f = FUNCTIONS[`numpy.${name}`];
 	const x = args.positional[0] ?? args.keywords.get('a');

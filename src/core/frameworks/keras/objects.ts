@@ -94,6 +94,12 @@ export class KerasTensor implements FrameworkObject {
 	/** The labels of a dataset Keras documents (MNIST's digits): how many classes, each present. */
 	classes?: number;
 
+	/** An item assignment (`a[0] = 10`) or a call that may write into it: its values are stale. */
+	written(): void {
+		this.values = undefined;
+		this.classes = undefined;
+	}
+
 	/** `if x:` of a symbolic tensor is TensorFlow's error, of a concrete one its value: not known. */
 	truth(): boolean | undefined {
 		return undefined;

@@ -140,7 +140,16 @@ export class ForwardTracer {
 				rec.output === null ? returnedShapeCause(m, tensor, rec.inputCause) : undefined;
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {
 				m.callRecord = rec;
-				m.outputCause = rec.outputCause;
+				// A tuple's or a list's first tensor is the call row's; the module's one row (torchsummary's,
+				// which lists a shape for each of them) has none.
+				m.outputCause =
+					rec.outputCause ??
+					(m.outputShape === null && rec.output !== null
+						? {
+								reason: `its forward returns a ${out.k} of tensors, and torchsummary lists a shape for each`,
+								range: m.range,
+							}
+						: undefined);
 			}
 			return out;
 		} finally {

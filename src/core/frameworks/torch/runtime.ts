@@ -39,7 +39,7 @@ import { autogradClassAttr, autogradContextMethod } from './autogradFunction';
 import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
-import { einopsFunction, einopsLayer } from './ops/einops';
+import { EinopsFunction, einopsFunction, einopsLayer } from './ops/einops';
 import { functional } from './ops/functional';
 import { tensorAttribute, tensorBinaryOp, tensorUnaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
@@ -246,9 +246,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	private callPath(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const einops = /^einops\.(rearrange|reduce|repeat)$/.exec(path);
+		const einops = /^einops\.(rearrange|reduce|repeat|pack|unpack)$/.exec(path);
 		if (einops) {
-			return einopsFunction(einops[1] as 'rearrange' | 'reduce' | 'repeat', args);
+			return einopsFunction(einops[1] as EinopsFunction, args, ctx);
 		}
 		const einopsLayerPath = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
 		if (einopsLayerPath) {

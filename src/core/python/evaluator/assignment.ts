@@ -389,6 +389,8 @@ export function bindName(it: Interpreter, name: string, value: Value, scope: Sco
 	const target = scope.resolveBinding(name);
 	target.set(name, value);
 	if (target === it.globals && value.k === 'obj') {
-		it.runtimes.forEach((r) => r.bind?.(name, value));
+		const top = it.topStatement;
+		const at = top ? it.mainSource.rangeOf(top) : undefined;
+		it.runtimes.forEach((r) => r.bind?.(name, value, at));
 	}
 }

@@ -4,12 +4,17 @@ import { children } from '../parse';
 import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value, dictKey } from '../values';
 import type { Interpreter } from '../interpreter';
 import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
+import { numericComprehension } from './numericComprehension';
 
 /**
  * `[… for … in … if …]`, `{k: v for …}`, `(… for …)`: every item, or unknown when an iterable or a
  * condition is.
  */
 export function comprehension(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
+	const numbers = numericComprehension(it, node, scope);
+	if (numbers) {
+		return numbers;
+	}
 	// [expr for target in iterable if cond ...], or {key: value for …}
 	const parts = children(node).filter((c) => !['[', ']', '(', ')', '{', '}'].includes(c.name));
 	const isDict = node.name === 'DictionaryComprehensionExpression';

@@ -22,8 +22,12 @@ export type Completion =
 export function execBlock(it: Interpreter, block: SyntaxNode, scope: Scope): Completion {
 	const top =
 		block.parent === null && it.source === it.mainSource ? it.beforeTopStatement : undefined;
+	const atTop = block.parent === null && it.source === it.mainSource;
 	for (let s = block.firstChild; s; s = s.nextSibling) {
 		top?.(s);
+		if (atTop) {
+			it.topStatement = s;
+		}
 		let c: Completion;
 		const problem = it.source.problemIn(s.from, headerEnd(s));
 		if (problem) {

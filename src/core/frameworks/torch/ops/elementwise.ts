@@ -105,6 +105,10 @@ export const elementwise = new Set([
 	'dropout3d',
 	'tan',
 	'atan',
+	// a sparse or dense layout of the same tensor (Whisper's alignment-heads buffer): its sizes kept
+	'to_sparse',
+	'to_dense',
+	'coalesce',
 ]);
 
 /** torch.* functions of one tensor that keep its shape (PyTorch 1.13; a bool result for the tests). */

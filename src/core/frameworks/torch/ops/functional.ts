@@ -281,6 +281,12 @@ const functionalOps = opTable<FunctionalRule>({
 /** `F.<name>(x, …)` by the table. */
 export function functional(s: TorchSession, name: string, args: CallArgs, ctx: CallContext): Value {
 	const x = args.positional[0];
-	const t = x?.k === 'obj' && x.obj instanceof TorchTensor ? x.obj : undefined;
+	// A parameter or buffer given as the input (`F.normalize(self.queue, dim=0)`) is a tensor of its shape.
+	const t =
+		x?.k === 'obj' && x.obj instanceof TorchTensor
+			? x.obj
+			: x?.k === 'obj' && x.obj instanceof TorchParam && x.obj.shape
+				? new TorchTensor(x.obj.shape, null, x.obj.dtype)
+				: undefined;
 	return functionalOps.get(name)?.({ s, name, args, ctx, t }) ?? unknownTensor();
 }

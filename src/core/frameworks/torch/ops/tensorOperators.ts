@@ -52,6 +52,11 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 	if (name === 'requires_grad') {
 		return { k: 'bool', v: obj.requiresGrad };
 	}
+	if (name === 'data') {
+		// `p.data` is p's storage as a plain tensor (no Parameter, its own requires_grad): a tensor of
+		// its shape, for in-place updates (`self.cluster_size.data.mul_(decay)`) and shapes.
+		return obj.shape ? { k: 'obj', obj: new TorchTensor(obj.shape, null, obj.dtype) } : UNKNOWN;
+	}
 	return TENSOR_STATE.has(name) ? UNKNOWN : undefined;
 }
 

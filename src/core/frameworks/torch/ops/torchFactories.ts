@@ -177,6 +177,15 @@ function allFloats(v: Value): boolean {
 }
 
 /** The factories of the torch.* table, by name. */
+/** `torch.hann_window(n)` and its kin: a 1-D float tensor of n values (a length that is no int is PyTorch's TypeError). */
+const windowFunction: TorchFunctionRule = ({ a, args }) => {
+	const n = a[0] ?? args.keywords.get('window_length');
+	const length = n && !isFloat(n) ? asInt(n) : undefined;
+	return length !== undefined && length >= 0
+		? { k: 'obj', obj: new TorchTensor([length], null, factoryDtype(args, DEFAULT_FLOAT)) }
+		: undefined;
+};
+
 export const FACTORIES: Readonly<Record<string, TorchFunctionRule>> = {
 	randn: filled,
 	rand: filled,
@@ -195,6 +204,16 @@ export const FACTORIES: Readonly<Record<string, TorchFunctionRule>> = {
 	},
 	empty: filled,
 	full: filled,
+	// The window functions of a spectrogram (`torch.hann_window(win_length)`): window_length values.
+	...Object.fromEntries(
+		[
+			'hann_window',
+			'hamming_window',
+			'blackman_window',
+			'bartlett_window',
+			'kaiser_window',
+		].map((name): [string, TorchFunctionRule] => [name, windowFunction]),
+	),
 	randint: (c) => {
 		const { a, args } = c;
 		const size = asSequence(a[a.length - 1] ?? args.keywords.get('size'))?.map(asInt);
