@@ -329,8 +329,9 @@ export function equal(a: Value, b: Value): boolean | undefined {
 /**
  * Python's `a is b`, where CPython decides it: None, True, False and `...` are singletons; small
  * ints (-5…256) are cached; values of different types or unequal values are never the same
- * object; a module or an instance is itself. Equal strings, floats, large ints and containers
- * may or may not be one object (interning, constant folding): unknown. So is a tensor, which
+ * object; a module or an instance is itself; two literals of one text CPython interns are one
+ * object. Other equal strings, floats, large ints and containers may or may not be one object
+ * (interning, constant folding): unknown. So is a tensor, which
  * NormLens may hold in two wrappers (a parameter passed to a module becomes a tensor of its shape).
  */
 export function identical(a: Value, b: Value): boolean | undefined {
@@ -364,6 +365,13 @@ export function identical(a: Value, b: Value): boolean | undefined {
 			return !a.float && Number.isInteger(a.v) && a.v >= -5 && a.v <= 256 ? true : undefined;
 		}
 		case 'str':
+			// Two literals of one text CPython interns are one object (`block_type is 'proj'` with
+			// 'proj' passed in, Cadene's DPN); a string built at run time may be another.
+			return a.v !== (b as typeof a).v
+				? false
+				: a.interned && (b as typeof a).interned
+					? true
+					: undefined;
 		case 'tuple':
 		case 'list':
 		case 'dict':

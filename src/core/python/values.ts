@@ -16,7 +16,11 @@ export type Value =
 	 * it as a size, and Python as a `range()` bound or an index.
 	 */
 	| { k: 'num'; v: number; float?: true }
-	| { k: 'str'; v: string }
+	/**
+	 * `interned`: a literal CPython interns when it compiles the code (its characters are all
+	 * letters, digits and `_`), so that two such literals of one text are one object (`is`).
+	 */
+	| { k: 'str'; v: string; interned?: true }
 	| { k: 'bool'; v: boolean }
 	| { k: 'none' }
 	/**

@@ -71,45 +71,35 @@ model = keras.Model(inputs, out)
 		assert.strictEqual(modelOf(r, 'base').layers[1].name, 'rescaling');
 	});
 
-	it('a buffer NormLens cannot size leaves the buffers unknown, the parameters exact', () => {
-		// A table read from a file: PyTorch's buffer count depends on the file; 72 parameters.
-		const r = analyzePython(`import numpy as np
+	// A module with a Linear(8, 8) and a buffer made from `table`.
+	const withTable = (table: string) =>
+		modelOf(
+			analyzePython(`import numpy as np
 import torch
 import torch.nn as nn
 class M(nn.Module):
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(8, 8)
-        t = np.load('table.npy')
+        t = ${table}
         self.register_buffer('t', torch.FloatTensor(t))
 m = M()
-`);
-		const m = modelOf(r, 'm');
-		assert.deepStrictEqual(
-			[m.totals.total, m.totals.trainable, m.totals.buffers],
-			[72, 72, null],
+`),
+			'm',
 		);
+	const counts = (m: ModelSummary) => [m.totals.total, m.totals.trainable, m.totals.buffers];
+
+	it('a buffer NormLens cannot size leaves the buffers unknown, the parameters exact', () => {
+		// A table read from a file: PyTorch's buffer count depends on the file; 72 parameters.
+		const m = withTable("np.load('table.npy')");
+		assert.deepStrictEqual(counts(m), [72, 72, null]);
 		assert.match(m.unknown?.reason ?? '', /np\.load/);
 	});
 
 	it('a NumPy table of np.power values built in a comprehension is a buffer of its sizes', () => {
 		// jadore801120/attention-is-all-you-need-pytorch's sinusoid table; PyTorch 1.13: 72 parameters, 32 in buffers.
-		const r = analyzePython(`import numpy as np
-import torch
-import torch.nn as nn
-class M(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(8, 8)
-        t = np.array([[np.power(2, j) for j in range(8)] for p in range(4)])
-        self.register_buffer('t', torch.FloatTensor(t))
-m = M()
-`);
-		const m = modelOf(r, 'm');
-		assert.deepStrictEqual(
-			[m.totals.total, m.totals.trainable, m.totals.buffers],
-			[72, 72, 32],
-		);
+		const m = withTable('np.array([[np.power(2, j) for j in range(8)] for p in range(4)])');
+		assert.deepStrictEqual(counts(m), [72, 72, 32]);
 	});
 
 	it('callable(), classes compared with ==, np.newaxis and the string module: what Python gives', () => {

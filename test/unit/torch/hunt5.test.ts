@@ -299,4 +299,44 @@ bad = Bad()
 		assert.strictEqual(model(r, 'net').totals.total, 36);
 		assert.strictEqual(model(r, 'bad').totals.buffers, null);
 	});
+
+	it("torch's in-place functions keep their tensor's shape: torch.clamp_(x, 0.0, 1.0)", () => {
+		// Lornatang/SRGAN-PyTorch's generator ends in torch.clamp_; PyTorch 1.13: 84 parameters, (1, 3, 8, 8).
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, 1, 1)
+    def forward(self, x):
+        x = self.conv(x)
+        x = torch.clamp_(x, 0.0, 1.0)
+        return torch.relu_(x)
+# normlens: input (1, 3, 8, 8)
+g = G()
+`);
+		assert.strictEqual(model(r, 'g').totals.total, 84);
+		assert.deepStrictEqual(output(model(r, 'g')), [1, 3, 8, 8]);
+	});
+
+	it("`x is 'proj'` with a literal passed in is CPython's interned constant: true; other text is never the same object", () => {
+		// Cadene/pretrained-models.pytorch's DualPathBlock (`if block_type is 'proj'`). CPython 3.11:
+		// f('proj') is True, f(''.join(['pr', 'oj'])) False, f('normal') False. PyTorch 1.13: 40 and 20
+		// parameters; a string built at run time stays unknown.
+		const source = (arg: string) => `import torch.nn as nn
+class Block(nn.Module):
+    def __init__(self, block_type='normal'):
+        super().__init__()
+        if block_type is 'proj':
+            self.proj = nn.Linear(4, 4)
+        self.fc = nn.Linear(4, 4)
+m = Block(${arg})
+`;
+		assert.strictEqual(model(analyzePython(source("'proj'")), 'm').totals.total, 40);
+		assert.strictEqual(model(analyzePython(source("'normal'")), 'm').totals.total, 20);
+		assert.strictEqual(
+			model(analyzePython(source("''.join(['pr', 'oj'])")), 'm').totals.total,
+			null,
+		);
+	});
 });

@@ -210,29 +210,12 @@ const FUNCTIONS: Readonly<Record<string, ArrayCall>> = {
 	'numpy.float64': { rule: 'same', keywords: [] },
 	// Element-wise functions of one array keep its shape (`np.sin(table[:, 0::2])`).
 	...Object.fromEntries(
-		[
-			'sin',
-			'cos',
-			'tan',
-			'tanh',
-			'arctan',
-			'exp',
-			'log',
-			'log2',
-			'log10',
-			'log1p',
-			'expm1',
-			'sqrt',
-			'square',
-			'abs',
-			'absolute',
-			'floor',
-			'ceil',
-			'trunc',
-			'round',
-			'negative',
-			'sign',
-		].map((n): [string, ArrayCall] => [`numpy.${n}`, { rule: 'same', keywords: [] }]),
+		(
+			'sin cos tan tanh arctan exp log log2 log10 log1p expm1 sqrt square abs absolute floor ' +
+			'ceil trunc round negative sign'
+		)
+			.split(' ')
+			.map((n): [string, ArrayCall] => [`numpy.${n}`, { rule: 'same', keywords: [] }]),
 	),
 	...Object.fromEntries(
 		REDUCTIONS.map((n): [string, ArrayCall] => [

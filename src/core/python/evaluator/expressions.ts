@@ -49,8 +49,13 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	switch (node.name) {
 		case 'Number':
 			return numberLiteral(it.source.slice(node));
-		case 'String':
-			return { k: 'str', v: stringLiteral(it.source.slice(node)) };
+		case 'String': {
+			const text = it.source.slice(node);
+			const v = stringLiteral(text);
+			return /^[rRuU]?['"]/.test(text) && /^\w*$/.test(v)
+				? { k: 'str', v, interned: true }
+				: { k: 'str', v };
+		}
 		case 'FormatString':
 			return formatString(it, node, scope);
 		case 'ContinuedString': {

@@ -1,4 +1,4 @@
-// InceptionV3 and Xception in the bundled keras.applications (joined by ./index.ts).
+// InceptionV3, InceptionResNetV2 and Xception in the bundled keras.applications (joined by ./index.ts).
 export const inception = String.raw`# InceptionV3 (Szegedy et al. 2015)
 
 def _conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
@@ -57,6 +57,87 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         x = layers.concatenate([branch1x1, branch3x3, branch3x3dbl, branch_pool], axis=channel_axis, name="mixed" + str(9 + i))
     x = _head(x, include_top, pooling, classes, classifier_activation)
     return keras.Model(_model_inputs(input_tensor, img_input), x, name="inception_v3")
+
+
+# InceptionResNetV2 (Szegedy et al. 2016)
+
+def _conv2d_bn_ir(x, filters, kernel_size, strides=1, padding="same", activation="relu", use_bias=False, name=None):
+    x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
+    if not use_bias:
+        x = layers.BatchNormalization(axis=_bn_axis(), scale=False, name=None if name is None else name + "_bn")(x)
+    if activation is not None:
+        x = layers.Activation(activation, name=None if name is None else name + "_ac")(x)
+    return x
+
+
+class CustomScaleLayer(layers.Layer):
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def call(self, inputs):
+        return inputs[0] + inputs[1] * self.scale
+
+
+def _inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
+    if block_type == "block35":
+        branch_0 = _conv2d_bn_ir(x, 32, 1)
+        branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(x, 32, 1), 32, 3)
+        branch_2 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 32, 1), 48, 3), 64, 3)
+        branches = [branch_0, branch_1, branch_2]
+    elif block_type == "block17":
+        branch_0 = _conv2d_bn_ir(x, 192, 1)
+        branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 128, 1), 160, [1, 7]), 192, [7, 1])
+        branches = [branch_0, branch_1]
+    else:
+        branch_0 = _conv2d_bn_ir(x, 192, 1)
+        branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 192, 1), 224, [1, 3]), 256, [3, 1])
+        branches = [branch_0, branch_1]
+    block_name = block_type + "_" + str(block_idx)
+    channel_axis = _bn_axis()
+    mixed = layers.Concatenate(axis=channel_axis, name=block_name + "_mixed")(branches)
+    up = _conv2d_bn_ir(mixed, backend.int_shape(x)[channel_axis], 1, activation=None, use_bias=True, name=block_name + "_conv")
+    x = CustomScaleLayer(scale, name=block_name)([x, up])
+    if activation is not None:
+        x = layers.Activation(activation, name=block_name + "_ac")(x)
+    return x
+
+
+def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", **kwargs):
+    classes = _check_classes(weights, include_top, classes)
+    channel_axis = _bn_axis()
+    img_input = _input(input_tensor, input_shape, 299, include_top)
+    x = _conv2d_bn_ir(img_input, 32, 3, strides=2, padding="valid")
+    x = _conv2d_bn_ir(x, 32, 3, padding="valid")
+    x = _conv2d_bn_ir(x, 64, 3)
+    x = layers.MaxPooling2D(3, strides=2)(x)
+    x = _conv2d_bn_ir(x, 80, 1, padding="valid")
+    x = _conv2d_bn_ir(x, 192, 3, padding="valid")
+    x = layers.MaxPooling2D(3, strides=2)(x)
+    branch_0 = _conv2d_bn_ir(x, 96, 1)
+    branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(x, 48, 1), 64, 5)
+    branch_2 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 64, 1), 96, 3), 96, 3)
+    branch_pool = _conv2d_bn_ir(layers.AveragePooling2D(3, strides=1, padding="same")(x), 64, 1)
+    x = layers.Concatenate(axis=channel_axis, name="mixed_5b")([branch_0, branch_1, branch_2, branch_pool])
+    for block_idx in range(1, 11):
+        x = _inception_resnet_block(x, scale=0.17, block_type="block35", block_idx=block_idx)
+    branch_0 = _conv2d_bn_ir(x, 384, 3, strides=2, padding="valid")
+    branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 256, 1), 256, 3), 384, 3, strides=2, padding="valid")
+    branch_pool = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
+    x = layers.Concatenate(axis=channel_axis, name="mixed_6a")([branch_0, branch_1, branch_pool])
+    for block_idx in range(1, 21):
+        x = _inception_resnet_block(x, scale=0.1, block_type="block17", block_idx=block_idx)
+    branch_0 = _conv2d_bn_ir(_conv2d_bn_ir(x, 256, 1), 384, 3, strides=2, padding="valid")
+    branch_1 = _conv2d_bn_ir(_conv2d_bn_ir(x, 256, 1), 288, 3, strides=2, padding="valid")
+    branch_2 = _conv2d_bn_ir(_conv2d_bn_ir(_conv2d_bn_ir(x, 256, 1), 288, 3), 320, 3, strides=2, padding="valid")
+    branch_pool = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
+    x = layers.Concatenate(axis=channel_axis, name="mixed_7a")([branch_0, branch_1, branch_2, branch_pool])
+    for block_idx in range(1, 10):
+        x = _inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=block_idx)
+    x = _inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
+    x = _conv2d_bn_ir(x, 1536, 1, name="conv_7b")
+    x = _head(x, include_top, pooling, classes, classifier_activation)
+    return keras.Model(_model_inputs(input_tensor, img_input), x, name="inception_resnet_v2")
 
 
 # Xception (Chollet 2016)

@@ -239,6 +239,12 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	triu: keepsShape,
 	clamp: keepsShape,
 	clip: keepsShape,
+	// The in-place forms (`torch.clamp_(x, 0, 1)` in SRGAN's generator): x, its shape kept.
+	...Object.fromEntries(
+		'clamp_ clip_ relu_ sigmoid_ tanh_ exp_ abs_ neg_ sqrt_ zero_'
+			.split(' ')
+			.map((n) => [n, keepsShape]),
+	),
 	// Reordering the elements along some dims (relative positional encodings flip a table).
 	flip: keepsShape,
 	fliplr: keepsShape,
