@@ -81,6 +81,15 @@ m = tf.keras.Model(inp, x, name='autoencoder')
 `;
 		const tfKeras = modelOf(analyzePython(`# normlens: keras 2\n${body}`), 'm');
 		assert.deepStrictEqual(totals(tfKeras), [22669, 22669, 0]);
+		// An InputLayer's is a list of its one shape in tf.keras 2, as its summary row prints
+		// `[(None, 64, 64, 1)]`: [0][3] is 1, so Dense(1) on 5 features has 6 parameters.
+		const input = modelOf(
+			analyzePython(
+				`# normlens: keras 2\n${body}n = tf.keras.Sequential([tf.keras.layers.Dense(m.layers[0].output_shape[0][3], input_shape=(5,))])\n`,
+			),
+			'n',
+		);
+		assert.strictEqual(input.totals.total, 6);
 		const keras3 = modelOf(analyzePython(body), 'm');
 		assert.strictEqual(keras3.totals.total, null);
 		assert.match(

@@ -67,7 +67,7 @@ model = Net()
 		// SRGAN-style generator and discriminator from factories: NormLens ran the discriminator on the
 		// generator's comment (the file's first) and reported a mismatch PyTorch does not raise.
 		// PyTorch 1.13: a (1, 8, 12, 12); b (1, 8, 48, 48).
-		const r = analyzePython(`import torch.nn as nn
+		const source = `import torch.nn as nn
 class D(nn.Module):
     def __init__(self):
         super().__init__()
@@ -81,7 +81,8 @@ def make_d():
 a = make_d()
 # normlens: input (1, 3, 96, 96)
 b = make_d()
-`);
+`;
+		const r = analyzePython(source);
 		assert.deepStrictEqual(output(model(r, 'a')), [1, 8, 12, 12]);
 		assert.deepStrictEqual(output(model(r, 'b')), [1, 8, 48, 48]);
 		// Each is shown where the file binds it.
@@ -89,6 +90,10 @@ b = make_d()
 			[model(r, 'a').range.start.line, model(r, 'b').range.start.line],
 			[11, 13],
 		);
+		// A later alias (`net = b`) names the model but does not move it from its comment.
+		const aliased = analyzePython(`${source}net = b\n`);
+		assert.deepStrictEqual(output(model(aliased, 'net')), [1, 8, 48, 48]);
+		assert.strictEqual(model(aliased, 'net').range.start.line, 13);
 	});
 
 	it("np.array of a shape's ints keeps them: .prod() and np.prod size a Linear (a write makes them unknown)", () => {

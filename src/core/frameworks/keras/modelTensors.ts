@@ -165,6 +165,12 @@ export function layerShape(
 				? shapeTuple(v.obj.shape)
 				: unknown(tensorShapeCause(v.obj))
 			: undefined;
+	if (layer.type === 'InputLayer' && layer.outputShape) {
+		// An InputLayer's input and output are its tensor: tf.keras 2 gives a list of its one shape
+		// (`[(None, 784)]`, as its summary row prints), Keras up to 2.3 the tuple.
+		const shape = shapeTuple(layer.outputShape);
+		return s.dialect.naming === 'tf.keras' ? { k: 'list', items: [shape] } : shape;
+	}
 	const t = layerTensor(s, layer, name === 'output_shape' ? 'output' : 'input');
 	if (t.k === 'list') {
 		const shapes = t.items.map(shapeOf);

@@ -389,8 +389,16 @@ export function bindName(it: Interpreter, name: string, value: Value, scope: Sco
 	const target = scope.resolveBinding(name);
 	target.set(name, value);
 	if (target === it.globals && value.k === 'obj') {
-		const top = it.topStatement;
+		// A model is defined by the first top-level statement that binds it (`d = make_d()`, where its
+		// input comment is), not by a later alias (`net = d`).
+		const top = placed.has(value.obj) ? undefined : it.topStatement;
 		const at = top ? it.mainSource.rangeOf(top) : undefined;
+		if (at) {
+			placed.add(value.obj);
+		}
 		it.runtimes.forEach((r) => r.bind?.(name, value, at));
 	}
 }
+
+/** Objects a top-level statement has bound to a global already. */
+const placed = new WeakSet<object>();
