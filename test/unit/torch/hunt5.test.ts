@@ -344,4 +344,59 @@ m = Block(${arg})
 			null,
 		);
 	});
+
+	it("state_dict() in __init__: PyTorch's keys in its order, persistent buffers only, values detached", () => {
+		// bearpaw/pytorch-classification's ResNeXt initialises by `for key in self.state_dict()`.
+		// PyTorch 1.13: keys table, conv.weight, conv.bias, bn.weight, bn.bias, bn.running_mean,
+		// bn.running_var, bn.num_batches_tracked (the non-persistent mask left out): 8, so the head is
+		// Linear(8, 2); 258 parameters, 27 buffer values. Freezing a value of the dict freezes nothing.
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from torch.nn import init
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.bn = nn.BatchNorm2d(8)
+        self.register_buffer('mask', torch.ones(4), persistent=False)
+        self.register_buffer('table', torch.zeros(2, 3))
+        for key in self.state_dict():
+            if key.split('.')[-1] == 'weight' and 'conv' in key:
+                init.kaiming_normal_(self.state_dict()[key], mode='fan_out')
+        self.state_dict()['conv.weight'].requires_grad = False
+        first = list(self.state_dict().keys())[0]
+        self.head = nn.Linear(len(self.state_dict()), 2 if first == 'table' else 3)
+net = Net()
+`);
+		const t = model(r, 'net').totals;
+		assert.deepStrictEqual([t.total, t.trainable, t.buffers], [258, 258, 27]);
+	});
+
+	it("einops' rearrange keeps an int64 index table's dtype, so indexing by it gives its shape", () => {
+		// lucidrains/vit-pytorch's CrossFormer builds its relative-position index through rearrange.
+		// PyTorch 1.13 + einops 0.8.2: 100 parameters, 81 buffer values, output (2, 9, 9, 4).
+		const r = analyzePython(`import torch
+import torch.nn as nn
+from einops import rearrange
+class R(nn.Module):
+    def __init__(self, w=3):
+        super().__init__()
+        pos = torch.arange(w)
+        grid = torch.stack(torch.meshgrid(pos, pos, indexing='ij'))
+        grid = rearrange(grid, 'c i j -> (i j) c')
+        rel = grid[:, None] - grid[None, :]
+        rel += w - 1
+        self.register_buffer('idx', (rel * torch.tensor([2 * w - 1, 1])).sum(dim=-1), persistent=False)
+        self.bias = nn.Parameter(torch.zeros((2 * w - 1) ** 2, 4))
+    def forward(self, x):
+        return x + self.bias[self.idx]
+# normlens: input (2, 9, 9, 4)
+r = R()
+`);
+		assert.deepStrictEqual(
+			[model(r, 'r').totals.total, model(r, 'r').totals.buffers],
+			[100, 81],
+		);
+		assert.deepStrictEqual(output(model(r, 'r')), [2, 9, 9, 4]);
+	});
 });

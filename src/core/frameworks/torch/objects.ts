@@ -160,6 +160,8 @@ export class TorchModule implements FrameworkObject {
 	 * there becomes the buffer again).
 	 */
 	readonly noneSlots = new Map<string, 'param' | 'buffer' | 'module'>();
+	/** `register_buffer(…, persistent=False)` (not in `state_dict()`), or why that is unknown; unset for a persistent one. */
+	readonly transient = new Map<string, true | Cause>();
 	/** False when a parameter rule could not decide the weights (e.g. an unknown size). */
 	paramsKnown = true;
 	/** PyTorch raises building it (its arguments are refused): a run never reaches its forward, so no shape of its own. */

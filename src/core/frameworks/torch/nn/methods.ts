@@ -3,6 +3,7 @@ import type { CallArgs, CallContext } from '../../../python/contract';
 import {
 	asInt,
 	asString,
+	Cause,
 	causeOf,
 	NONE,
 	tuple,
@@ -100,6 +101,21 @@ const moduleMethods = opTable<ModuleMethod>({
 		const key = asString(a[0]);
 		const t = a[1] ?? args.keywords.get('tensor');
 		const persistent = args.keywords.get('persistent') ?? a[2];
+		if (key !== undefined) {
+			// Whether `state_dict()` holds it: persistent unless told otherwise.
+			const kept =
+				persistent === undefined || persistent.k === 'bool'
+					? persistent?.v !== false
+					: (causeOf(persistent) ?? {
+							reason: `NormLens cannot tell whether buffer \`${key}\` is persistent`,
+							range: ctx.range(args.node),
+						});
+			if (kept === true) {
+				m.transient.delete(key);
+			} else {
+				m.transient.set(key, kept === false ? true : kept);
+			}
+		}
 		if (key !== undefined && t?.k === 'obj' && t.obj instanceof TorchTensor) {
 			const shape =
 				t.obj.shape && t.obj.shape.every((d) => d !== null)
@@ -116,7 +132,6 @@ const moduleMethods = opTable<ModuleMethod>({
 			}
 			m.buffers.set(key, b);
 			m.noneSlots.delete(key);
-			void persistent;
 		} else if (
 			key !== undefined &&
 			t?.k === 'obj' &&
@@ -189,6 +204,48 @@ const moduleMethods = opTable<ModuleMethod>({
 				]),
 			),
 		};
+	},
+	state_dict: (m, c) => {
+		// PyTorch's order: a module's own parameters, then its persistent buffers, then each child's
+		// under its name (a shared child under each). The values are detached tensors of their shapes:
+		// changing them (an initialiser) changes no parameter's kind or trainability. Arguments
+		// (`keep_vars=True` gives the parameters themselves) are not followed.
+		if (c.a.length > 0 || c.args.keywords.size > 0) {
+			return undefined;
+		}
+		const entries = new Map<string, Value>();
+		let why: Cause | undefined;
+		const visit = (x: TorchModule, prefix: string, depth: number): void => {
+			why ??= x.taint;
+			if (depth > 64) {
+				why ??= {
+					reason: 'a module tree NormLens does not walk this deep',
+					range: x.range,
+				};
+				return;
+			}
+			for (const [name, p] of x.params) {
+				entries.set(prefix + name, {
+					k: 'obj',
+					obj: new TorchTensor(p.shape, null, p.dtype),
+				});
+			}
+			for (const [name, b] of x.buffers) {
+				const transient = x.transient.get(name);
+				why ??= transient === true ? undefined : transient;
+				if (transient === undefined) {
+					entries.set(prefix + name, {
+						k: 'obj',
+						obj: new TorchTensor(b.shape, null, b.dtype),
+					});
+				}
+			}
+			for (const [name, child] of x.children) {
+				visit(child, `${prefix}${name}.`, depth + 1);
+			}
+		};
+		visit(m, '', 0);
+		return why ? unknown(why) : { k: 'dict', entries };
 	},
 	named_modules: (m) => {
 		return {

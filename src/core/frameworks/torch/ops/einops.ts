@@ -65,6 +65,13 @@ export function einopsFunction(kind: EinopsFunction, args: CallArgs, ctx: CallCo
 						args.keywords,
 					)
 				: null,
+			null,
+			// Moving and copying elements keeps their dtype (an int64 index table stays one); a reduction's depends on it.
+			kind !== 'reduce' &&
+				x?.k === 'obj' &&
+				(x.obj instanceof TorchTensor || x.obj instanceof TorchParam)
+				? x.obj.dtype
+				: undefined,
 		),
 	};
 }
