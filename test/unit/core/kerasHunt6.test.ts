@@ -53,6 +53,19 @@ two = keras.Model(inp, [layers.Dense(3)(inp), layers.Dense(7)(inp)])
 a, b = two.predict(np.ones((10, 5)))
 second = keras.Sequential([layers.Dense(1, input_shape=b.shape[1:])])
 `);
+		// Data of another shape than the input: Keras raises, so nothing is built from it.
+		const refused = analyzePython(`import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+m = keras.Sequential([layers.Dense(4, input_shape=(8,))])
+y = m.predict(np.zeros((100, 5)))
+head = keras.Sequential([layers.Dense(2, input_shape=(y.shape[1],))])
+`);
+		assert.strictEqual(modelOf(refused, 'head').totals.total, null);
+		assert.match(
+			modelOf(refused, 'head').unknown?.reason ?? '',
+			/given data of shape \(100, 5\) for an input of shape \(None, 8\): Keras raises/,
+		);
 		// Dense(100) on 4 features: 500; Dense(1) on b's 7: 8.
 		assert.strictEqual(modelOf(r, 'wide').totals.total, 500);
 		assert.strictEqual(modelOf(r, 'second').totals.total, 8);

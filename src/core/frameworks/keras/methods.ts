@@ -151,6 +151,21 @@ const predicts: ModelMethod = (s, obj, args, ctx, name) => {
 	}
 	const x = args.positional[0] ?? args.keywords.get('x');
 	const data = x?.k === 'obj' && x.obj instanceof KerasTensor ? x.obj : undefined;
+	const expected = graph.inputs.length === 1 ? graph.inputs[0].shape : null;
+	if (
+		data?.shape &&
+		expected &&
+		(data.shape.length !== expected.length ||
+			expected.some(
+				(d, i) => i > 0 && d !== null && data.shape?.[i] !== null && data.shape?.[i] !== d,
+			))
+	) {
+		// Data of another shape than the model's input: Keras raises (ValueError), nothing is predicted.
+		return unknown({
+			reason: `\`${name}(…)\` is given data of shape ${formatShape(data.shape)} for an input of shape ${formatShape(expected)}: Keras raises (ValueError)`,
+			range: ctx.range(args.node),
+		});
+	}
 	const samples =
 		!name.endsWith('_generator') && data?.ndarray && typeof data.shape?.[0] === 'number'
 			? data.shape[0]
