@@ -35,6 +35,11 @@ export class TorchParam implements FrameworkObject {
 	) {}
 }
 
+/** A parameter or buffer used as a plain tensor (`p.data`, `F.normalize(self.queue)`): a detached tensor of its shape and dtype. */
+export function paramTensor(p: TorchParam): TorchTensor {
+	return new TorchTensor(p.shape, null, p.dtype);
+}
+
 export class TorchTensor implements FrameworkObject {
 	readonly framework = 'torch';
 	readonly kind = 'tensor';

@@ -4,8 +4,9 @@
 import type { SyntaxNode } from '@lezer/common';
 import { children } from '../parse';
 import { plainBinary } from '../operators';
+import { rangeBounds } from '../rangeArgs';
 import { callMath, isMathFunction } from '../stdlib';
-import { asNumber, isFloat, numLike, Scope, Value } from '../values';
+import { asNumber, numLike, Scope, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
 /** Loop variables by name, each an int of a range. */
@@ -110,20 +111,15 @@ function compileComprehension(
 				items.push(v);
 				return true;
 			}
+			// The builtin's own reading of its arguments (a float or a step of 0 is no range).
 			const bounds = loops[k].args.map((a) => a(env));
-			const ints = bounds.map((b) =>
-				b?.k === 'num' && !isFloat(b) && Number.isSafeInteger(b.v) ? b.v : undefined,
-			);
-			if (ints.some((n) => n === undefined)) {
+			const range = bounds.every((b) => b !== undefined)
+				? rangeBounds(bounds as Value[])
+				: undefined;
+			if (!range) {
 				return false;
 			}
-			const [start, stop, step] =
-				ints.length === 1
-					? [0, ints[0] as number, 1]
-					: [ints[0] as number, ints[1] as number, ints[2] ?? 1];
-			if (step === 0) {
-				return false;
-			}
+			const { start, stop, step } = range;
 			for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
 				env.set(loops[k].name, { k: 'num', v: i });
 				if (!run(k + 1)) {

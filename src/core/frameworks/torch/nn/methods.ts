@@ -15,6 +15,7 @@ import { opTable } from '../../common/opTable';
 import {
 	namedModules,
 	namedParameters,
+	paramTensor,
 	postOrder,
 	TorchModule,
 	TorchParam,
@@ -227,7 +228,7 @@ const moduleMethods = opTable<ModuleMethod>({
 			for (const [name, p] of x.params) {
 				entries.set(prefix + name, {
 					k: 'obj',
-					obj: new TorchTensor(p.shape, null, p.dtype),
+					obj: paramTensor(p),
 				});
 			}
 			for (const [name, b] of x.buffers) {
@@ -236,7 +237,7 @@ const moduleMethods = opTable<ModuleMethod>({
 				if (transient === undefined) {
 					entries.set(prefix + name, {
 						k: 'obj',
-						obj: new TorchTensor(b.shape, null, b.dtype),
+						obj: paramTensor(b),
 					});
 				}
 			}

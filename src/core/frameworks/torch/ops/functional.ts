@@ -11,7 +11,7 @@ import { elementwise } from './elementwise';
 import { FUNCTIONAL_MULTI, multiTensorValue } from './functionalMore';
 import { fmtShape } from './shapes';
 import { withPoolIndices } from '../shapeCauses';
-import { TorchParam, TorchTensor } from '../objects';
+import { paramTensor, TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
 import type { TorchSession } from '../session';
 import { raisedTensor } from '../shapeCauses';
@@ -286,7 +286,7 @@ export function functional(s: TorchSession, name: string, args: CallArgs, ctx: C
 		x?.k === 'obj' && x.obj instanceof TorchTensor
 			? x.obj
 			: x?.k === 'obj' && x.obj instanceof TorchParam && x.obj.shape
-				? new TorchTensor(x.obj.shape, null, x.obj.dtype)
+				? paramTensor(x.obj)
 				: undefined;
 	return functionalOps.get(name)?.({ s, name, args, ctx, t }) ?? unknownTensor();
 }

@@ -4,7 +4,7 @@ import type { CallArgs } from '../../../python/contract';
 import { isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
 import { DEFAULT_FLOAT, isFloatingDtype, Operand, resultType, TorchDtype } from '../dtypes';
-import { TorchParam, TorchTensor } from '../objects';
+import { paramTensor, TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
 import { fmtShape, shapeValue } from './shapes';
@@ -55,7 +55,7 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 	if (name === 'data') {
 		// `p.data` is p's storage as a plain tensor (no Parameter, its own requires_grad): a tensor of
 		// its shape, for in-place updates (`self.cluster_size.data.mul_(decay)`) and shapes.
-		return obj.shape ? { k: 'obj', obj: new TorchTensor(obj.shape, null, obj.dtype) } : UNKNOWN;
+		return obj.shape ? { k: 'obj', obj: paramTensor(obj) } : UNKNOWN;
 	}
 	return TENSOR_STATE.has(name) ? UNKNOWN : undefined;
 }
@@ -106,7 +106,7 @@ export function paramMethod(
 		return shapeValue(obj.shape);
 	}
 	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
-	return obj.shape ? asTensor(new TorchTensor(obj.shape, null, obj.dtype)) : UNKNOWN;
+	return obj.shape ? asTensor(paramTensor(obj)) : UNKNOWN;
 }
 
 /** `a op b` where an operand is a tensor or a parameter (a number broadcasts as a 0-d tensor): broadcasting, or a matrix product for `@`. */
