@@ -333,6 +333,60 @@ def programs():
     return out
 
 
+def builtin_cases(rng):
+    """Builtins whose exact value JavaScript's arithmetic does not give: round(x, n) of decimal
+    floats (x's exact binary value decides: round(7.45, 1) is 7.5), round(int, -k), pow(x, y, m),
+    int(text, base), and the lengths of repr / str / ascii texts."""
+    cases = []
+    for _ in range(120):
+        places = rng.randint(1, 4)
+        v = round(rng.uniform(-100, 100), places)
+        n = rng.randint(0, places)
+        cases.append(f'int(round({v!r}, {n}) * {10 ** n})')
+    for _ in range(20):
+        cases.append(f'round({rng.randint(-10**5, 10**5)}, {rng.randint(-4, -1)})')
+    for _ in range(30):
+        m = rng.choice([1, -1]) * rng.randint(1, 1000)
+        cases.append(f'pow({rng.randint(-50, 50)}, {rng.randint(0, 40)}, {m})')
+    for _ in range(40):
+        base = rng.choice([0, 2, 8, 10, 16, 36, 7])
+        v = rng.randint(-10**5, 10**5)
+        digits, x = '', abs(v)
+        while True:
+            digits = '0123456789abcdefghijklmnopqrstuvwxyz'[x % (base or 10)] + digits
+            x //= base or 10
+            if x == 0:
+                break
+        prefix = {2: '0b', 8: '0o', 16: '0x'}.get(base, '') if rng.random() < 0.5 else ''
+        if base == 0:
+            prefix = rng.choice(['0b', '0o', '0x', ''])
+            b = {'0b': 2, '0o': 8, '0x': 16, '': 10}[prefix]
+            digits, x = '', abs(v)
+            while True:
+                digits = '0123456789abcdef'[x % b] + digits
+                x //= b
+                if x == 0:
+                    break
+        if len(digits) > 3 and rng.random() < 0.3:
+            digits = digits[:2] + '_' + digits[2:]
+        text = ('-' if v < 0 else '') + (prefix.upper() if rng.random() < 0.2 else prefix) + digits
+        cases.append(f'int({text!r}, {base})')
+    for _ in range(40):
+        a, b = rng.randint(-999, 999), rng.randint(1, 999)
+        f = rng.choice(['repr', 'str'])
+        cases.append(f'len({f}({a} / {b}))')
+    for t in ['a', "it's", 'say "hi"', "both ' and \"", 'tab\there', 'caf\u00e9', 'nb\u00a0sp', 'x\\y']:
+        cases.append(f'len(repr({t!r})) * 10 + len(ascii({t!r}))')
+    out = []
+    for e in cases:
+        try:
+            v = eval(e)
+        except Exception:
+            continue
+        out.append([e, int(v)])
+    return out
+
+
 def main():
     import warnings
     warnings.simplefilter('ignore')  # `is` with a literal: a SyntaxWarning, the value is still Python's
@@ -351,13 +405,15 @@ def main():
             seen.add(e)
             cases.append([e, v])
     sizes = size_cases(rng)
+    builtins = builtin_cases(random.Random(20261207))
     # One case per line: a diff of a regenerated file reads case by case.
     text = ('{"python": %s, "env": %s, "cases": [\n%s\n],\n"sizeEnv": %s, "sizes": [\n%s\n],\n'
-            '"programs": [\n%s\n]}' % (
+            '"programs": [\n%s\n],\n"builtins": [\n%s\n]}' % (
                 json.dumps(sys.version.split()[0]), json.dumps(ENV),
                 ',\n'.join(json.dumps(c) for c in cases), json.dumps(SIZE_ENV),
                 ',\n'.join(json.dumps(c) for c in sizes),
-                ',\n'.join(json.dumps(c) for c in programs())))
+                ',\n'.join(json.dumps(c) for c in programs()),
+                ',\n'.join(json.dumps(c) for c in builtins)))
     if len(sys.argv) > 1:
         with open(sys.argv[1], 'w') as f:
             f.write(text + '\n')

@@ -24,10 +24,12 @@ def printed_tables(nb):
             rest = t[m.end(): m.end() + 400]
             tr = re.search(r'Trainable params:\s*([\d,]+)', rest)
             nt = re.search(r'Non-trainable params:\s*([\d,]+)', rest)
+            # Keras 3 after fit(): the total includes the optimizer's variables, listed below it.
+            op = re.search(r'Optimizer params:\s*([\d,]+)', rest)
             # model name: last 'Model: "x"' before
             pre = t[:m.start()]
             mn = re.findall(r'Model: ["\']?([^"\'\n]+)', pre)
-            res.append({'cell': i, 'exec': c.get('execution_count'), 'total': num(m.group(1)),
+            res.append({'cell': i, 'exec': c.get('execution_count'), 'total': num(m.group(1)) - (num(op.group(1)) if op else 0),
                         'trainable': num(tr.group(1)) if tr else None,
                         'nonTrainable': num(nt.group(1)) if nt else None,
                         'kname': mn[-1].strip() if mn else None,

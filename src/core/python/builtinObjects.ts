@@ -58,6 +58,12 @@ export function fromText(it: BuiltinHost, read: Value | string, args: CallArgs):
  * objects something unknown may have changed, stay unknown.
  */
 export function hasAttr(it: BuiltinHost, target: Value, name: string): boolean | undefined {
+	if (target.k === 'ref') {
+		// A library module (`hasattr(nn, 'SiLU')`): there where a runtime's catalogue has the name;
+		// an absence NormLens cannot tell (another version may have it).
+		const path = target.path;
+		return it.runtimes.some((r) => r.exportsName?.(path, name) === true) ? true : undefined;
+	}
 	if (target.k !== 'obj' && target.k !== 'instance') {
 		return undefined;
 	}
@@ -178,6 +184,8 @@ export function builtinInstance(v: Value, name: string): boolean {
 		case 'list':
 			// `iter(xs)`, `model.parameters()`: iterators NormLens holds as lists, and no list.
 			return v.k === 'list' && !v.iterator;
+		case 'object':
+			return true;
 		default:
 			return false;
 	}

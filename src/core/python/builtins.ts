@@ -33,13 +33,29 @@ import {
 	isAbcPath,
 	typeOf,
 } from './builtinObjects';
-import { floatFromText, intFromText } from './literals';
+import { floatFromText, intFromText, intFromTextInBase } from './literals';
+import { powMod, reprText, roundFloat, roundInt } from './pythonExact';
+import { minMax, sortedList } from './builtinOrdering';
 import { plainBinary } from './operators';
 import { NOT_A_MODEL_PART } from './trusted';
 
 export type { BuiltinHost };
 
 export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
+	const v = evaluateBuiltin(it, name, args);
+	// Every unknown says why: an argument's cause, else the call itself.
+	return v.k === 'unknown' && !v.cause
+		? {
+				...v,
+				cause: firstCause([...args.positional, ...args.keywords.values()]) ?? {
+					reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+					range: it.here(args.node),
+				},
+			}
+		: v;
+}
+
+function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const a = args.positional;
 	switch (name) {
 		case 'range': {
@@ -87,9 +103,13 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			if (a[0]?.k === 'obj') {
 				return conversion(it, a[0].obj, '__int__', args);
 			}
-			return a[0]?.k === 'str' && a.length === 1
-				? fromText(it, intFromText(a[0].v), args)
-				: UNKNOWN;
+			if (a[0]?.k === 'str' && a.length === 1) {
+				return fromText(it, intFromText(a[0].v), args);
+			}
+			const base = a.length === 2 ? asInt(a[1]) : undefined;
+			return a[0]?.k === 'str' && base !== undefined
+				? fromText(it, intFromTextInBase(a[0].v, base), args)
+				: unknown(firstCause(a));
 		}
 		case 'float': {
 			const n = a.length === 0 ? 0 : asNumber(a[0]);
@@ -106,11 +126,14 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 			return t === undefined ? UNKNOWN : { k: 'bool', v: t };
 		}
 		case 'str':
-			return a[0]?.k === 'str'
-				? a[0]
-				: a[0]?.k === 'num'
-					? { k: 'str', v: pyNumber(a[0]) }
-					: UNKNOWN;
+			return a.length === 0
+				? { k: 'str', v: '' }
+				: a[0]?.k === 'str' && a.length === 1
+					? a[0]
+					: reprText(a[0], false);
+		case 'repr':
+		case 'ascii':
+			return reprText(a[0], true, name === 'ascii');
 		case 'abs': {
 			const n = asNumber(a[0]);
 			return n !== undefined ? numLike(Math.abs(n), a[0]) : UNKNOWN;
@@ -127,17 +150,16 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		}
 		case 'round': {
 			const n = asNumber(a[0]);
-			const d = asInt(a[1]) ?? 0;
-			if (n === undefined) {
-				return UNKNOWN;
+			const d = a.length < 2 || a[1]?.k === 'none' ? undefined : asInt(a[1]);
+			if (n === undefined || (d === undefined && a.length >= 2 && a[1]?.k !== 'none')) {
+				return unknown(firstCause(a));
 			}
-			// Python rounds half to even.
-			const f = 10 ** d;
-			const x = n * f;
-			const r = Math.round(x);
-			const even = Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-			// round(x) is an int; round(x, n) has x's type.
-			return a.length < 2 || a[1]?.k === 'none' ? num(even / f) : numLike(even / f, a[0]);
+			if (d === undefined) {
+				// round(x) is the int nearest x, half to even (x's exact value decides: 2.5 → 2).
+				return num(isFloat(a[0] as Value) ? roundFloat(n, 0) : n);
+			}
+			// round(x, n) has x's type.
+			return isFloat(a[0] as Value) ? float(roundFloat(n, d)) : num(roundInt(n, d));
 		}
 		case 'map':
 		case 'filter': {
@@ -191,53 +213,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		case 'type':
 			return typeOf(it, args);
 		case 'min':
-		case 'max': {
-			const keyFn = args.keywords.get('key');
-			if (keyFn) {
-				// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
-				const items = a.length === 1 ? it.iterate(a[0]) : a;
-				const keys = items?.map((x) =>
-					asNumber(
-						it.call(keyFn, {
-							positional: [x],
-							keywords: new Map(),
-							node: args.node,
-						}),
-					),
-				);
-				if (!items || items.length === 0 || !keys || keys.some((k) => k === undefined)) {
-					return unknown(
-						firstCause(a) ?? {
-							reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
-							range: it.here(args.node),
-						},
-					);
-				}
-				let best = 0;
-				(keys as number[]).forEach((k, i) => {
-					if (
-						name === 'min' ? k < (keys as number[])[best] : k > (keys as number[])[best]
-					) {
-						best = i;
-					}
-				});
-				return items[best];
-			}
-			const items = a.length === 1 ? it.iterate(a[0]) : a;
-			const nums = items?.map(asNumber);
-			if (!items || !nums || nums.length === 0 || nums.some((n) => n === undefined)) {
-				return UNKNOWN;
-			}
-			// The item itself (the first of equals, as Python): max(1, 0.5 * c) may be a float.
-			let best = 0;
-			(nums as number[]).forEach((x, i) => {
-				if (name === 'min' ? x < (nums[best] as number) : x > (nums[best] as number)) {
-					best = i;
-				}
-			});
-			const chosen = items[best];
-			return chosen.k === 'bool' ? num(nums[best] as number) : chosen;
-		}
+		case 'max':
+			return minMax(it, name, args);
 		case 'sum': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
 			if (!items) {
@@ -345,63 +322,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) }
 				: UNKNOWN;
 		}
-		case 'sorted': {
-			// Numbers or strings (or what `key=` maps each item to), in Python's order.
-			const items = a[0] ? it.iterate(a[0]) : undefined;
-			const reverse = args.keywords.get('reverse');
-			const keyFn = args.keywords.get('key');
-			if (!items || (reverse && reverse.k !== 'bool')) {
-				return unknown(
-					causeOf(a[0]) ?? {
-						reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
-						range: it.here(args.node),
-					},
-				);
-			}
-			// Numbers and strings, or tuples of them compared item by item (`sorted(d.items())`).
-			const scalar = (v: Value): number | string | undefined =>
-				v.k === 'num'
-					? v.v
-					: v.k === 'bool'
-						? Number(v.v)
-						: v.k === 'str'
-							? v.v
-							: undefined;
-			const keyOf = (v: Value): (number | string)[] | undefined => {
-				const parts = v.k === 'tuple' ? v.items.map(scalar) : [scalar(v)];
-				return parts.every((x) => x !== undefined)
-					? (parts as (number | string)[])
-					: undefined;
-			};
-			const keys = items
-				.map((x) =>
-					keyFn && keyFn.k !== 'none'
-						? it.call(keyFn, { positional: [x], keywords: new Map(), node: args.node })
-						: x,
-				)
-				.map(keyOf);
-			const kinds = new Set(
-				keys.flatMap((k) => (k ? [k.map((x) => typeof x).join(',')] : ['?'])),
-			);
-			if (keys.some((k) => !k) || kinds.size > 1) {
-				return unknown({
-					reason: `NormLens sorts only numbers, strings or tuples of them (\`${it.snippet(args.node)}\`)`,
-					range: it.here(args.node),
-				});
-			}
-			const cmp = (x: (number | string)[], y: (number | string)[]): number => {
-				for (let i = 0; i < Math.min(x.length, y.length); i++) {
-					if (x[i] !== y[i]) {
-						return x[i] < y[i] ? -1 : 1;
-					}
-				}
-				return x.length - y.length;
-			};
-			// A stable sort either way, as Python's: equal keys keep their order with reverse=True too.
-			const sign = reverse?.k === 'bool' && reverse.v ? -1 : 1;
-			const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
-			return { k: 'list', items: order.sort((x, y) => sign * cmp(x.k, y.k)).map((x) => x.v) };
-		}
+		case 'sorted':
+			return sortedList(it, args);
 		case 'any':
 		case 'all': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
@@ -420,11 +342,18 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 				v: name === 'any' ? truths.some((t) => t) : truths.every((t) => t),
 			};
 		}
-		case 'pow':
-			// pow(x, y) is x ** y; the three-argument modular form is not followed.
-			return a.length === 2 && args.keywords.size === 0
-				? plainBinary('**', a[0], a[1], it.limits.maxSequence)
-				: UNKNOWN;
+		case 'pow': {
+			if (a.length === 2 && args.keywords.size === 0) {
+				return plainBinary('**', a[0], a[1], it.limits.maxSequence);
+			}
+			// pow(x, y, m) of ints.
+			const [x, y, m] = a.map((v) => (isFloat(v) ? undefined : asInt(v)));
+			const r =
+				a.length === 3 && x !== undefined && y !== undefined && m !== undefined
+					? powMod(x, y, m)
+					: undefined;
+			return r !== undefined ? num(r) : unknown(firstCause(a));
+		}
 		case 'divmod': {
 			const [x, y] = [asNumber(a[0]), asNumber(a[1])];
 			if (x === undefined || y === undefined || y === 0) {

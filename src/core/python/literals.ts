@@ -43,13 +43,35 @@ export function stringLiteral(text: string): string {
 	}
 	const raw = /r/i.test(m[1]);
 	const body = m[3];
-	return raw
-		? body
-		: body.replace(
-				/\\(.)/g,
-				(_, c: string) =>
-					({ n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"' })[c] ?? `\\${c}`,
-			);
+	return raw ? body : body.replace(ESCAPE, decodeEscape);
+}
+
+/** Python's escape sequences in a (not raw) string literal; any other backslash stays as written. */
+const ESCAPE =
+	/\\(\r\n|\n|[\\'"abfnrtv]|[0-7]{1,3}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g;
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+	'\\': '\\',
+	"'": "'",
+	'"': '"',
+	a: '\x07',
+	b: '\b',
+	f: '\f',
+	n: '\n',
+	r: '\r',
+	t: '\t',
+	v: '\v',
+	'\n': '',
+	'\r\n': '',
+};
+
+function decodeEscape(whole: string, e: string): string {
+	const simple = SIMPLE_ESCAPES[e];
+	if (simple !== undefined) {
+		return simple;
+	}
+	const code = /^[0-7]/.test(e) ? parseInt(e, 8) : parseInt(e.slice(1), 16);
+	return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
 }
 
 /** Digits with single underscores between them, as `int()` and `float()` accept them. */
@@ -76,6 +98,48 @@ export function intFromText(text: string): Value | string {
 	}
 	const v = Number(t.replace(/_/g, ''));
 	return Number.isSafeInteger(v) ? num(v) : 'the integer has no exact float';
+}
+
+/**
+ * `int(text, base)` as Python reads it: bases 2 to 36, or 0 (the base its prefix names, decimal
+ * without leading zeros otherwise); a prefix `0x` / `0o` / `0b` that matches the base; underscores
+ * between digits (and after the prefix). A text Python refuses is a reason (its ValueError).
+ */
+export function intFromTextInBase(text: string, base: number): Value | string {
+	if (!Number.isInteger(base) || !(base === 0 || (base >= 2 && base <= 36))) {
+		return 'Python raises ValueError: int() base must be >= 2 and <= 36, or 0';
+	}
+	const refused = `Python raises ValueError: invalid literal for int() with base ${base}: ${JSON.stringify(text)}`;
+	const t = text.replace(SPACE, '');
+	const sign = /^[+-]/.test(t) ? t[0] : '';
+	let body = t.slice(sign.length);
+	let b = base;
+	const prefix = /^0([xob])/i.exec(body);
+	const prefixBase = prefix
+		? { x: 16, o: 8, b: 2 }[prefix[1].toLowerCase() as 'x' | 'o' | 'b']
+		: 0;
+	if (prefix && (b === 0 || b === prefixBase)) {
+		b = prefixBase;
+		body = body.slice(2).replace(/^_/, '');
+	} else if (b === 0) {
+		b = 10;
+		if (/^0+_?[1-9]/.test(body)) {
+			return refused;
+		}
+	}
+	if (!/^[0-9a-z]+(?:_[0-9a-z]+)*$/i.test(body)) {
+		return refused;
+	}
+	let v = 0n;
+	for (const c of body.replace(/_/g, '').toLowerCase()) {
+		const d = parseInt(c, 36);
+		if (d >= b) {
+			return refused;
+		}
+		v = v * BigInt(b) + BigInt(d);
+	}
+	const n = Number(sign === '-' ? -v : v);
+	return Number.isSafeInteger(n) ? num(n) : 'the integer has no exact float';
 }
 
 /** `float(text)` as Python reads it; `inf` and `nan` are left unknown (no size is either). */

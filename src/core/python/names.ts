@@ -5,6 +5,34 @@
  * Why a name that no code defines is unknown, where the name says more than "not defined": a
  * notebook's `files = !ls` reads as `files = get_ipython()` (src/core/notebook/nbformat.ts).
  */
+/**
+ * Python's builtin functions and types that NormLens does not evaluate (those it does are BUILTINS
+ * and TRUSTED_BUILTINS): a program that uses one is not using a name it forgot to define.
+ */
+export const OTHER_PYTHON_BUILTINS = new Set([
+	'aiter',
+	'anext',
+	'breakpoint',
+	'bytearray',
+	'bytes',
+	'classmethod',
+	'compile',
+	'complex',
+	'dir',
+	'eval',
+	'exec',
+	'exit',
+	'globals',
+	'help',
+	'locals',
+	'memoryview',
+	'property',
+	'quit',
+	'slice',
+	'staticmethod',
+	'__import__',
+]);
+
 export const UNDEFINED_NAME_REASONS: Readonly<Record<string, string>> = {
 	get_ipython:
 		'the value of a shell escape or magic (`x = !cmd`, `x = %magic`) is only known when the notebook runs',
@@ -98,6 +126,8 @@ export const PLAIN_BASES = new Set([
 ]);
 
 export const BUILTINS = new Set([
+	'object',
+	'ascii',
 	'range',
 	'iter',
 	'next',

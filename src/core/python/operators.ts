@@ -259,8 +259,10 @@ export function pySlice<T>(
 			out.push(arr[i]);
 		}
 	} else {
-		const s = start === undefined ? n - 1 : start < 0 ? n + start : Math.min(start, n - 1);
-		const e = stop === undefined ? -1 : stop < 0 ? n + stop : stop;
+		// Python clamps each bound to [-1, n - 1] going down (`xs[-9::-1]` of three items is empty).
+		const down = (i: number) => (i < 0 ? Math.max(-1, n + i) : Math.min(i, n - 1));
+		const s = start === undefined ? n - 1 : down(start);
+		const e = stop === undefined ? -1 : down(stop);
 		for (let i = s; i > e; i += step) {
 			out.push(arr[i]);
 		}

@@ -56,6 +56,7 @@ export function isMathFunction(path: string): boolean {
 	return (
 		(m !== null && m[1] in MATH) ||
 		NUMPY_PROD.test(path) ||
+		NUMPY_INT_REDUCE.test(path) ||
 		NUMPY_FLOAT.test(path) ||
 		NUMPY_POWER.test(path)
 	);
@@ -76,6 +77,13 @@ const NUMPY_POWER = /^numpy\.(power|float_power)$/;
 const NUMPY_PROD = /^numpy\.(prod|product)$/;
 
 /**
+ * `np.sum(layers)` / `np.max(…)` / `np.min(…)` of a list or tuple of Python ints (WaveNet's
+ * receptive field): an int64, exact. Of floats NumPy sums pairwise, which Python's order does not
+ * reproduce: not followed.
+ */
+const NUMPY_INT_REDUCE = /^numpy\.(sum|max|min|amax|amin)$/;
+
+/**
  * `math.<name>(…)` on numbers (a list or tuple for `prod`); undefined when the path is not one of
  * these functions, the arguments are not numbers, or Python would raise (a domain error).
  */
@@ -92,6 +100,26 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 			items.every((x) => x.k === 'num' && x.float !== true && Number.isInteger(x.v))
 			? callMath('math.prod', [positional[0]])
 			: undefined;
+	}
+	const reduce = NUMPY_INT_REDUCE.exec(path);
+	if (reduce) {
+		const list = positional.length === 1 ? positional[0] : undefined;
+		const items = list?.k === 'list' || list?.k === 'tuple' ? list.items : undefined;
+		if (
+			!items ||
+			items.length === 0 ||
+			!items.every((x) => x.k === 'num' && x.float !== true && Number.isSafeInteger(x.v))
+		) {
+			return undefined;
+		}
+		const vs = items.map((x) => (x as { v: number }).v);
+		const v =
+			reduce[1] === 'sum'
+				? vs.reduce((a, b) => a + b, 0)
+				: reduce[1].endsWith('max')
+					? Math.max(...vs)
+					: Math.min(...vs);
+		return Number.isSafeInteger(v) ? { k: 'num', v } : undefined;
 	}
 	const np = NUMPY_FLOAT.exec(path);
 	if (np) {

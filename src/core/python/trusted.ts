@@ -107,6 +107,8 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'float',
 		'__repr__',
 		'compile',
+		// An RNN's weights made one contiguous block for cuDNN: the same parameters.
+		'flatten_parameters',
 	]),
 	'keras.model': new Set([
 		'compile',

@@ -134,9 +134,24 @@ export interface ClassValue {
 	methods: Map<string, FunctionValue>;
 	attrs: Map<string, Value>;
 	/** A `@dataclass`: its fields in order, with their defaults (the generated `__init__` takes them). */
-	fields?: { name: string; default: Value | undefined }[];
+	fields?: ClassField[];
 	/** A named tuple (`collections.namedtuple(…)`, `class P(NamedTuple)`): `fields` are its items. */
 	namedTuple?: true;
+}
+
+/** A field of a dataclass or a named tuple, as the generated `__init__` takes it. */
+export interface ClassField {
+	name: string;
+	/** Its default (undefined: none, the caller must give it). */
+	default: Value | undefined;
+	/** `field(default_factory=f)`: called for each new instance. */
+	factory?: Value;
+	/** `field(init=False)`: not a parameter of `__init__`. */
+	init?: false;
+	/** `x: InitVar[int]`: a parameter passed on to `__post_init__`, never an attribute. */
+	initVar?: true;
+	/** After `_: KW_ONLY`, or `field(kw_only=True)` / `@dataclass(kw_only=True)`: by keyword only. */
+	kwOnly?: true;
 }
 
 export interface Instance {
@@ -355,12 +370,13 @@ export function pyNumber(v: Value & { k: 'num' }): string {
 	if (!v.float || !Number.isFinite(x)) {
 		return !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : String(x);
 	}
-	const exp = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+	// The decimal exponent of the shortest digits that read back as x (as repr's choice needs;
+	// log10 rounds up just below a power of ten).
+	const [m, e] = x.toExponential().split('e');
+	const exp = Number(e);
 	if (exp < -4 || exp >= 16) {
 		// Python: 1e-05, 1.5e+16 — at least two exponent digits, the mantissa without a trailing .0.
-		const [m, e] = x.toExponential().split('e');
-		const n = Number(e);
-		return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+		return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 	}
 	const s = String(x);
 	return Number.isInteger(x) ? `${s}.0` : s;

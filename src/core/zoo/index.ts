@@ -1,7 +1,7 @@
 // The bundled model zoos: the library module each Python source stands for, and what a call names.
 import { kerasApplications } from './kerasApplications';
 import { torchvisionModels } from './torchvision';
-import { torchModuleUtils, typingHelpers } from './libraryHelpers';
+import { dataclassHelpers, torchModuleUtils, typingHelpers } from './libraryHelpers';
 
 /**
  * Model zoos NormLens knows by architecture: Python sources (written for NormLens from the published
@@ -17,20 +17,26 @@ export const BUNDLED_MODULES: Readonly<Record<string, string>> = {
 	'tf_keras.applications': kerasApplications,
 	'torch.nn.modules.utils': torchModuleUtils,
 	typing: typingHelpers,
+	dataclasses: dataclassHelpers,
 };
 
 /** The helpers of ./libraryHelpers, by the library path a call names. */
-const HELPERS =
-	/^(torch\.nn\.modules\.utils)\.(_single|_pair|_triple|_quadruple|_ntuple)$|^(typing)\.(cast)$/;
+const HELPERS: readonly RegExp[] = [
+	/^(torch\.nn\.modules\.utils)\.(_single|_pair|_triple|_quadruple|_ntuple)$/,
+	/^(typing)\.(cast)$/,
+	/^(dataclasses)\.(field)$/,
+];
 
 /**
  * The bundled module and the name in it that a library path calls: `torchvision.models.resnet50`
  * and `torchvision.models.resnet.resnet50` both name `resnet50` of `torchvision.models`.
  */
 export function bundledTarget(path: string): { module: string; name: string } | undefined {
-	const helper = HELPERS.exec(path);
-	if (helper) {
-		return { module: helper[1] ?? helper[3], name: helper[2] ?? helper[4] };
+	for (const re of HELPERS) {
+		const helper = re.exec(path);
+		if (helper) {
+			return { module: helper[1], name: helper[2] };
+		}
 	}
 	const torchvision = /^(torchvision\.models)\.(?:([a-z_0-9]+)\.)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(
 		path,

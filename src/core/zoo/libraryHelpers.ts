@@ -28,3 +28,30 @@ export const typingHelpers = String.raw`# typing.cast as NormLens reads it: the 
 def cast(typ, val):
     return val
 `;
+
+/**
+ * `dataclasses.field(…)` keeps its options for the `@dataclass` that owns it to read
+ * (src/core/python/evaluator/dataclasses.ts): its default, its factory, whether `__init__` takes it.
+ */
+export const dataclassHelpers = String.raw`# dataclasses.field as NormLens reads it: the options, which @dataclass reads.
+
+
+class _MISSING_TYPE:
+    pass
+
+
+MISSING = _MISSING_TYPE()
+
+
+class Field:
+    def __init__(self, default, default_factory, init, kw_only):
+        self.default = default
+        self.default_factory = default_factory
+        self.init = init
+        self.kw_only = kw_only
+
+
+def field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None,
+          compare=True, metadata=None, kw_only=MISSING):
+    return Field(default, default_factory, init, kw_only)
+`;

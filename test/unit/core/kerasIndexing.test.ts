@@ -399,7 +399,9 @@ describe('why a shape is unknown travels from where it was lost', () => {
 		// PacktPublishing/Hands-On-Computer-Vision-with-TensorFlow-2, Chapter07 ch7_nb5 (MIT):
 		// printed Total params: 182 — Dense 3·5 + 5 and 5·2 + 2, the gradient-reversal branch 5·12
 		// + 12, 12·5 + 5 and 5·2 + 2, and the layer's tf.Variable hp_lambda (1).
+		// A tf.keras 2 print: Keras 3 would not count the tf.Variable (kerasHunt7).
 		const result = run([
+			'# normlens: keras 2',
 			'from tensorflow.keras.layers import Input, Dense, Activation, Dropout',
 			'from tensorflow.keras.models import Model',
 			'inputs = Input(shape=(3,))',

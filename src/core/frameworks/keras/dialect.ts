@@ -21,6 +21,8 @@ export interface KerasDialect {
 	keras1: boolean;
 	/** What decided it, in words (shown where a name is explained). */
 	evidence: string;
+	/** Nothing decided it: Keras 3 is assumed (a count that differs between versions is then unknown). */
+	guessed?: true;
 	/**
 	 * Keras's defaults from before TensorFlow 2 apply (`beforeTf2Defaults` in the catalogue): the
 	 * source is standalone Keras up to 2.3 (`legacy`), or tf.keras code written for TensorFlow 1.
@@ -133,5 +135,6 @@ function dialectOf(
 		naming: 'keras3',
 		keras1,
 		evidence: 'nothing in the code says which Keras runs it; Keras 3 is what it runs on today',
+		guessed: true,
 	};
 }

@@ -155,7 +155,13 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 	const batchShape = args.keywords.get('batch_shape');
 	const batch = asInt(args.keywords.get('batch_size')) ?? null;
 	let shape: Shape | null = null;
-	const dims = asSequence(batchShape) ?? asSequence(shapeArg);
+	// `Input(shape=(1024))` is the int 1024: tf.keras 2's InputLayer reads it as (1024,); Keras 3
+	// raises (ValueError: Cannot convert '1024' to a shape), as standalone Keras did (TypeError).
+	const bareInt = !batchShape && shapeArg?.k === 'num' && !shapeArg.float ? shapeArg : undefined;
+	const dims =
+		asSequence(batchShape) ??
+		asSequence(shapeArg) ??
+		(bareInt && s.dialect.naming === 'tf.keras' ? [bareInt] : undefined);
 	if (dims) {
 		const d = dims.map((v) => (v.k === 'none' ? null : (asInt(v) ?? undefined)));
 		if (d.every((x) => x !== undefined)) {
@@ -181,7 +187,9 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 		// A shape from the data (`x_train.shape[1:]`): the layers it reaches are unbuilt for that reason.
 		tensor.shapeCause = firstCause(dims ?? []) ??
 			causeOf(batchShape ?? shapeArg) ?? {
-				reason: 'NormLens cannot read the shape given to this Input',
+				reason: bareInt
+					? `\`shape=${bareInt.v}\` is an int, not a tuple: tf.keras 2 reads it as (${bareInt.v},), Keras 3 raises ValueError (and standalone Keras TypeError); this code is read as ${s.dialect.naming === 'keras3' ? 'Keras 3' : 'standalone Keras'} (${s.dialect.evidence})`
+					: 'NormLens cannot read the shape given to this Input',
 				range: ctx.range(args.node),
 			};
 	}

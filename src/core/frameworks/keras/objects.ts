@@ -184,6 +184,8 @@ export class KerasVariable implements FrameworkObject {
 		readonly trainable: boolean,
 		readonly range: TextRange,
 		readonly cause?: Cause,
+		/** Made by `tf.Variable(…)`: TensorFlow's variable, which Keras 3 does not track as a weight. */
+		readonly fromTensorFlow = false,
 	) {}
 }
 

@@ -22,8 +22,14 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 		return undefined;
 	}
 	skip('src');
+	// Keras 3's `keras.ops.nn.relu` / `keras.ops.numpy.add` are `keras.ops.relu` / `keras.ops.add`.
+	if (parts[0] === 'ops' && parts.length === 3 && OPS_SUBMODULES.has(parts[1])) {
+		parts.splice(1, 1);
+	}
 	return parts;
 }
+
+const OPS_SUBMODULES = new Set(['nn', 'numpy', 'math', 'core', 'linalg', 'image']);
 
 /**
  * Where a function that makes a tensor from a shape takes that shape (`tf.zeros((1, 28, 28))`,

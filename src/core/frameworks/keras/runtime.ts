@@ -125,7 +125,7 @@ export class KerasRuntime implements Runtime {
 				args.keywords.get('trainable'),
 				args,
 				ctx,
-				'tf.Variable',
+				tfRoot ? 'tf.Variable' : 'keras.Variable',
 			);
 		}
 		// Keras 2's `keras.engine` (`from keras.engine import Model`, `keras.engine.topology.Input`) held

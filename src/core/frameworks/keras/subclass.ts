@@ -103,7 +103,13 @@ export function variable(
 			: undefined;
 	return {
 		k: 'obj',
-		obj: new KerasVariable(shape, trainable?.k === 'bool' ? trainable.v : true, range, cause),
+		obj: new KerasVariable(
+			shape,
+			trainable?.k === 'bool' ? trainable.v : true,
+			range,
+			cause,
+			what === 'tf.Variable',
+		),
 	};
 }
 
@@ -179,7 +185,16 @@ export function setAttr(
 	}
 	if (value.k === 'obj' && value.obj instanceof KerasVariable) {
 		// Still stored as a plain attribute for `call` to read (hence false).
-		holdVariable(obj, name, value.obj);
+		if (!value.obj.fromTensorFlow || s.dialect.naming !== 'keras3') {
+			holdVariable(obj, name, value.obj);
+		} else if (s.dialect.guessed) {
+			// Keras 3 tracks only its own variables; tf.keras 2 tracked TensorFlow's too (a shape
+			// NormLens cannot know is then the first reason).
+			obj.unknownCause ??= value.obj.cause ?? {
+				reason: `Keras 3 does not count a \`tf.Variable\` a layer holds (\`self.${name}\`) as a weight, tf.keras 2 does, and nothing in the code says which Keras runs it: a \`# normlens: keras 3\` or \`# normlens: keras 2\` comment decides`,
+				range: value.obj.range,
+			};
+		}
 		return false;
 	}
 	const add = (v: Value): boolean => {

@@ -7,6 +7,7 @@ import {
 	asSequence,
 	causeOf,
 	firstCause,
+	NONE,
 	tuple,
 	unknown,
 	Value,
@@ -45,6 +46,10 @@ export function tfFunctionCall(
 	args: CallArgs,
 	ctx: CallContext,
 ): Value | undefined {
+	const got = kerasGetter(path, args) ?? constantReduce(path, args);
+	if (got) {
+		return got;
+	}
 	const { concrete, keepsShape } = callPath(path);
 	const first = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
 	if (SHAPE_OF.test(path) && s.insideLayerCall) {
@@ -447,4 +452,60 @@ export function binaryOp(
 
 function fmt(shape: Shape): string {
 	return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+const GETTER =
+	/^((?:(?:tensorflow|tf)\.)?(?:keras|tf_keras))\.(activations|initializers|regularizers|constraints)\.get$/;
+
+/**
+ * `keras.activations.get('relu')` and the `get` of initializers, regularizers and constraints (a
+ * custom layer's `__init__`): what the name names in that module, the object itself when given one,
+ * None for None (the linear activation for an activation). They make no weights.
+ */
+function kerasGetter(path: string, args: CallArgs): Value | undefined {
+	const m = GETTER.exec(path);
+	const v = args.positional[0] ?? args.keywords.get('identifier');
+	if (!m || !v || args.positional.length > 1) {
+		return undefined;
+	}
+	const [, root, module] = m;
+	if (v.k === 'none') {
+		return module === 'activations' ? { k: 'ref', path: `${root}.activations.linear` } : NONE;
+	}
+	if (v.k === 'str' && /^[A-Za-z_]\w*$/.test(v.v)) {
+		return { k: 'ref', path: `${root}.${module}.${v.v}` };
+	}
+	return v.k === 'ref' || v.k === 'func' || v.k === 'obj' ? v : undefined;
+}
+
+/**
+ * `tf.math.reduce_prod((5, 9, 9))` / `reduce_sum` / `reduce_max` / `reduce_min` of a list or tuple
+ * of Python ints, no axis: TensorFlow's int32 scalar, which a layer takes as its int
+ * (`Dense(tf.math.reduce_prod(shape))` has 405 units).
+ */
+function constantReduce(path: string, args: CallArgs): Value | undefined {
+	const op = /^(?:tensorflow|tf)(?:\.math)?\.reduce_(prod|sum|max|min)$/.exec(path)?.[1];
+	const list = args.positional[0] ?? args.keywords.get('input_tensor');
+	const items = list?.k === 'list' || list?.k === 'tuple' ? list.items : undefined;
+	if (
+		!op ||
+		!items ||
+		items.length === 0 ||
+		args.positional.length > 1 ||
+		args.keywords.size > (args.positional.length === 0 ? 1 : 0) ||
+		!items.every((x) => x.k === 'num' && !x.float && Number.isSafeInteger(x.v))
+	) {
+		return undefined;
+	}
+	const vs = items.map((x) => (x as { v: number }).v);
+	const v =
+		op === 'prod'
+			? vs.reduce((a, b) => a * b, 1)
+			: op === 'sum'
+				? vs.reduce((a, b) => a + b, 0)
+				: op === 'max'
+					? Math.max(...vs)
+					: Math.min(...vs);
+	// int32: a value past it overflows in TensorFlow.
+	return Math.abs(v) < 2 ** 31 ? { k: 'num', v } : undefined;
 }

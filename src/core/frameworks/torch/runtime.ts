@@ -318,8 +318,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 			if (name === 'ParameterList' || name === 'ParameterDict') {
 				return { k: 'obj', obj: parameterContainer(this, name, args, ctx) };
 			}
+			// A bare `nn.Module()` holds what is set on it (pytorch_diffusion's `self.temb`).
 			const spec = torchModuleSpec(name);
-			if (spec) {
+			if (spec || (name === 'Module' && args.positional.length + args.keywords.size === 0)) {
 				return { k: 'obj', obj: createModule(this, name, spec, args, ctx, true) };
 			}
 			if (/^[A-Z]/.test(name) && name !== 'Module') {
@@ -492,9 +493,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	/**
-	 * `super().__init__(…)` of a module class: a container base (nn.Sequential) takes its children, a
-	 * layer base (nn.LayerNorm) its arguments; `super().forward(x)` of a layer subclass is the layer's own
-	 * computation (its shape rule).
+	 * `super().__init__(…)`: a container base (nn.Sequential) takes its children, a layer base its
+	 * arguments; `super().forward(x)` of a layer subclass is the layer's own computation.
 	 */
 	callBaseMethod(
 		obj: FrameworkObject,

@@ -4,19 +4,10 @@ import { childNamed, children } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
 import { isNamedTupleClass, NAMED_TUPLE_BASES, namedTupleInstance } from '../namedTuples';
-import {
-	basePaths,
-	classChain,
-	ClassValue,
-	findMethod,
-	Instance,
-	Scope,
-	unknown,
-	UNKNOWN,
-	Value,
-} from '../values';
+import { basePaths, classChain, ClassValue, findMethod, Scope, unknown, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
+import { dataclassFields, dataclassInit } from './dataclasses';
 
 /**
  * `class Name(bases)`: the body runs in its own scope; its functions become methods, the rest
@@ -102,11 +93,9 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 		defineClass(it, cls, scope);
 		const name = childNamed(cls, 'VariableName');
 		const v = name ? scope.get(it.source.slice(name)) : undefined;
-		if (
-			v?.k === 'class' &&
-			decorators.some((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d))
-		) {
-			v.cls.fields = dataclassFields(it, cls, v.cls);
+		const dataclass = decorators.find((d) => /^(dataclasses\.)?dataclass(\(.*\))?$/.test(d));
+		if (v?.k === 'class' && dataclass !== undefined) {
+			v.cls.fields = dataclassFields(it, cls, v.cls, dataclass);
 		} else if (
 			name &&
 			decorators.some((d) =>
@@ -126,29 +115,6 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 		}
 	}
 	return undefined;
-}
-
-/** A dataclass's fields: its annotated class attributes in order, each with its default if it has one. */
-function dataclassFields(
-	it: Interpreter,
-	node: SyntaxNode,
-	cls: ClassValue,
-): { name: string; default: Value | undefined }[] {
-	const fields: { name: string; default: Value | undefined }[] = [];
-	const body = childNamed(node, 'Body');
-	for (let st = body?.firstChild; st; st = st.nextSibling) {
-		const parts = st.name === 'AssignStatement' ? children(st) : [];
-		if (parts[0]?.name === 'VariableName' && parts[1]?.name === 'TypeDef') {
-			const name = it.source.slice(parts[0]);
-			fields.push({
-				name,
-				default: parts.some((p) => p.name === 'AssignOp')
-					? (cls.attrs.get(name) ?? UNKNOWN)
-					: undefined,
-			});
-		}
-	}
-	return fields;
 }
 
 /**
@@ -176,44 +142,12 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 	if (init) {
 		it.callFunction(init.fn, args, self, init.owner);
 	} else if (self.k === 'instance') {
-		dataclassInit(it, cls, self.inst, args);
+		dataclassInit(it, cls, self, self.inst, args);
 	}
 	if (self.k === 'instance') {
 		noteUnreadableBase(it, cls, self.inst.attrs, args);
 	}
 	return self;
-}
-
-/** The generated `__init__` of a dataclass (its own fields after its bases'): arguments by position, then by name, then defaults. */
-function dataclassInit(it: Interpreter, cls: ClassValue, inst: Instance, args: CallArgs): void {
-	const fields = classChain(cls)
-		.reverse()
-		.flatMap((c) => c.fields ?? []);
-	if (fields.length === 0 || !classChain(cls).some((c) => c.fields)) {
-		return;
-	}
-	const seen = new Map<string, Value | undefined>();
-	for (const f of fields) {
-		seen.set(f.name, f.default);
-	}
-	const names = [...seen.keys()];
-	args.positional.forEach((v, i) => {
-		if (names[i] !== undefined) {
-			seen.set(names[i], v);
-		}
-	});
-	for (const [k, v] of args.keywords) {
-		if (seen.has(k)) {
-			seen.set(k, v);
-		}
-	}
-	const cause = args.cause ?? {
-		reason: `\`${cls.name}(…)\` leaves a field without a value (Python raises here)`,
-		range: it.here(args.node),
-	};
-	for (const [k, v] of seen) {
-		inst.attrs.set(k, v ?? unknown(cause));
-	}
 }
 
 /**

@@ -4,7 +4,7 @@ import { childNamed, children } from '../parse';
 import { sequenceBound, StopInterpretation } from '../contract';
 import { TRUSTED_BUILTINS } from '../trusted';
 import { formatSpec, plainBinary } from '../operators';
-import { BUILTINS, COMPARISONS, UNDEFINED_NAME_REASONS } from '../names';
+import { BUILTINS, COMPARISONS, OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } from '../names';
 import { numberLiteral, stringLiteral } from '../literals';
 import { libraryValue } from '../stdlib';
 import {
@@ -81,7 +81,9 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 				return unknown({
 					reason:
 						UNDEFINED_NAME_REASONS[name] ??
-						`\`${name}\` is not defined in the code NormLens read`,
+						(OTHER_PYTHON_BUILTINS.has(name)
+							? `NormLens does not evaluate Python's builtin \`${name}\``
+							: `\`${name}\` is not defined in the code NormLens read`),
 					range: it.here(node),
 				});
 			}

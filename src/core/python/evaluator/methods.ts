@@ -25,6 +25,10 @@ export function callMethodOn(
 		node: it.source.tree.topNode,
 	};
 	const untracked = (): Cause => unmodelled(it, full.node);
+	if (self.k === 'builtin' && self.name === 'object' && name === '__setattr__') {
+		// `object.__setattr__(self, 'x', v)` (how a frozen dataclass sets a field) is setattr.
+		return it.call({ k: 'builtin', name: 'setattr' }, full);
+	}
 	const parsed = argparseMethod(it, self, name, full);
 	if (parsed) {
 		return parsed;

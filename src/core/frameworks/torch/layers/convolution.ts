@@ -1,8 +1,20 @@
 // torch.nn's convolutions (ConvNd, ConvTransposeNd, LazyConvNd): rows, rules, and the output-size formula.
-import { asString } from '../../../python/values';
+import type { Shape } from '../../../../protocol/analysis';
+import { asInt, asSequence, asString } from '../../../python/values';
 import { REQUIRED, ShapeError } from '../../common/spec';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
-import { bool, checkChannels, fmt, int, ints, p, ParamFn, ShapeFn, spatialInput } from './shared';
+import {
+	bool,
+	checkChannels,
+	fmt,
+	int,
+	ints,
+	ModuleConfig,
+	p,
+	ParamFn,
+	ShapeFn,
+	spatialInput,
+} from './shared';
 
 const convChecks = (transposed: boolean, lazy = false): ArgCheck[] => [
 	{
@@ -52,6 +64,8 @@ const conv = (rank: 1 | 2 | 3, transposed = false): TorchModuleSpec => ({
 	params: transposed ? 'convTranspose' : 'conv',
 	shape: transposed ? 'convTranspose' : 'conv',
 	checks: convChecks(transposed),
+	// forward(input, output_size=None): the sizes the output must have (output_padding chosen for them).
+	...(transposed ? { forwardConfig: [{ arg: 'output_size', position: 1 }] } : {}),
 });
 
 const lazyConv = (rank: 1 | 2 | 3): TorchModuleSpec => ({
@@ -198,12 +212,24 @@ export const convolutionShapes = {
 				`${name}: output_padding ${fmt(op)} must be smaller than either the stride ${fmt(s)} or the dilation ${fmt(d)}`,
 			);
 		}
+		const wanted = requestedSizes(cfg, x, rank, name);
 		const out = [...x];
 		out[channelAxis] = o;
 		spatial.forEach((a, i) => {
 			const n = x[a];
-			const size =
-				n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + op[i] + 1;
+			const least = n === null ? null : (n - 1) * s[i] - 2 * pad[i] + d[i] * (k[i] - 1) + 1;
+			if (wanted) {
+				// PyTorch's _output_padding: any size from the least to one stride less above it.
+				const w = wanted[i];
+				if (w !== null && least !== null && (w < least || w > least + s[i] - 1)) {
+					throw new ShapeError(
+						`${name}: requested an output size of ${fmt(wanted)}, but valid sizes range from ${least} to ${least + s[i] - 1} in dimension ${i} (PyTorch raises ValueError here)`,
+					);
+				}
+				out[a] = w;
+				return;
+			}
+			const size = least === null ? null : least + op[i];
 			if (size !== null && size <= 0) {
 				throw new ShapeError(
 					`${name}: the output size ${size} of input size ${n} is too small`,
@@ -214,3 +240,32 @@ export const convolutionShapes = {
 		return out;
 	},
 } satisfies Partial<Record<TorchShapeRule, ShapeFn>>;
+
+/**
+ * A transposed convolution's `output_size` (a forward argument): its spatial sizes, the batch and
+ * channels dropped where it has them, as PyTorch's _output_padding reads it; undefined when none
+ * is given, null sizes where NormLens does not know one.
+ */
+function requestedSizes(
+	cfg: ModuleConfig,
+	x: Shape,
+	rank: number,
+	name: string,
+): (number | null)[] | undefined {
+	const given = cfg.get('output_size');
+	if (!given || given.k === 'none') {
+		return undefined;
+	}
+	const items = asSequence(given);
+	if (!items) {
+		return Array<null>(rank).fill(null);
+	}
+	const nonSpatial = x.length - rank;
+	const sizes = items.length === nonSpatial + rank ? items.slice(nonSpatial) : items;
+	if (sizes.length !== rank) {
+		throw new ShapeError(
+			`${name}: for ${x.length}D input, output_size must have ${rank} or ${nonSpatial + rank} elements (got ${items.length}; PyTorch raises ValueError here)`,
+		);
+	}
+	return sizes.map((v) => asInt(v) ?? null);
+}

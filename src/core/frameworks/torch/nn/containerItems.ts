@@ -1,8 +1,9 @@
 // The item methods of nn.Sequential, nn.ModuleList and nn.ModuleDict: `m[i]`, `del m[i]`, pop, update.
+import { pySlice } from '../../../python/operators';
 import { asInt, asString, NONE, UNKNOWN, Value } from '../../../python/values';
 import { TorchModule } from '../objects';
 import type { ModuleMethodCall } from './methods';
-import { attach } from './registration';
+import { attach, holdsNone, listSlots } from './registration';
 
 /** `del seq[i]` / `del modules["key"]`: the child goes; a Sequential / ModuleList renumbers the rest, as PyTorch does. */
 export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefined {
@@ -11,7 +12,7 @@ export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefin
 	const i = asInt(a[0]);
 	const key =
 		asString(a[0]) ?? (i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);
-	if (!m.spec?.container || key === undefined || !m.children.has(key)) {
+	if (!m.spec?.container || key === undefined || !m.children.has(key) || holdsNone(m)) {
 		return undefined;
 	}
 	m.children.delete(key);
@@ -30,22 +31,14 @@ export function getItem(m: TorchModule, c: ModuleMethodCall): Value | undefined 
 		a[0]?.k === 'slice' &&
 		(m.spec?.container === 'sequential' || m.spec?.container === 'list')
 	) {
-		// seq[a:b]: a new container of the same modules (PyTorch shares them), keys renumbered for a Sequential.
+		// seq[a:b]: a new container of the same modules (PyTorch shares them); a Sequential keeps
+		// their keys (seq[1:] has '1', '2'), a ModuleList numbers them from 0 again.
 		const { start, stop, step } = a[0];
 		if (start === null || stop === null || step === null) {
 			return undefined;
 		}
-		const entries = [...m.children];
-		const n = entries.length;
-		const st = step ?? 1;
-		const norm = (x: number | undefined, d: number) =>
-			x === undefined ? d : x < 0 ? Math.max(0, n + x) : Math.min(n, x);
-		const picked: [string, TorchModule][] = [];
-		if (st > 0) {
-			for (let k = norm(start, 0); k < norm(stop, n); k += st) {
-				picked.push(entries[k]);
-			}
-		} else {
+		const picked = pySlice([...m.children], start, stop, step ?? 1);
+		if (!picked || holdsNone(m)) {
 			return undefined;
 		}
 		const out = new TorchModule(
@@ -58,7 +51,7 @@ export function getItem(m: TorchModule, c: ModuleMethodCall): Value | undefined 
 			undefined,
 		);
 		picked.forEach(([k, c], idx) =>
-			out.children.set(m.spec?.container === 'sequential' ? String(idx) : k, c),
+			out.children.set(m.spec?.container === 'sequential' ? k : String(idx), c),
 		);
 		out.unknownCause = m.unknownCause;
 		s.modules.push(out);
@@ -66,14 +59,14 @@ export function getItem(m: TorchModule, c: ModuleMethodCall): Value | undefined 
 	}
 	const i = asInt(a[0]);
 	const key = asString(a[0]);
-	const kids = [...m.children.values()];
+	const kids = listSlots(m).map(([, c]) => c);
 	const child =
 		key !== undefined
 			? m.children.get(key)
 			: i !== undefined
 				? kids[i < 0 ? kids.length + i : i]
 				: undefined;
-	return child ? { k: 'obj', obj: child } : UNKNOWN;
+	return child ? { k: 'obj', obj: child } : child === null ? NONE : UNKNOWN;
 }
 
 /**

@@ -29,7 +29,7 @@ import { deviceOnly } from '../ops/tensorMethods';
 import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
 import { saveHyperparameters } from './lightning';
-import { attach, holdsUnknown } from './registration';
+import { attach, holdsNone, holdsUnknown, listSlots, nextListKey } from './registration';
 import { deleteItem, getItem, popItem, updateItems } from './containerItems';
 
 /** A module method's call as its rule reads it. */
@@ -347,7 +347,9 @@ const moduleMethods = opTable<ModuleMethod>({
 	append: (m, c) => {
 		const { a, args, ctx, self, s } = c;
 		if (a[0]?.k === 'obj' && a[0].obj instanceof TorchModule) {
-			attach(m, String(m.children.size), a[0].obj);
+			attach(m, nextListKey(m), a[0].obj);
+		} else if (a[0]?.k === 'none' && m.spec?.container === 'list') {
+			m.noneSlots.set(nextListKey(m), 'module');
 		} else {
 			holdsUnknown(
 				s,
@@ -356,7 +358,7 @@ const moduleMethods = opTable<ModuleMethod>({
 				`what this append adds is not a module NormLens can read`,
 				ctx,
 				args,
-				String(m.children.size),
+				nextListKey(m),
 			);
 		}
 		return self;
@@ -401,6 +403,7 @@ const moduleMethods = opTable<ModuleMethod>({
 		const i = asInt(a[0]);
 		const n = m.children.size;
 		if (
+			holdsNone(m) ||
 			m.spec?.container !== 'list' ||
 			i === undefined ||
 			i < 0 ||
@@ -435,7 +438,9 @@ const moduleMethods = opTable<ModuleMethod>({
 		}
 		for (const v of items) {
 			if (v.k === 'obj' && v.obj instanceof TorchModule) {
-				attach(m, String(m.children.size), v.obj);
+				attach(m, nextListKey(m), v.obj);
+			} else if (v.k === 'none' && m.spec?.container === 'list') {
+				m.noneSlots.set(nextListKey(m), 'module');
 			} else {
 				holdsUnknown(
 					s,
@@ -444,7 +449,7 @@ const moduleMethods = opTable<ModuleMethod>({
 					`what this extend adds is not a module NormLens can read`,
 					ctx,
 					args,
-					String(m.children.size),
+					nextListKey(m),
 				);
 			}
 		}
@@ -494,7 +499,7 @@ const moduleMethods = opTable<ModuleMethod>({
 				.concat(
 					m.spec?.container === 'dict'
 						? []
-						: [...m.children.values()].map((c) => ({ k: 'obj', obj: c }) as Value),
+						: listSlots(m).map(([, c]): Value => (c ? { k: 'obj', obj: c } : NONE)),
 				),
 		};
 	},

@@ -26,6 +26,32 @@ export function attach(parent: TorchModule, name: string, child: TorchModule): v
 	child.attached = true;
 }
 
+/**
+ * A Sequential's or ModuleList's entries in order, None ones included: PyTorch keeps
+ * `ModuleList([None, conv])`'s None under key '0' (HRNet's fuse layers), so the conv is `[1]`.
+ */
+export function listSlots(m: TorchModule): [string, TorchModule | null][] {
+	const none = [...m.noneSlots].filter(([, kind]) => kind === 'module').map(([key]) => key);
+	if (none.length === 0) {
+		return [...m.children];
+	}
+	const all: [string, TorchModule | null][] = [
+		...m.children,
+		...none.map((key): [string, null] => [key, null]),
+	];
+	return all.sort((x, y) => Number(x[0]) - Number(y[0]));
+}
+
+/** The key the next module appended to a Sequential or ModuleList gets (its length). */
+export function nextListKey(m: TorchModule): string {
+	return String(listSlots(m).length);
+}
+
+/** Whether a list container holds None entries (renumbering it is then not followed). */
+export function holdsNone(m: TorchModule): boolean {
+	return [...m.noneSlots.values()].includes('module');
+}
+
 /** A container's children from what it is given: modules in order, a dict's entries, or a list to iterate. */
 export function fillContainer(
 	s: TorchSession,
@@ -40,6 +66,9 @@ export function fillContainer(
 	const add = (key: string, v: Value) => {
 		if (v.k === 'obj' && v.obj instanceof TorchModule) {
 			attach(m, key, v.obj);
+		} else if (v.k === 'none' && m.spec?.container !== 'dict') {
+			// PyTorch keeps a None entry under its key (no module, no weights).
+			m.noneSlots.set(key, 'module');
 		} else {
 			holdsUnknown(
 				s,
@@ -83,10 +112,10 @@ export function fillContainer(
 			);
 			return;
 		}
-		listed.forEach((v) => add(String(m.children.size), v));
+		listed.forEach((v) => add(nextListKey(m), v));
 		return;
 	}
-	items.forEach((v) => add(String(m.children.size), v));
+	items.forEach((v) => add(nextListKey(m), v));
 }
 
 /**

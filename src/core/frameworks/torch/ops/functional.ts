@@ -1,7 +1,7 @@
 // torch.nn.functional (`F.*`) as a name → rule table: shape-keeping ops, ops with a module's rule, conv, pad.
 import type { Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
-import { asInt, asSequence, tuple, Value } from '../../../python/values';
+import { asInt, asSequence, NONE, tuple, Value } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import { broadcast } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
@@ -257,6 +257,43 @@ const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
 		: unknownTensor();
 };
 
+/**
+ * F.multi_head_attention_forward (what nn.MultiheadAttention runs; CLIP's AttentionPool2d calls it
+ * with its own projections): the (L, N, E_out) output, E_out the out_proj_weight's rows, and the
+ * attention weights, (N, L, S) averaged over heads, or None with need_weights=False.
+ */
+const multiHeadAttentionForward: FunctionalRule = ({ args }) => {
+	const at = (i: number, name: string) => args.positional[i] ?? args.keywords.get(name);
+	const shapeOf = (v: Value | undefined) =>
+		v?.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+			? v.obj.shape
+			: null;
+	const q = shapeOf(at(0, 'query'));
+	const k = shapeOf(at(1, 'key'));
+	const out = shapeOf(at(11, 'out_proj_weight'));
+	const need = at(15, 'need_weights');
+	const average = at(23, 'average_attn_weights');
+	if (!q || !k || !out || out.length !== 2 || (q.length !== 3 && q.length !== 2)) {
+		return tuple([unknownTensor(), unknownTensor()]);
+	}
+	const output: Value = { k: 'obj', obj: new TorchTensor([...q.slice(0, -1), out[0]]) };
+	// No extra key (bias_k, add_zero_attn): S is the keys' length.
+	const zeroAttn = at(9, 'add_zero_attn');
+	const plain =
+		(at(7, 'bias_k') ?? NONE).k === 'none' &&
+		(zeroAttn === undefined || (zeroAttn.k === 'bool' && !zeroAttn.v));
+	const weights: Value =
+		need?.k === 'bool' && !need.v
+			? NONE
+			: (average === undefined || (average.k === 'bool' && average.v)) && plain
+				? {
+						k: 'obj',
+						obj: new TorchTensor(q.length === 3 ? [q[1], q[0], k[0]] : [q[0], k[0]]),
+					}
+				: unknownTensor();
+	return tuple([output, weights]);
+};
+
 /** The F.* functions of several tensors (functionalMore.ts). */
 const multiTensor: FunctionalRule = ({ s, name, args, ctx }) =>
 	multiTensorValue(name, 'F.', args, ctx, (d) => s.report(d));
@@ -276,6 +313,7 @@ const functionalOps = opTable<FunctionalRule>({
 	conv3d: convolution(3),
 	pad,
 	scaled_dot_product_attention: scaledDotProductAttention,
+	multi_head_attention_forward: multiHeadAttentionForward,
 });
 
 /** `F.<name>(x, …)` by the table. */

@@ -7,6 +7,7 @@ import { sourcesOf } from '../flow';
 import type { ForwardTracer } from '../forward';
 import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
+import { raisedTypeError, torchKeywords } from './numpyNames';
 import { explainShapes, opShapeCause } from '../shapeCauses';
 import { indexTensor } from './indexing';
 import { tensorMethodAt } from './tensorMethodAt';
@@ -37,9 +38,13 @@ export function tensorCall(
 	forward: ForwardTracer,
 	obj: TorchTensor | TorchParam,
 	name: string,
-	args: CallArgs,
+	given: CallArgs,
 	ctx: CallContext,
 ): Value {
+	const args = torchKeywords(name, given);
+	if (typeof args === 'string') {
+		return raisedTypeError(args, ctx.range(given.node), (d) => s.report(d));
+	}
 	if (obj instanceof TorchTensor && writesInPlace(name)) {
 		obj.written();
 	}

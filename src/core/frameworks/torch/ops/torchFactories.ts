@@ -93,6 +93,17 @@ function legacyConstructor(dtype: TorchDtype): TorchFunctionRule {
 		if (args.keywords.size > 0) {
 			return undefined;
 		}
+		const given = a.length === 1 && !ndarrayShape(a[0]) ? c.tensorArg(a[0]) : undefined;
+		if (given) {
+			// `torch.FloatTensor(t)` of a float32 tensor is t's data as it is (another dtype is
+			// PyTorch's TypeError; an unknown one, unknown).
+			if (given.dtype !== dtype) {
+				return undefined;
+			}
+			const same = new TorchTensor(given.shape, null, dtype);
+			same.shapeCause = given.shapeCause;
+			return { k: 'obj', obj: same };
+		}
 		const data =
 			a.length === 1
 				? (ndarrayShape(a[0]) ?? (asSequence(a[0]) ? dataShape(a[0]) : undefined))

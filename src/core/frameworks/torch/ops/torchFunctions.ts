@@ -8,6 +8,7 @@ import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { TORCH_ELEMENTWISE } from './elementwise';
 import { FOURIER_NAMES, fourierFunction } from './fourier';
+import { raisedTypeError, torchKeywords } from './numpyNames';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethodAt';
@@ -265,6 +266,8 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	is_scripting: () => ({ k: 'bool', v: false }),
 	is_tracing: () => ({ k: 'bool', v: false }),
 	is_in_onnx_export: () => ({ k: 'bool', v: false }),
+	// torch._C._get_tracing_state(): None outside tracing (HRNet's forward asks).
+	_get_tracing_state: () => NONE,
 	// torch.is_tensor(x): a tensor or a parameter is one; a number, a string, None or a container is not.
 	is_tensor: (c) => {
 		const v = c.a[0];
@@ -333,6 +336,17 @@ export function torchFunction(
 	ctx: CallContext,
 	report: (d: AnalysisDiagnostic) => void,
 ): Value | undefined {
-	const a = args.positional;
-	return torchFunctions.get(name)?.({ name, a, args, ctx, report, tensorArg: tensorOrParam });
+	const named = torchKeywords(name, args);
+	if (typeof named === 'string') {
+		return raisedTypeError(named, ctx.range(args.node), report);
+	}
+	const a = named.positional;
+	return torchFunctions.get(name)?.({
+		name,
+		a,
+		args: named,
+		ctx,
+		report,
+		tensorArg: tensorOrParam,
+	});
 }
