@@ -104,7 +104,7 @@ function dimsOf(text: string): number[] | undefined {
  * The example inputs a file declares. A comment belongs to the model built on the first line of
  * code below it (`# normlens: input (2, 100)` above `generator = G()`, another above
  * `discriminator = D()`: a generator's latent vector is no input of its discriminator). A model
- * without one takes the first comment above no model, else the file's first comment.
+ * without one takes the first comment above no model, else the file's only comment.
  */
 export class DeclaredInputs {
 	private readonly comments: { target: number; dims: number[] }[] = [];
@@ -155,12 +155,14 @@ export class DeclaredInputs {
 
 	forModel(line: number, modelLines: ReadonlySet<number>): number[] | undefined {
 		const own = this.comments.filter((c) => c.target === line).at(-1);
-		// Else the first comment above no model, else the first of all: the file's example input,
-		// as "Set Example Input…" wrote it before a file could hold one per model.
+		// Else the first comment above no model, else a file's one comment: its example input, as
+		// "Set Example Input…" wrote it before a file could hold one per model. Where several
+		// comments each sit above their own model, none is another's (a block the file defines but
+		// never builds is not run on the input of a model it is no part of).
 		return (
 			own?.dims ??
 			this.comments.find((c) => !modelLines.has(c.target))?.dims ??
-			this.comments[0]?.dims
+			(this.comments.length === 1 ? this.comments[0].dims : undefined)
 		);
 	}
 }

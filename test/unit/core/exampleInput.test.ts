@@ -95,4 +95,38 @@ d = nn.Sequential(nn.Conv2d(3, 1, 3, 2, 1))
 			],
 		);
 	});
+
+	it('with several comments, each above its own model, a block the file never builds takes none of them (no error PyTorch never raises)', () => {
+		// BasicSR's ecbsr_arch.py with two builder lines: ResidualBlockNoBN (64 channels, built with
+		// its defaults) ran on ECBSR's (1, 1, 32, 32) and reported a channel mismatch as an error.
+		const r = analyzePython(`import torch.nn as nn
+
+class ResidualBlockNoBN(nn.Module):
+    def __init__(self, num_feat=64):
+        super().__init__()
+        self.conv1 = nn.Conv2d(num_feat, num_feat, 3, 1, 1)
+
+    def forward(self, x):
+        return x + self.conv1(x)
+
+# normlens: input (1, 1, 32, 32)
+a = nn.Sequential(nn.Conv2d(1, 4, 3, 1, 1))
+# normlens: input (1, 3, 32, 32)
+b = nn.Sequential(nn.Conv2d(3, 4, 3, 1, 1))
+`);
+		assert.deepStrictEqual(
+			r.models
+				.map((m) => [m.name, m.totals.total, m.calls?.[0]?.outputShape ?? null])
+				.sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+			[
+				['a', 40, [1, 4, 32, 32]],
+				['b', 112, [1, 4, 32, 32]],
+				['ResidualBlockNoBN', 36928, null],
+			],
+		);
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.severity === 'error'),
+			[],
+		);
+	});
 });

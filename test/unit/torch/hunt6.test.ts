@@ -306,6 +306,39 @@ class Pool(nn.Module):
 model = Pool()
 `,
 	},
+	{
+		title: "einops.einsum(x, y, 'b d_in n, b n -> b d_in'): torch.einsum's equation with a letter per axis name",
+		seen: 'johnma2006/mamba-minimal model.py (selective_scan)',
+		expected: [72, 72, 0, [2, 5, 8]],
+		code: `import torch
+import torch.nn as nn
+from einops import einsum
+
+
+class S(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, u):
+        (b, l, d_in) = u.shape
+        n = 4
+        deltaA = torch.zeros(b, l, d_in, n)
+        C = torch.zeros(b, l, n)
+        x = torch.zeros((b, d_in, n), device=deltaA.device)
+        ys = []
+        for i in range(l):
+            x = deltaA[:, i] * x + deltaA[:, i]
+            y = einsum(x, C[:, i, :], 'b d_in n, b n -> b d_in')
+            ys.append(y)
+        y = torch.stack(ys, dim=1)
+        return self.fc(y)
+
+
+# normlens: input (2, 5, 8)
+model = S()
+`,
+	},
 ];
 
 describe('the sixth PyTorch hunt: exact where PyTorch decides', () => {

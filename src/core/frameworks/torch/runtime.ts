@@ -246,7 +246,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	private callPath(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const einops = /^einops\.(rearrange|reduce|repeat|pack|unpack)$/.exec(path);
+		const einops = /^einops\.(rearrange|reduce|repeat|pack|unpack|einsum)$/.exec(path);
 		if (einops) {
 			return einopsFunction(einops[1] as EinopsFunction, args, ctx);
 		}

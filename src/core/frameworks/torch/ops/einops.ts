@@ -12,6 +12,7 @@ import {
 	Value,
 } from '../../../python/values';
 import { einopsShape } from '../../common/einops';
+import { einsumShape } from './shapes';
 import { createBareModule } from '../nn/build';
 import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
@@ -34,7 +35,7 @@ export function einopsOutput(
 	return text === undefined ? null : (einopsShape(kind, text, input, sizes) ?? null);
 }
 
-export type EinopsFunction = 'rearrange' | 'reduce' | 'repeat' | 'pack' | 'unpack';
+export type EinopsFunction = 'rearrange' | 'reduce' | 'repeat' | 'pack' | 'unpack' | 'einsum';
 
 /** `einops.rearrange(x, pattern, **sizes)` (and reduce, repeat) on a tensor or a parameter; pack, unpack. */
 export function einopsFunction(kind: EinopsFunction, args: CallArgs, ctx: CallContext): Value {
@@ -48,6 +49,9 @@ export function einopsFunction(kind: EinopsFunction, args: CallArgs, ctx: CallCo
 				},
 			)
 		);
+	}
+	if (kind === 'einsum') {
+		return { k: 'obj', obj: new TorchTensor(einopsEinsum(args)) };
 	}
 	const x = args.positional[0] ?? args.keywords.get('tensor');
 	const shape =
@@ -196,4 +200,41 @@ function einopsUnpack(args: CallArgs): Value | undefined {
 			]),
 		})),
 	};
+}
+
+/**
+ * `einops.einsum(x, y, "b d n, b n -> b d")` (mamba-minimal's selective scan): the pattern last,
+ * axes named by words; it is torch.einsum's equation with a letter for each name. Null where
+ * NormLens cannot tell (an ellipsis, a group, a shape it does not know).
+ */
+function einopsEinsum(args: CallArgs): Shape | null {
+	const pattern = asString(args.positional[args.positional.length - 1]);
+	const operands = args.positional
+		.slice(0, -1)
+		.map((v) =>
+			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+				? v.obj.shape
+				: null,
+		);
+	if (!pattern || !pattern.includes('->') || /[.()]/.test(pattern) || args.keywords.size > 0) {
+		return null;
+	}
+	const letters = new Map<string, string>();
+	const side = (text: string) =>
+		text
+			.trim()
+			.split(/\s+/)
+			.filter((w) => w.length > 0)
+			.map((w) => {
+				if (!letters.has(w)) {
+					letters.set(w, String.fromCharCode(97 + (letters.size % 26)));
+				}
+				return letters.get(w) as string;
+			})
+			.join('');
+	const [lhs, rhs] = pattern.split('->');
+	const equation = `${lhs.split(',').map(side).join(',')}->${side(rhs)}`;
+	return letters.size <= 26 && operands.every((o): o is Shape => o !== null)
+		? einsumShape(equation, operands)
+		: null;
 }

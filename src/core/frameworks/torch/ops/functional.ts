@@ -318,7 +318,8 @@ const functionalOps = opTable<FunctionalRule>({
 
 /** `F.<name>(x, …)` by the table. */
 export function functional(s: TorchSession, name: string, args: CallArgs, ctx: CallContext): Value {
-	const x = args.positional[0];
+	// torch.nn.functional names its first parameter `input` throughout (`F.conv2d(input=x, …)`).
+	const x = args.positional[0] ?? args.keywords.get('input');
 	// A parameter or buffer given as the input (`F.normalize(self.queue, dim=0)`) is a tensor of its shape.
 	const t =
 		x?.k === 'obj' && x.obj instanceof TorchTensor
