@@ -339,6 +339,94 @@ class S(nn.Module):
 model = S()
 `,
 	},
+	{
+		title: 'torch.distributions: Normal(mu, std).rsample() and kl_divergence have the batch shape of the parameters (a VAE)',
+		seen: 'ritheshkumar95/pytorch-vqvae modules.py (VAE.forward)',
+		expected: [216, 216, 0, [5, 16]],
+		code: `import torch
+import torch.nn as nn
+from torch.distributions import Normal, Categorical, Independent, MultivariateNormal, Bernoulli, kl_divergence
+import torch.distributions as D
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(16, 8)
+        self.dec = nn.Linear(4, 16)
+
+    def forward(self, x):
+        mu, logvar = self.enc(x).chunk(2, dim=1)
+        q = Normal(mu, logvar.mul(.5).exp())
+        p = Normal(torch.zeros_like(mu), torch.ones_like(mu))
+        kl = kl_divergence(q, p).sum(1)
+        z = q.rsample()
+        return self.dec(z) + kl[:, None]
+
+# normlens: input (5, 16)
+model = VAE()
+`,
+	},
+	{
+		title: "a policy's Categorical(logits=…) sample / log_prob / entropy, Normal of a parameter's exp, Independent(…, 1).rsample((5,))",
+		seen: 'the RL files of earlier hunts (cleanrl, minimalRL, pytorch-a2c-ppo-acktr)',
+		expected: [80, 80, 0, [7, 5]],
+		code: `import torch
+import torch.nn as nn
+from torch.distributions import Normal, Categorical, Independent, MultivariateNormal, Bernoulli, kl_divergence
+import torch.distributions as D
+
+
+class Policy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.actor = nn.Linear(10, 6)
+        self.critic = nn.Linear(10, 1)
+        self.log_std = nn.Parameter(torch.zeros(1, 3))
+
+    def forward(self, x):
+        logits = self.actor(x)
+        dist = Categorical(logits=logits)
+        a = dist.sample()
+        lp = dist.log_prob(a)
+        ent = dist.entropy()
+        mean = logits[:, :3]
+        cont = D.Normal(mean, self.log_std.exp())
+        act = cont.sample()
+        clp = cont.log_prob(act).sum(1)
+        ind = Independent(Normal(mean, self.log_std.exp()), 1)
+        s = ind.rsample((5,))
+        return torch.stack([lp, ent, clp, ind.log_prob(act), a.float()], 1), s, dist.probs
+
+# normlens: input (7, 10)
+model = Policy()
+`,
+	},
+	{
+		title: 'MultivariateNormal(loc, scale_tril=…): the last dim is the event; Bernoulli(logits=…) samples the logits shape',
+		seen: 'torch.distributions as PyTorch documents it',
+		expected: [15, 15, 0, [2, 10]],
+		code: `import torch
+import torch.nn as nn
+from torch.distributions import Normal, Categorical, Independent, MultivariateNormal, Bernoulli, kl_divergence
+import torch.distributions as D
+
+
+class MVN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        m = self.fc(x)
+        d = MultivariateNormal(m, scale_tril=torch.eye(3))
+        b = Bernoulli(logits=m)
+        return torch.cat([d.sample((2,)).mean(0), d.log_prob(m)[:, None], b.sample(), d.mean], 1)
+
+# normlens: input (2, 4)
+model = MVN()
+`,
+	},
 ];
 
 describe('the sixth PyTorch hunt: exact where PyTorch decides', () => {

@@ -39,12 +39,14 @@ import { autogradClassAttr, autogradContextMethod } from './autogradFunction';
 import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
-import { EinopsFunction, einopsFunction, einopsLayer } from './ops/einops';
+import { einopsCall } from './ops/einops';
 import { functional } from './ops/functional';
 import { tensorAttribute, tensorBinaryOp, tensorUnaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
-import { dataAttribute, dataConstructor, dataMethod } from './datasets';
+import { dataConstructor } from './datasets';
+import { distributionCall } from './distributions';
+import { otherAttribute, otherMethod } from './otherObjects';
 import { receiverAfter } from './mayRun';
 import {
 	beforeTorchCall,
@@ -215,7 +217,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const data = dataConstructor(path, args, ctx);
+		const data = dataConstructor(path, args, ctx) ?? distributionCall(path, args);
 		if (data) {
 			return data;
 		}
@@ -246,13 +248,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	private callPath(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
-		const einops = /^einops\.(rearrange|reduce|repeat|pack|unpack|einsum)$/.exec(path);
-		if (einops) {
-			return einopsFunction(einops[1] as EinopsFunction, args, ctx);
-		}
-		const einopsLayerPath = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
-		if (einopsLayerPath) {
-			return einopsLayer(this, einopsLayerPath[1], args, ctx);
+		if (path.startsWith('einops.')) {
+			return einopsCall(this, path, args, ctx);
 		}
 		if (/^(torchsummary|torchinfo|torch_summary)\.summary$/.test(path)) {
 			return summaryCall(this.forward, this, path.startsWith('torchsummary'), args, ctx);
@@ -410,7 +407,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			stamp(v, obj instanceof TorchTensor ? (obj.flow ?? [UNKNOWN_FLOW]) : []);
 			return v;
 		}
-		return obj instanceof TorchModule ? moduleAttribute(obj, name) : dataAttribute(obj, name);
+		return obj instanceof TorchModule ? moduleAttribute(obj, name) : otherAttribute(obj, name);
 	}
 
 	hasFrameworkAttr(obj: FrameworkObject, name: string): boolean | undefined {
@@ -446,7 +443,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 				this.forward.callModule(m, a, c),
 			);
 		}
-		return autogradContextMethod(obj, name) ?? dataMethod(obj, name, ctx.range(args.node));
+		return (
+			autogradContextMethod(obj, name) ?? otherMethod(obj, name, args, ctx.range(args.node))
+		);
 	}
 
 	binaryOp(op: string, a: Value, b: Value, range?: TextRange): Value | undefined {

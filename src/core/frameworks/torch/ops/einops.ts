@@ -37,6 +37,21 @@ export function einopsOutput(
 
 export type EinopsFunction = 'rearrange' | 'reduce' | 'repeat' | 'pack' | 'unpack' | 'einsum';
 
+/** A call into einops: its functions, its torch layers; undefined for anything else it has. */
+export function einopsCall(
+	s: TorchSession,
+	path: string,
+	args: CallArgs,
+	ctx: CallContext,
+): Value | undefined {
+	const fn = /^einops\.(rearrange|reduce|repeat|pack|unpack|einsum)$/.exec(path);
+	if (fn) {
+		return einopsFunction(fn[1] as EinopsFunction, args, ctx);
+	}
+	const layer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
+	return layer ? einopsLayer(s, layer[1], args, ctx) : undefined;
+}
+
 /** `einops.rearrange(x, pattern, **sizes)` (and reduce, repeat) on a tensor or a parameter; pack, unpack. */
 export function einopsFunction(kind: EinopsFunction, args: CallArgs, ctx: CallContext): Value {
 	if (kind === 'pack' || kind === 'unpack') {
