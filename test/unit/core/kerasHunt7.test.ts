@@ -145,4 +145,25 @@ model = keras.Model(inputs=[adjacency, features], outputs=out)
 `);
 		assert.deepStrictEqual(totals(modelOf(r)), [4608, 4608, 0]);
 	});
+
+	it("np.clip(x, -1, 1) keeps x's shape (the eighth hunt: mafda's CIFAR-10 GANs; Keras's formulas give 21,249)", () => {
+		// img_shape = X_train[0].shape after the clip: (32, 32, 3). Conv2D 5·5·3·64 + 64 = 4,864;
+		// Flatten 16·16·64 = 16,384; Dense 16,385.
+		const r = analyzePython(`import numpy as np
+import tensorflow as tf
+
+(X_train, y_train), (X_test, y_test) = tf.keras.datasets.cifar10.load_data()
+X_train = X_train.reshape(X_train.shape[0], 32, 32, 3)
+X_train = np.float32(X_train)
+X_train = (X_train / 255 - 0.5) * 2
+X_train = np.clip(X_train, -1, 1)
+
+img_shape = X_train[0].shape
+discriminator = tf.keras.models.Sequential()
+discriminator.add(tf.keras.layers.Conv2D(64, kernel_size=5, strides=2, padding="same", input_shape=(img_shape)))
+discriminator.add(tf.keras.layers.Flatten())
+discriminator.add(tf.keras.layers.Dense(1, activation='sigmoid'))
+`);
+		assert.deepStrictEqual(totals(modelOf(r, 'discriminator')), [21249, 21249, 0]);
+	});
 });

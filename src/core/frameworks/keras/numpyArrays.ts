@@ -76,6 +76,14 @@ type ShapeRule = (
 
 const RULES = {
 	same: (x) => x,
+	// np.clip(x, lo, hi) with number (or None) bounds: x's shape (array bounds broadcast: not followed).
+	clip: (x, bounds, keywords) =>
+		[
+			...(bounds?.k === 'tuple' ? bounds.items : bounds ? [bounds] : []),
+			...['a_min', 'a_max'].map((k) => keywords.get(k)),
+		].every((b) => b === undefined || b.k === 'num' || b.k === 'none')
+			? x
+			: undefined,
 	reshape: (x, dims) => {
 		const ns = intList(dims);
 		if (!ns) {
@@ -208,6 +216,7 @@ const FUNCTIONS: Readonly<Record<string, ArrayCall>> = {
 	'numpy.copy': { rule: 'same', keywords: [] },
 	'numpy.float32': { rule: 'same', keywords: [] },
 	'numpy.float64': { rule: 'same', keywords: [] },
+	'numpy.clip': { rule: 'clip', keywords: [], varargs: true },
 	// Element-wise functions of one array keep its shape (`np.sin(table[:, 0::2])`).
 	...Object.fromEntries(
 		(
@@ -320,9 +329,9 @@ function applyCall(
 	if (!r) {
 		return unknown(causeOf(arg));
 	}
-	// Every rule keeps the values (a dataset's labels reshaped still hold each class).
+	// Every rule but clip keeps the values (a dataset's labels reshaped still hold each class).
 	const out = newArray(s, r);
-	out.classes = t.classes;
+	out.classes = call.rule === 'clip' ? undefined : t.classes;
 	return { k: 'obj', obj: out };
 }
 
