@@ -117,7 +117,10 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				return conversion(it, a[0].obj, '__float__', args);
 			}
 			if (n === undefined && a[0]?.k === 'str') {
-				return fromText(it, floatFromText(a[0].v), args);
+				const read = fromText(it, floatFromText(a[0].v), args);
+				// `-float("inf")` (an attention mask's fill value): a float, unknown here, and never a
+				// layer, so a module holding it keeps its counts.
+				return read.k === 'unknown' ? { ...read, why: NOT_A_MODEL_PART } : read;
 			}
 			return n !== undefined ? float(n) : UNKNOWN;
 		}

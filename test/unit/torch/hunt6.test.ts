@@ -427,6 +427,28 @@ class MVN(nn.Module):
 model = MVN()
 `,
 	},
+	{
+		title: 'a module holding -float("inf") (an attention mask\'s fill value) keeps its counts: a float is never a layer',
+		seen: 'NVIDIA/tacotron2 model.py (Attention.score_mask_value)',
+		expected: [20, 20, 0, [2, 4]],
+		code: `import torch
+import torch.nn as nn
+
+
+class Attn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.score_mask_value = -float("inf")
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+# normlens: input (2, 4)
+model = Attn()
+`,
+	},
 ];
 
 describe('the sixth PyTorch hunt: exact where PyTorch decides', () => {

@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import { sequenceBound, StopInterpretation } from '../contract';
-import { TRUSTED_BUILTINS } from '../trusted';
+import { NOT_A_MODEL_PART, TRUSTED_BUILTINS } from '../trusted';
 import { formatSpec, plainBinary } from '../operators';
 import { BUILTINS, COMPARISONS, OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } from '../names';
 import { numberLiteral, stringLiteral } from '../literals';
@@ -359,7 +359,10 @@ function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	}
 	const n = asNumber(v);
 	if (n === undefined) {
-		return unknown(causeOf(v));
+		// The negation of a number NormLens does not know (`-float("inf")`) is no model part either.
+		return v.k === 'unknown' && v.why === NOT_A_MODEL_PART && o !== 'not'
+			? v
+			: unknown(causeOf(v));
 	}
 	// `-x` and `+x` keep x's type; `~` takes ints only (Python raises on a float).
 	return o === '-'
