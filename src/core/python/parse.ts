@@ -303,7 +303,11 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 			} else if (n.type.id === MEMBER_EXPRESSION) {
 				const obj = n.node.firstChild;
 				const dot = obj?.nextSibling;
-				const after = dot?.nextSibling;
+				// A comment may come between (`8.   # divisor` in a parameter list).
+				let after = dot?.nextSibling;
+				while (after?.name === 'Comment') {
+					after = after.nextSibling;
+				}
 				if (
 					obj?.name === 'Number' &&
 					dot?.name === '.' &&

@@ -359,6 +359,18 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 				// `del model[1]` on a container module: its runtime removed it.
 				continue;
 			}
+			// `del self.module._parameters[name]`: an item of an object's attribute NormLens does not
+			// model (its registries) — the object itself may have lost what it counts.
+			const container = target.firstChild;
+			const owner =
+				container.name === 'MemberExpression' &&
+				childNamed(container, 'PropertyName') &&
+				container.firstChild
+					? it.eval(container.firstChild, scope)
+					: undefined;
+			if (owner?.k === 'obj' && obj.k !== 'list' && obj.k !== 'dict') {
+				it.taint(owner, cause);
+			}
 		}
 		const prop = target.name === 'MemberExpression' ? childNamed(target, 'PropertyName') : null;
 		if (prop && target.firstChild) {

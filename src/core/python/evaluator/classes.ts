@@ -4,7 +4,16 @@ import { childNamed, children } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
 import { isNamedTupleClass, NAMED_TUPLE_BASES, namedTupleInstance } from '../namedTuples';
-import { basePaths, classChain, ClassValue, findMethod, Scope, unknown, Value } from '../values';
+import {
+	basePaths,
+	causeOf,
+	classChain,
+	ClassValue,
+	findMethod,
+	Scope,
+	unknown,
+	Value,
+} from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
 import { dataclassFields, dataclassInit } from './dataclasses';
@@ -139,6 +148,20 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 	}
 	self ??= { k: 'instance', inst: { cls, attrs: new Map() } };
 	const init = findMethod(cls, '__init__');
+	// An `__init__` NormLens left out (a syntax error in it): what it would have built is unknown,
+	// never an empty object (a model of 0 parameters).
+	const lost = init
+		? undefined
+		: classChain(cls).find((c) => c.attrs.get('__init__')?.k === 'unknown');
+	const lostCause = lost ? causeOf(lost.attrs.get('__init__')) : undefined;
+	if (lostCause && self.k === 'obj') {
+		self.obj.unknownCause ??= lostCause;
+		return self;
+	}
+	if (lostCause && self.k === 'instance') {
+		self.inst.unknownCause = lostCause;
+		return self;
+	}
 	if (init) {
 		it.callFunction(init.fn, args, self, init.owner);
 	} else if (self.k === 'instance') {

@@ -240,10 +240,22 @@ export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Comple
 						handler.head[handler.head.length - 1].to,
 					)
 				: 'except';
-		mayRunHandler(it, handler.body, scope, {
+		const cause = {
 			reason: `NormLens cannot tell whether the \`try\` block raises, so \`${text.replace(/\s+/g, ' ')}:\` may run`,
 			range: it.here(handler.head[0]),
-		});
+		};
+		mayRunHandler(it, handler.body, scope, cause);
+		// A handler that may return (or leave a loop) makes how the statement ends unknown too: the
+		// try block's `return True` is not the function's answer when `except: return False` may run.
+		const leaves = exits(handler.body);
+		if (leaves && c?.type === 'return') {
+			c =
+				leaves === 'return'
+					? { type: 'return', value: unknown(cause) }
+					: { type: 'maybe', leaves: 'return', cause };
+		} else if (leaves && c?.type !== 'maybe') {
+			c = { type: 'maybe', leaves, cause };
+		}
 	}
 	const otherwise = clauses.find((x) => x.kind === 'else');
 	if (!c && otherwise) {

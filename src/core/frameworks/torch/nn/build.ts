@@ -205,6 +205,16 @@ export function parameter(args: CallArgs, ctx: CallContext): Value {
 }
 
 /** An instance of a user class with a torch.nn base: a plain `nn.Module` subclass, a container subclass or a catalogue layer's subclass. */
+/**
+ * torch.nn's private bases that model code derives from (V-Net's `ContBatchNorm3d(_BatchNorm)`), as
+ * the public layer with their constructor: `_BatchNorm` and `_NormBase` take BatchNorm's arguments
+ * and weights, for inputs of any rank (as SyncBatchNorm).
+ */
+const PRIVATE_BASES: Readonly<Record<string, string>> = {
+	_BatchNorm: 'SyncBatchNorm',
+	_NormBase: 'SyncBatchNorm',
+};
+
 export function instantiateModule(
 	s: TorchSession,
 	cls: ClassValue,
@@ -230,7 +240,7 @@ export function instantiateModule(
 		if (sub.name === 'Module') {
 			return userModule(s, cls, undefined, args, ctx);
 		}
-		const spec = torchModuleSpec(sub.name);
+		const spec = torchModuleSpec(PRIVATE_BASES[sub.name] ?? sub.name);
 		if (spec?.container) {
 			const m = userModule(s, cls, spec, args, ctx);
 			if (args.node.name !== 'ClassDefinition' && !findMethod(cls, '__init__')) {
