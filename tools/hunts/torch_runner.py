@@ -41,7 +41,9 @@ for i, l in enumerate(src):
         m2 = re.match(r'\s*([A-Za-z_]\w*)\s*=', src[i + 1])
         if m2: shapes[m2.group(1)] = eval(m2.group(1) and m.group(1))
 sys.path.insert(0, os.path.dirname(path))
-g = {'__name__': 'hunt_mod', '__file__': path}
+# A real module: `@dataclass` under `from __future__ import annotations` looks its module up (mamba-minimal).
+_hm = _types.ModuleType('hunt_mod'); _hm.__file__ = path; sys.modules['hunt_mod'] = _hm
+g = _hm.__dict__
 exec_error = None
 try:
     exec(compile(open(path).read(), path, 'exec'), g)

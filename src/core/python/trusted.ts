@@ -27,12 +27,13 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
 
 /**
  * Library functions whose result is never a module, a parameter or a tensor (a logger, a path, a
- * time, a parsed JSON document, a PyTorch optimiser, scheduler, gradient scaler or summary writer —
- * minimalRL's agents keep `self.optimizer = optim.Adam(self.parameters())`): set as a module's attribute (`self.logger =
- * logging.getLogger(…)`), it is not a part the module's counts could hold, so they stay known.
+ * time, a parsed JSON document, a NumPy array or number, a PyTorch optimiser, scheduler, gradient
+ * scaler or summary writer — minimalRL's agents keep `self.optimizer = optim.Adam(self.parameters())`,
+ * pytorch-fm's `self.offsets = np.array((0, *np.cumsum(field_dims)[:-1]))`): set as a module's
+ * attribute, it is not a part the module's counts could hold, so they stay known.
  */
 export const NO_MODEL_PART_PATHS =
-	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard)(\.|$)/;
+	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|numpy|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard)(\.|$)/;
 
 /**
  * Methods whose result holds copies or plain values, never the receiver's parts: a loop over it
@@ -109,6 +110,8 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'compile',
 		// An RNN's weights made one contiguous block for cuDNN: the same parameters.
 		'flatten_parameters',
+		// A norm layer's check of its input's rank (`super()._check_input_dim(x)` in a subclass).
+		'_check_input_dim',
 	]),
 	'keras.model': new Set([
 		'compile',

@@ -178,4 +178,67 @@ net = Net()
 		assert.strictEqual(m.totals.total, null);
 		assert.match(m.unknown?.reason ?? '', /left out/);
 	});
+
+	it("a module's plain NumPy attribute NormLens cannot compute holds no weights: its counts stay known (pytorch-fm's 17 models: 16,000 as PyTorch)", () => {
+		const m = analyzePython(`import numpy as np
+import torch
+
+class FeaturesEmbedding(torch.nn.Module):
+    def __init__(self, field_dims, embed_dim):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(sum(field_dims), embed_dim)
+        self.offsets = np.array((0, *np.cumsum(field_dims)[:-1]), dtype=np.int64)
+
+    def forward(self, x):
+        x = x + x.new_tensor(self.offsets).unsqueeze(0)
+        return self.embedding(x)
+
+emb = FeaturesEmbedding([100, 200, 300, 400], 16)
+`).models.find((x) => x.name === 'emb');
+		assert.ok(m);
+		assert.deepStrictEqual([m.totals.total, m.totals.buffers], [16000, 0]);
+	});
+
+	it('m.__class__.__name__ of a torch.nn layer is its class name: weight-init loops that test it are followed (60,544 and 65 buffers as PyTorch)', () => {
+		const m = analyzePython(`import torch
+import torch.nn as nn
+from torch.nn import init
+
+def weights_init_kaiming(m):
+    classname = m.__class__.__name__
+    if classname.find('Conv') != -1:
+        init.kaiming_normal_(m.weight.data, a=0, mode='fan_in')
+    elif classname.find('BatchNorm') != -1:
+        init.normal_(m.weight.data, 1.0, 0.02)
+        init.constant_(m.bias.data, 0.0)
+
+def init_weights(net, init_type='normal'):
+    if init_type == 'kaiming':
+        net.apply(weights_init_kaiming)
+
+class unetConv2(nn.Module):
+    def __init__(self, in_size, out_size):
+        super(unetConv2, self).__init__()
+        self.conv1 = nn.Sequential(nn.Conv2d(in_size, out_size, 3, 1, 1), nn.BatchNorm2d(out_size), nn.ReLU(inplace=True))
+
+    def forward(self, x):
+        return self.conv1(x)
+
+class unetUp(nn.Module):
+    def __init__(self, in_size, out_size):
+        super(unetUp, self).__init__()
+        self.conv = unetConv2(in_size + out_size, out_size)
+        self.up = nn.ConvTranspose2d(in_size, out_size, kernel_size=4, stride=2, padding=1)
+        for m in self.children():
+            if m.__class__.__name__.find('unetConv2') != -1: continue
+            init_weights(m, init_type='kaiming')
+
+    def forward(self, high, low):
+        return self.conv(torch.cat([self.up(high), low], 1))
+
+up = unetUp(64, 32)
+`).models.find((x) => x.name === 'up');
+		assert.ok(m);
+		assert.deepStrictEqual([m.totals.total, m.totals.buffers], [60544, 65]);
+	});
 });

@@ -238,7 +238,10 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			for (const r of it.runtimes) {
 				const v = r.callRef(callee.path, args, ctx);
 				if (v !== undefined) {
-					return v;
+					// What NumPy gives is an array or a number, never a model's part, known or not.
+					return v.k === 'unknown' && !v.why && NO_MODEL_PART_PATHS.test(callee.path)
+						? { ...v, why: NOT_A_MODEL_PART }
+						: v;
 				}
 			}
 			return opaque(it, callee, args, ctx);
@@ -285,12 +288,8 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 						return v;
 					}
 				}
-				return it.untrackedMethod(
-					callee.self,
-					callee.self.obj,
-					`super().${callee.name}`,
-					args,
-				);
+				// (The base's method by its own name: a trusted one, `super()._check_input_dim(x)`, changes nothing.)
+				return it.untrackedMethod(callee.self, callee.self.obj, callee.name, args);
 			}
 			return it.callMethodOn(callee.self, callee.name, args.positional, args);
 		default:

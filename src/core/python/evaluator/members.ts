@@ -100,7 +100,10 @@ function unreadableBase(it: Interpreter, cls: ClassValue, name: string): Cause |
 export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 	switch (obj.k) {
 		case 'ref':
-			return libraryValue(`${obj.path}.${name}`);
+			// A library class's `__name__` (`m.__class__.__name__` of torch.nn's Conv2d): its name.
+			return name === '__name__' && /\.[A-Z]\w*$/.test(obj.path)
+				? { k: 'str', v: obj.path.slice(obj.path.lastIndexOf('.') + 1) }
+				: libraryValue(`${obj.path}.${name}`);
 		case 'obj': {
 			if (obj.obj.taint) {
 				// `model.summary()` of a model something may have changed still prints its table: the

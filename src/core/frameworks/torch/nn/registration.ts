@@ -355,6 +355,10 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 		// `register_buffer('attn_mask', None)`, `self.bias = None` on a parameter: reads None.
 		return NONE;
 	}
+	if (name === '__class__' && m.spec && !m.pyClass) {
+		// `m.__class__.__name__` in weight-init loops: the layer's class, torch.nn's.
+		return { k: 'ref', path: `torch.nn.${m.type}` };
+	}
 	if (m.spec && !m.spec.container && m.config.has(name)) {
 		const v = m.config.get(name) as Value;
 		// Convolutions keep their sizes as tuples (`self.stride[0]`), as PyTorch's `_pair` makes
