@@ -109,7 +109,7 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			const base = a.length === 2 ? asInt(a[1]) : undefined;
 			return a[0]?.k === 'str' && base !== undefined
 				? fromText(it, intFromTextInBase(a[0].v, base), args)
-				: unknown(firstCause(a));
+				: UNKNOWN;
 		}
 		case 'float': {
 			const n = a.length === 0 ? 0 : asNumber(a[0]);
@@ -153,9 +153,10 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 		}
 		case 'round': {
 			const n = asNumber(a[0]);
-			const d = a.length < 2 || a[1]?.k === 'none' ? undefined : asInt(a[1]);
-			if (n === undefined || (d === undefined && a.length >= 2 && a[1]?.k !== 'none')) {
-				return unknown(firstCause(a));
+			const ndigits = a[1]?.k === 'none' ? undefined : a[1];
+			const d = asInt(ndigits);
+			if (n === undefined || (ndigits && d === undefined)) {
+				return UNKNOWN;
 			}
 			if (d === undefined) {
 				// round(x) is the int nearest x, half to even (x's exact value decides: 2.5 → 2).
@@ -355,7 +356,7 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				a.length === 3 && x !== undefined && y !== undefined && m !== undefined
 					? powMod(x, y, m)
 					: undefined;
-			return r !== undefined ? num(r) : unknown(firstCause(a));
+			return r !== undefined ? num(r) : UNKNOWN;
 		}
 		case 'divmod': {
 			const [x, y] = [asNumber(a[0]), asNumber(a[1])];

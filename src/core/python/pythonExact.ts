@@ -19,13 +19,7 @@ export function roundFloat(x: number, ndigits: number): number {
 	if (drop <= 0) {
 		return x;
 	}
-	const unit = 10n ** BigInt(drop);
-	let q = digits / unit;
-	const r = digits % unit;
-	const twice = 2n * r;
-	if (twice > unit || (twice === unit && q % 2n === 1n)) {
-		q += 1n;
-	}
+	const q = halfEven(digits, 10n ** BigInt(drop));
 	const v = Number(`${q}e${-ndigits}`);
 	return x < 0 ? -v : v;
 }
@@ -36,14 +30,15 @@ export function roundInt(n: number, ndigits: number): number {
 		return n;
 	}
 	const unit = 10n ** BigInt(-ndigits);
-	const v = BigInt(Math.abs(n));
-	let q = v / unit;
-	const twice = 2n * (v % unit);
-	if (twice > unit || (twice === unit && q % 2n === 1n)) {
-		q += 1n;
-	}
-	const r = Number(q * unit);
+	const r = Number(halfEven(BigInt(Math.abs(n)), unit) * unit);
 	return n < 0 ? -r : r;
+}
+
+/** v / unit rounded to the nearest integer, a tie to the even one (Python's rounding). */
+function halfEven(v: bigint, unit: bigint): bigint {
+	const q = v / unit;
+	const twice = 2n * (v % unit);
+	return twice > unit || (twice === unit && q % 2n === 1n) ? q + 1n : q;
 }
 
 /** A positive finite double as an exact decimal: digits × 10^-scale (every double has one). */

@@ -103,23 +103,9 @@ export function callMath(path: string, positional: readonly Value[]): Value | un
 	}
 	const reduce = NUMPY_INT_REDUCE.exec(path);
 	if (reduce) {
-		const list = positional.length === 1 ? positional[0] : undefined;
-		const items = list?.k === 'list' || list?.k === 'tuple' ? list.items : undefined;
-		if (
-			!items ||
-			items.length === 0 ||
-			!items.every((x) => x.k === 'num' && x.float !== true && Number.isSafeInteger(x.v))
-		) {
-			return undefined;
-		}
-		const vs = items.map((x) => (x as { v: number }).v);
-		const v =
-			reduce[1] === 'sum'
-				? vs.reduce((a, b) => a + b, 0)
-				: reduce[1].endsWith('max')
-					? Math.max(...vs)
-					: Math.min(...vs);
-		return Number.isSafeInteger(v) ? { k: 'num', v } : undefined;
+		const op = reduce[1] === 'sum' ? 'sum' : reduce[1].endsWith('max') ? 'max' : 'min';
+		const v = positional.length === 1 ? reduceInts(op, positional[0]) : undefined;
+		return v === undefined ? undefined : { k: 'num', v };
 	}
 	const np = NUMPY_FLOAT.exec(path);
 	if (np) {
@@ -255,4 +241,32 @@ export function libraryValue(path: string): Value {
 	const head = second < 0 ? path : path.slice(0, second);
 	const target = REEXPORTS.get(head);
 	return { k: 'ref', path: target ? target + path.slice(head.length) : path };
+}
+
+/**
+ * The sum, product, max or min of a list or tuple of Python ints (at least one), exactly; undefined
+ * for any other value, or a result past 2^53.
+ */
+export function reduceInts(
+	op: 'sum' | 'prod' | 'max' | 'min',
+	list: Value | undefined,
+): number | undefined {
+	const items = list?.k === 'list' || list?.k === 'tuple' ? list.items : undefined;
+	if (
+		!items ||
+		items.length === 0 ||
+		!items.every((x) => x.k === 'num' && x.float !== true && Number.isSafeInteger(x.v))
+	) {
+		return undefined;
+	}
+	const vs = items.map((x) => (x as { v: number }).v);
+	const v =
+		op === 'sum'
+			? vs.reduce((a, b) => a + b, 0)
+			: op === 'prod'
+				? vs.reduce((a, b) => a * b, 1)
+				: op === 'max'
+					? Math.max(...vs)
+					: Math.min(...vs);
+	return Number.isSafeInteger(v) ? v : undefined;
 }

@@ -12,6 +12,7 @@ import {
 	unknown,
 	Value,
 } from '../../python/values';
+import { reduceInts } from '../../python/stdlib';
 import { KerasTensor, KerasVariable, tensorShapeCause } from './objects';
 import {
 	axisIndex,
@@ -485,27 +486,14 @@ function kerasGetter(path: string, args: CallArgs): Value | undefined {
  */
 function constantReduce(path: string, args: CallArgs): Value | undefined {
 	const op = /^(?:tensorflow|tf)(?:\.math)?\.reduce_(prod|sum|max|min)$/.exec(path)?.[1];
-	const list = args.positional[0] ?? args.keywords.get('input_tensor');
-	const items = list?.k === 'list' || list?.k === 'tuple' ? list.items : undefined;
-	if (
-		!op ||
-		!items ||
-		items.length === 0 ||
-		args.positional.length > 1 ||
-		args.keywords.size > (args.positional.length === 0 ? 1 : 0) ||
-		!items.every((x) => x.k === 'num' && !x.float && Number.isSafeInteger(x.v))
-	) {
-		return undefined;
-	}
-	const vs = items.map((x) => (x as { v: number }).v);
+	const given = args.positional.length + args.keywords.size;
 	const v =
-		op === 'prod'
-			? vs.reduce((a, b) => a * b, 1)
-			: op === 'sum'
-				? vs.reduce((a, b) => a + b, 0)
-				: op === 'max'
-					? Math.max(...vs)
-					: Math.min(...vs);
+		op && given === 1
+			? reduceInts(
+					op as 'prod' | 'sum' | 'max' | 'min',
+					args.positional[0] ?? args.keywords.get('input_tensor'),
+				)
+			: undefined;
 	// int32: a value past it overflows in TensorFlow.
-	return Math.abs(v) < 2 ** 31 ? { k: 'num', v } : undefined;
+	return v !== undefined && Math.abs(v) < 2 ** 31 ? { k: 'num', v } : undefined;
 }

@@ -5,7 +5,8 @@ import type { CallArgs } from '../../python/contract';
 import { asInt, asSequence, Cause, FrameworkObject, tuple, Value } from '../../python/values';
 import { broadcast } from '../common/shapes';
 import type { TorchDtype } from './dtypes';
-import { TorchParam, TorchTensor } from './objects';
+import { TorchTensor } from './objects';
+import { broadcastAll, operandShape } from './ops/tensorMethodsMore';
 
 /** A distribution NormLens holds: the shapes PyTorch gives it, never values. */
 export class TorchDistribution implements FrameworkObject {
@@ -21,16 +22,6 @@ export class TorchDistribution implements FrameworkObject {
 		/** A Categorical's parameter, given as probs or logits: its shape is the distribution's `probs` / `logits`. */
 		readonly param?: Shape,
 	) {}
-}
-
-/** The shape of a parameter: a tensor's or a parameter's, () for a Python number; null where unknown. */
-function shapeOf(v: Value | undefined): Shape | null {
-	if (v?.k === 'num' || v?.k === 'bool') {
-		return [];
-	}
-	return v?.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
-		? v.obj.shape
-		: null;
 }
 
 /** The parameters of a distribution whose batch shape is theirs broadcast, by constructor, in order. */
@@ -76,16 +67,10 @@ export function distributionConstructor(path: string, args: CallArgs): Value | u
 			: undefined;
 	const names = ELEMENTWISE[type];
 	if (names) {
-		const shapes = names.map((n, i) => shapeOf(at(i, n)));
-		return shapes.every((s): s is Shape => s !== null)
-			? make(
-					shapes.reduce<Shape | null>((a, b) => (a ? broadcast(a, b) : null), []),
-					[],
-				)
-			: undefined;
+		return make(broadcastAll(names.map((n, i) => operandShape(at(i, n)))), []);
 	}
 	if (PROBS_OR_LOGITS.has(type)) {
-		const p = shapeOf(at(0, 'probs') ?? args.keywords.get('logits'));
+		const p = operandShape(at(0, 'probs') ?? args.keywords.get('logits'));
 		if (!p) {
 			return undefined;
 		}
@@ -98,8 +83,8 @@ export function distributionConstructor(path: string, args: CallArgs): Value | u
 		return make(p, []);
 	}
 	if (type === 'MultivariateNormal') {
-		const loc = shapeOf(at(0, 'loc'));
-		const matrix = shapeOf(
+		const loc = operandShape(at(0, 'loc'));
+		const matrix = operandShape(
 			at(1, 'covariance_matrix') ??
 				args.keywords.get('precision_matrix') ??
 				args.keywords.get('scale_tril'),
@@ -184,7 +169,7 @@ export function distributionMethod(
 		case 'log_prob':
 		case 'cdf':
 		case 'icdf': {
-			const x = shapeOf(args.positional[0] ?? args.keywords.get('value'));
+			const x = operandShape(args.positional[0] ?? args.keywords.get('value'));
 			const keep = x ? x.length - d.event.length : -1;
 			return x && keep >= 0 ? tensor(broadcast(x.slice(0, keep), d.batch)) : undefined;
 		}

@@ -16,7 +16,7 @@ import { callRegex, isRegexFunction } from '../regex';
 import { callItertools, isItertoolsFunction } from '../itertools';
 import { argparseConstructor, isArgparseConstructor } from '../argparse';
 import { bundledTarget } from '../../zoo';
-import { callDataclassFunction, isDataclassFunction } from './dataclasses';
+import { callDataclassFunction } from './dataclasses';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 import { deepCopy } from '../deepCopy';
@@ -176,9 +176,7 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);
 			}
-			const fromDataclass = isDataclassFunction(callee.path)
-				? callDataclassFunction(it, callee.path, args)
-				: undefined;
+			const fromDataclass = callDataclassFunction(it, callee.path, args);
 			if (fromDataclass) {
 				return fromDataclass;
 			}

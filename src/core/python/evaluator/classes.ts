@@ -152,14 +152,17 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 	// never an empty object (a model of 0 parameters).
 	const lost = init
 		? undefined
-		: classChain(cls).find((c) => c.attrs.get('__init__')?.k === 'unknown');
-	const lostCause = lost ? causeOf(lost.attrs.get('__init__')) : undefined;
-	if (lostCause && self.k === 'obj') {
-		self.obj.unknownCause ??= lostCause;
-		return self;
-	}
-	if (lostCause && self.k === 'instance') {
-		self.inst.unknownCause = lostCause;
+		: causeOf(
+				classChain(cls)
+					.map((c) => c.attrs.get('__init__'))
+					.find((v) => v?.k === 'unknown'),
+			);
+	if (lost) {
+		if (self.k === 'obj') {
+			self.obj.unknownCause ??= lost;
+		} else if (self.k === 'instance') {
+			self.inst.unknownCause = lost;
+		}
 		return self;
 	}
 	if (init) {

@@ -116,10 +116,10 @@ export function dataclassInit(
 	inst: Instance,
 	args: CallArgs,
 ): void {
-	if (!classChain(cls).some((c) => c.fields)) {
+	const fields = dataclassFieldList(cls);
+	if (!fields) {
 		return;
 	}
-	const fields = dataclassFieldList(cls);
 	const params = fields.filter((f) => f.init !== false);
 	const positional = params.filter((f) => !f.kwOnly);
 	const refused = (reason: string): Cause => ({
@@ -191,29 +191,26 @@ const FUNCTIONS = new Set([
 	'dataclasses.is_dataclass',
 ]);
 
-export function isDataclassFunction(path: string): boolean {
-	return FUNCTIONS.has(path);
-}
-
 /**
  * `dataclasses.replace(obj, **changes)` (a new instance through the generated `__init__`, so
  * `__post_init__` runs again), `asdict` / `astuple` (recursing into dataclasses, lists, tuples
- * and dicts, as Python does) and `is_dataclass`; undefined where the argument is not a dataclass
- * instance NormLens holds (the caller makes that unknown, saying why).
+ * and dicts, as Python does) and `is_dataclass`; undefined for another path, or where the argument
+ * is not a dataclass instance NormLens holds (the caller makes that unknown, saying why).
  */
 export function callDataclassFunction(
 	it: Interpreter,
 	path: string,
 	args: CallArgs,
 ): Value | undefined {
+	if (!FUNCTIONS.has(path)) {
+		return undefined;
+	}
 	const obj = args.positional[0];
 	const fieldsOf = (v: Value | undefined): ClassField[] | undefined =>
-		v?.k === 'instance' && classChain(v.inst.cls).some((c) => c.fields)
-			? dataclassFieldList(v.inst.cls)
-			: undefined;
+		v?.k === 'instance' ? dataclassFieldList(v.inst.cls) : undefined;
 	if (path === 'dataclasses.is_dataclass') {
 		if (obj?.k === 'class') {
-			return { k: 'bool', v: classChain(obj.cls).some((c) => c.fields !== undefined) };
+			return { k: 'bool', v: dataclassFieldList(obj.cls) !== undefined };
 		}
 		return obj?.k === 'instance' || obj?.k === 'num' || obj?.k === 'str' || obj?.k === 'list'
 			? { k: 'bool', v: fieldsOf(obj) !== undefined }
@@ -274,10 +271,18 @@ export function callDataclassFunction(
 	return convert(obj, path === 'dataclasses.astuple');
 }
 
-/** The fields the generated `__init__` of `cls` handles, its bases' first (a redefined one keeps its place). */
-function dataclassFieldList(cls: ClassValue): ClassField[] {
+/**
+ * The fields the generated `__init__` of `cls` handles, its bases' first (a redefined one keeps its
+ * place); undefined when no class of its chain is a dataclass (a named tuple's fields are no
+ * dataclass's).
+ */
+function dataclassFieldList(cls: ClassValue): ClassField[] | undefined {
+	const chain = classChain(cls).filter((c) => c.fields && !c.namedTuple);
+	if (chain.length === 0) {
+		return undefined;
+	}
 	const byName = new Map<string, ClassField>();
-	for (const c of [...classChain(cls)].reverse()) {
+	for (const c of chain.reverse()) {
 		for (const f of c.fields ?? []) {
 			byName.set(f.name, f);
 		}

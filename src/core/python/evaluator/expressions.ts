@@ -360,9 +360,7 @@ function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	const n = asNumber(v);
 	if (n === undefined) {
 		// The negation of a number NormLens does not know (`-float("inf")`) is no model part either.
-		return v.k === 'unknown' && v.why === NOT_A_MODEL_PART && o !== 'not'
-			? v
-			: unknown(causeOf(v));
+		return v.k === 'unknown' && v.why === NOT_A_MODEL_PART ? v : unknown(causeOf(v));
 	}
 	// `-x` and `+x` keep x's type; `~` takes ints only (Python raises on a float).
 	return o === '-'

@@ -31,7 +31,7 @@ export function attach(parent: TorchModule, name: string, child: TorchModule): v
  * `ModuleList([None, conv])`'s None under key '0' (HRNet's fuse layers), so the conv is `[1]`.
  */
 export function listSlots(m: TorchModule): [string, TorchModule | null][] {
-	const none = [...m.noneSlots].filter(([, kind]) => kind === 'module').map(([key]) => key);
+	const none = noneEntries(m);
 	if (none.length === 0) {
 		return [...m.children];
 	}
@@ -44,12 +44,23 @@ export function listSlots(m: TorchModule): [string, TorchModule | null][] {
 
 /** The key the next module appended to a Sequential or ModuleList gets (its length). */
 export function nextListKey(m: TorchModule): string {
-	return String(listSlots(m).length);
+	return String(m.children.size + noneEntries(m).length);
 }
 
 /** Whether a list container holds None entries (renumbering it is then not followed). */
 export function holdsNone(m: TorchModule): boolean {
-	return [...m.noneSlots.values()].includes('module');
+	return noneEntries(m).length > 0;
+}
+
+/** The numbered keys of a list container that hold None (not a name set to None over a module). */
+function noneEntries(m: TorchModule): string[] {
+	const keys: string[] = [];
+	for (const [key, kind] of m.noneSlots) {
+		if (kind === 'module' && /^\d+$/.test(key)) {
+			keys.push(key);
+		}
+	}
+	return keys;
 }
 
 /** A container's children from what it is given: modules in order, a dict's entries, or a list to iterate. */

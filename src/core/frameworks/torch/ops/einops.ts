@@ -13,6 +13,7 @@ import {
 } from '../../../python/values';
 import { einopsShape } from '../../common/einops';
 import { einsumShape } from './shapes';
+import { tensorShapeOf } from './tensorMethodsMore';
 import { createBareModule } from '../nn/build';
 import { TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
@@ -224,13 +225,7 @@ function einopsUnpack(args: CallArgs): Value | undefined {
  */
 function einopsEinsum(args: CallArgs): Shape | null {
 	const pattern = asString(args.positional[args.positional.length - 1]);
-	const operands = args.positional
-		.slice(0, -1)
-		.map((v) =>
-			v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
-				? v.obj.shape
-				: null,
-		);
+	const operands = args.positional.slice(0, -1).map((v) => tensorShapeOf(v) ?? null);
 	if (!pattern || !pattern.includes('->') || /[.()]/.test(pattern) || args.keywords.size > 0) {
 		return null;
 	}

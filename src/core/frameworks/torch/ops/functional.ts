@@ -9,6 +9,7 @@ import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
 import { bindArgs } from '../nn/build';
 import { elementwise } from './elementwise';
 import { FUNCTIONAL_MULTI, multiTensorValue } from './functionalMore';
+import { tensorShapeOf } from './tensorMethodsMore';
 import { fmtShape } from './shapes';
 import { withPoolIndices } from '../shapeCauses';
 import { paramTensor, TorchParam, TorchTensor } from '../objects';
@@ -264,13 +265,9 @@ const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
  */
 const multiHeadAttentionForward: FunctionalRule = ({ args }) => {
 	const at = (i: number, name: string) => args.positional[i] ?? args.keywords.get(name);
-	const shapeOf = (v: Value | undefined) =>
-		v?.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
-			? v.obj.shape
-			: null;
-	const q = shapeOf(at(0, 'query'));
-	const k = shapeOf(at(1, 'key'));
-	const out = shapeOf(at(11, 'out_proj_weight'));
+	const q = tensorShapeOf(at(0, 'query'));
+	const k = tensorShapeOf(at(1, 'key'));
+	const out = tensorShapeOf(at(11, 'out_proj_weight'));
 	const need = at(15, 'need_weights');
 	const average = at(23, 'average_attn_weights');
 	if (!q || !k || !out || out.length !== 2 || (q.length !== 3 && q.length !== 2)) {

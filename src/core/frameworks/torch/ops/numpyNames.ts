@@ -42,6 +42,10 @@ const PYTHON_FUNCTIONS = new Set([
  * PyTorch refuses them (a Python-level function, or both names given).
  */
 export function torchKeywords(name: string, args: CallArgs): CallArgs | string {
+	if (args.keywords.size === 0) {
+		// Most calls (every tensor method a forward makes): nothing to read.
+		return args;
+	}
 	const given = [...args.keywords.keys()].filter((k) => k in ALIASES);
 	if (given.length === 0) {
 		return args;
