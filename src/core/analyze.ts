@@ -18,8 +18,7 @@ import type {
 } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
 import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
-import type { TorchModule } from './frameworks/torch/objects';
-import { bareLayers } from './frameworks/torch/summaries';
+import { exampleTargets } from './frameworks/torch/summaries';
 import { DeclaredInputs } from './exampleInput';
 import {
 	defaultLimits,
@@ -164,17 +163,12 @@ function analyzeSource(
 		// definitions does not leave them without shapes.
 		const declared = new DeclaredInputs(text);
 		const forwardUncalled = () => {
-			const lineOf = (m: TorchModule) => (m.definedAt ?? m.range).start.line;
-			// A bare layer with its own `# normlens: input` comment is declared a model (a
-			// logistic regression's `model = nn.Linear(784, 10)`); run on it, it is one (roots).
-			const roots = [
-				...(declared.any || options.torchInput ? torch.roots() : []),
-				...bareLayers(torch.modules).filter((m) => declared.declares(lineOf(m))),
-			];
-			const modelLines = new Set(roots.map(lineOf));
-			for (const root of roots) {
-				const input = declared.forModel(lineOf(root), modelLines) ?? options.torchInput;
+			const roots = exampleTargets(torch, declared, options.torchInput !== undefined);
+			const modelLines = new Set(roots.map((r) => r.line));
+			for (const { m: root, line } of roots) {
+				const input = declared.forModel(line, modelLines) ?? options.torchInput;
 				if (input && !root.called && !interpreter.truncated) {
+					const before = interpreter.diagnostics.length;
 					interpreter.callAfterRun(
 						{ k: 'obj', obj: root },
 						{
@@ -186,6 +180,13 @@ function analyzeSource(
 						},
 						root.range,
 					);
+					if (!declared.declares(line)) {
+						// Another model's input this forward does not take is no error of the code's.
+						const added = interpreter.diagnostics.splice(before);
+						interpreter.diagnostics.push(
+							...added.filter((d) => d.code !== 'call-error'),
+						);
+					}
 					if (interpreter.truncated) {
 						// Stopped in its own forward: this model is left half-run.
 						built?.torch.delete(root);

@@ -57,6 +57,28 @@ export function argparseConstructor(it: Interpreter, path: string, args: CallArg
 	return { k: 'obj', obj: new ArgumentParserObject() };
 }
 
+/** The classes of the namespaces NormLens made: `'name' in args` asks for one of their attributes. */
+const NAMESPACE_CLASSES = new WeakSet<ClassValue>();
+
+/**
+ * `'dropout' in args` on an `argparse.Namespace`: argparse's `__contains__` is `key in
+ * self.__dict__`. Undefined for a value that is no namespace; unknown where the namespace was given
+ * to code NormLens cannot follow (which may have set any attribute).
+ */
+export function namespaceContains(op: string, key: Value, ns: Value): Value | undefined {
+	if (ns.k !== 'instance' || !NAMESPACE_CLASSES.has(ns.inst.cls)) {
+		return undefined;
+	}
+	if (ns.inst.unknownCause) {
+		return unknown(ns.inst.unknownCause);
+	}
+	if (key.k !== 'str') {
+		return key.k === 'unknown' ? key : { k: 'bool', v: op === 'not in' };
+	}
+	const has = ns.inst.attrs.has(key.v);
+	return { k: 'bool', v: op === 'in' ? has : !has };
+}
+
 function namespace(it: Interpreter, attrs: Map<string, Value>): Value {
 	const cls: ClassValue = {
 		name: 'Namespace',
@@ -65,6 +87,7 @@ function namespace(it: Interpreter, attrs: Map<string, Value>): Value {
 		methods: new Map(),
 		attrs: new Map(),
 	};
+	NAMESPACE_CLASSES.add(cls);
 	return { k: 'instance', inst: { cls, attrs } };
 }
 

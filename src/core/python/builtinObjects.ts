@@ -186,6 +186,14 @@ export function builtinInstance(v: Value, name: string): boolean {
 			return v.k === 'list' && !v.iterator;
 		case 'object':
 			return true;
+		case 'set':
+		case 'frozenset':
+			// python/sets.ts's PySet, by its kind (this file does not import the runtime).
+			return (
+				v.k === 'obj' &&
+				v.obj.kind === 'set' &&
+				(v.obj as { frozen?: boolean }).frozen === (name === 'frozenset')
+			);
 		default:
 			return false;
 	}

@@ -2,6 +2,16 @@
 import type { CallArgs } from './contract';
 import type { BuiltinHost } from './builtinObjects';
 import { asNumber, causeOf, firstCause, num, unknown, UNKNOWN, Value } from './values';
+import { wholeSet } from './sets';
+
+/**
+ * What to order: the items, or, where they are one whole iteration of a set, that set's elements
+ * (their order is unknown, but an ordering of all of them is not) with the cause a tie would give.
+ */
+function toOrder(items: Value[] | undefined): { items: Value[] | undefined; tie?: Value } {
+	const whole = items && wholeSet(items);
+	return whole ? { items: whole, tie: items?.[0] } : { items };
+}
 
 /** `min(…)` / `max(…)`: the item itself (the first of equals, as Python). */
 export function minMax(it: BuiltinHost, name: string, args: CallArgs): Value {
@@ -9,7 +19,7 @@ export function minMax(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const keyFn = args.keywords.get('key');
 	if (keyFn) {
 		// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
-		const items = a.length === 1 ? it.iterate(a[0]) : a;
+		const { items, tie } = toOrder(a.length === 1 ? it.iterate(a[0]) : a);
 		const keys = items?.map((x) =>
 			asNumber(
 				it.call(keyFn, {
@@ -33,9 +43,11 @@ export function minMax(it: BuiltinHost, name: string, args: CallArgs): Value {
 				best = i;
 			}
 		});
-		return items[best];
+		// Of a set's items, which of equal keys comes first is the set's order.
+		const ties = (keys as number[]).filter((k) => k === keys[best]).length;
+		return tie && ties > 1 ? tie : items[best];
 	}
-	const items = a.length === 1 ? it.iterate(a[0]) : a;
+	const items = toOrder(a.length === 1 ? it.iterate(a[0]) : a).items;
 	const nums = items?.map(asNumber);
 	if (!items || !nums || nums.length === 0 || nums.some((n) => n === undefined)) {
 		return UNKNOWN;
@@ -55,7 +67,7 @@ export function minMax(it: BuiltinHost, name: string, args: CallArgs): Value {
 export function sortedList(it: BuiltinHost, args: CallArgs): Value {
 	const a = args.positional;
 	// Numbers or strings (or what `key=` maps each item to), in Python's order.
-	const items = a[0] ? it.iterate(a[0]) : undefined;
+	const { items, tie } = toOrder(a[0] ? it.iterate(a[0]) : undefined);
 	const reverse = args.keywords.get('reverse');
 	const keyFn = args.keywords.get('key');
 	if (!items || (reverse && reverse.k !== 'bool')) {
@@ -98,5 +110,10 @@ export function sortedList(it: BuiltinHost, args: CallArgs): Value {
 	// A stable sort either way, as Python's: equal keys keep their order with reverse=True too.
 	const sign = reverse?.k === 'bool' && reverse.v ? -1 : 1;
 	const order = items.map((v, i) => ({ v, k: keys[i] as (number | string)[] }));
-	return { k: 'list', items: order.sort((x, y) => sign * cmp(x.k, y.k)).map((x) => x.v) };
+	const sorted = order.sort((x, y) => sign * cmp(x.k, y.k));
+	if (tie && sorted.some((x, i) => i > 0 && cmp(sorted[i - 1].k, x.k) === 0)) {
+		// Equal keys keep the set's order, which NormLens does not know (`sorted(s, key=len)`).
+		return tie;
+	}
+	return { k: 'list', items: sorted.map((x) => x.v) };
 }

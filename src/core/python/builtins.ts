@@ -3,7 +3,6 @@ import { isCallable } from './callable';
 import { rangeBounds } from './rangeArgs';
 import { CallArgs, sequenceBound, StopInterpretation } from './contract';
 import {
-	dictKey,
 	asInt,
 	asNumber,
 	asSequence,
@@ -22,6 +21,7 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
+import { dictKey } from './dictKeys';
 import {
 	abcInstance,
 	anyInstance,
@@ -38,6 +38,7 @@ import { powMod, reprText, roundFloat, roundInt } from './pythonExact';
 import { minMax, sortedList } from './builtinOrdering';
 import { plainBinary } from './operators';
 import { NOT_A_MODEL_PART } from './trusted';
+import { makeSet } from './sets';
 
 export type { BuiltinHost };
 
@@ -278,6 +279,29 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 					range: it.here(args.node),
 				})
 			);
+		}
+		case 'vars':
+			// `vars(args)` of an instance (an argparse.Namespace: `Namespace(**dict(vars(args), k=v))`)
+			// is its `__dict__`, the same storage.
+			return a.length === 1 && a[0]?.k === 'instance'
+				? it.getAttr(a[0], '__dict__')
+				: unknown(
+						causeOf(a[0]) ?? {
+							reason: `NormLens does not evaluate \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+					);
+		case 'set':
+		case 'frozenset': {
+			const items = a.length === 0 ? [] : a[0] ? it.iterate(a[0]) : undefined;
+			return items
+				? makeSet(items, it.here(args.node), name === 'frozenset')
+				: unknown(
+						causeOf(a[0]) ?? {
+							reason: `NormLens cannot tell the items of \`${it.snippet(args.node)}\``,
+							range: it.here(args.node),
+						},
+					);
 		}
 		case 'list':
 		case 'tuple': {

@@ -3,7 +3,8 @@
 // caller marks the container as changed by something unknown.
 import type { CallArgs } from './contract';
 import { equal } from './operators';
-import { asInt, causeOf, NONE, num, tuple, unknown, Value, dictKey, keyValue } from './values';
+import { asInt, causeOf, NONE, num, tuple, unknown, Value } from './values';
+import { dictKey, keyValue } from './dictKeys';
 
 /** What a container method may ask of the interpreter: the items of an iterable. */
 export interface ContainerHost {

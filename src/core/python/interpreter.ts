@@ -25,8 +25,8 @@ import {
 	ParamSpec,
 	Scope,
 	Value,
-	keyValue,
 } from './values';
+import { keyValue } from './dictKeys';
 import * as assignment from './evaluator/assignment';
 import * as calls from './evaluator/calls';
 import * as classes from './evaluator/classes';
@@ -40,6 +40,7 @@ import * as members from './evaluator/members';
 import * as methods from './evaluator/methods';
 import * as statements from './evaluator/statements';
 import type { Completion } from './evaluator/statements';
+import { setRuntime } from './sets';
 
 export type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
 export { defaultLimits } from './contract';
@@ -60,6 +61,8 @@ export class Interpreter implements BuiltinHost {
 	truncated = false;
 	/** Which bound stopped the run (StopInterpretation's words), when `truncated`. */
 	stoppedAt: string | undefined;
+	/** The frameworks' runtimes, then the one of Python's sets (sets.ts). */
+	readonly runtimes: Runtime[];
 	/** How many source calls deep the evaluator is now (bounded by `limits.maxCallDepth`). */
 	depth = 0;
 	readonly deadline: number;
@@ -79,12 +82,13 @@ export class Interpreter implements BuiltinHost {
 
 	constructor(
 		readonly mainSource: PythonSource,
-		readonly runtimes: Runtime[],
+		frameworks: Runtime[],
 		readonly limits: InterpreterLimits = defaultLimits,
 		/** Text of a local module (`model` → model.py next to the file), or undefined. */
 		readonly readModule: (name: string) => string | undefined = () => undefined,
 	) {
 		this.source = mainSource;
+		this.runtimes = [...frameworks, setRuntime];
 		this.deadline = Date.now() + limits.maxMillis;
 		// The analysed file runs as a script: `if __name__ == "__main__":` blocks run.
 		this.globals.set('__name__', { k: 'str', v: '__main__' });
@@ -141,11 +145,9 @@ export class Interpreter implements BuiltinHost {
 	}
 
 	/**
-	 * Calls `v` after the program has run (the example input NormLens passes to a model the file never
-	 * calls, a builder it never calls): a bound reached there stops the analysis as one reached in the
-	 * program does; undefined then, or when the analysis had stopped already. `site`: where in the
-	 * analysed file a cause inside a local module's code is shown (the model the input is given to),
-	 * not the file's first line.
+	 * Calls `v` after the program has run (the example input given to a model the file never calls, a
+	 * builder it never calls): a bound reached there stops the analysis as in the program; undefined
+	 * then, or when it had stopped already. `site`: where a cause in a local module's code is shown.
 	 */
 	callAfterRun(v: Value, args: CallArgs, site?: TextRange): Value | undefined {
 		if (this.truncated) {
@@ -167,10 +169,9 @@ export class Interpreter implements BuiltinHost {
 	}
 
 	/**
-	 * Library files define models without building them (`def resnet18(pretrained=False)`,
-	 * `class Net(nn.Module)`): a module-level function or class that was never called and whose
-	 * parameters all have defaults is called once, in source order, so that its model is reported
-	 * under its own name.
+	 * Library files define models without building them (`def resnet18(pretrained=False)`): a
+	 * module-level function or class never called, whose parameters all have defaults, is called
+	 * once, in source order, so that its model is reported under its own name.
 	 */
 	runUncalledDefinitions(): void {
 		for (const d of this.uncalledDefinitions()) {

@@ -1,17 +1,8 @@
 // Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
 // exact where Python's result is, unknown where it is not — never a rounded or guessed value.
 import { sequenceBound, StopInterpretation } from './contract';
-import {
-	asNumber,
-	asSequence,
-	float,
-	isFloat,
-	num,
-	pyNumber,
-	UNKNOWN,
-	Value,
-	dictKey,
-} from './values';
+import { asNumber, asSequence, float, isFloat, num, pyNumber, UNKNOWN, Value } from './values';
+import { dictKey } from './dictKeys';
 
 /** Python's integer operators on exact integers (BigInt), so that `1 << 32` is 4294967296, not 1. */
 export const INTEGER_OPS: Record<string, (a: bigint, b: bigint) => bigint | undefined> = {
@@ -415,8 +406,11 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 			}
 			return UNKNOWN;
 		}
-		const has = items.some((x) => equal(x, a) === true);
-		return { k: 'bool', v: op === 'in' ? has : !has };
+		// Python's `in` is true at the first equal item; an item NormLens cannot compare leaves the
+		// answer unknown unless a later one is known to be equal.
+		const eqs = items.map((x) => equal(x, a));
+		const has = eqs.includes(true) ? true : eqs.includes(undefined) ? undefined : false;
+		return has === undefined ? UNKNOWN : { k: 'bool', v: op === 'in' ? has : !has };
 	}
 	if (op === 'is' || op === 'is not' || op === '==' || op === '!=') {
 		const eq = op === 'is' || op === 'is not' ? identical(a, b) : equal(a, b);

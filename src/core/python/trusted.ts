@@ -208,6 +208,20 @@ export const TRUSTED_BUILTINS: ReadonlySet<string> = new Set([
 	'display',
 ]);
 
+/**
+ * A tensor's in-place methods that change its values and nothing else (not its shape, dtype or
+ * `requires_grad`): on a parameter or buffer they leave every count as it was (Glow's ActNorm fills
+ * its `initialized` flag with `fill_(1)` in its first forward).
+ */
+export const VALUE_ONLY_INPLACE: ReadonlySet<string> = new Set(
+	(
+		'fill_ zero_ uniform_ normal_ bernoulli_ exponential_ geometric_ cauchy_ log_normal_ random_ ' +
+		'copy_ clamp_ clip_ clamp_min_ clamp_max_ add_ sub_ mul_ div_ pow_ fmod_ remainder_ abs_ ' +
+		'neg_ exp_ log_ sqrt_ rsqrt_ sigmoid_ tanh_ relu_ floor_ ceil_ round_ trunc_ lerp_ ' +
+		'addcmul_ addcdiv_ masked_fill_ masked_scatter_ index_fill_ tril_ triu_ fill_diagonal_'
+	).split(' '),
+);
+
 /** Methods of lists and dicts that only read them. */
 export const READING_SEQUENCE_METHODS: ReadonlySet<string> = new Set([
 	'index',

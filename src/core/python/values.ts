@@ -56,7 +56,8 @@ export type Value =
 	 * `truth`: whether it is truthy, where that alone is known (`x.is_cuda and self.ngpu > 1` with
 	 * `ngpu = 1` is falsy whatever `x.is_cuda` is).
 	 */
-	| { k: 'unknown'; why?: string; cause?: Cause; truth?: boolean }
+	/** `elem`: an item of a set's iteration, whose slot in that order is all NormLens cannot tell (sets.ts). */
+	| { k: 'unknown'; why?: string; cause?: Cause; truth?: boolean; elem?: SetElement }
 	/** `functools.partial(fn, *args, **kwargs)`. */
 	| { k: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
 	/** A dotted path reached through imports, e.g. `tensorflow.keras.layers.Dense`. */
@@ -87,6 +88,16 @@ export type Value =
 	  }
 	/** `...` inside a subscript. */
 	| { k: 'ellipsis' };
+
+/** Which item of which iteration of a set (python/sets.ts) an unknown is. */
+export interface SetElement {
+	/** The set (a `PySet`), as a framework object: values.ts does not import the runtime. */
+	set: FrameworkObject & { version: number; items: Map<string, Value> };
+	/** The set's version when it was iterated: a change may reorder it. */
+	version: number;
+	/** Its place in that iteration. */
+	slot: number;
+}
 
 /** Objects owned by a framework runtime; `kind` lets the runtime dispatch. */
 export interface FrameworkObject {
@@ -269,39 +280,6 @@ export interface ParamSpec {
 }
 
 export const UNKNOWN: Value = { k: 'unknown' };
-
-/**
- * A dict's keys are held as strings (`Map<string, Value>`): a str as itself, a number (or a bool)
- * tagged, because Python's `1` and `'1'` are different keys while `1`, `1.0` and `True` are one.
- * Keyword arguments and the string keys that models use read as they are written.
- */
-const NUM_KEY = '\u0000#';
-
-/** The stored form of a dict key; undefined for a key NormLens does not hold (a tuple, an object). */
-export function dictKey(v: Value | undefined): string | undefined {
-	switch (v?.k) {
-		case 'str':
-			return v.v;
-		case 'num':
-			return NUM_KEY + String(v.v);
-		case 'bool':
-			return NUM_KEY + (v.v ? '1' : '0');
-		default:
-			return undefined;
-	}
-}
-
-/** A stored dict key as the value Python's `keys()`, `items()` and iteration give. */
-export function keyValue(k: string): Value {
-	return k.startsWith(NUM_KEY)
-		? { k: 'num', v: Number(k.slice(NUM_KEY.length)) }
-		: { k: 'str', v: k };
-}
-
-/** A stored dict key as text (a layer config shown as JSON). */
-export function keyText(k: string): string {
-	return k.startsWith(NUM_KEY) ? k.slice(NUM_KEY.length) : k;
-}
 
 /** An unknown value with its cause (plain `UNKNOWN` when there is none to give). */
 export function unknown(cause: Cause | undefined): Value {
@@ -507,34 +485,6 @@ export function asString(v: Value | undefined): string | undefined {
 export function asSequence(v: Value | undefined): Value[] | undefined {
 	// A list something NormLens could not follow may have changed (`cause`): its items are not known.
 	return v && (v.k === 'tuple' || v.k === 'list') && !v.cause ? v.items : undefined;
-}
-
-/** Plain JSON for a value, as shown in layer configs (`"<unknown>"` where undecidable). */
-export function toJson(v: Value): unknown {
-	switch (v.k) {
-		case 'num':
-		case 'str':
-		case 'bool':
-			return v.v;
-		case 'none':
-			return null;
-		case 'tuple':
-		case 'list':
-			return v.items.map(toJson);
-		case 'dict': {
-			const o: Record<string, unknown> = {};
-			for (const [key, val] of v.entries) {
-				o[keyText(key)] = toJson(val);
-			}
-			return o;
-		}
-		case 'ref':
-			return v.path.split('.').pop();
-		case 'func':
-			return v.def.name;
-		default:
-			return '<unknown>';
-	}
 }
 
 /** Python's `repr`-like rendering, used in messages and summaries. */

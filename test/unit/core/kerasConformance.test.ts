@@ -430,6 +430,23 @@ const upSampling: Ref = (a, [x], spec) => {
 	);
 };
 
+/**
+ * Attention (keras.io/api/layers/attention_layers/attention): a scalar `scale` where use_scale, a
+ * scalar `concat_score_weight` where score_mode="concat"; AdditiveAttention (…/additive_attention):
+ * a `scale` of the query's features where use_scale (its default). Both give the query's steps with
+ * the value's features.
+ */
+const dotAttention: Ref = (a, [q, v]) => ({
+	weights: (a.use_scale === true ? 1 : 0) + (a.score_mode === 'concat' ? 1 : 0),
+	nonTrainable: 0,
+	shape: [...q.slice(0, -1), v[v.length - 1]],
+});
+const additiveAttention: Ref = (a, [q, v]) => ({
+	weights: a.use_scale === false ? 0 : (q[q.length - 1] as number),
+	nonTrainable: 0,
+	shape: [...q.slice(0, -1), v[v.length - 1]],
+});
+
 /** Merging layers: inputs of one shape give that shape; Concatenate sums its axis. */
 const merge: Ref = (_a, inputs) => {
 	for (const s of inputs) {
@@ -490,6 +507,8 @@ const references: Record<string, Ref> = {
 	GRU: recurrent,
 	LSTM: recurrent,
 	MultiHeadAttention: attention,
+	Attention: dotAttention,
+	AdditiveAttention: additiveAttention,
 	PReLU: prelu,
 	Reshape: reshape,
 	Flatten: (_a, [x]) => noWeights([x[0], prod(known(x.slice(1)))]),
@@ -787,6 +806,38 @@ const grids: Record<string, Row[]> = {
 					[B, 6, 8],
 					[B, 7, 10],
 					[B, 7, 9],
+				],
+			],
+		},
+	],
+	Attention: [
+		{
+			axes: { use_scale: [false, true], score_mode: ['dot', 'concat'] },
+			inputs: [
+				[
+					[B, 6, 8],
+					[B, 7, 8],
+				],
+				[
+					[B, 6, 8],
+					[B, 7, 8],
+					[B, 7, 8],
+				],
+			],
+		},
+	],
+	AdditiveAttention: [
+		{
+			axes: { use_scale: [true, false] },
+			inputs: [
+				[
+					[B, 6, 8],
+					[B, 7, 8],
+				],
+				[
+					[B, 6, 8],
+					[B, 7, 8],
+					[B, 7, 8],
 				],
 			],
 		},

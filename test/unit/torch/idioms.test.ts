@@ -206,7 +206,6 @@ const programs: Record<string, string> = {
 /** Exact would need what NormLens does not follow yet (said by the reason). */
 const stillUnknown: Record<string, RegExp> = {
 	'try except fallback': /`try` block raises, so `except ImportError:` may run/,
-	'sorted and set': /sorted\(\{8, 3, 5\}\)/,
 	// The except block may run (the import may fail): the model it changes is unknown.
 	'except that changes a model': /`try` block raises, so `except ImportError:` may run/,
 };

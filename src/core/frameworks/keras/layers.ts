@@ -12,7 +12,13 @@ import {
 	UNKNOWN,
 	Value,
 } from '../../python/values';
-import { initialStates, returnedStates, stateShape, unmergedDirections } from './recurrentStates';
+import {
+	attentionScores,
+	initialStates,
+	returnedStates,
+	stateShape,
+	unmergedDirections,
+} from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
 import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, isConcrete, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
@@ -106,7 +112,7 @@ export function createLayer(
  * a Sequential it builds the model on `(None, None)`. Keras 3 dropped both: it ignores
  * `input_length` (`embeddingDeclares` false), so such a Sequential is not built.
  */
-function declaredInput(
+export function declaredInput(
 	cfg: LayerConfig,
 	spec: KerasLayerSpec | undefined,
 	embeddingDeclares: boolean,
@@ -228,6 +234,13 @@ export function callLayer(
 		};
 	}
 	const states = returnedStates(layer);
+	const scores = attentionScores(layer, args, inputs);
+	if (scores === null) {
+		return unknown({
+			reason: `NormLens cannot tell whether \`${layer.name}\` returns its attention scores (\`return_attention_scores\`)`,
+			range: ctx.range(args.node),
+		});
+	}
 	if (states === null) {
 		return unknown({
 			reason: `NormLens cannot tell whether \`${layer.name}\` returns its states (\`return_state\`, \`units\`)`,
@@ -246,6 +259,10 @@ export function callLayer(
 		});
 		if (layer.severalOutputs) {
 			return { k: 'list', items: layer.severalOutputs.map(another) };
+		}
+		if (scores) {
+			// (output, scores), as MultiHeadAttention returns them.
+			return tuple([{ k: 'obj', obj: out }, another(out.shape && scores.shape)]);
 		}
 		const outputs: Value[] = [
 			{ k: 'obj', obj: out },

@@ -83,3 +83,40 @@ function wrappedLayer(layer: KerasLayer): KerasLayer | undefined {
 	const inner = layer.config.get('layer');
 	return inner?.k === 'obj' && inner.obj instanceof KerasLayer ? inner.obj : undefined;
 }
+
+/**
+ * `mha(query, value, return_attention_scores=True)`: Keras returns `(output, scores)`, the scores of
+ * shape (batch, heads, *query's steps, *key's steps) over the default attention axes; Attention's
+ * and AdditiveAttention's (batch, query's steps, key's steps). Undefined
+ * where the call returns its output alone; null where NormLens cannot tell whether it does.
+ */
+export function attentionScores(
+	layer: KerasLayer,
+	args: CallArgs,
+	inputs: KerasTensor[],
+): { shape: Shape | null } | null | undefined {
+	const flag = args.keywords.get('return_attention_scores');
+	const multiHead = layer.type === 'MultiHeadAttention';
+	if (
+		(!multiHead && layer.type !== 'Attention' && layer.type !== 'AdditiveAttention') ||
+		!flag ||
+		(flag.k === 'bool' && !flag.v)
+	) {
+		return undefined;
+	}
+	if (flag.k !== 'bool') {
+		return null;
+	}
+	// Attention / AdditiveAttention have one head, and no axis of it in their scores.
+	const heads = multiHead ? asInt(layer.config.get('num_heads')) : 0;
+	const axes = multiHead ? layer.config.get('attention_axes') : undefined;
+	// The key is the value where none is given: its steps are the value's.
+	const [query, value] = [inputs[0]?.shape, inputs[1]?.shape];
+	const steps = (s: Shape) => s.slice(1, -1);
+	return {
+		shape:
+			heads !== undefined && query && value && (!axes || axes.k === 'none')
+				? [query[0], ...(multiHead ? [heads] : []), ...steps(query), ...steps(value)]
+				: null,
+	};
+}

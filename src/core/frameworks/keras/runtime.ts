@@ -21,7 +21,7 @@ import { KERAS_BACKEND } from './backend';
 import { kerasLayerSpec } from './catalogue';
 import { checkBatchNormAxis, checkRedundantBias } from './checks';
 import { KerasDialect, kerasDialect } from './dialect';
-import { apply as applyLayer, callLayer, createLayer, input } from './layers';
+import { apply as applyLayer, callLayer, createLayer, declaredInput, input } from './layers';
 import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
@@ -358,6 +358,15 @@ export class KerasRuntime implements Runtime {
 			(obj instanceof KerasModel || obj instanceof KerasLayer) &&
 			(name === '__init__' || (name === 'build' && obj instanceof KerasModel))
 		) {
+			if (obj instanceof KerasModel && obj.isLayer && name === '__init__') {
+				// `super().__init__(**kwargs)` given `input_shape=`: Layer.__init__ keeps it, and a
+				// Sequential it comes first in is built on it, as on a built-in layer's.
+				this.s.modelLayer(obj).declaredInput ??= declaredInput(
+					args.keywords,
+					undefined,
+					true,
+				);
+			}
 			return NONE;
 		}
 		if (obj instanceof KerasModel && TRUSTED_METHODS['keras.model'].has(name)) {

@@ -7,7 +7,8 @@ import type {
 	TextRange,
 	WeightInfo,
 } from '../../../protocol/analysis';
-import { Cause, firstCause, toJson } from '../../python/values';
+import { Cause, firstCause } from '../../python/values';
+import { toJson } from '../../python/dictKeys';
 import { totals } from '../common/spec';
 import { buildSequential, visibleLayers } from './models';
 import { KerasLayer, KerasModel } from './objects';
@@ -56,7 +57,10 @@ export function summaries(
 export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 	trackContainers(s, m);
 	const layers = m.layers.map((l) => layerSummary(s, l, m.trainable));
-	const cause = modelCause(s, m);
+	const unknownFor = modelCause(s, m);
+	// Where a layer's weights reach the model by two ways, Keras counts them once.
+	const shared = unknownFor ? undefined : sharedWeightTotals(s, m);
+	const cause = unknownFor ?? (shared && 'reason' in shared ? shared : undefined);
 	const summary: ModelSummary = {
 		name: m.varName ?? m.name,
 		frameworkName: m.name,
@@ -66,7 +70,9 @@ export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 		layers,
 		totals: cause
 			? { total: null, trainable: null, nonTrainable: null, buffers: null }
-			: withOwnWeights(totals(layers), m),
+			: shared && !('reason' in shared)
+				? shared
+				: withOwnWeights(totals(layers), m),
 		unknown: cause,
 	};
 	const rows = nestedRows(s, m, summary);
@@ -365,4 +371,61 @@ function withOwnWeights(t: ModelSummary['totals'], m: KerasModel): ModelSummary[
 		nonTrainable: (t.nonTrainable ?? 0) + own.nonTrainable,
 		buffers: t.buffers,
 	};
+}
+
+/**
+ * The totals of a model where one layer's weights reach it by two ways (a custom layer that holds
+ * another layer of the model, `self.dense = dense` in a tied autoencoder; a layer inside two nested
+ * models): Keras counts each variable once (`model.weights` is deduplicated), though each row that
+ * holds the layer counts it. Undefined where no layer is reached twice (the rows' sum is right), or
+ * where a row is unknown; unknown where the two ways disagree on whether it is trainable.
+ */
+function sharedWeightTotals(
+	s: KerasSession,
+	m: KerasModel,
+): ModelSummary['totals'] | Cause | undefined {
+	const layers = new Map<KerasLayer, boolean>();
+	const models = new Set<KerasModel>();
+	const weights: WeightInfo[] = [];
+	let shared = false;
+	let conflict: KerasLayer | undefined;
+	let unreadable = false;
+	const visitLayer = (l: KerasLayer, trainable: boolean) => {
+		const t = trainable && l.trainable;
+		if (layers.has(l)) {
+			shared = true;
+			conflict ??= layers.get(l) !== t ? l : undefined;
+			return;
+		}
+		layers.set(l, t);
+		if (l.nested) {
+			visitModel(l.nested, t);
+		} else if (l.weights && !l.unknownCause) {
+			weights.push(...l.weights.map((w) => ({ ...w, trainable: w.trainable && t })));
+		} else {
+			unreadable = true;
+		}
+	};
+	const visitModel = (model: KerasModel, trainable: boolean) => {
+		if (models.has(model)) {
+			shared = true;
+			return;
+		}
+		models.add(model);
+		trackContainers(s, model);
+		const t = trainable && model.trainable;
+		new Set(model.layers).forEach((l) => visitLayer(l, t));
+		weights.push(...model.ownWeights.map((w) => ({ ...w, trainable: w.trainable && t })));
+	};
+	visitModel(m, true);
+	if (!shared || unreadable) {
+		return undefined;
+	}
+	if (conflict) {
+		return {
+			reason: `\`${conflict.name}\` is in this model twice, trainable one way and frozen the other: Keras then counts its weights in both the trainable and the non-trainable total, which NormLens does not follow`,
+			range: conflict.range,
+		};
+	}
+	return counts(weights) ?? undefined;
 }

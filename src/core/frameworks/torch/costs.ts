@@ -1,6 +1,6 @@
 // torchinfo's per-call columns (Kernel Shape, Mult-Adds, Param #/%, Trainable) and footer estimates, by its own definitions.
 import type { CallEstimates, ModuleCall, Shape, UnknownCause } from '../../../protocol/analysis';
-import { toJson } from '../../python/values';
+import { toJson } from '../../python/dictKeys';
 import { CallRecord, TorchModule, TorchParam, walk, weightsCause } from './objects';
 import { lostShape } from './shapeCauses';
 

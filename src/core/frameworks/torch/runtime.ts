@@ -58,7 +58,7 @@ import { torchSubpath } from './paths';
 import type { TorchSession } from './session';
 import { explainShapes, opShapeCause, raisedCause } from './shapeCauses';
 import { callRows, roots, summarize } from './summaries';
-import { SummarizedPart, summaryCall } from './summaryCall';
+import { bindPart, SummarizedPart, summaryCall } from './summaryCall';
 
 export { TorchModule, TorchParam, TorchTensor } from './objects';
 
@@ -122,6 +122,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 	readonly summarySnapshots: SummarySnapshot[] = [];
 	/** Sub-modules a summary call printed on their own (`summary(model.generator, …)`), reported as models. */
 	readonly summarizedParts: SummarizedPart[] = [];
+	/** Nameless models only a part of which a global holds (summaryCall.ts bindPart): not shown. */
+	readonly partOnly = new Set<TorchModule>();
 	/** The summaries made with `deferCalls`, and the module each stands for. */
 	private readonly deferredCalls = new WeakMap<ModelSummary, TorchModule>();
 	/** Set when a notebook's stored outputs will be checked against the summaries (SummaryRecords). */
@@ -388,12 +390,14 @@ export class TorchRuntime implements Runtime, TorchSession {
 	}
 
 	bind(name: string, value: Value, definedAt?: TextRange): void {
-		if (value.k === 'obj' && value.obj instanceof TorchModule && !value.obj.attached) {
-			value.obj.varName ??= name;
-			if (!value.obj.createdAtTop) {
-				value.obj.varName = name;
-				value.obj.definedAt = definedAt ?? value.obj.definedAt;
+		const m = value.k === 'obj' && value.obj instanceof TorchModule ? value.obj : undefined;
+		if (m && !m.attached) {
+			m.varName ??= name;
+			if (!m.createdAtTop) {
+				[m.varName, m.definedAt] = [name, definedAt ?? m.definedAt];
 			}
+		} else if (m && definedAt) {
+			bindPart(this, roots(this.modules), name, m, definedAt);
 		}
 	}
 
@@ -534,7 +538,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 
 	/** Top-level models: unattached user modules and containers, by the name they were bound to. */
 	roots(): TorchModule[] {
-		return roots(this.modules);
+		return roots(this.modules).filter((m) => !this.partOnly.has(m));
 	}
 
 	/** The totals now of the models whose lens is on lines [from, to] (a notebook cell that just ran). */
@@ -542,12 +546,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		from: number,
 		to: number,
 	): { name: string; range: TextRange; totals: ModelSummary['totals'] }[] {
+		const line = (root: TorchModule) => (root.definedAt ?? root.range).start.line;
 		return this.roots()
-			.filter(
-				(root) =>
-					(root.definedAt ?? root.range).start.line >= from &&
-					(root.definedAt ?? root.range).start.line <= to,
-			)
+			.filter((root) => line(root) >= from && line(root) <= to)
 			.map((root) => {
 				const s = summarize(root, root.varName ?? root.type, root.definedAt ?? root.range);
 				return { name: s.name, range: s.range, totals: s.totals };

@@ -8,7 +8,9 @@ import type {
 	UnknownCause,
 	WeightInfo,
 } from '../../../protocol/analysis';
-import { Cause, firstCause, toJson } from '../../python/values';
+import { Cause, firstCause } from '../../python/values';
+import { toJson } from '../../python/dictKeys';
+import type { SummarizedPart } from './summaryCall';
 import { totals } from '../common/spec';
 import { callCosts, CostedCall } from './costs';
 import { unknownInputCause } from './shapeCauses';
@@ -49,6 +51,34 @@ function isBareLayer(m: TorchModule): boolean {
 		!m.isContainer &&
 		(m.params.size > 0 || !m.paramsKnown)
 	);
+}
+
+/**
+ * The models an example input may run, each with the line its comment would sit above: the roots
+ * (where any input is given), a bare layer with its own comment (a logistic regression's `model =
+ * nn.Linear(784, 10)`: run on it, it is one), a part a global holds (`actor = ActorCritic(…).actor`).
+ */
+export function exampleTargets(
+	torch: {
+		roots(): TorchModule[];
+		readonly modules: TorchModule[];
+		readonly summarizedParts: SummarizedPart[];
+	},
+	declared: { readonly any: boolean; declares(line: number): boolean },
+	inputGiven: boolean,
+): { m: TorchModule; line: number }[] {
+	const lineOf = (m: TorchModule) => (m.definedAt ?? m.range).start.line;
+	const any = declared.any || inputGiven;
+	return [
+		...(any ? torch.roots() : []),
+		...bareLayers(torch.modules).filter((m) => declared.declares(lineOf(m))),
+	]
+		.map((m) => ({ m, line: lineOf(m) }))
+		.concat(
+			torch.summarizedParts
+				.filter((p) => p.bound && any)
+				.map((p) => ({ m: p.module, line: p.range.start.line })),
+		);
 }
 
 /** The bare layers no code ran, which a `# normlens: input` comment of their own makes models. */

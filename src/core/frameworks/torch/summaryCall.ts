@@ -5,7 +5,7 @@ import type { CallArgs, CallContext } from '../../python/contract';
 import { childNamed, children } from '../../python/parse';
 import { asInt, asSequence, causeOf, NONE, Value } from '../../python/values';
 import type { ForwardTracer } from './forward';
-import { TorchModule, TorchTensor, walk } from './objects';
+import { namedModules, TorchModule, TorchTensor, walk } from './objects';
 import { torchinfoRows, torchsummaryRows } from './printedRows';
 import { summarize } from './summaries';
 
@@ -14,6 +14,8 @@ export interface SummarizedPart {
 	module: TorchModule;
 	label: string;
 	range: TextRange;
+	/** Bound to a global (`actor = ActorCritic(…).actor`), not printed: the file's input comment there is its. */
+	bound?: true;
 }
 
 /** What summary calls leave for the results: their snapshots and the parts they printed on their own. */
@@ -24,6 +26,30 @@ export interface SummaryRecords {
 	readonly summarizedParts: SummarizedPart[];
 	/** A notebook's stored outputs will be checked: only then are the rows each tool prints built (analysis runs per keystroke). */
 	readonly checksPrinted: boolean;
+}
+
+/**
+ * `actor = ActorCritic(22, 6).actor`: a global bound to a part of a model no name holds. That part
+ * is the model the program keeps (PyTorch's 6,022, not the whole ActorCritic's 11,719): it is
+ * shown under the name, and the nameless whole it was read from is not (`partOnly`).
+ */
+export function bindPart(
+	records: SummaryRecords & { readonly partOnly: Set<TorchModule> },
+	wholes: TorchModule[],
+	name: string,
+	part: TorchModule,
+	at: TextRange,
+): void {
+	const whole = wholes.find((r) => r !== part && namedModules(r).some(([, m]) => m === part));
+	if (
+		!whole ||
+		whole.varName !== undefined ||
+		records.summarizedParts.some((p) => p.module === part)
+	) {
+		return;
+	}
+	records.summarizedParts.push({ module: part, label: name, range: at, bound: true });
+	records.partOnly.add(whole);
 }
 
 /**

@@ -11,8 +11,8 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
-	dictKey,
 } from '../values';
+import { dictKey } from '../dictKeys';
 import { setDefaults } from '../namedTuples';
 import type { Interpreter } from '../interpreter';
 import { NOT_A_MODEL_PART } from '../trusted';

@@ -18,6 +18,7 @@ import { argparseConstructor, isArgparseConstructor } from '../argparse';
 import { bundledTarget } from '../../zoo';
 import { callDataclassFunction } from './dataclasses';
 import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
+import { keyText, nameKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { deepCopy } from '../deepCopy';
 
@@ -103,10 +104,17 @@ export function callArguments(
 				i++;
 			} else if (p.name === '**' && parts[i + 1]) {
 				const d = it.eval(parts[i + 1], scope);
-				if (d.k === 'dict' && !d.cause) {
+				const notName =
+					d.k === 'dict' ? [...d.entries.keys()].find((k) => !nameKey(k)) : undefined;
+				if (d.k === 'dict' && !d.cause && notName === undefined) {
 					for (const [k, v] of d.entries) {
 						keywords.set(k, v);
 					}
+				} else if (notName !== undefined) {
+					cause ??= {
+						reason: `\`**${it.snippet(parts[i + 1])}\` holds the key ${keyText(notName)}: Python's keywords must be strings (TypeError)`,
+						range: it.here(parts[i + 1]),
+					};
 				} else {
 					cause ??= causeOf(d) ?? {
 						reason: `NormLens cannot list the keywords in \`${it.snippet(parts[i + 1])}\``,

@@ -1,7 +1,8 @@
 // Comprehensions and generator expressions: run item by item, or unknown with effects havocked.
 import type { SyntaxNode } from '@lezer/common';
 import { children } from '../parse';
-import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value, dictKey } from '../values';
+import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import { dictKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
 import { numericComprehension } from './numericComprehension';

@@ -7,6 +7,8 @@ import { formatSpec, plainBinary } from '../operators';
 import { BUILTINS, COMPARISONS, OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } from '../names';
 import { numberLiteral, stringLiteral } from '../literals';
 import { libraryValue } from '../stdlib';
+import { namespaceContains } from '../argparse';
+import { makeSet } from '../sets';
 import {
 	Cause,
 	causeOf,
@@ -21,8 +23,8 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
-	dictKey,
 } from '../values';
+import { dictKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { logical, logicalOp } from './logical';
 
@@ -102,6 +104,16 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		}
 		case 'DictionaryExpression':
 			return dictDisplay(it, node, scope);
+		case 'SetExpression': {
+			const { items, cause } = elements(it, node, scope);
+			return cause ? unknown(cause) : makeSet(items, it.here(node));
+		}
+		case 'SetComprehensionExpression': {
+			const listed = it.comprehension(node, scope);
+			return listed.k === 'list' && !listed.cause
+				? makeSet(listed.items, it.here(node))
+				: unknown(causeOf(listed));
+		}
 		case 'ArrayComprehensionExpression':
 		case 'GeneratorExpression':
 		case 'DictionaryComprehensionExpression':
@@ -278,7 +290,7 @@ export function spreadElements(
 	let cause: Cause | undefined;
 	for (let i = 0; i < parts.length; i++) {
 		const c = parts[i];
-		if (['(', ')', '[', ']', ','].includes(c.name)) {
+		if (['(', ')', '[', ']', '{', '}', ','].includes(c.name)) {
 			continue;
 		}
 		if (c.name === '*' && parts[i + 1]) {
@@ -453,6 +465,12 @@ function binaryInner(
 		}
 		if (!['is', 'is not', '==', '!=', 'in', 'not in'].includes(op)) {
 			return UNKNOWN;
+		}
+	}
+	if (op === 'in' || op === 'not in') {
+		const inNamespace = namespaceContains(op, a, b);
+		if (inNamespace) {
+			return inNamespace;
 		}
 	}
 	return plainBinary(op, a, b, it.limits.maxSequence);

@@ -163,7 +163,9 @@ export function callFunction(
 			code: 'call-error',
 			message: `${refused}.`,
 		});
-		if (self) {
+		// A constructor that never ran leaves no object NormLens can count; a forward that never ran
+		// leaves its module as it was (the model exists; only this call's output does not).
+		if (self && def.name !== 'forward') {
 			it.taint(self, cause);
 		}
 		return unknown(cause);

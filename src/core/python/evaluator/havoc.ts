@@ -9,6 +9,7 @@ import {
 	reportingName,
 	TRUSTED_BUILTINS,
 	TRUSTED_METHODS,
+	VALUE_ONLY_INPLACE,
 	trustedCall,
 } from '../trusted';
 import { bundledTarget } from '../../zoo';
@@ -571,8 +572,8 @@ export function trustedMethod(it: Interpreter, receiver: Value, method: string):
 		}
 		if (receiver.obj.kind === 'param') {
 			// PyTorch's convention: only a method ending in `_` (`resize_`, `__setitem__`) changes its
-			// tensor; `p.reshape(…)`, `p.permute(…)` make new ones.
-			return !method.endsWith('_');
+			// tensor; `p.reshape(…)`, `p.permute(…)` make new ones; `fill_` changes its values only.
+			return !method.endsWith('_') || VALUE_ONLY_INPLACE.has(method);
 		}
 		for (const r of it.runtimes) {
 			const table = r.methodTable?.(receiver.obj);

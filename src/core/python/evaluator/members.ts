@@ -22,8 +22,8 @@ import {
 	unknown,
 	UNKNOWN,
 	Value,
-	dictKey,
 } from '../values';
+import { dictKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 
 /** A member expression: `obj.name`, or a subscript `obj[…]`. */
@@ -32,7 +32,15 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	if (!objNode) {
 		return UNKNOWN;
 	}
-	const obj = it.eval(objNode, scope);
+	// `actor = ActorCritic(…).actor`: the name is the attribute's, not the object's it is read from.
+	const saved = it.assignTarget;
+	it.assignTarget = undefined;
+	let obj: Value;
+	try {
+		obj = it.eval(objNode, scope);
+	} finally {
+		it.assignTarget = saved;
+	}
 	// obj.name: the property is the last child (unless the text is broken after it).
 	const last = node.lastChild;
 	const prop = last?.name === 'PropertyName' ? last : childNamed(node, 'PropertyName');

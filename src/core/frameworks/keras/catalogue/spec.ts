@@ -26,6 +26,7 @@ export type KerasShapeRule =
 	| 'timeDistributed'
 	| 'lambda'
 	| 'attention'
+	| 'dotAttention'
 	| 'resize'
 	| 'randomHeight'
 	| 'randomWidth'
@@ -50,6 +51,8 @@ export type KerasWeightRule =
 	| 'bidirectional'
 	| 'timeDistributed'
 	| 'attention'
+	| 'dotAttention'
+	| 'additiveAttention'
 	| 'textVectorization'
 	| 'lookup'
 	| 'prelu';

@@ -23,6 +23,16 @@ export const recurrentShapes = {
 		const n = asInt(os);
 		return n !== undefined ? [...query.slice(0, -1), n] : query;
 	},
+	dotAttention: (_spec, _cfg, inputs) => {
+		// Attention / AdditiveAttention on [query, value(, key)]: the query's steps, the value's features.
+		if (inputs.length < 2 || inputs.length > 3) {
+			throw new ShapeError(
+				`takes a list [query, value] or [query, value, key], but got ${inputs.length} input${inputs.length === 1 ? '' : 's'}`,
+			);
+		}
+		const [query, value] = inputs;
+		return [...query.slice(0, -1), value[value.length - 1]];
+	},
 } satisfies Partial<Record<KerasShapeRule, ShapeFn>>;
 
 export const recurrentWeights = {
@@ -75,5 +85,27 @@ export const recurrentWeights = {
 			w('attention_output/kernel', [heads, value, os]),
 			...(bias ? [w('attention_output/bias', [os])] : []),
 		];
+	},
+	dotAttention: (_spec, cfg) => {
+		// Attention.build: a scalar `scale` where use_scale, a scalar `concat_score_weight` where
+		// score_mode='concat'.
+		const scale = bool(cfg, 'use_scale');
+		const mode = cfg.get('score_mode');
+		if (scale === undefined || mode?.k !== 'str') {
+			return null;
+		}
+		return [
+			...(scale ? [w('scale', [])] : []),
+			...(mode.v === 'concat' ? [w('concat_score_weight', [])] : []),
+		];
+	},
+	additiveAttention: (_spec, cfg, input) => {
+		// AdditiveAttention.build: `scale` of the query's features where use_scale.
+		const scale = bool(cfg, 'use_scale');
+		const dim = input[input.length - 1];
+		if (scale === undefined || (scale && dim === null)) {
+			return null;
+		}
+		return scale ? [w('scale', [dim as number])] : [];
 	},
 } satisfies Partial<Record<KerasWeightRule, WeightFn>>;

@@ -1,6 +1,7 @@
 // The item methods of nn.Sequential, nn.ModuleList and nn.ModuleDict: `m[i]`, `del m[i]`, pop, update.
 import { pySlice } from '../../../python/operators';
 import { asInt, asString, NONE, UNKNOWN, Value } from '../../../python/values';
+import { keyValue } from '../../../python/dictKeys';
 import { TorchModule } from '../objects';
 import type { ModuleMethodCall } from './methods';
 import { attach, holdsNone, listSlots } from './registration';
@@ -91,7 +92,7 @@ export function updateItems(m: TorchModule, c: ModuleMethodCall): Value | undefi
 	}
 	const pairs: [Value | undefined, Value | undefined][] =
 		src.k === 'dict' && !src.cause
-			? [...src.entries].map(([k, v]) => [{ k: 'str', v: k }, v])
+			? [...src.entries].map(([k, v]) => [keyValue(k), v])
 			: src.k === 'obj' &&
 				  src.obj instanceof TorchModule &&
 				  src.obj.spec?.container === 'dict'

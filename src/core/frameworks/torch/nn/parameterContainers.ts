@@ -1,6 +1,7 @@
 // nn.ParameterList / nn.ParameterDict: built from their items, with their list and dict methods as a table.
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, causeOf, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
+import { nameKey } from '../../../python/dictKeys';
 import { opTable } from '../../common/opTable';
 import { TorchModule, TorchParam } from '../objects';
 import type { TorchSession } from '../session';
@@ -25,7 +26,7 @@ export function parameterContainer(
 	}
 	const entries: [string, Value][] | undefined =
 		type === 'ParameterDict'
-			? arg.k === 'dict' && !arg.cause
+			? arg.k === 'dict' && !arg.cause && [...arg.entries.keys()].every((k) => nameKey(k))
 				? [...arg.entries]
 				: undefined
 			: ctx.iterate(arg)?.map((v, i) => [String(i), v] as [string, Value]);
@@ -54,11 +55,32 @@ function addParameter(
 		m.params.set(key, v.obj);
 		return;
 	}
+	if (v.k === 'none' && m.type === 'ParameterList') {
+		// PyTorch ≥ 1.12 keeps None in a ParameterList (Transformer-XL's `out_projs`): the slot
+		// counts in its length and indices, and `named_parameters()` skips it.
+		m.noneSlots.set(key, 'param');
+		return;
+	}
 	m.paramsKnown = false;
 	m.unknownCause ??= causeOf(v) ?? {
 		reason: `item \`${key}\` of this nn.${m.type} is not a parameter NormLens can read`,
 		range: ctx.range(args.node),
 	};
+}
+
+/** A ParameterList's slots in order, its None entries included; a ParameterDict's parameters. */
+function slots(m: TorchModule): [string, TorchParam | null][] {
+	const none = [...m.noneSlots]
+		.filter(([key, kind]) => kind === 'param' && /^\d+$/.test(key))
+		.map(([key]): [string, null] => [key, null]);
+	const all: [string, TorchParam | null][] = [...m.params, ...none];
+	// A ParameterList's keys are its indices; an item set over a None one is added last to the map.
+	return m.type === 'ParameterList' ? all.sort((x, y) => Number(x[0]) - Number(y[0])) : all;
+}
+
+/** What a slot holds, as Python sees it. */
+function slotValue(p: TorchParam | null): Value {
+	return p ? { k: 'obj', obj: p } : NONE;
 }
 
 /** A ParameterList / ParameterDict method's call as its rule reads it. */
@@ -67,8 +89,8 @@ interface ParameterMethodCall {
 	a: Value[];
 	args: CallArgs;
 	ctx: CallContext;
-	/** The container's parameters, in order, with their keys. */
-	items: [string, TorchParam][];
+	/** The container's slots in order, with their keys (None for a ParameterList's None entry). */
+	items: [string, TorchParam | null][];
 }
 
 /** A rule's result; `undefined` leaves the method to the nn.Module table (methods.ts). */
@@ -86,18 +108,15 @@ const parameterMethods = opTable<ParameterMethod>({
 				: i !== undefined
 					? items[i < 0 ? items.length + i : i]?.[1]
 					: undefined;
-		return p && m.paramsKnown ? { k: 'obj', obj: p } : UNKNOWN;
+		return p !== undefined && m.paramsKnown ? slotValue(p) : UNKNOWN;
 	},
 	__iter__: (m, c) => {
 		const { items } = c;
 		return m.paramsKnown
 			? {
 					k: 'list',
-					items: items.map(
-						([k, p]) =>
-							(m.type === 'ParameterDict'
-								? { k: 'str', v: k }
-								: { k: 'obj', obj: p }) as Value,
+					items: items.map(([k, p]): Value =>
+						m.type === 'ParameterDict' ? { k: 'str', v: k } : slotValue(p),
 					),
 				}
 			: undefined;
@@ -108,9 +127,7 @@ const parameterMethods = opTable<ParameterMethod>({
 	},
 	values: (m, c) => {
 		const { items } = c;
-		return m.paramsKnown
-			? { k: 'list', items: items.map(([, p]) => ({ k: 'obj', obj: p }) as Value) }
-			: UNKNOWN;
+		return m.paramsKnown ? { k: 'list', items: items.map(([, p]) => slotValue(p)) } : UNKNOWN;
 	},
 	keys: (m, c) => {
 		const { items } = c;
@@ -123,19 +140,39 @@ const parameterMethods = opTable<ParameterMethod>({
 		return m.paramsKnown
 			? {
 					k: 'list',
-					items: items.map(([k, p]) =>
-						tuple([
-							{ k: 'str', v: k },
-							{ k: 'obj', obj: p },
-						]),
-					),
+					items: items.map(([k, p]) => tuple([{ k: 'str', v: k }, slotValue(p)])),
 				}
 			: UNKNOWN;
+	},
+	__setitem__: (m, c) => {
+		// pl[i] = p / pd["k"] = p: setattr under the item's key (Transformer-XL ties its output
+		// projections so); an index outside the list is PyTorch's IndexError, left to the table.
+		const { a, items } = c;
+		const i = asInt(a[0]);
+		const key =
+			m.type === 'ParameterDict'
+				? asString(a[0])
+				: i !== undefined && i >= -items.length && i < items.length
+					? items[i < 0 ? items.length + i : i][0]
+					: undefined;
+		const v = a[1];
+		const settable =
+			(v?.k === 'obj' && v.obj instanceof TorchParam) ||
+			(v?.k === 'none' && m.type === 'ParameterList');
+		if (key === undefined || !settable || !m.paramsKnown) {
+			return undefined;
+		}
+		if (v.k === 'none') {
+			m.params.delete(key);
+		}
+		m.noneSlots.delete(key);
+		addParameter(m, key, v, c.ctx, c.args);
+		return NONE;
 	},
 	append: (m, c) => {
 		const { a, args, ctx } = c;
 		if (m.type === 'ParameterList' && a[0]) {
-			addParameter(m, String(m.params.size), a[0], ctx, args);
+			addParameter(m, String(slots(m).length), a[0], ctx, args);
 			return NONE;
 		}
 		return undefined;
@@ -145,7 +182,7 @@ const parameterMethods = opTable<ParameterMethod>({
 		if (m.type === 'ParameterList' && a[0]) {
 			const more = ctx.iterate(a[0]);
 			for (const v of more ?? [UNKNOWN]) {
-				addParameter(m, String(m.params.size), v, ctx, args);
+				addParameter(m, String(slots(m).length), v, ctx, args);
 			}
 			return NONE;
 		}
@@ -161,6 +198,6 @@ export function parameterMethod(
 	ctx: CallContext,
 ): Value | undefined {
 	const a = args.positional;
-	const items = [...m.params];
+	const items = slots(m);
 	return parameterMethods.get(name)?.(m, { a, args, ctx, items });
 }

@@ -12,6 +12,7 @@ import {
 	tuple,
 	Value,
 } from '../../../python/values';
+import { keyText, nameKey } from '../../../python/dictKeys';
 import { torchSubpath } from '../paths';
 import { castProofDtype } from '../dtypes';
 import { TorchModule, TorchParam, TorchTensor } from '../objects';
@@ -94,10 +95,18 @@ export function fillContainer(
 	};
 	if (m.spec?.container === 'dict' || (items.length === 1 && items[0].k === 'dict')) {
 		const d = items[0];
-		if (d?.k === 'dict' && !d.cause) {
+		const notName =
+			d?.k === 'dict' ? [...d.entries.keys()].find((k) => !nameKey(k)) : undefined;
+		if (d?.k === 'dict' && !d.cause && notName === undefined) {
 			for (const [k, v] of d.entries) {
 				add(k, v);
 			}
+		} else if (notName !== undefined) {
+			m.paramsKnown = false;
+			m.unknownCause ??= {
+				reason: `this ${m.type} is given the key ${keyText(notName)}: PyTorch takes only string keys (TypeError)`,
+				range: args ? ctx.range(args.node) : m.range,
+			};
 		} else if (d) {
 			holdsUnknown(
 				s,

@@ -1,0 +1,277 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * The unknowns and wrong numbers found in session 20 (2026-12-07): the seventh PyTorch hunt's
+ * remaining unknowns where PyTorch's rules give the answer, the eighth hunt's wrong numbers, and
+ * NormLens's own probes, each reduced to a few lines. Expected: Debian's PyTorch 1.13 on the same
+ * code, or unknown where NormLens cannot follow what PyTorch does.
+ */
+const CASES: {
+	title: string;
+	seen: string;
+	name: string;
+	expected: (number | null)[];
+	code: string;
+}[] = [
+	{
+		title: "`x in [a, 'gelu']` where `a` is unknown is unknown, never False (it was False, and a layer the branch builds went uncounted: 20 for PyTorch's 40)",
+		seen: 'a probe of NormLens',
+		name: 'net',
+		expected: [null, null, null],
+		code: `import torch.nn as nn
+import sys
+
+class Net(nn.Module):
+    def __init__(self, act=sys.argv[1]):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        if 'relu' in [act, 'gelu']:
+            self.act = nn.Linear(4, 4)
+
+net = Net()
+`,
+	},
+	{
+		title: "`'dropout' in args` asks an argparse.Namespace for that attribute (RAFT's models were unknown)",
+		seen: 'princeton-vl/RAFT',
+		name: 'net',
+		expected: [19080, 19080, 0],
+		code: `import argparse
+import torch.nn as nn
+
+class RAFT(nn.Module):
+    def __init__(self, args):
+        super(RAFT, self).__init__()
+        self.args = args
+        if 'dropout' not in self.args:
+            self.args.dropout = 0
+        if 'alternate_corr' not in self.args:
+            self.args.alternate_corr = False
+        self.fnet = nn.Conv2d(3, 128 if args.small else 256, 7)
+        self.drop = nn.Dropout(self.args.dropout)
+        self.head = nn.Linear(16, 8 if args.alternate_corr else 4)
+
+net = RAFT(argparse.Namespace(small=True, alternate_corr=True))
+`,
+	},
+	{
+		title: "a ParameterList keeps None entries and takes `pl[i] = p` (Transformer-XL's output projections: unknown, now 958 as PyTorch)",
+		seen: 'kimiyoung/transformer-xl',
+		name: 'net',
+		expected: [958, 958, 0],
+		code: `import torch
+import torch.nn as nn
+
+class Crit(nn.Module):
+    def __init__(self, d_embed=16, d_proj=16, cutoffs=(10, 20)):
+        super().__init__()
+        self.out_projs = nn.ParameterList()
+        for i in range(len(cutoffs) + 1):
+            if d_proj != d_embed or i > 0:
+                self.out_projs.append(nn.Parameter(torch.zeros(d_proj, d_embed // (2 ** i))))
+            else:
+                self.out_projs.append(None)
+        self.out_layer = nn.Linear(d_embed, 30)
+
+class LM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb_projs = nn.ParameterList([nn.Parameter(torch.zeros(16, 16 // (2 ** i))) for i in range(3)])
+        self.crit = Crit()
+        for i, tie in enumerate([False, True, True]):
+            if tie:
+                self.crit.out_projs[i] = self.emb_projs[i]
+        self.n = len(self.crit.out_projs)
+        self.first = self.crit.out_projs[0] is None
+
+net = LM()
+`,
+	},
+	{
+		title: 'a dict keyed by tuples holds its modules (monodepth2\'s `self.convs[("upconv", i, 0)]`: unknown, now 35,090 as PyTorch)',
+		seen: 'nianticlabs/monodepth2',
+		name: 'net',
+		expected: [35090, 35090, 0],
+		code: `from collections import OrderedDict
+import torch.nn as nn
+
+class DepthDecoder(nn.Module):
+    def __init__(self, chans=(64, 32, 16), scales=range(2)):
+        super().__init__()
+        self.convs = OrderedDict()
+        for i in range(len(chans) - 1):
+            self.convs[("upconv", i, 0)] = nn.Conv2d(chans[i], chans[i + 1], 3, padding=1)
+            self.convs[("upconv", i, 1)] = nn.Conv2d(chans[i + 1], chans[i + 1], 3, padding=1)
+        for s in scales:
+            self.convs[("dispconv", s)] = nn.Conv2d(chans[s + 1], 1, 3, padding=1)
+        self.decoder = nn.ModuleList(list(self.convs.values()))
+
+    def forward(self, x):
+        outputs = {}
+        for i in range(len(self.convs) // 3):
+            x = self.convs[("upconv", i, 0)](x)
+            x = self.convs[("upconv", i, True)](x)
+            outputs[("disp", i)] = self.convs[("dispconv", i)](x)
+        return outputs[("disp", 1)]
+
+# normlens: input (1, 64, 8, 8)
+net = DepthDecoder()
+`,
+	},
+	{
+		title: "a set's elements are exact (`len(set(words))`, `sorted(set(text))`, `|`, `&`, `in`, a set comprehension, frozenset): 81 as PyTorch under every PYTHONHASHSEED",
+		seen: 'graykode/nlp-tutorial',
+		name: 'net',
+		expected: [81, 81, 0],
+		code: `import torch.nn as nn
+
+sentences = ["i like dog", "i love coffee", "i hate milk", "dog is good"]
+word_list = " ".join(sentences).split()
+vocab = set(word_list)
+chars = sorted(list(set("hello world")))
+n_class = len(vocab)
+extra = {"<pad>", "<unk>"} | {w for w in word_list if len(w) > 3}
+both = len(vocab & {"dog", "cat"}) + ("milk" in vocab) + len(set()) + len(frozenset([1, 2, 2]))
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(n_class, 2)
+        self.chars = nn.Embedding(len(chars), 3)
+        self.extra = nn.Linear(len(extra), both)
+        self.first = nn.Linear(len(chars[0]) + (chars[0] == " ") , 1)
+
+net = Net()
+`,
+	},
+	{
+		title: "what depends on a set's order is unknown (`list(set(words))[0]`: PyTorch gives 12, 8, 12, 10 under PYTHONHASHSEED 0-3)",
+		seen: 'graykode/nlp-tutorial',
+		name: 'net',
+		expected: [null, null, null],
+		code: `import torch.nn as nn
+
+words = "the quick brown fox jumps over the lazy dog".split()
+word_list = list(set(words))
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(len(word_list[0]), 2)
+
+net = Net()
+`,
+	},
+	{
+		title: '`actor = ActorCritic(\u2026).actor` is the Sequential a global holds, not the whole nameless ActorCritic (PyTorch 450; NormLens said 835)',
+		seen: 'nikhilbarhate99/PPO-PyTorch',
+		name: 'actor',
+		expected: [450, 450, 0],
+		code: `#   count under the name of its \`.actor\` attribute (WRONG). With a \`# normlens: input (1, 4)\`
+import torch.nn as nn
+
+class ActorCritic(nn.Module):
+    def __init__(self, state_dim, action_dim):
+        super(ActorCritic, self).__init__()
+        self.actor = nn.Sequential(nn.Linear(state_dim, 64), nn.Tanh(), nn.Linear(64, action_dim), nn.Softmax(dim=-1))
+        self.critic = nn.Sequential(nn.Linear(state_dim, 64), nn.Tanh(), nn.Linear(64, 1))
+
+policy = ActorCritic(4, 2)
+actor = ActorCritic(4, 2).actor
+critic = policy.critic
+`,
+	},
+	{
+		title: "a forward that takes no input, run on another model's example input, changes no count (PyTorch 835; NormLens said unknown for a TypeError Python never raises)",
+		seen: 'nikhilbarhate99/PPO-PyTorch',
+		name: 'policy',
+		expected: [835, 835, 0],
+		code: `import torch
+import torch.nn as nn
+
+class ActorCritic(nn.Module):
+    def __init__(self, state_dim, action_dim):
+        super(ActorCritic, self).__init__()
+        self.actor = nn.Sequential(nn.Linear(state_dim, 64), nn.Tanh(), nn.Linear(64, action_dim), nn.Softmax(dim=-1))
+        self.critic = nn.Sequential(nn.Linear(state_dim, 64), nn.Tanh(), nn.Linear(64, 1))
+
+    def forward(self):
+        raise NotImplementedError
+
+policy = ActorCritic(4, 2)
+# normlens: input (1, 4)
+actor = ActorCritic(4, 2).actor
+`,
+	},
+	{
+		title: '`argparse.Namespace(**dict(vars(args), seq_len=32))`: vars() of an instance is its __dict__ (LTSF-Linear, Time-Series-Library: 32,100 as PyTorch)',
+		seen: 'cure-lab/LTSF-Linear',
+		name: 'model2',
+		expected: [32100, 32100, 0],
+		code: `import argparse
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self, configs):
+        super().__init__()
+        self.fc = nn.Linear(configs.seq_len * configs.enc_in, configs.pred_len)
+
+args = argparse.Namespace(seq_len=96, pred_len=96, enc_in=1)
+model = Model(args)
+args2 = argparse.Namespace(**dict(vars(args), seq_len=32, enc_in=10, pred_len=100))
+model2 = Model(args2)
+`,
+	},
+	{
+		title: "a buffer filled in place (`self.initialized.fill_(1)`) under a branch NormLens cannot decide keeps every count: fill_ changes values, never sizes (Glow's ActNorm: 12 and 1 buffer as PyTorch)",
+		seen: 'rosinality/glow-pytorch',
+		name: 'act',
+		expected: [12, 12, 1],
+		code: `import torch
+from torch import nn
+
+class ActNorm(nn.Module):
+    def __init__(self, in_channel):
+        super().__init__()
+        self.loc = nn.Parameter(torch.zeros(1, in_channel, 1, 1))
+        self.scale = nn.Parameter(torch.ones(1, in_channel, 1, 1))
+        self.register_buffer("initialized", torch.tensor(0, dtype=torch.uint8))
+
+    def forward(self, input):
+        if self.initialized.item() == 0:
+            self.initialized.fill_(1)
+        return self.scale * (input + self.loc)
+
+# normlens: input (1, 6, 8, 8)
+act = ActNorm(6)
+`,
+	},
+];
+
+describe('session 20: hunt unknowns made exact, wrong numbers made exact or unknown', () => {
+	for (const { title, seen, name, expected, code } of CASES) {
+		it(`${title} (${seen})`, () => {
+			const m = analyzePython(code).models.find((x) => x.name === name);
+			assert.ok(m, `the model ${name} is shown`);
+			assert.deepStrictEqual(
+				[m.totals.total, m.totals.trainable, m.totals.buffers],
+				expected,
+			);
+			if (expected[0] === null) {
+				assert.ok(m.unknown?.reason, 'an unknown total says why');
+			}
+		});
+	}
+
+	it('the nameless ActorCritic an attribute was read from is not a model of its own, and its forward raises no error for an input it was never given', () => {
+		const r = analyzePython(CASES.find((c) => c.name === 'policy')?.code ?? '');
+		assert.deepStrictEqual(
+			r.models.map((m) => m.name),
+			['policy', 'actor'],
+		);
+		assert.ok(!r.diagnostics.some((d) => d.code === 'call-error'));
+		const actor = r.models.find((m) => m.name === 'actor');
+		assert.deepStrictEqual(actor?.layers.at(-1)?.outputShape, [1, 2]);
+	});
+});
