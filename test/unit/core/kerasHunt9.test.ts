@@ -155,6 +155,17 @@ describe('the ninth Keras hunt: exact where Keras decides', () => {
 		});
 	}
 
+	it('a name bound by `with open(path) as f` is unknown, saying so, not "not defined" (the hunt\'s misleading reason)', () => {
+		const m = analyzePython(`from tensorflow import keras
+with open("vocab.txt") as f:
+    words = f.read().split()
+model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(len(words))])
+`).models.find((x) => x.name === 'model');
+		assert.ok(m);
+		assert.strictEqual(m.totals.total, null);
+		assert.match(m.unknown?.reason ?? '', /`f` is what `with open\("vocab.txt"\) as f` gives/);
+	});
+
 	it('Attention(use_scale=True, score_mode="concat") learns two scalars; AdditiveAttention one scale per feature; their scores are (batch, Tq, Tv)', () => {
 		const r = analyzePython(`from tensorflow import keras
 q = keras.Input(shape=(7, 16))

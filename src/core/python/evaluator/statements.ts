@@ -205,6 +205,18 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 		case 'WhileStatement':
 			return it.execWhile(node, scope);
 		case 'WithStatement': {
+			// The context managers are not entered: a name bound by `as` is unknown, saying so,
+			// rather than not defined (`with open(path) as f: words = f.read().split()`).
+			for (let c = node.firstChild; c; c = c.nextSibling) {
+				const target = c.name === 'as' ? c.nextSibling : null;
+				if (target && c.prevSibling) {
+					const cause = {
+						reason: `\`${it.snippet(target)}\` is what \`with ${it.snippet(c.prevSibling)} as ${it.snippet(target)}\` gives, which NormLens does not follow`,
+						range: it.here(c.prevSibling),
+					};
+					it.assignTargets([target], unknown(cause), scope);
+				}
+			}
 			const body = childNamed(node, 'Body');
 			return body ? execBlock(it, body, scope) : undefined;
 		}
