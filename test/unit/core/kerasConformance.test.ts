@@ -346,6 +346,35 @@ const recurrent: Ref = (a, [x], spec) => {
 	};
 };
 
+/** A recurrent cell (keras.io/api/layers/recurrent_layers/…_cell): its layer's weights, built on one step (batch, features). */
+const recurrentCell: Ref = (a, [x], spec) => {
+	if (x.length !== 2) {
+		raise('rank');
+	}
+	const layer = kerasLayerSpec(spec.name.replace('Cell', '')) as KerasLayerSpec;
+	return { ...recurrent(a, [[x[0], 1, x[1]]], layer), shape: [x[0], a.units as number] };
+};
+
+/** RNN (keras.io/api/layers/recurrent_layers/rnn): each cell built on the features before it, the last one's units out. */
+const rnnWrapper: Ref = (a, [x]) => {
+	if (x.length !== 3) {
+		raise('rank');
+	}
+	const given = (Array.isArray(a.cell) ? a.cell : [a.cell]) as { layer: string; args: Args }[];
+	let features = x[2] as number;
+	let weights = 0;
+	for (const c of given) {
+		const spec = kerasLayerSpec(c.layer.replace('Cell', '')) as KerasLayerSpec;
+		weights += recurrent(c.args, [[x[0], 1, features]], spec).weights;
+		features = c.args.units as number;
+	}
+	return {
+		weights,
+		nonTrainable: 0,
+		shape: a.return_sequences ? [x[0], x[1], features] : [x[0], features],
+	};
+};
+
 /** MultiHeadAttention (keras.io/api/layers/attention_layers/multi_head_attention): query/key/value projections d·h·k (+h·k), output h·v·o (+o), o = output_shape or the query's last dim. */
 const attention: Ref = (a, [q, v, k = v]) => {
 	const h = a.num_heads as number;
@@ -507,6 +536,10 @@ const references: Record<string, Ref> = {
 	GRU: recurrent,
 	LSTM: recurrent,
 	MultiHeadAttention: attention,
+	SimpleRNNCell: recurrentCell,
+	GRUCell: recurrentCell,
+	LSTMCell: recurrentCell,
+	RNN: rnnWrapper,
 	Attention: dotAttention,
 	AdditiveAttention: additiveAttention,
 	PReLU: prelu,
@@ -763,6 +796,33 @@ const grids: Record<string, Row[]> = {
 	SimpleRNN: rnnRows(),
 	GRU: rnnRows({ reset_after: [true, false] }),
 	LSTM: rnnRows(),
+	SimpleRNNCell: [
+		{ base: { units: 4 }, axes: { use_bias: [true, false] }, inputs: [[[B, 3]], [[B, 7, 3]]] },
+	],
+	GRUCell: [
+		{
+			base: { units: 4 },
+			axes: { use_bias: [true, false], reset_after: [true, false] },
+			inputs: [[[B, 3]]],
+		},
+	],
+	LSTMCell: [{ base: { units: 4 }, axes: { use_bias: [true, false] }, inputs: [[[B, 3]]] }],
+	RNN: [
+		{
+			axes: {
+				cell: [
+					{ layer: 'LSTMCell', args: { units: 4 } },
+					{ layer: 'GRUCell', args: { units: 3, reset_after: false } },
+					[
+						{ layer: 'GRUCell', args: { units: 4 } },
+						{ layer: 'SimpleRNNCell', args: { units: 2, use_bias: false } },
+					],
+				],
+				return_sequences: [false, true],
+			},
+			inputs: [[[B, 7, 5]], [[B, 5]]],
+		},
+	],
 	Bidirectional: [
 		{
 			axes: {

@@ -155,6 +155,42 @@ describe('the ninth Keras hunt: exact where Keras decides', () => {
 		});
 	}
 
+	it("keras.layers.RNN around Keras's own cells, one or a stacked list, counts as the recurrent layers do (Keras's formulas: 160,891); a custom cell stays unknown, saying so", () => {
+		const r = analyzePython(`from tensorflow import keras
+from tensorflow.keras import layers
+
+inp = keras.Input(shape=(500,))
+x = layers.Embedding(5000, 32)(inp)
+a = layers.RNN(layers.SimpleRNNCell(5), return_sequences=True)(x)
+b = layers.RNN(layers.LSTMCell(8), return_sequences=True)(a)
+c = layers.RNN([layers.GRUCell(4), layers.GRUCell(3)])(b)
+out = layers.Dense(1)(c)
+model = keras.Model(inp, out)
+
+class PRUCell(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+cell_model = keras.Sequential([keras.Input(shape=(7, 3)), layers.RNN(PRUCell(5))])
+`);
+		const m = r.models.find((x) => x.name === 'model');
+		assert.ok(m);
+		assert.deepStrictEqual(
+			m.layers.filter((l) => l.type === 'RNN').map((l) => [l.outputShape, l.params?.total]),
+			[
+				[[null, 500, 5], 190],
+				[[null, 500, 8], 448],
+				[[null, 3], 249],
+			],
+		);
+		assert.strictEqual(m.totals.total, 160891);
+		const custom = r.models.find((x) => x.name === 'cell_model');
+		assert.strictEqual(custom?.totals.total, null);
+		assert.ok(custom?.unknown?.reason);
+	});
+
 	it('a name bound by `with open(path) as f` is unknown, saying so, not "not defined" (the hunt\'s misleading reason)', () => {
 		const m = analyzePython(`from tensorflow import keras
 with open("vocab.txt") as f:

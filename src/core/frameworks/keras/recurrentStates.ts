@@ -18,6 +18,11 @@ export function returnedStates(
 	if (!cell) {
 		return undefined;
 	}
+	if (cell.type === 'RNN') {
+		// RNN(cell, return_state=True): each cell's states (two for an LSTMCell), not followed.
+		const flag = cell.config.get('return_state');
+		return flag?.k === 'bool' && !flag.v ? undefined : null;
+	}
 	const directions = cell === layer ? 1 : 2;
 	const gates = cell.spec?.gates;
 	if (gates === undefined) {

@@ -23,10 +23,42 @@ const rnn = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => ({
 	doc: `${name} recurrent layer (${gates === 1 ? 'fully connected' : gates === 3 ? 'gated recurrent unit' : 'long short-term memory'}).`,
 });
 
+/**
+ * A recurrent cell (`LSTMCell(8)`): the weights its layer would have, made when the RNN wrapping it
+ * is built on the features of one step; one step's output is (batch, units).
+ */
+const cell = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => {
+	const layer = rnn(name, gates);
+	return {
+		...layer,
+		args: layer.args.filter(([arg]) => arg !== 'return_sequences' && arg !== 'return_state'),
+		shape: 'rnnCell',
+		doc: `The cell of ${name.replace('Cell', '')}, one step; wrapped by \`RNN(cell)\`, which makes its weights.`,
+	};
+};
+
 export const kerasRecurrentLayers: KerasLayerSpec[] = [
 	rnn('SimpleRNN', 1),
 	rnn('GRU', 3),
 	rnn('LSTM', 4),
+	cell('SimpleRNNCell', 1),
+	cell('GRUCell', 3),
+	cell('LSTMCell', 4),
+	{
+		name: 'RNN',
+		category: 'recurrent',
+		args: [
+			['cell', REQUIRED],
+			['return_sequences', false],
+			['return_state', false],
+			['go_backwards', false],
+			['stateful', false],
+			['unroll', false],
+		],
+		shape: 'rnnWrapper',
+		weights: 'rnnWrapper',
+		doc: 'Runs a recurrent cell (or a list of cells, stacked) over the time steps (axis 1) of its input.',
+	},
 	{
 		name: 'TimeDistributed',
 		category: 'recurrent',

@@ -1,6 +1,6 @@
 // The Keras layer rules as two tables (rule name → shape rule, → weight rule), and their dispatch.
 import type { Shape, WeightInfo } from '../../../../protocol/analysis';
-import { asString } from '../../../python/values';
+import { asInt, asString } from '../../../python/values';
 import type { KerasLayerSpec, KerasShapeRule, KerasWeightRule } from '../catalogue';
 import { LayerConfig, ShapeFn, WeightFn } from './args';
 import { convolutionShapes, convolutionWeights } from './convolution';
@@ -18,6 +18,22 @@ export type { LayerConfig } from './args';
 interface InnerLayer {
 	spec?: KerasLayerSpec;
 	config: LayerConfig;
+}
+
+/**
+ * `RNN(cell)`'s cells: one Keras cell, or a list of them (Keras stacks them, StackedRNNCells);
+ * undefined where one is not a cell of the catalogue (a custom cell: its weights are its own code's).
+ */
+function cells(cfg: LayerConfig): InnerLayer[] | undefined {
+	const v = cfg.get('cell');
+	const items =
+		v?.k === 'obj' ? [v] : (v?.k === 'list' || v?.k === 'tuple') && !v.cause ? v.items : [];
+	const found = items.map((x) =>
+		x.k === 'obj' && 'config' in x.obj ? (x.obj as unknown as InnerLayer) : undefined,
+	);
+	return found.length > 0 && found.every((c) => c?.spec?.shape === 'rnnCell')
+		? (found as InnerLayer[])
+		: undefined;
 }
 
 function inner(cfg: LayerConfig): InnerLayer | undefined {
@@ -49,6 +65,16 @@ const shapeRules: Record<KerasShapeRule, ShapeFn> = {
 		const last = out[out.length - 1];
 		return mode === 'concat' ? [...out.slice(0, -1), last === null ? null : last * 2] : out;
 	},
+	rnnWrapper: (_spec, cfg, [input]) => {
+		// (batch, steps, features) → the last cell's units, per step or at the last one.
+		const last = cells(cfg)?.at(-1);
+		const units = asInt(last?.config.get('units'));
+		const seq = cfg.get('return_sequences');
+		if (units === undefined || seq?.k !== 'bool' || input.length !== 3) {
+			return null;
+		}
+		return seq.v ? [input[0], input[1], units] : [input[0], units];
+	},
 	timeDistributed: (_spec, cfg, [input]) => {
 		// The wrapped layer sees (batch, *rest) for each of the input's steps (axis 1).
 		const layer = inner(cfg);
@@ -79,6 +105,27 @@ const weightRules: Record<KerasWeightRule, WeightFn> = {
 					...one.map((x) => ({ ...x, name: `backward_${x.name}` })),
 				]
 			: null;
+	},
+	rnnWrapper: (_spec, cfg, input) => {
+		// Each cell built on the features it receives: the input's, then the cell before's units.
+		const all = cells(cfg);
+		if (!all || input.length !== 3) {
+			return null;
+		}
+		const out: WeightInfo[] = [];
+		let features = input[2];
+		for (const [i, c] of all.entries()) {
+			const units = asInt(c.config.get('units'));
+			const ws = c.spec && kerasWeights(c.spec, c.config, [input[0], features]);
+			if (!ws || units === undefined) {
+				return null;
+			}
+			out.push(
+				...ws.map((w) => ({ ...w, name: all.length > 1 ? `cell_${i}/${w.name}` : w.name })),
+			);
+			features = units;
+		}
+		return out;
 	},
 	timeDistributed: (_spec, cfg, input) => {
 		const layer = inner(cfg);

@@ -18,6 +18,14 @@ export const recurrentShapes = {
 		}
 		return seq ? [input[0], input[1], units] : [input[0], units];
 	},
+	rnnCell: (_spec, cfg, [input]) => {
+		// One step of a recurrent cell: (batch, features) → (batch, units).
+		const units = int(cfg, 'units');
+		if (input.length !== 2) {
+			throw new ShapeError(`a cell takes one step, of rank 2, but got ${fmt(input)}`);
+		}
+		return units === undefined ? null : [input[0], units];
+	},
 	attention: (_spec, cfg, [query]) => {
 		const os = cfg.get('output_shape');
 		const n = asInt(os);
