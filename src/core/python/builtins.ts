@@ -1,7 +1,7 @@
 // Python's builtins (`range`, `len`, `zip`, `isinstance`, …): exact on known values, else unknown with a cause.
 import { isCallable } from './callable';
 import { rangeBounds } from './rangeArgs';
-import { CallArgs, sequenceBound, StopInterpretation } from './contract';
+import type { CallArgs } from './contract';
 import {
 	asInt,
 	asNumber,
@@ -74,7 +74,12 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			const { start, stop, step } = bounds;
 			const count = Math.max(0, Math.ceil((stop - start) / step));
 			if (count > it.limits.maxSequence) {
-				throw new StopInterpretation(sequenceBound(it.limits.maxSequence));
+				// Too long to hold (`tqdm(range(200000))` in a data loader): unknown, so that a loop
+				// over it is cut for this reason and the models after it are still read.
+				return unknown({
+					reason: `\`${it.snippet(args.node)}\` has ${count.toLocaleString('en-US')} items, more than NormLens holds (${it.limits.maxSequence.toLocaleString('en-US')})`,
+					range: it.here(args.node),
+				});
 			}
 			const items: Value[] = [];
 			for (let i = 0; i < count; i++) {

@@ -191,6 +191,57 @@ cell_model = keras.Sequential([keras.Input(shape=(7, 3)), layers.RNN(PRUCell(5))
 		assert.ok(custom?.unknown?.reason);
 	});
 
+	it('the tenth hunt: `concatenate(inputs=[a, b])` by keyword (2,801), `x @ self.kernel` in a custom layer (printed 301), and a loop over `tqdm(range(200000))` no longer stops the whole file (printed Dense 10)', () => {
+		const unet = analyzePython(`from tensorflow.keras.layers import Input, Conv2D, concatenate
+from tensorflow.keras.models import Model
+i = Input((128, 128, 3))
+a = Conv2D(16, 3, padding="same")(i)
+b = Conv2D(16, 3, padding="same")(a)
+c = concatenate(inputs=[a, b])
+model = Model(i, Conv2D(1, 1)(c))
+`).models.find((x) => x.name === 'model');
+		assert.strictEqual(unet?.totals.total, 2801);
+		const dense = analyzePython(`# normlens: keras 2
+from tensorflow import keras
+
+class CustomizedDenseLayer(keras.layers.Layer):
+    def __init__(self, units, **kwargs):
+        self.units = units
+        super().__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[1], self.units))
+        self.bias = self.add_weight(name="bias", shape=(self.units,))
+
+    def call(self, x):
+        return x @ self.kernel + self.bias
+
+model = keras.models.Sequential([CustomizedDenseLayer(30, input_shape=(8,)), CustomizedDenseLayer(1)])
+`).models.find((x) => x.name === 'model');
+		assert.deepStrictEqual(
+			[dense?.totals.total, dense?.layers.map((l) => l.outputShape)],
+			[
+				301,
+				[
+					[null, 30],
+					[null, 1],
+				],
+			],
+		);
+		const loop = analyzePython(`from tqdm import tqdm
+from tensorflow.keras import Sequential, Input
+from tensorflow.keras.layers import Dense
+
+rows = []
+for i in tqdm(range(200000)):
+    rows.append(i)
+
+model = Sequential([Input(shape=(4,)), Dense(2)])
+`);
+		assert.strictEqual(loop.truncated, false);
+		assert.strictEqual(loop.models.find((x) => x.name === 'model')?.totals.total, 10);
+	});
+
 	it('a name bound by `with open(path) as f` is unknown, saying so, not "not defined" (the hunt\'s misleading reason)', () => {
 		const m = analyzePython(`from tensorflow import keras
 with open("vocab.txt") as f:

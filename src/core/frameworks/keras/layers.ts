@@ -202,6 +202,26 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 	return { k: 'obj', obj: tensor };
 }
 
+/**
+ * `keras.layers.concatenate([a, b], axis=1)` and its kin (`merge` the layer each builds), also
+ * given `inputs=[a, b]` by keyword: the layer built and called at once.
+ */
+export function callMerge(
+	s: KerasSession,
+	merge: string,
+	name: string,
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	const list = args.positional[0] ?? args.keywords.get('inputs');
+	const keywords = new Map([...args.keywords].filter(([k]) => k !== 'inputs'));
+	const rest: CallArgs = { ...args, positional: args.positional.slice(1), keywords };
+	const layer = createLayer(s, merge, kerasLayerSpec(merge), rest, ctx);
+	return list
+		? callLayer(s, layer, { ...args, positional: [list], keywords: new Map() }, ctx)
+		: unknown({ reason: `\`${name}(…)\` is given no inputs`, range: ctx.range(args.node) });
+}
+
 /** `layer(x)`: builds the layer on its first call and returns its output tensor. */
 export function callLayer(
 	s: KerasSession,

@@ -182,6 +182,7 @@ export const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'-': 'tf.math.subtract',
 	'*': 'tf.math.multiply',
 	'/': 'tf.math.truediv',
+	'@': 'tf.linalg.matmul',
 };
 
 /** What an op rule gets: the call's arguments, and how to read them. */

@@ -21,7 +21,14 @@ import { KERAS_BACKEND } from './backend';
 import { kerasLayerSpec } from './catalogue';
 import { checkBatchNormAxis, checkRedundantBias } from './checks';
 import { KerasDialect, kerasDialect } from './dialect';
-import { apply as applyLayer, callLayer, createLayer, declaredInput, input } from './layers';
+import {
+	apply as applyLayer,
+	callLayer,
+	callMerge,
+	createLayer,
+	declaredInput,
+	input,
+} from './layers';
 import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
@@ -160,18 +167,7 @@ export class KerasRuntime implements Runtime {
 		const merge =
 			isLayerNamespace(module) || module.length === 0 ? MERGE_FUNCTIONS[name] : undefined;
 		if (merge) {
-			const spec = kerasLayerSpec(merge);
-			const list = args.positional[0];
-			const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
-			const layer = createLayer(this.s, merge, spec, rest, ctx);
-			return list
-				? callLayer(
-						this.s,
-						layer,
-						{ ...args, positional: [list], keywords: new Map() },
-						ctx,
-					)
-				: UNKNOWN;
+			return callMerge(this.s, merge, name, args, ctx);
 		}
 		if (module.length === 0 || isLayerNamespace(module)) {
 			const spec = kerasLayerSpec(name);

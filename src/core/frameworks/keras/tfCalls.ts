@@ -30,7 +30,7 @@ import {
 	TF_OPS,
 } from './ops';
 import { shapeEntries } from './dynamicShapes';
-import { INTEGER_ARITHMETIC } from '../common/shapes';
+import { INTEGER_ARITHMETIC, matmulShape } from '../common/shapes';
 import { splitShapes } from './opsMore';
 import { callPath, rangeTensor, ShapeArgument } from './paths';
 import type { KerasSession } from './session';
@@ -390,7 +390,7 @@ export function binaryOp(
 		r.values = [va === null || vb === null ? null : (arithmetic(va, vb) ?? null)];
 		return { k: 'obj', obj: r };
 	}
-	if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/'].includes(op))) {
+	if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/', '@'].includes(op))) {
 		return undefined;
 	}
 	const scalar = (v: Value) => v.k === 'num' || v.k === 'bool';
@@ -405,7 +405,13 @@ export function binaryOp(
 	const sb = tb ? tb.shape : other ? null : [];
 	let shape: Shape | null = null;
 	let mismatch: string | undefined;
-	if (sa && sb) {
+	if (sa && sb && op === '@') {
+		// `x @ self.kernel`: a matrix product, batch axes broadcast (a custom Dense's call).
+		shape = sa.length >= 2 && sb.length >= 2 ? matmulShape(sa, sb) : null;
+		mismatch = shape
+			? undefined
+			: `${fmt(sa)} @ ${fmt(sb)} is no matrix product of rank 2 or more`;
+	} else if (sa && sb) {
 		const r = Math.max(sa.length, sb.length);
 		shape = [];
 		for (let i = 0; i < r; i++) {
