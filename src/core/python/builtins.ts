@@ -403,8 +403,9 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			return tuple([numLike(q, like), numLike(x - q * y, like)]);
 		}
 		case 'reversed': {
+			// An iterator, as Python's (`next(reversed(d.values()))` takes the last value).
 			const items = a[0] ? it.iterate(a[0]) : undefined;
-			return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
+			return items ? { k: 'list', items: [...items].reverse(), iterator: true } : UNKNOWN;
 		}
 		case 'print':
 		case 'noop':

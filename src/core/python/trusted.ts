@@ -33,7 +33,7 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
  * attribute, it is not a part the module's counts could hold, so they stay known.
  */
 export const NO_MODEL_PART_PATHS =
-	/^(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|numpy|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard)(\.|$)/;
+	/^(?:(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|numpy|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard|timm\.data)(\.|$)|timm\.models\.\w+\._cfg$)/;
 
 /**
  * Methods whose result holds copies or plain values, never the receiver's parts: a loop over it

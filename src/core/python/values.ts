@@ -451,7 +451,13 @@ export function truthy(v: Value): boolean | undefined {
 		case 'unknown':
 			return v.truth;
 		case 'ref':
-			return undefined;
+			// A framework's layer class (`norm_layer(dim) if norm_layer else None` with nn.LayerNorm)
+			// is a class, and a class is true; another imported name may be anything (None).
+			return /^(?:torch\.nn|(?:tensorflow\.)?keras\.layers)\.(?:[a-z_]+\.)*[A-Z]\w*$/.test(
+				v.path,
+			)
+				? true
+				: undefined;
 		case 'obj':
 			return v.obj.truth ? v.obj.truth() : true;
 		default:

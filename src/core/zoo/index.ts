@@ -1,7 +1,12 @@
 // The bundled model zoos: the library module each Python source stands for, and what a call names.
 import { kerasApplications } from './kerasApplications';
 import { torchvisionModels } from './torchvision';
-import { dataclassHelpers, torchModuleUtils, typingHelpers } from './libraryHelpers';
+import {
+	dataclassHelpers,
+	timmLayerHelpers,
+	torchModuleUtils,
+	typingHelpers,
+} from './libraryHelpers';
 
 /**
  * Model zoos NormLens knows by architecture: Python sources (written for NormLens from the published
@@ -18,6 +23,7 @@ export const BUNDLED_MODULES: Readonly<Record<string, string>> = {
 	'torch.nn.modules.utils': torchModuleUtils,
 	typing: typingHelpers,
 	dataclasses: dataclassHelpers,
+	'timm.layers': timmLayerHelpers,
 };
 
 /** The helpers of ./libraryHelpers, by the library path a call names. */
@@ -27,11 +33,19 @@ const HELPERS: readonly RegExp[] = [
 	/^(dataclasses)\.(field)$/,
 ];
 
+/** timm's helpers, under `timm.layers` (and `timm.models.layers`, its old name) or their own modules. */
+const TIMM_HELPER =
+	/^timm\.(?:models\.)?layers\.(?:(?:helpers|weight_init)\.)?(to_[1-4n]tuple|_ntuple|trunc_normal_|trunc_normal_tf_|lecun_normal_|variance_scaling_)$/;
+
 /**
  * The bundled module and the name in it that a library path calls: `torchvision.models.resnet50`
  * and `torchvision.models.resnet.resnet50` both name `resnet50` of `torchvision.models`.
  */
 export function bundledTarget(path: string): { module: string; name: string } | undefined {
+	const timm = TIMM_HELPER.exec(path);
+	if (timm) {
+		return { module: 'timm.layers', name: timm[1] };
+	}
 	for (const re of HELPERS) {
 		const helper = re.exec(path);
 		if (helper) {

@@ -21,6 +21,47 @@ _triple = _ntuple(3, "_triple")
 _quadruple = _ntuple(4, "_quadruple")
 `;
 
+/**
+ * timm's size and initialisation helpers (`timm.layers`, formerly `timm.models.layers`):
+ * `to_2tuple(224)` is `(224, 224)`; `trunc_normal_(p, std=.02)` fills `p` in place and returns it,
+ * changing no size (PVT, Swin, CvT and most vision transformers written on timm).
+ */
+export const timmLayerHelpers = String.raw`# timm.layers' helpers as NormLens reads them: an iterable becomes a tuple of its items, anything
+# else a tuple of n copies of it; an initialiser returns its tensor, whose size it never changes.
+
+
+def _ntuple(n):
+    def parse(x):
+        if isinstance(x, (list, tuple)):
+            return tuple(x)
+        return tuple([x] * n)
+
+    return parse
+
+
+to_1tuple = _ntuple(1)
+to_2tuple = _ntuple(2)
+to_3tuple = _ntuple(3)
+to_4tuple = _ntuple(4)
+to_ntuple = _ntuple
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    return tensor
+
+
+def trunc_normal_tf_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    return tensor
+
+
+def lecun_normal_(tensor):
+    return tensor
+
+
+def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="normal"):
+    return tensor
+`;
+
 /** `typing.cast(T, v)` returns `v` unchanged (a hint for type checkers only). */
 export const typingHelpers = String.raw`# typing.cast as NormLens reads it: the value, unchanged.
 

@@ -247,6 +247,165 @@ class ActNorm(nn.Module):
 act = ActNorm(6)
 `,
 	},
+	{
+		title: "timm's `trunc_normal_` fills a tensor in place and changes no size (PVT, Swin, CvT: 650 as PyTorch with timm 1.0.29)",
+		seen: 'whai362/PVT',
+		name: 'model',
+		expected: [650, 650, 0],
+		code: `import torch
+import torch.nn as nn
+from timm.models.layers import trunc_normal_
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pos = nn.Parameter(torch.zeros(1, 10, 32))
+        self.fc = nn.Linear(32, 10)
+        trunc_normal_(self.pos, std=.02)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, m):
+        if isinstance(m, nn.Linear):
+            trunc_normal_(m.weight, std=.02)
+
+    def forward(self, x):
+        return self.fc(x + self.pos)
+
+
+# normlens: input (1, 10, 32)
+model = M()
+`,
+	},
+	{
+		title: "timm's `to_2tuple(224)` is (224, 224), and a factory's `model.default_cfg = _cfg()` is no model part (3,786 as PyTorch)",
+		seen: 'whai362/PVT',
+		name: 'net',
+		expected: [3786, 3786, 0],
+		code: `import torch.nn as nn
+from timm.models.layers import to_2tuple
+from timm.models.vision_transformer import _cfg
+
+
+class Net(nn.Module):
+    def __init__(self, img_size=32, patch_size=4, num_classes=10):
+        super().__init__()
+        img_size = to_2tuple(img_size)
+        patch_size = to_2tuple(patch_size)
+        self.proj = nn.Conv2d(3, 64, kernel_size=patch_size, stride=patch_size)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.Linear(64, num_classes)
+
+    def forward(self, x):
+        return self.head(self.pool(self.proj(x)).flatten(1))
+
+
+def net_tiny(pretrained=False, **kwargs):
+    model = Net(**kwargs)
+    model.default_cfg = _cfg()
+    return model
+
+
+# normlens: input (1, 3, 32, 32)
+net = net_tiny()
+`,
+	},
+	{
+		title: '`norm_layer(dim) if norm_layer else None` with norm_layer=nn.LayerNorm: a class is true (CvT: 9,600 as PyTorch)',
+		seen: 'microsoft/CvT',
+		name: 'embed',
+		expected: [9600, 9600, 0],
+		code: `import torch.nn as nn
+
+
+class ConvEmbed(nn.Module):
+    def __init__(self, patch_size=7, in_chans=3, embed_dim=64, stride=4, padding=2, norm_layer=None):
+        super().__init__()
+        self.proj = nn.Conv2d(in_chans, embed_dim, kernel_size=patch_size, stride=stride, padding=padding)
+        self.norm = norm_layer(embed_dim) if norm_layer else None
+
+    def forward(self, x):
+        x = self.proj(x)
+        return x
+
+
+# normlens: input (1, 3, 64, 64)
+embed = ConvEmbed(norm_layer=nn.LayerNorm)
+`,
+	},
+	{
+		title: '`next(reversed(d.values()))` is the last value (ConTNet: 1,290 as PyTorch)',
+		seen: 'yan-hao-tian/ConTNet',
+		name: 'model',
+		expected: [1290, 1290, 0],
+		code: `from collections import OrderedDict
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, inplanes=16, num_classes=10):
+        super().__init__()
+        self.out_channels = OrderedDict()
+        for i in range(3):
+            self.out_channels['layer%d' % i] = 2 * inplanes * 2 ** i
+        self.last_out_channels = next(reversed(self.out_channels.values()))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(self.last_out_channels, num_classes)
+
+    def forward(self, x):
+        return self.fc(self.pool(x).flatten(1))
+
+
+# normlens: input (1, 128, 7, 7)
+model = Net()
+`,
+	},
+	{
+		title: "`del module._parameters[name]` then `register_parameter(name + '_orig', \u2026)`: StyleGAN's equalized learning rate keeps its count (1,792 as PyTorch)",
+		seen: 'rosinality/style-based-gan-pytorch',
+		name: 'conv',
+		expected: [1792, 1792, 0],
+		code: `from math import sqrt
+import torch.nn as nn
+
+
+class EqualLR:
+    def __init__(self, name):
+        self.name = name
+
+    def compute_weight(self, module):
+        weight = getattr(module, self.name + '_orig')
+        fan_in = weight.data.size(1) * weight.data[0][0].numel()
+        return weight * sqrt(2 / fan_in)
+
+    @staticmethod
+    def apply(module, name):
+        fn = EqualLR(name)
+        weight = getattr(module, name)
+        del module._parameters[name]
+        module.register_parameter(name + '_orig', nn.Parameter(weight.data))
+        module.register_forward_pre_hook(fn)
+        return fn
+
+    def __call__(self, module, input):
+        setattr(module, self.name, self.compute_weight(module))
+
+
+class EqualConv2d(nn.Module):
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        conv = nn.Conv2d(*args, **kwargs)
+        EqualLR.apply(conv, 'weight')
+        self.conv = conv
+
+    def forward(self, input):
+        return self.conv(input)
+
+
+# normlens: input (1, 3, 32, 32)
+conv = EqualConv2d(3, 64, 3, padding=1)
+`,
+	},
 ];
 
 describe('session 20: hunt unknowns made exact, wrong numbers made exact or unknown', () => {

@@ -368,6 +368,31 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 				container.firstChild
 					? it.eval(container.firstChild, scope)
 					: undefined;
+			const registry =
+				container.name === 'MemberExpression'
+					? childNamed(container, 'PropertyName')
+					: null;
+			const registered =
+				registry &&
+				['_parameters', '_buffers', '_modules'].includes(it.source.slice(registry));
+			if (
+				registered &&
+				owner?.k === 'obj' &&
+				key.k === 'str' &&
+				it.runtimes.some(
+					(r) =>
+						r.callMethod(
+							owner.obj,
+							'__delattr__',
+							{ positional: [key], keywords: new Map(), node: target },
+							it.ctx(),
+						) !== undefined,
+				)
+			) {
+				// `del module._parameters[name]` (StyleGAN's equalized learning rate): what
+				// nn.Module's `__delattr__` removes from that registry.
+				continue;
+			}
 			if (owner?.k === 'obj' && obj.k !== 'list' && obj.k !== 'dict') {
 				it.taint(owner, cause);
 			}
