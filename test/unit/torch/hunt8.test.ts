@@ -406,6 +406,52 @@ class EqualConv2d(nn.Module):
 conv = EqualConv2d(3, 64, 3, padding=1)
 `,
 	},
+	{
+		title: "a generator expression `(f(x) for x in xs)` is an iterator of its items (Lezer's ComprehensionExpression was not evaluated): Perceiver's cached factories, 4,224 as PyTorch",
+		seen: 'lucidrains/perceiver-pytorch',
+		name: 'model',
+		expected: [4224, 4224, 0],
+		code: `from functools import wraps
+import torch.nn as nn
+
+
+def cache_fn(f):
+    cache = dict()
+    @wraps(f)
+    def cached_fn(*args, _cache=True, key=None, **kwargs):
+        if not _cache:
+            return f(*args, **kwargs)
+        nonlocal cache
+        if key in cache:
+            return cache[key]
+        result = f(*args, **kwargs)
+        cache[key] = result
+        return result
+    return cached_fn
+
+
+class Net(nn.Module):
+    def __init__(self, dim=32, depth=2, tie=True):
+        super().__init__()
+        get_attn = lambda: nn.Linear(dim, dim)
+        get_ff = lambda: nn.Linear(dim, dim)
+        get_attn, get_ff = (cache_fn(fn) for fn in (get_attn, get_ff))
+        self.layers = nn.ModuleList([])
+        for i in range(depth):
+            should_cache = i > 0 and tie
+            cache_args = {'_cache': should_cache}
+            self.layers.append(nn.ModuleList([get_attn(**cache_args), get_ff(**cache_args)]))
+
+    def forward(self, x):
+        for attn, ff in self.layers:
+            x = ff(attn(x))
+        return x
+
+
+# normlens: input (1, 8, 32)
+model = Net()
+`,
+	},
 ];
 
 describe('session 20: hunt unknowns made exact, wrong numbers made exact or unknown', () => {

@@ -118,6 +118,12 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		case 'GeneratorExpression':
 		case 'DictionaryComprehensionExpression':
 			return it.comprehension(node, scope);
+		case 'ComprehensionExpression': {
+			// `(f(x) for x in xs)`, Lezer's name for a generator expression: an iterator of its items
+			// (`a, b = (cache_fn(f) for f in (a, b))` in lucidrains' Perceiver).
+			const items = it.comprehension(node, scope);
+			return items.k === 'list' ? { ...items, iterator: true } : items;
+		}
 		case 'NamedExpression': {
 			// `(n := 6)`: binds and gives the value.
 			const [target, , value] = children(node);
