@@ -344,50 +344,25 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 				obj.entries.delete(dictKey(key) as string);
 				continue;
 			}
-			if (
-				obj.k === 'obj' &&
-				it.runtimes.some(
-					(r) =>
-						r.callMethod(
-							obj.obj,
-							'__delitem__',
-							{ positional: [key], keywords: new Map(), node: target },
-							it.ctx(),
-						) !== undefined,
-				)
-			) {
+			if (obj.k === 'obj' && runtimeTakes(it, obj.obj, '__delitem__', key, target)) {
 				// `del model[1]` on a container module: its runtime removed it.
 				continue;
 			}
 			// `del self.module._parameters[name]`: an item of an object's attribute NormLens does not
 			// model (its registries) — the object itself may have lost what it counts.
 			const container = target.firstChild;
-			const owner =
-				container.name === 'MemberExpression' &&
-				childNamed(container, 'PropertyName') &&
-				container.firstChild
-					? it.eval(container.firstChild, scope)
-					: undefined;
 			const registry =
 				container.name === 'MemberExpression'
 					? childNamed(container, 'PropertyName')
 					: null;
-			const registered =
-				registry &&
-				['_parameters', '_buffers', '_modules'].includes(it.source.slice(registry));
+			const owner =
+				registry && container.firstChild ? it.eval(container.firstChild, scope) : undefined;
 			if (
-				registered &&
+				registry &&
+				['_parameters', '_buffers', '_modules'].includes(it.source.slice(registry)) &&
 				owner?.k === 'obj' &&
 				key.k === 'str' &&
-				it.runtimes.some(
-					(r) =>
-						r.callMethod(
-							owner.obj,
-							'__delattr__',
-							{ positional: [key], keywords: new Map(), node: target },
-							it.ctx(),
-						) !== undefined,
-				)
+				runtimeTakes(it, owner.obj, '__delattr__', key, target)
 			) {
 				// `del module._parameters[name]` (StyleGAN's equalized learning rate): what
 				// nn.Module's `__delattr__` removes from that registry.
@@ -402,23 +377,24 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 			// `del self.head`: a runtime that removes what its object registered under that name.
 			const obj = it.eval(target.firstChild, scope);
 			const name: Value = { k: 'str', v: it.source.slice(prop) };
-			if (
-				obj.k === 'obj' &&
-				it.runtimes.some(
-					(r) =>
-						r.callMethod(
-							obj.obj,
-							'__delattr__',
-							{ positional: [name], keywords: new Map(), node: target },
-							it.ctx(),
-						) !== undefined,
-				)
-			) {
+			if (obj.k === 'obj' && runtimeTakes(it, obj.obj, '__delattr__', name, target)) {
 				continue;
 			}
 		}
 		it.havocTarget(target, scope, cause);
 	}
+}
+
+/** Whether a runtime takes `obj.method(arg)` (`__delitem__`, `__delattr__` of what it registered). */
+function runtimeTakes(
+	it: Interpreter,
+	obj: FrameworkObject,
+	method: string,
+	arg: Value,
+	node: SyntaxNode,
+): boolean {
+	const args = { positional: [arg], keywords: new Map(), node };
+	return it.runtimes.some((r) => r.callMethod(obj, method, args, it.ctx()) !== undefined);
 }
 
 /** Binds a name in `scope`, or in the scope a `global` / `nonlocal` declaration points to. */
