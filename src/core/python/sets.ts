@@ -26,6 +26,15 @@ export class PySet implements FrameworkObject {
 		readonly orderCause: Cause,
 	) {}
 
+	/** Changes the set in place (`update`, `|=`, `clear`): a later iteration may be in another order. */
+	replace(items: Map<string, Value>): void {
+		// A copy first: `s.update()` with nothing to add combines to the set's own map.
+		const next = new Map(items);
+		this.items.clear();
+		next.forEach((v, k) => this.items.set(k, v));
+		this.version++;
+	}
+
 	/** The elements as an iteration gives them: exact for 0 or 1 of them, else unknown each. */
 	iteration(): Value[] {
 		const values = [...this.items.values()];
@@ -167,13 +176,6 @@ const IN_PLACE: Partial<Record<string, Combine>> = {
 	symmetric_difference_update: symmetric,
 };
 
-const IN_PLACE_OPS: Partial<Record<string, Combine>> = {
-	'|': union,
-	'&': intersection,
-	'-': difference,
-	'^': symmetric,
-};
-
 function setMethod(s: PySet, name: string, args: CallArgs, ctx: CallContext): Value | undefined {
 	const a = args.positional;
 	if (s.taint) {
@@ -208,9 +210,7 @@ function setMethod(s: PySet, name: string, args: CallArgs, ctx: CallContext): Va
 		if (combine) {
 			return withItems(s, result);
 		}
-		s.items.clear();
-		result.forEach((v, k) => s.items.set(k, v));
-		s.version++;
+		s.replace(result);
 		return NONE;
 	}
 	if (s.frozen) {
@@ -231,8 +231,7 @@ function setMethod(s: PySet, name: string, args: CallArgs, ctx: CallContext): Va
 		return NONE;
 	}
 	if (name === 'clear') {
-		s.items.clear();
-		s.version++;
+		s.replace(new Map());
 		return NONE;
 	}
 	return undefined;
@@ -250,17 +249,15 @@ export const setRuntime: Runtime = {
 		// `s |= t` changes s itself, as Python's set does (another name bound to it sees it).
 		const s = asSet(a);
 		const other = asSet(b);
-		const inPlace = IN_PLACE_OPS[op];
+		// `|=`, `&=`, `-=`, `^=` (their operator is the one `|` … combines with).
+		const inPlace = COMBINE[op];
 		if (!s || s.frozen || !other || !inPlace) {
 			return undefined;
 		}
 		if (s.taint || other.taint) {
 			return undefined;
 		}
-		const result = inPlace(s.items, other.items);
-		s.items.clear();
-		result.forEach((v, k) => s.items.set(k, v));
-		s.version++;
+		s.replace(inPlace(s.items, other.items));
 		return a;
 	},
 	binaryOp(op, a, b) {
