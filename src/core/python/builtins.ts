@@ -93,6 +93,13 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			if (sized.k === 'num') {
 				return sized;
 			}
+			if (a[0]?.k === 'list' && a[0].iterator) {
+				// `len(zip(a, b))`, `len(model.parameters())`: Python raises TypeError.
+				return unknown({
+					reason: `\`${it.snippet(args.node)}\` asks an iterator for its length, which Python refuses (TypeError)`,
+					range: it.here(args.node),
+				});
+			}
 			const items = a[0] && (asSequence(a[0]) ?? it.iterate(a[0]));
 			if (items) {
 				return num(items.length);
@@ -173,15 +180,10 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 		}
 		case 'map':
 		case 'filter': {
-			// map(f, xs…) / filter(f, xs), as lists (they are iterated once where NormLens meets them).
+			// map(f, xs…) / filter(f, xs): iterators, their items computed where they are made.
 			const fn = a[0];
-			const lists = a.slice(1).map((x) => it.iterate(x));
-			if (
-				!fn ||
-				lists.length === 0 ||
-				lists.some((l) => !l) ||
-				(name === 'filter' && lists.length !== 1)
-			) {
+			const rows = a.length > 1 ? zipRows(it, a.slice(1)) : undefined;
+			if (!fn || !rows || (name === 'filter' && a.length !== 2)) {
 				return unknown(
 					firstCause(a) ?? {
 						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
@@ -189,10 +191,8 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 					},
 				);
 			}
-			const n = Math.min(...lists.map((l) => (l as Value[]).length));
 			const out: Value[] = [];
-			for (let i = 0; i < n; i++) {
-				const xs = lists.map((l) => (l as Value[])[i]);
+			for (const xs of rows) {
 				const r =
 					fn.k === 'none'
 						? xs[0]
@@ -218,7 +218,7 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 					out.push(xs[0]);
 				}
 			}
-			return { k: 'list', items: out };
+			return { k: 'list', items: out, iterator: true };
 		}
 		case 'type':
 			return typeOf(it, args);
@@ -336,30 +336,27 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			return { k: 'dict', entries };
 		}
 		case 'zip': {
-			const lists = a.map((v) => it.iterate(v));
-			if (lists.some((l) => !l)) {
-				return UNKNOWN;
-			}
-			const n = Math.min(...lists.map((l) => (l as Value[]).length));
-			return {
-				k: 'list',
-				items: Array.from({ length: n }, (_, i) =>
-					tuple(lists.map((l) => (l as Value[])[i])),
-				),
-			};
+			const rows = zipRows(it, a);
+			return rows
+				? { k: 'list', items: rows.map((row) => tuple(row)), iterator: true }
+				: unknown(firstCause(a));
 		}
 		case 'enumerate': {
 			const items = a[0] ? it.iterate(a[0]) : undefined;
 			const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
 			return items
-				? { k: 'list', items: items.map((v, i) => tuple([num(i + start), v])) }
+				? {
+						k: 'list',
+						items: items.map((v, i) => tuple([num(i + start), v])),
+						iterator: true,
+					}
 				: UNKNOWN;
 		}
 		case 'sorted':
 			return sortedList(it, args);
 		case 'any':
 		case 'all': {
-			const items = a[0] ? it.iterate(a[0]) : undefined;
+			const items = a[0] ? shortCircuit(it, a[0], name === 'any', args.node) : undefined;
 			const truths = items?.map(truthy);
 			if (!truths || truths.some((t) => t === undefined)) {
 				return unknown(
@@ -539,4 +536,54 @@ function verdict(it: BuiltinHost, args: CallArgs, answer: boolean | undefined): 
 				},
 			}
 		: { k: 'bool', v: answer };
+}
+
+/**
+ * The rows `zip(*xs)` gives: Python takes one item from each argument in turn and stops at the
+ * first that has none, so an iterator given twice (`zip(it, it)`) pairs its consecutive items, and
+ * what is left of an iterator is left for later. Undefined when an argument's items are not known.
+ */
+function zipRows(it: BuiltinHost, xs: Value[]): Value[][] | undefined {
+	const sources = xs.map((x) => (x.k === 'list' && x.iterator && !x.cause ? x : it.iterate(x)));
+	if (sources.some((s) => !s)) {
+		return undefined;
+	}
+	const rows: Value[][] = [];
+	for (let i = 0; xs.length > 0; i++) {
+		const row: Value[] = [];
+		for (const s of sources as (Value[] | { items: Value[] })[]) {
+			const item = Array.isArray(s) ? s[i] : s.items.shift();
+			if (item === undefined) {
+				return rows;
+			}
+			row.push(item);
+		}
+		rows.push(row);
+	}
+	return rows;
+}
+
+/**
+ * The items `any(xs)` / `all(xs)` look at: Python stops at the first that decides (true for any,
+ * false for all), and an iterator keeps the rest. Every item where one cannot be told true or false.
+ */
+function shortCircuit(
+	it: BuiltinHost,
+	xs: Value,
+	stopAt: boolean,
+	node: CallArgs['node'],
+): Value[] | undefined {
+	if (!(xs.k === 'list' && xs.iterator && !xs.cause)) {
+		return it.iterate(xs);
+	}
+	const n = xs.items.findIndex((x) => truthy(x) !== !stopAt);
+	if (n < 0 || truthy(xs.items[n]) === stopAt) {
+		return xs.items.splice(0, n + 1 || xs.items.length);
+	}
+	const items = [...xs.items];
+	xs.cause = {
+		reason: `\`${it.snippet(node)}\` stops at an item NormLens cannot tell true or false: what it leaves of the iterator is not known`,
+		range: it.here(node),
+	};
+	return items;
 }

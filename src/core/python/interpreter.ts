@@ -353,12 +353,12 @@ export class Interpreter implements BuiltinHost {
 	/** Models whose construction NormLens could not run (`if cuda: model = Net().cuda()`), by name: said, not silent. */
 	readonly unbuilt: { name: string; range: TextRange; cause: Cause }[] = [];
 
-	/** The items of an iterable, when they can be known. */
+	/** The items of an iterable, when they can be known; going through an iterator uses it up, as in Python. */
 	iterate(v: Value): Value[] | undefined {
 		switch (v.k) {
 			case 'tuple':
 			case 'list':
-				return v.cause ? undefined : v.items;
+				return v.cause ? undefined : 'iterator' in v ? v.items.splice(0) : v.items;
 			case 'str':
 				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
 			case 'dict':

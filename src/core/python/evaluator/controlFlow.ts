@@ -80,7 +80,18 @@ function execForLoop(
 	);
 	const ranged = forRange(it, iterNodes, scope);
 	const iterable = ranged?.iterable ?? it.evalSequence(iterNodes, scope);
-	const items: Iterable<Value> | undefined = ranged?.items ?? it.iterate(iterable);
+	// An iterator is taken from one item at a time, so that a `next(it)` in the body takes the item
+	// after, and a `break` leaves the rest to whoever reads it next, as in Python.
+	const live = !ranged && iterable.k === 'list' && iterable.iterator && !iterable.cause;
+	const items: Iterable<Value> | undefined = live
+		? drain(iterable)
+		: (ranged?.items ?? it.iterate(iterable));
+	// What is left of an iterator after iterations NormLens did not follow one by one.
+	const unfollowed = (cause: Cause): void => {
+		if (live) {
+			iterable.cause ??= cause;
+		}
+	};
 	if (!items) {
 		// The loop runs an unknown number of times: its effects are unknown.
 		const cause = conditionCause(it, iterNodes[0], iterable, 'for');
@@ -95,6 +106,7 @@ function execForLoop(
 		if (pastLoopBound(it, bound)) {
 			// Run long enough: the rest of the loop is as a loop of unknown length.
 			const cause = loopCutCause(it, 'for', iterNodes[0] ?? node, bound);
+			unfollowed(cause);
 			targets.forEach((t) => it.havocTarget(t, scope, cause));
 			const completion = maybeRun(it, body, scope, cause, true);
 			return breaks(body) ? { maybeBroke: cause, completion } : completion;
@@ -112,11 +124,19 @@ function execForLoop(
 				continue;
 			}
 			// A break or return that may happen: the remaining iterations may or may not run.
+			unfollowed(c.cause);
 			it.havoc(body, scope, c.cause);
 			return c.leaves === 'return' ? c : { maybeBroke: c.cause, completion: undefined };
 		}
 	}
 	return undefined;
+}
+
+/** An iterator's items, each removed from it as the loop takes it. */
+function* drain(iterator: { items: Value[]; cause?: Cause }): Generator<Value> {
+	while (!iterator.cause && iterator.items.length > 0) {
+		yield iterator.items.shift() as Value;
+	}
 }
 
 /** Whether a loop body has a `break` of its own (not one of a loop nested in it). */

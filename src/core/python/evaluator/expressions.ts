@@ -3,7 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import { sequenceBound, StopInterpretation } from '../contract';
 import { NOT_A_MODEL_PART, TRUSTED_BUILTINS } from '../trusted';
-import { formatSpec, plainBinary } from '../operators';
+import { equal, formatSpec, plainBinary } from '../operators';
 import { BUILTINS, COMPARISONS, OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } from '../names';
 import { numberLiteral, stringLiteral } from '../literals';
 import { libraryValue } from '../stdlib';
@@ -478,6 +478,34 @@ function binaryInner(
 		if (inNamespace) {
 			return inNamespace;
 		}
+		if (b.k === 'list' && b.iterator && !b.cause) {
+			return inIterator(it, op, a, b, node);
+		}
 	}
 	return plainBinary(op, a, b, it.limits.maxSequence);
+}
+
+/**
+ * `x in it` on an iterator: Python takes items until one equals `x`, and leaves the rest; where an
+ * item cannot be compared, how far it went (and the answer) is not known.
+ */
+function inIterator(
+	it: Interpreter,
+	op: string,
+	a: Value,
+	b: Extract<Value, { k: 'list' }>,
+	node: SyntaxNode | undefined,
+): Value {
+	const eqs = b.items.map((x) => equal(x, a));
+	const n = eqs.findIndex((e) => e !== false);
+	if (n >= 0 && eqs[n] === undefined) {
+		const cause = node && {
+			reason: `NormLens cannot tell whether \`${it.snippet(node)}\` finds its item, nor what it leaves of the iterator`,
+			range: it.here(node),
+		};
+		b.cause = cause ?? causeOf(a);
+		return unknown(cause);
+	}
+	b.items.splice(0, n < 0 ? b.items.length : n + 1);
+	return { k: 'bool', v: n >= 0 === (op === 'in') };
 }

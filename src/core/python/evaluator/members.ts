@@ -344,6 +344,15 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 	if (key.k === 'unknown') {
 		return unknown(key.cause);
 	}
+	if (obj.k === 'list' && obj.iterator) {
+		// `zip(a, b)[0]`, `model.parameters()[0]`: Python 3 raises TypeError.
+		return unknown(
+			node && {
+				reason: `\`${it.snippet(node)}\` indexes an iterator, which Python refuses (TypeError)`,
+				range: it.here(node),
+			},
+		);
+	}
 	if (key.k === 'slice' && (asSequence(obj) || obj.k === 'str')) {
 		return sliceSequence(obj, key);
 	}
