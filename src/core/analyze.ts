@@ -117,15 +117,14 @@ function analyzeSource(
 	const diagnostics: AnalysisDiagnostic[] = [];
 	let source: PythonSource | undefined;
 	try {
-		source = new PythonSource(text, previous);
-		source.cells = options.cells;
+		source = new PythonSource(text, previous, options.cells);
 		const src = source;
 		for (const problem of source.syntaxErrors()) {
 			diagnostics.push({
 				range: problem.range,
 				severity: 'error',
 				code: 'syntax-error',
-				message: `${problem.unclosed ? `\`${problem.unclosed}\` was never closed` : `Syntax error: ${problem.message}`}. NormLens leaves this statement out and analyses the rest.`,
+				message: `${problem.unclosed ? `\`${problem.unclosed}\` was never closed` : `Syntax error: ${problem.message}`}. ${problem.wholeCell ? 'Jupyter runs none of this cell: NormLens leaves it out' : 'NormLens leaves this statement out'} and analyses the rest.`,
 			});
 		}
 		const keras = new KerasRuntime(
@@ -210,10 +209,13 @@ function analyzeSource(
 		keras.finish();
 		if (interpreter.truncated) {
 			diagnostics.push({
-				range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+				range: interpreter.stoppedIn ?? {
+					start: { line: 0, character: 0 },
+					end: { line: 0, character: 0 },
+				},
 				severity: 'info',
 				code: 'analysis-truncated',
-				message: `NormLens stopped interpreting this file at ${interpreter.stoppedAt ?? 'its bounds'}, after ${interpreter.steps.toLocaleString('en-US')} steps; models after that point are not shown.`,
+				message: `NormLens stopped interpreting this file ${interpreter.stoppedIn ? 'here, ' : ''}at ${interpreter.stoppedAt ?? 'its bounds'}, after ${interpreter.steps.toLocaleString('en-US')} steps; models after that point are not shown.`,
 			});
 		}
 		diagnostics.push(

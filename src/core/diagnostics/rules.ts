@@ -56,6 +56,13 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 			"Python's TypeError for arguments a function does not take (an unexpected keyword, too many positional arguments, two values for one): the call never runs, so what it would build has no counts.",
 	},
 	{
+		code: 'python-raises',
+		severities: ['error', 'info'],
+		kind: 'error',
+		summary:
+			'An exception Python raises here for certain (a `raise` reached, an attribute of None, a name no code of the file defines): the statement stops there, a constructor it crosses leaves no object to count, and a notebook runs none of the rest of the cell; information where a builder the file never calls, which NormLens calls, raises.',
+	},
+	{
 		code: 'unpack-error',
 		severities: ['error'],
 		kind: 'error',

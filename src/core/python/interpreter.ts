@@ -13,10 +13,9 @@ import {
 	StopInterpretation,
 } from './contract';
 import type { BuiltinHost } from './builtins';
-import { reachesProgramObjects } from './afterRun';
+import { UncalledDefinition, uncalledDefinitions } from './afterRun';
 import {
 	asSequence,
-	basePaths,
 	Cause,
 	ClassValue,
 	findMethod,
@@ -24,6 +23,7 @@ import {
 	FunctionValue,
 	ParamSpec,
 	Scope,
+	RAISED,
 	Value,
 } from './values';
 import { keyValue } from './dictKeys';
@@ -59,8 +59,9 @@ export class Interpreter implements BuiltinHost {
 	readonly called = new Set<FunctionValue | ClassValue>();
 	steps = 0;
 	truncated = false;
-	/** Which bound stopped the run (StopInterpretation's words), when `truncated`. */
+	/** Which bound stopped the run (StopInterpretation's words) and the statement it stopped in, when `truncated`. */
 	stoppedAt: string | undefined;
+	stoppedIn: TextRange | undefined;
 	/** The frameworks' runtimes, then the one of Python's sets (sets.ts). */
 	readonly runtimes: Runtime[];
 	/** How many source calls deep the evaluator is now (bounded by `limits.maxCallDepth`). */
@@ -129,19 +130,20 @@ export class Interpreter implements BuiltinHost {
 		try {
 			this.execBlock(this.source.tree.topNode, this.globals);
 		} catch (e) {
-			if (e instanceof StopInterpretation) {
-				this.stop(e);
-			} else {
-				throw e;
-			}
+			this.stop(e);
 		}
 		this.topStatement = undefined;
 	}
 
-	/** The run stops at a bound: nothing after it is interpreted, and the analysis says which bound. */
-	private stop(e: StopInterpretation): void {
+	/** The run stops at a bound: nothing after it is interpreted, and the analysis says which bound and where. */
+	private stop(e: unknown): void {
+		if (!(e instanceof StopInterpretation)) {
+			throw e;
+		}
 		this.truncated = true;
 		this.stoppedAt ??= e.bound;
+		const at = this.topStatement;
+		this.stoppedIn ??= at ? this.mainSource.rangeOf(at) : this.afterRunSite;
 	}
 
 	/**
@@ -155,16 +157,17 @@ export class Interpreter implements BuiltinHost {
 		}
 		const saved = this.afterRunSite;
 		this.afterRunSite = site;
+		this.raising = undefined;
 		try {
-			return this.call(v, args);
+			const r = this.call(v, args);
+			// A call Python never makes: an exception it raises makes its result unknown, for that cause.
+			return this.raising ? { k: 'unknown', cause: this.raising, why: RAISED } : r;
 		} catch (e) {
-			if (e instanceof StopInterpretation) {
-				this.stop(e);
-				return undefined;
-			}
-			throw e;
+			this.stop(e);
+			return undefined;
 		} finally {
 			this.afterRunSite = saved;
+			this.raising = undefined;
 		}
 	}
 
@@ -188,57 +191,8 @@ export class Interpreter implements BuiltinHost {
 	 * What the analysed file defines at module level and never calls: functions, and classes whose
 	 * bases include a framework class, with the parameters that have no default.
 	 */
-	uncalledDefinitions(): { name: string; value: Value; required: string[]; range: TextRange }[] {
-		if (this.truncated) {
-			return [];
-		}
-		// Only what the analysed file defines: a star import brings a module's builders, which it does not call.
-		const own = (source: unknown) => source === undefined || source === this.mainSource;
-		const out: { name: string; value: Value; required: string[]; range: TextRange }[] = [];
-		// A class other classes derive from is built through them (`super().__init__(64)`).
-		const bases = new Set<ClassValue>();
-		for (const [, v] of this.globals.entries()) {
-			if (v.k === 'class') {
-				v.cls.bases.forEach((b: Value) => b.k === 'class' && bases.add(b.cls));
-			}
-		}
-		for (const [name, v] of this.globals.entries()) {
-			if (v.k === 'class' && bases.has(v.cls)) {
-				continue;
-			}
-			if (!(
-				(v.k === 'func' && !this.called.has(v.def) && own(v.def.source)) ||
-				(v.k === 'class' &&
-					!this.called.has(v.cls) &&
-					own(v.cls.source) &&
-					basePaths(v.cls).length > 0)
-			)) {
-				continue;
-			}
-			const fn = v.k === 'func' ? v.def : findMethod(v.cls, '__init__')?.fn;
-			const params = fn ? (v.k === 'class' ? fn.params.slice(1) : fn.params) : [];
-			if (
-				reachesProgramObjects(
-					this.mainSource,
-					this.globals,
-					v.k === 'func' ? v.def.node : v.cls.node,
-					params,
-				)
-			) {
-				// Python never runs it: running it here could change what the program built
-				// (`def freeze(m=model): …`, `def grow(): model.append(…)`), so it is not built.
-				continue;
-			}
-			out.push({
-				name,
-				value: v,
-				required: params
-					.filter((p) => p.star === '' && p.default === undefined)
-					.map((p) => p.name),
-				range: this.mainSource.rangeOf(v.k === 'func' ? v.def.node : v.cls.node),
-			});
-		}
-		return out;
+	uncalledDefinitions(): UncalledDefinition[] {
+		return this.truncated ? [] : uncalledDefinitions(this);
 	}
 
 	/**
@@ -260,9 +214,16 @@ export class Interpreter implements BuiltinHost {
 		if (result === undefined) {
 			return false;
 		}
+		const at = this.mainSource.rangeOf(node);
 		if (result.k === 'obj') {
-			const at = this.mainSource.rangeOf(node);
 			this.runtimes.forEach((r) => r.bind?.(name, result, at));
+		} else if (result.k === 'unknown' && result.why === RAISED && result.cause) {
+			this.diagnostics.push({
+				range: at,
+				severity: 'info',
+				code: 'python-raises',
+				message: `\`${name}(…)\`, which NormLens calls as the file never does, raises: ${result.cause.reason}. It builds no model, so none is shown.`,
+			});
 		}
 		return true;
 	}
@@ -349,6 +310,28 @@ export class Interpreter implements BuiltinHost {
 
 	/** Source functions whose body is being havocked now (havoc.ts): a recursion havocs nothing more. */
 	readonly havocStack: FunctionValue[] = [];
+
+	/**
+	 * An exception Python raises here for certain (a `raise` reached, an attribute of None, a name no
+	 * code defines): set where it happens, it ends each block it crosses as Python unwinds, until a
+	 * `try`, the file's top level or a call NormLens makes itself takes it (statements.ts). A
+	 * constructor it crosses leaves no object (functions.ts).
+	 */
+	raising: Cause | undefined;
+
+	/**
+	 * Python raises `cause` here for certain: unwind (`raising`). Not inside a Keras layer's `call`,
+	 * which Keras runs with a `mask` and `training` of its own that NormLens does not pass: there
+	 * the value is only unknown, for that cause.
+	 */
+	raise(cause: Cause): void {
+		const inKerasCall = this.methodStack.some(
+			(f) => f.def.name === 'call' && f.self.k === 'obj' && f.self.obj.framework === 'keras',
+		);
+		if (!inKerasCall) {
+			this.raising ??= cause;
+		}
+	}
 
 	/** Models whose construction NormLens could not run (`if cuda: model = Net().cuda()`), by name: said, not silent. */
 	readonly unbuilt: { name: string; range: TextRange; cause: Cause }[] = [];

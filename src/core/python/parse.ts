@@ -14,13 +14,22 @@ export class PythonSource {
 	/** The tree's error nodes, found by the one walk that parsing makes anyway. */
 	private readonly errorNodes: readonly ErrorNode[];
 
+	readonly text: string;
+
 	/**
 	 * @param previous the source this text was edited from: its tree is reused where the text did
 	 * not change (Lezer's incremental parsing), which makes re-analysis after an edit cheap.
+	 * @param cells a notebook's code cells (their program lines). IPython strips a cell's leading
+	 * indentation (the first line's) from its lines before running it, so a cell written indented is
+	 * not an indentation error; and Jupyter compiles each cell alone, so a cell with a syntax error
+	 * runs none of its statements, and its open bracket does not reach into the next cell.
+	 * @param alone this text is one cell, compiled alone to find its own errors.
 	 */
 	constructor(
-		readonly text: string,
+		text: string,
 		previous?: PythonSource,
+		readonly cells?: readonly { startLine: number; lineCount: number }[],
+		alone = false,
 	) {
 		let parsed = parseTolerant(text, previous ? reusableFragments(previous, text) : undefined);
 		if (previous && parsed.errors.length > 0) {
@@ -29,14 +38,65 @@ export class PythonSource {
 			// parse. The editor must show what the CLI shows, so such a text is parsed fresh.
 			parsed = parseTolerant(text, undefined);
 		}
+		this.lineStarts = lineStartsOf(text);
+		const broken =
+			cells && !alone && parsed.errors.length > 0 ? this.brokenCells(text, cells) : [];
+		if (broken.length > 0) {
+			// The cells that do not compile are blanked (offsets and lines kept), and the rest parsed
+			// as the program Jupyter runs.
+			const chars = [...text];
+			for (const b of broken) {
+				for (let i = b.from; i < b.to; i++) {
+					if (text.charCodeAt(i) !== 10) {
+						chars[i] = ' ';
+					}
+				}
+			}
+			text = chars.join('');
+			parsed = parseTolerant(text, undefined);
+			this.cellProblems = broken.flatMap((b) => b.problems);
+		}
+		this.text = text;
 		this.tree = parsed.tree;
 		this.errorNodes = parsed.errors;
-		this.lineStarts = [0];
-		for (let i = 0; i < text.length; i++) {
-			if (text.charCodeAt(i) === 10) {
-				this.lineStarts.push(i + 1);
+	}
+
+	/** The syntax errors of the cells that do not compile alone, which Jupyter does not run at all. */
+	private readonly cellProblems: SyntaxProblem[] = [];
+
+	/** The code cells that do not compile alone (their offsets in the program), with their syntax errors. */
+	private brokenCells(
+		text: string,
+		cells: readonly { startLine: number; lineCount: number }[],
+	): { from: number; to: number; problems: SyntaxProblem[] }[] {
+		const out: { from: number; to: number; problems: SyntaxProblem[] }[] = [];
+		for (const c of cells) {
+			const from = this.lineStarts[c.startLine] ?? text.length;
+			const to = this.lineStarts[c.startLine + c.lineCount] ?? text.length;
+			const cell = new PythonSource(
+				text.slice(from, to),
+				undefined,
+				[{ startLine: 0, lineCount: c.lineCount }],
+				true,
+			);
+			const problems = cell.syntaxErrors();
+			if (problems.length > 0) {
+				out.push({
+					from,
+					to,
+					problems: problems.map((p) => ({
+						...p,
+						at: p.at + from,
+						range: {
+							start: { ...p.range.start, line: p.range.start.line + c.startLine },
+							end: { ...p.range.end, line: p.range.end.line + c.startLine },
+						},
+						wholeCell: true,
+					})),
+				});
 			}
 		}
+		return out;
 	}
 
 	get lineCount(): number {
@@ -79,22 +139,24 @@ export class PythonSource {
 	 * found from the statements' columns.
 	 */
 	syntaxErrors(): SyntaxProblem[] {
-		return (this.problems ??= this.findProblems());
+		return (this.problems ??= [...this.cellProblems, ...this.findProblems()].sort(
+			(a, b) => a.at - b.at,
+		));
 	}
 
-	/** The first syntax error inside [from, to), which makes the statement there one Python cannot run. */
+	/**
+	 * The first syntax error on the lines of [from, to), which makes the statement there one Python
+	 * cannot run: `tf, gpu = 0.15s` is no assignment of `0.15` (Lezer ends the statement before the `s`).
+	 */
 	problemIn(from: number, to: number): SyntaxProblem | undefined {
-		return this.syntaxErrors().find((p) => p.at >= from && p.at < to);
+		const first = this.positionAt(from).line;
+		const last = this.positionAt(Math.max(from, to - 1)).line;
+		return this.syntaxErrors().find(
+			(p) => p.range.start.line >= first && p.range.start.line <= last,
+		);
 	}
 
 	private problems: SyntaxProblem[] | undefined;
-
-	/**
-	 * A notebook's code cells (their program lines). IPython strips a cell's leading indentation (the
-	 * first line's) from its lines before running it, so a cell written indented is not an indentation
-	 * error. Set before the syntax errors are first asked for.
-	 */
-	cells: readonly { startLine: number; lineCount: number }[] | undefined;
 
 	private findProblems(): SyntaxProblem[] {
 		const found: SyntaxProblem[] = [];
@@ -248,6 +310,8 @@ export interface SyntaxProblem {
 	message: string;
 	/** The bracket left open, when that is the error. */
 	unclosed?: string;
+	/** In a notebook cell that does not compile: Jupyter runs none of it. */
+	wholeCell?: true;
 }
 
 const MEMBER_EXPRESSION = parser.nodeSet.types.find((t) => t.name === 'MemberExpression')?.id;
@@ -505,4 +569,15 @@ export function containsError(node: SyntaxNode): boolean {
 		}
 	}
 	return false;
+}
+
+/** The offset each line of a text starts at. */
+function lineStartsOf(text: string): number[] {
+	const starts = [0];
+	for (let i = 0; i < text.length; i++) {
+		if (text.charCodeAt(i) === 10) {
+			starts.push(i + 1);
+		}
+	}
+	return starts;
 }

@@ -287,6 +287,12 @@ export function unknown(cause: Cause | undefined): Value {
 }
 
 /**
+ * The `why` of what a function gives back when an exception Python raises for certain unwinds
+ * through it (`raising` in interpreter.ts): a forward that stopped there, not one that returned.
+ */
+export const RAISED = 'raised';
+
+/**
  * The cause that makes `v` untrusted, if any: an unknown's cause, or the taint of a container or
  * object. Looks into tuples (a tuple of sizes with one unknown size is unknown for that reason).
  */

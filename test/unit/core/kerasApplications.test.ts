@@ -154,27 +154,30 @@ describe('keras.applications variants by Keras’s formulas', () => {
 });
 
 describe('keras.applications arguments Keras refuses, and torchvision likewise', () => {
-	it('weights="imagenet" with include_top and classes=10 raises in Keras (unknown, with the reason); weights=None does not', () => {
+	it('weights="imagenet" with include_top and classes=10 raises in Keras (no model, and the error where it is built); weights=None does not', () => {
 		const r = analyzePython(
 			'import tensorflow as tf\nm = tf.keras.applications.VGG16(classes=10)\nok = tf.keras.applications.VGG16(weights=None, classes=10)\n',
 		);
-		const m = r.models.find((x) => x.name === 'm');
-		assert.strictEqual(m?.totals.total, null);
-		assert.match(
-			m?.unknown?.reason ?? '',
-			/ValueError.*weights='imagenet'.*raises an exception here/,
-		);
+		assert.ok(!r.models.some((x) => x.name === 'm' && x.totals.total !== null));
+		const raised = r.diagnostics.filter((d) => d.code === 'python-raises');
+		assert.strictEqual(raised.length, 1);
+		assert.strictEqual(raised[0].range.start.line, 1);
+		assert.match(raised[0].message, /ValueError.*weights='imagenet'.*raises an exception here/);
 		assert.strictEqual(
 			r.models.find((x) => x.name === 'ok')?.totals.total,
 			138_357_544 - (4096 * 1000 + 1000) + (4096 * 10 + 10),
 		);
 	});
 
-	it('torchvision with pretrained weights and num_classes=10 raises (unknown); without weights it builds 10 classes', () => {
+	it('torchvision with pretrained weights and num_classes=10 raises (no model, and the error where it is built); without weights it builds 10 classes', () => {
 		const r = analyzePython(
 			'import torchvision\nm = torchvision.models.resnet18(pretrained=True, num_classes=10)\nok = torchvision.models.resnet18(num_classes=10)\n',
 		);
-		assert.strictEqual(r.models.find((x) => x.name === 'm')?.totals.total, null);
+		assert.ok(!r.models.some((x) => x.name === 'm' && x.totals.total !== null));
+		assert.deepStrictEqual(
+			r.diagnostics.filter((d) => d.code === 'python-raises').map((d) => d.range.start.line),
+			[1],
+		);
 		assert.strictEqual(
 			r.models.find((x) => x.name === 'ok')?.totals.total,
 			11_689_512 - (512 * 1000 + 1000) + (512 * 10 + 10),

@@ -64,4 +64,44 @@ describe('notebooks', () => {
 		// nbformat 3 keeps its cells in worksheets: an empty one is an empty notebook, not an error.
 		assert.deepStrictEqual(parseNotebook('{"nbformat": 3, "worksheets": []}'), []);
 	});
+
+	describe('a cell with a syntax error runs none of its statements, as Jupyter compiles each cell alone', () => {
+		const analyzeCells = (sources: string[]) => {
+			const program = buildProgram(sources.map((source, index) => ({ index, source })));
+			return analyzePython(program.text, { cells: program.segments });
+		};
+
+		it("two brackets left open in one cell do not reach into the next one (Harvard CS109A's exercise cell lost the next cell's model: Keras printed 466)", () => {
+			const r = analyzeCells([
+				'import tensorflow as tf\nimport sklearn as sk',
+				'print("AUC on train:", sk.metrics.roc_auc_score(---,---)\nprint("AUC on test:", sk.metrics.roc_auc_score(---,---)',
+				"model = tf.keras.models.Sequential()\nmodel.add(tf.keras.layers.Dense(15, activation='tanh', input_shape=(13,)))\nmodel.add(tf.keras.layers.Dense(15, activation='tanh'))\nmodel.add(tf.keras.layers.Dense(1))",
+			]);
+			assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 466);
+			const errors = r.diagnostics.filter((d) => d.code === 'syntax-error');
+			assert.ok(errors.length > 0 && errors.every((d) => d.range.start.line < 4));
+			assert.match(errors[0].message, /Jupyter runs none of this cell/);
+		});
+
+		it("notes typed into a code cell (`tf, gpu = 0.15s`) never rebind `tf`: the later model is exact (Neuralearn's notebook lost four printed tables)", () => {
+			const r = analyzeCells([
+				'import tensorflow as tf\nfrom tensorflow.keras.layers import Dense, Input',
+				'tf, gpu = 0.15s\ntf, cpu = 0.8s',
+				'm = tf.keras.Sequential([Input(shape=(4,)), Dense(3)])',
+			]);
+			assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 15);
+		});
+
+		it('in a file, a statement that shares its line with a syntax error is left out with it (`n_in = 8 gpu` assigned 8 to `n_in`: 18 parameters for code Python never runs)', () => {
+			const r = analyzePython(
+				'import torch.nn as nn\nn_in = 4\nn_in = 8 gpu\nnet = nn.Sequential(nn.Linear(n_in, 2))\n',
+			);
+			const net = r.models.find((m) => m.name === 'net');
+			assert.strictEqual(net?.totals.total, null);
+			assert.match(net?.unknown?.reason ?? '', /left out/);
+			assert.ok(
+				r.diagnostics.some((d) => d.code === 'syntax-error' && d.range.start.line === 2),
+			);
+		});
+	});
 });

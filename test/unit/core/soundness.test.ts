@@ -55,6 +55,27 @@ function readNotebook(file: string): { text: string; cellEnds: number[] } {
 	};
 }
 
+/**
+ * The names the inserts call as functions NormLens cannot read (`mystery(t)`, `helpers.patch(t)`),
+ * imported from a module it cannot read, so that they stand for such functions: a name no code
+ * defines is Python's NameError, which stops the statement before the call happens.
+ */
+const UNKNOWN_HELPERS =
+	'from zz_unknown_helpers import mystery, helpers, unknown_flag, unknown_fn, unknown_n, wrap';
+
+/** A seed's text with UNKNOWN_HELPERS on a line of its own after the `from __future__` imports. */
+function withUnknownHelpers(text: string): string {
+	const lines = text.split('\n');
+	let at = 0;
+	lines.forEach((l, i) => {
+		if (/^from __future__ import/.test(l)) {
+			at = i + 1;
+		}
+	});
+	lines.splice(at, 0, UNKNOWN_HELPERS);
+	return lines.join('\n');
+}
+
 function seedFiles(): Seed[] {
 	const py = (
 		id: string,
@@ -62,13 +83,23 @@ function seedFiles(): Seed[] {
 		quota: number,
 		maxSites?: number,
 		torchInput?: number[],
-	): Seed => ({ id, text: fs.readFileSync(file, 'utf8'), quota, maxSites, torchInput });
-	const nb = (id: string, file: string, quota: number, maxSites?: number): Seed => ({
+	): Seed => ({
 		id,
-		...readNotebook(file),
+		text: withUnknownHelpers(fs.readFileSync(file, 'utf8')),
 		quota,
 		maxSites,
+		torchInput,
 	});
+	const nb = (id: string, file: string, quota: number, maxSites?: number): Seed => {
+		const { text, cellEnds } = readNotebook(file);
+		return {
+			id,
+			text: withUnknownHelpers(text),
+			cellEnds: cellEnds.map((e) => e + 1),
+			quota,
+			maxSites,
+		};
+	};
 	const corpus = path.join(fixtures, 'corpus');
 	return [
 		py('examples/tabular_bn.py', path.join(examples, 'tabular_bn.py'), 1500),

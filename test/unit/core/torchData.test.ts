@@ -294,6 +294,7 @@ describe('PyTorch data: torchvision datasets, transforms and DataLoader batches'
 			'folder = datasets.ImageFolder("data/train", transform=transforms.ToTensor())',
 			'p_cls = nn.Sequential(nn.Linear(len(folder.classes), 1))',
 			'mnist = datasets.MNIST("data", transform=transforms.ToTensor())',
+			'from data_tools import my_collate',
 			'loader = DataLoader(mnist, batch_size=8, collate_fn=my_collate)',
 			'xb, yb = next(iter(loader))',
 			...probe('p_xb', 'xb'),

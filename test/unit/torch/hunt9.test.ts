@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyzePython } from '../../../src/core';
+import { analyzePython, buildProgram } from '../../../src/core';
 
 /**
  * The wrong numbers found in session 21 (2026-12-07), each reduced to a few lines. Expected:
@@ -114,6 +114,63 @@ any(it)
 net = nn.Sequential(*[nn.Linear(x, 1) for x in it])
 `,
 	},
+	{
+		title: 'a constructor that reads a name no code defines raises NameError: its module has no counts (it counted 10, though PyTorch raises and builds nothing)',
+		seen: 'meetps/pytorch-semseg, hunt 10',
+		name: 'm',
+		expected: [null, null, null],
+		code: `import functools
+import torch.nn as nn
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+        self.loss = functools.partial(cross_entropy2d, size_average=False)
+
+m = M()
+`,
+	},
+	{
+		title: 'a `raise` a constructor reaches, here in a helper it calls, leaves no object to count (it counted 10)',
+		seen: 'a probe of NormLens',
+		name: 'm',
+		expected: [null, null, null],
+		code: `import torch.nn as nn
+
+def check(n):
+    if n > 2:
+        raise ValueError('too wide')
+
+class M(nn.Module):
+    def __init__(self, n=4):
+        super().__init__()
+        self.fc = nn.Linear(n, 2)
+        check(n)
+
+m = M()
+`,
+	},
+	{
+		title: 'an exception a `try` catches stops its block only: the model after it is exact',
+		seen: 'a probe of NormLens',
+		name: 'm',
+		expected: [10, 10, 0],
+		code: `import torch.nn as nn
+
+class M(nn.Module):
+    def __init__(self, n=4):
+        super().__init__()
+        try:
+            raise ImportError('no apex')
+            n = 100
+        except ImportError:
+            pass
+        self.fc = nn.Linear(n, 2)
+
+m = M()
+`,
+	},
 ];
 
 describe('session 21: wrong numbers made exact or unknown', () => {
@@ -130,6 +187,66 @@ describe('session 21: wrong numbers made exact or unknown', () => {
 			}
 		});
 	}
+
+	it("a forward that reads an attribute of None on the example input raises: the modules after it have no shape, and say why (FastSpeech 2's FFTBlock showed (1, 5, 16) where PyTorch raises AttributeError)", () => {
+		const r = analyzePython(`import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, d=16, n_head=2):
+        super().__init__()
+        self.n_head = n_head
+        self.fc = nn.Linear(d, d)
+
+    def forward(self, x, mask=None):
+        mask = mask.repeat(self.n_head, 1, 1)
+        return self.fc(x)
+
+# normlens: input (1, 5, 16)
+block = Block()
+`);
+		const m = r.models.find((x) => x.name === 'block');
+		assert.strictEqual(m?.totals.total, 272);
+		const fc = m?.layers.find((l) => l.name === 'fc');
+		assert.strictEqual(fc?.outputShape, null);
+		assert.match(
+			fc?.unknown?.reason ?? '',
+			/raises before it calls this module .*AttributeError/,
+		);
+	});
+
+	it('at the top level an exception is said where it arises: a notebook runs none of the rest of that cell and goes on with the next; a file is analysed on', () => {
+		const program = buildProgram([
+			{ index: 0, source: 'import torch.nn as nn\nwidth = 4' },
+			{ index: 1, source: "raise SystemExit('stop here')\nwidth = 8" },
+			{ index: 2, source: 'net = nn.Sequential(nn.Linear(width, 2))' },
+		]);
+		const nb = analyzePython(program.text, { cells: program.segments });
+		assert.strictEqual(nb.models.find((m) => m.name === 'net')?.totals.total, 10);
+		const said = nb.diagnostics.filter((d) => d.code === 'python-raises');
+		assert.strictEqual(said.length, 1);
+		assert.match(said[0].message, /Jupyter runs none of the rest of this cell/);
+		const file = analyzePython(
+			'import torch.nn as nn\nwidth = undefined_width\nnet = nn.Sequential(nn.Linear(4, 2))\nif __name__ == "__main__":\n    print(len(str(net)))\n',
+		);
+		assert.strictEqual(file.models.find((m) => m.name === 'net')?.totals.total, 10);
+		assert.deepStrictEqual(
+			file.diagnostics
+				.filter((d) => d.code === 'python-raises')
+				.map((d) => d.range.start.line),
+			[1],
+		);
+	});
+
+	it('a name no code defines is no certain NameError where code may define names NormLens does not see (`exec`, `globals()`), nor in a notebook', () => {
+		for (const code of [
+			"import torch.nn as nn\nexec('n_in = 4')\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n        print(n_in)\nm = M()\n",
+			"import torch.nn as nn\nglobals()['n_in'] = 4\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n        print(n_in)\nm = M()\n",
+		]) {
+			const r = analyzePython(code);
+			assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 10, code);
+			assert.ok(!r.diagnostics.some((d) => d.code === 'python-raises'), code);
+		}
+	});
 
 	it('`len()` of an iterator and an iterator indexed are unknown with their reason (Python raises TypeError)', () => {
 		const r = analyzePython(`import torch.nn as nn

@@ -20,7 +20,7 @@ import {
 	unmergedDirections,
 } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
-import { KerasLayerSpec, kerasLayerSpec } from './catalogue';
+import { KERAS_ADDON_LAYERS, KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, isConcrete, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
 import { kerasOutputShape, kerasWeights, LayerConfig } from './rules';
 import { KerasSession, toSnakeCase } from './session';
@@ -102,6 +102,25 @@ export function createLayer(
 	}
 	s.layers.push(layer);
 	return layer;
+}
+
+/** A layer of another library that is a catalogue layer with some arguments fixed (KERAS_ADDON_LAYERS), by call path. */
+export function addonLayer(
+	s: KerasSession,
+	path: string,
+	args: CallArgs,
+	ctx: CallContext,
+): KerasLayer | undefined {
+	const addon = KERAS_ADDON_LAYERS[path];
+	if (!addon) {
+		return undefined;
+	}
+	const fixed = Object.entries(addon.fixed ?? {}).map(
+		([k, v]) => [k, { k: 'num', v }] as [string, Value],
+	);
+	const given = { ...args, keywords: new Map([...args.keywords, ...fixed]) };
+	const type = path.slice(path.lastIndexOf('.') + 1);
+	return createLayer(s, type, kerasLayerSpec(addon.spec), given, ctx, type);
 }
 
 /**
@@ -229,8 +248,11 @@ export function callLayer(
 	args: CallArgs,
 	ctx: CallContext,
 ): Value {
+	// `bn(x, training)`: Layer.__call__(inputs, *args) hands what follows the inputs to `call`
+	// (`training`, `mask`); a True / False / None there is no second input (`mha(q, v)` has one).
+	const flags = args.positional.slice(1).every((v) => v.k === 'bool' || v.k === 'none');
 	const arg =
-		args.positional.length > 1
+		args.positional.length > 1 && !flags
 			? tuple(args.positional)
 			: (args.positional[0] ??
 				args.keywords.get('inputs') ??

@@ -6,6 +6,7 @@ import {
 	asInt,
 	asSequence,
 	asString,
+	Cause,
 	causeOf,
 	NONE,
 	unknown,
@@ -326,3 +327,46 @@ export const MODEL_METHODS: ReadonlyMap<string, ModelMethod> = new Map<string, M
 		},
 	],
 ]);
+
+/** A printed summary of something NormLens does not hold: checked as a table it cannot count, for that cause. */
+export function summaryOfUnknown(
+	s: KerasSession,
+	label: string,
+	cause: Cause,
+	range: TextRange,
+): void {
+	s.summarySnapshots.push({
+		range,
+		name: label,
+		totals: { total: null, trainable: null, nonTrainable: null, buffers: null },
+		unknown: cause,
+		weak: true,
+	});
+}
+
+/**
+ * `model.summary()` where `model = Model(inp, out)` went through a `Model` NormLens could not read (a
+ * star import) and so made a tensor: a tensor has no summary, so it was a model, whose printed table
+ * NormLens cannot count, for the reason it could not follow that call. Undefined for other tensors.
+ */
+export function summaryOfOpaqueTensor(
+	s: KerasSession,
+	t: KerasTensor,
+	args: CallArgs,
+	ctx: CallContext,
+): Value | undefined {
+	if (!t.opaque) {
+		return undefined;
+	}
+	const receiver = args.node.firstChild?.firstChild;
+	summaryOfUnknown(
+		s,
+		receiver ? ctx.source.slice(receiver) : 'model',
+		t.opaque.cause ?? {
+			reason: `NormLens cannot follow \`${t.opaque.what}\``,
+			range: t.opaque.range,
+		},
+		ctx.range(args.node),
+	);
+	return NONE;
+}

@@ -25,6 +25,7 @@ import {
 	apply as applyLayer,
 	callLayer,
 	callMerge,
+	addonLayer,
 	createLayer,
 	declaredInput,
 	input,
@@ -32,7 +33,7 @@ import {
 import { tensorItem } from './indexing';
 import { legacyArgs } from './legacy';
 import { LAYER_METHODS } from './layerMethods';
-import { MODEL_METHODS } from './methods';
+import { MODEL_METHODS, summaryOfOpaqueTensor, summaryOfUnknown } from './methods';
 import { layerShape, layerTensor, modelTensors, shapeTuple } from './modelTensors';
 import { dataCall, ndarrayAttr, ndarrayMethod } from './numpyArrays';
 import {
@@ -109,6 +110,10 @@ export class KerasRuntime implements Runtime {
 		const tf = tfFunctionCall(this.s, path, args, ctx);
 		if (tf) {
 			return tf;
+		}
+		const addon = addonLayer(this.s, path, args, ctx);
+		if (addon) {
+			return { k: 'obj', obj: addon };
 		}
 		const { sub } = callPath(path);
 		// tf.Variable and tf's initializers live beside keras, not in it.
@@ -223,13 +228,7 @@ export class KerasRuntime implements Runtime {
 	}
 
 	summaryOfUnknown(label: string, cause: Cause, range: TextRange): void {
-		this.s.summarySnapshots.push({
-			range,
-			name: label,
-			totals: { total: null, trainable: null, nonTrainable: null, buffers: null },
-			unknown: cause,
-			weak: true,
-		});
+		summaryOfUnknown(this.s, label, cause, range);
 	}
 
 	callKeepsCounts(obj: FrameworkObject): true | undefined {
@@ -320,6 +319,9 @@ export class KerasRuntime implements Runtime {
 		if (obj instanceof KerasLayer) {
 			// A method not in the table, or not for this layer: the interpreter decides.
 			return LAYER_METHODS.get(name)?.(this.s, obj, args, ctx);
+		}
+		if (obj instanceof KerasTensor && name === 'summary') {
+			return summaryOfOpaqueTensor(this.s, obj, args, ctx);
 		}
 		if (obj instanceof KerasTensor && name === '__getitem__') {
 			return tensorItem(this.s, obj, args.positional[0], ctx.range(args.node));

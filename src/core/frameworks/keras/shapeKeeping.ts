@@ -26,7 +26,8 @@ export const SHAPE_KEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
 		'local_response_normalization',
 	]),
 	// `tf.linalg.band_part(tf.ones((n, n)), -1, 0)`: a look-ahead mask of its input's shape.
-	linalg: new Set(['band_part']),
+	// `tf.linalg.l2_normalize` is `tf.math.l2_normalize` (the two-tower recommender's towers).
+	linalg: new Set(['band_part', 'l2_normalize']),
 	math: new Set([
 		'abs',
 		'exp',
@@ -196,7 +197,7 @@ export function shapeKeepingLayerName(path: string): string | undefined {
 		return SHAPE_KEEPING.math.has(name) ? `tf.math.${name}` : `tf.${name}`;
 	}
 	if (parts[1] === 'linalg') {
-		return `tf.linalg.${name}`;
+		return SHAPE_KEEPING.math.has(name) ? `tf.math.${name}` : `tf.linalg.${name}`;
 	}
 	return parts[1] === 'nn' && !['sigmoid', 'tanh', 'l2_normalize'].includes(name)
 		? `tf.nn.${name}`

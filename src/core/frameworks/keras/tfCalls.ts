@@ -135,6 +135,26 @@ export function tfFunctionCall(
 	if (split && first?.k === 'obj' && first.obj instanceof KerasTensor) {
 		return splitCall(s, split, first.obj, args, ctx.range(args.node));
 	}
+	if (opPath === 'tf.convert_to_tensor' || opPath === 'ops.convert_to_tensor') {
+		// A tensor is itself; a list of tensors (a decoder's per-step outputs) is stacked on a new
+		// first axis, as `tf.stack` does.
+		const value = args.keywords.get('value') ?? args.keywords.get('x') ?? first;
+		if (value?.k === 'obj' && value.obj instanceof KerasTensor) {
+			return value;
+		}
+		const stacked = value
+			? tensorOp(
+					s,
+					'stack',
+					{ ...args, positional: [value], keywords: new Map() },
+					undefined,
+					ctx.range(args.node),
+				)
+			: undefined;
+		if (stacked) {
+			return stacked;
+		}
+	}
 	const op = TF_OPS[opPath];
 	if (op) {
 		const axis = K_DEFAULT_AXIS[opPath];

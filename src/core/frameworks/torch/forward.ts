@@ -1,7 +1,7 @@
 // Forward tracing: a module run on its input, each call recorded (torchsummary's rows, torchinfo's call tree).
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/contract';
-import { causeOf, findMethod, tuple, unknown, UNKNOWN, Value } from '../../python/values';
+import { causeOf, findMethod, RAISED, tuple, unknown, UNKNOWN, Value } from '../../python/values';
 import type { Cause } from '../../python/values';
 import { ShapeError } from '../common/spec';
 import type { TorchModuleSpec } from './catalogue';
@@ -176,6 +176,12 @@ export class ForwardTracer {
 					? forward.obj.shape
 					: null;
 			this.record(m, inputShape, out);
+			if (forward.k === 'unknown' && forward.why === RAISED && forward.cause) {
+				// Python raised inside: the forward has no output, and the modules it had not
+				// called yet are never called, for that reason.
+				m.outputCause ??= forward.cause;
+				notCalledAfterRaise(m, forward.cause);
+			}
 			return forward;
 		}
 		if ((m.type === 'Rearrange' || m.type === 'Reduce') && !m.spec) {
@@ -488,4 +494,17 @@ function missingTarget(m: TorchModule, args: CallArgs): Cause | undefined {
 		reason: `this ${m.type} is called without a target tensor (${target ? 'None' : 'none given'}): PyTorch raises TypeError here`,
 		range: m.range,
 	};
+}
+
+/** The modules under `m` its forward had not called when Python raised in it: why they have no shape. */
+function notCalledAfterRaise(m: TorchModule, cause: Cause): void {
+	for (const child of m.children.values()) {
+		if (!child.called) {
+			child.skippedCall ??= {
+				reason: `the forward raises before it calls this module (${cause.reason})`,
+				range: cause.range,
+			};
+		}
+		notCalledAfterRaise(child, cause);
+	}
 }

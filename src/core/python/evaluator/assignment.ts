@@ -31,6 +31,10 @@ export function execAssign(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 			groups[groups.length - 1].push(c);
 		}
 	}
+	if (groups.length === 1) {
+		// `dim: int` (a NamedTuple's or dataclass's field): an annotation binds and reads nothing.
+		return;
+	}
 	const valueParts = groups.pop() as SyntaxNode[];
 	const targets = groups;
 	if (valueParts.length === 0) {

@@ -252,6 +252,12 @@ export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Comple
 	}
 	const body = clauses.find((c) => c.kind === 'try');
 	let c = body ? it.execBlock(body.body, scope) : undefined;
+	if (it.raising) {
+		// An exception the block raised for certain: its rest did not run, and a handler may catch
+		// it (which one NormLens does not tell: each may run, as below).
+		it.raising = undefined;
+		c = undefined;
+	}
 	for (const handler of clauses.filter((x) => x.kind === 'except')) {
 		const text =
 			head.length > 0

@@ -8,6 +8,7 @@ import { BUILTINS, COMPARISONS, OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } 
 import { numberLiteral, stringLiteral } from '../literals';
 import { libraryValue } from '../stdlib';
 import { namespaceContains } from '../argparse';
+import { certainNameError } from '../nameErrors';
 import { makeSet } from '../sets';
 import {
 	Cause,
@@ -80,6 +81,14 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 				});
 			}
 			if (v.k === 'unknown' && !v.cause && v.why === `name ${name}`) {
+				if (certainNameError(it, name)) {
+					const cause = {
+						reason: `\`${name}\` is not defined: Python raises NameError here`,
+						range: it.here(node),
+					};
+					it.raise(cause);
+					return unknown(cause);
+				}
 				return unknown({
 					reason:
 						UNDEFINED_NAME_REASONS[name] ??

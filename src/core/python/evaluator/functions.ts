@@ -217,6 +217,10 @@ export function callFunction(
 			return unknown(generatorCause);
 		}
 		const c = def.body ? it.execBlock(def.body, scope) : undefined;
+		if (it.raising && self && def.name === '__init__') {
+			// A constructor that raises leaves no object: what it built has no counts.
+			it.taint(self, it.raising);
+		}
 		if (c?.type === 'maybe') {
 			// It may have returned early: what it returns is unknown.
 			return unknown(c.cause);

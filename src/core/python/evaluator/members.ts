@@ -45,7 +45,17 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	const last = node.lastChild;
 	const prop = last?.name === 'PropertyName' ? last : childNamed(node, 'PropertyName');
 	if (prop) {
-		return getAttr(it, obj, it.source.slice(prop));
+		const name = it.source.slice(prop);
+		if (obj.k === 'none' && !/^__\w+__$/.test(name)) {
+			// `mask.repeat(…)` with `mask=None`: Python raises AttributeError here.
+			const cause = {
+				reason: `\`${it.snippet(node)}\` reads an attribute of None: Python raises AttributeError here`,
+				range: it.here(node),
+			};
+			it.raise(cause);
+			return unknown(cause);
+		}
+		return getAttr(it, obj, name);
 	}
 	// Subscript: obj[index], obj[a:b], obj[:, -1, ...] — items between commas, each an
 	// expression, a slice or `...`; several items make a tuple key, as in Python.

@@ -6,7 +6,7 @@ import { children } from '../parse';
 import { plainBinary } from '../operators';
 import { rangeBounds } from '../rangeArgs';
 import { callMath, isMathFunction } from '../stdlib';
-import { asNumber, numLike, Scope, Value } from '../values';
+import { asNumber, FunctionValue, numLike, Scope, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 
 /** Loop variables by name, each an int of a range. */
@@ -44,13 +44,21 @@ export function numericComprehension(
 	}
 	const before = computed.get(it) ?? 0;
 	let count = before;
-	const compiled = compileComprehension(it, node, scope, new Set(), () => {
-		count++;
-		if ((count & 15) === 0) {
-			it.tick();
-		}
-		return count <= MAX_ELEMENTS;
-	});
+	// Compiling reads names and attributes it may not use (`groups=dim` is a keyword, not a name
+	// read): what Python would raise is for the interpreter to find, if it runs the comprehension.
+	const raising = it.raising;
+	let compiled: Compiled | undefined;
+	try {
+		compiled = compileComprehension(it, node, scope, new Set(), () => {
+			count++;
+			if ((count & 15) === 0) {
+				it.tick();
+			}
+			return count <= MAX_ELEMENTS;
+		});
+	} finally {
+		it.raising = raising;
+	}
 	const list = compiled?.(new Map());
 	computed.set(it, list ? count : before);
 	return list;
@@ -96,7 +104,9 @@ function compileComprehension(
 	const element =
 		expr?.name === 'ArrayComprehensionExpression'
 			? compileComprehension(it, expr, scope, names, counted)
-			: expr && compileScalar(it, expr, scope, names);
+			: expr &&
+				(compileScalar(it, expr, scope, names) ??
+					compileCall(it, expr, scope, names, counted));
 	if (loops.length === 0 || !element) {
 		return undefined;
 	}
@@ -205,6 +215,10 @@ function compileScalar(
 				return undefined;
 			}
 			const fn = it.eval(callee, scope);
+			if (fn.k === 'func') {
+				// A function of numbers (FastSpeech 2's `cal_angle(position, hid_j)`); one that returns a list is no number.
+				return compileCall(it, node, scope, loopNames, undefined);
+			}
 			const args = children(argList).filter((a) => !['(', ')', ','].includes(a.name));
 			const compiled = args.map((a) => compileScalar(it, a, scope, loopNames));
 			if (
@@ -226,4 +240,84 @@ function compileScalar(
 		default:
 			return undefined;
 	}
+}
+
+/** The functions being compiled now (compileCall): a function whose result calls itself is left to the interpreter. */
+const compiling = new Set<FunctionValue>();
+
+/**
+ * `get_position_angle_vec(pos_i)` in a table's comprehension: a call of a function of this file
+ * whose body is one `return` of what the comprehension may hold (a number, or a comprehension of
+ * numbers, as FastSpeech 2's and T2T-ViT's sinusoid tables are written), given plain positional
+ * numbers, compiled with its parameters as the only names it takes from the call. Undefined for any
+ * other call: the interpreter then runs it.
+ */
+function compileCall(
+	it: Interpreter,
+	node: SyntaxNode,
+	scope: Scope,
+	loopNames: ReadonlySet<string>,
+	/** Counts the elements of a comprehension it returns; undefined where only a number may be returned. */
+	counted: (() => boolean) | undefined,
+): Compiled | undefined {
+	const callee = node.name === 'CallExpression' ? node.firstChild : null;
+	const argList = node.lastChild;
+	if (callee?.name !== 'VariableName' || argList?.name !== 'ArgList') {
+		return undefined;
+	}
+	const fn = it.eval(callee, scope);
+	if (fn.k !== 'func' || compiling.has(fn.def)) {
+		return undefined;
+	}
+	const def = fn.def;
+	const args = children(argList).filter((a) => !['(', ')', ','].includes(a.name));
+	const returned = def.expression ?? onlyReturn(def.body);
+	if (
+		!returned ||
+		(def.source !== undefined && def.source !== it.source) ||
+		def.binding !== undefined ||
+		def.params.length !== args.length ||
+		def.params.some((p) => p.star !== '' || p.keywordOnly)
+	) {
+		return undefined;
+	}
+	const compiledArgs = args.map((a) => compileScalar(it, a, scope, loopNames));
+	if (compiledArgs.some((c) => c === undefined)) {
+		return undefined;
+	}
+	const params = def.params.map((p) => p.name);
+	compiling.add(def);
+	let body: Compiled | undefined;
+	try {
+		const names = new Set(params);
+		body =
+			returned.name === 'ArrayComprehensionExpression'
+				? counted && compileComprehension(it, returned, def.closure, names, counted)
+				: compileScalar(it, returned, def.closure, names);
+	} finally {
+		compiling.delete(def);
+	}
+	if (!body) {
+		return undefined;
+	}
+	const run = body;
+	return (env) => {
+		const values = (compiledArgs as Compiled[]).map((c) => c(env));
+		if (values.some((v) => v === undefined)) {
+			return undefined;
+		}
+		return run(new Map(params.map((p, i) => [p, values[i] as Value])));
+	};
+}
+
+/** The expression of a body that is one `return` statement (a docstring or comments beside it), or undefined. */
+function onlyReturn(body: SyntaxNode | null): SyntaxNode | undefined {
+	const statements = body ? children(body).filter((c) => !['Comment', ':'].includes(c.name)) : [];
+	const docstring =
+		statements[0]?.name === 'ExpressionStatement' &&
+		statements[0].firstChild?.name === 'String';
+	const rest = docstring ? statements.slice(1) : statements;
+	const ret = rest.length === 1 && rest[0].name === 'ReturnStatement' ? rest[0] : undefined;
+	const parts = ret ? children(ret).filter((c) => c.name !== 'return') : [];
+	return parts.length === 1 ? parts[0] : undefined;
 }

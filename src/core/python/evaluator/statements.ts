@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import { StopInterpretation } from '../contract';
-import { Cause, NONE, Scope, unknown, Value } from '../values';
+import { Cause, NONE, RAISED, Scope, unknown, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 import { exits } from './controlFlow';
 
@@ -45,6 +45,18 @@ export function execBlock(it: Interpreter, block: SyntaxNode, scope: Scope): Com
 			s = body[body.length - 1] ?? s;
 		} else {
 			c = execStatement(it, s, scope);
+		}
+		if (it.raising) {
+			// Python unwinds: the rest of this block does not run. At the file's top level the
+			// exception is reported where it arose; a notebook runs its next cell, a file is analysed
+			// on as if the statement were left out (as a syntax error is).
+			if (!atTop) {
+				return { type: 'return', value: { k: 'unknown', cause: it.raising, why: RAISED } };
+			}
+			reportRaise(it, it.raising);
+			it.raising = undefined;
+			s = lastOfCell(it, s);
+			continue;
 		}
 		if (c?.type === 'maybe') {
 			// What follows may or may not run: its effects are unknown, for the same reason.
@@ -234,15 +246,15 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 		case 'DeleteStatement':
 			it.execDelete(node, scope);
 			return undefined;
-		case 'RaiseStatement':
-			// The code after a `raise` that runs does not run; the caller gets no value it can know.
-			return {
-				type: 'return',
-				value: unknown({
-					reason: `\`${it.snippet(node)}\` raises an exception here`,
-					range: it.here(node),
-				}),
+		case 'RaiseStatement': {
+			// The code after a `raise` that runs does not run, nor does its caller's, up to a `try`.
+			const cause = {
+				reason: `\`${it.snippet(node)}\` raises an exception here`,
+				range: it.here(node),
 			};
+			it.raise(cause);
+			return { type: 'return', value: unknown(cause) };
+		}
 		case 'PassStatement':
 		case 'AssertStatement':
 		case 'PrintStatement':
@@ -292,4 +304,39 @@ export function declareScope(it: Interpreter, node: SyntaxNode, scope: Scope): v
 			scope.declare(it.source.slice(p), kind === 'nonlocal' ? 'nonlocal' : 'global');
 		}
 	}
+}
+
+/** The top-level statement an exception Python raises for certain stopped: said once, where it arose. */
+function reportRaise(it: Interpreter, cause: Cause): void {
+	it.diagnostics.push({
+		range: cause.range,
+		severity: 'error',
+		code: 'python-raises',
+		message: `${cause.reason}: the statement stops there, and what it would have built has no counts. ${
+			it.source.cells
+				? 'Jupyter runs none of the rest of this cell.'
+				: 'NormLens analyses the rest of the file.'
+		}`,
+	});
+}
+
+/** In a notebook, the last top-level statement of the cell `s` is in (the rest of the cell does not run); `s` in a file. */
+function lastOfCell(it: Interpreter, s: SyntaxNode): SyntaxNode {
+	const cells = it.source.cells;
+	if (!cells) {
+		return s;
+	}
+	const line = it.source.positionAt(s.from).line;
+	const cell = cells.find((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+	if (!cell) {
+		return s;
+	}
+	let last = s;
+	for (let n = s.nextSibling; n; n = n.nextSibling) {
+		if (it.source.positionAt(n.from).line >= cell.startLine + cell.lineCount) {
+			break;
+		}
+		last = n;
+	}
+	return last;
 }

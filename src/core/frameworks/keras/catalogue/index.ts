@@ -61,3 +61,18 @@ const aliases: Record<string, string> = {
 export function kerasLayerSpec(name: string): KerasLayerSpec | undefined {
 	return byName.get(aliases[name] ?? name);
 }
+
+/**
+ * Layers of other libraries that are a catalogue layer with some arguments fixed, by call path: the
+ * row shows their own class. TensorFlow Addons' InstanceNormalization is its GroupNormalization with
+ * `groups=-1` whatever is passed (tensorflow_addons/layers/normalizations.py), gamma and beta of C each.
+ */
+export const KERAS_ADDON_LAYERS: Readonly<
+	Record<string, { spec: string; fixed?: Readonly<Record<string, number>> }>
+> = {
+	'tensorflow_addons.layers.GroupNormalization': { spec: 'GroupNormalization' },
+	'tensorflow_addons.layers.InstanceNormalization': {
+		spec: 'GroupNormalization',
+		fixed: { groups: -1 },
+	},
+};
