@@ -107,9 +107,22 @@ export function strMethod(v: string, name: string, a: Value[]): Value | undefine
 				: undefined;
 		}
 		case 'find':
-			return a.length === 1 && str(a[0]) !== undefined
-				? { k: 'num', v: v.indexOf(str(a[0]) as string) }
-				: undefined;
+		case 'rfind':
+		case 'index':
+		case 'rindex': {
+			// Positions in code points, as Python counts them; `index` of what is not there raises ValueError.
+			const sub = a.length === 1 ? str(a[0]) : undefined;
+			if (sub === undefined) {
+				return undefined;
+			}
+			const chars = [...v];
+			const positions = [...Array(chars.length + 1).keys()];
+			const match = (p: number) => chars.slice(p).join('').startsWith(sub);
+			const found =
+				(name.startsWith('r') ? positions.reverse().find(match) : positions.find(match)) ??
+				-1;
+			return found === -1 && name.endsWith('index') ? undefined : { k: 'num', v: found };
+		}
 		case 'count': {
 			const sub = a.length === 1 ? str(a[0]) : undefined;
 			return sub !== undefined && sub !== ''

@@ -171,6 +171,49 @@ class M(nn.Module):
 m = M()
 `,
 	},
+	{
+		title: "`str.index` (and find / rfind / rindex) of a layer-order string (pytorch-3dunet's create_conv was unknown)",
+		seen: 'wolny/pytorch-3dunet, hunt 11',
+		name: 'block',
+		expected: [296, 296, 0],
+		code: `import torch.nn as nn
+
+def create_conv(in_channels, out_channels, order):
+    modules = []
+    for i, char in enumerate(order):
+        if char == "c":
+            modules.append(nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False))
+        elif char == "g":
+            is_before_conv = i < order.index("c")
+            modules.append(nn.GroupNorm(1, in_channels if is_before_conv else out_channels))
+        elif char == "r":
+            modules.append(nn.ReLU())
+    return nn.Sequential(*modules)
+
+block = create_conv(4, 8, "gcr")
+`,
+	},
+	{
+		title: '`getattr(sys.modules[__name__], model_type)` is the class of this file by that name (TAC / FaSNet were unknown)',
+		seen: 'yluo42/TAC, hunt 11',
+		name: 'base',
+		expected: [72, 72, 0],
+		code: `import sys
+import torch.nn as nn
+
+class DPRNN(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.fc = nn.Linear(n, n)
+
+class Base(nn.Module):
+    def __init__(self, n, model_type='DPRNN'):
+        super().__init__()
+        self.core = getattr(sys.modules[__name__], model_type)(n)
+
+base = Base(8)
+`,
+	},
 ];
 
 describe('session 21: wrong numbers made exact or unknown', () => {

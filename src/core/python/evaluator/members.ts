@@ -342,6 +342,16 @@ function sliceValue(it: Interpreter, item: SyntaxNode[], scope: Scope): Value {
 
 /** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
 export function subscript(it: Interpreter, obj: Value, key: Value, node?: SyntaxNode): Value {
+	if (obj.k === 'ref' && obj.path === 'sys.modules' && key.k === 'str') {
+		// `getattr(sys.modules[__name__], model_type)`: the module running, by its `__name__`.
+		const module =
+			key.v === '__main__'
+				? ({ k: 'module', name: '__main__', scope: it.globals } as Value)
+				: it.modules.get(key.v);
+		if (module?.k === 'module') {
+			return module;
+		}
+	}
 	const untrusted =
 		obj.k === 'list' || obj.k === 'dict' || obj.k === 'tuple'
 			? obj.cause
