@@ -214,6 +214,42 @@ class Base(nn.Module):
 base = Base(8)
 `,
 	},
+	{
+		title: "torch.fmod and the other element-wise functions of two tensors (HyperNetworks' weights were unknown)",
+		seen: 'g1910/HyperNetworks, hunt 10',
+		name: 'h',
+		expected: [4160, 4160, 0],
+		code: `import torch
+import torch.nn as nn
+from torch.nn import Parameter
+
+class H(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(torch.fmod(torch.randn((64, 64)), 2))
+        self.b = Parameter(torch.maximum(torch.remainder(torch.randn(64), 2), torch.zeros(64)))
+
+h = H()
+`,
+	},
+	{
+		title: "`view_as_real` of a tensor made complex by its dtype (S4D's kernel parameters were unknown)",
+		seen: 'state-spaces/s4, hunt 10',
+		name: 'k',
+		expected: [2112, 2112, 0],
+		code: `import torch
+import torch.nn as nn
+
+class K(nn.Module):
+    def __init__(self, H=64, N=32):
+        super().__init__()
+        C = torch.randn(H, N // 2, dtype=torch.cfloat)
+        self.C = nn.Parameter(torch.view_as_real(C))
+        self.log_dt = nn.Parameter(torch.rand(H))
+
+k = K()
+`,
+	},
 ];
 
 describe('session 21: wrong numbers made exact or unknown', () => {

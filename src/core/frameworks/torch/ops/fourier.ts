@@ -4,6 +4,7 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, Value } from '../../../python/values';
+import { DTYPES } from '../dtypes';
 import { TorchTensor } from '../objects';
 import { broadcastAll, dimOf, operandShape, tensorOrParam } from './tensorMethodsMore';
 
@@ -111,9 +112,11 @@ const complexViews: Readonly<Record<string, (args: CallArgs) => Value>> = {
 	// A complex tensor's real and imaginary parts as a trailing dim of 2 (complex tensors only).
 	view_as_real: (args) => {
 		const t = tensorOrParam(args.positional[0]);
+		// Complex from an FFT, or made so (`torch.randn(h, n, dtype=torch.cfloat)` in S4D's kernel).
+		const complex = t?.complex || (t?.dtype && DTYPES[t.dtype].category === 'complex');
 		return {
 			k: 'obj',
-			obj: new TorchTensor(t?.shape && t.complex ? [...t.shape, 2] : null),
+			obj: new TorchTensor(t?.shape && complex ? [...t.shape, 2] : null),
 		};
 	},
 	// A real tensor whose last dim is 2, as complex numbers.

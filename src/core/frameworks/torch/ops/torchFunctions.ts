@@ -215,6 +215,12 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	max: asTensorMethod,
 	min: asTensorMethod,
 	median: asTensorMethod,
+	// Element-wise of two, broadcasting: torch.fmod(x, 2) is x.fmod(2) (HyperNetworks' weights).
+	...Object.fromEntries(
+		'remainder fmod maximum minimum floor_divide atan2 hypot float_power logical_and logical_or logical_xor eq ne lt le gt ge'
+			.split(' ')
+			.map((n) => [n, asTensorMethod]),
+	),
 	add: broadcasting('+'),
 	sub: broadcasting('-'),
 	subtract: broadcasting('-'),
