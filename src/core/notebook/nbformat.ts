@@ -233,13 +233,21 @@ export function buildProgram(
 			cleaned = lines.map(() => '');
 		} else {
 			const state: ScanState = { depth: 0, string: null, continued: false };
+			// A shell escape or magic whose line ends in `\` goes on over the next lines (`!wget … \`
+			// then an indented URL), which are the command's, not Python.
+			let inCommand = false;
 			cleaned = lines.map((l, i) => {
 				if (i === 0 && magic) {
+					return '';
+				}
+				if (inCommand) {
+					inCommand = l.trimEnd().endsWith('\\');
 					return '';
 				}
 				const startsStatement =
 					state.depth === 0 && state.string === null && !state.continued;
 				const replaced = startsStatement ? ipythonLine(l) : undefined;
+				inCommand = replaced !== undefined && l.trimEnd().endsWith('\\');
 				scanLine(replaced ?? l, state);
 				return replaced ?? l;
 			});

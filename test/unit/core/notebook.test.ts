@@ -92,6 +92,15 @@ describe('notebooks', () => {
 			assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 15);
 		});
 
+		it("a shell escape continued with `\\` is the command's over its lines, not an indented Python line (TensorFlow's course notebooks lost `tf` and a model)", () => {
+			const r = analyzeCells([
+				'!wget --no-check-certificate \\\n    https://storage.googleapis.com/x/rps.zip \\\n    -O /tmp/rps.zip\nimport tensorflow as tf',
+				'm = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(3)])',
+			]);
+			assert.strictEqual(r.models.find((m) => m.name === 'm')?.totals.total, 15);
+			assert.ok(!r.diagnostics.some((d) => d.code === 'syntax-error'));
+		});
+
 		it('in a file, a statement that shares its line with a syntax error is left out with it (`n_in = 8 gpu` assigned 8 to `n_in`: 18 parameters for code Python never runs)', () => {
 			const r = analyzePython(
 				'import torch.nn as nn\nn_in = 4\nn_in = 8 gpu\nnet = nn.Sequential(nn.Linear(n_in, 2))\n',
