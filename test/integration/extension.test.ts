@@ -1009,7 +1009,10 @@ describe('NormLens in a real VS Code extension host', () => {
 
 	describe('a ? says why and where (unknown counts carry their cause)', () => {
 		const fixture = path.join(repoRoot, 'test', 'fixtures', 'unknown', 'unknown_cause.py');
-		const reason = '`load_width` is not defined in the code NormLens read';
+		// In a file, a name no code binds is Python's NameError; a notebook's kernel may hold it from a
+		// cell run before, so there it is only not defined in the code NormLens read.
+		const reason = '`load_width` is not defined: Python raises NameError here';
+		const notebookReason = '`load_width` is not defined in the code NormLens read';
 		/** The cause: `load_width` on line 4 (0-based 3), characters 8–18. */
 		const causeLine = 3;
 		let doc: vscode.TextDocument;
@@ -1158,7 +1161,7 @@ describe('NormLens in a real VS Code extension host', () => {
 			assert.match(r.text, /Total params: \?/);
 			assert.match(
 				r.text,
-				/totals, 2 params unknown: load_width is not defined in the code NormLens read — line 4/,
+				/totals, 2 params unknown: load_width is not defined: Python raises NameError here — line 4/,
 			);
 			await moveAway(doc);
 			await api.panelMessage({ type: 'revealCause', layerName: null });
@@ -1266,12 +1269,12 @@ describe('NormLens in a real VS Code extension host', () => {
 			);
 			const lens = lenses.find((l) => l.command?.title.startsWith('net: ? params'));
 			assert.ok(lens?.command);
-			assert.strictEqual(lens.command.title, `net: ? params — unknown: ${reason}`);
+			assert.strictEqual(lens.command.title, `net: ? params — unknown: ${notebookReason}`);
 			assert.deepStrictEqual(lens.command.arguments, [first.uri.toString(), 1, 8, 1, 18]);
 			const text = await hoverText(second, 'nn.Linear(16, width)');
 			assert.ok(
 				text.includes(
-					`**Unknown:** ${reason} — [cell 1, line 2](command:normlens.revealUnknownCause?`,
+					`**Unknown:** ${notebookReason} — [cell 1, line 2](command:normlens.revealUnknownCause?`,
 				),
 				text,
 			);

@@ -112,7 +112,7 @@ export function typeOf(it: BuiltinHost, args: CallArgs): Value {
 				? ({ k: 'class', cls: v.inst.cls } as const)
 				: v.k === 'obj' && v.obj.pyClass
 					? ({ k: 'class', cls: v.obj.pyClass } as const)
-					: plainType(v);
+					: (plainType(v) ?? libraryType(v));
 	return (
 		known ??
 		unknown({
@@ -120,6 +120,21 @@ export function typeOf(it: BuiltinHost, args: CallArgs): Value {
 			range: it.here(args.node),
 		})
 	);
+}
+
+/**
+ * `type(norm_layer)` where it is a `functools.partial` or a torch.nn / Keras layer class (pix2pix's
+ * and taming's `if type(norm_layer) == functools.partial:`): `functools.partial`, or `type` (those
+ * classes have no metaclass of their own). Undefined for anything else.
+ */
+function libraryType(v: Value): Value | undefined {
+	if (v.k === 'partial') {
+		return { k: 'ref', path: 'functools.partial' };
+	}
+	return v.k === 'ref' &&
+		/^(?:torch\.nn|tensorflow\.keras|keras)\.(?:[a-z_]+\.)*[A-Z]\w*$/.test(v.path)
+		? { k: 'builtin', name: 'type' }
+		: undefined;
 }
 
 /**

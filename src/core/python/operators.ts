@@ -283,7 +283,15 @@ export function equal(a: Value, b: Value): boolean | undefined {
 		// of different names are different classes (`act is nn.ReLU` with act = nn.GELU); anything
 		// else is not known.
 		if (a.k !== 'ref' || b.k !== 'ref') {
-			return undefined;
+			// A Python builtin (`type`, `int`) is none of these libraries' objects (numpy's old
+			// `np.int` aliases are why not every library is taken).
+			const other = a.k === 'ref' ? b : a;
+			const ref = a.k === 'ref' ? a : b;
+			return other.k === 'builtin' &&
+				ref.k === 'ref' &&
+				/^(?:functools|torch|tensorflow|keras)\./.test(ref.path)
+				? false
+				: undefined;
 		}
 		const nnClass = (p: string) => /^torch\.nn\.(?:[a-z_]+\.)*([A-Z]\w*)$/.exec(p)?.[1];
 		const [ca, cb] = [nnClass(a.path), nnClass(b.path)];

@@ -250,6 +250,27 @@ class K(nn.Module):
 k = K()
 `,
 	},
+	{
+		title: "`type(norm_layer) == functools.partial` and `norm_layer.func`, as pix2pix's and taming's discriminators choose the conv's bias (unknown before)",
+		seen: 'CompVis/taming-transformers, hunt 10',
+		name: 'net',
+		expected: [9536, 9536, 258],
+		code: `import functools
+import torch.nn as nn
+
+class D(nn.Module):
+    def __init__(self, norm_layer=nn.BatchNorm2d):
+        super().__init__()
+        if type(norm_layer) == functools.partial:
+            use_bias = norm_layer.func == nn.InstanceNorm2d
+        else:
+            use_bias = norm_layer == nn.InstanceNorm2d
+        self.conv = nn.Conv2d(3, 64, 4, bias=use_bias)
+        self.norm = norm_layer(64)
+
+net = nn.Sequential(D(), D(functools.partial(nn.InstanceNorm2d, affine=False)), D(functools.partial(nn.BatchNorm2d, affine=True)))
+`,
+	},
 ];
 
 describe('session 21: wrong numbers made exact or unknown', () => {

@@ -257,6 +257,15 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 		}
 		case 'unknown':
 			return obj;
+		case 'partial':
+			// functools.partial's own attributes: what it calls, and with what.
+			return name === 'func'
+				? obj.fn
+				: name === 'args'
+					? { k: 'tuple', items: [...obj.positional] }
+					: name === 'keywords'
+						? { k: 'dict', entries: new Map(obj.keywords) }
+						: { k: 'bound', self: obj, name };
 		case 'tuple': {
 			// A named tuple's field (`torch.max(x, 1).values`), or a method of its source class.
 			const at = obj.fields?.indexOf(name) ?? -1;
