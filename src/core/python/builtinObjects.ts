@@ -2,7 +2,16 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TextRange } from '../../protocol/analysis';
 import type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
-import { Cause, classChain, ClassValue, FrameworkObject, unknown, UNKNOWN, Value } from './values';
+import {
+	Cause,
+	classChain,
+	ClassValue,
+	FrameworkObject,
+	isLayerClassPath,
+	unknown,
+	UNKNOWN,
+	Value,
+} from './values';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -124,17 +133,14 @@ export function typeOf(it: BuiltinHost, args: CallArgs): Value {
 
 /**
  * `type(norm_layer)` where it is a `functools.partial` or a torch.nn / Keras layer class (pix2pix's
- * and taming's `if type(norm_layer) == functools.partial:`): `functools.partial`, or `type` (those
- * classes have no metaclass of their own). Undefined for anything else.
+ * and taming's `if type(norm_layer) == functools.partial:`): `functools.partial`, or `type`.
+ * Undefined for anything else.
  */
 function libraryType(v: Value): Value | undefined {
 	if (v.k === 'partial') {
 		return { k: 'ref', path: 'functools.partial' };
 	}
-	return v.k === 'ref' &&
-		/^(?:torch\.nn|tensorflow\.keras|keras)\.(?:[a-z_]+\.)*[A-Z]\w*$/.test(v.path)
-		? { k: 'builtin', name: 'type' }
-		: undefined;
+	return v.k === 'ref' && isLayerClassPath(v.path) ? { k: 'builtin', name: 'type' } : undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 	firstCause,
 	float,
 	isFloat,
+	isLiveIterator,
 	NONE,
 	num,
 	numLike,
@@ -544,7 +545,7 @@ function verdict(it: BuiltinHost, args: CallArgs, answer: boolean | undefined): 
  * what is left of an iterator is left for later. Undefined when an argument's items are not known.
  */
 function zipRows(it: BuiltinHost, xs: Value[]): Value[][] | undefined {
-	const sources = xs.map((x) => (x.k === 'list' && x.iterator && !x.cause ? x : it.iterate(x)));
+	const sources = xs.map((x) => (isLiveIterator(x) ? x : it.iterate(x)));
 	if (sources.some((s) => !s)) {
 		return undefined;
 	}
@@ -573,7 +574,7 @@ function shortCircuit(
 	stopAt: boolean,
 	node: CallArgs['node'],
 ): Value[] | undefined {
-	if (!(xs.k === 'list' && xs.iterator && !xs.cause)) {
+	if (!isLiveIterator(xs)) {
 		return it.iterate(xs);
 	}
 	const n = xs.items.findIndex((x) => truthy(x) !== !stopAt);

@@ -21,9 +21,11 @@ import {
 	findMethod,
 	FrameworkObject,
 	FunctionValue,
+	isLiveIterator,
 	ParamSpec,
-	Scope,
 	RAISED,
+	raised,
+	Scope,
 	Value,
 } from './values';
 import { keyValue } from './dictKeys';
@@ -161,7 +163,7 @@ export class Interpreter implements BuiltinHost {
 		try {
 			const r = this.call(v, args);
 			// A call Python never makes: an exception it raises makes its result unknown, for that cause.
-			return this.raising ? { k: 'unknown', cause: this.raising, why: RAISED } : r;
+			return this.raising ? raised(this.raising) : r;
 		} catch (e) {
 			this.stop(e);
 			return undefined;
@@ -341,7 +343,7 @@ export class Interpreter implements BuiltinHost {
 		switch (v.k) {
 			case 'tuple':
 			case 'list':
-				return v.cause ? undefined : 'iterator' in v ? v.items.splice(0) : v.items;
+				return v.cause ? undefined : isLiveIterator(v) ? v.items.splice(0) : v.items;
 			case 'str':
 				return [...v.v].map((ch) => ({ k: 'str', v: ch }) as Value);
 			case 'dict':

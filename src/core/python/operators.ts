@@ -110,18 +110,16 @@ export function strMethod(v: string, name: string, a: Value[]): Value | undefine
 		case 'rfind':
 		case 'index':
 		case 'rindex': {
-			// Positions in code points, as Python counts them; `index` of what is not there raises ValueError.
+			// `index` of what is not there raises ValueError (ASCII text: a unit is a character).
 			const sub = a.length === 1 ? str(a[0]) : undefined;
 			if (sub === undefined) {
 				return undefined;
 			}
-			const chars = [...v];
-			const positions = [...Array(chars.length + 1).keys()];
-			const match = (p: number) => chars.slice(p).join('').startsWith(sub);
-			const found =
-				(name.startsWith('r') ? positions.reverse().find(match) : positions.find(match)) ??
-				-1;
-			return found === -1 && name.endsWith('index') ? undefined : { k: 'num', v: found };
+			const at = name.startsWith('r') ? v.lastIndexOf(sub) : v.indexOf(sub);
+			if (at < 0) {
+				return name.endsWith('index') ? undefined : { k: 'num', v: -1 };
+			}
+			return { k: 'num', v: at };
 		}
 		case 'count': {
 			const sub = a.length === 1 ? str(a[0]) : undefined;

@@ -44,21 +44,22 @@ export class PythonSource {
 		if (broken.length > 0) {
 			// The cells that do not compile are blanked (offsets and lines kept), and the rest parsed
 			// as the program Jupyter runs.
-			const chars = [...text];
 			for (const b of broken) {
-				for (let i = b.from; i < b.to; i++) {
-					if (text.charCodeAt(i) !== 10) {
-						chars[i] = ' ';
-					}
-				}
+				// Unit by unit (no `u` flag): a character outside the BMP stays two units long.
+				const blank = text.slice(b.from, b.to).replace(/[^\n]/g, ' ');
+				text = text.slice(0, b.from) + blank + text.slice(b.to);
 			}
-			text = chars.join('');
 			parsed = parseTolerant(text, undefined);
 			this.cellProblems = broken.flatMap((b) => b.problems);
 		}
 		this.text = text;
 		this.tree = parsed.tree;
 		this.errorNodes = parsed.errors;
+	}
+
+	/** The notebook cell a program line is in; undefined in a file. */
+	cellAt(line: number): { startLine: number; lineCount: number } | undefined {
+		return this.cells?.find((c) => line >= c.startLine && line < c.startLine + c.lineCount);
 	}
 
 	/** The syntax errors of the cells that do not compile alone, which Jupyter does not run at all. */
@@ -149,11 +150,14 @@ export class PythonSource {
 	 * cannot run: `tf, gpu = 0.15s` is no assignment of `0.15` (Lezer ends the statement before the `s`).
 	 */
 	problemIn(from: number, to: number): SyntaxProblem | undefined {
+		// Asked for every statement run: no line arithmetic where the text has no error at all.
+		const problems = this.syntaxErrors();
+		if (problems.length === 0) {
+			return undefined;
+		}
 		const first = this.positionAt(from).line;
 		const last = this.positionAt(Math.max(from, to - 1)).line;
-		return this.syntaxErrors().find(
-			(p) => p.range.start.line >= first && p.range.start.line <= last,
-		);
+		return problems.find((p) => p.range.start.line >= first && p.range.start.line <= last);
 	}
 
 	private problems: SyntaxProblem[] | undefined;
@@ -240,9 +244,7 @@ export class PythonSource {
 		};
 		// The indentation IPython strips from a cell: its first line's.
 		const cellIndent = (line: number) => {
-			const cell = this.cells?.find(
-				(c) => line >= c.startLine && line < c.startLine + c.lineCount,
-			);
+			const cell = this.cellAt(line);
 			return cell ? indentOf(cell.startLine) : 0;
 		};
 		// The last statement that started a line, in document order (blocks included).

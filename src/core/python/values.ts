@@ -292,6 +292,24 @@ export function unknown(cause: Cause | undefined): Value {
  */
 export const RAISED = 'raised';
 
+/** What a function gives back when an exception Python raises for certain unwinds through it. */
+export function raised(cause: Cause): Value {
+	return { k: 'unknown', cause, why: RAISED };
+}
+
+/** An iterator whose items NormLens holds (`iter(xs)`, `zip(…)`, a generator expression): taking from it uses it up. */
+export function isLiveIterator(v: Value): v is Extract<Value, { k: 'list' }> & { iterator: true } {
+	return v.k === 'list' && v.iterator === true && !v.cause;
+}
+
+/**
+ * A torch.nn or Keras layer class by its path (`torch.nn.BatchNorm2d`, `keras.layers.Dense`): a
+ * class, so true, and of type `type` (no metaclass of its own).
+ */
+export function isLayerClassPath(path: string): boolean {
+	return /^(?:torch\.nn|(?:tensorflow\.)?keras\.layers)\.(?:[a-z_]+\.)*[A-Z]\w*$/.test(path);
+}
+
 /**
  * The cause that makes `v` untrusted, if any: an unknown's cause, or the taint of a container or
  * object. Looks into tuples (a tuple of sizes with one unknown size is unknown for that reason).
@@ -459,11 +477,7 @@ export function truthy(v: Value): boolean | undefined {
 		case 'ref':
 			// A framework's layer class (`norm_layer(dim) if norm_layer else None` with nn.LayerNorm)
 			// is a class, and a class is true; another imported name may be anything (None).
-			return /^(?:torch\.nn|(?:tensorflow\.)?keras\.layers)\.(?:[a-z_]+\.)*[A-Z]\w*$/.test(
-				v.path,
-			)
-				? true
-				: undefined;
+			return isLayerClassPath(v.path) ? true : undefined;
 		case 'obj':
 			return v.obj.truth ? v.obj.truth() : true;
 		default:

@@ -101,6 +101,21 @@ describe('notebooks', () => {
 			assert.ok(!r.diagnostics.some((d) => d.code === 'syntax-error'));
 		});
 
+		it('a broken cell holding a character outside the BMP is blanked unit by unit: the cells after it keep their places', () => {
+			const r = analyzeCells([
+				"import torch.nn as nn\nx = '😀😀'",
+				"print('😀' (",
+				'net = nn.Sequential(nn.Linear(len(x), 2))',
+			]);
+			assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 6);
+			assert.deepStrictEqual(
+				r.diagnostics
+					.filter((d) => d.code === 'syntax-error')
+					.map((d) => d.range.start.line),
+				[2],
+			);
+		});
+
 		it('in a file, a statement that shares its line with a syntax error is left out with it (`n_in = 8 gpu` assigned 8 to `n_in`: 18 parameters for code Python never runs)', () => {
 			const r = analyzePython(
 				'import torch.nn as nn\nn_in = 4\nn_in = 8 gpu\nnet = nn.Sequential(nn.Linear(n_in, 2))\n',

@@ -157,24 +157,6 @@ export const BROADCASTING: Readonly<Record<string, string>> = {
 export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'tf.concat': 'tf.concat',
 	'tf.reshape': 'tf.reshape',
-	'tf.reduce_mean': 'tf.math.reduce_mean',
-	'tf.reduce_sum': 'tf.math.reduce_sum',
-	'tf.reduce_max': 'tf.math.reduce_max',
-	'tf.reduce_min': 'tf.math.reduce_min',
-	'tf.math.reduce_mean': 'tf.math.reduce_mean',
-	'tf.math.reduce_sum': 'tf.math.reduce_sum',
-	'tf.reduce_prod': 'tf.math.reduce_prod',
-	'tf.math.reduce_prod': 'tf.math.reduce_prod',
-	'tf.math.reduce_max': 'tf.math.reduce_max',
-	'tf.math.reduce_min': 'tf.math.reduce_min',
-	'tf.math.reduce_std': 'tf.math.reduce_std',
-	'tf.math.reduce_variance': 'tf.math.reduce_variance',
-	'tf.reduce_any': 'tf.math.reduce_any',
-	'tf.math.reduce_any': 'tf.math.reduce_any',
-	'tf.reduce_all': 'tf.math.reduce_all',
-	'tf.math.reduce_all': 'tf.math.reduce_all',
-	'tf.reduce_logsumexp': 'tf.math.reduce_logsumexp',
-	'tf.math.reduce_logsumexp': 'tf.math.reduce_logsumexp',
 	'tf.expand_dims': 'tf.expand_dims',
 	'tf.squeeze': 'tf.compat.v1.squeeze',
 	'tf.transpose': 'tf.compat.v1.transpose',
@@ -203,6 +185,12 @@ export const TF_OP_LAYER_NAMES: Readonly<Record<string, string>> = {
 	'K.tile': 'tf.tile',
 	'K.one_hot': 'tf.one_hot',
 };
+
+/** tf.keras 2's TFOpLambda name for an op: `tf.reduce_sum` and `tf.math.reduce_sum` are both `tf.math.reduce_sum`. */
+export function tfOpLayerName(opPath: string): string | undefined {
+	const reduction = /^tf\.(?:math\.)?(reduce_\w+)$/.exec(opPath)?.[1];
+	return TF_OP_LAYER_NAMES[opPath] ?? (reduction && `tf.math.${reduction}`);
+}
 
 /** The TFOpLambda names of Python operators on symbolic tensors in tf.keras 2. */
 export const TF_OPERATOR_LAYER_NAMES: Readonly<Record<string, string>> = {

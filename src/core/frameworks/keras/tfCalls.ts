@@ -25,7 +25,7 @@ import {
 	tensorOpResult,
 	tensorShapePath,
 	tensorShapeValue,
-	TF_OP_LAYER_NAMES,
+	tfOpLayerName,
 	TF_OPERATOR_LAYER_NAMES,
 	TF_OPS,
 } from './ops';
@@ -169,7 +169,7 @@ export function tfFunctionCall(
 						]),
 					}
 				: args;
-		const v = tensorOp(s, op, given, TF_OP_LAYER_NAMES[opPath], ctx.range(args.node));
+		const v = tensorOp(s, op, given, tfOpLayerName(opPath), ctx.range(args.node));
 		if (v) {
 			return v;
 		}

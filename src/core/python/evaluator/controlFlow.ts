@@ -1,7 +1,7 @@
 // Control flow: if / for / while / try and loop `else` blocks, exact where NormLens can decide.
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
-import { Cause, causeOf, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
+import { Cause, causeOf, isLiveIterator, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
 import { callArguments } from './calls';
@@ -82,7 +82,7 @@ function execForLoop(
 	const iterable = ranged?.iterable ?? it.evalSequence(iterNodes, scope);
 	// An iterator is taken from one item at a time, so that a `next(it)` in the body takes the item
 	// after, and a `break` leaves the rest to whoever reads it next, as in Python.
-	const live = !ranged && iterable.k === 'list' && iterable.iterator && !iterable.cause;
+	const live = !ranged && isLiveIterator(iterable);
 	const items: Iterable<Value> | undefined = live
 		? drain(iterable)
 		: (ranged?.items ?? it.iterate(iterable));

@@ -11,11 +11,12 @@ import { namespaceContains } from '../argparse';
 import { certainNameError } from '../nameErrors';
 import { makeSet } from '../sets';
 import {
+	asNumber,
 	Cause,
 	causeOf,
-	asNumber,
-	NONE,
 	isFloat,
+	isLiveIterator,
+	NONE,
 	num,
 	numLike,
 	pyNumber,
@@ -487,7 +488,7 @@ function binaryInner(
 		if (inNamespace) {
 			return inNamespace;
 		}
-		if (b.k === 'list' && b.iterator && !b.cause) {
+		if (isLiveIterator(b)) {
 			return inIterator(it, op, a, b, node);
 		}
 	}

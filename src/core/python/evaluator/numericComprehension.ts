@@ -92,7 +92,7 @@ function compileComprehension(
 		if (range.k !== 'builtin' || range.name !== 'range') {
 			return undefined;
 		}
-		const args = children(argList).filter((a) => !['(', ')', ','].includes(a.name));
+		const args = argNodes(argList);
 		const compiledArgs = args.map((a) => compileScalar(it, a, scope, names));
 		if (args.length < 1 || args.length > 3 || compiledArgs.some((c) => c === undefined)) {
 			return undefined;
@@ -219,7 +219,7 @@ function compileScalar(
 				// A function of numbers (FastSpeech 2's `cal_angle(position, hid_j)`); one that returns a list is no number.
 				return compileCall(it, node, scope, loopNames, undefined);
 			}
-			const args = children(argList).filter((a) => !['(', ')', ','].includes(a.name));
+			const args = argNodes(argList);
 			const compiled = args.map((a) => compileScalar(it, a, scope, loopNames));
 			if (
 				fn.k !== 'ref' ||
@@ -270,7 +270,7 @@ function compileCall(
 		return undefined;
 	}
 	const def = fn.def;
-	const args = children(argList).filter((a) => !['(', ')', ','].includes(a.name));
+	const args = argNodes(argList);
 	const returned = def.expression ?? onlyReturn(def.body);
 	if (
 		!returned ||
@@ -320,4 +320,9 @@ function onlyReturn(body: SyntaxNode | null): SyntaxNode | undefined {
 	const ret = rest.length === 1 && rest[0].name === 'ReturnStatement' ? rest[0] : undefined;
 	const parts = ret ? children(ret).filter((c) => c.name !== 'return') : [];
 	return parts.length === 1 ? parts[0] : undefined;
+}
+
+/** A call's argument expressions, without the brackets and commas between them. */
+function argNodes(argList: SyntaxNode): SyntaxNode[] {
+	return children(argList).filter((a) => !['(', ')', ','].includes(a.name));
 }

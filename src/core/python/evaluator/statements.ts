@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import { StopInterpretation } from '../contract';
-import { Cause, NONE, RAISED, Scope, unknown, Value } from '../values';
+import { Cause, NONE, raised, Scope, unknown, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 import { exits } from './controlFlow';
 
@@ -51,7 +51,7 @@ export function execBlock(it: Interpreter, block: SyntaxNode, scope: Scope): Com
 			// exception is reported where it arose; a notebook runs its next cell, a file is analysed
 			// on as if the statement were left out (as a syntax error is).
 			if (!atTop) {
-				return { type: 'return', value: { k: 'unknown', cause: it.raising, why: RAISED } };
+				return { type: 'return', value: raised(it.raising) };
 			}
 			reportRaise(it, it.raising);
 			it.raising = undefined;
@@ -322,12 +322,7 @@ function reportRaise(it: Interpreter, cause: Cause): void {
 
 /** In a notebook, the last top-level statement of the cell `s` is in (the rest of the cell does not run); `s` in a file. */
 function lastOfCell(it: Interpreter, s: SyntaxNode): SyntaxNode {
-	const cells = it.source.cells;
-	if (!cells) {
-		return s;
-	}
-	const line = it.source.positionAt(s.from).line;
-	const cell = cells.find((c) => line >= c.startLine && line < c.startLine + c.lineCount);
+	const cell = it.source.cellAt(it.source.positionAt(s.from).line);
 	if (!cell) {
 		return s;
 	}
