@@ -12,6 +12,7 @@ import {
 	UNKNOWN,
 	Value,
 } from './values';
+import { isNamedTupleClass } from './namedTuples';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -243,6 +244,31 @@ export function isAbcPath(path: string): boolean {
 export function abcInstance(v: Value, path: string): boolean | undefined {
 	return ABC_TYPES.get(path)?.(v);
 }
+
+/**
+ * `isinstance(v, C)` of a plain value (a number, string, None, tuple, list, dict) and a class of the
+ * source: a named tuple is an instance of the classes its own class derives from (SSD's
+ * `isinstance(t, GraphPath)` of a plain `(23, BatchNorm2d(512))` is False); any other plain value
+ * is an instance of no source class that derives only from source classes (no `int`, `tuple`,
+ * `typing.NamedTuple` or unknown base, whose instances NormLens might hold as plain values).
+ */
+export function sourceClassInstance(v: Value, cls: ClassValue): boolean | undefined {
+	if (!PLAIN_KINDS.has(v.k)) {
+		return undefined;
+	}
+	if (v.k === 'tuple' && v.cls) {
+		return classChain(v.cls).includes(cls);
+	}
+	if (isNamedTupleClass(cls)) {
+		return false;
+	}
+	const plainBase = (b: Value) => b.k === 'class' || (b.k === 'builtin' && b.name === 'object');
+	return classChain(cls).every((c) => !c.metaclass && c.bases.every(plainBase))
+		? false
+		: undefined;
+}
+
+const PLAIN_KINDS = new Set<Value['k']>(['num', 'bool', 'none', 'str', 'tuple', 'list', 'dict']);
 
 /** Whether a plain value is iterable (`iterators`: counting iterators in), undefined for others. */
 function iterableKind(v: Value, iterators: boolean): boolean | undefined {

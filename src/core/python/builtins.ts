@@ -25,6 +25,7 @@ import {
 import { dictKey } from './dictKeys';
 import {
 	abcInstance,
+	sourceClassInstance,
 	anyInstance,
 	builtinInstance,
 	BuiltinHost,
@@ -435,14 +436,21 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				!v ||
 				v.k === 'unknown' ||
 				types.length === 0 ||
-				!types.every((t) => t.k === 'builtin' || (t.k === 'ref' && isAbcPath(t.path)))
+				!types.every(
+					(t) =>
+						t.k === 'builtin' ||
+						t.k === 'class' ||
+						(t.k === 'ref' && isAbcPath(t.path)),
+				)
 			) {
 				return UNKNOWN;
 			}
 			return anyInstance(types, (t) =>
 				t.k === 'ref'
 					? abcInstance(v, t.path)
-					: builtinInstance(v, (t as { name: string }).name),
+					: t.k === 'class'
+						? sourceClassInstance(v, t.cls)
+						: builtinInstance(v, (t as { name: string }).name),
 			);
 		}
 		case 'super': {

@@ -148,6 +148,8 @@ export interface ClassValue {
 	fields?: ClassField[];
 	/** A named tuple (`collections.namedtuple(…)`, `class P(NamedTuple)`): `fields` are its items. */
 	namedTuple?: true;
+	/** `class C(metaclass=M)`: M may answer `isinstance` and `type()` its own way. */
+	metaclass?: true;
 }
 
 /** A field of a dataclass or a named tuple, as the generated `__init__` takes it. */

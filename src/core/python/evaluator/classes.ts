@@ -28,7 +28,8 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 		return;
 	}
 	const argList = childNamed(node, 'ArgList');
-	const bases = argList ? it.callArguments(argList, node, scope).positional : [];
+	const args = argList ? it.callArguments(argList, node, scope) : undefined;
+	const bases = args?.positional ?? [];
 	const cls: ClassValue = {
 		name: it.source.slice(nameNode),
 		node,
@@ -36,6 +37,7 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 		bases,
 		methods: new Map(),
 		attrs: new Map(),
+		...(args?.keywords.has('metaclass') ? { metaclass: true as const } : {}),
 	};
 	const body = childNamed(node, 'Body');
 	if (body) {
