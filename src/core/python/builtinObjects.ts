@@ -4,9 +4,11 @@ import type { TextRange } from '../../protocol/analysis';
 import type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
 import {
 	Cause,
+	asSequence,
 	classChain,
 	ClassValue,
 	FrameworkObject,
+	FunctionValue,
 	isLayerClassPath,
 	unknown,
 	UNKNOWN,
@@ -30,7 +32,7 @@ export interface BuiltinHost {
 	here(node: SyntaxNode): TextRange;
 	snippet(node: SyntaxNode | null | undefined): string;
 	/** The method running now, for `super()`: its receiver and class. */
-	currentMethod(): { self: Value; cls: ClassValue } | undefined;
+	currentMethod(): { self: Value; cls: ClassValue; def: FunctionValue } | undefined;
 }
 
 /** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */
@@ -286,4 +288,46 @@ function iterableKind(v: Value, iterators: boolean): boolean | undefined {
 		default:
 			return undefined;
 	}
+}
+
+/** `isinstance(v, types)`: exact where the value's class and every type are known, else unknown. */
+export function isInstance(it: BuiltinHost, v: Value | undefined, of: Value | undefined): Value {
+	const types = of ? (asSequence(of) ?? [of]) : [];
+	if (
+		v?.k === 'obj' &&
+		types.length > 0 &&
+		types.every((t) => t.k === 'ref' || t.k === 'class')
+	) {
+		return anyInstance(types, (t) =>
+			t.k === 'class'
+				? classChain(v.obj.pyClass).includes(t.cls)
+				: it.runtimes
+						.map((r) => r.isInstance?.(v.obj, (t as { path: string }).path))
+						.find((x) => x !== undefined),
+		);
+	}
+	if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
+		const chain = classChain(v.inst.cls);
+		return {
+			k: 'bool',
+			v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
+		};
+	}
+	if (
+		!v ||
+		v.k === 'unknown' ||
+		types.length === 0 ||
+		!types.every(
+			(t) => t.k === 'builtin' || t.k === 'class' || (t.k === 'ref' && isAbcPath(t.path)),
+		)
+	) {
+		return UNKNOWN;
+	}
+	return anyInstance(types, (t) =>
+		t.k === 'ref'
+			? abcInstance(v, t.path)
+			: t.k === 'class'
+				? sourceClassInstance(v, t.cls)
+				: builtinInstance(v, (t as { name: string }).name),
+	);
 }

@@ -7,7 +7,6 @@ import {
 	asNumber,
 	asSequence,
 	causeOf,
-	classChain,
 	firstCause,
 	float,
 	isFloat,
@@ -23,18 +22,7 @@ import {
 	Value,
 } from './values';
 import { dictKey } from './dictKeys';
-import {
-	abcInstance,
-	sourceClassInstance,
-	anyInstance,
-	builtinInstance,
-	BuiltinHost,
-	conversion,
-	fromText,
-	hasAttr,
-	isAbcPath,
-	typeOf,
-} from './builtinObjects';
+import { BuiltinHost, isInstance, conversion, fromText, hasAttr, typeOf } from './builtinObjects';
 import { floatFromText, intFromText, intFromTextInBase } from './literals';
 import { powMod, reprText, roundFloat, roundInt } from './pythonExact';
 import { minMax, sortedList } from './builtinOrdering';
@@ -409,53 +397,21 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 		case 'print':
 		case 'noop':
 			return NONE;
-		case 'isinstance': {
-			const v = a[0];
-			const types = a[1] ? (asSequence(a[1]) ?? [a[1]]) : [];
-			if (
-				v?.k === 'obj' &&
-				types.length > 0 &&
-				types.every((t) => t.k === 'ref' || t.k === 'class')
-			) {
-				return anyInstance(types, (t) =>
-					t.k === 'class'
-						? classChain(v.obj.pyClass).includes(t.cls)
-						: it.runtimes
-								.map((r) => r.isInstance?.(v.obj, (t as { path: string }).path))
-								.find((x) => x !== undefined),
-				);
-			}
-			if (v?.k === 'instance' && types.length > 0 && types.every((t) => t.k === 'class')) {
-				const chain = classChain(v.inst.cls);
-				return {
-					k: 'bool',
-					v: types.some((t) => t.k === 'class' && chain.includes(t.cls)),
-				};
-			}
-			if (
-				!v ||
-				v.k === 'unknown' ||
-				types.length === 0 ||
-				!types.every(
-					(t) =>
-						t.k === 'builtin' ||
-						t.k === 'class' ||
-						(t.k === 'ref' && isAbcPath(t.path)),
-				)
-			) {
-				return UNKNOWN;
-			}
-			return anyInstance(types, (t) =>
-				t.k === 'ref'
-					? abcInstance(v, t.path)
-					: t.k === 'class'
-						? sourceClassInstance(v, t.cls)
-						: builtinInstance(v, (t as { name: string }).name),
-			);
-		}
+		case 'isinstance':
+			return isInstance(it, a[0], a[1]);
 		case 'super': {
+			// `super(Cls, self)` names where the search starts; a bare `super()` reads the running
+			// method's `__class__` cell (the class that defines it, not the receiver's class) and
+			// its first argument.
+			if (a.length > 0) {
+				return a[0].k === 'class' && a[1]
+					? { k: 'super', self: a[1], cls: a[0].cls }
+					: UNKNOWN;
+			}
 			const top = it.currentMethod();
-			return top ? { k: 'super', self: top.self, cls: top.cls } : UNKNOWN;
+			return top
+				? { k: 'super', self: top.self, cls: top.def.definedIn ?? top.cls }
+				: UNKNOWN;
 		}
 		case 'getattr': {
 			const name = a[1]?.k === 'str' ? a[1].v : undefined;

@@ -271,6 +271,8 @@ export interface FunctionValue {
 	binding?: 'static' | 'class' | 'property';
 	/** `@tf.custom_gradient`: its body returns (output, gradient function); a call gives the output. */
 	returnsFirst?: true;
+	/** The class whose body defines it: its `__class__` cell, which a bare `super()` reads. */
+	definedIn?: ClassValue;
 }
 
 export interface ParamSpec {

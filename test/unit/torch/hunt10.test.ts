@@ -53,6 +53,58 @@ n = (1 if isinstance(3, AnyThing) else 2) + (1 if isinstance(3, Width) else 2)
 net = nn.Sequential(nn.Linear(n, 2))
 `,
 	},
+	{
+		title: "`A.__init__(self)` called through the class runs A's bare `super()` from A in the receiver's MRO, and `super(B, self)` starts after B (both counted B's layer: 48 for PyTorch's 36, 20 for 8)",
+		seen: 'a probe of NormLens',
+		name: 'pair',
+		expected: [44, 44, 0],
+		code: `import torch.nn as nn
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 2)
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b = nn.Linear(3, 3)
+class D(B, A):
+    def __init__(self):
+        A.__init__(self)
+        self.d = nn.Linear(5, 5)
+class E(B, A):
+    def __init__(self):
+        super(B, self).__init__()
+        self.e = nn.Linear(1, 1)
+pair = nn.ModuleList([D(), E()])
+`,
+	},
+	{
+		title: '`{**base, "hidden": 16}` copies the entries, then sets the key in its place (unknown before)',
+		seen: 'a probe of NormLens',
+		name: 'spread',
+		expected: [646, 646, 0],
+		code: `import torch.nn as nn
+base = {"hidden": 8, "layers": 2}
+cfg = {**base, "hidden": 16, "out": 3}
+order = list(cfg)
+spread = nn.Sequential(*[nn.Linear(cfg["hidden"], cfg["hidden"]) for _ in range(cfg["layers"])], nn.Linear(cfg["hidden"], cfg["out"] + len(order)))
+`,
+	},
+	{
+		title: '`xs.sort(reverse=True)` and `names.sort(key=len)` sort in place (unknown before)',
+		seen: 'a probe of NormLens',
+		name: 'sorted_net',
+		expected: [40, 40, 0],
+		code: `import torch.nn as nn
+xs = [5, 1, 4, 2]
+xs.sort(reverse=True)
+xs.insert(1, 9)
+xs.pop(0)
+names = ["conv", "bn", "act"]
+names.sort(key=len)
+sorted_net = nn.Sequential(*[nn.Linear(x, len(names[0])) for x in xs])
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {

@@ -46,7 +46,7 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 		for (const [k, v] of classScope.entries()) {
 			if (v.k === 'func') {
 				// Methods close over the enclosing scope, not the class body (as in Python).
-				cls.methods.set(k, { ...v.def, closure: scope });
+				cls.methods.set(k, { ...v.def, closure: scope, definedIn: cls });
 			} else {
 				cls.attrs.set(k, v);
 			}

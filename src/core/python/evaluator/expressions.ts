@@ -336,16 +336,37 @@ export function spreadElements(
 function dictDisplay(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 	const entries = new Map<string, Value>();
 	const parts = children(node).filter((c) => !['{', '}', ','].includes(c.name));
-	for (let i = 0; i + 2 < parts.length + 1; i += 3) {
+	// Left to right, as Python builds it: `{**base, 'k': v}` copies base's entries, then sets k (a
+	// key already there keeps its place and takes the new value, as a Map's does).
+	let cause: Cause | undefined;
+	for (let i = 0; i < parts.length;) {
+		if (parts[i].name === '**') {
+			const spread = parts[i + 1] ? evaluate(it, parts[i + 1], scope) : UNKNOWN;
+			if (spread.k === 'dict' && !spread.cause) {
+				spread.entries.forEach((v, k) => entries.set(k, v));
+			} else {
+				cause ??= causeOf(spread) ?? {
+					reason: `NormLens cannot list the entries \`**${parts[i + 1] ? it.snippet(parts[i + 1]) : ''}\` spreads`,
+					range: it.here(parts[i + 1] ?? node),
+				};
+			}
+			i += 2;
+			continue;
+		}
 		if (parts[i + 1]?.name !== ':') {
-			break;
+			return {
+				k: 'dict',
+				entries,
+				cause: {
+					reason: `NormLens does not follow \`${it.snippet(node)}\``,
+					range: it.here(node),
+				},
+			};
 		}
 		const key = evaluate(it, parts[i], scope);
 		const value = parts[i + 2] ? evaluate(it, parts[i + 2], scope) : UNKNOWN;
 		const k = dictKey(key);
-		if (k !== undefined) {
-			entries.set(k, value);
-		} else {
+		if (k === undefined) {
 			return {
 				k: 'dict',
 				entries,
@@ -355,19 +376,10 @@ function dictDisplay(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 				},
 			};
 		}
+		entries.set(k, value);
+		i += 3;
 	}
-	if (parts.some((p) => p.name === '**')) {
-		// `{**a, 'k': v}`: not followed, so the dict's entries are unknown.
-		return {
-			k: 'dict',
-			entries,
-			cause: {
-				reason: `NormLens does not follow \`${it.snippet(node)}\``,
-				range: it.here(node),
-			},
-		};
-	}
-	return { k: 'dict', entries };
+	return cause ? { k: 'dict', entries, cause } : { k: 'dict', entries };
 }
 
 function unary(it: Interpreter, node: SyntaxNode, scope: Scope): Value {

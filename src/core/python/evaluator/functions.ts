@@ -170,7 +170,12 @@ export function callFunction(
 		}
 		return unknown(cause);
 	}
-	if (self && owner) {
+	// `A.__init__(self)`: a method called through its class runs as a method of its first
+	// argument, so that a bare `super()` in it finds its class and receiver.
+	const frameSelf =
+		self ?? (def.definedIn && namesClassCell(def) && !cls ? args.positional[0] : undefined);
+	const frameOwner = self ? owner : def.definedIn;
+	if (frameSelf && frameOwner) {
 		// Read when asked, so that a reassigned argument shows its value then, as a frame's locals do.
 		const args = () => {
 			const params = new Map<string, Value>();
@@ -185,8 +190,8 @@ export function callFunction(
 			return params;
 		};
 		it.methodStack.push({
-			self,
-			cls: owner,
+			self: frameSelf,
+			cls: frameOwner,
 			def,
 			depth: it.depth + 1,
 			hasClassCell: namesClassCell(def),
@@ -230,7 +235,7 @@ export function callFunction(
 	} finally {
 		it.source = saved;
 		it.depth--;
-		if (self && owner) {
+		if (frameSelf && frameOwner) {
 			it.methodStack.pop();
 		}
 	}

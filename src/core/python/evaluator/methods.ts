@@ -5,7 +5,17 @@ import { strMethod } from '../operators';
 import { dictMethod, listMethod } from '../containers';
 import { namedTupleMethod } from '../namedTuples';
 import { argparseMethod } from '../argparse';
-import { Cause, FrameworkObject, pyNumber, unknown, UNKNOWN, Value } from '../values';
+import { sortedList } from '../builtinOrdering';
+import {
+	Cause,
+	causeOf,
+	FrameworkObject,
+	NONE,
+	pyNumber,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../values';
 import type { Interpreter } from '../interpreter';
 
 /**
@@ -62,6 +72,17 @@ export function callMethodOn(
 			{ k: 'obj', obj: self.editsOwner.obj },
 			{ reason: self.editsOwner.cause.reason, range: it.here(full.node) },
 		);
+	}
+	if (self.k === 'list' && name === 'sort' && positional.length === 0 && !self.iterator) {
+		// In place, as `sorted()` orders (stable, `key=`, `reverse=`).
+		const sorted = sortedList(it, { ...full, positional: [self] });
+		if (sorted.k === 'list') {
+			self.items.splice(0, self.items.length, ...sorted.items);
+			return NONE;
+		}
+		const cause = causeOf(sorted) ?? untracked();
+		it.taint(self, cause);
+		return unknown(cause);
 	}
 	if (self.k === 'list' || self.k === 'dict') {
 		const v =
