@@ -124,7 +124,9 @@ export function typeOf(it: BuiltinHost, args: CallArgs): Value {
 				? ({ k: 'class', cls: v.inst.cls } as const)
 				: v.k === 'obj' && v.obj.pyClass
 					? ({ k: 'class', cls: v.obj.pyClass } as const)
-					: (plainType(v) ?? libraryType(v));
+					: v.k === 'obj'
+						? it.runtimes.map((r) => r.typeOf?.(v.obj)).find((t) => t !== undefined)
+						: (plainType(v) ?? libraryType(v));
 	return (
 		known ??
 		unknown({
@@ -330,4 +332,54 @@ export function isInstance(it: BuiltinHost, v: Value | undefined, of: Value | un
 				? sourceClassInstance(v, t.cls)
 				: builtinInstance(v, (t as { name: string }).name),
 	);
+}
+
+/**
+ * `issubclass(c, types)` of classes of the source and of a framework (by its runtime); a library
+ * class is never a subclass of a source class. Unknown where a base is neither.
+ */
+export function isSubclass(it: BuiltinHost, c: Value | undefined, of: Value | undefined): Value {
+	const types = of ? (asSequence(of) ?? [of]) : [];
+	if (!c || types.length === 0) {
+		return UNKNOWN;
+	}
+	const libraryBase = (path: string, base: string): boolean | undefined =>
+		path === base
+			? true
+			: it.runtimes.map((r) => r.isSubclass?.(path, base)).find((x) => x !== undefined);
+	return anyInstance(types, (t) => {
+		if (c.k === 'ref') {
+			return t.k === 'class'
+				? false
+				: t.k === 'ref'
+					? libraryBase(c.path, t.path)
+					: undefined;
+		}
+		if (c.k !== 'class') {
+			return undefined;
+		}
+		const chain = classChain(c.cls);
+		if (t.k === 'class') {
+			return chain.includes(t.cls) ? true : undefined;
+		}
+		if (t.k !== 'ref') {
+			return undefined;
+		}
+		let all: boolean | undefined = false;
+		for (const b of chain.flatMap((k) => k.bases)) {
+			const hit =
+				b.k === 'class' || (b.k === 'builtin' && b.name === 'object')
+					? false
+					: b.k === 'ref'
+						? libraryBase(b.path, t.path)
+						: undefined;
+			if (hit) {
+				return true;
+			}
+			if (hit === undefined) {
+				all = undefined;
+			}
+		}
+		return all;
+	});
 }

@@ -22,7 +22,15 @@ import {
 	Value,
 } from './values';
 import { dictKey } from './dictKeys';
-import { BuiltinHost, isInstance, conversion, fromText, hasAttr, typeOf } from './builtinObjects';
+import {
+	BuiltinHost,
+	conversion,
+	fromText,
+	hasAttr,
+	isInstance,
+	isSubclass,
+	typeOf,
+} from './builtinObjects';
 import { floatFromText, intFromText, intFromTextInBase } from './literals';
 import { powMod, reprText, roundFloat, roundInt } from './pythonExact';
 import { minMax, sortedList } from './builtinOrdering';
@@ -399,6 +407,8 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			return NONE;
 		case 'isinstance':
 			return isInstance(it, a[0], a[1]);
+		case 'issubclass':
+			return isSubclass(it, a[0], a[1]);
 		case 'super': {
 			// `super(Cls, self)` names where the search starts; a bare `super()` reads the running
 			// method's `__class__` cell (the class that defines it, not the receiver's class) and

@@ -156,6 +156,10 @@ export interface Runtime {
 	canonicalPath?(path: string): string | undefined;
 	/** `isinstance(obj, <path>)` for this runtime's objects; `undefined` when not decidable. */
 	isInstance?(obj: FrameworkObject, path: string): boolean | undefined;
+	/** `type(obj)` of this runtime's objects (a library class, as its path); undefined when not known. */
+	typeOf?(obj: FrameworkObject): Value | undefined;
+	/** `issubclass(<path>, <base>)` for this runtime's classes; `undefined` when not decidable. */
+	isSubclass?(path: string, base: string): boolean | undefined;
 	/**
 	 * `x.summary()` where x is not a model NormLens holds (`clone_model(…)`, an agent's model built by
 	 * code it cannot read): the runtime whose summaries print that way records a summary it cannot

@@ -28,12 +28,13 @@ export const TRUSTED_CALL_PATHS: readonly RegExp[] = [
 /**
  * Library functions whose result is never a module, a parameter or a tensor (a logger, a path, a
  * time, a parsed JSON document, a NumPy array or number, a PyTorch optimiser, scheduler, gradient
- * scaler or summary writer — minimalRL's agents keep `self.optimizer = optim.Adam(self.parameters())`,
+ * scaler or summary writer, a `collections.defaultdict` / `Counter` / `deque`, which PyTorch registers
+ * nothing in, a torch.distributions distribution or transform (no nn.Module) — minimalRL's agents keep `self.optimizer = optim.Adam(self.parameters())`,
  * pytorch-fm's `self.offsets = np.array((0, *np.cumsum(field_dims)[:-1]))`): set as a module's
  * attribute, it is not a part the module's counts could hold, so they stay known.
  */
 export const NO_MODEL_PART_PATHS =
-	/^(?:(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|numpy|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard|timm\.data)(\.|$)|timm\.models\.\w+\._cfg$)/;
+	/^(?:(logging|os|sys|time|json|re|datetime|pathlib|platform|warnings|string|textwrap|numpy|torch\.optim|torch\.cuda\.amp|torch\.amp|torch\.utils\.tensorboard|timm\.data)(\.|$)|timm\.models\.\w+\._cfg$|collections\.(?:defaultdict|Counter|deque)$|torch\.distributions\.)/;
 
 /**
  * Methods whose result holds copies or plain values, never the receiver's parts: a loop over it

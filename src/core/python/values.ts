@@ -150,6 +150,8 @@ export interface ClassValue {
 	namedTuple?: true;
 	/** `class C(metaclass=M)`: M may answer `isinstance` and `type()` its own way. */
 	metaclass?: true;
+	/** A library's dict whose keys are also its attributes (scikit-learn's Bunch): `x['k']` is `x.k`. */
+	itemsAreAttrs?: true;
 }
 
 /** A field of a dataclass or a named tuple, as the generated `__init__` takes it. */
@@ -459,6 +461,14 @@ export function firstCause(values: Iterable<Value>): Cause | undefined {
 	return undefined;
 }
 
+/**
+ * Library names that are true whatever the version and machine: the functions (and modules, and
+ * non-empty tables) of torch.nn.functional and math, and torch's functions (`self.output =
+ * F.sigmoid`, then `if self.output:`). Not torch's `has_cuda` / `has_mps` flags, nor an upper-case
+ * constant (`TYPE_CHECKING` is False).
+ */
+const ALWAYS_TRUE_REF = /^(?:torch\.nn\.functional|math|torch(?!\.has_))\.[a-z][A-Za-z0-9_]*$/;
+
 /** Python truthiness where it can be decided; `undefined` when it cannot. */
 export function truthy(v: Value): boolean | undefined {
 	switch (v.k) {
@@ -481,7 +491,7 @@ export function truthy(v: Value): boolean | undefined {
 		case 'ref':
 			// A framework's layer class (`norm_layer(dim) if norm_layer else None` with nn.LayerNorm)
 			// is a class, and a class is true; another imported name may be anything (None).
-			return isLayerClassPath(v.path) ? true : undefined;
+			return isLayerClassPath(v.path) || ALWAYS_TRUE_REF.test(v.path) ? true : undefined;
 		case 'obj':
 			return v.obj.truth ? v.obj.truth() : true;
 		default:

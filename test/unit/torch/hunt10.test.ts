@@ -105,9 +105,176 @@ names.sort(key=len)
 sorted_net = nn.Sequential(*[nn.Linear(x, len(names[0])) for x in xs])
 `,
 	},
+	{
+		title: '`if self.output:` where `self.output = F.sigmoid`: a torch function is true (unknown before: its forward, and so the totals, could not be followed)',
+		seen: "laiguokun/LSTNet's model (hunt 12)",
+		name: 'net',
+		expected: [36, 36, 0],
+		code: `import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self, output_fun):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+        self.output = None
+        if output_fun == 'sigmoid':
+            self.output = F.sigmoid
+    def forward(self, x):
+        res = self.fc(x)
+        if (self.output):
+            res = self.output(res)
+        return res
+
+# normlens: input (1, 8)
+net = Net('sigmoid')
+`,
+	},
+	{
+		title: "`issubclass(type(self.module), torch.nn.RNNBase)`: `type()` of a torch.nn module is its class, `issubclass` follows PyTorch 1.13's bases (unknown before)",
+		seen: "salesforce/awd-lstm-lm's WeightDrop (hunt 12: 24,221,600 as PyTorch)",
+		name: 'wd',
+		expected: [448, 448, 0],
+		code: `import torch
+import torch.nn as nn
+
+class WeightDrop(nn.Module):
+    def __init__(self, module, weights):
+        super().__init__()
+        self.module = module
+        if issubclass(type(self.module), torch.nn.RNNBase):
+            self.module.flatten_parameters = lambda *a, **k: None
+        for name_w in weights:
+            w = getattr(self.module, name_w)
+            del self.module._parameters[name_w]
+            self.module.register_parameter(name_w + '_raw', nn.Parameter(w.data))
+
+wd = WeightDrop(nn.LSTM(4, 8), ['weight_hh_l0'])
+`,
+	},
+	{
+		title: '`type(m) == nn.Linear`, `type(m).__name__` and `type(m)(4, 4)` of a torch.nn module',
+		seen: 'a probe of NormLens',
+		name: 'net',
+		expected: [42, 42, 0],
+		code: `import torch.nn as nn
+m = nn.Linear(2, 3)
+n = type(m).__name__
+k = {"Linear": 5, "Conv2d": 7}[type(m).__name__]
+same = type(m) == nn.Linear
+other = type(m) is nn.Conv2d
+net = nn.Sequential(nn.Linear(k + len(n) + int(same) * 10 + int(other) * 100, 1), type(m)(4, 4))
+`,
+	},
+	{
+		title: '`nn.Conv1d(32, 32, kernel_size=(1, 2))` keeps the 2-tuple for its weight, as `_single` does (unknown before)',
+		seen: 'nnzhan/Graph-WaveNet (hunt 12)',
+		name: 'gate',
+		expected: [10528, 10528, 0],
+		code: `import torch.nn as nn
+
+class Gate(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gate = nn.Conv1d(in_channels=32, out_channels=32, kernel_size=(1, 2), dilation=1)
+        self.skip = nn.Conv1d(32, 256, kernel_size=(1, 1))
+
+gate = Gate()
+`,
+	},
+	{
+		title: 'a `collections.defaultdict` and a torch.distributions distribution kept as attributes are no module parts (unknown before)',
+		seen: "salesforce/awd-lstm-lm's SplitCrossEntropyLoss, karpathy/pytorch-normalizing-flows (hunt 12)",
+		name: 'crit',
+		expected: [1221, 1221, 0],
+		code: `from collections import defaultdict
+import torch
+import torch.nn as nn
+from torch.distributions import Uniform, TransformedDistribution, SigmoidTransform
+
+class Split(nn.Module):
+    def __init__(self, hidden_size, splits):
+        super().__init__()
+        self.splits = [0] + splits + [100 * 1000000]
+        self.nsplits = len(self.splits) - 1
+        self.stats = defaultdict(list)
+        self.prior = TransformedDistribution(Uniform(torch.zeros(2), torch.ones(2)), SigmoidTransform().inv)
+        self.flows = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+        if self.nsplits > 1:
+            self.tail_vectors = nn.Parameter(torch.zeros(self.nsplits - 1, hidden_size))
+            self.tail_bias = nn.Parameter(torch.zeros(self.nsplits - 1))
+
+crit = Split(400, [2800, 20000, 76000])
+`,
+	},
+	{
+		title: 'matrix decompositions: `torch.qr`, `torch.linalg.qr / svd`, `torch.svd`, `torch.lu`, `torch.lu_unpack`, `det`, `slogdet`, `inverse`, `diag`, as functions and methods (unknown before)',
+		seen: "chaiyujin/glow-pytorch's and jaywalnut310/glow-tts's invertible 1×1 convolutions (hunt 12)",
+		name: 'm',
+		expected: [626, 626, 22],
+		code: `import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        a = torch.randn(2, 5, 3)
+        q, r = torch.qr(a)
+        q2, r2 = torch.qr(a, some=False)
+        q3, r3 = torch.linalg.qr(a, mode="complete")
+        u, s, v = torch.svd(a)
+        u2, s2, v2 = torch.linalg.svd(a)
+        u3, s3, v3 = torch.linalg.svd(a, full_matrices=False)
+        lu, piv = torch.lu(a)
+        P, L, U = torch.lu_unpack(lu, piv)
+        sq = torch.randn(4, 4, dtype=torch.float64)
+        d = torch.det(sq)
+        sg, la = torch.slogdet(sq)
+        inv = torch.inverse(sq)
+        m = torch.randn(4, 6)
+        parts = [q, r, q2, r2, q3, r3, u, s, v, u2, s2, v2, u3, s3, v3, lu, piv, P, L, U, inv]
+        diags = [torch.diag(s[0]), torch.diag(s[0], 2), m.diag(), m.diag(-3), torch.diag(m, 5), m.T.qr()[0], *Q_lu(sq)]
+        self.p = nn.ParameterList([nn.Parameter(t.float()) for t in parts + diags] + [nn.Parameter(d.reshape(1)), nn.Parameter(sg.reshape(1))])
+        self.register_buffer("piv", piv)
+        self.register_buffer("inv", inv)
+def Q_lu(w):
+    P, L, U = torch.lu_unpack(*w.lu())
+    return [L, U.diag()]
+m = M()
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {
+	it("`F.batch_norm(…, training=True)` on one value per channel raises ValueError in PyTorch, in eval mode too: the forward's output has no shape, and says why (MAML's learner showed (1, 5))", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.ones(64))
+        self.b = nn.Parameter(torch.zeros(64))
+        self.fc = nn.Linear(64, 5)
+    def forward(self, x, bn_training=True):
+        x = F.batch_norm(x, None, None, weight=self.w, bias=self.b, training=bn_training)
+        return self.fc(x.view(x.size(0), -1))
+
+# normlens: input (1, 64, 1, 1)
+net = Net()
+# normlens: input (2, 64, 1, 1)
+net2 = Net()
+`);
+		const [one, two] = ['net', 'net2'].map((n) => r.models.find((m) => m.name === n));
+		assert.strictEqual(one?.totals.total, 453);
+		assert.strictEqual(one?.calls?.[0]?.outputShape, null);
+		assert.match(
+			one?.calls?.[0]?.unknown?.reason ?? '',
+			/Expected more than 1 value per channel/,
+		);
+		assert.deepStrictEqual(two?.calls?.[0]?.outputShape, [2, 5]);
+	});
+
 	for (const { title, seen, name, expected, code } of CASES) {
 		it(`${title} (${seen})`, () => {
 			const m = analyzePython(code).models.find((x) => x.name === name);

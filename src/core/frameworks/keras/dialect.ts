@@ -35,7 +35,49 @@ export interface KerasDialect {
  * Colab's `%tensorflow_version 1.x`: the tf.keras of such code is TensorFlow 1's.
  */
 const TF1_SIGNAL =
-	/\btf\.(?:Session|placeholder|contrib|ConfigProto|enable_eager_execution|set_random_seed|logging\.set_verbosity)\b|%tensorflow_version[ \t]+1\b/;
+	/\btf\.(?:Session|placeholder|contrib|ConfigProto|enable_eager_execution|set_random_seed|logging\.set_verbosity)\b/;
+/** Colab's `%tensorflow_version 1.x`: a comment in a notebook exported as a script. */
+const TF1_MAGIC = /^[ \t]*#?[ \t]*%tensorflow_version[ \t]+1\b/m;
+
+/**
+ * The code of a Python text with its comments and string literals blanked (lengths kept): a
+ * `# tf.enable_eager_execution()` left in a TensorFlow 2 notebook, or an API named in a message, is
+ * no evidence of which Keras runs the code.
+ */
+export function codeOnly(text: string): string {
+	const out = text.split('');
+	const blank = (from: number, to: number) => {
+		for (let j = from; j < to; j++) {
+			if (out[j] !== '\n') {
+				out[j] = ' ';
+			}
+		}
+	};
+	for (let i = 0; i < text.length;) {
+		const c = text[i];
+		if (c === '#') {
+			const end = text.indexOf('\n', i);
+			const stop = end < 0 ? text.length : end;
+			blank(i, stop);
+			i = stop;
+		} else if (c === '"' || c === "'") {
+			const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+			let j = i + quote.length;
+			while (j < text.length && !text.startsWith(quote, j)) {
+				if (quote.length === 1 && text[j] === '\n') {
+					break;
+				}
+				j += text[j] === '\\' ? 2 : 1;
+			}
+			const stop = Math.min(text.length, j + quote.length);
+			blank(i + quote.length, Math.min(j, text.length));
+			i = stop;
+		} else {
+			i++;
+		}
+	}
+	return out.join('');
+}
 
 /** Signals in the code, strongest first; the first that matches decides. */
 const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
@@ -68,15 +110,19 @@ const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: s
  * code's own signals; otherwise Keras 3, which is what the code prints when run today.
  */
 export function kerasDialect(text: string, printedOutputs: readonly string[] = []): KerasDialect {
-	const d = dialectOf(text, printedOutputs);
+	const code = codeOnly(text);
+	const d = dialectOf(text, code, printedOutputs);
 	return {
 		...d,
-		beforeTf2: d.naming === 'legacy' || (d.naming === 'tf.keras' && TF1_SIGNAL.test(text)),
+		beforeTf2:
+			d.naming === 'legacy' ||
+			(d.naming === 'tf.keras' && (TF1_SIGNAL.test(code) || TF1_MAGIC.test(text))),
 	};
 }
 
 function dialectOf(
 	text: string,
+	code: string,
 	printedOutputs: readonly string[],
 ): Omit<KerasDialect, 'beforeTf2'> {
 	// The user's own word: `# normlens: keras 2` (tf.keras 2.x), `keras 3`, `keras 1`.
@@ -86,11 +132,11 @@ function dialectOf(
 			declared === '3' ? 'keras3' : declared === '2' ? 'tf.keras' : 'legacy';
 		return {
 			naming,
-			keras1: declared === '1' || writtenForKeras1(text),
+			keras1: declared === '1' || writtenForKeras1(code),
 			evidence: `the file says \`# normlens: keras ${declared}\``,
 		};
 	}
-	const keras1 = writtenForKeras1(text);
+	const keras1 = writtenForKeras1(code);
 	if (keras1) {
 		return { naming: 'legacy', keras1, evidence: 'the code is written for Keras 1' };
 	}
@@ -117,7 +163,7 @@ function dialectOf(
 			if (/^[ \t]*_{20,}[ \t]*$/m.test(out)) {
 				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise.
 				const legacy =
-					CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(text) === true;
+					CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(code) === true;
 				return {
 					naming: legacy ? 'legacy' : 'tf.keras',
 					keras1,
@@ -127,7 +173,7 @@ function dialectOf(
 		}
 	}
 	for (const s of CODE_SIGNALS) {
-		if (s.pattern.test(text)) {
+		if (s.pattern.test(code)) {
 			return { naming: s.naming, keras1, evidence: s.evidence };
 		}
 	}

@@ -76,6 +76,7 @@ export function toyDataset(s: KerasSession, name: string, args: CallArgs, range:
 		bases: [],
 		methods: new Map(),
 		attrs: new Map(),
+		itemsAreAttrs: true,
 	};
 	const attrs = new Map<string, Value>([
 		['data', { k: 'obj', obj: data }],

@@ -27,7 +27,12 @@ export function totalsNow(
 			(m) =>
 				(!m.library || m.varName !== undefined) &&
 				(m.definedAt ?? m.range).start.line >= from &&
-				(m.definedAt ?? m.range).start.line <= to,
+				(m.definedAt ?? m.range).start.line <= to &&
+				// A Sequential with no input yet is built by a later cell's `build()` or call, if
+				// any: building it here would mark its custom layers as never built for good. Its
+				// totals now are unknown, which a snapshot does not record anyway.
+				(m.modelKind !== 'sequential' ||
+					(m.inputShape ?? m.layers[0]?.declaredInput ?? null) !== null),
 		)
 		.map((m) => {
 			if (m.modelKind === 'sequential') {

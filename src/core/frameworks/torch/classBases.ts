@@ -1,9 +1,10 @@
 // The torch.nn base classes of torch.nn's modules, for isinstance(): PyTorch 1.13's own MRO, printed
 // by `[b.__name__ for b in cls.__mro__[1:] if b.__module__.startswith('torch.nn')]` (less Module) for
 // every nn.Module subclass in torch.nn; a class not listed has only nn.Module above it.
-import { basePaths } from '../../python/values';
+import { basePaths, FrameworkObject, Value } from '../../python/values';
 import { opTable } from '../common/opTable';
-import type { TorchModule } from './objects';
+import { torchModuleSpec } from './catalogue';
+import { TorchModule } from './objects';
 import { torchSubpath } from './paths';
 
 /** Each class's torch.nn bases, nearest first (`isinstance(bn, nn.modules.batchnorm._BatchNorm)`). */
@@ -130,4 +131,36 @@ export function torchInstanceOf(m: TorchModule, name: string): boolean {
 				)
 			: false)
 	);
+}
+
+/** `isinstance(obj, torch.nn.<name>)` (Runtime.isInstance); undefined for other objects and paths. */
+export function torchIsInstance(obj: FrameworkObject, path: string): boolean | undefined {
+	const sub = torchSubpath(path);
+	if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
+		return undefined;
+	}
+	return sub.name === 'Module' || torchInstanceOf(obj, sub.name);
+}
+
+/**
+ * `type(m)` of a catalogue module (Runtime.typeOf): its torch.nn class, as a path (awd-lstm's
+ * `issubclass(type(self.module), torch.nn.RNNBase)`); undefined for anything else.
+ */
+export function torchTypeOf(obj: FrameworkObject): Value | undefined {
+	if (!(obj instanceof TorchModule) || obj.pyClass || !obj.spec) {
+		return undefined;
+	}
+	return { k: 'ref', path: `torch.nn.${torchClassNames(obj)[0]}` };
+}
+
+/**
+ * `issubclass(torch.nn.<a>, torch.nn.<b>)` (Runtime.isSubclass) for catalogue classes, by PyTorch
+ * 1.13's MRO; undefined where either is not one.
+ */
+export function torchIsSubclass(path: string, base: string): boolean | undefined {
+	const [a, b] = [torchSubpath(path), torchSubpath(base)];
+	if (a?.area !== 'nn' || b?.area !== 'nn' || !torchModuleSpec(a.name)) {
+		return undefined;
+	}
+	return b.name === 'Module' || withBases(a.name).includes(b.name);
 }

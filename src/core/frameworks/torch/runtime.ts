@@ -20,7 +20,7 @@ import {
 	Value,
 } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
-import { torchInstanceOf } from './classBases';
+import { torchIsInstance, torchIsSubclass, torchTypeOf } from './classBases';
 import { ForwardTracer } from './forward';
 import {
 	createModule,
@@ -41,6 +41,7 @@ import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects'
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsCall } from './ops/einops';
 import { functional } from './ops/functional';
+import { linalgFunction } from './ops/linalg';
 import { tensorAttribute, tensorBinaryOp, tensorUnaryOp } from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
@@ -210,13 +211,9 @@ export class TorchRuntime implements Runtime, TorchSession {
 		return 'pure';
 	}
 
-	isInstance(obj: FrameworkObject, path: string): boolean | undefined {
-		const sub = torchSubpath(path);
-		if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
-			return undefined;
-		}
-		return sub.name === 'Module' || torchInstanceOf(obj, sub.name);
-	}
+	readonly isInstance = torchIsInstance;
+	readonly typeOf = torchTypeOf;
+	readonly isSubclass = torchIsSubclass;
 
 	callRef(path: string, args: CallArgs, ctx: CallContext): Value | undefined {
 		const data = dataConstructor(path, args, ctx) ?? distributionCall(path, args);
@@ -361,7 +358,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			};
 			return NONE;
 		}
-		return torchFunction(name, args, ctx, (d) => this.report(d));
+		return linalgFunction(path, args) ?? torchFunction(name, args, ctx, (d) => this.report(d));
 	}
 
 	/** `torch.nn` defines the modules of the catalogue (and others NormLens does not know: undefined). */

@@ -397,6 +397,10 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 	if (obj.k === 'dict' && dictKey(key) !== undefined) {
 		return obj.entries.get(dictKey(key) as string) ?? UNKNOWN;
 	}
+	if (obj.k === 'instance' && obj.inst.cls.itemsAreAttrs && key.k === 'str') {
+		// scikit-learn's Bunch: `ds['data']` is `ds.data`.
+		return obj.inst.attrs.get(key.v) ?? UNKNOWN;
+	}
 	if (obj.k === 'str') {
 		const i = asInt(key);
 		return i === undefined ? UNKNOWN : { k: 'str', v: obj.v.at(i) ?? '' };

@@ -6,6 +6,7 @@ import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '
 import {
 	bool,
 	checkChannels,
+	dims,
 	fmt,
 	int,
 	ints,
@@ -102,13 +103,23 @@ export const convolutionModules: TorchModuleSpec[] = [
 	lazyConvTranspose(3),
 ];
 
+/**
+ * The kernel as PyTorch's `_single` / `_pair` / `_triple` keep it for the weight: an int repeated,
+ * any sequence as it is (`nn.Conv1d(32, 32, kernel_size=(1, 2))` has a (32, 32, 1, 2) weight, which
+ * Graph-WaveNet builds; only its forward then fails).
+ */
+function kernelDims(cfg: ModuleConfig, rank: number): number[] | undefined {
+	const k = ints(cfg, 'kernel_size', rank) ?? dims(cfg.get('kernel_size'), 'kernel_size');
+	return k && k.length > 0 ? k : undefined;
+}
+
 /** The weight rules the convolution rows name, by name (rules.ts gathers every family's). */
 export const convolutionParams = {
 	conv: (s, cfg) => {
 		const i = int(cfg, 'in_channels');
 		const o = int(cfg, 'out_channels');
 		const g = int(cfg, 'groups');
-		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const k = kernelDims(cfg, s.rank ?? 2);
 		const bias = bool(cfg, 'bias');
 		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
 			return null;
@@ -126,7 +137,7 @@ export const convolutionParams = {
 		const i = int(cfg, 'in_channels');
 		const o = int(cfg, 'out_channels');
 		const g = int(cfg, 'groups');
-		const k = ints(cfg, 'kernel_size', s.rank ?? 2);
+		const k = kernelDims(cfg, s.rank ?? 2);
 		const bias = bool(cfg, 'bias');
 		if (i === undefined || o === undefined || g === undefined || !k || bias === undefined) {
 			return null;

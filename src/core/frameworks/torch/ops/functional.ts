@@ -291,6 +291,32 @@ const multiHeadAttentionForward: FunctionalRule = ({ args }) => {
 	return tuple([output, weights]);
 };
 
+/**
+ * `F.batch_norm(input, running_mean, running_var, weight, bias, training=False, …)`: with
+ * `training=True` (MAML's learner passes it whatever the module's mode) one value per channel is
+ * PyTorch's ValueError, in eval mode too.
+ */
+const batchNorm: FunctionalRule = (c) => {
+	const { s, args, ctx, t } = c;
+	const training = args.positional[5] ?? args.keywords.get('training');
+	const x = t?.shape;
+	const values =
+		x && x.length >= 2 && x.every((d) => d !== null)
+			? (x as number[]).filter((_, i) => i !== 1).reduce((a, b) => a * b, 1)
+			: undefined;
+	if (training?.k === 'bool' && training.v && x && values === 1) {
+		const message = `F.batch_norm with training=True gets one value per channel ${fmtShape(x)}: PyTorch raises ValueError "Expected more than 1 value per channel when training".`;
+		s.report({
+			range: ctx.range(args.node),
+			severity: 'error',
+			code: 'shape-mismatch',
+			message,
+		});
+		return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
+	}
+	return keepsShape(c);
+};
+
 /** The F.* functions of several tensors (functionalMore.ts). */
 const multiTensor: FunctionalRule = ({ s, name, args, ctx }) =>
 	multiTensorValue(name, 'F.', args, ctx, (d) => s.report(d));
@@ -302,6 +328,7 @@ const functionalOps = opTable<FunctionalRule>({
 	...Object.fromEntries(
 		Object.entries(functionalModules).map(([n, moduleName]) => [n, byModuleRule(moduleName)]),
 	),
+	batch_norm: batchNorm,
 	max_unpool1d: maxUnpool(1),
 	max_unpool2d: maxUnpool(2),
 	max_unpool3d: maxUnpool(3),

@@ -8,6 +8,7 @@ import { ShapeError } from '../../common/spec';
 import { CAST_METHODS, dtypeAfter, dtypeNamed, LEGACY_TYPES, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { elementwise } from './elementwise';
+import { LINALG_METHODS, TUPLE_LINALG_METHODS } from './linalg';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
 import { moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
 
@@ -186,6 +187,7 @@ const MAX_ITERATED = 4096;
  * iterating gives one tensor per row.
  */
 const valueMethods = opTable<(t: TorchTensor, args: CallArgs) => Value | undefined>({
+	...LINALG_METHODS,
 	item: (t) => (t.values?.length === 1 ? pyNum(t, t.values[0]) : UNKNOWN),
 	tolist: (t) =>
 		t.values && t.shape?.length === 1
@@ -528,6 +530,7 @@ function dtypeOfCast(t: TorchTensor, name: string, args: CallArgs): TorchDtype |
  */
 const notATensor = new Set([
 	...SHAPE_READS,
+	...TUPLE_LINALG_METHODS,
 	'chunk',
 	'split',
 	'unbind',
