@@ -242,6 +242,25 @@ def Q_lu(w):
 m = M()
 `,
 	},
+	{
+		title: "`self.v = nn.Parameter(…).to(device)`: PyTorch keeps the Parameter itself (registered) when the device and dtype do not change, a plain tensor otherwise: unknown, saying so (Graph-WaveNet counted 305,260 for PyTorch's 309,400 on the CPU)",
+		seen: 'nnzhan/Graph-WaveNet (hunt 12)',
+		name: 'g',
+		expected: [null, null, null],
+		code: `import torch
+import torch.nn as nn
+class G(nn.Module):
+    def __init__(self, device):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.v = nn.Parameter(torch.randn(7, 10)).to(device)
+        self.pos = nn.Parameter(torch.zeros(1, 4))
+    def forward(self, x):
+        return self.fc(x) + self.pos.to(x.device)
+# normlens: input (2, 4)
+g = G(torch.device("cpu"))
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {

@@ -298,10 +298,11 @@ export function setAttribute(
 		return true;
 	}
 	if (slot && value.k !== 'unknown') {
-		// PyTorch raises TypeError (a tensor set on a parameter's name, a number on a buffer's…).
+		// PyTorch raises TypeError (a tensor set on a parameter's name, a number on a buffer's…),
+		// unless the tensor may be the parameter itself (`self.w = self.w.to(device)`).
 		const what = slot === 'param' ? 'parameter' : slot;
 		obj.paramsKnown = false;
-		obj.unknownCause ??= {
+		obj.unknownCause ??= (tensor instanceof TorchTensor ? tensor.opaque : undefined) ?? {
 			reason: `PyTorch raises TypeError here: \`${name}\` is a registered ${what}, and this value is not one (nor None)`,
 			range: range ?? obj.range,
 		};

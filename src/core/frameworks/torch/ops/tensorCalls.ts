@@ -65,8 +65,15 @@ export function tensorCall(
 							),
 							() => ctx.range(args.node),
 						)
-					: paramMethod(obj, name, args, (t) =>
-							tensorMethodAt(t, name, args, ctx.range(args.node), (d) => s.report(d)),
+					: paramMethod(
+							obj,
+							name,
+							args,
+							(t) =>
+								tensorMethodAt(t, name, args, ctx.range(args.node), (d) =>
+									s.report(d),
+								),
+							ctx.range(args.node),
 						),
 			[{ k: 'obj', obj }, ...args.positional, ...args.keywords.values()],
 			opShapeCause(name === '__getitem__' ? 'x[…]' : `.${name}(…)`, ctx.range(args.node)),

@@ -86,6 +86,20 @@ const TENSOR_STATE = new Set([
 	'retains_grad',
 ]);
 
+/** The methods that return the tensor itself when they change nothing (`Tensor.to`'s rule). */
+const MAY_RETURN_SELF = new Set([
+	'to',
+	'cuda',
+	'cpu',
+	'type',
+	'float',
+	'double',
+	'half',
+	'bfloat16',
+	'contiguous',
+	'type_as',
+]);
+
 /** A parameter's own methods; any other is the tensor method on a tensor of its shape. */
 export function paramMethod(
 	obj: TorchParam,
@@ -93,7 +107,20 @@ export function paramMethod(
 	args: CallArgs,
 	/** The tensor method on a tensor of the parameter's shape (tensorMethodAt, which reports its errors). */
 	asTensor: (t: TorchTensor) => Value,
+	range: TextRange,
 ): Value {
+	if (MAY_RETURN_SELF.has(name) && !obj.isBuffer && obj.shape) {
+		// Graph-WaveNet's `nn.Parameter(…).to(device)`: a tensor in a forward, but what a module
+		// keeps may be the Parameter (on the device it was already on) or a copy it does not register.
+		const v = asTensor(paramTensor(obj));
+		if (v.k === 'obj' && v.obj instanceof TorchTensor) {
+			v.obj.opaque = {
+				reason: `\`.${name}(…)\` of a Parameter is that Parameter when it changes neither its device nor its dtype (a module holding it then registers it), and a plain tensor otherwise: NormLens does not follow devices`,
+				range,
+			};
+		}
+		return v;
+	}
 	if (name === 'requires_grad_') {
 		const flag = args.positional[0] ?? args.keywords.get('requires_grad');
 		obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
