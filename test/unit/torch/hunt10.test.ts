@@ -261,6 +261,72 @@ class G(nn.Module):
 g = G(torch.device("cpu"))
 `,
 	},
+	{
+		title: "a decorator of the source runs: `@register('tiny')` puts the class in its registry (len(registry) read 0, a Linear(1, 1) for PyTorch's Linear(2, 1)), a registry instance's `register_module()` and `build(cfg)`, a wrapper on `__init__` and on a static method",
+		seen: 'a probe of NormLens (mmcv / detectron2-style registries)',
+		name: 'all',
+		expected: [144, 144, 0],
+		code: `import functools
+import torch
+import torch.nn as nn
+
+registry = {}
+def register(name):
+    def deco(cls):
+        registry[name] = cls
+        return cls
+    return deco
+
+@register("tiny")
+class Tiny(nn.Module):
+    def __init__(self, width=4):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+class Registry:
+    def __init__(self):
+        self._map = {}
+    def register_module(self, name=None):
+        def _register(cls):
+            self._map[name or cls.__name__] = cls
+            return cls
+        return _register
+    def build(self, cfg):
+        cfg = dict(cfg)
+        return self._map[cfg.pop("type")](**cfg)
+
+BACKBONES = Registry()
+
+@BACKBONES.register_module()
+class SmallNet(nn.Module):
+    def __init__(self, width=8, depth=2):
+        super().__init__()
+        self.layers = nn.Sequential(*[nn.Linear(width, width) for _ in range(depth)])
+
+    @torch.no_grad()
+    def init_weights(self):
+        pass
+
+def timed(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+class Head(nn.Module):
+    @timed
+    def __init__(self, n):
+        super().__init__()
+        self.fc = nn.Linear(n, 2)
+
+    @staticmethod
+    @timed
+    def width():
+        return 5
+
+all = nn.ModuleList([registry["tiny"](width=len(registry) + 1), BACKBONES.build(dict(type="SmallNet", width=6, depth=3)), Head(Head.width())])
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {

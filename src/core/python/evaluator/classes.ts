@@ -45,8 +45,10 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 		it.execBlock(body, classScope);
 		for (const [k, v] of classScope.entries()) {
 			if (v.k === 'func') {
-				// Methods close over the enclosing scope, not the class body (as in Python).
-				cls.methods.set(k, { ...v.def, closure: scope, definedIn: cls });
+				// Methods defined in the body close over the enclosing scope, not the class body (as in
+				// Python); a function a decorator returned keeps its own closure.
+				const closure = v.def.closure === classScope ? scope : v.def.closure;
+				cls.methods.set(k, { ...v.def, closure, definedIn: cls });
 			} else {
 				cls.attrs.set(k, v);
 			}
@@ -79,6 +81,9 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 			return undefined;
 		}
 		it.defineFunction(fn, scope);
+		if (name) {
+			applySourceDecorators(it, node, it.source.slice(name), scope);
+		}
 		const bound = name ? scope.get(it.source.slice(name)) : undefined;
 		const binding = decorators.includes('staticmethod')
 			? 'static'
@@ -124,9 +129,59 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 				scope,
 			);
 		}
+		if (name) {
+			applySourceDecorators(it, node, it.source.slice(name), scope);
+		}
 	}
 	return undefined;
 }
+
+/** The decorators `execDecorated` reads by their text (how a method binds, dataclasses, attrs). */
+const READ_BY_TEXT =
+	/^(?:staticmethod|classmethod|property|(?:functools\.)?cached_property|\w+\.(?:setter|deleter|getter)|(?:dataclasses\.)?dataclass(?:\(.*\))?|(?:(?:tf|tensorflow)\.)?custom_gradient|attrs?\.\w+(?:\(.*\))?|define|frozen)$/;
+
+/**
+ * `@d` / `@d(args)` where d is a function of the source (a registry's `register(name)`, a
+ * wrapper): Python binds the name to what `d` returns, bottom-up, and whatever d does with what it
+ * is given happens (`registry[name] = cls`). Library and unknown decorators keep what they decorate.
+ */
+function applySourceDecorators(
+	it: Interpreter,
+	node: SyntaxNode,
+	name: string,
+	scope: Scope,
+): void {
+	const decorators = children(node).filter((c) => c.name === 'Decorator');
+	for (const d of decorators.reverse()) {
+		const text = it.source.slice(d).replace(/^@\s*/, '').replace(/\s+/g, '');
+		if (READ_BY_TEXT.test(text)) {
+			continue;
+		}
+		let callee: Value | undefined;
+		for (let c = d.firstChild; c; c = c.nextSibling) {
+			if (c.name === 'VariableName') {
+				const part = it.source.slice(c);
+				callee = callee === undefined ? scope.get(part) : it.getAttr(callee, part);
+			} else if (c.name === 'ArgList' && callee !== undefined) {
+				callee = sourceCallable(callee)
+					? it.call(callee, it.callArguments(c, d, scope))
+					: undefined;
+			}
+		}
+		const current = scope.get(name);
+		if (callee && current && sourceCallable(callee)) {
+			it.bindName(
+				name,
+				it.call(callee, { positional: [current], keywords: new Map(), node: d }),
+				scope,
+			);
+		}
+	}
+}
+
+/** A function or bound method of the source (what a decorator of the source is). */
+const sourceCallable = (v: Value): boolean =>
+	v.k === 'func' || (v.k === 'method' && v.fn.body !== null);
 
 /**
  * `Cls(…)`: a runtime that models the class's bases makes its object, else it is a plain instance;
