@@ -46,11 +46,24 @@ export class ArgumentParserObject implements FrameworkObject {
 const PARSERS = new Set(['argparse.ArgumentParser']);
 
 export function isArgparseConstructor(path: string): boolean {
-	return PARSERS.has(path) || path === 'argparse.Namespace';
+	return PARSERS.has(path) || path === 'argparse.Namespace' || path === 'types.SimpleNamespace';
 }
 
-/** `argparse.ArgumentParser(…)` / `argparse.Namespace(**kw)`. */
+/**
+ * `argparse.ArgumentParser(…)` / `argparse.Namespace(**kw)`, and `types.SimpleNamespace(**kw)`
+ * (the same attributes; no `in`, and no positional argument before Python 3.13).
+ */
 export function argparseConstructor(it: Interpreter, path: string, args: CallArgs): Value {
+	if (path === 'types.SimpleNamespace') {
+		return args.cause || args.positional.length > 0
+			? unknown(
+					args.cause ?? {
+						reason: '`SimpleNamespace(…)` with a positional argument (a mapping only from Python 3.13)',
+						range: it.here(args.node),
+					},
+				)
+			: namespace(it, new Map(args.keywords), false);
+	}
 	if (path === 'argparse.Namespace') {
 		return args.cause ? unknown(args.cause) : namespace(it, new Map(args.keywords));
 	}
@@ -79,15 +92,17 @@ export function namespaceContains(op: string, key: Value, ns: Value): Value | un
 	return { k: 'bool', v: op === 'in' ? has : !has };
 }
 
-function namespace(it: Interpreter, attrs: Map<string, Value>): Value {
+function namespace(it: Interpreter, attrs: Map<string, Value>, argparse = true): Value {
 	const cls: ClassValue = {
-		name: 'Namespace',
+		name: argparse ? 'Namespace' : 'SimpleNamespace',
 		node: it.source.tree.topNode,
 		bases: [],
 		methods: new Map(),
 		attrs: new Map(),
 	};
-	NAMESPACE_CLASSES.add(cls);
+	if (argparse) {
+		NAMESPACE_CLASSES.add(cls);
+	}
 	return { k: 'instance', inst: { cls, attrs } };
 }
 

@@ -327,6 +327,22 @@ class Head(nn.Module):
 all = nn.ModuleList([registry["tiny"](width=len(registry) + 1), BACKBONES.build(dict(type="SmallNet", width=6, depth=3)), Head(Head.width())])
 `,
 	},
+	{
+		title: '`args = SimpleNamespace(d_in=10, d_out=4)` holds its attributes, as an argparse.Namespace (unknown before)',
+		seen: 'LeiBAI/AGCRN, huangtinglin/NGCF-PyTorch (hunt 13)',
+		name: 'net',
+		expected: [44, 44, 0],
+		code: `import torch
+from torch import nn
+from types import SimpleNamespace
+class Net(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.fc = nn.Linear(args.d_in, args.d_out)
+args = SimpleNamespace(d_in=10, d_out=4)
+net = Net(args)
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {
