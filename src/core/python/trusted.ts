@@ -133,6 +133,9 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'train_on_batch',
 		'test_on_batch',
 		'predict_on_batch',
+		// Sequential's in TensorFlow up to 2.5: predict, then the argmax or the probabilities.
+		'predict_classes',
+		'predict_proba',
 		'reset_states',
 		'reset_metrics',
 		'export',

@@ -50,7 +50,13 @@ export type Value =
 			 */
 			editsOwner?: { obj: FrameworkObject; cause: Cause };
 	  }
-	| { k: 'dict'; entries: Map<string, Value>; cause?: Cause }
+	/** `editsOwner`: as a list's (a module's `_modules`, whose items are its children). */
+	| {
+			k: 'dict';
+			entries: Map<string, Value>;
+			cause?: Cause;
+			editsOwner?: { obj: FrameworkObject; cause: Cause };
+	  }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
 	/**
 	 * `truth`: whether it is truthy, where that alone is known (`x.is_cuda and self.ngpu > 1` with

@@ -27,7 +27,65 @@ Non-trainable params: 0
 _________________________________________________________________
 `;
 
-describe('Keras hunt 13: a wrong number, and unknowns made exact', () => {
+describe('Keras hunts 13 and 14: a wrong number, and unknowns made exact', () => {
+	it("TensorFlow 2.0's `tensorflow_core.python.keras.api._v2.keras` is tf.keras (no model found before; printed 159,010)", () => {
+		const r =
+			analyzePython(`from tensorflow_core.python.keras.api._v2.keras.models import Sequential
+from tensorflow_core.python.keras.api._v2.keras.layers import Dense, Activation
+model = Sequential()
+model.add(Dense(200, input_shape=(784,)))
+model.add(Activation('relu'))
+model.add(Dense(10))
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 159010);
+	});
+
+	it('`model.predict_classes(…)` reads the weights only; `Lambda(lambda x: K.dropout(x, level=0.5))` keeps its shape (both unknown before; printed 101,770 and 3,110)', () => {
+		const r = analyzePython(`import numpy as np
+import tensorflow as tf
+from keras.models import Sequential
+from keras.layers import Dense, Lambda
+from keras import backend as K
+model = tf.keras.models.Sequential([tf.keras.layers.Flatten(input_shape=(28, 28)), tf.keras.layers.Dense(128, activation='relu'), tf.keras.layers.Dense(10, activation='softmax')])
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
+pred = model.predict_classes(np.zeros((2, 28, 28)))
+m = Sequential()
+m.add(Dense(100, input_shape=(20,)))
+m.add(Lambda(lambda x: K.dropout(x, level=0.5)))
+m.add(Dense(10))
+`);
+		assert.deepStrictEqual(
+			['model', 'm'].map((n) => r.models.find((x) => x.name === n)?.totals.total),
+			[101770, 3110],
+		);
+	});
+
+	it("a notebook that printed its Keras version, or Keras 2's warning for a Keras 1 argument, ran that Keras: a BatchNormalization counts 4 per feature (unknown before: 'written for Keras 1'; printed 420,260)", () => {
+		const code = `import keras
+from keras.models import Sequential
+from keras.layers import Dense, BatchNormalization
+model = Sequential()
+model.add(Dense(500, batch_input_shape=(None, 784)))
+model.add(BatchNormalization())
+model.add(Dense(10, activation='softmax'))
+model.fit(x, y, nb_epoch=1)`;
+		for (const printed of [
+			'Keras 1.2.2 TF 1.0.0 Python sys.version_info(major=3, minor=5)\n',
+			'/usr/local/lib/python3.5/dist-packages/keras/models.py:837: UserWarning: The `nb_epoch` argument in `fit` has been renamed `epochs`.\n',
+		]) {
+			const r = notebook([{ source: code, outputs: printed }]);
+			const m = r.models.find((x) => x.name === 'model');
+			assert.deepStrictEqual(
+				[m?.totals.total, m?.totals.nonTrainable],
+				[399510, 1000],
+				printed,
+			);
+		}
+		// Without either, Keras 1.0–1.1 (2 per feature) and later (4) differ: unknown, saying so.
+		const bare = notebook([{ source: code }]).models.find((x) => x.name === 'model');
+		assert.strictEqual(bare?.totals.total, null);
+	});
+
 	it("a commented-out `# tf.enable_eager_execution()` is no sign of TensorFlow 1: a GRU keeps TF 2's reset_after=True (4,704 for the printed 4,800 in a Coursera TF-in-Practice notebook)", () => {
 		const r = notebook([
 			{

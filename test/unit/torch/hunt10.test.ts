@@ -343,6 +343,75 @@ args = SimpleNamespace(d_in=10, d_out=4)
 net = Net(args)
 `,
 	},
+	{
+		title: "`self.device = torch.device('cuda') if torch.cuda.is_available() else torch.device('cpu')`: either way no module part, so the counts stay known (unknown before)",
+		seen: 'tiangexiang/CurveNet (hunt 13)',
+		name: 'net',
+		expected: [44, 44, 0],
+		code: `import torch
+from torch import nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.device = torch.device('cuda') if torch.cuda.is_available() else torch.device('cpu')
+        self.fc = nn.Linear(10, 4)
+net = Net()
+`,
+	},
+	{
+		title: "`for block in self._modules: for m in self._modules[block]` and `self._modules['m' + str(i)]` read a module's children by name (unknown before); written through, the counts are unknown",
+		seen: "1Konny/Beta-VAE, clovaai/stargan-v2's FAN (hunt 13)",
+		name: 'nets',
+		expected: [650, 650, 0],
+		code: `import torch
+from torch import nn
+import torch.nn.init as init
+def kaiming_init(m):
+    if isinstance(m, (nn.Linear, nn.Conv2d)):
+        init.kaiming_normal_(m.weight)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(10, 20), nn.ReLU())
+        self.decoder = nn.Sequential(nn.Linear(20, 10))
+        for block in self._modules:
+            for m in self._modules[block]:
+                kaiming_init(m)
+class Fan(nn.Module):
+    def __init__(self, n=2):
+        super().__init__()
+        self.n = n
+        for i in range(n):
+            self.add_module('m' + str(i), nn.Linear(10, 10))
+    def forward(self, x):
+        for i in range(self.n):
+            x = self._modules['m' + str(i)](x)
+        return x
+nets = nn.ModuleList([Net(), Fan()])
+# normlens: input (1, 10)
+fan = Fan()
+`,
+	},
+	{
+		title: '`eval("Encoder{}".format(name))` of a name reads that name (unknown before)',
+		seen: 'YannDubs/disentangling-vae (hunt 13)',
+		name: 'vae',
+		expected: [136, 136, 0],
+		code: `import torch
+from torch import nn
+class EncoderA(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.fc = nn.Linear(d, 8)
+def get_encoder(name):
+    return eval("Encoder{}".format(name))
+class VAE(nn.Module):
+    def __init__(self, enc_cls):
+        super().__init__()
+        self.enc = enc_cls(16)
+vae = VAE(get_encoder("A"))
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {
@@ -374,6 +443,20 @@ net2 = Net()
 			/Expected more than 1 value per channel/,
 		);
 		assert.deepStrictEqual(two?.calls?.[0]?.outputShape, [2, 5]);
+	});
+
+	it('`self._modules[name] = m` writes the registry directly: the counts are unknown, saying so', () => {
+		const r = analyzePython(`import torch.nn as nn
+class MySeq(nn.Module):
+    def __init__(self, *mods):
+        super().__init__()
+        for i, m in enumerate(mods):
+            self._modules[str(i)] = m
+s = MySeq(nn.Linear(2, 2), nn.ReLU())
+`);
+		const m = r.models.find((x) => x.name === 's');
+		assert.strictEqual(m?.totals.total, null);
+		assert.match(m?.unknown?.reason ?? '', /_modules` written directly/);
 	});
 
 	for (const { title, seen, name, expected, code } of CASES) {

@@ -23,6 +23,8 @@ export interface KerasDialect {
 	evidence: string;
 	/** Nothing decided it: Keras 3 is assumed (a count that differs between versions is then unknown). */
 	guessed?: true;
+	/** Standalone Keras's version, where a notebook printed it (`print('Keras', keras.__version__)`). */
+	version?: readonly [number, number];
 	/**
 	 * Keras's defaults from before TensorFlow 2 apply (`beforeTf2Defaults` in the catalogue): the
 	 * source is standalone Keras up to 2.3 (`legacy`), or tf.keras code written for TensorFlow 1.
@@ -79,6 +81,13 @@ export function codeOnly(text: string): string {
 	return out.join('');
 }
 
+/** Standalone Keras 2's warnings when its legacy interfaces convert a Keras 1 call. */
+const KERAS2_CONVERTED =
+	/Update your `\w+` call to the Keras 2 API|The `nb_epoch` argument in `fit` has been renamed `epochs`/;
+
+/** A printed version line: `Keras 2.2.4`, `Keras: 1.2.2`, `keras version 2.0.8`. */
+const PRINTED_VERSION = /^\s*Keras(?: version)?:?\s+v?([12])\.(\d+)\.\d+\b/im;
+
 /** Signals in the code, strongest first; the first that matches decides. */
 const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
 	{
@@ -134,6 +143,27 @@ function dialectOf(
 			naming,
 			keras1: declared === '1' || writtenForKeras1(code),
 			evidence: `the file says \`# normlens: keras ${declared}\``,
+		};
+	}
+	// A notebook that printed standalone Keras's version (`Keras 1.2.2 TF 1.0.0`) ran that Keras.
+	const printed = printedOutputs.map((out) => PRINTED_VERSION.exec(out)).find((m) => m !== null);
+	const version = printed ? ([Number(printed[1]), Number(printed[2])] as const) : undefined;
+	if (version && (version[0] === 1 || (version[0] === 2 && version[1] < 4))) {
+		return {
+			naming: 'legacy',
+			keras1: version[0] === 1 && writtenForKeras1(code),
+			evidence: `an output stored in this notebook prints Keras ${version.join('.')}`,
+			version,
+		};
+	}
+	// Standalone Keras 2.0–2.3 ran Keras 1 code through its legacy interfaces, warning each time: a
+	// notebook that stored such a warning ran Keras 2, whatever its code's spelling.
+	if (printedOutputs.some((out) => KERAS2_CONVERTED.test(out))) {
+		return {
+			naming: 'legacy',
+			keras1: false,
+			evidence:
+				'an output stored in this notebook is Keras 2’s warning that it converted a Keras 1 argument (“Update your … call to the Keras 2 API”)',
 		};
 	}
 	const keras1 = writtenForKeras1(code);

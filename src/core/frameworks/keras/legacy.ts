@@ -204,14 +204,18 @@ export function legacyArgs(
 			reason: `\`${k1Keyword}\` is Keras 1's API, which tf.keras does not take: ${shown} raises a TypeError there`,
 		};
 	}
-	if (spec.name === 'BatchNormalization' && (s.keras1 || k1Keyword)) {
+	const version = s.dialect.version;
+	const fourPerFeature = version !== undefined && (version[0] > 1 || version[1] >= 2);
+	if (spec.name === 'BatchNormalization' && (s.keras1 || k1Keyword) && !fourPerFeature) {
 		// Keras 1.0–1.1 printed 2 parameters per feature (γ, β), Keras 1.2 and 2 print 4 (with the moving statistics).
 		return {
 			reason: 'Keras 1.0–1.1 counts 2 parameters per feature of a BatchNormalization (γ, β), Keras 1.2 and later 4 (with the moving statistics), and this code is written for Keras 1',
 			severity: 'info',
 		};
 	}
-	if (!k1Keyword && !(k1Positional && s.keras1)) {
+	// Keras 1 and standalone Keras 2.0–2.3 (its legacy interfaces) read `Conv2D(32, 3, 3)` as 3×3.
+	const positionalKernel = s.keras1 || s.dialect.naming === 'legacy';
+	if (!k1Keyword && !(k1Positional && positionalKernel)) {
 		if (k1Positional && !tf) {
 			return {
 				reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it`,
@@ -255,13 +259,17 @@ export function legacyArgs(
 	) {
 		keywordsOut.set(
 			'data_format',
-			s.keras1Ordering ?? {
-				k: 'unknown',
-				cause: {
-					reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`,
-					range: ctx.range(args.node),
-				},
-			},
+			s.keras1Ordering ??
+				// Keras 2 converting a Keras 1 call leaves data_format None: its default, as any call's.
+				(s.keras1
+					? {
+							k: 'unknown',
+							cause: {
+								reason: `Keras 1 takes the image dimension ordering of ${spec.name} from ~/.keras/keras.json (image_dim_ordering), which this code does not set`,
+								range: ctx.range(args.node),
+							},
+						}
+					: s.imageDataFormat),
 		);
 	}
 	return { args: { ...args, positional: [], keywords: keywordsOut } };

@@ -15,11 +15,16 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 		}
 		return false;
 	};
-	if (skip('tensorflow', 'tf')) {
+	// TensorFlow 2.0 / 2.1 installed itself as `tensorflow_core`, whose tf.keras notebooks import
+	// from `tensorflow_core.python.keras.api._v2.keras.models`: tf.keras under its build path.
+	if (skip('tensorflow', 'tf', 'tensorflow_core')) {
 		skip('python');
 	}
 	if (!skip('keras', 'tf_keras')) {
 		return undefined;
+	}
+	if (parts[0] === 'api' && /^_v[12]$/.test(parts[1] ?? '') && parts[2] === 'keras') {
+		parts.splice(0, 3);
 	}
 	skip('src');
 	// Keras 3's `keras.ops.nn.relu` / `keras.ops.numpy.add` are `keras.ops.relu` / `keras.ops.add`.

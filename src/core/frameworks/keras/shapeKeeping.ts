@@ -131,6 +131,8 @@ export const SHAPE_KEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
 		'clip',
 		'stop_gradient',
 		'identity',
+		// `Lambda(lambda x: K.dropout(x, level=0.5))`: Monte Carlo dropout keeps the shape.
+		'dropout',
 	]),
 	ops: new Set([
 		'relu',

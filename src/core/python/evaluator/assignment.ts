@@ -213,6 +213,13 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 		it.taint(obj, cause());
 		return;
 	}
+	if (obj.k === 'dict' && obj.editsOwner) {
+		// `self._modules[name] = m`: the module's own registry, which NormLens does not write through.
+		it.taint(
+			{ k: 'obj', obj: obj.editsOwner.obj },
+			{ ...obj.editsOwner.cause, range: it.here(target) },
+		);
+	}
 	if (obj.k === 'dict' && !obj.cause) {
 		const k = dictKey(key);
 		if (k !== undefined) {
@@ -343,6 +350,12 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 					obj.items.splice(j, 1);
 					continue;
 				}
+			}
+			if (obj.k === 'dict' && obj.editsOwner) {
+				it.taint(
+					{ k: 'obj', obj: obj.editsOwner.obj },
+					{ ...obj.editsOwner.cause, range: it.here(target) },
+				);
 			}
 			if (obj.k === 'dict' && !obj.cause && dictKey(key) !== undefined) {
 				obj.entries.delete(dictKey(key) as string);

@@ -56,7 +56,8 @@ function callExpressionInner(it: Interpreter, node: SyntaxNode, scope: Scope): V
 	} finally {
 		it.assignTarget = saved;
 	}
-	return call(it, callee, args);
+	const named = evalOfName(it, calleeNode, callee, args, scope);
+	return named ?? call(it, callee, args);
 }
 
 /**
@@ -301,6 +302,36 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 		default:
 			return UNKNOWN;
 	}
+}
+
+/**
+ * Python's own `eval(text)` where the text is a name or a dotted name (disentangling-vae's
+ * `eval("Encoder{}".format(name))`): that name, read where the call is, as Python reads it.
+ * Undefined for anything else (which stays unknown, saying so).
+ */
+function evalOfName(
+	it: Interpreter,
+	calleeNode: SyntaxNode,
+	callee: Value,
+	args: CallArgs,
+	scope: Scope,
+): Value | undefined {
+	const text = args.positional[0];
+	if (
+		calleeNode.name !== 'VariableName' ||
+		it.source.slice(calleeNode) !== 'eval' ||
+		callee.k !== 'unknown' ||
+		scope.get('eval') !== undefined ||
+		args.positional.length !== 1 ||
+		args.keywords.size > 0 ||
+		text.k !== 'str' ||
+		!/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(text.v.trim())
+	) {
+		return undefined;
+	}
+	const [first, ...rest] = text.v.trim().split('.');
+	const v = scope.get(first);
+	return v === undefined ? undefined : rest.reduce((o, part) => it.getAttr(o, part), v);
 }
 
 /** `functools.reduce(f, xs[, initial])`, folding from the left. */

@@ -157,6 +157,11 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 			const t = truthy(c);
 			if (t === undefined || !a || !b) {
 				const cause = it.conditionCause(cond, c, 'if');
+				if (a && b && plainBranch(it, a, scope) && plainBranch(it, b, scope)) {
+					// `torch.device('cuda') if torch.cuda.is_available() else torch.device('cpu')`:
+					// either way no module, parameter or tensor, so a module keeping it keeps its counts.
+					return { k: 'unknown', why: NOT_A_MODEL_PART, cause };
+				}
 				// Neither branch is evaluated; calls in them may change what they receive.
 				[a, b].forEach((x) => x && it.havoc(x, scope, cause));
 				return unknown(cause);
@@ -185,6 +190,29 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		default:
 			return UNKNOWN;
 	}
+}
+
+/**
+ * A branch that changes nothing and is no model part: a literal, or `torch.device(…)` of literals
+ * (what CUDA-or-CPU choices hold).
+ */
+function plainBranch(it: Interpreter, node: SyntaxNode, scope: Scope): boolean {
+	if (['String', 'Number', 'Boolean', 'None'].includes(node.name)) {
+		return true;
+	}
+	const [callee, argList] = children(node);
+	if (node.name !== 'CallExpression' || !callee || argList?.name !== 'ArgList') {
+		return false;
+	}
+	const args = children(argList).filter((c) => !['(', ')', ','].includes(c.name));
+	const target = ['VariableName', 'MemberExpression'].includes(callee.name)
+		? evaluate(it, callee, scope)
+		: undefined;
+	return (
+		target?.k === 'ref' &&
+		target.path === 'torch.device' &&
+		args.every((x) => ['String', 'Number'].includes(x.name))
+	);
 }
 
 function lookup(it: Interpreter, name: string, scope: Scope): Value {

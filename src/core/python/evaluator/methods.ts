@@ -66,7 +66,11 @@ export function callMethodOn(
 		}
 		return unknown(self.cause);
 	}
-	if (self.k === 'list' && self.editsOwner && !READING_SEQUENCE_METHODS.has(name)) {
+	if (
+		(self.k === 'list' || self.k === 'dict') &&
+		self.editsOwner &&
+		!READING_SEQUENCE_METHODS.has(name)
+	) {
 		// `model.layers.pop()` where the list may be the model's own: the model may have changed.
 		it.taint(
 			{ k: 'obj', obj: self.editsOwner.obj },

@@ -403,6 +403,25 @@ export function moduleAttribute(m: TorchModule, name: string): Value | undefined
 	if (name === 'hparams' && m.hparams) {
 		return m.hparams;
 	}
+	if (name === '_modules') {
+		// The children by name, as `for name in self._modules` and `self._modules['m1']` read them;
+		// written through, it is the module's own registry, which NormLens does not follow.
+		return {
+			k: 'dict',
+			entries: new Map([...m.children].map(([k, c]) => [k, { k: 'obj', obj: c } as Value])),
+			// A module slot set to None is in `_modules` too, in an order NormLens does not keep.
+			...([...m.noneSlots.values()].includes('module')
+				? { cause: { reason: 'a module slot of this module is None', range: m.range } }
+				: {}),
+			editsOwner: {
+				obj: m,
+				cause: {
+					reason: '`_modules` written directly: NormLens follows modules registered by attribute, `add_module` or `register_module`',
+					range: m.range,
+				},
+			},
+		};
+	}
 	return undefined;
 }
 
