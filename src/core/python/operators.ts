@@ -129,6 +129,21 @@ export function strMethod(v: string, name: string, a: Value[]): Value | undefine
 		}
 		case 'isdigit':
 			return a.length === 0 ? bool(/^[0-9]+$/.test(v)) : undefined;
+		// `model_type.lower().capitalize()` building a class name (disentangling-vae).
+		case 'capitalize':
+			return a.length === 0
+				? { k: 'str', v: v.slice(0, 1).toUpperCase() + v.slice(1).toLowerCase() }
+				: undefined;
+		case 'title':
+			return a.length === 0
+				? {
+						k: 'str',
+						v: v.replace(
+							/[A-Za-z]+/g,
+							(w) => w.slice(0, 1).toUpperCase() + w.slice(1).toLowerCase(),
+						),
+					}
+				: undefined;
 		case 'join': {
 			const items =
 				a.length === 1 && (a[0].k === 'list' || a[0].k === 'tuple')

@@ -25,7 +25,8 @@ export type Value =
 	| { k: 'none' }
 	/**
 	 * `fields`: the names of a named tuple's items (`torch.max(x, 1).values`); `cls`: the source's
-	 * named-tuple class it is an instance of (`collections.namedtuple`, `typing.NamedTuple`).
+	 * named-tuple class it is an instance of (`collections.namedtuple`, `typing.NamedTuple`);
+	 * `torchSize`: a `torch.Size` (`x.size()`), which `x.new(size)` reads as sizes, not data.
 	 */
 	| {
 			k: 'tuple';
@@ -33,6 +34,7 @@ export type Value =
 			cause?: Cause;
 			fields?: readonly string[];
 			cls?: ClassValue;
+			torchSize?: true;
 	  }
 	/**
 	 * `cause`: something NormLens could not follow may have changed the list (its items are then not

@@ -412,6 +412,23 @@ class VAE(nn.Module):
 vae = VAE(get_encoder("A"))
 `,
 	},
+	{
+		title: '`eval("Encoder{}".format(model_type.lower().capitalize()))`: `str.capitalize` / `title` (unknown before)',
+		seen: 'YannDubs/disentangling-vae (hunt 13: its 6 models now as PyTorch)',
+		name: 'enc',
+		expected: [136, 136, 0],
+		code: `import torch
+from torch import nn
+class EncoderBurgess(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.fc = nn.Linear(d, 8)
+def get_encoder(model_type):
+    model_type = model_type.lower().capitalize()
+    return eval("Encoder{}".format(model_type))
+enc = nn.Sequential(get_encoder("BURGESS")(16), nn.Linear(len("conv_block".title().replace("_", "")), 0))
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {
@@ -443,6 +460,24 @@ net2 = Net()
 			/Expected more than 1 value per channel/,
 		);
 		assert.deepStrictEqual(two?.calls?.[0]?.outputShape, [2, 5]);
+	});
+
+	it("`std.data.new(std.size()).normal_()` is a tensor of std's sizes, `x.new(2, 3)` of those; a list is data (Beta-VAE's reparametrization: the output shape was unknown)", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class V(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+    def forward(self, x):
+        mu = self.fc(x)
+        std = mu.mul(0.5).exp_()
+        eps = std.data.new(std.size()).normal_()
+        return mu + std * eps + x.new(2, 3).sum()
+# normlens: input (5, 8)
+v = V()
+`);
+		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [5, 4]);
 	});
 
 	it('`self._modules[name] = m` writes the registry directly: the counts are unknown, saying so', () => {

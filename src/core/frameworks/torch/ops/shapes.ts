@@ -1,6 +1,6 @@
 // Shape arithmetic of PyTorch's tensor ops, shared by tensor methods, torch.* and layers (nn.Flatten).
 import type { Shape } from '../../../../protocol/analysis';
-import { asInt, asSequence, tuple, UNKNOWN, Value } from '../../../python/values';
+import { asInt, asSequence, UNKNOWN, Value } from '../../../python/values';
 import { reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 
@@ -9,10 +9,13 @@ import { ShapeError } from '../../common/spec';
 export const BATCH: Value = { k: 'unknown', why: 'batch size' };
 
 /** `x.shape` as a tuple, the unknown batch as BATCH. */
-export const shapeValue = (s: Shape) =>
-	tuple(
-		s.map((d, i) => (d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value))),
-	);
+export const shapeValue = (s: Shape): Value => ({
+	k: 'tuple',
+	items: s.map((d, i) =>
+		d === null ? (i === 0 ? BATCH : UNKNOWN) : ({ k: 'num', v: d } as Value),
+	),
+	torchSize: true,
+});
 
 /**
  * The output shape of an einsum equation (`"bnd,bmd->bnm"`, or implicit: the letters used once, in

@@ -48,6 +48,7 @@ const reshapeTo: TensorMethodRule = (c) => {
 	return out(d ? reshapeShape(s, d, c.name) : null);
 };
 
+const sizeArg = (v: Value) => v.k === 'tuple' && v.torchSize === true;
 const newOfSize: TensorMethodRule = (c) => {
 	const a = c.name === 'new_full' ? c.a.slice(0, 1) : c.a;
 	const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
@@ -284,6 +285,11 @@ const tensorMethods = opTable<TensorMethodRule>({
 	nelement: elementCount,
 	view: reshapeTo,
 	// x.new_zeros(2, 3) / x.new_zeros((2, 3)): a new tensor of those sizes; new_full(size, fill).
+	// The legacy constructor: sizes (`x.new(2, 3)`, VAEs' `std.data.new(std.size())`), else data.
+	new: (c) =>
+		c.a.length > 0 && (c.a.every((v) => v.k === 'num') || (c.a.length === 1 && sizeArg(c.a[0])))
+			? newOfSize({ ...c, name: 'new_empty' })
+			: c.out(null),
 	new_zeros: newOfSize,
 	new_ones: newOfSize,
 	new_empty: newOfSize,
