@@ -40,6 +40,31 @@ model.add(Dense(10))
 		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 159010);
 	});
 
+	it('ConvLSTM2D: four gates, each a convolution of the input and of the state, over each time step (unknown before: a layer NormLens did not know)', () => {
+		const r = analyzePython(`from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import ConvLSTM2D, BatchNormalization, Flatten, Dense
+model = Sequential([
+    ConvLSTM2D(filters=64, kernel_size=(3, 3), padding='same', return_sequences=True, input_shape=(9, 64, 64, 1)),
+    BatchNormalization(),
+    ConvLSTM2D(filters=8, kernel_size=3, strides=2),
+    Flatten(),
+    Dense(1),
+])
+`);
+		const m = r.models.find((x) => x.name === 'model');
+		// 4·(3·3·(1 + 64)·64 + 64) = 150,016; 4·(3·3·(64 + 8)·8 + 8) = 20,768; Dense on 31·31·8.
+		assert.deepStrictEqual(
+			m?.layers.map((l) => [l.outputShape, l.params?.total]),
+			[
+				[[null, 9, 64, 64, 64], 150016],
+				[[null, 9, 64, 64, 64], 256],
+				[[null, 31, 31, 8], 20768],
+				[[null, 7688], 0],
+				[[null, 1], 7689],
+			],
+		);
+	});
+
 	it('`model.predict_classes(…)` reads the weights only; `Lambda(lambda x: K.dropout(x, level=0.5))` keeps its shape (both unknown before; printed 101,770 and 3,110)', () => {
 		const r = analyzePython(`import numpy as np
 import tensorflow as tf

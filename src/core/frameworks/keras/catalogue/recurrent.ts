@@ -37,7 +37,38 @@ const cell = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => {
 	};
 };
 
+/**
+ * ConvLSTM1D–3D: an LSTM whose input, state and gates are convolutions over each time step's
+ * image (batch, time, …spatial, channels); four gates, each a kernel on the input and one on the
+ * state, and a bias.
+ */
+const convLstm = (rank: 1 | 2 | 3): KerasLayerSpec => ({
+	name: `ConvLSTM${rank}D`,
+	category: 'recurrent',
+	rank,
+	gates: 4,
+	args: [
+		['filters', REQUIRED],
+		['kernel_size', REQUIRED],
+		['strides', 1],
+		['padding', 'valid'],
+		['data_format', null],
+		['dilation_rate', 1],
+		['activation', 'tanh'],
+		['recurrent_activation', 'sigmoid'],
+		['use_bias', true],
+		['return_sequences', false],
+		['return_state', false],
+	],
+	shape: 'convLstm',
+	weights: 'convLstm',
+	doc: `Convolutional LSTM over the time steps (axis 1) of ${rank}-D images: each gate is a ${rank}-D convolution of the input and of the state.`,
+});
+
 export const kerasRecurrentLayers: KerasLayerSpec[] = [
+	convLstm(1),
+	convLstm(2),
+	convLstm(3),
 	rnn('SimpleRNN', 1),
 	rnn('GRU', 3),
 	rnn('LSTM', 4),

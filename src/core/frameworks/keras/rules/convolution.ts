@@ -145,9 +145,37 @@ export const convolutionShapes = {
 		}
 		return [input[0], input[sp.channel]];
 	},
+	convLstm: (spec, cfg, [input]) => {
+		const rank = spec.rank ?? 2;
+		if (input.length !== rank + 3) {
+			throw new ShapeError(
+				`expects a ${rank + 3}-D input (batch, time, ${rank}-D image with channels) but got ${input.length}-D ${fmt(input)}`,
+			);
+		}
+		// Each step is convolved as Conv${rank}D would be: the step's shape, then the time axis back.
+		const out = convLike(spec, cfg, [input[0], ...input.slice(2)], int(cfg, 'filters') ?? null);
+		const seq = bool(cfg, 'return_sequences');
+		if (!out || seq === undefined || bool(cfg, 'return_state') !== false) {
+			return null;
+		}
+		return seq ? [out[0], input[1], ...out.slice(1)] : out;
+	},
 } satisfies Partial<Record<KerasShapeRule, ShapeFn>>;
 
 export const convolutionWeights = {
+	convLstm: (spec, cfg, input) => {
+		const kc = convKernel(spec, cfg, [input[0], ...input.slice(2)]);
+		const filters = int(cfg, 'filters');
+		const bias = bool(cfg, 'use_bias');
+		if (!kc || filters === undefined || bias === undefined) {
+			return null;
+		}
+		return [
+			w('kernel', [...kc.k, kc.cin, 4 * filters]),
+			w('recurrent_kernel', [...kc.k, filters, 4 * filters]),
+			...(bias ? [w('bias', [4 * filters])] : []),
+		];
+	},
 	conv: (spec, cfg, input) => {
 		const kc = convKernel(spec, cfg, input);
 		const filters = int(cfg, 'filters');
