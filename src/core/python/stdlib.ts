@@ -173,6 +173,9 @@ const MATH_CONSTANTS: ReadonlyMap<string, number> = new Map([
 	['math.pi', Math.PI],
 	['math.e', Math.E],
 	['math.tau', 2 * Math.PI],
+	// The same floats under torch (`torch.sqrt(torch.tensor(2.0 / torch.pi))` in rasbt's GELU).
+	['torch.pi', Math.PI],
+	['torch.e', Math.E],
 ]);
 
 /**

@@ -429,6 +429,44 @@ def get_encoder(model_type):
 enc = nn.Sequential(get_encoder("BURGESS")(16), nn.Linear(len("conv_block".title().replace("_", "")), 0))
 `,
 	},
+	{
+		title: '`self.experts[int(e)](x)` under a loop NormLens cannot follow: whichever expert runs, calling a module changes no count (unknown before)',
+		seen: "rasbt/LLMs-from-scratch's mixture of experts (hunt 14)",
+		name: 'moe',
+		expected: [1152, 1152, 0],
+		code: `import torch
+import torch.nn as nn
+class MoE(nn.Module):
+    def __init__(self, d=16, n=4):
+        super().__init__()
+        self.gate = nn.Linear(d, n, bias=False)
+        self.experts = nn.ModuleList([nn.Linear(d, d) for _ in range(n)])
+    def forward(self, x):
+        idx = self.gate(x).argmax(-1)
+        out = torch.zeros_like(x)
+        for e in torch.unique(idx):
+            out += self.experts[int(e)](x)
+        return out
+# normlens: input (1, 5, 16)
+moe = MoE()
+`,
+	},
+	{
+		title: '`2 * np.cumproduct(scales)[-1]` kept as an attribute: arithmetic on NumPy values is no module part (unknown before)',
+		seen: 'fatchord/WaveRNN (hunt 14: its 3 models)',
+		name: 'up',
+		expected: [45, 45, 0],
+		code: `import numpy as np
+import torch.nn as nn
+class Up(nn.Module):
+    def __init__(self, scales):
+        super().__init__()
+        total_scale = np.cumproduct(scales)[-1]
+        self.indent = 2 * total_scale
+        self.convs = nn.ModuleList([nn.Conv2d(1, 1, (1, 2 * s + 1), bias=False) for s in scales])
+up = Up((5, 5, 11))
+`,
+	},
 ];
 
 describe('session 22: unknowns made exact, wrong numbers made exact or unknown', () => {
@@ -478,6 +516,33 @@ class V(nn.Module):
 v = V()
 `);
 		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [5, 4]);
+	});
+
+	it("a BatchNorm1d in training mode given one value per channel raises in PyTorch: what follows has no shape (it showed the classifier's); in eval mode it has; `torch.pi` is a float (rasbt's GELU)", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class Head(nn.Module):
+    def __init__(self, d=8, n=3):
+        super().__init__()
+        self.bottleneck = nn.BatchNorm1d(d)
+        self.classifier = nn.Linear(d, n)
+    def forward(self, x):
+        x = x * torch.sqrt(torch.tensor(2.0 / torch.pi))
+        return self.classifier(self.bottleneck(x))
+# normlens: input (1, 8)
+train = Head()
+# normlens: input (1, 8)
+infer = Head().eval()
+`);
+		const shapes = ['train', 'infer'].map(
+			(n) => r.models.find((m) => m.name === n)?.calls?.[0]?.outputShape,
+		);
+		assert.deepStrictEqual(shapes, [null, [1, 3]]);
+		const train = r.models.find((m) => m.name === 'train');
+		assert.match(
+			train?.calls?.[0]?.unknown?.reason ?? '',
+			/Expected more than 1 value per channel/,
+		);
 	});
 
 	it('`self._modules[name] = m` writes the registry directly: the counts are unknown, saying so', () => {

@@ -501,8 +501,17 @@ function comparisonChain(it: Interpreter, node: SyntaxNode, scope: Scope): Value
  */
 export function binary(it: Interpreter, op: string, a: Value, b: Value, node?: SyntaxNode): Value {
 	const r = binaryInner(it, op, a, b, node);
+	if (r.k === 'unknown' && plainOperand(a) && plainOperand(b)) {
+		// `2 * np.cumproduct(scales)[-1]`: arithmetic on values that are no module part is none either.
+		return { k: 'unknown', why: NOT_A_MODEL_PART, cause: r.cause ?? causeOf(a) ?? causeOf(b) };
+	}
 	return r.k === 'unknown' && !r.cause ? unknown(causeOf(a) ?? causeOf(b)) : r;
 }
+
+/** A number, a string, a bool, None, or an unknown that is no module part (a NumPy value). */
+const plainOperand = (v: Value): boolean =>
+	['num', 'str', 'bool', 'none'].includes(v.k) ||
+	(v.k === 'unknown' && v.why === NOT_A_MODEL_PART);
 
 function binaryInner(
 	it: Interpreter,

@@ -274,6 +274,19 @@ function havocCall(it: Interpreter, node: SyntaxNode, scope: Scope, outer: Cause
 			(v?.k === 'ref' && (trustedCall(v.path) || pureLibraryCall(it, v.path))) ||
 			(v?.k === 'obj' && callKeepsCounts(it, v.obj, node, outer)) ||
 			((v === undefined || v.k === 'ref' || v.k === 'unknown') && reportingName(name));
+	} else if (callee?.name === 'MemberExpression' && !childNamed(callee, 'PropertyName')) {
+		// `self.experts[i](x)`: whichever item runs, calling a module changes no count.
+		const container = callee.firstChild ? evalPath(it, callee.firstChild, scope) : undefined;
+		const items = container?.k === 'obj' ? it.iterate(container) : undefined;
+		trusted =
+			items !== undefined &&
+			items.length > 0 &&
+			items.every(
+				(v) =>
+					v.k === 'obj' &&
+					v.obj.kind === 'module' &&
+					callKeepsCounts(it, v.obj, node, outer),
+			);
 	} else if (callee?.name === 'MemberExpression') {
 		const prop = childNamed(callee, 'PropertyName');
 		const receiver = callee.firstChild ? evalPath(it, callee.firstChild, scope) : undefined;

@@ -1,5 +1,6 @@
 // Member expressions: `obj.name` on every kind of value (methods, `super()`), `obj[key]`, slices.
 import type { SyntaxNode } from '@lezer/common';
+import { NOT_A_MODEL_PART } from '../trusted';
 import { PLAIN_BASES } from '../names';
 import { childNamed } from '../parse';
 import { pySlice } from '../operators';
@@ -367,6 +368,10 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 			: obj.k === 'unknown'
 				? obj.cause
 				: undefined;
+	if (obj.k === 'unknown' && obj.why === NOT_A_MODEL_PART) {
+		// An item of a NumPy array, a parsed JSON document…: no module part either.
+		return { k: 'unknown', why: NOT_A_MODEL_PART, cause: obj.cause };
+	}
 	if (untrusted || obj.k === 'unknown') {
 		return unknown(untrusted);
 	}
