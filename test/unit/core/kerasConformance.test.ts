@@ -507,6 +507,29 @@ const bidirectional: Ref = (a, inputs) => {
 	};
 };
 
+/**
+ * ConvLSTM1D/2D/3D (keras.io/api/layers/recurrent_layers/conv_lstm2d): four gates, each a
+ * convolution of the step's image (∏k · in · filters) and of the state (∏k · filters · filters),
+ * with a bias of filters; each step convolved as Conv*D; the time axis kept with return_sequences.
+ */
+const convLstm: Ref = (a, [x], spec) => {
+	const rank = spec.rank as number;
+	if (x.length !== rank + 3) {
+		raise('rank');
+	}
+	const step = [x[0], ...x.slice(2)];
+	const g = geometry(a, step, rank, 'kernel_size', 1, false, false);
+	const f = a.filters as number;
+	const out = withChannels(step, g, f, (n, i) =>
+		convLength(n, g.k[i], g.s[i], g.d[i], g.padding),
+	);
+	return {
+		weights: 4 * (prod(g.k) * g.cin * f + prod(g.k) * f * f + (a.use_bias === false ? 0 : f)),
+		nonTrainable: 0,
+		shape: a.return_sequences ? [out[0], x[1], ...out.slice(1)] : out,
+	};
+};
+
 /** TimeDistributed: the layer's weights once; its output per step of axis 1. */
 const timeDistributed: Ref = (a, [x]) => {
 	const inner = a.layer as { layer: string; args: Args };
@@ -535,6 +558,9 @@ const references: Record<string, Ref> = {
 	SimpleRNN: recurrent,
 	GRU: recurrent,
 	LSTM: recurrent,
+	ConvLSTM1D: convLstm,
+	ConvLSTM2D: convLstm,
+	ConvLSTM3D: convLstm,
 	MultiHeadAttention: attention,
 	SimpleRNNCell: recurrentCell,
 	GRUCell: recurrentCell,
@@ -646,6 +672,24 @@ const convRows = (rank: number): Row[] => [
 		base: { filters: 4, kernel_size: 5 },
 		inputs: [[[B, 3, 3, 3, 6].slice(0, rank + 1).concat([6])], [[B, 6]]],
 	},
+];
+/** ConvLSTM*D on (batch, time, …spatial, channels): the convolutions' geometry, per step. */
+const convLstmRows = (rank: number): Row[] => [
+	{
+		base: { filters: 4 },
+		axes: {
+			...geometryAxes(rank),
+			padding: ['valid', 'same'],
+			return_sequences: [false, true],
+		},
+		inputs: [[[B, 5, ...(convInputs[rank][0][0] as Shape).slice(1)]]],
+	},
+	{
+		base: { filters: 4, kernel_size: 3, data_format: 'channels_first' },
+		axes: { use_bias: [true, false], return_sequences: [false, true] },
+		inputs: [[[B, 5, ...(channelsFirst(rank)[0][0] as Shape).slice(1)]]],
+	},
+	{ base: { filters: 4, kernel_size: 3 }, inputs: [[[B, 11, 6]], conv2] },
 ];
 const transposeRows = (rank: number): Row[] => [
 	{
@@ -794,6 +838,9 @@ const grids: Record<string, Row[]> = {
 	],
 	Embedding: [{ base: { input_dim: 50, output_dim: 8 }, inputs: [[[B, 10]], [[B, 3, 4]]] }],
 	SimpleRNN: rnnRows(),
+	ConvLSTM1D: convLstmRows(1),
+	ConvLSTM2D: convLstmRows(2),
+	ConvLSTM3D: convLstmRows(3),
 	GRU: rnnRows({ reset_after: [true, false] }),
 	LSTM: rnnRows(),
 	SimpleRNNCell: [

@@ -320,14 +320,10 @@ export class ForwardTracer {
 						message: `${e.message}.`,
 					});
 				}
-				if (batchOne && m.training === false) {
+				if (batchOne && inputs[0]) {
+					// Kept, with the warning above: the shape of eval mode, which an example input of one
+					// sample usually means (in training mode PyTorch raises, as the warning says).
 					out = inputs[0];
-				} else if (batchOne && typeof m.training === 'object') {
-					// Whether it raises depends on a mode NormLens cannot tell.
-					outCause = {
-						reason: `${e.message}, and NormLens cannot tell whether this module is in training mode: ${m.training.reason}`,
-						range: m.range,
-					};
 				} else {
 					// Reported above as an error: the session has ended this forward for it.
 					outCause = raisedCause(e.message, m.range);

@@ -47,6 +47,8 @@ const convLstm = (rank: 1 | 2 | 3): KerasLayerSpec => ({
 	category: 'recurrent',
 	rank,
 	gates: 4,
+	// As its convolutions: strides and dilation together are Keras's error.
+	noStridedDilation: true,
 	args: [
 		['filters', REQUIRED],
 		['kernel_size', REQUIRED],
