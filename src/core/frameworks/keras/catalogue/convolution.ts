@@ -2,13 +2,18 @@
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
 
-const convArgs = (extra: [string, ArgDefault][] = []): [string, ArgDefault][] => [
+/** A convolution's geometry, first in every convolution's arguments (ConvLSTM's too). */
+export const convGeometryArgs: [string, ArgDefault][] = [
 	['filters', REQUIRED],
 	['kernel_size', REQUIRED],
 	['strides', 1],
 	['padding', 'valid'],
 	['data_format', null],
 	['dilation_rate', 1],
+];
+
+const convArgs = (extra: [string, ArgDefault][] = []): [string, ArgDefault][] => [
+	...convGeometryArgs,
 	['groups', 1],
 	['activation', null],
 	['use_bias', true],

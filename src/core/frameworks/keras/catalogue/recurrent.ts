@@ -1,6 +1,7 @@
 // The Keras catalogue's recurrent and attention layers: RNNs, their wrappers, MultiHeadAttention.
 import { ArgDefault, REQUIRED } from '../../common/spec';
 import type { KerasLayerSpec } from './spec';
+import { convGeometryArgs } from './convolution';
 
 const rnn = (name: string, gates: 1 | 3 | 4): KerasLayerSpec => ({
 	name,
@@ -50,12 +51,7 @@ const convLstm = (rank: 1 | 2 | 3): KerasLayerSpec => ({
 	// As its convolutions: strides and dilation together are Keras's error.
 	noStridedDilation: true,
 	args: [
-		['filters', REQUIRED],
-		['kernel_size', REQUIRED],
-		['strides', 1],
-		['padding', 'valid'],
-		['data_format', null],
-		['dilation_rate', 1],
+		...convGeometryArgs,
 		['activation', 'tanh'],
 		['recurrent_activation', 'sigmoid'],
 		['use_bias', true],

@@ -76,6 +76,13 @@ type FunctionalRule = (c: FunctionalCall) => Value;
 
 const unknownTensor = (): Value => ({ k: 'obj', obj: new TorchTensor(null) });
 
+/** A call PyTorch refuses: an error where it is, and a tensor that says PyTorch raises there. */
+function refused(c: Pick<FunctionalCall, 's' | 'args' | 'ctx'>, message: string): Value {
+	const range = c.ctx.range(c.args.node);
+	c.s.report({ range, severity: 'error', code: 'shape-mismatch', message });
+	return { k: 'obj', obj: raisedTensor(message, range) };
+}
+
 /** The shape-keeping ops: the input's shape, from the same producing module. */
 const keepsShape: FunctionalRule = ({ t }) => ({
 	k: 'obj',
@@ -243,14 +250,10 @@ const scaledDotProductAttention: FunctionalRule = ({ args, ctx, s }) => {
 	const clash = (a: number | null, b: number | null) => a !== null && b !== null && a !== b;
 	const n = q.length;
 	if (clash(q[n - 1], k[n - 1]) || clash(k[n - 2], v[n - 2])) {
-		const message = `scaled_dot_product_attention: query ${fmtShape(q)}, key ${fmtShape(k)} and value ${fmtShape(v)} do not fit together.`;
-		s.report({
-			range: ctx.range(args.node),
-			severity: 'error',
-			code: 'shape-mismatch',
-			message,
-		});
-		return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
+		return refused(
+			{ s, args, ctx },
+			`scaled_dot_product_attention: query ${fmtShape(q)}, key ${fmtShape(k)} and value ${fmtShape(v)} do not fit together.`,
+		);
 	}
 	const batch = broadcast(broadcast(q.slice(0, -2), k.slice(0, -2)) ?? [], v.slice(0, -2));
 	return batch && batch.length === n - 2
@@ -297,7 +300,7 @@ const multiHeadAttentionForward: FunctionalRule = ({ args }) => {
  * PyTorch's ValueError, in eval mode too.
  */
 const batchNorm: FunctionalRule = (c) => {
-	const { s, args, ctx, t } = c;
+	const { args, t } = c;
 	const training = args.positional[5] ?? args.keywords.get('training');
 	const x = t?.shape;
 	const values =
@@ -305,14 +308,10 @@ const batchNorm: FunctionalRule = (c) => {
 			? (x as number[]).filter((_, i) => i !== 1).reduce((a, b) => a * b, 1)
 			: undefined;
 	if (training?.k === 'bool' && training.v && x && values === 1) {
-		const message = `F.batch_norm with training=True gets one value per channel ${fmtShape(x)}: PyTorch raises ValueError "Expected more than 1 value per channel when training".`;
-		s.report({
-			range: ctx.range(args.node),
-			severity: 'error',
-			code: 'shape-mismatch',
-			message,
-		});
-		return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
+		return refused(
+			c,
+			`F.batch_norm with training=True gets one value per channel ${fmtShape(x)}: PyTorch raises ValueError "Expected more than 1 value per channel when training".`,
+		);
 	}
 	return keepsShape(c);
 };
