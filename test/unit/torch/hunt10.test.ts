@@ -536,6 +536,20 @@ head = Head()
 		assert.ok(r.diagnostics.some((d) => d.code === 'batch-size-one'));
 	});
 
+	it('a decorator whose first name the file does not bind is left alone, whatever its later names match (`@app.route` beside a `def route`)', () => {
+		const r = analyzePython(`import torch.nn as nn
+def route(fn):
+    return None
+@app.route
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+net = Net()
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 8);
+	});
+
 	it('`self._modules[name] = m` writes the registry directly: the counts are unknown, saying so', () => {
 		const r = analyzePython(`import torch.nn as nn
 class MySeq(nn.Module):

@@ -157,15 +157,20 @@ function applySourceDecorators(
 		if (READ_BY_TEXT.test(text)) {
 			continue;
 		}
+		// `@a.b.c(args)`: a from the scope, then its attributes, then the call; a name the scope
+		// lacks ends it (the decorator is no function of the source).
 		let callee: Value | undefined;
+		let first = true;
 		for (let c = d.firstChild; c; c = c.nextSibling) {
 			if (c.name === 'VariableName') {
 				const part = it.source.slice(c);
-				callee = callee === undefined ? scope.get(part) : it.getAttr(callee, part);
-			} else if (c.name === 'ArgList' && callee !== undefined) {
-				callee = sourceCallable(callee)
-					? it.call(callee, it.callArguments(c, d, scope))
-					: undefined;
+				callee = first ? scope.get(part) : callee && it.getAttr(callee, part);
+				first = false;
+			} else if (c.name === 'ArgList') {
+				callee =
+					callee && sourceCallable(callee)
+						? it.call(callee, it.callArguments(c, d, scope))
+						: undefined;
 			}
 		}
 		const current = scope.get(name);
