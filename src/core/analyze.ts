@@ -131,6 +131,7 @@ function analyzeSource(
 			kerasDialect(
 				text,
 				(options.printed ?? []).map((o) => o.text),
+				src.tree,
 			),
 		);
 		const torch = new TorchRuntime();

@@ -92,9 +92,10 @@ export function buildFromCallers(
 			unread.push(caller.file);
 			continue;
 		}
+		const source = new PythonSource(caller.text);
 		const run = new Interpreter(
-			new PythonSource(caller.text),
-			[new KerasRuntime(kerasDialect(caller.text)), new TorchRuntime()],
+			source,
+			[new KerasRuntime(kerasDialect(caller.text, [], source.tree)), new TorchRuntime()],
 			{ ...budget, maxMillis: left },
 			(name) => (name === moduleName ? text : readModule?.(name)),
 		);

@@ -3,7 +3,9 @@
  * Which Keras a source is written for, as far as it shows: the automatic names of layers, inputs
  * and models, and whether TensorFlow functions between layers are layers of their own, differ.
  */
-import { writtenForKeras1 } from './legacy';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { PythonSource } from '../../python/parse';
+import { KERAS1_SIGNAL } from './legacy';
 
 /**
  * - `keras3`: Keras 3 (also `tf.keras` from TensorFlow 2.16): `dense`, `dense_1`; `input_layer`;
@@ -17,7 +19,7 @@ export type KerasNaming = 'keras3' | 'tf.keras' | 'legacy';
 
 export interface KerasDialect {
 	naming: KerasNaming;
-	/** Keras 1's argument meanings apply (`writtenForKeras1`). */
+	/** Keras 1's argument meanings apply (`KERAS1_SIGNAL` in its code). */
 	keras1: boolean;
 	/** What decided it, in words (shown where a name is explained). */
 	evidence: string;
@@ -42,43 +44,26 @@ const TF1_SIGNAL =
 const TF1_MAGIC = /^[ \t]*#?[ \t]*%tensorflow_version[ \t]+1\b/m;
 
 /**
- * The code of a Python text with its comments and string literals blanked (lengths kept): a
- * `# tf.enable_eager_execution()` left in a TensorFlow 2 notebook, or an API named in a message, is
- * no evidence of which Keras runs the code.
+ * Whether `signal` matches the source's code: a match inside a comment or a string literal (a
+ * `# tf.enable_eager_execution()` left in a TensorFlow 2 notebook, an API named in a message) is
+ * no evidence of which Keras runs it. The parse tree says where each match is, so the text is not
+ * scanned again.
  */
-export function codeOnly(text: string): string {
-	const out = text.split('');
-	const blank = (from: number, to: number) => {
-		for (let j = from; j < to; j++) {
-			if (out[j] !== '\n') {
-				out[j] = ' ';
-			}
+function inCode(signal: RegExp, text: string, tree: Tree): boolean {
+	for (const m of text.matchAll(new RegExp(signal.source, `${signal.flags}g`))) {
+		let quoted = false;
+		for (
+			let n: SyntaxNode | null = tree.resolveInner(m.index ?? 0, 1);
+			n && !quoted;
+			n = n.parent
+		) {
+			quoted = n.name === 'Comment' || n.name === 'String' || n.name === 'FormatString';
 		}
-	};
-	for (let i = 0; i < text.length;) {
-		const c = text[i];
-		if (c === '#') {
-			const end = text.indexOf('\n', i);
-			const stop = end < 0 ? text.length : end;
-			blank(i, stop);
-			i = stop;
-		} else if (c === '"' || c === "'") {
-			const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-			let j = i + quote.length;
-			while (j < text.length && !text.startsWith(quote, j)) {
-				if (quote.length === 1 && text[j] === '\n') {
-					break;
-				}
-				j += text[j] === '\\' ? 2 : 1;
-			}
-			const stop = Math.min(text.length, j + quote.length);
-			blank(i + quote.length, Math.min(j, text.length));
-			i = stop;
-		} else {
-			i++;
+		if (!quoted) {
+			return true;
 		}
 	}
-	return out.join('');
+	return false;
 }
 
 /** Standalone Keras 2's warnings when its legacy interfaces convert a Keras 1 call. */
@@ -118,20 +103,24 @@ const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: s
  * in Keras 3's box layout, or in Keras 2's underscored one, says which Keras ran it. Otherwise the
  * code's own signals; otherwise Keras 3, which is what the code prints when run today.
  */
-export function kerasDialect(text: string, printedOutputs: readonly string[] = []): KerasDialect {
-	const code = codeOnly(text);
+export function kerasDialect(
+	text: string,
+	printedOutputs: readonly string[] = [],
+	tree: Tree = new PythonSource(text).tree,
+): KerasDialect {
+	const code = (signal: RegExp) => inCode(signal, text, tree);
 	const d = dialectOf(text, code, printedOutputs);
 	return {
 		...d,
 		beforeTf2:
 			d.naming === 'legacy' ||
-			(d.naming === 'tf.keras' && (TF1_SIGNAL.test(code) || TF1_MAGIC.test(text))),
+			(d.naming === 'tf.keras' && (code(TF1_SIGNAL) || TF1_MAGIC.test(text))),
 	};
 }
 
 function dialectOf(
 	text: string,
-	code: string,
+	code: (signal: RegExp) => boolean,
 	printedOutputs: readonly string[],
 ): Omit<KerasDialect, 'beforeTf2'> {
 	// The user's own word: `# normlens: keras 2` (tf.keras 2.x), `keras 3`, `keras 1`.
@@ -141,7 +130,7 @@ function dialectOf(
 			declared === '3' ? 'keras3' : declared === '2' ? 'tf.keras' : 'legacy';
 		return {
 			naming,
-			keras1: declared === '1' || writtenForKeras1(code),
+			keras1: declared === '1' || code(KERAS1_SIGNAL),
 			evidence: `the file says \`# normlens: keras ${declared}\``,
 		};
 	}
@@ -151,7 +140,7 @@ function dialectOf(
 	if (version && (version[0] === 1 || (version[0] === 2 && version[1] < 4))) {
 		return {
 			naming: 'legacy',
-			keras1: version[0] === 1 && writtenForKeras1(code),
+			keras1: version[0] === 1 && code(KERAS1_SIGNAL),
 			evidence: `an output stored in this notebook prints Keras ${version.join('.')}`,
 			version,
 		};
@@ -166,7 +155,7 @@ function dialectOf(
 				'an output stored in this notebook is Keras 2’s warning that it converted a Keras 1 argument (“Update your … call to the Keras 2 API”)',
 		};
 	}
-	const keras1 = writtenForKeras1(code);
+	const keras1 = code(KERAS1_SIGNAL);
 	if (keras1) {
 		return { naming: 'legacy', keras1, evidence: 'the code is written for Keras 1' };
 	}
@@ -192,8 +181,7 @@ function dialectOf(
 			}
 			if (/^[ \t]*_{20,}[ \t]*$/m.test(out)) {
 				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise.
-				const legacy =
-					CODE_SIGNALS.find((s) => s.naming === 'legacy')?.pattern.test(code) === true;
+				const legacy = CODE_SIGNALS.some((s) => s.naming === 'legacy' && code(s.pattern));
 				return {
 					naming: legacy ? 'legacy' : 'tf.keras',
 					keras1,
@@ -203,7 +191,7 @@ function dialectOf(
 		}
 	}
 	for (const s of CODE_SIGNALS) {
-		if (s.pattern.test(code)) {
+		if (code(s.pattern)) {
 			return { naming: s.naming, keras1, evidence: s.evidence };
 		}
 	}

@@ -159,16 +159,13 @@ export function legacyValue(keyword: string, v: Value): Value {
 }
 
 /**
- * Whether a source is written for Keras 1: its signals are names only Keras 1 has — `border_mode=`,
+ * What says a source is written for Keras 1: names only Keras 1 has — `border_mode=`,
  * `nb_epoch=`, `subsample=`, `W_regularizer=`, `dim_ordering=`, `nb_filter=`, `image_dim_ordering()`.
  * (`keras.layers.normalization` / `convolutional` and `output_dim=`, an Embedding argument, exist in
  * Keras 2 too.)
  */
-export function writtenForKeras1(text: string): boolean {
-	return /\b(border_mode|nb_epoch|subsample|W_regularizer|dim_ordering|nb_filter|nb_row|nb_col)\s*=|image_dim_ordering\s*\(/.test(
-		text,
-	);
-}
+export const KERAS1_SIGNAL =
+	/\b(border_mode|nb_epoch|subsample|W_regularizer|dim_ordering|nb_filter|nb_row|nb_col)\s*=|image_dim_ordering\s*\(/;
 
 /**
  * A layer call in Keras 1's API (LEGACY_LAYERS) read with Keras 1's meaning, where that is

@@ -180,6 +180,19 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 	}
 }
 
+/**
+ * An edit of a list or dict that may be a framework object's own storage (`editsOwner`: standalone
+ * Keras's `model.layers`, a module's `_modules`): that object may have changed, for its reason.
+ */
+export function editsOwner(it: Interpreter, container: Value, where: SyntaxNode): void {
+	if ((container.k === 'list' || container.k === 'dict') && container.editsOwner) {
+		it.taint(
+			{ k: 'obj', obj: container.editsOwner.obj },
+			{ ...container.editsOwner.cause, range: it.here(where) },
+		);
+	}
+}
+
 /** `obj[key] = value`: lists and dicts as Python does; framework containers through `__setitem__`; anything else taints. */
 function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: SyntaxNode): void {
 	const cause = (): Cause =>
@@ -213,13 +226,8 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 		it.taint(obj, cause());
 		return;
 	}
-	if (obj.k === 'dict' && obj.editsOwner) {
-		// `self._modules[name] = m`: the module's own registry, which NormLens does not write through.
-		it.taint(
-			{ k: 'obj', obj: obj.editsOwner.obj },
-			{ ...obj.editsOwner.cause, range: it.here(target) },
-		);
-	}
+	// `self._modules[name] = m`: the module's own registry, which NormLens does not write through.
+	editsOwner(it, obj, target);
 	if (obj.k === 'dict' && !obj.cause) {
 		const k = dictKey(key);
 		if (k !== undefined) {
@@ -351,12 +359,7 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 					continue;
 				}
 			}
-			if (obj.k === 'dict' && obj.editsOwner) {
-				it.taint(
-					{ k: 'obj', obj: obj.editsOwner.obj },
-					{ ...obj.editsOwner.cause, range: it.here(target) },
-				);
-			}
+			editsOwner(it, obj, target);
 			if (obj.k === 'dict' && !obj.cause && dictKey(key) !== undefined) {
 				obj.entries.delete(dictKey(key) as string);
 				continue;

@@ -317,10 +317,11 @@ function evalOfName(
 	scope: Scope,
 ): Value | undefined {
 	const text = args.positional[0];
+	// Every call passes here: the cheap tests first.
 	if (
+		callee.k !== 'unknown' ||
 		calleeNode.name !== 'VariableName' ||
 		it.source.slice(calleeNode) !== 'eval' ||
-		callee.k !== 'unknown' ||
 		scope.get('eval') !== undefined ||
 		args.positional.length !== 1 ||
 		args.keywords.size > 0 ||

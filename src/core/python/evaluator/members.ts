@@ -370,7 +370,7 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 				: undefined;
 	if (obj.k === 'unknown' && obj.why === NOT_A_MODEL_PART) {
 		// An item of a NumPy array, a parsed JSON document…: no module part either.
-		return { k: 'unknown', why: NOT_A_MODEL_PART, cause: obj.cause };
+		return obj;
 	}
 	if (untrusted || obj.k === 'unknown') {
 		return unknown(untrusted);

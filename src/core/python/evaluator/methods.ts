@@ -6,6 +6,7 @@ import { dictMethod, listMethod } from '../containers';
 import { namedTupleMethod } from '../namedTuples';
 import { argparseMethod } from '../argparse';
 import { sortedList } from '../builtinOrdering';
+import { editsOwner } from './assignment';
 import {
 	Cause,
 	causeOf,
@@ -66,16 +67,9 @@ export function callMethodOn(
 		}
 		return unknown(self.cause);
 	}
-	if (
-		(self.k === 'list' || self.k === 'dict') &&
-		self.editsOwner &&
-		!READING_SEQUENCE_METHODS.has(name)
-	) {
+	if (!READING_SEQUENCE_METHODS.has(name)) {
 		// `model.layers.pop()` where the list may be the model's own: the model may have changed.
-		it.taint(
-			{ k: 'obj', obj: self.editsOwner.obj },
-			{ reason: self.editsOwner.cause.reason, range: it.here(full.node) },
-		);
+		editsOwner(it, self, full.node);
 	}
 	if (self.k === 'list' && name === 'sort' && positional.length === 0 && !self.iterator) {
 		// In place, as `sorted()` orders (stable, `key=`, `reverse=`).
