@@ -17,7 +17,8 @@ import type {
 	TextRange,
 } from '../protocol/analysis';
 import { KerasRuntime } from './frameworks/keras/runtime';
-import { TorchRuntime, TorchTensor } from './frameworks/torch/runtime';
+import { TorchRuntime } from './frameworks/torch/runtime';
+import { exampleForward } from './frameworks/torch/summaryCall';
 import { exampleTargets } from './frameworks/torch/summaries';
 import { DeclaredInputs } from './exampleInput';
 import {
@@ -169,17 +170,7 @@ function analyzeSource(
 				const input = declared.forModel(line, modelLines) ?? options.torchInput;
 				if (input && !root.called && !interpreter.truncated) {
 					const before = interpreter.diagnostics.length;
-					interpreter.callAfterRun(
-						{ k: 'obj', obj: root },
-						{
-							positional: [
-								{ k: 'obj', obj: new TorchTensor(input ?? [], null, 'float32') },
-							],
-							keywords: new Map(),
-							node: src.tree.topNode,
-						},
-						root.range,
-					);
+					exampleForward(interpreter, root, input, src.tree.topNode);
 					if (!declared.declares(line)) {
 						// Another model's input this forward does not take is no error of the code's.
 						const added = interpreter.diagnostics.splice(before);

@@ -518,8 +518,8 @@ v = V()
 		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [5, 4]);
 	});
 
-	it("`torch.pi` is a float (rasbt's GELU: `torch.sqrt(torch.tensor(2.0 / torch.pi))`); a BatchNorm1d given one value per channel keeps the shape eval mode gives, warning that training mode raises", () => {
-		const r = analyzePython(`import torch
+	it("`torch.pi` is a float (rasbt's GELU: `torch.sqrt(torch.tensor(2.0 / torch.pi))`); a BatchNorm1d given one value per channel keeps the shape eval mode gives, warning where the program runs it in training mode (PyTorch raises), not for the example input (eval mode, as torchinfo)", () => {
+		const source = `import torch
 import torch.nn as nn
 class Head(nn.Module):
     def __init__(self, d=8, n=3):
@@ -531,7 +531,13 @@ class Head(nn.Module):
         return self.classifier(self.bottleneck(x))
 # normlens: input (1, 8)
 head = Head()
-`);
+`;
+		const example = analyzePython(source);
+		assert.deepStrictEqual(example.models[0]?.calls?.[0]?.outputShape, [1, 3]);
+		assert.ok(!example.diagnostics.some((d) => d.code === 'batch-size-one'));
+		const r = analyzePython(
+			source.replace('head = Head()', 'head = Head()\ny = head(torch.randn(1, 8))'),
+		);
 		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [1, 3]);
 		assert.ok(r.diagnostics.some((d) => d.code === 'batch-size-one'));
 	});

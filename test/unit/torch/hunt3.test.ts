@@ -38,10 +38,10 @@ model = MySeq(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5))
 	});
 
 	it('a loss called without its target ends the forward (PyTorch raises): no output shape, saying why', () => {
-		// hszhao/semseg PSPNet followed in training mode: criterion(x, None) raises TypeError;
+		// hszhao/semseg PSPNet called in training mode: criterion(x, None) raises TypeError;
 		// NormLens showed the first output of the training branch, (1, 9, 9).
-		const m = only(
-			analyzePython(`import torch.nn as nn
+		const source = `import torch
+import torch.nn as nn
 
 class Seg(nn.Module):
     def __init__(self, criterion=nn.CrossEntropyLoss(ignore_index=255)):
@@ -57,15 +57,25 @@ class Seg(nn.Module):
         else:
             return x
 
-# normlens: input (1, 3, 9, 9)
 model = Seg()
-`),
-		);
+out = model(torch.randn(1, 3, 9, 9))
+`;
+		const m = only(analyzePython(source));
 		assert.strictEqual(output(m), null);
 		assert.match(
 			m.calls?.[0]?.unknown?.reason ?? '',
 			/CrossEntropyLoss is called without a target tensor \(None\): PyTorch raises TypeError/,
 		);
+		// The example input NormLens gives runs as torchinfo's summary does, in eval mode: PyTorch 1.13's (1, 21, 9, 9).
+		const example = only(
+			analyzePython(
+				source.replace(
+					'model = Seg()\nout = model(torch.randn(1, 3, 9, 9))',
+					'# normlens: input (1, 3, 9, 9)\nmodel = Seg()',
+				),
+			),
+		);
+		assert.deepStrictEqual(output(example), [1, 21, 9, 9]);
 	});
 
 	it('an error PyTorch raises inside a forward leaves the model without an output, whatever came before it', () => {

@@ -270,6 +270,22 @@ export function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule
 	return [m, ...[...m.children.values()].flatMap((c) => walk(c, seen))];
 }
 
+/**
+ * Runs `run` with `root` and every module it holds in training mode `flag`, then gives each module
+ * back the mode it had. The example input NormLens gives a model nobody calls runs as torchinfo's
+ * summary runs a forward: in eval mode, the model's own modes untouched by it.
+ */
+export function inMode<T>(root: TorchModule, flag: boolean | Cause, run: () => T): T {
+	const modules = walk(root);
+	const saved = modules.map((m) => m.training);
+	modules.forEach((m) => (m.training = flag));
+	try {
+		return run();
+	} finally {
+		modules.forEach((m, i) => (m.training = saved[i] ?? m.training));
+	}
+}
+
 /** `named_parameters()`: each parameter once, under the first module path that reaches it. */
 export function namedParameters(m: TorchModule): [string, TorchParam][] {
 	const seen = new Set<TorchParam>();

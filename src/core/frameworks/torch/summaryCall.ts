@@ -2,10 +2,11 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { SummarySnapshot } from '../../notebook/printedSummary';
 import type { CallArgs, CallContext } from '../../python/contract';
+import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../../python/parse';
-import { asInt, asSequence, causeOf, NONE, Value } from '../../python/values';
+import { asInt, asSequence, Cause, causeOf, NONE, Value } from '../../python/values';
 import type { ForwardTracer } from './forward';
-import { namedModules, TorchModule, TorchTensor, walk } from './objects';
+import { inMode, namedModules, TorchModule, TorchTensor, walk } from './objects';
 import { torchinfoRows, torchsummaryRows } from './printedRows';
 import { summarize } from './summaries';
 
@@ -86,6 +87,9 @@ export function summaryCall(
 		const d = asSequence(v)?.map(asInt);
 		return d && d.length > 0 && d.every((x) => x !== undefined) ? (d as number[]) : undefined;
 	};
+	const mode = withoutBatch
+		? undefined
+		: torchinfoMode(args.keywords.get('mode'), ctx.range(args.node));
 	let inputs: Value[] = [];
 	if (data) {
 		inputs = (ctx.iterate(data) ?? [data]).filter(
@@ -119,7 +123,19 @@ export function summaryCall(
 				m.callRecord = undefined;
 			}
 		}
-		forward.callModule(model.obj, { ...args, positional: inputs, keywords: new Map() }, ctx);
+		const root = model.obj;
+		const call = () =>
+			forward.callModule(root, { ...args, positional: inputs, keywords: new Map() }, ctx);
+		if (mode === undefined) {
+			call();
+		} else {
+			inMode(root, mode, call);
+		}
+	}
+	if (!withoutBatch && (data || sizeArg)) {
+		// torchinfo's `finally: model.train(saved_model_mode)`: every module in the root's mode after.
+		const after = model.obj.training;
+		walk(model.obj).forEach((m) => (m.training = after));
 	}
 	const label = modelArgument(args, ctx);
 	if (
@@ -167,4 +183,52 @@ function modelArgument(args: CallArgs, ctx: CallContext): string | undefined {
 	const written =
 		first && ctx.sites(args.node) !== undefined ? ctx.source.slice(first) : undefined;
 	return written && /^[A-Za-z_][\w.[\]'"]*$/.test(written) ? written : undefined;
+}
+
+/**
+ * The training mode torchinfo runs its forward in: `mode='eval'` by default in every release up to
+ * 1.8.0 (1.5 onwards; torch-summary 1.4.4 before the rename), `'train'`, or `'same'` (the model's
+ * own, which its unreleased main branch makes the default: undefined here). torchsummary runs the
+ * model's own mode and never reaches this.
+ */
+function torchinfoMode(v: Value | undefined, at: TextRange): boolean | Cause | undefined {
+	if (v === undefined) {
+		return false;
+	}
+	if (v.k === 'str') {
+		const known = new Map<string, boolean | undefined>([
+			['train', true],
+			['eval', false],
+			['same', undefined],
+		]);
+		return known.has(v.v)
+			? known.get(v.v)
+			: { reason: `torchinfo refuses \`mode='${v.v}'\` (train, eval or same)`, range: at };
+	}
+	return (
+		causeOf(v) ?? {
+			reason: "torchinfo's `mode` is a value NormLens cannot determine: the forward's training mode is unknown",
+			range: at,
+		}
+	);
+}
+
+/**
+ * The example input (`# normlens: input (…)`, the input-shape setting) through a model the program
+ * never called, as torchinfo's summary runs it: in eval mode, each module's own mode kept after.
+ */
+export function exampleForward(
+	interpreter: { callAfterRun(v: Value, args: CallArgs, site?: TextRange): Value | undefined },
+	root: TorchModule,
+	input: Shape,
+	node: SyntaxNode,
+): void {
+	const tensor = new TorchTensor(input, null, 'float32');
+	inMode(root, false, () =>
+		interpreter.callAfterRun(
+			{ k: 'obj', obj: root },
+			{ positional: [{ k: 'obj', obj: tensor }], keywords: new Map(), node },
+			root.range,
+		),
+	);
 }

@@ -1,0 +1,97 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * Session 23 (2026-12-07): the training mode of the forwards NormLens runs itself. torchinfo's
+ * `summary` runs its forward in eval mode (`mode='eval'` by default in every release up to 1.8.0)
+ * and ends with `model.train(saved_model_mode)`; torchsummary runs the model's own mode; the example
+ * input NormLens gives a model nobody calls runs as torchinfo's does. Expected shapes: Debian's
+ * PyTorch 1.13 on the same forward after `model.eval()` / `model.train()` as torchinfo 1.8.0's
+ * `forward_pass` sets them (torchinfo itself is not installed there).
+ */
+const NET = `import torch
+import torch.nn as nn
+from torchinfo import summary
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+        self.bn = nn.BatchNorm1d(4)
+        self.head = nn.Linear(4, 2)
+    def forward(self, x):
+        f = self.bn(self.fc(x))
+        if self.training:
+            return f
+        return self.head(f)
+`;
+
+const outputOf = (code: string, name: string) =>
+	analyzePython(code).models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+
+describe('session 23: the training mode of the forwards NormLens runs itself', () => {
+	it("torchinfo's summary runs eval mode by default (reid-strong-baseline's `if self.training:` head): (1, 2), and no batch-of-one warning", () => {
+		const code = `${NET}net = Net()\nsummary(net, input_size=(1, 8))\n`;
+		assert.deepStrictEqual(outputOf(code, 'net'), [1, 2]);
+		assert.ok(!analyzePython(code).diagnostics.some((d) => d.code === 'batch-size-one'));
+	});
+
+	it("torchinfo's `mode='train'` runs the training branch, `mode='same'` the model's own mode", () => {
+		assert.deepStrictEqual(
+			outputOf(`${NET}net = Net()\nsummary(net, input_size=(3, 8), mode='train')\n`, 'net'),
+			[3, 4],
+		);
+		assert.deepStrictEqual(
+			outputOf(`${NET}net = Net()\nsummary(net, input_size=(3, 8), mode='same')\n`, 'net'),
+			[3, 4],
+		);
+		assert.deepStrictEqual(
+			outputOf(
+				`${NET}net = Net()\nnet.eval()\nsummary(net, input_size=(3, 8), mode='same')\n`,
+				'net',
+			),
+			[3, 2],
+		);
+	});
+
+	it('torchinfo refuses a mode it does not know: the training mode, and so the forward past the branch, is unknown', () => {
+		const r = analyzePython(
+			`${NET}net = Net()\nsummary(net, input_size=(3, 8), mode='test')\n`,
+		);
+		const call = r.models.find((m) => m.name === 'net')?.calls?.[0];
+		assert.strictEqual(call?.outputShape ?? null, null);
+	});
+
+	it('torchsummary runs the model in the mode it is in (training: the branch that returns the features)', () => {
+		const code = NET.replace(
+			'from torchinfo import summary',
+			'from torchsummary import summary',
+		);
+		assert.deepStrictEqual(outputOf(`${code}net = Net()\nsummary(net, (8,))\n`, 'net'), [
+			null,
+			4,
+		]);
+		assert.deepStrictEqual(
+			outputOf(`${code}net = Net()\nnet.eval()\nsummary(net, (8,))\n`, 'net'),
+			[null, 2],
+		);
+	});
+
+	it("after torchinfo's summary every module is in the model's mode (`model.train(saved_model_mode)`): a part put in eval mode before is training again", () => {
+		// PyTorch 1.13: net.fc.eval(); net.eval(); net(x); net.train(True) → net.fc.training is True,
+		// so a later call of the part alone in training mode: `Linear(8, 1 + net.fc.training)`, 9 + 9 weights.
+		const code = `${NET}net = Net()\nnet.bn.eval()\nsummary(net, input_size=(2, 8))\nprobe = nn.Sequential(nn.Linear(8, 1 + int(net.bn.training)))\n`;
+		const r = analyzePython(code);
+		assert.strictEqual(r.models.find((m) => m.name === 'probe')?.totals.total, 18);
+	});
+
+	it('the example input (`# normlens: input`) runs eval mode and leaves the modes of the program as they were', () => {
+		const code = `${NET}# normlens: input (2, 8)\nnet = Net()\n`;
+		assert.deepStrictEqual(outputOf(code, 'net'), [2, 2]);
+		// The program's own call runs the mode the module is in: training, the features.
+		assert.deepStrictEqual(
+			outputOf(`${NET}net = Net()\ny = net(torch.randn(2, 8))\n`, 'net'),
+			[2, 4],
+		);
+	});
+});
