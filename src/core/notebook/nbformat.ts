@@ -144,6 +144,14 @@ function scanLine(line: string, state: ScanState): void {
 }
 
 /**
+ * IPython's line magics and shell aliases that automagic runs without their `%` (`cd ..`, `ls`,
+ * `cp -R a b`): only in a cell of one line, as IPython applies its dynamic transformations
+ * (`prefilter_lines`) to single-line cells alone, and not where the name is assigned (`ls = 3`).
+ */
+const AUTOMAGIC =
+	/^(?:cd|ls|ll|lf|lk|lx|ldir|pwd|cp|mv|rm|rmdir|mkdir|cat|less|more|man|clear|env|set_env|pip|conda|mamba|time|timeit|who|whos|load_ext|reload_ext|matplotlib|pylab|run|reset|history|alias|pushd|popd|dhist|bookmark|sx|system|store|xdel|tb|pdb|debug|prun|load|config|precision|pinfo|psource|pycat)(?:\s+[^\s=,]|\s*$)/;
+
+/**
  * What IPython would run instead of a line that starts a statement, or `undefined` for Python.
  * Lines keep their indentation and their number, so blocks stay blocks (a magic as the only line of
  * an `if` body becomes `pass`, as IPython's own transform keeps it a statement) and positions stay
@@ -162,6 +170,11 @@ function ipythonLine(line: string): string | undefined {
 		return module && (run[2] || !run[1].includes('.'))
 			? `${indent}from ${module[1].replace(/\//g, '.')} import *`
 			: `${indent}__normlens_run__ = get_ipython()`;
+	}
+	// `%time x = f()` runs its statement in the notebook's namespace (`%timeit` in a scope of its own).
+	const timed = /^%time\s+(\S.*)$/.exec(t);
+	if (timed) {
+		return `${indent}${timed[1]}`;
 	}
 	if (t.startsWith('%') || t.startsWith('!') || t.startsWith('?')) {
 		return `${indent}pass`;
@@ -236,6 +249,7 @@ export function buildProgram(
 			// A shell escape or magic whose line ends in `\` goes on over the next lines (`!wget … \`
 			// then an indented URL), which are the command's, not Python.
 			let inCommand = false;
+			const oneLine = lines.filter((l) => l.trim() !== '').length === 1;
 			cleaned = lines.map((l, i) => {
 				if (i === 0 && magic) {
 					return '';
@@ -246,7 +260,9 @@ export function buildProgram(
 				}
 				const startsStatement =
 					state.depth === 0 && state.string === null && !state.continued;
-				const replaced = startsStatement ? ipythonLine(l) : undefined;
+				const replaced = startsStatement
+					? ipythonLine(oneLine && AUTOMAGIC.test(l) ? `%${l.trim()}` : l)
+					: undefined;
 				inCommand = replaced !== undefined && l.trimEnd().endsWith('\\');
 				scanLine(replaced ?? l, state);
 				return replaced ?? l;

@@ -21,7 +21,10 @@ export interface GraphTensor<L> {
 export function kerasLayerOrder<L>(
 	inputs: readonly GraphTensor<L>[],
 	outputs: readonly GraphTensor<L>[],
+	/** Inputs Keras starts at a layer of its own (a new InputLayer for an intermediate tensor). */
+	startsAt?: ReadonlyMap<GraphTensor<L>, L>,
 ): L[] {
+	const producer = (t: GraphTensor<L>) => startsAt?.get(t) ?? t.producer;
 	const isInput = (t: GraphTensor<L>) => inputs.includes(t);
 	const depsOf = (t: GraphTensor<L>) => (isInput(t) ? [] : t.inputs);
 	// Post-order of the calls (Keras's nodes_in_decreasing_depth) and the pre-order index of each
@@ -36,8 +39,9 @@ export function kerasLayerOrder<L>(
 			if (finished.has(t) || inProgress.has(t)) {
 				return;
 			}
-			if (t.producer !== null && !layerIndex.has(t.producer)) {
-				layerIndex.set(t.producer, layerIndex.size);
+			const p = producer(t);
+			if (p !== null && !layerIndex.has(p)) {
+				layerIndex.set(p, layerIndex.size);
 			}
 			inProgress.add(t);
 			stack.push({ t, next: 0 });
@@ -61,9 +65,10 @@ export function kerasLayerOrder<L>(
 	for (let k = postOrder.length - 1; k >= 0; k--) {
 		const t = postOrder[k];
 		let depth = tensorDepth.get(t) ?? 0;
-		if (t.producer !== null) {
-			depth = Math.max(depth, layerDepth.get(t.producer) ?? 0);
-			layerDepth.set(t.producer, depth);
+		const p = producer(t);
+		if (p !== null) {
+			depth = Math.max(depth, layerDepth.get(p) ?? 0);
+			layerDepth.set(p, depth);
 		}
 		tensorDepth.set(t, depth);
 		for (const dep of depsOf(t)) {
@@ -71,9 +76,10 @@ export function kerasLayerOrder<L>(
 		}
 	}
 	for (const t of inputs) {
-		if (t.producer !== null && !layerDepth.has(t.producer)) {
-			layerDepth.set(t.producer, 0);
-			layerIndex.set(t.producer, -1);
+		const p = producer(t);
+		if (p !== null && !layerDepth.has(p)) {
+			layerDepth.set(p, 0);
+			layerIndex.set(p, -1);
 		}
 	}
 	const byDepth = [...layerDepth.entries()];

@@ -20,6 +20,7 @@ import {
 	unmergedDirections,
 } from './recurrentStates';
 import { fromDefault, REQUIRED, ShapeError } from '../common/spec';
+import { refusedCall } from './callChecks';
 import { KERAS_ADDON_LAYERS, KerasLayerSpec, kerasLayerSpec } from './catalogue';
 import { collectTensors, isConcrete, KerasLayer, KerasTensor, tensorShapeCause } from './objects';
 import { kerasOutputShape, kerasWeights, LayerConfig } from './rules';
@@ -316,6 +317,18 @@ export function callLayer(
 		);
 		return unmerged || states ? { k: 'list', items: [...outputs, ...finals] } : outputs[0];
 	};
+	const refused = refusedCall(
+		s,
+		layer,
+		inputs.length,
+		known ? (shapes as Shape[]) : null,
+		args.positional.length > 1 && !flags,
+		(first) => apply(s, layer, first, ctx.range(args.node)),
+		ctx.range(args.node),
+	);
+	if (refused) {
+		return unknown(refused);
+	}
 	const merged =
 		layer.type === 'Lambda' && known
 			? traceLambda(s, layer, shapes, ctx)

@@ -2,7 +2,6 @@
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
 import {
-	asSequence,
 	asString,
 	Cause,
 	causeOf,
@@ -15,6 +14,7 @@ import {
 } from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import { kerasLayerOrder } from './graphOrder';
+import { intermediateStarts, notTensorCause } from './modelEnds';
 import { apply, traceLambda } from './layers';
 import { collectTensors, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
 import type { KerasSession } from './session';
@@ -211,7 +211,8 @@ export function connect(s: KerasSession, model: KerasModel, args: CallArgs): voi
 	const outputsValue = args.positional[1] ?? args.keywords.get('outputs');
 	const outputsKnown = collectTensors(outputsValue, model.outputs);
 	model.outputsGiven = outputsValue;
-	const { layers, opaque } = graphLayers(s, model.inputs, model.outputs);
+	const starts = intermediateStarts(s, model);
+	const { layers, opaque } = graphLayers(s, model.inputs, model.outputs, starts);
 	model.layers = layers;
 	// Outputs NormLens could not compute keep the first cause of that (a statement left out, an unknown call).
 	model.unfollowed =
@@ -225,37 +226,12 @@ export function connect(s: KerasSession, model: KerasModel, args: CallArgs): voi
 				});
 }
 
-/** Why outputs given to Model hold something other than a tensor NormLens follows, said of the first such part. */
-function notTensorCause(v: Value | undefined, range: TextRange): Cause {
-	const parts = v ? (asSequence(v) ?? (v.k === 'dict' ? [...v.entries.values()] : [v])) : [];
-	const odd = parts.find((p) => !(p.k === 'obj' && p.obj instanceof KerasTensor));
-	const what =
-		odd === undefined
-			? 'nothing NormLens can read'
-			: odd.k === 'bound' && odd.self.k === 'obj'
-				? `\`.${odd.name}\` of \`${objectName(odd.self.obj)}\`, an attribute NormLens does not read`
-				: odd.k === 'obj' &&
-					  (odd.obj instanceof KerasLayer || odd.obj instanceof KerasModel)
-					? `the ${odd.obj instanceof KerasLayer ? 'layer' : 'model'} \`${odd.obj.name}\` itself, not a tensor it made (Keras raises)`
-					: odd.k === 'none'
-						? 'None, not a tensor'
-						: (causeOf(odd)?.reason ?? 'a value that is not a Keras tensor');
-	return { reason: `the outputs given to this Model hold ${what}`, range };
-}
-
-function objectName(obj: object): string {
-	return obj instanceof KerasModel
-		? (obj.varName ?? obj.name)
-		: obj instanceof KerasLayer
-			? obj.name
-			: 'an object';
-}
-
 /** Layers between the inputs and outputs of a functional model, in Keras's order (kerasLayerOrder). */
 export function graphLayers(
 	s: KerasSession,
 	inputs: KerasTensor[],
 	outputs: KerasTensor[],
+	startsAt?: ReadonlyMap<KerasTensor, KerasLayer>,
 ): { layers: KerasLayer[]; opaque: KerasTensor['opaque'] } {
 	// Tensor ids grow in call order, so the reached tensors indexed by id are in call order: the
 	// first unfollowed call in the code is the one reported.
@@ -277,7 +253,7 @@ export function graphLayers(
 	for (const t of reached) {
 		opaque ??= t?.opaque;
 	}
-	return { layers: kerasLayerOrder(inputs, outputs), opaque };
+	return { layers: kerasLayerOrder(inputs, outputs, startsAt), opaque };
 }
 
 /**

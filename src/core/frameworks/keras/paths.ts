@@ -174,6 +174,7 @@ export function isPlainFunction(path: string): boolean {
 /** What `keras.models` defines besides classes NormLens reads elsewhere. */
 const MODELS_NAMES = new Set([
 	'Model',
+	'Functional',
 	'Input',
 	'Sequential',
 	'load_model',

@@ -161,7 +161,10 @@ export class KerasRuntime implements Runtime {
 		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models' || engine)) {
 			return sequential(this.s, args, ctx);
 		}
-		if (name === 'Model' && (module.length === 0 || module[0] === 'models' || engine)) {
+		// `Functional` is the class `Model(inputs, outputs)` makes: `keras.models` re-exports it in
+		// Keras 2.9–2.15 (`keras.engine.functional.Functional` before, `keras.src.models` in Keras 3).
+		const modelClass = name === 'Model' || (name === 'Functional' && module.length > 0);
+		if (modelClass && (module.length === 0 || module[0] === 'models' || engine)) {
 			return functional(this.s, args, ctx);
 		}
 		if (module[0] === 'backend' || module.join('.') === 'config') {

@@ -1,0 +1,143 @@
+import * as assert from 'assert';
+import { analyzePython, buildProgram } from '../../../src/core';
+
+/**
+ * The sixteenth Keras hunt (2026-12-07, session 23: 247 printed tables in 133 notebooks from 26
+ * repositories never read before): its two wrong numbers and the unknowns Keras's rules decide,
+ * each reduced to a few lines. Expected: the tables the notebooks printed, or Keras's refusal.
+ */
+function notebook(cells: { source: string; outputs?: string }[]) {
+	const program = buildProgram(cells.map((c, index) => ({ index, ...c })));
+	return analyzePython(program.text, { printed: program.outputs, cells: program.segments });
+}
+
+const totalOf = (code: string, name: string) =>
+	analyzePython(code).models.find((m) => m.name === name)?.totals.total;
+
+describe('Keras hunt 16: wrong numbers removed, unknowns made exact', () => {
+	it('a Dense built on 500 features and called again on 1,000 is refused (ValueError): unknown, saying so, where NormLens counted 5,010 for it (kuiyochen: 898,510 for the 903,510 printed)', () => {
+		const code = `from keras.layers import Input, Dense, concatenate
+from keras.models import Model
+x = Input(shape=(784,))
+h = Dense(500)(x)
+f = Dense(10)
+a = f(h)
+u = concatenate([h, h])
+y = f(u)
+model = Model(x, y)
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(totalOf(code, 'model'), null);
+		assert.ok(
+			r.diagnostics.some(
+				(d) =>
+					d.code === 'shape-mismatch' &&
+					/built on an input of shape \(None, 500\).*\(None, 1000\): Keras raises/.test(
+						d.message,
+					),
+			),
+		);
+		// The same layer on another input of 500 features is Keras's shared layer, with the weights
+		// built on the first (h's Dense is on no path to y).
+		assert.strictEqual(
+			totalOf(code.replace('u = concatenate([h, h])', 'u = Dense(500)(x)'), 'model'),
+			784 * 500 + 500 + 5010,
+		);
+	});
+
+	it('a layer of one input given a list of two is refused before it is built (ValueError in every Keras); a second tensor by position is TypeError in standalone Keras, before building', () => {
+		const list = `from keras.layers import Input, Dense
+from keras.models import Model
+x = Input(shape=(784,))
+h = Dense(500)(x)
+z = Dense(300)(x)
+y = Dense(10)([h, z])
+model = Model(x, y)
+`;
+		assert.strictEqual(totalOf(list, 'model'), null);
+		// kuiyochen's notebook: the wrong examples `f_3(h_2, z)` and `f_3([h_2, z])` run before the
+		// right one; standalone Keras 2.2 (its `model_1` names) builds f_3 only on the concatenation.
+		const cells = [
+			{
+				source: `from keras.layers import Input, Dense, concatenate
+from keras.models import Model
+x = Input(shape=(784,))
+h = Dense(500)(x)
+z = Dense(500)(x)
+f_3 = Dense(10)`,
+			},
+			{ source: 'y = f_3(h, z)' },
+			{ source: 'y = f_3([h, z])' },
+			{ source: 'y = f_3(concatenate([h, z]))\nmodel = Model(x, y)\nmodel.summary()' },
+		];
+		const legacy = notebook([
+			{ source: 'import keras\nprint(keras.__version__)', outputs: 'Keras 2.2.4\n' },
+			...cells,
+		]);
+		// 2 · (784·500 + 500) + 1000·10 + 10.
+		assert.strictEqual(
+			legacy.models.find((m) => m.name === 'model')?.totals.total,
+			2 * (784 * 500 + 500) + 10010,
+		);
+		assert.ok(legacy.diagnostics.some((d) => d.code === 'call-error'));
+	});
+
+	it("`Model(encoded, decoded)` from an intermediate tensor: Keras 3 starts at a new InputLayer without the encoder's Dense (294, not 492); where the Keras is not said, unknown, saying why", () => {
+		const keras3 = `import keras
+from keras import ops
+from keras.layers import Dense
+inp = keras.Input(shape=(98,))
+encoded = Dense(2)(inp)
+out = Dense(98)(encoded)
+decoder = keras.Model(encoded, out)
+full = keras.Model(inp, out)
+`;
+		const r = analyzePython(keras3);
+		const decoder = r.models.find((m) => m.name === 'decoder');
+		assert.strictEqual(decoder?.totals.total, 294);
+		assert.deepStrictEqual(
+			decoder?.layers.map((l) => [l.type, l.outputShape]),
+			[
+				['InputLayer', [null, 2]],
+				['Dense', [null, 98]],
+			],
+		);
+		assert.strictEqual(r.models.find((m) => m.name === 'full')?.totals.total, 492);
+		const unsaid = analyzePython(keras3.replace('from keras import ops\n', ''));
+		const m = unsaid.models.find((x) => x.name === 'decoder');
+		assert.strictEqual(m?.totals.total, null);
+		assert.match(m?.unknown?.reason ?? '', /output of `dense`, not of an Input/);
+	});
+
+	it('`keras.models.Functional` (Keras 2.9–2.15 re-export it) is the class Model(inputs, outputs) makes (Himanshu-1703: 8,898 as printed; no model found before)', () => {
+		assert.strictEqual(
+			totalOf(
+				`from tensorflow import keras
+from keras.models import Functional
+from keras.layers import Dense
+input1 = keras.Input(shape=(3,))
+d1 = Dense(128, activation='relu')(input1)
+d2 = Dense(64, activation='relu')(d1)
+o1 = Dense(1)(d2)
+o2 = Dense(1, activation='sigmoid')(d2)
+model1 = Functional(inputs=input1, outputs=[o1, o2])
+`,
+				'model1',
+			),
+			8898,
+		);
+	});
+
+	it('a one-line cell `cd ..` or `cp -R a b` is IPython automagic, not a syntax error; in a cell of two lines it is one; `%time x = f()` runs its statement', () => {
+		const r = notebook([
+			{ source: 'cd keras-yolo3' },
+			{ source: 'cp -R a b' },
+			{ source: 'from keras.models import Sequential\nfrom keras.layers import Dense' },
+			{ source: '%time model = Sequential([Dense(4, input_shape=(3,))])' },
+		]);
+		assert.ok(!r.diagnostics.some((d) => d.code === 'syntax-error'));
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 16);
+		const two = notebook([{ source: 'cd keras-yolo3\nx = 1' }]);
+		assert.ok(two.diagnostics.some((d) => d.code === 'syntax-error'));
+	});
+});
