@@ -40,16 +40,41 @@ import { makeSet } from './sets';
 
 export type { BuiltinHost };
 
+/**
+ * Builtins that return a number, a string or a bool whatever they are given (or raise): an unknown
+ * result is never a module or a parameter (`self.num_timesteps = len(betas)` keeps the counts).
+ */
+const PLAIN_RESULTS = new Set([
+	'len',
+	'int',
+	'float',
+	'str',
+	'bool',
+	'ord',
+	'chr',
+	'hash',
+	'id',
+	'repr',
+	'format',
+	'bin',
+	'hex',
+	'oct',
+]);
+
 export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const v = evaluateBuiltin(it, name, args);
 	// Every unknown says why: an argument's cause, else the call itself.
-	return v.k === 'unknown' && !v.cause
+	const why =
+		v.k === 'unknown' && !v.why && PLAIN_RESULTS.has(name) ? NOT_A_MODEL_PART : undefined;
+	return v.k === 'unknown' && (!v.cause || why)
 		? {
 				...v,
-				cause: firstCause([...args.positional, ...args.keywords.values()]) ?? {
-					reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
-					range: it.here(args.node),
-				},
+				...(why ? { why } : {}),
+				cause: v.cause ??
+					firstCause([...args.positional, ...args.keywords.values()]) ?? {
+						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
+						range: it.here(args.node),
+					},
 			}
 		: v;
 }
@@ -131,7 +156,9 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				const read = fromText(it, floatFromText(a[0].v), args);
 				// `-float("inf")` (an attention mask's fill value): a float, unknown here, and never a
 				// layer, so a module holding it keeps its counts.
-				return read.k === 'unknown' ? { ...read, why: NOT_A_MODEL_PART } : read;
+				return read.k === 'unknown'
+					? { ...read, why: NOT_A_MODEL_PART, scalar: true }
+					: read;
 			}
 			return n !== undefined ? float(n) : UNKNOWN;
 		}

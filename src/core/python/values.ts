@@ -65,7 +65,15 @@ export type Value =
 	 * `ngpu = 1` is falsy whatever `x.is_cuda` is).
 	 */
 	/** `elem`: an item of a set's iteration, whose slot in that order is all NormLens cannot tell (sets.ts). */
-	| { k: 'unknown'; why?: string; cause?: Cause; truth?: boolean; elem?: SetElement }
+	/** `scalar`: one Python float whose value is all NormLens does not hold (`float('-inf')`). */
+	| {
+			k: 'unknown';
+			why?: string;
+			cause?: Cause;
+			truth?: boolean;
+			elem?: SetElement;
+			scalar?: true;
+	  }
 	/** `functools.partial(fn, *args, **kwargs)`. */
 	| { k: 'partial'; fn: Value; positional: Value[]; keywords: Map<string, Value> }
 	/** A dotted path reached through imports, e.g. `tensorflow.keras.layers.Dense`. */

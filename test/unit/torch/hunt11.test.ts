@@ -95,3 +95,70 @@ describe('session 23: the training mode of the forwards NormLens runs itself', (
 		);
 	});
 });
+
+/**
+ * The thirteenth PyTorch hunt (session 23: 236 models from 22 repositories, no wrong number):
+ * unknowns PyTorch's and Python's rules decide. Expected: PyTorch 1.13 on the same code.
+ */
+describe('PyTorch hunt 13: attributes that can hold no parameter keep the counts', () => {
+	const totals = (code: string, name: string) => {
+		const m = analyzePython(code).models.find((x) => x.name === name);
+		return [m?.totals.total ?? null, m?.totals.trainable ?? null, m?.totals.buffers ?? null];
+	};
+
+	it('`len(x)` of a value NormLens does not hold is an int all the same (abarankab/DDPM: `self.num_timesteps = len(betas)`)', () => {
+		assert.deepStrictEqual(
+			totals(
+				`import numpy as np
+import torch.nn as nn
+class Diffusion(nn.Module):
+    def __init__(self, model, betas):
+        super().__init__()
+        self.model = model
+        self.num_timesteps = len(betas)
+model = Diffusion(nn.Linear(4, 4), np.linspace(1e-4, 0.02, 1000))
+`,
+				'model',
+			),
+			[20, 20, 0],
+		);
+	});
+
+	it('a tensor class chosen by a condition NormLens cannot decide is no module (Sentence-VAE: `torch.cuda.FloatTensor if cuda else torch.Tensor`)', () => {
+		assert.deepStrictEqual(
+			totals(
+				`import torch
+import torch.nn as nn
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.tensor = torch.cuda.FloatTensor if torch.cuda.is_available() else torch.Tensor
+        self.fc = nn.Linear(4, 2)
+model = VAE()
+`,
+				'model',
+			),
+			[10, 10, 0],
+		);
+	});
+
+	it("`torch.FloatTensor([float('-inf')])` holds one float whatever its value (PointerNet's mask Parameter)", () => {
+		assert.deepStrictEqual(
+			totals(
+				`import torch
+import torch.nn as nn
+from torch.nn import Parameter
+class Attention(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        self._inf = Parameter(torch.FloatTensor([float('-inf')]), requires_grad=False)
+        self._ninf = nn.Parameter(torch.tensor([float('inf'), float('nan')]))
+model = Attention(4)
+`,
+				'model',
+			),
+			[23, 22, 0],
+		);
+	});
+});

@@ -200,6 +200,12 @@ function plainBranch(it: Interpreter, node: SyntaxNode, scope: Scope): boolean {
 	if (['String', 'Number', 'Boolean', 'None'].includes(node.name)) {
 		return true;
 	}
+	if (['VariableName', 'MemberExpression'].includes(node.name)) {
+		// A name read has no effect: a plain value, a builtin, or a tensor class or dtype
+		// (`torch.cuda.FloatTensor if cuda else torch.Tensor`, Sentence-VAE) is no module part.
+		const v = evaluate(it, node, scope);
+		return plainOperand(v) || v.k === 'builtin' || (v.k === 'ref' && TENSOR_TYPES.test(v.path));
+	}
 	const [callee, argList] = children(node);
 	if (node.name !== 'CallExpression' || !callee || argList?.name !== 'ArgList') {
 		return false;
@@ -507,6 +513,10 @@ export function binary(it: Interpreter, op: string, a: Value, b: Value, node?: S
 	}
 	return r.k === 'unknown' && !r.cause ? unknown(causeOf(a) ?? causeOf(b)) : r;
 }
+
+/** torch's tensor classes (`torch.Tensor`, `torch.cuda.FloatTensor`) and dtypes (`torch.float32`). */
+const TENSOR_TYPES =
+	/^torch\.(?:(?:cuda\.)?(?:Byte|Char|Short|Int|Long|Half|Float|Double|Bool|BFloat16)?Tensor|u?int\d+|float\d*|bfloat16|half|double|long|bool|complex\d+)$/;
 
 /** A number, a string, a bool, None, or an unknown that is no module part (a NumPy value). */
 const plainOperand = (v: Value): boolean =>

@@ -158,7 +158,8 @@ function numbers(v: Value): (Value & { k: 'num' })[] | undefined {
 
 /** The shape of nested lists or tuples of numbers (a number: 0-d); undefined when ragged or not all known. */
 function dataShape(v: Value, depth = 0): number[] | undefined {
-	if (v.k === 'num' || v.k === 'bool') {
+	// `[float('-inf')]` (PointerNet's mask fill): one number, whatever its value.
+	if (v.k === 'num' || v.k === 'bool' || (v.k === 'unknown' && v.scalar)) {
 		return [];
 	}
 	const items = asSequence(v);
@@ -184,7 +185,9 @@ function dataShape(v: Value, depth = 0): number[] | undefined {
 /** Whether every number in the data is a Python float (PyTorch then makes a float32 tensor). */
 function allFloats(v: Value): boolean {
 	const items = asSequence(v);
-	return items ? items.length > 0 && items.every(allFloats) : isFloat(v);
+	return items
+		? items.length > 0 && items.every(allFloats)
+		: isFloat(v) || (v.k === 'unknown' && v.scalar === true);
 }
 
 /** The factories of the torch.* table, by name. */
