@@ -15,6 +15,7 @@ import {
 	Value,
 } from './values';
 import { isNamedTupleClass } from './namedTuples';
+import { derivesFromDict } from './evaluator/dictClasses';
 
 /** What a builtin may ask of the interpreter that runs it. */
 export interface BuiltinHost {
@@ -260,8 +261,12 @@ export function sourceClassInstance(v: Value, cls: ClassValue): boolean | undefi
 	if (!PLAIN_KINDS.has(v.k)) {
 		return undefined;
 	}
-	if (v.k === 'tuple' && v.cls) {
+	if ((v.k === 'tuple' || v.k === 'dict') && v.cls) {
 		return classChain(v.cls).includes(cls);
+	}
+	if (v.k === 'dict' && derivesFromDict(cls) && classChain(cls).every((c) => !c.metaclass)) {
+		// An instance of a dict subclass carries its class: a plain dict is none.
+		return false;
 	}
 	if (isNamedTupleClass(cls)) {
 		return false;

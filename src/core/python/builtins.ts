@@ -37,6 +37,7 @@ import { minMax, sortedList } from './builtinOrdering';
 import { plainBinary } from './operators';
 import { NOT_A_MODEL_PART } from './trusted';
 import { makeSet } from './sets';
+import { setDictInstanceAttr } from './evaluator/dictClasses';
 
 export type { BuiltinHost };
 
@@ -485,6 +486,8 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				it.setAttr(target.obj, name, a[2], args.node);
 			} else if (target.k === 'instance') {
 				target.inst.attrs.set(name, a[2]);
+			} else if (target.k === 'dict' && target.cls) {
+				setDictInstanceAttr(it, target, name, a[2], args.node);
 			}
 			return NONE;
 		}

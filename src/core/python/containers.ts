@@ -148,6 +148,26 @@ export function dictMethod(
 			}
 			return self.entries.get(k) as Value;
 		}
+		case '__getitem__':
+			return key(a[0]) === undefined ? undefined : self.entries.get(key(a[0]) as string);
+		case '__setitem__': {
+			const k = key(a[0]);
+			if (k === undefined || a[1] === undefined) {
+				return undefined;
+			}
+			self.entries.set(k, a[1]);
+			return NONE;
+		}
+		case '__setattr__': {
+			// object.__setattr__ under a dict subclass's own (`super().__setattr__(k, v)`): its __dict__.
+			const k = a[0]?.k === 'str' ? a[0].v : undefined;
+			if (k === undefined || !self.attrs || a[1] === undefined) {
+				return undefined;
+			}
+			self.attrs.set(k, a[1]);
+			return NONE;
+		}
+		case '__init__':
 		case 'update': {
 			// Another dict, or an iterable of key-value pairs (`d.update([('n', 8)])`).
 			const other = a[0];

@@ -53,11 +53,17 @@ export type Value =
 			editsOwner?: { obj: FrameworkObject; cause: Cause };
 	  }
 	/** `editsOwner`: as a list's (a module's `_modules`, whose items are its children). */
+	/**
+	 * `cls`: an instance of a source class deriving from dict (a config's `AttrDict`), its items the
+	 * entries and `attrs` its own `__dict__` (the same map after `self.__dict__ = self`).
+	 */
 	| {
 			k: 'dict';
 			entries: Map<string, Value>;
 			cause?: Cause;
 			editsOwner?: { obj: FrameworkObject; cause: Cause };
+			cls?: ClassValue;
+			attrs?: Map<string, Value>;
 	  }
 	/** `why` tags internal kinds of unknown (the batch size); `cause` says why, for the user. */
 	/**

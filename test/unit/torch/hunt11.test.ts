@@ -162,3 +162,92 @@ model = Attention(4)
 		);
 	});
 });
+
+describe('PyTorch hunt 13: configs that are dicts with attributes (`dotdict`, `AttrDict`, easydict)', () => {
+	const total = (code: string, name: string) =>
+		analyzePython(code).models.find((m) => m.name === name)?.totals.total ?? null;
+
+	it('`__getattr__ = dict.get` / `__setattr__ = dict.__setitem__` (openai-transformer-lm: 116,203,777 once readable; unknown before)', () => {
+		// PyTorch 1.13: 2,212.
+		assert.strictEqual(
+			total(
+				`import torch.nn as nn
+class dotdict(dict):
+    __getattr__ = dict.get
+    __setattr__ = dict.__setitem__
+    __delattr__ = dict.__delitem__
+CFG = dotdict({'n_embd': 16, 'n_layer': 2})
+CFG.extra = 3
+net = nn.Sequential(nn.Embedding(100, CFG.n_embd), *[nn.Linear(CFG.n_embd, CFG.n_embd) for _ in range(CFG.n_layer)], nn.Linear(16, CFG.extra + (CFG.missing is None)))
+`,
+				'net',
+			),
+			2212,
+		);
+	});
+
+	it('`self.__dict__ = self` and a `__getattr__` method of the class (PyTorch 1.13: 2,144 each)', () => {
+		const body = `net = nn.Sequential(nn.Embedding(100, cfg.n_embd), *[nn.Linear(cfg.n_embd, cfg.n_embd) for _ in range(cfg['n_layer'])])\n`;
+		assert.strictEqual(
+			total(
+				`import torch.nn as nn
+class AttrDict(dict):
+    def __init__(self, *args, **kwargs):
+        super(AttrDict, self).__init__(*args, **kwargs)
+        self.__dict__ = self
+cfg = AttrDict(n_embd=16, n_layer=2)
+${body}`,
+				'net',
+			),
+			2144,
+		);
+		assert.strictEqual(
+			total(
+				`import torch.nn as nn
+class Cfg(dict):
+    def __getattr__(self, name):
+        return self[name]
+    def __setattr__(self, name, value):
+        self[name] = value
+cfg = Cfg(n_embd=16)
+cfg.n_layer = 2
+${body}`,
+				'net',
+			),
+			2144,
+		);
+	});
+
+	it("easydict's EasyDict: nested dicts become EasyDicts through its `__setattr__`, `isinstance(cfg, dict)`, `len`, `dict(**cfg)`, `.get` (PyTorch 1.13: 291 and 12)", () => {
+		const code = `import torch.nn as nn
+class EasyDict(dict):
+    def __init__(self, d=None, **kwargs):
+        if d is None:
+            d = {}
+        if kwargs:
+            d.update(**kwargs)
+        for k, v in d.items():
+            setattr(self, k, v)
+        for k in self.__class__.__dict__.keys():
+            if not (k.startswith('__') and k.endswith('__')) and not k in ('update', 'pop'):
+                setattr(self, k, getattr(self, k))
+    def __setattr__(self, name, value):
+        if isinstance(value, (list, tuple)):
+            value = [self.__class__(x) if isinstance(x, dict) else x for x in value]
+        elif isinstance(value, dict) and not isinstance(value, self.__class__):
+            value = self.__class__(value)
+        super(EasyDict, self).__setattr__(name, value)
+        super(EasyDict, self).__setitem__(name, value)
+    __setitem__ = __setattr__
+cfg = EasyDict({'model': {'width': 8, 'depth': 3}, 'classes': 5})
+cfg.dropout = 0.1
+w = cfg.model.width
+layers = [nn.Linear(w, w) for _ in range(cfg['model']['depth'])]
+net = nn.Sequential(*layers, nn.Dropout(cfg.dropout), nn.Linear(w, cfg.classes), nn.Linear(cfg.classes, 1 + isinstance(cfg, dict) + len(cfg)))
+opt = dict(**cfg)
+net2 = nn.Sequential(nn.Linear(opt['classes'], cfg.get('missing', 2)))
+`;
+		assert.strictEqual(total(code, 'net'), 291);
+		assert.strictEqual(total(code, 'net2'), 12);
+	});
+});

@@ -16,6 +16,7 @@ import { dictKey } from '../dictKeys';
 import { setDefaults } from '../namedTuples';
 import type { Interpreter } from '../interpreter';
 import { NOT_A_MODEL_PART } from '../trusted';
+import { setDictInstanceAttr } from './dictClasses';
 import { spreadElements } from './expressions';
 
 /** `a = b = value`, `a, b = value`, `x: int = value`. */
@@ -153,6 +154,8 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 				setAttr(it, obj.obj, it.source.slice(prop), value, target);
 			} else if (prop && obj.k === 'instance') {
 				obj.inst.attrs.set(it.source.slice(prop), value);
+			} else if (prop && obj.k === 'dict' && obj.cls) {
+				setDictInstanceAttr(it, obj, it.source.slice(prop), value, target);
 			} else if (
 				prop &&
 				obj.k === 'bound' &&

@@ -3,6 +3,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
+import { derivesFromDict, newDictInstance } from './dictClasses';
 import { isNamedTupleClass, NAMED_TUPLE_BASES, namedTupleInstance } from '../namedTuples';
 import {
 	basePaths,
@@ -208,7 +209,9 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 			break;
 		}
 	}
-	self ??= { k: 'instance', inst: { cls, attrs: new Map() } };
+	self ??= derivesFromDict(cls)
+		? newDictInstance(cls)
+		: { k: 'instance', inst: { cls, attrs: new Map() } };
 	const init = findMethod(cls, '__init__');
 	// An `__init__` NormLens left out (a syntax error in it): what it would have built is unknown,
 	// never an empty object (a model of 0 parameters).
@@ -229,6 +232,9 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 	}
 	if (init) {
 		it.callFunction(init.fn, args, self, init.owner);
+	} else if (self.k === 'dict') {
+		// dict's own __init__: a mapping or pairs, then keywords.
+		it.callMethodOn(self, '__init__', args.positional, args);
 	} else if (self.k === 'instance') {
 		dataclassInit(it, cls, self, self.inst, args);
 	}

@@ -25,6 +25,7 @@ import {
 	Value,
 } from '../values';
 import { dictKey } from '../dictKeys';
+import { dictInstanceAttr } from './dictClasses';
 import type { Interpreter } from '../interpreter';
 
 /** A member expression: `obj.name`, or a subscript `obj[…]`. */
@@ -115,6 +116,24 @@ function unreadableBase(it: Interpreter, cls: ClassValue, name: string): Cause |
 	};
 }
 
+/** dict's own methods, which an instance of a dict subclass has unless its class defines them. */
+const DICT_METHODS = new Set([
+	'get',
+	'keys',
+	'items',
+	'values',
+	'update',
+	'pop',
+	'popitem',
+	'setdefault',
+	'copy',
+	'clear',
+	'__init__',
+	'__getitem__',
+	'__setitem__',
+	'__contains__',
+]);
+
 /** `obj.name` on any value: a library reference extends its path; a runtime answers for its objects. */
 export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 	switch (obj.k) {
@@ -202,6 +221,14 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			if (name === '__name__' && !obj.cls.attrs.has(name)) {
 				return { k: 'str', v: obj.cls.name };
 			}
+			if (name === '__dict__') {
+				// The names its body defines (a read-only mappingproxy: a copy), as easydict walks them.
+				const methods = [...obj.cls.methods].map(([k, fn]): [string, Value] => [
+					k,
+					{ k: 'func', def: fn },
+				]);
+				return { k: 'dict', entries: new Map([...methods, ...obj.cls.attrs]) };
+			}
 			const m = findMethod(obj.cls, name);
 			if (m?.fn.binding === 'class') {
 				return { k: 'method', fn: m.fn, self: obj, cls: m.owner };
@@ -229,7 +256,9 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 					? obj.self.obj.pyClass
 					: obj.self.k === 'instance'
 						? obj.self.inst.cls
-						: undefined;
+						: obj.self.k === 'dict'
+							? obj.self.cls
+							: undefined;
 			const order = selfCls ? mro(selfCls) : [];
 			const at = order.indexOf(obj.cls);
 			if (at >= 0) {
@@ -241,7 +270,9 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 				}
 				return obj.self.k === 'obj'
 					? { k: 'bound', self: obj.self, name, base: true }
-					: { k: 'builtin', name: 'noop' };
+					: obj.self.k === 'dict'
+						? { k: 'bound', self: { ...obj.self, cls: undefined }, name }
+						: { k: 'builtin', name: 'noop' };
 			}
 			for (const b of obj.cls.bases) {
 				if (b.k === 'class') {
@@ -254,7 +285,36 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			// A framework base (nn.Module.__init__, nn.Sequential.__init__): its runtime decides.
 			return obj.self.k === 'obj'
 				? { k: 'bound', self: obj.self, name, base: true }
-				: { k: 'builtin', name: 'noop' };
+				: obj.self.k === 'dict'
+					? { k: 'bound', self: { ...obj.self, cls: undefined }, name }
+					: { k: 'builtin', name: 'noop' };
+		}
+		case 'dict': {
+			if (!obj.cls) {
+				return { k: 'bound', self: obj, name };
+			}
+			// An instance of a dict subclass: the class's own names, its `__dict__`, dict's
+			// methods, then the class's `__getattr__`.
+			const m = findMethod(obj.cls, name);
+			if (m) {
+				return bindMethod(it, m, obj, obj.cls);
+			}
+			if (name === '__class__') {
+				return { k: 'class', cls: obj.cls };
+			}
+			if (name === '__dict__') {
+				return { k: 'dict', entries: (obj.attrs ??= new Map()) };
+			}
+			const own = obj.attrs?.get(name) ?? classAttribute(obj.cls, name);
+			return (
+				own ??
+				(DICT_METHODS.has(name) ? { k: 'bound', self: obj, name } : undefined) ??
+				dictInstanceAttr(it, obj, name, obj.cls.node) ??
+				unknown({
+					reason: `\`${obj.cls.name}\` has no attribute \`${name}\`: Python raises AttributeError`,
+					range: it.here(obj.cls.node),
+				})
+			);
 		}
 		case 'unknown':
 			return obj;

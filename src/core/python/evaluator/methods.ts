@@ -36,6 +36,20 @@ export function callMethodOn(
 		node: it.source.tree.topNode,
 	};
 	const untracked = (): Cause => unmodelled(it, full.node);
+	const target = positional[0];
+	if (
+		self.k === 'builtin' &&
+		self.name === 'object' &&
+		name === '__setattr__' &&
+		target?.k === 'dict' &&
+		target.cls &&
+		positional[1]?.k === 'str' &&
+		positional[2]
+	) {
+		// object.__setattr__ on a dict subclass's instance: its own __dict__, past the class's hook.
+		(target.attrs ??= new Map()).set(positional[1].v, positional[2]);
+		return NONE;
+	}
 	if (self.k === 'builtin' && self.name === 'object' && name === '__setattr__') {
 		// `object.__setattr__(self, 'x', v)` (how a frozen dataclass sets a field) is setattr.
 		return it.call({ k: 'builtin', name: 'setattr' }, full);
