@@ -15,6 +15,7 @@ import {
 	num,
 	numLike,
 	pyNumber,
+	setClassAttr,
 	truthy,
 	tuple,
 	unknown,
@@ -486,6 +487,8 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				it.setAttr(target.obj, name, a[2], args.node);
 			} else if (target.k === 'instance') {
 				target.inst.attrs.set(name, a[2]);
+			} else if (target.k === 'class') {
+				setClassAttr(target.cls, name, a[2]);
 			} else if (target.k === 'dict' && target.cls) {
 				setDictInstanceAttr(it, target, name, a[2], args.node);
 			}

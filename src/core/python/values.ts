@@ -197,6 +197,21 @@ export interface Instance {
 	unknownCause?: Cause;
 }
 
+/**
+ * `Cls.name = value` (or `setattr(Cls, …)`, d2l's `add_to_class`): one namespace in Python, so a
+ * function set there is a method from then on, replacing the one the body defined, and any other
+ * value replaces a method of that name.
+ */
+export function setClassAttr(cls: ClassValue, name: string, value: Value): void {
+	if (value.k === 'func') {
+		cls.methods.set(name, value.def);
+		cls.attrs.delete(name);
+	} else {
+		cls.methods.delete(name);
+		cls.attrs.set(name, value);
+	}
+}
+
 /** Finds a method along a class's bases (depth-first, as Python's MRO does for simple trees). */
 export function findMethod(
 	cls: ClassValue,

@@ -140,4 +140,36 @@ model1 = Functional(inputs=input1, outputs=[o1, o2])
 		const two = notebook([{ source: 'cd keras-yolo3\nx = 1' }]);
 		assert.ok(two.diagnostics.some((d) => d.code === 'syntax-error'));
 	});
+
+	it("`from keras.utils.np_utils import …` is Keras 2 of either kind, not standalone Keras up to 2.3: `Conv2D(32, 3, 3)` and a GRU's `reset_after` are unknown; a summary printed in a later tf.keras's layout decides strides (Keras hunt 17: 89,719,937 for the 9,835,649 printed)", () => {
+		const code = `from keras.utils.np_utils import to_categorical
+from keras.models import Sequential
+from keras.layers import Dense, Flatten, Conv2D, MaxPool2D, GRU
+model = Sequential()
+model.add(Conv2D(32, 3, 3, input_shape=(299, 299, 3), activation='relu'))
+model.add(MaxPool2D(pool_size=(2, 2)))
+model.add(Flatten())
+model.add(Dense(128, activation='relu'))
+model.add(Dense(1, activation='sigmoid'))
+rnn = Sequential([GRU(4, input_shape=(5, 3))])
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, null);
+		assert.strictEqual(r.models.find((m) => m.name === 'rnn')?.totals.total, null);
+		const printed = ` Layer (type)                Output Shape              Param #
+=================================================================
+ conv2d (Conv2D)             (None, 99, 99, 32)        896
+_________________________________________________________________
+ dense_1 (Dense)             (None, 1)                 129
+=================================================================
+Total params: 9,835,649
+`;
+		const lines = code.split('\n');
+		const nb = notebook([
+			{ source: lines.slice(0, 9).join('\n') },
+			{ source: 'model.summary()', outputs: printed },
+		]);
+		// (299 − 3) / 3 + 1 = 99; pooled 49; 49 · 49 · 32 · 128 + 128 + 896 + 129.
+		assert.strictEqual(nb.models.find((m) => m.name === 'model')?.totals.total, 9835649);
+	});
 });

@@ -251,3 +251,82 @@ net2 = nn.Sequential(nn.Linear(opt['classes'], cfg.get('missing', 2)))
 		assert.strictEqual(total(code, 'net2'), 12);
 	});
 });
+
+/**
+ * The fourteenth PyTorch hunt (session 23: course, book and tutorial code): its two wrong numbers,
+ * found by reducing its constructs. Expected: PyTorch 1.13 on the same code.
+ */
+describe('PyTorch hunt 14: the class Python builds, as Python builds it', () => {
+	const total = (code: string, name: string) =>
+		analyzePython(code).models.find((m) => m.name === name)?.totals.total ?? null;
+
+	it("an nn.Module mixin listed before a torch.nn class is still that class: nn.Module comes last in the MRO (SPINN's `class Linear(Bottle, nn.Linear)`: 0 before)", () => {
+		const code = `import torch.nn as nn
+class Bottle(nn.Module):
+    def forward(self, input):
+        if len(input.size()) <= 2:
+            return super(Bottle, self).forward(input)
+        size = input.size()[:2]
+        out = super(Bottle, self).forward(input.view(size[0] * size[1], -1))
+        return out.view(size[0], size[1], -1)
+class Linear(Bottle, nn.Linear):
+    pass
+class Seq(Bottle, nn.Sequential):
+    pass
+# normlens: input (2, 7, 3)
+lin = Linear(3, 4)
+seq = Seq(nn.Linear(3, 4), nn.Linear(4, 2))
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(r.models.find((m) => m.name === 'lin')?.totals.total, 16);
+		assert.deepStrictEqual(
+			r.models.find((m) => m.name === 'lin')?.calls?.[0]?.outputShape,
+			[2, 7, 4],
+		);
+		assert.strictEqual(r.models.find((m) => m.name === 'seq')?.totals.total, 26);
+	});
+
+	it("a method set on the class after its body replaces the body's (`Net.make = f`, `setattr(Net, 'make', f)`, d2l's `@add_to_class(Net)`: 6 for PyTorch's 20)", () => {
+		const base = `import torch.nn as nn
+def add_to_class(Class):
+    def wrapper(obj):
+        setattr(Class, obj.__name__, obj)
+    return wrapper
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = self.make()
+    def make(self):
+        return nn.Linear(2, 2)
+    def forward(self, x):
+        return self.fc(x)
+`;
+		const make = 'def make(self):\n    return nn.Linear(4, 4)\n';
+		for (const route of [
+			`${make}Net.make = make\n`,
+			`${make}setattr(Net, 'make', make)\n`,
+			`@add_to_class(Net)\n${make}`,
+		]) {
+			assert.strictEqual(
+				total(`${base}${route}# normlens: input (3, 4)\nmodel = Net()\n`, 'model'),
+				20,
+				route,
+			);
+		}
+		// d2l replaces `__init__` itself this way (its ResNet, GoogLeNet, DenseNet): 30.
+		assert.strictEqual(
+			total(
+				`${base}class Wide(Net):
+    pass
+@add_to_class(Wide)
+def __init__(self, width=5):
+    super(Wide, self).__init__()
+    self.fc = nn.Linear(width, width)
+wide = Wide(width=5)
+`,
+				'wide',
+			),
+			30,
+		);
+	});
+});

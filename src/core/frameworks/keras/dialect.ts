@@ -25,8 +25,13 @@ export interface KerasDialect {
 	evidence: string;
 	/** Nothing decided it: Keras 3 is assumed (a count that differs between versions is then unknown). */
 	guessed?: true;
-	/** Standalone Keras's version, where a notebook printed it (`print('Keras', keras.__version__)`). */
+	/** Keras's version, where a notebook printed it (`Keras 2.2.4`), or 2.4 where its summary's layout is a later tf.keras's. */
 	version?: readonly [number, number];
+	/**
+	 * Keras 2, of a version NormLens cannot tell from 2.3 or earlier: what their defaults differ in
+	 * (a GRU's `reset_after`, `Conv2D(32, 3, 3)`) is unknown.
+	 */
+	keras2Only?: true;
 	/**
 	 * Keras's defaults from before TensorFlow 2 apply (`beforeTf2Defaults` in the catalogue): the
 	 * source is standalone Keras up to 2.3 (`legacy`), or tf.keras code written for TensorFlow 1.
@@ -73,8 +78,19 @@ const KERAS2_CONVERTED =
 /** A printed version line: `Keras 2.2.4`, `Keras: 1.2.2`, `keras version 2.0.8`. */
 const PRINTED_VERSION = /^\s*Keras(?: version)?:?\s+v?([12])\.(\d+)\.\d+\b/im;
 
+/** Imports of modules standalone Keras 2.0–2.3 and TensorFlow's keras 2.4–2.12 both have. */
+const KERAS2_MODULES =
+	/^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|utils\.np_utils)[ \t]+import\b/m;
+const KERAS2_EVIDENCE =
+	'the code imports modules of Keras 2 (keras.layers.core, keras.utils.np_utils), which both standalone Keras up to 2.3 and the keras package of TensorFlow 2.4–2.12 have';
+
 /** Signals in the code, strongest first; the first that matches decides. */
-const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: string }[] = [
+const CODE_SIGNALS: readonly {
+	pattern: RegExp;
+	naming: KerasNaming;
+	evidence: string;
+	keras2Only?: true;
+}[] = [
 	{
 		pattern:
 			/\bkeras\.ops\b|^[ \t]*from[ \t]+keras[ \t]+import[ \t]+[^\n]*\bops\b|\bkeras_core\b|\bkeras\.src\b|\bkeras_hub\b|\bkeras\.config\.|\bkeras\.random\.|\bKERAS_BACKEND\b/m,
@@ -90,11 +106,18 @@ const CODE_SIGNALS: readonly { pattern: RegExp; naming: KerasNaming; evidence: s
 			'the code uses an API Keras 3 removed (tf.compat.v1, layers.experimental, fit_generator, tf_keras)',
 	},
 	{
-		pattern:
-			/^[ \t]*from[ \t]+keras\.(?:layers\.core|layers\.merge|layers\.advanced_activations|engine\.topology|utils\.np_utils)[ \t]+import\b|\bModel\(\s*input\s*=/m,
+		pattern: /^[ \t]*from[ \t]+keras\.engine\.topology[ \t]+import\b|\bModel\(\s*input\s*=/m,
 		naming: 'legacy',
 		evidence:
-			'the code imports modules of standalone Keras up to 2.3 (keras.layers.core, keras.utils.np_utils) or calls `Model(input=…)`, which later Keras refuses',
+			'the code imports keras.engine.topology or calls `Model(input=…)`, which only standalone Keras up to 2.3 has',
+	},
+	{
+		// Modules both standalone Keras 2.0–2.3 and the keras package of TensorFlow 2.4–2.12 have:
+		// Keras 2, but not which (a GRU's `reset_after` default and `Conv2D(32, 3, 3)` differ).
+		pattern: KERAS2_MODULES,
+		naming: 'tf.keras',
+		evidence: KERAS2_EVIDENCE,
+		keras2Only: true,
 	},
 ];
 
@@ -180,19 +203,33 @@ function dialectOf(
 				};
 			}
 			if (/^[ \t]*_{20,}[ \t]*$/m.test(out)) {
-				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise.
+				// Keras 2's layout: standalone Keras up to 2.3 when the code says so, tf.keras otherwise;
+				// its header indented (` Layer (type)`) is a later tf.keras's, which standalone Keras
+				// never printed (2.4 is the bound NormLens relies on).
 				const legacy = CODE_SIGNALS.some((s) => s.naming === 'legacy' && code(s.pattern));
+				const late = /^ Layer \(type\)/m.test(out);
 				return {
 					naming: legacy ? 'legacy' : 'tf.keras',
 					keras1,
-					evidence: 'a summary stored in this notebook is in Keras 2’s layout',
+					evidence: late
+						? 'a summary stored in this notebook is in the layout of a later tf.keras (its header indented), which standalone Keras never printed'
+						: 'a summary stored in this notebook is in Keras 2’s layout',
+					...(late ? { version: [2, 4] as const } : {}),
+					...(!legacy && !late && code(KERAS2_MODULES)
+						? { keras2Only: true as const }
+						: {}),
 				};
 			}
 		}
 	}
 	for (const s of CODE_SIGNALS) {
 		if (code(s.pattern)) {
-			return { naming: s.naming, keras1, evidence: s.evidence };
+			return {
+				naming: s.naming,
+				keras1,
+				evidence: s.evidence,
+				...(s.keras2Only ? { keras2Only: true as const } : {}),
+			};
 		}
 	}
 	return {

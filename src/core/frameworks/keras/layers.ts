@@ -61,8 +61,19 @@ export function bindArgs(
 		} else if (name === 'data_format' && def === null) {
 			cfg.set(name, s.imageDataFormat);
 		} else {
-			const old = s.dialect.beforeTf2 ? spec?.beforeTf2Defaults?.[name] : undefined;
-			cfg.set(name, fromDefault(old !== undefined ? old : def));
+			const before = spec?.beforeTf2Defaults?.[name];
+			if (before !== undefined && before !== def && s.dialect.keras2Only) {
+				cfg.set(
+					name,
+					unknown({
+						reason: `\`${name}\` defaults to ${String(before)} in standalone Keras up to 2.3 and to ${String(def)} from TensorFlow 2, and ${s.dialect.evidence}`,
+						range,
+					}),
+				);
+			} else {
+				const old = s.dialect.beforeTf2 ? before : undefined;
+				cfg.set(name, fromDefault(old !== undefined ? old : def));
+			}
 		}
 	}
 	return cfg;

@@ -212,10 +212,14 @@ export function legacyArgs(
 	}
 	// Keras 1 and standalone Keras 2.0–2.3 (its legacy interfaces) read `Conv2D(32, 3, 3)` as 3×3.
 	const positionalKernel = s.keras1 || s.dialect.naming === 'legacy';
+	// A printed version or layout of Keras 2.4 or later reads the third positional as strides.
+	const late = version !== undefined && version[0] === 2 && version[1] >= 4;
 	if (!k1Keyword && !(k1Positional && positionalKernel)) {
-		if (k1Positional && !tf) {
+		if (k1Positional && !tf && !late) {
 			return {
-				reason: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it`,
+				reason: s.dialect.keras2Only
+					? `${shown} has a 3×3-style kernel in standalone Keras 2.0–2.3 but strides from TensorFlow 2.4's keras on, and ${s.dialect.evidence}`
+					: `${shown} has a 3×3-style kernel in Keras 1 and Keras 2.0–2.3 but strides in Keras 3, and nothing else in this file says which Keras runs it`,
 			};
 		}
 		return { args };

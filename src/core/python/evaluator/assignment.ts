@@ -7,6 +7,7 @@ import {
 	causeOf,
 	FrameworkObject,
 	Scope,
+	setClassAttr,
 	tuple,
 	unknown,
 	UNKNOWN,
@@ -168,7 +169,7 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 				setDefaults(obj.self.cls, value);
 			} else if (prop && obj.k === 'class') {
 				// `Block.expansion = 3`: every instance reads it from then on (unless it has its own).
-				obj.cls.attrs.set(it.source.slice(prop), value);
+				setClassAttr(obj.cls, it.source.slice(prop), value);
 			} else if (!prop) {
 				const index = children(target).find(
 					(c, i) => i > 0 && c.name !== '[' && c.name !== ']',

@@ -316,6 +316,11 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 				})
 			);
 		}
+		case 'func':
+			// `obj.__name__` (d2l's `add_to_class` sets a function on a class under its own name).
+			return name === '__name__' || name === '__qualname__'
+				? { k: 'str', v: obj.def.name }
+				: { k: 'bound', self: obj, name };
 		case 'unknown':
 			return obj;
 		case 'partial':

@@ -49,10 +49,11 @@ export const recurrentWeights = {
 		const bias = bool(cfg, 'use_bias');
 		const f = input[input.length - 1];
 		const g = spec.gates ?? 1;
-		if (units === undefined || bias === undefined || f === null) {
+		// A GRU's `reset_after` decides its bias's shape: unknown, so are its weights.
+		const resetAfter = g === 3 ? bool(cfg, 'reset_after') : false;
+		if (units === undefined || bias === undefined || f === null || resetAfter === undefined) {
 			return null;
 		}
-		const resetAfter = g === 3 && bool(cfg, 'reset_after') !== false;
 		return [
 			w('kernel', [f, g * units]),
 			w('recurrent_kernel', [units, g * units]),

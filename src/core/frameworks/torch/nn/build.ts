@@ -222,7 +222,11 @@ export function instantiateModule(
 	args: CallArgs,
 	ctx: CallContext,
 ): TorchModule | undefined {
-	for (const base of bases) {
+	// Python's method resolution order puts nn.Module after every class deriving from it: a mixin
+	// of nn.Module listed first (`class Linear(Bottle, nn.Linear)`, SPINN) is still an nn.Linear.
+	const plain = (b: string) =>
+		torchSubpath(b)?.area === 'nn' && torchSubpath(b)?.name === 'Module';
+	for (const base of [...bases.filter((b) => !plain(b)), ...bases.filter(plain)]) {
 		if (LIGHTNING_MODULE.test(base)) {
 			const m = userModule(s, cls, undefined, args, ctx);
 			m.lightning = true;
