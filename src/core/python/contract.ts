@@ -240,4 +240,6 @@ export interface MethodEntry {
 	hasClassCell: boolean;
 	/** Its arguments' current values (MethodFrame.args). */
 	args: () => Map<string, Value>;
+	/** Every name its frame binds now, `self` included: `inspect`'s `f_locals`. */
+	locals: () => Map<string, Value>;
 }

@@ -482,6 +482,11 @@ export class Scope {
 		this.vars.set(name, value);
 	}
 
+	/** The names bound in this scope itself, as a frame's `f_locals` lists them (a copy). */
+	ownEntries(): Map<string, Value> {
+		return new Map(this.vars);
+	}
+
 	entries(): IterableIterator<[string, Value]> {
 		return this.vars.entries();
 	}

@@ -330,3 +330,51 @@ wide = Wide(width=5)
 		);
 	});
 });
+
+describe("PyTorch hunt 14: d2l's `save_hyperparameters` reads its caller's frame", () => {
+	it('`inspect.currentframe().f_back` and `inspect.getargvalues(frame)` over source methods (19 d2l models unknown before; PyTorch 1.13: 30)', () => {
+		const code = `import inspect
+import torch.nn as nn
+class HP:
+    def save_hyperparameters(self, ignore=[]):
+        frame = inspect.currentframe().f_back
+        _, _, _, local_vars = inspect.getargvalues(frame)
+        self.hparams = {k: v for k, v in local_vars.items() if k not in set(ignore + ['self']) and not k.startswith('_')}
+        for k, v in self.hparams.items():
+            setattr(self, k, v)
+class Net(nn.Module, HP):
+    def __init__(self, width=5, lr=0.1):
+        super().__init__()
+        self.save_hyperparameters(ignore=['lr'])
+        self.fc = nn.Linear(self.width, self.width)
+    def forward(self, x):
+        return self.fc(x)
+# normlens: input (2, 5)
+model = Net()
+`;
+		const m = analyzePython(code).models.find((x) => x.name === 'model');
+		assert.strictEqual(m?.totals.total, 30);
+		assert.deepStrictEqual(m?.calls?.[0]?.outputShape, [2, 5]);
+		// Called from a plain function, the frame behind it is not followed: unknown, not a guess.
+		const helper = analyzePython(
+			code
+				.replace(
+					"        self.save_hyperparameters(ignore=['lr'])\n",
+					'        save(self)\n',
+				)
+				.replace(
+					'# normlens:',
+					'def save(obj):\n    obj.save_hyperparameters()\n# normlens:',
+				),
+		);
+		assert.strictEqual(
+			helper.models.find((x) => x.name === 'model')?.totals.total ?? null,
+			null,
+		);
+		assert.ok(
+			helper.diagnostics.some((d) =>
+				/called this method is not a method of the source/.test(d.message),
+			),
+		);
+	});
+});

@@ -1,4 +1,5 @@
 // Calls: a call's arguments, what each kind of callee does, and calls NormLens cannot follow.
+import { inspectCall } from './inspectFrames';
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed } from '../parse';
 import type { CallArgs, CallContext } from '../contract';
@@ -188,6 +189,12 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			const fromDataclass = callDataclassFunction(it, callee.path, args);
 			if (fromDataclass) {
 				return fromDataclass;
+			}
+			const inspected = callee.path.startsWith('inspect.')
+				? inspectCall(it, callee.path, args)
+				: undefined;
+			if (inspected) {
+				return inspected;
 			}
 			if (callee.path === 'copy.deepcopy' && args.positional.length === 1) {
 				return (

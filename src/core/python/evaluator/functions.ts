@@ -196,6 +196,7 @@ export function callFunction(
 			depth: it.depth + 1,
 			hasClassCell: namesClassCell(def),
 			args,
+			locals: () => scope.ownEntries(),
 		});
 	}
 	// Python runs a generator function's body only as the generator is iterated: NormLens does not
