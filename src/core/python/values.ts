@@ -197,11 +197,7 @@ export interface Instance {
 	unknownCause?: Cause;
 }
 
-/**
- * `Cls.name = value` (or `setattr(Cls, …)`, d2l's `add_to_class`): one namespace in Python, so a
- * function set there is a method from then on, replacing the one the body defined, and any other
- * value replaces a method of that name.
- */
+/** `Cls.name = value` (`setattr`, d2l's `add_to_class`): one namespace, so a function set there is a method from then on. */
 export function setClassAttr(cls: ClassValue, name: string, value: Value): void {
 	if (value.k === 'func') {
 		cls.methods.set(name, value.def);
