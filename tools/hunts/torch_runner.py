@@ -73,10 +73,16 @@ for name in extra:
 res = {}
 for name, v in items:
     if name.startswith('__') or not isinstance(v, nn.Module): continue
-    r = {'type': type(v).__name__,
-         'total': sum(p.numel() for p in v.parameters()),
-         'trainable': sum(p.numel() for p in v.parameters() if p.requires_grad),
-         'buffers': sum(b.numel() for b in v.buffers())}
+    # Lazy modules (d2l): counts taken after the forward when parameters are uninitialised
+    try:
+        r = {'type': type(v).__name__,
+             'total': sum(p.numel() for p in v.parameters()),
+             'trainable': sum(p.numel() for p in v.parameters() if p.requires_grad),
+             'buffers': sum(b.numel() for b in v.buffers())}
+        lazy = False
+    except Exception:
+        if name not in shapes: continue
+        r = {'type': type(v).__name__}; lazy = True
     if name in shapes:
         r['input'] = list(shapes[name])
         try:
@@ -87,8 +93,11 @@ for name, v in items:
             r['outputShape'] = list(t.shape) if t is not None else None
             # recount after forward (lazy modules)
             r['total_after'] = sum(p.numel() for p in v.parameters())
+            if lazy:
+                r.update(total=r['total_after'], trainable=sum(p.numel() for p in v.parameters() if p.requires_grad), buffers=sum(b.numel() for b in v.buffers()), lazy=True)
         except Exception as e:
             r['forwardError'] = repr(e)[:300]
+            if lazy: continue
     res[name] = r
 if exec_error: res['__exec_error__'] = exec_error
 print('@@JSON@@' + json.dumps(res))

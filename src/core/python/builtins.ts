@@ -7,6 +7,7 @@ import {
 	asNumber,
 	asSequence,
 	causeOf,
+	findMethod,
 	firstCause,
 	float,
 	isFloat,
@@ -36,32 +37,11 @@ import { floatFromText, intFromText, intFromTextInBase } from './literals';
 import { powMod, reprText, roundFloat, roundInt } from './pythonExact';
 import { minMax, sortedList } from './builtinOrdering';
 import { plainBinary } from './operators';
-import { NOT_A_MODEL_PART } from './trusted';
+import { NOT_A_MODEL_PART, PLAIN_RESULTS } from './trusted';
 import { makeSet } from './sets';
 import { setDictInstanceAttr } from './evaluator/dictClasses';
 
 export type { BuiltinHost };
-
-/**
- * Builtins that return a number, a string or a bool whatever they are given (or raise): an unknown
- * result is never a module or a parameter (`self.num_timesteps = len(betas)` keeps the counts).
- */
-const PLAIN_RESULTS = new Set([
-	'len',
-	'int',
-	'float',
-	'str',
-	'bool',
-	'ord',
-	'chr',
-	'hash',
-	'id',
-	'repr',
-	'format',
-	'bin',
-	'hex',
-	'oct',
-]);
 
 export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const v = evaluateBuiltin(it, name, args);
@@ -114,7 +94,13 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 		}
 		case 'len': {
 			// A framework's sized object (a NumPy array of data) says its own length.
-			const sized = a[0]?.k === 'obj' ? conversion(it, a[0].obj, '__len__', args) : UNKNOWN;
+			// An instance of a source class: its own `__len__` (CS224n's VocabEntry: `len(self.word2id)`).
+			const sized =
+				a[0]?.k === 'obj'
+					? conversion(it, a[0].obj, '__len__', args)
+					: a[0]?.k === 'instance' && findMethod(a[0].inst.cls, '__len__')
+						? it.call(it.getAttr(a[0], '__len__'), { ...args, positional: [] })
+						: UNKNOWN;
 			if (sized.k === 'num') {
 				return sized;
 			}

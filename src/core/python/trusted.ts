@@ -257,3 +257,24 @@ export const REPORTING_NAMES =
 export function reportingName(name: string): boolean {
 	return REPORTING_NAMES.test(name);
 }
+
+/**
+ * Builtins that return a number, a string or a bool whatever they are given (or raise): an unknown
+ * result is never a module or a parameter (`self.num_timesteps = len(betas)` keeps the counts).
+ */
+export const PLAIN_RESULTS: ReadonlySet<string> = new Set([
+	'len',
+	'int',
+	'float',
+	'str',
+	'bool',
+	'ord',
+	'chr',
+	'hash',
+	'id',
+	'repr',
+	'format',
+	'bin',
+	'hex',
+	'oct',
+]);

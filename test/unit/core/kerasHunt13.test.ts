@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { analyzePython, buildProgram } from '../../../src/core';
 
 /**
- * The sixteenth Keras hunt (2026-12-07, session 23: 247 printed tables in 133 notebooks from 26
+ * The thirteenth Keras hunt (2026-12-07, session 23: 247 printed tables in 133 notebooks from 26
  * repositories never read before): its two wrong numbers and the unknowns Keras's rules decide,
  * each reduced to a few lines. Expected: the tables the notebooks printed, or Keras's refusal.
  */
@@ -14,7 +14,7 @@ function notebook(cells: { source: string; outputs?: string }[]) {
 const totalOf = (code: string, name: string) =>
 	analyzePython(code).models.find((m) => m.name === name)?.totals.total;
 
-describe('Keras hunt 16: wrong numbers removed, unknowns made exact', () => {
+describe('Keras hunts 13 and 14: wrong numbers removed, unknowns made exact', () => {
 	it('a Dense built on 500 features and called again on 1,000 is refused (ValueError): unknown, saying so, where NormLens counted 5,010 for it (kuiyochen: 898,510 for the 903,510 printed)', () => {
 		const code = `from keras.layers import Input, Dense, concatenate
 from keras.models import Model
@@ -141,7 +141,7 @@ model1 = Functional(inputs=input1, outputs=[o1, o2])
 		assert.ok(two.diagnostics.some((d) => d.code === 'syntax-error'));
 	});
 
-	it("`from keras.utils.np_utils import …` is Keras 2 of either kind, not standalone Keras up to 2.3: `Conv2D(32, 3, 3)` and a GRU's `reset_after` are unknown; a summary printed in a later tf.keras's layout decides strides (Keras hunt 17: 89,719,937 for the 9,835,649 printed)", () => {
+	it("`from keras.utils.np_utils import …` is Keras 2 of either kind, not standalone Keras up to 2.3: `Conv2D(32, 3, 3)` and a GRU's `reset_after` are unknown; a summary printed in a later tf.keras's layout decides strides (Keras hunt 14: 89,719,937 for the 9,835,649 printed)", () => {
 		const code = `from keras.utils.np_utils import to_categorical
 from keras.models import Sequential
 from keras.layers import Dense, Flatten, Conv2D, MaxPool2D, GRU

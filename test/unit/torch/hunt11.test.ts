@@ -332,6 +332,27 @@ wide = Wide(width=5)
 });
 
 describe("PyTorch hunt 14: d2l's `save_hyperparameters` reads its caller's frame", () => {
+	it("`len()` of an instance of a source class runs its `__len__` (CS224n's VocabEntry: PyTorch 1.13's 12)", () => {
+		const r = analyzePython(`import torch.nn as nn
+class VocabEntry:
+    def __init__(self):
+        self.word2id = dict()
+        for w in ['<pad>', '<s>', '</s>', '<unk>']:
+            self.word2id[w] = len(self.word2id)
+    def __len__(self):
+        return len(self.word2id)
+class Vocab:
+    def __init__(self, src):
+        self.src = src
+class Emb(nn.Module):
+    def __init__(self, vocab):
+        super().__init__()
+        self.source = nn.Embedding(len(vocab.src), 3)
+emb = Emb(Vocab(VocabEntry()))
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'emb')?.totals.total, 12);
+	});
+
 	it('`inspect.currentframe().f_back` and `inspect.getargvalues(frame)` over source methods (19 d2l models unknown before; PyTorch 1.13: 30)', () => {
 		const code = `import inspect
 import torch.nn as nn
