@@ -346,6 +346,23 @@ const recurrent: Ref = (a, [x], spec) => {
 	};
 };
 
+/**
+ * CuDNNLSTM / CuDNNGRU (Keras 2.2's keras/layers/cudnn_recurrent.py): the kernels of LSTM / GRU
+ * and cuDNN's bias, `units * 8` / `units * 6` — an input and a recurrent bias per gate, always.
+ */
+const cudnnRecurrent: Ref = (a, [x], spec) => {
+	if (x.length !== 3) {
+		raise('rank');
+	}
+	const u = a.units as number;
+	const gates = spec.name === 'CuDNNLSTM' ? 4 : 3;
+	return {
+		weights: gates * u * ((x[2] as number) + u) + 2 * gates * u,
+		nonTrainable: 0,
+		shape: a.return_sequences ? [x[0], x[1], u] : [x[0], u],
+	};
+};
+
 /** A recurrent cell (keras.io/api/layers/recurrent_layers/…_cell): its layer's weights, built on one step (batch, features). */
 const recurrentCell: Ref = (a, [x], spec) => {
 	if (x.length !== 2) {
@@ -558,6 +575,8 @@ const references: Record<string, Ref> = {
 	SimpleRNN: recurrent,
 	GRU: recurrent,
 	LSTM: recurrent,
+	CuDNNLSTM: cudnnRecurrent,
+	CuDNNGRU: cudnnRecurrent,
 	ConvLSTM1D: convLstm,
 	ConvLSTM2D: convLstm,
 	ConvLSTM3D: convLstm,
@@ -843,6 +862,20 @@ const grids: Record<string, Row[]> = {
 	ConvLSTM3D: convLstmRows(3),
 	GRU: rnnRows({ reset_after: [true, false] }),
 	LSTM: rnnRows(),
+	CuDNNLSTM: [
+		{
+			base: { units: 4 },
+			axes: { return_sequences: [false, true] },
+			inputs: [[[B, 7, 3]], [[B, null, 5]], [[B, 3]]],
+		},
+	],
+	CuDNNGRU: [
+		{
+			base: { units: 4 },
+			axes: { return_sequences: [false, true] },
+			inputs: [[[B, 7, 3]], [[B, 3]]],
+		},
+	],
 	SimpleRNNCell: [
 		{ base: { units: 4 }, axes: { use_bias: [true, false] }, inputs: [[[B, 3]], [[B, 7, 3]]] },
 	],

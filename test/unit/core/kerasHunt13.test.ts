@@ -172,4 +172,17 @@ Total params: 9,835,649
 		// (299 − 3) / 3 + 1 = 99; pooled 49; 49 · 49 · 32 · 128 + 128 + 896 + 129.
 		assert.strictEqual(nb.models.find((m) => m.name === 'model')?.totals.total, 9835649);
 	});
+
+	it("`tf.compat.v1.keras.layers.CuDNNLSTM`: LSTM's kernels and cuDNN's two biases per gate (mehulcparikh's lecture: 328,481 as printed); TensorFlow 1's GRU there stays unknown (its `reset_after` is False)", () => {
+		const code = `import tensorflow as tf
+model = tf.keras.models.Sequential()
+model.add(tf.keras.layers.Embedding(input_dim=10000, output_dim=32, input_length=500))
+model.add(tf.compat.v1.keras.layers.CuDNNLSTM(32))
+model.add(tf.keras.layers.Dense(1, activation='sigmoid'))
+gru = tf.keras.models.Sequential([tf.keras.Input((5, 3)), tf.compat.v1.keras.layers.GRU(4)])
+`;
+		// 10000 · 32 + 4 · 32 · (32 + 32) + 8 · 32 + 33.
+		assert.strictEqual(totalOf(code, 'model'), 328481);
+		assert.strictEqual(totalOf(code, 'gru'), null);
+	});
 });

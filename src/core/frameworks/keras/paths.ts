@@ -19,6 +19,15 @@ export function kerasSubpath(path: string): readonly string[] | undefined {
 	// from `tensorflow_core.python.keras.api._v2.keras.models`: tf.keras under its build path.
 	if (skip('tensorflow', 'tf', 'tensorflow_core')) {
 		skip('python');
+		// TensorFlow 2's `tf.compat.v1.keras` is TensorFlow 1's tf.keras, whose layers may differ
+		// from TensorFlow 2's of the same name (GRU's `reset_after`): read there only the layers TF 2
+		// has under no other name.
+		if (parts[0] === 'compat' && parts[1] === 'v1' && parts[2] === 'keras') {
+			if (!['CuDNNLSTM', 'CuDNNGRU'].includes(parts[parts.length - 1] ?? '')) {
+				return undefined;
+			}
+			parts.splice(0, 2);
+		}
 	}
 	if (!skip('keras', 'tf_keras')) {
 		return undefined;

@@ -63,7 +63,28 @@ const convLstm = (rank: 1 | 2 | 3): KerasLayerSpec => ({
 	doc: `Convolutional LSTM over the time steps (axis 1) of ${rank}-D images: each gate is a ${rank}-D convolution of the input and of the state.`,
 });
 
+/**
+ * Keras 2's and TensorFlow 1's CuDNNLSTM / CuDNNGRU (`tf.compat.v1.keras.layers` in TensorFlow 2):
+ * fixed activations, no `use_bias`, and cuDNN's two bias vectors per gate.
+ */
+const cudnn = (name: string, gates: 3 | 4): KerasLayerSpec => ({
+	name,
+	category: 'recurrent',
+	gates,
+	cudnn: true,
+	args: [
+		['units', REQUIRED],
+		['return_sequences', false],
+		['return_state', false],
+	],
+	shape: 'rnn',
+	weights: 'rnn',
+	doc: `${name}: the ${gates === 4 ? 'LSTM' : 'GRU'} cuDNN runs (GPU only), with an input and a recurrent bias per gate.`,
+});
+
 export const kerasRecurrentLayers: KerasLayerSpec[] = [
+	cudnn('CuDNNLSTM', 4),
+	cudnn('CuDNNGRU', 3),
 	convLstm(1),
 	convLstm(2),
 	convLstm(3),

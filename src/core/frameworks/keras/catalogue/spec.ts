@@ -99,6 +99,8 @@ export interface KerasLayerSpec {
 	reduce?: 'max' | 'average';
 	/** Recurrent cells: gates per unit (SimpleRNN 1, GRU 3, LSTM 4). */
 	gates?: 1 | 3 | 4;
+	/** cuDNN's layout (CuDNNLSTM, CuDNNGRU): always a bias, two vectors per gate (input and recurrent). */
+	cudnn?: true;
 	/** Takes padding='causal' besides 'valid' and 'same' (Conv1D only: base_conv.py `allow_causal=rank == 1`). */
 	causal?: true;
 	/** Refuses strides > 1 together with dilation_rate > 1 (Conv*D and Conv*DTranspose). */

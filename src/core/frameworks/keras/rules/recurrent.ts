@@ -46,18 +46,19 @@ export const recurrentShapes = {
 export const recurrentWeights = {
 	rnn: (spec, cfg, input) => {
 		const units = int(cfg, 'units');
-		const bias = bool(cfg, 'use_bias');
+		const bias = spec.cudnn ? true : bool(cfg, 'use_bias');
 		const f = input[input.length - 1];
 		const g = spec.gates ?? 1;
 		// A GRU's `reset_after` decides its bias's shape: unknown, so are its weights.
-		const resetAfter = g === 3 ? bool(cfg, 'reset_after') : false;
+		const resetAfter = g === 3 && !spec.cudnn ? bool(cfg, 'reset_after') : false;
 		if (units === undefined || bias === undefined || f === null || resetAfter === undefined) {
 			return null;
 		}
+		const biasShape = spec.cudnn ? [2 * g * units] : resetAfter ? [2, g * units] : [g * units];
 		return [
 			w('kernel', [f, g * units]),
 			w('recurrent_kernel', [units, g * units]),
-			...(bias ? [w('bias', resetAfter ? [2, g * units] : [g * units])] : []),
+			...(bias ? [w('bias', biasShape)] : []),
 		];
 	},
 	attention: (_spec, cfg, input, inputs) => {
