@@ -58,9 +58,13 @@ export function isMathFunction(path: string): boolean {
 		NUMPY_PROD.test(path) ||
 		NUMPY_INT_REDUCE.test(path) ||
 		NUMPY_FLOAT.test(path) ||
-		NUMPY_POWER.test(path)
+		NUMPY_POWER.test(path) ||
+		NUMPY_INT.test(path)
 	);
 }
+
+/** numpy's integer scalars of a Python number (`Dense(np.int64(28 * 28))`): its int, where it fits. */
+const NUMPY_INT = /^numpy\.(u?)int(8|16|32|64)$/;
 
 /**
  * numpy's rounding, roots and trigonometry of one Python number (`int(np.ceil(l / d))`, the angles
@@ -88,6 +92,16 @@ const NUMPY_INT_REDUCE = /^numpy\.(sum|max|min|amax|amin)$/;
  * these functions, the arguments are not numbers, or Python would raise (a domain error).
  */
 export function callMath(path: string, positional: readonly Value[]): Value | undefined {
+	const int = NUMPY_INT.exec(path);
+	if (int) {
+		const x = positional.length === 1 ? positional[0] : undefined;
+		const v = x?.k === 'num' || x?.k === 'bool' ? Math.trunc(Number(x.v)) : undefined;
+		const bits = Number(int[2]);
+		const [lo, hi] = int[1] ? [0, 2 ** bits - 1] : [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
+		return v !== undefined && Number.isSafeInteger(v) && v >= lo && v <= hi
+			? { k: 'num', v }
+			: undefined;
+	}
 	if (NUMPY_PROD.test(path)) {
 		// numpy's product of Python ints is an int64 that PyTorch takes as a size; of floats, or of
 		// nothing (1.0), a float64: those are not followed.

@@ -185,4 +185,22 @@ gru = tf.keras.models.Sequential([tf.keras.Input((5, 3)), tf.compat.v1.keras.lay
 		assert.strictEqual(totalOf(code, 'model'), 328481);
 		assert.strictEqual(totalOf(code, 'gru'), null);
 	});
+
+	it('`np.int64(28 * 28)` as Dense units is that int (Keras hunt 14: 58,494,257 as printed; unknown before)', () => {
+		const code = `import numpy as np
+from keras.models import Sequential
+from keras.layers import Dense, Flatten, Conv2D
+model = Sequential()
+model.add(Conv2D(64, (3, 3), input_shape=(28, 28, 1)))
+model.add(Conv2D(128, (3, 3)))
+model.add(Flatten())
+model.add(Dense(np.int64(28 * 28 * 1)))
+model.add(Dense(np.int64(28 * 28 * 1)))
+model.add(Dense(1, activation='sigmoid'))
+tiny = Sequential([Dense(np.int8(300), input_shape=(3,))])
+`;
+		assert.strictEqual(totalOf(code, 'model'), 58494257);
+		// 300 does not fit an int8: NumPy wraps it (or refuses), not followed.
+		assert.strictEqual(totalOf(code, 'tiny'), null);
+	});
 });

@@ -332,6 +332,27 @@ wide = Wide(width=5)
 });
 
 describe("PyTorch hunt 14: d2l's `save_hyperparameters` reads its caller's frame", () => {
+	it("`w.size(0)` of a Parameter is one size, not its torch.Size (`if self.w.size(0) == 6:` took the other branch: 20 for PyTorch 1.13's 58)", () => {
+		const r = analyzePython(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(6, 3))
+        if self.w.size(0) == 6:
+            self.fc = nn.Linear(self.w.size(dim=1), 10)
+        else:
+            self.fc = nn.Linear(1, 1)
+    def forward(self, x):
+        return torch.zeros(x.size(0), self.w.size(0), 28)
+# normlens: input (4, 3)
+m = M()
+`);
+		const m = r.models.find((x) => x.name === 'm');
+		assert.strictEqual(m?.totals.total, 58);
+		assert.deepStrictEqual(m?.calls?.[0]?.outputShape, [4, 6, 28]);
+	});
+
 	it("`len()` of an instance of a source class runs its `__len__` (CS224n's VocabEntry: PyTorch 1.13's 12)", () => {
 		const r = analyzePython(`import torch.nn as nn
 class VocabEntry:

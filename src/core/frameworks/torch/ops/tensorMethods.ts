@@ -269,12 +269,13 @@ const SHAPE_READS = new Set(['size', 'dim', 'ndimension', 'numel', 'nelement']);
 const tensorMethods = opTable<TensorMethodRule>({
 	size: (c) => {
 		const { s, a, axis } = c;
-		if (a.length === 0) {
+		const d = a[0] ?? c.args.keywords.get('dim');
+		if (d === undefined) {
 			return shapeValue(s);
 		}
-		const d = axis(a[0]);
-		const v = d === undefined ? null : s[d];
-		if (v === null && d === 0) {
+		const at = axis(d);
+		const v = at === undefined ? null : s[at];
+		if (v === null && at === 0) {
 			return BATCH;
 		}
 		return v === null || v === undefined ? UNKNOWN : { k: 'num', v };
@@ -284,8 +285,7 @@ const tensorMethods = opTable<TensorMethodRule>({
 	numel: elementCount,
 	nelement: elementCount,
 	view: reshapeTo,
-	// x.new_zeros(2, 3) / x.new_zeros((2, 3)): a new tensor of those sizes; new_full(size, fill).
-	// The legacy constructor: sizes (`x.new(2, 3)`, VAEs' `std.data.new(std.size())`), else data.
+	// x.new_zeros(2, 3): a new tensor of those sizes; `x.new(2, 3)` / `x.new(x.size())` likewise, else data.
 	new: (c) =>
 		c.a.length > 0 && (c.a.every((v) => v.k === 'num') || (c.a.length === 1 && sizeArg(c.a[0])))
 			? newOfSize({ ...c, name: 'new_empty' })

@@ -129,7 +129,8 @@ export function paramMethod(
 	if (name === 'numel' && obj.shape) {
 		return { k: 'num', v: obj.shape.reduce((a, b) => a * b, 1) };
 	}
-	if (name === 'size' && obj.shape) {
+	if (name === 'size' && obj.shape && args.positional.length === 0 && args.keywords.size === 0) {
+		// `w.size()`; `w.size(0)` is one size, as a tensor's (hhsecond's hand-written Conv).
 		return shapeValue(obj.shape);
 	}
 	// A parameter used as a tensor (`self.cls_token.expand(b, -1, -1)`): the tensor's shape rules.
