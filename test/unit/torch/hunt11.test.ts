@@ -420,3 +420,30 @@ model = Net()
 		);
 	});
 });
+
+describe('PyTorch hunt 13: a class whose `__new__` returns another object', () => {
+	it("muzero's `MuZeroNetwork(config)`: `__new__` returns the network it picks, and no `__init__` runs (no model before; PyTorch 1.13: 10)", () => {
+		const r = analyzePython(`import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.fc = nn.Linear(n, 2)
+class Factory:
+    def __new__(cls, n):
+        if n > 2:
+            return Net(n)
+        raise NotImplementedError
+    def __init__(self, n):
+        self.never = nn.Linear(100, 100)
+class Plain:
+    def __new__(cls, *args, **kwargs):
+        return super().__new__(cls)
+    def __init__(self, n):
+        self.n = n
+model = Factory(4)
+other = nn.Sequential(nn.Linear(Plain(3).n, 1))
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 10);
+		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total, 4);
+	});
+});

@@ -1,6 +1,6 @@
 // Classes: `class`, decorators, and what calling one makes (a runtime's object or an instance).
 import type { SyntaxNode } from '@lezer/common';
-import { childNamed, children } from '../parse';
+import { childNamed, children, PythonSource } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
 import { derivesFromDict, newDictInstance } from './dictClasses';
@@ -198,6 +198,10 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 	if (isNamedTupleClass(cls)) {
 		return namedTupleInstance(it, cls, args);
 	}
+	const made = factoryNew(it, cls, args);
+	if (made) {
+		return made;
+	}
 	it.recordModuleCall(cls.source, cls.name, args);
 	const bases = basePaths(cls);
 	let self: Value | undefined;
@@ -242,6 +246,28 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 		noteUnreadableBase(it, cls, self.inst.attrs, args);
 	}
 	return self;
+}
+
+/**
+ * A source `__new__` that returns what it makes itself (muzero's `MuZeroNetwork(config)` returns a
+ * `MuZeroResidualNetwork`): Python calls no `__init__` on a value that is not an instance of the
+ * class, and the call's value is that value. A `__new__` that calls a base's `__new__` makes an
+ * instance as usual (undefined: the usual construction).
+ */
+function factoryNew(it: Interpreter, cls: ClassValue, args: CallArgs): Value | undefined {
+	const own = findMethod(cls, '__new__');
+	const source = own?.fn.source instanceof PythonSource ? own.fn.source : it.source;
+	if (!own || /\b__new__\s*\(/.test(source.slice(own.fn.body ?? own.fn.node))) {
+		return undefined;
+	}
+	const r = it.callFunction(own.fn, {
+		...args,
+		positional: [{ k: 'class', cls }, ...args.positional],
+	});
+	const ofClass =
+		(r.k === 'obj' && r.obj.pyClass !== undefined && classChain(r.obj.pyClass).includes(cls)) ||
+		(r.k === 'instance' && classChain(r.inst.cls).includes(cls));
+	return ofClass ? undefined : r;
 }
 
 /**
