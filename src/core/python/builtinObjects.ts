@@ -34,6 +34,8 @@ export interface BuiltinHost {
 	snippet(node: SyntaxNode | null | undefined): string;
 	/** The method running now, for `super()`: its receiver and class. */
 	currentMethod(): { self: Value; cls: ClassValue; def: FunctionValue } | undefined;
+	/** Python raises here for certain (an exception of builtin class `type`, where known). */
+	raise(cause: Cause, type?: string): void;
 }
 
 /** `int(x)` / `float(x)` of a framework object: its runtime's conversion, else unknown (never a call that may change it). */

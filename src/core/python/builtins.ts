@@ -443,6 +443,19 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			if (!a[0] || name === undefined) {
 				return UNKNOWN;
 			}
+			if (hasAttr(it, a[0], name) === false) {
+				// No such attribute, for certain: the default, else Python's AttributeError (which an
+				// `except AttributeError:` takes: SAGAN's spectral norm, built on a fresh Conv2d).
+				if (a[2]) {
+					return a[2];
+				}
+				const cause = {
+					reason: `\`${it.snippet(args.node)}\` reads an attribute the object does not have: Python raises AttributeError here`,
+					range: it.here(args.node),
+				};
+				it.raise(cause, 'AttributeError');
+				return unknown(cause);
+			}
 			const v = it.getAttr(a[0], name);
 			return (v.k === 'unknown' && !v.cause) || v.k === 'bound' ? (a[2] ?? v) : v;
 		}

@@ -320,18 +320,21 @@ export class Interpreter implements BuiltinHost {
 	 * constructor it crosses leaves no object (functions.ts).
 	 */
 	raising: Cause | undefined;
+	/** The builtin exception class `raising` is, where known (`AttributeError`): which `except` takes it. */
+	raisingType: string | undefined;
 
 	/**
 	 * Python raises `cause` here for certain: unwind (`raising`). Not inside a Keras layer's `call`,
 	 * which Keras runs with a `mask` and `training` of its own that NormLens does not pass: there
 	 * the value is only unknown, for that cause.
 	 */
-	raise(cause: Cause): void {
+	raise(cause: Cause, type?: string): void {
 		const inKerasCall = this.methodStack.some(
 			(f) => f.def.name === 'call' && f.self.k === 'obj' && f.self.obj.framework === 'keras',
 		);
-		if (!inKerasCall) {
-			this.raising ??= cause;
+		if (!inKerasCall && !this.raising) {
+			this.raising = cause;
+			this.raisingType = type;
 		}
 	}
 

@@ -447,3 +447,57 @@ other = nn.Sequential(nn.Linear(Plain(3).n, 1))
 		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total, 4);
 	});
 });
+
+describe('exceptions Python raises for certain, taken by the `except` that names their class', () => {
+	it('a missing attribute through getattr, `raise ValueError`, a raise inside a called function: the handler that takes it runs, the others do not (Python: 47)', () => {
+		const r = analyzePython(`import torch.nn as nn
+class Cfg:
+    def __init__(self):
+        self.a = 4
+cfg = Cfg()
+try:
+    w = getattr(cfg, 'width')
+except AttributeError:
+    w = 8
+try:
+    raise ValueError('x')
+except KeyError:
+    k = 100
+except (TypeError, ValueError) as e:
+    k = 2
+finally:
+    f = 1
+def pick(n):
+    try:
+        if n > 3:
+            raise NotImplementedError
+        return n
+    except RuntimeError:
+        return 5
+net = nn.Sequential(nn.Linear(w, k + f), nn.Linear(3, pick(9)), nn.Linear(1, getattr(cfg, 'depth', 2)))
+`);
+		// 8·3 + 3, 3·5 + 5, 1·2 + 2.
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 47 + 4);
+	});
+
+	it('an exception no handler names goes on unwinding (a class the code defines is not compared: each handler may run)', () => {
+		const r = analyzePython(`import torch.nn as nn
+class MyError(Exception):
+    pass
+def build():
+    try:
+        raise KeyError('k')
+    except ValueError:
+        return nn.Sequential(nn.Linear(2, 2))
+    return nn.Sequential(nn.Linear(3, 3))
+try:
+    raise MyError()
+except MyError:
+    n = 4
+net = nn.Sequential(nn.Linear(n, 1))
+other = build()
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total ?? null, null);
+		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total ?? null, null);
+	});
+});

@@ -252,13 +252,30 @@ export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Comple
 	}
 	const body = clauses.find((c) => c.kind === 'try');
 	let c = body ? it.execBlock(body.body, scope) : undefined;
-	if (it.raising) {
+	const raised = it.raising;
+	const raisedType = it.raisingType;
+	if (raised) {
 		// An exception the block raised for certain: its rest did not run, and a handler may catch
-		// it (which one NormLens does not tell: each may run, as below).
+		// it (each may run, as below, unless its builtin class says which one does).
 		it.raising = undefined;
 		c = undefined;
 	}
-	for (const handler of clauses.filter((x) => x.kind === 'except')) {
+	const handlers = clauses.filter((x) => x.kind === 'except');
+	const taker = raised && raisedType ? handlerFor(it, handlers, raisedType) : undefined;
+	if (taker !== undefined) {
+		// `getattr(m, 'weight_u')` on a module without it, in `try … except AttributeError:`.
+		if (taker === null) {
+			it.raise(raised as Cause, raisedType);
+		} else {
+			if (taker.as) {
+				it.bindName(taker.as, unknown(raised), scope);
+			}
+			c = it.execBlock(taker.clause.body, scope);
+		}
+		const last = clauses.find((x) => x.kind === 'finally');
+		return last ? (it.execBlock(last.body, scope) ?? c) : c;
+	}
+	for (const handler of handlers) {
 		const text =
 			head.length > 0
 				? it.source.text.slice(
@@ -292,6 +309,53 @@ export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Comple
 		c = it.execBlock(last.body, scope) ?? c;
 	}
 	return c;
+}
+
+/** Builtin exception classes, each with its builtin base (`except LookupError:` takes a KeyError). */
+const EXCEPTION_BASES: Readonly<Record<string, string>> = {
+	AttributeError: 'Exception',
+	NameError: 'Exception',
+	TypeError: 'Exception',
+	ValueError: 'Exception',
+	KeyError: 'LookupError',
+	IndexError: 'LookupError',
+	LookupError: 'Exception',
+	NotImplementedError: 'RuntimeError',
+	RuntimeError: 'Exception',
+	Exception: 'BaseException',
+};
+
+/**
+ * The handler that takes an exception of builtin class `type`: the first whose classes (a name or a
+ * tuple of names; a bare `except:`) include it or a base of it; null when none does (it goes on
+ * unwinding); undefined when a handler before that one names something NormLens cannot compare.
+ */
+function handlerFor(
+	it: Interpreter,
+	handlers: { head: SyntaxNode[]; body: SyntaxNode }[],
+	type: string,
+): { clause: { body: SyntaxNode }; as?: string } | null | undefined {
+	const lineage: string[] = [];
+	for (let t: string | undefined = type; t; t = EXCEPTION_BASES[t]) {
+		lineage.push(t);
+	}
+	lineage.push('BaseException');
+	for (const h of handlers) {
+		const text = it.source.text.slice(h.head[0].from, h.head[h.head.length - 1].to);
+		const m = /^except\s*(?:\(?\s*([\w\s,]*?)\s*\)?)?\s*(?:as\s+(\w+))?\s*$/.exec(text);
+		const names =
+			m?.[1]
+				?.split(',')
+				.map((x) => x.trim())
+				.filter((x) => x !== '') ?? [];
+		if (!m || names.some((n) => !(n in EXCEPTION_BASES) && n !== 'BaseException')) {
+			return undefined;
+		}
+		if (names.length === 0 || names.some((n) => lineage.includes(n))) {
+			return { clause: h, as: m[2] };
+		}
+	}
+	return null;
 }
 
 /** An `except` block that may run: its imports are compared with what is bound, the rest havocked. */

@@ -87,7 +87,7 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 						reason: `\`${name}\` is not defined: Python raises NameError here`,
 						range: it.here(node),
 					};
-					it.raise(cause);
+					it.raise(cause, 'NameError');
 					return unknown(cause);
 				}
 				return unknown({

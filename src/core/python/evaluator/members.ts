@@ -54,7 +54,7 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 				reason: `\`${it.snippet(node)}\` reads an attribute of None: Python raises AttributeError here`,
 				range: it.here(node),
 			};
-			it.raise(cause);
+			it.raise(cause, 'AttributeError');
 			return unknown(cause);
 		}
 		return getAttr(it, obj, name);

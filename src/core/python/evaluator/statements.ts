@@ -252,7 +252,9 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 				reason: `\`${it.snippet(node)}\` raises an exception here`,
 				range: it.here(node),
 			};
-			it.raise(cause);
+			// `raise ValueError(…)`: a builtin class the code does not rebind says which `except` takes it.
+			const named = /^raise\s+([A-Z]\w*)\s*(?:\(|$)/.exec(it.snippet(node))?.[1];
+			it.raise(cause, named && scope.get(named) === undefined ? named : undefined);
 			return { type: 'return', value: unknown(cause) };
 		}
 		case 'PassStatement':
