@@ -203,4 +203,26 @@ tiny = Sequential([Dense(np.int8(300), input_shape=(3,))])
 		// 300 does not fit an int8: NumPy wraps it (or refuses), not followed.
 		assert.strictEqual(totalOf(code, 'tiny'), null);
 	});
+
+	it("`tf.constant(x_train)` given to `fit()` builds the model on the data's shape (Keras hunt 14: 937,482 as printed); `np.argsort` keeps the shape", () => {
+		const code = `import numpy as np
+import tensorflow as tf
+(x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+x = tf.constant(x_train, dtype=tf.float32) / 255.
+y = tf.constant(y_train)
+model = tf.keras.models.Sequential([
+    tf.keras.layers.Flatten(),
+    tf.keras.layers.Dense(512, activation="relu", kernel_regularizer=tf.keras.regularizers.L2(0.0005)),
+    tf.keras.layers.Dense(1024, activation="relu"),
+    tf.keras.layers.Dense(10, activation="softmax"),
+])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(x=x, y=y, epochs=1)
+order = np.argsort(np.random.random(y_train.shape))
+small = tf.keras.Sequential([tf.keras.Input((order.shape[0] // 1000,)), tf.keras.layers.Dense(1)])
+`;
+		// 784·512 + 512 + 512·1024 + 1024 + 1024·10 + 10; 60 inputs + 1.
+		assert.strictEqual(totalOf(code, 'model'), 937482);
+		assert.strictEqual(totalOf(code, 'small'), 61);
+	});
 });

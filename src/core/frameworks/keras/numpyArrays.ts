@@ -217,6 +217,8 @@ const FUNCTIONS: Readonly<Record<string, ArrayCall>> = {
 	'numpy.float32': { rule: 'same', keywords: [] },
 	'numpy.float64': { rule: 'same', keywords: [] },
 	'numpy.clip': { rule: 'clip', keywords: [], varargs: true },
+	// Indices that sort along the last axis: the array's shape.
+	'numpy.argsort': { rule: 'same', keywords: [] },
 	// Element-wise functions of one array keep its shape (`np.sin(table[:, 0::2])`).
 	...Object.fromEntries(
 		(

@@ -135,6 +135,19 @@ export function tfFunctionCall(
 	if (split && first?.k === 'obj' && first.obj instanceof KerasTensor) {
 		return splitCall(s, split, first.obj, args, ctx.range(args.node));
 	}
+	const data = args.keywords.get('value') ?? first;
+	if (
+		opPath === 'tf.constant' &&
+		!args.keywords.has('shape') &&
+		data?.k === 'obj' &&
+		data.obj instanceof KerasTensor &&
+		data.obj.producer === null
+	) {
+		// `tf.constant(x_train, dtype=tf.float32)`: the data, as an eager tensor of its shape.
+		const t = new KerasTensor(s.tensorIds++, data.obj.shape, null, []);
+		t.shapeCause = data.obj.shapeCause;
+		return { k: 'obj', obj: t };
+	}
 	if (opPath === 'tf.convert_to_tensor' || opPath === 'ops.convert_to_tensor') {
 		// A tensor is itself; a list of tensors (a decoder's per-step outputs) is stacked on a new
 		// first axis, as `tf.stack` does.
