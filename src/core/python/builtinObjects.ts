@@ -163,7 +163,11 @@ export function plainType(v: Value): Value | undefined {
 		case 'bool':
 			return { k: 'builtin', name: v.k };
 		case 'dict':
-			return v.cause ? undefined : { k: 'builtin', name: 'dict' };
+			return v.cls
+				? { k: 'class', cls: v.cls }
+				: v.cause
+					? undefined
+					: { k: 'builtin', name: 'dict' };
 		case 'none':
 			return { k: 'builtin', name: 'NoneType' };
 		case 'list':

@@ -80,6 +80,19 @@ function copyValue(host: CopyHost, v: Value, memo: Map<object, object>): Value |
 				}
 				copy.entries.set(k, c);
 			}
+			// A dict subclass's own __dict__: its items again after `self.__dict__ = self`.
+			if (v.attrs && v.attrs !== v.entries) {
+				copy.attrs = new Map();
+				for (const [k, x] of v.attrs) {
+					const c = copyValue(host, x, memo);
+					if (c === undefined) {
+						return undefined;
+					}
+					copy.attrs.set(k, c);
+				}
+			} else if (v.attrs) {
+				copy.attrs = copy.entries;
+			}
 			return copy;
 		}
 		case 'instance': {

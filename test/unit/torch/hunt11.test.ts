@@ -164,6 +164,22 @@ model = Attention(4)
 });
 
 describe('PyTorch hunt 13: configs that are dicts with attributes (`dotdict`, `AttrDict`, easydict)', () => {
+	it('`type(cfg)` is the dict subclass, and `copy.deepcopy(cfg)` a new one whose attributes are its own items (PyTorch 1.13: 24)', () => {
+		const r = analyzePython(`import copy
+import torch.nn as nn
+class AttrDict(dict):
+    def __init__(self, *args, **kwargs):
+        super(AttrDict, self).__init__(*args, **kwargs)
+        self.__dict__ = self
+cfg = AttrDict(n=3)
+c2 = copy.deepcopy(cfg)
+c2.n = 5
+same = type(cfg) == dict
+net = nn.Sequential(nn.Linear(cfg.n, c2.n), nn.Linear(1, 1 + same + (type(cfg) is AttrDict)))
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'net')?.totals.total, 24);
+	});
+
 	const total = (code: string, name: string) =>
 		analyzePython(code).models.find((m) => m.name === name)?.totals.total ?? null;
 
