@@ -52,6 +52,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		? {
 				...v,
 				...(why ? { why } : {}),
+				// `float(x.max())`: one Python float, whatever its value (an array divided by it keeps its shape).
+				...(name === 'float' ? { scalar: true as const } : {}),
 				cause: v.cause ??
 					firstCause([...args.positional, ...args.keywords.values()]) ?? {
 						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,

@@ -94,6 +94,10 @@ export const TRUSTED_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 		'register_forward_pre_hook',
 		'register_full_backward_hook',
 		'register_backward_hook',
+		// Hooks on loading and saving a state dict (gpt-fast): they change no parameter or buffer.
+		'_register_load_state_dict_pre_hook',
+		'_register_state_dict_hook',
+		'register_load_state_dict_post_hook',
 		'extra_repr',
 		'share_memory',
 		'type',

@@ -306,6 +306,8 @@ export interface FunctionValue {
 	binding?: 'static' | 'class' | 'property';
 	/** `@tf.custom_gradient`: its body returns (output, gradient function); a call gives the output. */
 	returnsFirst?: true;
+	/** `@functools.lru_cache` / `@cache`: results by argument key, most recent last (lruCache.ts). */
+	memo?: { max: number | null; results: Map<string, Value> };
 	/** The class whose body defines it: its `__class__` cell, which a bare `super()` reads. */
 	definedIn?: ClassValue;
 }

@@ -226,3 +226,42 @@ small = tf.keras.Sequential([tf.keras.Input((order.shape[0] // 1000,)), tf.keras
 		assert.strictEqual(totalOf(code, 'small'), 61);
 	});
 });
+
+describe('Keras hunt 15: Conv1D keeps channels last before Keras 3; a float of data NormLens does not hold is a float', () => {
+	it("`K.set_image_dim_ordering('th')` leaves Conv1D and MaxPooling1D channels last in Keras 1 and 2 (fast.ai's lesson 5: 422,665 for the 1,770,505 printed)", () => {
+		const r = analyzePython(`from keras import backend as K
+from keras.models import Sequential
+from keras.layers import Embedding, Conv1D, MaxPooling1D, Flatten, Dense, Dropout
+K.set_image_dim_ordering('th')
+model = Sequential([
+    Embedding(5000, 32, input_length=500),
+    Dropout(0.2),
+    Conv1D(64, 5, padding='same', activation='relu'),
+    Dropout(0.2),
+    MaxPooling1D(),
+    Flatten(),
+    Dense(100, activation='relu'),
+    Dense(1, activation='sigmoid'),
+])
+`);
+		// 5000·32 + (5·32·64 + 64) + (250·64·100 + 100) + 101.
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 1770505);
+	});
+
+	it("`x / float(x_train.max())` keeps the array's shape (ramhiser's autoencoder: 50,992 as printed)", () => {
+		const r = analyzePython(`import numpy as np
+from keras.datasets import mnist
+from keras.models import Sequential
+from keras.layers import Dense
+(x_train, _), (x_test, _) = mnist.load_data()
+max_value = float(x_train.max())
+x_train = x_train.astype('float32') / max_value
+x_train = x_train.reshape((len(x_train), np.prod(x_train.shape[1:])))
+input_dim = x_train.shape[1]
+autoencoder = Sequential()
+autoencoder.add(Dense(32, input_shape=(input_dim,), activation='relu'))
+autoencoder.add(Dense(input_dim, activation='sigmoid'))
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'autoencoder')?.totals.total, 50992);
+	});
+});

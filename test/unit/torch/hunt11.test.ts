@@ -517,3 +517,128 @@ other = build()
 		assert.strictEqual(r.models.find((m) => m.name === 'other')?.totals.total ?? null, null);
 	});
 });
+
+/**
+ * The fifteenth PyTorch hunt (session 23: modern architectures from scratch, no wrong number on the
+ * 119 models; 46 construct probes, four of them wrong). Expected: PyTorch 1.13 on the same code.
+ */
+describe('PyTorch hunt 15: classes built as Python builds them', () => {
+	const total = (code: string, name = 'm') =>
+		analyzePython(code).models.find((x) => x.name === name)?.totals.total ?? null;
+
+	it("a data descriptor of the class takes `self.width = 5` and gives back 10 (`__set_name__`, `__get__`, `__set__`: 12 for PyTorch 1.13's 22)", () => {
+		assert.strictEqual(
+			total(`import torch.nn as nn
+class Doubled:
+    def __set_name__(self, owner, name):
+        self.name = '_' + name
+    def __get__(self, obj, objtype=None):
+        return getattr(obj, self.name) * 2
+    def __set__(self, obj, value):
+        object.__setattr__(obj, self.name, value)
+class M(nn.Module):
+    width = Doubled()
+    def __init__(self):
+        super().__init__()
+        self.width = 5
+        self.fc = nn.Linear(self.width, 2)
+m = M()
+`),
+			22,
+		);
+	});
+
+	it("`__init_subclass__` runs with the class keywords (`class Wide(Base, width=10)`: 9 for PyTorch 1.13's 33)", () => {
+		assert.strictEqual(
+			total(`import torch.nn as nn
+class Base(nn.Module):
+    width = 2
+    def __init_subclass__(cls, width=4, **kw):
+        super().__init_subclass__(**kw)
+        cls.width = width
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(self.width, 3)
+class Wide(Base, width=10):
+    pass
+m = Wide()
+`),
+			33,
+		);
+	});
+
+	it("`@functools.lru_cache` returns the first call's module for equal arguments, which PyTorch counts once (84 for 42); its maxsize evicts", () => {
+		const code = `import functools
+from functools import lru_cache
+import torch.nn as nn
+@functools.lru_cache(maxsize=None)
+def shared(n):
+    return nn.Linear(n, n)
+@lru_cache(maxsize=1)
+def lin(n):
+    return nn.Linear(n, n)
+m = nn.Sequential(shared(6), shared(6))
+a = lin(3)
+b = lin(4)
+two = nn.Sequential(a, b, lin(3))
+`;
+		assert.strictEqual(total(code), 42);
+		// 12 + 20 + 12: lin(4) evicted lin(3)'s entry.
+		assert.strictEqual(total(code, 'two'), 44);
+	});
+
+	it("a metaclass with its own `__call__` makes the instances: unknown, saying so (20 for PyTorch 1.13's 40)", () => {
+		const r = analyzePython(`import torch.nn as nn
+class Meta(type(nn.Module)):
+    def __call__(cls, *a, **k):
+        obj = super().__call__(*a, **k)
+        obj.extra = nn.Linear(4, 4)
+        return obj
+class M(nn.Module, metaclass=Meta):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+m = M()
+`);
+		const m = r.models.find((x) => x.name === 'm');
+		assert.strictEqual(m?.totals.total ?? null, null);
+		assert.match(m?.unknown?.reason ?? '', /metaclass defines `__call__`/);
+	});
+
+	it("indexing a number raises TypeError: the constructor builds nothing, and no output shape is shown (I-JEPA's `img_size[0]` given an int)", () => {
+		const r = analyzePython(`import torch.nn as nn
+class M(nn.Module):
+    def __init__(self, img_size=64):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.n = img_size[0] // 2
+    def forward(self, x):
+        return self.fc(x)
+# normlens: input (2, 4)
+m = M()
+`);
+		const m = r.models.find((x) => x.name === 'm');
+		assert.strictEqual(m?.totals.total ?? null, null);
+		assert.strictEqual(m?.calls?.[0]?.outputShape ?? null, null);
+		assert.ok(
+			r.diagnostics.some((d) => /indexes a number: Python raises TypeError/.test(d.message)),
+		);
+	});
+
+	it('`isinstance(module, torch.Tensor)` is False; a state-dict hook registers nothing (linformer, gpt-fast: 20 each)', () => {
+		assert.strictEqual(
+			total(`import torch, torch.nn as nn
+class M(nn.Module):
+    def __init__(self, proj):
+        super().__init__()
+        self.proj = proj
+        self.is_tensor = isinstance(proj, torch.Tensor)
+        self._register_load_state_dict_pre_hook(self.hook)
+    def hook(self, state_dict, prefix, *args):
+        pass
+m = M(nn.Linear(4, 4))
+`),
+			20,
+		);
+	});
+});

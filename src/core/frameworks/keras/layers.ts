@@ -59,7 +59,7 @@ export function bindArgs(
 			});
 			cfg.set(name, UNKNOWN);
 		} else if (name === 'data_format' && def === null) {
-			cfg.set(name, s.imageDataFormat);
+			cfg.set(name, dataFormatDefault(s, spec, range));
 		} else {
 			const before = spec?.beforeTf2Defaults?.[name];
 			if (before !== undefined && before !== def && s.dialect.keras2Only) {
@@ -488,4 +488,27 @@ export function apply(
 		}
 		throw e;
 	}
+}
+
+/**
+ * The data format a layer takes when given none: the global one (`image_data_format()`), except
+ * for Conv1D and the 1-D poolings before Keras 3, which fix channels_last; where the code does not
+ * say which Keras it is and the global format is channels_first, the two differ: unknown.
+ */
+function dataFormatDefault(
+	s: KerasSession,
+	spec: KerasLayerSpec | undefined,
+	range: TextRange,
+): Value {
+	if (!spec?.channelsLastBeforeKeras3 || (s.dialect.naming === 'keras3' && !s.dialect.guessed)) {
+		return s.imageDataFormat;
+	}
+	const last: Value = { k: 'str', v: 'channels_last' };
+	if (s.dialect.naming !== 'keras3' || asString(s.imageDataFormat) === 'channels_last') {
+		return last;
+	}
+	return unknown({
+		reason: `${spec.name} is channels_last in Keras 1 and 2 and follows the global image data format in Keras 3, and ${s.dialect.evidence}`,
+		range,
+	});
 }

@@ -255,7 +255,8 @@ export function legacyArgs(
 		keywordsOut.set('kernel_size', tuple(kernel));
 	}
 	if (
-		['Conv1D', 'Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(spec.name) &&
+		// Keras 1's Convolution1D and 1-D poolings have no dim_ordering: channels last.
+		['Conv2D', 'Conv3D', 'MaxPooling2D', 'AveragePooling2D'].includes(spec.name) &&
 		!keywordsOut.has('data_format')
 	) {
 		keywordsOut.set(

@@ -160,6 +160,12 @@ export class KerasInitializer implements FrameworkObject {
 	readonly kind = 'initializer';
 }
 
+/** A regularizer or constraint (`regularizers.l2(0.01)`, `constraints.max_norm(3)`): a setting of a layer's weights, none of its own. */
+export class KerasWeightSetting implements FrameworkObject {
+	readonly framework = 'keras';
+	readonly kind = 'weight setting';
+}
+
 /**
  * `InputSpec(ndim=3)`, which a custom layer sets as `self.input_spec`: what inputs the layer
  * accepts (Keras checks them when it is called), no layer and no weights.

@@ -47,6 +47,7 @@ import {
 } from './models';
 import {
 	KerasInitializer,
+	KerasWeightSetting,
 	KerasInputSpec,
 	KerasLayer,
 	KerasModel,
@@ -74,8 +75,7 @@ import {
 	totalsNow as modelTotalsNow,
 } from './summary';
 
-// The Keras objects and names this module exported before it was split (issue #17).
-export { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects';
+export { KerasInitializer, KerasLayer, KerasModel, KerasTensor, KerasVariable } from './objects'; // as before the split (#17)
 export { kerasSubpath } from './paths';
 export { toSnakeCase } from './session';
 
@@ -124,12 +124,14 @@ export class KerasRuntime implements Runtime {
 		}
 		const name = parts[parts.length - 1];
 		const module = parts.slice(0, -1);
+		const setting = module.length === 1 && /^(regularizers|constraints)$/.test(module[0]);
 		if (
+			setting ||
 			(name.endsWith('_initializer') && module.length === 0) ||
 			(module.length === 1 && module[0] === 'initializers' && /^[A-Z]/.test(name))
 		) {
-			// `tf.random_normal_initializer()`, `keras.initializers.GlorotUniform()`: called with a shape, a tensor of that shape.
-			return { k: 'obj', obj: new KerasInitializer() };
+			// `tf.random_normal_initializer()`: called with a shape, a tensor of that shape; `l2(…)`: no weights.
+			return { k: 'obj', obj: setting ? new KerasWeightSetting() : new KerasInitializer() };
 		}
 		if (name === 'Variable' && module.length === 0) {
 			return variable(
@@ -140,8 +142,7 @@ export class KerasRuntime implements Runtime {
 				tfRoot ? 'tf.Variable' : 'keras.Variable',
 			);
 		}
-		// Keras 2's `keras.engine` (`from keras.engine import Model`, `keras.engine.topology.Input`) held
-		// the classes `keras.models` and `keras.layers` export.
+		// Keras 2's `keras.engine` (`keras.engine.topology.Input`) held what `keras.models` / `layers` export.
 		const engine = module[0] === 'engine';
 		if (name === 'get_source_inputs') {
 			// keras.utils.get_source_inputs(t): the inputs t is computed from (what keras.applications
@@ -161,8 +162,7 @@ export class KerasRuntime implements Runtime {
 		if (name === 'Sequential' && (module.length === 0 || module[0] === 'models' || engine)) {
 			return sequential(this.s, args, ctx);
 		}
-		// `Functional` is the class `Model(inputs, outputs)` makes: `keras.models` re-exports it in
-		// Keras 2.9–2.15 (`keras.engine.functional.Functional` before, `keras.src.models` in Keras 3).
+		// `Functional`, the class `Model(inputs, outputs)` makes: `keras.models` re-exports it in 2.9–2.15.
 		const modelClass = name === 'Model' || (name === 'Functional' && module.length > 0);
 		if (modelClass && (module.length === 0 || module[0] === 'models' || engine)) {
 			return functional(this.s, args, ctx);

@@ -426,7 +426,9 @@ export function binaryOp(
 	if ((!ta && !tb) || (apiName === undefined && !['+', '-', '*', '/', '@'].includes(op))) {
 		return undefined;
 	}
-	const scalar = (v: Value) => v.k === 'num' || v.k === 'bool';
+	// A number, known or not (`x / float(x.max())`): it broadcasts as a scalar.
+	const scalar = (v: Value) =>
+		v.k === 'num' || v.k === 'bool' || (v.k === 'unknown' && v.scalar === true);
 	if (apiName !== undefined && ((!ta && !scalar(a)) || (!tb && !scalar(b)))) {
 		// A function's other operand is neither a tensor nor a number NormLens knows.
 		return undefined;

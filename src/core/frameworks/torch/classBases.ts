@@ -135,6 +135,13 @@ export function torchInstanceOf(m: TorchModule, name: string): boolean {
 
 /** `isinstance(obj, torch.nn.<name>)` (Runtime.isInstance); undefined for other objects and paths. */
 export function torchIsInstance(obj: FrameworkObject, path: string): boolean | undefined {
+	if (
+		obj instanceof TorchModule &&
+		/^torch\.(?:Tensor|nn\.(?:parameter\.)?Parameter)$/.test(path)
+	) {
+		// A module is never a tensor (linformer's `isinstance(E_proj, torch.Tensor)`).
+		return false;
+	}
 	const sub = torchSubpath(path);
 	if (!(obj instanceof TorchModule) || sub?.area !== 'nn') {
 		return undefined;

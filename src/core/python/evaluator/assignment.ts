@@ -18,6 +18,7 @@ import { setDefaults } from '../namedTuples';
 import type { Interpreter } from '../interpreter';
 import { NOT_A_MODEL_PART } from '../trusted';
 import { setDictInstanceAttr } from './dictClasses';
+import { descriptorSet } from './descriptors';
 import { spreadElements } from './expressions';
 
 /** `a = b = value`, `a, b = value`, `x: int = value`. */
@@ -151,7 +152,21 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 			// obj.attr = value / obj[i] = value: record on framework objects through setattr.
 			const obj = target.firstChild ? it.eval(target.firstChild, scope) : UNKNOWN;
 			const prop = childNamed(target, 'PropertyName');
-			if (prop && obj.k === 'obj') {
+			const framework = value.k === 'obj' && ['module', 'param'].includes(value.obj.kind);
+			if (
+				prop &&
+				(obj.k === 'obj' || obj.k === 'instance') &&
+				!framework &&
+				descriptorSet(
+					it,
+					obj,
+					obj.k === 'obj' ? obj.obj.pyClass : obj.inst.cls,
+					it.source.slice(prop),
+					value,
+				)
+			) {
+				// A data descriptor of the class takes it (`width = Doubled()`), not the object's __dict__.
+			} else if (prop && obj.k === 'obj') {
 				setAttr(it, obj.obj, it.source.slice(prop), value, target);
 			} else if (prop && obj.k === 'instance') {
 				obj.inst.attrs.set(it.source.slice(prop), value);

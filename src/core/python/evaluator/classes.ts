@@ -4,6 +4,8 @@ import { childNamed, children, PythonSource } from '../parse';
 import type { CallArgs } from '../contract';
 import { PLAIN_BASES } from '../names';
 import { derivesFromDict, newDictInstance } from './dictClasses';
+import { markCached } from './lruCache';
+import { setNames } from './descriptors';
 import { isNamedTupleClass, NAMED_TUPLE_BASES, namedTupleInstance } from '../namedTuples';
 import {
 	basePaths,
@@ -11,6 +13,7 @@ import {
 	classChain,
 	ClassValue,
 	findMethod,
+	mro,
 	Scope,
 	unknown,
 	Value,
@@ -60,7 +63,42 @@ export function defineClass(it: Interpreter, node: SyntaxNode, scope: Scope): vo
 		cls.namedTuple = true;
 		cls.fields = dataclassFields(it, node, cls);
 	}
+	classCreated(it, cls, args, node);
 	scope.set(cls.name, { k: 'class', cls });
+}
+
+/** Classes whose metaclass of the source defines `__call__`: it, not `__init__` alone, makes their instances. */
+const metaclassCalls = new WeakSet<ClassValue>();
+
+/**
+ * What Python runs as a class is created: its descriptors' `__set_name__`, and the nearest base's
+ * `__init_subclass__` with the class's keywords (`class Wide(Base, width=10)`); a metaclass of the
+ * source with its own `__call__` is noted (instances are then unknown).
+ */
+function classCreated(
+	it: Interpreter,
+	cls: ClassValue,
+	args: CallArgs | undefined,
+	node: SyntaxNode,
+): void {
+	setNames(it, cls);
+	const meta = args?.keywords.get('metaclass');
+	if (meta?.k === 'class' && findMethod(meta.cls, '__call__')) {
+		metaclassCalls.add(cls);
+	}
+	const hook = mro(cls)
+		.slice(1)
+		.map((c) => ({ fn: c.methods.get('__init_subclass__'), owner: c }))
+		.find((x) => x.fn !== undefined);
+	if (hook?.fn) {
+		const keywords = new Map([...(args?.keywords ?? [])].filter(([k]) => k !== 'metaclass'));
+		it.callFunction(
+			hook.fn,
+			{ positional: [{ k: 'class', cls }], keywords, node },
+			undefined,
+			hook.owner,
+		);
+	}
 }
 
 /**
@@ -155,7 +193,7 @@ function applySourceDecorators(
 	const decorators = children(node).filter((c) => c.name === 'Decorator');
 	for (const d of decorators.reverse()) {
 		const text = it.source.slice(d).replace(/^@\s*/, '').replace(/\s+/g, '');
-		if (READ_BY_TEXT.test(text)) {
+		if (READ_BY_TEXT.test(text) || markCached(scope, text, scope.get(name))) {
 			continue;
 		}
 		// `@a.b.c(args)`: a from the scope, then its attributes, then the call; a name the scope
@@ -233,6 +271,13 @@ export function instantiate(it: Interpreter, cls: ClassValue, args: CallArgs): V
 			self.inst.unknownCause = lost;
 		}
 		return self;
+	}
+	if (classChain(cls).some((c) => metaclassCalls.has(c))) {
+		// Built as `__init__` builds it, but the metaclass's `__call__` may add or change anything.
+		it.taint(self, {
+			reason: `\`${cls.name}\`'s metaclass defines \`__call__\`, which makes its instances: NormLens does not follow it`,
+			range: it.here(args.node),
+		});
 	}
 	if (init) {
 		it.callFunction(init.fn, args, self, init.owner);

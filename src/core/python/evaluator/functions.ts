@@ -1,4 +1,5 @@
 // Functions: `def` and its parameters, and a call of a source function with its arguments bound.
+import { cachedCall } from './lruCache';
 import type { SyntaxNode } from '@lezer/common';
 import { childNamed, children, PythonSource } from '../parse';
 import type { CallArgs, MethodFrame } from '../contract';
@@ -108,6 +109,21 @@ export function callFunction(
 	self?: Value,
 	cls?: ClassValue,
 ): Value {
+	if (def.memo) {
+		// A cached function: equal arguments give the first call's object (lruCache.ts).
+		const memo = def.memo;
+		def.memo = undefined;
+		try {
+			return cachedCall(
+				{ ...def, memo },
+				args,
+				() => callFunction(it, def, args, self, cls),
+				(reason) => unknown({ reason, range: it.here(args.node) }),
+			);
+		} finally {
+			def.memo = memo;
+		}
+	}
 	if (it.depth >= it.limits.maxCallDepth) {
 		// Not followed: whatever it receives may change, and what it returns is unknown.
 		const cause: Cause = {

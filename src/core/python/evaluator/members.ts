@@ -26,6 +26,7 @@ import {
 } from '../values';
 import { dictKey } from '../dictKeys';
 import { dictInstanceAttr } from './dictClasses';
+import { descriptorGet } from './descriptors';
 import type { Interpreter } from '../interpreter';
 
 /** A member expression: `obj.name`, or a subscript `obj[…]`. */
@@ -78,6 +79,15 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		items.length === 1 && commas === 0
 			? indexItem(it, items[0], scope)
 			: tuple(items.map((item) => indexItem(it, item, scope)));
+	if (obj.k === 'num' || obj.k === 'bool' || obj.k === 'none') {
+		// `img_size[0]` with `img_size=64`: Python raises TypeError (not subscriptable).
+		const cause = {
+			reason: `\`${it.snippet(node)}\` indexes ${obj.k === 'none' ? 'None' : 'a number'}: Python raises TypeError here`,
+			range: it.here(node),
+		};
+		it.raise(cause, 'TypeError');
+		return unknown(cause);
+	}
 	return subscript(it, obj, key, node);
 }
 
@@ -157,6 +167,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			// from then on: it reads back as set, before what the runtime derives from the object's
 			// configuration (what a runtime registers, a child or a parameter, is never kept here).
 			const own = it.objectAttrs.get(obj.obj)?.get(name);
+			const described = descriptorGet(it, obj, obj.obj.pyClass, name, own !== undefined);
+			if (described) {
+				return described;
+			}
 			if (own) {
 				return own;
 			}
@@ -181,6 +195,10 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 				return unknown(cause);
 			}
 			const own = obj.inst.attrs.get(name);
+			const described = descriptorGet(it, obj, obj.inst.cls, name, own !== undefined);
+			if (described) {
+				return described;
+			}
 			if (own) {
 				return own;
 			}

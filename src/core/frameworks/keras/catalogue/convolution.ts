@@ -47,6 +47,7 @@ export const kerasConvolutionLayers: KerasLayerSpec[] = [
 		name: 'Conv1D',
 		category: 'convolution',
 		rank: 1,
+		channelsLastBeforeKeras3: true,
 		args: convArgs(),
 		shape: 'conv',
 		weights: 'conv',

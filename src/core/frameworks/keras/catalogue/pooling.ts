@@ -12,6 +12,7 @@ const poolArgs = (rank: number): [string, ArgDefault][] => [
 export const kerasPoolingLayers: KerasLayerSpec[] = [
 	{
 		name: 'MaxPooling1D',
+		channelsLastBeforeKeras3: true,
 		category: 'pooling',
 		rank: 1,
 		reduce: 'max',
@@ -42,6 +43,7 @@ export const kerasPoolingLayers: KerasLayerSpec[] = [
 	},
 	{
 		name: 'AveragePooling1D',
+		channelsLastBeforeKeras3: true,
 		category: 'pooling',
 		rank: 1,
 		reduce: 'average',
@@ -72,6 +74,7 @@ export const kerasPoolingLayers: KerasLayerSpec[] = [
 	},
 	{
 		name: 'GlobalAveragePooling1D',
+		channelsLastBeforeKeras3: true,
 		category: 'pooling',
 		rank: 1,
 		args: [
@@ -120,6 +123,7 @@ export const kerasPoolingLayers: KerasLayerSpec[] = [
 	},
 	{
 		name: 'GlobalMaxPooling1D',
+		channelsLastBeforeKeras3: true,
 		category: 'pooling',
 		rank: 1,
 		args: [

@@ -99,6 +99,11 @@ export interface KerasLayerSpec {
 	reduce?: 'max' | 'average';
 	/** Recurrent cells: gates per unit (SimpleRNN 1, GRU 3, LSTM 4). */
 	gates?: 1 | 3 | 4;
+	/**
+	 * `data_format='channels_last'` by default in Keras 1 and 2 (Conv1D and the 1-D poolings), where
+	 * only Keras 3 reads the global image data format (`set_image_dim_ordering('th')` left them).
+	 */
+	channelsLastBeforeKeras3?: true;
 	/** cuDNN's layout (CuDNNLSTM, CuDNNGRU): always a bias, two vectors per gate (input and recurrent). */
 	cudnn?: true;
 	/** Takes padding='causal' besides 'valid' and 'same' (Conv1D only: base_conv.py `allow_causal=rank == 1`). */

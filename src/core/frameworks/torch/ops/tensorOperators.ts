@@ -147,7 +147,7 @@ export function tensorBinaryOp(
 	const shapeOf = (v: Value): Shape | null | undefined =>
 		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
 			? v.obj.shape
-			: v.k === 'num' || v.k === 'bool'
+			: v.k === 'num' || v.k === 'bool' || (v.k === 'unknown' && v.scalar === true)
 				? []
 				: undefined;
 	const sa = shapeOf(a);
