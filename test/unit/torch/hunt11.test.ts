@@ -625,6 +625,32 @@ m = M()
 		);
 	});
 
+	it("`super()` stops at a framework base listed before a mixin: `class B(A, Mixin)` with `A(nn.Module)` runs nn.Module's `__init__`, not Mixin's (18 for PyTorch 1.13's 6); loralib's `super(ConvLoRA, self).__init__()` (unknown before: 20)", () => {
+		const r = analyzePython(`import torch.nn as nn
+class Mixin:
+    def __init__(self, *a, **k):
+        self.extra = nn.Linear(3, 3)
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+class B(A, Mixin):
+    pass
+class LoRALayer:
+    def __init__(self, r):
+        self.r = r
+class ConvLoRA(nn.Module, LoRALayer):
+    def __init__(self, d=4, r=0):
+        super(ConvLoRA, self).__init__()
+        LoRALayer.__init__(self, r=r)
+        self.fc = nn.Linear(d, d)
+b = B()
+lora = ConvLoRA()
+`);
+		assert.strictEqual(r.models.find((m) => m.name === 'b')?.totals.total, 6);
+		assert.strictEqual(r.models.find((m) => m.name === 'lora')?.totals.total, 20);
+	});
+
 	it('`isinstance(module, torch.Tensor)` is False; a state-dict hook registers nothing (linformer, gpt-fast: 20 each)', () => {
 		assert.strictEqual(
 			total(`import torch, torch.nn as nn

@@ -27,6 +27,7 @@ import {
 import { dictKey } from '../dictKeys';
 import { dictInstanceAttr } from './dictClasses';
 import { descriptorGet } from './descriptors';
+import { frameworkMro } from './frameworkMro';
 import type { Interpreter } from '../interpreter';
 
 /** A member expression: `obj.name`, or a subscript `obj[…]`. */
@@ -277,10 +278,15 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 						: obj.self.k === 'dict'
 							? obj.self.cls
 							: undefined;
-			const order = selfCls ? mro(selfCls) : [];
+			const full = selfCls ? frameworkMro(selfCls) : null;
+			const order = full ?? (selfCls ? mro(selfCls) : []);
 			const at = order.indexOf(obj.cls);
 			if (at >= 0) {
 				for (const c of order.slice(at + 1)) {
+					if (typeof c === 'string') {
+						// A framework class comes first (`class M(nn.Module, Mixin)`): its method, not the mixin's.
+						break;
+					}
 					const fn = c.methods.get(name);
 					if (fn) {
 						return { k: 'method', fn, self: obj.self, cls: c };
