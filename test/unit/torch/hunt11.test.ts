@@ -651,6 +651,17 @@ lora = ConvLoRA()
 		assert.strictEqual(r.models.find((m) => m.name === 'lora')?.totals.total, 20);
 	});
 
+	it("a keyword no constructor of the module takes is PyTorch's TypeError: unknown, saying so (`nn.Linear(3, 3, foo=1)` counted 12); `device=` / `dtype=` and the arguments PyTorch 1.13 takes stay exact", () => {
+		const r = analyzePython(`import torch.nn as nn
+bad = nn.Sequential(nn.Linear(3, 3, foo=1))
+good = nn.Sequential(nn.Linear(3, 3, device='cpu'), nn.Embedding(5, 3, sparse=True, scale_grad_by_freq=True), nn.AvgPool2d(2, divisor_override=1))
+`);
+		const bad = r.models.find((m) => m.name === 'bad');
+		assert.strictEqual(bad?.totals.total ?? null, null);
+		assert.match(bad?.unknown?.reason ?? '', /takes no argument `foo`/);
+		assert.strictEqual(r.models.find((m) => m.name === 'good')?.totals.total, 12 + 15);
+	});
+
 	it('`isinstance(module, torch.Tensor)` is False; a state-dict hook registers nothing (linformer, gpt-fast: 20 each)', () => {
 		assert.strictEqual(
 			total(`import torch, torch.nn as nn

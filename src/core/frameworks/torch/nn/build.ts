@@ -20,6 +20,34 @@ import { SizeBoundError, torchParams } from '../rules';
 import type { TorchSession } from '../session';
 import { fillContainer } from './registration';
 
+/**
+ * What PyTorch 1.13's constructors take beyond the arguments the catalogue reads (each takes
+ * `device` and `dtype` too); the modules taking `**kwargs` are not checked.
+ */
+const ALSO_TAKES: Readonly<Record<string, readonly string[]>> = {
+	AvgPool2d: ['divisor_override'],
+	AvgPool3d: ['divisor_override'],
+	SyncBatchNorm: ['process_group'],
+	Embedding: ['norm_type', 'scale_grad_by_freq', 'sparse', '_weight'],
+	EmbeddingBag: ['sparse', '_weight', 'include_last_offset', 'padding_idx'],
+	Hardtanh: ['min_value', 'max_value'],
+	Upsample: ['recompute_scale_factor'],
+};
+const TAKES_KWARGS = new Set(['Identity', 'RNN', 'LSTM', 'GRU']);
+
+/** A keyword no PyTorch 1.13 constructor of this module takes (checked against `inspect.signature`). */
+function strangeKeyword(spec: TorchModuleSpec, args: CallArgs): string | undefined {
+	if (TAKES_KWARGS.has(spec.name)) {
+		return undefined;
+	}
+	const known = (k: string) =>
+		k === 'device' ||
+		k === 'dtype' ||
+		spec.args.some(([n]) => n === k) ||
+		(ALSO_TAKES[spec.name]?.includes(k) ?? false);
+	return [...args.keywords.keys()].find((k) => !known(k));
+}
+
 /** A catalogue module's arguments bound by name: positional in PyTorch's order, keywords, then the defaults; a required one left out is an error and unknown. */
 export function bindArgs(
 	s: TorchSession,
@@ -69,10 +97,18 @@ export function createModule(
 	const m = new TorchModule(type, spec, cfg, range, known, ctx.depth === 0, ctx.sites(args.node));
 	m.library = ctx.library;
 	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+	const stranger = spec && !spec.container ? strangeKeyword(spec, args) : undefined;
 	if (args.cause) {
 		// Arguments NormLens could not list (`nn.Conv2d(*cfg)`): not the defaults.
 		m.paramsKnown = false;
 		m.unknownCause = args.cause;
+	} else if (stranger) {
+		// `nn.Linear(3, 3, foo=1)`: PyTorch's TypeError, not a Linear of 12 parameters.
+		m.paramsKnown = false;
+		m.unknownCause = {
+			reason: `nn.${type}() takes no argument \`${stranger}\` in PyTorch 1.13, which raises TypeError there (a later version may take it)`,
+			range,
+		};
 	} else if (spec && !spec.container) {
 		initWeights(s, m, spec, cfg, range, type);
 	}
