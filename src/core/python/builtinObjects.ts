@@ -394,3 +394,9 @@ export function isSubclass(it: BuiltinHost, c: Value | undefined, of: Value | un
 		return all;
 	});
 }
+
+/** Whether `float(v)` is a float for certain: not of an array or tensor of more than one element (refused). */
+export function oneNumber(v: Value | undefined): boolean {
+	const shape = v?.k === 'obj' ? (v.obj as { shape?: unknown }).shape : [];
+	return Array.isArray(shape) && shape.every((d) => d === 1);
+}

@@ -29,6 +29,7 @@ import {
 	conversion,
 	fromText,
 	hasAttr,
+	oneNumber,
 	isInstance,
 	isSubclass,
 	typeOf,
@@ -52,8 +53,8 @@ export function callBuiltin(it: BuiltinHost, name: string, args: CallArgs): Valu
 		? {
 				...v,
 				...(why ? { why } : {}),
-				// `float(x.max())`: one Python float, whatever its value (an array divided by it keeps its shape).
-				...(name === 'float' ? { scalar: true as const } : {}),
+				// `float(x.max())`: one Python float, whatever its value (an array ÷ it keeps its shape).
+				...(name === 'float' && oneNumber(args.positional[0]) && { scalar: true as const }),
 				cause: v.cause ??
 					firstCause([...args.positional, ...args.keywords.values()]) ?? {
 						reason: `NormLens cannot evaluate \`${it.snippet(args.node)}\``,
