@@ -109,7 +109,9 @@ export function tensorItem(
 			shape = tfIndexShape(t.shape, key);
 			if (!shape) {
 				cause = causeOf(keyItems(key).find((v) => causeOf(v))) ?? {
-					reason: 'NormLens does not follow this index (TensorFlow indexes a tensor with ints, slices of known ints, `...` and `tf.newaxis`)',
+					reason: t.ndarray
+						? "NormLens does not follow this index of a NumPy array (it reads ints, slices of known ints, `...` and `np.newaxis`; an index array's dtype, which decides integer or boolean indexing, is not followed)"
+						: 'NormLens does not follow this index (TensorFlow indexes a tensor with ints, slices of known ints, `...` and `tf.newaxis`)',
 					range,
 				};
 			}
