@@ -662,6 +662,25 @@ good = nn.Sequential(nn.Linear(3, 3, device='cpu'), nn.Embedding(5, 3, sparse=Tr
 		assert.strictEqual(r.models.find((m) => m.name === 'good')?.totals.total, 12 + 15);
 	});
 
+	it("a tensor is never a PackedSequence (torchMoji's `isinstance(input, PackedSequence)`: PyTorch 1.13's 16 and (2, 7, 4))", () => {
+		const r = analyzePython(`import torch.nn as nn
+from torch.nn.utils.rnn import PackedSequence
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+    def forward(self, input):
+        if isinstance(input, PackedSequence):
+            return self.fc(input.data)
+        return self.fc(input)
+# normlens: input (2, 7, 3)
+m = M()
+`);
+		const m = r.models.find((x) => x.name === 'm');
+		assert.strictEqual(m?.totals.total, 16);
+		assert.deepStrictEqual(m?.calls?.[0]?.outputShape, [2, 7, 4]);
+	});
+
 	it('`isinstance(module, torch.Tensor)` is False; a state-dict hook registers nothing (linformer, gpt-fast: 20 each)', () => {
 		assert.strictEqual(
 			total(`import torch, torch.nn as nn

@@ -4,7 +4,7 @@
 import { basePaths, FrameworkObject, Value } from '../../python/values';
 import { opTable } from '../common/opTable';
 import { torchModuleSpec } from './catalogue';
-import { TorchModule } from './objects';
+import { TorchModule, TorchTensor } from './objects';
 import { torchSubpath } from './paths';
 
 /** Each class's torch.nn bases, nearest first (`isinstance(bn, nn.modules.batchnorm._BatchNorm)`). */
@@ -140,6 +140,10 @@ export function torchIsInstance(obj: FrameworkObject, path: string): boolean | u
 		/^torch\.(?:Tensor|nn\.(?:parameter\.)?Parameter)$/.test(path)
 	) {
 		// A module is never a tensor (linformer's `isinstance(E_proj, torch.Tensor)`).
+		return false;
+	}
+	if (obj instanceof TorchTensor && path === 'torch.nn.utils.rnn.PackedSequence') {
+		// Nor a tensor a PackedSequence (torchMoji's `isinstance(input, PackedSequence)`).
 		return false;
 	}
 	const sub = torchSubpath(path);
