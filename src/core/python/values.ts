@@ -1,6 +1,7 @@
 // The values the interpreter tracks, their scopes and classes, and why an unknown is unknown.
 import type { SyntaxNode } from '@lezer/common';
 import type { UnknownCause } from '../../protocol/analysis';
+import { c3 } from './c3';
 
 /** Why a value is unknown: the first construct NormLens could not follow, and where it is. */
 export type Cause = UnknownCause;
@@ -235,44 +236,10 @@ export function mro(cls: ClassValue): ClassValue[] {
 	if (cached) {
 		return cached;
 	}
-	const order = linearize(cls, new Set()) ?? classChain(cls);
+	const order =
+		c3(cls, (c) => c.bases.flatMap((b) => (b.k === 'class' ? [b.cls] : []))) ?? classChain(cls);
 	mroCache.set(cls, order);
 	return order;
-}
-
-function linearize(cls: ClassValue, visiting: Set<ClassValue>): ClassValue[] | undefined {
-	if (visiting.has(cls) || visiting.size > 200) {
-		return undefined;
-	}
-	visiting.add(cls);
-	const bases = cls.bases.flatMap((b) => (b.k === 'class' ? [b.cls] : []));
-	const seqs: ClassValue[][] = [];
-	for (const b of bases) {
-		const l = linearize(b, visiting);
-		if (!l) {
-			return undefined;
-		}
-		seqs.push([...l]);
-	}
-	visiting.delete(cls);
-	seqs.push([...bases]);
-	const out = [cls];
-	for (;;) {
-		const rest = seqs.filter((s) => s.length > 0);
-		if (rest.length === 0) {
-			return out;
-		}
-		const head = rest.map((s) => s[0]).find((c) => !rest.some((s) => s.indexOf(c) > 0));
-		if (!head) {
-			return undefined;
-		}
-		out.push(head);
-		for (const s of rest) {
-			if (s[0] === head) {
-				s.shift();
-			}
-		}
-	}
 }
 
 /** Dotted import paths of a class's non-source bases, through source bases too. */

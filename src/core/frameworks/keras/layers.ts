@@ -1,6 +1,7 @@
 // Keras layers made and called: arguments bound to the catalogue, names, shapes and weights.
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../python/interpreter';
+import type { CallSites } from '../../python/parse';
 import {
 	asInt,
 	asSequence,
@@ -186,6 +187,28 @@ export function declaredInput(
 	return dim !== undefined ? [null, dim] : undefined;
 }
 
+/** An InputLayer of `shape` (batch axis first), built, without weights. */
+export function inputLayer(
+	name: string,
+	shape: Shape | null,
+	range: TextRange,
+	sites: CallSites | undefined,
+): KerasLayer {
+	const layer = new KerasLayer(
+		'InputLayer',
+		name,
+		kerasLayerSpec('InputLayer'),
+		new Map(),
+		range,
+		sites,
+	);
+	layer.built = true;
+	layer.outputShape = shape;
+	layer.inputShapes = shape ? [shape] : null;
+	layer.weights = [];
+	return layer;
+}
+
 /** `keras.Input(shape=…)`: an InputLayer and the symbolic tensor it makes, batch axis first. */
 export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value {
 	const shapeArg = args.positional[0] ?? args.keywords.get('shape');
@@ -206,18 +229,7 @@ export function input(s: KerasSession, args: CallArgs, ctx: CallContext): Value 
 		}
 	}
 	const name = asString(args.keywords.get('name')) ?? s.uniqueName('input', 'input');
-	const layer = new KerasLayer(
-		'InputLayer',
-		name,
-		kerasLayerSpec('InputLayer'),
-		new Map(),
-		ctx.range(args.node),
-		ctx.sites(args.node),
-	);
-	layer.built = true;
-	layer.outputShape = shape;
-	layer.inputShapes = shape ? [shape] : null;
-	layer.weights = [];
+	const layer = inputLayer(name, shape, ctx.range(args.node), ctx.sites(args.node));
 	s.layers.push(layer);
 	const tensor = new KerasTensor(s.tensorIds++, shape, layer, []);
 	if (!shape) {

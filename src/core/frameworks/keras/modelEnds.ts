@@ -1,7 +1,7 @@
 // The ends of a functional model: an intermediate tensor given as its input, outputs that are not tensors.
 import type { TextRange } from '../../../protocol/analysis';
 import { asSequence, Cause, causeOf, Value } from '../../python/values';
-import { kerasLayerSpec } from './catalogue';
+import { inputLayer } from './layers';
 import { KerasLayer, KerasModel, KerasTensor } from './objects';
 import type { KerasSession } from './session';
 
@@ -38,21 +38,9 @@ export function intermediateStarts(
 	}
 	const starts = new Map<KerasTensor, KerasLayer>();
 	for (const t of from) {
-		const layer = new KerasLayer(
-			'InputLayer',
-			// Keras 3 names it after the tensor (`keras_tensor_12CLONE`), whose number counts every
-			// symbolic tensor made before, which NormLens does not; it takes no automatic name.
-			'keras_tensor_CLONE',
-			kerasLayerSpec('InputLayer'),
-			new Map(),
-			model.range,
-			undefined,
-		);
-		layer.built = true;
-		layer.outputShape = t.shape;
-		layer.inputShapes = t.shape ? [t.shape] : null;
-		layer.weights = [];
-		starts.set(t, layer);
+		// Keras 3 names it after the tensor (`keras_tensor_12CLONE`), whose number counts every
+		// symbolic tensor made before, which NormLens does not; it takes no automatic name.
+		starts.set(t, inputLayer('keras_tensor_CLONE', t.shape, model.range, undefined));
 	}
 	return starts;
 }

@@ -85,7 +85,7 @@ export function dictInstanceAttr(
  * item; a method of the class runs (easydict's writes both); otherwise its own `__dict__`.
  */
 export function setDictInstanceAttr(
-	it: { getAttr(obj: Value, name: string): Value; call(callee: Value, args: CallArgs): Value },
+	it: { call(callee: Value, args: CallArgs): Value },
 	obj: DictValue,
 	name: string,
 	value: Value,
@@ -95,15 +95,14 @@ export function setDictInstanceAttr(
 		obj.attrs = obj.entries;
 		return;
 	}
-	const hook = obj.cls ? it.getAttr(obj, '__setattr__') : undefined;
-	if (hook?.k === 'method') {
-		it.call(hook, { positional: [{ k: 'str', v: name }, value], keywords: new Map(), node });
-	} else if (
-		hook?.k === 'bound' &&
-		hook.self.k === 'builtin' &&
-		hook.self.name === 'dict' &&
-		hook.name === '__setitem__'
-	) {
+	// Looked up on the class, as Python does (never through the instance's `__getattr__`).
+	const method = obj.cls ? findMethod(obj.cls, '__setattr__') : undefined;
+	if (method) {
+		it.call(
+			{ k: 'method', fn: method.fn, self: obj, cls: method.owner },
+			{ positional: [{ k: 'str', v: name }, value], keywords: new Map(), node },
+		);
+	} else if (obj.cls && dictHook(obj.cls, '__setattr__') === '__setitem__') {
 		obj.entries.set(name, value);
 	} else {
 		(obj.attrs ??= new Map()).set(name, value);

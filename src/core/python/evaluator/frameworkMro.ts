@@ -1,7 +1,10 @@
 // A class's method resolution order with its framework bases in their places (for `super()`).
+import { c3 } from '../c3';
 import type { ClassValue } from '../values';
 
-const cache = new WeakMap<ClassValue, (ClassValue | string)[] | null>();
+type Node = ClassValue | string;
+
+const cache = new WeakMap<ClassValue, Node[] | null>();
 
 /**
  * Python's C3 linearization of `cls` with the bases NormLens does not read (nn.Module, a Keras
@@ -9,53 +12,25 @@ const cache = new WeakMap<ClassValue, (ClassValue | string)[] | null>();
  * Mixin, so `super().__init__()` in M runs nn.Module's, which does not go on to Mixin's.
  * Null where C3 finds no order.
  */
-export function frameworkMro(cls: ClassValue): (ClassValue | string)[] | null {
+export function frameworkMro(cls: ClassValue): Node[] | null {
 	let order = cache.get(cls);
 	if (order === undefined) {
-		order = linearize(cls, new Set());
+		order = c3<Node>(cls, basesOf) ?? null;
 		cache.set(cls, order);
 	}
 	return order;
 }
 
-function linearize(cls: ClassValue, visiting: Set<ClassValue>): (ClassValue | string)[] | null {
-	if (visiting.has(cls) || visiting.size > 200) {
-		return null;
+/** A source class's bases, source classes and import paths (`object` left out); a path's none. */
+function basesOf(n: Node): Node[] {
+	if (typeof n === 'string') {
+		return [];
 	}
-	visiting.add(cls);
-	const bases: (ClassValue | string)[] = [];
-	for (const b of cls.bases) {
-		if (b.k === 'class') {
-			bases.push(b.cls);
-		} else if (b.k === 'ref' && !/^(?:builtins\.)?object$/.test(b.path)) {
-			bases.push(b.path);
-		}
-	}
-	const seqs: (ClassValue | string)[][] = [];
-	for (const b of bases) {
-		const l = typeof b === 'string' ? [b] : linearize(b, visiting);
-		if (!l) {
-			return null;
-		}
-		seqs.push([...l]);
-	}
-	visiting.delete(cls);
-	seqs.push([...bases]);
-	const out: (ClassValue | string)[] = [cls];
-	for (;;) {
-		const rest = seqs.filter((s) => s.length > 0);
-		if (rest.length === 0) {
-			return out;
-		}
-		const head = rest.map((s) => s[0]).find((c) => !rest.some((s) => s.indexOf(c) > 0));
-		if (head === undefined) {
-			return null;
-		}
-		out.push(head);
-		for (const s of rest) {
-			if (s[0] === head) {
-				s.shift();
-			}
-		}
-	}
+	return n.bases.flatMap((b): Node[] =>
+		b.k === 'class'
+			? [b.cls]
+			: b.k === 'ref' && !/^(?:builtins\.)?object$/.test(b.path)
+				? [b.path]
+				: [],
+	);
 }
