@@ -30,7 +30,14 @@ export function unknownReasons(model: ModelSummary, locate: Locate = plainLines)
 	};
 	// A model whose parameters are known may still have buffers of unknown size: said too.
 	if (Object.values(model.totals).includes(null) && model.unknown) {
-		add(model.unknown, model.totals.total === null ? 'totals unknown' : 'buffers unknown');
+		add(
+			model.unknown,
+			model.totals.total === null
+				? 'totals unknown'
+				: model.totals.trainable === null
+					? 'trainable split unknown'
+					: 'buffers unknown',
+		);
 	}
 	for (const l of model.layers) {
 		if (l.unknown) {

@@ -363,11 +363,14 @@ export function checkPrintedSummaries(
 				rows: rows?.rows ?? null,
 				firstDifference: rows?.first ?? null,
 			};
-			if (t.total === null) {
+			// Its total right, but which weights are frozen unknown: no verdict on the split printed.
+			const splitUnknown =
+				t.total === p.total && t.trainable === null && p.trainable !== null;
+			if (t.total === null || splitUnknown) {
 				out.push({
 					...check,
 					verdict: 'unknown',
-					message: `This cell printed ${said} for \`${s.name}\`; NormLens cannot count it here: ${s.unknown?.reason ?? 'its counts are unknown'}.`,
+					message: `This cell printed ${said} for \`${s.name}\`; NormLens ${splitUnknown ? 'counts the same total but cannot tell how much of it is trainable' : 'cannot count it here'}: ${s.unknown?.reason ?? 'its counts are unknown'}.`,
 				});
 				return;
 			}

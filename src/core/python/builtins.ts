@@ -6,6 +6,7 @@ import {
 	asInt,
 	asNumber,
 	asSequence,
+	readByPosition,
 	causeOf,
 	findMethod,
 	firstCause,
@@ -358,15 +359,11 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 				: unknown(firstCause(a));
 		}
 		case 'enumerate': {
+			readByPosition(a[0], it.here(args.node));
 			const items = a[0] ? it.iterate(a[0]) : undefined;
 			const start = asInt(a[1] ?? args.keywords.get('start')) ?? 0;
-			return items
-				? {
-						k: 'list',
-						items: items.map((v, i) => tuple([num(i + start), v])),
-						iterator: true,
-					}
-				: UNKNOWN;
+			const pairs = items?.map((v, i) => tuple([num(i + start), v]));
+			return pairs ? { k: 'list', items: pairs, iterator: true } : UNKNOWN;
 		}
 		case 'sorted':
 			return sortedList(it, args);

@@ -74,6 +74,12 @@ export interface Runtime {
 		args: CallArgs,
 		ctx: CallContext,
 	): Value | undefined;
+	/**
+	 * Whether this runtime models the base class `path` of its object `obj` (`nn.Module` for a
+	 * module); false where `obj` is its own but the base is a class nobody reads (a library mixin
+	 * before nn.Module, whose methods `super()` would run); undefined where `obj` is not its own.
+	 */
+	readsBase?(obj: FrameworkObject, path: string): boolean | undefined;
 	getAttr(obj: FrameworkObject, name: string): Value | undefined;
 	/**
 	 * `hasattr(obj, name)` for a name neither `getAttr`, the object's own attributes nor its source
@@ -94,6 +100,16 @@ export interface Runtime {
 	 * undefined when the runtime cannot copy it. The interpreter copies the plain attributes.
 	 */
 	cloneObject?(obj: FrameworkObject, memo: Map<object, object>): FrameworkObject | undefined;
+	/**
+	 * Why Python raises for certain at `obj.name = value` on a framework object (its AttributeError),
+	 * before anything is set; undefined when the assignment goes ahead.
+	 */
+	refusedSetAttr?(
+		obj: FrameworkObject,
+		name: string,
+		value: Value,
+		range: TextRange,
+	): Cause | undefined;
 	/** `obj.name = value` on a framework object, at `range`; returns false when the runtime does not take it. */
 	setAttr?(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean;
 	/** `a op b` where an operand is a framework object (tensor arithmetic); `range` is the expression's, when written. */

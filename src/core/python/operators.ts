@@ -255,6 +255,20 @@ export function percentFormat(format: string, arg: Value): Value {
 	return ok && i === (arg.k === 'tuple' ? values.length : i) ? { k: 'str', v: out } : UNKNOWN;
 }
 
+/** The positions of `arr` a slice key picks (`del xs[1:3]`); undefined for another key or a bound not known. */
+export function sliceIndices(arr: readonly unknown[], key: Value): Set<number> | undefined {
+	if (key.k !== 'slice' || key.start === null || key.stop === null || key.step === null) {
+		return undefined;
+	}
+	const picked = pySlice(
+		arr.map((_, i) => i),
+		key.start,
+		key.stop,
+		key.step ?? 1,
+	);
+	return picked && new Set(picked);
+}
+
 export function pySlice<T>(
 	arr: T[],
 	start: number | undefined,

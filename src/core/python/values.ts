@@ -1,6 +1,6 @@
 // The values the interpreter tracks, their scopes and classes, and why an unknown is unknown.
 import type { SyntaxNode } from '@lezer/common';
-import type { UnknownCause } from '../../protocol/analysis';
+import type { TextRange, UnknownCause } from '../../protocol/analysis';
 import { c3 } from './c3';
 
 /** Why a value is unknown: the first construct NormLens could not follow, and where it is. */
@@ -52,6 +52,12 @@ export type Value =
 			 * editing the list may change it, for this reason.
 			 */
 			editsOwner?: { obj: FrameworkObject; cause: Cause };
+			/**
+			 * Which item is at which position depends on what NormLens does not know (the Keras
+			 * version an application's layer list comes from): reading an item by its position
+			 * (`base.layers[:100]`, `enumerate(base.layers)`) marks `obj` (`readByPosition`).
+			 */
+			order?: { obj: FrameworkObject; cause: Cause };
 	  }
 	/** `editsOwner`: as a list's (a module's `_modules`, whose items are its children). */
 	/**
@@ -138,6 +144,8 @@ export interface FrameworkObject {
 	 * unknown function, an untrusted method ran on it): its attributes are no longer trusted either.
 	 */
 	taint?: Cause;
+	/** A list of its parts whose order NormLens does not know was read by position (a list's `order`), for this reason. */
+	readByPosition?: Cause;
 	/**
 	 * Tells the object that something wrote into it, or may have: an item assignment (`x[0] = 5`) or
 	 * a call NormLens cannot follow that it was given. Values it holds are stale from then on.
@@ -269,8 +277,10 @@ export interface FunctionValue {
 	/** Lambda bodies are a single expression. */
 	expression: SyntaxNode | null;
 	closure: Scope;
-	/** A method's decorator that changes how it binds: `@staticmethod`, `@classmethod`, `@property`. */
-	binding?: 'static' | 'class' | 'property';
+	/** A method's decorator that changes how it binds: `@staticmethod`, `@classmethod`, `@property`, `@cached_property`. */
+	binding?: 'static' | 'class' | 'property' | 'cached';
+	/** A property's `@x.setter`: what `obj.x = value` runs. */
+	setter?: FunctionValue;
 	/** `@tf.custom_gradient`: its body returns (output, gradient function); a call gives the output. */
 	returnsFirst?: true;
 	/** `@functools.lru_cache` / `@cache`: results by argument key, most recent last (lruCache.ts). */
@@ -306,6 +316,13 @@ export function raised(cause: Cause): Value {
 }
 
 /** An iterator whose items NormLens holds (`iter(xs)`, `zip(…)`, a generator expression): taking from it uses it up. */
+/** An item of `v` picked by its position (`enumerate`, an index, a slice): its owner is told, where the order is unknown. */
+export function readByPosition(v: Value | undefined, range: TextRange): void {
+	if (v?.k === 'list' && v.order) {
+		v.order.obj.readByPosition ??= { ...v.order.cause, range };
+	}
+}
+
 export function isLiveIterator(v: Value): v is Extract<Value, { k: 'list' }> & { iterator: true } {
 	return v.k === 'list' && v.iterator === true && !v.cause;
 }

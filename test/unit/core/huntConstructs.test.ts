@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { analyzePython } from '../../../src/core';
 import type { AnalysisResult, ModelSummary } from '../../../src/protocol/analysis';
-import { analyzeNotebook } from './notebookRun';
+import { analyzeNotebook, analyzeOnKeras3 } from './notebookRun';
 
 /**
  * Constructs found in real code that NormLens had never seen (the hunts of 2026-12-06: 145 PyTorch
@@ -52,8 +52,9 @@ model = Model(input=inn, output=Dense(4)(inn))
 	});
 
 	it('an application given input_tensor= holds the layers before it: freezing layers[:100] stops one layer earlier', () => {
-		// amimulhasan/Deep-Learning; Keras 3.15: 23,587,712 total, 19,716,096 trainable, 3,871,616 not.
-		const r = analyzePython(`from tensorflow import keras
+		// amimulhasan/Deep-Learning; Keras 3.15: 23,587,712 total, 19,716,096 trainable, 3,871,616 not
+		// (the notebook's Keras 3 table says which layer list `base.layers[:100]` reads).
+		const r = analyzeOnKeras3(`from tensorflow import keras
 from tensorflow.keras import layers
 inputs = layers.Input(shape=(224, 224, 3))
 x = layers.Rescaling(1 / 255.0)(inputs)

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzePython } from '../../../src/core';
 import { fixtures } from '../paths';
+import { analyzeOnKeras3 } from './notebookRun';
 
 /**
  * keras.applications as NormLens reads them (src/core/zoo): every summary that public notebooks
@@ -19,6 +20,8 @@ interface Printed {
 	/** Keras 3 after fit: the printed total includes the optimizer's variables; the model's own total is less these. */
 	optimizerParams?: number;
 	source: string;
+	/** The Keras the notebook ran, as its outputs show. */
+	kerasVersion: string;
 }
 
 const printed: Printed[] = JSON.parse(
@@ -31,7 +34,10 @@ describe('keras.applications against the summaries notebooks printed', () => {
 	printed.forEach((p, i) => {
 		const shown = [...p.code.matchAll(/(\w+)\.summary\(\)/g)].pop()?.[1];
 		it(`#${i + 1} ${p.application}${shown ? ` (${shown}.summary())` : ''}: ${notBundled.has(p.application) ? 'unknown' : `${p.total.toLocaleString('en-US')} / ${p.trainable.toLocaleString('en-US')} / ${p.nonTrainable.toLocaleString('en-US')}`}`, () => {
-			const r = analyzePython(p.code);
+			// Which Keras printed it, as the notebook shows (a Keras 3 table decides layer positions).
+			const r = /Keras 3 layout/.test(p.kerasVersion)
+				? analyzeOnKeras3(p.code)
+				: analyzePython(p.code);
 			const model = shown
 				? r.models.filter((m) => m.name === shown).pop()
 				: r.models[r.models.length - 1];

@@ -29,3 +29,21 @@ export function analyzeNotebook(text: string): {
 	};
 	return { result, cellOf };
 }
+
+/** A summary in Keras 3's layout, as a notebook run on Keras 3 stores it: what tells NormLens the version. */
+const KERAS3_TABLE = `Model: "functional"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 0 (0.00 B)
+`;
+
+/** `code` as the first cell of a notebook that shows, in a later cell, a summary Keras 3 printed. */
+export function analyzeOnKeras3(code: string): AnalysisResult {
+	const program = buildProgram([
+		{ index: 0, source: code },
+		{ index: 1, source: 'pass', outputs: KERAS3_TABLE },
+	]);
+	return analyzePython(program.text, { printed: program.outputs, cells: program.segments });
+}

@@ -14,6 +14,7 @@ import {
 } from '../../python/values';
 import { kerasLayerSpec } from './catalogue';
 import { kerasLayerOrder } from './graphOrder';
+import { markVersionedLayers } from './layerOrder';
 import { intermediateStarts, notTensorCause } from './modelEnds';
 import { apply, traceLambda } from './layers';
 import { collectTensors, KerasLayer, KerasModel, KerasTensor, tensorShapeCause } from './objects';
@@ -194,6 +195,7 @@ export function functionalModel(
 	);
 	model.library = ctx.library;
 	connect(s, model, args);
+	markVersionedLayers(s, model);
 	s.models.push(model);
 	return model;
 }

@@ -201,6 +201,8 @@ export class KerasModel implements FrameworkObject {
 	readonly kind = 'model';
 	unknownCause?: Cause;
 	taint?: Cause;
+	/** Its `layers`, whose order depends on the Keras version, were read by position (layerOrder.ts). */
+	readByPosition?: Cause;
 	trainable = true;
 	layers: KerasLayer[] = [];
 	inputShape: Shape | undefined;

@@ -43,8 +43,8 @@ import {
 	functional,
 	functionalInitArgs,
 	sequential,
-	visibleLayers,
 } from './models';
+import { layersAttribute } from './layerOrder';
 import {
 	KerasInitializer,
 	KerasWeightSetting,
@@ -444,25 +444,7 @@ export class KerasRuntime implements Runtime {
 			return { k: 'bool', v: obj.trainable };
 		}
 		if (obj instanceof KerasModel && name === 'layers' && obj.modelKind !== 'subclass') {
-			// A fresh list of the model's layers (editing it does not change the model, as in tf.keras
-			// and Keras 3). Standalone Keras up to 2.3 returned the model's own list, so
-			// `model.layers.pop()` removed its last layer from what `layers` and `summary()` read.
-			return {
-				k: 'list',
-				items: visibleLayers(obj).map((l) => ({ k: 'obj', obj: l }) as Value),
-				cause: obj.unknownCause,
-				...(this.s.dialect.naming === 'legacy'
-					? {
-							editsOwner: {
-								obj,
-								cause: {
-									reason: `in standalone Keras (before 2.4) \`${obj.varName ?? obj.name}.layers\` may be the model's own list (it was up to 2.2), so editing it may change the model, which NormLens does not follow`,
-									range: obj.definedAt ?? obj.range,
-								},
-							},
-						}
-					: {}),
-			};
+			return layersAttribute(this.s, obj);
 		}
 		if (obj instanceof KerasModel && /^(?:out|in)puts?(?:_shape)?$/.test(name)) {
 			const graph = modelTensors(this.s, obj);

@@ -33,6 +33,11 @@ export function toSnakeCase(name: string): string {
 export class KerasSession {
 	readonly layers: KerasLayer[] = [];
 	readonly models: KerasModel[] = [];
+	/**
+	 * Layers of a bundled application whose layer list is not the same in every Keras version
+	 * (MobileNetV2, ResNet50, EfficientNet…; VGG's is): a list holding them has no known order.
+	 */
+	readonly versionedLayers = new WeakSet<KerasLayer>();
 	readonly diagnostics: Finding[] = [];
 	private readonly counters = new Map<string, number>();
 	private readonly modelLayers = new Map<KerasModel, KerasLayer>();

@@ -12,6 +12,7 @@ import { toJson } from '../../python/dictKeys';
 import { totals } from '../common/spec';
 import { buildSequential, visibleLayers } from './models';
 import { KerasLayer, KerasModel } from './objects';
+import { positionalSplit } from './layerOrder';
 import { isUnmerged } from './recurrentStates';
 import type { KerasSession } from './session';
 import { trackContainers } from './subclass';
@@ -66,6 +67,13 @@ export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 	// Where a layer's weights reach the model by two ways, Keras counts them once.
 	const shared = unknownFor ? undefined : sharedWeightTotals(s, m);
 	const cause = unknownFor ?? (shared && 'reason' in shared ? shared : undefined);
+	const counted = cause
+		? { total: null, trainable: null, nonTrainable: null, buffers: null }
+		: shared && !('reason' in shared)
+			? shared
+			: withOwnWeights(totals(layers), m);
+	// Its weights are the same in every version; which of them are frozen may not be.
+	const split = counted.trainable !== null ? positionalSplit(s, m) : undefined;
 	const summary: ModelSummary = {
 		name: m.varName ?? m.name,
 		frameworkName: m.name,
@@ -73,12 +81,8 @@ export function modelSummary(s: KerasSession, m: KerasModel): ModelSummary {
 		kind: m.modelKind,
 		range: m.definedAt ?? m.range,
 		layers,
-		totals: cause
-			? { total: null, trainable: null, nonTrainable: null, buffers: null }
-			: shared && !('reason' in shared)
-				? shared
-				: withOwnWeights(totals(layers), m),
-		unknown: cause,
+		totals: split ? { ...counted, trainable: null, nonTrainable: null } : counted,
+		unknown: cause ?? split,
 	};
 	const rows = nestedRows(s, m, summary);
 	return rows ? { ...summary, nestedRows: rows } : summary;

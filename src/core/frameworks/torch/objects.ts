@@ -6,6 +6,7 @@
  */
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallSites } from '../../python/parse';
+import { findMethod } from '../../python/values';
 import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
 import type { TorchModuleSpec } from './catalogue';
 import { DTYPES, isIntegerDtype, TorchDtype } from './dtypes';
@@ -175,6 +176,12 @@ export class TorchModule implements FrameworkObject {
 	lazyPending = false;
 	/** A subclass of Lightning's LightningModule (its methods beyond nn.Module's: `save_hyperparameters`). */
 	lightning = false;
+	/**
+	 * Whether `nn.Module.__init__` has run on it: false from the creation of a source class's instance
+	 * whose own `__init__` has yet to call it (nn.Module.__setattr__ refuses a module or parameter
+	 * until then, and a second call empties what was registered).
+	 */
+	baseInit = true;
 	/** `self.hparams` after `self.save_hyperparameters()`: the saved arguments, by name. */
 	hparams: Value | undefined;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
@@ -214,6 +221,32 @@ export class TorchModule implements FrameworkObject {
 		/** Where a quick fix edits the constructor call; undefined for modules built by a local module's code. */
 		readonly sites: CallSites | undefined,
 	) {}
+
+	/**
+	 * `bool(module)`: a Sequential, ModuleList, ModuleDict, ParameterList or ParameterDict is as
+	 * true as its length (`if self.shortcut:` on an empty `nn.Sequential()` is False); any other
+	 * module is true. Undefined where what it holds, or a source `__len__` / `__bool__`, is not known.
+	 */
+	truth(): boolean | undefined {
+		if (
+			this.pyClass &&
+			(findMethod(this.pyClass, '__len__') || findMethod(this.pyClass, '__bool__'))
+		) {
+			return undefined;
+		}
+		const sized =
+			this.spec?.container !== undefined ||
+			(this.spec === undefined &&
+				this.known &&
+				(this.type === 'ParameterList' || this.type === 'ParameterDict'));
+		if (!sized) {
+			return true;
+		}
+		if (this.unknownCause || this.taint || !this.paramsKnown) {
+			return undefined;
+		}
+		return this.children.size + this.params.size + this.noneSlots.size > 0;
+	}
 
 	get isContainer(): boolean {
 		return (

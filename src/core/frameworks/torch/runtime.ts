@@ -9,23 +9,13 @@ import type {
 } from '../../../protocol/analysis';
 import type { CallArgs, CallContext, Runtime } from '../../python/interpreter';
 import type { PythonSource } from '../../python/parse';
-import {
-	asSequence,
-	asString,
-	Cause,
-	ClassValue,
-	FrameworkObject,
-	NONE,
-	unknown,
-	Value,
-} from '../../python/values';
+import { Cause, ClassValue, FrameworkObject, NONE, unknown, Value } from '../../python/values';
 import { torchModuleSpec } from './catalogue';
 import { torchIsInstance, torchIsSubclass, torchTypeOf } from './classBases';
 import { ForwardTracer } from './forward';
 import {
 	createModule,
 	fromPretrained,
-	initLeaf,
 	instantiateModule,
 	parameter,
 	unknownModule,
@@ -36,7 +26,8 @@ import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
 import { autogradClassAttr, autogradContextMethod } from './autogradFunction';
-import { fillContainer, moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
+import { moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
+import { isModuleBase, refusedAssignment, runModuleInit } from './nn/moduleInit';
 import { stackedModules, TorchModule, TorchParam, TorchTensor } from './objects';
 import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsCall } from './ops/einops';
@@ -340,17 +331,6 @@ export class TorchRuntime implements Runtime, TorchSession {
 			const tensor = args.positional[0] ?? args.keywords.get('tensor');
 			return /^(?:calculate_gain|_calculate)/.test(name) || !tensor ? undefined : tensor;
 		}
-		if (name === 'OrderedDict') {
-			const entries = new Map<string, Value>();
-			for (const item of ctx.iterate(args.positional[0] ?? { k: 'list', items: [] }) ?? []) {
-				const pair = asSequence(item);
-				const key = asString(pair?.[0]);
-				if (pair && key !== undefined && pair[1]) {
-					entries.set(key, pair[1]);
-				}
-			}
-			return { k: 'dict', entries };
-		}
 		if (name === 'set_default_dtype') {
 			this.defaultDtypeCause ??= {
 				reason: '`torch.set_default_dtype(…)` may make tensors other than float32, which NormLens does not follow',
@@ -364,6 +344,10 @@ export class TorchRuntime implements Runtime, TorchSession {
 	/** `torch.nn` defines the modules of the catalogue (and others NormLens does not know: undefined). */
 	classAttr(cls: ClassValue, bases: readonly string[], name: string): Value | undefined {
 		return autogradClassAttr(cls, bases, name);
+	}
+
+	readsBase(obj: FrameworkObject, path: string): boolean | undefined {
+		return obj instanceof TorchModule ? isModuleBase(path) : undefined;
 	}
 
 	exportsName(module: string, name: string): boolean | undefined {
@@ -380,6 +364,15 @@ export class TorchRuntime implements Runtime, TorchSession {
 		ctx: CallContext,
 	): TorchModule | undefined {
 		return instantiateModule(this, cls, bases, args, ctx);
+	}
+
+	refusedSetAttr(
+		obj: FrameworkObject,
+		name: string,
+		value: Value,
+		range: TextRange,
+	): Cause | undefined {
+		return refusedAssignment(obj, name, value, range);
 	}
 
 	setAttr(obj: FrameworkObject, name: string, value: Value, range?: TextRange): boolean {
@@ -506,18 +499,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 			return undefined;
 		}
 		if (name === '__init__') {
-			if (obj.spec?.container) {
-				fillContainer(
-					this,
-					obj,
-					obj.spec.container === 'sequential'
-						? args.positional
-						: args.positional.slice(0, 1),
-					ctx,
-				);
-			} else if (obj.spec) {
-				initLeaf(this, obj, obj.spec, args, obj.range);
-			}
+			runModuleInit(this, obj, args, ctx);
 			return NONE;
 		}
 		if (name === 'forward' && obj.spec && !obj.spec.container) {

@@ -18,6 +18,8 @@ import { setDefaults } from '../namedTuples';
 import type { Interpreter } from '../interpreter';
 import { NOT_A_MODEL_PART } from '../trusted';
 import { setDictInstanceAttr } from './dictClasses';
+import { sliceIndices } from '../operators';
+import { subscriptKey } from './members';
 import { descriptorSet } from './descriptors';
 import { spreadElements } from './expressions';
 
@@ -163,6 +165,7 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 					obj.k === 'obj' ? obj.obj.pyClass : obj.inst.cls,
 					it.source.slice(prop),
 					value,
+					target,
 				)
 			) {
 				// A data descriptor of the class takes it (`width = Doubled()`), not the object's __dict__.
@@ -185,12 +188,8 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 			} else if (prop && obj.k === 'class') {
 				// `Block.expansion = 3`: every instance reads it from then on (unless it has its own).
 				setClassAttr(obj.cls, it.source.slice(prop), value);
-			} else if (!prop) {
-				const index = children(target).find(
-					(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
-				);
-				const key = index ? it.indexItem([index], scope) : UNKNOWN;
-				setItem(it, obj, key, value, target);
+			} else if (!prop && target.firstChild) {
+				setItem(it, obj, subscriptKey(it, target.firstChild, scope), value, target);
 			}
 			return;
 		}
@@ -281,6 +280,13 @@ export function setAttr(
 	value: Value,
 	where: SyntaxNode,
 ): void {
+	for (const r of it.runtimes) {
+		const refused = r.refusedSetAttr?.(obj, name, value, it.here(where));
+		if (refused) {
+			it.raise(refused, 'AttributeError');
+			return;
+		}
+	}
 	if (
 		value.k === 'unknown' &&
 		value.why !== NOT_A_MODEL_PART &&
@@ -366,10 +372,7 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 			target.firstChild
 		) {
 			const obj = it.eval(target.firstChild, scope);
-			const index = children(target).find(
-				(c, i) => i > 0 && c.name !== '[' && c.name !== ']',
-			);
-			const key = index ? it.eval(index, scope) : UNKNOWN;
+			const key = subscriptKey(it, target.firstChild, scope);
 			if (obj.k === 'list' && !obj.cause && asInt(key) !== undefined) {
 				const i = asInt(key) as number;
 				const j = i < 0 ? obj.items.length + i : i;
@@ -377,6 +380,13 @@ export function execDelete(it: Interpreter, node: SyntaxNode, scope: Scope): voi
 					obj.items.splice(j, 1);
 					continue;
 				}
+			}
+			const picked =
+				obj.k === 'list' && !obj.cause ? sliceIndices(obj.items, key) : undefined;
+			if (obj.k === 'list' && picked) {
+				// `del xs[1:3]`: every item the slice picks.
+				obj.items = obj.items.filter((_, i) => !picked.has(i));
+				continue;
 			}
 			editsOwner(it, obj, target);
 			if (obj.k === 'dict' && !obj.cause && dictKey(key) !== undefined) {

@@ -183,6 +183,10 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			if (NAMED_TUPLE_FACTORIES.has(callee.path)) {
 				return namedTupleFactory(it, args);
 			}
+			if (callee.path === 'collections.OrderedDict') {
+				// A dict whose order is its insertion order, as every dict's is since Python 3.7.
+				return callBuiltin(it, 'dict', args);
+			}
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);
 			}

@@ -116,7 +116,15 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 	if (fn) {
 		const name = childNamed(fn, 'VariableName');
 		if (name && decorators.some((d) => /\.(setter|deleter)$/.test(d))) {
-			// `@x.setter def x(…)` adds to the property `x`: the getter stays what `x` reads.
+			// `@x.setter def x(…)` adds to the property `x`: the getter stays what `x` reads, the
+			// setter is what `obj.x = value` runs.
+			const property = scope.get(it.source.slice(name));
+			if (property?.k === 'func' && decorators.some((d) => /\.setter$/.test(d))) {
+				it.defineFunction(fn, scope);
+				const setter = scope.get(it.source.slice(name));
+				it.bindName(it.source.slice(name), property, scope);
+				property.def.setter = setter?.k === 'func' ? setter.def : undefined;
+			}
 			return undefined;
 		}
 		it.defineFunction(fn, scope);
@@ -128,11 +136,12 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 			? 'static'
 			: decorators.includes('classmethod')
 				? 'class'
-				: decorators.includes('property') ||
-					  decorators.includes('functools.cached_property') ||
-					  decorators.includes('cached_property')
+				: decorators.includes('property')
 					? 'property'
-					: undefined;
+					: decorators.includes('functools.cached_property') ||
+						  decorators.includes('cached_property')
+						? 'cached'
+						: undefined;
 		if (bound?.k === 'func' && binding) {
 			bound.def.binding = binding;
 		}

@@ -315,6 +315,7 @@ export function execTry(it: Interpreter, node: SyntaxNode, scope: Scope): Comple
 const EXCEPTION_BASES: Readonly<Record<string, string>> = {
 	AttributeError: 'Exception',
 	NameError: 'Exception',
+	AssertionError: 'Exception',
 	TypeError: 'Exception',
 	ValueError: 'Exception',
 	KeyError: 'LookupError',

@@ -1,6 +1,7 @@
 // Class attributes that are descriptors of the source (`__get__` / `__set__` / `__set_name__`), as Python's attribute lookup uses them.
 import type { Interpreter } from '../interpreter';
-import { ClassValue, findMethod, mro, Value } from '../values';
+import type { SyntaxNode } from '@lezer/common';
+import { ClassValue, findMethod, FunctionValue, mro, Value } from '../values';
 
 /** The descriptor a class holds under `name`: an instance of a source class with `__get__` or `__set__`. */
 function descriptorOf(
@@ -36,10 +37,24 @@ function callOn(
 		: { k: 'unknown' };
 }
 
+/** The `@property` a class defines under `name` (a data descriptor, with a setter or not). */
+function propertyOf(
+	cls: ClassValue | undefined,
+	name: string,
+): { fn: FunctionValue; owner: ClassValue } | undefined {
+	for (const c of cls ? mro(cls) : []) {
+		const fn = c.methods.get(name);
+		if (fn || c.attrs.has(name)) {
+			return fn?.binding === 'property' ? { fn, owner: c } : undefined;
+		}
+	}
+	return undefined;
+}
+
 /**
- * `obj.name` through a descriptor of its class: a data descriptor (`__set__` too) before the
- * object's own attributes, one with `__get__` alone after them (`own` says whether the object has
- * one). Undefined: no descriptor takes it.
+ * `obj.name` through a descriptor of its class: a data descriptor (`__set__` too, or a property)
+ * before the object's own attributes, one with `__get__` alone after them (`own` says whether the
+ * object has one). Undefined: no descriptor takes it.
  */
 export function descriptorGet(
 	it: Interpreter,
@@ -48,6 +63,16 @@ export function descriptorGet(
 	name: string,
 	own: boolean,
 ): Value | undefined {
+	const property = propertyOf(cls, name);
+	if (property) {
+		// A data descriptor: before the instance's __dict__ and what the framework registered.
+		return it.callFunction(
+			property.fn,
+			{ positional: [], keywords: new Map(), node: property.fn.node },
+			obj,
+			property.owner,
+		);
+	}
 	const found = descriptorOf(cls, name);
 	if (!found || !cls) {
 		return undefined;
@@ -61,14 +86,38 @@ export function descriptorGet(
 		: found.d;
 }
 
-/** `obj.name = value` through a data descriptor of its class (`__set__`): true when one took it. */
+/**
+ * `obj.name = value` through a data descriptor of its class (`__set__`, a property's setter): true
+ * when one took it. A property without a setter refuses the value (AttributeError).
+ */
 export function descriptorSet(
 	it: Interpreter,
 	obj: Value,
 	cls: ClassValue | undefined,
 	name: string,
 	value: Value,
+	where: SyntaxNode,
 ): boolean {
+	const property = propertyOf(cls, name);
+	if (property?.fn.setter) {
+		it.callFunction(
+			property.fn.setter,
+			{ positional: [value], keywords: new Map(), node: where },
+			obj,
+			property.owner,
+		);
+		return true;
+	}
+	if (property) {
+		it.raise(
+			{
+				reason: `\`${name}\` is a property without a setter: Python raises AttributeError ("can't set attribute") here`,
+				range: it.here(where),
+			},
+			'AttributeError',
+		);
+		return true;
+	}
 	const found = descriptorOf(cls, name);
 	if (!found || !findMethod(found.d.inst.cls, '__set__')) {
 		return false;

@@ -16,6 +16,7 @@ import {
 	findMethod,
 	mro,
 	asSequence,
+	readByPosition,
 	FunctionValue,
 	Instance,
 	Scope,
@@ -61,25 +62,7 @@ export function member(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 		}
 		return getAttr(it, obj, name);
 	}
-	// Subscript: obj[index], obj[a:b], obj[:, -1, ...] — items between commas, each an
-	// expression, a slice or `...`; several items make a tuple key, as in Python.
-	const items: SyntaxNode[][] = [[]];
-	let commas = 0;
-	for (let c = objNode.nextSibling; c; c = c.nextSibling) {
-		if (c.name === ',') {
-			items.push([]);
-			commas++;
-		} else if (c.name !== '[' && c.name !== ']' && c.name !== 'Comment') {
-			items[items.length - 1].push(c);
-		}
-	}
-	if (items[items.length - 1].length === 0 && commas > 0) {
-		items.pop(); // x[a, b,]
-	}
-	const key =
-		items.length === 1 && commas === 0
-			? indexItem(it, items[0], scope)
-			: tuple(items.map((item) => indexItem(it, item, scope)));
+	const key = subscriptKey(it, objNode, scope);
 	if (obj.k === 'num' || obj.k === 'bool' || obj.k === 'none') {
 		// `img_size[0]` with `img_size=64`: Python raises TypeError (not subscriptable).
 		const cause = {
@@ -281,8 +264,24 @@ export function getAttr(it: Interpreter, obj: Value, name: string): Value {
 			const full = selfCls ? frameworkMro(selfCls) : null;
 			const order = full ?? (selfCls ? mro(selfCls) : []);
 			const at = order.indexOf(obj.cls);
+			const selfObj = obj.self.k === 'obj' ? obj.self.obj : undefined;
 			if (at >= 0) {
 				for (const c of order.slice(at + 1)) {
+					if (
+						typeof c === 'string' &&
+						!PLAIN_BASES.has(c) &&
+						selfObj &&
+						it.runtimes.some((r) => r.readsBase?.(selfObj, c) === false)
+					) {
+						// A library class nobody reads comes next (`class M(HubMixin, nn.Module)`): its
+						// method may register anything on the instance.
+						const cause: Cause = {
+							reason: `\`super().${name}\` runs \`${c}.${name}\`, which NormLens cannot read`,
+							range: it.here(obj.cls.node),
+						};
+						it.taint(obj.self, cause);
+						return unknown(cause);
+					}
 					if (typeof c === 'string') {
 						// A framework class comes first (`class M(nn.Module, Mixin)`): its method, not the mixin's.
 						break;
@@ -389,12 +388,22 @@ function bindMethod(
 		case 'class':
 			return { k: 'method', fn: m.fn, self: { k: 'class', cls }, cls: m.owner };
 		case 'property':
-			return it.callFunction(
+		case 'cached': {
+			const v = it.callFunction(
 				m.fn,
 				{ positional: [], keywords: new Map(), node: m.fn.node },
 				self,
 				m.owner,
 			);
+			// functools.cached_property keeps the first value in the instance's __dict__, where
+			// later reads find it before the class's (it is no data descriptor).
+			if (m.fn.binding === 'cached' && self.k === 'instance') {
+				self.inst.attrs.set(m.fn.name, v);
+			} else if (m.fn.binding === 'cached' && self.k === 'obj') {
+				it.setAttr(self.obj, m.fn.name, v, m.fn.node);
+			}
+			return v;
+		}
 		default:
 			return { k: 'method', fn: m.fn, self, cls: m.owner };
 	}
@@ -409,6 +418,29 @@ function classAttribute(cls: ClassValue, name: string): Value | undefined {
 		}
 	}
 	return undefined;
+}
+
+/**
+ * The key of a subscript whose object is `objNode`: obj[index], obj[a:b], obj[:, -1, ...] — items
+ * between commas, each an expression, a slice or `...`; several items make a tuple key, as in Python.
+ */
+export function subscriptKey(it: Interpreter, objNode: SyntaxNode, scope: Scope): Value {
+	const items: SyntaxNode[][] = [[]];
+	let commas = 0;
+	for (let c = objNode.nextSibling; c; c = c.nextSibling) {
+		if (c.name === ',') {
+			items.push([]);
+			commas++;
+		} else if (c.name !== '[' && c.name !== ']' && c.name !== 'Comment') {
+			items[items.length - 1].push(c);
+		}
+	}
+	if (items[items.length - 1].length === 0 && commas > 0) {
+		items.pop(); // x[a, b,]
+	}
+	return items.length === 1 && commas === 0
+		? indexItem(it, items[0], scope)
+		: tuple(items.map((item) => indexItem(it, item, scope)));
 }
 
 /** One item of a subscript: `...`, a slice `a:b:c`, or an expression. */
@@ -438,6 +470,13 @@ function sliceValue(it: Interpreter, item: SyntaxNode[], scope: Scope): Value {
 	bounds.push(current);
 	return { k: 'slice', start: bounds[0], stop: bounds[1], step: bounds[2] };
 }
+
+/** `[:]` (or `[::1]`): every item, whatever their order. */
+const wholeSlice = (key: Value): boolean =>
+	key.k === 'slice' &&
+	(key.start === undefined || key.start === 0) &&
+	key.stop === undefined &&
+	(key.step === undefined || key.step === 1);
 
 /** `obj[key]`; `node` is the subscript expression, where a framework reports an index it refuses. */
 export function subscript(it: Interpreter, obj: Value, key: Value, node?: SyntaxNode): Value {
@@ -475,6 +514,9 @@ export function subscript(it: Interpreter, obj: Value, key: Value, node?: Syntax
 				range: it.here(node),
 			},
 		);
+	}
+	if (obj.k === 'list' && obj.order && !wholeSlice(key)) {
+		readByPosition(obj, node ? it.here(node) : obj.order.cause.range);
 	}
 	if (key.k === 'slice' && (asSequence(obj) || obj.k === 'str')) {
 		return sliceSequence(obj, key);

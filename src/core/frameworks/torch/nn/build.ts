@@ -19,34 +19,8 @@ import { torchSubpath } from '../paths';
 import { SizeBoundError, torchParams } from '../rules';
 import type { TorchSession } from '../session';
 import { fillContainer } from './registration';
-
-/**
- * What PyTorch 1.13's constructors take beyond the arguments the catalogue reads (each takes
- * `device` and `dtype` too); the modules taking `**kwargs` are not checked.
- */
-const ALSO_TAKES: Readonly<Record<string, readonly string[]>> = {
-	AvgPool2d: ['divisor_override'],
-	AvgPool3d: ['divisor_override'],
-	SyncBatchNorm: ['process_group'],
-	Embedding: ['norm_type', 'scale_grad_by_freq', 'sparse', '_weight'],
-	EmbeddingBag: ['sparse', '_weight', 'include_last_offset', 'padding_idx'],
-	Hardtanh: ['min_value', 'max_value'],
-	Upsample: ['recompute_scale_factor'],
-};
-const TAKES_KWARGS = new Set(['Identity', 'RNN', 'LSTM', 'GRU']);
-
-/** A keyword no PyTorch 1.13 constructor of this module takes (checked against `inspect.signature`). */
-function strangeKeyword(spec: TorchModuleSpec, args: CallArgs): string | undefined {
-	if (TAKES_KWARGS.has(spec.name)) {
-		return undefined;
-	}
-	const known = (k: string) =>
-		k === 'device' ||
-		k === 'dtype' ||
-		spec.args.some(([n]) => n === k) ||
-		(ALSO_TAKES[spec.name]?.includes(k) ?? false);
-	return [...args.keywords.keys()].find((k) => !known(k));
-}
+import { LIGHTNING_MODULE, SCRIPT_MODULE } from './moduleInit';
+import { REFUSED_KEYWORDS, strangeKeyword } from './constructorKeywords';
 
 /** A catalogue module's arguments bound by name: positional in PyTorch's order, keywords, then the defaults; a required one left out is an error and unknown. */
 export function bindArgs(
@@ -106,7 +80,10 @@ export function createModule(
 		// `nn.Linear(3, 3, foo=1)`: PyTorch's TypeError, not a Linear of 12 parameters.
 		m.paramsKnown = false;
 		m.unknownCause = {
-			reason: `nn.${type}() takes no argument \`${stranger}\` in PyTorch 1.13, which raises TypeError there (a later version may take it)`,
+			reason:
+				REFUSED_KEYWORDS[type] === stranger
+					? `nn.${type}() refuses \`${stranger}\`: PyTorch raises ValueError ("${stranger} argument is only supported for LSTM, not RNN or GRU")`
+					: `nn.${type}() takes no argument \`${stranger}\` in PyTorch 1.13, which raises TypeError there (a later version may take it)`,
 			range,
 		};
 	} else if (spec && !spec.container) {
@@ -313,16 +290,6 @@ export function instantiateModule(
 	return undefined;
 }
 
-/** `torch.jit.ScriptModule` (and its definition's path). */
-const SCRIPT_MODULE = /^torch\.jit(?:\._script)?\.ScriptModule$/;
-
-/**
- * Lightning's LightningModule (pytorch_lightning, lightning, lightning.pytorch): an nn.Module whose
- * own `__init__` registers no parameter, buffer or module, so a subclass counts as on nn.Module.
- */
-const LIGHTNING_MODULE =
-	/^(?:pytorch_lightning|lightning(?:\.pytorch)?)(?:\.core(?:\.module|\.lightning)?)?\.LightningModule$/;
-
 /**
  * `class LayerNorm2d(nn.LayerNorm)`, `class Conv2dSame(nn.Conv2d)`: a catalogue module under the
  * class's own name (as PyTorch and torchinfo name it). Its weights are the catalogue's for the
@@ -350,6 +317,7 @@ export function leafSubclass(
 	m.library = ctx.library;
 	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
 	if (findMethod(cls, '__init__')) {
+		m.baseInit = false;
 		m.paramsKnown = false;
 		m.unknownCause = {
 			reason: `\`${cls.name}.__init__\` does not call \`nn.${spec.name}.__init__\` in a way NormLens can follow`,
@@ -404,6 +372,8 @@ export function userModule(
 		ctx.sites(args.node),
 	);
 	m.varName = ctx.depth === 0 ? ctx.assignedTo : undefined;
+	// Its own `__init__` runs next and must reach nn.Module's before registering anything.
+	m.baseInit = !findMethod(cls, '__init__');
 	s.modules.push(m);
 	return m;
 }

@@ -1,5 +1,5 @@
 // The item methods of nn.Sequential, nn.ModuleList and nn.ModuleDict: `m[i]`, `del m[i]`, pop, update.
-import { pySlice } from '../../../python/operators';
+import { pySlice, sliceIndices } from '../../../python/operators';
 import { asInt, asString, NONE, UNKNOWN, Value } from '../../../python/values';
 import { keyValue } from '../../../python/dictKeys';
 import { TorchModule } from '../objects';
@@ -10,6 +10,17 @@ import { attach, holdsNone, listSlots } from './registration';
 export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefined {
 	const { a } = c;
 	const kids = [...m.children.entries()];
+	const picked =
+		a[0] && m.spec?.container && m.spec.container !== 'dict' && !holdsNone(m)
+			? sliceIndices(kids, a[0])
+			: undefined;
+	if (picked) {
+		// `del seq[1:3]`: every module the slice picks; the rest numbered from 0 again.
+		const rest = kids.filter((_, i) => !picked.has(i)).map(([, child]) => child);
+		m.children.clear();
+		rest.forEach((child, j) => m.children.set(String(j), child));
+		return NONE;
+	}
 	const i = asInt(a[0]);
 	const key =
 		asString(a[0]) ?? (i !== undefined ? kids[i < 0 ? kids.length + i : i]?.[0] : undefined);

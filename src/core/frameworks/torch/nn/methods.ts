@@ -92,12 +92,45 @@ const castsDtype: ModuleMethod = (m, c) => {
 	return self;
 };
 
+/**
+ * PyTorch's checks of a name given to add_module / register_buffer / register_parameter: not
+ * empty, no ".", not a name the module holds as another kind (KeyError). The call raises, so the
+ * module's counts are unknown, saying so.
+ */
+const checkedName =
+	(kind: 'module' | 'buffer' | 'parameter', rule: ModuleMethod): ModuleMethod =>
+	(m, c) => {
+		const key = asString(c.a[0]);
+		const held =
+			key !== undefined &&
+			((kind !== 'parameter' && m.params.has(key)) ||
+				(kind !== 'buffer' && m.buffers.has(key)) ||
+				(kind !== 'module' && m.children.has(key)));
+		const why =
+			key === ''
+				? `${kind} name can't be empty string`
+				: key?.includes('.')
+					? `${kind} name can't contain ".", got: ${key}`
+					: held
+						? `attribute '${key}' already exists`
+						: undefined;
+		if (!why) {
+			return rule(m, c);
+		}
+		m.paramsKnown = false;
+		m.unknownCause ??= {
+			reason: `PyTorch raises KeyError here: ${why}`,
+			range: c.ctx.range(c.args.node),
+		};
+		return NONE;
+	};
+
 /** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const moduleMethods = opTable<ModuleMethod>({
 	__delitem__: deleteItem,
-	add_module: registerModule,
-	register_module: registerModule,
-	register_buffer: (m, c) => {
+	add_module: checkedName('module', registerModule),
+	register_module: checkedName('module', registerModule),
+	register_buffer: checkedName('buffer', (m, c) => {
 		const { a, args, ctx, s } = c;
 		const key = asString(a[0]);
 		const t = a[1] ?? args.keywords.get('tensor');
@@ -164,8 +197,8 @@ const moduleMethods = opTable<ModuleMethod>({
 			);
 		}
 		return NONE;
-	},
-	register_parameter: (m, c) => {
+	}),
+	register_parameter: checkedName('parameter', (m, c) => {
 		const { a, args, ctx, s } = c;
 		const key = asString(a[0]);
 		if (key !== undefined && a[1]?.k === 'obj' && a[1].obj instanceof TorchParam) {
@@ -185,6 +218,15 @@ const moduleMethods = opTable<ModuleMethod>({
 			);
 		}
 		return NONE;
+	}),
+	get_submodule: (m, c) => {
+		// `model.get_submodule('layer1.0')`: the module itself (LoRA injection writes into it).
+		const target = asString(c.a[0] ?? c.args.keywords.get('target'));
+		let at: TorchModule | undefined = m;
+		for (const part of target ? target.split('.') : []) {
+			at = at?.taint || at?.unknownCause ? undefined : at?.children.get(part);
+		}
+		return at ? { k: 'obj', obj: at } : undefined;
 	},
 	parameters: (m) => {
 		// A generator in PyTorch: `next(self.parameters())` takes the first (`.new_zeros(…)`, `.device`).

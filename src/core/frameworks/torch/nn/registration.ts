@@ -10,6 +10,7 @@ import {
 	FrameworkObject,
 	NONE,
 	tuple,
+	unknown,
 	Value,
 } from '../../../python/values';
 import { keyText, nameKey } from '../../../python/dictKeys';
@@ -72,7 +73,11 @@ export function fillContainer(
 	ctx: CallContext,
 	args?: CallArgs,
 ): void {
-	if (args?.cause) {
+	if (args?.cause && m.spec?.container !== 'dict') {
+		// `nn.Sequential(*convs())` of a generator NormLens does not follow: a row of unknown type
+		// stands first, so that its forward (and a loop over it) has no shape NormLens would invent.
+		holdsUnknown(s, m, unknown(args.cause), '', ctx, args, nextListKey(m));
+	} else if (args?.cause) {
 		m.unknownCause ??= args.cause;
 	}
 	const add = (key: string, v: Value) => {
@@ -129,6 +134,7 @@ export function fillContainer(
 				`NormLens cannot list the modules given to this ${m.type}`,
 				ctx,
 				args,
+				nextListKey(m),
 			);
 			return;
 		}
@@ -212,6 +218,18 @@ export function setAttribute(
 ): boolean {
 	if (obj instanceof TorchParam && name === 'requires_grad' && value.k === 'bool') {
 		obj.requiresGrad = value.v;
+		return true;
+	}
+	if (obj instanceof TorchParam && name === 'data' && range) {
+		// `p.data = t` gives the parameter t's storage, of t's size: the same size counts the same.
+		const shape =
+			value.k === 'obj' && value.obj instanceof TorchTensor ? value.obj.shape : null;
+		if (!shape || !obj.shape || shape.join() !== obj.shape.join()) {
+			obj.unknownCause ??= {
+				reason: `\`.data\` of a parameter is set to a tensor of ${shape ? `shape (${shape.join(', ')})` : 'a shape NormLens does not know'}, which resizes the parameter: NormLens does not follow it`,
+				range,
+			};
+		}
 		return true;
 	}
 	if (!(obj instanceof TorchModule)) {

@@ -1,0 +1,425 @@
+import * as assert from 'assert';
+import { analyzePython } from '../../../src/core';
+
+/**
+ * Session 24 (2026-12-08): nn.Module.__init__ as PyTorch runs it. Its `__setattr__` has nowhere to
+ * put a module or a parameter before `nn.Module.__init__()` ran (AttributeError), and a second call
+ * resets what was registered. Expected: Debian's PyTorch 1.13 on the same code.
+ */
+describe('session 24: nn.Module.__init__ as PyTorch runs it', () => {
+	const model = (code: string, name: string) =>
+		analyzePython(code).models.find((x) => x.name === name);
+	const total = (code: string, name: string) => model(code, name)?.totals.total ?? null;
+
+	it('a mixin assigning a layer before nn.Module.__init__ ran: PyTorch raises AttributeError, so no count (NormLens said 26)', () => {
+		const code = `import torch.nn as nn
+class Mixin:
+    def __init__(self):
+        self.head = nn.Linear(4, 2)
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Linear(3, 4)
+class C(Mixin, A):
+    def __init__(self):
+        Mixin.__init__(self)
+        A.__init__(self)
+c = C()
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(total(code, 'c'), null);
+		const raised = r.diagnostics.find((d) => d.code === 'python-raises');
+		assert.ok(
+			raised?.message.includes('cannot assign module before Module.__init__() call'),
+			raised?.message,
+		);
+		assert.strictEqual(raised?.range.start.line, 3);
+	});
+
+	it('a parameter assigned before super().__init__(): AttributeError (NormLens said 3); a plain attribute first is fine (8)', () => {
+		const code = `import torch
+import torch.nn as nn
+class P(nn.Module):
+    def __init__(self):
+        self.w = nn.Parameter(torch.zeros(3))
+        super().__init__()
+class Plain(nn.Module):
+    def __init__(self):
+        self.n = 3
+        self.t = torch.zeros(2)
+        super().__init__()
+        self.l = nn.Linear(self.n, 2)
+p = P()
+plain = Plain()
+`;
+		assert.strictEqual(total(code, 'p'), null);
+		assert.ok(
+			analyzePython(code).diagnostics.some((d) =>
+				d.message.includes('cannot assign parameters before Module.__init__() call'),
+			),
+		);
+		assert.strictEqual(total(code, 'plain'), 8);
+	});
+
+	it('nn.Module.__init__ a second time forgets what was registered: 25 (NormLens said 41); two bases each calling it by name: 12 (said 18)', () => {
+		const code = `import torch.nn as nn
+class Twice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 4)
+        nn.Module.__init__(self)
+        self.b = nn.Linear(4, 5)
+class Base1(nn.Module):
+    def __init__(self):
+        nn.Module.__init__(self)
+        self.x = nn.Linear(2, 2)
+class Base2(nn.Module):
+    def __init__(self):
+        nn.Module.__init__(self)
+        self.y = nn.Linear(3, 3)
+class Diamond(Base1, Base2):
+    def __init__(self):
+        Base1.__init__(self)
+        Base2.__init__(self)
+twice = Twice()
+diamond = Diamond()
+`;
+		assert.strictEqual(total(code, 'twice'), 25);
+		assert.strictEqual(total(code, 'diamond'), 12);
+	});
+
+	it('the ways code reaches nn.Module.__init__ all count (6, 9, 12, 21, 24, 33 as PyTorch); one NormLens cannot follow leaves the counts unknown, not refused', () => {
+		const code = `import torch
+import torch.nn as nn
+import somelib
+class A(nn.Module):
+    def __init__(self):
+        super(type(self), self).__init__()
+        self.l = nn.Linear(2, 2)
+class B(nn.Module):
+    def __init__(self):
+        super(self.__class__, self).__init__()
+        self.l = nn.Linear(2, 3)
+class Cc(nn.Module):
+    def __init__(self):
+        torch.nn.Module.__init__(self)
+        self.l = nn.Linear(2, 4)
+class Fb(nn.Module):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.l = nn.Linear(2, 7)
+def init_base(m):
+    nn.Module.__init__(m)
+class G(nn.Module):
+    def __init__(self):
+        init_base(self)
+        self.l = nn.Linear(2, 8)
+class H(nn.Module):
+    def __init__(self):
+        somelib.setup(self)
+        self.l = nn.Linear(2, 9)
+class Lz(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 11)
+    def reset(self):
+        self.__init__()
+a, b, cc, fb, g, h = A(), B(), Cc(), Fb(), G(), H()
+lz = Lz()
+lz.reset()
+`;
+		const r = analyzePython(code);
+		const got = ['a', 'b', 'cc', 'fb', 'g', 'lz'].map((n) => total(code, n));
+		assert.deepStrictEqual(got, [6, 9, 12, 21, 24, 33]);
+		assert.strictEqual(total(code, 'h'), null);
+		assert.ok(!r.diagnostics.some((d) => d.code === 'python-raises'));
+	});
+
+	it('super().__init__() reaching a library base NormLens cannot read, before nn.Module: unknown, saying which (it said 18); ABC / Generic before nn.Module change nothing', () => {
+		const code = `import abc
+from typing import Generic, TypeVar
+import torch.nn as nn
+import somelib
+T = TypeVar('T')
+class E(somelib.Base, nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 6)
+class A(abc.ABC, nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 2)
+class G(Generic[T], nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 4)
+class After(nn.Module, somelib.Mixin):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(2, 5)
+e, a, g, after = E(), A(), G(), After()
+`;
+		const e = model(code, 'e');
+		assert.strictEqual(e?.totals.total, null);
+		assert.match(e?.unknown?.reason ?? '', /somelib\.Base\.__init__/);
+		assert.deepStrictEqual(
+			['a', 'g', 'after'].map((n) => total(code, n)),
+			[6, 12, 15],
+		);
+	});
+});
+
+/**
+ * The sixteenth PyTorch hunt (session 24): 154 tables torchsummary / torchinfo printed in 117
+ * notebooks, and 45 construct probes held against PyTorch 1.13. Each wrong number reduced to a few
+ * lines; expected values: PyTorch 1.13 on the same code, or the table the notebook printed.
+ */
+describe('PyTorch hunt 16: wrong numbers removed', () => {
+	const model = (code: string, name: string) =>
+		analyzePython(code).models.find((x) => x.name === name);
+	const total = (code: string, name: string) => model(code, name)?.totals.total ?? null;
+
+	it("nn.Sequential(OrderedDict({...})) and OrderedDict(name=...) hold their modules (40 each; NormLens said 0: FrancescoSaverioZuppichini's ResNet101, 2,058,536 for the 44,549,160 printed); an OrderedDict NormLens cannot read is unknown, never empty", () => {
+		const code = `import torch.nn as nn
+from collections import OrderedDict
+import mylib
+class Dict(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.seq = nn.Sequential(OrderedDict({'fc': nn.Linear(4, 8)}))
+class Kw(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.seq = nn.Sequential(OrderedDict(fc=nn.Linear(4, 8)))
+class Both(nn.Module):
+    def __init__(self):
+        super().__init__()
+        d = OrderedDict([('a', nn.Linear(2, 2))], b=nn.Linear(2, 3))
+        d['c'] = nn.ReLU()
+        self.seq = nn.Sequential(d)
+class U(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.seq = nn.Sequential(OrderedDict(mylib.pairs()))
+d, k, both, u = Dict(), Kw(), Both(), U()
+`;
+		assert.deepStrictEqual(
+			['d', 'k', 'both', 'u'].map((n) => total(code, n)),
+			[40, 40, 15, null],
+		);
+		assert.deepStrictEqual(
+			model(code, 'both')?.layers.map((l) => l.name),
+			['seq.a', 'seq.b', 'seq.c'],
+		);
+	});
+
+	it('an empty Sequential / ModuleList / ParameterList is false (`if self.shortcut:`): 32, not 46; one of unknown contents decides nothing', () => {
+		const code = `import torch.nn as nn
+import mylib
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.shortcut = nn.Sequential()
+        self.a = nn.Linear(4, 8) if self.shortcut else nn.Linear(4, 4)
+        self.b = nn.Linear(2, 2) if nn.ModuleList() else nn.Linear(3, 3)
+        self.c = nn.Linear(1, 1) if nn.ParameterList() else None
+        self.d = nn.Linear(1, 5) if nn.Sequential(nn.ReLU()) else None
+class Unknown(nn.Module):
+    def __init__(self):
+        super().__init__()
+        extra = nn.Sequential(*mylib.blocks())
+        self.e = nn.Linear(1, 1) if extra else nn.Linear(1, 2)
+net, unk = Net(), Unknown()
+`;
+		assert.strictEqual(total(code, 'net'), 42);
+		assert.strictEqual(total(code, 'unk'), null);
+	});
+
+	it('an `assert` that is false raises AssertionError (no count, where NormLens said 2,790); one that holds, or one a handler takes, changes nothing', () => {
+		const code = `import torch.nn as nn
+class Attn(nn.Module):
+    def __init__(self, dim=30, heads=4):
+        super().__init__()
+        assert dim % heads == 0, 'dim must be divisible by heads'
+        self.qkv = nn.Linear(dim, dim * 3)
+class Ok(nn.Module):
+    def __init__(self, dim=32, heads=4):
+        super().__init__()
+        assert dim % heads == 0
+        self.l = nn.Linear(dim, dim)
+class Caught(nn.Module):
+    def __init__(self, dim=30, heads=4):
+        super().__init__()
+        try:
+            assert dim % heads == 0
+            self.l = nn.Linear(dim, dim)
+        except AssertionError:
+            self.l = nn.Linear(dim, 2)
+ok, caught = Ok(), Caught()
+attn = Attn()
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(total(code, 'attn'), null);
+		assert.ok(
+			r.diagnostics.some(
+				(d) =>
+					d.code === 'python-raises' &&
+					d.message.includes('AssertionError') &&
+					d.message.includes('dim must be divisible by heads'),
+			),
+		);
+		assert.deepStrictEqual([total(code, 'ok'), total(code, 'caught')], [1056, 62]);
+	});
+
+	it('`del seq[1:3]` and `del xs[1:3]` remove every module the slice picks (12, where NormLens said 342); `xs[0:2] = [...]` replaces the slice (36)', () => {
+		const code = `import torch.nn as nn
+seq = nn.Sequential(nn.Conv2d(3, 3, 1), nn.Conv2d(3, 6, 3), nn.Conv2d(6, 6, 3))
+del seq[1:3]
+xs = [nn.Linear(1, 1), nn.Linear(1, 2), nn.Linear(1, 3), nn.Linear(1, 4)]
+del xs[1:3]
+plain = nn.Sequential(*xs)
+ml = nn.ModuleList([nn.Linear(2, 2) for _ in range(5)])
+del ml[::2]
+ys = [nn.Linear(1, 1), nn.Linear(1, 2), nn.Linear(1, 3)]
+ys[0:2] = [nn.Linear(5, 5)]
+swapped = nn.Sequential(*ys)
+`;
+		assert.deepStrictEqual(
+			['seq', 'plain', 'ml', 'swapped'].map((n) => total(code, n)),
+			[12, 10, 12, 36],
+		);
+	});
+
+	it("a property's setter runs on `self.x = v` (63, where NormLens said 33); a property without one raises AttributeError; functools.cached_property computes once (16; NormLens recomputed it: 558 for PyTorch's 182 in the probe)", () => {
+		const code = `import torch.nn as nn
+from functools import cached_property
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self._base = 16
+        self.hidden = 10
+        self.fc = nn.Linear(self.hidden, 3)
+    @property
+    def hidden(self):
+        return self._base * 2
+    @hidden.setter
+    def hidden(self, v):
+        self._base = v
+class ReadOnly(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.width = 5
+        self.l = nn.Linear(self.width, 1)
+    @property
+    def width(self):
+        return 8
+class Cached(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = 0
+        self.m = nn.Linear(self.size, self.size)
+        self.n = nn.Linear(self.size, 1)
+    @cached_property
+    def size(self):
+        self.c += 1
+        return 3 * self.c
+net, cached = Net(), Cached()
+ro = ReadOnly()
+`;
+		assert.deepStrictEqual(
+			['net', 'ro', 'cached'].map((n) => total(code, n)),
+			[63, null, 16],
+		);
+	});
+
+	it('a Sequential of a generator NormLens does not follow has no output shape (it passed the input through: (2, 3, 8, 8) for (2, 32, 8, 8)), and the layer after it no false error', () => {
+		const code = `import torch.nn as nn
+def convs():
+    yield nn.Conv2d(3, 16, 3, padding=1)
+    yield nn.Conv2d(16, 32, 3, padding=1)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(*convs())
+        self.head = nn.Linear(32, 10)
+    def forward(self, x):
+        return self.head(self.features(x).mean((2, 3)))
+# normlens: input (2, 3, 8, 8)
+net = Net()
+`;
+		const r = analyzePython(code);
+		const net = r.models.find((m) => m.name === 'net');
+		assert.strictEqual(net?.layers.find((l) => l.name === 'features')?.outputShape, null);
+		assert.ok(
+			!r.diagnostics.some((d) => d.severity === 'error'),
+			JSON.stringify(r.diagnostics),
+		);
+	});
+
+	it('what get_submodule returns is the module itself: LoRA-style injection into it counts (40 and 40, where NormLens said 20)', () => {
+		const code = `import torch.nn as nn
+m1 = nn.Sequential(nn.Sequential(nn.Linear(4, 4)))
+m1.get_submodule('0')[0] = nn.Linear(4, 8)
+m2 = nn.Sequential(nn.Sequential(nn.Linear(4, 4)))
+parent = m2.get_submodule('0')
+setattr(parent, '0', nn.Linear(4, 8))
+`;
+		assert.deepStrictEqual([total(code, 'm1'), total(code, 'm2')], [40, 40]);
+	});
+
+	it('registrations PyTorch refuses leave no count: GRU / RNN given proj_size (ValueError; NormLens said 208), a buffer under a parameter\'s name, a module name with "." (KeyError)', () => {
+		const code = `import torch
+import torch.nn as nn
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(4, 8, proj_size=2)
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(3))
+        self.register_buffer('w', torch.zeros(3))
+class D(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.add_module('a.b', nn.Linear(2, 2))
+class Ok(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer('w', torch.zeros(3))
+        self.register_buffer('w', torch.zeros(4))
+        self.add_module('a', nn.Linear(2, 2))
+g, b, d, ok = G(), B(), D(), Ok()
+`;
+		const r = analyzePython(code);
+		assert.deepStrictEqual(
+			['g', 'b', 'd'].map((n) => total(code, n)),
+			[null, null, null],
+		);
+		const reasons = ['g', 'b', 'd'].map(
+			(n) => r.models.find((m) => m.name === n)?.unknown?.reason ?? '',
+		);
+		assert.match(reasons[0], /ValueError.*only supported for LSTM/);
+		assert.match(reasons[1], /KeyError.*attribute 'w' already exists/);
+		assert.match(reasons[2], /KeyError.*can't contain "\."/);
+		assert.deepStrictEqual([total(code, 'ok'), model(code, 'ok')?.totals.buffers], [6, 4]);
+	});
+
+	it('`p.data = t` of another size resizes the parameter (PyTorch 8; NormLens said 5): unknown, saying so; of the same size, exact', () => {
+		const code = `import torch
+import torch.nn as nn
+class Grow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gain = nn.Parameter(torch.ones(5))
+        self.gain.data = torch.ones(8)
+class Same(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gain = nn.Parameter(torch.ones(5))
+        self.gain.data = torch.zeros(5)
+grow, same = Grow(), Same()
+`;
+		assert.deepStrictEqual([total(code, 'grow'), total(code, 'same')], [null, 5]);
+	});
+});
