@@ -31,6 +31,11 @@ export interface PrintedSummary {
 	optimizer?: number;
 	/** The summary's rows, when every row could be read on its own line and they add up to the total; null otherwise. */
 	rows: PrintedRow[] | null;
+	/**
+	 * torch-summary 1.x (torchinfo's earlier name: its table, with -1 for the batch): its total is
+	 * the modules the forward ran, to depth 3 — not the model's parameters, as torchinfo's is.
+	 */
+	ranOnly?: true;
 }
 
 const count = (s: string | undefined) => (s === undefined ? null : Number(s.replace(/[,_]/g, '')));
@@ -66,6 +71,7 @@ export function parsePrintedSummaries(text: string): PrintedSummary[] {
 			trainable: count(/Trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			nonTrainable: count(/Non-trainable params:\s*([\d,]+)/.exec(tail)?.[1]),
 			...(optimizer !== undefined ? { optimizer } : {}),
+			...(tool === 'torchinfo' && /\[-1,/.test(block) ? { ranOnly: true as const } : {}),
 			rows: printedRows(tool, block, total),
 		});
 		from = at + tail.length;
@@ -351,7 +357,12 @@ export function checkPrintedSummaries(
 			const said = `Total params ${formatCount(p.total)}${p.trainable !== null ? ` (trainable ${formatCount(p.trainable)}, non-trainable ${formatCount(p.nonTrainable ?? 0)})` : ''}${p.optimizer !== undefined ? `, not counting the ${formatCount(p.optimizer)} optimizer params its total includes` : ''}`;
 			// torchsummary prints its own sum of its rows (modules the forward calls, once per call,
 			// weight and bias only): that is what NormLens holds its total against where it has them.
-			const tool = p.tool === 'torchsummary' ? torchsummaryTotals(s) : undefined;
+			const tool =
+				p.tool === 'torchsummary'
+					? torchsummaryTotals(s)
+					: p.ranOnly
+						? ranOnlyTotals(s)
+						: undefined;
 			const t = tool ?? s.totals;
 			const rows = sideBySide(p.tool, p.rows, s.rows?.[p.tool]);
 			const check = {
@@ -383,7 +394,9 @@ export function checkPrintedSummaries(
 				// nested model is one printed row but may be several of NormLens's); the panel shows them all.
 				const own =
 					tool && s.totals.total !== null && s.totals.total !== tool.total
-						? ` torchsummary counts the weight and bias of the modules the forward calls, once per call; the model holds ${formatCount(s.totals.total)} parameters.`
+						? p.ranOnly
+							? ` torch-summary 1.x counts the modules the forward ran (to depth 3) only; the model holds ${formatCount(s.totals.total)} parameters.`
+							: ` torchsummary counts the weight and bias of the modules the forward calls, once per call; the model holds ${formatCount(s.totals.total)} parameters.`
 						: '';
 				out.push({
 					...check,
@@ -412,6 +425,33 @@ export function checkPrintedSummaries(
  * row's weight and bias, trainable where the weight requires grad); undefined where a row's figure
  * is unknown or there are no rows.
  */
+/**
+ * torch-summary 1.x's footer (model_statistics.py before torchinfo 1.5): the parameters of each row
+ * at its depth limit (3) or of a module without submodules above it, the modules the forward ran;
+ * its trainable part where they are all the model's, or where the model has no frozen parameter.
+ * Undefined where a row is unknown.
+ */
+function ranOnlyTotals(s: SummarySnapshot): ModelSummary['totals'] | undefined {
+	const counted = s.rows?.torchinfo?.filter(
+		(r) => !r.recursive && ((r.depth ?? 0) === 3 || (r.leaf && (r.depth ?? 0) < 3)),
+	);
+	if (!counted || counted.some((r) => r.params === null) || s.totals.total === null) {
+		return undefined;
+	}
+	const total = counted.reduce((sum, r) => sum + (r.params as number), 0);
+	if (total === s.totals.total) {
+		// Every parameter ran: the model's own split.
+		return s.totals;
+	}
+	const allTrainable = s.totals.nonTrainable === 0;
+	return {
+		total,
+		trainable: allTrainable ? total : null,
+		nonTrainable: allTrainable ? 0 : null,
+		buffers: s.totals.buffers,
+	};
+}
+
 function torchsummaryTotals(s: SummarySnapshot): ModelSummary['totals'] | undefined {
 	const rows = s.rows?.torchsummary;
 	// A model NormLens cannot count (something may have changed it) keeps its verdict: unknown.

@@ -43,6 +43,7 @@ import * as methods from './evaluator/methods';
 import * as statements from './evaluator/statements';
 import type { Completion } from './evaluator/statements';
 import { setRuntime } from './sets';
+import { GeneratorFrame, yieldsMayBeMissed } from './evaluator/generators';
 
 export type { CallArgs, CallContext, InterpreterLimits, Runtime } from './contract';
 export { defaultLimits } from './contract';
@@ -322,6 +323,8 @@ export class Interpreter implements BuiltinHost {
 	raising: Cause | undefined;
 	/** The builtin exception class `raising` is, where known (`AttributeError`): which `except` takes it. */
 	raisingType: string | undefined;
+	/** The generator calls running now, innermost last: what each has yielded (evaluator/generators.ts). */
+	readonly generatorFrames: GeneratorFrame[] = [];
 
 	/**
 	 * Python raises `cause` here for certain: unwind (`raising`). Not inside a Keras layer's `call`,
@@ -448,6 +451,7 @@ export class Interpreter implements BuiltinHost {
 	}
 
 	havoc(node: SyntaxNode, scope: Scope, cause: Cause): void {
+		yieldsMayBeMissed(this, node, cause);
 		havoc.havoc(this, node, scope, cause);
 	}
 

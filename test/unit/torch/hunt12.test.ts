@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyzePython } from '../../../src/core';
+import { analyzePython, buildProgram } from '../../../src/core';
 
 /**
  * Session 24 (2026-12-08): nn.Module.__init__ as PyTorch runs it. Its `__setattr__` has nowhere to
@@ -332,15 +332,13 @@ ro = ReadOnly()
 		);
 	});
 
-	it('a Sequential of a generator NormLens does not follow has no output shape (it passed the input through: (2, 3, 8, 8) for (2, 32, 8, 8)), and the layer after it no false error', () => {
+	it('a Sequential of an iterable NormLens cannot list has no output shape (it passed the input through: (2, 3, 8, 8) for (2, 32, 8, 8)), and the layer after it no false error', () => {
 		const code = `import torch.nn as nn
-def convs():
-    yield nn.Conv2d(3, 16, 3, padding=1)
-    yield nn.Conv2d(16, 32, 3, padding=1)
+import mylib
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.features = nn.Sequential(*convs())
+        self.features = nn.Sequential(*mylib.convs())
         self.head = nn.Linear(32, 10)
     def forward(self, x):
         return self.head(self.features(x).mean((2, 3)))
@@ -421,5 +419,168 @@ class Same(nn.Module):
 grow, same = Grow(), Same()
 `;
 		assert.deepStrictEqual([total(code, 'grow'), total(code, 'same')], [null, 5]);
+	});
+
+	it("a class's own `__setattr__` runs on `self.x = v`, then nn.Module's through super() or by name (54 and 9 as PyTorch; NormLens said 40 and 6 in the probes)", () => {
+		const code = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc2 = nn.Linear(4, 4)
+        self.width = 3
+        self.fc3 = nn.Linear(self.width, 2)
+    def __setattr__(self, name, value):
+        if name == 'fc2':
+            value = nn.Linear(4, 8)
+        if name == 'width':
+            value = value * 2
+        super().__setattr__(name, value)
+class ByName(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 2)
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Linear):
+            value = nn.Sequential(value, nn.Linear(value.out_features, 1))
+        nn.Module.__setattr__(self, name, value)
+net, byname = Net(), ByName()
+`;
+		assert.deepStrictEqual([total(code, 'net'), total(code, 'byname')], [54, 9]);
+	});
+
+	it("torch-summary 1.x's table (torchinfo's earlier name, -1 for the batch) counts the modules its forward ran: a match, saying so (Packt's deep-fakes notebook printed 53,574,531 of the 54,264,838 parameters; NormLens said it differs)", () => {
+		const model = `import torch
+import torch.nn as nn
+from torchsummary import summary
+class AE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Linear(8, 8)
+        self.decoder_A = nn.Linear(8, 8)
+        self.decoder_B = nn.Linear(8, 8)
+        self.head = nn.Sequential(nn.Linear(8, 104))
+        self.head_B = nn.Sequential(nn.Linear(8, 104))
+    def forward(self, x, select='A'):
+        x = self.encoder(x)
+        if select == 'A':
+            return self.head(self.decoder_A(x))
+        return self.head_B(self.decoder_B(x))
+`;
+		// PyTorch 1.13: 2,088 parameters; those of the modules `forward(x, 'A')` runs, 1,080.
+		const printed = `==========================================================================================
+Layer (type:depth-idx)                   Output Shape              Param #
+==========================================================================================
+├─Linear: 1-1                            [-1, 8]                   72
+├─Linear: 1-2                            [-1, 8]                   72
+├─Sequential: 1-3                        [-1, 104]                 --
+|    └─Linear: 2-1                       [-1, 104]                 936
+==========================================================================================
+Total params: 1,080
+Trainable params: 1,080
+Non-trainable params: 0
+Total mult-adds (M): 0.00
+==========================================================================================
+`;
+		const program = buildProgram([
+			{ index: 0, source: model },
+			{
+				index: 1,
+				source: "model = AE()\nsummary(model, torch.zeros(1, 8), 'A');",
+				outputs: printed,
+			},
+		]);
+		const r = analyzePython(program.text, {
+			printed: program.outputs,
+			cells: program.segments,
+		});
+		const check = r.printedSummaries?.[0];
+		assert.strictEqual(check?.verdict, 'match');
+		assert.match(check?.message ?? '', /torch-summary 1\.x counts the modules the forward ran/);
+		assert.strictEqual(r.models.find((m) => m.name === 'model')?.totals.total, 2088);
+	});
+
+	it('`nn.Linear(8, k := 3)`: a positional argument that binds `k`, no keyword (27, output (2, 3); NormLens said three errors)', () => {
+		const code = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(8, k := 3)
+        self.k = k
+        self.tail = nn.Linear(self.k, 1)
+    def forward(self, x):
+        return self.tail(self.head(x))
+# normlens: input (2, 8)
+net = Net()
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(total(code, 'net'), 31);
+		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [2, 1]);
+		assert.ok(
+			!r.diagnostics.some((d) => d.severity === 'error'),
+			JSON.stringify(r.diagnostics),
+		);
+	});
+
+	it('a slice of a ParameterList is a list of its parameters: a forward looping over `self.ws[:2]` keeps the totals (48 as PyTorch; they were unknown) and the shape', () => {
+		const code = `import torch
+import torch.nn as nn
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ws = nn.ParameterList([nn.Parameter(torch.randn(4, 4)) for _ in range(3)])
+    def forward(self, x):
+        for w in self.ws[:2]:
+            x = x @ w
+        return x[:, :3]
+# normlens: input (2, 4)
+a = A()
+`;
+		const r = analyzePython(code);
+		assert.strictEqual(total(code, 'a'), 48);
+		assert.deepStrictEqual(r.models[0]?.calls?.[0]?.outputShape, [2, 3]);
+	});
+
+	it('a generator function runs to its end where it is called: `yield` / `yield from` builders give their layers (5,418 as PyTorch; unknown before); one NormLens cannot follow whole, or an endless one, stays unknown', () => {
+		const code = `import torch.nn as nn
+import mylib
+def conv_bn(cin, cout):
+    yield nn.Conv2d(cin, cout, 3, padding=1)
+    yield nn.ReLU()
+def stage(chs):
+    for a, b in zip(chs, chs[1:]):
+        yield from conv_bn(a, b)
+model = nn.Sequential(*stage([3, 16, 32]), nn.Flatten(), nn.Linear(32, 10))
+def early():
+    yield nn.Linear(1, 2)
+    return
+    yield nn.Linear(5, 5)
+def sends():
+    x = yield nn.Linear(2, 3)
+    yield nn.Linear(3 if x is None else 9, 1)
+def maybe(flag):
+    yield nn.Linear(2, 2)
+    if flag:
+        yield nn.Linear(3, 3)
+def forever():
+    i = 1
+    while True:
+        yield nn.Linear(i, i)
+        i += 1
+c = nn.Sequential(*early())
+d = nn.Sequential(*sends())
+e = nn.ModuleList(list(maybe(True)))
+b = nn.Sequential(*maybe(mylib.flag))
+g = forever()
+first = nn.Sequential(next(g), next(g))
+after = nn.Linear(4, 4)
+tail = nn.Sequential(after)
+`;
+		const r = analyzePython(code);
+		assert.deepStrictEqual(
+			['model', 'c', 'd', 'e', 'b', 'first', 'tail'].map((n) => total(code, n)),
+			[5418, 4, 13, 18, null, null, 20],
+		);
+		assert.match(model(code, 'first')?.unknown?.reason ?? '', /yields more than 256 values/);
+		assert.ok(!r.diagnostics.some((x) => x.code === 'analysis-truncated'));
 	});
 });

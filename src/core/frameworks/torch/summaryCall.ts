@@ -91,7 +91,13 @@ export function summaryCall(
 		? undefined
 		: torchinfoMode(args.keywords.get('mode'), ctx.range(args.node));
 	let inputs: Value[] = [];
-	if (data) {
+	let forwardArgs: Value[] = [];
+	if (sizeArg?.k === 'obj' && sizeArg.obj instanceof TorchTensor && args.positional[1]) {
+		// torch-summary 1.x's `summary(model, torch.zeros(…), 'A')`: the tensor is the input, and
+		// the arguments after it go to the forward.
+		inputs = [sizeArg];
+		forwardArgs = args.positional.slice(2);
+	} else if (data) {
 		inputs = (ctx.iterate(data) ?? [data]).filter(
 			(v) => v.k === 'obj' && v.obj instanceof TorchTensor,
 		);
@@ -125,7 +131,11 @@ export function summaryCall(
 		}
 		const root = model.obj;
 		const call = () =>
-			forward.callModule(root, { ...args, positional: inputs, keywords: new Map() }, ctx);
+			forward.callModule(
+				root,
+				{ ...args, positional: [...inputs, ...forwardArgs], keywords: new Map() },
+				ctx,
+			);
 		if (mode === undefined) {
 			call();
 		} else {

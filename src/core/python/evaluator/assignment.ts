@@ -5,6 +5,7 @@ import {
 	asInt,
 	Cause,
 	causeOf,
+	findMethod,
 	FrameworkObject,
 	Scope,
 	setClassAttr,
@@ -155,22 +156,31 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 			const obj = target.firstChild ? it.eval(target.firstChild, scope) : UNKNOWN;
 			const prop = childNamed(target, 'PropertyName');
 			const framework = value.k === 'obj' && ['module', 'param'].includes(value.obj.kind);
-			if (
+			const hook =
+				prop && obj.k === 'obj' && obj.obj.pyClass && !inOwnSetattr.has(obj.obj)
+					? findMethod(obj.obj.pyClass, '__setattr__')
+					: undefined;
+			if (prop && obj.k === 'obj' && hook) {
+				// The class's own `__setattr__` (which may change the value, then call nn.Module's).
+				inOwnSetattr.add(obj.obj);
+				it.call(
+					{ k: 'method', fn: hook.fn, self: obj, cls: hook.owner },
+					{
+						positional: [{ k: 'str', v: it.source.slice(prop) }, value],
+						keywords: new Map(),
+						node: target,
+					},
+				);
+				inOwnSetattr.delete(obj.obj);
+			} else if (prop && obj.k === 'obj') {
+				objectSetAttr(it, obj, it.source.slice(prop), value, target);
+			} else if (
 				prop &&
-				(obj.k === 'obj' || obj.k === 'instance') &&
+				obj.k === 'instance' &&
 				!framework &&
-				descriptorSet(
-					it,
-					obj,
-					obj.k === 'obj' ? obj.obj.pyClass : obj.inst.cls,
-					it.source.slice(prop),
-					value,
-					target,
-				)
+				descriptorSet(it, obj, obj.inst.cls, it.source.slice(prop), value, target)
 			) {
 				// A data descriptor of the class takes it (`width = Doubled()`), not the object's __dict__.
-			} else if (prop && obj.k === 'obj') {
-				setAttr(it, obj.obj, it.source.slice(prop), value, target);
 			} else if (prop && obj.k === 'instance') {
 				obj.inst.attrs.set(it.source.slice(prop), value);
 			} else if (prop && obj.k === 'dict' && obj.cls) {
@@ -270,6 +280,28 @@ function setItem(it: Interpreter, obj: Value, key: Value, value: Value, target: 
 			it.taint(obj, cause());
 		}
 	}
+}
+
+/** Framework objects whose class's own `__setattr__` is running: an assignment inside it is the base's. */
+const inOwnSetattr = new WeakSet<FrameworkObject>();
+
+/**
+ * The base's `__setattr__` on a framework object (nn.Module's, or what `super().__setattr__(k, v)`
+ * reaches): a data descriptor of its class takes a plain value (nn.Module registers a module or a
+ * parameter before any descriptor sees it), else the framework registers it or keeps it.
+ */
+export function objectSetAttr(
+	it: Interpreter,
+	obj: Value & { k: 'obj' },
+	name: string,
+	value: Value,
+	where: SyntaxNode,
+): void {
+	const framework = value.k === 'obj' && ['module', 'param'].includes(value.obj.kind);
+	if (!framework && descriptorSet(it, obj, obj.obj.pyClass, name, value, where)) {
+		return;
+	}
+	setAttr(it, obj.obj, name, value, where);
 }
 
 /** `obj.name = value` (or `setattr`), at `where` in the source. */

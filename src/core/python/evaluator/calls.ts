@@ -18,7 +18,18 @@ import { callItertools, isItertoolsFunction } from '../itertools';
 import { argparseConstructor, isArgparseConstructor } from '../argparse';
 import { bundledTarget } from '../../zoo';
 import { callDataclassFunction } from './dataclasses';
-import { Cause, causeOf, firstCause, findMethod, Scope, unknown, UNKNOWN, Value } from '../values';
+import {
+	Cause,
+	causeOf,
+	firstCause,
+	findMethod,
+	NONE,
+	Scope,
+	unknown,
+	UNKNOWN,
+	Value,
+} from '../values';
+import { objectSetAttr } from './assignment';
 import { keyText, nameKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { deepCopy } from '../deepCopy';
@@ -89,7 +100,26 @@ export function callArguments(
 		}
 		for (let i = 0; i < parts.length; i++) {
 			const p = parts[i];
-			if (p.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+			if (
+				p.name === 'VariableName' &&
+				parts[i + 1]?.name === 'AssignOp' &&
+				parts[i + 2] &&
+				it.source.slice(parts[i + 1]) === ':='
+			) {
+				// `f(8, k := 3)`: a positional argument that also binds `k`.
+				const v = it.eval(parts[i + 2], scope);
+				it.bindName(it.source.slice(p), v, scope);
+				if (cause) {
+					i += 2;
+					continue;
+				}
+				positional.push(v);
+				i += 2;
+			} else if (
+				p.name === 'VariableName' &&
+				parts[i + 1]?.name === 'AssignOp' &&
+				parts[i + 2]
+			) {
 				keywords.set(it.source.slice(p), it.eval(parts[i + 2], scope));
 				i += 2;
 			} else if (p.name === '*' && parts[i + 1]) {
@@ -211,6 +241,17 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 					)
 				);
 			}
+			const [owner, attr, set] = args.positional;
+			if (
+				/\.__setattr__$/.test(callee.path) &&
+				owner?.k === 'obj' &&
+				attr?.k === 'str' &&
+				set
+			) {
+				// `nn.Module.__setattr__(self, name, value)` in a class's own __setattr__.
+				objectSetAttr(it, owner, attr.v, set, args.node);
+				return NONE;
+			}
 			const baseInit = /\.__init__$/.test(callee.path) ? args.positional[0] : undefined;
 			if (baseInit?.k === 'obj') {
 				// `nn.Module.__init__(self)`: the base class's __init__ called by name, as super().__init__() does.
@@ -298,6 +339,17 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			}
 			return opaque(it, callee, args, ctx);
 		case 'bound':
+			if (
+				callee.base &&
+				callee.self.k === 'obj' &&
+				callee.name === '__setattr__' &&
+				args.positional[0]?.k === 'str' &&
+				args.positional[1]
+			) {
+				// `super().__setattr__(name, value)` in a class's own __setattr__: nn.Module's.
+				objectSetAttr(it, callee.self, args.positional[0].v, args.positional[1], args.node);
+				return NONE;
+			}
 			if (callee.base && callee.self.k === 'obj') {
 				// super().name(…) on a framework base: its runtime decides; another base method is one NormLens does not model.
 				for (const r of it.runtimes) {

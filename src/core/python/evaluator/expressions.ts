@@ -28,6 +28,7 @@ import {
 } from '../values';
 import { dictKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
+import { yieldValue } from './generators';
 import { logical, logicalOp } from './logical';
 
 /**
@@ -134,6 +135,8 @@ function evaluateNode(it: Interpreter, node: SyntaxNode, scope: Scope): Value {
 			const items = it.comprehension(node, scope);
 			return items.k === 'list' ? { ...items, iterator: true } : items;
 		}
+		case 'YieldExpression':
+			return yieldValue(it, node, scope);
 		case 'NamedExpression': {
 			// `(n := 6)`: binds and gives the value.
 			const [target, , value] = children(node);

@@ -15,6 +15,7 @@ import {
 	Value,
 } from '../values';
 import type { Interpreter } from '../interpreter';
+import { GeneratorFrame, TooManyYields } from './generators';
 
 /** `def name(…)`: a function that closes over the scope it is defined in. */
 export function defineFunction(it: Interpreter, node: SyntaxNode, scope: Scope): void {
@@ -215,16 +216,9 @@ export function callFunction(
 			locals: () => scope.ownEntries(),
 		});
 	}
-	// Python runs a generator function's body only as the generator is iterated: NormLens does not
-	// run it (an endless `while True: yield batch` would use up the analysis), and what its body
-	// may change, were it iterated, is unknown.
-	const generatorCause: Cause | undefined =
-		def.body !== null && makesGenerator(def.body)
-			? {
-					reason: `\`${def.name}(…)\` makes a generator, whose values NormLens does not follow`,
-					range: it.here(args.node),
-				}
-			: undefined;
+	// Python runs a generator function's body as the generator is iterated; NormLens runs it to its
+	// end at the call (model builders consume theirs whole), collecting what it yields.
+	const generator = def.body !== null && makesGenerator(def.body);
 	it.depth++;
 	const saved = it.source;
 	if (def.source instanceof PythonSource) {
@@ -234,9 +228,8 @@ export function callFunction(
 		if (def.expression) {
 			return it.eval(def.expression, scope);
 		}
-		if (generatorCause && def.body) {
-			it.havoc(def.body, scope, generatorCause);
-			return unknown(generatorCause);
+		if (generator && def.body) {
+			return runGenerator(it, def.body, scope);
 		}
 		const c = def.body ? it.execBlock(def.body, scope) : undefined;
 		if (it.raising && self && def.name === '__init__') {
@@ -256,6 +249,24 @@ export function callFunction(
 			it.methodStack.pop();
 		}
 	}
+}
+
+/** A generator function's body run at its call: an iterator of what it yields, unknown where that is not all known. */
+function runGenerator(it: Interpreter, body: SyntaxNode, scope: Scope): Value {
+	const frame: GeneratorFrame = { items: [] };
+	it.generatorFrames.push(frame);
+	let c: ReturnType<Interpreter['execBlock']>;
+	try {
+		c = it.execBlock(body, scope);
+	} catch (e) {
+		if (!(e instanceof TooManyYields)) {
+			throw e;
+		}
+	} finally {
+		it.generatorFrames.pop();
+	}
+	const cause = frame.cause ?? (c?.type === 'maybe' ? c.cause : undefined);
+	return cause ? unknown(cause) : { k: 'list', items: frame.items, iterator: true };
 }
 
 /**

@@ -5,6 +5,7 @@ import { StopInterpretation } from '../contract';
 import { Cause, NONE, raised, Scope, truthy, unknown, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 import { exits } from './controlFlow';
+import { yieldValue } from './generators';
 
 /**
  * How a statement ended. `maybe` is a `return` / `break` / `continue` inside code whose condition
@@ -257,6 +258,9 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 			it.raise(cause, named && scope.get(named) === undefined ? named : undefined);
 			return { type: 'return', value: unknown(cause) };
 		}
+		case 'YieldStatement':
+			yieldValue(it, node, scope);
+			return undefined;
 		case 'AssertStatement':
 			assertion(it, node, scope);
 			return undefined;

@@ -2,6 +2,7 @@
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asString, causeOf, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
 import { nameKey } from '../../../python/dictKeys';
+import { sliceIndices } from '../../../python/operators';
 import { opTable } from '../../common/opTable';
 import { TorchModule, TorchParam } from '../objects';
 import type { TorchSession } from '../session';
@@ -100,6 +101,17 @@ type ParameterMethod = (m: TorchModule, c: ParameterMethodCall) => Value | undef
 const parameterMethods = opTable<ParameterMethod>({
 	__getitem__: (m, c) => {
 		const { a, items } = c;
+		const picked =
+			m.type === 'ParameterList' && a[0]?.k === 'slice' && m.paramsKnown
+				? sliceIndices(items, a[0])
+				: undefined;
+		if (picked) {
+			// `self.ws[:2]`: a ParameterList of those parameters (PyTorch makes a new one).
+			return {
+				k: 'list',
+				items: items.filter((_, i) => picked.has(i)).map(([, p]) => slotValue(p)),
+			};
+		}
 		const key = asString(a[0]);
 		const i = asInt(a[0]);
 		const p =
