@@ -1,9 +1,10 @@
 // The `itertools` functions model code sizes layers with: `tuple(repeat(x, n))` (timm's
-// `to_2tuple`), `chain(*stages)`, `accumulate(widths)`, `product(kernels, strides)`, `islice`.
+// `to_2tuple`), `chain(*stages)`, `accumulate(widths)`, `product(kernels, strides)`, `islice`,
+// `zip_longest`, `pairwise` (Python 3.10).
 // Each gives an iterator of the items Python's would, or is unknown for the reason it cannot.
 import type { CallArgs } from './contract';
 import { sequenceBound, StopInterpretation } from './contract';
-import { asInt, firstCause, unknown, Value } from './values';
+import { asInt, firstCause, NONE, unknown, Value } from './values';
 import type { Interpreter } from './interpreter';
 
 const FUNCTIONS = new Set([
@@ -13,6 +14,8 @@ const FUNCTIONS = new Set([
 	'itertools.accumulate',
 	'itertools.product',
 	'itertools.islice',
+	'itertools.zip_longest',
+	'itertools.pairwise',
 ]);
 
 export function isItertoolsFunction(path: string): boolean {
@@ -94,6 +97,27 @@ export function callItertools(it: Interpreter, path: string, args: CallArgs): Va
 				rows = rows.flatMap((row) => pool.map((x) => [...row, x]));
 			}
 			return out(rows.map((items): Value => ({ k: 'tuple', items })));
+		}
+		case 'itertools.zip_longest': {
+			// Rows as long as the longest, the shorter ones filled with `fillvalue` (None).
+			const lists = all(args.positional);
+			const fill = args.keywords.get('fillvalue') ?? NONE;
+			if (!lists) {
+				return refuse('it zips something NormLens cannot list');
+			}
+			const n = Math.max(0, ...lists.map((l) => l.length));
+			return out(
+				Array.from({ length: n }, (_, i): Value => ({
+					k: 'tuple',
+					items: lists.map((l) => l[i] ?? fill),
+				})),
+			);
+		}
+		case 'itertools.pairwise': {
+			const items = args.positional[0] ? it.iterate(args.positional[0]) : undefined;
+			return items
+				? out(items.slice(1).map((x, i): Value => ({ k: 'tuple', items: [items[i], x] })))
+				: refuse('its iterable is not one NormLens can list');
 		}
 		default: {
 			// islice(iterable, stop) / islice(iterable, start, stop[, step]); None is "no bound".

@@ -502,6 +502,14 @@ export function plainBinary(op: string, a: Value, b: Value, maxSequence: number)
 		const toFloat = op === '/' || isFloat(a) || isFloat(b) || (op === '**' && y < 0);
 		return exact ? (toFloat ? float(r) : num(r)) : UNKNOWN;
 	}
+	if (op === '|' && a.k === 'dict' && b.k === 'dict' && !a.cls && !b.cls) {
+		// `{**a} | b` (Python 3.9): a new dict, b's values over a's.
+		return {
+			k: 'dict',
+			entries: new Map([...a.entries, ...b.entries]),
+			cause: a.cause ?? b.cause,
+		};
+	}
 	if (op === '+') {
 		if (a.k === 'str' && b.k === 'str') {
 			return a.v.length + b.v.length > MAX_STRING ? UNKNOWN : { k: 'str', v: a.v + b.v };

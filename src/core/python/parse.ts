@@ -359,6 +359,16 @@ function parseAndScan(text: string, fragments?: readonly TreeFragment[]): Parsed
 	const floatDots: number[] = [];
 	tree.iterate({
 		enter: (n) => {
+			if (
+				n.type.isError &&
+				n.from === n.to &&
+				n.node.parent?.name === 'LiteralPattern' &&
+				n.node.parent.parent?.name === 'PatternArgList'
+			) {
+				// `case str():` — Lezer's grammar wants a pattern inside a class pattern's parentheses,
+				// which Python does not: no error.
+				return;
+			}
 			if (n.type.isError) {
 				const unclosed = unclosedBracket(n.node);
 				errors.push(

@@ -584,3 +584,79 @@ tail = nn.Sequential(after)
 		assert.ok(!r.diagnostics.some((x) => x.code === 'analysis-truncated'));
 	});
 });
+
+describe('PyTorch hunt 16: unknowns Python decides, made exact', () => {
+	const total = (code: string, name: string) =>
+		analyzePython(code).models.find((x) => x.name === name)?.totals.total ?? null;
+
+	it("the probes' small builtins: `'blk{:02d}'.format(i)`, `next(genexpr)`, `dict | dict`, `dict.fromkeys`, `functools.reduce(operator.mul, …)`, `itertools.zip_longest` / `pairwise` (72, 20, 15, 40, 56, 7,400, 42 as PyTorch 1.13; unknown before)", () => {
+		const code = `import functools, itertools, operator
+import torch.nn as nn
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        for i in range(2):
+            self.add_module('blk{:02d}'.format(i), nn.Linear(5, 6))
+a = A()
+b = nn.Sequential(nn.Linear(next(int(p[1:]) for p in ['d4', 'h4'] if p[0] == 'h'), 4))
+c = nn.Sequential(nn.Linear(**({'in_features': 2} | {'out_features': 5})))
+d = nn.ModuleDict({k: nn.Linear(4, v) for k, v in dict.fromkeys(['a', 'b'], 4).items()})
+e = nn.Sequential(nn.Linear(functools.reduce(operator.mul, (2, 3), 1), 6), nn.Linear(6, 2))
+f = nn.ModuleList([nn.Conv2d(i or 32, o, 3) for i, o in itertools.zip_longest([3, 16], [16, 32, 8])])
+g = nn.Sequential(*[nn.Linear(x, y) for x, y in itertools.pairwise([2, 4, 6])])
+`;
+		assert.deepStrictEqual(
+			['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => total(code, n)),
+			[72, 20, 15, 40, 56, 7400, 42],
+		);
+	});
+
+	it('a `match` statement runs the first case whose pattern matches (mappings, sequences with a star, class patterns, or-patterns, guards, values, `case str():`): as PyTorch 1.13 counts; a subject NormLens does not hold leaves every case unknown', () => {
+		const code = `import torch.nn as nn
+import mylib
+from enum import Enum
+class Kind(Enum):
+    A = 1
+    B = 2
+def build(spec):
+    match spec:
+        case {'type': 'conv', 'ch': ch}:
+            return nn.Conv2d(3, ch, 3)
+        case ('linear', i, o):
+            return nn.Linear(i, o)
+        case [first, *rest] if len(rest) == 2:
+            return nn.Linear(first, sum(rest))
+        case str() if spec.startswith('r'):
+            return nn.ReLU()
+        case int(n) | float(n):
+            return nn.Linear(int(n), 1)
+        case None:
+            return nn.Identity()
+        case _:
+            return nn.Linear(1, 1)
+def by_kind(k):
+    match k:
+        case Kind.A:
+            return nn.Linear(2, 2)
+        case Kind.B:
+            return nn.Linear(3, 3)
+m1 = nn.Sequential(build({'type': 'conv', 'ch': 6, 'x': 1}))
+m2 = nn.Sequential(build(('linear', 4, 9)))
+m3 = nn.Sequential(build([2, 3, 4]))
+m4 = nn.Sequential(build('relu'), build(5), build(2.0))
+m5 = nn.Sequential(build(None), build([1]))
+m6 = nn.Sequential(build(mylib.spec))
+m7 = nn.Sequential(by_kind(Kind.B))
+m8 = nn.Sequential(build(['a']), build('x'))
+`;
+		const r = analyzePython(code);
+		assert.deepStrictEqual(
+			['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'].map((n) => total(code, n)),
+			[168, 45, 21, 9, 2, null, 12, 4],
+		);
+		assert.ok(
+			!r.diagnostics.some((d) => d.code === 'syntax-error'),
+			JSON.stringify(r.diagnostics),
+		);
+	});
+});

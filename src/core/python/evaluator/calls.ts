@@ -96,7 +96,12 @@ export function callArguments(
 		if (parts.some((p) => p.name === 'for')) {
 			// f(x for x in xs): one generator argument. Its element expression is evaluated only
 			// by the comprehension, where its names are bound (not before, in the caller's scope).
-			return { positional: [it.comprehension(list, scope)], keywords, node };
+			const items = it.comprehension(list, scope);
+			return {
+				positional: [items.k === 'list' ? { ...items, iterator: true } : items],
+				keywords,
+				node,
+			};
 		}
 		for (let i = 0; i < parts.length; i++) {
 			const p = parts[i];
@@ -219,6 +224,11 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			}
 			if (callee.path === 'functools.reduce') {
 				return reduce(it, args);
+			}
+			const operator = OPERATOR_FUNCTIONS[callee.path];
+			if (operator && args.positional.length === 2 && !args.cause) {
+				// `functools.reduce(operator.mul, shape, 1)`: the operator itself.
+				return it.binary(operator, args.positional[0], args.positional[1], args.node);
 			}
 			const fromDataclass = callDataclassFunction(it, callee.path, args);
 			if (fromDataclass) {
@@ -366,6 +376,24 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			return UNKNOWN;
 	}
 }
+
+/** The `operator` module's functions of two operands, by path: the operator they apply. */
+const OPERATOR_FUNCTIONS: Readonly<Record<string, string>> = Object.fromEntries(
+	Object.entries({
+		add: '+',
+		sub: '-',
+		mul: '*',
+		truediv: '/',
+		floordiv: '//',
+		mod: '%',
+		pow: '**',
+		and_: '&',
+		or_: '|',
+		xor: '^',
+		lshift: '<<',
+		rshift: '>>',
+	}).map(([name, op]) => [`operator.${name}`, op]),
+);
 
 /**
  * Python's own `eval(text)` where the text is a name or a dotted name (disentangling-vae's

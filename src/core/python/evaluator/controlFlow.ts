@@ -437,7 +437,7 @@ export function conditionCause(
 }
 
 /** Havocs code that may or may not run and says how it may leave its block. */
-function maybeRun(
+export function maybeRun(
 	it: Interpreter,
 	node: SyntaxNode,
 	scope: Scope,

@@ -1,8 +1,9 @@
 // Method calls on values: a runtime's object, a source instance or class, a list, dict or str.
 import type { CallArgs } from '../contract';
 import { READING_SEQUENCE_METHODS } from '../trusted';
-import { strMethod } from '../operators';
+import { formatSpec, strMethod } from '../operators';
 import { dictMethod, listMethod } from '../containers';
+import { dictKey } from '../dictKeys';
 import { namedTupleMethod } from '../namedTuples';
 import { argparseMethod } from '../argparse';
 import { sortedList } from '../builtinOrdering';
@@ -49,6 +50,13 @@ export function callMethodOn(
 		// object.__setattr__ on a dict subclass's instance: its own __dict__, past the class's hook.
 		(target.attrs ??= new Map()).set(positional[1].v, positional[2]);
 		return NONE;
+	}
+	if (self.k === 'builtin' && self.name === 'dict' && name === 'fromkeys' && target) {
+		// `dict.fromkeys(keys, value)`: each key to the one value.
+		const keys = it.iterate(target)?.map(dictKey);
+		return keys?.every((k) => k !== undefined)
+			? { k: 'dict', entries: new Map(keys.map((k) => [k as string, positional[1] ?? NONE])) }
+			: unknown(causeOf(target) ?? untracked());
 	}
 	if (self.k === 'builtin' && self.name === 'object' && name === '__setattr__') {
 		// `object.__setattr__(self, 'x', v)` (how a frozen dataclass sets a field) is setattr.
@@ -114,8 +122,8 @@ export function callMethodOn(
 			let auto = 0;
 			let ok = true;
 			const out = self.v.replace(
-				/\{\{|\}\}|\{([^{}:!]*)\}/g,
-				(whole, key: string | undefined) => {
+				/\{\{|\}\}|\{([^{}:!]*)(?::([^{}!]*))?\}/g,
+				(whole, key: string | undefined, spec: string | undefined) => {
 					if (whole === '{{') {
 						return '{';
 					}
@@ -129,14 +137,19 @@ export function callMethodOn(
 							: /^\d+$/.test(k)
 								? positional[Number(k)]
 								: args?.keywords.get(k);
-					if (v?.k === 'str' || v?.k === 'num') {
+					// `'blk{:02d}'.format(i)`: the spec as an f-string's.
+					const text = v && spec !== undefined ? formatSpec(v, spec) : undefined;
+					if (text !== undefined) {
+						return text;
+					}
+					if (spec === undefined && (v?.k === 'str' || v?.k === 'num')) {
 						return v.k === 'num' ? pyNumber(v) : v.v;
 					}
 					ok = false;
 					return '';
 				},
 			);
-			return ok && !/\{[^}]*[:!][^}]*\}/.test(self.v) ? { k: 'str', v: out } : UNKNOWN;
+			return ok && !/\{[^}]*![^}]*\}/.test(self.v) ? { k: 'str', v: out } : UNKNOWN;
 		}
 		if (name === 'upper') {
 			return { k: 'str', v: self.v.toUpperCase() };

@@ -6,6 +6,7 @@ import { Cause, NONE, raised, Scope, truthy, unknown, Value } from '../values';
 import type { Interpreter } from '../interpreter';
 import { exits } from './controlFlow';
 import { yieldValue } from './generators';
+import { execMatch } from './match';
 
 /**
  * How a statement ended. `maybe` is a `return` / `break` / `continue` inside code whose condition
@@ -258,6 +259,8 @@ function execStatementInner(it: Interpreter, node: SyntaxNode, scope: Scope): Co
 			it.raise(cause, named && scope.get(named) === undefined ? named : undefined);
 			return { type: 'return', value: unknown(cause) };
 		}
+		case 'MatchStatement':
+			return execMatch(it, node, scope);
 		case 'YieldStatement':
 			yieldValue(it, node, scope);
 			return undefined;
