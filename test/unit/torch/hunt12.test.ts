@@ -580,7 +580,7 @@ tail = nn.Sequential(after)
 			['model', 'c', 'd', 'e', 'b', 'first', 'tail'].map((n) => total(code, n)),
 			[5418, 4, 13, 18, null, null, 20],
 		);
-		assert.match(model(code, 'first')?.unknown?.reason ?? '', /yields more than 256 values/);
+		assert.match(model(code, 'first')?.unknown?.reason ?? '', /yields more than 64 values/);
 		assert.ok(!r.diagnostics.some((x) => x.code === 'analysis-truncated'));
 	});
 });

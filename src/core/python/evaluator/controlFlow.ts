@@ -4,6 +4,7 @@ import { childNamed, children } from '../parse';
 import { Cause, causeOf, isLiveIterator, Scope, truthy, unknown, UNKNOWN, Value } from '../values';
 import type { Completion } from './statements';
 import type { Interpreter } from '../interpreter';
+import { holdsYield } from './generators';
 import { callArguments } from './calls';
 import { rangeBounds } from '../rangeArgs';
 import { loopBound, loopCutCause, pastLoopBound } from './loopBudget';
@@ -196,7 +197,10 @@ export function execWhile(it: Interpreter, node: SyntaxNode, scope: Scope): Comp
 	// `while True:` with no way out never ends in Python either: nothing after it runs, so it runs
 	// to the analysis's own bound rather than being cut and havocked like a long loop.
 	const endless =
-		/^(?:True|1)$/.test(it.source.slice(cond)) && !breaks(body) && exits(body) !== 'return';
+		/^(?:True|1)$/.test(it.source.slice(cond)) &&
+		!breaks(body) &&
+		exits(body) !== 'return' &&
+		!(it.generatorFrames.length > 0 && holdsYield(body));
 	const bound = loopBound(it);
 	for (;;) {
 		it.tick();

@@ -12,9 +12,10 @@ export interface GeneratorFrame {
 
 /**
  * Yields one generator call may make before NormLens stops following it: layer builders yield
- * fewer; an endless `while True: yield batch` would otherwise use up the analysis.
+ * fewer (a stage's blocks); a data generator (`while True: yield batch`) is cut early, so that
+ * running it costs the analysis little.
  */
-const MAX_YIELDS = 256;
+const MAX_YIELDS = 64;
 
 /**
  * Thrown at the yield past MAX_YIELDS: the rest of the generator's body does not run. A bound of
@@ -73,7 +74,8 @@ export function yieldsMayBeMissed(it: Interpreter, node: SyntaxNode, cause: Caus
 	}
 }
 
-function holdsYield(node: SyntaxNode): boolean {
+/** Whether `node` yields for the generator running it (a nested function's or class's yields are their own). */
+export function holdsYield(node: SyntaxNode): boolean {
 	if (node.name === 'YieldStatement' || node.name === 'YieldExpression') {
 		return true;
 	}
