@@ -1,7 +1,7 @@
 // The builtins that order values: min / max (with key=) and sorted, as Python orders them.
 import type { CallArgs } from './contract';
 import type { BuiltinHost } from './builtinObjects';
-import { asNumber, causeOf, firstCause, num, unknown, UNKNOWN, Value } from './values';
+import { asNumber, asSequence, causeOf, firstCause, num, unknown, UNKNOWN, Value } from './values';
 import { wholeSet } from './sets';
 
 /**
@@ -17,6 +17,11 @@ function toOrder(items: Value[] | undefined): { items: Value[] | undefined; tie?
 export function minMax(it: BuiltinHost, name: string, args: CallArgs): Value {
 	const a = args.positional;
 	const keyFn = args.keywords.get('key');
+	const fallback = args.keywords.get('default');
+	if (fallback && a.length === 1 && asSequence(a[0])?.length === 0) {
+		// `min([], default=6)`: an empty iterable gives the default.
+		return fallback;
+	}
 	if (keyFn) {
 		// min / max with key=: the item whose key is least / greatest (the first of equals, as Python).
 		const { items, tie } = toOrder(a.length === 1 ? it.iterate(a[0]) : a);

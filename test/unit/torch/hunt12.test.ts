@@ -659,4 +659,13 @@ m8 = nn.Sequential(build(['a']), build('x'))
 			JSON.stringify(r.diagnostics),
 		);
 	});
+
+	it('`min([], default=6)` is the default (24 as PyTorch; unknown before)', () => {
+		const code = `import torch.nn as nn
+mx = nn.Sequential(nn.Linear(max([3, 9, 4], key=lambda v: -v), min([], default=6)))
+xs = iter([5, 2])
+first = nn.Sequential(nn.Linear(min(xs, default=1), 1))
+`;
+		assert.deepStrictEqual([total(code, 'mx'), total(code, 'first')], [24, 3]);
+	});
 });
