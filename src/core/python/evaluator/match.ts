@@ -33,16 +33,17 @@ export function execMatch(it: Interpreter, node: SyntaxNode, scope: Scope): Comp
 		const clause = clauses[i];
 		const patterns = children(clause).filter((c) => !NOT_PATTERN.has(c.name));
 		const binds = new Map<string, Value>();
-		let m: Match =
+		const m: Matching = { it, scope, binds };
+		let r: Match =
 			patterns.length === 1
-				? matches(it, patterns[0], subject, binds, scope)
-				: sequence(it, patterns, subject, binds, scope);
-		if (m === true) {
+				? matches(m, patterns[0], subject)
+				: sequence(m, patterns, subject);
+		if (r === true) {
 			binds.forEach((v, k) => it.bindName(k, v, scope));
 			const guard = childNamed(clause, 'Guard')?.lastChild;
-			m = guard ? truthy(it.eval(guard, scope)) : true;
+			r = guard ? truthy(it.eval(guard, scope)) : true;
 		}
-		if (m === undefined) {
+		if (r === undefined) {
 			const cause: Cause = {
 				reason: `NormLens cannot tell whether \`${it.snippet(patterns[0] ?? clause)}\` matches \`${it.snippet(subjectNode ?? node)}\``,
 				range: it.here(clause),
@@ -56,7 +57,7 @@ export function execMatch(it: Interpreter, node: SyntaxNode, scope: Scope): Comp
 			}
 			return exit;
 		}
-		if (m) {
+		if (r) {
 			const body = childNamed(clause, 'Body');
 			return body ? it.execBlock(body, scope) : undefined;
 		}
@@ -88,13 +89,15 @@ function all(results: Match[]): Match {
 	return results.includes(false) ? false : results.includes(undefined) ? undefined : true;
 }
 
-function matches(
-	it: Interpreter,
-	p: SyntaxNode,
-	subject: Value,
-	binds: Map<string, Value>,
-	scope: Scope,
-): Match {
+/** What a pattern is matched with: the interpreter, the scope its values are read in, the captures so far. */
+interface Matching {
+	it: Interpreter;
+	scope: Scope;
+	binds: Map<string, Value>;
+}
+
+function matches(m: Matching, p: SyntaxNode, subject: Value): Match {
+	const { it, scope, binds } = m;
 	switch (p.name) {
 		case 'CapturePattern': {
 			const name = it.source.slice(p);
@@ -109,22 +112,22 @@ function matches(
 		case 'AsPattern': {
 			const inner = p.firstChild;
 			const name = childNamed(p, 'VariableName');
-			const m = inner ? matches(it, inner, subject, binds, scope) : undefined;
-			if (m && name) {
+			const r = inner ? matches(m, inner, subject) : undefined;
+			if (r && name) {
 				binds.set(it.source.slice(name), subject);
 			}
-			return m;
+			return r;
 		}
 		case 'OrPattern': {
 			let unsure = false;
 			for (const alt of children(p).filter((c) => c.name !== 'LogicOp')) {
 				const own = new Map<string, Value>();
-				const m = matches(it, alt, subject, own, scope);
-				if (m === true && !unsure) {
+				const r = matches({ ...m, binds: own }, alt, subject);
+				if (r === true && !unsure) {
 					own.forEach((v, k) => binds.set(k, v));
 					return true;
 				}
-				unsure ||= m !== false;
+				unsure ||= r !== false;
 			}
 			return unsure ? undefined : false;
 		}
@@ -133,13 +136,13 @@ function matches(
 			const grouped =
 				it.source.slice(p).startsWith('(') && !children(p).some((c) => c.name === ',');
 			return grouped && items.length === 1
-				? matches(it, items[0], subject, binds, scope)
-				: sequence(it, items, subject, binds, scope);
+				? matches(m, items[0], subject)
+				: sequence(m, items, subject);
 		}
 		case 'MappingPattern':
-			return mapping(it, p, subject, binds, scope);
+			return mapping(m, p, subject);
 		case 'ClassPattern':
-			return classPattern(it, p, subject, binds, scope);
+			return classPattern(m, p, subject);
 		default:
 			return undefined;
 	}
@@ -178,13 +181,8 @@ function equals(it: Interpreter, v: Value | undefined, subject: Value): Match {
 }
 
 /** `[a, *rest]`, `(kind, i, o)`, `a, b`: a list or tuple of that many items (a string is no sequence here). */
-function sequence(
-	it: Interpreter,
-	items: SyntaxNode[],
-	subject: Value,
-	binds: Map<string, Value>,
-	scope: Scope,
-): Match {
+function sequence(m: Matching, items: SyntaxNode[], subject: Value): Match {
+	const { it, binds } = m;
 	if (subject.k !== 'list' && subject.k !== 'tuple') {
 		return PLAIN.has(subject.k) ? false : undefined;
 	}
@@ -209,19 +207,14 @@ function sequence(
 			return;
 		}
 		const at = star >= 0 && i > star ? xs.length - (items.length - i) : i;
-		results.push(matches(it, item, xs[at], binds, scope));
+		results.push(matches(m, item, xs[at]));
 	});
 	return all(results);
 }
 
 /** `{"type": "conv", "ch": ch, **rest}`: a mapping with those keys, their values matching. */
-function mapping(
-	it: Interpreter,
-	p: SyntaxNode,
-	subject: Value,
-	binds: Map<string, Value>,
-	scope: Scope,
-): Match {
+function mapping(m: Matching, p: SyntaxNode, subject: Value): Match {
+	const { it, scope, binds } = m;
 	if (subject.k !== 'dict') {
 		return PLAIN.has(subject.k) ? false : undefined;
 	}
@@ -248,7 +241,7 @@ function mapping(
 		}
 		used.add(key);
 		const v = subject.entries.get(key);
-		results.push(v === undefined ? false : matches(it, value, v, binds, scope));
+		results.push(v === undefined ? false : matches(m, value, v));
 	}
 	return all(results);
 }
@@ -257,13 +250,8 @@ function mapping(
 const SELF_MATCHING = new Set(['bool', 'int', 'float', 'str', 'list', 'tuple', 'dict']);
 
 /** `str()`, `int(n)`, `Point(x=0, y=y)`: an instance of the class, its attributes matching. */
-function classPattern(
-	it: Interpreter,
-	p: SyntaxNode,
-	subject: Value,
-	binds: Map<string, Value>,
-	scope: Scope,
-): Match {
+function classPattern(m: Matching, p: SyntaxNode, subject: Value): Match {
+	const { it, scope } = m;
 	const cls = p.firstChild ? it.eval(p.firstChild, scope) : UNKNOWN;
 	const args = children(childNamed(p, 'PatternArgList') ?? p).filter(
 		(c) => !['(', ')', ','].includes(c.name) && it.source.slice(c) !== '',
@@ -279,11 +267,9 @@ function classPattern(
 			const name = a.firstChild ? it.source.slice(a.firstChild) : '';
 			const inner = a.lastChild;
 			const v = it.getAttr(subject, name);
-			results.push(
-				inner && v.k !== 'unknown' ? matches(it, inner, v, binds, scope) : undefined,
-			);
+			results.push(inner && v.k !== 'unknown' ? matches(m, inner, v) : undefined);
 		} else if (builtin && args.length === 1) {
-			results.push(matches(it, a, subject, binds, scope));
+			results.push(matches(m, a, subject));
 		} else {
 			// A positional pattern of another class reads its `__match_args__`: not followed.
 			results.push(undefined);
