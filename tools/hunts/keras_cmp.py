@@ -79,6 +79,14 @@ def main():
             extra = len(lst) - used.get(c, 0)
             for s in lst[used.get(c, 0):]:
                 rows.append(dict(file=f, cell=c, verdict='NL-EXTRA', model=s.get('model'), nl_printed=s.get('printed'), message=s.get('message')))
+    # a cell that both prints a torch-summary table and shows the returned object repeats the same table: keep one
+    seen = {}
+    out = []
+    for r in rows:
+        k = (r['file'], r['cell'], tuple(r.get('printed') or ()))
+        if r['verdict'] == 'NO VERDICT' and k in seen: continue
+        seen.setdefault(k, r); out.append(r)
+    rows = out
     json.dump({'rows': rows, 'fails': fails}, open(os.path.dirname(NB) + '/results_' + os.path.basename(NB) + '.json', 'w'), indent=1)
     cnt = collections.Counter(r['verdict'] for r in rows)
     print('notebooks', len(files), 'tables', len(rows), dict(cnt), 'fails', len(fails))

@@ -668,4 +668,86 @@ first = nn.Sequential(nn.Linear(min(xs, default=1), 1))
 `;
 		assert.deepStrictEqual([total(code, 'mx'), total(code, 'first')], [24, 3]);
 	});
+
+	it("a forward hook that returns something replaces the module's output, a pre-hook its input, a removed one nothing (PyTorch 1.13: (2, 2) where NormLens showed (2, 4)); a class's own `__call__` runs on `model(x)`", () => {
+		const code = `import torch
+import torch.nn as nn
+feats = {}
+def save(name):
+    def hook(m, i, o):
+        feats[name] = o.detach()
+    return hook
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, 6)
+        self.b = nn.Linear(6, 4)
+        self.a.register_forward_hook(save('a'))
+        h = self.b.register_forward_hook(lambda m, i, o: o * 0)
+        h.remove()
+        self.b.register_forward_hook(lambda m, i, o: o[:, :2])
+        self.a.register_forward_pre_hook(lambda m, i: (i[0][:, :4],))
+    def forward(self, x):
+        return self.b(self.a(x))
+class Cut(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 6)
+    def __call__(self, x):
+        return super().__call__(x)[:, :3]
+    def forward(self, x):
+        return self.fc(x)
+# normlens: input (2, 5)
+net = Net()
+cut = Cut()
+y = cut(torch.zeros(2, 4))
+head = nn.Linear(y.shape[1], 1)
+wrap = nn.Sequential(cut, head)
+`;
+		const r = analyzePython(code);
+		const net = r.models.find((m) => m.name === 'net');
+		assert.deepStrictEqual(
+			net?.layers.map((l) => [l.name, l.outputShape]),
+			[
+				['a', [2, 6]],
+				['b', [2, 2]],
+			],
+		);
+		assert.strictEqual(total(code, 'wrap'), 34);
+	});
+
+	it("`torch.device(…)` is a device: `device.type` is no AttributeError (NormLens said Python raises, and the torchsummary table of Seonghoon-Yu's ViT, called with `device=device.type`, lost its rows: 9,226 for 85,654,282)", () => {
+		const code = `import torch
+import torch.nn as nn
+from torchsummary import summary
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+    def forward(self, x):
+        return self.conv(x)
+class Net(nn.Sequential):
+    def __init__(self):
+        super().__init__(Block(), nn.Linear(14, 2))
+device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+cpu = torch.device("cpu:0")
+width = 4 if cpu.type == "cpu" and cpu.index == 0 else 9
+model = Net().to(device)
+summary(model, (3, 16, 16), device=device.type)
+head = nn.Sequential(nn.Linear(width, 1))
+`;
+		const r = analyzePython(code);
+		assert.ok(
+			!r.diagnostics.some((d) => d.code === 'python-raises'),
+			JSON.stringify(r.diagnostics),
+		);
+		assert.strictEqual(total(code, 'model'), 254);
+		const rows = r.models.find((m) => m.name === 'model')?.layers.map((l) => l.outputShape);
+		// torchsummary's batch is -1: no size.
+		assert.deepStrictEqual(rows, [
+			[null, 8, 14, 14],
+			[null, 8, 14, 2],
+		]);
+		assert.strictEqual(total(code, 'head'), 5);
+	});
 });

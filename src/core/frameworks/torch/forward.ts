@@ -42,6 +42,37 @@ function tensorBytes(v: Value): number | null {
 		: null;
 }
 
+/** A module's forward pre-hooks, in order: one that returns something gives the forward that input (a tuple, or one value). */
+function preHooked(m: TorchModule, args: CallArgs, ctx: CallContext): CallArgs {
+	let positional = args.positional;
+	for (const h of m.forwardHooks.filter((x) => x.pre)) {
+		const r = ctx.call(h.hook, {
+			positional: [{ k: 'obj', obj: m }, tuple(positional)],
+			keywords: new Map(),
+			node: args.node,
+		});
+		if (r.k !== 'none') {
+			positional = r.k === 'tuple' ? r.items : [r];
+		}
+	}
+	return positional === args.positional ? args : { ...args, positional };
+}
+
+/** A module's forward hooks, in order: one that returns something replaces the output (torchinfo's row shows it). */
+function hooked(m: TorchModule, args: CallArgs, out: Value, ctx: CallContext): Value {
+	for (const h of m.forwardHooks.filter((x) => !x.pre)) {
+		const r = ctx.call(h.hook, {
+			positional: [{ k: 'obj', obj: m }, tuple(args.positional), out],
+			keywords: new Map(),
+			node: args.node,
+		});
+		if (r.k !== 'none') {
+			out = r;
+		}
+	}
+	return out;
+}
+
 /**
  * The module calls of one analysis: the order of first calls (summaries list modules in call order)
  * and the call tree of the top-level call under way (the per-call rows, `ModuleCall`).
@@ -117,12 +148,20 @@ export class ForwardTracer {
 		}
 		this.callStack.push(rec);
 		try {
-			let out =
+			args = preHooked(m, args, ctx);
+			const first = !m.called;
+			const ran =
 				explainShapes(
 					this.runModule(m, args, ctx),
 					[],
 					moduleOutputCause(m, rec.inputCause),
 				) ?? UNKNOWN;
+			let out = hooked(m, args, ran, ctx);
+			if (out !== ran && first) {
+				// The module's row shows what its hooks made of the output, as torchinfo's hook sees it.
+				const t = out.k === 'tuple' || out.k === 'list' ? out.items[0] : out;
+				m.outputShape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
+			}
 			if (!parent && rec.raised) {
 				// PyTorch raised inside this forward: the model's call returns nothing, whatever a
 				// part of the forward computed before or beside the raise.

@@ -5,7 +5,7 @@ import type { TextRange } from '../../../protocol/analysis';
 import type { Cause, FrameworkObject, Value } from '../../python/values';
 import { TorchModule, TorchParam, TorchTensor, walk } from './objects';
 import { elementwise } from './ops/elementwise';
-import { deviceOnly } from './ops/tensorMethods';
+import { deviceOnly } from './device';
 
 /** nn.Module's methods that return the module itself with its weights cast (or moved): no count changes. */
 const DTYPE_CASTS = new Set(['to', 'half', 'double', 'bfloat16', 'type']);

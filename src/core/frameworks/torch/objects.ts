@@ -9,6 +9,7 @@ import type { CallSites } from '../../python/parse';
 import { findMethod } from '../../python/values';
 import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
 import type { TorchModuleSpec } from './catalogue';
+import type { ForwardHook } from './nn/hooks';
 import { DTYPES, isIntegerDtype, TorchDtype } from './dtypes';
 
 /** A parameter or buffer tensor owned by a module. */
@@ -182,6 +183,8 @@ export class TorchModule implements FrameworkObject {
 	 * until then, and a second call empties what was registered).
 	 */
 	baseInit = true;
+	/** Its forward hooks and pre-hooks, in the order registered (nn/hooks.ts). */
+	readonly forwardHooks: ForwardHook[] = [];
 	/** `self.hparams` after `self.save_hyperparameters()`: the saved arguments, by name. */
 	hparams: Value | undefined;
 	/** A call that may have changed its weights' dtype from float32 (`.half()`, `.to(x)`); bytes are unknown then. */
@@ -240,7 +243,8 @@ export class TorchModule implements FrameworkObject {
 				this.known &&
 				(this.type === 'ParameterList' || this.type === 'ParameterDict'));
 		if (!sized) {
-			return true;
+			// A module of a class NormLens does not know may define `__len__`.
+			return this.known ? true : undefined;
 		}
 		if (this.unknownCause || this.taint || !this.paramsKnown) {
 			return undefined;

@@ -23,6 +23,7 @@ import {
 	causeOf,
 	firstCause,
 	findMethod,
+	FrameworkObject,
 	NONE,
 	Scope,
 	unknown,
@@ -340,15 +341,24 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 			return args.cause && callee.name !== 'print'
 				? unknown(args.cause)
 				: callBuiltin(it, callee.name, args);
-		case 'obj':
-			for (const r of it.runtimes) {
-				const v = r.callObject(callee.obj, args, ctx);
-				if (v !== undefined) {
-					return v;
+		case 'obj': {
+			// The class's own `__call__` (which may change what the framework's call returns).
+			const own = callee.obj.pyClass ? findMethod(callee.obj.pyClass, '__call__') : undefined;
+			if (own && !inOwnCall.has(callee.obj)) {
+				inOwnCall.add(callee.obj);
+				try {
+					return it.callFunction(own.fn, args, callee, own.owner);
+				} finally {
+					inOwnCall.delete(callee.obj);
 				}
 			}
-			return opaque(it, callee, args, ctx);
+			return frameworkCall(it, callee, args, ctx);
+		}
 		case 'bound':
+			if (callee.base && callee.self.k === 'obj' && callee.name === '__call__') {
+				// `super().__call__(x)` in a class's own `__call__`: the framework's call (nn.Module's).
+				return frameworkCall(it, callee.self, args, ctx);
+			}
 			if (
 				callee.base &&
 				callee.self.k === 'obj' &&
@@ -375,6 +385,25 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 		default:
 			return UNKNOWN;
 	}
+}
+
+/** Framework objects whose class's own `__call__` is running: a call of them inside it is the framework's. */
+const inOwnCall = new WeakSet<FrameworkObject>();
+
+/** A framework object called as its runtime calls it (a module's forward, a layer's call). */
+function frameworkCall(
+	it: Interpreter,
+	callee: Value & { k: 'obj' },
+	args: CallArgs,
+	ctx: CallContext,
+): Value {
+	for (const r of it.runtimes) {
+		const v = r.callObject(callee.obj, args, ctx);
+		if (v !== undefined) {
+			return v;
+		}
+	}
+	return opaque(it, callee, args, ctx);
 }
 
 /** The `operator` module's functions of two operands, by path: the operator they apply. */

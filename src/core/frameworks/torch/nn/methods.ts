@@ -25,12 +25,13 @@ import {
 } from '../objects';
 import type { TorchSession } from '../session';
 import { castProofDtype } from '../dtypes';
-import { deviceOnly } from '../ops/tensorMethods';
+import { deviceOnly } from '../device';
 import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
 import { saveHyperparameters } from './lightning';
 import { attach, holdsNone, holdsUnknown, listSlots, nextListKey } from './registration';
 import { deleteItem, getItem, popItem, updateItems } from './containerItems';
+import { hookMethods } from './hooks';
 
 /** A module method's call as its rule reads it. */
 export interface ModuleMethodCall {
@@ -127,6 +128,7 @@ const checkedName =
 
 /** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const moduleMethods = opTable<ModuleMethod>({
+	...hookMethods,
 	__delitem__: deleteItem,
 	add_module: checkedName('module', registerModule),
 	register_module: checkedName('module', registerModule),

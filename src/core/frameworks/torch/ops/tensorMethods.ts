@@ -2,6 +2,7 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
+import { deviceOnly } from '../device';
 import { opTable } from '../../common/opTable';
 import { broadcast, reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
@@ -490,9 +491,6 @@ const tensorMethods = opTable<TensorMethodRule>({
  * A tensor method's result: the receiver's shape for the shape-keeping ops, the table's rule for the
  * others when the receiver's shape is known, and a tensor of unknown shape for any other method.
  */
-/** A `.to(…)` argument that names a device only (`'cuda'`, `None`, a `torch.device`); anything else may be a dtype. */
-export const deviceOnly = (v: Value): boolean =>
-	v.k === 'str' || v.k === 'none' || (v.k === 'ref' && /^torch\.device$/.test(v.path));
 
 /**
  * The dtype of an element-wise method's result: a cast's (`x.long()`, `x.to(torch.float16)`,

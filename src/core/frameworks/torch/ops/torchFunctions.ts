@@ -2,6 +2,7 @@
 import type { AnalysisDiagnostic, Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asSequence, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
+import { makeDevice } from '../device';
 import { opTable } from '../../common/opTable';
 import { dtypeAfter, resultType, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
@@ -156,7 +157,7 @@ const meshgrid: TorchFunctionRule = (c) => {
 const multiTensor: TorchFunctionRule = (c) =>
 	multiTensorValue(c.name, 'torch.', c.args, c.ctx, c.report);
 
-/** Calls that make no tensor (`torch.no_grad()`, `torch.manual_seed(0)`). */
+/** Calls that make no tensor and whose value code does not read (`torch.no_grad()`, `torch.manual_seed(0)`). */
 const noTensor: TorchFunctionRule = () => NONE;
 
 /** Every torch.* function NormLens follows, by name; any other is a call the interpreter cannot follow. */
@@ -259,7 +260,7 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	roll: keepsShape,
 	no_grad: noTensor,
 	manual_seed: noTensor,
-	device: noTensor,
+	device: (c) => makeDevice(c.args),
 	...Object.fromEntries([...TORCH_MULTI].map((n) => [n, multiTensor])),
 	// torch.fft.rfft(x) and its kin (the table is keyed by the last name), the complex views.
 	...Object.fromEntries(
