@@ -750,4 +750,20 @@ head = nn.Sequential(nn.Linear(width, 1))
 		]);
 		assert.strictEqual(total(code, 'head'), 5);
 	});
+
+	it('`torch.manual_seed(0)` gives a Generator and `torch.no_grad()` a context manager, not None: reading an attribute of them is no AttributeError', () => {
+		const code = `import torch
+import torch.nn as nn
+g = torch.manual_seed(0)
+s = g.initial_seed()
+with torch.no_grad() as ng:
+    m = nn.Sequential(nn.Linear(2, 2))
+`;
+		const r = analyzePython(code);
+		assert.ok(
+			!r.diagnostics.some((d) => d.code === 'python-raises'),
+			JSON.stringify(r.diagnostics),
+		);
+		assert.strictEqual(total(code, 'm'), 6);
+	});
 });

@@ -3,6 +3,7 @@ import type { AnalysisDiagnostic, Shape } from '../../../../protocol/analysis';
 import type { CallArgs, CallContext } from '../../../python/contract';
 import { asInt, asSequence, asString, NONE, tuple, UNKNOWN, Value } from '../../../python/values';
 import { makeDevice } from '../device';
+import { NOT_A_MODEL_PART } from '../../../python/trusted';
 import { opTable } from '../../common/opTable';
 import { dtypeAfter, resultType, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
@@ -157,8 +158,12 @@ const meshgrid: TorchFunctionRule = (c) => {
 const multiTensor: TorchFunctionRule = (c) =>
 	multiTensorValue(c.name, 'torch.', c.args, c.ctx, c.report);
 
-/** Calls that make no tensor and whose value code does not read (`torch.no_grad()`, `torch.manual_seed(0)`). */
-const noTensor: TorchFunctionRule = () => NONE;
+/**
+ * Calls that make no tensor and nothing a model holds (`torch.no_grad()`, a context manager;
+ * `torch.manual_seed(0)`, a Generator): a value NormLens does not follow, never None (reading
+ * an attribute of it is no AttributeError).
+ */
+const noTensor: TorchFunctionRule = () => ({ k: 'unknown', why: NOT_A_MODEL_PART });
 
 /** Every torch.* function NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const torchFunctions = opTable<TorchFunctionRule>({
