@@ -1,6 +1,9 @@
 // Python's `copy.deepcopy` over the interpreter's values, framework objects cloned by their runtime.
 import type { Runtime } from './contract';
-import type { FrameworkObject, Instance, Value } from './values';
+import type { SyntaxNode } from '@lezer/common';
+import type { TextRange } from '../../protocol/analysis';
+import { unknown } from './values';
+import type { Cause, FrameworkObject, Instance, Value } from './values';
 
 /** What a deep copy needs from the interpreter: the runtimes, and the plain attributes of framework objects. */
 export interface CopyHost {
@@ -151,5 +154,45 @@ function copyValue(host: CopyHost, v: Value, memo: Map<object, object>): Value |
 		default:
 			// Numbers, strings, None, functions, classes, library references, unknowns: shared, as Python does.
 			return v;
+	}
+}
+
+/**
+ * `copy.copy(x)`: a new list, dict or instance holding the same items; a framework object's copy
+ * shares what it registered with the original (a module's children and parameters), so what is
+ * done to either may change both: the original is unknown from then on, and so is the copy.
+ */
+export function shallowCopy(
+	it: {
+		snippet(node: SyntaxNode): string;
+		here(node: SyntaxNode): TextRange;
+		taint(v: Value, cause: Cause): void;
+	},
+	v: Value,
+	node: SyntaxNode,
+): Value {
+	switch (v.k) {
+		case 'list':
+			return v.cause || v.iterator ? unknown(v.cause) : { k: 'list', items: [...v.items] };
+		case 'dict':
+			return v.cause || v.cls ? unknown(v.cause) : { k: 'dict', entries: new Map(v.entries) };
+		case 'tuple':
+		case 'num':
+		case 'str':
+		case 'bool':
+		case 'none':
+			return v;
+		case 'instance':
+			return v.inst.unknownCause
+				? unknown(v.inst.unknownCause)
+				: { k: 'instance', inst: { cls: v.inst.cls, attrs: new Map(v.inst.attrs) } };
+		default: {
+			const cause: Cause = {
+				reason: `\`${it.snippet(node)}\` makes a shallow copy that shares what the original holds (a module's submodules and parameters): NormLens does not follow the two`,
+				range: it.here(node),
+			};
+			it.taint(v, cause);
+			return unknown(cause);
+		}
 	}
 }

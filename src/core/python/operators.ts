@@ -1,5 +1,6 @@
 // Python's operators and built-in methods on plain values (numbers, strings, tuples, lists, dicts):
 // exact where Python's result is, unknown where it is not — never a rounded or guessed value.
+import { roundFloat } from './pythonExact';
 import { sequenceBound, StopInterpretation } from './contract';
 import { asNumber, asSequence, float, isFloat, num, pyNumber, UNKNOWN, Value } from './values';
 import { dictKey } from './dictKeys';
@@ -169,7 +170,7 @@ export function formatSpec(v: Value, spec: string): string | undefined {
 	if (v.k === 'num' && (type === 'd' || type === 'x') && Number.isInteger(v.v) && !isFloat(v)) {
 		text = type === 'x' ? v.v.toString(16) : String(v.v);
 	} else if (v.k === 'num' && type === 'f') {
-		text = v.v.toFixed(precision ? Number(precision) : 6);
+		text = pyFixed(v.v, precision ? Number(precision) : 6);
 	} else if (v.k === 'num' && type === '' && precision === undefined) {
 		text = pyNumber(v);
 	} else if (v.k === 'str' && (type === 's' || type === '') && precision === undefined) {
@@ -194,13 +195,32 @@ export function formatSpec(v: Value, spec: string): string | undefined {
 			: text.padEnd(w);
 }
 
+/**
+ * `x` with `places` decimals as Python prints it (`'%.0f' % 2.5` is `'2'`): rounded half to even
+ * on its exact binary value, where JavaScript's toFixed rounds half away from zero; the sign of a
+ * negative value that rounds to zero kept (`'-0'`).
+ */
+export function pyFixed(x: number, places: number): string {
+	if (!Number.isFinite(x) || places > 20) {
+		return Number.isNaN(x)
+			? 'nan'
+			: !Number.isFinite(x)
+				? x > 0
+					? 'inf'
+					: '-inf'
+				: x.toFixed(places);
+	}
+	const text = roundFloat(x, places).toFixed(places);
+	return (x < 0 || Object.is(x, -0)) && !text.startsWith('-') ? `-${text}` : text;
+}
+
 /** `"%s_%d" % (a, b)`: printf-style formatting of strings and numbers; unknown for anything else. */
 export function percentFormat(format: string, arg: Value): Value {
 	const values = arg.k === 'tuple' ? arg.items : [arg];
 	let i = 0;
 	let ok = true;
 	const out = format.replace(
-		/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+		/%(?:\((\w+)\))?([-+ 0#]*)(\d*)(?:\.(\d+))?([a-zA-Z%])/g,
 		(
 			_m,
 			key: string | undefined,
@@ -227,7 +247,7 @@ export function percentFormat(format: string, arg: Value): Value {
 							? `'${v.v}'`
 							: v.v
 						: n !== undefined && v?.k === 'num'
-							? String(n)
+							? pyNumber(v)
 							: v?.k === 'bool'
 								? v.v
 									? 'True'
@@ -236,7 +256,7 @@ export function percentFormat(format: string, arg: Value): Value {
 			} else if ((conv === 'd' || conv === 'i') && n !== undefined) {
 				text = String(Math.trunc(n));
 			} else if (conv === 'f' && n !== undefined) {
-				text = n.toFixed(precision === undefined ? 6 : Number(precision));
+				text = pyFixed(n, precision === undefined ? 6 : Number(precision));
 			} else if (conv === 'x' && n !== undefined && Number.isInteger(n)) {
 				text = n.toString(16);
 			}

@@ -394,6 +394,9 @@ export function isFloat(v: Value | undefined): boolean {
 /** A number as Python's `repr` prints it: `50`, `50.0`, `0.25`, `1e-05` (for messages). */
 export function pyNumber(v: Value & { k: 'num' }): string {
 	const x = v.v;
+	if (v.float && Object.is(x, -0)) {
+		return '-0.0';
+	}
 	if (!v.float || !Number.isFinite(x)) {
 		return !Number.isFinite(x) ? (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf') : String(x);
 	}

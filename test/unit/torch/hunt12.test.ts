@@ -767,3 +767,67 @@ with torch.no_grad() as ng:
 		assert.strictEqual(total(code, 'm'), 6);
 	});
 });
+
+/**
+ * The second probe round of session 24 (39 files, 386 models against PyTorch 1.13): its six wrong
+ * numbers, each reduced to a few lines.
+ */
+describe('PyTorch probes, second round: wrong numbers removed', () => {
+	const model = (code: string, name: string) =>
+		analyzePython(code).models.find((x) => x.name === name);
+	const total = (code: string, name: string) => model(code, name)?.totals.total ?? null;
+
+	it('`copy.copy(module)` shares what the original holds: both unknown after it (PyTorch: the original grows to 27; NormLens kept 6); a list copied shallowly is a new list', () => {
+		const code = `import copy
+import torch.nn as nn
+a = nn.Sequential(nn.Linear(2, 2))
+a_copy = copy.copy(a)
+a_copy.append(nn.Linear(2, 7))
+xs = [nn.Linear(1, 1)]
+ys = copy.copy(xs)
+ys.append(nn.Linear(1, 2))
+only = nn.Sequential(*xs)
+both = nn.Sequential(*ys)
+`;
+		assert.deepStrictEqual(
+			['a', 'only', 'both'].map((n) => total(code, n)),
+			[null, 2, 6],
+		);
+	});
+
+	it("`object.__setattr__(self, 'teacher', module)` keeps the module out of nn.Module's registry (12, where NormLens counted 122); `nn.Module.add_module(self, …)` and the other registrations called through the class register (17)", () => {
+		const code = `import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        object.__setattr__(self, 'teacher', nn.Linear(10, 10))
+class D(nn.Module):
+    def __init__(self):
+        super().__init__()
+        nn.Module.add_module(self, 'a', nn.Linear(2, 3))
+        nn.Module.register_parameter(self, 'w', nn.Parameter(torch.zeros(8)))
+        nn.Module.register_buffer(self, 'b', torch.zeros(4))
+m, n = Net(), D()
+`;
+		assert.deepStrictEqual([total(code, 'm'), total(code, 'n')], [12, 17]);
+		assert.strictEqual(model(code, 'n')?.totals.buffers, 4);
+	});
+
+	it("Python's float formatting: ties to even on the exact value (`'%.0f' % 2.5` is '2'), `str(-0.0)` is '-0.0', and a `%e` / `%g` NormLens does not format makes the string unknown, never the pattern itself", () => {
+		const code = `import torch.nn as nn
+a = nn.Sequential(nn.Linear(len('%.0f' % 2.5) + 1, 1))
+b = nn.Sequential(nn.Linear(int('%.0f' % 0.5) + 1, 1))
+c = nn.Sequential(nn.Linear(len(f'{2.5:.0f}') + 1, 1))
+d = nn.Sequential(nn.Linear(len('%.2f' % 0.125), 2))
+e = nn.Sequential(nn.Linear(len(str(-0.0)) - 1, 1))
+g = nn.Sequential(nn.Linear(len('%e' % 12345.678), 1))
+`;
+		// PyTorch 1.13 (Python 3.11): 3, 2, 3, 10, 4, 13.
+		assert.deepStrictEqual(
+			['a', 'b', 'c', 'd', 'e', 'g'].map((n) => total(code, n)),
+			[3, 2, 3, 10, 4, null],
+		);
+	});
+});

@@ -33,7 +33,7 @@ import {
 import { objectSetAttr } from './assignment';
 import { keyText, nameKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
-import { deepCopy } from '../deepCopy';
+import { deepCopy, shallowCopy } from '../deepCopy';
 
 /**
  * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
@@ -252,7 +252,23 @@ function callInner(it: Interpreter, callee: Value, args: CallArgs): Value {
 					)
 				);
 			}
+			if (callee.path === 'copy.copy' && args.positional.length === 1) {
+				return shallowCopy(it, args.positional[0], args.node);
+			}
 			const [owner, attr, set] = args.positional;
+			const unbound = /^torch\.nn\.(?:modules\.module\.)?Module\.(\w+)$/.exec(
+				callee.path,
+			)?.[1];
+			if (
+				unbound &&
+				unbound !== '__init__' &&
+				unbound !== '__setattr__' &&
+				owner?.k === 'obj'
+			) {
+				// `nn.Module.add_module(self, 'x', m)`: the method of the module given first.
+				const rest = args.positional.slice(1);
+				return it.callMethodOn(owner, unbound, rest, { ...args, positional: rest });
+			}
 			if (
 				/\.__setattr__$/.test(callee.path) &&
 				owner?.k === 'obj' &&

@@ -58,6 +58,24 @@ export function callMethodOn(
 			? { k: 'dict', entries: new Map(keys.map((k) => [k as string, positional[1] ?? NONE])) }
 			: unknown(causeOf(target) ?? untracked());
 	}
+	if (
+		self.k === 'builtin' &&
+		self.name === 'object' &&
+		name === '__setattr__' &&
+		target?.k === 'obj' &&
+		positional[1]?.k === 'str' &&
+		positional[2]
+	) {
+		// object.__setattr__ on a framework object: its plain __dict__, past what nn.Module's
+		// __setattr__ registers (a teacher model kept out of `parameters()`).
+		let attrs = it.objectAttrs.get(target.obj);
+		if (!attrs) {
+			attrs = new Map();
+			it.objectAttrs.set(target.obj, attrs);
+		}
+		attrs.set(positional[1].v, positional[2]);
+		return NONE;
+	}
 	if (self.k === 'builtin' && self.name === 'object' && name === '__setattr__') {
 		// `object.__setattr__(self, 'x', v)` (how a frozen dataclass sets a field) is setattr.
 		return it.call({ k: 'builtin', name: 'setattr' }, full);
