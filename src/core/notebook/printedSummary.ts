@@ -421,11 +421,6 @@ export function checkPrintedSummaries(
 }
 
 /**
- * torchsummary's own totals from the rows NormLens rebuilt for it (torchsummary.py: the sum of each
- * row's weight and bias, trainable where the weight requires grad); undefined where a row's figure
- * is unknown or there are no rows.
- */
-/**
  * torch-summary 1.x's footer (model_statistics.py before torchinfo 1.5): the parameters of each row
  * at its depth limit (3) or of a module without submodules above it, the modules the forward ran;
  * its trainable part where they are all the model's, or where the model has no frozen parameter.
@@ -452,6 +447,11 @@ function ranOnlyTotals(s: SummarySnapshot): ModelSummary['totals'] | undefined {
 	};
 }
 
+/**
+ * torchsummary's own totals from the rows NormLens rebuilt for it (torchsummary.py: the sum of each
+ * row's weight and bias, trainable where the weight requires grad); undefined where a row's figure
+ * is unknown or there are no rows.
+ */
 function torchsummaryTotals(s: SummarySnapshot): ModelSummary['totals'] | undefined {
 	const rows = s.rows?.torchsummary;
 	// A model NormLens cannot count (something may have changed it) keeps its verdict: unknown.

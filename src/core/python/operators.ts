@@ -201,14 +201,11 @@ export function formatSpec(v: Value, spec: string): string | undefined {
  * negative value that rounds to zero kept (`'-0'`).
  */
 export function pyFixed(x: number, places: number): string {
-	if (!Number.isFinite(x) || places > 20) {
-		return Number.isNaN(x)
-			? 'nan'
-			: !Number.isFinite(x)
-				? x > 0
-					? 'inf'
-					: '-inf'
-				: x.toFixed(places);
+	if (!Number.isFinite(x)) {
+		return pyNumber({ k: 'num', v: x, float: true });
+	}
+	if (places > 20) {
+		return x.toFixed(places);
 	}
 	const text = roundFloat(x, places).toFixed(places);
 	return (x < 0 || Object.is(x, -0)) && !text.startsWith('-') ? `-${text}` : text;

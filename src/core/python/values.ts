@@ -315,7 +315,6 @@ export function raised(cause: Cause): Value {
 	return { k: 'unknown', cause, why: RAISED };
 }
 
-/** An iterator whose items NormLens holds (`iter(xs)`, `zip(…)`, a generator expression): taking from it uses it up. */
 /** An item of `v` picked by its position (`enumerate`, an index, a slice): its owner is told, where the order is unknown. */
 export function readByPosition(v: Value | undefined, range: TextRange): void {
 	if (v?.k === 'list' && v.order) {
@@ -323,6 +322,7 @@ export function readByPosition(v: Value | undefined, range: TextRange): void {
 	}
 }
 
+/** An iterator whose items NormLens holds (`iter(xs)`, `zip(…)`, a generator expression): taking from it uses it up. */
 export function isLiveIterator(v: Value): v is Extract<Value, { k: 'list' }> & { iterator: true } {
 	return v.k === 'list' && v.iterator === true && !v.cause;
 }

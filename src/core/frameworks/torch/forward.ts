@@ -44,6 +44,9 @@ function tensorBytes(v: Value): number | null {
 
 /** A module's forward pre-hooks, in order: one that returns something gives the forward that input (a tuple, or one value). */
 function preHooked(m: TorchModule, args: CallArgs, ctx: CallContext): CallArgs {
+	if (m.forwardHooks.length === 0) {
+		return args;
+	}
 	let positional = args.positional;
 	for (const h of m.forwardHooks.filter((x) => x.pre)) {
 		const r = ctx.call(h.hook, {
@@ -60,6 +63,9 @@ function preHooked(m: TorchModule, args: CallArgs, ctx: CallContext): CallArgs {
 
 /** A module's forward hooks, in order: one that returns something replaces the output (torchinfo's row shows it). */
 function hooked(m: TorchModule, args: CallArgs, out: Value, ctx: CallContext): Value {
+	if (m.forwardHooks.length === 0) {
+		return out;
+	}
 	for (const h of m.forwardHooks.filter((x) => !x.pre)) {
 		const r = ctx.call(h.hook, {
 			positional: [{ k: 'obj', obj: m }, tuple(args.positional), out],
@@ -157,11 +163,7 @@ export class ForwardTracer {
 					moduleOutputCause(m, rec.inputCause),
 				) ?? UNKNOWN;
 			let out = hooked(m, args, ran, ctx);
-			if (out !== ran && first) {
-				// The module's row shows what its hooks made of the output, as torchinfo's hook sees it.
-				const t = out.k === 'tuple' || out.k === 'list' ? out.items[0] : out;
-				m.outputShape = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shape : null;
-			}
+			const replaced = out !== ran;
 			if (!parent && rec.raised) {
 				// PyTorch raised inside this forward: the model's call returns nothing, whatever a
 				// part of the forward computed before or beside the raise.
@@ -175,6 +177,10 @@ export class ForwardTracer {
 				out.k === 'tuple' || (out.k === 'list' && !out.cause) ? out.items[0] : out;
 			rec.output =
 				tensor?.k === 'obj' && tensor.obj instanceof TorchTensor ? tensor.obj.shape : null;
+			if (replaced && first) {
+				// The module's row shows what its hooks made of the output, as torchinfo's hook sees it.
+				m.outputShape = rec.output;
+			}
 			rec.outputCause =
 				rec.output === null ? returnedShapeCause(m, tensor, rec.inputCause) : undefined;
 			if (!m.callRecord || (m.callRecord.output === null && rec.output !== null)) {

@@ -340,6 +340,19 @@ export function setAttr(
 	}
 	const target = obj as unknown as { setAttr?: (name: string, value: Value) => void };
 	target.setAttr?.(name, value);
+	setOwnAttr(it, obj, name, value);
+}
+
+/**
+ * `name` in a framework object's own `__dict__`, which no framework hook sees (`object.__setattr__`,
+ * what `functools.cached_property` keeps): read back before what the runtime derives.
+ */
+export function setOwnAttr(
+	it: Interpreter,
+	obj: FrameworkObject,
+	name: string,
+	value: Value,
+): void {
 	let attrs = it.objectAttrs.get(obj);
 	if (!attrs) {
 		attrs = new Map();

@@ -115,11 +115,9 @@ export function callArguments(
 				// `f(8, k := 3)`: a positional argument that also binds `k`.
 				const v = it.eval(parts[i + 2], scope);
 				it.bindName(it.source.slice(p), v, scope);
-				if (cause) {
-					i += 2;
-					continue;
+				if (!cause) {
+					positional.push(v);
 				}
-				positional.push(v);
 				i += 2;
 			} else if (
 				p.name === 'VariableName' &&

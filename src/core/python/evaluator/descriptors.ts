@@ -3,12 +3,23 @@ import type { Interpreter } from '../interpreter';
 import type { SyntaxNode } from '@lezer/common';
 import { ClassValue, findMethod, FunctionValue, mro, Value } from '../values';
 
-/** The descriptor a class holds under `name`: an instance of a source class with `__get__` or `__set__`. */
+/**
+ * The descriptor a class holds under `name`, from the first class of its MRO that defines the name
+ * (one walk for both kinds): a `@property`, or an instance of a source class with `__get__` or
+ * `__set__`. Undefined for any other attribute.
+ */
 function descriptorOf(
 	cls: ClassValue | undefined,
 	name: string,
-): { d: Value & { k: 'instance' }; owner: ClassValue } | undefined {
+):
+	| { property: FunctionValue; owner: ClassValue }
+	| { d: Value & { k: 'instance' }; owner: ClassValue }
+	| undefined {
 	for (const c of cls ? mro(cls) : []) {
+		const fn = c.methods.get(name);
+		if (fn) {
+			return fn.binding === 'property' ? { property: fn, owner: c } : undefined;
+		}
 		const v = c.attrs.get(name);
 		if (v) {
 			return v.k === 'instance' &&
@@ -37,20 +48,6 @@ function callOn(
 		: { k: 'unknown' };
 }
 
-/** The `@property` a class defines under `name` (a data descriptor, with a setter or not). */
-function propertyOf(
-	cls: ClassValue | undefined,
-	name: string,
-): { fn: FunctionValue; owner: ClassValue } | undefined {
-	for (const c of cls ? mro(cls) : []) {
-		const fn = c.methods.get(name);
-		if (fn || c.attrs.has(name)) {
-			return fn?.binding === 'property' ? { fn, owner: c } : undefined;
-		}
-	}
-	return undefined;
-}
-
 /**
  * `obj.name` through a descriptor of its class: a data descriptor (`__set__` too, or a property)
  * before the object's own attributes, one with `__get__` alone after them (`own` says whether the
@@ -63,19 +60,18 @@ export function descriptorGet(
 	name: string,
 	own: boolean,
 ): Value | undefined {
-	const property = propertyOf(cls, name);
-	if (property) {
-		// A data descriptor: before the instance's __dict__ and what the framework registered.
-		return it.callFunction(
-			property.fn,
-			{ positional: [], keywords: new Map(), node: property.fn.node },
-			obj,
-			property.owner,
-		);
-	}
 	const found = descriptorOf(cls, name);
 	if (!found || !cls) {
 		return undefined;
+	}
+	if ('property' in found) {
+		// A data descriptor: before the instance's __dict__ and what the framework registered.
+		return it.callFunction(
+			found.property,
+			{ positional: [], keywords: new Map(), node: found.property.node },
+			obj,
+			found.owner,
+		);
 	}
 	const data = findMethod(found.d.inst.cls, '__set__') !== undefined;
 	if (own && !data) {
@@ -98,17 +94,17 @@ export function descriptorSet(
 	value: Value,
 	where: SyntaxNode,
 ): boolean {
-	const property = propertyOf(cls, name);
-	if (property?.fn.setter) {
+	const found = descriptorOf(cls, name);
+	if (found && 'property' in found && found.property.setter) {
 		it.callFunction(
-			property.fn.setter,
+			found.property.setter,
 			{ positional: [value], keywords: new Map(), node: where },
 			obj,
-			property.owner,
+			found.owner,
 		);
 		return true;
 	}
-	if (property) {
+	if (found && 'property' in found) {
 		it.raise(
 			{
 				reason: `\`${name}\` is a property without a setter: Python raises AttributeError ("can't set attribute") here`,
@@ -118,7 +114,6 @@ export function descriptorSet(
 		);
 		return true;
 	}
-	const found = descriptorOf(cls, name);
 	if (!found || !findMethod(found.d.inst.cls, '__set__')) {
 		return false;
 	}

@@ -7,7 +7,7 @@ import { dictKey } from '../dictKeys';
 import { namedTupleMethod } from '../namedTuples';
 import { argparseMethod } from '../argparse';
 import { sortedList } from '../builtinOrdering';
-import { editsOwner } from './assignment';
+import { editsOwner, setOwnAttr } from './assignment';
 import {
 	Cause,
 	causeOf,
@@ -68,12 +68,7 @@ export function callMethodOn(
 	) {
 		// object.__setattr__ on a framework object: its plain __dict__, past what nn.Module's
 		// __setattr__ registers (a teacher model kept out of `parameters()`).
-		let attrs = it.objectAttrs.get(target.obj);
-		if (!attrs) {
-			attrs = new Map();
-			it.objectAttrs.set(target.obj, attrs);
-		}
-		attrs.set(positional[1].v, positional[2]);
+		setOwnAttr(it, target.obj, positional[1].v, positional[2]);
 		return NONE;
 	}
 	if (self.k === 'builtin' && self.name === 'object' && name === '__setattr__') {

@@ -15,10 +15,9 @@ export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefin
 			? sliceIndices(kids, a[0])
 			: undefined;
 	if (picked) {
-		// `del seq[1:3]`: every module the slice picks; the rest numbered from 0 again.
-		const rest = kids.filter((_, i) => !picked.has(i)).map(([, child]) => child);
-		m.children.clear();
-		rest.forEach((child, j) => m.children.set(String(j), child));
+		// `del seq[1:3]`: every module the slice picks.
+		picked.forEach((i) => m.children.delete(kids[i][0]));
+		renumber(m);
 		return NONE;
 	}
 	const i = asInt(a[0]);
@@ -29,11 +28,16 @@ export function deleteItem(m: TorchModule, c: ModuleMethodCall): Value | undefin
 	}
 	m.children.delete(key);
 	if (m.spec.container !== 'dict') {
-		const rest = [...m.children.values()];
-		m.children.clear();
-		rest.forEach((c, j) => m.children.set(String(j), c));
+		renumber(m);
 	}
 	return NONE;
+}
+
+/** The children of a Sequential or ModuleList after a deletion, numbered from 0 again, as PyTorch does. */
+function renumber(m: TorchModule): void {
+	const rest = [...m.children.values()];
+	m.children.clear();
+	rest.forEach((c, j) => m.children.set(String(j), c));
 }
 
 /** `seq[i]`, `seq[a:b]`, `md["key"]`: the child, or a container of the slice's children. */

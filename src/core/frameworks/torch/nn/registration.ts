@@ -73,12 +73,13 @@ export function fillContainer(
 	ctx: CallContext,
 	args?: CallArgs,
 ): void {
-	if (args?.cause && m.spec?.container !== 'dict') {
-		// `nn.Sequential(*convs())` of a generator NormLens does not follow: a row of unknown type
-		// stands first, so that its forward (and a loop over it) has no shape NormLens would invent.
-		holdsUnknown(s, m, unknown(args.cause), '', ctx, args, nextListKey(m));
-	} else if (args?.cause) {
+	if (args?.cause) {
 		m.unknownCause ??= args.cause;
+		if (m.spec?.container !== 'dict') {
+			// `nn.Sequential(*convs())` of an iterable NormLens cannot list: a row of unknown type
+			// stands first, so that its forward (and a loop over it) has no shape NormLens would invent.
+			holdsUnknown(s, m, unknown(args.cause), '', ctx, args, nextListKey(m));
+		}
 	}
 	const add = (key: string, v: Value) => {
 		if (v.k === 'obj' && v.obj instanceof TorchModule) {
