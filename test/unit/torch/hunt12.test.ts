@@ -830,4 +830,20 @@ g = nn.Sequential(nn.Linear(len('%e' % 12345.678), 1))
 			[3, 2, 3, 10, 4, null],
 		);
 	});
+
+	it('a module a `functools.cached_property` returns is kept in `__dict__`, never registered (6 as PyTorch; NormLens counted 116)', () => {
+		const code = `import torch.nn as nn
+from functools import cached_property
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+        self.aux.weight
+    @cached_property
+    def aux(self):
+        return nn.Linear(10, 10)
+net = Net()
+`;
+		assert.strictEqual(total(code, 'net'), 6);
+	});
 });

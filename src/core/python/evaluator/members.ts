@@ -29,6 +29,7 @@ import { dictKey } from '../dictKeys';
 import { dictInstanceAttr } from './dictClasses';
 import { descriptorGet } from './descriptors';
 import { frameworkMro } from './frameworkMro';
+import { setOwnAttr } from './assignment';
 import type { Interpreter } from '../interpreter';
 
 /** A member expression: `obj.name`, or a subscript `obj[…]`. */
@@ -400,7 +401,8 @@ function bindMethod(
 			if (m.fn.binding === 'cached' && self.k === 'instance') {
 				self.inst.attrs.set(m.fn.name, v);
 			} else if (m.fn.binding === 'cached' && self.k === 'obj') {
-				it.setAttr(self.obj, m.fn.name, v, m.fn.node);
+				// Written into `__dict__` directly: nn.Module's __setattr__ never sees a module kept so.
+				setOwnAttr(it, self.obj, m.fn.name, v);
 			}
 			return v;
 		}
