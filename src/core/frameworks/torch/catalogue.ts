@@ -155,7 +155,22 @@ export interface TorchModuleSpec {
 	 * `output_size`), by keyword or at their position: the shape rule reads them from its config.
 	 */
 	forwardConfig?: { arg: string; position: number }[];
+	/**
+	 * The memory layout of its output where PyTorch's kernel decides it (ops/layout.ts, which
+	 * `x.view(…)` reads); without it, contiguous from contiguous inputs and unknown from any other.
+	 */
+	layout?: TorchLayoutRule;
 }
+
+/**
+ * `pointwise`: an element-wise kernel (TensorIterator: the input's order of dims); `maybeSelf`: the
+ * input itself or an element-wise copy (dropout: eval mode returns x); `same`: the input itself;
+ * `contiguous`: a fresh row-major tensor whatever the input; `reshape`: `x.reshape(…)`'s (a view
+ * where one fits); `rnn`: `batch_first` outputs are a transposed view; `mha`: unknown when
+ * `batch_first` (its fast path and its other path differ), else contiguous.
+ */
+export type TorchLayoutRule =
+	'pointwise' | 'maybeSelf' | 'same' | 'contiguous' | 'reshape' | 'rnn' | 'mha';
 
 export const torchModules: TorchModuleSpec[] = [
 	...linearModules,

@@ -8,6 +8,7 @@ import type { TorchModuleSpec } from './catalogue';
 import { rnnHidden } from './layers/recurrent';
 import { lazyOnUnknownInput, materializeLazy } from './nn/build';
 import { noteWrites } from './ops/tensorWrites';
+import { laidTensor, moduleLayout } from './ops/layout';
 import { freshTensors, sourcesOf, stamp, union } from './flow';
 import {
 	CallRecord,
@@ -382,6 +383,16 @@ export class ForwardTracer {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
 		const made = new TorchTensor(out, m);
+		if (out) {
+			const bf = m.config.get('batch_first');
+			made.layout = moduleLayout(
+				spec.layout,
+				m.type,
+				args.positional.flatMap(laidTensor),
+				out,
+				bf?.k === 'bool' ? bf.v : undefined,
+			);
+		}
 		const cause = out === null ? (outCause ?? inputShapeCause(args.positional)) : undefined;
 		made.shapeCause = cause;
 		const tensor: Value = { k: 'obj', obj: made };

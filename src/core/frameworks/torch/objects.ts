@@ -11,6 +11,7 @@ import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/val
 import type { TorchModuleSpec } from './catalogue';
 import type { ForwardHook } from './nn/hooks';
 import { DTYPES, isIntegerDtype, TorchDtype } from './dtypes';
+import type { Layout } from './ops/layout';
 
 /** A parameter or buffer tensor owned by a module. */
 export class TorchParam implements FrameworkObject {
@@ -96,6 +97,11 @@ export class TorchTensor implements FrameworkObject {
 		const v = this.values;
 		return v?.length === 1 ? v[0] !== 0 : undefined;
 	}
+	/**
+	 * How its elements lie in storage (ops/layout.ts): undefined for contiguous, which every fresh
+	 * tensor is; a view's strides; or why NormLens does not know. `x.view(…)` reads it.
+	 */
+	layout: Layout;
 	/** A complex tensor (from torch.fft, `torch.polar`, `view_as_complex`): `view_as_real` adds a dim of 2. False where NormLens does not know. */
 	complex = false;
 	/**

@@ -4,6 +4,15 @@ import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '
 import { broadcast } from '../../common/shapes';
 import { bool, dimIndex, fmt, int, p, ParamFn, ShapeFn } from './shared';
 
+/** The activations whose kernels are element-wise (TensorIterator), which keep the input's order of dims. */
+const POINTWISE = new Set(
+	'ReLU ReLU6 LeakyReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh Hardswish Hardsigmoid Hardtanh Softplus Softsign Tanhshrink LogSigmoid Softshrink Hardshrink Threshold'.split(
+		' ',
+	),
+);
+/** The activations whose kernels write a fresh contiguous output (softmax makes its input contiguous; RReLU too). */
+const CONTIGUOUS_ACTIVATIONS = new Set('Softmax LogSoftmax Softmin RReLU'.split(' '));
+
 const probability: ArgCheck[] = [{ arg: 'p', min: 0, max: 1 }];
 
 const act = (name: string, args: [string, ArgDefault][] = []): TorchModuleSpec => ({
@@ -12,6 +21,11 @@ const act = (name: string, args: [string, ArgDefault][] = []): TorchModuleSpec =
 	args,
 	params: 'none',
 	shape: 'identity',
+	layout: CONTIGUOUS_ACTIVATIONS.has(name)
+		? 'contiguous'
+		: POINTWISE.has(name)
+			? 'pointwise'
+			: undefined,
 });
 const dropout = (name: string, ranks?: [number, number]): TorchModuleSpec => ({
 	name,
@@ -22,6 +36,7 @@ const dropout = (name: string, ranks?: [number, number]): TorchModuleSpec => ({
 	],
 	params: 'none',
 	shape: 'identity',
+	layout: 'maybeSelf',
 	checks: probability,
 	ranks,
 });

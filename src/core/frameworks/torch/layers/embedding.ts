@@ -16,6 +16,7 @@ export const embeddingModules: TorchModuleSpec[] = [
 		],
 		params: 'embedding',
 		shape: 'embedding',
+		layout: 'contiguous',
 		checks: [{ arg: 'padding_idx', indexInto: 'num_embeddings' }],
 	},
 	{
@@ -31,6 +32,7 @@ export const embeddingModules: TorchModuleSpec[] = [
 		],
 		params: 'embedding',
 		shape: 'embeddingBag',
+		layout: 'contiguous',
 		ranks: [1, 2],
 	},
 ];

@@ -15,6 +15,7 @@ export const linearModules: TorchModuleSpec[] = [
 		],
 		params: 'linear',
 		shape: 'linear',
+		layout: 'contiguous',
 	},
 	{
 		name: 'LazyLinear',
@@ -25,6 +26,7 @@ export const linearModules: TorchModuleSpec[] = [
 		],
 		params: 'lazy',
 		shape: 'linear',
+		layout: 'contiguous',
 		lazy: { eager: 'Linear', arg: 'in_features', from: 'last' },
 	},
 	{
@@ -38,8 +40,16 @@ export const linearModules: TorchModuleSpec[] = [
 		],
 		params: 'bilinear',
 		shape: 'bilinear',
+		layout: 'contiguous',
 	},
-	{ name: 'Identity', category: 'linear', args: [], params: 'none', shape: 'identity' },
+	{
+		name: 'Identity',
+		category: 'linear',
+		args: [],
+		params: 'none',
+		shape: 'identity',
+		layout: 'same',
+	},
 ];
 
 /** The weight rules the linear rows name, by name (rules.ts gathers every family's). */

@@ -127,6 +127,7 @@ export const normalizationModules: TorchModuleSpec[] = [
 		],
 		params: 'layerNorm',
 		shape: 'lastDimsNorm',
+		layout: 'contiguous',
 	},
 	{
 		name: 'GroupNorm',

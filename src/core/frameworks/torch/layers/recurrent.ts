@@ -33,6 +33,7 @@ const rnn = (name: string, gates: 1 | 3 | 4): TorchModuleSpec => ({
 	],
 	params: 'rnn',
 	shape: 'rnn',
+	layout: 'rnn',
 	checks: [
 		{ arg: 'num_layers', min: 1 },
 		{ arg: 'dropout', min: 0, max: 1 },

@@ -28,6 +28,7 @@ export const reshapeModules: TorchModuleSpec[] = [
 		],
 		params: 'none',
 		shape: 'flatten',
+		layout: 'reshape',
 	},
 	{
 		name: 'Unflatten',
@@ -38,6 +39,7 @@ export const reshapeModules: TorchModuleSpec[] = [
 		],
 		params: 'none',
 		shape: 'unflatten',
+		layout: 'reshape',
 	},
 	{
 		name: 'Upsample',

@@ -55,6 +55,7 @@ export const transformerModules: TorchModuleSpec[] = [
 		],
 		params: 'multiheadAttention',
 		shape: 'multiheadAttention',
+		layout: 'mha',
 		checks: [{ arg: 'num_heads', divides: 'embed_dim' }],
 		ranks: [2, 3],
 	},

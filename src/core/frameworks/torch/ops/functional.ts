@@ -15,6 +15,7 @@ import { withPoolIndices } from '../shapeCauses';
 import { paramTensor, TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
 import type { TorchSession } from '../session';
+import { withFunctionLayout } from './layout';
 import { raisedTensor } from '../shapeCauses';
 
 /** F.xxx → the module rule it shares. */
@@ -350,5 +351,8 @@ export function functional(s: TorchSession, name: string, args: CallArgs, ctx: C
 			: x?.k === 'obj' && x.obj instanceof TorchParam && x.obj.shape
 				? paramTensor(x.obj)
 				: undefined;
-	return functionalOps.get(name)?.({ s, name, args, ctx, t }) ?? unknownTensor();
+	const v = functionalOps.get(name)?.({ s, name, args, ctx, t });
+	return v
+		? withFunctionLayout(name, `F.${name}`, [...args.positional, ...args.keywords.values()], v)
+		: unknownTensor();
 }

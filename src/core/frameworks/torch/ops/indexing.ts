@@ -8,6 +8,7 @@ import { isFloatingDtype, TorchDtype } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import type { TorchSession } from '../session';
+import { basicIndexLayout, BasicIndexItem, freshOrUnknown, Layout } from './layout';
 import { fmtShape } from './shapes';
 
 /**
@@ -118,6 +119,38 @@ export function indexShape(x: Shape, key: Value): Shape | null {
 	return together ? [...rest.slice(0, at), ...b, ...rest.slice(at)] : [...b, ...rest];
 }
 
+/**
+ * The layout of `x[key]`: by the strides of basic indexing; an advanced index gives a fresh tensor,
+ * contiguous from a contiguous x (what NormLens does not follow from any other).
+ */
+function indexLayout(
+	source: TorchTensor | TorchParam,
+	items: readonly Value[],
+	out: Shape,
+): Layout {
+	const from = {
+		shape: source.shape,
+		layout: source instanceof TorchTensor ? source.layout : undefined,
+	};
+	const basic = items.map((v): BasicIndexItem | undefined =>
+		advancedIndex(v) !== undefined
+			? undefined
+			: v.k === 'num'
+				? 'int'
+				: v.k === 'none'
+					? 'none'
+					: v.k === 'ellipsis'
+						? 'ellipsis'
+						: v.k === 'slice' && v.step !== null
+							? { step: v.step ?? 1 }
+							: undefined,
+	);
+	if (basic.every((b): b is BasicIndexItem => b !== undefined)) {
+		return basicIndexLayout(from, basic, out);
+	}
+	return freshOrUnknown([from], 'advanced indexing');
+}
+
 interface AdvancedIndex {
 	shape: Shape;
 	values?: readonly number[];
@@ -216,6 +249,9 @@ export function indexTensor(
 	try {
 		const out = new TorchTensor(indexShape(shape, key), null, source.dtype);
 		const items = key.k === 'tuple' ? key.items : [key];
+		if (out.shape) {
+			out.layout = indexLayout(source, items, out.shape);
+		}
 		const tensorIndex = items.find(
 			(v) =>
 				v.k === 'obj' &&

@@ -81,6 +81,7 @@ export function tensorCall(
 	if (obj instanceof TorchTensor && reshaping) {
 		// `x.unsqueeze_(1)` reshapes x itself (what its out-of-place twin computes) and returns x.
 		obj.shape = v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+		obj.layout = v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.layout : undefined;
 		obj.shapeCause =
 			v.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shapeCause : causeOf(v);
 		const self: Value = { k: 'obj', obj };

@@ -7,6 +7,7 @@ import { sameShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { TorchTensor } from '../objects';
 import { lostTensor, raisedTensor } from '../shapeCauses';
+import { LayoutUnknown } from './methodLayouts';
 import { fmtShape } from './shapes';
 import { tensorMethod } from './tensorMethods';
 
@@ -32,6 +33,9 @@ export function tensorMethodAt(
 			? { k: 'obj', obj: lostTensor(args.cause) }
 			: v;
 	} catch (e) {
+		if (e instanceof LayoutUnknown) {
+			return { k: 'obj', obj: lostTensor({ reason: `\`${label}\`: ${e.message}`, range }) };
+		}
 		if (!(e instanceof ShapeError)) {
 			throw e;
 		}

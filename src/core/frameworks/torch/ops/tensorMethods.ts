@@ -11,7 +11,9 @@ import { TorchParam, TorchTensor } from '../objects';
 import { elementwise } from './elementwise';
 import { LINALG_METHODS, TUPLE_LINALG_METHODS } from './linalg';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
-import { moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
+import { methodCall, moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
+import { stridedLike } from './layout';
+import { withMethodLayout } from './methodLayouts';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
 export interface TensorMethodCall {
@@ -215,6 +217,7 @@ const valueMethods = opTable<(t: TorchTensor, args: CallArgs) => Value | undefin
 		return tuple(
 			Array.from({ length: n }, (_, i): Value => {
 				const row = new TorchTensor(rest, t.producer, t.dtype).viewOf(t);
+				row.layout = stridedLike(t, rest, (st) => st.slice(1));
 				row.values = t.values?.slice(i * size, (i + 1) * size);
 				return { k: 'obj', obj: row };
 			}),
@@ -570,7 +573,8 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	if (elementwise.has(name)) {
 		// `idx.long()` is int64 whatever idx held: an index (`table[idx.long()]`), not a mask.
 		const cast = new TorchTensor(s, t.producer, dtypeOfCast(t, name, args)).viewOf(t);
-		return { k: 'obj', obj: cast };
+		const result: Value = { k: 'obj', obj: cast };
+		return s ? withMethodLayout(t, methodCall(s, name, a, args, out), result) : result;
 	}
 	const read = valueMethods.get(name)?.(t, args);
 	if (read) {
@@ -581,18 +585,7 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		// `q, k, v = x.split(n, dim=2)` then says why x's shape was lost, not that it cannot unpack.
 		return notATensor.has(name) ? UNKNOWN : out(null);
 	}
-	const axis = (v: Value | undefined) => {
-		const n = asInt(v);
-		// A dim out of range is PyTorch's IndexError: no shape (a 0-d tensor takes 0 and -1).
-		const rank = Math.max(s.length, 1);
-		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? rank + n : n;
-	};
-	const dimsArg = (): number[] | undefined => {
-		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
-		// PyTorch takes sizes and dims as ints: a float (`x.view(n, c / 2)`) raises TypeError.
-		const d = list.map((v) => (isFloat(v) ? undefined : asInt(v)));
-		return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
-	};
+	const c = methodCall(s, name, a, args, out);
 	const rule = tensorMethods.get(name);
-	return rule ? rule({ name, s, a, args, out, axis, dimsArg }) : out(null);
+	return withMethodLayout(t, c, rule ? rule(c) : out(null));
 }

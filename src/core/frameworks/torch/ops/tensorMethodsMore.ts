@@ -1,9 +1,12 @@
 // Tensor methods whose output shape PyTorch computes from another tensor's shape or from one dim:
 // gather, repeat_interleave, unfold, outer, norm, the cumulative ops, addmm and its kin, tensordot.
 import type { Shape } from '../../../../protocol/analysis';
+import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, matmulShape } from '../../common/shapes';
+import { ShapeError } from '../../common/spec';
 import { TorchParam, TorchTensor } from '../objects';
+import { fmtShape } from './shapes';
 import type { TensorMethodCall, TensorMethodRule } from './tensorMethods';
 
 /** The shape of a tensor or parameter argument; undefined for anything else. */
@@ -355,7 +358,26 @@ const movedim: TensorMethodRule = (c) => {
 };
 
 /** The rules above by name (merged into tensorMethods' table). */
+/** x.select(dim, index): x[..., index, ...] along dim, the dim gone (PyTorch's IndexError past its size). */
+const select: TensorMethodRule = (c) => {
+	const { s, a, args, out } = c;
+	const d = dimOf(a[0] ?? args.keywords.get('dim'), s.length);
+	const i = asInt(a[1] ?? args.keywords.get('index') ?? UNKNOWN);
+	const n = d === undefined || s.length === 0 ? null : s[d];
+	if (d === undefined || i === undefined || n === null || isFloat(a[1] ?? UNKNOWN)) {
+		return out(null);
+	}
+	if (i >= n || i < -n) {
+		throw new ShapeError(
+			`select(): index ${i} out of range for tensor of size ${fmtShape(s)} at dimension ${d}`,
+			'index-error',
+		);
+	}
+	return out(s.filter((_, k) => k !== d));
+};
+
 export const moreTensorMethods: Record<string, TensorMethodRule> = {
+	select,
 	cumsum: alongDim(),
 	cumprod: alongDim(),
 	logcumsumexp: alongDim(),
@@ -400,3 +422,26 @@ export const moreTensorMethods: Record<string, TensorMethodRule> = {
 	scatter_reduce: sameShape,
 	masked_scatter: sameShape,
 };
+
+/** A method's call as the shape and layout rules read it. */
+export function methodCall(
+	s: Shape,
+	name: string,
+	a: Value[],
+	args: CallArgs,
+	out: (shape: Shape | null) => Value,
+): TensorMethodCall {
+	const axis = (v: Value | undefined) => {
+		const n = asInt(v);
+		// A dim out of range is PyTorch's IndexError: no shape (a 0-d tensor takes 0 and -1).
+		const rank = Math.max(s.length, 1);
+		return n === undefined || n < -rank || n >= rank ? undefined : n < 0 ? rank + n : n;
+	};
+	const dimsArg = (): number[] | undefined => {
+		const list = a.length === 1 && asSequence(a[0]) ? (asSequence(a[0]) as Value[]) : a;
+		// PyTorch takes sizes and dims as ints: a float (`x.view(n, c / 2)`) raises TypeError.
+		const d = list.map((v) => (isFloat(v) ? undefined : asInt(v)));
+		return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
+	};
+	return { name, s, a, args, out, axis, dimsArg };
+}

@@ -7,6 +7,7 @@ import { DEFAULT_FLOAT, isFloatingDtype, Operand, resultType, TorchDtype } from 
 import { paramTensor, TorchParam, TorchTensor } from '../objects';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
+import { elementwiseLayout, laidTensor, permutedLayout } from './layout';
 import { fmtShape, shapeValue } from './shapes';
 
 /** `x.shape`, `x.T`, `x.ndim` of a tensor; `p.shape`, `p.requires_grad` of a parameter; `undefined` for what NormLens does not model. */
@@ -16,18 +17,21 @@ export function tensorAttribute(obj: TorchTensor | TorchParam, name: string): Va
 			return obj.shape ? shapeValue(obj.shape) : UNKNOWN;
 		}
 		if (name === 'T' && obj.shape) {
-			return { k: 'obj', obj: new TorchTensor([...obj.shape].reverse()).viewOf(obj) };
+			const t = new TorchTensor([...obj.shape].reverse()).viewOf(obj);
+			t.layout = permutedLayout(obj, [...obj.shape.keys()].reverse(), t.shape);
+			return { k: 'obj', obj: t };
 		}
 		// x.mT / x.mH: the last two dims swapped (PyTorch raises below 2 dims); x.H: a matrix's transpose.
 		if ((name === 'mT' || name === 'mH' || name === 'H') && obj.shape) {
 			const s = obj.shape;
 			const ok = name === 'H' ? s.length === 2 : s.length >= 2;
-			return {
-				k: 'obj',
-				obj: new TorchTensor(
-					ok ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : null,
-				).viewOf(obj),
-			};
+			const t = new TorchTensor(
+				ok ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : null,
+			).viewOf(obj);
+			const order = [...s.keys()];
+			order.push(...order.splice(-2).reverse());
+			t.layout = permutedLayout(obj, order, t.shape);
+			return { k: 'obj', obj: t };
 		}
 		if (name === 'ndim') {
 			return obj.shape ? { k: 'num', v: obj.shape.length } : UNKNOWN;
@@ -192,6 +196,7 @@ export function tensorBinaryOp(
 		};
 	}
 	const t = new TorchTensor(out, null, operatorDtype(op, a, b));
+	t.layout = op === '@' ? undefined : elementwiseLayout([a, b].flatMap(laidTensor), out);
 	const values = t.integral ? integerValues(op, a, b, sameShape(sa, sb)) : undefined;
 	if (values) {
 		t.values = values;
@@ -212,6 +217,7 @@ export function tensorUnaryOp(v: Value): Value | undefined {
 	const out = new TorchTensor(t.shape, null, t.dtype);
 	if (t instanceof TorchTensor) {
 		out.shapeCause = t.shapeCause;
+		out.layout = elementwiseLayout([t], t.shape);
 	}
 	return { k: 'obj', obj: out };
 }

@@ -14,6 +14,7 @@ import { raisedTypeError, torchKeywords } from './numpyNames';
 import { multiTensorValue, TORCH_MULTI } from './functionalMore';
 import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethodAt';
+import { withFunctionLayout } from './layout';
 import { productShape, tensorOrParam } from './tensorMethodsMore';
 import { tensorBinaryOp } from './tensorOperators';
 import { FACTORIES, TorchFunctionRule } from './torchFactories';
@@ -72,6 +73,9 @@ const joined: TorchFunctionRule = (c) => {
 	return { k: 'obj', obj: new TorchTensor(out, null, joinedDtype(items ?? [])) };
 };
 
+/** Rules whose results have their layouts already (a tensor method's, an operator's). */
+const LAID_OUT = new WeakSet<TorchFunctionRule>();
+
 const asTensorMethod: TorchFunctionRule = (c) => {
 	const { name, a, args, tensorArg } = c;
 	// The function forms of the tensor methods: torch.squeeze(x, 1) is x.squeeze(1).
@@ -91,6 +95,8 @@ const asTensorMethod: TorchFunctionRule = (c) => {
 		`torch.${name}(…)`,
 	);
 };
+
+LAID_OUT.add(asTensorMethod);
 
 const matrixProduct: TorchFunctionRule = (c) => {
 	const { name, a, tensorArg } = c;
@@ -116,12 +122,14 @@ const keepsShape: TorchFunctionRule = (c) => {
 };
 
 /** `torch.add(x, y)`, `torch.mul(x, 2)`…: the operator's broadcast (`alpha=`, `rounding_mode=` change no shape). */
-const broadcasting =
-	(op: string): TorchFunctionRule =>
-	(c) =>
+const broadcasting = (op: string): TorchFunctionRule => {
+	const rule: TorchFunctionRule = (c) =>
 		c.a.length === 2 && !c.args.keywords.has('out')
 			? tensorBinaryOp(op, c.a[0], c.a[1], c.ctx.range(c.args.node))
 			: undefined;
+	LAID_OUT.add(rule);
+	return rule;
+};
 
 /**
  * `torch.meshgrid(a, b, …)` (or one sequence of them) of 1-D tensors of sizes n1, n2, …: as many
@@ -353,12 +361,10 @@ export function torchFunction(
 		return raisedTypeError(named, ctx.range(args.node), report);
 	}
 	const a = named.positional;
-	return torchFunctions.get(name)?.({
-		name,
-		a,
-		args: named,
-		ctx,
-		report,
-		tensorArg: tensorOrParam,
-	});
+	const rule = torchFunctions.get(name);
+	const v = rule?.({ name, a, args: named, ctx, report, tensorArg: tensorOrParam });
+	// The function forms of tensor methods and operators have their layouts from those.
+	return v && rule && !LAID_OUT.has(rule)
+		? withFunctionLayout(name, `torch.${name}`, [...a, ...named.keywords.values()], v)
+		: v;
 }
