@@ -94,7 +94,7 @@ function evaluateBuiltin(it: BuiltinHost, name: string, args: CallArgs): Value {
 			for (let i = 0; i < count; i++) {
 				items.push(num(start + i * step));
 			}
-			return { k: 'list', items };
+			return { k: 'list', items, range: true };
 		}
 		case 'len': {
 			// A framework's sized object (a NumPy array of data) says its own length.

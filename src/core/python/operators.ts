@@ -318,6 +318,29 @@ export function pySlice<T>(
 	return out;
 }
 
+/** Two sequences item by item (false at the first item that differs, or a length). */
+function equalItems(sa: readonly Value[], sb: readonly Value[]): boolean | undefined {
+	if (sa.length !== sb.length) {
+		return false;
+	}
+	let all: boolean | undefined = true;
+	for (let i = 0; i < sa.length; i++) {
+		const e = equal(sa[i], sb[i]);
+		if (e === false) {
+			return false;
+		}
+		if (e === undefined) {
+			all = undefined;
+		}
+	}
+	return all;
+}
+
+/** Which of Python's sequence types a tuple or list value is, for `==`. */
+function sequenceClass(v: Value): string {
+	return v.k === 'list' ? (v.iterator ? 'iterator' : v.range ? 'range' : 'list') : v.k;
+}
+
 export function equal(a: Value, b: Value): boolean | undefined {
 	if (a.k === 'unknown' || b.k === 'unknown') {
 		return undefined;
@@ -355,20 +378,18 @@ export function equal(a: Value, b: Value): boolean | undefined {
 	const sa = asSequence(a);
 	const sb = asSequence(b);
 	if (sa && sb) {
-		if (sa.length !== sb.length) {
+		// A tuple (torch.Size, a named tuple), a list and a range never equal each other in Python.
+		const [ca, cb] = [sequenceClass(a), sequenceClass(b)];
+		if (ca !== cb) {
+			const tensorShape = (v: Value) => v.k === 'tuple' && v.tensorShape === true;
+			// A Keras tensor's shape against a list: equal in TensorFlow, not in Keras 3.
+			if ((tensorShape(a) && cb === 'list') || (tensorShape(b) && ca === 'list')) {
+				const same = equalItems(sa, sb);
+				return same === false ? false : undefined;
+			}
 			return false;
 		}
-		let all: boolean | undefined = true;
-		for (let i = 0; i < sa.length; i++) {
-			const e = equal(sa[i], sb[i]);
-			if (e === false) {
-				return false;
-			}
-			if (e === undefined) {
-				all = undefined;
-			}
-		}
-		return all;
+		return equalItems(sa, sb);
 	}
 	if (a.k === 'obj' && b.k === 'obj') {
 		return a.obj === b.obj;

@@ -36,6 +36,8 @@ export type Value =
 			fields?: readonly string[];
 			cls?: ClassValue;
 			torchSize?: true;
+			/** A Keras tensor's `.shape`: TensorFlow's TensorShape equals a list of the same sizes, Keras 3's tuple does not. */
+			tensorShape?: true;
 	  }
 	/**
 	 * `cause`: something NormLens could not follow may have changed the list (its items are then not
@@ -47,6 +49,8 @@ export type Value =
 			items: Value[];
 			cause?: Cause;
 			iterator?: true;
+			/** A `range(…)`, held as its items: it equals no list or tuple (`range(3) == [0, 1, 2]` is False). */
+			range?: true;
 			/**
 			 * A framework object this list may be the storage of (standalone Keras's `model.layers`):
 			 * editing the list may change it, for this reason.

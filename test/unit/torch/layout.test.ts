@@ -286,4 +286,69 @@ describe('tensor layouts: x.view(…) where PyTorch can view', () => {
 		assert.ok(refused >= 30, `only ${refused} chains PyTorch refuses`);
 		assert.ok(unknown <= 15, `${unknown} chains unknown`);
 	});
+
+	it('a convolution of a channels-last input: its output is channels-last or contiguous by backend, so a view is decided only where both agree (PyTorch 1.13 on CPU: E raises, F gives (2, 30, 30))', () => {
+		const code = `${HEADER}
+class E(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 1)
+
+    def forward(self, x):
+        y = self.conv(x.permute(0, 3, 1, 2))
+        return y.view(y.size(0), -1)
+
+
+class F(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 1)
+        self.norm = nn.GroupNorm(2, 4)
+
+    def forward(self, x):
+        y = self.norm(self.conv(x.permute(0, 3, 1, 2)))
+        y = y + self.conv(y)
+        q, k = torch.split(y, 2, dim=1)
+        return q.permute(0, 2, 3, 1).view(2, 30, 2) @ k.view(2, 2, 30)
+
+
+# normlens: input (2, 5, 6, 4)
+e = E()
+# normlens: input (2, 5, 6, 4)
+f = F()
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		assert.strictEqual(out('e'), null);
+		assert.deepStrictEqual(out('f'), [2, 30, 30]);
+		assert.deepStrictEqual(pytorchOn(code, ['e', 'f'], [2, 5, 6, 4]), ['raises', [2, 30, 30]]);
+		assert.ok(!r.diagnostics.some((d) => d.severity === 'error'));
+	});
 });
+
+/** PyTorch's outputs of the named models on one input shape. */
+function pytorchOn(code: string, names: string[], shape: number[]): (number[] | 'raises')[] {
+	const script = `
+import json, sys, torch
+ns = {}
+exec(sys.stdin.read(), ns)
+out = []
+for n in json.loads(sys.argv[1]):
+    try:
+        out.append(list(ns[n](torch.randn(*json.loads(sys.argv[2]))).shape))
+    except RuntimeError:
+        out.append('raises')
+print(json.dumps(out))
+`;
+	const r = spawnSync(
+		'/usr/bin/python3',
+		['-c', script, JSON.stringify(names), JSON.stringify(shape)],
+		{
+			input: code,
+			encoding: 'utf8',
+		},
+	);
+	assert.strictEqual(r.status, 0, r.stderr);
+	return JSON.parse(r.stdout);
+}

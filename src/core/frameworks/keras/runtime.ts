@@ -429,7 +429,10 @@ export class KerasRuntime implements Runtime {
 					obj.shape.map((d) => (d === null ? why : ({ k: 'num', v: d } as Value))),
 				);
 			}
-			return obj.shape ? shapeTuple(obj.shape) : unknown(tensorShapeCause(obj));
+			// TensorFlow's TensorShape (Keras 2) equals a list of its sizes, Keras 3's tuple does not.
+			return obj.shape
+				? { ...(shapeTuple(obj.shape) as Value & { k: 'tuple' }), tensorShape: true }
+				: unknown(tensorShapeCause(obj));
 		}
 		if (obj instanceof KerasTensor && obj.ndarray) {
 			const v = ndarrayAttr(this.s, obj, name);

@@ -167,10 +167,12 @@ export interface TorchModuleSpec {
  * input itself or an element-wise copy (dropout: eval mode returns x); `same`: the input itself;
  * `contiguous`: a fresh row-major tensor whatever the input; `reshape`: `x.reshape(…)`'s (a view
  * where one fits); `rnn`: `batch_first` outputs are a transposed view; `mha`: unknown when
- * `batch_first` (its fast path and its other path differ), else contiguous.
+ * `batch_first` (its fast path and its other path differ), else contiguous; `memoryFormat`: PyTorch's
+ * `suggest_memory_format` (convolutions, pools, batch / group / instance norms): contiguous, or for a
+ * channels-last-like 4-D / 5-D input channels-last or contiguous by backend (both kept as candidates).
  */
 export type TorchLayoutRule =
-	'pointwise' | 'maybeSelf' | 'same' | 'contiguous' | 'reshape' | 'rnn' | 'mha';
+	'pointwise' | 'maybeSelf' | 'same' | 'contiguous' | 'reshape' | 'rnn' | 'mha' | 'memoryFormat';
 
 export const torchModules: TorchModuleSpec[] = [
 	...linearModules,

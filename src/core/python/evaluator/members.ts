@@ -573,5 +573,19 @@ function sliceSequence(obj: Value, key: Extract<Value, { k: 'slice' }>): Value {
 	if (obj.k === 'str') {
 		return { k: 'str', v: (out as string[]).join('') };
 	}
-	return { k: obj.k as 'tuple' | 'list', items: out as Value[] };
+	// A slice of a torch.Size, a TensorShape or a range is one too (a named tuple's is a tuple).
+	if (obj.k === 'tuple') {
+		const { torchSize, tensorShape } = obj;
+		return {
+			k: 'tuple',
+			items: out as Value[],
+			...(torchSize && { torchSize }),
+			...(tensorShape && { tensorShape }),
+		};
+	}
+	return {
+		k: 'list',
+		items: out as Value[],
+		...(obj.k === 'list' && obj.range && { range: obj.range }),
+	};
 }

@@ -37,6 +37,7 @@ const convChecks = (transposed: boolean, lazy = false): ArgCheck[] => [
 const conv = (rank: 1 | 2 | 3, transposed = false): TorchModuleSpec => ({
 	name: `${transposed ? 'ConvTranspose' : 'Conv'}${rank}d`,
 	category: 'convolution',
+	layout: 'memoryFormat',
 	rank,
 	args: transposed
 		? [

@@ -19,6 +19,7 @@ import {
 const batchNorm = (name: string, rank: 1 | 2 | 3): TorchModuleSpec => ({
 	name,
 	category: 'normalization',
+	layout: 'memoryFormat',
 	rank,
 	args: [
 		['num_features', REQUIRED],
@@ -34,6 +35,7 @@ const batchNorm = (name: string, rank: 1 | 2 | 3): TorchModuleSpec => ({
 const instanceNorm = (rank: 1 | 2 | 3): TorchModuleSpec => ({
 	name: `InstanceNorm${rank}d`,
 	category: 'normalization',
+	layout: 'memoryFormat',
 	rank,
 	args: [
 		['num_features', REQUIRED],
@@ -132,6 +134,7 @@ export const normalizationModules: TorchModuleSpec[] = [
 	{
 		name: 'GroupNorm',
 		category: 'normalization',
+		layout: 'memoryFormat',
 		args: [
 			['num_groups', REQUIRED],
 			['num_channels', REQUIRED],

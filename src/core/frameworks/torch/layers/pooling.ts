@@ -10,6 +10,7 @@ const pool = (kind: 'Max' | 'Avg', rank: 1 | 2 | 3): TorchModuleSpec => ({
 	name: `${kind}Pool${rank}d`,
 	...(kind === 'Avg' && rank === 3 ? { windowFitsInput: true } : {}),
 	category: 'pooling',
+	layout: 'memoryFormat',
 	rank,
 	args:
 		kind === 'Max'
@@ -37,6 +38,7 @@ const adaptive = (kind: 'Max' | 'Avg', rank: 1 | 2 | 3): TorchModuleSpec => ({
 	name: `Adaptive${kind}Pool${rank}d`,
 	...(kind === 'Avg' && rank > 1 ? { globalMeanAnyRank: true } : {}),
 	category: 'pooling',
+	layout: 'memoryFormat',
 	rank,
 	args:
 		kind === 'Max'

@@ -11,7 +11,18 @@ import { TorchParam, TorchTensor } from '../objects';
  * A tensor's layout: undefined for row-major contiguous (every fresh tensor), its strides (in
  * elements, one per dim) for a view that is not contiguous, or why NormLens does not know it.
  */
-export type Layout = readonly number[] | { readonly unknownAfter: string } | undefined;
+export type Layout = KnownLayout | UnknownLayout;
+/** Contiguous (undefined) or these strides. */
+export type KnownLayout = readonly number[] | undefined;
+/**
+ * Not known, after this op; `candidates`, where PyTorch's rule leaves a choice NormLens cannot make
+ * (a convolution of a channels-last input gives a channels-last or a contiguous output, by backend):
+ * a view then fits or not for every candidate alike, or its outcome is unknown.
+ */
+export interface UnknownLayout {
+	readonly unknownAfter: string;
+	readonly candidates?: readonly KnownLayout[];
+}
 
 /** A tensor's shape and layout, as the layout rules read them. */
 export interface Laid {
@@ -55,12 +66,40 @@ export function isContiguous(sizes: readonly number[], strides: readonly number[
 }
 
 /** Strides as a Layout: undefined where they are contiguous. */
-function normalized(shape: Shape, strides: readonly number[]): Layout {
+function normalized(shape: Shape, strides: readonly number[]): KnownLayout {
 	return isContiguous(sizesOf(shape), strides) ? undefined : strides;
 }
 
-export const isUnknownLayout = (l: Layout): l is { readonly unknownAfter: string } =>
+export const isUnknownLayout = (l: Layout): l is UnknownLayout =>
 	l !== undefined && !Array.isArray(l);
+
+/**
+ * `f` of x, where x's layout is one of several candidates: f of each, one layout where they agree,
+ * the candidates where each is known, else unknown.
+ */
+function lift(t: Laid, f: (known: Laid) => Layout): Layout {
+	const l = t.layout;
+	if (!isUnknownLayout(l)) {
+		return f(t);
+	}
+	if (!l.candidates) {
+		return l;
+	}
+	const known: KnownLayout[] = [];
+	for (const r of l.candidates.map((c) => f({ shape: t.shape, layout: c }))) {
+		// A candidate that itself leaves a choice adds its candidates.
+		const more = isUnknownLayout(r) ? r.candidates : [r];
+		if (!more) {
+			return { unknownAfter: l.unknownAfter };
+		}
+		known.push(...more.filter((m) => !known.some((k) => sameLayout(k, m))));
+	}
+	return known.length === 1 ? known[0] : { unknownAfter: l.unknownAfter, candidates: known };
+}
+
+const sameLayout = (a: KnownLayout, b: KnownLayout) =>
+	a === b ||
+	(a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 
 /** A tensor's strides (contiguous ones where its layout is undefined); undefined where unknown. */
 export function stridesOf(t: Laid): readonly number[] | undefined {
@@ -143,6 +182,21 @@ export function viewOutcome(t: Laid, newShape: Shape): ViewOutcome {
 	if (t.layout === undefined || !t.shape) {
 		return { ok: true, layout: undefined };
 	}
+	const candidates = isUnknownLayout(t.layout) ? t.layout.candidates : undefined;
+	if (candidates && isUnknownLayout(t.layout)) {
+		const outcomes = candidates.map((c) =>
+			viewOutcome({ shape: t.shape, layout: c }, newShape),
+		);
+		if (outcomes.every((o) => o.ok)) {
+			return {
+				ok: true,
+				layout: lift(t, (k) => (viewOutcome(k, newShape) as { layout: Layout }).layout),
+			};
+		}
+		if (outcomes.every((o) => !o.ok && o.refused)) {
+			return { ok: false, refused: true };
+		}
+	}
 	if (isUnknownLayout(t.layout)) {
 		return {
 			ok: false,
@@ -166,11 +220,13 @@ export function viewOutcome(t: Laid, newShape: Shape): ViewOutcome {
 
 /** `x.reshape(shape)`: a view where one fits, else a contiguous copy; unknown where NormLens cannot tell which. */
 export function reshapeLayout(t: Laid, newShape: Shape): Layout {
-	const v = viewOutcome(t, newShape);
-	if (v.ok) {
-		return v.layout;
-	}
-	return v.refused ? undefined : { unknownAfter: layoutOrigin(t) };
+	return lift(t, (k) => {
+		const v = viewOutcome(k, newShape);
+		if (v.ok) {
+			return v.layout;
+		}
+		return v.refused ? undefined : { unknownAfter: layoutOrigin(k) };
+	});
 }
 
 const layoutOrigin = (t: Laid): string =>
@@ -193,12 +249,14 @@ export function stridedLike(
 	if (!outShape) {
 		return undefined;
 	}
-	const s = stridesOf(t);
-	if (!s) {
-		return t.shape ? t.layout : undefined;
-	}
-	const out = f(s);
-	return out ? normalized(outShape, out) : { unknownAfter: 'this view' };
+	return lift(t, (k) => {
+		const s = stridesOf(k);
+		if (!s) {
+			return k.shape ? k.layout : undefined;
+		}
+		const out = f(s);
+		return out ? normalized(outShape, out) : { unknownAfter: 'this view' };
+	});
 }
 
 /** `x.unsqueeze(i)`'s strides (PyTorch's: the new dim's stride is the next dim's extent). */
@@ -216,11 +274,25 @@ export function elementwiseLayout(operands: readonly Laid[], outShape: Shape | n
 	if (!outShape || operands.every((o) => o.layout === undefined)) {
 		return undefined;
 	}
-	const unknown = operands.find((o) => isUnknownLayout(o.layout) || !o.shape);
-	if (unknown) {
+	const open = operands.filter((o) => isUnknownLayout(o.layout) && o.layout.candidates);
+	const unknown = operands.find(
+		(o) => (isUnknownLayout(o.layout) && !o.layout.candidates) || !o.shape,
+	);
+	if (!unknown && open.length > 0) {
+		// Each operand whose layout is one of several: every combination (the rest by recursion).
+		const x = open[0];
+		return lift(x, (k) =>
+			elementwiseLayout(
+				operands.map((o) => (o === x ? k : o)),
+				outShape,
+			),
+		);
+	}
+	const unknownOne = unknown ?? open[0];
+	if (unknownOne) {
 		return {
-			unknownAfter: isUnknownLayout(unknown.layout)
-				? unknown.layout.unknownAfter
+			unknownAfter: isUnknownLayout(unknownOne.layout)
+				? unknownOne.layout.unknownAfter
 				: 'an element-wise op on a non-contiguous tensor',
 		};
 	}
@@ -273,11 +345,13 @@ export function elementwiseLayout(operands: readonly Laid[], outShape: Shape | n
 
 /** An op on x that copies it in x's layout (`clone()`, a cast, `x.to(…)` to another dtype). */
 export function preservedLayout(t: Laid): Layout {
-	const s = stridesOf(t);
-	if (!s || !t.shape) {
-		return t.layout;
-	}
-	return isDense(sizesOf(t.shape), s) ? t.layout : elementwiseLayout([t], t.shape);
+	return lift(t, (k) => {
+		const s = stridesOf(k);
+		if (!s || !k.shape) {
+			return k.layout;
+		}
+		return isDense(sizesOf(k.shape), s) ? k.layout : elementwiseLayout([k], k.shape);
+	});
 }
 
 /**
@@ -298,6 +372,10 @@ export type BasicIndexItem = 'int' | 'none' | 'ellipsis' | { step: number };
  * multiplies its dim's stride by its step, None unsqueezes where it stands).
  */
 export function basicIndexLayout(t: Laid, items: readonly BasicIndexItem[], out: Shape): Layout {
+	return lift(t, (k) => knownIndexLayout(k, items, out));
+}
+
+function knownIndexLayout(t: Laid, items: readonly BasicIndexItem[], out: Shape): Layout {
 	const given = stridesOf(t);
 	if (!given || !t.shape) {
 		return t.shape ? t.layout : undefined;
@@ -355,6 +433,8 @@ export function moduleLayout(
 			return batchFirst === undefined
 				? { unknownAfter: `a ${type} whose batch_first NormLens does not know` }
 				: normalized(out, permutedStrides(out));
+		case 'memoryFormat':
+			return x ? memoryFormatLayout(x, type, out) : undefined;
 		case 'mha':
 			return out.length !== 3 || batchFirst === false
 				? undefined
@@ -378,8 +458,10 @@ export function mayBeItself(x: Laid | undefined, what: string): Layout {
 	if (!x) {
 		return undefined;
 	}
-	const p = preservedLayout(x);
-	return p === x.layout ? p : { unknownAfter: what };
+	return lift(x, (k) => {
+		const p = preservedLayout(k);
+		return p === k.layout ? p : { unknownAfter: what };
+	});
 }
 
 /** A value as the layout rules read it: a tensor, or a parameter (contiguous); nothing for any other. */
@@ -436,4 +518,50 @@ export function withFunctionLayout(
 							: freshOrUnknown(inputs, `\`${label}(…)\``);
 	}
 	return result;
+}
+
+/**
+ * PyTorch's `is_channels_last_strides_2d` / `_3d` (c10/core/MemoryFormat.h): the strides increase
+ * from C to W, H (D) and N, the heuristic `suggest_memory_format` reads.
+ */
+function channelsLastLike(sizes: readonly number[], strides: readonly number[]): boolean {
+	const order = sizes.length === 4 ? [1, 3, 2, 0] : sizes.length === 5 ? [1, 4, 3, 2, 0] : [];
+	if (order.length === 0 || strides[1] === 0) {
+		return false;
+	}
+	let min = 0;
+	for (const d of order) {
+		if (sizes[d] === 0 || strides[d] < min) {
+			return false;
+		}
+		if (d === 0 && min === strides[1]) {
+			return false;
+		}
+		min = strides[d] * (sizes[d] > 1 ? sizes[d] : 1);
+	}
+	return true;
+}
+
+/** Row-major strides of (N, C, …) laid out as (N, …, C). */
+function channelsLastStrides(out: Shape): number[] {
+	const s = sizesOf(out);
+	const inner = contiguousStrides([s[0], ...s.slice(2), s[1]]);
+	return [inner[0], inner[inner.length - 1], ...inner.slice(1, -1)];
+}
+
+/** A kernel that lays out its output by `suggest_memory_format` of its input (see TorchLayoutRule). */
+function memoryFormatLayout(x: Laid, type: string, out: Shape): Layout {
+	return lift(x, (k) => {
+		const s = stridesOf(k);
+		if (k.layout === undefined || !k.shape || !s) {
+			return k.layout === undefined ? undefined : { unknownAfter: `a ${type}` };
+		}
+		if (out.length !== k.shape.length || !channelsLastLike(sizesOf(k.shape), s)) {
+			return undefined;
+		}
+		return {
+			unknownAfter: `a ${type} of a channels-last input (its output is channels-last or contiguous, by PyTorch's backend)`,
+			candidates: [normalized(out, channelsLastStrides(out)), undefined],
+		};
+	});
 }
