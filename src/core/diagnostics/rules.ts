@@ -42,6 +42,13 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
 			"A layer receives a shape its framework rejects (PyTorch's or Keras's own reason).",
 	},
 	{
+		code: 'dtype-mismatch',
+		severities: ['error'],
+		kind: 'error',
+		summary:
+			"A tensor of a dtype the layer or op refuses (an integer tensor given to a layer with float weights: PyTorch's RuntimeError).",
+	},
+	{
 		code: 'index-error',
 		severities: ['error'],
 		kind: 'error',

@@ -11,16 +11,32 @@ import { OTHER_PYTHON_BUILTINS, UNDEFINED_NAME_REASONS } from './names';
  * Python's builtins, a module's own names and Python 2's are never taken for undefined.
  */
 export function certainNameError(it: Interpreter, name: string): boolean {
+	// The file being read: the main one, or a module of the project it imports (whose names
+	// are its own: a class there reading a name nothing binds raises when it runs).
+	const source = it.source;
 	const main = it.mainSource;
 	return (
-		it.source === main &&
+		!source.cells &&
 		!main.cells &&
 		!PYTHON_NAMES.has(name) &&
 		!OTHER_PYTHON_BUILTINS.has(name) &&
 		!(name in UNDEFINED_NAME_REASONS) &&
-		!DYNAMIC_NAMES.test(main.text) &&
-		!boundNames(main).has(name)
+		!DYNAMIC_NAMES.test(source.text) &&
+		!boundNames(source).has(name) &&
+		// The main file may set it as the module's attribute (`mod.flag = True`); a star import of
+		// the module's own may bring it.
+		(source === main ||
+			!(
+				DYNAMIC_NAMES.test(main.text) ||
+				setsAttribute(main.text, name) ||
+				/\bimport\s*\*/.test(source.text)
+			))
 	);
+}
+
+/** Whether a text assigns an attribute of this name to some object (`mod.flag = …`). */
+function setsAttribute(text: string, name: string): boolean {
+	return new RegExp(`\\.\\s*${name}\\s*(?:=(?!=)|[-+*/%&|^@]=|//=|\\*\\*=|<<=|>>=)`).test(text);
 }
 
 /**

@@ -48,6 +48,8 @@ const programs: Record<string, string> = {
 	'syntax-error': 'import torch.nn as nn\nm = nn.Sequential(nn.Linear(3, 4)\nx = 1\n',
 	'shape-mismatch':
 		'import torch\nimport torch.nn as nn\nm = nn.Sequential(nn.Linear(3, 4))\ny = m(torch.randn(2, 5))\n',
+	'dtype-mismatch':
+		'import torch\nimport torch.nn as nn\nm = nn.Sequential(nn.Linear(3, 4))\ny = m(torch.randint(0, 5, (2, 3)))\n',
 	'index-error':
 		'import torch\nimport torch.nn as nn\nclass N(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n        return self.fc(x[0, 0, 0])\nn = N()\ny = n(torch.randn(2, 3))\n',
 	'unpack-error':

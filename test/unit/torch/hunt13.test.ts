@@ -56,4 +56,156 @@ model = keras.Sequential([keras.Input((8,)), layers.Dense(units)])
 		const m = model(code, 'model');
 		assert.strictEqual(m?.totals.total, null);
 	});
+
+	it("a name nothing binds, read by a class of an imported module: Python's NameError (yassouali's GCN counted 25,394,294 where PyTorch raises), unless the file sets it as the module's attribute", () => {
+		const mod = `import torch.nn as nn
+class M(nn.Module):
+    def __init__(self, n=3):
+        super().__init__()
+        self.fc = nn.Linear(n, n)
+        if freeze_backbone:
+            pass
+`;
+		const readModule = (name: string) => (name === 'gcn' ? mod : undefined);
+		const raises = analyzePython('from gcn import M\nm = M()\n', { readModule });
+		assert.strictEqual(raises.models.find((x) => x.name === 'm')?.totals.total, null);
+		assert.ok(
+			raises.diagnostics.some((d) => /NameError/.test(d.message) && d.severity === 'error'),
+		);
+		// `gcn.freeze_backbone = True` defines it before M() runs (PyTorch: 12): no error.
+		const set = analyzePython(
+			'import gcn\nfrom gcn import M\ngcn.freeze_backbone = True\nm = M()\n',
+			{
+				readModule,
+			},
+		);
+		assert.ok(!set.diagnostics.some((d) => /NameError/.test(d.message)));
+	});
+
+	it('exec(code) runs the code: modules it assigns to self are registered (PyTorch 24, NormLens said 6); a string NormLens cannot read makes what it reaches unknown', () => {
+		const code = `import sys
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 2)
+        for i in range(3):
+            exec(f'self.block{i} = nn.Linear(2, 2)')
+class N(nn.Module):
+    def __init__(self):
+        super().__init__()
+        k = 3
+        exec('k = 5\\nself.b = nn.Linear(k, k)')
+        self.c = nn.Linear(k, 1)
+class U(nn.Module):
+    def __init__(self, code):
+        super().__init__()
+        self.a = nn.Linear(2, 2)
+        exec(code)
+exec("g = nn.Sequential(nn.Linear(4, 4))")
+m = M()
+n = N()
+u = U(sys.argv[1])
+`;
+		// In a function, exec's assignments do not rebind the locals: k stays 3 (b: 5×5+5, c: 3+1).
+		assert.strictEqual(model(code, 'm')?.totals.total, 24);
+		assert.strictEqual(model(code, 'n')?.totals.total, 34);
+		assert.strictEqual(model(code, 'g')?.totals.total, 20);
+		assert.strictEqual(model(code, 'u')?.totals.total, null);
+	});
+
+	it('an integer tensor given to a layer with float weights, or multiplied by a float matrix: PyTorch raises RuntimeError, so no shape (an Embedding takes indices)', () => {
+		const code = `import torch, torch.nn as nn
+class LinLong(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(4, 3)
+    def forward(self, x):
+        return self.l(x.long())
+class Matmul(nn.Module):
+    def forward(self, x):
+        return x @ x.long().t()
+class Bmm(nn.Module):
+    def forward(self, x):
+        return torch.bmm(x, x.int().transpose(1, 2))
+class Emb(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.e = nn.Embedding(10, 3)
+        self.l = nn.Linear(3, 2)
+    def forward(self, x):
+        return self.l(self.e(x.long()))
+# normlens: input (2, 4)
+m_lin_long = LinLong()
+# normlens: input (2, 4)
+m_matmul = Matmul()
+# normlens: input (2, 3, 4)
+m_bmm = Bmm()
+# normlens: input (2, 4)
+m_emb = Emb()
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		assert.strictEqual(out('m_lin_long'), null);
+		assert.strictEqual(out('m_matmul'), null);
+		assert.strictEqual(out('m_bmm'), null);
+		assert.deepStrictEqual(out('m_emb'), [2, 4, 2]);
+		assert.ok(
+			r.diagnostics.some((d) => d.code === 'dtype-mismatch' && /Linear/.test(d.message)),
+		);
+		// The counts stay: the layers exist, only their forward raises.
+		assert.strictEqual(r.models.find((m) => m.name === 'm_lin_long')?.totals.total, 15);
+	});
+
+	it('tensor operands broadcast with x in masked_fill / clamp / clip; an in-place op cannot grow x; an empty list of dims reduces them all (PyTorch 1.13)', () => {
+		const code = `import torch, torch.nn as nn
+T = lambda: torch.zeros(3, 2, 4)
+class Big(nn.Module):
+    def forward(self, x):
+        return x.masked_fill(torch.zeros(3, 2, 4, dtype=torch.bool), 0.0)
+class Clip(nn.Module):
+    def forward(self, x):
+        return torch.clip(x, min=torch.zeros(3, 1, 1), max=torch.zeros(1, 4))
+class IAdd(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y += T()
+        return y
+class Add_(nn.Module):
+    def forward(self, x):
+        return x.clone().add_(torch.ones(4))
+class Grow_(nn.Module):
+    def forward(self, x):
+        return x.clone().clamp_(min=torch.zeros(3, 1, 1))
+class Sum(nn.Module):
+    def forward(self, x):
+        return x.sum(dim=[]) + x.mean(dim=(), keepdim=True)
+# normlens: input (2, 4)
+m_big = Big()
+# normlens: input (2, 4)
+m_clip = Clip()
+# normlens: input (2, 4)
+m_iadd = IAdd()
+# normlens: input (2, 4)
+m_add_ = Add_()
+# normlens: input (2, 4)
+m_grow = Grow_()
+# normlens: input (2, 3)
+m_sum = Sum()
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		assert.deepStrictEqual(out('m_big'), [3, 2, 4]);
+		assert.deepStrictEqual(out('m_clip'), [3, 2, 4]);
+		assert.strictEqual(out('m_iadd'), null);
+		assert.deepStrictEqual(out('m_add_'), [2, 4]);
+		assert.strictEqual(out('m_grow'), null);
+		assert.deepStrictEqual(out('m_sum'), [1, 1]);
+		assert.strictEqual(
+			r.diagnostics.filter((d) => /doesn't match the broadcast shape/.test(d.message)).length,
+			2,
+		);
+	});
 });

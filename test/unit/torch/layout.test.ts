@@ -327,6 +327,58 @@ f = F()
 	});
 });
 
+describe('tensor layouts in models people publish', () => {
+	it("dome272's DDPM self-attention: a batch-first MultiheadAttention's output is a transposed view or contiguous, and the view after it fits either way (PyTorch 1.13: (2, 16, 8, 8))", () => {
+		const code = `${HEADER}
+class SelfAttention(nn.Module):
+    def __init__(self, channels, size):
+        super(SelfAttention, self).__init__()
+        self.channels = channels
+        self.size = size
+        self.mha = nn.MultiheadAttention(channels, 4, batch_first=True)
+        self.ln = nn.LayerNorm([channels])
+        self.ff_self = nn.Sequential(nn.LayerNorm([channels]), nn.Linear(channels, channels), nn.GELU(), nn.Linear(channels, channels))
+
+    def forward(self, x):
+        x = x.view(-1, self.channels, self.size * self.size).swapaxes(1, 2)
+        x_ln = self.ln(x)
+        attention_value, _ = self.mha(x_ln, x_ln, x_ln)
+        attention_value = attention_value + x
+        attention_value = self.ff_self(attention_value) + attention_value
+        return attention_value.swapaxes(2, 1).view(-1, self.channels, self.size, self.size)
+
+
+class Flat(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return out.view(-1, 16)
+
+
+# normlens: input (2, 16, 8, 8)
+sa = SelfAttention(16, 8)
+# normlens: input (2, 5, 8)
+flat = Flat()
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		assert.deepStrictEqual(out('sa'), [2, 16, 8, 8]);
+		// An LSTM's batch-first output is the transposed view of its time-major one: PyTorch refuses.
+		assert.strictEqual(out('flat'), null);
+		assert.ok(
+			r.diagnostics.some(
+				(d) => d.severity === 'error' && /view size is not compatible/.test(d.message),
+			),
+		);
+		assert.deepStrictEqual(pytorchOn(code, ['sa'], [2, 16, 8, 8]), [[2, 16, 8, 8]]);
+		assert.deepStrictEqual(pytorchOn(code, ['flat'], [2, 5, 8]), ['raises']);
+	});
+});
+
 /** PyTorch's outputs of the named models on one input shape. */
 function pytorchOn(code: string, names: string[], shape: number[]): (number[] | 'raises')[] {
 	const script = `

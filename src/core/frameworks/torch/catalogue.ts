@@ -166,8 +166,8 @@ export interface TorchModuleSpec {
  * `pointwise`: an element-wise kernel (TensorIterator: the input's order of dims); `maybeSelf`: the
  * input itself or an element-wise copy (dropout: eval mode returns x); `same`: the input itself;
  * `contiguous`: a fresh row-major tensor whatever the input; `reshape`: `x.reshape(…)`'s (a view
- * where one fits); `rnn`: `batch_first` outputs are a transposed view; `mha`: unknown when
- * `batch_first` (its fast path and its other path differ), else contiguous; `memoryFormat`: PyTorch's
+ * where one fits); `rnn`: `batch_first` outputs are a transposed view; `mha`: when
+ * `batch_first`, a transposed view or (its inference fast path) contiguous, both kept as candidates; `memoryFormat`: PyTorch's
  * `suggest_memory_format` (convolutions, pools, batch / group / instance norms): contiguous, or for a
  * channels-last-like 4-D / 5-D input channels-last or contiguous by backend (both kept as candidates).
  */

@@ -9,6 +9,7 @@ import { rnnHidden } from './layers/recurrent';
 import { lazyOnUnknownInput, materializeLazy } from './nn/build';
 import { noteWrites } from './ops/tensorWrites';
 import { laidTensor, moduleLayout } from './ops/layout';
+import { integerIntoWeights } from './ops/dtypeChecks';
 import { freshTensors, sourcesOf, stamp, union } from './flow';
 import {
 	CallRecord,
@@ -340,10 +341,21 @@ export class ForwardTracer {
 			lazyOnUnknownInput(m, inputShapeCause([first]));
 		}
 		const noTarget = spec.category === 'loss' ? missingTarget(m, args) : undefined;
+		const wrongDtype = integerIntoWeights(m, spec, first);
 		if (noTarget) {
 			// `self.criterion(x, y)` with y=None (PSPNet's forward in training mode): a TypeError.
 			outCause = noTarget;
 			this.raised(noTarget);
+		} else if (wrongDtype) {
+			const cause = raisedCause(wrongDtype, m.range);
+			this.s.report({
+				range: m.range,
+				severity: 'error',
+				code: 'dtype-mismatch',
+				message: `${wrongDtype}.`,
+			});
+			outCause = cause;
+			this.raised(cause);
 		} else if (
 			// A module PyTorch refused to build has no forward to check: its shape stays unknown for that cause.
 			!m.initRaises &&

@@ -33,7 +33,12 @@ import { freshTensors, sourcesOf, stamp, UNKNOWN_FLOW } from './flow';
 import { einopsCall } from './ops/einops';
 import { functional } from './ops/functional';
 import { linalgFunction } from './ops/linalg';
-import { tensorAttribute, tensorBinaryOp, tensorUnaryOp } from './ops/tensorOperators';
+import {
+	inPlaceTensorOp,
+	tensorAttribute,
+	tensorBinaryOp,
+	tensorUnaryOp,
+} from './ops/tensorOperators';
 import { tensorCall } from './ops/tensorCalls';
 import { torchFunction } from './ops/torchFunctions';
 import { dataConstructor } from './datasets';
@@ -475,6 +480,14 @@ export class TorchRuntime implements Runtime, TorchSession {
 		// `x += 1` on a tensor writes into x (other names for it, and its views, see the change).
 		if (a.k === 'obj' && a.obj instanceof TorchTensor) {
 			a.obj.written();
+			return inPlaceTensorOp(
+				(o, x, y, at) => this.binaryOp(o, x, y, at),
+				(d) => this.report(d),
+				op,
+				a.obj,
+				b,
+				range,
+			);
 		}
 		if (!(a.k === 'obj' && a.obj instanceof TorchModule)) {
 			return undefined;

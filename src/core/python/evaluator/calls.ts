@@ -34,6 +34,7 @@ import { objectSetAttr } from './assignment';
 import { keyText, nameKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { deepCopy, shallowCopy } from '../deepCopy';
+import { execCall } from './exec';
 
 /**
  * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
@@ -69,7 +70,9 @@ function callExpressionInner(it: Interpreter, node: SyntaxNode, scope: Scope): V
 	} finally {
 		it.assignTarget = saved;
 	}
-	const named = evalOfName(it, calleeNode, callee, args, scope);
+	const named =
+		evalOfName(it, calleeNode, callee, args, scope) ??
+		execCall(it, calleeNode, callee, args, scope);
 	return named ?? call(it, callee, args);
 }
 

@@ -1,4 +1,11 @@
 // The ops that keep their input's shape, by name; tensor methods and F.* read it alike.
+import type { Shape } from '../../../../protocol/analysis';
+import type { CallArgs } from '../../../python/contract';
+import { broadcast, sameShape } from '../../common/shapes';
+import { ShapeError } from '../../common/spec';
+import { TorchParam, TorchTensor } from '../objects';
+
+const fmt = (s: Shape) => `[${s.map((d) => d ?? '?').join(', ')}]`;
 
 /** Functional ops that keep their input's shape. */
 export const elementwise = new Set([
@@ -117,3 +124,53 @@ export const TORCH_ELEMENTWISE = (
 	'exp2 erf erfc trunc round frac sinh cosh tan atan asin acos asinh acosh atanh nan_to_num ' +
 	'logical_not deg2rad rad2deg positive isnan isinf isfinite signbit'
 ).split(' ');
+
+/** Element-wise methods whose tensor operands broadcast with the receiver (`x.masked_fill(mask, 0)`). */
+const BROADCASTING = new Set([
+	'masked_fill',
+	'clamp',
+	'clip',
+	'clamp_min',
+	'clamp_max',
+	'add_',
+	'sub_',
+	'mul_',
+	'div_',
+	'pow_',
+	'masked_fill_',
+	'clamp_',
+	'clip_',
+	'clamp_min_',
+	'clamp_max_',
+]);
+
+/**
+ * The shape of an element-wise method's result: the receiver's, or its broadcast with the tensor
+ * operands (`x.masked_fill(mask, 0)` of a larger mask is the larger); null where an operand's shape
+ * is unknown. An in-place method cannot grow its receiver: PyTorch's RuntimeError (a ShapeError).
+ */
+export function elementwiseShape(name: string, s: Shape, args: CallArgs): Shape | null {
+	if (!BROADCASTING.has(name)) {
+		return s;
+	}
+	const operands = [...args.positional, ...args.keywords.values()].flatMap((v) =>
+		v.k === 'obj' && (v.obj instanceof TorchTensor || v.obj instanceof TorchParam)
+			? [v.obj]
+			: [],
+	);
+	let out: Shape | null = s;
+	for (const { shape: o } of operands) {
+		out = out && o ? broadcast(out, o) : null;
+		if (out === null && o) {
+			throw new ShapeError(
+				`the operand of shape ${fmt(o)} does not broadcast with ${fmt(s)}`,
+			);
+		}
+	}
+	if (name.endsWith('_') && out && !sameShape(out, s)) {
+		throw new ShapeError(
+			`output with shape ${fmt(s)} doesn't match the broadcast shape ${fmt(out)} (an in-place op cannot grow its tensor)`,
+		);
+	}
+	return out;
+}

@@ -436,10 +436,12 @@ export function moduleLayout(
 		case 'memoryFormat':
 			return x ? memoryFormatLayout(x, type, out) : undefined;
 		case 'mha':
+			// The batch-first output is a transposed view, except on PyTorch's inference fast path.
 			return out.length !== 3 || batchFirst === false
 				? undefined
 				: {
-						unknownAfter: `a batch-first ${type} (its output is a transposed view except on PyTorch's inference fast path)`,
+						unknownAfter: `a batch-first ${type} (a transposed view, or contiguous on PyTorch's inference fast path)`,
+						candidates: [normalized(out, permutedStrides(out)), undefined],
 					};
 		default:
 			return freshOrUnknown(inputs, `a ${type}`);

@@ -2,23 +2,25 @@
 import type { Shape } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { asInt, asSequence, isFloat, tuple, UNKNOWN, Value } from '../../../python/values';
-import { deviceOnly } from '../device';
 import { opTable } from '../../common/opTable';
 import { broadcast, reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
-import { CAST_METHODS, dtypeAfter, dtypeNamed, LEGACY_TYPES, TorchDtype } from '../dtypes';
+import { dtypeAfter } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
-import { elementwise } from './elementwise';
+import { elementwise, elementwiseShape } from './elementwise';
 import { LINALG_METHODS, TUPLE_LINALG_METHODS } from './linalg';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
 import { methodCall, moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
 import { stridedLike } from './layout';
 import { withMethodLayout } from './methodLayouts';
+import { dtypeOfCast, mixedProductDtypes } from './dtypeChecks';
 
 /** A tensor method's call as its rule reads it: the receiver's known shape and the call's arguments. */
 export interface TensorMethodCall {
 	/** The method as written (rules shared by several names tell them apart). */
 	name: string;
+	/** The receiver. */
+	self: TorchTensor;
 	s: Shape;
 	/** The positional arguments. */
 	a: Value[];
@@ -65,6 +67,12 @@ const matrixProduct: TensorMethodRule = (c) => {
 		a[0]?.k === 'obj' && (a[0].obj instanceof TorchTensor || a[0].obj instanceof TorchParam)
 			? a[0].obj.shape
 			: null;
+	// An integer tensor times a floating one: PyTorch's RuntimeError whatever the shapes.
+	const mixed = mixedProductDtypes({ k: 'obj', obj: c.self }, a[0]);
+	const refusal = mixed && `a matrix product of ${mixed} tensors: PyTorch raises RuntimeError`;
+	if (refusal) {
+		throw new ShapeError(refusal, 'dtype-mismatch');
+	}
 	return out(other ? productShape(name, s, other) : null);
 };
 
@@ -150,8 +158,9 @@ const reduction: TensorMethodRule = (c) => {
 		return out([]);
 	}
 	const list = asSequence(dimV) ?? [dimV];
-	const ds = list.map(axis);
-	if (ds.some((d) => d === undefined)) {
+	// An empty list of dims reduces them all (PyTorch 1.13; logsumexp raises).
+	const ds = list.length === 0 && name !== 'logsumexp' ? s.map((_, i) => i) : list.map(axis);
+	if (ds.some((d) => d === undefined) || (ds.length === 0 && s.length > 0)) {
 		return out(null);
 	}
 	const keepdim = keep?.k === 'bool' && keep.v;
@@ -496,41 +505,6 @@ const tensorMethods = opTable<TensorMethodRule>({
  */
 
 /**
- * The dtype of an element-wise method's result: a cast's (`x.long()`, `x.to(torch.float16)`,
- * `x.type_as(y)`), the receiver's for a move or an in-place op (which returns the receiver), else
- * by the element-wise rules (DTYPE_RULES); undefined where NormLens cannot tell.
- */
-function dtypeOfCast(t: TorchTensor, name: string, args: CallArgs): TorchDtype | undefined {
-	const cast = CAST_METHODS[name];
-	if (cast) {
-		return cast;
-	}
-	if (name.endsWith('_')) {
-		return t.dtype;
-	}
-	const first = args.positional[0];
-	if (name === 'to' || name === 'type' || name === 'type_as') {
-		const other =
-			first?.k === 'obj' &&
-			(first.obj instanceof TorchTensor || first.obj instanceof TorchParam)
-				? first.obj
-				: undefined;
-		if (name === 'type_as' || other) {
-			return other?.dtype;
-		}
-		const named = args.keywords.get('dtype') ?? args.positional.find((v) => !deviceOnly(v));
-		if (named === undefined) {
-			// `x.to(device)`, `x.to('cuda')` keep the dtype; `x.type()` gives a string (not a tensor).
-			return name === 'to' ? t.dtype : undefined;
-		}
-		return named.k === 'str' && name === 'type'
-			? LEGACY_TYPES[named.v.replace(/^torch\.(?:cuda\.)?/, '')]
-			: dtypeNamed(named);
-	}
-	return dtypeAfter(name, t.dtype, args);
-}
-
-/**
  * Methods whose result is a Python value or a tuple of tensors, never one tensor: of a tensor whose
  * shape is unknown, an unknown value (with the receiver's cause, shapeCauses.ts). The shape reads
  * among them (size, dim, numel…) are SHAPE_READS.
@@ -572,9 +546,12 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 	});
 	if (elementwise.has(name)) {
 		// `idx.long()` is int64 whatever idx held: an index (`table[idx.long()]`), not a mask.
-		const cast = new TorchTensor(s, t.producer, dtypeOfCast(t, name, args)).viewOf(t);
-		const result: Value = { k: 'obj', obj: cast };
-		return s ? withMethodLayout(t, methodCall(s, name, a, args, out), result) : result;
+		const shape = s && elementwiseShape(name, s, args);
+		const result: Value = {
+			k: 'obj',
+			obj: new TorchTensor(shape, t.producer, dtypeOfCast(t, name, args)).viewOf(t),
+		};
+		return s ? withMethodLayout(t, methodCall(t, s, name, a, args, out), result) : result;
 	}
 	const read = valueMethods.get(name)?.(t, args);
 	if (read) {
@@ -585,7 +562,7 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 		// `q, k, v = x.split(n, dim=2)` then says why x's shape was lost, not that it cannot unpack.
 		return notATensor.has(name) ? UNKNOWN : out(null);
 	}
-	const c = methodCall(s, name, a, args, out);
+	const c = methodCall(t, s, name, a, args, out);
 	const rule = tensorMethods.get(name);
 	return withMethodLayout(t, c, rule ? rule(c) : out(null));
 }

@@ -425,6 +425,7 @@ export const moreTensorMethods: Record<string, TensorMethodRule> = {
 
 /** A method's call as the shape and layout rules read it. */
 export function methodCall(
+	self: TorchTensor,
 	s: Shape,
 	name: string,
 	a: Value[],
@@ -443,5 +444,5 @@ export function methodCall(
 		const d = list.map((v) => (isFloat(v) ? undefined : asInt(v)));
 		return d.every((x) => x !== undefined) ? (d as number[]) : undefined;
 	};
-	return { name, s, a, args, out, axis, dimsArg };
+	return { name, self, s, a, args, out, axis, dimsArg };
 }

@@ -1,10 +1,11 @@
 // Tensor attributes (`x.shape`, `x.T`), a parameter's own methods, and Python's operators on tensors.
-import type { Shape, TextRange } from '../../../../protocol/analysis';
+import type { AnalysisDiagnostic, Shape, TextRange } from '../../../../protocol/analysis';
 import type { CallArgs } from '../../../python/contract';
 import { isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
 import { DEFAULT_FLOAT, isFloatingDtype, Operand, resultType, TorchDtype } from '../dtypes';
 import { paramTensor, TorchParam, TorchTensor } from '../objects';
+import { mixedProductDtypes } from './dtypeChecks';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
 import { elementwiseLayout, laidTensor, permutedLayout } from './layout';
@@ -184,6 +185,13 @@ export function tensorBinaryOp(
 	if (sa === null || sb === null) {
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
+	const mixed = op === '@' ? mixedProductDtypes(a, b) : undefined;
+	if (mixed && range) {
+		return {
+			k: 'obj',
+			obj: raisedTensor(`\`x @ y\` of ${mixed}: PyTorch raises RuntimeError`, range),
+		};
+	}
 	const out = op === '@' ? matmulShape(sa, sb) : broadcast(sa, sb);
 	// From two known shapes, no shape is PyTorch's RuntimeError: the cause says so, where it is.
 	if (out === null && range) {
@@ -272,4 +280,26 @@ function integerValues(op: string, a: Value, b: Value, sameShape: boolean): numb
 		out.push(r);
 	}
 	return out;
+}
+
+/**
+ * `x += y` on a tensor: x's own storage takes the result, so a y that would grow it by broadcasting
+ * is PyTorch's RuntimeError; else what `x + y` gives.
+ */
+export function inPlaceTensorOp(
+	binary: (op: string, a: Value, b: Value, range: TextRange) => Value | undefined,
+	report: (d: AnalysisDiagnostic) => void,
+	op: string,
+	x: TorchTensor,
+	b: Value,
+	range: TextRange,
+): Value | undefined {
+	const v = binary(op, { k: 'obj', obj: x }, b, range);
+	const out = v?.k === 'obj' && v.obj instanceof TorchTensor ? v.obj.shape : null;
+	if (!x.shape || !out || sameShape(out, x.shape)) {
+		return v;
+	}
+	const message = `\`x ${op}= y\`: output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(out)} (an in-place op cannot grow its tensor)`;
+	report({ range, severity: 'error', code: 'shape-mismatch', message: `${message}.` });
+	return { k: 'obj', obj: raisedTensor(message, range) };
 }

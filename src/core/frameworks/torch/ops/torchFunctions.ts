@@ -16,6 +16,7 @@ import { einsumShape, fmtShape } from './shapes';
 import { tensorMethodAt } from './tensorMethodAt';
 import { withFunctionLayout } from './layout';
 import { productShape, tensorOrParam } from './tensorMethodsMore';
+import { mixedProductDtypes } from './dtypeChecks';
 import { tensorBinaryOp } from './tensorOperators';
 import { FACTORIES, TorchFunctionRule } from './torchFactories';
 
@@ -101,6 +102,13 @@ LAID_OUT.add(asTensorMethod);
 const matrixProduct: TorchFunctionRule = (c) => {
 	const { name, a, tensorArg } = c;
 	const [x, y] = [tensorArg(a[0])?.shape, tensorArg(a[1])?.shape];
+	const mixed = mixedProductDtypes(a[0], a[1]);
+	if (mixed) {
+		const range = c.ctx.range(c.args.node);
+		const message = `torch.${name} of ${mixed} tensors: PyTorch raises RuntimeError.`;
+		c.report({ range, severity: 'error', code: 'dtype-mismatch', message });
+		return { k: 'obj', obj: raisedTensor(message, range) };
+	}
 	return {
 		k: 'obj',
 		obj: new TorchTensor(x && y ? productShape(name, x, y) : null),
@@ -258,8 +266,9 @@ const torchFunctions = opTable<TorchFunctionRule>({
 	// Element-wise, or masking a matrix in place of its values (`torch.tril(torch.ones(n, n))`, the causal mask).
 	tril: keepsShape,
 	triu: keepsShape,
-	clamp: keepsShape,
-	clip: keepsShape,
+	// Tensor bounds broadcast with x (`torch.clamp(x, min=t)`), as the methods do.
+	clamp: asTensorMethod,
+	clip: asTensorMethod,
 	// The in-place forms (`torch.clamp_(x, 0, 1)` in SRGAN's generator): x, its shape kept.
 	...Object.fromEntries(
 		'clamp_ clip_ relu_ sigmoid_ tanh_ exp_ abs_ neg_ sqrt_ zero_'
