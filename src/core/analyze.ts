@@ -431,9 +431,11 @@ function checkSizes(models: ModelSummary[]): AnalysisDiagnostic[] {
 		}
 		const t = m.totals;
 		const layerCause = m.layers.find((l) => l.params === null && l.unknown)?.unknown;
-		// A PyTorch row holding a buffer of unknown size has no count, yet the parameters are known
-		// (the model's buffers are then unknown): summaries.ts counts them apart.
-		const rowsExplained = m.framework === 'torch' && t.buffers === null;
+		// A PyTorch row holding a buffer of unknown size, or a parameter whose requires_grad is
+		// unknown, has no count, yet the parameters are known (the model's buffers or trainable
+		// split are then unknown): summaries.ts counts them apart.
+		const rowsExplained =
+			m.framework === 'torch' && (t.buffers === null || t.trainable === null);
 		if (
 			t.total !== null &&
 			((!rowsExplained && m.layers.some((l) => l.params === null && l.unknown)) ||

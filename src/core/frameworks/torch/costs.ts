@@ -133,7 +133,7 @@ export function moduleParams(m: TorchModule): { total: number; trainable: number
 	}
 	const params = new Set<TorchParam>();
 	all.forEach((x) => x.params.forEach((p) => params.add(p)));
-	if ([...params].some((p) => p.shape === null)) {
+	if ([...params].some((p) => p.shape === null || p.gradCause)) {
 		return null;
 	}
 	return [...params].reduce(

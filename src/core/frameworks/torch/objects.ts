@@ -6,7 +6,7 @@
  */
 import type { Shape, TextRange } from '../../../protocol/analysis';
 import type { CallSites } from '../../python/parse';
-import { findMethod } from '../../python/values';
+import { causeOf, findMethod } from '../../python/values';
 import type { Cause, ClassValue, FrameworkObject, Value } from '../../python/values';
 import type { TorchModuleSpec } from './catalogue';
 import type { ForwardHook } from './nn/hooks';
@@ -25,6 +25,8 @@ export class TorchParam implements FrameworkObject {
 	 * raises (its `taint` then says where).
 	 */
 	uninitialized = false;
+	/** Why `requires_grad` is unknown: set to a value NormLens cannot determine (`p.requires_grad = not args.freeze`). */
+	gradCause?: Cause;
 	/** A buffer's integer or bool dtype (castProofDtype), where the tensor registered as it had one (Swin's int64 `relative_position_index`). */
 	dtype?: TorchDtype;
 	/** `if p:` is its value (PyTorch raises for more than one): NormLens does not know it. */
@@ -303,6 +305,28 @@ export function weightsCause(m: TorchModule): Cause | undefined {
 		m.unknownCause ??
 		[...m.params.values(), ...m.buffers.values()].find((p) => p.unknownCause)?.unknownCause
 	);
+}
+
+/** Why whether a parameter of m (its own) is trainable is unknown, where one's is. */
+export function gradCauseOf(m: TorchModule): Cause | undefined {
+	return [...m.params.values()].find((p) => p.gradCause)?.gradCause;
+}
+
+/**
+ * Sets `requires_grad` of a parameter: a bool (or true where no flag is given), else unknown for
+ * the flag's cause.
+ */
+export function setRequiresGrad(
+	p: TorchParam,
+	flag: Value | undefined,
+	fallback: () => Cause,
+): void {
+	if (flag === undefined || flag.k === 'bool') {
+		p.requiresGrad = flag?.k === 'bool' ? flag.v : true;
+		p.gradCause = undefined;
+	} else {
+		p.gradCause = causeOf(flag) ?? fallback();
+	}
 }
 
 export function walk(m: TorchModule, seen = new Set<TorchModule>()): TorchModule[] {

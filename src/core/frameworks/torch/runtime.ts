@@ -25,6 +25,7 @@ import { cloneObject, stackedModule } from './nn/copies';
 import { moduleMethod } from './nn/methods';
 import { convertSyncBatchNorm, moduleWrappers, pruneModule, wrapModule } from './nn/nnUtils';
 import { parameterContainer } from './nn/parameterContainers';
+import { GlobalNames } from './nn/globalNames';
 import { autogradClassAttr, autogradContextMethod } from './autogradFunction';
 import { moduleAttribute, moduleHasAttr, setAttribute } from './nn/registration';
 import { isModuleBase, refusedAssignment, runModuleInit } from './nn/moduleInit';
@@ -125,6 +126,7 @@ export class TorchRuntime implements Runtime, TorchSession {
 	private readonly deferredCalls = new WeakMap<ModelSummary, TorchModule>();
 	/** Set when a notebook's stored outputs will be checked against the summaries (SummaryRecords). */
 	checksPrinted = false;
+	private readonly globalNames = new GlobalNames();
 	/** A `torch.set_default_dtype(…)` call: tensors made after it may not be float32 (torchinfo's byte sizes). */
 	private defaultDtypeCause: Cause | undefined;
 
@@ -386,12 +388,8 @@ export class TorchRuntime implements Runtime, TorchSession {
 
 	bind(name: string, value: Value, definedAt?: TextRange): void {
 		const m = value.k === 'obj' && value.obj instanceof TorchModule ? value.obj : undefined;
-		if (m && !m.attached) {
-			m.varName ??= name;
-			if (!m.createdAtTop) {
-				[m.varName, m.definedAt] = [name, definedAt ?? m.definedAt];
-			}
-		} else if (m && definedAt) {
+		this.globalNames.bind(name, m && !m.attached ? m : undefined, definedAt);
+		if (m?.attached && definedAt) {
 			bindPart(this, roots(this.modules), name, m, definedAt);
 		}
 	}
@@ -521,7 +519,12 @@ export class TorchRuntime implements Runtime, TorchSession {
 		if (name === 'forward' && obj.spec?.container === 'sequential') {
 			return this.forward.sequentialForward(obj, args, ctx);
 		}
-		return undefined;
+		// `super().train(mode)` in a class's own train(): nn.Module's (its children's own run).
+		return name === 'forward'
+			? undefined
+			: moduleMethod(this, obj, name, args, ctx, (m, a, c) =>
+					this.forward.callModule(m, a, c),
+				);
 	}
 
 	//#endregion

@@ -17,6 +17,7 @@ import { unknownInputCause } from './shapeCauses';
 import {
 	CallRecord,
 	FlowRef,
+	gradCauseOf,
 	modulePaths,
 	OpRecord,
 	TorchModule,
@@ -254,7 +255,7 @@ function flowSources(
 /** The first cause, in module order, of a model's unknown totals. */
 function totalsCause(root: TorchModule, rows: LayerSummary[]): Cause {
 	for (const m of walk(root)) {
-		const c = weightsCause(m);
+		const c = weightsCause(m) ?? gradCauseOf(m);
 		if (c) {
 			return c;
 		}
@@ -292,7 +293,8 @@ function row(m: TorchModule, name: string, rootCalled = false): LayerSummary {
 		config[k] = toJson(v);
 	}
 	let params: LayerSummary['params'] = null;
-	if (weights && !unknownShape) {
+	const gradCause = gradCauseOf(m);
+	if (weights && !unknownShape && !gradCause) {
 		const n = (w: WeightInfo) => w.shape.reduce((x, y) => x * y, 1);
 		const total = weights.filter((w) => w.kind === 'param').reduce((s, w) => s + n(w), 0);
 		const trainable = weights
@@ -304,6 +306,7 @@ function row(m: TorchModule, name: string, rootCalled = false): LayerSummary {
 	const unknownCause =
 		params === null
 			? (weightsCause(m) ??
+				gradCause ??
 				firstCause(m.config.values()) ?? {
 					reason: `NormLens cannot determine the parameters of this ${m.type}`,
 					range: m.range,
@@ -391,9 +394,11 @@ function moduleTotals(root: TorchModule, rows: LayerSummary[]): ModelSummary['to
 	const n = (p: TorchParam) => (p.shape as number[]).reduce((x, y) => x * y, 1);
 	const paramsKnown = !params.some(lost);
 	const total = paramsKnown ? params.reduce((s, p) => s + n(p), 0) : null;
-	const trainable = paramsKnown
-		? params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0)
-		: null;
+	// A parameter whose requires_grad NormLens does not know leaves the split unknown, not the total.
+	const trainable =
+		paramsKnown && !params.some((p) => p.gradCause)
+			? params.filter((p) => p.requiresGrad).reduce((s, p) => s + n(p), 0)
+			: null;
 	return {
 		total,
 		trainable,

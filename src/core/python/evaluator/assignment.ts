@@ -200,6 +200,18 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 				setClassAttr(obj.cls, it.source.slice(prop), value);
 			} else if (!prop && target.firstChild) {
 				setItem(it, obj, subscriptKey(it, target.firstChild, scope), value, target);
+			} else if (
+				prop &&
+				obj.k === 'unknown' &&
+				target.firstChild &&
+				(framework || COUNTING_ATTRIBUTES.has(it.source.slice(prop)))
+			) {
+				// `m[3]._parameters['w'].requires_grad = False` through a path NormLens cannot
+				// follow: the models it starts from may have changed.
+				it.taintPaths(target.firstChild, scope, {
+					reason: `NormLens cannot follow what \`${it.snippet(target)} = …\` changes`,
+					range: it.here(target),
+				});
 			}
 			return;
 		}
@@ -207,6 +219,9 @@ function assignTo(it: Interpreter, target: SyntaxNode, value: Value, scope: Scop
 			return;
 	}
 }
+
+/** Attributes whose value decides a count (a parameter's trainability or storage). */
+const COUNTING_ATTRIBUTES = new Set(['requires_grad', 'data']);
 
 /**
  * An edit of a list or dict that may be a framework object's own storage (`editsOwner`: standalone
@@ -504,6 +519,9 @@ export function bindName(it: Interpreter, name: string, value: Value, scope: Sco
 			placed.add(value.obj);
 		}
 		it.runtimes.forEach((r) => r.bind?.(name, value, at));
+	} else if (target === it.globals) {
+		// The global no longer holds what it held (a model keeps its other names).
+		it.runtimes.forEach((r) => r.bind?.(name, value));
 	}
 }
 

@@ -9,14 +9,14 @@ import {
 	tuple,
 	unknown,
 	UNKNOWN,
+	findMethod,
 	Value,
 } from '../../../python/values';
 import { opTable } from '../../common/opTable';
 import {
-	namedModules,
-	namedParameters,
 	paramTensor,
 	postOrder,
+	setRequiresGrad,
 	TorchModule,
 	TorchParam,
 	TorchTensor,
@@ -29,6 +29,7 @@ import { deviceOnly } from '../device';
 import { raisesOnUninitialized } from '../ops/tensorWrites';
 import { parameterMethod } from './parameterContainers';
 import { saveHyperparameters } from './lightning';
+import { listingMethods } from './listings';
 import { attach, holdsNone, holdsUnknown, listSlots, nextListKey } from './registration';
 import { deleteItem, getItem, popItem, updateItems } from './containerItems';
 import { hookMethods } from './hooks';
@@ -129,6 +130,7 @@ const checkedName =
 /** Every nn.Module method NormLens follows, by name; any other is a call the interpreter cannot follow. */
 const moduleMethods = opTable<ModuleMethod>({
 	...hookMethods,
+	...listingMethods,
 	__delitem__: deleteItem,
 	add_module: checkedName('module', registerModule),
 	register_module: checkedName('module', registerModule),
@@ -230,26 +232,6 @@ const moduleMethods = opTable<ModuleMethod>({
 		}
 		return at ? { k: 'obj', obj: at } : undefined;
 	},
-	parameters: (m) => {
-		// A generator in PyTorch: `next(self.parameters())` takes the first (`.new_zeros(…)`, `.device`).
-		return {
-			k: 'list',
-			items: uniqueParams(m).map((p) => ({ k: 'obj', obj: p }) as Value),
-			iterator: true,
-		};
-	},
-	named_parameters: (m) => {
-		// The dotted names PyTorch gives (`layer1.0.conv1.weight`), a shared parameter once: code that freezes by name reads them.
-		return {
-			k: 'list',
-			items: namedParameters(m).map(([name, p]) =>
-				tuple([
-					{ k: 'str', v: name },
-					{ k: 'obj', obj: p },
-				]),
-			),
-		};
-	},
 	state_dict: (m, c) => {
 		// PyTorch's order: a module's own parameters, then its persistent buffers, then each child's
 		// under its name (a shared child under each). The values are detached tensors of their shapes:
@@ -292,17 +274,6 @@ const moduleMethods = opTable<ModuleMethod>({
 		visit(m, '', 0);
 		return why ? unknown(why) : { k: 'dict', entries };
 	},
-	named_modules: (m) => {
-		return {
-			k: 'list',
-			items: namedModules(m).map(([name, x]) =>
-				tuple([
-					{ k: 'str', v: name },
-					{ k: 'obj', obj: x },
-				]),
-			),
-		};
-	},
 	named_children: (m) => {
 		return {
 			k: 'list',
@@ -326,7 +297,6 @@ const moduleMethods = opTable<ModuleMethod>({
 	requires_grad_: (m, c) => {
 		const { a, args, self } = c;
 		const flag = a[0] ?? args.keywords.get('requires_grad');
-		const v = flag?.k === 'bool' ? flag.v : true;
 		// Tensor.requires_grad_ on a lazy module's uninitialized parameter raises ValueError in PyTorch.
 		const raised = uniqueParams(m).filter((p) =>
 			raisesOnUninitialized(p, 'requires_grad_', () => ({
@@ -337,14 +307,17 @@ const moduleMethods = opTable<ModuleMethod>({
 		if (raised.length > 0) {
 			return unknown(raised[0].taint);
 		}
-		uniqueParams(m).forEach((p) => (p.requiresGrad = v));
+		uniqueParams(m).forEach((p) =>
+			setRequiresGrad(p, flag, () => ({
+				reason: '`requires_grad_(…)` gets a flag NormLens cannot determine',
+				range: c.ctx.range(args.node),
+			})),
+		);
 		return self;
 	},
 	// nn.Module.train(mode=True) / eval(): the flag of the module and of every module it holds.
-	eval: (m, { self }) => {
-		walk(m).forEach((x) => (x.training = false));
-		return self;
-	},
+	// PyTorch's eval() is self.train(False): a class's own train() runs (one that freezes its norms).
+	eval: (m, c) => trainTree(m, false, c),
 	train: (m, c) => {
 		const { a, args, ctx, self } = c;
 		const mode = a[0] ?? args.keywords.get('mode');
@@ -357,7 +330,12 @@ const moduleMethods = opTable<ModuleMethod>({
 							reason: '`.train(mode)` gets a mode NormLens cannot determine',
 							range: ctx.range(args.node),
 						});
-		walk(m).forEach((x) => (x.training = flag));
+		if (typeof flag !== 'boolean') {
+			walk(m).forEach((x) => (x.training = flag));
+			return self;
+		}
+		m.training = flag;
+		m.children.forEach((child) => trainTree(child, flag, c));
 		return self;
 	},
 	to: castsDtype,
@@ -593,4 +571,22 @@ export function moduleMethod(
 		}
 	}
 	return moduleMethods.get(name)?.(m, { name, a, args, ctx, self, s, callModule });
+}
+
+/** `m.train(flag)` as PyTorch runs it on a child: the class's own train() where it has one. */
+function trainTree(m: TorchModule, flag: boolean, c: ModuleMethodCall): Value {
+	const own = m.pyClass ? findMethod(m.pyClass, 'train') : undefined;
+	const self: Value = { k: 'obj', obj: m };
+	if (own) {
+		const args = {
+			positional: [{ k: 'bool', v: flag } as Value],
+			keywords: new Map(),
+			node: c.args.node,
+		};
+		c.ctx.callFunction(own.fn, args, self);
+		return self;
+	}
+	m.training = flag;
+	m.children.forEach((child) => trainTree(child, flag, c));
+	return self;
 }

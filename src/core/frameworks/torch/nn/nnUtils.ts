@@ -98,13 +98,17 @@ export function wrapModule(kind: ModuleWrapper, args: CallArgs, ctx: CallContext
 				return unknownHere(`NormLens cannot follow this weight_norm's dim`);
 			}
 			const g = none ? [] : shape.map((x, i) => (i === d ? x : 1));
+			// torch.nn.utils.weight_norm registers new Parameters (trainable, whatever the weight was);
+			// the parametrization keeps the weight's requires_grad.
+			const fresh = (s: number[]) =>
+				kind === 'weightNorm' ? new TorchParam(s, false, true) : param(s);
 			m.params.set(
 				kind === 'weightNorm' ? `${name}_g` : `parametrizations.${name}.original0`,
-				param(g),
+				fresh(g),
 			);
 			m.params.set(
 				kind === 'weightNorm' ? `${name}_v` : `parametrizations.${name}.original1`,
-				param(shape),
+				fresh(shape),
 			);
 			return target;
 		}

@@ -16,7 +16,7 @@ import {
 import { keyText, nameKey } from '../../../python/dictKeys';
 import { torchSubpath } from '../paths';
 import { castProofDtype } from '../dtypes';
-import { TorchModule, TorchParam, TorchTensor } from '../objects';
+import { setRequiresGrad, TorchModule, TorchParam, TorchTensor } from '../objects';
 import type { TorchSession } from '../session';
 
 /** Convolution arguments that PyTorch stores as a tuple of the convolution's rank. */
@@ -217,8 +217,11 @@ export function setAttribute(
 	value: Value,
 	range?: TextRange,
 ): boolean {
-	if (obj instanceof TorchParam && name === 'requires_grad' && value.k === 'bool') {
-		obj.requiresGrad = value.v;
+	if (obj instanceof TorchParam && name === 'requires_grad') {
+		setRequiresGrad(obj, value, () => ({
+			reason: '`requires_grad` is set to a value NormLens cannot determine',
+			range: range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+		}));
 		return true;
 	}
 	if (obj instanceof TorchParam && name === 'data' && range) {

@@ -4,7 +4,7 @@ import type { CallArgs } from '../../../python/contract';
 import { isFloat, UNKNOWN, Value } from '../../../python/values';
 import { broadcast, INTEGER_ARITHMETIC, matmulShape, sameShape } from '../../common/shapes';
 import { DEFAULT_FLOAT, isFloatingDtype, Operand, resultType, TorchDtype } from '../dtypes';
-import { paramTensor, TorchParam, TorchTensor } from '../objects';
+import { paramTensor, setRequiresGrad, TorchParam, TorchTensor } from '../objects';
 import { mixedProductDtypes } from './dtypeChecks';
 import { raisedTensor } from '../shapeCauses';
 import { complexPart } from './fourier';
@@ -128,7 +128,15 @@ export function paramMethod(
 	}
 	if (name === 'requires_grad_') {
 		const flag = args.positional[0] ?? args.keywords.get('requires_grad');
-		obj.requiresGrad = flag?.k === 'bool' ? flag.v : true;
+		setRequiresGrad(obj, flag, () => ({
+			reason: '`requires_grad_(…)` gets a flag NormLens cannot determine',
+			range,
+		}));
+		return { k: 'obj', obj };
+	}
+	if (name === 'detach_' && !obj.isBuffer) {
+		// A leaf Parameter detached in place stops requiring grad (PyTorch 1.13).
+		setRequiresGrad(obj, { k: 'bool', v: false }, () => ({ reason: '', range }));
 		return { k: 'obj', obj };
 	}
 	if (name === 'numel' && obj.shape) {
