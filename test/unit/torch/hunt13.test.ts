@@ -208,4 +208,79 @@ m_sum = Sum()
 			2,
 		);
 	});
+
+	it('a @staticmethod forward takes no self (bubbliiiing’s YOLOv5 SiLU: (1, 2), not a TypeError); y.data = t and y.set_(t) give y the shape of t', () => {
+		const code = `import torch
+import torch.nn as nn
+class SiLU(nn.Module):
+    @staticmethod
+    def forward(x):
+        return x * torch.sigmoid(x)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+        self.act = SiLU()
+    def forward(self, x):
+        return self.act(self.fc(x))
+class Data(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y.data = torch.zeros(5, 5)
+        return y
+class Set(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y.set_(torch.zeros(7))
+        return y
+# normlens: input (1, 3)
+net = Net()
+# normlens: input (2, 3)
+m_data = Data()
+# normlens: input (2, 3)
+m_set = Set()
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		assert.deepStrictEqual(out('net'), [1, 2]);
+		assert.deepStrictEqual(out('m_data'), [5, 5]);
+		assert.deepStrictEqual(out('m_set'), [7]);
+		assert.ok(!r.diagnostics.some((d) => d.severity === 'error'));
+	});
+
+	it('calls PyTorch refuses give no shape: F.pad of odd or too many values, reflect padding past the size, circular wrapping twice; a repeated dim of a reduction; torch.stack of unequal shapes; flatten(2, 1); an interpolation to size 0', () => {
+		const code = `import torch, torch.nn as nn, torch.nn.functional as F
+class Ops(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+    def forward(self, x):
+        if self.k == 0:
+            return F.pad(x, (4, 4), mode='reflect')
+        if self.k == 1:
+            return F.pad(x, (1, 2, 3))
+        if self.k == 2:
+            return F.pad(x, (5, 0), mode='circular')
+        if self.k == 3:
+            return F.pad(x, (1, 1, 1, 1, 1, 1, 1, 1))
+        if self.k == 4:
+            return x.sum(dim=(1, -2))
+        if self.k == 5:
+            return torch.stack([x, x[:, :2]])
+        if self.k == 6:
+            return x.flatten(2, 1)
+        if self.k == 7:
+            return F.interpolate(x.unsqueeze(0), scale_factor=0.1)
+        return F.pad(x, (1, 1), mode='reflect')
+${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => `# normlens: input (2, 3, 4)\nm${k} = Ops(${k})`).join('\n')}
+`;
+		const r = analyzePython(code);
+		const out = (name: string) =>
+			r.models.find((m) => m.name === name)?.calls?.[0]?.outputShape;
+		for (const k of [0, 1, 2, 3, 4, 5, 6, 7]) {
+			assert.strictEqual(out(`m${k}`), null, `m${k}`);
+		}
+		assert.deepStrictEqual(out('m8'), [2, 3, 6]);
+	});
 });

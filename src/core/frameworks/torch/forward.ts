@@ -215,7 +215,12 @@ export class ForwardTracer {
 		}
 		const source = m.pyClass ? findMethod(m.pyClass, 'forward') : undefined;
 		const forward = source
-			? ctx.callFunction(source.fn, args, { k: 'obj', obj: m })
+			? ctx.callFunction(
+					source.fn,
+					args,
+					// A `@staticmethod def forward(x)` takes no self (`self.forward(x)` binds none).
+					source.fn.binding === 'static' ? undefined : { k: 'obj', obj: m },
+				)
 			: undefined;
 		if (forward !== undefined) {
 			const out =

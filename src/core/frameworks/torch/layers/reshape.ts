@@ -241,11 +241,15 @@ export const reshapeShapes = {
 		if (!fs || fs.some((v) => v === undefined)) {
 			return null;
 		}
-		return [
-			x[0],
-			x[1],
-			...x.slice(2).map((d, i) => (d === null ? null : Math.floor(d * (fs[i] as number)))),
-		];
+		const out = x
+			.slice(2)
+			.map((d, i) => (d === null ? null : Math.floor(d * (fs[i] as number))));
+		if (out.some((d) => d !== null && d <= 0)) {
+			throw new ShapeError(
+				`${name}: Input and output sizes should be greater than 0, but got output ${fmt(out)} from ${fmt(x)}`,
+			);
+		}
+		return [x[0], x[1], ...out];
 	},
 	pixelShuffle: (_s, cfg, [x], name) => {
 		const r = int(cfg, 'upscale_factor');

@@ -224,6 +224,14 @@ export function setAttribute(
 		}));
 		return true;
 	}
+	if (obj instanceof TorchTensor && name === 'data') {
+		// `y.data = t`: y now holds t's storage, of t's shape (and dtype).
+		const t = value.k === 'obj' && value.obj instanceof TorchTensor ? value.obj : undefined;
+		obj.written();
+		[obj.shape, obj.dtype, obj.layout] = [t?.shape ?? null, t?.dtype, t?.layout];
+		obj.shapeCause = t ? t.shapeCause : causeOf(value);
+		return true;
+	}
 	if (obj instanceof TorchParam && name === 'data' && range) {
 		// `p.data = t` gives the parameter t's storage, of t's size: the same size counts the same.
 		const shape =

@@ -206,7 +206,8 @@ const maxUnpool =
 	};
 
 /** F.pad(x, pads): pads given from the last dim backwards, (left, right) per dim. */
-const pad: FunctionalRule = ({ args, t }) => {
+const pad: FunctionalRule = (c) => {
+	const { args, t } = c;
 	if (!t?.shape) {
 		return unknownTensor();
 	}
@@ -223,6 +224,14 @@ const pad: FunctionalRule = ({ args, t }) => {
 				: undefined),
 	);
 	if (pads && pads.every((p) => p !== undefined)) {
+		const refusal = padRefusal(
+			t.shape,
+			pads as number[],
+			args.positional[2] ?? args.keywords.get('mode'),
+		);
+		if (refusal) {
+			return refused(c, `F.pad of a tensor of shape ${fmtShape(t.shape)}: ${refusal}.`);
+		}
 		const s = [...t.shape];
 		for (let i = 0; i < pads.length / 2; i++) {
 			const axis = s.length - 1 - i;
@@ -233,6 +242,40 @@ const pad: FunctionalRule = ({ args, t }) => {
 	}
 	return unknownTensor();
 };
+
+/** What PyTorch 1.13's F.pad refuses (its AssertionError, RuntimeError or NotImplementedError), or undefined. */
+function padRefusal(shape: Shape, pads: number[], modeV: Value | undefined): string | undefined {
+	const mode = modeV === undefined ? 'constant' : modeV.k === 'str' ? modeV.v : undefined;
+	const sides = pads.length / 2;
+	if (pads.length % 2 !== 0) {
+		return 'Padding length must be divisible by 2';
+	}
+	if (sides > shape.length) {
+		return 'Padding length too large';
+	}
+	if (mode !== 'constant' && mode !== undefined) {
+		if (shape.length !== sides + 1 && shape.length !== sides + 2) {
+			return `${mode} padding of ${sides} dims needs a ${sides + 1}-D or ${sides + 2}-D input (NotImplementedError)`;
+		}
+	}
+	for (let i = 0; i < sides; i++) {
+		const d = shape[shape.length - 1 - i];
+		const [lo, hi] = [pads[2 * i], pads[2 * i + 1]];
+		if (d === null) {
+			continue;
+		}
+		if (mode === 'reflect' && (lo >= d || hi >= d)) {
+			return `reflect padding (${lo}, ${hi}) must be less than the dimension of size ${d}`;
+		}
+		if (mode === 'circular' && (lo > d || hi > d)) {
+			return 'Padding value causes wrapping around more than once';
+		}
+		if (d + lo + hi < 0) {
+			return `the padding gives a negative size (${d} + ${lo} + ${hi})`;
+		}
+	}
+	return undefined;
+}
 
 /**
  * F.scaled_dot_product_attention(q, k, v) (PyTorch 2.0): (…, L, E) queries over (…, S, E) keys

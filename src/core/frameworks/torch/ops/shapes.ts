@@ -144,7 +144,7 @@ export function fmtShape(s: Shape): string {
 /** torch.flatten(x, start, end). */
 export function flattenShape(x: Shape, start: number, end: number): Shape {
 	if (start > end) {
-		return x;
+		throw new ShapeError('flatten() has invalid args: start_dim cannot come after end_dim');
 	}
 	let prod: number | null = 1;
 	for (let i = start; i <= end; i++) {

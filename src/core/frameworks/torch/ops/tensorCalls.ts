@@ -23,6 +23,7 @@ const reshapingInPlace = opTable<string>({
 	swapdims_: 'transpose',
 	swapaxes_: 'transpose',
 	resize_: 'new_empty',
+	set_: 'set_',
 	// No rule of that name: the receiver's shape becomes unknown.
 	resize_as_: 'resize_as_?',
 	as_strided_: 'as_strided_?',

@@ -163,6 +163,10 @@ const reduction: TensorMethodRule = (c) => {
 	if (ds.some((d) => d === undefined) || (ds.length === 0 && s.length > 0)) {
 		return out(null);
 	}
+	const twice = ds.find((d, i) => ds.indexOf(d) !== i);
+	if (twice !== undefined) {
+		throw new ShapeError(`dim ${twice} appears multiple times in the list of dims`);
+	}
 	const keepdim = keep?.k === 'bool' && keep.v;
 	return out(
 		keepdim ? s.map((d, i) => (ds.includes(i) ? 1 : d)) : s.filter((_, i) => !ds.includes(i)),

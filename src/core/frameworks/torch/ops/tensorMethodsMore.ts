@@ -378,6 +378,11 @@ const select: TensorMethodRule = (c) => {
 
 export const moreTensorMethods: Record<string, TensorMethodRule> = {
 	select,
+	// `y.set_(t)`: y takes t's storage and shape (tensorCalls.ts reshapes y itself); no source: empty.
+	set_: (c) => {
+		const src = c.a[0] ?? c.args.keywords.get('source');
+		return c.out(src === undefined ? [0] : (tensorShapeOf(src) ?? null));
+	},
 	cumsum: alongDim(),
 	cumprod: alongDim(),
 	logcumsumexp: alongDim(),

@@ -41,6 +41,14 @@ const joined: TorchFunctionRule = (c) => {
 		return { k: 'obj', obj: new TorchTensor(null) };
 	}
 	const d = d0 < 0 ? rank + d0 : d0;
+	const differ = (s: Shape) =>
+		s.length !== ss[0].length ||
+		s.some((v, i) => v !== null && ss[0][i] !== null && v !== ss[0][i]);
+	if (name === 'stack' && ss.some(differ)) {
+		const message = `torch.stack expects each tensor to be equal size, but got ${ss.map(fmtShape).join(' and ')}.`;
+		report({ range: ctx.range(args.node), severity: 'error', code: 'shape-mismatch', message });
+		return { k: 'obj', obj: raisedTensor(message, ctx.range(args.node)) };
+	}
 	if (name === 'stack') {
 		return {
 			k: 'obj',
