@@ -2,6 +2,7 @@
 import type { Shape } from '../../../../protocol/analysis';
 import { asInt, asSequence, asString } from '../../../python/values';
 import { REQUIRED, ShapeError } from '../../common/spec';
+import { padRefusal } from '../ops/shapes';
 import type { ArgCheck, TorchModuleSpec, TorchParamRule, TorchShapeRule } from '../catalogue';
 import {
 	bool,
@@ -191,6 +192,20 @@ export const convolutionShapes = {
 		const o = int(cfg, 'out_channels');
 		if (!k || !s || !d || o === undefined || (!pad && padMode !== 'same')) {
 			return null;
+		}
+		// padding_mode reflect / replicate / circular pads with F.pad first, which refuses too much.
+		const mode = asString(cfg.get('padding_mode'));
+		if (mode && mode !== 'zeros') {
+			const sides = spatial.map((_, i) => {
+				const total = d[i] * (k[i] - 1);
+				return padMode === 'same'
+					? [Math.floor(total / 2), total - Math.floor(total / 2)]
+					: [(pad as number[])[i], (pad as number[])[i]];
+			});
+			const refusal = padRefusal(x, sides.reverse().flat(), mode);
+			if (refusal) {
+				throw new ShapeError(`${name} (padding_mode='${mode}'): ${refusal}`);
+			}
 		}
 		const out = [...x];
 		out[channelAxis] = o;

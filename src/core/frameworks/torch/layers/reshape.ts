@@ -207,6 +207,12 @@ export const reshapeShapes = {
 		const spatial = x.length - 2;
 		const mode = asString(cfg.get('mode'));
 		const modeRank = mode === undefined ? undefined : upsampleModeRanks[mode];
+		const corners = cfg.get('align_corners');
+		if (corners && corners.k !== 'none' && mode !== undefined && !/linear|bicubic/.test(mode)) {
+			throw new ShapeError(
+				`${name}: align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear (PyTorch raises ValueError; mode '${mode}')`,
+			);
+		}
 		if (modeRank && modeRank !== x.length) {
 			throw new ShapeError(
 				`${name}: mode '${mode}' needs a ${modeRank}-D input but got ${x.length}-D ${fmt(x)}`,

@@ -77,8 +77,9 @@ export function createModule(
 		m.paramsKnown = false;
 		m.unknownCause = args.cause;
 	} else if (stranger) {
-		// `nn.Linear(3, 3, foo=1)`: PyTorch's TypeError, not a Linear of 12 parameters.
+		// `nn.Linear(3, 3, foo=1)`: PyTorch's TypeError, not a Linear of 12 parameters (nor a forward).
 		m.paramsKnown = false;
+		m.initRaises = true;
 		m.unknownCause = {
 			reason:
 				REFUSED_KEYWORDS[type] === stranger
@@ -153,6 +154,12 @@ export function initWeights(
 				waiting.add(m.unknownCause);
 			}
 		} else {
+			const negative = weights.find((w) => w.shape.some((d) => d < 0));
+			if (negative) {
+				throw new ShapeError(
+					`Trying to create tensor with negative dimension (${negative.name} of shape (${negative.shape.join(', ')}))`,
+				);
+			}
 			for (const w of weights) {
 				(w.kind === 'buffer' ? m.buffers : m.params).set(
 					w.name,

@@ -10,7 +10,7 @@ import { bindArgs } from '../nn/build';
 import { elementwise } from './elementwise';
 import { FUNCTIONAL_MULTI, multiTensorValue } from './functionalMore';
 import { tensorShapeOf } from './tensorMethodsMore';
-import { fmtShape } from './shapes';
+import { fmtShape, padRefusal } from './shapes';
 import { withPoolIndices } from '../shapeCauses';
 import { paramTensor, TorchParam, TorchTensor } from '../objects';
 import { torchOutputShape } from '../rules';
@@ -242,40 +242,6 @@ const pad: FunctionalRule = (c) => {
 	}
 	return unknownTensor();
 };
-
-/** What PyTorch 1.13's F.pad refuses (its AssertionError, RuntimeError or NotImplementedError), or undefined. */
-function padRefusal(shape: Shape, pads: number[], modeV: Value | undefined): string | undefined {
-	const mode = modeV === undefined ? 'constant' : modeV.k === 'str' ? modeV.v : undefined;
-	const sides = pads.length / 2;
-	if (pads.length % 2 !== 0) {
-		return 'Padding length must be divisible by 2';
-	}
-	if (sides > shape.length) {
-		return 'Padding length too large';
-	}
-	if (mode !== 'constant' && mode !== undefined) {
-		if (shape.length !== sides + 1 && shape.length !== sides + 2) {
-			return `${mode} padding of ${sides} dims needs a ${sides + 1}-D or ${sides + 2}-D input (NotImplementedError)`;
-		}
-	}
-	for (let i = 0; i < sides; i++) {
-		const d = shape[shape.length - 1 - i];
-		const [lo, hi] = [pads[2 * i], pads[2 * i + 1]];
-		if (d === null) {
-			continue;
-		}
-		if (mode === 'reflect' && (lo >= d || hi >= d)) {
-			return `reflect padding (${lo}, ${hi}) must be less than the dimension of size ${d}`;
-		}
-		if (mode === 'circular' && (lo > d || hi > d)) {
-			return 'Padding value causes wrapping around more than once';
-		}
-		if (d + lo + hi < 0) {
-			return `the padding gives a negative size (${d} + ${lo} + ${hi})`;
-		}
-	}
-	return undefined;
-}
 
 /**
  * F.scaled_dot_product_attention(q, k, v) (PyTorch 2.0): (…, L, E) queries over (…, S, E) keys

@@ -152,3 +152,51 @@ export function flattenShape(x: Shape, start: number, end: number): Shape {
 	}
 	return [...x.slice(0, start), prod, ...x.slice(end + 1)];
 }
+
+/** What PyTorch 1.13's F.pad refuses (its AssertionError, RuntimeError or NotImplementedError), or undefined. */
+export function padRefusal(
+	shape: Shape,
+	pads: readonly number[],
+	modeV: Value | string | undefined,
+): string | undefined {
+	const mode =
+		typeof modeV === 'string'
+			? modeV
+			: modeV === undefined
+				? 'constant'
+				: modeV.k === 'str'
+					? modeV.v
+					: undefined;
+	const sides = pads.length / 2;
+	if (pads.length % 2 !== 0) {
+		return 'Padding length must be divisible by 2';
+	}
+	if (sides > shape.length) {
+		return 'Padding length too large';
+	}
+	if (mode === 'circular' && shape.length !== sides + 2) {
+		return `Invalid padding size, expected ${2 * (shape.length - 2)} but got ${pads.length}`;
+	}
+	if (mode !== 'constant' && mode !== undefined) {
+		if (shape.length !== sides + 1 && shape.length !== sides + 2) {
+			return `${mode} padding of ${sides} dims needs a ${sides + 1}-D or ${sides + 2}-D input (NotImplementedError)`;
+		}
+	}
+	for (let i = 0; i < sides; i++) {
+		const d = shape[shape.length - 1 - i];
+		const [lo, hi] = [pads[2 * i], pads[2 * i + 1]];
+		if (d === null) {
+			continue;
+		}
+		if (mode === 'reflect' && (lo >= d || hi >= d)) {
+			return `reflect padding (${lo}, ${hi}) must be less than the dimension of size ${d}`;
+		}
+		if (mode === 'circular' && (lo > d || hi > d)) {
+			return 'Padding value causes wrapping around more than once';
+		}
+		if (d + lo + hi < 0) {
+			return `the padding gives a negative size (${d} + ${lo} + ${hi})`;
+		}
+	}
+	return undefined;
+}
