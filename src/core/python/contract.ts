@@ -17,6 +17,12 @@ export interface CallArgs {
 	 * explicitly are then unknown for this reason, not their defaults.
 	 */
 	cause?: Cause;
+	/**
+	 * The arguments of a call written in the source (`f(x)`, `model(x)`): a parameter without a
+	 * default they leave out is Python's TypeError. The calls NormLens makes itself (an example
+	 * input, a builder it calls to show its model) leave such a parameter unknown instead.
+	 */
+	written?: true;
 }
 
 /** What a framework runtime sees about the call it is asked to evaluate. */

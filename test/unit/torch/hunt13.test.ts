@@ -283,4 +283,41 @@ ${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => `# normlens: input (2, 3, 4)\nm${k} = O
 		}
 		assert.deepStrictEqual(out('m8'), [2, 3, 6]);
 	});
+
+	it('a call written in the source that leaves out a parameter without a default is TypeError, even where the callee never reads it (hkproj’s Encoder.forward(x, mask)); NormLens’s own example-input call leaves it unknown', () => {
+		const code = `import torch
+import torch.nn as nn
+class Enc(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l = nn.Linear(8, 8)
+    def forward(self, x, mask):
+        return self.l(x)
+class Outer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = Enc()
+    def forward(self, x):
+        return self.enc(x)
+class Blk(nn.Module):
+    def __init__(self, n, unused):
+        super().__init__()
+        self.l = nn.Linear(n, n)
+# normlens: input (2, 8)
+enc = Enc()
+# normlens: input (2, 8)
+outer = Outer()
+blk = Blk(8)
+`;
+		const r = analyzePython(code);
+		const m = (name: string) => r.models.find((x) => x.name === name);
+		assert.deepStrictEqual(m('enc')?.calls?.[0]?.outputShape, [2, 8]);
+		assert.strictEqual(m('outer')?.calls?.[0]?.outputShape, null);
+		assert.strictEqual(m('blk')?.totals.total ?? null, null);
+		assert.ok(
+			r.diagnostics.some((d) =>
+				/Enc.forward\(\)` missing 1 required positional argument: 'mask'/.test(d.message),
+			),
+		);
+	});
 });

@@ -90,4 +90,27 @@ p[1]._parameters['weight'].requires_grad = False
 `;
 		assert.deepStrictEqual(totals(code), { g: [86, 78], w: [345, 220], p: [null, null] });
 	});
+
+	it('an nn.Parameter of an integer tensor cannot require gradients (PyTorch raises), unless requires_grad=False; an unreadable flag leaves only the split unknown', () => {
+		const code = `import sys
+import torch
+import torch.nn as nn
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.p = nn.Parameter(torch.arange(5))
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.p = nn.Parameter(torch.arange(5), requires_grad=False)
+class C(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.p = nn.Parameter(torch.zeros(5), requires_grad=len(sys.argv) > 2)
+a = A()
+b = B()
+c = C()
+`;
+		assert.deepStrictEqual(totals(code), { a: [null, null], b: [5, 0], c: [5, null] });
+	});
 });

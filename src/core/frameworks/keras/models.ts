@@ -359,7 +359,14 @@ export function callModel(
 		}
 		const call = model.pyClass ? findMethod(model.pyClass, 'call') : undefined;
 		const result = call
-			? s.insideLayer(() => ctx.callFunction(call.fn, args, { k: 'obj', obj: model }))
+			? s.insideLayer(() =>
+					// Keras's __call__ fills `training` / `mask` where `call` takes them: no TypeError.
+					ctx.callFunction(
+						call.fn,
+						{ ...args, written: undefined },
+						{ k: 'obj', obj: model },
+					),
+				)
 			: UNKNOWN;
 		const returned =
 			result.k === 'obj' && result.obj instanceof KerasTensor ? result.obj : undefined;

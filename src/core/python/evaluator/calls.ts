@@ -105,6 +105,7 @@ export function callArguments(
 				positional: [items.k === 'list' ? { ...items, iterator: true } : items],
 				keywords,
 				node,
+				written: true,
 			};
 		}
 		for (let i = 0; i < parts.length; i++) {
@@ -175,7 +176,7 @@ export function callArguments(
 			}
 		}
 	}
-	return { positional, keywords, node, cause };
+	return { positional, keywords, node, cause, written: true };
 }
 
 /**

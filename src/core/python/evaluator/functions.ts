@@ -99,6 +99,25 @@ function bindingError(
 	return undefined;
 }
 
+/** Python's TypeError for parameters without defaults that a call written in the source leaves out. */
+function missingError(
+	def: FunctionValue,
+	missing: readonly string[],
+	owner: ClassValue | undefined,
+): string | undefined {
+	if (missing.length === 0) {
+		return undefined;
+	}
+	const named = `\`${owner ? `${owner.name}.` : ''}${def.name}()\``;
+	const keywordOnly = missing.every((n) => def.params.find((p) => p.name === n)?.keywordOnly);
+	const list = missing.map((n) => `'${n}'`);
+	const names =
+		list.length === 1
+			? list[0]
+			: `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+	return `Python raises TypeError: ${named} missing ${missing.length} required ${keywordOnly ? 'keyword-only' : 'positional'} argument${missing.length === 1 ? '' : 's'}: ${names}`;
+}
+
 /**
  * Runs a source function (a method with its receiver and class) with its arguments bound to its
  * parameters; beyond the call-depth bound it is not followed.
@@ -143,6 +162,7 @@ export function callFunction(
 	const positional = self ? [self, ...args.positional] : [...args.positional];
 	const keywords = new Map(args.keywords);
 	const incomplete = args.cause;
+	const missing: string[] = [];
 	for (const p of def.params) {
 		if (p.star === '*') {
 			scope.set(p.name, { k: 'tuple', items: positional.splice(0), cause: incomplete });
@@ -157,6 +177,9 @@ export function callFunction(
 			// A spread NormLens could not list may bind this parameter: not its default.
 			scope.set(p.name, unknown(incomplete));
 		} else {
+			if (!p.default) {
+				missing.push(p.name);
+			}
 			scope.set(
 				p.name,
 				p.default ??
@@ -170,7 +193,10 @@ export function callFunction(
 	const owner =
 		cls ??
 		(self?.k === 'obj' ? self.obj.pyClass : self?.k === 'instance' ? self.inst.cls : undefined);
-	const refused = incomplete ? undefined : bindingError(def, positional, keywords, self, owner);
+	const refused = incomplete
+		? undefined
+		: (bindingError(def, positional, keywords, self, owner) ??
+			(args.written ? missingError(def, missing, owner) : undefined));
 	if (refused) {
 		// Python's TypeError: the function never runs, and what it would have built does not exist.
 		const cause: Cause = { reason: refused, range: it.here(args.node) };

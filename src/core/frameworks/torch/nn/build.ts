@@ -14,7 +14,8 @@ import {
 } from '../../../python/values';
 import { fromDefault, REQUIRED, ShapeError } from '../../common/spec';
 import { torchModuleSpec, TorchModuleSpec } from '../catalogue';
-import { TorchModule, TorchParam, TorchTensor } from '../objects';
+import { setRequiresGrad, TorchModule, TorchParam, TorchTensor } from '../objects';
+import { isIntegerDtype } from '../dtypes';
 import { torchSubpath } from '../paths';
 import { SizeBoundError, torchParams } from '../rules';
 import type { TorchSession } from '../session';
@@ -211,15 +212,32 @@ export function parameter(args: CallArgs, ctx: CallContext): Value {
 	const known = shape && shape.every((d) => d !== null) ? (shape as number[]) : null;
 	const rg = args.positional[1] ?? args.keywords.get('requires_grad');
 	const p = new TorchParam(known, false, rg?.k === 'bool' ? rg.v : true);
-	if (!known || (rg && rg.k !== 'bool')) {
+	const dtype = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.dtype : undefined;
+	if (!known) {
 		// A tensor whose shape was lost says where (shapeCauses.ts).
 		const lost = t?.k === 'obj' && t.obj instanceof TorchTensor ? t.obj.shapeCause : undefined;
-		p.unknownCause = (known ? undefined : lost) ??
-			causeOf(t) ??
-			causeOf(rg) ?? {
+		p.unknownCause = lost ??
+			causeOf(t) ?? {
 				reason: 'NormLens cannot determine the shape of this nn.Parameter',
 				range: ctx.range(args.node),
 			};
+	} else if (
+		p.requiresGrad &&
+		(rg === undefined || rg.k === 'bool') &&
+		(isIntegerDtype(dtype) || dtype === 'bool')
+	) {
+		// `nn.Parameter(torch.arange(5))`: only floating tensors can require gradients.
+		p.unknownCause = {
+			reason: `PyTorch raises RuntimeError here: an nn.Parameter of dtype ${dtype} cannot require gradients (only floating point and complex tensors can)`,
+			range: ctx.range(args.node),
+		};
+	}
+	if (rg && rg.k !== 'bool') {
+		// A requires_grad flag NormLens cannot read: the trainable split is unknown, not the count.
+		setRequiresGrad(p, rg, () => ({
+			reason: 'nn.Parameter gets a requires_grad flag NormLens cannot determine',
+			range: ctx.range(args.node),
+		}));
 	}
 	return { k: 'obj', obj: p };
 }
