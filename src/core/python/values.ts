@@ -281,6 +281,11 @@ export interface FunctionValue {
 	/** Lambda bodies are a single expression. */
 	expression: SyntaxNode | null;
 	closure: Scope;
+	/**
+	 * Decorated by something that may supply its arguments (`@hydra.main`, `@click.command()`): a
+	 * call that leaves a parameter out is then no certain TypeError.
+	 */
+	wrapped?: true;
 	/** A method's decorator that changes how it binds: `@staticmethod`, `@classmethod`, `@property`, `@cached_property`. */
 	binding?: 'static' | 'class' | 'property' | 'cached';
 	/** A property's `@x.setter`: what `obj.x = value` runs. */

@@ -319,5 +319,20 @@ blk = Blk(8)
 				/Enc.forward\(\)` missing 1 required positional argument: 'mask'/.test(d.message),
 			),
 		);
+		// A decorator that may supply the arguments (hydra, click) makes a short call no certain error.
+		const cli = analyzePython(`import hydra
+import torch.nn as nn
+@hydra.main(config_path='conf')
+def main(cfg):
+    return nn.Linear(4, 2)
+def train(args):
+    return nn.Linear(3, 3)
+main()
+net = train()
+`);
+		assert.deepStrictEqual(
+			cli.diagnostics.filter((d) => d.code === 'call-error').map((d) => d.range.start.line),
+			[8],
+		);
 	});
 });

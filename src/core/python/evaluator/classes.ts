@@ -145,6 +145,9 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 		if (bound?.k === 'func' && binding) {
 			bound.def.binding = binding;
 		}
+		if (bound?.k === 'func' && decorators.some((d) => !TRANSPARENT.test(d))) {
+			bound.def.wrapped = true;
+		}
 		if (
 			bound?.k === 'func' &&
 			decorators.some((d) => /^(?:(?:tf|tensorflow)\.)?custom_gradient$/.test(d))
@@ -183,6 +186,10 @@ export function execDecorated(it: Interpreter, node: SyntaxNode, scope: Scope): 
 	}
 	return undefined;
 }
+
+/** Decorators that keep the function's parameters (how it binds, caches, autograd modes, TorchScript, abstract methods). */
+const TRANSPARENT =
+	/^(?:staticmethod|classmethod|property|(?:functools\.)?(?:cached_property|cache|lru_cache(?:\(.*\))?|wraps\(.*\))|\w+\.(?:setter|deleter|getter)|torch\.(?:no_grad|inference_mode|enable_grad)\(\)|torch\.jit\.(?:script|script_method|unused|ignore|export)|(?:abc\.)?abstractmethod|(?:typing\.)?(?:overload|final))$/;
 
 /** The decorators `execDecorated` reads by their text (how a method binds, dataclasses, attrs). */
 const READ_BY_TEXT =

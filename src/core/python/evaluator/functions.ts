@@ -196,7 +196,7 @@ export function callFunction(
 	const refused = incomplete
 		? undefined
 		: (bindingError(def, positional, keywords, self, owner) ??
-			(args.written ? missingError(def, missing, owner) : undefined));
+			(args.written && !def.wrapped ? missingError(def, missing, owner) : undefined));
 	if (refused) {
 		// Python's TypeError: the function never runs, and what it would have built does not exist.
 		const cause: Cause = { reason: refused, range: it.here(args.node) };
