@@ -174,3 +174,33 @@ export function elementwiseShape(name: string, s: Shape, args: CallArgs): Shape 
 	}
 	return out;
 }
+
+/** The method forms of Python's operators and of two-operand pointwise functions (`x.add(y)`, `x.eq(y)`), which broadcast their operands. */
+export const BINARY_METHODS = [
+	'add',
+	'sub',
+	'subtract',
+	'mul',
+	'multiply',
+	'div',
+	'divide',
+	'true_divide',
+	'floor_divide',
+	'remainder',
+	'fmod',
+	'maximum',
+	'minimum',
+	'eq',
+	'ne',
+	'lt',
+	'le',
+	'gt',
+	'ge',
+	'logical_and',
+	'logical_or',
+	'logical_xor',
+	'atan2',
+	'hypot',
+	'pow',
+	'float_power',
+];

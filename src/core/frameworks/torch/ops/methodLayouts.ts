@@ -20,6 +20,7 @@ import {
 	unsqueezeStrides,
 	viewOutcome,
 } from './layout';
+import { BINARY_METHODS } from './elementwise';
 import type { TensorMethodCall } from './tensorMethods';
 
 /**
@@ -253,36 +254,7 @@ const LAYOUT_RULES = opTable<LayoutRule>({
 			'flipud',
 		].map((n) => [n, pointwise]),
 	),
-	...Object.fromEntries(
-		[
-			'add',
-			'sub',
-			'subtract',
-			'mul',
-			'multiply',
-			'div',
-			'divide',
-			'true_divide',
-			'floor_divide',
-			'remainder',
-			'fmod',
-			'maximum',
-			'minimum',
-			'eq',
-			'ne',
-			'lt',
-			'le',
-			'gt',
-			'ge',
-			'logical_and',
-			'logical_or',
-			'logical_xor',
-			'atan2',
-			'hypot',
-			'pow',
-			'float_power',
-		].map((n) => [n, binary]),
-	),
+	...Object.fromEntries(BINARY_METHODS.map((n) => [n, binary])),
 	matmul: fresh,
 	mm: fresh,
 	bmm: fresh,

@@ -7,7 +7,7 @@ import { broadcast, reshapeShape } from '../../common/shapes';
 import { ShapeError } from '../../common/spec';
 import { dtypeAfter } from '../dtypes';
 import { TorchParam, TorchTensor } from '../objects';
-import { elementwise, elementwiseShape } from './elementwise';
+import { BINARY_METHODS, elementwise, elementwiseShape } from './elementwise';
 import { LINALG_METHODS, TUPLE_LINALG_METHODS } from './linalg';
 import { BATCH, flattenShape, reshape, shapeValue, splitShapes } from './shapes';
 import { methodCall, moreTensorMethods, productShape, valuesIndices } from './tensorMethodsMore';
@@ -318,36 +318,7 @@ const tensorMethods = opTable<TensorMethodRule>({
 		const end = axis(a[1] ?? args.keywords.get('end_dim') ?? { k: 'num', v: -1 });
 		return out(start === undefined || end === undefined ? null : flattenShape(s, start, end));
 	},
-	...Object.fromEntries(
-		[
-			'add',
-			'sub',
-			'subtract',
-			'mul',
-			'multiply',
-			'div',
-			'divide',
-			'true_divide',
-			'floor_divide',
-			'remainder',
-			'fmod',
-			'maximum',
-			'minimum',
-			'eq',
-			'ne',
-			'lt',
-			'le',
-			'gt',
-			'ge',
-			'logical_and',
-			'logical_or',
-			'logical_xor',
-			'atan2',
-			'hypot',
-			'pow',
-			'float_power',
-		].map((n) => [n, broadcasting]),
-	),
+	...Object.fromEntries(BINARY_METHODS.map((n) => [n, broadcasting])),
 	matmul: matrixProduct,
 	mm: matrixProduct,
 	bmm: matrixProduct,
