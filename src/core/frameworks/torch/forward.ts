@@ -400,7 +400,12 @@ export class ForwardTracer {
 			this.checkBiasBeforeNorm(first.obj.producer, m);
 		}
 		const made = new TorchTensor(out, m);
-		if (out) {
+		// Only a view of its input, or an RNN / attention output, can be laid out otherwise than
+		// row-major when every input is (as nearly every input is).
+		const contiguousIn = args.positional.every(
+			(v) => !(v.k === 'obj' && v.obj instanceof TorchTensor && v.obj.layout !== undefined),
+		);
+		if (out && !(contiguousIn && spec.layout !== 'rnn' && spec.layout !== 'mha')) {
 			const bf = m.config.get('batch_first');
 			made.layout = moduleLayout(
 				spec.layout,

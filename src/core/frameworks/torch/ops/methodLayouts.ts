@@ -147,6 +147,8 @@ const VIEWS = new Set([
 
 const dimOf = (c: TensorMethodCall, v: Value | undefined) => c.axis(v);
 
+const BINARY = new Set(BINARY_METHODS);
+
 const LAYOUT_RULES = opTable<LayoutRule>({
 	view,
 	view_as: view,
@@ -286,6 +288,14 @@ function expanded(t: TorchTensor, c: TensorMethodCall, out: Shape): Layout {
  * throws ShapeError; one NormLens cannot decide throws LayoutUnknown.
  */
 export function withMethodLayout(t: TorchTensor, c: TensorMethodCall, result: Value): Value {
+	// Most calls: a contiguous receiver and no view gives contiguous results (no strides to compute).
+	if (
+		t.layout === undefined &&
+		!VIEWS.has(c.name) &&
+		!(BINARY.has(c.name) && laid(c.a[0] ?? c.args.keywords.get('other'))?.layout !== undefined)
+	) {
+		return result;
+	}
 	const rule = LAYOUT_RULES.get(c.name);
 	const results =
 		result.k === 'tuple' ? result.items : result.k === 'obj' ? [result] : ([] as Value[]);

@@ -526,7 +526,10 @@ export function tensorMethod(t: TorchTensor, name: string, args: CallArgs): Valu
 			k: 'obj',
 			obj: new TorchTensor(shape, t.producer, dtypeOfCast(t, name, args)).viewOf(t),
 		};
-		return s ? withMethodLayout(t, methodCall(t, s, name, a, args, out), result) : result;
+		// A contiguous receiver's element-wise result is contiguous: no call to build.
+		return s && t.layout !== undefined
+			? withMethodLayout(t, methodCall(t, s, name, a, args, out), result)
+			: result;
 	}
 	const read = valueMethods.get(name)?.(t, args);
 	if (read) {
