@@ -34,7 +34,7 @@ import { objectSetAttr } from './assignment';
 import { keyText, nameKey } from '../dictKeys';
 import type { Interpreter } from '../interpreter';
 import { deepCopy, shallowCopy } from '../deepCopy';
-import { execCall } from './exec';
+import { callsBuiltin, execCall } from './exec';
 
 /**
  * `f(…)`. In the analysed file the innermost call is kept: it is where a local module's code shows
@@ -457,10 +457,7 @@ function evalOfName(
 	const text = args.positional[0];
 	// Every call passes here: the cheap tests first.
 	if (
-		callee.k !== 'unknown' ||
-		calleeNode.name !== 'VariableName' ||
-		it.source.slice(calleeNode) !== 'eval' ||
-		scope.get('eval') !== undefined ||
+		!callsBuiltin(it, calleeNode, callee, scope, 'eval') ||
 		args.positional.length !== 1 ||
 		args.keywords.size > 0 ||
 		text.k !== 'str' ||

@@ -7,6 +7,22 @@ import type { Interpreter } from '../interpreter';
 import { PythonSource } from '../parse';
 import { NONE, Scope, unknown, Value } from '../values';
 
+/** Whether a call's callee is Python's builtin `name` (`exec`, `eval`), not a name the program binds. */
+export function callsBuiltin(
+	it: Interpreter,
+	calleeNode: SyntaxNode,
+	callee: Value,
+	scope: Scope,
+	name: string,
+): boolean {
+	return (
+		callee.k === 'unknown' &&
+		calleeNode.name === 'VariableName' &&
+		it.source.slice(calleeNode) === name &&
+		scope.get(name) === undefined
+	);
+}
+
 /**
  * The value of `exec(…)` where the callee is Python's builtin (not a name the program binds);
  * undefined for any other call.
@@ -18,12 +34,7 @@ export function execCall(
 	args: CallArgs,
 	scope: Scope,
 ): Value | undefined {
-	if (
-		callee.k !== 'unknown' ||
-		calleeNode.name !== 'VariableName' ||
-		it.source.slice(calleeNode) !== 'exec' ||
-		scope.get('exec') !== undefined
-	) {
+	if (!callsBuiltin(it, calleeNode, callee, scope, 'exec')) {
 		return undefined;
 	}
 	const code = args.positional[0];

@@ -136,7 +136,7 @@ export function paramMethod(
 	}
 	if (name === 'detach_' && !obj.isBuffer) {
 		// A leaf Parameter detached in place stops requiring grad (PyTorch 1.13).
-		setRequiresGrad(obj, { k: 'bool', v: false }, () => ({ reason: '', range }));
+		[obj.requiresGrad, obj.gradCause] = [false, undefined];
 		return { k: 'obj', obj };
 	}
 	if (name === 'numel' && obj.shape) {
